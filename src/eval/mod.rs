@@ -1,0 +1,179 @@
+//! Assertions, predicates, captures and JSONPath: pure functions over an owned [`Response`].
+//! No network, no files: JSON Schemas arrive compiled, templates arrive compiled.
+
+pub mod jsonpath;
+pub mod predicate;
+
+use crate::exchange::Response;
+use crate::model::{CaptureSource, Capture, Check, Expect, Target};
+use crate::source::Span;
+use crate::template::{Templates, Vars};
+use jsonpath::JsonPaths;
+use predicate::{PredCtx, show};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Compiled JSON Schemas by resolved path.
+pub type Schemas = HashMap<PathBuf, Arc<jsonschema::Validator>>;
+
+pub struct EvalCtx<'a> {
+    pub templates: &'a Templates,
+    pub vars: &'a Vars,
+    pub paths: &'a JsonPaths,
+    pub schemas: &'a Schemas,
+    /// The collection's folder, against which schema paths resolve.
+    pub base_dir: &'a std::path::Path,
+}
+
+/// The result of one assertion (one predicate of one check).
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub span: Span,
+    /// The assertion as the user wrote it: its line in the collection file.
+    pub written: String,
+    pub passed: bool,
+    pub expected: String,
+    pub actual: String,
+}
+
+pub fn evaluate(expect: &Expect, resp: &Response, cx: &EvalCtx) -> Vec<Outcome> {
+    let mut out = Vec::new();
+    for check in &expect.checks {
+        evaluate_check(check, resp, cx, &mut out);
+    }
+    out
+}
+
+pub fn all_passed(outcomes: &[Outcome]) -> bool {
+    outcomes.iter().all(|o| o.passed)
+}
+
+fn evaluate_check(check: &Check, resp: &Response, cx: &EvalCtx, out: &mut Vec<Outcome>) {
+    let pcx = PredCtx {
+        templates: cx.templates,
+        vars: cx.vars,
+    };
+    if let Target::Schema { path, shown } = &check.target {
+        out.push(schema_outcome(check, path, shown, resp, cx));
+        return;
+    }
+    let actual: Option<Value> = match &check.target {
+        Target::Status => Some(Value::from(resp.status)),
+        Target::Header(name) => resp.header(name).map(|v| Value::String(v.to_string())),
+        Target::Body => Some(Value::String(resp.text().into_owned())),
+        Target::Time => Some(Value::from(resp.duration.as_millis() as u64)),
+        Target::Json(path) => match resp.json() {
+            None => {
+                out.push(outcome(check, &check.span, false, "a JSON body".into(), not_json(resp)));
+                return;
+            }
+            Some(json) => match cx.paths.get(path) {
+                None => None,
+                Some(c) => {
+                    let nodes = jsonpath::select(c, json);
+                    match (nodes.len(), c.singular) {
+                        (0, _) => None,
+                        (_, true) => Some(nodes[0].clone()),
+                        _ => Some(Value::Array(nodes.into_iter().cloned().collect())),
+                    }
+                }
+            },
+        },
+        Target::Schema { .. } => None,
+    };
+    for p in &check.predicates {
+        let r = predicate::eval(p, actual.as_ref(), &pcx);
+        let (passed, expected, actual_text) = match r {
+            Ok(()) => (true, predicate::describe(p, &pcx), actual.as_ref().map(show).unwrap_or_else(|| "nothing".into())),
+            Err(m) => (false, m.expected, m.actual),
+        };
+        out.push(outcome(check, &p.span, passed, expected, actual_text));
+    }
+}
+
+fn outcome(check: &Check, span: &Span, passed: bool, expected: String, actual: String) -> Outcome {
+    let line = if span.line >= check.span.line { span } else { &check.span };
+    Outcome {
+        span: span.clone(),
+        written: written(line),
+        passed,
+        expected,
+        actual,
+    }
+}
+
+fn written(span: &Span) -> String {
+    span.file
+        .line_text(span.line)
+        .map(|l| l.trim().trim_start_matches("- ").to_string())
+        .unwrap_or_default()
+}
+
+fn not_json(resp: &Response) -> String {
+    let ct = resp.header("content-type").unwrap_or("no content type");
+    let text = resp.text();
+    let head: String = text.chars().take(80).collect();
+    format!("a body that is not JSON ({ct}): {head:?}")
+}
+
+fn schema_outcome(check: &Check, path: &std::path::Path, shown: &str, resp: &Response, cx: &EvalCtx) -> Outcome {
+    let full = cx.base_dir.join(path);
+    let expected = format!("to match the schema {shown}");
+    let Some(json) = resp.json() else {
+        return outcome(check, &check.span, false, expected, not_json(resp));
+    };
+    let Some(validator) = cx.schemas.get(&full) else {
+        return outcome(check, &check.span, false, expected, "(schema not loaded)".into());
+    };
+    let errors: Vec<String> = validator
+        .iter_errors(json)
+        .take(3)
+        .map(|e| {
+            let at = e.instance_path().to_string();
+            let at = if at.is_empty() { "/".to_string() } else { at };
+            format!("at {at}: {e}")
+        })
+        .collect();
+    if errors.is_empty() {
+        outcome(check, &check.span, true, expected, "valid".into())
+    } else {
+        outcome(check, &check.span, false, expected, errors.join("; "))
+    }
+}
+
+/// Takes one capture from a response; the error says why nothing was captured.
+pub fn capture(c: &Capture, resp: &Response, paths: &JsonPaths) -> Result<Value, String> {
+    match &c.source {
+        CaptureSource::Status => Ok(Value::from(resp.status)),
+        CaptureSource::Body => Ok(Value::String(resp.text().into_owned())),
+        CaptureSource::Header(name) => resp
+            .header(name)
+            .map(|v| Value::String(v.to_string()))
+            .ok_or_else(|| format!("no `{name}` header in the response")),
+        CaptureSource::Regex(re) => {
+            let text = resp.text();
+            let caps = re
+                .captures(&text)
+                .ok_or_else(|| format!("/{}/ does not match the body", re.as_str()))?;
+            let m = caps.get(1).or_else(|| caps.get(0)).map(|m| m.as_str().to_string());
+            Ok(Value::String(m.unwrap_or_default()))
+        }
+        CaptureSource::Json { path, all } => {
+            let json = resp.json().ok_or_else(|| not_json(resp))?;
+            let compiled = paths.get(path).ok_or("the JSONPath was not compiled")?;
+            let nodes = jsonpath::select(compiled, json);
+            if *all {
+                return Ok(Value::Array(nodes.into_iter().cloned().collect()));
+            }
+            nodes
+                .first()
+                .map(|v| (*v).clone())
+                .ok_or_else(|| format!("`{}` matched nothing", path.source))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,17 @@
+//! yarc: a declarative request-collection runner.
+//!
+//! The pipeline, one way:
+//! load (files → text) → parse (text → model with spans) → plan (variables, selection,
+//! compiled templates and JSONPaths) → run (render, auth, send, evaluate, capture) → events →
+//! reporters (terminal).
+
+pub mod diagnostic;
+pub mod eval;
+pub mod exchange;
+pub mod load;
+pub mod model;
+pub mod parse;
+pub mod plan;
+pub mod secret;
+pub mod source;
+pub mod template;

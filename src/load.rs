@@ -1,0 +1,171 @@
+//! The file-system edge of loading: expanding folders into collection files, finding the
+//! environment file, reading text. Decoding is `parse`'s job.
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::model::{Collection, Environment};
+use crate::parse;
+use crate::source::SourceFile;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Folders that hold other things than collections.
+const SKIPPED_DIRS: &[&str] = &["environments", "__snapshots__", "data", "schemas", "node_modules"];
+
+pub struct Loaded {
+    pub collections: Vec<Collection>,
+    pub environment: Option<Environment>,
+}
+
+/// Loads every collection named (folders expanded in name order) and the environment.
+pub fn load(paths: &[PathBuf], env: Option<&str>) -> Result<Loaded, Diagnostics> {
+    let mut errors = Diagnostics::default();
+    let mut files = Vec::new();
+    for p in paths {
+        match collection_files(p) {
+            Ok(mut found) => files.append(&mut found),
+            Err(d) => errors.push(d),
+        }
+    }
+    if files.is_empty() && errors.is_empty() {
+        errors.push(Diagnostic::new("no collection files found").with_help("name a .yaml collection or a folder that holds some"));
+    }
+    let mut collections = Vec::new();
+    for path in &files {
+        match read(path).and_then(|f| parse::parse_collection(&f, path).map_err(|e| e.0)) {
+            Ok(c) => collections.push(c),
+            Err(mut e) => errors.0.append(&mut e),
+        }
+    }
+    let environment = match env {
+        None => None,
+        Some(name) => match find_environment(name, paths.first().map(PathBuf::as_path)) {
+            Ok(path) => match read(&path).and_then(|f| parse::parse_environment(&f, &path).map_err(|e| e.0)) {
+                Ok(e) => Some(e),
+                Err(mut e) => {
+                    errors.0.append(&mut e);
+                    None
+                }
+            },
+            Err(d) => {
+                errors.push(d);
+                None
+            }
+        },
+    };
+    if errors.is_empty() {
+        Ok(Loaded {
+            collections,
+            environment,
+        })
+    } else {
+        Err(errors)
+    }
+}
+
+/// Reads a file as text; a missing or non-UTF-8 file is a located error.
+pub fn read(path: &Path) -> Result<Arc<SourceFile>, Vec<Diagnostic>> {
+    let shown = path.to_string_lossy().into_owned();
+    let bytes = std::fs::read(path).map_err(|e| vec![Diagnostic::new(format!("cannot read `{shown}`: {e}"))])?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        vec![Diagnostic::new(format!(
+            "`{shown}` is not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ))]
+    })?;
+    Ok(SourceFile::new(shown, text))
+}
+
+fn is_yaml(p: &Path) -> bool {
+    matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
+}
+
+/// A file as given, or every YAML file below a folder in name order.
+fn collection_files(p: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
+    let meta = std::fs::metadata(p).map_err(|e| Diagnostic::new(format!("cannot read `{}`: {e}", p.display())))?;
+    if meta.is_file() {
+        return Ok(vec![p.to_path_buf()]);
+    }
+    let mut out = Vec::new();
+    walk(p, &mut out, 0);
+    Ok(out)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
+    if depth > 32 {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+    entries.sort();
+    for path in entries {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.starts_with('.') {
+            continue;
+        }
+        if path.is_dir() {
+            if !SKIPPED_DIRS.contains(&name) {
+                walk(&path, out, depth + 1);
+            }
+        } else if is_yaml(&path) {
+            out.push(path);
+        }
+    }
+}
+
+/// `--env NAME` looks for `environments/NAME.yaml` beside the first collection and in each
+/// parent folder up to the working directory; `--env FILE` takes the path.
+pub fn find_environment(name: &str, first: Option<&Path>) -> Result<PathBuf, Diagnostic> {
+    let as_path = Path::new(name);
+    if is_yaml(as_path) || name.contains('/') {
+        if as_path.is_file() {
+            return Ok(as_path.to_path_buf());
+        }
+        return Err(Diagnostic::new(format!("environment file `{name}` does not exist")));
+    }
+    let start = match first {
+        Some(p) if p.is_dir() => p.to_path_buf(),
+        Some(p) => p.parent().map(Path::to_path_buf).unwrap_or_default(),
+        None => PathBuf::from("."),
+    };
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let mut looked = Vec::new();
+    let mut dir = Some(start.as_path());
+    while let Some(d) = dir {
+        for ext in ["yaml", "yml"] {
+            let candidate = d.join("environments").join(format!("{name}.{ext}"));
+            if candidate.is_file() {
+                return Ok(candidate);
+            }
+        }
+        looked.push(d.join("environments"));
+        let abs = if d.as_os_str().is_empty() { cwd.clone() } else { d.canonicalize().unwrap_or_default() };
+        if abs == cwd || d.as_os_str().is_empty() {
+            break;
+        }
+        dir = d.parent();
+    }
+    let known: Vec<String> = looked
+        .iter()
+        .filter_map(|d| std::fs::read_dir(d).ok())
+        .flat_map(|it| it.flatten())
+        .filter_map(|e| {
+            let p = e.path();
+            if is_yaml(&p) { p.file_stem().map(|s| s.to_string_lossy().into_owned()) } else { None }
+        })
+        .collect();
+    let looked: Vec<String> = looked.iter().map(|p| format!("{}/", display(p))).collect();
+    let mut d = Diagnostic::new(format!("environment `{name}` not found (looked in {})", looked.join(", ")));
+    if let Some(best) = crate::diagnostic::did_you_mean(name, known.iter().map(String::as_str)) {
+        d = d.with_help(format!("did you mean `{best}`?"));
+    } else if !known.is_empty() {
+        d = d.with_help(format!("known environments: {}", known.join(", ")));
+    }
+    Err(d)
+}
+
+fn display(p: &Path) -> String {
+    let s = p.to_string_lossy().into_owned();
+    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+}

@@ -1,0 +1,342 @@
+//! The collection model: what a user wrote, decoded and typed, with spans kept for every node
+//! that a later message may point at. Plain data: built by `parse`, read by `plan` and `run`.
+
+use crate::source::{SourceFile, Span};
+use regex::Regex;
+use serde_json::Value;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+/// A string the user wrote that is rendered with minijinja before use.
+#[derive(Debug, Clone)]
+pub struct Template {
+    pub source: String,
+    pub span: Span,
+    /// Unique name under which the plan compiles it.
+    pub id: String,
+}
+
+static NEXT_TEMPLATE: AtomicU64 = AtomicU64::new(0);
+
+impl Template {
+    pub fn new(source: impl Into<String>, span: &Span) -> Template {
+        Template {
+            source: source.into(),
+            span: span.clone(),
+            id: format!("t{}", NEXT_TEMPLATE.fetch_add(1, Ordering::Relaxed)),
+        }
+    }
+
+    /// Text without template syntax renders to itself; it needs no compiling.
+    pub fn is_literal(&self) -> bool {
+        !(self.source.contains("{{") || self.source.contains("{%") || self.source.contains("{#"))
+    }
+
+    /// `"{{ expr }}"` alone: rendered to the expression's own value (a number stays a number).
+    pub fn sole_expression(&self) -> Option<&str> {
+        let s = self.source.trim();
+        let inner = s.strip_prefix("{{")?.strip_suffix("}}")?;
+        if inner.contains("{{") || inner.contains("}}") || inner.contains("{%") {
+            return None;
+        }
+        Some(inner.trim())
+    }
+}
+
+/// A YAML value whose strings are templates (request bodies, expected values).
+#[derive(Debug, Clone)]
+pub enum TValue {
+    Null,
+    Bool(bool),
+    Number(serde_json::Number),
+    Str(Template),
+    List(Vec<TValue>),
+    Map(Vec<(String, TValue)>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Variable {
+    pub name: String,
+    pub value: Value,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct Collection {
+    pub file: Arc<SourceFile>,
+    /// The collection file on disk (relative paths in it resolve against its folder).
+    pub path: PathBuf,
+    pub name: String,
+    pub tags: Vec<String>,
+    pub variables: Vec<Variable>,
+    pub auth: Option<AuthSpec>,
+    pub defaults: Defaults,
+    pub items: Vec<Item>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Item {
+    Request(Box<Request>),
+    Group(Group),
+}
+
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub name: String,
+    pub span: Span,
+    pub tags: Vec<String>,
+    pub variables: Vec<Variable>,
+    pub auth: Option<AuthSpec>,
+    pub defaults: Defaults,
+    pub skip: Option<Template>,
+    pub items: Vec<Item>,
+}
+
+/// Settings merged into every request of a collection or group; the request's own win.
+#[derive(Debug, Default, Clone)]
+pub struct Defaults {
+    pub headers: Vec<(String, Template)>,
+    pub query: Vec<(String, Template)>,
+    pub timeout: Option<Duration>,
+    pub follow_redirects: Option<bool>,
+    pub snapshot: Option<Span>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub name: String,
+    pub span: Span,
+    pub method: String,
+    pub url: Template,
+    pub query: Vec<(String, Template)>,
+    pub headers: Vec<(String, Template)>,
+    pub body: Option<Body>,
+    pub timeout: Option<Duration>,
+    pub follow_redirects: Option<bool>,
+    pub tags: Vec<String>,
+    pub skip: Option<Template>,
+    /// `None`: inherit from the group or collection.
+    pub auth: Option<AuthSpec>,
+    pub expect: Expect,
+    pub captures: Vec<Capture>,
+    pub retry: Option<Retry>,
+    pub snapshot: Option<Span>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Body {
+    Json(TValue),
+    Form(Vec<(String, Template)>),
+    Multipart(Vec<Part>),
+    Text(Template),
+    /// A file sent raw; the path is relative to the collection.
+    File(Template),
+}
+
+#[derive(Debug, Clone)]
+pub struct Part {
+    pub name: String,
+    pub value: PartValue,
+}
+
+#[derive(Debug, Clone)]
+pub enum PartValue {
+    Text(Template),
+    File {
+        path: Template,
+        content_type: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub enum AuthSpec {
+    None,
+    Bearer(Template),
+    Basic {
+        username: Template,
+        password: Template,
+    },
+    ApiKey {
+        location: ApiKeyLocation,
+        value: Template,
+    },
+    OAuth2(Box<OAuth2Spec>),
+}
+
+#[derive(Debug, Clone)]
+pub enum ApiKeyLocation {
+    Header(String),
+    Query(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientCredentials {
+    /// client_secret_post: id and secret as form fields.
+    Body,
+    /// client_secret_basic: `Authorization: Basic`.
+    Basic,
+}
+
+#[derive(Debug, Clone)]
+pub struct OAuth2Spec {
+    pub span: Span,
+    pub token_url: Template,
+    pub client_id: Template,
+    pub client_secret: Template,
+    pub scope: Option<Template>,
+    pub credentials: ClientCredentials,
+    pub params: Vec<(String, Template)>,
+}
+
+/// Assertions on one response. Every check keeps the span of what the user wrote.
+#[derive(Debug, Default, Clone)]
+pub struct Expect {
+    pub checks: Vec<Check>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Check {
+    pub target: Target,
+    pub predicates: Vec<Predicate>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum Target {
+    Status,
+    Header(String),
+    Body,
+    Json(JsonPath),
+    Schema { path: PathBuf, shown: String },
+    Time,
+}
+
+/// A JSONPath as written, with its position; parsed at plan time.
+#[derive(Debug, Clone)]
+pub struct JsonPath {
+    pub source: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Predicate {
+    pub op: Op,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum Op {
+    Equals(TValue),
+    Not(Vec<Predicate>),
+    Exists(bool),
+    Type(JsonType),
+    Contains(TValue),
+    StartsWith(TValue),
+    EndsWith(TValue),
+    Matches(Pattern),
+    In(Vec<TValue>),
+    Length(Vec<Predicate>),
+    Lt(TValue),
+    Lte(TValue),
+    Gt(TValue),
+    Gte(TValue),
+    Each(Vec<Predicate>),
+    /// `status: 2xx`: the hundreds digit.
+    StatusClass(u16),
+}
+
+#[derive(Debug, Clone)]
+pub enum Pattern {
+    Fixed(Regex),
+    Templated(Template),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonType {
+    String,
+    Number,
+    Integer,
+    Boolean,
+    Array,
+    Object,
+    Null,
+}
+
+impl JsonType {
+    pub const NAMES: [&'static str; 7] = [
+        "string", "number", "integer", "boolean", "array", "object", "null",
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            JsonType::String => "string",
+            JsonType::Number => "number",
+            JsonType::Integer => "integer",
+            JsonType::Boolean => "boolean",
+            JsonType::Array => "array",
+            JsonType::Object => "object",
+            JsonType::Null => "null",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<JsonType> {
+        Some(match name {
+            "string" => JsonType::String,
+            "number" => JsonType::Number,
+            "integer" => JsonType::Integer,
+            "boolean" | "bool" => JsonType::Boolean,
+            "array" | "list" => JsonType::Array,
+            "object" | "map" => JsonType::Object,
+            "null" => JsonType::Null,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Capture {
+    pub var: String,
+    pub span: Span,
+    pub source: CaptureSource,
+}
+
+#[derive(Debug, Clone)]
+pub enum CaptureSource {
+    Json { path: JsonPath, all: bool },
+    Header(String),
+    Regex(Regex),
+    Status,
+    Body,
+}
+
+/// Polling: repeat the request until `until` (or, without it, the request's own `expect`)
+/// holds, at most `attempts` times and within `timeout` overall.
+#[derive(Debug, Clone)]
+pub struct Retry {
+    pub span: Span,
+    pub attempts: u32,
+    pub delay: Duration,
+    pub backoff: f64,
+    pub max_delay: Option<Duration>,
+    pub timeout: Option<Duration>,
+    pub until: Option<Expect>,
+}
+
+/// An environment file: non-secret values for one target.
+#[derive(Debug)]
+pub struct Environment {
+    pub name: String,
+    pub file: Arc<SourceFile>,
+    pub path: PathBuf,
+    pub variables: Vec<Variable>,
+    /// `sandbox: true` (or a map of settings) starts the built-in sandbox for the run.
+    pub sandbox: Option<SandboxSettings>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SandboxSettings {
+    /// Lifetime of issued tokens, seconds.
+    pub token_lifetime: Option<u64>,
+}

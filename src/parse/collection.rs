@@ -1,0 +1,340 @@
+//! Decoding a collection file: collection, groups, requests, bodies and auth blocks.
+
+use super::fields::{Decoder, Fields};
+use super::node::{Node, NodeKind};
+use crate::model::*;
+use crate::source::Span;
+use std::collections::HashMap;
+
+const COLLECTION_KEYS: &[&str] = &[
+    "name", "description", "tags", "variables", "auth", "defaults", "requests",
+];
+const GROUP_KEYS: &[&str] = &[
+    "group", "description", "tags", "variables", "auth", "defaults", "skip", "requests",
+];
+const REQUEST_KEYS: &[&str] = &[
+    "name", "description", "method", "url", "query", "headers", "json", "form", "multipart",
+    "text", "file", "timeout", "follow_redirects", "tags", "skip", "auth", "expect", "capture",
+    "retry", "snapshot",
+];
+const DEFAULTS_KEYS: &[&str] = &["headers", "query", "timeout", "follow_redirects", "snapshot"];
+const BODY_KEYS: &[&str] = &["json", "form", "multipart", "text", "file"];
+const AUTH_KINDS: &[&str] = &["oauth2", "bearer", "basic", "api_key", "none"];
+const OAUTH2_KEYS: &[&str] = &[
+    "token_url", "client_id", "client_secret", "scope", "credentials", "params",
+];
+const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+
+/// The parts of a collection file, before the file and path are attached.
+pub struct CollectionParts {
+    pub name: String,
+    pub tags: Vec<String>,
+    pub variables: Vec<Variable>,
+    pub auth: Option<AuthSpec>,
+    pub defaults: Defaults,
+    pub items: Vec<Item>,
+}
+
+impl Decoder {
+    pub fn collection(&mut self, root: &Node, default_name: &str) -> Option<CollectionParts> {
+        let f = self.fields(root, "the collection", COLLECTION_KEYS)?;
+        let name = match f.get("name") {
+            Some(n) => self.string(n, "`name`").unwrap_or_default(),
+            None => default_name.to_string(),
+        };
+        let tags = f.get("tags").map(|n| self.string_list(n, "`tags`")).unwrap_or_default();
+        let variables = f.get("variables").map(|n| self.variables(n)).unwrap_or_default();
+        let auth = f.get("auth").and_then(|n| self.auth(n));
+        let defaults = f.get("defaults").map(|n| self.defaults(n)).unwrap_or_default();
+        let items = match f.get("requests") {
+            Some(n) => self.items(n),
+            None => {
+                self.error(
+                    root.error("the collection has no `requests`")
+                        .with_help("add `requests:` with a list of requests"),
+                );
+                Vec::new()
+            }
+        };
+        let mut seen = HashMap::new();
+        self.check_unique_names(&items, &mut seen);
+        Some(CollectionParts {
+            name,
+            tags,
+            variables,
+            auth,
+            defaults,
+            items,
+        })
+    }
+
+    pub fn variables(&mut self, node: &Node) -> Vec<Variable> {
+        let Some(f) = self.fields(node, "`variables`", &[]) else {
+            return Vec::new();
+        };
+        f.iter()
+            .map(|(name, key, value)| Variable {
+                name: name.to_string(),
+                value: value.to_json(),
+                span: key.span.clone(),
+            })
+            .collect()
+    }
+
+    fn items(&mut self, node: &Node) -> Vec<Item> {
+        let NodeKind::Seq(list) = &node.kind else {
+            self.error(node.error(format!("`requests` must be a list, found {}", node.type_name())));
+            return Vec::new();
+        };
+        list.iter().filter_map(|n| self.item(n)).collect()
+    }
+
+    fn item(&mut self, node: &Node) -> Option<Item> {
+        let is_group = matches!(&node.kind, NodeKind::Map(e) if e.iter().any(|(k, _)| k.as_str() == Some("group")));
+        if is_group {
+            let f = self.fields(node, "a group", GROUP_KEYS)?;
+            let name = self.string(f.get("group")?, "`group`")?;
+            let items = match f.get("requests") {
+                Some(n) => self.items(n),
+                None => {
+                    self.error(node.error(format!("group `{name}` has no `requests`")));
+                    Vec::new()
+                }
+            };
+            return Some(Item::Group(Group {
+                span: f.key_span("group").cloned().unwrap_or_else(|| node.span.clone()),
+                tags: f.get("tags").map(|n| self.string_list(n, "`tags`")).unwrap_or_default(),
+                variables: f.get("variables").map(|n| self.variables(n)).unwrap_or_default(),
+                auth: f.get("auth").and_then(|n| self.auth(n)),
+                defaults: f.get("defaults").map(|n| self.defaults(n)).unwrap_or_default(),
+                skip: f.get("skip").and_then(|n| self.template(n, "`skip`")),
+                name,
+                items,
+            }));
+        }
+        self.request(node).map(|r| Item::Request(Box::new(r)))
+    }
+
+    fn request(&mut self, node: &Node) -> Option<Request> {
+        let f = self.fields(node, "a request", REQUEST_KEYS)?;
+        let name = match f.get("name") {
+            Some(n) => self.string(n, "`name`")?,
+            None => {
+                self.error(node.error("this request has no `name`").with_help(
+                    "every request needs a unique name: it appears in reports and snapshot file names",
+                ));
+                return None;
+            }
+        };
+        let Some(url_node) = f.get("url") else {
+            self.error(node.error(format!("request `{name}` has no `url`")));
+            return None;
+        };
+        let url = self.template(url_node, "`url`")?;
+        let method = match f.get("method") {
+            Some(m) => self.method(m)?,
+            None => "GET".to_string(),
+        };
+        Some(Request {
+            span: f.key_span("name").cloned().unwrap_or_else(|| node.span.clone()),
+            method,
+            url,
+            query: f.get("query").map(|n| self.template_map(n, "`query`")).unwrap_or_default(),
+            headers: f.get("headers").map(|n| self.template_map(n, "`headers`")).unwrap_or_default(),
+            body: self.body(&f, &name),
+            timeout: f.get("timeout").and_then(|n| self.duration(n, "`timeout`")),
+            follow_redirects: f.get("follow_redirects").and_then(|n| self.bool(n, "`follow_redirects`")),
+            tags: f.get("tags").map(|n| self.string_list(n, "`tags`")).unwrap_or_default(),
+            skip: f.get("skip").and_then(|n| self.template(n, "`skip`")),
+            auth: f.get("auth").and_then(|n| self.auth(n)),
+            expect: f.get("expect").map(|n| self.expect(n, "`expect`")).unwrap_or_default(),
+            captures: f.get("capture").map(|n| self.captures(n)).unwrap_or_default(),
+            retry: f.get("retry").and_then(|n| self.retry(n)),
+            snapshot: f.get("snapshot").map(|n| n.span.clone()),
+            name,
+        })
+    }
+
+    fn method(&mut self, node: &Node) -> Option<String> {
+        let m = self.string(node, "`method`")?.to_ascii_uppercase();
+        if METHODS.contains(&m.as_str()) {
+            return Some(m);
+        }
+        self.error(
+            node.error(format!("unknown method `{m}`"))
+                .suggest(&m, METHODS.iter().copied())
+                .with_help(format!("methods: {}", METHODS.join(", "))),
+        );
+        None
+    }
+
+    fn body(&mut self, f: &Fields, name: &str) -> Option<Body> {
+        let given: Vec<&str> = BODY_KEYS.iter().copied().filter(|k| f.has(k)).collect();
+        if given.len() > 1 {
+            let span = f.key_span(given[1]).cloned().unwrap_or_else(|| f.node.span.clone());
+            self.error(crate::diagnostic::Diagnostic::at(
+                format!(
+                    "request `{name}` has more than one body (`{}`): keep one",
+                    given.join("`, `")
+                ),
+                &span,
+            ));
+            return None;
+        }
+        let kind = *given.first()?;
+        let node = f.get(kind)?;
+        Some(match kind {
+            "json" => Body::Json(self.tvalue(node)),
+            "form" => Body::Form(self.template_map(node, "`form`")),
+            "multipart" => Body::Multipart(self.multipart(node)),
+            "text" => Body::Text(self.template(node, "`text`")?),
+            _ => Body::File(self.template(node, "`file`")?),
+        })
+    }
+
+    fn multipart(&mut self, node: &Node) -> Vec<Part> {
+        let Some(f) = self.fields(node, "`multipart`", &[]) else {
+            return Vec::new();
+        };
+        let mut parts = Vec::new();
+        for (name, _, value) in f.iter() {
+            let part = if matches!(value.kind, NodeKind::Map(_)) {
+                let Some(pf) = self.fields(value, "a file part", &["file", "content_type"]) else {
+                    continue;
+                };
+                let Some(path) = pf.get("file").and_then(|n| self.template(n, "`file`")) else {
+                    self.error(value.error("a multipart map needs `file: path`"));
+                    continue;
+                };
+                let content_type = pf.get("content_type").and_then(|n| self.string(n, "`content_type`"));
+                PartValue::File { path, content_type }
+            } else {
+                match self.template(value, &format!("part `{name}`")) {
+                    Some(t) => PartValue::Text(t),
+                    None => continue,
+                }
+            };
+            parts.push(Part {
+                name: name.to_string(),
+                value: part,
+            });
+        }
+        parts
+    }
+
+    fn defaults(&mut self, node: &Node) -> Defaults {
+        let Some(f) = self.fields(node, "`defaults`", DEFAULTS_KEYS) else {
+            return Defaults::default();
+        };
+        Defaults {
+            headers: f.get("headers").map(|n| self.template_map(n, "`headers`")).unwrap_or_default(),
+            query: f.get("query").map(|n| self.template_map(n, "`query`")).unwrap_or_default(),
+            timeout: f.get("timeout").and_then(|n| self.duration(n, "`timeout`")),
+            follow_redirects: f.get("follow_redirects").and_then(|n| self.bool(n, "`follow_redirects`")),
+            snapshot: f.get("snapshot").map(|n| n.span.clone()),
+        }
+    }
+
+    pub fn auth(&mut self, node: &Node) -> Option<AuthSpec> {
+        if let Some(s) = node.as_str() {
+            if s == "none" {
+                return Some(AuthSpec::None);
+            }
+            self.error(
+                node.error(format!("unknown auth `{s}`"))
+                    .suggest(s, AUTH_KINDS.iter().copied())
+                    .with_help("write `auth: none`, or a block such as `auth: { bearer: \"{{ token }}\" }`"),
+            );
+            return None;
+        }
+        let f = self.fields(node, "`auth`", AUTH_KINDS)?;
+        let kinds: Vec<(&str, &Node)> = f.iter().map(|(k, _, v)| (k, v)).collect();
+        if kinds.len() != 1 {
+            self.error(node.error("`auth` must name exactly one kind: oauth2, bearer, basic, api_key or none"));
+            return None;
+        }
+        let (kind, value) = kinds[0];
+        match kind {
+            "oauth2" => self.oauth2(value).map(|o| AuthSpec::OAuth2(Box::new(o))),
+            "bearer" => self.template(value, "`bearer`").map(AuthSpec::Bearer),
+            "basic" => {
+                let b = self.fields(value, "`basic`", &["username", "password"])?;
+                Some(AuthSpec::Basic {
+                    username: self.required_template(&b, "username", "`basic`")?,
+                    password: self.required_template(&b, "password", "`basic`")?,
+                })
+            }
+            "api_key" => {
+                let a = self.fields(value, "`api_key`", &["header", "query", "value"])?;
+                let location = match (a.get("header"), a.get("query")) {
+                    (Some(h), None) => ApiKeyLocation::Header(self.string(h, "`header`")?),
+                    (None, Some(q)) => ApiKeyLocation::Query(self.string(q, "`query`")?),
+                    _ => {
+                        self.error(value.error("`api_key` needs exactly one of `header: Name` or `query: name`"));
+                        return None;
+                    }
+                };
+                Some(AuthSpec::ApiKey {
+                    location,
+                    value: self.required_template(&a, "value", "`api_key`")?,
+                })
+            }
+            _ => Some(AuthSpec::None),
+        }
+    }
+
+    fn required_template(&mut self, f: &Fields, key: &str, what: &str) -> Option<Template> {
+        match f.get(key) {
+            Some(n) => self.template(n, &format!("`{key}`")),
+            None => {
+                self.error(f.node.error(format!("{what} needs `{key}`")));
+                None
+            }
+        }
+    }
+
+    fn oauth2(&mut self, node: &Node) -> Option<OAuth2Spec> {
+        let f = self.fields(node, "`oauth2`", OAUTH2_KEYS)?;
+        let credentials = match f.get("credentials") {
+            None => ClientCredentials::Body,
+            Some(n) => match n.as_str() {
+                Some("body") => ClientCredentials::Body,
+                Some("basic") => ClientCredentials::Basic,
+                _ => {
+                    self.error(n.error("`credentials` must be `body` (client_secret_post) or `basic` (HTTP Basic)"));
+                    return None;
+                }
+            },
+        };
+        Some(OAuth2Spec {
+            span: node.span.clone(),
+            token_url: self.required_template(&f, "token_url", "`oauth2`")?,
+            client_id: self.required_template(&f, "client_id", "`oauth2`")?,
+            client_secret: self.required_template(&f, "client_secret", "`oauth2`")?,
+            scope: f.get("scope").and_then(|n| self.template(n, "`scope`")),
+            credentials,
+            params: f.get("params").map(|n| self.template_map(n, "`params`")).unwrap_or_default(),
+        })
+    }
+
+    fn check_unique_names<'a>(&mut self, items: &'a [Item], seen: &mut HashMap<&'a str, Span>) {
+        for item in items {
+            match item {
+                Item::Request(r) => {
+                    if let Some(first) = seen.get(r.name.as_str()) {
+                        self.error(
+                            crate::diagnostic::Diagnostic::at(
+                                format!("duplicate request name `{}`", r.name),
+                                &r.span,
+                            )
+                            .with_help(format!("the first is at {first}; names must be unique in a collection")),
+                        );
+                    } else {
+                        seen.insert(&r.name, r.span.clone());
+                    }
+                }
+                Item::Group(g) => self.check_unique_names(&g.items, seen),
+            }
+        }
+    }
+}

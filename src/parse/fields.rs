@@ -1,0 +1,203 @@
+//! Reading YAML maps as typed records: each known key taken once, every unknown key reported
+//! with its position and the nearest known key. Decoders push errors and carry on, so that one
+//! run reports every problem in a file.
+
+use super::node::{Node, NodeKind};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::model::{TValue, Template};
+use crate::source::Span;
+use std::borrow::Cow;
+use std::time::Duration;
+
+/// Collects the diagnostics of one file.
+#[derive(Default)]
+pub struct Decoder {
+    pub errors: Diagnostics,
+}
+
+/// The entries of one YAML map, by key.
+pub struct Fields<'a> {
+    pub node: &'a Node,
+    entries: Vec<(Cow<'a, str>, &'a Node, &'a Node)>,
+}
+
+impl<'a> Fields<'a> {
+    pub fn get(&self, key: &str) -> Option<&'a Node> {
+        self.entries
+            .iter()
+            .find(|(k, _, _)| k == key)
+            .map(|(_, _, v)| *v)
+    }
+
+    pub fn key_span(&self, key: &str) -> Option<&'a Span> {
+        self.entries
+            .iter()
+            .find(|(k, _, _)| k == key)
+            .map(|(_, k, _)| &k.span)
+    }
+
+    pub fn has(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// Keys in file order, with their key node and value node.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &'a Node, &'a Node)> + '_ {
+        self.entries.iter().map(|(k, kn, v)| (k.as_ref(), *kn, *v))
+    }
+}
+
+impl Decoder {
+    pub fn error(&mut self, d: Diagnostic) {
+        self.errors.push(d);
+    }
+
+    /// The map's entries; `known` lists the accepted keys (empty: any key).
+    pub fn fields<'a>(&mut self, node: &'a Node, what: &str, known: &[&str]) -> Option<Fields<'a>> {
+        let NodeKind::Map(entries) = &node.kind else {
+            self.error(node.error(format!("{what} must be a map, found {}", node.type_name())));
+            return None;
+        };
+        let mut out = Vec::with_capacity(entries.len());
+        for (k, v) in entries {
+            let Some(key) = k.as_str() else {
+                match &k.kind {
+                    NodeKind::Int(_) | NodeKind::Float(_) | NodeKind::Bool(_) if known.is_empty() => {
+                        // Numeric keys in free maps (status codes, header names) are fine as text.
+                        out.push((Cow::Owned(k.scalar_text().unwrap_or_default()), k, v));
+                        continue;
+                    }
+                    _ => {
+                        self.error(k.error(format!("keys in {what} must be strings")));
+                        continue;
+                    }
+                }
+            };
+            if !known.is_empty() && !known.contains(&key) {
+                let d = k
+                    .error(format!("unknown key `{key}` in {what}"))
+                    .suggest(key, known.iter().copied())
+                    .with_help(format!("accepted keys: {}", known.join(", ")));
+                self.error(d);
+                continue;
+            }
+            out.push((Cow::Borrowed(key), k, v));
+        }
+        Some(Fields { node, entries: out })
+    }
+
+    pub fn string(&mut self, node: &Node, what: &str) -> Option<String> {
+        match node.scalar_text() {
+            Some(s) if !matches!(node.kind, NodeKind::Bool(_)) => Some(s),
+            _ => {
+                self.error(node.error(format!("{what} must be a string, found {}", node.type_name())));
+                None
+            }
+        }
+    }
+
+    pub fn template(&mut self, node: &Node, what: &str) -> Option<Template> {
+        match node.scalar_text() {
+            Some(s) => Some(Template::new(s, &node.span)),
+            None => {
+                self.error(node.error(format!("{what} must be a string, found {}", node.type_name())));
+                None
+            }
+        }
+    }
+
+    pub fn bool(&mut self, node: &Node, what: &str) -> Option<bool> {
+        match node.kind {
+            NodeKind::Bool(b) => Some(b),
+            _ => {
+                self.error(node.error(format!("{what} must be true or false, found {}", node.type_name())));
+                None
+            }
+        }
+    }
+
+    pub fn u32(&mut self, node: &Node, what: &str) -> Option<u32> {
+        match node.kind {
+            NodeKind::Int(i) if (0..=u32::MAX as i64).contains(&i) => Some(i as u32),
+            _ => {
+                self.error(node.error(format!("{what} must be a whole number")));
+                None
+            }
+        }
+    }
+
+    pub fn duration(&mut self, node: &Node, what: &str) -> Option<Duration> {
+        match &node.kind {
+            NodeKind::Str(s) => match humantime::parse_duration(s.trim()) {
+                Ok(d) => Some(d),
+                Err(e) => {
+                    self.error(
+                        node.error(format!("{what}: `{s}` is not a duration ({e})"))
+                            .with_help("write a number with a unit, like 500ms, 30s or 2m"),
+                    );
+                    None
+                }
+            },
+            NodeKind::Int(_) | NodeKind::Float(_) => {
+                self.error(
+                    node.error(format!("{what} needs a unit"))
+                        .with_help("write a number with a unit, like 500ms, 30s or 2m"),
+                );
+                None
+            }
+            _ => {
+                self.error(node.error(format!("{what} must be a duration like 30s, found {}", node.type_name())));
+                None
+            }
+        }
+    }
+
+    pub fn string_list(&mut self, node: &Node, what: &str) -> Vec<String> {
+        match &node.kind {
+            NodeKind::Seq(items) => items.iter().filter_map(|n| self.string(n, what)).collect(),
+            NodeKind::Str(s) => vec![s.clone()],
+            _ => {
+                self.error(node.error(format!("{what} must be a list of strings")));
+                Vec::new()
+            }
+        }
+    }
+
+    /// A map of names to templates (headers, query, form fields, params).
+    pub fn template_map(&mut self, node: &Node, what: &str) -> Vec<(String, Template)> {
+        let Some(fields) = self.fields(node, what, &[]) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (key, _, value) in fields.iter() {
+            if value.is_null() {
+                self.error(value.error(format!("`{key}` in {what} has no value")));
+                continue;
+            }
+            if let Some(t) = self.template(value, &format!("`{key}` in {what}")) {
+                out.push((key.to_string(), t));
+            }
+        }
+        out
+    }
+
+    /// Any YAML value, its strings kept as templates.
+    pub fn tvalue(&mut self, node: &Node) -> TValue {
+        match &node.kind {
+            NodeKind::Null => TValue::Null,
+            NodeKind::Bool(b) => TValue::Bool(*b),
+            NodeKind::Int(i) => TValue::Number((*i).into()),
+            NodeKind::Float(f) => serde_json::Number::from_f64(*f)
+                .map(TValue::Number)
+                .unwrap_or(TValue::Null),
+            NodeKind::Str(s) => TValue::Str(Template::new(s.clone(), &node.span)),
+            NodeKind::Seq(items) => TValue::List(items.iter().map(|n| self.tvalue(n)).collect()),
+            NodeKind::Map(entries) => TValue::Map(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.scalar_text().unwrap_or_default(), self.tvalue(v)))
+                    .collect(),
+            ),
+        }
+    }
+}
+

@@ -1,0 +1,83 @@
+//! YAML text → model. Owns every "what did the user write" check that needs no variables:
+//! unknown keys, wrong types, bad durations and regexes, duplicate names. No I/O here: the
+//! caller passes loaded files.
+
+mod collection;
+mod expect;
+mod fields;
+pub mod node;
+
+use crate::diagnostic::Diagnostics;
+use crate::model::{Collection, Environment, SandboxSettings};
+use crate::source::SourceFile;
+use fields::Decoder;
+use node::parse_yaml;
+use std::path::Path;
+use std::sync::Arc;
+
+pub use expect::PREDICATES;
+
+/// Decodes one collection file.
+pub fn parse_collection(file: &Arc<SourceFile>, path: &Path) -> Result<Collection, Diagnostics> {
+    let root = parse_yaml(file)?;
+    let mut d = Decoder::default();
+    let default_name = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let parts = d.collection(&root, &default_name);
+    match parts {
+        Some(p) if d.errors.is_empty() => Ok(Collection {
+            file: Arc::clone(file),
+            path: path.to_path_buf(),
+            name: p.name,
+            tags: p.tags,
+            variables: p.variables,
+            auth: p.auth,
+            defaults: p.defaults,
+            items: p.items,
+        }),
+        _ => Err(d.errors),
+    }
+}
+
+const ENV_KEYS: &[&str] = &["name", "variables", "sandbox"];
+
+/// Decodes one environment file.
+pub fn parse_environment(file: &Arc<SourceFile>, path: &Path) -> Result<Environment, Diagnostics> {
+    let root = parse_yaml(file)?;
+    let mut d = Decoder::default();
+    let Some(f) = d.fields(&root, "the environment file", ENV_KEYS) else {
+        return Err(d.errors);
+    };
+    let name = match f.get("name") {
+        Some(n) => d.string(n, "`name`").unwrap_or_default(),
+        None => path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+    };
+    let variables = f.get("variables").map(|n| d.variables(n)).unwrap_or_default();
+    let sandbox = match f.get("sandbox") {
+        None => None,
+        Some(n) if matches!(n.kind, node::NodeKind::Bool(_)) => {
+            d.bool(n, "`sandbox`").unwrap_or(false).then(SandboxSettings::default)
+        }
+        Some(n) => d.fields(n, "`sandbox`", &["token_lifetime"]).map(|s| SandboxSettings {
+            token_lifetime: s
+                .get("token_lifetime")
+                .and_then(|t| d.duration(t, "`token_lifetime`"))
+                .map(|t| t.as_secs().max(1)),
+        }),
+    };
+    if !d.errors.is_empty() {
+        return Err(d.errors);
+    }
+    Ok(Environment {
+        name,
+        file: Arc::clone(file),
+        path: path.to_path_buf(),
+        variables,
+        sandbox,
+    })
+}

@@ -1,0 +1,452 @@
+//! From loaded files to a runnable plan: variable scopes in precedence order, requests
+//! flattened with their group settings, every template, JSONPath and JSON Schema compiled, and
+//! every undefined variable and missing secret reported — all before the first request leaves.
+
+use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
+use crate::eval::Schemas;
+use crate::eval::jsonpath::JsonPaths;
+use crate::model::*;
+use crate::secret::Secrets;
+use crate::source::Span;
+use crate::template::{self, Templates, Vars};
+use serde_json::Value;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Where a starting variable came from, lowest precedence first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum VarSource {
+    Builtin,
+    Collection,
+    Group,
+    Environment,
+    VarFile,
+    CommandLine,
+}
+
+/// Values given outside the collection: environment file, `--var-file`, `--var`, built-ins.
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub builtin: Vec<(String, Value)>,
+    pub var_file: Vec<(String, Value)>,
+    pub cli: Vec<(String, Value)>,
+}
+
+/// One request, flattened, with everything it inherits.
+#[derive(Debug)]
+pub struct PlannedRequest {
+    pub req: Request,
+    /// Group names from the outermost in.
+    pub groups: Vec<String>,
+    pub auth: Option<AuthSpec>,
+    pub headers: Vec<(String, Template)>,
+    pub query: Vec<(String, Template)>,
+    pub timeout: Option<Duration>,
+    pub follow_redirects: bool,
+    /// Group `skip:` conditions, then the request's own.
+    pub skips: Vec<Template>,
+    /// Starting variables (captures are layered on at run time).
+    pub vars: Arc<Vars>,
+}
+
+impl PlannedRequest {
+    /// `group / request`, as reports name it.
+    pub fn full_name(&self) -> String {
+        let mut parts = self.groups.clone();
+        parts.push(self.req.name.clone());
+        parts.join(" / ")
+    }
+}
+
+#[derive(Debug)]
+pub struct PlannedCollection {
+    pub name: String,
+    pub path: PathBuf,
+    pub shown_path: String,
+    pub base_dir: PathBuf,
+    pub requests: Vec<PlannedRequest>,
+}
+
+pub struct Plan {
+    pub collections: Vec<PlannedCollection>,
+    pub templates: Templates,
+    pub paths: JsonPaths,
+    pub schemas: Schemas,
+    pub secrets: Arc<Secrets>,
+    pub environment: Option<String>,
+}
+
+pub fn plan(
+    collections: Vec<Collection>,
+    environment: Option<&Environment>,
+    overrides: &Overrides,
+    secrets: Arc<Secrets>,
+) -> Result<Plan, Diagnostics> {
+    let mut p = Planner {
+        templates: Templates::new(Arc::clone(&secrets)),
+        paths: JsonPaths::default(),
+        schemas: Schemas::new(),
+        errors: Diagnostics::default(),
+        secrets: Arc::clone(&secrets),
+    };
+    let mut planned = Vec::new();
+    for c in &collections {
+        planned.push(p.collection(c, environment, overrides));
+    }
+    if !p.errors.is_empty() {
+        return Err(p.errors);
+    }
+    Ok(Plan {
+        collections: planned,
+        templates: p.templates,
+        paths: p.paths,
+        schemas: p.schemas,
+        secrets,
+        environment: environment.map(|e| e.name.clone()),
+    })
+}
+
+struct Planner {
+    templates: Templates,
+    paths: JsonPaths,
+    schemas: Schemas,
+    errors: Diagnostics,
+    secrets: Arc<Secrets>,
+}
+
+/// Inherited settings while walking groups.
+#[derive(Clone)]
+struct Scope {
+    groups: Vec<String>,
+    auth: Option<AuthSpec>,
+    headers: Vec<(String, Template)>,
+    query: Vec<(String, Template)>,
+    timeout: Option<Duration>,
+    follow_redirects: Option<bool>,
+    skips: Vec<Template>,
+    /// Collection and group variables, lowest first.
+    lower: Vec<Variable>,
+}
+
+impl Planner {
+    fn collection(&mut self, c: &Collection, env: Option<&Environment>, o: &Overrides) -> PlannedCollection {
+        let base_dir = c.path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let scope = Scope {
+            groups: Vec::new(),
+            auth: c.auth.clone(),
+            headers: c.defaults.headers.clone(),
+            query: c.defaults.query.clone(),
+            timeout: c.defaults.timeout,
+            follow_redirects: c.defaults.follow_redirects,
+            skips: Vec::new(),
+            lower: c.variables.clone(),
+        };
+        let mut requests = Vec::new();
+        let mut captured: Vec<String> = Vec::new();
+        self.items(&c.items, &scope, env, o, &base_dir, &mut captured, &mut requests);
+        PlannedCollection {
+            name: c.name.clone(),
+            path: c.path.clone(),
+            shown_path: c.file.path.clone(),
+            base_dir,
+            requests,
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn items(
+        &mut self,
+        items: &[Item],
+        scope: &Scope,
+        env: Option<&Environment>,
+        o: &Overrides,
+        base_dir: &Path,
+        captured: &mut Vec<String>,
+        out: &mut Vec<PlannedRequest>,
+    ) {
+        for item in items {
+            match item {
+                Item::Group(g) => {
+                    let mut inner = scope.clone();
+                    inner.groups.push(g.name.clone());
+                    if g.auth.is_some() {
+                        inner.auth = g.auth.clone();
+                    }
+                    merge_pairs(&mut inner.headers, &g.defaults.headers);
+                    merge_pairs(&mut inner.query, &g.defaults.query);
+                    inner.timeout = g.defaults.timeout.or(inner.timeout);
+                    inner.follow_redirects = g.defaults.follow_redirects.or(inner.follow_redirects);
+                    inner.skips.extend(g.skip.clone());
+                    inner.lower.extend(g.variables.iter().cloned());
+                    self.items(&g.items, &inner, env, o, base_dir, captured, out);
+                }
+                Item::Request(r) => {
+                    let pr = self.request(r, scope, env, o, base_dir, captured);
+                    captured.extend(r.captures.iter().map(|c| c.var.clone()));
+                    out.push(pr);
+                }
+            }
+        }
+    }
+
+    fn request(
+        &mut self,
+        r: &Request,
+        scope: &Scope,
+        env: Option<&Environment>,
+        o: &Overrides,
+        base_dir: &Path,
+        captured: &[String],
+    ) -> PlannedRequest {
+        let vars = self.starting_vars(&scope.lower, env, o);
+        let mut headers = scope.headers.clone();
+        merge_pairs(&mut headers, &r.headers);
+        let mut query = scope.query.clone();
+        merge_pairs(&mut query, &r.query);
+        let mut skips = scope.skips.clone();
+        skips.extend(r.skip.clone());
+        let auth = r.auth.clone().or_else(|| scope.auth.clone());
+        let pr = PlannedRequest {
+            req: r.clone(),
+            groups: scope.groups.clone(),
+            auth,
+            headers,
+            query,
+            timeout: r.timeout.or(scope.timeout),
+            follow_redirects: r.follow_redirects.or(scope.follow_redirects).unwrap_or(true),
+            skips,
+            vars: Arc::new(vars),
+        };
+        self.check_request(&pr, base_dir, captured);
+        pr
+    }
+
+    /// collection < groups < environment < --var-file < --var; string values may themselves be
+    /// templates over the others (`jobs_url: "{{ base_url }}/jobs"`).
+    fn starting_vars(&mut self, lower: &[Variable], env: Option<&Environment>, o: &Overrides) -> Vars {
+        let mut vars = Vars::new();
+        let mut spans: Vec<(String, Span)> = Vec::new();
+        for (k, v) in &o.builtin {
+            vars.insert(k.clone(), v.clone());
+        }
+        for v in lower.iter().chain(env.map(|e| e.variables.as_slice()).unwrap_or_default()) {
+            vars.insert(v.name.clone(), v.value.clone());
+            spans.push((v.name.clone(), v.span.clone()));
+        }
+        for (k, v) in o.var_file.iter().chain(&o.cli) {
+            vars.insert(k.clone(), v.clone());
+            spans.retain(|(n, _)| n != k);
+        }
+        self.resolve_templated_vars(&mut vars, &spans);
+        vars
+    }
+
+    fn resolve_templated_vars(&mut self, vars: &mut Vars, spans: &[(String, Span)]) {
+        let templated: Vec<String> = vars
+            .iter()
+            .filter(|(_, v)| v.as_str().is_some_and(|s| s.contains("{{") || s.contains("{%")))
+            .map(|(k, _)| k.clone())
+            .collect();
+        for name in templated {
+            let Some(Value::String(src)) = vars.get(&name).cloned() else {
+                continue;
+            };
+            let span = spans
+                .iter()
+                .rev()
+                .find(|(n, _)| *n == name)
+                .map(|(_, s)| s.clone());
+            let Some(span) = span else {
+                continue;
+            };
+            let t = Template::new(src, &span);
+            if let Err(d) = self.templates.compile(&t) {
+                self.push_once(d);
+                continue;
+            }
+            match self.templates.render(&t, vars) {
+                Ok(v) => {
+                    vars.insert(name, Value::String(v));
+                }
+                Err(d) => self.push_once(d.with_label(format!("in variable `{name}`"))),
+            }
+        }
+    }
+
+    fn push_once(&mut self, d: Diagnostic) {
+        let dup = self.errors.0.iter().any(|e| e.message == d.message && e.span == d.span);
+        if !dup {
+            self.errors.push(d);
+        }
+    }
+
+    fn check_request(&mut self, pr: &PlannedRequest, base_dir: &Path, captured: &[String]) {
+        let mut known: HashSet<String> = pr.vars.keys().cloned().collect();
+        known.extend(captured.iter().cloned());
+        let mut templates: Vec<&Template> = vec![&pr.req.url];
+        templates.extend(pr.headers.iter().map(|(_, t)| t));
+        templates.extend(pr.query.iter().map(|(_, t)| t));
+        templates.extend(pr.skips.iter());
+        if let Some(b) = &pr.req.body {
+            body_templates(b, &mut templates);
+        }
+        if let Some(a) = &pr.auth {
+            auth_templates(a, &mut templates);
+        }
+        let mut expects = vec![&pr.req.expect];
+        if let Some(until) = pr.req.retry.as_ref().and_then(|r| r.until.as_ref()) {
+            expects.push(until);
+        }
+        for e in &expects {
+            for check in &e.checks {
+                self.check_target(check, base_dir);
+                for p in &check.predicates {
+                    predicate_templates(p, &mut templates);
+                }
+            }
+        }
+        for c in &pr.req.captures {
+            if let CaptureSource::Json { path, .. } = &c.source
+                && let Err(d) = self.paths.add(path)
+            {
+                self.errors.push(d);
+            }
+        }
+        for t in templates {
+            self.check_template(t, &known, &pr.req.name);
+        }
+    }
+
+    fn check_target(&mut self, check: &Check, base_dir: &Path) {
+        match &check.target {
+            Target::Json(path) => {
+                if let Err(d) = self.paths.add(path) {
+                    self.errors.push(d);
+                }
+            }
+            Target::Schema { path, shown } => {
+                let full = base_dir.join(path);
+                if self.schemas.contains_key(&full) {
+                    return;
+                }
+                match load_schema(&full) {
+                    Ok(v) => {
+                        self.schemas.insert(full, Arc::new(v));
+                    }
+                    Err(e) => self.errors.push(Diagnostic::at(format!("cannot use schema `{shown}`: {e}"), &check.span)),
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn check_template(&mut self, t: &Template, known: &HashSet<String>, request: &str) {
+        if let Err(d) = self.templates.compile(t) {
+            self.errors.push(d);
+            return;
+        }
+        for name in template::literal_secret_names(t) {
+            if self.secrets.get(&name).is_none() {
+                self.push_once(
+                    Diagnostic::at(format!("secret `{name}` is not set (needed by request `{request}`)"), &t.span)
+                        .with_help(format!(
+                            "looked in {}; set it there, or in your CI's secret store",
+                            self.secrets.where_looked()
+                        )),
+                );
+            }
+        }
+        // `is defined` and `default(...)` are how a template says a variable is optional.
+        if t.source.contains("defined") || t.source.contains("default") {
+            return;
+        }
+        let mut missing: Vec<String> = self
+            .templates
+            .undeclared(t)
+            .into_iter()
+            .filter(|n| !known.contains(n))
+            .collect();
+        missing.sort();
+        for name in missing {
+            let mut d = Diagnostic::at(format!("undefined variable `{name}` in request `{request}`"), &t.span);
+            d = match did_you_mean(&name, known.iter().map(String::as_str)) {
+                Some(best) => d.with_label(format!("did you mean `{best}`?")),
+                None => d.with_label(format!("in `{}`", t.source)),
+            };
+            d = d.with_help("define it under `variables:` (collection or environment), pass `--var name=value`, or capture it in an earlier request");
+            self.push_once(d);
+        }
+    }
+}
+
+/// A later entry with the same name (case-insensitive) replaces an earlier one.
+fn merge_pairs(base: &mut Vec<(String, Template)>, over: &[(String, Template)]) {
+    for (k, v) in over {
+        base.retain(|(bk, _)| !bk.eq_ignore_ascii_case(k));
+        base.push((k.clone(), v.clone()));
+    }
+}
+
+fn tvalue_templates<'a>(v: &'a TValue, out: &mut Vec<&'a Template>) {
+    match v {
+        TValue::Str(t) => out.push(t),
+        TValue::List(items) => items.iter().for_each(|i| tvalue_templates(i, out)),
+        TValue::Map(entries) => entries.iter().for_each(|(_, i)| tvalue_templates(i, out)),
+        _ => {}
+    }
+}
+
+fn body_templates<'a>(b: &'a Body, out: &mut Vec<&'a Template>) {
+    match b {
+        Body::Json(v) => tvalue_templates(v, out),
+        Body::Form(pairs) => out.extend(pairs.iter().map(|(_, t)| t)),
+        Body::Multipart(parts) => {
+            for p in parts {
+                match &p.value {
+                    PartValue::Text(t) => out.push(t),
+                    PartValue::File { path, .. } => out.push(path),
+                }
+            }
+        }
+        Body::Text(t) | Body::File(t) => out.push(t),
+    }
+}
+
+fn auth_templates<'a>(a: &'a AuthSpec, out: &mut Vec<&'a Template>) {
+    match a {
+        AuthSpec::None => {}
+        AuthSpec::Bearer(t) => out.push(t),
+        AuthSpec::Basic { username, password } => out.extend([username, password]),
+        AuthSpec::ApiKey { value, .. } => out.push(value),
+        AuthSpec::OAuth2(o) => {
+            out.extend([&o.token_url, &o.client_id, &o.client_secret]);
+            out.extend(o.scope.iter());
+            out.extend(o.params.iter().map(|(_, t)| t));
+        }
+    }
+}
+
+fn predicate_templates<'a>(p: &'a Predicate, out: &mut Vec<&'a Template>) {
+    match &p.op {
+        Op::Equals(v) | Op::Contains(v) | Op::StartsWith(v) | Op::EndsWith(v) | Op::Lt(v) | Op::Lte(v) | Op::Gt(v) | Op::Gte(v) => {
+            tvalue_templates(v, out)
+        }
+        Op::In(list) => list.iter().for_each(|v| tvalue_templates(v, out)),
+        Op::Not(inner) | Op::Length(inner) | Op::Each(inner) => inner.iter().for_each(|q| predicate_templates(q, out)),
+        Op::Matches(Pattern::Templated(t)) => out.push(t),
+        _ => {}
+    }
+}
+
+fn load_schema(path: &Path) -> Result<jsonschema::Validator, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    let is_yaml = matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"));
+    let value: Value = if is_yaml {
+        serde_saphyr::from_str(&text).map_err(|e| format!("not valid YAML: {}", e.to_string().lines().next().unwrap_or("")))?
+    } else {
+        serde_json::from_str(&text).map_err(|e| format!("not valid JSON: {e}"))?
+    };
+    jsonschema::validator_for(&value).map_err(|e| format!("not a valid JSON Schema: {e}"))
+}
