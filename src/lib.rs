@@ -8,10 +8,16 @@
 pub mod diagnostic;
 pub mod eval;
 pub mod exchange;
-pub mod load;
 pub mod model;
 pub mod parse;
 pub mod plan;
 pub mod secret;
 pub mod source;
 pub mod template;
+pub mod auth;
+pub mod cli;
+pub mod http;
+pub mod load;
+pub mod report;
+pub mod run;
+pub mod sandbox;

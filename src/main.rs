@@ -1,1 +1,5 @@
-fn main() {}
+//! The yarc binary: everything lives in the library.
+
+fn main() {
+    std::process::exit(yarc::cli::main_with_args(std::env::args_os()));
+}

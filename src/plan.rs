@@ -78,13 +78,32 @@ pub struct Plan {
     pub environment: Option<String>,
 }
 
+/// Which checks need the full set of variables and secrets (`yarc check` without `--env`
+/// checks syntax only).
+#[derive(Debug, Clone, Copy)]
+pub struct PlanOptions {
+    pub check_variables: bool,
+    pub check_secrets: bool,
+}
+
+impl Default for PlanOptions {
+    fn default() -> Self {
+        PlanOptions {
+            check_variables: true,
+            check_secrets: true,
+        }
+    }
+}
+
 pub fn plan(
     collections: Vec<Collection>,
     environment: Option<&Environment>,
     overrides: &Overrides,
     secrets: Arc<Secrets>,
+    options: PlanOptions,
 ) -> Result<Plan, Diagnostics> {
     let mut p = Planner {
+        options,
         templates: Templates::new(Arc::clone(&secrets)),
         paths: JsonPaths::default(),
         schemas: Schemas::new(),
@@ -109,6 +128,7 @@ pub fn plan(
 }
 
 struct Planner {
+    options: PlanOptions,
     templates: Templates,
     paths: JsonPaths,
     schemas: Schemas,
@@ -270,7 +290,8 @@ impl Planner {
                 Ok(v) => {
                     vars.insert(name, Value::String(v));
                 }
-                Err(d) => self.push_once(d.with_label(format!("in variable `{name}`"))),
+                Err(d) if self.options.check_variables => self.push_once(d.with_label(format!("in variable `{name}`"))),
+                Err(_) => {}
             }
         }
     }
@@ -347,7 +368,8 @@ impl Planner {
             self.errors.push(d);
             return;
         }
-        for name in template::literal_secret_names(t) {
+        let names = if self.options.check_secrets { template::literal_secret_names(t) } else { Vec::new() };
+        for name in names {
             if self.secrets.get(&name).is_none() {
                 self.push_once(
                     Diagnostic::at(format!("secret `{name}` is not set (needed by request `{request}`)"), &t.span)
@@ -359,7 +381,7 @@ impl Planner {
             }
         }
         // `is defined` and `default(...)` are how a template says a variable is optional.
-        if t.source.contains("defined") || t.source.contains("default") {
+        if !self.options.check_variables || t.source.contains("defined") || t.source.contains("default") {
             return;
         }
         let mut missing: Vec<String> = self

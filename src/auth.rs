@@ -1,0 +1,212 @@
+//! OAuth2 client-credentials tokens (RFC 6749 §4.4) and their cache — the only shared mutable
+//! state of a run. One token request per distinct (token URL, client id, scope, params), shared
+//! by every request and task; renewed before it expires; refetched once after a 401.
+
+use crate::http::{describe, error_chain, user_agent};
+use crate::model::ClientCredentials;
+use crate::secret::Redactor;
+use base64::Engine;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// A rendered oauth2 block.
+#[derive(Debug, Clone)]
+pub struct TokenRequest {
+    pub token_url: String,
+    pub client_id: String,
+    pub client_secret: String,
+    pub scope: Option<String>,
+    pub credentials: ClientCredentials,
+    pub params: Vec<(String, String)>,
+}
+
+impl TokenRequest {
+    /// The cache key: never the secret in clear.
+    fn key(&self) -> String {
+        let mut params = self.params.clone();
+        params.sort();
+        let params: Vec<String> = params.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        format!(
+            "{}\u{0}{}\u{0}{}\u{0}{}",
+            self.token_url,
+            self.client_id,
+            self.scope.as_deref().unwrap_or(""),
+            params.join("&")
+        )
+    }
+
+    /// The form fields sent; empty optional fields are left out, not sent empty.
+    pub fn form(&self) -> Vec<(String, String)> {
+        let mut form = vec![("grant_type".to_string(), "client_credentials".to_string())];
+        if self.credentials == ClientCredentials::Body {
+            form.push(("client_id".into(), self.client_id.clone()));
+            form.push(("client_secret".into(), self.client_secret.clone()));
+        }
+        if let Some(scope) = self.scope.as_ref().filter(|s| !s.trim().is_empty()) {
+            form.push(("scope".into(), scope.clone()));
+        }
+        for (k, v) in &self.params {
+            if !v.is_empty() {
+                form.push((k.clone(), v.clone()));
+            }
+        }
+        form
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Token {
+    pub access_token: String,
+    pub token_type: String,
+    pub scope: Option<String>,
+    pub expires_in: Option<u64>,
+    /// When to stop using it: the expiry less a margin of min(30 s, 10 % of the lifetime).
+    pub renew_at: Option<Instant>,
+}
+
+impl Token {
+    fn usable(&self) -> bool {
+        self.renew_at.is_none_or(|t| Instant::now() < t)
+    }
+}
+
+type Slot = Arc<tokio::sync::Mutex<Option<Token>>>;
+
+#[derive(Default)]
+pub struct TokenCache {
+    slots: Mutex<HashMap<String, Slot>>,
+    issued: std::sync::atomic::AtomicUsize,
+}
+
+impl TokenCache {
+    pub fn new() -> Arc<TokenCache> {
+        Arc::new(TokenCache::default())
+    }
+
+    /// How many token requests this run has made.
+    pub fn fetched(&self) -> usize {
+        self.issued.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// A valid token for `req`. With `rejected`, the API refused that token: fetch a new one
+    /// unless another task already has.
+    pub async fn token(
+        &self,
+        client: &reqwest::Client,
+        req: &TokenRequest,
+        rejected: Option<&str>,
+        redactor: &Redactor,
+    ) -> Result<Token, String> {
+        let slot = {
+            let mut slots = self.slots.lock().map_err(|_| "token cache poisoned".to_string())?;
+            Arc::clone(slots.entry(req.key()).or_default())
+        };
+        // Single flight: whoever holds the slot fetches; the others wait and reuse the result.
+        let mut guard = slot.lock().await;
+        if let Some(t) = guard.as_ref()
+            && t.usable()
+            && rejected != Some(t.access_token.as_str())
+        {
+            return Ok(t.clone());
+        }
+        self.issued.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let token = fetch(client, req, redactor).await?;
+        redactor.add(&token.access_token);
+        *guard = Some(token.clone());
+        Ok(token)
+    }
+}
+
+pub fn token_client() -> Result<reqwest::Client, String> {
+    reqwest::Client::builder()
+        .user_agent(user_agent())
+        .build()
+        .map_err(|e| format!("cannot create the HTTP client: {}", error_chain(&e)))
+}
+
+const TOKEN_TIMEOUT: Duration = Duration::from_secs(30);
+
+async fn fetch(client: &reqwest::Client, req: &TokenRequest, redactor: &Redactor) -> Result<Token, String> {
+    redactor.add(&req.client_secret);
+    let url = &req.token_url;
+    let mut b = client
+        .post(url)
+        .timeout(TOKEN_TIMEOUT)
+        .header("accept", "application/json")
+        .form(&req.form());
+    if req.credentials == ClientCredentials::Basic {
+        // RFC 6749 §2.3.1: id and secret are form-encoded before the Basic encoding.
+        let id = form_encode(&req.client_id);
+        let secret = form_encode(&req.client_secret);
+        redactor.add_basic(&id, &secret);
+        let pair = base64::engine::general_purpose::STANDARD.encode(format!("{id}:{secret}"));
+        b = b.header("authorization", format!("Basic {pair}"));
+    }
+    let resp = b
+        .send()
+        .await
+        .map_err(|e| format!("token request to {url} failed: {}", describe(&e, TOKEN_TIMEOUT)))?;
+    let status = resp.status().as_u16();
+    let ct = resp
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let body = resp
+        .bytes()
+        .await
+        .map_err(|e| format!("token request to {url} failed: {}", describe(&e, TOKEN_TIMEOUT)))?;
+    let json: Option<Value> = serde_json::from_slice(&body).ok();
+    if !(200..300).contains(&status) {
+        return Err(token_error(url, status, json.as_ref(), &ct, &body));
+    }
+    let Some(json) = json else {
+        return Err(format!(
+            "token request to {url} answered {status} with a body that is not JSON ({}): {}",
+            if ct.is_empty() { "no content type" } else { &ct },
+            excerpt(&body)
+        ));
+    };
+    let Some(access_token) = json.get("access_token").and_then(Value::as_str) else {
+        return Err(format!("token request to {url} answered {status} without an `access_token`"));
+    };
+    let expires_in = json.get("expires_in").and_then(|v| v.as_u64().or_else(|| v.as_str()?.parse().ok()));
+    let renew_at = expires_in.map(|secs| {
+        let life = Duration::from_secs(secs);
+        let margin = (life / 10).min(Duration::from_secs(30));
+        Instant::now() + life - margin
+    });
+    Ok(Token {
+        access_token: access_token.to_string(),
+        token_type: json.get("token_type").and_then(Value::as_str).unwrap_or("Bearer").to_string(),
+        scope: json.get("scope").and_then(Value::as_str).map(str::to_string),
+        expires_in,
+        renew_at,
+    })
+}
+
+fn token_error(url: &str, status: u16, json: Option<&Value>, ct: &str, body: &[u8]) -> String {
+    let field = |k: &str| json.and_then(|j| j.get(k)).and_then(Value::as_str).map(str::to_string);
+    match (field("error"), field("error_description")) {
+        (Some(e), Some(d)) => format!("token request to {url} failed: {status} {e} — {d}"),
+        (Some(e), None) => format!("token request to {url} failed: {status} {e}"),
+        _ => format!(
+            "token request to {url} failed: {status} ({}): {}",
+            if ct.is_empty() { "no content type" } else { ct },
+            excerpt(body)
+        ),
+    }
+}
+
+fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let t: String = text.chars().take(120).collect();
+    format!("{:?}", t.trim())
+}
+
+fn form_encode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}

@@ -1,0 +1,108 @@
+//! What a run produces: a record per request and the events that carry them to reporters.
+//! Failures are data here, never `Err`. Every text in a record is already masked.
+
+use crate::eval::Outcome;
+use crate::source::Span;
+use serde_json::Value;
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    Passed,
+    /// Got a response; an assertion, capture or poll condition failed.
+    Failed,
+    /// Could not complete: connection, timeout, TLS, token endpoint, rendering.
+    Errored,
+    Skipped,
+    /// `--dry-run`: rendered, not sent.
+    Rendered,
+}
+
+#[derive(Debug, Clone)]
+pub struct ResponseSummary {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    /// The start of the body, for failure details and `--verbose`.
+    pub body: String,
+    pub body_len: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct RequestRecord {
+    pub collection: String,
+    /// `group / request`.
+    pub name: String,
+    pub span: Span,
+    pub method: String,
+    pub url: String,
+    pub state: State,
+    pub status: Option<u16>,
+    pub duration: Duration,
+    pub attempts: u32,
+    pub outcomes: Vec<Outcome>,
+    pub captures: Vec<(String, Value)>,
+    /// Why the request errored, failed outside assertions, or was skipped.
+    pub message: Option<String>,
+    pub request_headers: Vec<(String, String)>,
+    pub response: Option<ResponseSummary>,
+    /// `--dry-run`: the request as a curl command.
+    pub curl: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Event {
+    CollectionStarted {
+        path: String,
+        name: String,
+        requests: usize,
+    },
+    RequestFinished(Box<RequestRecord>),
+    CollectionFinished {
+        path: String,
+    },
+}
+
+/// The totals of a run and its exit code: 0 all passed, 1 a failure, 3 a request could not
+/// complete (whatever else happened).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Summary {
+    pub passed: usize,
+    pub failed: usize,
+    pub errored: usize,
+    pub skipped: usize,
+}
+
+impl Summary {
+    pub fn from_records<'a>(records: impl IntoIterator<Item = &'a RequestRecord>) -> Summary {
+        let mut s = Summary::default();
+        for r in records {
+            match r.state {
+                State::Passed | State::Rendered => s.passed += 1,
+                State::Failed => s.failed += 1,
+                State::Errored => s.errored += 1,
+                State::Skipped => s.skipped += 1,
+            }
+        }
+        s
+    }
+
+    pub fn exit_code(&self) -> i32 {
+        if self.errored > 0 {
+            3
+        } else if self.failed > 0 {
+            1
+        } else {
+            0
+        }
+    }
+
+    /// `N passed, N failed` (with `, N skipped` when any were skipped); errored requests count
+    /// as failed.
+    pub fn line(&self) -> String {
+        let mut s = format!("{} passed, {} failed", self.passed, self.failed + self.errored);
+        if self.skipped > 0 {
+            s.push_str(&format!(", {} skipped", self.skipped));
+        }
+        s
+    }
+}

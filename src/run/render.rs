@@ -1,0 +1,154 @@
+//! Rendering a planned request into a sendable one: URL with query, merged headers, body,
+//! and the auth scheme applied (OAuth2 tokens come from the cache).
+
+use crate::auth::TokenRequest;
+use crate::diagnostic::Diagnostic;
+use crate::http::{RenderedBody, RenderedPart, RenderedRequest};
+use crate::model::{ApiKeyLocation, AuthSpec, Body, OAuth2Spec, PartValue};
+use crate::plan::PlannedRequest;
+use crate::secret::Redactor;
+use crate::template::{Templates, Vars};
+use base64::Engine;
+use std::path::Path;
+
+pub fn render_request(pr: &PlannedRequest, t: &Templates, vars: &Vars, base_dir: &Path) -> Result<RenderedRequest, Diagnostic> {
+    let url = t.render(&pr.req.url, vars)?;
+    let mut query = Vec::new();
+    for (k, v) in &pr.query {
+        query.push((k.clone(), t.render(v, vars)?));
+    }
+    let url = with_query(&url, &query).map_err(|e| Diagnostic::at(format!("invalid URL `{url}`: {e}"), &pr.req.url.span))?;
+    let mut headers = Vec::new();
+    for (k, v) in &pr.headers {
+        headers.push((k.clone(), t.render(v, vars)?));
+    }
+    let body = match &pr.req.body {
+        None => RenderedBody::None,
+        Some(Body::Json(v)) => RenderedBody::Json(t.render_tvalue(v, vars)?),
+        Some(Body::Form(pairs)) => {
+            let mut out = Vec::new();
+            for (k, v) in pairs {
+                out.push((k.clone(), t.render(v, vars)?));
+            }
+            RenderedBody::Form(out)
+        }
+        Some(Body::Text(v)) => RenderedBody::Text(t.render(v, vars)?),
+        Some(Body::File(p)) => {
+            let shown = t.render(p, vars)?;
+            RenderedBody::File {
+                path: base_dir.join(&shown),
+                shown,
+            }
+        }
+        Some(Body::Multipart(parts)) => {
+            let mut out = Vec::new();
+            for p in parts {
+                let part = match &p.value {
+                    PartValue::Text(v) => RenderedPart::Text(t.render(v, vars)?),
+                    PartValue::File { path, content_type } => {
+                        let shown = t.render(path, vars)?;
+                        RenderedPart::File {
+                            path: base_dir.join(&shown),
+                            shown,
+                            content_type: content_type.clone(),
+                        }
+                    }
+                };
+                out.push((p.name.clone(), part));
+            }
+            RenderedBody::Multipart(out)
+        }
+    };
+    Ok(RenderedRequest {
+        method: pr.req.method.clone(),
+        url,
+        headers,
+        body,
+    })
+}
+
+fn with_query(url: &str, query: &[(String, String)]) -> Result<String, String> {
+    let mut parsed = url::Url::parse(url).map_err(|e| e.to_string())?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(format!("the scheme `{}` is not http or https", parsed.scheme()));
+    }
+    if !query.is_empty() {
+        let mut pairs = parsed.query_pairs_mut();
+        for (k, v) in query {
+            pairs.append_pair(k, v);
+        }
+    }
+    Ok(parsed.to_string())
+}
+
+/// How a request authenticates once its templates are rendered.
+pub enum Applied {
+    Done,
+    /// Needs a token from the cache; the header is set by the caller.
+    OAuth2(TokenRequest),
+}
+
+/// Applies bearer, basic and API-key auth; for OAuth2, renders the token request.
+pub fn apply_auth(
+    r: &mut RenderedRequest,
+    auth: Option<&AuthSpec>,
+    t: &Templates,
+    vars: &Vars,
+    redactor: &Redactor,
+) -> Result<Applied, Diagnostic> {
+    match auth {
+        None | Some(AuthSpec::None) => Ok(Applied::Done),
+        Some(AuthSpec::Bearer(tok)) => {
+            let v = t.render(tok, vars)?;
+            redactor.add(&v);
+            set_header(r, "authorization", format!("Bearer {v}"));
+            Ok(Applied::Done)
+        }
+        Some(AuthSpec::Basic { username, password }) => {
+            let u = t.render(username, vars)?;
+            let p = t.render(password, vars)?;
+            redactor.add_basic(&u, &p);
+            let pair = base64::engine::general_purpose::STANDARD.encode(format!("{u}:{p}"));
+            set_header(r, "authorization", format!("Basic {pair}"));
+            Ok(Applied::Done)
+        }
+        Some(AuthSpec::ApiKey { location, value }) => {
+            let v = t.render(value, vars)?;
+            redactor.add(&v);
+            match location {
+                ApiKeyLocation::Header(h) => set_header(r, h, v),
+                ApiKeyLocation::Query(q) => {
+                    if let Ok(mut u) = url::Url::parse(&r.url) {
+                        u.query_pairs_mut().append_pair(q, &v);
+                        r.url = u.to_string();
+                    }
+                }
+            }
+            Ok(Applied::Done)
+        }
+        Some(AuthSpec::OAuth2(o)) => Ok(Applied::OAuth2(token_request(o, t, vars)?)),
+    }
+}
+
+pub fn token_request(o: &OAuth2Spec, t: &Templates, vars: &Vars) -> Result<TokenRequest, Diagnostic> {
+    let mut params = Vec::new();
+    for (k, v) in &o.params {
+        params.push((k.clone(), t.render(v, vars)?));
+    }
+    Ok(TokenRequest {
+        token_url: t.render(&o.token_url, vars)?,
+        client_id: t.render(&o.client_id, vars)?,
+        client_secret: t.render(&o.client_secret, vars)?,
+        scope: match &o.scope {
+            Some(s) => Some(t.render(s, vars)?),
+            None => None,
+        },
+        credentials: o.credentials,
+        params,
+    })
+}
+
+pub fn set_header(r: &mut RenderedRequest, name: &str, value: String) {
+    r.headers.retain(|(k, _)| !k.eq_ignore_ascii_case(name));
+    r.headers.push((name.to_string(), value));
+}

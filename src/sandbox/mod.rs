@@ -1,0 +1,131 @@
+//! The built-in sandbox: an HTTP server inside yarc, on 127.0.0.1 with an ephemeral port, that
+//! behaves like the APIs our users call — a Visma Connect-like token endpoint, Automatic
+//! Rostering jobs that progress over polls, HRM-style asynchronous exports, an echo endpoint
+//! and switchable faults. The bundled examples and the tests run against it, offline.
+
+mod api;
+mod token;
+
+use axum::Router;
+use axum::routing::{any, get, post};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+pub const CLIENT_ID: &str = "sandbox-client";
+pub const CLIENT_SECRET: &str = "sandbox-secret";
+pub const TENANT: &str = "sandbox-tenant";
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Lifetime of issued tokens.
+    pub token_lifetime: Duration,
+    /// Polls a rostering job takes to finish.
+    pub job_polls: u32,
+    /// Polls an HRM export takes to complete.
+    pub export_polls: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            token_lifetime: Duration::from_secs(3600),
+            job_polls: 3,
+            export_polls: 2,
+        }
+    }
+}
+
+pub(crate) struct Issued {
+    expires: Instant,
+    scope: String,
+    tenant: Option<String>,
+}
+
+pub(crate) struct Job {
+    polls: u32,
+    fails: bool,
+    name: String,
+}
+
+#[derive(Default)]
+pub(crate) struct State {
+    settings: Settings,
+    base_url: String,
+    tokens: HashMap<String, Issued>,
+    tokens_issued: usize,
+    api_requests: usize,
+    jobs: Vec<(String, Job)>,
+    exports: HashMap<String, u32>,
+    flaky: HashMap<String, u32>,
+}
+
+pub(crate) type Shared = Arc<Mutex<State>>;
+
+/// A running sandbox; it stops when dropped.
+pub struct Sandbox {
+    pub url: String,
+    state: Shared,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Sandbox {
+    /// Token requests answered with a token so far.
+    pub fn tokens_issued(&self) -> usize {
+        self.state.lock().map(|s| s.tokens_issued).unwrap_or(0)
+    }
+
+    /// Requests that reached a protected API endpoint so far.
+    pub fn api_requests(&self) -> usize {
+        self.state.lock().map(|s| s.api_requests).unwrap_or(0)
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Starts the sandbox on 127.0.0.1 (port 0: an ephemeral one) in the current tokio runtime.
+pub async fn start(settings: Settings, port: u16) -> std::io::Result<Sandbox> {
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
+    let addr = listener.local_addr()?;
+    let url = format!("http://{addr}");
+    let mut state = State {
+        settings,
+        base_url: url.clone(),
+        ..State::default()
+    };
+    api::seed_jobs(&mut state);
+    let state: Shared = Arc::new(Mutex::new(state));
+    let app = router(Arc::clone(&state));
+    let task = tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    Ok(Sandbox { url, state, task })
+}
+
+fn router(state: Shared) -> Router {
+    Router::new()
+        .route("/.well-known/openid-configuration", get(token::discovery))
+        .route("/connect/token", post(token::token))
+        .route("/sandbox/stats", get(api::stats))
+        .route("/rostering/jobs", get(api::list_jobs).post(api::start_job))
+        .route("/rostering/jobs/{id}", get(api::job_status))
+        .route("/rostering/jobs/{id}/result", get(api::job_result))
+        .route("/hrm/v1/command/nl/hrm/{dataset}", post(api::start_export))
+        .route("/hrm/v1/command/nl/hrm/metadata/{dataset}", post(api::start_export))
+        .route("/hrm/v1/query/nl/hrm/{dataset}/{job}", get(api::export_status))
+        .route("/hrm/v1/query/nl/hrm/metadata/{dataset}/{job}", get(api::export_status))
+        .route("/hrm/files/{job}/{file}", get(api::export_file))
+        .route("/echo", any(api::echo))
+        .route("/echo/{*rest}", any(api::echo))
+        .route("/faults/status/{code}", any(api::fault_status))
+        .route("/faults/rate-limited", any(api::fault_rate_limited))
+        .route("/faults/flaky/{key}", any(api::fault_flaky))
+        .route("/faults/slow", any(api::fault_slow))
+        .route("/faults/invalid-json", any(api::fault_invalid_json))
+        .route("/faults/html", any(api::fault_html))
+        .with_state(state)
+}

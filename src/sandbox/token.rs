@@ -1,0 +1,136 @@
+//! The sandbox's token endpoint, shaped like Visma Connect: form bodies only, client
+//! credentials in the body or as HTTP Basic, scopes and `tenant_id` checked, RFC 6749 §5.2
+//! errors.
+
+use super::{CLIENT_ID, CLIENT_SECRET, Issued, Shared, TENANT};
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use base64::Engine;
+use serde_json::json;
+use std::collections::HashMap;
+use std::time::Instant;
+
+/// Scopes the sandbox client may ask for.
+fn scope_allowed(scope: &str) -> bool {
+    scope.starts_with("automatic-rostering") || scope.starts_with("hrmanalytics:") || scope == "sandbox"
+}
+
+pub async fn discovery(State(s): State<Shared>) -> Response {
+    let base = s.lock().map(|s| s.base_url.clone()).unwrap_or_default();
+    Json(json!({
+        "issuer": base,
+        "token_endpoint": format!("{base}/connect/token"),
+        "grant_types_supported": ["client_credentials"],
+        "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
+    }))
+    .into_response()
+}
+
+fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
+    (status, Json(json!({"error": error, "error_description": description}))).into_response()
+}
+
+pub async fn token(State(s): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+    let ct = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
+    if !ct.starts_with("application/x-www-form-urlencoded") {
+        return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "the body must be application/x-www-form-urlencoded");
+    }
+    let form: HashMap<String, String> = url::form_urlencoded::parse(&body).into_owned().collect();
+    if form.get("grant_type").map(String::as_str) != Some("client_credentials") {
+        return oauth_error(StatusCode::BAD_REQUEST, "unsupported_grant_type", "grant_type must be client_credentials");
+    }
+    let (id, secret) = match basic_credentials(&headers) {
+        Some(pair) => pair,
+        None => (
+            form.get("client_id").cloned().unwrap_or_default(),
+            form.get("client_secret").cloned().unwrap_or_default(),
+        ),
+    };
+    if id != CLIENT_ID || secret != CLIENT_SECRET {
+        return oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", "Client authentication failed");
+    }
+    let scope = form.get("scope").cloned().unwrap_or_default();
+    if let Some(bad) = scope.split_whitespace().find(|s| !scope_allowed(s)) {
+        return oauth_error(StatusCode::BAD_REQUEST, "invalid_scope", &format!("scope `{bad}` is not granted to this client"));
+    }
+    let tenant = form.get("tenant_id").cloned();
+    if let Some(t) = &tenant
+        && t != TENANT
+    {
+        return oauth_error(StatusCode::BAD_REQUEST, "invalid_tenant", "unknown tenant_id");
+    }
+    let Ok(mut st) = s.lock() else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let lifetime = st.settings.token_lifetime;
+    let token = format!("sbx_{}", uuid::Uuid::new_v4().simple());
+    st.tokens.insert(
+        token.clone(),
+        Issued {
+            expires: Instant::now() + lifetime,
+            scope: scope.clone(),
+            tenant,
+        },
+    );
+    st.tokens_issued += 1;
+    Json(json!({
+        "access_token": token,
+        "expires_in": lifetime.as_secs(),
+        "token_type": "Bearer",
+        "scope": scope,
+    }))
+    .into_response()
+}
+
+/// RFC 6749 §2.3.1: Basic credentials are form-encoded before base64.
+fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
+    let v = headers.get("authorization")?.to_str().ok()?;
+    let b64 = v.strip_prefix("Basic ")?;
+    let raw = base64::engine::general_purpose::STANDARD.decode(b64.trim()).ok()?;
+    let raw = String::from_utf8(raw).ok()?;
+    let (id, secret) = raw.split_once(':')?;
+    let dec = |s: &str| -> String {
+        url::form_urlencoded::parse(format!("x={s}").as_bytes())
+            .next()
+            .map(|(_, v)| v.into_owned())
+            .unwrap_or_default()
+    };
+    Some((dec(id), dec(secret)))
+}
+
+/// Checks a bearer token: `Err` is the 401 to answer.
+pub fn check_bearer(s: &Shared, headers: &HeaderMap, scope_prefix: &str) -> Result<(), Response> {
+    let unauthorized = |why: &str| {
+        (
+            StatusCode::UNAUTHORIZED,
+            [("www-authenticate", format!("Bearer error=\"invalid_token\", error_description=\"{why}\""))],
+            Json(json!({"error": "invalid_token", "message": why})),
+        )
+            .into_response()
+    };
+    let Some(v) = headers.get("authorization").and_then(|v| v.to_str().ok()) else {
+        return Err(unauthorized("no bearer token"));
+    };
+    let Some(token) = v.strip_prefix("Bearer ") else {
+        return Err(unauthorized("not a bearer token"));
+    };
+    let Ok(st) = s.lock() else {
+        return Err(StatusCode::INTERNAL_SERVER_ERROR.into_response());
+    };
+    let Some(issued) = st.tokens.get(token.trim()) else {
+        return Err(unauthorized("unknown token"));
+    };
+    if Instant::now() >= issued.expires {
+        return Err(unauthorized("the token has expired"));
+    }
+    if !issued.scope.split_whitespace().any(|sc| sc.starts_with(scope_prefix)) {
+        return Err(unauthorized("the token lacks the scope for this API"));
+    }
+    if scope_prefix.starts_with("hrm") && issued.tenant.is_none() {
+        return Err(unauthorized("the token has no tenant"));
+    }
+    Ok(())
+}
