@@ -152,7 +152,12 @@ pub fn describe(e: &reqwest::Error, timeout: Duration) -> String {
     } else {
         "the request failed".to_string()
     };
-    format!("{what}: {}", error_chain(e))
+    // reqwest's own top line repeats the URL the report already shows; its causes say more.
+    let cause = match std::error::Error::source(e) {
+        Some(src) if e.to_string().starts_with("error sending request") => error_chain(src),
+        _ => error_chain(e),
+    };
+    format!("{what}: {cause}")
 }
 
 /// An error and its sources, innermost last, without repeats.

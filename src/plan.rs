@@ -264,36 +264,48 @@ impl Planner {
     }
 
     fn resolve_templated_vars(&mut self, vars: &mut Vars, spans: &[(String, Span)]) {
-        let templated: Vec<String> = vars
-            .iter()
-            .filter(|(_, v)| v.as_str().is_some_and(|s| s.contains("{{") || s.contains("{%")))
-            .map(|(k, _)| k.clone())
-            .collect();
-        for name in templated {
-            let Some(Value::String(src)) = vars.get(&name).cloned() else {
+        // In file order, so that messages come in the order a reader meets them.
+        for (name, span) in spans {
+            let Some(Value::String(src)) = vars.get(name).cloned() else {
                 continue;
             };
-            let span = spans
-                .iter()
-                .rev()
-                .find(|(n, _)| *n == name)
-                .map(|(_, s)| s.clone());
-            let Some(span) = span else {
+            if !(src.contains("{{") || src.contains("{%")) {
                 continue;
-            };
-            let t = Template::new(src, &span);
+            }
+            let t = Template::new(src, span);
             if let Err(d) = self.templates.compile(&t) {
                 self.push_once(d);
                 continue;
             }
+            if self.options.check_secrets && self.report_missing_secrets(&t, &format!("variable `{name}`")) {
+                continue;
+            }
             match self.templates.render(&t, vars) {
                 Ok(v) => {
-                    vars.insert(name, Value::String(v));
+                    vars.insert(name.clone(), Value::String(v));
                 }
                 Err(d) if self.options.check_variables => self.push_once(d.with_label(format!("in variable `{name}`"))),
                 Err(_) => {}
             }
         }
+    }
+
+    /// Reports each secret the template names that is not set; true when any is missing.
+    fn report_missing_secrets(&mut self, t: &Template, needed_by: &str) -> bool {
+        let mut missing = false;
+        for name in template::literal_secret_names(t) {
+            if self.secrets.get(&name).is_none() {
+                missing = true;
+                self.push_once(
+                    Diagnostic::at(format!("secret `{name}` is not set (needed by {needed_by})"), &t.span)
+                        .with_help(format!(
+                            "looked in {}; set it there, or in your CI's secret store",
+                            self.secrets.where_looked()
+                        )),
+                );
+            }
+        }
+        missing
     }
 
     fn push_once(&mut self, d: Diagnostic) {
@@ -368,17 +380,8 @@ impl Planner {
             self.errors.push(d);
             return;
         }
-        let names = if self.options.check_secrets { template::literal_secret_names(t) } else { Vec::new() };
-        for name in names {
-            if self.secrets.get(&name).is_none() {
-                self.push_once(
-                    Diagnostic::at(format!("secret `{name}` is not set (needed by request `{request}`)"), &t.span)
-                        .with_help(format!(
-                            "looked in {}; set it there, or in your CI's secret store",
-                            self.secrets.where_looked()
-                        )),
-                );
-            }
+        if self.options.check_secrets {
+            self.report_missing_secrets(t, &format!("request `{request}`"));
         }
         // `is defined` and `default(...)` are how a template says a variable is optional.
         if !self.options.check_variables || t.source.contains("defined") || t.source.contains("default") {

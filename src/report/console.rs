@@ -9,12 +9,13 @@ use std::time::Duration;
 
 pub struct Console<W: Write> {
     out: W,
+    width: usize,
     pub verbose: bool,
 }
 
 impl<W: Write> Console<W> {
     pub fn new(out: W, verbose: bool) -> Console<W> {
-        Console { out, verbose }
+        Console { out, verbose, width: 0 }
     }
 
     fn request(&mut self, r: &RequestRecord) -> std::io::Result<()> {
@@ -26,7 +27,7 @@ impl<W: Write> Console<W> {
             State::Rendered => "DRY  ",
         };
         let status = r.status.map(|s| s.to_string()).unwrap_or_else(|| "---".into());
-        let mut line = format!("  {label} {}  {} {}", r.name, r.method, status);
+        let mut line = format!("  {label} {:<w$}  {:<6} {}", r.name, r.method, status, w = self.width);
         if r.status.is_some() {
             line.push_str(&format!("  {}", duration(r.duration)));
         }
@@ -115,7 +116,10 @@ pub fn duration(d: Duration) -> String {
 impl<W: Write> Reporter for Console<W> {
     fn event(&mut self, e: &Event) {
         let _ = match e {
-            Event::CollectionStarted { path, name, .. } => writeln!(self.out, "{path} — {name}"),
+            Event::CollectionStarted { path, name, name_width, .. } => {
+                self.width = *name_width;
+                writeln!(self.out, "{path} — {name}")
+            }
             Event::RequestFinished(r) => self.request(r),
             Event::CollectionFinished { .. } => writeln!(self.out),
         };

@@ -70,6 +70,7 @@ impl Runner {
             path: c.shown_path.clone(),
             name: c.name.clone(),
             requests: c.requests.len(),
+            name_width: c.requests.iter().map(|r| r.full_name().chars().count()).max().unwrap_or(0),
         });
         let mut records = Vec::new();
         let http = Http::new(self.options.max_body);
@@ -124,11 +125,11 @@ impl Runner {
         }
         let mut rendered = match render_request(pr, t, &vars, &c.base_dir) {
             Ok(r) => r,
-            Err(d) => return self.record(c, pr, State::Errored, Some(format!("not sent: {}", d.render()))),
+            Err(d) => return self.record(c, pr, State::Errored, Some(not_sent(&d))),
         };
         let auth = match apply_auth(&mut rendered, pr.auth.as_ref(), t, &vars, &self.redactor) {
             Ok(a) => a,
-            Err(d) => return self.record(c, pr, State::Errored, Some(format!("not sent: {}", d.render()))),
+            Err(d) => return self.record(c, pr, State::Errored, Some(not_sent(&d))),
         };
         if self.options.dry_run {
             if let Applied::OAuth2(tr) = &auth {
@@ -138,6 +139,10 @@ impl Runner {
             let mut rec = self.record(c, pr, State::Rendered, None);
             rec.url = rendered.url.clone();
             rec.curl = Some(to_curl(&rendered));
+            // Later requests render with placeholders where a real run would have captured.
+            for cap in &pr.req.captures {
+                captures.insert(cap.var.clone(), serde_json::Value::String(format!("__{}__", cap.var)));
+            }
             return rec;
         }
         let exec = self.execute(pr, http, &mut rendered, &auth, &vars, c).await;
@@ -312,6 +317,10 @@ impl Runner {
         }
         r
     }
+}
+
+fn not_sent(d: &crate::diagnostic::Diagnostic) -> String {
+    format!("not sent: {}", d.render().trim_start_matches("error: "))
 }
 
 fn is_credential_header(name: &str) -> bool {

@@ -55,6 +55,8 @@ pub enum Event {
         path: String,
         name: String,
         requests: usize,
+        /// The longest request name, for aligned columns.
+        name_width: usize,
     },
     RequestFinished(Box<RequestRecord>),
     CollectionFinished {

@@ -55,6 +55,7 @@ pub(crate) struct State {
     tokens: HashMap<String, Issued>,
     tokens_issued: usize,
     api_requests: usize,
+    requests_seen: usize,
     jobs: Vec<(String, Job)>,
     exports: HashMap<String, u32>,
     flaky: HashMap<String, u32>,
@@ -73,6 +74,11 @@ impl Sandbox {
     /// Token requests answered with a token so far.
     pub fn tokens_issued(&self) -> usize {
         self.state.lock().map(|s| s.tokens_issued).unwrap_or(0)
+    }
+
+    /// Every request received so far, on any endpoint.
+    pub fn requests_seen(&self) -> usize {
+        self.state.lock().map(|s| s.requests_seen).unwrap_or(0)
     }
 
     /// Requests that reached a protected API endpoint so far.
@@ -127,5 +133,17 @@ fn router(state: Shared) -> Router {
         .route("/faults/slow", any(api::fault_slow))
         .route("/faults/invalid-json", any(api::fault_invalid_json))
         .route("/faults/html", any(api::fault_html))
+        .layer(axum::middleware::from_fn_with_state(Arc::clone(&state), count_requests))
         .with_state(state)
+}
+
+async fn count_requests(
+    axum::extract::State(s): axum::extract::State<Shared>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    if let Ok(mut st) = s.lock() {
+        st.requests_seen += 1;
+    }
+    next.run(req).await
 }

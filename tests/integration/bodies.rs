@@ -1,0 +1,96 @@
+//! Each body kind as the server receives it (the sandbox echoes what it got).
+
+use super::*;
+
+#[test]
+fn every_body_kind_arrives_as_written() {
+    let w = World::new();
+    w.write("payload.txt", "raw file bytes\n");
+    w.write("upload.csv", "a,b\n1,2\n");
+    w.write(
+        "bodies.yaml",
+        r#"
+name: bodies
+variables: { n: 7, word: hello }
+requests:
+  - name: json
+    method: POST
+    url: "{{ url }}/echo"
+    json: { n: "{{ n }}", text: "{{ word }} world", nested: { list: [1, "{{ word }}"] } }
+    expect:
+      json:
+        $.headers.content-type: application/json
+        $.json.n: 7
+        $.json.text: hello world
+        $.json.nested.list: [1, hello]
+  - name: form
+    method: POST
+    url: "{{ url }}/echo"
+    form: { grant: client credentials, word: "{{ word }}&more" }
+    expect:
+      json:
+        $.headers.content-type: application/x-www-form-urlencoded
+        $.form.grant: client credentials
+        $.form.word: hello&more
+  - name: multipart
+    method: POST
+    url: "{{ url }}/echo"
+    multipart:
+      title: "{{ word }}"
+      upload: { file: upload.csv }
+    expect:
+      json:
+        $.headers.content-type: { starts_with: multipart/form-data }
+        $.parts.title.text: hello
+        $.parts.upload.file_name: upload.csv
+        $.parts.upload.content_type: text/csv
+        $.parts.upload.text: "a,b\n1,2\n"
+  - name: text
+    method: PUT
+    url: "{{ url }}/echo"
+    headers: { Content-Type: text/plain }
+    text: "plain {{ word }}"
+    expect:
+      json:
+        $.method: PUT
+        $.body: plain hello
+  - name: file
+    method: PATCH
+    url: "{{ url }}/echo"
+    file: payload.txt
+    expect:
+      json:
+        $.method: PATCH
+        $.body: "raw file bytes\n"
+        $.body_length: 15
+  - name: query and headers
+    method: DELETE
+    url: "{{ url }}/echo?fixed=1"
+    query: { q: "a b&c", n: "{{ n }}" }
+    headers: { X-Custom: "{{ word }}" }
+    expect:
+      json:
+        $.method: DELETE
+        $.query: { fixed: "1", q: "a b&c", n: "7" }
+        $.headers.x-custom: hello
+        $.headers.user-agent: { starts_with: yarc/ }
+"#,
+    );
+    let r = w.yarc(&["run", "bodies.yaml"]);
+    r.expect_code(0);
+    assert_eq!(r.summary(), "6 passed, 0 failed");
+}
+
+#[test]
+fn two_bodies_in_one_request_are_refused() {
+    let w = World::new();
+    w.write(
+        "two.yaml",
+        "name: t\nrequests:\n  - name: both\n    url: \"{{ url }}/echo\"\n    json: {}\n    text: x\n",
+    );
+    w.yarc(&["run", "two.yaml"])
+        .expect_code(2)
+        .expect_contains("more than one body")
+        .expect_contains("two.yaml:6:5");
+    assert_eq!(w.sandbox.requests_seen(), 0);
+}

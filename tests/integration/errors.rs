@@ -1,0 +1,138 @@
+//! Invalid input: exit 2, a located message, and nothing sent.
+
+use super::*;
+
+/// Runs `text` as a collection and checks exit 2, the messages, and that the server saw nothing.
+#[track_caller]
+fn refused(text: &str, needles: &[&str]) -> Run {
+    let w = World::new();
+    w.write("c.yaml", text);
+    let r = w.yarc(&["run", "c.yaml"]);
+    r.expect_code(2);
+    for n in needles {
+        r.expect_contains(n);
+    }
+    r.expect_contains("nothing was sent");
+    assert_eq!(w.sandbox.requests_seen(), 0, "the server was called");
+    r
+}
+
+const OK_FIRST: &str = "name: c\nrequests:\n  - name: first\n    url: \"{{ url }}/echo\"\n";
+
+#[test]
+fn yaml_syntax_error() {
+    refused(
+        &format!("{OK_FIRST}  - name: second\n    url: [unclosed\n"),
+        &["invalid YAML", "c.yaml:6:"],
+    );
+}
+
+#[test]
+fn unknown_key_with_suggestion() {
+    refused(
+        &format!("{OK_FIRST}  - name: second\n    url: \"{{{{ url }}}}/echo\"\n    expcet: {{ status: 200 }}\n"),
+        &["unknown key `expcet` in a request", "c.yaml:7:5", "did you mean `expect`?", "    expcet: { status: 200 }"],
+    );
+}
+
+#[test]
+fn unknown_predicate_with_suggestion() {
+    refused(
+        &format!("{OK_FIRST}    expect:\n      json:\n        $.a: {{ lenght: 3 }}\n"),
+        &["unknown key `lenght` in predicates", "c.yaml:7:15", "did you mean `length`?"],
+    );
+}
+
+#[test]
+fn undefined_variable_names_the_variable_the_request_and_the_place() {
+    refused(
+        &format!("{OK_FIRST}  - name: second\n    url: \"{{{{ url }}}}/jobs/{{{{ job_idd }}}}\"\n"),
+        &["undefined variable `job_idd` in request `second`", "c.yaml:6:10"],
+    );
+}
+
+#[test]
+fn undefined_variable_suggests_a_near_name() {
+    refused(
+        "name: c\nvariables: { customer_id: 1 }\nrequests:\n  - name: one\n    url: \"{{ url }}/echo/{{ customer_idd }}\"\n",
+        &["undefined variable `customer_idd`", "did you mean `customer_id`?", "c.yaml:5:10"],
+    );
+}
+
+#[test]
+fn missing_secret_says_where_it_looked() {
+    refused(
+        &format!("{OK_FIRST}    headers: {{ X-Key: \"{{{{ secret('YARC_TEST_NOT_SET_ANYWHERE') }}}}\" }}\n"),
+        &["secret `YARC_TEST_NOT_SET_ANYWHERE` is not set", "c.yaml:5:24", "looked in the process environment"],
+    );
+}
+
+#[test]
+fn invalid_jsonpath() {
+    refused(
+        &format!("{OK_FIRST}    expect:\n      json:\n        \"$.items[\": {{ exists: true }}\n"),
+        &["invalid JSONPath `$.items[`", "c.yaml:7:9"],
+    );
+}
+
+#[test]
+fn template_syntax_error() {
+    refused(
+        &format!("{OK_FIRST}  - name: second\n    url: \"{{{{ url }}}}/{{{{ oops \"\n"),
+        &["invalid template", "c.yaml:6:10"],
+    );
+}
+
+#[test]
+fn bad_duration_and_type_and_regex() {
+    refused(
+        &format!("{OK_FIRST}    timeout: 30\n    expect:\n      json:\n        $.a: {{ type: strng, matches: \"(\" }}\n"),
+        &["`timeout` needs a unit", "c.yaml:5:14", "unknown type `strng`", "did you mean `string`?", "invalid regular expression"],
+    );
+}
+
+#[test]
+fn duplicate_request_names() {
+    refused(
+        &format!("{OK_FIRST}  - name: first\n    url: \"{{{{ url }}}}/echo\"\n"),
+        &["duplicate request name `first`", "c.yaml:5:5", "the first is at c.yaml:3:5"],
+    );
+}
+
+#[test]
+fn missing_schema_file() {
+    refused(
+        &format!("{OK_FIRST}    expect:\n      schema: schemas/none.json\n"),
+        &["cannot use schema `schemas/none.json`", "c.yaml:6:15"],
+    );
+}
+
+#[test]
+fn unknown_environment_lists_the_known_ones() {
+    let w = World::new();
+    w.write("c.yaml", OK_FIRST);
+    w.write("environments/stage.yaml", "variables: {}\n");
+    w.yarc(&["run", "c.yaml", "--env", "stag"])
+        .expect_code(2)
+        .expect_contains("environment `stag` not found")
+        .expect_contains("did you mean `stage`?");
+}
+
+#[test]
+fn every_error_of_a_file_is_reported_at_once() {
+    let r = refused(
+        "name: c\nrequests:\n  - name: a\n    url: \"{{ url }}\"\n    metod: GET\n  - name: b\n    url: \"{{ url }}\"\n    expect: { staus: 200 }\n",
+        &["unknown key `metod`", "unknown key `staus`"],
+    );
+    assert!(r.stderr.contains("2 errors found"), "{}", r.stderr);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let w = World::new();
+    let r = run_in(w.dir.path(), &["run".to_string()], &[]);
+    assert_eq!(r.code, 2, "{r:?}");
+    let r = run_in(w.dir.path(), &["run".into(), "missing.yaml".into()], &[]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("cannot read `missing.yaml`"), "{}", r.stderr);
+}

@@ -1,0 +1,124 @@
+//! End-to-end tests: the real binary against the built-in sandbox (started in this process on
+//! 127.0.0.1 with an ephemeral port) and golden files for what users read.
+
+mod auth;
+mod bodies;
+mod errors;
+mod golden;
+mod predicates;
+mod run;
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use yarc::sandbox::{Sandbox, Settings};
+
+/// A temporary project folder with a sandbox serving it.
+pub struct World {
+    pub dir: tempfile::TempDir,
+    pub sandbox: Sandbox,
+    _rt: tokio::runtime::Runtime,
+}
+
+impl World {
+    pub fn new() -> World {
+        World::with_settings(Settings::default())
+    }
+
+    pub fn with_settings(settings: Settings) -> World {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let sandbox = rt.block_on(yarc::sandbox::start(settings, 0)).expect("sandbox");
+        World {
+            dir: tempfile::tempdir().expect("tempdir"),
+            sandbox,
+            _rt: rt,
+        }
+    }
+
+    pub fn url(&self) -> &str {
+        &self.sandbox.url
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    pub fn write(&self, rel: &str, content: &str) -> PathBuf {
+        let p = self.path(rel);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).expect("mkdir");
+        }
+        std::fs::write(&p, content).expect("write");
+        p
+    }
+
+    /// Runs yarc in the folder, with `url` bound to the sandbox.
+    pub fn yarc(&self, args: &[&str]) -> Run {
+        let mut all: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        if matches!(args.first(), Some(&"run") | Some(&"check")) {
+            all.push("--var".into());
+            all.push(format!("url={}", self.url()));
+        }
+        run_in(self.dir.path(), &all, &[])
+    }
+
+    pub fn yarc_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let mut all: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        all.push("--var".into());
+        all.push(format!("url={}", self.url()));
+        run_in(self.dir.path(), &all, env)
+    }
+}
+
+pub fn run_in(dir: &Path, args: &[String], env: &[(&str, &str)]) -> Run {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_yarc"));
+    cmd.current_dir(dir).args(args).env("YARC_TEST_MODE", "1").env_remove("CI");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out: Output = cmd.output().expect("run yarc");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn all(&self) -> String {
+        format!("{}{}", self.stdout, self.stderr)
+    }
+
+    #[track_caller]
+    pub fn expect_code(&self, code: i32) -> &Run {
+        assert_eq!(self.code, code, "exit code\n--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr);
+        self
+    }
+
+    #[track_caller]
+    pub fn expect_contains(&self, needle: &str) -> &Run {
+        let all = self.all();
+        assert!(all.contains(needle), "missing {needle:?} in\n{all}");
+        self
+    }
+
+    /// The closing summary line.
+    pub fn summary(&self) -> &str {
+        self.stdout.lines().last().unwrap_or("")
+    }
+}
+
+/// The project's own folder (for the bundled examples).
+pub fn project_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}

@@ -1,0 +1,115 @@
+//! Every predicate, once passing and once failing, against the sandbox's echo endpoint.
+
+use super::*;
+
+const PASSING: &str = r#"
+name: predicates pass
+variables: { who: Ada, three: 3 }
+requests:
+  - name: all pass
+    method: POST
+    url: "{{ url }}/echo"
+    json:
+      name: Ada Lovelace
+      n: 3
+      f: 2.5
+      ok: true
+      nothing: null
+      list: [1, 2, 3]
+      obj: { k: v }
+      id: "{{ three }}"
+    expect:
+      status: 200
+      headers:
+        content-type: { contains: json }
+      body: { contains: Lovelace }
+      time: { lt: 30s }
+      json:
+        $.json.name: { equals: Ada Lovelace, contains: "{{ who }}" }
+        $.json.n: { equals: 3, type: integer }
+        $.json.f: { type: number, gt: 2, lt: 3 }
+        $.json.ok: { type: boolean, equals: true }
+        $.json.nothing: { type: null, exists: true }
+        $.json.absent: { exists: false }
+        $.json.list: { type: array, length: { equals: 3 }, contains: 2 }
+        $.json.obj: { type: object, equals: { k: v } }
+        "$.json.list[*]": { each: { gte: 1, lte: 3 } }
+        $.json.id: "{{ three }}"
+        $.method: { in: [GET, POST], not: { equals: GET } }
+        $.path: { starts_with: /ec, ends_with: ho, matches: "^/e.h" }
+"#;
+
+#[test]
+fn every_predicate_passes_when_it_should() {
+    let w = World::new();
+    w.write("pass.yaml", PASSING);
+    let r = w.yarc(&["run", "pass.yaml"]);
+    r.expect_code(0);
+    assert_eq!(r.summary(), "1 passed, 0 failed");
+}
+
+const FAILING: &str = r#"
+name: predicates fail
+requests:
+  - name: all fail
+    method: POST
+    url: "{{ url }}/echo"
+    json: { name: Ada, n: 3, list: [1, 2, 3] }
+    expect:
+      status: 2xx
+      headers:
+        content-type: { contains: xml }
+      body: { equals: nope }
+      time: { gt: 1h }
+      json:
+        $.json.name: Grace
+        $.json.n: { type: string, lt: 1, lte: 2, gt: 4, gte: 4 }
+        $.json.absent: { exists: true }
+        $.json.list: { length: { gt: 5 }, contains: 9 }
+        "$.json.list[*]": { each: { lt: 3 } }
+        $.method: { in: [GET, PUT], not: { equals: POST } }
+        $.path: { starts_with: /x, ends_with: /x, matches: "^/x" }
+"#;
+
+#[test]
+fn every_predicate_fails_when_it_should_with_expected_and_actual() {
+    let w = World::new();
+    w.write("fail.yaml", FAILING);
+    let r = w.yarc(&["run", "fail.yaml"]);
+    r.expect_code(1);
+    for (written, expected) in [
+        ("content-type: { contains: xml }", "contains \"xml\""),
+        ("body: { equals: nope }", "\"nope\""),
+        ("time: { gt: 1h }", "> 3600000"),
+        ("$.json.name: Grace", "\"Grace\""),
+        ("$.json.n: { type: string", "type string"),
+        ("$.json.n: {", "< 1"),
+        ("$.json.n: {", "<= 2"),
+        ("$.json.n: {", "> 4"),
+        ("$.json.n: {", ">= 4"),
+        ("$.json.absent: { exists: true }", "to exist"),
+        ("$.json.list: {", "length > 5 (length is 3)"),
+        ("$.json.list: {", "contains 9"),
+        ("{ each: { lt: 3 } }", "every item < 3 (item [2] is 3)"),
+        ("$.method: {", "one of [\"GET\", \"PUT\"]"),
+        ("$.method: {", "not \"POST\""),
+        ("$.path: {", "starts with \"/x\""),
+        ("$.path: {", "ends with \"/x\""),
+        ("$.path: {", "matches /^/x/"),
+    ] {
+        assert!(r.stdout.contains(written), "missing assertion {written:?}\n{}", r.stdout);
+        assert!(r.stdout.contains(&format!("expected: {expected}\n")), "missing expected {expected:?}\n{}", r.stdout);
+    }
+    // status 2xx passes (200): the 18 others fail, each reported once.
+    assert_eq!(r.stdout.matches("      × ").count(), 18, "{}", r.stdout);
+}
+
+#[test]
+fn a_status_class_fails_outside_its_class() {
+    let w = World::new();
+    w.write(
+        "class.yaml",
+        "name: c\nrequests:\n  - name: not found\n    url: \"{{ url }}/faults/status/404\"\n    expect: { status: 2xx }\n",
+    );
+    w.yarc(&["run", "class.yaml"]).expect_code(1).expect_contains("expected: 2xx");
+}

@@ -1,0 +1,215 @@
+//! The bundled examples, captures, polling, skipping, dry-run and transport failures.
+
+use super::*;
+
+#[test]
+fn bundled_examples_pass_against_the_sandbox() {
+    let args: Vec<String> = ["run", "collections", "--env", "sandbox"].iter().map(|s| s.to_string()).collect();
+    let r = run_in(&project_root(), &args, &[]);
+    r.expect_code(0);
+    assert_eq!(r.summary(), "8 passed, 0 failed", "{}", r.stdout);
+    assert!(r.stdout.contains("wait for the job"));
+}
+
+#[test]
+fn check_accepts_the_bundled_examples_with_and_without_an_environment() {
+    let args: Vec<String> = ["check", "collections"].iter().map(|s| s.to_string()).collect();
+    run_in(&project_root(), &args, &[]).expect_code(0).expect_contains("no problems found");
+    let args: Vec<String> = ["check", "collections", "--env", "sandbox"].iter().map(|s| s.to_string()).collect();
+    run_in(&project_root(), &args, &[]).expect_code(0);
+}
+
+const CHAIN: &str = r#"
+name: chain
+auth:
+  oauth2:
+    token_url: "{{ url }}/connect/token"
+    client_id: sandbox-client
+    client_secret: sandbox-secret
+    scope: automatic-rostering-stage
+defaults:
+  headers: { CUSTOMER_ID: "1", USER_ID: u }
+requests:
+  - name: start
+    method: POST
+    url: "{{ url }}/rostering/jobs"
+    json: { name: chained, employees: [{ id: E-1 }] }
+    expect: { status: 201 }
+    capture:
+      job_id: $.jobId
+      status_code: { status: true }
+      location: { header: content-type }
+  - name: echo the capture
+    url: "{{ url }}/echo/{{ job_id }}"
+    query: { code: "{{ status_code }}" }
+    auth: none
+    expect:
+      json:
+        $.path: "/echo/{{ job_id }}"
+        $.query.code: "201"
+  - name: poll
+    url: "{{ url }}/rostering/jobs/{{ job_id }}"
+    retry: { attempts: 5, delay: 10ms, until: { json: { $.statusCode: stopped } } }
+    expect: { json: { $.statusCode: stopped } }
+"#;
+
+#[test]
+fn captures_flow_into_later_requests_and_polling_reaches_its_condition() {
+    let w = World::new();
+    w.write("chain.yaml", CHAIN);
+    let r = w.yarc(&["run", "chain.yaml"]);
+    r.expect_code(0).expect_contains("(3 attempts)");
+    assert_eq!(r.summary(), "3 passed, 0 failed");
+    // Two protected requests and three polls... one token for all of them.
+    assert_eq!(w.sandbox.tokens_issued(), 1);
+}
+
+#[test]
+fn polling_gives_up_at_the_attempt_cap() {
+    let w = World::new();
+    w.write(
+        "poll.yaml",
+        r#"
+name: poll
+requests:
+  - name: never done
+    url: "{{ url }}/echo"
+    retry: { attempts: 3, delay: 10ms, until: { json: { $.method: POST } } }
+"#,
+    );
+    let r = w.yarc(&["run", "poll.yaml"]);
+    r.expect_code(1)
+        .expect_contains("polling gave up after 3 attempts")
+        .expect_contains("(3 attempts)");
+    assert_eq!(w.sandbox.requests_seen(), 3);
+}
+
+#[test]
+fn polling_gives_up_at_the_overall_timeout() {
+    let w = World::new();
+    w.write(
+        "poll.yaml",
+        r#"
+name: poll
+requests:
+  - name: never done
+    url: "{{ url }}/echo"
+    retry: { attempts: 100, delay: 100ms, timeout: 250ms, until: { status: 201 } }
+"#,
+    );
+    let r = w.yarc(&["run", "poll.yaml"]);
+    r.expect_code(1).expect_contains("overall timeout of 250ms");
+    assert!(w.sandbox.requests_seen() < 10);
+}
+
+#[test]
+fn an_unreachable_host_fails_only_its_own_request() {
+    let w = World::new();
+    w.write(
+        "down.yaml",
+        r#"
+name: down
+requests:
+  - name: before
+    url: "{{ url }}/echo"
+  - name: unreachable
+    url: "http://127.0.0.1:1/nothing"
+  - name: after
+    url: "{{ url }}/echo"
+    expect: { status: 200 }
+"#,
+    );
+    let r = w.yarc(&["run", "down.yaml"]);
+    r.expect_code(3).expect_contains("could not connect");
+    assert_eq!(r.summary(), "2 passed, 1 failed");
+    assert_eq!(w.sandbox.requests_seen(), 2);
+}
+
+#[test]
+fn a_timeout_fails_the_request_with_its_cause() {
+    let w = World::new();
+    w.write(
+        "slow.yaml",
+        r#"
+name: slow
+requests:
+  - name: slow
+    url: "{{ url }}/faults/slow?ms=2000"
+    timeout: 200ms
+  - name: fine
+    url: "{{ url }}/echo"
+"#,
+    );
+    let r = w.yarc(&["run", "slow.yaml"]);
+    r.expect_code(3).expect_contains("timed out after 200ms");
+    assert_eq!(r.summary(), "1 passed, 1 failed");
+}
+
+#[test]
+fn skip_and_groups_inherit_settings() {
+    let w = World::new();
+    w.write(
+        "groups.yaml",
+        r#"
+name: groups
+variables: { flag: "yes" }
+defaults:
+  headers: { X-Level: collection }
+requests:
+  - group: admin
+    defaults:
+      headers: { X-Group: admin }
+    requests:
+      - name: health
+        url: "{{ url }}/echo"
+        expect:
+          json:
+            $.headers.x-level: collection
+            $.headers.x-group: admin
+      - name: skipped
+        url: "{{ url }}/echo"
+        skip: "{{ flag == 'yes' }}"
+"#,
+    );
+    let r = w.yarc(&["run", "groups.yaml"]);
+    r.expect_code(0).expect_contains("admin / health");
+    assert_eq!(r.summary(), "1 passed, 0 failed, 1 skipped");
+}
+
+#[test]
+fn dry_run_prints_curl_and_sends_nothing() {
+    let w = World::new();
+    w.write("chain.yaml", CHAIN);
+    let r = w.yarc(&["run", "chain.yaml", "--dry-run"]);
+    r.expect_code(0)
+        .expect_contains("curl -X POST")
+        .expect_contains("--data-raw '{\"employees\":[{\"id\":\"E-1\"}],\"name\":\"chained\"}'")
+        .expect_contains("/echo/__job_id__");
+    assert_eq!(w.sandbox.requests_seen(), 0);
+}
+
+#[test]
+fn variables_follow_their_precedence() {
+    let w = World::new();
+    w.write(
+        "vars.yaml",
+        r#"
+name: vars
+variables: { a: collection, b: collection, c: collection, d: collection }
+requests:
+  - name: echo
+    url: "{{ url }}/echo"
+    query: { a: "{{ a }}", b: "{{ b }}", c: "{{ c }}", d: "{{ d }}" }
+    expect:
+      json:
+        $.query.a: collection
+        $.query.b: environment
+        $.query.c: file
+        $.query.d: cli
+"#,
+    );
+    w.write("environments/test.yaml", "variables: { b: environment, c: environment, d: environment }\n");
+    w.write("vars.json", r#"{"c": "file", "d": "file"}"#);
+    w.yarc(&["run", "vars.yaml", "--env", "test", "--var-file", "vars.json", "--var", "d=cli"])
+        .expect_code(0);
+}
