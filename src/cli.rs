@@ -147,6 +147,7 @@ fn secret_dirs(loaded: &Loaded) -> Vec<PathBuf> {
         .collections
         .iter()
         .filter_map(|c| c.path.parent().map(Path::to_path_buf))
+        .map(|d| if d.as_os_str().is_empty() { PathBuf::from(".") } else { d })
         .collect();
     dirs.push(PathBuf::from("."));
     dirs

@@ -25,8 +25,23 @@ pub fn compile(path: &JsonPath) -> Result<CompiledPath, Diagnostic> {
             query,
             singular: !(src.contains('*') || src.contains("..") || src.contains('?') || src.contains(':') || src.contains(',')),
         }),
-        Err(e) => Err(Diagnostic::at(format!("invalid JSONPath `{src}`: {}", pest_reason(&e.to_string())), &path.span)),
+        Err(e) => {
+            let d = Diagnostic::at(format!("invalid JSONPath `{src}`: {}", pest_reason(&e.to_string())), &path.span);
+            Err(match bracket_hint(src) {
+                Some(hint) => d.with_help(format!("a name with `-` or other symbols needs brackets: `{hint}`")),
+                None => d,
+            })
+        }
     }
+}
+
+/// `$.headers.content-type` → `$.headers['content-type']`: RFC 9535 dot names are identifiers.
+fn bracket_hint(src: &str) -> Option<String> {
+    let re = regex::Regex::new(r"\.([A-Za-z_][A-Za-z0-9_]*[-][A-Za-z0-9_\-]*)").ok()?;
+    if !re.is_match(src) {
+        return None;
+    }
+    Some(re.replace_all(src, "['$1']").into_owned())
 }
 
 fn pest_reason(msg: &str) -> String {

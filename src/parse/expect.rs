@@ -143,6 +143,7 @@ impl Decoder {
             "equals" => Op::Equals(self.tvalue(v)),
             "not" => Op::Not(self.predicates(v)),
             "exists" => Op::Exists(self.bool(v, "`exists`")?),
+            "type" if v.is_null() => Op::Type(JsonType::Null),
             "type" => {
                 let t = self.string(v, "`type`")?;
                 match JsonType::from_name(&t) {

@@ -225,7 +225,9 @@ impl Node {
 /// Parses one YAML document into a node tree, with budgets that stop alias bombs and absurd
 /// nesting early. An empty document is an empty map.
 pub fn parse_yaml(file: &Arc<SourceFile>) -> Result<Node, Diagnostic> {
+    // YAML 1.2 booleans only: `n`, `no`, `off` (and Norway's `NO`) stay strings.
     let options = serde_saphyr::options! {
+        strict_booleans: true,
         budget: serde_saphyr::budget! {
             max_aliases: 1_000,
             max_anchors: 1_000,

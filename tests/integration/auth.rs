@@ -87,7 +87,7 @@ requests:
     requests:
       - name: header key from the group
         url: "{{ url }}/echo"
-        expect: { json: { $.headers.x-api-key: k-123, $.headers.authorization: { exists: false } } }
+        expect: { json: { "$.headers['x-api-key']": k-123, $.headers.authorization: { exists: false } } }
       - name: query key on the request
         url: "{{ url }}/echo"
         auth: { api_key: { query: key, value: q-456 } }
@@ -113,7 +113,7 @@ requests:
     headers: { X-Token: "{{ secret('YARC_IT_TOKEN') }}" }
     expect:
       json:
-        $.headers.x-token: wrong
+        "$.headers['x-token']": wrong
 "#,
     );
     let r = w.yarc(&["run", "c.yaml", "--verbose"]);

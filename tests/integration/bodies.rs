@@ -19,7 +19,7 @@ requests:
     json: { n: "{{ n }}", text: "{{ word }} world", nested: { list: [1, "{{ word }}"] } }
     expect:
       json:
-        $.headers.content-type: application/json
+        "$.headers['content-type']": application/json
         $.json.n: 7
         $.json.text: hello world
         $.json.nested.list: [1, hello]
@@ -29,7 +29,7 @@ requests:
     form: { grant: client credentials, word: "{{ word }}&more" }
     expect:
       json:
-        $.headers.content-type: application/x-www-form-urlencoded
+        "$.headers['content-type']": application/x-www-form-urlencoded
         $.form.grant: client credentials
         $.form.word: hello&more
   - name: multipart
@@ -40,7 +40,7 @@ requests:
       upload: { file: upload.csv }
     expect:
       json:
-        $.headers.content-type: { starts_with: multipart/form-data }
+        "$.headers['content-type']": { starts_with: multipart/form-data }
         $.parts.title.text: hello
         $.parts.upload.file_name: upload.csv
         $.parts.upload.content_type: text/csv
@@ -72,8 +72,8 @@ requests:
       json:
         $.method: DELETE
         $.query: { fixed: "1", q: "a b&c", n: "7" }
-        $.headers.x-custom: hello
-        $.headers.user-agent: { starts_with: yarc/ }
+        "$.headers['x-custom']": hello
+        "$.headers['user-agent']": { starts_with: yarc/ }
 "#,
     );
     let r = w.yarc(&["run", "bodies.yaml"]);

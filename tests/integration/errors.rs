@@ -39,7 +39,7 @@ fn unknown_key_with_suggestion() {
 fn unknown_predicate_with_suggestion() {
     refused(
         &format!("{OK_FIRST}    expect:\n      json:\n        $.a: {{ lenght: 3 }}\n"),
-        &["unknown key `lenght` in predicates", "c.yaml:7:15", "did you mean `length`?"],
+        &["unknown key `lenght` in predicates", "c.yaml:7:16", "did you mean `length`?"],
     );
 }
 
@@ -63,7 +63,7 @@ fn undefined_variable_suggests_a_near_name() {
 fn missing_secret_says_where_it_looked() {
     refused(
         &format!("{OK_FIRST}    headers: {{ X-Key: \"{{{{ secret('YARC_TEST_NOT_SET_ANYWHERE') }}}}\" }}\n"),
-        &["secret `YARC_TEST_NOT_SET_ANYWHERE` is not set", "c.yaml:5:24", "looked in the process environment"],
+        &["secret `YARC_TEST_NOT_SET_ANYWHERE` is not set", "c.yaml:5:23", "looked in the process environment"],
     );
 }
 

@@ -164,8 +164,8 @@ requests:
         url: "{{ url }}/echo"
         expect:
           json:
-            $.headers.x-level: collection
-            $.headers.x-group: admin
+            "$.headers['x-level']": collection
+            "$.headers['x-group']": admin
       - name: skipped
         url: "{{ url }}/echo"
         skip: "{{ flag == 'yes' }}"
