@@ -100,7 +100,10 @@ impl TokenCache {
         redactor: &Redactor,
     ) -> Result<Token, String> {
         let slot = {
-            let mut slots = self.slots.lock().map_err(|_| "token cache poisoned".to_string())?;
+            let mut slots = self
+                .slots
+                .lock()
+                .map_err(|_| "token cache poisoned".to_string())?;
             Arc::clone(slots.entry(req.key()).or_default())
         };
         // Single flight: whoever holds the slot fetches; the others wait and reuse the result.
@@ -111,7 +114,8 @@ impl TokenCache {
         {
             return Ok(t.clone());
         }
-        self.issued.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.issued
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let token = fetch(client, req, redactor).await?;
         redactor.add(&token.access_token);
         *guard = Some(token.clone());
@@ -128,7 +132,11 @@ pub fn token_client() -> Result<reqwest::Client, String> {
 
 const TOKEN_TIMEOUT: Duration = Duration::from_secs(30);
 
-async fn fetch(client: &reqwest::Client, req: &TokenRequest, redactor: &Redactor) -> Result<Token, String> {
+async fn fetch(
+    client: &reqwest::Client,
+    req: &TokenRequest,
+    redactor: &Redactor,
+) -> Result<Token, String> {
     redactor.add(&req.client_secret);
     let url = &req.token_url;
     let mut b = client
@@ -144,10 +152,12 @@ async fn fetch(client: &reqwest::Client, req: &TokenRequest, redactor: &Redactor
         let pair = base64::engine::general_purpose::STANDARD.encode(format!("{id}:{secret}"));
         b = b.header("authorization", format!("Basic {pair}"));
     }
-    let resp = b
-        .send()
-        .await
-        .map_err(|e| format!("token request to {url} failed: {}", describe(&e, TOKEN_TIMEOUT)))?;
+    let resp = b.send().await.map_err(|e| {
+        format!(
+            "token request to {url} failed: {}",
+            describe(&e, TOKEN_TIMEOUT)
+        )
+    })?;
     let status = resp.status().as_u16();
     let ct = resp
         .headers()
@@ -155,10 +165,12 @@ async fn fetch(client: &reqwest::Client, req: &TokenRequest, redactor: &Redactor
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
-    let body = resp
-        .bytes()
-        .await
-        .map_err(|e| format!("token request to {url} failed: {}", describe(&e, TOKEN_TIMEOUT)))?;
+    let body = resp.bytes().await.map_err(|e| {
+        format!(
+            "token request to {url} failed: {}",
+            describe(&e, TOKEN_TIMEOUT)
+        )
+    })?;
     let json: Option<Value> = serde_json::from_slice(&body).ok();
     if !(200..300).contains(&status) {
         return Err(token_error(url, status, json.as_ref(), &ct, &body));
@@ -166,14 +178,22 @@ async fn fetch(client: &reqwest::Client, req: &TokenRequest, redactor: &Redactor
     let Some(json) = json else {
         return Err(format!(
             "token request to {url} answered {status} with a body that is not JSON ({}): {}",
-            if ct.is_empty() { "no content type" } else { &ct },
+            if ct.is_empty() {
+                "no content type"
+            } else {
+                &ct
+            },
             excerpt(&body)
         ));
     };
     let Some(access_token) = json.get("access_token").and_then(Value::as_str) else {
-        return Err(format!("token request to {url} answered {status} without an `access_token`"));
+        return Err(format!(
+            "token request to {url} answered {status} without an `access_token`"
+        ));
     };
-    let expires_in = json.get("expires_in").and_then(|v| v.as_u64().or_else(|| v.as_str()?.parse().ok()));
+    let expires_in = json
+        .get("expires_in")
+        .and_then(|v| v.as_u64().or_else(|| v.as_str()?.parse().ok()));
     let renew_at = expires_in.map(|secs| {
         let life = Duration::from_secs(secs);
         let margin = (life / 10).min(Duration::from_secs(30));
@@ -181,15 +201,26 @@ async fn fetch(client: &reqwest::Client, req: &TokenRequest, redactor: &Redactor
     });
     Ok(Token {
         access_token: access_token.to_string(),
-        token_type: json.get("token_type").and_then(Value::as_str).unwrap_or("Bearer").to_string(),
-        scope: json.get("scope").and_then(Value::as_str).map(str::to_string),
+        token_type: json
+            .get("token_type")
+            .and_then(Value::as_str)
+            .unwrap_or("Bearer")
+            .to_string(),
+        scope: json
+            .get("scope")
+            .and_then(Value::as_str)
+            .map(str::to_string),
         expires_in,
         renew_at,
     })
 }
 
 fn token_error(url: &str, status: u16, json: Option<&Value>, ct: &str, body: &[u8]) -> String {
-    let field = |k: &str| json.and_then(|j| j.get(k)).and_then(Value::as_str).map(str::to_string);
+    let field = |k: &str| {
+        json.and_then(|j| j.get(k))
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    };
     match (field("error"), field("error_description")) {
         (Some(e), Some(d)) => format!("token request to {url} failed: {status} {e} — {d}"),
         (Some(e), None) => format!("token request to {url} failed: {status} {e}"),

@@ -98,10 +98,17 @@ pub fn main_with_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { EXIT_INVALID } else { EXIT_OK };
+            return if e.use_stderr() {
+                EXIT_INVALID
+            } else {
+                EXIT_OK
+            };
         }
     };
-    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
@@ -118,7 +125,10 @@ pub fn main_with_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32
 fn invalid(errors: &Diagnostics) -> i32 {
     eprint!("{}", errors.render());
     let n = errors.0.len();
-    eprintln!("\n{n} error{} found; nothing was sent", if n == 1 { "" } else { "s" });
+    eprintln!(
+        "\n{n} error{} found; nothing was sent",
+        if n == 1 { "" } else { "s" }
+    );
     EXIT_INVALID
 }
 
@@ -127,7 +137,9 @@ fn pairs(list: &[String], flag: &str) -> Result<Vec<(String, String)>, Diagnosti
     list.iter()
         .map(|s| match s.split_once('=') {
             Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
-            _ => Err(Diagnostic::new(format!("`{flag} {s}` must have the form NAME=VALUE"))),
+            _ => Err(Diagnostic::new(format!(
+                "`{flag} {s}` must have the form NAME=VALUE"
+            ))),
         })
         .collect()
 }
@@ -137,7 +149,11 @@ fn var_file(path: &Path) -> Result<Vec<(String, Value)>, Diagnostics> {
     let node = crate::parse::node::parse_yaml(&file)?;
     match node.to_json() {
         Value::Object(m) => Ok(m.into_iter().collect()),
-        _ => Err(Diagnostic::at("a --var-file must hold a map of names to values", &node.span).into()),
+        _ => Err(Diagnostic::at(
+            "a --var-file must hold a map of names to values",
+            &node.span,
+        )
+        .into()),
     }
 }
 
@@ -147,7 +163,13 @@ fn secret_dirs(loaded: &Loaded) -> Vec<PathBuf> {
         .collections
         .iter()
         .filter_map(|c| c.path.parent().map(Path::to_path_buf))
-        .map(|d| if d.as_os_str().is_empty() { PathBuf::from(".") } else { d })
+        .map(|d| {
+            if d.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                d
+            }
+        })
         .collect();
     dirs.push(PathBuf::from("."));
     dirs
@@ -159,7 +181,10 @@ async fn run(a: RunArgs) -> i32 {
         Err(e) => return invalid(&e),
     };
     let redactor = Redactor::new();
-    let (cli_vars, secret_vars) = match (pairs(&a.vars, "--var"), pairs(&a.secret_vars, "--secret-var")) {
+    let (cli_vars, secret_vars) = match (
+        pairs(&a.vars, "--var"),
+        pairs(&a.secret_vars, "--secret-var"),
+    ) {
         (Ok(v), Ok(s)) => (v, s),
         (Err(d), _) | (_, Err(d)) => return invalid(&d.into()),
     };
@@ -168,7 +193,10 @@ async fn run(a: RunArgs) -> i32 {
         secrets = secrets.with_override(k, v);
     }
     let mut overrides = Overrides {
-        cli: cli_vars.into_iter().map(|(k, v)| (k, Value::String(v))).collect(),
+        cli: cli_vars
+            .into_iter()
+            .map(|(k, v)| (k, Value::String(v)))
+            .collect(),
         ..Overrides::default()
     };
     if let Some(f) = &a.var_file {
@@ -185,7 +213,13 @@ async fn run(a: RunArgs) -> i32 {
         }
     };
     let env = loaded.environment.as_ref();
-    let plan = match plan::plan(loaded.collections, env, &overrides, Arc::new(secrets), PlanOptions::default()) {
+    let plan = match plan::plan(
+        loaded.collections,
+        env,
+        &overrides,
+        Arc::new(secrets),
+        PlanOptions::default(),
+    ) {
         Ok(p) => p,
         Err(e) => return invalid(&e),
     };
@@ -222,7 +256,10 @@ async fn run(a: RunArgs) -> i32 {
 }
 
 /// Starts the sandbox when the environment asks for it and binds `sandbox_url`.
-async fn start_sandbox(loaded: &Loaded, overrides: &mut Overrides) -> std::io::Result<Option<sandbox::Sandbox>> {
+async fn start_sandbox(
+    loaded: &Loaded,
+    overrides: &mut Overrides,
+) -> std::io::Result<Option<sandbox::Sandbox>> {
     let Some(settings) = loaded.environment.as_ref().and_then(|e| e.sandbox.clone()) else {
         return Ok(None);
     };
@@ -231,7 +268,9 @@ async fn start_sandbox(loaded: &Loaded, overrides: &mut Overrides) -> std::io::R
         s.token_lifetime = Duration::from_secs(secs);
     }
     let sb = sandbox::start(s, 0).await?;
-    overrides.builtin.push(("sandbox_url".into(), Value::String(sb.url.clone())));
+    overrides
+        .builtin
+        .push(("sandbox_url".into(), Value::String(sb.url.clone())));
     Ok(Some(sb))
 }
 
@@ -246,23 +285,50 @@ fn check(a: CheckArgs) -> i32 {
     };
     let with_env = loaded.environment.is_some();
     let mut overrides = Overrides {
-        cli: cli_vars.into_iter().map(|(k, v)| (k, Value::String(v))).collect(),
+        cli: cli_vars
+            .into_iter()
+            .map(|(k, v)| (k, Value::String(v)))
+            .collect(),
         ..Overrides::default()
     };
-    if loaded.environment.as_ref().is_some_and(|e| e.sandbox.is_some()) {
-        overrides.builtin.push(("sandbox_url".into(), Value::String("http://127.0.0.1:0".into())));
+    if loaded
+        .environment
+        .as_ref()
+        .is_some_and(|e| e.sandbox.is_some())
+    {
+        overrides.builtin.push((
+            "sandbox_url".into(),
+            Value::String("http://127.0.0.1:0".into()),
+        ));
     }
     let secrets = Secrets::load(&secret_dirs(&loaded), Redactor::new());
     let files = loaded.collections.len();
-    let requests: usize = loaded.collections.iter().map(|c| count_requests(&c.items)).sum();
+    let requests: usize = loaded
+        .collections
+        .iter()
+        .map(|c| count_requests(&c.items))
+        .sum();
     let options = PlanOptions {
         check_variables: with_env,
         check_secrets: with_env,
     };
-    match plan::plan(loaded.collections, loaded.environment.as_ref(), &overrides, Arc::new(secrets), options) {
+    match plan::plan(
+        loaded.collections,
+        loaded.environment.as_ref(),
+        &overrides,
+        Arc::new(secrets),
+        options,
+    ) {
         Ok(_) => {
-            let scope = if with_env { "" } else { " (syntax only: pass --env to check variables and secrets)" };
-            println!("{files} collection{} with {requests} requests: no problems found{scope}", if files == 1 { "" } else { "s" });
+            let scope = if with_env {
+                ""
+            } else {
+                " (syntax only: pass --env to check variables and secrets)"
+            };
+            println!(
+                "{files} collection{} with {requests} requests: no problems found{scope}",
+                if files == 1 { "" } else { "s" }
+            );
             EXIT_OK
         }
         Err(e) => invalid(&e),
@@ -292,7 +358,12 @@ async fn serve_sandbox(a: SandboxArgs) -> i32 {
         }
     };
     println!("sandbox listening on {}", sb.url);
-    println!("client_id {} / client_secret {} / tenant_id {}", sandbox::CLIENT_ID, sandbox::CLIENT_SECRET, sandbox::TENANT);
+    println!(
+        "client_id {} / client_secret {} / tenant_id {}",
+        sandbox::CLIENT_ID,
+        sandbox::CLIENT_SECRET,
+        sandbox::TENANT
+    );
     let _ = tokio::signal::ctrl_c().await;
     EXIT_OK
 }

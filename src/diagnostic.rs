@@ -100,7 +100,10 @@ fn render_snippet(out: &mut String, span: &Span, label: Option<&str>) {
 }
 
 /// The candidate closest to `word`, if it is close enough to be a likely typo.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| (strsim::jaro_winkler(word, c), c))
@@ -125,7 +128,11 @@ impl Diagnostics {
         self.0.extend(other.0);
     }
     pub fn render(&self) -> String {
-        self.0.iter().map(|d| d.render()).collect::<Vec<_>>().join("\n")
+        self.0
+            .iter()
+            .map(|d| d.render())
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 }
 

@@ -16,7 +16,12 @@ pub struct Response {
 }
 
 impl Response {
-    pub fn new(status: u16, headers: Vec<(String, String)>, body: Vec<u8>, duration: Duration) -> Response {
+    pub fn new(
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: Vec<u8>,
+        duration: Duration,
+    ) -> Response {
         Response {
             status,
             headers,

@@ -69,9 +69,19 @@ impl Http {
         })
     }
 
-    pub async fn send(&self, r: &RenderedRequest, timeout: Duration, follow: bool) -> Result<Response, String> {
-        let client = if follow { &self.follow } else { &self.no_follow };
-        let method = reqwest::Method::from_bytes(r.method.as_bytes()).map_err(|_| format!("invalid method `{}`", r.method))?;
+    pub async fn send(
+        &self,
+        r: &RenderedRequest,
+        timeout: Duration,
+        follow: bool,
+    ) -> Result<Response, String> {
+        let client = if follow {
+            &self.follow
+        } else {
+            &self.no_follow
+        };
+        let method = reqwest::Method::from_bytes(r.method.as_bytes())
+            .map_err(|_| format!("invalid method `{}`", r.method))?;
         let mut b = client.request(method, &r.url).timeout(timeout);
         for (k, v) in &r.headers {
             b = b.header(k, v);
@@ -83,12 +93,20 @@ impl Http {
         let headers = resp
             .headers()
             .iter()
-            .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
             .collect();
         let mut body = Vec::new();
         while let Some(chunk) = resp.chunk().await.map_err(|e| describe(&e, timeout))? {
             if body.len() + chunk.len() > self.max_body {
-                return Err(format!("the response body is larger than the limit of {} bytes", self.max_body));
+                return Err(format!(
+                    "the response body is larger than the limit of {} bytes",
+                    self.max_body
+                ));
             }
             body.extend_from_slice(&chunk);
         }
@@ -96,14 +114,19 @@ impl Http {
     }
 }
 
-async fn attach_body(b: reqwest::RequestBuilder, body: &RenderedBody) -> Result<reqwest::RequestBuilder, String> {
+async fn attach_body(
+    b: reqwest::RequestBuilder,
+    body: &RenderedBody,
+) -> Result<reqwest::RequestBuilder, String> {
     Ok(match body {
         RenderedBody::None => b,
         RenderedBody::Json(v) => b.json(v),
         RenderedBody::Form(pairs) => b.form(pairs),
         RenderedBody::Text(t) => b.body(t.clone()),
         RenderedBody::File { path, shown } => {
-            let bytes = tokio::fs::read(path).await.map_err(|e| format!("cannot read body file `{shown}`: {e}"))?;
+            let bytes = tokio::fs::read(path)
+                .await
+                .map_err(|e| format!("cannot read body file `{shown}`: {e}"))?;
             b.body(bytes)
         }
         RenderedBody::Multipart(parts) => {
@@ -111,12 +134,25 @@ async fn attach_body(b: reqwest::RequestBuilder, body: &RenderedBody) -> Result<
             for (name, part) in parts {
                 form = match part {
                     RenderedPart::Text(t) => form.text(name.clone(), t.clone()),
-                    RenderedPart::File { path, shown, content_type } => {
-                        let bytes = tokio::fs::read(path).await.map_err(|e| format!("cannot read multipart file `{shown}`: {e}"))?;
-                        let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                    RenderedPart::File {
+                        path,
+                        shown,
+                        content_type,
+                    } => {
+                        let bytes = tokio::fs::read(path)
+                            .await
+                            .map_err(|e| format!("cannot read multipart file `{shown}`: {e}"))?;
+                        let file_name = path
+                            .file_name()
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .unwrap_or_default();
                         let mut p = reqwest::multipart::Part::bytes(bytes).file_name(file_name);
-                        let ct = content_type.clone().unwrap_or_else(|| guess_type(path).to_string());
-                        p = p.mime_str(&ct).map_err(|_| format!("invalid content type `{ct}`"))?;
+                        let ct = content_type
+                            .clone()
+                            .unwrap_or_else(|| guess_type(path).to_string());
+                        p = p
+                            .mime_str(&ct)
+                            .map_err(|_| format!("invalid content type `{ct}`"))?;
                         form.part(name.clone(), p)
                     }
                 };
@@ -188,11 +224,17 @@ pub fn to_curl(r: &RenderedRequest) -> String {
         }
         RenderedBody::Form(pairs) => {
             for (k, v) in pairs {
-                out.push_str(&format!(" \\\n  --data-urlencode {}", quote(&format!("{k}={v}"))));
+                out.push_str(&format!(
+                    " \\\n  --data-urlencode {}",
+                    quote(&format!("{k}={v}"))
+                ));
             }
         }
         RenderedBody::Text(t) => out.push_str(&format!(" \\\n  --data-raw {}", quote(t))),
-        RenderedBody::File { shown, .. } => out.push_str(&format!(" \\\n  --data-binary {}", quote(&format!("@{shown}")))),
+        RenderedBody::File { shown, .. } => out.push_str(&format!(
+            " \\\n  --data-binary {}",
+            quote(&format!("@{shown}"))
+        )),
         RenderedBody::Multipart(parts) => {
             for (name, p) in parts {
                 let arg = match p {

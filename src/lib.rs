@@ -5,19 +5,19 @@
 //! compiled templates and JSONPaths) → run (render, auth, send, evaluate, capture) → events →
 //! reporters (terminal).
 
+pub mod auth;
+pub mod cli;
 pub mod diagnostic;
 pub mod eval;
 pub mod exchange;
+pub mod http;
+pub mod load;
 pub mod model;
 pub mod parse;
 pub mod plan;
-pub mod secret;
-pub mod source;
-pub mod template;
-pub mod auth;
-pub mod cli;
-pub mod http;
-pub mod load;
 pub mod report;
 pub mod run;
 pub mod sandbox;
+pub mod secret;
+pub mod source;
+pub mod template;

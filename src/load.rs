@@ -9,7 +9,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// Folders that hold other things than collections.
-const SKIPPED_DIRS: &[&str] = &["environments", "__snapshots__", "data", "schemas", "node_modules"];
+const SKIPPED_DIRS: &[&str] = &[
+    "environments",
+    "__snapshots__",
+    "data",
+    "schemas",
+    "node_modules",
+];
 
 pub struct Loaded {
     pub collections: Vec<Collection>,
@@ -27,7 +33,10 @@ pub fn load(paths: &[PathBuf], env: Option<&str>) -> Result<Loaded, Diagnostics>
         }
     }
     if files.is_empty() && errors.is_empty() {
-        errors.push(Diagnostic::new("no collection files found").with_help("name a .yaml collection or a folder that holds some"));
+        errors.push(
+            Diagnostic::new("no collection files found")
+                .with_help("name a .yaml collection or a folder that holds some"),
+        );
     }
     let mut collections = Vec::new();
     for path in &files {
@@ -39,7 +48,9 @@ pub fn load(paths: &[PathBuf], env: Option<&str>) -> Result<Loaded, Diagnostics>
     let environment = match env {
         None => None,
         Some(name) => match find_environment(name, paths.first().map(PathBuf::as_path)) {
-            Ok(path) => match read(&path).and_then(|f| parse::parse_environment(&f, &path).map_err(|e| e.0)) {
+            Ok(path) => match read(&path)
+                .and_then(|f| parse::parse_environment(&f, &path).map_err(|e| e.0))
+            {
                 Ok(e) => Some(e),
                 Err(mut e) => {
                     errors.0.append(&mut e);
@@ -65,7 +76,8 @@ pub fn load(paths: &[PathBuf], env: Option<&str>) -> Result<Loaded, Diagnostics>
 /// Reads a file as text; a missing or non-UTF-8 file is a located error.
 pub fn read(path: &Path) -> Result<Arc<SourceFile>, Vec<Diagnostic>> {
     let shown = path.to_string_lossy().into_owned();
-    let bytes = std::fs::read(path).map_err(|e| vec![Diagnostic::new(format!("cannot read `{shown}`: {e}"))])?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| vec![Diagnostic::new(format!("cannot read `{shown}`: {e}"))])?;
     let text = String::from_utf8(bytes).map_err(|e| {
         vec![Diagnostic::new(format!(
             "`{shown}` is not UTF-8 text (invalid byte at offset {})",
@@ -81,7 +93,8 @@ fn is_yaml(p: &Path) -> bool {
 
 /// A file as given, or every YAML file below a folder in name order.
 fn collection_files(p: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
-    let meta = std::fs::metadata(p).map_err(|e| Diagnostic::new(format!("cannot read `{}`: {e}", p.display())))?;
+    let meta = std::fs::metadata(p)
+        .map_err(|e| Diagnostic::new(format!("cannot read `{}`: {e}", p.display())))?;
     if meta.is_file() {
         return Ok(vec![p.to_path_buf()]);
     }
@@ -122,7 +135,9 @@ pub fn find_environment(name: &str, first: Option<&Path>) -> Result<PathBuf, Dia
         if as_path.is_file() {
             return Ok(as_path.to_path_buf());
         }
-        return Err(Diagnostic::new(format!("environment file `{name}` does not exist")));
+        return Err(Diagnostic::new(format!(
+            "environment file `{name}` does not exist"
+        )));
     }
     let start = match first {
         Some(p) if p.is_dir() => p.to_path_buf(),
@@ -140,7 +155,11 @@ pub fn find_environment(name: &str, first: Option<&Path>) -> Result<PathBuf, Dia
             }
         }
         looked.push(d.join("environments"));
-        let abs = if d.as_os_str().is_empty() { cwd.clone() } else { d.canonicalize().unwrap_or_default() };
+        let abs = if d.as_os_str().is_empty() {
+            cwd.clone()
+        } else {
+            d.canonicalize().unwrap_or_default()
+        };
         if abs == cwd || d.as_os_str().is_empty() {
             break;
         }
@@ -152,11 +171,18 @@ pub fn find_environment(name: &str, first: Option<&Path>) -> Result<PathBuf, Dia
         .flat_map(|it| it.flatten())
         .filter_map(|e| {
             let p = e.path();
-            if is_yaml(&p) { p.file_stem().map(|s| s.to_string_lossy().into_owned()) } else { None }
+            if is_yaml(&p) {
+                p.file_stem().map(|s| s.to_string_lossy().into_owned())
+            } else {
+                None
+            }
         })
         .collect();
     let looked: Vec<String> = looked.iter().map(|p| format!("{}/", display(p))).collect();
-    let mut d = Diagnostic::new(format!("environment `{name}` not found (looked in {})", looked.join(", ")));
+    let mut d = Diagnostic::new(format!(
+        "environment `{name}` not found (looked in {})",
+        looked.join(", ")
+    ));
     if let Some(best) = crate::diagnostic::did_you_mean(name, known.iter().map(String::as_str)) {
         d = d.with_help(format!("did you mean `{best}`?"));
     } else if !known.is_empty() {

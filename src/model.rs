@@ -79,7 +79,7 @@ pub struct Collection {
 #[derive(Debug, Clone)]
 pub enum Item {
     Request(Box<Request>),
-    Group(Group),
+    Group(Box<Group>),
 }
 
 #[derive(Debug, Clone)]

@@ -151,7 +151,12 @@ struct Scope {
 }
 
 impl Planner {
-    fn collection(&mut self, c: &Collection, env: Option<&Environment>, o: &Overrides) -> PlannedCollection {
+    fn collection(
+        &mut self,
+        c: &Collection,
+        env: Option<&Environment>,
+        o: &Overrides,
+    ) -> PlannedCollection {
         let base_dir = c.path.parent().map(Path::to_path_buf).unwrap_or_default();
         let scope = Scope {
             groups: Vec::new(),
@@ -165,7 +170,15 @@ impl Planner {
         };
         let mut requests = Vec::new();
         let mut captured: Vec<String> = Vec::new();
-        self.items(&c.items, &scope, env, o, &base_dir, &mut captured, &mut requests);
+        self.items(
+            &c.items,
+            &scope,
+            env,
+            o,
+            &base_dir,
+            &mut captured,
+            &mut requests,
+        );
         PlannedCollection {
             name: c.name.clone(),
             path: c.path.clone(),
@@ -235,7 +248,10 @@ impl Planner {
             headers,
             query,
             timeout: r.timeout.or(scope.timeout),
-            follow_redirects: r.follow_redirects.or(scope.follow_redirects).unwrap_or(true),
+            follow_redirects: r
+                .follow_redirects
+                .or(scope.follow_redirects)
+                .unwrap_or(true),
             skips,
             vars: Arc::new(vars),
         };
@@ -245,13 +261,21 @@ impl Planner {
 
     /// collection < groups < environment < --var-file < --var; string values may themselves be
     /// templates over the others (`jobs_url: "{{ base_url }}/jobs"`).
-    fn starting_vars(&mut self, lower: &[Variable], env: Option<&Environment>, o: &Overrides) -> Vars {
+    fn starting_vars(
+        &mut self,
+        lower: &[Variable],
+        env: Option<&Environment>,
+        o: &Overrides,
+    ) -> Vars {
         let mut vars = Vars::new();
         let mut spans: Vec<(String, Span)> = Vec::new();
         for (k, v) in &o.builtin {
             vars.insert(k.clone(), v.clone());
         }
-        for v in lower.iter().chain(env.map(|e| e.variables.as_slice()).unwrap_or_default()) {
+        for v in lower
+            .iter()
+            .chain(env.map(|e| e.variables.as_slice()).unwrap_or_default())
+        {
             vars.insert(v.name.clone(), v.value.clone());
             spans.push((v.name.clone(), v.span.clone()));
         }
@@ -277,14 +301,18 @@ impl Planner {
                 self.push_once(d);
                 continue;
             }
-            if self.options.check_secrets && self.report_missing_secrets(&t, &format!("variable `{name}`")) {
+            if self.options.check_secrets
+                && self.report_missing_secrets(&t, &format!("variable `{name}`"))
+            {
                 continue;
             }
             match self.templates.render(&t, vars) {
                 Ok(v) => {
                     vars.insert(name.clone(), Value::String(v));
                 }
-                Err(d) if self.options.check_variables => self.push_once(d.with_label(format!("in variable `{name}`"))),
+                Err(d) if self.options.check_variables => {
+                    self.push_once(d.with_label(format!("in variable `{name}`")))
+                }
                 Err(_) => {}
             }
         }
@@ -297,11 +325,14 @@ impl Planner {
             if self.secrets.get(&name).is_none() {
                 missing = true;
                 self.push_once(
-                    Diagnostic::at(format!("secret `{name}` is not set (needed by {needed_by})"), &t.span)
-                        .with_help(format!(
-                            "looked in {}; set it there, or in your CI's secret store",
-                            self.secrets.where_looked()
-                        )),
+                    Diagnostic::at(
+                        format!("secret `{name}` is not set (needed by {needed_by})"),
+                        &t.span,
+                    )
+                    .with_help(format!(
+                        "looked in {}; set it there, or in your CI's secret store",
+                        self.secrets.where_looked()
+                    )),
                 );
             }
         }
@@ -309,7 +340,11 @@ impl Planner {
     }
 
     fn push_once(&mut self, d: Diagnostic) {
-        let dup = self.errors.0.iter().any(|e| e.message == d.message && e.span == d.span);
+        let dup = self
+            .errors
+            .0
+            .iter()
+            .any(|e| e.message == d.message && e.span == d.span);
         if !dup {
             self.errors.push(d);
         }
@@ -368,7 +403,10 @@ impl Planner {
                     Ok(v) => {
                         self.schemas.insert(full, Arc::new(v));
                     }
-                    Err(e) => self.errors.push(Diagnostic::at(format!("cannot use schema `{shown}`: {e}"), &check.span)),
+                    Err(e) => self.errors.push(Diagnostic::at(
+                        format!("cannot use schema `{shown}`: {e}"),
+                        &check.span,
+                    )),
                 }
             }
             _ => {}
@@ -384,7 +422,10 @@ impl Planner {
             self.report_missing_secrets(t, &format!("request `{request}`"));
         }
         // `is defined` and `default(...)` are how a template says a variable is optional.
-        if !self.options.check_variables || t.source.contains("defined") || t.source.contains("default") {
+        if !self.options.check_variables
+            || t.source.contains("defined")
+            || t.source.contains("default")
+        {
             return;
         }
         let mut missing: Vec<String> = self
@@ -395,7 +436,10 @@ impl Planner {
             .collect();
         missing.sort();
         for name in missing {
-            let mut d = Diagnostic::at(format!("undefined variable `{name}` in request `{request}`"), &t.span);
+            let mut d = Diagnostic::at(
+                format!("undefined variable `{name}` in request `{request}`"),
+                &t.span,
+            );
             d = match did_you_mean(&name, known.iter().map(String::as_str)) {
                 Some(best) => d.with_label(format!("did you mean `{best}`?")),
                 None => d.with_label(format!("in `{}`", t.source)),
@@ -455,21 +499,37 @@ fn auth_templates<'a>(a: &'a AuthSpec, out: &mut Vec<&'a Template>) {
 
 fn predicate_templates<'a>(p: &'a Predicate, out: &mut Vec<&'a Template>) {
     match &p.op {
-        Op::Equals(v) | Op::Contains(v) | Op::StartsWith(v) | Op::EndsWith(v) | Op::Lt(v) | Op::Lte(v) | Op::Gt(v) | Op::Gte(v) => {
-            tvalue_templates(v, out)
-        }
+        Op::Equals(v)
+        | Op::Contains(v)
+        | Op::StartsWith(v)
+        | Op::EndsWith(v)
+        | Op::Lt(v)
+        | Op::Lte(v)
+        | Op::Gt(v)
+        | Op::Gte(v) => tvalue_templates(v, out),
         Op::In(list) => list.iter().for_each(|v| tvalue_templates(v, out)),
-        Op::Not(inner) | Op::Length(inner) | Op::Each(inner) => inner.iter().for_each(|q| predicate_templates(q, out)),
+        Op::Not(inner) | Op::Length(inner) | Op::Each(inner) => {
+            inner.iter().for_each(|q| predicate_templates(q, out))
+        }
         Op::Matches(Pattern::Templated(t)) => out.push(t),
         _ => {}
     }
 }
 
 fn load_schema(path: &Path) -> Result<jsonschema::Validator, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-    let is_yaml = matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"));
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    let is_yaml = matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml")
+    );
     let value: Value = if is_yaml {
-        serde_saphyr::from_str(&text).map_err(|e| format!("not valid YAML: {}", e.to_string().lines().next().unwrap_or("")))?
+        serde_saphyr::from_str(&text).map_err(|e| {
+            format!(
+                "not valid YAML: {}",
+                e.to_string().lines().next().unwrap_or("")
+            )
+        })?
     } else {
         serde_json::from_str(&text).map_err(|e| format!("not valid JSON: {e}"))?
     };

@@ -188,6 +188,9 @@ mod tests {
         let r = Redactor::default();
         r.add_basic("client", "hunter22");
         let header = base64::engine::general_purpose::STANDARD.encode("client:hunter22");
-        assert_eq!(r.redact(&format!("Basic {header}")), format!("Basic {MASK}"));
+        assert_eq!(
+            r.redact(&format!("Basic {header}")),
+            format!("Basic {MASK}")
+        );
     }
 }

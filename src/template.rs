@@ -13,8 +13,23 @@ use std::sync::Arc;
 
 /// The names the environment defines itself; they are not variables.
 pub const FUNCTIONS: &[&str] = &[
-    "secret", "env", "uuid", "now", "timestamp", "random_int", "range", "dict", "namespace",
-    "debug", "loop", "true", "false", "none", "True", "False", "None",
+    "secret",
+    "env",
+    "uuid",
+    "now",
+    "timestamp",
+    "random_int",
+    "range",
+    "dict",
+    "namespace",
+    "debug",
+    "loop",
+    "true",
+    "false",
+    "none",
+    "True",
+    "False",
+    "None",
 ];
 
 /// Variables in scope for one rendering.
@@ -43,15 +58,20 @@ impl Templates {
                 )
             })
         });
-        env.add_function("env", |name: String, default: Option<String>| -> Result<String, MjError> {
-            match std::env::var(&name).ok().or(default) {
-                Some(v) => Ok(v),
-                None => Err(MjError::new(
-                    ErrorKind::InvalidOperation,
-                    format!("environment variable `{name}` is not set and no default was given"),
-                )),
-            }
-        });
+        env.add_function(
+            "env",
+            |name: String, default: Option<String>| -> Result<String, MjError> {
+                match std::env::var(&name).ok().or(default) {
+                    Some(v) => Ok(v),
+                    None => Err(MjError::new(
+                        ErrorKind::InvalidOperation,
+                        format!(
+                            "environment variable `{name}` is not set and no default was given"
+                        ),
+                    )),
+                }
+            },
+        );
         env.add_function("uuid", || -> String {
             if test_mode() {
                 "00000000-0000-4000-8000-000000000000".to_string()
@@ -69,7 +89,11 @@ impl Templates {
         env.add_function("timestamp", || -> i64 { clock().timestamp() });
         env.add_function("random_int", |a: i64, b: i64| -> i64 {
             let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
-            if test_mode() { lo } else { fastrand::i64(lo..=hi) }
+            if test_mode() {
+                lo
+            } else {
+                fastrand::i64(lo..=hi)
+            }
         });
         env.add_filter("base64_encode", |s: String| -> String {
             base64::engine::general_purpose::STANDARD.encode(s)
@@ -77,9 +101,15 @@ impl Templates {
         env.add_filter("base64_decode", |s: String| -> Result<String, MjError> {
             let bytes = base64::engine::general_purpose::STANDARD
                 .decode(s.trim())
-                .map_err(|e| MjError::new(ErrorKind::InvalidOperation, format!("not base64: {e}")))?;
-            String::from_utf8(bytes)
-                .map_err(|_| MjError::new(ErrorKind::InvalidOperation, "decoded base64 is not UTF-8 text"))
+                .map_err(|e| {
+                    MjError::new(ErrorKind::InvalidOperation, format!("not base64: {e}"))
+                })?;
+            String::from_utf8(bytes).map_err(|_| {
+                MjError::new(
+                    ErrorKind::InvalidOperation,
+                    "decoded base64 is not UTF-8 text",
+                )
+            })
         });
         Templates { env }
     }
@@ -279,7 +309,8 @@ mod tests {
     #[test]
     fn filters_and_functions() {
         let mut e = engine();
-        let t = tpl("{{ 'a:b' | base64_encode }} {{ 'YTpi' | base64_decode }} {{ random_int(3, 3) }}");
+        let t =
+            tpl("{{ 'a:b' | base64_encode }} {{ 'YTpi' | base64_decode }} {{ random_int(3, 3) }}");
         e.compile(&t).unwrap();
         assert_eq!(e.render(&t, &Vars::new()).unwrap(), "YTpi a:b 3");
     }

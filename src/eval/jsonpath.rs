@@ -17,18 +17,30 @@ pub struct CompiledPath {
 pub fn compile(path: &JsonPath) -> Result<CompiledPath, Diagnostic> {
     let src = path.source.trim();
     if !src.starts_with('$') {
-        return Err(Diagnostic::at(format!("invalid JSONPath `{src}`: it must start with `$`"), &path.span)
-            .with_help("for example `$.items[0].id`"));
+        return Err(Diagnostic::at(
+            format!("invalid JSONPath `{src}`: it must start with `$`"),
+            &path.span,
+        )
+        .with_help("for example `$.items[0].id`"));
     }
     match jsonpath_rust::parser::parse_json_path(src) {
         Ok(query) => Ok(CompiledPath {
             query,
-            singular: !(src.contains('*') || src.contains("..") || src.contains('?') || src.contains(':') || src.contains(',')),
+            singular: !(src.contains('*')
+                || src.contains("..")
+                || src.contains('?')
+                || src.contains(':')
+                || src.contains(',')),
         }),
         Err(e) => {
-            let d = Diagnostic::at(format!("invalid JSONPath `{src}`: {}", pest_reason(&e.to_string())), &path.span);
+            let d = Diagnostic::at(
+                format!("invalid JSONPath `{src}`: {}", pest_reason(&e.to_string())),
+                &path.span,
+            );
             Err(match bracket_hint(src) {
-                Some(hint) => d.with_help(format!("a name with `-` or other symbols needs brackets: `{hint}`")),
+                Some(hint) => d.with_help(format!(
+                    "a name with `-` or other symbols needs brackets: `{hint}`"
+                )),
                 None => d,
             })
         }
@@ -45,8 +57,14 @@ fn bracket_hint(src: &str) -> Option<String> {
 }
 
 fn pest_reason(msg: &str) -> String {
-    let expected = msg.lines().find_map(|l| l.trim().strip_prefix("= ")).map(str::to_string);
-    let at = msg.lines().find_map(|l| l.trim().strip_prefix("--> ")).map(str::to_string);
+    let expected = msg
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("= "))
+        .map(str::to_string);
+    let at = msg
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("--> "))
+        .map(str::to_string);
     match (expected, at) {
         (Some(e), Some(at)) => format!("{e} (at {at})"),
         (Some(e), None) => e,

@@ -5,7 +5,7 @@ pub mod jsonpath;
 pub mod predicate;
 
 use crate::exchange::Response;
-use crate::model::{CaptureSource, Capture, Check, Expect, Target};
+use crate::model::{Capture, CaptureSource, Check, Expect, Target};
 use crate::source::Span;
 use crate::template::{Templates, Vars};
 use jsonpath::JsonPaths;
@@ -66,7 +66,13 @@ fn evaluate_check(check: &Check, resp: &Response, cx: &EvalCtx, out: &mut Vec<Ou
         Target::Time => Some(Value::from(resp.duration.as_millis() as u64)),
         Target::Json(path) => match resp.json() {
             None => {
-                out.push(outcome(check, &check.span, false, "a JSON body".into(), not_json(resp)));
+                out.push(outcome(
+                    check,
+                    &check.span,
+                    false,
+                    "a JSON body".into(),
+                    not_json(resp),
+                ));
                 return;
             }
             Some(json) => match cx.paths.get(path) {
@@ -86,7 +92,14 @@ fn evaluate_check(check: &Check, resp: &Response, cx: &EvalCtx, out: &mut Vec<Ou
     for p in &check.predicates {
         let r = predicate::eval(p, actual.as_ref(), &pcx);
         let (passed, expected, actual_text) = match r {
-            Ok(()) => (true, predicate::describe(p, &pcx), actual.as_ref().map(show).unwrap_or_else(|| "nothing".into())),
+            Ok(()) => (
+                true,
+                predicate::describe(p, &pcx),
+                actual
+                    .as_ref()
+                    .map(show)
+                    .unwrap_or_else(|| "nothing".into()),
+            ),
             Err(m) => (false, m.expected, m.actual),
         };
         out.push(outcome(check, &p.span, passed, expected, actual_text));
@@ -94,7 +107,11 @@ fn evaluate_check(check: &Check, resp: &Response, cx: &EvalCtx, out: &mut Vec<Ou
 }
 
 fn outcome(check: &Check, span: &Span, passed: bool, expected: String, actual: String) -> Outcome {
-    let line = if span.line >= check.span.line { span } else { &check.span };
+    let line = if span.line >= check.span.line {
+        span
+    } else {
+        &check.span
+    };
     Outcome {
         span: span.clone(),
         written: written(line),
@@ -118,14 +135,26 @@ fn not_json(resp: &Response) -> String {
     format!("a body that is not JSON ({ct}): {head:?}")
 }
 
-fn schema_outcome(check: &Check, path: &std::path::Path, shown: &str, resp: &Response, cx: &EvalCtx) -> Outcome {
+fn schema_outcome(
+    check: &Check,
+    path: &std::path::Path,
+    shown: &str,
+    resp: &Response,
+    cx: &EvalCtx,
+) -> Outcome {
     let full = cx.base_dir.join(path);
     let expected = format!("to match the schema {shown}");
     let Some(json) = resp.json() else {
         return outcome(check, &check.span, false, expected, not_json(resp));
     };
     let Some(validator) = cx.schemas.get(&full) else {
-        return outcome(check, &check.span, false, expected, "(schema not loaded)".into());
+        return outcome(
+            check,
+            &check.span,
+            false,
+            expected,
+            "(schema not loaded)".into(),
+        );
     };
     let errors: Vec<String> = validator
         .iter_errors(json)
@@ -157,7 +186,10 @@ pub fn capture(c: &Capture, resp: &Response, paths: &JsonPaths) -> Result<Value,
             let caps = re
                 .captures(&text)
                 .ok_or_else(|| format!("/{}/ does not match the body", re.as_str()))?;
-            let m = caps.get(1).or_else(|| caps.get(0)).map(|m| m.as_str().to_string());
+            let m = caps
+                .get(1)
+                .or_else(|| caps.get(0))
+                .map(|m| m.as_str().to_string());
             Ok(Value::String(m.unwrap_or_default()))
         }
         CaptureSource::Json { path, all } => {

@@ -52,8 +52,14 @@ pub fn eval(p: &Predicate, actual: Option<&Value>, cx: &PredCtx) -> Result<(), M
             }
         }
         Op::StatusClass(c) => {
-            let ok = actual.and_then(Value::as_u64).is_some_and(|s| s / 100 == *c as u64);
-            if ok { Ok(()) } else { Err(fail(format!("{c}xx"))) }
+            let ok = actual
+                .and_then(Value::as_u64)
+                .is_some_and(|s| s / 100 == *c as u64);
+            if ok {
+                Ok(())
+            } else {
+                Err(fail(format!("{c}xx")))
+            }
         }
         _ => {
             let Some(a) = actual else {
@@ -90,21 +96,28 @@ fn eval_present(op: &Op, a: &Value, cx: &PredCtx, render: &Render) -> Result<(),
         }
         Op::StartsWith(t) => {
             let (e, _) = rendered(t)?;
-            check(text_of(a).starts_with(&text_of(&e)), || format!("starts with {}", show(&e)))
+            check(text_of(a).starts_with(&text_of(&e)), || {
+                format!("starts with {}", show(&e))
+            })
         }
         Op::EndsWith(t) => {
             let (e, _) = rendered(t)?;
-            check(text_of(a).ends_with(&text_of(&e)), || format!("ends with {}", show(&e)))
+            check(text_of(a).ends_with(&text_of(&e)), || {
+                format!("ends with {}", show(&e))
+            })
         }
         Op::Matches(pattern) => {
             let re = match pattern {
                 Pattern::Fixed(re) => re.clone(),
                 Pattern::Templated(t) => {
                     let src = cx.templates.render(t, cx.vars).map_err(|d| d.message)?;
-                    regex::Regex::new(&src).map_err(|e| format!("a valid regex (rendered `{src}`: {e})"))?
+                    regex::Regex::new(&src)
+                        .map_err(|e| format!("a valid regex (rendered `{src}`: {e})"))?
                 }
             };
-            check(re.is_match(&text_of(a)), || format!("matches /{}/", re.as_str()))
+            check(re.is_match(&text_of(a)), || {
+                format!("matches /{}/", re.as_str())
+            })
         }
         Op::In(list) => {
             let mut shown = Vec::new();
@@ -121,7 +134,12 @@ fn eval_present(op: &Op, a: &Value, cx: &PredCtx, render: &Render) -> Result<(),
                 Value::String(s) => s.chars().count(),
                 Value::Array(v) => v.len(),
                 Value::Object(o) => o.len(),
-                _ => return Err(format!("a length {} (only strings, lists and objects have one)", describe_all(inner, cx))),
+                _ => {
+                    return Err(format!(
+                        "a length {} (only strings, lists and objects have one)",
+                        describe_all(inner, cx)
+                    ));
+                }
             };
             let n = Value::from(len);
             for q in inner {
@@ -144,12 +162,18 @@ fn eval_present(op: &Op, a: &Value, cx: &PredCtx, render: &Render) -> Result<(),
         }
         Op::Each(inner) => {
             let Value::Array(items) = a else {
-                return Err(format!("a list whose every item {}", describe_all(inner, cx)));
+                return Err(format!(
+                    "a list whose every item {}",
+                    describe_all(inner, cx)
+                ));
             };
             for (i, item) in items.iter().enumerate() {
                 for q in inner {
                     if let Err(m) = eval(q, Some(item), cx) {
-                        return Err(format!("every item {} (item [{i}] is {})", m.expected, m.actual));
+                        return Err(format!(
+                            "every item {} (item [{i}] is {})",
+                            m.expected, m.actual
+                        ));
                     }
                 }
             }
@@ -172,7 +196,9 @@ pub fn json_eq(a: &Value, e: &Value, lenient: bool) -> bool {
             x.len() == y.len() && x.iter().zip(y).all(|(p, q)| json_eq(p, q, lenient))
         }
         (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| json_eq(v, w, lenient)))
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| json_eq(v, w, lenient)))
         }
         (Value::Number(_) | Value::Bool(_), Value::String(s)) if lenient => text_of(a) == *s,
         _ => a == e,
@@ -186,7 +212,9 @@ fn compare(a: &Value, e: &Value) -> Option<Ordering> {
             (Ok(p), Ok(q)) => p.partial_cmp(&q),
             _ => Some(x.cmp(y)),
         },
-        (Value::String(x), Value::Number(y)) => x.trim().parse::<f64>().ok()?.partial_cmp(&y.as_f64()?),
+        (Value::String(x), Value::Number(y)) => {
+            x.trim().parse::<f64>().ok()?.partial_cmp(&y.as_f64()?)
+        }
         _ => None,
     }
 }
@@ -195,7 +223,9 @@ fn type_of(a: &Value, t: JsonType) -> bool {
     match t {
         JsonType::String => a.is_string(),
         JsonType::Number => a.is_number(),
-        JsonType::Integer => a.is_i64() || a.is_u64() || a.as_f64().is_some_and(|f| f.fract() == 0.0),
+        JsonType::Integer => {
+            a.is_i64() || a.is_u64() || a.as_f64().is_some_and(|f| f.fract() == 0.0)
+        }
         JsonType::Boolean => a.is_boolean(),
         JsonType::Array => a.is_array(),
         JsonType::Object => a.is_object(),
@@ -250,7 +280,10 @@ pub fn describe(p: &Predicate, cx: &PredCtx) -> String {
         Op::EndsWith(t) => format!("ends with {}", r(t)),
         Op::Matches(Pattern::Fixed(re)) => format!("matches /{}/", re.as_str()),
         Op::Matches(Pattern::Templated(t)) => format!("matches /{}/", t.source),
-        Op::In(list) => format!("one of [{}]", list.iter().map(r).collect::<Vec<_>>().join(", ")),
+        Op::In(list) => format!(
+            "one of [{}]",
+            list.iter().map(r).collect::<Vec<_>>().join(", ")
+        ),
         Op::Length(inner) => format!("length {}", describe_all(inner, cx)),
         Op::Lt(t) => format!("< {}", r(t)),
         Op::Lte(t) => format!("<= {}", r(t)),
@@ -262,5 +295,8 @@ pub fn describe(p: &Predicate, cx: &PredCtx) -> String {
 }
 
 fn describe_all(ps: &[Predicate], cx: &PredCtx) -> String {
-    ps.iter().map(|p| describe(p, cx)).collect::<Vec<_>>().join(" and ")
+    ps.iter()
+        .map(|p| describe(p, cx))
+        .collect::<Vec<_>>()
+        .join(" and ")
 }

@@ -7,21 +7,62 @@ use crate::source::Span;
 use std::collections::HashMap;
 
 const COLLECTION_KEYS: &[&str] = &[
-    "name", "description", "tags", "variables", "auth", "defaults", "requests",
+    "name",
+    "description",
+    "tags",
+    "variables",
+    "auth",
+    "defaults",
+    "requests",
 ];
 const GROUP_KEYS: &[&str] = &[
-    "group", "description", "tags", "variables", "auth", "defaults", "skip", "requests",
+    "group",
+    "description",
+    "tags",
+    "variables",
+    "auth",
+    "defaults",
+    "skip",
+    "requests",
 ];
 const REQUEST_KEYS: &[&str] = &[
-    "name", "description", "method", "url", "query", "headers", "json", "form", "multipart",
-    "text", "file", "timeout", "follow_redirects", "tags", "skip", "auth", "expect", "capture",
-    "retry", "snapshot",
+    "name",
+    "description",
+    "method",
+    "url",
+    "query",
+    "headers",
+    "json",
+    "form",
+    "multipart",
+    "text",
+    "file",
+    "timeout",
+    "follow_redirects",
+    "tags",
+    "skip",
+    "auth",
+    "expect",
+    "capture",
+    "retry",
+    "snapshot",
 ];
-const DEFAULTS_KEYS: &[&str] = &["headers", "query", "timeout", "follow_redirects", "snapshot"];
+const DEFAULTS_KEYS: &[&str] = &[
+    "headers",
+    "query",
+    "timeout",
+    "follow_redirects",
+    "snapshot",
+];
 const BODY_KEYS: &[&str] = &["json", "form", "multipart", "text", "file"];
 const AUTH_KINDS: &[&str] = &["oauth2", "bearer", "basic", "api_key", "none"];
 const OAUTH2_KEYS: &[&str] = &[
-    "token_url", "client_id", "client_secret", "scope", "credentials", "params",
+    "token_url",
+    "client_id",
+    "client_secret",
+    "scope",
+    "credentials",
+    "params",
 ];
 const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 
@@ -42,10 +83,19 @@ impl Decoder {
             Some(n) => self.string(n, "`name`").unwrap_or_default(),
             None => default_name.to_string(),
         };
-        let tags = f.get("tags").map(|n| self.string_list(n, "`tags`")).unwrap_or_default();
-        let variables = f.get("variables").map(|n| self.variables(n)).unwrap_or_default();
+        let tags = f
+            .get("tags")
+            .map(|n| self.string_list(n, "`tags`"))
+            .unwrap_or_default();
+        let variables = f
+            .get("variables")
+            .map(|n| self.variables(n))
+            .unwrap_or_default();
         let auth = f.get("auth").and_then(|n| self.auth(n));
-        let defaults = f.get("defaults").map(|n| self.defaults(n)).unwrap_or_default();
+        let defaults = f
+            .get("defaults")
+            .map(|n| self.defaults(n))
+            .unwrap_or_default();
         let items = match f.get("requests") {
             Some(n) => self.items(n),
             None => {
@@ -83,7 +133,10 @@ impl Decoder {
 
     fn items(&mut self, node: &Node) -> Vec<Item> {
         let NodeKind::Seq(list) = &node.kind else {
-            self.error(node.error(format!("`requests` must be a list, found {}", node.type_name())));
+            self.error(node.error(format!(
+                "`requests` must be a list, found {}",
+                node.type_name()
+            )));
             return Vec::new();
         };
         list.iter().filter_map(|n| self.item(n)).collect()
@@ -101,16 +154,28 @@ impl Decoder {
                     Vec::new()
                 }
             };
-            return Some(Item::Group(Group {
-                span: f.key_span("group").cloned().unwrap_or_else(|| node.span.clone()),
-                tags: f.get("tags").map(|n| self.string_list(n, "`tags`")).unwrap_or_default(),
-                variables: f.get("variables").map(|n| self.variables(n)).unwrap_or_default(),
+            return Some(Item::Group(Box::new(Group {
+                span: f
+                    .key_span("group")
+                    .cloned()
+                    .unwrap_or_else(|| node.span.clone()),
+                tags: f
+                    .get("tags")
+                    .map(|n| self.string_list(n, "`tags`"))
+                    .unwrap_or_default(),
+                variables: f
+                    .get("variables")
+                    .map(|n| self.variables(n))
+                    .unwrap_or_default(),
                 auth: f.get("auth").and_then(|n| self.auth(n)),
-                defaults: f.get("defaults").map(|n| self.defaults(n)).unwrap_or_default(),
+                defaults: f
+                    .get("defaults")
+                    .map(|n| self.defaults(n))
+                    .unwrap_or_default(),
                 skip: f.get("skip").and_then(|n| self.template(n, "`skip`")),
                 name,
                 items,
-            }));
+            })));
         }
         self.request(node).map(|r| Item::Request(Box::new(r)))
     }
@@ -136,19 +201,39 @@ impl Decoder {
             None => "GET".to_string(),
         };
         Some(Request {
-            span: f.key_span("name").cloned().unwrap_or_else(|| node.span.clone()),
+            span: f
+                .key_span("name")
+                .cloned()
+                .unwrap_or_else(|| node.span.clone()),
             method,
             url,
-            query: f.get("query").map(|n| self.template_map(n, "`query`")).unwrap_or_default(),
-            headers: f.get("headers").map(|n| self.template_map(n, "`headers`")).unwrap_or_default(),
+            query: f
+                .get("query")
+                .map(|n| self.template_map(n, "`query`"))
+                .unwrap_or_default(),
+            headers: f
+                .get("headers")
+                .map(|n| self.template_map(n, "`headers`"))
+                .unwrap_or_default(),
             body: self.body(&f, &name),
             timeout: f.get("timeout").and_then(|n| self.duration(n, "`timeout`")),
-            follow_redirects: f.get("follow_redirects").and_then(|n| self.bool(n, "`follow_redirects`")),
-            tags: f.get("tags").map(|n| self.string_list(n, "`tags`")).unwrap_or_default(),
+            follow_redirects: f
+                .get("follow_redirects")
+                .and_then(|n| self.bool(n, "`follow_redirects`")),
+            tags: f
+                .get("tags")
+                .map(|n| self.string_list(n, "`tags`"))
+                .unwrap_or_default(),
             skip: f.get("skip").and_then(|n| self.template(n, "`skip`")),
             auth: f.get("auth").and_then(|n| self.auth(n)),
-            expect: f.get("expect").map(|n| self.expect(n, "`expect`")).unwrap_or_default(),
-            captures: f.get("capture").map(|n| self.captures(n)).unwrap_or_default(),
+            expect: f
+                .get("expect")
+                .map(|n| self.expect(n, "`expect`"))
+                .unwrap_or_default(),
+            captures: f
+                .get("capture")
+                .map(|n| self.captures(n))
+                .unwrap_or_default(),
             retry: f.get("retry").and_then(|n| self.retry(n)),
             snapshot: f.get("snapshot").map(|n| n.span.clone()),
             name,
@@ -171,7 +256,10 @@ impl Decoder {
     fn body(&mut self, f: &Fields, name: &str) -> Option<Body> {
         let given: Vec<&str> = BODY_KEYS.iter().copied().filter(|k| f.has(k)).collect();
         if given.len() > 1 {
-            let span = f.key_span(given[1]).cloned().unwrap_or_else(|| f.node.span.clone());
+            let span = f
+                .key_span(given[1])
+                .cloned()
+                .unwrap_or_else(|| f.node.span.clone());
             self.error(crate::diagnostic::Diagnostic::at(
                 format!(
                     "request `{name}` has more than one body (`{}`): keep one",
@@ -206,7 +294,9 @@ impl Decoder {
                     self.error(value.error("a multipart map needs `file: path`"));
                     continue;
                 };
-                let content_type = pf.get("content_type").and_then(|n| self.string(n, "`content_type`"));
+                let content_type = pf
+                    .get("content_type")
+                    .and_then(|n| self.string(n, "`content_type`"));
                 PartValue::File { path, content_type }
             } else {
                 match self.template(value, &format!("part `{name}`")) {
@@ -227,10 +317,18 @@ impl Decoder {
             return Defaults::default();
         };
         Defaults {
-            headers: f.get("headers").map(|n| self.template_map(n, "`headers`")).unwrap_or_default(),
-            query: f.get("query").map(|n| self.template_map(n, "`query`")).unwrap_or_default(),
+            headers: f
+                .get("headers")
+                .map(|n| self.template_map(n, "`headers`"))
+                .unwrap_or_default(),
+            query: f
+                .get("query")
+                .map(|n| self.template_map(n, "`query`"))
+                .unwrap_or_default(),
             timeout: f.get("timeout").and_then(|n| self.duration(n, "`timeout`")),
-            follow_redirects: f.get("follow_redirects").and_then(|n| self.bool(n, "`follow_redirects`")),
+            follow_redirects: f
+                .get("follow_redirects")
+                .and_then(|n| self.bool(n, "`follow_redirects`")),
             snapshot: f.get("snapshot").map(|n| n.span.clone()),
         }
     }
@@ -250,7 +348,9 @@ impl Decoder {
         let f = self.fields(node, "`auth`", AUTH_KINDS)?;
         let kinds: Vec<(&str, &Node)> = f.iter().map(|(k, _, v)| (k, v)).collect();
         if kinds.len() != 1 {
-            self.error(node.error("`auth` must name exactly one kind: oauth2, bearer, basic, api_key or none"));
+            self.error(node.error(
+                "`auth` must name exactly one kind: oauth2, bearer, basic, api_key or none",
+            ));
             return None;
         }
         let (kind, value) = kinds[0];
@@ -270,7 +370,9 @@ impl Decoder {
                     (Some(h), None) => ApiKeyLocation::Header(self.string(h, "`header`")?),
                     (None, Some(q)) => ApiKeyLocation::Query(self.string(q, "`query`")?),
                     _ => {
-                        self.error(value.error("`api_key` needs exactly one of `header: Name` or `query: name`"));
+                        self.error(value.error(
+                            "`api_key` needs exactly one of `header: Name` or `query: name`",
+                        ));
                         return None;
                     }
                 };
@@ -297,14 +399,16 @@ impl Decoder {
         let f = self.fields(node, "`oauth2`", OAUTH2_KEYS)?;
         let credentials = match f.get("credentials") {
             None => ClientCredentials::Body,
-            Some(n) => match n.as_str() {
-                Some("body") => ClientCredentials::Body,
-                Some("basic") => ClientCredentials::Basic,
-                _ => {
-                    self.error(n.error("`credentials` must be `body` (client_secret_post) or `basic` (HTTP Basic)"));
-                    return None;
+            Some(n) => {
+                match n.as_str() {
+                    Some("body") => ClientCredentials::Body,
+                    Some("basic") => ClientCredentials::Basic,
+                    _ => {
+                        self.error(n.error("`credentials` must be `body` (client_secret_post) or `basic` (HTTP Basic)"));
+                        return None;
+                    }
                 }
-            },
+            }
         };
         Some(OAuth2Spec {
             span: node.span.clone(),
@@ -313,7 +417,10 @@ impl Decoder {
             client_secret: self.required_template(&f, "client_secret", "`oauth2`")?,
             scope: f.get("scope").and_then(|n| self.template(n, "`scope`")),
             credentials,
-            params: f.get("params").map(|n| self.template_map(n, "`params`")).unwrap_or_default(),
+            params: f
+                .get("params")
+                .map(|n| self.template_map(n, "`params`"))
+                .unwrap_or_default(),
         })
     }
 
@@ -327,7 +434,9 @@ impl Decoder {
                                 format!("duplicate request name `{}`", r.name),
                                 &r.span,
                             )
-                            .with_help(format!("the first is at {first}; names must be unique in a collection")),
+                            .with_help(format!(
+                                "the first is at {first}; names must be unique in a collection"
+                            )),
                         );
                     } else {
                         seen.insert(&r.name, r.span.clone());

@@ -8,11 +8,31 @@ use regex::Regex;
 
 const EXPECT_KEYS: &[&str] = &["status", "headers", "body", "json", "schema", "time"];
 pub const PREDICATES: &[&str] = &[
-    "equals", "not", "exists", "type", "contains", "starts_with", "ends_with", "matches", "in",
-    "length", "lt", "lte", "gt", "gte", "each",
+    "equals",
+    "not",
+    "exists",
+    "type",
+    "contains",
+    "starts_with",
+    "ends_with",
+    "matches",
+    "in",
+    "length",
+    "lt",
+    "lte",
+    "gt",
+    "gte",
+    "each",
 ];
 const CAPTURE_KEYS: &[&str] = &["json", "all", "header", "regex", "status", "body"];
-const RETRY_KEYS: &[&str] = &["attempts", "delay", "backoff", "max_delay", "timeout", "until"];
+const RETRY_KEYS: &[&str] = &[
+    "attempts",
+    "delay",
+    "backoff",
+    "max_delay",
+    "timeout",
+    "until",
+];
 
 impl Decoder {
     pub fn expect(&mut self, node: &Node, what: &str) -> Expect {
@@ -113,9 +133,9 @@ impl Decoder {
         };
         let keys: Vec<&str> = entries.iter().filter_map(|(k, _)| k.as_str()).collect();
         let any_predicate = keys.iter().any(|k| PREDICATES.contains(k));
-        let near_miss = keys
-            .iter()
-            .find(|k| !PREDICATES.contains(k) && did_you_mean(k, PREDICATES.iter().copied()).is_some());
+        let near_miss = keys.iter().find(|k| {
+            !PREDICATES.contains(k) && did_you_mean(k, PREDICATES.iter().copied()).is_some()
+        });
         if !any_predicate && near_miss.is_none() {
             // A map of plain keys is an expected object.
             return vec![Predicate {
@@ -186,7 +206,10 @@ impl Decoder {
         match Regex::new(&t.source) {
             Ok(re) => Some(Pattern::Fixed(re)),
             Err(e) => {
-                self.error(v.error(format!("invalid regular expression: {}", first_line(&e.to_string()))));
+                self.error(v.error(format!(
+                    "invalid regular expression: {}",
+                    first_line(&e.to_string())
+                )));
                 None
             }
         }
@@ -266,7 +289,10 @@ impl Decoder {
             return match Regex::new(&src) {
                 Ok(re) => Some(CaptureSource::Regex(re)),
                 Err(e) => {
-                    self.error(r.error(format!("invalid regular expression: {}", first_line(&e.to_string()))));
+                    self.error(r.error(format!(
+                        "invalid regular expression: {}",
+                        first_line(&e.to_string())
+                    )));
                     None
                 }
             };
@@ -277,7 +303,9 @@ impl Decoder {
         if f.has("body") {
             return Some(CaptureSource::Body);
         }
-        self.error(v.error("a capture needs one of `json`, `header`, `regex`, `status: true` or `body: true`"));
+        self.error(v.error(
+            "a capture needs one of `json`, `header`, `regex`, `status: true` or `body: true`",
+        ));
         None
     }
 
@@ -310,7 +338,9 @@ impl Decoder {
                 None => std::time::Duration::from_secs(1),
             },
             backoff,
-            max_delay: f.get("max_delay").and_then(|n| self.duration(n, "`max_delay`")),
+            max_delay: f
+                .get("max_delay")
+                .and_then(|n| self.duration(n, "`max_delay`")),
             timeout: f.get("timeout").and_then(|n| self.duration(n, "`timeout`")),
             until: f.get("until").map(|n| self.expect(n, "`until`")),
         })

@@ -61,7 +61,9 @@ impl Decoder {
         for (k, v) in entries {
             let Some(key) = k.as_str() else {
                 match &k.kind {
-                    NodeKind::Int(_) | NodeKind::Float(_) | NodeKind::Bool(_) if known.is_empty() => {
+                    NodeKind::Int(_) | NodeKind::Float(_) | NodeKind::Bool(_)
+                        if known.is_empty() =>
+                    {
                         // Numeric keys in free maps (status codes, header names) are fine as text.
                         out.push((Cow::Owned(k.scalar_text().unwrap_or_default()), k, v));
                         continue;
@@ -89,7 +91,10 @@ impl Decoder {
         match node.scalar_text() {
             Some(s) if !matches!(node.kind, NodeKind::Bool(_)) => Some(s),
             _ => {
-                self.error(node.error(format!("{what} must be a string, found {}", node.type_name())));
+                self.error(node.error(format!(
+                    "{what} must be a string, found {}",
+                    node.type_name()
+                )));
                 None
             }
         }
@@ -99,7 +104,10 @@ impl Decoder {
         match node.scalar_text() {
             Some(s) => Some(Template::new(s, &node.span)),
             None => {
-                self.error(node.error(format!("{what} must be a string, found {}", node.type_name())));
+                self.error(node.error(format!(
+                    "{what} must be a string, found {}",
+                    node.type_name()
+                )));
                 None
             }
         }
@@ -109,7 +117,10 @@ impl Decoder {
         match node.kind {
             NodeKind::Bool(b) => Some(b),
             _ => {
-                self.error(node.error(format!("{what} must be true or false, found {}", node.type_name())));
+                self.error(node.error(format!(
+                    "{what} must be true or false, found {}",
+                    node.type_name()
+                )));
                 None
             }
         }
@@ -145,7 +156,10 @@ impl Decoder {
                 None
             }
             _ => {
-                self.error(node.error(format!("{what} must be a duration like 30s, found {}", node.type_name())));
+                self.error(node.error(format!(
+                    "{what} must be a duration like 30s, found {}",
+                    node.type_name()
+                )));
                 None
             }
         }
@@ -200,4 +214,3 @@ impl Decoder {
         }
     }
 }
-

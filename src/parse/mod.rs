@@ -57,18 +57,24 @@ pub fn parse_environment(file: &Arc<SourceFile>, path: &Path) -> Result<Environm
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default(),
     };
-    let variables = f.get("variables").map(|n| d.variables(n)).unwrap_or_default();
+    let variables = f
+        .get("variables")
+        .map(|n| d.variables(n))
+        .unwrap_or_default();
     let sandbox = match f.get("sandbox") {
         None => None,
-        Some(n) if matches!(n.kind, node::NodeKind::Bool(_)) => {
-            d.bool(n, "`sandbox`").unwrap_or(false).then(SandboxSettings::default)
-        }
-        Some(n) => d.fields(n, "`sandbox`", &["token_lifetime"]).map(|s| SandboxSettings {
-            token_lifetime: s
-                .get("token_lifetime")
-                .and_then(|t| d.duration(t, "`token_lifetime`"))
-                .map(|t| t.as_secs().max(1)),
-        }),
+        Some(n) if matches!(n.kind, node::NodeKind::Bool(_)) => d
+            .bool(n, "`sandbox`")
+            .unwrap_or(false)
+            .then(SandboxSettings::default),
+        Some(n) => d
+            .fields(n, "`sandbox`", &["token_lifetime"])
+            .map(|s| SandboxSettings {
+                token_lifetime: s
+                    .get("token_lifetime")
+                    .and_then(|t| d.duration(t, "`token_lifetime`"))
+                    .map(|t| t.as_secs().max(1)),
+            }),
     };
     if !d.errors.is_empty() {
         return Err(d.errors);

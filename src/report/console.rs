@@ -15,7 +15,11 @@ pub struct Console<W: Write> {
 
 impl<W: Write> Console<W> {
     pub fn new(out: W, verbose: bool) -> Console<W> {
-        Console { out, verbose, width: 0 }
+        Console {
+            out,
+            verbose,
+            width: 0,
+        }
     }
 
     fn request(&mut self, r: &RequestRecord) -> std::io::Result<()> {
@@ -26,8 +30,17 @@ impl<W: Write> Console<W> {
             State::Skipped => "SKIP ",
             State::Rendered => "DRY  ",
         };
-        let status = r.status.map(|s| s.to_string()).unwrap_or_else(|| "---".into());
-        let mut line = format!("  {label} {:<w$}  {:<6} {}", r.name, r.method, status, w = self.width);
+        let status = r
+            .status
+            .map(|s| s.to_string())
+            .unwrap_or_else(|| "---".into());
+        let mut line = format!(
+            "  {label} {:<w$}  {:<6} {}",
+            r.name,
+            r.method,
+            status,
+            w = self.width
+        );
         if r.status.is_some() {
             line.push_str(&format!("  {}", duration(r.duration)));
         }
@@ -116,7 +129,12 @@ pub fn duration(d: Duration) -> String {
 impl<W: Write> Reporter for Console<W> {
     fn event(&mut self, e: &Event) {
         let _ = match e {
-            Event::CollectionStarted { path, name, name_width, .. } => {
+            Event::CollectionStarted {
+                path,
+                name,
+                name_width,
+                ..
+            } => {
                 self.width = *name_width;
                 writeln!(self.out, "{path} — {name}")
             }

@@ -46,7 +46,11 @@ pub struct Runner {
 }
 
 impl Runner {
-    pub fn new(plan: Arc<Plan>, options: RunOptions, redactor: Arc<Redactor>) -> Result<Runner, String> {
+    pub fn new(
+        plan: Arc<Plan>,
+        options: RunOptions,
+        redactor: Arc<Redactor>,
+    ) -> Result<Runner, String> {
         Ok(Runner {
             plan,
             options,
@@ -65,12 +69,21 @@ impl Runner {
         all
     }
 
-    pub async fn run_collection(&self, c: &PlannedCollection, events: &UnboundedSender<Event>) -> Vec<RequestRecord> {
+    pub async fn run_collection(
+        &self,
+        c: &PlannedCollection,
+        events: &UnboundedSender<Event>,
+    ) -> Vec<RequestRecord> {
         let _ = events.send(Event::CollectionStarted {
             path: c.shown_path.clone(),
             name: c.name.clone(),
             requests: c.requests.len(),
-            name_width: c.requests.iter().map(|r| r.full_name().chars().count()).max().unwrap_or(0),
+            name_width: c
+                .requests
+                .iter()
+                .map(|r| r.full_name().chars().count())
+                .max()
+                .unwrap_or(0),
         });
         let mut records = Vec::new();
         let http = Http::new(self.options.max_body);
@@ -90,7 +103,13 @@ impl Runner {
         records
     }
 
-    fn record(&self, c: &PlannedCollection, pr: &PlannedRequest, state: State, message: Option<String>) -> RequestRecord {
+    fn record(
+        &self,
+        c: &PlannedCollection,
+        pr: &PlannedRequest,
+        state: State,
+        message: Option<String>,
+    ) -> RequestRecord {
         RequestRecord {
             collection: c.shown_path.clone(),
             name: pr.full_name(),
@@ -110,7 +129,13 @@ impl Runner {
         }
     }
 
-    async fn run_request(&self, c: &PlannedCollection, pr: &PlannedRequest, http: &Http, captures: &mut Vars) -> RequestRecord {
+    async fn run_request(
+        &self,
+        c: &PlannedCollection,
+        pr: &PlannedRequest,
+        http: &Http,
+        captures: &mut Vars,
+    ) -> RequestRecord {
         let t = &self.plan.templates;
         let mut vars: Vars = (*pr.vars).clone();
         for (k, v) in captures.iter() {
@@ -118,7 +143,14 @@ impl Runner {
         }
         for skip in &pr.skips {
             match t.truthy(skip, &vars) {
-                Ok(true) => return self.record(c, pr, State::Skipped, Some(format!("skipped: `{}` is true", skip.source))),
+                Ok(true) => {
+                    return self.record(
+                        c,
+                        pr,
+                        State::Skipped,
+                        Some(format!("skipped: `{}` is true", skip.source)),
+                    );
+                }
                 Ok(false) => {}
                 Err(d) => return self.record(c, pr, State::Errored, Some(d.render())),
             }
@@ -134,14 +166,21 @@ impl Runner {
         if self.options.dry_run {
             if let Applied::OAuth2(tr) = &auth {
                 self.redactor.add(&tr.client_secret);
-                set_header(&mut rendered, "authorization", "Bearer <token from the oauth2 block>".into());
+                set_header(
+                    &mut rendered,
+                    "authorization",
+                    "Bearer <token from the oauth2 block>".into(),
+                );
             }
             let mut rec = self.record(c, pr, State::Rendered, None);
             rec.url = rendered.url.clone();
             rec.curl = Some(to_curl(&rendered));
             // Later requests render with placeholders where a real run would have captured.
             for cap in &pr.req.captures {
-                captures.insert(cap.var.clone(), serde_json::Value::String(format!("__{}__", cap.var)));
+                captures.insert(
+                    cap.var.clone(),
+                    serde_json::Value::String(format!("__{}__", cap.var)),
+                );
             }
             return rec;
         }
@@ -246,10 +285,15 @@ impl Runner {
                     gave_up: None,
                 };
             }
-            let over_time = retry.timeout.is_some_and(|cap| started.elapsed() + delay > cap);
+            let over_time = retry
+                .timeout
+                .is_some_and(|cap| started.elapsed() + delay > cap);
             if attempts >= attempts_max || over_time {
                 let why = if over_time {
-                    format!("the overall timeout of {} would pass", humantime::format_duration(retry.timeout.unwrap_or_default()))
+                    format!(
+                        "the overall timeout of {} would pass",
+                        humantime::format_duration(retry.timeout.unwrap_or_default())
+                    )
                 } else {
                     format!("{attempts} attempts")
                 };
@@ -279,8 +323,15 @@ impl Runner {
         let Applied::OAuth2(tr) = auth else {
             return http.send(rendered, timeout, pr.follow_redirects).await;
         };
-        let token = self.tokens.token(&self.token_client, tr, None, &self.redactor).await?;
-        set_header(rendered, "authorization", format!("Bearer {}", token.access_token));
+        let token = self
+            .tokens
+            .token(&self.token_client, tr, None, &self.redactor)
+            .await?;
+        set_header(
+            rendered,
+            "authorization",
+            format!("Bearer {}", token.access_token),
+        );
         let resp = http.send(rendered, timeout, pr.follow_redirects).await?;
         if resp.status != 401 {
             return Ok(resp);
@@ -288,9 +339,18 @@ impl Runner {
         // The token may have been revoked or expired early: fetch a new one, try once more.
         let fresh = self
             .tokens
-            .token(&self.token_client, tr, Some(&token.access_token), &self.redactor)
+            .token(
+                &self.token_client,
+                tr,
+                Some(&token.access_token),
+                &self.redactor,
+            )
             .await?;
-        set_header(rendered, "authorization", format!("Bearer {}", fresh.access_token));
+        set_header(
+            rendered,
+            "authorization",
+            format!("Bearer {}", fresh.access_token),
+        );
         http.send(rendered, timeout, pr.follow_redirects).await
     }
 
@@ -307,7 +367,11 @@ impl Runner {
             *v = self.redactor.redact_json(v);
         }
         for (k, v) in &mut r.request_headers {
-            *v = if is_credential_header(k) { crate::secret::MASK.to_string() } else { m(v) };
+            *v = if is_credential_header(k) {
+                crate::secret::MASK.to_string()
+            } else {
+                m(v)
+            };
         }
         if let Some(resp) = &mut r.response {
             resp.body = m(&resp.body);
@@ -373,4 +437,3 @@ fn summary(resp: &Response) -> ResponseSummary {
         body_len: resp.body.len(),
     }
 }
-

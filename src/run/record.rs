@@ -101,7 +101,11 @@ impl Summary {
     /// `N passed, N failed` (with `, N skipped` when any were skipped); errored requests count
     /// as failed.
     pub fn line(&self) -> String {
-        let mut s = format!("{} passed, {} failed", self.passed, self.failed + self.errored);
+        let mut s = format!(
+            "{} passed, {} failed",
+            self.passed,
+            self.failed + self.errored
+        );
         if self.skipped > 0 {
             s.push_str(&format!(", {} skipped", self.skipped));
         }

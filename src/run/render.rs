@@ -11,13 +11,19 @@ use crate::template::{Templates, Vars};
 use base64::Engine;
 use std::path::Path;
 
-pub fn render_request(pr: &PlannedRequest, t: &Templates, vars: &Vars, base_dir: &Path) -> Result<RenderedRequest, Diagnostic> {
+pub fn render_request(
+    pr: &PlannedRequest,
+    t: &Templates,
+    vars: &Vars,
+    base_dir: &Path,
+) -> Result<RenderedRequest, Diagnostic> {
     let url = t.render(&pr.req.url, vars)?;
     let mut query = Vec::new();
     for (k, v) in &pr.query {
         query.push((k.clone(), t.render(v, vars)?));
     }
-    let url = with_query(&url, &query).map_err(|e| Diagnostic::at(format!("invalid URL `{url}`: {e}"), &pr.req.url.span))?;
+    let url = with_query(&url, &query)
+        .map_err(|e| Diagnostic::at(format!("invalid URL `{url}`: {e}"), &pr.req.url.span))?;
     let mut headers = Vec::new();
     for (k, v) in &pr.headers {
         headers.push((k.clone(), t.render(v, vars)?));
@@ -70,7 +76,10 @@ pub fn render_request(pr: &PlannedRequest, t: &Templates, vars: &Vars, base_dir:
 fn with_query(url: &str, query: &[(String, String)]) -> Result<String, String> {
     let mut parsed = url::Url::parse(url).map_err(|e| e.to_string())?;
     if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(format!("the scheme `{}` is not http or https", parsed.scheme()));
+        return Err(format!(
+            "the scheme `{}` is not http or https",
+            parsed.scheme()
+        ));
     }
     if !query.is_empty() {
         let mut pairs = parsed.query_pairs_mut();
@@ -130,7 +139,11 @@ pub fn apply_auth(
     }
 }
 
-pub fn token_request(o: &OAuth2Spec, t: &Templates, vars: &Vars) -> Result<TokenRequest, Diagnostic> {
+pub fn token_request(
+    o: &OAuth2Spec,
+    t: &Templates,
+    vars: &Vars,
+) -> Result<TokenRequest, Diagnostic> {
     let mut params = Vec::new();
     for (k, v) in &o.params {
         params.push((k.clone(), t.render(v, vars)?));

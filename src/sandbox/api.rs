@@ -28,7 +28,11 @@ pub fn seed_jobs(st: &mut SandboxState) {
 }
 
 fn bad_request(message: &str) -> Response {
-    (StatusCode::BAD_REQUEST, Json(json!({"error": "bad_request", "message": message}))).into_response()
+    (
+        StatusCode::BAD_REQUEST,
+        Json(json!({"error": "bad_request", "message": message})),
+    )
+        .into_response()
 }
 
 /// Rostering calls need a token with a rostering scope and the CUSTOMER_ID and USER_ID headers.
@@ -64,7 +68,9 @@ fn job_json(id: &str, job: &Job, needed: u32) -> Value {
 }
 
 pub async fn stats(State(s): State<Shared>) -> Response {
-    let st = s.lock().map(|st| json!({"tokens_issued": st.tokens_issued, "api_requests": st.api_requests}));
+    let st = s
+        .lock()
+        .map(|st| json!({"tokens_issued": st.tokens_issued, "api_requests": st.api_requests}));
     Json(st.unwrap_or(Value::Null)).into_response()
 }
 
@@ -76,7 +82,11 @@ pub async fn list_jobs(State(s): State<Shared>, headers: HeaderMap) -> Response 
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     let needed = st.settings.job_polls;
-    let items: Vec<Value> = st.jobs.iter().map(|(id, j)| job_json(id, j, needed)).collect();
+    let items: Vec<Value> = st
+        .jobs
+        .iter()
+        .map(|(id, j)| job_json(id, j, needed))
+        .collect();
     Json(json!({"items": items, "total": items.len()})).into_response()
 }
 
@@ -89,16 +99,35 @@ pub async fn start_job(State(s): State<Shared>, headers: HeaderMap, body: Bytes)
     };
     let employees = input.get("employees").and_then(Value::as_array);
     let fails = employees.is_some_and(|e| e.is_empty());
-    let name = input.get("name").and_then(Value::as_str).unwrap_or("unnamed").to_string();
+    let name = input
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or("unnamed")
+        .to_string();
     let id = uuid::Uuid::new_v4().to_string();
     let Ok(mut st) = s.lock() else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    st.jobs.push((id.clone(), Job { polls: 0, fails, name }));
-    (StatusCode::CREATED, Json(json!({"jobId": id, "statusCode": "starting"}))).into_response()
+    st.jobs.push((
+        id.clone(),
+        Job {
+            polls: 0,
+            fails,
+            name,
+        },
+    ));
+    (
+        StatusCode::CREATED,
+        Json(json!({"jobId": id, "statusCode": "starting"})),
+    )
+        .into_response()
 }
 
-pub async fn job_status(State(s): State<Shared>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+pub async fn job_status(
+    State(s): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
     if let Err(r) = rostering_guard(&s, &headers) {
         return r;
     }
@@ -107,13 +136,21 @@ pub async fn job_status(State(s): State<Shared>, headers: HeaderMap, Path(id): P
     };
     let needed = st.settings.job_polls;
     let Some((_, job)) = st.jobs.iter_mut().find(|(j, _)| *j == id) else {
-        return (StatusCode::NOT_FOUND, Json(json!({"error": "not_found", "message": format!("no job {id}")}))).into_response();
+        return (
+            StatusCode::NOT_FOUND,
+            Json(json!({"error": "not_found", "message": format!("no job {id}")})),
+        )
+            .into_response();
     };
     job.polls = job.polls.saturating_add(1);
     Json(job_json(&id, job, needed)).into_response()
 }
 
-pub async fn job_result(State(s): State<Shared>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+pub async fn job_result(
+    State(s): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
     if let Err(r) = rostering_guard(&s, &headers) {
         return r;
     }
@@ -122,7 +159,11 @@ pub async fn job_result(State(s): State<Shared>, headers: HeaderMap, Path(id): P
     };
     let needed = st.settings.job_polls;
     let Some((_, job)) = st.jobs.iter().find(|(j, _)| *j == id) else {
-        return (StatusCode::NOT_FOUND, Json(json!({"error": "not_found", "message": format!("no job {id}")}))).into_response();
+        return (
+            StatusCode::NOT_FOUND,
+            Json(json!({"error": "not_found", "message": format!("no job {id}")})),
+        )
+            .into_response();
     };
     let status = job_status_name(job, needed);
     Json(json!({
@@ -153,7 +194,11 @@ fn uris_key(dataset: &str) -> String {
     format!("{out}FileUris")
 }
 
-pub async fn start_export(State(s): State<Shared>, headers: HeaderMap, Path(dataset): Path<String>) -> Response {
+pub async fn start_export(
+    State(s): State<Shared>,
+    headers: HeaderMap,
+    Path(dataset): Path<String>,
+) -> Response {
     if let Err(r) = check_bearer(&s, &headers, "hrmanalytics") {
         return r;
     }
@@ -166,7 +211,11 @@ pub async fn start_export(State(s): State<Shared>, headers: HeaderMap, Path(data
     (StatusCode::ACCEPTED, Json(json!({"jobId": id}))).into_response()
 }
 
-pub async fn export_status(State(s): State<Shared>, headers: HeaderMap, Path((dataset, job)): Path<(String, String)>) -> Response {
+pub async fn export_status(
+    State(s): State<Shared>,
+    headers: HeaderMap,
+    Path((dataset, job)): Path<(String, String)>,
+) -> Response {
     if let Err(r) = check_bearer(&s, &headers, "hrmanalytics") {
         return r;
     }
@@ -190,7 +239,10 @@ pub async fn export_status(State(s): State<Shared>, headers: HeaderMap, Path((da
 
 /// Pre-signed download: a request that carries an Authorization header is refused, as the
 /// real storage does, which catches token leakage to third parties.
-pub async fn export_file(headers: HeaderMap, Path((_job, file)): Path<(String, String)>) -> Response {
+pub async fn export_file(
+    headers: HeaderMap,
+    Path((_job, file)): Path<(String, String)>,
+) -> Response {
     if headers.contains_key("authorization") {
         return (
             StatusCode::BAD_REQUEST,
@@ -211,13 +263,26 @@ pub async fn export_file(headers: HeaderMap, Path((_job, file)): Path<(String, S
 pub async fn echo(method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
     let header_map: serde_json::Map<String, Value> = headers
         .iter()
-        .map(|(k, v)| (k.as_str().to_string(), json!(String::from_utf8_lossy(v.as_bytes()))))
+        .map(|(k, v)| {
+            (
+                k.as_str().to_string(),
+                json!(String::from_utf8_lossy(v.as_bytes())),
+            )
+        })
         .collect();
     let query: HashMap<String, String> = uri
         .query()
-        .map(|q| url::form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+        .map(|q| {
+            url::form_urlencoded::parse(q.as_bytes())
+                .into_owned()
+                .collect()
+        })
         .unwrap_or_default();
-    let ct = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let ct = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
     let mut out = json!({
         "method": method.as_str(),
         "path": uri.path(),
@@ -229,7 +294,8 @@ pub async fn echo(method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> 
     if ct.starts_with("application/json") {
         out["json"] = serde_json::from_slice(&body).unwrap_or(Value::Null);
     } else if ct.starts_with("application/x-www-form-urlencoded") {
-        let form: HashMap<String, String> = url::form_urlencoded::parse(&body).into_owned().collect();
+        let form: HashMap<String, String> =
+            url::form_urlencoded::parse(&body).into_owned().collect();
         out["form"] = json!(form);
     } else if let Some(boundary) = ct.split("boundary=").nth(1) {
         out["parts"] = multipart_parts(&body, boundary.trim_matches('"')).await;
@@ -281,13 +347,21 @@ pub async fn fault_flaky(State(s): State<Shared>, Path(key): Path<String>) -> Re
     let n = st.flaky.entry(key).or_insert(0);
     *n += 1;
     if *n == 1 {
-        return (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"error": "try again"}))).into_response();
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({"error": "try again"})),
+        )
+            .into_response();
     }
     Json(json!({"ok": true, "calls": *n})).into_response()
 }
 
 pub async fn fault_slow(Query(q): Query<HashMap<String, String>>) -> Response {
-    let ms: u64 = q.get("ms").and_then(|v| v.parse().ok()).unwrap_or(1000).min(60_000);
+    let ms: u64 = q
+        .get("ms")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000)
+        .min(60_000);
     tokio::time::sleep(Duration::from_millis(ms)).await;
     Json(json!({"slept_ms": ms})).into_response()
 }
@@ -302,4 +376,48 @@ pub async fn fault_html() -> Response {
         "<!doctype html><html><body><h1>Gateway</h1></body></html>",
     )
         .into_response()
+}
+
+/// `/redirect?to=/echo&status=302`: a redirect to a path of this server.
+pub async fn redirect(Query(q): Query<HashMap<String, String>>) -> Response {
+    let to = q.get("to").cloned().unwrap_or_else(|| "/echo".into());
+    let status = q
+        .get("status")
+        .and_then(|s| s.parse().ok())
+        .and_then(|c| StatusCode::from_u16(c).ok())
+        .filter(StatusCode::is_redirection)
+        .unwrap_or(StatusCode::FOUND);
+    (status, [("location", to)]).into_response()
+}
+
+/// `/cookies/set?name=value`: sets the cookies named in the query.
+pub async fn set_cookie(Query(q): Query<HashMap<String, String>>) -> Response {
+    let mut headers = HeaderMap::new();
+    for (k, v) in &q {
+        if let Ok(value) = format!("{k}={v}; Path=/").parse() {
+            headers.append("set-cookie", value);
+        }
+    }
+    (headers, Json(json!({"set": q}))).into_response()
+}
+
+/// A gzip-compressed JSON body, whatever the client asked for.
+pub async fn compressed() -> Response {
+    use std::io::Write;
+    let body = json!({"compressed": true, "items": [1, 2, 3]}).to_string();
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    if enc.write_all(body.as_bytes()).is_err() {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    }
+    match enc.finish() {
+        Ok(bytes) => (
+            [
+                ("content-type", "application/json"),
+                ("content-encoding", "gzip"),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
 }

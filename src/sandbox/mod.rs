@@ -3,6 +3,9 @@
 //! Rostering jobs that progress over polls, HRM-style asynchronous exports, an echo endpoint
 //! and switchable faults. The bundled examples and the tests run against it, offline.
 
+// Guards return the response to send on refusal; a Response is large, and that is fine here.
+#![allow(clippy::result_large_err)]
+
 mod api;
 mod token;
 
@@ -121,19 +124,34 @@ fn router(state: Shared) -> Router {
         .route("/rostering/jobs/{id}", get(api::job_status))
         .route("/rostering/jobs/{id}/result", get(api::job_result))
         .route("/hrm/v1/command/nl/hrm/{dataset}", post(api::start_export))
-        .route("/hrm/v1/command/nl/hrm/metadata/{dataset}", post(api::start_export))
-        .route("/hrm/v1/query/nl/hrm/{dataset}/{job}", get(api::export_status))
-        .route("/hrm/v1/query/nl/hrm/metadata/{dataset}/{job}", get(api::export_status))
+        .route(
+            "/hrm/v1/command/nl/hrm/metadata/{dataset}",
+            post(api::start_export),
+        )
+        .route(
+            "/hrm/v1/query/nl/hrm/{dataset}/{job}",
+            get(api::export_status),
+        )
+        .route(
+            "/hrm/v1/query/nl/hrm/metadata/{dataset}/{job}",
+            get(api::export_status),
+        )
         .route("/hrm/files/{job}/{file}", get(api::export_file))
         .route("/echo", any(api::echo))
         .route("/echo/{*rest}", any(api::echo))
+        .route("/redirect", any(api::redirect))
+        .route("/cookies/set", get(api::set_cookie))
+        .route("/compressed", get(api::compressed))
         .route("/faults/status/{code}", any(api::fault_status))
         .route("/faults/rate-limited", any(api::fault_rate_limited))
         .route("/faults/flaky/{key}", any(api::fault_flaky))
         .route("/faults/slow", any(api::fault_slow))
         .route("/faults/invalid-json", any(api::fault_invalid_json))
         .route("/faults/html", any(api::fault_html))
-        .layer(axum::middleware::from_fn_with_state(Arc::clone(&state), count_requests))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&state),
+            count_requests,
+        ))
         .with_state(state)
 }
 

@@ -3,11 +3,11 @@
 //! errors.
 
 use super::{CLIENT_ID, CLIENT_SECRET, Issued, Shared, TENANT};
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use base64::Engine;
 use serde_json::json;
 use std::collections::HashMap;
@@ -15,7 +15,9 @@ use std::time::Instant;
 
 /// Scopes the sandbox client may ask for.
 fn scope_allowed(scope: &str) -> bool {
-    scope.starts_with("automatic-rostering") || scope.starts_with("hrmanalytics:") || scope == "sandbox"
+    scope.starts_with("automatic-rostering")
+        || scope.starts_with("hrmanalytics:")
+        || scope == "sandbox"
 }
 
 pub async fn discovery(State(s): State<Shared>) -> Response {
@@ -30,17 +32,32 @@ pub async fn discovery(State(s): State<Shared>) -> Response {
 }
 
 fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
-    (status, Json(json!({"error": error, "error_description": description}))).into_response()
+    (
+        status,
+        Json(json!({"error": error, "error_description": description})),
+    )
+        .into_response()
 }
 
 pub async fn token(State(s): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
-    let ct = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
+    let ct = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     if !ct.starts_with("application/x-www-form-urlencoded") {
-        return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "the body must be application/x-www-form-urlencoded");
+        return oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "the body must be application/x-www-form-urlencoded",
+        );
     }
     let form: HashMap<String, String> = url::form_urlencoded::parse(&body).into_owned().collect();
     if form.get("grant_type").map(String::as_str) != Some("client_credentials") {
-        return oauth_error(StatusCode::BAD_REQUEST, "unsupported_grant_type", "grant_type must be client_credentials");
+        return oauth_error(
+            StatusCode::BAD_REQUEST,
+            "unsupported_grant_type",
+            "grant_type must be client_credentials",
+        );
     }
     let (id, secret) = match basic_credentials(&headers) {
         Some(pair) => pair,
@@ -50,17 +67,29 @@ pub async fn token(State(s): State<Shared>, headers: HeaderMap, body: Bytes) -> 
         ),
     };
     if id != CLIENT_ID || secret != CLIENT_SECRET {
-        return oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", "Client authentication failed");
+        return oauth_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "Client authentication failed",
+        );
     }
     let scope = form.get("scope").cloned().unwrap_or_default();
     if let Some(bad) = scope.split_whitespace().find(|s| !scope_allowed(s)) {
-        return oauth_error(StatusCode::BAD_REQUEST, "invalid_scope", &format!("scope `{bad}` is not granted to this client"));
+        return oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_scope",
+            &format!("scope `{bad}` is not granted to this client"),
+        );
     }
     let tenant = form.get("tenant_id").cloned();
     if let Some(t) = &tenant
         && t != TENANT
     {
-        return oauth_error(StatusCode::BAD_REQUEST, "invalid_tenant", "unknown tenant_id");
+        return oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_tenant",
+            "unknown tenant_id",
+        );
     }
     let Ok(mut st) = s.lock() else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
@@ -89,7 +118,9 @@ pub async fn token(State(s): State<Shared>, headers: HeaderMap, body: Bytes) -> 
 fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
     let v = headers.get("authorization")?.to_str().ok()?;
     let b64 = v.strip_prefix("Basic ")?;
-    let raw = base64::engine::general_purpose::STANDARD.decode(b64.trim()).ok()?;
+    let raw = base64::engine::general_purpose::STANDARD
+        .decode(b64.trim())
+        .ok()?;
     let raw = String::from_utf8(raw).ok()?;
     let (id, secret) = raw.split_once(':')?;
     let dec = |s: &str| -> String {
@@ -106,7 +137,10 @@ pub fn check_bearer(s: &Shared, headers: &HeaderMap, scope_prefix: &str) -> Resu
     let unauthorized = |why: &str| {
         (
             StatusCode::UNAUTHORIZED,
-            [("www-authenticate", format!("Bearer error=\"invalid_token\", error_description=\"{why}\""))],
+            [(
+                "www-authenticate",
+                format!("Bearer error=\"invalid_token\", error_description=\"{why}\""),
+            )],
             Json(json!({"error": "invalid_token", "message": why})),
         )
             .into_response()
@@ -126,7 +160,11 @@ pub fn check_bearer(s: &Shared, headers: &HeaderMap, scope_prefix: &str) -> Resu
     if Instant::now() >= issued.expires {
         return Err(unauthorized("the token has expired"));
     }
-    if !issued.scope.split_whitespace().any(|sc| sc.starts_with(scope_prefix)) {
+    if !issued
+        .scope
+        .split_whitespace()
+        .any(|sc| sc.starts_with(scope_prefix))
+    {
         return Err(unauthorized("the token lacks the scope for this API"));
     }
     if scope_prefix.starts_with("hrm") && issued.tenant.is_none() {

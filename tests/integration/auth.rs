@@ -62,7 +62,11 @@ fn a_token_error_fails_the_requests_that_need_it_and_the_run_goes_on() {
         .expect_contains("failed: 401 invalid_client — Client authentication failed");
     // The public request still ran and passed.
     assert!(r.stdout.contains("PASS  public"), "{}", r.stdout);
-    assert!(!r.all().contains("wrong-secret"), "the client secret leaked:\n{}", r.all());
+    assert!(
+        !r.all().contains("wrong-secret"),
+        "the client secret leaked:\n{}",
+        r.all()
+    );
 }
 
 #[test]
@@ -118,10 +122,17 @@ requests:
     );
     let r = w.yarc(&["run", "c.yaml", "--verbose"]);
     r.expect_code(1);
-    assert!(!r.all().contains("dotenv-token-value-123"), "secret leaked:\n{}", r.all());
+    assert!(
+        !r.all().contains("dotenv-token-value-123"),
+        "secret leaked:\n{}",
+        r.all()
+    );
     assert!(r.stdout.contains("actual:   \"•••••\""), "{}", r.stdout);
     // The process environment wins over .env.
-    let r = w.yarc_env(&["run", "c.yaml"], &[("YARC_IT_TOKEN", "process-value-456")]);
+    let r = w.yarc_env(
+        &["run", "c.yaml"],
+        &[("YARC_IT_TOKEN", "process-value-456")],
+    );
     assert!(!r.all().contains("process-value-456"));
     r.expect_code(1);
 }

@@ -30,8 +30,15 @@ fn yaml_syntax_error() {
 #[test]
 fn unknown_key_with_suggestion() {
     refused(
-        &format!("{OK_FIRST}  - name: second\n    url: \"{{{{ url }}}}/echo\"\n    expcet: {{ status: 200 }}\n"),
-        &["unknown key `expcet` in a request", "c.yaml:7:5", "did you mean `expect`?", "    expcet: { status: 200 }"],
+        &format!(
+            "{OK_FIRST}  - name: second\n    url: \"{{{{ url }}}}/echo\"\n    expcet: {{ status: 200 }}\n"
+        ),
+        &[
+            "unknown key `expcet` in a request",
+            "c.yaml:7:5",
+            "did you mean `expect`?",
+            "    expcet: { status: 200 }",
+        ],
     );
 }
 
@@ -39,7 +46,11 @@ fn unknown_key_with_suggestion() {
 fn unknown_predicate_with_suggestion() {
     refused(
         &format!("{OK_FIRST}    expect:\n      json:\n        $.a: {{ lenght: 3 }}\n"),
-        &["unknown key `lenght` in predicates", "c.yaml:7:16", "did you mean `length`?"],
+        &[
+            "unknown key `lenght` in predicates",
+            "c.yaml:7:16",
+            "did you mean `length`?",
+        ],
     );
 }
 
@@ -47,7 +58,10 @@ fn unknown_predicate_with_suggestion() {
 fn undefined_variable_names_the_variable_the_request_and_the_place() {
     refused(
         &format!("{OK_FIRST}  - name: second\n    url: \"{{{{ url }}}}/jobs/{{{{ job_idd }}}}\"\n"),
-        &["undefined variable `job_idd` in request `second`", "c.yaml:6:10"],
+        &[
+            "undefined variable `job_idd` in request `second`",
+            "c.yaml:6:10",
+        ],
     );
 }
 
@@ -55,15 +69,25 @@ fn undefined_variable_names_the_variable_the_request_and_the_place() {
 fn undefined_variable_suggests_a_near_name() {
     refused(
         "name: c\nvariables: { customer_id: 1 }\nrequests:\n  - name: one\n    url: \"{{ url }}/echo/{{ customer_idd }}\"\n",
-        &["undefined variable `customer_idd`", "did you mean `customer_id`?", "c.yaml:5:10"],
+        &[
+            "undefined variable `customer_idd`",
+            "did you mean `customer_id`?",
+            "c.yaml:5:10",
+        ],
     );
 }
 
 #[test]
 fn missing_secret_says_where_it_looked() {
     refused(
-        &format!("{OK_FIRST}    headers: {{ X-Key: \"{{{{ secret('YARC_TEST_NOT_SET_ANYWHERE') }}}}\" }}\n"),
-        &["secret `YARC_TEST_NOT_SET_ANYWHERE` is not set", "c.yaml:5:23", "looked in the process environment"],
+        &format!(
+            "{OK_FIRST}    headers: {{ X-Key: \"{{{{ secret('YARC_TEST_NOT_SET_ANYWHERE') }}}}\" }}\n"
+        ),
+        &[
+            "secret `YARC_TEST_NOT_SET_ANYWHERE` is not set",
+            "c.yaml:5:23",
+            "looked in the process environment",
+        ],
     );
 }
 
@@ -86,8 +110,16 @@ fn template_syntax_error() {
 #[test]
 fn bad_duration_and_type_and_regex() {
     refused(
-        &format!("{OK_FIRST}    timeout: 30\n    expect:\n      json:\n        $.a: {{ type: strng, matches: \"(\" }}\n"),
-        &["`timeout` needs a unit", "c.yaml:5:14", "unknown type `strng`", "did you mean `string`?", "invalid regular expression"],
+        &format!(
+            "{OK_FIRST}    timeout: 30\n    expect:\n      json:\n        $.a: {{ type: strng, matches: \"(\" }}\n"
+        ),
+        &[
+            "`timeout` needs a unit",
+            "c.yaml:5:14",
+            "unknown type `strng`",
+            "did you mean `string`?",
+            "invalid regular expression",
+        ],
     );
 }
 
@@ -95,7 +127,11 @@ fn bad_duration_and_type_and_regex() {
 fn duplicate_request_names() {
     refused(
         &format!("{OK_FIRST}  - name: first\n    url: \"{{{{ url }}}}/echo\"\n"),
-        &["duplicate request name `first`", "c.yaml:5:5", "the first is at c.yaml:3:5"],
+        &[
+            "duplicate request name `first`",
+            "c.yaml:5:5",
+            "the first is at c.yaml:3:5",
+        ],
     );
 }
 
@@ -134,5 +170,9 @@ fn usage_errors_exit_2() {
     assert_eq!(r.code, 2, "{r:?}");
     let r = run_in(w.dir.path(), &["run".into(), "missing.yaml".into()], &[]);
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("cannot read `missing.yaml`"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("cannot read `missing.yaml`"),
+        "{}",
+        r.stderr
+    );
 }

@@ -19,6 +19,12 @@ pub struct World {
     _rt: tokio::runtime::Runtime,
 }
 
+impl Default for World {
+    fn default() -> Self {
+        World::new()
+    }
+}
+
 impl World {
     pub fn new() -> World {
         World::with_settings(Settings::default())
@@ -30,7 +36,9 @@ impl World {
             .enable_all()
             .build()
             .expect("runtime");
-        let sandbox = rt.block_on(yarc::sandbox::start(settings, 0)).expect("sandbox");
+        let sandbox = rt
+            .block_on(yarc::sandbox::start(settings, 0))
+            .expect("sandbox");
         World {
             dir: tempfile::tempdir().expect("tempdir"),
             sandbox,
@@ -75,7 +83,10 @@ impl World {
 
 pub fn run_in(dir: &Path, args: &[String], env: &[(&str, &str)]) -> Run {
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_yarc"));
-    cmd.current_dir(dir).args(args).env("YARC_TEST_MODE", "1").env_remove("CI");
+    cmd.current_dir(dir)
+        .args(args)
+        .env("YARC_TEST_MODE", "1")
+        .env_remove("CI");
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -101,7 +112,11 @@ impl Run {
 
     #[track_caller]
     pub fn expect_code(&self, code: i32) -> &Run {
-        assert_eq!(self.code, code, "exit code\n--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, code,
+            "exit code\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout, self.stderr
+        );
         self
     }
 

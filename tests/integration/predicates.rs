@@ -97,8 +97,16 @@ fn every_predicate_fails_when_it_should_with_expected_and_actual() {
         ("$.path: {", "ends with \"/x\""),
         ("$.path: {", "matches /^/x/"),
     ] {
-        assert!(r.stdout.contains(written), "missing assertion {written:?}\n{}", r.stdout);
-        assert!(r.stdout.contains(&format!("expected: {expected}\n")), "missing expected {expected:?}\n{}", r.stdout);
+        assert!(
+            r.stdout.contains(written),
+            "missing assertion {written:?}\n{}",
+            r.stdout
+        );
+        assert!(
+            r.stdout.contains(&format!("expected: {expected}\n")),
+            "missing expected {expected:?}\n{}",
+            r.stdout
+        );
     }
     // status 2xx passes (200): the 18 others fail, each reported once.
     assert_eq!(r.stdout.matches("      × ").count(), 18, "{}", r.stdout);
@@ -111,5 +119,7 @@ fn a_status_class_fails_outside_its_class() {
         "class.yaml",
         "name: c\nrequests:\n  - name: not found\n    url: \"{{ url }}/faults/status/404\"\n    expect: { status: 2xx }\n",
     );
-    w.yarc(&["run", "class.yaml"]).expect_code(1).expect_contains("expected: 2xx");
+    w.yarc(&["run", "class.yaml"])
+        .expect_code(1)
+        .expect_contains("expected: 2xx");
 }

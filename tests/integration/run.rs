@@ -4,7 +4,10 @@ use super::*;
 
 #[test]
 fn bundled_examples_pass_against_the_sandbox() {
-    let args: Vec<String> = ["run", "collections", "--env", "sandbox"].iter().map(|s| s.to_string()).collect();
+    let args: Vec<String> = ["run", "collections", "--env", "sandbox"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     let r = run_in(&project_root(), &args, &[]);
     r.expect_code(0);
     assert_eq!(r.summary(), "8 passed, 0 failed", "{}", r.stdout);
@@ -13,9 +16,17 @@ fn bundled_examples_pass_against_the_sandbox() {
 
 #[test]
 fn check_accepts_the_bundled_examples_with_and_without_an_environment() {
-    let args: Vec<String> = ["check", "collections"].iter().map(|s| s.to_string()).collect();
-    run_in(&project_root(), &args, &[]).expect_code(0).expect_contains("no problems found");
-    let args: Vec<String> = ["check", "collections", "--env", "sandbox"].iter().map(|s| s.to_string()).collect();
+    let args: Vec<String> = ["check", "collections"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    run_in(&project_root(), &args, &[])
+        .expect_code(0)
+        .expect_contains("no problems found");
+    let args: Vec<String> = ["check", "collections", "--env", "sandbox"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     run_in(&project_root(), &args, &[]).expect_code(0);
 }
 
@@ -208,8 +219,64 @@ requests:
         $.query.d: cli
 "#,
     );
-    w.write("environments/test.yaml", "variables: { b: environment, c: environment, d: environment }\n");
+    w.write(
+        "environments/test.yaml",
+        "variables: { b: environment, c: environment, d: environment }\n",
+    );
     w.write("vars.json", r#"{"c": "file", "d": "file"}"#);
-    w.yarc(&["run", "vars.yaml", "--env", "test", "--var-file", "vars.json", "--var", "d=cli"])
-        .expect_code(0);
+    w.yarc(&[
+        "run",
+        "vars.yaml",
+        "--env",
+        "test",
+        "--var-file",
+        "vars.json",
+        "--var",
+        "d=cli",
+    ])
+    .expect_code(0);
+}
+
+#[test]
+fn redirects_cookies_and_compressed_responses() {
+    let w = World::new();
+    w.write(
+        "http.yaml",
+        r#"
+name: http
+requests:
+  - name: redirect followed
+    url: "{{ url }}/redirect?to=/echo/landed"
+    expect: { status: 200, json: { $.path: /echo/landed } }
+  - name: redirect not followed
+    url: "{{ url }}/redirect?to=/echo/landed"
+    follow_redirects: false
+    expect: { status: 302, headers: { location: /echo/landed } }
+  - name: set a cookie
+    url: "{{ url }}/cookies/set?session=abc123"
+  - name: cookie sent back
+    url: "{{ url }}/echo"
+    expect: { json: { $.headers.cookie: session=abc123 } }
+  - name: gzip body decoded
+    url: "{{ url }}/compressed"
+    expect: { json: { $.compressed: true, $.items: [1, 2, 3] } }
+"#,
+    );
+    let r = w.yarc(&["run", "http.yaml"]);
+    r.expect_code(0);
+    assert_eq!(r.summary(), "5 passed, 0 failed");
+}
+
+#[test]
+fn each_collection_file_has_its_own_cookie_jar() {
+    let w = World::new();
+    w.write(
+        "a.yaml",
+        "name: a\nrequests:\n  - name: set\n    url: \"{{ url }}/cookies/set?jar=a\"\n",
+    );
+    w.write(
+        "b.yaml",
+        "name: b\nrequests:\n  - name: no cookie\n    url: \"{{ url }}/echo\"\n    expect: { json: { $.headers.cookie: { exists: false } } }\n",
+    );
+    w.yarc(&["run", "a.yaml", "b.yaml"]).expect_code(0);
 }
