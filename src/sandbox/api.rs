@@ -74,6 +74,16 @@ pub async fn stats(State(s): State<Shared>) -> Response {
     Json(st.unwrap_or(Value::Null)).into_response()
 }
 
+/// Revokes every issued token: the next API call with one gets 401, as after a key rotation.
+pub async fn revoke(State(s): State<Shared>) -> Response {
+    let Ok(mut st) = s.lock() else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let n = st.tokens.len();
+    st.tokens.clear();
+    Json(json!({"revoked": n})).into_response()
+}
+
 pub async fn list_jobs(State(s): State<Shared>, headers: HeaderMap) -> Response {
     if let Err(r) = rostering_guard(&s, &headers) {
         return r;

@@ -120,6 +120,7 @@ fn router(state: Shared) -> Router {
         .route("/.well-known/openid-configuration", get(token::discovery))
         .route("/connect/token", post(token::token))
         .route("/sandbox/stats", get(api::stats))
+        .route("/sandbox/revoke", post(api::revoke))
         .route("/rostering/jobs", get(api::list_jobs).post(api::start_job))
         .route("/rostering/jobs/{id}", get(api::job_status))
         .route("/rostering/jobs/{id}/result", get(api::job_result))

@@ -136,3 +136,37 @@ requests:
     assert!(!r.all().contains("process-value-456"));
     r.expect_code(1);
 }
+
+#[test]
+fn a_401_refetches_the_token_once_and_repeats_the_request() {
+    let w = World::new();
+    w.write(
+        "c.yaml",
+        r#"
+name: revoked
+auth:
+  oauth2:
+    token_url: "{{ url }}/connect/token"
+    client_id: sandbox-client
+    client_secret: sandbox-secret
+    scope: automatic-rostering-stage
+defaults:
+  headers: { CUSTOMER_ID: "1", USER_ID: u }
+requests:
+  - name: before
+    url: "{{ url }}/rostering/jobs"
+    expect: { status: 200 }
+  - name: revoke every token
+    method: POST
+    url: "{{ url }}/sandbox/revoke"
+    auth: none
+    expect: { json: { $.revoked: 1 } }
+  - name: after
+    url: "{{ url }}/rostering/jobs"
+    expect: { status: 200 }
+"#,
+    );
+    let r = w.yarc(&["run", "c.yaml"]);
+    r.expect_code(0);
+    assert_eq!(w.sandbox.tokens_issued(), 2);
+}
