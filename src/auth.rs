@@ -194,10 +194,11 @@ async fn fetch(
     let expires_in = json
         .get("expires_in")
         .and_then(|v| v.as_u64().or_else(|| v.as_str()?.parse().ok()));
-    let renew_at = expires_in.map(|secs| {
+    // An absurd lifetime is treated as unknown: the token is then renewed only after a 401.
+    let renew_at = expires_in.and_then(|secs| {
         let life = Duration::from_secs(secs);
         let margin = (life / 10).min(Duration::from_secs(30));
-        Instant::now() + life - margin
+        Instant::now().checked_add(life - margin)
     });
     Ok(Token {
         access_token: access_token.to_string(),

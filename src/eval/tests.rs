@@ -1,1 +1,198 @@
+//! The evaluator against canned responses: no server, no files.
 
+use super::*;
+use crate::model::{Expect, TValue, Target};
+use crate::secret::{Redactor, Secrets};
+use crate::template::Templates;
+use std::time::Duration;
+
+struct Fixture {
+    templates: Templates,
+    paths: JsonPaths,
+    schemas: Schemas,
+    vars: Vars,
+}
+
+fn compile(expect: &Expect) -> Fixture {
+    let mut templates = Templates::new(Arc::new(Secrets::load(&[], Redactor::new())));
+    let mut paths = JsonPaths::default();
+    for c in &expect.checks {
+        if let Target::Json(p) = &c.target {
+            paths.add(p).expect("path");
+        }
+        for p in &c.predicates {
+            compile_op(&mut templates, &p.op);
+        }
+    }
+    Fixture {
+        templates,
+        paths,
+        schemas: Schemas::new(),
+        vars: Vars::new(),
+    }
+}
+
+fn compile_op(t: &mut Templates, op: &crate::model::Op) {
+    use crate::model::Op::*;
+    match op {
+        Equals(v) | Contains(v) | StartsWith(v) | EndsWith(v) | Lt(v) | Lte(v) | Gt(v) | Gte(v) => {
+            t.compile_tvalue(v).expect("template")
+        }
+        In(list) => list
+            .iter()
+            .for_each(|v: &TValue| t.compile_tvalue(v).expect("template")),
+        Not(inner) | Length(inner) | Each(inner) => inner.iter().for_each(|p| compile_op(t, &p.op)),
+        _ => {}
+    }
+}
+
+fn outcomes(yaml: &str, resp: &Response, vars: &[(&str, serde_json::Value)]) -> Vec<Outcome> {
+    let expect = crate::parse::expect_from_yaml(yaml).expect("expect parses");
+    let mut f = compile(&expect);
+    for (k, v) in vars {
+        f.vars.insert(k.to_string(), v.clone());
+    }
+    let cx = EvalCtx {
+        templates: &f.templates,
+        vars: &f.vars,
+        paths: &f.paths,
+        schemas: &f.schemas,
+        base_dir: std::path::Path::new("."),
+    };
+    evaluate(&expect, resp, &cx)
+}
+
+fn json_response(status: u16, body: &str) -> Response {
+    Response::new(
+        status,
+        vec![("Content-Type".into(), "application/json".into())],
+        body.as_bytes().to_vec(),
+        Duration::from_millis(42),
+    )
+}
+
+#[test]
+fn every_check_kind_passes_on_a_matching_response() {
+    let resp = json_response(
+        201,
+        r#"{"items":[{"id":1,"tag":"a"},{"id":2,"tag":"b"}],"name":"x"}"#,
+    );
+    let out = outcomes(
+        "status: 2xx\nheaders: { content-type: { contains: json } }\nbody: { contains: items }\ntime: { lt: 1s }\njson:\n  $.items: { length: 2 }\n  \"$.items[*].id\": [1, 2]\n  $.name: \"{{ n }}\"\n",
+        &resp,
+        &[("n", serde_json::json!("x"))],
+    );
+    assert!(out.iter().all(|o| o.passed), "{out:#?}");
+    assert_eq!(out.len(), 7);
+}
+
+#[test]
+fn failures_report_expected_actual_and_what_was_written() {
+    let resp = json_response(200, r#"{"items":[]}"#);
+    let out = outcomes(
+        "json:\n  $.items: { length: { gte: 1 } }\n  $.missing: 3\n",
+        &resp,
+        &[],
+    );
+    assert_eq!(out.len(), 2);
+    assert!(!out[0].passed);
+    assert_eq!(out[0].written, "$.items: { length: { gte: 1 } }");
+    assert_eq!(out[0].expected, "length >= 1 (length is 0)");
+    assert_eq!(out[0].actual, "[]");
+    assert_eq!(out[1].expected, "3");
+    assert_eq!(out[1].actual, "nothing");
+    assert_eq!((out[1].span.line, out[1].span.col), (3, 14));
+}
+
+#[test]
+fn a_non_json_body_fails_json_assertions_with_its_content_type() {
+    let resp = Response::new(
+        200,
+        vec![("content-type".into(), "text/html".into())],
+        b"<html>".to_vec(),
+        Duration::ZERO,
+    );
+    let out = outcomes("json:\n  $.a: 1\n", &resp, &[]);
+    assert!(!out[0].passed);
+    assert!(
+        out[0].actual.contains("not JSON (text/html)"),
+        "{}",
+        out[0].actual
+    );
+}
+
+#[test]
+fn templated_expectations_compare_numbers_by_text() {
+    let resp = json_response(200, r#"{"customer":1234}"#);
+    let ok = outcomes(
+        "json:\n  $.customer: \"{{ customer_id }}\"\n",
+        &resp,
+        &[("customer_id", serde_json::json!("1234"))],
+    );
+    assert!(ok[0].passed, "{ok:#?}");
+    let strict = outcomes("json:\n  $.customer: \"1234\"\n", &resp, &[]);
+    assert!(!strict[0].passed);
+}
+
+#[test]
+fn captures_take_json_headers_regex_and_status() {
+    let resp = Response::new(
+        201,
+        vec![("Location".into(), "/jobs/7".into())],
+        br#"{"id": 7, "list": [1, 2]}"#.to_vec(),
+        Duration::ZERO,
+    );
+    let mut paths = JsonPaths::default();
+    let span = crate::source::Span::file_start(&crate::source::SourceFile::new("t", ""));
+    let jp = |s: &str| crate::model::JsonPath {
+        source: s.into(),
+        span: span.clone(),
+    };
+    paths.add(&jp("$.id")).expect("path");
+    paths.add(&jp("$.list[*]")).expect("path");
+    let cap = |source| Capture {
+        var: "v".into(),
+        span: span.clone(),
+        source,
+    };
+    assert_eq!(
+        capture(
+            &cap(CaptureSource::Json {
+                path: jp("$.id"),
+                all: false
+            }),
+            &resp,
+            &paths
+        ),
+        Ok(serde_json::json!(7))
+    );
+    assert_eq!(
+        capture(
+            &cap(CaptureSource::Json {
+                path: jp("$.list[*]"),
+                all: true
+            }),
+            &resp,
+            &paths
+        ),
+        Ok(serde_json::json!([1, 2]))
+    );
+    assert_eq!(
+        capture(
+            &cap(CaptureSource::Header("location".into())),
+            &resp,
+            &paths
+        ),
+        Ok(serde_json::json!("/jobs/7"))
+    );
+    let re = regex::Regex::new(r#""id": (\d+)"#).expect("regex");
+    assert_eq!(
+        capture(&cap(CaptureSource::Regex(re)), &resp, &paths),
+        Ok(serde_json::json!("7"))
+    );
+    assert_eq!(
+        capture(&cap(CaptureSource::Status), &resp, &paths),
+        Ok(serde_json::json!(201))
+    );
+    assert!(capture(&cap(CaptureSource::Header("x-none".into())), &resp, &paths).is_err());
+}

@@ -9,6 +9,9 @@ use crate::source::Span;
 use std::borrow::Cow;
 use std::time::Duration;
 
+/// Longer durations are mistakes, and would overflow clock arithmetic.
+const MAX_DURATION: Duration = Duration::from_secs(365 * 24 * 3600);
+
 /// Collects the diagnostics of one file.
 #[derive(Default)]
 pub struct Decoder {
@@ -139,6 +142,10 @@ impl Decoder {
     pub fn duration(&mut self, node: &Node, what: &str) -> Option<Duration> {
         match &node.kind {
             NodeKind::Str(s) => match humantime::parse_duration(s.trim()) {
+                Ok(d) if d > MAX_DURATION => {
+                    self.error(node.error(format!("{what}: `{s}` is longer than a year")));
+                    None
+                }
                 Ok(d) => Some(d),
                 Err(e) => {
                     self.error(

@@ -87,3 +87,17 @@ pub fn parse_environment(file: &Arc<SourceFile>, path: &Path) -> Result<Environm
         sandbox,
     })
 }
+
+/// An `expect` block from YAML text, for unit tests of the evaluator.
+#[cfg(test)]
+pub(crate) fn expect_from_yaml(text: &str) -> Result<crate::model::Expect, Diagnostics> {
+    let file = SourceFile::new("t.yaml", text);
+    let root = parse_yaml(&file)?;
+    let mut d = Decoder::default();
+    let e = d.expect(&root, "`expect`");
+    if d.errors.is_empty() {
+        Ok(e)
+    } else {
+        Err(d.errors)
+    }
+}

@@ -397,13 +397,15 @@ struct Execution {
     gave_up: Option<String>,
 }
 
+/// The delay grows by `backoff` each time, up to `max_delay` (and never past an hour).
 fn next_delay(d: Duration, backoff: f64, max: Option<Duration>) -> Duration {
-    let next = d.mul_f64(backoff);
-    match max {
-        Some(m) => next.min(m),
-        None => next,
-    }
+    let cap = max.unwrap_or(MAX_POLL_DELAY).min(MAX_POLL_DELAY);
+    Duration::try_from_secs_f64(d.as_secs_f64() * backoff)
+        .unwrap_or(cap)
+        .min(cap)
 }
+
+const MAX_POLL_DELAY: Duration = Duration::from_secs(3600);
 
 fn first_failure(outcomes: &[Outcome]) -> String {
     outcomes

@@ -280,3 +280,72 @@ fn each_collection_file_has_its_own_cookie_jar() {
     );
     w.yarc(&["run", "a.yaml", "b.yaml"]).expect_code(0);
 }
+
+#[test]
+fn json_schema_passes_and_fails_with_the_violation() {
+    let w = World::new();
+    w.write(
+        "schemas/echo.yaml",
+        "type: object\nrequired: [method, json]\nproperties:\n  json:\n    type: object\n    required: [size]\n    properties:\n      size: { type: integer, minimum: 5 }\n",
+    );
+    w.write(
+        "schema.yaml",
+        r#"
+name: schema
+requests:
+  - name: valid
+    method: POST
+    url: "{{ url }}/echo"
+    json: { size: 9 }
+    expect: { schema: schemas/echo.yaml }
+  - name: invalid
+    method: POST
+    url: "{{ url }}/echo"
+    json: { size: 2 }
+    expect: { schema: schemas/echo.yaml }
+"#,
+    );
+    let r = w.yarc(&["run", "schema.yaml"]);
+    r.expect_code(1)
+        .expect_contains("expected: to match the schema schemas/echo.yaml")
+        .expect_contains("at /json/size: 2 is less than the minimum of 5");
+    assert_eq!(r.summary(), "1 passed, 1 failed");
+}
+
+#[test]
+fn template_functions_and_filters() {
+    let w = World::new();
+    w.write(
+        "fns.yaml",
+        r#"
+name: functions
+requests:
+  - name: echo
+    method: POST
+    url: "{{ url }}/echo"
+    json:
+      id: "{{ uuid() }}"
+      now: "{{ now() }}"
+      day: "{{ now('%Y-%m-%d') }}"
+      ts: "{{ timestamp() }}"
+      n: "{{ random_int(4, 4) }}"
+      b64: "{{ 'ada:lovelace' | base64_encode }}"
+      plain: "{{ 'YWRh' | base64_decode }}"
+      home: "{{ env('YARC_IT_HOME', 'fallback') }}"
+      upper: "{{ 'x' | upper }}"
+    expect:
+      json:
+        $.json.id: 00000000-0000-4000-8000-000000000000
+        $.json.now: "2026-01-01T00:00:00.000Z"
+        $.json.day: "2026-01-01"
+        $.json.ts: 1767225600
+        $.json.n: 4
+        $.json.b64: YWRhOmxvdmVsYWNl
+        $.json.plain: ada
+        $.json.home: from-env
+        $.json.upper: X
+"#,
+    );
+    w.yarc_env(&["run", "fns.yaml"], &[("YARC_IT_HOME", "from-env")])
+        .expect_code(0);
+}
