@@ -4,9 +4,11 @@
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::load::{self, Loaded};
-use crate::plan::{self, Overrides, PlanOptions};
+use crate::plan::{self, Overrides, PlanOptions, Selection};
 use crate::report::Reporter;
+use crate::report::UnitInfo;
 use crate::report::console::Console;
+use crate::report::style::Style;
 use crate::run::record::{Event, Summary};
 use crate::run::{RunOptions, Runner};
 use crate::sandbox;
@@ -67,6 +69,82 @@ pub struct RunArgs {
     /// Show request and response headers and bodies for every request.
     #[arg(long, short = 'v')]
     pub verbose: bool,
+    /// Collection runs at once (files and iterations; requests inside a file stay in order).
+    /// Default: the number of CPUs.
+    #[arg(long, short = 'j')]
+    pub jobs: Option<usize>,
+    /// Run each collection once per row of a CSV (with a header row) or JSON array file; the
+    /// row's fields are variables (above the environment, below --var-file and --var).
+    #[arg(long, value_name = "FILE")]
+    pub data: Option<PathBuf>,
+    /// Run each collection N times.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub iterations: usize,
+    /// Run only the K-th of N deterministic parts of the collection runs, e.g. 2/3.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<(usize, usize)>,
+    /// Run only requests with this tag (on the request, its group or its collection).
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Run only requests whose name, group or `group / name` matches this glob.
+    #[arg(long = "name", value_name = "GLOB")]
+    pub names: Vec<String>,
+    /// Stop starting requests after the first failure; reports are still written.
+    #[arg(long)]
+    pub fail_fast: bool,
+    /// Write a report: junit:FILE or json:FILE (may be given several times).
+    #[arg(long = "report", value_name = "KIND:FILE", value_parser = parse_report)]
+    pub reports: Vec<ReportSpec>,
+    /// Colour: auto (a terminal, and NO_COLOR unset), always or never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportKind {
+    Junit,
+    Json,
+}
+
+#[derive(Debug, Clone)]
+pub struct ReportSpec {
+    pub kind: ReportKind,
+    pub path: PathBuf,
+}
+
+fn parse_report(s: &str) -> Result<ReportSpec, String> {
+    let (kind, path) = s
+        .split_once(':')
+        .ok_or("expected KIND:FILE, e.g. junit:report.xml")?;
+    let kind = match kind {
+        "junit" => ReportKind::Junit,
+        "json" => ReportKind::Json,
+        other => return Err(format!("unknown report kind `{other}` (junit or json)")),
+    };
+    if path.is_empty() {
+        return Err("the report needs a file name".into());
+    }
+    Ok(ReportSpec {
+        kind,
+        path: PathBuf::from(path),
+    })
+}
+
+fn parse_shard(s: &str) -> Result<(usize, usize), String> {
+    let (k, n) = s.split_once('/').ok_or("expected K/N, e.g. 2/3")?;
+    let k: usize = k.trim().parse().map_err(|_| "K must be a whole number")?;
+    let n: usize = n.trim().parse().map_err(|_| "N must be a whole number")?;
+    if n == 0 || k == 0 || k > n {
+        return Err(format!("{k}/{n}: K must be between 1 and N"));
+    }
+    Ok((k, n))
 }
 
 #[derive(Args, Debug)]
@@ -205,6 +283,17 @@ async fn run(a: RunArgs) -> i32 {
             Err(e) => return invalid(&e),
         }
     }
+    let rows = match &a.data {
+        Some(path) => match crate::data::load(path) {
+            Ok(rows) => Some(rows),
+            Err(d) => return invalid(&d.into()),
+        },
+        None => None,
+    };
+    let selection = match selection(&a.tags, &a.names) {
+        Ok(s) => s,
+        Err(d) => return invalid(&d.into()),
+    };
     let _sandbox = match start_sandbox(&loaded, &mut overrides).await {
         Ok(s) => s,
         Err(e) => {
@@ -213,46 +302,200 @@ async fn run(a: RunArgs) -> i32 {
         }
     };
     let env = loaded.environment.as_ref();
+    let options = PlanOptions {
+        selection,
+        data_columns: rows
+            .as_deref()
+            .map(crate::data::columns)
+            .unwrap_or_default(),
+        ..PlanOptions::default()
+    };
     let plan = match plan::plan(
         loaded.collections,
         env,
         &overrides,
         Arc::new(secrets),
-        PlanOptions::default(),
+        options,
     ) {
         Ok(p) => p,
         Err(e) => return invalid(&e),
     };
+    let mut units = crate::run::units(plan.collections.len(), a.iterations.max(1), rows.as_deref());
+    if let Some((k, n)) = a.shard {
+        units = crate::run::shard(units, k, n);
+    }
+    let infos: Vec<UnitInfo> = units
+        .iter()
+        .map(|u| {
+            let c = &plan.collections[u.collection];
+            UnitInfo {
+                index: u.index,
+                path: c.shown_path.clone(),
+                name: c.name.clone(),
+                iteration: u.iteration.as_ref().map(|i| (i.number, i.total)),
+            }
+        })
+        .collect();
     let options = RunOptions {
         dry_run: a.dry_run,
         timeout: a.timeout,
+        jobs: a
+            .jobs
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+        fail_fast: a.fail_fast,
         ..RunOptions::default()
     };
     let runner = match Runner::new(Arc::new(plan), options, redactor) {
-        Ok(r) => r,
+        Ok(r) => Arc::new(r),
         Err(e) => {
             eprintln!("error: {e}");
             return EXIT_INCOMPLETE;
         }
     };
+    let control = Arc::clone(&runner.control);
+    let signals = tokio::spawn(async move {
+        let signal = wait_for_signal().await;
+        control.interrupt();
+        signal
+    });
     let started = Instant::now();
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Event>();
+    let style = Style {
+        color: use_color(a.color),
+    };
+    let order: Vec<usize> = units.iter().map(|u| u.index).collect();
     let verbose = a.verbose;
     let reporter = tokio::spawn(async move {
-        let mut console = Console::new(std::io::stdout(), verbose);
+        let mut console = Console::new(std::io::stdout(), verbose, style, order);
         while let Some(e) = rx.recv().await {
             console.event(&e);
         }
         console
     });
-    let records = runner.run(&tx).await;
+    let records = runner.run(units, &tx).await;
     drop(tx);
+    let elapsed = started.elapsed();
     let summary = Summary::from_records(&records);
+    let interrupted = runner.control.was_interrupted();
+    let report_failed = write_reports(
+        &a.reports,
+        &infos,
+        &records,
+        &summary,
+        elapsed,
+        runner.plan.environment.as_deref(),
+        interrupted,
+    );
+    if crate::report::github::enabled() {
+        print!("{}", crate::report::github::annotations(&records));
+    }
     match reporter.await {
-        Ok(mut console) => console.finish(&summary, started.elapsed()),
+        Ok(mut console) => console.finish(&summary, elapsed),
         Err(_) => println!("{}", summary.line()),
     }
+    if interrupted {
+        let signal = if signals.is_finished() {
+            signals.await.unwrap_or(Signal::Interrupt)
+        } else {
+            Signal::Interrupt
+        };
+        return signal.exit_code();
+    }
+    signals.abort();
+    if report_failed && summary.exit_code() == EXIT_OK {
+        return EXIT_INCOMPLETE;
+    }
     summary.exit_code()
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Signal {
+    Interrupt,
+    Terminate,
+}
+
+impl Signal {
+    /// 128 + the signal number, as shells report it.
+    fn exit_code(self) -> i32 {
+        match self {
+            Signal::Interrupt => 130,
+            Signal::Terminate => 143,
+        }
+    }
+}
+
+async fn wait_for_signal() -> Signal {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            return tokio::select! {
+                _ = tokio::signal::ctrl_c() => Signal::Interrupt,
+                _ = term.recv() => Signal::Terminate,
+            };
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+    Signal::Interrupt
+}
+
+fn use_color(choice: ColorChoice) -> bool {
+    use std::io::IsTerminal;
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    }
+}
+
+fn selection(tags: &[String], names: &[String]) -> Result<Selection, Diagnostic> {
+    let mut matchers = Vec::new();
+    for n in names {
+        let glob = globset::Glob::new(n)
+            .map_err(|e| Diagnostic::new(format!("`--name {n}` is not a valid glob: {e}")))?;
+        matchers.push(glob.compile_matcher());
+    }
+    Ok(Selection {
+        tags: tags.to_vec(),
+        names: matchers,
+    })
+}
+
+/// Writes every report asked for; true if one could not be written (said on stderr).
+fn write_reports(
+    specs: &[ReportSpec],
+    infos: &[UnitInfo],
+    records: &[crate::run::record::RequestRecord],
+    summary: &Summary,
+    elapsed: Duration,
+    environment: Option<&str>,
+    interrupted: bool,
+) -> bool {
+    let mut failed = false;
+    for spec in specs {
+        let text = match spec.kind {
+            ReportKind::Junit => crate::report::junit::render(infos, records, summary, elapsed),
+            ReportKind::Json => crate::report::json::render(
+                infos,
+                records,
+                summary,
+                elapsed,
+                environment,
+                interrupted,
+            ),
+        };
+        if let Err(e) = crate::report::write_atomic(&spec.path, &text) {
+            eprintln!(
+                "error: cannot write the report `{}`: {e}",
+                spec.path.display()
+            );
+            failed = true;
+        }
+    }
+    failed
 }
 
 /// Starts the sandbox when the environment asks for it and binds `sandbox_url`.
@@ -311,6 +554,7 @@ fn check(a: CheckArgs) -> i32 {
     let options = PlanOptions {
         check_variables: with_env,
         check_secrets: with_env,
+        ..PlanOptions::default()
     };
     match plan::plan(
         loaded.collections,
@@ -367,6 +611,3 @@ async fn serve_sandbox(a: SandboxArgs) -> i32 {
     let _ = tokio::signal::ctrl_c().await;
     EXIT_OK
 }
-
-#[allow(dead_code)]
-const _: i32 = EXIT_FAILED;

@@ -7,6 +7,7 @@
 
 pub mod auth;
 pub mod cli;
+pub mod data;
 pub mod diagnostic;
 pub mod eval;
 pub mod exchange;

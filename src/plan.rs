@@ -76,14 +76,19 @@ pub struct Plan {
     pub schemas: Schemas,
     pub secrets: Arc<Secrets>,
     pub environment: Option<String>,
+    /// `--var-file` and `--var` values, re-applied above each data row.
+    pub overrides: Overrides,
 }
 
 /// Which checks need the full set of variables and secrets (`yarc check` without `--env`
 /// checks syntax only).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct PlanOptions {
     pub check_variables: bool,
     pub check_secrets: bool,
+    pub selection: Selection,
+    /// Variables a data file will provide (its column names).
+    pub data_columns: Vec<String>,
 }
 
 impl Default for PlanOptions {
@@ -91,7 +96,39 @@ impl Default for PlanOptions {
         PlanOptions {
             check_variables: true,
             check_secrets: true,
+            selection: Selection::default(),
+            data_columns: Vec::new(),
         }
+    }
+}
+
+/// `--tag` and `--name`: which requests run. Empty lists select everything.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// A request runs when it, its group or its collection has any of these tags.
+    pub tags: Vec<String>,
+    /// A request runs when its name, a group's name or `group / name` matches any glob.
+    pub names: Vec<globset::GlobMatcher>,
+}
+
+impl Selection {
+    pub fn is_all(&self) -> bool {
+        self.tags.is_empty() && self.names.is_empty()
+    }
+
+    fn selects(&self, tags: &[String], groups: &[String], name: &str) -> bool {
+        let tag_ok = self.tags.is_empty() || tags.iter().any(|t| self.tags.contains(t));
+        let full = groups
+            .iter()
+            .cloned()
+            .chain([name.to_string()])
+            .collect::<Vec<_>>()
+            .join(" / ");
+        let name_ok = self.names.is_empty()
+            || self.names.iter().any(|g| {
+                g.is_match(name) || g.is_match(&full) || groups.iter().any(|gr| g.is_match(gr))
+            });
+        tag_ok && name_ok
     }
 }
 
@@ -103,6 +140,7 @@ pub fn plan(
     options: PlanOptions,
 ) -> Result<Plan, Diagnostics> {
     let mut p = Planner {
+        left_out: Default::default(),
         options,
         templates: Templates::new(Arc::clone(&secrets)),
         paths: JsonPaths::default(),
@@ -112,7 +150,10 @@ pub fn plan(
     };
     let mut planned = Vec::new();
     for c in &collections {
-        planned.push(p.collection(c, environment, overrides));
+        let pc = p.collection(c, environment, overrides);
+        if !pc.requests.is_empty() || p.options.selection.is_all() {
+            planned.push(pc);
+        }
     }
     if !p.errors.is_empty() {
         return Err(p.errors);
@@ -124,11 +165,14 @@ pub fn plan(
         schemas: p.schemas,
         secrets,
         environment: environment.map(|e| e.name.clone()),
+        overrides: overrides.clone(),
     })
 }
 
 struct Planner {
     options: PlanOptions,
+    /// Captures of requests the selection left out, by variable: for a helpful message.
+    left_out: std::collections::HashMap<String, String>,
     templates: Templates,
     paths: JsonPaths,
     schemas: Schemas,
@@ -146,6 +190,7 @@ struct Scope {
     timeout: Option<Duration>,
     follow_redirects: Option<bool>,
     skips: Vec<Template>,
+    tags: Vec<String>,
     /// Collection and group variables, lowest first.
     lower: Vec<Variable>,
 }
@@ -166,10 +211,12 @@ impl Planner {
             timeout: c.defaults.timeout,
             follow_redirects: c.defaults.follow_redirects,
             skips: Vec::new(),
+            tags: c.tags.clone(),
             lower: c.variables.clone(),
         };
         let mut requests = Vec::new();
         let mut captured: Vec<String> = Vec::new();
+        self.left_out.clear();
         self.items(
             &c.items,
             &scope,
@@ -212,10 +259,23 @@ impl Planner {
                     inner.timeout = g.defaults.timeout.or(inner.timeout);
                     inner.follow_redirects = g.defaults.follow_redirects.or(inner.follow_redirects);
                     inner.skips.extend(g.skip.clone());
+                    inner.tags.extend(g.tags.iter().cloned());
                     inner.lower.extend(g.variables.iter().cloned());
                     self.items(&g.items, &inner, env, o, base_dir, captured, out);
                 }
                 Item::Request(r) => {
+                    let mut tags = scope.tags.clone();
+                    tags.extend(r.tags.iter().cloned());
+                    if !self
+                        .options
+                        .selection
+                        .selects(&tags, &scope.groups, &r.name)
+                    {
+                        for c in &r.captures {
+                            self.left_out.insert(c.var.clone(), r.name.clone());
+                        }
+                        continue;
+                    }
                     let pr = self.request(r, scope, env, o, base_dir, captured);
                     captured.extend(r.captures.iter().map(|c| c.var.clone()));
                     out.push(pr);
@@ -353,6 +413,7 @@ impl Planner {
     fn check_request(&mut self, pr: &PlannedRequest, base_dir: &Path, captured: &[String]) {
         let mut known: HashSet<String> = pr.vars.keys().cloned().collect();
         known.extend(captured.iter().cloned());
+        known.extend(self.options.data_columns.iter().cloned());
         let mut templates: Vec<&Template> = vec![&pr.req.url];
         templates.extend(pr.headers.iter().map(|(_, t)| t));
         templates.extend(pr.query.iter().map(|(_, t)| t));
@@ -444,7 +505,10 @@ impl Planner {
                 Some(best) => d.with_label(format!("did you mean `{best}`?")),
                 None => d.with_label(format!("in `{}`", t.source)),
             };
-            d = d.with_help("define it under `variables:` (collection or environment), pass `--var name=value`, or capture it in an earlier request");
+            d = match self.left_out.get(&name) {
+                Some(by) => d.with_help(format!("it is captured by request `{by}`, which --tag/--name leaves out: select that request too")),
+                None => d.with_help("define it under `variables:` (collection or environment), pass `--var name=value`, or capture it in an earlier request"),
+            };
             self.push_once(d);
         }
     }

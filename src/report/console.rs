@@ -1,115 +1,148 @@
 //! The terminal reporter: a line per request (result, name, method, status, time), the details
 //! of each failure (the assertion as written, its file:line, expected and actual, the start of
-//! the response body), and the closing `N passed, N failed` line.
+//! the response body), and the closing `N passed, N failed` line. When collection files run
+//! side by side, each file's block is printed whole, in run order.
 
 use super::Reporter;
+use super::style::Style;
 use crate::run::record::{Event, RequestRecord, State, Summary};
+use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::io::Write;
 use std::time::Duration;
 
+#[derive(Default)]
+struct Block {
+    text: String,
+    width: usize,
+    done: bool,
+}
+
 pub struct Console<W: Write> {
     out: W,
-    width: usize,
-    pub verbose: bool,
+    verbose: bool,
+    style: Style,
+    /// Unit indices in the order their blocks are printed.
+    order: Vec<usize>,
+    next: usize,
+    blocks: HashMap<usize, Block>,
 }
 
 impl<W: Write> Console<W> {
-    pub fn new(out: W, verbose: bool) -> Console<W> {
+    pub fn new(out: W, verbose: bool, style: Style, order: Vec<usize>) -> Console<W> {
         Console {
             out,
             verbose,
-            width: 0,
+            style,
+            order,
+            next: 0,
+            blocks: HashMap::new(),
         }
     }
 
-    fn request(&mut self, r: &RequestRecord) -> std::io::Result<()> {
+    /// Writes what can be written: the head unit as it goes, then each finished one in order.
+    fn pump(&mut self) {
+        while let Some(u) = self.order.get(self.next) {
+            let Some(b) = self.blocks.get_mut(u) else {
+                break;
+            };
+            if !b.text.is_empty() {
+                let _ = self.out.write_all(b.text.as_bytes());
+                b.text.clear();
+            }
+            if !b.done {
+                break;
+            }
+            self.next += 1;
+        }
+        let _ = self.out.flush();
+    }
+
+    fn request(&self, o: &mut String, r: &RequestRecord, width: usize) {
+        let s = &self.style;
         let label = match r.state {
-            State::Passed => "PASS ",
-            State::Failed => "FAIL ",
-            State::Errored => "ERROR",
-            State::Skipped => "SKIP ",
-            State::Rendered => "DRY  ",
+            State::Passed => s.pass("PASS "),
+            State::Failed => s.fail("FAIL "),
+            State::Errored => s.fail("ERROR"),
+            State::Skipped => s.dim("SKIP "),
+            State::Rendered => s.dim("DRY  "),
+            State::NotRun => s.dim("-    "),
         };
         let status = r
             .status
             .map(|s| s.to_string())
             .unwrap_or_else(|| "---".into());
-        let mut line = format!(
-            "  {label} {:<w$}  {:<6} {}",
-            r.name,
-            r.method,
-            status,
-            w = self.width
+        let _ = write!(
+            o,
+            "  {label} {:<width$}  {:<6} {}",
+            r.name, r.method, status
         );
         if r.status.is_some() {
-            line.push_str(&format!("  {}", duration(r.duration)));
+            let _ = write!(o, "  {}", s.dim(&duration(r.duration)));
         }
         if r.attempts > 1 {
-            line.push_str(&format!("  ({} attempts)", r.attempts));
+            let _ = write!(o, "  ({} attempts)", r.attempts);
         }
-        writeln!(self.out, "{line}")?;
+        o.push('\n');
         if let Some(curl) = &r.curl {
             for l in curl.lines() {
-                writeln!(self.out, "        {l}")?;
+                let _ = writeln!(o, "        {l}");
             }
         }
-        if r.state == State::Skipped {
+        if matches!(r.state, State::Skipped | State::NotRun) {
             if let Some(m) = &r.message {
-                writeln!(self.out, "        {m}")?;
+                let _ = writeln!(o, "        {}", s.dim(m));
             }
-            return Ok(());
+            return;
         }
-        let failed = matches!(r.state, State::Failed | State::Errored);
-        if failed {
-            writeln!(self.out, "        {} {}  ({})", r.method, r.url, r.span)?;
+        if matches!(r.state, State::Failed | State::Errored) {
+            let _ = writeln!(o, "        {} {}  ({})", r.method, r.url, r.span);
         }
-        for o in r.outcomes.iter().filter(|o| !o.passed) {
-            writeln!(self.out, "      × {}", o.written)?;
-            writeln!(self.out, "          --> {}", o.span)?;
-            writeln!(self.out, "          expected: {}", o.expected)?;
-            writeln!(self.out, "          actual:   {}", o.actual)?;
+        for f in r.outcomes.iter().filter(|f| !f.passed) {
+            let _ = writeln!(o, "      {} {}", s.fail("×"), s.bold(&f.written));
+            let _ = writeln!(o, "          --> {}", f.span);
+            let _ = writeln!(o, "          expected: {}", f.expected);
+            let _ = writeln!(o, "          actual:   {}", f.actual);
         }
         if let Some(m) = &r.message {
             let mut lines = m.lines();
             if let Some(first) = lines.next() {
-                writeln!(self.out, "      × {first}")?;
+                let _ = writeln!(o, "      {} {first}", s.fail("×"));
             }
             for l in lines {
-                writeln!(self.out, "        {l}")?;
+                let _ = writeln!(o, "        {l}");
             }
         }
         if self.verbose {
-            self.exchange(r)?;
+            exchange(o, r);
         } else if r.state == State::Failed
             && let Some(resp) = &r.response
             && !resp.body.is_empty()
         {
-            writeln!(self.out, "        response body:")?;
+            let _ = writeln!(o, "        response body:");
             for l in resp.body.lines().take(20) {
-                writeln!(self.out, "          {l}")?;
+                let _ = writeln!(o, "          {l}");
             }
         }
-        Ok(())
     }
+}
 
-    fn exchange(&mut self, r: &RequestRecord) -> std::io::Result<()> {
-        writeln!(self.out, "        > {} {}", r.method, r.url)?;
-        for (k, v) in &r.request_headers {
-            writeln!(self.out, "        > {k}: {v}")?;
+fn exchange(o: &mut String, r: &RequestRecord) {
+    let _ = writeln!(o, "        > {} {}", r.method, r.url);
+    for (k, v) in &r.request_headers {
+        let _ = writeln!(o, "        > {k}: {v}");
+    }
+    if let Some(resp) = &r.response {
+        let _ = writeln!(o, "        < {}", resp.status);
+        for (k, v) in &resp.headers {
+            let _ = writeln!(o, "        < {k}: {v}");
         }
-        if let Some(resp) = &r.response {
-            writeln!(self.out, "        < {}", resp.status)?;
-            for (k, v) in &resp.headers {
-                writeln!(self.out, "        < {k}: {v}")?;
-            }
-            for l in resp.body.lines() {
-                writeln!(self.out, "        {l}")?;
-            }
+        for l in resp.body.lines() {
+            let _ = writeln!(o, "        {l}");
         }
-        for (k, v) in &r.captures {
-            writeln!(self.out, "        captured {k} = {v}")?;
-        }
-        Ok(())
+    }
+    for (k, v) in &r.captures {
+        let _ = writeln!(o, "        captured {k} = {v}");
     }
 }
 
@@ -128,23 +161,46 @@ pub fn duration(d: Duration) -> String {
 
 impl<W: Write> Reporter for Console<W> {
     fn event(&mut self, e: &Event) {
-        let _ = match e {
+        match e {
             Event::CollectionStarted {
+                unit,
                 path,
                 name,
+                iteration,
                 name_width,
                 ..
             } => {
-                self.width = *name_width;
-                writeln!(self.out, "{path} — {name}")
+                let b = self.blocks.entry(*unit).or_default();
+                b.width = *name_width;
+                let it = iteration
+                    .map(|(n, t)| format!(" [iteration {n}/{t}]"))
+                    .unwrap_or_default();
+                let head = format!("{path} — {name}{it}");
+                let _ = writeln!(b.text, "{}", self.style.bold(&head));
             }
-            Event::RequestFinished(r) => self.request(r),
-            Event::CollectionFinished { .. } => writeln!(self.out),
-        };
-        let _ = self.out.flush();
+            Event::RequestFinished(r) => {
+                let width = self.blocks.get(&r.unit).map_or(0, |b| b.width);
+                let mut text = String::new();
+                self.request(&mut text, r, width);
+                self.blocks.entry(r.unit).or_default().text.push_str(&text);
+            }
+            Event::CollectionFinished { unit } => {
+                let b = self.blocks.entry(*unit).or_default();
+                b.text.push('\n');
+                b.done = true;
+            }
+        }
+        self.pump();
     }
 
     fn finish(&mut self, summary: &Summary, elapsed: Duration) {
+        // Whatever did not finish (an interrupt) is still shown.
+        for u in self.order.clone() {
+            if let Some(b) = self.blocks.get_mut(&u) {
+                let _ = self.out.write_all(b.text.as_bytes());
+                b.text.clear();
+            }
+        }
         let total = summary.passed + summary.failed + summary.errored + summary.skipped;
         let mut head = format!("{total} requests in {}", duration(elapsed));
         if summary.errored > 0 {

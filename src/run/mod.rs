@@ -24,6 +24,10 @@ pub struct RunOptions {
     /// Default per-request timeout (a request's own `timeout` wins).
     pub timeout: Duration,
     pub max_body: usize,
+    /// Collection runs at once.
+    pub jobs: usize,
+    /// Stop scheduling after the first failure.
+    pub fail_fast: bool,
 }
 
 impl Default for RunOptions {
@@ -32,7 +36,119 @@ impl Default for RunOptions {
             dry_run: false,
             timeout: Duration::from_secs(30),
             max_body: crate::http::DEFAULT_MAX_BODY,
+            jobs: 1,
+            fail_fast: false,
         }
+    }
+}
+
+/// One collection run: a collection file, once per iteration. Units run concurrently; the
+/// requests inside one stay in order, since they chain through captures.
+#[derive(Debug, Clone)]
+pub struct Unit {
+    /// Position in the run: output and reports follow it, whatever finishes first.
+    pub index: usize,
+    pub collection: usize,
+    pub iteration: Option<Iteration>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Iteration {
+    pub number: usize,
+    pub total: usize,
+    /// A data row's fields, as variables.
+    pub row: Option<Vars>,
+}
+
+/// Every collection, once per iteration (or per data row), in a stable order.
+pub fn units(collections: usize, iterations: usize, rows: Option<&[Vars]>) -> Vec<Unit> {
+    let mut out = Vec::new();
+    for c in 0..collections {
+        match rows {
+            Some(rows) => {
+                for (i, row) in rows.iter().enumerate() {
+                    out.push((
+                        c,
+                        Some(Iteration {
+                            number: i + 1,
+                            total: rows.len(),
+                            row: Some(row.clone()),
+                        }),
+                    ));
+                }
+            }
+            None if iterations > 1 => {
+                for i in 0..iterations {
+                    out.push((
+                        c,
+                        Some(Iteration {
+                            number: i + 1,
+                            total: iterations,
+                            row: None,
+                        }),
+                    ));
+                }
+            }
+            None => out.push((c, None)),
+        }
+    }
+    out.into_iter()
+        .enumerate()
+        .map(|(index, (collection, iteration))| Unit {
+            index,
+            collection,
+            iteration,
+        })
+        .collect()
+}
+
+/// The K-th of N parts (1-based): every N-th unit, starting at the K-th. Deterministic, so
+/// that N CI jobs with K = 1..N together run every unit exactly once.
+pub fn shard(units: Vec<Unit>, k: usize, n: usize) -> Vec<Unit> {
+    units.into_iter().filter(|u| u.index % n == k - 1).collect()
+}
+
+/// Stops a run: `halt` stops scheduling (fail-fast), `interrupt` also cancels what is in flight.
+pub struct Control {
+    halted: std::sync::Mutex<Option<String>>,
+    interrupted: tokio::sync::watch::Sender<bool>,
+}
+
+impl Default for Control {
+    fn default() -> Self {
+        Control {
+            halted: std::sync::Mutex::new(None),
+            interrupted: tokio::sync::watch::channel(false).0,
+        }
+    }
+}
+
+impl Control {
+    pub fn halt(&self, why: &str) {
+        if let Ok(mut h) = self.halted.lock()
+            && h.is_none()
+        {
+            *h = Some(why.to_string());
+        }
+    }
+
+    pub fn interrupt(&self) {
+        self.halt("the run was interrupted");
+        self.interrupted.send_replace(true);
+    }
+
+    /// Why the run stopped, if it did.
+    pub fn halted(&self) -> Option<String> {
+        self.halted.lock().ok().and_then(|h| h.clone())
+    }
+
+    pub fn was_interrupted(&self) -> bool {
+        *self.interrupted.borrow()
+    }
+
+    async fn cancelled(&self) {
+        let mut rx = self.interrupted.subscribe();
+        let _ = rx.wait_for(|v| *v).await;
     }
 }
 
@@ -42,6 +158,7 @@ pub struct Runner {
     pub options: RunOptions,
     pub tokens: Arc<TokenCache>,
     pub redactor: Arc<Redactor>,
+    pub control: Arc<Control>,
     token_client: reqwest::Client,
 }
 
@@ -56,27 +173,49 @@ impl Runner {
             options,
             tokens: TokenCache::new(),
             redactor,
+            control: Arc::new(Control::default()),
             token_client: token_client()?,
         })
     }
 
-    /// Runs every collection in order; returns all records.
-    pub async fn run(&self, events: &UnboundedSender<Event>) -> Vec<RequestRecord> {
+    /// Runs the units, `jobs` at a time; returns the records in unit order.
+    pub async fn run(
+        self: &Arc<Self>,
+        units: Vec<Unit>,
+        events: &UnboundedSender<Event>,
+    ) -> Vec<RequestRecord> {
+        let slots = Arc::new(tokio::sync::Semaphore::new(self.options.jobs.max(1)));
+        let mut handles = Vec::new();
+        for unit in units {
+            let me = Arc::clone(self);
+            let slots = Arc::clone(&slots);
+            let tx = events.clone();
+            handles.push(tokio::spawn(async move {
+                let _slot = slots.acquire_owned().await;
+                me.run_unit(&unit, &tx).await
+            }));
+        }
         let mut all = Vec::new();
-        for c in &self.plan.collections {
-            all.extend(self.run_collection(c, events).await);
+        for h in handles {
+            if let Ok(records) = h.await {
+                all.extend(records);
+            }
         }
         all
     }
 
-    pub async fn run_collection(
+    pub async fn run_unit(
         &self,
-        c: &PlannedCollection,
+        unit: &Unit,
         events: &UnboundedSender<Event>,
     ) -> Vec<RequestRecord> {
+        let c = &self.plan.collections[unit.collection];
+        let iteration = unit.iteration.as_ref().map(|i| (i.number, i.total));
         let _ = events.send(Event::CollectionStarted {
+            unit: unit.index,
             path: c.shown_path.clone(),
             name: c.name.clone(),
+            iteration,
             requests: c.requests.len(),
             name_width: c
                 .requests
@@ -88,18 +227,26 @@ impl Runner {
         let mut records = Vec::new();
         let http = Http::new(self.options.max_body);
         let mut captures = Vars::new();
+        let row = unit.iteration.as_ref().and_then(|i| i.row.as_ref());
         for pr in &c.requests {
-            let record = match &http {
-                Ok(http) => self.run_request(c, pr, http, &mut captures).await,
-                Err(e) => self.record(c, pr, State::Errored, Some(e.clone())),
+            let mut record = match (&http, self.control.halted()) {
+                (_, Some(why)) => {
+                    self.record(c, pr, State::NotRun, Some(format!("not run: {why}")))
+                }
+                (Ok(http), None) => self.run_request(c, pr, http, row, &mut captures).await,
+                (Err(e), None) => self.record(c, pr, State::Errored, Some(e.clone())),
             };
+            record.unit = unit.index;
+            record.iteration = iteration.map(|(n, _)| n);
+            if self.options.fail_fast && matches!(record.state, State::Failed | State::Errored) {
+                self.control
+                    .halt("--fail-fast stopped the run after the first failure");
+            }
             let record = self.masked(record);
             let _ = events.send(Event::RequestFinished(Box::new(record.clone())));
             records.push(record);
         }
-        let _ = events.send(Event::CollectionFinished {
-            path: c.shown_path.clone(),
-        });
+        let _ = events.send(Event::CollectionFinished { unit: unit.index });
         records
     }
 
@@ -126,6 +273,10 @@ impl Runner {
             request_headers: Vec::new(),
             response: None,
             curl: None,
+            unit: 0,
+            iteration: None,
+            groups: pr.groups.clone(),
+            request: pr.req.name.clone(),
         }
     }
 
@@ -134,13 +285,11 @@ impl Runner {
         c: &PlannedCollection,
         pr: &PlannedRequest,
         http: &Http,
+        row: Option<&Vars>,
         captures: &mut Vars,
     ) -> RequestRecord {
         let t = &self.plan.templates;
-        let mut vars: Vars = (*pr.vars).clone();
-        for (k, v) in captures.iter() {
-            vars.insert(k.clone(), v.clone());
-        }
+        let vars = self.request_vars(pr, row, captures);
         for skip in &pr.skips {
             match t.truthy(skip, &vars) {
                 Ok(true) => {
@@ -192,7 +341,11 @@ impl Runner {
         let resp = match exec.result {
             Ok(resp) => resp,
             Err(e) => {
-                rec.state = State::Errored;
+                rec.state = if e == INTERRUPTED {
+                    State::NotRun
+                } else {
+                    State::Errored
+                };
                 rec.message = Some(e);
                 return rec;
             }
@@ -252,7 +405,11 @@ impl Runner {
         let mut attempts = 0;
         loop {
             attempts += 1;
-            let resp = match self.send_authed(pr, http, rendered, auth, timeout).await {
+            let sent = tokio::select! {
+                r = self.send_authed(pr, http, rendered, auth, timeout) => r,
+                _ = self.control.cancelled() => Err(INTERRUPTED.to_string()),
+            };
+            let resp = match sent {
                 Ok(r) => r,
                 Err(e) => {
                     return Execution {
@@ -307,7 +464,13 @@ impl Runner {
                     )),
                 };
             }
-            tokio::time::sleep(delay).await;
+            let wait = retry_after(&resp).map_or(delay, |ra| ra.max(delay));
+            tokio::select! {
+                _ = tokio::time::sleep(wait) => {}
+                _ = self.control.cancelled() => {
+                    return Execution { attempts, result: Err(INTERRUPTED.to_string()), gave_up: None };
+                }
+            }
             delay = next_delay(delay, retry.backoff, retry.max_delay);
         }
     }
@@ -354,6 +517,25 @@ impl Runner {
         http.send(rendered, timeout, pr.follow_redirects).await
     }
 
+    /// Starting variables, then the data row (above the environment, below --var-file and
+    /// --var), then captures.
+    fn request_vars(&self, pr: &PlannedRequest, row: Option<&Vars>, captures: &Vars) -> Vars {
+        let mut vars: Vars = (*pr.vars).clone();
+        if let Some(row) = row {
+            for (k, v) in row {
+                vars.insert(k.clone(), v.clone());
+            }
+            let o = &self.plan.overrides;
+            for (k, v) in o.var_file.iter().chain(&o.cli) {
+                vars.insert(k.clone(), v.clone());
+            }
+        }
+        for (k, v) in captures {
+            vars.insert(k.clone(), v.clone());
+        }
+        vars
+    }
+
     fn masked(&self, mut r: RequestRecord) -> RequestRecord {
         let m = |s: &str| self.redactor.redact(s);
         r.url = m(&r.url);
@@ -381,6 +563,31 @@ impl Runner {
         }
         r
     }
+}
+
+const INTERRUPTED: &str = "not run: the run was interrupted";
+
+/// The wait a 429 or 503 asks for (`Retry-After` in seconds or as an HTTP date), at most an hour.
+fn retry_after(resp: &Response) -> Option<Duration> {
+    if !matches!(resp.status, 429 | 503) {
+        return None;
+    }
+    let v = resp.header("retry-after")?.trim();
+    let wait = match v.parse::<u64>() {
+        Ok(secs) => Duration::from_secs(secs),
+        Err(_) => {
+            let at = httpdate_to_system(v)?;
+            at.duration_since(std::time::SystemTime::now())
+                .unwrap_or_default()
+        }
+    };
+    Some(wait.min(MAX_POLL_DELAY))
+}
+
+fn httpdate_to_system(v: &str) -> Option<std::time::SystemTime> {
+    let dt = chrono::DateTime::parse_from_rfc2822(v).ok()?;
+    let secs = u64::try_from(dt.timestamp()).ok()?;
+    Some(std::time::UNIX_EPOCH + Duration::from_secs(secs))
 }
 
 fn not_sent(d: &crate::diagnostic::Diagnostic) -> String {

@@ -16,6 +16,8 @@ pub enum State {
     Skipped,
     /// `--dry-run`: rendered, not sent.
     Rendered,
+    /// Not started or cancelled: `--fail-fast` or an interrupt stopped the run.
+    NotRun,
 }
 
 #[derive(Debug, Clone)]
@@ -47,20 +49,29 @@ pub struct RequestRecord {
     pub response: Option<ResponseSummary>,
     /// `--dry-run`: the request as a curl command.
     pub curl: Option<String>,
+    /// The collection run (unit) it belongs to, and its iteration number if there are several.
+    pub unit: usize,
+    pub iteration: Option<usize>,
+    /// Group names, outermost first, and the request's own name.
+    pub groups: Vec<String>,
+    pub request: String,
 }
 
 #[derive(Debug, Clone)]
 pub enum Event {
     CollectionStarted {
+        unit: usize,
         path: String,
         name: String,
+        /// (number, total) when the collection runs several times.
+        iteration: Option<(usize, usize)>,
         requests: usize,
         /// The longest request name, for aligned columns.
         name_width: usize,
     },
     RequestFinished(Box<RequestRecord>),
     CollectionFinished {
-        path: String,
+        unit: usize,
     },
 }
 
@@ -82,7 +93,7 @@ impl Summary {
                 State::Passed | State::Rendered => s.passed += 1,
                 State::Failed => s.failed += 1,
                 State::Errored => s.errored += 1,
-                State::Skipped => s.skipped += 1,
+                State::Skipped | State::NotRun => s.skipped += 1,
             }
         }
         s

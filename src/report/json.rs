@@ -1,0 +1,107 @@
+//! The JSON report: every request with its rendered (masked) method and URL, status, time,
+//! each assertion's outcome, captures (masked) and messages. Its structure is documented in
+//! docs/json-report.md; `format` changes when it does.
+
+use super::UnitInfo;
+use crate::run::record::{RequestRecord, State, Summary};
+use serde_json::{Value, json};
+use std::time::Duration;
+
+pub const FORMAT: u32 = 1;
+
+pub fn render(
+    units: &[UnitInfo],
+    records: &[RequestRecord],
+    summary: &Summary,
+    elapsed: Duration,
+    environment: Option<&str>,
+    interrupted: bool,
+) -> String {
+    let collections: Vec<Value> = units
+        .iter()
+        .map(|u| {
+            let requests: Vec<Value> = records
+                .iter()
+                .filter(|r| r.unit == u.index)
+                .map(request)
+                .collect();
+            json!({
+                "path": u.path,
+                "name": u.name,
+                "iteration": u.iteration.map(|(n, _)| n),
+                "iterations": u.iteration.map(|(_, t)| t),
+                "requests": requests,
+            })
+        })
+        .collect();
+    let doc = json!({
+        "format": FORMAT,
+        "tool": format!("yarc {}", env!("CARGO_PKG_VERSION")),
+        "environment": environment,
+        "duration_ms": ms(elapsed),
+        "interrupted": interrupted,
+        "summary": {
+            "passed": summary.passed,
+            "failed": summary.failed,
+            "errored": summary.errored,
+            "skipped": summary.skipped,
+            "exit_code": summary.exit_code(),
+        },
+        "collections": collections,
+    });
+    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+}
+
+fn ms(d: Duration) -> u64 {
+    if crate::template::test_mode() {
+        0
+    } else {
+        d.as_millis() as u64
+    }
+}
+
+pub fn state_name(s: State) -> &'static str {
+    match s {
+        State::Passed => "passed",
+        State::Failed => "failed",
+        State::Errored => "errored",
+        State::Skipped => "skipped",
+        State::Rendered => "rendered",
+        State::NotRun => "not_run",
+    }
+}
+
+fn request(r: &RequestRecord) -> Value {
+    let assertions: Vec<Value> = r
+        .outcomes
+        .iter()
+        .map(|o| {
+            json!({
+                "assertion": o.written,
+                "file": o.span.path(),
+                "line": o.span.line,
+                "column": o.span.col,
+                "passed": o.passed,
+                "expected": o.expected,
+                "actual": o.actual,
+            })
+        })
+        .collect();
+    let captures: serde_json::Map<String, Value> = r.captures.iter().cloned().collect();
+    json!({
+        "name": r.request,
+        "groups": r.groups,
+        "full_name": r.name,
+        "file": r.span.path(),
+        "line": r.span.line,
+        "state": state_name(r.state),
+        "method": r.method,
+        "url": r.url,
+        "status": r.status,
+        "duration_ms": ms(r.duration),
+        "attempts": r.attempts,
+        "assertions": assertions,
+        "captures": captures,
+        "message": r.message,
+    })
+}
