@@ -35,7 +35,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Run collections (files, or folders of them) and check every response.
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// Validate collections: YAML, keys, templates, JSONPaths, schema files. Sends nothing.
     Check(CheckArgs),
     /// Serve the built-in sandbox API on 127.0.0.1 until interrupted.
@@ -194,7 +194,7 @@ pub fn main_with_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32
         }
     };
     match cli.command {
-        Command::Run(a) => rt.block_on(run(a)),
+        Command::Run(a) => rt.block_on(run(*a)),
         Command::Check(a) => check(a),
         Command::Sandbox(a) => rt.block_on(serve_sandbox(a)),
     }

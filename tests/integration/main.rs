@@ -3,6 +3,7 @@
 
 mod auth;
 mod bodies;
+mod ci;
 mod errors;
 mod golden;
 mod predicates;
