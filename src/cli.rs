@@ -364,9 +364,14 @@ async fn run(a: RunArgs) -> i32 {
         color: use_color(a.color),
     };
     let order: Vec<usize> = units.iter().map(|u| u.index).collect();
+    let total: usize = units.iter().map(|u| runner.plan.collections[u.collection].requests.len()).sum();
+    let progress = show_progress();
     let verbose = a.verbose;
     let reporter = tokio::spawn(async move {
         let mut console = Console::new(std::io::stdout(), verbose, style, order);
+        if progress {
+            console = console.with_progress(total as u64);
+        }
         while let Some(e) = rx.recv().await {
             console.event(&e);
         }
@@ -437,6 +442,12 @@ async fn wait_for_signal() -> Signal {
     }
     let _ = tokio::signal::ctrl_c().await;
     Signal::Interrupt
+}
+
+/// A progress bar only for a person at a terminal: never in CI, never when piped.
+fn show_progress() -> bool {
+    use std::io::IsTerminal;
+    std::env::var_os("CI").is_none() && std::io::stdout().is_terminal() && std::io::stderr().is_terminal()
 }
 
 fn use_color(choice: ColorChoice) -> bool {

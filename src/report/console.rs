@@ -26,6 +26,8 @@ pub struct Console<W: Write> {
     order: Vec<usize>,
     next: usize,
     blocks: HashMap<usize, Block>,
+    /// On a terminal: a progress bar under the output (never in CI or when piped).
+    bar: Option<indicatif::ProgressBar>,
 }
 
 impl<W: Write> Console<W> {
@@ -37,6 +39,30 @@ impl<W: Write> Console<W> {
             order,
             next: 0,
             blocks: HashMap::new(),
+            bar: None,
+        }
+    }
+
+    /// Shows a progress bar of `total` requests while the run goes on.
+    pub fn with_progress(mut self, total: u64) -> Console<W> {
+        let bar = indicatif::ProgressBar::new(total);
+        if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {pos}/{len} requests {wide_bar} {elapsed}") {
+            bar.set_style(style);
+        }
+        bar.enable_steady_tick(Duration::from_millis(120));
+        self.bar = Some(bar);
+        self
+    }
+
+    fn write_out(&mut self, text: &str) {
+        match &self.bar {
+            Some(bar) => bar.suspend(|| {
+                let _ = self.out.write_all(text.as_bytes());
+                let _ = self.out.flush();
+            }),
+            None => {
+                let _ = self.out.write_all(text.as_bytes());
+            }
         }
     }
 
@@ -46,11 +72,12 @@ impl<W: Write> Console<W> {
             let Some(b) = self.blocks.get_mut(u) else {
                 break;
             };
-            if !b.text.is_empty() {
-                let _ = self.out.write_all(b.text.as_bytes());
-                b.text.clear();
+            let done = b.done;
+            let text = std::mem::take(&mut b.text);
+            if !text.is_empty() {
+                self.write_out(&text);
             }
-            if !b.done {
+            if !done {
                 break;
             }
             self.next += 1;
@@ -179,6 +206,9 @@ impl<W: Write> Reporter for Console<W> {
                 let _ = writeln!(b.text, "{}", self.style.bold(&head));
             }
             Event::RequestFinished(r) => {
+                if let Some(bar) = &self.bar {
+                    bar.inc(1);
+                }
                 let width = self.blocks.get(&r.unit).map_or(0, |b| b.width);
                 let mut text = String::new();
                 self.request(&mut text, r, width);
@@ -194,6 +224,9 @@ impl<W: Write> Reporter for Console<W> {
     }
 
     fn finish(&mut self, summary: &Summary, elapsed: Duration) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
         // Whatever did not finish (an interrupt) is still shown.
         for u in self.order.clone() {
             if let Some(b) = self.blocks.get_mut(&u) {
