@@ -11,10 +11,26 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+/// The token endpoint, or the issuer whose discovery document names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Endpoint {
+    Url(String),
+    Issuer(String),
+}
+
+impl Endpoint {
+    fn shown(&self) -> &str {
+        match self {
+            Endpoint::Url(u) | Endpoint::Issuer(u) => u,
+        }
+    }
+}
+
 /// A rendered oauth2 block.
 #[derive(Debug, Clone)]
 pub struct TokenRequest {
-    pub token_url: String,
+    pub endpoint: Endpoint,
+    pub refresh_before: Option<Duration>,
     pub client_id: String,
     pub client_secret: String,
     pub scope: Option<String>,
@@ -30,7 +46,7 @@ impl TokenRequest {
         let params: Vec<String> = params.iter().map(|(k, v)| format!("{k}={v}")).collect();
         format!(
             "{}\u{0}{}\u{0}{}\u{0}{}",
-            self.token_url,
+            self.endpoint.shown(),
             self.client_id,
             self.scope.as_deref().unwrap_or(""),
             params.join("&")
@@ -77,12 +93,29 @@ type Slot = Arc<tokio::sync::Mutex<Option<Token>>>;
 #[derive(Default)]
 pub struct TokenCache {
     slots: Mutex<HashMap<String, Slot>>,
+    /// Token endpoints found through discovery, by issuer.
+    discovered: tokio::sync::Mutex<HashMap<String, String>>,
     issued: std::sync::atomic::AtomicUsize,
+    /// Opt-in: tokens kept on disk between runs.
+    pub persisted: Option<crate::token_store::TokenStore>,
+    /// For token and discovery requests (the run's default request timeout).
+    pub timeout: Option<Duration>,
 }
 
 impl TokenCache {
     pub fn new() -> Arc<TokenCache> {
         Arc::new(TokenCache::default())
+    }
+
+    pub fn with(
+        timeout: Duration,
+        persisted: Option<crate::token_store::TokenStore>,
+    ) -> Arc<TokenCache> {
+        Arc::new(TokenCache {
+            timeout: Some(timeout),
+            persisted,
+            ..TokenCache::default()
+        })
     }
 
     /// How many token requests this run has made.
@@ -114,12 +147,51 @@ impl TokenCache {
         {
             return Ok(t.clone());
         }
+        let url = self.token_url(client, &req.endpoint).await?;
+        warn_plain_http(&url, "token endpoint");
+        if rejected.is_none()
+            && let Some(store) = &self.persisted
+            && let Some(t) = store.load(req, &url)
+        {
+            redactor.add(&t.access_token);
+            *guard = Some(t.clone());
+            return Ok(t);
+        }
         self.issued
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let token = fetch(client, req, redactor).await?;
+        let token = fetch(
+            client,
+            req,
+            &url,
+            self.timeout.unwrap_or(TOKEN_TIMEOUT),
+            redactor,
+        )
+        .await?;
         redactor.add(&token.access_token);
+        if let Some(store) = &self.persisted {
+            store.save(req, &url, &token);
+        }
         *guard = Some(token.clone());
         Ok(token)
+    }
+
+    /// The token URL, reading an issuer's discovery document once per run.
+    pub async fn token_url(
+        &self,
+        client: &reqwest::Client,
+        endpoint: &Endpoint,
+    ) -> Result<String, String> {
+        let issuer = match endpoint {
+            Endpoint::Url(u) => return Ok(u.clone()),
+            Endpoint::Issuer(i) => i.trim_end_matches('/').to_string(),
+        };
+        let mut known = self.discovered.lock().await;
+        if let Some(u) = known.get(&issuer) {
+            return Ok(u.clone());
+        }
+        let url = discover(client, &issuer, self.timeout.unwrap_or(TOKEN_TIMEOUT)).await?;
+        known.insert(issuer, url.clone());
+        Ok(url)
     }
 }
 
@@ -132,16 +204,73 @@ pub fn token_client() -> Result<reqwest::Client, String> {
 
 const TOKEN_TIMEOUT: Duration = Duration::from_secs(30);
 
+async fn discover(
+    client: &reqwest::Client,
+    issuer: &str,
+    timeout: Duration,
+) -> Result<String, String> {
+    let url = format!("{issuer}/.well-known/openid-configuration");
+    let fail = |why: String| format!("discovery at {url} failed: {why}");
+    let resp = client
+        .get(&url)
+        .timeout(timeout)
+        .send()
+        .await
+        .map_err(|e| fail(describe(&e, timeout)))?;
+    let status = resp.status().as_u16();
+    let body = resp
+        .bytes()
+        .await
+        .map_err(|e| fail(describe(&e, timeout)))?;
+    if !(200..300).contains(&status) {
+        return Err(fail(format!("answered {status}")));
+    }
+    let json: Value = serde_json::from_slice(&body)
+        .map_err(|_| fail(format!("the answer is not JSON: {}", excerpt(&body))))?;
+    json.get("token_endpoint")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .ok_or_else(|| fail("the document has no `token_endpoint`".into()))
+}
+
+/// Credentials over plain HTTP to another machine can be read on the way: say so, once per host.
+pub fn warn_plain_http(url: &str, what: &str) {
+    static WARNED: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    let Ok(parsed) = url::Url::parse(url) else {
+        return;
+    };
+    if parsed.scheme() != "http" {
+        return;
+    }
+    let loopback = match parsed.host() {
+        Some(url::Host::Domain(d)) => d == "localhost" || d.ends_with(".localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => true,
+    };
+    if loopback {
+        return;
+    }
+    let host = parsed.host_str().unwrap_or("").to_string();
+    if let Ok(mut warned) = WARNED.lock()
+        && !warned.contains(&host)
+    {
+        warned.push(host.clone());
+        eprintln!("warning: credentials go to the {what} {host} over plain http://; use https://");
+    }
+}
+
 async fn fetch(
     client: &reqwest::Client,
     req: &TokenRequest,
+    url: &str,
+    timeout: Duration,
     redactor: &Redactor,
 ) -> Result<Token, String> {
     redactor.add(&req.client_secret);
-    let url = &req.token_url;
     let mut b = client
         .post(url)
-        .timeout(TOKEN_TIMEOUT)
+        .timeout(timeout)
         .header("accept", "application/json")
         .form(&req.form());
     if req.credentials == ClientCredentials::Basic {
@@ -152,12 +281,10 @@ async fn fetch(
         let pair = base64::engine::general_purpose::STANDARD.encode(format!("{id}:{secret}"));
         b = b.header("authorization", format!("Basic {pair}"));
     }
-    let resp = b.send().await.map_err(|e| {
-        format!(
-            "token request to {url} failed: {}",
-            describe(&e, TOKEN_TIMEOUT)
-        )
-    })?;
+    let resp = b
+        .send()
+        .await
+        .map_err(|e| format!("token request to {url} failed: {}", describe(&e, timeout)))?;
     let status = resp.status().as_u16();
     let ct = resp
         .headers()
@@ -165,12 +292,10 @@ async fn fetch(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
-    let body = resp.bytes().await.map_err(|e| {
-        format!(
-            "token request to {url} failed: {}",
-            describe(&e, TOKEN_TIMEOUT)
-        )
-    })?;
+    let body = resp
+        .bytes()
+        .await
+        .map_err(|e| format!("token request to {url} failed: {}", describe(&e, timeout)))?;
     let json: Option<Value> = serde_json::from_slice(&body).ok();
     if !(200..300).contains(&status) {
         return Err(token_error(url, status, json.as_ref(), &ct, &body));
@@ -197,7 +322,10 @@ async fn fetch(
     // An absurd lifetime is treated as unknown: the token is then renewed only after a 401.
     let renew_at = expires_in.and_then(|secs| {
         let life = Duration::from_secs(secs);
-        let margin = (life / 10).min(Duration::from_secs(30));
+        let margin = req
+            .refresh_before
+            .unwrap_or((life / 10).min(Duration::from_secs(30)))
+            .min(life);
         Instant::now().checked_add(life - margin)
     });
     Ok(Token {

@@ -38,28 +38,18 @@ pub enum Command {
     Run(Box<RunArgs>),
     /// Validate collections: YAML, keys, templates, JSONPaths, schema files. Sends nothing.
     Check(CheckArgs),
+    /// List every variable a run would start with, its value (secrets masked) and its source.
+    Vars(Box<VarsArgs>),
+    /// Fetch an OAuth2 token with a collection's auth and describe it (masked unless --show).
+    Token(Box<TokenArgs>),
     /// Serve the built-in sandbox API on 127.0.0.1 until interrupted.
     Sandbox(SandboxArgs),
 }
 
 #[derive(Args, Debug)]
 pub struct RunArgs {
-    /// Collection files or folders (every collection below a folder runs, in name order).
-    #[arg(required = true)]
-    pub paths: Vec<PathBuf>,
-    /// Environment: a name (looked up as environments/NAME.yaml beside the collection and in
-    /// its parent folders) or a path to an environment file.
-    #[arg(long, short = 'e')]
-    pub env: Option<String>,
-    /// Set a variable (overrides the collection, environment and --var-file).
-    #[arg(long = "var", value_name = "NAME=VALUE")]
-    pub vars: Vec<String>,
-    /// Set a secret value (as if from the environment); it is masked in every output.
-    #[arg(long = "secret-var", value_name = "NAME=VALUE")]
-    pub secret_vars: Vec<String>,
-    /// A YAML or JSON file of variables (above the environment, below --var).
-    #[arg(long = "var-file", value_name = "FILE")]
-    pub var_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub inputs: Inputs,
     /// Default timeout per request (a request's own `timeout` wins), e.g. 10s.
     #[arg(long, value_parser = humantime::parse_duration, default_value = "30s")]
     pub timeout: Duration,
@@ -98,6 +88,55 @@ pub struct RunArgs {
     /// Colour: auto (a terminal, and NO_COLOR unset), always or never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+}
+
+/// What every command that renders requests reads: collections, environment, variables.
+#[derive(Args, Debug, Clone)]
+pub struct Inputs {
+    /// Collection files or folders (every collection below a folder runs, in name order).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Environment: a name (looked up as environments/NAME.yaml beside the collection and in
+    /// its parent folders) or a path to an environment file.
+    #[arg(long, short = 'e')]
+    pub env: Option<String>,
+    /// Set a variable (overrides the collection, environment and --var-file).
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    pub vars: Vec<String>,
+    /// Set a secret value (as if from the environment); it is masked in every output.
+    #[arg(long = "secret-var", value_name = "NAME=VALUE")]
+    pub secret_vars: Vec<String>,
+    /// A YAML or JSON file of variables (above the environment, below --var).
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub var_file: Option<PathBuf>,
+    /// Keep OAuth2 tokens between runs in the user's cache folder (owner-only files, used
+    /// only while valid): for local loops against rate-limited token endpoints.
+    #[arg(long)]
+    pub token_cache: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct VarsArgs {
+    #[command(flatten)]
+    pub inputs: Inputs,
+    /// A data file, to show the first row's fields too.
+    #[arg(long, value_name = "FILE")]
+    pub data: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct TokenArgs {
+    #[command(flatten)]
+    pub inputs: Inputs,
+    /// Use the auth of this request (name or `group / name`) instead of the first OAuth2 block.
+    #[arg(long, value_name = "NAME")]
+    pub request: Option<String>,
+    /// Print only the raw access token, for piping into other tools.
+    #[arg(long)]
+    pub show: bool,
+    /// Timeout of the token request.
+    #[arg(long, value_parser = humantime::parse_duration, default_value = "30s")]
+    pub timeout: Duration,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -196,11 +235,13 @@ pub fn main_with_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32
     match cli.command {
         Command::Run(a) => rt.block_on(run(*a)),
         Command::Check(a) => check(a),
+        Command::Vars(a) => rt.block_on(crate::inspect::vars(*a)),
+        Command::Token(a) => rt.block_on(crate::inspect::token(*a)),
         Command::Sandbox(a) => rt.block_on(serve_sandbox(a)),
     }
 }
 
-fn invalid(errors: &Diagnostics) -> i32 {
+pub fn invalid(errors: &Diagnostics) -> i32 {
     eprint!("{}", errors.render());
     let n = errors.0.len();
     eprintln!(
@@ -253,19 +294,25 @@ fn secret_dirs(loaded: &Loaded) -> Vec<PathBuf> {
     dirs
 }
 
-async fn run(a: RunArgs) -> i32 {
-    let loaded = match load::load(&a.paths, a.env.as_deref()) {
-        Ok(l) => l,
-        Err(e) => return invalid(&e),
-    };
+/// Loaded, planned and ready: what `run`, `vars` and `token` share.
+pub struct Prepared {
+    pub plan: plan::Plan,
+    pub redactor: Arc<Redactor>,
+    /// Kept alive for the command's duration.
+    pub sandbox: Option<sandbox::Sandbox>,
+}
+
+/// Loads the inputs, reads secrets and variables, starts the sandbox if the environment asks,
+/// and plans. `Err` is the exit code, the problem already printed.
+pub async fn prepare(
+    inputs: &Inputs,
+    rows: Option<&[crate::template::Vars]>,
+    selection: Selection,
+) -> Result<Prepared, i32> {
+    let loaded = load::load(&inputs.paths, inputs.env.as_deref()).map_err(|e| invalid(&e))?;
     let redactor = Redactor::new();
-    let (cli_vars, secret_vars) = match (
-        pairs(&a.vars, "--var"),
-        pairs(&a.secret_vars, "--secret-var"),
-    ) {
-        (Ok(v), Ok(s)) => (v, s),
-        (Err(d), _) | (_, Err(d)) => return invalid(&d.into()),
-    };
+    let cli_vars = pairs(&inputs.vars, "--var").map_err(|d| invalid(&d.into()))?;
+    let secret_vars = pairs(&inputs.secret_vars, "--secret-var").map_err(|d| invalid(&d.into()))?;
     let mut secrets = Secrets::load(&secret_dirs(&loaded), Arc::clone(&redactor));
     for (k, v) in &secret_vars {
         secrets = secrets.with_override(k, v);
@@ -277,12 +324,44 @@ async fn run(a: RunArgs) -> i32 {
             .collect(),
         ..Overrides::default()
     };
-    if let Some(f) = &a.var_file {
-        match var_file(f) {
-            Ok(v) => overrides.var_file = v,
-            Err(e) => return invalid(&e),
-        }
+    if let Some(f) = &inputs.var_file {
+        overrides.var_file = var_file(f).map_err(|e| invalid(&e))?;
     }
+    let sandbox = start_sandbox(&loaded, &mut overrides).await.map_err(|e| {
+        eprintln!("error: cannot start the sandbox: {e}");
+        EXIT_INCOMPLETE
+    })?;
+    let options = PlanOptions {
+        selection,
+        data_columns: rows.map(crate::data::columns).unwrap_or_default(),
+        ..PlanOptions::default()
+    };
+    let env = loaded.environment.as_ref();
+    let plan = plan::plan(
+        loaded.collections,
+        env,
+        &overrides,
+        Arc::new(secrets),
+        options,
+    )
+    .map_err(|e| invalid(&e))?;
+    Ok(Prepared {
+        plan,
+        redactor,
+        sandbox,
+    })
+}
+
+/// The token cache folder when `--token-cache` is given.
+pub fn token_cache_dir(inputs: &Inputs) -> Option<PathBuf> {
+    if inputs.token_cache {
+        crate::token_store::TokenStore::default_dir()
+    } else {
+        None
+    }
+}
+
+async fn run(a: RunArgs) -> i32 {
     let rows = match &a.data {
         Some(path) => match crate::data::load(path) {
             Ok(rows) => Some(rows),
@@ -294,31 +373,13 @@ async fn run(a: RunArgs) -> i32 {
         Ok(s) => s,
         Err(d) => return invalid(&d.into()),
     };
-    let _sandbox = match start_sandbox(&loaded, &mut overrides).await {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: cannot start the sandbox: {e}");
-            return EXIT_INCOMPLETE;
-        }
-    };
-    let env = loaded.environment.as_ref();
-    let options = PlanOptions {
-        selection,
-        data_columns: rows
-            .as_deref()
-            .map(crate::data::columns)
-            .unwrap_or_default(),
-        ..PlanOptions::default()
-    };
-    let plan = match plan::plan(
-        loaded.collections,
-        env,
-        &overrides,
-        Arc::new(secrets),
-        options,
-    ) {
+    let Prepared {
+        plan,
+        redactor,
+        sandbox: _sandbox,
+    } = match prepare(&a.inputs, rows.as_deref(), selection).await {
         Ok(p) => p,
-        Err(e) => return invalid(&e),
+        Err(code) => return code,
     };
     let mut units = crate::run::units(plan.collections.len(), a.iterations.max(1), rows.as_deref());
     if let Some((k, n)) = a.shard {
@@ -343,6 +404,7 @@ async fn run(a: RunArgs) -> i32 {
             .jobs
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
         fail_fast: a.fail_fast,
+        token_cache: token_cache_dir(&a.inputs),
         ..RunOptions::default()
     };
     let runner = match Runner::new(Arc::new(plan), options, redactor) {
@@ -364,7 +426,10 @@ async fn run(a: RunArgs) -> i32 {
         color: use_color(a.color),
     };
     let order: Vec<usize> = units.iter().map(|u| u.index).collect();
-    let total: usize = units.iter().map(|u| runner.plan.collections[u.collection].requests.len()).sum();
+    let total: usize = units
+        .iter()
+        .map(|u| runner.plan.collections[u.collection].requests.len())
+        .sum();
     let progress = show_progress();
     let verbose = a.verbose;
     let reporter = tokio::spawn(async move {
@@ -447,7 +512,9 @@ async fn wait_for_signal() -> Signal {
 /// A progress bar only for a person at a terminal: never in CI, never when piped.
 fn show_progress() -> bool {
     use std::io::IsTerminal;
-    std::env::var_os("CI").is_none() && std::io::stdout().is_terminal() && std::io::stderr().is_terminal()
+    std::env::var_os("CI").is_none()
+        && std::io::stdout().is_terminal()
+        && std::io::stderr().is_terminal()
 }
 
 fn use_color(choice: ColorChoice) -> bool {

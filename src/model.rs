@@ -179,10 +179,27 @@ pub enum ClientCredentials {
     Basic,
 }
 
+/// Where tokens come from: the token URL itself, or an issuer whose discovery document names it.
+#[derive(Debug, Clone)]
+pub enum TokenEndpoint {
+    Url(Template),
+    Issuer(Template),
+}
+
+impl TokenEndpoint {
+    pub fn template(&self) -> &Template {
+        match self {
+            TokenEndpoint::Url(t) | TokenEndpoint::Issuer(t) => t,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct OAuth2Spec {
     pub span: Span,
-    pub token_url: Template,
+    pub endpoint: TokenEndpoint,
+    /// Renew this long before expiry (default: min(30 s, 10 % of the lifetime)).
+    pub refresh_before: Option<Duration>,
     pub client_id: Template,
     pub client_secret: Template,
     pub scope: Option<Template>,

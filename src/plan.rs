@@ -60,8 +60,24 @@ impl PlannedRequest {
     }
 }
 
+/// Where a starting variable's value comes from, for `yarc vars`.
+#[derive(Debug, Clone)]
+pub struct VarInfo {
+    pub name: String,
+    pub source: VarSource,
+    /// The place it is defined (collection or environment file).
+    pub span: Option<Span>,
+    /// The value as written, before rendering (`{{ secret('X') }}`).
+    pub raw: Value,
+    /// Lower layers that also define it.
+    pub overrides: Vec<VarSource>,
+}
+
 #[derive(Debug)]
 pub struct PlannedCollection {
+    /// The collection's starting variables (collection, environment, --var-file, --var).
+    pub vars: Arc<Vars>,
+    pub var_info: Vec<VarInfo>,
     pub name: String,
     pub path: PathBuf,
     pub shown_path: String,
@@ -217,6 +233,8 @@ impl Planner {
         let mut requests = Vec::new();
         let mut captured: Vec<String> = Vec::new();
         self.left_out.clear();
+        let vars = Arc::new(self.starting_vars(&c.variables, env, o));
+        let var_info = var_info(c, env, o);
         self.items(
             &c.items,
             &scope,
@@ -227,6 +245,8 @@ impl Planner {
             &mut requests,
         );
         PlannedCollection {
+            vars,
+            var_info,
             name: c.name.clone(),
             path: c.path.clone(),
             shown_path: c.file.path.clone(),
@@ -514,6 +534,53 @@ impl Planner {
     }
 }
 
+fn var_info(c: &Collection, env: Option<&Environment>, o: &Overrides) -> Vec<VarInfo> {
+    let mut out: Vec<VarInfo> = Vec::new();
+    let mut put = |name: &str, source: VarSource, span: Option<Span>, raw: &Value| {
+        if let Some(existing) = out.iter_mut().find(|i| i.name == name) {
+            existing.overrides.push(existing.source);
+            existing.source = source;
+            existing.span = span;
+            existing.raw = raw.clone();
+        } else {
+            out.push(VarInfo {
+                name: name.to_string(),
+                source,
+                span,
+                raw: raw.clone(),
+                overrides: Vec::new(),
+            });
+        }
+    };
+    for (k, v) in &o.builtin {
+        put(k, VarSource::Builtin, None, v);
+    }
+    for v in &c.variables {
+        put(
+            &v.name,
+            VarSource::Collection,
+            Some(v.span.clone()),
+            &v.value,
+        );
+    }
+    for v in env.map(|e| e.variables.as_slice()).unwrap_or_default() {
+        put(
+            &v.name,
+            VarSource::Environment,
+            Some(v.span.clone()),
+            &v.value,
+        );
+    }
+    for (k, v) in &o.var_file {
+        put(k, VarSource::VarFile, None, v);
+    }
+    for (k, v) in &o.cli {
+        put(k, VarSource::CommandLine, None, v);
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out
+}
+
 /// A later entry with the same name (case-insensitive) replaces an earlier one.
 fn merge_pairs(base: &mut Vec<(String, Template)>, over: &[(String, Template)]) {
     for (k, v) in over {
@@ -554,7 +621,7 @@ fn auth_templates<'a>(a: &'a AuthSpec, out: &mut Vec<&'a Template>) {
         AuthSpec::Basic { username, password } => out.extend([username, password]),
         AuthSpec::ApiKey { value, .. } => out.push(value),
         AuthSpec::OAuth2(o) => {
-            out.extend([&o.token_url, &o.client_id, &o.client_secret]);
+            out.extend([o.endpoint.template(), &o.client_id, &o.client_secret]);
             out.extend(o.scope.iter());
             out.extend(o.params.iter().map(|(_, t)| t));
         }

@@ -103,6 +103,8 @@ fn percent_encode(value: &str) -> String {
 #[derive(Debug)]
 pub struct Secrets {
     dotenv: HashMap<String, String>,
+    /// Which `.env` file each value came from.
+    dotenv_origin: HashMap<String, PathBuf>,
     /// The `.env` files that were read, for "where it looked" messages.
     pub searched: Vec<PathBuf>,
     /// `--secret-var` values.
@@ -115,6 +117,7 @@ impl Secrets {
     /// environment.
     pub fn load(dirs: &[PathBuf], redactor: Arc<Redactor>) -> Secrets {
         let mut dotenv = HashMap::new();
+        let mut dotenv_origin = HashMap::new();
         let mut searched = Vec::new();
         for dir in dirs {
             let path = dir.join(".env");
@@ -124,12 +127,16 @@ impl Secrets {
             searched.push(path.clone());
             if let Ok(iter) = dotenvy::from_path_iter(&path) {
                 for (k, v) in iter.flatten() {
-                    dotenv.entry(k).or_insert(v);
+                    if !dotenv.contains_key(&k) {
+                        dotenv_origin.insert(k.clone(), path.clone());
+                        dotenv.insert(k, v);
+                    }
                 }
             }
         }
         Secrets {
             dotenv,
+            dotenv_origin,
             searched,
             overrides: HashMap::new(),
             redactor,
@@ -152,6 +159,17 @@ impl Secrets {
             .or_else(|| self.dotenv.get(name).cloned())?;
         self.redactor.add(&value);
         Some(value)
+    }
+
+    /// Where a secret's value comes from, in words (`None`: it is not set).
+    pub fn origin(&self, name: &str) -> Option<String> {
+        if self.overrides.contains_key(name) {
+            return Some("--secret-var".into());
+        }
+        if std::env::var_os(name).is_some() {
+            return Some("the process environment".into());
+        }
+        self.dotenv_origin.get(name).map(|p| display_path(p))
     }
 
     pub fn where_looked(&self) -> String {

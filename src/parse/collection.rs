@@ -58,6 +58,8 @@ const BODY_KEYS: &[&str] = &["json", "form", "multipart", "text", "file"];
 const AUTH_KINDS: &[&str] = &["oauth2", "bearer", "basic", "api_key", "none"];
 const OAUTH2_KEYS: &[&str] = &[
     "token_url",
+    "issuer",
+    "refresh_before",
     "client_id",
     "client_secret",
     "scope",
@@ -410,9 +412,22 @@ impl Decoder {
                 }
             }
         };
+        let endpoint = match (f.get("token_url"), f.get("issuer")) {
+            (Some(t), None) => TokenEndpoint::Url(self.template(t, "`token_url`")?),
+            (None, Some(i)) => TokenEndpoint::Issuer(self.template(i, "`issuer`")?),
+            _ => {
+                self.error(node.error("`oauth2` needs exactly one of `token_url` or `issuer`").with_help(
+                    "`issuer: https://connect.visma.com` reads the token endpoint from its /.well-known/openid-configuration",
+                ));
+                return None;
+            }
+        };
         Some(OAuth2Spec {
             span: node.span.clone(),
-            token_url: self.required_template(&f, "token_url", "`oauth2`")?,
+            endpoint,
+            refresh_before: f
+                .get("refresh_before")
+                .and_then(|n| self.duration(n, "`refresh_before`")),
             client_id: self.required_template(&f, "client_id", "`oauth2`")?,
             client_secret: self.required_template(&f, "client_secret", "`oauth2`")?,
             scope: f.get("scope").and_then(|n| self.template(n, "`scope`")),

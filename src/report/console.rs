@@ -46,7 +46,9 @@ impl<W: Write> Console<W> {
     /// Shows a progress bar of `total` requests while the run goes on.
     pub fn with_progress(mut self, total: u64) -> Console<W> {
         let bar = indicatif::ProgressBar::new(total);
-        if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {pos}/{len} requests {wide_bar} {elapsed}") {
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{spinner} {pos}/{len} requests {wide_bar} {elapsed}",
+        ) {
             bar.set_style(style);
         }
         bar.enable_steady_tick(Duration::from_millis(120));

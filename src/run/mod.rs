@@ -28,6 +28,8 @@ pub struct RunOptions {
     pub jobs: usize,
     /// Stop scheduling after the first failure.
     pub fail_fast: bool,
+    /// `--token-cache`: the folder where tokens are kept between runs.
+    pub token_cache: Option<std::path::PathBuf>,
 }
 
 impl Default for RunOptions {
@@ -38,6 +40,7 @@ impl Default for RunOptions {
             max_body: crate::http::DEFAULT_MAX_BODY,
             jobs: 1,
             fail_fast: false,
+            token_cache: None,
         }
     }
 }
@@ -168,10 +171,15 @@ impl Runner {
         options: RunOptions,
         redactor: Arc<Redactor>,
     ) -> Result<Runner, String> {
+        let timeout = options.timeout;
+        let token_store = options
+            .token_cache
+            .clone()
+            .map(crate::token_store::TokenStore::new);
         Ok(Runner {
             plan,
             options,
-            tokens: TokenCache::new(),
+            tokens: TokenCache::with(timeout, token_store),
             redactor,
             control: Arc::new(Control::default()),
             token_client: token_client()?,
@@ -483,6 +491,9 @@ impl Runner {
         auth: &Applied,
         timeout: Duration,
     ) -> Result<Response, String> {
+        if !matches!(pr.auth, None | Some(crate::model::AuthSpec::None)) {
+            crate::auth::warn_plain_http(&rendered.url, "API");
+        }
         let Applied::OAuth2(tr) = auth else {
             return http.send(rendered, timeout, pr.follow_redirects).await;
         };
@@ -514,7 +525,18 @@ impl Runner {
             "authorization",
             format!("Bearer {}", fresh.access_token),
         );
-        http.send(rendered, timeout, pr.follow_redirects).await
+        let again = http.send(rendered, timeout, pr.follow_redirects).await?;
+        if again.status == 401 && !expects_status(&pr.req.expect, 401) {
+            let challenge = again
+                .header("www-authenticate")
+                .map(|c| format!(" (WWW-Authenticate: {c})"))
+                .unwrap_or_default();
+            return Err(format!(
+                "the API answered 401 to a freshly fetched token too{challenge}: the token was rejected, \
+                 not expired — a wrong tenant_id or a missing scope are the usual causes"
+            ));
+        }
+        Ok(again)
     }
 
     /// Starting variables, then the data row (above the environment, below --var-file and
@@ -563,6 +585,23 @@ impl Runner {
         }
         r
     }
+}
+
+/// Whether the request's `expect.status` accepts this code literally (a test of a refusal).
+fn expects_status(expect: &crate::model::Expect, code: u64) -> bool {
+    use crate::model::{Op, TValue, Target};
+    let is = |v: &TValue| matches!(v, TValue::Number(n) if n.as_u64() == Some(code));
+    expect
+        .checks
+        .iter()
+        .filter(|c| matches!(c.target, Target::Status))
+        .flat_map(|c| &c.predicates)
+        .any(|p| match &p.op {
+            Op::Equals(v) => is(v),
+            Op::In(list) => list.iter().any(is),
+            Op::StatusClass(c) => u64::from(*c) == code / 100,
+            _ => false,
+        })
 }
 
 const INTERRUPTED: &str = "not run: the run was interrupted";

@@ -1,10 +1,10 @@
 //! Rendering a planned request into a sendable one: URL with query, merged headers, body,
 //! and the auth scheme applied (OAuth2 tokens come from the cache).
 
-use crate::auth::TokenRequest;
+use crate::auth::{Endpoint, TokenRequest};
 use crate::diagnostic::Diagnostic;
 use crate::http::{RenderedBody, RenderedPart, RenderedRequest};
-use crate::model::{ApiKeyLocation, AuthSpec, Body, OAuth2Spec, PartValue};
+use crate::model::{ApiKeyLocation, AuthSpec, Body, OAuth2Spec, PartValue, TokenEndpoint};
 use crate::plan::PlannedRequest;
 use crate::secret::Redactor;
 use crate::template::{Templates, Vars};
@@ -149,7 +149,11 @@ pub fn token_request(
         params.push((k.clone(), t.render(v, vars)?));
     }
     Ok(TokenRequest {
-        token_url: t.render(&o.token_url, vars)?,
+        endpoint: match &o.endpoint {
+            TokenEndpoint::Url(u) => Endpoint::Url(t.render(u, vars)?),
+            TokenEndpoint::Issuer(i) => Endpoint::Issuer(t.render(i, vars)?),
+        },
+        refresh_before: o.refresh_before,
         client_id: t.render(&o.client_id, vars)?,
         client_secret: t.render(&o.client_secret, vars)?,
         scope: match &o.scope {

@@ -45,6 +45,14 @@ pub(crate) struct Issued {
     tenant: Option<String>,
 }
 
+/// A token request as the sandbox received it, for tests of what a client sends.
+#[derive(Debug, Clone)]
+pub struct TokenCall {
+    pub form: Vec<(String, String)>,
+    /// `(id, secret)` from an HTTP Basic header, decoded.
+    pub basic: Option<(String, String)>,
+}
+
 pub(crate) struct Job {
     polls: u32,
     fails: bool,
@@ -59,6 +67,8 @@ pub(crate) struct State {
     tokens_issued: usize,
     api_requests: usize,
     requests_seen: usize,
+    rejected: usize,
+    token_calls: Vec<TokenCall>,
     jobs: Vec<(String, Job)>,
     exports: HashMap<String, u32>,
     flaky: HashMap<String, u32>,
@@ -77,6 +87,19 @@ impl Sandbox {
     /// Token requests answered with a token so far.
     pub fn tokens_issued(&self) -> usize {
         self.state.lock().map(|s| s.tokens_issued).unwrap_or(0)
+    }
+
+    /// Token requests received so far, answered or refused.
+    pub fn token_calls(&self) -> Vec<TokenCall> {
+        self.state
+            .lock()
+            .map(|s| s.token_calls.clone())
+            .unwrap_or_default()
+    }
+
+    /// Requests refused with 401 because of their bearer token.
+    pub fn rejected(&self) -> usize {
+        self.state.lock().map(|s| s.rejected).unwrap_or(0)
     }
 
     /// Every request received so far, on any endpoint.
@@ -143,6 +166,7 @@ fn router(state: Shared) -> Router {
         .route("/redirect", any(api::redirect))
         .route("/cookies/set", get(api::set_cookie))
         .route("/compressed", get(api::compressed))
+        .route("/faults/token/{kind}", post(token::fault_token))
         .route("/faults/status/{code}", any(api::fault_status))
         .route("/faults/rate-limited", any(api::fault_rate_limited))
         .route("/faults/flaky/{key}", any(api::fault_flaky))

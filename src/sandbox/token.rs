@@ -2,9 +2,10 @@
 //! credentials in the body or as HTTP Basic, scopes and `tenant_id` checked, RFC 6749 §5.2
 //! errors.
 
-use super::{CLIENT_ID, CLIENT_SECRET, Issued, Shared, TENANT};
+use super::{CLIENT_ID, CLIENT_SECRET, Issued, Shared, TENANT, TokenCall};
 use axum::Json;
 use axum::body::Bytes;
+use axum::extract::Path;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -51,7 +52,14 @@ pub async fn token(State(s): State<Shared>, headers: HeaderMap, body: Bytes) -> 
             "the body must be application/x-www-form-urlencoded",
         );
     }
-    let form: HashMap<String, String> = url::form_urlencoded::parse(&body).into_owned().collect();
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(&body).into_owned().collect();
+    if let Ok(mut st) = s.lock() {
+        st.token_calls.push(TokenCall {
+            form: pairs.clone(),
+            basic: basic_credentials(&headers),
+        });
+    }
+    let form: HashMap<String, String> = pairs.into_iter().collect();
     if form.get("grant_type").map(String::as_str) != Some("client_credentials") {
         return oauth_error(
             StatusCode::BAD_REQUEST,
@@ -151,9 +159,11 @@ pub fn check_bearer(s: &Shared, headers: &HeaderMap, scope_prefix: &str) -> Resu
     let Some(token) = v.strip_prefix("Bearer ") else {
         return Err(unauthorized("not a bearer token"));
     };
-    let Ok(st) = s.lock() else {
+    let Ok(mut st) = s.lock() else {
         return Err(StatusCode::INTERNAL_SERVER_ERROR.into_response());
     };
+    // Counted now; a valid token takes it back below.
+    st.rejected += 1;
     let Some(issued) = st.tokens.get(token.trim()) else {
         return Err(unauthorized("unknown token"));
     };
@@ -170,5 +180,29 @@ pub fn check_bearer(s: &Shared, headers: &HeaderMap, scope_prefix: &str) -> Resu
     if scope_prefix.starts_with("hrm") && issued.tenant.is_none() {
         return Err(unauthorized("the token has no tenant"));
     }
+    st.rejected -= 1;
     Ok(())
+}
+
+/// Token endpoints that misbehave, one way each: `html`, `500`, `invalid-json`, `no-token`
+/// (JSON without `access_token`), `slow` (answers after 5 s), `no-expiry` (a token without
+/// `expires_in`).
+pub async fn fault_token(Path(kind): Path<String>) -> Response {
+    match kind.as_str() {
+        "html" => (
+            StatusCode::OK,
+            [("content-type", "text/html")],
+            "<html><body>Sign in</body></html>",
+        )
+            .into_response(),
+        "500" => (StatusCode::INTERNAL_SERVER_ERROR, "upstream failure").into_response(),
+        "invalid-json" => ([("content-type", "application/json")], "{\"access_token\": ").into_response(),
+        "no-token" => Json(json!({"token_type": "Bearer", "expires_in": 60})).into_response(),
+        "slow" => {
+            tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+            Json(json!({"access_token": "late", "expires_in": 60})).into_response()
+        }
+        "no-expiry" => Json(json!({"access_token": format!("sbx_noexp_{}", uuid::Uuid::new_v4().simple()), "token_type": "Bearer"})).into_response(),
+        _ => StatusCode::NOT_FOUND.into_response(),
+    }
 }
