@@ -127,9 +127,9 @@ impl Secrets {
             searched.push(path.clone());
             if let Ok(iter) = dotenvy::from_path_iter(&path) {
                 for (k, v) in iter.flatten() {
-                    if !dotenv.contains_key(&k) {
-                        dotenv_origin.insert(k.clone(), path.clone());
-                        dotenv.insert(k, v);
+                    if let std::collections::hash_map::Entry::Vacant(e) = dotenv.entry(k.clone()) {
+                        e.insert(v);
+                        dotenv_origin.insert(k, path.clone());
                     }
                 }
             }
