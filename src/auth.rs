@@ -236,28 +236,29 @@ async fn discover(
 /// Credentials over plain HTTP to another machine can be read on the way: say so, once per host.
 pub fn warn_plain_http(url: &str, what: &str) {
     static WARNED: Mutex<Vec<String>> = Mutex::new(Vec::new());
-    let Ok(parsed) = url::Url::parse(url) else {
+    let Some(host) = plain_http_remote_host(url) else {
         return;
     };
-    if parsed.scheme() != "http" {
-        return;
-    }
-    let loopback = match parsed.host() {
-        Some(url::Host::Domain(d)) => d == "localhost" || d.ends_with(".localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => true,
-    };
-    if loopback {
-        return;
-    }
-    let host = parsed.host_str().unwrap_or("").to_string();
     if let Ok(mut warned) = WARNED.lock()
         && !warned.contains(&host)
     {
         warned.push(host.clone());
         eprintln!("warning: credentials go to the {what} {host} over plain http://; use https://");
     }
+}
+
+/// The host, when `url` is plain `http://` to anything but this machine.
+pub fn plain_http_remote_host(url: &str) -> Option<String> {
+    let parsed = url::Url::parse(url).ok()?;
+    if parsed.scheme() != "http" {
+        return None;
+    }
+    let loopback = match parsed.host()? {
+        url::Host::Domain(d) => d == "localhost" || d.ends_with(".localhost"),
+        url::Host::Ipv4(ip) => ip.is_loopback(),
+        url::Host::Ipv6(ip) => ip.is_loopback(),
+    };
+    (!loopback).then(|| parsed.host_str().unwrap_or("").to_string())
 }
 
 async fn fetch(
@@ -369,4 +370,79 @@ fn excerpt(body: &[u8]) -> String {
 
 fn form_encode(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn req(
+        scope: Option<&str>,
+        params: &[(&str, &str)],
+        credentials: ClientCredentials,
+    ) -> TokenRequest {
+        TokenRequest {
+            endpoint: Endpoint::Url("https://id.example/token".into()),
+            refresh_before: None,
+            client_id: "id".into(),
+            client_secret: "secret".into(),
+            scope: scope.map(str::to_string),
+            credentials,
+            params: params
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn empty_optional_fields_are_left_out() {
+        let form = req(
+            Some(" "),
+            &[("tenant_id", "t1"), ("audience", "")],
+            ClientCredentials::Body,
+        )
+        .form();
+        let keys: Vec<&str> = form.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(
+            keys,
+            ["grant_type", "client_id", "client_secret", "tenant_id"]
+        );
+    }
+
+    #[test]
+    fn basic_credentials_stay_out_of_the_body() {
+        let form = req(Some("a b"), &[], ClientCredentials::Basic).form();
+        assert_eq!(
+            form,
+            vec![
+                ("grant_type".into(), "client_credentials".into()),
+                ("scope".into(), "a b".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn the_cache_key_never_holds_the_secret() {
+        assert!(
+            !req(None, &[], ClientCredentials::Body)
+                .key()
+                .contains("secret")
+        );
+    }
+
+    #[test]
+    fn plain_http_is_flagged_only_off_this_machine() {
+        assert_eq!(
+            plain_http_remote_host("http://connect.example.com/token"),
+            Some("connect.example.com".into())
+        );
+        assert_eq!(
+            plain_http_remote_host("https://connect.example.com/token"),
+            None
+        );
+        assert_eq!(plain_http_remote_host("http://127.0.0.1:8080/token"), None);
+        assert_eq!(plain_http_remote_host("http://localhost/token"), None);
+        assert_eq!(plain_http_remote_host("http://[::1]:9/token"), None);
+    }
 }

@@ -97,6 +97,14 @@ impl Sandbox {
             .unwrap_or_default()
     }
 
+    /// Every access token issued so far (for tests that look for leaks).
+    pub fn issued_tokens(&self) -> Vec<String> {
+        self.state
+            .lock()
+            .map(|s| s.tokens.keys().cloned().collect())
+            .unwrap_or_default()
+    }
+
     /// Requests refused with 401 because of their bearer token.
     pub fn rejected(&self) -> usize {
         self.state.lock().map(|s| s.rejected).unwrap_or(0)

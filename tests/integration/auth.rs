@@ -170,3 +170,418 @@ requests:
     r.expect_code(0);
     assert_eq!(w.sandbox.tokens_issued(), 2);
 }
+
+fn oauth_block(extra: &str) -> String {
+    format!(
+        r#"
+auth:
+  oauth2:
+    token_url: "{{{{ url }}}}/connect/token"
+    client_id: sandbox-client
+    client_secret: sandbox-secret
+    scope: automatic-rostering-stage
+{extra}
+defaults:
+  headers: {{ CUSTOMER_ID: "1", USER_ID: u }}
+"#
+    )
+}
+
+#[test]
+fn the_token_request_carries_exactly_the_right_form_fields() {
+    let w = World::new();
+    w.write("body.yaml", &oauth_collection("body", "sandbox-secret"));
+    w.yarc(&["run", "body.yaml"]).expect_code(0);
+    let calls = w.sandbox.token_calls();
+    assert_eq!(calls.len(), 1);
+    let mut form = calls[0].form.clone();
+    form.sort();
+    let expected: Vec<(String, String)> = [
+        ("client_id", "sandbox-client"),
+        ("client_secret", "sandbox-secret"),
+        ("grant_type", "client_credentials"),
+        ("scope", "hrmanalytics:nlhrm:exportemployees"),
+        ("tenant_id", "sandbox-tenant"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    // The empty `empty` param is left out, not sent empty.
+    assert_eq!(form, expected);
+    assert!(calls[0].basic.is_none());
+}
+
+#[test]
+fn basic_credentials_are_form_encoded_before_base64() {
+    let w = World::new();
+    w.write("basic.yaml", &oauth_collection("basic", "a b:c%d"));
+    w.yarc(&["run", "basic.yaml"])
+        .expect_code(3)
+        .expect_contains("401 invalid_client");
+    let calls = w.sandbox.token_calls();
+    assert_eq!(
+        calls[0].basic,
+        Some(("sandbox-client".to_string(), "a b:c%d".to_string()))
+    );
+    assert!(
+        !calls[0]
+            .form
+            .iter()
+            .any(|(k, _)| k == "client_secret" || k == "client_id")
+    );
+}
+
+#[test]
+fn fifty_concurrent_requests_across_five_files_share_one_token() {
+    let w = World::new();
+    for f in 0..5 {
+        let mut text = format!("name: f{f}\n{}requests:\n", oauth_block(""));
+        for r in 0..10 {
+            text.push_str(&format!("  - name: r{r}\n    url: \"{{{{ url }}}}/rostering/jobs\"\n    expect: {{ status: 200 }}\n"));
+        }
+        w.write(&format!("many/f{f}.yaml"), &text);
+    }
+    let r = w.yarc(&["run", "many", "--jobs", "5"]);
+    r.expect_code(0);
+    assert_eq!(r.summary(), "50 passed, 0 failed");
+    assert_eq!(w.sandbox.tokens_issued(), 1);
+    assert_eq!(w.sandbox.token_calls().len(), 1);
+}
+
+#[test]
+fn a_short_lived_token_is_renewed_before_it_expires() {
+    let w = World::with_settings(yarc::sandbox::Settings {
+        token_lifetime: std::time::Duration::from_secs(2),
+        ..Default::default()
+    });
+    let mut text = format!("name: long\n{}requests:\n", oauth_block(""));
+    for i in 0..7 {
+        text.push_str(&format!("  - name: call {i}\n    url: \"{{{{ url }}}}/rostering/jobs\"\n    expect: {{ status: 200 }}\n"));
+        if i < 6 {
+            text.push_str(&format!("  - name: wait {i}\n    url: \"{{{{ url }}}}/faults/slow?ms=1000\"\n    auth: none\n"));
+        }
+    }
+    w.write("long.yaml", &text);
+    let r = w.yarc(&["run", "long.yaml"]);
+    r.expect_code(0);
+    assert_eq!(
+        w.sandbox.rejected(),
+        0,
+        "a 401 was seen: the token was used past its life"
+    );
+    let issued = w.sandbox.tokens_issued();
+    assert!(
+        (3..=5).contains(&issued),
+        "{issued} tokens for a 6-second run of 2-second tokens"
+    );
+}
+
+#[test]
+fn refresh_before_overrides_the_renewal_margin() {
+    let w = World::with_settings(yarc::sandbox::Settings {
+        token_lifetime: std::time::Duration::from_secs(2),
+        ..Default::default()
+    });
+    let text = |extra: &str| {
+        format!(
+            "name: r\n{}requests:\n  - name: a\n    url: \"{{{{ url }}}}/rostering/jobs\"\n  - name: pause\n    url: \"{{{{ url }}}}/faults/slow?ms=300\"\n    auth: none\n  - name: b\n    url: \"{{{{ url }}}}/rostering/jobs\"\n",
+            oauth_block(extra)
+        )
+    };
+    w.write("default.yaml", &text(""));
+    w.yarc(&["run", "default.yaml"]).expect_code(0);
+    assert_eq!(w.sandbox.tokens_issued(), 1);
+    w.write("early.yaml", &text("    refresh_before: 1900ms"));
+    w.yarc(&["run", "early.yaml"]).expect_code(0);
+    assert_eq!(
+        w.sandbox.tokens_issued(),
+        3,
+        "each request should have needed a fresh token"
+    );
+}
+
+#[test]
+fn a_fresh_token_rejected_again_fails_with_the_likely_causes() {
+    let w = World::new();
+    // The token endpoint grants `sandbox`, but the rostering API needs a rostering scope.
+    let text = format!(
+        "name: wrong scope\n{}requests:\n  - name: list\n    url: \"{{{{ url }}}}/rostering/jobs\"\n  - name: other\n    url: \"{{{{ url }}}}/echo\"\n    auth: none\n",
+        oauth_block("").replace("scope: automatic-rostering-stage", "scope: sandbox")
+    );
+    w.write("c.yaml", &text);
+    let r = w.yarc(&["run", "c.yaml"]);
+    r.expect_code(3)
+        .expect_contains("the API answered 401 to a freshly fetched token too")
+        .expect_contains("a wrong tenant_id or a missing scope");
+    assert_eq!(w.sandbox.tokens_issued(), 2, "one refetch, no more");
+    assert!(r.stdout.contains("PASS  other"), "{}", r.stdout);
+}
+
+#[test]
+fn an_expected_401_is_not_retried_into_an_error() {
+    let w = World::new();
+    let text = format!(
+        "name: refusal\n{}requests:\n  - name: refused\n    url: \"{{{{ url }}}}/rostering/jobs\"\n    expect: {{ status: 401 }}\n",
+        oauth_block("").replace("scope: automatic-rostering-stage", "scope: sandbox")
+    );
+    w.write("c.yaml", &text);
+    w.yarc(&["run", "c.yaml"]).expect_code(0);
+}
+
+#[test]
+fn each_token_error_has_its_own_message() {
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "/connect/token",
+            "scope: forbidden-scope",
+            "400 invalid_scope — scope `forbidden-scope` is not granted to this client",
+        ),
+        (
+            "/connect/token",
+            "params: { tenant_id: nope }",
+            "400 invalid_tenant — unknown tenant_id",
+        ),
+        (
+            "/faults/token/html",
+            "",
+            "answered 200 with a body that is not JSON (text/html): \"<html><body>Sign in</body></html>\"",
+        ),
+        (
+            "/faults/token/500",
+            "",
+            "failed: 500 (text/plain; charset=utf-8): \"upstream failure\"",
+        ),
+        (
+            "/faults/token/invalid-json",
+            "",
+            "answered 200 with a body that is not JSON (application/json)",
+        ),
+        (
+            "/faults/token/no-token",
+            "",
+            "answered 200 without an `access_token`",
+        ),
+        ("/faults/token/slow", "", "timed out after 1s"),
+    ];
+    for (path, extra, message) in cases {
+        let w = World::new();
+        let text = format!(
+            r#"
+name: token error
+auth:
+  oauth2:
+    token_url: "{{{{ url }}}}{path}"
+    client_id: sandbox-client
+    client_secret: sandbox-secret
+    {extra}
+requests:
+  - name: needs token
+    url: "{{{{ url }}}}/echo"
+  - name: public
+    url: "{{{{ url }}}}/echo"
+    auth: none
+"#
+        );
+        w.write("c.yaml", &text);
+        let r = w.yarc(&["run", "c.yaml", "--timeout", "1s"]);
+        r.expect_code(3)
+            .expect_contains(message)
+            .expect_contains(&format!("token request to {}{path}", w.url()));
+        assert_eq!(r.summary(), "1 passed, 1 failed", "{path}");
+    }
+}
+
+#[test]
+fn the_token_endpoint_can_come_from_the_issuer_discovery_document() {
+    let w = World::new();
+    let text = format!(
+        "name: issuer\n{}requests:\n  - name: list\n    url: \"{{{{ url }}}}/rostering/jobs\"\n    expect: {{ status: 200 }}\n",
+        oauth_block("").replace(
+            "token_url: \"{{ url }}/connect/token\"",
+            "issuer: \"{{ url }}\""
+        )
+    );
+    w.write("c.yaml", &text);
+    w.yarc(&["run", "c.yaml"]).expect_code(0);
+    assert_eq!(w.sandbox.tokens_issued(), 1);
+}
+
+#[test]
+fn yarc_token_describes_the_token_masked_or_prints_it_raw() {
+    let w = World::new();
+    w.write(
+        "c.yaml",
+        &format!(
+            "name: t\n{}requests:\n  - name: x\n    url: \"{{{{ url }}}}/echo\"\n",
+            oauth_block("")
+        ),
+    );
+    let r = w.yarc_env(&["token", "c.yaml"], &[]);
+    r.expect_code(0)
+        .expect_contains("scope granted   automatic-rostering-stage")
+        .expect_contains("expires in      3600 s")
+        .expect_contains("access token    •••••");
+    let issued = w.sandbox.issued_tokens();
+    assert!(
+        !r.all().contains(&issued[0]),
+        "the token leaked without --show"
+    );
+    let r = w.yarc_env(&["token", "c.yaml", "--show"], &[]);
+    r.expect_code(0);
+    let shown = r.stdout.trim();
+    assert!(
+        w.sandbox.issued_tokens().iter().any(|t| t == shown),
+        "--show printed {shown:?}"
+    );
+    assert_eq!(r.stdout.lines().count(), 1);
+}
+
+#[test]
+fn yarc_vars_shows_values_sources_and_masks_secrets() {
+    let w = World::new();
+    w.write("c.yaml", "name: v\nvariables: { page: 10, region: eu }\nrequests:\n  - name: x\n    url: \"{{ url }}/echo\"\n");
+    w.write(
+        "environments/test.yaml",
+        "variables:\n  region: us\n  key: \"{{ secret('YARC_VARS_KEY') }}\"\n",
+    );
+    let r = w.yarc_env(
+        &["vars", "c.yaml", "--env", "test"],
+        &[("YARC_VARS_KEY", "vars-secret-4242")],
+    );
+    r.expect_code(0);
+    assert!(!r.all().contains("vars-secret-4242"));
+    let line = |name: &str| {
+        r.stdout
+            .lines()
+            .find(|l| l.trim_start().starts_with(&format!("{name} ")))
+            .unwrap_or("")
+            .to_string()
+    };
+    assert!(
+        line("page").contains("10") && line("page").contains("collection c.yaml:2:"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        line("region").contains("us") && line("region").contains("(overrides collection)"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        line("key").contains("•••••")
+            && line("key").contains("secret YARC_VARS_KEY from the process environment"),
+        "{}",
+        r.stdout
+    );
+    assert!(line("url").contains("--var"), "{}", r.stdout);
+}
+
+#[test]
+fn the_persisted_token_cache_is_opt_in_private_and_reused() {
+    let w = World::new();
+    let cache = w.path("cache");
+    let cache_str = cache.to_string_lossy().to_string();
+    w.write(
+        "c.yaml",
+        &format!(
+            "name: t\n{}requests:\n  - name: x\n    url: \"{{{{ url }}}}/rostering/jobs\"\n",
+            oauth_block("")
+        ),
+    );
+    w.yarc_env(&["run", "c.yaml"], &[("YARC_CACHE_DIR", &cache_str)])
+        .expect_code(0);
+    assert!(!cache.exists(), "written without --token-cache");
+    w.yarc_env(
+        &["run", "c.yaml", "--token-cache"],
+        &[("YARC_CACHE_DIR", &cache_str)],
+    )
+    .expect_code(0);
+    w.yarc_env(
+        &["run", "c.yaml", "--token-cache"],
+        &[("YARC_CACHE_DIR", &cache_str)],
+    )
+    .expect_code(0);
+    assert_eq!(
+        w.sandbox.tokens_issued(),
+        2,
+        "the second --token-cache run should reuse the token"
+    );
+    let files: Vec<_> = std::fs::read_dir(cache.join("tokens"))
+        .expect("tokens dir")
+        .flatten()
+        .collect();
+    assert_eq!(files.len(), 1);
+    let name = files[0].file_name().to_string_lossy().to_string();
+    assert_eq!(name.len(), 64 + 5, "named by a hash: {name}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = files[0].metadata().expect("meta").permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+}
+
+#[test]
+fn secrets_and_tokens_never_appear_in_any_output_or_file() {
+    let w = World::new();
+    let secret = "zz-distinct-secret-5150";
+    let key = "zz-distinct-apikey-7733";
+    w.write(
+        "c.yaml",
+        &format!(
+            "name: leak\n{}requests:\n  - name: echo everything\n    method: POST\n    url: \"{{{{ url }}}}/echo?key={{{{ secret('YARC_LEAK_KEY') }}}}\"\n    headers: {{ X-Key: \"{{{{ secret('YARC_LEAK_KEY') }}}}\" }}\n    json: {{ k: \"{{{{ secret('YARC_LEAK_KEY') }}}}\", b64: \"{{{{ secret('YARC_LEAK_KEY') | base64_encode }}}}\" }}\n    expect: {{ status: 500 }}\n    capture: {{ echoed: $.headers.authorization }}\n  - name: basic\n    url: \"{{{{ url }}}}/echo\"\n    auth: {{ basic: {{ username: u, password: \"{{{{ secret('YARC_LEAK_SECRET') }}}}\" }} }}\n    expect: {{ status: 500 }}\n",
+            oauth_block("").replace("sandbox-secret", &format!("{{{{ secret('YARC_LEAK_SECRET') }}}}")).replace("client_secret: {{", "client_secret: \"{{").replace("}}\n    scope", "}}\"\n    scope")
+        ),
+    );
+    let env = [("YARC_LEAK_SECRET", secret), ("YARC_LEAK_KEY", key)];
+    let mut outputs = String::new();
+    for args in [
+        vec![
+            "run",
+            "c.yaml",
+            "--verbose",
+            "--report",
+            "junit:out/r.xml",
+            "--report",
+            "json:out/r.json",
+        ],
+        vec!["run", "c.yaml", "--dry-run"],
+    ] {
+        let r = w.yarc_env(&args, &env);
+        outputs.push_str(&r.all());
+    }
+    // The sandbox's secret is not ours: a wrong one fails the token request, so use --secret-var
+    // to run once more with the real one and the distinctive API key.
+    let r = w.yarc_env(
+        &[
+            "run",
+            "c.yaml",
+            "--verbose",
+            "--secret-var",
+            "YARC_LEAK_SECRET=sandbox-secret",
+            "--report",
+            "json:out/r2.json",
+        ],
+        &[("YARC_LEAK_KEY", key)],
+    );
+    outputs.push_str(&r.all());
+    assert!(r.stdout.contains("FAIL  echo everything"), "{}", r.stdout);
+    for f in ["out/r.xml", "out/r.json", "out/r2.json"] {
+        outputs.push_str(&std::fs::read_to_string(w.path(f)).expect("report"));
+    }
+    let b64 = |s: &str| {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.encode(s)
+    };
+    let mut needles = vec![
+        secret.to_string(),
+        key.to_string(),
+        b64(key),
+        "sandbox-secret".to_string(),
+        b64(&format!("u:{secret}")),
+    ];
+    needles.extend(w.sandbox.issued_tokens());
+    for n in needles {
+        assert!(!outputs.contains(&n), "{n:?} leaked:\n{outputs}");
+    }
+}
