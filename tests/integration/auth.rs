@@ -530,7 +530,7 @@ fn secrets_and_tokens_never_appear_in_any_output_or_file() {
         "c.yaml",
         &format!(
             "name: leak\n{}requests:\n  - name: echo everything\n    method: POST\n    url: \"{{{{ url }}}}/echo?key={{{{ secret('YARC_LEAK_KEY') }}}}\"\n    headers: {{ X-Key: \"{{{{ secret('YARC_LEAK_KEY') }}}}\" }}\n    json: {{ k: \"{{{{ secret('YARC_LEAK_KEY') }}}}\", b64: \"{{{{ secret('YARC_LEAK_KEY') | base64_encode }}}}\" }}\n    expect: {{ status: 500 }}\n    capture: {{ echoed: $.headers.authorization }}\n  - name: basic\n    url: \"{{{{ url }}}}/echo\"\n    auth: {{ basic: {{ username: u, password: \"{{{{ secret('YARC_LEAK_SECRET') }}}}\" }} }}\n    expect: {{ status: 500 }}\n",
-            oauth_block("").replace("sandbox-secret", &format!("{{{{ secret('YARC_LEAK_SECRET') }}}}")).replace("client_secret: {{", "client_secret: \"{{").replace("}}\n    scope", "}}\"\n    scope")
+            oauth_block("").replace("sandbox-secret", "{{ secret('YARC_LEAK_SECRET') }}").replace("client_secret: {{", "client_secret: \"{{").replace("}}\n    scope", "}}\"\n    scope")
         ),
     );
     let env = [("YARC_LEAK_SECRET", secret), ("YARC_LEAK_KEY", key)];
