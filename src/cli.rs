@@ -317,9 +317,11 @@ pub async fn prepare(
     for (k, v) in &secret_vars {
         secrets = secrets.with_override(k, v);
     }
+    // A --secret-var is both a variable (at --var's precedence) and a secret() value.
     let mut overrides = Overrides {
         cli: cli_vars
             .into_iter()
+            .chain(secret_vars)
             .map(|(k, v)| (k, Value::String(v)))
             .collect(),
         ..Overrides::default()
@@ -345,11 +347,23 @@ pub async fn prepare(
         options,
     )
     .map_err(|e| invalid(&e))?;
+    register_client_secrets(&plan, &redactor);
     Ok(Prepared {
         plan,
         redactor,
         sandbox,
     })
+}
+
+/// Client secrets are masked from the start, whether or not they came through `secret()`.
+fn register_client_secrets(plan: &plan::Plan, redactor: &Redactor) {
+    for pr in plan.collections.iter().flat_map(|c| &c.requests) {
+        if let Some(crate::model::AuthSpec::OAuth2(o)) = &pr.auth
+            && let Ok(secret) = plan.templates.render(&o.client_secret, &pr.vars)
+        {
+            redactor.add(&secret);
+        }
+    }
 }
 
 /// The token cache folder when `--token-cache` is given.

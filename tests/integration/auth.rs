@@ -585,3 +585,22 @@ fn secrets_and_tokens_never_appear_in_any_output_or_file() {
         assert!(!outputs.contains(&n), "{n:?} leaked:\n{outputs}");
     }
 }
+
+#[test]
+fn a_secret_var_is_a_masked_variable() {
+    let w = World::new();
+    w.write(
+        "c.yaml",
+        "name: s\nrequests:\n  - name: echo\n    url: \"{{ url }}/echo\"\n    headers: { X-Token: \"{{ api_token }}\" }\n    expect: { json: { \"$.headers['x-token']\": \"{{ api_token }}\" } }\n",
+    );
+    let r = w.yarc(&[
+        "run",
+        "c.yaml",
+        "--verbose",
+        "--secret-var",
+        "api_token=tok-from-cli-8080",
+    ]);
+    r.expect_code(0);
+    assert!(!r.all().contains("tok-from-cli-8080"), "{}", r.all());
+    assert!(r.stdout.contains("x-token: •••••"), "{}", r.stdout);
+}
