@@ -602,5 +602,5 @@ fn a_secret_var_is_a_masked_variable() {
     ]);
     r.expect_code(0);
     assert!(!r.all().contains("tok-from-cli-8080"), "{}", r.all());
-    assert!(r.stdout.contains("x-token: •••••"), "{}", r.stdout);
+    assert!(r.stdout.contains("> X-Token: •••••"), "{}", r.stdout);
 }
