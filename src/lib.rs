@@ -21,6 +21,7 @@ pub mod report;
 pub mod run;
 pub mod sandbox;
 pub mod secret;
+pub mod snapshot;
 pub mod source;
 pub mod template;
 pub mod token_store;

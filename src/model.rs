@@ -101,7 +101,7 @@ pub struct Defaults {
     pub query: Vec<(String, Template)>,
     pub timeout: Option<Duration>,
     pub follow_redirects: Option<bool>,
-    pub snapshot: Option<Span>,
+    pub snapshot: Option<SnapshotSpec>,
 }
 
 #[derive(Debug, Clone)]
@@ -122,7 +122,7 @@ pub struct Request {
     pub expect: Expect,
     pub captures: Vec<Capture>,
     pub retry: Option<Retry>,
-    pub snapshot: Option<Span>,
+    pub snapshot: Option<SnapshotSpec>,
 }
 
 #[derive(Debug, Clone)]
@@ -339,6 +339,17 @@ pub struct Retry {
     pub max_delay: Option<Duration>,
     pub timeout: Option<Duration>,
     pub until: Option<Expect>,
+}
+
+/// `snapshot: true`, `false`, or `{ ignore: [jsonpaths], headers: [names] }`.
+#[derive(Debug, Clone)]
+pub struct SnapshotSpec {
+    pub enabled: bool,
+    /// JSONPaths whose values are replaced by a placeholder before storing and comparing.
+    pub ignore: Vec<JsonPath>,
+    /// Response headers kept in the snapshot (names, case-insensitive); none by default.
+    pub headers: Vec<String>,
+    pub span: Span,
 }
 
 /// An environment file: non-secret values for one target.

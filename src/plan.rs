@@ -49,6 +49,8 @@ pub struct PlannedRequest {
     pub skips: Vec<Template>,
     /// Starting variables (captures are layered on at run time).
     pub vars: Arc<Vars>,
+    /// The snapshot settings in force (request's own, else the innermost defaults').
+    pub snapshot: Option<SnapshotSpec>,
 }
 
 impl PlannedRequest {
@@ -205,6 +207,7 @@ struct Scope {
     query: Vec<(String, Template)>,
     timeout: Option<Duration>,
     follow_redirects: Option<bool>,
+    snapshot: Option<SnapshotSpec>,
     skips: Vec<Template>,
     tags: Vec<String>,
     /// Collection and group variables, lowest first.
@@ -226,6 +229,7 @@ impl Planner {
             query: c.defaults.query.clone(),
             timeout: c.defaults.timeout,
             follow_redirects: c.defaults.follow_redirects,
+            snapshot: c.defaults.snapshot.clone(),
             skips: Vec::new(),
             tags: c.tags.clone(),
             lower: c.variables.clone(),
@@ -279,6 +283,9 @@ impl Planner {
                     inner.timeout = g.defaults.timeout.or(inner.timeout);
                     inner.follow_redirects = g.defaults.follow_redirects.or(inner.follow_redirects);
                     inner.skips.extend(g.skip.clone());
+                    if g.defaults.snapshot.is_some() {
+                        inner.snapshot = g.defaults.snapshot.clone();
+                    }
                     inner.tags.extend(g.tags.iter().cloned());
                     inner.lower.extend(g.variables.iter().cloned());
                     self.items(&g.items, &inner, env, o, base_dir, captured, out);
@@ -334,7 +341,15 @@ impl Planner {
                 .unwrap_or(true),
             skips,
             vars: Arc::new(vars),
+            snapshot: snapshot_in_force(r.snapshot.as_ref(), scope.snapshot.as_ref()),
         };
+        if let Some(spec) = &pr.snapshot {
+            for p in &spec.ignore {
+                if let Err(d) = self.paths.add(p) {
+                    self.errors.push(d);
+                }
+            }
+        }
         self.check_request(&pr, base_dir, captured);
         pr
     }
@@ -532,6 +547,26 @@ impl Planner {
             self.push_once(d);
         }
     }
+}
+
+/// The request's own setting wins; `snapshot: true` keeps the inherited ignore paths and headers.
+fn snapshot_in_force(own: Option<&SnapshotSpec>, inherited: Option<&SnapshotSpec>) -> Option<SnapshotSpec> {
+    let spec = match (own, inherited) {
+        (Some(o), Some(i)) if o.enabled => {
+            let mut merged = o.clone();
+            merged.ignore.extend(i.ignore.iter().cloned());
+            for h in &i.headers {
+                if !merged.headers.iter().any(|m| m.eq_ignore_ascii_case(h)) {
+                    merged.headers.push(h.clone());
+                }
+            }
+            merged
+        }
+        (Some(o), _) => o.clone(),
+        (None, Some(i)) => i.clone(),
+        (None, None) => return None,
+    };
+    spec.enabled.then_some(spec)
 }
 
 fn var_info(c: &Collection, env: Option<&Environment>, o: &Overrides) -> Vec<VarInfo> {

@@ -79,6 +79,14 @@ pub fn select<'a>(path: &CompiledPath, value: &'a Value) -> Vec<&'a Value> {
     }
 }
 
+/// The normalized paths (`$['a'][0]`) of the nodes a path selects.
+pub fn select_paths(path: &CompiledPath, value: &Value) -> Vec<String> {
+    match jsonpath_rust::query::js_path_process(&path.query, value) {
+        Ok(refs) => refs.into_iter().map(|r| r.path()).collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
 /// Compiled paths by their source text.
 #[derive(Debug, Default)]
 pub struct JsonPaths(HashMap<String, CompiledPath>);

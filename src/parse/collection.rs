@@ -237,7 +237,7 @@ impl Decoder {
                 .map(|n| self.captures(n))
                 .unwrap_or_default(),
             retry: f.get("retry").and_then(|n| self.retry(n)),
-            snapshot: f.get("snapshot").map(|n| n.span.clone()),
+            snapshot: f.get("snapshot").and_then(|n| self.snapshot(n)),
             name,
         })
     }
@@ -331,8 +331,44 @@ impl Decoder {
             follow_redirects: f
                 .get("follow_redirects")
                 .and_then(|n| self.bool(n, "`follow_redirects`")),
-            snapshot: f.get("snapshot").map(|n| n.span.clone()),
+            snapshot: f.get("snapshot").and_then(|n| self.snapshot(n)),
         }
+    }
+
+    fn snapshot(&mut self, node: &Node) -> Option<SnapshotSpec> {
+        if let NodeKind::Bool(enabled) = node.kind {
+            return Some(SnapshotSpec {
+                enabled,
+                ignore: Vec::new(),
+                headers: Vec::new(),
+                span: node.span.clone(),
+            });
+        }
+        let f = self.fields(node, "`snapshot`", &["ignore", "headers"])?;
+        let ignore = match f.get("ignore") {
+            Some(n) => match &n.kind {
+                NodeKind::Seq(items) => items
+                    .iter()
+                    .filter_map(|i| {
+                        self.string(i, "an `ignore` path").map(|p| JsonPath {
+                            source: p,
+                            span: i.span.clone(),
+                        })
+                    })
+                    .collect(),
+                _ => {
+                    self.error(n.error("`ignore` is a list of JSONPaths"));
+                    Vec::new()
+                }
+            },
+            None => Vec::new(),
+        };
+        Some(SnapshotSpec {
+            enabled: true,
+            ignore,
+            headers: f.get("headers").map(|n| self.string_list(n, "`headers`")).unwrap_or_default(),
+            span: node.span.clone(),
+        })
     }
 
     pub fn auth(&mut self, node: &Node) -> Option<AuthSpec> {

@@ -1,0 +1,380 @@
+//! Response snapshots: a response reduced to what should stay stable — status, the kept
+//! headers, the body (JSON normalised: keys sorted, pretty; ignored paths replaced by a
+//! placeholder; secrets masked) — written as a reviewable YAML file, and compared on every run
+//! with a unified diff. Everything here is pure; files are `store`'s business.
+
+pub mod store;
+
+use crate::eval::jsonpath::{self, JsonPaths};
+use crate::exchange::Response;
+use crate::model::SnapshotSpec;
+use crate::secret::Redactor;
+use serde::Deserialize;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+
+/// What replaces an ignored value.
+pub const IGNORED: &str = "<ignored>";
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Snapshot {
+    pub method: String,
+    /// The URL as written (a template): never the rendered URL, which may hold secrets.
+    pub url: String,
+    /// The rendered path, captured values shown as `{name}`: what `yarc mock` matches on.
+    pub path: String,
+    pub status: u16,
+    pub headers: BTreeMap<String, String>,
+    pub body: Body,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Body {
+    Empty,
+    Json(Value),
+    Text(String),
+    Binary { len: usize, sha256: String },
+}
+
+/// Where the request went, for the snapshot's `request:` part.
+pub struct RequestInfo<'a> {
+    pub method: &'a str,
+    pub url_template: &'a str,
+    pub path: String,
+}
+
+/// Reduces a response to its snapshot.
+pub fn take(resp: &Response, spec: &SnapshotSpec, req: RequestInfo, paths: &JsonPaths, redactor: &Redactor) -> Snapshot {
+    let headers = spec
+        .headers
+        .iter()
+        .filter_map(|name| {
+            resp.header(name)
+                .map(|v| (name.to_ascii_lowercase(), redactor.redact(v)))
+        })
+        .collect();
+    let body = if resp.body.is_empty() {
+        Body::Empty
+    } else if let Some(json) = resp.json() {
+        let mut json = json.clone();
+        for p in &spec.ignore {
+            if let Some(c) = paths.get(p) {
+                ignore(&mut json, c);
+            }
+        }
+        Body::Json(redactor.redact_json(&json))
+    } else if let Ok(text) = std::str::from_utf8(&resp.body) {
+        Body::Text(redactor.redact(text))
+    } else {
+        let hex: String = Sha256::digest(&resp.body).iter().map(|b| format!("{b:02x}")).collect();
+        Body::Binary {
+            len: resp.body.len(),
+            sha256: hex,
+        }
+    };
+    Snapshot {
+        method: req.method.to_string(),
+        url: req.url_template.to_string(),
+        path: redactor.redact(&req.path),
+        status: resp.status,
+        headers,
+        body,
+    }
+}
+
+/// Replaces every node the path selects with the placeholder.
+fn ignore(json: &mut Value, path: &jsonpath::CompiledPath) {
+    for located in jsonpath::select_paths(path, json) {
+        if let Some(slot) = pointer_mut(json, &located) {
+            *slot = Value::String(IGNORED.to_string());
+        }
+    }
+}
+
+/// Follows a normalized path (`$['a'][0]['b']`) to its node.
+fn pointer_mut<'a>(json: &'a mut Value, path: &str) -> Option<&'a mut Value> {
+    let mut cur = json;
+    for seg in parse_normalized(path)? {
+        cur = match seg {
+            Seg::Key(k) => cur.as_object_mut()?.get_mut(&k)?,
+            Seg::Index(i) => cur.as_array_mut()?.get_mut(i)?,
+        };
+    }
+    Some(cur)
+}
+
+enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+fn parse_normalized(path: &str) -> Option<Vec<Seg>> {
+    let mut rest = path.strip_prefix('$')?;
+    let mut out = Vec::new();
+    while !rest.is_empty() {
+        rest = rest.strip_prefix('[')?;
+        if let Some(r) = rest.strip_prefix('\'') {
+            let mut key = String::new();
+            let mut chars = r.char_indices();
+            let mut end = None;
+            while let Some((i, c)) = chars.next() {
+                match c {
+                    '\\' => {
+                        if let Some((_, n)) = chars.next() {
+                            key.push(n);
+                        }
+                    }
+                    '\'' => {
+                        end = Some(i);
+                        break;
+                    }
+                    c => key.push(c),
+                }
+            }
+            let end = end?;
+            rest = r[end + 1..].strip_prefix(']')?;
+            out.push(Seg::Key(key));
+        } else {
+            let close = rest.find(']')?;
+            out.push(Seg::Index(rest[..close].parse().ok()?));
+            rest = &rest[close + 1..];
+        }
+    }
+    Some(out)
+}
+
+/// Same response, as far as snapshots go: JSON bodies compare as values, so a change of key
+/// order or formatting is no difference.
+pub fn same(a: &Snapshot, b: &Snapshot) -> bool {
+    a.status == b.status && a.headers == b.headers && a.body == b.body
+}
+
+/// The snapshot file's text.
+pub fn to_yaml(s: &Snapshot) -> String {
+    let mut out = String::from("# yarc snapshot: review changes like code; `yarc snapshots accept` takes a pending one\n");
+    out.push_str("request:\n");
+    out.push_str(&format!("  method: {}\n", s.method));
+    out.push_str(&format!("  url: {}\n", quoted(&s.url)));
+    out.push_str(&format!("  path: {}\n", quoted(&s.path)));
+    out.push_str(&format!("status: {}\n", s.status));
+    if s.headers.is_empty() {
+        out.push_str("headers: {}\n");
+    } else {
+        out.push_str("headers:\n");
+        for (k, v) in &s.headers {
+            out.push_str(&format!("  {}: {}\n", quoted(k), quoted(v)));
+        }
+    }
+    match &s.body {
+        Body::Empty => out.push_str("body_kind: empty\n"),
+        Body::Json(v) => {
+            out.push_str("body_kind: json\n");
+            out.push_str(&format!("body: {}", block(&serde_json::to_string_pretty(v).unwrap_or_default())));
+        }
+        Body::Text(t) => {
+            out.push_str("body_kind: text\n");
+            out.push_str(&format!("body: {}", block(t)));
+        }
+        Body::Binary { len, sha256 } => {
+            out.push_str("body_kind: binary\n");
+            out.push_str(&format!("body_size: {len}\nbody_sha256: {sha256}\n"));
+        }
+    }
+    out
+}
+
+/// A JSON string is a valid YAML double-quoted scalar.
+fn quoted(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_default()
+}
+
+/// A literal block for readable diffs; text a block cannot hold exactly is quoted instead.
+fn block(text: &str) -> String {
+    let awkward = text.is_empty()
+        || text.ends_with("\n\n")
+        || text.chars().any(|c| c.is_control() && c != '\n' && c != '\t')
+        || text.lines().any(|l| l.starts_with('\t'));
+    if awkward {
+        return format!("{}\n", quoted(text));
+    }
+    let (header, body) = match text.strip_suffix('\n') {
+        Some(b) => ("|2", b),
+        None => ("|2-", text),
+    };
+    let mut out = format!("{header}\n");
+    for line in body.split('\n') {
+        if line.is_empty() {
+            out.push('\n');
+        } else {
+            out.push_str("  ");
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    request: FileRequest,
+    status: u16,
+    #[serde(default)]
+    headers: BTreeMap<String, String>,
+    body_kind: String,
+    #[serde(default)]
+    body: Option<String>,
+    #[serde(default)]
+    body_size: Option<usize>,
+    #[serde(default)]
+    body_sha256: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileRequest {
+    method: String,
+    url: String,
+    #[serde(default)]
+    path: String,
+}
+
+/// Reads a snapshot file back.
+pub fn from_yaml(text: &str) -> Result<Snapshot, String> {
+    let f: File = serde_saphyr::from_str(text).map_err(|e| e.to_string().lines().next().unwrap_or("invalid YAML").to_string())?;
+    let body = match f.body_kind.as_str() {
+        "empty" => Body::Empty,
+        "json" => {
+            let text = f.body.unwrap_or_default();
+            Body::Json(serde_json::from_str(&text).map_err(|e| format!("the JSON body does not parse: {e}"))?)
+        }
+        "text" => Body::Text(f.body.unwrap_or_default()),
+        "binary" => Body::Binary {
+            len: f.body_size.unwrap_or(0),
+            sha256: f.body_sha256.unwrap_or_default(),
+        },
+        other => return Err(format!("unknown body_kind `{other}`")),
+    };
+    Ok(Snapshot {
+        method: f.request.method,
+        url: f.request.url,
+        path: f.request.path,
+        status: f.status,
+        headers: f.headers,
+        body,
+    })
+}
+
+/// A unified diff (3 lines of context), `-` the old, `+` the new.
+pub fn diff(old: &str, new: &str, old_label: &str, new_label: &str) -> String {
+    let with_nl = |s: &str| if s.ends_with('\n') { s.to_string() } else { format!("{s}\n") };
+    let (old, new) = (with_nl(old), with_nl(new));
+    similar::TextDiff::from_lines(&old, &new)
+        .unified_diff()
+        .context_radius(3)
+        .header(old_label, new_label)
+        .to_string()
+}
+
+/// A file-name-safe form of a request name: `admin / health check` → `admin-health-check`.
+pub fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-').to_string();
+    if out.is_empty() { "request".to_string() } else { out }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::JsonPath;
+    use crate::source::{SourceFile, Span};
+    use serde_json::json;
+    use std::time::Duration;
+
+    fn spec(ignore: &[&str], paths: &mut JsonPaths) -> SnapshotSpec {
+        let span = Span::file_start(&SourceFile::new("t", ""));
+        let ignore: Vec<JsonPath> = ignore
+            .iter()
+            .map(|p| JsonPath {
+                source: p.to_string(),
+                span: span.clone(),
+            })
+            .collect();
+        for p in &ignore {
+            paths.add(p).expect("path");
+        }
+        SnapshotSpec {
+            enabled: true,
+            ignore,
+            headers: vec!["Content-Type".into()],
+            span,
+        }
+    }
+
+    fn snap(body: &str, ignore: &[&str]) -> Snapshot {
+        let mut paths = JsonPaths::default();
+        let spec = spec(ignore, &mut paths);
+        let resp = Response::new(
+            200,
+            vec![("content-type".into(), "application/json".into()), ("date".into(), "today".into())],
+            body.as_bytes().to_vec(),
+            Duration::ZERO,
+        );
+        let req = RequestInfo {
+            method: "GET",
+            url_template: "{{ base }}/jobs",
+            path: "/jobs".into(),
+        };
+        take(&resp, &spec, req, &paths, &Redactor::default())
+    }
+
+    #[test]
+    fn ignored_paths_become_placeholders_and_only_kept_headers_stay() {
+        let s = snap(r#"{"items":[{"id":1,"at":"x"},{"id":2,"at":"y"}]}"#, &["$.items[*].at"]);
+        assert_eq!(s.body, Body::Json(json!({"items":[{"id":1,"at":IGNORED},{"id":2,"at":IGNORED}]})));
+        assert_eq!(s.headers.keys().collect::<Vec<_>>(), ["content-type"]);
+    }
+
+    #[test]
+    fn yaml_round_trips_and_key_order_is_no_difference() {
+        let a = snap(r#"{"b":1,"a":{"y":[1,2],"x":"t\"q"}}"#, &[]);
+        let back = from_yaml(&to_yaml(&a)).expect("parses");
+        assert_eq!(back, a);
+        let b = snap(r#"{"a":{"x":"t\"q","y":[1,2]},"b":1}"#, &[]);
+        assert!(same(&a, &b));
+    }
+
+    #[test]
+    fn text_bodies_of_every_shape_round_trip() {
+        for text in ["plain", "two\nlines\n", "  leading space\nx", "tab\tinside", "trailing\n\n", "cr\r\nlf"] {
+            let mut paths = JsonPaths::default();
+            let resp = Response::new(200, vec![], text.as_bytes().to_vec(), Duration::ZERO);
+            let req = RequestInfo { method: "GET", url_template: "u", path: "/".into() };
+            let s = take(&resp, &spec(&[], &mut paths), req, &paths, &Redactor::default());
+            assert_eq!(from_yaml(&to_yaml(&s)).expect("parses").body, Body::Text(text.into()), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn the_diff_names_the_changed_field() {
+        let a = to_yaml(&snap(r#"{"name":"x","size":3}"#, &[]));
+        let b = to_yaml(&snap(r#"{"name":"y","size":3}"#, &[]));
+        let d = diff(&a, &b, "old", "new");
+        assert!(d.contains("-    \"name\": \"x\",\n+    \"name\": \"y\","), "{d}");
+        assert!(d.starts_with("--- old\n+++ new\n"));
+    }
+
+    #[test]
+    fn slugs_are_file_names() {
+        assert_eq!(slug("admin / Health check!"), "admin-health-check");
+        assert_eq!(slug("???"), "request");
+    }
+}

@@ -1,0 +1,117 @@
+//! Snapshot files on disk: `__snapshots__/<collection>/<environment>/<request>.snap.yaml`
+//! beside the collection, pending changes beside them as `.snap.yaml.new`. Every write is
+//! atomic (a temporary file, then a rename), so an interrupted run never leaves half a file.
+
+use crate::report::write_atomic;
+use std::path::{Path, PathBuf};
+
+pub const EXT: &str = ".snap.yaml";
+pub const PENDING_EXT: &str = ".snap.yaml.new";
+
+/// The snapshot folder of one collection in one environment.
+#[derive(Debug, Clone)]
+pub struct SnapshotDir {
+    pub dir: PathBuf,
+}
+
+impl SnapshotDir {
+    /// `env` is the environment's name; without one, `default`.
+    pub fn new(collection: &Path, env: Option<&str>) -> SnapshotDir {
+        let base = collection.parent().unwrap_or(Path::new(""));
+        let stem = collection
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "collection".into());
+        let env = super::slug(env.unwrap_or("default"));
+        SnapshotDir {
+            dir: base.join("__snapshots__").join(stem).join(env),
+        }
+    }
+
+    pub fn file(&self, key: &str) -> PathBuf {
+        self.dir.join(format!("{key}{EXT}"))
+    }
+
+    pub fn pending(&self, key: &str) -> PathBuf {
+        self.dir.join(format!("{key}{PENDING_EXT}"))
+    }
+
+    /// The stored text, if there is a snapshot.
+    pub fn read(&self, key: &str) -> Option<std::io::Result<String>> {
+        let path = self.file(key);
+        if !path.exists() {
+            return None;
+        }
+        Some(std::fs::read_to_string(path))
+    }
+
+    pub fn write(&self, key: &str, text: &str) -> std::io::Result<()> {
+        write_atomic(&self.file(key), text)?;
+        self.remove_pending(key);
+        Ok(())
+    }
+
+    pub fn write_pending(&self, key: &str, text: &str) -> std::io::Result<()> {
+        write_atomic(&self.pending(key), text)
+    }
+
+    pub fn remove_pending(&self, key: &str) {
+        let p = self.pending(key);
+        if p.exists() {
+            let _ = std::fs::remove_file(p);
+        }
+    }
+
+    /// The keys of every stored snapshot.
+    pub fn keys(&self) -> Vec<String> {
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return Vec::new();
+        };
+        let mut keys: Vec<String> = entries
+            .flatten()
+            .filter_map(|e| e.file_name().to_str().and_then(|n| n.strip_suffix(EXT)).map(str::to_string))
+            .collect();
+        keys.sort();
+        keys
+    }
+}
+
+/// Every pending snapshot below `root`, in name order.
+pub fn pending_below(root: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    walk(root, &mut out, 0);
+    out.sort();
+    out
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
+    if depth > 32 {
+        return;
+    }
+    if dir.is_file() {
+        if dir.to_string_lossy().ends_with(PENDING_EXT) {
+            out.push(dir.to_path_buf());
+        }
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        let name = e.file_name().to_string_lossy().into_owned();
+        if p.is_dir() {
+            if name != "target" && name != ".git" && name != "node_modules" {
+                walk(&p, out, depth + 1);
+            }
+        } else if name.ends_with(PENDING_EXT) {
+            out.push(p);
+        }
+    }
+}
+
+/// The snapshot file a pending file would replace.
+pub fn accepted_path(pending: &Path) -> PathBuf {
+    let s = pending.to_string_lossy();
+    PathBuf::from(s.strip_suffix(".new").unwrap_or(&s).to_string())
+}
