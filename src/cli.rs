@@ -10,7 +10,7 @@ use crate::report::UnitInfo;
 use crate::report::console::Console;
 use crate::report::style::Style;
 use crate::run::record::{Event, Summary};
-use crate::run::{RunOptions, Runner};
+use crate::run::{RunOptions, Runner, SnapshotMode};
 use crate::sandbox;
 use crate::secret::{Redactor, Secrets};
 use clap::{Args, Parser, Subcommand};
@@ -42,8 +42,37 @@ pub enum Command {
     Vars(Box<VarsArgs>),
     /// Fetch an OAuth2 token with a collection's auth and describe it (masked unless --show).
     Token(Box<TokenArgs>),
+    /// Run every request against two environments and show how the responses differ.
+    Diff(Box<crate::compare::DiffArgs>),
+    /// Accept or reject pending snapshots without calling the API again.
+    Snapshots(SnapshotsArgs),
+    /// Serve an environment's recorded snapshots (and a token endpoint) on 127.0.0.1.
+    Mock(MockArgs),
     /// Serve the built-in sandbox API on 127.0.0.1 until interrupted.
     Sandbox(SandboxArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct SnapshotsArgs {
+    /// review (interactive), accept or reject.
+    #[arg(value_enum)]
+    pub action: crate::review::Action,
+    /// Where to look for pending snapshots (default: the working directory).
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+}
+
+#[derive(Args, Debug)]
+pub struct MockArgs {
+    /// Collection files or folders whose snapshots to serve.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// The environment whose snapshots to serve.
+    #[arg(long, short = 'e', required = true)]
+    pub env: String,
+    /// Port on 127.0.0.1 (0: any free port; the address is printed).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
 }
 
 #[derive(Args, Debug)]
@@ -88,6 +117,16 @@ pub struct RunArgs {
     /// Colour: auto (a terminal, and NO_COLOR unset), always or never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Rewrite new and changed snapshots in place.
+    #[arg(long)]
+    pub update_snapshots: bool,
+    /// CI mode (also when the CI environment variable is set): a missing snapshot fails and no
+    /// snapshot file is ever written.
+    #[arg(long)]
+    pub ci: bool,
+    /// Delete stored snapshots of requests that no longer exist.
+    #[arg(long)]
+    pub prune_snapshots: bool,
 }
 
 /// What every command that renders requests reads: collections, environment, variables.
@@ -237,6 +276,9 @@ pub fn main_with_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32
         Command::Check(a) => check(a),
         Command::Vars(a) => rt.block_on(crate::inspect::vars(*a)),
         Command::Token(a) => rt.block_on(crate::inspect::token(*a)),
+        Command::Diff(a) => rt.block_on(crate::compare::diff(*a)),
+        Command::Snapshots(a) => crate::review::snapshots(a.action, &a.path),
+        Command::Mock(a) => rt.block_on(crate::mock::serve(a)),
         Command::Sandbox(a) => rt.block_on(serve_sandbox(a)),
     }
 }
@@ -387,6 +429,8 @@ async fn run(a: RunArgs) -> i32 {
         Ok(s) => s,
         Err(d) => return invalid(&d.into()),
     };
+    // Stale snapshots can only be told when every request of the collections ran.
+    let selection_all = selection.is_all() && a.shard.is_none();
     let Prepared {
         plan,
         redactor,
@@ -419,6 +463,7 @@ async fn run(a: RunArgs) -> i32 {
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
         fail_fast: a.fail_fast,
         token_cache: token_cache_dir(&a.inputs),
+        snapshots: snapshot_mode(a.update_snapshots, a.ci),
         ..RunOptions::default()
     };
     let runner = match Runner::new(Arc::new(plan), options, redactor) {
@@ -437,7 +482,7 @@ async fn run(a: RunArgs) -> i32 {
     let started = Instant::now();
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Event>();
     let style = Style {
-        color: use_color(a.color),
+        color: color_on(a.color),
     };
     let order: Vec<usize> = units.iter().map(|u| u.index).collect();
     let total: usize = units
@@ -472,6 +517,9 @@ async fn run(a: RunArgs) -> i32 {
     );
     if crate::report::github::enabled() {
         print!("{}", crate::report::github::annotations(&records));
+    }
+    if selection_all && !interrupted {
+        stale_snapshots(&runner.plan, a.prune_snapshots);
     }
     match reporter.await {
         Ok(mut console) => console.finish(&summary, elapsed),
@@ -523,6 +571,59 @@ async fn wait_for_signal() -> Signal {
     Signal::Interrupt
 }
 
+/// `--update-snapshots` wins; `--ci` or a set `CI` variable make snapshots strict.
+fn snapshot_mode(update: bool, ci: bool) -> SnapshotMode {
+    let ci_env = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
+    if update {
+        SnapshotMode::Update
+    } else if ci || ci_env {
+        SnapshotMode::Ci
+    } else {
+        SnapshotMode::Check
+    }
+}
+
+/// Reports stored snapshots whose request no longer exists; deletes them with --prune-snapshots.
+fn stale_snapshots(plan: &plan::Plan, prune: bool) {
+    use crate::snapshot::store::SnapshotDir;
+    let mut seen = std::collections::HashSet::new();
+    for c in &plan.collections {
+        let dir = SnapshotDir::new(&c.path, plan.environment.as_deref());
+        if !seen.insert(dir.dir.clone()) {
+            continue;
+        }
+        // Every request that takes a snapshot, whether or not it ran this time.
+        let wanted: std::collections::HashSet<String> = c
+            .requests
+            .iter()
+            .filter(|r| r.snapshot.is_some())
+            .map(|r| crate::snapshot::slug(&r.full_name()))
+            .collect();
+        for key in dir.keys() {
+            let base = match key.rsplit_once('.') {
+                Some((b, n)) if n.chars().all(|c| c.is_ascii_digit()) => b,
+                _ => key.as_str(),
+            };
+            if wanted.contains(base) {
+                continue;
+            }
+            let file = dir.file(&key);
+            if prune {
+                match std::fs::remove_file(&file) {
+                    Ok(()) => eprintln!("pruned stale snapshot {}", file.display()),
+                    Err(e) => eprintln!("error: cannot delete {}: {e}", file.display()),
+                }
+            } else {
+                eprintln!(
+                    "warning: stale snapshot {} (no request of {} takes it; --prune-snapshots deletes it)",
+                    file.display(),
+                    c.shown_path
+                );
+            }
+        }
+    }
+}
+
 /// A progress bar only for a person at a terminal: never in CI, never when piped.
 fn show_progress() -> bool {
     use std::io::IsTerminal;
@@ -531,7 +632,7 @@ fn show_progress() -> bool {
         && std::io::stderr().is_terminal()
 }
 
-fn use_color(choice: ColorChoice) -> bool {
+pub fn color_on(choice: ColorChoice) -> bool {
     use std::io::IsTerminal;
     match choice {
         ColorChoice::Always => true,

@@ -7,6 +7,7 @@
 
 pub mod auth;
 pub mod cli;
+pub mod compare;
 pub mod data;
 pub mod diagnostic;
 pub mod eval;
@@ -14,10 +15,12 @@ pub mod exchange;
 pub mod http;
 pub mod inspect;
 pub mod load;
+pub mod mock;
 pub mod model;
 pub mod parse;
 pub mod plan;
 pub mod report;
+pub mod review;
 pub mod run;
 pub mod sandbox;
 pub mod secret;

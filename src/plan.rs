@@ -550,7 +550,10 @@ impl Planner {
 }
 
 /// The request's own setting wins; `snapshot: true` keeps the inherited ignore paths and headers.
-fn snapshot_in_force(own: Option<&SnapshotSpec>, inherited: Option<&SnapshotSpec>) -> Option<SnapshotSpec> {
+fn snapshot_in_force(
+    own: Option<&SnapshotSpec>,
+    inherited: Option<&SnapshotSpec>,
+) -> Option<SnapshotSpec> {
     let spec = match (own, inherited) {
         (Some(o), Some(i)) if o.enabled => {
             let mut merged = o.clone();

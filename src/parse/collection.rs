@@ -366,7 +366,10 @@ impl Decoder {
         Some(SnapshotSpec {
             enabled: true,
             ignore,
-            headers: f.get("headers").map(|n| self.string_list(n, "`headers`")).unwrap_or_default(),
+            headers: f
+                .get("headers")
+                .map(|n| self.string_list(n, "`headers`"))
+                .unwrap_or_default(),
             span: node.span.clone(),
         })
     }

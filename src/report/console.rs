@@ -5,7 +5,7 @@
 
 use super::Reporter;
 use super::style::Style;
-use crate::run::record::{Event, RequestRecord, State, Summary};
+use crate::run::record::{Event, RequestRecord, SnapshotOutcome, State, Summary};
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io::Write;
@@ -133,6 +133,7 @@ impl<W: Write> Console<W> {
             let _ = writeln!(o, "          expected: {}", f.expected);
             let _ = writeln!(o, "          actual:   {}", f.actual);
         }
+        self.snapshot(o, r);
         if let Some(m) = &r.message {
             let mut lines = m.lines();
             if let Some(first) = lines.next() {
@@ -145,6 +146,7 @@ impl<W: Write> Console<W> {
         if self.verbose {
             exchange(o, r);
         } else if r.state == State::Failed
+            && (r.message.is_some() || r.outcomes.iter().any(|f| !f.passed))
             && let Some(resp) = &r.response
             && !resp.body.is_empty()
         {
@@ -152,6 +154,79 @@ impl<W: Write> Console<W> {
             for l in resp.body.lines().take(20) {
                 let _ = writeln!(o, "          {l}");
             }
+        }
+    }
+}
+
+impl<W: Write> Console<W> {
+    fn snapshot(&self, o: &mut String, r: &RequestRecord) {
+        let s = &self.style;
+        match &r.snapshot {
+            Some(SnapshotOutcome::New { file }) => {
+                let _ = writeln!(
+                    o,
+                    "        {}",
+                    s.dim(&format!("new snapshot written: {file}"))
+                );
+            }
+            Some(SnapshotOutcome::Updated { file, diff }) => {
+                let _ = writeln!(o, "        snapshot updated: {file}");
+                self.diff(o, diff);
+            }
+            Some(SnapshotOutcome::Changed {
+                file,
+                diff,
+                pending,
+            }) => {
+                let _ = writeln!(
+                    o,
+                    "      {} the response differs from the snapshot {file}",
+                    s.fail("×")
+                );
+                self.diff(o, diff);
+                match pending {
+                    Some(p) => {
+                        let _ = writeln!(
+                            o,
+                            "        the new response is pending in {p}: `yarc snapshots accept` takes it, `yarc snapshots reject` drops it"
+                        );
+                    }
+                    None => {
+                        let _ = writeln!(
+                            o,
+                            "        (--ci: nothing written; run `--update-snapshots` locally and commit)"
+                        );
+                    }
+                }
+            }
+            Some(SnapshotOutcome::Missing { file }) => {
+                let _ = writeln!(
+                    o,
+                    "      {} no snapshot {file}: --ci never writes one; run without --ci and commit it",
+                    s.fail("×")
+                );
+            }
+            Some(SnapshotOutcome::Error { file, message }) => {
+                let _ = writeln!(o, "      {} snapshot {file}: {message}", s.fail("×"));
+            }
+            Some(SnapshotOutcome::Same { .. }) | None => {}
+        }
+    }
+
+    fn diff(&self, o: &mut String, diff: &str) {
+        for line in diff.lines() {
+            let shown = if line.starts_with("+++") || line.starts_with("---") {
+                self.style.bold(line)
+            } else if line.starts_with('+') {
+                self.style.pass(line)
+            } else if line.starts_with('-') {
+                self.style.fail(line)
+            } else if line.starts_with("@@") {
+                self.style.dim(line)
+            } else {
+                line.to_string()
+            };
+            let _ = writeln!(o, "        {shown}");
         }
     }
 }
@@ -240,6 +315,12 @@ impl<W: Write> Reporter for Console<W> {
         let mut head = format!("{total} requests in {}", duration(elapsed));
         if summary.errored > 0 {
             head.push_str(&format!(" ({} could not complete)", summary.errored));
+        }
+        if summary.new_snapshots + summary.updated_snapshots > 0 {
+            head.push_str(&format!(
+                "; snapshots: {} new, {} updated",
+                summary.new_snapshots, summary.updated_snapshots
+            ));
         }
         let _ = writeln!(self.out, "{head}");
         let _ = writeln!(self.out, "{}", summary.line());

@@ -3,7 +3,7 @@
 //! docs/json-report.md; `format` changes when it does.
 
 use super::UnitInfo;
-use crate::run::record::{RequestRecord, State, Summary};
+use crate::run::record::{RequestRecord, SnapshotOutcome, State, Summary};
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -45,6 +45,8 @@ pub fn render(
             "failed": summary.failed,
             "errored": summary.errored,
             "skipped": summary.skipped,
+            "new_snapshots": summary.new_snapshots,
+            "updated_snapshots": summary.updated_snapshots,
             "exit_code": summary.exit_code(),
         },
         "collections": collections,
@@ -58,6 +60,22 @@ fn ms(d: Duration) -> u64 {
     } else {
         d.as_millis() as u64
     }
+}
+
+fn snapshot(s: &SnapshotOutcome) -> Value {
+    let (file, diff, pending) = match s {
+        SnapshotOutcome::New { file }
+        | SnapshotOutcome::Same { file }
+        | SnapshotOutcome::Missing { file } => (file, None, None),
+        SnapshotOutcome::Changed {
+            file,
+            diff,
+            pending,
+        } => (file, Some(diff), pending.as_ref()),
+        SnapshotOutcome::Updated { file, diff } => (file, Some(diff), None),
+        SnapshotOutcome::Error { file, .. } => (file, None, None),
+    };
+    json!({ "outcome": s.name(), "file": file, "diff": diff, "pending": pending })
 }
 
 pub fn state_name(s: State) -> &'static str {
@@ -103,5 +121,6 @@ fn request(r: &RequestRecord) -> Value {
         "assertions": assertions,
         "captures": captures,
         "message": r.message,
+        "snapshot": r.snapshot.as_ref().map(snapshot),
     })
 }

@@ -4,7 +4,7 @@
 //! Jenkins read it.
 
 use super::UnitInfo;
-use crate::run::record::{RequestRecord, State, Summary};
+use crate::run::record::{RequestRecord, SnapshotOutcome, State, Summary};
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 use std::fmt::Write as _;
 use std::time::Duration;
@@ -93,6 +93,21 @@ pub fn details(r: &RequestRecord) -> String {
     }
     if let Some(m) = &r.message {
         let _ = write!(d, "\n{m}\n");
+    }
+    match &r.snapshot {
+        Some(SnapshotOutcome::Changed { file, diff, .. }) => {
+            let _ = write!(
+                d,
+                "\nthe response differs from the snapshot {file}:\n{diff}"
+            );
+        }
+        Some(SnapshotOutcome::Missing { file }) => {
+            let _ = write!(d, "\nno snapshot {file} (--ci never writes one)\n");
+        }
+        Some(SnapshotOutcome::Error { file, message }) => {
+            let _ = write!(d, "\nsnapshot {file}: {message}\n");
+        }
+        _ => {}
     }
     if let Some(resp) = &r.response {
         let _ = write!(d, "\nresponse {}:\n{}\n", resp.status, resp.body);

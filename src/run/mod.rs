@@ -9,10 +9,12 @@ use crate::auth::{TokenCache, token_client};
 use crate::eval::{self, EvalCtx, Outcome};
 use crate::exchange::Response;
 use crate::http::{Http, RenderedRequest, to_curl};
+use crate::model::SnapshotSpec;
 use crate::plan::{Plan, PlannedCollection, PlannedRequest};
 use crate::secret::Redactor;
+use crate::snapshot::{self, store::SnapshotDir};
 use crate::template::Vars;
-use record::{Event, RequestRecord, ResponseSummary, State};
+use record::{Event, RequestRecord, ResponseSummary, SnapshotOutcome, State};
 use render::{Applied, apply_auth, render_request, set_header};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -30,6 +32,21 @@ pub struct RunOptions {
     pub fail_fast: bool,
     /// `--token-cache`: the folder where tokens are kept between runs.
     pub token_cache: Option<std::path::PathBuf>,
+    pub snapshots: SnapshotMode,
+}
+
+/// What the run does with snapshots.
+#[derive(Debug, Clone, Default)]
+pub enum SnapshotMode {
+    /// Compare; write missing ones (reported as new); leave changed ones pending beside the old.
+    #[default]
+    Check,
+    /// `--update-snapshots`: rewrite new and changed ones in place.
+    Update,
+    /// `--ci` (or `CI` set): a missing snapshot fails; nothing is ever written.
+    Ci,
+    /// `yarc diff`: keep every response's snapshot text on its record; no files.
+    Keep { ignore: Vec<crate::model::JsonPath> },
 }
 
 impl Default for RunOptions {
@@ -41,6 +58,7 @@ impl Default for RunOptions {
             jobs: 1,
             fail_fast: false,
             token_cache: None,
+            snapshots: SnapshotMode::Check,
         }
     }
 }
@@ -241,7 +259,10 @@ impl Runner {
                 (_, Some(why)) => {
                     self.record(c, pr, State::NotRun, Some(format!("not run: {why}")))
                 }
-                (Ok(http), None) => self.run_request(c, pr, http, row, &mut captures).await,
+                (Ok(http), None) => {
+                    self.run_request(c, pr, http, row, iteration.map(|(n, _)| n), &mut captures)
+                        .await
+                }
                 (Err(e), None) => self.record(c, pr, State::Errored, Some(e.clone())),
             };
             record.unit = unit.index;
@@ -285,6 +306,9 @@ impl Runner {
             iteration: None,
             groups: pr.groups.clone(),
             request: pr.req.name.clone(),
+            snapshot: None,
+            snapshot_key: None,
+            snapshot_text: None,
         }
     }
 
@@ -294,6 +318,7 @@ impl Runner {
         pr: &PlannedRequest,
         http: &Http,
         row: Option<&Vars>,
+        iteration: Option<usize>,
         captures: &mut Vars,
     ) -> RequestRecord {
         let t = &self.plan.templates;
@@ -372,6 +397,16 @@ impl Runner {
         if let Some(gave_up) = exec.gave_up {
             rec.message = Some(gave_up);
         }
+        self.snapshot(
+            c,
+            pr,
+            &resp,
+            &rendered.url,
+            &vars,
+            captures,
+            iteration,
+            &mut rec,
+        );
         let mut capture_errors = Vec::new();
         for cap in &pr.req.captures {
             match eval::capture(cap, &resp, &self.plan.paths) {
@@ -389,10 +424,149 @@ impl Runner {
                 None => joined,
             });
         }
-        if !eval::all_passed(&rec.outcomes) || rec.message.is_some() {
+        let snapshot_failed = rec.snapshot.as_ref().is_some_and(|s| s.failed());
+        if !eval::all_passed(&rec.outcomes) || rec.message.is_some() || snapshot_failed {
             rec.state = State::Failed;
         }
         rec
+    }
+
+    /// Takes the response's snapshot and compares it with the stored one (or, for `yarc diff`,
+    /// keeps its text on the record).
+    #[allow(clippy::too_many_arguments)]
+    fn snapshot(
+        &self,
+        c: &PlannedCollection,
+        pr: &PlannedRequest,
+        resp: &Response,
+        url: &str,
+        vars: &Vars,
+        captures: &Vars,
+        iteration: Option<usize>,
+        rec: &mut RequestRecord,
+    ) {
+        let spec = match (&self.options.snapshots, &pr.snapshot) {
+            (SnapshotMode::Keep { ignore }, own) => {
+                let mut spec = own.clone().unwrap_or_else(|| SnapshotSpec {
+                    enabled: true,
+                    ignore: Vec::new(),
+                    headers: Vec::new(),
+                    span: pr.req.span.clone(),
+                });
+                spec.ignore.extend(ignore.iter().cloned());
+                spec
+            }
+            (_, Some(spec)) => spec.clone(),
+            (_, None) => return,
+        };
+        let info = snapshot::RequestInfo {
+            method: &pr.req.method,
+            url_template: &pr.req.url.source,
+            path: self.path_pattern(pr, url, vars, captures),
+        };
+        let snap = snapshot::take(resp, &spec, info, &self.plan.paths, &self.redactor);
+        let text = snapshot::to_yaml(&snap);
+        let key = match iteration {
+            Some(n) => format!("{}.{n}", snapshot::slug(&pr.full_name())),
+            None => snapshot::slug(&pr.full_name()),
+        };
+        if matches!(self.options.snapshots, SnapshotMode::Keep { .. }) {
+            rec.snapshot_text = Some(text);
+            rec.snapshot_key = Some(key);
+            return;
+        }
+        let dir = SnapshotDir::new(&c.path, self.plan.environment.as_deref());
+        rec.snapshot = Some(self.compare(&dir, &key, &snap, &text));
+        rec.snapshot_key = Some(key);
+    }
+
+    fn compare(
+        &self,
+        dir: &SnapshotDir,
+        key: &str,
+        snap: &snapshot::Snapshot,
+        text: &str,
+    ) -> SnapshotOutcome {
+        let file = dir.file(key);
+        let shown = file.to_string_lossy().into_owned();
+        let mode = &self.options.snapshots;
+        let old_text = match dir.read(key) {
+            None if matches!(mode, SnapshotMode::Ci) => {
+                return SnapshotOutcome::Missing { file: shown };
+            }
+            None => {
+                return match dir.write(key, text) {
+                    Ok(()) => SnapshotOutcome::New { file: shown },
+                    Err(e) => SnapshotOutcome::Error {
+                        file: shown,
+                        message: e.to_string(),
+                    },
+                };
+            }
+            Some(Err(e)) => {
+                return SnapshotOutcome::Error {
+                    file: shown,
+                    message: e.to_string(),
+                };
+            }
+            Some(Ok(t)) => t,
+        };
+        if let Ok(old) = snapshot::from_yaml(&old_text)
+            && snapshot::same(&old, snap)
+        {
+            dir.remove_pending(key);
+            return SnapshotOutcome::Same { file: shown };
+        }
+        let diff = snapshot::diff(
+            &old_text,
+            text,
+            &format!("{shown} (stored)"),
+            &format!("{shown} (this run)"),
+        );
+        match mode {
+            SnapshotMode::Update => match dir.write(key, text) {
+                Ok(()) => SnapshotOutcome::Updated { file: shown, diff },
+                Err(e) => SnapshotOutcome::Error {
+                    file: shown,
+                    message: e.to_string(),
+                },
+            },
+            SnapshotMode::Ci => SnapshotOutcome::Changed {
+                file: shown,
+                diff,
+                pending: None,
+            },
+            _ => {
+                let pending = dir
+                    .write_pending(key, text)
+                    .ok()
+                    .map(|_| dir.pending(key).to_string_lossy().into_owned());
+                SnapshotOutcome::Changed {
+                    file: shown,
+                    diff,
+                    pending,
+                }
+            }
+        }
+    }
+
+    /// The request's path with captured values shown as `{name}`, so that `yarc mock` can
+    /// match later runs whose captured ids differ.
+    fn path_pattern(&self, pr: &PlannedRequest, url: &str, vars: &Vars, captures: &Vars) -> String {
+        let mut placeholders = vars.clone();
+        for k in captures.keys() {
+            placeholders.insert(k.clone(), serde_json::Value::String(format!("{{{k}}}")));
+        }
+        let templated = self
+            .plan
+            .templates
+            .render(&pr.req.url, &placeholders)
+            .ok()
+            .and_then(|u| url::Url::parse(&u).ok());
+        let parsed = templated.or_else(|| url::Url::parse(url).ok());
+        parsed
+            .map(|u| u.path().replace("%7B", "{").replace("%7D", "}"))
+            .unwrap_or_else(|| "/".into())
     }
 
     /// Sends, with one token refetch after a 401 and the request's polling, if any.
@@ -563,6 +737,11 @@ impl Runner {
         r.url = m(&r.url);
         r.message = r.message.map(|s| m(&s));
         r.curl = r.curl.map(|s| m(&s));
+        if let Some(SnapshotOutcome::Changed { diff, .. } | SnapshotOutcome::Updated { diff, .. }) =
+            &mut r.snapshot
+        {
+            *diff = m(diff);
+        }
         for o in &mut r.outcomes {
             o.expected = m(&o.expected);
             o.actual = m(&o.actual);

@@ -55,6 +55,64 @@ pub struct RequestRecord {
     /// Group names, outermost first, and the request's own name.
     pub groups: Vec<String>,
     pub request: String,
+    /// The snapshot comparison, when the request has `snapshot:`.
+    pub snapshot: Option<SnapshotOutcome>,
+    /// The snapshot's file key (the request name's slug, with the iteration).
+    pub snapshot_key: Option<String>,
+    /// `yarc diff`: the normalised response.
+    pub snapshot_text: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SnapshotOutcome {
+    /// No snapshot was stored; this response was written as the snapshot.
+    New {
+        file: String,
+    },
+    Same {
+        file: String,
+    },
+    /// Differs from the stored one; the new one is left pending beside it (not under --ci).
+    Changed {
+        file: String,
+        diff: String,
+        pending: Option<String>,
+    },
+    /// `--update-snapshots` rewrote it.
+    Updated {
+        file: String,
+        diff: String,
+    },
+    /// `--ci` and no snapshot stored.
+    Missing {
+        file: String,
+    },
+    Error {
+        file: String,
+        message: String,
+    },
+}
+
+impl SnapshotOutcome {
+    pub fn failed(&self) -> bool {
+        matches!(
+            self,
+            SnapshotOutcome::Changed { .. }
+                | SnapshotOutcome::Missing { .. }
+                | SnapshotOutcome::Error { .. }
+        )
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            SnapshotOutcome::New { .. } => "new",
+            SnapshotOutcome::Same { .. } => "same",
+            SnapshotOutcome::Changed { .. } => "changed",
+            SnapshotOutcome::Updated { .. } => "updated",
+            SnapshotOutcome::Missing { .. } => "missing",
+            SnapshotOutcome::Error { .. } => "error",
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -83,12 +141,20 @@ pub struct Summary {
     pub failed: usize,
     pub errored: usize,
     pub skipped: usize,
+    /// Snapshots written for the first time, and rewritten by --update-snapshots.
+    pub new_snapshots: usize,
+    pub updated_snapshots: usize,
 }
 
 impl Summary {
     pub fn from_records<'a>(records: impl IntoIterator<Item = &'a RequestRecord>) -> Summary {
         let mut s = Summary::default();
         for r in records {
+            match r.snapshot {
+                Some(SnapshotOutcome::New { .. }) => s.new_snapshots += 1,
+                Some(SnapshotOutcome::Updated { .. }) => s.updated_snapshots += 1,
+                _ => {}
+            }
             match r.state {
                 State::Passed | State::Rendered => s.passed += 1,
                 State::Failed => s.failed += 1,

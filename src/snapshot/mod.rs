@@ -45,7 +45,13 @@ pub struct RequestInfo<'a> {
 }
 
 /// Reduces a response to its snapshot.
-pub fn take(resp: &Response, spec: &SnapshotSpec, req: RequestInfo, paths: &JsonPaths, redactor: &Redactor) -> Snapshot {
+pub fn take(
+    resp: &Response,
+    spec: &SnapshotSpec,
+    req: RequestInfo,
+    paths: &JsonPaths,
+    redactor: &Redactor,
+) -> Snapshot {
     let headers = spec
         .headers
         .iter()
@@ -67,7 +73,10 @@ pub fn take(resp: &Response, spec: &SnapshotSpec, req: RequestInfo, paths: &Json
     } else if let Ok(text) = std::str::from_utf8(&resp.body) {
         Body::Text(redactor.redact(text))
     } else {
-        let hex: String = Sha256::digest(&resp.body).iter().map(|b| format!("{b:02x}")).collect();
+        let hex: String = Sha256::digest(&resp.body)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
         Body::Binary {
             len: resp.body.len(),
             sha256: hex,
@@ -152,7 +161,9 @@ pub fn same(a: &Snapshot, b: &Snapshot) -> bool {
 
 /// The snapshot file's text.
 pub fn to_yaml(s: &Snapshot) -> String {
-    let mut out = String::from("# yarc snapshot: review changes like code; `yarc snapshots accept` takes a pending one\n");
+    let mut out = String::from(
+        "# yarc snapshot: review changes like code; `yarc snapshots accept` takes a pending one\n",
+    );
     out.push_str("request:\n");
     out.push_str(&format!("  method: {}\n", s.method));
     out.push_str(&format!("  url: {}\n", quoted(&s.url)));
@@ -170,7 +181,10 @@ pub fn to_yaml(s: &Snapshot) -> String {
         Body::Empty => out.push_str("body_kind: empty\n"),
         Body::Json(v) => {
             out.push_str("body_kind: json\n");
-            out.push_str(&format!("body: {}", block(&serde_json::to_string_pretty(v).unwrap_or_default())));
+            out.push_str(&format!(
+                "body: {}",
+                block(&serde_json::to_string_pretty(v).unwrap_or_default())
+            ));
         }
         Body::Text(t) => {
             out.push_str("body_kind: text\n");
@@ -193,7 +207,9 @@ fn quoted(s: &str) -> String {
 fn block(text: &str) -> String {
     let awkward = text.is_empty()
         || text.ends_with("\n\n")
-        || text.chars().any(|c| c.is_control() && c != '\n' && c != '\t')
+        || text
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t')
         || text.lines().any(|l| l.starts_with('\t'));
     if awkward {
         return format!("{}\n", quoted(text));
@@ -242,12 +258,21 @@ struct FileRequest {
 
 /// Reads a snapshot file back.
 pub fn from_yaml(text: &str) -> Result<Snapshot, String> {
-    let f: File = serde_saphyr::from_str(text).map_err(|e| e.to_string().lines().next().unwrap_or("invalid YAML").to_string())?;
+    let f: File = serde_saphyr::from_str(text).map_err(|e| {
+        e.to_string()
+            .lines()
+            .next()
+            .unwrap_or("invalid YAML")
+            .to_string()
+    })?;
     let body = match f.body_kind.as_str() {
         "empty" => Body::Empty,
         "json" => {
             let text = f.body.unwrap_or_default();
-            Body::Json(serde_json::from_str(&text).map_err(|e| format!("the JSON body does not parse: {e}"))?)
+            Body::Json(
+                serde_json::from_str(&text)
+                    .map_err(|e| format!("the JSON body does not parse: {e}"))?,
+            )
         }
         "text" => Body::Text(f.body.unwrap_or_default()),
         "binary" => Body::Binary {
@@ -268,7 +293,13 @@ pub fn from_yaml(text: &str) -> Result<Snapshot, String> {
 
 /// A unified diff (3 lines of context), `-` the old, `+` the new.
 pub fn diff(old: &str, new: &str, old_label: &str, new_label: &str) -> String {
-    let with_nl = |s: &str| if s.ends_with('\n') { s.to_string() } else { format!("{s}\n") };
+    let with_nl = |s: &str| {
+        if s.ends_with('\n') {
+            s.to_string()
+        } else {
+            format!("{s}\n")
+        }
+    };
     let (old, new) = (with_nl(old), with_nl(new));
     similar::TextDiff::from_lines(&old, &new)
         .unified_diff()
@@ -288,7 +319,11 @@ pub fn slug(name: &str) -> String {
         }
     }
     let out = out.trim_end_matches('-').to_string();
-    if out.is_empty() { "request".to_string() } else { out }
+    if out.is_empty() {
+        "request".to_string()
+    } else {
+        out
+    }
 }
 
 #[cfg(test)]
@@ -324,7 +359,10 @@ mod tests {
         let spec = spec(ignore, &mut paths);
         let resp = Response::new(
             200,
-            vec![("content-type".into(), "application/json".into()), ("date".into(), "today".into())],
+            vec![
+                ("content-type".into(), "application/json".into()),
+                ("date".into(), "today".into()),
+            ],
             body.as_bytes().to_vec(),
             Duration::ZERO,
         );
@@ -338,8 +376,14 @@ mod tests {
 
     #[test]
     fn ignored_paths_become_placeholders_and_only_kept_headers_stay() {
-        let s = snap(r#"{"items":[{"id":1,"at":"x"},{"id":2,"at":"y"}]}"#, &["$.items[*].at"]);
-        assert_eq!(s.body, Body::Json(json!({"items":[{"id":1,"at":IGNORED},{"id":2,"at":IGNORED}]})));
+        let s = snap(
+            r#"{"items":[{"id":1,"at":"x"},{"id":2,"at":"y"}]}"#,
+            &["$.items[*].at"],
+        );
+        assert_eq!(
+            s.body,
+            Body::Json(json!({"items":[{"id":1,"at":IGNORED},{"id":2,"at":IGNORED}]}))
+        );
         assert_eq!(s.headers.keys().collect::<Vec<_>>(), ["content-type"]);
     }
 
@@ -354,12 +398,33 @@ mod tests {
 
     #[test]
     fn text_bodies_of_every_shape_round_trip() {
-        for text in ["plain", "two\nlines\n", "  leading space\nx", "tab\tinside", "trailing\n\n", "cr\r\nlf"] {
+        for text in [
+            "plain",
+            "two\nlines\n",
+            "  leading space\nx",
+            "tab\tinside",
+            "trailing\n\n",
+            "cr\r\nlf",
+        ] {
             let mut paths = JsonPaths::default();
             let resp = Response::new(200, vec![], text.as_bytes().to_vec(), Duration::ZERO);
-            let req = RequestInfo { method: "GET", url_template: "u", path: "/".into() };
-            let s = take(&resp, &spec(&[], &mut paths), req, &paths, &Redactor::default());
-            assert_eq!(from_yaml(&to_yaml(&s)).expect("parses").body, Body::Text(text.into()), "{text:?}");
+            let req = RequestInfo {
+                method: "GET",
+                url_template: "u",
+                path: "/".into(),
+            };
+            let s = take(
+                &resp,
+                &spec(&[], &mut paths),
+                req,
+                &paths,
+                &Redactor::default(),
+            );
+            assert_eq!(
+                from_yaml(&to_yaml(&s)).expect("parses").body,
+                Body::Text(text.into()),
+                "{text:?}"
+            );
         }
     }
 
@@ -368,7 +433,10 @@ mod tests {
         let a = to_yaml(&snap(r#"{"name":"x","size":3}"#, &[]));
         let b = to_yaml(&snap(r#"{"name":"y","size":3}"#, &[]));
         let d = diff(&a, &b, "old", "new");
-        assert!(d.contains("-    \"name\": \"x\",\n+    \"name\": \"y\","), "{d}");
+        assert!(
+            d.contains("-    \"name\": \"x\",\n+    \"name\": \"y\","),
+            "{d}"
+        );
         assert!(d.starts_with("--- old\n+++ new\n"));
     }
 

@@ -69,7 +69,12 @@ impl SnapshotDir {
         };
         let mut keys: Vec<String> = entries
             .flatten()
-            .filter_map(|e| e.file_name().to_str().and_then(|n| n.strip_suffix(EXT)).map(str::to_string))
+            .filter_map(|e| {
+                e.file_name()
+                    .to_str()
+                    .and_then(|n| n.strip_suffix(EXT))
+                    .map(str::to_string)
+            })
             .collect();
         keys.sort();
         keys

@@ -1,0 +1,237 @@
+//! `yarc diff PATH --env A --env B`: runs every request against both environments (each with
+//! its own auth and captures) and shows, request by request, whether the normalised responses
+//! are the same, and the unified diff where not.
+
+use crate::cli::{self, Inputs, Prepared};
+use crate::model::JsonPath;
+use crate::plan::Selection;
+use crate::report::style::Style;
+use crate::run::record::{Event, RequestRecord, State};
+use crate::run::{RunOptions, Runner, SnapshotMode};
+use crate::snapshot;
+use crate::source::{SourceFile, Span};
+use clap::Args;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+#[derive(Args, Debug)]
+pub struct DiffArgs {
+    /// Collection files or folders.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// The two environments to compare: `--env stage --env prod`.
+    #[arg(long = "env", short = 'e', num_args = 1, required = true)]
+    pub envs: Vec<String>,
+    /// A JSONPath to leave out of this comparison (on top of each request's snapshot ignores).
+    #[arg(long = "ignore", value_name = "JSONPATH")]
+    pub ignore: Vec<String>,
+    /// Set a variable for both runs.
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    pub vars: Vec<String>,
+    /// Set a secret value for both runs.
+    #[arg(long = "secret-var", value_name = "NAME=VALUE")]
+    pub secret_vars: Vec<String>,
+    /// Default timeout per request.
+    #[arg(long, value_parser = humantime::parse_duration, default_value = "30s")]
+    pub timeout: Duration,
+    /// Collection runs at once, per environment.
+    #[arg(long, short = 'j')]
+    pub jobs: Option<usize>,
+}
+
+pub async fn diff(a: DiffArgs) -> i32 {
+    if a.envs.len() != 2 {
+        eprintln!("error: `yarc diff` compares exactly two environments: --env A --env B");
+        return cli::EXIT_INVALID;
+    }
+    let file = SourceFile::new("--ignore", "");
+    let ignore: Vec<JsonPath> = a
+        .ignore
+        .iter()
+        .map(|p| JsonPath {
+            source: p.clone(),
+            span: Span::file_start(&file),
+        })
+        .collect();
+    let mut runs = Vec::new();
+    for env in &a.envs {
+        let inputs = Inputs {
+            paths: a.paths.clone(),
+            env: Some(env.clone()),
+            vars: a.vars.clone(),
+            secret_vars: a.secret_vars.clone(),
+            var_file: None,
+            token_cache: false,
+        };
+        match run_env(&inputs, &ignore, &a).await {
+            Ok(records) => runs.push(records),
+            Err(code) => return code,
+        }
+    }
+    let style = Style {
+        color: cli::color_on(cli::ColorChoice::Auto),
+    };
+    let (out, code) = report(&runs[0], &runs[1], &a.envs[0], &a.envs[1], &style);
+    print!("{out}");
+    code
+}
+
+async fn run_env(
+    inputs: &Inputs,
+    ignore: &[JsonPath],
+    a: &DiffArgs,
+) -> Result<Vec<RequestRecord>, i32> {
+    let Prepared {
+        mut plan,
+        redactor,
+        sandbox: _sandbox,
+    } = cli::prepare(inputs, None, Selection::default()).await?;
+    for p in ignore {
+        if let Err(d) = plan.paths.add(p) {
+            return Err(cli::invalid(&d.into()));
+        }
+    }
+    let units = crate::run::units(plan.collections.len(), 1, None);
+    let options = RunOptions {
+        timeout: a.timeout,
+        jobs: a
+            .jobs
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+        snapshots: SnapshotMode::Keep {
+            ignore: ignore.to_vec(),
+        },
+        ..RunOptions::default()
+    };
+    let runner = Arc::new(Runner::new(Arc::new(plan), options, redactor).map_err(|e| {
+        eprintln!("error: {e}");
+        cli::EXIT_INCOMPLETE
+    })?);
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Event>();
+    let drain = tokio::spawn(async move { while rx.recv().await.is_some() {} });
+    let records = runner.run(units, &tx).await;
+    drop(tx);
+    let _ = drain.await;
+    Ok(records)
+}
+
+/// The response part of a snapshot (where the request went may differ between environments).
+fn response_text(snapshot_yaml: &str) -> String {
+    let mut lines = snapshot_yaml
+        .lines()
+        .skip_while(|l| !l.starts_with("status:"));
+    let mut out = String::new();
+    for l in lines.by_ref() {
+        out.push_str(l);
+        out.push('\n');
+    }
+    out
+}
+
+/// The comparison's text and exit code: 0 all the same, 1 some differ, 3 some could not run.
+pub fn report(
+    a: &[RequestRecord],
+    b: &[RequestRecord],
+    env_a: &str,
+    env_b: &str,
+    style: &Style,
+) -> (String, i32) {
+    let mut out = String::new();
+    let (mut same, mut differ, mut broken) = (0, 0, 0);
+    let mut last_collection = String::new();
+    for ra in a {
+        if ra.collection != last_collection {
+            if !last_collection.is_empty() {
+                out.push('\n');
+            }
+            out.push_str(&format!("{}\n", style.bold(&ra.collection)));
+            last_collection = ra.collection.clone();
+        }
+        let rb = b.iter().find(|r| {
+            r.collection == ra.collection && r.name == ra.name && r.iteration == ra.iteration
+        });
+        let Some(rb) = rb else {
+            broken += 1;
+            out.push_str(&format!(
+                "  {}  {}: not run in {env_b}\n",
+                style.fail("ERROR  "),
+                ra.name
+            ));
+            continue;
+        };
+        match (&ra.snapshot_text, &rb.snapshot_text) {
+            (Some(ta), Some(tb)) => {
+                let equal = match (snapshot::from_yaml(ta), snapshot::from_yaml(tb)) {
+                    (Ok(sa), Ok(sb)) => snapshot::same(&sa, &sb),
+                    _ => ta == tb,
+                };
+                if equal {
+                    same += 1;
+                    out.push_str(&format!("  {}  {}\n", style.pass("same   "), ra.name));
+                } else {
+                    differ += 1;
+                    out.push_str(&format!("  {}  {}\n", style.fail("DIFFERS"), ra.name));
+                    let d = snapshot::diff(&response_text(ta), &response_text(tb), env_a, env_b);
+                    for line in d.lines() {
+                        let shown = if line.starts_with("+++") || line.starts_with("---") {
+                            style.bold(line)
+                        } else if line.starts_with('+') {
+                            style.pass(line)
+                        } else if line.starts_with('-') {
+                            style.fail(line)
+                        } else {
+                            line.to_string()
+                        };
+                        out.push_str(&format!("             {shown}\n"));
+                    }
+                }
+            }
+            _ => {
+                let why = |r: &RequestRecord, env: &str| match r.state {
+                    State::Skipped => format!("skipped in {env}"),
+                    _ => format!(
+                        "{env}: {}",
+                        r.message
+                            .as_deref()
+                            .and_then(|m| m.lines().next())
+                            .unwrap_or("no response")
+                    ),
+                };
+                let reason = if ra.snapshot_text.is_none() {
+                    why(ra, env_a)
+                } else {
+                    why(rb, env_b)
+                };
+                if matches!(ra.state, State::Skipped) && matches!(rb.state, State::Skipped) {
+                    out.push_str(&format!(
+                        "  {}  {} (skipped in both)\n",
+                        style.dim("skipped"),
+                        ra.name
+                    ));
+                    continue;
+                }
+                broken += 1;
+                out.push_str(&format!(
+                    "  {}  {}: {reason}\n",
+                    style.fail("ERROR  "),
+                    ra.name
+                ));
+            }
+        }
+    }
+    out.push_str(&format!(
+        "\n{same} same, {differ} differ between {env_a} and {env_b}"
+    ));
+    if broken > 0 {
+        out.push_str(&format!(", {broken} could not be compared"));
+    }
+    out.push('\n');
+    let code = if broken > 0 {
+        cli::EXIT_INCOMPLETE
+    } else if differ > 0 {
+        cli::EXIT_FAILED
+    } else {
+        cli::EXIT_OK
+    };
+    (out, code)
+}

@@ -1,0 +1,242 @@
+//! `yarc mock PATH --env NAME`: serves an environment's recorded snapshots on 127.0.0.1 —
+//! matching method and path, captured values in the recorded path (`{job_id}`) as wildcards,
+//! literal paths first — plus a client-credentials token endpoint, so a front end or a
+//! consumer's CI can run against recorded responses offline.
+
+use crate::cli::{self, MockArgs};
+use crate::load;
+use crate::snapshot::{self, Body, store::SnapshotDir};
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+use std::sync::Arc;
+
+#[derive(Debug, Clone)]
+pub struct Route {
+    pub method: String,
+    pub segments: Vec<Segment>,
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    pub content_type: Option<&'static str>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Segment {
+    Literal(String),
+    Wildcard,
+}
+
+impl Route {
+    fn literal_count(&self) -> usize {
+        self.segments
+            .iter()
+            .filter(|s| matches!(s, Segment::Literal(_)))
+            .count()
+    }
+
+    fn matches(&self, method: &str, parts: &[&str]) -> bool {
+        self.method.eq_ignore_ascii_case(method)
+            && self.segments.len() == parts.len()
+            && self.segments.iter().zip(parts).all(|(s, p)| match s {
+                Segment::Literal(l) => l == p,
+                Segment::Wildcard => true,
+            })
+    }
+}
+
+fn split(path: &str) -> Vec<&str> {
+    path.split('/').filter(|s| !s.is_empty()).collect()
+}
+
+/// A route from a snapshot file; `None` for snapshots without a recorded path.
+pub fn route(s: &snapshot::Snapshot) -> Option<Route> {
+    if s.path.is_empty() {
+        return None;
+    }
+    let segments = split(&s.path)
+        .into_iter()
+        .map(|p| {
+            if p.starts_with('{') && p.ends_with('}') {
+                Segment::Wildcard
+            } else {
+                Segment::Literal(p.to_string())
+            }
+        })
+        .collect();
+    let (body, content_type) = match &s.body {
+        Body::Empty | Body::Binary { .. } => (Vec::new(), None),
+        Body::Json(v) => (
+            serde_json::to_vec(v).unwrap_or_default(),
+            Some("application/json"),
+        ),
+        Body::Text(t) => (t.as_bytes().to_vec(), Some("text/plain; charset=utf-8")),
+    };
+    Some(Route {
+        method: s.method.clone(),
+        segments,
+        status: s.status,
+        headers: s
+            .headers
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+        body,
+        content_type,
+    })
+}
+
+/// The best route for a request: the one with the most literal segments.
+pub fn find<'a>(routes: &'a [Route], method: &str, path: &str) -> Option<&'a Route> {
+    let parts = split(path);
+    routes
+        .iter()
+        .filter(|r| r.matches(method, &parts))
+        .max_by_key(|r| r.literal_count())
+}
+
+pub async fn serve(a: MockArgs) -> i32 {
+    let loaded = match load::load(&a.paths, Some(&a.env)) {
+        Ok(l) => l,
+        Err(e) => return cli::invalid(&e),
+    };
+    let env_name = loaded.environment.as_ref().map(|e| e.name.clone());
+    let mut routes = Vec::new();
+    for c in &loaded.collections {
+        let dir = SnapshotDir::new(&c.path, env_name.as_deref());
+        for key in dir.keys() {
+            let Some(Ok(text)) = dir.read(&key) else {
+                continue;
+            };
+            match snapshot::from_yaml(&text) {
+                Ok(s) => routes.extend(route(&s)),
+                Err(e) => eprintln!("warning: skipping {}: {e}", dir.file(&key).display()),
+            }
+        }
+    }
+    let listener = match tokio::net::TcpListener::bind(("127.0.0.1", a.port)).await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: cannot listen on 127.0.0.1:{}: {e}", a.port);
+            return cli::EXIT_INCOMPLETE;
+        }
+    };
+    let url = listener
+        .local_addr()
+        .map(|a| format!("http://{a}"))
+        .unwrap_or_default();
+    let count = routes.len();
+    let state = Arc::new(MockState {
+        routes,
+        url: url.clone(),
+    });
+    let app = Router::new()
+        .route("/connect/token", axum::routing::post(token))
+        .route(
+            "/.well-known/openid-configuration",
+            axum::routing::get(discovery),
+        )
+        .fallback(recorded)
+        .with_state(state);
+    println!(
+        "mock: {count} recorded responses of environment `{}` on {url} (token endpoint {url}/connect/token)",
+        env_name.as_deref().unwrap_or("default")
+    );
+    let _ = tokio::select! {
+        r = axum::serve(listener, app) => r.map_err(|e| e.to_string()),
+        _ = tokio::signal::ctrl_c() => Ok(()),
+    };
+    cli::EXIT_OK
+}
+
+struct MockState {
+    routes: Vec<Route>,
+    url: String,
+}
+
+async fn recorded(State(s): State<Arc<MockState>>, method: Method, uri: Uri) -> Response {
+    let Some(r) = find(&s.routes, method.as_str(), uri.path()) else {
+        let body = json!({"error": "no_recording", "message": format!("no recorded response for {method} {}", uri.path())});
+        return (StatusCode::NOT_FOUND, axum::Json(body)).into_response();
+    };
+    let mut headers = HeaderMap::new();
+    if let Some(ct) = r.content_type
+        && let Ok(v) = ct.parse()
+    {
+        headers.insert("content-type", v);
+    }
+    for (k, v) in &r.headers {
+        if let (Ok(name), Ok(value)) = (k.parse::<axum::http::HeaderName>(), v.parse()) {
+            headers.insert(name, value);
+        }
+    }
+    let status = StatusCode::from_u16(r.status).unwrap_or(StatusCode::OK);
+    (status, headers, Bytes::from(r.body.clone())).into_response()
+}
+
+/// Any client credentials get a token: the mock checks nothing.
+async fn token(body: Bytes) -> Response {
+    let form: Vec<(String, String)> = url::form_urlencoded::parse(&body).into_owned().collect();
+    if !form
+        .iter()
+        .any(|(k, v)| k == "grant_type" && v == "client_credentials")
+    {
+        let err = json!({"error": "unsupported_grant_type", "error_description": "grant_type must be client_credentials"});
+        return (StatusCode::BAD_REQUEST, axum::Json(err)).into_response();
+    }
+    let scope = form
+        .iter()
+        .find(|(k, _)| k == "scope")
+        .map(|(_, v)| v.clone());
+    axum::Json(json!({
+        "access_token": format!("mock_{}", uuid::Uuid::new_v4().simple()),
+        "token_type": "Bearer",
+        "expires_in": 3600,
+        "scope": scope,
+    }))
+    .into_response()
+}
+
+async fn discovery(State(s): State<Arc<MockState>>) -> Response {
+    axum::Json(json!({"issuer": s.url, "token_endpoint": format!("{}/connect/token", s.url)}))
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(method: &str, path: &str) -> Route {
+        route(&snapshot::Snapshot {
+            method: method.into(),
+            url: String::new(),
+            path: path.into(),
+            status: 200,
+            headers: Default::default(),
+            body: Body::Text(path.into()),
+        })
+        .expect("route")
+    }
+
+    #[test]
+    fn literal_paths_win_over_wildcards() {
+        let routes = vec![
+            r("GET", "/jobs/{job_id}"),
+            r("GET", "/jobs/0000"),
+            r("POST", "/jobs"),
+        ];
+        assert_eq!(
+            find(&routes, "GET", "/jobs/0000").map(|r| r.body.clone()),
+            Some(b"/jobs/0000".to_vec())
+        );
+        assert_eq!(
+            find(&routes, "GET", "/jobs/42").map(|r| r.body.clone()),
+            Some(b"/jobs/{job_id}".to_vec())
+        );
+        assert!(find(&routes, "DELETE", "/jobs/42").is_none());
+        assert!(find(&routes, "GET", "/jobs/42/result").is_none());
+    }
+}

@@ -1,0 +1,115 @@
+//! `yarc snapshots review|accept|reject [PATH]`: act on pending snapshots (the `.snap.yaml.new`
+//! files a run leaves beside changed ones) without calling the API again — a second call might
+//! answer differently.
+
+use crate::snapshot::{self, store};
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Action {
+    /// Show each pending change and ask: accept, reject or skip.
+    Review,
+    /// Accept every pending change.
+    Accept,
+    /// Drop every pending change.
+    Reject,
+}
+
+pub fn snapshots(action: Action, root: &Path) -> i32 {
+    let pending = store::pending_below(root);
+    if pending.is_empty() {
+        println!("no pending snapshots below {}", root.display());
+        return 0;
+    }
+    match action {
+        Action::Accept => pending.iter().map(accept).filter(|ok| !ok).count().min(1) as i32 * 3,
+        Action::Reject => pending.iter().map(reject).filter(|ok| !ok).count().min(1) as i32 * 3,
+        Action::Review => review(&pending, std::io::stdin().lock(), std::io::stdout()),
+    }
+}
+
+fn accept(p: &PathBuf) -> bool {
+    let target = store::accepted_path(p);
+    match std::fs::rename(p, &target) {
+        Ok(()) => {
+            println!("accepted {}", target.display());
+            true
+        }
+        Err(e) => {
+            eprintln!("error: cannot accept {}: {e}", p.display());
+            false
+        }
+    }
+}
+
+fn reject(p: &PathBuf) -> bool {
+    match std::fs::remove_file(p) {
+        Ok(()) => {
+            println!("rejected {}", p.display());
+            true
+        }
+        Err(e) => {
+            eprintln!("error: cannot reject {}: {e}", p.display());
+            false
+        }
+    }
+}
+
+/// Shows each diff and reads a, r, s or q from `input`.
+pub fn review(pending: &[PathBuf], mut input: impl BufRead, mut out: impl Write) -> i32 {
+    let (mut accepted, mut rejected, mut skipped) = (0, 0, 0);
+    for (i, p) in pending.iter().enumerate() {
+        let target = store::accepted_path(p);
+        let old = std::fs::read_to_string(&target).unwrap_or_default();
+        let new = std::fs::read_to_string(p).unwrap_or_default();
+        let shown = target.display().to_string();
+        let _ = writeln!(out, "[{}/{}] {shown}", i + 1, pending.len());
+        let _ = write!(
+            out,
+            "{}",
+            snapshot::diff(
+                &old,
+                &new,
+                &format!("{shown} (stored)"),
+                &format!("{shown} (pending)")
+            )
+        );
+        loop {
+            let _ = write!(out, "accept, reject, skip or quit? [a/r/s/q] ");
+            let _ = out.flush();
+            let mut line = String::new();
+            if input.read_line(&mut line).unwrap_or(0) == 0 {
+                line = "q".into();
+            }
+            match line.trim() {
+                "a" | "accept" => {
+                    accepted += usize::from(accept(p));
+                    break;
+                }
+                "r" | "reject" => {
+                    rejected += usize::from(reject(p));
+                    break;
+                }
+                "s" | "skip" | "" => {
+                    skipped += 1;
+                    break;
+                }
+                "q" | "quit" => {
+                    skipped += pending.len() - i;
+                    let _ = writeln!(
+                        out,
+                        "\n{accepted} accepted, {rejected} rejected, {skipped} left pending"
+                    );
+                    return 0;
+                }
+                _ => {}
+            }
+        }
+    }
+    let _ = writeln!(
+        out,
+        "{accepted} accepted, {rejected} rejected, {skipped} left pending"
+    );
+    0
+}
