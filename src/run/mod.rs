@@ -511,12 +511,16 @@ impl Runner {
             }
             Some(Ok(t)) => t,
         };
-        if let Ok(old) = snapshot::from_yaml(&old_text)
-            && snapshot::same(&old, snap)
+        let old = snapshot::from_yaml(&old_text);
+        if let Ok(old) = &old
+            && snapshot::same(old, snap)
         {
             dir.remove_pending(key);
             return SnapshotOutcome::Same { file: shown };
         }
+        // Diff the stored snapshot normalised the same way, so that a hand edit's key order or
+        // spacing does not show up as a change.
+        let old_text = old.map(|o| snapshot::to_yaml(&o)).unwrap_or(old_text);
         let diff = snapshot::diff(
             &old_text,
             text,

@@ -69,3 +69,24 @@ fn invalid_collection_diagnostics() {
     r.expect_code(2);
     assert_golden("invalid-collection.txt", &stable(&w, &r.stderr));
 }
+
+#[test]
+fn snapshot_diff_output() {
+    let w = World::new();
+    w.write(
+        "jobs.yaml",
+        r#"name: Jobs
+requests:
+  - name: job status
+    method: POST
+    url: "{{ url }}/echo/jobs/7"
+    json: { id: 7, status: "{{ status }}", owner: ada }
+    snapshot: { ignore: ["$.headers.host"] }
+"#,
+    );
+    w.yarc(&["run", "jobs.yaml", "--var", "status=running"])
+        .expect_code(0);
+    let r = w.yarc(&["run", "jobs.yaml", "--var", "status=done"]);
+    r.expect_code(1);
+    assert_golden("snapshot-diff.txt", &stable(&w, &r.stdout));
+}
