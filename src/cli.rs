@@ -48,8 +48,46 @@ pub enum Command {
     Snapshots(SnapshotsArgs),
     /// Serve an environment's recorded snapshots (and a token endpoint) on 127.0.0.1.
     Mock(MockArgs),
+    /// Convert a Postman collection or an OpenAPI document into a yarc collection.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Print the JSON Schema of the collection and environment formats (for editors).
+    Schema(SchemaArgs),
     /// Serve the built-in sandbox API on 127.0.0.1 until interrupted.
     Sandbox(SandboxArgs),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ImportCommand {
+    /// A Postman collection (v2.1 or v2.0) and its environments.
+    Postman {
+        /// The exported collection (.json).
+        collection: PathBuf,
+        /// An exported Postman environment (.json); may be given several times.
+        #[arg(long = "environment", value_name = "ENV.json")]
+        environments: Vec<PathBuf>,
+        /// The folder to write the collection and environments/ into.
+        #[arg(long, short = 'o')]
+        output: PathBuf,
+    },
+    /// An OpenAPI 3.0 or 3.1 document (YAML or JSON).
+    Openapi {
+        /// The OpenAPI document.
+        spec: PathBuf,
+        /// The collection file to write.
+        #[arg(long, short = 'o')]
+        output: PathBuf,
+        /// Also write each response's JSON Schema next to the collection and assert it.
+        #[arg(long)]
+        schemas: bool,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct SchemaArgs {
+    /// Which format: collection or environment.
+    #[arg(value_enum, default_value = "collection")]
+    pub kind: crate::format_schema::Kind,
 }
 
 #[derive(Args, Debug)]
@@ -279,6 +317,11 @@ pub fn main_with_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32
         Command::Diff(a) => rt.block_on(crate::compare::diff(*a)),
         Command::Snapshots(a) => crate::review::snapshots(a.action, &a.path),
         Command::Mock(a) => rt.block_on(crate::mock::serve(a)),
+        Command::Import(c) => crate::import::run(c),
+        Command::Schema(a) => {
+            println!("{}", crate::format_schema::json(a.kind));
+            EXIT_OK
+        }
         Command::Sandbox(a) => rt.block_on(serve_sandbox(a)),
     }
 }

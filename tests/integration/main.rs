@@ -8,6 +8,7 @@ mod errors;
 mod golden;
 mod predicates;
 mod run;
+mod schema;
 mod snapshots;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,361 @@
+//! The JSON Schema of yarc's collection and environment formats, generated from the types
+//! below (schemars), for editors: VS Code's YAML extension completes keys and flags mistakes
+//! with it. These types describe the format only; the decoders in `parse` read it, with
+//! better messages than a schema validator can give. A test keeps `schema/` in step.
+
+#![allow(dead_code)]
+
+use schemars::JsonSchema;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Kind {
+    Collection,
+    Environment,
+}
+
+/// The schema as pretty JSON.
+pub fn json(kind: Kind) -> String {
+    let schema = match kind {
+        Kind::Collection => schemars::schema_for!(CollectionFile),
+        Kind::Environment => schemars::schema_for!(EnvironmentFile),
+    };
+    serde_json::to_string_pretty(&schema).unwrap_or_default()
+}
+
+/// A duration with a unit: `500ms`, `30s`, `2m`, `1h`.
+type Duration = String;
+/// A minijinja template string: `"{{ base_url }}/jobs"`.
+type Template = String;
+
+/// A yarc collection: requests, their assertions and captures, auth, variables.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields, title = "yarc collection")]
+struct CollectionFile {
+    /// Shown in reports; defaults to the file name.
+    name: Option<String>,
+    description: Option<String>,
+    tags: Option<Vec<String>>,
+    /// Default values; the environment, data rows, --var-file, --var and captures override them.
+    variables: Option<BTreeMap<String, Value>>,
+    auth: Option<Auth>,
+    defaults: Option<Defaults>,
+    requests: Vec<Item>,
+}
+
+/// A request, or a group of them.
+#[derive(JsonSchema)]
+#[schemars(untagged)]
+enum Item {
+    Group(Box<Group>),
+    Request(Box<Request>),
+}
+
+/// A folder of requests with its own defaults, auth, variables and tags.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct Group {
+    /// The group's name (shown as `group / request`).
+    group: String,
+    description: Option<String>,
+    tags: Option<Vec<String>>,
+    variables: Option<BTreeMap<String, Value>>,
+    auth: Option<Auth>,
+    defaults: Option<Defaults>,
+    /// Skip the group's requests when this template renders truthy.
+    skip: Option<Template>,
+    requests: Vec<Item>,
+}
+
+/// Settings merged into every request (a request's own win).
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct Defaults {
+    headers: Option<BTreeMap<String, Scalar>>,
+    query: Option<BTreeMap<String, Scalar>>,
+    timeout: Option<Duration>,
+    follow_redirects: Option<bool>,
+    snapshot: Option<Snapshot>,
+}
+
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct Request {
+    /// Unique in the collection; used in reports and snapshot file names.
+    name: String,
+    description: Option<String>,
+    method: Option<Method>,
+    url: Template,
+    query: Option<BTreeMap<String, Scalar>>,
+    headers: Option<BTreeMap<String, Scalar>>,
+    /// A JSON body (any YAML); strings are templates.
+    json: Option<Value>,
+    /// An application/x-www-form-urlencoded body.
+    form: Option<BTreeMap<String, Scalar>>,
+    /// A multipart body; `{ file: path }` is a file part.
+    multipart: Option<BTreeMap<String, Part>>,
+    /// A text body.
+    text: Option<Template>,
+    /// A file sent raw (path relative to the collection).
+    file: Option<String>,
+    timeout: Option<Duration>,
+    follow_redirects: Option<bool>,
+    tags: Option<Vec<String>>,
+    /// Skip the request when this template renders truthy.
+    skip: Option<Template>,
+    auth: Option<Auth>,
+    expect: Option<Expect>,
+    /// Variables to take from the response for later requests.
+    capture: Option<BTreeMap<String, Capture>>,
+    retry: Option<Retry>,
+    snapshot: Option<Snapshot>,
+}
+
+#[derive(JsonSchema)]
+#[allow(clippy::upper_case_acronyms)]
+enum Method {
+    GET,
+    POST,
+    PUT,
+    PATCH,
+    DELETE,
+    HEAD,
+    OPTIONS,
+}
+
+#[derive(JsonSchema)]
+#[schemars(untagged)]
+enum Scalar {
+    Text(String),
+    Number(f64),
+    Bool(bool),
+}
+
+#[derive(JsonSchema)]
+#[schemars(untagged)]
+enum Part {
+    Text(Scalar),
+    File(FilePart),
+}
+
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct FilePart {
+    file: String,
+    content_type: Option<String>,
+}
+
+/// `none`, or exactly one of oauth2, bearer, basic, api_key.
+#[derive(JsonSchema)]
+#[schemars(untagged)]
+enum Auth {
+    None(NoAuth),
+    Block(AuthBlock),
+}
+
+#[derive(JsonSchema)]
+#[schemars(rename_all = "lowercase")]
+enum NoAuth {
+    None,
+}
+
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields, extend("minProperties" = 1, "maxProperties" = 1))]
+struct AuthBlock {
+    oauth2: Option<OAuth2>,
+    bearer: Option<Template>,
+    basic: Option<Basic>,
+    api_key: Option<ApiKey>,
+}
+
+/// OAuth2 client credentials (RFC 6749 §4.4).
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct OAuth2 {
+    /// The token endpoint (or give `issuer`).
+    token_url: Option<Template>,
+    /// Read the token endpoint from this issuer's /.well-known/openid-configuration.
+    issuer: Option<Template>,
+    client_id: Template,
+    client_secret: Template,
+    scope: Option<Template>,
+    /// body: client_secret_post (default); basic: HTTP Basic.
+    credentials: Option<Credentials>,
+    /// Extra form fields for the token request, e.g. tenant_id.
+    params: Option<BTreeMap<String, Scalar>>,
+    /// Renew this long before expiry.
+    refresh_before: Option<Duration>,
+}
+
+#[derive(JsonSchema)]
+#[schemars(rename_all = "lowercase")]
+enum Credentials {
+    Body,
+    Basic,
+}
+
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct Basic {
+    username: Template,
+    password: Template,
+}
+
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct ApiKey {
+    header: Option<String>,
+    query: Option<String>,
+    value: Template,
+}
+
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct Expect {
+    /// A code, a list of codes, a class such as 2xx, or predicates.
+    status: Option<Status>,
+    /// Header name (case-insensitive) → value or predicates.
+    headers: Option<BTreeMap<String, ValueOrPredicates>>,
+    /// Predicates on the raw body text.
+    body: Option<ValueOrPredicates>,
+    /// JSONPath (RFC 9535) → value or predicates.
+    json: Option<BTreeMap<String, ValueOrPredicates>>,
+    /// A JSON Schema file the body must satisfy (relative to the collection).
+    schema: Option<String>,
+    /// The response time, e.g. `{ lt: 2s }`.
+    time: Option<TimePredicates>,
+}
+
+#[derive(JsonSchema)]
+#[schemars(untagged)]
+enum Status {
+    Code(u16),
+    Codes(Vec<u16>),
+    Class(#[schemars(regex(pattern = r"^[1-5][xX][xX]$"))] String),
+    Predicates(Box<Predicates>),
+}
+
+/// A bare value means `equals`.
+#[derive(JsonSchema)]
+#[schemars(untagged)]
+enum ValueOrPredicates {
+    Predicates(Box<Predicates>),
+    Value(Value),
+}
+
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct Predicates {
+    equals: Option<Value>,
+    not: Option<Box<Predicates>>,
+    exists: Option<bool>,
+    #[schemars(rename = "type")]
+    type_: Option<JsonType>,
+    contains: Option<Value>,
+    starts_with: Option<Value>,
+    ends_with: Option<Value>,
+    /// A regular expression.
+    matches: Option<String>,
+    #[schemars(rename = "in")]
+    in_: Option<Vec<Value>>,
+    length: Option<Box<ValueOrPredicates>>,
+    lt: Option<Value>,
+    lte: Option<Value>,
+    gt: Option<Value>,
+    gte: Option<Value>,
+    each: Option<Box<ValueOrPredicates>>,
+}
+
+#[derive(JsonSchema)]
+#[schemars(rename_all = "lowercase")]
+enum JsonType {
+    String,
+    Number,
+    Integer,
+    Boolean,
+    Array,
+    Object,
+    Null,
+}
+
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct TimePredicates {
+    lt: Option<Duration>,
+    lte: Option<Duration>,
+    gt: Option<Duration>,
+    gte: Option<Duration>,
+}
+
+#[derive(JsonSchema)]
+#[schemars(untagged)]
+enum Capture {
+    /// A JSONPath: the first node it selects.
+    Path(String),
+    Spec(CaptureSpec),
+}
+
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct CaptureSpec {
+    json: Option<String>,
+    /// With `json`: the list of every selected node.
+    all: Option<bool>,
+    header: Option<String>,
+    /// Group 1 of the first match in the body (or the whole match).
+    regex: Option<String>,
+    status: Option<bool>,
+    body: Option<bool>,
+}
+
+/// Polling: repeat until `until` (or `expect`) holds.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct Retry {
+    attempts: Option<u32>,
+    delay: Option<Duration>,
+    backoff: Option<f64>,
+    max_delay: Option<Duration>,
+    timeout: Option<Duration>,
+    until: Option<Expect>,
+}
+
+#[derive(JsonSchema)]
+#[schemars(untagged)]
+enum Snapshot {
+    Flag(bool),
+    Spec(SnapshotSpec),
+}
+
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct SnapshotSpec {
+    /// JSONPaths replaced by a placeholder before storing and comparing.
+    ignore: Option<Vec<String>>,
+    /// Response headers to keep.
+    headers: Option<Vec<String>>,
+}
+
+/// A yarc environment file: non-secret values for one target environment.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields, title = "yarc environment")]
+struct EnvironmentFile {
+    name: Option<String>,
+    /// Start the built-in sandbox for the run and bind `sandbox_url`.
+    sandbox: Option<Sandbox>,
+    variables: Option<BTreeMap<String, Value>>,
+}
+
+#[derive(JsonSchema)]
+#[schemars(untagged)]
+enum Sandbox {
+    Flag(bool),
+    Settings(SandboxSettings),
+}
+
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct SandboxSettings {
+    token_lifetime: Option<Duration>,
+}
