@@ -151,7 +151,7 @@ struct FilePart {
 #[schemars(untagged)]
 enum Auth {
     None(NoAuth),
-    Block(AuthBlock),
+    Block(Box<AuthBlock>),
 }
 
 #[derive(JsonSchema)]

@@ -111,6 +111,12 @@ impl Templates {
                 )
             })
         });
+        env.add_filter("from_json", |v: MjValue| -> MjValue {
+            match v.as_str().map(serde_json::from_str::<serde_json::Value>) {
+                Some(Ok(parsed)) => MjValue::from(Serde(parsed)),
+                _ => v,
+            }
+        });
         Templates { env }
     }
 

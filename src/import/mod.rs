@@ -13,13 +13,22 @@ use std::path::Path;
 /// `yarc import ...`: reads, converts, writes, and prints what needs a human look.
 pub fn run(cmd: ImportCommand) -> i32 {
     match cmd {
-        ImportCommand::Postman { collection, environments, output } => postman_files(&collection, &environments, &output),
-        ImportCommand::Openapi { spec, output, schemas } => openapi_files(&spec, &output, schemas),
+        ImportCommand::Postman {
+            collection,
+            environments,
+            output,
+        } => postman_files(&collection, &environments, &output),
+        ImportCommand::Openapi {
+            spec,
+            output,
+            schemas,
+        } => openapi_files(&spec, &output, schemas),
     }
 }
 
 fn read_json(path: &Path) -> Result<serde_json::Value, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
     serde_json::from_str(&text).map_err(|e| format!("`{}` is not valid JSON: {e}", path.display()))
 }
 
@@ -30,14 +39,19 @@ fn fail(message: &str) -> i32 {
 
 fn write(dir: &Path, rel: &str, text: &str) -> Result<(), String> {
     let path = dir.join(rel);
-    crate::report::write_atomic(&path, text).map_err(|e| format!("cannot write `{}`: {e}", path.display()))
+    crate::report::write_atomic(&path, text)
+        .map_err(|e| format!("cannot write `{}`: {e}", path.display()))
 }
 
 /// The schema files the generated modelines point at.
 fn write_schemas(dir: &Path) -> Result<(), String> {
     use crate::format_schema::{Kind, json};
     write(dir, ".yarc/collection.schema.json", &json(Kind::Collection))?;
-    write(dir, ".yarc/environment.schema.json", &json(Kind::Environment))
+    write(
+        dir,
+        ".yarc/environment.schema.json",
+        &json(Kind::Environment),
+    )
 }
 
 fn postman_files(collection: &Path, environments: &[std::path::PathBuf], out: &Path) -> i32 {
@@ -71,16 +85,25 @@ fn postman_files(collection: &Path, environments: &[std::path::PathBuf], out: &P
         r.groups,
         out.join(&imported.collection_file).display()
     );
-    s.push_str(&format!("  from test scripts: {} assertions, {} captures\n", r.assertions, r.captures));
+    s.push_str(&format!(
+        "  from test scripts: {} assertions, {} captures\n",
+        r.assertions, r.captures
+    ));
     for a in &r.auth {
         s.push_str(&format!("  auth: {a}\n"));
     }
     for (name, file) in &imported.environments {
-        s.push_str(&format!("  environment `{name}` → {}\n", out.join(file).display()));
+        s.push_str(&format!(
+            "  environment `{name}` → {}\n",
+            out.join(file).display()
+        ));
     }
     let mut look = Vec::new();
     if r.kept_lines > 0 {
-        look.push(format!("{} script lines were kept as comments (search for \"postman\")", r.kept_lines));
+        look.push(format!(
+            "{} script lines were kept as comments (search for \"postman\")",
+            r.kept_lines
+        ));
     }
     if !r.secrets.is_empty() {
         look.push(format!(
@@ -89,7 +112,9 @@ fn postman_files(collection: &Path, environments: &[std::path::PathBuf], out: &P
         ));
     }
     for d in &r.unknown_dynamic {
-        look.push(format!("Postman's dynamic variable {{{{{d}}}}} has no yarc equivalent: it was kept as text"));
+        look.push(format!(
+            "Postman's dynamic variable {{{{{d}}}}} has no yarc equivalent: it was kept as text"
+        ));
     }
     look.extend(r.notes.iter().cloned());
     if look.is_empty() {
@@ -119,7 +144,10 @@ fn openapi_files(spec: &Path, out: &Path, with_schemas: bool) -> i32 {
         Err(e) => return fail(&format!("`{}`: {e}", spec.display())),
     };
     let dir = out.parent().map(Path::to_path_buf).unwrap_or_default();
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "api.yaml".into());
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "api.yaml".into());
     if let Err(e) = write(&dir, &name, &imported.collection) {
         return fail(&e);
     }
@@ -132,12 +160,21 @@ fn openapi_files(spec: &Path, out: &Path, with_schemas: bool) -> i32 {
         return fail(&e);
     }
     let r = &imported.report;
-    let mut s = format!("imported {} operations in {} groups into {}\n", r.operations, r.groups, out.display());
+    let mut s = format!(
+        "imported {} operations in {} groups into {}\n",
+        r.operations,
+        r.groups,
+        out.display()
+    );
     if let Some(a) = &r.auth {
         s.push_str(&format!("  auth: {a}\n"));
     }
     if !imported.schemas.is_empty() {
-        s.push_str(&format!("  {} response schemas in {}\n", imported.schemas.len(), dir.join("schemas").display()));
+        s.push_str(&format!(
+            "  {} response schemas in {}\n",
+            imported.schemas.len(),
+            dir.join("schemas").display()
+        ));
     }
     let mut look: Vec<String> = Vec::new();
     if !r.secrets.is_empty() {

@@ -33,18 +33,34 @@ pub fn parse(text: &str) -> Result<Value, String> {
     if let Ok(v) = serde_json::from_str(text) {
         return Ok(v);
     }
-    serde_saphyr::from_str(text).map_err(|e| format!("not valid YAML or JSON: {}", e.to_string().lines().next().unwrap_or("")))
+    serde_saphyr::from_str(text).map_err(|e| {
+        format!(
+            "not valid YAML or JSON: {}",
+            e.to_string().lines().next().unwrap_or("")
+        )
+    })
 }
 
 pub fn import(doc: &Value, with_schemas: bool) -> Result<Imported, String> {
-    let version = doc.get("openapi").and_then(Value::as_str).ok_or("not an OpenAPI 3 document: no `openapi` version")?;
+    let version = doc
+        .get("openapi")
+        .and_then(Value::as_str)
+        .ok_or("not an OpenAPI 3 document: no `openapi` version")?;
     if !version.starts_with("3.") {
-        return Err(format!("OpenAPI {version} is not supported (3.0 and 3.1 are)"));
+        return Err(format!(
+            "OpenAPI {version} is not supported (3.0 and 3.1 are)"
+        ));
     }
     let mut report = Report::default();
-    let title = doc.pointer("/info/title").and_then(Value::as_str).unwrap_or("Imported API").to_string();
+    let title = doc
+        .pointer("/info/title")
+        .and_then(Value::as_str)
+        .unwrap_or("Imported API")
+        .to_string();
     let mut root = Y::map();
-    root.comment(format!("Imported from the OpenAPI document \"{title}\" ({version}) by `yarc import openapi`."));
+    root.comment(format!(
+        "Imported from the OpenAPI document \"{title}\" ({version}) by `yarc import openapi`."
+    ));
     root.set("name", Y::str(&title));
     let mut vars = Y::map();
     vars.set("base_url", Y::str(server_url(doc)));
@@ -57,10 +73,18 @@ pub fn import(doc: &Value, with_schemas: bool) -> Result<Imported, String> {
     let mut ungrouped: Vec<Y> = Vec::new();
     let mut names: HashMap<String, usize> = HashMap::new();
     let mut schemas = Vec::new();
-    let paths = doc.get("paths").and_then(Value::as_object).cloned().unwrap_or_default();
+    let paths = doc
+        .get("paths")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
     for (path, item) in &paths {
         let item = resolve(doc, item, 0);
-        let shared = item.get("parameters").and_then(Value::as_array).cloned().unwrap_or_default();
+        let shared = item
+            .get("parameters")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
         for method in METHODS {
             let Some(op) = item.get(method) else {
                 continue;
@@ -75,11 +99,17 @@ pub fn import(doc: &Value, with_schemas: bool) -> Result<Imported, String> {
                 scheme: scheme.as_ref().map(|(n, _)| n.as_str()),
                 global_security: global_security.as_ref(),
             };
-            let (request, schema) = operation(&ctx, &op, &mut vars, &mut names, with_schemas, &mut report);
+            let (request, schema) =
+                operation(&ctx, &op, &mut vars, &mut names, with_schemas, &mut report);
             if let Some(s) = schema {
                 schemas.push(s);
             }
-            match op.get("tags").and_then(Value::as_array).and_then(|t| t.first()).and_then(Value::as_str) {
+            match op
+                .get("tags")
+                .and_then(Value::as_array)
+                .and_then(|t| t.first())
+                .and_then(Value::as_str)
+            {
                 Some(tag) => match groups.iter_mut().find(|(t, _)| t == tag) {
                     Some((_, list)) => list.push(request),
                     None => groups.push((tag.to_string(), vec![request])),
@@ -89,10 +119,25 @@ pub fn import(doc: &Value, with_schemas: bool) -> Result<Imported, String> {
         }
     }
     root.set("variables", vars);
+    // Groups in the document's own `tags` order; tags it does not list come after, as met.
+    let order: Vec<String> = doc
+        .get("tags")
+        .and_then(Value::as_array)
+        .map(|t| {
+            t.iter()
+                .filter_map(|t| t.get("name").and_then(Value::as_str))
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default();
+    groups.sort_by_key(|(t, _)| order.iter().position(|o| o == t).unwrap_or(usize::MAX));
     let mut requests = ungrouped;
     report.groups = groups.len();
     for (tag, list) in groups {
-        requests.push(Y::Map(vec![("group".into(), Y::str(tag)), ("requests".into(), Y::Seq(list))]));
+        requests.push(Y::Map(vec![
+            ("group".into(), Y::str(tag)),
+            ("requests".into(), Y::Seq(list)),
+        ]));
     }
     if requests.is_empty() {
         return Err("the document has no operations under `paths`".into());
@@ -118,7 +163,11 @@ fn server_url(doc: &Value) -> String {
     let Some(server) = doc.pointer("/servers/0") else {
         return "http://localhost".into();
     };
-    let mut url = server.get("url").and_then(Value::as_str).unwrap_or("http://localhost").to_string();
+    let mut url = server
+        .get("url")
+        .and_then(Value::as_str)
+        .unwrap_or("http://localhost")
+        .to_string();
     if let Some(vars) = server.get("variables").and_then(Value::as_object) {
         for (k, v) in vars {
             let d = v.get("default").and_then(Value::as_str).unwrap_or("");
@@ -130,7 +179,9 @@ fn server_url(doc: &Value) -> String {
 
 /// The first security scheme yarc can speak, as an auth block.
 fn security(doc: &Value, vars: &mut Y, report: &mut Report) -> Option<(String, Y)> {
-    let schemes = doc.pointer("/components/securitySchemes").and_then(Value::as_object)?;
+    let schemes = doc
+        .pointer("/components/securitySchemes")
+        .and_then(Value::as_object)?;
     for (name, scheme) in schemes {
         let scheme = resolve(doc, scheme, 0);
         match scheme.get("type").and_then(Value::as_str) {
@@ -139,12 +190,18 @@ fn security(doc: &Value, vars: &mut Y, report: &mut Report) -> Option<(String, Y
                     continue;
                 };
                 let token_url = flow.get("tokenUrl").and_then(Value::as_str).unwrap_or("");
-                let scopes: Vec<String> = flow.get("scopes").and_then(Value::as_object).map(|s| s.keys().cloned().collect()).unwrap_or_default();
+                let scopes: Vec<String> = flow
+                    .get("scopes")
+                    .and_then(Value::as_object)
+                    .map(|s| s.keys().cloned().collect())
+                    .unwrap_or_default();
                 vars.set("token_url", Y::str(token_url));
                 vars.set("client_id", Y::str("{{ secret('CLIENT_ID') }}"));
                 vars.set("client_secret", Y::str("{{ secret('CLIENT_SECRET') }}"));
                 vars.set("scope", Y::str(scopes.join(" ")));
-                report.secrets.extend(["CLIENT_ID".to_string(), "CLIENT_SECRET".to_string()]);
+                report
+                    .secrets
+                    .extend(["CLIENT_ID".to_string(), "CLIENT_SECRET".to_string()]);
                 report.auth = Some(format!("OAuth2 client credentials (`{name}`)"));
                 let mut o = Y::map();
                 o.set("token_url", Y::str("{{ token_url }}"));
@@ -156,23 +213,45 @@ fn security(doc: &Value, vars: &mut Y, report: &mut Report) -> Option<(String, Y
             Some("http") if scheme.get("scheme").and_then(Value::as_str) == Some("bearer") => {
                 report.secrets.insert("TOKEN".into());
                 report.auth = Some(format!("bearer (`{name}`)"));
-                return Some((name.clone(), Y::Map(vec![("bearer".into(), Y::str("{{ secret('TOKEN') }}"))])));
+                return Some((
+                    name.clone(),
+                    Y::Map(vec![("bearer".into(), Y::str("{{ secret('TOKEN') }}"))]),
+                ));
             }
             Some("apiKey") => {
-                let key = scheme.get("name").and_then(Value::as_str).unwrap_or("X-Api-Key");
-                let place = if scheme.get("in").and_then(Value::as_str) == Some("query") { "query" } else { "header" };
+                let key = scheme
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or("X-Api-Key");
+                let place = if scheme.get("in").and_then(Value::as_str) == Some("query") {
+                    "query"
+                } else {
+                    "header"
+                };
                 report.secrets.insert("API_KEY".into());
                 report.auth = Some(format!("API key (`{name}`)"));
-                let block = Y::Map(vec![(place.into(), Y::str(key)), ("value".into(), Y::str("{{ secret('API_KEY') }}"))]);
+                let block = Y::Map(vec![
+                    (place.into(), Y::str(key)),
+                    ("value".into(), Y::str("{{ secret('API_KEY') }}")),
+                ]);
                 return Some((name.clone(), Y::Map(vec![("api_key".into(), block)])));
             }
-            _ => report.notes.push(format!("security scheme `{name}` is not supported; requests that need it get no auth")),
+            _ => report.notes.push(format!(
+                "security scheme `{name}` is not supported; requests that need it get no auth"
+            )),
         }
     }
     None
 }
 
-fn operation(cx: &OpCtx, op: &Value, vars: &mut Y, names: &mut HashMap<String, usize>, with_schemas: bool, report: &mut Report) -> (Y, Option<(String, String)>) {
+fn operation(
+    cx: &OpCtx,
+    op: &Value,
+    vars: &mut Y,
+    names: &mut HashMap<String, usize>,
+    with_schemas: bool,
+    report: &mut Report,
+) -> (Y, Option<(String, String)>) {
     let mut r = Y::map();
     let base_name = op
         .get("operationId")
@@ -182,7 +261,11 @@ fn operation(cx: &OpCtx, op: &Value, vars: &mut Y, names: &mut HashMap<String, u
         .unwrap_or_else(|| format!("{} {}", cx.method.to_uppercase(), cx.path));
     let n = names.entry(base_name.to_lowercase()).or_insert(0);
     *n += 1;
-    let name = if *n == 1 { base_name.clone() } else { format!("{base_name} ({n})") };
+    let name = if *n == 1 {
+        base_name.clone()
+    } else {
+        format!("{base_name} ({n})")
+    };
     r.set("name", Y::str(&name));
     if cx.method != "get" {
         r.set("method", Y::str(cx.method.to_uppercase()));
@@ -190,13 +273,29 @@ fn operation(cx: &OpCtx, op: &Value, vars: &mut Y, names: &mut HashMap<String, u
     let mut url_path = cx.path.to_string();
     let mut query = Y::map();
     let mut headers = Y::map();
-    let params: Vec<Value> = cx.shared.iter().chain(op.get("parameters").and_then(Value::as_array).into_iter().flatten()).map(|p| resolve(cx.doc, p, 0)).collect();
+    let params: Vec<Value> = cx
+        .shared
+        .iter()
+        .chain(
+            op.get("parameters")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten(),
+        )
+        .map(|p| resolve(cx.doc, p, 0))
+        .collect();
     for p in &params {
-        let (Some(pname), Some(place)) = (p.get("name").and_then(Value::as_str), p.get("in").and_then(Value::as_str)) else {
+        let (Some(pname), Some(place)) = (
+            p.get("name").and_then(Value::as_str),
+            p.get("in").and_then(Value::as_str),
+        ) else {
             continue;
         };
         let var = ident(pname);
-        let required = p.get("required").and_then(Value::as_bool).unwrap_or(place == "path");
+        let required = p
+            .get("required")
+            .and_then(Value::as_bool)
+            .unwrap_or(place == "path");
         let example = param_example(cx.doc, p);
         match place {
             "path" => {
@@ -223,15 +322,26 @@ fn operation(cx: &OpCtx, op: &Value, vars: &mut Y, names: &mut HashMap<String, u
         r.set("headers", headers);
     }
     if let Some(body) = op.get("requestBody").map(|b| resolve(cx.doc, b, 0)) {
-        let content = body.get("content").and_then(Value::as_object).cloned().unwrap_or_default();
-        if let Some(media) = content.iter().find(|(k, _)| k.contains("json")).map(|(_, v)| v) {
+        let content = body
+            .get("content")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
+        if let Some(media) = content
+            .iter()
+            .find(|(k, _)| k.contains("json"))
+            .map(|(_, v)| v)
+        {
             r.set("json", Y::from_json(&media_example(cx.doc, media)));
         } else if let Some(media) = content.get("application/x-www-form-urlencoded") {
             r.set("form", flat_map(&media_example(cx.doc, media)));
         } else if let Some(media) = content.get("multipart/form-data") {
             r.set("multipart", flat_map(&media_example(cx.doc, media)));
         } else if !content.is_empty() {
-            report.notes.push(format!("`{name}`: request body types {:?} are not converted", content.keys().collect::<Vec<_>>()));
+            report.notes.push(format!(
+                "`{name}`: request body types {:?} are not converted",
+                content.keys().collect::<Vec<_>>()
+            ));
         }
     }
     // `security: []` on an operation means "no auth"; another scheme than the one converted, too.
@@ -245,7 +355,11 @@ fn operation(cx: &OpCtx, op: &Value, vars: &mut Y, names: &mut HashMap<String, u
         r.set("auth", Y::str("none"));
     }
     let mut expect = Y::map();
-    let responses = op.get("responses").and_then(Value::as_object).cloned().unwrap_or_default();
+    let responses = op
+        .get("responses")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
     let ok = responses.iter().find(|(code, _)| code.starts_with('2'));
     let mut schema_file = None;
     if let Some((code, resp)) = ok {
@@ -255,12 +369,19 @@ fn operation(cx: &OpCtx, op: &Value, vars: &mut Y, names: &mut HashMap<String, u
         }
         let resp = resolve(cx.doc, resp, 0);
         if with_schemas
-            && let Some(schema) = resp.get("content").and_then(Value::as_object).and_then(|c| c.iter().find(|(k, _)| k.contains("json"))).and_then(|(_, m)| m.get("schema"))
+            && let Some(schema) = resp
+                .get("content")
+                .and_then(Value::as_object)
+                .and_then(|c| c.iter().find(|(k, _)| k.contains("json")))
+                .and_then(|(_, m)| m.get("schema"))
         {
             let file = format!("{}.json", crate::snapshot::slug(&name));
             let inlined = inline_refs(cx.doc, schema, 0);
             expect.set("schema", Y::str(format!("schemas/{file}")));
-            schema_file = Some((file, serde_json::to_string_pretty(&inlined).unwrap_or_default() + "\n"));
+            schema_file = Some((
+                file,
+                serde_json::to_string_pretty(&inlined).unwrap_or_default() + "\n",
+            ));
         }
     } else {
         expect.set("status", Y::str("2xx"));
@@ -284,15 +405,29 @@ fn flat_map(v: &Value) -> Y {
 fn param_example(doc: &Value, p: &Value) -> Option<Value> {
     p.get("example")
         .cloned()
-        .or_else(|| p.get("examples").and_then(Value::as_object).and_then(|e| e.values().next()).map(|e| resolve(doc, e, 0)).and_then(|e| e.get("value").cloned()))
-        .or_else(|| p.get("schema").map(|s| resolve(doc, s, 0)).and_then(|s| s.get("example").or_else(|| s.get("default")).cloned()))
+        .or_else(|| {
+            p.get("examples")
+                .and_then(Value::as_object)
+                .and_then(|e| e.values().next())
+                .map(|e| resolve(doc, e, 0))
+                .and_then(|e| e.get("value").cloned())
+        })
+        .or_else(|| {
+            p.get("schema")
+                .map(|s| resolve(doc, s, 0))
+                .and_then(|s| s.get("example").or_else(|| s.get("default")).cloned())
+        })
 }
 
 fn media_example(doc: &Value, media: &Value) -> Value {
     if let Some(e) = media.get("example") {
         return e.clone();
     }
-    if let Some(e) = media.get("examples").and_then(Value::as_object).and_then(|e| e.values().next()) {
+    if let Some(e) = media
+        .get("examples")
+        .and_then(Value::as_object)
+        .and_then(|e| e.values().next())
+    {
         let e = resolve(doc, e, 0);
         if let Some(v) = e.get("value") {
             return v.clone();
@@ -324,7 +459,11 @@ pub fn instance(doc: &Value, schema: &Value, depth: usize) -> Value {
             return v.clone();
         }
     }
-    if let Some(first) = s.get("enum").and_then(Value::as_array).and_then(|e| e.first()) {
+    if let Some(first) = s
+        .get("enum")
+        .and_then(Value::as_array)
+        .and_then(|e| e.first())
+    {
         return first.clone();
     }
     if let Some(all) = s.get("allOf").and_then(Value::as_array) {
@@ -343,14 +482,27 @@ pub fn instance(doc: &Value, schema: &Value, depth: usize) -> Value {
     }
     let ty = match s.get("type") {
         Some(Value::String(t)) => t.clone(),
-        Some(Value::Array(types)) => types.iter().filter_map(Value::as_str).find(|t| *t != "null").unwrap_or("null").to_string(),
+        Some(Value::Array(types)) => types
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|t| *t != "null")
+            .unwrap_or("null")
+            .to_string(),
         _ if s.get("properties").is_some() => "object".into(),
         _ => "string".into(),
     };
     match ty.as_str() {
         "object" => {
-            let props = s.get("properties").and_then(Value::as_object).cloned().unwrap_or_default();
-            let required: Vec<&str> = s.get("required").and_then(Value::as_array).map(|r| r.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+            let props = s
+                .get("properties")
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default();
+            let required: Vec<&str> = s
+                .get("required")
+                .and_then(Value::as_array)
+                .map(|r| r.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
             let mut out = Map::new();
             for (k, v) in &props {
                 if required.is_empty() || required.contains(&k.as_str()) {
@@ -403,8 +555,14 @@ fn inline_refs(doc: &Value, v: &Value, depth: usize) -> Value {
         return json!({});
     }
     match v {
-        Value::Object(o) if o.contains_key("$ref") => inline_refs(doc, &resolve(doc, v, depth), depth + 1),
-        Value::Object(o) => Value::Object(o.iter().map(|(k, v)| (k.clone(), inline_refs(doc, v, depth + 1))).collect()),
+        Value::Object(o) if o.contains_key("$ref") => {
+            inline_refs(doc, &resolve(doc, v, depth), depth + 1)
+        }
+        Value::Object(o) => Value::Object(
+            o.iter()
+                .map(|(k, v)| (k.clone(), inline_refs(doc, v, depth + 1)))
+                .collect(),
+        ),
         Value::Array(a) => Value::Array(a.iter().map(|i| inline_refs(doc, i, depth + 1)).collect()),
         other => other.clone(),
     }

@@ -54,21 +54,40 @@ impl Ctx {
     }
 
     fn unique_name(&mut self, name: &str) -> String {
-        let base = if name.trim().is_empty() { "request".to_string() } else { name.trim().to_string() };
+        let base = if name.trim().is_empty() {
+            "request".to_string()
+        } else {
+            name.trim().to_string()
+        };
         let n = self.names.entry(base.to_lowercase()).or_insert(0);
         *n += 1;
-        if *n == 1 { base } else { format!("{base} ({n})") }
+        if *n == 1 {
+            base
+        } else {
+            format!("{base} ({n})")
+        }
     }
 }
 
 pub fn import(collection: &Value, environments: &[Value]) -> Result<Imported, String> {
-    let info = collection.get("info").ok_or("not a Postman collection: no `info`")?;
+    let info = collection
+        .get("info")
+        .ok_or("not a Postman collection: no `info`")?;
     let schema = info.get("schema").and_then(Value::as_str).unwrap_or("");
-    if !schema.is_empty() && !(schema.contains("v2.1") || schema.contains("v2.0")) {
-        return Err(format!("unsupported Postman collection schema `{schema}` (v2.0 and v2.1 are supported)"));
+    if !(schema.is_empty() || schema.contains("v2.1") || schema.contains("v2.0")) {
+        return Err(format!(
+            "unsupported Postman collection schema `{schema}` (v2.0 and v2.1 are supported)"
+        ));
     }
-    let items = collection.get("item").and_then(Value::as_array).ok_or("not a Postman collection: no `item` list")?;
-    let name = info.get("name").and_then(Value::as_str).unwrap_or("Imported collection").to_string();
+    let items = collection
+        .get("item")
+        .and_then(Value::as_array)
+        .ok_or("not a Postman collection: no `item` list")?;
+    let name = info
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or("Imported collection")
+        .to_string();
     let mut cx = Ctx {
         report: Report::default(),
         unknown: Vec::new(),
@@ -83,20 +102,32 @@ pub fn import(collection: &Value, environments: &[Value]) -> Result<Imported, St
     if !variables.is_empty_map() {
         doc.set("variables", variables);
     }
-    if let Some(a) = collection.get("auth").and_then(|a| auth(a, "collection", &mut cx)) {
+    if let Some(a) = collection
+        .get("auth")
+        .and_then(|a| auth(a, "collection", &mut cx))
+    {
         doc.set("auth", a);
     }
-    for ev in events(collection, "test").into_iter().chain(events(collection, "prerequest")) {
+    for ev in events(collection, "test")
+        .into_iter()
+        .chain(events(collection, "prerequest"))
+    {
         cx.report.kept_lines += ev.len();
         for line in ev {
             doc.comment(format!("postman (collection script): {line}"));
         }
     }
-    doc.set("requests", Y::Seq(items.iter().filter_map(|i| item(i, &mut cx)).collect()));
+    doc.set(
+        "requests",
+        Y::Seq(items.iter().filter_map(|i| item(i, &mut cx)).collect()),
+    );
     cx.report.unknown_dynamic.extend(cx.unknown.drain(..));
     let slug = crate::snapshot::slug(&name);
     let collection_file = format!("{slug}.yaml");
-    let mut files = vec![(collection_file.clone(), modeline("collection", "./") + &yaml_out::to_string(&doc))];
+    let mut files = vec![(
+        collection_file.clone(),
+        modeline("collection", "./") + &yaml_out::to_string(&doc),
+    )];
     let mut envs = Vec::new();
     for env in environments {
         let (file, text, env_name) = environment(env, &mut cx)?;
@@ -144,8 +175,14 @@ fn variables(list: Option<&Value>, cx: &mut Ctx) -> Y {
 }
 
 fn environment(env: &Value, cx: &mut Ctx) -> Result<(String, String, String), String> {
-    let name = env.get("name").and_then(Value::as_str).unwrap_or("environment").to_string();
-    let values = env.get("values").ok_or_else(|| format!("environment `{name}` has no `values`"))?;
+    let name = env
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or("environment")
+        .to_string();
+    let values = env
+        .get("values")
+        .ok_or_else(|| format!("environment `{name}` has no `values`"))?;
     let mut doc = Y::map();
     doc.comment(format!(
         "Imported from the Postman environment \"{name}\". Secrets are not copied: they are read\nwith secret(\"NAME\") from the process environment or a .env file."
@@ -168,7 +205,11 @@ fn environment(env: &Value, cx: &mut Ctx) -> Result<(String, String, String), St
     let vars = variables(Some(&Value::Array(list)), cx);
     doc.set("variables", vars);
     let slug = crate::snapshot::slug(&name);
-    Ok((format!("environments/{slug}.yaml"), modeline("environment", "../") + &yaml_out::to_string(&doc), slug))
+    Ok((
+        format!("environments/{slug}.yaml"),
+        modeline("environment", "../") + &yaml_out::to_string(&doc),
+        slug,
+    ))
 }
 
 fn events(node: &Value, listen: &str) -> Vec<Vec<String>> {
@@ -176,10 +217,17 @@ fn events(node: &Value, listen: &str) -> Vec<Vec<String>> {
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-        .filter(|e| e.get("listen").and_then(Value::as_str) == Some(listen) && e.get("disabled").and_then(Value::as_bool) != Some(true))
+        .filter(|e| {
+            e.get("listen").and_then(Value::as_str) == Some(listen)
+                && e.get("disabled").and_then(Value::as_bool) != Some(true)
+        })
         .filter_map(|e| e.get("script")?.get("exec"))
         .map(|exec| match exec {
-            Value::Array(lines) => lines.iter().filter_map(Value::as_str).map(str::to_string).collect(),
+            Value::Array(lines) => lines
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect(),
             Value::String(s) => s.lines().map(str::to_string).collect(),
             _ => Vec::new(),
         })
@@ -194,17 +242,29 @@ fn item(node: &Value, cx: &mut Ctx) -> Option<Y> {
     if let Some(children) = node.get("item").and_then(Value::as_array) {
         cx.report.groups += 1;
         let mut g = Y::map();
-        g.set("group", Y::str(if name.is_empty() { "folder" } else { name }));
-        if let Some(a) = node.get("auth").and_then(|a| auth(a, &format!("folder `{name}`"), cx)) {
+        g.set(
+            "group",
+            Y::str(if name.is_empty() { "folder" } else { name }),
+        );
+        if let Some(a) = node
+            .get("auth")
+            .and_then(|a| auth(a, &format!("folder `{name}`"), cx))
+        {
             g.set("auth", a);
         }
-        for lines in events(node, "test").into_iter().chain(events(node, "prerequest")) {
+        for lines in events(node, "test")
+            .into_iter()
+            .chain(events(node, "prerequest"))
+        {
             cx.report.kept_lines += lines.len();
             for l in lines {
                 g.comment(format!("postman (folder script): {l}"));
             }
         }
-        g.set("requests", Y::Seq(children.iter().filter_map(|i| item(i, cx)).collect()));
+        g.set(
+            "requests",
+            Y::Seq(children.iter().filter_map(|i| item(i, cx)).collect()),
+        );
         return Some(g);
     }
     let req = node.get("request")?;
@@ -213,7 +273,11 @@ fn item(node: &Value, cx: &mut Ctx) -> Option<Y> {
     r.set("name", Y::str(cx.unique_name(name)));
     let method = match req {
         Value::String(_) => "GET".to_string(),
-        _ => req.get("method").and_then(Value::as_str).unwrap_or("GET").to_ascii_uppercase(),
+        _ => req
+            .get("method")
+            .and_then(Value::as_str)
+            .unwrap_or("GET")
+            .to_ascii_uppercase(),
     };
     if method != "GET" {
         r.set("method", Y::str(&method));
@@ -230,7 +294,10 @@ fn item(node: &Value, cx: &mut Ctx) -> Option<Y> {
     if let Some((key, body)) = req.get("body").and_then(|b| body(b, cx)) {
         r.set(key, body);
     }
-    if let Some(a) = req.get("auth").and_then(|a| auth(a, &format!("request `{name}`"), cx)) {
+    if let Some(a) = req
+        .get("auth")
+        .and_then(|a| auth(a, &format!("request `{name}`"), cx))
+    {
         r.set("auth", a);
     }
     let mut script = Script::default();
@@ -267,7 +334,11 @@ fn url(req: &Value, cx: &mut Ctx) -> (String, Y) {
     };
     let raw = match u {
         Some(Value::String(s)) => s.clone(),
-        Some(o) => o.get("raw").and_then(Value::as_str).unwrap_or("").to_string(),
+        Some(o) => o
+            .get("raw")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string(),
         None => String::new(),
     };
     let params = u.and_then(|u| u.get("query")).and_then(Value::as_array);
@@ -294,7 +365,10 @@ fn headers(list: Option<&Value>, cx: &mut Ctx) -> Y {
         if h.get("disabled").and_then(Value::as_bool) == Some(true) {
             continue;
         }
-        let (Some(k), Some(v)) = (h.get("key").and_then(Value::as_str), h.get("value").and_then(Value::as_str)) else {
+        let (Some(k), Some(v)) = (
+            h.get("key").and_then(Value::as_str),
+            h.get("value").and_then(Value::as_str),
+        ) else {
             continue;
         };
         let value = if looks_secret(k) && !v.contains("{{") && !v.is_empty() {
@@ -317,19 +391,29 @@ fn body(b: &Value, cx: &mut Ctx) -> Option<(&'static str, Y)> {
             if raw.trim().is_empty() {
                 return None;
             }
-            let language = b.pointer("/options/raw/language").and_then(Value::as_str).unwrap_or("");
+            let language = b
+                .pointer("/options/raw/language")
+                .and_then(Value::as_str)
+                .unwrap_or("");
             if let Some(json) = json_body(raw, cx) {
                 return Some(("json", json));
             }
             if language == "json" {
-                cx.report.notes.push("a raw JSON body did not parse and is sent as text".into());
+                cx.report
+                    .notes
+                    .push("a raw JSON body did not parse and is sent as text".into());
             }
             Some(("text", Y::str(cx.text(raw))))
         }
         "urlencoded" => Some(("form", pairs(b.get("urlencoded"), cx))),
         "formdata" => {
             let mut parts = Y::map();
-            for p in b.get("formdata").and_then(Value::as_array).into_iter().flatten() {
+            for p in b
+                .get("formdata")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 if p.get("disabled").and_then(Value::as_bool) == Some(true) {
                     continue;
                 }
@@ -339,11 +423,15 @@ fn body(b: &Value, cx: &mut Ctx) -> Option<(&'static str, Y)> {
                 if p.get("type").and_then(Value::as_str) == Some("file") {
                     let src = match p.get("src") {
                         Some(Value::String(s)) => s.clone(),
-                        Some(Value::Array(a)) => a.first().and_then(Value::as_str).unwrap_or("").to_string(),
+                        Some(Value::Array(a)) => {
+                            a.first().and_then(Value::as_str).unwrap_or("").to_string()
+                        }
                         _ => String::new(),
                     };
                     if src.is_empty() {
-                        cx.report.notes.push(format!("multipart file part `{k}` has no file: set `file:`"));
+                        cx.report.notes.push(format!(
+                            "multipart file part `{k}` has no file: set `file:`"
+                        ));
                     }
                     parts.set(k, Y::Map(vec![("file".into(), Y::str(src))]));
                 } else {
@@ -358,8 +446,14 @@ fn body(b: &Value, cx: &mut Ctx) -> Option<(&'static str, Y)> {
             Some(("file", Y::str(src)))
         }
         "graphql" => {
-            let q = b.pointer("/graphql/query").and_then(Value::as_str).unwrap_or("");
-            let vars = b.pointer("/graphql/variables").and_then(Value::as_str).unwrap_or("");
+            let q = b
+                .pointer("/graphql/query")
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            let vars = b
+                .pointer("/graphql/variables")
+                .and_then(Value::as_str)
+                .unwrap_or("");
             let mut m = Y::map();
             m.set("query", Y::str(cx.text(q)));
             if let Ok(v) = serde_json::from_str::<Value>(vars) {
@@ -385,31 +479,46 @@ fn pairs(list: Option<&Value>, cx: &mut Ctx) -> Y {
     out
 }
 
-/// A raw body that is JSON once its `{{var}}`s are stood in for; a string that was only a
-/// variable becomes `"{{ var }}"`, which yarc sends with the variable's own type.
+/// A raw body that is JSON once its `{{var}}`s are stood in for (inside a JSON string as is,
+/// outside one quoted); a string that was only a variable becomes `"{{ var }}"`, which yarc
+/// sends with the variable's own type.
 fn json_body(raw: &str, cx: &mut Ctx) -> Option<Y> {
-    let re = regex::Regex::new(r"\{\{[^{}]+\}\}").ok()?;
-    let stand_in = |quoted: bool| {
-        let mut i = 0;
-        let mut found_local = Vec::new();
-        let text = re
-            .replace_all(raw, |c: &regex::Captures| {
-                found_local.push(c[0].to_string());
-                i += 1;
-                if quoted { format!("\"__yarc_{}__\"", i - 1) } else { format!("__yarc_{}__", i - 1) }
-            })
-            .into_owned();
-        (text, found_local)
-    };
-    // Variables inside JSON strings first; then bare ones (`"size": {{size}}`), quoted.
-    let (plain, f) = stand_in(false);
-    let (parsed, found) = match serde_json::from_str::<Value>(&plain) {
-        Ok(v) => (v, f),
-        Err(_) => {
-            let (quoted, f) = stand_in(true);
-            (serde_json::from_str::<Value>(&quoted).ok()?, f)
+    let mut text = String::new();
+    let mut found: Vec<String> = Vec::new();
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut rest = raw;
+    while let Some(c) = rest.chars().next() {
+        if !escaped
+            && rest.starts_with("{{")
+            && let Some(end) = rest.find("}}")
+        {
+            let stand_in = format!("__yarc_{}__", found.len());
+            let converted = cx.text(&rest[..end + 2]);
+            if in_string {
+                found.push(converted);
+                text.push_str(&stand_in);
+            } else {
+                // Postman pastes the text in: `"size": {{n}}` sends a number. `from_json` does too.
+                let expr = converted.trim_end_matches('}').trim_end();
+                found.push(format!("{expr} | from_json }}}}"));
+                text.push_str(&format!("\"{stand_in}\""));
+            }
+            rest = &rest[end + 2..];
+            continue;
         }
-    };
+        if in_string && c == '\\' && !escaped {
+            escaped = true;
+        } else {
+            if c == '"' && !escaped {
+                in_string = !in_string;
+            }
+            escaped = false;
+        }
+        text.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    let parsed: Value = serde_json::from_str(&text).ok()?;
     let restore = |s: &str| {
         let mut out = s.to_string();
         for (i, f) in found.iter().enumerate() {
@@ -417,14 +526,19 @@ fn json_body(raw: &str, cx: &mut Ctx) -> Option<Y> {
         }
         out
     };
-    Some(tvalue(&parsed, &restore, cx))
+    Some(tvalue(&parsed, &restore))
 }
 
-fn tvalue(v: &Value, restore: &dyn Fn(&str) -> String, cx: &mut Ctx) -> Y {
+/// The parsed body back with its (already converted) templates in place.
+fn tvalue(v: &Value, restore: &dyn Fn(&str) -> String) -> Y {
     match v {
-        Value::String(s) => Y::str(cx.text(&restore(s))),
-        Value::Array(a) => Y::Seq(a.iter().map(|i| tvalue(i, restore, cx)).collect()),
-        Value::Object(o) => Y::Map(o.iter().map(|(k, i)| (k.clone(), tvalue(i, restore, cx))).collect()),
+        Value::String(s) => Y::str(restore(s)),
+        Value::Array(a) => Y::Seq(a.iter().map(|i| tvalue(i, restore)).collect()),
+        Value::Object(o) => Y::Map(
+            o.iter()
+                .map(|(k, i)| (k.clone(), tvalue(i, restore)))
+                .collect(),
+        ),
         other => Y::from_json(other),
     }
 }
@@ -463,17 +577,34 @@ fn auth(a: &Value, whose: &str, cx: &mut Ctx) -> Option<Y> {
             let pass = cx.secret_or_text(&f("password"), "PASSWORD");
             Y::Map(vec![(
                 "basic".into(),
-                Y::Map(vec![("username".into(), Y::str(user)), ("password".into(), Y::str(pass))]),
+                Y::Map(vec![
+                    ("username".into(), Y::str(user)),
+                    ("password".into(), Y::str(pass)),
+                ]),
             )])
         }
         "apikey" => {
             let key = f("key");
-            let value = cx.secret_or_text(&f("value"), &env_name(if key.is_empty() { "api_key" } else { &key }));
-            let place = if f("in") == "query" { "query" } else { "header" };
-            let key = if key.is_empty() { "X-Api-Key".to_string() } else { key };
+            let value = cx.secret_or_text(
+                &f("value"),
+                &env_name(if key.is_empty() { "api_key" } else { &key }),
+            );
+            let place = if f("in") == "query" {
+                "query"
+            } else {
+                "header"
+            };
+            let key = if key.is_empty() {
+                "X-Api-Key".to_string()
+            } else {
+                key
+            };
             Y::Map(vec![(
                 "api_key".into(),
-                Y::Map(vec![(place.into(), Y::str(key)), ("value".into(), Y::str(value))]),
+                Y::Map(vec![
+                    (place.into(), Y::str(key)),
+                    ("value".into(), Y::str(value)),
+                ]),
             )])
         }
         "oauth2" => {
@@ -495,16 +626,24 @@ fn auth(a: &Value, whose: &str, cx: &mut Ctx) -> Option<Y> {
             }
             o.set(
                 "credentials",
-                Y::str(if f("client_authentication") == "header" { "basic" } else { "body" }),
+                Y::str(if f("client_authentication") == "header" {
+                    "basic"
+                } else {
+                    "body"
+                }),
             );
-            let extra = field(block, "tokenRequestParams").or_else(|| field(block, "token_request_params"));
+            let extra =
+                field(block, "tokenRequestParams").or_else(|| field(block, "token_request_params"));
             if let Some(extra) = extra.and_then(|e| serde_json::from_str::<Value>(&e).ok()) {
                 let mut params = Y::map();
                 for p in extra.as_array().into_iter().flatten() {
                     if p.get("enabled").and_then(Value::as_bool) == Some(false) {
                         continue;
                     }
-                    if let (Some(k), Some(v)) = (p.get("key").and_then(Value::as_str), p.get("value").and_then(Value::as_str)) {
+                    if let (Some(k), Some(v)) = (
+                        p.get("key").and_then(Value::as_str),
+                        p.get("value").and_then(Value::as_str),
+                    ) {
                         params.set(k, Y::str(cx.text(v)));
                     }
                 }
@@ -515,7 +654,9 @@ fn auth(a: &Value, whose: &str, cx: &mut Ctx) -> Option<Y> {
             Y::Map(vec![("oauth2".into(), o)])
         }
         other => {
-            cx.report.notes.push(format!("{whose}: auth type `{other}` is not supported; it was left out"));
+            cx.report.notes.push(format!(
+                "{whose}: auth type `{other}` is not supported; it was left out"
+            ));
             return None;
         }
     };

@@ -78,7 +78,10 @@ pub fn convert_script(lines: &[String], out: &mut Script) {
         }
         for a in &aliases {
             if a != "jsonData" {
-                line = line.replace(&format!("{a}."), "jsonData.").replace(&format!("{a}["), "jsonData[").replace(&format!("({a})"), "(jsonData)");
+                line = line
+                    .replace(&format!("{a}."), "jsonData.")
+                    .replace(&format!("{a}["), "jsonData[")
+                    .replace(&format!("({a})"), "(jsonData)");
             }
         }
         if p.structure.is_match(&line) {
@@ -93,12 +96,17 @@ pub fn convert_script(lines: &[String], out: &mut Script) {
 fn convert_line(line: &str, out: &mut Script) -> bool {
     let p = patterns();
     if let Some(c) = p.status.captures(line).or_else(|| p.code_eq.captures(line)) {
-        out.expect.set("status", Y::Num(c[1].parse::<u64>().unwrap_or(200).into()));
+        out.expect
+            .set("status", Y::Num(c[1].parse::<u64>().unwrap_or(200).into()));
         out.assertions += 1;
         return true;
     }
     if let Some(c) = p.code_one_of.captures(line) {
-        let codes: Vec<Y> = c[1].split(',').filter_map(|s| s.trim().parse::<u64>().ok()).map(|n| Y::Num(n.into())).collect();
+        let codes: Vec<Y> = c[1]
+            .split(',')
+            .filter_map(|s| s.trim().parse::<u64>().ok())
+            .map(|n| Y::Num(n.into()))
+            .collect();
         out.expect.set("status", Y::Seq(codes));
         out.assertions += 1;
         return true;
@@ -113,7 +121,10 @@ fn convert_line(line: &str, out: &mut Script) -> bool {
         return true;
     }
     if let Some(c) = p.time.captures(line) {
-        out.expect.set("time", Y::Map(vec![("lt".into(), Y::str(format!("{}ms", &c[1])))]));
+        out.expect.set(
+            "time",
+            Y::Map(vec![("lt".into(), Y::str(format!("{}ms", &c[1])))]),
+        );
         out.assertions += 1;
         return true;
     }
@@ -147,7 +158,10 @@ fn convert_line(line: &str, out: &mut Script) -> bool {
         return true;
     }
     if let Some(c) = p.set_header.captures(line) {
-        out.capture.set(super::vars::ident(&c[1]), Y::Map(vec![("header".into(), Y::str(&c[2]))]));
+        out.capture.set(
+            super::vars::ident(&c[1]),
+            Y::Map(vec![("header".into(), Y::str(&c[2]))]),
+        );
         out.captures += 1;
         return true;
     }
@@ -158,13 +172,18 @@ fn convert_line(line: &str, out: &mut Script) -> bool {
 fn add_predicate(json: &mut Y, path: &str, predicate: &str, value: Y) {
     let entry = match json.get_mut(path) {
         None => {
-            let y = if predicate == "equals" { value } else { Y::Map(vec![(predicate.into(), value)]) };
+            let y = if predicate == "equals" {
+                value
+            } else {
+                Y::Map(vec![(predicate.into(), value)])
+            };
             json.set(path, y);
             return;
         }
         Some(e) => e,
     };
-    if !matches!(entry, Y::Map(m) if m.iter().all(|(k, _)| crate::parse::PREDICATES.contains(&k.as_str()))) {
+    if !matches!(entry, Y::Map(m) if m.iter().all(|(k, _)| crate::parse::PREDICATES.contains(&k.as_str())))
+    {
         let old = std::mem::replace(entry, Y::map());
         entry.set("equals", old);
     }
@@ -194,7 +213,9 @@ pub fn jsonpath(access: &str) -> Option<String> {
             out.push_str(&format!("[{}]", i.as_str()));
         } else if let Some(k) = c.get(3) {
             let k = k.as_str();
-            if k.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_') && !k.starts_with(|ch: char| ch.is_ascii_digit()) {
+            if k.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_')
+                && !k.starts_with(|ch: char| ch.is_ascii_digit())
+            {
                 out.push('.');
                 out.push_str(k);
             } else {
@@ -208,6 +229,16 @@ pub fn jsonpath(access: &str) -> Option<String> {
 /// A JS literal as JSON: numbers, booleans, null, and strings in either quote.
 fn js_literal(s: &str) -> Option<Value> {
     let s = s.trim();
+    static GET: OnceLock<Regex> = OnceLock::new();
+    let get = GET.get_or_init(|| {
+        Regex::new(r#"^pm\.(?:environment|collectionVariables|globals|variables)\.get\(\s*["']([^"']+)["']\s*\)$"#).expect("valid regex")
+    });
+    if let Some(c) = get.captures(s) {
+        return Some(Value::String(format!(
+            "{{{{ {} }}}}",
+            super::vars::ident(&c[1])
+        )));
+    }
     if let Ok(v) = serde_json::from_str::<Value>(s) {
         return Some(v);
     }
@@ -225,7 +256,10 @@ mod tests {
 
     fn run(lines: &[&str]) -> Script {
         let mut s = Script::default();
-        convert_script(&lines.iter().map(|l| l.to_string()).collect::<Vec<_>>(), &mut s);
+        convert_script(
+            &lines.iter().map(|l| l.to_string()).collect::<Vec<_>>(),
+            &mut s,
+        );
         s
     }
 
@@ -244,7 +278,10 @@ mod tests {
             "pm.collectionVariables.set(\"loc\", pm.response.headers.get(\"Location\"));",
             "console.log(jsonData);",
         ]);
-        let text = yaml_out::to_string(&Y::Map(vec![("expect".into(), s.expect), ("capture".into(), s.capture)]));
+        let text = yaml_out::to_string(&Y::Map(vec![
+            ("expect".into(), s.expect),
+            ("capture".into(), s.capture),
+        ]));
         let v: Value = serde_saphyr::from_str(&text).expect("yaml");
         assert_eq!(v["expect"]["status"], 200);
         assert_eq!(v["expect"]["json"]["$.items[0].name"], "Ada");
@@ -268,7 +305,10 @@ mod tests {
         ]);
         let text = yaml_out::to_string(&s.expect);
         let v: Value = serde_saphyr::from_str(&text).expect("yaml");
-        assert_eq!(v["json"]["$.status"], serde_json::json!({"exists": true, "equals": "done"}));
+        assert_eq!(
+            v["json"]["$.status"],
+            serde_json::json!({"exists": true, "equals": "done"})
+        );
         assert_eq!(v["status"], serde_json::json!([200, 201]));
     }
 }

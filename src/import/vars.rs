@@ -14,7 +14,13 @@ pub fn ident(name: &str) -> String {
     let mut out: String = name
         .trim()
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
         out.insert(0, '_');
@@ -51,12 +57,21 @@ pub fn convert(text: &str, unknown: &mut Vec<String>) -> String {
         .into_owned()
 }
 
-/// Whether a variable or header name looks like it holds a secret.
+/// Whether a variable or header name looks like it holds a secret: a word `secret`,
+/// `password` or `apikey` anywhere, or `token` or `key` as the last word (`access_token`,
+/// `x-api-key`, but not `token_url`).
 pub fn looks_secret(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
-    ["secret", "password", "passwd", "token", "apikey", "api_key", "api-key", "key"]
-        .iter()
-        .any(|w| n.contains(w))
+    let words: Vec<String> = env_name(name)
+        .split('_')
+        .map(str::to_ascii_lowercase)
+        .collect();
+    let last = words.last().map(String::as_str).unwrap_or("");
+    words.iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "secret" | "password" | "passwd" | "pwd" | "apikey"
+        )
+    }) || matches!(last, "token" | "key")
 }
 
 /// `clientSecret` → `CLIENT_SECRET`: the environment variable a secret is read from.
@@ -89,16 +104,30 @@ mod tests {
     #[test]
     fn converts_variables_and_dynamic_values() {
         let mut unknown = Vec::new();
-        assert_eq!(convert("{{baseUrl}}/jobs/{{job-id}}", &mut unknown), "{{ baseUrl }}/jobs/{{ job_id }}");
-        assert_eq!(convert("{{$guid}} {{$timestamp}} {{$randomInt}}", &mut unknown), "{{ uuid() }} {{ timestamp() }} {{ random_int(0, 1000) }}");
-        assert_eq!(convert("{{$randomColor}}", &mut unknown), "{{ '{{$randomColor}}' }}");
+        assert_eq!(
+            convert("{{baseUrl}}/jobs/{{job-id}}", &mut unknown),
+            "{{ baseUrl }}/jobs/{{ job_id }}"
+        );
+        assert_eq!(
+            convert("{{$guid}} {{$timestamp}} {{$randomInt}}", &mut unknown),
+            "{{ uuid() }} {{ timestamp() }} {{ random_int(0, 1000) }}"
+        );
+        assert_eq!(
+            convert("{{$randomColor}}", &mut unknown),
+            "{{ '{{$randomColor}}' }}"
+        );
         assert_eq!(unknown, ["$randomColor"]);
     }
 
     #[test]
     fn secret_names() {
-        assert!(looks_secret("client_secret") && looks_secret("apiKey") && looks_secret("access_token"));
-        assert!(!looks_secret("base_url"));
+        assert!(
+            looks_secret("client_secret") && looks_secret("apiKey") && looks_secret("access_token")
+        );
+        assert!(!looks_secret("base_url") && !looks_secret("token_url") && !looks_secret("key_id"));
+        assert!(
+            looks_secret("X-Api-Key") && looks_secret("password_hash") && looks_secret("token")
+        );
         assert_eq!(env_name("clientSecret"), "CLIENT_SECRET");
         assert_eq!(env_name("client secret"), "CLIENT_SECRET");
     }

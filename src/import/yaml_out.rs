@@ -30,7 +30,10 @@ impl Y {
     pub fn set(&mut self, key: impl Into<String>, value: Y) {
         if let Y::Map(entries) = self {
             let key = key.into();
-            if let Some(e) = entries.iter_mut().find(|(k, v)| *k == key && !matches!(v, Y::Comment(_))) {
+            if let Some(e) = entries
+                .iter_mut()
+                .find(|(k, v)| *k == key && !matches!(v, Y::Comment(_)))
+            {
                 e.1 = value;
             } else {
                 entries.push((key, value));
@@ -40,7 +43,10 @@ impl Y {
 
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Y> {
         match self {
-            Y::Map(entries) => entries.iter_mut().find(|(k, v)| k == key && !matches!(v, Y::Comment(_))).map(|(_, v)| v),
+            Y::Map(entries) => entries
+                .iter_mut()
+                .find(|(k, v)| k == key && !matches!(v, Y::Comment(_)))
+                .map(|(_, v)| v),
             _ => None,
         }
     }
@@ -72,7 +78,11 @@ impl Y {
             Value::Number(n) => Y::Num(n.clone()),
             Value::String(s) => Y::Str(s.clone()),
             Value::Array(a) => Y::Seq(a.iter().map(Y::from_json).collect()),
-            Value::Object(o) => Y::Map(o.iter().map(|(k, v)| (k.clone(), Y::from_json(v))).collect()),
+            Value::Object(o) => Y::Map(
+                o.iter()
+                    .map(|(k, v)| (k.clone(), Y::from_json(v)))
+                    .collect(),
+            ),
         }
     }
 }
@@ -158,7 +168,11 @@ fn key(k: &str) -> String {
 
 /// Plain when YAML reads it back as the same string; JSON-quoted otherwise.
 pub fn string(s: &str) -> String {
-    if plain_ok(s) { s.to_string() } else { serde_json::to_string(s).unwrap_or_default() }
+    if plain_ok(s) {
+        s.to_string()
+    } else {
+        serde_json::to_string(s).unwrap_or_default()
+    }
 }
 
 fn plain_ok(s: &str) -> bool {
@@ -166,15 +180,32 @@ fn plain_ok(s: &str) -> bool {
         return false;
     }
     let lower = s.to_ascii_lowercase();
-    const WORDS: [&str; 12] = ["true", "false", "null", "~", "yes", "no", "on", "off", "y", "n", ".inf", ".nan"];
-    if WORDS.contains(&lower.as_str()) || s.parse::<f64>().is_ok() || lower.starts_with("0x") || lower.starts_with("0o") {
+    const WORDS: [&str; 12] = [
+        "true", "false", "null", "~", "yes", "no", "on", "off", "y", "n", ".inf", ".nan",
+    ];
+    if WORDS.contains(&lower.as_str())
+        || s.parse::<f64>().is_ok()
+        || lower.starts_with("0x")
+        || lower.starts_with("0o")
+    {
         return false;
     }
     let first = s.chars().next().unwrap_or(' ');
-    if "-?:,[]{}#&*!|>'\"%@`$".contains(first) && !(first == '$' && s.len() > 1 && !s.contains(": ")) {
+    // Dates, versions and times read as other types in some YAML parsers: quote them.
+    if first.is_ascii_digit() {
         return false;
     }
-    !(s.contains(": ") || s.contains(" #") || s.ends_with(':') || s.contains('\n') || s.contains('\t') || s.chars().any(char::is_control))
+    if "-?:,[]{}#&*!|>'\"%@`$".contains(first)
+        && !(first == '$' && s.len() > 1 && !s.contains(": "))
+    {
+        return false;
+    }
+    !(s.contains(": ")
+        || s.contains(" #")
+        || s.ends_with(':')
+        || s.contains('\n')
+        || s.contains('\t')
+        || s.chars().any(char::is_control))
 }
 
 #[cfg(test)]
@@ -189,15 +220,42 @@ mod tests {
         doc.set("url", Y::str("{{ base_url }}/jobs"));
         let mut expect = Y::map();
         expect.set("status", Y::Num(200.into()));
-        expect.child("json").set("$.items[0].id", Y::Map(vec![("exists".into(), Y::Bool(true))]));
+        expect.child("json").set(
+            "$.items[0].id",
+            Y::Map(vec![("exists".into(), Y::Bool(true))]),
+        );
         doc.set("expect", expect);
-        doc.set("requests", Y::Seq(vec![Y::Map(vec![("name".into(), Y::str("a")), ("url".into(), Y::str("b"))])]));
-        doc.set("tricky", Y::Seq(vec![Y::str("yes"), Y::str("1.5"), Y::str("a: b"), Y::str(""), Y::str("$.a")]));
+        doc.set(
+            "requests",
+            Y::Seq(vec![Y::Map(vec![
+                ("name".into(), Y::str("a")),
+                ("url".into(), Y::str("b")),
+            ])]),
+        );
+        doc.set(
+            "tricky",
+            Y::Seq(vec![
+                Y::str("yes"),
+                Y::str("1.5"),
+                Y::str("a: b"),
+                Y::str(""),
+                Y::str("$.a"),
+            ]),
+        );
         let text = to_string(&doc);
-        assert!(text.starts_with("name: list jobs\n# a comment\nurl: \"{{ base_url }}/jobs\"\n"), "{text}");
+        assert!(
+            text.starts_with("name: list jobs\n# a comment\nurl: \"{{ base_url }}/jobs\"\n"),
+            "{text}"
+        );
         let back: Value = serde_saphyr::from_str(&text).expect("valid YAML");
-        assert_eq!(back["expect"]["json"]["$.items[0].id"]["exists"], Value::Bool(true));
+        assert_eq!(
+            back["expect"]["json"]["$.items[0].id"]["exists"],
+            Value::Bool(true)
+        );
         assert_eq!(back["requests"][0]["url"], "b");
-        assert_eq!(back["tricky"], serde_json::json!(["yes", "1.5", "a: b", "", "$.a"]));
+        assert_eq!(
+            back["tricky"],
+            serde_json::json!(["yes", "1.5", "a: b", "", "$.a"])
+        );
     }
 }

@@ -19,34 +19,61 @@ fn yaml_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
 #[test]
 fn the_committed_schemas_are_current() {
     for (kind, file) in [
-        (yarc::format_schema::Kind::Collection, "schema/collection.json"),
-        (yarc::format_schema::Kind::Environment, "schema/environment.json"),
+        (
+            yarc::format_schema::Kind::Collection,
+            "schema/collection.json",
+        ),
+        (
+            yarc::format_schema::Kind::Environment,
+            "schema/environment.json",
+        ),
     ] {
-        let committed = std::fs::read_to_string(project_root().join(file)).expect("schema committed");
+        let committed =
+            std::fs::read_to_string(project_root().join(file)).expect("schema committed");
         let current = yarc::format_schema::json(kind);
         assert!(
             committed.trim_end() == current.trim_end(),
             "{file} is stale: run `cargo run -- schema {} > {file}`",
-            if file.contains("collection") { "collection" } else { "environment" }
+            if file.contains("collection") {
+                "collection"
+            } else {
+                "environment"
+            }
         );
     }
-    let r = run_in(&project_root(), &["schema".to_string(), "environment".to_string()], &[]);
+    let r = run_in(
+        &project_root(),
+        &["schema".to_string(), "environment".to_string()],
+        &[],
+    );
     assert_eq!(r.code, 0);
     assert!(r.stdout.contains("\"title\": \"yarc environment\""));
 }
 
 fn validator(kind: yarc::format_schema::Kind) -> jsonschema::Validator {
-    let schema: serde_json::Value = serde_json::from_str(&yarc::format_schema::json(kind)).expect("schema JSON");
+    let schema: serde_json::Value =
+        serde_json::from_str(&yarc::format_schema::json(kind)).expect("schema JSON");
     jsonschema::validator_for(&schema).expect("valid schema")
 }
 
 #[track_caller]
 fn validate(v: &jsonschema::Validator, path: &std::path::Path) {
     let text = std::fs::read_to_string(path).expect("read");
-    assert!(text.starts_with("# yaml-language-server: $schema="), "{} has no modeline", path.display());
+    assert!(
+        text.starts_with("# yaml-language-server: $schema="),
+        "{} has no modeline",
+        path.display()
+    );
     let value: serde_json::Value = serde_saphyr::from_str(&text).expect("yaml");
-    let errors: Vec<String> = v.iter_errors(&value).map(|e| format!("{} at {}", e, e.instance_path())).collect();
-    assert!(errors.is_empty(), "{} does not validate: {errors:#?}", path.display());
+    let errors: Vec<String> = v
+        .iter_errors(&value)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{} does not validate: {errors:#?}",
+        path.display()
+    );
 }
 
 #[test]
@@ -68,8 +95,10 @@ fn every_example_validates_against_the_schema() {
 #[test]
 fn the_schema_rejects_a_typo() {
     let v = validator(yarc::format_schema::Kind::Collection);
-    let bad: serde_json::Value = serde_json::json!({"requests": [{"name": "x", "url": "u", "expcet": {}}]});
+    let bad: serde_json::Value =
+        serde_json::json!({"requests": [{"name": "x", "url": "u", "expcet": {}}]});
     assert!(!v.is_valid(&bad));
-    let good: serde_json::Value = serde_json::json!({"requests": [{"name": "x", "url": "u", "expect": {"status": 200}}]});
+    let good: serde_json::Value =
+        serde_json::json!({"requests": [{"name": "x", "url": "u", "expect": {"status": 200}}]});
     assert!(v.is_valid(&good));
 }

@@ -1,0 +1,220 @@
+//! Importers: Postman and OpenAPI fixtures into collections that pass `yarc check` and, run
+//! against the sandbox, pass; the generated YAML pinned by golden files; no secret copied.
+
+use super::*;
+
+fn fixture(rel: &str) -> String {
+    project_root()
+        .join("tests/fixtures")
+        .join(rel)
+        .to_string_lossy()
+        .to_string()
+}
+
+#[track_caller]
+fn assert_golden(name: &str, actual: &str) {
+    let path = project_root().join("tests/integration/golden").join(name);
+    if std::env::var_os("YARC_BLESS").is_some() {
+        std::fs::write(&path, actual).expect("write golden");
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        expected == actual,
+        "golden file {name} differs (YARC_BLESS=1 rewrites it)\n--- actual\n{actual}"
+    );
+}
+
+fn files_below(dir: &std::path::Path) -> String {
+    let mut all = String::new();
+    for e in std::fs::read_dir(dir).expect("dir").flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            all.push_str(&files_below(&p));
+        } else {
+            all.push_str(&std::fs::read_to_string(&p).unwrap_or_default());
+        }
+    }
+    all
+}
+
+#[test]
+fn postman_collection_and_environment_import_check_and_run() {
+    let w = World::new();
+    let r = run_in(
+        w.dir.path(),
+        &[
+            "import".into(),
+            "postman".into(),
+            fixture("postman/visma-rostering.postman_collection.json"),
+            "--environment".into(),
+            fixture("postman/visma-stage.postman_environment.json"),
+            "-o".into(),
+            "out".into(),
+        ],
+        &[],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        r.stdout.contains("imported 7 requests in 3 groups"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("from test scripts: 15 assertions, 2 captures"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("1 script lines were kept as comments"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("set ACCESS_TOKEN, API_KEY, CLIENT_SECRET, PASSWORD"),
+        "{}",
+        r.stdout
+    );
+    let all = files_below(&w.path("out"));
+    for secret in [
+        "env-secret-do-not-copy",
+        "literal-password-do-not-copy",
+        "apikey-do-not-copy",
+    ] {
+        assert!(!all.contains(secret), "{secret} was copied");
+    }
+    let collection =
+        std::fs::read_to_string(w.path("out/visma-rostering-postman.yaml")).expect("collection");
+    assert_golden("postman-import.yaml", &collection);
+    assert_golden(
+        "postman-import-env.yaml",
+        &std::fs::read_to_string(w.path("out/environments/visma-stage.yaml")).expect("env"),
+    );
+    let secrets = [
+        ("CLIENT_SECRET", "sandbox-secret"),
+        ("API_KEY", "k-1"),
+        ("PASSWORD", "pw-1"),
+        ("ACCESS_TOKEN", "t-1"),
+    ];
+    let r = run_in(
+        w.dir.path(),
+        &["check", "out", "--env", "visma-stage"].map(String::from),
+        &secrets,
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    // Against the sandbox: the URLs and the client id come from --var.
+    w.write("out/data/upload.csv", "a,b\n1,2\n");
+    let url = w.url();
+    let vars = [
+        format!("base_url={url}/rostering"),
+        format!("echo_url={url}"),
+        format!("token_url={url}/connect/token"),
+        "client_id=sandbox-client".to_string(),
+    ];
+    let mut args: Vec<String> = ["run", "out", "--env", "visma-stage"]
+        .map(String::from)
+        .to_vec();
+    for v in &vars {
+        args.push("--var".into());
+        args.push(v.clone());
+    }
+    let r = run_in(w.dir.path(), &args, &secrets);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!(r.summary(), "7 passed, 0 failed");
+    assert_eq!(w.sandbox.tokens_issued(), 1);
+}
+
+#[test]
+fn postman_v20_collections_import_too() {
+    let w = World::new();
+    let r = run_in(
+        w.dir.path(),
+        &[
+            "import".into(),
+            "postman".into(),
+            fixture("postman/v20.postman_collection.json"),
+            "-o".into(),
+            "out".into(),
+        ],
+        &[],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    let text = std::fs::read_to_string(w.path("out/old-export.yaml")).expect("collection");
+    assert!(text.contains("bearer: \"{{ token }}\""), "{text}");
+    assert!(text.contains("token: \"{{ secret('TOKEN') }}\""), "{text}");
+    assert!(!text.contains("v20-token-do-not-copy"));
+    let r = run_in(
+        w.dir.path(),
+        &[
+            "run".into(),
+            "out".into(),
+            "--var".into(),
+            format!("echo_url={}", w.url()),
+        ],
+        &[("TOKEN", "tok")],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+}
+
+#[test]
+fn openapi_documents_import_with_schemas_check_and_run() {
+    for (spec, out, golden, expected_ops) in [
+        (
+            "openapi/echo-3.0.yaml",
+            "api30/api.yaml",
+            "openapi-3.0-import.yaml",
+            3,
+        ),
+        (
+            "openapi/echo-3.1.json",
+            "api31/api.yaml",
+            "openapi-3.1-import.yaml",
+            2,
+        ),
+    ] {
+        let w = World::new();
+        let r = run_in(
+            w.dir.path(),
+            &[
+                "import".into(),
+                "openapi".into(),
+                fixture(spec),
+                "-o".into(),
+                out.into(),
+                "--schemas".into(),
+            ],
+            &[],
+        );
+        assert_eq!(r.code, 0, "{r:?}");
+        assert!(
+            r.stdout
+                .contains(&format!("imported {expected_ops} operations")),
+            "{}",
+            r.stdout
+        );
+        let text = std::fs::read_to_string(w.path(out)).expect("collection");
+        assert_golden(golden, &text);
+        let secrets = [
+            ("CLIENT_ID", "sandbox-client"),
+            ("CLIENT_SECRET", "sandbox-secret"),
+        ];
+        let r = run_in(w.dir.path(), &["check".into(), out.into()], &secrets);
+        assert_eq!(r.code, 0, "{r:?}");
+        let r = run_in(
+            w.dir.path(),
+            &[
+                "run".into(),
+                out.into(),
+                "--var".into(),
+                format!("base_url={}", w.url()),
+                "--var".into(),
+                format!("token_url={}/connect/token", w.url()),
+            ],
+            &secrets,
+        );
+        assert_eq!(r.code, 0, "{spec}: {}{}", r.stdout, r.stderr);
+        assert_eq!(w.sandbox.tokens_issued(), 1, "{spec}");
+    }
+}
