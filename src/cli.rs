@@ -149,7 +149,7 @@ pub struct RunArgs {
     /// Stop starting requests after the first failure; reports are still written.
     #[arg(long)]
     pub fail_fast: bool,
-    /// Write a report: junit:FILE or json:FILE (may be given several times).
+    /// Write a report: junit:FILE, json:FILE or html:FILE (may be given several times).
     #[arg(long = "report", value_name = "KIND:FILE", value_parser = parse_report)]
     pub reports: Vec<ReportSpec>,
     /// Colour: auto (a terminal, and NO_COLOR unset), always or never.
@@ -227,6 +227,7 @@ pub enum ColorChoice {
 pub enum ReportKind {
     Junit,
     Json,
+    Html,
 }
 
 #[derive(Debug, Clone)]
@@ -242,7 +243,12 @@ fn parse_report(s: &str) -> Result<ReportSpec, String> {
     let kind = match kind {
         "junit" => ReportKind::Junit,
         "json" => ReportKind::Json,
-        other => return Err(format!("unknown report kind `{other}` (junit or json)")),
+        "html" => ReportKind::Html,
+        other => {
+            return Err(format!(
+                "unknown report kind `{other}` (junit, json or html)"
+            ));
+        }
     };
     if path.is_empty() {
         return Err("the report needs a file name".into());
@@ -721,6 +727,16 @@ fn write_reports(
                 elapsed,
                 environment,
                 interrupted,
+            ),
+            ReportKind::Html => crate::report::html::render(
+                infos,
+                records,
+                summary,
+                &crate::report::html::RunInfo {
+                    environment,
+                    elapsed,
+                    interrupted,
+                },
             ),
         };
         if let Err(e) = crate::report::write_atomic(&spec.path, &text) {

@@ -38,6 +38,9 @@ pub struct DiffArgs {
     /// Collection runs at once, per environment.
     #[arg(long, short = 'j')]
     pub jobs: Option<usize>,
+    /// Also write the comparison as a self-contained HTML page: html:FILE.
+    #[arg(long, value_name = "html:FILE")]
+    pub report: Option<String>,
 }
 
 pub async fn diff(a: DiffArgs) -> i32 {
@@ -72,10 +75,25 @@ pub async fn diff(a: DiffArgs) -> i32 {
     let style = Style {
         color: cli::color_on(cli::ColorChoice::Auto),
     };
-    let (out, code) = report(&runs[0], &runs[1], &a.envs[0], &a.envs[1], &style);
+    let (out, code, rows) = report(&runs[0], &runs[1], &a.envs[0], &a.envs[1], &style);
     print!("{out}");
+    if let Some(spec) = &a.report {
+        let Some(path) = spec.strip_prefix("html:") else {
+            eprintln!("error: `--report {spec}`: yarc diff writes html:FILE");
+            return cli::EXIT_INVALID;
+        };
+        let footer = out.lines().last().unwrap_or("").to_string();
+        let page = crate::report::html::render_diff(&rows, &a.envs[0], &a.envs[1], &footer);
+        if let Err(e) = crate::report::write_atomic(std::path::Path::new(path), &page) {
+            eprintln!("error: cannot write the report `{path}`: {e}");
+            return cli::EXIT_INCOMPLETE;
+        }
+    }
     code
 }
+
+/// One compared request for the HTML page: (collection, request, the diff if they differ).
+pub type Row = (String, String, Option<String>);
 
 async fn run_env(
     inputs: &Inputs,
@@ -135,8 +153,9 @@ pub fn report(
     env_a: &str,
     env_b: &str,
     style: &Style,
-) -> (String, i32) {
+) -> (String, i32, Vec<Row>) {
     let mut out = String::new();
+    let mut rows: Vec<Row> = Vec::new();
     let (mut same, mut differ, mut broken) = (0, 0, 0);
     let mut last_collection = String::new();
     for ra in a {
@@ -165,6 +184,9 @@ pub fn report(
                     (Ok(sa), Ok(sb)) => snapshot::same(&sa, &sb),
                     _ => ta == tb,
                 };
+                let plain = (!equal)
+                    .then(|| snapshot::diff(&response_text(ta), &response_text(tb), env_a, env_b));
+                rows.push((ra.collection.clone(), ra.name.clone(), plain));
                 if equal {
                     same += 1;
                     out.push_str(&format!("  {}  {}\n", style.pass("same   "), ra.name));
@@ -233,5 +255,5 @@ pub fn report(
     } else {
         cli::EXIT_OK
     };
-    (out, code)
+    (out, code, rows)
 }

@@ -158,6 +158,7 @@ pub fn plan(
     options: PlanOptions,
 ) -> Result<Plan, Diagnostics> {
     let mut p = Planner {
+        undefined_reported: HashSet::new(),
         left_out: Default::default(),
         options,
         templates: Templates::new(Arc::clone(&secrets)),
@@ -189,6 +190,8 @@ pub fn plan(
 
 struct Planner {
     options: PlanOptions,
+    /// (place, variable) pairs already reported as undefined.
+    undefined_reported: HashSet<String>,
     /// Captures of requests the selection left out, by variable: for a helpful message.
     left_out: std::collections::HashMap<String, String>,
     templates: Templates,
@@ -532,6 +535,11 @@ impl Planner {
             .collect();
         missing.sort();
         for name in missing {
+            // A template shared by many requests (defaults, auth) is reported once.
+            let place = format!("{}\u{0}{}", t.span, name);
+            if !self.undefined_reported.insert(place) {
+                continue;
+            }
             let mut d = Diagnostic::at(
                 format!("undefined variable `{name}` in request `{request}`"),
                 &t.span,

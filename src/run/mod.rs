@@ -181,6 +181,8 @@ pub struct Runner {
     pub redactor: Arc<Redactor>,
     pub control: Arc<Control>,
     token_client: reqwest::Client,
+    /// When the run began: records say when each request started, for the timeline.
+    started: Instant,
 }
 
 impl Runner {
@@ -201,6 +203,7 @@ impl Runner {
             redactor,
             control: Arc::new(Control::default()),
             token_client: token_client()?,
+            started: Instant::now(),
         })
     }
 
@@ -255,6 +258,7 @@ impl Runner {
         let mut captures = Vars::new();
         let row = unit.iteration.as_ref().and_then(|i| i.row.as_ref());
         for pr in &c.requests {
+            let began = self.started.elapsed();
             let mut record = match (&http, self.control.halted()) {
                 (_, Some(why)) => {
                     self.record(c, pr, State::NotRun, Some(format!("not run: {why}")))
@@ -266,6 +270,7 @@ impl Runner {
                 (Err(e), None) => self.record(c, pr, State::Errored, Some(e.clone())),
             };
             record.unit = unit.index;
+            record.started = began;
             record.iteration = iteration.map(|(n, _)| n);
             if self.options.fail_fast && matches!(record.state, State::Failed | State::Errored) {
                 self.control
@@ -287,6 +292,7 @@ impl Runner {
         message: Option<String>,
     ) -> RequestRecord {
         RequestRecord {
+            started: self.started.elapsed(),
             collection: c.shown_path.clone(),
             name: pr.full_name(),
             span: pr.req.span.clone(),

@@ -39,6 +39,8 @@ pub struct RequestRecord {
     pub url: String,
     pub state: State,
     pub status: Option<u16>,
+    /// When the request started, from the start of the run.
+    pub started: Duration,
     pub duration: Duration,
     pub attempts: u32,
     pub outcomes: Vec<Outcome>,

@@ -6,6 +6,7 @@ mod bodies;
 mod ci;
 mod errors;
 mod golden;
+mod html;
 mod import;
 mod predicates;
 mod run;
