@@ -1,0 +1,370 @@
+#!/usr/bin/env python3
+"""yarc against Hurl and Newman, side by side, on one machine.
+
+Starts nginx on a free loopback port (static JSON, a 20 MiB document) and yarc's own sandbox
+(a 20 ms endpoint and a token endpoint), generates equivalent inputs for each tool and
+scenario, runs each pair alternately (A B A B ...) after a warm-up, and writes BENCHMARKS.md
+with medians of wall time, CPU time and peak RSS. Run by hand (bench/run), never by CI.
+Every request goes to 127.0.0.1; every loop is bounded.
+"""
+
+import json
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+TOOLS = HERE / ".tools"
+WORK = HERE / "work"
+YARC = ROOT / "target" / "release" / "yarc"
+HURL = TOOLS / "bin" / "hurl"
+NEWMAN = TOOLS / "node_modules" / ".bin" / "newman"
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
+
+ITEM = {"id": 1, "name": "widget", "tags": ["a", "b"], "price": 9.5}
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_http(url, seconds=10):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=1) as r:
+                r.read()
+                return
+        except Exception:
+            time.sleep(0.05)
+    raise RuntimeError(f"{url} did not answer")
+
+
+def start_nginx():
+    port = free_port()
+    root = WORK / "nginx"
+    (root / "www").mkdir(parents=True, exist_ok=True)
+    (root / "www" / "item.json").write_text(json.dumps(ITEM))
+    big = root / "www" / "big.json"
+    if not big.exists():
+        rows = []
+        size = 0
+        i = 0
+        while size < 20 * 1024 * 1024:
+            row = {"id": i, "name": f"employee {i}", "department": "support" if i % 3 else "sales",
+                   "contract": {"hours": 32 + i % 9, "start": "2026-01-01", "active": i % 7 != 0},
+                   "skills": ["a", "b", "c"][: 1 + i % 3]}
+            text = json.dumps(row)
+            rows.append(text)
+            size += len(text) + 1
+            i += 1
+        big.write_text('{"total": %d, "items": [%s]}' % (i, ",".join(rows)))
+    conf = root / "nginx.conf"
+    conf.write_text(f"""
+worker_processes 1;
+pid {root}/nginx.pid;
+error_log {root}/error.log;
+daemon on;
+events {{ worker_connections 1024; }}
+http {{
+  access_log off;
+  client_body_temp_path {root}/tmp;
+  proxy_temp_path {root}/tmp;
+  fastcgi_temp_path {root}/tmp;
+  uwsgi_temp_path {root}/tmp;
+  scgi_temp_path {root}/tmp;
+  keepalive_requests 100000;
+  server {{
+    listen 127.0.0.1:{port};
+    root {root}/www;
+    location /item/ {{ default_type application/json; try_files /item.json =404; }}
+    location = /big.json {{ default_type application/json; }}
+  }}
+}}
+""")
+    (root / "tmp").mkdir(exist_ok=True)
+    subprocess.run(["nginx", "-c", str(conf), "-p", str(root)], check=True)
+    wait_http(f"http://127.0.0.1:{port}/item/1")
+    return port, root
+
+
+def stop_nginx(root):
+    subprocess.run(["nginx", "-c", str(root / "nginx.conf"), "-p", str(root), "-s", "stop"], check=False)
+
+
+def start_sandbox():
+    port = free_port()
+    proc = subprocess.Popen([str(YARC), "sandbox", "--port", str(port)], stdout=subprocess.DEVNULL)
+    wait_http(f"http://127.0.0.1:{port}/sandbox/stats")
+    return port, proc
+
+
+def tokens_issued(sandbox):
+    with urllib.request.urlopen(f"http://127.0.0.1:{sandbox}/sandbox/stats") as r:
+        return json.load(r)["tokens_issued"]
+
+
+def measure(cmd, cwd=None):
+    """Runs cmd under GNU time: (wall s, cpu s, peak RSS MiB, exit code)."""
+    t0 = time.perf_counter()
+    p = subprocess.run(["/usr/bin/time", "-f", "%U %S %M", *cmd], cwd=cwd, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.PIPE, text=True)
+    wall = time.perf_counter() - t0
+    last = p.stderr.strip().splitlines()[-1] if p.stderr.strip() else "0 0 0"
+    try:
+        user, sys_, rss = last.split()
+        cpu = float(user) + float(sys_)
+        rss_mib = int(rss) / 1024
+    except ValueError:
+        cpu, rss_mib = float("nan"), float("nan")
+    return wall, cpu, rss_mib, p.returncode, p.stderr
+
+
+# ---------------------------------------------------------------- inputs per scenario
+
+def yarc_requests(n, url, asserts=True, name="r"):
+    out = []
+    for i in range(n):
+        r = f"  - name: {name}{i}\n    url: \"{url}\"\n"
+        if asserts:
+            r += "    expect:\n      status: 200\n      json:\n        $.id: 1\n        $.name: widget\n"
+        out.append(r)
+    return "".join(out)
+
+
+def hurl_entries(n, url, headers=""):
+    entry = f"GET {url}\n{headers}HTTP 200\n[Asserts]\njsonpath \"$.id\" == 1\njsonpath \"$.name\" == \"widget\"\n\n"
+    return entry * n
+
+
+def newman_collection(n, url, token_url=None):
+    items = []
+    for i in range(n):
+        items.append({
+            "name": f"r{i}",
+            "request": {"method": "GET", "url": url,
+                        "header": [{"key": "Authorization", "value": "Bearer {{token}}"}] if token_url else []},
+            "event": [{"listen": "test", "script": {"exec": [
+                "pm.response.to.have.status(200);",
+                "var j = pm.response.json();",
+                "pm.expect(j.id).to.eql(1);",
+                "pm.expect(j.name).to.eql('widget');"]}}]})
+    if token_url:
+        items.insert(0, {
+            "name": "token",
+            "request": {"method": "POST", "url": token_url,
+                        "body": {"mode": "urlencoded", "urlencoded": [
+                            {"key": "grant_type", "value": "client_credentials"},
+                            {"key": "client_id", "value": "sandbox-client"},
+                            {"key": "client_secret", "value": "sandbox-secret"},
+                            {"key": "scope", "value": "sandbox"}]}},
+            "event": [{"listen": "test", "script": {"exec": [
+                "pm.collectionVariables.set('token', pm.response.json().access_token);"]}}]})
+    return json.dumps({"info": {"name": "bench", "schema":
+                                "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+                       "variable": [{"key": "token", "value": ""}], "item": items})
+
+
+def write(path, text):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def setup(nginx, sandbox):
+    item = f"http://127.0.0.1:{nginx}/item/1"
+    slow = f"http://127.0.0.1:{sandbox}/faults/slow?ms=20"
+    token_url = f"http://127.0.0.1:{sandbox}/connect/token"
+    d = WORK / "inputs"
+    if d.exists():
+        shutil.rmtree(d)
+    s = {}
+    # S1
+    write(d / "s1/yarc.yaml", "name: s1\nrequests:\n" + yarc_requests(1000, item))
+    write(d / "s1/s1.hurl", hurl_entries(1000, item))
+    write(d / "s1/newman.json", newman_collection(1000, item))
+    # S2 and S3: 20 files x 50 requests
+    for scen, url in (("s2", item), ("s3", slow)):
+        for f in range(20):
+            write(d / f"{scen}/yarc/f{f:02}.yaml", f"name: f{f}\nrequests:\n" + yarc_requests(50, url, asserts=(scen == "s2")))
+            if scen == "s2":
+                write(d / f"{scen}/hurl/f{f:02}.hurl", hurl_entries(50, url))
+            else:
+                write(d / f"{scen}/hurl/f{f:02}.hurl", f"GET {url}\nHTTP 200\n\n" * 50)
+    # S4: OAuth2
+    write(d / "s4/yarc.yaml",
+          "name: s4\nauth:\n  oauth2:\n"
+          f"    token_url: \"{token_url}\"\n    client_id: sandbox-client\n    client_secret: sandbox-secret\n    scope: sandbox\n"
+          "requests:\n" + yarc_requests(200, item))
+    write(d / "s4/s4.hurl",
+          f"POST {token_url}\n[FormParams]\ngrant_type: client_credentials\nclient_id: sandbox-client\n"
+          "client_secret: sandbox-secret\nscope: sandbox\nHTTP 200\n[Captures]\ntoken: jsonpath \"$.access_token\"\n\n"
+          + hurl_entries(200, item, headers="Authorization: Bearer {{token}}\n"))
+    write(d / "s4/newman.json", newman_collection(200, item, token_url=token_url))
+    # S5: check of 10,000 requests
+    write(d / "s5/yarc.yaml", "name: s5\nvariables: { base: \"http://127.0.0.1:1\" }\nrequests:\n"
+          + "".join(f"  - name: r{i}\n    url: \"{{{{ base }}}}/item/{i}\"\n    expect:\n      status: 200\n      json:\n        $.id: {i}\n" for i in range(10000)))
+    # S6: 20 MiB JSON, 50 JSONPath assertions, a snapshot
+    big = f"http://127.0.0.1:{nginx}/big.json"
+    paths = [f"$.items[{i * 997}].id" for i in range(49)] + ["$.total"]
+    checks = "".join(f"        \"{p}\": {{ exists: true }}\n" for p in paths)
+    write(d / "s6/yarc.yaml", f"name: s6\nrequests:\n  - name: big\n    url: \"{big}\"\n    expect:\n      status: 200\n      json:\n{checks}    snapshot: true\n")
+    write(d / "s6/s6.hurl", f"GET {big}\nHTTP 200\n[Asserts]\n" + "".join(f"jsonpath \"{p}\" exists\n" for p in paths))
+    return d
+
+
+# ---------------------------------------------------------------- running
+
+def alternate(pairs, rounds=ROUNDS):
+    """pairs: {label: (cmd, cwd)} -> {label: [(wall, cpu, rss)]}, run A B A B after a warm-up."""
+    results = {k: [] for k in pairs}
+    for label, (cmd, cwd) in pairs.items():
+        w = measure(cmd, cwd)
+        if w[3] != 0:
+            print(f"  warm-up of {label} exited {w[3]}:\n{w[4][-2000:]}", file=sys.stderr)
+    for _ in range(rounds):
+        for label, (cmd, cwd) in pairs.items():
+            wall, cpu, rss, code, _ = measure(cmd, cwd)
+            results[label].append((wall, cpu, rss, code))
+    return results
+
+
+def med(rows, i):
+    return statistics.median(r[i] for r in rows)
+
+
+def wrk_ceiling(url, connections):
+    out = subprocess.run(["wrk", "-t1", f"-c{connections}", "-d3s", url], capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        if line.startswith("Requests/sec:"):
+            return float(line.split()[1])
+    return float("nan")
+
+
+def main():
+    if not YARC.exists():
+        sys.exit("build yarc first: cargo build --release")
+    WORK.mkdir(exist_ok=True)
+    nginx, nginx_root = start_nginx()
+    sandbox, sandbox_proc = start_sandbox()
+    table = []
+    notes = []
+    try:
+        d = setup(nginx, sandbox)
+        item = f"http://127.0.0.1:{nginx}/item/1"
+        y = str(YARC)
+        print("S1: 1,000 sequential GETs, status + 2 JSONPaths")
+        r = alternate({
+            "yarc": ([y, "run", "yarc.yaml", "--jobs", "1", "--color", "never"], d / "s1"),
+            "hurl": ([str(HURL), "--test", "s1.hurl"], d / "s1"),
+            "newman": ([str(NEWMAN), "run", "newman.json", "--reporters", "cli"], d / "s1"),
+        })
+        table.append(("S1 1,000 sequential GETs", r, ["hurl", "newman"]))
+        print("S2: 20 files x 50 requests, --jobs 2")
+        r = alternate({
+            "yarc": ([y, "run", "yarc", "--jobs", "2", "--color", "never"], d / "s2"),
+            "hurl": ([str(HURL), "--test", "--jobs", "2", *sorted(str(p) for p in (d / "s2/hurl").glob("*.hurl"))], d / "s2"),
+        })
+        table.append(("S2 20 files x 50, --jobs 2", r, ["hurl"]))
+        print("S3: the same against a 20 ms endpoint, --jobs 16")
+        r = alternate({
+            "yarc": ([y, "run", "yarc", "--jobs", "16", "--color", "never"], d / "s3"),
+            "hurl": ([str(HURL), "--test", "--jobs", "16", *sorted(str(p) for p in (d / "s3/hurl").glob("*.hurl"))], d / "s3"),
+        }, rounds=max(3, ROUNDS // 2))
+        table.append(("S3 1,000 x 20 ms, --jobs 16", r, ["hurl"]))
+        ideal = 1000 * 0.020 / 16
+        notes.append(f"S3 ideal (total delay / jobs) = {ideal:.2f} s; yarc reaches {ideal / med(r['yarc'], 0) * 100:.0f} % of it, Hurl {ideal / med(r['hurl'], 0) * 100:.0f} %.")
+        print("S4: 200 requests with OAuth2 client credentials")
+        before = tokens_issued(sandbox)
+        wall, *_ = measure([y, "run", "yarc.yaml", "--jobs", "1", "--color", "never"], d / "s4")
+        notes.append(f"S4: one yarc run made {tokens_issued(sandbox) - before} token request(s) for 200 requests.")
+        r = alternate({
+            "yarc": ([y, "run", "yarc.yaml", "--jobs", "1", "--color", "never"], d / "s4"),
+            "hurl": ([str(HURL), "--test", "s4.hurl"], d / "s4"),
+            "newman": ([str(NEWMAN), "run", "newman.json", "--reporters", "cli"], d / "s4"),
+        })
+        table.append(("S4 200 requests + OAuth2", r, ["hurl", "newman"]))
+        print("S5: yarc check of 10,000 requests")
+        r = alternate({"yarc": ([y, "check", "yarc.yaml"], d / "s5")})
+        table.append(("S5 check 10,000 requests", r, []))
+        print("S6: 20 MiB JSON, 50 JSONPaths, a snapshot")
+        snap = d / "s6" / "__snapshots__"
+        if snap.exists():
+            shutil.rmtree(snap)
+        measure([y, "run", "yarc.yaml", "--color", "never"], d / "s6")  # records the snapshot
+        r = alternate({
+            "yarc": ([y, "run", "yarc.yaml", "--color", "never"], d / "s6"),
+            "hurl": ([str(HURL), "--test", "s6.hurl"], d / "s6"),
+        })
+        table.append(("S6 20 MiB JSON, 50 JSONPaths (+ snapshot for yarc)", r, ["hurl"]))
+        ceil1 = wrk_ceiling(item, 1)
+        ceil2 = wrk_ceiling(item, 2)
+        notes.append(f"Load-generator ceiling (wrk, nginx static JSON): {ceil1:,.0f} req/s on 1 connection "
+                     f"= {1000 / ceil1 * 1000:.0f} ms for S1's 1,000 requests; {ceil2:,.0f} req/s on 2 connections "
+                     f"= {1000 / ceil2 * 1000:.0f} ms for S2's 1,000.")
+    finally:
+        sandbox_proc.terminate()
+        stop_nginx(nginx_root)
+    report(table, notes)
+
+
+def versions():
+    def out(cmd):
+        try:
+            return subprocess.run(cmd, capture_output=True, text=True).stdout.strip().splitlines()[0]
+        except Exception:
+            return "?"
+    return {
+        "yarc": out([str(YARC), "--version"]),
+        "hurl": out([str(HURL), "--version"]),
+        "newman": out([str(NEWMAN), "--version"]),
+        "nginx": subprocess.run(["nginx", "-v"], capture_output=True, text=True).stderr.strip(),
+    }
+
+
+def report(table, notes):
+    cpu = "?"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    mem = round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30)
+    v = versions()
+    lines = ["# Benchmarks", "",
+             f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {platform.system()} "
+             f"{platform.machine()}, {os.cpu_count()} cores ({cpu}), {mem} GiB. "
+             f"{v['yarc']}; {v['hurl']}; Newman {v['newman']}; {v['nginx']}.", "",
+             f"Medians of {ROUNDS} alternating rounds (A B A B ...) after one warm-up each; wall time, "
+             "CPU time (user + system) and peak RSS from GNU time. Reproduce: `bench/run` "
+             "(installs Hurl 8.0.1, Newman, nginx-light and wrk if missing, builds yarc in release "
+             "mode, writes this file).", "",
+             "| scenario | tool | wall | CPU | peak RSS | yarc / tool (wall) |",
+             "|---|---|---|---|---|---|"]
+    for name, r, peers in table:
+        y = r["yarc"]
+        for tool, rows in r.items():
+            ratio = ""
+            if tool != "yarc":
+                ratio = f"{med(y, 0) / med(rows, 0):.2f}x"
+            failed = sum(1 for row in rows if row[3] != 0)
+            flag = f" ({failed} runs exited non-zero)" if failed else ""
+            lines.append(f"| {name} | {tool}{flag} | {med(rows, 0) * 1000:,.0f} ms | {med(rows, 1) * 1000:,.0f} ms | "
+                         f"{med(rows, 2):,.1f} MiB | {ratio} |")
+    lines += ["", *[f"- {n}" for n in notes], ""]
+    text = "\n".join(lines) + "\n"
+    (ROOT / "BENCHMARKS.md").write_text(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
