@@ -2,7 +2,7 @@
 //! state of a run. One token request per distinct (token URL, client id, scope, params), shared
 //! by every request and task; renewed before it expires; refetched once after a 401.
 
-use crate::http::{describe, error_chain, user_agent};
+use crate::http::{describe, error_chain};
 use crate::model::ClientCredentials;
 use crate::secret::Redactor;
 use base64::Engine;
@@ -196,8 +196,7 @@ impl TokenCache {
 }
 
 pub fn token_client() -> Result<reqwest::Client, String> {
-    reqwest::Client::builder()
-        .user_agent(user_agent())
+    crate::http::client_builder()?
         .build()
         .map_err(|e| format!("cannot create the HTTP client: {}", error_chain(&e)))
 }

@@ -44,41 +44,70 @@ pub fn user_agent() -> String {
     format!("yarc/{}", env!("CARGO_PKG_VERSION"))
 }
 
-/// The clients of one collection run: they share a cookie jar; one follows redirects.
+/// One TLS configuration for the whole run: loading the platform's trust store is the costliest
+/// part of making a client, and every collection run makes its own (for its cookie jar).
+fn tls_config() -> Result<rustls::ClientConfig, String> {
+    static CONFIG: std::sync::OnceLock<Result<rustls::ClientConfig, String>> = std::sync::OnceLock::new();
+    CONFIG
+        .get_or_init(|| {
+            let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+            let verifier = rustls_platform_verifier::Verifier::new(Arc::clone(&provider))
+                .map_err(|e| format!("cannot load the system's trusted certificates: {e}"))?;
+            let mut config = rustls::ClientConfig::builder_with_provider(provider)
+                .with_safe_default_protocol_versions()
+                .map_err(|e| format!("cannot set up TLS: {e}"))?
+                .dangerous()
+                .with_custom_certificate_verifier(Arc::new(verifier))
+                .with_no_client_auth();
+            config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+            Ok(config)
+        })
+        .clone()
+}
+
+/// A client builder with yarc's user agent and the shared TLS configuration.
+pub fn client_builder() -> Result<reqwest::ClientBuilder, String> {
+    Ok(reqwest::Client::builder()
+        .user_agent(user_agent())
+        .use_preconfigured_tls(tls_config()?))
+}
+
+/// The clients of one collection run: they share a cookie jar; the one that does not follow
+/// redirects is made only if a request asks for it.
 pub struct Http {
+    jar: Arc<Jar>,
     follow: reqwest::Client,
-    no_follow: reqwest::Client,
+    no_follow: std::sync::OnceLock<Result<reqwest::Client, String>>,
     pub max_body: usize,
 }
 
 impl Http {
     pub fn new(max_body: usize) -> Result<Http, String> {
         let jar = Arc::new(Jar::default());
-        let build = |policy| {
-            reqwest::Client::builder()
-                .user_agent(user_agent())
-                .cookie_provider(Arc::clone(&jar))
-                .redirect(policy)
-                .build()
-                .map_err(|e| format!("cannot create the HTTP client: {}", error_chain(&e)))
-        };
         Ok(Http {
-            follow: build(reqwest::redirect::Policy::limited(10))?,
-            no_follow: build(reqwest::redirect::Policy::none())?,
+            follow: Self::build(&jar, reqwest::redirect::Policy::limited(10))?,
+            jar,
+            no_follow: std::sync::OnceLock::new(),
             max_body,
         })
     }
 
-    pub async fn send(
-        &self,
-        r: &RenderedRequest,
-        timeout: Duration,
-        follow: bool,
-    ) -> Result<Response, String> {
+    fn build(jar: &Arc<Jar>, policy: reqwest::redirect::Policy) -> Result<reqwest::Client, String> {
+        client_builder()?
+            .cookie_provider(Arc::clone(jar))
+            .redirect(policy)
+            .build()
+            .map_err(|e| format!("cannot create the HTTP client: {}", error_chain(&e)))
+    }
+
+    pub async fn send(&self, r: &RenderedRequest, timeout: Duration, follow: bool) -> Result<Response, String> {
         let client = if follow {
             &self.follow
         } else {
-            &self.no_follow
+            self.no_follow
+                .get_or_init(|| Self::build(&self.jar, reqwest::redirect::Policy::none()))
+                .as_ref()
+                .map_err(Clone::clone)?
         };
         let method = reqwest::Method::from_bytes(r.method.as_bytes())
             .map_err(|_| format!("invalid method `{}`", r.method))?;

@@ -72,6 +72,26 @@ impl Redactor {
         out
     }
 
+    /// Masks the strings of a JSON value where it lies (large snapshots are not copied again).
+    pub fn redact_json_in_place(&self, value: &mut serde_json::Value) {
+        use serde_json::Value;
+        let empty = self.needles.read().map(|n| n.is_empty()).unwrap_or(false);
+        if empty {
+            return;
+        }
+        match value {
+            Value::String(s) => {
+                let r = self.redact(s);
+                if r != *s {
+                    *s = r;
+                }
+            }
+            Value::Array(a) => a.iter_mut().for_each(|v| self.redact_json_in_place(v)),
+            Value::Object(o) => o.values_mut().for_each(|v| self.redact_json_in_place(v)),
+            _ => {}
+        }
+    }
+
     pub fn redact_json(&self, value: &serde_json::Value) -> serde_json::Value {
         use serde_json::Value;
         match value {

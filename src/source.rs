@@ -11,6 +11,9 @@ use std::sync::Arc;
 pub struct SourceFile {
     pub path: String,
     pub text: String,
+    /// Byte offsets of line starts, built on first use: messages and reports look up lines
+    /// thousands of times in a large collection.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
@@ -18,6 +21,7 @@ impl SourceFile {
         Arc::new(SourceFile {
             path: path.into(),
             text: text.into(),
+            line_starts: std::sync::OnceLock::new(),
         })
     }
 
@@ -26,10 +30,18 @@ impl SourceFile {
         if line == 0 {
             return None;
         }
-        self.text
-            .lines()
-            .nth(line as usize - 1)
-            .map(|l| l.trim_end_matches('\r'))
+        let starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        let start = *starts.get(line as usize - 1)?;
+        if start > self.text.len() || (start == self.text.len() && line > 1) {
+            return None;
+        }
+        let rest = &self.text[start..];
+        let end = rest.find('\n').unwrap_or(rest.len());
+        Some(rest[..end].trim_end_matches('\r'))
     }
 }
 
@@ -91,5 +103,24 @@ impl fmt::Debug for Span {
 impl PartialEq for Span {
     fn eq(&self, other: &Self) -> bool {
         self.file.path == other.file.path && self.line == other.line && self.col == other.col
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_are_found_by_number() {
+        let f = SourceFile::new("t", "a\r\nbb\n\nccc");
+        assert_eq!(f.line_text(1), Some("a"));
+        assert_eq!(f.line_text(2), Some("bb"));
+        assert_eq!(f.line_text(3), Some(""));
+        assert_eq!(f.line_text(4), Some("ccc"));
+        assert_eq!(f.line_text(5), None);
+        assert_eq!(f.line_text(0), None);
+        let g = SourceFile::new("t", "x\n");
+        assert_eq!(g.line_text(1), Some("x"));
+        assert_eq!(g.line_text(2), None);
     }
 }

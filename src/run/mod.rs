@@ -517,6 +517,11 @@ impl Runner {
             }
             Some(Ok(t)) => t,
         };
+        // The same text is the same snapshot: no need to parse a large one back.
+        if old_text == text {
+            dir.remove_pending(key);
+            return SnapshotOutcome::Same { file: shown };
+        }
         let old = snapshot::from_yaml(&old_text);
         if let Ok(old) = &old
             && snapshot::same(old, snap)
@@ -856,10 +861,13 @@ pub fn format_ms(d: Duration) -> String {
 
 const BODY_EXCERPT: usize = 2_000;
 
+/// Bodies larger than this are shown as their raw start, not pretty-printed whole first.
+const PRETTY_MAX: usize = 64 * 1024;
+
 fn summary(resp: &Response) -> ResponseSummary {
     let text = match resp.json() {
-        Some(json) => serde_json::to_string_pretty(json).unwrap_or_default(),
-        None => resp.text().into_owned(),
+        Some(json) if resp.body.len() <= PRETTY_MAX => serde_json::to_string_pretty(json).unwrap_or_default(),
+        _ => String::from_utf8_lossy(&resp.body[..resp.body.len().min(BODY_EXCERPT * 4)]).into_owned(),
     };
     let body = if text.chars().count() > BODY_EXCERPT {
         let cut: String = text.chars().take(BODY_EXCERPT).collect();

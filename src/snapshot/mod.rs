@@ -69,7 +69,8 @@ pub fn take(
                 ignore(&mut json, c);
             }
         }
-        Body::Json(redactor.redact_json(&json))
+        redactor.redact_json_in_place(&mut json);
+        Body::Json(json)
     } else if let Ok(text) = std::str::from_utf8(&resp.body) {
         Body::Text(redactor.redact(text))
     } else {
