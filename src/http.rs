@@ -47,7 +47,8 @@ pub fn user_agent() -> String {
 /// One TLS configuration for the whole run: loading the platform's trust store is the costliest
 /// part of making a client, and every collection run makes its own (for its cookie jar).
 fn tls_config() -> Result<rustls::ClientConfig, String> {
-    static CONFIG: std::sync::OnceLock<Result<rustls::ClientConfig, String>> = std::sync::OnceLock::new();
+    static CONFIG: std::sync::OnceLock<Result<rustls::ClientConfig, String>> =
+        std::sync::OnceLock::new();
     CONFIG
         .get_or_init(|| {
             let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
@@ -100,7 +101,12 @@ impl Http {
             .map_err(|e| format!("cannot create the HTTP client: {}", error_chain(&e)))
     }
 
-    pub async fn send(&self, r: &RenderedRequest, timeout: Duration, follow: bool) -> Result<Response, String> {
+    pub async fn send(
+        &self,
+        r: &RenderedRequest,
+        timeout: Duration,
+        follow: bool,
+    ) -> Result<Response, String> {
         let client = if follow {
             &self.follow
         } else {

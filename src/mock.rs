@@ -69,10 +69,7 @@ pub fn route(s: &snapshot::Snapshot) -> Option<Route> {
         .collect();
     let (body, content_type) = match &s.body {
         Body::Empty | Body::Binary { .. } => (Vec::new(), None),
-        Body::Json(v) => (
-            serde_json::to_vec(v).unwrap_or_default(),
-            Some("application/json"),
-        ),
+        Body::Json(text) => (text.as_bytes().to_vec(), Some("application/json")),
         Body::Text(t) => (t.as_bytes().to_vec(), Some("text/plain; charset=utf-8")),
     };
     Some(Route {

@@ -72,6 +72,11 @@ impl Redactor {
         out
     }
 
+    /// Whether any value is registered (nothing to mask otherwise).
+    pub fn is_active(&self) -> bool {
+        self.needles.read().map(|n| !n.is_empty()).unwrap_or(true)
+    }
+
     /// Masks the strings of a JSON value where it lies (large snapshots are not copied again).
     pub fn redact_json_in_place(&self, value: &mut serde_json::Value) {
         use serde_json::Value;

@@ -866,8 +866,11 @@ const PRETTY_MAX: usize = 64 * 1024;
 
 fn summary(resp: &Response) -> ResponseSummary {
     let text = match resp.json() {
-        Some(json) if resp.body.len() <= PRETTY_MAX => serde_json::to_string_pretty(json).unwrap_or_default(),
-        _ => String::from_utf8_lossy(&resp.body[..resp.body.len().min(BODY_EXCERPT * 4)]).into_owned(),
+        Some(json) if resp.body.len() <= PRETTY_MAX => {
+            serde_json::to_string_pretty(json).unwrap_or_default()
+        }
+        _ => String::from_utf8_lossy(&resp.body[..resp.body.len().min(BODY_EXCERPT * 4)])
+            .into_owned(),
     };
     let body = if text.chars().count() > BODY_EXCERPT {
         let cut: String = text.chars().take(BODY_EXCERPT).collect();

@@ -32,9 +32,14 @@ pub struct Snapshot {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Body {
     Empty,
-    Json(Value),
+    /// Normalised JSON text: keys sorted (serde_json's maps are ordered), pretty-printed. Two
+    /// bodies are the same JSON exactly when these texts are equal, so comparing needs no parse.
+    Json(String),
     Text(String),
-    Binary { len: usize, sha256: String },
+    Binary {
+        len: usize,
+        sha256: String,
+    },
 }
 
 /// Where the request went, for the snapshot's `request:` part.
@@ -63,14 +68,20 @@ pub fn take(
     let body = if resp.body.is_empty() {
         Body::Empty
     } else if let Some(json) = resp.json() {
-        let mut json = json.clone();
-        for p in &spec.ignore {
-            if let Some(c) = paths.get(p) {
-                ignore(&mut json, c);
+        // A large body is copied only when something in it must change.
+        let text = if spec.ignore.is_empty() && !redactor.is_active() {
+            serde_json::to_string_pretty(json)
+        } else {
+            let mut json = json.clone();
+            for p in &spec.ignore {
+                if let Some(c) = paths.get(p) {
+                    ignore(&mut json, c);
+                }
             }
-        }
-        redactor.redact_json_in_place(&mut json);
-        Body::Json(json)
+            redactor.redact_json_in_place(&mut json);
+            serde_json::to_string_pretty(&json)
+        };
+        Body::Json(text.unwrap_or_default())
     } else if let Ok(text) = std::str::from_utf8(&resp.body) {
         Body::Text(redactor.redact(text))
     } else {
@@ -154,8 +165,8 @@ fn parse_normalized(path: &str) -> Option<Vec<Seg>> {
     Some(out)
 }
 
-/// Same response, as far as snapshots go: JSON bodies compare as values, so a change of key
-/// order or formatting is no difference.
+/// Same response, as far as snapshots go: JSON bodies are normalised, so a change of key order
+/// or formatting is no difference.
 pub fn same(a: &Snapshot, b: &Snapshot) -> bool {
     a.status == b.status && a.headers == b.headers && a.body == b.body
 }
@@ -180,16 +191,13 @@ pub fn to_yaml(s: &Snapshot) -> String {
     }
     match &s.body {
         Body::Empty => out.push_str("body_kind: empty\n"),
-        Body::Json(v) => {
-            out.push_str("body_kind: json\n");
-            out.push_str(&format!(
-                "body: {}",
-                block(&serde_json::to_string_pretty(v).unwrap_or_default())
-            ));
+        Body::Json(text) => {
+            out.push_str("body_kind: json\nbody: ");
+            push_block(&mut out, text);
         }
         Body::Text(t) => {
-            out.push_str("body_kind: text\n");
-            out.push_str(&format!("body: {}", block(t)));
+            out.push_str("body_kind: text\nbody: ");
+            push_block(&mut out, t);
         }
         Body::Binary { len, sha256 } => {
             out.push_str("body_kind: binary\n");
@@ -204,8 +212,9 @@ fn quoted(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_default()
 }
 
-/// A literal block for readable diffs; text a block cannot hold exactly is quoted instead.
-fn block(text: &str) -> String {
+/// A literal block for readable diffs, appended to `out` (no copy of a large body); text a block
+/// cannot hold exactly is quoted instead.
+fn push_block(out: &mut String, text: &str) {
     let awkward = text.is_empty()
         || text.ends_with("\n\n")
         || text
@@ -213,23 +222,24 @@ fn block(text: &str) -> String {
             .any(|c| c.is_control() && c != '\n' && c != '\t')
         || text.lines().any(|l| l.starts_with('\t'));
     if awkward {
-        return format!("{}\n", quoted(text));
+        out.push_str(&quoted(text));
+        out.push('\n');
+        return;
     }
     let (header, body) = match text.strip_suffix('\n') {
         Some(b) => ("|2", b),
         None => ("|2-", text),
     };
-    let mut out = format!("{header}\n");
+    out.reserve(body.len() + body.len() / 8);
+    out.push_str(header);
+    out.push('\n');
     for line in body.split('\n') {
-        if line.is_empty() {
-            out.push('\n');
-        } else {
+        if !line.is_empty() {
             out.push_str("  ");
             out.push_str(line);
-            out.push('\n');
         }
+        out.push('\n');
     }
-    out
 }
 
 #[derive(Deserialize)]
@@ -269,11 +279,11 @@ pub fn from_yaml(text: &str) -> Result<Snapshot, String> {
     let body = match f.body_kind.as_str() {
         "empty" => Body::Empty,
         "json" => {
+            // Normalised again, so that a hand-edited file compares by content.
             let text = f.body.unwrap_or_default();
-            Body::Json(
-                serde_json::from_str(&text)
-                    .map_err(|e| format!("the JSON body does not parse: {e}"))?,
-            )
+            let v: Value = serde_json::from_str(&text)
+                .map_err(|e| format!("the JSON body does not parse: {e}"))?;
+            Body::Json(serde_json::to_string_pretty(&v).unwrap_or_default())
         }
         "text" => Body::Text(f.body.unwrap_or_default()),
         "binary" => Body::Binary {
@@ -381,9 +391,12 @@ mod tests {
             r#"{"items":[{"id":1,"at":"x"},{"id":2,"at":"y"}]}"#,
             &["$.items[*].at"],
         );
+        let Body::Json(text) = &s.body else {
+            panic!("not JSON")
+        };
         assert_eq!(
-            s.body,
-            Body::Json(json!({"items":[{"id":1,"at":IGNORED},{"id":2,"at":IGNORED}]}))
+            serde_json::from_str::<Value>(text).unwrap(),
+            json!({"items":[{"id":1,"at":IGNORED},{"id":2,"at":IGNORED}]})
         );
         assert_eq!(s.headers.keys().collect::<Vec<_>>(), ["content-type"]);
     }
