@@ -283,7 +283,13 @@ def main():
         }, rounds=max(3, ROUNDS // 2))
         table.append(("S3 1,000 x 20 ms, --jobs 16", r, ["hurl"]))
         ideal = 1000 * 0.020 / 16
-        notes.append(f"S3 ideal (total delay / jobs) = {ideal:.2f} s; yarc reaches {ideal / med(r['yarc'], 0) * 100:.0f} % of it, Hurl {ideal / med(r['hurl'], 0) * 100:.0f} %.")
+        # Requests inside a file chain, so files are the unit of parallelism: 20 files on 16
+        # jobs take two waves of 50 x 20 ms whatever the tool.
+        bound = -(-20 // 16) * 50 * 0.020
+        notes.append(f"S3 ideal (total delay / jobs) = {ideal:.2f} s, but with files as the unit of parallelism "
+                     f"(20 files on 16 jobs = 2 waves of 50 x 20 ms) the bound is {bound:.2f} s: yarc reaches "
+                     f"{ideal / med(r['yarc'], 0) * 100:.0f} % of the first and {bound / med(r['yarc'], 0) * 100:.0f} % of the second, "
+                     f"Hurl {ideal / med(r['hurl'], 0) * 100:.0f} % and {bound / med(r['hurl'], 0) * 100:.0f} %.")
         print("S4: 200 requests with OAuth2 client credentials")
         before = tokens_issued(sandbox)
         wall, *_ = measure([y, "run", "yarc.yaml", "--jobs", "1", "--color", "never"], d / "s4")

@@ -195,8 +195,8 @@ impl TokenCache {
     }
 }
 
-pub fn token_client() -> Result<reqwest::Client, String> {
-    crate::http::client_builder()?
+pub fn token_client(net: &crate::net::Net) -> Result<reqwest::Client, String> {
+    net.builder()
         .build()
         .map_err(|e| format!("cannot create the HTTP client: {}", error_chain(&e)))
 }

@@ -158,6 +158,9 @@ pub struct RunArgs {
     /// Rewrite new and changed snapshots in place.
     #[arg(long)]
     pub update_snapshots: bool,
+    /// Largest response body read (larger ones fail their request), e.g. 64MiB or 500KB.
+    #[arg(long, value_parser = crate::http::parse_size, default_value = "64MiB")]
+    pub max_body: usize,
     /// CI mode (also when the CI environment variable is set): a missing snapshot fails and no
     /// snapshot file is ever written.
     #[arg(long)]
@@ -190,6 +193,15 @@ pub struct Inputs {
     /// only while valid): for local loops against rate-limited token endpoints.
     #[arg(long)]
     pub token_cache: bool,
+    /// Also trust the CA certificates in this PEM file (may be given several times).
+    #[arg(long, value_name = "FILE")]
+    pub cacert: Vec<PathBuf>,
+    /// Do not verify TLS certificates (warned about on every run).
+    #[arg(long)]
+    pub insecure: bool,
+    /// Send every request through this proxy (default: HTTPS_PROXY/HTTP_PROXY/NO_PROXY).
+    #[arg(long, value_name = "URL")]
+    pub proxy: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -394,6 +406,8 @@ fn secret_dirs(loaded: &Loaded) -> Vec<PathBuf> {
 pub struct Prepared {
     pub plan: plan::Plan,
     pub redactor: Arc<Redactor>,
+    /// TLS and proxy settings from the command line and the environment file.
+    pub net: crate::net::NetOptions,
     /// Kept alive for the command's duration.
     pub sandbox: Option<sandbox::Sandbox>,
 }
@@ -435,6 +449,7 @@ pub async fn prepare(
         ..PlanOptions::default()
     };
     let env = loaded.environment.as_ref();
+    let loaded_tls = env.map(|e| e.tls.clone()).unwrap_or_default();
     let plan = plan::plan(
         loaded.collections,
         env,
@@ -444,11 +459,30 @@ pub async fn prepare(
     )
     .map_err(|e| invalid(&e))?;
     register_client_secrets(&plan, &redactor);
+    let net = net_options(inputs, loaded_tls);
+    if net.insecure {
+        eprintln!(
+            "warning: --insecure: TLS certificates are not verified; anyone on the path can read and change this run's traffic"
+        );
+    }
     Ok(Prepared {
         plan,
         redactor,
+        net,
         sandbox,
     })
+}
+
+/// The command line's TLS and proxy options, with the environment file's `tls:` block.
+fn net_options(inputs: &Inputs, tls: crate::model::TlsSettings) -> crate::net::NetOptions {
+    let mut ca_certs = inputs.cacert.clone();
+    ca_certs.extend(tls.ca_cert);
+    crate::net::NetOptions {
+        ca_certs,
+        client_cert: tls.client_cert.zip(tls.client_key),
+        insecure: inputs.insecure || tls.insecure,
+        proxy: inputs.proxy.clone(),
+    }
 }
 
 /// Client secrets are masked from the start, whether or not they came through `secret()`.
@@ -488,6 +522,7 @@ async fn run(a: RunArgs) -> i32 {
     let Prepared {
         plan,
         redactor,
+        net,
         sandbox: _sandbox,
     } = match prepare(&a.inputs, rows.as_deref(), selection).await {
         Ok(p) => p,
@@ -518,7 +553,8 @@ async fn run(a: RunArgs) -> i32 {
         fail_fast: a.fail_fast,
         token_cache: token_cache_dir(&a.inputs),
         snapshots: snapshot_mode(a.update_snapshots, a.ci),
-        ..RunOptions::default()
+        max_body: a.max_body,
+        net,
     };
     let runner = match Runner::new(Arc::new(plan), options, redactor) {
         Ok(r) => Arc::new(r),

@@ -66,6 +66,9 @@ pub async fn diff(a: DiffArgs) -> i32 {
             secret_vars: a.secret_vars.clone(),
             var_file: None,
             token_cache: false,
+            cacert: Vec::new(),
+            insecure: false,
+            proxy: None,
         };
         match run_env(&inputs, &ignore, &a).await {
             Ok(records) => runs.push(records),
@@ -103,6 +106,7 @@ async fn run_env(
     let Prepared {
         mut plan,
         redactor,
+        net,
         sandbox: _sandbox,
     } = cli::prepare(inputs, None, Selection::default()).await?;
     for p in ignore {
@@ -119,6 +123,7 @@ async fn run_env(
         snapshots: SnapshotMode::Keep {
             ignore: ignore.to_vec(),
         },
+        net,
         ..RunOptions::default()
     };
     let runner = Arc::new(Runner::new(Arc::new(plan), options, redactor).map_err(|e| {

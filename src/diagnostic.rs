@@ -55,16 +55,16 @@ impl Diagnostic {
         }
     }
 
-    /// The rustc-like rendering without colour.
+    /// The rustc-like rendering without colour. Very long words (a 5 MB key) are clipped.
     pub fn render(&self) -> String {
-        let mut out = format!("error: {}\n", self.message);
+        let mut out = format!("error: {}\n", clip(&self.message, 300));
         if let Some(span) = &self.span {
             render_snippet(&mut out, span, self.label.as_deref());
         } else if let Some(label) = &self.label {
-            out.push_str(&format!("  = {label}\n"));
+            out.push_str(&format!("  = {}\n", clip(label, 300)));
         }
         if let Some(help) = &self.help {
-            out.push_str(&format!("  = help: {help}\n"));
+            out.push_str(&format!("  = help: {}\n", clip(help, 600)));
         }
         out
     }
@@ -87,16 +87,38 @@ fn render_snippet(out: &mut String, span: &Span, label: Option<&str>) {
         return;
     };
     let text = text.replace('\t', " ");
+    let mut col = span.col.max(1) as usize;
+    // A very long line is shown as a window around the span.
+    let chars: Vec<char> = text.chars().collect();
+    let (shown, shift) = if chars.len() > 160 {
+        let start = col.saturating_sub(40);
+        let end = (start + 120).min(chars.len());
+        let window: String = chars[start..end].iter().collect();
+        (format!("…{window}…"), start.saturating_sub(1))
+    } else {
+        (text.clone(), 0)
+    };
+    col -= shift;
     out.push_str(&format!("{pad} |\n"));
-    out.push_str(&format!("{} | {}\n", span.line, text));
-    let col = span.col.max(1) as usize;
-    let width = text.chars().count();
-    let len = (span.len.max(1) as usize).min(width.saturating_sub(col - 1).max(1));
+    out.push_str(&format!("{} | {}\n", span.line, shown));
+    let width = shown.chars().count();
+    let len = (span.len.max(1) as usize)
+        .min(width.saturating_sub(col - 1).max(1))
+        .min(80);
     let carets = format!("{}{}", " ".repeat(col - 1), "^".repeat(len));
     match label {
-        Some(label) => out.push_str(&format!("{pad} | {carets} {label}\n")),
+        Some(label) => out.push_str(&format!("{pad} | {carets} {}\n", clip(label, 300))),
         None => out.push_str(&format!("{pad} | {carets}\n")),
     }
+}
+
+/// The text, cut at `max` characters.
+pub fn clip(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max).collect();
+    format!("{cut}… ({} characters)", text.chars().count())
 }
 
 /// The candidate closest to `word`, if it is close enough to be a likely typo.

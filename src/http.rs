@@ -2,8 +2,10 @@
 //! jar, keep-alive), rendered requests in, owned [`Response`]s out. Never evaluates anything.
 
 use crate::exchange::Response;
+use crate::net::Net;
 use reqwest::cookie::Jar;
 use serde_json::Value;
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -44,77 +46,61 @@ pub fn user_agent() -> String {
     format!("yarc/{}", env!("CARGO_PKG_VERSION"))
 }
 
-/// One TLS configuration for the whole run: loading the platform's trust store is the costliest
-/// part of making a client, and every collection run makes its own (for its cookie jar).
-fn tls_config() -> Result<rustls::ClientConfig, String> {
-    static CONFIG: std::sync::OnceLock<Result<rustls::ClientConfig, String>> =
-        std::sync::OnceLock::new();
-    CONFIG
-        .get_or_init(|| {
-            let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-            let verifier = rustls_platform_verifier::Verifier::new(Arc::clone(&provider))
-                .map_err(|e| format!("cannot load the system's trusted certificates: {e}"))?;
-            let mut config = rustls::ClientConfig::builder_with_provider(provider)
-                .with_safe_default_protocol_versions()
-                .map_err(|e| format!("cannot set up TLS: {e}"))?
-                .dangerous()
-                .with_custom_certificate_verifier(Arc::new(verifier))
-                .with_no_client_auth();
-            config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
-            Ok(config)
-        })
-        .clone()
-}
-
-/// A client builder with yarc's user agent and the shared TLS configuration.
-pub fn client_builder() -> Result<reqwest::ClientBuilder, String> {
-    Ok(reqwest::Client::builder()
-        .user_agent(user_agent())
-        .use_preconfigured_tls(tls_config()?))
-}
-
-/// The clients of one collection run: they share a cookie jar; the one that does not follow
-/// redirects is made only if a request asks for it.
+/// The clients of one collection run: they share a cookie jar; a client per redirect policy,
+/// made when a request first asks for it (most runs need only the default one).
 pub struct Http {
     jar: Arc<Jar>,
-    follow: reqwest::Client,
-    no_follow: std::sync::OnceLock<Result<reqwest::Client, String>>,
+    net: Net,
+    clients: std::sync::Mutex<HashMap<Option<usize>, reqwest::Client>>,
     pub max_body: usize,
 }
 
+/// How many redirects are followed unless a request says otherwise.
+pub const DEFAULT_REDIRECTS: usize = 10;
+
 impl Http {
-    pub fn new(max_body: usize) -> Result<Http, String> {
-        let jar = Arc::new(Jar::default());
-        Ok(Http {
-            follow: Self::build(&jar, reqwest::redirect::Policy::limited(10))?,
-            jar,
-            no_follow: std::sync::OnceLock::new(),
+    pub fn new(max_body: usize, net: &Net) -> Result<Http, String> {
+        let http = Http {
+            jar: Arc::new(Jar::default()),
+            net: net.clone(),
+            clients: std::sync::Mutex::new(HashMap::new()),
             max_body,
-        })
+        };
+        http.client(Some(DEFAULT_REDIRECTS))?;
+        Ok(http)
     }
 
-    fn build(jar: &Arc<Jar>, policy: reqwest::redirect::Policy) -> Result<reqwest::Client, String> {
-        client_builder()?
-            .cookie_provider(Arc::clone(jar))
+    /// The client for a redirect policy: `None` follows none, `Some(n)` at most n.
+    fn client(&self, redirects: Option<usize>) -> Result<reqwest::Client, String> {
+        let mut clients = self
+            .clients
+            .lock()
+            .map_err(|_| "HTTP client cache poisoned".to_string())?;
+        if let Some(c) = clients.get(&redirects) {
+            return Ok(c.clone());
+        }
+        let policy = match redirects {
+            None => reqwest::redirect::Policy::none(),
+            Some(n) => reqwest::redirect::Policy::limited(n),
+        };
+        let client = self
+            .net
+            .builder()
+            .cookie_provider(Arc::clone(&self.jar))
             .redirect(policy)
             .build()
-            .map_err(|e| format!("cannot create the HTTP client: {}", error_chain(&e)))
+            .map_err(|e| format!("cannot create the HTTP client: {}", error_chain(&e)))?;
+        clients.insert(redirects, client.clone());
+        Ok(client)
     }
 
     pub async fn send(
         &self,
         r: &RenderedRequest,
         timeout: Duration,
-        follow: bool,
+        redirects: Option<usize>,
     ) -> Result<Response, String> {
-        let client = if follow {
-            &self.follow
-        } else {
-            self.no_follow
-                .get_or_init(|| Self::build(&self.jar, reqwest::redirect::Policy::none()))
-                .as_ref()
-                .map_err(Clone::clone)?
-        };
+        let client = self.client(redirects)?;
         let method = reqwest::Method::from_bytes(r.method.as_bytes())
             .map_err(|_| format!("invalid method `{}`", r.method))?;
         let mut b = client.request(method, &r.url).timeout(timeout);
@@ -124,6 +110,14 @@ impl Http {
         b = attach_body(b, &r.body).await?;
         let start = Instant::now();
         let mut resp = b.send().await.map_err(|e| describe(&e, timeout))?;
+        if let Some(len) = resp.content_length()
+            && len > self.max_body as u64
+        {
+            return Err(format!(
+                "the response body ({len} bytes) is larger than the limit of {} bytes (--max-body)",
+                self.max_body
+            ));
+        }
         let status = resp.status().as_u16();
         let headers = resp
             .headers()
@@ -139,7 +133,7 @@ impl Http {
         while let Some(chunk) = resp.chunk().await.map_err(|e| describe(&e, timeout))? {
             if body.len() + chunk.len() > self.max_body {
                 return Err(format!(
-                    "the response body is larger than the limit of {} bytes",
+                    "the response body is larger than the limit of {} bytes (--max-body)",
                     self.max_body
                 ));
             }
@@ -208,6 +202,33 @@ fn guess_type(path: &std::path::Path) -> &'static str {
         "pdf" => "application/pdf",
         _ => "application/octet-stream",
     }
+}
+
+/// `64MiB`, `1MB`, `512KiB`, `1000`: a size in bytes.
+pub fn parse_size(s: &str) -> Result<usize, String> {
+    let t = s.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: usize = num
+        .parse()
+        .map_err(|_| format!("`{s}` is not a size (like 64MiB or 500KB)"))?;
+    let factor: usize = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "kb" => 1_000,
+        "kib" | "k" => 1 << 10,
+        "mb" => 1_000_000,
+        "mib" | "m" => 1 << 20,
+        "gb" => 1_000_000_000,
+        "gib" | "g" => 1 << 30,
+        other => {
+            return Err(format!(
+                "unknown size unit `{other}` (B, KB, KiB, MB, MiB, GB, GiB)"
+            ));
+        }
+    };
+    n.checked_mul(factor)
+        .filter(|v| *v > 0)
+        .ok_or_else(|| format!("`{s}` is out of range"))
 }
 
 /// A transport error in words a user can act on, with the underlying cause.

@@ -35,6 +35,7 @@ pub async fn vars(a: VarsArgs) -> i32 {
         plan,
         redactor,
         sandbox: _sandbox,
+        ..
     } = match cli::prepare(&a.inputs, rows.as_deref(), Selection::default()).await {
         Ok(p) => p,
         Err(code) => return code,
@@ -116,6 +117,7 @@ pub async fn token(a: TokenArgs) -> i32 {
     let Prepared {
         plan,
         redactor,
+        net,
         sandbox: _sandbox,
     } = match cli::prepare(&a.inputs, None, Selection::default()).await {
         Ok(p) => p,
@@ -142,7 +144,7 @@ pub async fn token(a: TokenArgs) -> i32 {
         Ok(t) => t,
         Err(d) => return cli::invalid(&d.into()),
     };
-    let client = match token_client() {
+    let client = match crate::net::Net::new(&net).and_then(|n| token_client(&n)) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e}");

@@ -19,6 +19,7 @@ pub mod inspect;
 pub mod load;
 pub mod mock;
 pub mod model;
+pub mod net;
 pub mod parse;
 pub mod plan;
 pub mod report;

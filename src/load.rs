@@ -4,7 +4,7 @@
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::{Collection, Environment};
 use crate::parse;
-use crate::source::SourceFile;
+use crate::source::{SourceFile, Span};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -78,13 +78,27 @@ pub fn read(path: &Path) -> Result<Arc<SourceFile>, Vec<Diagnostic>> {
     let shown = path.to_string_lossy().into_owned();
     let bytes = std::fs::read(path)
         .map_err(|e| vec![Diagnostic::new(format!("cannot read `{shown}`: {e}"))])?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        vec![Diagnostic::new(format!(
-            "`{shown}` is not UTF-8 text (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        ))]
-    })?;
-    Ok(SourceFile::new(shown, text))
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(SourceFile::new(shown, text)),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let before = String::from_utf8_lossy(&bytes[..at]).into_owned();
+            let line = before.matches('\n').count() as u32 + 1;
+            let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
+            let file = SourceFile::new(shown.clone(), String::from_utf8_lossy(&bytes).into_owned());
+            Err(vec![
+                Diagnostic::at(
+                    format!(
+                        "`{shown}` is not UTF-8 text (invalid byte 0x{:02x})",
+                        bytes[at]
+                    ),
+                    &Span::new(&file, line, col, 1),
+                )
+                .with_help("save the file as UTF-8"),
+            ])
+        }
+    }
 }
 
 fn is_yaml(p: &Path) -> bool {

@@ -101,6 +101,7 @@ pub struct Defaults {
     pub query: Vec<(String, Template)>,
     pub timeout: Option<Duration>,
     pub follow_redirects: Option<bool>,
+    pub max_redirects: Option<u32>,
     pub snapshot: Option<SnapshotSpec>,
 }
 
@@ -115,6 +116,7 @@ pub struct Request {
     pub body: Option<Body>,
     pub timeout: Option<Duration>,
     pub follow_redirects: Option<bool>,
+    pub max_redirects: Option<u32>,
     pub tags: Vec<String>,
     pub skip: Option<Template>,
     /// `None`: inherit from the group or collection.
@@ -361,6 +363,17 @@ pub struct Environment {
     pub variables: Vec<Variable>,
     /// `sandbox: true` (or a map of settings) starts the built-in sandbox for the run.
     pub sandbox: Option<SandboxSettings>,
+    /// `tls:` — a private CA, a client certificate, or (warned about) no verification.
+    pub tls: TlsSettings,
+}
+
+/// Paths are resolved against the environment file's folder.
+#[derive(Debug, Clone, Default)]
+pub struct TlsSettings {
+    pub ca_cert: Option<PathBuf>,
+    pub client_cert: Option<PathBuf>,
+    pub client_key: Option<PathBuf>,
+    pub insecure: bool,
 }
 
 #[derive(Debug, Clone, Default)]

@@ -44,7 +44,8 @@ pub struct PlannedRequest {
     pub headers: Vec<(String, Template)>,
     pub query: Vec<(String, Template)>,
     pub timeout: Option<Duration>,
-    pub follow_redirects: bool,
+    /// How many redirects to follow; `None`: none.
+    pub redirects: Option<usize>,
     /// Group `skip:` conditions, then the request's own.
     pub skips: Vec<Template>,
     /// Starting variables (captures are layered on at run time).
@@ -210,6 +211,7 @@ struct Scope {
     query: Vec<(String, Template)>,
     timeout: Option<Duration>,
     follow_redirects: Option<bool>,
+    max_redirects: Option<u32>,
     snapshot: Option<SnapshotSpec>,
     skips: Vec<Template>,
     tags: Vec<String>,
@@ -232,6 +234,7 @@ impl Planner {
             query: c.defaults.query.clone(),
             timeout: c.defaults.timeout,
             follow_redirects: c.defaults.follow_redirects,
+            max_redirects: c.defaults.max_redirects,
             snapshot: c.defaults.snapshot.clone(),
             skips: Vec::new(),
             tags: c.tags.clone(),
@@ -285,6 +288,7 @@ impl Planner {
                     merge_pairs(&mut inner.query, &g.defaults.query);
                     inner.timeout = g.defaults.timeout.or(inner.timeout);
                     inner.follow_redirects = g.defaults.follow_redirects.or(inner.follow_redirects);
+                    inner.max_redirects = g.defaults.max_redirects.or(inner.max_redirects);
                     inner.skips.extend(g.skip.clone());
                     if g.defaults.snapshot.is_some() {
                         inner.snapshot = g.defaults.snapshot.clone();
@@ -338,10 +342,15 @@ impl Planner {
             headers,
             query,
             timeout: r.timeout.or(scope.timeout),
-            follow_redirects: r
+            redirects: r
                 .follow_redirects
                 .or(scope.follow_redirects)
-                .unwrap_or(true),
+                .unwrap_or(true)
+                .then(|| {
+                    r.max_redirects
+                        .or(scope.max_redirects)
+                        .map_or(crate::http::DEFAULT_REDIRECTS, |n| n as usize)
+                }),
             skips,
             vars: Arc::new(vars),
             snapshot: snapshot_in_force(r.snapshot.as_ref(), scope.snapshot.as_ref()),
@@ -483,6 +492,7 @@ impl Planner {
         }
         for t in templates {
             self.check_template(t, &known, &pr.req.name);
+            self.trial_render(t, &pr.vars);
         }
     }
 
@@ -509,6 +519,27 @@ impl Planner {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// Templates with control flow are rendered once here, with the starting variables, when they
+    /// need nothing else: a loop that never ends or a macro that recurses without end runs out of
+    /// fuel now, with its place in the file, and not halfway through a run.
+    fn trial_render(&mut self, t: &Template, vars: &Vars) {
+        let risky = t.source.contains("{%") || t.source.contains("range(");
+        if !risky || !self.options.check_variables || t.is_literal() {
+            return;
+        }
+        if !self
+            .templates
+            .undeclared(t)
+            .iter()
+            .all(|n| vars.contains_key(n))
+        {
+            return;
+        }
+        if let Err(d) = self.templates.render(t, vars) {
+            self.push_once(d);
         }
     }
 

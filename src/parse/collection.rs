@@ -39,6 +39,7 @@ const REQUEST_KEYS: &[&str] = &[
     "file",
     "timeout",
     "follow_redirects",
+    "max_redirects",
     "tags",
     "skip",
     "auth",
@@ -52,6 +53,7 @@ const DEFAULTS_KEYS: &[&str] = &[
     "query",
     "timeout",
     "follow_redirects",
+    "max_redirects",
     "snapshot",
 ];
 const BODY_KEYS: &[&str] = &["json", "form", "multipart", "text", "file"];
@@ -222,6 +224,9 @@ impl Decoder {
             follow_redirects: f
                 .get("follow_redirects")
                 .and_then(|n| self.bool(n, "`follow_redirects`")),
+            max_redirects: f
+                .get("max_redirects")
+                .and_then(|n| self.u32(n, "`max_redirects`")),
             tags: f
                 .get("tags")
                 .map(|n| self.string_list(n, "`tags`"))
@@ -331,6 +336,9 @@ impl Decoder {
             follow_redirects: f
                 .get("follow_redirects")
                 .and_then(|n| self.bool(n, "`follow_redirects`")),
+            max_redirects: f
+                .get("max_redirects")
+                .and_then(|n| self.u32(n, "`max_redirects`")),
             snapshot: f.get("snapshot").and_then(|n| self.snapshot(n)),
         }
     }

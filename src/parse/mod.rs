@@ -41,7 +41,8 @@ pub fn parse_collection(file: &Arc<SourceFile>, path: &Path) -> Result<Collectio
     }
 }
 
-const ENV_KEYS: &[&str] = &["name", "variables", "sandbox"];
+const ENV_KEYS: &[&str] = &["name", "variables", "sandbox", "tls"];
+const TLS_KEYS: &[&str] = &["ca_cert", "client_cert", "client_key", "insecure"];
 
 /// Decodes one environment file.
 pub fn parse_environment(file: &Arc<SourceFile>, path: &Path) -> Result<Environment, Diagnostics> {
@@ -76,10 +77,32 @@ pub fn parse_environment(file: &Arc<SourceFile>, path: &Path) -> Result<Environm
                     .map(|t| t.as_secs().max(1)),
             }),
     };
+    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let mut tls = crate::model::TlsSettings::default();
+    if let Some(n) = f.get("tls")
+        && let Some(t) = d.fields(n, "`tls`", TLS_KEYS)
+    {
+        let mut path_of = |key: &str| {
+            t.get(key)
+                .and_then(|v| d.string(v, &format!("`{key}`")))
+                .map(|p| dir.join(p))
+        };
+        tls.ca_cert = path_of("ca_cert");
+        tls.client_cert = path_of("client_cert");
+        tls.client_key = path_of("client_key");
+        tls.insecure = t
+            .get("insecure")
+            .and_then(|v| d.bool(v, "`insecure`"))
+            .unwrap_or(false);
+        if tls.client_cert.is_some() != tls.client_key.is_some() {
+            d.error(n.error("`tls` needs both `client_cert` and `client_key`, or neither"));
+        }
+    }
     if !d.errors.is_empty() {
         return Err(d.errors);
     }
     Ok(Environment {
+        tls,
         name,
         file: Arc::clone(file),
         path: path.to_path_buf(),

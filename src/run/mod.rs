@@ -32,6 +32,8 @@ pub struct RunOptions {
     pub fail_fast: bool,
     /// `--token-cache`: the folder where tokens are kept between runs.
     pub token_cache: Option<std::path::PathBuf>,
+    /// TLS and proxy settings.
+    pub net: crate::net::NetOptions,
     pub snapshots: SnapshotMode,
 }
 
@@ -58,6 +60,7 @@ impl Default for RunOptions {
             jobs: 1,
             fail_fast: false,
             token_cache: None,
+            net: crate::net::NetOptions::default(),
             snapshots: SnapshotMode::Check,
         }
     }
@@ -181,6 +184,7 @@ pub struct Runner {
     pub redactor: Arc<Redactor>,
     pub control: Arc<Control>,
     token_client: reqwest::Client,
+    net: crate::net::Net,
     /// When the run began: records say when each request started, for the timeline.
     started: Instant,
 }
@@ -192,6 +196,7 @@ impl Runner {
         redactor: Arc<Redactor>,
     ) -> Result<Runner, String> {
         let timeout = options.timeout;
+        let net = crate::net::Net::new(&options.net)?;
         let token_store = options
             .token_cache
             .clone()
@@ -202,7 +207,8 @@ impl Runner {
             tokens: TokenCache::with(timeout, token_store),
             redactor,
             control: Arc::new(Control::default()),
-            token_client: token_client()?,
+            token_client: token_client(&net)?,
+            net,
             started: Instant::now(),
         })
     }
@@ -254,7 +260,7 @@ impl Runner {
                 .unwrap_or(0),
         });
         let mut records = Vec::new();
-        let http = Http::new(self.options.max_body);
+        let http = Http::new(self.options.max_body, &self.net);
         let mut captures = Vars::new();
         let row = unit.iteration.as_ref().and_then(|i| i.row.as_ref());
         for pr in &c.requests {
@@ -684,7 +690,7 @@ impl Runner {
             crate::auth::warn_plain_http(&rendered.url, "API");
         }
         let Applied::OAuth2(tr) = auth else {
-            return http.send(rendered, timeout, pr.follow_redirects).await;
+            return http.send(rendered, timeout, pr.redirects).await;
         };
         let token = self
             .tokens
@@ -695,7 +701,7 @@ impl Runner {
             "authorization",
             format!("Bearer {}", token.access_token),
         );
-        let resp = http.send(rendered, timeout, pr.follow_redirects).await?;
+        let resp = http.send(rendered, timeout, pr.redirects).await?;
         if resp.status != 401 {
             return Ok(resp);
         }
@@ -714,7 +720,7 @@ impl Runner {
             "authorization",
             format!("Bearer {}", fresh.access_token),
         );
-        let again = http.send(rendered, timeout, pr.follow_redirects).await?;
+        let again = http.send(rendered, timeout, pr.redirects).await?;
         if again.status == 401 && !expects_status(&pr.req.expect, 401) {
             let challenge = again
                 .header("www-authenticate")

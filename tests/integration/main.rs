@@ -5,13 +5,16 @@ mod auth;
 mod bodies;
 mod ci;
 mod errors;
+mod faults;
 mod golden;
+mod hostile;
 mod html;
 mod import;
 mod predicates;
 mod run;
 mod schema;
 mod snapshots;
+mod tls;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;

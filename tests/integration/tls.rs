@@ -1,0 +1,239 @@
+//! TLS and network options, against servers made in the test: certificates from rcgen, a
+//! rustls server, a recording proxy. Verification is on by default; a private CA, a client
+//! certificate, --insecure (warned), proxies and redirect limits each do what they say.
+
+use super::*;
+use rcgen::{BasicConstraints, CertificateParams, IsCa, KeyPair};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use std::sync::Arc;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+struct Pki {
+    ca_pem: String,
+    ca_cert: rcgen::Certificate,
+    ca_key: KeyPair,
+}
+
+impl Pki {
+    fn new() -> Pki {
+        let mut params = CertificateParams::new(Vec::<String>::new()).expect("params");
+        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        let ca_key = KeyPair::generate().expect("key");
+        let ca_cert = params.self_signed(&ca_key).expect("ca");
+        Pki {
+            ca_pem: ca_cert.pem(),
+            ca_cert,
+            ca_key,
+        }
+    }
+
+    /// A certificate for `names`, signed by this CA: (DER, key, PEM, key PEM).
+    fn leaf(
+        &self,
+        names: &[&str],
+    ) -> (
+        CertificateDer<'static>,
+        PrivateKeyDer<'static>,
+        String,
+        String,
+    ) {
+        let params =
+            CertificateParams::new(names.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+                .expect("params");
+        let key = KeyPair::generate().expect("key");
+        let cert = params
+            .signed_by(&key, &self.ca_cert, &self.ca_key)
+            .expect("sign");
+        let der = cert.der().clone();
+        let key_der = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der()));
+        (der, key_der, cert.pem(), key.serialize_pem())
+    }
+}
+
+struct TlsServer {
+    url: String,
+    _rt: tokio::runtime::Runtime,
+}
+
+fn provider() -> Arc<rustls::crypto::CryptoProvider> {
+    Arc::new(rustls::crypto::aws_lc_rs::default_provider())
+}
+
+impl TlsServer {
+    /// Serves `{"tls": true}` over TLS; with `client_ca`, only to clients that present a
+    /// certificate signed by it.
+    fn start(pki: &Pki, client_ca: Option<&Pki>) -> TlsServer {
+        let (cert, key, _, _) = pki.leaf(&["localhost"]);
+        let builder = rustls::ServerConfig::builder_with_provider(provider())
+            .with_safe_default_protocol_versions()
+            .expect("versions");
+        let builder = match client_ca {
+            Some(ca) => {
+                let mut roots = rustls::RootCertStore::empty();
+                roots.add(ca.ca_cert.der().clone()).expect("root");
+                let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
+                    Arc::new(roots),
+                    provider(),
+                )
+                .build()
+                .expect("verifier");
+                builder.with_client_cert_verifier(verifier)
+            }
+            None => builder.with_no_client_auth(),
+        };
+        let mut config = builder
+            .with_single_cert(vec![cert], key)
+            .expect("server config");
+        config.alpn_protocols = vec![b"http/1.1".to_vec()];
+        let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("rt");
+        let listener = rt
+            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+            .expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        rt.spawn(async move {
+            while let Ok((tcp, _)) = listener.accept().await {
+                let acceptor = acceptor.clone();
+                tokio::spawn(async move {
+                    let Ok(mut tls) = acceptor.accept(tcp).await else {
+                        return;
+                    };
+                    let mut buf = [0u8; 4096];
+                    let _ = tls.read(&mut buf).await;
+                    let body = "{\"tls\":true}";
+                    let resp = format!("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
+                    let _ = tls.write_all(resp.as_bytes()).await;
+                    let _ = tls.shutdown().await;
+                });
+            }
+        });
+        TlsServer {
+            url: format!("https://localhost:{port}"),
+            _rt: rt,
+        }
+    }
+}
+
+const C: &str = "name: tls\nrequests:\n  - name: secure\n    url: \"{{ url }}/x\"\n    expect: { json: { $.tls: true } }\n";
+
+fn run_tls(w: &World, server: &TlsServer, extra: &[&str]) -> Run {
+    let mut args: Vec<String> = vec![
+        "run".into(),
+        "c.yaml".into(),
+        "--var".into(),
+        format!("url={}", server.url),
+    ];
+    args.extend(extra.iter().map(|s| s.to_string()));
+    run_in(w.dir.path(), &args, &[])
+}
+
+#[test]
+fn certificates_are_verified_and_a_private_ca_can_be_trusted() {
+    let pki = Pki::new();
+    let server = TlsServer::start(&pki, None);
+    let w = World::new();
+    w.write("c.yaml", C);
+    w.write("ca.pem", &pki.ca_pem);
+    let r = run_tls(&w, &server, &[]);
+    assert_eq!(r.code, 3, "an unknown CA must be refused: {r:?}");
+    assert!(r.stdout.contains("certificate"), "{}", r.stdout);
+    let r = run_tls(&w, &server, &["--cacert", "ca.pem"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    w.write("environments/private.yaml", "tls: { ca_cert: ../ca.pem }\n");
+    let r = run_tls(&w, &server, &["--env", "private"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let r = run_tls(&w, &server, &["--insecure"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stderr.contains("warning: --insecure"), "{}", r.stderr);
+}
+
+#[test]
+fn client_certificates_for_mutual_tls() {
+    let pki = Pki::new();
+    let clients = Pki::new();
+    let server = TlsServer::start(&pki, Some(&clients));
+    let w = World::new();
+    w.write("c.yaml", C);
+    w.write("ca.pem", &pki.ca_pem);
+    let (_, _, cert_pem, key_pem) = clients.leaf(&["yarc-client"]);
+    w.write("client.pem", &cert_pem);
+    w.write("client.key", &key_pem);
+    let r = run_tls(&w, &server, &["--cacert", "ca.pem"]);
+    assert_eq!(r.code, 3, "no client certificate must be refused: {r:?}");
+    w.write(
+        "environments/mtls.yaml",
+        "tls: { ca_cert: ../ca.pem, client_cert: ../client.pem, client_key: ../client.key }\n",
+    );
+    let r = run_tls(&w, &server, &["--env", "mtls"]);
+    assert_eq!(r.code, 0, "{r:?}");
+}
+
+/// An HTTP proxy that answers every request itself with the request line it got.
+fn recording_proxy() -> (String, tokio::runtime::Runtime) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("rt");
+    let listener = rt
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    rt.spawn(async move {
+        while let Ok((mut s, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut buf = [0u8; 4096];
+                let n = s.read(&mut buf).await.unwrap_or(0);
+                let head = String::from_utf8_lossy(&buf[..n]);
+                let line = head.lines().next().unwrap_or("").to_string();
+                let body = serde_json::json!({ "request_line": line }).to_string();
+                let resp = format!("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
+                let _ = s.write_all(resp.as_bytes()).await;
+            });
+        }
+    });
+    (url, rt)
+}
+
+#[test]
+fn proxies_from_the_command_line_and_the_environment() {
+    let (proxy, _rt) = recording_proxy();
+    let w = World::new();
+    w.write(
+        "p.yaml",
+        "name: p\nrequests:\n  - name: via proxy\n    url: http://yarc-proxy-test.invalid/x\n    expect: { json: { $.request_line: \"GET http://yarc-proxy-test.invalid/x HTTP/1.1\" } }\n",
+    );
+    let r = run_in(
+        w.dir.path(),
+        &[
+            "run".into(),
+            "p.yaml".into(),
+            "--proxy".into(),
+            proxy.clone(),
+        ],
+        &[],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    let r = run_in(
+        w.dir.path(),
+        &["run".into(), "p.yaml".into()],
+        &[("HTTP_PROXY", &proxy), ("http_proxy", &proxy)],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+}
+
+#[test]
+fn redirect_limits() {
+    let w = World::new();
+    w.write(
+        "r.yaml",
+        "name: r\nrequests:\n  - name: followed\n    url: \"{{ url }}/redirect?to=/echo/end\"\n    expect: { json: { $.path: /echo/end } }\n  - name: limited\n    url: \"{{ url }}/redirect?to=/echo/end\"\n    max_redirects: 0\n",
+    );
+    let r = w.yarc(&["run", "r.yaml"]);
+    r.expect_code(3).expect_contains("too many redirects");
+    assert_eq!(r.summary(), "1 passed, 1 failed");
+}
