@@ -76,6 +76,7 @@ struct Defaults {
     query: Option<BTreeMap<String, Scalar>>,
     timeout: Option<Duration>,
     follow_redirects: Option<bool>,
+    max_redirects: Option<u32>,
     snapshot: Option<Snapshot>,
 }
 
@@ -101,6 +102,8 @@ struct Request {
     file: Option<String>,
     timeout: Option<Duration>,
     follow_redirects: Option<bool>,
+    /// Redirects followed at most (default 10).
+    max_redirects: Option<u32>,
     tags: Option<Vec<String>>,
     /// Skip the request when this template renders truthy.
     skip: Option<Template>,
@@ -344,7 +347,19 @@ struct EnvironmentFile {
     name: Option<String>,
     /// Start the built-in sandbox for the run and bind `sandbox_url`.
     sandbox: Option<Sandbox>,
+    /// A private CA, a client certificate (mutual TLS), or no verification (warned).
+    tls: Option<Tls>,
     variables: Option<BTreeMap<String, Value>>,
+}
+
+/// Paths are relative to the environment file.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct Tls {
+    ca_cert: Option<String>,
+    client_cert: Option<String>,
+    client_key: Option<String>,
+    insecure: Option<bool>,
 }
 
 #[derive(JsonSchema)]

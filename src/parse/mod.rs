@@ -111,9 +111,8 @@ pub fn parse_environment(file: &Arc<SourceFile>, path: &Path) -> Result<Environm
     })
 }
 
-/// An `expect` block from YAML text, for unit tests of the evaluator.
-#[cfg(test)]
-pub(crate) fn expect_from_yaml(text: &str) -> Result<crate::model::Expect, Diagnostics> {
+/// An `expect` block from YAML text (unit tests and fuzzing of the evaluator).
+pub fn expect_from_yaml(text: &str) -> Result<crate::model::Expect, Diagnostics> {
     let file = SourceFile::new("t.yaml", text);
     let root = parse_yaml(&file)?;
     let mut d = Decoder::default();
