@@ -460,3 +460,38 @@ mod tests {
         assert_eq!(slug("???"), "request");
     }
 }
+
+#[cfg(test)]
+mod binary_tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn binary_bodies_are_kept_as_size_and_sha256() {
+        let spec = SnapshotSpec {
+            enabled: true,
+            ignore: Vec::new(),
+            headers: Vec::new(),
+            span: crate::source::Span::file_start(&crate::source::SourceFile::new("t", "")),
+        };
+        let resp = Response::new(200, vec![], vec![0xff, 0x00, 0xfe], Duration::ZERO);
+        let req = RequestInfo {
+            method: "GET",
+            url_template: "u",
+            path: "/".into(),
+        };
+        let s = take(
+            &resp,
+            &spec,
+            req,
+            &JsonPaths::default(),
+            &Redactor::default(),
+        );
+        let Body::Binary { len, sha256 } = &s.body else {
+            panic!("not binary: {:?}", s.body)
+        };
+        assert_eq!(*len, 3);
+        assert_eq!(sha256.len(), 64);
+        assert_eq!(from_yaml(&to_yaml(&s)).expect("reads back"), s);
+    }
+}

@@ -464,3 +464,40 @@ fn sigint_writes_reports_marks_the_rest_not_run_and_exits_130() {
         .collect();
     assert!(leftovers.is_empty());
 }
+
+#[test]
+fn sigterm_cancels_writes_reports_and_exits_143() {
+    let w = World::new();
+    w.write(
+        "c.yaml",
+        "name: c\nrequests:\n  - name: slow\n    url: \"{{ url }}/faults/slow?ms=20000\"\n  - name: after\n    url: \"{{ url }}/echo\"\n",
+    );
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_yarc"))
+        .current_dir(w.dir.path())
+        .args(["run", "c.yaml", "--report", "json:r.json", "--var"])
+        .arg(format!("url={}", w.url()))
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while w.sandbox.requests_seen() < 1 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let started = Instant::now();
+    let out = child.wait_with_output().expect("wait");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "the in-flight request was not cancelled"
+    );
+    assert_eq!(out.status.code(), Some(143));
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(w.path("r.json")).expect("json"))
+            .expect("valid");
+    assert_eq!(v["interrupted"], true);
+    assert_eq!(v["summary"]["skipped"], 2);
+}
