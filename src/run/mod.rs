@@ -4,15 +4,14 @@
 
 pub mod record;
 pub mod render;
+mod snapshots;
 
 use crate::auth::{TokenCache, token_client};
 use crate::eval::{self, EvalCtx, Outcome};
 use crate::exchange::Response;
 use crate::http::{Http, RenderedRequest, to_curl};
-use crate::model::SnapshotSpec;
 use crate::plan::{Plan, PlannedCollection, PlannedRequest};
 use crate::secret::Redactor;
-use crate::snapshot::{self, store::SnapshotDir};
 use crate::template::Vars;
 use record::{Event, RequestRecord, ResponseSummary, SnapshotOutcome, State};
 use render::{Applied, apply_auth, render_request, set_header};
@@ -441,153 +440,6 @@ impl Runner {
             rec.state = State::Failed;
         }
         rec
-    }
-
-    /// Takes the response's snapshot and compares it with the stored one (or, for `yarc diff`,
-    /// keeps its text on the record).
-    #[allow(clippy::too_many_arguments)]
-    fn snapshot(
-        &self,
-        c: &PlannedCollection,
-        pr: &PlannedRequest,
-        resp: &Response,
-        url: &str,
-        vars: &Vars,
-        captures: &Vars,
-        iteration: Option<usize>,
-        rec: &mut RequestRecord,
-    ) {
-        let spec = match (&self.options.snapshots, &pr.snapshot) {
-            (SnapshotMode::Keep { ignore }, own) => {
-                let mut spec = own.clone().unwrap_or_else(|| SnapshotSpec {
-                    enabled: true,
-                    ignore: Vec::new(),
-                    headers: Vec::new(),
-                    span: pr.req.span.clone(),
-                });
-                spec.ignore.extend(ignore.iter().cloned());
-                spec
-            }
-            (_, Some(spec)) => spec.clone(),
-            (_, None) => return,
-        };
-        let info = snapshot::RequestInfo {
-            method: &pr.req.method,
-            url_template: &pr.req.url.source,
-            path: self.path_pattern(pr, url, vars, captures),
-        };
-        let snap = snapshot::take(resp, &spec, info, &self.plan.paths, &self.redactor);
-        let text = snapshot::to_yaml(&snap);
-        let key = match iteration {
-            Some(n) => format!("{}.{n}", snapshot::slug(&pr.full_name())),
-            None => snapshot::slug(&pr.full_name()),
-        };
-        if matches!(self.options.snapshots, SnapshotMode::Keep { .. }) {
-            rec.snapshot_text = Some(text);
-            rec.snapshot_key = Some(key);
-            return;
-        }
-        let dir = SnapshotDir::new(&c.path, self.plan.environment.as_deref());
-        rec.snapshot = Some(self.compare(&dir, &key, &snap, &text));
-        rec.snapshot_key = Some(key);
-    }
-
-    fn compare(
-        &self,
-        dir: &SnapshotDir,
-        key: &str,
-        snap: &snapshot::Snapshot,
-        text: &str,
-    ) -> SnapshotOutcome {
-        let file = dir.file(key);
-        let shown = file.to_string_lossy().into_owned();
-        let mode = &self.options.snapshots;
-        let old_text = match dir.read(key) {
-            None if matches!(mode, SnapshotMode::Ci) => {
-                return SnapshotOutcome::Missing { file: shown };
-            }
-            None => {
-                return match dir.write(key, text) {
-                    Ok(()) => SnapshotOutcome::New { file: shown },
-                    Err(e) => SnapshotOutcome::Error {
-                        file: shown,
-                        message: e.to_string(),
-                    },
-                };
-            }
-            Some(Err(e)) => {
-                return SnapshotOutcome::Error {
-                    file: shown,
-                    message: e.to_string(),
-                };
-            }
-            Some(Ok(t)) => t,
-        };
-        // The same text is the same snapshot: no need to parse a large one back.
-        if old_text == text {
-            dir.remove_pending(key);
-            return SnapshotOutcome::Same { file: shown };
-        }
-        let old = snapshot::from_yaml(&old_text);
-        if let Ok(old) = &old
-            && snapshot::same(old, snap)
-        {
-            dir.remove_pending(key);
-            return SnapshotOutcome::Same { file: shown };
-        }
-        // Diff the stored snapshot normalised the same way, so that a hand edit's key order or
-        // spacing does not show up as a change.
-        let old_text = old.map(|o| snapshot::to_yaml(&o)).unwrap_or(old_text);
-        let diff = snapshot::diff(
-            &old_text,
-            text,
-            &format!("{shown} (stored)"),
-            &format!("{shown} (this run)"),
-        );
-        match mode {
-            SnapshotMode::Update => match dir.write(key, text) {
-                Ok(()) => SnapshotOutcome::Updated { file: shown, diff },
-                Err(e) => SnapshotOutcome::Error {
-                    file: shown,
-                    message: e.to_string(),
-                },
-            },
-            SnapshotMode::Ci => SnapshotOutcome::Changed {
-                file: shown,
-                diff,
-                pending: None,
-            },
-            _ => {
-                let pending = dir
-                    .write_pending(key, text)
-                    .ok()
-                    .map(|_| dir.pending(key).to_string_lossy().into_owned());
-                SnapshotOutcome::Changed {
-                    file: shown,
-                    diff,
-                    pending,
-                }
-            }
-        }
-    }
-
-    /// The request's path with captured values shown as `{name}`, so that `yarc mock` can
-    /// match later runs whose captured ids differ.
-    fn path_pattern(&self, pr: &PlannedRequest, url: &str, vars: &Vars, captures: &Vars) -> String {
-        let mut placeholders = vars.clone();
-        for k in captures.keys() {
-            placeholders.insert(k.clone(), serde_json::Value::String(format!("{{{k}}}")));
-        }
-        let templated = self
-            .plan
-            .templates
-            .render(&pr.req.url, &placeholders)
-            .ok()
-            .and_then(|u| url::Url::parse(&u).ok());
-        let parsed = templated.or_else(|| url::Url::parse(url).ok());
-        parsed
-            .map(|u| u.path().replace("%7B", "{").replace("%7D", "}"))
-            .unwrap_or_else(|| "/".into())
     }
 
     /// Sends, with one token refetch after a 401 and the request's polling, if any.

@@ -2,20 +2,6 @@
 
 use super::*;
 
-#[track_caller]
-fn assert_golden(name: &str, actual: &str) {
-    let path = project_root().join("tests/integration/golden").join(name);
-    if std::env::var_os("YARC_BLESS").is_some() {
-        std::fs::write(&path, actual).expect("write golden");
-        return;
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        expected == actual,
-        "golden file {name} differs (YARC_BLESS=1 rewrites it)\n--- expected\n{expected}\n--- actual\n{actual}"
-    );
-}
-
 /// Replaces the sandbox's port and the temporary folder with fixed text.
 fn stable(w: &World, text: &str) -> String {
     text.replace(w.url().trim_start_matches("http://"), "127.0.0.1:PORT")

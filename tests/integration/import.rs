@@ -11,20 +11,6 @@ fn fixture(rel: &str) -> String {
         .to_string()
 }
 
-#[track_caller]
-fn assert_golden(name: &str, actual: &str) {
-    let path = project_root().join("tests/integration/golden").join(name);
-    if std::env::var_os("YARC_BLESS").is_some() {
-        std::fs::write(&path, actual).expect("write golden");
-        return;
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        expected == actual,
-        "golden file {name} differs (YARC_BLESS=1 rewrites it)\n--- actual\n{actual}"
-    );
-}
-
 fn files_below(dir: &std::path::Path) -> String {
     let mut all = String::new();
     for e in std::fs::read_dir(dir).expect("dir").flatten() {

@@ -142,6 +142,22 @@ impl Run {
     }
 }
 
+/// Compares with a golden file under tests/integration/golden; YARC_BLESS=1 rewrites it after a
+/// deliberate change.
+#[track_caller]
+pub fn assert_golden(name: &str, actual: &str) {
+    let path = project_root().join("tests/integration/golden").join(name);
+    if std::env::var_os("YARC_BLESS").is_some() {
+        std::fs::write(&path, actual).expect("write golden");
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        expected == actual,
+        "golden file {name} differs (YARC_BLESS=1 rewrites it)\n--- expected\n{expected}\n--- actual\n{actual}"
+    );
+}
+
 /// The project's own folder (for the bundled examples).
 pub fn project_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
