@@ -1,0 +1,282 @@
+//! `yarc run`: prepare, run the collection runs, report to the terminal and the report files,
+//! handle signals, and turn the records into the exit code.
+
+use super::*;
+use crate::report::Reporter;
+use crate::report::console::Console;
+use crate::run::record::{Event, Summary};
+use crate::run::{RunOptions, Runner, SnapshotMode};
+
+pub(super) async fn run(a: RunArgs) -> i32 {
+    let rows = match &a.data {
+        Some(path) => match crate::data::load(path) {
+            Ok(rows) => Some(rows),
+            Err(d) => return invalid(&d.into()),
+        },
+        None => None,
+    };
+    let selection = match selection(&a.tags, &a.names) {
+        Ok(s) => s,
+        Err(d) => return invalid(&d.into()),
+    };
+    // Stale snapshots can only be told when every request of the collections ran.
+    let selection_all = selection.is_all() && a.shard.is_none();
+    let Prepared {
+        plan,
+        redactor,
+        net,
+        sandbox: _sandbox,
+    } = match prepare(&a.inputs, rows.as_deref(), selection).await {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let mut units = crate::run::units(plan.collections.len(), a.iterations.max(1), rows.as_deref());
+    if let Some((k, n)) = a.shard {
+        units = crate::run::shard(units, k, n);
+    }
+    let infos: Vec<UnitInfo> = units
+        .iter()
+        .map(|u| {
+            let c = &plan.collections[u.collection];
+            UnitInfo {
+                index: u.index,
+                path: c.shown_path.clone(),
+                name: c.name.clone(),
+                iteration: u.iteration.as_ref().map(|i| (i.number, i.total)),
+            }
+        })
+        .collect();
+    let options = RunOptions {
+        dry_run: a.dry_run,
+        timeout: a.timeout,
+        jobs: a
+            .jobs
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+        fail_fast: a.fail_fast,
+        token_cache: token_cache_dir(&a.inputs),
+        snapshots: snapshot_mode(a.update_snapshots, a.ci),
+        max_body: a.max_body,
+        net,
+    };
+    let runner = match Runner::new(Arc::new(plan), options, redactor) {
+        Ok(r) => Arc::new(r),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_INCOMPLETE;
+        }
+    };
+    let control = Arc::clone(&runner.control);
+    let signals = tokio::spawn(async move {
+        let signal = wait_for_signal().await;
+        control.interrupt();
+        signal
+    });
+    let started = Instant::now();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Event>();
+    let style = Style {
+        color: color_on(a.color),
+    };
+    let order: Vec<usize> = units.iter().map(|u| u.index).collect();
+    let total: usize = units
+        .iter()
+        .map(|u| runner.plan.collections[u.collection].requests.len())
+        .sum();
+    let progress = show_progress();
+    let verbose = a.verbose;
+    let reporter = tokio::spawn(async move {
+        let mut console = Console::new(std::io::stdout(), verbose, style, order);
+        if progress {
+            console = console.with_progress(total as u64);
+        }
+        while let Some(e) = rx.recv().await {
+            console.event(&e);
+        }
+        console
+    });
+    let records = runner.run(units, &tx).await;
+    drop(tx);
+    let elapsed = started.elapsed();
+    let summary = Summary::from_records(&records);
+    let interrupted = runner.control.was_interrupted();
+    let report_failed = write_reports(
+        &a.reports,
+        &infos,
+        &records,
+        &summary,
+        elapsed,
+        runner.plan.environment.as_deref(),
+        interrupted,
+    );
+    if crate::report::github::enabled() {
+        print!("{}", crate::report::github::annotations(&records));
+    }
+    if selection_all && !interrupted {
+        stale_snapshots(&runner.plan, a.prune_snapshots);
+    }
+    match reporter.await {
+        Ok(mut console) => console.finish(&summary, elapsed),
+        Err(_) => println!("{}", summary.line()),
+    }
+    if interrupted {
+        let signal = if signals.is_finished() {
+            signals.await.unwrap_or(Signal::Interrupt)
+        } else {
+            Signal::Interrupt
+        };
+        return signal.exit_code();
+    }
+    signals.abort();
+    if report_failed && summary.exit_code() == EXIT_OK {
+        return EXIT_INCOMPLETE;
+    }
+    summary.exit_code()
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Signal {
+    Interrupt,
+    Terminate,
+}
+
+impl Signal {
+    /// 128 + the signal number, as shells report it.
+    fn exit_code(self) -> i32 {
+        match self {
+            Signal::Interrupt => 130,
+            Signal::Terminate => 143,
+        }
+    }
+}
+
+async fn wait_for_signal() -> Signal {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            return tokio::select! {
+                _ = tokio::signal::ctrl_c() => Signal::Interrupt,
+                _ = term.recv() => Signal::Terminate,
+            };
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+    Signal::Interrupt
+}
+
+/// `--update-snapshots` wins; `--ci` or a set `CI` variable make snapshots strict.
+fn snapshot_mode(update: bool, ci: bool) -> SnapshotMode {
+    let ci_env = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
+    if update {
+        SnapshotMode::Update
+    } else if ci || ci_env {
+        SnapshotMode::Ci
+    } else {
+        SnapshotMode::Check
+    }
+}
+
+/// Reports stored snapshots whose request no longer exists; deletes them with --prune-snapshots.
+fn stale_snapshots(plan: &plan::Plan, prune: bool) {
+    use crate::snapshot::store::SnapshotDir;
+    let mut seen = std::collections::HashSet::new();
+    for c in &plan.collections {
+        let dir = SnapshotDir::new(&c.path, plan.environment.as_deref());
+        if !seen.insert(dir.dir.clone()) {
+            continue;
+        }
+        // Every request that takes a snapshot, whether or not it ran this time.
+        let wanted: std::collections::HashSet<String> = c
+            .requests
+            .iter()
+            .filter(|r| r.snapshot.is_some())
+            .map(|r| crate::snapshot::slug(&r.full_name()))
+            .collect();
+        for key in dir.keys() {
+            let base = match key.rsplit_once('.') {
+                Some((b, n)) if n.chars().all(|c| c.is_ascii_digit()) => b,
+                _ => key.as_str(),
+            };
+            if wanted.contains(base) {
+                continue;
+            }
+            let file = dir.file(&key);
+            if prune {
+                match std::fs::remove_file(&file) {
+                    Ok(()) => eprintln!("pruned stale snapshot {}", file.display()),
+                    Err(e) => eprintln!("error: cannot delete {}: {e}", file.display()),
+                }
+            } else {
+                eprintln!(
+                    "warning: stale snapshot {} (no request of {} takes it; --prune-snapshots deletes it)",
+                    file.display(),
+                    c.shown_path
+                );
+            }
+        }
+    }
+}
+
+/// A progress bar only for a person at a terminal: never in CI, never when piped.
+fn show_progress() -> bool {
+    use std::io::IsTerminal;
+    std::env::var_os("CI").is_none()
+        && std::io::stdout().is_terminal()
+        && std::io::stderr().is_terminal()
+}
+
+fn selection(tags: &[String], names: &[String]) -> Result<Selection, Diagnostic> {
+    let mut matchers = Vec::new();
+    for n in names {
+        let glob = globset::Glob::new(n)
+            .map_err(|e| Diagnostic::new(format!("`--name {n}` is not a valid glob: {e}")))?;
+        matchers.push(glob.compile_matcher());
+    }
+    Ok(Selection {
+        tags: tags.to_vec(),
+        names: matchers,
+    })
+}
+
+/// Writes every report asked for; true if one could not be written (said on stderr).
+fn write_reports(
+    specs: &[ReportSpec],
+    infos: &[UnitInfo],
+    records: &[crate::run::record::RequestRecord],
+    summary: &Summary,
+    elapsed: Duration,
+    environment: Option<&str>,
+    interrupted: bool,
+) -> bool {
+    let mut failed = false;
+    for spec in specs {
+        let text = match spec.kind {
+            ReportKind::Junit => crate::report::junit::render(infos, records, summary, elapsed),
+            ReportKind::Json => crate::report::json::render(
+                infos,
+                records,
+                summary,
+                elapsed,
+                environment,
+                interrupted,
+            ),
+            ReportKind::Html => crate::report::html::render(
+                infos,
+                records,
+                summary,
+                &crate::report::html::RunInfo {
+                    environment,
+                    elapsed,
+                    interrupted,
+                },
+            ),
+        };
+        if let Err(e) = crate::report::write_atomic(&spec.path, &text) {
+            eprintln!(
+                "error: cannot write the report `{}`: {e}",
+                spec.path.display()
+            );
+            failed = true;
+        }
+    }
+    failed
+}
