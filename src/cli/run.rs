@@ -53,6 +53,7 @@ pub(super) async fn run(a: RunArgs) -> i32 {
             .jobs
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
         fail_fast: a.fail_fast,
+        keep_responses: a.verbose || a.reports.iter().any(|r| r.kind == ReportKind::Html),
         token_cache: token_cache_dir(&a.inputs),
         snapshots: snapshot_mode(a.update_snapshots, a.ci),
         max_body: a.max_body,

@@ -29,6 +29,9 @@ pub struct RunOptions {
     pub jobs: usize,
     /// Stop scheduling after the first failure.
     pub fail_fast: bool,
+    /// Keep every response's headers and body start on its record (`--verbose`, the HTML
+    /// report); otherwise only failures keep theirs.
+    pub keep_responses: bool,
     /// `--token-cache`: the folder where tokens are kept between runs.
     pub token_cache: Option<std::path::PathBuf>,
     /// TLS and proxy settings.
@@ -58,6 +61,7 @@ impl Default for RunOptions {
             max_body: crate::http::DEFAULT_MAX_BODY,
             jobs: 1,
             fail_fast: false,
+            keep_responses: true,
             token_cache: None,
             net: crate::net::NetOptions::default(),
             snapshots: SnapshotMode::Check,
@@ -396,7 +400,9 @@ impl Runner {
         };
         rec.status = Some(resp.status);
         rec.duration = resp.duration;
-        rec.response = Some(summary(&resp));
+        if self.options.keep_responses {
+            rec.response = Some(summary(&resp));
+        }
         let cx = EvalCtx {
             templates: t,
             vars: &vars,
@@ -438,6 +444,10 @@ impl Runner {
         let snapshot_failed = rec.snapshot.as_ref().is_some_and(|s| s.failed());
         if !eval::all_passed(&rec.outcomes) || rec.message.is_some() || snapshot_failed {
             rec.state = State::Failed;
+            // A failure always shows the start of its response.
+            if rec.response.is_none() {
+                rec.response = Some(summary(&resp));
+            }
         }
         rec
     }
