@@ -2,8 +2,12 @@
 //!
 //! The pipeline, one way:
 //! load (files → text) → parse (text → model with spans) → plan (variables, selection,
-//! compiled templates and JSONPaths) → run (render, auth, send, evaluate, capture) → events →
-//! reporters (terminal).
+//! compiled templates, JSONPaths and schemas; every input error found here) → run (render,
+//! auth, send, evaluate, capture, snapshot) → events → reporters (terminal, JUnit, JSON, HTML).
+//!
+//! Beside it: `sandbox` (the built-in API), `import` (Postman, OpenAPI), `compare`
+//! (`yarc diff`), `mock` (serving snapshots), `inspect` (`yarc vars`, `yarc token`),
+//! `format_schema` (the editors' JSON Schema).
 
 pub mod auth;
 pub mod cli;
