@@ -217,6 +217,8 @@ struct Scope {
     tags: Vec<String>,
     /// Collection and group variables, lowest first.
     lower: Vec<Variable>,
+    /// The starting variables of this scope, resolved once for all its requests.
+    vars: Arc<Vars>,
 }
 
 impl Planner {
@@ -239,11 +241,12 @@ impl Planner {
             skips: Vec::new(),
             tags: c.tags.clone(),
             lower: c.variables.clone(),
+            vars: Arc::new(self.starting_vars(&c.variables, env, o)),
         };
         let mut requests = Vec::new();
         let mut captured: Vec<String> = Vec::new();
         self.left_out.clear();
-        let vars = Arc::new(self.starting_vars(&c.variables, env, o));
+        let vars = Arc::clone(&scope.vars);
         let var_info = var_info(c, env, o);
         self.items(
             &c.items,
@@ -294,7 +297,10 @@ impl Planner {
                         inner.snapshot = g.defaults.snapshot.clone();
                     }
                     inner.tags.extend(g.tags.iter().cloned());
-                    inner.lower.extend(g.variables.iter().cloned());
+                    if !g.variables.is_empty() {
+                        inner.lower.extend(g.variables.iter().cloned());
+                        inner.vars = Arc::new(self.starting_vars(&inner.lower, env, o));
+                    }
                     self.items(&g.items, &inner, env, o, base_dir, captured, out);
                 }
                 Item::Request(r) => {
@@ -310,7 +316,7 @@ impl Planner {
                         }
                         continue;
                     }
-                    let pr = self.request(r, scope, env, o, base_dir, captured);
+                    let pr = self.request(r, scope, base_dir, captured);
                     captured.extend(r.captures.iter().map(|c| c.var.clone()));
                     out.push(pr);
                 }
@@ -322,12 +328,9 @@ impl Planner {
         &mut self,
         r: &Request,
         scope: &Scope,
-        env: Option<&Environment>,
-        o: &Overrides,
         base_dir: &Path,
         captured: &[String],
     ) -> PlannedRequest {
-        let vars = self.starting_vars(&scope.lower, env, o);
         let mut headers = scope.headers.clone();
         merge_pairs(&mut headers, &r.headers);
         let mut query = scope.query.clone();
@@ -352,7 +355,7 @@ impl Planner {
                         .map_or(crate::http::DEFAULT_REDIRECTS, |n| n as usize)
                 }),
             skips,
-            vars: Arc::new(vars),
+            vars: Arc::clone(&scope.vars),
             snapshot: snapshot_in_force(r.snapshot.as_ref(), scope.snapshot.as_ref()),
         };
         if let Some(spec) = &pr.snapshot {

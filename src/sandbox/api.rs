@@ -27,6 +27,11 @@ pub fn seed_jobs(st: &mut SandboxState) {
     }
 }
 
+fn no_job(id: &str) -> Response {
+    let body = json!({"error": "not_found", "message": format!("no job {id}")});
+    (StatusCode::NOT_FOUND, Json(body)).into_response()
+}
+
 fn bad_request(message: &str) -> Response {
     (
         StatusCode::BAD_REQUEST,
@@ -146,11 +151,7 @@ pub async fn job_status(
     };
     let needed = st.settings.job_polls;
     let Some((_, job)) = st.jobs.iter_mut().find(|(j, _)| *j == id) else {
-        return (
-            StatusCode::NOT_FOUND,
-            Json(json!({"error": "not_found", "message": format!("no job {id}")})),
-        )
-            .into_response();
+        return no_job(&id);
     };
     job.polls = job.polls.saturating_add(1);
     Json(job_json(&id, job, needed)).into_response()
@@ -169,11 +170,7 @@ pub async fn job_result(
     };
     let needed = st.settings.job_polls;
     let Some((_, job)) = st.jobs.iter().find(|(j, _)| *j == id) else {
-        return (
-            StatusCode::NOT_FOUND,
-            Json(json!({"error": "not_found", "message": format!("no job {id}")})),
-        )
-            .into_response();
+        return no_job(&id);
     };
     let status = job_status_name(job, needed);
     Json(json!({
