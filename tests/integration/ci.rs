@@ -415,32 +415,19 @@ fn sigint_writes_reports_marks_the_rest_not_run_and_exits_130() {
         "c.yaml",
         "name: c\nrequests:\n  - name: quick\n    url: \"{{ url }}/echo\"\n  - name: slow\n    url: \"{{ url }}/faults/slow?ms=20000\"\n  - name: after\n    url: \"{{ url }}/echo\"\n",
     );
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_yarc"))
-        .current_dir(w.dir.path())
-        .args([
-            "run",
-            "c.yaml",
+    let out = signal_mid_run(
+        &w,
+        &[
             "--report",
             "json:r.json",
             "--report",
             "junit:r.xml",
-            "--var",
-        ])
-        .arg(format!("url={}", w.url()))
-        .env("YARC_TEST_MODE", "1")
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while w.sandbox.requests_seen() < 2 && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let status = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .expect("kill");
-    assert!(status.success());
-    let out = child.wait_with_output().expect("wait");
+            "--report",
+            "html:r.html",
+        ],
+        2,
+        "-INT",
+    );
     assert_eq!(out.status.code(), Some(130));
     let v: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(w.path("r.json")).expect("json written"))
@@ -457,6 +444,8 @@ fn sigint_writes_reports_marks_the_rest_not_run_and_exits_130() {
         &std::fs::read_to_string(w.path("r.xml")).expect("junit"),
     )
     .expect("valid JUnit");
+    let html = std::fs::read_to_string(w.path("r.html")).expect("html written");
+    assert!(html.contains("<b>interrupted</b>") && html.ends_with("</html>\n"));
     let leftovers: Vec<_> = std::fs::read_dir(w.dir.path())
         .expect("dir")
         .flatten()
@@ -472,19 +461,34 @@ fn sigterm_cancels_writes_reports_and_exits_143() {
         "c.yaml",
         "name: c\nrequests:\n  - name: slow\n    url: \"{{ url }}/faults/slow?ms=20000\"\n  - name: after\n    url: \"{{ url }}/echo\"\n",
     );
+    let out = signal_mid_run(&w, &["--report", "json:r.json"], 1, "-TERM");
+    assert_eq!(out.status.code(), Some(143));
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(w.path("r.json")).expect("json"))
+            .expect("valid");
+    assert_eq!(v["interrupted"], true);
+    assert_eq!(v["summary"]["skipped"], 2);
+}
+
+/// Runs c.yaml, sends `signal` once the sandbox has seen `seen` requests, and waits: the run
+/// must end within 5 seconds of the signal (in-flight requests are cancelled).
+fn signal_mid_run(w: &World, extra: &[&str], seen: usize, signal: &str) -> std::process::Output {
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_yarc"))
         .current_dir(w.dir.path())
-        .args(["run", "c.yaml", "--report", "json:r.json", "--var"])
+        .args(["run", "c.yaml"])
+        .args(extra)
+        .arg("--var")
         .arg(format!("url={}", w.url()))
+        .env("YARC_TEST_MODE", "1")
         .stdout(std::process::Stdio::piped())
         .spawn()
         .expect("spawn");
     let deadline = Instant::now() + Duration::from_secs(10);
-    while w.sandbox.requests_seen() < 1 && Instant::now() < deadline {
+    while w.sandbox.requests_seen() < seen && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(20));
     }
     let status = std::process::Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
+        .args([signal, &child.id().to_string()])
         .status()
         .expect("kill");
     assert!(status.success());
@@ -494,10 +498,5 @@ fn sigterm_cancels_writes_reports_and_exits_143() {
         started.elapsed() < Duration::from_secs(5),
         "the in-flight request was not cancelled"
     );
-    assert_eq!(out.status.code(), Some(143));
-    let v: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(w.path("r.json")).expect("json"))
-            .expect("valid");
-    assert_eq!(v["interrupted"], true);
-    assert_eq!(v["summary"]["skipped"], 2);
+    out
 }
