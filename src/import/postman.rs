@@ -108,15 +108,7 @@ pub fn import(collection: &Value, environments: &[Value]) -> Result<Imported, St
     {
         doc.set("auth", a);
     }
-    for ev in events(collection, "test")
-        .into_iter()
-        .chain(events(collection, "prerequest"))
-    {
-        cx.report.kept_lines += ev.len();
-        for line in ev {
-            doc.comment(format!("postman (collection script): {line}"));
-        }
-    }
+    keep_scripts(collection, &mut doc, "collection script", &mut cx);
     doc.set(
         "requests",
         Y::Seq(items.iter().filter_map(|i| item(i, &mut cx)).collect()),
@@ -212,6 +204,19 @@ fn environment(env: &Value, cx: &mut Ctx) -> Result<(String, String, String), St
     ))
 }
 
+/// Collection and folder scripts are not converted: kept as comments, and counted.
+fn keep_scripts(node: &Value, y: &mut Y, what: &str, cx: &mut Ctx) {
+    for lines in events(node, "test")
+        .into_iter()
+        .chain(events(node, "prerequest"))
+    {
+        cx.report.kept_lines += lines.len();
+        for l in lines {
+            y.comment(format!("postman ({what}): {l}"));
+        }
+    }
+}
+
 fn events(node: &Value, listen: &str) -> Vec<Vec<String>> {
     node.get("event")
         .and_then(Value::as_array)
@@ -252,15 +257,7 @@ fn item(node: &Value, cx: &mut Ctx) -> Option<Y> {
         {
             g.set("auth", a);
         }
-        for lines in events(node, "test")
-            .into_iter()
-            .chain(events(node, "prerequest"))
-        {
-            cx.report.kept_lines += lines.len();
-            for l in lines {
-                g.comment(format!("postman (folder script): {l}"));
-            }
-        }
+        keep_scripts(node, &mut g, "folder script", cx);
         g.set(
             "requests",
             Y::Seq(children.iter().filter_map(|i| item(i, cx)).collect()),
