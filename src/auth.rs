@@ -88,6 +88,17 @@ impl Token {
     }
 }
 
+/// Where a request's token came from, for `--verbose`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Obtained {
+    /// Already held by this run.
+    Cached,
+    /// Read from the `--token-cache` folder.
+    Stored,
+    /// Requested from the token endpoint just now.
+    Fetched { url: String, elapsed: Duration },
+}
+
 type Slot = Arc<tokio::sync::Mutex<Option<Token>>>;
 
 #[derive(Default)]
@@ -132,6 +143,19 @@ impl TokenCache {
         rejected: Option<&str>,
         redactor: &Redactor,
     ) -> Result<Token, String> {
+        self.obtain(client, req, rejected, redactor)
+            .await
+            .map(|(t, _)| t)
+    }
+
+    /// A usable token and where it came from.
+    pub async fn obtain(
+        &self,
+        client: &reqwest::Client,
+        req: &TokenRequest,
+        rejected: Option<&str>,
+        redactor: &Redactor,
+    ) -> Result<(Token, Obtained), String> {
         let slot = {
             let mut slots = self
                 .slots
@@ -145,7 +169,7 @@ impl TokenCache {
             && t.usable()
             && rejected != Some(t.access_token.as_str())
         {
-            return Ok(t.clone());
+            return Ok((t.clone(), Obtained::Cached));
         }
         let url = self.token_url(client, &req.endpoint).await?;
         warn_plain_http(&url, "token endpoint");
@@ -155,10 +179,11 @@ impl TokenCache {
         {
             redactor.add(&t.access_token);
             *guard = Some(t.clone());
-            return Ok(t);
+            return Ok((t, Obtained::Stored));
         }
         self.issued
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let began = Instant::now();
         let token = fetch(
             client,
             req,
@@ -172,7 +197,8 @@ impl TokenCache {
             store.save(req, &url, &token);
         }
         *guard = Some(token.clone());
-        Ok(token)
+        let elapsed = began.elapsed();
+        Ok((token, Obtained::Fetched { url, elapsed }))
     }
 
     /// The token URL, reading an issuer's discovery document once per run.

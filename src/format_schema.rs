@@ -216,7 +216,8 @@ struct ApiKey {
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
 struct Expect {
-    /// A code, a list of codes, a class such as 2xx, or predicates.
+    /// A code, a list of codes, a class such as 2xx, `any`, or predicates. Without it, a 4xx
+    /// or 5xx answer fails.
     status: Option<Status>,
     /// Header name (case-insensitive) → value or predicates.
     headers: Option<BTreeMap<String, ValueOrPredicates>>,
@@ -235,7 +236,7 @@ struct Expect {
 enum Status {
     Code(u16),
     Codes(Vec<u16>),
-    Class(#[schemars(regex(pattern = r"^[1-5][xX][xX]$"))] String),
+    Class(#[schemars(regex(pattern = r"^([1-5][xX][xX]|any)$"))] String),
     Predicates(Box<Predicates>),
 }
 

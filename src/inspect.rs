@@ -45,7 +45,7 @@ pub async fn vars(a: VarsArgs) -> i32 {
         out.push_str(&format!("{} — {}\n", c.shown_path, c.name));
         let mut lines: Vec<[String; 3]> = Vec::new();
         for info in &c.var_info {
-            let value = c.vars.get(&info.name).cloned().unwrap_or(Value::Null);
+            let value = c.scope.base.get(&info.name).cloned().unwrap_or(Value::Null);
             let shown = redactor.redact(&show(&value));
             let mut source = source_name(info.source).to_string();
             if let Some(span) = &info.span {
@@ -140,7 +140,7 @@ pub async fn token(a: TokenArgs) -> i32 {
     let Some(AuthSpec::OAuth2(spec)) = &pr.auth else {
         return EXIT_INVALID;
     };
-    let tr = match crate::run::render::token_request(spec, &plan.templates, &pr.vars) {
+    let tr = match crate::run::render::token_request(spec, &plan.templates, &pr.scope.base) {
         Ok(t) => t,
         Err(d) => return cli::invalid(&d.into()),
     };

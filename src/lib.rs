@@ -24,6 +24,7 @@ pub mod load;
 pub mod mock;
 pub mod model;
 pub mod net;
+pub mod outcome;
 pub mod parse;
 pub mod plan;
 pub mod report;

@@ -213,6 +213,27 @@ pub struct OAuth2Spec {
 #[derive(Debug, Default, Clone)]
 pub struct Expect {
     pub checks: Vec<Check>,
+    /// `status: any`: every status is accepted, 4xx and 5xx included.
+    pub any_status: bool,
+}
+
+impl Expect {
+    /// Whether it says anything about the status (`status: any` included).
+    pub fn states_status(&self) -> bool {
+        self.any_status
+            || self
+                .checks
+                .iter()
+                .any(|c| matches!(c.target, Target::Status))
+    }
+}
+
+impl Request {
+    /// No `expect.status` and no `retry.until` status: a 4xx or 5xx answer fails.
+    pub fn fails_on_error_status(&self) -> bool {
+        let until = self.retry.as_ref().and_then(|r| r.until.as_ref());
+        !self.expect.states_status() && !until.is_some_and(Expect::states_status)
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -97,6 +97,18 @@ impl Redactor {
         }
     }
 
+    /// Registers every string in a value (one made from a secret) as secret text.
+    pub fn redact_json_register(&self, value: &serde_json::Value) {
+        use serde_json::Value;
+        match value {
+            Value::String(s) => self.add(s),
+            Value::Number(n) => self.add(&n.to_string()),
+            Value::Array(a) => a.iter().for_each(|v| self.redact_json_register(v)),
+            Value::Object(o) => o.values().for_each(|v| self.redact_json_register(v)),
+            _ => {}
+        }
+    }
+
     pub fn redact_json(&self, value: &serde_json::Value) -> serde_json::Value {
         use serde_json::Value;
         match value {

@@ -5,8 +5,8 @@ use crate::diagnostic::Diagnostic;
 use crate::model::{TValue, Template};
 use crate::secret::Secrets;
 use base64::Engine;
-use minijinja::value::{Serde, Value as MjValue};
-use minijinja::{Environment, Error as MjError, ErrorKind, UndefinedBehavior};
+use minijinja::value::{Serde, Value as MjValue, ValueKind};
+use minijinja::{Environment, Error as MjError, ErrorKind, Output, State, UndefinedBehavior};
 use serde_json::{Map, Value};
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -42,6 +42,18 @@ pub fn test_mode() -> bool {
 
 pub struct Templates {
     env: Environment<'static>,
+    secrets: Arc<Secrets>,
+    /// Filter and test names already looked up: whether the environment has them.
+    known_names: std::collections::HashMap<String, bool>,
+}
+
+thread_local! {
+    /// `secret()` calls in the rendering under way, and how many the last written value saw:
+    /// a value written after a call was made from the secret.
+    static SECRET_READS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+    static SEEN_READS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+    /// Text written from secrets in the rendering under way.
+    static DERIVED: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 impl Templates {
@@ -50,8 +62,12 @@ impl Templates {
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_fuel(Some(200_000));
         env.set_recursion_limit(64);
+        env.set_formatter(format_value);
+        env.add_filter("string", |v: MjValue| -> String { text_of(&v) });
+        let store = Arc::clone(&secrets);
         env.add_function("secret", move |name: String| -> Result<String, MjError> {
-            secrets.get(&name).ok_or_else(|| {
+            SECRET_READS.set(SECRET_READS.get() + 1);
+            store.get(&name).ok_or_else(|| {
                 MjError::new(
                     ErrorKind::InvalidOperation,
                     format!("secret `{name}` is not set"),
@@ -117,7 +133,11 @@ impl Templates {
                 _ => v,
             }
         });
-        Templates { env }
+        Templates {
+            env,
+            secrets,
+            known_names: Default::default(),
+        }
     }
 
     /// Compiles a template; a syntax error points into the YAML.
@@ -128,11 +148,42 @@ impl Templates {
         self.env
             .add_template_owned(t.id.clone(), t.source.clone())
             .map_err(|e| template_diagnostic(t, &e, "invalid template"))?;
+        self.check_names(t)?;
         if let Some(expr) = t.sole_expression() {
             let src = format!("{{{{ ({expr}) | tojson }}}}");
             self.env
                 .add_template_owned(value_id(t), src)
                 .map_err(|e| template_diagnostic(t, &e, "invalid template"))?;
+        }
+        Ok(())
+    }
+
+    /// minijinja looks filters and tests up only when it reaches them: an unknown one would
+    /// fail halfway through a run, or never, in a branch not taken. Every name is checked here.
+    fn check_names(&mut self, t: &Template) -> Result<(), Diagnostic> {
+        for (kind, name) in filter_and_test_names(&t.source) {
+            let key = format!("{kind} {name}");
+            let known = match self.known_names.get(&key) {
+                Some(k) => *k,
+                None => {
+                    let probe = format!("{{{{ n is {kind} }}}}");
+                    let ctx = minijinja::context! { n => name.clone() };
+                    let k = self.env.render_str(&probe, ctx).is_ok_and(|r| r == "true");
+                    self.known_names.insert(key, k);
+                    k
+                }
+            };
+            if !known {
+                let list = if kind == "filter" { FILTERS } else { TESTS };
+                return Err(Diagnostic::at(
+                    format!("invalid template: unknown {kind} `{name}`"),
+                    &t.span,
+                )
+                .suggest(&name, list.iter().copied())
+                .with_help(format!(
+                    "the {kind}s yarc knows are listed in docs/format.md (Functions and filters)"
+                )));
+            }
         }
         Ok(())
     }
@@ -165,12 +216,7 @@ impl Templates {
         if t.is_literal() {
             return Ok(t.source.clone());
         }
-        let tpl = self
-            .env
-            .get_template(&t.id)
-            .map_err(|e| template_diagnostic(t, &e, "template not compiled"))?;
-        tpl.render(MjValue::from(Serde(vars)))
-            .map_err(|e| template_diagnostic(t, &e, "cannot render template"))
+        self.run(t, &t.id, vars)
     }
 
     /// Renders to a JSON value: `"{{ expr }}"` alone keeps the expression's type.
@@ -178,14 +224,37 @@ impl Templates {
         if t.is_literal() || t.sole_expression().is_none() {
             return self.render(t, vars).map(Value::String);
         }
+        let text = self.run(t, &value_id(t), vars)?;
+        let value = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        if read_secret() {
+            // The whole value came from a secret: its strings are secrets too.
+            self.register_secret(&value);
+        }
+        Ok(value)
+    }
+
+    /// Registers a value made from a secret: its text, in every form, is masked from now on.
+    pub fn register_secret(&self, v: &Value) {
+        self.secrets.redactor.redact_json_register(v);
+    }
+
+    /// Renders one compiled template; what an expression made from a
+    /// `secret()` call writes is registered as secret text, whatever filters it went through.
+    fn run(&self, t: &Template, id: &str, vars: &Vars) -> Result<String, Diagnostic> {
         let tpl = self
             .env
-            .get_template(&value_id(t))
+            .get_template(id)
             .map_err(|e| template_diagnostic(t, &e, "template not compiled"))?;
-        let text = tpl
-            .render(MjValue::from(Serde(vars)))
-            .map_err(|e| template_diagnostic(t, &e, "cannot render template"))?;
-        Ok(serde_json::from_str(&text).unwrap_or(Value::String(text)))
+        SECRET_READS.set(0);
+        SEEN_READS.set(0);
+        let result = tpl.render(MjValue::from(Serde(vars)));
+        for derived in DERIVED.take() {
+            self.secrets.redactor.add(&derived);
+        }
+        match result {
+            Ok(text) => Ok(text),
+            Err(e) => Err(template_diagnostic(t, &e, "cannot render template")),
+        }
     }
 
     pub fn render_tvalue(&self, v: &TValue, vars: &Vars) -> Result<Value, Diagnostic> {
@@ -227,6 +296,36 @@ impl Templates {
     }
 }
 
+/// Whether the rendering just done on this thread called `secret()`.
+pub fn read_secret() -> bool {
+    SECRET_READS.get() != 0
+}
+
+/// How a value is written into text, by every template: JSON spellings (`true`, `false`), and
+/// nothing for none — what HTTP APIs and every peer tool expect, not Python's `True`/`None`.
+fn format_value(out: &mut Output, state: &mut State, value: &MjValue) -> Result<(), MjError> {
+    let reads = SECRET_READS.get();
+    if reads != SEEN_READS.get() {
+        SEEN_READS.set(reads);
+        DERIVED.with_borrow_mut(|d| d.push(text_of(value)));
+    }
+    match value.kind() {
+        ValueKind::Bool | ValueKind::None | ValueKind::Undefined => {
+            out.write_str(&text_of(value)).map_err(MjError::from)
+        }
+        _ => minijinja::escape_formatter(out, state, value),
+    }
+}
+
+/// A value as text: strings as themselves, booleans as `true`/`false`, none as nothing.
+pub fn text_of(v: &MjValue) -> String {
+    match v.kind() {
+        ValueKind::Bool => if v.is_true() { "true" } else { "false" }.to_string(),
+        ValueKind::None | ValueKind::Undefined => String::new(),
+        _ => v.to_string(),
+    }
+}
+
 fn value_id(t: &Template) -> String {
     format!("{}#value", t.id)
 }
@@ -251,7 +350,140 @@ fn template_diagnostic(t: &Template, e: &MjError, what: &str) -> Diagnostic {
     if let Some(detail) = e.detail() {
         msg = format!("{msg}: {detail}");
     }
-    Diagnostic::at(format!("{what}: {msg}"), &span).with_label(format!("in `{}`", t.source))
+    let d = Diagnostic::at(format!("{what}: {msg}"), &span)
+        .with_label(format!("in `{}`", crate::diagnostic::clip(&t.source, 120)));
+    if e.kind() == ErrorKind::OutOfFuel {
+        return d.with_help(
+            "a template may do a bounded amount of work and write at most about 12 MB: \
+             a loop or a value that large is refused",
+        );
+    }
+    d
+}
+
+/// Filters and tests of every kind yarc's environment has, for "did you mean".
+const FILTERS: &[&str] = &[
+    "abs",
+    "attr",
+    "base64_decode",
+    "base64_encode",
+    "batch",
+    "bool",
+    "capitalize",
+    "chain",
+    "count",
+    "d",
+    "default",
+    "dictsort",
+    "e",
+    "escape",
+    "first",
+    "float",
+    "format",
+    "from_json",
+    "groupby",
+    "indent",
+    "int",
+    "items",
+    "join",
+    "last",
+    "length",
+    "lines",
+    "list",
+    "lower",
+    "map",
+    "max",
+    "min",
+    "pprint",
+    "reject",
+    "rejectattr",
+    "replace",
+    "reverse",
+    "round",
+    "safe",
+    "select",
+    "selectattr",
+    "slice",
+    "sort",
+    "split",
+    "string",
+    "sum",
+    "title",
+    "tojson",
+    "trim",
+    "unique",
+    "upper",
+    "urlencode",
+    "zip",
+];
+const TESTS: &[&str] = &[
+    "boolean",
+    "defined",
+    "divisibleby",
+    "endingwith",
+    "eq",
+    "equalto",
+    "escaped",
+    "even",
+    "false",
+    "filter",
+    "float",
+    "ge",
+    "greaterthan",
+    "gt",
+    "in",
+    "integer",
+    "iterable",
+    "le",
+    "lessthan",
+    "lower",
+    "lt",
+    "mapping",
+    "ne",
+    "none",
+    "number",
+    "odd",
+    "safe",
+    "sameas",
+    "sequence",
+    "startingwith",
+    "string",
+    "test",
+    "true",
+    "undefined",
+    "upper",
+];
+
+/// The filters (`x | name`, `{% filter name %}`) and tests (`x is name`) a template uses.
+fn filter_and_test_names(source: &str) -> Vec<(&'static str, String)> {
+    use std::sync::OnceLock;
+    static RES: OnceLock<Option<[regex::Regex; 4]>> = OnceLock::new();
+    let Some([blocks, strings, filters, tests]) = RES
+        .get_or_init(|| {
+            Some([
+                regex::Regex::new(r"(?s)\{\{.*?\}\}|\{%.*?%\}").ok()?,
+                regex::Regex::new(r#"'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*""#).ok()?,
+                regex::Regex::new(r"(?:\||\{%-?\s*filter\s)\s*([A-Za-z_][A-Za-z0-9_]*)").ok()?,
+                regex::Regex::new(r"\bis\s+(?:not\s+)?([A-Za-z_][A-Za-z0-9_]*)").ok()?,
+            ])
+        })
+        .as_ref()
+    else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for block in blocks.find_iter(source) {
+        let code = strings.replace_all(block.as_str(), "''");
+        for c in filters.captures_iter(&code) {
+            out.push(("filter", c[1].to_string()));
+        }
+        for c in tests.captures_iter(&code) {
+            if c[1] != *"not" {
+                out.push(("test", c[1].to_string()));
+            }
+        }
+    }
+    out
 }
 
 /// The names of secrets that templates ask for with a literal argument, so a missing one
@@ -319,6 +551,44 @@ mod tests {
             tpl("{{ 'a:b' | base64_encode }} {{ 'YTpi' | base64_decode }} {{ random_int(3, 3) }}");
         e.compile(&t).unwrap();
         assert_eq!(e.render(&t, &Vars::new()).unwrap(), "YTpi a:b 3");
+    }
+
+    #[test]
+    fn booleans_and_none_render_as_json_spells_them() {
+        let mut e = engine();
+        let t = tpl("{{ a }}/{{ b }}/{{ c }}/{{ a | string }}");
+        e.compile(&t).unwrap();
+        let mut vars = Vars::new();
+        vars.insert("a".into(), Value::Bool(true));
+        vars.insert("b".into(), Value::Bool(false));
+        vars.insert("c".into(), Value::Null);
+        assert_eq!(e.render(&t, &vars).unwrap(), "true/false//true");
+    }
+
+    #[test]
+    fn unknown_filters_and_tests_fail_at_compile_time() {
+        let mut e = engine();
+        let err = e.compile(&tpl("{{ x | lowercase }}")).unwrap_err();
+        assert!(err.message.contains("unknown filter `lowercase`"), "{err}");
+        assert!(e.compile(&tpl("{{ x is nmber }}")).is_err());
+        e.compile(&tpl("{{ x | lower | base64_encode }} {{ 'a|b' }}"))
+            .unwrap();
+        e.compile(&tpl(
+            "{% if x is not defined %}{% filter upper %}a{% endfilter %}{% endif %}",
+        ))
+        .unwrap();
+    }
+
+    #[test]
+    fn huge_output_is_refused() {
+        let mut e = engine();
+        let t = tpl("{% for i in range(1000) %}{{ big }}{% endfor %}");
+        e.compile(&t).unwrap();
+        let mut vars = Vars::new();
+        vars.insert("big".into(), Value::String("x".repeat(70_000)));
+        let err = e.render(&t, &vars).unwrap_err();
+        assert!(err.message.contains("fuel"), "{err}");
+        assert!(err.help.unwrap().contains("12 MB"));
     }
 
     #[test]

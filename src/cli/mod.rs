@@ -17,10 +17,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-pub const EXIT_OK: i32 = 0;
-pub const EXIT_FAILED: i32 = 1;
-pub const EXIT_INVALID: i32 = 2;
-pub const EXIT_INCOMPLETE: i32 = 3;
+use crate::outcome::Exit;
+
+pub const EXIT_OK: i32 = Exit::Ok.code();
+pub const EXIT_FAILED: i32 = Exit::Failed.code();
+pub const EXIT_INVALID: i32 = Exit::Invalid.code();
+pub const EXIT_INCOMPLETE: i32 = Exit::Incomplete.code();
 
 /// yarc — run YAML request collections: OAuth2, assertions, captures, CI-friendly output.
 #[derive(Parser, Debug)]
@@ -138,10 +140,15 @@ pub struct RunArgs {
     /// Run only the K-th of N deterministic parts of the collection runs, e.g. 2/3.
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     pub shard: Option<(usize, usize)>,
-    /// Run only requests with this tag (on the request, its group or its collection).
+    /// Run only requests with this tag (on the request, its group or its collection); repeated,
+    /// any of them. A tag that no request has is an error.
     #[arg(long = "tag", value_name = "TAG")]
     pub tags: Vec<String>,
-    /// Run only requests whose name, group or `group / name` matches this glob.
+    /// Leave out requests with this tag (on the request, its group or its collection).
+    #[arg(long = "skip-tag", value_name = "TAG")]
+    pub skip_tags: Vec<String>,
+    /// Run only requests whose name, group or `group / name` matches this glob; repeated, any
+    /// of them. A glob that matches no request is an error.
     #[arg(long = "name", value_name = "GLOB")]
     pub names: Vec<String>,
     /// Stop starting requests after the first failure; reports are still written.
@@ -448,6 +455,7 @@ pub async fn prepare(
     };
     let env = loaded.environment.as_ref();
     let loaded_tls = env.map(|e| e.tls.clone()).unwrap_or_default();
+    let selection = options.selection.clone();
     let plan = plan::plan(
         loaded.collections,
         env,
@@ -456,6 +464,11 @@ pub async fn prepare(
         options,
     )
     .map_err(|e| invalid(&e))?;
+    if !selection.is_all() {
+        for warning in selection.check(&plan.seen).map_err(|e| invalid(&e))? {
+            eprintln!("{warning}");
+        }
+    }
     register_client_secrets(&plan, &redactor);
     let net = net_options(inputs, loaded_tls);
     if net.insecure {
@@ -487,7 +500,7 @@ fn net_options(inputs: &Inputs, tls: crate::model::TlsSettings) -> crate::net::N
 fn register_client_secrets(plan: &plan::Plan, redactor: &Redactor) {
     for pr in plan.collections.iter().flat_map(|c| &c.requests) {
         if let Some(crate::model::AuthSpec::OAuth2(o)) = &pr.auth
-            && let Ok(secret) = plan.templates.render(&o.client_secret, &pr.vars)
+            && let Ok(secret) = plan.templates.render(&o.client_secret, &pr.scope.base)
         {
             redactor.add(&secret);
         }

@@ -2,8 +2,9 @@
 //! handle signals, and turn the records into the exit code.
 
 use super::*;
-use crate::report::Reporter;
+use crate::outcome::Exit;
 use crate::report::console::Console;
+use crate::report::{Reporter, RunReport};
 use crate::run::record::{Event, Summary};
 use crate::run::{RunOptions, Runner, SnapshotMode};
 
@@ -15,7 +16,7 @@ pub(super) async fn run(a: RunArgs) -> i32 {
         },
         None => None,
     };
-    let selection = match selection(&a.tags, &a.names) {
+    let selection = match selection(&a.tags, &a.skip_tags, &a.names) {
         Ok(s) => s,
         Err(d) => return invalid(&d.into()),
     };
@@ -31,8 +32,18 @@ pub(super) async fn run(a: RunArgs) -> i32 {
         Err(code) => return code,
     };
     let mut units = crate::run::units(plan.collections.len(), a.iterations.max(1), rows.as_deref());
+    let mut notes = Vec::new();
     if let Some((k, n)) = a.shard {
+        let all = units.len();
         units = crate::run::shard(units, k, n);
+        if units.is_empty() {
+            // More shards than collection runs: allowed (a fixed CI matrix), but never silent.
+            let note = format!(
+                "shard {k}/{n} has no collection runs: there are {all} in all; nothing was run"
+            );
+            eprintln!("note: {note}");
+            notes.push(note);
+        }
     }
     let infos: Vec<UnitInfo> = units
         .iter()
@@ -69,8 +80,7 @@ pub(super) async fn run(a: RunArgs) -> i32 {
     let control = Arc::clone(&runner.control);
     let signals = tokio::spawn(async move {
         let signal = wait_for_signal().await;
-        control.interrupt();
-        signal
+        control.interrupt(signal);
     });
     let started = Instant::now();
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Event>();
@@ -98,16 +108,28 @@ pub(super) async fn run(a: RunArgs) -> i32 {
     drop(tx);
     let elapsed = started.elapsed();
     let summary = Summary::from_records(&records);
-    let interrupted = runner.control.was_interrupted();
-    let report_failed = write_reports(
-        &a.reports,
-        &infos,
-        &records,
-        &summary,
+    let signal = runner.control.interrupted_with();
+    let interrupted = signal.is_some();
+    // The exit code is decided once, before any report is written, and every report carries it.
+    let mut exit = signal.map_or(summary.exit_code(), |s| s.code());
+    let writable = unwritable_reports(&a.reports);
+    if !writable.is_empty() && exit == EXIT_OK {
+        exit = EXIT_INCOMPLETE;
+    }
+    let report = RunReport {
+        units: &infos,
+        records: &records,
+        summary: &summary,
         elapsed,
-        runner.plan.environment.as_deref(),
+        environment: runner.plan.environment.as_deref(),
         interrupted,
-    );
+        exit_code: exit,
+        notes: &notes,
+    };
+    let report_failed = write_reports(&a.reports, &report);
+    if report_failed && exit == EXIT_OK {
+        exit = EXIT_INCOMPLETE;
+    }
     if crate::report::github::enabled() {
         print!("{}", crate::report::github::annotations(&records));
     }
@@ -118,50 +140,41 @@ pub(super) async fn run(a: RunArgs) -> i32 {
         Ok(mut console) => console.finish(&summary, elapsed),
         Err(_) => println!("{}", summary.line()),
     }
-    if interrupted {
-        let signal = if signals.is_finished() {
-            signals.await.unwrap_or(Signal::Interrupt)
-        } else {
-            Signal::Interrupt
-        };
-        return signal.exit_code();
-    }
     signals.abort();
-    if report_failed && summary.exit_code() == EXIT_OK {
-        return EXIT_INCOMPLETE;
-    }
-    summary.exit_code()
+    exit
 }
 
-#[derive(Debug, Clone, Copy)]
-enum Signal {
-    Interrupt,
-    Terminate,
-}
-
-impl Signal {
-    /// 128 + the signal number, as shells report it.
-    fn exit_code(self) -> i32 {
-        match self {
-            Signal::Interrupt => 130,
-            Signal::Terminate => 143,
-        }
-    }
-}
-
-async fn wait_for_signal() -> Signal {
+/// SIGINT or SIGTERM, as the exit they ask for (128 + the signal number, as shells report it).
+async fn wait_for_signal() -> Exit {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
         if let Ok(mut term) = signal(SignalKind::terminate()) {
             return tokio::select! {
-                _ = tokio::signal::ctrl_c() => Signal::Interrupt,
-                _ = term.recv() => Signal::Terminate,
+                _ = tokio::signal::ctrl_c() => Exit::Interrupted,
+                _ = term.recv() => Exit::Terminated,
             };
         }
     }
     let _ = tokio::signal::ctrl_c().await;
-    Signal::Interrupt
+    Exit::Interrupted
+}
+
+/// Report files whose folder cannot be written: known before writing, so that the exit code
+/// every report states is the one the process ends with.
+fn unwritable_reports(specs: &[ReportSpec]) -> Vec<&ReportSpec> {
+    specs
+        .iter()
+        .filter(|s| {
+            let dir = s
+                .path
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            std::fs::create_dir_all(dir).is_err()
+                || std::fs::metadata(dir).is_ok_and(|m| m.permissions().readonly())
+        })
+        .collect()
 }
 
 /// `--update-snapshots` wins; `--ci` or a set `CI` variable make snapshots strict.
@@ -225,7 +238,11 @@ fn show_progress() -> bool {
         && std::io::stderr().is_terminal()
 }
 
-fn selection(tags: &[String], names: &[String]) -> Result<Selection, Diagnostic> {
+fn selection(
+    tags: &[String],
+    skip_tags: &[String],
+    names: &[String],
+) -> Result<Selection, Diagnostic> {
     let mut matchers = Vec::new();
     for n in names {
         let glob = globset::Glob::new(n)
@@ -234,42 +251,19 @@ fn selection(tags: &[String], names: &[String]) -> Result<Selection, Diagnostic>
     }
     Ok(Selection {
         tags: tags.to_vec(),
+        skip_tags: skip_tags.to_vec(),
         names: matchers,
     })
 }
 
 /// Writes every report asked for; true if one could not be written (said on stderr).
-fn write_reports(
-    specs: &[ReportSpec],
-    infos: &[UnitInfo],
-    records: &[crate::run::record::RequestRecord],
-    summary: &Summary,
-    elapsed: Duration,
-    environment: Option<&str>,
-    interrupted: bool,
-) -> bool {
+fn write_reports(specs: &[ReportSpec], run: &RunReport) -> bool {
     let mut failed = false;
     for spec in specs {
         let text = match spec.kind {
-            ReportKind::Junit => crate::report::junit::render(infos, records, summary, elapsed),
-            ReportKind::Json => crate::report::json::render(
-                infos,
-                records,
-                summary,
-                elapsed,
-                environment,
-                interrupted,
-            ),
-            ReportKind::Html => crate::report::html::render(
-                infos,
-                records,
-                summary,
-                &crate::report::html::RunInfo {
-                    environment,
-                    elapsed,
-                    interrupted,
-                },
-            ),
+            ReportKind::Junit => crate::report::junit::render(run),
+            ReportKind::Json => crate::report::json::render(run),
+            ReportKind::Html => crate::report::html::render(run),
         };
         if let Err(e) = crate::report::write_atomic(&spec.path, &text) {
             eprintln!(

@@ -40,8 +40,12 @@ impl Decoder {
             return Expect::default();
         };
         let mut checks = Vec::new();
+        let mut any_status = false;
         for (key, key_node, value) in f.iter() {
             match key {
+                "status" if matches!(&value.kind, NodeKind::Str(s) if s == "any") => {
+                    any_status = true;
+                }
                 "status" => checks.push(Check {
                     target: Target::Status,
                     predicates: self.status(value),
@@ -98,7 +102,7 @@ impl Decoder {
                 }),
             }
         }
-        Expect { checks }
+        Expect { checks, any_status }
     }
 
     fn status(&mut self, node: &Node) -> Vec<Predicate> {
@@ -111,8 +115,8 @@ impl Decoder {
             NodeKind::Map(_) => return self.predicates(node),
             _ => {
                 self.error(
-                    node.error("`status` must be a number, a list of numbers, a class like `2xx`, or predicates")
-                        .with_help("for example `status: 200`, `status: [200, 201]` or `status: 2xx`"),
+                    node.error("`status` must be a number, a list of numbers, a class like `2xx`, `any`, or predicates")
+                        .with_help("for example `status: 200`, `status: [200, 201]`, `status: 2xx` or `status: any`"),
                 );
                 return Vec::new();
             }

@@ -5,7 +5,7 @@
 
 use super::Reporter;
 use super::style::Style;
-use crate::run::record::{Event, RequestRecord, SnapshotOutcome, State, Summary};
+use crate::run::record::{Event, RequestRecord, SnapshotOutcome, State, Step, Summary};
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io::Write;
@@ -92,7 +92,7 @@ impl<W: Write> Console<W> {
         let label = match r.state {
             State::Passed => s.pass("PASS "),
             State::Failed => s.fail("FAIL "),
-            State::Errored => s.fail("ERROR"),
+            State::Errored | State::Invalid => s.fail("ERROR"),
             State::Skipped => s.dim("SKIP "),
             State::Rendered => s.dim("DRY  "),
             State::NotRun => s.dim("-    "),
@@ -109,8 +109,14 @@ impl<W: Write> Console<W> {
         if r.status.is_some() {
             let _ = write!(o, "  {}", s.dim(&duration(r.duration)));
         }
-        if r.attempts > 1 {
-            let _ = write!(o, "  ({} attempts)", r.attempts);
+        match (r.attempts, r.last_duration) {
+            (n, Some(last)) if n > 1 => {
+                let _ = write!(o, "  ({n} attempts, last {})", duration(last));
+            }
+            (n, _) if n > 1 => {
+                let _ = write!(o, "  ({n} attempts)");
+            }
+            _ => {}
         }
         o.push('\n');
         if let Some(curl) = &r.curl {
@@ -124,7 +130,7 @@ impl<W: Write> Console<W> {
             }
             return;
         }
-        if matches!(r.state, State::Failed | State::Errored) {
+        if r.state.is_failure() {
             let _ = writeln!(o, "        {} {}  ({})", r.method, r.url, r.span);
         }
         for f in r.outcomes.iter().filter(|f| !f.passed) {
@@ -232,6 +238,11 @@ impl<W: Write> Console<W> {
 }
 
 fn exchange(o: &mut String, r: &RequestRecord) {
+    // With several sends (a token, a 401 and its resend, polling), first what happened in order.
+    let several = r.steps.len() > 1;
+    for step in r.steps.iter().filter(|_| several) {
+        let _ = writeln!(o, "        * {}", describe_step(step));
+    }
     let _ = writeln!(o, "        > {} {}", r.method, r.url);
     for (k, v) in &r.request_headers {
         let _ = writeln!(o, "        > {k}: {v}");
@@ -247,6 +258,27 @@ fn exchange(o: &mut String, r: &RequestRecord) {
     }
     for (k, v) in &r.captures {
         let _ = writeln!(o, "        captured {k} = {v}");
+    }
+}
+
+fn describe_step(step: &Step) -> String {
+    match step {
+        Step::Token {
+            fetched_from: Some(url),
+            duration: d,
+            ..
+        } => format!("token: POST {url} ({})", duration(*d)),
+        Step::Token { stored: true, .. } => "token: from the token cache folder".into(),
+        Step::Token { .. } => "token: already held by this run".into(),
+        Step::Sent {
+            attempt,
+            status,
+            duration: d,
+            then,
+        } => {
+            let then = then.as_ref().map(|t| format!(" — {t}")).unwrap_or_default();
+            format!("send {attempt}: {status} ({}){then}", duration(*d))
+        }
     }
 }
 
@@ -311,10 +343,25 @@ impl<W: Write> Reporter for Console<W> {
                 b.text.clear();
             }
         }
-        let total = summary.passed + summary.failed + summary.errored + summary.skipped;
-        let mut head = format!("{total} requests in {}", duration(elapsed));
+        let total = summary.passed
+            + summary.failed
+            + summary.errored
+            + summary.invalid
+            + summary.skipped
+            + summary.rendered;
+        let mut head = format!(
+            "{total} request{} in {}",
+            if total == 1 { "" } else { "s" },
+            duration(elapsed)
+        );
         if summary.errored > 0 {
             head.push_str(&format!(" ({} could not complete)", summary.errored));
+        }
+        if summary.invalid > 0 {
+            head.push_str(&format!(
+                " ({} could not be built from the collection)",
+                summary.invalid
+            ));
         }
         if summary.new_snapshots + summary.updated_snapshots > 0 {
             head.push_str(&format!(

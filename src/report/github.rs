@@ -2,7 +2,7 @@
 //! `::error file=...,line=...::` line, which GitHub shows on the collection file in the pull
 //! request.
 
-use crate::run::record::{RequestRecord, State};
+use crate::run::record::RequestRecord;
 
 pub fn enabled() -> bool {
     std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true")
@@ -10,10 +10,7 @@ pub fn enabled() -> bool {
 
 pub fn annotations(records: &[RequestRecord]) -> String {
     let mut out = String::new();
-    for r in records
-        .iter()
-        .filter(|r| matches!(r.state, State::Failed | State::Errored))
-    {
+    for r in records.iter().filter(|r| r.state.is_failure()) {
         let failed: Vec<_> = r.outcomes.iter().filter(|o| !o.passed).collect();
         for o in &failed {
             out.push_str(&line(

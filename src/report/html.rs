@@ -4,17 +4,10 @@
 //! snapshot diff and response. Failures come first and open; passes are collapsed; a checkbox
 //! hides passes without any script. Light and dark, printable. Everything in it is masked.
 
-use super::UnitInfo;
+use super::{RunReport, UnitInfo};
 use crate::run::record::{RequestRecord, SnapshotOutcome, State, Summary};
 use std::fmt::Write as _;
 use std::time::Duration;
-
-/// What the page says about the run as a whole.
-pub struct RunInfo<'a> {
-    pub environment: Option<&'a str>,
-    pub elapsed: Duration,
-    pub interrupted: bool,
-}
 
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -63,7 +56,7 @@ fn badge(s: State) -> &'static str {
     match s {
         State::Passed => "PASS",
         State::Failed => "FAIL",
-        State::Errored => "ERROR",
+        State::Errored | State::Invalid => "ERROR",
         State::Skipped => "SKIP",
         State::NotRun => "NOT RUN",
         State::Rendered => "DRY",
@@ -82,12 +75,8 @@ fn head(out: &mut String, title: &str) {
     );
 }
 
-pub fn render(
-    units: &[UnitInfo],
-    records: &[RequestRecord],
-    summary: &Summary,
-    run: &RunInfo,
-) -> String {
+pub fn render(run: &RunReport) -> String {
+    let (units, records, summary) = (run.units, run.records, run.summary);
     let mut out = String::with_capacity(64 * 1024 + records.len() * 2048);
     head(&mut out, &format!("yarc — {}", summary.line()));
     header(&mut out, summary, run);
@@ -98,7 +87,7 @@ pub fn render(
     let failing = |u: &UnitInfo| {
         records
             .iter()
-            .any(|r| r.unit == u.index && matches!(r.state, State::Failed | State::Errored))
+            .any(|r| r.unit == u.index && r.state.is_failure())
     };
     let mut ordered: Vec<&UnitInfo> = units.iter().filter(|u| failing(u)).collect();
     ordered.extend(units.iter().filter(|u| !failing(u)));
@@ -109,7 +98,7 @@ pub fn render(
     out
 }
 
-fn header(out: &mut String, s: &Summary, run: &RunInfo) {
+fn header(out: &mut String, s: &Summary, run: &RunReport) {
     let when = if crate::template::test_mode() {
         "[date]".to_string()
     } else {
@@ -126,12 +115,17 @@ fn header(out: &mut String, s: &Summary, run: &RunInfo) {
     };
     let _ = write!(
         out,
-        "<header class=\"summary\">\n<h1>yarc run</h1>\n<p class=\"meta\">{env}{} · took {}{interrupted}</p>\n<ul class=\"totals\">\n<li class=\"t-passed\">{} passed</li>\n<li class=\"t-failed\">{} failed</li>\n<li class=\"t-errored\">{} errors</li>\n<li class=\"t-skipped\">{} skipped</li>\n<li class=\"t-new\">{} new snapshots</li>\n</ul>\n</header>\n",
+        "<header class=\"summary\">\n<h1>yarc run</h1>\n<p class=\"meta\">{env}{} · took {}{interrupted} · exit code <b>{}</b></p>\n{}<ul class=\"totals\">\n<li class=\"t-passed\">{} passed</li>\n<li class=\"t-failed\">{} failed</li>\n<li class=\"t-errored\">{} errors</li>\n<li class=\"t-skipped\">{} skipped</li>\n<li class=\"t-new\">{} new snapshots</li>\n</ul>\n</header>\n",
         escape(&when),
         escape(&duration(run.elapsed)),
+        run.exit_code,
+        run.notes
+            .iter()
+            .map(|n| format!("<p class=\"meta\">{}</p>\n", escape(n)))
+            .collect::<String>(),
         s.passed,
         s.failed,
-        s.errored,
+        s.errored + s.invalid,
         s.skipped,
         s.new_snapshots
     );
@@ -207,7 +201,7 @@ fn collection(out: &mut String, u: &UnitInfo, records: &[RequestRecord], failing
 }
 
 fn request(out: &mut String, unit: usize, i: usize, r: &RequestRecord) {
-    let failed = matches!(r.state, State::Failed | State::Errored);
+    let failed = r.state.is_failure();
     let status = r
         .status
         .map(|s| s.to_string())

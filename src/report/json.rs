@@ -2,25 +2,21 @@
 //! each assertion's outcome, captures (masked) and messages. Its structure is documented in
 //! docs/json-report.md; `format` changes when it does.
 
-use super::UnitInfo;
-use crate::run::record::{RequestRecord, SnapshotOutcome, State, Summary};
+use super::RunReport;
+use crate::run::record::{RequestRecord, SnapshotOutcome, State, Step};
 use serde_json::{Value, json};
 use std::time::Duration;
 
 pub const FORMAT: u32 = 1;
 
-pub fn render(
-    units: &[UnitInfo],
-    records: &[RequestRecord],
-    summary: &Summary,
-    elapsed: Duration,
-    environment: Option<&str>,
-    interrupted: bool,
-) -> String {
-    let collections: Vec<Value> = units
+pub fn render(run: &RunReport) -> String {
+    let summary = run.summary;
+    let collections: Vec<Value> = run
+        .units
         .iter()
         .map(|u| {
-            let requests: Vec<Value> = records
+            let requests: Vec<Value> = run
+                .records
                 .iter()
                 .filter(|r| r.unit == u.index)
                 .map(request)
@@ -37,17 +33,20 @@ pub fn render(
     let doc = json!({
         "format": FORMAT,
         "tool": format!("yarc {}", env!("CARGO_PKG_VERSION")),
-        "environment": environment,
-        "duration_ms": ms(elapsed),
-        "interrupted": interrupted,
+        "environment": run.environment,
+        "duration_ms": ms(run.elapsed),
+        "interrupted": run.interrupted,
+        "notes": run.notes,
         "summary": {
             "passed": summary.passed,
             "failed": summary.failed,
             "errored": summary.errored,
+            "invalid": summary.invalid,
             "skipped": summary.skipped,
+            "rendered": summary.rendered,
             "new_snapshots": summary.new_snapshots,
             "updated_snapshots": summary.updated_snapshots,
-            "exit_code": summary.exit_code(),
+            "exit_code": run.exit_code,
         },
         "collections": collections,
     });
@@ -78,11 +77,39 @@ fn snapshot(s: &SnapshotOutcome) -> Value {
     json!({ "outcome": s.name(), "file": file, "diff": diff, "pending": pending })
 }
 
+fn step(s: &Step) -> Value {
+    match s {
+        Step::Token {
+            fetched_from,
+            stored,
+            duration,
+        } => json!({
+            "step": "token",
+            "source": if fetched_from.is_some() { "fetched" } else if *stored { "token_cache" } else { "run" },
+            "url": fetched_from,
+            "duration_ms": ms(*duration),
+        }),
+        Step::Sent {
+            attempt,
+            status,
+            duration,
+            then,
+        } => json!({
+            "step": "send",
+            "attempt": attempt,
+            "status": status,
+            "duration_ms": ms(*duration),
+            "then": then,
+        }),
+    }
+}
+
 pub fn state_name(s: State) -> &'static str {
     match s {
         State::Passed => "passed",
         State::Failed => "failed",
         State::Errored => "errored",
+        State::Invalid => "invalid",
         State::Skipped => "skipped",
         State::Rendered => "rendered",
         State::NotRun => "not_run",
@@ -117,7 +144,9 @@ fn request(r: &RequestRecord) -> Value {
         "url": r.url,
         "status": r.status,
         "duration_ms": ms(r.duration),
+        "last_attempt_ms": r.last_duration.map(ms),
         "attempts": r.attempts,
+        "steps": r.steps.iter().map(step).collect::<Vec<_>>(),
         "assertions": assertions,
         "captures": captures,
         "message": r.message,

@@ -3,35 +3,45 @@
 //! failure's message and details, and skipped cases marked. GitLab, GitHub test reporters and
 //! Jenkins read it.
 
-use super::UnitInfo;
-use crate::run::record::{RequestRecord, SnapshotOutcome, State, Summary};
-use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+use super::{RunReport, UnitInfo};
+use crate::run::record::{RequestRecord, SnapshotOutcome, State};
+use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
 use std::fmt::Write as _;
 use std::time::Duration;
 
-pub fn render(
-    units: &[UnitInfo],
-    records: &[RequestRecord],
-    summary: &Summary,
-    elapsed: Duration,
-) -> String {
+pub fn render(run: &RunReport) -> String {
     let mut report = Report::new("yarc");
-    report.set_time(elapsed);
-    for u in units {
+    report.set_time(run.elapsed);
+    // Every suite carries how the run ended, so a CI page shows the process's real outcome.
+    let mut properties = vec![
+        Property::new("yarc.exit_code", run.exit_code.to_string()),
+        Property::new("yarc.interrupted", run.interrupted.to_string()),
+    ];
+    properties.extend(
+        run.notes
+            .iter()
+            .map(|n| Property::new("yarc.note", n.clone())),
+    );
+    if run.units.is_empty() {
+        let mut suite = TestSuite::new("yarc run");
+        suite.add_properties(properties.clone());
+        report.add_test_suite(suite);
+    }
+    for u in run.units {
         let name = match u.iteration {
             Some((n, t)) => format!("{} [iteration {n}/{t}]", u.path),
             None => u.path.clone(),
         };
         let mut suite = TestSuite::new(name);
+        suite.add_properties(properties.clone());
         let mut time = Duration::ZERO;
-        for r in records.iter().filter(|r| r.unit == u.index) {
+        for r in run.records.iter().filter(|r| r.unit == u.index) {
             time += r.duration;
             suite.add_test_case(case(u, r));
         }
         suite.set_time(time);
         report.add_test_suite(suite);
     }
-    let _ = summary;
     report.to_string().unwrap_or_default()
 }
 
@@ -45,7 +55,7 @@ fn case(u: &UnitInfo, r: &RequestRecord) -> TestCase {
             }
             s
         }
-        State::Failed | State::Errored => {
+        State::Failed | State::Errored | State::Invalid => {
             let kind = if r.state == State::Failed {
                 NonSuccessKind::Failure
             } else {
@@ -53,10 +63,10 @@ fn case(u: &UnitInfo, r: &RequestRecord) -> TestCase {
             };
             let mut s = TestCaseStatus::non_success(kind);
             s.set_message(headline(r));
-            s.set_type(if r.state == State::Failed {
-                "assertion"
-            } else {
-                "request"
+            s.set_type(match r.state {
+                State::Failed => "assertion",
+                State::Invalid => "invalid",
+                _ => "request",
             });
             s.set_description(details(r));
             s

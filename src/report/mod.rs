@@ -9,12 +9,27 @@ pub mod json;
 pub mod junit;
 pub mod style;
 
-use crate::run::record::{Event, Summary};
+use crate::run::record::{Event, RequestRecord, Summary};
 use std::path::Path;
 
 pub trait Reporter {
     fn event(&mut self, e: &Event);
     fn finish(&mut self, summary: &Summary, elapsed: std::time::Duration);
+}
+
+/// Everything a report file shows: one argument list for JUnit, JSON and HTML.
+pub struct RunReport<'a> {
+    pub units: &'a [UnitInfo],
+    pub records: &'a [RequestRecord],
+    pub summary: &'a Summary,
+    pub elapsed: std::time::Duration,
+    pub environment: Option<&'a str>,
+    /// Stopped by SIGINT or SIGTERM.
+    pub interrupted: bool,
+    /// The process's exit code, the same number the shell sees.
+    pub exit_code: i32,
+    /// Notes on the run as a whole, e.g. an empty shard.
+    pub notes: &'a [String],
 }
 
 /// What reports say about one collection run.

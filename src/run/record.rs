@@ -11,13 +11,43 @@ pub enum State {
     Passed,
     /// Got a response; an assertion, capture or poll condition failed.
     Failed,
-    /// Could not complete: connection, timeout, TLS, token endpoint, rendering.
+    /// Could not complete: connection, timeout, TLS, token endpoint.
     Errored,
+    /// Could not be built from what the user wrote: a template that fails, a header value that
+    /// HTTP does not allow, a file that is not there. Nothing was sent for it.
+    Invalid,
+    /// Not sent: its `skip:` held, or it needs a value an earlier request did not capture.
     Skipped,
     /// `--dry-run`: rendered, not sent.
     Rendered,
     /// Not started or cancelled: `--fail-fast` or an interrupt stopped the run.
     NotRun,
+}
+
+impl State {
+    /// Failed, errored or invalid: what makes a run red.
+    pub fn is_failure(self) -> bool {
+        matches!(self, State::Failed | State::Errored | State::Invalid)
+    }
+}
+
+/// One thing that happened on the wire for a request, in order, for `--verbose` and reports.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Step {
+    /// The OAuth2 token it used: fetched now (from `url`), held by the run, or read from the
+    /// token cache folder.
+    Token {
+        fetched_from: Option<String>,
+        stored: bool,
+        duration: Duration,
+    },
+    /// One send and its status; `then` says why another followed.
+    Sent {
+        attempt: u32,
+        status: u16,
+        duration: Duration,
+        then: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -41,8 +71,14 @@ pub struct RequestRecord {
     pub status: Option<u16>,
     /// When the request started, from the start of the run.
     pub started: Duration,
+    /// From the first send to the last answer, waits between attempts included.
     pub duration: Duration,
+    /// Every send: polling attempts and the resend after a 401.
     pub attempts: u32,
+    /// The last attempt's own time, when there were several.
+    pub last_duration: Option<Duration>,
+    /// What happened on the wire, in order.
+    pub steps: Vec<Step>,
     pub outcomes: Vec<Outcome>,
     pub captures: Vec<(String, Value)>,
     /// Why the request errored, failed outside assertions, or was skipped.
@@ -135,14 +171,17 @@ pub enum Event {
     },
 }
 
-/// The totals of a run and its exit code: 0 all passed, 1 a failure, 3 a request could not
-/// complete (whatever else happened).
+/// The totals of a run and its exit code (see [`Summary::exit_code`]).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Summary {
     pub passed: usize,
     pub failed: usize,
     pub errored: usize,
+    /// Requests that could not be built from the collection (exit 2).
+    pub invalid: usize,
     pub skipped: usize,
+    /// `--dry-run`: requests rendered and not sent.
+    pub rendered: usize,
     /// Snapshots written for the first time, and rewritten by --update-snapshots.
     pub new_snapshots: usize,
     pub updated_snapshots: usize,
@@ -158,32 +197,50 @@ impl Summary {
                 _ => {}
             }
             match r.state {
-                State::Passed | State::Rendered => s.passed += 1,
+                State::Passed => s.passed += 1,
+                State::Rendered => s.rendered += 1,
                 State::Failed => s.failed += 1,
                 State::Errored => s.errored += 1,
+                State::Invalid => s.invalid += 1,
                 State::Skipped | State::NotRun => s.skipped += 1,
             }
         }
         s
     }
 
+    /// 2 when a request could not be built from the collection, else 3 when one could not
+    /// complete, else 1 when one failed, else 0.
     pub fn exit_code(&self) -> i32 {
-        if self.errored > 0 {
-            3
+        use crate::outcome::Exit;
+        if self.invalid > 0 {
+            Exit::Invalid.code()
+        } else if self.errored > 0 {
+            Exit::Incomplete.code()
         } else if self.failed > 0 {
-            1
+            Exit::Failed.code()
         } else {
-            0
+            Exit::Ok.code()
         }
     }
 
-    /// `N passed, N failed` (with `, N skipped` when any were skipped); errored requests count
-    /// as failed.
+    /// `N passed, N failed` (with `, N skipped` when any were skipped); errored and invalid
+    /// requests count as failed. A dry run says what it rendered instead.
     pub fn line(&self) -> String {
+        if self.rendered > 0 && self.passed + self.failed + self.errored + self.invalid == 0 {
+            let mut s = format!(
+                "{} request{} rendered, nothing sent (--dry-run)",
+                self.rendered,
+                if self.rendered == 1 { "" } else { "s" }
+            );
+            if self.skipped > 0 {
+                s.push_str(&format!(", {} skipped", self.skipped));
+            }
+            return s;
+        }
         let mut s = format!(
             "{} passed, {} failed",
             self.passed,
-            self.failed + self.errored
+            self.failed + self.errored + self.invalid
         );
         if self.skipped > 0 {
             s.push_str(&format!(", {} skipped", self.skipped));

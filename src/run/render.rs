@@ -73,14 +73,25 @@ pub fn render_request(
     })
 }
 
-fn with_query(url: &str, query: &[(String, String)]) -> Result<String, String> {
-    let mut parsed = url::Url::parse(url).map_err(|e| e.to_string())?;
+/// A URL yarc can send to: absolute, http or https.
+pub fn check_url(url: &str) -> Result<url::Url, String> {
+    let parsed = url::Url::parse(url).map_err(|e| match e {
+        url::ParseError::RelativeUrlWithoutBase => {
+            "it has no scheme: start it with http:// or https://".to_string()
+        }
+        e => e.to_string(),
+    })?;
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err(format!(
             "the scheme `{}` is not http or https",
             parsed.scheme()
         ));
     }
+    Ok(parsed)
+}
+
+fn with_query(url: &str, query: &[(String, String)]) -> Result<String, String> {
+    let mut parsed = check_url(url)?;
     if !query.is_empty() {
         let mut pairs = parsed.query_pairs_mut();
         for (k, v) in query {

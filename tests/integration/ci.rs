@@ -392,7 +392,7 @@ fn retry_honours_retry_after_on_429() {
     );
     let t = Instant::now();
     let r = w.yarc(&["run", "c.yaml"]);
-    r.expect_code(1).expect_contains("(2 attempts)");
+    r.expect_code(1).expect_contains("(2 attempts, last");
     assert!(
         t.elapsed() >= Duration::from_millis(950),
         "Retry-After: 1 was not honoured ({:?})",

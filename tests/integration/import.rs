@@ -84,14 +84,24 @@ fn postman_collection_and_environment_import_check_and_run() {
         ("PASSWORD", "pw-1"),
         ("ACCESS_TOKEN", "t-1"),
     ];
-    let r = run_in(
-        w.dir.path(),
-        &["check", "out", "--env", "visma-stage"].map(String::from),
-        &secrets,
+    let check = || {
+        run_in(
+            w.dir.path(),
+            &["check", "out", "--env", "visma-stage"].map(String::from),
+            &secrets,
+        )
+    };
+    // The multipart file Postman pointed at is not there yet: check says so, as run would.
+    let r = check();
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr.contains("file `data/upload.csv` does not exist"),
+        "{r:?}"
     );
+    w.write("out/data/upload.csv", "a,b\n1,2\n");
+    let r = check();
     assert_eq!(r.code, 0, "{r:?}");
     // Against the sandbox: the URLs and the client id come from --var.
-    w.write("out/data/upload.csv", "a,b\n1,2\n");
     let url = w.url();
     let vars = [
         format!("base_url={url}/rostering"),

@@ -69,7 +69,7 @@ fn captures_flow_into_later_requests_and_polling_reaches_its_condition() {
     let w = World::new();
     w.write("chain.yaml", CHAIN);
     let r = w.yarc(&["run", "chain.yaml"]);
-    r.expect_code(0).expect_contains("(3 attempts)");
+    r.expect_code(0).expect_contains("(3 attempts, last");
     assert_eq!(r.summary(), "3 passed, 0 failed");
     // Two protected requests and three polls... one token for all of them.
     assert_eq!(w.sandbox.tokens_issued(), 1);
@@ -91,7 +91,7 @@ requests:
     let r = w.yarc(&["run", "poll.yaml"]);
     r.expect_code(1)
         .expect_contains("polling gave up after 3 attempts")
-        .expect_contains("(3 attempts)");
+        .expect_contains("(3 attempts, last");
     assert_eq!(w.sandbox.requests_seen(), 3);
 }
 

@@ -2,6 +2,8 @@
 //! flattened with their group settings, every template, JSONPath and JSON Schema compiled, and
 //! every undefined variable and missing secret reported — all before the first request leaves.
 
+pub mod vars;
+
 use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
 use crate::eval::Schemas;
 use crate::eval::jsonpath::JsonPaths;
@@ -14,6 +16,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
+use vars::{Layers, ScopeVars};
 
 /// Where a starting variable came from, lowest precedence first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -48,8 +51,10 @@ pub struct PlannedRequest {
     pub redirects: Option<usize>,
     /// Group `skip:` conditions, then the request's own.
     pub skips: Vec<Template>,
-    /// Starting variables (captures are layered on at run time).
-    pub vars: Arc<Vars>,
+    /// Starting variables of its scope (the data row and captures are layered on at run time).
+    pub scope: Arc<ScopeVars>,
+    /// Every variable its templates read, through derived variables too.
+    pub needs: Vec<String>,
     /// The snapshot settings in force (request's own, else the innermost defaults').
     pub snapshot: Option<SnapshotSpec>,
 }
@@ -79,7 +84,7 @@ pub struct VarInfo {
 #[derive(Debug)]
 pub struct PlannedCollection {
     /// The collection's starting variables (collection, environment, --var-file, --var).
-    pub vars: Arc<Vars>,
+    pub scope: Arc<ScopeVars>,
     pub var_info: Vec<VarInfo>,
     pub name: String,
     pub path: PathBuf,
@@ -95,8 +100,10 @@ pub struct Plan {
     pub schemas: Schemas,
     pub secrets: Arc<Secrets>,
     pub environment: Option<String>,
-    /// `--var-file` and `--var` values, re-applied above each data row.
-    pub overrides: Overrides,
+    /// Names that `--var-file` and `--var` set: a data row does not override them.
+    pub pinned: HashSet<String>,
+    /// Every tag and request of the collections, selected or not.
+    pub seen: Seen,
 }
 
 /// Which checks need the full set of variables and secrets (`yarc check` without `--env`
@@ -121,34 +128,116 @@ impl Default for PlanOptions {
     }
 }
 
-/// `--tag` and `--name`: which requests run. Empty lists select everything.
+/// `--tag`, `--skip-tag` and `--name`: which requests run. Empty lists select everything.
 #[derive(Debug, Clone, Default)]
 pub struct Selection {
     /// A request runs when it, its group or its collection has any of these tags.
     pub tags: Vec<String>,
+    /// ... and none of these.
+    pub skip_tags: Vec<String>,
     /// A request runs when its name, a group's name or `group / name` matches any glob.
     pub names: Vec<globset::GlobMatcher>,
 }
 
 impl Selection {
     pub fn is_all(&self) -> bool {
-        self.tags.is_empty() && self.names.is_empty()
+        self.tags.is_empty() && self.names.is_empty() && self.skip_tags.is_empty()
     }
 
     fn selects(&self, tags: &[String], groups: &[String], name: &str) -> bool {
         let tag_ok = self.tags.is_empty() || tags.iter().any(|t| self.tags.contains(t));
-        let full = groups
-            .iter()
-            .cloned()
-            .chain([name.to_string()])
-            .collect::<Vec<_>>()
-            .join(" / ");
-        let name_ok = self.names.is_empty()
-            || self.names.iter().any(|g| {
-                g.is_match(name) || g.is_match(&full) || groups.iter().any(|gr| g.is_match(gr))
-            });
-        tag_ok && name_ok
+        let skipped = tags.iter().any(|t| self.skip_tags.contains(t));
+        let name_ok =
+            self.names.is_empty() || self.names.iter().any(|g| name_matches(g, groups, name));
+        tag_ok && name_ok && !skipped
     }
+
+    /// Every `--tag` and `--name` must select something somewhere, and together they must
+    /// select a request: a mistyped filter that runs nothing would be a green run that tested
+    /// nothing. A `--skip-tag` that matches nothing is only warned about: it cannot hide a test.
+    pub fn check(&self, seen: &Seen) -> Result<Vec<String>, Diagnostics> {
+        let mut errors = Diagnostics::default();
+        for t in self.tags.iter().filter(|t| !seen.tags.contains(*t)) {
+            errors.push(
+                Diagnostic::new(format!(
+                    "`--tag {t}` selects no request: no request, group or collection has that tag"
+                ))
+                .suggest(t, seen.tags.iter().map(String::as_str))
+                .with_help(format!("the tags that exist: {}", list_or_none(&seen.tags))),
+            );
+        }
+        for g in &self.names {
+            let hit = seen
+                .requests
+                .iter()
+                .any(|(groups, name)| name_matches(g, groups, name));
+            if !hit {
+                let glob = g.glob().glob();
+                let names: Vec<String> = seen
+                    .requests
+                    .iter()
+                    .map(|(groups, name)| full_name(groups, name))
+                    .collect();
+                errors.push(
+                    Diagnostic::new(format!("`--name {glob}` selects no request"))
+                        .suggest(glob, names.iter().map(String::as_str))
+                        .with_help("it matches a request's name, a group's name or `group / name`; globs such as `list*` work"),
+                );
+            }
+        }
+        if errors.is_empty() && seen.selected == 0 {
+            errors.push(Diagnostic::new(
+                "the selection (--tag, --name, --skip-tag together) selects no request",
+            ));
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(self
+            .skip_tags
+            .iter()
+            .filter(|t| !seen.tags.contains(*t))
+            .map(|t| {
+                format!(
+                    "warning: `--skip-tag {t}` matches no request (the tags that exist: {})",
+                    list_or_none(&seen.tags)
+                )
+            })
+            .collect())
+    }
+}
+
+fn list_or_none(tags: &std::collections::BTreeSet<String>) -> String {
+    if tags.is_empty() {
+        "none".into()
+    } else {
+        tags.iter().cloned().collect::<Vec<_>>().join(", ")
+    }
+}
+
+fn full_name(groups: &[String], name: &str) -> String {
+    groups
+        .iter()
+        .cloned()
+        .chain([name.to_string()])
+        .collect::<Vec<_>>()
+        .join(" / ")
+}
+
+fn name_matches(g: &globset::GlobMatcher, groups: &[String], name: &str) -> bool {
+    g.is_match(name)
+        || g.is_match(full_name(groups, name))
+        || groups.iter().any(|gr| g.is_match(gr))
+}
+
+/// What the planner saw, selected or not: for messages about a selection.
+#[derive(Debug, Default, Clone)]
+pub struct Seen {
+    pub tags: std::collections::BTreeSet<String>,
+    /// Every request as (groups, name).
+    pub requests: Vec<(Vec<String>, String)>,
+    /// Requests the selection kept.
+    pub selected: usize,
 }
 
 pub fn plan(
@@ -167,6 +256,9 @@ pub fn plan(
         schemas: Schemas::new(),
         errors: Diagnostics::default(),
         secrets: Arc::clone(&secrets),
+        scopes: 0,
+        later: HashSet::new(),
+        seen: Seen::default(),
     };
     let mut planned = Vec::new();
     for c in &collections {
@@ -185,7 +277,13 @@ pub fn plan(
         schemas: p.schemas,
         secrets,
         environment: environment.map(|e| e.name.clone()),
-        overrides: overrides.clone(),
+        pinned: overrides
+            .var_file
+            .iter()
+            .chain(&overrides.cli)
+            .map(|(k, _)| k.clone())
+            .collect(),
+        seen: p.seen,
     })
 }
 
@@ -200,6 +298,11 @@ struct Planner {
     schemas: Schemas,
     errors: Diagnostics,
     secrets: Arc<Secrets>,
+    /// Scopes made so far.
+    scopes: usize,
+    /// Names only the run sets in the collection being planned: captures and data columns.
+    later: HashSet<String>,
+    seen: Seen,
 }
 
 /// Inherited settings while walking groups.
@@ -218,7 +321,7 @@ struct Scope {
     /// Collection and group variables, lowest first.
     lower: Vec<Variable>,
     /// The starting variables of this scope, resolved once for all its requests.
-    vars: Arc<Vars>,
+    vars: Arc<ScopeVars>,
 }
 
 impl Planner {
@@ -229,6 +332,8 @@ impl Planner {
         o: &Overrides,
     ) -> PlannedCollection {
         let base_dir = c.path.parent().map(Path::to_path_buf).unwrap_or_default();
+        self.later = self.options.data_columns.iter().cloned().collect();
+        capture_names(&c.items, &mut self.later);
         let scope = Scope {
             groups: Vec::new(),
             auth: c.auth.clone(),
@@ -258,7 +363,7 @@ impl Planner {
             &mut requests,
         );
         PlannedCollection {
-            vars,
+            scope: vars,
             var_info,
             name: c.name.clone(),
             path: c.path.clone(),
@@ -306,6 +411,10 @@ impl Planner {
                 Item::Request(r) => {
                     let mut tags = scope.tags.clone();
                     tags.extend(r.tags.iter().cloned());
+                    self.seen.tags.extend(tags.iter().cloned());
+                    self.seen
+                        .requests
+                        .push((scope.groups.clone(), r.name.clone()));
                     if !self
                         .options
                         .selection
@@ -316,6 +425,7 @@ impl Planner {
                         }
                         continue;
                     }
+                    self.seen.selected += 1;
                     let pr = self.request(r, scope, base_dir, captured);
                     captured.extend(r.captures.iter().map(|c| c.var.clone()));
                     out.push(pr);
@@ -355,7 +465,8 @@ impl Planner {
                         .map_or(crate::http::DEFAULT_REDIRECTS, |n| n as usize)
                 }),
             skips,
-            vars: Arc::clone(&scope.vars),
+            scope: Arc::clone(&scope.vars),
+            needs: Vec::new(),
             snapshot: snapshot_in_force(r.snapshot.as_ref(), scope.snapshot.as_ref()),
         };
         if let Some(spec) = &pr.snapshot {
@@ -365,7 +476,8 @@ impl Planner {
                 }
             }
         }
-        self.check_request(&pr, base_dir, captured);
+        let mut pr = pr;
+        pr.needs = self.check_request(&pr, base_dir, captured);
         pr
     }
 
@@ -376,56 +488,25 @@ impl Planner {
         lower: &[Variable],
         env: Option<&Environment>,
         o: &Overrides,
-    ) -> Vars {
-        let mut vars = Vars::new();
-        let mut spans: Vec<(String, Span)> = Vec::new();
-        for (k, v) in &o.builtin {
-            vars.insert(k.clone(), v.clone());
-        }
-        for v in lower
-            .iter()
-            .chain(env.map(|e| e.variables.as_slice()).unwrap_or_default())
-        {
-            vars.insert(v.name.clone(), v.value.clone());
-            spans.push((v.name.clone(), v.span.clone()));
-        }
-        for (k, v) in o.var_file.iter().chain(&o.cli) {
-            vars.insert(k.clone(), v.clone());
-            spans.retain(|(n, _)| n != k);
-        }
-        self.resolve_templated_vars(&mut vars, &spans);
-        vars
+    ) -> ScopeVars {
+        let layers = Layers {
+            builtin: &o.builtin,
+            written: lower
+                .iter()
+                .chain(env.map(|e| e.variables.as_slice()).unwrap_or_default())
+                .collect(),
+            var_file: &o.var_file,
+            cli: &o.cli,
+        };
+        let later = std::mem::take(&mut self.later);
+        let scope = self.scope_vars(layers, &later);
+        self.later = later;
+        scope
     }
 
-    fn resolve_templated_vars(&mut self, vars: &mut Vars, spans: &[(String, Span)]) {
-        // In file order, so that messages come in the order a reader meets them.
-        for (name, span) in spans {
-            let Some(Value::String(src)) = vars.get(name).cloned() else {
-                continue;
-            };
-            if !(src.contains("{{") || src.contains("{%")) {
-                continue;
-            }
-            let t = Template::new(src, span);
-            if let Err(d) = self.templates.compile(&t) {
-                self.push_once(d);
-                continue;
-            }
-            if self.options.check_secrets
-                && self.report_missing_secrets(&t, &format!("variable `{name}`"))
-            {
-                continue;
-            }
-            match self.templates.render(&t, vars) {
-                Ok(v) => {
-                    vars.insert(name.clone(), Value::String(v));
-                }
-                Err(d) if self.options.check_variables => {
-                    self.push_once(d.with_label(format!("in variable `{name}`")))
-                }
-                Err(_) => {}
-            }
-        }
+    fn next_scope_id(&mut self) -> usize {
+        self.scopes += 1;
+        self.scopes
     }
 
     /// Reports each secret the template names that is not set; true when any is missing.
@@ -460,8 +541,15 @@ impl Planner {
         }
     }
 
-    fn check_request(&mut self, pr: &PlannedRequest, base_dir: &Path, captured: &[String]) {
-        let mut known: HashSet<String> = pr.vars.keys().cloned().collect();
+    /// Checks everything about a request that does not need the server; returns the variables
+    /// it needs.
+    fn check_request(
+        &mut self,
+        pr: &PlannedRequest,
+        base_dir: &Path,
+        captured: &[String],
+    ) -> Vec<String> {
+        let mut known: HashSet<String> = pr.scope.names().cloned().collect();
         known.extend(captured.iter().cloned());
         known.extend(self.options.data_columns.iter().cloned());
         let mut templates: Vec<&Template> = vec![&pr.req.url];
@@ -493,10 +581,100 @@ impl Planner {
                 self.errors.push(d);
             }
         }
+        let mut direct = HashSet::new();
         for t in templates {
             self.check_template(t, &known, &pr.req.name);
-            self.trial_render(t, &pr.vars);
+            self.trial_render(t, &pr.scope.base);
+            direct.extend(self.templates.undeclared(t));
         }
+        self.check_static_values(pr, base_dir);
+        let mut needs: Vec<String> = pr
+            .scope
+            .expand(direct.iter().cloned())
+            .into_iter()
+            .collect();
+        needs.sort();
+        for name in &needs {
+            if direct.contains(name) || known.contains(name) || !self.later.contains(name) {
+                continue;
+            }
+            // Read through a derived variable, and only captured later (or by a request the
+            // selection leaves out).
+            let via = pr.scope.derived.iter().find(|d| d.deps.contains(name));
+            let Some(via) = via else { continue };
+            let mut d = Diagnostic::at(
+                format!(
+                    "undefined variable `{name}` in variable `{}`, which request `{}` uses",
+                    via.name, pr.req.name
+                ),
+                &via.template.span,
+            );
+            d = match self.left_out.get(name) {
+                Some(by) => d.with_help(format!("it is captured by request `{by}`, which --tag/--name leaves out: select that request too")),
+                None => d.with_help(format!("no request before `{}` captures it", pr.req.name)),
+            };
+            self.push_once(d);
+        }
+        needs
+    }
+
+    /// A URL, body file or multipart file whose template needs only starting variables is
+    /// rendered now: a missing scheme, a scheme other than http(s) or a missing file is an input
+    /// error before anything is sent.
+    fn check_static_values(&mut self, pr: &PlannedRequest, base_dir: &Path) {
+        if !self.options.check_variables {
+            return;
+        }
+        let base = &pr.scope.base;
+        if let Some(url) = self.render_static(&pr.req.url, base)
+            && let Err(why) = crate::run::render::check_url(&url)
+        {
+            self.push_once(
+                Diagnostic::at(format!("invalid URL `{url}`: {why}"), &pr.req.url.span)
+                    .with_label(format!("in `{}`", pr.req.url.source)),
+            );
+        }
+        let mut files: Vec<&Template> = Vec::new();
+        match &pr.req.body {
+            Some(Body::File(t)) => files.push(t),
+            Some(Body::Multipart(parts)) => {
+                for p in parts {
+                    if let PartValue::File { path, .. } = &p.value {
+                        files.push(path);
+                    }
+                }
+            }
+            _ => {}
+        }
+        for t in files {
+            let Some(rel) = self.render_static(t, base) else {
+                continue;
+            };
+            let full = base_dir.join(&rel);
+            if !full.is_file() {
+                self.push_once(
+                    Diagnostic::at(format!("file `{rel}` does not exist"), &t.span).with_help(
+                        format!(
+                            "paths are relative to the collection's folder: looked for `{}`",
+                            full.display()
+                        ),
+                    ),
+                );
+            }
+        }
+    }
+
+    /// The template rendered with the starting variables, when it needs nothing else.
+    fn render_static(&self, t: &Template, base: &Vars) -> Option<String> {
+        let ready = self
+            .templates
+            .undeclared(t)
+            .iter()
+            .all(|n| base.contains_key(n));
+        if !ready {
+            return None;
+        }
+        self.templates.render(t, base).ok()
     }
 
     fn check_target(&mut self, check: &Check, base_dir: &Path) {
@@ -587,6 +765,16 @@ impl Planner {
                 None => d.with_help("define it under `variables:` (collection or environment), pass `--var name=value`, or capture it in an earlier request"),
             };
             self.push_once(d);
+        }
+    }
+}
+
+/// The names every request of these items captures.
+fn capture_names(items: &[Item], out: &mut HashSet<String>) {
+    for item in items {
+        match item {
+            Item::Request(r) => out.extend(r.captures.iter().map(|c| c.var.clone())),
+            Item::Group(g) => capture_names(&g.items, out),
         }
     }
 }

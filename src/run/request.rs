@@ -1,0 +1,246 @@
+//! One request of a collection run: its variables (the scope's, the data row, captures), the
+//! reasons not to send it (a `skip:`, a value an earlier request failed to capture), rendering,
+//! sending, evaluating, capturing and the snapshot — into one record.
+
+use super::record::{RequestRecord, State};
+use super::render::{Applied, apply_auth, render_request, set_header};
+use super::send::Failure;
+use super::{Runner, summary};
+use crate::diagnostic::Diagnostic;
+use crate::eval::{self, EvalCtx, Outcome};
+use crate::exchange::Response;
+use crate::http::{Http, to_curl};
+use crate::plan::vars::Resolved;
+use crate::plan::{PlannedCollection, PlannedRequest};
+use crate::template::Vars;
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// What one collection run carries from request to request.
+pub(super) struct UnitState<'u> {
+    row: Option<&'u Vars>,
+    pub iteration: Option<usize>,
+    pub captures: Vars,
+    /// Each scope's starting variables for this collection run.
+    scopes: HashMap<usize, Resolved>,
+    /// Variables an earlier request should have captured and did not, with why.
+    lost: HashMap<String, String>,
+}
+
+impl<'u> UnitState<'u> {
+    pub fn new(row: Option<&'u Vars>, iteration: Option<usize>) -> UnitState<'u> {
+        UnitState {
+            row,
+            iteration,
+            captures: Vars::new(),
+            scopes: HashMap::new(),
+            lost: HashMap::new(),
+        }
+    }
+
+    fn resolve(&mut self, r: &Runner, pr: &PlannedRequest) -> Resolved {
+        let t = &r.plan.templates;
+        let run = self
+            .scopes
+            .entry(pr.scope.id)
+            .or_insert_with(|| pr.scope.for_run(t, self.row, &r.plan.pinned));
+        pr.scope.with_captures(t, run, &self.captures)
+    }
+
+    /// Remembers what a finished request captured, and what it should have and did not.
+    pub fn finished(&mut self, pr: &PlannedRequest, rec: &RequestRecord) {
+        for cap in &pr.req.captures {
+            if rec.captures.iter().any(|(n, _)| n == &cap.var) || rec.state == State::Rendered {
+                self.lost.remove(&cap.var);
+                continue;
+            }
+            let why = match rec.state {
+                State::Skipped => format!(
+                    "which request `{}` ({}) captures, but it was skipped",
+                    rec.name, pr.req.span
+                ),
+                State::Failed => format!(
+                    "whose capture failed in request `{}` ({})",
+                    rec.name, cap.span
+                ),
+                _ => format!(
+                    "which request `{}` ({}) captures, but it could not complete",
+                    rec.name, pr.req.span
+                ),
+            };
+            self.lost.insert(cap.var.clone(), why);
+        }
+    }
+
+    /// Why the request cannot be sent: it needs a value an earlier request did not capture.
+    fn missing_capture(&self, pr: &PlannedRequest) -> Option<String> {
+        pr.needs.iter().find_map(|n| {
+            self.lost
+                .get(n)
+                .map(|why| format!("skipped: needs `{n}`, {why}"))
+        })
+    }
+}
+
+impl Runner {
+    pub(super) async fn run_request(
+        &self,
+        c: &PlannedCollection,
+        pr: &PlannedRequest,
+        http: &Http,
+        st: &mut UnitState<'_>,
+    ) -> RequestRecord {
+        let t = &self.plan.templates;
+        if let Some(why) = st.missing_capture(pr) {
+            return self.record(c, pr, State::Skipped, Some(why));
+        }
+        let resolved = st.resolve(self, pr);
+        if let Some((_, d)) = resolved.failed.iter().find(|(n, _)| pr.needs.contains(n)) {
+            return self.record(c, pr, State::Invalid, Some(not_sent(d)));
+        }
+        let vars = resolved.vars;
+        for skip in &pr.skips {
+            match t.truthy(skip, &vars) {
+                Ok(true) => {
+                    let why = format!("skipped: `{}` is true", skip.source);
+                    return self.record(c, pr, State::Skipped, Some(why));
+                }
+                Ok(false) => {}
+                Err(d) => return self.record(c, pr, State::Invalid, Some(not_sent(&d))),
+            }
+        }
+        let mut rendered = match render_request(pr, t, &vars, &c.base_dir) {
+            Ok(r) => r,
+            Err(d) => return self.record(c, pr, State::Invalid, Some(not_sent(&d))),
+        };
+        let auth = match apply_auth(&mut rendered, pr.auth.as_ref(), t, &vars, &self.redactor) {
+            Ok(a) => a,
+            Err(d) => return self.record(c, pr, State::Invalid, Some(not_sent(&d))),
+        };
+        if self.options.dry_run {
+            return self.dry_run(c, pr, rendered, &auth, &mut st.captures);
+        }
+        let exec = self.execute(pr, http, &mut rendered, &auth, &vars, c).await;
+        let mut rec = self.record(c, pr, State::Passed, None);
+        rec.url = rendered.url.clone();
+        rec.request_headers = rendered.headers.clone();
+        rec.attempts = exec.attempts;
+        rec.steps = exec.steps;
+        rec.duration = exec.elapsed;
+        let resp = match exec.result {
+            Ok(resp) => resp,
+            Err(Failure::Interrupted) => {
+                rec.state = State::NotRun;
+                rec.message = Some("not run: the run was interrupted".into());
+                return rec;
+            }
+            Err(Failure::Incomplete(e)) => {
+                rec.state = State::Errored;
+                rec.message = Some(e);
+                return rec;
+            }
+        };
+        rec.status = Some(resp.status);
+        if exec.attempts > 1 {
+            rec.last_duration = Some(resp.duration);
+        }
+        if self.options.keep_responses {
+            rec.response = Some(summary(&resp));
+        }
+        rec.message = exec.gave_up;
+        self.evaluate(c, pr, &resp, &vars, st, &rendered.url, &mut rec);
+        rec
+    }
+
+    /// Assertions (with the default status rule), the snapshot and the captures.
+    #[allow(clippy::too_many_arguments)]
+    fn evaluate(
+        &self,
+        c: &PlannedCollection,
+        pr: &PlannedRequest,
+        resp: &Response,
+        vars: &Vars,
+        st: &mut UnitState<'_>,
+        url: &str,
+        rec: &mut RequestRecord,
+    ) {
+        let cx = EvalCtx {
+            templates: &self.plan.templates,
+            vars,
+            paths: &self.plan.paths,
+            schemas: &self.plan.schemas,
+            base_dir: &c.base_dir,
+        };
+        rec.outcomes = eval::evaluate(&pr.req.expect, resp, &cx);
+        if pr.req.fails_on_error_status() && resp.status >= 400 {
+            rec.outcomes.insert(0, error_status(pr, resp.status));
+        }
+        self.snapshot(c, pr, resp, url, vars, &st.captures, st.iteration, rec);
+        let mut capture_errors = Vec::new();
+        for cap in &pr.req.captures {
+            match eval::capture(cap, resp, &self.plan.paths) {
+                Ok(v) => {
+                    st.captures.insert(cap.var.clone(), v.clone());
+                    rec.captures.push((cap.var.clone(), v));
+                }
+                Err(e) => capture_errors.push(format!("capture `{}` ({}): {e}", cap.var, cap.span)),
+            }
+        }
+        if !capture_errors.is_empty() {
+            let joined = capture_errors.join("\n");
+            rec.message = Some(match rec.message.take() {
+                Some(m) => format!("{m}\n{joined}"),
+                None => joined,
+            });
+        }
+        let snapshot_failed = rec.snapshot.as_ref().is_some_and(|s| s.failed());
+        if !eval::all_passed(&rec.outcomes) || rec.message.is_some() || snapshot_failed {
+            rec.state = State::Failed;
+            // A failure always shows the start of its response.
+            if rec.response.is_none() {
+                rec.response = Some(summary(resp));
+            }
+        }
+    }
+
+    fn dry_run(
+        &self,
+        c: &PlannedCollection,
+        pr: &PlannedRequest,
+        mut rendered: crate::http::RenderedRequest,
+        auth: &Applied,
+        captures: &mut Vars,
+    ) -> RequestRecord {
+        if let Applied::OAuth2(tr) = auth {
+            self.redactor.add(&tr.client_secret);
+            set_header(
+                &mut rendered,
+                "authorization",
+                "Bearer <token from the oauth2 block>".into(),
+            );
+        }
+        let mut rec = self.record(c, pr, State::Rendered, None);
+        rec.url = rendered.url.clone();
+        rec.curl = Some(to_curl(&rendered));
+        // Later requests render with placeholders where a real run would have captured.
+        for cap in &pr.req.captures {
+            captures.insert(cap.var.clone(), Value::String(format!("__{}__", cap.var)));
+        }
+        rec
+    }
+}
+
+/// The failed default rule of a request without `expect.status`.
+fn error_status(pr: &PlannedRequest, status: u16) -> Outcome {
+    Outcome {
+        span: pr.req.span.clone(),
+        written: "status (no expect.status given: 4xx/5xx fail by default)".into(),
+        passed: false,
+        expected: "a status below 400 (`status: any` accepts every status)".into(),
+        actual: status.to_string(),
+    }
+}
+
+fn not_sent(d: &Diagnostic) -> String {
+    format!("not sent: {}", d.render().trim_start_matches("error: "))
+}

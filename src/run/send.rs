@@ -1,0 +1,327 @@
+//! Sending one request: the OAuth2 token (one refetch and resend after a 401), polling with its
+//! delays and `Retry-After`, and a step per send for `--verbose` and the reports.
+
+use super::Runner;
+use super::record::Step;
+use super::render::{Applied, set_header};
+use crate::auth::Obtained;
+use crate::eval::{self, EvalCtx, Outcome};
+use crate::exchange::Response;
+use crate::http::{Http, RenderedRequest};
+use crate::plan::{PlannedCollection, PlannedRequest};
+use crate::template::Vars;
+use std::time::{Duration, Instant};
+
+/// What sending a request came to.
+pub(super) struct Execution {
+    /// Every send, the resend after a 401 included.
+    pub attempts: u32,
+    pub result: Result<Response, Failure>,
+    /// Polling ran out before its condition held.
+    pub gave_up: Option<String>,
+    pub steps: Vec<Step>,
+    /// From the first send to the last answer.
+    pub elapsed: Duration,
+}
+
+/// Why a request has no response.
+#[derive(Debug)]
+pub(super) enum Failure {
+    /// The run was interrupted while it was in flight.
+    Interrupted,
+    /// Connection, timeout, TLS, token endpoint, a refused token.
+    Incomplete(String),
+}
+
+/// The sends made so far, for the record.
+#[derive(Default)]
+struct Trace {
+    attempts: u32,
+    steps: Vec<Step>,
+}
+
+impl Trace {
+    fn sent(&mut self, resp: &Response) {
+        self.attempts += 1;
+        self.steps.push(Step::Sent {
+            attempt: self.attempts,
+            status: resp.status,
+            duration: resp.duration,
+            then: None,
+        });
+    }
+
+    /// Says why the last send was followed by another.
+    fn then(&mut self, why: String) {
+        if let Some(Step::Sent { then, .. }) = self.steps.last_mut() {
+            *then = Some(why);
+        }
+    }
+
+    fn token(&mut self, how: &Obtained) {
+        self.steps.push(match how {
+            Obtained::Cached => Step::Token {
+                fetched_from: None,
+                stored: false,
+                duration: Duration::ZERO,
+            },
+            Obtained::Stored => Step::Token {
+                fetched_from: None,
+                stored: true,
+                duration: Duration::ZERO,
+            },
+            Obtained::Fetched { url, elapsed } => Step::Token {
+                fetched_from: Some(url.clone()),
+                stored: false,
+                duration: *elapsed,
+            },
+        });
+    }
+}
+
+impl Runner {
+    /// Sends, with one token refetch after a 401 and the request's polling, if any.
+    pub(super) async fn execute(
+        &self,
+        pr: &PlannedRequest,
+        http: &Http,
+        rendered: &mut RenderedRequest,
+        auth: &Applied,
+        vars: &Vars,
+        c: &PlannedCollection,
+    ) -> Execution {
+        let timeout = pr.timeout.unwrap_or(self.options.timeout);
+        let started = Instant::now();
+        let mut trace = Trace::default();
+        let result = self
+            .poll(
+                pr, http, rendered, auth, vars, c, timeout, &mut trace, started,
+            )
+            .await;
+        let (result, gave_up) = match result {
+            Ok((resp, gave_up)) => (Ok(resp), gave_up),
+            Err(e) => (Err(e), None),
+        };
+        Execution {
+            attempts: trace.attempts,
+            result,
+            gave_up,
+            steps: trace.steps,
+            elapsed: started.elapsed(),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn poll(
+        &self,
+        pr: &PlannedRequest,
+        http: &Http,
+        rendered: &mut RenderedRequest,
+        auth: &Applied,
+        vars: &Vars,
+        c: &PlannedCollection,
+        timeout: Duration,
+        trace: &mut Trace,
+        started: Instant,
+    ) -> Result<(Response, Option<String>), Failure> {
+        let retry = pr.req.retry.as_ref();
+        let attempts_max = retry.map_or(1, |r| r.attempts);
+        let mut delay = retry.map_or(Duration::ZERO, |r| r.delay);
+        let mut polls = 0;
+        loop {
+            polls += 1;
+            let resp = tokio::select! {
+                r = self.send_authed(pr, http, rendered, auth, timeout, trace) => r?,
+                _ = self.control.cancelled() => return Err(Failure::Interrupted),
+            };
+            let Some(retry) = retry else {
+                return Ok((resp, None));
+            };
+            let cx = EvalCtx {
+                templates: &self.plan.templates,
+                vars,
+                paths: &self.plan.paths,
+                schemas: &self.plan.schemas,
+                base_dir: &c.base_dir,
+            };
+            let until = retry.until.as_ref().unwrap_or(&pr.req.expect);
+            let outcomes = eval::evaluate(until, &resp, &cx);
+            if eval::all_passed(&outcomes) {
+                return Ok((resp, None));
+            }
+            let over_time = retry
+                .timeout
+                .is_some_and(|cap| started.elapsed() + delay > cap);
+            if polls >= attempts_max || over_time {
+                let why = if over_time {
+                    format!(
+                        "the overall timeout of {} would pass",
+                        humantime::format_duration(retry.timeout.unwrap_or_default())
+                    )
+                } else {
+                    format!("{polls} attempts")
+                };
+                let gave_up = format!(
+                    "polling gave up after {why} ({} elapsed); the condition was not met: {}",
+                    format_ms(started.elapsed()),
+                    first_failure(&outcomes)
+                );
+                return Ok((resp, Some(gave_up)));
+            }
+            let wait = retry_after(&resp).map_or(delay, |ra| ra.max(delay));
+            trace.then(format!(
+                "the condition was not met ({}); next attempt in {}",
+                first_failure(&outcomes),
+                humantime::format_duration(round_ms(wait))
+            ));
+            tokio::select! {
+                _ = tokio::time::sleep(wait) => {}
+                _ = self.control.cancelled() => return Err(Failure::Interrupted),
+            }
+            delay = next_delay(delay, retry.backoff, retry.max_delay);
+        }
+    }
+
+    async fn send_authed(
+        &self,
+        pr: &PlannedRequest,
+        http: &Http,
+        rendered: &mut RenderedRequest,
+        auth: &Applied,
+        timeout: Duration,
+        trace: &mut Trace,
+    ) -> Result<Response, Failure> {
+        if !matches!(pr.auth, None | Some(crate::model::AuthSpec::None)) {
+            crate::auth::warn_plain_http(&rendered.url, "API");
+        }
+        let redirects = pr.redirects;
+        let Applied::OAuth2(tr) = auth else {
+            let resp = http
+                .send(rendered, timeout, redirects)
+                .await
+                .map_err(Failure::Incomplete)?;
+            trace.sent(&resp);
+            return Ok(resp);
+        };
+        let (token, how) = self
+            .tokens
+            .obtain(&self.token_client, tr, None, &self.redactor)
+            .await
+            .map_err(Failure::Incomplete)?;
+        trace.token(&how);
+        set_header(
+            rendered,
+            "authorization",
+            format!("Bearer {}", token.access_token),
+        );
+        let resp = http
+            .send(rendered, timeout, redirects)
+            .await
+            .map_err(Failure::Incomplete)?;
+        trace.sent(&resp);
+        if resp.status != 401 {
+            return Ok(resp);
+        }
+        // The token may have been revoked or expired early: fetch a new one, try once more.
+        trace.then("401: the token was refused; fetching a new one and sending again".into());
+        let (fresh, how) = self
+            .tokens
+            .obtain(
+                &self.token_client,
+                tr,
+                Some(&token.access_token),
+                &self.redactor,
+            )
+            .await
+            .map_err(Failure::Incomplete)?;
+        trace.token(&how);
+        set_header(
+            rendered,
+            "authorization",
+            format!("Bearer {}", fresh.access_token),
+        );
+        let again = http
+            .send(rendered, timeout, redirects)
+            .await
+            .map_err(Failure::Incomplete)?;
+        trace.sent(&again);
+        if again.status == 401 && !expects_status(&pr.req.expect, 401) {
+            let challenge = again
+                .header("www-authenticate")
+                .map(|c| format!(" (WWW-Authenticate: {c})"))
+                .unwrap_or_default();
+            return Err(Failure::Incomplete(format!(
+                "the API answered 401 to a freshly fetched token too{challenge}: the token was rejected, \
+                 not expired — a wrong tenant_id or a missing scope are the usual causes"
+            )));
+        }
+        Ok(again)
+    }
+}
+
+/// Whether the request's `expect.status` accepts this code literally (a test of a refusal).
+fn expects_status(expect: &crate::model::Expect, code: u64) -> bool {
+    use crate::model::{Op, TValue, Target};
+    let is = |v: &TValue| matches!(v, TValue::Number(n) if n.as_u64() == Some(code));
+    expect.any_status
+        || expect
+            .checks
+            .iter()
+            .filter(|c| matches!(c.target, Target::Status))
+            .flat_map(|c| &c.predicates)
+            .any(|p| match &p.op {
+                Op::Equals(v) => is(v),
+                Op::In(list) => list.iter().any(is),
+                Op::StatusClass(c) => u64::from(*c) == code / 100,
+                _ => false,
+            })
+}
+
+/// The wait a 429 or 503 asks for (`Retry-After` in seconds or as an HTTP date), at most an hour.
+fn retry_after(resp: &Response) -> Option<Duration> {
+    if !matches!(resp.status, 429 | 503) {
+        return None;
+    }
+    let v = resp.header("retry-after")?.trim();
+    let wait = match v.parse::<u64>() {
+        Ok(secs) => Duration::from_secs(secs),
+        Err(_) => {
+            let at = httpdate_to_system(v)?;
+            at.duration_since(std::time::SystemTime::now())
+                .unwrap_or_default()
+        }
+    };
+    Some(wait.min(MAX_POLL_DELAY))
+}
+
+fn httpdate_to_system(v: &str) -> Option<std::time::SystemTime> {
+    let dt = chrono::DateTime::parse_from_rfc2822(v).ok()?;
+    let secs = u64::try_from(dt.timestamp()).ok()?;
+    Some(std::time::UNIX_EPOCH + Duration::from_secs(secs))
+}
+
+/// The delay grows by `backoff` each time, up to `max_delay` (and never past an hour).
+fn next_delay(d: Duration, backoff: f64, max: Option<Duration>) -> Duration {
+    let cap = max.unwrap_or(MAX_POLL_DELAY).min(MAX_POLL_DELAY);
+    Duration::try_from_secs_f64(d.as_secs_f64() * backoff)
+        .unwrap_or(cap)
+        .min(cap)
+}
+
+const MAX_POLL_DELAY: Duration = Duration::from_secs(3600);
+
+fn round_ms(d: Duration) -> Duration {
+    Duration::from_millis(d.as_millis() as u64)
+}
+
+fn first_failure(outcomes: &[Outcome]) -> String {
+    outcomes
+        .iter()
+        .find(|o| !o.passed)
+        .map(|o| format!("`{}` expected {}, got {}", o.written, o.expected, o.actual))
+        .unwrap_or_default()
+}
+
+fn format_ms(d: Duration) -> String {
+    super::format_ms(d)
+}
