@@ -233,6 +233,11 @@ pub fn parse_size(s: &str) -> Result<usize, String> {
 
 /// A transport error in words a user can act on, with the underlying cause.
 pub fn describe(e: &reqwest::Error, timeout: Duration) -> String {
+    if let Some(url) = e.url().filter(|u| !matches!(u.scheme(), "http" | "https")) {
+        return format!(
+            "the server redirected to `{url}`, which is not an http or https URL: yarc follows redirects to http(s) only"
+        );
+    }
     let what = if e.is_timeout() {
         format!("timed out after {}", humantime::format_duration(timeout))
     } else if e.is_connect() {
@@ -287,15 +292,24 @@ pub fn to_curl(r: &RenderedRequest) -> String {
             }
         }
         RenderedBody::Text(t) => out.push_str(&format!(" \\\n  --data-raw {}", quote(t))),
-        RenderedBody::File { shown, .. } => out.push_str(&format!(
+        RenderedBody::File { path, .. } => out.push_str(&format!(
             " \\\n  --data-binary {}",
-            quote(&format!("@{shown}"))
+            quote(&format!("@{}", path.display()))
         )),
         RenderedBody::Multipart(parts) => {
             for (name, p) in parts {
                 let arg = match p {
                     RenderedPart::Text(t) => format!("{name}={t}"),
-                    RenderedPart::File { shown, .. } => format!("{name}=@{shown}"),
+                    // The path as seen from where the command runs, and the type yarc sends.
+                    RenderedPart::File {
+                        path, content_type, ..
+                    } => format!(
+                        "{name}=@{};type={}",
+                        path.display(),
+                        content_type
+                            .clone()
+                            .unwrap_or_else(|| guess_type(path).to_string())
+                    ),
                 };
                 out.push_str(&format!(" \\\n  -F {}", quote(&arg)));
             }

@@ -205,6 +205,41 @@ pub fn find_environment(name: &str, first: Option<&Path>) -> Result<PathBuf, Dia
     Err(d)
 }
 
+/// The environments `--env NAME` could name for these collections: the files of the nearest
+/// `environments/` folder, beside the first collection or in a parent folder, by name.
+pub fn environment_names(first: Option<&Path>) -> Vec<String> {
+    let start = match first {
+        Some(p) if p.is_dir() => p.to_path_buf(),
+        Some(p) => p.parent().map(Path::to_path_buf).unwrap_or_default(),
+        None => PathBuf::from("."),
+    };
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let mut dir = Some(start.as_path());
+    while let Some(d) = dir {
+        if let Ok(entries) = std::fs::read_dir(d.join("environments")) {
+            let mut names: Vec<String> = entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| is_yaml(p) && p.is_file())
+                .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+                .collect();
+            names.sort();
+            names.dedup();
+            return names;
+        }
+        let abs = if d.as_os_str().is_empty() {
+            cwd.clone()
+        } else {
+            d.canonicalize().unwrap_or_default()
+        };
+        if abs == cwd || d.as_os_str().is_empty() {
+            break;
+        }
+        dir = d.parent();
+    }
+    Vec::new()
+}
+
 fn display(p: &Path) -> String {
     let s = p.to_string_lossy().into_owned();
     s.strip_prefix("./").map(str::to_string).unwrap_or(s)

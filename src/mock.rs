@@ -27,7 +27,8 @@ pub struct Route {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Segment {
     Literal(String),
-    Wildcard,
+    /// `{name}`: a captured value; any segment matches and binds it.
+    Wildcard(String),
 }
 
 impl Route {
@@ -43,8 +44,37 @@ impl Route {
             && self.segments.len() == parts.len()
             && self.segments.iter().zip(parts).all(|(s, p)| match s {
                 Segment::Literal(l) => l == p,
-                Segment::Wildcard => true,
+                Segment::Wildcard(_) => true,
             })
+    }
+
+    /// The body with every `"{name}"` placeholder filled: from the request's path where the
+    /// route binds that name, else with a fresh id (the same one for a name within a response).
+    pub fn body_for(&self, parts: &[&str]) -> Vec<u8> {
+        if self.content_type != Some("application/json") {
+            return self.body.clone();
+        }
+        let mut bound: std::collections::HashMap<String, String> = self
+            .segments
+            .iter()
+            .zip(parts)
+            .filter_map(|(s, p)| match s {
+                Segment::Wildcard(name) => Some((name.clone(), p.to_string())),
+                Segment::Literal(_) => None,
+            })
+            .collect();
+        let text = String::from_utf8_lossy(&self.body);
+        let Ok(re) = regex::Regex::new(r#""\{([A-Za-z_][A-Za-z0-9_]*)\}""#) else {
+            return self.body.clone();
+        };
+        re.replace_all(&text, |c: &regex::Captures| {
+            let value = bound
+                .entry(c[1].to_string())
+                .or_insert_with(|| uuid::Uuid::new_v4().to_string());
+            serde_json::Value::String(value.clone()).to_string()
+        })
+        .into_owned()
+        .into_bytes()
     }
 }
 
@@ -61,7 +91,7 @@ pub fn route(s: &snapshot::Snapshot) -> Option<Route> {
         .into_iter()
         .map(|p| {
             if p.starts_with('{') && p.ends_with('}') {
-                Segment::Wildcard
+                Segment::Wildcard(p[1..p.len() - 1].to_string())
             } else {
                 Segment::Literal(p.to_string())
             }
@@ -171,7 +201,8 @@ async fn recorded(State(s): State<Arc<MockState>>, method: Method, uri: Uri) -> 
         }
     }
     let status = StatusCode::from_u16(r.status).unwrap_or(StatusCode::OK);
-    (status, headers, Bytes::from(r.body.clone())).into_response()
+    let body = r.body_for(&split(uri.path()));
+    (status, headers, Bytes::from(body)).into_response()
 }
 
 /// Any client credentials get a token: the mock checks nothing.

@@ -151,30 +151,60 @@ pub struct Secrets {
 
 impl Secrets {
     /// Reads `.env` in each of `dirs` (first found value wins) without touching the process
-    /// environment.
-    pub fn load(dirs: &[PathBuf], redactor: Arc<Redactor>) -> Secrets {
+    /// environment. A malformed line is an error with its place, never a silent skip that
+    /// would later read as "secret is not set".
+    pub fn load(
+        dirs: &[PathBuf],
+        redactor: Arc<Redactor>,
+    ) -> Result<Secrets, crate::diagnostic::Diagnostics> {
         let mut dotenv = HashMap::new();
         let mut dotenv_origin = HashMap::new();
         let mut searched = Vec::new();
+        let mut errors = crate::diagnostic::Diagnostics::default();
         for dir in dirs {
             let path = dir.join(".env");
             if searched.contains(&path) {
                 continue;
             }
             searched.push(path.clone());
-            if let Ok(iter) = dotenvy::from_path_iter(&path) {
-                for (k, v) in iter.flatten() {
-                    if let std::collections::hash_map::Entry::Vacant(e) = dotenv.entry(k.clone()) {
-                        e.insert(v);
-                        dotenv_origin.insert(k, path.clone());
+            let Ok(iter) = dotenvy::from_path_iter(&path) else {
+                continue;
+            };
+            for item in iter {
+                match item {
+                    Ok((k, v)) => {
+                        if let std::collections::hash_map::Entry::Vacant(e) =
+                            dotenv.entry(k.clone())
+                        {
+                            e.insert(v);
+                            dotenv_origin.insert(k, path.clone());
+                        }
+                    }
+                    Err(e) => {
+                        errors.push(dotenv_error(&path, &e));
+                        break;
                     }
                 }
             }
         }
-        Secrets {
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(Secrets {
             dotenv,
             dotenv_origin,
             searched,
+            overrides: HashMap::new(),
+            redactor,
+        })
+    }
+
+    /// No secrets at all (tests, and commands that read none).
+    pub fn none(redactor: Arc<Redactor>) -> Secrets {
+        Secrets {
+            dotenv: HashMap::new(),
+            dotenv_origin: HashMap::new(),
+            searched: Vec::new(),
             overrides: HashMap::new(),
             redactor,
         }
@@ -217,6 +247,35 @@ impl Secrets {
             format!("the process environment and {}", files.join(", "))
         }
     }
+}
+
+/// A `.env` line dotenvy could not read: its place and what to do, never its text (it may
+/// hold a secret).
+fn dotenv_error(path: &Path, e: &dotenvy::Error) -> crate::diagnostic::Diagnostic {
+    use crate::diagnostic::Diagnostic;
+    let shown = display_path(path);
+    let dotenvy::Error::LineParse(text, _) = e else {
+        return Diagnostic::new(format!("cannot read `{shown}`: {e}"));
+    };
+    let content = std::fs::read_to_string(path).unwrap_or_default();
+    let line = content
+        .find(text.as_str())
+        .map_or(0, |at| content[..at].matches('\n').count() + 1);
+    let key = text
+        .split('=')
+        .next()
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+    let what = match key {
+        Some(k) => format!(" (the value of `{k}`)"),
+        None => String::new(),
+    };
+    let unterminated = text.matches('"').count() % 2 == 1 || text.matches('\'').count() % 2 == 1;
+    Diagnostic::new(format!("malformed line in `{shown}`:{line}{what}")).with_help(if unterminated {
+        "a quote is opened and never closed: close it on the same line (or the line where the value ends)"
+    } else {
+        "each line is NAME=value; quote a value with spaces, `#` or `=` in it: NAME=\"a value\""
+    })
 }
 
 fn display_path(p: &Path) -> String {

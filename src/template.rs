@@ -508,7 +508,7 @@ mod tests {
     use crate::source::{SourceFile, Span};
 
     fn engine() -> Templates {
-        Templates::new(Arc::new(Secrets::load(&[], Redactor::new())))
+        Templates::new(Arc::new(Secrets::none(Redactor::new())))
     }
 
     fn tpl(src: &str) -> Template {

@@ -36,8 +36,9 @@ pub struct Cli {
 pub enum Command {
     /// Run collections (files, or folders of them) and check every response.
     Run(Box<RunArgs>),
-    /// Validate collections: YAML, keys, templates, JSONPaths, schema files. Sends nothing.
-    Check(CheckArgs),
+    /// Refuse everything `run` would refuse before sending: YAML, keys, templates, variables,
+    /// secrets, JSONPaths, schemas, URLs, files. Without --env, against each environment found.
+    Check(Box<CheckArgs>),
     /// List every variable a run would start with, its value (secrets masked) and its source.
     Vars(Box<VarsArgs>),
     /// Fetch an OAuth2 token with a collection's auth and describe it (masked unless --show).
@@ -288,15 +289,11 @@ fn parse_shard(s: &str) -> Result<(usize, usize), String> {
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
-    /// Collection files or folders.
-    #[arg(required = true)]
-    pub paths: Vec<PathBuf>,
-    /// With an environment, undefined variables and missing secrets are checked too.
-    #[arg(long, short = 'e')]
-    pub env: Option<String>,
-    /// Set a variable, as for `run`.
-    #[arg(long = "var", value_name = "NAME=VALUE")]
-    pub vars: Vec<String>,
+    #[command(flatten)]
+    pub inputs: Inputs,
+    /// A data file whose columns are variables, as for `run`.
+    #[arg(long, value_name = "FILE")]
+    pub data: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -339,7 +336,7 @@ pub fn main_with_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32
     };
     match cli.command {
         Command::Run(a) => rt.block_on(run::run(*a)),
-        Command::Check(a) => check(a),
+        Command::Check(a) => rt.block_on(check(*a)),
         Command::Vars(a) => rt.block_on(crate::inspect::vars(*a)),
         Command::Token(a) => rt.block_on(crate::inspect::token(*a)),
         Command::Diff(a) => rt.block_on(crate::compare::diff(*a)),
@@ -417,6 +414,14 @@ pub struct Prepared {
     pub sandbox: Option<sandbox::Sandbox>,
 }
 
+/// What a command does with the plan: send (start the sandbox, warn about --insecure) or
+/// only check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    Send,
+    Check,
+}
+
 /// Loads the inputs, reads secrets and variables, starts the sandbox if the environment asks,
 /// and plans. `Err` is the exit code, the problem already printed.
 pub async fn prepare(
@@ -424,11 +429,21 @@ pub async fn prepare(
     rows: Option<&[crate::template::Vars]>,
     selection: Selection,
 ) -> Result<Prepared, i32> {
+    prepare_for(inputs, rows, selection, Purpose::Send).await
+}
+
+pub async fn prepare_for(
+    inputs: &Inputs,
+    rows: Option<&[crate::template::Vars]>,
+    selection: Selection,
+    purpose: Purpose,
+) -> Result<Prepared, i32> {
     let loaded = load::load(&inputs.paths, inputs.env.as_deref()).map_err(|e| invalid(&e))?;
     let redactor = Redactor::new();
     let cli_vars = pairs(&inputs.vars, "--var").map_err(|d| invalid(&d.into()))?;
     let secret_vars = pairs(&inputs.secret_vars, "--secret-var").map_err(|d| invalid(&d.into()))?;
-    let mut secrets = Secrets::load(&secret_dirs(&loaded), Arc::clone(&redactor));
+    let mut secrets =
+        Secrets::load(&secret_dirs(&loaded), Arc::clone(&redactor)).map_err(|e| invalid(&e))?;
     for (k, v) in &secret_vars {
         secrets = secrets.with_override(k, v);
     }
@@ -444,17 +459,29 @@ pub async fn prepare(
     if let Some(f) = &inputs.var_file {
         overrides.var_file = var_file(f).map_err(|e| invalid(&e))?;
     }
-    let sandbox = start_sandbox(&loaded, &mut overrides).await.map_err(|e| {
-        eprintln!("error: cannot start the sandbox: {e}");
-        EXIT_INCOMPLETE
-    })?;
+    let env = loaded.environment.as_ref();
+    let net = net_options(inputs, env.map(|e| e.tls.clone()).unwrap_or_default());
+    check_net_files(inputs).map_err(|e| invalid(&e))?;
+    let sandbox = match purpose {
+        Purpose::Send => start_sandbox(&loaded, &mut overrides).await.map_err(|e| {
+            eprintln!("error: cannot start the sandbox: {e}");
+            EXIT_INCOMPLETE
+        })?,
+        Purpose::Check => {
+            if env.is_some_and(|e| e.sandbox.is_some()) {
+                overrides.builtin.push((
+                    "sandbox_url".into(),
+                    Value::String("http://127.0.0.1:0".into()),
+                ));
+            }
+            None
+        }
+    };
     let options = PlanOptions {
         selection,
         data_columns: rows.map(crate::data::columns).unwrap_or_default(),
         ..PlanOptions::default()
     };
-    let env = loaded.environment.as_ref();
-    let loaded_tls = env.map(|e| e.tls.clone()).unwrap_or_default();
     let selection = options.selection.clone();
     let plan = plan::plan(
         loaded.collections,
@@ -470,8 +497,7 @@ pub async fn prepare(
         }
     }
     register_client_secrets(&plan, &redactor);
-    let net = net_options(inputs, loaded_tls);
-    if net.insecure {
+    if net.insecure && purpose == Purpose::Send {
         eprintln!(
             "warning: --insecure: TLS certificates are not verified; anyone on the path can read and change this run's traffic"
         );
@@ -482,6 +508,23 @@ pub async fn prepare(
         net,
         sandbox,
     })
+}
+
+/// A `--cacert` that is not there is an input error before anything is sent (the environment
+/// file's `tls:` paths are checked where they are written).
+fn check_net_files(inputs: &Inputs) -> Result<(), Diagnostics> {
+    let mut errors = Diagnostics::default();
+    for p in inputs.cacert.iter().filter(|p| !p.is_file()) {
+        errors.push(Diagnostic::new(format!(
+            "`--cacert {}`: the file does not exist",
+            p.display()
+        )));
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
 }
 
 /// The command line's TLS and proxy options, with the environment file's `tls:` block.
@@ -547,76 +590,95 @@ async fn start_sandbox(
     Ok(Some(sb))
 }
 
-fn check(a: CheckArgs) -> i32 {
-    let loaded = match load::load(&a.paths, a.env.as_deref()) {
-        Ok(l) => l,
-        Err(e) => return invalid(&e),
+/// `yarc check`: `run` minus the network — the same loading, variables, secrets and plan, with
+/// the same options. Without `--env`, every environment of the collection's `environments/`
+/// folder is checked in turn (or none, when there is no such folder).
+async fn check(a: CheckArgs) -> i32 {
+    let rows = match &a.data {
+        Some(path) => match crate::data::load(path) {
+            Ok(rows) => Some(rows),
+            Err(d) => return invalid(&d.into()),
+        },
+        None => None,
     };
-    let cli_vars = match pairs(&a.vars, "--var") {
-        Ok(v) => v,
-        Err(d) => return invalid(&d.into()),
-    };
-    let with_env = loaded.environment.is_some();
-    let mut overrides = Overrides {
-        cli: cli_vars
-            .into_iter()
-            .map(|(k, v)| (k, Value::String(v)))
-            .collect(),
-        ..Overrides::default()
-    };
-    if loaded
-        .environment
-        .as_ref()
-        .is_some_and(|e| e.sandbox.is_some())
-    {
-        overrides.builtin.push((
-            "sandbox_url".into(),
-            Value::String("http://127.0.0.1:0".into()),
-        ));
-    }
-    let secrets = Secrets::load(&secret_dirs(&loaded), Redactor::new());
-    let files = loaded.collections.len();
-    let requests: usize = loaded
-        .collections
-        .iter()
-        .map(|c| count_requests(&c.items))
-        .sum();
-    let options = PlanOptions {
-        check_variables: with_env,
-        check_secrets: with_env,
-        ..PlanOptions::default()
-    };
-    match plan::plan(
-        loaded.collections,
-        loaded.environment.as_ref(),
-        &overrides,
-        Arc::new(secrets),
-        options,
-    ) {
-        Ok(_) => {
-            let scope = if with_env {
-                ""
+    let envs: Vec<Option<String>> = match &a.inputs.env {
+        Some(e) => vec![Some(e.clone())],
+        None => {
+            let found = load::environment_names(a.inputs.paths.first().map(PathBuf::as_path));
+            if found.is_empty() {
+                vec![None]
             } else {
-                " (syntax only: pass --env to check variables and secrets)"
-            };
-            println!(
-                "{files} collection{} with {requests} requests: no problems found{scope}",
-                if files == 1 { "" } else { "s" }
-            );
-            EXIT_OK
+                found.into_iter().map(Some).collect()
+            }
         }
-        Err(e) => invalid(&e),
+    };
+    let several = envs.len() > 1;
+    let mut bad = Vec::new();
+    let mut counted = (0, 0);
+    for env in &envs {
+        if several {
+            eprintln!("— with environment `{}`:", env.as_deref().unwrap_or(""));
+        }
+        let inputs = Inputs {
+            env: env.clone(),
+            ..a.inputs.clone()
+        };
+        match prepare_for(
+            &inputs,
+            rows.as_deref(),
+            Selection::default(),
+            Purpose::Check,
+        )
+        .await
+        {
+            Ok(p) => {
+                counted = (
+                    p.plan.collections.len(),
+                    p.plan.collections.iter().map(|c| c.requests.len()).sum(),
+                );
+                if several {
+                    eprintln!("no problems found\n");
+                }
+            }
+            Err(_) => {
+                bad.push(env.clone().unwrap_or_default());
+                if several {
+                    eprintln!();
+                }
+            }
+        }
     }
-}
-
-fn count_requests(items: &[crate::model::Item]) -> usize {
-    items
-        .iter()
-        .map(|i| match i {
-            crate::model::Item::Request(_) => 1,
-            crate::model::Item::Group(g) => count_requests(&g.items),
-        })
-        .sum()
+    let (files, requests) = counted;
+    let against = match envs.as_slice() {
+        [None] => String::new(),
+        [Some(e)] => format!(" with environment `{e}`"),
+        many => format!(
+            " with each environment ({})",
+            many.iter()
+                .flatten()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    if !bad.is_empty() {
+        if several {
+            eprintln!(
+                "checked{against}: problems with {}",
+                bad.iter()
+                    .map(|b| format!("`{b}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+        return EXIT_INVALID;
+    }
+    println!(
+        "{files} collection{} with {requests} request{}: no problems found{against}",
+        if files == 1 { "" } else { "s" },
+        if requests == 1 { "" } else { "s" }
+    );
+    EXIT_OK
 }
 
 async fn serve_sandbox(a: SandboxArgs) -> i32 {

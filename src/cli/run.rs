@@ -134,7 +134,12 @@ pub(super) async fn run(a: RunArgs) -> i32 {
         print!("{}", crate::report::github::annotations(&records));
     }
     if selection_all && !interrupted {
-        stale_snapshots(&runner.plan, a.prune_snapshots);
+        // Keys carry `.N` whenever the run has iterations (a data file, or --iterations > 1).
+        let iterations = match &rows {
+            Some(rows) => Some(rows.len()),
+            None => (a.iterations > 1).then_some(a.iterations),
+        };
+        stale_snapshots(&runner.plan, iterations, a.prune_snapshots);
     }
     match reporter.await {
         Ok(mut console) => console.finish(&summary, elapsed),
@@ -189,8 +194,10 @@ fn snapshot_mode(update: bool, ci: bool) -> SnapshotMode {
     }
 }
 
-/// Reports stored snapshots whose request no longer exists; deletes them with --prune-snapshots.
-fn stale_snapshots(plan: &plan::Plan, prune: bool) {
+/// Reports stored snapshots that this run's requests and iterations do not take (a request
+/// gone, or a data row gone: `name.3.snap.yaml` after a run of two rows); deletes them with
+/// --prune-snapshots.
+fn stale_snapshots(plan: &plan::Plan, iterations: Option<usize>, prune: bool) {
     use crate::snapshot::store::SnapshotDir;
     let mut seen = std::collections::HashSet::new();
     for c in &plan.collections {
@@ -198,19 +205,19 @@ fn stale_snapshots(plan: &plan::Plan, prune: bool) {
         if !seen.insert(dir.dir.clone()) {
             continue;
         }
-        // Every request that takes a snapshot, whether or not it ran this time.
+        // Every snapshot key this run takes: one per request, or one per iteration.
         let wanted: std::collections::HashSet<String> = c
             .requests
             .iter()
             .filter(|r| r.snapshot.is_some())
             .map(|r| crate::snapshot::slug(&r.full_name()))
+            .flat_map(|slug| match iterations {
+                Some(n) => (1..=n).map(|i| format!("{slug}.{i}")).collect(),
+                None => vec![slug],
+            })
             .collect();
         for key in dir.keys() {
-            let base = match key.rsplit_once('.') {
-                Some((b, n)) if n.chars().all(|c| c.is_ascii_digit()) => b,
-                _ => key.as_str(),
-            };
-            if wanted.contains(base) {
+            if wanted.contains(&key) {
                 continue;
             }
             let file = dir.file(&key);

@@ -5,7 +5,7 @@ pub mod jsonpath;
 pub mod predicate;
 
 use crate::exchange::Response;
-use crate::model::{Capture, CaptureSource, Check, Expect, Target};
+use crate::model::{Capture, CaptureSource, Check, Expect, Op, Target};
 use crate::source::Span;
 use crate::template::{Templates, Vars};
 use jsonpath::JsonPaths;
@@ -59,6 +59,8 @@ fn evaluate_check(check: &Check, resp: &Response, cx: &EvalCtx, out: &mut Vec<Ou
         out.push(schema_outcome(check, path, shown, resp, cx));
         return;
     }
+    // A path that can select several nodes and selects none is an empty list for `length`.
+    let mut empty_list = false;
     let actual: Option<Value> = match &check.target {
         Target::Status => Some(Value::from(resp.status)),
         Target::Header(name) => resp.header(name).map(|v| Value::String(v.to_string())),
@@ -80,7 +82,10 @@ fn evaluate_check(check: &Check, resp: &Response, cx: &EvalCtx, out: &mut Vec<Ou
                 Some(c) => {
                     let nodes = jsonpath::select(c, json);
                     match (nodes.len(), c.singular) {
-                        (0, _) => None,
+                        (0, singular) => {
+                            empty_list = !singular;
+                            None
+                        }
                         (_, true) => Some(nodes[0].clone()),
                         _ => Some(Value::Array(nodes.into_iter().cloned().collect())),
                     }
@@ -89,20 +94,34 @@ fn evaluate_check(check: &Check, resp: &Response, cx: &EvalCtx, out: &mut Vec<Ou
         },
         Target::Schema { .. } => None,
     };
+    let empty = Value::Array(Vec::new());
     for p in &check.predicates {
-        let r = predicate::eval(p, actual.as_ref(), &pcx);
+        let length_of_empty = empty_list && matches!(p.op, Op::Length(_));
+        let seen = if length_of_empty {
+            Some(&empty)
+        } else {
+            actual.as_ref()
+        };
+        let r = predicate::eval(p, seen, &pcx);
         let (passed, expected, actual_text) = match r {
             Ok(()) => (
                 true,
                 predicate::describe(p, &pcx),
-                actual
-                    .as_ref()
-                    .map(show)
-                    .unwrap_or_else(|| "nothing".into()),
+                seen.map(show).unwrap_or_else(|| "nothing".into()),
             ),
+            Err(m) if seen.is_none() => (false, m.expected, nothing(&check.target)),
             Err(m) => (false, m.expected, m.actual),
         };
         out.push(outcome(check, &p.span, passed, expected, actual_text));
+    }
+}
+
+/// What a target that selects nothing is called in a failure.
+fn nothing(target: &Target) -> String {
+    match target {
+        Target::Json(path) => format!("nothing: `{}` selects nothing", path.source),
+        Target::Header(name) => format!("nothing: the response has no `{name}` header"),
+        _ => "nothing".into(),
     }
 }
 

@@ -33,6 +33,11 @@ pub fn eval(p: &Predicate, actual: Option<&Value>, cx: &PredCtx) -> Result<(), M
                 actual: show_actual(actual),
             })
     };
+    // Nothing selected fails every predicate but `exists: false`: "not equal to 1" must not
+    // pass for a field that is not there.
+    if actual.is_none() && !only_existence(p) {
+        return Err(fail(describe(p, cx)));
+    }
     match &p.op {
         Op::Exists(want) => {
             if actual.is_some() == *want {
@@ -70,6 +75,15 @@ pub fn eval(p: &Predicate, actual: Option<&Value>, cx: &PredCtx) -> Result<(), M
                 actual: show_actual(actual),
             })
         }
+    }
+}
+
+/// `exists`, or `not` over `exists` alone: the predicates that speak of absence.
+fn only_existence(p: &Predicate) -> bool {
+    match &p.op {
+        Op::Exists(_) => true,
+        Op::Not(inner) => inner.iter().all(only_existence),
+        _ => false,
     }
 }
 

@@ -14,7 +14,7 @@ struct Fixture {
 }
 
 fn compile(expect: &Expect) -> Fixture {
-    let mut templates = Templates::new(Arc::new(Secrets::load(&[], Redactor::new())));
+    let mut templates = Templates::new(Arc::new(Secrets::none(Redactor::new())));
     let mut paths = JsonPaths::default();
     for c in &expect.checks {
         if let Target::Json(p) = &c.target {
@@ -100,8 +100,39 @@ fn failures_report_expected_actual_and_what_was_written() {
     assert_eq!(out[0].expected, "length >= 1 (length is 0)");
     assert_eq!(out[0].actual, "[]");
     assert_eq!(out[1].expected, "3");
-    assert_eq!(out[1].actual, "nothing");
+    assert_eq!(out[1].actual, "nothing: `$.missing` selects nothing");
     assert_eq!((out[1].span.line, out[1].span.col), (3, 14));
+}
+
+#[test]
+fn a_path_that_selects_nothing_fails_everything_but_exists_false() {
+    let resp = json_response(200, r#"{"items":[], "a": 1}"#);
+    let out = outcomes(
+        concat!(
+            "json:\n",
+            "  $.missing: { not: { equals: 1 } }\n",
+            "  $.gone: { exists: false }\n",
+            "  $.nope: { not: { exists: true } }\n",
+            "  \"$.items[*].id\": { length: 0 }\n",
+            "  \"$.items[*].x\": { each: { equals: 1 } }\n",
+            "  $.none: { type: null }\n",
+            "headers:\n",
+            "  x-none: { not: { contains: a } }\n",
+        ),
+        &resp,
+        &[],
+    );
+    let passed: Vec<bool> = out.iter().map(|o| o.passed).collect();
+    assert_eq!(
+        passed,
+        [false, true, true, true, false, false, false],
+        "{out:#?}"
+    );
+    assert_eq!(out[0].actual, "nothing: `$.missing` selects nothing");
+    assert_eq!(
+        out[6].actual,
+        "nothing: the response has no `x-none` header"
+    );
 }
 
 #[test]

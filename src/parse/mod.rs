@@ -83,9 +83,18 @@ pub fn parse_environment(file: &Arc<SourceFile>, path: &Path) -> Result<Environm
         && let Some(t) = d.fields(n, "`tls`", TLS_KEYS)
     {
         let mut path_of = |key: &str| {
-            t.get(key)
-                .and_then(|v| d.string(v, &format!("`{key}`")))
-                .map(|p| dir.join(p))
+            let v = t.get(key)?;
+            let full = dir.join(d.string(v, &format!("`{key}`"))?);
+            if !full.is_file() {
+                d.error(
+                    v.error(format!(
+                        "`tls.{key}`: the file `{}` does not exist",
+                        full.display()
+                    ))
+                    .with_help("paths are relative to the environment file's folder"),
+                );
+            }
+            Some(full)
         };
         tls.ca_cert = path_of("ca_cert");
         tls.client_cert = path_of("client_cert");

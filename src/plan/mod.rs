@@ -267,6 +267,7 @@ pub fn plan(
             planned.push(pc);
         }
     }
+    p.check_snapshot_files(&planned, environment.map(|e| e.name.as_str()));
     if !p.errors.is_empty() {
         return Err(p.errors);
     }
@@ -502,6 +503,41 @@ impl Planner {
         let scope = self.scope_vars(layers, &later);
         self.later = later;
         scope
+    }
+
+    /// Two requests whose snapshots would be the same file (names that slug alike, or
+    /// `api.yaml` beside `api.yml`) would silently share it: an input error instead.
+    fn check_snapshot_files(&mut self, planned: &[PlannedCollection], env: Option<&str>) {
+        let mut owners: std::collections::HashMap<PathBuf, (&PlannedCollection, &PlannedRequest)> =
+            Default::default();
+        for c in planned {
+            let dir = crate::snapshot::store::SnapshotDir::new(&c.path, env);
+            for pr in c.requests.iter().filter(|r| r.snapshot.is_some()) {
+                let file = dir.file(&crate::snapshot::slug(&pr.full_name()));
+                match owners.get(&file) {
+                    None => {
+                        owners.insert(file, (c, pr));
+                    }
+                    Some((oc, other)) => {
+                        let d = Diagnostic::at(
+                            format!(
+                                "requests `{}` ({}) and `{}` would share the snapshot file `{}`",
+                                other.full_name(),
+                                oc.shown_path,
+                                pr.full_name(),
+                                file.display()
+                            ),
+                            &pr.req.span,
+                        )
+                        .with_help(format!(
+                            "rename one of them; the other is at {}",
+                            other.req.span
+                        ));
+                        self.push_once(d);
+                    }
+                }
+            }
+        }
     }
 
     fn next_scope_id(&mut self) -> usize {

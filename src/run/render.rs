@@ -26,7 +26,9 @@ pub fn render_request(
         .map_err(|e| Diagnostic::at(format!("invalid URL `{url}`: {e}"), &pr.req.url.span))?;
     let mut headers = Vec::new();
     for (k, v) in &pr.headers {
-        headers.push((k.clone(), t.render(v, vars)?));
+        let value = t.render(v, vars)?;
+        check_header(k, &value, v)?;
+        headers.push((k.clone(), value));
     }
     let body = match &pr.req.body {
         None => RenderedBody::None,
@@ -71,6 +73,32 @@ pub fn render_request(
         headers,
         body,
     })
+}
+
+/// A header HTTP allows: a token for a name, no line breaks or other control characters in the
+/// value. The value is never shown (it may hold a secret).
+fn check_header(name: &str, value: &str, t: &crate::model::Template) -> Result<(), Diagnostic> {
+    if reqwest::header::HeaderName::from_bytes(name.as_bytes()).is_err() {
+        return Err(
+            Diagnostic::at(format!("`{name}` is not a valid HTTP header name"), &t.span)
+                .with_help("header names are letters, digits and `-` (no spaces or `:`)"),
+        );
+    }
+    if reqwest::header::HeaderValue::from_str(value).is_ok() {
+        return Ok(());
+    }
+    let why = if value.ends_with('\n') || value.ends_with('\r') {
+        "it ends with a line break — a value read from a file often does; `| trim` removes it"
+    } else if value.contains(['\n', '\r']) {
+        "it contains a line break"
+    } else {
+        "it contains a control character"
+    };
+    Err(Diagnostic::at(
+        format!("the value of header `{name}` is not a valid HTTP header value: {why}"),
+        &t.span,
+    )
+    .with_label(format!("in `{}`", t.source)))
 }
 
 /// A URL yarc can send to: absolute, http or https.

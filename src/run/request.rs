@@ -175,7 +175,6 @@ impl Runner {
         if pr.req.fails_on_error_status() && resp.status >= 400 {
             rec.outcomes.insert(0, error_status(pr, resp.status));
         }
-        self.snapshot(c, pr, resp, url, vars, &st.captures, st.iteration, rec);
         let mut capture_errors = Vec::new();
         for cap in &pr.req.captures {
             match eval::capture(cap, resp, &self.plan.paths) {
@@ -186,6 +185,8 @@ impl Runner {
                 Err(e) => capture_errors.push(format!("capture `{}` ({}): {e}", cap.var, cap.span)),
             }
         }
+        // After the captures: an id this response hands out is named in its own snapshot too.
+        self.snapshot(c, pr, resp, url, vars, &st.captures, st.iteration, rec);
         if !capture_errors.is_empty() {
             let joined = capture_errors.join("\n");
             rec.message = Some(match rec.message.take() {

@@ -44,7 +44,14 @@ impl Runner {
             url_template: &pr.req.url.source,
             path: self.path_pattern(pr, url, vars, captures),
         };
-        let snap = snapshot::take(resp, &spec, info, &self.plan.paths, &self.redactor);
+        let snap = snapshot::take_with(
+            resp,
+            &spec,
+            info,
+            &self.plan.paths,
+            &self.redactor,
+            captures,
+        );
         let text = snapshot::to_yaml(&snap);
         let key = match iteration {
             Some(n) => format!("{}.{n}", snapshot::slug(&pr.full_name())),

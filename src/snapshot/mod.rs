@@ -57,6 +57,32 @@ pub fn take(
     paths: &JsonPaths,
     redactor: &Redactor,
 ) -> Snapshot {
+    take_with(
+        resp,
+        spec,
+        req,
+        paths,
+        redactor,
+        &crate::template::Vars::new(),
+    )
+}
+
+/// Like [`take`], with the values captured so far: a JSON string equal to a captured id is
+/// stored as `{name}`, as in the recorded path, so that snapshots stay the same from run to run
+/// and `yarc mock` can answer with the id the client holds.
+pub fn take_with(
+    resp: &Response,
+    spec: &SnapshotSpec,
+    req: RequestInfo,
+    paths: &JsonPaths,
+    redactor: &Redactor,
+    captured: &crate::template::Vars,
+) -> Snapshot {
+    let ids: Vec<(&str, &str)> = captured
+        .iter()
+        .filter_map(|(k, v)| v.as_str().map(|s| (k.as_str(), s)))
+        .filter(|(_, v)| v.chars().count() >= MIN_ID_LEN)
+        .collect();
     let headers = spec
         .headers
         .iter()
@@ -69,7 +95,7 @@ pub fn take(
         Body::Empty
     } else if let Some(json) = resp.json() {
         // A large body is copied only when something in it must change.
-        let text = if spec.ignore.is_empty() && !redactor.is_active() {
+        let text = if spec.ignore.is_empty() && !redactor.is_active() && ids.is_empty() {
             serde_json::to_string_pretty(json)
         } else {
             let mut json = json.clone();
@@ -79,6 +105,7 @@ pub fn take(
                 }
             }
             redactor.redact_json_in_place(&mut json);
+            name_captured(&mut json, &ids);
             serde_json::to_string_pretty(&json)
         };
         Body::Json(text.unwrap_or_default())
@@ -101,6 +128,23 @@ pub fn take(
         status: resp.status,
         headers,
         body,
+    }
+}
+
+/// Captured values shorter than this (`1`, `true`, `ok`) are too common to stand for an id.
+const MIN_ID_LEN: usize = 8;
+
+/// Replaces strings equal to a captured value with `{name}`.
+fn name_captured(json: &mut Value, ids: &[(&str, &str)]) {
+    match json {
+        Value::String(s) => {
+            if let Some((name, _)) = ids.iter().find(|(_, v)| v == s) {
+                *s = format!("{{{name}}}");
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(|v| name_captured(v, ids)),
+        Value::Object(o) => o.values_mut().for_each(|v| name_captured(v, ids)),
+        _ => {}
     }
 }
 

@@ -16,18 +16,32 @@ fn bundled_examples_pass_against_the_sandbox() {
 
 #[test]
 fn check_accepts_the_bundled_examples_with_and_without_an_environment() {
-    let args: Vec<String> = ["check", "collections"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    run_in(&project_root(), &args, &[])
+    let args = |extra: &[&str]| -> Vec<String> {
+        ["check", "collections"]
+            .iter()
+            .chain(extra)
+            .map(|s| s.to_string())
+            .collect()
+    };
+    run_in(&project_root(), &args(&["--env", "sandbox"]), &[])
         .expect_code(0)
-        .expect_contains("no problems found");
-    let args: Vec<String> = ["check", "collections", "--env", "sandbox"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    run_in(&project_root(), &args, &[]).expect_code(0);
+        .expect_contains("no problems found with environment `sandbox`");
+    // Without --env, every environment is checked, as `run --env NAME` would see it: stage and
+    // prod need their secrets.
+    let secrets = [
+        ("VISMA_CLIENT_ID", "id-1"),
+        ("VISMA_CLIENT_SECRET", "secret-1"),
+        ("VISMA_TENANT_ID", "tenant-1"),
+        ("VISMA_CUSTOMER_ID", "customer-1"),
+        ("VISMA_USER_ID", "user-1"),
+    ];
+    run_in(&project_root(), &args(&[]), &secrets)
+        .expect_code(0)
+        .expect_contains("no problems found with each environment (prod, sandbox, stage)");
+    run_in(&project_root(), &args(&[]), &[])
+        .expect_code(2)
+        .expect_contains("secret `VISMA_CLIENT_ID` is not set")
+        .expect_contains("problems with `prod`, `stage`");
 }
 
 const CHAIN: &str = r#"
