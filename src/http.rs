@@ -119,6 +119,17 @@ impl Http {
             ));
         }
         let status = resp.status().as_u16();
+        if redirects.is_some()
+            && matches!(status, 301 | 302 | 303 | 307 | 308)
+            && let Some(to) = resp.headers().get("location")
+        {
+            // The redirect was not followed: a Location yarc cannot go to.
+            let to = String::from_utf8_lossy(to.as_bytes());
+            return Err(format!(
+                "the server redirected to `{}`, which is not an http or https URL: yarc follows redirects to http(s) only",
+                crate::diagnostic::clip(&to, 200)
+            ));
+        }
         let headers = resp
             .headers()
             .iter()

@@ -49,8 +49,11 @@ impl Net {
 
     /// A client builder with yarc's user agent, this TLS configuration and proxy.
     pub fn builder(&self) -> reqwest::ClientBuilder {
+        // No Referer, ever: on a redirect it would carry the first URL (and any secret in its
+        // query) to the next host.
         let mut b = reqwest::Client::builder()
             .user_agent(crate::http::user_agent())
+            .referer(false)
             .use_preconfigured_tls(self.tls.clone());
         if let Some(p) = &self.proxy {
             b = b.proxy(p.clone());

@@ -433,6 +433,8 @@ fn sigint_writes_reports_marks_the_rest_not_run_and_exits_130() {
         serde_json::from_str(&std::fs::read_to_string(w.path("r.json")).expect("json written"))
             .expect("valid");
     assert_eq!(v["interrupted"], true);
+    // Every report carries the exit code the process ends with.
+    assert_eq!(v["summary"]["exit_code"], 130);
     let states: Vec<&str> = v["collections"][0]["requests"]
         .as_array()
         .expect("requests")
@@ -440,12 +442,19 @@ fn sigint_writes_reports_marks_the_rest_not_run_and_exits_130() {
         .map(|r| r["state"].as_str().unwrap_or(""))
         .collect();
     assert_eq!(states, ["passed", "not_run", "not_run"]);
-    quick_junit::Report::deserialize_from_str(
+    let junit = quick_junit::Report::deserialize_from_str(
         &std::fs::read_to_string(w.path("r.xml")).expect("junit"),
     )
     .expect("valid JUnit");
+    let exit = junit.test_suites[0]
+        .properties
+        .iter()
+        .find(|p| p.name.as_str() == "yarc.exit_code")
+        .map(|p| p.value.to_string());
+    assert_eq!(exit.as_deref(), Some("130"));
     let html = std::fs::read_to_string(w.path("r.html")).expect("html written");
     assert!(html.contains("<b>interrupted</b>") && html.ends_with("</html>\n"));
+    assert!(html.contains("exit code <b>130</b>"));
     let leftovers: Vec<_> = std::fs::read_dir(w.dir.path())
         .expect("dir")
         .flatten()
@@ -467,6 +476,7 @@ fn sigterm_cancels_writes_reports_and_exits_143() {
         serde_json::from_str(&std::fs::read_to_string(w.path("r.json")).expect("json"))
             .expect("valid");
     assert_eq!(v["interrupted"], true);
+    assert_eq!(v["summary"]["exit_code"], 143);
     assert_eq!(v["summary"]["skipped"], 2);
 }
 

@@ -16,6 +16,7 @@ mod run;
 mod schema;
 mod snapshots;
 mod tls;
+mod truth;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
