@@ -111,6 +111,8 @@ pub struct TokenCache {
     pub persisted: Option<crate::token_store::TokenStore>,
     /// For token and discovery requests (the run's default request timeout).
     pub timeout: Option<Duration>,
+    /// The largest token or discovery answer read (`--max-token-body`; default 1 MiB).
+    pub max_body: Option<usize>,
 }
 
 impl TokenCache {
@@ -121,12 +123,18 @@ impl TokenCache {
     pub fn with(
         timeout: Duration,
         persisted: Option<crate::token_store::TokenStore>,
+        max_body: usize,
     ) -> Arc<TokenCache> {
         Arc::new(TokenCache {
             timeout: Some(timeout),
             persisted,
+            max_body: Some(max_body),
             ..TokenCache::default()
         })
+    }
+
+    fn max_body(&self) -> usize {
+        self.max_body.unwrap_or(TOKEN_MAX_BODY)
     }
 
     /// How many token requests this run has made.
@@ -171,7 +179,7 @@ impl TokenCache {
         {
             return Ok((t.clone(), Obtained::Cached));
         }
-        let url = self.token_url(client, &req.endpoint).await?;
+        let url = self.token_url(client, &req.endpoint, redactor).await?;
         warn_plain_http(&url, "token endpoint");
         if rejected.is_none()
             && let Some(store) = &self.persisted
@@ -189,6 +197,7 @@ impl TokenCache {
             req,
             &url,
             self.timeout.unwrap_or(TOKEN_TIMEOUT),
+            self.max_body(),
             redactor,
         )
         .await?;
@@ -206,6 +215,7 @@ impl TokenCache {
         &self,
         client: &reqwest::Client,
         endpoint: &Endpoint,
+        redactor: &Redactor,
     ) -> Result<String, String> {
         let issuer = match endpoint {
             Endpoint::Url(u) => return Ok(u.clone()),
@@ -215,17 +225,52 @@ impl TokenCache {
         if let Some(u) = known.get(&issuer) {
             return Ok(u.clone());
         }
-        let url = discover(client, &issuer, self.timeout.unwrap_or(TOKEN_TIMEOUT)).await?;
+        let url = discover(
+            client,
+            &issuer,
+            self.timeout.unwrap_or(TOKEN_TIMEOUT),
+            self.max_body(),
+            redactor,
+        )
+        .await?;
         known.insert(issuer, url.clone());
         Ok(url)
     }
 }
 
+/// The client for token and discovery requests. It follows a redirect only to the same origin
+/// (scheme, host, port): a 307 or 308 would send the client secret again, wherever it points.
 pub fn token_client(net: &crate::net::Net) -> Result<reqwest::Client, String> {
+    let policy = reqwest::redirect::Policy::custom(|attempt| {
+        let next = origin(attempt.url());
+        let first = attempt.previous().first().map(origin);
+        if first.as_ref().is_some_and(|f| *f != next) {
+            let shown = attempt.url().origin().ascii_serialization();
+            attempt.error(format!(
+                "the token endpoint redirected to another origin ({shown}); yarc does not send the client credentials there — use the final token URL"
+            ))
+        } else if attempt.previous().len() > crate::http::DEFAULT_REDIRECTS {
+            attempt.error("too many redirects")
+        } else {
+            attempt.follow()
+        }
+    });
     net.builder()
+        .redirect(policy)
         .build()
         .map_err(|e| format!("cannot create the HTTP client: {}", error_chain(&e)))
 }
+
+fn origin(u: &url::Url) -> (String, Option<String>, Option<u16>) {
+    (
+        u.scheme().to_string(),
+        u.host_str().map(str::to_string),
+        u.port_or_known_default(),
+    )
+}
+
+/// Token and discovery answers are small: anything larger is refused while it is read.
+pub const TOKEN_MAX_BODY: usize = 1 << 20;
 
 const TOKEN_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -233,6 +278,8 @@ async fn discover(
     client: &reqwest::Client,
     issuer: &str,
     timeout: Duration,
+    max_body: usize,
+    redactor: &Redactor,
 ) -> Result<String, String> {
     let url = format!("{issuer}/.well-known/openid-configuration");
     let fail = |why: String| format!("discovery at {url} failed: {why}");
@@ -243,15 +290,18 @@ async fn discover(
         .await
         .map_err(|e| fail(describe(&e, timeout)))?;
     let status = resp.status().as_u16();
-    let body = resp
-        .bytes()
+    let body = crate::http::read_bounded(resp, max_body, timeout)
         .await
-        .map_err(|e| fail(describe(&e, timeout)))?;
+        .map_err(|e| fail(e.replace("(--max-body)", "(--max-token-body)")))?;
     if !(200..300).contains(&status) {
         return Err(fail(format!("answered {status}")));
     }
-    let json: Value = serde_json::from_slice(&body)
-        .map_err(|_| fail(format!("the answer is not JSON: {}", excerpt(&body))))?;
+    let json: Value = serde_json::from_slice(&body).map_err(|_| {
+        fail(format!(
+            "the answer is not JSON: {}",
+            excerpt(&body, redactor)
+        ))
+    })?;
     json.get("token_endpoint")
         .and_then(Value::as_str)
         .map(str::to_string)
@@ -291,6 +341,7 @@ async fn fetch(
     req: &TokenRequest,
     url: &str,
     timeout: Duration,
+    max_body: usize,
     redactor: &Redactor,
 ) -> Result<Token, String> {
     redactor.add(&req.client_secret);
@@ -318,13 +369,24 @@ async fn fetch(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
-    let body = resp
-        .bytes()
+    let body = crate::http::read_bounded(resp, max_body, timeout)
         .await
-        .map_err(|e| format!("token request to {url} failed: {}", describe(&e, timeout)))?;
+        .map_err(|e| {
+            format!(
+                "token request to {url} failed: {}",
+                e.replace("(--max-body)", "(--max-token-body)")
+            )
+        })?;
     let json: Option<Value> = serde_json::from_slice(&body).ok();
     if !(200..300).contains(&status) {
-        return Err(token_error(url, status, json.as_ref(), &ct, &body));
+        return Err(token_error(
+            url,
+            status,
+            json.as_ref(),
+            &ct,
+            &body,
+            redactor,
+        ));
     }
     let Some(json) = json else {
         return Err(format!(
@@ -334,7 +396,7 @@ async fn fetch(
             } else {
                 &ct
             },
-            excerpt(&body)
+            excerpt(&body, redactor)
         ));
     };
     let Some(access_token) = json.get("access_token").and_then(Value::as_str) else {
@@ -370,7 +432,14 @@ async fn fetch(
     })
 }
 
-fn token_error(url: &str, status: u16, json: Option<&Value>, ct: &str, body: &[u8]) -> String {
+fn token_error(
+    url: &str,
+    status: u16,
+    json: Option<&Value>,
+    ct: &str,
+    body: &[u8],
+    redactor: &Redactor,
+) -> String {
     let field = |k: &str| {
         json.and_then(|j| j.get(k))
             .and_then(Value::as_str)
@@ -382,15 +451,15 @@ fn token_error(url: &str, status: u16, json: Option<&Value>, ct: &str, body: &[u
         _ => format!(
             "token request to {url} failed: {status} ({}): {}",
             if ct.is_empty() { "no content type" } else { ct },
-            excerpt(body)
+            excerpt(body, redactor)
         ),
     }
 }
 
-fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let t: String = text.chars().take(120).collect();
-    format!("{:?}", t.trim())
+/// The start of a body for a message: secrets masked before it is cut.
+fn excerpt(body: &[u8], redactor: &Redactor) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(64 * 1024)]);
+    format!("{:?}", redactor.clip(text.trim(), 120))
 }
 
 fn form_encode(s: &str) -> String {

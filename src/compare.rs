@@ -69,6 +69,7 @@ pub async fn diff(a: DiffArgs) -> i32 {
             cacert: Vec::new(),
             insecure: false,
             proxy: None,
+            max_token_body: crate::auth::TOKEN_MAX_BODY,
         };
         match run_env(&inputs, &ignore, &a).await {
             Ok(records) => runs.push(records),
@@ -79,7 +80,11 @@ pub async fn diff(a: DiffArgs) -> i32 {
         color: cli::color_on(cli::ColorChoice::Auto),
     };
     let (out, code, rows) = report(&runs[0], &runs[1], &a.envs[0], &a.envs[1], &style);
-    print!("{out}");
+    // Response text inside: on GitHub no line of it may run as a workflow command.
+    match crate::report::github::enabled().then(crate::untrusted::CommandGuard::new) {
+        Some(g) => print!("{}{out}{}", g.stop(), g.resume()),
+        None => print!("{out}"),
+    }
     if let Some(spec) = &a.report {
         let Some(path) = spec.strip_prefix("html:") else {
             eprintln!("error: `--report {spec}`: yarc diff writes html:FILE");

@@ -8,8 +8,8 @@ use std::path::Path;
 
 pub fn load(path: &Path) -> Result<Vec<Vars>, Diagnostic> {
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Diagnostic::new(format!("cannot read data file `{shown}`: {e}")))?;
+    let text =
+        crate::load::read_text(path).map_err(|e| Diagnostic::new(format!("data file: {e}")))?;
     let rows = match path.extension().and_then(|e| e.to_str()) {
         Some("csv") => csv_rows(&text, &shown)?,
         Some("json") => json_rows(&text, &shown)?,

@@ -5,7 +5,6 @@ use crate::exchange::Response;
 use crate::net::Net;
 use reqwest::cookie::Jar;
 use serde_json::Value;
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -20,6 +19,9 @@ pub struct RenderedRequest {
     pub url: String,
     pub headers: Vec<(String, String)>,
     pub body: RenderedBody,
+    /// Names of headers that carry a credential (an API key, a value holding a secret): they
+    /// never follow a redirect to another origin.
+    pub sensitive_headers: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -46,90 +48,91 @@ pub fn user_agent() -> String {
     format!("yarc/{}", env!("CARGO_PKG_VERSION"))
 }
 
-/// The clients of one collection run: they share a cookie jar; a client per redirect policy,
-/// made when a request first asks for it (most runs need only the default one).
+/// The client of one collection run: one cookie jar, keep-alive. Redirects are followed here,
+/// not by reqwest, so that credentials never cross to another origin.
 pub struct Http {
-    jar: Arc<Jar>,
-    net: Net,
-    clients: std::sync::Mutex<HashMap<Option<usize>, reqwest::Client>>,
+    client: reqwest::Client,
     pub max_body: usize,
 }
 
 /// How many redirects are followed unless a request says otherwise.
 pub const DEFAULT_REDIRECTS: usize = 10;
 
+/// Headers that carry credentials whatever their value: dropped when a redirect leaves the
+/// origin (scheme, host, port).
+const CREDENTIAL_HEADERS: &[&str] = &["authorization", "proxy-authorization", "cookie"];
+
 impl Http {
     pub fn new(max_body: usize, net: &Net) -> Result<Http, String> {
-        let http = Http {
-            jar: Arc::new(Jar::default()),
-            net: net.clone(),
-            clients: std::sync::Mutex::new(HashMap::new()),
-            max_body,
-        };
-        http.client(Some(DEFAULT_REDIRECTS))?;
-        Ok(http)
-    }
-
-    /// The client for a redirect policy: `None` follows none, `Some(n)` at most n.
-    fn client(&self, redirects: Option<usize>) -> Result<reqwest::Client, String> {
-        let mut clients = self
-            .clients
-            .lock()
-            .map_err(|_| "HTTP client cache poisoned".to_string())?;
-        if let Some(c) = clients.get(&redirects) {
-            return Ok(c.clone());
-        }
-        let policy = match redirects {
-            None => reqwest::redirect::Policy::none(),
-            Some(n) => reqwest::redirect::Policy::limited(n),
-        };
-        let client = self
-            .net
+        let client = net
             .builder()
-            .cookie_provider(Arc::clone(&self.jar))
-            .redirect(policy)
+            .cookie_provider(Arc::new(Jar::default()))
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| format!("cannot create the HTTP client: {}", error_chain(&e)))?;
-        clients.insert(redirects, client.clone());
-        Ok(client)
+        Ok(Http { client, max_body })
     }
 
+    /// Sends, following up to `redirects` hops (`None`: none). On a hop to another origin every
+    /// header that carries credentials — `Authorization`, cookies, the request's
+    /// `sensitive_headers` (API keys, any value holding a secret) — is left behind.
     pub async fn send(
         &self,
         r: &RenderedRequest,
         timeout: Duration,
         redirects: Option<usize>,
     ) -> Result<Response, String> {
-        let client = self.client(redirects)?;
+        let deadline = Instant::now() + timeout;
+        let mut hop = r.clone();
+        let mut hops = 0;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(format!(
+                    "timed out after {}",
+                    humantime::format_duration(timeout)
+                ));
+            }
+            let resp = self.send_once(&hop, left, timeout).await?;
+            let Some(max) = redirects else {
+                return Ok(resp);
+            };
+            let Some(next) = redirect_target(&hop, &resp)? else {
+                return Ok(resp);
+            };
+            if hops >= max {
+                return Err(format!("too many redirects (more than {max})"));
+            }
+            hops += 1;
+            hop = follow(hop, resp.status, next);
+        }
+    }
+
+    /// One exchange. A kept-alive connection the server closed without saying so fails before
+    /// any byte of an answer: an idempotent request is sent once more on a new connection, as
+    /// curl does; anything else is never re-sent silently.
+    async fn send_once(
+        &self,
+        r: &RenderedRequest,
+        left: Duration,
+        timeout: Duration,
+    ) -> Result<Response, String> {
         let method = reqwest::Method::from_bytes(r.method.as_bytes())
             .map_err(|_| format!("invalid method `{}`", r.method))?;
-        let mut b = client.request(method, &r.url).timeout(timeout);
-        for (k, v) in &r.headers {
-            b = b.header(k, v);
-        }
-        b = attach_body(b, &r.body).await?;
         let start = Instant::now();
-        let mut resp = b.send().await.map_err(|e| describe(&e, timeout))?;
-        if let Some(len) = resp.content_length()
-            && len > self.max_body as u64
-        {
-            return Err(format!(
-                "the response body ({len} bytes) is larger than the limit of {} bytes (--max-body)",
-                self.max_body
-            ));
-        }
+        let resp = match self.build(r, &method, left).await?.send().await {
+            Ok(resp) => resp,
+            Err(e) if method.is_idempotent() && closed_before_answer(&e) => {
+                let left = left.saturating_sub(start.elapsed());
+                self.build(r, &method, left)
+                    .await?
+                    .send()
+                    .await
+                    .map_err(|e| describe(&e, timeout))?
+            }
+            Err(e) => return Err(describe(&e, timeout)),
+        };
         let status = resp.status().as_u16();
-        if redirects.is_some()
-            && matches!(status, 301 | 302 | 303 | 307 | 308)
-            && let Some(to) = resp.headers().get("location")
-        {
-            // The redirect was not followed: a Location yarc cannot go to.
-            let to = String::from_utf8_lossy(to.as_bytes());
-            return Err(format!(
-                "the server redirected to `{}`, which is not an http or https URL: yarc follows redirects to http(s) only",
-                crate::diagnostic::clip(&to, 200)
-            ));
-        }
         let headers = resp
             .headers()
             .iter()
@@ -140,18 +143,107 @@ impl Http {
                 )
             })
             .collect();
-        let mut body = Vec::new();
-        while let Some(chunk) = resp.chunk().await.map_err(|e| describe(&e, timeout))? {
-            if body.len() + chunk.len() > self.max_body {
-                return Err(format!(
-                    "the response body is larger than the limit of {} bytes (--max-body)",
-                    self.max_body
-                ));
-            }
-            body.extend_from_slice(&chunk);
-        }
+        let body = read_bounded(resp, self.max_body, timeout).await?;
         Ok(Response::new(status, headers, body, start.elapsed()))
     }
+
+    async fn build(
+        &self,
+        r: &RenderedRequest,
+        method: &reqwest::Method,
+        timeout: Duration,
+    ) -> Result<reqwest::RequestBuilder, String> {
+        let mut b = self.client.request(method.clone(), &r.url).timeout(timeout);
+        for (k, v) in &r.headers {
+            b = b.header(k, v);
+        }
+        attach_body(b, &r.body).await
+    }
+}
+
+/// Whether the connection closed before any byte of an answer (a reused connection the server
+/// had already dropped).
+fn closed_before_answer(e: &reqwest::Error) -> bool {
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = cur {
+        if let Some(h) = err.downcast_ref::<hyper::Error>() {
+            return h.is_incomplete_message() || h.is_canceled();
+        }
+        cur = err.source();
+    }
+    false
+}
+
+/// Where a redirect points, if the response is one; a Location yarc cannot go to is an error.
+fn redirect_target(r: &RenderedRequest, resp: &Response) -> Result<Option<url::Url>, String> {
+    if !matches!(resp.status, 301 | 302 | 303 | 307 | 308) {
+        return Ok(None);
+    }
+    let Some(location) = resp.header("location") else {
+        return Ok(None);
+    };
+    let not_http = || {
+        format!(
+            "the server redirected to `{}`, which is not an http or https URL: yarc follows redirects to http(s) only",
+            crate::diagnostic::clip(location, 2_000)
+        )
+    };
+    let base = url::Url::parse(&r.url).map_err(|e| e.to_string())?;
+    let next = base.join(location).map_err(|_| not_http())?;
+    if !matches!(next.scheme(), "http" | "https") {
+        return Err(not_http());
+    }
+    Ok(Some(next))
+}
+
+/// The request for the next hop: 303 (and 301/302 after a POST) turn into a GET without a body,
+/// as browsers and curl do; credentials stay behind when the origin changes.
+fn follow(mut r: RenderedRequest, status: u16, next: url::Url) -> RenderedRequest {
+    let same_origin = url::Url::parse(&r.url).is_ok_and(|u| u.origin() == next.origin());
+    if !same_origin {
+        let sensitive = std::mem::take(&mut r.sensitive_headers);
+        r.headers.retain(|(k, _)| {
+            !CREDENTIAL_HEADERS.iter().any(|c| k.eq_ignore_ascii_case(c))
+                && !sensitive.iter().any(|s| k.eq_ignore_ascii_case(s))
+        });
+    }
+    let to_get =
+        status == 303 && r.method != "HEAD" || matches!(status, 301 | 302) && r.method == "POST";
+    if to_get {
+        r.method = "GET".into();
+        r.body = RenderedBody::None;
+        r.headers.retain(|(k, _)| {
+            !k.eq_ignore_ascii_case("content-type") && !k.eq_ignore_ascii_case("content-length")
+        });
+    }
+    r.url = next.to_string();
+    r
+}
+
+/// Reads a body up to `max` bytes, whatever length the server declares; a larger one is an
+/// error as soon as it passes the limit, so memory stays bounded.
+pub async fn read_bounded(
+    mut resp: reqwest::Response,
+    max: usize,
+    timeout: Duration,
+) -> Result<Vec<u8>, String> {
+    if let Some(len) = resp.content_length()
+        && len > max as u64
+    {
+        return Err(format!(
+            "the response body ({len} bytes) is larger than the limit of {max} bytes (--max-body)"
+        ));
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(|e| describe(&e, timeout))? {
+        if body.len() + chunk.len() > max {
+            return Err(format!(
+                "the response body is larger than the limit of {max} bytes (--max-body)"
+            ));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 async fn attach_body(
@@ -212,6 +304,17 @@ fn guess_type(path: &std::path::Path) -> &'static str {
         "jpg" | "jpeg" => "image/jpeg",
         "pdf" => "application/pdf",
         _ => "application/octet-stream",
+    }
+}
+
+/// A size for messages: `16 MiB`, `1 KiB`, `100 bytes`.
+pub fn show_size(n: u64) -> String {
+    if n >= 1 << 20 && n.is_multiple_of(1 << 20) {
+        format!("{} MiB", n >> 20)
+    } else if n >= 1 << 10 && n.is_multiple_of(1 << 10) {
+        format!("{} KiB", n >> 10)
+    } else {
+        format!("{n} bytes")
     }
 }
 

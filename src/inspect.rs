@@ -154,18 +154,25 @@ pub async fn token(a: TokenArgs) -> i32 {
     let cache = TokenCache::with(
         a.timeout,
         cli::token_cache_dir(&a.inputs).map(crate::token_store::TokenStore::new),
+        a.inputs.max_token_body,
     );
-    let url = match cache.token_url(&client, &tr.endpoint).await {
+    let url = match cache.token_url(&client, &tr.endpoint, &redactor).await {
         Ok(u) => u,
         Err(e) => {
-            eprintln!("error: {}", redactor.redact(&e));
+            eprintln!(
+                "error: {}",
+                crate::untrusted::visible(&redactor.clip(&e, 4_000))
+            );
             return EXIT_INCOMPLETE;
         }
     };
     let token = match cache.token(&client, &tr, None, &redactor).await {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("error: {}", redactor.redact(&e));
+            eprintln!(
+                "error: {}",
+                crate::untrusted::visible(&redactor.clip(&e, 4_000))
+            );
             return EXIT_INCOMPLETE;
         }
     };
@@ -203,6 +210,7 @@ pub async fn token(a: TokenArgs) -> i32 {
         "access token    {MASK} ({} characters; --show prints it)\n",
         token.access_token.chars().count()
     ));
-    print!("{}", redactor.redact(&out));
+    // The scope and token type come from the server: shown, never executed.
+    print!("{}", crate::untrusted::visible(&redactor.redact(&out)));
     EXIT_OK
 }

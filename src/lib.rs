@@ -36,3 +36,4 @@ pub mod snapshot;
 pub mod source;
 pub mod template;
 pub mod token_store;
+pub mod untrusted;

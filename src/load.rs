@@ -73,11 +73,54 @@ pub fn load(paths: &[PathBuf], env: Option<&str>) -> Result<Loaded, Diagnostics>
     }
 }
 
-/// Reads a file as text; a missing or non-UTF-8 file is a located error.
+/// Input files (collections, environments, data, variables, schemas, imports) larger than this
+/// are refused before they are read whole; `YARC_MAX_FILE_SIZE` (e.g. `64MiB`) changes it.
+pub const MAX_FILE_SIZE: u64 = 16 << 20;
+
+/// The limit in force: `YARC_MAX_FILE_SIZE`, or [`MAX_FILE_SIZE`].
+pub fn max_file_size() -> u64 {
+    std::env::var("YARC_MAX_FILE_SIZE")
+        .ok()
+        .and_then(|v| crate::http::parse_size(&v).ok())
+        .map_or(MAX_FILE_SIZE, |n| n as u64)
+}
+
+/// Reads a whole input file, refusing one above [`max_file_size`] without reading past the
+/// limit (a device or a growing file included).
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let shown = path.to_string_lossy();
+    let limit = max_file_size();
+    let too_big = || {
+        format!(
+            "`{shown}` is larger than {} (the limit for input files; set YARC_MAX_FILE_SIZE, e.g. 64MiB, to raise it)",
+            crate::http::show_size(limit)
+        )
+    };
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read `{shown}`: {e}"))?;
+    if file.metadata().is_ok_and(|m| m.len() > limit) {
+        return Err(too_big());
+    }
+    let mut bytes = Vec::new();
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read `{shown}`: {e}"))?;
+    if bytes.len() as u64 > limit {
+        return Err(too_big());
+    }
+    Ok(bytes)
+}
+
+/// [`read_bytes`] as UTF-8 text.
+pub fn read_text(path: &Path) -> Result<String, String> {
+    let bytes = read_bytes(path)?;
+    String::from_utf8(bytes).map_err(|_| format!("`{}` is not UTF-8 text", path.display()))
+}
+
+/// Reads a file as text; a missing, too large or non-UTF-8 file is a located error.
 pub fn read(path: &Path) -> Result<Arc<SourceFile>, Vec<Diagnostic>> {
     let shown = path.to_string_lossy().into_owned();
-    let bytes = std::fs::read(path)
-        .map_err(|e| vec![Diagnostic::new(format!("cannot read `{shown}`: {e}"))])?;
+    let bytes = read_bytes(path).map_err(|e| vec![Diagnostic::new(e)])?;
     match String::from_utf8(bytes) {
         Ok(text) => Ok(SourceFile::new(shown, text)),
         Err(e) => {

@@ -18,7 +18,16 @@ const MIN_SECRET_LEN: usize = 4;
 /// The set of values to hide, in every form they may take in output.
 #[derive(Debug, Default)]
 pub struct Redactor {
-    needles: RwLock<Vec<String>>,
+    inner: RwLock<Needles>,
+}
+
+#[derive(Debug, Default)]
+struct Needles {
+    /// Values registered so far (a value is registered once, whatever its forms).
+    values: std::collections::HashSet<String>,
+    forms: Vec<String>,
+    /// One automaton over every form: a single pass over the text, longest match first.
+    matcher: Option<aho_corasick::AhoCorasick>,
 }
 
 impl Redactor {
@@ -26,30 +35,32 @@ impl Redactor {
         Arc::new(Redactor::default())
     }
 
-    /// Registers a secret value (and its URL-encoded, JSON-escaped and base64 forms).
+    /// Registers a secret value with every form it may take in output: as is and trimmed,
+    /// upper and lower case, URL-encoded three ways, JSON-escaped once and twice, and base64
+    /// (standard and URL-safe) wherever it starts in the encoded bytes.
     pub fn add(&self, value: &str) {
         if value.chars().count() < MIN_SECRET_LEN {
             return;
         }
-        let mut forms = vec![value.to_string()];
-        let url = url::form_urlencoded::byte_serialize(value.as_bytes()).collect::<String>();
-        forms.push(url);
-        let pct = percent_encode(value);
-        forms.push(pct);
-        if let Ok(json) = serde_json::to_string(value) {
-            forms.push(json.trim_matches('"').to_string());
+        if self.inner.read().is_ok_and(|n| n.values.contains(value)) {
+            return;
         }
-        forms.push(base64::engine::general_purpose::STANDARD.encode(value));
-        let Ok(mut needles) = self.needles.write() else {
+        let forms = forms_of(value);
+        let Ok(mut n) = self.inner.write() else {
             return;
         };
+        if !n.values.insert(value.to_string()) {
+            return;
+        }
         for f in forms {
-            if f.chars().count() >= MIN_SECRET_LEN && !needles.contains(&f) {
-                needles.push(f);
+            if f.chars().count() >= MIN_SECRET_LEN && !n.forms.contains(&f) {
+                n.forms.push(f);
             }
         }
-        // Longest first, so that a secret inside a longer registered form is replaced whole.
-        needles.sort_by_key(|n| std::cmp::Reverse(n.len()));
+        n.matcher = aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build(&n.forms)
+            .ok();
     }
 
     /// Registers the credentials of a Basic header: the pair's base64 form hides both.
@@ -60,37 +71,51 @@ impl Redactor {
     }
 
     pub fn redact(&self, text: &str) -> String {
-        let Ok(needles) = self.needles.read() else {
+        let Ok(n) = self.inner.read() else {
             return text.to_string();
         };
-        let mut out = text.to_string();
-        for n in needles.iter() {
-            if out.contains(n.as_str()) {
-                out = out.replace(n.as_str(), MASK);
+        match &n.matcher {
+            Some(m) if m.is_match(text) => {
+                let mut out = String::with_capacity(text.len());
+                m.replace_all_with(text, &mut out, |_, _, dst| {
+                    dst.push_str(MASK);
+                    true
+                });
+                out
             }
+            _ => text.to_string(),
         }
-        out
+    }
+
+    /// Masks first, then cuts to `max` characters: a cut never leaves part of a secret, and
+    /// never ends inside a mask.
+    pub fn clip(&self, text: &str, max: usize) -> String {
+        clip_masked(&self.redact(text), max)
+    }
+
+    /// Whether the text holds any registered secret, in any form.
+    pub fn finds(&self, text: &str) -> bool {
+        self.inner
+            .read()
+            .is_ok_and(|n| n.matcher.as_ref().is_some_and(|m| m.is_match(text)))
     }
 
     /// Whether any value is registered (nothing to mask otherwise).
     pub fn is_active(&self) -> bool {
-        self.needles.read().map(|n| !n.is_empty()).unwrap_or(true)
+        self.inner
+            .read()
+            .map(|n| !n.forms.is_empty())
+            .unwrap_or(true)
     }
 
     /// Masks the strings of a JSON value where it lies (large snapshots are not copied again).
     pub fn redact_json_in_place(&self, value: &mut serde_json::Value) {
         use serde_json::Value;
-        let empty = self.needles.read().map(|n| n.is_empty()).unwrap_or(false);
-        if empty {
+        if !self.is_active() {
             return;
         }
         match value {
-            Value::String(s) => {
-                let r = self.redact(s);
-                if r != *s {
-                    *s = r;
-                }
-            }
+            Value::String(s) if self.finds(s) => *s = self.redact(s),
             Value::Array(a) => a.iter_mut().for_each(|v| self.redact_json_in_place(v)),
             Value::Object(o) => o.values_mut().for_each(|v| self.redact_json_in_place(v)),
             _ => {}
@@ -110,24 +135,88 @@ impl Redactor {
     }
 
     pub fn redact_json(&self, value: &serde_json::Value) -> serde_json::Value {
-        use serde_json::Value;
-        match value {
-            Value::String(s) => Value::String(self.redact(s)),
-            Value::Array(a) => Value::Array(a.iter().map(|v| self.redact_json(v)).collect()),
-            Value::Object(o) => Value::Object(
-                o.iter()
-                    .map(|(k, v)| (k.clone(), self.redact_json(v)))
-                    .collect(),
-            ),
-            other => other.clone(),
-        }
+        let mut v = value.clone();
+        self.redact_json_in_place(&mut v);
+        v
     }
 }
 
-fn percent_encode(value: &str) -> String {
+/// Cuts text that is already masked to `max` characters, moving the cut out of a mask.
+pub fn clip_masked(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut cut: String = text.chars().take(max).collect();
+    // A cut inside a mask: drop the mask's partial start, so only whole masks remain.
+    let bullet = MASK.chars().next().unwrap_or('•');
+    if text.chars().nth(max) == Some(bullet) {
+        while cut.ends_with(bullet) {
+            cut.pop();
+        }
+    }
+    cut.push('…');
+    cut
+}
+
+/// Every form a secret may take in text yarc writes.
+fn forms_of(value: &str) -> Vec<String> {
+    let mut bases = vec![value.to_string()];
+    let trimmed = value.trim();
+    if trimmed != value {
+        bases.push(trimmed.to_string());
+    }
+    let mut out = Vec::new();
+    for v in &bases {
+        for case in [v.clone(), v.to_uppercase(), v.to_lowercase()] {
+            out.push(url::form_urlencoded::byte_serialize(case.as_bytes()).collect());
+            out.push(percent_encode(&case, b"-._~"));
+            out.push(percent_encode(&case, b"/.-_"));
+            if let Ok(json) = serde_json::to_string(&case) {
+                let once = json[1..json.len() - 1].to_string();
+                if let Ok(twice) = serde_json::to_string(&once) {
+                    out.push(twice[1..twice.len() - 1].to_string());
+                }
+                out.push(once);
+            }
+            out.push(case);
+        }
+        out.extend(base64_forms(v.as_bytes()));
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The base64 text that encodes `bytes` wherever they start in a longer input: for each of the
+/// three offsets, the characters that depend on these bytes alone.
+fn base64_forms(bytes: &[u8]) -> Vec<String> {
+    use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+    let mut out = vec![STANDARD.encode(bytes), URL_SAFE.encode(bytes)];
+    for offset in 0..3usize {
+        let mut padded = vec![0u8; offset];
+        padded.extend_from_slice(bytes);
+        let first = (8 * offset).div_ceil(6);
+        let last = (8 * (offset + bytes.len())) / 6;
+        if last <= first || last - first < MIN_BASE64_CORE {
+            continue;
+        }
+        for engine in [&STANDARD_NO_PAD, &URL_SAFE_NO_PAD] {
+            let text = engine.encode(&padded);
+            if let Some(core) = text.get(first..last) {
+                out.push(core.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// A base64 core shorter than this would mask unrelated base64 text by chance.
+const MIN_BASE64_CORE: usize = 6;
+
+fn percent_encode(value: &str, keep: &[u8]) -> String {
     let mut out = String::new();
     for b in value.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+        if b.is_ascii_alphanumeric() || keep.contains(&b) {
             out.push(b as char);
         } else {
             out.push_str(&format!("%{b:02X}"));
@@ -295,6 +384,31 @@ mod tests {
         let out = r.redact(&text);
         assert!(!out.contains("s3cr3t"), "{out}");
         assert!(!out.contains(&b64), "{out}");
+    }
+
+    #[test]
+    fn base64_is_masked_wherever_the_secret_starts() {
+        let r = Redactor::default();
+        r.add("s3cr3t-value-42");
+        for prefix in ["", "a", "ab", "bob:", "user:pass-"] {
+            let b64 = base64::engine::general_purpose::STANDARD
+                .encode(format!("{prefix}s3cr3t-value-42 and more"));
+            let out = r.redact(&format!("Basic {b64}"));
+            assert!(out.contains(MASK), "{prefix:?}: {out}");
+        }
+    }
+
+    #[test]
+    fn clipping_after_masking_never_shows_part_of_a_secret() {
+        let r = Redactor::default();
+        r.add("abcdefghijklmnop");
+        let text = format!("{}abcdefghijklmnop tail", "x".repeat(10));
+        for max in 0..30 {
+            let out = r.clip(&text, max);
+            assert!(!out.contains("abc"), "{max}: {out}");
+            let bullets = out.matches('•').count();
+            assert!(bullets == 0 || bullets == 5, "{max}: {out}");
+        }
     }
 
     #[test]

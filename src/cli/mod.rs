@@ -208,6 +208,9 @@ pub struct Inputs {
     /// Send every request through this proxy (default: HTTPS_PROXY/HTTP_PROXY/NO_PROXY).
     #[arg(long, value_name = "URL")]
     pub proxy: Option<String>,
+    /// Largest token or discovery answer read, e.g. 1MiB (larger ones fail the token request).
+    #[arg(long, value_parser = crate::http::parse_size, default_value = "1MiB")]
+    pub max_token_body: usize,
 }
 
 #[derive(Args, Debug)]

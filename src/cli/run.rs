@@ -68,6 +68,7 @@ pub(super) async fn run(a: RunArgs) -> i32 {
         token_cache: token_cache_dir(&a.inputs),
         snapshots: snapshot_mode(a.update_snapshots, a.ci),
         max_body: a.max_body,
+        max_token_body: a.inputs.max_token_body,
         net,
     };
     let runner = match Runner::new(Arc::new(plan), options, redactor) {
@@ -104,6 +105,11 @@ pub(super) async fn run(a: RunArgs) -> i32 {
         }
         console
     });
+    // On GitHub, no line a server sent may run as a workflow command (see `untrusted`).
+    let guard = crate::report::github::enabled().then(crate::untrusted::CommandGuard::new);
+    if let Some(g) = &guard {
+        print!("{}", g.stop());
+    }
     let records = runner.run(units, &tx).await;
     drop(tx);
     let elapsed = started.elapsed();
@@ -130,9 +136,6 @@ pub(super) async fn run(a: RunArgs) -> i32 {
     if report_failed && exit == EXIT_OK {
         exit = EXIT_INCOMPLETE;
     }
-    if crate::report::github::enabled() {
-        print!("{}", crate::report::github::annotations(&records));
-    }
     if selection_all && !interrupted {
         // Keys carry `.N` whenever the run has iterations (a data file, or --iterations > 1).
         let iterations = match &rows {
@@ -144,6 +147,10 @@ pub(super) async fn run(a: RunArgs) -> i32 {
     match reporter.await {
         Ok(mut console) => console.finish(&summary, elapsed),
         Err(_) => println!("{}", summary.line()),
+    }
+    if let Some(g) = &guard {
+        print!("{}", g.resume());
+        print!("{}", crate::report::github::annotations(&records));
     }
     signals.abort();
     exit

@@ -25,7 +25,12 @@ pub struct EvalCtx<'a> {
     pub schemas: &'a Schemas,
     /// The collection's folder, against which schema paths resolve.
     pub base_dir: &'a std::path::Path,
+    /// Secrets are masked in expected and actual values before they are cut to length.
+    pub redactor: &'a crate::secret::Redactor,
 }
+
+/// How much of an expected or actual value an outcome shows.
+pub const SHOWN_MAX: usize = 300;
 
 /// The result of one assertion (one predicate of one check).
 #[derive(Debug, Clone)]
@@ -69,6 +74,7 @@ fn evaluate_check(check: &Check, resp: &Response, cx: &EvalCtx, out: &mut Vec<Ou
         Target::Json(path) => match resp.json() {
             None => {
                 out.push(outcome(
+                    cx,
                     check,
                     &check.span,
                     false,
@@ -112,7 +118,7 @@ fn evaluate_check(check: &Check, resp: &Response, cx: &EvalCtx, out: &mut Vec<Ou
             Err(m) if seen.is_none() => (false, m.expected, nothing(&check.target)),
             Err(m) => (false, m.expected, m.actual),
         };
-        out.push(outcome(check, &p.span, passed, expected, actual_text));
+        out.push(outcome(cx, check, &p.span, passed, expected, actual_text));
     }
 }
 
@@ -125,18 +131,34 @@ fn nothing(target: &Target) -> String {
     }
 }
 
-fn outcome(check: &Check, span: &Span, passed: bool, expected: String, actual: String) -> Outcome {
+fn outcome(
+    cx: &EvalCtx,
+    check: &Check,
+    span: &Span,
+    passed: bool,
+    expected: String,
+    actual: String,
+) -> Outcome {
     let line = if span.line >= check.span.line {
         span
     } else {
         &check.span
     };
+    let shown = |text: String| {
+        let total = text.chars().count();
+        let clipped = cx.redactor.clip(&text, SHOWN_MAX);
+        if total > SHOWN_MAX {
+            format!("{clipped} ({total} characters)")
+        } else {
+            clipped
+        }
+    };
     Outcome {
         span: span.clone(),
         written: written(line),
         passed,
-        expected,
-        actual,
+        expected: shown(expected),
+        actual: shown(actual),
     }
 }
 
@@ -150,7 +172,7 @@ fn written(span: &Span) -> String {
 fn not_json(resp: &Response) -> String {
     let ct = resp.header("content-type").unwrap_or("no content type");
     let text = resp.text();
-    let head: String = text.chars().take(80).collect();
+    let head: String = text.chars().take(2_000).collect();
     format!("a body that is not JSON ({ct}): {head:?}")
 }
 
@@ -164,10 +186,11 @@ fn schema_outcome(
     let full = cx.base_dir.join(path);
     let expected = format!("to match the schema {shown}");
     let Some(json) = resp.json() else {
-        return outcome(check, &check.span, false, expected, not_json(resp));
+        return outcome(cx, check, &check.span, false, expected, not_json(resp));
     };
     let Some(validator) = cx.schemas.get(&full) else {
         return outcome(
+            cx,
             check,
             &check.span,
             false,
@@ -185,9 +208,9 @@ fn schema_outcome(
         })
         .collect();
     if errors.is_empty() {
-        outcome(check, &check.span, true, expected, "valid".into())
+        outcome(cx, check, &check.span, true, expected, "valid".into())
     } else {
-        outcome(check, &check.span, false, expected, errors.join("; "))
+        outcome(cx, check, &check.span, false, expected, errors.join("; "))
     }
 }
 

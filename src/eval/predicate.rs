@@ -255,14 +255,16 @@ pub fn text_of(v: &Value) -> String {
     }
 }
 
-const SHOW_MAX: usize = 300;
+/// Values are cut here only to bound memory; the outcome masks secrets and then cuts to a
+/// readable length, so this bound is far above that one.
+const SHOW_BOUND: usize = 8_000;
 
-/// A value for a message: compact JSON, cut at a readable length.
+/// A value for a message: compact JSON, bounded.
 pub fn show(v: &Value) -> String {
     let s = v.to_string();
-    if s.chars().count() > SHOW_MAX {
-        let cut: String = s.chars().take(SHOW_MAX).collect();
-        format!("{cut}… ({} characters)", s.chars().count())
+    if s.len() > SHOW_BOUND {
+        let cut: String = s.chars().take(SHOW_BOUND).collect();
+        format!("{cut}…")
     } else {
         s
     }

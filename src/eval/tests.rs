@@ -58,6 +58,7 @@ fn outcomes(yaml: &str, resp: &Response, vars: &[(&str, serde_json::Value)]) -> 
         paths: &f.paths,
         schemas: &f.schemas,
         base_dir: std::path::Path::new("."),
+        redactor: &crate::secret::Redactor::default(),
     };
     evaluate(&expect, resp, &cx)
 }

@@ -27,8 +27,7 @@ pub fn run(cmd: ImportCommand) -> i32 {
 }
 
 fn read_json(path: &Path) -> Result<serde_json::Value, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    let text = crate::load::read_text(path)?;
     serde_json::from_str(&text).map_err(|e| format!("`{}` is not valid JSON: {e}", path.display()))
 }
 
@@ -131,9 +130,9 @@ fn postman_files(collection: &Path, environments: &[std::path::PathBuf], out: &P
 }
 
 fn openapi_files(spec: &Path, out: &Path, with_schemas: bool) -> i32 {
-    let text = match std::fs::read_to_string(spec) {
+    let text = match crate::load::read_text(spec) {
         Ok(t) => t,
-        Err(e) => return fail(&format!("cannot read `{}`: {e}", spec.display())),
+        Err(e) => return fail(&e),
     };
     let doc = match openapi::parse(&text) {
         Ok(d) => d,

@@ -952,8 +952,7 @@ fn predicate_templates<'a>(p: &'a Predicate, out: &mut Vec<&'a Template>) {
 }
 
 fn load_schema(path: &Path) -> Result<jsonschema::Validator, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    let text = crate::load::read_text(path)?;
     let is_yaml = matches!(
         path.extension().and_then(|e| e.to_str()),
         Some("yaml" | "yml")

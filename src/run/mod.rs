@@ -27,6 +27,8 @@ pub struct RunOptions {
     /// Default per-request timeout (a request's own `timeout` wins).
     pub timeout: Duration,
     pub max_body: usize,
+    /// The largest token or discovery answer read.
+    pub max_token_body: usize,
     /// Collection runs at once.
     pub jobs: usize,
     /// Stop scheduling after the first failure.
@@ -61,6 +63,7 @@ impl Default for RunOptions {
             dry_run: false,
             timeout: Duration::from_secs(30),
             max_body: crate::http::DEFAULT_MAX_BODY,
+            max_token_body: crate::auth::TOKEN_MAX_BODY,
             jobs: 1,
             fail_fast: false,
             keep_responses: true,
@@ -213,6 +216,7 @@ impl Runner {
         redactor: Arc<Redactor>,
     ) -> Result<Runner, String> {
         let timeout = options.timeout;
+        let max_token_body = options.max_token_body;
         let net = crate::net::Net::new(&options.net)?;
         let token_store = options
             .token_cache
@@ -221,7 +225,7 @@ impl Runner {
         Ok(Runner {
             plan,
             options,
-            tokens: TokenCache::with(timeout, token_store),
+            tokens: TokenCache::with(timeout, token_store, max_token_body),
             redactor,
             control: Arc::new(Control::default()),
             token_client: token_client(&net)?,
@@ -341,11 +345,16 @@ impl Runner {
         }
     }
 
+    /// Every text of a record, masked and made safe to show: secrets replaced (before any cut),
+    /// control characters a server sent made visible.
     fn masked(&self, mut r: RequestRecord) -> RequestRecord {
-        let m = |s: &str| self.redactor.redact(s);
+        let m = |s: &str| crate::untrusted::visible(&self.redactor.redact(s)).into_owned();
         r.url = m(&r.url);
-        r.message = r.message.map(|s| m(&s));
+        r.message = r
+            .message
+            .map(|s| crate::untrusted::visible(&self.redactor.clip(&s, MESSAGE_MAX)).into_owned());
         r.curl = r.curl.map(|s| m(&s));
+        r.snapshot_text = r.snapshot_text.map(|s| m(&s));
         if let Some(SnapshotOutcome::Changed { diff, .. } | SnapshotOutcome::Updated { diff, .. }) =
             &mut r.snapshot
         {
@@ -379,7 +388,8 @@ impl Runner {
         }
         if let Some(resp) = &mut r.response {
             resp.body = m(&resp.body);
-            for (_, v) in &mut resp.headers {
+            for (k, v) in &mut resp.headers {
+                *k = m(k);
                 *v = m(v);
             }
         }
@@ -393,22 +403,27 @@ pub fn format_ms(d: Duration) -> String {
 
 const BODY_EXCERPT: usize = 2_000;
 
+/// The longest message a record keeps.
+const MESSAGE_MAX: usize = 4_000;
+
 /// Bodies larger than this are shown as their raw start, not pretty-printed whole first.
 const PRETTY_MAX: usize = 64 * 1024;
 
-pub(crate) fn summary(resp: &Response) -> ResponseSummary {
+/// The start of a response for reports: secrets masked, then cut (the raw start read first is
+/// far longer than the cut, so a secret across its end never survives).
+pub(crate) fn summary(resp: &Response, redactor: &Redactor) -> ResponseSummary {
     let text = match resp.json() {
         Some(json) if resp.body.len() <= PRETTY_MAX => {
             serde_json::to_string_pretty(json).unwrap_or_default()
         }
-        _ => String::from_utf8_lossy(&resp.body[..resp.body.len().min(BODY_EXCERPT * 4)])
+        _ => String::from_utf8_lossy(&resp.body[..resp.body.len().min(BODY_EXCERPT * 16)])
             .into_owned(),
     };
     let body = if text.chars().count() > BODY_EXCERPT {
-        let cut: String = text.chars().take(BODY_EXCERPT).collect();
+        let cut = redactor.clip(&text, BODY_EXCERPT);
         format!("{cut}\n… ({} bytes in all)", resp.body.len())
     } else {
-        text
+        redactor.redact(&text)
     };
     ResponseSummary {
         status: resp.status,

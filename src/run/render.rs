@@ -72,6 +72,7 @@ pub fn render_request(
         url,
         headers,
         body,
+        sensitive_headers: Vec::new(),
     })
 }
 
@@ -164,7 +165,10 @@ pub fn apply_auth(
             let v = t.render(value, vars)?;
             redactor.add(&v);
             match location {
-                ApiKeyLocation::Header(h) => set_header(r, h, v),
+                ApiKeyLocation::Header(h) => {
+                    r.sensitive_headers.push(h.clone());
+                    set_header(r, h, v)
+                }
                 ApiKeyLocation::Query(q) => {
                     if let Ok(mut u) = url::Url::parse(&r.url) {
                         u.query_pairs_mut().append_pair(q, &v);
@@ -175,6 +179,21 @@ pub fn apply_auth(
             Ok(Applied::Done)
         }
         Some(AuthSpec::OAuth2(o)) => Ok(Applied::OAuth2(token_request(o, t, vars)?)),
+    }
+}
+
+/// Marks every header whose value holds a secret (in any form the redactor knows) as sensitive:
+/// it stays behind when a redirect leaves the origin.
+pub fn mark_sensitive(r: &mut RenderedRequest, redactor: &Redactor) {
+    for (k, v) in &r.headers {
+        if redactor.finds(v)
+            && !r
+                .sensitive_headers
+                .iter()
+                .any(|s| s.eq_ignore_ascii_case(k))
+        {
+            r.sensitive_headers.push(k.clone());
+        }
     }
 }
 

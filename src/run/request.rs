@@ -96,7 +96,7 @@ impl Runner {
         }
         let resolved = st.resolve(self, pr);
         if let Some((_, d)) = resolved.failed.iter().find(|(n, _)| pr.needs.contains(n)) {
-            return self.record(c, pr, State::Invalid, Some(not_sent(d)));
+            return self.invalid(c, pr, d);
         }
         let vars = resolved.vars;
         for skip in &pr.skips {
@@ -106,17 +106,18 @@ impl Runner {
                     return self.record(c, pr, State::Skipped, Some(why));
                 }
                 Ok(false) => {}
-                Err(d) => return self.record(c, pr, State::Invalid, Some(not_sent(&d))),
+                Err(d) => return self.invalid(c, pr, &d),
             }
         }
         let mut rendered = match render_request(pr, t, &vars, &c.base_dir) {
             Ok(r) => r,
-            Err(d) => return self.record(c, pr, State::Invalid, Some(not_sent(&d))),
+            Err(d) => return self.invalid(c, pr, &d),
         };
         let auth = match apply_auth(&mut rendered, pr.auth.as_ref(), t, &vars, &self.redactor) {
             Ok(a) => a,
-            Err(d) => return self.record(c, pr, State::Invalid, Some(not_sent(&d))),
+            Err(d) => return self.invalid(c, pr, &d),
         };
+        super::render::mark_sensitive(&mut rendered, &self.redactor);
         if self.options.dry_run {
             return self.dry_run(c, pr, rendered, &auth, &mut st.captures);
         }
@@ -145,7 +146,7 @@ impl Runner {
             rec.last_duration = Some(resp.duration);
         }
         if self.options.keep_responses {
-            rec.response = Some(summary(&resp));
+            rec.response = Some(summary(&resp, &self.redactor));
         }
         rec.message = exec.gave_up;
         self.evaluate(c, pr, &resp, &vars, st, &rendered.url, &mut rec);
@@ -170,6 +171,7 @@ impl Runner {
             paths: &self.plan.paths,
             schemas: &self.plan.schemas,
             base_dir: &c.base_dir,
+            redactor: &self.redactor,
         };
         rec.outcomes = eval::evaluate(&pr.req.expect, resp, &cx);
         if pr.req.fails_on_error_status() && resp.status >= 400 {
@@ -199,7 +201,7 @@ impl Runner {
             rec.state = State::Failed;
             // A failure always shows the start of its response.
             if rec.response.is_none() {
-                rec.response = Some(summary(resp));
+                rec.response = Some(summary(resp, &self.redactor));
             }
         }
     }
@@ -242,6 +244,21 @@ fn error_status(pr: &PlannedRequest, status: u16) -> Outcome {
     }
 }
 
-fn not_sent(d: &Diagnostic) -> String {
-    format!("not sent: {}", d.render().trim_start_matches("error: "))
+impl Runner {
+    /// A request that could not be built: the diagnostic is masked before it is rendered (and
+    /// clipped), so no part of a secret in it survives.
+    fn invalid(&self, c: &PlannedCollection, pr: &PlannedRequest, d: &Diagnostic) -> RequestRecord {
+        let r = &self.redactor;
+        let masked = Diagnostic {
+            message: r.redact(&d.message),
+            span: d.span.clone(),
+            label: d.label.as_deref().map(|l| r.redact(l)),
+            help: d.help.as_deref().map(|h| r.redact(h)),
+        };
+        let text = format!(
+            "not sent: {}",
+            masked.render().trim_start_matches("error: ")
+        );
+        self.record(c, pr, State::Invalid, Some(text))
+    }
 }

@@ -143,6 +143,7 @@ impl Runner {
                 paths: &self.plan.paths,
                 schemas: &self.plan.schemas,
                 base_dir: &c.base_dir,
+                redactor: &self.redactor,
             };
             let until = retry.until.as_ref().unwrap_or(&pr.req.expect);
             let outcomes = eval::evaluate(until, &resp, &cx);
@@ -168,7 +169,20 @@ impl Runner {
                 );
                 return Ok((resp, Some(gave_up)));
             }
-            let wait = retry_after(&resp).map_or(delay, |ra| ra.max(delay));
+            let asked = retry_after(&resp);
+            if let Some(asked) = asked {
+                // A wait beyond what is left of every bound gives up now, not after it.
+                let left = wait_budget(retry, started, timeout);
+                if asked > left {
+                    let gave_up = format!(
+                        "polling gave up: the server asked to wait {} (Retry-After), more than the {} left",
+                        humantime::format_duration(asked),
+                        humantime::format_duration(round_ms(left))
+                    );
+                    return Ok((resp, Some(gave_up)));
+                }
+            }
+            let wait = asked.map_or(delay, |ra| ra.max(delay));
             trace.then(format!(
                 "the condition was not met ({}); next attempt in {}",
                 first_failure(&outcomes),
@@ -277,7 +291,20 @@ fn expects_status(expect: &crate::model::Expect, code: u64) -> bool {
             })
 }
 
-/// The wait a 429 or 503 asks for (`Retry-After` in seconds or as an HTTP date), at most an hour.
+/// How long a request may still wait between attempts: what is left of `retry.timeout`, and
+/// no more than `max_delay` or the request's own timeout (its `timeout`, or the run's).
+fn wait_budget(retry: &crate::model::Retry, started: Instant, timeout: Duration) -> Duration {
+    let mut left = timeout.min(MAX_POLL_DELAY);
+    if let Some(cap) = retry.timeout {
+        left = left.min(cap.saturating_sub(started.elapsed()));
+    }
+    if let Some(max) = retry.max_delay {
+        left = left.min(max);
+    }
+    left
+}
+
+/// The wait a 429 or 503 asks for (`Retry-After` in seconds or as an HTTP date).
 fn retry_after(resp: &Response) -> Option<Duration> {
     if !matches!(resp.status, 429 | 503) {
         return None;
@@ -291,7 +318,7 @@ fn retry_after(resp: &Response) -> Option<Duration> {
                 .unwrap_or_default()
         }
     };
-    Some(wait.min(MAX_POLL_DELAY))
+    Some(wait)
 }
 
 fn httpdate_to_system(v: &str) -> Option<std::time::SystemTime> {
