@@ -164,10 +164,27 @@ impl Http {
 /// Whether the connection closed before any byte of an answer (a reused connection the server
 /// had already dropped).
 fn closed_before_answer(e: &reqwest::Error) -> bool {
+    use std::io::ErrorKind;
+    if e.is_timeout() {
+        return false;
+    }
     let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
     while let Some(err) = cur {
-        if let Some(h) = err.downcast_ref::<hyper::Error>() {
-            return h.is_incomplete_message() || h.is_canceled();
+        if let Some(h) = err.downcast_ref::<hyper::Error>()
+            && (h.is_incomplete_message() || h.is_canceled())
+        {
+            return true;
+        }
+        if let Some(io) = err.downcast_ref::<std::io::Error>()
+            && matches!(
+                io.kind(),
+                ErrorKind::ConnectionReset
+                    | ErrorKind::ConnectionAborted
+                    | ErrorKind::BrokenPipe
+                    | ErrorKind::UnexpectedEof
+            )
+        {
+            return true;
         }
         cur = err.source();
     }
@@ -386,7 +403,11 @@ pub fn error_chain(e: &dyn std::error::Error) -> String {
 }
 
 /// The request as a curl command line, for `--dry-run`.
-pub fn to_curl(r: &RenderedRequest) -> String {
+///
+/// `mask` is applied to every value before it is shell-quoted: a secret with a `'` in it would
+/// otherwise reach the output in a quoted form no masking recognises.
+pub fn to_curl(r: &RenderedRequest, mask: &dyn Fn(&str) -> String) -> String {
+    let quote = |s: &str| quote(&mask(s));
     let mut out = format!("curl -X {} {}", r.method, quote(&r.url));
     for (k, v) in &r.headers {
         out.push_str(&format!(" \\\n  -H {}", quote(&format!("{k}: {v}"))));

@@ -26,8 +26,10 @@ struct Needles {
     /// Values registered so far (a value is registered once, whatever its forms).
     values: std::collections::HashSet<String>,
     forms: Vec<String>,
-    /// One automaton over every form: a single pass over the text, longest match first.
-    matcher: Option<aho_corasick::AhoCorasick>,
+    /// One automaton over every form: a single pass over the text, longest match first. Built
+    /// when text is next masked after values were added, not on every addition.
+    matcher: Option<Arc<aho_corasick::AhoCorasick>>,
+    stale: bool,
 }
 
 impl Redactor {
@@ -57,10 +59,27 @@ impl Redactor {
                 n.forms.push(f);
             }
         }
-        n.matcher = aho_corasick::AhoCorasick::builder()
-            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-            .build(&n.forms)
-            .ok();
+        n.stale = true;
+    }
+
+    /// The automaton over every form registered so far.
+    fn matcher(&self) -> Option<Arc<aho_corasick::AhoCorasick>> {
+        if let Ok(n) = self.inner.read()
+            && !n.stale
+        {
+            return n.matcher.clone();
+        }
+        let mut n = self.inner.write().ok()?;
+        if n.stale {
+            n.matcher = aho_corasick::AhoCorasick::builder()
+                .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+                .build(&n.forms)
+                .ok()
+                .map(Arc::new);
+            n.stale = false;
+        }
+        n.matcher.clone()
     }
 
     /// Registers the credentials of a Basic header: the pair's base64 form hides both.
@@ -71,10 +90,7 @@ impl Redactor {
     }
 
     pub fn redact(&self, text: &str) -> String {
-        let Ok(n) = self.inner.read() else {
-            return text.to_string();
-        };
-        match &n.matcher {
+        match self.matcher() {
             Some(m) if m.is_match(text) => {
                 let mut out = String::with_capacity(text.len());
                 m.replace_all_with(text, &mut out, |_, _, dst| {
@@ -95,9 +111,7 @@ impl Redactor {
 
     /// Whether the text holds any registered secret, in any form.
     pub fn finds(&self, text: &str) -> bool {
-        self.inner
-            .read()
-            .is_ok_and(|n| n.matcher.as_ref().is_some_and(|m| m.is_match(text)))
+        self.matcher().is_some_and(|m| m.is_match(text))
     }
 
     /// Whether any value is registered (nothing to mask otherwise).
@@ -171,6 +185,7 @@ fn forms_of(value: &str) -> Vec<String> {
             out.push(url::form_urlencoded::byte_serialize(case.as_bytes()).collect());
             out.push(percent_encode(&case, b"-._~"));
             out.push(percent_encode(&case, b"/.-_"));
+            out.extend(url_forms(&case));
             if let Ok(json) = serde_json::to_string(&case) {
                 let once = json[1..json.len() - 1].to_string();
                 if let Ok(twice) = serde_json::to_string(&once) {
@@ -184,6 +199,25 @@ fn forms_of(value: &str) -> Vec<String> {
     }
     out.sort();
     out.dedup();
+    out
+}
+
+/// The value as the URL parser writes it in a query, a path, a password and a fragment (each
+/// escapes a different set of characters).
+fn url_forms(value: &str) -> Vec<String> {
+    let Ok(mut u) = url::Url::parse("http://h/") else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    u.set_query(Some(value));
+    out.extend(u.query().map(str::to_string));
+    u.set_fragment(Some(value));
+    out.extend(u.fragment().map(str::to_string));
+    u.set_path(value);
+    out.push(u.path().trim_start_matches('/').to_string());
+    if u.set_password(Some(value)).is_ok() {
+        out.extend(u.password().map(str::to_string));
+    }
     out
 }
 

@@ -224,7 +224,7 @@ impl Runner {
         }
         let mut rec = self.record(c, pr, State::Rendered, None);
         rec.url = rendered.url.clone();
-        rec.curl = Some(to_curl(&rendered));
+        rec.curl = Some(to_curl(&rendered, &|s| self.redactor.redact(s)));
         // Later requests render with placeholders where a real run would have captured.
         for cap in &pr.req.captures {
             captures.insert(cap.var.clone(), Value::String(format!("__{}__", cap.var)));

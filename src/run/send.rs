@@ -177,7 +177,7 @@ impl Runner {
                     let gave_up = format!(
                         "polling gave up: the server asked to wait {} (Retry-After), more than the {} left",
                         humantime::format_duration(asked),
-                        humantime::format_duration(round_ms(left))
+                        humantime::format_duration(round_s(left))
                     );
                     return Ok((resp, Some(gave_up)));
                 }
@@ -336,6 +336,10 @@ fn next_delay(d: Duration, backoff: f64, max: Option<Duration>) -> Duration {
 }
 
 const MAX_POLL_DELAY: Duration = Duration::from_secs(3600);
+
+fn round_s(d: Duration) -> Duration {
+    Duration::from_secs(d.as_secs_f64().round() as u64)
+}
 
 fn round_ms(d: Duration) -> Duration {
     Duration::from_millis(d.as_millis() as u64)

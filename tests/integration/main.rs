@@ -8,6 +8,7 @@ mod ci;
 mod errors;
 mod faults;
 mod golden;
+mod hardening;
 mod hostile;
 mod html;
 mod import;
