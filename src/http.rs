@@ -83,9 +83,11 @@ impl Http {
         redirects: Option<usize>,
     ) -> Result<Response, String> {
         let deadline = Instant::now() + timeout;
-        let mut hop = r.clone();
+        // The request is copied only when a redirect changes it.
+        let mut next_hop: Option<RenderedRequest> = None;
         let mut hops = 0;
         loop {
+            let hop = next_hop.as_ref().unwrap_or(r);
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
                 return Err(format!(
@@ -93,18 +95,18 @@ impl Http {
                     humantime::format_duration(timeout)
                 ));
             }
-            let resp = self.send_once(&hop, left, timeout).await?;
+            let resp = self.send_once(hop, left, timeout).await?;
             let Some(max) = redirects else {
                 return Ok(resp);
             };
-            let Some(next) = redirect_target(&hop, &resp)? else {
+            let Some(next) = redirect_target(hop, &resp)? else {
                 return Ok(resp);
             };
             if hops >= max {
                 return Err(format!("too many redirects (more than {max})"));
             }
             hops += 1;
-            hop = follow(hop, resp.status, next);
+            next_hop = Some(follow(hop.clone(), resp.status, next));
         }
     }
 

@@ -196,31 +196,15 @@ pub fn find_environment(name: &str, first: Option<&Path>) -> Result<PathBuf, Dia
             "environment file `{name}` does not exist"
         )));
     }
-    let start = match first {
-        Some(p) if p.is_dir() => p.to_path_buf(),
-        Some(p) => p.parent().map(Path::to_path_buf).unwrap_or_default(),
-        None => PathBuf::from("."),
-    };
-    let cwd = std::env::current_dir().unwrap_or_default();
     let mut looked = Vec::new();
-    let mut dir = Some(start.as_path());
-    while let Some(d) = dir {
+    for d in environment_dirs(first) {
         for ext in ["yaml", "yml"] {
-            let candidate = d.join("environments").join(format!("{name}.{ext}"));
+            let candidate = d.join(format!("{name}.{ext}"));
             if candidate.is_file() {
                 return Ok(candidate);
             }
         }
-        looked.push(d.join("environments"));
-        let abs = if d.as_os_str().is_empty() {
-            cwd.clone()
-        } else {
-            d.canonicalize().unwrap_or_default()
-        };
-        if abs == cwd || d.as_os_str().is_empty() {
-            break;
-        }
-        dir = d.parent();
+        looked.push(d);
     }
     let known: Vec<String> = looked
         .iter()
@@ -248,18 +232,37 @@ pub fn find_environment(name: &str, first: Option<&Path>) -> Result<PathBuf, Dia
     Err(d)
 }
 
-/// The environments `--env NAME` could name for these collections: the files of the nearest
-/// `environments/` folder, beside the first collection or in a parent folder, by name.
-pub fn environment_names(first: Option<&Path>) -> Vec<String> {
+/// The `environments/` folders `--env NAME` looks in, nearest first: beside the first
+/// collection (or inside the folder given), then in each parent up to the working directory.
+fn environment_dirs(first: Option<&Path>) -> Vec<PathBuf> {
     let start = match first {
         Some(p) if p.is_dir() => p.to_path_buf(),
         Some(p) => p.parent().map(Path::to_path_buf).unwrap_or_default(),
         None => PathBuf::from("."),
     };
     let cwd = std::env::current_dir().unwrap_or_default();
+    let mut out = Vec::new();
     let mut dir = Some(start.as_path());
     while let Some(d) = dir {
-        if let Ok(entries) = std::fs::read_dir(d.join("environments")) {
+        out.push(d.join("environments"));
+        let abs = if d.as_os_str().is_empty() {
+            cwd.clone()
+        } else {
+            d.canonicalize().unwrap_or_default()
+        };
+        if abs == cwd || d.as_os_str().is_empty() {
+            break;
+        }
+        dir = d.parent();
+    }
+    out
+}
+
+/// The environments `--env NAME` could name for these collections: the files of the nearest
+/// `environments/` folder, by name.
+pub fn environment_names(first: Option<&Path>) -> Vec<String> {
+    for dir in environment_dirs(first) {
+        if let Ok(entries) = std::fs::read_dir(&dir) {
             let mut names: Vec<String> = entries
                 .flatten()
                 .map(|e| e.path())
@@ -270,15 +273,6 @@ pub fn environment_names(first: Option<&Path>) -> Vec<String> {
             names.dedup();
             return names;
         }
-        let abs = if d.as_os_str().is_empty() {
-            cwd.clone()
-        } else {
-            d.canonicalize().unwrap_or_default()
-        };
-        if abs == cwd || d.as_os_str().is_empty() {
-            break;
-        }
-        dir = d.parent();
     }
     Vec::new()
 }

@@ -188,10 +188,17 @@ fn forms_of(value: &str) -> Vec<String> {
             out.extend(url_forms(&case));
             if let Ok(json) = serde_json::to_string(&case) {
                 let once = json[1..json.len() - 1].to_string();
-                if let Ok(twice) = serde_json::to_string(&once) {
-                    out.push(twice[1..twice.len() - 1].to_string());
+                // Servers that write JSON as ASCII escape everything else as \uXXXX, at
+                // whichever level they write.
+                let ascii = ascii_json(&once);
+                for f in [once, ascii] {
+                    if let Ok(twice) = serde_json::to_string(&f) {
+                        let twice = twice[1..twice.len() - 1].to_string();
+                        out.push(ascii_json(&twice));
+                        out.push(twice);
+                    }
+                    out.push(f);
                 }
-                out.push(once);
             }
             out.push(case);
         }
@@ -199,6 +206,22 @@ fn forms_of(value: &str) -> Vec<String> {
     }
     out.sort();
     out.dedup();
+    out
+}
+
+/// JSON text with every non-ASCII character as `\uXXXX` (surrogate pairs beyond the BMP).
+fn ascii_json(escaped: &str) -> String {
+    let mut out = String::with_capacity(escaped.len());
+    for c in escaped.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            let mut units = [0u16; 2];
+            for u in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{u:04x}"));
+            }
+        }
+    }
     out
 }
 
@@ -418,6 +441,14 @@ mod tests {
         let out = r.redact(&text);
         assert!(!out.contains("s3cr3t"), "{out}");
         assert!(!out.contains(&b64), "{out}");
+    }
+
+    #[test]
+    fn json_written_as_ascii_is_masked() {
+        let r = Redactor::default();
+        r.add("pässwörd-\"q\"");
+        let echoed = r#"{"body":"{\"p\":\"p\u00e4ssw\u00f6rd-\\\"q\\\"\"}"}"#;
+        assert!(!r.redact(echoed).contains("ssw"), "{}", r.redact(echoed));
     }
 
     #[test]

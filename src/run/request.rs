@@ -7,7 +7,7 @@ use super::render::{Applied, apply_auth, render_request, set_header};
 use super::send::Failure;
 use super::{Runner, summary};
 use crate::diagnostic::Diagnostic;
-use crate::eval::{self, EvalCtx, Outcome};
+use crate::eval::{self, Outcome};
 use crate::exchange::Response;
 use crate::http::{Http, to_curl};
 use crate::plan::vars::Resolved;
@@ -165,14 +165,7 @@ impl Runner {
         url: &str,
         rec: &mut RequestRecord,
     ) {
-        let cx = EvalCtx {
-            templates: &self.plan.templates,
-            vars,
-            paths: &self.plan.paths,
-            schemas: &self.plan.schemas,
-            base_dir: &c.base_dir,
-            redactor: &self.redactor,
-        };
+        let cx = self.eval_ctx(vars, c);
         rec.outcomes = eval::evaluate(&pr.req.expect, resp, &cx);
         if pr.req.fails_on_error_status() && resp.status >= 400 {
             rec.outcomes.insert(0, error_status(pr, resp.status));

@@ -137,14 +137,7 @@ impl Runner {
             let Some(retry) = retry else {
                 return Ok((resp, None));
             };
-            let cx = EvalCtx {
-                templates: &self.plan.templates,
-                vars,
-                paths: &self.plan.paths,
-                schemas: &self.plan.schemas,
-                base_dir: &c.base_dir,
-                redactor: &self.redactor,
-            };
+            let cx = self.eval_ctx(vars, c);
             let until = retry.until.as_ref().unwrap_or(&pr.req.expect);
             let outcomes = eval::evaluate(until, &resp, &cx);
             if eval::all_passed(&outcomes) {
@@ -209,56 +202,26 @@ impl Runner {
             crate::auth::warn_plain_http(&rendered.url, "API");
         }
         let redirects = pr.redirects;
-        let Applied::OAuth2(tr) = auth else {
+        let send = async |r: &RenderedRequest, trace: &mut Trace| {
             let resp = http
-                .send(rendered, timeout, redirects)
+                .send(r, timeout, redirects)
                 .await
                 .map_err(Failure::Incomplete)?;
             trace.sent(&resp);
-            return Ok(resp);
+            Ok::<Response, Failure>(resp)
         };
-        let (token, how) = self
-            .tokens
-            .obtain(&self.token_client, tr, None, &self.redactor)
-            .await
-            .map_err(Failure::Incomplete)?;
-        trace.token(&how);
-        set_header(
-            rendered,
-            "authorization",
-            format!("Bearer {}", token.access_token),
-        );
-        let resp = http
-            .send(rendered, timeout, redirects)
-            .await
-            .map_err(Failure::Incomplete)?;
-        trace.sent(&resp);
+        let Applied::OAuth2(tr) = auth else {
+            return send(rendered, trace).await;
+        };
+        let token = self.bearer(tr, None, rendered, trace).await?;
+        let resp = send(rendered, trace).await?;
         if resp.status != 401 {
             return Ok(resp);
         }
         // The token may have been revoked or expired early: fetch a new one, try once more.
         trace.then("401: the token was refused; fetching a new one and sending again".into());
-        let (fresh, how) = self
-            .tokens
-            .obtain(
-                &self.token_client,
-                tr,
-                Some(&token.access_token),
-                &self.redactor,
-            )
-            .await
-            .map_err(Failure::Incomplete)?;
-        trace.token(&how);
-        set_header(
-            rendered,
-            "authorization",
-            format!("Bearer {}", fresh.access_token),
-        );
-        let again = http
-            .send(rendered, timeout, redirects)
-            .await
-            .map_err(Failure::Incomplete)?;
-        trace.sent(&again);
+        self.bearer(tr, Some(&token), rendered, trace).await?;
+        let again = send(rendered, trace).await?;
         if again.status == 401 && !expects_status(&pr.req.expect, 401) {
             let challenge = again
                 .header("www-authenticate")
@@ -270,6 +233,43 @@ impl Runner {
             )));
         }
         Ok(again)
+    }
+}
+
+impl Runner {
+    /// Sets `Authorization: Bearer` from the cache (a new token when `rejected` is the one held);
+    /// returns the token used.
+    async fn bearer(
+        &self,
+        tr: &crate::auth::TokenRequest,
+        rejected: Option<&str>,
+        rendered: &mut RenderedRequest,
+        trace: &mut Trace,
+    ) -> Result<String, Failure> {
+        let (token, how) = self
+            .tokens
+            .obtain(&self.token_client, tr, rejected, &self.redactor)
+            .await
+            .map_err(Failure::Incomplete)?;
+        trace.token(&how);
+        set_header(
+            rendered,
+            "authorization",
+            format!("Bearer {}", token.access_token),
+        );
+        Ok(token.access_token)
+    }
+
+    /// What assertions read: the plan's compiled parts and this request's variables.
+    pub(super) fn eval_ctx<'a>(&'a self, vars: &'a Vars, c: &'a PlannedCollection) -> EvalCtx<'a> {
+        EvalCtx {
+            templates: &self.plan.templates,
+            vars,
+            paths: &self.plan.paths,
+            schemas: &self.plan.schemas,
+            base_dir: &c.base_dir,
+            redactor: &self.redactor,
+        }
     }
 }
 

@@ -10,13 +10,18 @@ fn json_report(w: &World, file: &str) -> serde_json::Value {
         .expect("valid JSON")
 }
 
+/// Runs `text` as c.yaml against the sandbox: its own assertions must all hold.
+fn passes(text: &str) {
+    let w = World::new();
+    w.write("c.yaml", text);
+    w.yarc(&["run", "c.yaml"]).expect_code(0);
+}
+
 // ---- Template values -------------------------------------------------------------------
 
 #[test]
 fn booleans_and_none_are_written_as_json_spells_them() {
-    let w = World::new();
-    w.write(
-        "c.yaml",
+    passes(
         r#"
 variables: { flag: false, yes: true, nothing: null }
 requests:
@@ -35,7 +40,6 @@ requests:
         $.json.text: "false!"
 "#,
     );
-    w.yarc(&["run", "c.yaml"]).expect_code(0);
 }
 
 #[test]
@@ -161,9 +165,7 @@ requests:
 
 #[test]
 fn a_variable_that_is_one_expression_keeps_its_type() {
-    let w = World::new();
-    w.write(
-        "c.yaml",
+    passes(
         r#"
 variables:
   n: 5
@@ -184,7 +186,6 @@ requests:
         $.json.items: { type: array, length: 2 }
 "#,
     );
-    w.yarc(&["run", "c.yaml"]).expect_code(0);
 }
 
 #[test]
@@ -261,9 +262,7 @@ requests:
 
 #[test]
 fn polling_until_a_status_needs_no_expect_status() {
-    let w = World::new();
-    w.write(
-        "c.yaml",
+    passes(
         r#"
 requests:
   - name: poll a 404 until it is a 404
@@ -271,7 +270,6 @@ requests:
     retry: { attempts: 2, delay: 10ms, until: { status: 404 } }
 "#,
     );
-    w.yarc(&["run", "c.yaml"]).expect_code(0);
 }
 
 #[test]
