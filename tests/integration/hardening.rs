@@ -396,13 +396,13 @@ requests:
 
 #[test]
 fn a_property_random_secrets_through_every_filter_never_leak() {
-    // Secrets with quotes, backslashes, non-ASCII and newlines, 8 to 200 characters long.
+    // Secrets with quotes, backslashes, non-ASCII and newlines, 4 to 200 characters long.
     let mut rng = fastrand::Rng::with_seed(0x5ec2e7);
     let special = [
         '"', '\\', 'é', 'ß', '€', '\n', '\'', ' ', '/', '+', '=', '%', '&',
     ];
     for round in 0..12 {
-        let len = rng.usize(8..=200);
+        let len = rng.usize(3..=199);
         let secret: String = (0..len)
             .map(|i| {
                 if i % 5 == 2 {
@@ -412,7 +412,7 @@ fn a_property_random_secrets_through_every_filter_never_leak() {
                 }
             })
             .collect();
-        let secret = format!("Z{}", secret.trim());
+        let secret = format!("Z{}Q", secret.trim());
         eprintln!("round {round}: {} characters", secret.chars().count());
         check_derived_forms(&secret);
     }
