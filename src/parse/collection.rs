@@ -6,69 +6,11 @@ use crate::model::*;
 use crate::source::Span;
 use std::collections::HashMap;
 
-const COLLECTION_KEYS: &[&str] = &[
-    "name",
-    "description",
-    "tags",
-    "variables",
-    "auth",
-    "defaults",
-    "requests",
-];
-const GROUP_KEYS: &[&str] = &[
-    "group",
-    "description",
-    "tags",
-    "variables",
-    "auth",
-    "defaults",
-    "skip",
-    "requests",
-];
-const REQUEST_KEYS: &[&str] = &[
-    "name",
-    "description",
-    "method",
-    "url",
-    "query",
-    "headers",
-    "json",
-    "form",
-    "multipart",
-    "text",
-    "file",
-    "timeout",
-    "follow_redirects",
-    "max_redirects",
-    "tags",
-    "skip",
-    "auth",
-    "expect",
-    "capture",
-    "retry",
-    "snapshot",
-];
-const DEFAULTS_KEYS: &[&str] = &[
-    "headers",
-    "query",
-    "timeout",
-    "follow_redirects",
-    "max_redirects",
-    "snapshot",
-];
-const BODY_KEYS: &[&str] = &["json", "form", "multipart", "text", "file"];
-const AUTH_KINDS: &[&str] = &["oauth2", "bearer", "basic", "api_key", "none"];
-const OAUTH2_KEYS: &[&str] = &[
-    "token_url",
-    "issuer",
-    "refresh_before",
-    "client_id",
-    "client_secret",
-    "scope",
-    "credentials",
-    "params",
-];
-const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+use super::keys::{
+    API_KEY, AUTH_KINDS, BASIC, BODIES as BODY_KEYS, COLLECTION as COLLECTION_KEYS,
+    DEFAULTS as DEFAULTS_KEYS, FILE_PART, GROUP as GROUP_KEYS, METHODS, OAUTH2 as OAUTH2_KEYS,
+    REQUEST as REQUEST_KEYS, SNAPSHOT,
+};
 
 /// The parts of a collection file, before the file and path are attached.
 pub struct CollectionParts {
@@ -294,7 +236,7 @@ impl Decoder {
         let mut parts = Vec::new();
         for (name, _, value) in f.iter() {
             let part = if matches!(value.kind, NodeKind::Map(_)) {
-                let Some(pf) = self.fields(value, "a file part", &["file", "content_type"]) else {
+                let Some(pf) = self.fields(value, "a file part", FILE_PART) else {
                     continue;
                 };
                 let Some(path) = pf.get("file").and_then(|n| self.template(n, "`file`")) else {
@@ -352,7 +294,7 @@ impl Decoder {
                 span: node.span.clone(),
             });
         }
-        let f = self.fields(node, "`snapshot`", &["ignore", "headers"])?;
+        let f = self.fields(node, "`snapshot`", SNAPSHOT)?;
         let ignore = match f.get("ignore") {
             Some(n) => match &n.kind {
                 NodeKind::Seq(items) => items
@@ -407,14 +349,14 @@ impl Decoder {
             "oauth2" => self.oauth2(value).map(|o| AuthSpec::OAuth2(Box::new(o))),
             "bearer" => self.template(value, "`bearer`").map(AuthSpec::Bearer),
             "basic" => {
-                let b = self.fields(value, "`basic`", &["username", "password"])?;
+                let b = self.fields(value, "`basic`", BASIC)?;
                 Some(AuthSpec::Basic {
                     username: self.required_template(&b, "username", "`basic`")?,
                     password: self.required_template(&b, "password", "`basic`")?,
                 })
             }
             "api_key" => {
-                let a = self.fields(value, "`api_key`", &["header", "query", "value"])?;
+                let a = self.fields(value, "`api_key`", API_KEY)?;
                 let location = match (a.get("header"), a.get("query")) {
                     (Some(h), None) => ApiKeyLocation::Header(self.string(h, "`header`")?),
                     (None, Some(q)) => ApiKeyLocation::Query(self.string(q, "`query`")?),

@@ -6,33 +6,8 @@ use crate::diagnostic::did_you_mean;
 use crate::model::*;
 use regex::Regex;
 
-const EXPECT_KEYS: &[&str] = &["status", "headers", "body", "json", "schema", "time"];
-pub const PREDICATES: &[&str] = &[
-    "equals",
-    "not",
-    "exists",
-    "type",
-    "contains",
-    "starts_with",
-    "ends_with",
-    "matches",
-    "in",
-    "length",
-    "lt",
-    "lte",
-    "gt",
-    "gte",
-    "each",
-];
-const CAPTURE_KEYS: &[&str] = &["json", "all", "header", "regex", "status", "body"];
-const RETRY_KEYS: &[&str] = &[
-    "attempts",
-    "delay",
-    "backoff",
-    "max_delay",
-    "timeout",
-    "until",
-];
+pub use super::keys::PREDICATES;
+use super::keys::{CAPTURE as CAPTURE_KEYS, EXPECT as EXPECT_KEYS, RETRY as RETRY_KEYS, TIME};
 
 impl Decoder {
     pub fn expect(&mut self, node: &Node, what: &str) -> Expect {
@@ -221,7 +196,7 @@ impl Decoder {
 
     /// `time: { lt: 2s }`: durations become milliseconds.
     fn time_predicates(&mut self, node: &Node) -> Vec<Predicate> {
-        let Some(f) = self.fields(node, "`time`", &["lt", "lte", "gt", "gte"]) else {
+        let Some(f) = self.fields(node, "`time`", TIME) else {
             return Vec::new();
         };
         let mut out = Vec::new();

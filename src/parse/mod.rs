@@ -5,6 +5,7 @@
 mod collection;
 mod expect;
 mod fields;
+pub mod keys;
 pub mod node;
 
 use crate::diagnostic::Diagnostics;
@@ -41,8 +42,7 @@ pub fn parse_collection(file: &Arc<SourceFile>, path: &Path) -> Result<Collectio
     }
 }
 
-const ENV_KEYS: &[&str] = &["name", "variables", "sandbox", "tls"];
-const TLS_KEYS: &[&str] = &["ca_cert", "client_cert", "client_key", "insecure"];
+use keys::{ENVIRONMENT as ENV_KEYS, SANDBOX, TLS as TLS_KEYS};
 
 /// Decodes one environment file.
 pub fn parse_environment(file: &Arc<SourceFile>, path: &Path) -> Result<Environment, Diagnostics> {
@@ -68,14 +68,12 @@ pub fn parse_environment(file: &Arc<SourceFile>, path: &Path) -> Result<Environm
             .bool(n, "`sandbox`")
             .unwrap_or(false)
             .then(SandboxSettings::default),
-        Some(n) => d
-            .fields(n, "`sandbox`", &["token_lifetime"])
-            .map(|s| SandboxSettings {
-                token_lifetime: s
-                    .get("token_lifetime")
-                    .and_then(|t| d.duration(t, "`token_lifetime`"))
-                    .map(|t| t.as_secs().max(1)),
-            }),
+        Some(n) => d.fields(n, "`sandbox`", SANDBOX).map(|s| SandboxSettings {
+            token_lifetime: s
+                .get("token_lifetime")
+                .and_then(|t| d.duration(t, "`token_lifetime`"))
+                .map(|t| t.as_secs().max(1)),
+        }),
     };
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let mut tls = crate::model::TlsSettings::default();

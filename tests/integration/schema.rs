@@ -102,3 +102,38 @@ fn the_schema_rejects_a_typo() {
         serde_json::json!({"requests": [{"name": "x", "url": "u", "expect": {"status": 200}}]});
     assert!(v.is_valid(&good));
 }
+
+/// The schema the editors use and the parser accept the same keys, object by object: a key
+/// added to one and forgotten in the other fails here.
+#[test]
+fn the_schema_and_the_parser_accept_the_same_keys() {
+    use std::collections::BTreeSet;
+    for (format, def, keys) in yarc::parse::keys::TABLES {
+        let kind = match *format {
+            "collection" => yarc::format_schema::Kind::Collection,
+            _ => yarc::format_schema::Kind::Environment,
+        };
+        let schema: serde_json::Value =
+            serde_json::from_str(&yarc::format_schema::json(kind)).expect("schema is JSON");
+        let object = if def.is_empty() {
+            &schema
+        } else {
+            &schema["$defs"][*def]
+        };
+        let in_schema: BTreeSet<&str> = object["properties"]
+            .as_object()
+            .unwrap_or_else(|| panic!("{format} schema has no object `{def}`"))
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let in_parser: BTreeSet<&str> = keys.iter().copied().collect();
+        assert_eq!(
+            in_schema, in_parser,
+            "{format} `{def}`: the schema (left) and the parser (right) differ"
+        );
+        assert_eq!(
+            object["additionalProperties"], false,
+            "{format} `{def}` must refuse unknown keys, as the parser does"
+        );
+    }
+}
