@@ -1,37 +1,44 @@
 //! yarc: a declarative request-collection runner.
 //!
-//! The pipeline, one way:
-//! load (files → text) → parse (text → model with spans) → plan (variables, selection,
-//! compiled templates, JSONPaths and schemas; every input error found here) → run (render,
-//! auth, send, evaluate, capture, snapshot) → events → reporters (terminal, JUnit, JSON, HTML).
+//! Front ends, then the engine they all call, then the edges:
 //!
-//! Beside it: `sandbox` (the built-in API), `import` (Postman, OpenAPI), `compare`
-//! (`yarc diff`), `mock` (serving snapshots), `inspect` (`yarc vars`, `yarc token`),
-//! `format_schema` (the editors' JSON Schema).
+//! - **Front ends**: `cli` (the parser and dispatch) and `commands` (one module per command:
+//!   `run`, `check`, `diff`, `vars`, `token`, `snapshots`, `mock`, `import`, `schema`,
+//!   `sandbox`). A command lowers its flags once into a [`session::Config`] and calls the engine;
+//!   nothing below imports from them.
+//! - **The engine**, one way: `session` (the front door: config → prepared plan) → `load` (files
+//!   → text) → `parse` (text → `model` with spans) → `plan` (variables and derived variables,
+//!   selection, compiled templates, JSONPaths and schemas; every input error found here) → `run`
+//!   (render, auth, send, evaluate, capture, snapshot) → records and events → `report` (terminal,
+//!   JUnit, JSON, HTML, GitHub annotations). `outcome` holds the exit codes.
+//! - **Pure parts** the engine uses: `template` (minijinja), `eval` (assertions, captures,
+//!   JSONPath), `snapshot` (normalise, compare, diff), `secret` (the redactor), `untrusted`
+//!   (server text made safe to show), `diagnostic` (located errors).
+//! - **Edges**: `http` and `net` (the network), `auth` and `token_store` (OAuth2), `data`
+//!   (data files), `sandbox` (the built-in API), `import` (Postman, OpenAPI) and `schema` (the
+//!   editors' JSON Schema).
 
 pub mod auth;
 pub mod cli;
-pub mod compare;
+pub mod commands;
 pub mod data;
 pub mod diagnostic;
 pub mod eval;
 pub mod exchange;
-pub mod format_schema;
 pub mod http;
 pub mod import;
-pub mod inspect;
 pub mod load;
-pub mod mock;
 pub mod model;
 pub mod net;
 pub mod outcome;
 pub mod parse;
 pub mod plan;
 pub mod report;
-pub mod review;
 pub mod run;
 pub mod sandbox;
+pub mod schema;
 pub mod secret;
+pub mod session;
 pub mod snapshot;
 pub mod source;
 pub mod template;

@@ -19,18 +19,12 @@ fn yaml_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
 #[test]
 fn the_committed_schemas_are_current() {
     for (kind, file) in [
-        (
-            yarc::format_schema::Kind::Collection,
-            "schema/collection.json",
-        ),
-        (
-            yarc::format_schema::Kind::Environment,
-            "schema/environment.json",
-        ),
+        (yarc::schema::Kind::Collection, "schema/collection.json"),
+        (yarc::schema::Kind::Environment, "schema/environment.json"),
     ] {
         let committed =
             std::fs::read_to_string(project_root().join(file)).expect("schema committed");
-        let current = yarc::format_schema::json(kind);
+        let current = yarc::schema::json(kind);
         assert!(
             committed.trim_end() == current.trim_end(),
             "{file} is stale: run `cargo run -- schema {} > {file}`",
@@ -50,9 +44,9 @@ fn the_committed_schemas_are_current() {
     assert!(r.stdout.contains("\"title\": \"yarc environment\""));
 }
 
-fn validator(kind: yarc::format_schema::Kind) -> jsonschema::Validator {
+fn validator(kind: yarc::schema::Kind) -> jsonschema::Validator {
     let schema: serde_json::Value =
-        serde_json::from_str(&yarc::format_schema::json(kind)).expect("schema JSON");
+        serde_json::from_str(&yarc::schema::json(kind)).expect("schema JSON");
     jsonschema::validator_for(&schema).expect("valid schema")
 }
 
@@ -78,8 +72,8 @@ fn validate(v: &jsonschema::Validator, path: &std::path::Path) {
 
 #[test]
 fn every_example_validates_against_the_schema() {
-    let collections = validator(yarc::format_schema::Kind::Collection);
-    let environments = validator(yarc::format_schema::Kind::Environment);
+    let collections = validator(yarc::schema::Kind::Collection);
+    let environments = validator(yarc::schema::Kind::Environment);
     let mut files = Vec::new();
     yaml_files(&project_root().join("collections"), &mut files);
     assert!(files.len() >= 5);
@@ -94,7 +88,7 @@ fn every_example_validates_against_the_schema() {
 
 #[test]
 fn the_schema_rejects_a_typo() {
-    let v = validator(yarc::format_schema::Kind::Collection);
+    let v = validator(yarc::schema::Kind::Collection);
     let bad: serde_json::Value =
         serde_json::json!({"requests": [{"name": "x", "url": "u", "expcet": {}}]});
     assert!(!v.is_valid(&bad));
@@ -110,11 +104,11 @@ fn the_schema_and_the_parser_accept_the_same_keys() {
     use std::collections::BTreeSet;
     for (format, def, keys) in yarc::parse::keys::TABLES {
         let kind = match *format {
-            "collection" => yarc::format_schema::Kind::Collection,
-            _ => yarc::format_schema::Kind::Environment,
+            "collection" => yarc::schema::Kind::Collection,
+            _ => yarc::schema::Kind::Environment,
         };
         let schema: serde_json::Value =
-            serde_json::from_str(&yarc::format_schema::json(kind)).expect("schema is JSON");
+            serde_json::from_str(&yarc::schema::json(kind)).expect("schema is JSON");
         let object = if def.is_empty() {
             &schema
         } else {

@@ -3,8 +3,19 @@
 //! answer differently.
 
 use crate::snapshot::{self, store};
+use clap::Args;
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
+
+#[derive(Args, Debug)]
+pub struct SnapshotsArgs {
+    /// review (interactive), accept or reject.
+    #[arg(value_enum)]
+    pub action: Action,
+    /// Where to look for pending snapshots (default: the working directory).
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Action {
@@ -16,7 +27,11 @@ pub enum Action {
     Reject,
 }
 
-pub fn snapshots(action: Action, root: &Path) -> i32 {
+pub fn execute(a: SnapshotsArgs) -> i32 {
+    snapshots(a.action, &a.path)
+}
+
+fn snapshots(action: Action, root: &Path) -> i32 {
     let pending = store::pending_below(root);
     if pending.is_empty() {
         println!("no pending snapshots below {}", root.display());

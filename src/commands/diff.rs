@@ -2,12 +2,15 @@
 //! its own auth and captures) and shows, request by request, whether the normalised responses
 //! are the same, and the unified diff where not.
 
-use crate::cli::{self, Inputs, Prepared};
+use super::args::{ColorChoice, Inputs, NetArgs, VarArgs};
+use super::{color_on, invalid, lower, prepare};
 use crate::model::JsonPath;
+use crate::outcome::Exit;
 use crate::plan::Selection;
 use crate::report::style::Style;
 use crate::run::record::{Event, RequestRecord, State};
 use crate::run::{RunOptions, Runner, SnapshotMode};
+use crate::session::{Prepared, Purpose};
 use crate::snapshot;
 use crate::source::{SourceFile, Span};
 use clap::Args;
@@ -26,12 +29,10 @@ pub struct DiffArgs {
     /// A JSONPath to leave out of this comparison (on top of each request's snapshot ignores).
     #[arg(long = "ignore", value_name = "JSONPATH")]
     pub ignore: Vec<String>,
-    /// Set a variable for both runs.
-    #[arg(long = "var", value_name = "NAME=VALUE")]
-    pub vars: Vec<String>,
-    /// Set a secret value for both runs.
-    #[arg(long = "secret-var", value_name = "NAME=VALUE")]
-    pub secret_vars: Vec<String>,
+    #[command(flatten)]
+    pub variables: VarArgs,
+    #[command(flatten)]
+    pub network: NetArgs,
     /// Default timeout per request.
     #[arg(long, value_parser = humantime::parse_duration, default_value = "30s")]
     pub timeout: Duration,
@@ -43,10 +44,10 @@ pub struct DiffArgs {
     pub report: Option<String>,
 }
 
-pub async fn diff(a: DiffArgs) -> i32 {
+pub async fn execute(a: DiffArgs) -> i32 {
     if a.envs.len() != 2 {
         eprintln!("error: `yarc diff` compares exactly two environments: --env A --env B");
-        return cli::EXIT_INVALID;
+        return Exit::Invalid.code();
     }
     let file = SourceFile::new("--ignore", "");
     let ignore: Vec<JsonPath> = a
@@ -62,14 +63,8 @@ pub async fn diff(a: DiffArgs) -> i32 {
         let inputs = Inputs {
             paths: a.paths.clone(),
             env: Some(env.clone()),
-            vars: a.vars.clone(),
-            secret_vars: a.secret_vars.clone(),
-            var_file: None,
-            token_cache: false,
-            cacert: Vec::new(),
-            insecure: false,
-            proxy: None,
-            max_token_body: crate::auth::TOKEN_MAX_BODY,
+            variables: a.variables.clone(),
+            network: a.network.clone(),
         };
         match run_env(&inputs, &ignore, &a).await {
             Ok(records) => runs.push(records),
@@ -77,7 +72,7 @@ pub async fn diff(a: DiffArgs) -> i32 {
         }
     }
     let style = Style {
-        color: cli::color_on(cli::ColorChoice::Auto),
+        color: color_on(ColorChoice::Auto),
     };
     let (out, code, rows) = report(&runs[0], &runs[1], &a.envs[0], &a.envs[1], &style);
     // Response text inside: on GitHub no line of it may run as a workflow command.
@@ -88,13 +83,13 @@ pub async fn diff(a: DiffArgs) -> i32 {
     if let Some(spec) = &a.report {
         let Some(path) = spec.strip_prefix("html:") else {
             eprintln!("error: `--report {spec}`: yarc diff writes html:FILE");
-            return cli::EXIT_INVALID;
+            return Exit::Invalid.code();
         };
         let footer = out.lines().last().unwrap_or("").to_string();
         let page = crate::report::html::render_diff(&rows, &a.envs[0], &a.envs[1], &footer);
         if let Err(e) = crate::report::write_atomic(std::path::Path::new(path), &page) {
             eprintln!("error: cannot write the report `{path}`: {e}");
-            return cli::EXIT_INCOMPLETE;
+            return Exit::Incomplete.code();
         }
     }
     code
@@ -108,15 +103,18 @@ async fn run_env(
     ignore: &[JsonPath],
     a: &DiffArgs,
 ) -> Result<Vec<RequestRecord>, i32> {
+    let config =
+        lower(inputs, None, Selection::default(), Purpose::Send).map_err(|d| invalid(&d))?;
     let Prepared {
         mut plan,
         redactor,
         net,
         sandbox: _sandbox,
-    } = cli::prepare(inputs, None, Selection::default()).await?;
+        ..
+    } = prepare(&config).await?;
     for p in ignore {
         if let Err(d) = plan.paths.add(p) {
-            return Err(cli::invalid(&d.into()));
+            return Err(invalid(&d.into()));
         }
     }
     let units = crate::run::units(plan.collections.len(), 1, None);
@@ -129,11 +127,13 @@ async fn run_env(
             ignore: ignore.to_vec(),
         },
         net,
+        token_cache: config.token_cache.clone(),
+        max_token_body: config.max_token_body,
         ..RunOptions::default()
     };
     let runner = Arc::new(Runner::new(Arc::new(plan), options, redactor).map_err(|e| {
         eprintln!("error: {e}");
-        cli::EXIT_INCOMPLETE
+        Exit::Incomplete.code()
     })?);
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Event>();
     let drain = tokio::spawn(async move { while rx.recv().await.is_some() {} });
@@ -259,11 +259,11 @@ pub fn report(
     }
     out.push('\n');
     let code = if broken > 0 {
-        cli::EXIT_INCOMPLETE
+        Exit::Incomplete.code()
     } else if differ > 0 {
-        cli::EXIT_FAILED
+        Exit::Failed.code()
     } else {
-        cli::EXIT_OK
+        Exit::Ok.code()
     };
     (out, code, rows)
 }

@@ -3,7 +3,23 @@
 //! literal paths first — plus a client-credentials token endpoint, so a front end or a
 //! consumer's CI can run against recorded responses offline.
 
-use crate::cli::{self, MockArgs};
+use super::invalid;
+use crate::outcome::Exit;
+use clap::Args;
+use std::path::PathBuf;
+
+#[derive(Args, Debug)]
+pub struct MockArgs {
+    /// Collection files or folders whose snapshots to serve.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// The environment whose snapshots to serve.
+    #[arg(long, short = 'e', required = true)]
+    pub env: String,
+    /// Port on 127.0.0.1 (0: any free port; the address is printed).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+}
 use crate::load;
 use crate::snapshot::{self, Body, store::SnapshotDir};
 use axum::Router;
@@ -125,10 +141,10 @@ pub fn find<'a>(routes: &'a [Route], method: &str, path: &str) -> Option<&'a Rou
         .max_by_key(|r| r.literal_count())
 }
 
-pub async fn serve(a: MockArgs) -> i32 {
+pub async fn execute(a: MockArgs) -> i32 {
     let loaded = match load::load(&a.paths, Some(&a.env)) {
         Ok(l) => l,
-        Err(e) => return cli::invalid(&e),
+        Err(e) => return invalid(&e),
     };
     let env_name = loaded.environment.as_ref().map(|e| e.name.clone());
     let mut routes = Vec::new();
@@ -148,7 +164,7 @@ pub async fn serve(a: MockArgs) -> i32 {
         Ok(l) => l,
         Err(e) => {
             eprintln!("error: cannot listen on 127.0.0.1:{}: {e}", a.port);
-            return cli::EXIT_INCOMPLETE;
+            return Exit::Incomplete.code();
         }
     };
     let url = listener
@@ -176,7 +192,7 @@ pub async fn serve(a: MockArgs) -> i32 {
         r = axum::serve(listener, app) => r.map_err(|e| e.to_string()),
         _ = tokio::signal::ctrl_c() => Ok(()),
     };
-    cli::EXIT_OK
+    Exit::Ok.code()
 }
 
 struct MockState {

@@ -1,0 +1,105 @@
+//! `yarc check`: `run` minus the network — the same lowering, loading, variables, secrets and
+//! plan, and the same exit code 2 for everything `run` would refuse before sending.
+
+use super::args::Inputs;
+use super::{invalid, load_rows, lower, prepare};
+use crate::load;
+use crate::outcome::Exit;
+use crate::plan::Selection;
+use crate::session::Purpose;
+use clap::Args;
+use std::path::PathBuf;
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub inputs: Inputs,
+    /// A data file whose columns are variables, as for `run`.
+    #[arg(long, value_name = "FILE")]
+    pub data: Option<PathBuf>,
+}
+
+/// `yarc check`: `run` minus the network — the same loading, variables, secrets and plan, with
+/// the same options. Without `--env`, every environment of the collection's `environments/`
+/// folder is checked in turn (or none, when there is no such folder).
+pub async fn execute(a: CheckArgs) -> i32 {
+    let rows = match load_rows(a.data.as_deref()) {
+        Ok(rows) => rows,
+        Err(code) => return code,
+    };
+    let envs: Vec<Option<String>> = match &a.inputs.env {
+        Some(e) => vec![Some(e.clone())],
+        None => {
+            let found = load::environment_names(a.inputs.paths.first().map(PathBuf::as_path));
+            if found.is_empty() {
+                vec![None]
+            } else {
+                found.into_iter().map(Some).collect()
+            }
+        }
+    };
+    let several = envs.len() > 1;
+    let mut bad = Vec::new();
+    let mut counted = (0, 0);
+    for env in &envs {
+        if several {
+            eprintln!("— with environment `{}`:", env.as_deref().unwrap_or(""));
+        }
+        let inputs = Inputs {
+            env: env.clone(),
+            ..a.inputs.clone()
+        };
+        let prepared = match lower(&inputs, rows.clone(), Selection::default(), Purpose::Check) {
+            Ok(config) => prepare(&config).await,
+            Err(d) => Err(invalid(&d)),
+        };
+        match prepared {
+            Ok(p) => {
+                counted = (
+                    p.plan.collections.len(),
+                    p.plan.collections.iter().map(|c| c.requests.len()).sum(),
+                );
+                if several {
+                    eprintln!("no problems found\n");
+                }
+            }
+            Err(_) => {
+                bad.push(env.clone().unwrap_or_default());
+                if several {
+                    eprintln!();
+                }
+            }
+        }
+    }
+    let (files, requests) = counted;
+    let against = match envs.as_slice() {
+        [None] => String::new(),
+        [Some(e)] => format!(" with environment `{e}`"),
+        many => format!(
+            " with each environment ({})",
+            many.iter()
+                .flatten()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    if !bad.is_empty() {
+        if several {
+            eprintln!(
+                "checked{against}: problems with {}",
+                bad.iter()
+                    .map(|b| format!("`{b}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+        return Exit::Invalid.code();
+    }
+    println!(
+        "{files} collection{} with {requests} request{}: no problems found{against}",
+        if files == 1 { "" } else { "s" },
+        if requests == 1 { "" } else { "s" }
+    );
+    Exit::Ok.code()
+}

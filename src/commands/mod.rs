@@ -1,0 +1,108 @@
+//! The front ends: one module per command, named as the command, each owning its clap `Args`
+//! and an `execute` that returns the exit code. A command lowers its arguments once into the
+//! engine's [`session::Config`](crate::session::Config), calls the engine and hands the records
+//! to the reporters; the engine never imports from here.
+
+pub mod args;
+pub mod check;
+pub mod diff;
+pub mod import;
+pub mod mock;
+pub mod run;
+pub mod sandbox;
+pub mod schema;
+pub mod snapshots;
+pub mod token;
+pub mod vars;
+
+use crate::diagnostic::Diagnostics;
+use crate::outcome::Exit;
+use crate::plan::Selection;
+use crate::session::{self, Config, Prepared, Purpose};
+use crate::template::Vars;
+use args::{ColorChoice, Inputs};
+use std::path::Path;
+
+/// Prints input errors and says nothing was sent: exit 2.
+pub fn invalid(errors: &Diagnostics) -> i32 {
+    eprint!("{}", errors.render());
+    let n = errors.0.len();
+    eprintln!(
+        "\n{n} error{} found; nothing was sent",
+        if n == 1 { "" } else { "s" }
+    );
+    Exit::Invalid.code()
+}
+
+/// The one lowering from flags to the engine's configuration.
+pub fn lower(
+    inputs: &Inputs,
+    rows: Option<Vec<Vars>>,
+    selection: Selection,
+    purpose: Purpose,
+) -> Result<Config, Diagnostics> {
+    let v = &inputs.variables;
+    let n = &inputs.network;
+    Ok(Config {
+        paths: inputs.paths.clone(),
+        env: inputs.env.clone(),
+        vars: session::pairs(&v.vars, "--var")?,
+        secret_vars: session::pairs(&v.secret_vars, "--secret-var")?,
+        var_file: v.var_file.clone(),
+        net: crate::net::NetOptions {
+            ca_certs: n.cacert.clone(),
+            client_cert: None,
+            insecure: n.insecure,
+            proxy: n.proxy.clone(),
+        },
+        token_cache: if n.token_cache {
+            crate::token_store::TokenStore::default_dir()
+        } else {
+            None
+        },
+        max_token_body: n.max_token_body,
+        rows,
+        selection,
+        purpose,
+    })
+}
+
+/// Prepares and prints what the user must see (warnings, or the errors that stop
+/// the command). `Err` is the exit code.
+pub async fn prepare(config: &Config) -> Result<Prepared, i32> {
+    match session::prepare(config).await {
+        Ok(p) => {
+            for w in &p.warnings {
+                eprintln!("{w}");
+            }
+            Ok(p)
+        }
+        Err(session::PrepareError::Invalid(d)) => Err(invalid(&d)),
+        Err(e) => {
+            eprintln!("error: {e}");
+            Err(e.exit().code())
+        }
+    }
+}
+
+/// The rows of a `--data` file, if one was given.
+pub fn load_rows(path: Option<&Path>) -> Result<Option<Vec<Vars>>, i32> {
+    match path {
+        Some(p) => crate::data::load(p)
+            .map(Some)
+            .map_err(|d| invalid(&d.into())),
+        None => Ok(None),
+    }
+}
+
+pub fn color_on(choice: ColorChoice) -> bool {
+    use std::io::IsTerminal;
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    }
+}

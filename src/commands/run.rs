@@ -1,0 +1,403 @@
+//! `yarc run`: lower the flags, prepare, run the collection runs, report to the terminal and
+//! the report files, handle signals, and turn the records into the exit code.
+
+use super::args::{ColorChoice, Inputs, ReportKind, ReportSpec, parse_report, parse_shard};
+use super::{color_on, invalid, load_rows, lower, prepare};
+use crate::diagnostic::Diagnostic;
+use crate::outcome::Exit;
+use crate::plan::{self, Selection};
+use crate::report::console::Console;
+use crate::report::style::Style;
+use crate::report::{Reporter, RunReport, UnitInfo};
+use crate::run::record::{Event, RequestRecord, Summary};
+use crate::run::{RunOptions, Runner, SnapshotMode, Unit};
+use crate::session::{Prepared, Purpose};
+use crate::template::Vars;
+use clap::Args;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub inputs: Inputs,
+    /// Default timeout per request (a request's own `timeout` wins), e.g. 10s.
+    #[arg(long, value_parser = humantime::parse_duration, default_value = "30s")]
+    pub timeout: Duration,
+    /// Print each request as a curl command instead of sending it.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Show request and response headers and bodies for every request.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+    /// Collection runs at once (files and iterations; requests inside a file stay in order).
+    /// Default: the number of CPUs.
+    #[arg(long, short = 'j')]
+    pub jobs: Option<usize>,
+    /// Run each collection once per row of a CSV (with a header row) or JSON array file; the
+    /// row's fields are variables (above the environment, below --var-file and --var).
+    #[arg(long, value_name = "FILE")]
+    pub data: Option<PathBuf>,
+    /// Run each collection N times.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub iterations: usize,
+    /// Run only the K-th of N deterministic parts of the collection runs, e.g. 2/3.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<(usize, usize)>,
+    /// Run only requests with this tag (on the request, its group or its collection); repeated,
+    /// any of them. A tag that no request has is an error.
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Leave out requests with this tag (on the request, its group or its collection).
+    #[arg(long = "skip-tag", value_name = "TAG")]
+    pub skip_tags: Vec<String>,
+    /// Run only requests whose name, group or `group / name` matches this glob; repeated, any
+    /// of them. A glob that matches no request is an error.
+    #[arg(long = "name", value_name = "GLOB")]
+    pub names: Vec<String>,
+    /// Stop starting requests after the first failure; reports are still written.
+    #[arg(long)]
+    pub fail_fast: bool,
+    /// Write a report: junit:FILE, json:FILE or html:FILE (may be given several times).
+    #[arg(long = "report", value_name = "KIND:FILE", value_parser = parse_report)]
+    pub reports: Vec<ReportSpec>,
+    /// Colour: auto (a terminal, and NO_COLOR unset), always or never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Rewrite new and changed snapshots in place.
+    #[arg(long)]
+    pub update_snapshots: bool,
+    /// Largest response body read (larger ones fail their request), e.g. 64MiB or 500KB.
+    #[arg(long, value_parser = crate::http::parse_size, default_value = "64MiB")]
+    pub max_body: usize,
+    /// CI mode (also when the CI environment variable is set): a missing snapshot fails and no
+    /// snapshot file is ever written.
+    #[arg(long)]
+    pub ci: bool,
+    /// Delete stored snapshots of requests that no longer exist.
+    #[arg(long)]
+    pub prune_snapshots: bool,
+}
+
+pub async fn execute(a: RunArgs) -> i32 {
+    let rows = match load_rows(a.data.as_deref()) {
+        Ok(rows) => rows,
+        Err(code) => return code,
+    };
+    let selection = match selection(&a.tags, &a.skip_tags, &a.names) {
+        Ok(s) => s,
+        Err(d) => return invalid(&d.into()),
+    };
+    // Stale snapshots can only be told when every request of the collections ran.
+    let selection_all = selection.is_all() && a.shard.is_none();
+    let config = match lower(&a.inputs, rows.clone(), selection, Purpose::Send) {
+        Ok(c) => c,
+        Err(d) => return invalid(&d),
+    };
+    let Prepared {
+        plan,
+        redactor,
+        net,
+        sandbox: _sandbox,
+        ..
+    } = match prepare(&config).await {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let (units, notes) = planned_units(&plan, &a, rows.as_deref());
+    let infos = unit_infos(&plan, &units);
+    let options = RunOptions {
+        dry_run: a.dry_run,
+        timeout: a.timeout,
+        jobs: a
+            .jobs
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+        fail_fast: a.fail_fast,
+        keep_responses: a.verbose || a.reports.iter().any(|r| r.kind == ReportKind::Html),
+        token_cache: config.token_cache.clone(),
+        snapshots: snapshot_mode(a.update_snapshots, a.ci),
+        max_body: a.max_body,
+        max_token_body: config.max_token_body,
+        net,
+    };
+    let runner = match Runner::new(Arc::new(plan), options, redactor) {
+        Ok(r) => Arc::new(r),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Exit::Incomplete.code();
+        }
+    };
+    let control = Arc::clone(&runner.control);
+    let signals = tokio::spawn(async move {
+        let signal = wait_for_signal().await;
+        control.interrupt(signal);
+    });
+    let started = Instant::now();
+    let (records, console) = run_and_show(&runner, units, &a).await;
+    let elapsed = started.elapsed();
+    let summary = Summary::from_records(&records);
+    let signal = runner.control.interrupted_with();
+    // The exit code is decided once, before any report is written, and every report carries it.
+    let mut exit = signal.map_or(summary.exit_code(), |s| s.code());
+    if !unwritable_reports(&a.reports).is_empty() && exit == Exit::Ok.code() {
+        exit = Exit::Incomplete.code();
+    }
+    let report = RunReport {
+        units: &infos,
+        records: &records,
+        summary: &summary,
+        elapsed,
+        environment: runner.plan.environment.as_deref(),
+        interrupted: signal.is_some(),
+        exit_code: exit,
+        notes: &notes,
+    };
+    if write_reports(&a.reports, &report) && exit == Exit::Ok.code() {
+        exit = Exit::Incomplete.code();
+    }
+    if selection_all && signal.is_none() {
+        // Keys carry `.N` whenever the run has iterations (a data file, or --iterations > 1).
+        let iterations = match &rows {
+            Some(rows) => Some(rows.len()),
+            None => (a.iterations > 1).then_some(a.iterations),
+        };
+        stale_snapshots(&runner.plan, iterations, a.prune_snapshots);
+    }
+    console.finish(&summary, elapsed, &records);
+    signals.abort();
+    exit
+}
+
+/// Every collection run of the plan, once per iteration, this shard's part; a note when the
+/// shard has nothing to run.
+fn planned_units(
+    plan: &plan::Plan,
+    a: &RunArgs,
+    rows: Option<&[Vars]>,
+) -> (Vec<Unit>, Vec<String>) {
+    let mut units = crate::run::units(plan.collections.len(), a.iterations.max(1), rows);
+    let mut notes = Vec::new();
+    if let Some((k, n)) = a.shard {
+        let all = units.len();
+        units = crate::run::shard(units, k, n);
+        if units.is_empty() {
+            // More shards than collection runs: allowed (a fixed CI matrix), but never silent.
+            let note = format!(
+                "shard {k}/{n} has no collection runs: there are {all} in all; nothing was run"
+            );
+            eprintln!("note: {note}");
+            notes.push(note);
+        }
+    }
+    (units, notes)
+}
+
+fn unit_infos(plan: &plan::Plan, units: &[Unit]) -> Vec<UnitInfo> {
+    units
+        .iter()
+        .map(|u| {
+            let c = &plan.collections[u.collection];
+            UnitInfo {
+                index: u.index,
+                path: c.shown_path.clone(),
+                name: c.name.clone(),
+                iteration: u.iteration.as_ref().map(|i| (i.number, i.total)),
+            }
+        })
+        .collect()
+}
+
+/// The terminal side of a run: the console reporter on its own task, and on GitHub the guard
+/// that keeps server text from running as workflow commands.
+struct Shown {
+    console: Option<Console<std::io::Stdout>>,
+    guard: Option<crate::untrusted::CommandGuard>,
+}
+
+impl Shown {
+    /// The closing lines, then (on GitHub) commands resume for yarc's own annotations.
+    fn finish(self, summary: &Summary, elapsed: Duration, records: &[RequestRecord]) {
+        match self.console {
+            Some(mut console) => console.finish(summary, elapsed),
+            None => println!("{}", summary.line()),
+        }
+        if let Some(g) = &self.guard {
+            print!("{}", g.resume());
+            print!("{}", crate::report::github::annotations(records));
+        }
+    }
+}
+
+/// Runs the units while the console shows each request as it finishes.
+async fn run_and_show(
+    runner: &Arc<Runner>,
+    units: Vec<Unit>,
+    a: &RunArgs,
+) -> (Vec<RequestRecord>, Shown) {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Event>();
+    let style = Style {
+        color: color_on(a.color),
+    };
+    let order: Vec<usize> = units.iter().map(|u| u.index).collect();
+    let total: usize = units
+        .iter()
+        .map(|u| runner.plan.collections[u.collection].requests.len())
+        .sum();
+    let progress = show_progress();
+    let verbose = a.verbose;
+    let reporter = tokio::spawn(async move {
+        let mut console = Console::new(std::io::stdout(), verbose, style, order);
+        if progress {
+            console = console.with_progress(total as u64);
+        }
+        while let Some(e) = rx.recv().await {
+            console.event(&e);
+        }
+        console
+    });
+    // On GitHub, no line a server sent may run as a workflow command (see `untrusted`).
+    let guard = crate::report::github::enabled().then(crate::untrusted::CommandGuard::new);
+    if let Some(g) = &guard {
+        print!("{}", g.stop());
+    }
+    let records = runner.run(units, &tx).await;
+    drop(tx);
+    // The reporter ends once the channel closes.
+    let console = reporter.await.ok();
+    (records, Shown { console, guard })
+}
+
+/// SIGINT or SIGTERM, as the exit they ask for (128 + the signal number, as shells report it).
+async fn wait_for_signal() -> Exit {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            return tokio::select! {
+                _ = tokio::signal::ctrl_c() => Exit::Interrupted,
+                _ = term.recv() => Exit::Terminated,
+            };
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+    Exit::Interrupted
+}
+
+/// Report files whose folder cannot be written: known before writing, so that the exit code
+/// every report states is the one the process ends with.
+fn unwritable_reports(specs: &[ReportSpec]) -> Vec<&ReportSpec> {
+    specs
+        .iter()
+        .filter(|s| {
+            let dir = s
+                .path
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            std::fs::create_dir_all(dir).is_err()
+                || std::fs::metadata(dir).is_ok_and(|m| m.permissions().readonly())
+        })
+        .collect()
+}
+
+/// `--update-snapshots` wins; `--ci` or a set `CI` variable make snapshots strict.
+fn snapshot_mode(update: bool, ci: bool) -> SnapshotMode {
+    let ci_env = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
+    if update {
+        SnapshotMode::Update
+    } else if ci || ci_env {
+        SnapshotMode::Ci
+    } else {
+        SnapshotMode::Check
+    }
+}
+
+/// Reports stored snapshots that this run's requests and iterations do not take (a request
+/// gone, or a data row gone: `name.3.snap.yaml` after a run of two rows); deletes them with
+/// --prune-snapshots.
+fn stale_snapshots(plan: &plan::Plan, iterations: Option<usize>, prune: bool) {
+    use crate::snapshot::store::SnapshotDir;
+    let mut seen = std::collections::HashSet::new();
+    for c in &plan.collections {
+        let dir = SnapshotDir::new(&c.path, plan.environment.as_deref());
+        if !seen.insert(dir.dir.clone()) {
+            continue;
+        }
+        // Every snapshot key this run takes: one per request, or one per iteration.
+        let wanted: std::collections::HashSet<String> = c
+            .requests
+            .iter()
+            .filter(|r| r.snapshot.is_some())
+            .map(|r| crate::snapshot::slug(&r.full_name()))
+            .flat_map(|slug| match iterations {
+                Some(n) => (1..=n).map(|i| format!("{slug}.{i}")).collect(),
+                None => vec![slug],
+            })
+            .collect();
+        for key in dir.keys() {
+            if wanted.contains(&key) {
+                continue;
+            }
+            let file = dir.file(&key);
+            if prune {
+                match std::fs::remove_file(&file) {
+                    Ok(()) => eprintln!("pruned stale snapshot {}", file.display()),
+                    Err(e) => eprintln!("error: cannot delete {}: {e}", file.display()),
+                }
+            } else {
+                eprintln!(
+                    "warning: stale snapshot {} (no request of {} takes it; --prune-snapshots deletes it)",
+                    file.display(),
+                    c.shown_path
+                );
+            }
+        }
+    }
+}
+
+/// A progress bar only for a person at a terminal: never in CI, never when piped.
+fn show_progress() -> bool {
+    use std::io::IsTerminal;
+    std::env::var_os("CI").is_none()
+        && std::io::stdout().is_terminal()
+        && std::io::stderr().is_terminal()
+}
+
+fn selection(
+    tags: &[String],
+    skip_tags: &[String],
+    names: &[String],
+) -> Result<Selection, Diagnostic> {
+    let mut matchers = Vec::new();
+    for n in names {
+        let glob = globset::Glob::new(n)
+            .map_err(|e| Diagnostic::new(format!("`--name {n}` is not a valid glob: {e}")))?;
+        matchers.push(glob.compile_matcher());
+    }
+    Ok(Selection {
+        tags: tags.to_vec(),
+        skip_tags: skip_tags.to_vec(),
+        names: matchers,
+    })
+}
+
+/// Writes every report asked for; true if one could not be written (said on stderr).
+fn write_reports(specs: &[ReportSpec], run: &RunReport) -> bool {
+    let mut failed = false;
+    for spec in specs {
+        let text = match spec.kind {
+            ReportKind::Junit => crate::report::junit::render(run),
+            ReportKind::Json => crate::report::json::render(run),
+            ReportKind::Html => crate::report::html::render(run),
+        };
+        if let Err(e) = crate::report::write_atomic(&spec.path, &text) {
+            eprintln!(
+                "error: cannot write the report `{}`: {e}",
+                spec.path.display()
+            );
+            failed = true;
+        }
+    }
+    failed
+}

@@ -1,0 +1,16 @@
+//! `yarc schema`: prints the JSON Schema of the collection or environment format, for editors.
+
+use crate::outcome::Exit;
+use clap::Args;
+
+#[derive(Args, Debug)]
+pub struct SchemaArgs {
+    /// Which format: collection or environment.
+    #[arg(value_enum, default_value = "collection")]
+    pub kind: crate::schema::Kind,
+}
+
+pub fn execute(a: SchemaArgs) -> i32 {
+    println!("{}", crate::schema::json(a.kind));
+    Exit::Ok.code()
+}

@@ -1,0 +1,124 @@
+//! `yarc vars`: every variable a run would start with, its value (secrets masked) and where it
+//! comes from — which file and line, which secret from where, what it overrides.
+
+use super::args::Inputs;
+use super::{invalid, load_rows, lower, prepare};
+use crate::model::Template;
+use crate::outcome::Exit;
+use crate::plan::{Selection, VarSource};
+use crate::session::{Prepared, Purpose};
+use crate::template::literal_secret_names;
+use clap::Args;
+use serde_json::Value;
+use std::path::PathBuf;
+
+#[derive(Args, Debug)]
+pub struct VarsArgs {
+    #[command(flatten)]
+    pub inputs: Inputs,
+    /// A data file, to show the first row's fields too.
+    #[arg(long, value_name = "FILE")]
+    pub data: Option<PathBuf>,
+}
+
+fn source_name(s: VarSource) -> &'static str {
+    match s {
+        VarSource::Builtin => "built-in",
+        VarSource::Collection => "collection",
+        VarSource::Group => "group",
+        VarSource::Environment => "environment",
+        VarSource::VarFile => "--var-file",
+        VarSource::CommandLine => "--var",
+    }
+}
+
+pub async fn execute(a: VarsArgs) -> i32 {
+    let rows = match load_rows(a.data.as_deref()) {
+        Ok(rows) => rows,
+        Err(code) => return code,
+    };
+    let config = match lower(&a.inputs, rows.clone(), Selection::default(), Purpose::Send) {
+        Ok(c) => c,
+        Err(d) => return invalid(&d),
+    };
+    let Prepared {
+        plan,
+        redactor,
+        sandbox: _sandbox,
+        ..
+    } = match prepare(&config).await {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let mut out = String::new();
+    for c in &plan.collections {
+        out.push_str(&format!("{} — {}\n", c.shown_path, c.name));
+        let mut lines: Vec<[String; 3]> = Vec::new();
+        for info in &c.var_info {
+            let value = c.scope.base.get(&info.name).cloned().unwrap_or(Value::Null);
+            let shown = redactor.redact(&show(&value));
+            let mut source = source_name(info.source).to_string();
+            if let Some(span) = &info.span {
+                source.push_str(&format!(" {span}"));
+            }
+            if let Value::String(raw) = &info.raw {
+                let names = literal_secret_names(&Template::new(
+                    raw.clone(),
+                    info.span.as_ref().unwrap_or(&c_span(c)),
+                ));
+                for n in names {
+                    let from = plan.secrets.origin(&n).unwrap_or_else(|| "not set".into());
+                    source.push_str(&format!(", secret {n} from {from}"));
+                }
+            }
+            if !info.overrides.is_empty() {
+                let over: Vec<&str> = info.overrides.iter().map(|s| source_name(*s)).collect();
+                source.push_str(&format!(" (overrides {})", over.join(", ")));
+            }
+            lines.push([info.name.clone(), shown, source]);
+        }
+        if let Some(row) = rows.as_ref().and_then(|r| r.first()) {
+            let total = rows.as_ref().map_or(0, Vec::len);
+            for (k, v) in row {
+                lines.push([
+                    k.clone(),
+                    redactor.redact(&show(v)),
+                    format!(
+                        "data row 1 of {total} (above the environment, below --var-file and --var)"
+                    ),
+                ]);
+            }
+        }
+        let w0 = lines
+            .iter()
+            .map(|l| l[0].chars().count())
+            .max()
+            .unwrap_or(4)
+            .max(4);
+        let w1 = lines
+            .iter()
+            .map(|l| l[1].chars().count().min(60))
+            .max()
+            .unwrap_or(5)
+            .max(5);
+        out.push_str(&format!("  {:<w0$}  {:<w1$}  SOURCE\n", "NAME", "VALUE"));
+        for [n, v, s] in lines {
+            out.push_str(&format!("  {n:<w0$}  {v:<w1$}  {s}\n"));
+        }
+        out.push('\n');
+    }
+    out.push_str("Captured values are added during a run, above all of these.\n");
+    print!("{out}");
+    Exit::Ok.code()
+}
+
+fn c_span(c: &crate::plan::PlannedCollection) -> crate::source::Span {
+    crate::source::Span::file_start(&crate::source::SourceFile::new(c.shown_path.clone(), ""))
+}
+
+fn show(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}

@@ -1,0 +1,256 @@
+//! The engine's front door: a validated [`Config`] in, a [`Prepared`] plan out — files loaded,
+//! secrets and variables read, the sandbox started when the environment asks, every template,
+//! JSONPath and schema compiled. Front ends (the commands, a web page) lower their own arguments
+//! into a `Config` once and call [`prepare`]; nothing here knows about the command line or prints.
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::load::{self, Loaded};
+use crate::net::NetOptions;
+use crate::outcome::Exit;
+use crate::plan::{self, Overrides, PlanOptions, Selection};
+use crate::sandbox;
+use crate::secret::{Redactor, Secrets};
+use crate::template::Vars;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// What the plan is for: sending (the sandbox starts, `--insecure` is warned about) or checking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    Send,
+    Check,
+}
+
+/// Everything a run reads, validated: collections, environment, variables, secrets, network.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub paths: Vec<PathBuf>,
+    /// An environment name or file.
+    pub env: Option<String>,
+    /// `--var`, in order.
+    pub vars: Vec<(String, String)>,
+    /// `--secret-var`: variables and `secret()` values at once, masked everywhere.
+    pub secret_vars: Vec<(String, String)>,
+    pub var_file: Option<PathBuf>,
+    /// TLS and proxy settings given outside the environment file (its `tls:` block is added).
+    pub net: NetOptions,
+    /// Where OAuth2 tokens are kept between runs (`--token-cache`), if anywhere.
+    pub token_cache: Option<PathBuf>,
+    /// The largest token or discovery answer read.
+    pub max_token_body: usize,
+    /// Rows of a data file: their columns are variables the plan must accept.
+    pub rows: Option<Vec<Vars>>,
+    pub selection: Selection,
+    pub purpose: Purpose,
+}
+
+/// Loaded, planned and ready.
+pub struct Prepared {
+    pub plan: plan::Plan,
+    pub redactor: Arc<Redactor>,
+    /// TLS and proxy settings from the configuration and the environment file.
+    pub net: NetOptions,
+    /// Kept alive for the command's duration.
+    pub sandbox: Option<sandbox::Sandbox>,
+    /// Things the user should know that do not stop the run (shown by the front end).
+    pub warnings: Vec<String>,
+}
+
+/// Why a plan could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum PrepareError {
+    #[error("{}", .0.render())]
+    Invalid(Diagnostics),
+    #[error("cannot start the sandbox: {0}")]
+    Sandbox(#[from] std::io::Error),
+}
+
+impl PrepareError {
+    pub fn exit(&self) -> Exit {
+        match self {
+            PrepareError::Invalid(_) => Exit::Invalid,
+            PrepareError::Sandbox(_) => Exit::Incomplete,
+        }
+    }
+}
+
+impl From<Diagnostics> for PrepareError {
+    fn from(d: Diagnostics) -> Self {
+        PrepareError::Invalid(d)
+    }
+}
+
+/// Loads the inputs, reads secrets and variables, starts the sandbox if the environment asks
+/// (for sending), and plans.
+pub async fn prepare(config: &Config) -> Result<Prepared, PrepareError> {
+    let loaded = load::load(&config.paths, config.env.as_deref())?;
+    let redactor = Redactor::new();
+    let mut secrets = Secrets::load(&secret_dirs(&loaded), Arc::clone(&redactor))?;
+    for (k, v) in &config.secret_vars {
+        secrets = secrets.with_override(k, v);
+    }
+    // A --secret-var is both a variable (at --var's precedence) and a secret() value.
+    let mut overrides = Overrides {
+        cli: config
+            .vars
+            .iter()
+            .chain(&config.secret_vars)
+            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .collect(),
+        ..Overrides::default()
+    };
+    if let Some(f) = &config.var_file {
+        overrides.var_file = var_file(f)?;
+    }
+    let env = loaded.environment.as_ref();
+    let net = with_environment_tls(&config.net, env.map(|e| e.tls.clone()).unwrap_or_default());
+    check_net_files(&config.net)?;
+    let sandbox = match config.purpose {
+        Purpose::Send => start_sandbox(&loaded, &mut overrides).await?,
+        Purpose::Check => {
+            if env.is_some_and(|e| e.sandbox.is_some()) {
+                overrides.builtin.push((
+                    "sandbox_url".into(),
+                    Value::String("http://127.0.0.1:0".into()),
+                ));
+            }
+            None
+        }
+    };
+    let options = PlanOptions {
+        selection: config.selection.clone(),
+        data_columns: config
+            .rows
+            .as_deref()
+            .map(crate::data::columns)
+            .unwrap_or_default(),
+        ..PlanOptions::default()
+    };
+    let plan = plan::plan(
+        loaded.collections,
+        env,
+        &overrides,
+        Arc::new(secrets),
+        options,
+    )?;
+    let mut warnings = Vec::new();
+    if !config.selection.is_all() {
+        warnings.extend(config.selection.check(&plan.seen)?);
+    }
+    register_client_secrets(&plan, &redactor);
+    if net.insecure && config.purpose == Purpose::Send {
+        warnings.push(
+            "warning: --insecure: TLS certificates are not verified; anyone on the path can read and change this run's traffic".into(),
+        );
+    }
+    Ok(Prepared {
+        plan,
+        redactor,
+        net,
+        sandbox,
+        warnings,
+    })
+}
+
+/// `NAME=VALUE` pairs of a flag; a pair without `=` is an input error naming the flag.
+pub fn pairs(list: &[String], flag: &str) -> Result<Vec<(String, String)>, Diagnostic> {
+    list.iter()
+        .map(|s| match s.split_once('=') {
+            Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
+            _ => Err(Diagnostic::new(format!(
+                "`{flag} {s}` must have the form NAME=VALUE"
+            ))),
+        })
+        .collect()
+}
+
+fn var_file(path: &Path) -> Result<Vec<(String, Value)>, Diagnostics> {
+    let file = load::read(path).map_err(Diagnostics)?;
+    let node = crate::parse::node::parse_yaml(&file)?;
+    match node.to_json() {
+        Value::Object(m) => Ok(m.into_iter().collect()),
+        _ => Err(Diagnostic::at(
+            "a --var-file must hold a map of names to values",
+            &node.span,
+        )
+        .into()),
+    }
+}
+
+/// Folders whose `.env` files are read: each collection's, then the working directory.
+fn secret_dirs(loaded: &Loaded) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = loaded
+        .collections
+        .iter()
+        .filter_map(|c| c.path.parent().map(Path::to_path_buf))
+        .map(|d| {
+            if d.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                d
+            }
+        })
+        .collect();
+    dirs.push(PathBuf::from("."));
+    dirs
+}
+
+/// The configuration's TLS and proxy options, with the environment file's `tls:` block.
+fn with_environment_tls(net: &NetOptions, tls: crate::model::TlsSettings) -> NetOptions {
+    let mut out = net.clone();
+    out.ca_certs.extend(tls.ca_cert);
+    if out.client_cert.is_none() {
+        out.client_cert = tls.client_cert.zip(tls.client_key);
+    }
+    out.insecure |= tls.insecure;
+    out
+}
+
+/// A `--cacert` that is not there is an input error before anything is sent (the environment
+/// file's `tls:` paths are checked where they are written).
+fn check_net_files(net: &NetOptions) -> Result<(), Diagnostics> {
+    let mut errors = Diagnostics::default();
+    for p in net.ca_certs.iter().filter(|p| !p.is_file()) {
+        errors.push(Diagnostic::new(format!(
+            "`--cacert {}`: the file does not exist",
+            p.display()
+        )));
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
+/// Client secrets are masked from the start, whether or not they came through `secret()`.
+fn register_client_secrets(plan: &plan::Plan, redactor: &Redactor) {
+    for pr in plan.collections.iter().flat_map(|c| &c.requests) {
+        if let Some(crate::model::AuthSpec::OAuth2(o)) = &pr.auth
+            && let Ok(secret) = plan.templates.render(&o.client_secret, &pr.scope.base)
+        {
+            redactor.add(&secret);
+        }
+    }
+}
+
+/// Starts the sandbox when the environment asks for it and binds `sandbox_url`.
+async fn start_sandbox(
+    loaded: &Loaded,
+    overrides: &mut Overrides,
+) -> std::io::Result<Option<sandbox::Sandbox>> {
+    let Some(settings) = loaded.environment.as_ref().and_then(|e| e.sandbox.clone()) else {
+        return Ok(None);
+    };
+    let mut s = sandbox::Settings::default();
+    if let Some(secs) = settings.token_lifetime {
+        s.token_lifetime = Duration::from_secs(secs);
+    }
+    let sb = sandbox::start(s, 0).await?;
+    overrides
+        .builtin
+        .push(("sandbox_url".into(), Value::String(sb.url.clone())));
+    Ok(Some(sb))
+}
