@@ -4,6 +4,7 @@
 
 use crate::http::{describe, error_chain};
 use crate::model::ClientCredentials;
+use crate::outcome::RunError;
 use crate::secret::Redactor;
 use base64::Engine;
 use serde_json::Value;
@@ -150,7 +151,7 @@ impl TokenCache {
         req: &TokenRequest,
         rejected: Option<&str>,
         redactor: &Redactor,
-    ) -> Result<Token, String> {
+    ) -> Result<Token, RunError> {
         self.obtain(client, req, rejected, redactor)
             .await
             .map(|(t, _)| t)
@@ -163,12 +164,12 @@ impl TokenCache {
         req: &TokenRequest,
         rejected: Option<&str>,
         redactor: &Redactor,
-    ) -> Result<(Token, Obtained), String> {
+    ) -> Result<(Token, Obtained), RunError> {
         let slot = {
             let mut slots = self
                 .slots
                 .lock()
-                .map_err(|_| "token cache poisoned".to_string())?;
+                .map_err(|_| RunError::Setup("token cache poisoned".into()))?;
             Arc::clone(slots.entry(req.key()).or_default())
         };
         // Single flight: whoever holds the slot fetches; the others wait and reuse the result.
@@ -216,7 +217,7 @@ impl TokenCache {
         client: &reqwest::Client,
         endpoint: &Endpoint,
         redactor: &Redactor,
-    ) -> Result<String, String> {
+    ) -> Result<String, RunError> {
         let issuer = match endpoint {
             Endpoint::Url(u) => return Ok(u.clone()),
             Endpoint::Issuer(i) => i.trim_end_matches('/').to_string(),
@@ -240,7 +241,7 @@ impl TokenCache {
 
 /// The client for token and discovery requests. It follows a redirect only to the same origin
 /// (scheme, host, port): a 307 or 308 would send the client secret again, wherever it points.
-pub fn token_client(net: &crate::net::Net) -> Result<reqwest::Client, String> {
+pub fn token_client(net: &crate::net::Net) -> Result<reqwest::Client, RunError> {
     let policy = reqwest::redirect::Policy::custom(|attempt| {
         let next = origin(attempt.url());
         let first = attempt.previous().first().map(origin);
@@ -255,10 +256,12 @@ pub fn token_client(net: &crate::net::Net) -> Result<reqwest::Client, String> {
             attempt.follow()
         }
     });
-    net.builder()
-        .redirect(policy)
-        .build()
-        .map_err(|e| format!("cannot create the HTTP client: {}", error_chain(&e)))
+    net.builder().redirect(policy).build().map_err(|e| {
+        RunError::Setup(format!(
+            "cannot create the HTTP client: {}",
+            error_chain(&e)
+        ))
+    })
 }
 
 fn origin(u: &url::Url) -> (String, Option<String>, Option<u16>) {
@@ -280,19 +283,19 @@ async fn discover(
     timeout: Duration,
     max_body: usize,
     redactor: &Redactor,
-) -> Result<String, String> {
+) -> Result<String, RunError> {
     let url = format!("{issuer}/.well-known/openid-configuration");
-    let fail = |why: String| format!("discovery at {url} failed: {why}");
+    let fail = |why: String| RunError::Token(format!("discovery at {url} failed: {why}"));
     let resp = client
         .get(&url)
         .timeout(timeout)
         .send()
         .await
-        .map_err(|e| fail(describe(&e, timeout)))?;
+        .map_err(|e| fail(describe(&e, timeout).to_string()))?;
     let status = resp.status().as_u16();
-    let body = crate::http::read_bounded(resp, max_body, timeout)
+    let body = crate::http::read_bounded(resp, max_body, timeout, "--max-token-body")
         .await
-        .map_err(|e| fail(e.replace("(--max-body)", "(--max-token-body)")))?;
+        .map_err(|e| fail(e.to_string()))?;
     if !(200..300).contains(&status) {
         return Err(fail(format!("answered {status}")));
     }
@@ -343,8 +346,9 @@ async fn fetch(
     timeout: Duration,
     max_body: usize,
     redactor: &Redactor,
-) -> Result<Token, String> {
+) -> Result<Token, RunError> {
     redactor.add(&req.client_secret);
+    let fail = |why: String| RunError::Token(format!("token request to {url} {why}"));
     let mut b = client
         .post(url)
         .timeout(timeout)
@@ -361,7 +365,7 @@ async fn fetch(
     let resp = b
         .send()
         .await
-        .map_err(|e| format!("token request to {url} failed: {}", describe(&e, timeout)))?;
+        .map_err(|e| fail(format!("failed: {}", describe(&e, timeout))))?;
     let status = resp.status().as_u16();
     let ct = resp
         .headers()
@@ -369,40 +373,33 @@ async fn fetch(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
-    let body = crate::http::read_bounded(resp, max_body, timeout)
+    let body = crate::http::read_bounded(resp, max_body, timeout, "--max-token-body")
         .await
-        .map_err(|e| {
-            format!(
-                "token request to {url} failed: {}",
-                e.replace("(--max-body)", "(--max-token-body)")
-            )
-        })?;
+        .map_err(|e| fail(format!("failed: {e}")))?;
     let json: Option<Value> = serde_json::from_slice(&body).ok();
     if !(200..300).contains(&status) {
-        return Err(token_error(
+        return Err(RunError::Token(token_error(
             url,
             status,
             json.as_ref(),
             &ct,
             &body,
             redactor,
-        ));
+        )));
     }
     let Some(json) = json else {
-        return Err(format!(
-            "token request to {url} answered {status} with a body that is not JSON ({}): {}",
+        return Err(fail(format!(
+            "answered {status} with a body that is not JSON ({}): {}",
             if ct.is_empty() {
                 "no content type"
             } else {
                 &ct
             },
             excerpt(&body, redactor)
-        ));
+        )));
     };
     let Some(access_token) = json.get("access_token").and_then(Value::as_str) else {
-        return Err(format!(
-            "token request to {url} answered {status} without an `access_token`"
-        ));
+        return Err(fail(format!("answered {status} without an `access_token`")));
     };
     let expires_in = json
         .get("expires_in")

@@ -3,6 +3,7 @@
 
 use crate::exchange::Response;
 use crate::net::Net;
+use crate::outcome::RunError;
 use reqwest::cookie::Jar;
 use serde_json::Value;
 use std::path::PathBuf;
@@ -63,13 +64,18 @@ pub const DEFAULT_REDIRECTS: usize = 10;
 const CREDENTIAL_HEADERS: &[&str] = &["authorization", "proxy-authorization", "cookie"];
 
 impl Http {
-    pub fn new(max_body: usize, net: &Net) -> Result<Http, String> {
+    pub fn new(max_body: usize, net: &Net) -> Result<Http, RunError> {
         let client = net
             .builder()
             .cookie_provider(Arc::new(Jar::default()))
             .redirect(reqwest::redirect::Policy::none())
             .build()
-            .map_err(|e| format!("cannot create the HTTP client: {}", error_chain(&e)))?;
+            .map_err(|e| {
+                RunError::Setup(format!(
+                    "cannot create the HTTP client: {}",
+                    error_chain(&e)
+                ))
+            })?;
         Ok(Http { client, max_body })
     }
 
@@ -81,7 +87,7 @@ impl Http {
         r: &RenderedRequest,
         timeout: Duration,
         redirects: Option<usize>,
-    ) -> Result<Response, String> {
+    ) -> Result<Response, RunError> {
         let deadline = Instant::now() + timeout;
         // The request is copied only when a redirect changes it.
         let mut next_hop: Option<RenderedRequest> = None;
@@ -90,10 +96,7 @@ impl Http {
             let hop = next_hop.as_ref().unwrap_or(r);
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
-                return Err(format!(
-                    "timed out after {}",
-                    humantime::format_duration(timeout)
-                ));
+                return Err(RunError::Deadline(timeout));
             }
             let resp = self.send_once(hop, left, timeout).await?;
             let Some(max) = redirects else {
@@ -103,7 +106,7 @@ impl Http {
                 return Ok(resp);
             };
             if hops >= max {
-                return Err(format!("too many redirects (more than {max})"));
+                return Err(RunError::TooManyRedirects(max));
             }
             hops += 1;
             next_hop = Some(follow(hop.clone(), resp.status, next));
@@ -118,9 +121,9 @@ impl Http {
         r: &RenderedRequest,
         left: Duration,
         timeout: Duration,
-    ) -> Result<Response, String> {
+    ) -> Result<Response, RunError> {
         let method = reqwest::Method::from_bytes(r.method.as_bytes())
-            .map_err(|_| format!("invalid method `{}`", r.method))?;
+            .map_err(|_| RunError::Method(r.method.clone()))?;
         let start = Instant::now();
         let resp = match self.build(r, &method, left).await?.send().await {
             Ok(resp) => resp,
@@ -145,7 +148,7 @@ impl Http {
                 )
             })
             .collect();
-        let body = read_bounded(resp, self.max_body, timeout).await?;
+        let body = read_bounded(resp, self.max_body, timeout, "--max-body").await?;
         Ok(Response::new(status, headers, body, start.elapsed()))
     }
 
@@ -154,7 +157,7 @@ impl Http {
         r: &RenderedRequest,
         method: &reqwest::Method,
         timeout: Duration,
-    ) -> Result<reqwest::RequestBuilder, String> {
+    ) -> Result<reqwest::RequestBuilder, RunError> {
         let mut b = self.client.request(method.clone(), &r.url).timeout(timeout);
         for (k, v) in &r.headers {
             b = b.header(k, v);
@@ -194,20 +197,15 @@ fn closed_before_answer(e: &reqwest::Error) -> bool {
 }
 
 /// Where a redirect points, if the response is one; a Location yarc cannot go to is an error.
-fn redirect_target(r: &RenderedRequest, resp: &Response) -> Result<Option<url::Url>, String> {
+fn redirect_target(r: &RenderedRequest, resp: &Response) -> Result<Option<url::Url>, RunError> {
     if !matches!(resp.status, 301 | 302 | 303 | 307 | 308) {
         return Ok(None);
     }
     let Some(location) = resp.header("location") else {
         return Ok(None);
     };
-    let not_http = || {
-        format!(
-            "the server redirected to `{}`, which is not an http or https URL: yarc follows redirects to http(s) only",
-            crate::diagnostic::clip(location, 2_000)
-        )
-    };
-    let base = url::Url::parse(&r.url).map_err(|e| e.to_string())?;
+    let not_http = || RunError::NotHttpRedirect(crate::diagnostic::clip(location, 2_000));
+    let base = url::Url::parse(&r.url).map_err(|e| RunError::Request(e.to_string()))?;
     let next = base.join(location).map_err(|_| not_http())?;
     if !matches!(next.scheme(), "http" | "https") {
         return Err(not_http());
@@ -241,24 +239,27 @@ fn follow(mut r: RenderedRequest, status: u16, next: url::Url) -> RenderedReques
 
 /// Reads a body up to `max` bytes, whatever length the server declares; a larger one is an
 /// error as soon as it passes the limit, so memory stays bounded.
+/// `flag` is the option that sets the limit, for the message.
 pub async fn read_bounded(
     mut resp: reqwest::Response,
     max: usize,
     timeout: Duration,
-) -> Result<Vec<u8>, String> {
+    flag: &'static str,
+) -> Result<Vec<u8>, RunError> {
+    let too_large = |declared| RunError::TooLarge {
+        declared,
+        limit: max,
+        flag,
+    };
     if let Some(len) = resp.content_length()
         && len > max as u64
     {
-        return Err(format!(
-            "the response body ({len} bytes) is larger than the limit of {max} bytes (--max-body)"
-        ));
+        return Err(too_large(Some(len)));
     }
     let mut body = Vec::new();
     while let Some(chunk) = resp.chunk().await.map_err(|e| describe(&e, timeout))? {
         if body.len() + chunk.len() > max {
-            return Err(format!(
-                "the response body is larger than the limit of {max} bytes (--max-body)"
-            ));
+            return Err(too_large(None));
         }
         body.extend_from_slice(&chunk);
     }
@@ -268,16 +269,18 @@ pub async fn read_bounded(
 async fn attach_body(
     b: reqwest::RequestBuilder,
     body: &RenderedBody,
-) -> Result<reqwest::RequestBuilder, String> {
+) -> Result<reqwest::RequestBuilder, RunError> {
     Ok(match body {
         RenderedBody::None => b,
         RenderedBody::Json(v) => b.json(v),
         RenderedBody::Form(pairs) => b.form(pairs),
         RenderedBody::Text(t) => b.body(t.clone()),
         RenderedBody::File { path, shown } => {
-            let bytes = tokio::fs::read(path)
-                .await
-                .map_err(|e| format!("cannot read body file `{shown}`: {e}"))?;
+            let bytes = tokio::fs::read(path).await.map_err(|e| RunError::File {
+                what: "body file",
+                shown: shown.clone(),
+                cause: e.to_string(),
+            })?;
             b.body(bytes)
         }
         RenderedBody::Multipart(parts) => {
@@ -290,9 +293,11 @@ async fn attach_body(
                         shown,
                         content_type,
                     } => {
-                        let bytes = tokio::fs::read(path)
-                            .await
-                            .map_err(|e| format!("cannot read multipart file `{shown}`: {e}"))?;
+                        let bytes = tokio::fs::read(path).await.map_err(|e| RunError::File {
+                            what: "multipart file",
+                            shown: shown.clone(),
+                            cause: e.to_string(),
+                        })?;
                         let file_name = path
                             .file_name()
                             .map(|n| n.to_string_lossy().into_owned())
@@ -303,7 +308,7 @@ async fn attach_body(
                             .unwrap_or_else(|| guess_type(path).to_string());
                         p = p
                             .mime_str(&ct)
-                            .map_err(|_| format!("invalid content type `{ct}`"))?;
+                            .map_err(|_| RunError::ContentType(ct.clone()))?;
                         form.part(name.clone(), p)
                     }
                 };
@@ -365,29 +370,29 @@ pub fn parse_size(s: &str) -> Result<usize, String> {
 }
 
 /// A transport error in words a user can act on, with the underlying cause.
-pub fn describe(e: &reqwest::Error, timeout: Duration) -> String {
+pub fn describe(e: &reqwest::Error, timeout: Duration) -> RunError {
     if let Some(url) = e.url().filter(|u| !matches!(u.scheme(), "http" | "https")) {
-        return format!(
-            "the server redirected to `{url}`, which is not an http or https URL: yarc follows redirects to http(s) only"
-        );
+        return RunError::NotHttpRedirect(url.to_string());
     }
-    let what = if e.is_timeout() {
-        format!("timed out after {}", humantime::format_duration(timeout))
-    } else if e.is_connect() {
-        "could not connect".to_string()
-    } else if e.is_redirect() {
-        "too many redirects".to_string()
-    } else if e.is_body() || e.is_decode() {
-        "the response body could not be read".to_string()
-    } else {
-        "the request failed".to_string()
-    };
     // reqwest's own top line repeats the URL the report already shows; its causes say more.
     let cause = match std::error::Error::source(e) {
         Some(src) if e.to_string().starts_with("error sending request") => error_chain(src),
         _ => error_chain(e),
     };
-    format!("{what}: {cause}")
+    if e.is_timeout() {
+        RunError::Timeout {
+            after: timeout,
+            cause,
+        }
+    } else if e.is_connect() {
+        RunError::Connect(cause)
+    } else if e.is_redirect() {
+        RunError::RedirectLoop(cause)
+    } else if e.is_body() || e.is_decode() {
+        RunError::Body(cause)
+    } else {
+        RunError::Request(cause)
+    }
 }
 
 /// An error and its sources, innermost last, without repeats.

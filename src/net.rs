@@ -3,6 +3,7 @@
 //! `--insecure`, and proxies (`--proxy`, or `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` from the
 //! environment, which reqwest reads itself). Certificate verification is on unless asked off.
 
+use crate::outcome::RunError;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::pem::PemObject;
@@ -32,16 +33,17 @@ pub struct Net {
 }
 
 impl Net {
-    pub fn new(o: &NetOptions) -> Result<Net, String> {
+    pub fn new(o: &NetOptions) -> Result<Net, RunError> {
         let tls = if o.ca_certs.is_empty() && o.client_cert.is_none() && !o.insecure {
-            default_config()?
+            default_config().map_err(RunError::Setup)?
         } else {
-            custom_config(o)?
+            custom_config(o).map_err(RunError::Config)?
         };
         let proxy = match &o.proxy {
-            Some(p) => {
-                Some(reqwest::Proxy::all(p).map_err(|e| format!("invalid --proxy `{p}`: {e}"))?)
-            }
+            Some(p) => Some(
+                reqwest::Proxy::all(p)
+                    .map_err(|e| RunError::Config(format!("invalid --proxy `{p}`: {e}")))?,
+            ),
             None => None,
         };
         Ok(Net { tls, proxy })

@@ -133,7 +133,7 @@ async fn run_env(
     };
     let runner = Arc::new(Runner::new(Arc::new(plan), options, redactor).map_err(|e| {
         eprintln!("error: {e}");
-        Exit::Incomplete.code()
+        e.exit().code()
     })?);
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Event>();
     let drain = tokio::spawn(async move { while rx.recv().await.is_some() {} });

@@ -125,7 +125,7 @@ pub async fn execute(a: RunArgs) -> i32 {
         Ok(r) => Arc::new(r),
         Err(e) => {
             eprintln!("error: {e}");
-            return Exit::Incomplete.code();
+            return e.exit().code();
         }
     };
     let control = Arc::clone(&runner.control);

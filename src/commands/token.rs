@@ -67,7 +67,7 @@ pub async fn execute(a: TokenArgs) -> i32 {
         Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e}");
-            return Exit::Incomplete.code();
+            return e.exit().code();
         }
     };
     let cache = TokenCache::with(
@@ -83,9 +83,9 @@ pub async fn execute(a: TokenArgs) -> i32 {
         Err(e) => {
             eprintln!(
                 "error: {}",
-                crate::untrusted::visible(&redactor.clip(&e, 4_000))
+                crate::untrusted::visible(&redactor.clip(&e.to_string(), 4_000))
             );
-            return Exit::Incomplete.code();
+            return e.exit().code();
         }
     };
     let token = match cache.token(&client, &tr, None, &redactor).await {
@@ -93,9 +93,9 @@ pub async fn execute(a: TokenArgs) -> i32 {
         Err(e) => {
             eprintln!(
                 "error: {}",
-                crate::untrusted::visible(&redactor.clip(&e, 4_000))
+                crate::untrusted::visible(&redactor.clip(&e.to_string(), 4_000))
             );
-            return Exit::Incomplete.code();
+            return e.exit().code();
         }
     };
     if a.show {

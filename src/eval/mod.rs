@@ -79,7 +79,7 @@ fn evaluate_check(check: &Check, resp: &Response, cx: &EvalCtx, out: &mut Vec<Ou
                     &check.span,
                     false,
                     "a JSON body".into(),
-                    not_json(resp),
+                    not_json(resp, cx.redactor),
                 ));
                 return;
             }
@@ -169,10 +169,12 @@ fn written(span: &Span) -> String {
         .unwrap_or_default()
 }
 
-fn not_json(resp: &Response) -> String {
+/// "a body that is not JSON (text/html): \"<html>…\"": the start of the body, masked before
+/// it is cut.
+fn not_json(resp: &Response, redactor: &crate::secret::Redactor) -> String {
     let ct = resp.header("content-type").unwrap_or("no content type");
-    let text = resp.text();
-    let head: String = text.chars().take(2_000).collect();
+    let text = String::from_utf8_lossy(&resp.body[..resp.body.len().min(8_000)]);
+    let head = redactor.clip(&text, 80);
     format!("a body that is not JSON ({ct}): {head:?}")
 }
 
@@ -186,7 +188,14 @@ fn schema_outcome(
     let full = cx.base_dir.join(path);
     let expected = format!("to match the schema {shown}");
     let Some(json) = resp.json() else {
-        return outcome(cx, check, &check.span, false, expected, not_json(resp));
+        return outcome(
+            cx,
+            check,
+            &check.span,
+            false,
+            expected,
+            not_json(resp, cx.redactor),
+        );
     };
     let Some(validator) = cx.schemas.get(&full) else {
         return outcome(
@@ -214,20 +223,40 @@ fn schema_outcome(
     }
 }
 
+/// Why a capture took nothing.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CaptureError {
+    #[error("no `{0}` header in the response")]
+    NoHeader(String),
+    #[error("/{0}/ does not match the body")]
+    NoMatch(String),
+    #[error("{0}")]
+    NotJson(String),
+    #[error("`{0}` matched nothing")]
+    Nothing(String),
+    #[error("the JSONPath was not compiled")]
+    NotCompiled,
+}
+
 /// Takes one capture from a response; the error says why nothing was captured.
-pub fn capture(c: &Capture, resp: &Response, paths: &JsonPaths) -> Result<Value, String> {
+pub fn capture(
+    c: &Capture,
+    resp: &Response,
+    paths: &JsonPaths,
+    redactor: &crate::secret::Redactor,
+) -> Result<Value, CaptureError> {
     match &c.source {
         CaptureSource::Status => Ok(Value::from(resp.status)),
         CaptureSource::Body => Ok(Value::String(resp.text().into_owned())),
         CaptureSource::Header(name) => resp
             .header(name)
             .map(|v| Value::String(v.to_string()))
-            .ok_or_else(|| format!("no `{name}` header in the response")),
+            .ok_or_else(|| CaptureError::NoHeader(name.clone())),
         CaptureSource::Regex(re) => {
             let text = resp.text();
             let caps = re
                 .captures(&text)
-                .ok_or_else(|| format!("/{}/ does not match the body", re.as_str()))?;
+                .ok_or_else(|| CaptureError::NoMatch(re.as_str().to_string()))?;
             let m = caps
                 .get(1)
                 .or_else(|| caps.get(0))
@@ -235,8 +264,10 @@ pub fn capture(c: &Capture, resp: &Response, paths: &JsonPaths) -> Result<Value,
             Ok(Value::String(m.unwrap_or_default()))
         }
         CaptureSource::Json { path, all } => {
-            let json = resp.json().ok_or_else(|| not_json(resp))?;
-            let compiled = paths.get(path).ok_or("the JSONPath was not compiled")?;
+            let json = resp
+                .json()
+                .ok_or_else(|| CaptureError::NotJson(not_json(resp, redactor)))?;
+            let compiled = paths.get(path).ok_or(CaptureError::NotCompiled)?;
             let nodes = jsonpath::select(compiled, json);
             if *all {
                 return Ok(Value::Array(nodes.into_iter().cloned().collect()));
@@ -244,7 +275,7 @@ pub fn capture(c: &Capture, resp: &Response, paths: &JsonPaths) -> Result<Value,
             nodes
                 .first()
                 .map(|v| (*v).clone())
-                .ok_or_else(|| format!("`{}` matched nothing", path.source))
+                .ok_or_else(|| CaptureError::Nothing(path.source.clone()))
         }
     }
 }

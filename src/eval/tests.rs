@@ -182,6 +182,7 @@ fn captures_take_json_headers_regex_and_status() {
     };
     paths.add(&jp("$.id")).expect("path");
     paths.add(&jp("$.list[*]")).expect("path");
+    let r = crate::secret::Redactor::default();
     let cap = |source| Capture {
         var: "v".into(),
         span: span.clone(),
@@ -194,7 +195,8 @@ fn captures_take_json_headers_regex_and_status() {
                 all: false
             }),
             &resp,
-            &paths
+            &paths,
+            &r
         ),
         Ok(serde_json::json!(7))
     );
@@ -205,7 +207,8 @@ fn captures_take_json_headers_regex_and_status() {
                 all: true
             }),
             &resp,
-            &paths
+            &paths,
+            &r
         ),
         Ok(serde_json::json!([1, 2]))
     );
@@ -213,18 +216,27 @@ fn captures_take_json_headers_regex_and_status() {
         capture(
             &cap(CaptureSource::Header("location".into())),
             &resp,
-            &paths
+            &paths,
+            &r
         ),
         Ok(serde_json::json!("/jobs/7"))
     );
     let re = regex::Regex::new(r#""id": (\d+)"#).expect("regex");
     assert_eq!(
-        capture(&cap(CaptureSource::Regex(re)), &resp, &paths),
+        capture(&cap(CaptureSource::Regex(re)), &resp, &paths, &r),
         Ok(serde_json::json!("7"))
     );
     assert_eq!(
-        capture(&cap(CaptureSource::Status), &resp, &paths),
+        capture(&cap(CaptureSource::Status), &resp, &paths, &r),
         Ok(serde_json::json!(201))
     );
-    assert!(capture(&cap(CaptureSource::Header("x-none".into())), &resp, &paths).is_err());
+    assert!(
+        capture(
+            &cap(CaptureSource::Header("x-none".into())),
+            &resp,
+            &paths,
+            &r
+        )
+        .is_err()
+    );
 }

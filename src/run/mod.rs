@@ -214,7 +214,7 @@ impl Runner {
         plan: Arc<Plan>,
         options: RunOptions,
         redactor: Arc<Redactor>,
-    ) -> Result<Runner, String> {
+    ) -> Result<Runner, crate::outcome::RunError> {
         let timeout = options.timeout;
         let max_token_body = options.max_token_body;
         let net = crate::net::Net::new(&options.net)?;
@@ -291,7 +291,7 @@ impl Runner {
                     self.record(c, pr, State::NotRun, Some(format!("not run: {why}")))
                 }
                 (Ok(http), None) => self.run_request(c, pr, http, &mut state).await,
-                (Err(e), None) => self.record(c, pr, State::Errored, Some(e.clone())),
+                (Err(e), None) => self.record(c, pr, State::Errored, Some(e.to_string())),
             };
             state.finished(pr, &record);
             record.unit = unit.index;

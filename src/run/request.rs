@@ -4,12 +4,12 @@
 
 use super::record::{RequestRecord, State};
 use super::render::{Applied, apply_auth, render_request, set_header};
-use super::send::Failure;
 use super::{Runner, summary};
 use crate::diagnostic::Diagnostic;
 use crate::eval::{self, Outcome};
 use crate::exchange::Response;
 use crate::http::{Http, to_curl};
+use crate::outcome::Exit;
 use crate::plan::vars::Resolved;
 use crate::plan::{PlannedCollection, PlannedRequest};
 use crate::template::Vars;
@@ -130,14 +130,13 @@ impl Runner {
         rec.duration = exec.elapsed;
         let resp = match exec.result {
             Ok(resp) => resp,
-            Err(Failure::Interrupted) => {
-                rec.state = State::NotRun;
-                rec.message = Some("not run: the run was interrupted".into());
-                return rec;
-            }
-            Err(Failure::Incomplete(e)) => {
-                rec.state = State::Errored;
-                rec.message = Some(e);
+            Err(e) => {
+                rec.state = match e.exit() {
+                    Exit::Interrupted => State::NotRun,
+                    Exit::Invalid => State::Invalid,
+                    _ => State::Errored,
+                };
+                rec.message = Some(e.to_string());
                 return rec;
             }
         };
@@ -172,7 +171,7 @@ impl Runner {
         }
         let mut capture_errors = Vec::new();
         for cap in &pr.req.captures {
-            match eval::capture(cap, resp, &self.plan.paths) {
+            match eval::capture(cap, resp, &self.plan.paths, &self.redactor) {
                 Ok(v) => {
                     st.captures.insert(cap.var.clone(), v.clone());
                     rec.captures.push((cap.var.clone(), v));

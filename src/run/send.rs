@@ -8,6 +8,7 @@ use crate::auth::Obtained;
 use crate::eval::{self, EvalCtx, Outcome};
 use crate::exchange::Response;
 use crate::http::{Http, RenderedRequest};
+use crate::outcome::RunError;
 use crate::plan::{PlannedCollection, PlannedRequest};
 use crate::template::Vars;
 use std::time::{Duration, Instant};
@@ -16,21 +17,12 @@ use std::time::{Duration, Instant};
 pub(super) struct Execution {
     /// Every send, the resend after a 401 included.
     pub attempts: u32,
-    pub result: Result<Response, Failure>,
+    pub result: Result<Response, RunError>,
     /// Polling ran out before its condition held.
     pub gave_up: Option<String>,
     pub steps: Vec<Step>,
     /// From the first send to the last answer.
     pub elapsed: Duration,
-}
-
-/// Why a request has no response.
-#[derive(Debug)]
-pub(super) enum Failure {
-    /// The run was interrupted while it was in flight.
-    Interrupted,
-    /// Connection, timeout, TLS, token endpoint, a refused token.
-    Incomplete(String),
 }
 
 /// The sends made so far, for the record.
@@ -123,7 +115,7 @@ impl Runner {
         timeout: Duration,
         trace: &mut Trace,
         started: Instant,
-    ) -> Result<(Response, Option<String>), Failure> {
+    ) -> Result<(Response, Option<String>), RunError> {
         let retry = pr.req.retry.as_ref();
         let attempts_max = retry.map_or(1, |r| r.attempts);
         let mut delay = retry.map_or(Duration::ZERO, |r| r.delay);
@@ -132,7 +124,7 @@ impl Runner {
             polls += 1;
             let resp = tokio::select! {
                 r = self.send_authed(pr, http, rendered, auth, timeout, trace) => r?,
-                _ = self.control.cancelled() => return Err(Failure::Interrupted),
+                _ = self.control.cancelled() => return Err(RunError::Interrupted),
             };
             let Some(retry) = retry else {
                 return Ok((resp, None));
@@ -183,7 +175,7 @@ impl Runner {
             ));
             tokio::select! {
                 _ = tokio::time::sleep(wait) => {}
-                _ = self.control.cancelled() => return Err(Failure::Interrupted),
+                _ = self.control.cancelled() => return Err(RunError::Interrupted),
             }
             delay = next_delay(delay, retry.backoff, retry.max_delay);
         }
@@ -197,18 +189,15 @@ impl Runner {
         auth: &Applied,
         timeout: Duration,
         trace: &mut Trace,
-    ) -> Result<Response, Failure> {
+    ) -> Result<Response, RunError> {
         if !matches!(pr.auth, None | Some(crate::model::AuthSpec::None)) {
             crate::auth::warn_plain_http(&rendered.url, "API");
         }
         let redirects = pr.redirects;
         let send = async |r: &RenderedRequest, trace: &mut Trace| {
-            let resp = http
-                .send(r, timeout, redirects)
-                .await
-                .map_err(Failure::Incomplete)?;
+            let resp = http.send(r, timeout, redirects).await?;
             trace.sent(&resp);
-            Ok::<Response, Failure>(resp)
+            Ok::<Response, RunError>(resp)
         };
         let Applied::OAuth2(tr) = auth else {
             return send(rendered, trace).await;
@@ -227,10 +216,7 @@ impl Runner {
                 .header("www-authenticate")
                 .map(|c| format!(" (WWW-Authenticate: {c})"))
                 .unwrap_or_default();
-            return Err(Failure::Incomplete(format!(
-                "the API answered 401 to a freshly fetched token too{challenge}: the token was rejected, \
-                 not expired — a wrong tenant_id or a missing scope are the usual causes"
-            )));
+            return Err(RunError::TokenRefused { challenge });
         }
         Ok(again)
     }
@@ -245,12 +231,11 @@ impl Runner {
         rejected: Option<&str>,
         rendered: &mut RenderedRequest,
         trace: &mut Trace,
-    ) -> Result<String, Failure> {
+    ) -> Result<String, RunError> {
         let (token, how) = self
             .tokens
             .obtain(&self.token_client, tr, rejected, &self.redactor)
-            .await
-            .map_err(Failure::Incomplete)?;
+            .await?;
         trace.token(&how);
         set_header(
             rendered,
