@@ -181,7 +181,6 @@ impl TokenCache {
             return Ok((t.clone(), Obtained::Cached));
         }
         let url = self.token_url(client, &req.endpoint, redactor).await?;
-        warn_plain_http(&url, "token endpoint");
         if rejected.is_none()
             && let Some(store) = &self.persisted
             && let Some(t) = store.load(req, &url)
@@ -311,18 +310,13 @@ async fn discover(
         .ok_or_else(|| fail("the document has no `token_endpoint`".into()))
 }
 
-/// Credentials over plain HTTP to another machine can be read on the way: say so, once per host.
-pub fn warn_plain_http(url: &str, what: &str) {
-    static WARNED: Mutex<Vec<String>> = Mutex::new(Vec::new());
-    let Some(host) = plain_http_remote_host(url) else {
-        return;
-    };
-    if let Ok(mut warned) = WARNED.lock()
-        && !warned.contains(&host)
-    {
-        warned.push(host.clone());
-        eprintln!("warning: credentials go to the {what} {host} over plain http://; use https://");
-    }
+/// Credentials over plain HTTP to another machine can be read on the way: the warning to give,
+/// if `url` is such a place (`what`: "API", "token endpoint").
+pub fn plain_http_warning(url: &str, what: &str) -> Option<(String, String)> {
+    let host = plain_http_remote_host(url)?;
+    let text =
+        format!("warning: credentials go to the {what} {host} over plain http://; use https://");
+    Some((host, text))
 }
 
 /// The host, when `url` is plain `http://` to anything but this machine.

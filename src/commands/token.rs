@@ -88,6 +88,9 @@ pub async fn execute(a: TokenArgs) -> i32 {
             return e.exit().code();
         }
     };
+    if let Some((_, warning)) = crate::auth::plain_http_warning(&url, "token endpoint") {
+        eprintln!("{warning}");
+    }
     let token = match cache.token(&client, &tr, None, &redactor).await {
         Ok(t) => t,
         Err(e) => {

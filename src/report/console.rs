@@ -323,6 +323,10 @@ impl<W: Write> Reporter for Console<W> {
                 self.request(&mut text, r, width);
                 self.blocks.entry(r.unit).or_default().text.push_str(&text);
             }
+            Event::Warning(text) => {
+                // On stderr at once, so it is seen even while blocks wait for their turn.
+                eprintln!("{text}");
+            }
             Event::CollectionFinished { unit } => {
                 let b = self.blocks.entry(*unit).or_default();
                 b.text.push('\n');

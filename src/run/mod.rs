@@ -207,6 +207,8 @@ pub struct Runner {
     net: crate::net::Net,
     /// When the run began: records say when each request started, for the timeline.
     started: Instant,
+    /// Warnings not yet sent as events, and the keys of every one given (each is said once).
+    warnings: std::sync::Mutex<(Vec<String>, std::collections::HashSet<String>)>,
 }
 
 impl Runner {
@@ -231,6 +233,7 @@ impl Runner {
             token_client: token_client(&net)?,
             net,
             started: Instant::now(),
+            warnings: Default::default(),
         })
     }
 
@@ -302,11 +305,30 @@ impl Runner {
                     .halt("--fail-fast stopped the run after the first failure");
             }
             let record = self.masked(record);
+            for w in self.take_warnings() {
+                let _ = events.send(Event::Warning(w));
+            }
             let _ = events.send(Event::RequestFinished(Box::new(record.clone())));
             records.push(record);
         }
         let _ = events.send(Event::CollectionFinished { unit: unit.index });
         records
+    }
+
+    /// Records a warning once per `key`; it goes out as an event after the current request.
+    pub(crate) fn warn_once(&self, key: &str, text: String) {
+        if let Ok(mut w) = self.warnings.lock()
+            && w.1.insert(key.to_string())
+        {
+            w.0.push(text);
+        }
+    }
+
+    fn take_warnings(&self) -> Vec<String> {
+        self.warnings
+            .lock()
+            .map(|mut w| std::mem::take(&mut w.0))
+            .unwrap_or_default()
     }
 
     pub(crate) fn record(

@@ -169,6 +169,8 @@ pub enum Event {
     CollectionFinished {
         unit: usize,
     },
+    /// Something the user should know that fails nothing (credentials over plain http://).
+    Warning(String),
 }
 
 /// The totals of a run and its exit code (see [`Summary::exit_code`]).

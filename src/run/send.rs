@@ -190,8 +190,10 @@ impl Runner {
         timeout: Duration,
         trace: &mut Trace,
     ) -> Result<Response, RunError> {
-        if !matches!(pr.auth, None | Some(crate::model::AuthSpec::None)) {
-            crate::auth::warn_plain_http(&rendered.url, "API");
+        if !matches!(pr.auth, None | Some(crate::model::AuthSpec::None))
+            && let Some((host, text)) = crate::auth::plain_http_warning(&rendered.url, "API")
+        {
+            self.warn_once(&host, text);
         }
         let redirects = pr.redirects;
         let send = async |r: &RenderedRequest, trace: &mut Trace| {
@@ -236,6 +238,11 @@ impl Runner {
             .tokens
             .obtain(&self.token_client, tr, rejected, &self.redactor)
             .await?;
+        if let Obtained::Fetched { url, .. } = &how
+            && let Some((host, text)) = crate::auth::plain_http_warning(url, "token endpoint")
+        {
+            self.warn_once(&host, text);
+        }
         trace.token(&how);
         set_header(
             rendered,

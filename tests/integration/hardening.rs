@@ -625,3 +625,33 @@ fn input_files_above_the_limit_are_refused_before_reading() {
         .expect_code(0);
     assert_eq!(w.sandbox.requests_seen(), 1);
 }
+
+// ---- Warnings are events ------------------------------------------------------------------
+
+#[test]
+fn credentials_over_plain_http_are_warned_about_once_per_host() {
+    // A local server answers as the proxy, so nothing leaves this machine.
+    let proxy = Raw::start(|_| respond("200 OK", "Content-Type: application/json\r\n", "{}"));
+    let w = World::new();
+    w.write(
+        "c.yaml",
+        "auth: { bearer: \"{{ secret('T') }}\" }\nrequests:\n  - name: a\n    url: \"http://api.example.com/a\"\n  - name: b\n    url: \"http://api.example.com/b\"\n  - name: loopback\n    url: \"{{ url }}/echo\"\n",
+    );
+    let r = w.yarc_env(
+        &["run", "c.yaml", "--proxy", &proxy.url],
+        &[("T", "tok-plain-123")],
+    );
+    r.expect_code(0);
+    let warning =
+        "warning: credentials go to the API api.example.com over plain http://; use https://";
+    assert_eq!(r.stderr.matches(warning).count(), 1, "{}", r.stderr);
+    assert!(
+        !r.stderr.contains("127.0.0.1"),
+        "loopback is not warned about"
+    );
+    assert_eq!(
+        proxy.requests().len(),
+        3,
+        "every request goes through --proxy"
+    );
+}
