@@ -157,6 +157,79 @@ fn response_text(snapshot_yaml: &str) -> String {
 }
 
 /// The comparison's text and exit code: 0 all the same, 1 some differ, 3 some could not run.
+/// How one request compared between the two environments.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Comparison {
+    Same,
+    /// The unified diff of the normalised responses.
+    Differs(String),
+    /// Skipped in both: nothing to compare, nothing wrong.
+    SkippedInBoth,
+    /// No response to compare on one side, and why.
+    Broken(String),
+}
+
+/// Compares the records of one environment with the other's, request by request.
+pub fn compare<'a>(
+    a: &'a [RequestRecord],
+    b: &[RequestRecord],
+    env_a: &str,
+    env_b: &str,
+) -> Vec<(&'a RequestRecord, Comparison)> {
+    a.iter()
+        .map(|ra| {
+            let rb = b.iter().find(|r| {
+                r.collection == ra.collection && r.name == ra.name && r.iteration == ra.iteration
+            });
+            (ra, compare_one(ra, rb, env_a, env_b))
+        })
+        .collect()
+}
+
+fn compare_one(
+    ra: &RequestRecord,
+    rb: Option<&RequestRecord>,
+    env_a: &str,
+    env_b: &str,
+) -> Comparison {
+    let Some(rb) = rb else {
+        return Comparison::Broken(format!("not run in {env_b}"));
+    };
+    match (&ra.snapshot_text, &rb.snapshot_text) {
+        (Some(ta), Some(tb)) => {
+            let equal = match (snapshot::from_yaml(ta), snapshot::from_yaml(tb)) {
+                (Ok(sa), Ok(sb)) => snapshot::same(&sa, &sb),
+                _ => ta == tb,
+            };
+            if equal {
+                Comparison::Same
+            } else {
+                let d = snapshot::diff(&response_text(ta), &response_text(tb), env_a, env_b);
+                Comparison::Differs(d)
+            }
+        }
+        _ if ra.state == State::Skipped && rb.state == State::Skipped => Comparison::SkippedInBoth,
+        _ => {
+            let why = |r: &RequestRecord, env: &str| match r.state {
+                State::Skipped => format!("skipped in {env}"),
+                _ => format!(
+                    "{env}: {}",
+                    r.message
+                        .as_deref()
+                        .and_then(|m| m.lines().next())
+                        .unwrap_or("no response")
+                ),
+            };
+            Comparison::Broken(if ra.snapshot_text.is_none() {
+                why(ra, env_a)
+            } else {
+                why(rb, env_b)
+            })
+        }
+    }
+}
+
+/// The terminal text of a comparison, its exit code, and the rows of the HTML page.
 pub fn report(
     a: &[RequestRecord],
     b: &[RequestRecord],
@@ -168,7 +241,7 @@ pub fn report(
     let mut rows: Vec<Row> = Vec::new();
     let (mut same, mut differ, mut broken) = (0, 0, 0);
     let mut last_collection = String::new();
-    for ra in a {
+    for (ra, cmp) in compare(a, b, env_a, env_b) {
         if ra.collection != last_collection {
             if !last_collection.is_empty() {
                 out.push('\n');
@@ -176,78 +249,28 @@ pub fn report(
             out.push_str(&format!("{}\n", style.bold(&ra.collection)));
             last_collection = ra.collection.clone();
         }
-        let rb = b.iter().find(|r| {
-            r.collection == ra.collection && r.name == ra.name && r.iteration == ra.iteration
-        });
-        let Some(rb) = rb else {
-            broken += 1;
-            out.push_str(&format!(
-                "  {}  {}: not run in {env_b}\n",
-                style.fail("ERROR  "),
-                ra.name
-            ));
-            continue;
-        };
-        match (&ra.snapshot_text, &rb.snapshot_text) {
-            (Some(ta), Some(tb)) => {
-                let equal = match (snapshot::from_yaml(ta), snapshot::from_yaml(tb)) {
-                    (Ok(sa), Ok(sb)) => snapshot::same(&sa, &sb),
-                    _ => ta == tb,
-                };
-                let plain = (!equal)
-                    .then(|| snapshot::diff(&response_text(ta), &response_text(tb), env_a, env_b));
-                rows.push((ra.collection.clone(), ra.name.clone(), plain));
-                if equal {
-                    same += 1;
-                    out.push_str(&format!("  {}  {}\n", style.pass("same   "), ra.name));
-                } else {
-                    differ += 1;
-                    out.push_str(&format!("  {}  {}\n", style.fail("DIFFERS"), ra.name));
-                    let d = snapshot::diff(&response_text(ta), &response_text(tb), env_a, env_b);
-                    for line in d.lines() {
-                        let shown = if line.starts_with("+++") || line.starts_with("---") {
-                            style.bold(line)
-                        } else if line.starts_with('+') {
-                            style.pass(line)
-                        } else if line.starts_with('-') {
-                            style.fail(line)
-                        } else {
-                            line.to_string()
-                        };
-                        out.push_str(&format!("             {shown}\n"));
-                    }
-                }
+        let name = &ra.name;
+        match cmp {
+            Comparison::Same => {
+                same += 1;
+                rows.push((ra.collection.clone(), name.clone(), None));
+                out.push_str(&format!("  {}  {name}\n", style.pass("same   ")));
             }
-            _ => {
-                let why = |r: &RequestRecord, env: &str| match r.state {
-                    State::Skipped => format!("skipped in {env}"),
-                    _ => format!(
-                        "{env}: {}",
-                        r.message
-                            .as_deref()
-                            .and_then(|m| m.lines().next())
-                            .unwrap_or("no response")
-                    ),
-                };
-                let reason = if ra.snapshot_text.is_none() {
-                    why(ra, env_a)
-                } else {
-                    why(rb, env_b)
-                };
-                if matches!(ra.state, State::Skipped) && matches!(rb.state, State::Skipped) {
-                    out.push_str(&format!(
-                        "  {}  {} (skipped in both)\n",
-                        style.dim("skipped"),
-                        ra.name
-                    ));
-                    continue;
-                }
-                broken += 1;
+            Comparison::Differs(d) => {
+                differ += 1;
+                out.push_str(&format!("  {}  {name}\n", style.fail("DIFFERS")));
+                out.push_str(&styled_diff(&d, style));
+                rows.push((ra.collection.clone(), name.clone(), Some(d)));
+            }
+            Comparison::SkippedInBoth => {
                 out.push_str(&format!(
-                    "  {}  {}: {reason}\n",
-                    style.fail("ERROR  "),
-                    ra.name
+                    "  {}  {name} (skipped in both)\n",
+                    style.dim("skipped")
                 ));
+            }
+            Comparison::Broken(reason) => {
+                broken += 1;
+                out.push_str(&format!("  {}  {name}: {reason}\n", style.fail("ERROR  ")));
             }
         }
     }
@@ -259,11 +282,28 @@ pub fn report(
     }
     out.push('\n');
     let code = if broken > 0 {
-        Exit::Incomplete.code()
+        Exit::Incomplete
     } else if differ > 0 {
-        Exit::Failed.code()
+        Exit::Failed
     } else {
-        Exit::Ok.code()
+        Exit::Ok
     };
-    (out, code, rows)
+    (out, code.code(), rows)
+}
+
+fn styled_diff(d: &str, style: &Style) -> String {
+    let mut out = String::new();
+    for line in d.lines() {
+        let shown = if line.starts_with("+++") || line.starts_with("---") {
+            style.bold(line)
+        } else if line.starts_with('+') {
+            style.pass(line)
+        } else if line.starts_with('-') {
+            style.fail(line)
+        } else {
+            line.to_string()
+        };
+        out.push_str(&format!("             {shown}\n"));
+    }
+    out
 }

@@ -107,20 +107,7 @@ pub async fn execute(a: RunArgs) -> i32 {
     };
     let (units, notes) = planned_units(&plan, &a, rows.as_deref());
     let infos = unit_infos(&plan, &units);
-    let options = RunOptions {
-        dry_run: a.dry_run,
-        timeout: a.timeout,
-        jobs: a
-            .jobs
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
-        fail_fast: a.fail_fast,
-        keep_responses: a.verbose || a.reports.iter().any(|r| r.kind == ReportKind::Html),
-        token_cache: config.token_cache.clone(),
-        snapshots: snapshot_mode(a.update_snapshots, a.ci),
-        max_body: a.max_body,
-        max_token_body: config.max_token_body,
-        net,
-    };
+    let options = run_options(&a, &config, net);
     let runner = match Runner::new(Arc::new(plan), options, redactor) {
         Ok(r) => Arc::new(r),
         Err(e) => {
@@ -167,6 +154,28 @@ pub async fn execute(a: RunArgs) -> i32 {
     console.finish(&summary, elapsed, &records);
     signals.abort();
     exit
+}
+
+/// The run's settings from the flags and the lowered configuration.
+fn run_options(
+    a: &RunArgs,
+    config: &crate::session::Config,
+    net: crate::net::NetOptions,
+) -> RunOptions {
+    RunOptions {
+        dry_run: a.dry_run,
+        timeout: a.timeout,
+        jobs: a
+            .jobs
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+        fail_fast: a.fail_fast,
+        keep_responses: a.verbose || a.reports.iter().any(|r| r.kind == ReportKind::Html),
+        token_cache: config.token_cache.clone(),
+        snapshots: snapshot_mode(a.update_snapshots, a.ci),
+        max_body: a.max_body,
+        max_token_body: config.max_token_body,
+        net,
+    }
 }
 
 /// Every collection run of the plan, once per iteration, this shard's part; a note when the

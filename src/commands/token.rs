@@ -5,7 +5,7 @@ use super::args::Inputs;
 use super::{invalid, lower, prepare};
 use crate::auth::{TokenCache, token_client};
 use crate::model::AuthSpec;
-use crate::outcome::Exit;
+use crate::outcome::{Exit, RunError};
 use crate::plan::Selection;
 use crate::secret::MASK;
 use crate::session::{Prepared, Purpose};
@@ -42,26 +42,9 @@ pub async fn execute(a: TokenArgs) -> i32 {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let found = plan.collections.iter().flat_map(|c| &c.requests).find(|r| {
-        matches!(r.auth, Some(AuthSpec::OAuth2(_)))
-            && a.request
-                .as_ref()
-                .is_none_or(|n| *n == r.req.name || *n == r.full_name())
-    });
-    let Some(pr) = found else {
-        let what = match &a.request {
-            Some(n) => format!("request `{n}` has no oauth2 auth block"),
-            None => "no request in these collections uses an oauth2 auth block".to_string(),
-        };
-        eprintln!("error: {what}");
-        return Exit::Invalid.code();
-    };
-    let Some(AuthSpec::OAuth2(spec)) = &pr.auth else {
-        return Exit::Invalid.code();
-    };
-    let tr = match crate::run::render::token_request(spec, &plan.templates, &pr.scope.base) {
+    let tr = match token_request(&plan, a.request.as_deref()) {
         Ok(t) => t,
-        Err(d) => return invalid(&d.into()),
+        Err(code) => return code,
     };
     let client = match crate::net::Net::new(&net).and_then(|n| token_client(&n)) {
         Ok(c) => c,
@@ -70,41 +53,63 @@ pub async fn execute(a: TokenArgs) -> i32 {
             return e.exit().code();
         }
     };
-    let cache = TokenCache::with(
-        a.timeout,
-        config
-            .token_cache
-            .clone()
-            .map(crate::token_store::TokenStore::new),
-        config.max_token_body,
-    );
+    let store = config
+        .token_cache
+        .clone()
+        .map(crate::token_store::TokenStore::new);
+    let cache = TokenCache::with(a.timeout, store, config.max_token_body);
+    let failed = |e: RunError| {
+        let text = redactor.clip(&e.to_string(), 4_000);
+        eprintln!("error: {}", crate::untrusted::visible(&text));
+        e.exit().code()
+    };
     let url = match cache.token_url(&client, &tr.endpoint, &redactor).await {
         Ok(u) => u,
-        Err(e) => {
-            eprintln!(
-                "error: {}",
-                crate::untrusted::visible(&redactor.clip(&e.to_string(), 4_000))
-            );
-            return e.exit().code();
-        }
+        Err(e) => return failed(e),
     };
     if let Some((_, warning)) = crate::auth::plain_http_warning(&url, "token endpoint") {
         eprintln!("{warning}");
     }
     let token = match cache.token(&client, &tr, None, &redactor).await {
         Ok(t) => t,
-        Err(e) => {
-            eprintln!(
-                "error: {}",
-                crate::untrusted::visible(&redactor.clip(&e.to_string(), 4_000))
-            );
-            return e.exit().code();
-        }
+        Err(e) => return failed(e),
     };
     if a.show {
         println!("{}", token.access_token);
-        return Exit::Ok.code();
+    } else {
+        // The scope and token type come from the server: shown, never executed.
+        let text = describe(&url, &tr, &token);
+        print!("{}", crate::untrusted::visible(&redactor.redact(&text)));
     }
+    Exit::Ok.code()
+}
+
+/// The rendered token request of the named request's oauth2 block (or the first one's).
+fn token_request(
+    plan: &crate::plan::Plan,
+    request: Option<&str>,
+) -> Result<crate::auth::TokenRequest, i32> {
+    let found = plan.collections.iter().flat_map(|c| &c.requests).find(|r| {
+        matches!(r.auth, Some(AuthSpec::OAuth2(_)))
+            && request.is_none_or(|n| n == r.req.name || n == r.full_name())
+    });
+    let Some(pr) = found else {
+        let what = match request {
+            Some(n) => format!("request `{n}` has no oauth2 auth block"),
+            None => "no request in these collections uses an oauth2 auth block".to_string(),
+        };
+        eprintln!("error: {what}");
+        return Err(Exit::Invalid.code());
+    };
+    let Some(AuthSpec::OAuth2(spec)) = &pr.auth else {
+        return Err(Exit::Invalid.code());
+    };
+    crate::run::render::token_request(spec, &plan.templates, &pr.scope.base)
+        .map_err(|d| invalid(&d.into()))
+}
+
+/// The token described, without the token itself.
+fn describe(url: &str, tr: &crate::auth::TokenRequest, token: &crate::auth::Token) -> String {
     let expiry = match token.expires_in {
         Some(s) => format!(
             "{s} s ({})",
@@ -112,30 +117,22 @@ pub async fn execute(a: TokenArgs) -> i32 {
         ),
         None => "not given (the token is renewed only after a 401)".to_string(),
     };
-    let mut out = String::new();
-    out.push_str(&format!("token endpoint  {url}\n"));
-    out.push_str(&format!(
-        "client id       {}\n",
-        redactor.redact(&tr.client_id)
-    ));
-    out.push_str(&format!(
-        "scope asked     {}\n",
-        tr.scope
-            .as_deref()
-            .filter(|s| !s.is_empty())
-            .unwrap_or("(none)")
-    ));
-    out.push_str(&format!(
-        "scope granted   {}\n",
-        token.scope.as_deref().unwrap_or("(not said)")
-    ));
-    out.push_str(&format!("token type      {}\n", token.token_type));
-    out.push_str(&format!("expires in      {expiry}\n"));
-    out.push_str(&format!(
-        "access token    {MASK} ({} characters; --show prints it)\n",
-        token.access_token.chars().count()
-    ));
-    // The scope and token type come from the server: shown, never executed.
-    print!("{}", crate::untrusted::visible(&redactor.redact(&out)));
-    Exit::Ok.code()
+    let asked = tr.scope.as_deref().filter(|s| !s.is_empty());
+    [
+        format!("token endpoint  {url}"),
+        format!("client id       {}", tr.client_id),
+        format!("scope asked     {}", asked.unwrap_or("(none)")),
+        format!(
+            "scope granted   {}",
+            token.scope.as_deref().unwrap_or("(not said)")
+        ),
+        format!("token type      {}", token.token_type),
+        format!("expires in      {expiry}"),
+        format!(
+            "access token    {MASK} ({} characters; --show prints it)",
+            token.access_token.chars().count()
+        ),
+        String::new(),
+    ]
+    .join("\n")
 }

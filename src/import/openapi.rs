@@ -253,6 +253,30 @@ fn operation(
     report: &mut Report,
 ) -> (Y, Option<(String, String)>) {
     let mut r = Y::map();
+    let name = unique_name(cx, op, names);
+    r.set("name", Y::str(&name));
+    if cx.method != "get" {
+        r.set("method", Y::str(cx.method.to_uppercase()));
+    }
+    parameters(cx, op, vars, &mut r);
+    body(cx, op, &name, &mut r, report);
+    // `security: []` on an operation means "no auth"; another scheme than the one converted, too.
+    let security = op.get("security").or(cx.global_security);
+    let needs_ours = match (security, cx.scheme) {
+        (Some(Value::Array(reqs)), Some(ours)) => reqs.iter().any(|r| r.get(ours).is_some()),
+        (None, Some(_)) => true,
+        _ => false,
+    };
+    if cx.scheme.is_some() && !needs_ours {
+        r.set("auth", Y::str("none"));
+    }
+    let (expect, schema_file) = expectations(cx, op, &name, with_schemas);
+    r.set("expect", expect);
+    (r, schema_file)
+}
+
+/// The operation's id (or summary, or `METHOD /path`), numbered when it repeats.
+fn unique_name(cx: &OpCtx, op: &Value, names: &mut HashMap<String, usize>) -> String {
     let base_name = op
         .get("operationId")
         .or_else(|| op.get("summary"))
@@ -261,27 +285,23 @@ fn operation(
         .unwrap_or_else(|| format!("{} {}", cx.method.to_uppercase(), cx.path));
     let n = names.entry(base_name.to_lowercase()).or_insert(0);
     *n += 1;
-    let name = if *n == 1 {
-        base_name.clone()
+    if *n == 1 {
+        base_name
     } else {
         format!("{base_name} ({n})")
-    };
-    r.set("name", Y::str(&name));
-    if cx.method != "get" {
-        r.set("method", Y::str(cx.method.to_uppercase()));
     }
+}
+
+/// Path, query and header parameters as templates, their examples as collection variables.
+fn parameters(cx: &OpCtx, op: &Value, vars: &mut Y, r: &mut Y) {
     let mut url_path = cx.path.to_string();
     let mut query = Y::map();
     let mut headers = Y::map();
+    let own = op.get("parameters").and_then(Value::as_array);
     let params: Vec<Value> = cx
         .shared
         .iter()
-        .chain(
-            op.get("parameters")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten(),
-        )
+        .chain(own.into_iter().flatten())
         .map(|p| resolve(cx.doc, p, 0))
         .collect();
     for p in &params {
@@ -321,73 +341,72 @@ fn operation(
     if !headers.is_empty_map() {
         r.set("headers", headers);
     }
-    if let Some(body) = op.get("requestBody").map(|b| resolve(cx.doc, b, 0)) {
-        let content = body
-            .get("content")
-            .and_then(Value::as_object)
-            .cloned()
-            .unwrap_or_default();
-        if let Some(media) = content
-            .iter()
-            .find(|(k, _)| k.contains("json"))
-            .map(|(_, v)| v)
-        {
-            r.set("json", Y::from_json(&media_example(cx.doc, media)));
-        } else if let Some(media) = content.get("application/x-www-form-urlencoded") {
-            r.set("form", flat_map(&media_example(cx.doc, media)));
-        } else if let Some(media) = content.get("multipart/form-data") {
-            r.set("multipart", flat_map(&media_example(cx.doc, media)));
-        } else if !content.is_empty() {
-            report.notes.push(format!(
-                "`{name}`: request body types {:?} are not converted",
-                content.keys().collect::<Vec<_>>()
-            ));
-        }
-    }
-    // `security: []` on an operation means "no auth"; another scheme than the one converted, too.
-    let security = op.get("security").or(cx.global_security);
-    let needs_ours = match (security, cx.scheme) {
-        (Some(Value::Array(reqs)), Some(ours)) => reqs.iter().any(|r| r.get(ours).is_some()),
-        (None, Some(_)) => true,
-        _ => false,
+}
+
+/// The request body from the first JSON, form or multipart media type's example.
+fn body(cx: &OpCtx, op: &Value, name: &str, r: &mut Y, report: &mut Report) {
+    let Some(body) = op.get("requestBody").map(|b| resolve(cx.doc, b, 0)) else {
+        return;
     };
-    if cx.scheme.is_some() && !needs_ours {
-        r.set("auth", Y::str("none"));
+    let content = body
+        .get("content")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    if let Some(media) = content
+        .iter()
+        .find(|(k, _)| k.contains("json"))
+        .map(|(_, v)| v)
+    {
+        r.set("json", Y::from_json(&media_example(cx.doc, media)));
+    } else if let Some(media) = content.get("application/x-www-form-urlencoded") {
+        r.set("form", flat_map(&media_example(cx.doc, media)));
+    } else if let Some(media) = content.get("multipart/form-data") {
+        r.set("multipart", flat_map(&media_example(cx.doc, media)));
+    } else if !content.is_empty() {
+        report.notes.push(format!(
+            "`{name}`: request body types {:?} are not converted",
+            content.keys().collect::<Vec<_>>()
+        ));
     }
+}
+
+/// `expect.status` from the first 2xx response, and with `--schemas` its JSON Schema (the file
+/// to write, and its text).
+fn expectations(
+    cx: &OpCtx,
+    op: &Value,
+    name: &str,
+    with_schemas: bool,
+) -> (Y, Option<(String, String)>) {
     let mut expect = Y::map();
     let responses = op
         .get("responses")
         .and_then(Value::as_object)
         .cloned()
         .unwrap_or_default();
-    let ok = responses.iter().find(|(code, _)| code.starts_with('2'));
-    let mut schema_file = None;
-    if let Some((code, resp)) = ok {
-        match code.parse::<u64>() {
-            Ok(n) => expect.set("status", Y::Num(n.into())),
-            Err(_) => expect.set("status", Y::str("2xx")),
-        }
-        let resp = resolve(cx.doc, resp, 0);
-        if with_schemas
-            && let Some(schema) = resp
-                .get("content")
-                .and_then(Value::as_object)
-                .and_then(|c| c.iter().find(|(k, _)| k.contains("json")))
-                .and_then(|(_, m)| m.get("schema"))
-        {
-            let file = format!("{}.json", crate::snapshot::slug(&name));
-            let inlined = inline_refs(cx.doc, schema, 0);
-            expect.set("schema", Y::str(format!("schemas/{file}")));
-            schema_file = Some((
-                file,
-                serde_json::to_string_pretty(&inlined).unwrap_or_default() + "\n",
-            ));
-        }
-    } else {
+    let Some((code, resp)) = responses.iter().find(|(code, _)| code.starts_with('2')) else {
         expect.set("status", Y::str("2xx"));
+        return (expect, None);
+    };
+    match code.parse::<u64>() {
+        Ok(n) => expect.set("status", Y::Num(n.into())),
+        Err(_) => expect.set("status", Y::str("2xx")),
     }
-    r.set("expect", expect);
-    (r, schema_file)
+    let resp = resolve(cx.doc, resp, 0);
+    let schema = resp
+        .get("content")
+        .and_then(Value::as_object)
+        .and_then(|c| c.iter().find(|(k, _)| k.contains("json")))
+        .and_then(|(_, m)| m.get("schema"));
+    let Some(schema) = schema.filter(|_| with_schemas) else {
+        return (expect, None);
+    };
+    let file = format!("{}.json", crate::snapshot::slug(name));
+    let inlined = inline_refs(cx.doc, schema, 0);
+    expect.set("schema", Y::str(format!("schemas/{file}")));
+    let text = serde_json::to_string_pretty(&inlined).unwrap_or_default() + "\n";
+    (expect, Some((file, text)))
 }
 
 fn flat_map(v: &Value) -> Y {
