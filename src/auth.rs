@@ -395,32 +395,31 @@ async fn fetch(
     let Some(access_token) = json.get("access_token").and_then(Value::as_str) else {
         return Err(fail(format!("answered {status} without an `access_token`")));
     };
+    Ok(token_from(&json, access_token, req.refresh_before))
+}
+
+/// A token from its endpoint's JSON answer, renewed before it expires: at `refresh_before`,
+/// else at min(30 s, 10 % of its lifetime).
+fn token_from(json: &Value, access_token: &str, refresh_before: Option<Duration>) -> Token {
     let expires_in = json
         .get("expires_in")
         .and_then(|v| v.as_u64().or_else(|| v.as_str()?.parse().ok()));
     // An absurd lifetime is treated as unknown: the token is then renewed only after a 401.
     let renew_at = expires_in.and_then(|secs| {
         let life = Duration::from_secs(secs);
-        let margin = req
-            .refresh_before
+        let margin = refresh_before
             .unwrap_or((life / 10).min(Duration::from_secs(30)))
             .min(life);
         Instant::now().checked_add(life - margin)
     });
-    Ok(Token {
+    let text = |key: &str| json.get(key).and_then(Value::as_str).map(str::to_string);
+    Token {
         access_token: access_token.to_string(),
-        token_type: json
-            .get("token_type")
-            .and_then(Value::as_str)
-            .unwrap_or("Bearer")
-            .to_string(),
-        scope: json
-            .get("scope")
-            .and_then(Value::as_str)
-            .map(str::to_string),
+        token_type: text("token_type").unwrap_or_else(|| "Bearer".into()),
+        scope: text("scope"),
         expires_in,
         renew_at,
-    })
+    }
 }
 
 fn token_error(

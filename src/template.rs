@@ -74,65 +74,8 @@ impl Templates {
                 )
             })
         });
-        env.add_function(
-            "env",
-            |name: String, default: Option<String>| -> Result<String, MjError> {
-                match std::env::var(&name).ok().or(default) {
-                    Some(v) => Ok(v),
-                    None => Err(MjError::new(
-                        ErrorKind::InvalidOperation,
-                        format!(
-                            "environment variable `{name}` is not set and no default was given"
-                        ),
-                    )),
-                }
-            },
-        );
-        env.add_function("uuid", || -> String {
-            if test_mode() {
-                "00000000-0000-4000-8000-000000000000".to_string()
-            } else {
-                uuid::Uuid::new_v4().to_string()
-            }
-        });
-        env.add_function("now", |format: Option<String>| -> String {
-            let now = clock();
-            match format {
-                Some(f) => now.format(&f).to_string(),
-                None => now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-            }
-        });
-        env.add_function("timestamp", || -> i64 { clock().timestamp() });
-        env.add_function("random_int", |a: i64, b: i64| -> i64 {
-            let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
-            if test_mode() {
-                lo
-            } else {
-                fastrand::i64(lo..=hi)
-            }
-        });
-        env.add_filter("base64_encode", |s: String| -> String {
-            base64::engine::general_purpose::STANDARD.encode(s)
-        });
-        env.add_filter("base64_decode", |s: String| -> Result<String, MjError> {
-            let bytes = base64::engine::general_purpose::STANDARD
-                .decode(s.trim())
-                .map_err(|e| {
-                    MjError::new(ErrorKind::InvalidOperation, format!("not base64: {e}"))
-                })?;
-            String::from_utf8(bytes).map_err(|_| {
-                MjError::new(
-                    ErrorKind::InvalidOperation,
-                    "decoded base64 is not UTF-8 text",
-                )
-            })
-        });
-        env.add_filter("from_json", |v: MjValue| -> MjValue {
-            match v.as_str().map(serde_json::from_str::<serde_json::Value>) {
-                Some(Ok(parsed)) => MjValue::from(Serde(parsed)),
-                _ => v,
-            }
-        });
+        add_functions(&mut env);
+        add_filters(&mut env);
         Templates {
             env,
             secrets,
@@ -294,6 +237,69 @@ impl Templates {
             Value::Object(o) => !o.is_empty(),
         })
     }
+}
+
+/// `env`, `uuid`, `now`, `timestamp`, `random_int` (`secret` is added with the store it reads).
+fn add_functions(env: &mut Environment<'static>) {
+    env.add_function(
+        "env",
+        |name: String, default: Option<String>| -> Result<String, MjError> {
+            match std::env::var(&name).ok().or(default) {
+                Some(v) => Ok(v),
+                None => Err(MjError::new(
+                    ErrorKind::InvalidOperation,
+                    format!("environment variable `{name}` is not set and no default was given"),
+                )),
+            }
+        },
+    );
+    env.add_function("uuid", || -> String {
+        if test_mode() {
+            "00000000-0000-4000-8000-000000000000".to_string()
+        } else {
+            uuid::Uuid::new_v4().to_string()
+        }
+    });
+    env.add_function("now", |format: Option<String>| -> String {
+        let now = clock();
+        match format {
+            Some(f) => now.format(&f).to_string(),
+            None => now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        }
+    });
+    env.add_function("timestamp", || -> i64 { clock().timestamp() });
+    env.add_function("random_int", |a: i64, b: i64| -> i64 {
+        let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+        if test_mode() {
+            lo
+        } else {
+            fastrand::i64(lo..=hi)
+        }
+    });
+}
+
+/// `base64_encode`, `base64_decode`, `from_json`.
+fn add_filters(env: &mut Environment<'static>) {
+    env.add_filter("base64_encode", |s: String| -> String {
+        base64::engine::general_purpose::STANDARD.encode(s)
+    });
+    env.add_filter("base64_decode", |s: String| -> Result<String, MjError> {
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(s.trim())
+            .map_err(|e| MjError::new(ErrorKind::InvalidOperation, format!("not base64: {e}")))?;
+        String::from_utf8(bytes).map_err(|_| {
+            MjError::new(
+                ErrorKind::InvalidOperation,
+                "decoded base64 is not UTF-8 text",
+            )
+        })
+    });
+    env.add_filter("from_json", |v: MjValue| -> MjValue {
+        match v.as_str().map(serde_json::from_str::<serde_json::Value>) {
+            Some(Ok(parsed)) => MjValue::from(Serde(parsed)),
+            _ => v,
+        }
+    });
 }
 
 /// Whether the rendering just done on this thread called `secret()`.

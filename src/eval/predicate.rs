@@ -143,26 +143,7 @@ fn eval_present(op: &Op, a: &Value, cx: &PredCtx, render: &Render) -> Result<(),
             }
             check(ok, || format!("one of [{}]", shown.join(", ")))
         }
-        Op::Length(inner) => {
-            let len = match a {
-                Value::String(s) => s.chars().count(),
-                Value::Array(v) => v.len(),
-                Value::Object(o) => o.len(),
-                _ => {
-                    return Err(format!(
-                        "a length {} (only strings, lists and objects have one)",
-                        describe_all(inner, cx)
-                    ));
-                }
-            };
-            let n = Value::from(len);
-            for q in inner {
-                if let Err(m) = eval(q, Some(&n), cx) {
-                    return Err(format!("length {} (length is {len})", m.expected));
-                }
-            }
-            Ok(())
-        }
+        Op::Length(inner) => length(inner, a, cx),
         Op::Lt(t) | Op::Lte(t) | Op::Gt(t) | Op::Gte(t) => {
             let (e, _) = rendered(t)?;
             let (sym, want): (&str, fn(Ordering) -> bool) = match op {
@@ -174,27 +155,52 @@ fn eval_present(op: &Op, a: &Value, cx: &PredCtx, render: &Render) -> Result<(),
             let ok = compare(a, &e).is_some_and(want);
             check(ok, || format!("{sym} {}", show(&e)))
         }
-        Op::Each(inner) => {
-            let Value::Array(items) = a else {
-                return Err(format!(
-                    "a list whose every item {}",
-                    describe_all(inner, cx)
-                ));
-            };
-            for (i, item) in items.iter().enumerate() {
-                for q in inner {
-                    if let Err(m) = eval(q, Some(item), cx) {
-                        return Err(format!(
-                            "every item {} (item [{i}] is {})",
-                            m.expected, m.actual
-                        ));
-                    }
-                }
-            }
-            Ok(())
-        }
+        Op::Each(inner) => each(inner, a, cx),
         Op::Exists(_) | Op::Not(_) | Op::StatusClass(_) => Ok(()),
     }
+}
+
+/// `length: {...}`: the length of a string, list or object satisfies every inner predicate.
+fn length(inner: &[Predicate], a: &Value, cx: &PredCtx) -> Result<(), String> {
+    let len = match a {
+        Value::String(s) => s.chars().count(),
+        Value::Array(v) => v.len(),
+        Value::Object(o) => o.len(),
+        _ => {
+            return Err(format!(
+                "a length {} (only strings, lists and objects have one)",
+                describe_all(inner, cx)
+            ));
+        }
+    };
+    let n = Value::from(len);
+    for q in inner {
+        if let Err(m) = eval(q, Some(&n), cx) {
+            return Err(format!("length {} (length is {len})", m.expected));
+        }
+    }
+    Ok(())
+}
+
+/// `each: {...}`: every item of a list satisfies every inner predicate.
+fn each(inner: &[Predicate], a: &Value, cx: &PredCtx) -> Result<(), String> {
+    let Value::Array(items) = a else {
+        return Err(format!(
+            "a list whose every item {}",
+            describe_all(inner, cx)
+        ));
+    };
+    for (i, item) in items.iter().enumerate() {
+        for q in inner {
+            if let Err(m) = eval(q, Some(item), cx) {
+                return Err(format!(
+                    "every item {} (item [{i}] is {})",
+                    m.expected, m.actual
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn check(ok: bool, expected: impl FnOnce() -> String) -> Result<(), String> {
