@@ -20,6 +20,7 @@
 
 pub mod auth;
 pub mod cli;
+pub mod clock;
 pub mod commands;
 pub mod data;
 pub mod diagnostic;

@@ -44,6 +44,8 @@ pub struct Config {
     pub rows: Option<Vec<Vars>>,
     pub selection: Selection,
     pub purpose: Purpose,
+    /// Real time and chance, or fixed ones for reproducible output.
+    pub clock: crate::clock::Clock,
 }
 
 /// Loaded, planned and ready.
@@ -126,6 +128,7 @@ pub async fn prepare(config: &Config) -> Result<Prepared, PrepareError> {
             .as_deref()
             .map(crate::data::columns)
             .unwrap_or_default(),
+        clock: config.clock,
         ..PlanOptions::default()
     };
     let plan = plan::plan(

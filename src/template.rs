@@ -35,11 +35,6 @@ pub const FUNCTIONS: &[&str] = &[
 /// Variables in scope for one rendering.
 pub type Vars = Map<String, Value>;
 
-/// Set by tests to make `now()`, `timestamp()`, `uuid()` and `random_int()` repeatable.
-pub fn test_mode() -> bool {
-    std::env::var_os("YARC_TEST_MODE").is_some_and(|v| v == "1")
-}
-
 pub struct Templates {
     env: Environment<'static>,
     secrets: Arc<Secrets>,
@@ -57,7 +52,9 @@ thread_local! {
 }
 
 impl Templates {
-    pub fn new(secrets: Arc<Secrets>) -> Templates {
+    /// The environment; `clock` makes `now()`, `timestamp()`, `uuid()` and `random_int()`
+    /// real or repeatable.
+    pub fn new(secrets: Arc<Secrets>, clock: crate::clock::Clock) -> Templates {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_fuel(Some(200_000));
@@ -74,7 +71,7 @@ impl Templates {
                 )
             })
         });
-        add_functions(&mut env);
+        add_functions(&mut env, clock);
         add_filters(&mut env);
         Templates {
             env,
@@ -240,7 +237,7 @@ impl Templates {
 }
 
 /// `env`, `uuid`, `now`, `timestamp`, `random_int` (`secret` is added with the store it reads).
-fn add_functions(env: &mut Environment<'static>) {
+fn add_functions(env: &mut Environment<'static>, clock: crate::clock::Clock) {
     env.add_function(
         "env",
         |name: String, default: Option<String>| -> Result<String, MjError> {
@@ -253,28 +250,17 @@ fn add_functions(env: &mut Environment<'static>) {
             }
         },
     );
-    env.add_function("uuid", || -> String {
-        if test_mode() {
-            "00000000-0000-4000-8000-000000000000".to_string()
-        } else {
-            uuid::Uuid::new_v4().to_string()
-        }
-    });
-    env.add_function("now", |format: Option<String>| -> String {
-        let now = clock();
+    env.add_function("uuid", move || -> String { clock.uuid() });
+    env.add_function("now", move |format: Option<String>| -> String {
+        let now = clock.now();
         match format {
             Some(f) => now.format(&f).to_string(),
             None => now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
         }
     });
-    env.add_function("timestamp", || -> i64 { clock().timestamp() });
-    env.add_function("random_int", |a: i64, b: i64| -> i64 {
-        let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
-        if test_mode() {
-            lo
-        } else {
-            fastrand::i64(lo..=hi)
-        }
+    env.add_function("timestamp", move || -> i64 { clock.now().timestamp() });
+    env.add_function("random_int", move |a: i64, b: i64| -> i64 {
+        clock.random_int(a, b)
     });
 }
 
@@ -334,14 +320,6 @@ pub fn text_of(v: &MjValue) -> String {
 
 fn value_id(t: &Template) -> String {
     format!("{}#value", t.id)
-}
-
-fn clock() -> chrono::DateTime<chrono::Utc> {
-    if test_mode() {
-        chrono::DateTime::from_timestamp(1_767_225_600, 0).unwrap_or_default()
-    } else {
-        chrono::Utc::now()
-    }
 }
 
 /// Maps a minijinja error to the YAML position: the template's line inside the scalar is
@@ -514,7 +492,10 @@ mod tests {
     use crate::source::{SourceFile, Span};
 
     fn engine() -> Templates {
-        Templates::new(Arc::new(Secrets::none(Redactor::new())))
+        Templates::new(
+            Arc::new(Secrets::none(Redactor::new())),
+            crate::clock::Clock::Fixed,
+        )
     }
 
     fn tpl(src: &str) -> Template {

@@ -37,7 +37,7 @@ fn fixture() -> &'static Fixture {
     static F: OnceLock<Fixture> = OnceLock::new();
     F.get_or_init(|| {
         let expect = yarc::parse::expect_from_yaml(EXPECT).expect("the fixture parses");
-        let mut templates = Templates::new(Arc::new(Secrets::none(Redactor::new())));
+        let mut templates = Templates::new(Arc::new(Secrets::none(Redactor::new())), Default::default());
         let mut paths = JsonPaths::default();
         for c in &expect.checks {
             if let Target::Json(p) = &c.target {

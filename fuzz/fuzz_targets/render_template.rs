@@ -14,7 +14,7 @@ fuzz_target!(|data: &[u8]| {
     let vars: Vars = serde_json::from_str(vars).unwrap_or_default();
     let file = SourceFile::new("fuzz.yaml", source.to_string());
     let t = Template::new(source, &Span::file_start(&file));
-    let mut engine = Templates::new(Arc::new(Secrets::none(Redactor::new())));
+    let mut engine = Templates::new(Arc::new(Secrets::none(Redactor::new())), Default::default());
     if engine.compile(&t).is_ok() {
         let _ = engine.undeclared(&t);
         let _ = engine.render(&t, &vars);

@@ -1,6 +1,7 @@
 //! The command line: the top-level clap parser (doc comments are the `--help` text) and the
 //! dispatch to the commands. Everything a command does lives in `crate::commands`.
 
+use crate::clock::Clock;
 use crate::commands::{check, diff, import, mock, run, sandbox, schema, snapshots, token, vars};
 use crate::commands::{
     check::CheckArgs, diff::DiffArgs, import::ImportCommand, mock::MockArgs, run::RunArgs,
@@ -16,6 +17,10 @@ use clap::{Parser, Subcommand};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Reproducible output: fixed time, ids and random numbers, durations as [time] (for
+    /// comparing whole outputs, as yarc's own golden tests do).
+    #[arg(long, global = true, hide = true)]
+    pub fixed_clock: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -72,12 +77,17 @@ pub fn main_with_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32
             return Exit::Incomplete.code();
         }
     };
+    let clock = if cli.fixed_clock {
+        Clock::Fixed
+    } else {
+        Clock::Real
+    };
     match cli.command {
-        Command::Run(a) => rt.block_on(run::execute(*a)),
-        Command::Check(a) => rt.block_on(check::execute(*a)),
-        Command::Vars(a) => rt.block_on(vars::execute(*a)),
-        Command::Token(a) => rt.block_on(token::execute(*a)),
-        Command::Diff(a) => rt.block_on(diff::execute(*a)),
+        Command::Run(a) => rt.block_on(run::execute(*a, clock)),
+        Command::Check(a) => rt.block_on(check::execute(*a, clock)),
+        Command::Vars(a) => rt.block_on(vars::execute(*a, clock)),
+        Command::Token(a) => rt.block_on(token::execute(*a, clock)),
+        Command::Diff(a) => rt.block_on(diff::execute(*a, clock)),
         Command::Snapshots(a) => snapshots::execute(a),
         Command::Mock(a) => rt.block_on(mock::execute(a)),
         Command::Import(c) => import::execute(c),

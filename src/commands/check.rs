@@ -3,6 +3,7 @@
 
 use super::args::Inputs;
 use super::{invalid, load_rows, lower, prepare};
+use crate::clock::Clock;
 use crate::load;
 use crate::outcome::Exit;
 use crate::plan::Selection;
@@ -22,7 +23,7 @@ pub struct CheckArgs {
 /// `yarc check`: `run` minus the network — the same loading, variables, secrets and plan, with
 /// the same options. Without `--env`, every environment of the collection's `environments/`
 /// folder is checked in turn (or none, when there is no such folder).
-pub async fn execute(a: CheckArgs) -> i32 {
+pub async fn execute(a: CheckArgs, clock: Clock) -> i32 {
     let rows = match load_rows(a.data.as_deref()) {
         Ok(rows) => rows,
         Err(code) => return code,
@@ -49,7 +50,13 @@ pub async fn execute(a: CheckArgs) -> i32 {
             env: env.clone(),
             ..a.inputs.clone()
         };
-        let prepared = match lower(&inputs, rows.clone(), Selection::default(), Purpose::Check) {
+        let prepared = match lower(
+            &inputs,
+            rows.clone(),
+            Selection::default(),
+            Purpose::Check,
+            clock,
+        ) {
             Ok(config) => prepare(&config).await,
             Err(d) => Err(invalid(&d)),
         };

@@ -4,6 +4,7 @@
 
 use super::args::{ColorChoice, Inputs, NetArgs, VarArgs};
 use super::{color_on, invalid, lower, prepare};
+use crate::clock::Clock;
 use crate::model::JsonPath;
 use crate::outcome::Exit;
 use crate::plan::Selection;
@@ -44,7 +45,7 @@ pub struct DiffArgs {
     pub report: Option<String>,
 }
 
-pub async fn execute(a: DiffArgs) -> i32 {
+pub async fn execute(a: DiffArgs, clock: Clock) -> i32 {
     if a.envs.len() != 2 {
         eprintln!("error: `yarc diff` compares exactly two environments: --env A --env B");
         return Exit::Invalid.code();
@@ -66,13 +67,14 @@ pub async fn execute(a: DiffArgs) -> i32 {
             variables: a.variables.clone(),
             network: a.network.clone(),
         };
-        match run_env(&inputs, &ignore, &a).await {
+        match run_env(&inputs, &ignore, &a, clock).await {
             Ok(records) => runs.push(records),
             Err(code) => return code,
         }
     }
     let style = Style {
         color: color_on(ColorChoice::Auto),
+        clock,
     };
     let (out, code, rows) = report(&runs[0], &runs[1], &a.envs[0], &a.envs[1], &style);
     // Response text inside: on GitHub no line of it may run as a workflow command.
@@ -102,9 +104,10 @@ async fn run_env(
     inputs: &Inputs,
     ignore: &[JsonPath],
     a: &DiffArgs,
+    clock: Clock,
 ) -> Result<Vec<RequestRecord>, i32> {
     let config =
-        lower(inputs, None, Selection::default(), Purpose::Send).map_err(|d| invalid(&d))?;
+        lower(inputs, None, Selection::default(), Purpose::Send, clock).map_err(|d| invalid(&d))?;
     let Prepared {
         mut plan,
         redactor,

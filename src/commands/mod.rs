@@ -15,6 +15,7 @@ pub mod snapshots;
 pub mod token;
 pub mod vars;
 
+use crate::clock::Clock;
 use crate::diagnostic::Diagnostics;
 use crate::outcome::Exit;
 use crate::plan::Selection;
@@ -40,6 +41,7 @@ pub fn lower(
     rows: Option<Vec<Vars>>,
     selection: Selection,
     purpose: Purpose,
+    clock: Clock,
 ) -> Result<Config, Diagnostics> {
     let v = &inputs.variables;
     let n = &inputs.network;
@@ -64,6 +66,7 @@ pub fn lower(
         rows,
         selection,
         purpose,
+        clock,
     })
 }
 

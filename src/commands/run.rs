@@ -3,6 +3,7 @@
 
 use super::args::{ColorChoice, Inputs, ReportKind, ReportSpec, parse_report, parse_shard};
 use super::{color_on, invalid, load_rows, lower, prepare};
+use crate::clock::Clock;
 use crate::diagnostic::Diagnostic;
 use crate::outcome::Exit;
 use crate::plan::{self, Selection};
@@ -80,7 +81,7 @@ pub struct RunArgs {
     pub prune_snapshots: bool,
 }
 
-pub async fn execute(a: RunArgs) -> i32 {
+pub async fn execute(a: RunArgs, clock: Clock) -> i32 {
     let rows = match load_rows(a.data.as_deref()) {
         Ok(rows) => rows,
         Err(code) => return code,
@@ -91,7 +92,7 @@ pub async fn execute(a: RunArgs) -> i32 {
     };
     // Stale snapshots can only be told when every request of the collections ran.
     let selection_all = selection.is_all() && a.shard.is_none();
-    let config = match lower(&a.inputs, rows.clone(), selection, Purpose::Send) {
+    let config = match lower(&a.inputs, rows.clone(), selection, Purpose::Send, clock) {
         Ok(c) => c,
         Err(d) => return invalid(&d),
     };
@@ -121,7 +122,7 @@ pub async fn execute(a: RunArgs) -> i32 {
         control.interrupt(signal);
     });
     let started = Instant::now();
-    let (records, console) = run_and_show(&runner, units, &a).await;
+    let (records, console) = run_and_show(&runner, units, &a, clock).await;
     let elapsed = started.elapsed();
     let summary = Summary::from_records(&records);
     let signal = runner.control.interrupted_with();
@@ -139,6 +140,7 @@ pub async fn execute(a: RunArgs) -> i32 {
         interrupted: signal.is_some(),
         exit_code: exit,
         notes: &notes,
+        clock,
     };
     if write_reports(&a.reports, &report) && exit == Exit::Ok.code() {
         exit = Exit::Incomplete.code();
@@ -243,10 +245,12 @@ async fn run_and_show(
     runner: &Arc<Runner>,
     units: Vec<Unit>,
     a: &RunArgs,
+    clock: Clock,
 ) -> (Vec<RequestRecord>, Shown) {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Event>();
     let style = Style {
         color: color_on(a.color),
+        clock,
     };
     let order: Vec<usize> = units.iter().map(|u| u.index).collect();
     let total: usize = units

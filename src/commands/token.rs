@@ -4,6 +4,7 @@
 use super::args::Inputs;
 use super::{invalid, lower, prepare};
 use crate::auth::{TokenCache, token_client};
+use crate::clock::Clock;
 use crate::model::AuthSpec;
 use crate::outcome::{Exit, RunError};
 use crate::plan::Selection;
@@ -27,8 +28,8 @@ pub struct TokenArgs {
     pub timeout: Duration,
 }
 
-pub async fn execute(a: TokenArgs) -> i32 {
-    let config = match lower(&a.inputs, None, Selection::default(), Purpose::Send) {
+pub async fn execute(a: TokenArgs, clock: Clock) -> i32 {
+    let config = match lower(&a.inputs, None, Selection::default(), Purpose::Send, clock) {
         Ok(c) => c,
         Err(d) => return invalid(&d),
     };

@@ -3,6 +3,7 @@
 
 use super::args::Inputs;
 use super::{invalid, load_rows, lower, prepare};
+use crate::clock::Clock;
 use crate::model::Template;
 use crate::outcome::Exit;
 use crate::plan::{Selection, VarSource};
@@ -32,12 +33,18 @@ fn source_name(s: VarSource) -> &'static str {
     }
 }
 
-pub async fn execute(a: VarsArgs) -> i32 {
+pub async fn execute(a: VarsArgs, clock: Clock) -> i32 {
     let rows = match load_rows(a.data.as_deref()) {
         Ok(rows) => rows,
         Err(code) => return code,
     };
-    let config = match lower(&a.inputs, rows.clone(), Selection::default(), Purpose::Send) {
+    let config = match lower(
+        &a.inputs,
+        rows.clone(),
+        Selection::default(),
+        Purpose::Send,
+        clock,
+    ) {
         Ok(c) => c,
         Err(d) => return invalid(&d),
     };

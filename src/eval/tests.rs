@@ -14,7 +14,8 @@ struct Fixture {
 }
 
 fn compile(expect: &Expect) -> Fixture {
-    let mut templates = Templates::new(Arc::new(Secrets::none(Redactor::new())));
+    let mut templates =
+        Templates::new(Arc::new(Secrets::none(Redactor::new())), Default::default());
     let mut paths = JsonPaths::default();
     for c in &expect.checks {
         if let Target::Json(p) = &c.target {

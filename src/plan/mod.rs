@@ -115,6 +115,8 @@ pub struct PlanOptions {
     pub selection: Selection,
     /// Variables a data file will provide (its column names).
     pub data_columns: Vec<String>,
+    /// What `now()`, `uuid()` and `random_int()` give.
+    pub clock: crate::clock::Clock,
 }
 
 impl Default for PlanOptions {
@@ -124,6 +126,7 @@ impl Default for PlanOptions {
             check_secrets: true,
             selection: Selection::default(),
             data_columns: Vec::new(),
+            clock: crate::clock::Clock::Real,
         }
     }
 }
@@ -247,11 +250,12 @@ pub fn plan(
     secrets: Arc<Secrets>,
     options: PlanOptions,
 ) -> Result<Plan, Diagnostics> {
+    let clock = options.clock;
     let mut p = Planner {
         undefined_reported: HashSet::new(),
         left_out: Default::default(),
         options,
-        templates: Templates::new(Arc::clone(&secrets)),
+        templates: Templates::new(Arc::clone(&secrets), clock),
         paths: JsonPaths::default(),
         schemas: Schemas::new(),
         errors: Diagnostics::default(),

@@ -107,11 +107,11 @@ impl<W: Write> Console<W> {
             r.name, r.method, status
         );
         if r.status.is_some() {
-            let _ = write!(o, "  {}", s.dim(&duration(r.duration)));
+            let _ = write!(o, "  {}", s.dim(&s.duration(r.duration)));
         }
         match (r.attempts, r.last_duration) {
             (n, Some(last)) if n > 1 => {
-                let _ = write!(o, "  ({n} attempts, last {})", duration(last));
+                let _ = write!(o, "  ({n} attempts, last {})", s.duration(last));
             }
             (n, _) if n > 1 => {
                 let _ = write!(o, "  ({n} attempts)");
@@ -150,7 +150,7 @@ impl<W: Write> Console<W> {
             }
         }
         if self.verbose {
-            exchange(o, r);
+            exchange(o, r, s);
         } else if r.state == State::Failed
             && (r.message.is_some() || r.outcomes.iter().any(|f| !f.passed))
             && let Some(resp) = &r.response
@@ -237,11 +237,11 @@ impl<W: Write> Console<W> {
     }
 }
 
-fn exchange(o: &mut String, r: &RequestRecord) {
+fn exchange(o: &mut String, r: &RequestRecord, style: &Style) {
     // With several sends (a token, a 401 and its resend, polling), first what happened in order.
     let several = r.steps.len() > 1;
     for step in r.steps.iter().filter(|_| several) {
-        let _ = writeln!(o, "        * {}", describe_step(step));
+        let _ = writeln!(o, "        * {}", describe_step(step, style));
     }
     let _ = writeln!(o, "        > {} {}", r.method, r.url);
     for (k, v) in &r.request_headers {
@@ -261,13 +261,13 @@ fn exchange(o: &mut String, r: &RequestRecord) {
     }
 }
 
-fn describe_step(step: &Step) -> String {
+fn describe_step(step: &Step, style: &Style) -> String {
     match step {
         Step::Token {
             fetched_from: Some(url),
             duration: d,
             ..
-        } => format!("token: POST {url} ({})", duration(*d)),
+        } => format!("token: POST {url} ({})", style.duration(*d)),
         Step::Token { stored: true, .. } => "token: from the token cache folder".into(),
         Step::Token { .. } => "token: already held by this run".into(),
         Step::Sent {
@@ -277,21 +277,8 @@ fn describe_step(step: &Step) -> String {
             then,
         } => {
             let then = then.as_ref().map(|t| format!(" — {t}")).unwrap_or_default();
-            format!("send {attempt}: {status} ({}){then}", duration(*d))
+            format!("send {attempt}: {status} ({}){then}", style.duration(*d))
         }
-    }
-}
-
-/// Durations are fixed in test mode so that golden files stay stable.
-pub fn duration(d: Duration) -> String {
-    if crate::template::test_mode() {
-        return "[time]".into();
-    }
-    let ms = d.as_millis();
-    if ms >= 10_000 {
-        format!("{:.1} s", d.as_secs_f64())
-    } else {
-        format!("{ms} ms")
     }
 }
 
@@ -356,7 +343,7 @@ impl<W: Write> Reporter for Console<W> {
         let mut head = format!(
             "{total} request{} in {}",
             if total == 1 { "" } else { "s" },
-            duration(elapsed)
+            self.style.duration(elapsed)
         );
         if summary.errored > 0 {
             head.push_str(&format!(" ({} could not complete)", summary.errored));

@@ -5,6 +5,7 @@
 //! hides passes without any script. Light and dark, printable. Everything in it is masked.
 
 use super::{RunReport, UnitInfo};
+use crate::clock::Clock;
 use crate::run::record::{RequestRecord, SnapshotOutcome, State, Summary};
 use std::fmt::Write as _;
 use std::time::Duration;
@@ -63,8 +64,8 @@ fn badge(s: State) -> &'static str {
     }
 }
 
-fn duration(d: Duration) -> String {
-    crate::report::console::duration(d)
+fn duration(d: Duration, clock: Clock) -> String {
+    clock.duration(d)
 }
 
 fn head(out: &mut String, title: &str) {
@@ -81,7 +82,7 @@ pub fn render(run: &RunReport) -> String {
     head(&mut out, &format!("yarc — {}", summary.line()));
     header(&mut out, summary, run);
     out.push_str("<input type=\"checkbox\" id=\"only-failures\" class=\"filter\"><label for=\"only-failures\">Show failures only</label>\n");
-    timeline(&mut out, records);
+    timeline(&mut out, records, run.clock);
     out.push_str("<main>\n");
     // Collections with failures first; requests inside keep their order, since they chain.
     let failing = |u: &UnitInfo| {
@@ -92,18 +93,14 @@ pub fn render(run: &RunReport) -> String {
     let mut ordered: Vec<&UnitInfo> = units.iter().filter(|u| failing(u)).collect();
     ordered.extend(units.iter().filter(|u| !failing(u)));
     for u in ordered {
-        collection(&mut out, u, records, failing(u));
+        collection(&mut out, u, records, failing(u), run.clock);
     }
     out.push_str("</main>\n</body>\n</html>\n");
     out
 }
 
 fn header(out: &mut String, s: &Summary, run: &RunReport) {
-    let when = if crate::template::test_mode() {
-        "[date]".to_string()
-    } else {
-        chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string()
-    };
+    let when = run.clock.date();
     let env = run
         .environment
         .map(|e| format!("environment <b>{}</b> · ", escape(e)))
@@ -117,7 +114,7 @@ fn header(out: &mut String, s: &Summary, run: &RunReport) {
         out,
         "<header class=\"summary\">\n<h1>yarc run</h1>\n<p class=\"meta\">{env}{} · took {}{interrupted} · exit code <b>{}</b></p>\n{}<ul class=\"totals\">\n<li class=\"t-passed\">{} passed</li>\n<li class=\"t-failed\">{} failed</li>\n<li class=\"t-errored\">{} errors</li>\n<li class=\"t-skipped\">{} skipped</li>\n<li class=\"t-new\">{} new snapshots</li>\n</ul>\n</header>\n",
         escape(&when),
-        escape(&duration(run.elapsed)),
+        escape(&duration(run.elapsed, run.clock)),
         run.exit_code,
         run.notes
             .iter()
@@ -132,13 +129,13 @@ fn header(out: &mut String, s: &Summary, run: &RunReport) {
 }
 
 /// One bar per request in start order; overlapping bars are files running side by side.
-fn timeline(out: &mut String, records: &[RequestRecord]) {
+fn timeline(out: &mut String, records: &[RequestRecord], clock: Clock) {
     if records.is_empty() {
         return;
     }
     let mut order: Vec<&RequestRecord> = records.iter().collect();
     order.sort_by_key(|r| r.started);
-    let test = crate::template::test_mode();
+    let test = clock == Clock::Fixed;
     let end = order
         .iter()
         .map(|r| r.started + r.duration)
@@ -174,13 +171,19 @@ fn timeline(out: &mut String, records: &[RequestRecord]) {
             row - 1.0,
             escape(&r.name),
             badge(r.state),
-            escape(&duration(r.duration))
+            escape(&duration(r.duration, clock))
         );
     }
     out.push_str("</svg></section>\n");
 }
 
-fn collection(out: &mut String, u: &UnitInfo, records: &[RequestRecord], failing: bool) {
+fn collection(
+    out: &mut String,
+    u: &UnitInfo,
+    records: &[RequestRecord],
+    failing: bool,
+    clock: Clock,
+) {
     let it = u
         .iteration
         .map(|(n, t)| format!(" [iteration {n}/{t}]"))
@@ -195,12 +198,12 @@ fn collection(out: &mut String, u: &UnitInfo, records: &[RequestRecord], failing
         escape(&u.name)
     );
     for (i, r) in records.iter().filter(|r| r.unit == u.index).enumerate() {
-        request(out, u.index, i, r);
+        request(out, u.index, i, r, clock);
     }
     out.push_str("</section>\n");
 }
 
-fn request(out: &mut String, unit: usize, i: usize, r: &RequestRecord) {
+fn request(out: &mut String, unit: usize, i: usize, r: &RequestRecord, clock: Clock) {
     let failed = r.state.is_failure();
     let status = r
         .status
@@ -216,7 +219,7 @@ fn request(out: &mut String, unit: usize, i: usize, r: &RequestRecord) {
         escape(&r.method),
         escape(&r.url),
         escape(&status),
-        escape(&duration(r.duration))
+        escape(&duration(r.duration, clock))
     );
     let _ = writeln!(
         out,

@@ -3,9 +3,9 @@
 //! docs/json-report.md; `format` changes when it does.
 
 use super::RunReport;
+use crate::clock::Clock;
 use crate::run::record::{RequestRecord, SnapshotOutcome, State, Step};
 use serde_json::{Value, json};
-use std::time::Duration;
 
 pub const FORMAT: u32 = 1;
 
@@ -19,7 +19,7 @@ pub fn render(run: &RunReport) -> String {
                 .records
                 .iter()
                 .filter(|r| r.unit == u.index)
-                .map(request)
+                .map(|r| request(r, run.clock))
                 .collect();
             json!({
                 "path": u.path,
@@ -34,7 +34,7 @@ pub fn render(run: &RunReport) -> String {
         "format": FORMAT,
         "tool": format!("yarc {}", env!("CARGO_PKG_VERSION")),
         "environment": run.environment,
-        "duration_ms": ms(run.elapsed),
+        "duration_ms": run.clock.millis(run.elapsed),
         "interrupted": run.interrupted,
         "notes": run.notes,
         "summary": {
@@ -53,14 +53,6 @@ pub fn render(run: &RunReport) -> String {
     serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
 }
 
-fn ms(d: Duration) -> u64 {
-    if crate::template::test_mode() {
-        0
-    } else {
-        d.as_millis() as u64
-    }
-}
-
 fn snapshot(s: &SnapshotOutcome) -> Value {
     let (file, diff, pending) = match s {
         SnapshotOutcome::New { file }
@@ -77,7 +69,7 @@ fn snapshot(s: &SnapshotOutcome) -> Value {
     json!({ "outcome": s.name(), "file": file, "diff": diff, "pending": pending })
 }
 
-fn step(s: &Step) -> Value {
+fn step(s: &Step, clock: Clock) -> Value {
     match s {
         Step::Token {
             fetched_from,
@@ -87,7 +79,7 @@ fn step(s: &Step) -> Value {
             "step": "token",
             "source": if fetched_from.is_some() { "fetched" } else if *stored { "token_cache" } else { "run" },
             "url": fetched_from,
-            "duration_ms": ms(*duration),
+            "duration_ms": clock.millis(*duration),
         }),
         Step::Sent {
             attempt,
@@ -98,7 +90,7 @@ fn step(s: &Step) -> Value {
             "step": "send",
             "attempt": attempt,
             "status": status,
-            "duration_ms": ms(*duration),
+            "duration_ms": clock.millis(*duration),
             "then": then,
         }),
     }
@@ -116,7 +108,7 @@ pub fn state_name(s: State) -> &'static str {
     }
 }
 
-fn request(r: &RequestRecord) -> Value {
+fn request(r: &RequestRecord, clock: Clock) -> Value {
     let assertions: Vec<Value> = r
         .outcomes
         .iter()
@@ -143,10 +135,10 @@ fn request(r: &RequestRecord) -> Value {
         "method": r.method,
         "url": r.url,
         "status": r.status,
-        "duration_ms": ms(r.duration),
-        "last_attempt_ms": r.last_duration.map(ms),
+        "duration_ms": clock.millis(r.duration),
+        "last_attempt_ms": r.last_duration.map(|d| clock.millis(d)),
         "attempts": r.attempts,
-        "steps": r.steps.iter().map(step).collect::<Vec<_>>(),
+        "steps": r.steps.iter().map(|s| step(s, clock)).collect::<Vec<_>>(),
         "assertions": assertions,
         "captures": captures,
         "message": r.message,

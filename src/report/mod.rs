@@ -30,6 +30,8 @@ pub struct RunReport<'a> {
     pub exit_code: i32,
     /// Notes on the run as a whole, e.g. an empty shard.
     pub notes: &'a [String],
+    /// Real durations and dates, or fixed ones for reproducible reports.
+    pub clock: crate::clock::Clock,
 }
 
 /// What reports say about one collection run.

@@ -485,11 +485,10 @@ fn sigterm_cancels_writes_reports_and_exits_143() {
 fn signal_mid_run(w: &World, extra: &[&str], seen: usize, signal: &str) -> std::process::Output {
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_yarc"))
         .current_dir(w.dir.path())
-        .args(["run", "c.yaml"])
+        .args(["--fixed-clock", "run", "c.yaml"])
         .args(extra)
         .arg("--var")
         .arg(format!("url={}", w.url()))
-        .env("YARC_TEST_MODE", "1")
         .stdout(std::process::Stdio::piped())
         .spawn()
         .expect("spawn");

@@ -75,15 +75,7 @@ fn the_html_report_structure_is_stable() {
         })
         .collect::<Vec<_>>()
         .join("\n");
-    let path = project_root().join("tests/integration/golden/report.html");
-    if std::env::var_os("YARC_BLESS").is_some() {
-        std::fs::write(&path, &stable).expect("bless");
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        expected == stable,
-        "golden report.html differs (YARC_BLESS=1 rewrites it)"
-    );
+    assert_golden("report.html", &stable);
     // Failures first and open; the filter needs no script.
     assert!(html.contains("<details class=\"request failed\" id=\"r-0-0\" open>"));
     assert!(html.contains("<details class=\"request passed\" id=\"r-0-1\">"));

@@ -90,14 +90,28 @@ impl World {
         all.push(format!("url={}", self.url()));
         run_in(self.dir.path(), &all, env)
     }
+
+    /// Like [`World::yarc`], with real time, ids and durations.
+    pub fn yarc_real_clock(&self, args: &[&str]) -> Run {
+        let mut all: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        all.push("--var".into());
+        all.push(format!("url={}", self.url()));
+        run_with(self.dir.path(), &all, &[], false)
+    }
 }
 
+/// Runs yarc with a fixed clock (`--fixed-clock`: fixed time and ids, durations as [time]), so
+/// whole outputs can be compared.
 pub fn run_in(dir: &Path, args: &[String], env: &[(&str, &str)]) -> Run {
+    run_with(dir, args, env, true)
+}
+
+fn run_with(dir: &Path, args: &[String], env: &[(&str, &str)], fixed: bool) -> Run {
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_yarc"));
-    cmd.current_dir(dir)
-        .args(args)
-        .env("YARC_TEST_MODE", "1")
-        .env_remove("CI");
+    if fixed {
+        cmd.arg("--fixed-clock");
+    }
+    cmd.current_dir(dir).args(args).env_remove("CI");
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -145,19 +159,24 @@ impl Run {
 }
 
 /// Compares with a golden file under tests/integration/golden; YARC_BLESS=1 rewrites it after a
-/// deliberate change.
+/// deliberate change. yarc's version is written `VERSION`, so a release does not change golden
+/// files; a difference is shown as a unified diff.
 #[track_caller]
 pub fn assert_golden(name: &str, actual: &str) {
     let path = project_root().join("tests/integration/golden").join(name);
+    let actual = actual.replace(env!("CARGO_PKG_VERSION"), "VERSION");
     if std::env::var_os("YARC_BLESS").is_some() {
-        std::fs::write(&path, actual).expect("write golden");
+        std::fs::write(&path, &actual).expect("write golden");
         return;
     }
     let expected = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        expected == actual,
-        "golden file {name} differs (YARC_BLESS=1 rewrites it)\n--- expected\n{expected}\n--- actual\n{actual}"
-    );
+    if expected != actual {
+        let diff = similar::TextDiff::from_lines(&expected, &actual)
+            .unified_diff()
+            .header(&format!("{name} (golden)"), &format!("{name} (this run)"))
+            .to_string();
+        panic!("golden file {name} differs (YARC_BLESS=1 rewrites it):\n{diff}");
+    }
 }
 
 /// The project's own folder (for the bundled examples).

@@ -139,17 +139,14 @@ requests:
 "#,
     );
     // Real UUIDs: each iteration gets its own run_id, and one iteration keeps one.
-    let r = w.yarc_env(
-        &[
-            "run",
-            "c.yaml",
-            "--iterations",
-            "2",
-            "--report",
-            "json:r.json",
-        ],
-        &[("YARC_TEST_MODE", "0")],
-    );
+    let r = w.yarc_real_clock(&[
+        "run",
+        "c.yaml",
+        "--iterations",
+        "2",
+        "--report",
+        "json:r.json",
+    ]);
     r.expect_code(0);
     let v = json_report(&w, "r.json");
     let paths: Vec<String> = (0..2)
@@ -446,17 +443,14 @@ requests:
     expect: { status: 200 }
 "#,
     );
-    let r = w.yarc_env(
-        &[
-            "run",
-            "c.yaml",
-            "--report",
-            "json:r.json",
-            "--report",
-            "junit:r.xml",
-        ],
-        &[("YARC_TEST_MODE", "0")],
-    );
+    let r = w.yarc_real_clock(&[
+        "run",
+        "c.yaml",
+        "--report",
+        "json:r.json",
+        "--report",
+        "junit:r.xml",
+    ]);
     r.expect_code(1).expect_contains("(3 attempts, last ");
     let v = json_report(&w, "r.json");
     let req = &v["collections"][0]["requests"][0];
