@@ -79,18 +79,7 @@ pub async fn execute(a: CheckArgs, clock: Clock) -> i32 {
         }
     }
     let (files, requests) = counted;
-    let against = match envs.as_slice() {
-        [None] => String::new(),
-        [Some(e)] => format!(" with environment `{e}`"),
-        many => format!(
-            " with each environment ({})",
-            many.iter()
-                .flatten()
-                .cloned()
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    };
+    let against = against(&envs);
     if !bad.is_empty() {
         if several {
             eprintln!(
@@ -109,4 +98,16 @@ pub async fn execute(a: CheckArgs, clock: Clock) -> i32 {
         if requests == 1 { "" } else { "s" }
     );
     Exit::Ok.code()
+}
+
+/// " with environment `sandbox`", " with each environment (prod, sandbox, stage)", or nothing.
+fn against(envs: &[Option<String>]) -> String {
+    match envs {
+        [None] => String::new(),
+        [Some(e)] => format!(" with environment `{e}`"),
+        many => {
+            let names: Vec<&str> = many.iter().flatten().map(String::as_str).collect();
+            format!(" with each environment ({})", names.join(", "))
+        }
+    }
 }
