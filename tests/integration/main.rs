@@ -159,12 +159,15 @@ impl Run {
 }
 
 /// Compares with a golden file under tests/integration/golden; YARC_BLESS=1 rewrites it after a
-/// deliberate change. yarc's version is written `VERSION`, so a release does not change golden
-/// files; a difference is shown as a unified diff.
+/// deliberate change. yarc's version is written `VERSION` and OS error numbers `(os error N)`,
+/// so a release or another OS does not change golden files; a difference is shown as a unified
+/// diff.
 #[track_caller]
 pub fn assert_golden(name: &str, actual: &str) {
     let path = project_root().join("tests/integration/golden").join(name);
     let actual = actual.replace(env!("CARGO_PKG_VERSION"), "VERSION");
+    let os_error = regex::Regex::new(r"\(os error \d+\)").expect("regex");
+    let actual = os_error.replace_all(&actual, "(os error N)").into_owned();
     if std::env::var_os("YARC_BLESS").is_some() {
         std::fs::write(&path, &actual).expect("write golden");
         return;
