@@ -57,66 +57,92 @@ pub async fn execute(a: VarsArgs, clock: Clock) -> i32 {
         Ok(p) => p,
         Err(code) => return code,
     };
+    let first = rows.as_ref().and_then(|r| r.first());
+    let total = rows.as_ref().map_or(0, Vec::len);
     let mut out = String::new();
     for c in &plan.collections {
         out.push_str(&format!("{} — {}\n", c.shown_path, c.name));
-        let mut lines: Vec<[String; 3]> = Vec::new();
-        for info in &c.var_info {
-            let value = c.scope.base.get(&info.name).cloned().unwrap_or(Value::Null);
-            let shown = redactor.redact(&show(&value));
-            let mut source = source_name(info.source).to_string();
-            if let Some(span) = &info.span {
-                source.push_str(&format!(" {span}"));
-            }
-            if let Value::String(raw) = &info.raw {
-                let names = literal_secret_names(&Template::new(
-                    raw.clone(),
-                    info.span.as_ref().unwrap_or(&c_span(c)),
-                ));
-                for n in names {
-                    let from = plan.secrets.origin(&n).unwrap_or_else(|| "not set".into());
-                    source.push_str(&format!(", secret {n} from {from}"));
-                }
-            }
-            if !info.overrides.is_empty() {
-                let over: Vec<&str> = info.overrides.iter().map(|s| source_name(*s)).collect();
-                source.push_str(&format!(" (overrides {})", over.join(", ")));
-            }
-            lines.push([info.name.clone(), shown, source]);
-        }
-        if let Some(row) = rows.as_ref().and_then(|r| r.first()) {
-            let total = rows.as_ref().map_or(0, Vec::len);
-            for (k, v) in row {
-                lines.push([
-                    k.clone(),
-                    redactor.redact(&show(v)),
-                    format!(
-                        "data row 1 of {total} (above the environment, below --var-file and --var)"
-                    ),
-                ]);
-            }
-        }
-        let w0 = lines
+        // The values as the first collection run sees them: the data row, derived variables
+        // rendered with it.
+        let values = c.scope.for_run(&plan.templates, first, &plan.pinned).vars;
+        let mut lines: Vec<[String; 3]> = c
+            .var_info
             .iter()
-            .map(|l| l[0].chars().count())
-            .max()
-            .unwrap_or(4)
-            .max(4);
-        let w1 = lines
-            .iter()
-            .map(|l| l[1].chars().count().min(60))
-            .max()
-            .unwrap_or(5)
-            .max(5);
-        out.push_str(&format!("  {:<w0$}  {:<w1$}  SOURCE\n", "NAME", "VALUE"));
-        for [n, v, s] in lines {
-            out.push_str(&format!("  {n:<w0$}  {v:<w1$}  {s}\n"));
+            .map(|info| {
+                // A name the row sets is shown twice: here as written, below from the row.
+                let from = match first {
+                    Some(row) if row.contains_key(&info.name) => &c.scope.base,
+                    _ => &values,
+                };
+                let value = from.get(&info.name).cloned().unwrap_or(Value::Null);
+                let shown = redactor.redact(&show(&value));
+                [info.name.clone(), shown, source_of(&plan, c, info)]
+            })
+            .collect();
+        for (k, v) in first.into_iter().flatten() {
+            lines.push([
+                k.clone(),
+                redactor.redact(&show(v)),
+                format!(
+                    "data row 1 of {total} (above the environment, below --var-file and --var)"
+                ),
+            ]);
         }
-        out.push('\n');
+        out.push_str(&table(lines));
     }
     out.push_str("Captured values are added during a run, above all of these.\n");
     print!("{out}");
     Exit::Ok.code()
+}
+
+/// Where a variable comes from: the layer and place, the secrets it reads and from where,
+/// what it overrides.
+fn source_of(
+    plan: &crate::plan::Plan,
+    c: &crate::plan::PlannedCollection,
+    info: &crate::plan::VarInfo,
+) -> String {
+    let mut source = source_name(info.source).to_string();
+    if let Some(span) = &info.span {
+        source.push_str(&format!(" {span}"));
+    }
+    if let Value::String(raw) = &info.raw {
+        let names = literal_secret_names(&Template::new(
+            raw.clone(),
+            info.span.as_ref().unwrap_or(&c_span(c)),
+        ));
+        for n in names {
+            let from = plan.secrets.origin(&n).unwrap_or_else(|| "not set".into());
+            source.push_str(&format!(", secret {n} from {from}"));
+        }
+    }
+    if !info.overrides.is_empty() {
+        let over: Vec<&str> = info.overrides.iter().map(|s| source_name(*s)).collect();
+        source.push_str(&format!(" (overrides {})", over.join(", ")));
+    }
+    source
+}
+
+/// NAME, VALUE and SOURCE columns, values cut to 60 characters of width.
+fn table(lines: Vec<[String; 3]>) -> String {
+    let w0 = lines
+        .iter()
+        .map(|l| l[0].chars().count())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    let w1 = lines
+        .iter()
+        .map(|l| l[1].chars().count().min(60))
+        .max()
+        .unwrap_or(5)
+        .max(5);
+    let mut out = format!("  {:<w0$}  {:<w1$}  SOURCE\n", "NAME", "VALUE");
+    for [n, v, s] in lines {
+        out.push_str(&format!("  {n:<w0$}  {v:<w1$}  {s}\n"));
+    }
+    out.push('\n');
+    out
 }
 
 fn c_span(c: &crate::plan::PlannedCollection) -> crate::source::Span {
