@@ -93,6 +93,11 @@ requests:
         "{urls:?}"
     );
     assert!(urls[1].contains("gg=hey+row-two"), "{urls:?}");
+    // `yarc vars` shows the values the first collection run starts with.
+    w.yarc_env(&["vars", "c.yaml", "--env", "e", "--data", "rows.csv"], &[])
+        .expect_code(0)
+        .expect_contains("hi row-one")
+        .expect_contains("data row 1 of 2");
     // --var still wins over the row, and derived values follow it.
     let r = w.yarc(&[
         "run",
