@@ -56,8 +56,9 @@ impl CommandGuard {
         format!("::stop-commands::{}\n", self.token)
     }
 
+    /// On a line of its own, whatever the last server text ended with.
     pub fn resume(&self) -> String {
-        format!("::{}::\n", self.token)
+        format!("\n::{}::\n", self.token)
     }
 }
 

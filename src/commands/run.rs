@@ -7,6 +7,7 @@ use crate::clock::Clock;
 use crate::diagnostic::Diagnostic;
 use crate::outcome::Exit;
 use crate::plan::{self, Selection};
+use crate::report::body::Print;
 use crate::report::console::Console;
 use crate::report::style::Style;
 use crate::report::{Reporter, RunReport, UnitInfo};
@@ -79,6 +80,13 @@ pub struct RunArgs {
     /// Delete stored snapshots of requests that no longer exist.
     #[arg(long)]
     pub prune_snapshots: bool,
+    /// Print each response to stdout (body, headers or all); the status lines and the summary
+    /// then go to stderr. A run of exactly one request prints its body unless `--print none`.
+    #[arg(long, value_enum, value_name = "WHAT")]
+    pub print: Option<Print>,
+    /// Write the response body of the one selected request to this file.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 pub async fn execute(a: RunArgs, clock: Clock) -> i32 {
@@ -108,7 +116,17 @@ pub async fn execute(a: RunArgs, clock: Clock) -> i32 {
     };
     let (units, notes) = planned_units(&plan, &a, rows.as_deref());
     let infos = unit_infos(&plan, &units);
-    let options = run_options(&a, &config, net);
+    let selected: usize = units
+        .iter()
+        .map(|u| plan.collections[u.collection].requests.len())
+        .sum();
+    let shown = match showing(&a, selected) {
+        Ok(s) => s,
+        Err(d) => return invalid(&d.into()),
+    };
+    let mut options = run_options(&a, &config, net);
+    options.keep_bodies = shown.keeps_bodies();
+    options.keep_responses |= shown.print.is_some();
     let runner = match Runner::new(Arc::new(plan), options, redactor) {
         Ok(r) => Arc::new(r),
         Err(e) => {
@@ -122,7 +140,7 @@ pub async fn execute(a: RunArgs, clock: Clock) -> i32 {
         control.interrupt(signal);
     });
     let started = Instant::now();
-    let (records, console) = run_and_show(&runner, units, &a, clock).await;
+    let (records, console) = run_and_show(&runner, units, &a, clock, shown.to_stdout()).await;
     let elapsed = started.elapsed();
     let summary = Summary::from_records(&records);
     let signal = runner.control.interrupted_with();
@@ -153,9 +171,77 @@ pub async fn execute(a: RunArgs, clock: Clock) -> i32 {
         };
         stale_snapshots(&runner.plan, iterations, a.prune_snapshots);
     }
+    // Before the summary: on GitHub, a body is still inside the stop-commands window.
+    if let Err(e) = shown.emit(&records, a.color) {
+        eprintln!("error: {e}");
+        if exit == Exit::Ok.code() {
+            exit = Exit::Incomplete.code();
+        }
+    }
     console.finish(&summary, elapsed, &records);
     signals.abort();
     exit
+}
+
+/// What a run shows of its responses besides the status lines.
+struct Showing {
+    print: Option<Print>,
+    output: Option<PathBuf>,
+}
+
+impl Showing {
+    fn keeps_bodies(&self) -> bool {
+        self.output.is_some() || matches!(self.print, Some(Print::Body | Print::All))
+    }
+
+    /// Responses go to stdout: the status lines and summary move to stderr.
+    fn to_stdout(&self) -> bool {
+        self.print.is_some() && self.output.is_none()
+    }
+
+    /// Prints the responses, or writes the one body to `-o FILE`.
+    fn emit(&self, records: &[RequestRecord], color: ColorChoice) -> std::io::Result<()> {
+        use std::io::{IsTerminal, Write};
+        let received = records.iter().filter(|r| r.status.is_some());
+        if let Some(path) = &self.output {
+            let body = received
+                .last()
+                .and_then(|r| r.body.clone())
+                .unwrap_or_default();
+            return crate::report::write_atomic_bytes(path, &body);
+        }
+        let Some(what) = self.print else {
+            return Ok(());
+        };
+        let out = crate::report::body::Out {
+            terminal: std::io::stdout().is_terminal(),
+            color: color_on(color),
+        };
+        let mut stdout = std::io::stdout().lock();
+        for r in received {
+            stdout.write_all(&crate::report::body::render(r, what, out))?;
+        }
+        stdout.flush()
+    }
+}
+
+/// `--print` as asked, or the body when exactly one request runs; `-o` needs exactly one.
+fn showing(a: &RunArgs, selected: usize) -> Result<Showing, Diagnostic> {
+    if a.output.is_some() && selected != 1 {
+        return Err(Diagnostic::new(format!(
+            "-o writes the body of one response, and this run selects {selected} requests"
+        ))
+        .with_help("narrow the selection with --name (or --tag) to one request"));
+    }
+    let print = match (a.print, &a.output) {
+        (Some(p), _) => Some(p),
+        (None, None) if selected == 1 && !a.dry_run => Some(Print::Body),
+        _ => None,
+    };
+    Ok(Showing {
+        print: print.filter(|p| !a.dry_run && *p != Print::None),
+        output: a.output.clone(),
+    })
 }
 
 /// The run's settings from the flags and the lowered configuration.
@@ -176,6 +262,7 @@ fn run_options(
         snapshots: snapshot_mode(a.update_snapshots, a.ci),
         max_body: a.max_body,
         max_token_body: config.max_token_body,
+        keep_bodies: false,
         net,
     }
 }
@@ -222,7 +309,7 @@ fn unit_infos(plan: &plan::Plan, units: &[Unit]) -> Vec<UnitInfo> {
 /// The terminal side of a run: the console reporter on its own task, and on GitHub the guard
 /// that keeps server text from running as workflow commands.
 struct Shown {
-    console: Option<Console<std::io::Stdout>>,
+    console: Option<Console<Box<dyn std::io::Write + Send>>>,
     guard: Option<crate::untrusted::CommandGuard>,
 }
 
@@ -246,6 +333,7 @@ async fn run_and_show(
     units: Vec<Unit>,
     a: &RunArgs,
     clock: Clock,
+    to_stderr: bool,
 ) -> (Vec<RequestRecord>, Shown) {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Event>();
     let style = Style {
@@ -260,7 +348,12 @@ async fn run_and_show(
     let progress = show_progress();
     let verbose = a.verbose;
     let reporter = tokio::spawn(async move {
-        let mut console = Console::new(std::io::stdout(), verbose, style, order);
+        let out: Box<dyn std::io::Write + Send> = if to_stderr {
+            Box::new(std::io::stderr())
+        } else {
+            Box::new(std::io::stdout())
+        };
+        let mut console = Console::new(out, verbose, style, order);
         if progress {
             console = console.with_progress(total as u64);
         }

@@ -2,6 +2,7 @@
 //! `&mut dyn Write` or returns text, so their output is tested as strings. Report files are
 //! written atomically (a temporary file, then a rename).
 
+pub mod body;
 pub mod console;
 pub mod github;
 pub mod html;
@@ -45,6 +46,11 @@ pub struct UnitInfo {
 
 /// Writes `text` to `path` whole or not at all.
 pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
+    write_atomic_bytes(path, text.as_bytes())
+}
+
+/// Writes `bytes` to `path` whole or not at all.
+pub fn write_atomic_bytes(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;
     }
@@ -53,7 +59,7 @@ pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let tmp = path.with_file_name(format!(".{name}.yarc-tmp"));
-    std::fs::write(&tmp, text)?;
+    std::fs::write(&tmp, bytes)?;
     std::fs::rename(&tmp, path).inspect_err(|_| {
         let _ = std::fs::remove_file(&tmp);
     })

@@ -36,6 +36,8 @@ pub struct RunOptions {
     /// Keep every response's headers and body start on its record (`--verbose`, the HTML
     /// report); otherwise only failures keep theirs.
     pub keep_responses: bool,
+    /// Keep each response's whole body on its record (`--print`, `-o`, a run of one request).
+    pub keep_bodies: bool,
     /// `--token-cache`: the folder where tokens are kept between runs.
     pub token_cache: Option<std::path::PathBuf>,
     /// TLS and proxy settings.
@@ -67,6 +69,7 @@ impl Default for RunOptions {
             jobs: 1,
             fail_fast: false,
             keep_responses: true,
+            keep_bodies: false,
             token_cache: None,
             net: crate::net::NetOptions::default(),
             snapshots: SnapshotMode::Check,
@@ -364,6 +367,7 @@ impl Runner {
             snapshot: None,
             snapshot_key: None,
             snapshot_text: None,
+            body: None,
         }
     }
 
@@ -407,6 +411,12 @@ impl Runner {
             } else {
                 m(v)
             };
+        }
+        if let Some(body) = &mut r.body
+            && let Ok(text) = std::str::from_utf8(body)
+            && self.redactor.finds(text)
+        {
+            *body = self.redactor.redact(text).into_bytes();
         }
         if let Some(resp) = &mut r.response {
             resp.body = m(&resp.body);

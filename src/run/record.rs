@@ -99,6 +99,8 @@ pub struct RequestRecord {
     pub snapshot_key: Option<String>,
     /// `yarc diff`: the normalised response.
     pub snapshot_text: Option<String>,
+    /// The whole response body, when the run prints or saves it (secrets masked in text).
+    pub body: Option<Vec<u8>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -147,6 +147,9 @@ impl Runner {
         if self.options.keep_responses {
             rec.response = Some(summary(&resp, &self.redactor));
         }
+        if self.options.keep_bodies {
+            rec.body = Some(resp.body.clone());
+        }
         rec.message = exec.gave_up;
         self.evaluate(c, pr, &resp, &vars, st, &rendered.url, &mut rec);
         rec

@@ -127,7 +127,7 @@ requests:
         "secret leaked:\n{}",
         r.all()
     );
-    assert!(r.stdout.contains("actual:   \"•••••\""), "{}", r.stdout);
+    assert!(r.all().contains("actual:   \"•••••\""), "{}", r.all());
     // The process environment wins over .env.
     let r = w.yarc_env(
         &["run", "c.yaml"],
@@ -602,5 +602,5 @@ fn a_secret_var_is_a_masked_variable() {
     ]);
     r.expect_code(0);
     assert!(!r.all().contains("tok-from-cli-8080"), "{}", r.all());
-    assert!(r.stdout.contains("> X-Token: •••••"), "{}", r.stdout);
+    assert!(r.all().contains("> X-Token: •••••"), "{}", r.all());
 }

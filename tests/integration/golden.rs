@@ -72,7 +72,14 @@ requests:
     );
     w.yarc(&["run", "jobs.yaml", "--var", "status=running"])
         .expect_code(0);
-    let r = w.yarc(&["run", "jobs.yaml", "--var", "status=done"]);
+    let r = w.yarc(&[
+        "run",
+        "jobs.yaml",
+        "--var",
+        "status=done",
+        "--print",
+        "none",
+    ]);
     r.expect_code(1);
     assert_golden("snapshot-diff.txt", &stable(&w, &r.stdout));
 }

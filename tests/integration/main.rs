@@ -5,6 +5,7 @@ mod audit;
 mod auth;
 mod bodies;
 mod ci;
+mod daily;
 mod errors;
 mod faults;
 mod golden;
@@ -152,9 +153,16 @@ impl Run {
         self
     }
 
-    /// The closing summary line.
+    /// The closing summary line: on stdout, or on stderr when the run printed a response to
+    /// stdout (a run of one request).
     pub fn summary(&self) -> &str {
-        self.stdout.lines().last().unwrap_or("")
+        let is_summary = |l: &&str| l.contains(" passed, ") || l.contains(" rendered, ");
+        self.stdout
+            .lines()
+            .rev()
+            .find(is_summary)
+            .or_else(|| self.stderr.lines().rev().find(is_summary))
+            .unwrap_or("")
     }
 }
 

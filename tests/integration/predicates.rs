@@ -98,18 +98,18 @@ fn every_predicate_fails_when_it_should_with_expected_and_actual() {
         ("$.path: {", "matches /^/x/"),
     ] {
         assert!(
-            r.stdout.contains(written),
+            r.all().contains(written),
             "missing assertion {written:?}\n{}",
-            r.stdout
+            r.all()
         );
         assert!(
-            r.stdout.contains(&format!("expected: {expected}\n")),
+            r.all().contains(&format!("expected: {expected}\n")),
             "missing expected {expected:?}\n{}",
-            r.stdout
+            r.all()
         );
     }
     // status 2xx passes (200): the 18 others fail, each reported once.
-    assert_eq!(r.stdout.matches("      × ").count(), 18, "{}", r.stdout);
+    assert_eq!(r.all().matches("      × ").count(), 18, "{}", r.all());
 }
 
 #[test]

@@ -21,8 +21,9 @@ fn snap_file(w: &World) -> std::path::PathBuf {
     w.path("__snapshots__/c/default/echo-jobs.snap.yaml")
 }
 
+/// The console output stays on stdout (`--print none`): the tests read the diffs there.
 fn run(w: &World, extra: &[&str]) -> Run {
-    let mut args = vec!["run", "c.yaml"];
+    let mut args = vec!["run", "c.yaml", "--print", "none"];
     args.extend_from_slice(extra);
     w.yarc_env(&args, &[("YARC_SNAP_KEY", KEY)])
 }

@@ -140,7 +140,7 @@ fn certificates_are_verified_and_a_private_ca_can_be_trusted() {
     w.write("ca.pem", &pki.ca_pem);
     let r = run_tls(&w, &server, &[]);
     assert_eq!(r.code, 3, "an unknown CA must be refused: {r:?}");
-    assert!(r.stdout.contains("certificate"), "{}", r.stdout);
+    assert!(r.all().contains("certificate"), "{}", r.all());
     let r = run_tls(&w, &server, &["--cacert", "ca.pem"]);
     assert_eq!(r.code, 0, "{r:?}");
     w.write("environments/private.yaml", "tls: { ca_cert: ../ca.pem }\n");

@@ -1,0 +1,85 @@
+//! The daily loop: poking at an endpoint from the terminal — seeing the response, running one
+//! request with what it needs, and the rest of what Postman users reach for first.
+
+use super::*;
+
+const TWO: &str = r#"
+requests:
+  - name: list jobs
+    url: "{{ url }}/echo?q=jobs"
+    headers: { X-Key: "{{ secret('K') }}" }
+  - name: other
+    url: "{{ url }}/echo?q=other"
+"#;
+
+#[test]
+fn a_run_of_one_request_prints_its_body_to_stdout_and_the_rest_to_stderr() {
+    let w = World::new();
+    w.write("c.yaml", TWO);
+    let r = w.yarc_env(
+        &["run", "c.yaml", "--name", "list jobs"],
+        &[("K", "key-1234567")],
+    );
+    r.expect_code(0);
+    let body: serde_json::Value = serde_json::from_str(&r.stdout).expect("stdout is the JSON body");
+    assert_eq!(body["query"]["q"], "jobs");
+    assert_eq!(body["headers"]["x-key"], "•••••", "secrets stay masked");
+    assert!(r.stderr.contains("PASS  list jobs") && r.stderr.contains("1 passed, 0 failed"));
+    // Two requests: the usual report on stdout, no bodies.
+    let r = w.yarc_env(&["run", "c.yaml"], &[("K", "key-1234567")]);
+    assert!(r.stdout.contains("2 passed, 0 failed") && !r.stdout.contains("\"query\""));
+    // --print none keeps a one-request run as it always was.
+    let r = w.yarc_env(
+        &["run", "c.yaml", "--name", "other", "--print", "none"],
+        &[("K", "key-1234567")],
+    );
+    assert!(r.stdout.contains("PASS  other") && !r.stdout.contains("\"query\""));
+}
+
+#[test]
+fn print_headers_all_and_every_body_of_a_run() {
+    let w = World::new();
+    w.write("c.yaml", TWO);
+    let env = [("K", "key-1234567")];
+    let r = w.yarc_env(
+        &["run", "c.yaml", "--name", "other", "--print", "headers"],
+        &env,
+    );
+    assert!(r.stdout.starts_with("GET http://") && r.stdout.contains("HTTP 200\n"));
+    assert!(r.stdout.contains("content-type: application/json") && !r.stdout.contains('{'));
+    let r = w.yarc_env(
+        &["run", "c.yaml", "--name", "other", "--print", "all"],
+        &env,
+    );
+    let (head, body) = r
+        .stdout
+        .split_once("\n\n")
+        .expect("headers, a blank line, the body");
+    assert!(head.contains("HTTP 200"));
+    serde_json::from_str::<serde_json::Value>(body).expect("then the body");
+    let r = w.yarc_env(&["run", "c.yaml", "--print", "body"], &env);
+    assert_eq!(
+        r.stdout.matches("\"path\":\"/echo\"").count(),
+        2,
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn output_writes_the_body_of_the_one_selected_request() {
+    let w = World::new();
+    w.write("c.yaml", TWO);
+    let env = [("K", "key-1234567")];
+    w.yarc_env(
+        &["run", "c.yaml", "--name", "other", "-o", "out/body.json"],
+        &env,
+    )
+    .expect_code(0);
+    let saved = std::fs::read_to_string(w.path("out/body.json")).expect("written");
+    assert!(saved.contains("\"q\":\"other\""), "{saved}");
+    w.yarc_env(&["run", "c.yaml", "-o", "x.json"], &env)
+        .expect_code(2)
+        .expect_contains("-o writes the body of one response, and this run selects 2 requests");
+    assert_eq!(w.sandbox.requests_seen(), 1);
+}
