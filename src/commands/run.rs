@@ -204,9 +204,10 @@ impl Showing {
         use std::io::{IsTerminal, Write};
         let received = records.iter().filter(|r| r.status.is_some());
         if let Some(path) = &self.output {
-            let body = received
-                .last()
-                .and_then(|r| r.body.clone())
+            let body = records
+                .iter()
+                .rev()
+                .find_map(|r| r.body.clone())
                 .unwrap_or_default();
             return crate::report::write_atomic_bytes(path, &body);
         }
