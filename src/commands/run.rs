@@ -204,12 +204,11 @@ impl Showing {
         use std::io::{IsTerminal, Write};
         let received = records.iter().filter(|r| r.status.is_some());
         if let Some(path) = &self.output {
-            let body = records
-                .iter()
-                .rev()
-                .find_map(|r| r.body.clone())
-                .unwrap_or_default();
-            return crate::report::write_atomic_bytes(path, &body);
+            // No response, no file: an empty file would read as an empty answer.
+            return match records.iter().rev().find_map(|r| r.body.as_ref()) {
+                Some(body) => crate::report::write_atomic_bytes(path, body),
+                None => Ok(()),
+            };
         }
         let Some(what) = self.print else {
             return Ok(());
