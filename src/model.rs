@@ -63,7 +63,7 @@ pub struct Variable {
     pub span: Span,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Collection {
     pub file: Arc<SourceFile>,
     /// The collection file on disk (relative paths in it resolve against its folder).

@@ -43,6 +43,8 @@ pub struct Config {
     /// Rows of a data file: their columns are variables the plan must accept.
     pub rows: Option<Vec<Vars>>,
     pub selection: Selection,
+    /// `--with-deps`: the selection grows by the requests that capture what it needs.
+    pub with_deps: bool,
     pub purpose: Purpose,
     /// Real time and chance, or fixed ones for reproducible output.
     pub clock: crate::clock::Clock,
@@ -131,15 +133,32 @@ pub async fn prepare(config: &Config) -> Result<Prepared, PrepareError> {
         clock: config.clock,
         ..PlanOptions::default()
     };
-    let plan = plan::plan(
-        loaded.collections,
-        env,
-        &overrides,
-        Arc::new(secrets),
-        options,
-    )?;
+    let secrets = Arc::new(secrets);
     let mut warnings = Vec::new();
-    if !config.selection.is_all() {
+    let mut options = options;
+    if config.with_deps && !config.selection.is_all() {
+        // Plan every request once, leniently, to see what each needs and who captures it.
+        let all = plan::plan(
+            loaded.collections.clone(),
+            env,
+            &overrides,
+            Arc::clone(&secrets),
+            PlanOptions {
+                selection: Selection::default(),
+                lenient: true,
+                ..options.clone()
+            },
+        )?;
+        warnings.extend(config.selection.check(&all.seen)?);
+        let (only, notes) = plan::with_dependencies(&all, &config.selection);
+        warnings.extend(notes.into_iter().map(|n| format!("note: {n}")));
+        options.selection = Selection {
+            only: Some(only),
+            ..Selection::default()
+        };
+    }
+    let plan = plan::plan(loaded.collections, env, &overrides, secrets, options)?;
+    if !config.selection.is_all() && !config.with_deps {
         warnings.extend(config.selection.check(&plan.seen)?);
     }
     register_client_secrets(&plan, &redactor);

@@ -65,6 +65,7 @@ pub fn lower(
         max_token_body: n.max_token_body,
         rows,
         selection,
+        with_deps: false,
         purpose,
         clock,
     })

@@ -84,6 +84,10 @@ pub struct RunArgs {
     /// then go to stderr. A run of exactly one request prints its body unless `--print none`.
     #[arg(long, value_enum, value_name = "WHAT")]
     pub print: Option<Print>,
+    /// Also run the earlier requests that capture what the selected ones need (transitively),
+    /// first; each one added is named.
+    #[arg(long)]
+    pub with_deps: bool,
     /// Write the response body of the one selected request to this file.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -100,10 +104,11 @@ pub async fn execute(a: RunArgs, clock: Clock) -> i32 {
     };
     // Stale snapshots can only be told when every request of the collections ran.
     let selection_all = selection.is_all() && a.shard.is_none();
-    let config = match lower(&a.inputs, rows.clone(), selection, Purpose::Send, clock) {
+    let mut config = match lower(&a.inputs, rows.clone(), selection, Purpose::Send, clock) {
         Ok(c) => c,
         Err(d) => return invalid(&d),
     };
+    config.with_deps = a.with_deps;
     let Prepared {
         plan,
         redactor,
@@ -482,6 +487,7 @@ fn selection(
         matchers.push(glob.compile_matcher());
     }
     Ok(Selection {
+        only: None,
         tags: tags.to_vec(),
         skip_tags: skip_tags.to_vec(),
         names: matchers,

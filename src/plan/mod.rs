@@ -55,6 +55,8 @@ pub struct PlannedRequest {
     pub scope: Arc<ScopeVars>,
     /// Every variable its templates read, through derived variables too.
     pub needs: Vec<String>,
+    /// Its tags, its groups' and its collection's.
+    pub tags: Vec<String>,
     /// The snapshot settings in force (request's own, else the innermost defaults').
     pub snapshot: Option<SnapshotSpec>,
 }
@@ -117,6 +119,8 @@ pub struct PlanOptions {
     pub data_columns: Vec<String>,
     /// What `now()`, `uuid()` and `random_int()` give.
     pub clock: crate::clock::Clock,
+    /// Plan what can be planned and keep no errors (to see the requests' dependencies).
+    pub lenient: bool,
 }
 
 impl Default for PlanOptions {
@@ -127,6 +131,7 @@ impl Default for PlanOptions {
             selection: Selection::default(),
             data_columns: Vec::new(),
             clock: crate::clock::Clock::Real,
+            lenient: false,
         }
     }
 }
@@ -134,6 +139,9 @@ impl Default for PlanOptions {
 /// `--tag`, `--skip-tag` and `--name`: which requests run. Empty lists select everything.
 #[derive(Debug, Clone, Default)]
 pub struct Selection {
+    /// `--with-deps`: exactly these requests, by collection file and `group / name` (the
+    /// filters below are then already applied).
+    pub only: Option<HashSet<(PathBuf, String)>>,
     /// A request runs when it, its group or its collection has any of these tags.
     pub tags: Vec<String>,
     /// ... and none of these.
@@ -144,7 +152,18 @@ pub struct Selection {
 
 impl Selection {
     pub fn is_all(&self) -> bool {
-        self.tags.is_empty() && self.names.is_empty() && self.skip_tags.is_empty()
+        self.tags.is_empty()
+            && self.names.is_empty()
+            && self.skip_tags.is_empty()
+            && self.only.is_none()
+    }
+
+    /// Whether a request with these tags (its own, its groups', its collection's) is selected.
+    pub fn selects_request(&self, collection: &Path, r: &PlannedRequest) -> bool {
+        match &self.only {
+            Some(set) => set.contains(&(collection.to_path_buf(), r.full_name())),
+            None => self.selects(&r.tags, &r.groups, &r.req.name),
+        }
     }
 
     fn selects(&self, tags: &[String], groups: &[String], name: &str) -> bool {
@@ -233,6 +252,57 @@ fn name_matches(g: &globset::GlobMatcher, groups: &[String], name: &str) -> bool
         || groups.iter().any(|gr| g.is_match(gr))
 }
 
+/// `--with-deps`: the selected requests of a plan of every request, and the earlier ones that
+/// capture what they need, transitively. Returns the set to run and a note per added request.
+pub fn with_dependencies(
+    all: &Plan,
+    selection: &Selection,
+) -> (HashSet<(PathBuf, String)>, Vec<String>) {
+    let mut chosen = HashSet::new();
+    let mut notes = Vec::new();
+    for c in &all.collections {
+        let mut wanted: Vec<bool> = c
+            .requests
+            .iter()
+            .map(|r| selection.selects_request(&c.path, r))
+            .collect();
+        // From the last request back: a wanted request makes the nearest earlier producer of
+        // each value it needs wanted too, and that one's needs are met the same way.
+        for i in (0..c.requests.len()).rev() {
+            if !wanted[i] {
+                continue;
+            }
+            for need in &c.requests[i].needs {
+                let producer = (0..i).rev().find(|&j| {
+                    c.requests[j]
+                        .req
+                        .captures
+                        .iter()
+                        .any(|cap| &cap.var == need)
+                });
+                if let Some(j) = producer
+                    && !wanted[j]
+                {
+                    wanted[j] = true;
+                    notes.push(format!(
+                        "--with-deps adds `{}` ({}): it captures `{need}`, which `{}` needs",
+                        c.requests[j].full_name(),
+                        c.shown_path,
+                        c.requests[i].full_name()
+                    ));
+                }
+            }
+        }
+        for (r, w) in c.requests.iter().zip(wanted) {
+            if w {
+                chosen.insert((c.path.clone(), r.full_name()));
+            }
+        }
+    }
+    notes.reverse();
+    (chosen, notes)
+}
+
 /// What the planner saw, selected or not: for messages about a selection.
 #[derive(Debug, Default, Clone)]
 pub struct Seen {
@@ -263,6 +333,7 @@ pub fn plan(
         scopes: 0,
         later: HashSet::new(),
         seen: Seen::default(),
+        current: PathBuf::new(),
     };
     let mut planned = Vec::new();
     for c in &collections {
@@ -272,7 +343,7 @@ pub fn plan(
         }
     }
     p.check_snapshot_files(&planned, environment.map(|e| e.name.as_str()));
-    if !p.errors.is_empty() {
+    if !p.errors.is_empty() && !p.options.lenient {
         return Err(p.errors);
     }
     Ok(Plan {
@@ -308,6 +379,8 @@ struct Planner {
     /// Names only the run sets in the collection being planned: captures and data columns.
     later: HashSet<String>,
     seen: Seen,
+    /// The collection file being planned.
+    current: PathBuf,
 }
 
 /// Inherited settings while walking groups.
@@ -337,6 +410,7 @@ impl Planner {
         o: &Overrides,
     ) -> PlannedCollection {
         let base_dir = c.path.parent().map(Path::to_path_buf).unwrap_or_default();
+        self.current = c.path.clone();
         self.later = self.options.data_columns.iter().cloned().collect();
         capture_names(&c.items, &mut self.later);
         let scope = Scope {
@@ -420,18 +494,22 @@ impl Planner {
                     self.seen
                         .requests
                         .push((scope.groups.clone(), r.name.clone()));
-                    if !self
-                        .options
-                        .selection
-                        .selects(&tags, &scope.groups, &r.name)
-                    {
+                    let sel = &self.options.selection;
+                    let chosen = match &sel.only {
+                        Some(set) => {
+                            set.contains(&(self.current.clone(), full_name(&scope.groups, &r.name)))
+                        }
+                        None => sel.selects(&tags, &scope.groups, &r.name),
+                    };
+                    if !chosen {
                         for c in &r.captures {
                             self.left_out.insert(c.var.clone(), r.name.clone());
                         }
                         continue;
                     }
                     self.seen.selected += 1;
-                    let pr = self.request(r, scope, base_dir, captured);
+                    let mut pr = self.request(r, scope, base_dir, captured);
+                    pr.tags = tags;
                     captured.extend(r.captures.iter().map(|c| c.var.clone()));
                     out.push(pr);
                 }
@@ -472,6 +550,7 @@ impl Planner {
             skips,
             scope: Arc::clone(&scope.vars),
             needs: Vec::new(),
+            tags: Vec::new(),
             snapshot: snapshot_in_force(r.snapshot.as_ref(), scope.snapshot.as_ref()),
         };
         if let Some(spec) = &pr.snapshot {
@@ -650,7 +729,7 @@ impl Planner {
                 &via.template.span,
             );
             d = match self.left_out.get(name) {
-                Some(by) => d.with_help(format!("it is captured by request `{by}`, which --tag/--name leaves out: select that request too")),
+                Some(by) => d.with_help(format!("it is captured by request `{by}`, which --tag/--name leaves out: select that request too, or add --with-deps")),
                 None => d.with_help(format!("no request before `{}` captures it", pr.req.name)),
             };
             self.push_once(d);
@@ -801,7 +880,7 @@ impl Planner {
                 None => d.with_label(format!("in `{}`", t.source)),
             };
             d = match self.left_out.get(&name) {
-                Some(by) => d.with_help(format!("it is captured by request `{by}`, which --tag/--name leaves out: select that request too")),
+                Some(by) => d.with_help(format!("it is captured by request `{by}`, which --tag/--name leaves out: select that request too, or add --with-deps")),
                 None => d.with_help("define it under `variables:` (collection or environment), pass `--var name=value`, or capture it in an earlier request"),
             };
             self.push_once(d);

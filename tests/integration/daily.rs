@@ -83,3 +83,47 @@ fn output_writes_the_body_of_the_one_selected_request() {
         .expect_contains("-o writes the body of one response, and this run selects 2 requests");
     assert_eq!(w.sandbox.requests_seen(), 1);
 }
+
+const CHAIN: &str = r#"
+requests:
+  - name: login
+    method: POST
+    url: "{{ url }}/echo"
+    json: { session: s-123456 }
+    capture: { session: $.json.session }
+  - name: start a job
+    method: POST
+    url: "{{ url }}/echo"
+    headers: { X-Session: "{{ session }}" }
+    json: { jobId: j-42 }
+    capture: { job_id: $.json.jobId }
+  - name: unrelated
+    url: "{{ url }}/echo"
+  - name: fetch the result
+    url: "{{ url }}/echo/jobs/{{ job_id }}"
+    expect: { json: { $.path: /echo/jobs/j-42 } }
+"#;
+
+#[test]
+fn with_deps_runs_the_requests_that_capture_what_the_selection_needs() {
+    let w = World::new();
+    w.write("c.yaml", CHAIN);
+    w.yarc(&["run", "c.yaml", "--name", "fetch the result"])
+        .expect_code(2)
+        .expect_contains("or add --with-deps");
+    let r = w.yarc(&[
+        "run",
+        "c.yaml",
+        "--name",
+        "fetch the result",
+        "--with-deps",
+        "--print",
+        "none",
+    ]);
+    r.expect_code(0)
+        .expect_contains("note: --with-deps adds `start a job` (c.yaml): it captures `job_id`, which `fetch the result` needs")
+        .expect_contains("note: --with-deps adds `login` (c.yaml): it captures `session`, which `start a job` needs");
+    assert_eq!(r.summary(), "3 passed, 0 failed");
+    assert!(!r.stdout.contains("unrelated"));
+    assert_eq!(w.sandbox.requests_seen(), 3);
+}
