@@ -5,7 +5,7 @@
 
 use super::Reporter;
 use super::style::Style;
-use crate::run::record::{Event, RequestRecord, SnapshotOutcome, State, Step, Summary};
+use crate::run::record::{Event, RequestRecord, SnapshotOutcome, State, Step, Summary, Timing};
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io::Write;
@@ -28,6 +28,8 @@ pub struct Console<W: Write> {
     blocks: HashMap<usize, Block>,
     /// On a terminal: a progress bar under the output (never in CI or when piped).
     bar: Option<indicatif::ProgressBar>,
+    /// Durations of the requests that got a response, for the closing response-time line.
+    durations: Vec<Duration>,
 }
 
 impl<W: Write> Console<W> {
@@ -40,6 +42,7 @@ impl<W: Write> Console<W> {
             next: 0,
             blocks: HashMap::new(),
             bar: None,
+            durations: Vec::new(),
         }
     }
 
@@ -302,6 +305,9 @@ impl<W: Write> Reporter for Console<W> {
                 let _ = writeln!(b.text, "{}", self.style.bold(&head));
             }
             Event::RequestFinished(r) => {
+                if r.status.is_some() {
+                    self.durations.push(r.duration);
+                }
                 if let Some(bar) = &self.bar {
                     bar.inc(1);
                 }
@@ -361,6 +367,17 @@ impl<W: Write> Reporter for Console<W> {
             ));
         }
         let _ = writeln!(self.out, "{head}");
+        if let Some(t) = Timing::from_durations(std::mem::take(&mut self.durations)) {
+            let d = |x| self.style.duration(x);
+            let _ = writeln!(
+                self.out,
+                "response times: min {}, median {}, p95 {}, max {}",
+                d(t.min),
+                d(t.median),
+                d(t.p95),
+                d(t.max)
+            );
+        }
         let _ = writeln!(self.out, "{}", summary.line());
         let _ = self.out.flush();
     }

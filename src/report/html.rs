@@ -6,7 +6,7 @@
 
 use super::{RunReport, UnitInfo};
 use crate::clock::Clock;
-use crate::run::record::{RequestRecord, SnapshotOutcome, State, Summary};
+use crate::run::record::{RequestRecord, SnapshotOutcome, State, Summary, Timing};
 use std::fmt::Write as _;
 use std::time::Duration;
 
@@ -64,6 +64,17 @@ fn badge(s: State) -> &'static str {
     }
 }
 
+/// "response times: min 1 ms, median 3 ms, p95 12 ms, max 40 ms".
+fn times(t: &Timing, clock: Clock) -> String {
+    format!(
+        "response times: min {}, median {}, p95 {}, max {}",
+        clock.duration(t.min),
+        clock.duration(t.median),
+        clock.duration(t.p95),
+        clock.duration(t.max)
+    )
+}
+
 fn duration(d: Duration, clock: Clock) -> String {
     clock.duration(d)
 }
@@ -119,6 +130,10 @@ fn header(out: &mut String, s: &Summary, run: &RunReport) {
         run.notes
             .iter()
             .map(|n| format!("<p class=\"meta\">{}</p>\n", escape(n)))
+            .chain(
+                Timing::of(run.records)
+                    .map(|t| format!("<p class=\"meta\">{}</p>\n", escape(&times(&t, run.clock)))),
+            )
             .collect::<String>(),
         s.passed,
         s.failed,
@@ -197,6 +212,9 @@ fn collection(
         escape(&it),
         escape(&u.name)
     );
+    if let Some(t) = Timing::of(records.iter().filter(|r| r.unit == u.index)) {
+        let _ = writeln!(out, "<p class=\"meta\">{}</p>", escape(&times(&t, clock)));
+    }
     for (i, r) in records.iter().filter(|r| r.unit == u.index).enumerate() {
         request(out, u.index, i, r, clock);
     }

@@ -26,6 +26,10 @@ pub fn render(run: &RunReport) -> String {
                 "name": u.name,
                 "iteration": u.iteration.map(|(n, _)| n),
                 "iterations": u.iteration.map(|(_, t)| t),
+                "response_times": response_times(
+                    run.records.iter().filter(|r| r.unit == u.index),
+                    run.clock,
+                ),
                 "requests": requests,
             })
         })
@@ -47,6 +51,7 @@ pub fn render(run: &RunReport) -> String {
             "new_snapshots": summary.new_snapshots,
             "updated_snapshots": summary.updated_snapshots,
             "exit_code": run.exit_code,
+            "response_times": response_times(run.records, run.clock),
         },
         "collections": collections,
     });
@@ -67,6 +72,20 @@ fn snapshot(s: &SnapshotOutcome) -> Value {
         SnapshotOutcome::Error { file, .. } => (file, None, None),
     };
     json!({ "outcome": s.name(), "file": file, "diff": diff, "pending": pending })
+}
+
+/// Min, median, p95 and max of the requests that got a response; null when none did.
+fn response_times<'a>(records: impl IntoIterator<Item = &'a RequestRecord>, clock: Clock) -> Value {
+    match crate::run::record::Timing::of(records) {
+        Some(t) => json!({
+            "count": t.count,
+            "min_ms": clock.millis(t.min),
+            "median_ms": clock.millis(t.median),
+            "p95_ms": clock.millis(t.p95),
+            "max_ms": clock.millis(t.max),
+        }),
+        None => Value::Null,
+    }
 }
 
 fn step(s: &Step, clock: Clock) -> Value {

@@ -175,6 +175,44 @@ pub enum Event {
     Warning(String),
 }
 
+/// Response times over the requests that got a response: min, median, p95 (nearest rank) and
+/// max of each request's duration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timing {
+    pub count: usize,
+    pub min: Duration,
+    pub median: Duration,
+    pub p95: Duration,
+    pub max: Duration,
+}
+
+impl Timing {
+    pub fn of<'a>(records: impl IntoIterator<Item = &'a RequestRecord>) -> Option<Timing> {
+        Timing::from_durations(
+            records
+                .into_iter()
+                .filter(|r| r.status.is_some())
+                .map(|r| r.duration)
+                .collect(),
+        )
+    }
+
+    pub fn from_durations(mut d: Vec<Duration>) -> Option<Timing> {
+        if d.is_empty() {
+            return None;
+        }
+        d.sort();
+        let rank = |p: f64| d[((p * d.len() as f64).ceil() as usize).clamp(1, d.len()) - 1];
+        Some(Timing {
+            count: d.len(),
+            min: d[0],
+            median: rank(0.5),
+            p95: rank(0.95),
+            max: d[d.len() - 1],
+        })
+    }
+}
+
 /// The totals of a run and its exit code (see [`Summary::exit_code`]).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Summary {
@@ -250,5 +288,32 @@ impl Summary {
             s.push_str(&format!(", {} skipped", self.skipped));
         }
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn response_times_use_the_nearest_rank() {
+        let ms = |v: &[u64]| v.iter().map(|n| Duration::from_millis(*n)).collect();
+        let t = Timing::from_durations(ms(&[40, 10, 20, 30, 100])).expect("timing");
+        assert_eq!(
+            (t.count, t.min, t.median, t.p95, t.max),
+            (
+                5,
+                Duration::from_millis(10),
+                Duration::from_millis(30),
+                Duration::from_millis(100),
+                Duration::from_millis(100)
+            )
+        );
+        let t = Timing::from_durations(ms(&(1..=100).collect::<Vec<_>>())).expect("timing");
+        assert_eq!(
+            (t.median, t.p95),
+            (Duration::from_millis(50), Duration::from_millis(95))
+        );
+        assert_eq!(Timing::from_durations(Vec::new()), None);
     }
 }

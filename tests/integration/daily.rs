@@ -127,3 +127,24 @@ fn with_deps_runs_the_requests_that_capture_what_the_selection_needs() {
     assert!(!r.stdout.contains("unrelated"));
     assert_eq!(w.sandbox.requests_seen(), 3);
 }
+
+#[test]
+fn the_summary_gives_response_times_and_the_reports_too() {
+    let w = World::new();
+    w.write(
+        "c.yaml",
+        "requests:\n  - name: a\n    url: \"{{ url }}/faults/slow?ms=50\"\n  - name: b\n    url: \"{{ url }}/echo\"\n  - name: c\n    url: \"http://127.0.0.1:1/\"\n",
+    );
+    let r = w.yarc_real_clock(&["run", "c.yaml", "--report", "json:r.json"]);
+    r.expect_code(3);
+    assert!(r.stdout.contains("response times: min "), "{}", r.stdout);
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(w.path("r.json")).expect("json"))
+            .expect("valid");
+    let t = &v["summary"]["response_times"];
+    assert_eq!(t["count"], 2, "only requests with a response count: {t}");
+    let ms = |k: &str| t[k].as_u64().expect(k);
+    assert!(ms("min_ms") <= ms("median_ms") && ms("median_ms") <= ms("p95_ms"));
+    assert!(ms("max_ms") >= 50, "{t}");
+    assert_eq!(v["collections"][0]["response_times"]["count"], 2);
+}
