@@ -2,11 +2,13 @@
 //! dispatch to the commands. Everything a command does lives in `crate::commands`.
 
 use crate::clock::Clock;
-use crate::commands::{check, diff, import, mock, run, sandbox, schema, snapshots, token, vars};
 use crate::commands::{
-    check::CheckArgs, diff::DiffArgs, import::ImportCommand, mock::MockArgs, run::RunArgs,
-    sandbox::SandboxArgs, schema::SchemaArgs, snapshots::SnapshotsArgs, token::TokenArgs,
-    vars::VarsArgs,
+    check, diff, import, init, mock, run, sandbox, schema, snapshots, token, vars,
+};
+use crate::commands::{
+    check::CheckArgs, diff::DiffArgs, import::ImportCommand, init::InitArgs, mock::MockArgs,
+    run::RunArgs, sandbox::SandboxArgs, schema::SchemaArgs, snapshots::SnapshotsArgs,
+    token::TokenArgs, vars::VarsArgs,
 };
 use crate::outcome::Exit;
 use clap::{Parser, Subcommand};
@@ -47,6 +49,8 @@ pub enum Command {
     Schema(SchemaArgs),
     /// Serve the built-in sandbox API on 127.0.0.1 until interrupted.
     Sandbox(SandboxArgs),
+    /// Start a project: an example collection, environments, .env.example, a CI job.
+    Init(InitArgs),
 }
 
 /// Parses the arguments, runs the command, and returns the process exit code.
@@ -93,5 +97,6 @@ pub fn main_with_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32
         Command::Import(c) => import::execute(c),
         Command::Schema(a) => schema::execute(a),
         Command::Sandbox(a) => rt.block_on(sandbox::execute(a)),
+        Command::Init(a) => init::execute(a),
     }
 }

@@ -7,6 +7,7 @@ pub mod args;
 pub mod check;
 pub mod diff;
 pub mod import;
+pub mod init;
 pub mod mock;
 pub mod run;
 pub mod sandbox;

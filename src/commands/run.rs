@@ -81,7 +81,8 @@ pub struct RunArgs {
     #[arg(long)]
     pub prune_snapshots: bool,
     /// Print each response to stdout (body, headers or all); the status lines and the summary
-    /// then go to stderr. A run of exactly one request prints its body unless `--print none`.
+    /// then go to stderr. When --name or --tag select exactly one request, its body is printed
+    /// unless `--print none`.
     #[arg(long, value_enum, value_name = "WHAT")]
     pub print: Option<Print>,
     /// Also run the earlier requests that capture what the selected ones need (transitively),
@@ -230,7 +231,8 @@ impl Showing {
     }
 }
 
-/// `--print` as asked, or the body when exactly one request runs; `-o` needs exactly one.
+/// `--print` as asked, or the body when `--name`/`--tag` select exactly one request; `-o` needs
+/// exactly one.
 fn showing(a: &RunArgs, selected: usize) -> Result<Showing, Diagnostic> {
     if a.output.is_some() && selected != 1 {
         return Err(Diagnostic::new(format!(
@@ -240,13 +242,18 @@ fn showing(a: &RunArgs, selected: usize) -> Result<Showing, Diagnostic> {
     }
     let print = match (a.print, &a.output) {
         (Some(p), _) => Some(p),
-        (None, None) if selected == 1 && !a.dry_run => Some(Print::Body),
+        (None, None) if selected == 1 && filtered(a) => Some(Print::Body),
         _ => None,
     };
     Ok(Showing {
         print: print.filter(|p| !a.dry_run && *p != Print::None),
         output: a.output.clone(),
     })
+}
+
+/// Whether the run names what it selects (`--name`, `--tag`).
+fn filtered(a: &RunArgs) -> bool {
+    !a.names.is_empty() || !a.tags.is_empty()
 }
 
 /// The run's settings from the flags and the lowered configuration.

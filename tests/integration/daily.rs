@@ -148,3 +148,54 @@ fn the_summary_gives_response_times_and_the_reports_too() {
     assert!(ms("max_ms") >= 50, "{t}");
     assert_eq!(v["collections"][0]["response_times"]["count"], 2);
 }
+
+#[test]
+fn init_writes_a_project_that_runs_green_at_once_and_overwrites_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    run_in(dir.path(), &args(&["init", "api"]), &[])
+        .expect_code(0)
+        .expect_contains("next: cd api && yarc run collections --env sandbox");
+    let api = dir.path().join("api");
+    for f in [
+        "collections/example.yaml",
+        "collections/environments/sandbox.yaml",
+        "collections/environments/stage.yaml",
+        "collections/environments/prod.yaml",
+        ".env.example",
+        ".gitignore",
+        ".yarc/collection.schema.json",
+        ".github/workflows/api-tests.yml",
+    ] {
+        assert!(api.join(f).is_file(), "{f} was not written");
+    }
+    let prod =
+        std::fs::read_to_string(api.join("collections/environments/prod.yaml")).expect("prod");
+    assert!(prod.contains("https://connect.visma.com/connect/token"));
+    assert!(prod.contains("secret('VISMA_CLIENT_SECRET')"));
+    let gitignore = std::fs::read_to_string(api.join(".gitignore")).expect("gitignore");
+    assert!(gitignore.lines().any(|l| l == ".env"));
+    let r = run_in(
+        &api,
+        &args(&["run", "collections", "--env", "sandbox"]),
+        &[],
+    );
+    r.expect_code(0);
+    assert_eq!(r.summary(), "1 passed, 0 failed");
+    run_in(
+        &api,
+        &args(&["check", "collections", "--env", "sandbox"]),
+        &[],
+    )
+    .expect_code(0);
+    // A second time: nothing is overwritten.
+    let before = std::fs::read_to_string(api.join("collections/example.yaml")).expect("example");
+    run_in(dir.path(), &args(&["init", "api"]), &[])
+        .expect_code(2)
+        .expect_contains("writes nothing over what exists");
+    let after = std::fs::read_to_string(api.join("collections/example.yaml")).expect("example");
+    assert_eq!(before, after);
+    run_in(dir.path(), &args(&["init", "gl", "--ci", "gitlab"]), &[]).expect_code(0);
+    assert!(dir.path().join("gl/.gitlab-ci.yml").is_file());
+    assert!(!dir.path().join("gl/.github").exists());
+}
