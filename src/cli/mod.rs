@@ -2,6 +2,7 @@
 //! dispatch to the commands. Everything a command does lives in `crate::commands`.
 
 use crate::clock::Clock;
+use crate::commands::shell::{self, CompletionsArgs, ManArgs};
 use crate::commands::{
     check, diff, import, init, mock, run, sandbox, schema, snapshots, token, vars,
 };
@@ -11,7 +12,7 @@ use crate::commands::{
     token::TokenArgs, vars::VarsArgs,
 };
 use crate::outcome::Exit;
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 /// yarc — run YAML request collections: OAuth2, assertions, captures, CI-friendly output.
 #[derive(Parser, Debug)]
@@ -51,10 +52,29 @@ pub enum Command {
     Sandbox(SandboxArgs),
     /// Start a project: an example collection, environments, .env.example, a CI job.
     Init(InitArgs),
+    /// Print the script that registers yarc's completions with a shell (--env completes to the
+    /// environments that exist): `source <(yarc completions bash)`.
+    Completions(CompletionsArgs),
+    /// Print yarc's man page (or a command's: `yarc man run`).
+    Man(ManArgs),
 }
 
 /// Parses the arguments, runs the command, and returns the process exit code.
 pub fn main_with_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32 {
+    let args: Vec<std::ffi::OsString> = args.into_iter().collect();
+    // A shell asking for completions (the script `yarc completions SHELL` prints sets this).
+    let cwd = std::env::current_dir().ok();
+    match clap_complete::CompleteEnv::with_factory(Cli::command)
+        .var(shell::COMPLETE_VAR)
+        .try_complete(args.clone(), cwd.as_deref())
+    {
+        Ok(true) => return Exit::Ok.code(),
+        Ok(false) => {}
+        Err(e) => {
+            let _ = e.print();
+            return Exit::Invalid.code();
+        }
+    }
     let cli = match Cli::try_parse_from(args) {
         Ok(c) => c,
         Err(e) => {
@@ -98,5 +118,7 @@ pub fn main_with_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32
         Command::Schema(a) => schema::execute(a),
         Command::Sandbox(a) => rt.block_on(sandbox::execute(a)),
         Command::Init(a) => init::execute(a),
+        Command::Completions(a) => shell::completions(a),
+        Command::Man(a) => shell::man(a, Cli::command()),
     }
 }

@@ -13,7 +13,7 @@ pub struct Inputs {
     pub paths: Vec<PathBuf>,
     /// Environment: a name (looked up as environments/NAME.yaml beside the collection and in
     /// its parent folders) or a path to an environment file.
-    #[arg(long, short = 'e')]
+    #[arg(long, short = 'e', add = clap_complete::engine::ArgValueCompleter::new(super::shell::environments))]
     pub env: Option<String>,
     #[command(flatten)]
     pub variables: VarArgs,

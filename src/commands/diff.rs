@@ -25,7 +25,7 @@ pub struct DiffArgs {
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
     /// The two environments to compare: `--env stage --env prod`.
-    #[arg(long = "env", short = 'e', num_args = 1, required = true)]
+    #[arg(long = "env", short = 'e', num_args = 1, required = true, add = clap_complete::engine::ArgValueCompleter::new(super::shell::environments))]
     pub envs: Vec<String>,
     /// A JSONPath to leave out of this comparison (on top of each request's snapshot ignores).
     #[arg(long = "ignore", value_name = "JSONPATH")]

@@ -12,6 +12,7 @@ pub mod mock;
 pub mod run;
 pub mod sandbox;
 pub mod schema;
+pub mod shell;
 pub mod snapshots;
 pub mod token;
 pub mod vars;

@@ -199,3 +199,30 @@ fn init_writes_a_project_that_runs_green_at_once_and_overwrites_nothing() {
     assert!(dir.path().join("gl/.gitlab-ci.yml").is_file());
     assert!(!dir.path().join("gl/.github").exists());
 }
+
+#[test]
+fn completions_register_and_complete_environments_and_man_pages_render() {
+    let w = World::new();
+    w.write("collections/environments/stage.yaml", "variables: {}\n");
+    w.write("collections/environments/sandbox.yaml", "variables: {}\n");
+    let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        run_in(w.dir.path(), &args(&["completions", shell]), &[])
+            .expect_code(0)
+            .expect_contains("YARC_COMPLETE");
+    }
+    // What the fish registration runs at completion time.
+    let r = run_in(
+        w.dir.path(),
+        &args(&["--", "yarc", "run", "--env", "s"]),
+        &[("YARC_COMPLETE", "fish")],
+    );
+    r.expect_code(0);
+    let got: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(got, ["sandbox", "stage"], "{}", r.stdout);
+    let r = run_in(w.dir.path(), &args(&["man"]), &[]);
+    r.expect_code(0).expect_contains(".TH yarc 1");
+    run_in(w.dir.path(), &args(&["man", "run"]), &[])
+        .expect_code(0)
+        .expect_contains("\\-\\-with\\-deps");
+}
