@@ -16,6 +16,7 @@ pub mod shell;
 pub mod snapshots;
 pub mod token;
 pub mod vars;
+pub mod watch;
 
 use crate::clock::Clock;
 use crate::diagnostic::Diagnostics;

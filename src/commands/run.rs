@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct RunArgs {
     #[command(flatten)]
     pub inputs: Inputs,
@@ -89,12 +89,18 @@ pub struct RunArgs {
     /// first; each one added is named.
     #[arg(long)]
     pub with_deps: bool,
+    /// Run again whenever a collection, environment, data or schema file changes.
+    #[arg(long)]
+    pub watch: bool,
     /// Write the response body of the one selected request to this file.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
 }
 
 pub async fn execute(a: RunArgs, clock: Clock) -> i32 {
+    if a.watch {
+        return Box::pin(super::watch::execute(a, clock)).await;
+    }
     let rows = match load_rows(a.data.as_deref()) {
         Ok(rows) => rows,
         Err(code) => return code,

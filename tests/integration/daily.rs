@@ -226,3 +226,92 @@ fn completions_register_and_complete_environments_and_man_pages_render() {
         .expect_code(0)
         .expect_contains("\\-\\-with\\-deps");
 }
+
+/// Lines of a child's stdout as they come, through a channel.
+fn lines_of(out: std::process::ChildStdout) -> std::sync::mpsc::Receiver<String> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(out).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+/// Waits (at most 15 s) for a line containing `needle`; the lines seen on the way.
+#[track_caller]
+fn wait_for(rx: &std::sync::mpsc::Receiver<String>, needle: &str) -> Vec<String> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    let mut seen = Vec::new();
+    while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
+        match rx.recv_timeout(left) {
+            Ok(line) => {
+                let hit = line.contains(needle);
+                seen.push(line);
+                if hit {
+                    return seen;
+                }
+            }
+            Err(_) => break,
+        }
+    }
+    panic!("no {needle:?} within 15 s; saw:\n{}", seen.join("\n"));
+}
+
+#[test]
+fn watch_runs_again_after_a_save_and_waits_through_a_syntax_error() {
+    let w = World::new();
+    let one = "requests:\n  - name: a\n    url: \"{{ url }}/echo\"\n";
+    w.write("c.yaml", one);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_yarc"))
+        .current_dir(w.dir.path())
+        .args([
+            "--fixed-clock",
+            "run",
+            "c.yaml",
+            "--watch",
+            "--report",
+            "json:r.json",
+        ])
+        .arg("--var")
+        .arg(format!("url={}", w.url()))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let rx = lines_of(child.stdout.take().expect("stdout"));
+    wait_for(&rx, "1 passed, 0 failed");
+    // The report it writes itself does not start a run; a save of the collection does.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    w.write(
+        "c.yaml",
+        &format!("{one}  - name: b\n    url: \"{{{{ url }}}}/echo\"\n"),
+    );
+    wait_for(&rx, "2 passed, 0 failed");
+    w.write("c.yaml", "requests: [unclosed\n");
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    w.write("c.yaml", one);
+    wait_for(&rx, "1 passed, 0 failed");
+    let _ = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
+    let status = child.wait().expect("wait");
+    assert_eq!(status.code(), Some(130));
+    let mut err = String::new();
+    use std::io::Read;
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut err)
+        .expect("stderr");
+    assert!(
+        err.contains("invalid YAML") && err.contains("c.yaml:1:"),
+        "{err}"
+    );
+    assert!(err.contains("watching for changes"));
+    assert_eq!(w.sandbox.requests_seen(), 4, "runs: 1 + 2 + (error: 0) + 1");
+}

@@ -1,0 +1,150 @@
+//! `yarc run PATH --watch`: runs, then runs again whenever a collection, environment, data,
+//! variable or schema file changes (debounced), with the screen cleared on a terminal. A file
+//! that does not parse shows its located error, and the next save tries again. Files yarc
+//! writes itself (snapshots, reports) never start a run.
+
+use super::run::{self, RunArgs};
+use crate::clock::Clock;
+use crate::outcome::Exit;
+use notify::{EventKind, RecursiveMode, Watcher};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// How long the files must be quiet before a run starts: an editor's save is several events.
+const SETTLE: Duration = Duration::from_millis(200);
+
+pub async fn execute(mut a: RunArgs, clock: Clock) -> i32 {
+    a.watch = false;
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Vec<PathBuf>>();
+    // Writes, creations, renames and removals: reading a file (yarc's own run) is no change.
+    let watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+        if let Ok(e) = res
+            && matches!(
+                e.kind,
+                EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_)
+            )
+        {
+            let _ = tx.send(e.paths);
+        }
+    });
+    let mut watcher = match watcher {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("error: cannot watch files: {e}");
+            return Exit::Incomplete.code();
+        }
+    };
+    for (dir, mode) in watched(&a) {
+        if let Err(e) = watcher.watch(&dir, mode) {
+            eprintln!("error: cannot watch `{}`: {e}", dir.display());
+            return Exit::Incomplete.code();
+        }
+    }
+    let written = written_by_yarc(&a);
+    loop {
+        clear_screen();
+        let code = run::execute(a.clone(), clock).await;
+        if code == Exit::Interrupted.code() || code == Exit::Terminated.code() {
+            return code;
+        }
+        eprintln!("\nwatching for changes (Ctrl-C stops)");
+        loop {
+            tokio::select! {
+                changed = rx.recv() => match changed {
+                    Some(paths) if paths.iter().any(|p| relevant(p, &written)) => break,
+                    Some(_) => {}
+                    None => return code,
+                },
+                _ = tokio::signal::ctrl_c() => return Exit::Interrupted.code(),
+            }
+        }
+        settle(&mut rx).await;
+    }
+}
+
+/// Waits until no change has come for [`SETTLE`]: an editor's save is several events.
+async fn settle(rx: &mut tokio::sync::mpsc::UnboundedReceiver<Vec<PathBuf>>) {
+    while let Ok(Some(_)) = tokio::time::timeout(SETTLE, rx.recv()).await {}
+}
+
+/// The folders to watch: each collection's (recursively: groups of files, schemas,
+/// environments), and the folders of the environment, data and variable files.
+fn watched(a: &RunArgs) -> Vec<(PathBuf, RecursiveMode)> {
+    let folder = |p: &Path| match p.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut out: Vec<(PathBuf, RecursiveMode)> = Vec::new();
+    for p in &a.inputs.paths {
+        let dir = if p.is_dir() { p.clone() } else { folder(p) };
+        out.push((dir, RecursiveMode::Recursive));
+    }
+    if let Some(env) = &a.inputs.env
+        && let Ok(file) =
+            crate::load::find_environment(env, a.inputs.paths.first().map(PathBuf::as_path))
+    {
+        out.push((folder(&file), RecursiveMode::NonRecursive));
+    }
+    for f in [&a.data, &a.inputs.variables.var_file]
+        .into_iter()
+        .flatten()
+    {
+        out.push((folder(f), RecursiveMode::NonRecursive));
+    }
+    out.sort();
+    out.dedup_by(|x, y| x.0 == y.0);
+    out
+}
+
+/// Report files and `-o`: yarc writes them, so they start nothing.
+fn written_by_yarc(a: &RunArgs) -> Vec<PathBuf> {
+    a.reports
+        .iter()
+        .map(|r| r.path.clone())
+        .chain(a.output.clone())
+        .filter_map(|p| std::path::absolute(p).ok())
+        .collect()
+}
+
+/// A change worth a run: a YAML, JSON, CSV or `.env` file that yarc did not write itself.
+fn relevant(path: &Path, written: &[PathBuf]) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    let ours = path.components().any(|c| c.as_os_str() == "__snapshots__")
+        || name.ends_with(".yarc-tmp")
+        || std::path::absolute(path).is_ok_and(|p| written.contains(&p));
+    let kind = matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml" | "json" | "csv")
+    ) || name == ".env";
+    kind && !ours
+}
+
+fn clear_screen() {
+    use std::io::IsTerminal;
+    if std::io::stderr().is_terminal() {
+        eprint!("\u{1b}[2J\u{1b}[H");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_inputs_start_a_run() {
+        let written = vec![std::path::absolute("out/r.json").expect("path")];
+        assert!(relevant(Path::new("c.yaml"), &written));
+        assert!(relevant(Path::new("data/rows.csv"), &written));
+        assert!(relevant(Path::new(".env"), &written));
+        assert!(!relevant(
+            Path::new("__snapshots__/c/default/r.snap.yaml"),
+            &written
+        ));
+        assert!(!relevant(Path::new("out/r.json"), &written));
+        assert!(!relevant(Path::new("notes.txt"), &written));
+        assert!(!relevant(Path::new(".report.json.yarc-tmp"), &written));
+    }
+}
