@@ -23,6 +23,8 @@ pub struct RenderedRequest {
     /// Names of headers that carry a credential (an API key, a value holding a secret): they
     /// never follow a redirect to another origin.
     pub sensitive_headers: Vec<String>,
+    /// The request's own `cookies:`, sent with the jar's (a same-named jar cookie gives way).
+    pub cookies: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone)]
@@ -53,6 +55,8 @@ pub fn user_agent() -> String {
 /// not by reqwest, so that credentials never cross to another origin.
 pub struct Http {
     client: reqwest::Client,
+    /// The collection run's cookie jar (`None`: `cookie_jar: false`).
+    jar: Option<Arc<Jar>>,
     pub max_body: usize,
 }
 
@@ -65,18 +69,50 @@ const CREDENTIAL_HEADERS: &[&str] = &["authorization", "proxy-authorization", "c
 
 impl Http {
     pub fn new(max_body: usize, net: &Net) -> Result<Http, RunError> {
-        let client = net
-            .builder()
-            .cookie_provider(Arc::new(Jar::default()))
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| {
-                RunError::Setup(format!(
-                    "cannot create the HTTP client: {}",
-                    error_chain(&e)
-                ))
-            })?;
-        Ok(Http { client, max_body })
+        Http::with_jar(max_body, net, true)
+    }
+
+    /// `cookie_jar`: keep the cookies responses set and send them back (per collection run).
+    pub fn with_jar(max_body: usize, net: &Net, cookie_jar: bool) -> Result<Http, RunError> {
+        let jar = cookie_jar.then(|| Arc::new(Jar::default()));
+        let mut builder = net.builder().redirect(reqwest::redirect::Policy::none());
+        if let Some(jar) = &jar {
+            builder = builder.cookie_provider(Arc::clone(jar));
+        }
+        let client = builder.build().map_err(|e| {
+            RunError::Setup(format!(
+                "cannot create the HTTP client: {}",
+                error_chain(&e)
+            ))
+        })?;
+        Ok(Http {
+            client,
+            jar,
+            max_body,
+        })
+    }
+
+    /// The `Cookie` header for a request with cookies of its own: the jar's for its URL, then
+    /// the request's (a jar cookie of the same name gives way).
+    fn cookie_header(&self, r: &RenderedRequest) -> Option<String> {
+        use reqwest::cookie::CookieStore;
+        if r.cookies.is_empty() {
+            return None;
+        }
+        let mut pairs: Vec<String> = Vec::new();
+        if let (Some(jar), Ok(url)) = (&self.jar, url::Url::parse(&r.url))
+            && let Some(held) = jar.cookies(&url)
+        {
+            let held = String::from_utf8_lossy(held.as_bytes()).into_owned();
+            for pair in held.split("; ") {
+                let name = pair.split('=').next().unwrap_or("");
+                if !r.cookies.iter().any(|(k, _)| k == name) {
+                    pairs.push(pair.to_string());
+                }
+            }
+        }
+        pairs.extend(r.cookies.iter().map(|(k, v)| format!("{k}={v}")));
+        Some(pairs.join("; "))
     }
 
     /// Sends, following up to `redirects` hops (`None`: none). On a hop to another origin every
@@ -162,6 +198,9 @@ impl Http {
         for (k, v) in &r.headers {
             b = b.header(k, v);
         }
+        if let Some(cookie) = self.cookie_header(r) {
+            b = b.header("cookie", cookie);
+        }
         attach_body(b, &r.body).await
     }
 }
@@ -218,6 +257,7 @@ fn redirect_target(r: &RenderedRequest, resp: &Response) -> Result<Option<url::U
 fn follow(mut r: RenderedRequest, status: u16, next: url::Url) -> RenderedRequest {
     let same_origin = url::Url::parse(&r.url).is_ok_and(|u| u.origin() == next.origin());
     if !same_origin {
+        r.cookies.clear();
         let sensitive = std::mem::take(&mut r.sensitive_headers);
         r.headers.retain(|(k, _)| {
             !CREDENTIAL_HEADERS.iter().any(|c| k.eq_ignore_ascii_case(c))

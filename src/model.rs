@@ -74,6 +74,8 @@ pub struct Collection {
     pub auth: Option<AuthSpec>,
     pub defaults: Defaults,
     pub items: Vec<Item>,
+    /// `cookie_jar: false`: no cookie is kept from one request to the next.
+    pub cookie_jar: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -125,6 +127,12 @@ pub struct Request {
     pub captures: Vec<Capture>,
     pub retry: Option<Retry>,
     pub snapshot: Option<SnapshotSpec>,
+    /// Its own variables: above its groups', below the environment.
+    pub variables: Vec<Variable>,
+    /// `cookies: { name: value }`: sent in a `Cookie` header, beside the jar's.
+    pub cookies: Vec<(String, Template)>,
+    /// A pause before it is sent.
+    pub delay: Option<Duration>,
 }
 
 #[derive(Debug, Clone)]
@@ -135,6 +143,12 @@ pub enum Body {
     Text(Template),
     /// A file sent raw; the path is relative to the collection.
     File(Template),
+    /// A GraphQL request, sent as JSON: `{query, variables, operationName}`.
+    Graphql {
+        query: Template,
+        variables: Option<TValue>,
+        operation_name: Option<Template>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -249,8 +263,13 @@ pub enum Target {
     Header(String),
     Body,
     Json(JsonPath),
-    Schema { path: PathBuf, shown: String },
+    Schema {
+        path: PathBuf,
+        shown: String,
+    },
     Time,
+    /// A cookie the response sets (`Set-Cookie`), by name: its value.
+    Cookie(String),
 }
 
 /// A JSONPath as written, with its position; parsed at plan time.

@@ -41,6 +41,8 @@ struct CollectionFile {
     variables: Option<BTreeMap<String, Value>>,
     auth: Option<Auth>,
     defaults: Option<Defaults>,
+    /// false: no cookie is kept from one request to the next (default true).
+    cookie_jar: Option<bool>,
     requests: Vec<Item>,
 }
 
@@ -113,6 +115,30 @@ struct Request {
     capture: Option<BTreeMap<String, Capture>>,
     retry: Option<Retry>,
     snapshot: Option<Snapshot>,
+    /// The request's own variables: above its groups', below the environment.
+    variables: Option<BTreeMap<String, Value>>,
+    /// Cookies to send (name → value), with the jar's.
+    cookies: Option<BTreeMap<String, Scalar>>,
+    /// A pause before the request is sent, e.g. 500ms.
+    delay: Option<Duration>,
+    /// A GraphQL body: the query, or `{ query, variables, operation_name }`.
+    graphql: Option<GraphqlBody>,
+}
+
+#[derive(JsonSchema)]
+#[schemars(untagged)]
+enum GraphqlBody {
+    Query(Template),
+    Full(Graphql),
+}
+
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct Graphql {
+    query: Template,
+    /// Any YAML; strings are templates.
+    variables: Option<Value>,
+    operation_name: Option<Template>,
 }
 
 #[derive(JsonSchema)]
@@ -221,6 +247,8 @@ struct Expect {
     status: Option<Status>,
     /// Header name (case-insensitive) → value or predicates.
     headers: Option<BTreeMap<String, ValueOrPredicates>>,
+    /// Name of a cookie the response sets → its value or predicates.
+    cookies: Option<BTreeMap<String, ValueOrPredicates>>,
     /// Predicates on the raw body text.
     body: Option<ValueOrPredicates>,
     /// JSONPath (RFC 9535) → value or predicates.

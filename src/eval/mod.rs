@@ -69,6 +69,7 @@ fn evaluate_check(check: &Check, resp: &Response, cx: &EvalCtx, out: &mut Vec<Ou
     let actual: Option<Value> = match &check.target {
         Target::Status => Some(Value::from(resp.status)),
         Target::Header(name) => resp.header(name).map(|v| Value::String(v.to_string())),
+        Target::Cookie(name) => cookie(resp, name).map(Value::String),
         Target::Body => Some(Value::String(resp.text().into_owned())),
         Target::Time => Some(Value::from(resp.duration.as_millis() as u64)),
         Target::Json(path) => match resp.json() {
@@ -122,11 +123,25 @@ fn evaluate_check(check: &Check, resp: &Response, cx: &EvalCtx, out: &mut Vec<Ou
     }
 }
 
+/// The value of the cookie a response sets under `name` (its last `Set-Cookie` for it).
+pub fn cookie(resp: &Response, name: &str) -> Option<String> {
+    resp.headers
+        .iter()
+        .filter(|(k, _)| k.eq_ignore_ascii_case("set-cookie"))
+        .filter_map(|(_, v)| {
+            let pair = v.split(';').next()?;
+            let (k, val) = pair.split_once('=')?;
+            (k.trim() == name).then(|| val.trim().to_string())
+        })
+        .last()
+}
+
 /// What a target that selects nothing is called in a failure.
 fn nothing(target: &Target) -> String {
     match target {
         Target::Json(path) => format!("nothing: `{}` selects nothing", path.source),
         Target::Header(name) => format!("nothing: the response has no `{name}` header"),
+        Target::Cookie(name) => format!("nothing: the response sets no `{name}` cookie"),
         _ => "nothing".into(),
     }
 }

@@ -8,8 +8,8 @@ use std::collections::HashMap;
 
 use super::keys::{
     API_KEY, AUTH_KINDS, BASIC, BODIES as BODY_KEYS, COLLECTION as COLLECTION_KEYS,
-    DEFAULTS as DEFAULTS_KEYS, FILE_PART, GROUP as GROUP_KEYS, METHODS, OAUTH2 as OAUTH2_KEYS,
-    REQUEST as REQUEST_KEYS, SNAPSHOT,
+    DEFAULTS as DEFAULTS_KEYS, FILE_PART, GRAPHQL, GROUP as GROUP_KEYS, METHODS,
+    OAUTH2 as OAUTH2_KEYS, REQUEST as REQUEST_KEYS, SNAPSHOT,
 };
 
 /// The parts of a collection file, before the file and path are attached.
@@ -20,6 +20,7 @@ pub struct CollectionParts {
     pub auth: Option<AuthSpec>,
     pub defaults: Defaults,
     pub items: Vec<Item>,
+    pub cookie_jar: bool,
 }
 
 impl Decoder {
@@ -54,6 +55,10 @@ impl Decoder {
         };
         let mut seen = HashMap::new();
         self.check_unique_names(&items, &mut seen);
+        let cookie_jar = f
+            .get("cookie_jar")
+            .and_then(|n| self.bool(n, "`cookie_jar`"))
+            .unwrap_or(true);
         Some(CollectionParts {
             name,
             tags,
@@ -61,6 +66,7 @@ impl Decoder {
             auth,
             defaults,
             items,
+            cookie_jar,
         })
     }
 
@@ -185,6 +191,15 @@ impl Decoder {
                 .unwrap_or_default(),
             retry: f.get("retry").and_then(|n| self.retry(n)),
             snapshot: f.get("snapshot").and_then(|n| self.snapshot(n)),
+            variables: f
+                .get("variables")
+                .map(|n| self.variables(n))
+                .unwrap_or_default(),
+            cookies: f
+                .get("cookies")
+                .map(|n| self.template_map(n, "`cookies`"))
+                .unwrap_or_default(),
+            delay: f.get("delay").and_then(|n| self.duration(n, "`delay`")),
             name,
         })
     }
@@ -225,7 +240,31 @@ impl Decoder {
             "form" => Body::Form(self.template_map(node, "`form`")),
             "multipart" => Body::Multipart(self.multipart(node)),
             "text" => Body::Text(self.template(node, "`text`")?),
+            "graphql" => self.graphql(node)?,
             _ => Body::File(self.template(node, "`file`")?),
+        })
+    }
+
+    /// `graphql: { query, variables, operation_name }`, or just the query as a string.
+    fn graphql(&mut self, node: &Node) -> Option<Body> {
+        if matches!(node.kind, NodeKind::Str(_)) {
+            return Some(Body::Graphql {
+                query: self.template(node, "`graphql`")?,
+                variables: None,
+                operation_name: None,
+            });
+        }
+        let f = self.fields(node, "`graphql`", GRAPHQL)?;
+        let Some(q) = f.get("query") else {
+            self.error(node.error("`graphql` needs a `query`"));
+            return None;
+        };
+        Some(Body::Graphql {
+            query: self.template(q, "`query`")?,
+            variables: f.get("variables").map(|v| self.tvalue(v)),
+            operation_name: f
+                .get("operation_name")
+                .and_then(|n| self.template(n, "`operation_name`")),
         })
     }
 

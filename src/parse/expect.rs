@@ -26,13 +26,19 @@ impl Decoder {
                     predicates: self.status(value),
                     span: key_node.span.clone(),
                 }),
-                "headers" => {
-                    let Some(h) = self.fields(value, "`expect.headers`", &[]) else {
+                "headers" | "cookies" => {
+                    let what = format!("`expect.{key}`");
+                    let Some(h) = self.fields(value, &what, &[]) else {
                         continue;
                     };
                     for (name, k, v) in h.iter() {
+                        let target = if key == "headers" {
+                            Target::Header(name.to_string())
+                        } else {
+                            Target::Cookie(name.to_string())
+                        };
                         checks.push(Check {
-                            target: Target::Header(name.to_string()),
+                            target,
                             predicates: self.predicates(v),
                             span: k.span.clone(),
                         });

@@ -9,6 +9,7 @@ pub const COLLECTION: &[&str] = &[
     "variables",
     "auth",
     "defaults",
+    "cookie_jar",
     "requests",
 ];
 pub const GROUP: &[&str] = &[
@@ -43,6 +44,10 @@ pub const REQUEST: &[&str] = &[
     "capture",
     "retry",
     "snapshot",
+    "variables",
+    "cookies",
+    "delay",
+    "graphql",
 ];
 pub const DEFAULTS: &[&str] = &[
     "headers",
@@ -52,7 +57,8 @@ pub const DEFAULTS: &[&str] = &[
     "max_redirects",
     "snapshot",
 ];
-pub const BODIES: &[&str] = &["json", "form", "multipart", "text", "file"];
+pub const BODIES: &[&str] = &["json", "form", "multipart", "text", "file", "graphql"];
+pub const GRAPHQL: &[&str] = &["query", "variables", "operation_name"];
 pub const FILE_PART: &[&str] = &["file", "content_type"];
 pub const SNAPSHOT: &[&str] = &["ignore", "headers"];
 pub const AUTH_KINDS: &[&str] = &["oauth2", "bearer", "basic", "api_key", "none"];
@@ -69,7 +75,9 @@ pub const OAUTH2: &[&str] = &[
     "params",
 ];
 pub const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
-pub const EXPECT: &[&str] = &["status", "headers", "body", "json", "schema", "time"];
+pub const EXPECT: &[&str] = &[
+    "status", "headers", "cookies", "body", "json", "schema", "time",
+];
 pub const PREDICATES: &[&str] = &[
     "equals",
     "not",
@@ -109,6 +117,7 @@ pub const TABLES: &[(&str, &str, &[&str])] = &[
     ("collection", "Request", REQUEST),
     ("collection", "Defaults", DEFAULTS),
     ("collection", "FilePart", FILE_PART),
+    ("collection", "Graphql", GRAPHQL),
     ("collection", "SnapshotSpec", SNAPSHOT),
     (
         "collection",

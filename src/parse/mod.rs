@@ -37,6 +37,7 @@ pub fn parse_collection(file: &Arc<SourceFile>, path: &Path) -> Result<Collectio
             auth: p.auth,
             defaults: p.defaults,
             items: p.items,
+            cookie_jar: p.cookie_jar,
         }),
         _ => Err(d.errors),
     }

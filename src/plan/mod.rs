@@ -93,6 +93,8 @@ pub struct PlannedCollection {
     pub shown_path: String,
     pub base_dir: PathBuf,
     pub requests: Vec<PlannedRequest>,
+    /// Whether responses' cookies are kept and sent back (`cookie_jar:`).
+    pub cookie_jar: bool,
 }
 
 pub struct Plan {
@@ -449,6 +451,7 @@ impl Planner {
             shown_path: c.file.path.clone(),
             base_dir,
             requests,
+            cookie_jar: c.cookie_jar,
         }
     }
 
@@ -508,6 +511,17 @@ impl Planner {
                         continue;
                     }
                     self.seen.selected += 1;
+                    // A request with variables of its own is a scope of its own.
+                    let own;
+                    let scope = if r.variables.is_empty() {
+                        scope
+                    } else {
+                        let mut inner = scope.clone();
+                        inner.lower.extend(r.variables.iter().cloned());
+                        inner.vars = Arc::new(self.starting_vars(&inner.lower, env, o));
+                        own = inner;
+                        &own
+                    };
                     let mut pr = self.request(r, scope, base_dir, captured);
                     pr.tags = tags;
                     captured.extend(r.captures.iter().map(|c| c.var.clone()));
@@ -674,6 +688,7 @@ impl Planner {
         let mut templates: Vec<&Template> = vec![&pr.req.url];
         templates.extend(pr.headers.iter().map(|(_, t)| t));
         templates.extend(pr.query.iter().map(|(_, t)| t));
+        templates.extend(pr.req.cookies.iter().map(|(_, t)| t));
         templates.extend(pr.skips.iter());
         if let Some(b) = &pr.req.body {
             body_templates(b, &mut templates);
@@ -998,6 +1013,17 @@ fn body_templates<'a>(b: &'a Body, out: &mut Vec<&'a Template>) {
             }
         }
         Body::Text(t) | Body::File(t) => out.push(t),
+        Body::Graphql {
+            query,
+            variables,
+            operation_name,
+        } => {
+            out.push(query);
+            out.extend(operation_name);
+            if let Some(v) = variables {
+                tvalue_templates(v, out);
+            }
+        }
     }
 }
 

@@ -287,7 +287,7 @@ impl Runner {
                 .unwrap_or(0),
         });
         let mut records = Vec::new();
-        let http = Http::new(self.options.max_body, &self.net);
+        let http = Http::with_jar(self.options.max_body, &self.net, c.cookie_jar);
         let row = unit.iteration.as_ref().and_then(|i| i.row.as_ref());
         let mut state = UnitState::new(row, iteration.map(|(n, _)| n));
         for pr in &c.requests {

@@ -30,6 +30,10 @@ pub fn render_request(
         check_header(k, &value, v)?;
         headers.push((k.clone(), value));
     }
+    let mut cookies = Vec::new();
+    for (k, v) in &pr.req.cookies {
+        cookies.push((k.clone(), t.render(v, vars)?));
+    }
     let body = match &pr.req.body {
         None => RenderedBody::None,
         Some(Body::Json(v)) => RenderedBody::Json(t.render_tvalue(v, vars)?),
@@ -41,6 +45,21 @@ pub fn render_request(
             RenderedBody::Form(out)
         }
         Some(Body::Text(v)) => RenderedBody::Text(t.render(v, vars)?),
+        Some(Body::Graphql {
+            query,
+            variables,
+            operation_name,
+        }) => {
+            let mut doc = serde_json::Map::new();
+            doc.insert("query".into(), t.render(query, vars)?.into());
+            if let Some(v) = variables {
+                doc.insert("variables".into(), t.render_tvalue(v, vars)?);
+            }
+            if let Some(op) = operation_name {
+                doc.insert("operationName".into(), t.render(op, vars)?.into());
+            }
+            RenderedBody::Json(serde_json::Value::Object(doc))
+        }
         Some(Body::File(p)) => {
             let shown = t.render(p, vars)?;
             RenderedBody::File {
@@ -73,6 +92,7 @@ pub fn render_request(
         headers,
         body,
         sensitive_headers: Vec::new(),
+        cookies,
     })
 }
 

@@ -121,6 +121,15 @@ impl Runner {
         if self.options.dry_run {
             return self.dry_run(c, pr, rendered, &auth, &mut st.captures);
         }
+        if let Some(delay) = pr.req.delay {
+            tokio::select! {
+                _ = tokio::time::sleep(delay) => {}
+                _ = self.control.cancelled() => {
+                    let why = "not run: the run was interrupted".to_string();
+                    return self.record(c, pr, State::NotRun, Some(why));
+                }
+            }
+        }
         let exec = self.execute(pr, http, &mut rendered, &auth, &vars, c).await;
         let mut rec = self.record(c, pr, State::Passed, None);
         rec.url = rendered.url.clone();

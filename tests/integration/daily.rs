@@ -315,3 +315,59 @@ fn watch_runs_again_after_a_save_and_waits_through_a_syntax_error() {
     assert!(err.contains("watching for changes"));
     assert_eq!(w.sandbox.requests_seen(), 4, "runs: 1 + 2 + (error: 0) + 1");
 }
+
+#[test]
+fn request_variables_cookies_graphql_and_delay() {
+    let w = World::new();
+    w.write(
+        "c.yaml",
+        r#"
+variables: { who: collection }
+requests:
+  - name: own variables
+    variables: { who: request, greeting: "hi {{ who }}" }
+    url: "{{ url }}/echo?g={{ greeting }}"
+    expect: { json: { $.query.g: "hi request" } }
+  - name: back to the collection's
+    url: "{{ url }}/echo?w={{ who }}"
+    expect: { json: { $.query.w: collection } }
+  - name: the server sets a cookie
+    url: "{{ url }}/cookies/set?session=s-1"
+    follow_redirects: false
+    expect:
+      status: any
+      cookies:
+        session: s-1
+        other: { exists: false }
+  - name: the jar and the request's own cookies
+    url: "{{ url }}/echo"
+    cookies: { theme: dark }
+    expect: { json: { $.headers.cookie: { contains: "session=s-1", ends_with: "theme=dark" } } }
+  - name: graphql
+    method: POST
+    url: "{{ url }}/echo"
+    graphql:
+      query: "query Job($id: ID!) { job(id: $id) { status } }"
+      variables: { id: "{{ who }}" }
+      operation_name: Job
+    expect:
+      json:
+        $.headers['content-type']: application/json
+        $.json.variables.id: collection
+        $.json.operationName: Job
+        $.json.query: { starts_with: "query Job" }
+  - name: after a pause
+    url: "{{ url }}/echo"
+    delay: 300ms
+"#,
+    );
+    let started = std::time::Instant::now();
+    w.yarc(&["run", "c.yaml"]).expect_code(0);
+    assert!(started.elapsed() >= std::time::Duration::from_millis(300));
+    // cookie_jar: false keeps nothing between requests.
+    w.write(
+        "nojar.yaml",
+        "cookie_jar: false\nrequests:\n  - name: set\n    url: \"{{ url }}/cookies/set?session=s-1\"\n    expect: { status: any }\n  - name: after\n    url: \"{{ url }}/echo\"\n    expect: { json: { $.headers.cookie: { exists: false } } }\n",
+    );
+    w.yarc(&["run", "nojar.yaml"]).expect_code(0);
+}
