@@ -48,9 +48,7 @@ pub fn load(paths: &[PathBuf], env: Option<&str>) -> Result<Loaded, Diagnostics>
     let environment = match env {
         None => None,
         Some(name) => match find_environment(name, paths.first().map(PathBuf::as_path)) {
-            Ok(path) => match read(&path)
-                .and_then(|f| parse::parse_environment(&f, &path).map_err(|e| e.0))
-            {
+            Ok(path) => match load_environment(&path, &mut Vec::new()) {
                 Ok(e) => Some(e),
                 Err(mut e) => {
                     errors.0.append(&mut e);
@@ -115,6 +113,73 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, String> {
 pub fn read_text(path: &Path) -> Result<String, String> {
     let bytes = read_bytes(path)?;
     String::from_utf8(bytes).map_err(|_| format!("`{}` is not UTF-8 text", path.display()))
+}
+
+/// Reads an environment file and, through `extends:`, the ones it builds on: their variables
+/// come first (this file's win), their `tls:` and `sandbox:` settings where this one has none.
+fn load_environment(path: &Path, chain: &mut Vec<PathBuf>) -> Result<Environment, Vec<Diagnostic>> {
+    let file = read(path)?;
+    let mut env = parse::parse_environment(&file, path).map_err(|e| e.0)?;
+    let Some((base_name, span)) = env.extends.take() else {
+        return Ok(env);
+    };
+    chain.push(path.canonicalize().unwrap_or_else(|_| path.to_path_buf()));
+    let dir = path.parent().unwrap_or(Path::new(""));
+    let Some(base_path) = extended(dir, &base_name) else {
+        return Err(vec![
+            Diagnostic::at(
+                format!(
+                    "`extends: {base_name}`: there is no environment `{base_name}` beside this one"
+                ),
+                &span,
+            )
+            .with_help(format!(
+                "looked for {base_name}.yaml and {base_name}.yml in `{}`",
+                display(dir)
+            )),
+        ]);
+    };
+    let canonical = base_path
+        .canonicalize()
+        .unwrap_or_else(|_| base_path.clone());
+    if let Some(at) = chain.iter().position(|p| *p == canonical) {
+        let mut names: Vec<String> = chain[at..]
+            .iter()
+            .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+            .collect();
+        names.push(names.first().cloned().unwrap_or_default());
+        return Err(vec![Diagnostic::at(
+            format!(
+                "environments extend each other in a cycle: {}",
+                names.join(" → ")
+            ),
+            &span,
+        )]);
+    }
+    let base = load_environment(&base_path, chain)?;
+    let mut variables = base.variables;
+    variables.append(&mut env.variables);
+    env.variables = variables;
+    env.sandbox = env.sandbox.or(base.sandbox);
+    env.tls.ca_cert = env.tls.ca_cert.or(base.tls.ca_cert);
+    if env.tls.client_cert.is_none() {
+        env.tls.client_cert = base.tls.client_cert;
+        env.tls.client_key = base.tls.client_key;
+    }
+    env.tls.insecure |= base.tls.insecure;
+    Ok(env)
+}
+
+/// The file `extends: NAME` means: NAME.yaml (or .yml) beside the file, or a path.
+fn extended(dir: &Path, name: &str) -> Option<PathBuf> {
+    if is_yaml(Path::new(name)) || name.contains('/') {
+        let p = dir.join(name);
+        return p.is_file().then_some(p);
+    }
+    ["yaml", "yml"]
+        .iter()
+        .map(|ext| dir.join(format!("{name}.{ext}")))
+        .find(|p| p.is_file())
 }
 
 /// Reads a file as text; a missing, too large or non-UTF-8 file is a located error.

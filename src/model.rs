@@ -405,6 +405,8 @@ pub struct Environment {
     pub sandbox: Option<SandboxSettings>,
     /// `tls:` — a private CA, a client certificate, or (warned about) no verification.
     pub tls: TlsSettings,
+    /// `extends: stage`: the environment this one starts from (resolved when loading).
+    pub extends: Option<(String, crate::source::Span)>,
 }
 
 /// Paths are resolved against the environment file's folder.

@@ -23,6 +23,25 @@ pub struct NetOptions {
     pub insecure: bool,
     /// A proxy for every request (otherwise the environment's proxy variables apply).
     pub proxy: Option<String>,
+    /// `--resolve HOST:PORT:ADDR`: connect to ADDR for HOST (a given instance behind a name).
+    pub resolve: Vec<(String, std::net::SocketAddr)>,
+}
+
+/// `HOST:PORT:ADDR` (curl's form; an IPv6 ADDR in brackets) → the host and the address to use.
+pub fn parse_resolve(s: &str) -> Result<(String, std::net::SocketAddr), String> {
+    let bad = || format!("`{s}`: expected HOST:PORT:ADDR, e.g. api.example.com:443:127.0.0.1");
+    let (host, rest) = s.split_once(':').ok_or_else(bad)?;
+    let (port, addr) = rest.split_once(':').ok_or_else(bad)?;
+    let port: u16 = port.parse().map_err(|_| bad())?;
+    let ip: std::net::IpAddr = addr
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse()
+        .map_err(|_| bad())?;
+    if host.is_empty() {
+        return Err(bad());
+    }
+    Ok((host.to_string(), std::net::SocketAddr::new(ip, port)))
 }
 
 /// The built TLS configuration and proxy, cloned into every client of the run.
@@ -30,6 +49,7 @@ pub struct NetOptions {
 pub struct Net {
     tls: rustls::ClientConfig,
     proxy: Option<reqwest::Proxy>,
+    resolve: Vec<(String, std::net::SocketAddr)>,
 }
 
 impl Net {
@@ -46,7 +66,11 @@ impl Net {
             ),
             None => None,
         };
-        Ok(Net { tls, proxy })
+        Ok(Net {
+            tls,
+            proxy,
+            resolve: o.resolve.clone(),
+        })
     }
 
     /// A client builder with yarc's user agent, this TLS configuration and proxy.
@@ -59,6 +83,9 @@ impl Net {
             .use_preconfigured_tls(self.tls.clone());
         if let Some(p) = &self.proxy {
             b = b.proxy(p.clone());
+        }
+        for (host, addr) in &self.resolve {
+            b = b.resolve(host, *addr);
         }
         b
     }

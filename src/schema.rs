@@ -374,6 +374,9 @@ struct SnapshotSpec {
 #[schemars(deny_unknown_fields, title = "yarc environment")]
 struct EnvironmentFile {
     name: Option<String>,
+    /// Another environment (a name beside this file, or a path) whose variables and settings
+    /// this one starts from; its own win.
+    extends: Option<String>,
     /// Start the built-in sandbox for the run and bind `sandbox_url`.
     sandbox: Option<Sandbox>,
     /// A private CA, a client certificate (mutual TLS), or no verification (warned).

@@ -31,6 +31,8 @@ pub struct Config {
     pub env: Option<String>,
     /// `--var`, in order.
     pub vars: Vec<(String, String)>,
+    /// `--header`: added to every request, over a header of the same name.
+    pub headers: Vec<(String, String)>,
     /// `--secret-var`: variables and `secret()` values at once, masked everywhere.
     pub secret_vars: Vec<(String, String)>,
     pub var_file: Option<PathBuf>,
@@ -131,6 +133,7 @@ pub async fn prepare(config: &Config) -> Result<Prepared, PrepareError> {
             .map(crate::data::columns)
             .unwrap_or_default(),
         clock: config.clock,
+        headers: config.headers.clone(),
         ..PlanOptions::default()
     };
     let secrets = Arc::new(secrets);

@@ -33,6 +33,10 @@ pub struct VarArgs {
     /// A YAML or JSON file of variables (above the environment, below --var).
     #[arg(long = "var-file", value_name = "FILE")]
     pub var_file: Option<PathBuf>,
+    /// Add a header to every request, e.g. 'X-Trace: on' (replaces a header of the same name;
+    /// may be given several times).
+    #[arg(long = "header", short = 'H', value_name = "NAME: VALUE")]
+    pub headers: Vec<String>,
 }
 
 /// TLS, proxy and token options: every command that sends requests takes them.
@@ -51,6 +55,10 @@ pub struct NetArgs {
     /// Send every request through this proxy (default: HTTPS_PROXY/HTTP_PROXY/NO_PROXY).
     #[arg(long, value_name = "URL")]
     pub proxy: Option<String>,
+    /// Connect to ADDR for HOST:PORT, e.g. api.example.com:443:10.0.0.7 (may be given several
+    /// times): test one instance behind a name.
+    #[arg(long, value_name = "HOST:PORT:ADDR", value_parser = crate::net::parse_resolve)]
+    pub resolve: Vec<(String, std::net::SocketAddr)>,
     /// Largest token or discovery answer read, e.g. 1MiB (larger ones fail the token request).
     #[arg(long, value_parser = crate::http::parse_size, default_value = "1MiB")]
     pub max_token_body: usize,

@@ -59,7 +59,9 @@ pub fn lower(
             client_cert: None,
             insecure: n.insecure,
             proxy: n.proxy.clone(),
+            resolve: n.resolve.clone(),
         },
+        headers: header_pairs(&v.headers)?,
         token_cache: if n.token_cache {
             crate::token_store::TokenStore::default_dir()
         } else {
@@ -72,6 +74,21 @@ pub fn lower(
         purpose,
         clock,
     })
+}
+
+/// `--header 'Name: value'` pairs.
+fn header_pairs(list: &[String]) -> Result<Vec<(String, String)>, Diagnostics> {
+    list.iter()
+        .map(|h| match h.split_once(':') {
+            Some((k, v)) if !k.trim().is_empty() => {
+                Ok((k.trim().to_string(), v.trim().to_string()))
+            }
+            _ => Err(crate::diagnostic::Diagnostic::new(format!(
+                "`--header {h}` must have the form 'Name: value'"
+            ))
+            .into()),
+        })
+        .collect()
 }
 
 /// Prepares and prints what the user must see (warnings, or the errors that stop

@@ -105,7 +105,7 @@ pub const RETRY: &[&str] = &[
     "timeout",
     "until",
 ];
-pub const ENVIRONMENT: &[&str] = &["name", "variables", "sandbox", "tls"];
+pub const ENVIRONMENT: &[&str] = &["name", "extends", "variables", "sandbox", "tls"];
 pub const TLS: &[&str] = &["ca_cert", "client_cert", "client_key", "insecure"];
 pub const SANDBOX: &[&str] = &["token_lifetime"];
 

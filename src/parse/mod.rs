@@ -63,6 +63,9 @@ pub fn parse_environment(file: &Arc<SourceFile>, path: &Path) -> Result<Environm
         .get("variables")
         .map(|n| d.variables(n))
         .unwrap_or_default();
+    let extends = f
+        .get("extends")
+        .and_then(|n| d.string(n, "`extends`").map(|s| (s, n.span.clone())));
     let sandbox = match f.get("sandbox") {
         None => None,
         Some(n) if matches!(n.kind, node::NodeKind::Bool(_)) => d
@@ -110,6 +113,7 @@ pub fn parse_environment(file: &Arc<SourceFile>, path: &Path) -> Result<Environm
         return Err(d.errors);
     }
     Ok(Environment {
+        extends,
         tls,
         name,
         file: Arc::clone(file),

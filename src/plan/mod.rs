@@ -123,6 +123,8 @@ pub struct PlanOptions {
     pub clock: crate::clock::Clock,
     /// Plan what can be planned and keep no errors (to see the requests' dependencies).
     pub lenient: bool,
+    /// `--header`: on every request, over its own of the same name.
+    pub headers: Vec<(String, String)>,
 }
 
 impl Default for PlanOptions {
@@ -134,6 +136,7 @@ impl Default for PlanOptions {
             data_columns: Vec::new(),
             clock: crate::clock::Clock::Real,
             lenient: false,
+            headers: Vec::new(),
         }
     }
 }
@@ -336,7 +339,15 @@ pub fn plan(
         later: HashSet::new(),
         seen: Seen::default(),
         current: PathBuf::new(),
+        cli_headers: Vec::new(),
     };
+    let flags = crate::source::SourceFile::new("--header", "");
+    p.cli_headers = p
+        .options
+        .headers
+        .iter()
+        .map(|(k, v)| (k.clone(), Template::new(v, &Span::file_start(&flags))))
+        .collect();
     let mut planned = Vec::new();
     for c in &collections {
         let pc = p.collection(c, environment, overrides);
@@ -383,6 +394,8 @@ struct Planner {
     seen: Seen,
     /// The collection file being planned.
     current: PathBuf,
+    /// `--header` values, as templates placed in a pseudo-file for messages.
+    cli_headers: Vec<(String, Template)>,
 }
 
 /// Inherited settings while walking groups.
@@ -540,6 +553,7 @@ impl Planner {
     ) -> PlannedRequest {
         let mut headers = scope.headers.clone();
         merge_pairs(&mut headers, &r.headers);
+        merge_pairs(&mut headers, &self.cli_headers);
         let mut query = scope.query.clone();
         merge_pairs(&mut query, &r.query);
         let mut skips = scope.skips.clone();

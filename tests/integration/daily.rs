@@ -371,3 +371,57 @@ requests:
     );
     w.yarc(&["run", "nojar.yaml"]).expect_code(0);
 }
+
+#[test]
+fn an_environment_extends_another_and_a_cycle_is_refused() {
+    let w = World::new();
+    w.write(
+        "c.yaml",
+        "requests:\n  - name: r\n    url: \"{{ base }}/echo?region={{ region }}&tier={{ tier }}\"\n    expect: { json: { $.query.region: eu, $.query.tier: prod } }\n",
+    );
+    w.write(
+        "environments/prod.yaml",
+        &format!(
+            "variables:\n  base: \"{}\"\n  tier: prod\n  region: us\n",
+            w.url()
+        ),
+    );
+    w.write(
+        "environments/prod-eu.yaml",
+        "extends: prod\nvariables:\n  region: eu\n",
+    );
+    w.yarc(&["run", "c.yaml", "--env", "prod-eu"])
+        .expect_code(0);
+    w.write("environments/a.yaml", "extends: b\nvariables: {}\n");
+    w.write("environments/b.yaml", "extends: a\nvariables: {}\n");
+    w.yarc(&["run", "c.yaml", "--env", "a"])
+        .expect_code(2)
+        .expect_contains("environments extend each other in a cycle: a → b → a")
+        .expect_contains("environments/b.yaml:1:10");
+    w.write("environments/c.yaml", "extends: nope\n");
+    w.yarc(&["check", "c.yaml", "--env", "c"])
+        .expect_code(2)
+        .expect_contains("there is no environment `nope` beside this one");
+    assert_eq!(w.sandbox.requests_seen(), 1);
+}
+
+#[test]
+fn a_global_header_and_resolve_reach_every_request() {
+    let w = World::new();
+    let port = w.url().rsplit(':').next().expect("port").to_string();
+    w.write(
+        "c.yaml",
+        &format!(
+            "requests:\n  - name: by name\n    url: \"http://api.yarc.test:{port}/echo\"\n    headers: {{ X-Trace: own }}\n    expect:\n      json:\n        \"$.headers['x-trace']\": cli\n        $.headers.host: \"api.yarc.test:{port}\"\n"
+        ),
+    );
+    let resolve = format!("api.yarc.test:{port}:127.0.0.1");
+    w.yarc(&["run", "c.yaml", "-H", "X-Trace: cli", "--resolve", &resolve])
+        .expect_code(0);
+    w.yarc(&["run", "c.yaml", "--header", "no colon"])
+        .expect_code(2)
+        .expect_contains("must have the form 'Name: value'");
+    w.yarc(&["run", "c.yaml", "--resolve", "nonsense"])
+        .expect_code(2)
+        .expect_contains("expected HOST:PORT:ADDR");
+}
