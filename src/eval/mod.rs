@@ -127,13 +127,14 @@ fn evaluate_check(check: &Check, resp: &Response, cx: &EvalCtx, out: &mut Vec<Ou
 pub fn cookie(resp: &Response, name: &str) -> Option<String> {
     resp.headers
         .iter()
+        .rev()
         .filter(|(k, _)| k.eq_ignore_ascii_case("set-cookie"))
         .filter_map(|(_, v)| {
             let pair = v.split(';').next()?;
             let (k, val) = pair.split_once('=')?;
             (k.trim() == name).then(|| val.trim().to_string())
         })
-        .last()
+        .next()
 }
 
 /// What a target that selects nothing is called in a failure.
