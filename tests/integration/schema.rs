@@ -131,3 +131,38 @@ fn the_schema_and_the_parser_accept_the_same_keys() {
         );
     }
 }
+
+/// docs/format.md names every option `yarc <command> --help` lists: the help and the reference
+/// cannot drift apart.
+#[test]
+fn the_reference_names_every_option_of_every_command() {
+    use clap::CommandFactory;
+    let docs = std::fs::read_to_string(project_root().join("docs/format.md")).expect("docs");
+    let mut missing = Vec::new();
+    let mut stack = vec![(String::new(), yarc::cli::Cli::command())];
+    while let Some((path, cmd)) = stack.pop() {
+        for arg in cmd.get_arguments() {
+            if arg.is_hide_set() {
+                continue;
+            }
+            if let Some(long) = arg.get_long()
+                && !matches!(long, "help" | "version")
+                && !docs.contains(&format!("--{long}"))
+            {
+                missing.push(format!("yarc{path} --{long}"));
+            }
+        }
+        for sub in cmd.get_subcommands() {
+            if sub.get_name() == "help" {
+                continue;
+            }
+            let name = format!("{path} {}", sub.get_name());
+            assert!(
+                docs.contains(&format!("yarc{name}")),
+                "`yarc{name}` is not in docs/format.md"
+            );
+            stack.push((name, sub.clone()));
+        }
+    }
+    assert!(missing.is_empty(), "not in docs/format.md: {missing:?}");
+}
