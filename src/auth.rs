@@ -97,7 +97,12 @@ pub enum Obtained {
     /// Read from the `--token-cache` folder.
     Stored,
     /// Requested from the token endpoint just now.
-    Fetched { url: String, elapsed: Duration },
+    Fetched {
+        url: String,
+        elapsed: Duration,
+        /// What came back, without the token: type, lifetime, scope.
+        answer: String,
+    },
 }
 
 type Slot = Arc<tokio::sync::Mutex<Option<Token>>>;
@@ -207,7 +212,22 @@ impl TokenCache {
         }
         *guard = Some(token.clone());
         let elapsed = began.elapsed();
-        Ok((token, Obtained::Fetched { url, elapsed }))
+        let answer = format!(
+            "a {} token, expires_in {}, scope {}",
+            token.token_type,
+            token
+                .expires_in
+                .map_or("not given".to_string(), |s| format!("{s} s")),
+            token.scope.as_deref().unwrap_or("not said")
+        );
+        Ok((
+            token,
+            Obtained::Fetched {
+                url,
+                elapsed,
+                answer,
+            },
+        ))
     }
 
     /// The token URL, reading an issuer's discovery document once per run.

@@ -12,7 +12,22 @@ pub struct Response {
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
     pub duration: Duration,
+    /// What the wire showed, for `-vv`: set by the HTTP layer, empty when built by hand.
+    pub wire: Wire,
     json: OnceLock<Option<Value>>,
+}
+
+/// The exchange as it went over the wire.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Wire {
+    /// `HTTP/1.1`, `HTTP/2`.
+    pub version: String,
+    /// Every header sent, the client's own (user agent, accept, encodings, cookies) included.
+    pub sent: Vec<(String, String)>,
+    /// Until the response's headers came (connection, TLS and the server's wait included).
+    pub first_byte: Duration,
+    /// Each redirect followed: its status and where it pointed.
+    pub hops: Vec<(u16, String)>,
 }
 
 impl Response {
@@ -27,6 +42,7 @@ impl Response {
             headers,
             body,
             duration,
+            wire: Wire::default(),
             json: OnceLock::new(),
         }
     }

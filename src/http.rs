@@ -1,7 +1,7 @@
 //! The network edge for API requests: one reqwest client pair per collection run (one cookie
 //! jar, keep-alive), rendered requests in, owned [`Response`]s out. Never evaluates anything.
 
-use crate::exchange::Response;
+use crate::exchange::{Response, Wire};
 use crate::net::Net;
 use crate::outcome::RunError;
 use reqwest::cookie::Jar;
@@ -128,19 +128,22 @@ impl Http {
         // The request is copied only when a redirect changes it.
         let mut next_hop: Option<RenderedRequest> = None;
         let mut hops = 0;
+        let mut followed: Vec<(u16, String)> = Vec::new();
         loop {
             let hop = next_hop.as_ref().unwrap_or(r);
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
                 return Err(RunError::Deadline(timeout));
             }
-            let resp = self.send_once(hop, left, timeout).await?;
+            let mut resp = self.send_once(hop, left, timeout).await?;
             let Some(max) = redirects else {
                 return Ok(resp);
             };
             let Some(next) = redirect_target(hop, &resp)? else {
+                resp.wire.hops = followed;
                 return Ok(resp);
             };
+            followed.push((resp.status, next.to_string()));
             if hops >= max {
                 return Err(RunError::TooManyRedirects(max));
             }
@@ -161,6 +164,7 @@ impl Http {
         let method = reqwest::Method::from_bytes(r.method.as_bytes())
             .map_err(|_| RunError::Method(r.method.clone()))?;
         let start = Instant::now();
+        let sent = self.sent_headers(r);
         let resp = match self.build(r, &method, left).await?.send().await {
             Ok(resp) => resp,
             Err(e) if method.is_idempotent() && closed_before_answer(&e) => {
@@ -173,6 +177,8 @@ impl Http {
             }
             Err(e) => return Err(describe(&e, timeout)),
         };
+        let first_byte = start.elapsed();
+        let version = format!("{:?}", resp.version());
         let status = resp.status().as_u16();
         let headers = resp
             .headers()
@@ -185,7 +191,41 @@ impl Http {
             })
             .collect();
         let body = read_bounded(resp, self.max_body, timeout, "--max-body").await?;
-        Ok(Response::new(status, headers, body, start.elapsed()))
+        let mut out = Response::new(status, headers, body, start.elapsed());
+        out.wire = Wire {
+            version,
+            sent,
+            first_byte,
+            hops: Vec::new(),
+        };
+        Ok(out)
+    }
+
+    /// The headers that go out: the request's, its cookies (or the jar's), and the ones the
+    /// client adds by itself.
+    fn sent_headers(&self, r: &RenderedRequest) -> Vec<(String, String)> {
+        use reqwest::cookie::CookieStore;
+        let mut out = r.headers.clone();
+        let has =
+            |out: &[(String, String)], k: &str| out.iter().any(|(n, _)| n.eq_ignore_ascii_case(k));
+        let cookie = self.cookie_header(r).or_else(|| {
+            let url = url::Url::parse(&r.url).ok()?;
+            let held = self.jar.as_ref()?.cookies(&url)?;
+            Some(String::from_utf8_lossy(held.as_bytes()).into_owned())
+        });
+        if let Some(c) = cookie {
+            out.push(("cookie".into(), c));
+        }
+        for (k, v) in [
+            ("user-agent", user_agent()),
+            ("accept", "*/*".to_string()),
+            ("accept-encoding", "gzip, br, deflate".to_string()),
+        ] {
+            if !has(&out, k) {
+                out.push((k.to_string(), v));
+            }
+        }
+        out
     }
 
     async fn build(

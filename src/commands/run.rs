@@ -30,9 +30,11 @@ pub struct RunArgs {
     /// Print each request as a curl command instead of sending it.
     #[arg(long)]
     pub dry_run: bool,
-    /// Show request and response headers and bodies for every request.
-    #[arg(long, short = 'v')]
-    pub verbose: bool,
+    /// Show request and response headers and bodies for every request; -vv (very verbose):
+    /// everything on the wire — the token request and its answer (masked), each redirect, every
+    /// header sent, cookies, the HTTP version and the time to the first byte.
+    #[arg(long, short = 'v', action = clap::ArgAction::Count)]
+    pub verbose: u8,
     /// Collection runs at once (files and iterations; requests inside a file stay in order).
     /// Default: the number of CPUs.
     #[arg(long, short = 'j')]
@@ -275,12 +277,13 @@ fn run_options(
             .jobs
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
         fail_fast: a.fail_fast,
-        keep_responses: a.verbose || a.reports.iter().any(|r| r.kind == ReportKind::Html),
+        keep_responses: a.verbose > 0 || a.reports.iter().any(|r| r.kind == ReportKind::Html),
         token_cache: config.token_cache.clone(),
         snapshots: snapshot_mode(a.update_snapshots, a.ci),
         max_body: a.max_body,
         max_token_body: config.max_token_body,
         keep_bodies: false,
+        keep_wire: a.verbose >= 2,
         net,
     }
 }

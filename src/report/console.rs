@@ -20,7 +20,8 @@ struct Block {
 
 pub struct Console<W: Write> {
     out: W,
-    verbose: bool,
+    /// 0, 1 (`-v`) or 2 (`-vv`).
+    verbose: u8,
     style: Style,
     /// Unit indices in the order their blocks are printed.
     order: Vec<usize>,
@@ -33,7 +34,7 @@ pub struct Console<W: Write> {
 }
 
 impl<W: Write> Console<W> {
-    pub fn new(out: W, verbose: bool, style: Style, order: Vec<usize>) -> Console<W> {
+    pub fn new(out: W, verbose: u8, style: Style, order: Vec<usize>) -> Console<W> {
         Console {
             out,
             verbose,
@@ -152,7 +153,7 @@ impl<W: Write> Console<W> {
                 let _ = writeln!(o, "        {l}");
             }
         }
-        if self.verbose {
+        if self.verbose > 0 {
             exchange(o, r, s);
         } else if r.state == State::Failed
             && (r.message.is_some() || r.outcomes.iter().any(|f| !f.passed))
@@ -241,17 +242,35 @@ impl<W: Write> Console<W> {
 }
 
 fn exchange(o: &mut String, r: &RequestRecord, style: &Style) {
-    // With several sends (a token, a 401 and its resend, polling), first what happened in order.
-    let several = r.steps.len() > 1;
-    for step in r.steps.iter().filter(|_| several) {
+    // With several sends (a token, a 401 and its resend, polling) — or with -vv, always — first
+    // what happened in order.
+    let shown = r.steps.len() > 1 || r.wire.is_some();
+    for step in r.steps.iter().filter(|_| shown) {
         let _ = writeln!(o, "        * {}", describe_step(step, style));
     }
-    let _ = writeln!(o, "        > {} {}", r.method, r.url);
-    for (k, v) in &r.request_headers {
+    let version = r
+        .wire
+        .as_ref()
+        .map(|w| format!(" {}", w.version))
+        .unwrap_or_default();
+    let _ = writeln!(o, "        > {} {}{version}", r.method, r.url);
+    let sent = r.wire.as_ref().map_or(&r.request_headers, |w| &w.sent);
+    for (k, v) in sent {
         let _ = writeln!(o, "        > {k}: {v}");
     }
+    for (status, to) in r.wire.iter().flat_map(|w| &w.hops) {
+        let _ = writeln!(o, "        ↪ {status} → {to}");
+    }
+    if let Some(w) = &r.wire {
+        let _ = writeln!(
+            o,
+            "        * first byte after {}, all of it after {} (connecting and TLS are inside the first)",
+            style.duration(w.first_byte),
+            style.duration(last_send(r).unwrap_or(r.duration))
+        );
+    }
     if let Some(resp) = &r.response {
-        let _ = writeln!(o, "        < {}", resp.status);
+        let _ = writeln!(o, "        <{version} {}", resp.status);
         for (k, v) in &resp.headers {
             let _ = writeln!(o, "        < {k}: {v}");
         }
@@ -264,13 +283,28 @@ fn exchange(o: &mut String, r: &RequestRecord, style: &Style) {
     }
 }
 
+/// The time of the last send alone (a token fetch and earlier attempts left out).
+fn last_send(r: &RequestRecord) -> Option<Duration> {
+    r.steps.iter().rev().find_map(|s| match s {
+        Step::Sent { duration, .. } => Some(*duration),
+        _ => None,
+    })
+}
+
 fn describe_step(step: &Step, style: &Style) -> String {
     match step {
         Step::Token {
             fetched_from: Some(url),
             duration: d,
+            answer,
             ..
-        } => format!("token: POST {url} ({})", style.duration(*d)),
+        } => {
+            let answer = answer
+                .as_ref()
+                .map(|a| format!(": {a}"))
+                .unwrap_or_default();
+            format!("token: POST {url} ({}){answer}", style.duration(*d))
+        }
         Step::Token { stored: true, .. } => "token: from the token cache folder".into(),
         Step::Token { .. } => "token: already held by this run".into(),
         Step::Sent {

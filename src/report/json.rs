@@ -94,6 +94,7 @@ fn step(s: &Step, clock: Clock) -> Value {
             fetched_from,
             stored,
             duration,
+            ..
         } => json!({
             "step": "token",
             "source": if fetched_from.is_some() { "fetched" } else if *stored { "token_cache" } else { "run" },

@@ -38,6 +38,8 @@ pub struct RunOptions {
     pub keep_responses: bool,
     /// Keep each response's whole body on its record (`--print`, `-o`, a run of one request).
     pub keep_bodies: bool,
+    /// Keep what went over the wire (`-vv`).
+    pub keep_wire: bool,
     /// `--token-cache`: the folder where tokens are kept between runs.
     pub token_cache: Option<std::path::PathBuf>,
     /// TLS and proxy settings.
@@ -70,6 +72,7 @@ impl Default for RunOptions {
             fail_fast: false,
             keep_responses: true,
             keep_bodies: false,
+            keep_wire: false,
             token_cache: None,
             net: crate::net::NetOptions::default(),
             snapshots: SnapshotMode::Check,
@@ -368,6 +371,7 @@ impl Runner {
             snapshot_key: None,
             snapshot_text: None,
             body: None,
+            wire: None,
         }
     }
 
@@ -403,6 +407,24 @@ impl Runner {
             }
             if let Step::Sent { then: Some(t), .. } = step {
                 *t = m(t);
+            }
+            if let Step::Token {
+                answer: Some(a), ..
+            } = step
+            {
+                *a = m(a);
+            }
+        }
+        if let Some(wire) = &mut r.wire {
+            for (k, v) in &mut wire.sent {
+                *v = if is_credential_header(k) {
+                    crate::secret::MASK.to_string()
+                } else {
+                    m(v)
+                };
+            }
+            for (_, to) in &mut wire.hops {
+                *to = m(to);
             }
         }
         for (k, v) in &mut r.request_headers {

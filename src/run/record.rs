@@ -40,6 +40,8 @@ pub enum Step {
         fetched_from: Option<String>,
         stored: bool,
         duration: Duration,
+        /// What the endpoint answered, without the token (`-vv`).
+        answer: Option<String>,
     },
     /// One send and its status; `then` says why another followed.
     Sent {
@@ -101,6 +103,8 @@ pub struct RequestRecord {
     pub snapshot_text: Option<String>,
     /// The whole response body, when the run prints or saves it (secrets masked in text).
     pub body: Option<Vec<u8>>,
+    /// The exchange on the wire, for `-vv`: headers sent, version, redirects, timing.
+    pub wire: Option<crate::exchange::Wire>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

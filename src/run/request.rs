@@ -159,6 +159,9 @@ impl Runner {
         if self.options.keep_bodies {
             rec.body = Some(resp.body.clone());
         }
+        if self.options.keep_wire {
+            rec.wire = Some(resp.wire.clone());
+        }
         rec.message = exec.gave_up;
         self.evaluate(c, pr, &resp, &vars, st, &rendered.url, &mut rec);
         rec

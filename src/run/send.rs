@@ -56,16 +56,23 @@ impl Trace {
                 fetched_from: None,
                 stored: false,
                 duration: Duration::ZERO,
+                answer: None,
             },
             Obtained::Stored => Step::Token {
                 fetched_from: None,
                 stored: true,
                 duration: Duration::ZERO,
+                answer: None,
             },
-            Obtained::Fetched { url, elapsed } => Step::Token {
+            Obtained::Fetched {
+                url,
+                elapsed,
+                answer,
+            } => Step::Token {
                 fetched_from: Some(url.clone()),
                 stored: false,
                 duration: *elapsed,
+                answer: Some(answer.clone()),
             },
         });
     }

@@ -425,3 +425,41 @@ fn a_global_header_and_resolve_reach_every_request() {
         .expect_code(2)
         .expect_contains("expected HOST:PORT:ADDR");
 }
+
+#[test]
+fn very_verbose_shows_everything_on_the_wire() {
+    let w = World::new();
+    w.write(
+        "c.yaml",
+        r#"
+auth:
+  oauth2:
+    token_url: "{{ url }}/connect/token"
+    client_id: sandbox-client
+    client_secret: sandbox-secret
+    scope: automatic-rostering-stage
+requests:
+  - name: set a cookie
+    url: "{{ url }}/cookies/set?session=s-7"
+    expect: { status: any }
+  - name: redirected
+    url: "{{ url }}/redirect?to=/echo"
+    auth: none
+"#,
+    );
+    let r = w.yarc(&["run", "c.yaml", "-vv"]);
+    r.expect_code(0)
+        .expect_contains("* token: POST http://127.0.0.1:")
+        .expect_contains("a Bearer token, expires_in 3600 s, scope automatic-rostering-stage")
+        .expect_contains("> GET http://127.0.0.1:")
+        .expect_contains(" HTTP/1.1\n")
+        .expect_contains("> authorization: •••••")
+        .expect_contains("> user-agent: yarc/")
+        .expect_contains("> cookie: session=s-7")
+        .expect_contains("↪ 302 → http://127.0.0.1:")
+        .expect_contains("* first byte after [time]");
+    assert!(!r.all().contains("sandbox-secret"));
+    // One -v stays as it was: no wire details.
+    let r = w.yarc(&["run", "c.yaml", "-v"]);
+    assert!(!r.stdout.contains("first byte") && !r.stdout.contains("↪"));
+}
