@@ -11,6 +11,7 @@ use crate::template::{Templates, Vars};
 use jsonpath::JsonPaths;
 use predicate::{PredCtx, show};
 use serde_json::Value;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -66,12 +67,14 @@ fn evaluate_check(check: &Check, resp: &Response, cx: &EvalCtx, out: &mut Vec<Ou
     }
     // A path that can select several nodes and selects none is an empty list for `length`.
     let mut empty_list = false;
-    let actual: Option<Value> = match &check.target {
-        Target::Status => Some(Value::from(resp.status)),
-        Target::Header(name) => resp.header(name).map(|v| Value::String(v.to_string())),
-        Target::Cookie(name) => cookie(resp, name).map(Value::String),
-        Target::Body => Some(Value::String(resp.text().into_owned())),
-        Target::Time => Some(Value::from(resp.duration.as_millis() as u64)),
+    let actual: Option<Cow<Value>> = match &check.target {
+        Target::Status => Some(Cow::Owned(Value::from(resp.status))),
+        Target::Header(name) => resp
+            .header(name)
+            .map(|v| Cow::Owned(Value::String(v.to_string()))),
+        Target::Cookie(name) => cookie(resp, name).map(|c| Cow::Owned(Value::String(c))),
+        Target::Body => Some(Cow::Owned(Value::String(resp.text().into_owned()))),
+        Target::Time => Some(Cow::Owned(Value::from(resp.duration.as_millis() as u64))),
         Target::Json(path) => match resp.json() {
             None => {
                 out.push(outcome(
@@ -93,8 +96,12 @@ fn evaluate_check(check: &Check, resp: &Response, cx: &EvalCtx, out: &mut Vec<Ou
                             empty_list = !singular;
                             None
                         }
-                        (_, true) => Some(nodes[0].clone()),
-                        _ => Some(Value::Array(nodes.into_iter().cloned().collect())),
+                        // The one node is compared where it lies: cloning `$.items` of a
+                        // large body would double its memory.
+                        (_, true) => Some(Cow::Borrowed(nodes[0])),
+                        _ => Some(Cow::Owned(Value::Array(
+                            nodes.into_iter().cloned().collect(),
+                        ))),
                     }
                 }
             },
@@ -107,7 +114,7 @@ fn evaluate_check(check: &Check, resp: &Response, cx: &EvalCtx, out: &mut Vec<Ou
         let seen = if length_of_empty {
             Some(&empty)
         } else {
-            actual.as_ref()
+            actual.as_deref()
         };
         let r = predicate::eval(p, seen, &pcx);
         let (passed, expected, actual_text) = match r {
@@ -163,7 +170,9 @@ fn outcome(
     let shown = |text: String| {
         let total = text.chars().count();
         let clipped = cx.redactor.clip(&text, SHOWN_MAX);
-        if total > SHOWN_MAX {
+        if total > predicate::SHOW_BOUND {
+            format!("{clipped} (over {} characters)", predicate::SHOW_BOUND)
+        } else if total > SHOWN_MAX {
             format!("{clipped} ({total} characters)")
         } else {
             clipped

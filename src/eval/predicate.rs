@@ -263,16 +263,47 @@ pub fn text_of(v: &Value) -> String {
 
 /// Values are cut here only to bound memory; the outcome masks secrets and then cuts to a
 /// readable length, so this bound is far above that one.
-const SHOW_BOUND: usize = 8_000;
+pub const SHOW_BOUND: usize = 8_000;
 
-/// A value for a message: compact JSON, bounded.
+/// A value for a message: compact JSON, bounded. Serializing stops at the bound, so showing
+/// `$.items` of a 50 MB body costs what showing 8 kB does.
 pub fn show(v: &Value) -> String {
-    let s = v.to_string();
-    if s.len() > SHOW_BOUND {
-        let cut: String = s.chars().take(SHOW_BOUND).collect();
-        format!("{cut}…")
+    let mut out = Bounded {
+        bytes: Vec::new(),
+        room: SHOW_BOUND,
+    };
+    let complete = serde_json::to_writer(&mut out, v).is_ok();
+    let valid = match std::str::from_utf8(&out.bytes) {
+        Ok(s) => s,
+        // The bound can fall inside a character; keep what is whole.
+        Err(e) => std::str::from_utf8(&out.bytes[..e.valid_up_to()]).unwrap_or_default(),
+    };
+    if complete {
+        valid.to_string()
     } else {
-        s
+        format!("{valid}…")
+    }
+}
+
+/// A writer that takes `room` bytes and then refuses, ending the serializer early.
+struct Bounded {
+    bytes: Vec<u8>,
+    room: usize,
+}
+
+impl std::io::Write for Bounded {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.room == 0 {
+            return Err(std::io::Error::other("bound reached"));
+        }
+        let n = buf.len().min(self.room);
+        self.bytes.extend_from_slice(&buf[..n]);
+        self.room -= n;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
