@@ -59,6 +59,11 @@ impl Response {
         String::from_utf8_lossy(&self.body)
     }
 
+    /// Whether `json()` has parsed the body already.
+    pub fn has_parsed_json(&self) -> bool {
+        self.json.get().is_some()
+    }
+
     /// The body parsed as JSON, once, whatever the number of assertions that read it.
     pub fn json(&self) -> Option<&Value> {
         self.json

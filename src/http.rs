@@ -336,7 +336,10 @@ pub async fn read_bounded(
     {
         return Err(too_large(Some(len)));
     }
-    let mut body = Vec::new();
+    // A declared length (already checked against the limit) is reserved at once, so a large
+    // body is not copied on every doubling.
+    let declared = resp.content_length().unwrap_or(0) as usize;
+    let mut body = Vec::with_capacity(declared.min(max));
     while let Some(chunk) = resp.chunk().await.map_err(|e| describe(&e, timeout))? {
         if body.len() + chunk.len() > max {
             return Err(too_large(None));

@@ -134,14 +134,15 @@ fn eval_present(op: &Op, a: &Value, cx: &PredCtx, render: &Render) -> Result<(),
             })
         }
         Op::In(list) => {
-            let mut shown = Vec::new();
+            let mut options = Vec::with_capacity(list.len());
             let mut ok = false;
             for t in list {
                 let (e, lenient) = rendered(t)?;
                 ok |= json_eq(a, &e, lenient);
-                shown.push(show(&e));
+                options.push(e);
             }
-            check(ok, || format!("one of [{}]", shown.join(", ")))
+            let shown = || options.iter().map(show).collect::<Vec<_>>().join(", ");
+            check(ok, || format!("one of [{}]", shown()))
         }
         Op::Length(inner) => length(inner, a, cx),
         Op::Lt(t) | Op::Lte(t) | Op::Gt(t) | Op::Gte(t) => {

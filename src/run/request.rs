@@ -164,6 +164,7 @@ impl Runner {
         }
         rec.message = exec.gave_up;
         self.evaluate(c, pr, &resp, &vars, st, &rendered.url, &mut rec);
+        release(resp);
         rec
     }
 
@@ -267,5 +268,14 @@ impl Runner {
             masked.render().trim_start_matches("error: ")
         );
         self.record(c, pr, State::Invalid, Some(text))
+    }
+}
+
+/// Freeing the parsed tree of a large JSON body takes a fifth of the time parsing it took
+/// (0.4 s for 40 MB), so it is freed beside the run instead of before the next request.
+fn release(resp: Response) {
+    const LARGE: usize = 1 << 20;
+    if resp.body.len() >= LARGE && resp.has_parsed_json() {
+        std::thread::spawn(move || drop(resp));
     }
 }
