@@ -225,6 +225,10 @@ impl Node {
 /// Parses one YAML document into a node tree, with budgets that stop alias bombs and absurd
 /// nesting early. An empty document is an empty map.
 pub fn parse_yaml(file: &Arc<SourceFile>) -> Result<Node, Diagnostic> {
+    // A plain event costs at least a byte of text, so the event and node budgets follow the
+    // file's size (itself bounded by YARC_MAX_FILE_SIZE): 100,000 requests in one file parse,
+    // while what aliases replay, the way a small file grows huge, stays capped.
+    let events = file.text.len().max(1_000_000);
     // YAML 1.2 booleans only: `n`, `no`, `off` (and Norway's `NO`) stay strings.
     let options = serde_saphyr::options! {
         strict_booleans: true,
@@ -232,7 +236,11 @@ pub fn parse_yaml(file: &Arc<SourceFile>) -> Result<Node, Diagnostic> {
             max_aliases: 1_000,
             max_anchors: 1_000,
             max_depth: 64,
-            max_nodes: 1_000_000,
+            max_events: events,
+            max_nodes: events,
+        },
+        alias_limits: serde_saphyr::alias_limits! {
+            max_total_replayed_events: 100_000,
         },
     };
     if file.text.trim().is_empty() {
@@ -258,7 +266,16 @@ fn yaml_error(file: &Arc<SourceFile>, err: &serde_saphyr::Error) -> Diagnostic {
         }
         _ => Span::file_start(file),
     };
-    Diagnostic::at(format!("invalid YAML: {message}"), &span)
+    let d = Diagnostic::at(format!("invalid YAML: {message}"), &span);
+    if message.contains("budget") || message.contains("alias") && message.contains("limit") {
+        d.with_help(
+            "yarc stops YAML that nests deeper than 64 levels, uses over 1,000 aliases or \
+             expands through them past 100,000 events; split the file or write the repeated \
+             part out",
+        )
+    } else {
+        d
+    }
 }
 
 fn first_line(s: &str) -> String {
