@@ -80,7 +80,7 @@ pub struct Collection {
 
 #[derive(Debug, Clone)]
 pub enum Item {
-    Request(Box<Request>),
+    Request(Arc<Request>),
     Group(Box<Group>),
 }
 

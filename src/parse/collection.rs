@@ -129,7 +129,7 @@ impl Decoder {
                 items,
             })));
         }
-        self.request(node).map(|r| Item::Request(Box::new(r)))
+        self.request(node).map(|r| Item::Request(std::sync::Arc::new(r)))
     }
 
     fn request(&mut self, node: &Node) -> Option<Request> {

@@ -40,7 +40,7 @@ pub struct Overrides {
 /// One request, flattened, with everything it inherits.
 #[derive(Debug)]
 pub struct PlannedRequest {
-    pub req: Request,
+    pub req: Arc<Request>,
     /// Group names from the outermost in.
     pub groups: Vec<String>,
     pub auth: Option<AuthSpec>,
@@ -546,7 +546,7 @@ impl Planner {
 
     fn request(
         &mut self,
-        r: &Request,
+        r: &Arc<Request>,
         scope: &Scope,
         base_dir: &Path,
         captured: &[String],
@@ -560,7 +560,7 @@ impl Planner {
         skips.extend(r.skip.clone());
         let auth = r.auth.clone().or_else(|| scope.auth.clone());
         let pr = PlannedRequest {
-            req: r.clone(),
+            req: Arc::clone(r),
             groups: scope.groups.clone(),
             auth,
             headers,
