@@ -30,6 +30,15 @@ NEWMAN = TOOLS / "node_modules" / ".bin" / "newman"
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 
 ITEM = {"id": 1, "name": "widget", "tags": ["a", "b"], "price": 9.5}
+BODY_SIZES = [1, 10, 50, 100]
+REQUEST_COUNTS = [100, 1000, 10000, 100000]
+FIVE_PATHS = {
+    "$.items": "{ type: array, length: { gt: 0 } }",
+    "$..id": "{ type: array }",
+    "$.items[?@.nested.v > 100].name": "{ type: array }",
+    "$..deep..x[*]": "{ type: array }",
+    "$.items[*].tags[*]": "{ each: { in: [a, b, c] } }",
+}
 
 
 def free_port():
@@ -69,6 +78,8 @@ def start_nginx():
             size += len(text) + 1
             i += 1
         big.write_text('{"total": %d, "items": [%s]}' % (i, ",".join(rows)))
+    for mb in BODY_SIZES:
+        body_file(root / "www" / f"body{mb}.json", mb)
     conf = root / "nginx.conf"
     conf.write_text(f"""
 worker_processes 1;
@@ -89,6 +100,7 @@ http {{
     root {root}/www;
     location /item/ {{ default_type application/json; try_files /item.json =404; }}
     location = /big.json {{ default_type application/json; }}
+    location ~ ^/body[0-9]+\.json$ {{ default_type application/json; }}
   }}
 }}
 """)
@@ -96,6 +108,23 @@ http {{
     subprocess.run(["nginx", "-c", str(conf), "-p", str(root)], check=True)
     wait_http(f"http://127.0.0.1:{port}/item/1")
     return port, root
+
+
+def body_file(path, mb):
+    """An object-heavy JSON document of about `mb` MB: many small objects, nested two levels,
+    with short strings, the shape that costs a document model most per byte."""
+    if path.exists():
+        return
+    with open(path, "w") as f:
+        f.write('{"items": [')
+        size, i = 0, 0
+        while size < mb * 1_000_000:
+            row = json.dumps({"id": i, "name": f"item-{i}", "tags": ["a", "b", "c"],
+                              "nested": {"v": i % 1000, "deep": {"x": [1, 2, 3]}}, "pad": "x" * 40})
+            f.write(("," if i else "") + row)
+            size += len(row) + 1
+            i += 1
+        f.write(f'], "total": {i}}}')
 
 
 def stop_nginx(root):
@@ -220,6 +249,27 @@ def setup(nginx, sandbox):
     checks = "".join(f"        \"{p}\": {{ exists: true }}\n" for p in paths)
     write(d / "s6/yarc.yaml", f"name: s6\nrequests:\n  - name: big\n    url: \"{big}\"\n    expect:\n      status: 200\n      json:\n{checks}    snapshot: true\n")
     write(d / "s6/s6.hurl", f"GET {big}\nHTTP 200\n[Asserts]\n" + "".join(f"jsonpath \"{p}\" exists\n" for p in paths))
+    # S1's floor: one curl process, the same 1,000 GETs on one kept-alive connection, no checks
+    write(d / "s1/curl.cfg", f'silent\n' + f'url = "{item}"\noutput = "/dev/null"\n' * 1000)
+    # L: large bodies with the five JSONPaths, and separately with a snapshot
+    for mb in BODY_SIZES:
+        url = f"http://127.0.0.1:{nginx}/body{mb}.json"
+        checks = "".join(f"        \"{p}\": {v}\n" for p, v in FIVE_PATHS.items())
+        write(d / f"l{mb}/paths.yaml", f"name: l{mb}\nrequests:\n  - name: big\n    url: \"{url}\"\n"
+              f"    expect:\n      status: 200\n      json:\n{checks}")
+        write(d / f"l{mb}/snap.yaml", f"name: l{mb}\nrequests:\n  - name: big\n    url: \"{url}\"\n"
+              "    expect:\n      status: 200\n    snapshot: true\n")
+        write(d / f"l{mb}/status.yaml", f"name: l{mb}\nrequests:\n  - name: big\n    url: \"{url}\"\n"
+              "    expect:\n      status: 200\n")
+        if mb <= 10:
+            write(d / f"l{mb}/paths.hurl", f"GET {url}\nHTTP 200\n[Asserts]\njsonpath \"$.items\" count > 0\n"
+                  "jsonpath \"$..id\" exists\njsonpath \"$.items[?(@.nested.v > 100)].name\" exists\n"
+                  "jsonpath \"$..deep..x[*]\" exists\njsonpath \"$.items[*].tags[*]\" exists\n")
+    # N: request counts, one file each
+    for n in REQUEST_COUNTS:
+        write(d / f"n{n}/yarc.yaml", "name: n\nrequests:\n" + yarc_requests(n, item))
+    # Start-up: one request
+    write(d / "one/yarc.yaml", "name: one\nrequests:\n" + yarc_requests(1, item))
     return d
 
 
@@ -268,14 +318,17 @@ def main():
             "yarc": ([y, "run", "yarc.yaml", "--jobs", "1", "--color", "never"], d / "s1"),
             "hurl": ([str(HURL), "--test", "s1.hurl"], d / "s1"),
             "newman": ([str(NEWMAN), "run", "newman.json", "--reporters", "cli"], d / "s1"),
+            "curl -K (floor)": (["curl", "-K", "curl.cfg"], d / "s1"),
         })
         table.append(("S1 1,000 sequential GETs", r, ["hurl", "newman"]))
+        s1 = r
         print("S2: 20 files x 50 requests, --jobs 2")
         r = alternate({
             "yarc": ([y, "run", "yarc", "--jobs", "2", "--color", "never"], d / "s2"),
             "hurl": ([str(HURL), "--test", "--jobs", "2", *sorted(str(p) for p in (d / "s2/hurl").glob("*.hurl"))], d / "s2"),
         })
         table.append(("S2 20 files x 50, --jobs 2", r, ["hurl"]))
+        s2 = r
         print("S3: the same against a 20 ms endpoint, --jobs 16")
         r = alternate({
             "yarc": ([y, "run", "yarc", "--jobs", "16", "--color", "never"], d / "s3"),
@@ -290,6 +343,7 @@ def main():
                      f"(20 files on 16 jobs = 2 waves of 50 x 20 ms) the bound is {bound:.2f} s: yarc reaches "
                      f"{ideal / med(r['yarc'], 0) * 100:.0f} % of the first and {bound / med(r['yarc'], 0) * 100:.0f} % of the second, "
                      f"Hurl {ideal / med(r['hurl'], 0) * 100:.0f} % and {bound / med(r['hurl'], 0) * 100:.0f} %.")
+        s3 = (bound / med(r['yarc'], 0), bound / med(r['hurl'], 0))
         print("S4: 200 requests with OAuth2 client credentials")
         before = tokens_issued(sandbox)
         wall, *_ = measure([y, "run", "yarc.yaml", "--jobs", "1", "--color", "never"], d / "s4")
@@ -303,6 +357,7 @@ def main():
         print("S5: yarc check of 10,000 requests")
         r = alternate({"yarc": ([y, "check", "yarc.yaml"], d / "s5")})
         table.append(("S5 check 10,000 requests", r, []))
+        s5 = r["yarc"]
         print("S6: 20 MiB JSON, 50 JSONPaths, a snapshot")
         snap = d / "s6" / "__snapshots__"
         if snap.exists():
@@ -313,6 +368,10 @@ def main():
             "hurl": ([str(HURL), "--test", "s6.hurl"], d / "s6"),
         })
         table.append(("S6 20 MiB JSON, 50 JSONPaths (+ snapshot for yarc)", r, ["hurl"]))
+        bodies = body_scaling(y, d)
+        counts = count_scaling(y, d)
+        start = startup(y, d)
+        targets = judge(s1, s2, s3, s5, bodies, counts, start)
         ceil1 = wrk_ceiling(item, 1)
         ceil2 = wrk_ceiling(item, 2)
         notes.append(f"Load-generator ceiling (wrk, nginx static JSON): {ceil1:,.0f} req/s on 1 connection "
@@ -321,7 +380,88 @@ def main():
     finally:
         sandbox_proc.terminate()
         stop_nginx(nginx_root)
-    report(table, notes)
+    report(table, notes, bodies, counts, start, targets)
+
+
+def body_scaling(y, d):
+    """{(mb, kind): (wall, cpu, rss, code)} for the five JSONPaths, a snapshot, status only."""
+    out = {}
+    for mb in BODY_SIZES:
+        print(f"L: {mb} MB body")
+        cwd = d / f"l{mb}"
+        flags = ["--max-body", "200MB", "--color", "never"]
+        snap = cwd / "__snapshots__"
+        if snap.exists():
+            shutil.rmtree(snap)
+        measure([y, "run", "snap.yaml", *flags], cwd)  # records the snapshot
+        pairs = {k: ([y, "run", f"{k}.yaml", *flags], cwd) for k in ("paths", "snap", "status")}
+        if (cwd / "paths.hurl").exists():
+            pairs["hurl paths"] = ([str(HURL), "--test", "paths.hurl"], cwd)
+        r = alternate(pairs, rounds=3)
+        for k, rows in r.items():
+            out[(mb, k)] = tuple(med(rows, i) for i in range(3)) + (max(row[3] for row in rows),)
+    return out
+
+
+def count_scaling(y, d):
+    """{n: (wall, cpu, rss, code)} for n sequential asserted GETs in one file."""
+    out = {}
+    for n in REQUEST_COUNTS:
+        print(f"N: {n:,} requests")
+        r = alternate({"yarc": ([y, "run", "yarc.yaml", "--jobs", "1", "--color", "never"], d / f"n{n}")},
+                      rounds=3 if n < 100000 else 1)
+        rows = r["yarc"]
+        out[n] = tuple(med(rows, i) for i in range(3)) + (max(row[3] for row in rows),)
+    return out
+
+
+def startup(y, d, runs=41):
+    """Median wall of `yarc --version`, a one-request run and /bin/true (the spawn cost)."""
+    print("Start-up")
+
+    def wall(cmd, cwd=None):
+        times = []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            times.append(time.perf_counter() - t0)
+        return statistics.median(times)
+    return {
+        "true": wall(["/bin/true"]),
+        "version": wall([y, "--version"]),
+        "one": wall([y, "run", "yarc.yaml", "--color", "never"], d / "one"),
+    }
+
+
+def judge(s1, s2, s3, s5, bodies, counts, start):
+    """Issue 17's targets: (target, measured, met)."""
+    t = []
+    y1, h1, c1 = s1["yarc"], s1["hurl"], s1["curl -K (floor)"]
+    t.append(("S1 wall <= 0.7x Hurl", f"{med(y1, 0) / med(h1, 0):.2f}x", med(y1, 0) <= 0.7 * med(h1, 0)))
+    t.append(("S1 wall <= 1.3x the curl floor", f"{med(y1, 0) / med(c1, 0):.2f}x", med(y1, 0) <= 1.3 * med(c1, 0)))
+    t.append(("S1 peak RSS <= 0.6x Hurl", f"{med(y1, 2) / med(h1, 2):.2f}x", med(y1, 2) <= 0.6 * med(h1, 2)))
+    t.append(("S2 wall <= 0.8x Hurl --jobs 2", f"{med(s2['yarc'], 0) / med(s2['hurl'], 0):.2f}x",
+              med(s2["yarc"], 0) <= 0.8 * med(s2["hurl"], 0)))
+    for kind in ("paths", "snap"):
+        w50, r50 = bodies[(50, kind)][0], bodies[(50, kind)][2]
+        w100, r100 = bodies[(100, kind)][0], bodies[(100, kind)][2]
+        label = "five JSONPaths" if kind == "paths" else "a snapshot"
+        t.append((f"50 MB, {label}: under 2 s", f"{w50:.2f} s", w50 < 2))
+        t.append((f"50 MB, {label}: peak RSS under 8x the body", f"{r50 / 47.7:.1f}x", r50 < 8 * 47.7))
+        t.append((f"50 -> 100 MB, {label}: time grows <= 2.2x", f"{w100 / w50:.2f}x", w100 / w50 <= 2.2))
+        t.append((f"50 -> 100 MB, {label}: memory grows <= 2.2x", f"{r100 / r50:.2f}x", r100 / r50 <= 2.2))
+    per = {n: (counts[n][0] - start["one"]) / n for n in counts}
+    spread = max(per.values()) / min(per.values())
+    t.append(("time per request flat within 20 % (100 to 100,000, start-up subtracted)",
+              f"{min(per.values()) * 1e6:.0f}-{max(per.values()) * 1e6:.0f} us ({spread:.2f}x)", spread <= 1.2))
+    t.append(("100,000 requests: peak RSS < 100 MiB", f"{counts[100000][2]:.0f} MiB", counts[100000][2] < 100))
+    t.append(("check of 10,000 requests <= 150 ms", f"{med(s5, 0) * 1000:.0f} ms", med(s5, 0) <= 0.150))
+    t.append(("check of 10,000 requests <= 40 MiB", f"{med(s5, 2):.0f} MiB", med(s5, 2) <= 40))
+    t.append(("S3 --jobs 16: >= 90 % of the bound (yarc)", f"{s3[0] * 100:.0f} %", s3[0] >= 0.9))
+    t.append(("S3 --jobs 16: >= 90 % of the bound (Hurl, same run)", f"{s3[1] * 100:.0f} %", s3[1] >= 0.9))
+    t.append(("one-request run under 10 ms", f"{start['one'] * 1000:.1f} ms", start["one"] < 0.010))
+    t.append(("yarc --version under 3 ms", f"{start['version'] * 1000:.1f} ms", start["version"] < 0.003))
+    return t
 
 
 def versions():
@@ -338,7 +478,7 @@ def versions():
     }
 
 
-def report(table, notes):
+def report(table, notes, bodies, counts, start, targets):
     cpu = "?"
     for line in Path("/proc/cpuinfo").read_text().splitlines():
         if line.startswith("model name"):
@@ -350,23 +490,51 @@ def report(table, notes):
              f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {platform.system()} "
              f"{platform.machine()}, {os.cpu_count()} cores ({cpu}), {mem} GiB. "
              f"{v['yarc']}; {v['hurl']}; Newman {v['newman']}; {v['nginx']}.", "",
-             f"Medians of {ROUNDS} alternating rounds (A B A B ...) after one warm-up each; wall time, "
-             "CPU time (user + system) and peak RSS from GNU time. Reproduce: `bench/run` "
-             "(installs Hurl 8.0.1, Newman, nginx-light and wrk if missing, builds yarc in release "
-             "mode, writes this file).", "",
-             "| scenario | tool | wall | CPU | peak RSS | yarc / tool (wall) |",
-             "|---|---|---|---|---|---|"]
+             f"Medians of {ROUNDS} alternating rounds (A B A B ...) after one warm-up each (3 rounds for "
+             "the scaling tables, 1 for 100,000 requests); wall time, CPU time (user + system) and peak "
+             "RSS from GNU time. Reproduce: `bench/run` (installs Hurl 8.0.1, Newman, nginx-light and "
+             "wrk if missing, builds yarc in release mode, writes this file).", "",
+             "## Targets", "",
+             "| target | measured | |", "|---|---|---|"]
+    lines += [f"| {name} | {got} | {'met' if ok else '**missed**'} |" for name, got, ok in targets]
+    lines += ["", "## Side by side", "",
+              "| scenario | tool | wall | CPU | peak RSS | yarc / tool (wall) | yarc / tool (RSS) |",
+              "|---|---|---|---|---|---|---|"]
     for name, r, peers in table:
         y = r["yarc"]
         for tool, rows in r.items():
-            ratio = ""
+            ratio = rss = ""
             if tool != "yarc":
                 ratio = f"{med(y, 0) / med(rows, 0):.2f}x"
+                rss = f"{med(y, 2) / med(rows, 2):.2f}x"
             failed = sum(1 for row in rows if row[3] != 0)
             flag = f" ({failed} runs exited non-zero)" if failed else ""
             lines.append(f"| {name} | {tool}{flag} | {med(rows, 0) * 1000:,.0f} ms | {med(rows, 1) * 1000:,.0f} ms | "
-                         f"{med(rows, 2):,.1f} MiB | {ratio} |")
-    lines += ["", *[f"- {n}" for n in notes], ""]
+                         f"{med(rows, 2):,.1f} MiB | {ratio} | {rss} |")
+    lines += ["", "## Large JSON bodies", "",
+              "One GET of an object-heavy document (about 28,000 small objects per 5 MB); `paths` = five "
+              "JSONPaths (`$.items` type and length, `$..id`, `$.items[?@.nested.v > 100].name`, "
+              "`$..deep..x[*]`, `$.items[*].tags[*]` with `each`), `snap` = a snapshot compared, "
+              "`status` = status only. Hurl runs the same five paths (as `exists`/`count`) up to 10 MB.", "",
+              "| body | check | wall | peak RSS | RSS / body |", "|---|---|---|---|---|"]
+    for (mb, kind), (wall, _cpu, rss, code) in sorted(bodies.items()):
+        bad = " (exited non-zero)" if code != 0 else ""
+        lines.append(f"| {mb} MB | {kind}{bad} | {wall:.2f} s | {rss:,.0f} MiB | {rss / (mb * 0.9537):.1f}x |")
+    lines += ["", "## Request count", "",
+              "n sequential GETs with status + 2 JSONPaths in one file, one job; per request = (wall - "
+              f"one-request run) / n, the one-request run being {start['one'] * 1000:.1f} ms.", "",
+              "| requests | wall | per request | peak RSS |", "|---|---|---|---|"]
+    for n, (wall, _cpu, rss, code) in sorted(counts.items()):
+        bad = " (exited non-zero)" if code != 0 else ""
+        lines.append(f"| {n:,}{bad} | {wall:.2f} s | {(wall - start['one']) / n * 1e6:.0f} us | {rss:,.0f} MiB |")
+    lines += ["", "## Start-up", "",
+              f"Median of 41 launches from Python: `/bin/true` {start['true'] * 1000:.1f} ms (the cost of "
+              f"launching anything), `yarc --version` {start['version'] * 1000:.1f} ms, a one-request run "
+              f"{start['one'] * 1000:.1f} ms.", "",
+              "## Notes", "", *[f"- {n}" for n in notes], ""]
+    profiles = HERE / "profiles.md"
+    if profiles.exists():
+        lines += [profiles.read_text().rstrip(), ""]
     text = "\n".join(lines) + "\n"
     (ROOT / "BENCHMARKS.md").write_text(text)
     print(text)

@@ -1,7 +1,7 @@
 //! The owned response that assertions, captures and reports read. Plain data: built by the
 //! HTTP layer or by hand in tests.
 
-use serde_json::Value;
+use crate::eval::document::Node;
 use std::borrow::Cow;
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -14,7 +14,7 @@ pub struct Response {
     pub duration: Duration,
     /// What the wire showed, for `-vv`: set by the HTTP layer, empty when built by hand.
     pub wire: Wire,
-    json: OnceLock<Option<Value>>,
+    json: OnceLock<Option<Node>>,
 }
 
 /// The exchange as it went over the wire.
@@ -65,9 +65,7 @@ impl Response {
     }
 
     /// The body parsed as JSON, once, whatever the number of assertions that read it.
-    pub fn json(&self) -> Option<&Value> {
-        self.json
-            .get_or_init(|| serde_json::from_slice(&self.body).ok())
-            .as_ref()
+    pub fn json(&self) -> Option<&Node> {
+        self.json.get_or_init(|| Node::parse(&self.body)).as_ref()
     }
 }

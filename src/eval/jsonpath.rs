@@ -1,10 +1,10 @@
 //! JSONPath (RFC 9535) behind one small interface, so the engine can change: compile once at
 //! plan time, select many times.
 
+use super::document::Node;
 use crate::diagnostic::Diagnostic;
 use crate::model::JsonPath;
 use jsonpath_rust::parser::model::{JpQuery, Segment, Selector};
-use serde_json::Value;
 use std::collections::HashMap;
 
 #[derive(Debug, Clone)]
@@ -72,23 +72,23 @@ fn pest_reason(msg: &str) -> String {
     }
 }
 
-pub fn select<'a>(path: &CompiledPath, value: &'a Value) -> Vec<&'a Value> {
-    if let Some(nodes) = walk(&path.query, value) {
+pub fn select<'a>(path: &CompiledPath, doc: &'a Node) -> Vec<&'a Node> {
+    if let Some(nodes) = walk(&path.query, doc) {
         return nodes;
     }
-    match jsonpath_rust::query::js_path_process(&path.query, value) {
+    match jsonpath_rust::query::js_path_process(&path.query, doc) {
         Ok(refs) => refs.into_iter().map(|r| r.val()).collect(),
         Err(_) => Vec::new(),
     }
 }
 
-/// Paths of names, indexes and wildcards, descendant or not, walked over borrowed nodes:
-/// jsonpath-rust builds a normalized path string for every node it visits, which made `$..id`
+/// Paths of names, indexes and wildcards, descendant or not, walked directly: jsonpath-rust
+/// builds a normalized path string for every node it visits, which made `$..id`
 /// over a 50 MB body cost seconds. Filters and slices (`None` here) go to jsonpath-rust; the
 /// two agree node for node and in order (a test checks), except that several selectors in one
 /// segment are applied node by node as RFC 9535 section 2.5.1.2 says, where jsonpath-rust
 /// applies each selector to all nodes in turn.
-fn walk<'a>(query: &JpQuery, root: &'a Value) -> Option<Vec<&'a Value>> {
+fn walk<'a>(query: &JpQuery, root: &'a Node) -> Option<Vec<&'a Node>> {
     let mut nodes = vec![root];
     for segment in &query.segments {
         let mut next = Vec::new();
@@ -121,21 +121,21 @@ fn selectors(segment: &Segment) -> Option<&[Selector]> {
 
 /// The selectors applied to the node itself, then to each child's subtree in order (RFC 9535
 /// section 2.5.2.2), without gathering the subtree first.
-fn descend<'a>(list: &[Selector], node: &'a Value, out: &mut Vec<&'a Value>) -> Option<()> {
+fn descend<'a>(list: &[Selector], node: &'a Node, out: &mut Vec<&'a Node>) -> Option<()> {
     list.iter().try_for_each(|s| pick(s, node, out))?;
     match node {
-        Value::Array(items) => items.iter().try_for_each(|v| descend(list, v, out)),
-        Value::Object(map) => map.values().try_for_each(|v| descend(list, v, out)),
+        Node::Array(items) => items.iter().try_for_each(|v| descend(list, v, out)),
+        Node::Object(entries) => entries.iter().try_for_each(|(_, v)| descend(list, v, out)),
         _ => Some(()),
     }
 }
 
-fn pick<'a>(selector: &Selector, node: &'a Value, out: &mut Vec<&'a Value>) -> Option<()> {
+fn pick<'a>(selector: &Selector, node: &'a Node, out: &mut Vec<&'a Node>) -> Option<()> {
     match (selector, node) {
-        (Selector::Name(name), Value::Object(map)) => out.extend(map.get(name.as_str())),
-        (Selector::Wildcard, Value::Array(items)) => out.extend(items.iter()),
-        (Selector::Wildcard, Value::Object(map)) => out.extend(map.values()),
-        (Selector::Index(i), Value::Array(items)) => {
+        (Selector::Name(name), Node::Object(_)) => out.extend(node.member(name)),
+        (Selector::Wildcard, Node::Array(items)) => out.extend(items.iter()),
+        (Selector::Wildcard, Node::Object(entries)) => out.extend(entries.iter().map(|(_, v)| v)),
+        (Selector::Index(i), Node::Array(items)) => {
             let at = if *i >= 0 {
                 usize::try_from(*i).ok()
             } else {
@@ -149,14 +149,6 @@ fn pick<'a>(selector: &Selector, node: &'a Value, out: &mut Vec<&'a Value>) -> O
         (Selector::Slice(..) | Selector::Filter(_), _) => return None,
     }
     Some(())
-}
-
-/// The normalized paths (`$['a'][0]`) of the nodes a path selects.
-pub fn select_paths(path: &CompiledPath, value: &Value) -> Vec<String> {
-    match jsonpath_rust::query::js_path_process(&path.query, value) {
-        Ok(refs) => refs.into_iter().map(|r| r.path()).collect(),
-        Err(_) => Vec::new(),
-    }
 }
 
 /// Compiled paths by their source text.
@@ -182,7 +174,7 @@ impl JsonPaths {
 mod tests {
     use super::*;
     use crate::source::{SourceFile, Span};
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     fn jp(s: &str) -> JsonPath {
         JsonPath {
@@ -191,17 +183,21 @@ mod tests {
         }
     }
 
+    fn values(nodes: Vec<&Node>) -> Vec<Value> {
+        nodes.into_iter().map(Node::to_value).collect()
+    }
+
     #[test]
     fn selects_nodes() {
-        let v = json!({"items": [{"id": 1}, {"id": 2}]});
+        let v = Node::from(&json!({"items": [{"id": 1}, {"id": 2}]}));
         let p = compile(&jp("$.items[*].id")).unwrap();
         assert!(!p.singular);
-        assert_eq!(select(&p, &v), vec![&json!(1), &json!(2)]);
+        assert_eq!(values(select(&p, &v)), vec![json!(1), json!(2)]);
         let p = compile(&jp("$.items[0].id")).unwrap();
         assert!(p.singular);
-        assert_eq!(select(&p, &v), vec![&json!(1)]);
+        assert_eq!(values(select(&p, &v)), vec![json!(1)]);
         let p = compile(&jp("$.items[?@.id > 1].id")).unwrap();
-        assert_eq!(select(&p, &v), vec![&json!(2)]);
+        assert_eq!(values(select(&p, &v)), vec![json!(2)]);
     }
 
     /// A random document of objects, arrays and scalars, with names that repeat across levels.
@@ -228,9 +224,18 @@ mod tests {
         }
     }
 
+    /// What jsonpath-rust selects over serde_json's own `Value`: the reference.
+    fn reference(c: &CompiledPath, doc: &Value) -> Vec<Value> {
+        jsonpath_rust::query::js_path_process(&c.query, doc)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.val().clone())
+            .collect()
+    }
+
     #[test]
-    fn the_fast_walk_agrees_with_jsonpath_rust() {
-        let paths = [
+    fn selections_agree_with_jsonpath_rust_over_serde_json() {
+        let walked = [
             "$",
             "$.a",
             "$.a.b",
@@ -253,39 +258,54 @@ mod tests {
             "$..x[*]",
             "$[*][*][*]",
         ];
+        let filtered = [
+            "$..[?@.id > 1]",
+            "$[?@.a == 'x']",
+            "$..[?@ == 3]",
+            "$.*[?length(@) > 2]",
+            "$[1:3]",
+            "$..[::-1]",
+            "$[?@.a && !@.b]",
+            "$..[?count(@.*) == 2].id",
+            "$..[?match(@, 'i.*')]",
+            "$..[?@.x < @.id]",
+        ];
         let mut rng = fastrand::Rng::with_seed(9535);
         for _ in 0..300 {
-            let doc = document(&mut rng, 5);
-            for p in paths {
+            let value = document(&mut rng, 5);
+            let doc = Node::from(&value);
+            for p in walked {
                 let c = compile(&jp(p)).unwrap();
-                let fast = walk(&c.query, &doc).expect("no filter or slice");
-                let engine: Vec<&Value> = jsonpath_rust::query::js_path_process(&c.query, &doc)
-                    .unwrap()
-                    .into_iter()
-                    .map(|r| r.val())
-                    .collect();
+                let fast = values(walk(&c.query, &doc).expect("no filter or slice"));
+                let engine = reference(&c, &value);
                 if p.contains(',') {
                     // jsonpath-rust applies each selector to every node in turn; RFC 9535
                     // (section 2.5.1.2) and the walk apply all selectors to each node.
-                    let key = |v: &Vec<&Value>| {
+                    let key = |v: &[Value]| {
                         let mut s: Vec<String> = v.iter().map(|n| n.to_string()).collect();
                         s.sort();
                         s
                     };
-                    assert_eq!(key(&fast), key(&engine), "{p} over {doc}");
+                    assert_eq!(key(&fast), key(&engine), "{p} over {value}");
                 } else {
-                    assert_eq!(fast, engine, "{p} over {doc}");
+                    assert_eq!(fast, engine, "{p} over {value}");
                 }
             }
+            for p in filtered {
+                let c = compile(&jp(p)).unwrap();
+                assert_eq!(
+                    values(select(&c, &doc)),
+                    reference(&c, &value),
+                    "{p} over {value}"
+                );
+            }
         }
-        let doc = json!([{"a": 1, "b": 2}, {"a": 3, "b": 4}]);
+        let doc = Node::from(&json!([{"a": 1, "b": 2}, {"a": 3, "b": 4}]));
         let c = compile(&jp("$[*]['a','b']")).unwrap();
         assert_eq!(
-            select(&c, &doc),
-            vec![&json!(1), &json!(2), &json!(3), &json!(4)]
+            values(select(&c, &doc)),
+            vec![json!(1), json!(2), json!(3), json!(4)]
         );
-        let filtered = compile(&jp("$..[?@.id > 1]")).unwrap();
-        assert!(walk(&filtered.query, &json!({})).is_none());
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Assertions, predicates, captures and JSONPath: pure functions over an owned [`Response`].
 //! No network, no files: JSON Schemas arrive compiled, templates arrive compiled.
 
+pub mod document;
 pub mod jsonpath;
 pub mod predicate;
 
@@ -8,6 +9,7 @@ use crate::exchange::Response;
 use crate::model::{Capture, CaptureSource, Check, Expect, Op, Target};
 use crate::source::Span;
 use crate::template::{Templates, Vars};
+use document::Node;
 use jsonpath::JsonPaths;
 use predicate::{PredCtx, show};
 use serde_json::Value;
@@ -67,14 +69,14 @@ fn evaluate_check(check: &Check, resp: &Response, cx: &EvalCtx, out: &mut Vec<Ou
     }
     // A path that can select several nodes and selects none is an empty list for `length`.
     let mut empty_list = false;
-    let actual: Option<Cow<Value>> = match &check.target {
-        Target::Status => Some(Cow::Owned(Value::from(resp.status))),
+    let actual: Option<Seen> = match &check.target {
+        Target::Status => Some(Seen::Value(Value::from(resp.status))),
         Target::Header(name) => resp
             .header(name)
-            .map(|v| Cow::Owned(Value::String(v.to_string()))),
-        Target::Cookie(name) => cookie(resp, name).map(|c| Cow::Owned(Value::String(c))),
-        Target::Body => Some(Cow::Owned(Value::String(resp.text().into_owned()))),
-        Target::Time => Some(Cow::Owned(Value::from(resp.duration.as_millis() as u64))),
+            .map(|v| Seen::Value(Value::String(v.to_string()))),
+        Target::Cookie(name) => cookie(resp, name).map(|c| Seen::Value(Value::String(c))),
+        Target::Body => Some(Seen::Value(Value::String(resp.text().into_owned()))),
+        Target::Time => Some(Seen::Value(Value::from(resp.duration.as_millis() as u64))),
         Target::Json(path) => match resp.json() {
             None => {
                 out.push(outcome(
@@ -96,12 +98,8 @@ fn evaluate_check(check: &Check, resp: &Response, cx: &EvalCtx, out: &mut Vec<Ou
                             empty_list = !singular;
                             None
                         }
-                        // The one node is compared where it lies: cloning `$.items` of a
-                        // large body would double its memory.
-                        (_, true) => Some(Cow::Borrowed(nodes[0])),
-                        _ => Some(Cow::Owned(Value::Array(
-                            nodes.into_iter().cloned().collect(),
-                        ))),
+                        (_, true) => Some(Seen::One(nodes[0])),
+                        _ => Some(Seen::Many(nodes)),
                     }
                 }
             },
@@ -109,24 +107,83 @@ fn evaluate_check(check: &Check, resp: &Response, cx: &EvalCtx, out: &mut Vec<Ou
         Target::Schema { .. } => None,
     };
     let empty = Value::Array(Vec::new());
+    let full = std::cell::OnceCell::new();
     for p in &check.predicates {
         let length_of_empty = empty_list && matches!(p.op, Op::Length(_));
-        let seen = if length_of_empty {
-            Some(&empty)
-        } else {
-            actual.as_deref()
+        let judged = match (&actual, length_of_empty) {
+            (_, true) => predicate::eval(p, Some(&empty), &pcx),
+            (None, false) => predicate::eval(p, None, &pcx),
+            (Some(seen), false) => {
+                let whole = || full.get_or_init(|| seen.value());
+                // `type`, `length` and `exists` need only the shape; a failure is judged
+                // again on the whole value, for its message.
+                let on_shape = structural(&p.op)
+                    .then(|| predicate::eval(p, Some(&*seen.shape()), &pcx))
+                    .filter(Result::is_ok);
+                on_shape.unwrap_or_else(|| predicate::eval(p, Some(&**whole()), &pcx))
+            }
         };
-        let r = predicate::eval(p, seen, &pcx);
-        let (passed, expected, actual_text) = match r {
+        let (passed, expected, actual_text) = match judged {
             Ok(()) => (
                 true,
                 predicate::describe(p, &pcx),
-                seen.map(show).unwrap_or_else(|| "nothing".into()),
+                match (&actual, length_of_empty) {
+                    (_, true) => show(&empty),
+                    (Some(seen), false) => seen.show(),
+                    (None, false) => "nothing".into(),
+                },
             ),
-            Err(m) if seen.is_none() => (false, m.expected, nothing(&check.target)),
+            Err(m) if actual.is_none() && !length_of_empty => {
+                (false, m.expected, nothing(&check.target))
+            }
             Err(m) => (false, m.expected, m.actual),
         };
         out.push(outcome(cx, check, &p.span, passed, expected, actual_text));
+    }
+}
+
+/// What a check looks at: a value of the response, or the nodes a JSONPath selected, read in
+/// place and copied only as far as a predicate needs.
+enum Seen<'a> {
+    Value(Value),
+    One(&'a Node),
+    Many(Vec<&'a Node>),
+}
+
+impl Seen<'_> {
+    fn value(&self) -> Cow<'_, Value> {
+        match self {
+            Seen::Value(v) => Cow::Borrowed(v),
+            Seen::One(node) => Cow::Owned(node.to_value()),
+            Seen::Many(nodes) => {
+                Cow::Owned(Value::Array(nodes.iter().map(|n| n.to_value()).collect()))
+            }
+        }
+    }
+
+    fn shape(&self) -> Cow<'_, Value> {
+        match self {
+            Seen::Value(v) => Cow::Borrowed(v),
+            Seen::One(node) => Cow::Owned(node.shape()),
+            Seen::Many(nodes) => Cow::Owned(Value::Array(vec![Value::Null; nodes.len()])),
+        }
+    }
+
+    fn show(&self) -> String {
+        match self {
+            Seen::Value(v) => show(v),
+            Seen::One(node) => show(*node),
+            Seen::Many(nodes) => show(nodes),
+        }
+    }
+}
+
+/// Predicates decided by a value's type and length alone.
+fn structural(op: &Op) -> bool {
+    match op {
+        Op::Type(_) | Op::Length(_) | Op::Exists(_) => true,
+        Op::Not(inner) => inner.iter().all(|p| structural(&p.op)),
+        _ => false,
     }
 }
 
@@ -232,8 +289,10 @@ fn schema_outcome(
             "(schema not loaded)".into(),
         );
     };
+    // The validator reads serde_json values: the one place the whole body is copied into them.
+    let json = json.to_value();
     let errors: Vec<String> = validator
-        .iter_errors(json)
+        .iter_errors(&json)
         .take(3)
         .map(|e| {
             let at = e.instance_path().to_string();
@@ -295,11 +354,13 @@ pub fn capture(
             let compiled = paths.get(path).ok_or(CaptureError::NotCompiled)?;
             let nodes = jsonpath::select(compiled, json);
             if *all {
-                return Ok(Value::Array(nodes.into_iter().cloned().collect()));
+                return Ok(Value::Array(
+                    nodes.into_iter().map(Node::to_value).collect(),
+                ));
             }
             nodes
                 .first()
-                .map(|v| (*v).clone())
+                .map(|v| v.to_value())
                 .ok_or_else(|| CaptureError::Nothing(path.source.clone()))
         }
     }

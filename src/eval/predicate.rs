@@ -268,7 +268,7 @@ pub const SHOW_BOUND: usize = 8_000;
 
 /// A value for a message: compact JSON, bounded. Serializing stops at the bound, so showing
 /// `$.items` of a 50 MB body costs what showing 8 kB does.
-pub fn show(v: &Value) -> String {
+pub fn show<T: serde::Serialize + ?Sized>(v: &T) -> String {
     let mut out = Bounded {
         bytes: Vec::new(),
         room: SHOW_BOUND,

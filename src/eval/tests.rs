@@ -107,6 +107,31 @@ fn failures_report_expected_actual_and_what_was_written() {
 }
 
 #[test]
+fn type_and_length_judged_on_the_shape_still_show_the_real_value() {
+    let resp = json_response(200, r#"{"items":[1,2,3],"o":{"k":"v"},"s":"abc"}"#);
+    let out = outcomes(
+        "json:\n  $.items: { type: array, length: 3 }\n  $.o: { type: object, length: 1 }\n  \
+         $.s: { length: 3 }\n  $.items[*]: { length: 3, each: { lt: 4 } }\n",
+        &resp,
+        &[],
+    );
+    assert!(out.iter().all(|o| o.passed), "{out:#?}");
+    assert_eq!(out[0].actual, "[1,2,3]");
+    assert_eq!(out[2].actual, r#"{"k":"v"}"#);
+    let out = outcomes(
+        "json:\n  $.items: { type: object }\n  $.o: { length: 2 }\n  $.items[*]: { length: 2 }\n  \
+         $['o']: { not: { exists: true } }\n",
+        &resp,
+        &[],
+    );
+    assert!(out.iter().all(|o| !o.passed), "{out:#?}");
+    assert_eq!(out[0].actual, "[1,2,3]");
+    assert_eq!(out[1].actual, r#"{"k":"v"}"#);
+    assert_eq!(out[2].actual, "[1,2,3]");
+    assert_eq!(out[3].actual, r#"{"k":"v"}"#);
+}
+
+#[test]
 fn a_path_that_selects_nothing_fails_everything_but_exists_false() {
     let resp = json_response(200, r#"{"items":[], "a": 1}"#);
     let out = outcomes(

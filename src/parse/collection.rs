@@ -129,7 +129,8 @@ impl Decoder {
                 items,
             })));
         }
-        self.request(node).map(|r| Item::Request(std::sync::Arc::new(r)))
+        self.request(node)
+            .map(|r| Item::Request(std::sync::Arc::new(r)))
     }
 
     fn request(&mut self, node: &Node) -> Option<Request> {

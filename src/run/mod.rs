@@ -466,10 +466,10 @@ const PRETTY_MAX: usize = 64 * 1024;
 /// The start of a response for reports: secrets masked, then cut (the raw start read first is
 /// far longer than the cut, so a secret across its end never survives).
 pub(crate) fn summary(resp: &Response, redactor: &Redactor) -> ResponseSummary {
-    let text = match resp.json() {
-        Some(json) if resp.body.len() <= PRETTY_MAX => {
-            serde_json::to_string_pretty(json).unwrap_or_default()
-        }
+    // A large body is not parsed only to be cut.
+    let small = resp.body.len() <= PRETTY_MAX;
+    let text = match small.then(|| resp.json()).flatten() {
+        Some(json) => serde_json::to_string_pretty(json).unwrap_or_default(),
         _ => String::from_utf8_lossy(&resp.body[..resp.body.len().min(BODY_EXCERPT * 16)])
             .into_owned(),
     };

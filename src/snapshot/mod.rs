@@ -5,14 +5,16 @@
 
 pub mod store;
 
+use crate::eval::document::Node;
 use crate::eval::jsonpath::{self, JsonPaths};
 use crate::exchange::Response;
 use crate::model::SnapshotSpec;
 use crate::secret::Redactor;
-use serde::Deserialize;
+use serde::ser::{SerializeMap, SerializeSeq, Serializer};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 /// What replaces an ignored value.
 pub const IGNORED: &str = "<ignored>";
@@ -94,21 +96,20 @@ pub fn take_with(
     let body = if resp.body.is_empty() {
         Body::Empty
     } else if let Some(json) = resp.json() {
-        // A large body is copied only when something in it must change.
-        let text = if spec.ignore.is_empty() && !redactor.is_active() && ids.is_empty() {
-            serde_json::to_string_pretty(json)
-        } else {
-            let mut json = json.clone();
-            for p in &spec.ignore {
-                if let Some(c) = paths.get(p) {
-                    ignore(&mut json, c);
-                }
-            }
-            redactor.redact_json_in_place(&mut json);
-            name_captured(&mut json, &ids);
-            serde_json::to_string_pretty(&json)
+        let ignored: HashSet<*const Node> = spec
+            .ignore
+            .iter()
+            .filter_map(|p| paths.get(p))
+            .flat_map(|c| jsonpath::select(c, json))
+            .map(|n| n as *const Node)
+            .collect();
+        let normalized = Normalized {
+            node: json,
+            ignored: &ignored,
+            redactor,
+            ids: &ids,
         };
-        Body::Json(text.unwrap_or_default())
+        Body::Json(serde_json::to_string_pretty(&normalized).unwrap_or_default())
     } else if let Ok(text) = std::str::from_utf8(&resp.body) {
         Body::Text(redactor.redact(text))
     } else {
@@ -134,79 +135,62 @@ pub fn take_with(
 /// Captured values shorter than this (`1`, `true`, `ok`) are too common to stand for an id.
 const MIN_ID_LEN: usize = 8;
 
-/// Replaces strings equal to a captured value with `{name}`.
-fn name_captured(json: &mut Value, ids: &[(&str, &str)]) {
-    match json {
-        Value::String(s) => {
-            if let Some((name, _)) = ids.iter().find(|(_, v)| v == s) {
-                *s = format!("{{{name}}}");
-            }
-        }
-        Value::Array(a) => a.iter_mut().for_each(|v| name_captured(v, ids)),
-        Value::Object(o) => o.values_mut().for_each(|v| name_captured(v, ids)),
-        _ => {}
-    }
+/// A body as its snapshot stores it, written straight from the parsed tree: ignored nodes as
+/// the placeholder, secrets masked, captured ids as `{name}`; keys sorted, as the tree keeps
+/// them. Nothing is copied, whatever the body's size.
+struct Normalized<'a> {
+    node: &'a Node,
+    ignored: &'a HashSet<*const Node>,
+    redactor: &'a Redactor,
+    ids: &'a [(&'a str, &'a str)],
 }
 
-/// Replaces every node the path selects with the placeholder.
-fn ignore(json: &mut Value, path: &jsonpath::CompiledPath) {
-    for located in jsonpath::select_paths(path, json) {
-        if let Some(slot) = pointer_mut(json, &located) {
-            *slot = Value::String(IGNORED.to_string());
+impl Normalized<'_> {
+    fn at<'b>(&'b self, node: &'b Node) -> Normalized<'b> {
+        Normalized {
+            node,
+            ignored: self.ignored,
+            redactor: self.redactor,
+            ids: self.ids,
         }
     }
 }
 
-/// Follows a normalized path (`$['a'][0]['b']`) to its node.
-fn pointer_mut<'a>(json: &'a mut Value, path: &str) -> Option<&'a mut Value> {
-    let mut cur = json;
-    for seg in parse_normalized(path)? {
-        cur = match seg {
-            Seg::Key(k) => cur.as_object_mut()?.get_mut(&k)?,
-            Seg::Index(i) => cur.as_array_mut()?.get_mut(i)?,
-        };
-    }
-    Some(cur)
-}
-
-enum Seg {
-    Key(String),
-    Index(usize),
-}
-
-fn parse_normalized(path: &str) -> Option<Vec<Seg>> {
-    let mut rest = path.strip_prefix('$')?;
-    let mut out = Vec::new();
-    while !rest.is_empty() {
-        rest = rest.strip_prefix('[')?;
-        if let Some(r) = rest.strip_prefix('\'') {
-            let mut key = String::new();
-            let mut chars = r.char_indices();
-            let mut end = None;
-            while let Some((i, c)) = chars.next() {
-                match c {
-                    '\\' => {
-                        if let Some((_, n)) = chars.next() {
-                            key.push(n);
-                        }
-                    }
-                    '\'' => {
-                        end = Some(i);
-                        break;
-                    }
-                    c => key.push(c),
+impl Serialize for Normalized<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if self.ignored.contains(&(self.node as *const Node)) {
+            return s.serialize_str(IGNORED);
+        }
+        match self.node {
+            Node::String(text) => {
+                let text: std::borrow::Cow<str> =
+                    if self.redactor.is_active() && self.redactor.finds(text) {
+                        self.redactor.redact(text).into()
+                    } else {
+                        text.as_str().into()
+                    };
+                match self.ids.iter().find(|(_, v)| *v == &*text) {
+                    Some((name, _)) => s.serialize_str(&format!("{{{name}}}")),
+                    None => s.serialize_str(&text),
                 }
             }
-            let end = end?;
-            rest = r[end + 1..].strip_prefix(']')?;
-            out.push(Seg::Key(key));
-        } else {
-            let close = rest.find(']')?;
-            out.push(Seg::Index(rest[..close].parse().ok()?));
-            rest = &rest[close + 1..];
+            Node::Array(items) => {
+                let mut seq = s.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(&self.at(item))?;
+                }
+                seq.end()
+            }
+            Node::Object(entries) => {
+                let mut map = s.serialize_map(Some(entries.len()))?;
+                for (k, v) in entries {
+                    map.serialize_entry(k.as_str(), &self.at(v))?;
+                }
+                map.end()
+            }
+            scalar => scalar.serialize(s),
         }
     }
-    Some(out)
 }
 
 /// Same response, as far as snapshots go: JSON bodies are normalised, so a change of key order
