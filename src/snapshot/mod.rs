@@ -340,7 +340,11 @@ pub fn diff(old: &str, new: &str, old_label: &str, new_label: &str) -> String {
         }
     };
     let (old, new) = (with_nl(old), with_nl(new));
-    similar::TextDiff::from_lines(&old, &new)
+    // Past a second the diff stops looking for the smallest one: two large bodies that
+    // differ everywhere otherwise take minutes.
+    similar::TextDiff::configure()
+        .timeout(std::time::Duration::from_secs(1))
+        .diff_lines(&old, &new)
         .unified_diff()
         .context_radius(3)
         .header(old_label, new_label)
