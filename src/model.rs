@@ -105,6 +105,8 @@ pub struct Defaults {
     pub follow_redirects: Option<bool>,
     pub max_redirects: Option<u32>,
     pub snapshot: Option<SnapshotSpec>,
+    /// Checks for every response below; the request's own are added (its status wins).
+    pub expect: Expect,
 }
 
 #[derive(Debug, Clone)]

@@ -80,6 +80,9 @@ struct Defaults {
     follow_redirects: Option<bool>,
     max_redirects: Option<u32>,
     snapshot: Option<Snapshot>,
+    /// Checked on every response below; a request's own `expect` adds to it, and its
+    /// `status` replaces this one's.
+    expect: Option<Expect>,
 }
 
 #[derive(JsonSchema)]

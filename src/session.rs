@@ -164,6 +164,7 @@ pub async fn prepare(config: &Config) -> Result<Prepared, PrepareError> {
     if !config.selection.is_all() && !config.with_deps {
         warnings.extend(config.selection.check(&plan.seen)?);
     }
+    warnings.extend(plan.warnings.iter().cloned());
     register_client_secrets(&plan, &redactor);
     if net.insecure && config.purpose == Purpose::Send {
         warnings.push(

@@ -13,6 +13,12 @@ pub enum ImportCommand {
         /// The folder to write the collection and environments/ into.
         #[arg(long, short = 'o')]
         output: PathBuf,
+        /// Write what was converted and what was kept (with a reason per kept line) as JSON.
+        #[arg(long, value_name = "FILE.json")]
+        report: Option<PathBuf>,
+        /// Overwrite files an earlier import wrote.
+        #[arg(long)]
+        force: bool,
     },
     /// An OpenAPI 3.0 or 3.1 document (YAML or JSON).
     Openapi {
@@ -24,6 +30,9 @@ pub enum ImportCommand {
         /// Also write each response's JSON Schema next to the collection and assert it.
         #[arg(long)]
         schemas: bool,
+        /// Overwrite files an earlier import wrote.
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -40,23 +49,58 @@ pub fn execute(cmd: ImportCommand) -> i32 {
             collection,
             environments,
             output,
-        } => postman_files(&collection, &environments, &output),
+            report,
+            force,
+        } => postman_files(
+            &collection,
+            &environments,
+            &output,
+            report.as_deref(),
+            force,
+        ),
         ImportCommand::Openapi {
             spec,
             output,
             schemas,
-        } => openapi_files(&spec, &output, schemas),
+            force,
+        } => openapi_files(&spec, &output, schemas, force),
     }
 }
 
 fn read_json(path: &Path) -> Result<serde_json::Value, String> {
     let text = crate::load::read_text(path)?;
-    serde_json::from_str(&text).map_err(|e| format!("`{}` is not valid JSON: {e}", path.display()))
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    serde_json::from_str(text).map_err(|e| format!("`{}` is not valid JSON: {e}", path.display()))
 }
 
 fn fail(message: &str) -> i32 {
     eprintln!("error: {message}");
     Exit::Invalid.code()
+}
+
+/// An import never overwrites what is there (an edited collection) unless told to.
+fn refuse_existing<'a>(
+    dir: &Path,
+    files: impl IntoIterator<Item = &'a str>,
+    force: bool,
+) -> Result<(), String> {
+    if force {
+        return Ok(());
+    }
+    let there: Vec<String> = files
+        .into_iter()
+        .map(|rel| dir.join(rel))
+        .filter(|p| p.exists())
+        .map(|p| format!("`{}`", p.display()))
+        .collect();
+    if there.is_empty() {
+        return Ok(());
+    }
+    Err(format!(
+        "{} already exist{}: nothing was written (--force overwrites)",
+        there.join(", "),
+        if there.len() == 1 { "s" } else { "" }
+    ))
 }
 
 fn write(dir: &Path, rel: &str, text: &str) -> Result<(), String> {
@@ -76,7 +120,13 @@ fn write_schemas(dir: &Path) -> Result<(), String> {
     )
 }
 
-fn postman_files(collection: &Path, environments: &[std::path::PathBuf], out: &Path) -> i32 {
+fn postman_files(
+    collection: &Path,
+    environments: &[std::path::PathBuf],
+    out: &Path,
+    report: Option<&Path>,
+    force: bool,
+) -> i32 {
     let c = match read_json(collection) {
         Ok(c) => c,
         Err(e) => return fail(&e),
@@ -92,6 +142,16 @@ fn postman_files(collection: &Path, environments: &[std::path::PathBuf], out: &P
         Ok(i) => i,
         Err(e) => return fail(&e),
     };
+    let names = imported.files.iter().map(|(rel, _)| rel.as_str());
+    if let Err(e) = refuse_existing(out, names, force) {
+        return fail(&e);
+    }
+    if let Some(path) = report {
+        let json = postman_report(collection, &imported.report);
+        if let Err(e) = crate::report::write_atomic(path, &json) {
+            return fail(&format!("cannot write `{}`: {e}", path.display()));
+        }
+    }
     for (rel, text) in &imported.files {
         if let Err(e) = write(out, rel, text) {
             return fail(&e);
@@ -108,9 +168,22 @@ fn postman_files(collection: &Path, environments: &[std::path::PathBuf], out: &P
         out.join(&imported.collection_file).display()
     );
     s.push_str(&format!(
-        "  from test scripts: {} assertions, {} captures\n",
-        r.assertions, r.captures
+        "  from scripts: {} of {} assertions, {} of {} set() calls ({} captures, {} variables); {} lines converted, {} kept as comments\n",
+        r.assertions,
+        r.assertions_seen,
+        r.captures + r.variables_set,
+        r.sets_seen,
+        r.captures,
+        r.variables_set,
+        r.converted_lines,
+        r.kept_lines
     ));
+    if r.path_variables > 0 || r.descriptions > 0 {
+        s.push_str(&format!(
+            "  {} path variables, {} descriptions\n",
+            r.path_variables, r.descriptions
+        ));
+    }
     for a in &r.auth {
         s.push_str(&format!("  auth: {a}\n"));
     }
@@ -123,7 +196,7 @@ fn postman_files(collection: &Path, environments: &[std::path::PathBuf], out: &P
     let mut look = Vec::new();
     if r.kept_lines > 0 {
         look.push(format!(
-            "{} script lines were kept as comments (search for \"postman\")",
+            "{} script lines were kept as comments (search for \"postman\"; --report FILE.json gives the reason for each)",
             r.kept_lines
         ));
     }
@@ -152,7 +225,38 @@ fn postman_files(collection: &Path, environments: &[std::path::PathBuf], out: &P
     Exit::Ok.code()
 }
 
-fn openapi_files(spec: &Path, out: &Path, with_schemas: bool) -> i32 {
+/// The import's counts as JSON (`--report`).
+fn postman_report(source: &Path, r: &postman::Report) -> String {
+    let kept: Vec<serde_json::Value> = r
+        .kept
+        .iter()
+        .map(|(place, line, text, why)| {
+            serde_json::json!({ "where": place, "line": line, "text": text, "reason": why })
+        })
+        .collect();
+    let v = serde_json::json!({
+        "source": source.display().to_string(),
+        "requests": r.requests,
+        "groups": r.groups,
+        "assertions": { "converted": r.assertions, "seen": r.assertions_seen },
+        "set_calls": {
+            "seen": r.sets_seen,
+            "captures": r.captures,
+            "variables": r.variables_set,
+        },
+        "variables": r.variables,
+        "path_variables": r.path_variables,
+        "descriptions": r.descriptions,
+        "secrets": r.secrets,
+        "script_lines": { "converted": r.converted_lines, "kept": r.kept_lines },
+        "kept": kept,
+        "unknown_dynamic_variables": r.unknown_dynamic,
+        "notes": r.notes,
+    });
+    serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
+}
+
+fn openapi_files(spec: &Path, out: &Path, with_schemas: bool, force: bool) -> i32 {
     let text = match crate::load::read_text(spec) {
         Ok(t) => t,
         Err(e) => return fail(&e),
@@ -170,6 +274,15 @@ fn openapi_files(spec: &Path, out: &Path, with_schemas: bool) -> i32 {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "api.yaml".into());
+    let schema_files: Vec<String> = imported
+        .schemas
+        .iter()
+        .map(|(f, _)| format!("schemas/{f}"))
+        .collect();
+    let names = std::iter::once(name.as_str()).chain(schema_files.iter().map(String::as_str));
+    if let Err(e) = refuse_existing(&dir, names, force) {
+        return fail(&e);
+    }
     if let Err(e) = write(&dir, &name, &imported.collection) {
         return fail(&e);
     }

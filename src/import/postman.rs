@@ -4,7 +4,7 @@
 //! secret-looking values become `secret("NAME")` references, listed for the user to set.
 //! Pure: JSON in, file texts and a report out.
 
-use super::script::{Script, convert_script};
+use super::script::{self, Phase, Script};
 use super::vars::{convert, env_name, ident, looks_secret, secret_ref};
 use super::yaml_out::{self, Y};
 use serde_json::Value;
@@ -16,9 +16,19 @@ pub struct Report {
     pub requests: usize,
     pub groups: usize,
     pub assertions: usize,
+    pub assertions_seen: usize,
     pub captures: usize,
+    pub sets_seen: usize,
+    /// `set` calls of a value known before the run, written as variables.
+    pub variables_set: usize,
+    pub variables: usize,
+    pub path_variables: usize,
+    pub descriptions: usize,
+    pub converted_lines: usize,
     /// Script lines kept as comments.
     pub kept_lines: usize,
+    /// (where, line in its script, text, why)
+    pub kept: Vec<(String, usize, String, &'static str)>,
     pub secrets: BTreeSet<String>,
     pub unknown_dynamic: BTreeSet<String>,
     pub notes: Vec<String>,
@@ -37,6 +47,10 @@ struct Ctx {
     report: Report,
     unknown: Vec<String>,
     names: HashMap<String, usize>,
+    /// Variables a script sets at run time: never asked for as secrets.
+    runtime: BTreeSet<String>,
+    /// Variables with a value known before the run, set by test scripts.
+    set_vars: Y,
 }
 
 impl Ctx {
@@ -92,13 +106,36 @@ pub fn import(collection: &Value, environments: &[Value]) -> Result<Imported, St
         report: Report::default(),
         unknown: Vec::new(),
         names: HashMap::new(),
+        runtime: BTreeSet::new(),
+        set_vars: Y::map(),
     };
+    // Requests first: the variables their scripts set decide what is a secret.
+    let mut scope = Scope::default();
+    for (lines, phase) in events(collection, "test", Phase::ScopeTest)
+        .into_iter()
+        .chain(events(collection, "prerequest", Phase::PreRequest))
+    {
+        scope.add(script::convert(&lines, phase), phase, "collection", &mut cx);
+    }
+    let requests = Y::Seq(items.iter().filter_map(|i| item(i, &mut cx)).collect());
+    cx.report.unknown_dynamic.extend(cx.unknown.drain(..));
     let mut doc = Y::map();
     doc.comment(format!(
-        "Imported from the Postman collection \"{name}\" by `yarc import postman`.\nLines starting with \"postman:\" are script lines that were not converted: give them a look."
+        "Imported from the Postman collection \"{name}\" by `yarc import postman`.\nScript lines that were not converted are kept in comments starting \"postman\": give them a look."
     ));
     doc.set("name", Y::str(&name));
-    let variables = variables(collection.get("variable"), &mut cx);
+    if let Some(d) = description(info.get("description"), &mut cx) {
+        doc.set("description", d);
+    }
+    let mut variables = variables(collection.get("variable"), &mut cx);
+    for (k, v) in std::mem::take(&mut scope.variables).entries() {
+        variables.set(k, v);
+    }
+    for (k, v) in std::mem::take(&mut cx.set_vars).entries() {
+        if variables.get_mut(&k).is_none() {
+            variables.set(k, v);
+        }
+    }
     if !variables.is_empty_map() {
         doc.set("variables", variables);
     }
@@ -108,12 +145,18 @@ pub fn import(collection: &Value, environments: &[Value]) -> Result<Imported, St
     {
         doc.set("auth", a);
     }
-    keep_scripts(collection, &mut doc, "collection script", &mut cx);
-    doc.set(
-        "requests",
-        Y::Seq(items.iter().filter_map(|i| item(i, &mut cx)).collect()),
-    );
-    cx.report.unknown_dynamic.extend(cx.unknown.drain(..));
+    if !scope.expect.is_empty_map() {
+        doc.child("defaults").set("expect", scope.expect);
+    }
+    if !scope.blocks.is_empty() {
+        doc.comment(
+            "The collection's own scripts, where not converted, are at the end of this file.",
+        );
+    }
+    doc.set("requests", requests);
+    for b in scope.blocks {
+        doc.comment(b);
+    }
     let slug = crate::snapshot::slug(&name);
     let collection_file = format!("{slug}.yaml");
     let mut files = vec![(
@@ -152,6 +195,14 @@ fn variables(list: Option<&Value>, cx: &mut Ctx) -> Y {
         };
         let value = v.get("value").cloned().unwrap_or(Value::Null);
         let secret = looks_secret(key) || v.get("type").and_then(Value::as_str) == Some("secret");
+        cx.report.variables += 1;
+        if secret && cx.runtime.contains(&ident(key)) {
+            vars.comment(format!(
+                "`{}` is set at run time by a script (a capture or a kept script line): not asked for as a secret",
+                ident(key)
+            ));
+            continue;
+        }
         let y = match value {
             _ if secret => {
                 let env = env_name(key);
@@ -204,20 +255,87 @@ fn environment(env: &Value, cx: &mut Ctx) -> Result<(String, String, String), St
     ))
 }
 
-/// Collection and folder scripts are not converted: kept as comments, and counted.
-fn keep_scripts(node: &Value, y: &mut Y, what: &str, cx: &mut Ctx) {
-    for lines in events(node, "test")
-        .into_iter()
-        .chain(events(node, "prerequest"))
-    {
-        cx.report.kept_lines += lines.len();
-        for l in lines {
-            y.comment(format!("postman ({what}): {l}"));
+/// A collection's or folder's scripts: assertions for every request below, variables, and
+/// the blocks that were not converted.
+#[derive(Default)]
+struct Scope {
+    expect: Y,
+    variables: Y,
+    blocks: Vec<String>,
+}
+
+impl Scope {
+    fn add(&mut self, s: Script, phase: Phase, whose: &str, cx: &mut Ctx) {
+        if let Y::Map(entries) = s.expect.clone() {
+            if !entries.is_empty() && self.expect.is_empty_map() {
+                self.expect = Y::map();
+            }
+            for (k, v) in entries {
+                merge_into(&mut self.expect, &k, v);
+            }
+        }
+        for (k, v) in s.variables.entries() {
+            self.variables.set(k, v);
+        }
+        if let Some(b) = count(&s, phase, whose, cx) {
+            self.blocks.push(b);
         }
     }
 }
 
-fn events(node: &Value, listen: &str) -> Vec<Vec<String>> {
+/// `expect.json` from two scripts: the maps are merged, not replaced.
+fn merge_into(map: &mut Y, key: &str, value: Y) {
+    match (map.get_mut(key), value) {
+        (Some(Y::Map(_)), Y::Map(inner)) => {
+            let target = map.child(key);
+            for (k, v) in inner {
+                target.set(k, v);
+            }
+        }
+        (_, v) => map.set(key, v),
+    }
+}
+
+/// Adds a script's counts to the report; its block of kept lines as comment text, if any.
+fn count(s: &Script, phase: Phase, whose: &str, cx: &mut Ctx) -> Option<String> {
+    let r = &mut cx.report;
+    r.assertions += s.assertions;
+    r.assertions_seen += s.assertions_seen;
+    r.captures += s.captures;
+    r.sets_seen += s.sets_seen;
+    r.variables_set += s.variables_set;
+    r.converted_lines += s.converted_lines;
+    r.kept_lines += s.kept.len();
+    let kind = if phase == Phase::PreRequest {
+        "pre-request"
+    } else {
+        "test"
+    };
+    for (line, text, why) in &s.kept {
+        r.kept.push((
+            format!("{whose} ({kind} script)"),
+            *line,
+            text.clone(),
+            *why,
+        ));
+    }
+    cx.runtime.extend(s.set_names.iter().cloned());
+    if s.block.is_empty() {
+        return None;
+    }
+    let mut text = format!(
+        "postman {kind} script, not converted ({} of {} lines; reasons in `yarc import --report`):",
+        s.kept.len(),
+        s.kept.len() + s.converted_lines
+    );
+    for l in &s.block {
+        text.push_str("\n  ");
+        text.push_str(l);
+    }
+    Some(text)
+}
+
+fn events(node: &Value, listen: &str, phase: Phase) -> Vec<(Vec<String>, Phase)> {
     node.get("event")
         .and_then(Value::as_array)
         .into_iter()
@@ -231,12 +349,29 @@ fn events(node: &Value, listen: &str) -> Vec<Vec<String>> {
             Value::Array(lines) => lines
                 .iter()
                 .filter_map(Value::as_str)
+                .flat_map(str::lines)
                 .map(str::to_string)
                 .collect(),
             Value::String(s) => s.lines().map(str::to_string).collect(),
             _ => Vec::new(),
         })
+        .map(|lines| (lines, phase))
         .collect()
+}
+
+/// Postman keeps a description as text or as `{ content, type }`.
+fn description(d: Option<&Value>, cx: &mut Ctx) -> Option<Y> {
+    let text = match d? {
+        Value::String(s) => s.as_str(),
+        other => other.get("content")?.as_str()?,
+    };
+    let text = text.replace("\r\n", "\n");
+    let text = text.trim_end();
+    if text.trim().is_empty() {
+        return None;
+    }
+    cx.report.descriptions += 1;
+    Some(Y::str(text))
 }
 
 fn item(node: &Value, cx: &mut Ctx) -> Option<Y> {
@@ -245,29 +380,17 @@ fn item(node: &Value, cx: &mut Ctx) -> Option<Y> {
     }
     let name = node.get("name").and_then(Value::as_str).unwrap_or("");
     if let Some(children) = node.get("item").and_then(Value::as_array) {
-        cx.report.groups += 1;
-        let mut g = Y::map();
-        g.set(
-            "group",
-            Y::str(if name.is_empty() { "folder" } else { name }),
-        );
-        if let Some(a) = node
-            .get("auth")
-            .and_then(|a| auth(a, &format!("folder `{name}`"), cx))
-        {
-            g.set("auth", a);
-        }
-        keep_scripts(node, &mut g, "folder script", cx);
-        g.set(
-            "requests",
-            Y::Seq(children.iter().filter_map(|i| item(i, cx)).collect()),
-        );
-        return Some(g);
+        return Some(folder(node, name, children, cx));
     }
     let req = node.get("request")?;
     cx.report.requests += 1;
     let mut r = Y::map();
-    r.set("name", Y::str(cx.unique_name(name)));
+    let unique = cx.unique_name(name);
+    r.set("name", Y::str(&unique));
+    let described = node.get("description").or_else(|| req.get("description"));
+    if let Some(d) = description(described, cx) {
+        r.set("description", d);
+    }
     let method = match req {
         Value::String(_) => "GET".to_string(),
         _ => req
@@ -279,7 +402,8 @@ fn item(node: &Value, cx: &mut Ctx) -> Option<Y> {
     if method != "GET" {
         r.set("method", Y::str(&method));
     }
-    let (url, query) = url(req, cx);
+    let mut own_vars = Y::map();
+    let (url, query) = url(req, &unique, &mut own_vars, cx);
     r.set("url", Y::str(url));
     if !query.is_empty_map() {
         r.set("query", query);
@@ -297,33 +421,89 @@ fn item(node: &Value, cx: &mut Ctx) -> Option<Y> {
     {
         r.set("auth", a);
     }
-    let mut script = Script::default();
-    for lines in events(node, "test") {
-        convert_script(&lines, &mut script);
-    }
-    cx.report.assertions += script.assertions;
-    cx.report.captures += script.captures;
-    cx.report.kept_lines += script.kept.len();
-    if !script.expect.is_empty_map() {
-        r.set("expect", script.expect);
-    }
-    if !script.capture.is_empty_map() {
-        r.set("capture", script.capture);
-    }
-    for line in script.kept {
-        r.comment(format!("postman: {line}"));
-    }
-    for lines in events(node, "prerequest") {
-        cx.report.kept_lines += lines.len();
-        for l in lines {
-            r.comment(format!("postman (pre-request): {l}"));
+    let mut blocks = Vec::new();
+    let mut expect = Y::map();
+    let mut capture = Y::map();
+    for (lines, phase) in events(node, "prerequest", Phase::PreRequest)
+        .into_iter()
+        .chain(events(node, "test", Phase::Test))
+    {
+        let s = script::convert(&lines, phase);
+        blocks.extend(count(&s, phase, &format!("request `{unique}`"), cx));
+        for (k, v) in s.variables.entries() {
+            if phase == Phase::PreRequest {
+                own_vars.set(k, v);
+            } else {
+                cx.set_vars.set(k, v);
+            }
         }
+        if let Y::Map(entries) = s.expect {
+            for (k, v) in entries {
+                merge_into(&mut expect, &k, v);
+            }
+        }
+        for (k, v) in s.capture.entries() {
+            capture.set(k, v);
+        }
+    }
+    if !own_vars.is_empty_map() {
+        r.set("variables", own_vars);
+    }
+    if !expect.is_empty_map() {
+        r.set("expect", expect);
+    }
+    if !capture.is_empty_map() {
+        r.set("capture", capture);
+    }
+    for b in blocks {
+        r.comment(b);
     }
     Some(r)
 }
 
-/// The URL without its query string, and the enabled query parameters.
-fn url(req: &Value, cx: &mut Ctx) -> (String, Y) {
+fn folder(node: &Value, name: &str, children: &[Value], cx: &mut Ctx) -> Y {
+    cx.report.groups += 1;
+    let mut g = Y::map();
+    g.set(
+        "group",
+        Y::str(if name.is_empty() { "folder" } else { name }),
+    );
+    if let Some(d) = description(node.get("description"), cx) {
+        g.set("description", d);
+    }
+    if let Some(a) = node
+        .get("auth")
+        .and_then(|a| auth(a, &format!("folder `{name}`"), cx))
+    {
+        g.set("auth", a);
+    }
+    let mut scope = Scope::default();
+    let whose = format!("folder `{name}`");
+    for (lines, phase) in events(node, "test", Phase::ScopeTest)
+        .into_iter()
+        .chain(events(node, "prerequest", Phase::PreRequest))
+    {
+        scope.add(script::convert(&lines, phase), phase, &whose, cx);
+    }
+    if !scope.variables.is_empty_map() {
+        g.set("variables", scope.variables);
+    }
+    if !scope.expect.is_empty_map() {
+        g.child("defaults").set("expect", scope.expect);
+    }
+    for b in scope.blocks {
+        g.comment(b);
+    }
+    g.set(
+        "requests",
+        Y::Seq(children.iter().filter_map(|i| item(i, cx)).collect()),
+    );
+    g
+}
+
+/// The URL without its query string, and the enabled query parameters. Path variables
+/// (`/:order_id`) become `{{ order_id }}`, their values request variables.
+fn url(req: &Value, request: &str, vars: &mut Y, cx: &mut Ctx) -> (String, Y) {
     let mut query = Y::map();
     let u = match req {
         Value::String(s) => return (cx.text(s), query),
@@ -334,8 +514,8 @@ fn url(req: &Value, cx: &mut Ctx) -> (String, Y) {
         Some(o) => o
             .get("raw")
             .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string(),
+            .map(str::to_string)
+            .unwrap_or_else(|| from_parts(o)),
         None => String::new(),
     };
     let params = u.and_then(|u| u.get("query")).and_then(Value::as_array);
@@ -353,7 +533,80 @@ fn url(req: &Value, cx: &mut Ctx) -> (String, Y) {
         let v = p.get("value").and_then(Value::as_str).unwrap_or("");
         query.set(k, Y::str(cx.text(v)));
     }
+    let declared = u.and_then(|u| u.get("variable")).and_then(Value::as_array);
+    let base = path_variables(
+        &base,
+        declared.map(Vec::as_slice).unwrap_or(&[]),
+        request,
+        vars,
+        cx,
+    );
     (cx.text(&base), query)
+}
+
+/// `host` and `path` as lists (exports without `raw`).
+fn from_parts(u: &Value) -> String {
+    let join = |key: &str, sep: &str| match u.get(key) {
+        Some(Value::Array(parts)) => parts
+            .iter()
+            .filter_map(|p| p.as_str().or_else(|| p.get("value")?.as_str()))
+            .collect::<Vec<_>>()
+            .join(sep),
+        Some(Value::String(s)) => s.clone(),
+        _ => String::new(),
+    };
+    let protocol = u.get("protocol").and_then(Value::as_str);
+    let host = join("host", ".");
+    let path = join("path", "/");
+    let mut out = protocol.map(|p| format!("{p}://")).unwrap_or_default() + &host;
+    if !path.is_empty() {
+        out.push('/');
+        out.push_str(&path);
+    }
+    out
+}
+
+fn path_variables(
+    base: &str,
+    declared: &[Value],
+    request: &str,
+    vars: &mut Y,
+    cx: &mut Ctx,
+) -> String {
+    static SEGMENT: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = SEGMENT
+        .get_or_init(|| regex::Regex::new(r"/:([A-Za-z_][A-Za-z0-9_.-]*)").expect("valid regex"));
+    re.replace_all(base, |c: &regex::Captures| {
+        let name = &c[1];
+        let found = declared
+            .iter()
+            .find(|v| v.get("key").and_then(Value::as_str) == Some(name));
+        let Some(found) = found else {
+            cx.report.notes.push(format!(
+                "request `{request}`: `/:{name}` has no Postman path variable: it is sent as written"
+            ));
+            return c[0].to_string();
+        };
+        cx.report.path_variables += 1;
+        let value = match found.get("value") {
+            Some(Value::String(s)) => s.clone(),
+            Some(Value::Null) | None => String::new(),
+            Some(other) => other.to_string(),
+        };
+        let trimmed = value.trim();
+        if trimmed.starts_with("{{") && trimmed.ends_with("}}") && trimmed.matches("{{").count() == 1 {
+            return format!("/{trimmed}");
+        }
+        if value.is_empty() {
+            cx.report.notes.push(format!(
+                "request `{request}`: path variable `{name}` has no value: set it in `variables:`"
+            ));
+        }
+        let converted = cx.text(&value);
+        vars.set(ident(name), Y::str(converted));
+        format!("/{{{{{name}}}}}")
+    })
+    .into_owned()
 }
 
 fn headers(list: Option<&Value>, cx: &mut Ctx) -> Y {
@@ -484,8 +737,17 @@ fn json_body(raw: &str, cx: &mut Ctx) -> Option<Y> {
     let mut found: Vec<String> = Vec::new();
     let mut in_string = false;
     let mut escaped = false;
-    let mut rest = raw;
+    let mut rest = raw.strip_prefix('\u{feff}').unwrap_or(raw);
     while let Some(c) = rest.chars().next() {
+        if !in_string && (rest.starts_with("//") || rest.starts_with("/*")) {
+            // Postman sends bodies with comments as written; yarc writes them as JSON.
+            let end = match rest.starts_with("//") {
+                true => rest.find('\n').unwrap_or(rest.len()),
+                false => rest.find("*/").map_or(rest.len(), |e| e + 2),
+            };
+            rest = &rest[end..];
+            continue;
+        }
         if !escaped
             && rest.starts_with("{{")
             && let Some(end) = rest.find("}}")
@@ -515,7 +777,7 @@ fn json_body(raw: &str, cx: &mut Ctx) -> Option<Y> {
         text.push(c);
         rest = &rest[c.len_utf8()..];
     }
-    let parsed: Value = serde_json::from_str(&text).ok()?;
+    let parsed: super::yaml_out::Ordered = serde_json::from_str(&text).ok()?;
     let restore = |s: &str| {
         let mut out = s.to_string();
         for (i, f) in found.iter().enumerate() {
@@ -523,20 +785,20 @@ fn json_body(raw: &str, cx: &mut Ctx) -> Option<Y> {
         }
         out
     };
-    Some(tvalue(&parsed, &restore))
+    Some(tvalue(parsed.0, &restore))
 }
 
 /// The parsed body back with its (already converted) templates in place.
-fn tvalue(v: &Value, restore: &dyn Fn(&str) -> String) -> Y {
+fn tvalue(v: Y, restore: &dyn Fn(&str) -> String) -> Y {
     match v {
-        Value::String(s) => Y::str(restore(s)),
-        Value::Array(a) => Y::Seq(a.iter().map(|i| tvalue(i, restore)).collect()),
-        Value::Object(o) => Y::Map(
-            o.iter()
-                .map(|(k, i)| (k.clone(), tvalue(i, restore)))
+        Y::Str(s) => Y::str(restore(&s)),
+        Y::Seq(a) => Y::Seq(a.into_iter().map(|i| tvalue(i, restore)).collect()),
+        Y::Map(o) => Y::Map(
+            o.into_iter()
+                .map(|(k, i)| (restore(&k), tvalue(i, restore)))
                 .collect(),
         ),
-        other => Y::from_json(other),
+        other => other,
     }
 }
 

@@ -17,6 +17,12 @@ pub enum Y {
     Comment(String),
 }
 
+impl Default for Y {
+    fn default() -> Y {
+        Y::map()
+    }
+}
+
 impl Y {
     pub fn map() -> Y {
         Y::Map(Vec::new())
@@ -67,6 +73,18 @@ impl Y {
         }
     }
 
+    /// A map's entries, comments left out.
+    pub fn entries(&self) -> Vec<(String, Y)> {
+        match self {
+            Y::Map(entries) => entries
+                .iter()
+                .filter(|(_, v)| !matches!(v, Y::Comment(_)))
+                .cloned()
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
     pub fn is_empty_map(&self) -> bool {
         matches!(self, Y::Map(e) if e.is_empty())
     }
@@ -84,6 +102,67 @@ impl Y {
                     .collect(),
             ),
         }
+    }
+}
+
+/// JSON read with its keys in the order written (serde_json's `Value` sorts them).
+pub struct Ordered(pub Y);
+
+impl<'de> serde::Deserialize<'de> for Ordered {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(OrderedVisitor).map(Ordered)
+    }
+}
+
+struct OrderedVisitor;
+
+impl<'de> serde::de::Visitor<'de> for OrderedVisitor {
+    type Value = Y;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("JSON")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Y, E> {
+        Ok(Y::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Y, E> {
+        Ok(Y::Num(v.into()))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Y, E> {
+        Ok(Y::Num(v.into()))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Y, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Y::Null, Y::Num))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Y, E> {
+        Ok(Y::str(v))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Y, E> {
+        Ok(Y::Str(v))
+    }
+    fn visit_unit<E>(self) -> Result<Y, E> {
+        Ok(Y::Null)
+    }
+    fn visit_none<E>(self) -> Result<Y, E> {
+        Ok(Y::Null)
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Y, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Y, A::Error> {
+        let mut items = Vec::new();
+        while let Some(Ordered(v)) = seq.next_element()? {
+            items.push(v);
+        }
+        Ok(Y::Seq(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Y, A::Error> {
+        let mut out = Y::map();
+        while let Some((k, Ordered(v))) = map.next_entry::<String, Ordered>()? {
+            // A key written twice: the last wins, where the first stood (as JSON parsers do).
+            out.set(k, v);
+        }
+        Ok(out)
     }
 }
 
@@ -121,7 +200,48 @@ fn write_map(out: &mut String, entries: &[(String, Y)], indent: usize) {
                 out.push_str(&format!("{}{}:\n", pad(indent), key(k)));
                 write_seq(out, s, indent + 2);
             }
+            Y::Str(text) if block_ok(text) => {
+                out.push_str(&format!("{}{}: ", pad(indent), key(k)));
+                write_block(out, text, indent + 2);
+            }
             other => out.push_str(&format!("{}{}: {}\n", pad(indent), key(k), scalar(other))),
+        }
+    }
+}
+
+/// Whether a string reads better as a `|` block: several lines, nothing a block cannot hold.
+fn block_ok(s: &str) -> bool {
+    s.contains('\n')
+        && !s.chars().any(|c| c.is_control() && c != '\n' && c != '\t')
+        && !s.contains('\u{feff}')
+        && !s
+            .lines()
+            .any(|l| l.trim_start_matches(' ').starts_with('\t'))
+}
+
+/// A literal block scalar: chomping keeps the trailing newlines exactly; an indentation
+/// indicator when the first line starts with a space.
+fn write_block(out: &mut String, s: &str, indent: usize) {
+    let trailing = s.len() - s.trim_end_matches('\n').len();
+    let chomp = match trailing {
+        0 => "-",
+        1 => "",
+        _ => "+",
+    };
+    let indicator = if s.starts_with(' ') || s.starts_with('\n') {
+        "2"
+    } else {
+        ""
+    };
+    out.push_str(&format!("|{indicator}{chomp}\n"));
+    let body = s.strip_suffix('\n').unwrap_or(s);
+    for line in body.split('\n') {
+        if line.is_empty() {
+            out.push('\n');
+        } else {
+            out.push_str(&pad(indent));
+            out.push_str(line);
+            out.push('\n');
         }
     }
 }
@@ -144,6 +264,10 @@ fn write_seq(out: &mut String, items: &[Y], indent: usize) {
             Y::Seq(s) if !s.is_empty() => {
                 out.push_str(&format!("{}-\n", pad(indent)));
                 write_seq(out, s, indent + 2);
+            }
+            Y::Str(text) if block_ok(text) => {
+                out.push_str(&format!("{}- ", pad(indent)));
+                write_block(out, text, indent + 2);
             }
             other => out.push_str(&format!("{}- {}\n", pad(indent), scalar(other))),
         }
@@ -256,6 +380,46 @@ mod tests {
         assert_eq!(
             back["tricky"],
             serde_json::json!(["yes", "1.5", "a: b", "", "$.a"])
+        );
+    }
+
+    #[test]
+    fn multi_line_strings_are_blocks_that_read_back_exactly() {
+        let cases = [
+            "a\nb",
+            "a\nb\n",
+            "a\n\n",
+            " lead\nx",
+            "\nfirst empty",
+            "x\n  indented\n",
+            "tab\tin\nline",
+            "trailing space \nx",
+            "# not a comment\n- not a list\nkey: value",
+            "crlf\r\nstays quoted",
+        ];
+        for case in cases {
+            let doc = Y::Map(vec![
+                ("text".into(), Y::str(case)),
+                ("list".into(), Y::Seq(vec![Y::str(case)])),
+            ]);
+            let text = to_string(&doc);
+            let back: Value = serde_saphyr::from_str(&text).expect("valid YAML");
+            assert_eq!(back["text"], case, "{text}");
+            assert_eq!(back["list"][0], case, "{text}");
+        }
+        assert!(
+            to_string(&Y::Map(vec![("t".into(), Y::str("a\nb"))])).contains("t: |-\n  a\n  b\n")
+        );
+    }
+
+    #[test]
+    fn json_is_read_in_the_order_written() {
+        let Ordered(y) =
+            serde_json::from_str(r#"{"z": 1, "a": {"y": [true, null, 1.5], "b": "x"}, "z": 2}"#)
+                .expect("json");
+        assert_eq!(
+            to_string(&y),
+            "z: 2\na:\n  \"y\":\n    - true\n    - null\n    - 1.5\n  b: x\n"
         );
     }
 }

@@ -322,6 +322,10 @@ impl Decoder {
                 .get("max_redirects")
                 .and_then(|n| self.u32(n, "`max_redirects`")),
             snapshot: f.get("snapshot").and_then(|n| self.snapshot(n)),
+            expect: f
+                .get("expect")
+                .map(|n| self.expect(n, "`defaults.expect`"))
+                .unwrap_or_default(),
         }
     }
 

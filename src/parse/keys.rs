@@ -56,6 +56,7 @@ pub const DEFAULTS: &[&str] = &[
     "follow_redirects",
     "max_redirects",
     "snapshot",
+    "expect",
 ];
 pub const BODIES: &[&str] = &["json", "form", "multipart", "text", "file", "graphql"];
 pub const GRAPHQL: &[&str] = &["query", "variables", "operation_name"];

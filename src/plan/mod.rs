@@ -108,6 +108,8 @@ pub struct Plan {
     pub pinned: HashSet<String>,
     /// Every tag and request of the collections, selected or not.
     pub seen: Seen,
+    /// What is allowed but probably not meant (a Postman `/:id` left in a URL).
+    pub warnings: Vec<String>,
 }
 
 /// Which checks need the full set of variables and secrets (`yarc check` without `--env`
@@ -340,6 +342,7 @@ pub fn plan(
         seen: Seen::default(),
         current: PathBuf::new(),
         cli_headers: Vec::new(),
+        warnings: Vec::new(),
     };
     let flags = crate::source::SourceFile::new("--header", "");
     p.cli_headers = p
@@ -373,6 +376,7 @@ pub fn plan(
             .map(|(k, _)| k.clone())
             .collect(),
         seen: p.seen,
+        warnings: p.warnings,
     })
 }
 
@@ -396,6 +400,7 @@ struct Planner {
     current: PathBuf,
     /// `--header` values, as templates placed in a pseudo-file for messages.
     cli_headers: Vec<(String, Template)>,
+    warnings: Vec<String>,
 }
 
 /// Inherited settings while walking groups.
@@ -409,12 +414,31 @@ struct Scope {
     follow_redirects: Option<bool>,
     max_redirects: Option<u32>,
     snapshot: Option<SnapshotSpec>,
+    /// `defaults.expect` of the collection and the groups, merged.
+    expect: Expect,
     skips: Vec<Template>,
     tags: Vec<String>,
     /// Collection and group variables, lowest first.
     lower: Vec<Variable>,
     /// The starting variables of this scope, resolved once for all its requests.
     vars: Arc<ScopeVars>,
+}
+
+/// `defaults.expect` under a narrower one (or a request's own): checks add up; a status
+/// stated below replaces the one above.
+fn merged_expect(above: &Expect, below: &Expect) -> Expect {
+    let replaced = below.states_status();
+    let mut checks: Vec<Check> = above
+        .checks
+        .iter()
+        .filter(|c| !(replaced && matches!(c.target, Target::Status)))
+        .cloned()
+        .collect();
+    checks.extend(below.checks.iter().cloned());
+    Expect {
+        checks,
+        any_status: below.any_status || (above.any_status && !replaced),
+    }
 }
 
 impl Planner {
@@ -437,6 +461,7 @@ impl Planner {
             follow_redirects: c.defaults.follow_redirects,
             max_redirects: c.defaults.max_redirects,
             snapshot: c.defaults.snapshot.clone(),
+            expect: c.defaults.expect.clone(),
             skips: Vec::new(),
             tags: c.tags.clone(),
             lower: c.variables.clone(),
@@ -493,6 +518,7 @@ impl Planner {
                     inner.follow_redirects = g.defaults.follow_redirects.or(inner.follow_redirects);
                     inner.max_redirects = g.defaults.max_redirects.or(inner.max_redirects);
                     inner.skips.extend(g.skip.clone());
+                    inner.expect = merged_expect(&inner.expect, &g.defaults.expect);
                     if g.defaults.snapshot.is_some() {
                         inner.snapshot = g.defaults.snapshot.clone();
                     }
@@ -559,8 +585,15 @@ impl Planner {
         let mut skips = scope.skips.clone();
         skips.extend(r.skip.clone());
         let auth = r.auth.clone().or_else(|| scope.auth.clone());
+        let req = if scope.expect.checks.is_empty() && !scope.expect.any_status {
+            Arc::clone(r)
+        } else {
+            let mut own = Request::clone(r);
+            own.expect = merged_expect(&scope.expect, &r.expect);
+            Arc::new(own)
+        };
         let pr = PlannedRequest {
-            req: Arc::clone(r),
+            req,
             groups: scope.groups.clone(),
             auth,
             headers,
@@ -690,6 +723,30 @@ impl Planner {
 
     /// Checks everything about a request that does not need the server; returns the variables
     /// it needs.
+    /// `/:order_id` in a URL is Postman's path variable syntax: yarc sends it as written.
+    fn check_path_variable(&mut self, pr: &PlannedRequest) {
+        let url = &pr.req.url;
+        let path_start = url.source.find("://").map_or(0, |i| i + 3);
+        let path = url.source.get(path_start..).unwrap_or_default();
+        let segment = path
+            .split(['?', '#'])
+            .next()
+            .unwrap_or_default()
+            .split('/')
+            .find(|s| {
+                s.strip_prefix(':')
+                    .and_then(|n| n.chars().next())
+                    .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            });
+        if let Some(seg) = segment {
+            let name = seg.trim_start_matches(':');
+            self.warnings.push(format!(
+                "warning: request `{}` ({}): the URL has `/{seg}`, which is sent as written; a path variable is `{{{{ {name} }}}}` in yarc",
+                pr.req.name, url.span
+            ));
+        }
+    }
+
     fn check_request(
         &mut self,
         pr: &PlannedRequest,
@@ -736,6 +793,7 @@ impl Planner {
             direct.extend(self.templates.undeclared(t));
         }
         self.check_static_values(pr, base_dir);
+        self.check_path_variable(pr);
         let mut needs: Vec<String> = pr
             .scope
             .expand(direct.iter().cloned())

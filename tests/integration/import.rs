@@ -47,8 +47,9 @@ fn postman_collection_and_environment_import_check_and_run() {
         r.stdout
     );
     assert!(
-        r.stdout
-            .contains("from test scripts: 15 assertions, 2 captures"),
+        r.stdout.contains(
+            "from scripts: 15 of 15 assertions, 2 of 2 set() calls (2 captures, 0 variables)"
+        ),
         "{}",
         r.stdout
     );
@@ -120,6 +121,93 @@ fn postman_collection_and_environment_import_check_and_run() {
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     assert_eq!(r.summary(), "7 passed, 0 failed");
     assert_eq!(w.sandbox.tokens_issued(), 1);
+}
+
+/// Every script idiom of tests/fixtures/postman/idioms (written for these tests, with a BOM
+/// in front): converted, checked, and run green against the sandbox; the report counts it.
+#[test]
+fn postman_script_idioms_path_variables_and_descriptions_convert_and_run() {
+    let w = World::new();
+    let import = |extra: &[&str]| {
+        let mut args: Vec<String> = vec![
+            "import".into(),
+            "postman".into(),
+            fixture("postman/idioms.postman_collection.json"),
+            "--environment".into(),
+            fixture("postman/idioms.postman_environment.json"),
+            "-o".into(),
+            "out".into(),
+        ];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        run_in(w.dir.path(), &args, &[])
+    };
+    let r = import(&["--report", "import.json"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_golden(
+        "postman-idioms-summary.txt",
+        &r.stdout.replace(&*w.dir.path().to_string_lossy(), "DIR"),
+    );
+    let collection = std::fs::read_to_string(w.path("out/idioms.yaml")).expect("collection");
+    assert_golden("postman-idioms.yaml", &collection);
+    let env = std::fs::read_to_string(w.path("out/environments/idioms-local.yaml")).expect("env");
+    assert_golden("postman-idioms-env.yaml", &env);
+    let all = files_below(&w.path("out"));
+    for secret in ["idioms-secret-do-not-copy", "old-session-do-not-copy"] {
+        assert!(!all.contains(secret), "{secret} was copied");
+    }
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(w.path("import.json")).expect("report"))
+            .expect("json");
+    assert_eq!(
+        report["assertions"],
+        serde_json::json!({"converted": 17, "seen": 18})
+    );
+    assert_eq!(
+        report["set_calls"],
+        serde_json::json!({"seen": 5, "captures": 2, "variables": 2})
+    );
+    assert_eq!(report["path_variables"], 2);
+    assert_eq!(report["secrets"], serde_json::json!(["CLIENT_SECRET"]));
+    let reasons: Vec<&str> = report["kept"]
+        .as_array()
+        .expect("kept")
+        .iter()
+        .filter_map(|k| k["reason"].as_str())
+        .collect();
+    assert!(reasons.contains(&"console output"), "{reasons:?}");
+    assert!(
+        reasons.contains(&"a value a script computes"),
+        "{reasons:?}"
+    );
+
+    // A second import refuses to overwrite what the first wrote (the user may have edited it).
+    let again = import(&[]);
+    assert_eq!(again.code, 2, "{again:?}");
+    assert!(again.stderr.contains("out/idioms.yaml`, `out/environments/idioms-local.yaml` already exist: nothing was written"), "{again:?}");
+    assert!(again.stderr.contains("--force"), "{again:?}");
+    assert_eq!(import(&["--force"]).code, 0);
+
+    let secrets = [("CLIENT_SECRET", "s-1")];
+    let base = format!("base_url={}", w.url());
+    let check = run_in(
+        w.dir.path(),
+        &["check", "out", "--env", "idioms-local", "--var", &base].map(String::from),
+        &secrets,
+    );
+    assert_eq!(check.code, 0, "{check:?}");
+    assert!(
+        check
+            .stderr
+            .contains("the URL has `/:item_id`, which is sent as written"),
+        "{check:?}"
+    );
+    let r = run_in(
+        w.dir.path(),
+        &["run", "out", "--env", "idioms-local", "--var", &base].map(String::from),
+        &secrets,
+    );
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!(r.summary(), "5 passed, 0 failed");
 }
 
 #[test]

@@ -1,314 +1,661 @@
-//! Postman test scripts into `expect` and `capture`: the common patterns only, one statement
-//! per line; everything else is kept, as a comment, for a human to look at.
+//! Postman scripts into `expect`, `capture` and variables. The script is read as JavaScript
+//! (`js`), then each statement is matched against the idioms real collections use: `pm.expect`
+//! chains, `pm.response.to...`, legacy `tests["..."] = ...`, `pm.*.set` / `postman.set*`, with
+//! the body reached through any alias. A statement is converted whole or not at all; what is
+//! not converted is kept, with its indentation and a reason, for a human.
+
+mod chain;
+pub mod js;
 
 use super::yaml_out::Y;
-use regex::Regex;
-use serde_json::Value;
-use std::sync::OnceLock;
+use js::{Binding, Expr, Stmt, StmtKind};
+use std::collections::{BTreeSet, HashMap};
 
+/// Whether a script runs after the response (`test`) or before the request (`prerequest`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Phase {
+    Test,
+    /// A collection's or folder's test script: assertions apply to every request below it,
+    /// but a value read from "the" response has no single request to be captured from.
+    ScopeTest,
+    PreRequest,
+}
+
+/// What one script became.
+#[derive(Debug, Default)]
 pub struct Script {
     pub expect: Y,
     pub capture: Y,
-    /// Lines that were not converted.
-    pub kept: Vec<String>,
+    /// `pm.*.set(name, literal)`: variables with a value known before the run.
+    pub variables: Y,
+    /// The lines not converted, as written (indentation kept), with the script's own
+    /// structure around them; empty when everything was converted.
+    pub block: Vec<String>,
+    /// (line in the script, text, why it was kept)
+    pub kept: Vec<(usize, String, &'static str)>,
+    pub assertions_seen: usize,
     pub assertions: usize,
+    pub sets_seen: usize,
     pub captures: usize,
+    pub variables_set: usize,
+    pub converted_lines: usize,
+    /// Every variable name a `set` call writes, converted or not: run-time values.
+    pub set_names: Vec<String>,
 }
 
-impl Default for Script {
-    fn default() -> Self {
-        Script {
+/// What the body, a header, the status... is called in the output.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Subject {
+    Json(String),
+    Length(Box<Subject>),
+    Header(String),
+    /// A cookie the response sets.
+    Cookie(String),
+    Status,
+    Time,
+    Body,
+    /// A value known before the response: a literal or `{{ var }}`.
+    Value(Y),
+}
+
+const KEPT_ASSERTION: &str = "assertion not understood";
+const KEPT_FLOW: &str = "a condition, loop or function: yarc collections have no scripts";
+const KEPT_COMPUTED: &str = "a value a script computes";
+const KEPT_CONSOLE: &str = "console output";
+const KEPT_UNSET: &str = "unset: a yarc variable lasts for the run";
+const KEPT_OTHER: &str = "not understood";
+const KEPT_NEXT: &str = "request order is the file's order (use skip: or --name to choose)";
+const KEPT_SCOPE_CAPTURE: &str =
+    "a capture after every request: capture it on the request whose response holds it";
+const KEPT_AROUND: &str = "script structure around kept lines";
+
+/// Converts one script (its lines as exported).
+pub fn convert(lines: &[String], phase: Phase) -> Script {
+    let source = lines.join("\n");
+    let statements = js::parse(&source);
+    let mut cx = Converter {
+        phase,
+        lines: lines.to_vec(),
+        aliases: HashMap::new(),
+        out: Script {
             expect: Y::map(),
             capture: Y::map(),
-            kept: Vec::new(),
-            assertions: 0,
-            captures: 0,
+            variables: Y::map(),
+            ..Script::default()
+        },
+        converted: BTreeSet::new(),
+        reasons: HashMap::new(),
+    };
+    cx.statements(&statements);
+    cx.finish()
+}
+
+struct Converter {
+    phase: Phase,
+    lines: Vec<String>,
+    aliases: HashMap<String, Option<Subject>>,
+    out: Script,
+    /// Script lines whose statements were converted (1-based).
+    converted: BTreeSet<usize>,
+    reasons: HashMap<usize, &'static str>,
+}
+
+enum Done {
+    Converted,
+    Kept(&'static str),
+}
+
+impl Converter {
+    /// Whether every statement was converted.
+    fn statements(&mut self, list: &[Stmt]) -> bool {
+        let mut all = true;
+        for s in list {
+            let done = self.statement(s);
+            match done {
+                Done::Converted => self.converted.extend(s.first..=s.last),
+                Done::Kept(reason) => {
+                    all = false;
+                    for l in s.first..=s.last {
+                        // A `pm.test` wrapper keeps its own lines, not the converted ones inside.
+                        if reason != KEPT_AROUND || !self.converted.contains(&l) {
+                            self.reasons.entry(l).or_insert(reason);
+                        }
+                    }
+                }
+            }
         }
+        all
+    }
+
+    fn statement(&mut self, s: &Stmt) -> Done {
+        let shaped = |c: &mut Self| {
+            c.out.assertions_seen += 1;
+            Done::Kept(KEPT_ASSERTION)
+        };
+        match &s.kind {
+            StmtKind::Let(decls) => self.declarations(decls),
+            StmtKind::Assign(Expr::Index(target, name), value)
+                if matches!(&**target, Expr::Ident(t) if t == "tests")
+                    && matches!(&**name, Expr::Str(_)) =>
+            {
+                self.legacy_test(value)
+            }
+            StmtKind::Assign(Expr::Member(target, _), value) if matches!(&**target, Expr::Ident(t) if t == "tests") => {
+                self.legacy_test(value)
+            }
+            StmtKind::Assign(Expr::Ident(name), value) => self.declare(name, value),
+            StmtKind::Expr(e) => self.expression(e),
+            StmtKind::Other => {
+                // Counted as seen, and kept: a conditional check cannot be a static one.
+                self.out.assertions_seen += self.assertion_lines(s);
+                self.out.sets_seen += self.lines_with(s, SET_CALLS);
+                Done::Kept(KEPT_FLOW)
+            }
+            StmtKind::Assign(..) if self.phase != Phase::PreRequest => shaped(self),
+            StmtKind::Assign(..) => Done::Kept(KEPT_OTHER),
+        }
+    }
+
+    /// Assertion-shaped lines inside a statement this importer cannot convert (an `if`).
+    fn assertion_lines(&self, s: &Stmt) -> usize {
+        if self.phase == Phase::PreRequest {
+            return 0;
+        }
+        self.lines_with(s, &["pm.expect(", "pm.response.to.", "tests["])
+    }
+
+    /// Lines of a statement that contain one of `needles`.
+    fn lines_with(&self, s: &Stmt, needles: &[&str]) -> usize {
+        let lines = self
+            .lines
+            .get(s.first.saturating_sub(1)..s.last.min(self.lines.len()));
+        lines
+            .unwrap_or_default()
+            .iter()
+            .filter(|l| needles.iter().any(|p| l.contains(p)))
+            .count()
+    }
+
+    fn declarations(&mut self, decls: &[(Binding, Expr)]) -> Done {
+        let mut done = Done::Converted;
+        for (binding, value) in decls {
+            let d = match binding {
+                Binding::Name(n) => self.declare(n, value),
+                Binding::Object(fields) => {
+                    let base = self.subject(value);
+                    for (key, local) in fields {
+                        let s = match &base {
+                            Some(Subject::Json(p)) => Some(Subject::Json(child(p, key))),
+                            _ => None,
+                        };
+                        self.aliases.insert(local.clone(), s);
+                    }
+                    match base {
+                        Some(_) => Done::Converted,
+                        None => Done::Kept(KEPT_COMPUTED),
+                    }
+                }
+            };
+            if let Done::Kept(_) = d {
+                done = d;
+            }
+        }
+        done
+    }
+
+    /// `var data = pm.response.json()`: later uses of `data` read the body.
+    fn declare(&mut self, name: &str, value: &Expr) -> Done {
+        let s = self.subject(value);
+        let known = s.is_some();
+        self.aliases.insert(name.to_string(), s);
+        if known {
+            Done::Converted
+        } else {
+            Done::Kept(KEPT_COMPUTED)
+        }
+    }
+
+    fn expression(&mut self, e: &Expr) -> Done {
+        if let Some(body) = test_body(e) {
+            return match self.statements(body) {
+                true => Done::Converted,
+                false => Done::Kept(KEPT_AROUND),
+            };
+        }
+        if let Some((key, value)) = set_call(e) {
+            return self.set(key, value);
+        }
+        if unset_call(e) {
+            return Done::Kept(KEPT_UNSET);
+        }
+        if is_console(e) {
+            return Done::Kept(KEPT_CONSOLE);
+        }
+        if let Expr::Call(callee, _) = e
+            && matches!(
+                path(callee).as_deref(),
+                Some("postman.setNextRequest" | "pm.execution.setNextRequest")
+            )
+        {
+            return Done::Kept(KEPT_NEXT);
+        }
+        if let Expr::Str(_) = e {
+            // "use strict";
+            return Done::Converted;
+        }
+        if self.phase != Phase::PreRequest && chain::is_assertion(e) {
+            self.out.assertions_seen += 1;
+            let mut staged = Staged::default();
+            if chain::assertion(self, e, &mut staged) {
+                self.commit(staged);
+                self.out.assertions += 1;
+                return Done::Converted;
+            }
+            return Done::Kept(KEPT_ASSERTION);
+        }
+        Done::Kept(KEPT_OTHER)
+    }
+
+    fn legacy_test(&mut self, value: &Expr) -> Done {
+        self.out.assertions_seen += 1;
+        let mut staged = Staged::default();
+        if chain::boolean(self, value, false, &mut staged) {
+            self.commit(staged);
+            self.out.assertions += 1;
+            Done::Converted
+        } else {
+            Done::Kept(KEPT_ASSERTION)
+        }
+    }
+
+    /// `pm.environment.set("job_id", data.id)` → a capture; of a known value → a variable.
+    fn set(&mut self, key: &Expr, value: &Expr) -> Done {
+        self.out.sets_seen += 1;
+        let Expr::Str(key) = key else {
+            return Done::Kept(KEPT_COMPUTED);
+        };
+        let name = super::vars::ident(key);
+        self.out.set_names.push(name.clone());
+        let capture = match (self.phase, self.subject(unwrap_conversion(value))) {
+            (Phase::Test, Some(Subject::Json(p))) => Y::str(p),
+            (Phase::Test, Some(Subject::Header(h))) => Y::Map(vec![("header".into(), Y::str(h))]),
+            (Phase::Test, Some(Subject::Status)) => Y::Map(vec![("status".into(), Y::Bool(true))]),
+            (Phase::Test, Some(Subject::Body)) => Y::Map(vec![("body".into(), Y::Bool(true))]),
+            (_, Some(Subject::Value(v))) => {
+                self.out.variables.set(name, v);
+                self.out.variables_set += 1;
+                return Done::Converted;
+            }
+            (Phase::ScopeTest, Some(_)) => return Done::Kept(KEPT_SCOPE_CAPTURE),
+            _ => return Done::Kept(KEPT_COMPUTED),
+        };
+        self.out.capture.set(name, capture);
+        self.out.captures += 1;
+        Done::Converted
+    }
+
+    /// What an expression reads, if the output can name it.
+    pub fn subject(&self, e: &Expr) -> Option<Subject> {
+        if let Some(v) = value(e) {
+            return Some(Subject::Value(v));
+        }
+        match e {
+            Expr::Ident(n) => match self.aliases.get(n) {
+                Some(s) => s.clone(),
+                None => match n.as_str() {
+                    "jsonData" if self.phase != Phase::PreRequest => {
+                        Some(Subject::Json("$".into()))
+                    }
+                    "responseBody" => Some(Subject::Body),
+                    "responseTime" => Some(Subject::Time),
+                    _ => None,
+                },
+            },
+            Expr::Member(inner, name) => self.member(inner, name),
+            Expr::Index(inner, index) => match (self.subject(inner)?, &**index) {
+                (Subject::Json(p), Expr::Str(k)) => Some(Subject::Json(child(&p, k))),
+                (Subject::Json(p), Expr::Num(n)) if n.fract() == 0.0 && *n >= 0.0 => {
+                    Some(Subject::Json(format!("{p}[{n}]")))
+                }
+                _ => match (&**inner, &**index) {
+                    (Expr::Ident(h), Expr::Str(name)) if h == "responseHeaders" => {
+                        Some(Subject::Header(name.clone()))
+                    }
+                    _ => None,
+                },
+            },
+            Expr::Call(callee, args) => self.call(callee, args),
+            _ => None,
+        }
+    }
+
+    fn member(&self, inner: &Expr, name: &str) -> Option<Subject> {
+        let aliased = matches!(inner, Expr::Ident(n) if self.aliases.contains_key(n));
+        match (path(inner).as_deref(), name) {
+            _ if aliased => {}
+            (Some("pm.response"), "code") | (Some("responseCode"), "code") => {
+                return Some(Subject::Status);
+            }
+            (Some("pm.response"), "responseTime") => return Some(Subject::Time),
+            (Some("environment" | "globals" | "data" | "iterationData"), var) => {
+                return Some(Subject::Value(var_ref(var)));
+            }
+            _ => {}
+        }
+        match self.subject(inner)? {
+            Subject::Json(p) if name == "length" => {
+                Some(Subject::Length(Box::new(Subject::Json(p))))
+            }
+            Subject::Body if name == "length" => Some(Subject::Length(Box::new(Subject::Body))),
+            Subject::Json(p) => Some(Subject::Json(child(&p, name))),
+            _ => None,
+        }
+    }
+
+    fn call(&self, callee: &Expr, args: &[Expr]) -> Option<Subject> {
+        let arg = |i: usize| match args.get(i) {
+            Some(Expr::Str(s)) => Some(s.clone()),
+            _ => None,
+        };
+        match path(callee).as_deref() {
+            Some("pm.response.json") | Some("responseJSON") if args.is_empty() => {
+                Some(Subject::Json("$".into()))
+            }
+            Some("JSON.parse") => match self.subject(args.first()?)? {
+                Subject::Body => Some(Subject::Json("$".into())),
+                _ => None,
+            },
+            Some("pm.response.text") if args.is_empty() => Some(Subject::Body),
+            Some("pm.response.headers.get" | "postman.getResponseHeader") => {
+                Some(Subject::Header(arg(0)?))
+            }
+            Some("pm.cookies.get" | "postman.getResponseCookie") => Some(Subject::Cookie(arg(0)?)),
+            Some(
+                "pm.environment.get"
+                | "pm.collectionVariables.get"
+                | "pm.globals.get"
+                | "pm.variables.get"
+                | "pm.iterationData.get"
+                | "postman.getEnvironmentVariable"
+                | "postman.getGlobalVariable",
+            ) => Some(Subject::Value(var_ref(&arg(0)?))),
+            Some("pm.variables.replaceIn") => Some(Subject::Value(Y::str(super::vars::convert(
+                &arg(0)?,
+                &mut Vec::new(),
+            )))),
+            _ => None,
+        }
+    }
+
+    fn commit(&mut self, staged: Staged) {
+        for (subject, predicate, value, negate) in staged.0 {
+            self.put(subject, predicate, value, negate);
+        }
+    }
+
+    /// Writes one predicate where its subject lives in `expect`.
+    fn put(&mut self, subject: Subject, predicate: &str, value: Y, negate: bool) {
+        let e = &mut self.out.expect;
+        match subject {
+            Subject::Json(p) => add_predicate(e.child("json"), &p, predicate, value, negate),
+            Subject::Header(h) => add_predicate(e.child("headers"), &h, predicate, value, negate),
+            Subject::Cookie(c) => add_predicate(e.child("cookies"), &c, predicate, value, negate),
+            Subject::Body => add_predicate(e, "body", predicate, value, negate),
+            Subject::Length(inner) => {
+                let (map, key) = match *inner {
+                    Subject::Json(p) => (e.child("json"), p),
+                    _ => (&mut *e, "body".to_string()),
+                };
+                let entry = entry_map(map, &key);
+                add_predicate(entry, "length", predicate, value, negate);
+            }
+            Subject::Status if predicate == "equals" && !negate => e.set("status", value),
+            Subject::Status if predicate == "in" && !negate => e.set("status", value),
+            Subject::Status => add_predicate(e, "status", predicate, value, negate),
+            Subject::Time => {
+                let ms = match value {
+                    Y::Num(n) => Y::str(format!("{n}ms")),
+                    other => other,
+                };
+                e.child("time").set(predicate, ms);
+            }
+            Subject::Value(_) => {}
+        }
+    }
+
+    /// Writes the comment block and the counts.
+    fn finish(mut self) -> Script {
+        let lines = std::mem::take(&mut self.lines);
+        let mut block: Vec<(usize, &String)> = Vec::new();
+        for (i, line) in lines.iter().enumerate() {
+            let n = i + 1;
+            if self.converted.contains(&n) && !self.reasons.contains_key(&n) {
+                if !line.trim().is_empty() {
+                    self.out.converted_lines += 1;
+                }
+                continue;
+            }
+            block.push((n, line));
+        }
+        let has_code = block
+            .iter()
+            .any(|(n, l)| self.reasons.contains_key(n) && is_code(l));
+        if !has_code {
+            return self.out;
+        }
+        while block.first().is_some_and(|(_, l)| l.trim().is_empty()) {
+            block.remove(0);
+        }
+        while block.last().is_some_and(|(_, l)| l.trim().is_empty()) {
+            block.pop();
+        }
+        let indent = block
+            .iter()
+            .filter(|(_, l)| !l.trim().is_empty())
+            .map(|(_, l)| l.len() - l.trim_start().len())
+            .min()
+            .unwrap_or(0);
+        for (n, line) in &block {
+            let text = line.get(indent..).unwrap_or(line.trim_start()).trim_end();
+            self.out.block.push(text.replace('\t', "    "));
+            if is_code(line) {
+                let reason = self.reasons.get(n).copied().unwrap_or(KEPT_AROUND);
+                self.out.kept.push((*n, line.trim().to_string(), reason));
+            }
+        }
+        self.out
     }
 }
 
-/// A JS accessor on the parsed body: `.a.b[0]["x-y"]`.
-const ACCESS: &str = r#"((?:\.[A-Za-z_$][\w$]*|\[\d+\]|\[\s*["'][^"']+["']\s*\])*)"#;
+/// Predicates collected while a statement is read, written only if all of it converts.
+#[derive(Default)]
+pub struct Staged(pub Vec<(Subject, &'static str, Y, bool)>);
 
-struct Patterns {
-    alias: Regex,
-    status: Regex,
-    code_eq: Regex,
-    code_one_of: Regex,
-    header: Regex,
-    time: Regex,
-    json_eq: Regex,
-    json_exists: Regex,
-    json_type: Regex,
-    set_json: Regex,
-    set_header: Regex,
-    structure: Regex,
+fn is_code(line: &str) -> bool {
+    let t = line.trim();
+    !(t.is_empty() || t.starts_with("//") || t.chars().all(|c| "{}();,".contains(c)))
 }
 
-fn patterns() -> &'static Patterns {
-    static P: OnceLock<Patterns> = OnceLock::new();
-    P.get_or_init(|| {
-        let re = |s: &str| Regex::new(s).expect("valid regex");
-        let body = format!(r"(?:jsonData|pm\.response\.json\(\)){ACCESS}");
-        Patterns {
-            alias: re(r"^(?:var|let|const)\s+([A-Za-z_$][\w$]*)\s*=\s*(?:pm\.response\.json\(\)|JSON\.parse\(\s*responseBody\s*\))\s*;?$"),
-            status: re(r"^pm\.response\.to\.have\.status\(\s*(\d{3})\s*\)\s*;?$"),
-            code_eq: re(r"^pm\.expect\(\s*pm\.response\.(?:code|status)\s*\)\.to\.(?:eql|equal|be\.equal|eq)\(\s*(\d{3})\s*\)\s*;?$"),
-            code_one_of: re(r"^pm\.expect\(\s*pm\.response\.code\s*\)\.to\.be\.oneOf\(\s*\[([\d,\s]+)\]\s*\)\s*;?$"),
-            header: re(r#"^pm\.response\.to\.have\.header\(\s*["']([^"']+)["']\s*(?:,\s*["']([^"']*)["']\s*)?\)\s*;?$"#),
-            time: re(r"^pm\.expect\(\s*pm\.response\.responseTime\s*\)\.to\.be\.(?:below|lessThan)\(\s*(\d+)\s*\)\s*;?$"),
-            json_eq: re(&format!(r"^pm\.expect\(\s*{body}\s*\)\.to\.(?:eql|equal|be\.eql|deep\.equal|eq)\((.+)\)\s*;?$")),
-            json_exists: re(&format!(r"^pm\.expect\(\s*{body}\s*\)\.to\.(?:exist|not\.be\.undefined|be\.ok)\s*;?$")),
-            json_type: re(&format!(r#"^pm\.expect\(\s*{body}\s*\)\.to\.be\.(?:an?)\(\s*["'](\w+)["']\s*\)\s*;?$"#)),
-            set_json: re(&format!(r#"^pm\.(?:environment|collectionVariables|globals|variables)\.set\(\s*["']([^"']+)["']\s*,\s*{body}\s*\)\s*;?$"#)),
-            set_header: re(r#"^pm\.(?:environment|collectionVariables|globals|variables)\.set\(\s*["']([^"']+)["']\s*,\s*pm\.response\.headers\.get\(\s*["']([^"']+)["']\s*\)\s*\)\s*;?$"#),
-            structure: re(r#"^(?:pm\.test\(.*function\s*\(\s*\)\s*\{|pm\.test\(.*\(\s*\)\s*=>\s*\{|\}\s*\)\s*;?|\}\s*;?|//.*|)$"#),
+const SET_CALLS: &[&str] = &[
+    "pm.environment.set(",
+    "pm.collectionVariables.set(",
+    "pm.globals.set(",
+    "pm.variables.set(",
+    "postman.setEnvironmentVariable(",
+    "postman.setGlobalVariable(",
+];
+
+/// `pm.test("name", function () { ... })` (or an arrow): the body's statements.
+fn test_body(e: &Expr) -> Option<&[Stmt]> {
+    let Expr::Call(callee, args) = e else {
+        return None;
+    };
+    if path(callee).as_deref() != Some("pm.test") {
+        return None;
+    }
+    match args.last()? {
+        Expr::Func(body) => Some(body),
+        _ => None,
+    }
+}
+
+/// `pm.environment.set(k, v)`, `postman.setEnvironmentVariable(k, v)` and their kin.
+fn set_call(e: &Expr) -> Option<(&Expr, &Expr)> {
+    let Expr::Call(callee, args) = e else {
+        return None;
+    };
+    let p = path(callee)?;
+    let is_set = matches!(
+        p.as_str(),
+        "pm.environment.set"
+            | "pm.collectionVariables.set"
+            | "pm.globals.set"
+            | "pm.variables.set"
+            | "postman.setEnvironmentVariable"
+            | "postman.setGlobalVariable"
+    );
+    match args.as_slice() {
+        [k, v] if is_set => Some((k, v)),
+        _ => None,
+    }
+}
+
+fn unset_call(e: &Expr) -> bool {
+    let Expr::Call(callee, _) = e else {
+        return false;
+    };
+    matches!(
+        path(callee).as_deref(),
+        Some(
+            "pm.environment.unset"
+                | "pm.collectionVariables.unset"
+                | "pm.globals.unset"
+                | "pm.variables.unset"
+                | "postman.clearEnvironmentVariable"
+                | "postman.clearGlobalVariable"
+        )
+    )
+}
+
+fn is_console(e: &Expr) -> bool {
+    matches!(e, Expr::Call(callee, _) if path(callee).is_some_and(|p| p.starts_with("console.")))
+}
+
+/// `JSON.stringify(x)`, `String(x)`, `x.toString()`: the value of `x` is what is captured.
+fn unwrap_conversion(e: &Expr) -> &Expr {
+    match e {
+        Expr::Call(callee, args) if args.len() == 1 => match path(callee).as_deref() {
+            Some("JSON.stringify" | "String" | "Number" | "parseInt" | "parseFloat") => {
+                unwrap_conversion(&args[0])
+            }
+            _ => e,
+        },
+        Expr::Call(callee, args) if args.is_empty() => match &**callee {
+            Expr::Member(inner, m) if m == "toString" => unwrap_conversion(inner),
+            _ => e,
+        },
+        _ => e,
+    }
+}
+
+/// `a.b.c` as a dotted name, when it is only identifiers.
+pub fn path(e: &Expr) -> Option<String> {
+    match e {
+        Expr::Ident(n) => Some(n.clone()),
+        Expr::Member(inner, name) => Some(format!("{}.{name}", path(inner)?)),
+        _ => None,
+    }
+}
+
+/// A value known without the response: literals, lists and maps of them, `{{ var }}`.
+pub fn value(e: &Expr) -> Option<Y> {
+    Some(match e {
+        Expr::Str(s) => Y::str(super::vars::convert(s, &mut Vec::new())),
+        Expr::Num(n) => Y::Num(number(*n)?),
+        Expr::Unary("-", inner) => match &**inner {
+            Expr::Num(n) => Y::Num(number(-n)?),
+            _ => return None,
+        },
+        Expr::Bool(b) => Y::Bool(*b),
+        Expr::Null => Y::Null,
+        Expr::Array(items) => Y::Seq(items.iter().map(value).collect::<Option<_>>()?),
+        Expr::Object(fields) => Y::Map(
+            fields
+                .iter()
+                .map(|(k, v)| Some((k.clone(), value(v)?)))
+                .collect::<Option<_>>()?,
+        ),
+        Expr::Call(callee, args) => {
+            let name = match args.as_slice() {
+                [Expr::Str(s)] => s,
+                _ => return None,
+            };
+            match path(callee)?.as_str() {
+                "pm.environment.get"
+                | "pm.collectionVariables.get"
+                | "pm.globals.get"
+                | "pm.variables.get"
+                | "pm.iterationData.get"
+                | "postman.getEnvironmentVariable"
+                | "postman.getGlobalVariable" => var_ref(name),
+                _ => return None,
+            }
         }
+        _ => return None,
     })
 }
 
-pub fn convert_script(lines: &[String], out: &mut Script) {
-    let p = patterns();
-    let mut aliases: Vec<String> = Vec::new();
-    for raw in lines {
-        let mut line = raw.trim().to_string();
-        if let Some(c) = p.alias.captures(&line) {
-            aliases.push(c[1].to_string());
-            continue;
-        }
-        for a in &aliases {
-            if a != "jsonData" {
-                line = line
-                    .replace(&format!("{a}."), "jsonData.")
-                    .replace(&format!("{a}["), "jsonData[")
-                    .replace(&format!("({a})"), "(jsonData)");
-            }
-        }
-        if p.structure.is_match(&line) {
-            continue;
-        }
-        if !convert_line(&line, out) {
-            out.kept.push(raw.trim().to_string());
-        }
+fn number(n: f64) -> Option<serde_json::Number> {
+    if n.fract() == 0.0 && n.abs() < 9e15 {
+        Some((n as i64).into())
+    } else {
+        serde_json::Number::from_f64(n)
     }
 }
 
-fn convert_line(line: &str, out: &mut Script) -> bool {
-    let p = patterns();
-    if let Some(c) = p.status.captures(line).or_else(|| p.code_eq.captures(line)) {
-        out.expect
-            .set("status", Y::Num(c[1].parse::<u64>().unwrap_or(200).into()));
-        out.assertions += 1;
-        return true;
-    }
-    if let Some(c) = p.code_one_of.captures(line) {
-        let codes: Vec<Y> = c[1]
-            .split(',')
-            .filter_map(|s| s.trim().parse::<u64>().ok())
-            .map(|n| Y::Num(n.into()))
-            .collect();
-        out.expect.set("status", Y::Seq(codes));
-        out.assertions += 1;
-        return true;
-    }
-    if let Some(c) = p.header.captures(line) {
-        let value = match c.get(2) {
-            Some(v) => Y::str(v.as_str()),
-            None => Y::Map(vec![("exists".into(), Y::Bool(true))]),
-        };
-        out.expect.child("headers").set(&c[1], value);
-        out.assertions += 1;
-        return true;
-    }
-    if let Some(c) = p.time.captures(line) {
-        out.expect.set(
-            "time",
-            Y::Map(vec![("lt".into(), Y::str(format!("{}ms", &c[1])))]),
-        );
-        out.assertions += 1;
-        return true;
-    }
-    if let Some(c) = p.json_eq.captures(line)
-        && let Some(path) = jsonpath(&c[1])
-        && let Some(v) = js_literal(&c[2])
-    {
-        add_predicate(out.expect.child("json"), &path, "equals", Y::from_json(&v));
-        out.assertions += 1;
-        return true;
-    }
-    if let Some(c) = p.json_exists.captures(line)
-        && let Some(path) = jsonpath(&c[1])
-    {
-        add_predicate(out.expect.child("json"), &path, "exists", Y::Bool(true));
-        out.assertions += 1;
-        return true;
-    }
-    if let Some(c) = p.json_type.captures(line)
-        && let Some(path) = jsonpath(&c[1])
-    {
-        add_predicate(out.expect.child("json"), &path, "type", Y::str(&c[2]));
-        out.assertions += 1;
-        return true;
-    }
-    if let Some(c) = p.set_json.captures(line)
-        && let Some(path) = jsonpath(&c[2])
-    {
-        out.capture.set(super::vars::ident(&c[1]), Y::str(path));
-        out.captures += 1;
-        return true;
-    }
-    if let Some(c) = p.set_header.captures(line) {
-        out.capture.set(
-            super::vars::ident(&c[1]),
-            Y::Map(vec![("header".into(), Y::str(&c[2]))]),
-        );
-        out.captures += 1;
-        return true;
-    }
-    false
+fn var_ref(name: &str) -> Y {
+    Y::str(format!("{{{{ {} }}}}", super::vars::ident(name)))
 }
 
-/// Several assertions on one path become one predicate map.
-fn add_predicate(json: &mut Y, path: &str, predicate: &str, value: Y) {
-    let entry = match json.get_mut(path) {
-        None => {
-            let y = if predicate == "equals" {
-                value
-            } else {
-                Y::Map(vec![(predicate.into(), value)])
-            };
-            json.set(path, y);
-            return;
-        }
-        Some(e) => e,
-    };
-    if !matches!(entry, Y::Map(m) if m.iter().all(|(k, _)| crate::parse::PREDICATES.contains(&k.as_str())))
-    {
-        let old = std::mem::replace(entry, Y::map());
-        entry.set("equals", old);
+/// `$.a` + `b` → `$.a.b`; names that are not identifiers are bracketed.
+pub fn child(path: &str, key: &str) -> String {
+    let plain = !key.is_empty()
+        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !key.starts_with(|c: char| c.is_ascii_digit());
+    if plain {
+        format!("{path}.{key}")
+    } else {
+        format!(
+            "{path}['{}']",
+            key.replace('\\', "\\\\").replace('\'', "\\'")
+        )
     }
-    entry.set(predicate, value);
 }
 
-/// `.a.b[0]["x-y"]` → `$.a.b[0]['x-y']`.
-pub fn jsonpath(access: &str) -> Option<String> {
-    let re = Regex::new(r#"\.([A-Za-z_$][\w$]*)|\[(\d+)\]|\[\s*["']([^"']+)["']\s*\]"#).ok()?;
-    let mut out = String::from("$");
-    let mut consumed = 0;
-    for c in re.captures_iter(access) {
-        let m = c.get(0)?;
-        if m.start() != consumed {
-            return None;
+/// The predicate map under `key`, a bare value turned into `{ equals: value }` first.
+fn entry_map<'a>(map: &'a mut Y, key: &str) -> &'a mut Y {
+    let is_predicates = |y: &Y| matches!(y, Y::Map(m) if m.iter().all(|(k, _)| crate::parse::PREDICATES.contains(&k.as_str())));
+    match map.get_mut(key) {
+        Some(entry) if !is_predicates(entry) => {
+            let old = std::mem::take(entry);
+            entry.set("equals", old);
         }
-        consumed = m.end();
-        if let Some(name) = c.get(1) {
-            let n = name.as_str();
-            if n.contains('$') {
-                out.push_str(&format!("['{n}']"));
-            } else {
-                out.push('.');
-                out.push_str(n);
-            }
-        } else if let Some(i) = c.get(2) {
-            out.push_str(&format!("[{}]", i.as_str()));
-        } else if let Some(k) = c.get(3) {
-            let k = k.as_str();
-            if k.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_')
-                && !k.starts_with(|ch: char| ch.is_ascii_digit())
-            {
-                out.push('.');
-                out.push_str(k);
-            } else {
-                out.push_str(&format!("['{}']", k.replace('\'', "\\'")));
-            }
-        }
+        Some(_) => {}
+        None => map.set(key, Y::map()),
     }
-    (consumed == access.len()).then_some(out)
+    map.get_mut(key).expect("just set")
 }
 
-/// A JS literal as JSON: numbers, booleans, null, and strings in either quote.
-fn js_literal(s: &str) -> Option<Value> {
-    let s = s.trim();
-    static GET: OnceLock<Regex> = OnceLock::new();
-    let get = GET.get_or_init(|| {
-        Regex::new(r#"^pm\.(?:environment|collectionVariables|globals|variables)\.get\(\s*["']([^"']+)["']\s*\)$"#).expect("valid regex")
-    });
-    if let Some(c) = get.captures(s) {
-        return Some(Value::String(format!(
-            "{{{{ {} }}}}",
-            super::vars::ident(&c[1])
-        )));
+/// Adds a predicate under `key`; one `equals` alone stays a bare value.
+fn add_predicate(map: &mut Y, key: &str, predicate: &str, value: Y, negate: bool) {
+    if map.get_mut(key).is_none() && predicate == "equals" && !negate {
+        map.set(key, value);
+        return;
     }
-    if let Ok(v) = serde_json::from_str::<Value>(s) {
-        return Some(v);
-    }
-    let inner = s.strip_prefix('\'')?.strip_suffix('\'')?;
-    if inner.contains('\'') && !inner.contains("\\'") {
-        return None;
-    }
-    Some(Value::String(inner.replace("\\'", "'")))
+    let entry = entry_map(map, key);
+    let target = if negate { entry.child("not") } else { entry };
+    target.set(predicate, value);
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::import::yaml_out;
-
-    fn run(lines: &[&str]) -> Script {
-        let mut s = Script::default();
-        convert_script(
-            &lines.iter().map(|l| l.to_string()).collect::<Vec<_>>(),
-            &mut s,
-        );
-        s
-    }
-
-    #[test]
-    fn converts_the_common_patterns() {
-        let s = run(&[
-            "pm.test(\"Status code is 200\", function () {",
-            "    pm.response.to.have.status(200);",
-            "});",
-            "var jsonData = pm.response.json();",
-            "pm.expect(jsonData.items[0].name).to.eql('Ada');",
-            "pm.expect(jsonData[\"total-count\"]).to.equal(3);",
-            "pm.response.to.have.header(\"Content-Type\");",
-            "pm.expect(pm.response.responseTime).to.be.below(500);",
-            "pm.environment.set(\"job_id\", jsonData.jobId);",
-            "pm.collectionVariables.set(\"loc\", pm.response.headers.get(\"Location\"));",
-            "console.log(jsonData);",
-        ]);
-        let text = yaml_out::to_string(&Y::Map(vec![
-            ("expect".into(), s.expect),
-            ("capture".into(), s.capture),
-        ]));
-        let v: Value = serde_saphyr::from_str(&text).expect("yaml");
-        assert_eq!(v["expect"]["status"], 200);
-        assert_eq!(v["expect"]["json"]["$.items[0].name"], "Ada");
-        assert_eq!(v["expect"]["json"]["$['total-count']"], 3);
-        assert_eq!(v["expect"]["headers"]["Content-Type"]["exists"], true);
-        assert_eq!(v["expect"]["time"]["lt"], "500ms");
-        assert_eq!(v["capture"]["job_id"], "$.jobId");
-        assert_eq!(v["capture"]["loc"]["header"], "Location");
-        assert_eq!(s.assertions, 5);
-        assert_eq!(s.captures, 2);
-        assert_eq!(s.kept, ["console.log(jsonData);"]);
-    }
-
-    #[test]
-    fn other_alias_names_work_and_two_checks_on_a_path_merge() {
-        let s = run(&[
-            "const body = pm.response.json();",
-            "pm.expect(body.status).to.exist;",
-            "pm.expect(body.status).to.eql(\"done\");",
-            "pm.expect(pm.response.code).to.be.oneOf([200, 201]);",
-        ]);
-        let text = yaml_out::to_string(&s.expect);
-        let v: Value = serde_saphyr::from_str(&text).expect("yaml");
-        assert_eq!(
-            v["json"]["$.status"],
-            serde_json::json!({"exists": true, "equals": "done"})
-        );
-        assert_eq!(v["status"], serde_json::json!([200, 201]));
-    }
-}
+mod tests;

@@ -1,0 +1,595 @@
+//! Assertions: `pm.expect(x).to...` and `pm.response.to...` chains (chai's words), and the
+//! boolean expressions of legacy `tests["..."] = ...` lines.
+
+use super::js::Expr;
+use super::{Converter, Staged, Subject, child, path, value};
+use crate::import::yaml_out::Y;
+
+/// Whether a statement is shaped like an assertion (so it counts as seen).
+pub fn is_assertion(e: &Expr) -> bool {
+    let (base, _) = flatten(e);
+    matches!(base, Base::Expect(_) | Base::Response)
+}
+
+enum Base<'a> {
+    Expect(&'a Expr),
+    Response,
+    Other,
+}
+
+/// One step of a chain: a word, and its arguments when it is called.
+type Step<'a> = (&'a str, Option<&'a [Expr]>);
+
+/// `pm.expect(x).to.have.property("a").that.equals(1)` → (x, [to, have, property(a), ...]).
+fn flatten(e: &Expr) -> (Base<'_>, Vec<Step<'_>>) {
+    let mut steps = Vec::new();
+    let mut cur = e;
+    loop {
+        match cur {
+            Expr::Call(callee, args) => match &**callee {
+                Expr::Member(inner, name) => {
+                    if path(callee).as_deref() == Some("pm.expect") {
+                        break;
+                    }
+                    steps.push((name.as_str(), Some(args.as_slice())));
+                    cur = inner;
+                }
+                Expr::Ident(n) if n == "expect" => break,
+                _ => return (Base::Other, steps),
+            },
+            Expr::Member(inner, name) => {
+                if path(cur).as_deref() == Some("pm.response") {
+                    steps.reverse();
+                    return (Base::Response, steps);
+                }
+                steps.push((name.as_str(), None));
+                cur = inner;
+            }
+            _ => return (Base::Other, steps),
+        }
+    }
+    steps.reverse();
+    match cur {
+        Expr::Call(_, args) if !args.is_empty() => (Base::Expect(&args[0]), steps),
+        _ => (Base::Other, steps),
+    }
+}
+
+const NOOP: [&str; 23] = [
+    "to", "be", "been", "is", "that", "which", "and", "has", "have", "with", "at", "of", "same",
+    "but", "does", "still", "also", "deep", "own", "any", "all", "itself", "nested",
+];
+
+/// Converts an assertion chain into staged predicates; false if any step is not understood.
+pub fn assertion(cx: &Converter, e: &Expr, out: &mut Staged) -> bool {
+    match flatten(e) {
+        (Base::Expect(x), steps) => match cx.subject(x) {
+            Some(Subject::Value(_)) | None => {
+                // `pm.expect(a === 1).to.be.true`: the expression is the assertion.
+                let words: Vec<&str> = steps.iter().map(|s| s.0).collect();
+                matches!(words.as_slice(), ["to", "be", "true"] | ["to", "be", "ok"])
+                    && boolean(cx, x, false, out)
+            }
+            Some(s) => expect_steps(s, &steps, out),
+        },
+        (Base::Response, steps) => response_steps(&steps, out),
+        (Base::Other, _) => false,
+    }
+}
+
+fn num(args: Option<&[Expr]>, i: usize) -> Option<Y> {
+    value(args?.get(i)?).filter(|v| matches!(v, Y::Num(_) | Y::Str(_)))
+}
+
+fn expect_steps(mut subject: Subject, steps: &[Step<'_>], out: &mut Staged) -> bool {
+    let mut negate = false;
+    let mut asserted = false;
+    for &(word, args) in steps {
+        let arg = |i: usize| args.and_then(|a| a.get(i));
+        let mut put = |s: &Subject, p: &'static str, v: Y| {
+            out.0.push((s.clone(), p, v, negate));
+        };
+        match (word, args) {
+            (w, None) if NOOP.contains(&w) => continue,
+            ("not", None) => {
+                negate = !negate;
+                continue;
+            }
+            ("include" | "includes" | "contain" | "contains", None) => continue,
+            ("length" | "lengthOf", None) => {
+                subject = Subject::Length(Box::new(subject));
+                continue;
+            }
+            ("equal" | "equals" | "eq" | "eql" | "eqls", Some(_)) => {
+                let Some(v) = arg(0).and_then(value) else {
+                    return false;
+                };
+                put(&subject, "equals", v);
+            }
+            ("include" | "includes" | "contain" | "contains" | "string", Some(_)) => {
+                match (arg(0), &subject) {
+                    (Some(Expr::Object(fields)), Subject::Json(p)) if !negate => {
+                        for (k, v) in fields {
+                            let Some(v) = value(v) else { return false };
+                            put(&Subject::Json(child(p, k)), "equals", v);
+                        }
+                    }
+                    (Some(a), _) => {
+                        let Some(v) = value(a) else { return false };
+                        put(&subject, "contains", v);
+                    }
+                    _ => return false,
+                }
+            }
+            ("property", Some(_)) => {
+                let (Subject::Json(p), Some(Expr::Str(k))) = (&subject, arg(0)) else {
+                    return false;
+                };
+                let nested = steps.iter().any(|s| s.0 == "nested");
+                subject = match nested {
+                    true => Subject::Json(format!("{p}{}", &lodash_path(k)[1..])),
+                    false => Subject::Json(child(p, k)),
+                };
+                match arg(1) {
+                    Some(v) => {
+                        let Some(v) = value(v) else { return false };
+                        put(&subject, "equals", v);
+                    }
+                    None if negate => {
+                        out.0
+                            .push((subject.clone(), "exists", Y::Bool(false), false));
+                    }
+                    None => put(&subject, "exists", Y::Bool(true)),
+                }
+            }
+            ("keys" | "key", Some(a)) => {
+                let Subject::Json(p) = &subject else {
+                    return false;
+                };
+                let names: Vec<&Expr> = match a {
+                    [Expr::Array(items)] => items.iter().collect(),
+                    items => items.iter().collect(),
+                };
+                for n in names {
+                    let Expr::Str(k) = n else { return false };
+                    let exists = Y::Bool(!negate);
+                    out.0
+                        .push((Subject::Json(child(p, k)), "exists", exists, false));
+                }
+            }
+            ("length" | "lengthOf", Some(_)) => {
+                let Some(v) = num(args, 0) else { return false };
+                put(&Subject::Length(Box::new(subject.clone())), "equals", v);
+            }
+            ("oneOf", Some([Expr::Array(_)])) => {
+                let Some(v) = arg(0).and_then(value) else {
+                    return false;
+                };
+                put(&subject, "in", v);
+            }
+            ("a" | "an", Some([Expr::Str(t)])) => match t.to_ascii_lowercase().as_str() {
+                "undefined" => out
+                    .0
+                    .push((subject.clone(), "exists", Y::Bool(negate), false)),
+                t @ ("array" | "object" | "string" | "number" | "boolean" | "null") => {
+                    put(&subject, "type", Y::str(t));
+                }
+                _ => return false,
+            },
+            ("true" | "false", None) => put(&subject, "equals", Y::Bool(word == "true")),
+            ("null", None) => put(&subject, "equals", Y::Null),
+            ("undefined", None) => {
+                out.0
+                    .push((subject.clone(), "exists", Y::Bool(negate), false));
+            }
+            ("exist" | "exists" | "ok", None) => {
+                out.0
+                    .push((subject.clone(), "exists", Y::Bool(!negate), false));
+            }
+            ("empty", None) => {
+                let len = Subject::Length(Box::new(subject.clone()));
+                if negate {
+                    out.0.push((len, "gt", Y::Num(0.into()), false));
+                } else {
+                    put(&len, "equals", Y::Num(0.into()));
+                }
+            }
+            ("above" | "gt" | "greaterThan", Some(_)) => compare(&subject, "gt", args, &mut put),
+            ("below" | "lt" | "lessThan", Some(_)) => compare(&subject, "lt", args, &mut put),
+            ("least" | "gte" | "greaterThanOrEqual", Some(_)) => {
+                compare(&subject, "gte", args, &mut put)
+            }
+            ("most" | "lte" | "lessThanOrEqual", Some(_)) => {
+                compare(&subject, "lte", args, &mut put)
+            }
+            ("within", Some([lo, hi])) => {
+                let (Some(lo), Some(hi)) = (value(lo), value(hi)) else {
+                    return false;
+                };
+                put(&subject, "gte", lo);
+                put(&subject, "lte", hi);
+            }
+            ("match" | "matches", Some([Expr::Regex(body, flags)])) => {
+                let Some(re) = regex(body, flags) else {
+                    return false;
+                };
+                put(&subject, "matches", Y::str(re));
+            }
+            _ => return false,
+        }
+        asserted = true;
+    }
+    // Time and status take only what `expect.time` and `expect.status` can say.
+    asserted && out.0.iter().all(|(s, p, _, n)| fits(s, p, *n))
+}
+
+fn compare(
+    subject: &Subject,
+    op: &'static str,
+    args: Option<&[Expr]>,
+    put: &mut impl FnMut(&Subject, &'static str, Y),
+) {
+    match num(args, 0) {
+        Some(v) => put(subject, op, v),
+        None => put(subject, "invalid", Y::Null),
+    }
+}
+
+fn fits(s: &Subject, predicate: &str, negate: bool) -> bool {
+    match s {
+        Subject::Time => !negate && matches!(predicate, "lt" | "lte" | "gt" | "gte"),
+        Subject::Value(_) => false,
+        Subject::Length(inner) => {
+            matches!(**inner, Subject::Json(_) | Subject::Body) && predicate != "invalid"
+        }
+        _ => predicate != "invalid",
+    }
+}
+
+/// A JavaScript regex as a Rust one: `i`, `m` and `s` become inline flags; `g` means nothing
+/// for a test.
+fn regex(body: &str, flags: &str) -> Option<String> {
+    let mut inline = String::new();
+    for f in flags.chars() {
+        match f {
+            'i' | 'm' | 's' => inline.push(f),
+            'g' | 'u' => {}
+            _ => return None,
+        }
+    }
+    let re = if inline.is_empty() {
+        body.to_string()
+    } else {
+        format!("(?{inline}){body}")
+    };
+    regex::Regex::new(&re).ok().map(|_| re)
+}
+
+/// A Postman reason phrase as its status code.
+fn reason_code(reason: &str) -> Option<u64> {
+    Some(match reason.to_ascii_lowercase().as_str() {
+        "ok" => 200,
+        "created" => 201,
+        "accepted" => 202,
+        "no content" => 204,
+        "moved permanently" => 301,
+        "found" => 302,
+        "not modified" => 304,
+        "bad request" => 400,
+        "unauthorized" => 401,
+        "forbidden" => 403,
+        "not found" => 404,
+        "method not allowed" => 405,
+        "conflict" => 409,
+        "unprocessable entity" => 422,
+        "too many requests" => 429,
+        "internal server error" => 500,
+        _ => return None,
+    })
+}
+
+/// `pm.response.to.have.status(201)`, `.to.be.ok`, `.to.have.header(...)`, `.to.be.json`...
+fn response_steps(steps: &[Step<'_>], out: &mut Staged) -> bool {
+    let mut negate = false;
+    let mut asserted = false;
+    for &(word, args) in steps {
+        let status = move |v: Y| (Subject::Status, "equals", v, negate);
+        let class = move |c: &str| (Subject::Status, "equals", Y::str(c), negate);
+        let item = match (word, args) {
+            (w, None) if NOOP.contains(&w) => continue,
+            ("not", None) => {
+                negate = !negate;
+                continue;
+            }
+            ("status", Some([Expr::Num(n)])) => status(Y::Num((*n as u64).into())),
+            ("status", Some([Expr::Str(r)])) => match reason_code(r) {
+                Some(c) => status(Y::Num(c.into())),
+                None => return false,
+            },
+            ("ok", None) => status(Y::Num(200.into())),
+            ("accepted", None) => status(Y::Num(202.into())),
+            ("badRequest", None) => status(Y::Num(400.into())),
+            ("unauthorized" | "unauthorised", None) => status(Y::Num(401.into())),
+            ("forbidden", None) => status(Y::Num(403.into())),
+            ("notFound", None) => status(Y::Num(404.into())),
+            ("rateLimited", None) => status(Y::Num(429.into())),
+            ("success", None) => class("2xx"),
+            ("info", None) => class("1xx"),
+            ("redirection", None) => class("3xx"),
+            ("clientError", None) => class("4xx"),
+            ("serverError", None) => class("5xx"),
+            ("error", None) => (Subject::Status, "gte", Y::Num(400.into()), negate),
+            ("header", Some([Expr::Str(h)])) => (
+                Subject::Header(h.clone()),
+                "exists",
+                Y::Bool(!negate),
+                false,
+            ),
+            ("header", Some([Expr::Str(h), v])) => match value(v) {
+                Some(v) => (Subject::Header(h.clone()), "equals", v, negate),
+                None => return false,
+            },
+            ("json", None) | ("jsonBody", Some([])) => {
+                (Subject::Json("$".into()), "exists", Y::Bool(!negate), false)
+            }
+            ("jsonBody", Some([Expr::Str(p)])) => (
+                Subject::Json(lodash_path(p)),
+                "exists",
+                Y::Bool(!negate),
+                false,
+            ),
+            ("jsonBody", Some([Expr::Str(p), v])) => match value(v) {
+                Some(v) => (Subject::Json(lodash_path(p)), "equals", v, negate),
+                None => return false,
+            },
+            ("jsonBody", Some([v])) => match value(v) {
+                Some(v) => (Subject::Json("$".into()), "equals", v, negate),
+                None => return false,
+            },
+            ("withBody" | "body", None) => (
+                Subject::Length(Box::new(Subject::Body)),
+                "gt",
+                Y::Num(0.into()),
+                negate,
+            ),
+            ("body", Some([Expr::Regex(b, f)])) => match regex(b, f) {
+                Some(re) => (Subject::Body, "matches", Y::str(re), negate),
+                None => return false,
+            },
+            ("body", Some([v])) => match value(v) {
+                Some(v @ Y::Str(_)) => (Subject::Body, "equals", v, negate),
+                Some(v) => (Subject::Json("$".into()), "equals", v, negate),
+                None => return false,
+            },
+            _ => return false,
+        };
+        out.0.push(item);
+        asserted = true;
+    }
+    asserted
+}
+
+/// Postman's `jsonBody("a.b[0]")` path (lodash) as a JSONPath.
+fn lodash_path(p: &str) -> String {
+    let mut out = String::from("$");
+    for part in p.split('.') {
+        let (name, rest) = part.split_once('[').unwrap_or((part, ""));
+        if !name.is_empty() {
+            out = child(&out, name);
+        }
+        if !rest.is_empty() {
+            out.push('[');
+            out.push_str(rest);
+        }
+    }
+    out
+}
+
+/// A legacy boolean (`responseCode.code === 200 && jsonData.ok`) as predicates.
+pub fn boolean(cx: &Converter, e: &Expr, negate: bool, out: &mut Staged) -> bool {
+    match e {
+        Expr::Bool(true) if !negate => true,
+        Expr::Binary("&&", a, b) if !negate => {
+            boolean(cx, a, false, out) && boolean(cx, b, false, out)
+        }
+        Expr::Unary("!", inner) => boolean(cx, inner, !negate, out),
+        Expr::Binary("||", ..) if !negate => one_of(cx, e, out),
+        Expr::Binary(op @ ("===" | "==" | "!==" | "!="), a, b) => {
+            let eq = matches!(*op, "===" | "==") != negate;
+            let undefined = match (&**a, &**b) {
+                (x, Expr::Undefined) | (Expr::Undefined, x) => Some(x),
+                _ => None,
+            };
+            if let Some(x) = undefined {
+                return match cx.subject(x) {
+                    Some(s @ (Subject::Json(_) | Subject::Header(_))) => {
+                        add(out, s, "exists", Y::Bool(!eq), false)
+                    }
+                    _ => false,
+                };
+            }
+            let (s, v) = match (cx.subject(a), cx.subject(b)) {
+                (Some(Subject::Value(v)), Some(s)) | (Some(s), Some(Subject::Value(v))) => (s, v),
+                _ => return membership(cx, e, negate, out),
+            };
+            if let Subject::Value(_) = s {
+                return false;
+            }
+            if matches!(s, Subject::Time) {
+                return false;
+            }
+            add(out, s, "equals", v, !eq)
+        }
+        Expr::Binary(op @ ("<" | ">" | "<=" | ">="), a, b) if !negate => {
+            if let Some(ok) = index_of(cx, a, op, b, out) {
+                return ok;
+            }
+            let (s, v, flipped) = match (cx.subject(a), cx.subject(b)) {
+                (Some(Subject::Value(v)), Some(s)) => (s, v, true),
+                (Some(s), Some(Subject::Value(v))) => (s, v, false),
+                _ => return false,
+            };
+            let p = match (*op, flipped) {
+                ("<", false) | (">", true) => "lt",
+                (">", false) | ("<", true) => "gt",
+                ("<=", false) | (">=", true) => "lte",
+                _ => "gte",
+            };
+            if !matches!(v, Y::Num(_)) || !fits(&s, p, false) {
+                return false;
+            }
+            add(out, s, p, v, false)
+        }
+        Expr::Binary("in", key, obj) => match (&**key, cx.subject(obj)) {
+            (Expr::Str(k), Some(Subject::Json(p))) => add(
+                out,
+                Subject::Json(child(&p, k)),
+                "exists",
+                Y::Bool(!negate),
+                false,
+            ),
+            _ => false,
+        },
+        Expr::Binary(..) => false,
+        Expr::Call(..) => membership(cx, e, negate, out),
+        other => match cx.subject(other) {
+            Some(s @ (Subject::Json(_) | Subject::Header(_))) => {
+                add(out, s, "exists", Y::Bool(!negate), false)
+            }
+            _ => false,
+        },
+    }
+}
+
+/// `code === 201 || code === 202`: one subject, several allowed values.
+fn one_of(cx: &Converter, e: &Expr, out: &mut Staged) -> bool {
+    let mut subject = None;
+    let mut values = Vec::new();
+    let mut stack = vec![e];
+    while let Some(e) = stack.pop() {
+        match e {
+            Expr::Binary("||", a, b) => {
+                stack.push(b);
+                stack.push(a);
+            }
+            Expr::Binary("===" | "==", a, b) => {
+                let (s, v) = match (cx.subject(a), cx.subject(b)) {
+                    (Some(Subject::Value(v)), Some(s)) | (Some(s), Some(Subject::Value(v))) => {
+                        (s, v)
+                    }
+                    _ => return false,
+                };
+                if matches!(s, Subject::Value(_) | Subject::Time)
+                    || subject.as_ref().is_some_and(|x| *x != s)
+                {
+                    return false;
+                }
+                subject = Some(s);
+                values.push(v);
+            }
+            _ => return false,
+        }
+    }
+    match subject {
+        Some(s) => add(out, s, "in", Y::Seq(values), false),
+        None => false,
+    }
+}
+
+fn add(out: &mut Staged, s: Subject, p: &'static str, v: Y, negate: bool) -> bool {
+    out.0.push((s, p, v, negate));
+    true
+}
+
+/// `responseBody.has("x")`, `data.hasOwnProperty("id")`, `Array.isArray(data.items)`,
+/// `typeof data.id === "string"`, `list.includes("a")`.
+fn membership(cx: &Converter, e: &Expr, negate: bool, out: &mut Staged) -> bool {
+    if let Expr::Binary(op @ ("===" | "==" | "!==" | "!="), a, b) = e
+        && let (Expr::Unary("typeof", x), Expr::Str(t)) = (&**a, &**b)
+    {
+        let eq = matches!(*op, "===" | "==") != negate;
+        return match (cx.subject(x), t.as_str()) {
+            (Some(s @ Subject::Json(_)), "undefined") => {
+                out.0.push((s, "exists", Y::Bool(!eq), false));
+                true
+            }
+            (Some(s @ Subject::Json(_)), "string" | "number" | "boolean" | "object") => {
+                out.0.push((s, "type", Y::str(t), !eq));
+                true
+            }
+            _ => false,
+        };
+    }
+    let Expr::Call(callee, args) = e else {
+        return false;
+    };
+    if path(callee).as_deref() == Some("Array.isArray")
+        && let Some(s @ Subject::Json(_)) = args.first().and_then(|a| cx.subject(a))
+    {
+        out.0.push((s, "type", Y::str("array"), negate));
+        return true;
+    }
+    let exists = match (path(callee).as_deref(), args.first()) {
+        (Some("postman.getResponseHeader" | "pm.response.headers.has"), Some(Expr::Str(h))) => {
+            Some(Subject::Header(h.clone()))
+        }
+        (Some("pm.cookies.has" | "postman.getResponseCookie"), Some(Expr::Str(c))) => {
+            Some(Subject::Cookie(c.clone()))
+        }
+        _ => None,
+    };
+    if let Some(s) = exists {
+        return add(out, s, "exists", Y::Bool(!negate), false);
+    }
+    let Expr::Member(inner, method) = &**callee else {
+        return false;
+    };
+    let (Some(subject), [arg]) = (cx.subject(inner), args.as_slice()) else {
+        return false;
+    };
+    match (method.as_str(), subject, arg) {
+        (
+            "has" | "includes" | "contains",
+            s @ (Subject::Body | Subject::Json(_) | Subject::Header(_)),
+            a,
+        ) => match value(a) {
+            Some(v) => {
+                out.0.push((s, "contains", v, negate));
+                true
+            }
+            None => false,
+        },
+        ("hasOwnProperty", Subject::Json(p), Expr::Str(k)) => {
+            out.0.push((
+                Subject::Json(child(&p, k)),
+                "exists",
+                Y::Bool(!negate),
+                false,
+            ));
+            true
+        }
+        _ => false,
+    }
+}
+
+/// `responseBody.indexOf("x") !== -1`, `> -1`, `>= 0`: contains.
+fn index_of(cx: &Converter, a: &Expr, op: &str, b: &Expr, out: &mut Staged) -> Option<bool> {
+    let Expr::Call(callee, args) = a else {
+        return None;
+    };
+    let Expr::Member(inner, m) = &**callee else {
+        return None;
+    };
+    if m != "indexOf" {
+        return None;
+    }
+    let found = match (op, value(b)?) {
+        (">", Y::Num(n)) if n.as_i64() == Some(-1) => true,
+        (">=", Y::Num(n)) if n.as_i64() == Some(0) => true,
+        _ => return Some(false),
+    };
+    let s = cx.subject(inner)?;
+    let v = value(args.first()?)?;
+    out.0.push((s, "contains", v, !found));
+    Some(true)
+}

@@ -1,0 +1,704 @@
+//! Just enough JavaScript to read Postman scripts: a lexer, and a parser for statements,
+//! member chains, calls, literals, functions and the operators legacy `tests[...]` lines use.
+//! What it cannot read becomes `StmtKind::Other` with the lines it spans, never an error:
+//! the importer keeps those lines for a human.
+
+/// One token, with the (1-based) line it starts on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Token {
+    pub tok: Tok,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Tok {
+    Ident(String),
+    Num(f64),
+    Str(String),
+    Regex(String, String),
+    /// A template literal with `${...}` in it: a value only a script knows.
+    Template,
+    Punct(&'static str),
+}
+
+const PUNCT: [&str; 38] = [
+    "===", "!==", "...", "=>", "==", "!=", "<=", ">=", "&&", "||", "??", "?.", "++", "--", "+=",
+    "-=", "{", "}", "(", ")", "[", "]", ";", ",", ".", "<", ">", "+", "-", "*", "/", "%", "!", "?",
+    ":", "=", "&", "|",
+];
+
+/// Reads tokens; an unterminated string or comment ends at the end of the text.
+pub fn lex(src: &str) -> Vec<Token> {
+    let chars: Vec<char> = src.chars().collect();
+    let mut out: Vec<Token> = Vec::new();
+    let (mut i, mut line) = (0, 1);
+    while i < chars.len() {
+        let c = chars[i];
+        let next = chars.get(i + 1).copied();
+        if c == '\n' {
+            line += 1;
+            i += 1;
+        } else if c.is_whitespace() || c == '\u{feff}' {
+            i += 1;
+        } else if c == '/' && next == Some('/') {
+            while i < chars.len() && chars[i] != '\n' {
+                i += 1;
+            }
+        } else if c == '/' && next == Some('*') {
+            i += 2;
+            while i < chars.len() && !(chars[i] == '*' && chars.get(i + 1) == Some(&'/')) {
+                line += usize::from(chars[i] == '\n');
+                i += 1;
+            }
+            i += 2;
+        } else if c.is_ascii_alphabetic() || c == '_' || c == '$' {
+            let start = i;
+            while i < chars.len() && (chars[i].is_ascii_alphanumeric() || "_$".contains(chars[i])) {
+                i += 1;
+            }
+            let word: String = chars[start..i].iter().collect();
+            out.push(Token {
+                tok: Tok::Ident(word),
+                line,
+            });
+        } else if c.is_ascii_digit() || (c == '.' && next.is_some_and(|n| n.is_ascii_digit())) {
+            let start = i;
+            while i < chars.len() && (chars[i].is_ascii_alphanumeric() || chars[i] == '.') {
+                i += 1;
+            }
+            let text: String = chars[start..i].iter().collect();
+            let tok = text.parse().map_or(Tok::Template, Tok::Num);
+            out.push(Token { tok, line });
+        } else if c == '"' || c == '\'' || c == '`' {
+            let (tok, end, lines) = string(&chars, i);
+            out.push(Token { tok, line });
+            line += lines;
+            i = end;
+        } else if c == '/' && regex_allowed(out.last()) {
+            let (tok, end) = regex(&chars, i);
+            out.push(Token { tok, line });
+            i = end;
+        } else {
+            let rest: String = chars[i..chars.len().min(i + 3)].iter().collect();
+            match PUNCT.iter().find(|p| rest.starts_with(**p)) {
+                Some(p) => {
+                    out.push(Token {
+                        tok: Tok::Punct(p),
+                        line,
+                    });
+                    i += p.len();
+                }
+                None => {
+                    // `#`, `@`, a stray backslash: nothing the importer reads.
+                    out.push(Token {
+                        tok: Tok::Template,
+                        line,
+                    });
+                    i += 1;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A quoted string from `chars[start]`: the token, the index after it, the newlines inside.
+fn string(chars: &[char], start: usize) -> (Tok, usize, usize) {
+    let quote = chars[start];
+    let (mut i, mut value, mut lines, mut interpolated) = (start + 1, String::new(), 0, false);
+    while i < chars.len() && chars[i] != quote {
+        let c = chars[i];
+        if c == '\n' {
+            lines += 1;
+            if quote != '`' {
+                break;
+            }
+        }
+        if c == '\\' && i + 1 < chars.len() {
+            i += 1;
+            value.push(match chars[i] {
+                'n' => '\n',
+                't' => '\t',
+                'r' => '\r',
+                other => other,
+            });
+        } else {
+            interpolated |= quote == '`' && c == '$' && chars.get(i + 1) == Some(&'{');
+            value.push(c);
+        }
+        i += 1;
+    }
+    let tok = if interpolated {
+        Tok::Template
+    } else {
+        Tok::Str(value)
+    };
+    (tok, (i + 1).min(chars.len()), lines)
+}
+
+fn regex_allowed(prev: Option<&Token>) -> bool {
+    match prev.map(|t| &t.tok) {
+        None => true,
+        Some(Tok::Punct(p)) => !matches!(*p, ")" | "]" | "}"),
+        Some(Tok::Ident(w)) => matches!(w.as_str(), "return" | "typeof" | "case"),
+        Some(_) => false,
+    }
+}
+
+fn regex(chars: &[char], start: usize) -> (Tok, usize) {
+    let (mut i, mut body, mut class) = (start + 1, String::new(), false);
+    while i < chars.len() && chars[i] != '\n' && (class || chars[i] != '/') {
+        if chars[i] == '\\' && i + 1 < chars.len() {
+            body.push(chars[i]);
+            i += 1;
+        } else if chars[i] == '[' {
+            class = true;
+        } else if chars[i] == ']' {
+            class = false;
+        }
+        body.push(chars[i]);
+        i += 1;
+    }
+    i += 1;
+    let mut flags = String::new();
+    while i < chars.len() && chars[i].is_ascii_alphabetic() {
+        flags.push(chars[i]);
+        i += 1;
+    }
+    (Tok::Regex(body, flags), i.min(chars.len()))
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    Ident(String),
+    Str(String),
+    Num(f64),
+    Bool(bool),
+    Null,
+    Undefined,
+    Regex(String, String),
+    Array(Vec<Expr>),
+    Object(Vec<(String, Expr)>),
+    Member(Box<Expr>, String),
+    Index(Box<Expr>, Box<Expr>),
+    Call(Box<Expr>, Vec<Expr>),
+    Unary(&'static str, Box<Expr>),
+    Binary(&'static str, Box<Expr>, Box<Expr>),
+    Func(Vec<Stmt>),
+    /// Something read but not modelled (a template literal, `new X()`, a ternary).
+    Other,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stmt {
+    pub kind: StmtKind,
+    pub first: usize,
+    pub last: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum StmtKind {
+    Expr(Expr),
+    /// `var|let|const` with one or more declarations.
+    Let(Vec<(Binding, Expr)>),
+    Assign(Expr, Expr),
+    /// `if`, `for`, `try`, a function declaration, or anything not understood.
+    Other,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Binding {
+    Name(String),
+    /// `{ a, b: c }`: (property, local name).
+    Object(Vec<(String, String)>),
+}
+
+/// Deeper nesting than this is read as `Other` (hostile input cannot overflow the stack).
+const MAX_DEPTH: usize = 64;
+
+pub fn parse(src: &str) -> Vec<Stmt> {
+    let mut p = Parser {
+        toks: lex(src),
+        pos: 0,
+        depth: 0,
+    };
+    let mut out = Vec::new();
+    while p.pos < p.toks.len() {
+        let before = p.pos;
+        if p.is("}") {
+            p.pos += 1;
+            continue;
+        }
+        if let Some(s) = p.statement() {
+            out.push(s);
+        }
+        if p.pos == before {
+            p.pos += 1;
+        }
+    }
+    out
+}
+
+struct Parser {
+    toks: Vec<Token>,
+    pos: usize,
+    depth: usize,
+}
+
+const KEYWORDS: [&str; 14] = [
+    "if", "for", "while", "do", "try", "switch", "function", "return", "throw", "else", "class",
+    "catch", "finally", "async",
+];
+
+impl Parser {
+    fn peek(&self) -> Option<&Tok> {
+        self.toks.get(self.pos).map(|t| &t.tok)
+    }
+
+    fn line(&self, at: usize) -> usize {
+        self.toks.get(at).or(self.toks.last()).map_or(1, |t| t.line)
+    }
+
+    fn is(&self, p: &str) -> bool {
+        matches!(self.peek(), Some(Tok::Punct(q)) if *q == p)
+    }
+
+    fn eat(&mut self, p: &str) -> bool {
+        let yes = self.is(p);
+        self.pos += usize::from(yes);
+        yes
+    }
+
+    fn word(&self) -> Option<&str> {
+        match self.peek() {
+            Some(Tok::Ident(w)) => Some(w),
+            _ => None,
+        }
+    }
+
+    fn statement(&mut self) -> Option<Stmt> {
+        if self.eat(";") {
+            return None;
+        }
+        let start = self.pos;
+        let first = self.line(start);
+        let kind = match self.word() {
+            Some("var" | "let" | "const") => self.declaration(),
+            Some(w) if KEYWORDS.contains(&w) => None,
+            _ => self.expression_statement(),
+        };
+        let kind = match kind {
+            Some(k) if self.at_statement_end() => k,
+            _ => {
+                self.pos = start;
+                self.skip_other();
+                StmtKind::Other
+            }
+        };
+        self.eat(";");
+        Some(Stmt {
+            kind,
+            first,
+            last: self.line(self.pos.saturating_sub(1)).max(first),
+        })
+    }
+
+    fn at_statement_end(&self) -> bool {
+        match self.peek() {
+            None => true,
+            Some(Tok::Punct(";" | "}")) => true,
+            Some(_) => self.line(self.pos) > self.line(self.pos.saturating_sub(1)),
+        }
+    }
+
+    fn declaration(&mut self) -> Option<StmtKind> {
+        self.pos += 1;
+        let mut out = Vec::new();
+        loop {
+            let binding = match self.peek()? {
+                Tok::Ident(n) => {
+                    let n = n.clone();
+                    self.pos += 1;
+                    Binding::Name(n)
+                }
+                Tok::Punct("{") => self.object_pattern()?,
+                _ => return None,
+            };
+            let value = if self.eat("=") {
+                self.expr()?
+            } else {
+                Expr::Undefined
+            };
+            out.push((binding, value));
+            if !self.eat(",") {
+                return Some(StmtKind::Let(out));
+            }
+        }
+    }
+
+    fn object_pattern(&mut self) -> Option<Binding> {
+        self.pos += 1;
+        let mut out = Vec::new();
+        while !self.eat("}") {
+            let Some(Tok::Ident(key)) = self.peek().cloned() else {
+                return None;
+            };
+            self.pos += 1;
+            let local = if self.eat(":") {
+                let Some(Tok::Ident(l)) = self.peek().cloned() else {
+                    return None;
+                };
+                self.pos += 1;
+                l
+            } else {
+                key.clone()
+            };
+            out.push((key, local));
+            if !self.eat(",") && !self.is("}") {
+                return None;
+            }
+        }
+        Some(Binding::Object(out))
+    }
+
+    fn expression_statement(&mut self) -> Option<StmtKind> {
+        let e = self.expr()?;
+        if self.eat("=") {
+            let value = self.expr()?;
+            return Some(StmtKind::Assign(e, value));
+        }
+        Some(StmtKind::Expr(e))
+    }
+
+    /// Skips one statement this parser does not model, keeping braces balanced; `if (...)`
+    /// without braces takes the statement after it along.
+    fn skip_other(&mut self) {
+        // `if (...)`, `for (...)`: the newline after the head does not end the statement.
+        let headed = matches!(self.word(), Some("if" | "for" | "while" | "switch"));
+        let mut depth = 0usize;
+        let mut after_head = !headed;
+        while let Some(t) = self.peek().cloned() {
+            if depth == 0 && t == Tok::Punct("}") {
+                return;
+            }
+            let line = self.line(self.pos);
+            self.pos += 1;
+            match t {
+                Tok::Punct("(" | "[" | "{") => depth += 1,
+                Tok::Punct(")" | "]" | "}") => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            if depth > 0 {
+                continue;
+            }
+            if t == Tok::Punct(")") && !after_head {
+                after_head = true;
+                continue;
+            }
+            if t == Tok::Punct(";") {
+                return;
+            }
+            let continues = matches!(self.word(), Some("else" | "catch" | "finally"))
+                || matches!(self.peek(), Some(Tok::Punct("." | "?." | "{" | ")" | "=>")));
+            if t == Tok::Punct("}") && !continues {
+                return;
+            }
+            if self.line(self.pos) > line
+                && after_head
+                && !continues
+                && !matches!(t, Tok::Punct(p) if !matches!(p, ")" | "]"))
+                && self.pos < self.toks.len()
+            {
+                return;
+            }
+        }
+    }
+
+    fn expr(&mut self) -> Option<Expr> {
+        if self.depth > MAX_DEPTH {
+            return None;
+        }
+        self.depth += 1;
+        let e = self.binary(0);
+        self.depth -= 1;
+        if self.is("?") {
+            return None;
+        }
+        e
+    }
+
+    fn binary(&mut self, min: u8) -> Option<Expr> {
+        let mut left = self.unary()?;
+        loop {
+            let op = match self.peek() {
+                Some(Tok::Punct(p)) => *p,
+                Some(Tok::Ident(w)) if w == "in" || w == "instanceof" => {
+                    if w == "in" {
+                        "in"
+                    } else {
+                        "instanceof"
+                    }
+                }
+                _ => return Some(left),
+            };
+            let prec = match op {
+                "||" | "??" => 1,
+                "&&" => 2,
+                "==" | "!=" | "===" | "!==" => 3,
+                "<" | ">" | "<=" | ">=" | "in" | "instanceof" => 4,
+                "+" | "-" => 5,
+                "*" | "/" | "%" => 6,
+                _ => return Some(left),
+            };
+            if prec <= min {
+                return Some(left);
+            }
+            self.pos += 1;
+            let right = self.binary(prec)?;
+            left = Expr::Binary(op, Box::new(left), Box::new(right));
+        }
+    }
+
+    fn unary(&mut self) -> Option<Expr> {
+        let op = match self.peek() {
+            Some(Tok::Punct(p @ ("!" | "-" | "+"))) => *p,
+            Some(Tok::Ident(w)) if w == "typeof" => "typeof",
+            Some(Tok::Ident(w)) if w == "new" => "new",
+            Some(Tok::Ident(w)) if w == "await" => "await",
+            _ => return self.postfix(),
+        };
+        self.pos += 1;
+        if self.depth > MAX_DEPTH {
+            return None;
+        }
+        self.depth += 1;
+        let inner = self.unary();
+        self.depth -= 1;
+        Some(Expr::Unary(op, Box::new(inner?)))
+    }
+
+    fn postfix(&mut self) -> Option<Expr> {
+        let mut e = self.primary()?;
+        loop {
+            if self.eat(".") || self.eat("?.") {
+                match self.peek()? {
+                    Tok::Ident(n) => {
+                        e = Expr::Member(Box::new(e), n.clone());
+                        self.pos += 1;
+                    }
+                    _ => return None,
+                }
+            } else if self.eat("[") {
+                let index = self.expr()?;
+                if !self.eat("]") {
+                    return None;
+                }
+                e = Expr::Index(Box::new(e), Box::new(index));
+            } else if self.eat("(") {
+                let args = self.list(")")?;
+                e = Expr::Call(Box::new(e), args);
+            } else {
+                return Some(e);
+            }
+        }
+    }
+
+    /// Comma-separated expressions up to `close` (consumed).
+    fn list(&mut self, close: &str) -> Option<Vec<Expr>> {
+        let mut out = Vec::new();
+        while !self.eat(close) {
+            out.push(self.expr()?);
+            if !self.eat(",") && !self.is(close) {
+                return None;
+            }
+        }
+        Some(out)
+    }
+
+    fn primary(&mut self) -> Option<Expr> {
+        let tok = self.peek()?.clone();
+        self.pos += 1;
+        Some(match tok {
+            Tok::Num(n) => Expr::Num(n),
+            Tok::Str(s) => Expr::Str(s),
+            Tok::Regex(b, f) => Expr::Regex(b, f),
+            Tok::Template => Expr::Other,
+            Tok::Ident(w) => match w.as_str() {
+                "true" => Expr::Bool(true),
+                "false" => Expr::Bool(false),
+                "null" => Expr::Null,
+                "undefined" => Expr::Undefined,
+                "function" => self.function()?,
+                _ if self.is("=>") => {
+                    self.pos += 1;
+                    self.arrow_body()?
+                }
+                _ => Expr::Ident(w),
+            },
+            Tok::Punct("(") => {
+                let start = self.pos;
+                if self.skip_balanced(")") && self.is("=>") {
+                    self.pos += 1;
+                    return self.arrow_body();
+                }
+                self.pos = start;
+                let e = self.expr()?;
+                if !self.eat(")") {
+                    return None;
+                }
+                e
+            }
+            Tok::Punct("[") => Expr::Array(self.list("]")?),
+            Tok::Punct("{") => self.object()?,
+            Tok::Punct(_) => return None,
+        })
+    }
+
+    /// After an opening bracket: moves past its closing one.
+    fn skip_balanced(&mut self, close: &str) -> bool {
+        let mut depth = 1usize;
+        while let Some(t) = self.peek() {
+            match t {
+                Tok::Punct("(" | "[" | "{") => depth += 1,
+                Tok::Punct(")" | "]" | "}") => depth -= 1,
+                _ => {}
+            }
+            let closing = matches!(t, Tok::Punct(p) if *p == close);
+            self.pos += 1;
+            if depth == 0 {
+                return closing;
+            }
+        }
+        false
+    }
+
+    fn function(&mut self) -> Option<Expr> {
+        if matches!(self.peek(), Some(Tok::Ident(_))) {
+            self.pos += 1;
+        }
+        if !self.eat("(") || !self.skip_balanced(")") || !self.eat("{") {
+            return None;
+        }
+        self.block()
+    }
+
+    fn arrow_body(&mut self) -> Option<Expr> {
+        if self.eat("{") {
+            return self.block();
+        }
+        let first = self.line(self.pos);
+        let e = self.expr()?;
+        Some(Expr::Func(vec![Stmt {
+            kind: StmtKind::Expr(e),
+            first,
+            last: self.line(self.pos.saturating_sub(1)),
+        }]))
+    }
+
+    /// Statements up to the closing brace (consumed).
+    fn block(&mut self) -> Option<Expr> {
+        if self.depth > MAX_DEPTH {
+            return None;
+        }
+        self.depth += 1;
+        let mut body = Vec::new();
+        while !self.eat("}") {
+            self.peek()?;
+            let before = self.pos;
+            if let Some(s) = self.statement() {
+                body.push(s);
+            }
+            if self.pos == before {
+                self.depth -= 1;
+                return None;
+            }
+        }
+        self.depth -= 1;
+        Some(Expr::Func(body))
+    }
+
+    fn object(&mut self) -> Option<Expr> {
+        let mut out = Vec::new();
+        while !self.eat("}") {
+            let key = match self.peek()?.clone() {
+                Tok::Ident(k) | Tok::Str(k) => k,
+                Tok::Num(n) => n.to_string(),
+                _ => return None,
+            };
+            self.pos += 1;
+            let value = if self.eat(":") {
+                self.expr()?
+            } else {
+                Expr::Ident(key.clone())
+            };
+            out.push((key, value));
+            if !self.eat(",") && !self.is("}") {
+                return None;
+            }
+        }
+        Some(Expr::Object(out))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(src: &str) -> StmtKind {
+        let s = parse(src);
+        assert_eq!(s.len(), 1, "{s:?}");
+        s[0].kind.clone()
+    }
+
+    #[test]
+    fn reads_chains_calls_and_functions() {
+        let StmtKind::Expr(Expr::Call(callee, args)) =
+            one("pm.test('ok', function () {\n  pm.response.to.have.status(200);\n});")
+        else {
+            panic!("a call");
+        };
+        assert_eq!(
+            *callee,
+            Expr::Member(Box::new(Expr::Ident("pm".into())), "test".into())
+        );
+        let Expr::Func(body) = &args[1] else {
+            panic!("a function")
+        };
+        assert_eq!((body.len(), body[0].first), (1, 2));
+    }
+
+    #[test]
+    fn statements_end_at_newlines_and_semicolons_and_others_are_skipped_whole() {
+        let s = parse(
+            "var a = pm.response.json()\nif (a.x) {\n  console.log(1)\n} else { b() }\ntests['t'] = a.y === 3; c()",
+        );
+        let kinds: Vec<_> = s
+            .iter()
+            .map(|s| match &s.kind {
+                StmtKind::Let(_) => "let",
+                StmtKind::Other => "other",
+                StmtKind::Assign(..) => "assign",
+                StmtKind::Expr(_) => "expr",
+            })
+            .collect();
+        assert_eq!(kinds, ["let", "other", "assign", "expr"]);
+        assert_eq!((s[1].first, s[1].last), (2, 4));
+    }
+
+    #[test]
+    fn hostile_input_does_not_panic() {
+        for src in [
+            "((((((((((",
+            "}}}}",
+            "pm.expect(",
+            "'unterminated",
+            "/* open",
+            "a = /re",
+            &"[".repeat(10_000),
+            &"!".repeat(10_000),
+            "x => {",
+        ] {
+            let _ = parse(src);
+        }
+    }
+}

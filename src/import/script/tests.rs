@@ -1,0 +1,255 @@
+use super::*;
+use crate::import::yaml_out;
+use serde_json::{Value, json};
+
+fn run(phase: Phase, lines: &[&str]) -> Script {
+    convert(
+        &lines.iter().map(|l| l.to_string()).collect::<Vec<_>>(),
+        phase,
+    )
+}
+
+fn test(lines: &[&str]) -> Script {
+    run(Phase::Test, lines)
+}
+
+/// `expect`, `capture` and `variables` as JSON, through the YAML the importer writes.
+fn out(s: &Script) -> Value {
+    let text = yaml_out::to_string(&Y::Map(vec![
+        ("expect".into(), s.expect.clone()),
+        ("capture".into(), s.capture.clone()),
+        ("variables".into(), s.variables.clone()),
+    ]));
+    serde_saphyr::from_str(&text).expect("yaml")
+}
+
+#[test]
+fn pm_expect_chains_in_every_spelling() {
+    let s = test(&[
+        "pm.test(\"Status code is 200\", function () {",
+        "    pm.response.to.have.status(200);",
+        "});",
+        "const data = pm.response.json();",
+        "pm.test('fields', () => {",
+        "  pm.expect(data.items[0].name).to.eql('Ada');",
+        "  pm.expect(data[\"total-count\"]).to.equal(3);",
+        "  pm.expect(data).to.have.property('id');",
+        "  pm.expect(data).to.have.property('state', 'done');",
+        "  pm.expect(data.items).to.have.lengthOf(2);",
+        "  pm.expect(data.kind).to.be.oneOf(['a', 'b']);",
+        "  pm.expect(data.items).to.be.an('array').that.is.not.empty;",
+        "  pm.expect(data.ok).to.be.true;",
+        "  pm.expect(data.gone).to.be.null;",
+        "  pm.expect(data.count).to.be.above(1).and.below(10);",
+        "  pm.expect(data.email).to.match(/@example\\.com$/i);",
+        "  pm.expect(data.tags).to.include('x');",
+        "  pm.expect(data.owner).to.exist;",
+        "  pm.expect(data.meta).to.not.have.property('secret');",
+        "});",
+        "pm.expect(pm.response.headers.get('Content-Type')).to.include('application/json');",
+        "pm.expect(pm.response.responseTime).to.be.below(500);",
+        "pm.expect(pm.response.text()).to.include('Ada');",
+        "pm.expect(pm.response.code).to.be.oneOf([200, 201]);",
+    ]);
+    let v = out(&s);
+    let j = &v["expect"]["json"];
+    assert_eq!(v["expect"]["status"], json!([200, 201]));
+    assert_eq!(j["$.items[0].name"], "Ada");
+    assert_eq!(j["$['total-count']"], 3);
+    assert_eq!(j["$.id"], json!({"exists": true}));
+    assert_eq!(j["$.state"], "done");
+    assert_eq!(
+        j["$.items"],
+        json!({"length": {"equals": 2, "gt": 0}, "type": "array"})
+    );
+    assert_eq!(j["$.kind"], json!({"in": ["a", "b"]}));
+    assert_eq!(
+        (j["$.ok"].clone(), j["$.gone"].clone()),
+        (json!(true), Value::Null)
+    );
+    assert_eq!(j["$.count"], json!({"gt": 1, "lt": 10}));
+    assert_eq!(j["$.email"], json!({"matches": "(?i)@example\\.com$"}));
+    assert_eq!(j["$.tags"], json!({"contains": "x"}));
+    assert_eq!(j["$.owner"], json!({"exists": true}));
+    assert_eq!(j["$.meta.secret"], json!({"exists": false}));
+    assert_eq!(
+        v["expect"]["headers"]["Content-Type"],
+        json!({"contains": "application/json"})
+    );
+    assert_eq!(v["expect"]["time"], json!({"lt": "500ms"}));
+    assert_eq!(v["expect"]["body"], json!({"contains": "Ada"}));
+    assert_eq!((s.assertions, s.assertions_seen), (19, 19));
+    assert!(s.block.is_empty(), "{:?}", s.block);
+}
+
+#[test]
+fn legacy_tests_and_postman_calls() {
+    let s = test(&[
+        "var jsonData = JSON.parse(responseBody);",
+        "tests[\"Status code is 201\"] = responseCode.code === 201;",
+        "tests[\"Body has id\"] = responseBody.has(\"id\");",
+        "tests['name'] = jsonData.name === 'Ada';",
+        "tests['fast'] = responseTime < 200;",
+        "tests['has items'] = jsonData.items.length > 0;",
+        "tests['typed'] = typeof jsonData.id === 'string' && Array.isArray(jsonData.items);",
+        "tests['header'] = postman.getResponseHeader('Location');",
+        "tests['own'] = jsonData.hasOwnProperty('created');",
+        "tests['not'] = jsonData.error === undefined;",
+        "postman.setEnvironmentVariable(\"user_id\", jsonData.id);",
+        "postman.setGlobalVariable('loc', postman.getResponseHeader('Location'));",
+        "pm.environment.set('as_text', JSON.stringify(jsonData.items));",
+    ]);
+    let v = out(&s);
+    let j = &v["expect"]["json"];
+    assert_eq!(v["expect"]["status"], 201);
+    assert_eq!(v["expect"]["body"], json!({"contains": "id"}));
+    assert_eq!(j["$.name"], "Ada");
+    assert_eq!(v["expect"]["time"], json!({"lt": "200ms"}));
+    assert_eq!(j["$.items"], json!({"length": {"gt": 0}, "type": "array"}));
+    assert_eq!(j["$.id"], json!({"type": "string"}));
+    assert_eq!(v["expect"]["headers"]["Location"], json!({"exists": true}));
+    assert_eq!(j["$.created"], json!({"exists": true}));
+    assert_eq!(j["$.error"], json!({"exists": false}));
+    assert_eq!(v["capture"]["user_id"], "$.id");
+    assert_eq!(v["capture"]["loc"], json!({"header": "Location"}));
+    assert_eq!(v["capture"]["as_text"], "$.items");
+    assert_eq!((s.assertions, s.assertions_seen), (9, 9));
+    assert_eq!((s.captures, s.sets_seen), (3, 3));
+}
+
+#[test]
+fn response_assertions() {
+    let s = test(&[
+        "pm.response.to.be.ok;",
+        "pm.response.to.be.json;",
+        "pm.response.to.have.header('X-Request-Id');",
+        "pm.response.to.have.header('Cache-Control', 'no-store');",
+        "pm.response.to.have.jsonBody('data.items[0].id', 7);",
+        "pm.response.to.not.be.error;",
+    ]);
+    let v = out(&s);
+    assert_eq!(
+        v["expect"]["status"],
+        json!({"equals": 200, "not": {"gte": 400}})
+    );
+    assert_eq!(v["expect"]["json"]["$"], json!({"exists": true}));
+    assert_eq!(v["expect"]["json"]["$.data.items[0].id"], 7);
+    assert_eq!(v["expect"]["headers"]["Cache-Control"], "no-store");
+    assert_eq!(s.assertions, 6);
+    let ok = test(&[
+        "pm.response.to.have.status('Created')",
+        "pm.response.to.be.success",
+    ]);
+    assert_eq!(out(&ok)["expect"]["status"], "2xx");
+}
+
+#[test]
+fn sets_of_known_values_are_variables_and_run_time_names_are_listed() {
+    let s = test(&[
+        "pm.collectionVariables.set('mode', 'fast');",
+        "pm.environment.set('copy', pm.environment.get('base-url'));",
+        "pm.environment.set('stamp', Date.now());",
+        "pm.environment.unset('old');",
+    ]);
+    let v = out(&s);
+    assert_eq!(v["variables"]["mode"], "fast");
+    assert_eq!(v["variables"]["copy"], "{{ base_url }}");
+    assert_eq!((s.sets_seen, s.variables_set), (3, 2));
+    assert_eq!(s.set_names, ["mode", "copy", "stamp"]);
+    let reasons: Vec<&str> = s.kept.iter().map(|k| k.2).collect();
+    assert_eq!(reasons, [KEPT_COMPUTED, KEPT_UNSET]);
+}
+
+#[test]
+fn what_is_not_converted_is_kept_with_its_indentation_and_structure() {
+    let s = test(&[
+        "pm.test('status', function () {",
+        "    pm.response.to.have.status(200);",
+        "});",
+        "pm.test('mixed', function () {",
+        "    var data = pm.response.json();",
+        "    pm.expect(data.id).to.eql(1);",
+        "    if (data.items.length) {",
+        "        pm.expect(data.items[0].v).to.eql(2);",
+        "    }",
+        "});",
+        "console.log('done');",
+    ]);
+    assert_eq!(
+        s.block,
+        [
+            "pm.test('mixed', function () {",
+            "    if (data.items.length) {",
+            "        pm.expect(data.items[0].v).to.eql(2);",
+            "    }",
+            "});",
+            "console.log('done');",
+        ]
+    );
+    assert_eq!((s.assertions, s.assertions_seen), (2, 3));
+    let reasons: Vec<&str> = s.kept.iter().map(|k| k.2).collect();
+    assert_eq!(reasons, [KEPT_AROUND, KEPT_FLOW, KEPT_FLOW, KEPT_CONSOLE]);
+}
+
+#[test]
+fn a_statement_converts_whole_or_not_at_all() {
+    let s = test(&["pm.expect(data.id).to.eql(1).and.satisfy(x => x > 0);"]);
+    assert!(s.expect.is_empty_map());
+    assert_eq!((s.assertions, s.assertions_seen, s.block.len()), (0, 1, 1));
+}
+
+#[test]
+fn pre_request_scripts_set_request_variables() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "pm.variables.set('order', 'A-1');",
+            "pm.environment.set('id', pm.variables.replaceIn('{{$guid}}'));",
+            "pm.sendRequest('https://x', function (err, res) {});",
+        ],
+    );
+    let v = out(&s);
+    assert_eq!(v["variables"]["order"], "A-1");
+    assert_eq!(v["variables"]["id"], "{{ uuid() }}");
+    assert_eq!(s.kept.len(), 1);
+}
+
+#[test]
+fn scope_scripts_assert_but_do_not_capture() {
+    let s = run(
+        Phase::ScopeTest,
+        &[
+            "pm.test('json', () => pm.response.to.have.header('Content-Type'));",
+            "pm.environment.set('last', pm.response.json().id);",
+        ],
+    );
+    assert_eq!(
+        out(&s)["expect"]["headers"]["Content-Type"],
+        json!({"exists": true})
+    );
+    assert_eq!(s.kept[0].2, KEPT_SCOPE_CAPTURE);
+}
+
+#[test]
+fn alternatives_cookies_nested_paths_and_guarded_sets() {
+    let s = test(&[
+        "tests['created'] = responseCode.code === 201 || responseCode.code === 202;",
+        "pm.expect(pm.response.headers.has('ETag')).to.be.true;",
+        "pm.expect(pm.cookies.has('session')).to.be.true;",
+        "pm.expect(pm.response.json()).to.have.nested.property('a.b[0].c', 3);",
+        "postman.setNextRequest('other');",
+        "if (pm.response.code === 200) {",
+        "    pm.environment.set('id', pm.response.json().id);",
+        "}",
+    ]);
+    let v = out(&s);
+    assert_eq!(v["expect"]["status"], json!([201, 202]));
+    assert_eq!(v["expect"]["headers"]["ETag"], json!({"exists": true}));
+    assert_eq!(v["expect"]["cookies"]["session"], json!({"exists": true}));
+    assert_eq!(v["expect"]["json"]["$.a.b[0].c"], 3);
+    assert_eq!((s.assertions, s.assertions_seen), (4, 4));
+    // The guarded set is seen (and kept), so the report's share is honest.
+    assert_eq!((s.sets_seen, s.captures), (1, 0));
+    let reasons: Vec<&str> = s.kept.iter().map(|k| k.2).collect();
+    assert_eq!(reasons, [KEPT_NEXT, KEPT_FLOW, KEPT_FLOW]);
+}
