@@ -51,11 +51,24 @@ struct Ctx {
     runtime: BTreeSet<String>,
     /// Variables with a value known before the run, set by test scripts.
     set_vars: Y,
+    /// Every variable a converted text reads, and those something defines.
+    referenced: BTreeSet<String>,
+    defined: BTreeSet<String>,
+    /// The variables every imported environment defines.
+    in_every_env: Option<BTreeSet<String>>,
 }
 
 impl Ctx {
     fn text(&mut self, s: &str) -> String {
-        convert(s, &mut self.unknown)
+        let out = convert(s, &mut self.unknown);
+        static READ: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+        let re = READ.get_or_init(|| {
+            regex::Regex::new(r"\{\{ ([A-Za-z_][A-Za-z0-9_]*) (?:\}\}|\|)").expect("valid regex")
+        });
+        for c in re.captures_iter(&out) {
+            self.referenced.insert(c[1].to_string());
+        }
+        out
     }
 
     /// A literal secret becomes a `secret()` reference; a template stays.
@@ -108,6 +121,9 @@ pub fn import(collection: &Value, environments: &[Value]) -> Result<Imported, St
         names: HashMap::new(),
         runtime: BTreeSet::new(),
         set_vars: Y::map(),
+        referenced: BTreeSet::new(),
+        defined: BTreeSet::new(),
+        in_every_env: None,
     };
     // Requests first: the variables their scripts set decide what is a secret.
     let mut scope = Scope::default();
@@ -118,14 +134,15 @@ pub fn import(collection: &Value, environments: &[Value]) -> Result<Imported, St
         scope.add(script::convert(&lines, phase), phase, "collection", &mut cx);
     }
     let requests = Y::Seq(items.iter().filter_map(|i| item(i, &mut cx)).collect());
-    cx.report.unknown_dynamic.extend(cx.unknown.drain(..));
-    let mut doc = Y::map();
-    doc.comment(format!(
-        "Imported from the Postman collection \"{name}\" by `yarc import postman`.\nScript lines that were not converted are kept in comments starting \"postman\": give them a look."
-    ));
-    doc.set("name", Y::str(&name));
-    if let Some(d) = description(info.get("description"), &mut cx) {
-        doc.set("description", d);
+    let auth = collection
+        .get("auth")
+        .and_then(|a| auth(a, "collection", &mut cx));
+    let mut env_files = Vec::new();
+    let mut envs = Vec::new();
+    for env in environments {
+        let (file, text, env_name) = environment(env, &mut cx)?;
+        envs.push((env_name, file.clone()));
+        env_files.push((file, text));
     }
     let mut variables = variables(collection.get("variable"), &mut cx);
     for (k, v) in std::mem::take(&mut scope.variables).entries() {
@@ -136,13 +153,20 @@ pub fn import(collection: &Value, environments: &[Value]) -> Result<Imported, St
             variables.set(k, v);
         }
     }
+    undeclared(&mut variables, &mut cx);
+    cx.report.unknown_dynamic.extend(cx.unknown.drain(..));
+    let mut doc = Y::map();
+    doc.comment(format!(
+        "Imported from the Postman collection \"{name}\" by `yarc import postman`.\nScript lines that were not converted are kept in comments starting \"postman\": give them a look."
+    ));
+    doc.set("name", Y::str(&name));
+    if let Some(d) = description(info.get("description"), &mut cx) {
+        doc.set("description", d);
+    }
     if !variables.is_empty_map() {
         doc.set("variables", variables);
     }
-    if let Some(a) = collection
-        .get("auth")
-        .and_then(|a| auth(a, "collection", &mut cx))
-    {
+    if let Some(a) = auth {
         doc.set("auth", a);
     }
     if !scope.expect.is_empty_map() {
@@ -163,19 +187,51 @@ pub fn import(collection: &Value, environments: &[Value]) -> Result<Imported, St
         collection_file.clone(),
         modeline("collection", "./") + &yaml_out::to_string(&doc),
     )];
-    let mut envs = Vec::new();
-    for env in environments {
-        let (file, text, env_name) = environment(env, &mut cx)?;
-        envs.push((env_name, file.clone()));
-        files.push((file, text));
-    }
-    cx.report.unknown_dynamic.extend(cx.unknown.drain(..));
+    files.extend(env_files);
     Ok(Imported {
         files,
         collection_file,
         environments: envs,
         report: cx.report,
     })
+}
+
+/// Variables a request reads that nothing in the export defines (Postman globals, a data
+/// file, a script that sets them) are declared, empty, so `check` passes once the real values
+/// are set; a secret-looking one is read with `secret()`.
+fn undeclared(variables: &mut Y, cx: &mut Ctx) {
+    let mut defined: BTreeSet<String> = variables.entries().into_iter().map(|(k, _)| k).collect();
+    defined.extend(cx.in_every_env.iter().flatten().cloned());
+    let missing: Vec<String> = cx
+        .referenced
+        .iter()
+        .filter(|n| !defined.contains(*n) && !cx.defined.contains(*n))
+        .cloned()
+        .collect();
+    if missing.is_empty() {
+        return;
+    }
+    variables.comment(
+        "Read by requests but not defined in the export (Postman globals, a data file, a script):\nset them here, in an environment or with --var.",
+    );
+    for name in missing {
+        let value = if looks_secret(&name) && !cx.runtime.contains(&name) {
+            let env = env_name(&name);
+            cx.report.secrets.insert(env.clone());
+            secret_ref(&env)
+        } else {
+            String::new()
+        };
+        cx.report.notes.push(format!(
+            "`{name}` is used but not defined in the export: it was declared{}",
+            if value.is_empty() {
+                " empty"
+            } else {
+                " as a secret"
+            }
+        ));
+        variables.set(name, Y::str(value));
+    }
 }
 
 /// The editor modeline: VS Code's YAML extension completes and validates with yarc's schema,
@@ -246,6 +302,11 @@ fn environment(env: &Value, cx: &mut Ctx) -> Result<(String, String, String), St
         })
         .collect();
     let vars = variables(Some(&Value::Array(list)), cx);
+    let keys: BTreeSet<String> = vars.entries().into_iter().map(|(k, _)| k).collect();
+    cx.in_every_env = Some(match cx.in_every_env.take() {
+        Some(before) => before.intersection(&keys).cloned().collect(),
+        None => keys,
+    });
     doc.set("variables", vars);
     let slug = crate::snapshot::slug(&name);
     Ok((
@@ -320,6 +381,8 @@ fn count(s: &Script, phase: Phase, whose: &str, cx: &mut Ctx) -> Option<String> 
         ));
     }
     cx.runtime.extend(s.set_names.iter().cloned());
+    cx.defined
+        .extend(s.capture.entries().into_iter().map(|(k, _)| k));
     if s.block.is_empty() {
         return None;
     }
@@ -403,7 +466,14 @@ fn item(node: &Value, cx: &mut Ctx) -> Option<Y> {
         r.set("method", Y::str(&method));
     }
     let mut own_vars = Y::map();
-    let (url, query) = url(req, &unique, &mut own_vars, cx);
+    let (mut url, query) = url(req, &unique, &mut own_vars, cx);
+    if !url.is_empty() && !url.starts_with("{{") && !url.contains("://") {
+        // Postman sends `example.com/x` as `http://example.com/x`.
+        url.insert_str(0, "http://");
+        cx.report.notes.push(format!(
+            "request `{unique}`: the URL has no scheme; Postman sends it with http://, and so does the collection"
+        ));
+    }
     r.set("url", Y::str(url));
     if !query.is_empty_map() {
         r.set("query", query);
@@ -446,6 +516,8 @@ fn item(node: &Value, cx: &mut Ctx) -> Option<Y> {
             capture.set(k, v);
         }
     }
+    cx.defined
+        .extend(own_vars.entries().into_iter().map(|(k, _)| k));
     if !own_vars.is_empty_map() {
         r.set("variables", own_vars);
     }

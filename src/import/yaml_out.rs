@@ -59,10 +59,13 @@ impl Y {
 
     /// The map under `key`, created if missing.
     pub fn child(&mut self, key: &str) -> &mut Y {
+        if !matches!(self, Y::Map(_)) {
+            *self = Y::map();
+        }
         if self.get_mut(key).is_none() {
             self.set(key, Y::map());
         }
-        self.get_mut(key).expect("just set")
+        self.get_mut(key).expect("a map holds what was just set")
     }
 
     pub fn comment(&mut self, text: impl Into<String>) {

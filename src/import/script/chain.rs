@@ -2,7 +2,7 @@
 //! boolean expressions of legacy `tests["..."] = ...` lines.
 
 use super::js::Expr;
-use super::{Converter, Staged, Subject, child, path, value};
+use super::{Converter, Staged, Subject, child, path};
 use crate::import::yaml_out::Y;
 
 /// Whether a statement is shaped like an assertion (so it counts as seen).
@@ -70,18 +70,24 @@ pub fn assertion(cx: &Converter, e: &Expr, out: &mut Staged) -> bool {
                 matches!(words.as_slice(), ["to", "be", "true"] | ["to", "be", "ok"])
                     && boolean(cx, x, false, out)
             }
-            Some(s) => expect_steps(s, &steps, out),
+            Some(s) => expect_steps(cx, s, &steps, out),
         },
-        (Base::Response, steps) => response_steps(&steps, out),
+        (Base::Response, steps) => response_steps(cx, &steps, out),
         (Base::Other, _) => false,
     }
 }
 
-fn num(args: Option<&[Expr]>, i: usize) -> Option<Y> {
-    value(args?.get(i)?).filter(|v| matches!(v, Y::Num(_) | Y::Str(_)))
+fn num(cx: &Converter, args: Option<&[Expr]>, i: usize) -> Option<Y> {
+    cx.value(args?.get(i)?)
+        .filter(|v| matches!(v, Y::Num(_) | Y::Str(_)))
 }
 
-fn expect_steps(mut subject: Subject, steps: &[Step<'_>], out: &mut Staged) -> bool {
+fn expect_steps(
+    cx: &Converter,
+    mut subject: Subject,
+    steps: &[Step<'_>],
+    out: &mut Staged,
+) -> bool {
     let mut negate = false;
     let mut asserted = false;
     for &(word, args) in steps {
@@ -101,7 +107,7 @@ fn expect_steps(mut subject: Subject, steps: &[Step<'_>], out: &mut Staged) -> b
                 continue;
             }
             ("equal" | "equals" | "eq" | "eql" | "eqls", Some(_)) => {
-                let Some(v) = arg(0).and_then(value) else {
+                let Some(v) = arg(0).and_then(|a| cx.value(a)) else {
                     return false;
                 };
                 put(&subject, "equals", v);
@@ -110,12 +116,12 @@ fn expect_steps(mut subject: Subject, steps: &[Step<'_>], out: &mut Staged) -> b
                 match (arg(0), &subject) {
                     (Some(Expr::Object(fields)), Subject::Json(p)) if !negate => {
                         for (k, v) in fields {
-                            let Some(v) = value(v) else { return false };
+                            let Some(v) = cx.value(v) else { return false };
                             put(&Subject::Json(child(p, k)), "equals", v);
                         }
                     }
                     (Some(a), _) => {
-                        let Some(v) = value(a) else { return false };
+                        let Some(v) = cx.value(a) else { return false };
                         put(&subject, "contains", v);
                     }
                     _ => return false,
@@ -132,7 +138,7 @@ fn expect_steps(mut subject: Subject, steps: &[Step<'_>], out: &mut Staged) -> b
                 };
                 match arg(1) {
                     Some(v) => {
-                        let Some(v) = value(v) else { return false };
+                        let Some(v) = cx.value(v) else { return false };
                         put(&subject, "equals", v);
                     }
                     None if negate => {
@@ -158,11 +164,13 @@ fn expect_steps(mut subject: Subject, steps: &[Step<'_>], out: &mut Staged) -> b
                 }
             }
             ("length" | "lengthOf", Some(_)) => {
-                let Some(v) = num(args, 0) else { return false };
+                let Some(v) = num(cx, args, 0) else {
+                    return false;
+                };
                 put(&Subject::Length(Box::new(subject.clone())), "equals", v);
             }
-            ("oneOf", Some([Expr::Array(_)])) => {
-                let Some(v) = arg(0).and_then(value) else {
+            ("oneOf", Some(_)) => {
+                let Some(v @ Y::Seq(_)) = arg(0).and_then(|a| cx.value(a)) else {
                     return false;
                 };
                 put(&subject, "in", v);
@@ -194,16 +202,18 @@ fn expect_steps(mut subject: Subject, steps: &[Step<'_>], out: &mut Staged) -> b
                     put(&len, "equals", Y::Num(0.into()));
                 }
             }
-            ("above" | "gt" | "greaterThan", Some(_)) => compare(&subject, "gt", args, &mut put),
-            ("below" | "lt" | "lessThan", Some(_)) => compare(&subject, "lt", args, &mut put),
+            ("above" | "gt" | "greaterThan", Some(_)) => {
+                compare(cx, &subject, "gt", args, &mut put)
+            }
+            ("below" | "lt" | "lessThan", Some(_)) => compare(cx, &subject, "lt", args, &mut put),
             ("least" | "gte" | "greaterThanOrEqual", Some(_)) => {
-                compare(&subject, "gte", args, &mut put)
+                compare(cx, &subject, "gte", args, &mut put)
             }
             ("most" | "lte" | "lessThanOrEqual", Some(_)) => {
-                compare(&subject, "lte", args, &mut put)
+                compare(cx, &subject, "lte", args, &mut put)
             }
             ("within", Some([lo, hi])) => {
-                let (Some(lo), Some(hi)) = (value(lo), value(hi)) else {
+                let (Some(lo), Some(hi)) = (cx.value(lo), cx.value(hi)) else {
                     return false;
                 };
                 put(&subject, "gte", lo);
@@ -224,12 +234,13 @@ fn expect_steps(mut subject: Subject, steps: &[Step<'_>], out: &mut Staged) -> b
 }
 
 fn compare(
+    cx: &Converter,
     subject: &Subject,
     op: &'static str,
     args: Option<&[Expr]>,
     put: &mut impl FnMut(&Subject, &'static str, Y),
 ) {
-    match num(args, 0) {
+    match num(cx, args, 0) {
         Some(v) => put(subject, op, v),
         None => put(subject, "invalid", Y::Null),
     }
@@ -266,7 +277,7 @@ fn regex(body: &str, flags: &str) -> Option<String> {
 }
 
 /// A Postman reason phrase as its status code.
-fn reason_code(reason: &str) -> Option<u64> {
+pub fn reason_code(reason: &str) -> Option<u64> {
     Some(match reason.to_ascii_lowercase().as_str() {
         "ok" => 200,
         "created" => 201,
@@ -289,7 +300,7 @@ fn reason_code(reason: &str) -> Option<u64> {
 }
 
 /// `pm.response.to.have.status(201)`, `.to.be.ok`, `.to.have.header(...)`, `.to.be.json`...
-fn response_steps(steps: &[Step<'_>], out: &mut Staged) -> bool {
+fn response_steps(cx: &Converter, steps: &[Step<'_>], out: &mut Staged) -> bool {
     let mut negate = false;
     let mut asserted = false;
     for &(word, args) in steps {
@@ -325,7 +336,7 @@ fn response_steps(steps: &[Step<'_>], out: &mut Staged) -> bool {
                 Y::Bool(!negate),
                 false,
             ),
-            ("header", Some([Expr::Str(h), v])) => match value(v) {
+            ("header", Some([Expr::Str(h), v])) => match cx.value(v) {
                 Some(v) => (Subject::Header(h.clone()), "equals", v, negate),
                 None => return false,
             },
@@ -338,11 +349,11 @@ fn response_steps(steps: &[Step<'_>], out: &mut Staged) -> bool {
                 Y::Bool(!negate),
                 false,
             ),
-            ("jsonBody", Some([Expr::Str(p), v])) => match value(v) {
+            ("jsonBody", Some([Expr::Str(p), v])) => match cx.value(v) {
                 Some(v) => (Subject::Json(lodash_path(p)), "equals", v, negate),
                 None => return false,
             },
-            ("jsonBody", Some([v])) => match value(v) {
+            ("jsonBody", Some([v])) => match cx.value(v) {
                 Some(v) => (Subject::Json("$".into()), "equals", v, negate),
                 None => return false,
             },
@@ -356,7 +367,7 @@ fn response_steps(steps: &[Step<'_>], out: &mut Staged) -> bool {
                 Some(re) => (Subject::Body, "matches", Y::str(re), negate),
                 None => return false,
             },
-            ("body", Some([v])) => match value(v) {
+            ("body", Some([v])) => match cx.value(v) {
                 Some(v @ Y::Str(_)) => (Subject::Body, "equals", v, negate),
                 Some(v) => (Subject::Json("$".into()), "equals", v, negate),
                 None => return false,
@@ -453,9 +464,11 @@ pub fn boolean(cx: &Converter, e: &Expr, negate: bool, out: &mut Staged) -> bool
         Expr::Binary(..) => false,
         Expr::Call(..) => membership(cx, e, negate, out),
         other => match cx.subject(other) {
-            Some(s @ (Subject::Json(_) | Subject::Header(_))) => {
+            Some(s @ (Subject::Json(_) | Subject::Header(_) | Subject::Cookie(_))) => {
                 add(out, s, "exists", Y::Bool(!negate), false)
             }
+            // `data.items.length` as a condition: not empty.
+            Some(s @ Subject::Length(_)) if !negate => add(out, s, "gt", Y::Num(0.into()), false),
             _ => false,
         },
     }
@@ -544,6 +557,14 @@ fn membership(cx: &Converter, e: &Expr, negate: bool, out: &mut Staged) -> bool 
     let Expr::Member(inner, method) = &**callee else {
         return false;
     };
+    if let (Expr::Regex(body, flags), "test", [x]) = (&**inner, method.as_str(), args.as_slice()) {
+        return match (cx.subject(x), regex(body, flags)) {
+            (Some(s @ (Subject::Json(_) | Subject::Header(_) | Subject::Body)), Some(re)) => {
+                add(out, s, "matches", Y::str(re), negate)
+            }
+            _ => false,
+        };
+    }
     let (Some(subject), [arg]) = (cx.subject(inner), args.as_slice()) else {
         return false;
     };
@@ -552,7 +573,7 @@ fn membership(cx: &Converter, e: &Expr, negate: bool, out: &mut Staged) -> bool 
             "has" | "includes" | "contains",
             s @ (Subject::Body | Subject::Json(_) | Subject::Header(_)),
             a,
-        ) => match value(a) {
+        ) => match cx.value(a) {
             Some(v) => {
                 out.0.push((s, "contains", v, negate));
                 true
@@ -583,13 +604,13 @@ fn index_of(cx: &Converter, a: &Expr, op: &str, b: &Expr, out: &mut Staged) -> O
     if m != "indexOf" {
         return None;
     }
-    let found = match (op, value(b)?) {
+    let found = match (op, cx.value(b)?) {
         (">", Y::Num(n)) if n.as_i64() == Some(-1) => true,
         (">=", Y::Num(n)) if n.as_i64() == Some(0) => true,
         _ => return Some(false),
     };
     let s = cx.subject(inner)?;
-    let v = value(args.first()?)?;
+    let v = cx.value(args.first()?)?;
     out.0.push((s, "contains", v, !found));
     Some(true)
 }

@@ -202,7 +202,11 @@ pub enum StmtKind {
     /// `var|let|const` with one or more declarations.
     Let(Vec<(Binding, Expr)>),
     Assign(Expr, Expr),
-    /// `if`, `for`, `try`, a function declaration, or anything not understood.
+    /// `if (cond) { ... } else { ... }` (a missing `else` is empty).
+    If(Expr, Vec<Stmt>, Vec<Stmt>),
+    /// `try { ... } catch (e) { ... }` (a `finally` makes it `Other`).
+    Try(Vec<Stmt>, Vec<Stmt>),
+    /// `for`, a function declaration, or anything not understood.
     Other,
 }
 
@@ -284,6 +288,8 @@ impl Parser {
         let first = self.line(start);
         let kind = match self.word() {
             Some("var" | "let" | "const") => self.declaration(),
+            Some("if") => self.if_statement(),
+            Some("try") => self.try_statement(),
             Some(w) if KEYWORDS.contains(&w) => None,
             _ => self.expression_statement(),
         };
@@ -301,6 +307,78 @@ impl Parser {
             first,
             last: self.line(self.pos.saturating_sub(1)).max(first),
         })
+    }
+
+    fn if_statement(&mut self) -> Option<StmtKind> {
+        if self.depth > MAX_DEPTH {
+            return None;
+        }
+        self.depth += 1;
+        let kind = self.if_parts();
+        self.depth -= 1;
+        kind
+    }
+
+    fn if_parts(&mut self) -> Option<StmtKind> {
+        self.pos += 1;
+        if !self.eat("(") {
+            return None;
+        }
+        let cond = self.expr()?;
+        if !self.eat(")") {
+            return None;
+        }
+        let then = self.branch()?;
+        let otherwise = if self.word() == Some("else") {
+            self.pos += 1;
+            if self.word() == Some("if") {
+                let first = self.line(self.pos);
+                let kind = self.if_statement()?;
+                let last = self.line(self.pos.saturating_sub(1));
+                vec![Stmt { kind, first, last }]
+            } else {
+                self.branch()?
+            }
+        } else {
+            Vec::new()
+        };
+        Some(StmtKind::If(cond, then, otherwise))
+    }
+
+    fn try_statement(&mut self) -> Option<StmtKind> {
+        self.pos += 1;
+        let body = self.braced()?;
+        if self.word() != Some("catch") {
+            return None;
+        }
+        self.pos += 1;
+        if self.eat("(") && !self.skip_balanced(")") {
+            return None;
+        }
+        let handler = self.braced()?;
+        if self.word() == Some("finally") {
+            return None;
+        }
+        Some(StmtKind::Try(body, handler))
+    }
+
+    /// A block in braces, or one statement.
+    fn branch(&mut self) -> Option<Vec<Stmt>> {
+        if self.is("{") {
+            return self.braced();
+        }
+        let s = self.statement()?;
+        Some(vec![s])
+    }
+
+    fn braced(&mut self) -> Option<Vec<Stmt>> {
+        if !self.eat("{") {
+            return None;
+        }
+        match self.block()? {
+            Expr::Func(body) => Some(body),
+            _ => None,
+        }
     }
 
     fn at_statement_end(&self) -> bool {
@@ -676,12 +754,13 @@ mod tests {
             .iter()
             .map(|s| match &s.kind {
                 StmtKind::Let(_) => "let",
-                StmtKind::Other => "other",
+                StmtKind::If(..) => "if",
+                StmtKind::Other | StmtKind::Try(..) => "other",
                 StmtKind::Assign(..) => "assign",
                 StmtKind::Expr(_) => "expr",
             })
             .collect();
-        assert_eq!(kinds, ["let", "other", "assign", "expr"]);
+        assert_eq!(kinds, ["let", "if", "assign", "expr"]);
         assert_eq!((s[1].first, s[1].last), (2, 4));
     }
 
@@ -696,6 +775,9 @@ mod tests {
             "a = /re",
             &"[".repeat(10_000),
             &"!".repeat(10_000),
+            &"if (a) b(); else ".repeat(10_000),
+            &"if (a) ".repeat(10_000),
+            &"try { ".repeat(10_000),
             "x => {",
         ] {
             let _ = parse(src);

@@ -52,6 +52,8 @@ pub enum Subject {
     /// A cookie the response sets.
     Cookie(String),
     Status,
+    /// `pm.response.status`: the reason phrase ("OK"), compared as the status it names.
+    Reason,
     Time,
     Body,
     /// A value known before the response: a literal or `{{ var }}`.
@@ -134,10 +136,7 @@ impl Converter {
         };
         match &s.kind {
             StmtKind::Let(decls) => self.declarations(decls),
-            StmtKind::Assign(Expr::Index(target, name), value)
-                if matches!(&**target, Expr::Ident(t) if t == "tests")
-                    && matches!(&**name, Expr::Str(_)) =>
-            {
+            StmtKind::Assign(Expr::Index(target, _), value) if matches!(&**target, Expr::Ident(t) if t == "tests") => {
                 self.legacy_test(value)
             }
             StmtKind::Assign(Expr::Member(target, _), value) if matches!(&**target, Expr::Ident(t) if t == "tests") => {
@@ -145,14 +144,74 @@ impl Converter {
             }
             StmtKind::Assign(Expr::Ident(name), value) => self.declare(name, value),
             StmtKind::Expr(e) => self.expression(e),
-            StmtKind::Other => {
-                // Counted as seen, and kept: a conditional check cannot be a static one.
-                self.out.assertions_seen += self.assertion_lines(s);
-                self.out.sets_seen += self.lines_with(s, SET_CALLS);
-                Done::Kept(KEPT_FLOW)
+            StmtKind::If(cond, then, otherwise) => match self.guarded(cond, then, otherwise) {
+                Some(done) => done,
+                None => self.flow(s),
+            },
+            StmtKind::Try(body, handler) if handler.iter().all(is_console_stmt) => {
+                match self.statements(body) {
+                    true => Done::Converted,
+                    false => Done::Kept(KEPT_AROUND),
+                }
             }
+            StmtKind::Try(..) | StmtKind::Other => self.flow(s),
             StmtKind::Assign(..) if self.phase != Phase::PreRequest => shaped(self),
             StmtKind::Assign(..) => Done::Kept(KEPT_OTHER),
+        }
+    }
+
+    /// A condition or loop: kept, and what it holds counted as seen (a conditional check
+    /// cannot be a static one).
+    fn flow(&mut self, s: &Stmt) -> Done {
+        self.out.assertions_seen += self.assertion_lines(s);
+        self.out.sets_seen += self.lines_with(s, SET_CALLS);
+        Done::Kept(KEPT_FLOW)
+    }
+
+    /// `if (data.id) { pm.environment.set("id", data.id) } else { console.log(...) }`: the
+    /// guard only says the value is there, which a capture checks itself. Sets and console
+    /// output only; anything else leaves the `if` to a human.
+    fn guarded(&mut self, cond: &Expr, then: &[Stmt], otherwise: &[Stmt]) -> Option<Done> {
+        let sets_only = then.iter().all(|s| {
+            is_console_stmt(s) || matches!(&s.kind, StmtKind::Expr(e) if set_call(e).is_some())
+        });
+        if self.phase == Phase::PreRequest
+            || !self.is_guard(cond)
+            || !sets_only
+            || !otherwise.iter().all(is_console_stmt)
+        {
+            return None;
+        }
+        let mut all = true;
+        for s in then {
+            if let StmtKind::Expr(e) = &s.kind
+                && let Some((key, value)) = set_call(e)
+            {
+                all &= matches!(self.set(key, value), Done::Converted);
+            }
+        }
+        Some(match all {
+            true => Done::Converted,
+            false => Done::Kept(KEPT_FLOW),
+        })
+    }
+
+    /// A condition that holds when a value is present, or when the status is a given one.
+    fn is_guard(&self, cond: &Expr) -> bool {
+        let present =
+            |e: &Expr| matches!(self.subject(e), Some(Subject::Json(_) | Subject::Header(_)));
+        match cond {
+            Expr::Binary("&&" | "||", a, b) => self.is_guard(a) && self.is_guard(b),
+            Expr::Binary("!==" | "!=", a, b) => {
+                matches!(&**b, Expr::Undefined | Expr::Null) && present(a)
+            }
+            Expr::Binary("===" | "==", a, b) => {
+                self.subject(a) == Some(Subject::Status) && matches!(&**b, Expr::Num(_))
+            }
+            Expr::Call(callee, _) => {
+                matches!(&**callee, Expr::Member(inner, m) if m == "hasOwnProperty" && present(inner))
+            }
+            e => present(e),
         }
     }
 
@@ -246,8 +305,7 @@ impl Converter {
         if self.phase != Phase::PreRequest && chain::is_assertion(e) {
             self.out.assertions_seen += 1;
             let mut staged = Staged::default();
-            if chain::assertion(self, e, &mut staged) {
-                self.commit(staged);
+            if chain::assertion(self, e, &mut staged) && self.commit(staged) {
                 self.out.assertions += 1;
                 return Done::Converted;
             }
@@ -259,8 +317,7 @@ impl Converter {
     fn legacy_test(&mut self, value: &Expr) -> Done {
         self.out.assertions_seen += 1;
         let mut staged = Staged::default();
-        if chain::boolean(self, value, false, &mut staged) {
-            self.commit(staged);
+        if chain::boolean(self, value, false, &mut staged) && self.commit(staged) {
             self.out.assertions += 1;
             Done::Converted
         } else {
@@ -292,6 +349,14 @@ impl Converter {
         self.out.capture.set(name, capture);
         self.out.captures += 1;
         Done::Converted
+    }
+
+    /// A value known before the response (a literal, `{{ var }}`, or an alias of one).
+    pub fn value(&self, e: &Expr) -> Option<Y> {
+        match self.subject(e)? {
+            Subject::Value(v) => Some(v),
+            _ => None,
+        }
     }
 
     /// What an expression reads, if the output can name it.
@@ -337,6 +402,9 @@ impl Converter {
                 return Some(Subject::Status);
             }
             (Some("pm.response"), "responseTime") => return Some(Subject::Time),
+            (Some("pm.response"), "status") | (Some("responseCode"), "name") => {
+                return Some(Subject::Reason);
+            }
             (Some("environment" | "globals" | "data" | "iterationData"), var) => {
                 return Some(Subject::Value(var_ref(var)));
             }
@@ -348,6 +416,8 @@ impl Converter {
             }
             Subject::Body if name == "length" => Some(Subject::Length(Box::new(Subject::Body))),
             Subject::Json(p) => Some(Subject::Json(child(&p, name))),
+            // `postman.getResponseCookie("id").value`
+            c @ Subject::Cookie(_) if name == "value" => Some(c),
             _ => None,
         }
     }
@@ -387,10 +457,27 @@ impl Converter {
         }
     }
 
-    fn commit(&mut self, staged: Staged) {
+    /// Writes staged predicates; false (nothing written) if one cannot be said in `expect`.
+    fn commit(&mut self, staged: Staged) -> bool {
+        let mut ready = Vec::new();
         for (subject, predicate, value, negate) in staged.0 {
+            if subject != Subject::Reason {
+                ready.push((subject, predicate, value, negate));
+                continue;
+            }
+            let code = match (&value, predicate) {
+                (Y::Str(r), "equals") => chain::reason_code(r),
+                _ => None,
+            };
+            match code {
+                Some(c) => ready.push((Subject::Status, predicate, Y::Num(c.into()), negate)),
+                None => return false,
+            }
+        }
+        for (subject, predicate, value, negate) in ready {
             self.put(subject, predicate, value, negate);
         }
+        true
     }
 
     /// Writes one predicate where its subject lives in `expect`.
@@ -409,9 +496,7 @@ impl Converter {
                 let entry = entry_map(map, &key);
                 add_predicate(entry, "length", predicate, value, negate);
             }
-            Subject::Status if predicate == "equals" && !negate => e.set("status", value),
-            Subject::Status if predicate == "in" && !negate => e.set("status", value),
-            Subject::Status => add_predicate(e, "status", predicate, value, negate),
+            Subject::Status => status(e, predicate, value, negate),
             Subject::Time => {
                 let ms = match value {
                     Y::Num(n) => Y::str(format!("{n}ms")),
@@ -419,7 +504,7 @@ impl Converter {
                 };
                 e.child("time").set(predicate, ms);
             }
-            Subject::Value(_) => {}
+            Subject::Value(_) | Subject::Reason => {}
         }
     }
 
@@ -537,6 +622,10 @@ fn unset_call(e: &Expr) -> bool {
     )
 }
 
+fn is_console_stmt(s: &Stmt) -> bool {
+    matches!(&s.kind, StmtKind::Expr(e) if is_console(e))
+}
+
 fn is_console(e: &Expr) -> bool {
     matches!(e, Expr::Call(callee, _) if path(callee).is_some_and(|p| p.starts_with("console.")))
 }
@@ -617,6 +706,36 @@ fn var_ref(name: &str) -> Y {
     Y::str(format!("{{{{ {} }}}}", super::vars::ident(name)))
 }
 
+/// `expect.status`: bare (`200`, `[200, 201]`, `2xx`) while it is one check, a predicate map
+/// once there are more (a list is then `in`, a class a range).
+fn status(expect: &mut Y, predicate: &str, value: Y, negate: bool) {
+    let bare = !negate && (predicate == "in" || predicate == "equals");
+    if expect.get_mut("status").is_none() && bare {
+        expect.set("status", value);
+        return;
+    }
+    let map = expect.child("status");
+    if !matches!(map, Y::Map(_)) {
+        let old = std::mem::take(map);
+        *map = Y::map();
+        put_status(map, "equals", old, false);
+    }
+    put_status(map, predicate, value, negate);
+}
+
+fn put_status(map: &mut Y, predicate: &str, value: Y, negate: bool) {
+    let target = if negate { map.child("not") } else { map };
+    match (predicate, value) {
+        ("equals", Y::Seq(list)) => target.set("in", Y::Seq(list)),
+        ("equals", Y::Str(class)) if class.len() == 3 && class.ends_with("xx") => {
+            let n = u64::from(class.as_bytes()[0].wrapping_sub(b'0')) * 100;
+            target.set("gte", Y::Num(n.into()));
+            target.set("lt", Y::Num((n + 100).into()));
+        }
+        (p, v) => target.set(p, v),
+    }
+}
+
 /// `$.a` + `b` → `$.a.b`; names that are not identifiers are bracketed.
 pub fn child(path: &str, key: &str) -> String {
     let plain = !key.is_empty()
@@ -641,14 +760,16 @@ fn entry_map<'a>(map: &'a mut Y, key: &str) -> &'a mut Y {
             entry.set("equals", old);
         }
         Some(_) => {}
-        None => map.set(key, Y::map()),
+        None => return map.child(key),
     }
-    map.get_mut(key).expect("just set")
+    map.child(key)
 }
 
 /// Adds a predicate under `key`; one `equals` alone stays a bare value.
 fn add_predicate(map: &mut Y, key: &str, predicate: &str, value: Y, negate: bool) {
-    if map.get_mut(key).is_none() && predicate == "equals" && !negate {
+    // A map would read as predicates: it is always written `equals: {...}`.
+    let bare = predicate == "equals" && !negate && !matches!(value, Y::Map(_));
+    if map.get_mut(key).is_none() && bare {
         map.set(key, value);
         return;
     }

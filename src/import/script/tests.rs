@@ -53,7 +53,10 @@ fn pm_expect_chains_in_every_spelling() {
     ]);
     let v = out(&s);
     let j = &v["expect"]["json"];
-    assert_eq!(v["expect"]["status"], json!([200, 201]));
+    assert_eq!(
+        v["expect"]["status"],
+        json!({"equals": 200, "in": [200, 201]})
+    );
     assert_eq!(j["$.items[0].name"], "Ada");
     assert_eq!(j["$['total-count']"], 3);
     assert_eq!(j["$.id"], json!({"exists": true}));
@@ -140,7 +143,14 @@ fn response_assertions() {
         "pm.response.to.have.status('Created')",
         "pm.response.to.be.success",
     ]);
-    assert_eq!(out(&ok)["expect"]["status"], "2xx");
+    assert_eq!(
+        out(&ok)["expect"]["status"],
+        json!({"equals": 201, "gte": 200, "lt": 300})
+    );
+    assert_eq!(
+        out(&test(&["pm.response.to.be.success"]))["expect"]["status"],
+        "2xx"
+    );
 }
 
 #[test]
@@ -248,8 +258,68 @@ fn alternatives_cookies_nested_paths_and_guarded_sets() {
     assert_eq!(v["expect"]["cookies"]["session"], json!({"exists": true}));
     assert_eq!(v["expect"]["json"]["$.a.b[0].c"], 3);
     assert_eq!((s.assertions, s.assertions_seen), (4, 4));
-    // The guarded set is seen (and kept), so the report's share is honest.
-    assert_eq!((s.sets_seen, s.captures), (1, 0));
+    // A set guarded by the status is a capture (a capture checks the value is there).
+    assert_eq!((s.sets_seen, s.captures), (1, 1));
+    assert_eq!(v["capture"]["id"], "$.id");
     let reasons: Vec<&str> = s.kept.iter().map(|k| k.2).collect();
-    assert_eq!(reasons, [KEPT_NEXT, KEPT_FLOW, KEPT_FLOW]);
+    assert_eq!(reasons, [KEPT_NEXT]);
+}
+
+#[test]
+fn generated_guarded_captures_and_try_parse_convert() {
+    let s = test(&[
+        "let jsonData = {};",
+        "try {jsonData = pm.response.json();}catch(e){}",
+        "if (jsonData?.customer_id) {",
+        "   pm.collectionVariables.set(\"customer_id\", jsonData.customer_id);",
+        "   console.log(\"- use {{customer_id}}\", jsonData.customer_id);",
+        "} else {",
+        "   console.log('INFO - Unable to assign variable');",
+        "};",
+        "if (jsonData.items.length > 0) {",
+        "   pm.expect(jsonData.items[0].id).to.exist;",
+        "   pm.environment.set('first', jsonData.items[0].id);",
+        "}",
+    ]);
+    assert_eq!(out(&s)["capture"]["customer_id"], "$.customer_id");
+    assert_eq!((s.sets_seen, s.captures), (2, 1));
+    assert_eq!((s.assertions_seen, s.assertions), (1, 0));
+    assert_eq!(s.block.len(), 4, "{:?}", s.block);
+}
+
+#[test]
+fn reason_phrases_and_literal_aliases() {
+    let s = test(&[
+        "const expected = [201, 202];",
+        "pm.expect(pm.response.code).to.be.oneOf(expected, 'unexpected status');",
+        "pm.expect(pm.response.status).to.equal('Created');",
+        "pm.expect(pm.response.status).to.equal('Weird');",
+    ]);
+    let v = out(&s);
+    assert_eq!(
+        v["expect"]["status"],
+        json!({"in": [201, 202], "equals": 201})
+    );
+    assert_eq!((s.assertions, s.assertions_seen), (2, 3));
+}
+
+#[test]
+fn more_legacy_forms() {
+    let s = test(&[
+        "var data = JSON.parse(responseBody);",
+        "tests['GUID: ' + data.guid] = /^[0-9a-f-]{36}$/i.test(data.guid);",
+        "tests['has items'] = data && data.items && data.items.length;",
+        "tests['cookie'] = postman.getResponseCookie('foo').value === 'bar';",
+    ]);
+    let v = out(&s);
+    assert_eq!(
+        v["expect"]["json"]["$.guid"],
+        json!({"matches": "(?i)^[0-9a-f-]{36}$"})
+    );
+    assert_eq!(
+        v["expect"]["json"]["$.items"],
+        json!({"exists": true, "length": {"gt": 0}})
+    );
+    assert_eq!(v["expect"]["cookies"]["foo"], "bar");
+    assert_eq!((s.assertions, s.assertions_seen), (3, 3));
 }
