@@ -323,3 +323,75 @@ fn more_legacy_forms() {
     assert_eq!(v["expect"]["cookies"]["foo"], "bar");
     assert_eq!((s.assertions, s.assertions_seen), (3, 3));
 }
+
+/// Scripts stitched at random from real fragments (and broken ones): converting never panics,
+/// and whatever is converted is a request yarc's own parser accepts.
+#[test]
+fn random_scripts_convert_into_requests_yarc_accepts() {
+    const PARTS: &[&str] = &[
+        "pm.test('t', function () {",
+        "});",
+        "})",
+        "var d = pm.response.json();",
+        "const {id, name: n} = pm.response.json();",
+        "pm.expect(d.items).to.have.lengthOf(2);",
+        "pm.expect(d.a.b).to.eql({x: 1, y: [1, 'a']});",
+        "pm.expect(d).to.include({k: 'v'});",
+        "pm.expect(n).to.be.a('string').and.not.be.empty;",
+        "pm.expect(id).to.be.above(3).and.below(9);",
+        "pm.response.to.have.status(201);",
+        "pm.response.to.be.success;",
+        "pm.response.to.not.be.error;",
+        "pm.expect(pm.response.code).to.be.oneOf([200, 204]);",
+        "pm.expect(pm.response.status).to.eql('OK');",
+        "pm.response.to.have.header('X', 'y');",
+        "pm.expect(pm.response.responseTime).to.be.below(300);",
+        "tests['x'] = responseCode.code === 200 || responseCode.code === 201;",
+        "tests['y'] = responseBody.has('z') && d.q !== undefined;",
+        "pm.environment.set('a', d.id);",
+        "pm.environment.set('b', 'lit');",
+        "if (d.id) { pm.environment.set('c', d.id); } else { console.log(1) }",
+        "try { d = pm.response.json(); } catch (e) { console.log(e) }",
+        "for (let i = 0; i < 3; i++) {",
+        "}",
+        "pm.expect(d.items[0]).to.have.nested.property('a.b[1]', null);",
+        "pm.expect(",
+        "((((",
+        "'unterminated",
+        "/re",
+        "} else {",
+    ];
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for _ in 0..400 {
+        let n = (next() % 12) as usize + 1;
+        let lines: Vec<String> = (0..n)
+            .map(|_| PARTS[(next() % PARTS.len() as u64) as usize].to_string())
+            .collect();
+        let s = convert(&lines, Phase::Test);
+        let mut request = Y::map();
+        request.set("name", Y::str("r"));
+        request.set("url", Y::str("http://127.0.0.1:1/"));
+        if !s.expect.is_empty_map() {
+            request.set("expect", s.expect.clone());
+        }
+        if !s.capture.is_empty_map() {
+            request.set("capture", s.capture.clone());
+        }
+        let doc = Y::Map(vec![("requests".into(), Y::Seq(vec![request]))]);
+        let text = yaml_out::to_string(&doc);
+        let file = crate::source::SourceFile::new("random.yaml", text.clone());
+        let parsed = crate::parse::parse_collection(&file, std::path::Path::new("random.yaml"));
+        assert!(
+            parsed.is_ok(),
+            "{lines:#?}\n{text}\n{:?}",
+            parsed.err().map(|e| e.0.iter().map(|d| d.to_string()).collect::<Vec<_>>())
+        );
+        assert!(s.assertions <= s.assertions_seen && s.captures <= s.sets_seen);
+    }
+}
