@@ -7,7 +7,7 @@
 use super::vars::ident;
 use super::yaml_out::{self, Y};
 use serde_json::{Map, Value, json};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 const METHODS: [&str; 7] = ["get", "post", "put", "patch", "delete", "head", "options"];
 const MAX_DEPTH: usize = 24;
@@ -63,12 +63,17 @@ pub fn import(doc: &Value, with_schemas: bool) -> Result<Imported, String> {
     ));
     root.set("name", Y::str(&title));
     let mut vars = Y::map();
-    vars.set("base_url", Y::str(server_url(doc)));
-    let scheme = security(doc, &mut vars, &mut report);
-    if let Some((_, auth)) = &scheme {
-        root.set("auth", auth.clone());
-    }
+    let base = server_url(doc, &mut report);
+    vars.set("base_url", Y::str(&base));
+    let schemes = schemes(doc, &base, &mut report);
     let global_security = doc.get("security").cloned();
+    // The collection's auth: the first scheme the document requires by default that yarc speaks.
+    let default = first_speakable(global_security.as_ref(), &schemes);
+    let mut used: BTreeSet<String> = BTreeSet::new();
+    if let Some(name) = &default {
+        root.set("auth", schemes[name].auth.clone());
+        used.insert(name.clone());
+    }
     let mut groups: Vec<(String, Vec<Y>)> = Vec::new();
     let mut ungrouped: Vec<Y> = Vec::new();
     let mut names: HashMap<String, usize> = HashMap::new();
@@ -79,6 +84,13 @@ pub fn import(doc: &Value, with_schemas: bool) -> Result<Imported, String> {
         .cloned()
         .unwrap_or_default();
     for (path, item) in &paths {
+        if !path.starts_with('/') || path.contains("{$") {
+            // A callback's or webhook's runtime expression is not a URL yarc can call.
+            report
+                .notes
+                .push(format!("path `{path}` is not a URL path: left out"));
+            continue;
+        }
         let item = resolve(doc, item, 0);
         let shared = item
             .get("parameters")
@@ -96,11 +108,19 @@ pub fn import(doc: &Value, with_schemas: bool) -> Result<Imported, String> {
                 path,
                 method,
                 shared: &shared,
-                scheme: scheme.as_ref().map(|(n, _)| n.as_str()),
+                schemes: &schemes,
+                default: default.as_deref(),
                 global_security: global_security.as_ref(),
             };
-            let (request, schema) =
-                operation(&ctx, &op, &mut vars, &mut names, with_schemas, &mut report);
+            let (request, schema) = operation(
+                &ctx,
+                &op,
+                &mut vars,
+                &mut names,
+                with_schemas,
+                &mut report,
+                &mut used,
+            );
             if let Some(s) = schema {
                 schemas.push(s);
             }
@@ -118,6 +138,26 @@ pub fn import(doc: &Value, with_schemas: bool) -> Result<Imported, String> {
             }
         }
     }
+    // base_url, then what the auth reads, then the parameters' examples.
+    let mut ordered = Y::map();
+    ordered.set("base_url", Y::str(&base));
+    for name in &used {
+        let scheme = &schemes[name];
+        for (k, v) in scheme.vars.entries() {
+            ordered.set(k, v);
+        }
+        report.secrets.extend(scheme.secrets.iter().cloned());
+    }
+    for (k, v) in vars.entries() {
+        if ordered.get_mut(&k).is_none() {
+            ordered.set(k, v);
+        }
+    }
+    let vars = ordered;
+    report.auth = used
+        .iter()
+        .map(|n| schemes[n].describe.clone())
+        .reduce(|a, b| format!("{a}; {b}"));
     root.set("variables", vars);
     // Groups in the document's own `tags` order; tags it does not list come after, as met.
     let order: Vec<String> = doc
@@ -155,11 +195,24 @@ struct OpCtx<'a> {
     path: &'a str,
     method: &'a str,
     shared: &'a [Value],
-    scheme: Option<&'a str>,
+    schemes: &'a BTreeMap<String, Scheme>,
+    /// The scheme the collection's `auth` speaks.
+    default: Option<&'a str>,
     global_security: Option<&'a Value>,
 }
 
-fn server_url(doc: &Value) -> String {
+/// A security scheme yarc speaks, or one it does not (with why).
+struct Scheme {
+    auth: Y,
+    /// Collection variables it reads, and the secrets those read.
+    vars: Y,
+    secrets: Vec<String>,
+    describe: String,
+    /// `Some(why)`: yarc cannot speak it.
+    unsupported: Option<String>,
+}
+
+fn server_url(doc: &Value, report: &mut Report) -> String {
     let Some(server) = doc.pointer("/servers/0") else {
         return "http://localhost".into();
     };
@@ -174,74 +227,218 @@ fn server_url(doc: &Value) -> String {
             url = url.replace(&format!("{{{k}}}"), d);
         }
     }
+    if !url.contains("://") {
+        // A relative server is relative to where the document is served: unknown here.
+        report.notes.push(format!(
+            "the server URL `{url}` is relative: `base_url` assumes http://localhost; set it"
+        ));
+        url = format!("http://localhost/{}", url.trim_start_matches('/'));
+    }
     url.trim_end_matches('/').to_string()
 }
 
-/// The first security scheme yarc can speak, as an auth block.
-fn security(doc: &Value, vars: &mut Y, report: &mut Report) -> Option<(String, Y)> {
-    let schemes = doc
+/// A URL in the document (a `tokenUrl`) resolved against the server's, as OpenAPI says.
+fn absolute(url: &str, base: &str) -> String {
+    match url::Url::parse(&format!("{base}/")).and_then(|b| b.join(url)) {
+        Ok(u) if !url.contains("://") => u.to_string(),
+        _ => url.to_string(),
+    }
+}
+
+/// Every security scheme, as the auth block yarc would send (or why it cannot).
+fn schemes(doc: &Value, base: &str, report: &mut Report) -> BTreeMap<String, Scheme> {
+    let mut out = BTreeMap::new();
+    let list = doc
         .pointer("/components/securitySchemes")
-        .and_then(Value::as_object)?;
-    for (name, scheme) in schemes {
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    let api_keys = list
+        .values()
+        .filter(|s| s.get("type").and_then(Value::as_str) == Some("apiKey"))
+        .count();
+    for (name, scheme) in &list {
         let scheme = resolve(doc, scheme, 0);
-        match scheme.get("type").and_then(Value::as_str) {
-            Some("oauth2") => {
-                let Some(flow) = scheme.pointer("/flows/clientCredentials") else {
-                    continue;
-                };
-                let token_url = flow.get("tokenUrl").and_then(Value::as_str).unwrap_or("");
-                let scopes: Vec<String> = flow
-                    .get("scopes")
+        let s = scheme_block(name, &scheme, base, api_keys > 1);
+        if let Some(why) = &s.unsupported {
+            report
+                .notes
+                .push(format!("security scheme `{name}`: {why}"));
+        }
+        out.insert(name.clone(), s);
+    }
+    out
+}
+
+fn scheme_block(name: &str, scheme: &Value, base: &str, several_keys: bool) -> Scheme {
+    let mut s = Scheme {
+        auth: Y::Null,
+        vars: Y::map(),
+        secrets: Vec::new(),
+        describe: String::new(),
+        unsupported: None,
+    };
+    let secret = |s: &mut Scheme, env: &str| {
+        s.secrets.push(env.to_string());
+        Y::str(format!("{{{{ secret('{env}') }}}}"))
+    };
+    match scheme.get("type").and_then(Value::as_str) {
+        Some("oauth2") => {
+            let Some(flow) = scheme.pointer("/flows/clientCredentials") else {
+                let flows: Vec<String> = scheme
+                    .get("flows")
                     .and_then(Value::as_object)
-                    .map(|s| s.keys().cloned().collect())
+                    .map(|f| f.keys().cloned().collect())
                     .unwrap_or_default();
-                vars.set("token_url", Y::str(token_url));
-                vars.set("client_id", Y::str("{{ secret('CLIENT_ID') }}"));
-                vars.set("client_secret", Y::str("{{ secret('CLIENT_SECRET') }}"));
-                vars.set("scope", Y::str(scopes.join(" ")));
-                report
-                    .secrets
-                    .extend(["CLIENT_ID".to_string(), "CLIENT_SECRET".to_string()]);
-                report.auth = Some(format!("OAuth2 client credentials (`{name}`)"));
-                let mut o = Y::map();
-                o.set("token_url", Y::str("{{ token_url }}"));
-                o.set("client_id", Y::str("{{ client_id }}"));
-                o.set("client_secret", Y::str("{{ client_secret }}"));
-                o.set("scope", Y::str("{{ scope }}"));
-                return Some((name.clone(), Y::Map(vec![("oauth2".into(), o)])));
+                s.unsupported = Some(format!(
+                    "OAuth2 flows {} are not spoken by yarc (it speaks client credentials)",
+                    flows.join(", ")
+                ));
+                return s;
+            };
+            let token_url = flow.get("tokenUrl").and_then(Value::as_str).unwrap_or("");
+            let scopes: Vec<String> = flow
+                .get("scopes")
+                .and_then(Value::as_object)
+                .map(|s| s.keys().cloned().collect())
+                .unwrap_or_default();
+            s.vars.set("token_url", Y::str(absolute(token_url, base)));
+            let id = secret(&mut s, "CLIENT_ID");
+            s.vars.set("client_id", id);
+            let sec = secret(&mut s, "CLIENT_SECRET");
+            s.vars.set("client_secret", sec);
+            s.vars.set("scope", Y::str(scopes.join(" ")));
+            let mut o = Y::map();
+            o.set("token_url", Y::str("{{ token_url }}"));
+            o.set("client_id", Y::str("{{ client_id }}"));
+            o.set("client_secret", Y::str("{{ client_secret }}"));
+            o.set("scope", Y::str("{{ scope }}"));
+            s.auth = Y::Map(vec![("oauth2".into(), o)]);
+            s.describe = format!("OAuth2 client credentials (`{name}`)");
+        }
+        Some("http") => match scheme
+            .get("scheme")
+            .and_then(Value::as_str)
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("bearer") => {
+                let token = secret(&mut s, "TOKEN");
+                s.auth = Y::Map(vec![("bearer".into(), token)]);
+                s.describe = format!("bearer (`{name}`)");
             }
-            Some("http") if scheme.get("scheme").and_then(Value::as_str) == Some("bearer") => {
-                report.secrets.insert("TOKEN".into());
-                report.auth = Some(format!("bearer (`{name}`)"));
-                return Some((
-                    name.clone(),
-                    Y::Map(vec![("bearer".into(), Y::str("{{ secret('TOKEN') }}"))]),
+            Some("basic") => {
+                s.vars.set("username", Y::str(""));
+                let password = secret(&mut s, "PASSWORD");
+                s.auth = Y::Map(vec![(
+                    "basic".into(),
+                    Y::Map(vec![
+                        ("username".into(), Y::str("{{ username }}")),
+                        ("password".into(), password),
+                    ]),
+                )]);
+                s.describe = format!("basic (`{name}`)");
+            }
+            other => {
+                s.unsupported = Some(format!(
+                    "HTTP scheme `{}` is not spoken by yarc",
+                    other.unwrap_or("")
                 ));
             }
-            Some("apiKey") => {
-                let key = scheme
-                    .get("name")
-                    .and_then(Value::as_str)
-                    .unwrap_or("X-Api-Key");
-                let place = if scheme.get("in").and_then(Value::as_str) == Some("query") {
-                    "query"
-                } else {
-                    "header"
-                };
-                report.secrets.insert("API_KEY".into());
-                report.auth = Some(format!("API key (`{name}`)"));
-                let block = Y::Map(vec![
-                    (place.into(), Y::str(key)),
-                    ("value".into(), Y::str("{{ secret('API_KEY') }}")),
-                ]);
-                return Some((name.clone(), Y::Map(vec![("api_key".into(), block)])));
-            }
-            _ => report.notes.push(format!(
-                "security scheme `{name}` is not supported; requests that need it get no auth"
-            )),
+        },
+        Some("apiKey") => {
+            let key = scheme
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or("X-Api-Key");
+            let place = match scheme.get("in").and_then(Value::as_str) {
+                Some("query") => "query",
+                Some("cookie") => {
+                    s.unsupported = Some("an API key in a cookie is not spoken by yarc".into());
+                    return s;
+                }
+                _ => "header",
+            };
+            let env = if several_keys {
+                super::vars::env_name(name)
+            } else {
+                "API_KEY".to_string()
+            };
+            let value = secret(&mut s, &env);
+            s.auth = Y::Map(vec![(
+                "api_key".into(),
+                Y::Map(vec![(place.into(), Y::str(key)), ("value".into(), value)]),
+            )]);
+            s.describe = format!("API key (`{name}`)");
+        }
+        other => {
+            s.unsupported = Some(format!(
+                "type `{}` is not spoken by yarc",
+                other.unwrap_or("")
+            ));
         }
     }
-    None
+    s
+}
+
+/// The requirements of a `security` list: each is a set of schemes that must all be sent.
+fn requirements(security: &Value) -> Vec<Vec<String>> {
+    security
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| {
+            r.as_object()
+                .map(|o| o.keys().cloned().collect())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// The first requirement of one scheme that yarc speaks (`None`: none is).
+fn first_speakable(security: Option<&Value>, schemes: &BTreeMap<String, Scheme>) -> Option<String> {
+    requirements(security?)
+        .into_iter()
+        .find(|r| r.len() == 1 && schemes.get(&r[0]).is_some_and(|s| s.unsupported.is_none()))
+        .map(|r| r[0].clone())
+}
+
+/// What an operation sends: inherited auth (`None`), `auth: none`, or another scheme's block;
+/// a comment when what it needs cannot be sent.
+fn operation_auth(
+    cx: &OpCtx,
+    op: &Value,
+    used: &mut BTreeSet<String>,
+) -> (Option<Y>, Option<String>) {
+    let security = op.get("security").or(cx.global_security);
+    let reqs = security.map(requirements).unwrap_or_default();
+    // No requirement, `security: []`, or an empty requirement `{}` (auth optional).
+    if reqs.is_empty() || reqs.iter().any(Vec::is_empty) {
+        return (cx.default.map(|_| Y::str("none")), None);
+    }
+    if let Some(name) = first_speakable(security, cx.schemes) {
+        used.insert(name.clone());
+        return match Some(name.as_str()) == cx.default {
+            true => (None, None),
+            false => (Some(cx.schemes[&name].auth.clone()), None),
+        };
+    }
+    let why: Vec<String> = reqs
+        .iter()
+        .flatten()
+        .map(
+            |n| match cx.schemes.get(n).and_then(|s| s.unsupported.clone()) {
+                Some(why) => format!("`{n}` ({why})"),
+                None if cx.schemes.contains_key(n) => format!("`{n}` together with another scheme"),
+                None => format!("`{n}` (not defined in components.securitySchemes)"),
+            },
+        )
+        .collect();
+    let auth = cx.default.map(|_| Y::str("none"));
+    (
+        auth,
+        Some(format!("needs {}: set its auth by hand", why.join(" or "))),
+    )
 }
 
 fn operation(
@@ -251,6 +448,7 @@ fn operation(
     names: &mut HashMap<String, usize>,
     with_schemas: bool,
     report: &mut Report,
+    used: &mut BTreeSet<String>,
 ) -> (Y, Option<(String, String)>) {
     let mut r = Y::map();
     let name = unique_name(cx, op, names);
@@ -258,17 +456,15 @@ fn operation(
     if cx.method != "get" {
         r.set("method", Y::str(cx.method.to_uppercase()));
     }
-    parameters(cx, op, vars, &mut r);
+    parameters(cx, op, vars, &mut r, report);
     body(cx, op, &name, &mut r, report);
-    // `security: []` on an operation means "no auth"; another scheme than the one converted, too.
-    let security = op.get("security").or(cx.global_security);
-    let needs_ours = match (security, cx.scheme) {
-        (Some(Value::Array(reqs)), Some(ours)) => reqs.iter().any(|r| r.get(ours).is_some()),
-        (None, Some(_)) => true,
-        _ => false,
-    };
-    if cx.scheme.is_some() && !needs_ours {
-        r.set("auth", Y::str("none"));
+    let (auth, unsupported) = operation_auth(cx, op, used);
+    if let Some(a) = auth {
+        r.set("auth", a);
+    }
+    if let Some(why) = unsupported {
+        r.comment(format!("yarc import: this operation {why}"));
+        report.notes.push(format!("`{name}` {why}"));
     }
     let (expect, schema_file) = expectations(cx, op, &name, with_schemas);
     r.set("expect", expect);
@@ -293,7 +489,7 @@ fn unique_name(cx: &OpCtx, op: &Value, names: &mut HashMap<String, usize>) -> St
 }
 
 /// Path, query and header parameters as templates, their examples as collection variables.
-fn parameters(cx: &OpCtx, op: &Value, vars: &mut Y, r: &mut Y) {
+fn parameters(cx: &OpCtx, op: &Value, vars: &mut Y, r: &mut Y, report: &mut Report) {
     let mut url_path = cx.path.to_string();
     let mut query = Y::map();
     let mut headers = Y::map();
@@ -330,6 +526,13 @@ fn parameters(cx: &OpCtx, op: &Value, vars: &mut Y, r: &mut Y) {
             _ => continue,
         }
         if vars.get_mut(&var).is_none() {
+            if secret_named(pname) {
+                // An example of a key or token is somebody's key: never written down.
+                let env = super::vars::env_name(pname);
+                report.secrets.insert(env.clone());
+                vars.set(&var, Y::str(super::vars::secret_ref(&env)));
+                continue;
+            }
             let value = example.unwrap_or_else(|| json!(placeholder(p.get("schema"))));
             vars.set(&var, Y::from_json(&value));
         }
@@ -403,9 +606,14 @@ fn expectations(
         return (expect, None);
     };
     let file = format!("{}.json", crate::snapshot::slug(name));
-    let inlined = inline_refs(cx.doc, schema, 0);
+    let openapi30 = cx
+        .doc
+        .get("openapi")
+        .and_then(Value::as_str)
+        .is_some_and(|v| v.starts_with("3.0"));
+    let standalone = standalone_schema(cx.doc, schema, openapi30);
     expect.set("schema", Y::str(format!("schemas/{file}")));
-    let text = serde_json::to_string_pretty(&inlined).unwrap_or_default() + "\n";
+    let text = serde_json::to_string_pretty(&standalone).unwrap_or_default() + "\n";
     (expect, Some((file, text)))
 }
 
@@ -456,6 +664,21 @@ fn media_example(doc: &Value, media: &Value) -> Value {
         Some(s) => instance(doc, s, 0),
         None => json!({}),
     }
+}
+
+/// A parameter whose value is a credential: `Authorization`, `client_secret`,
+/// `Ocp-Apim-Subscription-Key`, `x-api-key`, `access_token`...
+fn secret_named(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    super::vars::looks_secret(name)
+        || lower == "authorization"
+        || lower.contains("apikey")
+        || lower.contains("api-key")
+        || lower.contains("api_key")
+        || (lower.contains("token")
+            && !["url", "uri", "type", "endpoint", "hint"]
+                .iter()
+                .any(|s| lower.ends_with(s)))
 }
 
 fn placeholder(schema: Option<&Value>) -> Value {
@@ -567,22 +790,115 @@ pub fn resolve(doc: &Value, v: &Value, depth: usize) -> Value {
     cur
 }
 
-/// A schema with every local `$ref` replaced by its target, for a standalone schema file; a
-/// reference cycle is cut at a depth, where anything is allowed.
-fn inline_refs(doc: &Value, v: &Value, depth: usize) -> Value {
-    if depth > MAX_DEPTH {
+/// A response schema as a file of its own (JSON Schema 2020-12): every component it reaches
+/// through `$ref` copied under `$defs` (so recursive schemas stay whole), and OpenAPI 3.0's
+/// dialect (`nullable`, boolean `exclusiveMinimum`) said in JSON Schema's words.
+fn standalone_schema(doc: &Value, schema: &Value, openapi30: bool) -> Value {
+    let mut defs = Map::new();
+    let mut pending: Vec<String> = Vec::new();
+    let mut root = rewrite(schema, &mut pending, openapi30, 0);
+    while let Some(pointer) = pending.pop() {
+        let key = def_name(&pointer);
+        if defs.contains_key(&key) {
+            continue;
+        }
+        let target = doc.pointer(&pointer).cloned().unwrap_or(json!({}));
+        // Marked first: a schema that refers to itself is not queued again.
+        defs.insert(key.clone(), json!({}));
+        let done = rewrite(&target, &mut pending, openapi30, 0);
+        defs.insert(key, done);
+    }
+    if let Value::Object(o) = &mut root {
+        o.insert(
+            "$schema".into(),
+            json!("https://json-schema.org/draft/2020-12/schema"),
+        );
+        if !defs.is_empty() {
+            o.insert("$defs".into(), Value::Object(defs));
+        }
+        return root;
+    }
+    root
+}
+
+/// `#/components/schemas/Job` → `components.schemas.Job`: a `$defs` key that cannot collide.
+fn def_name(pointer: &str) -> String {
+    pointer.trim_start_matches('/').replace('/', ".")
+}
+
+fn rewrite(v: &Value, pending: &mut Vec<String>, openapi30: bool, depth: usize) -> Value {
+    if depth > 256 {
         return json!({});
     }
     match v {
-        Value::Object(o) if o.contains_key("$ref") => {
-            inline_refs(doc, &resolve(doc, v, depth), depth + 1)
+        Value::Object(o) => {
+            if let Some(r) = o.get("$ref").and_then(Value::as_str)
+                && let Some(pointer) = r.strip_prefix('#')
+            {
+                pending.push(pointer.to_string());
+                let target = json!(format!("#/$defs/{}", def_name(pointer)));
+                if openapi30 {
+                    // 3.0: a `$ref`'s siblings are ignored.
+                    return json!({ "$ref": target });
+                }
+                let mut out: Map<String, Value> = o
+                    .iter()
+                    .filter(|(k, _)| *k != "$ref")
+                    .map(|(k, v)| (k.clone(), rewrite(v, pending, openapi30, depth + 1)))
+                    .collect();
+                out.insert("$ref".into(), target);
+                return Value::Object(out);
+            }
+            let mut out: Map<String, Value> = o
+                .iter()
+                .map(|(k, v)| (k.clone(), rewrite(v, pending, openapi30, depth + 1)))
+                .collect();
+            if openapi30 {
+                dialect_30(&mut out);
+            }
+            Value::Object(out)
         }
-        Value::Object(o) => Value::Object(
-            o.iter()
-                .map(|(k, v)| (k.clone(), inline_refs(doc, v, depth + 1)))
+        Value::Array(a) => Value::Array(
+            a.iter()
+                .map(|i| rewrite(i, pending, openapi30, depth + 1))
                 .collect(),
         ),
-        Value::Array(a) => Value::Array(a.iter().map(|i| inline_refs(doc, i, depth + 1)).collect()),
         other => other.clone(),
+    }
+}
+
+/// OpenAPI 3.0 keywords whose JSON Schema 2020-12 meaning differs.
+fn dialect_30(o: &mut Map<String, Value>) {
+    if o.remove("nullable") == Some(Value::Bool(true)) {
+        match o.get("type").cloned() {
+            Some(Value::String(t)) => {
+                o.insert("type".into(), json!([t, "null"]));
+            }
+            _ if o.contains_key("enum") => {}
+            _ => {}
+        }
+        if let Some(Value::Array(e)) = o.get_mut("enum")
+            && !e.contains(&Value::Null)
+        {
+            e.push(Value::Null);
+        }
+    }
+    for (flag, bound) in [
+        ("exclusiveMinimum", "minimum"),
+        ("exclusiveMaximum", "maximum"),
+    ] {
+        match o.get(flag) {
+            Some(Value::Bool(true)) => {
+                if let Some(b) = o.remove(bound) {
+                    o.insert(flag.into(), b);
+                } else {
+                    o.remove(flag);
+                }
+            }
+            Some(Value::Bool(false)) => {
+                o.remove(flag);
+            }
+            _ => {}
+        }
     }
 }

@@ -302,3 +302,78 @@ fn openapi_documents_import_with_schemas_check_and_run() {
         assert_eq!(w.sandbox.tokens_issued(), 1, "{spec}");
     }
 }
+
+/// Security per operation (`security: []`, another scheme, a flow yarc does not speak), a
+/// relative tokenUrl, secret-named parameter examples, and a 3.0 schema dialect with a
+/// recursive component: the import says what it did and runs green against the sandbox.
+#[test]
+fn openapi_security_per_operation_secret_examples_and_schema_dialect() {
+    let w = World::new();
+    let r = run_in(
+        w.dir.path(),
+        &[
+            "import",
+            "openapi",
+            &fixture("openapi/mixed-auth-3.0.yaml"),
+            "-o",
+            "api/api.yaml",
+            "--schemas",
+        ]
+        .map(String::from),
+        &[],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        r.stdout.contains(
+            "`me` needs `userLogin` (OAuth2 flows authorizationCode are not spoken by yarc"
+        ),
+        "{}",
+        r.stdout
+    );
+    let text = std::fs::read_to_string(w.path("api/api.yaml")).expect("collection");
+    assert_golden("openapi-mixed-auth.yaml", &text);
+    let all = files_below(&w.path("api"));
+    for secret in ["0123456789abcdef-do-not-copy", "tok-do-not-copy"] {
+        assert!(!all.contains(secret), "{secret} was copied");
+    }
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(w.path("api/schemas/getitem.json")).expect("schema"),
+    )
+    .expect("json");
+    assert_eq!(
+        schema["$defs"]["components.schemas.Echo"]["properties"]["body_length"]["exclusiveMinimum"],
+        -1
+    );
+    assert_eq!(
+        schema["$defs"]["components.schemas.Echo"]["properties"]["json"]["type"],
+        serde_json::json!(["object", "null"])
+    );
+    assert_eq!(
+        schema["$defs"]["components.schemas.Node"]["properties"]["children"]["items"]["$ref"],
+        "#/$defs/components.schemas.Node"
+    );
+    let secrets = [
+        ("CLIENT_ID", "sandbox-client"),
+        ("CLIENT_SECRET", "sandbox-secret"),
+        ("API_KEY", "partner-1"),
+        ("OCP_APIM_SUBSCRIPTION_KEY", "sub-1"),
+        ("ACCESS_TOKEN", "at-1"),
+    ];
+    let url = w.url();
+    let vars = [
+        "--var".to_string(),
+        format!("base_url={url}"),
+        "--var".to_string(),
+        format!("token_url={url}/connect/token"),
+    ];
+    let mut check = vec!["check".to_string(), "api".into()];
+    check.extend(vars.iter().cloned());
+    let c = run_in(w.dir.path(), &check, &secrets);
+    assert_eq!(c.code, 0, "{c:?}");
+    let mut run = vec!["run".to_string(), "api".into(), "-v".into()];
+    run.extend(vars.iter().cloned());
+    let r = run_in(w.dir.path(), &run, &secrets);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!(r.summary(), "4 passed, 0 failed");
+    assert_eq!(w.sandbox.tokens_issued(), 1);
+}

@@ -390,7 +390,9 @@ fn random_scripts_convert_into_requests_yarc_accepts() {
         assert!(
             parsed.is_ok(),
             "{lines:#?}\n{text}\n{:?}",
-            parsed.err().map(|e| e.0.iter().map(|d| d.to_string()).collect::<Vec<_>>())
+            parsed
+                .err()
+                .map(|e| e.0.iter().map(|d| d.to_string()).collect::<Vec<_>>())
         );
         assert!(s.assertions <= s.assertions_seen && s.captures <= s.sets_seen);
     }
