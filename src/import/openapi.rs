@@ -180,7 +180,11 @@ pub fn import(doc: &Value, with_schemas: bool) -> Result<Imported, String> {
         ]));
     }
     if requests.is_empty() {
-        return Err("the document has no operations under `paths`".into());
+        let why = match doc.get("webhooks") {
+            Some(_) => ": it describes only webhooks, which the API sends, not requests to send it",
+            None => "",
+        };
+        return Err(format!("the document has no operations under `paths`{why}"));
     }
     root.set("requests", Y::Seq(requests));
     Ok(Imported {
