@@ -6,7 +6,6 @@ use regex::Regex;
 use serde_json::Value;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 /// A string the user wrote that is rendered with minijinja before use.
@@ -14,18 +13,13 @@ use std::time::Duration;
 pub struct Template {
     pub source: String,
     pub span: Span,
-    /// Unique name under which the plan compiles it.
-    pub id: String,
 }
-
-static NEXT_TEMPLATE: AtomicU64 = AtomicU64::new(0);
 
 impl Template {
     pub fn new(source: impl Into<String>, span: &Span) -> Template {
         Template {
             source: source.into(),
             span: span.clone(),
-            id: format!("t{}", NEXT_TEMPLATE.fetch_add(1, Ordering::Relaxed)),
         }
     }
 
