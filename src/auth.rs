@@ -152,7 +152,7 @@ impl TokenCache {
     /// unless another task already has.
     pub async fn token(
         &self,
-        client: &reqwest::Client,
+        client: &TokenClient,
         req: &TokenRequest,
         rejected: Option<&str>,
         redactor: &Redactor,
@@ -165,7 +165,7 @@ impl TokenCache {
     /// A usable token and where it came from.
     pub async fn obtain(
         &self,
-        client: &reqwest::Client,
+        client: &TokenClient,
         req: &TokenRequest,
         rejected: Option<&str>,
         redactor: &Redactor,
@@ -233,7 +233,7 @@ impl TokenCache {
     /// The token URL, reading an issuer's discovery document once per run.
     pub async fn token_url(
         &self,
-        client: &reqwest::Client,
+        client: &TokenClient,
         endpoint: &Endpoint,
         redactor: &Redactor,
     ) -> Result<String, RunError> {
@@ -260,7 +260,23 @@ impl TokenCache {
 
 /// The client for token and discovery requests. It follows a redirect only to the same origin
 /// (scheme, host, port): a 307 or 308 would send the client secret again, wherever it points.
-pub fn token_client(net: &crate::net::Net) -> Result<reqwest::Client, RunError> {
+/// The client for token and discovery requests, with the run's `--connect-to` rules.
+#[derive(Clone)]
+pub struct TokenClient {
+    client: reqwest::Client,
+    connect_to: Arc<Vec<crate::net::ConnectTo>>,
+}
+
+impl TokenClient {
+    fn request(&self, method: reqwest::Method, url: &str) -> reqwest::RequestBuilder {
+        match crate::net::ConnectTo::target(&self.connect_to, url) {
+            Some((moved, host)) => self.client.request(method, moved).header("host", host),
+            None => self.client.request(method, url),
+        }
+    }
+}
+
+pub fn token_client(net: &crate::net::Net) -> Result<TokenClient, RunError> {
     let policy = reqwest::redirect::Policy::custom(|attempt| {
         let next = origin(attempt.url());
         let first = attempt.previous().first().map(origin);
@@ -275,11 +291,15 @@ pub fn token_client(net: &crate::net::Net) -> Result<reqwest::Client, RunError> 
             attempt.follow()
         }
     });
-    net.builder().redirect(policy).build().map_err(|e| {
+    let client = net.builder().redirect(policy).build().map_err(|e| {
         RunError::Setup(format!(
             "cannot create the HTTP client: {}",
             error_chain(&e)
         ))
+    })?;
+    Ok(TokenClient {
+        client,
+        connect_to: Arc::clone(&net.connect_to),
     })
 }
 
@@ -297,7 +317,7 @@ pub const TOKEN_MAX_BODY: usize = 1 << 20;
 const TOKEN_TIMEOUT: Duration = Duration::from_secs(30);
 
 async fn discover(
-    client: &reqwest::Client,
+    client: &TokenClient,
     issuer: &str,
     timeout: Duration,
     max_body: usize,
@@ -306,7 +326,7 @@ async fn discover(
     let url = format!("{issuer}/.well-known/openid-configuration");
     let fail = |why: String| RunError::Token(format!("discovery at {url} failed: {why}"));
     let resp = client
-        .get(&url)
+        .request(reqwest::Method::GET, &url)
         .timeout(timeout)
         .send()
         .await
@@ -354,7 +374,7 @@ pub fn plain_http_remote_host(url: &str) -> Option<String> {
 }
 
 async fn fetch(
-    client: &reqwest::Client,
+    client: &TokenClient,
     req: &TokenRequest,
     url: &str,
     timeout: Duration,
@@ -364,7 +384,7 @@ async fn fetch(
     redactor.add(&req.client_secret);
     let fail = |why: String| RunError::Token(format!("token request to {url} {why}"));
     let mut b = client
-        .post(url)
+        .request(reqwest::Method::POST, url)
         .timeout(timeout)
         .header("accept", "application/json")
         .form(&req.form());

@@ -58,6 +58,7 @@ pub struct Http {
     /// The collection run's cookie jar (`None`: `cookie_jar: false`).
     jar: Option<Arc<Jar>>,
     pub max_body: usize,
+    connect_to: Arc<Vec<crate::net::ConnectTo>>,
 }
 
 /// How many redirects are followed unless a request says otherwise.
@@ -89,6 +90,7 @@ impl Http {
             client,
             jar,
             max_body,
+            connect_to: Arc::clone(&net.connect_to),
         })
     }
 
@@ -234,7 +236,14 @@ impl Http {
         method: &reqwest::Method,
         timeout: Duration,
     ) -> Result<reqwest::RequestBuilder, RunError> {
-        let mut b = self.client.request(method.clone(), &r.url).timeout(timeout);
+        let mut b = match crate::net::ConnectTo::target(&self.connect_to, &r.url) {
+            Some((url, host)) => self
+                .client
+                .request(method.clone(), url)
+                .header("host", host),
+            None => self.client.request(method.clone(), &r.url),
+        }
+        .timeout(timeout);
         for (k, v) in &r.headers {
             b = b.header(k, v);
         }

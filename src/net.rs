@@ -25,6 +25,65 @@ pub struct NetOptions {
     pub proxy: Option<String>,
     /// `--resolve HOST:PORT:ADDR`: connect to ADDR for HOST (a given instance behind a name).
     pub resolve: Vec<(String, std::net::SocketAddr)>,
+    /// `--connect-to HOST:PORT:HOST2:PORT2`.
+    pub connect_to: Vec<ConnectTo>,
+}
+
+/// `--connect-to`: requests for `host:port` go to `to_host:to_port`; the Host header, the
+/// TLS server name and cookies stay those of `host`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConnectTo {
+    pub host: String,
+    pub port: u16,
+    /// `None`: the same host (only the port changes).
+    pub to_host: Option<String>,
+    pub to_port: Option<u16>,
+}
+
+/// `HOST:PORT:HOST2:PORT2` (curl's form; HOST2 or PORT2 may be empty, an IPv6 HOST2 in
+/// brackets).
+pub fn parse_connect_to(s: &str) -> Result<ConnectTo, String> {
+    let bad = || {
+        format!(
+            "`{s}`: expected HOST:PORT:HOST2:PORT2, e.g. api.example.com:443:canary.internal:8443"
+        )
+    };
+    let (host, rest) = s.split_once(':').ok_or_else(bad)?;
+    let (port, rest) = rest.split_once(':').ok_or_else(bad)?;
+    let (to_host, to_port) = rest.rsplit_once(':').ok_or_else(bad)?;
+    let port: u16 = port.parse().map_err(|_| bad())?;
+    let to_port = match to_port {
+        "" => None,
+        p => Some(p.parse::<u16>().map_err(|_| bad())?),
+    };
+    let to_host = to_host.trim_start_matches('[').trim_end_matches(']');
+    if host.is_empty() || to_host.contains(':') && to_host.parse::<std::net::IpAddr>().is_err() {
+        return Err(bad());
+    }
+    Ok(ConnectTo {
+        host: host.to_ascii_lowercase(),
+        port,
+        to_host: (!to_host.is_empty()).then(|| to_host.to_string()),
+        to_port,
+    })
+}
+
+impl ConnectTo {
+    /// The URL to connect to and the Host header to keep, when this rule moves the port;
+    /// `None` when it does not apply or only the address changes (that is the resolver's).
+    pub fn target(rules: &[ConnectTo], url: &str) -> Option<(String, String)> {
+        let mut u = url::Url::parse(url).ok()?;
+        let host = u.host_str()?.to_ascii_lowercase();
+        let port = u.port_or_known_default()?;
+        let rule = rules.iter().find(|r| r.host == host && r.port == port)?;
+        let to_port = rule.to_port.filter(|p| *p != port)?;
+        let authority = match u.port() {
+            Some(p) => format!("{host}:{p}"),
+            None => host.clone(),
+        };
+        u.set_port(Some(to_port)).ok()?;
+        Some((u.to_string(), authority))
+    }
 }
 
 /// `HOST:PORT:ADDR` (curl's form; an IPv6 ADDR in brackets) → the host and the address to use.
@@ -50,6 +109,9 @@ pub struct Net {
     tls: rustls::ClientConfig,
     proxy: Option<reqwest::Proxy>,
     resolve: Vec<(String, std::net::SocketAddr)>,
+    /// `--connect-to` rules, and the addresses of their other hosts (looked up once).
+    pub connect_to: Arc<Vec<ConnectTo>>,
+    moved: Vec<(String, Vec<std::net::SocketAddr>)>,
 }
 
 impl Net {
@@ -66,10 +128,28 @@ impl Net {
             ),
             None => None,
         };
+        let mut moved = Vec::new();
+        for rule in &o.connect_to {
+            let Some(to) = rule.to_host.as_ref().filter(|h| **h != rule.host) else {
+                continue;
+            };
+            let port = rule.to_port.unwrap_or(rule.port);
+            let addrs: Vec<std::net::SocketAddr> = match to.parse::<std::net::IpAddr>() {
+                Ok(ip) => vec![std::net::SocketAddr::new(ip, port)],
+                Err(_) => std::net::ToSocketAddrs::to_socket_addrs(&(to.as_str(), port))
+                    .map_err(|e| {
+                        RunError::Config(format!("--connect-to: cannot resolve `{to}`: {e}"))
+                    })?
+                    .collect(),
+            };
+            moved.push((rule.host.clone(), addrs));
+        }
         Ok(Net {
             tls,
             proxy,
             resolve: o.resolve.clone(),
+            connect_to: Arc::new(o.connect_to.clone()),
+            moved,
         })
     }
 
@@ -86,6 +166,9 @@ impl Net {
         }
         for (host, addr) in &self.resolve {
             b = b.resolve(host, *addr);
+        }
+        for (host, addrs) in &self.moved {
+            b = b.resolve_to_addrs(host, addrs);
         }
         b
     }

@@ -60,6 +60,7 @@ pub fn lower(
             insecure: n.insecure,
             proxy: n.proxy.clone(),
             resolve: n.resolve.clone(),
+            connect_to: n.connect_to.clone(),
         },
         headers: header_pairs(&v.headers)?,
         token_cache: if n.token_cache {

@@ -209,7 +209,7 @@ pub struct Runner {
     pub tokens: Arc<TokenCache>,
     pub redactor: Arc<Redactor>,
     pub control: Arc<Control>,
-    token_client: reqwest::Client,
+    token_client: crate::auth::TokenClient,
     net: crate::net::Net,
     /// When the run began: records say when each request started, for the timeline.
     started: Instant,

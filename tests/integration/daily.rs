@@ -426,6 +426,56 @@ fn a_global_header_and_resolve_reach_every_request() {
         .expect_contains("expected HOST:PORT:ADDR");
 }
 
+/// `--connect-to` moves host and port (curl's semantics): the request reaches the sandbox while
+/// the Host header, cookies and the token request keep the name and port the collection wrote.
+#[test]
+fn connect_to_moves_requests_and_token_requests_to_another_host_and_port() {
+    let w = World::new();
+    let port = w.url().rsplit(':').next().expect("port").to_string();
+    w.write(
+        "c.yaml",
+        r#"
+auth:
+  oauth2:
+    token_url: "http://login.yarc.test:9/connect/token"
+    client_id: sandbox-client
+    client_secret: sandbox-secret
+    scope: automatic-rostering-stage
+requests:
+  - name: moved
+    url: "http://api.yarc.test:1/echo/x"
+    expect:
+      status: 200
+      json:
+        $.headers.host: "api.yarc.test:1"
+        $.path: /echo/x
+"#,
+    );
+    let api = format!("api.yarc.test:1:127.0.0.1:{port}");
+    let login = format!("login.yarc.test:9:127.0.0.1:{port}");
+    w.yarc(&[
+        "run",
+        "c.yaml",
+        "--connect-to",
+        &api,
+        "--connect-to",
+        &login,
+    ])
+    .expect_code(0);
+    assert_eq!(w.sandbox.tokens_issued(), 1);
+    // Only the port moves when HOST2 is empty.
+    w.write(
+        "d.yaml",
+        "requests:\n  - name: port only\n    url: \"http://127.0.0.1:1/echo\"\n    expect:\n      json:\n        $.headers.host: \"127.0.0.1:1\"\n",
+    );
+    let same = format!("127.0.0.1:1::{port}");
+    w.yarc(&["run", "d.yaml", "--connect-to", &same])
+        .expect_code(0);
+    w.yarc(&["run", "d.yaml", "--connect-to", "a:b:c"])
+        .expect_code(2)
+        .expect_contains("expected HOST:PORT:HOST2:PORT2");
+}
+
 #[test]
 fn very_verbose_shows_everything_on_the_wire() {
     let w = World::new();
