@@ -28,6 +28,8 @@ pub struct Wire {
     pub first_byte: Duration,
     /// Each redirect followed: its status and where it pointed.
     pub hops: Vec<(u16, String)>,
+    /// How the connection was made (`None`: an open one was used).
+    pub connect: Option<crate::connect_timing::Phases>,
 }
 
 impl Response {

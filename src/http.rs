@@ -167,15 +167,17 @@ impl Http {
             .map_err(|_| RunError::Method(r.method.clone()))?;
         let start = Instant::now();
         let sent = self.sent_headers(r);
-        let resp = match self.build(r, &method, left).await?.send().await {
+        let (sent_now, mut connect) =
+            crate::connect_timing::measured(self.build(r, &method, left).await?.send()).await;
+        let resp = match sent_now {
             Ok(resp) => resp,
             Err(e) if method.is_idempotent() && closed_before_answer(&e) => {
                 let left = left.saturating_sub(start.elapsed());
-                self.build(r, &method, left)
-                    .await?
-                    .send()
-                    .await
-                    .map_err(|e| describe(&e, timeout))?
+                let (again, phases) =
+                    crate::connect_timing::measured(self.build(r, &method, left).await?.send())
+                        .await;
+                connect = phases;
+                again.map_err(|e| describe(&e, timeout))?
             }
             Err(e) => return Err(describe(&e, timeout)),
         };
@@ -199,6 +201,7 @@ impl Http {
             sent,
             first_byte,
             hops: Vec::new(),
+            connect,
         };
         Ok(out)
     }

@@ -22,6 +22,7 @@ pub mod auth;
 pub mod cli;
 pub mod clock;
 pub mod commands;
+pub mod connect_timing;
 pub mod data;
 pub mod diagnostic;
 pub mod eval;

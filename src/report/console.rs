@@ -241,6 +241,22 @@ impl<W: Write> Console<W> {
     }
 }
 
+/// `-vv`: how the connection was made, phase by phase, or that an open one was used.
+fn connection(phases: Option<&crate::connect_timing::Phases>, style: &Style) -> String {
+    let Some(p) = phases else {
+        return "connection: kept alive from an earlier request".into();
+    };
+    let dns = match p.dns {
+        Some(d) => format!("DNS {}", style.duration(d)),
+        None => "no DNS lookup".into(),
+    };
+    let tls = match p.tls {
+        Some(t) => format!(", TLS {}", style.duration(t)),
+        None => String::new(),
+    };
+    format!("connection: {dns}, TCP {}{tls}", style.duration(p.tcp))
+}
+
 fn exchange(o: &mut String, r: &RequestRecord, style: &Style) {
     // With several sends (a token, a 401 and its resend, polling) — or with -vv, always — first
     // what happened in order.
@@ -262,9 +278,10 @@ fn exchange(o: &mut String, r: &RequestRecord, style: &Style) {
         let _ = writeln!(o, "        ↪ {status} → {to}");
     }
     if let Some(w) = &r.wire {
+        let _ = writeln!(o, "        * {}", connection(w.connect.as_ref(), style));
         let _ = writeln!(
             o,
-            "        * first byte after {}, all of it after {} (connecting and TLS are inside the first)",
+            "        * first byte after {}, all of it after {}",
             style.duration(w.first_byte),
             style.duration(last_send(r).unwrap_or(r.duration))
         );

@@ -507,6 +507,8 @@ requests:
         .expect_contains("> user-agent: yarc/")
         .expect_contains("> cookie: session=s-7")
         .expect_contains("↪ 302 → http://127.0.0.1:")
+        .expect_contains("* connection: no DNS lookup, TCP [time]\n")
+        .expect_contains("* connection: kept alive from an earlier request")
         .expect_contains("* first byte after [time]");
     assert!(!r.all().contains("sandbox-secret"));
     // One -v stays as it was: no wire details.

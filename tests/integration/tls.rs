@@ -143,6 +143,14 @@ fn certificates_are_verified_and_a_private_ca_can_be_trusted() {
     assert!(r.all().contains("certificate"), "{}", r.all());
     let r = run_tls(&w, &server, &["--cacert", "ca.pem"]);
     assert_eq!(r.code, 0, "{r:?}");
+    // -vv splits the new connection's time: name lookup, TCP, TLS handshake.
+    let r = run_tls(&w, &server, &["--cacert", "ca.pem", "-vv"]);
+    assert!(
+        r.all()
+            .contains("connection: DNS [time], TCP [time], TLS [time]"),
+        "{}",
+        r.all()
+    );
     w.write("environments/private.yaml", "tls: { ca_cert: ../ca.pem }\n");
     let r = run_tls(&w, &server, &["--env", "private"]);
     assert_eq!(r.code, 0, "{r:?}");
