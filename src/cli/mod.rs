@@ -4,7 +4,7 @@
 use crate::clock::Clock;
 use crate::commands::shell::{self, CompletionsArgs, ManArgs};
 use crate::commands::{
-    check, diff, import, init, mock, run, sandbox, schema, snapshots, token, vars,
+    check, diff, import, init, mock, report, run, sandbox, schema, snapshots, token, vars,
 };
 use crate::commands::{
     check::CheckArgs, diff::DiffArgs, import::ImportCommand, init::InitArgs, mock::MockArgs,
@@ -46,6 +46,9 @@ pub enum Command {
     /// Convert a Postman collection or an OpenAPI document into a yarc collection.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Work with reports: merge the JSON reports of a sharded run into one of each kind.
+    #[command(subcommand)]
+    Report(report::ReportCommand),
     /// Print the JSON Schema of the collection and environment formats (for editors).
     Schema(SchemaArgs),
     /// Serve the built-in sandbox API on 127.0.0.1 until interrupted.
@@ -115,6 +118,7 @@ pub fn main_with_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32
         Command::Snapshots(a) => snapshots::execute(a),
         Command::Mock(a) => rt.block_on(mock::execute(a)),
         Command::Import(c) => import::execute(c),
+        Command::Report(c) => report::execute(c, clock),
         Command::Schema(a) => schema::execute(a),
         Command::Sandbox(a) => rt.block_on(sandbox::execute(a)),
         Command::Init(a) => init::execute(a),

@@ -9,6 +9,7 @@ pub mod diff;
 pub mod import;
 pub mod init;
 pub mod mock;
+pub mod report;
 pub mod run;
 pub mod sandbox;
 pub mod schema;

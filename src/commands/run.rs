@@ -277,7 +277,12 @@ fn run_options(
             .jobs
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
         fail_fast: a.fail_fast,
-        keep_responses: a.verbose > 0 || a.reports.iter().any(|r| r.kind == ReportKind::Html),
+        // The HTML report shows every response; the JSON report carries them so that
+        // `yarc report merge` can write that HTML from shards.
+        keep_responses: a.verbose > 0
+            || a.reports
+                .iter()
+                .any(|r| matches!(r.kind, ReportKind::Html | ReportKind::Json)),
         token_cache: config.token_cache.clone(),
         snapshots: snapshot_mode(a.update_snapshots, a.ci),
         max_body: a.max_body,

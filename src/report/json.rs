@@ -22,6 +22,7 @@ pub fn render(run: &RunReport) -> String {
                 .map(|r| request(r, run.clock))
                 .collect();
             json!({
+                "unit": u.index,
                 "path": u.path,
                 "name": u.name,
                 "iteration": u.iteration.map(|(n, _)| n),
@@ -71,7 +72,11 @@ fn snapshot(s: &SnapshotOutcome) -> Value {
         SnapshotOutcome::Updated { file, diff } => (file, Some(diff), None),
         SnapshotOutcome::Error { file, .. } => (file, None, None),
     };
-    json!({ "outcome": s.name(), "file": file, "diff": diff, "pending": pending })
+    let message = match s {
+        SnapshotOutcome::Error { message, .. } => Some(message),
+        _ => None,
+    };
+    json!({ "outcome": s.name(), "file": file, "diff": diff, "pending": pending, "message": message })
 }
 
 /// Min, median, p95 and max of the requests that got a response; null when none did.
@@ -151,6 +156,7 @@ fn request(r: &RequestRecord, clock: Clock) -> Value {
         "full_name": r.name,
         "file": r.span.path(),
         "line": r.span.line,
+        "column": r.span.col,
         "state": state_name(r.state),
         "method": r.method,
         "url": r.url,
@@ -163,5 +169,13 @@ fn request(r: &RequestRecord, clock: Clock) -> Value {
         "captures": captures,
         "message": r.message,
         "snapshot": r.snapshot.as_ref().map(snapshot),
+        "started_ms": clock.millis(r.started),
+        "response": r.response.as_ref().map(|resp| json!({
+            "status": resp.status,
+            "headers": resp.headers,
+            "body": resp.body,
+            "body_length": resp.body_len,
+        })),
+        "curl": r.curl,
     })
 }

@@ -8,6 +8,7 @@ pub mod github;
 pub mod html;
 pub mod json;
 pub mod junit;
+pub mod merge;
 pub mod style;
 
 use crate::run::record::{Event, RequestRecord, Summary};

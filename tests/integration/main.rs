@@ -6,6 +6,7 @@ mod auth;
 mod bodies;
 mod ci;
 mod daily;
+mod distribution;
 mod errors;
 mod faults;
 mod golden;
