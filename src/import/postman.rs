@@ -51,11 +51,18 @@ struct Ctx {
     runtime: BTreeSet<String>,
     /// Variables with a value known before the run, set by test scripts.
     set_vars: Y,
-    /// Every variable a converted text reads, and those something defines.
-    referenced: BTreeSet<String>,
-    defined: BTreeSet<String>,
+    /// Every variable read outside the request that defines it: the first request (numbered
+    /// from 1; 0 for the collection itself) that reads it.
+    reads: std::collections::BTreeMap<String, usize>,
+    /// What the request being converted reads (settled when it is done).
+    current: Option<BTreeSet<String>>,
+    request_no: usize,
+    /// The first request whose capture sets each variable.
+    captured_at: std::collections::BTreeMap<String, usize>,
     /// The variables every imported environment defines.
     in_every_env: Option<BTreeSet<String>>,
+    /// Variables a URL starts with (`{{base_url}}/jobs`).
+    url_starts: BTreeSet<String>,
 }
 
 impl Ctx {
@@ -66,7 +73,15 @@ impl Ctx {
             regex::Regex::new(r"\{\{ ([A-Za-z_][A-Za-z0-9_]*) (?:\}\}|\|)").expect("valid regex")
         });
         for c in re.captures_iter(&out) {
-            self.referenced.insert(c[1].to_string());
+            let name = c[1].to_string();
+            match &mut self.current {
+                Some(reads) => {
+                    reads.insert(name);
+                }
+                None => {
+                    self.reads.insert(name, 0);
+                }
+            }
         }
         out
     }
@@ -78,6 +93,16 @@ impl Ctx {
         }
         self.report.secrets.insert(env.to_string());
         secret_ref(env)
+    }
+
+    /// Remembers the variable a URL starts with (`{{ base_url }}/jobs`).
+    fn note_url(&mut self, url: &str) {
+        if let Some(first) = url
+            .strip_prefix("{{ ")
+            .and_then(|rest| rest.split([' ', '}']).next())
+        {
+            self.url_starts.insert(first.to_string());
+        }
     }
 
     fn unique_name(&mut self, name: &str) -> String {
@@ -121,9 +146,12 @@ pub fn import(collection: &Value, environments: &[Value]) -> Result<Imported, St
         names: HashMap::new(),
         runtime: BTreeSet::new(),
         set_vars: Y::map(),
-        referenced: BTreeSet::new(),
-        defined: BTreeSet::new(),
+        reads: Default::default(),
+        current: None,
+        request_no: 0,
+        captured_at: Default::default(),
         in_every_env: None,
+        url_starts: BTreeSet::new(),
     };
     // Requests first: the variables their scripts set decide what is a secret.
     let mut scope = Scope::default();
@@ -202,11 +230,14 @@ pub fn import(collection: &Value, environments: &[Value]) -> Result<Imported, St
 fn undeclared(variables: &mut Y, cx: &mut Ctx) {
     let mut defined: BTreeSet<String> = variables.entries().into_iter().map(|(k, _)| k).collect();
     defined.extend(cx.in_every_env.iter().flatten().cloned());
+    // A variable captured before it is first read needs no declaration (and gets none, so
+    // a failed capture still skips the requests that need it).
+    let captured_first = |n: &str, first: usize| cx.captured_at.get(n).is_some_and(|c| *c < first);
     let missing: Vec<String> = cx
-        .referenced
+        .reads
         .iter()
-        .filter(|n| !defined.contains(*n) && !cx.defined.contains(*n))
-        .cloned()
+        .filter(|(n, first)| !defined.contains(*n) && !captured_first(n, **first))
+        .map(|(n, _)| n.clone())
         .collect();
     if missing.is_empty() {
         return;
@@ -215,21 +246,27 @@ fn undeclared(variables: &mut Y, cx: &mut Ctx) {
         "Read by requests but not defined in the export (Postman globals, a data file, a script):\nset them here, in an environment or with --var.",
     );
     for name in missing {
-        let value = if looks_secret(&name) && !cx.runtime.contains(&name) {
+        let (value, how) = if cx.runtime.contains(&name) {
+            // A script sets it (a capture, or a kept line): empty until then, as in Postman.
+            (String::new(), None)
+        } else if looks_secret(&name) {
             let env = env_name(&name);
             cx.report.secrets.insert(env.clone());
-            secret_ref(&env)
+            (secret_ref(&env), Some("as a secret"))
+        } else if cx.url_starts.contains(&name) {
+            // A URL must have a scheme for `check`; this one fails loudly if it is ever sent.
+            (
+                "https://set-me.invalid".to_string(),
+                Some("as https://set-me.invalid"),
+            )
         } else {
-            String::new()
+            (String::new(), Some("empty"))
         };
-        cx.report.notes.push(format!(
-            "`{name}` is used but not defined in the export: it was declared{}",
-            if value.is_empty() {
-                " empty"
-            } else {
-                " as a secret"
-            }
-        ));
+        if let Some(how) = how {
+            cx.report.notes.push(format!(
+                "`{name}` is used but not defined in the export: it was declared {how}"
+            ));
+        }
         variables.set(name, Y::str(value));
     }
 }
@@ -381,8 +418,6 @@ fn count(s: &Script, phase: Phase, whose: &str, cx: &mut Ctx) -> Option<String> 
         ));
     }
     cx.runtime.extend(s.set_names.iter().cloned());
-    cx.defined
-        .extend(s.capture.entries().into_iter().map(|(k, _)| k));
     if s.block.is_empty() {
         return None;
     }
@@ -447,6 +482,8 @@ fn item(node: &Value, cx: &mut Ctx) -> Option<Y> {
     }
     let req = node.get("request")?;
     cx.report.requests += 1;
+    cx.request_no += 1;
+    cx.current = Some(BTreeSet::new());
     let mut r = Y::map();
     let unique = cx.unique_name(name);
     r.set("name", Y::str(&unique));
@@ -474,6 +511,7 @@ fn item(node: &Value, cx: &mut Ctx) -> Option<Y> {
             "request `{unique}`: the URL has no scheme; Postman sends it with http://, and so does the collection"
         ));
     }
+    cx.note_url(&url);
     r.set("url", Y::str(url));
     if !query.is_empty_map() {
         r.set("query", query);
@@ -516,8 +554,7 @@ fn item(node: &Value, cx: &mut Ctx) -> Option<Y> {
             capture.set(k, v);
         }
     }
-    cx.defined
-        .extend(own_vars.entries().into_iter().map(|(k, _)| k));
+    settle_reads(cx, &own_vars, &capture);
     if !own_vars.is_empty_map() {
         r.set("variables", own_vars);
     }
@@ -531,6 +568,20 @@ fn item(node: &Value, cx: &mut Ctx) -> Option<Y> {
         r.comment(b);
     }
     Some(r)
+}
+
+/// What the request just converted reads and does not define itself, and what it captures,
+/// in request order.
+fn settle_reads(cx: &mut Ctx, own_vars: &Y, capture: &Y) {
+    let own: BTreeSet<String> = own_vars.entries().into_iter().map(|(k, _)| k).collect();
+    for name in cx.current.take().unwrap_or_default() {
+        if !own.contains(&name) {
+            cx.reads.entry(name).or_insert(cx.request_no);
+        }
+    }
+    for (name, _) in capture.entries() {
+        cx.captured_at.entry(name).or_insert(cx.request_no);
+    }
 }
 
 fn folder(node: &Value, name: &str, children: &[Value], cx: &mut Ctx) -> Y {
@@ -850,14 +901,30 @@ fn json_body(raw: &str, cx: &mut Ctx) -> Option<Y> {
         rest = &rest[c.len_utf8()..];
     }
     let parsed: super::yaml_out::Ordered = serde_json::from_str(&text).ok()?;
-    let restore = |s: &str| {
-        let mut out = s.to_string();
-        for (i, f) in found.iter().enumerate() {
-            out = out.replace(&format!("__yarc_{i}__"), f);
-        }
-        out
-    };
+    let restore = |s: &str| restore_templates(s, &found);
     Some(tvalue(parsed.0, &restore))
+}
+
+/// A JSON string with its stand-ins replaced by the converted templates; the text around them
+/// made safe for minijinja (`"{{pcc}}}"` keeps its last brace as text).
+fn restore_templates(s: &str, found: &[String]) -> String {
+    static MARK: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = MARK.get_or_init(|| regex::Regex::new(r"__yarc_(\d+)__").expect("valid regex"));
+    let mut out = String::new();
+    let mut last = 0;
+    for c in re.captures_iter(s) {
+        let (Some(whole), Some(f)) = (
+            c.get(0),
+            c[1].parse::<usize>().ok().and_then(|i| found.get(i)),
+        ) else {
+            continue;
+        };
+        out.push_str(&super::vars::literal(&s[last..whole.start()]));
+        out.push_str(f);
+        last = whole.end();
+    }
+    out.push_str(&super::vars::literal(&s[last..]));
+    out
 }
 
 /// The parsed body back with its (already converted) templates in place.
@@ -947,7 +1014,9 @@ fn auth(a: &Value, whose: &str, cx: &mut Ctx) -> Option<Y> {
                 return None;
             }
             let mut o = Y::map();
-            o.set("token_url", Y::str(cx.text(&f("accessTokenUrl"))));
+            let token_url = cx.text(&f("accessTokenUrl"));
+            cx.note_url(&token_url);
+            o.set("token_url", Y::str(token_url));
             o.set("client_id", Y::str(cx.text(&f("clientId"))));
             let secret = cx.secret_or_text(&f("clientSecret"), "CLIENT_SECRET");
             o.set("client_secret", Y::str(secret));
@@ -993,4 +1062,54 @@ fn auth(a: &Value, whose: &str, cx: &mut Ctx) -> Option<Y> {
     };
     cx.report.auth.insert(format!("{kind} ({whose})"));
     Some(y)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn collection(items: Value) -> Value {
+        json!({"info": {"name": "t", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"}, "item": items})
+    }
+
+    fn test_event(lines: &[&str]) -> Value {
+        json!([{"listen": "test", "script": {"exec": lines}}])
+    }
+
+    #[test]
+    fn run_time_variables_are_declared_when_read_before_their_capture_and_never_secrets() {
+        let c = collection(json!([
+            {"name": "uses", "request": {"url": "{{base}}/a", "header": [{"key": "Authorization", "value": "Bearer {{access_token}}"}]}},
+            {"name": "logs in", "request": {"url": "{{base}}/login"},
+             "event": test_event(&["pm.environment.set('access_token', pm.response.json().token);"])},
+            {"name": "later", "request": {"url": "{{base}}/b/{{access_token}}/{{session_token}}"},
+             "event": test_event(&["switch (x) { case 1: postman.setEnvironmentVariable('session_token', y); }"])},
+        ]));
+        let env = json!({"name": "e", "values": [
+            {"key": "base", "value": "http://localhost:1"},
+            {"key": "access_token", "value": "do-not-copy"},
+            {"key": "session_token", "value": "do-not-copy-either"},
+        ]});
+        let out = import(&c, &[env]).expect("import");
+        let text: String = out.files.iter().map(|(_, t)| t.as_str()).collect();
+        assert!(!text.contains("do-not-copy"), "{text}");
+        assert!(out.report.secrets.is_empty(), "{:?}", out.report.secrets);
+        let col: Value = serde_saphyr::from_str(&out.files[0].1).expect("yaml");
+        // Read by `uses` before `logs in` captures it: declared, empty, as Postman's initial value.
+        assert_eq!(col["variables"]["access_token"], "");
+        assert_eq!(col["variables"]["session_token"], "");
+    }
+
+    #[test]
+    fn a_variable_captured_before_it_is_read_is_not_declared() {
+        let c = collection(json!([
+            {"name": "start", "request": {"url": "http://localhost:1/jobs"},
+             "event": test_event(&["var d = pm.response.json();", "pm.environment.set('job_id', d.id);"])},
+            {"name": "poll", "request": {"url": "http://localhost:1/jobs/{{job_id}}"}},
+        ]));
+        let out = import(&c, &[]).expect("import");
+        let col: Value = serde_saphyr::from_str(&out.files[0].1).expect("yaml");
+        assert!(col.get("variables").is_none(), "{}", out.files[0].1);
+    }
 }

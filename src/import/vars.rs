@@ -25,6 +25,11 @@ pub fn ident(name: &str) -> String {
     if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
         out.insert(0, '_');
     }
+    // A variable named like one of yarc's functions would hide it (`timestamp()` would call
+    // the variable's string).
+    if crate::template::FUNCTIONS.contains(&out.as_str()) {
+        out.push('_');
+    }
     out
 }
 
@@ -41,20 +46,52 @@ fn dynamic(name: &str) -> Option<&'static str> {
 
 /// Rewrites every `{{...}}` in a Postman string. Unknown dynamic variables are counted.
 pub fn convert(text: &str, unknown: &mut Vec<String>) -> String {
-    braces()
-        .replace_all(text, |c: &regex::Captures| {
-            let name = c.get(1).map_or("", |m| m.as_str());
-            if let Some(expr) = dynamic(name) {
-                return format!("{{{{ {expr} }}}}");
-            }
-            if name.starts_with('$') {
-                unknown.push(name.to_string());
-                // Kept literally, so the request still renders; the summary asks for a look.
-                return format!("{{{{ '{{{{{name}}}}}' }}}}");
-            }
-            format!("{{{{ {} }}}}", ident(name))
-        })
-        .into_owned()
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for c in braces().captures_iter(text) {
+        let Some(whole) = c.get(0) else { continue };
+        let name = c.get(1).map_or("", |m| m.as_str());
+        out.push_str(&literal(&text[last..whole.start()]));
+        if let Some(expr) = dynamic(name) {
+            out.push_str(&format!("{{{{ {expr} }}}}"));
+        } else if name.starts_with('$') {
+            unknown.push(name.to_string());
+            // Kept literally, so the request still renders; the summary asks for a look.
+            out.push_str(&format!("{{{{ '{{{{{name}}}}}' }}}}"));
+        } else {
+            out.push_str(&format!("{{{{ {} }}}}", ident(name)));
+        }
+        last = whole.end();
+    }
+    out.push_str(&literal(&text[last..]));
+    out
+}
+
+/// Text Postman sends as written, made safe for minijinja: a brace against a variable
+/// (`{{pcc}}}`), `{%`, `{#` and a stray `{{` are written as string expressions.
+pub fn literal(text: &str) -> String {
+    if !text.contains('{') && !text.starts_with('}') {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut rest = text;
+    if let Some(r) = rest.strip_prefix('}') {
+        out.push_str("{{ '}' }}");
+        rest = r;
+    }
+    while let Some(i) = rest.find('{') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let opens = after.starts_with(['{', '%', '#']) || after.is_empty();
+        if opens {
+            out.push_str("{{ '{' }}");
+        } else {
+            out.push('{');
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Whether a variable or header name looks like it holds a secret: a word `secret`,
@@ -66,12 +103,45 @@ pub fn looks_secret(name: &str) -> bool {
         .map(str::to_ascii_lowercase)
         .collect();
     let last = words.last().map(String::as_str).unwrap_or("");
+    // `key` alone names many things (`project_key`, `address_key`): a credential only after a
+    // word that says so.
+    let before = words
+        .len()
+        .checked_sub(2)
+        .and_then(|i| words.get(i))
+        .map(String::as_str);
+    let credential_key = last == "key"
+        && matches!(
+            before,
+            Some(
+                "api"
+                    | "access"
+                    | "secret"
+                    | "private"
+                    | "subscription"
+                    | "auth"
+                    | "client"
+                    | "signing"
+                    | "master"
+                    | "encryption"
+                    | "app"
+                    | "consumer"
+                    | "license"
+                    | "service"
+                    | "partner"
+                    | "developer"
+                    | "account"
+                    | "session"
+                    | "merchant"
+            )
+        );
     words.iter().any(|w| {
         matches!(
             w.as_str(),
             "secret" | "password" | "passwd" | "pwd" | "apikey"
         )
-    }) || matches!(last, "token" | "key")
+    }) || last == "token"
+        || credential_key
 }
 
 /// `clientSecret` → `CLIENT_SECRET`: the environment variable a secret is read from.
@@ -120,11 +190,48 @@ mod tests {
     }
 
     #[test]
+    fn braces_next_to_variables_and_template_syntax_in_text_stay_text() {
+        let mut u = Vec::new();
+        assert_eq!(convert("{{pcc}}}", &mut u), "{{ pcc }}{{ '}' }}");
+        assert_eq!(convert("{{{x}}}", &mut u), "{{ '{' }}{{ x }}{{ '}' }}");
+        assert_eq!(
+            convert("a {% b {# c", &mut u),
+            "a {{ '{' }}% b {{ '{' }}# c"
+        );
+        assert_eq!(convert("{\"a\":{\"b\":1}}", &mut u), "{\"a\":{\"b\":1}}");
+        let env = minijinja::Environment::new();
+        for t in [
+            "{{pcc}}}",
+            "{{{x}}}",
+            "a {% b {# c",
+            "{{ unclosed",
+            "{{x}}{",
+        ] {
+            let converted = convert(t, &mut u);
+            let rendered = env.render_str(&converted, minijinja::context! { pcc => "P", x => "X" });
+            assert!(rendered.is_ok(), "{t} -> {converted}: {rendered:?}");
+        }
+    }
+
+    #[test]
+    fn names_of_functions_are_not_hidden() {
+        assert_eq!(ident("timestamp"), "timestamp_");
+        assert_eq!(
+            convert("{{timestamp}} {{$timestamp}}", &mut Vec::new()),
+            "{{ timestamp_ }} {{ timestamp() }}"
+        );
+    }
+
+    #[test]
     fn secret_names() {
         assert!(
             looks_secret("client_secret") && looks_secret("apiKey") && looks_secret("access_token")
         );
         assert!(!looks_secret("base_url") && !looks_secret("token_url") && !looks_secret("key_id"));
+        assert!(
+            !looks_secret("project_key") && !looks_secret("addressKey") && !looks_secret("key")
+        );
+        assert!(looks_secret("Ocp-Apim-Subscription-Key") && looks_secret("access_key"));
         assert!(
             looks_secret("X-Api-Key") && looks_secret("password_hash") && looks_secret("token")
         );

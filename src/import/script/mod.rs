@@ -66,6 +66,8 @@ const KEPT_COMPUTED: &str = "a value a script computes";
 const KEPT_CONSOLE: &str = "console output";
 const KEPT_UNSET: &str = "unset: a yarc variable lasts for the run";
 const KEPT_OTHER: &str = "not understood";
+const KEPT_SEND: &str =
+    "a request sent from a script: make it a request of its own, with a capture";
 const KEPT_NEXT: &str = "request order is the file's order (use skip: or --name to choose)";
 const KEPT_SCOPE_CAPTURE: &str =
     "a capture after every request: capture it on the request whose response holds it";
@@ -89,7 +91,31 @@ pub fn convert(lines: &[String], phase: Phase) -> Script {
         reasons: HashMap::new(),
     };
     cx.statements(&statements);
-    cx.finish()
+    let mut out = cx.finish();
+    // A set inside code this importer does not read (a `switch`, a callback) still makes its
+    // variable a run-time one.
+    for name in set_targets(lines) {
+        if !out.set_names.contains(&name) {
+            out.set_names.push(name);
+        }
+    }
+    out
+}
+
+/// The variable names of every `pm.*.set("name", ...)` / `postman.set*Variable("name", ...)`
+/// written anywhere in the lines.
+fn set_targets(lines: &[String]) -> Vec<String> {
+    static SET: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = SET.get_or_init(|| {
+        regex::Regex::new(
+            r#"(?:pm\.(?:environment|collectionVariables|globals|variables)\.set|postman\.set(?:Environment|Global)Variable)\(\s*["'`]([^"'`]+)["'`]"#,
+        )
+        .expect("valid regex")
+    });
+    lines
+        .iter()
+        .flat_map(|l| re.captures_iter(l).map(|c| super::vars::ident(&c[1])))
+        .collect()
 }
 
 struct Converter {
@@ -143,7 +169,16 @@ impl Converter {
                 self.legacy_test(value)
             }
             StmtKind::Assign(Expr::Ident(name), value) => self.declare(name, value),
-            StmtKind::Expr(e) => self.expression(e),
+            StmtKind::Expr(e) => match self.expression(e) {
+                // A call this importer does not read (a `pm.sendRequest` with its callback):
+                // what it holds is seen, and kept.
+                Done::Kept(why @ (KEPT_OTHER | KEPT_SEND)) => {
+                    self.out.assertions_seen += self.assertion_lines(s);
+                    self.out.sets_seen += self.lines_with(s, SET_CALLS);
+                    Done::Kept(why)
+                }
+                done => done,
+            },
             StmtKind::If(cond, then, otherwise) => match self.guarded(cond, then, otherwise) {
                 Some(done) => done,
                 None => self.flow(s),
@@ -297,6 +332,11 @@ impl Converter {
             )
         {
             return Done::Kept(KEPT_NEXT);
+        }
+        if let Expr::Call(callee, _) = e
+            && path(callee).as_deref() == Some("pm.sendRequest")
+        {
+            return Done::Kept(KEPT_SEND);
         }
         if let Expr::Str(_) = e {
             // "use strict";
