@@ -401,8 +401,11 @@ impl Converter {
 
     /// What an expression reads, if the output can name it.
     pub fn subject(&self, e: &Expr) -> Option<Subject> {
-        if let Some(v) = value(e) {
+        if let Some(v) = value(e).or_else(|| generated(e)) {
             return Some(Subject::Value(v));
+        }
+        if let Expr::Binary("+", a, b) = e {
+            return self.concat(a, b).map(Subject::Value);
         }
         match e {
             Expr::Ident(n) => match self.aliases.get(n) {
@@ -432,6 +435,17 @@ impl Converter {
             Expr::Call(callee, args) => self.call(callee, args),
             _ => None,
         }
+    }
+
+    /// `'Profile ' + id`: text known before the run, joined (templates included).
+    fn concat(&self, a: &Expr, b: &Expr) -> Option<Y> {
+        let text = |y: Y| match y {
+            Y::Str(s) => Some(s),
+            Y::Num(n) => Some(n.to_string()),
+            _ => None,
+        };
+        let (a, b) = (text(self.value(a)?)?, text(self.value(b)?)?);
+        Some(Y::Str(a + &b))
     }
 
     fn member(&self, inner: &Expr, name: &str) -> Option<Subject> {
@@ -732,6 +746,56 @@ pub fn value(e: &Expr) -> Option<Y> {
         }
         _ => return None,
     })
+}
+
+/// Values a script makes up that yarc's functions make too: a UUID, the time.
+fn generated(e: &Expr) -> Option<Y> {
+    // `new Date().toISOString()` reads as `new (Date().toISOString())` here.
+    if let Expr::Unary("new", inner) = e
+        && let Expr::Call(callee, args) = &**inner
+        && args.is_empty()
+        && let Expr::Member(date, m) = &**callee
+        && matches!(&**date, Expr::Call(d, a) if a.is_empty() && path(d).as_deref() == Some("Date"))
+    {
+        let expr = match m.as_str() {
+            "toISOString" => "now()",
+            "getTime" => "timestamp() * 1000",
+            _ => return None,
+        };
+        return Some(Y::str(format!("{{{{ {expr} }}}}")));
+    }
+    let Expr::Call(callee, args) = e else {
+        return None;
+    };
+    let expr = match (path(callee).as_deref(), args.as_slice()) {
+        (Some("crypto.randomUUID" | "uuid.v4"), []) => "uuid()",
+        (Some("Date.now"), []) => "timestamp() * 1000",
+        _ => match &**callee {
+            // require('uuid').v4()
+            Expr::Member(inner, m) if m == "v4" && is_require(inner, "uuid") => "uuid()",
+            // new Date().toISOString()
+            Expr::Member(inner, m) if m == "toISOString" && is_new_date(inner) => "now()",
+            // new Date().getTime()
+            Expr::Member(inner, m) if m == "getTime" && is_new_date(inner) => "timestamp() * 1000",
+            _ => return None,
+        },
+    };
+    Some(Y::str(format!("{{{{ {expr} }}}}")))
+}
+
+fn is_require(e: &Expr, module: &str) -> bool {
+    matches!(e, Expr::Call(c, a) if path(c).as_deref() == Some("require") && matches!(a.as_slice(), [Expr::Str(m)] if m == module))
+}
+
+fn is_new_date(e: &Expr) -> bool {
+    match e {
+        Expr::Unary("new", inner) => match &**inner {
+            Expr::Call(c, a) => a.is_empty() && path(c).as_deref() == Some("Date"),
+            Expr::Ident(d) => d == "Date",
+            _ => false,
+        },
+        _ => false,
+    }
 }
 
 fn number(n: f64) -> Option<serde_json::Number> {

@@ -158,7 +158,7 @@ fn sets_of_known_values_are_variables_and_run_time_names_are_listed() {
     let s = test(&[
         "pm.collectionVariables.set('mode', 'fast');",
         "pm.environment.set('copy', pm.environment.get('base-url'));",
-        "pm.environment.set('stamp', Date.now());",
+        "pm.environment.set('stamp', CryptoJS.MD5('x').toString());",
         "pm.environment.unset('old');",
     ]);
     let v = out(&s);
@@ -396,4 +396,24 @@ fn random_scripts_convert_into_requests_yarc_accepts() {
         );
         assert!(s.assertions <= s.assertions_seen && s.captures <= s.sets_seen);
     }
+}
+
+#[test]
+fn values_a_script_makes_up_become_yarc_functions() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "const id = require('uuid').v4();",
+            "pm.environment.set('profile', 'Profile ' + id);",
+            "pm.environment.set('at', new Date().toISOString());",
+            "pm.environment.set('ms', Date.now());",
+            "pm.environment.set('n', 'n-' + 7);",
+        ],
+    );
+    let v = out(&s);
+    assert_eq!(v["variables"]["profile"], "Profile {{ uuid() }}");
+    assert_eq!(v["variables"]["at"], "{{ now() }}");
+    assert_eq!(v["variables"]["ms"], "{{ timestamp() * 1000 }}");
+    assert_eq!(v["variables"]["n"], "n-7");
+    assert_eq!((s.sets_seen, s.variables_set), (4, 4));
 }
