@@ -41,6 +41,15 @@ pub async fn execute(mut a: RunArgs, clock: Clock) -> i32 {
         }
     }
     let written = written_by_yarc(&a);
+    // Listening from the start, for the whole session: a Ctrl-C that lands between a run's
+    // end and the next wait is kept, not lost (it was, and the watcher then never stopped).
+    let mut stop = match Stop::listen() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: cannot listen for Ctrl-C: {e}");
+            return Exit::Incomplete.code();
+        }
+    };
     loop {
         clear_screen();
         let code = run::execute(a.clone(), clock).await;
@@ -55,10 +64,49 @@ pub async fn execute(mut a: RunArgs, clock: Clock) -> i32 {
                     Some(_) => {}
                     None => return code,
                 },
-                _ = tokio::signal::ctrl_c() => return Exit::Interrupted.code(),
+                exit = stop.signalled() => return exit.code(),
             }
         }
         settle(&mut rx).await;
+    }
+}
+
+/// SIGINT and SIGTERM (Ctrl-C on Windows), registered once.
+struct Stop {
+    #[cfg(unix)]
+    int: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    term: tokio::signal::unix::Signal,
+}
+
+impl Stop {
+    #[cfg(unix)]
+    fn listen() -> std::io::Result<Stop> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(Stop {
+            int: signal(SignalKind::interrupt())?,
+            term: signal(SignalKind::terminate())?,
+        })
+    }
+
+    #[cfg(not(unix))]
+    fn listen() -> std::io::Result<Stop> {
+        Ok(Stop {})
+    }
+
+    /// The next stop signal (one that came since the last call counts).
+    #[cfg(unix)]
+    async fn signalled(&mut self) -> Exit {
+        tokio::select! {
+            _ = self.int.recv() => Exit::Interrupted,
+            _ = self.term.recv() => Exit::Terminated,
+        }
+    }
+
+    #[cfg(not(unix))]
+    async fn signalled(&mut self) -> Exit {
+        let _ = tokio::signal::ctrl_c().await;
+        Exit::Interrupted
     }
 }
 

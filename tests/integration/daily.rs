@@ -261,6 +261,47 @@ fn wait_for(rx: &std::sync::mpsc::Receiver<String>, needle: &str) -> Vec<String>
     panic!("no {needle:?} within 15 s; saw:\n{}", seen.join("\n"));
 }
 
+/// The child's exit code, or a failure (after killing it) if it has not exited in time.
+fn exit_within(child: &mut std::process::Child, secs: u64) -> Option<i32> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    while std::time::Instant::now() < deadline {
+        if let Some(status) = child.try_wait().expect("try_wait") {
+            return status.code();
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    panic!("the watcher did not stop within {secs} s of its signal");
+}
+
+/// A Ctrl-C (or SIGTERM) that lands as a run ends, before the watcher waits again, still
+/// stops it: it once went unseen and the watcher ran on forever.
+#[test]
+fn watch_stops_on_a_signal_sent_as_a_run_ends() {
+    let w = World::new();
+    w.write(
+        "c.yaml",
+        "requests:\n  - name: a\n    url: \"{{ url }}/echo\"\n",
+    );
+    for (signal, code) in [("-INT", 130), ("-TERM", 143), ("-INT", 130), ("-TERM", 143)] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_yarc"))
+            .current_dir(w.dir.path())
+            .args(["--fixed-clock", "run", "c.yaml", "--watch"])
+            .arg("--var")
+            .arg(format!("url={}", w.url()))
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn");
+        let rx = lines_of(child.stdout.take().expect("stdout"));
+        wait_for(&rx, "1 passed, 0 failed");
+        let _ = std::process::Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status();
+        assert_eq!(exit_within(&mut child, 10), Some(code));
+    }
+}
+
 #[test]
 fn watch_runs_again_after_a_save_and_waits_through_a_syntax_error() {
     let w = World::new();
@@ -298,8 +339,7 @@ fn watch_runs_again_after_a_save_and_waits_through_a_syntax_error() {
     let _ = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status();
-    let status = child.wait().expect("wait");
-    assert_eq!(status.code(), Some(130));
+    assert_eq!(exit_within(&mut child, 10), Some(130));
     let mut err = String::new();
     use std::io::Read;
     child
