@@ -494,15 +494,6 @@ impl Converter {
                 Some(Subject::Header(arg(0)?))
             }
             Some("pm.cookies.get" | "postman.getResponseCookie") => Some(Subject::Cookie(arg(0)?)),
-            Some(
-                "pm.environment.get"
-                | "pm.collectionVariables.get"
-                | "pm.globals.get"
-                | "pm.variables.get"
-                | "pm.iterationData.get"
-                | "postman.getEnvironmentVariable"
-                | "postman.getGlobalVariable",
-            ) => Some(Subject::Value(var_ref(&arg(0)?))),
             Some("pm.variables.replaceIn") => Some(Subject::Value(Y::str(super::vars::convert(
                 &arg(0)?,
                 &mut Vec::new(),
@@ -614,6 +605,17 @@ fn is_code(line: &str) -> bool {
     let t = line.trim();
     !(t.is_empty() || t.starts_with("//") || t.chars().all(|c| "{}();,".contains(c)))
 }
+
+/// The calls that read a variable: `pm.environment.get("x")` is `{{ x }}`.
+const VAR_GETTERS: &[&str] = &[
+    "pm.environment.get",
+    "pm.collectionVariables.get",
+    "pm.globals.get",
+    "pm.variables.get",
+    "pm.iterationData.get",
+    "postman.getEnvironmentVariable",
+    "postman.getGlobalVariable",
+];
 
 const SET_CALLS: &[&str] = &[
     "pm.environment.set(",
@@ -733,16 +735,10 @@ pub fn value(e: &Expr) -> Option<Y> {
                 [Expr::Str(s)] => s,
                 _ => return None,
             };
-            match path(callee)?.as_str() {
-                "pm.environment.get"
-                | "pm.collectionVariables.get"
-                | "pm.globals.get"
-                | "pm.variables.get"
-                | "pm.iterationData.get"
-                | "postman.getEnvironmentVariable"
-                | "postman.getGlobalVariable" => var_ref(name),
-                _ => return None,
+            if !VAR_GETTERS.contains(&path(callee)?.as_str()) {
+                return None;
             }
+            var_ref(name)
         }
         _ => return None,
     })
