@@ -140,10 +140,10 @@ async fn run_env(
     })?);
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Event>();
     let drain = tokio::spawn(async move { while rx.recv().await.is_some() {} });
-    let records = runner.run(units, &tx).await;
+    let ran = runner.run(units, &tx).await;
     drop(tx);
     let _ = drain.await;
-    Ok(records)
+    Ok(ran.records)
 }
 
 /// The response part of a snapshot (where the request went may differ between environments).

@@ -12,7 +12,7 @@ use crate::report::console::Console;
 use crate::report::style::Style;
 use crate::report::{Reporter, RunReport, UnitInfo};
 use crate::run::record::{Event, RequestRecord, Summary};
-use crate::run::{RunOptions, Runner, SnapshotMode, Unit};
+use crate::run::{Ran, RunOptions, Runner, SnapshotMode, Unit};
 use crate::session::{Prepared, Purpose};
 use crate::template::Vars;
 use clap::Args;
@@ -141,6 +141,7 @@ pub async fn execute(a: RunArgs, clock: Clock) -> i32 {
     let mut options = run_options(&a, &config, net);
     options.keep_bodies = shown.keeps_bodies();
     options.keep_responses |= shown.print.is_some();
+    options.keep_records = shown.print.is_some() || shown.output.is_some() || !a.reports.is_empty();
     let runner = match Runner::new(Arc::new(plan), options, redactor) {
         Ok(r) => Arc::new(r),
         Err(e) => {
@@ -154,9 +155,9 @@ pub async fn execute(a: RunArgs, clock: Clock) -> i32 {
         control.interrupt(signal);
     });
     let started = Instant::now();
-    let (records, console) = run_and_show(&runner, units, &a, clock, shown.to_stdout()).await;
+    let (ran, console) = run_and_show(&runner, units, &a, clock, shown.to_stdout()).await;
     let elapsed = started.elapsed();
-    let summary = Summary::from_records(&records);
+    let (summary, records) = (ran.summary, ran.records);
     let signal = runner.control.interrupted_with();
     // The exit code is decided once, before any report is written, and every report carries it.
     let mut exit = signal.map_or(summary.exit_code(), |s| s.code());
@@ -288,6 +289,7 @@ fn run_options(
         max_body: a.max_body,
         max_token_body: config.max_token_body,
         keep_bodies: false,
+        keep_records: true,
         keep_wire: a.verbose >= 2,
         net,
     }
@@ -360,7 +362,7 @@ async fn run_and_show(
     a: &RunArgs,
     clock: Clock,
     to_stderr: bool,
-) -> (Vec<RequestRecord>, Shown) {
+) -> (Ran, Shown) {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Event>();
     let style = Style {
         color: color_on(a.color),
@@ -393,11 +395,11 @@ async fn run_and_show(
     if let Some(g) = &guard {
         print!("{}", g.stop());
     }
-    let records = runner.run(units, &tx).await;
+    let ran = runner.run(units, &tx).await;
     drop(tx);
     // The reporter ends once the channel closes.
     let console = reporter.await.ok();
-    (records, Shown { console, guard })
+    (ran, Shown { console, guard })
 }
 
 /// SIGINT or SIGTERM, as the exit they ask for (128 + the signal number, as shells report it).

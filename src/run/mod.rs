@@ -15,7 +15,7 @@ use crate::outcome::Exit;
 use crate::plan::{Plan, PlannedCollection, PlannedRequest};
 use crate::secret::Redactor;
 use crate::template::Vars;
-use record::{Event, RequestRecord, ResponseSummary, SnapshotOutcome, State, Step};
+use record::{Event, RequestRecord, ResponseSummary, SnapshotOutcome, State, Step, Summary};
 use request::UnitState;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -40,6 +40,10 @@ pub struct RunOptions {
     pub keep_bodies: bool,
     /// Keep what went over the wire (`-vv`).
     pub keep_wire: bool,
+    /// Hand back every record when the run ends (report files, `--print`, `yarc diff`);
+    /// otherwise only failures come back and the rest exist only as events, so a long run
+    /// does not grow with its requests.
+    pub keep_records: bool,
     /// `--token-cache`: the folder where tokens are kept between runs.
     pub token_cache: Option<std::path::PathBuf>,
     /// TLS and proxy settings.
@@ -73,6 +77,7 @@ impl Default for RunOptions {
             keep_responses: true,
             keep_bodies: false,
             keep_wire: false,
+            keep_records: true,
             token_cache: None,
             net: crate::net::NetOptions::default(),
             snapshots: SnapshotMode::Check,
@@ -202,6 +207,14 @@ impl Control {
     }
 }
 
+/// What a run hands back: the totals of every request, and the records it kept (all of them
+/// with `keep_records`, else the failures).
+#[derive(Debug, Default)]
+pub struct Ran {
+    pub summary: Summary,
+    pub records: Vec<RequestRecord>,
+}
+
 /// Shared by every collection of a run.
 pub struct Runner {
     pub plan: Arc<Plan>,
@@ -243,12 +256,8 @@ impl Runner {
         })
     }
 
-    /// Runs the units, `jobs` at a time; returns the records in unit order.
-    pub async fn run(
-        self: &Arc<Self>,
-        units: Vec<Unit>,
-        events: &UnboundedSender<Event>,
-    ) -> Vec<RequestRecord> {
+    /// Runs the units, `jobs` at a time; returns the totals and the kept records in unit order.
+    pub async fn run(self: &Arc<Self>, units: Vec<Unit>, events: &UnboundedSender<Event>) -> Ran {
         let slots = Arc::new(tokio::sync::Semaphore::new(self.options.jobs.max(1)));
         let mut handles = Vec::new();
         for unit in units {
@@ -260,20 +269,17 @@ impl Runner {
                 me.run_unit(&unit, &tx).await
             }));
         }
-        let mut all = Vec::new();
+        let mut all = Ran::default();
         for h in handles {
-            if let Ok(records) = h.await {
-                all.extend(records);
+            if let Ok(ran) = h.await {
+                all.summary.merge(&ran.summary);
+                all.records.extend(ran.records);
             }
         }
         all
     }
 
-    pub async fn run_unit(
-        &self,
-        unit: &Unit,
-        events: &UnboundedSender<Event>,
-    ) -> Vec<RequestRecord> {
+    pub async fn run_unit(&self, unit: &Unit, events: &UnboundedSender<Event>) -> Ran {
         let c = &self.plan.collections[unit.collection];
         let iteration = unit.iteration.as_ref().map(|i| (i.number, i.total));
         let _ = events.send(Event::CollectionStarted {
@@ -289,7 +295,7 @@ impl Runner {
                 .max()
                 .unwrap_or(0),
         });
-        let mut records = Vec::new();
+        let mut ran = Ran::default();
         let http = Http::with_jar(self.options.max_body, &self.net, c.cookie_jar);
         let row = unit.iteration.as_ref().and_then(|i| i.row.as_ref());
         let mut state = UnitState::new(row, iteration.map(|(n, _)| n));
@@ -314,11 +320,18 @@ impl Runner {
             for w in self.take_warnings() {
                 let _ = events.send(Event::Warning(w));
             }
-            let _ = events.send(Event::RequestFinished(Box::new(record.clone())));
-            records.push(record);
+            ran.summary.add(&record);
+            let shown = if self.options.keep_records || record.state.is_failure() {
+                let kept = record.clone();
+                ran.records.push(record);
+                kept
+            } else {
+                record
+            };
+            let _ = events.send(Event::RequestFinished(Box::new(shown)));
         }
         let _ = events.send(Event::CollectionFinished { unit: unit.index });
-        records
+        ran
     }
 
     /// Records a warning once per `key`; it goes out as an event after the current request.

@@ -237,21 +237,38 @@ impl Summary {
     pub fn from_records<'a>(records: impl IntoIterator<Item = &'a RequestRecord>) -> Summary {
         let mut s = Summary::default();
         for r in records {
-            match r.snapshot {
-                Some(SnapshotOutcome::New { .. }) => s.new_snapshots += 1,
-                Some(SnapshotOutcome::Updated { .. }) => s.updated_snapshots += 1,
-                _ => {}
-            }
-            match r.state {
-                State::Passed => s.passed += 1,
-                State::Rendered => s.rendered += 1,
-                State::Failed => s.failed += 1,
-                State::Errored => s.errored += 1,
-                State::Invalid => s.invalid += 1,
-                State::Skipped | State::NotRun => s.skipped += 1,
-            }
+            s.add(r);
         }
         s
+    }
+
+    /// Counts one more request.
+    pub fn add(&mut self, r: &RequestRecord) {
+        match r.snapshot {
+            Some(SnapshotOutcome::New { .. }) => self.new_snapshots += 1,
+            Some(SnapshotOutcome::Updated { .. }) => self.updated_snapshots += 1,
+            _ => {}
+        }
+        match r.state {
+            State::Passed => self.passed += 1,
+            State::Rendered => self.rendered += 1,
+            State::Failed => self.failed += 1,
+            State::Errored => self.errored += 1,
+            State::Invalid => self.invalid += 1,
+            State::Skipped | State::NotRun => self.skipped += 1,
+        }
+    }
+
+    /// Adds another part of the run's totals.
+    pub fn merge(&mut self, o: &Summary) {
+        self.passed += o.passed;
+        self.failed += o.failed;
+        self.errored += o.errored;
+        self.invalid += o.invalid;
+        self.skipped += o.skipped;
+        self.rendered += o.rendered;
+        self.new_snapshots += o.new_snapshots;
+        self.updated_snapshots += o.updated_snapshots;
     }
 
     /// 2 when a request could not be built from the collection, else 3 when one could not
