@@ -189,15 +189,18 @@ fn finish(mut config: rustls::ClientConfig) -> rustls::ClientConfig {
     config
 }
 
-/// The platform's trust store, loaded once per process: it is the costliest part of a client.
+/// The TLS configuration when no option changes it: made once per process; the platform's
+/// trust store behind it is read at the first handshake (see [`PlatformOnFirstUse`]).
 fn default_config() -> Result<rustls::ClientConfig, String> {
     static CONFIG: std::sync::OnceLock<Result<rustls::ClientConfig, String>> =
         std::sync::OnceLock::new();
     CONFIG
         .get_or_init(|| {
             let provider = provider();
-            let verifier = rustls_platform_verifier::Verifier::new(Arc::clone(&provider))
-                .map_err(|e| format!("cannot load the system's trusted certificates: {e}"))?;
+            let verifier = PlatformOnFirstUse {
+                provider: Arc::clone(&provider),
+                made: std::sync::OnceLock::new(),
+            };
             let config = rustls::ClientConfig::builder_with_provider(provider)
                 .with_safe_default_protocol_versions()
                 .map_err(|e| format!("cannot set up TLS: {e}"))?
@@ -207,6 +210,72 @@ fn default_config() -> Result<rustls::ClientConfig, String> {
             Ok(finish(config))
         })
         .clone()
+}
+
+/// The platform's verifier, made when a certificate first needs checking: reading the trust
+/// store (a file per root on Linux) was half of a short run's start-up, and a run over plain
+/// http:// never needs it. Handshake signatures are checked as the platform verifier checks
+/// them, with the provider's algorithms.
+#[derive(Debug)]
+struct PlatformOnFirstUse {
+    provider: Arc<CryptoProvider>,
+    made: std::sync::OnceLock<Result<Arc<rustls_platform_verifier::Verifier>, String>>,
+}
+
+impl PlatformOnFirstUse {
+    fn verifier(&self) -> Result<&rustls_platform_verifier::Verifier, rustls::Error> {
+        self.made
+            .get_or_init(|| {
+                rustls_platform_verifier::Verifier::new(Arc::clone(&self.provider))
+                    .map(Arc::new)
+                    .map_err(|e| format!("cannot load the system's trusted certificates: {e}"))
+            })
+            .as_deref()
+            .map_err(|e| rustls::Error::General(e.clone()))
+    }
+}
+
+impl ServerCertVerifier for PlatformOnFirstUse {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        self.verifier()?.verify_server_cert(
+            end_entity,
+            intermediates,
+            server_name,
+            ocsp_response,
+            now,
+        )
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.verifier()?.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.verifier()?.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
+    }
 }
 
 fn read_certs(path: &PathBuf) -> Result<Vec<CertificateDer<'static>>, String> {
