@@ -109,7 +109,10 @@ pub fn take_with(
             redactor,
             ids: &ids,
         };
-        Body::Json(serde_json::to_string_pretty(&normalized).unwrap_or_default())
+        let mut text = serde_json::to_string_pretty(&normalized).unwrap_or_default();
+        // Grown by doubling, up to twice its length: the snapshot is held while it is compared.
+        text.shrink_to_fit();
+        Body::Json(text)
     } else if let Ok(text) = std::str::from_utf8(&resp.body) {
         Body::Text(redactor.redact(text))
     } else {
@@ -201,7 +204,15 @@ pub fn same(a: &Snapshot, b: &Snapshot) -> bool {
 
 /// The snapshot file's text.
 pub fn to_yaml(s: &Snapshot) -> String {
-    let mut out = String::from(
+    // Sized once: grown by doubling, a large body's text would be held one and a half times.
+    let body = match &s.body {
+        Body::Json(t) | Body::Text(t) => {
+            t.len() + 4 * (t.bytes().filter(|b| *b == b'\n').count() + 1)
+        }
+        _ => 0,
+    };
+    let mut out = String::with_capacity(1024 + body);
+    out.push_str(
         "# yarc snapshot: review changes like code; `yarc snapshots accept` takes a pending one\n",
     );
     out.push_str("request:\n");

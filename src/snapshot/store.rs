@@ -45,6 +45,33 @@ impl SnapshotDir {
         Some(std::fs::read_to_string(path))
     }
 
+    /// Whether the stored file holds exactly `text`, read in pieces: a large snapshot that has
+    /// not changed is never held in memory twice. `None` when there is no stored file.
+    pub fn holds(&self, key: &str, text: &str) -> Option<std::io::Result<bool>> {
+        use std::io::Read;
+        let mut file = match std::fs::File::open(self.file(key)) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+            Err(e) => return Some(Err(e)),
+        };
+        let mut rest = text.as_bytes();
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            let n = match file.read(&mut buf) {
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Some(Err(e)),
+            };
+            if n == 0 {
+                return Some(Ok(rest.is_empty()));
+            }
+            match rest.strip_prefix(&buf[..n]) {
+                Some(r) => rest = r,
+                None => return Some(Ok(false)),
+            }
+        }
+    }
+
     pub fn write(&self, key: &str, text: &str) -> std::io::Result<()> {
         write_atomic(&self.file(key), text)?;
         self.remove_pending(key);
@@ -119,4 +146,31 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
 pub fn accepted_path(pending: &Path) -> PathBuf {
     let s = pending.to_string_lossy();
     PathBuf::from(s.strip_suffix(".new").unwrap_or(&s).to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn holds_compares_the_whole_file_across_pieces() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let dir = SnapshotDir {
+            dir: tmp.path().to_path_buf(),
+        };
+        assert!(dir.holds("k", "x").is_none(), "no file, no answer");
+        let big: String = (0..200_000).map(|i| format!("line {i}\n")).collect();
+        dir.write("k", &big).expect("write");
+        assert!(matches!(dir.holds("k", &big), Some(Ok(true))));
+        let longer = format!("{big}more\n");
+        assert!(matches!(dir.holds("k", &longer), Some(Ok(false))));
+        assert!(matches!(
+            dir.holds("k", &big[..big.len() - 1]),
+            Some(Ok(false))
+        ));
+        let mut changed = big.clone().into_bytes();
+        changed[100_000] = b'#';
+        let changed = String::from_utf8(changed).expect("utf8");
+        assert!(matches!(dir.holds("k", &changed), Some(Ok(false))));
+    }
 }
