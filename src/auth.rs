@@ -143,6 +143,13 @@ impl TokenCache {
         self.max_body.unwrap_or(TOKEN_MAX_BODY)
     }
 
+    /// Forgets every token held in memory (`yarc ui`'s Reset); tokens kept on disk stay.
+    pub fn clear(&self) {
+        if let Ok(mut slots) = self.slots.lock() {
+            slots.clear();
+        }
+    }
+
     /// How many token requests this run has made.
     pub fn fetched(&self) -> usize {
         self.issued.load(std::sync::atomic::Ordering::Relaxed)

@@ -45,4 +45,5 @@ pub mod snapshot;
 pub mod source;
 pub mod template;
 pub mod token_store;
+pub mod ui;
 pub mod untrusted;

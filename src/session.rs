@@ -50,6 +50,12 @@ pub struct Config {
     pub purpose: Purpose,
     /// Real time and chance, or fixed ones for reproducible output.
     pub clock: crate::clock::Clock,
+    /// A sandbox already running (`yarc ui` keeps one for its session): used instead of
+    /// starting another when the environment asks for the sandbox.
+    pub sandbox_url: Option<String>,
+    /// Values captured earlier in a session (`yarc ui`): the plan knows them as defined, as it
+    /// would if a selected request captured them.
+    pub captured: Vec<(String, Value)>,
 }
 
 /// Loaded, planned and ready.
@@ -110,11 +116,20 @@ pub async fn prepare(config: &Config) -> Result<Prepared, PrepareError> {
     if let Some(f) = &config.var_file {
         overrides.var_file = var_file(f)?;
     }
+    overrides.builtin.extend(config.captured.iter().cloned());
     let env = loaded.environment.as_ref();
     let net = with_environment_tls(&config.net, env.map(|e| e.tls.clone()).unwrap_or_default());
     check_net_files(&config.net)?;
     let sandbox = match config.purpose {
-        Purpose::Send => start_sandbox(&loaded, &mut overrides).await?,
+        Purpose::Send => match &config.sandbox_url {
+            Some(url) if env.is_some_and(|e| e.sandbox.is_some()) => {
+                overrides
+                    .builtin
+                    .push(("sandbox_url".into(), Value::String(url.clone())));
+                None
+            }
+            _ => start_sandbox(&loaded, &mut overrides).await?,
+        },
         Purpose::Check => {
             if env.is_some_and(|e| e.sandbox.is_some()) {
                 overrides.builtin.push((

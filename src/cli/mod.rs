@@ -4,12 +4,12 @@
 use crate::clock::Clock;
 use crate::commands::shell::{self, CompletionsArgs, ManArgs};
 use crate::commands::{
-    check, diff, import, init, mock, report, run, sandbox, schema, snapshots, token, vars,
+    check, diff, import, init, mock, report, run, sandbox, schema, snapshots, token, ui, vars,
 };
 use crate::commands::{
     check::CheckArgs, diff::DiffArgs, import::ImportCommand, init::InitArgs, mock::MockArgs,
     run::RunArgs, sandbox::SandboxArgs, schema::SchemaArgs, snapshots::SnapshotsArgs,
-    token::TokenArgs, vars::VarsArgs,
+    token::TokenArgs, ui::UiArgs, vars::VarsArgs,
 };
 use crate::outcome::Exit;
 use clap::{CommandFactory, Parser, Subcommand};
@@ -41,6 +41,9 @@ pub enum Command {
     Diff(Box<DiffArgs>),
     /// Accept or reject pending snapshots without calling the API again.
     Snapshots(SnapshotsArgs),
+    /// Open the workbench: the collections in a local web page — pick a request and an
+    /// environment, send it, read the response, accept snapshots. The files stay the truth.
+    Ui(Box<UiArgs>),
     /// Serve an environment's recorded snapshots (and a token endpoint) on 127.0.0.1.
     Mock(MockArgs),
     /// Convert a Postman collection or an OpenAPI document into a yarc collection.
@@ -125,6 +128,7 @@ pub fn main_with_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32
         Command::Diff(a) => rt.block_on(diff::execute(*a, clock)),
         Command::Snapshots(a) => snapshots::execute(a),
         Command::Mock(a) => rt.block_on(mock::execute(a)),
+        Command::Ui(a) => rt.block_on(ui::execute(*a, clock)),
         Command::Import(c) => import::execute(c),
         Command::Report(c) => report::execute(c, clock),
         Command::Schema(a) => schema::execute(a),

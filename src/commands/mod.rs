@@ -16,6 +16,7 @@ pub mod schema;
 pub mod shell;
 pub mod snapshots;
 pub mod token;
+pub mod ui;
 pub mod vars;
 pub mod watch;
 
@@ -75,6 +76,8 @@ pub fn lower(
         with_deps: false,
         purpose,
         clock,
+        sandbox_url: None,
+        captured: Vec::new(),
     })
 }
 

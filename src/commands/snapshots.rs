@@ -37,17 +37,19 @@ fn snapshots(action: Action, root: &Path) -> i32 {
         println!("no pending snapshots below {}", root.display());
         return 0;
     }
+    // Exit 3 when any could not be acted on.
+    let each =
+        |act: fn(&Path) -> bool| pending.iter().filter(|p| !act(p)).count().min(1) as i32 * 3;
     match action {
-        Action::Accept => pending.iter().map(accept).filter(|ok| !ok).count().min(1) as i32 * 3,
-        Action::Reject => pending.iter().map(reject).filter(|ok| !ok).count().min(1) as i32 * 3,
+        Action::Accept => each(accept),
+        Action::Reject => each(reject),
         Action::Review => review(&pending, std::io::stdin().lock(), std::io::stdout()),
     }
 }
 
-fn accept(p: &PathBuf) -> bool {
-    let target = store::accepted_path(p);
-    match std::fs::rename(p, &target) {
-        Ok(()) => {
+fn accept(p: &Path) -> bool {
+    match store::accept(p) {
+        Ok(target) => {
             println!("accepted {}", target.display());
             true
         }
@@ -58,8 +60,8 @@ fn accept(p: &PathBuf) -> bool {
     }
 }
 
-fn reject(p: &PathBuf) -> bool {
-    match std::fs::remove_file(p) {
+fn reject(p: &Path) -> bool {
+    match store::reject(p) {
         Ok(()) => {
             println!("rejected {}", p.display());
             true

@@ -60,39 +60,58 @@ pub async fn execute(a: VarsArgs, clock: Clock) -> i32 {
     let first = rows.as_ref().and_then(|r| r.first());
     let total = rows.as_ref().map_or(0, Vec::len);
     let mut out = String::new();
-    for c in &plan.collections {
+    for (c, lines) in plan
+        .collections
+        .iter()
+        .zip(variables(&plan, &redactor, first, total))
+    {
         out.push_str(&format!("{} — {}\n", c.shown_path, c.name));
-        // The values as the first collection run sees them: the data row, derived variables
-        // rendered with it.
-        let values = c.scope.for_run(&plan.templates, first, &plan.pinned).vars;
-        let mut lines: Vec<[String; 3]> = c
-            .var_info
-            .iter()
-            .map(|info| {
-                // A name the row sets is shown twice: here as written, below from the row.
-                let from = match first {
-                    Some(row) if row.contains_key(&info.name) => &c.scope.base,
-                    _ => &values,
-                };
-                let value = from.get(&info.name).cloned().unwrap_or(Value::Null);
-                let shown = redactor.redact(&show(&value));
-                [info.name.clone(), shown, source_of(&plan, c, info)]
-            })
-            .collect();
-        for (k, v) in first.into_iter().flatten() {
-            lines.push([
-                k.clone(),
-                redactor.redact(&show(v)),
-                format!(
-                    "data row 1 of {total} (above the environment, below --var-file and --var)"
-                ),
-            ]);
-        }
         out.push_str(&table(lines));
     }
     out.push_str("Captured values are added during a run, above all of these.\n");
     print!("{out}");
     Exit::Ok.code()
+}
+
+/// NAME, VALUE (masked) and SOURCE of every starting variable, per collection of the plan: the
+/// values as the first collection run sees them (the data row's first, derived variables
+/// rendered with it). `yarc vars` prints them; `yarc ui` shows them.
+pub fn variables(
+    plan: &crate::plan::Plan,
+    redactor: &crate::secret::Redactor,
+    first: Option<&crate::template::Vars>,
+    total: usize,
+) -> Vec<Vec<[String; 3]>> {
+    plan.collections
+        .iter()
+        .map(|c| {
+            let values = c.scope.for_run(&plan.templates, first, &plan.pinned).vars;
+            let mut lines: Vec<[String; 3]> = c
+                .var_info
+                .iter()
+                .map(|info| {
+                    // A name the row sets is shown twice: here as written, below from the row.
+                    let from = match first {
+                        Some(row) if row.contains_key(&info.name) => &c.scope.base,
+                        _ => &values,
+                    };
+                    let value = from.get(&info.name).cloned().unwrap_or(Value::Null);
+                    let shown = redactor.redact(&show(&value));
+                    [info.name.clone(), shown, source_of(plan, c, info)]
+                })
+                .collect();
+            for (k, v) in first.into_iter().flatten() {
+                lines.push([
+                    k.clone(),
+                    redactor.redact(&show(v)),
+                    format!(
+                        "data row 1 of {total} (above the environment, below --var-file and --var)"
+                    ),
+                ]);
+            }
+            lines
+        })
+        .collect()
 }
 
 /// Where a variable comes from: the layer and place, the secrets it reads and from where,

@@ -133,7 +133,8 @@ pub fn state_name(s: State) -> &'static str {
     }
 }
 
-fn request(r: &RequestRecord, clock: Clock) -> Value {
+/// One request's record as the JSON report (and `yarc ui`) shows it.
+pub fn request(r: &RequestRecord, clock: Clock) -> Value {
     let assertions: Vec<Value> = r
         .outcomes
         .iter()

@@ -228,6 +228,10 @@ pub struct Runner {
     started: Instant,
     /// Warnings not yet sent as events, and the keys of every one given (each is said once).
     warnings: std::sync::Mutex<(Vec<String>, std::collections::HashSet<String>)>,
+    /// Captures that outlive one run, by collection file: `yarc ui` keeps them for its
+    /// session, so that a request sent alone sees what an earlier send captured. A command
+    /// run starts and ends with it empty.
+    pub carried: std::sync::Mutex<std::collections::HashMap<std::path::PathBuf, Vars>>,
 }
 
 impl Runner {
@@ -253,6 +257,7 @@ impl Runner {
             net,
             started: Instant::now(),
             warnings: Default::default(),
+            carried: Default::default(),
         })
     }
 
@@ -299,6 +304,7 @@ impl Runner {
         let http = Http::with_jar(self.options.max_body, &self.net, c.cookie_jar);
         let row = unit.iteration.as_ref().and_then(|i| i.row.as_ref());
         let mut state = UnitState::new(row, iteration.map(|(n, _)| n));
+        state.captures = self.carried_for(&c.path);
         for pr in &c.requests {
             let began = self.started.elapsed();
             let mut record = match (&http, self.control.halted()) {
@@ -330,8 +336,23 @@ impl Runner {
             };
             let _ = events.send(Event::RequestFinished(Box::new(shown)));
         }
+        // A dry run's captures are placeholders, never values to carry.
+        if let Ok(mut carried) = self.carried.lock()
+            && !self.options.dry_run
+            && !state.captures.is_empty()
+        {
+            carried.insert(c.path.clone(), std::mem::take(&mut state.captures));
+        }
         let _ = events.send(Event::CollectionFinished { unit: unit.index });
         ran
+    }
+
+    fn carried_for(&self, collection: &std::path::Path) -> Vars {
+        self.carried
+            .lock()
+            .ok()
+            .and_then(|c| c.get(collection).cloned())
+            .unwrap_or_default()
     }
 
     /// Records a warning once per `key`; it goes out as an event after the current request.

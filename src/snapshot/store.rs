@@ -142,6 +142,18 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
     }
 }
 
+/// Makes a pending snapshot the stored one; returns the stored file.
+pub fn accept(pending: &Path) -> std::io::Result<PathBuf> {
+    let target = accepted_path(pending);
+    std::fs::rename(pending, &target)?;
+    Ok(target)
+}
+
+/// Drops a pending snapshot.
+pub fn reject(pending: &Path) -> std::io::Result<()> {
+    std::fs::remove_file(pending)
+}
+
 /// The snapshot file a pending file would replace.
 pub fn accepted_path(pending: &Path) -> PathBuf {
     let s = pending.to_string_lossy();

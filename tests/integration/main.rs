@@ -20,6 +20,7 @@ mod schema;
 mod snapshots;
 mod tls;
 mod truth;
+mod ui;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;

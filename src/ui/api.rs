@@ -1,0 +1,354 @@
+//! The page and the JSON API it calls. Every send goes through `session::prepare` and
+//! `run::Runner`, as `yarc run` does; the answers are the run's records in the JSON report's
+//! shape (docs/json-report.md), with the whole (masked) body added.
+
+use super::{HISTORY_MAX, Workbench};
+use crate::plan::Selection;
+use crate::run::record::{Event, RequestRecord};
+use crate::run::{RunOptions, Runner};
+use crate::session::{self, Config};
+use axum::Json;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+const INDEX: &str = include_str!("assets/index.html");
+const SCRIPT: &str = include_str!("assets/app.js");
+const STYLE: &str = include_str!("assets/app.css");
+
+/// The most of one body the page is sent; the rest is said to exist.
+const BODY_MAX: usize = 2 * 1024 * 1024;
+
+type Wb = State<Arc<Workbench>>;
+
+pub fn router(wb: Arc<Workbench>) -> Router {
+    Router::new()
+        .route(
+            "/",
+            get(|| async { asset(INDEX, "text/html; charset=utf-8") }),
+        )
+        .route(
+            "/app.js",
+            get(|| async { asset(SCRIPT, "text/javascript; charset=utf-8") }),
+        )
+        .route(
+            "/app.css",
+            get(|| async { asset(STYLE, "text/css; charset=utf-8") }),
+        )
+        .route("/api/state", get(state))
+        .route("/api/vars", get(vars))
+        .route("/api/send", post(send))
+        .route("/api/reset", post(reset))
+        .route("/api/snapshot", post(snapshot))
+        .route("/api/history", get(history))
+        .route("/api/diff", get(diff))
+        .with_state(wb)
+}
+
+fn asset(text: &'static str, kind: &'static str) -> Response {
+    ([(header::CONTENT_TYPE, kind)], text).into_response()
+}
+
+fn error(status: StatusCode, message: impl Into<String>) -> Response {
+    (status, Json(json!({ "error": message.into() }))).into_response()
+}
+
+#[derive(Deserialize, Default)]
+struct EnvQuery {
+    env: Option<String>,
+}
+
+/// The tree, the environments, and the generation of the files (the page polls it).
+async fn state(State(wb): Wb, Query(q): Query<EnvQuery>) -> Response {
+    let env = q.env.or_else(|| wb.base.env.clone());
+    let first = wb.base.paths.first().map(PathBuf::as_path);
+    let (collections, problem) = match crate::load::load(&wb.base.paths, env.as_deref()) {
+        Ok(loaded) => (Some(super::tree::tree(&loaded.collections)), None),
+        Err(d) => (None, Some(d.render())),
+    };
+    Json(json!({
+        "generation": wb.generation(),
+        "environments": crate::load::environment_names(first),
+        "environment": env,
+        "collections": collections,
+        "error": problem,
+        "version": env!("CARGO_PKG_VERSION"),
+    }))
+    .into_response()
+}
+
+/// The variables each collection starts with in an environment, masked, with their source.
+async fn vars(State(wb): Wb, Query(q): Query<EnvQuery>) -> Response {
+    let config = wb.config(q.env, Selection::default(), false).await;
+    let prepared = match session::prepare(&config).await {
+        Ok(p) => p,
+        Err(e) => return error(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()),
+    };
+    wb.keep_sandbox(prepared.sandbox).await;
+    let rows = crate::commands::vars::variables(&prepared.plan, &prepared.redactor, None, 0);
+    let captured: HashSet<String> = config.captured.iter().map(|(k, _)| k.clone()).collect();
+    let out: Vec<Value> = prepared
+        .plan
+        .collections
+        .iter()
+        .zip(rows)
+        .map(|(c, lines)| {
+            let vars: Vec<Value> = lines
+                .into_iter()
+                .map(|[n, v, s]| {
+                    let s = if captured.contains(&n) {
+                        "captured earlier in this session (Reset forgets it)".to_string()
+                    } else {
+                        s
+                    };
+                    json!({ "name": n, "value": v, "source": s })
+                })
+                .collect();
+            json!({ "file": c.path.to_string_lossy(), "name": c.name, "variables": vars })
+        })
+        .collect();
+    Json(json!({ "collections": out })).into_response()
+}
+
+#[derive(Deserialize)]
+struct SendBody {
+    env: Option<String>,
+    /// A collection file: alone, the whole file runs.
+    file: Option<String>,
+    /// A request's `group / name` in `file`.
+    name: Option<String>,
+    /// Also send the earlier requests that capture what it needs.
+    #[serde(default)]
+    deps: bool,
+    /// Render only (the middle pane's preview): nothing is sent.
+    #[serde(default)]
+    preview: bool,
+}
+
+/// Sends a request (with its producers), a file or everything; returns the records.
+async fn send(State(wb): Wb, Json(b): Json<SendBody>) -> Response {
+    let selection = match (&b.file, &b.name) {
+        (Some(f), Some(n)) => Selection {
+            only: Some(HashSet::from([(PathBuf::from(f), n.clone())])),
+            ..Selection::default()
+        },
+        _ => Selection::default(),
+    };
+    let mut config = wb.config(b.env.clone(), selection, b.deps).await;
+    if let (Some(f), None) = (&b.file, &b.name) {
+        config.paths = vec![PathBuf::from(f)];
+    }
+    let _one = wb.sending.lock().await;
+    let records = match wb.execute(&config, b.preview).await {
+        Ok(r) => r,
+        Err(e) => return error(StatusCode::UNPROCESSABLE_ENTITY, e),
+    };
+    let clock = wb.base.clock;
+    let shown: Vec<Value> = records.iter().map(|r| record(r, clock)).collect();
+    if b.preview {
+        return Json(json!({ "records": shown })).into_response();
+    }
+    let id = wb.next_send.fetch_add(1, Ordering::SeqCst);
+    let label = match (&b.name, &b.file) {
+        (Some(n), _) => n.clone(),
+        (None, Some(f)) => format!("run {f}"),
+        _ => "run all".into(),
+    };
+    let entry = json!({
+        "id": id,
+        "label": label,
+        "environment": config.env,
+        "at": clock.now().to_rfc3339(),
+        "records": shown,
+    });
+    if let Ok(mut h) = wb.history.lock() {
+        h.push(entry.clone());
+        let over = h.len().saturating_sub(HISTORY_MAX);
+        h.drain(..over);
+    }
+    Json(entry).into_response()
+}
+
+/// A record as the JSON report has it, with the whole body (masked, cut at 2 MiB).
+fn record(r: &RequestRecord, clock: crate::clock::Clock) -> Value {
+    let mut v = crate::report::json::request(r, clock);
+    if let (Some(w), Value::Object(m)) = (&r.wire, &mut v) {
+        let style = crate::report::style::Style {
+            color: false,
+            clock,
+        };
+        let connection = crate::report::console::connection(w.connect.as_ref(), &style);
+        m.insert(
+            "wire".into(),
+            json!({
+                "version": w.version,
+                "first_byte_ms": clock.millis(w.first_byte),
+                "connection": connection.trim_start_matches("connection: "),
+                "sent": w.sent,
+                "redirects": w.hops,
+            }),
+        );
+    }
+    if let (Some(body), Value::Object(m)) = (&r.body, &mut v) {
+        let text = String::from_utf8_lossy(&body[..body.len().min(BODY_MAX)]);
+        m.insert("body".into(), Value::String(text.into_owned()));
+        m.insert("body_cut".into(), Value::Bool(body.len() > BODY_MAX));
+    }
+    v
+}
+
+async fn reset(State(wb): Wb) -> Response {
+    wb.reset();
+    Json(json!({ "reset": true })).into_response()
+}
+
+#[derive(Deserialize)]
+struct SnapshotBody {
+    /// A pending snapshot file, as a record names it.
+    pending: String,
+    accept: bool,
+}
+
+/// Accepts or rejects a pending snapshot, the same files `yarc snapshots` acts on. Only a
+/// pending file below the session's paths can be named.
+async fn snapshot(State(wb): Wb, Json(b): Json<SnapshotBody>) -> Response {
+    let wanted = PathBuf::from(&b.pending);
+    let known = super::watched(&wb.base.paths)
+        .iter()
+        .flat_map(|d| crate::snapshot::store::pending_below(d))
+        .any(|p| p == wanted);
+    if !known {
+        return error(
+            StatusCode::NOT_FOUND,
+            format!("no pending snapshot `{}`", b.pending),
+        );
+    }
+    let done = if b.accept {
+        crate::snapshot::store::accept(&wanted).map(|p| p.to_string_lossy().into_owned())
+    } else {
+        crate::snapshot::store::reject(&wanted).map(|()| b.pending.clone())
+    };
+    match done {
+        Ok(file) => Json(json!({ "file": file, "accepted": b.accept })).into_response(),
+        Err(e) => error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("{}: {e}", b.pending),
+        ),
+    }
+}
+
+async fn history(State(wb): Wb) -> Response {
+    let h = wb.history.lock().map(|h| h.clone()).unwrap_or_default();
+    Json(json!({ "sends": h })).into_response()
+}
+
+#[derive(Deserialize)]
+struct DiffQuery {
+    a: u64,
+    b: u64,
+}
+
+/// The last response of two sends, diffed as snapshots are.
+async fn diff(State(wb): Wb, Query(q): Query<DiffQuery>) -> Response {
+    let h = wb.history.lock().map(|h| h.clone()).unwrap_or_default();
+    let body = |id: u64| {
+        h.iter().find(|e| e["id"] == id).map(|e| {
+            let last = e["records"].as_array().and_then(|r| r.last()).cloned();
+            let last = last.unwrap_or(Value::Null);
+            let text = last["body"].as_str().or(last["response"]["body"].as_str());
+            (
+                e["label"].as_str().unwrap_or("").to_string(),
+                pretty(text.unwrap_or("")),
+            )
+        })
+    };
+    match (body(q.a), body(q.b)) {
+        (Some((la, a)), Some((lb, b))) => {
+            let d =
+                crate::snapshot::diff(&a, &b, &format!("#{} {la}", q.a), &format!("#{} {lb}", q.b));
+            Json(json!({ "diff": d })).into_response()
+        }
+        _ => error(
+            StatusCode::NOT_FOUND,
+            "no such send in this session's history",
+        ),
+    }
+}
+
+/// JSON pretty-printed (keys as they came), other text as it is: so a diff shows lines.
+fn pretty(text: &str) -> String {
+    match serde_json::from_str::<Value>(text) {
+        Ok(v) => serde_json::to_string_pretty(&v).unwrap_or_default() + "\n",
+        Err(_) => text.to_string(),
+    }
+}
+
+impl Workbench {
+    /// The session's configuration for one send.
+    async fn config(&self, env: Option<String>, selection: Selection, deps: bool) -> Config {
+        let mut c = self.base.clone();
+        c.env = env.filter(|e| !e.is_empty());
+        c.selection = selection;
+        c.with_deps = deps;
+        c.sandbox_url = self.sandbox.lock().await.as_ref().map(|s| s.url.clone());
+        c.captured = self.captured_values();
+        c
+    }
+
+    /// Every value captured so far in the session (of every collection).
+    fn captured_values(&self) -> Vec<(String, Value)> {
+        self.carried
+            .lock()
+            .map(|c| {
+                c.values()
+                    .flat_map(|v| v.iter().map(|(k, v)| (k.clone(), v.clone())))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    async fn keep_sandbox(&self, started: Option<crate::sandbox::Sandbox>) {
+        if let Some(s) = started {
+            self.sandbox.lock().await.get_or_insert(s);
+        }
+    }
+
+    /// Plans and runs as `yarc run` does, with the session's captures and tokens.
+    async fn execute(&self, config: &Config, preview: bool) -> Result<Vec<RequestRecord>, String> {
+        let prepared = session::prepare(config).await.map_err(|e| e.to_string())?;
+        self.keep_sandbox(prepared.sandbox).await;
+        let options = RunOptions {
+            dry_run: preview,
+            keep_bodies: true,
+            keep_wire: true,
+            net: prepared.net,
+            token_cache: config.token_cache.clone(),
+            max_token_body: config.max_token_body,
+            ..RunOptions::default()
+        };
+        let units = crate::run::units(prepared.plan.collections.len(), 1, None);
+        let mut runner = Runner::new(Arc::new(prepared.plan), options, prepared.redactor)
+            .map_err(|e| e.to_string())?;
+        runner.tokens = Arc::clone(&self.tokens);
+        runner.carried =
+            std::sync::Mutex::new(self.carried.lock().map(|c| c.clone()).unwrap_or_default());
+        let runner = Arc::new(runner);
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Event>();
+        let drain = tokio::spawn(async move { while rx.recv().await.is_some() {} });
+        let ran = runner.run(units, &tx).await;
+        drop(tx);
+        let _ = drain.await;
+        if let (Ok(mut mine), Ok(theirs)) = (self.carried.lock(), runner.carried.lock()) {
+            mine.extend(theirs.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
+        Ok(ran.records)
+    }
+}

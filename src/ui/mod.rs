@@ -1,0 +1,142 @@
+//! `yarc ui`: a page on 127.0.0.1 over the same engine as `yarc run`. The files are the truth:
+//! the page never edits them; it lists what they hold, sends what they say through
+//! [`crate::session::prepare`] and [`crate::run::Runner`] — the same plan, requests, auth,
+//! masking and records as a run — and shows the records. What lives only for the session:
+//! captured values, the token cache, the sandbox, and the history of sends.
+//!
+//! Safe by default: bound to 127.0.0.1 only; every API call carries the session's random token;
+//! the Host header must name the bound address (no DNS rebinding); no CORS; a strict
+//! Content-Security-Policy; every asset is embedded in the binary.
+
+mod api;
+mod guard;
+pub mod tree;
+
+use crate::auth::TokenCache;
+use crate::session::Config;
+use crate::template::Vars;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+/// The most sends the history keeps (the oldest go first).
+const HISTORY_MAX: usize = 100;
+
+/// One session of the page: the configuration every send starts from, and what the session
+/// keeps between sends.
+pub struct Workbench {
+    /// Paths, variables, network options as given on the command line; a send sets the
+    /// environment and the selection.
+    pub base: Config,
+    /// The random token every API call must carry.
+    pub token: String,
+    /// The Host header values the page may be reached by.
+    hosts: Vec<String>,
+    tokens: Arc<TokenCache>,
+    carried: std::sync::Mutex<HashMap<PathBuf, Vars>>,
+    history: std::sync::Mutex<Vec<Value>>,
+    next_send: AtomicU64,
+    /// Bumped whenever a file below the paths changes: the page reloads its tree.
+    generation: AtomicU64,
+    /// The sandbox of the session, started by the first send that needs it.
+    sandbox: tokio::sync::Mutex<Option<crate::sandbox::Sandbox>>,
+    /// One send at a time: sends share captures and the token cache.
+    sending: tokio::sync::Mutex<()>,
+}
+
+impl Workbench {
+    pub fn new(base: Config, port: u16) -> Workbench {
+        let token = format!(
+            "{}{}",
+            uuid::Uuid::new_v4().simple(),
+            uuid::Uuid::new_v4().simple()
+        );
+        Workbench {
+            token,
+            hosts: vec![format!("127.0.0.1:{port}"), format!("localhost:{port}")],
+            tokens: TokenCache::with(
+                Duration::from_secs(30),
+                base.token_cache
+                    .clone()
+                    .map(crate::token_store::TokenStore::new),
+                base.max_token_body,
+            ),
+            carried: Default::default(),
+            history: Default::default(),
+            next_send: AtomicU64::new(1),
+            generation: AtomicU64::new(1),
+            sandbox: Default::default(),
+            sending: Default::default(),
+            base,
+        }
+    }
+
+    /// Forgets captured values and tokens (the page's Reset).
+    pub fn reset(&self) {
+        if let Ok(mut c) = self.carried.lock() {
+            c.clear();
+        }
+        self.tokens.clear();
+    }
+
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
+    }
+
+    pub fn changed(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+/// Serves the page on `listener` until the process ends. The listener must be bound to
+/// 127.0.0.1 (the command does that).
+pub async fn serve(wb: Arc<Workbench>, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    let _watcher = watch(&wb);
+    let app = api::router(Arc::clone(&wb)).layer(axum::middleware::from_fn_with_state(
+        Arc::clone(&wb),
+        guard::check,
+    ));
+    axum::serve(listener, app).await
+}
+
+/// Watches the paths (and their environments) for saves; the page sees a new generation.
+fn watch(wb: &Arc<Workbench>) -> Option<notify::RecommendedWatcher> {
+    use notify::{RecursiveMode, Watcher};
+    let me = Arc::clone(wb);
+    let mut w = notify::recommended_watcher(move |e: notify::Result<notify::Event>| {
+        if e.is_ok_and(|e| !e.kind.is_access()) {
+            me.changed();
+        }
+    })
+    .ok()?;
+    for p in watched(&wb.base.paths) {
+        let _ = w.watch(&p, RecursiveMode::Recursive);
+    }
+    Some(w)
+}
+
+/// The folders to watch: each path's own folder (a collection's environments and `.env` sit
+/// beside it or above; its folder's parent holds `environments/` in the usual layout).
+fn watched(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = paths
+        .iter()
+        .map(|p| {
+            let dir = if p.is_dir() {
+                p.clone()
+            } else {
+                p.parent().map(PathBuf::from).unwrap_or_default()
+            };
+            if dir.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                dir
+            }
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}

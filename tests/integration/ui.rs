@@ -1,0 +1,746 @@
+//! `yarc ui`: the JSON API the page calls, against the real binary serving a temporary project
+//! and the sandbox: the token and Host checks, the security headers, sends through the engine
+//! (captures kept for the session, dependencies, reset), masking, snapshots accepted through
+//! the page, history and diff, and the tree following saves.
+
+use super::World;
+use serde_json::Value;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const SECRET: &str = "ui-secret-7f3a9c";
+
+const FLOW: &str = r#"name: flow
+requests:
+  - name: create
+    method: POST
+    url: "{{ url }}/echo/items"
+    json: { id: item-4711 }
+    capture: { item_id: $.json.id }
+  - name: read
+    url: "{{ url }}/echo/items/{{ item_id }}"
+    headers: { X-Api-Key: "{{ secret('UI_API_KEY') }}" }
+    expect:
+      status: 200
+      json: { $.path: /echo/items/item-4711 }
+    snapshot: true
+"#;
+
+/// `yarc ui` running on a free port; killed when dropped.
+struct Ui {
+    child: Child,
+    _stdout: BufReader<std::process::ChildStdout>,
+    port: u16,
+    token: String,
+}
+
+impl Drop for Ui {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Ui {
+    fn start(w: &World) -> Ui {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_yarc"))
+            .current_dir(w.dir.path())
+            .args(["ui", ".", "--var", &format!("url={}", w.url())])
+            .env("UI_API_KEY", SECRET)
+            .env_remove("CI")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start yarc ui");
+        let mut line = String::new();
+        let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+        stdout.read_line(&mut line).expect("read the URL line");
+        let url = line
+            .trim()
+            .strip_prefix("yarc ui: ")
+            .expect(&line)
+            .to_string();
+        let rest = url.strip_prefix("http://127.0.0.1:").expect(&url);
+        let (port, token) = rest.split_once("/?token=").expect(&url);
+        Ui {
+            child,
+            _stdout: stdout,
+            port: port.parse().expect("port"),
+            token: token.to_string(),
+        }
+    }
+
+    fn host(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+
+    fn get(&self, path: &str) -> Reply {
+        raw(
+            self.port,
+            "GET",
+            path,
+            &self.host(),
+            Some(&self.token),
+            None,
+        )
+    }
+
+    fn post(&self, path: &str, body: &str) -> Reply {
+        raw(
+            self.port,
+            "POST",
+            path,
+            &self.host(),
+            Some(&self.token),
+            Some(body),
+        )
+    }
+
+    fn json(&self, path: &str) -> Value {
+        let r = self.get(path);
+        assert_eq!(r.status, 200, "{path}: {}", r.body);
+        serde_json::from_str(&r.body).expect("json")
+    }
+
+    fn send(&self, body: &str) -> Value {
+        let r = self.post("/api/send", body);
+        assert_eq!(r.status, 200, "{body}: {}", r.body);
+        serde_json::from_str(&r.body).expect("json")
+    }
+}
+
+#[derive(Debug)]
+struct Reply {
+    status: u16,
+    headers: String,
+    body: String,
+}
+
+/// One HTTP/1.1 exchange written by hand, so that the Host header can be anything.
+fn raw(
+    port: u16,
+    method: &str,
+    path: &str,
+    host: &str,
+    token: Option<&str>,
+    body: Option<&str>,
+) -> Reply {
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(30))).ok();
+    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n");
+    if let Some(t) = token {
+        req.push_str(&format!("x-yarc-token: {t}\r\n"));
+    }
+    let body = body.unwrap_or("");
+    if method == "POST" {
+        req.push_str(&format!(
+            "content-type: application/json\r\ncontent-length: {}\r\n",
+            body.len()
+        ));
+    }
+    req.push_str("\r\n");
+    req.push_str(body);
+    s.write_all(req.as_bytes()).expect("write");
+    let text = String::from_utf8_lossy(&read_reply(&mut s)).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    Reply {
+        status,
+        headers: head.to_ascii_lowercase(),
+        body: body.to_string(),
+    }
+}
+
+/// Reads one answer: up to its Content-Length, the end of its chunks, or the end of the
+/// connection (a server may keep it open after `Connection: close`).
+fn read_reply(s: &mut std::net::TcpStream) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut buf = [0u8; 16 * 1024];
+    loop {
+        let n = s.read(&mut buf).expect("read");
+        if n == 0 {
+            return out;
+        }
+        out.extend_from_slice(&buf[..n]);
+        let text = String::from_utf8_lossy(&out).to_ascii_lowercase();
+        let Some(end) = text.find("\r\n\r\n") else {
+            continue;
+        };
+        let head = &text[..end];
+        let length = head
+            .lines()
+            .find_map(|l| l.strip_prefix("content-length:"))
+            .and_then(|v| v.trim().parse::<usize>().ok());
+        let done = match length {
+            Some(len) => out.len() >= end + 4 + len,
+            None => head.contains("transfer-encoding: chunked") && text.ends_with("\r\n0\r\n\r\n"),
+        };
+        if done {
+            return out;
+        }
+    }
+}
+
+fn records(send: &Value) -> Vec<(String, String)> {
+    send["records"]
+        .as_array()
+        .expect("records")
+        .iter()
+        .map(|r| {
+            (
+                r["full_name"].as_str().unwrap_or("").to_string(),
+                r["state"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+fn pair(name: &str, state: &str) -> (String, String) {
+    (name.to_string(), state.to_string())
+}
+
+#[test]
+fn without_the_token_or_from_another_host_nothing_is_answered() {
+    let w = World::new();
+    w.write("flow.yaml", FLOW);
+    let ui = Ui::start(&w);
+    for path in ["/api/state", "/api/history", "/"] {
+        let r = raw(ui.port, "GET", path, &ui.host(), None, None);
+        assert_eq!(r.status, 403, "{path} without a token: {r:?}");
+        let r = raw(ui.port, "GET", path, &ui.host(), Some("0123"), None);
+        assert_eq!(r.status, 403, "{path} with a wrong token: {r:?}");
+    }
+    let r = raw(ui.port, "POST", "/api/send", &ui.host(), None, Some("{}"));
+    assert_eq!(r.status, 403, "a send without the token: {r:?}");
+    // DNS rebinding: the right token, but the browser names another site.
+    let evil = format!("evil.example:{}", ui.port);
+    let r = raw(ui.port, "GET", "/api/state", &evil, Some(&ui.token), None);
+    assert_eq!(r.status, 421, "a foreign Host: {r:?}");
+    let r = raw(ui.port, "GET", "/app.js", &evil, None, None);
+    assert_eq!(r.status, 421, "assets too: {r:?}");
+    // The page itself opens with the token in its URL and carries the policy.
+    let page = raw(
+        ui.port,
+        "GET",
+        &format!("/?token={}", ui.token),
+        &ui.host(),
+        None,
+        None,
+    );
+    assert_eq!(page.status, 200, "{page:?}");
+    assert!(
+        page.body.contains("<script src=\"/app.js\""),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.headers
+            .contains("content-security-policy: default-src 'none'; script-src 'self'"),
+        "{}",
+        page.headers
+    );
+    assert!(
+        !page.headers.contains("access-control-allow-origin"),
+        "{}",
+        page.headers
+    );
+    let script = raw(ui.port, "GET", "/app.js", &ui.host(), None, None);
+    assert_eq!(script.status, 200);
+    assert!(
+        script.headers.contains("text/javascript"),
+        "{}",
+        script.headers
+    );
+    let state = ui.json("/api/state");
+    assert_eq!(state["collections"][0]["name"], "flow", "{state}");
+    let names: Vec<&str> = state["collections"][0]["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| i["full_name"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(names, ["create", "read"]);
+}
+
+#[test]
+fn sends_go_through_the_engine_and_keep_captures_for_the_session() {
+    let w = World::new();
+    w.write("flow.yaml", FLOW);
+    let ui = Ui::start(&w);
+    let read = r#"{"file":"./flow.yaml","name":"read"}"#;
+    // Alone, before anything captured item_id: refused with the place and the way out, as
+    // `yarc run --name read` would be, and nothing is sent.
+    let refused = ui.post("/api/send", read);
+    assert_eq!(refused.status, 422, "{refused:?}");
+    assert!(
+        refused.body.contains("flow.yaml:9") && refused.body.contains("--with-deps"),
+        "{refused:?}"
+    );
+    // With its dependency: the producer runs first.
+    let s = ui.send(r#"{"file":"./flow.yaml","name":"read","deps":true}"#);
+    assert_eq!(
+        records(&s),
+        [pair("create", "passed"), pair("read", "passed")],
+        "{s}"
+    );
+    let read_rec = &s["records"][1];
+    assert_eq!(read_rec["status"], 200);
+    assert_eq!(read_rec["assertions"][1]["passed"], true, "{read_rec}");
+    assert!(
+        read_rec["body"]
+            .as_str()
+            .unwrap_or("")
+            .contains("/echo/items/item-4711"),
+        "{read_rec}"
+    );
+    assert_eq!(read_rec["snapshot"]["outcome"], "new", "{read_rec}");
+    // The time's breakdown and what went over the wire, the key masked there too.
+    assert!(read_rec["wire"]["connection"].is_string(), "{read_rec}");
+    let sent = read_rec["wire"]["sent"].to_string();
+    assert!(
+        sent.contains("x-api-key") || sent.contains("X-Api-Key"),
+        "{sent}"
+    );
+    // The capture lives on for the session: alone now, it is sent.
+    let s = ui.send(read);
+    assert_eq!(records(&s), [pair("read", "passed")], "{s}");
+    assert_eq!(s["records"][0]["snapshot"]["outcome"], "same", "{s}");
+    // The preview renders with it too, secrets masked, and sends nothing.
+    let p = ui.send(r#"{"file":"./flow.yaml","name":"read","preview":true}"#);
+    let curl = p["records"][0]["curl"].as_str().unwrap_or("");
+    assert!(curl.contains("/echo/items/item-4711"), "{p}");
+    assert!(
+        curl.contains(&format!("X-Api-Key: {}", yarc::secret::MASK)),
+        "{curl}"
+    );
+    // The variables panel says where the value comes from.
+    let v = ui.json("/api/vars");
+    assert!(
+        v.to_string().contains("captured earlier in this session"),
+        "{v}"
+    );
+    // Reset forgets it.
+    assert_eq!(ui.post("/api/reset", "{}").status, 200);
+    assert_eq!(ui.post("/api/send", read).status, 422);
+    // Run file and run all: every request.
+    let s = ui.send(r#"{"file":"./flow.yaml"}"#);
+    assert_eq!(
+        records(&s),
+        [pair("create", "passed"), pair("read", "passed")],
+        "{s}"
+    );
+    let s = ui.send("{}");
+    assert_eq!(s["records"].as_array().map(Vec::len), Some(2), "{s}");
+    // History keeps every send but the previews; two of them diff.
+    let h = ui.json("/api/history");
+    let sends = h["sends"].as_array().expect("sends");
+    assert_eq!(sends.len(), 4, "{h}");
+    let (a, b) = (&sends[0]["id"], &sends[1]["id"]);
+    let d = ui.json(&format!("/api/diff?a={a}&b={b}"));
+    assert!(d["diff"].is_string(), "{d}");
+    // The secret never leaves the process: not in any answer the page got.
+    let everything = format!(
+        "{}{}{}",
+        ui.get("/api/history").body,
+        ui.get("/api/vars").body,
+        p
+    );
+    assert!(!everything.contains(SECRET), "the secret reached the page");
+    assert!(
+        ui.get("/api/history").body.contains(yarc::secret::MASK),
+        "the echoed key is shown masked"
+    );
+    // Bad input gets a located error, not a panic.
+    let r = ui.post("/api/send", r#"{"file":"./flow.yaml","name":"nope"}"#);
+    assert_eq!(r.status, 422, "{r:?}");
+    let r = ui.post("/api/send", "not json");
+    assert!(r.status >= 400 && r.status < 500, "{r:?}");
+}
+
+#[test]
+fn a_changed_snapshot_is_accepted_from_the_page() {
+    let w = World::new();
+    w.write("flow.yaml", FLOW);
+    let ui = Ui::start(&w);
+    let s = ui.send(r#"{"file":"./flow.yaml","name":"read","deps":true}"#);
+    assert_eq!(s["records"][1]["snapshot"]["outcome"], "new", "{s}");
+    let stored = w.path("__snapshots__/flow/default/read.snap.yaml");
+    let original = std::fs::read_to_string(&stored).expect("stored snapshot");
+    std::fs::write(&stored, original.replace("item-4711", "item-0001")).expect("edit");
+    let s = ui.send(r#"{"file":"./flow.yaml","name":"read"}"#);
+    let snap = &s["records"][0]["snapshot"];
+    assert_eq!(snap["outcome"], "changed", "{s}");
+    assert!(
+        snap["diff"].as_str().unwrap_or("").contains("item-0001"),
+        "{snap}"
+    );
+    let pending = snap["pending"].as_str().expect("pending file").to_string();
+    // Only a pending snapshot of the session's files can be named.
+    let r = ui.post(
+        "/api/snapshot",
+        r#"{"pending":"/etc/passwd","accept":true}"#,
+    );
+    assert_eq!(r.status, 404, "{r:?}");
+    let body = serde_json::json!({ "pending": pending, "accept": true }).to_string();
+    let r = ui.post("/api/snapshot", &body);
+    assert_eq!(r.status, 200, "{r:?}");
+    assert_eq!(std::fs::read_to_string(&stored).expect("stored"), original);
+    assert!(!std::path::Path::new(&pending).exists() && !w.path(&pending).exists());
+    let s = ui.send(r#"{"file":"./flow.yaml","name":"read"}"#);
+    assert_eq!(s["records"][0]["snapshot"]["outcome"], "same", "{s}");
+}
+
+#[test]
+fn a_save_shows_in_the_tree_and_a_broken_file_is_located() {
+    let w = World::new();
+    w.write("flow.yaml", FLOW);
+    let ui = Ui::start(&w);
+    let before = ui.json("/api/state");
+    let g0 = before["generation"].as_u64().expect("generation");
+    w.write(
+        "flow.yaml",
+        &format!("{FLOW}  - name: added\n    url: \"{{{{ url }}}}/echo\"\n"),
+    );
+    let after = wait_for(&ui, |s| {
+        s["generation"].as_u64() > Some(g0) && s["error"].is_null()
+    });
+    let items = after["collections"][0]["items"].as_array().expect("items");
+    assert_eq!(items.len(), 3, "{after}");
+    assert_eq!(items[2]["name"], "added");
+    w.write("flow.yaml", "name: flow\nrequests:\n  - name: [broken\n");
+    let broken = wait_for(&ui, |s| !s["error"].is_null());
+    let err = broken["error"].as_str().unwrap_or("");
+    assert!(
+        err.contains("flow.yaml:3"),
+        "the error names the place: {err}"
+    );
+}
+
+fn wait_for(ui: &Ui, ok: impl Fn(&Value) -> bool) -> Value {
+    let start = Instant::now();
+    loop {
+        let s = ui.json("/api/state");
+        if ok(&s) {
+            return s;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "no change seen: {s}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+// ---- the page in headless Chromium, driven by chromedriver (WebDriver over HTTP) ----------
+
+const SANDBOX_ENV: &str = r#"name: sandbox
+sandbox: true
+variables:
+  url: "{{ sandbox_url }}"
+"#;
+
+const ROSTER: &str = r#"name: roster
+auth:
+  oauth2:
+    token_url: "{{ url }}/connect/token"
+    client_id: sandbox-client
+    client_secret: sandbox-secret
+    scope: automatic-rostering-stage
+defaults:
+  headers: { CUSTOMER_ID: "1", USER_ID: u }
+requests:
+  - name: list jobs
+    url: "{{ url }}/rostering/jobs"
+    expect:
+      status: 200
+      json: { $.items: { type: array } }
+  - name: start
+    method: POST
+    url: "{{ url }}/rostering/jobs"
+    json: { name: from-the-page, employees: [{ id: E-1 }] }
+    expect: { status: 201 }
+    capture: { job_id: $.jobId }
+  - name: echo the job
+    url: "{{ url }}/echo/job/{{ job_id }}"
+    auth: none
+    expect:
+      json: { $.path: "/echo/job/{{ job_id }}" }
+  - name: stable
+    url: "{{ url }}/echo/stable"
+    auth: none
+    snapshot: { ignore: [$.headers] }
+"#;
+
+fn chromedriver() -> Option<String> {
+    ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists())
+        .map(str::to_string)
+}
+
+fn browser() -> Option<String> {
+    [
+        "/usr/bin/chromium",
+        "/usr/bin/google-chrome",
+        "/usr/bin/google-chrome-stable",
+    ]
+    .into_iter()
+    .find(|p| std::path::Path::new(p).exists())
+    .map(str::to_string)
+}
+
+/// A WebDriver session in headless Chromium; chromedriver and the browser end with it.
+struct Driver {
+    child: Child,
+    port: u16,
+    session: String,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let path = format!("/session/{}", self.session);
+        let _ = raw(
+            self.port,
+            "DELETE",
+            &path,
+            &format!("127.0.0.1:{}", self.port),
+            None,
+            None,
+        );
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Driver {
+    fn start(driver: &str, browser: &str, profile: &std::path::Path) -> Driver {
+        // chromedriver takes a port number; a free one is found and handed over at once.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .expect("a free port");
+        let child = Command::new(driver)
+            .args([format!("--port={port}"), "--allowed-ips=127.0.0.1".into()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        let caps = serde_json::json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": browser,
+                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                         "--window-size=1400,900", format!("--user-data-dir={}", profile.display())],
+            },
+        }}});
+        let start = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "chromedriver did not start"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let r = call(port, "POST", "/session", Some(&caps.to_string()));
+        let session = r["value"]["sessionId"]
+            .as_str()
+            .expect("session id")
+            .to_string();
+        Driver {
+            child,
+            port,
+            session,
+        }
+    }
+
+    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let full = format!("/session/{}{path}", self.session);
+        call(
+            self.port,
+            method,
+            &full,
+            body.map(|b| b.to_string()).as_deref(),
+        )
+    }
+
+    fn open(&self, url: &str) {
+        self.call("POST", "/url", Some(serde_json::json!({ "url": url })));
+    }
+
+    /// Runs a script in the page and returns its value.
+    fn js(&self, script: &str) -> Value {
+        let r = self.call(
+            "POST",
+            "/execute/sync",
+            Some(serde_json::json!({ "script": script, "args": [] })),
+        );
+        r["value"].clone()
+    }
+
+    /// Waits until the script returns something truthy; returns it.
+    fn until(&self, what: &str, script: &str) -> Value {
+        let start = Instant::now();
+        loop {
+            let v = self.js(script);
+            if !(v.is_null() || v == false || v == "") {
+                return v;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "waited for {what}; page: {}",
+                self.js("return document.body.innerText")
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Clicks through WebDriver, as a user would.
+    fn click(&self, css: &str) {
+        let e = self.call(
+            "POST",
+            "/element",
+            Some(serde_json::json!({ "using": "css selector", "value": css })),
+        );
+        let id = e["value"]
+            .as_object()
+            .and_then(|o| o.values().next())
+            .and_then(Value::as_str)
+            .unwrap_or_else(|| panic!("no element {css}: {e}"))
+            .to_string();
+        self.call(
+            "POST",
+            &format!("/element/{id}/click"),
+            Some(serde_json::json!({})),
+        );
+    }
+}
+
+fn call(port: u16, method: &str, path: &str, body: Option<&str>) -> Value {
+    let r = raw(port, method, path, &format!("127.0.0.1:{port}"), None, body);
+    let body = dechunk(&r);
+    assert!(r.status == 200, "{method} {path}: {} {body}", r.status);
+    serde_json::from_str(&body).unwrap_or_else(|e| panic!("{path}: {e}: {body}"))
+}
+
+/// chromedriver may answer in chunks.
+fn dechunk(r: &Reply) -> String {
+    if !r.headers.contains("transfer-encoding: chunked") {
+        return r.body.clone();
+    }
+    let mut out = String::new();
+    let mut rest = r.body.as_str();
+    while let Some((size, after)) = rest.split_once("\r\n") {
+        let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+        if n == 0 || after.len() < n {
+            break;
+        }
+        out.push_str(&after[..n]);
+        rest = after[n..].trim_start_matches("\r\n");
+    }
+    out
+}
+
+#[test]
+fn chromium_drives_the_page_send_dependencies_snapshot_and_a_save() {
+    let (Some(driver), Some(chrome)) = (chromedriver(), browser()) else {
+        // CI installs both (.ci/run); a developer machine with only Rust may lack them.
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "Chromium or chromedriver is missing in CI: .ci/run should install them"
+        );
+        eprintln!(
+            "skipped: no chromium/chromedriver here (apt-get install chromium chromium-driver)"
+        );
+        return;
+    };
+    let w = World::new();
+    w.write("environments/sandbox.yaml", SANDBOX_ENV);
+    w.write("collections/roster.yaml", ROSTER);
+    let ui = Ui::start(&w);
+    let d = Driver::start(&driver, &chrome, &w.path("chromium-profile"));
+    d.open(&format!("http://127.0.0.1:{}/?token={}", ui.port, ui.token));
+    d.until(
+        "the tree",
+        "return document.querySelectorAll('#tree .req').length === 4",
+    );
+    // Pick the sandbox environment, as a user does with the drop-down.
+    d.js("const s = document.getElementById('env'); s.value = 'sandbox'; s.dispatchEvent(new Event('change')); return true");
+    d.until(
+        "the variables",
+        "return document.getElementById('vars').textContent.includes('sandbox_url')",
+    );
+    // Open a request: its place in the file and the rendered request.
+    d.click("#tree .req[data-name='list jobs']");
+    d.until(
+        "the place",
+        "return document.getElementById('request-head').innerText.includes('roster.yaml:11')",
+    );
+    d.until(
+        "the preview",
+        "return document.getElementById('preview').textContent.includes('/rostering/jobs')",
+    );
+    d.click("#send");
+    let status = d.until(
+        "the status",
+        "const s = document.getElementById('status'); return s && s.textContent",
+    );
+    assert_eq!(status, "200");
+    let assertion = d.until(
+        "a passing assertion",
+        "const t = document.getElementById('assertions'); return t && t.innerText",
+    );
+    assert!(
+        assertion.as_str().unwrap_or("").contains('✓'),
+        "{assertion}"
+    );
+    // A request that needs a capture: with its dependency, both run and pass.
+    d.click("#tree .req[data-name='echo the job']");
+    d.click("#send-deps");
+    let rows = d.until("two results", "const r = document.querySelectorAll('#results tr'); return r.length === 2 && [...r].map(x => x.innerText).join('|')");
+    let rows = rows.as_str().unwrap_or("").to_string();
+    assert!(
+        rows.contains("passed\tstart") && rows.contains("passed\techo the job"),
+        "{rows}"
+    );
+    // The README's picture is this moment (YARC_UI_SCREENSHOT=docs/ui.png to take it again).
+    if let Some(path) = std::env::var_os("YARC_UI_SCREENSHOT") {
+        use base64::Engine;
+        let shot = d.call("GET", "/screenshot", None);
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(shot["value"].as_str().unwrap_or(""))
+            .expect("png");
+        std::fs::write(super::project_root().join(path), png).expect("write the screenshot");
+    }
+    // A snapshot: recorded, then changed on disk, then accepted from the page.
+    d.click("#tree .req[data-name='stable']");
+    d.click("#send");
+    d.until("a new snapshot", "const s = document.getElementById('snapshot'); return s && s.textContent.includes('Snapshot: new')");
+    let stored = w.path("collections/__snapshots__/roster/sandbox/stable.snap.yaml");
+    let original = std::fs::read_to_string(&stored).expect("snapshot written");
+    std::fs::write(&stored, original.replace("/echo/stable", "/echo/changed")).expect("edit");
+    d.click("#send");
+    d.until(
+        "the changed snapshot",
+        "return document.getElementById('accept')",
+    );
+    d.click("#accept");
+    d.until(
+        "accepted",
+        "return document.getElementById('snapshot-done')",
+    );
+    assert_eq!(std::fs::read_to_string(&stored).expect("stored"), original);
+    // A save in the editor: the tree follows.
+    let grown = format!(
+        "{ROSTER}  - name: added in the editor\n    url: \"{{{{ url }}}}/echo\"\n    auth: none\n"
+    );
+    w.write("collections/roster.yaml", &grown);
+    d.until(
+        "the new request",
+        "return document.querySelector(\"#tree .req[data-name='added in the editor']\")",
+    );
+}
