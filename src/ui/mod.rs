@@ -107,7 +107,7 @@ fn watch(wb: &Arc<Workbench>) -> Option<notify::RecommendedWatcher> {
     use notify::{RecursiveMode, Watcher};
     let me = Arc::clone(wb);
     let mut w = notify::recommended_watcher(move |e: notify::Result<notify::Event>| {
-        if e.is_ok_and(|e| !e.kind.is_access()) {
+        if e.is_ok_and(|e| !e.kind.is_access() && !e.paths.iter().all(|p| is_snapshot(p))) {
             me.changed();
         }
     })
@@ -116,6 +116,11 @@ fn watch(wb: &Arc<Workbench>) -> Option<notify::RecommendedWatcher> {
         let _ = w.watch(&p, RecursiveMode::Recursive);
     }
     Some(w)
+}
+
+/// Snapshot files change with every send that records one; they are not part of the tree.
+fn is_snapshot(p: &std::path::Path) -> bool {
+    p.components().any(|c| c.as_os_str() == "__snapshots__")
 }
 
 /// The folders to watch: each path's own folder (a collection's environments and `.env` sit

@@ -599,24 +599,52 @@ impl Driver {
         }
     }
 
-    /// Clicks through WebDriver, as a user would.
+    /// Clicks through WebDriver, as a user would; an element the page has just redrawn is
+    /// found again.
     fn click(&self, css: &str) {
-        let e = self.call(
-            "POST",
-            "/element",
-            Some(serde_json::json!({ "using": "css selector", "value": css })),
+        let start = Instant::now();
+        loop {
+            let e = self.call_raw(
+                "POST",
+                "/element",
+                serde_json::json!({ "using": "css selector", "value": css }),
+            );
+            let id = e["value"]
+                .as_object()
+                .and_then(|o| o.values().next())
+                .and_then(Value::as_str)
+                .map(str::to_string);
+            if let Some(id) = id {
+                let r = self.call_raw(
+                    "POST",
+                    &format!("/element/{id}/click"),
+                    serde_json::json!({}),
+                );
+                if r["value"]["error"].is_null() {
+                    return;
+                }
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "cannot click {css}: {e}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// A WebDriver command whose error is data (for retries).
+    fn call_raw(&self, method: &str, path: &str, body: Value) -> Value {
+        let full = format!("/session/{}{path}", self.session);
+        let host = format!("127.0.0.1:{}", self.port);
+        let r = raw(
+            self.port,
+            method,
+            &full,
+            &host,
+            None,
+            Some(&body.to_string()),
         );
-        let id = e["value"]
-            .as_object()
-            .and_then(|o| o.values().next())
-            .and_then(Value::as_str)
-            .unwrap_or_else(|| panic!("no element {css}: {e}"))
-            .to_string();
-        self.call(
-            "POST",
-            &format!("/element/{id}/click"),
-            Some(serde_json::json!({})),
-        );
+        serde_json::from_str(&dechunk(&r)).unwrap_or(Value::Null)
     }
 }
 
