@@ -16,7 +16,7 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::collections::HashSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
@@ -64,10 +64,16 @@ fn error(status: StatusCode, message: impl Into<String>) -> Response {
 #[derive(Deserialize, Default)]
 struct EnvQuery {
     env: Option<String>,
+    /// The generation the page has: when nothing changed since, nothing is read.
+    since: Option<u64>,
 }
 
 /// The tree, the environments, and the generation of the files (the page polls it).
 async fn state(State(wb): Wb, Query(q): Query<EnvQuery>) -> Response {
+    let generation = wb.generation();
+    if q.since == Some(generation) {
+        return Json(json!({ "generation": generation, "unchanged": true })).into_response();
+    }
     let env = q.env.or_else(|| wb.base.env.clone());
     let first = wb.base.paths.first().map(PathBuf::as_path);
     let (collections, problem) = match crate::load::load(&wb.base.paths, env.as_deref()) {
@@ -75,7 +81,7 @@ async fn state(State(wb): Wb, Query(q): Query<EnvQuery>) -> Response {
         Err(d) => (None, Some(d.render())),
     };
     Json(json!({
-        "generation": wb.generation(),
+        "generation": generation,
         "environments": crate::load::environment_names(first),
         "environment": env,
         "collections": collections,
@@ -142,11 +148,18 @@ async fn send(State(wb): Wb, Json(b): Json<SendBody>) -> Response {
         },
         _ => Selection::default(),
     };
+    if let Some(f) = b.file.as_deref().filter(|f| !wb.holds(Path::new(f))) {
+        return error(
+            StatusCode::NOT_FOUND,
+            format!("`{f}` is not a file of this session"),
+        );
+    }
+    // One send at a time, and its captures read after the one before has kept its own.
+    let _one = wb.sending.lock().await;
     let mut config = wb.config(b.env.clone(), selection, b.deps).await;
     if let (Some(f), None) = (&b.file, &b.name) {
         config.paths = vec![PathBuf::from(f)];
     }
-    let _one = wb.sending.lock().await;
     let records = match wb.execute(&config, b.preview).await {
         Ok(r) => r,
         Err(e) => return error(StatusCode::UNPROCESSABLE_ENTITY, e),
@@ -301,6 +314,24 @@ impl Workbench {
         c.sandbox_url = self.sandbox.lock().await.as_ref().map(|s| s.url.clone());
         c.captured = self.captured_values();
         c
+    }
+
+    /// Whether `file` is one of the session's paths or below one: nothing else is read.
+    fn holds(&self, file: &Path) -> bool {
+        let Ok(file) = file.canonicalize() else {
+            return false;
+        };
+        self.base
+            .paths
+            .iter()
+            .filter_map(|p| p.canonicalize().ok())
+            .any(|p| {
+                if p.is_dir() {
+                    file.starts_with(&p)
+                } else {
+                    file == p
+                }
+            })
     }
 
     /// Every value captured so far in the session (of every collection).

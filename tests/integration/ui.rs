@@ -358,6 +358,10 @@ fn sends_go_through_the_engine_and_keep_captures_for_the_session() {
     // Bad input gets a located error, not a panic.
     let r = ui.post("/api/send", r#"{"file":"./flow.yaml","name":"nope"}"#);
     assert_eq!(r.status, 422, "{r:?}");
+    // Only the session's files can be named.
+    let r = ui.post("/api/send", r#"{"file":"/etc/passwd"}"#);
+    assert_eq!(r.status, 404, "{r:?}");
+    assert!(!r.body.contains("root:"), "{r:?}");
     let r = ui.post("/api/send", "not json");
     assert!(r.status >= 400 && r.status < 500, "{r:?}");
 }
@@ -402,6 +406,9 @@ fn a_save_shows_in_the_tree_and_a_broken_file_is_located() {
     let ui = Ui::start(&w);
     let before = ui.json("/api/state");
     let g0 = before["generation"].as_u64().expect("generation");
+    // The page polls with the generation it has: nothing is read again until a save.
+    let same = ui.json(&format!("/api/state?since={g0}"));
+    assert_eq!(same["unchanged"], true, "{same}");
     w.write(
         "flow.yaml",
         &format!("{FLOW}  - name: added\n    url: \"{{{{ url }}}}/echo\"\n"),

@@ -41,10 +41,12 @@ function banner(text) {
 // ---- left: environments, tree, variables -------------------------------------------------
 
 async function loadState(force) {
-  const q = state.env === null ? "" : `?env=${encodeURIComponent(state.env)}`;
+  const q = new URLSearchParams();
+  if (state.env !== null) q.set("env", state.env);
+  if (!force) q.set("since", state.generation);
   let s;
-  try { s = await api(`/api/state${q}`); } catch (e) { banner(e.message); return; }
-  if (!force && s.generation === state.generation) return;
+  try { s = await api(`/api/state?${q}`); } catch (e) { banner(e.message); return; }
+  if (s.unchanged) return;
   state.generation = s.generation;
   if (state.env === null) state.env = s.environment || "";
   fillEnvs(s.environments);
