@@ -47,19 +47,22 @@ pub fn load(paths: &[PathBuf], env: Option<&str>) -> Result<Loaded, Diagnostics>
     }
     let environment = match env {
         None => None,
-        Some(name) => match find_environment(name, paths.first().map(PathBuf::as_path)) {
-            Ok(path) => match load_environment(&path, &mut Vec::new()) {
-                Ok(e) => Some(e),
-                Err(mut e) => {
-                    errors.0.append(&mut e);
+        // Beside the first collection found (`yarc run . --env x` finds collections/environments).
+        Some(name) => {
+            match find_environment(name, files.first().or(paths.first()).map(PathBuf::as_path)) {
+                Ok(path) => match load_environment(&path, &mut Vec::new()) {
+                    Ok(e) => Some(e),
+                    Err(mut e) => {
+                        errors.0.append(&mut e);
+                        None
+                    }
+                },
+                Err(d) => {
+                    errors.push(d);
                     None
                 }
-            },
-            Err(d) => {
-                errors.push(d);
-                None
             }
-        },
+        }
     };
     if errors.is_empty() {
         Ok(Loaded {
@@ -298,7 +301,8 @@ pub fn find_environment(name: &str, first: Option<&Path>) -> Result<PathBuf, Dia
 }
 
 /// The `environments/` folders `--env NAME` looks in, nearest first: beside the first
-/// collection (or inside the folder given), then in each parent up to the working directory.
+/// collection file (inside the folder, if a folder is given), then in each parent up to the
+/// working directory.
 fn environment_dirs(first: Option<&Path>) -> Vec<PathBuf> {
     let start = match first {
         Some(p) if p.is_dir() => p.to_path_buf(),

@@ -75,14 +75,20 @@ async fn state(State(wb): Wb, Query(q): Query<EnvQuery>) -> Response {
         return Json(json!({ "generation": generation, "unchanged": true })).into_response();
     }
     let env = q.env.or_else(|| wb.base.env.clone());
-    let first = wb.base.paths.first().map(PathBuf::as_path);
     let (collections, problem) = match crate::load::load(&wb.base.paths, env.as_deref()) {
-        Ok(loaded) => (Some(super::tree::tree(&loaded.collections)), None),
+        Ok(loaded) => (Some(loaded.collections), None),
         Err(d) => (None, Some(d.render())),
     };
+    // The environments beside the first collection, as `--env` looks for them.
+    let first = collections
+        .as_ref()
+        .and_then(|c| c.first())
+        .map(|c| c.path.clone())
+        .or_else(|| wb.base.paths.first().cloned());
+    let collections = collections.map(|c| super::tree::tree(&c));
     Json(json!({
         "generation": generation,
-        "environments": crate::load::environment_names(first),
+        "environments": crate::load::environment_names(first.as_deref()),
         "environment": env,
         "collections": collections,
         "error": problem,

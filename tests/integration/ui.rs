@@ -44,9 +44,16 @@ impl Drop for Ui {
 
 impl Ui {
     fn start(w: &World) -> Ui {
+        Ui::start_in(
+            w.dir.path(),
+            &["ui", ".", "--var", &format!("url={}", w.url())],
+        )
+    }
+
+    fn start_in(dir: &std::path::Path, args: &[&str]) -> Ui {
         let mut child = Command::new(env!("CARGO_BIN_EXE_yarc"))
-            .current_dir(w.dir.path())
-            .args(["ui", ".", "--var", &format!("url={}", w.url())])
+            .current_dir(dir)
+            .args(args)
             .env("UI_API_KEY", SECRET)
             .env_remove("CI")
             .stdout(Stdio::piped())
@@ -364,6 +371,37 @@ fn sends_go_through_the_engine_and_keep_captures_for_the_session() {
     assert!(!r.body.contains("root:"), "{r:?}");
     let r = ui.post("/api/send", "not json");
     assert!(r.status >= 400 && r.status < 500, "{r:?}");
+}
+
+#[test]
+fn a_new_project_opens_with_its_environments_and_sends_in_the_sandbox() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let init = Command::new(env!("CARGO_BIN_EXE_yarc"))
+        .current_dir(dir.path())
+        .args(["init", "api"])
+        .output()
+        .expect("yarc init");
+    assert!(init.status.success(), "{init:?}");
+    // As docs/ui.md says: `yarc ui` in the project, no path.
+    let ui = Ui::start_in(&dir.path().join("api"), &["ui"]);
+    let state = ui.json("/api/state");
+    assert_eq!(
+        state["environments"],
+        serde_json::json!(["prod", "sandbox", "stage"]),
+        "{state}"
+    );
+    let file = state["collections"][0]["file"]
+        .as_str()
+        .expect("file")
+        .to_string();
+    let body = serde_json::json!({ "env": "sandbox", "file": file, "name": "list jobs" });
+    let s = ui.send(&body.to_string());
+    assert_eq!(records(&s), [pair("list jobs", "passed")], "{s}");
+    // An environment whose secrets are not set says which, located; nothing is sent.
+    let body = serde_json::json!({ "env": "stage", "file": file, "name": "list jobs" });
+    let r = ui.post("/api/send", &body.to_string());
+    assert_eq!(r.status, 422, "{r:?}");
+    assert!(r.body.contains("VISMA_"), "{r:?}");
 }
 
 #[test]
