@@ -111,18 +111,20 @@ pub struct Request {
     pub url: Template,
     pub query: Vec<(String, Template)>,
     pub headers: Vec<(String, Template)>,
-    pub body: Option<Body>,
+    /// Boxed, as are `auth`, `retry` and `snapshot`: most requests have none, and a suite of
+    /// 100,000 requests held them inline at 440 of each request's 832 bytes.
+    pub body: Option<Box<Body>>,
     pub timeout: Option<Duration>,
     pub follow_redirects: Option<bool>,
     pub max_redirects: Option<u32>,
     pub tags: Vec<String>,
     pub skip: Option<Template>,
     /// `None`: inherit from the group or collection.
-    pub auth: Option<AuthSpec>,
+    pub auth: Option<Box<AuthSpec>>,
     pub expect: Expect,
     pub captures: Vec<Capture>,
-    pub retry: Option<Retry>,
-    pub snapshot: Option<SnapshotSpec>,
+    pub retry: Option<Box<Retry>>,
+    pub snapshot: Option<Box<SnapshotSpec>>,
     /// Its own variables: above its groups', below the environment.
     pub variables: Vec<Variable>,
     /// `cookies: { name: value }`: sent in a `Cookie` header, beside the jar's.

@@ -168,7 +168,7 @@ impl Decoder {
                 .get("headers")
                 .map(|n| self.template_map(n, "`headers`"))
                 .unwrap_or_default(),
-            body: self.body(&f, &name),
+            body: self.body(&f, &name).map(Box::new),
             timeout: f.get("timeout").and_then(|n| self.duration(n, "`timeout`")),
             follow_redirects: f
                 .get("follow_redirects")
@@ -181,7 +181,7 @@ impl Decoder {
                 .map(|n| self.string_list(n, "`tags`"))
                 .unwrap_or_default(),
             skip: f.get("skip").and_then(|n| self.template(n, "`skip`")),
-            auth: f.get("auth").and_then(|n| self.auth(n)),
+            auth: f.get("auth").and_then(|n| self.auth(n)).map(Box::new),
             expect: f
                 .get("expect")
                 .map(|n| self.expect(n, "`expect`"))
@@ -190,8 +190,11 @@ impl Decoder {
                 .get("capture")
                 .map(|n| self.captures(n))
                 .unwrap_or_default(),
-            retry: f.get("retry").and_then(|n| self.retry(n)),
-            snapshot: f.get("snapshot").and_then(|n| self.snapshot(n)),
+            retry: f.get("retry").and_then(|n| self.retry(n)).map(Box::new),
+            snapshot: f
+                .get("snapshot")
+                .and_then(|n| self.snapshot(n))
+                .map(Box::new),
             variables: f
                 .get("variables")
                 .map(|n| self.variables(n))

@@ -584,7 +584,7 @@ impl Planner {
         merge_pairs(&mut query, &r.query);
         let mut skips = scope.skips.clone();
         skips.extend(r.skip.clone());
-        let auth = r.auth.clone().or_else(|| scope.auth.clone());
+        let auth = r.auth.as_deref().cloned().or_else(|| scope.auth.clone());
         let req = if scope.expect.checks.is_empty() && !scope.expect.any_status {
             Arc::clone(r)
         } else {
@@ -612,7 +612,7 @@ impl Planner {
             scope: Arc::clone(&scope.vars),
             needs: Vec::new(),
             tags: Vec::new(),
-            snapshot: snapshot_in_force(r.snapshot.as_ref(), scope.snapshot.as_ref()),
+            snapshot: snapshot_in_force(r.snapshot.as_deref(), scope.snapshot.as_ref()),
         };
         if let Some(spec) = &pr.snapshot {
             for p in &spec.ignore {
@@ -841,7 +841,7 @@ impl Planner {
             );
         }
         let mut files: Vec<&Template> = Vec::new();
-        match &pr.req.body {
+        match pr.req.body.as_deref() {
             Some(Body::File(t)) => files.push(t),
             Some(Body::Multipart(parts)) => {
                 for p in parts {

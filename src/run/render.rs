@@ -34,7 +34,7 @@ pub fn render_request(
     for (k, v) in &pr.req.cookies {
         cookies.push((k.clone(), t.render(v, vars)?));
     }
-    let body = match &pr.req.body {
+    let body = match pr.req.body.as_deref() {
         None => RenderedBody::None,
         Some(Body::Json(v)) => RenderedBody::Json(t.render_tvalue(v, vars)?),
         Some(Body::Form(pairs)) => {
