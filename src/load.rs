@@ -350,3 +350,35 @@ fn display(p: &Path) -> String {
     let s = p.to_string_lossy().into_owned();
     s.strip_prefix("./").map(str::to_string).unwrap_or(s)
 }
+
+/// The folder whose changes matter for an input path: a folder itself, a file's own folder
+/// (`.` for a bare file name). `--watch` and `yarc ui` watch these.
+pub fn input_folder(p: &Path) -> PathBuf {
+    let dir = if p.is_dir() {
+        p.to_path_buf()
+    } else {
+        p.parent().map(Path::to_path_buf).unwrap_or_default()
+    };
+    if dir.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        dir
+    }
+}
+
+/// A change that can alter what yarc reads: a YAML, JSON, CSV or `.env` file that yarc did not
+/// write itself (snapshots, its temporary files, the `written` report files).
+pub fn is_input_change(path: &Path, written: &[PathBuf]) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    let ours = path.components().any(|c| c.as_os_str() == "__snapshots__")
+        || name.ends_with(".yarc-tmp")
+        || std::path::absolute(path).is_ok_and(|p| written.contains(&p));
+    let kind = matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml" | "json" | "csv")
+    ) || name == ".env";
+    kind && !ours
+}

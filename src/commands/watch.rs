@@ -124,8 +124,7 @@ fn watched(a: &RunArgs) -> Vec<(PathBuf, RecursiveMode)> {
     };
     let mut out: Vec<(PathBuf, RecursiveMode)> = Vec::new();
     for p in &a.inputs.paths {
-        let dir = if p.is_dir() { p.clone() } else { folder(p) };
-        out.push((dir, RecursiveMode::Recursive));
+        out.push((crate::load::input_folder(p), RecursiveMode::Recursive));
     }
     if let Some(env) = &a.inputs.env
         && let Ok(file) =
@@ -154,21 +153,7 @@ fn written_by_yarc(a: &RunArgs) -> Vec<PathBuf> {
         .collect()
 }
 
-/// A change worth a run: a YAML, JSON, CSV or `.env` file that yarc did not write itself.
-fn relevant(path: &Path, written: &[PathBuf]) -> bool {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy())
-        .unwrap_or_default();
-    let ours = path.components().any(|c| c.as_os_str() == "__snapshots__")
-        || name.ends_with(".yarc-tmp")
-        || std::path::absolute(path).is_ok_and(|p| written.contains(&p));
-    let kind = matches!(
-        path.extension().and_then(|e| e.to_str()),
-        Some("yaml" | "yml" | "json" | "csv")
-    ) || name == ".env";
-    kind && !ours
-}
+use crate::load::is_input_change as relevant;
 
 fn clear_screen() {
     use std::io::IsTerminal;

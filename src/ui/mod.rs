@@ -107,7 +107,8 @@ fn watch(wb: &Arc<Workbench>) -> Option<notify::RecommendedWatcher> {
     use notify::{RecursiveMode, Watcher};
     let me = Arc::clone(wb);
     let mut w = notify::recommended_watcher(move |e: notify::Result<notify::Event>| {
-        if e.is_ok_and(|e| !e.kind.is_access() && !e.paths.iter().all(|p| is_snapshot(p))) {
+        let input = |p: &PathBuf| crate::load::is_input_change(p, &[]);
+        if e.is_ok_and(|e| !e.kind.is_access() && e.paths.iter().any(input)) {
             me.changed();
         }
     })
@@ -118,29 +119,10 @@ fn watch(wb: &Arc<Workbench>) -> Option<notify::RecommendedWatcher> {
     Some(w)
 }
 
-/// Snapshot files change with every send that records one; they are not part of the tree.
-fn is_snapshot(p: &std::path::Path) -> bool {
-    p.components().any(|c| c.as_os_str() == "__snapshots__")
-}
-
 /// The folders to watch: each path's own folder (a collection's environments and `.env` sit
 /// beside it or above; its folder's parent holds `environments/` in the usual layout).
 fn watched(paths: &[PathBuf]) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = paths
-        .iter()
-        .map(|p| {
-            let dir = if p.is_dir() {
-                p.clone()
-            } else {
-                p.parent().map(PathBuf::from).unwrap_or_default()
-            };
-            if dir.as_os_str().is_empty() {
-                PathBuf::from(".")
-            } else {
-                dir
-            }
-        })
-        .collect();
+    let mut out: Vec<PathBuf> = paths.iter().map(|p| crate::load::input_folder(p)).collect();
     out.sort();
     out.dedup();
     out
