@@ -5,7 +5,6 @@ use crate::exchange::{Response, Wire};
 use crate::net::Net;
 use crate::outcome::RunError;
 use reqwest::cookie::Jar;
-use serde_json::Value;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -30,7 +29,8 @@ pub struct RenderedRequest {
 #[derive(Debug, Clone)]
 pub enum RenderedBody {
     None,
-    Json(Value),
+    /// JSON text, keys in the order the collection wrote them.
+    Json(String),
     Form(Vec<(String, String)>),
     Multipart(Vec<(String, RenderedPart)>),
     Text(String),
@@ -367,7 +367,7 @@ async fn attach_body(
 ) -> Result<reqwest::RequestBuilder, RunError> {
     Ok(match body {
         RenderedBody::None => b,
-        RenderedBody::Json(v) => b.json(v),
+        RenderedBody::Json(text) => b.body(text.clone()),
         RenderedBody::Form(pairs) => b.form(pairs),
         RenderedBody::Text(t) => b.body(t.clone()),
         RenderedBody::File { path, shown } => {
@@ -516,10 +516,7 @@ pub fn to_curl(r: &RenderedRequest, mask: &dyn Fn(&str) -> String) -> String {
     }
     match &r.body {
         RenderedBody::None => {}
-        RenderedBody::Json(v) => {
-            out.push_str(" \\\n  -H 'content-type: application/json'");
-            out.push_str(&format!(" \\\n  --data-raw {}", quote(&v.to_string())));
-        }
+        RenderedBody::Json(v) => out.push_str(&format!(" \\\n  --data-raw {}", quote(v))),
         RenderedBody::Form(pairs) => {
             for (k, v) in pairs {
                 out.push_str(&format!(

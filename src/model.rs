@@ -123,6 +123,9 @@ pub struct Request {
     pub auth: Option<Box<AuthSpec>>,
     pub expect: Expect,
     pub captures: Vec<Capture>,
+    /// `set:` values given before the request is rendered; they last for the rest of the
+    /// collection run, as captured values do (a Postman pre-request `set()`).
+    pub sets: Vec<SetVar>,
     pub retry: Option<Box<Retry>>,
     pub snapshot: Option<Box<SnapshotSpec>>,
     /// Its own variables: above its groups', below the environment.
@@ -366,6 +369,24 @@ pub enum CaptureSource {
     Regex(Regex),
     Status,
     Body,
+}
+
+/// One `set:` entry: its value's strings are templates over the variables in force.
+#[derive(Debug, Clone)]
+pub struct SetVar {
+    pub name: String,
+    pub value: TValue,
+    pub span: Span,
+}
+
+impl Request {
+    /// Every variable this request gives the later ones: its `set:` names, then its captures.
+    pub fn given_names(&self) -> impl Iterator<Item = &String> {
+        self.sets
+            .iter()
+            .map(|s| &s.name)
+            .chain(self.captures.iter().map(|c| &c.var))
+    }
 }
 
 /// Polling: repeat the request until `until` (or, without it, the request's own `expect`)

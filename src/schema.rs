@@ -74,8 +74,8 @@ struct Group {
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
 struct Defaults {
-    headers: Option<BTreeMap<String, Scalar>>,
-    query: Option<BTreeMap<String, Scalar>>,
+    headers: Option<BTreeMap<String, Repeated>>,
+    query: Option<BTreeMap<String, Repeated>>,
     timeout: Option<Duration>,
     follow_redirects: Option<bool>,
     max_redirects: Option<u32>,
@@ -91,14 +91,17 @@ struct Request {
     /// Unique in the collection; used in reports and snapshot file names.
     name: String,
     description: Option<String>,
-    method: Option<Method>,
+    /// GET by default; any method HTTP allows (`PURGE`, `PROPFIND`), sent in capitals.
+    method: Option<MethodName>,
     url: Template,
-    query: Option<BTreeMap<String, Scalar>>,
-    headers: Option<BTreeMap<String, Scalar>>,
+    /// Name → value; a list of values repeats the name.
+    query: Option<BTreeMap<String, Repeated>>,
+    /// Name → value; a list of values repeats the header (`X-Tag: [one, two]`).
+    headers: Option<BTreeMap<String, Repeated>>,
     /// A JSON body (any YAML); strings are templates.
     json: Option<Value>,
     /// An application/x-www-form-urlencoded body.
-    form: Option<BTreeMap<String, Scalar>>,
+    form: Option<BTreeMap<String, Repeated>>,
     /// A multipart body; `{ file: path }` is a file part.
     multipart: Option<BTreeMap<String, Part>>,
     /// A text body.
@@ -116,6 +119,9 @@ struct Request {
     expect: Option<Expect>,
     /// Variables to take from the response for later requests.
     capture: Option<BTreeMap<String, Capture>>,
+    /// Variables set before the request is rendered (templates over the variables in force),
+    /// kept for the rest of the collection run as captured values are: `n: "{{ n + 1 }}"`.
+    set: Option<BTreeMap<String, Value>>,
     retry: Option<Retry>,
     snapshot: Option<Snapshot>,
     /// The request's own variables: above its groups', below the environment.
@@ -145,6 +151,14 @@ struct Graphql {
 }
 
 #[derive(JsonSchema)]
+#[schemars(untagged)]
+enum MethodName {
+    Known(Method),
+    /// Another token, written in capitals as it is sent.
+    Other(String),
+}
+
+#[derive(JsonSchema)]
 #[allow(clippy::upper_case_acronyms)]
 enum Method {
     GET,
@@ -162,6 +176,14 @@ enum Scalar {
     Text(String),
     Number(f64),
     Bool(bool),
+}
+
+/// A value, or a list of values that repeats the name.
+#[derive(JsonSchema)]
+#[schemars(untagged)]
+enum Repeated {
+    One(Scalar),
+    Many(Vec<Scalar>),
 }
 
 #[derive(JsonSchema)]
@@ -300,6 +322,9 @@ struct Predicates {
     gt: Option<Value>,
     gte: Option<Value>,
     each: Option<Box<ValueOrPredicates>>,
+    /// Several predicate maps that must all hold: two of one kind on one target
+    /// (`all: [{ contains: a }, { contains: b }]`).
+    all: Option<Vec<ValueOrPredicates>>,
 }
 
 #[derive(JsonSchema)]

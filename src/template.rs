@@ -222,12 +222,68 @@ impl Templates {
         })
     }
 
-    /// Whether a rendered `skip:` means "skip": anything but empty, false, 0, no, none.
-    pub fn truthy(&self, t: &Template, vars: &Vars) -> Result<bool, Diagnostic> {
+    /// Renders a JSON body to its text, keys in the order written (`render_tvalue` would sort
+    /// them): servers that read JSON as a stream, and signatures over the body, see what the
+    /// collection says.
+    pub fn render_json_text(&self, v: &TValue, vars: &Vars) -> Result<String, Diagnostic> {
+        let mut out = String::new();
+        self.write_json(v, vars, &mut out)?;
+        Ok(out)
+    }
+
+    fn write_json(&self, v: &TValue, vars: &Vars, out: &mut String) -> Result<(), Diagnostic> {
+        let text = |v: &Value| serde_json::to_string(v).unwrap_or_default();
+        match v {
+            TValue::List(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    self.write_json(item, vars, out)?;
+                }
+                out.push(']');
+            }
+            TValue::Map(entries) => {
+                out.push('{');
+                for (i, (k, item)) in entries.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(&text(&Value::String(k.clone())));
+                    out.push(':');
+                    self.write_json(item, vars, out)?;
+                }
+                out.push('}');
+            }
+            leaf => out.push_str(&text(&self.render_tvalue(leaf, vars)?)),
+        }
+        Ok(())
+    }
+
+    /// Why a `skip:` skips, or `None` when it renders falsy (empty, false, 0, no, none, null).
+    /// A text that says more than "true" is the reason itself (`skip: the upload file is not
+    /// in the export`); otherwise the reason names the condition.
+    pub fn skip_reason(&self, t: &Template, vars: &Vars) -> Result<Option<String>, Diagnostic> {
         let v = self.render_json(t, vars)?;
-        Ok(match v {
+        if !truthy(&v) {
+            return Ok(None);
+        }
+        Ok(Some(match &v {
+            Value::String(s) if !["true", "yes", "1", "on"].contains(&s.trim()) => {
+                s.trim().to_string()
+            }
+            _ => format!("`{}` is true", t.source),
+        }))
+    }
+}
+
+/// Whether a rendered `skip:` means "skip": anything but empty, false, 0, no, none, null.
+fn truthy(v: &Value) -> bool {
+    {
+        match v {
             Value::Null => false,
-            Value::Bool(b) => b,
+            Value::Bool(b) => *b,
             Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0),
             Value::String(s) => {
                 let s = s.trim().to_ascii_lowercase();
@@ -235,7 +291,7 @@ impl Templates {
             }
             Value::Array(a) => !a.is_empty(),
             Value::Object(o) => !o.is_empty(),
-        })
+        }
     }
 }
 

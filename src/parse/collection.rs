@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use super::keys::{
     API_KEY, AUTH_KINDS, BASIC, BODIES as BODY_KEYS, COLLECTION as COLLECTION_KEYS,
-    DEFAULTS as DEFAULTS_KEYS, FILE_PART, GRAPHQL, GROUP as GROUP_KEYS, METHODS,
+    DEFAULTS as DEFAULTS_KEYS, FILE_PART, GRAPHQL, GROUP as GROUP_KEYS, METHODS, OTHER_METHODS,
     OAUTH2 as OAUTH2_KEYS, REQUEST as REQUEST_KEYS, SNAPSHOT,
 };
 
@@ -81,6 +81,22 @@ impl Decoder {
                 span: key.span.clone(),
             })
             .collect()
+    }
+
+    /// `set: { name: value }`, in the order written (a later entry sees the earlier ones).
+    fn sets(&mut self, node: &Node) -> Vec<SetVar> {
+        let Some(f) = self.fields(node, "`set`", &[]) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (name, key, value) in f.iter() {
+            out.push(SetVar {
+                name: name.to_string(),
+                value: self.tvalue(value),
+                span: key.span.clone(),
+            });
+        }
+        out
     }
 
     fn items(&mut self, node: &Node) -> Vec<Item> {
@@ -190,6 +206,7 @@ impl Decoder {
                 .get("capture")
                 .map(|n| self.captures(n))
                 .unwrap_or_default(),
+            sets: f.get("set").map(|n| self.sets(n)).unwrap_or_default(),
             retry: f.get("retry").and_then(|n| self.retry(n)).map(Box::new),
             snapshot: f
                 .get("snapshot")
@@ -208,16 +225,30 @@ impl Decoder {
         })
     }
 
+    /// A method of the registry in any case (sent in capitals), or any other token as written
+    /// in capitals (`PURGE`, `X-SYNC`): HTTP allows extension methods. A lower-case word that
+    /// is no known method is a typo until shown otherwise.
     fn method(&mut self, node: &Node) -> Option<String> {
-        let m = self.string(node, "`method`")?.to_ascii_uppercase();
-        if METHODS.contains(&m.as_str()) {
-            return Some(m);
+        let written = self.string(node, "`method`")?;
+        let upper = written.to_ascii_uppercase();
+        if METHODS.contains(&upper.as_str()) || OTHER_METHODS.contains(&upper.as_str()) {
+            return Some(upper);
         }
-        self.error(
-            node.error(format!("unknown method `{m}`"))
-                .suggest(&m, METHODS.iter().copied())
-                .with_help(format!("methods: {}", METHODS.join(", "))),
-        );
+        let token = !written.is_empty()
+            && written
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+        if token && written == upper {
+            return Some(written);
+        }
+        let mut d = node.error(format!("unknown method `{written}`"));
+        if upper.len() <= 32 {
+            d = d.suggest(&upper, METHODS.iter().chain(OTHER_METHODS).copied());
+        }
+        self.error(d.with_help(format!(
+            "methods: {}; another method HTTP allows is written in capitals, as it is sent (`PURGE`)",
+            METHODS.join(", ")
+        )));
         None
     }
 

@@ -133,6 +133,10 @@ impl Decoder {
         };
         let mut out = Vec::new();
         for (name, k, v) in f.iter() {
+            if name == "all" {
+                out.extend(self.all(v));
+                continue;
+            }
             if let Some(op) = self.predicate(name, v) {
                 out.push(Predicate {
                     op,
@@ -141,6 +145,21 @@ impl Decoder {
             }
         }
         out
+    }
+
+    /// `all: [{ contains: a }, { contains: b }]`: each map's predicates, all to hold — the way
+    /// to say two predicates of one kind on one target, which a map cannot hold twice.
+    fn all(&mut self, v: &Node) -> Vec<Predicate> {
+        match &v.kind {
+            NodeKind::Seq(items) => items.iter().flat_map(|i| self.predicates(i)).collect(),
+            _ => {
+                self.error(
+                    v.error("`all` takes a list of predicate maps")
+                        .with_help("for example `all: [{ contains: a }, { contains: b }]`"),
+                );
+                Vec::new()
+            }
+        }
     }
 
     fn predicate(&mut self, name: &str, v: &Node) -> Option<Op> {

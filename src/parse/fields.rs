@@ -183,19 +183,30 @@ impl Decoder {
         }
     }
 
-    /// A map of names to templates (headers, query, form fields, params).
+    /// A map of names to templates (headers, query, form fields, params). A list of values
+    /// repeats the name (`X-Tag: [one, two]` sends two `X-Tag` headers, in that order).
     pub fn template_map(&mut self, node: &Node, what: &str) -> Vec<(String, Template)> {
         let Some(fields) = self.fields(node, what, &[]) else {
             return Vec::new();
         };
         let mut out = Vec::new();
         for (key, _, value) in fields.iter() {
-            if value.is_null() {
-                self.error(value.error(format!("`{key}` in {what} has no value")));
-                continue;
-            }
-            if let Some(t) = self.template(value, &format!("`{key}` in {what}")) {
-                out.push((key.to_string(), t));
+            let values = match &value.kind {
+                NodeKind::Seq(items) if items.is_empty() => {
+                    self.error(value.error(format!("`{key}` in {what} has an empty list")));
+                    continue;
+                }
+                NodeKind::Seq(items) => items.iter().collect(),
+                _ => vec![value],
+            };
+            for v in values {
+                if v.is_null() {
+                    self.error(v.error(format!("`{key}` in {what} has no value")));
+                    continue;
+                }
+                if let Some(t) = self.template(v, &format!("`{key}` in {what}")) {
+                    out.push((key.to_string(), t));
+                }
             }
         }
         out

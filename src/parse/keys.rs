@@ -42,6 +42,7 @@ pub const REQUEST: &[&str] = &[
     "auth",
     "expect",
     "capture",
+    "set",
     "retry",
     "snapshot",
     "variables",
@@ -76,6 +77,43 @@ pub const OAUTH2: &[&str] = &[
     "params",
 ];
 pub const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+/// Other methods of IANA's HTTP Method Registry (WebDAV, QUERY, ...) and the PURGE that caches
+/// take: written in any case, sent in capitals.
+pub const OTHER_METHODS: &[&str] = &[
+    "ACL",
+    "BASELINE-CONTROL",
+    "BIND",
+    "CHECKIN",
+    "CHECKOUT",
+    "CONNECT",
+    "COPY",
+    "LABEL",
+    "LINK",
+    "LOCK",
+    "MERGE",
+    "MKACTIVITY",
+    "MKCALENDAR",
+    "MKCOL",
+    "MKREDIRECTREF",
+    "MKWORKSPACE",
+    "MOVE",
+    "ORDERPATCH",
+    "PROPFIND",
+    "PROPPATCH",
+    "PURGE",
+    "QUERY",
+    "REBIND",
+    "REPORT",
+    "SEARCH",
+    "TRACE",
+    "UNBIND",
+    "UNCHECKOUT",
+    "UNLINK",
+    "UNLOCK",
+    "UPDATE",
+    "UPDATEREDIRECTREF",
+    "VERSION-CONTROL",
+];
 pub const EXPECT: &[&str] = &[
     "status", "headers", "cookies", "body", "json", "schema", "time",
 ];
@@ -95,6 +133,7 @@ pub const PREDICATES: &[&str] = &[
     "gt",
     "gte",
     "each",
+    "all",
 ];
 pub const TIME: &[&str] = &["lt", "lte", "gt", "gte"];
 pub const CAPTURE: &[&str] = &["json", "all", "header", "regex", "status", "body"];

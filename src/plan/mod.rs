@@ -281,18 +281,18 @@ pub fn with_dependencies(
             }
             for need in &c.requests[i].needs {
                 let producer = (0..i).rev().find(|&j| {
-                    c.requests[j]
-                        .req
-                        .captures
-                        .iter()
-                        .any(|cap| &cap.var == need)
+                    c.requests[j].req.given_names().any(|n| n == need)
                 });
                 if let Some(j) = producer
                     && !wanted[j]
                 {
                     wanted[j] = true;
+                    let how = match c.requests[j].req.captures.iter().any(|x| &x.var == need) {
+                        true => "captures",
+                        false => "sets",
+                    };
                     notes.push(format!(
-                        "--with-deps adds `{}` ({}): it captures `{need}`, which `{}` needs",
+                        "--with-deps adds `{}` ({}): it {how} `{need}`, which `{}` needs",
                         c.requests[j].full_name(),
                         c.shown_path,
                         c.requests[i].full_name()
@@ -544,8 +544,8 @@ impl Planner {
                         None => sel.selects(&tags, &scope.groups, &r.name),
                     };
                     if !chosen {
-                        for c in &r.captures {
-                            self.left_out.insert(c.var.clone(), r.name.clone());
+                        for n in r.given_names() {
+                            self.left_out.insert(n.clone(), r.name.clone());
                         }
                         continue;
                     }
@@ -561,6 +561,8 @@ impl Planner {
                         own = inner;
                         &own
                     };
+                    // Its `set:` values come before it is rendered; its captures after.
+                    captured.extend(r.sets.iter().map(|s| s.name.clone()));
                     let mut pr = self.request(r, scope, base_dir, captured);
                     pr.tags = tags;
                     captured.extend(r.captures.iter().map(|c| c.var.clone()));
@@ -761,6 +763,9 @@ impl Planner {
         templates.extend(pr.query.iter().map(|(_, t)| t));
         templates.extend(pr.req.cookies.iter().map(|(_, t)| t));
         templates.extend(pr.skips.iter());
+        for s in &pr.req.sets {
+            tvalue_templates(&s.value, &mut templates);
+        }
         if let Some(b) = &pr.req.body {
             body_templates(b, &mut templates);
         }
@@ -794,6 +799,16 @@ impl Planner {
         }
         self.check_static_values(pr, base_dir);
         self.check_path_variable(pr);
+        if let Some(why) = pr.req.skip.as_ref().filter(|s| s.is_literal()) {
+            let reason = why.source.trim();
+            if !["", "false", "0", "no", "none", "null"].contains(&reason) {
+                self.warnings.push(format!(
+                    "note: request `{}` ({}) is skipped: {reason}",
+                    pr.full_name(),
+                    pr.req.span
+                ));
+            }
+        }
         let mut needs: Vec<String> = pr
             .scope
             .expand(direct.iter().cloned())
@@ -839,6 +854,17 @@ impl Planner {
                 Diagnostic::at(format!("invalid URL `{url}`: {why}"), &pr.req.url.span)
                     .with_label(format!("in `{}`", pr.req.url.source)),
             );
+        }
+        if let Some(AuthSpec::Bearer(t)) = &pr.auth
+            && self.render_static(t, base).is_some_and(|v| v.trim().is_empty())
+        {
+            let w = format!(
+                "warning: the bearer token `{}` ({}) is empty: the requests that use it send no Authorization header (as in Postman)",
+                t.source, t.span
+            );
+            if !self.warnings.contains(&w) {
+                self.warnings.push(w);
+            }
         }
         let mut files: Vec<&Template> = Vec::new();
         match pr.req.body.as_deref() {
@@ -979,7 +1005,7 @@ impl Planner {
 fn capture_names(items: &[Item], out: &mut HashSet<String>) {
     for item in items {
         match item {
-            Item::Request(r) => out.extend(r.captures.iter().map(|c| c.var.clone())),
+            Item::Request(r) => out.extend(r.given_names().cloned()),
             Item::Group(g) => capture_names(&g.items, out),
         }
     }
@@ -1055,12 +1081,11 @@ fn var_info(c: &Collection, env: Option<&Environment>, o: &Overrides) -> Vec<Var
     out
 }
 
-/// A later entry with the same name (case-insensitive) replaces an earlier one.
+/// The entries of `over` replace every earlier one of the same name (case-insensitive); a name
+/// `over` repeats keeps all its values.
 fn merge_pairs(base: &mut Vec<(String, Template)>, over: &[(String, Template)]) {
-    for (k, v) in over {
-        base.retain(|(bk, _)| !bk.eq_ignore_ascii_case(k));
-        base.push((k.clone(), v.clone()));
-    }
+    base.retain(|(bk, _)| !over.iter().any(|(k, _)| bk.eq_ignore_ascii_case(k)));
+    base.extend(over.iter().cloned());
 }
 
 fn tvalue_templates<'a>(v: &'a TValue, out: &mut Vec<&'a Template>) {

@@ -9,6 +9,7 @@ use crate::plan::PlannedRequest;
 use crate::secret::Redactor;
 use crate::template::{Templates, Vars};
 use base64::Engine;
+use serde_json::Value;
 use std::path::Path;
 
 pub fn render_request(
@@ -36,7 +37,7 @@ pub fn render_request(
     }
     let body = match pr.req.body.as_deref() {
         None => RenderedBody::None,
-        Some(Body::Json(v)) => RenderedBody::Json(t.render_tvalue(v, vars)?),
+        Some(Body::Json(v)) => RenderedBody::Json(t.render_json_text(v, vars)?),
         Some(Body::Form(pairs)) => {
             let mut out = Vec::new();
             for (k, v) in pairs {
@@ -50,15 +51,18 @@ pub fn render_request(
             variables,
             operation_name,
         }) => {
-            let mut doc = serde_json::Map::new();
-            doc.insert("query".into(), t.render(query, vars)?.into());
+            let text = |v: Value| serde_json::to_string(&v).unwrap_or_default();
+            let mut doc = format!("{{\"query\":{}", text(t.render(query, vars)?.into()));
             if let Some(v) = variables {
-                doc.insert("variables".into(), t.render_tvalue(v, vars)?);
+                doc.push_str(",\"variables\":");
+                doc.push_str(&t.render_json_text(v, vars)?);
             }
             if let Some(op) = operation_name {
-                doc.insert("operationName".into(), t.render(op, vars)?.into());
+                let op = text(t.render(op, vars)?.into());
+                doc.push_str(&format!(",\"operationName\":{op}"));
             }
-            RenderedBody::Json(serde_json::Value::Object(doc))
+            doc.push('}');
+            RenderedBody::Json(doc)
         }
         Some(Body::File(p)) => {
             let shown = t.render(p, vars)?;
@@ -86,6 +90,7 @@ pub fn render_request(
             RenderedBody::Multipart(out)
         }
     };
+    body_type(&mut headers, &body);
     Ok(RenderedRequest {
         method: pr.req.method.clone(),
         url,
@@ -94,6 +99,32 @@ pub fn render_request(
         sensitive_headers: Vec::new(),
         cookies,
     })
+}
+
+/// The Content-Type a body decides, as Postman does: JSON says so unless the request names
+/// another type; a form body is always form-urlencoded (a type given for the collection, such
+/// as `application/json`, would mislabel it) and a multipart body names its own boundary.
+fn body_type(headers: &mut Vec<(String, String)>, body: &RenderedBody) {
+    let is_type = |k: &str| k.eq_ignore_ascii_case("content-type");
+    match body {
+        RenderedBody::Json(_) if !headers.iter().any(|(k, _)| is_type(k)) => {
+            headers.push(("content-type".into(), "application/json".into()));
+        }
+        RenderedBody::Form(_) => {
+            headers.retain(|(k, v)| {
+                !is_type(k)
+                    || v.trim_start()
+                        .to_ascii_lowercase()
+                        .starts_with("application/x-www-form-urlencoded")
+            });
+            if !headers.iter().any(|(k, _)| is_type(k)) {
+                let form = "application/x-www-form-urlencoded";
+                headers.push(("content-type".into(), form.into()));
+            }
+        }
+        RenderedBody::Multipart(_) => headers.retain(|(k, _)| !is_type(k)),
+        _ => {}
+    }
 }
 
 /// A header HTTP allows: a token for a name, no line breaks or other control characters in the
@@ -153,6 +184,8 @@ fn with_query(url: &str, query: &[(String, String)]) -> Result<String, String> {
 /// How a request authenticates once its templates are rendered.
 pub enum Applied {
     Done,
+    /// A bearer token that rendered empty: no Authorization header was set.
+    EmptyBearer,
     /// Needs a token from the cache; the header is set by the caller.
     OAuth2(TokenRequest),
 }
@@ -169,6 +202,11 @@ pub fn apply_auth(
         None | Some(AuthSpec::None) => Ok(Applied::Done),
         Some(AuthSpec::Bearer(tok)) => {
             let v = t.render(tok, vars)?;
+            if v.trim().is_empty() {
+                // As Postman: an empty token sends no Authorization at all (`Bearer ` with
+                // nothing after it is refused by servers as malformed, not as missing).
+                return Ok(Applied::EmptyBearer);
+            }
             redactor.add(&v);
             set_header(r, "authorization", format!("Bearer {v}"));
             Ok(Applied::Done)

@@ -72,6 +72,17 @@ impl<'u> UnitState<'u> {
         }
     }
 
+    /// The request's `set:` values did not happen: later requests that need them are skipped.
+    fn lose_sets(&mut self, pr: &PlannedRequest, why: &str) {
+        for set in &pr.req.sets {
+            let because = format!(
+                "which request `{}` ({}) sets, but {why}",
+                pr.req.name, set.span
+            );
+            self.lost.insert(set.name.clone(), because);
+        }
+    }
+
     /// Why the request cannot be sent: it needs a value an earlier request did not capture.
     fn missing_capture(&self, pr: &PlannedRequest) -> Option<String> {
         pr.needs.iter().find_map(|n| {
@@ -92,20 +103,35 @@ impl Runner {
     ) -> RequestRecord {
         let t = &self.plan.templates;
         if let Some(why) = st.missing_capture(pr) {
+            st.lose_sets(pr, "it was skipped");
             return self.record(c, pr, State::Skipped, Some(why));
         }
-        let resolved = st.resolve(self, pr);
+        let mut resolved = st.resolve(self, pr);
         if let Some((_, d)) = resolved.failed.iter().find(|(n, _)| pr.needs.contains(n)) {
+            st.lose_sets(pr, "it could not be built");
             return self.invalid(c, pr, d);
+        }
+        for set in &pr.req.sets {
+            match t.render_tvalue(&set.value, &resolved.vars) {
+                Ok(v) => {
+                    st.captures.insert(set.name.clone(), v);
+                    st.lost.remove(&set.name);
+                    resolved = st.resolve(self, pr);
+                }
+                Err(d) => {
+                    st.lose_sets(pr, "its `set:` failed");
+                    return self.invalid(c, pr, &d);
+                }
+            }
         }
         let vars = resolved.vars;
         for skip in &pr.skips {
-            match t.truthy(skip, &vars) {
-                Ok(true) => {
-                    let why = format!("skipped: `{}` is true", skip.source);
+            match t.skip_reason(skip, &vars) {
+                Ok(Some(why)) => {
+                    let why = format!("skipped: {}", self.redactor.redact(&why));
                     return self.record(c, pr, State::Skipped, Some(why));
                 }
-                Ok(false) => {}
+                Ok(None) => {}
                 Err(d) => return self.invalid(c, pr, &d),
             }
         }

@@ -290,11 +290,22 @@ pub async fn echo(method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> 
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
+    // Every header in the order received, repeats included (`headers` keeps the last).
+    let header_list: Vec<[String; 2]> = headers
+        .iter()
+        .map(|(k, v)| {
+            let v = String::from_utf8_lossy(v.as_bytes()).into_owned();
+            [k.as_str().to_string(), v]
+        })
+        .collect();
+    let target = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
     let mut out = json!({
         "method": method.as_str(),
         "path": uri.path(),
+        "target": target,
         "query": query,
         "headers": header_map,
+        "header_list": header_list,
         "body": String::from_utf8_lossy(&body),
         "body_length": body.len(),
     });

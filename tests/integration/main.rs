@@ -17,10 +17,12 @@ mod import;
 mod predicates;
 mod run;
 mod schema;
+mod sets;
 mod snapshots;
 mod tls;
 mod truth;
 mod ui;
+mod wire;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;

@@ -208,7 +208,7 @@ fn dry_run_prints_curl_and_sends_nothing() {
     let r = w.yarc(&["run", "chain.yaml", "--dry-run"]);
     r.expect_code(0)
         .expect_contains("curl -X POST")
-        .expect_contains("--data-raw '{\"employees\":[{\"id\":\"E-1\"}],\"name\":\"chained\"}'")
+        .expect_contains("--data-raw '{\"name\":\"chained\",\"employees\":[{\"id\":\"E-1\"}]}'")
         .expect_contains("/echo/__job_id__");
     assert_eq!(w.sandbox.requests_seen(), 0);
 }

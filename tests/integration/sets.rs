@@ -1,0 +1,169 @@
+//! `set:` (a value given before a request is rendered, kept for the rest of the collection
+//! run), `all:` (several predicates of one kind on one target) and `skip:` with a reason.
+
+use super::*;
+
+#[test]
+fn set_values_reach_the_request_and_every_later_one_and_count_up() {
+    let w = World::new();
+    w.write(
+        "count.yaml",
+        r#"
+variables: { n: 0, trace: none }
+requests:
+  - name: first
+    url: "{{ url }}/echo?n={{ n }}"
+    set:
+      n: "{{ n + 1 }}"
+      trace: "t-{{ n }}"
+    expect:
+      json: { $.query.n: "1" }
+  - name: no set of its own
+    url: "{{ url }}/echo?n={{ n }}&trace={{ trace }}"
+    expect:
+      json: { $.query: { n: "1", trace: t-1 } }
+  - name: third
+    url: "{{ url }}/echo?n={{ n }}"
+    set: { n: "{{ n + 1 }}" }
+    expect:
+      json: { $.query.n: "2" }
+"#,
+    );
+    let r = w.yarc(&["run", "count.yaml"]);
+    r.expect_code(0);
+    // A later lone request needs what the set gives: --with-deps adds the request that sets it.
+    w.yarc(&["run", "count.yaml", "--name", "no set of its own", "--with-deps"])
+        .expect_code(0)
+        .expect_contains("--with-deps adds `first` (count.yaml): it sets `n`, which `no set of its own` needs");
+}
+
+#[test]
+fn a_value_set_by_a_skipped_request_skips_the_requests_that_need_it() {
+    let w = World::new();
+    w.write(
+        "lost.yaml",
+        r#"
+requests:
+  - name: sets it
+    url: "{{ url }}/echo"
+    skip: "{{ undefined_thing is defined or true }}"
+    set: { stamp: "{{ 2 * 21 }}" }
+  - name: needs it
+    url: "{{ url }}/echo/{{ stamp }}"
+"#,
+    );
+    // Skipped after its `set:` ran: the value is there.
+    w.yarc(&["run", "lost.yaml"]).expect_code(0);
+    let before = w.sandbox.requests_seen();
+    w.write(
+        "broken.yaml",
+        r#"
+variables: { x: "a" }
+requests:
+  - name: sets it
+    url: "{{ url }}/echo"
+    set: { stamp: "{{ x + 1 }}" }
+  - name: needs it
+    url: "{{ url }}/echo/{{ stamp }}"
+"#,
+    );
+    let r = w.yarc(&["run", "broken.yaml"]);
+    r.expect_code(2).expect_contains(
+        "skipped: needs `stamp`, which request `sets it` (broken.yaml:6:12) sets, but its `set:` failed",
+    );
+    assert_eq!(w.sandbox.requests_seen(), before, "{}", r.all());
+}
+
+#[test]
+fn an_undefined_variable_in_a_set_is_an_input_error_before_anything_is_sent() {
+    let w = World::new();
+    w.write(
+        "undef.yaml",
+        "requests:\n  - name: a\n    url: \"{{ url }}/echo\"\n    set: { n: \"{{ m + 1 }}\" }\n",
+    );
+    w.yarc(&["run", "undef.yaml"])
+        .expect_code(2)
+        .expect_contains("undefined variable `m` in request `a`")
+        .expect_contains("undef.yaml:4:15");
+    assert_eq!(w.sandbox.requests_seen(), 0);
+}
+
+#[test]
+fn all_holds_several_predicates_of_one_kind_on_one_target() {
+    let w = World::new();
+    w.write(
+        "all.yaml",
+        r#"
+requests:
+  - name: both hold
+    url: "{{ url }}/echo?a=alpha-beta"
+    expect:
+      json:
+        $.query.a: { all: [{ contains: alpha }, { contains: beta }] }
+  - name: one fails
+    url: "{{ url }}/echo?a=alpha"
+    expect:
+      status: { all: [{ equals: 200 }, { equals: 201 }] }
+      json:
+        $.query.a: { all: [{ contains: alpha }, { contains: beta }] }
+"#,
+    );
+    let r = w.yarc(&["run", "all.yaml"]);
+    r.expect_code(1).expect_contains("1 passed, 1 failed");
+    // Each predicate is an assertion of its own: two of the four fail.
+    let report = w.path("r.json");
+    w.yarc(&["run", "all.yaml", "--report", &format!("json:{}", report.display())]);
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(report).expect("report")).expect("json");
+    let asserts = &json["collections"][0]["requests"][1]["assertions"];
+    let failed = asserts
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter(|a| a["passed"] == false)
+        .count();
+    assert_eq!((asserts.as_array().map(Vec::len), failed), (Some(4), 2), "{asserts}");
+    w.write(
+        "bad.yaml",
+        "requests:\n  - name: a\n    url: \"{{ url }}/echo\"\n    expect: { body: { all: { contains: a } } }\n",
+    );
+    w.yarc(&["check", "bad.yaml"])
+        .expect_code(2)
+        .expect_contains("`all` takes a list of predicate maps");
+}
+
+#[test]
+fn a_skip_reason_is_shown_by_check_run_and_the_reports() {
+    let w = World::new();
+    w.write(
+        "skip.yaml",
+        r#"
+requests:
+  - name: upload
+    method: POST
+    url: "{{ url }}/echo"
+    skip: the upload file is not in the export
+  - name: flagged
+    url: "{{ url }}/echo"
+    skip: "{{ 'set `host_name` to run this request' if not host_name else '' }}"
+    variables: { host_name: "" }
+  - name: runs
+    url: "{{ url }}/echo"
+"#,
+    );
+    w.yarc(&["check", "skip.yaml"])
+        .expect_code(0)
+        .expect_contains("note: request `upload` (skip.yaml:3:5) is skipped: the upload file is not in the export");
+    let report = w.path("r.json");
+    let r = w.yarc(&["run", "skip.yaml", "--report", &format!("json:{}", report.display())]);
+    r.expect_code(0)
+        .expect_contains("skipped: the upload file is not in the export")
+        .expect_contains("skipped: set `host_name` to run this request")
+        .expect_contains("1 passed, 0 failed, 2 skipped");
+    let text = std::fs::read_to_string(report).expect("report");
+    assert!(text.contains("skipped: the upload file is not in the export"), "{text}");
+    // Once the variable is set, the condition lets the request run.
+    w.yarc(&["run", "skip.yaml", "--var", "host_name=x"])
+        .expect_code(0)
+        .expect_contains("2 passed, 0 failed, 1 skipped");
+}
