@@ -138,7 +138,9 @@ fn postman_files(
             Err(e) => return fail(&e),
         }
     }
-    let imported = match postman::import(&c, &envs) {
+    // Newman reads upload files from where it runs; a yarc collection from its own folder.
+    let beside = |src: &str| out.join(src).is_file();
+    let imported = match postman::import(&c, &envs, &beside) {
         Ok(i) => i,
         Err(e) => return fail(&e),
     };
@@ -211,6 +213,9 @@ fn postman_files(
             "Postman's dynamic variable {{{{{d}}}}} has no yarc equivalent: it was kept as text"
         ));
     }
+    for (request, why) in &r.skipped {
+        look.push(format!("request `{request}` is written with `skip:`: {why}"));
+    }
     look.extend(r.notes.iter().cloned());
     if look.is_empty() {
         s.push_str("nothing needs a human look\n");
@@ -252,6 +257,7 @@ fn postman_report(source: &Path, r: &postman::Report) -> String {
         "kept": kept,
         "unknown_dynamic_variables": r.unknown_dynamic,
         "notes": r.notes,
+        "skipped": r.skipped.iter().map(|(request, why)| serde_json::json!({ "request": request, "reason": why })).collect::<Vec<_>>(),
     });
     serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
 }

@@ -33,6 +33,8 @@ pub struct Report {
     pub unknown_dynamic: BTreeSet<String>,
     pub notes: Vec<String>,
     pub auth: BTreeSet<String>,
+    /// Requests written with `skip:` (they cannot run as exported), with why.
+    pub skipped: Vec<(String, String)>,
 }
 
 pub struct Imported {
@@ -43,8 +45,12 @@ pub struct Imported {
     pub report: Report,
 }
 
-struct Ctx {
+struct Ctx<'a> {
     report: Report,
+    /// Whether a file the export names (an upload) is beside the collection.
+    file_exists: &'a dyn Fn(&str) -> bool,
+    /// Why the request being converted cannot run as imported.
+    skip: Vec<String>,
     unknown: Vec<String>,
     names: HashMap<String, usize>,
     /// Variables a script sets at run time: never asked for as secrets.
@@ -65,7 +71,13 @@ struct Ctx {
     url_starts: BTreeSet<String>,
 }
 
-impl Ctx {
+impl Ctx<'_> {
+    fn skip_because(&mut self, why: String) {
+        if !self.skip.contains(&why) {
+            self.skip.push(why);
+        }
+    }
+
     fn text(&mut self, s: &str) -> String {
         let out = convert(s, &mut self.unknown);
         static READ: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
@@ -121,7 +133,13 @@ impl Ctx {
     }
 }
 
-pub fn import(collection: &Value, environments: &[Value]) -> Result<Imported, String> {
+/// `file_exists` says whether a file the export names (an upload, a body file) is beside the
+/// collection; a request that needs one that is not there is written with `skip:`.
+pub fn import(
+    collection: &Value,
+    environments: &[Value],
+    file_exists: &dyn Fn(&str) -> bool,
+) -> Result<Imported, String> {
     let info = collection
         .get("info")
         .ok_or("not a Postman collection: no `info`")?;
@@ -142,6 +160,8 @@ pub fn import(collection: &Value, environments: &[Value]) -> Result<Imported, St
         .to_string();
     let mut cx = Ctx {
         report: Report::default(),
+        file_exists,
+        skip: Vec::new(),
         unknown: Vec::new(),
         names: HashMap::new(),
         runtime: BTreeSet::new(),
@@ -227,7 +247,7 @@ pub fn import(collection: &Value, environments: &[Value]) -> Result<Imported, St
 /// Variables a request reads that nothing in the export defines (Postman globals, a data
 /// file, a script that sets them) are declared, empty, so `check` passes once the real values
 /// are set; a secret-looking one is read with `secret()`.
-fn undeclared(variables: &mut Y, cx: &mut Ctx) {
+fn undeclared(variables: &mut Y, cx: &mut Ctx<'_>) {
     let mut defined: BTreeSet<String> = variables.entries().into_iter().map(|(k, _)| k).collect();
     defined.extend(cx.in_every_env.iter().flatten().cloned());
     // A variable captured before it is first read needs no declaration (and gets none, so
@@ -277,7 +297,7 @@ pub fn modeline(kind: &str, up: &str) -> String {
     format!("# yaml-language-server: $schema={up}.yarc/{kind}.schema.json\n")
 }
 
-fn variables(list: Option<&Value>, cx: &mut Ctx) -> Y {
+fn variables(list: Option<&Value>, cx: &mut Ctx<'_>) -> Y {
     let mut vars = Y::map();
     for v in list.and_then(Value::as_array).into_iter().flatten() {
         if v.get("disabled").and_then(Value::as_bool) == Some(true) {
@@ -310,7 +330,7 @@ fn variables(list: Option<&Value>, cx: &mut Ctx) -> Y {
     vars
 }
 
-fn environment(env: &Value, cx: &mut Ctx) -> Result<(String, String, String), String> {
+fn environment(env: &Value, cx: &mut Ctx<'_>) -> Result<(String, String, String), String> {
     let name = env
         .get("name")
         .and_then(Value::as_str)
@@ -363,7 +383,7 @@ struct Scope {
 }
 
 impl Scope {
-    fn add(&mut self, s: Script, phase: Phase, whose: &str, cx: &mut Ctx) {
+    fn add(&mut self, s: Script, phase: Phase, whose: &str, cx: &mut Ctx<'_>) {
         if let Y::Map(entries) = s.expect.clone() {
             if !entries.is_empty() && self.expect.is_empty_map() {
                 self.expect = Y::map();
@@ -395,7 +415,7 @@ fn merge_into(map: &mut Y, key: &str, value: Y) {
 }
 
 /// Adds a script's counts to the report; its block of kept lines as comment text, if any.
-fn count(s: &Script, phase: Phase, whose: &str, cx: &mut Ctx) -> Option<String> {
+fn count(s: &Script, phase: Phase, whose: &str, cx: &mut Ctx<'_>) -> Option<String> {
     let r = &mut cx.report;
     r.assertions += s.assertions;
     r.assertions_seen += s.assertions_seen;
@@ -458,7 +478,7 @@ fn events(node: &Value, listen: &str, phase: Phase) -> Vec<(Vec<String>, Phase)>
 }
 
 /// Postman keeps a description as text or as `{ content, type }`.
-fn description(d: Option<&Value>, cx: &mut Ctx) -> Option<Y> {
+fn description(d: Option<&Value>, cx: &mut Ctx<'_>) -> Option<Y> {
     let text = match d? {
         Value::String(s) => s.as_str(),
         other => other.get("content")?.as_str()?,
@@ -472,7 +492,7 @@ fn description(d: Option<&Value>, cx: &mut Ctx) -> Option<Y> {
     Some(Y::str(text))
 }
 
-fn item(node: &Value, cx: &mut Ctx) -> Option<Y> {
+fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
     if node.get("disabled").and_then(Value::as_bool) == Some(true) {
         return None;
     }
@@ -503,8 +523,9 @@ fn item(node: &Value, cx: &mut Ctx) -> Option<Y> {
         r.set("method", Y::str(&method));
     }
     let mut own_vars = Y::map();
-    let (mut url, query) = url(req, &unique, &mut own_vars, cx);
-    if !url.is_empty() && !url.starts_with("{{") && !url.contains("://") {
+    let mut url = url(req, &unique, cx);
+    let scheme_part = url.split(['?', '#']).next().unwrap_or("");
+    if !url.is_empty() && !url.starts_with("{{") && !scheme_part.contains("://") {
         // Postman sends `example.com/x` as `http://example.com/x`.
         url.insert_str(0, "http://");
         cx.report.notes.push(format!(
@@ -513,14 +534,18 @@ fn item(node: &Value, cx: &mut Ctx) -> Option<Y> {
     }
     cx.note_url(&url);
     r.set("url", Y::str(url));
-    if !query.is_empty_map() {
-        r.set("query", query);
-    }
-    let headers = headers(req.get("header"), cx);
+    let mut headers = headers(req.get("header"), cx);
+    let pruned = matches!(method.as_str(), "GET" | "HEAD" | "COPY" | "PURGE" | "UNLOCK")
+        && node.pointer("/protocolProfileBehavior/disableBodyPruning") != Some(&Value::Bool(true));
+    let body = match pruned {
+        // Newman sends no body with these methods.
+        true => None,
+        false => req.get("body").and_then(|b| body(b, &mut headers, cx)),
+    };
     if !headers.is_empty_map() {
         r.set("headers", headers);
     }
-    if let Some((key, body)) = req.get("body").and_then(|b| body(b, cx)) {
+    if let Some((key, body)) = body {
         r.set(key, body);
     }
     if let Some(a) = req
@@ -554,6 +579,14 @@ fn item(node: &Value, cx: &mut Ctx) -> Option<Y> {
             capture.set(k, v);
         }
     }
+    if !cx.skip.is_empty() {
+        let why = std::mem::take(&mut cx.skip).join("; ");
+        cx.report.skipped.push((unique.clone(), why.clone()));
+        let text = format!("{why}: put it there and delete this line");
+        if let Y::Map(entries) = &mut r {
+            entries.insert(1, ("skip".into(), Y::str(super::vars::literal(&text))));
+        }
+    }
     settle_reads(cx, &own_vars, &capture);
     if !own_vars.is_empty_map() {
         r.set("variables", own_vars);
@@ -572,7 +605,7 @@ fn item(node: &Value, cx: &mut Ctx) -> Option<Y> {
 
 /// What the request just converted reads and does not define itself, and what it captures,
 /// in request order.
-fn settle_reads(cx: &mut Ctx, own_vars: &Y, capture: &Y) {
+fn settle_reads(cx: &mut Ctx<'_>, own_vars: &Y, capture: &Y) {
     let own: BTreeSet<String> = own_vars.entries().into_iter().map(|(k, _)| k).collect();
     for name in cx.current.take().unwrap_or_default() {
         if !own.contains(&name) {
@@ -584,7 +617,7 @@ fn settle_reads(cx: &mut Ctx, own_vars: &Y, capture: &Y) {
     }
 }
 
-fn folder(node: &Value, name: &str, children: &[Value], cx: &mut Ctx) -> Y {
+fn folder(node: &Value, name: &str, children: &[Value], cx: &mut Ctx<'_>) -> Y {
     cx.report.groups += 1;
     let mut g = Y::map();
     g.set(
@@ -624,199 +657,279 @@ fn folder(node: &Value, name: &str, children: &[Value], cx: &mut Ctx) -> Y {
     g
 }
 
-/// The URL without its query string, and the enabled query parameters. Path variables
-/// (`/:order_id`) become `{{ order_id }}`, their values request variables.
-fn url(req: &Value, request: &str, vars: &mut Y, cx: &mut Ctx) -> (String, Y) {
-    let mut query = Y::map();
+/// The URL as Newman sends it, query string included (written into the URL, it goes out
+/// byte for byte: `redirect_uri=http%3A%2F%2Fx` is not encoded again). For a URL object Newman
+/// reads only its parts (`host`, `path`, `query`...), never `raw`; path variables (`/:id`) take
+/// their values from `url.variable`, a `:name` without a value is sent as written.
+fn url(req: &Value, request: &str, cx: &mut Ctx<'_>) -> String {
     let u = match req {
-        Value::String(s) => return (cx.text(s), query),
+        Value::String(s) => return cx.text(s.trim_start()),
         _ => req.get("url"),
     };
-    let raw = match u {
-        Some(Value::String(s)) => s.clone(),
-        Some(o) => o
-            .get("raw")
-            .and_then(Value::as_str)
-            .map(str::to_string)
-            .unwrap_or_else(|| from_parts(o)),
-        None => String::new(),
-    };
-    let params = u.and_then(|u| u.get("query")).and_then(Value::as_array);
-    let base = match params {
-        Some(_) => raw.split('?').next().unwrap_or(&raw).to_string(),
-        None => raw.clone(),
-    };
-    for p in params.into_iter().flatten() {
-        if p.get("disabled").and_then(Value::as_bool) == Some(true) {
-            continue;
+    let (written, declared) = match u {
+        Some(Value::String(s)) => (s.trim_start().to_string(), &[][..]),
+        Some(o) => {
+            let declared = o.get("variable").and_then(Value::as_array);
+            let has_parts = o.get("host").is_some() || o.get("path").is_some();
+            let text = match (has_parts, o.get("raw").and_then(Value::as_str)) {
+                (false, Some(raw)) => raw.trim_start().to_string(),
+                _ => from_parts(o),
+            };
+            (text, declared.map(Vec::as_slice).unwrap_or(&[]))
         }
-        let Some(k) = p.get("key").and_then(Value::as_str) else {
-            continue;
-        };
-        let v = p.get("value").and_then(Value::as_str).unwrap_or("");
-        query.set(k, Y::str(cx.text(v)));
-    }
-    let declared = u.and_then(|u| u.get("variable")).and_then(Value::as_array);
-    let base = path_variables(
-        &base,
-        declared.map(Vec::as_slice).unwrap_or(&[]),
-        request,
-        vars,
-        cx,
-    );
-    (cx.text(&base), query)
+        None => (String::new(), &[][..]),
+    };
+    let filled = path_variables(&written, declared, request, cx);
+    cx.text(&filled)
 }
 
-/// `host` and `path` as lists (exports without `raw`).
+/// A URL object's parts joined as Newman joins them: `protocol://auth@host:port/path?query`
+/// (the fragment is never sent). Query keys escape `&`, `#` and `=`, values `&` and `#`,
+/// outside `{{...}}`; a parameter without a value is its key alone; disabled ones are left out.
 fn from_parts(u: &Value) -> String {
+    let piece = |p: &Value| match p {
+        Value::String(s) => Some(s.clone()),
+        other => other.get("value").and_then(Value::as_str).map(str::to_string),
+    };
     let join = |key: &str, sep: &str| match u.get(key) {
-        Some(Value::Array(parts)) => parts
-            .iter()
-            .filter_map(|p| p.as_str().or_else(|| p.get("value")?.as_str()))
-            .collect::<Vec<_>>()
-            .join(sep),
+        Some(Value::Array(parts)) => parts.iter().filter_map(piece).collect::<Vec<_>>().join(sep),
         Some(Value::String(s)) => s.clone(),
         _ => String::new(),
     };
-    let protocol = u.get("protocol").and_then(Value::as_str);
-    let host = join("host", ".");
+    let mut out = match u.get("protocol").and_then(Value::as_str) {
+        Some(p) if !p.is_empty() => format!("{}://", p.trim_end_matches("://")),
+        _ => String::new(),
+    };
+    if let Some(auth) = u.get("auth").filter(|a| a.is_object()) {
+        let user = auth.get("user").and_then(Value::as_str).unwrap_or("");
+        let pass = auth.get("password").and_then(Value::as_str).unwrap_or("");
+        if !user.is_empty() || !pass.is_empty() {
+            out.push_str(&format!("{user}:{pass}@"));
+        }
+    }
+    out.push_str(&join("host", "."));
+    if let Some(port) = u.get("port").and_then(|p| piece(p).or(p.as_u64().map(|n| n.to_string())))
+        && !port.is_empty()
+    {
+        out.push(':');
+        out.push_str(&port);
+    }
     let path = join("path", "/");
-    let mut out = protocol.map(|p| format!("{p}://")).unwrap_or_default() + &host;
     if !path.is_empty() {
-        out.push('/');
+        if !path.starts_with('/') {
+            out.push('/');
+        }
         out.push_str(&path);
+    }
+    let params: Vec<String> = u
+        .get("query")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|p| p.get("disabled").and_then(Value::as_bool) != Some(true))
+        .map(|p| {
+            let key = p.get("key").and_then(Value::as_str).unwrap_or("");
+            let key = escape_outside_vars(key, &[('&', "%26"), ('#', "%23"), ('=', "%3D")]);
+            match p.get("value") {
+                None | Some(Value::Null) => key,
+                Some(v) => {
+                    let v = v.as_str().map_or_else(|| v.to_string(), str::to_string);
+                    let v = escape_outside_vars(&v, &[('&', "%26"), ('#', "%23")]);
+                    format!("{key}={v}")
+                }
+            }
+        })
+        .collect();
+    if !params.is_empty() {
+        out.push('?');
+        out.push_str(&params.join("&"));
     }
     out
 }
 
-fn path_variables(
-    base: &str,
-    declared: &[Value],
-    request: &str,
-    vars: &mut Y,
-    cx: &mut Ctx,
-) -> String {
-    static SEGMENT: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-    let re = SEGMENT
-        .get_or_init(|| regex::Regex::new(r"/:([A-Za-z_][A-Za-z0-9_.-]*)").expect("valid regex"));
-    re.replace_all(base, |c: &regex::Captures| {
-        let name = &c[1];
-        let found = declared
-            .iter()
-            .find(|v| v.get("key").and_then(Value::as_str) == Some(name));
-        let Some(found) = found else {
-            cx.report.notes.push(format!(
-                "request `{request}`: `/:{name}` has no Postman path variable: it is sent as written"
-            ));
-            return c[0].to_string();
-        };
-        cx.report.path_variables += 1;
-        let value = match found.get("value") {
-            Some(Value::String(s)) => s.clone(),
-            Some(Value::Null) | None => String::new(),
-            Some(other) => other.to_string(),
-        };
-        let trimmed = value.trim();
-        if trimmed.starts_with("{{") && trimmed.ends_with("}}") && trimmed.matches("{{").count() == 1 {
-            return format!("/{trimmed}");
+/// Escapes characters of a query key or value, except inside `{{...}}` (Postman's unparse).
+fn escape_outside_vars(s: &str, map: &[(char, &str)]) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while !rest.is_empty() {
+        if rest.starts_with("{{")
+            && let Some(end) = rest.find("}}")
+        {
+            out.push_str(&rest[..end + 2]);
+            rest = &rest[end + 2..];
+            continue;
         }
-        if value.is_empty() {
-            cx.report.notes.push(format!(
-                "request `{request}`: path variable `{name}` has no value: set it in `variables:`"
-            ));
+        let Some(c) = rest.chars().next() else { break };
+        match map.iter().find(|(m, _)| *m == c) {
+            Some((_, to)) => out.push_str(to),
+            None => out.push(c),
         }
-        let converted = cx.text(&value);
-        vars.set(ident(name), Y::str(converted));
-        format!("/{{{{{name}}}}}")
-    })
-    .into_owned()
+        rest = &rest[c.len_utf8()..];
+    }
+    out
 }
 
-fn headers(list: Option<&Value>, cx: &mut Ctx) -> Y {
-    let mut out = Y::map();
+/// `/:name` segments filled with the values of `url.variable`, as Newman fills them: the name
+/// runs to the first `.` (`/:id.json`), only a non-empty value replaces it, and only in the
+/// path. The value is written into the URL (a variable would be shadowed by an environment's
+/// variable of the same name, which Newman never lets happen).
+fn path_variables(url: &str, declared: &[Value], request: &str, cx: &mut Ctx<'_>) -> String {
+    let before_query = url.find(['?', '#']).unwrap_or(url.len());
+    let path_start = url[..before_query].find("://").map_or(0, |i| i + 3);
+    let path_end = url[path_start..]
+        .find(['?', '#'])
+        .map_or(url.len(), |i| path_start + i);
+    let (head, path, tail) = (
+        &url[..path_start],
+        &url[path_start..path_end],
+        &url[path_end..],
+    );
+    let segments: Vec<String> = path
+        .split('/')
+        .enumerate()
+        .map(|(i, seg)| {
+            let Some(var) = seg.strip_prefix(':').filter(|_| i > 0) else {
+                return seg.to_string();
+            };
+            let name = var.split('.').next().unwrap_or(var);
+            let rest = &var[name.len()..];
+            let found = declared
+                .iter()
+                .find(|v| v.get("key").and_then(Value::as_str) == Some(name))
+                .and_then(|v| v.get("value"));
+            let value = match found {
+                Some(Value::String(s)) => s.clone(),
+                Some(Value::Number(n)) => n.to_string(),
+                Some(Value::Bool(b)) => b.to_string(),
+                _ => String::new(),
+            };
+            if name.is_empty() {
+                return seg.to_string();
+            }
+            if value.is_empty() {
+                cx.report.notes.push(format!(
+                    "request `{request}`: path variable `:{name}` has no value in the export: it is sent as `:{name}`, as Newman sends it"
+                ));
+                return seg.to_string();
+            }
+            cx.report.path_variables += 1;
+            format!("{value}{rest}")
+        })
+        .collect();
+    format!("{head}{}{tail}", segments.join("/"))
+}
+
+/// Enabled headers as Newman sends them: a name written several times is sent once per value
+/// (a list), names that differ only in case keep the last one (Node's client does), empty
+/// names are left out.
+fn headers(list: Option<&Value>, cx: &mut Ctx<'_>) -> Y {
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
     for h in list.and_then(Value::as_array).into_iter().flatten() {
         if h.get("disabled").and_then(Value::as_bool) == Some(true) {
             continue;
         }
         let (Some(k), Some(v)) = (
             h.get("key").and_then(Value::as_str),
-            h.get("value").and_then(Value::as_str),
+            h.get("value").map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string)),
         ) else {
             continue;
         };
+        if k.trim().is_empty() {
+            continue;
+        }
         let value = if looks_secret(k) && !v.contains("{{") && !v.is_empty() {
-            cx.secret_or_text(v, &env_name(k))
+            cx.secret_or_text(&v, &env_name(k))
         } else {
-            cx.text(v)
+            cx.text(&v)
         };
-        out.set(k, Y::str(value));
+        match out.iter_mut().find(|(name, _)| name.eq_ignore_ascii_case(k)) {
+            Some((name, values)) if name == k => values.push(value),
+            Some(entry) => *entry = (k.to_string(), vec![value]),
+            None => out.push((k.to_string(), vec![value])),
+        }
     }
-    out
+    let mut y = Y::map();
+    for (k, mut values) in out {
+        let v = match values.len() {
+            1 => Y::str(values.remove(0)),
+            _ => Y::Seq(values.into_iter().map(Y::str).collect()),
+        };
+        y.set(k, v);
+    }
+    y
 }
 
-fn body(b: &Value, cx: &mut Ctx) -> Option<(&'static str, Y)> {
+/// The Content-Type Newman gives a raw body of each language when the request names none.
+fn raw_type(language: &str) -> &'static str {
+    match language {
+        "json" => "application/json",
+        "xml" => "application/xml",
+        "html" => "text/html",
+        "javascript" => "application/javascript",
+        _ => "text/plain",
+    }
+}
+
+fn json_type(t: &str) -> bool {
+    let t = t.trim().to_ascii_lowercase();
+    let essence = t.split(';').next().unwrap_or("").trim();
+    essence == "application/json" || essence.ends_with("+json")
+}
+
+/// The body and the key it is written under. A raw body is `json:` when Newman treats it as
+/// JSON (language json, or none and a JSON Content-Type) and it parses; otherwise `text:`, with
+/// the Content-Type Newman would add (`headers` gets it when the request names none). A file
+/// the body needs that the export does not hold makes the request skipped, with the reason.
+fn body(b: &Value, headers: &mut Y, cx: &mut Ctx<'_>) -> Option<(&'static str, Y)> {
     if b.get("disabled").and_then(Value::as_bool) == Some(true) {
         return None;
     }
+    let user_type = match headers {
+        Y::Map(entries) => entries
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+            .map(|(_, v)| match v {
+                Y::Str(s) => s.clone(),
+                _ => String::new(),
+            }),
+        _ => None,
+    };
     match b.get("mode").and_then(Value::as_str)? {
         "raw" => {
             let raw = b.get("raw").and_then(Value::as_str).unwrap_or("");
-            if raw.trim().is_empty() {
+            if raw.is_empty() {
                 return None;
             }
             let language = b
                 .pointer("/options/raw/language")
                 .and_then(Value::as_str)
                 .unwrap_or("");
-            if let Some(json) = json_body(raw, cx) {
+            let as_json = language == "json"
+                || (language.is_empty() && user_type.as_deref().is_some_and(json_type));
+            if as_json && let Some(json) = json_body(raw, cx) {
                 return Some(("json", json));
             }
-            if language == "json" {
+            if as_json {
                 cx.report
                     .notes
-                    .push("a raw JSON body did not parse and is sent as text".into());
+                    .push("a raw JSON body did not parse and is sent as text, as written".into());
+            }
+            if user_type.is_none() {
+                headers.set("Content-Type", Y::str(raw_type(language)));
             }
             Some(("text", Y::str(cx.text(raw))))
         }
-        "urlencoded" => Some(("form", pairs(b.get("urlencoded"), cx))),
-        "formdata" => {
-            let mut parts = Y::map();
-            for p in b
-                .get("formdata")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                if p.get("disabled").and_then(Value::as_bool) == Some(true) {
-                    continue;
-                }
-                let Some(k) = p.get("key").and_then(Value::as_str) else {
-                    continue;
-                };
-                if p.get("type").and_then(Value::as_str) == Some("file") {
-                    let src = match p.get("src") {
-                        Some(Value::String(s)) => s.clone(),
-                        Some(Value::Array(a)) => {
-                            a.first().and_then(Value::as_str).unwrap_or("").to_string()
-                        }
-                        _ => String::new(),
-                    };
-                    if src.is_empty() {
-                        cx.report.notes.push(format!(
-                            "multipart file part `{k}` has no file: set `file:`"
-                        ));
-                    }
-                    parts.set(k, Y::Map(vec![("file".into(), Y::str(src))]));
-                } else {
-                    let v = p.get("value").and_then(Value::as_str).unwrap_or("");
-                    parts.set(k, Y::str(cx.text(v)));
-                }
-            }
-            Some(("multipart", parts))
+        "urlencoded" => {
+            let form = pairs(b.get("urlencoded"), cx);
+            (!form.is_empty_map()).then_some(("form", form))
         }
+        "formdata" => formdata(b, cx).map(|parts| ("multipart", parts)),
         "file" => {
             let src = b.pointer("/file/src").and_then(Value::as_str).unwrap_or("");
-            Some(("file", Y::str(src)))
+            if src.is_empty() || !(cx.file_exists)(src) {
+                cx.skip_because(format!("the body file `{src}` is not beside the collection"));
+            }
+            Some(("file", Y::str(super::vars::literal(src))))
         }
         "graphql" => {
             let q = b
@@ -838,16 +951,86 @@ fn body(b: &Value, cx: &mut Ctx) -> Option<(&'static str, Y)> {
     }
 }
 
-fn pairs(list: Option<&Value>, cx: &mut Ctx) -> Y {
-    let mut out = Y::map();
+/// Multipart parts; a file part whose file is not there makes the request skipped (Newman
+/// drops the part and sends the rest, which an API answers with an error).
+fn formdata(b: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
+    let mut parts = Y::map();
+    for p in b
+        .get("formdata")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        if p.get("disabled").and_then(Value::as_bool) == Some(true) {
+            continue;
+        }
+        let Some(k) = p.get("key").and_then(Value::as_str) else {
+            continue;
+        };
+        if p.get("type").and_then(Value::as_str) == Some("file") {
+            let src = match p.get("src") {
+                Some(Value::String(s)) => s.clone(),
+                Some(Value::Array(a)) => {
+                    a.first().and_then(Value::as_str).unwrap_or("").to_string()
+                }
+                _ => String::new(),
+            };
+            if src.is_empty() || !(cx.file_exists)(&src) {
+                let shown = if src.is_empty() { "(none)" } else { &src };
+                cx.skip_because(format!(
+                    "the upload file of part `{k}` ({shown}) is not beside the collection"
+                ));
+            }
+            let file = Y::str(super::vars::literal(&src));
+            parts.set(k, Y::Map(vec![("file".into(), file)]));
+        } else {
+            let v = p.get("value").map_or(String::new(), |v| {
+                v.as_str().map_or_else(|| v.to_string(), str::to_string)
+            });
+            parts.set(k, Y::str(cx.text(&v)));
+        }
+    }
+    (!parts.is_empty_map()).then_some(parts)
+}
+
+/// Urlencoded fields in the order Newman sends them: they pass through a JavaScript object, so
+/// integer-like keys come first, ascending, and a repeated key's values go out together at its
+/// first place (a list).
+fn pairs(list: Option<&Value>, cx: &mut Ctx<'_>) -> Y {
+    let mut fields: Vec<(String, Vec<String>)> = Vec::new();
     for p in list.and_then(Value::as_array).into_iter().flatten() {
         if p.get("disabled").and_then(Value::as_bool) == Some(true) {
             continue;
         }
-        if let Some(k) = p.get("key").and_then(Value::as_str) {
-            let v = p.get("value").and_then(Value::as_str).unwrap_or("");
-            out.set(k, Y::str(cx.text(v)));
+        let Some(k) = p.get("key").and_then(Value::as_str) else {
+            continue;
+        };
+        let v = p.get("value").map_or(String::new(), |v| {
+            v.as_str().map_or_else(|| v.to_string(), str::to_string)
+        });
+        let v = cx.text(&v);
+        match fields.iter_mut().find(|(name, _)| name == k) {
+            Some((_, values)) => values.push(v),
+            None => fields.push((k.to_string(), vec![v])),
         }
+    }
+    let index = |k: &str| {
+        (!k.is_empty() && k.len() < 10 && k.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| k.parse::<u64>().ok())
+            .flatten()
+            .filter(|n| n.to_string() == k)
+    };
+    fields.sort_by_key(|(k, _)| match index(k) {
+        Some(n) => (0, n),
+        None => (1, 0),
+    });
+    let mut out = Y::map();
+    for (k, mut values) in fields {
+        let v = match values.len() {
+            1 => Y::str(values.remove(0)),
+            _ => Y::Seq(values.into_iter().map(Y::str).collect()),
+        };
+        out.set(k, v);
     }
     out
 }
@@ -855,9 +1038,10 @@ fn pairs(list: Option<&Value>, cx: &mut Ctx) -> Y {
 /// A raw body that is JSON once its `{{var}}`s are stood in for (inside a JSON string as is,
 /// outside one quoted); a string that was only a variable becomes `"{{ var }}"`, which yarc
 /// sends with the variable's own type.
-fn json_body(raw: &str, cx: &mut Ctx) -> Option<Y> {
+fn json_body(raw: &str, cx: &mut Ctx<'_>) -> Option<Y> {
     let mut text = String::new();
-    let mut found: Vec<String> = Vec::new();
+    // (the converted template, whether it stood inside a JSON string)
+    let mut found: Vec<(String, bool)> = Vec::new();
     let mut in_string = false;
     let mut escaped = false;
     let mut rest = raw.strip_prefix('\u{feff}').unwrap_or(raw);
@@ -878,12 +1062,12 @@ fn json_body(raw: &str, cx: &mut Ctx) -> Option<Y> {
             let stand_in = format!("__yarc_{}__", found.len());
             let converted = cx.text(&rest[..end + 2]);
             if in_string {
-                found.push(converted);
+                found.push((converted, true));
                 text.push_str(&stand_in);
             } else {
                 // Postman pastes the text in: `"size": {{n}}` sends a number. `from_json` does too.
                 let expr = converted.trim_end_matches('}').trim_end();
-                found.push(format!("{expr} | from_json }}}}"));
+                found.push((format!("{expr} | from_json }}}}"), false));
                 text.push_str(&format!("\"{stand_in}\""));
             }
             rest = &rest[end + 2..];
@@ -906,8 +1090,18 @@ fn json_body(raw: &str, cx: &mut Ctx) -> Option<Y> {
 }
 
 /// A JSON string with its stand-ins replaced by the converted templates; the text around them
-/// made safe for minijinja (`"{{pcc}}}"` keeps its last brace as text).
-fn restore_templates(s: &str, found: &[String]) -> String {
+/// made safe for minijinja (`"{{pcc}}}"` keeps its last brace as text). A string that is one
+/// variable alone stays a string (`"{{$timestamp}}"`, `"{{id}}"`): Postman pastes text into
+/// the quotes, where yarc would send the value's own type.
+fn restore_templates(s: &str, found: &[(String, bool)]) -> String {
+    if let Some((t, true)) = s
+        .strip_prefix("__yarc_")
+        .and_then(|r| r.strip_suffix("__"))
+        .and_then(|i| i.parse::<usize>().ok())
+        .and_then(|i| found.get(i))
+    {
+        return as_string(t);
+    }
     static MARK: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     let re = MARK.get_or_init(|| regex::Regex::new(r"__yarc_(\d+)__").expect("valid regex"));
     let mut out = String::new();
@@ -920,11 +1114,33 @@ fn restore_templates(s: &str, found: &[String]) -> String {
             continue;
         };
         out.push_str(&super::vars::literal(&s[last..whole.start()]));
-        out.push_str(f);
+        out.push_str(&f.0);
         last = whole.end();
     }
     out.push_str(&super::vars::literal(&s[last..]));
     out
+}
+
+/// `{{ x }}` → `{{ x | string }}` (parenthesised when it is more than a name or a call).
+fn as_string(t: &str) -> String {
+    let Some(expr) = t
+        .strip_prefix("{{ ")
+        .and_then(|r| r.strip_suffix(" }}"))
+        .filter(|e| !e.contains("}}"))
+    else {
+        return t.to_string();
+    };
+    if matches!(expr, "uuid()" | "now()") {
+        return t.to_string();
+    }
+    let simple = expr
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        || (expr.ends_with(')') && !expr[..expr.find('(').unwrap_or(0)].contains(' '));
+    match simple {
+        true => format!("{{{{ {expr} | string }}}}"),
+        false => format!("{{{{ ({expr}) | string }}}}"),
+    }
 }
 
 /// The parsed body back with its (already converted) templates in place.
@@ -960,7 +1176,7 @@ fn field(block: Option<&Value>, key: &str) -> Option<String> {
     }
 }
 
-fn auth(a: &Value, whose: &str, cx: &mut Ctx) -> Option<Y> {
+fn auth(a: &Value, whose: &str, cx: &mut Ctx<'_>) -> Option<Y> {
     let kind = a.get("type").and_then(Value::as_str)?;
     let block = a.get(kind);
     let f = |k: &str| field(block, k).unwrap_or_default();
@@ -1091,7 +1307,7 @@ mod tests {
             {"key": "access_token", "value": "do-not-copy"},
             {"key": "session_token", "value": "do-not-copy-either"},
         ]});
-        let out = import(&c, &[env]).expect("import");
+        let out = import(&c, &[env], &|_| true).expect("import");
         let text: String = out.files.iter().map(|(_, t)| t.as_str()).collect();
         assert!(!text.contains("do-not-copy"), "{text}");
         assert!(out.report.secrets.is_empty(), "{:?}", out.report.secrets);
@@ -1108,7 +1324,7 @@ mod tests {
              "event": test_event(&["var d = pm.response.json();", "pm.environment.set('job_id', d.id);"])},
             {"name": "poll", "request": {"url": "http://localhost:1/jobs/{{job_id}}"}},
         ]));
-        let out = import(&c, &[]).expect("import");
+        let out = import(&c, &[], &|_| true).expect("import");
         let col: Value = serde_saphyr::from_str(&out.files[0].1).expect("yaml");
         assert!(col.get("variables").is_none(), "{}", out.files[0].1);
     }

@@ -57,7 +57,7 @@ pub fn convert(text: &str, unknown: &mut Vec<String>) -> String {
         } else if name.starts_with('$') {
             unknown.push(name.to_string());
             // Kept literally, so the request still renders; the summary asks for a look.
-            out.push_str(&format!("{{{{ '{{{{{name}}}}}' }}}}"));
+            out.push_str(&text_expr(&format!("{{{{{name}}}}}")));
         } else {
             out.push_str(&format!("{{{{ {} }}}}", ident(name)));
         }
@@ -65,6 +65,14 @@ pub fn convert(text: &str, unknown: &mut Vec<String>) -> String {
     }
     out.push_str(&literal(&text[last..]));
     out
+}
+
+/// Any text as a minijinja expression that writes it as it is: a JSON string literal, which
+/// minijinja reads with the same escapes, so no quote, backslash or brace in it can end the
+/// literal and become template code.
+pub fn text_expr(text: &str) -> String {
+    let quoted = serde_json::to_string(text).unwrap_or_else(|_| "\"\"".into());
+    format!("{{{{ {quoted} }}}}")
 }
 
 /// Text Postman sends as written, made safe for minijinja: a brace against a variable
@@ -184,7 +192,7 @@ mod tests {
         );
         assert_eq!(
             convert("{{$randomColor}}", &mut unknown),
-            "{{ '{{$randomColor}}' }}"
+            "{{ \"{{$randomColor}}\" }}"
         );
         assert_eq!(unknown, ["$randomColor"]);
     }

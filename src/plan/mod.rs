@@ -866,8 +866,14 @@ impl Planner {
                 self.warnings.push(w);
             }
         }
+        // A request skipped whatever happens needs no file: its skip says what is missing.
+        let skipped = pr.skips.iter().any(|t| {
+            let ready = self.templates.undeclared(t).iter().all(|n| base.contains_key(n));
+            ready && matches!(self.templates.skip_reason(t, base), Ok(Some(_)))
+        });
         let mut files: Vec<&Template> = Vec::new();
         match pr.req.body.as_deref() {
+            _ if skipped => {}
             Some(Body::File(t)) => files.push(t),
             Some(Body::Multipart(parts)) => {
                 for p in parts {

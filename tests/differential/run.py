@@ -1,0 +1,894 @@
+#!/usr/bin/env python3
+"""Differential harness: does `yarc import postman` + `yarc run` send what Newman sends, and
+do the test verdicts agree?
+
+    python3 tests/differential/run.py [--yarc PATH] [--newman PATH] [--install]
+                                      [--keep DIR] [--summary-json FILE] [FIXTURE...]
+
+For every fixture (fixtures/<name>.postman_collection.json, with an optional
+<name>.postman_environment.json beside it) it runs Newman against a fresh recording echo server
+(echo.py), then imports the collection with yarc and runs the result against another fresh one,
+aligns the two request logs and compares them request by request, then compares the verdicts
+per request name. See README.md for what identical / equivalent / different mean.
+
+Standard library only. Exit: 0 when every difference and disagreement is listed in
+choices.json, 1 otherwise, 2 on a harness error (no newman, no yarc, a fixture that is not JSON).
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import difflib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import urllib.parse
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, HERE)
+
+import echo  # noqa: E402
+
+NEWMAN_VERSION = "6.2.1"
+LOCAL_NODE = os.path.join(HERE, ".node")
+FIXTURES = os.path.join(HERE, "fixtures")
+
+# Headers that identify the sending tool, not the request: ignored by both "identical" and
+# "equivalent". (Host is compared on its own, after the port; Accept has its own rule below.)
+IDENTITY_HEADERS = {
+    "user-agent": "names the tool (PostmanRuntime/7.39.1 vs yarc/x.y)",
+    "postman-token": "Newman's per-request random UUID, for Postman's own tracing",
+    "cache-control": "Newman's system `no-cache`; requests do not ask for it",
+    "accept-encoding": "which compressions the client can decode is the client's business",
+    "connection": "connection management (keep-alive), not part of the request",
+    "host": "always the echo server; compared separately, after masking the port",
+    "content-length": "framing; checked implicitly by comparing the body bytes",
+}
+ACCEPT_RULE = "Newman's system `Accept: */*` is ignored when yarc sends no Accept or `*/*`"
+
+UUID_RE = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+ISO_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?")
+TS_RE = re.compile(r"(?<![0-9])(?:\d{13}|\d{10})(?![0-9])")
+BOUNDARY_RE = re.compile(r'(boundary=)("?)([^";,\s]+)\2', re.I)
+DYNAMIC_RANDOM_RE = re.compile(r"\{\{\s*\$random\w*\s*\}\}")
+
+# ----------------------------------------------------------------------------------------------
+# small helpers
+
+
+def env_name(name: str) -> str:
+    """yarc's `clientSecret` → `CLIENT_SECRET` (src/import/vars.rs env_name)."""
+    out = ""
+    prev_lower = False
+    for c in name:
+        if c.isascii() and c.isupper() and prev_lower:
+            out += "_"
+        prev_lower = c.isascii() and (c.islower() or c.isdigit())
+        if c.isascii() and c.isalnum():
+            out += c.upper()
+        elif not out.endswith("_"):
+            out += "_"
+    return out.strip("_")
+
+
+def clip(text: str, n: int = 200) -> str:
+    text = text.replace("\r", "\\r")
+    return text if len(text) <= n else text[: n - 3] + "..."
+
+
+def split_target(target: str):
+    if "?" in target:
+        p, q = target.split("?", 1)
+        return p, q
+    return target, None
+
+
+def path_of(target: str) -> str:
+    path = split_target(target)[0]
+    if "://" in path:  # absolute-form
+        path = "/" + path.split("://", 1)[1].partition("/")[2]
+    return path
+
+
+def norm_path(path: str) -> str:
+    return urllib.parse.unquote(path)
+
+
+def run_cmd(cmd, cwd, timeout=300, env=None):
+    try:
+        p = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env)
+        return p.returncode, p.stdout, p.stderr
+    except subprocess.TimeoutExpired as e:
+        out = e.stdout.decode() if isinstance(e.stdout, bytes) else (e.stdout or "")
+        err = e.stderr.decode() if isinstance(e.stderr, bytes) else (e.stderr or "")
+        return None, out, err + f"\n[harness] timed out after {timeout}s"
+
+
+class HarnessError(Exception):
+    pass
+
+
+# ----------------------------------------------------------------------------------------------
+# finding the tools
+
+
+def find_newman(explicit: str | None, install: bool) -> str:
+    if explicit:
+        if shutil.which(explicit) or os.path.isfile(explicit):
+            return shutil.which(explicit) or explicit
+        raise HarnessError(f"--newman {explicit}: not found")
+    local = os.path.join(LOCAL_NODE, "node_modules", ".bin", "newman")
+    on_path = shutil.which("newman")
+    if on_path:
+        return on_path
+    if os.path.isfile(local):
+        return local
+    if install:
+        npm = shutil.which("npm")
+        if not npm:
+            raise HarnessError("--install needs npm on PATH")
+        print(f"installing newman@{NEWMAN_VERSION} into {os.path.relpath(LOCAL_NODE, ROOT)} ...", flush=True)
+        rc, out, err = run_cmd([npm, "install", "--no-audit", "--no-fund", "--prefix", LOCAL_NODE,
+                                f"newman@{NEWMAN_VERSION}"], cwd=HERE, timeout=900)
+        if rc != 0 or not os.path.isfile(local):
+            raise HarnessError(f"npm install failed:\n{out}\n{err}")
+        return local
+    raise HarnessError("newman not found: give --newman PATH, put newman on PATH, or pass --install "
+                       f"(npm install newman@{NEWMAN_VERSION} into tests/differential/.node)")
+
+
+def find_yarc(explicit: str | None) -> str:
+    if explicit:
+        path = explicit if os.path.isabs(explicit) or os.sep in explicit else shutil.which(explicit) or explicit
+        path = os.path.abspath(path) if os.path.exists(path) else path
+        if not os.path.isfile(path):
+            raise HarnessError(f"--yarc {explicit}: not found")
+        return path
+    built = os.path.join(ROOT, "target", "release", "yarc")
+    if os.path.isfile(built):
+        return built
+    on_path = shutil.which("yarc")
+    if on_path:
+        return on_path
+    raise HarnessError("yarc not found: build target/release/yarc or give --yarc PATH")
+
+
+# ----------------------------------------------------------------------------------------------
+# running the tools
+
+
+def run_newman(newman, fixture, work):
+    server = echo.EchoServer().start()
+    try:
+        export = os.path.join(work, "newman-report.json")
+        cmd = [newman, "run", fixture["collection"]]
+        if fixture["environment"]:
+            cmd += ["-e", fixture["environment"]]
+        cmd += ["--env-var", f"base_url={server.base_url}", "--reporters", "cli,json",
+                "--reporter-json-export", export, "--timeout-request", "10000",
+                "--color", "off", "--disable-unicode"]
+        rc, out, err = run_cmd(cmd, cwd=FIXTURES)
+        log = server.log()
+    finally:
+        server.stop()
+    with open(os.path.join(work, "newman-output.txt"), "w") as f:
+        f.write(f"$ {' '.join(cmd)}\nexit {rc}\n{out}\n{err}")
+    report = None
+    if os.path.isfile(export):
+        with open(export) as f:
+            report = json.load(f)
+    return {"rc": rc, "log": log, "port": server.port, "report": report, "stdout": out, "stderr": err}
+
+
+def postman_values(fixture) -> dict:
+    """Every value a user holds for the collection: env_name(key) → value (environment first)."""
+    values: dict = {}
+
+    def walk_auth(node):
+        if isinstance(node, dict):
+            auth = node.get("auth")
+            if isinstance(auth, dict) and isinstance(auth.get(auth.get("type")), list):
+                for p in auth[auth["type"]]:
+                    if isinstance(p, dict) and isinstance(p.get("value"), str):
+                        values.setdefault(env_name(p.get("key", "")), p["value"])
+            for v in node.values():
+                walk_auth(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk_auth(v)
+
+    if fixture["environment"]:
+        with open(fixture["environment"], encoding="utf-8-sig") as f:
+            for v in json.load(f).get("values", []):
+                values.setdefault(env_name(v.get("key", "")), v.get("value"))
+    for v in fixture["json"].get("variable", []) or []:
+        values.setdefault(env_name(v.get("key", "")), v.get("value"))
+    walk_auth(fixture["json"])
+    return values
+
+
+def run_yarc(yarc, fixture, work):
+    out_dir = os.path.join(work, "yarc-import")
+    os.makedirs(out_dir, exist_ok=True)
+    import_report = os.path.join(work, "yarc-import-report.json")
+    cmd = [yarc, "import", "postman", fixture["collection"]]
+    if fixture["environment"]:
+        cmd += ["--environment", fixture["environment"]]
+    cmd += ["-o", out_dir, "--force", "--report", import_report]
+    env = dict(os.environ, NO_COLOR="1")
+    irc, iout, ierr = run_cmd(cmd, cwd=FIXTURES, env=env)
+    result = {"import_rc": irc, "import_summary": (iout + ierr).strip(), "rc": None, "log": [],
+              "report": None, "stdout": "", "stderr": "", "port": None, "secrets": {}, "missing_secrets": []}
+    with open(os.path.join(work, "yarc-import-output.txt"), "w") as f:
+        f.write(f"$ {' '.join(cmd)}\nexit {irc}\n{iout}\n{ierr}")
+    if irc != 0:
+        return result
+    m = re.search(r"^imported .* into (.+\.ya?ml)$", iout, re.M)
+    coll = m.group(1).strip() if m else None
+    if not coll or not os.path.isfile(coll):
+        cands = sorted(p for p in os.listdir(out_dir) if p.endswith((".yaml", ".yml")))
+        coll = os.path.join(out_dir, cands[0]) if cands else None
+    if not coll:
+        result["import_summary"] += "\n[harness] no collection file found in the import folder"
+        return result
+    env_slug = None
+    m = re.search(r"environment `([^`]+)`", iout)
+    if m:
+        env_slug = m.group(1)
+    elif os.path.isdir(os.path.join(out_dir, "environments")):
+        cands = sorted(os.listdir(os.path.join(out_dir, "environments")))
+        env_slug = os.path.splitext(cands[0])[0] if cands else None
+    # Secrets the import asks the user for: give the values the Postman files held.
+    secrets = []
+    if os.path.isfile(import_report):
+        with open(import_report) as f:
+            secrets = json.load(f).get("secrets", [])
+    values = postman_values(fixture)
+    server = echo.EchoServer().start()
+    try:
+        report = os.path.join(work, "yarc-report.json")
+        cmd = [yarc, "run", coll]
+        if env_slug:
+            cmd += ["--env", env_slug]
+        cmd += ["--var", f"base_url={server.base_url}"]
+        for name in secrets:
+            if values.get(name) is not None:
+                cmd += ["--secret-var", f"{name}={values[name]}"]
+                result["secrets"][name] = values[name]
+            else:
+                result["missing_secrets"].append(name)
+        cmd += ["--report", f"json:{report}", "--color", "never", "--timeout", "10s"]
+        rc, out, err = run_cmd(cmd, cwd=FIXTURES, env=env)
+        result["log"] = server.log()
+        result["port"] = server.port
+    finally:
+        server.stop()
+    with open(os.path.join(work, "yarc-output.txt"), "w") as f:
+        f.write(f"$ {' '.join(cmd)}\nexit {rc}\n{out}\n{err}")
+    result.update(rc=rc, stdout=out, stderr=err)
+    if os.path.isfile(report):
+        with open(report) as f:
+            result["report"] = json.load(f)
+    return result
+
+
+# ----------------------------------------------------------------------------------------------
+# labelling log entries with request names
+
+
+def newman_executions(report):
+    """run.executions without the duplicates Newman's JSON export writes: an item whose script
+    called pm.sendRequest appears twice, the same execution (same id, cursor and assertions)."""
+    out, seen = [], set()
+    for ex in (report or {}).get("run", {}).get("executions", []):
+        cur = ex.get("cursor") or {}
+        key = (ex.get("id"), cur.get("ref"), cur.get("iteration"), cur.get("httpRequestId"))
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(ex)
+    return out
+
+
+def newman_expected(report):
+    out = []
+    for ex in newman_executions(report):
+        req = ex.get("request") or {}
+        url = req.get("url") or {}
+        path = url.get("path") or []
+        if isinstance(path, str):
+            path = path.strip("/").split("/")
+        out.append((ex.get("item", {}).get("name", "?"), (req.get("method") or "GET").upper(),
+                    norm_path("/" + "/".join(str(p) for p in path))))
+    return out
+
+
+def yarc_expected(report):
+    out = []
+    for c in (report or {}).get("collections", []):
+        for r in c.get("requests", []):
+            if r.get("state") in ("skipped", "not_run", "invalid", "rendered"):
+                continue
+            path = path_of(urllib.parse.urlsplit(r.get("url") or "").path or "/")
+            out.append((r.get("name", "?"), (r.get("method") or "GET").upper(), norm_path(path)))
+    return out
+
+
+def label(log, expected):
+    """Give every log entry the name of the request it belongs to, walking both in order."""
+    j = 0
+    prev_name = None
+    prev_status = None
+    for e in log:
+        key = (e["method"].upper(), norm_path(path_of(e["target"])))
+        if j < len(expected) and key == expected[j][1:]:
+            e["label"] = expected[j][0]
+            e["align"] = (expected[j][0], "main")
+            prev_name = expected[j][0]
+            j += 1
+        elif prev_status is not None and 300 <= prev_status < 400 and prev_name:
+            e["label"] = f"{prev_name} (redirect hop)"
+            e["align"] = (prev_name, "hop")
+        elif j < len(expected):
+            e["label"] = f"{expected[j][0]} (script/extra request before it)"
+            e["align"] = (expected[j][0], "before")
+        else:
+            e["label"] = f"{prev_name or '?'} (extra request after it)"
+            e["align"] = (prev_name, "after")
+        prev_status = e.get("status")
+
+
+# ----------------------------------------------------------------------------------------------
+# comparing requests
+
+
+class Masker:
+    """What counts as volatile for one fixture."""
+
+    def __init__(self, fixture_text: str, ports):
+        self.ports = [p for p in ports if p]
+        self.dynamic = "{{$" in fixture_text
+        # names (JSON keys, query/form keys, header names) whose value is a $random* variable
+        self.random_keys = set()
+        for m in re.finditer(r'\\?"([\w.-]+)\\?"\s*:\s*\\?"?\{\{\s*\$random\w*\s*\}\}', fixture_text):
+            self.random_keys.add(m.group(1))
+        for m in re.finditer(r"[?&]([^=&?#\s\"]+)=\{\{\s*\$random\w*\s*\}\}", fixture_text):
+            self.random_keys.add(m.group(1))
+        for m in re.finditer(r'"key":\s*"([^"]+)",\s*"value":\s*"\{\{\s*\$random\w*\s*\}\}"', fixture_text):
+            self.random_keys.add(m.group(1))
+
+    def port(self, text: str) -> str:
+        for p in self.ports:
+            text = text.replace(f"127.0.0.1:{p}", "127.0.0.1:PORT").replace(f"localhost:{p}", "localhost:PORT")
+        return text
+
+    def text(self, text: str) -> str:
+        text = self.port(text)
+        if self.dynamic:
+            text = UUID_RE.sub("<uuid>", text)
+            text = ISO_RE.sub("<iso-time>", text)
+            text = TS_RE.sub("<timestamp>", text)
+        return text
+
+    def pair_value(self, key: str, value: str) -> str:
+        if self.dynamic and key in self.random_keys:
+            return "<random>"
+        return self.text(value)
+
+    def json_display(self, v, key=None):
+        """The parsed JSON with $random* slots replaced, for printing."""
+        if self.dynamic and key in self.random_keys and not isinstance(v, (dict, list)):
+            return f"<random {type(v).__name__}>"
+        if isinstance(v, dict):
+            return {k: self.json_display(x, k) for k, x in v.items()}
+        if isinstance(v, list):
+            return [self.json_display(x) for x in v]
+        return v
+
+    def json_value(self, v, key=None):
+        if self.dynamic and key in self.random_keys and not isinstance(v, (dict, list)):
+            return ("<random>", type(v).__name__)
+        if isinstance(v, dict):
+            return ("object", sorted((k, self.json_value(x, k)) for k, x in v.items()))
+        if isinstance(v, list):
+            return ("array", [self.json_value(x) for x in v])
+        if isinstance(v, bool):
+            return ("bool", v)
+        if v is None:
+            return ("null", None)
+        if isinstance(v, (int, float)):
+            return ("number", float(v) if isinstance(v, float) and not v.is_integer() else int(v))
+        return ("string", self.text(v))
+
+
+def decode(b: bytes) -> str:
+    return b.decode("utf-8", errors="surrogateescape")
+
+
+def header_groups(headers, lower: bool, masker: Masker | None):
+    groups = collections.OrderedDict()
+    for k, v in headers:
+        name = k.lower() if lower else k
+        if k.lower() in IDENTITY_HEADERS:
+            continue
+        if masker:
+            v = BOUNDARY_RE.sub(r"\1<boundary>", masker.text(v)) if k.lower() == "content-type" else masker.text(v)
+        groups.setdefault(name, []).append(v)
+    return groups
+
+
+def drop_system_accept(nh: dict, yh: dict, lower=True):
+    """Apply ACCEPT_RULE to grouped headers (in place)."""
+    nkey = next((k for k in nh if k.lower() == "accept"), None)
+    ykey = next((k for k in yh if k.lower() == "accept"), None)
+    if nkey and nh[nkey] == ["*/*"] and (ykey is None or yh[ykey] == ["*/*"]):
+        del nh[nkey]
+        if ykey:
+            del yh[ykey]
+
+
+def parse_json(b: bytes):
+    if not b.strip():
+        return None, False
+    try:
+        return json.loads(b.decode("utf-8")), True
+    except (ValueError, UnicodeDecodeError):
+        return None, False
+
+
+def body_kind(n, y) -> str:
+    """How to compare two bodies: json when both parse as JSON, else by Newman's Content-Type
+    (the reference), else by yarc's."""
+    if n["body"].strip() and y["body"].strip() and parse_json(n["body"])[1] and parse_json(y["body"])[1]:
+        return "json"
+    for e in (n, y):
+        ctype = (echo.header_get(e["headers"], "content-type") or "").lower()
+        if ctype.startswith("application/x-www-form-urlencoded"):
+            return "form"
+        if ctype.startswith("multipart/"):
+            return "multipart"
+    return "bytes"
+
+
+def body_view(entry, masker: Masker, kind: str):
+    """(comparable value, printable lines) of one body, read as `kind`."""
+    body = entry["body"]
+    if not body:
+        return None, []
+    if kind == "json":
+        parsed, _ = parse_json(body)
+        shown = masker.json_display(parsed)
+        pretty = json.dumps(shown, indent=2, sort_keys=True, ensure_ascii=False)
+        return masker.json_value(parsed), [masker.text(line) for line in pretty.split("\n")]
+    if kind == "form":
+        pairs = urllib.parse.parse_qsl(decode(body), keep_blank_values=True)
+        pairs = [(k, masker.pair_value(k, v)) for k, v in pairs]
+        return pairs, [f"{k} = {v!r}" for k, v in pairs]
+    if kind == "multipart":
+        parts = None
+        for ct in echo.header_all(entry["headers"], "content-type"):
+            parts = echo.parse_multipart(body, ct)
+            if parts is not None:
+                break
+        if parts is not None:
+            view, lines = [], []
+            for part in parts:
+                hs = [(k.lower(), masker.text(v)) for k, v in part["headers"]]
+                text = masker.text(decode(part["body"]))
+                view.append((hs, text))
+                lines.append("part " + "; ".join(f"{k}: {v}" for k, v in hs))
+                lines.extend("  " + line for line in text.split("\n"))
+            return view, lines
+    text = masker.text(decode(body))
+    return text, text.split("\n")
+
+
+def header_diff(ne: dict, ye: dict) -> list:
+    lines = []
+    for name in list(ne) + [k for k in ye if k not in ne]:
+        a, b = ne.get(name, []), ye.get(name, [])
+        if a == b:
+            continue
+        if sorted(a) == sorted(b):
+            lines.append(f"      ~ {name}: order differs: newman {a}  yarc {b}")
+            continue
+        only_n = collections.Counter(a) - collections.Counter(b)
+        only_y = collections.Counter(b) - collections.Counter(a)
+        for v, side, only in [(v, "-", only_n) for v in a] + [(v, "+", only_y) for v in b]:
+            if only[v] > 0:
+                only[v] -= 1
+                lines.append(f"      {side} {name}: {clip(v)}")
+    return lines
+
+
+def compare(n, y, masker: Masker):
+    """Classify one aligned pair: ('identical'|'equivalent'|'different', [reasons])."""
+    reasons = []
+    aspects = set()  # what differs: method, target, host, header:<name>, body
+    not_identical = []
+    # method
+    if n["method"] != y["method"]:
+        reasons.append(f"method: newman {n['method']}  yarc {y['method']}")
+        aspects.add("method")
+    # target
+    nt, yt = masker.port(n["target"]), masker.port(y["target"])
+    if nt != yt:
+        if masker.text(nt) != masker.text(yt):
+            reasons.append(f"target:\n      newman {clip(nt, 400)}\n      yarc   {clip(yt, 400)}")
+            aspects.add("target")
+        else:
+            not_identical.append("target differs in volatile values")
+    # host
+    nhost = masker.port(echo.header_get(n["headers"], "host") or "")
+    yhost = masker.port(echo.header_get(y["headers"], "host") or "")
+    if nhost != yhost:
+        reasons.append(f"host: newman {nhost!r}  yarc {yhost!r}")
+        aspects.add("host")
+    # headers, identical: exact names and values
+    ni, yi = header_groups(n["headers"], False, None), header_groups(y["headers"], False, None)
+    ni = {k: [masker.port(v) for v in vs] for k, vs in ni.items()}
+    yi = {k: [masker.port(v) for v in vs] for k, vs in yi.items()}
+    drop_system_accept(ni, yi)
+    # headers, equivalent
+    ne, ye = header_groups(n["headers"], True, masker), header_groups(y["headers"], True, masker)
+    drop_system_accept(ne, ye)
+    if ne != ye:
+        aspects.update(f"header:{k}" for k in set(ne) | set(ye) if ne.get(k) != ye.get(k))
+        reasons.append("headers (- newman only, + yarc only):\n" + "\n".join(header_diff(ne, ye)))
+    elif ni != yi:
+        nl = {k.lower(): v for k, v in ni.items()}
+        yl = {k.lower(): v for k, v in yi.items()}
+        not_identical.append("header name case" if nl == yl else "header values differ in volatile parts")
+    # body
+    if n["body"] != y["body"]:
+        kind = body_kind(n, y)
+        nv, nl = body_view(n, masker, kind)
+        yv, yl = body_view(y, masker, kind)
+        if nv == yv:
+            not_identical.append({"json": "JSON body formatting/key order", "form": "urlencoded body encoding",
+                                  "multipart": "multipart boundary"}.get(kind, "body volatile values")
+                                 + (" or volatile values" if masker.dynamic and kind != "bytes" else ""))
+        else:
+            diff = list(difflib.unified_diff(nl, yl, "newman", "yarc", lineterm="", n=1))
+            shown = diff[2:14]
+            more = len(diff) - 2 - len(shown)
+            aspects.add("body")
+            head = f"body (as {kind}; {len(n['body'])} vs {len(y['body'])} bytes):"
+            if not nl:
+                head += " newman sent none"
+            if not yl:
+                head += " yarc sent none"
+            reasons.append(head + "\n" + "\n".join("      " + clip(line, 160) for line in shown)
+                           + (f"\n      ... {more} more diff lines" if more > 0 else ""))
+    if reasons:
+        return "different", reasons, aspects
+    if not_identical:
+        return "equivalent", not_identical, aspects
+    return "identical", [], aspects
+
+
+def _align(nlog, ylog, keyfunc, inner=None):
+    sm = difflib.SequenceMatcher(None, [keyfunc(e) for e in nlog], [keyfunc(e) for e in ylog], autojunk=False)
+    pairs = []
+    for op, i1, i2, j1, j2 in sm.get_opcodes():
+        if op == "equal":
+            pairs += [(nlog[i1 + k], ylog[j1 + k]) for k in range(i2 - i1)]
+        elif op == "replace" and inner:
+            pairs += inner(nlog[i1:i2], ylog[j1:j2])
+        else:
+            common = min(i2 - i1, j2 - j1)
+            pairs += [(nlog[i1 + k], ylog[j1 + k]) for k in range(common)]
+            pairs += [(nlog[i], None) for i in range(i1 + common, i2)]
+            pairs += [(None, ylog[j]) for j in range(j1 + common, j2)]
+    return pairs
+
+
+def align(nlog, ylog):
+    """Pair the two logs in order: first by the request each entry belongs to (from the tools'
+    own reports), then, where that disagrees, by method + path without the query."""
+    by_wire = lambda e: (e["method"].upper(), norm_path(path_of(e["target"])))  # noqa: E731
+    by_name = lambda e: e.get("align") or by_wire(e)  # noqa: E731
+    return _align(nlog, ylog, by_name, lambda a, b: _align(a, b, by_wire))
+
+
+# ----------------------------------------------------------------------------------------------
+# verdicts
+
+
+def newman_verdicts(report):
+    """name → {'passed': bool, 'assertions': n, 'failed': [...]}, for executions with tests."""
+    out = collections.OrderedDict()
+    seen = collections.Counter()
+    for ex in newman_executions(report):
+        name = ex.get("item", {}).get("name", "?")
+        seen[name] += 1
+        key = name if seen[name] == 1 else f"{name} #{seen[name]}"
+        assertions = ex.get("assertions") or []
+        failed = [a.get("assertion", "?") + ": " + (a["error"].get("message", "") if isinstance(a.get("error"), dict) else "")
+                  for a in assertions if a.get("error")]
+        script_errors = [f"{s} error: {x['error'].get('message', '')}"
+                         for s in ("prerequestScript", "testScript")
+                         for x in (ex.get(s) or []) if isinstance(x, dict) and x.get("error")]
+        if ex.get("requestError"):
+            script_errors.append(f"request error: {ex['requestError'].get('message', ex['requestError'])}")
+        if not assertions and not script_errors:
+            continue
+        out[key] = {"passed": not failed and not script_errors, "assertions": len(assertions),
+                    "failed": failed + script_errors}
+    return out
+
+
+def yarc_verdicts(report):
+    out = {}
+    seen = collections.Counter()
+    for c in (report or {}).get("collections", []):
+        for r in c.get("requests", []):
+            name = r.get("name", "?")
+            seen[name] += 1
+            key = name if seen[name] == 1 else f"{name} #{seen[name]}"
+            assertions = r.get("assertions") or []
+            out[key] = {"state": r.get("state"), "assertions": len(assertions),
+                        "failed": [a.get("assertion", "?") for a in assertions if not a.get("passed")],
+                        "message": r.get("message"), "full_name": r.get("full_name")}
+    return out
+
+
+# ----------------------------------------------------------------------------------------------
+# the run
+
+
+def load_fixtures(names):
+    all_names = sorted(f[: -len(".postman_collection.json")] for f in os.listdir(FIXTURES)
+                       if f.endswith(".postman_collection.json"))
+    chosen = []
+    for n in names or all_names:
+        base = os.path.basename(n)
+        base = base[: -len(".postman_collection.json")] if base.endswith(".postman_collection.json") else base
+        if base not in all_names:
+            raise HarnessError(f"no fixture {n!r} (have: {', '.join(all_names)})")
+        chosen.append(base)
+    out = []
+    for name in chosen:
+        coll = os.path.join(FIXTURES, f"{name}.postman_collection.json")
+        env = os.path.join(FIXTURES, f"{name}.postman_environment.json")
+        with open(coll, encoding="utf-8-sig") as f:
+            text = f.read()
+        try:
+            data = json.loads(text)
+        except ValueError as e:
+            raise HarnessError(f"{coll}: not JSON: {e}") from e
+        out.append({"name": name, "collection": coll, "environment": env if os.path.isfile(env) else None,
+                    "json": data, "text": text})
+    return out
+
+
+def load_choices(path):
+    if not path or not os.path.isfile(path):
+        return []
+    with open(path) as f:
+        try:
+            choices = json.load(f)
+        except ValueError as e:
+            raise HarnessError(f"{path}: not JSON: {e}") from e
+    for c in choices:
+        c.setdefault("used", 0)
+    return choices
+
+
+def find_choice(choices, fixture, kind, labels, aspects):
+    """The choices.json entry that covers this difference, if any. `fixture` and `request` may be
+    "*"; an entry with `covers` (e.g. ["header:referer"]) applies only when nothing else differs."""
+    for c in choices:
+        if c.get("fixture") not in (fixture, "*") or c.get("kind") != kind:
+            continue
+        if "covers" in c and not aspects <= set(c["covers"]):
+            continue
+        req = c.get("request", "*")
+        if req == "*" or req in labels:
+            c["used"] += 1
+            return c
+    return None
+
+
+def run_fixture(fx, newman, yarc, work, choices, out):
+    p = lambda s="": print(s, file=out, flush=True)  # noqa: E731
+    nres = run_newman(newman, fx, work)
+    yres = run_yarc(yarc, fx, work)
+    label(nres["log"], newman_expected(nres["report"]))
+    label(yres["log"], yarc_expected(yres["report"]))
+    for name, res in (("newman", nres), ("yarc", yres)):
+        with open(os.path.join(work, f"{name}-log.json"), "w") as f:
+            json.dump([echo.entry_for_print(e) for e in res["log"]], f, indent=1, ensure_ascii=False)
+
+    masker = Masker(fx["text"], [nres["port"], yres["port"]])
+    res = {"fixture": fx["name"], "identical": 0, "equivalent": 0, "different": 0, "chosen_wire": 0,
+           "agree": 0, "disagree": 0, "false_green": 0, "chosen_verdict": 0, "unlisted": 0,
+           "newman_requests": len(nres["log"]), "yarc_requests": len(yres["log"]),
+           "newman_exit": nres["rc"], "yarc_import_exit": yres["import_rc"], "yarc_exit": yres["rc"],
+           "differences": []}
+
+    p(f"=== {fx['name']} " + "=" * max(3, 70 - len(fx["name"])))
+    desc = fx["json"].get("info", {}).get("description")
+    if isinstance(desc, dict):
+        desc = desc.get("content")
+    if desc:
+        p(f"  {clip(desc, 300)}")
+    p(f"  newman: exit {nres['rc']}, {len(nres['log'])} requests on the wire")
+    summary_lines = [l for l in yres["import_summary"].split("\n") if l.strip()]
+    p(f"  yarc import: exit {yres['import_rc']}" + (f" — {summary_lines[0]}" if summary_lines else ""))
+    for l in summary_lines[1:]:
+        if l.startswith("next:") or l.startswith("imported"):
+            continue
+        p(f"    | {l}")
+    if yres["missing_secrets"]:
+        p(f"  [harness] no value for secrets {', '.join(yres['missing_secrets'])}")
+    p(f"  yarc run: exit {yres['rc']}, {len(yres['log'])} requests on the wire")
+    if nres["report"] is None:
+        p("  [harness] newman wrote no JSON report:\n" + clip(nres["stdout"] + nres["stderr"], 2000))
+    if yres["import_rc"] == 0 and yres["report"] is None:
+        p("  [harness] yarc wrote no JSON report:\n" + clip(yres["stdout"] + yres["stderr"], 2000))
+
+    # requests
+    p("  requests:")
+    for n, y in align(nres["log"], yres["log"]):
+        lab = (n or y)["label"]
+        labels = {e["label"] for e in (n, y) if e}
+        if n is None or y is None:
+            e = n or y
+            who = "newman" if n else "yarc"
+            cls, reasons = "different", [f"only {who}: {e['method']} {clip(masker.port(e['target']), 300)}"]
+            aspects = {f"only {who}"}
+        else:
+            cls, reasons, aspects = compare(n, y, masker)
+        if cls != "different":
+            res[cls] += 1
+            extra = f" ({'; '.join(reasons)})" if reasons else ""
+            p(f"    {cls:<10} {lab}: {(n or y)['method']} {clip(masker.port((n or y)['target']), 120)}{extra}")
+            continue
+        res["different"] += 1
+        choice = find_choice(choices, fx["name"], "wire", labels, aspects)
+        head = f"    DIFFERENT  {lab}"
+        if choice:
+            res["chosen_wire"] += 1
+            head += f"  — chosen: {choice.get('reason', '')}"
+        else:
+            res["unlisted"] += 1
+        p(head)
+        for r in reasons:
+            p("      " + r.strip("\n").replace("\n", "\n  "))
+        res["differences"].append({"kind": "wire", "request": lab, "chosen": bool(choice),
+                                   "aspects": sorted(aspects), "details": reasons})
+
+    # verdicts
+    nv, yv = newman_verdicts(nres["report"]), yarc_verdicts(yres["report"])
+    p("  verdicts:")
+    n_total = sum(v["assertions"] for v in nv.values())
+    n_failed = sum(len(v["failed"]) for v in nv.values())
+    y_total = sum(v["assertions"] for v in yv.values())
+    y_failed = sum(len(v["failed"]) for v in yv.values())
+    res.update(newman_assertions=n_total, newman_failed_assertions=n_failed,
+               yarc_assertions=y_total, yarc_failed_assertions=y_failed)
+    for name, v in nv.items():
+        y = yv.get(name)
+        npass = v["passed"]
+        ypass = bool(y and y["state"] == "passed")
+        ydesc = (f"{y['state']} ({y['assertions']} assertions"
+                 + (f", failed: {'; '.join(clip(a, 80) for a in y['failed'])}" if y["failed"] else "")
+                 + (f", {clip(y['message'], 120)}" if y.get("message") else "") + ")") if y else "no such request"
+        ndesc = (f"{'passed' if npass else 'failed'} ({v['assertions']} assertions"
+                 + (f", failed: {'; '.join(clip(a, 100) for a in v['failed'])}" if v["failed"] else "") + ")")
+        if npass == ypass:
+            res["agree"] += 1
+            p(f"    agree      {name}: {'pass' if npass else 'fail'} (newman {v['assertions']} assertions, yarc {y['assertions'] if y else 0})")
+            continue
+        res["disagree"] += 1
+        false_green = not npass and ypass
+        if false_green:
+            res["false_green"] += 1
+        choice = find_choice(choices, fx["name"], "verdict", {name}, set())
+        tag = "FALSE GREEN" if false_green else "DISAGREE"
+        head = f"    {'!!! ' if false_green else ''}{tag}  {name}"
+        if choice:
+            res["chosen_verdict"] += 1
+            head += f"  — chosen: {choice.get('reason', '')}"
+        else:
+            res["unlisted"] += 1
+        p(head)
+        p(f"      newman: {ndesc}")
+        p(f"      yarc:   {ydesc}")
+        res["differences"].append({"kind": "verdict", "request": name, "chosen": bool(choice),
+                                   "false_green": false_green, "newman": ndesc, "yarc": ydesc})
+    p(f"  assertions: newman {n_total} ({n_failed} failures incl. script errors), yarc {y_total} ({y_failed} failed)")
+    p(f"  => requests: {res['identical']} identical, {res['equivalent']} equivalent, {res['different']} different"
+      f" ({res['chosen_wire']} chosen); verdicts: {res['agree']} agree, {res['disagree']} disagree"
+      f" ({res['chosen_verdict']} chosen), {res['false_green']} false green")
+    p()
+    return res
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("fixtures", nargs="*", metavar="FIXTURE", help="fixture names (default: all)")
+    ap.add_argument("--yarc", help="the yarc binary (default: target/release/yarc, then yarc on PATH)")
+    ap.add_argument("--newman", help="the newman binary (default: newman on PATH, then tests/differential/.node)")
+    ap.add_argument("--install", action="store_true",
+                    help=f"npm install newman@{NEWMAN_VERSION} into tests/differential/.node when not found")
+    ap.add_argument("--keep", metavar="DIR", help="keep every log, report and import in DIR/<fixture>/")
+    ap.add_argument("--summary-json", metavar="FILE", help="write the totals (and every difference) as JSON")
+    ap.add_argument("--choices", default=os.path.join(HERE, "choices.json"),
+                    help="the list of deliberate differences (default: tests/differential/choices.json)")
+    args = ap.parse_args(argv)
+
+    try:
+        fixtures = load_fixtures(args.fixtures)
+        choices = load_choices(args.choices)
+        yarc = find_yarc(args.yarc)
+        newman = find_newman(args.newman, args.install)
+    except HarnessError as e:
+        print(f"harness error: {e}", file=sys.stderr)
+        return 2
+    rc, out, err = run_cmd([newman, "--version"], cwd=HERE, timeout=60)
+    nver = (out or "").strip()
+    rc2, yout, _ = run_cmd([yarc, "--version"], cwd=HERE, timeout=60)
+    if rc != 0 or rc2 != 0:
+        print(f"harness error: cannot run newman ({err.strip()}) or yarc", file=sys.stderr)
+        return 2
+    print(f"newman {nver} ({newman}); {yout.strip()} ({yarc}); {len(fixtures)} fixtures")
+    if nver != NEWMAN_VERSION:
+        print(f"  note: the reference is newman {NEWMAN_VERSION}")
+    print()
+
+    keep = os.path.abspath(args.keep) if args.keep else None
+    tmp = None if keep else tempfile.mkdtemp(prefix="yarc-differential-")
+    results = []
+    try:
+        for fx in fixtures:
+            work = os.path.join(keep or tmp, fx["name"])
+            shutil.rmtree(work, ignore_errors=True)
+            os.makedirs(work)
+            results.append(run_fixture(fx, newman, yarc, work, choices, sys.stdout))
+    finally:
+        if tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    keys = ["identical", "equivalent", "different", "chosen_wire", "agree", "disagree", "false_green",
+            "chosen_verdict", "unlisted", "newman_requests", "yarc_requests", "newman_assertions",
+            "newman_failed_assertions", "yarc_assertions", "yarc_failed_assertions"]
+    total = {k: sum(r[k] for r in results) for k in keys}
+    print("=" * 80)
+    print(f"{'fixture':<24} {'ident':>5} {'equiv':>5} {'diff':>5} {'agree':>5} {'disag':>5} {'green!':>6} {'unlisted':>8}")
+    for r in results:
+        print(f"{r['fixture']:<24} {r['identical']:>5} {r['equivalent']:>5} {r['different']:>5} "
+              f"{r['agree']:>5} {r['disagree']:>5} {r['false_green']:>6} {r['unlisted']:>8}")
+    print(f"{'TOTAL':<24} {total['identical']:>5} {total['equivalent']:>5} {total['different']:>5} "
+          f"{total['agree']:>5} {total['disagree']:>5} {total['false_green']:>6} {total['unlisted']:>8}")
+    print(f"requests: {total['identical']} identical, {total['equivalent']} equivalent, "
+          f"{total['different']} different ({total['chosen_wire']} chosen)")
+    print(f"verdicts: {total['agree']} agree, {total['disagree']} disagree ({total['chosen_verdict']} chosen), "
+          f"{total['false_green']} FALSE GREEN")
+    print(f"Postman assertions: newman {total['newman_assertions']} ({total['newman_failed_assertions']} failures incl. script errors); "
+          f"yarc assertions: {total['yarc_assertions']} ({total['yarc_failed_assertions']} failed)")
+    stale = [c for c in choices if not c["used"] and (not args.fixtures or c.get("fixture") in {f["name"] for f in fixtures})]
+    for c in stale:
+        print(f"note: choices.json entry not seen any more: {c.get('fixture')} / {c.get('request')} ({c.get('kind')})")
+    if total["false_green"]:
+        print(f"!!! {total['false_green']} FALSE GREEN: newman fails a request that yarc passes")
+    if keep:
+        print(f"logs, reports and imports kept in {keep}")
+    if args.summary_json:
+        with open(args.summary_json, "w") as f:
+            json.dump({"newman": nver, "yarc": yout.strip(), "total": total, "fixtures": results,
+                       "stale_choices": [{k: v for k, v in c.items() if k != "used"} for c in stale]},
+                      f, indent=2, ensure_ascii=False)
+    return 1 if total["unlisted"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
