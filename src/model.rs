@@ -101,6 +101,8 @@ pub struct Defaults {
     pub snapshot: Option<SnapshotSpec>,
     /// Checks for every response below; the request's own are added (its status wins).
     pub expect: Expect,
+    /// `set:` before every request below (outer scopes first), then the request's own.
+    pub sets: Vec<SetVar>,
 }
 
 #[derive(Debug, Clone)]

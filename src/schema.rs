@@ -83,6 +83,8 @@ struct Defaults {
     /// Checked on every response below; a request's own `expect` adds to it, and its
     /// `status` replaces this one's.
     expect: Option<Expect>,
+    /// Set before every request below, before the request's own `set:`.
+    set: Option<BTreeMap<String, Value>>,
 }
 
 #[derive(JsonSchema)]

@@ -69,6 +69,8 @@ struct Ctx<'a> {
     in_every_env: Option<BTreeSet<String>>,
     /// Variables a URL starts with (`{{base_url}}/jobs`).
     url_starts: BTreeSet<String>,
+    /// Variables a collection's or folder's `defaults.set` gives every request below.
+    given: BTreeSet<String>,
 }
 
 impl Ctx<'_> {
@@ -172,6 +174,7 @@ pub fn import(
         captured_at: Default::default(),
         in_every_env: None,
         url_starts: BTreeSet::new(),
+        given: BTreeSet::new(),
     };
     // Requests first: the variables their scripts set decide what is a secret.
     let mut scope = Scope::default();
@@ -220,6 +223,9 @@ pub fn import(
     if !scope.expect.is_empty_map() {
         doc.child("defaults").set("expect", scope.expect);
     }
+    if !scope.sets.is_empty_map() {
+        doc.child("defaults").set("set", scope.sets);
+    }
     if !scope.blocks.is_empty() {
         doc.comment(
             "The collection's own scripts, where not converted, are at the end of this file.",
@@ -250,6 +256,9 @@ pub fn import(
 fn undeclared(variables: &mut Y, cx: &mut Ctx<'_>) {
     let mut defined: BTreeSet<String> = variables.entries().into_iter().map(|(k, _)| k).collect();
     defined.extend(cx.in_every_env.iter().flatten().cloned());
+    // A counter reads itself before its first `set:`: that one is declared.
+    let reads_itself = |n: &str| cx.reads.get(n) == Some(&0) && cx.given.contains(n);
+    defined.extend(cx.given.iter().filter(|n| !reads_itself(n)).cloned());
     // A variable captured before it is first read needs no declaration (and gets none, so
     // a failed capture still skips the requests that need it).
     let captured_first = |n: &str, first: usize| cx.captured_at.get(n).is_some_and(|c| *c < first);
@@ -379,6 +388,8 @@ fn environment(env: &Value, cx: &mut Ctx<'_>) -> Result<(String, String, String)
 struct Scope {
     expect: Y,
     variables: Y,
+    /// Pre-request `set()`s: `defaults.set`, given before every request below.
+    sets: Y,
     blocks: Vec<String>,
 }
 
@@ -394,6 +405,11 @@ impl Scope {
         }
         for (k, v) in s.variables.entries() {
             self.variables.set(k, v);
+        }
+        note_reads(cx, &s.sets);
+        for (k, v) in s.sets.entries() {
+            cx.given.insert(k.clone());
+            self.sets.set(k, v);
         }
         if let Some(b) = count(&s, phase, whose, cx) {
             self.blocks.push(b);
@@ -522,7 +538,6 @@ fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
     if method != "GET" {
         r.set("method", Y::str(&method));
     }
-    let mut own_vars = Y::map();
     let mut url = url(req, &unique, cx);
     let scheme_part = url.split(['?', '#']).next().unwrap_or("");
     if !url.is_empty() && !url.starts_with("{{") && !scheme_part.contains("://") {
@@ -557,6 +572,7 @@ fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
     let mut blocks = Vec::new();
     let mut expect = Y::map();
     let mut capture = Y::map();
+    let mut sets = Y::map();
     for (lines, phase) in events(node, "prerequest", Phase::PreRequest)
         .into_iter()
         .chain(events(node, "test", Phase::Test))
@@ -564,11 +580,11 @@ fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
         let s = script::convert(&lines, phase);
         blocks.extend(count(&s, phase, &format!("request `{unique}`"), cx));
         for (k, v) in s.variables.entries() {
-            if phase == Phase::PreRequest {
-                own_vars.set(k, v);
-            } else {
-                cx.set_vars.set(k, v);
-            }
+            cx.set_vars.set(k, v);
+        }
+        note_reads(cx, &s.sets);
+        for (k, v) in s.sets.entries() {
+            sets.set(k, v);
         }
         if let Y::Map(entries) = s.expect {
             for (k, v) in entries {
@@ -587,9 +603,9 @@ fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
             entries.insert(1, ("skip".into(), Y::str(super::vars::literal(&text))));
         }
     }
-    settle_reads(cx, &own_vars, &capture);
-    if !own_vars.is_empty_map() {
-        r.set("variables", own_vars);
+    settle_reads(cx, &capture, &sets);
+    if !sets.is_empty_map() {
+        r.set("set", sets);
     }
     if !expect.is_empty_map() {
         r.set("expect", expect);
@@ -605,15 +621,37 @@ fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
 
 /// What the request just converted reads and does not define itself, and what it captures,
 /// in request order.
-fn settle_reads(cx: &mut Ctx<'_>, own_vars: &Y, capture: &Y) {
-    let own: BTreeSet<String> = own_vars.entries().into_iter().map(|(k, _)| k).collect();
+fn settle_reads(cx: &mut Ctx<'_>, capture: &Y, sets: &Y) {
     for name in cx.current.take().unwrap_or_default() {
-        if !own.contains(&name) {
-            cx.reads.entry(name).or_insert(cx.request_no);
-        }
+        cx.reads.entry(name).or_insert(cx.request_no);
     }
-    for (name, _) in capture.entries() {
+    for (name, _) in capture.entries().into_iter().chain(sets.entries()) {
         cx.captured_at.entry(name).or_insert(cx.request_no);
+    }
+}
+
+/// The variables `set:` values read (a counter reads itself): read by the request (or, from a
+/// collection or folder script, by the collection).
+fn note_reads(cx: &mut Ctx<'_>, sets: &Y) {
+    let env = minijinja::Environment::new();
+    for (_, v) in sets.entries() {
+        let Y::Str(t) = v else { continue };
+        let Ok(tpl) = env.template_from_str(&t) else {
+            continue;
+        };
+        for name in tpl.undeclared_variables(false) {
+            if crate::template::FUNCTIONS.contains(&name.as_str()) {
+                continue;
+            }
+            match &mut cx.current {
+                Some(reads) => {
+                    reads.insert(name);
+                }
+                None => {
+                    cx.reads.insert(name, 0);
+                }
+            }
+        }
     }
 }
 
@@ -646,6 +684,9 @@ fn folder(node: &Value, name: &str, children: &[Value], cx: &mut Ctx<'_>) -> Y {
     }
     if !scope.expect.is_empty_map() {
         g.child("defaults").set("expect", scope.expect);
+    }
+    if !scope.sets.is_empty_map() {
+        g.child("defaults").set("set", scope.sets);
     }
     for b in scope.blocks {
         g.comment(b);

@@ -360,6 +360,7 @@ impl Decoder {
                 .get("expect")
                 .map(|n| self.expect(n, "`defaults.expect`"))
                 .unwrap_or_default(),
+            sets: f.get("set").map(|n| self.sets(n)).unwrap_or_default(),
         }
     }
 

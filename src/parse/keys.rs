@@ -58,6 +58,7 @@ pub const DEFAULTS: &[&str] = &[
     "max_redirects",
     "snapshot",
     "expect",
+    "set",
 ];
 pub const BODIES: &[&str] = &["json", "form", "multipart", "text", "file", "graphql"];
 pub const GRAPHQL: &[&str] = &["query", "variables", "operation_name"];

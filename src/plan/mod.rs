@@ -416,6 +416,8 @@ struct Scope {
     snapshot: Option<SnapshotSpec>,
     /// `defaults.expect` of the collection and the groups, merged.
     expect: Expect,
+    /// `defaults.set` of the collection and the groups, outer first.
+    sets: Vec<SetVar>,
     skips: Vec<Template>,
     tags: Vec<String>,
     /// Collection and group variables, lowest first.
@@ -451,6 +453,7 @@ impl Planner {
         let base_dir = c.path.parent().map(Path::to_path_buf).unwrap_or_default();
         self.current = c.path.clone();
         self.later = self.options.data_columns.iter().cloned().collect();
+        self.later.extend(c.defaults.sets.iter().map(|s| s.name.clone()));
         capture_names(&c.items, &mut self.later);
         let scope = Scope {
             groups: Vec::new(),
@@ -462,6 +465,7 @@ impl Planner {
             max_redirects: c.defaults.max_redirects,
             snapshot: c.defaults.snapshot.clone(),
             expect: c.defaults.expect.clone(),
+            sets: c.defaults.sets.clone(),
             skips: Vec::new(),
             tags: c.tags.clone(),
             lower: c.variables.clone(),
@@ -519,6 +523,7 @@ impl Planner {
                     inner.max_redirects = g.defaults.max_redirects.or(inner.max_redirects);
                     inner.skips.extend(g.skip.clone());
                     inner.expect = merged_expect(&inner.expect, &g.defaults.expect);
+                    inner.sets.extend(g.defaults.sets.iter().cloned());
                     if g.defaults.snapshot.is_some() {
                         inner.snapshot = g.defaults.snapshot.clone();
                     }
@@ -562,6 +567,7 @@ impl Planner {
                         &own
                     };
                     // Its `set:` values come before it is rendered; its captures after.
+                    captured.extend(scope.sets.iter().map(|s| s.name.clone()));
                     captured.extend(r.sets.iter().map(|s| s.name.clone()));
                     let mut pr = self.request(r, scope, base_dir, captured);
                     pr.tags = tags;
@@ -587,11 +593,12 @@ impl Planner {
         let mut skips = scope.skips.clone();
         skips.extend(r.skip.clone());
         let auth = r.auth.as_deref().cloned().or_else(|| scope.auth.clone());
-        let req = if scope.expect.checks.is_empty() && !scope.expect.any_status {
+        let req = if scope.expect.checks.is_empty() && !scope.expect.any_status && scope.sets.is_empty() {
             Arc::clone(r)
         } else {
             let mut own = Request::clone(r);
             own.expect = merged_expect(&scope.expect, &r.expect);
+            own.sets = scope.sets.iter().chain(&r.sets).cloned().collect();
             Arc::new(own)
         };
         let pr = PlannedRequest {
@@ -1012,6 +1019,10 @@ fn capture_names(items: &[Item], out: &mut HashSet<String>) {
     for item in items {
         match item {
             Item::Request(r) => out.extend(r.given_names().cloned()),
+            Item::Group(g) if !g.defaults.sets.is_empty() => {
+                out.extend(g.defaults.sets.iter().map(|s| s.name.clone()));
+                capture_names(&g.items, out);
+            }
             Item::Group(g) => capture_names(&g.items, out),
         }
     }

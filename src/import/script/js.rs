@@ -184,7 +184,8 @@ pub enum Expr {
     Call(Box<Expr>, Vec<Expr>),
     Unary(&'static str, Box<Expr>),
     Binary(&'static str, Box<Expr>, Box<Expr>),
-    Func(Vec<Stmt>),
+    /// A function or arrow: its simple parameter names (none for patterns), its body.
+    Func(Vec<String>, Vec<Stmt>),
     /// Something read but not modelled (a template literal, `new X()`, a ternary).
     Other,
 }
@@ -376,7 +377,7 @@ impl Parser {
             return None;
         }
         match self.block()? {
-            Expr::Func(body) => Some(body),
+            Expr::Func(_, body) => Some(body),
             _ => None,
         }
     }
@@ -439,11 +440,33 @@ impl Parser {
         Some(Binding::Object(out))
     }
 
+    /// An expression, or an assignment: `x = v`, `x += v` / `x -= v`, `x++` / `x--`, `++x`
+    /// (each as `x = x op v`).
     fn expression_statement(&mut self) -> Option<StmtKind> {
+        let step = |e: &Expr, op: &'static str, v: Expr| {
+            StmtKind::Assign(e.clone(), Expr::Binary(op, Box::new(e.clone()), Box::new(v)))
+        };
+        for (prefix, op) in [("++", "+"), ("--", "-")] {
+            if self.eat(prefix) {
+                let e = self.expr()?;
+                return Some(step(&e, op, Expr::Num(1.0)));
+            }
+        }
         let e = self.expr()?;
         if self.eat("=") {
             let value = self.expr()?;
             return Some(StmtKind::Assign(e, value));
+        }
+        for (compound, op) in [("+=", "+"), ("-=", "-")] {
+            if self.eat(compound) {
+                let value = self.expr()?;
+                return Some(step(&e, op, value));
+            }
+        }
+        for (postfix, op) in [("++", "+"), ("--", "-")] {
+            if self.eat(postfix) {
+                return Some(step(&e, op, Expr::Num(1.0)));
+            }
         }
         Some(StmtKind::Expr(e))
     }
@@ -609,15 +632,16 @@ impl Parser {
                 "function" => self.function()?,
                 _ if self.is("=>") => {
                     self.pos += 1;
-                    self.arrow_body()?
+                    self.arrow_body(vec![w])?
                 }
                 _ => Expr::Ident(w),
             },
             Tok::Punct("(") => {
                 let start = self.pos;
                 if self.skip_balanced(")") && self.is("=>") {
+                    let params = self.params(start, self.pos - 1);
                     self.pos += 1;
-                    return self.arrow_body();
+                    return self.arrow_body(params);
                 }
                 self.pos = start;
                 let e = self.expr()?;
@@ -654,23 +678,51 @@ impl Parser {
         if matches!(self.peek(), Some(Tok::Ident(_))) {
             self.pos += 1;
         }
-        if !self.eat("(") || !self.skip_balanced(")") || !self.eat("{") {
+        if !self.eat("(") {
             return None;
         }
-        self.block()
+        let start = self.pos;
+        if !self.skip_balanced(")") || !self.eat("{") {
+            return None;
+        }
+        let params = self.params(start, self.pos - 2);
+        match self.block()? {
+            Expr::Func(_, body) => Some(Expr::Func(params, body)),
+            other => Some(other),
+        }
     }
 
-    fn arrow_body(&mut self) -> Option<Expr> {
+    /// The names of a parameter list between two token positions: plain names only (a
+    /// default or a pattern makes the list unknown, empty).
+    fn params(&self, start: usize, end: usize) -> Vec<String> {
+        let mut out = Vec::new();
+        for (i, t) in self.toks.get(start..end).unwrap_or_default().iter().enumerate() {
+            match (&t.tok, i % 2) {
+                (Tok::Ident(n), 0) => out.push(n.clone()),
+                (Tok::Punct(","), 1) => {}
+                _ => return Vec::new(),
+            }
+        }
+        out
+    }
+
+    fn arrow_body(&mut self, params: Vec<String>) -> Option<Expr> {
         if self.eat("{") {
-            return self.block();
+            return match self.block()? {
+                Expr::Func(_, body) => Some(Expr::Func(params, body)),
+                other => Some(other),
+            };
         }
         let first = self.line(self.pos);
         let e = self.expr()?;
-        Some(Expr::Func(vec![Stmt {
-            kind: StmtKind::Expr(e),
-            first,
-            last: self.line(self.pos.saturating_sub(1)),
-        }]))
+        Some(Expr::Func(
+            params,
+            vec![Stmt {
+                kind: StmtKind::Expr(e),
+                first,
+                last: self.line(self.pos.saturating_sub(1)),
+            }],
+        ))
     }
 
     /// Statements up to the closing brace (consumed).
@@ -692,7 +744,7 @@ impl Parser {
             }
         }
         self.depth -= 1;
-        Some(Expr::Func(body))
+        Some(Expr::Func(Vec::new(), body))
     }
 
     fn object(&mut self) -> Option<Expr> {
@@ -739,7 +791,7 @@ mod tests {
             *callee,
             Expr::Member(Box::new(Expr::Ident("pm".into())), "test".into())
         );
-        let Expr::Func(body) = &args[1] else {
+        let Expr::Func(_, body) = &args[1] else {
             panic!("a function")
         };
         assert_eq!((body.len(), body[0].first), (1, 2));

@@ -26,8 +26,11 @@ pub enum Phase {
 pub struct Script {
     pub expect: Y,
     pub capture: Y,
-    /// `pm.*.set(name, literal)`: variables with a value known before the run.
+    /// `pm.*.set(name, literal)` in a test script: variables with a value known before the run.
     pub variables: Y,
+    /// `pm.*.set(name, value)` in a pre-request script (or of a value computed from variables):
+    /// `set:` entries, given before the request is rendered.
+    pub sets: Y,
     /// The lines not converted, as written (indentation kept), with the script's own
     /// structure around them; empty when everything was converted.
     pub block: Vec<String>,
@@ -85,10 +88,12 @@ pub fn convert(lines: &[String], phase: Phase) -> Script {
             expect: Y::map(),
             capture: Y::map(),
             variables: Y::map(),
+            sets: Y::map(),
             ..Script::default()
         },
         converted: BTreeSet::new(),
         reasons: HashMap::new(),
+        each_base: None,
     };
     cx.statements(&statements);
     let mut out = cx.finish();
@@ -126,6 +131,9 @@ struct Converter {
     /// Script lines whose statements were converted (1-based).
     converted: BTreeSet<usize>,
     reasons: HashMap<usize, &'static str>,
+    /// Inside `list.forEach(item => ...)`: the path of every item (`$.items[*]`), whose checks
+    /// become `each:` predicates.
+    each_base: Option<String>,
 }
 
 enum Done {
@@ -206,23 +214,42 @@ impl Converter {
     /// `if (data.id) { pm.environment.set("id", data.id) } else { console.log(...) }`: the
     /// guard only says the value is there, which a capture checks itself. Sets and console
     /// output only; anything else leaves the `if` to a human.
+    ///
+    /// `if (pm.response.code === 200) { pm.test(...) }` (or a presence guard): the checks are
+    /// written unconditionally. When the guard fails Postman skips them and yarc fails them —
+    /// loud, where dropping them would pass a request Postman fails.
+    /// `if (res.error) { console.log(...) } else { pm.environment.set(...) }`: the sets.
     fn guarded(&mut self, cond: &Expr, then: &[Stmt], otherwise: &[Stmt]) -> Option<Done> {
-        let sets_only = then.iter().all(|s| {
-            is_console_stmt(s) || matches!(&s.kind, StmtKind::Expr(e) if set_call(e).is_some())
-        });
-        if self.phase == Phase::PreRequest
-            || !self.is_guard(cond)
-            || !sets_only
-            || !otherwise.iter().all(is_console_stmt)
-        {
+        let sets_only = |b: &[Stmt]| {
+            b.iter().all(|s| {
+                is_console_stmt(s)
+                    || matches!(&s.kind, StmtKind::Expr(e) if set_call(e).is_some())
+            })
+        };
+        if self.phase == Phase::PreRequest || !self.is_guard(cond) {
             return None;
+        }
+        let console_only = |b: &[Stmt]| b.iter().all(is_console_stmt);
+        let then = if console_only(otherwise) {
+            then
+        } else if console_only(then) && sets_only(otherwise) {
+            // The value is read in the `else`: the guard asked whether something is missing.
+            otherwise
+        } else {
+            return None;
+        };
+        if !sets_only(then) {
+            return Some(match self.statements(then) {
+                true => Done::Converted,
+                false => Done::Kept(KEPT_AROUND),
+            });
         }
         let mut all = true;
         for s in then {
             if let StmtKind::Expr(e) = &s.kind
                 && let Some((key, value)) = set_call(e)
             {
-                all &= matches!(self.set(key, value), Done::Converted);
+                all &= matches!(self.set(key, value, shared_scope(e)), Done::Converted);
             }
         }
         Some(match all {
@@ -317,7 +344,10 @@ impl Converter {
             };
         }
         if let Some((key, value)) = set_call(e) {
-            return self.set(key, value);
+            return self.set(key, value, shared_scope(e));
+        }
+        if let Some(done) = self.for_each(e) {
+            return done;
         }
         if unset_call(e) {
             return Done::Kept(KEPT_UNSET);
@@ -354,6 +384,39 @@ impl Converter {
         Done::Kept(KEPT_OTHER)
     }
 
+    /// `data.items.forEach(function (item) { pm.expect(item.qty).to.be.above(0) })`: each
+    /// check on an item is an `each:` check on `$.items[*]...`.
+    fn for_each(&mut self, e: &Expr) -> Option<Done> {
+        let Expr::Call(callee, args) = e else {
+            return None;
+        };
+        let Expr::Member(list, m) = &**callee else {
+            return None;
+        };
+        let ([Expr::Func(params, body)], "forEach") = (args.as_slice(), m.as_str()) else {
+            return None;
+        };
+        let (Some(Subject::Json(p)), Some(item)) = (self.subject(list), params.first()) else {
+            return None;
+        };
+        if self.phase == Phase::PreRequest || self.each_base.is_some() {
+            return None;
+        }
+        let base = format!("{p}[*]");
+        let before = self.aliases.insert(item.clone(), Some(Subject::Json(base.clone())));
+        self.each_base = Some(base);
+        let all = self.statements(body);
+        self.each_base = None;
+        match before {
+            Some(b) => self.aliases.insert(item.clone(), b),
+            None => self.aliases.remove(item),
+        };
+        Some(match all {
+            true => Done::Converted,
+            false => Done::Kept(KEPT_AROUND),
+        })
+    }
+
     fn legacy_test(&mut self, value: &Expr) -> Done {
         self.out.assertions_seen += 1;
         let mut staged = Staged::default();
@@ -366,7 +429,9 @@ impl Converter {
     }
 
     /// `pm.environment.set("job_id", data.id)` → a capture; of a known value → a variable.
-    fn set(&mut self, key: &Expr, value: &Expr) -> Done {
+    /// `shared`: the call writes the collection's or the globals' scope, which an
+    /// environment's variable of the same name outranks (a collection variable does the same).
+    fn set(&mut self, key: &Expr, value: &Expr, shared: bool) -> Done {
         self.out.sets_seen += 1;
         let Expr::Str(key) = key else {
             return Done::Kept(KEPT_COMPUTED);
@@ -379,7 +444,15 @@ impl Converter {
             (Phase::Test, Some(Subject::Status)) => Y::Map(vec![("status".into(), Y::Bool(true))]),
             (Phase::Test, Some(Subject::Body)) => Y::Map(vec![("body".into(), Y::Bool(true))]),
             (_, Some(Subject::Value(v))) => {
-                self.out.variables.set(name, v);
+                // Before the request, as Postman runs it; a value computed from variables is
+                // given in order too (as a variable it could read itself: `n = n + 1`).
+                let computed = matches!(&v, Y::Str(t) if t.contains("{{"));
+                let reads_itself = computed && matches!(&v, Y::Str(t) if reads(t, &name));
+                let before = self.phase == Phase::PreRequest && (computed || !shared);
+                match before || reads_itself {
+                    true => self.out.sets.set(name, v),
+                    false => self.out.variables.set(name, v),
+                }
                 self.out.variables_set += 1;
                 return Done::Converted;
             }
@@ -404,8 +477,20 @@ impl Converter {
         if let Some(v) = value(e).or_else(|| generated(e)) {
             return Some(Subject::Value(v));
         }
-        if let Expr::Binary("+", a, b) = e {
-            return self.concat(a, b).map(Subject::Value);
+        if let Expr::Binary("+", a, b) = e
+            && !adds(a, b)
+            && let Some(v) = self.concat(a, b)
+        {
+            return Some(Subject::Value(v));
+        }
+        let computed = match e {
+            Expr::Binary(..) => true,
+            Expr::Call(c, _) => path(c).is_some_and(|p| NUMBERS.contains(&p.as_str())),
+            _ => false,
+        };
+        if computed {
+            let x = self.jinja(e)?;
+            return Some(Subject::Value(Y::str(format!("{{{{ {x} }}}}"))));
         }
         match e {
             Expr::Ident(n) => match self.aliases.get(n) {
@@ -435,6 +520,57 @@ impl Converter {
             Expr::Call(callee, args) => self.call(callee, args),
             _ => None,
         }
+    }
+
+    /// A JavaScript expression over values known before the request as a minijinja one:
+    /// variables (`pm.*.get`, aliases), literals, `||`, `parseInt`/`Number`, arithmetic
+    /// (`n + 1` counts: a variable read next to a number is read as a number, as a counter
+    /// means it).
+    fn jinja(&self, e: &Expr) -> Option<String> {
+        let numeric = is_numeric;
+        Some(match e {
+            Expr::Num(n) => number(*n)?.to_string(),
+            Expr::Str(s) if !s.contains("{{") => serde_json::to_string(s).ok()?,
+            Expr::Bool(b) => b.to_string(),
+            Expr::Null | Expr::Undefined => "none".into(),
+            Expr::Ident(_) | Expr::Member(..) | Expr::Index(..) => match self.subject(e)? {
+                Subject::Value(v) => jinja_of(&v)?,
+                _ => return None,
+            },
+            Expr::Call(callee, args) => match (path(callee).as_deref(), args.as_slice()) {
+                (Some("parseInt" | "Number" | "parseFloat"), [x, ..]) => {
+                    let f = if path(callee).as_deref() == Some("parseFloat") { "float" } else { "int" };
+                    format!("({} | {f})", self.jinja(x)?)
+                }
+                _ => match value(e)
+                    .or_else(|| generated(e))
+                    .map(Subject::Value)
+                    .or_else(|| self.call(callee, args))?
+                {
+                    Subject::Value(v) => jinja_of(&v)?,
+                    _ => return None,
+                },
+            },
+            Expr::Binary(op @ ("||" | "??"), a, b) => {
+                let _ = op;
+                format!("({} or {})", self.jinja(a)?, self.jinja(b)?)
+            }
+            Expr::Binary(op @ ("+" | "-" | "*" | "/" | "%"), a, b) => {
+                if *op == "+" && !adds(a, b) {
+                    return None;
+                }
+                let side = |x: &Expr| -> Option<String> {
+                    let j = self.jinja(x)?;
+                    Some(match (numeric(x), j.contains(" or ")) {
+                        (true, _) => j,
+                        (false, true) => format!("({j} | int)"),
+                        (false, false) => format!("(({j} or 0) | int)"),
+                    })
+                };
+                format!("{} {op} {}", side(a)?, side(b)?)
+            }
+            _ => return None,
+        })
     }
 
     /// `'Profile ' + id`: text known before the run, joined (templates included).
@@ -527,6 +663,21 @@ impl Converter {
 
     /// Writes one predicate where its subject lives in `expect`.
     fn put(&mut self, subject: Subject, predicate: &str, value: Y, negate: bool) {
+        let base = self.each_base.as_deref().unwrap_or("\u{0}");
+        match &subject {
+            Subject::Json(p) if p.starts_with(base) => {
+                let entry = entry_map(self.out.expect.child("json"), p);
+                add_predicate(entry, "each", predicate, value, negate);
+                return;
+            }
+            Subject::Length(inner) if matches!(&**inner, Subject::Json(p) if p.starts_with(base)) => {
+                let Subject::Json(p) = &**inner else { return };
+                let each = entry_map(entry_map(self.out.expect.child("json"), p), "each");
+                add_predicate(each, "length", predicate, value, negate);
+                return;
+            }
+            _ => {}
+        }
         let e = &mut self.out.expect;
         match subject {
             Subject::Json(p) => add_predicate(e.child("json"), &p, predicate, value, negate),
@@ -547,7 +698,7 @@ impl Converter {
                     Y::Num(n) => Y::str(format!("{n}ms")),
                     other => other,
                 };
-                e.child("time").set(predicate, ms);
+                put_once(e.child("time"), predicate, ms);
             }
             Subject::Value(_) | Subject::Reason => {}
         }
@@ -606,6 +757,50 @@ fn is_code(line: &str) -> bool {
     !(t.is_empty() || t.starts_with("//") || t.chars().all(|c| "{}();,".contains(c)))
 }
 
+/// Conversions to a number.
+const NUMBERS: &[&str] = &["parseInt", "Number", "parseFloat"];
+
+/// Whether a template reads the variable `name`.
+fn reads(template: &str, name: &str) -> bool {
+    let env = minijinja::Environment::new();
+    env.template_from_str(template)
+        .is_ok_and(|t| t.undeclared_variables(false).contains(name))
+}
+
+/// Whether `a + b` adds numbers: one side is a number, and neither is text (`'n-' + 7` joins).
+fn adds(a: &Expr, b: &Expr) -> bool {
+    (is_numeric(a) || is_numeric(b)) && !matches!(a, Expr::Str(_)) && !matches!(b, Expr::Str(_))
+}
+
+/// A number literal or a conversion to a number: `+` next to one adds.
+fn is_numeric(e: &Expr) -> bool {
+    matches!(e, Expr::Num(_))
+        || matches!(e, Expr::Call(c, _) if path(c).is_some_and(|p| NUMBERS.contains(&p.as_str())))
+}
+
+/// A value as a minijinja expression: `{{ expr }}` alone gives its expression, a literal its
+/// literal; text with a template inside is no single expression.
+fn jinja_of(v: &Y) -> Option<String> {
+    Some(match v {
+        Y::Str(s) => match s.strip_prefix("{{ ").and_then(|r| r.strip_suffix(" }}")) {
+            Some(inner) if !inner.contains("{{") && !inner.contains("}}") => {
+                let plain = inner.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                    || (inner.starts_with('(') && inner.ends_with(')'));
+                match plain {
+                    true => inner.to_string(),
+                    false => format!("({inner})"),
+                }
+            }
+            _ if !s.contains('{') => serde_json::to_string(s).ok()?,
+            _ => return None,
+        },
+        Y::Num(n) => n.to_string(),
+        Y::Bool(b) => b.to_string(),
+        Y::Null => "none".into(),
+        _ => return None,
+    })
+}
+
 /// The calls that read a variable: `pm.environment.get("x")` is `{{ x }}`.
 const VAR_GETTERS: &[&str] = &[
     "pm.environment.get",
@@ -635,7 +830,7 @@ fn test_body(e: &Expr) -> Option<&[Stmt]> {
         return None;
     }
     match args.last()? {
-        Expr::Func(body) => Some(body),
+        Expr::Func(_, body) => Some(body),
         _ => None,
     }
 }
@@ -659,6 +854,17 @@ fn set_call(e: &Expr) -> Option<(&Expr, &Expr)> {
         [k, v] if is_set => Some((k, v)),
         _ => None,
     }
+}
+
+/// Whether a set call writes the collection's or the globals' variables.
+fn shared_scope(e: &Expr) -> bool {
+    let Expr::Call(callee, _) = e else {
+        return false;
+    };
+    matches!(
+        path(callee).as_deref(),
+        Some("pm.collectionVariables.set" | "pm.globals.set" | "postman.setGlobalVariable")
+    )
 }
 
 fn unset_call(e: &Expr) -> bool {
@@ -826,13 +1032,33 @@ fn status(expect: &mut Y, predicate: &str, value: Y, negate: bool) {
 fn put_status(map: &mut Y, predicate: &str, value: Y, negate: bool) {
     let target = if negate { map.child("not") } else { map };
     match (predicate, value) {
-        ("equals", Y::Seq(list)) => target.set("in", Y::Seq(list)),
+        ("equals", Y::Seq(list)) => put_once(target, "in", Y::Seq(list)),
         ("equals", Y::Str(class)) if class.len() == 3 && class.ends_with("xx") => {
             let n = u64::from(class.as_bytes()[0].wrapping_sub(b'0')) * 100;
-            target.set("gte", Y::Num(n.into()));
-            target.set("lt", Y::Num((n + 100).into()));
+            put_once(target, "gte", Y::Num(n.into()));
+            put_once(target, "lt", Y::Num((n + 100).into()));
         }
-        (p, v) => target.set(p, v),
+        (p, v) => put_once(target, p, v),
+    }
+}
+
+/// Adds a predicate to a predicate map; one the map holds already goes into `all:` with it,
+/// so every check the script made is kept (two `to.include`s, two statuses) and all must hold.
+fn put_once(map: &mut Y, predicate: &str, value: Y) {
+    let taken = map.get_mut(predicate).is_some_and(|old| *old != value);
+    let in_all = matches!(map.get_mut("all"), Some(Y::Seq(list)) if list.iter().any(|m| matches!(m, Y::Map(e) if e.iter().any(|(k, _)| k == predicate))));
+    if !taken && !in_all {
+        map.set(predicate, value);
+        return;
+    }
+    if !matches!(map.get_mut("all"), Some(Y::Seq(_))) {
+        map.set("all", Y::Seq(Vec::new()));
+    }
+    if let Some(Y::Seq(list)) = map.get_mut("all") {
+        let entry = Y::Map(vec![(predicate.to_string(), value)]);
+        if !list.contains(&entry) {
+            list.push(entry);
+        }
     }
 }
 
@@ -875,7 +1101,7 @@ fn add_predicate(map: &mut Y, key: &str, predicate: &str, value: Y, negate: bool
     }
     let entry = entry_map(map, key);
     let target = if negate { entry.child("not") } else { entry };
-    target.set(predicate, value);
+    put_once(target, predicate, value);
 }
 
 #[cfg(test)]

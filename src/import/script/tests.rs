@@ -19,6 +19,7 @@ fn out(s: &Script) -> Value {
         ("expect".into(), s.expect.clone()),
         ("capture".into(), s.capture.clone()),
         ("variables".into(), s.variables.clone()),
+        ("sets".into(), s.sets.clone()),
     ]));
     serde_saphyr::from_str(&text).expect("yaml")
 }
@@ -209,7 +210,7 @@ fn a_statement_converts_whole_or_not_at_all() {
 }
 
 #[test]
-fn pre_request_scripts_set_request_variables() {
+fn pre_request_scripts_give_set_values_before_the_request() {
     let s = run(
         Phase::PreRequest,
         &[
@@ -219,8 +220,8 @@ fn pre_request_scripts_set_request_variables() {
         ],
     );
     let v = out(&s);
-    assert_eq!(v["variables"]["order"], "A-1");
-    assert_eq!(v["variables"]["id"], "{{ uuid() }}");
+    assert_eq!(v["sets"]["order"], "A-1");
+    assert_eq!(v["sets"]["id"], "{{ uuid() }}");
     assert_eq!(s.kept.len(), 1);
 }
 
@@ -399,6 +400,36 @@ fn random_scripts_convert_into_requests_yarc_accepts() {
 }
 
 #[test]
+fn counters_count_up_without_reading_themselves_as_variables() {
+    for (phase, lines) in [
+        (
+            Phase::PreRequest,
+            &["let n = pm.collectionVariables.get('n') || 0;", "n++;", "pm.collectionVariables.set('n', n);"][..],
+        ),
+        (
+            Phase::Test,
+            &["var n = parseInt(pm.environment.get('n'));", "n += 2;", "pm.environment.set('n', n);"][..],
+        ),
+    ] {
+        let s = run(phase, lines);
+        let v = out(&s);
+        assert!(s.kept.is_empty(), "{:?}", s.kept);
+        let n = v["sets"]["n"].as_str().unwrap_or_default().to_string();
+        let env = minijinja::Environment::new();
+        let rendered = |x: serde_json::Value| {
+            env.render_str(&n, minijinja::context! { n => minijinja::value::Serde(&x) })
+                .unwrap_or_else(|e| format!("{e}: {n}"))
+        };
+        let step = if phase == Phase::PreRequest { 1 } else { 2 };
+        assert_eq!(rendered(serde_json::json!(4)), (4 + step).to_string(), "{n}");
+        assert_eq!(rendered(serde_json::json!("4")), (4 + step).to_string(), "{n}");
+        if phase == Phase::PreRequest {
+            assert_eq!(rendered(serde_json::json!("")), "1", "{n}");
+        }
+    }
+}
+
+#[test]
 fn values_a_script_makes_up_become_yarc_functions() {
     let s = run(
         Phase::PreRequest,
@@ -411,9 +442,9 @@ fn values_a_script_makes_up_become_yarc_functions() {
         ],
     );
     let v = out(&s);
-    assert_eq!(v["variables"]["profile"], "Profile {{ uuid() }}");
-    assert_eq!(v["variables"]["at"], "{{ now() }}");
-    assert_eq!(v["variables"]["ms"], "{{ timestamp() * 1000 }}");
-    assert_eq!(v["variables"]["n"], "n-7");
+    assert_eq!(v["sets"]["profile"], "Profile {{ uuid() }}");
+    assert_eq!(v["sets"]["at"], "{{ now() }}");
+    assert_eq!(v["sets"]["ms"], "{{ timestamp() * 1000 }}");
+    assert_eq!(v["sets"]["n"], "n-7");
     assert_eq!((s.sets_seen, s.variables_set), (4, 4));
 }
