@@ -34,7 +34,10 @@ pub enum RenderedBody {
     Form(Vec<(String, String)>),
     Multipart(Vec<(String, RenderedPart)>),
     Text(String),
-    File { path: PathBuf, shown: String },
+    File {
+        path: PathBuf,
+        shown: String,
+    },
 }
 
 #[derive(Debug, Clone)]

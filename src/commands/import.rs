@@ -214,7 +214,9 @@ fn postman_files(
         ));
     }
     for (request, why) in &r.skipped {
-        look.push(format!("request `{request}` is written with `skip:`: {why}"));
+        look.push(format!(
+            "request `{request}` is written with `skip:`: {why}"
+        ));
     }
     look.extend(r.notes.iter().cloned());
     if look.is_empty() {

@@ -71,9 +71,25 @@ struct Ctx<'a> {
     url_starts: BTreeSet<String>,
     /// Variables a collection's or folder's `defaults.set` gives every request below.
     given: BTreeSet<String>,
+    /// The literal secret each `secret()` name stands for, so that two values never share one.
+    secret_values: HashMap<String, String>,
+    /// Where the auth being converted is (`folder \`Admin\``), to name its secrets.
+    place: String,
+    /// Variables a token request of a script in force stores its token in: a bearer header or
+    /// auth of `{{ that }}` gives way to the `oauth2` block.
+    token_vars: Vec<String>,
 }
 
 impl Ctx<'_> {
+    /// Whether a converted value is `{prefix}{{ var }}` for a variable a token request fills.
+    fn is_fetched_token(&self, value: &str, prefix: &str) -> bool {
+        value.strip_prefix(prefix).is_some_and(|rest| {
+            self.token_vars
+                .iter()
+                .any(|v| rest.trim() == format!("{{{{ {v} }}}}"))
+        })
+    }
+
     fn skip_because(&mut self, why: String) {
         if !self.skip.contains(&why) {
             self.skip.push(why);
@@ -100,13 +116,33 @@ impl Ctx<'_> {
         out
     }
 
-    /// A literal secret becomes a `secret()` reference; a template stays.
+    /// The text converted, without noting what it reads.
+    fn text_of(&self, s: &str) -> String {
+        convert(s, &mut Vec::new())
+    }
+
+    /// A literal secret becomes a `secret()` reference; a template stays. Two different
+    /// literals never share a name: the second is named after its place (`ADMIN_TOKEN` for the
+    /// folder `Admin`), or numbered. Values are compared here and never written.
     fn secret_or_text(&mut self, value: &str, env: &str) -> String {
         if value.contains("{{") {
             return self.text(value);
         }
-        self.report.secrets.insert(env.to_string());
-        secret_ref(env)
+        let place = self
+            .place
+            .split('`')
+            .nth(1)
+            .map(|p| format!("{}_{env}", env_name(p)));
+        let name = std::iter::once(env.to_string())
+            .chain(place)
+            .chain((2..).map(|n| format!("{env}_{n}")))
+            .find(|n| self.secret_values.get(n).is_none_or(|held| held == value))
+            .unwrap_or_else(|| env.to_string());
+        self.secret_values
+            .entry(name.clone())
+            .or_insert_with(|| value.to_string());
+        self.report.secrets.insert(name.clone());
+        secret_ref(&name)
     }
 
     /// Remembers the variable a URL starts with (`{{ base_url }}/jobs`).
@@ -175,6 +211,9 @@ pub fn import(
         in_every_env: None,
         url_starts: BTreeSet::new(),
         given: BTreeSet::new(),
+        token_vars: Vec::new(),
+        secret_values: HashMap::new(),
+        place: String::new(),
     };
     // Requests first: the variables their scripts set decide what is a secret.
     let mut scope = Scope::default();
@@ -184,10 +223,12 @@ pub fn import(
     {
         scope.add(script::convert(&lines, phase), phase, "collection", &mut cx);
     }
-    let requests = Y::Seq(items.iter().filter_map(|i| item(i, &mut cx)).collect());
-    let auth = collection
+    // Before the requests: a literal secret is named for the collection first.
+    let own_auth = collection
         .get("auth")
         .and_then(|a| auth(a, "collection", &mut cx));
+    let auth = scope.oauth2.take().or(own_auth);
+    let requests = Y::Seq(items.iter().filter_map(|i| item(i, &mut cx)).collect());
     let mut env_files = Vec::new();
     let mut envs = Vec::new();
     for env in environments {
@@ -390,6 +431,8 @@ struct Scope {
     variables: Y,
     /// Pre-request `set()`s: `defaults.set`, given before every request below.
     sets: Y,
+    /// The `oauth2` block a token request in the scope's pre-request script becomes.
+    oauth2: Option<Y>,
     blocks: Vec<String>,
 }
 
@@ -410,6 +453,13 @@ impl Scope {
         for (k, v) in s.sets.entries() {
             cx.given.insert(k.clone());
             self.sets.set(k, v);
+        }
+        if let Some((block, var)) = s.oauth2.clone() {
+            self.oauth2 = Some(block);
+            cx.report.auth.insert(format!(
+                "oauth2 from the token request of {whose}'s pre-request script, replacing `{var}`"
+            ));
+            cx.token_vars.push(var);
         }
         if let Some(b) = count(&s, phase, whose, cx) {
             self.blocks.push(b);
@@ -538,41 +588,14 @@ fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
     if method != "GET" {
         r.set("method", Y::str(&method));
     }
-    let mut url = url(req, &unique, cx);
-    let scheme_part = url.split(['?', '#']).next().unwrap_or("");
-    if !url.is_empty() && !url.starts_with("{{") && !scheme_part.contains("://") {
-        // Postman sends `example.com/x` as `http://example.com/x`.
-        url.insert_str(0, "http://");
-        cx.report.notes.push(format!(
-            "request `{unique}`: the URL has no scheme; Postman sends it with http://, and so does the collection"
-        ));
-    }
-    cx.note_url(&url);
-    r.set("url", Y::str(url));
-    let mut headers = headers(req.get("header"), cx);
-    let pruned = matches!(method.as_str(), "GET" | "HEAD" | "COPY" | "PURGE" | "UNLOCK")
-        && node.pointer("/protocolProfileBehavior/disableBodyPruning") != Some(&Value::Bool(true));
-    let body = match pruned {
-        // Newman sends no body with these methods.
-        true => None,
-        false => req.get("body").and_then(|b| body(b, &mut headers, cx)),
-    };
-    if !headers.is_empty_map() {
-        r.set("headers", headers);
-    }
-    if let Some((key, body)) = body {
-        r.set(key, body);
-    }
-    if let Some(a) = req
-        .get("auth")
-        .and_then(|a| auth(a, &format!("request `{name}`"), cx))
-    {
-        r.set("auth", a);
-    }
     let mut blocks = Vec::new();
     let mut expect = Y::map();
     let mut capture = Y::map();
     let mut sets = Y::map();
+    // A token request in its own pre-request script: its auth (and the header that sent the
+    // token by hand goes).
+    let mut token = None;
+    let vars_before = cx.token_vars.len();
     for (lines, phase) in events(node, "prerequest", Phase::PreRequest)
         .into_iter()
         .chain(events(node, "test", Phase::Test))
@@ -594,7 +617,47 @@ fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
         for (k, v) in s.capture.entries() {
             capture.set(k, v);
         }
+        if let Some((block, var)) = s.oauth2 {
+            token = Some(block);
+            cx.report.auth.insert(format!("oauth2 from the token request of request `{unique}`'s pre-request script, replacing `{var}`"));
+            cx.token_vars.push(var);
+        }
     }
+    let mut url = url(req, &unique, cx);
+    let scheme_part = url.split(['?', '#']).next().unwrap_or("");
+    if !url.is_empty() && !url.starts_with("{{") && !scheme_part.contains("://") {
+        // Postman sends `example.com/x` as `http://example.com/x`.
+        url.insert_str(0, "http://");
+        cx.report.notes.push(format!(
+            "request `{unique}`: the URL has no scheme; Postman sends it with http://, and so does the collection"
+        ));
+    }
+    cx.note_url(&url);
+    r.set("url", Y::str(url));
+    let mut headers = headers(req.get("header"), cx);
+    let pruned = matches!(
+        method.as_str(),
+        "GET" | "HEAD" | "COPY" | "PURGE" | "UNLOCK"
+    ) && node.pointer("/protocolProfileBehavior/disableBodyPruning")
+        != Some(&Value::Bool(true));
+    let body = match pruned {
+        // Newman sends no body with these methods.
+        true => None,
+        false => req.get("body").and_then(|b| body(b, &mut headers, cx)),
+    };
+    if !headers.is_empty_map() {
+        r.set("headers", headers);
+    }
+    if let Some((key, body)) = body {
+        r.set(key, body);
+    }
+    let own_auth = req
+        .get("auth")
+        .and_then(|a| auth(a, &format!("request `{name}`"), cx));
+    if let Some(a) = token.or(own_auth) {
+        r.set("auth", a);
+    }
+    cx.token_vars.truncate(vars_before);
     if !cx.skip.is_empty() {
         let why = std::mem::take(&mut cx.skip).join("; ");
         cx.report.skipped.push((unique.clone(), why.clone()));
@@ -665,19 +728,20 @@ fn folder(node: &Value, name: &str, children: &[Value], cx: &mut Ctx<'_>) -> Y {
     if let Some(d) = description(node.get("description"), cx) {
         g.set("description", d);
     }
-    if let Some(a) = node
-        .get("auth")
-        .and_then(|a| auth(a, &format!("folder `{name}`"), cx))
-    {
-        g.set("auth", a);
-    }
     let mut scope = Scope::default();
     let whose = format!("folder `{name}`");
+    let vars_before = cx.token_vars.len();
     for (lines, phase) in events(node, "test", Phase::ScopeTest)
         .into_iter()
         .chain(events(node, "prerequest", Phase::PreRequest))
     {
         scope.add(script::convert(&lines, phase), phase, &whose, cx);
+    }
+    let own_auth = node
+        .get("auth")
+        .and_then(|a| auth(a, &format!("folder `{name}`"), cx));
+    if let Some(a) = scope.oauth2.take().or(own_auth) {
+        g.set("auth", a);
     }
     if !scope.variables.is_empty_map() {
         g.set("variables", scope.variables);
@@ -695,6 +759,7 @@ fn folder(node: &Value, name: &str, children: &[Value], cx: &mut Ctx<'_>) -> Y {
         "requests",
         Y::Seq(children.iter().filter_map(|i| item(i, cx)).collect()),
     );
+    cx.token_vars.truncate(vars_before);
     g
 }
 
@@ -730,7 +795,10 @@ fn url(req: &Value, request: &str, cx: &mut Ctx<'_>) -> String {
 fn from_parts(u: &Value) -> String {
     let piece = |p: &Value| match p {
         Value::String(s) => Some(s.clone()),
-        other => other.get("value").and_then(Value::as_str).map(str::to_string),
+        other => other
+            .get("value")
+            .and_then(Value::as_str)
+            .map(str::to_string),
     };
     let join = |key: &str, sep: &str| match u.get(key) {
         Some(Value::Array(parts)) => parts.iter().filter_map(piece).collect::<Vec<_>>().join(sep),
@@ -749,7 +817,9 @@ fn from_parts(u: &Value) -> String {
         }
     }
     out.push_str(&join("host", "."));
-    if let Some(port) = u.get("port").and_then(|p| piece(p).or(p.as_u64().map(|n| n.to_string())))
+    if let Some(port) = u
+        .get("port")
+        .and_then(|p| piece(p).or(p.as_u64().map(|n| n.to_string())))
         && !port.is_empty()
     {
         out.push(':');
@@ -871,11 +941,18 @@ fn headers(list: Option<&Value>, cx: &mut Ctx<'_>) -> Y {
         }
         let (Some(k), Some(v)) = (
             h.get("key").and_then(Value::as_str),
-            h.get("value").map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string)),
+            h.get("value")
+                .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string)),
         ) else {
             continue;
         };
         if k.trim().is_empty() {
+            continue;
+        }
+        if k.eq_ignore_ascii_case("authorization")
+            && cx.is_fetched_token(&cx.text_of(&v), "Bearer ")
+        {
+            // The oauth2 block the token request became sends it.
             continue;
         }
         let value = if looks_secret(k) && !v.contains("{{") && !v.is_empty() {
@@ -883,7 +960,10 @@ fn headers(list: Option<&Value>, cx: &mut Ctx<'_>) -> Y {
         } else {
             cx.text(&v)
         };
-        match out.iter_mut().find(|(name, _)| name.eq_ignore_ascii_case(k)) {
+        match out
+            .iter_mut()
+            .find(|(name, _)| name.eq_ignore_ascii_case(k))
+        {
             Some((name, values)) if name == k => values.push(value),
             Some(entry) => *entry = (k.to_string(), vec![value]),
             None => out.push((k.to_string(), vec![value])),
@@ -968,7 +1048,9 @@ fn body(b: &Value, headers: &mut Y, cx: &mut Ctx<'_>) -> Option<(&'static str, Y
         "file" => {
             let src = b.pointer("/file/src").and_then(Value::as_str).unwrap_or("");
             if src.is_empty() || !(cx.file_exists)(src) {
-                cx.skip_because(format!("the body file `{src}` is not beside the collection"));
+                cx.skip_because(format!(
+                    "the body file `{src}` is not beside the collection"
+                ));
             }
             Some(("file", Y::str(super::vars::literal(src))))
         }
@@ -1174,9 +1256,7 @@ fn as_string(t: &str) -> String {
     if matches!(expr, "uuid()" | "now()") {
         return t.to_string();
     }
-    let simple = expr
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || c == '_')
+    let simple = expr.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
         || (expr.ends_with(')') && !expr[..expr.find('(').unwrap_or(0)].contains(' '));
     match simple {
         true => format!("{{{{ {expr} | string }}}}"),
@@ -1196,6 +1276,70 @@ fn tvalue(v: Y, restore: &dyn Fn(&str) -> String) -> Y {
         ),
         other => other,
     }
+}
+
+/// Whether a Postman OAuth 2.0 auth can be fetched by yarc: the client-credentials grant
+/// (named, or left out) with a token URL and a client.
+fn client_credentials(f: &dyn Fn(&str) -> String) -> bool {
+    let grant = f("grant_type");
+    (grant.is_empty() || grant == "client_credentials")
+        && !f("accessTokenUrl").trim().is_empty()
+        && !f("clientId").trim().is_empty()
+}
+
+/// An OAuth 2.0 auth yarc cannot fetch a token for (authorization code, implicit, password, or
+/// no token URL): Newman sends the token stored in the export, and so does the collection — as a
+/// secret, never copied. Without a stored token Newman sends no auth at all.
+fn stored_token(f: &dyn Fn(&str) -> String, whose: &str, cx: &mut Ctx<'_>) -> Option<Y> {
+    let token = f("accessToken");
+    let grant = f("grant_type");
+    let grant = if grant.is_empty() {
+        "no token URL".to_string()
+    } else {
+        format!("grant `{grant}`")
+    };
+    if token.trim().is_empty() {
+        cx.report.notes.push(format!(
+            "{whose}: OAuth 2.0 ({grant}) with no stored token: Newman sends no auth, and the collection says `auth: none`; get a token and give it as a bearer"
+        ));
+        cx.report
+            .auth
+            .insert(format!("none ({whose}: OAuth 2.0 without a token)"));
+        return Some(Y::str("none"));
+    }
+    let value = cx.secret_or_text(&token, "ACCESS_TOKEN");
+    cx.report.notes.push(format!(
+        "{whose}: OAuth 2.0 ({grant}) is sent with the token Postman stored, as Newman sends it: set ACCESS_TOKEN to a current token"
+    ));
+    cx.report
+        .auth
+        .insert(format!("bearer ({whose}: the stored OAuth 2.0 token)"));
+    let prefix = f("headerPrefix");
+    let prefix = if prefix.is_empty() {
+        "Bearer".to_string()
+    } else {
+        prefix
+    };
+    Some(match (f("addTokenTo").as_str(), prefix.as_str()) {
+        ("queryParams", _) => Y::Map(vec![(
+            "api_key".into(),
+            Y::Map(vec![
+                ("query".into(), Y::str("access_token")),
+                ("value".into(), Y::str(value)),
+            ]),
+        )]),
+        (_, "Bearer") => Y::Map(vec![("bearer".into(), Y::str(value))]),
+        (_, other) => Y::Map(vec![(
+            "api_key".into(),
+            Y::Map(vec![
+                ("header".into(), Y::str("Authorization")),
+                (
+                    "value".into(),
+                    Y::str(format!("{} {value}", super::vars::literal(other))),
+                ),
+            ]),
+        )]),
+    })
 }
 
 /// A field of a Postman auth block: v2.1 keeps them as `[{key, value}]`, v2.0 as an object.
@@ -1218,11 +1362,19 @@ fn field(block: Option<&Value>, key: &str) -> Option<String> {
 }
 
 fn auth(a: &Value, whose: &str, cx: &mut Ctx<'_>) -> Option<Y> {
+    cx.place = whose.to_string();
+    let y = auth_block(a, whose, cx);
+    cx.place.clear();
+    y
+}
+
+fn auth_block(a: &Value, whose: &str, cx: &mut Ctx<'_>) -> Option<Y> {
     let kind = a.get("type").and_then(Value::as_str)?;
     let block = a.get(kind);
     let f = |k: &str| field(block, k).unwrap_or_default();
     let y = match kind {
         "noauth" => Y::str("none"),
+        "bearer" if cx.is_fetched_token(&cx.text_of(&f("token")), "") => return None,
         "bearer" => {
             let token = cx.secret_or_text(&f("token"), "TOKEN");
             Y::Map(vec![("bearer".into(), Y::str(token))])
@@ -1262,14 +1414,8 @@ fn auth(a: &Value, whose: &str, cx: &mut Ctx<'_>) -> Option<Y> {
                 ]),
             )])
         }
+        "oauth2" if !client_credentials(&f) => return stored_token(&f, whose, cx),
         "oauth2" => {
-            let grant = f("grant_type");
-            if !grant.is_empty() && grant != "client_credentials" {
-                cx.report.notes.push(format!(
-                    "{whose}: OAuth 2.0 grant `{grant}` is not supported (yarc speaks client credentials); its auth was left out"
-                ));
-                return None;
-            }
             let mut o = Y::map();
             let token_url = cx.text(&f("accessTokenUrl"));
             cx.note_url(&token_url);

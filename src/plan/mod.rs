@@ -280,9 +280,9 @@ pub fn with_dependencies(
                 continue;
             }
             for need in &c.requests[i].needs {
-                let producer = (0..i).rev().find(|&j| {
-                    c.requests[j].req.given_names().any(|n| n == need)
-                });
+                let producer = (0..i)
+                    .rev()
+                    .find(|&j| c.requests[j].req.given_names().any(|n| n == need));
                 if let Some(j) = producer
                     && !wanted[j]
                 {
@@ -453,7 +453,8 @@ impl Planner {
         let base_dir = c.path.parent().map(Path::to_path_buf).unwrap_or_default();
         self.current = c.path.clone();
         self.later = self.options.data_columns.iter().cloned().collect();
-        self.later.extend(c.defaults.sets.iter().map(|s| s.name.clone()));
+        self.later
+            .extend(c.defaults.sets.iter().map(|s| s.name.clone()));
         capture_names(&c.items, &mut self.later);
         let scope = Scope {
             groups: Vec::new(),
@@ -593,7 +594,10 @@ impl Planner {
         let mut skips = scope.skips.clone();
         skips.extend(r.skip.clone());
         let auth = r.auth.as_deref().cloned().or_else(|| scope.auth.clone());
-        let req = if scope.expect.checks.is_empty() && !scope.expect.any_status && scope.sets.is_empty() {
+        let req = if scope.expect.checks.is_empty()
+            && !scope.expect.any_status
+            && scope.sets.is_empty()
+        {
             Arc::clone(r)
         } else {
             let mut own = Request::clone(r);
@@ -863,7 +867,9 @@ impl Planner {
             );
         }
         if let Some(AuthSpec::Bearer(t)) = &pr.auth
-            && self.render_static(t, base).is_some_and(|v| v.trim().is_empty())
+            && self
+                .render_static(t, base)
+                .is_some_and(|v| v.trim().is_empty())
         {
             let w = format!(
                 "warning: the bearer token `{}` ({}) is empty: the requests that use it send no Authorization header (as in Postman)",
@@ -875,7 +881,11 @@ impl Planner {
         }
         // A request skipped whatever happens needs no file: its skip says what is missing.
         let skipped = pr.skips.iter().any(|t| {
-            let ready = self.templates.undeclared(t).iter().all(|n| base.contains_key(n));
+            let ready = self
+                .templates
+                .undeclared(t)
+                .iter()
+                .all(|n| base.contains_key(n));
             ready && matches!(self.templates.skip_reason(t, base), Ok(Some(_)))
         });
         let mut files: Vec<&Template> = Vec::new();

@@ -290,25 +290,29 @@ pub async fn echo(method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> 
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
-    // Every header in the order received, repeats included (`headers` keeps the last).
-    let header_list: Vec<[String; 2]> = headers
-        .iter()
-        .map(|(k, v)| {
-            let v = String::from_utf8_lossy(v.as_bytes()).into_owned();
-            [k.as_str().to_string(), v]
-        })
-        .collect();
-    let target = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+    // A header received more than once, with every value in order (`headers` keeps the last).
+    let mut repeated = serde_json::Map::new();
+    for name in headers.keys() {
+        let values: Vec<Value> = headers
+            .get_all(name)
+            .iter()
+            .map(|v| json!(String::from_utf8_lossy(v.as_bytes())))
+            .collect();
+        if values.len() > 1 {
+            repeated.insert(name.as_str().to_string(), Value::Array(values));
+        }
+    }
     let mut out = json!({
         "method": method.as_str(),
         "path": uri.path(),
-        "target": target,
         "query": query,
         "headers": header_map,
-        "header_list": header_list,
         "body": String::from_utf8_lossy(&body),
         "body_length": body.len(),
     });
+    if !repeated.is_empty() {
+        out["repeated_headers"] = Value::Object(repeated);
+    }
     if ct.starts_with("application/json") {
         out["json"] = serde_json::from_slice(&body).unwrap_or(Value::Null);
     } else if ct.starts_with("application/x-www-form-urlencoded") {
@@ -320,6 +324,25 @@ pub async fn echo(method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> 
         out["body"] = Value::Null;
     }
     Json(out).into_response()
+}
+
+/// `/wire`, `/wire/...`: the request exactly as it arrived — the request target byte for byte,
+/// every header line in order (repeats included), the body as text.
+pub async fn wire(method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+    let lines: Vec<[String; 2]> = headers
+        .iter()
+        .map(|(k, v)| {
+            let v = String::from_utf8_lossy(v.as_bytes()).into_owned();
+            [k.as_str().to_string(), v]
+        })
+        .collect();
+    Json(json!({
+        "method": method.as_str(),
+        "target": uri.path_and_query().map(|p| p.as_str()).unwrap_or("/"),
+        "headers": lines,
+        "body": String::from_utf8_lossy(&body),
+    }))
+    .into_response()
 }
 
 async fn multipart_parts(body: &Bytes, boundary: &str) -> Value {

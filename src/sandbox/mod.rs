@@ -171,6 +171,8 @@ fn router(state: Shared) -> Router {
         .route("/hrm/files/{job}/{file}", get(api::export_file))
         .route("/echo", any(api::echo))
         .route("/echo/{*rest}", any(api::echo))
+        .route("/wire", any(api::wire))
+        .route("/wire/{*rest}", any(api::wire))
         .route("/redirect", any(api::redirect))
         .route("/cookies/set", get(api::set_cookie))
         .route("/compressed", get(api::compressed))

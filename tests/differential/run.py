@@ -197,6 +197,11 @@ def postman_values(fixture) -> dict:
                 for p in auth[auth["type"]]:
                     if isinstance(p, dict) and isinstance(p.get("value"), str):
                         values.setdefault(env_name(p.get("key", "")), p["value"])
+                        # A second literal of the same name is named after its folder or
+                        # request (`ADMIN_TOKEN`), as the import names it.
+                        if isinstance(node.get("name"), str):
+                            named = f"{env_name(node['name'])}_{env_name(p.get('key', ''))}"
+                            values.setdefault(named, p["value"])
             for v in node.values():
                 walk_auth(v)
         elif isinstance(node, list):

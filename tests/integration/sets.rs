@@ -32,9 +32,17 @@ requests:
     let r = w.yarc(&["run", "count.yaml"]);
     r.expect_code(0);
     // A later lone request needs what the set gives: --with-deps adds the request that sets it.
-    w.yarc(&["run", "count.yaml", "--name", "no set of its own", "--with-deps"])
-        .expect_code(0)
-        .expect_contains("--with-deps adds `first` (count.yaml): it sets `n`, which `no set of its own` needs");
+    w.yarc(&[
+        "run",
+        "count.yaml",
+        "--name",
+        "no set of its own",
+        "--with-deps",
+    ])
+    .expect_code(0)
+    .expect_contains(
+        "--with-deps adds `first` (count.yaml): it sets `n`, which `no set of its own` needs",
+    );
 }
 
 #[test]
@@ -112,7 +120,12 @@ requests:
     r.expect_code(1).expect_contains("1 passed, 1 failed");
     // Each predicate is an assertion of its own: two of the four fail.
     let report = w.path("r.json");
-    w.yarc(&["run", "all.yaml", "--report", &format!("json:{}", report.display())]);
+    w.yarc(&[
+        "run",
+        "all.yaml",
+        "--report",
+        &format!("json:{}", report.display()),
+    ]);
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(report).expect("report")).expect("json");
     let asserts = &json["collections"][0]["requests"][1]["assertions"];
@@ -122,7 +135,11 @@ requests:
         .iter()
         .filter(|a| a["passed"] == false)
         .count();
-    assert_eq!((asserts.as_array().map(Vec::len), failed), (Some(4), 2), "{asserts}");
+    assert_eq!(
+        (asserts.as_array().map(Vec::len), failed),
+        (Some(4), 2),
+        "{asserts}"
+    );
     w.write(
         "bad.yaml",
         "requests:\n  - name: a\n    url: \"{{ url }}/echo\"\n    expect: { body: { all: { contains: a } } }\n",
@@ -155,13 +172,21 @@ requests:
         .expect_code(0)
         .expect_contains("note: request `upload` (skip.yaml:3:5) is skipped: the upload file is not in the export");
     let report = w.path("r.json");
-    let r = w.yarc(&["run", "skip.yaml", "--report", &format!("json:{}", report.display())]);
+    let r = w.yarc(&[
+        "run",
+        "skip.yaml",
+        "--report",
+        &format!("json:{}", report.display()),
+    ]);
     r.expect_code(0)
         .expect_contains("skipped: the upload file is not in the export")
         .expect_contains("skipped: set `host_name` to run this request")
         .expect_contains("1 passed, 0 failed, 2 skipped");
     let text = std::fs::read_to_string(report).expect("report");
-    assert!(text.contains("skipped: the upload file is not in the export"), "{text}");
+    assert!(
+        text.contains("skipped: the upload file is not in the export"),
+        "{text}"
+    );
     // Once the variable is set, the condition lets the request run.
     w.yarc(&["run", "skip.yaml", "--var", "host_name=x"])
         .expect_code(0)

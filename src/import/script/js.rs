@@ -444,7 +444,10 @@ impl Parser {
     /// (each as `x = x op v`).
     fn expression_statement(&mut self) -> Option<StmtKind> {
         let step = |e: &Expr, op: &'static str, v: Expr| {
-            StmtKind::Assign(e.clone(), Expr::Binary(op, Box::new(e.clone()), Box::new(v)))
+            StmtKind::Assign(
+                e.clone(),
+                Expr::Binary(op, Box::new(e.clone()), Box::new(v)),
+            )
         };
         for (prefix, op) in [("++", "+"), ("--", "-")] {
             if self.eat(prefix) {
@@ -696,7 +699,13 @@ impl Parser {
     /// default or a pattern makes the list unknown, empty).
     fn params(&self, start: usize, end: usize) -> Vec<String> {
         let mut out = Vec::new();
-        for (i, t) in self.toks.get(start..end).unwrap_or_default().iter().enumerate() {
+        for (i, t) in self
+            .toks
+            .get(start..end)
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
             match (&t.tok, i % 2) {
                 (Tok::Ident(n), 0) => out.push(n.clone()),
                 (Tok::Punct(","), 1) => {}

@@ -44,6 +44,9 @@ pub struct Script {
     pub converted_lines: usize,
     /// Every variable name a `set` call writes, converted or not: run-time values.
     pub set_names: Vec<String>,
+    /// A client-credentials token request the script sends (`pm.sendRequest` to a token URL):
+    /// the `oauth2` auth block it becomes, and the variable its callback sets to the token.
+    pub oauth2: Option<(Y, String)>,
 }
 
 /// What the body, a header, the status... is called in the output.
@@ -189,7 +192,9 @@ impl Converter {
             },
             StmtKind::If(cond, then, otherwise) => match self.guarded(cond, then, otherwise) {
                 Some(done) => done,
-                None => self.flow(s),
+                None => self
+                    .renewal(then, otherwise)
+                    .unwrap_or_else(|| self.flow(s)),
             },
             StmtKind::Try(body, handler) if handler.iter().all(is_console_stmt) => {
                 match self.statements(body) {
@@ -201,6 +206,99 @@ impl Converter {
             StmtKind::Assign(..) if self.phase != Phase::PreRequest => shaped(self),
             StmtKind::Assign(..) => Done::Kept(KEPT_OTHER),
         }
+    }
+
+    /// `if (!token || expired) { pm.sendRequest(<token request>, ...); ... }`: yarc fetches,
+    /// caches and renews the token itself, so the condition and the script's own bookkeeping of
+    /// the token (its expiry) go with the request.
+    fn renewal(&mut self, then: &[Stmt], otherwise: &[Stmt]) -> Option<Done> {
+        if self.phase != Phase::PreRequest || self.out.oauth2.is_some() || !otherwise.is_empty() {
+            return None;
+        }
+        let call = then.iter().find_map(|s| match &s.kind {
+            StmtKind::Expr(e @ Expr::Call(callee, _))
+                if path(callee).as_deref() == Some("pm.sendRequest") =>
+            {
+                Some(e)
+            }
+            _ => None,
+        })?;
+        let Expr::Call(_, args) = call else {
+            return None;
+        };
+        let found = self.token_request(args)?;
+        let bookkeeping = then.iter().all(|s| match &s.kind {
+            StmtKind::Expr(e) if std::ptr::eq(e, call) => true,
+            StmtKind::Expr(e) => is_console(e) || set_call(e).is_some(),
+            StmtKind::Let(_) | StmtKind::Assign(..) => true,
+            _ => false,
+        });
+        if !bookkeeping {
+            return None;
+        }
+        self.out.sets_seen += 1;
+        self.out.variables_set += 1;
+        self.out.oauth2 = Some(found);
+        Some(Done::Converted)
+    }
+
+    /// `pm.sendRequest({ url, method: 'POST', body: { mode: 'urlencoded', urlencoded: [...] } },
+    /// (err, res) => pm.environment.set('access_token', res.json().access_token))` with
+    /// `grant_type=client_credentials`: the `oauth2` block (token URL, client, scope, the other
+    /// fields as `params`) and the variable the token goes into.
+    fn token_request(&self, args: &[Expr]) -> Option<(Y, String)> {
+        let [Expr::Object(request), Expr::Func(_, callback)] = args else {
+            return None;
+        };
+        let method = match field(request, "method") {
+            Some(Expr::Str(m)) => m.to_ascii_uppercase(),
+            _ => return None,
+        };
+        let url = self.value(field(request, "url")?)?;
+        let Some(Expr::Object(body)) = field(request, "body") else {
+            return None;
+        };
+        if method != "POST"
+            || !matches!(field(body, "mode"), Some(Expr::Str(m)) if m == "urlencoded")
+        {
+            return None;
+        }
+        let Some(Expr::Array(pairs)) = field(body, "urlencoded") else {
+            return None;
+        };
+        let mut form: Vec<(String, Y)> = Vec::new();
+        for p in pairs {
+            let Expr::Object(kv) = p else { return None };
+            if matches!(field(kv, "disabled"), Some(Expr::Bool(true))) {
+                continue;
+            }
+            let Some(Expr::Str(k)) = field(kv, "key") else {
+                return None;
+            };
+            form.push((k.clone(), self.value(field(kv, "value")?)?));
+        }
+        let get = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+        if get("grant_type") != Some(Y::str("client_credentials")) {
+            return None;
+        }
+        let var = token_variable(callback)?;
+        let mut o = Y::map();
+        o.set("token_url", url);
+        o.set("client_id", get("client_id")?);
+        o.set("client_secret", get("client_secret")?);
+        if let Some(scope) = get("scope") {
+            o.set("scope", scope);
+        }
+        let mut params = Y::map();
+        for (k, v) in &form {
+            if !["grant_type", "client_id", "client_secret", "scope"].contains(&k.as_str()) {
+                params.set(k.clone(), v.clone());
+            }
+        }
+        if !params.is_empty_map() {
+            o.set("params", params);
+        }
+        Some((Y::Map(vec![("oauth2".into(), o)]), var))
     }
 
     /// A condition or loop: kept, and what it holds counted as seen (a conditional check
@@ -222,8 +320,7 @@ impl Converter {
     fn guarded(&mut self, cond: &Expr, then: &[Stmt], otherwise: &[Stmt]) -> Option<Done> {
         let sets_only = |b: &[Stmt]| {
             b.iter().all(|s| {
-                is_console_stmt(s)
-                    || matches!(&s.kind, StmtKind::Expr(e) if set_call(e).is_some())
+                is_console_stmt(s) || matches!(&s.kind, StmtKind::Expr(e) if set_call(e).is_some())
             })
         };
         if self.phase == Phase::PreRequest || !self.is_guard(cond) {
@@ -363,9 +460,17 @@ impl Converter {
         {
             return Done::Kept(KEPT_NEXT);
         }
-        if let Expr::Call(callee, _) = e
+        if let Expr::Call(callee, args) = e
             && path(callee).as_deref() == Some("pm.sendRequest")
         {
+            if self.out.oauth2.is_none()
+                && let Some(found) = self.token_request(args)
+            {
+                self.out.sets_seen += 1;
+                self.out.variables_set += 1;
+                self.out.oauth2 = Some(found);
+                return Done::Converted;
+            }
             return Done::Kept(KEPT_SEND);
         }
         if let Expr::Str(_) = e {
@@ -403,7 +508,9 @@ impl Converter {
             return None;
         }
         let base = format!("{p}[*]");
-        let before = self.aliases.insert(item.clone(), Some(Subject::Json(base.clone())));
+        let before = self
+            .aliases
+            .insert(item.clone(), Some(Subject::Json(base.clone())));
         self.each_base = Some(base);
         let all = self.statements(body);
         self.each_base = None;
@@ -539,7 +646,11 @@ impl Converter {
             },
             Expr::Call(callee, args) => match (path(callee).as_deref(), args.as_slice()) {
                 (Some("parseInt" | "Number" | "parseFloat"), [x, ..]) => {
-                    let f = if path(callee).as_deref() == Some("parseFloat") { "float" } else { "int" };
+                    let f = if path(callee).as_deref() == Some("parseFloat") {
+                        "float"
+                    } else {
+                        "int"
+                    };
                     format!("({} | {f})", self.jinja(x)?)
                 }
                 _ => match value(e)
@@ -670,7 +781,8 @@ impl Converter {
                 add_predicate(entry, "each", predicate, value, negate);
                 return;
             }
-            Subject::Length(inner) if matches!(&**inner, Subject::Json(p) if p.starts_with(base)) => {
+            Subject::Length(inner) if matches!(&**inner, Subject::Json(p) if p.starts_with(base)) =>
+            {
                 let Subject::Json(p) = &**inner else { return };
                 let each = entry_map(entry_map(self.out.expect.child("json"), p), "each");
                 add_predicate(each, "length", predicate, value, negate);
@@ -755,6 +867,31 @@ pub struct Staged(pub Vec<(Subject, &'static str, Y, bool)>);
 fn is_code(line: &str) -> bool {
     let t = line.trim();
     !(t.is_empty() || t.starts_with("//") || t.chars().all(|c| "{}();,".contains(c)))
+}
+
+/// A field of an object literal.
+fn field<'a>(o: &'a [(String, Expr)], k: &str) -> Option<&'a Expr> {
+    o.iter().find(|(n, _)| n == k).map(|(_, v)| v)
+}
+
+/// The variable a token request's callback stores `access_token` in (`res.json().access_token`,
+/// directly or through an alias, inside `if`/`try` too).
+fn token_variable(callback: &[Stmt]) -> Option<String> {
+    callback.iter().find_map(|s| match &s.kind {
+        StmtKind::Expr(e) => {
+            let (Expr::Str(name), value) = set_call(e)? else {
+                return None;
+            };
+            let reads_token = matches!(value, Expr::Member(_, m) if m == "access_token")
+                || matches!(value, Expr::Index(_, i) if matches!(&**i, Expr::Str(k) if k == "access_token"));
+            reads_token.then(|| super::vars::ident(name))
+        }
+        StmtKind::If(_, then, otherwise) => {
+            token_variable(then).or_else(|| token_variable(otherwise))
+        }
+        StmtKind::Try(body, _) => token_variable(body),
+        _ => None,
+    })
 }
 
 /// Conversions to a number.

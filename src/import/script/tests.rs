@@ -404,11 +404,19 @@ fn counters_count_up_without_reading_themselves_as_variables() {
     for (phase, lines) in [
         (
             Phase::PreRequest,
-            &["let n = pm.collectionVariables.get('n') || 0;", "n++;", "pm.collectionVariables.set('n', n);"][..],
+            &[
+                "let n = pm.collectionVariables.get('n') || 0;",
+                "n++;",
+                "pm.collectionVariables.set('n', n);",
+            ][..],
         ),
         (
             Phase::Test,
-            &["var n = parseInt(pm.environment.get('n'));", "n += 2;", "pm.environment.set('n', n);"][..],
+            &[
+                "var n = parseInt(pm.environment.get('n'));",
+                "n += 2;",
+                "pm.environment.set('n', n);",
+            ][..],
         ),
     ] {
         let s = run(phase, lines);
@@ -421,8 +429,16 @@ fn counters_count_up_without_reading_themselves_as_variables() {
                 .unwrap_or_else(|e| format!("{e}: {n}"))
         };
         let step = if phase == Phase::PreRequest { 1 } else { 2 };
-        assert_eq!(rendered(serde_json::json!(4)), (4 + step).to_string(), "{n}");
-        assert_eq!(rendered(serde_json::json!("4")), (4 + step).to_string(), "{n}");
+        assert_eq!(
+            rendered(serde_json::json!(4)),
+            (4 + step).to_string(),
+            "{n}"
+        );
+        assert_eq!(
+            rendered(serde_json::json!("4")),
+            (4 + step).to_string(),
+            "{n}"
+        );
         if phase == Phase::PreRequest {
             assert_eq!(rendered(serde_json::json!("")), "1", "{n}");
         }
