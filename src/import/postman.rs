@@ -69,6 +69,11 @@ struct Ctx<'a> {
     in_every_env: Option<BTreeSet<String>>,
     /// Variables a URL starts with (`{{base_url}}/jobs`).
     url_starts: BTreeSet<String>,
+    /// For each variable a request's URL starts with, how many requests.
+    url_start_uses: std::collections::BTreeMap<String, usize>,
+    /// URL-start variables defined nowhere, used by some requests only: those are skipped
+    /// until the variable is set.
+    skip_until_set: Vec<String>,
     /// Variables a collection's or folder's `defaults.set` gives every request below.
     given: BTreeSet<String>,
     /// The literal secret each `secret()` name stands for, so that two values never share one.
@@ -210,6 +215,8 @@ pub fn import(
         captured_at: Default::default(),
         in_every_env: None,
         url_starts: BTreeSet::new(),
+        url_start_uses: Default::default(),
+        skip_until_set: Vec::new(),
         given: BTreeSet::new(),
         token_vars: Vec::new(),
         secret_values: HashMap::new(),
@@ -246,6 +253,10 @@ pub fn import(
         }
     }
     undeclared(&mut variables, &mut cx);
+    let mut requests = requests;
+    for name in std::mem::take(&mut cx.skip_until_set) {
+        skip_until_set(&mut requests, &name);
+    }
     cx.report.unknown_dynamic.extend(cx.unknown.drain(..));
     let mut doc = Y::map();
     doc.comment(format!(
@@ -324,10 +335,31 @@ fn undeclared(variables: &mut Y, cx: &mut Ctx<'_>) {
             cx.report.secrets.insert(env.clone());
             (secret_ref(&env), Some("as a secret"))
         } else if cx.url_starts.contains(&name) {
-            // A URL must have a scheme for `check`; this one fails loudly if it is ever sent.
+            let uses = cx.url_start_uses.get(&name).copied().unwrap_or(0);
+            // The base most requests share must be set before anything runs; another host a
+            // few requests use only holds those back.
+            let main = uses * 2 >= cx.report.requests
+                && cx
+                    .url_start_uses
+                    .iter()
+                    .all(|(n, u)| *u < uses || *n >= name);
+            if uses > 0 && !main {
+                // Some requests only: they are skipped until it is set, the others run.
+                cx.skip_until_set.push(name.clone());
+                let which = match uses {
+                    1 => "the request whose URL starts with it is".to_string(),
+                    n => format!("the {n} requests whose URL starts with it are"),
+                };
+                cx.report.notes.push(format!(
+                    "`{name}` is used but not defined in the export: it was declared empty, and {which} skipped until it is set"
+                ));
+                variables.set(name, Y::str(""));
+                continue;
+            }
+            // Every request's base: `check` refuses the placeholder, naming the variable.
             (
-                "https://set-me.invalid".to_string(),
-                Some("as https://set-me.invalid"),
+                format!("https://{}", crate::plan::PLACEHOLDER_HOST),
+                Some("as https://set-me.invalid (`yarc check` asks for it)"),
             )
         } else {
             (String::new(), Some("empty"))
@@ -338,6 +370,31 @@ fn undeclared(variables: &mut Y, cx: &mut Ctx<'_>) {
             ));
         }
         variables.set(name, Y::str(value));
+    }
+}
+
+/// Gives every request whose URL starts with `{{ name }}` a `skip:` that holds while the
+/// variable is empty, with a reason saying so.
+fn skip_until_set(items: &mut Y, name: &str) {
+    let Y::Seq(list) = items else { return };
+    let start = format!("{{{{ {name} }}}}");
+    for item in list {
+        if let Some(inner) = item.get_mut("requests") {
+            skip_until_set(inner, name);
+            continue;
+        }
+        let starts = matches!(item.get_mut("url"), Some(Y::Str(u)) if u.starts_with(&start));
+        if !starts || item.get_mut("skip").is_some() {
+            continue;
+        }
+        let why = format!("set `{name}` (the export does not define it) to run this request");
+        let skip = format!(
+            "{{{{ {} if not {name} else \"\" }}}}",
+            serde_json::to_string(&why).unwrap_or_default()
+        );
+        if let Y::Map(entries) = item {
+            entries.insert(1, ("skip".into(), Y::str(skip)));
+        }
     }
 }
 
@@ -633,6 +690,12 @@ fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
         ));
     }
     cx.note_url(&url);
+    if let Some(first) = url
+        .strip_prefix("{{ ")
+        .and_then(|r| r.split([' ', '}']).next())
+    {
+        *cx.url_start_uses.entry(first.to_string()).or_default() += 1;
+    }
     r.set("url", Y::str(url));
     let mut headers = headers(req.get("header"), cx);
     let pruned = matches!(

@@ -556,6 +556,7 @@ impl Planner {
                         continue;
                     }
                     self.seen.selected += 1;
+                    self.warn_shadowed(r, env, o);
                     // A request with variables of its own is a scope of its own.
                     let own;
                     let scope = if r.variables.is_empty() {
@@ -637,6 +638,30 @@ impl Planner {
         let mut pr = pr;
         pr.needs = self.check_request(&pr, base_dir, captured);
         pr
+    }
+
+    /// A request's own variable that the environment, `--var-file` or `--var` also sets is
+    /// never the one sent (they rank above it): said, since the request reads as if it were.
+    fn warn_shadowed(&mut self, r: &Request, env: Option<&Environment>, o: &Overrides) {
+        for v in &r.variables {
+            let in_env = env.and_then(|e| e.variables.iter().find(|e| e.name == v.name));
+            let by = if o.cli.iter().any(|(k, _)| *k == v.name) {
+                "`--var`'s".to_string()
+            } else if o.var_file.iter().any(|(k, _)| *k == v.name) {
+                "`--var-file`'s".to_string()
+            } else if let Some(e) = in_env {
+                format!("the environment's ({})", e.span)
+            } else {
+                continue;
+            };
+            let w = format!(
+                "warning: request `{}`: its variable `{}` ({}) is overridden by {by}, which is the value sent",
+                r.name, v.name, v.span
+            );
+            if !self.warnings.contains(&w) {
+                self.warnings.push(w);
+            }
+        }
     }
 
     /// collection < groups < environment < --var-file < --var; string values may themselves be
@@ -810,15 +835,17 @@ impl Planner {
         }
         self.check_static_values(pr, base_dir);
         self.check_path_variable(pr);
-        if let Some(why) = pr.req.skip.as_ref().filter(|s| s.is_literal()) {
-            let reason = why.source.trim();
-            if !["", "false", "0", "no", "none", "null"].contains(&reason) {
-                self.warnings.push(format!(
-                    "note: request `{}` ({}) is skipped: {reason}",
-                    pr.full_name(),
-                    pr.req.span
-                ));
-            }
+        if let Some(reason) = pr
+            .req
+            .skip
+            .as_ref()
+            .and_then(|t| self.static_skip(t, &pr.scope.base))
+        {
+            self.warnings.push(format!(
+                "note: request `{}` ({}) is skipped: {reason}",
+                pr.full_name(),
+                pr.req.span
+            ));
         }
         let mut needs: Vec<String> = pr
             .scope
@@ -858,12 +885,32 @@ impl Planner {
             return;
         }
         let base = &pr.scope.base;
-        if let Some(url) = self.render_static(&pr.req.url, base)
-            && let Err(why) = crate::run::render::check_url(&url)
+        // A request skipped whatever happens is not built: its skip says what is missing.
+        if pr.skips.iter().any(|t| self.static_skip(t, base).is_some()) {
+            return;
+        }
+        if let Some(url) = self.render_static(&pr.req.url, base) {
+            match crate::run::render::check_url(&url) {
+                Err(why) => self.push_once(
+                    Diagnostic::at(format!("invalid URL `{url}`: {why}"), &pr.req.url.span)
+                        .with_label(format!("in `{}`", pr.req.url.source)),
+                ),
+                Ok(parsed) => self.check_placeholders(&pr.req.url, &parsed, base),
+            }
+        }
+        if let Some(AuthSpec::OAuth2(o)) = &pr.auth
+            && let TokenEndpoint::Url(t) = &o.endpoint
+            && self
+                .render_static(t, base)
+                .is_some_and(|u| u.trim().is_empty())
         {
+            let names = self.named_in(t);
             self.push_once(
-                Diagnostic::at(format!("invalid URL `{url}`: {why}"), &pr.req.url.span)
-                    .with_label(format!("in `{}`", pr.req.url.source)),
+                Diagnostic::at("the oauth2 `token_url` is empty", &t.span)
+                    .with_label(format!("in `{}`", t.source))
+                    .with_help(format!(
+                        "set {names} to the token endpoint (an environment, `--var`), or use `issuer:`"
+                    )),
             );
         }
         if let Some(AuthSpec::Bearer(t)) = &pr.auth
@@ -879,18 +926,8 @@ impl Planner {
                 self.warnings.push(w);
             }
         }
-        // A request skipped whatever happens needs no file: its skip says what is missing.
-        let skipped = pr.skips.iter().any(|t| {
-            let ready = self
-                .templates
-                .undeclared(t)
-                .iter()
-                .all(|n| base.contains_key(n));
-            ready && matches!(self.templates.skip_reason(t, base), Ok(Some(_)))
-        });
         let mut files: Vec<&Template> = Vec::new();
         match pr.req.body.as_deref() {
-            _ if skipped => {}
             Some(Body::File(t)) => files.push(t),
             Some(Body::Multipart(parts)) => {
                 for p in parts {
@@ -917,6 +954,89 @@ impl Planner {
                 );
             }
         }
+    }
+
+    /// A URL that renders but can never be what is meant: the placeholder host an import
+    /// writes for a base URL the export does not hold, or an empty path segment from a variable
+    /// that is empty (`/orders//lines`).
+    fn check_placeholders(&mut self, t: &Template, url: &url::Url, base: &Vars) {
+        if let Some(host) = url.host_str().filter(|h| *h == PLACEHOLDER_HOST) {
+            let names = self.named_in(t);
+            // Once per variable: every request of an imported collection may start with it.
+            if !self
+                .undefined_reported
+                .insert(format!("placeholder\u{0}{names}"))
+            {
+                return;
+            }
+            self.push_once(
+                Diagnostic::at(
+                    format!("the URL's host `{host}` is a placeholder: nothing can be sent to it"),
+                    &t.span,
+                )
+                .with_label(format!("in `{}`", t.source))
+                .with_help(format!(
+                    "set {names} to the API's address (in an environment, or with `--var`)"
+                )),
+            );
+            return;
+        }
+        if !url.path().contains("//") {
+            return;
+        }
+        let mut empty: Vec<String> = self
+            .templates
+            .undeclared(t)
+            .into_iter()
+            .filter(|n| matches!(base.get(n), Some(Value::String(s)) if s.is_empty()))
+            .filter(|n| path_segment_of(&t.source, n))
+            .collect();
+        empty.sort();
+        if let Some(name) = empty.first() {
+            self.push_once(
+                Diagnostic::at(
+                    format!("the URL has an empty path segment: `{name}` is empty"),
+                    &t.span,
+                )
+                .with_label(format!(
+                    "renders `{}{}`",
+                    url.origin().ascii_serialization(),
+                    url.path()
+                ))
+                .with_help(format!("set `{name}` (in an environment, or with `--var`)")),
+            );
+        }
+    }
+
+    /// The variables a template reads, for a message: "`a`" or "`a` or `b`".
+    fn named_in(&self, t: &Template) -> String {
+        let mut names: Vec<String> = self.templates.undeclared(t).into_iter().collect();
+        names.sort();
+        match names.as_slice() {
+            [] => "it".to_string(),
+            _ => names
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(" or "),
+        }
+    }
+
+    /// Why a `skip:` skips whatever the run captures: it needs only starting variables and
+    /// renders truthy with them (`None` otherwise, or when it cannot tell).
+    fn static_skip(&self, t: &Template, base: &Vars) -> Option<String> {
+        if !self.options.check_variables && !t.is_literal() {
+            return None;
+        }
+        let ready = self
+            .templates
+            .undeclared(t)
+            .iter()
+            .all(|n| base.contains_key(n));
+        if !ready {
+            return None;
+        }
+        self.templates.skip_reason(t, base).ok().flatten()
     }
 
     /// The template rendered with the starting variables, when it needs nothing else.
@@ -1022,6 +1142,22 @@ impl Planner {
             self.push_once(d);
         }
     }
+}
+
+/// The host `yarc import` gives a base URL the export does not hold (`.invalid` never resolves,
+/// RFC 2606); `check` and `run` refuse it, naming the variable to set.
+pub const PLACEHOLDER_HOST: &str = "set-me.invalid";
+
+/// Whether `{{ name }}` stands alone in a path segment of a URL template (`/x/{{ name }}/y`).
+fn path_segment_of(url: &str, name: &str) -> bool {
+    let path_start = url.find("://").map_or(0, |i| i + 3);
+    let path = url.get(path_start..).unwrap_or_default();
+    let path = path.split(['?', '#']).next().unwrap_or_default();
+    path.split('/').skip(1).any(|seg| {
+        seg.strip_prefix("{{")
+            .and_then(|r| r.strip_suffix("}}"))
+            .is_some_and(|inner| inner.trim() == name)
+    })
 }
 
 /// The names every request of these items captures.

@@ -176,3 +176,47 @@ fn usage_errors_exit_2() {
         r.stderr
     );
 }
+
+#[test]
+fn a_placeholder_host_an_empty_path_segment_and_an_empty_token_url_are_refused() {
+    refused(
+        r#"
+variables: { base_url: "https://set-me.invalid", order_id: "", token_url: "" }
+requests:
+  - name: first
+    url: "{{ url }}/echo"
+  - name: placeholder
+    url: "{{ base_url }}/jobs"
+  - name: empty segment
+    url: "{{ url }}/orders/{{ order_id }}/lines"
+  - name: no token url
+    url: "{{ url }}/echo"
+    auth: { oauth2: { token_url: "{{ token_url }}", client_id: a, client_secret: b } }
+"#,
+        &[
+            "the URL's host `set-me.invalid` is a placeholder",
+            "set `base_url` to the API's address",
+            "c.yaml:7:10",
+            "the URL has an empty path segment: `order_id` is empty",
+            "/orders//lines",
+            "the oauth2 `token_url` is empty",
+            "set `token_url` to the token endpoint",
+        ],
+    );
+}
+
+#[test]
+fn a_request_variable_the_environment_overrides_is_warned_about() {
+    let w = World::new();
+    w.write("environments/e.yaml", "variables:\n  order_id: \"7\"\n");
+    w.write(
+        "c.yaml",
+        "requests:\n  - name: order\n    url: \"{{ url }}/echo/{{ order_id }}\"\n    variables: { order_id: \"42\" }\n    expect: { json: { $.path: /echo/7 } }\n",
+    );
+    w.yarc(&["run", "c.yaml", "--env", "e"])
+        .expect_code(0)
+        .expect_contains("warning: request `order`: its variable `order_id` (c.yaml:4:18) is overridden by the environment's (environments/e.yaml:2:3), which is the value sent");
+    w.yarc(&["check", "c.yaml", "--var", "order_id=9"])
+        .expect_code(0)
+        .expect_contains("is overridden by `--var`'s, which is the value sent");
+}

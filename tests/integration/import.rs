@@ -392,3 +392,60 @@ fn openapi_security_per_operation_secret_examples_and_schema_dialect() {
     assert_eq!(r.summary(), "4 passed, 0 failed");
     assert_eq!(w.sandbox.tokens_issued(), 1);
 }
+
+/// Every fixture of the differential harness (tests/differential: run against Newman by
+/// .ci/run) imports into the YAML pinned here, and the result passes `yarc check` once the echo
+/// server's address and the secrets the import lists are given.
+#[test]
+fn the_differential_fixtures_import_as_pinned_and_check() {
+    let dir = project_root().join("tests/differential/fixtures");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .expect("fixtures")
+        .flatten()
+        .filter_map(|e| {
+            let n = e.file_name().to_string_lossy().into_owned();
+            n.strip_suffix(".postman_collection.json")
+                .map(str::to_string)
+        })
+        .collect();
+    names.sort();
+    assert!(names.len() >= 20, "{names:?}");
+    let w = World::new();
+    for name in &names {
+        let mut args: Vec<String> = vec![
+            "import".into(),
+            "postman".into(),
+            dir.join(format!("{name}.postman_collection.json"))
+                .to_string_lossy()
+                .into_owned(),
+        ];
+        let env = dir.join(format!("{name}.postman_environment.json"));
+        if env.is_file() {
+            args.extend(["--environment".into(), env.to_string_lossy().into_owned()]);
+        }
+        let out = format!("out/{name}");
+        let report = format!("{out}.report.json");
+        args.extend(["-o".into(), out.clone(), "--report".into(), report.clone()]);
+        let r = run_in(w.dir.path(), &args, &[]);
+        assert_eq!(r.code, 0, "{name}: {r:?}");
+        let yaml = std::fs::read_dir(w.path(&out))
+            .expect("out")
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| p.extension().is_some_and(|x| x == "yaml"))
+            .expect("a collection");
+        let text = std::fs::read_to_string(&yaml).expect("yaml");
+        assert_golden(&format!("differential/{name}.yaml"), &text);
+        let listed: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(w.path(&report)).expect("report"))
+                .expect("json");
+        let mut check: Vec<String> = vec!["check".into(), out.clone()];
+        check.extend(["--var".into(), format!("base_url={}", w.url())]);
+        for s in listed["secrets"].as_array().into_iter().flatten() {
+            let s = s.as_str().unwrap_or_default();
+            check.extend(["--secret-var".into(), format!("{s}=x-{s}")]);
+        }
+        let r = run_in(w.dir.path(), &check, &[]);
+        assert_eq!(r.code, 0, "{name}: {r:?}");
+    }
+}

@@ -1188,13 +1188,22 @@ fn put_once(map: &mut Y, predicate: &str, value: Y) {
         map.set(predicate, value);
         return;
     }
+    // The first of the kind joins the list too: `all: [{ contains: a }, { contains: b }]`.
+    let mut first = None;
+    if let Y::Map(entries) = map
+        && let Some(i) = entries.iter().position(|(k, _)| k == predicate)
+    {
+        first = Some(entries.remove(i));
+    }
     if !matches!(map.get_mut("all"), Some(Y::Seq(_))) {
         map.set("all", Y::Seq(Vec::new()));
     }
     if let Some(Y::Seq(list)) = map.get_mut("all") {
-        let entry = Y::Map(vec![(predicate.to_string(), value)]);
-        if !list.contains(&entry) {
-            list.push(entry);
+        for (k, v) in first.into_iter().chain([(predicate.to_string(), value)]) {
+            let entry = Y::Map(vec![(k, v)]);
+            if !list.contains(&entry) {
+                list.push(entry);
+            }
         }
     }
 }
