@@ -4,6 +4,8 @@ do the test verdicts agree?
 
     python3 tests/differential/run.py [--yarc PATH] [--newman PATH] [--install]
                                       [--keep DIR] [--summary-json FILE] [FIXTURE...]
+                                      [--fixtures DIR] [--var-url NAME[=TEMPLATE]]...
+                                      [--block-external | --no-block-external]
 
 For every fixture (fixtures/<name>.postman_collection.json, with an optional
 <name>.postman_environment.json beside it) it runs Newman against a fresh recording echo server
@@ -115,6 +117,88 @@ class HarnessError(Exception):
 
 
 # ----------------------------------------------------------------------------------------------
+# external collections (--fixtures DIR): variables pointing at the echo server, and a guard
+
+
+def parse_var_url(spec: str):
+    """`NAME` or `NAME=TEMPLATE` (TEMPLATE may use {url}, {host}, {port}, {hostport})."""
+    name, sep, template = spec.partition("=")
+    name = name.strip()
+    if not name:
+        raise HarnessError(f"--var-url {spec!r}: no variable name")
+    return name, (template if sep else "{url}")
+
+
+def var_url_values(var_urls: dict, server) -> list:
+    """[(name, value)] for one echo server: {url} = http://127.0.0.1:PORT, {host}, {port},
+    {hostport} = 127.0.0.1:PORT. A template without placeholders is a constant."""
+    fields = {"url": server.base_url, "host": "127.0.0.1", "port": str(server.port),
+              "hostport": f"127.0.0.1:{server.port}"}
+    out = []
+    for name, template in var_urls.items():
+        value = template
+        for k, v in fields.items():
+            value = value.replace("{" + k + "}", v)
+        out.append((name, value))
+    return out
+
+
+class ExternalGuard:
+    """A local listener given to both tools as their HTTP(S) proxy (NO_PROXY = 127.0.0.1,
+    localhost), so that a request to any host but the echo server never leaves the machine:
+    it is recorded (its request line) and its connection closed, so the tool reports a
+    request error. The echo server itself is reached directly."""
+
+    def __init__(self):
+        import socket
+        import threading
+        self.seen = []
+        self._sock = socket.socket()
+        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._sock.bind(("127.0.0.1", 0))
+        self._sock.listen(32)
+        self.port = self._sock.getsockname()[1]
+        self._stop = False
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self):
+        while not self._stop:
+            try:
+                conn, _ = self._sock.accept()
+            except OSError:
+                return
+            try:
+                conn.settimeout(2)
+                line = conn.recv(4096).split(b"\r\n", 1)[0].decode("latin-1", "replace")
+                if line:
+                    self.seen.append(line)
+            except OSError:
+                pass
+            finally:
+                conn.close()
+
+    def env(self, base: dict) -> dict:
+        proxy = f"http://127.0.0.1:{self.port}"
+        env = dict(base)
+        for k in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy"):
+            env[k] = proxy
+        env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost"
+        return env
+
+    def take(self) -> list:
+        seen, self.seen = self.seen, []
+        return seen
+
+    def stop(self):
+        self._stop = True
+        try:
+            self._sock.close()
+        except OSError:
+            pass
+
+
+# ----------------------------------------------------------------------------------------------
 # finding the tools
 
 
@@ -163,17 +247,21 @@ def find_yarc(explicit: str | None) -> str:
 # running the tools
 
 
-def run_newman(newman, fixture, work):
+def run_newman(newman, fixture, work, guard=None):
     server = echo.EchoServer().start()
     try:
         export = os.path.join(work, "newman-report.json")
         cmd = [newman, "run", fixture["collection"]]
         if fixture["environment"]:
             cmd += ["-e", fixture["environment"]]
-        cmd += ["--env-var", f"base_url={server.base_url}", "--reporters", "cli,json",
+        cmd += ["--env-var", f"base_url={server.base_url}"]
+        for name, value in var_url_values(fixture.get("var_urls") or {}, server):
+            cmd += ["--env-var", f"{name}={value}"]
+        cmd += ["--reporters", "cli,json",
                 "--reporter-json-export", export, "--timeout-request", "10000",
                 "--color", "off", "--disable-unicode"]
-        rc, out, err = run_cmd(cmd, cwd=FIXTURES)
+        env = guard.env(os.environ) if guard else None
+        rc, out, err = run_cmd(cmd, cwd=fixture.get("dir", FIXTURES), env=env)
         log = server.log()
     finally:
         server.stop()
@@ -183,7 +271,15 @@ def run_newman(newman, fixture, work):
     if os.path.isfile(export):
         with open(export) as f:
             report = json.load(f)
-    return {"rc": rc, "log": log, "port": server.port, "report": report, "stdout": out, "stderr": err}
+    return {"rc": rc, "log": log, "port": server.port, "report": report, "stdout": out, "stderr": err,
+            "blocked": guard.take() if guard else []}
+
+
+def collection_body(data) -> dict:
+    """The collection itself: a Postman API export wraps it as {"collection": {...}}."""
+    if isinstance(data, dict) and "info" not in data and isinstance(data.get("collection"), dict):
+        return data["collection"]
+    return data if isinstance(data, dict) else {}
 
 
 def postman_values(fixture) -> dict:
@@ -212,13 +308,13 @@ def postman_values(fixture) -> dict:
         with open(fixture["environment"], encoding="utf-8-sig") as f:
             for v in json.load(f).get("values", []):
                 values.setdefault(env_name(v.get("key", "")), v.get("value"))
-    for v in fixture["json"].get("variable", []) or []:
+    for v in collection_body(fixture["json"]).get("variable", []) or []:
         values.setdefault(env_name(v.get("key", "")), v.get("value"))
-    walk_auth(fixture["json"])
+    walk_auth(collection_body(fixture["json"]))
     return values
 
 
-def run_yarc(yarc, fixture, work):
+def run_yarc(yarc, fixture, work, guard=None):
     out_dir = os.path.join(work, "yarc-import")
     os.makedirs(out_dir, exist_ok=True)
     import_report = os.path.join(work, "yarc-import-report.json")
@@ -227,9 +323,11 @@ def run_yarc(yarc, fixture, work):
         cmd += ["--environment", fixture["environment"]]
     cmd += ["-o", out_dir, "--force", "--report", import_report]
     env = dict(os.environ, NO_COLOR="1")
-    irc, iout, ierr = run_cmd(cmd, cwd=FIXTURES, env=env)
+    cwd = fixture.get("dir", FIXTURES)
+    irc, iout, ierr = run_cmd(cmd, cwd=cwd, env=env)
     result = {"import_rc": irc, "import_summary": (iout + ierr).strip(), "rc": None, "log": [],
-              "report": None, "stdout": "", "stderr": "", "port": None, "secrets": {}, "missing_secrets": []}
+              "report": None, "stdout": "", "stderr": "", "port": None, "secrets": {}, "missing_secrets": [],
+              "blocked": []}
     with open(os.path.join(work, "yarc-import-output.txt"), "w") as f:
         f.write(f"$ {' '.join(cmd)}\nexit {irc}\n{iout}\n{ierr}")
     if irc != 0:
@@ -262,6 +360,8 @@ def run_yarc(yarc, fixture, work):
         if env_slug:
             cmd += ["--env", env_slug]
         cmd += ["--var", f"base_url={server.base_url}"]
+        for name, value in var_url_values(fixture.get("var_urls") or {}, server):
+            cmd += ["--var", f"{name}={value}"]
         for name in secrets:
             if values.get(name) is not None:
                 cmd += ["--secret-var", f"{name}={values[name]}"]
@@ -269,8 +369,9 @@ def run_yarc(yarc, fixture, work):
             else:
                 result["missing_secrets"].append(name)
         cmd += ["--report", f"json:{report}", "--color", "never", "--timeout", "10s"]
-        rc, out, err = run_cmd(cmd, cwd=FIXTURES, env=env)
+        rc, out, err = run_cmd(cmd, cwd=cwd, env=guard.env(env) if guard else env)
         result["log"] = server.log()
+        result["blocked"] = guard.take() if guard else []
         result["port"] = server.port
     finally:
         server.stop()
