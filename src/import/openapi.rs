@@ -19,6 +19,8 @@ pub struct Report {
     pub secrets: BTreeSet<String>,
     pub notes: Vec<String>,
     pub auth: Option<String>,
+    /// (operation, what needs a look): grouped into the notes by what, once all are read.
+    per_operation: Vec<(String, String)>,
 }
 
 pub struct Imported {
@@ -62,6 +64,9 @@ pub fn import(doc: &Value, with_schemas: bool) -> Result<Imported, String> {
         "Imported from the OpenAPI document \"{title}\" ({version}) by `yarc import openapi`."
     ));
     root.set("name", Y::str(&title));
+    if let Some(d) = description(doc.pointer("/info/description")) {
+        root.set("description", d);
+    }
     let mut vars = Y::map();
     let base = server_url(doc, &mut report);
     vars.set("base_url", Y::str(&base));
@@ -174,10 +179,21 @@ pub fn import(doc: &Value, with_schemas: bool) -> Result<Imported, String> {
     let mut requests = ungrouped;
     report.groups = groups.len();
     for (tag, list) in groups {
-        requests.push(Y::Map(vec![
-            ("group".into(), Y::str(tag)),
-            ("requests".into(), Y::Seq(list)),
-        ]));
+        let mut g = Y::map();
+        g.set("group", Y::str(&tag));
+        let described = doc
+            .get("tags")
+            .and_then(Value::as_array)
+            .and_then(|t| {
+                t.iter()
+                    .find(|t| t.get("name").and_then(Value::as_str) == Some(&tag))
+            })
+            .and_then(|t| description(t.get("description")));
+        if let Some(d) = described {
+            g.set("description", d);
+        }
+        g.set("requests", Y::Seq(list));
+        requests.push(g);
     }
     if requests.is_empty() {
         let why = match doc.get("webhooks") {
@@ -187,11 +203,51 @@ pub fn import(doc: &Value, with_schemas: bool) -> Result<Imported, String> {
         return Err(format!("the document has no operations under `paths`{why}"));
     }
     root.set("requests", Y::Seq(requests));
+    group_notes(&mut report);
     Ok(Imported {
         collection: super::postman::modeline("collection", "./") + &yaml_out::to_string(&root),
         schemas,
         report,
     })
+}
+
+/// What many operations share is said once, with how many and which (the first few).
+fn group_notes(report: &mut Report) {
+    let mut by_why: Vec<(String, Vec<String>)> = Vec::new();
+    for (name, why) in std::mem::take(&mut report.per_operation) {
+        match by_why.iter_mut().find(|(w, _)| *w == why) {
+            Some((_, names)) => names.push(name),
+            None => by_why.push((why, vec![name])),
+        }
+    }
+    for (why, names) in by_why {
+        let note = match names.as_slice() {
+            [one] => format!("`{one}` {why}"),
+            many => {
+                let shown: Vec<String> = many.iter().take(3).map(|n| format!("`{n}`")).collect();
+                let more = match many.len() - shown.len() {
+                    0 => String::new(),
+                    n => format!(" and {n} more"),
+                };
+                let why = why
+                    .replacen("needs", "need", 1)
+                    .replacen("has ", "have ", 1);
+                format!(
+                    "{} operations {why}: {}{more}",
+                    many.len(),
+                    shown.join(", ")
+                )
+            }
+        };
+        report.notes.push(note);
+    }
+}
+
+/// A description as the collection writes it (text; YAML keeps several lines as a block).
+fn description(d: Option<&Value>) -> Option<Y> {
+    let text = d?.as_str()?.replace("\r\n", "\n");
+    let text = text.trim();
+    (!text.is_empty()).then(|| Y::str(text))
 }
 
 struct OpCtx<'a> {
@@ -457,6 +513,9 @@ fn operation(
     let mut r = Y::map();
     let name = unique_name(cx, op, names);
     r.set("name", Y::str(&name));
+    if let Some(d) = description(op.get("description")) {
+        r.set("description", d);
+    }
     if cx.method != "get" {
         r.set("method", Y::str(cx.method.to_uppercase()));
     }
@@ -468,20 +527,24 @@ fn operation(
     }
     if let Some(why) = unsupported {
         r.comment(format!("yarc import: this operation {why}"));
-        report.notes.push(format!("`{name}` {why}"));
+        report.per_operation.push((name.clone(), why));
     }
     let (expect, schema_file) = expectations(cx, op, &name, with_schemas);
     r.set("expect", expect);
     (r, schema_file)
 }
 
-/// The operation's id (or summary, or `METHOD /path`), numbered when it repeats.
+/// The operation's summary (as Postman names it), else its id, else `METHOD /path`; numbered
+/// when it repeats.
 fn unique_name(cx: &OpCtx, op: &Value, names: &mut HashMap<String, usize>) -> String {
-    let base_name = op
-        .get("operationId")
-        .or_else(|| op.get("summary"))
-        .and_then(Value::as_str)
-        .map(str::to_string)
+    let text = |k: &str| {
+        op.get(k)
+            .and_then(Value::as_str)
+            .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|s| !s.is_empty())
+    };
+    let base_name = text("summary")
+        .or_else(|| text("operationId"))
         .unwrap_or_else(|| format!("{} {}", cx.method.to_uppercase(), cx.path));
     let n = names.entry(base_name.to_lowercase()).or_insert(0);
     *n += 1;
@@ -570,10 +633,17 @@ fn body(cx: &OpCtx, op: &Value, name: &str, r: &mut Y, report: &mut Report) {
         r.set("form", flat_map(&media_example(cx.doc, media)));
     } else if let Some(media) = content.get("multipart/form-data") {
         r.set("multipart", flat_map(&media_example(cx.doc, media)));
+    } else if let Some(media) = content
+        .get("*/*")
+        .filter(|m| structured(cx.doc, m.get("schema")))
+    {
+        // Any type, with an object or list schema: JSON says it.
+        r.set("json", Y::from_json(&media_example(cx.doc, media)));
     } else if !content.is_empty() {
-        report.notes.push(format!(
-            "`{name}`: request body types {:?} are not converted",
-            content.keys().collect::<Vec<_>>()
+        let types: Vec<&String> = content.keys().collect();
+        report.per_operation.push((
+            name.to_string(),
+            format!("has request body types {types:?}, which are not converted"),
         ));
     }
 }
@@ -619,6 +689,26 @@ fn expectations(
     expect.set("schema", Y::str(format!("schemas/{file}")));
     let text = serde_json::to_string_pretty(&standalone).unwrap_or_default() + "\n";
     (expect, Some((file, text)))
+}
+
+/// Whether a schema describes an object or a list (JSON is its natural form).
+fn structured(doc: &Value, schema: Option<&Value>) -> bool {
+    let Some(schema) = schema.map(|s| resolve(doc, s, 0)) else {
+        return false;
+    };
+    let types = match schema.get("type") {
+        Some(Value::String(t)) => vec![t.clone()],
+        Some(Value::Array(t)) => t
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect(),
+        _ => Vec::new(),
+    };
+    types.iter().any(|t| t == "object" || t == "array")
+        || schema.get("properties").is_some()
+        || schema.get("items").is_some()
+        || schema.get("allOf").is_some()
 }
 
 fn flat_map(v: &Value) -> Y {
@@ -776,6 +866,14 @@ pub fn instance(doc: &Value, schema: &Value, depth: usize) -> Value {
     }
 }
 
+/// A `$ref`'s fragment as a JSON Pointer: a URI fragment percent-encodes what it may not hold
+/// (`My%20Thing` names the component `My Thing`).
+fn decoded(fragment: &str) -> String {
+    percent_encoding::percent_decode_str(fragment)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
 /// Follows a local `$ref` (`#/components/...`), once or through a chain.
 pub fn resolve(doc: &Value, v: &Value, depth: usize) -> Value {
     let mut cur = v.clone();
@@ -786,7 +884,7 @@ pub fn resolve(doc: &Value, v: &Value, depth: usize) -> Value {
         let Some(pointer) = r.strip_prefix('#') else {
             return cur;
         };
-        match doc.pointer(pointer) {
+        match doc.pointer(&decoded(pointer)) {
             Some(target) => cur = target.clone(),
             None => return cur,
         }
@@ -825,6 +923,29 @@ fn standalone_schema(doc: &Value, schema: &Value, openapi30: bool) -> Value {
     root
 }
 
+/// What a URI fragment may not hold as is (RFC 3986 `fragment`): everything but unreserved
+/// characters, sub-delims, `:`, `@`, `/` and `?`.
+const FRAGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'*')
+    .remove(b'+')
+    .remove(b',')
+    .remove(b';')
+    .remove(b'=')
+    .remove(b':')
+    .remove(b'@')
+    .remove(b'/')
+    .remove(b'?');
+
 /// `#/components/schemas/Job` → `components.schemas.Job`: a `$defs` key that cannot collide.
 fn def_name(pointer: &str) -> String {
     pointer.trim_start_matches('/').replace('/', ".")
@@ -839,8 +960,14 @@ fn rewrite(v: &Value, pending: &mut Vec<String>, openapi30: bool, depth: usize) 
             if let Some(r) = o.get("$ref").and_then(Value::as_str)
                 && let Some(pointer) = r.strip_prefix('#')
             {
-                pending.push(pointer.to_string());
-                let target = json!(format!("#/$defs/{}", def_name(pointer)));
+                let pointer = decoded(pointer);
+                // The key as it is; the reference a valid URI (a space in a name is `%20`).
+                let key = def_name(&pointer).replace('~', "~0");
+                let target = json!(format!(
+                    "#/$defs/{}",
+                    percent_encoding::utf8_percent_encode(&key, FRAGMENT)
+                ));
+                pending.push(pointer);
                 if openapi30 {
                     // 3.0: a `$ref`'s siblings are ignored.
                     return json!({ "$ref": target });

@@ -749,8 +749,14 @@ def yarc_verdicts(report):
 # the run
 
 
-def load_fixtures(names):
-    all_names = sorted(f[: -len(".postman_collection.json")] for f in os.listdir(FIXTURES)
+def load_fixtures(names, fixtures_dir=None, var_urls=None):
+    """The fixtures of `fixtures_dir` (default: fixtures/), each with its collection, optional
+    environment and the variables to point at the echo server: `var_urls` (from --var-url) with
+    the fixture's own `<name>.harness.json` `{"var_url": {"NAME": "TEMPLATE"}}` on top."""
+    fdir = os.path.abspath(fixtures_dir) if fixtures_dir else FIXTURES
+    if not os.path.isdir(fdir):
+        raise HarnessError(f"--fixtures {fixtures_dir}: not a folder")
+    all_names = sorted(f[: -len(".postman_collection.json")] for f in os.listdir(fdir)
                        if f.endswith(".postman_collection.json"))
     chosen = []
     for n in names or all_names:
@@ -761,16 +767,27 @@ def load_fixtures(names):
         chosen.append(base)
     out = []
     for name in chosen:
-        coll = os.path.join(FIXTURES, f"{name}.postman_collection.json")
-        env = os.path.join(FIXTURES, f"{name}.postman_environment.json")
+        coll = os.path.join(fdir, f"{name}.postman_collection.json")
+        env = os.path.join(fdir, f"{name}.postman_environment.json")
         with open(coll, encoding="utf-8-sig") as f:
             text = f.read()
         try:
             data = json.loads(text)
         except ValueError as e:
             raise HarnessError(f"{coll}: not JSON: {e}") from e
+        fx_var_urls = dict(var_urls or {})
+        sidecar = os.path.join(fdir, f"{name}.harness.json")
+        if os.path.isfile(sidecar):
+            try:
+                with open(sidecar, encoding="utf-8") as f:
+                    side = json.load(f)
+            except ValueError as e:
+                raise HarnessError(f"{sidecar}: not JSON: {e}") from e
+            if not isinstance(side.get("var_url", {}), dict):
+                raise HarnessError(f"{sidecar}: `var_url` must be an object of NAME: TEMPLATE")
+            fx_var_urls.update({str(k): str(v) for k, v in side.get("var_url", {}).items()})
         out.append({"name": name, "collection": coll, "environment": env if os.path.isfile(env) else None,
-                    "json": data, "text": text})
+                    "json": data, "text": text, "dir": fdir, "var_urls": fx_var_urls})
     return out
 
 
@@ -802,10 +819,10 @@ def find_choice(choices, fixture, kind, labels, aspects):
     return None
 
 
-def run_fixture(fx, newman, yarc, work, choices, out):
+def run_fixture(fx, newman, yarc, work, choices, out, guard=None):
     p = lambda s="": print(s, file=out, flush=True)  # noqa: E731
-    nres = run_newman(newman, fx, work)
-    yres = run_yarc(yarc, fx, work)
+    nres = run_newman(newman, fx, work, guard)
+    yres = run_yarc(yarc, fx, work, guard)
     label(nres["log"], newman_expected(nres["report"]))
     label(yres["log"], yarc_expected(yres["report"]))
     for name, res in (("newman", nres), ("yarc", yres)):
@@ -817,14 +834,17 @@ def run_fixture(fx, newman, yarc, work, choices, out):
            "agree": 0, "disagree": 0, "false_green": 0, "chosen_verdict": 0, "unlisted": 0,
            "newman_requests": len(nres["log"]), "yarc_requests": len(yres["log"]),
            "newman_exit": nres["rc"], "yarc_import_exit": yres["import_rc"], "yarc_exit": yres["rc"],
+           "newman_blocked": len(nres.get("blocked") or []), "yarc_blocked": len(yres.get("blocked") or []),
            "differences": []}
 
     p(f"=== {fx['name']} " + "=" * max(3, 70 - len(fx["name"])))
-    desc = fx["json"].get("info", {}).get("description")
+    desc = (collection_body(fx["json"]).get("info") or {}).get("description")
     if isinstance(desc, dict):
         desc = desc.get("content")
     if desc:
         p(f"  {clip(desc, 300)}")
+    if fx.get("var_urls"):
+        p("  echo-server variables: " + ", ".join(f"{k}={v}" for k, v in fx["var_urls"].items()))
     p(f"  newman: exit {nres['rc']}, {len(nres['log'])} requests on the wire")
     summary_lines = [l for l in yres["import_summary"].split("\n") if l.strip()]
     p(f"  yarc import: exit {yres['import_rc']}" + (f" — {summary_lines[0]}" if summary_lines else ""))
@@ -835,6 +855,10 @@ def run_fixture(fx, newman, yarc, work, choices, out):
     if yres["missing_secrets"]:
         p(f"  [harness] no value for secrets {', '.join(yres['missing_secrets'])}")
     p(f"  yarc run: exit {yres['rc']}, {len(yres['log'])} requests on the wire")
+    for who, res_ in (("newman", nres), ("yarc", yres)):
+        if res_.get("blocked"):
+            p(f"  [guard] {who}: {len(res_['blocked'])} request(s) to other hosts stopped: "
+              + "; ".join(clip(b, 90) for b in res_["blocked"][:4]) + (" ..." if len(res_["blocked"]) > 4 else ""))
     if nres["report"] is None:
         p("  [harness] newman wrote no JSON report:\n" + clip(nres["stdout"] + nres["stderr"], 2000))
     if yres["import_rc"] == 0 and yres["report"] is None:
@@ -930,10 +954,23 @@ def main(argv=None) -> int:
     ap.add_argument("--summary-json", metavar="FILE", help="write the totals (and every difference) as JSON")
     ap.add_argument("--choices", default=os.path.join(HERE, "choices.json"),
                     help="the list of deliberate differences (default: tests/differential/choices.json)")
+    ap.add_argument("--fixtures", dest="fixtures_dir", metavar="DIR",
+                    help="run the <name>.postman_collection.json (+ <name>.postman_environment.json, "
+                         "+ <name>.harness.json) of DIR instead of tests/differential/fixtures")
+    ap.add_argument("--var-url", action="append", default=[], metavar="NAME[=TEMPLATE]",
+                    help="a variable that must point at the echo server, given to newman as --env-var "
+                         "and to yarc as --var (repeatable); TEMPLATE may use {url} (the default: "
+                         "http://127.0.0.1:PORT), {host}, {port} and {hostport}")
+    guard = ap.add_mutually_exclusive_group()
+    guard.add_argument("--block-external", dest="block_external", action="store_true", default=None,
+                       help="send both tools' requests to any host but 127.0.0.1/localhost to a local "
+                            "guard that records and refuses them (default with --fixtures)")
+    guard.add_argument("--no-block-external", dest="block_external", action="store_false")
     args = ap.parse_args(argv)
 
     try:
-        fixtures = load_fixtures(args.fixtures)
+        var_urls = dict(parse_var_url(s) for s in args.var_url)
+        fixtures = load_fixtures(args.fixtures, args.fixtures_dir, var_urls)
         choices = load_choices(args.choices)
         yarc = find_yarc(args.yarc)
         newman = find_newman(args.newman, args.install)
@@ -954,13 +991,17 @@ def main(argv=None) -> int:
     keep = os.path.abspath(args.keep) if args.keep else None
     tmp = None if keep else tempfile.mkdtemp(prefix="yarc-differential-")
     results = []
+    block = args.block_external if args.block_external is not None else bool(args.fixtures_dir)
+    ext_guard = ExternalGuard() if block else None
     try:
         for fx in fixtures:
             work = os.path.join(keep or tmp, fx["name"])
             shutil.rmtree(work, ignore_errors=True)
             os.makedirs(work)
-            results.append(run_fixture(fx, newman, yarc, work, choices, sys.stdout))
+            results.append(run_fixture(fx, newman, yarc, work, choices, sys.stdout, ext_guard))
     finally:
+        if ext_guard:
+            ext_guard.stop()
         if tmp:
             shutil.rmtree(tmp, ignore_errors=True)
 
@@ -981,7 +1022,12 @@ def main(argv=None) -> int:
           f"{total['false_green']} FALSE GREEN")
     print(f"Postman assertions: newman {total['newman_assertions']} ({total['newman_failed_assertions']} failures incl. script errors); "
           f"yarc assertions: {total['yarc_assertions']} ({total['yarc_failed_assertions']} failed)")
-    stale = [c for c in choices if not c["used"] and (not args.fixtures or c.get("fixture") in {f["name"] for f in fixtures})]
+    if ext_guard:
+        print(f"requests to other hosts stopped by the guard: newman {sum(r['newman_blocked'] for r in results)}, "
+              f"yarc {sum(r['yarc_blocked'] for r in results)}")
+    names = {f["name"] for f in fixtures}
+    stale = [c for c in choices if not c["used"]
+             and (not (args.fixtures or args.fixtures_dir) or c.get("fixture") in names)]
     for c in stale:
         print(f"note: choices.json entry not seen any more: {c.get('fixture')} / {c.get('request')} ({c.get('kind')})")
     if total["false_green"]:
