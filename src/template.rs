@@ -57,6 +57,13 @@ impl Templates {
     pub fn new(secrets: Arc<Secrets>, clock: crate::clock::Clock) -> Templates {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
+        // A text body that ends in a newline sends it (minijinja drops one by default).
+        if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
+            .keep_trailing_newline(true)
+            .build()
+        {
+            env.set_syntax(syntax);
+        }
         env.set_fuel(Some(200_000));
         env.set_recursion_limit(64);
         env.set_formatter(format_value);

@@ -4,7 +4,7 @@
 //! `expect.status` from the first 2xx response; an OAuth2 client-credentials scheme as an
 //! `oauth2` block; local `$ref`s resolved. Pure: the document in, file texts out.
 
-use super::vars::ident;
+use super::vars::{ident, literal};
 use super::yaml_out::{self, Y};
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -69,7 +69,7 @@ pub fn import(doc: &Value, with_schemas: bool) -> Result<Imported, String> {
     }
     let mut vars = Y::map();
     let base = server_url(doc, &mut report);
-    vars.set("base_url", Y::str(&base));
+    vars.set("base_url", Y::str(literal(&base)));
     let schemes = schemes(doc, &base, &mut report);
     let global_security = doc.get("security").cloned();
     // The collection's auth: the first scheme the document requires by default that yarc speaks.
@@ -145,7 +145,7 @@ pub fn import(doc: &Value, with_schemas: bool) -> Result<Imported, String> {
     }
     // base_url, then what the auth reads, then the parameters' examples.
     let mut ordered = Y::map();
-    ordered.set("base_url", Y::str(&base));
+    ordered.set("base_url", Y::str(literal(&base)));
     for name in &used {
         let scheme = &schemes[name];
         for (k, v) in scheme.vars.entries() {
@@ -362,12 +362,13 @@ fn scheme_block(name: &str, scheme: &Value, base: &str, several_keys: bool) -> S
                 .and_then(Value::as_object)
                 .map(|s| s.keys().cloned().collect())
                 .unwrap_or_default();
-            s.vars.set("token_url", Y::str(absolute(token_url, base)));
+            s.vars
+                .set("token_url", Y::str(literal(&absolute(token_url, base))));
             let id = secret(&mut s, "CLIENT_ID");
             s.vars.set("client_id", id);
             let sec = secret(&mut s, "CLIENT_SECRET");
             s.vars.set("client_secret", sec);
-            s.vars.set("scope", Y::str(scopes.join(" ")));
+            s.vars.set("scope", Y::str(literal(&scopes.join(" "))));
             let mut o = Y::map();
             o.set("token_url", Y::str("{{ token_url }}"));
             o.set("client_id", Y::str("{{ client_id }}"));
@@ -557,7 +558,8 @@ fn unique_name(cx: &OpCtx, op: &Value, names: &mut HashMap<String, usize>) -> St
 
 /// Path, query and header parameters as templates, their examples as collection variables.
 fn parameters(cx: &OpCtx, op: &Value, vars: &mut Y, r: &mut Y, report: &mut Report) {
-    let mut url_path = cx.path.to_string();
+    // The path is text the document wrote: literal, but for the `{param}`s put in below.
+    let mut url_path = literal(cx.path);
     let mut query = Y::map();
     let mut headers = Y::map();
     let own = op.get("parameters").and_then(Value::as_array);
@@ -601,7 +603,7 @@ fn parameters(cx: &OpCtx, op: &Value, vars: &mut Y, r: &mut Y, report: &mut Repo
                 continue;
             }
             let value = example.unwrap_or_else(|| json!(placeholder(p.get("schema"))));
-            vars.set(&var, Y::from_json(&value));
+            vars.set(&var, Y::from_json(&literal_strings(&value)));
         }
     }
     r.set("url", Y::str(format!("{{{{ base_url }}}}{url_path}")));
@@ -628,7 +630,10 @@ fn body(cx: &OpCtx, op: &Value, name: &str, r: &mut Y, report: &mut Report) {
         .find(|(k, _)| k.contains("json"))
         .map(|(_, v)| v)
     {
-        r.set("json", Y::from_json(&media_example(cx.doc, media)));
+        r.set(
+            "json",
+            Y::from_json(&literal_strings(&media_example(cx.doc, media))),
+        );
     } else if let Some(media) = content.get("application/x-www-form-urlencoded") {
         r.set("form", flat_map(&media_example(cx.doc, media)));
     } else if let Some(media) = content.get("multipart/form-data") {
@@ -638,7 +643,10 @@ fn body(cx: &OpCtx, op: &Value, name: &str, r: &mut Y, report: &mut Report) {
         .filter(|m| structured(cx.doc, m.get("schema")))
     {
         // Any type, with an object or list schema: JSON says it.
-        r.set("json", Y::from_json(&media_example(cx.doc, media)));
+        r.set(
+            "json",
+            Y::from_json(&literal_strings(&media_example(cx.doc, media))),
+        );
     } else if !content.is_empty() {
         let types: Vec<&String> = content.keys().collect();
         report.per_operation.push((
@@ -711,6 +719,21 @@ fn structured(doc: &Value, schema: Option<&Value>) -> bool {
         || schema.get("allOf").is_some()
 }
 
+/// A value from the document with every string made literal text: an example that holds
+/// `{{ ... }}` (Mustache, or something meant to run) is sent as written, never rendered.
+fn literal_strings(v: &Value) -> Value {
+    match v {
+        Value::String(s) => Value::String(literal(s)),
+        Value::Array(a) => Value::Array(a.iter().map(literal_strings).collect()),
+        Value::Object(o) => Value::Object(
+            o.iter()
+                .map(|(k, v)| (k.clone(), literal_strings(v)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
 fn flat_map(v: &Value) -> Y {
     let mut m = Y::map();
     for (k, v) in v.as_object().into_iter().flatten() {
@@ -718,7 +741,7 @@ fn flat_map(v: &Value) -> Y {
             Value::String(s) => s.clone(),
             other => other.to_string(),
         };
-        m.set(k, Y::str(text));
+        m.set(k, Y::str(literal(&text)));
     }
     m
 }

@@ -1128,8 +1128,8 @@ fn body(b: &Value, headers: &mut Y, cx: &mut Ctx<'_>) -> Option<(&'static str, Y
                 .unwrap_or("");
             let mut m = Y::map();
             m.set("query", Y::str(cx.text(q)));
-            if let Ok(v) = serde_json::from_str::<Value>(vars) {
-                m.set("variables", Y::from_json(&v));
+            if let Some(v) = json_body(vars, cx).filter(|_| !vars.trim().is_empty()) {
+                m.set("variables", v);
             }
             Some(("json", m))
         }
@@ -1226,8 +1226,9 @@ fn pairs(list: Option<&Value>, cx: &mut Ctx<'_>) -> Y {
 /// sends with the variable's own type.
 fn json_body(raw: &str, cx: &mut Ctx<'_>) -> Option<Y> {
     let mut text = String::new();
-    // (the converted template, whether it stood inside a JSON string)
+    // (the converted template, whether it stood inside a JSON string), and the text as written
     let mut found: Vec<(String, bool)> = Vec::new();
+    let mut raw_found: Vec<String> = Vec::new();
     let mut in_string = false;
     let mut escaped = false;
     let mut rest = raw.strip_prefix('\u{feff}').unwrap_or(raw);
@@ -1247,6 +1248,7 @@ fn json_body(raw: &str, cx: &mut Ctx<'_>) -> Option<Y> {
         {
             let stand_in = format!("__yarc_{}__", found.len());
             let converted = cx.text(&rest[..end + 2]);
+            raw_found.push(rest[..end + 2].to_string());
             if in_string {
                 found.push((converted, true));
                 text.push_str(&stand_in);
@@ -1272,7 +1274,15 @@ fn json_body(raw: &str, cx: &mut Ctx<'_>) -> Option<Y> {
     }
     let parsed: super::yaml_out::Ordered = serde_json::from_str(&text).ok()?;
     let restore = |s: &str| restore_templates(s, &found);
-    Some(tvalue(parsed.0, &restore))
+    // Keys are sent as written (yarc renders values, not keys).
+    let raw_key = |s: &str| {
+        let mut out = s.to_string();
+        for (i, raw) in raw_found.iter().enumerate().rev() {
+            out = out.replace(&format!("__yarc_{i}__"), raw);
+        }
+        out
+    };
+    Some(tvalue(parsed.0, &restore, &raw_key))
 }
 
 /// A JSON string with its stand-ins replaced by the converted templates; the text around them
@@ -1328,13 +1338,13 @@ fn as_string(t: &str) -> String {
 }
 
 /// The parsed body back with its (already converted) templates in place.
-fn tvalue(v: Y, restore: &dyn Fn(&str) -> String) -> Y {
+fn tvalue(v: Y, restore: &dyn Fn(&str) -> String, key: &dyn Fn(&str) -> String) -> Y {
     match v {
         Y::Str(s) => Y::str(restore(&s)),
-        Y::Seq(a) => Y::Seq(a.into_iter().map(|i| tvalue(i, restore)).collect()),
+        Y::Seq(a) => Y::Seq(a.into_iter().map(|i| tvalue(i, restore, key)).collect()),
         Y::Map(o) => Y::Map(
             o.into_iter()
-                .map(|(k, i)| (restore(&k), tvalue(i, restore)))
+                .map(|(k, i)| (key(&k), tvalue(i, restore, key)))
                 .collect(),
         ),
         other => other,

@@ -54,6 +54,10 @@ pub fn convert(text: &str, unknown: &mut Vec<String>) -> String {
         out.push_str(&literal(&text[last..whole.start()]));
         if let Some(expr) = dynamic(name) {
             out.push_str(&format!("{{{{ {expr} }}}}"));
+        } else if !name_like(name) {
+            // Not a name Postman would find (quotes, operators, calls): text, as Postman sends
+            // an unknown `{{...}}`; never template code.
+            out.push_str(&text_expr(&text[whole.start()..whole.end()]));
         } else if name.starts_with('$') {
             unknown.push(name.to_string());
             // Kept literally, so the request still renders; the summary asks for a look.
@@ -65,6 +69,16 @@ pub fn convert(text: &str, unknown: &mut Vec<String>) -> String {
     }
     out.push_str(&literal(&text[last..]));
     out
+}
+
+/// Whether `{{...}}` holds what a variable name is made of (letters, digits, `_`, `-`, `.`,
+/// spaces; `$` first for a dynamic variable).
+fn name_like(name: &str) -> bool {
+    let body = name.strip_prefix('$').unwrap_or(name);
+    !body.is_empty()
+        && body
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ' '))
 }
 
 /// Any text as a minijinja expression that writes it as it is: a JSON string literal, which

@@ -190,11 +190,7 @@ fn pad(n: usize) -> String {
 fn write_map(out: &mut String, entries: &[(String, Y)], indent: usize) {
     for (k, v) in entries {
         match v {
-            Y::Comment(c) => {
-                for line in c.lines() {
-                    out.push_str(&format!("{}# {}\n", pad(indent), line));
-                }
-            }
+            Y::Comment(c) => write_comment(out, c, indent),
             Y::Map(m) if !m.is_empty() => {
                 out.push_str(&format!("{}{}:\n", pad(indent), key(k)));
                 write_map(out, m, indent + 2);
@@ -212,10 +208,31 @@ fn write_map(out: &mut String, entries: &[(String, Y)], indent: usize) {
     }
 }
 
+/// A comment, one `#` line per line of its text. Every character a YAML reader (1.2 or 1.1)
+/// could take for a line break — CR alone included, which `str::lines` keeps inside a line —
+/// starts a new comment line, and other control characters are shown as `�`: text from an
+/// imported file can never end the comment and become a key.
+fn write_comment(out: &mut String, c: &str, indent: usize) {
+    let text = c.replace("\r\n", "\n");
+    for line in text.split(['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}']) {
+        let line: String = line
+            .chars()
+            .map(|ch| match ch {
+                '\t' => ' ',
+                ch if ch.is_control() || ch == '\u{feff}' => '\u{fffd}',
+                ch => ch,
+            })
+            .collect();
+        out.push_str(&format!("{}# {}\n", pad(indent), line.trim_end()));
+    }
+}
+
 /// Whether a string reads better as a `|` block: several lines, nothing a block cannot hold.
 fn block_ok(s: &str) -> bool {
     s.contains('\n')
-        && !s.chars().any(|c| c.is_control() && c != '\n' && c != '\t')
+        && !s.chars().any(|c| {
+            (c.is_control() && c != '\n' && c != '\t') || matches!(c, '\u{2028}' | '\u{2029}')
+        })
         && !s.contains('\u{feff}')
         && !s
             .lines()
@@ -252,11 +269,7 @@ fn write_block(out: &mut String, s: &str, indent: usize) {
 fn write_seq(out: &mut String, items: &[Y], indent: usize) {
     for item in items {
         match item {
-            Y::Comment(c) => {
-                for line in c.lines() {
-                    out.push_str(&format!("{}# {}\n", pad(indent), line));
-                }
-            }
+            Y::Comment(c) => write_comment(out, c, indent),
             Y::Map(m) if !m.is_empty() => {
                 // The first entry shares the dash's line; the rest align under it.
                 let mut first = String::new();
@@ -332,7 +345,8 @@ fn plain_ok(s: &str) -> bool {
         || s.ends_with(':')
         || s.contains('\n')
         || s.contains('\t')
-        || s.chars().any(char::is_control))
+        || s.chars()
+            .any(|c| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}')))
 }
 
 #[cfg(test)]
@@ -424,5 +438,28 @@ mod tests {
             to_string(&y),
             "z: 2\na:\n  \"y\":\n    - true\n    - null\n    - 1.5\n  b: x\n"
         );
+    }
+
+    #[test]
+    fn no_line_break_or_control_character_ends_a_comment_or_a_scalar() {
+        let breaks = [
+            "\r", "\n", "\r\n", "\u{85}", "\u{2028}", "\u{2029}", "\u{b}", "\u{c}",
+        ];
+        for b in breaks {
+            let hostile = format!("harmless{b}injected: 1{b}auth: {{ bearer: x }}{b}- item");
+            let mut doc = Y::map();
+            doc.comment(&hostile);
+            doc.set(&hostile, Y::str(&hostile));
+            doc.set(
+                "list",
+                Y::Seq(vec![Y::Comment(hostile.clone()), Y::str(&hostile)]),
+            );
+            let text = to_string(&doc);
+            let back: Value = serde_saphyr::from_str(&text).expect("valid YAML");
+            let keys: Vec<&String> = back.as_object().expect("map").keys().collect();
+            assert_eq!(keys.len(), 2, "{b:?}: {text}");
+            assert_eq!(back[hostile.as_str()], hostile.as_str(), "{b:?}: {text}");
+            assert_eq!(back["list"], serde_json::json!([hostile]), "{b:?}: {text}");
+        }
     }
 }

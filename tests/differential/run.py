@@ -79,6 +79,22 @@ def env_name(name: str) -> str:
     return out.strip("_")
 
 
+# yarc's template functions: a variable named like one gets a `_` suffix (src/import/vars.rs ident)
+YARC_FUNCTIONS = {"secret", "env", "uuid", "now", "timestamp", "random_int", "range", "dict", "namespace",
+                  "debug", "loop", "true", "false", "none", "True", "False", "None"}
+
+
+def yarc_ident(name: str) -> str:
+    """The name `yarc import` gives a Postman variable: `tyk-gateway.host` → `tyk_gateway_host`
+    (src/import/vars.rs ident)."""
+    out = "".join(c if (c.isascii() and c.isalnum()) or c == "_" else "_" for c in name.strip())
+    if not out or out[0].isdigit():
+        out = "_" + out
+    if out in YARC_FUNCTIONS:
+        out += "_"
+    return out
+
+
 def clip(text: str, n: int = 200) -> str:
     text = text.replace("\r", "\\r")
     return text if len(text) <= n else text[: n - 3] + "..."
@@ -144,8 +160,8 @@ def var_url_values(var_urls: dict, server) -> list:
 
 
 class ExternalGuard:
-    """A local listener given to both tools as their HTTP(S) proxy (NO_PROXY = 127.0.0.1,
-    localhost), so that a request to any host but the echo server never leaves the machine:
+    """A local listener given to both tools as their HTTP(S) proxy (NO_PROXY = 127.0.0.1, the
+    echo server's address), so that a request to any host but the echo server never leaves the machine:
     it is recorded (its request line) and its connection closed, so the tool reports a
     request error. The echo server itself is reached directly."""
 
@@ -183,7 +199,7 @@ class ExternalGuard:
         env = dict(base)
         for k in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy"):
             env[k] = proxy
-        env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost"
+        env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1"
         return env
 
     def take(self) -> list:
@@ -361,13 +377,17 @@ def run_yarc(yarc, fixture, work, guard=None):
             cmd += ["--env", env_slug]
         cmd += ["--var", f"base_url={server.base_url}"]
         for name, value in var_url_values(fixture.get("var_urls") or {}, server):
-            cmd += ["--var", f"{name}={value}"]
+            cmd += ["--var", f"{yarc_ident(name)}={value}"]
         for name in secrets:
             if values.get(name) is not None:
                 cmd += ["--secret-var", f"{name}={values[name]}"]
                 result["secrets"][name] = values[name]
             else:
                 result["missing_secrets"].append(name)
+                if fixture.get("dir", FIXTURES) != FIXTURES:
+                    # An external collection whose files hold no value: give an empty one, as
+                    # the Postman user left it, so the run is not refused for want of it.
+                    cmd += ["--secret-var", f"{name}="]
         cmd += ["--report", f"json:{report}", "--color", "never", "--timeout", "10s"]
         rc, out, err = run_cmd(cmd, cwd=cwd, env=guard.env(env) if guard else env)
         result["log"] = server.log()
@@ -642,7 +662,8 @@ def compare(n, y, masker: Masker):
     yi = {k: [masker.port(v) for v in vs] for k, vs in yi.items()}
     drop_system_accept(ni, yi)
     # headers, equivalent
-    ne, ye = header_groups(n["headers"], True, masker), header_groups(y["headers"], True, masker)
+    # plain dicts: the order of lines with different names does not count (OrderedDict's == would)
+    ne, ye = dict(header_groups(n["headers"], True, masker)), dict(header_groups(y["headers"], True, masker))
     drop_system_accept(ne, ye)
     if ne != ye:
         aspects.update(f"header:{k}" for k in set(ne) | set(ye) if ne.get(k) != ye.get(k))
@@ -853,7 +874,8 @@ def run_fixture(fx, newman, yarc, work, choices, out, guard=None):
             continue
         p(f"    | {l}")
     if yres["missing_secrets"]:
-        p(f"  [harness] no value for secrets {', '.join(yres['missing_secrets'])}")
+        given = " (given as empty)" if fx.get("dir", FIXTURES) != FIXTURES else ""
+        p(f"  [harness] no value for secrets {', '.join(yres['missing_secrets'])}{given}")
     p(f"  yarc run: exit {yres['rc']}, {len(yres['log'])} requests on the wire")
     for who, res_ in (("newman", nres), ("yarc", yres)):
         if res_.get("blocked"):
@@ -963,7 +985,7 @@ def main(argv=None) -> int:
                          "http://127.0.0.1:PORT), {host}, {port} and {hostport}")
     guard = ap.add_mutually_exclusive_group()
     guard.add_argument("--block-external", dest="block_external", action="store_true", default=None,
-                       help="send both tools' requests to any host but 127.0.0.1/localhost to a local "
+                       help="send both tools' requests to any host but 127.0.0.1 (the echo server) to a local "
                             "guard that records and refuses them (default with --fixtures)")
     guard.add_argument("--no-block-external", dest="block_external", action="store_false")
     args = ap.parse_args(argv)

@@ -19,6 +19,7 @@ mod run;
 mod schema;
 mod sets;
 mod snapshots;
+mod strangers;
 mod tls;
 mod truth;
 mod ui;

@@ -1,0 +1,248 @@
+//! Files from strangers: every string an imported Postman or OpenAPI document holds is text,
+//! never template code. Random strings full of template syntax, quotes, backslashes and line
+//! breaks are imported, run against a recording server, and must arrive byte for byte — with a
+//! secret set in the environment appearing nowhere on the wire.
+
+use super::*;
+use std::sync::{Arc, Mutex};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+/// Records every request's bytes (head and body) and answers `{}`.
+struct Recorder {
+    url: String,
+    seen: Arc<Mutex<Vec<Vec<u8>>>>,
+    _rt: tokio::runtime::Runtime,
+}
+
+impl Recorder {
+    fn start() -> Recorder {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("rt");
+        let listener = rt.block_on(TcpListener::bind("127.0.0.1:0")).expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        let seen: Arc<Mutex<Vec<Vec<u8>>>> = Arc::default();
+        let store = Arc::clone(&seen);
+        rt.spawn(async move {
+            while let Ok((mut s, _)) = listener.accept().await {
+                let store = Arc::clone(&store);
+                tokio::spawn(async move {
+                    let mut buf = Vec::new();
+                    let mut chunk = [0u8; 8192];
+                    loop {
+                        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                            let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
+                            let len: usize = head
+                                .lines()
+                                .find_map(|l| l.strip_prefix("content-length:"))
+                                .and_then(|v| v.trim().parse().ok())
+                                .unwrap_or(0);
+                            if buf.len() >= end + 4 + len {
+                                break;
+                            }
+                        }
+                        match s.read(&mut chunk).await {
+                            Ok(0) | Err(_) => break,
+                            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                        }
+                    }
+                    store.lock().expect("lock").push(buf);
+                    let _ = s
+                        .write_all(
+                            b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}",
+                        )
+                        .await;
+                });
+            }
+        });
+        Recorder { url, seen, _rt: rt }
+    }
+
+    /// The bodies received, in order.
+    fn bodies(&self) -> Vec<String> {
+        self.seen
+            .lock()
+            .expect("lock")
+            .iter()
+            .map(|r| {
+                let end = r
+                    .windows(4)
+                    .position(|w| w == b"\r\n\r\n")
+                    .map_or(r.len(), |e| e + 4);
+                String::from_utf8_lossy(&r[end..]).into_owned()
+            })
+            .collect()
+    }
+
+    fn all_bytes(&self) -> String {
+        let seen = self.seen.lock().expect("lock");
+        seen.iter()
+            .map(|r| String::from_utf8_lossy(r).into_owned())
+            .collect()
+    }
+}
+
+const SECRET: &str = "hunted-s3cret-value-9f1c";
+
+/// Strings made of the pieces template injection is made of. A `{{name}}` that is a plain
+/// variable name is left out: that one *is* a variable reference, by design.
+fn hostile_strings() -> Vec<String> {
+    let pieces = [
+        "{{",
+        "}}",
+        "{%",
+        "%}",
+        "{#",
+        "#}",
+        "'",
+        "\"",
+        "\\",
+        "~",
+        "(",
+        ")",
+        " ",
+        "\n",
+        "\r",
+        "secret('HUNT')",
+        "env('HUNT')",
+        "{{ secret('HUNT') }}",
+        "{% if true %}",
+        "{{$guid' ~ secret('HUNT') ~ '}}",
+        "x",
+        "é",
+        "|",
+        "upper",
+        "{{ '{' }}",
+        "%7B",
+        "${x}",
+        "<b>",
+    ];
+    let plain_ref = regex::Regex::new(r"\{\{\s*\$?[\w\-. ]+\s*\}\}").expect("regex");
+    let mut rng = fastrand::Rng::with_seed(7);
+    let mut out = Vec::new();
+    while out.len() < 40 {
+        let n = rng.usize(1..8);
+        let s: String = (0..n).map(|_| pieces[rng.usize(..pieces.len())]).collect();
+        if !plain_ref.is_match(&s) && !s.trim().is_empty() {
+            out.push(s);
+        }
+    }
+    out
+}
+
+#[test]
+fn strings_from_an_imported_postman_collection_arrive_as_written_and_never_run() {
+    let server = Recorder::start();
+    let strings = hostile_strings();
+    let items: Vec<serde_json::Value> = strings
+        .iter()
+        .enumerate()
+        .flat_map(|(i, s)| {
+            let json = serde_json::json!({ "v": s }).to_string();
+            [
+                serde_json::json!({"name": format!("json {i}"), "request": {"method": "POST",
+                    "url": {"raw": "{{base_url}}/j", "host": ["{{base_url}}"], "path": ["j"]},
+                    "body": {"mode": "raw", "raw": json, "options": {"raw": {"language": "json"}}}}}),
+                serde_json::json!({"name": format!("text {i}"), "request": {"method": "POST",
+                    "url": {"raw": "{{base_url}}/t", "host": ["{{base_url}}"], "path": ["t"]},
+                    "body": {"mode": "raw", "raw": s, "options": {"raw": {"language": "text"}}}}}),
+            ]
+        })
+        .collect();
+    let collection = serde_json::json!({
+        "info": {"name": "strangers\r\nauth: { bearer: \"{{ secret('HUNT') }}\" }",
+                 "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+        "item": items,
+    });
+    let w = World::new();
+    w.write("c.postman_collection.json", &collection.to_string());
+    let r = w.yarc(&[
+        "import",
+        "postman",
+        "c.postman_collection.json",
+        "-o",
+        "out",
+    ]);
+    r.expect_code(0);
+    let file = std::fs::read_dir(w.path("out"))
+        .expect("out")
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .expect("collection");
+    let text = std::fs::read_to_string(&file).expect("yaml");
+    let doc: serde_json::Value = serde_saphyr::from_str(&text).expect("yaml");
+    let keys: Vec<&String> = doc.as_object().expect("map").keys().collect();
+    assert_eq!(keys, ["name", "requests", "variables"], "{text}");
+    let run = w.yarc_env(
+        &[
+            "run",
+            file.to_str().expect("utf-8"),
+            "--var",
+            &format!("base_url={}", server.url),
+        ],
+        &[("HUNT", SECRET)],
+    );
+    run.expect_code(0);
+    let bodies = server.bodies();
+    assert_eq!(bodies.len(), strings.len() * 2, "{}", run.all());
+    for (i, s) in strings.iter().enumerate() {
+        let sent: serde_json::Value = serde_json::from_str(&bodies[2 * i]).expect("json body");
+        assert_eq!(sent["v"].as_str(), Some(s.as_str()), "json {i}");
+        assert_eq!(&bodies[2 * i + 1], s, "text {i}");
+    }
+    assert!(!server.all_bytes().contains(SECRET));
+}
+
+#[test]
+fn strings_from_an_imported_openapi_document_arrive_as_written_and_never_run() {
+    let server = Recorder::start();
+    let strings = hostile_strings();
+    let mut paths = serde_json::Map::new();
+    for (i, s) in strings.iter().enumerate() {
+        paths.insert(
+            format!("/p{i}/{{{{ secret('HUNT') }}}}"),
+            serde_json::json!({"post": {
+                "operationId": format!("op{i}"),
+                "requestBody": {"content": {"application/json": {"example": {"v": s, "list": [s]}}}},
+                "responses": {"200": {"description": "ok"}}
+            }}),
+        );
+    }
+    let doc = serde_json::json!({
+        "openapi": "3.0.3",
+        "info": {"title": "strangers\rvariables: { x: \"{{ secret('HUNT') }}\" }", "version": "1"},
+        "servers": [{"url": format!("{}/{{{{ env('HUNT') }}}}", server.url)}],
+        "paths": paths,
+    });
+    let w = World::new();
+    w.write("api.json", &doc.to_string());
+    w.yarc(&["import", "openapi", "api.json", "-o", "out/api.yaml"])
+        .expect_code(0);
+    let text = std::fs::read_to_string(w.path("out/api.yaml")).expect("yaml");
+    let parsed: serde_json::Value = serde_saphyr::from_str(&text).expect("yaml");
+    let keys: Vec<&String> = parsed.as_object().expect("map").keys().collect();
+    assert_eq!(keys, ["name", "requests", "variables"], "{text}");
+    let run = w.yarc_env(&["run", "out/api.yaml"], &[("HUNT", SECRET)]);
+    run.expect_code(0);
+    let bodies = server.bodies();
+    assert_eq!(bodies.len(), strings.len(), "{}", run.all());
+    let mut got: Vec<String> = bodies
+        .iter()
+        .map(|b| {
+            let v: serde_json::Value = serde_json::from_str(b).expect("json body");
+            assert_eq!(v["list"][0], v["v"]);
+            v["v"].as_str().unwrap_or_default().to_string()
+        })
+        .collect();
+    let mut want = strings.clone();
+    got.sort();
+    want.sort();
+    assert_eq!(got, want);
+    let all = server.all_bytes();
+    assert!(!all.contains(SECRET));
+    assert!(all.contains("/%7B%7B%20env('HUNT')%20%7D%7D/p"), "{all}");
+}
