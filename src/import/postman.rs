@@ -95,6 +95,31 @@ impl Ctx<'_> {
         })
     }
 
+    /// A file the request uploads: the path when it is beside the collection. A path that
+    /// leaves the collection's folder (absolute, or with `..`) is blanked — a file from a
+    /// stranger must not make the run upload `/etc/passwd` — and the request skipped, as it is
+    /// when the file is missing.
+    fn upload(&mut self, src: &str, what: &str) -> String {
+        let path = std::path::Path::new(src);
+        let outside = path.is_absolute()
+            || src.starts_with(['/', '\\'])
+            || src.get(1..3).is_some_and(|d| d == ":\\" || d == ":/")
+            || src.split(['/', '\\']).any(|c| c == "..");
+        if outside {
+            self.skip_because(format!(
+                "{what} (`{src}`) is outside the collection's folder: put a copy beside the collection, name it under `file:` and delete this line"
+            ));
+            return String::new();
+        }
+        if src.is_empty() || !(self.file_exists)(src) {
+            let shown = if src.is_empty() { "(none)" } else { src };
+            self.skip_because(format!(
+                "{what} ({shown}) is not beside the collection: put it there and delete this line"
+            ));
+        }
+        src.to_string()
+    }
+
     fn skip_because(&mut self, why: String) {
         if !self.skip.contains(&why) {
             self.skip.push(why);
@@ -724,9 +749,8 @@ fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
     if !cx.skip.is_empty() {
         let why = std::mem::take(&mut cx.skip).join("; ");
         cx.report.skipped.push((unique.clone(), why.clone()));
-        let text = format!("{why}: put it there and delete this line");
         if let Y::Map(entries) = &mut r {
-            entries.insert(1, ("skip".into(), Y::str(super::vars::literal(&text))));
+            entries.insert(1, ("skip".into(), Y::str(super::vars::literal(&why))));
         }
     }
     settle_reads(cx, &capture, &sets);
@@ -1110,12 +1134,8 @@ fn body(b: &Value, headers: &mut Y, cx: &mut Ctx<'_>) -> Option<(&'static str, Y
         "formdata" => formdata(b, cx).map(|parts| ("multipart", parts)),
         "file" => {
             let src = b.pointer("/file/src").and_then(Value::as_str).unwrap_or("");
-            if src.is_empty() || !(cx.file_exists)(src) {
-                cx.skip_because(format!(
-                    "the body file `{src}` is not beside the collection"
-                ));
-            }
-            Some(("file", Y::str(super::vars::literal(src))))
+            let src = cx.upload(src, "the body file");
+            Some(("file", Y::str(super::vars::literal(&src))))
         }
         "graphql" => {
             let q = b
@@ -1161,12 +1181,7 @@ fn formdata(b: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
                 }
                 _ => String::new(),
             };
-            if src.is_empty() || !(cx.file_exists)(&src) {
-                let shown = if src.is_empty() { "(none)" } else { &src };
-                cx.skip_because(format!(
-                    "the upload file of part `{k}` ({shown}) is not beside the collection"
-                ));
-            }
+            let src = cx.upload(&src, &format!("the upload file of part `{k}`"));
             let file = Y::str(super::vars::literal(&src));
             parts.set(k, Y::Map(vec![("file".into(), file)]));
         } else {
@@ -1587,5 +1602,48 @@ mod tests {
         let out = import(&c, &[], &|_| true).expect("import");
         let col: Value = serde_saphyr::from_str(&out.files[0].1).expect("yaml");
         assert!(col.get("variables").is_none(), "{}", out.files[0].1);
+    }
+
+    #[test]
+    fn uploads_from_outside_the_collection_are_blanked_and_the_request_skipped() {
+        let part = |src: &str| {
+            json!({"name": src, "request": {"method": "POST", "url": "http://localhost:1/u",
+                "body": {"mode": "formdata", "formdata": [{"key": "f", "type": "file", "src": src}]}}})
+        };
+        let c = collection(json!([
+            part("../../../../etc/passwd"),
+            part("/etc/hostname"),
+            part("C:\\Windows\\win.ini"),
+            part("data/ok.csv"),
+            {"name": "raw file", "request": {"method": "POST", "url": "http://localhost:1/u",
+                "body": {"mode": "file", "file": {"src": "../secret.key"}}}},
+        ]));
+        let out = import(&c, &[], &|p| p == "data/ok.csv").expect("import");
+        let text = &out.files[0].1;
+        for hostile in ["etc/passwd", "/etc/hostname", "win.ini", "secret.key"] {
+            assert!(
+                !text
+                    .lines()
+                    .any(|l| l.trim_start().starts_with("file:") && l.contains(hostile)),
+                "{hostile}: {text}"
+            );
+        }
+        let skipped: Vec<&str> = out.report.skipped.iter().map(|(r, _)| r.as_str()).collect();
+        assert_eq!(
+            skipped,
+            [
+                "../../../../etc/passwd",
+                "/etc/hostname",
+                "C:\\Windows\\win.ini",
+                "raw file"
+            ]
+        );
+        assert!(
+            out.report
+                .skipped
+                .iter()
+                .all(|(_, why)| why.contains("outside the collection's folder"))
+        );
+        assert!(text.contains("file: data/ok.csv"), "{text}");
     }
 }
