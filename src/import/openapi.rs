@@ -625,35 +625,44 @@ fn body(cx: &OpCtx, op: &Value, name: &str, r: &mut Y, report: &mut Report) {
         .and_then(Value::as_object)
         .cloned()
         .unwrap_or_default();
-    if let Some(media) = content
+    let json = content
         .iter()
         .find(|(k, _)| k.contains("json"))
-        .map(|(_, v)| v)
-    {
-        r.set(
-            "json",
-            Y::from_json(&literal_strings(&media_example(cx.doc, media))),
-        );
-    } else if let Some(media) = content.get("application/x-www-form-urlencoded") {
-        r.set("form", flat_map(&media_example(cx.doc, media)));
-    } else if let Some(media) = content.get("multipart/form-data") {
-        r.set("multipart", flat_map(&media_example(cx.doc, media)));
-    } else if let Some(media) = content
+        .map(|(_, v)| v);
+    // Any type, with an object or list schema: JSON says it.
+    let any = content
         .get("*/*")
-        .filter(|m| structured(cx.doc, m.get("schema")))
-    {
-        // Any type, with an object or list schema: JSON says it.
-        r.set(
-            "json",
-            Y::from_json(&literal_strings(&media_example(cx.doc, media))),
-        );
-    } else if !content.is_empty() {
-        let types: Vec<&String> = content.keys().collect();
+        .filter(|m| structured(cx.doc, m.get("schema")));
+    let (key, media) = match (json, content.get("application/x-www-form-urlencoded")) {
+        (Some(m), _) => ("json", m),
+        (None, Some(m)) => ("form", m),
+        (None, None) => match (content.get("multipart/form-data"), any) {
+            (Some(m), _) => ("multipart", m),
+            (None, Some(m)) => ("json", m),
+            (None, None) => {
+                if !content.is_empty() {
+                    let types: Vec<&String> = content.keys().collect();
+                    report.per_operation.push((
+                        name.to_string(),
+                        format!("has request body types {types:?}, which are not converted"),
+                    ));
+                }
+                return;
+            }
+        },
+    };
+    let (example, cut) = media_example(cx.doc, media);
+    if cut {
         report.per_operation.push((
             name.to_string(),
-            format!("has request body types {types:?}, which are not converted"),
+            format!("has a body schema too large to fill in (cut at {EXAMPLE_BUDGET} values, the rest null): write the body by hand"),
         ));
     }
+    let body = match key {
+        "json" => Y::from_json(&literal_strings(&example)),
+        _ => flat_map(&example),
+    };
+    r.set(key, body);
 }
 
 /// `expect.status` from the first 2xx response, and with `--schemas` its JSON Schema (the file
@@ -763,9 +772,11 @@ fn param_example(doc: &Value, p: &Value) -> Option<Value> {
         })
 }
 
-fn media_example(doc: &Value, media: &Value) -> Value {
+/// The media type's example (or the first of its examples), else a minimal instance of its
+/// schema; and whether that instance was cut at the budget.
+fn media_example(doc: &Value, media: &Value) -> (Value, bool) {
     if let Some(e) = media.get("example") {
-        return e.clone();
+        return (e.clone(), false);
     }
     if let Some(e) = media
         .get("examples")
@@ -774,13 +785,25 @@ fn media_example(doc: &Value, media: &Value) -> Value {
     {
         let e = resolve(doc, e, 0);
         if let Some(v) = e.get("value") {
-            return v.clone();
+            return (v.clone(), false);
         }
     }
     match media.get("schema") {
-        Some(s) => instance(doc, s, 0),
-        None => json!({}),
+        Some(s) => example_of(doc, s),
+        None => (json!({}), false),
     }
+}
+
+/// The most values one example is made of: a schema whose parts refer to each other twice or
+/// more (26 schemas, two `$ref`s each) would otherwise make an example of 2^26 values.
+const EXAMPLE_BUDGET: usize = 10_000;
+
+/// A minimal instance of a schema, cut short (the rest `null`) past [`EXAMPLE_BUDGET`] values;
+/// and whether it was.
+pub fn example_of(doc: &Value, schema: &Value) -> (Value, bool) {
+    let budget = std::cell::Cell::new(EXAMPLE_BUDGET);
+    let v = instance(doc, schema, 0, &budget);
+    (v, budget.get() == 0)
 }
 
 /// A parameter whose value is a credential: `Authorization`, `client_secret`,
@@ -808,10 +831,11 @@ fn placeholder(schema: Option<&Value>) -> Value {
 
 /// A minimal valid-looking instance of a schema: required properties, examples and defaults
 /// first, then a value by type and format.
-pub fn instance(doc: &Value, schema: &Value, depth: usize) -> Value {
-    if depth > MAX_DEPTH {
+fn instance(doc: &Value, schema: &Value, depth: usize, budget: &std::cell::Cell<usize>) -> Value {
+    if depth > MAX_DEPTH || budget.get() == 0 {
         return Value::Null;
     }
+    budget.set(budget.get() - 1);
     let s = resolve(doc, schema, depth);
     for k in ["example", "default", "const"] {
         if let Some(v) = s.get(k) {
@@ -828,7 +852,7 @@ pub fn instance(doc: &Value, schema: &Value, depth: usize) -> Value {
     if let Some(all) = s.get("allOf").and_then(Value::as_array) {
         let mut merged = Map::new();
         for part in all {
-            if let Value::Object(o) = instance(doc, part, depth + 1) {
+            if let Value::Object(o) = instance(doc, part, depth + 1, budget) {
                 merged.extend(o);
             }
         }
@@ -836,7 +860,7 @@ pub fn instance(doc: &Value, schema: &Value, depth: usize) -> Value {
     }
     for k in ["oneOf", "anyOf"] {
         if let Some(first) = s.get(k).and_then(Value::as_array).and_then(|a| a.first()) {
-            return instance(doc, first, depth + 1);
+            return instance(doc, first, depth + 1, budget);
         }
     }
     let ty = match s.get("type") {
@@ -865,13 +889,13 @@ pub fn instance(doc: &Value, schema: &Value, depth: usize) -> Value {
             let mut out = Map::new();
             for (k, v) in &props {
                 if required.is_empty() || required.contains(&k.as_str()) {
-                    out.insert(k.clone(), instance(doc, v, depth + 1));
+                    out.insert(k.clone(), instance(doc, v, depth + 1, budget));
                 }
             }
             Value::Object(out)
         }
         "array" => match s.get("items") {
-            Some(items) => Value::Array(vec![instance(doc, items, depth + 1)]),
+            Some(items) => Value::Array(vec![instance(doc, items, depth + 1, budget)]),
             None => json!([]),
         },
         "integer" => json!(s.get("minimum").and_then(Value::as_i64).unwrap_or(1)),

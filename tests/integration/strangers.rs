@@ -246,3 +246,51 @@ fn strings_from_an_imported_openapi_document_arrive_as_written_and_never_run() {
     assert!(!all.contains(SECRET));
     assert!(all.contains("/%7B%7B%20env('HUNT')%20%7D%7D/p"), "{all}");
 }
+
+/// A document whose schemas each refer to the next twice would need 2^26 values for one
+/// example body: it is cut at a budget, said in the summary, and the import ends.
+#[test]
+fn an_openapi_ref_bomb_is_cut_with_a_note() {
+    let mut schemas = serde_json::Map::new();
+    for i in 0..26 {
+        let next = serde_json::json!({ "$ref": format!("#/components/schemas/S{}", i + 1) });
+        schemas.insert(
+            format!("S{i}"),
+            serde_json::json!({"type": "object", "required": ["a", "b"],
+                "properties": {"a": next, "b": next}}),
+        );
+    }
+    schemas.insert("S26".into(), serde_json::json!({"type": "string"}));
+    let doc = serde_json::json!({
+        "openapi": "3.0.3",
+        "info": {"title": "bomb", "version": "1"},
+        "paths": {"/x": {"post": {
+            "operationId": "boom",
+            "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/S0"}}}},
+            "responses": {"200": {"description": "ok",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/S0"}}}}}
+        }}},
+        "components": {"schemas": schemas},
+    });
+    let w = World::new();
+    w.write("bomb.json", &doc.to_string());
+    w.yarc(&[
+        "import",
+        "openapi",
+        "bomb.json",
+        "-o",
+        "out/bomb.yaml",
+        "--schemas",
+    ])
+    .expect_code(0)
+    .expect_contains(
+        "`boom` has a body schema too large to fill in (cut at 10000 values, the rest null)",
+    );
+    let text = std::fs::read_to_string(w.path("out/bomb.yaml")).expect("yaml");
+    assert!(text.len() < 2_000_000, "{} bytes", text.len());
+    let schema = std::fs::read_to_string(w.path("out/schemas/boom.json")).expect("schema");
+    assert!(
+        schema.contains("components.schemas.S25"),
+        "every component once, under $defs"
+    );
+}
