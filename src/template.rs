@@ -317,13 +317,24 @@ fn add_functions(env: &mut Environment<'static>, clock: crate::clock::Clock) {
         },
     );
     env.add_function("uuid", move || -> String { clock.uuid() });
-    env.add_function("now", move |format: Option<String>| -> String {
-        let now = clock.now();
-        match format {
-            Some(f) => now.format(&f).to_string(),
-            None => now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-        }
-    });
+    env.add_function(
+        "now",
+        move |format: Option<String>| -> Result<String, MjError> {
+            let now = clock.now();
+            let Some(f) = format else {
+                return Ok(now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true));
+            };
+            // chrono's Display fails on a format it cannot read (`%Q`): an error, not a panic.
+            let mut out = String::new();
+            std::fmt::Write::write_fmt(&mut out, format_args!("{}", now.format(&f))).map_err(|_| {
+            MjError::new(
+                ErrorKind::InvalidOperation,
+                format!("`{f}` is not a strftime format now() can use (for example \"%Y-%m-%d\")"),
+            )
+        })?;
+            Ok(out)
+        },
+    );
     env.add_function("timestamp", move || -> i64 { clock.now().timestamp() });
     env.add_function("random_int", move |a: i64, b: i64| -> i64 {
         clock.random_int(a, b)

@@ -359,6 +359,17 @@ pub fn plan(
         }
     }
     p.check_snapshot_files(&planned, environment.map(|e| e.name.as_str()));
+    // A message may quote a rendered value (a file name made with `secret()`): masked, as
+    // everything yarc prints is.
+    let r = &secrets.redactor;
+    for d in &mut p.errors.0 {
+        d.message = r.redact(&d.message);
+        d.label = d.label.as_deref().map(|l| r.redact(l));
+        d.help = d.help.as_deref().map(|h| r.redact(h));
+    }
+    for w in &mut p.warnings {
+        *w = r.redact(w);
+    }
     if !p.errors.is_empty() && !p.options.lenient {
         return Err(p.errors);
     }
@@ -887,6 +898,19 @@ impl Planner {
         let base = &pr.scope.base;
         // A request skipped whatever happens is not built: its skip says what is missing.
         if pr.skips.iter().any(|t| self.static_skip(t, base).is_some()) {
+            return;
+        }
+        let ready = |t: &Template| {
+            self.templates
+                .undeclared(t)
+                .iter()
+                .all(|n| base.contains_key(n))
+        };
+        if ready(&pr.req.url)
+            && let Err(d) = self.templates.render(&pr.req.url, base)
+        {
+            // What the run would fail on (a strftime format `now()` cannot read) fails here.
+            self.push_once(d);
             return;
         }
         if let Some(url) = self.render_static(&pr.req.url, base) {

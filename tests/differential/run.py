@@ -370,6 +370,9 @@ def run_yarc(yarc, fixture, work, guard=None):
             secrets = json.load(f).get("secrets", [])
     values = postman_values(fixture)
     server = echo.EchoServer().start()
+    # A secret named after a variable the harness points at the echo server (or sets) takes its value.
+    for name, value in var_url_values(fixture.get("var_urls") or {}, server):
+        values[env_name(name)] = value
     try:
         report = os.path.join(work, "yarc-report.json")
         cmd = [yarc, "run", coll]

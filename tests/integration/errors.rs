@@ -220,3 +220,37 @@ fn a_request_variable_the_environment_overrides_is_warned_about() {
         .expect_code(0)
         .expect_contains("is overridden by `--var`'s, which is the value sent");
 }
+
+#[test]
+fn a_strftime_format_now_cannot_read_is_a_located_error_not_a_panic() {
+    let r = refused(
+        "requests:\n  - name: a\n    url: \"{{ url }}/echo?d={{ now('%Q') }}\"\n",
+        &["`%Q` is not a strftime format now() can use", "c.yaml:3:10"],
+    );
+    assert!(!r.all().contains("panicked"));
+    let w = World::new();
+    w.write(
+        "c.yaml",
+        "requests:\n  - name: a\n    url: \"{{ url }}/echo?d={{ now('%Q') }}\"\n",
+    );
+    w.yarc(&["check", "c.yaml"])
+        .expect_code(2)
+        .expect_contains("`%Q` is not a strftime format now() can use");
+}
+
+#[test]
+fn a_plan_time_error_never_prints_a_secret() {
+    let w = World::new();
+    w.write(
+        "c.yaml",
+        "requests:\n  - name: a\n    method: POST\n    url: \"{{ url }}/echo\"\n    file: \"missing-{{ secret('S') }}.bin\"\n",
+    );
+    let secret = "s3cret-in-a-file-name";
+    for cmd in ["check", "run"] {
+        let r = w.yarc_env(&[cmd, "c.yaml"], &[("S", secret)]);
+        r.expect_code(2)
+            .expect_contains("file `missing-•••••.bin` does not exist");
+        assert!(!r.all().contains(secret), "{}", r.all());
+    }
+    assert_eq!(w.sandbox.requests_seen(), 0);
+}
