@@ -42,7 +42,25 @@ pub fn render(run: &RunReport) -> String {
         suite.set_time(time);
         report.add_test_suite(suite);
     }
-    report.to_string().unwrap_or_default()
+    xml_chars(&report.to_string().unwrap_or_default())
+}
+
+/// The text with every character XML 1.0 does not allow (`Char`: most C0 controls, U+FFFE,
+/// U+FFFF) shown as U+FFFD: one such character from a server would make the whole file
+/// ill-formed, and a CI publisher would drop every result in it.
+pub fn xml_chars(s: &str) -> String {
+    let allowed = |c: char| {
+        matches!(c, '\t' | '\n' | '\r')
+            || ('\u{20}'..='\u{D7FF}').contains(&c)
+            || ('\u{E000}'..='\u{FFFD}').contains(&c)
+            || c >= '\u{10000}'
+    };
+    if s.chars().all(allowed) {
+        return s.to_string();
+    }
+    s.chars()
+        .map(|c| if allowed(c) { c } else { '\u{FFFD}' })
+        .collect()
 }
 
 fn case(u: &UnitInfo, r: &RequestRecord) -> TestCase {

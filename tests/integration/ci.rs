@@ -509,3 +509,20 @@ fn signal_mid_run(w: &World, extra: &[&str], seen: usize, signal: &str) -> std::
     );
     out
 }
+
+/// A character XML 1.0 does not allow, sent by a server, never makes the JUnit file
+/// ill-formed (a CI publisher would drop every result in it).
+#[test]
+fn junit_stays_well_formed_whatever_a_server_sends() {
+    let w = World::new();
+    w.write(
+        "x.yaml",
+        "requests:\n  - name: odd body\n    method: POST\n    url: \"{{ url }}/echo\"\n    text: \"a\\uFFFEb\\uFFFFc\"\n    expect: { status: 201, body: { contains: nothing-like-this } }\n",
+    );
+    w.yarc(&["run", "x.yaml", "--report", "junit:r.xml"])
+        .expect_code(1);
+    let xml = std::fs::read_to_string(w.path("r.xml")).expect("report");
+    assert!(!xml.contains(['\u{FFFE}', '\u{FFFF}']), "{xml}");
+    assert!(xml.contains('\u{FFFD}'), "{xml}");
+    quick_junit::Report::deserialize_from_str(&xml).expect("well-formed JUnit");
+}
