@@ -224,12 +224,45 @@ fn collection_files(p: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
         return Ok(vec![p.to_path_buf()]);
     }
     let mut out = Vec::new();
-    walk(p, &mut out, 0);
+    walk(p, &mut out);
     Ok(out)
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
-    if depth > 32 {
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    let skip = |name: &str| name.starts_with('.') || SKIPPED_DIRS.contains(&name);
+    walk_tree(dir, &skip, &mut |path| {
+        let hidden = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.'));
+        if is_yaml(path) && !hidden {
+            out.push(path.to_path_buf());
+        }
+    });
+}
+
+/// Every file below `root` in name order (a folder's files where its name sorts), each folder
+/// once: a symbolic link back up the tree (a loop) or out of it is not followed, so a walk ends
+/// and stays below its root. `skip_dir` names folders not to enter.
+pub fn walk_tree(root: &Path, skip_dir: &dyn Fn(&str) -> bool, on_file: &mut dyn FnMut(&Path)) {
+    let Ok(top) = root.canonicalize() else {
+        return;
+    };
+    let mut seen = std::collections::HashSet::new();
+    walk_below(root, &top, &mut seen, skip_dir, on_file);
+}
+
+fn walk_below(
+    dir: &Path,
+    top: &Path,
+    seen: &mut std::collections::HashSet<PathBuf>,
+    skip_dir: &dyn Fn(&str) -> bool,
+    on_file: &mut dyn FnMut(&Path),
+) {
+    let Ok(real) = dir.canonicalize() else {
+        return;
+    };
+    if !real.starts_with(top) || !seen.insert(real) {
         return;
     }
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -239,15 +272,10 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
     entries.sort();
     for path in entries {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if name.starts_with('.') {
-            continue;
-        }
-        if path.is_dir() {
-            if !SKIPPED_DIRS.contains(&name) {
-                walk(&path, out, depth + 1);
-            }
-        } else if is_yaml(&path) {
-            out.push(path);
+        if !path.is_dir() {
+            on_file(&path);
+        } else if !skip_dir(name) {
+            walk_below(&path, top, seen, skip_dir, on_file);
         }
     }
 }

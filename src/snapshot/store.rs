@@ -111,35 +111,24 @@ impl SnapshotDir {
 /// Every pending snapshot below `root`, in name order.
 pub fn pending_below(root: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    walk(root, &mut out, 0);
+    walk(root, &mut out);
     out.sort();
     out
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
-    if depth > 32 {
-        return;
-    }
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     if dir.is_file() {
         if dir.to_string_lossy().ends_with(PENDING_EXT) {
             out.push(dir.to_path_buf());
         }
         return;
     }
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let p = e.path();
-        let name = e.file_name().to_string_lossy().into_owned();
-        if p.is_dir() {
-            if name != "target" && name != ".git" && name != "node_modules" {
-                walk(&p, out, depth + 1);
-            }
-        } else if name.ends_with(PENDING_EXT) {
-            out.push(p);
+    let skip = |name: &str| matches!(name, "target" | ".git" | "node_modules");
+    crate::load::walk_tree(dir, &skip, &mut |p| {
+        if p.to_string_lossy().ends_with(PENDING_EXT) {
+            out.push(p.to_path_buf());
         }
-    }
+    });
 }
 
 /// Makes a pending snapshot the stored one; returns the stored file.

@@ -25,6 +25,7 @@ import difflib
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -282,7 +283,7 @@ def run_newman(newman, fixture, work, guard=None):
     finally:
         server.stop()
     with open(os.path.join(work, "newman-output.txt"), "w") as f:
-        f.write(f"$ {' '.join(cmd)}\nexit {rc}\n{out}\n{err}")
+        f.write(f"$ {shlex.join(cmd)}\nexit {rc}\n{out}\n{err}")
     report = None
     if os.path.isfile(export):
         with open(export) as f:
@@ -345,7 +346,7 @@ def run_yarc(yarc, fixture, work, guard=None):
               "report": None, "stdout": "", "stderr": "", "port": None, "secrets": {}, "missing_secrets": [],
               "blocked": []}
     with open(os.path.join(work, "yarc-import-output.txt"), "w") as f:
-        f.write(f"$ {' '.join(cmd)}\nexit {irc}\n{iout}\n{ierr}")
+        f.write(f"$ {shlex.join(cmd)}\nexit {irc}\n{iout}\n{ierr}")
     if irc != 0:
         return result
     m = re.search(r"^imported .* into (.+\.ya?ml)$", iout, re.M)
@@ -399,7 +400,7 @@ def run_yarc(yarc, fixture, work, guard=None):
     finally:
         server.stop()
     with open(os.path.join(work, "yarc-output.txt"), "w") as f:
-        f.write(f"$ {' '.join(cmd)}\nexit {rc}\n{out}\n{err}")
+        f.write(f"$ {shlex.join(cmd)}\nexit {rc}\n{out}\n{err}")
     result.update(rc=rc, stdout=out, stderr=err)
     if os.path.isfile(report):
         with open(report) as f:

@@ -294,3 +294,23 @@ fn an_openapi_ref_bomb_is_cut_with_a_note() {
         "every component once, under $defs"
     );
 }
+
+/// Symbolic links that loop back up the tree, or lead out of it, are not followed: every
+/// collection runs once, nothing outside the folder runs, and the walks end.
+#[cfg(unix)]
+#[test]
+fn symlink_loops_and_links_out_of_the_folder_are_not_followed() {
+    let w = World::new();
+    let one = "requests:\n  - name: a\n    url: \"{{ url }}/echo\"\n";
+    w.write("suite/a.yaml", one);
+    w.write("suite/sub/b.yaml", one);
+    w.write("elsewhere/c.yaml", one);
+    std::os::unix::fs::symlink("..", w.path("suite/sub/loop")).expect("link");
+    std::os::unix::fs::symlink("../..", w.path("suite/sub/loop2")).expect("link");
+    std::os::unix::fs::symlink(w.path("elsewhere"), w.path("suite/out")).expect("link");
+    std::os::unix::fs::symlink("sub", w.path("suite/same")).expect("link");
+    let r = w.yarc(&["run", "suite"]);
+    r.expect_code(0).expect_contains("2 passed, 0 failed");
+    assert_eq!(w.sandbox.requests_seen(), 2, "{}", r.all());
+    w.yarc(&["snapshots", "accept", "suite"]).expect_code(0);
+}
