@@ -217,7 +217,7 @@ fn is_yaml(p: &Path) -> bool {
 }
 
 /// A file as given, or every YAML file below a folder in name order.
-fn collection_files(p: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
+pub fn collection_files(p: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
     let meta = std::fs::metadata(p)
         .map_err(|e| Diagnostic::new(format!("cannot read `{}`: {e}", p.display())))?;
     if meta.is_file() {

@@ -67,7 +67,9 @@ pub async fn execute(a: UiArgs, clock: Clock) -> i32 {
         let _ = out.flush();
     }
     if a.open {
-        open_browser(&url);
+        // Arguments are readable by every user of the machine: the browser gets a key that
+        // opens the page once, within a minute, never the token.
+        open_browser(&format!("http://127.0.0.1:{port}/?nonce={}", wb.nonce()));
     }
     tokio::select! {
         r = crate::ui::serve(wb, listener) => match r {

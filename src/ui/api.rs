@@ -31,10 +31,7 @@ type Wb = State<Arc<Workbench>>;
 
 pub fn router(wb: Arc<Workbench>) -> Router {
     Router::new()
-        .route(
-            "/",
-            get(|| async { asset(INDEX, "text/html; charset=utf-8") }),
-        )
+        .route("/", get(index))
         .route(
             "/app.js",
             get(|| async { asset(SCRIPT, "text/javascript; charset=utf-8") }),
@@ -51,6 +48,20 @@ pub fn router(wb: Arc<Workbench>) -> Router {
         .route("/api/history", get(history))
         .route("/api/diff", get(diff))
         .with_state(wb)
+}
+
+/// The page; opened by a one-time key, it carries the session token for its script (which
+/// keeps it for the tab and drops the key from the address).
+async fn index(State(wb): Wb, opened: Option<axum::Extension<super::guard::Opened>>) -> Response {
+    if opened.is_none() {
+        return asset(INDEX, "text/html; charset=utf-8");
+    }
+    let meta = format!(
+        "<meta name=\"yarc-token\" content=\"{}\">\n</head>",
+        wb.token
+    );
+    let page = INDEX.replacen("</head>", &meta, 1);
+    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response()
 }
 
 fn asset(text: &'static str, kind: &'static str) -> Response {
@@ -74,10 +85,13 @@ async fn state(State(wb): Wb, Query(q): Query<EnvQuery>) -> Response {
     if q.since == Some(generation) {
         return Json(json!({ "generation": generation, "unchanged": true })).into_response();
     }
-    let env = q.env.or_else(|| wb.base.env.clone());
+    let env = match wb.environment(q.env) {
+        Ok(e) => e,
+        Err(e) => return error(StatusCode::BAD_REQUEST, e),
+    };
     let (collections, problem) = match crate::load::load(&wb.base.paths, env.as_deref()) {
         Ok(loaded) => (Some(loaded.collections), None),
-        Err(d) => (None, Some(d.render())),
+        Err(d) => (None, Some(wb.masked(&d.render()))),
     };
     // The environments beside the first collection, as `--env` looks for them.
     let first = collections
@@ -99,10 +113,13 @@ async fn state(State(wb): Wb, Query(q): Query<EnvQuery>) -> Response {
 
 /// The variables each collection starts with in an environment, masked, with their source.
 async fn vars(State(wb): Wb, Query(q): Query<EnvQuery>) -> Response {
-    let config = wb.config(q.env, Selection::default(), false).await;
+    let config = match wb.config(q.env, Selection::default(), false).await {
+        Ok(c) => c,
+        Err(e) => return error(StatusCode::BAD_REQUEST, e),
+    };
     let prepared = match session::prepare(&config).await {
         Ok(p) => p,
-        Err(e) => return error(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()),
+        Err(e) => return error(StatusCode::UNPROCESSABLE_ENTITY, wb.masked(&e.to_string())),
     };
     wb.keep_sandbox(prepared.sandbox).await;
     let rows = crate::commands::vars::variables(&prepared.plan, &prepared.redactor, None, 0);
@@ -162,13 +179,16 @@ async fn send(State(wb): Wb, Json(b): Json<SendBody>) -> Response {
     }
     // One send at a time, and its captures read after the one before has kept its own.
     let _one = wb.sending.lock().await;
-    let mut config = wb.config(b.env.clone(), selection, b.deps).await;
+    let mut config = match wb.config(b.env.clone(), selection, b.deps).await {
+        Ok(c) => c,
+        Err(e) => return error(StatusCode::BAD_REQUEST, e),
+    };
     if let (Some(f), None) = (&b.file, &b.name) {
         config.paths = vec![PathBuf::from(f)];
     }
     let records = match wb.execute(&config, b.preview).await {
         Ok(r) => r,
-        Err(e) => return error(StatusCode::UNPROCESSABLE_ENTITY, e),
+        Err(e) => return error(StatusCode::UNPROCESSABLE_ENTITY, wb.masked(&e)),
     };
     let clock = wb.base.clock;
     let shown: Vec<Value> = records.iter().map(|r| record(r, clock)).collect();
@@ -312,32 +332,63 @@ fn pretty(text: &str) -> String {
 
 impl Workbench {
     /// The session's configuration for one send.
-    async fn config(&self, env: Option<String>, selection: Selection, deps: bool) -> Config {
+    async fn config(
+        &self,
+        env: Option<String>,
+        selection: Selection,
+        deps: bool,
+    ) -> Result<Config, String> {
         let mut c = self.base.clone();
-        c.env = env.filter(|e| !e.is_empty());
+        c.env = self.environment(env)?;
         c.selection = selection;
         c.with_deps = deps;
         c.sandbox_url = self.sandbox.lock().await.as_ref().map(|s| s.url.clone());
         c.captured = self.captured_values();
-        c
+        Ok(c)
     }
 
-    /// Whether `file` is one of the session's paths or below one: nothing else is read.
+    /// The environment a call names: one the page lists (by name, never a path: the page's
+    /// callers must not make any file an environment), or the one given on the command line.
+    fn environment(&self, env: Option<String>) -> Result<Option<String>, String> {
+        let Some(env) = env.filter(|e| !e.is_empty()) else {
+            return Ok(self.base.env.clone());
+        };
+        if Some(&env) == self.base.env.as_ref() {
+            return Ok(Some(env));
+        }
+        let first = self
+            .collection_files()
+            .into_iter()
+            .next()
+            .or_else(|| self.base.paths.first().cloned());
+        match crate::load::environment_names(first.as_deref()).contains(&env) {
+            true => Ok(Some(env)),
+            false => Err(format!(
+                "no environment `{}` in this session",
+                self.masked(&env)
+            )),
+        }
+    }
+
+    /// The collection files of the session, as the tree lists them.
+    fn collection_files(&self) -> Vec<PathBuf> {
+        self.base
+            .paths
+            .iter()
+            .flat_map(|p| crate::load::collection_files(p).unwrap_or_default())
+            .collect()
+    }
+
+    /// Whether `file` is a collection file the tree lists: nothing else is read (not a `.env`
+    /// beside them, not a file a link leads to elsewhere).
     fn holds(&self, file: &Path) -> bool {
         let Ok(file) = file.canonicalize() else {
             return false;
         };
-        self.base
-            .paths
+        self.collection_files()
             .iter()
             .filter_map(|p| p.canonicalize().ok())
-            .any(|p| {
-                if p.is_dir() {
-                    file.starts_with(&p)
-                } else {
-                    file == p
-                }
-            })
+            .any(|p| p == file)
     }
 
     /// Every value captured so far in the session (of every collection).

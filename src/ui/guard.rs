@@ -1,7 +1,8 @@
 //! What every request to the page passes first: the Host header must name the address yarc
 //! is bound to (a page of another site that rebinds its name to 127.0.0.1 sends its own name),
-//! and everything but the static assets must carry the session token — in the
-//! `x-yarc-token` header (the page's API calls) or as `?token=` (the URL yarc prints).
+//! and everything but the static page and assets must carry the session token — in the
+//! `x-yarc-token` header (the page's API calls) or as `?token=` (the URL yarc prints). The
+//! page opened with a one-time `?nonce=` (what `--open` gives the browser) is given the token.
 //! Every answer gets a strict Content-Security-Policy and no CORS header, so no other origin
 //! may read it.
 
@@ -16,8 +17,10 @@ use std::sync::Arc;
 /// The page's policy: its own script and style only, API calls to itself, nothing framed.
 pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-/// Paths served without the token: the script and style hold nothing of the session.
-const PUBLIC: &[&str] = &["/app.js", "/app.css", "/favicon.ico"];
+/// Paths served without the token: the page, its script and style hold nothing of the
+/// session (the page gets the token only when a one-time key opens it; a reload of the tab
+/// finds the token the tab kept).
+const PUBLIC: &[&str] = &["/", "/app.js", "/app.css", "/favicon.ico"];
 
 pub async fn check(State(wb): State<Arc<Workbench>>, req: Request, next: Next) -> Response {
     let host = req
@@ -31,11 +34,19 @@ pub async fn check(State(wb): State<Arc<Workbench>>, req: Request, next: Next) -
             "this page answers only to the address yarc printed",
         );
     }
-    if !PUBLIC.contains(&req.uri().path()) && !carries_token(&req, &wb.token) {
+    let nonce = (req.uri().path() == "/")
+        .then(|| query_value(&req, "nonce"))
+        .flatten();
+    let opened = nonce.is_some_and(|n| wb.redeem(&n));
+    if !opened && !PUBLIC.contains(&req.uri().path()) && !carries_token(&req, &wb.token) {
         return refuse(
             StatusCode::FORBIDDEN,
             "missing or wrong session token: open the URL `yarc ui` printed",
         );
+    }
+    let mut req = req;
+    if opened {
+        req.extensions_mut().insert(Opened);
     }
     let mut resp = next.run(req).await;
     let h = resp.headers_mut();
@@ -55,6 +66,17 @@ pub async fn check(State(wb): State<Arc<Workbench>>, req: Request, next: Next) -
     resp
 }
 
+/// Marks the page request a one-time key opened: the page is given the session token.
+#[derive(Clone, Copy)]
+pub struct Opened;
+
+fn query_value(req: &Request, key: &str) -> Option<String> {
+    let q = req.uri().query()?;
+    url::form_urlencoded::parse(q.as_bytes())
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.into_owned())
+}
+
 fn carries_token(req: &Request, token: &str) -> bool {
     let in_header = req
         .headers()
@@ -68,7 +90,7 @@ fn carries_token(req: &Request, token: &str) -> bool {
 }
 
 /// Compares in time independent of where the first difference is.
-fn same(a: &str, b: &str) -> bool {
+pub fn same(a: &str, b: &str) -> bool {
     a.len() == b.len()
         && a.bytes()
             .zip(b.bytes())

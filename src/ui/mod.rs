@@ -22,6 +22,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+/// How long a one-time key opens the page.
+const NONCE_LIFETIME: Duration = Duration::from_secs(60);
+
 /// The most sends the history keeps (the oldest go first).
 const HISTORY_MAX: usize = 100;
 
@@ -45,6 +48,12 @@ pub struct Workbench {
     sandbox: tokio::sync::Mutex<Option<crate::sandbox::Sandbox>>,
     /// One send at a time: sends share captures and the token cache.
     sending: tokio::sync::Mutex<()>,
+    /// Knows the value of every `.env` entry beside the session's files and of every
+    /// `--secret-var`: whatever text reaches the page (a parse error quoting a line) is masked.
+    mask: Arc<crate::secret::Redactor>,
+    /// One-time keys that open the page (what `--open` hands the browser, instead of the
+    /// token: another user of the machine can read a process's arguments), with when made.
+    nonces: std::sync::Mutex<Vec<(String, std::time::Instant)>>,
 }
 
 impl Workbench {
@@ -70,7 +79,38 @@ impl Workbench {
             generation: AtomicU64::new(1),
             sandbox: Default::default(),
             sending: Default::default(),
+            nonces: Default::default(),
+            mask: session_mask(&base),
             base,
+        }
+    }
+
+    /// Text for the page, with every secret value of the session masked.
+    pub fn masked(&self, text: &str) -> String {
+        self.mask.redact(text)
+    }
+
+    /// A new one-time key that opens the page once, within a minute.
+    pub fn nonce(&self) -> String {
+        let n = uuid::Uuid::new_v4().simple().to_string();
+        if let Ok(mut all) = self.nonces.lock() {
+            all.push((n.clone(), std::time::Instant::now()));
+        }
+        n
+    }
+
+    /// Whether `n` is a key made by [`Workbench::nonce`] and not used or expired; it is used now.
+    pub fn redeem(&self, n: &str) -> bool {
+        let Ok(mut all) = self.nonces.lock() else {
+            return false;
+        };
+        all.retain(|(_, at)| at.elapsed() < NONCE_LIFETIME);
+        match all.iter().position(|(k, _)| guard::same(k, n)) {
+            Some(i) => {
+                all.remove(i);
+                true
+            }
+            None => false,
         }
     }
 
@@ -89,6 +129,29 @@ impl Workbench {
     pub fn changed(&self) {
         self.generation.fetch_add(1, Ordering::SeqCst);
     }
+}
+
+/// A redactor that knows the secrets of the session's folders (`.env` beside each path and in
+/// the working directory) and the `--secret-var` values.
+fn session_mask(base: &Config) -> Arc<crate::secret::Redactor> {
+    let mask = crate::secret::Redactor::new();
+    let mut dirs: Vec<PathBuf> = base
+        .paths
+        .iter()
+        .map(|p| crate::load::input_folder(p))
+        .collect();
+    dirs.push(PathBuf::from("."));
+    for dir in dirs {
+        if let Ok(iter) = dotenvy::from_path_iter(dir.join(".env")) {
+            for (_, v) in iter.flatten() {
+                mask.add(&v);
+            }
+        }
+    }
+    for (_, v) in &base.secret_vars {
+        mask.add(v);
+    }
+    mask
 }
 
 /// Serves the page on `listener` until the process ends. The listener must be bound to

@@ -732,14 +732,30 @@ def align(nlog, ylog):
 # verdicts
 
 
+DUP_SUFFIX_RE = re.compile(r"^(.*) \((\d+)\)$")
+
+
+def verdict_norm(name: str, seen: collections.Counter, strip_dup_suffix: bool) -> tuple:
+    """(lower-cased name, occurrence): how both tools' request names are paired. yarc's import
+    renames the second `Foo` (or `foo`) to `Foo (2)`; Newman keeps the name as written."""
+    base = name
+    m = DUP_SUFFIX_RE.match(name) if strip_dup_suffix else None
+    if m and seen[m.group(1).lower()] > 0:
+        base = m.group(1)
+    seen[base.lower()] += 1
+    return (base.lower(), seen[base.lower()])
+
+
 def newman_verdicts(report):
     """name → {'passed': bool, 'assertions': n, 'failed': [...]}, for executions with tests."""
     out = collections.OrderedDict()
     seen = collections.Counter()
+    norm_seen = collections.Counter()
     for ex in newman_executions(report):
         name = ex.get("item", {}).get("name", "?")
         seen[name] += 1
         key = name if seen[name] == 1 else f"{name} #{seen[name]}"
+        norm = verdict_norm(name, norm_seen, False)
         assertions = ex.get("assertions") or []
         failed = [a.get("assertion", "?") + ": " + (a["error"].get("message", "") if isinstance(a.get("error"), dict) else "")
                   for a in assertions if a.get("error")]
@@ -751,18 +767,18 @@ def newman_verdicts(report):
         if not assertions and not script_errors:
             continue
         out[key] = {"passed": not failed and not script_errors, "assertions": len(assertions),
-                    "failed": failed + script_errors}
+                    "failed": failed + script_errors, "norm": norm}
     return out
 
 
 def yarc_verdicts(report):
+    """(lower-cased name, occurrence) → the request's state, as verdict_norm pairs them."""
     out = {}
-    seen = collections.Counter()
+    norm_seen = collections.Counter()
     for c in (report or {}).get("collections", []):
         for r in c.get("requests", []):
             name = r.get("name", "?")
-            seen[name] += 1
-            key = name if seen[name] == 1 else f"{name} #{seen[name]}"
+            key = verdict_norm(name, norm_seen, True)
             assertions = r.get("assertions") or []
             out[key] = {"state": r.get("state"), "assertions": len(assertions),
                         "failed": [a.get("assertion", "?") for a in assertions if not a.get("passed")],
@@ -931,7 +947,7 @@ def run_fixture(fx, newman, yarc, work, choices, out, guard=None):
     res.update(newman_assertions=n_total, newman_failed_assertions=n_failed,
                yarc_assertions=y_total, yarc_failed_assertions=y_failed)
     for name, v in nv.items():
-        y = yv.get(name)
+        y = yv.get(v["norm"])
         npass = v["passed"]
         ypass = bool(y and y["state"] == "passed")
         ydesc = (f"{y['state']} ({y['assertions']} assertions"

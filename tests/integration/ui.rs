@@ -51,9 +51,14 @@ impl Ui {
     }
 
     fn start_in(dir: &std::path::Path, args: &[&str]) -> Ui {
+        Ui::start_with_env(dir, args, &[])
+    }
+
+    fn start_with_env(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> Ui {
         let mut child = Command::new(env!("CARGO_BIN_EXE_yarc"))
             .current_dir(dir)
             .args(args)
+            .envs(env.iter().copied())
             .env("UI_API_KEY", SECRET)
             .env_remove("CI")
             .stdout(Stdio::piped())
@@ -216,12 +221,20 @@ fn without_the_token_or_from_another_host_nothing_is_answered() {
     let w = World::new();
     w.write("flow.yaml", FLOW);
     let ui = Ui::start(&w);
-    for path in ["/api/state", "/api/history", "/"] {
+    for path in ["/api/state", "/api/history", "/api/vars"] {
         let r = raw(ui.port, "GET", path, &ui.host(), None, None);
         assert_eq!(r.status, 403, "{path} without a token: {r:?}");
         let r = raw(ui.port, "GET", path, &ui.host(), Some("0123"), None);
         assert_eq!(r.status, 403, "{path} with a wrong token: {r:?}");
     }
+    // The page itself holds nothing of the session: it is served, without the token.
+    let r = raw(ui.port, "GET", "/", &ui.host(), None, None);
+    assert_eq!(r.status, 200, "{r:?}");
+    assert!(
+        !r.body.contains(&ui.token) && !r.body.contains("yarc-token\" content"),
+        "{}",
+        r.body
+    );
     let r = raw(ui.port, "POST", "/api/send", &ui.host(), None, Some("{}"));
     assert_eq!(r.status, 403, "a send without the token: {r:?}");
     // DNS rebinding: the right token, but the browser names another site.
@@ -815,5 +828,112 @@ fn chromium_drives_the_page_send_dependencies_snapshot_and_a_save() {
     d.until(
         "the new request",
         "return document.querySelector(\"#tree .req[data-name='added in the editor']\")",
+    );
+}
+
+/// With the token, a caller still cannot make any file an environment, or read a file the tree
+/// does not list (a `.env` beside the collections); what an error quotes is masked.
+#[test]
+fn the_api_takes_environment_names_and_listed_collection_files_only() {
+    let w = World::new();
+    w.write("flow.yaml", FLOW);
+    w.write("environments/dev.yaml", "variables: { who: dev }\n");
+    w.write(".env", &format!("UI_DOTENV_SECRET={SECRET}-dotenv\n"));
+    w.write(
+        "attacker.yaml",
+        "variables:\n  url: http://attacker.invalid\n",
+    );
+    let ui = Ui::start_in(
+        w.dir.path(),
+        &["ui", "flow.yaml", "--var", &format!("url={}", w.url())],
+    );
+    for env in [
+        "/etc/passwd",
+        "attacker.yaml",
+        "../environments/dev.yaml",
+        "environments/dev.yaml",
+    ] {
+        let q = format!("/api/state?env={}", url_encoded(env));
+        let r = ui.get(&q);
+        assert_eq!(r.status, 400, "{env}: {r:?}");
+        assert!(r.body.contains("no environment"), "{}", r.body);
+        assert!(!r.body.contains("root:"), "{}", r.body);
+        let body = serde_json::json!({ "env": env, "file": "./flow.yaml", "name": "create" });
+        let r = ui.post("/api/send", &body.to_string());
+        assert_eq!(r.status, 400, "{env}: {r:?}");
+    }
+    let state = ui.json("/api/state?env=dev");
+    assert_eq!(state["environment"], "dev");
+    for file in [
+        "./.env",
+        ".env",
+        "environments/dev.yaml",
+        "./attacker.yaml/../.env",
+    ] {
+        let body = serde_json::json!({ "file": file });
+        let r = ui.post("/api/send", &body.to_string());
+        assert_eq!(r.status, 404, "{file}: {r:?}");
+        assert!(!r.body.contains(SECRET), "{}", r.body);
+    }
+}
+
+fn url_encoded(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// `--open` gives the browser a key that opens the page once, never the session token: the
+/// arguments of a process are readable by every user of the machine.
+#[cfg(unix)]
+#[test]
+fn open_hands_the_browser_a_one_time_key_not_the_token() {
+    use std::os::unix::fs::PermissionsExt;
+    let w = World::new();
+    w.write("flow.yaml", FLOW);
+    let bin = w.path("bin");
+    std::fs::create_dir_all(&bin).expect("bin");
+    let opener = bin.join("xdg-open");
+    let seen = w.path("opened.txt");
+    std::fs::write(
+        &opener,
+        format!("#!/bin/sh\nprintf '%s' \"$*\" > '{}'\n", seen.display()),
+    )
+    .expect("opener");
+    std::fs::set_permissions(&opener, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let ui = Ui::start_with_env(
+        w.dir.path(),
+        &["ui", ".", "--open", "--var", &format!("url={}", w.url())],
+        &[("PATH", &path)],
+    );
+    let started = Instant::now();
+    while !seen.is_file() && started.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let opened = std::fs::read_to_string(&seen).expect("the browser was opened");
+    assert!(!opened.contains(&ui.token), "{opened}");
+    let target = opened
+        .strip_prefix(&format!("http://127.0.0.1:{}", ui.port))
+        .expect(&opened)
+        .to_string();
+    assert!(target.starts_with("/?nonce="), "{target}");
+    let first = raw(ui.port, "GET", &target, &ui.host(), None, None);
+    assert_eq!(first.status, 200, "{first:?}");
+    assert!(
+        first.body.contains(&format!(
+            "<meta name=\"yarc-token\" content=\"{}\">",
+            ui.token
+        )),
+        "{}",
+        first.body
+    );
+    let again = raw(ui.port, "GET", &target, &ui.host(), None, None);
+    assert!(
+        !again.body.contains(&ui.token),
+        "the key opens the page once: {}",
+        again.body
     );
 }

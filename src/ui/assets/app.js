@@ -1,8 +1,16 @@
 // yarc ui: the page. Plain script, no build step; everything it shows comes from the JSON API
-// of the yarc process that served it, with the session token from the page's URL.
+// of the yarc process that served it, with the session token it was opened with.
 "use strict";
 
-const token = new URLSearchParams(location.search).get("token") || "";
+// The token: given in the page (opened by a one-time key), in the URL, or kept for this tab.
+const token = (() => {
+  const given = document.querySelector('meta[name="yarc-token"]')?.content
+    || new URLSearchParams(location.search).get("token")
+    || sessionStorage.getItem("yarc-token") || "";
+  sessionStorage.setItem("yarc-token", given);
+  if (location.search) history.replaceState(null, "", "/");
+  return given;
+})();
 const $ = (id) => document.getElementById(id);
 const state = { env: null, generation: 0, tree: null, selected: null, last: null, history: [] };
 
