@@ -289,6 +289,7 @@ fn run_options(
         max_body: a.max_body,
         max_token_body: config.max_token_body,
         keep_bodies: false,
+        body_limit: None,
         keep_records: true,
         keep_wire: a.verbose >= 2,
         net,

@@ -38,6 +38,9 @@ pub struct RunOptions {
     pub keep_responses: bool,
     /// Keep each response's whole body on its record (`--print`, `-o`, a run of one request).
     pub keep_bodies: bool,
+    /// With `keep_bodies`: keep at most this many bytes of each body (masked whole first),
+    /// so that a run of many large answers does not hold them all.
+    pub body_limit: Option<usize>,
     /// Keep what went over the wire (`-vv`).
     pub keep_wire: bool,
     /// Hand back every record when the run ends (report files, `--print`, `yarc diff`);
@@ -76,6 +79,7 @@ impl Default for RunOptions {
             fail_fast: false,
             keep_responses: true,
             keep_bodies: false,
+            body_limit: None,
             keep_wire: false,
             keep_records: true,
             token_cache: None,

@@ -183,7 +183,12 @@ impl Runner {
             rec.response = Some(summary(&resp, &self.redactor));
         }
         if self.options.keep_bodies {
-            rec.body = Some(resp.body.clone());
+            rec.body = Some(match self.options.body_limit {
+                Some(limit) if resp.body.len() > limit => {
+                    kept_body(&resp.body, limit, &self.redactor)
+                }
+                _ => resp.body.clone(),
+            });
         }
         if self.options.keep_wire {
             rec.wire = Some(resp.wire.clone());
@@ -265,6 +270,17 @@ impl Runner {
         }
         rec
     }
+}
+
+/// The start of a large body: masked while whole (a cut could halve a secret, or a character,
+/// and the half would escape the mask), then cut at a character boundary at `limit` bytes.
+fn kept_body(body: &[u8], limit: usize, redactor: &crate::secret::Redactor) -> Vec<u8> {
+    let text = redactor.redact(&String::from_utf8_lossy(body));
+    let mut end = limit.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text.as_bytes()[..end].to_vec()
 }
 
 /// The failed default rule of a request without `expect.status`.

@@ -183,6 +183,8 @@ fn router(state: Shared) -> Router {
         .route("/faults/slow", any(api::fault_slow))
         .route("/faults/invalid-json", any(api::fault_invalid_json))
         .route("/faults/html", any(api::fault_html))
+        // The echo takes bodies up to 16 MiB (axum's default is 2 MiB).
+        .layer(axum::extract::DefaultBodyLimit::max(16 * 1024 * 1024))
         .layer(axum::middleware::from_fn_with_state(
             Arc::clone(&state),
             count_requests,

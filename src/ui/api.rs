@@ -210,8 +210,21 @@ async fn send(State(wb): Wb, Json(b): Json<SendBody>) -> Response {
     });
     if let Ok(mut h) = wb.history.lock() {
         h.push(entry.clone());
+        // The last 100 sends, and no more than HISTORY_BYTES of bodies: the oldest go first.
         let over = h.len().saturating_sub(HISTORY_MAX);
         h.drain(..over);
+        let size = |e: &Value| {
+            e["records"].as_array().map_or(0, |r| {
+                r.iter()
+                    .map(|r| r["body"].as_str().map_or(0, str::len))
+                    .sum::<usize>()
+            })
+        };
+        let mut total: usize = h.iter().map(size).sum();
+        while total > super::HISTORY_BYTES && h.len() > 1 {
+            total -= size(&h[0]);
+            h.remove(0);
+        }
     }
     Json(entry).into_response()
 }
@@ -237,8 +250,12 @@ fn record(r: &RequestRecord, clock: crate::clock::Clock) -> Value {
         );
     }
     if let (Some(body), Value::Object(m)) = (&r.body, &mut v) {
-        let text = String::from_utf8_lossy(&body[..body.len().min(BODY_MAX)]);
-        m.insert("body".into(), Value::String(text.into_owned()));
+        let text = String::from_utf8_lossy(body);
+        let mut end = text.len().min(BODY_MAX);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        m.insert("body".into(), Value::String(text[..end].to_string()));
         m.insert("body_cut".into(), Value::Bool(body.len() > BODY_MAX));
     }
     v
@@ -416,6 +433,8 @@ impl Workbench {
         let options = RunOptions {
             dry_run: preview,
             keep_bodies: true,
+            // A little over what the page is shown, so that it can say the body was cut.
+            body_limit: Some(BODY_MAX + 4),
             keep_wire: true,
             net: prepared.net,
             token_cache: config.token_cache.clone(),

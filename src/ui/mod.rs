@@ -25,6 +25,9 @@ use std::time::Duration;
 /// How long a one-time key opens the page.
 const NONCE_LIFETIME: Duration = Duration::from_secs(60);
 
+/// The most body text the history keeps in all (the oldest sends go first; the last stays).
+const HISTORY_BYTES: usize = 64 * 1024 * 1024;
+
 /// The most sends the history keeps (the oldest go first).
 const HISTORY_MAX: usize = 100;
 

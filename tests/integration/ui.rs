@@ -937,3 +937,33 @@ fn open_hands_the_browser_a_one_time_key_not_the_token() {
         again.body
     );
 }
+
+/// A large answer reaches the page cut to its limit, masked before it was cut (a secret across
+/// the cut is not half shown), and the record the session keeps is no larger.
+#[test]
+fn a_large_body_is_masked_then_cut_for_the_page() {
+    let w = World::new();
+    // The echo answers `{"body":"<text>...`: the secret then straddles the cut.
+    let filler = "x".repeat(2 * 1024 * 1024 - 17);
+    w.write(
+        "big.yaml",
+        &format!(
+            "requests:\n  - name: big\n    method: POST\n    url: \"{{{{ url }}}}/echo\"\n    text: \"{filler}{{{{ secret('UI_API_KEY') }}}}{}\"\n",
+            "y".repeat(1024 * 1024)
+        ),
+    );
+    let ui = Ui::start_in(
+        w.dir.path(),
+        &["ui", "big.yaml", "--var", &format!("url={}", w.url())],
+    );
+    let s = ui.send(r#"{"file":"big.yaml","name":"big"}"#);
+    let rec = &s["records"][0];
+    assert_eq!(rec["state"], "passed", "{rec}");
+    let body = rec["body"].as_str().expect("body");
+    assert!(body.len() <= 2 * 1024 * 1024, "{}", body.len());
+    assert_eq!(rec["body_cut"], true);
+    assert!(
+        !body.contains(&SECRET[..8]),
+        "a piece of the secret reached the page"
+    );
+}
