@@ -201,3 +201,13 @@ fn three_shards_merge_into_the_reports_of_the_whole_run() {
     .expect_code(2)
     .expect_contains("give --json, --junit or --html");
 }
+
+/// No `.env` (at the top or in any folder) ever goes into a container image.
+#[test]
+fn the_docker_context_leaves_every_env_file_out() {
+    let rules = std::fs::read_to_string(project_root().join(".dockerignore")).expect("rules");
+    let lines: Vec<&str> = rules.lines().map(str::trim).collect();
+    for needed in [".env", "**/.env", "**/.env.*"] {
+        assert!(lines.contains(&needed), "{needed} missing from .dockerignore");
+    }
+}
