@@ -172,9 +172,11 @@ pub async fn execute(a: MockArgs) -> i32 {
         .map(|a| format!("http://{a}"))
         .unwrap_or_default();
     let count = routes.len();
+    let port = listener.local_addr().map(|a| a.port()).unwrap_or(a.port);
     let state = Arc::new(MockState {
         routes,
         url: url.clone(),
+        hosts: vec![format!("127.0.0.1:{port}"), format!("localhost:{port}")],
     });
     let app = Router::new()
         .route("/connect/token", axum::routing::post(token))
@@ -183,6 +185,10 @@ pub async fn execute(a: MockArgs) -> i32 {
             axum::routing::get(discovery),
         )
         .fallback(recorded)
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&state),
+            same_host,
+        ))
         .with_state(state);
     println!(
         "mock: {count} recorded responses of environment `{}` on {url} (token endpoint {url}/connect/token)",
@@ -198,6 +204,27 @@ pub async fn execute(a: MockArgs) -> i32 {
 struct MockState {
     routes: Vec<Route>,
     url: String,
+    /// The Host header values it answers to.
+    hosts: Vec<String>,
+}
+
+/// A web page whose DNS name is rebound to 127.0.0.1 names its own host: refused (421), as
+/// `yarc ui` refuses it, so no other site can read recorded answers through the browser.
+async fn same_host(
+    State(s): State<Arc<MockState>>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let host = req
+        .headers()
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    if !s.hosts.iter().any(|h| h == host) {
+        let why = "this mock answers only to the address yarc printed\n";
+        return (StatusCode::MISDIRECTED_REQUEST, why).into_response();
+    }
+    next.run(req).await
 }
 
 async fn recorded(State(s): State<Arc<MockState>>, method: Method, uri: Uri) -> Response {

@@ -208,6 +208,9 @@ fn the_docker_context_leaves_every_env_file_out() {
     let rules = std::fs::read_to_string(project_root().join(".dockerignore")).expect("rules");
     let lines: Vec<&str> = rules.lines().map(str::trim).collect();
     for needed in [".env", "**/.env", "**/.env.*"] {
-        assert!(lines.contains(&needed), "{needed} missing from .dockerignore");
+        assert!(
+            lines.contains(&needed),
+            "{needed} missing from .dockerignore"
+        );
     }
 }

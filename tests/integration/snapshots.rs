@@ -352,8 +352,27 @@ requests:
         .map(String::from),
         &[],
     );
+    // A page whose name is rebound to 127.0.0.1 names its own host: refused, as `yarc ui` does.
+    let port = url
+        .rsplit(':')
+        .next()
+        .unwrap_or("")
+        .trim_end_matches('/')
+        .to_string();
+    let foreign = {
+        use std::io::{Read, Write};
+        let mut s = std::net::TcpStream::connect(format!("127.0.0.1:{port}")).expect("connect");
+        let req = format!(
+            "GET /rostering/jobs HTTP/1.1\r\nHost: evil.example:{port}\r\nConnection: close\r\n\r\n"
+        );
+        s.write_all(req.as_bytes()).expect("write");
+        let mut out = String::new();
+        let _ = s.read_to_string(&mut out);
+        out
+    };
     let _ = mock.kill();
     let _ = mock.wait();
     assert_eq!(r.code, 0, "{r:?}");
     assert_eq!(r.summary(), "4 passed, 0 failed");
+    assert!(foreign.starts_with("HTTP/1.1 421"), "{foreign}");
 }
