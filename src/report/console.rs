@@ -105,11 +105,10 @@ impl<W: Write> Console<W> {
             .status
             .map(|s| s.to_string())
             .unwrap_or_else(|| "---".into());
-        let _ = write!(
-            o,
-            "  {label} {:<width$}  {:<6} {}",
-            r.name, r.method, status
-        );
+        // A name comes from a file (perhaps an imported one): no control character of it
+        // reaches the terminal.
+        let name = crate::untrusted::visible(&r.name);
+        let _ = write!(o, "  {label} {:<width$}  {:<6} {}", name, r.method, status);
         if r.status.is_some() {
             let _ = write!(o, "  {}", s.dim(&s.duration(r.duration)));
         }
@@ -352,7 +351,11 @@ impl<W: Write> Reporter for Console<W> {
                 let it = iteration
                     .map(|(n, t)| format!(" [iteration {n}/{t}]"))
                     .unwrap_or_default();
-                let head = format!("{path} — {name}{it}");
+                let head = format!(
+                    "{} — {}{it}",
+                    crate::untrusted::visible(path),
+                    crate::untrusted::visible(name)
+                );
                 let _ = writeln!(b.text, "{}", self.style.bold(&head));
             }
             Event::RequestFinished(r) => {

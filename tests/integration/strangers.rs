@@ -314,3 +314,22 @@ fn symlink_loops_and_links_out_of_the_folder_are_not_followed() {
     assert_eq!(w.sandbox.requests_seen(), 2, "{}", r.all());
     w.yarc(&["snapshots", "accept", "suite"]).expect_code(0);
 }
+
+/// Names come from files, perhaps imported ones: a control character in a collection, group
+/// or request name is shown, never sent to the terminal.
+#[test]
+fn control_characters_in_names_never_reach_the_terminal() {
+    let w = World::new();
+    w.write(
+        "c.yaml",
+        "name: \"col\\e]0;owned\\a\"\nrequests:\n  - group: \"g\\e[2J\"\n    requests:\n      - name: \"req\\e[31mred\\r\"\n        url: \"{{ url }}/echo\"\n",
+    );
+    let r = w.yarc(&["run", "c.yaml"]);
+    r.expect_code(0);
+    let all = r.all();
+    assert!(
+        !all.contains('\u{1b}') && !all.contains('\u{7}') && !all.contains('\r'),
+        "{all:?}"
+    );
+    assert!(all.contains("req\\x1b[31mred"), "{all}");
+}
