@@ -78,6 +78,9 @@ const KEPT_NEXT: &str = "request order is the file's order (use skip: or --name 
 const KEPT_SCOPE_CAPTURE: &str =
     "a capture after every request: capture it on the request whose response holds it";
 const KEPT_AROUND: &str = "script structure around kept lines";
+const KEPT_UNREACHABLE: &str = "after a `return`: Postman never runs it";
+const KEPT_SWALLOWED: &str =
+    "a check whose failure the `catch` around it swallows: it never fails in Postman";
 
 /// Converts one script (its lines as exported).
 pub fn convert(lines: &[String], phase: Phase) -> Script {
@@ -97,6 +100,7 @@ pub fn convert(lines: &[String], phase: Phase) -> Script {
         converted: BTreeSet::new(),
         reasons: HashMap::new(),
         each_base: None,
+        swallowed: false,
     };
     cx.statements(&statements);
     let mut out = cx.finish();
@@ -134,6 +138,8 @@ struct Converter {
     /// Script lines whose statements were converted (1-based).
     converted: BTreeSet<usize>,
     reasons: HashMap<usize, &'static str>,
+    /// Inside a `try` whose `catch` swallows what is thrown (and outside a `pm.test`).
+    swallowed: bool,
     /// Inside `list.forEach(item => ...)`: the path of every item (`$.items[*]`), whose checks
     /// become `each:` predicates.
     each_base: Option<String>,
@@ -148,8 +154,19 @@ impl Converter {
     /// Whether every statement was converted.
     fn statements(&mut self, list: &[Stmt]) -> bool {
         let mut all = true;
+        let mut returned = false;
         for s in list {
-            let done = self.statement(s);
+            let done = if returned {
+                // After a `return` nothing of the block runs in Postman: nothing is converted.
+                self.out.assertions_seen += self.assertion_lines(s);
+                self.out.sets_seen += self.lines_with(s, SET_CALLS);
+                Done::Kept(KEPT_UNREACHABLE)
+            } else if self.is_return(s) {
+                returned = true;
+                Done::Kept(KEPT_UNREACHABLE)
+            } else {
+                self.statement(s)
+            };
             match done {
                 Done::Converted => self.converted.extend(s.first..=s.last),
                 Done::Kept(reason) => {
@@ -197,7 +214,12 @@ impl Converter {
                     .unwrap_or_else(|| self.flow(s)),
             },
             StmtKind::Try(body, handler) if handler.iter().all(is_console_stmt) => {
-                match self.statements(body) {
+                // A failing `pm.expect` here throws into the `catch`, which swallows it: only
+                // `pm.test`s (which report their own failures) count.
+                let outer = std::mem::replace(&mut self.swallowed, true);
+                let all = self.statements(body);
+                self.swallowed = outer;
+                match all {
                     true => Done::Converted,
                     false => Done::Kept(KEPT_AROUND),
                 }
@@ -435,7 +457,10 @@ impl Converter {
 
     fn expression(&mut self, e: &Expr) -> Done {
         if let Some(body) = test_body(e) {
-            return match self.statements(body) {
+            let outer = std::mem::replace(&mut self.swallowed, false);
+            let all = self.statements(body);
+            self.swallowed = outer;
+            return match all {
                 true => Done::Converted,
                 false => Done::Kept(KEPT_AROUND),
             };
@@ -476,6 +501,10 @@ impl Converter {
         if let Expr::Str(_) = e {
             // "use strict";
             return Done::Converted;
+        }
+        if self.phase != Phase::PreRequest && chain::is_assertion(e) && self.swallowed {
+            self.out.assertions_seen += 1;
+            return Done::Kept(KEPT_SWALLOWED);
         }
         if self.phase != Phase::PreRequest && chain::is_assertion(e) {
             self.out.assertions_seen += 1;
@@ -522,6 +551,18 @@ impl Converter {
             true => Done::Converted,
             false => Done::Kept(KEPT_AROUND),
         })
+    }
+
+    /// `return` (with or without a value): it ends the block it is in.
+    fn is_return(&self, s: &Stmt) -> bool {
+        matches!(s.kind, StmtKind::Other)
+            && self
+                .lines
+                .get(s.first.saturating_sub(1))
+                .map(|l| l.trim_start())
+                .is_some_and(|l| {
+                    l == "return" || l.starts_with("return;") || l.starts_with("return ")
+                })
     }
 
     fn legacy_test(&mut self, value: &Expr) -> Done {

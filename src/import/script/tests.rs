@@ -464,3 +464,27 @@ fn values_a_script_makes_up_become_yarc_functions() {
     assert_eq!(v["sets"]["n"], "n-7");
     assert_eq!((s.sets_seen, s.variables_set), (4, 4));
 }
+
+#[test]
+fn unreachable_and_swallowed_checks_are_kept_not_converted() {
+    let s = test(&[
+        "pm.test('runs', function () { pm.response.to.have.status(200); });",
+        "try {",
+        "    pm.expect(pm.response.json().a).to.eql(1);",
+        "    pm.test('reports itself', function () { pm.expect(pm.response.json().b).to.eql(2); });",
+        "} catch (e) {}",
+        "return;",
+        "pm.test('never runs', function () { pm.expect(pm.response.json().c).to.eql(3); });",
+    ]);
+    let v = out(&s);
+    assert_eq!(v["expect"]["status"], 200);
+    assert_eq!(v["expect"]["json"]["$.b"], 2);
+    assert!(v["expect"]["json"].get("$.a").is_none(), "{v}");
+    assert!(v["expect"]["json"].get("$.c").is_none(), "{v}");
+    let reasons: Vec<&str> = s.kept.iter().map(|k| k.2).collect();
+    assert!(
+        reasons.contains(&KEPT_SWALLOWED) && reasons.contains(&KEPT_UNREACHABLE),
+        "{reasons:?}"
+    );
+    assert_eq!((s.assertions, s.assertions_seen), (2, 4));
+}
