@@ -28,6 +28,8 @@ pub struct VarArgs {
     #[arg(long = "var", value_name = "NAME=VALUE")]
     pub vars: Vec<String>,
     /// Set a secret value (as if from the environment); it is masked in every output.
+    /// `NAME=@FILE` reads it from a file and `NAME=-` from standard input (then it is in no
+    /// process's arguments); `@@` starts a value that begins with `@`.
     #[arg(long = "secret-var", value_name = "NAME=VALUE")]
     pub secret_vars: Vec<String>,
     /// A YAML or JSON file of variables (above the environment, below --var).

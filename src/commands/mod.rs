@@ -40,6 +40,48 @@ pub fn invalid(errors: &Diagnostics) -> i32 {
     Exit::Invalid.code()
 }
 
+/// `--secret-var` values as given, or read: `@FILE` from a file, `-` from standard input (once),
+/// each without the line break it ends with; `@@…` is a value that starts with `@`.
+fn secret_values(
+    pairs: Vec<(String, String)>,
+) -> Result<Vec<(String, String)>, crate::diagnostic::Diagnostic> {
+    use crate::diagnostic::Diagnostic;
+    let mut stdin_used = false;
+    let mut out = Vec::new();
+    for (k, v) in pairs {
+        let value = if let Some(literal) = v.strip_prefix("@@") {
+            format!("@{literal}")
+        } else if let Some(path) = v.strip_prefix('@') {
+            std::fs::read_to_string(path).map_err(|e| {
+                Diagnostic::new(format!(
+                    "--secret-var {k}=@{path}: cannot read the file: {e}"
+                ))
+            })?
+        } else if v == "-" {
+            if stdin_used {
+                return Err(Diagnostic::new(format!(
+                    "--secret-var {k}=-: standard input was read for another secret already"
+                )));
+            }
+            stdin_used = true;
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(|e| {
+                Diagnostic::new(format!(
+                    "--secret-var {k}=-: cannot read standard input: {e}"
+                ))
+            })?;
+            text
+        } else {
+            out.push((k, v));
+            continue;
+        };
+        let value = value.strip_suffix('\n').unwrap_or(&value);
+        let value = value.strip_suffix('\r').unwrap_or(value);
+        out.push((k, value.to_string()));
+    }
+    Ok(out)
+}
+
 /// The one lowering from flags to the engine's configuration.
 pub fn lower(
     inputs: &Inputs,
@@ -54,7 +96,7 @@ pub fn lower(
         paths: inputs.paths.clone(),
         env: inputs.env.clone(),
         vars: session::pairs(&v.vars, "--var")?,
-        secret_vars: session::pairs(&v.secret_vars, "--secret-var")?,
+        secret_vars: secret_values(session::pairs(&v.secret_vars, "--secret-var")?)?,
         var_file: v.var_file.clone(),
         net: crate::net::NetOptions {
             ca_certs: n.cacert.clone(),

@@ -604,3 +604,71 @@ fn a_secret_var_is_a_masked_variable() {
     assert!(!r.all().contains("tok-from-cli-8080"), "{}", r.all());
     assert!(r.all().contains("> X-Token: •••••"), "{}", r.all());
 }
+
+/// A secret can come from a file or from standard input, never sitting in the arguments of a
+/// process that every user of the machine can list.
+#[test]
+fn secret_vars_are_read_from_a_file_or_standard_input() {
+    let w = World::new();
+    w.write("k.txt", "from-a-file-1234\n");
+    w.write(
+        "c.yaml",
+        "requests:\n  - name: a\n    url: \"{{ url }}/echo\"\n    headers: { X-K: \"{{ secret('K') }}\" }\n    expect: { json: { \"$.headers['x-k']\": \"{{ want }}\" } }\n",
+    );
+    w.yarc(&[
+        "run",
+        "c.yaml",
+        "--secret-var",
+        "K=@k.txt",
+        "--var",
+        "want=from-a-file-1234",
+    ])
+    .expect_code(0);
+    w.yarc(&[
+        "run",
+        "c.yaml",
+        "--secret-var",
+        "K=@@at-sign-1234",
+        "--var",
+        "want=@at-sign-1234",
+    ])
+    .expect_code(0);
+    w.yarc(&[
+        "check",
+        "c.yaml",
+        "--secret-var",
+        "K=@missing.txt",
+        "--var",
+        "want=x",
+    ])
+    .expect_code(2)
+    .expect_contains("--secret-var K=@missing.txt: cannot read the file");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_yarc"))
+        .current_dir(w.dir.path())
+        .args([
+            "run",
+            "c.yaml",
+            "--secret-var",
+            "K=-",
+            "--var",
+            "want=from-stdin-1234",
+        ])
+        .args(["--var", &format!("url={}", w.url())])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().expect("stdin");
+        stdin.write_all(b"from-stdin-1234\n").expect("write");
+    }
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
