@@ -181,6 +181,7 @@ pub async fn prepare(config: &Config) -> Result<Prepared, PrepareError> {
     }
     warnings.extend(plan.warnings.iter().cloned());
     register_client_secrets(&plan, &redactor);
+    register_proxy_credentials(config.net.proxy.as_deref(), &redactor);
     if net.insecure && config.purpose == Purpose::Send {
         warnings.push(
             "warning: --insecure: TLS certificates are not verified; anyone on the path can read and change this run's traffic".into(),
@@ -267,6 +268,26 @@ fn check_net_files(net: &NetOptions) -> Result<(), Diagnostics> {
 }
 
 /// Client secrets are masked from the start, whether or not they came through `secret()`.
+/// The password of a proxy (`--proxy http://user:pass@host`, or `HTTP_PROXY` and its kin) is
+/// a credential: masked like a Basic pair wherever a proxy URL or error may show it.
+fn register_proxy_credentials(flag: Option<&str>, redactor: &Redactor) {
+    let from_env = ["HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]
+        .into_iter()
+        .filter_map(|k| std::env::var(k).ok());
+    for proxy in flag.map(str::to_string).into_iter().chain(from_env) {
+        let Ok(url) = url::Url::parse(&proxy) else {
+            continue;
+        };
+        if let Some(password) = url.password() {
+            let user = percent_encoding::percent_decode_str(url.username()).decode_utf8_lossy();
+            let password = percent_encoding::percent_decode_str(password).decode_utf8_lossy();
+            redactor.add_basic(&user, &password);
+            // As it is written in the URL, too.
+            redactor.add(url.password().unwrap_or_default());
+        }
+    }
+}
+
 fn register_client_secrets(plan: &plan::Plan, redactor: &Redactor) {
     for pr in plan.collections.iter().flat_map(|c| &c.requests) {
         if let Some(crate::model::AuthSpec::OAuth2(o)) = &pr.auth

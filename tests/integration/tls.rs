@@ -198,7 +198,7 @@ fn recording_proxy() -> (String, tokio::runtime::Runtime) {
                 let n = s.read(&mut buf).await.unwrap_or(0);
                 let head = String::from_utf8_lossy(&buf[..n]);
                 let line = head.lines().next().unwrap_or("").to_string();
-                let body = serde_json::json!({ "request_line": line }).to_string();
+                let body = serde_json::json!({ "request_line": line, "head": head }).to_string();
                 let resp = format!("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
                 let _ = s.write_all(resp.as_bytes()).await;
             });
@@ -244,4 +244,36 @@ fn redirect_limits() {
     let r = w.yarc(&["run", "r.yaml"]);
     r.expect_code(3).expect_contains("too many redirects");
     assert_eq!(r.summary(), "1 passed, 1 failed");
+}
+
+/// The password of a proxy is a credential: whatever the proxy answers (here: the request as it
+/// got it, `Proxy-Authorization: Basic ...` included), it shows nowhere, in no encoding.
+#[test]
+fn a_proxy_password_is_masked_everywhere() {
+    use base64::Engine;
+    let (proxy, _rt) = recording_proxy();
+    let w = World::new();
+    w.write(
+        "p.yaml",
+        "requests:\n  - name: via proxy\n    url: http://yarc-proxy-test.invalid/x\n    expect: { json: { $.head: nothing } }\n",
+    );
+    let password = "pr0xy-pass-5e1";
+    let with_user = proxy.replacen("http://", &format!("http://someone:{password}@"), 1);
+    let pair = base64::engine::general_purpose::STANDARD.encode(format!("someone:{password}"));
+    for (args, env) in [
+        (vec!["--proxy", with_user.as_str()], vec![]),
+        (vec![], vec![("HTTP_PROXY", with_user.as_str()), ("http_proxy", with_user.as_str())]),
+    ] {
+        let mut all: Vec<String> = ["run", "p.yaml", "-vv", "--report", "json:r.json"]
+            .map(String::from)
+            .to_vec();
+        all.extend(args.iter().map(|s| s.to_string()));
+        let r = run_in(w.dir.path(), &all, &env);
+        assert_eq!(r.code, 1, "{r:?}");
+        assert!(r.all().contains("proxy-authorization"), "the proxy got credentials: {}", r.all());
+        let report = std::fs::read_to_string(w.path("r.json")).expect("report");
+        for text in [r.all(), report] {
+            assert!(!text.contains(password) && !text.contains(&pair), "{text}");
+        }
+    }
 }
