@@ -362,6 +362,10 @@ pub struct Capture {
     pub var: String,
     pub span: Span,
     pub source: CaptureSource,
+    /// `default:` — the value when the source holds nothing (a JSONPath that selects nothing,
+    /// a missing header, no match, a body that is not JSON): the request does not fail for
+    /// it, as a Postman `set()` of `undefined` does not.
+    pub default: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone)]

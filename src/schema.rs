@@ -369,6 +369,8 @@ struct CaptureSpec {
     regex: Option<String>,
     status: Option<bool>,
     body: Option<bool>,
+    /// The value when the source holds nothing; the request does not fail for it.
+    default: Option<Value>,
 }
 
 /// Polling: repeat until `until` (or `expect`) holds.

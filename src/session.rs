@@ -271,9 +271,16 @@ fn check_net_files(net: &NetOptions) -> Result<(), Diagnostics> {
 /// The password of a proxy (`--proxy http://user:pass@host`, or `HTTP_PROXY` and its kin) is
 /// a credential: masked like a Basic pair wherever a proxy URL or error may show it.
 fn register_proxy_credentials(flag: Option<&str>, redactor: &Redactor) {
-    let from_env = ["HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]
-        .into_iter()
-        .filter_map(|k| std::env::var(k).ok());
+    let from_env = [
+        "HTTP_PROXY",
+        "http_proxy",
+        "HTTPS_PROXY",
+        "https_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+    ]
+    .into_iter()
+    .filter_map(|k| std::env::var(k).ok());
     for proxy in flag.map(str::to_string).into_iter().chain(from_env) {
         let Ok(url) = url::Url::parse(&proxy) else {
             continue;

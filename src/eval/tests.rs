@@ -213,6 +213,7 @@ fn captures_take_json_headers_regex_and_status() {
         var: "v".into(),
         span: span.clone(),
         source,
+        default: None,
     };
     assert_eq!(
         capture(

@@ -251,10 +251,18 @@ impl Decoder {
         let mut out = Vec::new();
         for (var, k, v) in f.iter() {
             if let Some(source) = self.capture_source(v) {
+                let default = match &v.kind {
+                    NodeKind::Map(entries) => entries
+                        .iter()
+                        .find(|(k, _)| k.as_str() == Some("default"))
+                        .map(|(_, d)| d.to_json()),
+                    _ => None,
+                };
                 out.push(Capture {
                     var: var.to_string(),
                     span: k.span.clone(),
                     source,
+                    default,
                 });
             }
         }

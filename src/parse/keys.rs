@@ -137,7 +137,9 @@ pub const PREDICATES: &[&str] = &[
     "all",
 ];
 pub const TIME: &[&str] = &["lt", "lte", "gt", "gte"];
-pub const CAPTURE: &[&str] = &["json", "all", "header", "regex", "status", "body"];
+pub const CAPTURE: &[&str] = &[
+    "json", "all", "header", "regex", "status", "body", "default",
+];
 pub const RETRY: &[&str] = &[
     "attempts",
     "delay",

@@ -218,7 +218,12 @@ impl Runner {
         }
         let mut capture_errors = Vec::new();
         for cap in &pr.req.captures {
-            match eval::capture(cap, resp, &self.plan.paths, &self.redactor) {
+            let found = eval::capture(cap, resp, &self.plan.paths, &self.redactor);
+            let found = match (found, &cap.default) {
+                (Err(_), Some(d)) => Ok(d.clone()),
+                (other, _) => other,
+            };
+            match found {
                 Ok(v) => {
                     st.captures.insert(cap.var.clone(), v.clone());
                     rec.captures.push((cap.var.clone(), v));

@@ -192,3 +192,27 @@ requests:
         .expect_code(0)
         .expect_contains("2 passed, 0 failed, 1 skipped");
 }
+
+#[test]
+fn a_capture_with_a_default_does_not_fail_and_gives_its_default() {
+    let w = World::new();
+    w.write(
+        "d.yaml",
+        r#"
+requests:
+  - name: login
+    url: "{{ url }}/echo"
+    capture:
+      token: { json: $.json.token, default: "" }
+      who: { header: X-Nobody, default: nobody }
+      id: { json: $.path, default: none }
+  - name: uses it
+    url: "{{ url }}/echo/{{ who }}?t={{ token }}&id={{ id }}"
+    expect:
+      json: { $.path: /echo/nobody, $.query: { t: "", id: /echo } }
+"#,
+    );
+    w.yarc(&["run", "d.yaml"])
+        .expect_code(0)
+        .expect_contains("2 passed, 0 failed");
+}

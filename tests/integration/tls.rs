@@ -262,7 +262,13 @@ fn a_proxy_password_is_masked_everywhere() {
     let pair = base64::engine::general_purpose::STANDARD.encode(format!("someone:{password}"));
     for (args, env) in [
         (vec!["--proxy", with_user.as_str()], vec![]),
-        (vec![], vec![("HTTP_PROXY", with_user.as_str()), ("http_proxy", with_user.as_str())]),
+        (
+            vec![],
+            vec![
+                ("HTTP_PROXY", with_user.as_str()),
+                ("http_proxy", with_user.as_str()),
+            ],
+        ),
     ] {
         let mut all: Vec<String> = ["run", "p.yaml", "-vv", "--report", "json:r.json"]
             .map(String::from)
@@ -270,7 +276,11 @@ fn a_proxy_password_is_masked_everywhere() {
         all.extend(args.iter().map(|s| s.to_string()));
         let r = run_in(w.dir.path(), &all, &env);
         assert_eq!(r.code, 1, "{r:?}");
-        assert!(r.all().contains("proxy-authorization"), "the proxy got credentials: {}", r.all());
+        assert!(
+            r.all().contains("proxy-authorization"),
+            "the proxy got credentials: {}",
+            r.all()
+        );
         let report = std::fs::read_to_string(w.path("r.json")).expect("report");
         for text in [r.all(), report] {
             assert!(!text.contains(password) && !text.contains(&pair), "{text}");

@@ -586,9 +586,17 @@ impl Converter {
         };
         let name = super::vars::ident(key);
         self.out.set_names.push(name.clone());
+        // `default: ""`: Postman sets `undefined` (sent as nothing) when the value is not there,
+        // and the request does not fail for it; neither do the later ones that send it.
+        let or_empty = |source: (&str, Y)| {
+            Y::Map(vec![
+                (source.0.into(), source.1),
+                ("default".into(), Y::str("")),
+            ])
+        };
         let capture = match (self.phase, self.subject(unwrap_conversion(value))) {
-            (Phase::Test, Some(Subject::Json(p))) => Y::str(p),
-            (Phase::Test, Some(Subject::Header(h))) => Y::Map(vec![("header".into(), Y::str(h))]),
+            (Phase::Test, Some(Subject::Json(p))) => or_empty(("json", Y::str(p))),
+            (Phase::Test, Some(Subject::Header(h))) => or_empty(("header", Y::str(h))),
             (Phase::Test, Some(Subject::Status)) => Y::Map(vec![("status".into(), Y::Bool(true))]),
             (Phase::Test, Some(Subject::Body)) => Y::Map(vec![("body".into(), Y::Bool(true))]),
             (_, Some(Subject::Value(v))) => {

@@ -114,9 +114,15 @@ fn legacy_tests_and_postman_calls() {
     assert_eq!(v["expect"]["headers"]["Location"], json!({"exists": true}));
     assert_eq!(j["$.created"], json!({"exists": true}));
     assert_eq!(j["$.error"], json!({"exists": false}));
-    assert_eq!(v["capture"]["user_id"], "$.id");
-    assert_eq!(v["capture"]["loc"], json!({"header": "Location"}));
-    assert_eq!(v["capture"]["as_text"], "$.items");
+    assert_eq!(
+        v["capture"]["user_id"],
+        json!({"json": "$.id", "default": ""})
+    );
+    assert_eq!(
+        v["capture"]["loc"],
+        json!({"header": "Location", "default": ""})
+    );
+    assert_eq!(v["capture"]["as_text"]["json"], "$.items");
     assert_eq!((s.assertions, s.assertions_seen), (9, 9));
     assert_eq!((s.captures, s.sets_seen), (3, 3));
 }
@@ -261,7 +267,7 @@ fn alternatives_cookies_nested_paths_and_guarded_sets() {
     assert_eq!((s.assertions, s.assertions_seen), (4, 4));
     // A set guarded by the status is a capture (a capture checks the value is there).
     assert_eq!((s.sets_seen, s.captures), (1, 1));
-    assert_eq!(v["capture"]["id"], "$.id");
+    assert_eq!(v["capture"]["id"]["json"], "$.id");
     let reasons: Vec<&str> = s.kept.iter().map(|k| k.2).collect();
     assert_eq!(reasons, [KEPT_NEXT]);
 }
@@ -282,7 +288,7 @@ fn generated_guarded_captures_and_try_parse_convert() {
         "   pm.environment.set('first', jsonData.items[0].id);",
         "}",
     ]);
-    assert_eq!(out(&s)["capture"]["customer_id"], "$.customer_id");
+    assert_eq!(out(&s)["capture"]["customer_id"]["json"], "$.customer_id");
     assert_eq!((s.sets_seen, s.captures), (2, 1));
     assert_eq!((s.assertions_seen, s.assertions), (1, 0));
     assert_eq!(s.block.len(), 4, "{:?}", s.block);
