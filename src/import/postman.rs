@@ -208,9 +208,14 @@ pub fn import(
     environments: &[Value],
     file_exists: &dyn Fn(&str) -> bool,
 ) -> Result<Imported, String> {
-    let info = collection
-        .get("info")
-        .ok_or("not a Postman collection: no `info`")?;
+    // The Postman API's export wraps the collection: `{"collection": {...}}` (Newman runs it).
+    let collection = match collection.get("collection") {
+        Some(inner) if collection.get("info").is_none() && inner.get("info").is_some() => inner,
+        _ => collection,
+    };
+    let info = collection.get("info").ok_or(
+        "not a Postman collection: no `info` (a collection export has `info` and `item`; an environment export goes to --environment)",
+    )?;
     let schema = info.get("schema").and_then(Value::as_str).unwrap_or("");
     if !(schema.is_empty() || schema.contains("v2.1") || schema.contains("v2.0")) {
         return Err(format!(
@@ -463,6 +468,10 @@ fn variables(list: Option<&Value>, cx: &mut Ctx<'_>) -> Y {
 }
 
 fn environment(env: &Value, cx: &mut Ctx<'_>) -> Result<(String, String, String), String> {
+    let env = match env.get("environment") {
+        Some(inner) if env.get("values").is_none() && inner.get("values").is_some() => inner,
+        _ => env,
+    };
     let name = env
         .get("name")
         .and_then(Value::as_str)
@@ -1645,5 +1654,14 @@ mod tests {
                 .all(|(_, why)| why.contains("outside the collection's folder"))
         );
         assert!(text.contains("file: data/ok.csv"), "{text}");
+    }
+
+    #[test]
+    fn exports_of_the_postman_api_are_unwrapped() {
+        let inner = collection(json!([{"name": "a", "request": {"url": "http://localhost:1/a"}}]));
+        let env = json!({"environment": {"name": "e", "values": [{"key": "k", "value": "v"}]}});
+        let out = import(&json!({ "collection": inner }), &[env], &|_| true).expect("import");
+        assert_eq!(out.report.requests, 1);
+        assert_eq!(out.environments[0].0, "e");
     }
 }

@@ -846,12 +846,18 @@ impl Converter {
             Subject::Cookie(c) => add_predicate(e.child("cookies"), &c, predicate, value, negate),
             Subject::Body => add_predicate(e, "body", predicate, value, negate),
             Subject::Length(inner) => {
+                let json = matches!(*inner, Subject::Json(_));
                 let (map, key) = match *inner {
                     Subject::Json(p) => (e.child("json"), p),
                     _ => (&mut *e, "body".to_string()),
                 };
                 let entry = entry_map(map, &key);
                 add_predicate(entry, "length", predicate, value, negate);
+                if json && entry.get_mut("type").is_none() {
+                    // JavaScript's `.length` is a string's or a list's: an object has none,
+                    // and the check fails in Postman (yarc's `length` counts an object's keys).
+                    put_once(entry.child("not"), "type", Y::str("object"));
+                }
             }
             Subject::Status => status(e, predicate, value, negate),
             Subject::Time => {
