@@ -873,6 +873,19 @@ impl Converter {
 
     /// Writes the comment block and the counts.
     fn finish(mut self) -> Script {
+        // `not: { type: object }` (from a `.length`) says nothing a `type:` of the same
+        // target does not say already.
+        if let Some(Y::Map(entries)) = self.out.expect.get_mut("json") {
+            for (_, entry) in entries.iter_mut() {
+                let typed = matches!(entry.get_mut("type"), Some(Y::Str(t)) if t == "array" || t == "string");
+                let only_object = Y::Map(vec![("type".into(), Y::str("object"))]);
+                if let Y::Map(preds) = entry
+                    && typed
+                {
+                    preds.retain(|(k, v)| !(k == "not" && *v == only_object));
+                }
+            }
+        }
         let lines = std::mem::take(&mut self.lines);
         let mut block: Vec<(usize, &String)> = Vec::new();
         for (i, line) in lines.iter().enumerate() {
