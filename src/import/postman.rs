@@ -73,7 +73,7 @@ struct Ctx<'a> {
     url_start_uses: std::collections::BTreeMap<String, usize>,
     /// URL-start variables defined nowhere, used by some requests only: those are skipped
     /// until the variable is set.
-    skip_until_set: Vec<String>,
+    skip_until_set: Vec<(String, String)>,
     /// Variables a collection's or folder's `defaults.set` gives every request below.
     given: BTreeSet<String>,
     /// The literal secret each `secret()` name stands for, so that two values never share one.
@@ -284,8 +284,8 @@ pub fn import(
     }
     undeclared(&mut variables, &mut cx);
     let mut requests = requests;
-    for name in std::mem::take(&mut cx.skip_until_set) {
-        skip_until_set(&mut requests, &name);
+    for (name, why) in std::mem::take(&mut cx.skip_until_set) {
+        skip_until_set(&mut requests, &name, &why);
     }
     cx.report.unknown_dynamic.extend(cx.unknown.drain(..));
     let mut doc = Y::map();
@@ -358,7 +358,18 @@ fn undeclared(variables: &mut Y, cx: &mut Ctx<'_>) {
     );
     for name in missing {
         let (value, how) = if cx.runtime.contains(&name) {
-            // A script sets it (a capture, or a kept line): empty until then, as in Postman.
+            // A script sets it (a capture, or a kept line): empty until then, as in Postman. A
+            // URL it starts that no capture or set: of the collection fills is held back.
+            let given = cx.captured_at.contains_key(&name) || cx.given.contains(&name);
+            if cx.url_starts.contains(&name) && !given {
+                cx.skip_until_set.push((
+                    name.clone(),
+                    format!("`{name}` is set by a script yarc does not run: capture it, or set it, to run this request"),
+                ));
+                cx.report.notes.push(format!(
+                    "`{name}` starts URLs but is set only by a script line that was kept: the requests that use it are skipped until it is given a value"
+                ));
+            }
             (String::new(), None)
         } else if looks_secret(&name) {
             let env = env_name(&name);
@@ -375,7 +386,10 @@ fn undeclared(variables: &mut Y, cx: &mut Ctx<'_>) {
                     .all(|(n, u)| *u < uses || *n >= name);
             if uses > 0 && !main {
                 // Some requests only: they are skipped until it is set, the others run.
-                cx.skip_until_set.push(name.clone());
+                cx.skip_until_set.push((
+                    name.clone(),
+                    format!("set `{name}` (the export does not define it) to run this request"),
+                ));
                 let which = match uses {
                     1 => "the request whose URL starts with it is".to_string(),
                     n => format!("the {n} requests whose URL starts with it are"),
@@ -405,22 +419,21 @@ fn undeclared(variables: &mut Y, cx: &mut Ctx<'_>) {
 
 /// Gives every request whose URL starts with `{{ name }}` a `skip:` that holds while the
 /// variable is empty, with a reason saying so.
-fn skip_until_set(items: &mut Y, name: &str) {
+fn skip_until_set(items: &mut Y, name: &str, why: &str) {
     let Y::Seq(list) = items else { return };
     let start = format!("{{{{ {name} }}}}");
     for item in list {
         if let Some(inner) = item.get_mut("requests") {
-            skip_until_set(inner, name);
+            skip_until_set(inner, name, why);
             continue;
         }
         let starts = matches!(item.get_mut("url"), Some(Y::Str(u)) if u.starts_with(&start));
         if !starts || item.get_mut("skip").is_some() {
             continue;
         }
-        let why = format!("set `{name}` (the export does not define it) to run this request");
         let skip = format!(
             "{{{{ {} if not {name} else \"\" }}}}",
-            serde_json::to_string(&why).unwrap_or_default()
+            serde_json::to_string(why).unwrap_or_default()
         );
         if let Y::Map(entries) = item {
             entries.insert(1, ("skip".into(), Y::str(skip)));
@@ -1663,5 +1676,23 @@ mod tests {
         let out = import(&json!({ "collection": inner }), &[env], &|_| true).expect("import");
         assert_eq!(out.report.requests, 1);
         assert_eq!(out.environments[0].0, "e");
+    }
+
+    #[test]
+    fn a_url_only_a_kept_script_fills_holds_back_its_request_only() {
+        let c = collection(json!([
+            {"name": "find", "request": {"url": "http://localhost:1/ops"},
+             "event": test_event(&["for (const op of pm.response.json().ops) { pm.environment.set('op_url', op.href); }"])},
+            {"name": "capture it", "request": {"url": "{{op_url}}"}},
+        ]));
+        let out = import(&c, &[], &|_| true).expect("import");
+        let col: Value = serde_saphyr::from_str(&out.files[0].1).expect("yaml");
+        let skip = col["requests"][1]["skip"].as_str().expect("a skip");
+        assert!(
+            skip.contains("is set by a script yarc does not run"),
+            "{skip}"
+        );
+        assert!(col["requests"][0].get("skip").is_none());
+        assert_eq!(col["variables"]["op_url"], "");
     }
 }

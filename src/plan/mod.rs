@@ -844,7 +844,7 @@ impl Planner {
             self.trial_render(t, &pr.scope.base);
             direct.extend(self.templates.undeclared(t));
         }
-        self.check_static_values(pr, base_dir);
+        self.check_static_values(pr, base_dir, captured);
         self.check_path_variable(pr);
         if let Some(reason) = pr
             .req
@@ -891,7 +891,7 @@ impl Planner {
     /// A URL, body file or multipart file whose template needs only starting variables is
     /// rendered now: a missing scheme, a scheme other than http(s) or a missing file is an input
     /// error before anything is sent.
-    fn check_static_values(&mut self, pr: &PlannedRequest, base_dir: &Path) {
+    fn check_static_values(&mut self, pr: &PlannedRequest, base_dir: &Path, captured: &[String]) {
         if !self.options.check_variables {
             return;
         }
@@ -900,20 +900,20 @@ impl Planner {
         if pr.skips.iter().any(|t| self.static_skip(t, base).is_some()) {
             return;
         }
+        // A name an earlier request captures or sets has its value only then: what it starts
+        // with (a placeholder, an empty declaration) says nothing of the URL that is sent.
         let ready = |t: &Template| {
-            self.templates
-                .undeclared(t)
-                .iter()
-                .all(|n| base.contains_key(n))
+            let names = self.templates.undeclared(t);
+            names.iter().all(|n| base.contains_key(n))
+                && !names.iter().any(|n| captured.contains(n))
         };
-        if ready(&pr.req.url)
-            && let Err(d) = self.templates.render(&pr.req.url, base)
-        {
+        let url_ready = ready(&pr.req.url);
+        if url_ready && let Err(d) = self.templates.render(&pr.req.url, base) {
             // What the run would fail on (a strftime format `now()` cannot read) fails here.
             self.push_once(d);
             return;
         }
-        if let Some(url) = self.render_static(&pr.req.url, base) {
+        if let Some(url) = self.render_static(&pr.req.url, base).filter(|_| url_ready) {
             match crate::run::render::check_url(&url) {
                 Err(why) => self.push_once(
                     Diagnostic::at(format!("invalid URL `{url}`: {why}"), &pr.req.url.span)

@@ -345,7 +345,7 @@ impl Converter {
                 is_console_stmt(s) || matches!(&s.kind, StmtKind::Expr(e) if set_call(e).is_some())
             })
         };
-        if self.phase == Phase::PreRequest || !self.is_guard(cond) {
+        if self.phase == Phase::PreRequest || !(self.is_guard(cond) || self.is_setting(cond)) {
             return None;
         }
         let console_only = |b: &[Stmt]| b.iter().all(is_console_stmt);
@@ -375,6 +375,20 @@ impl Converter {
             true => Done::Converted,
             false => Done::Kept(KEPT_FLOW),
         })
+    }
+
+    /// A condition on the collection's settings only — variables and literals, not the
+    /// response (`if (!environment.isIntegrationTest)`, `if (pm.environment.get("strict"))`):
+    /// the same for every run of a collection, so its checks are written as they stand.
+    fn is_setting(&self, cond: &Expr) -> bool {
+        match cond {
+            Expr::Binary(op, a, b) if !matches!(*op, "in" | "instanceof") => {
+                self.is_setting(a) && self.is_setting(b)
+            }
+            Expr::Unary("!" | "-" | "typeof", inner) => self.is_setting(inner),
+            Expr::Str(_) | Expr::Num(_) | Expr::Bool(_) | Expr::Null | Expr::Undefined => true,
+            e => matches!(self.subject(e), Some(Subject::Value(_))),
+        }
     }
 
     /// A condition that holds when a value is present, or when the status is a given one.
@@ -447,6 +461,15 @@ impl Converter {
     fn declare(&mut self, name: &str, value: &Expr) -> Done {
         let s = self.subject(value);
         let known = s.is_some();
+        // `var id = data.items[0].id` throws when `data.items[0]` is not there, and Newman
+        // fails the request for the script error: so does yarc, with a check of what it reads.
+        if let Some(Subject::Json(p)) = &s
+            && self.phase == Phase::Test
+            && !self.swallowed
+            && let Some(parent) = parent_path(p)
+        {
+            self.put(Subject::Json(parent), "exists", Y::Bool(true), false);
+        }
         self.aliases.insert(name.to_string(), s);
         if known {
             Done::Converted
@@ -1274,6 +1297,31 @@ fn put_once(map: &mut Y, predicate: &str, value: Y) {
             }
         }
     }
+}
+
+/// `$.items[0].id` → `$.items[0]`: the path without its last segment, unless that is the root.
+fn parent_path(p: &str) -> Option<String> {
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let mut last = None;
+    for (i, c) in p.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(c),
+            (None, '[') => {
+                if depth == 0 {
+                    last = Some(i);
+                }
+                depth += 1;
+            }
+            (None, ']') => depth = depth.saturating_sub(1),
+            (None, '.') if depth == 0 => last = Some(i),
+            _ => {}
+        }
+    }
+    let parent = &p[..last?];
+    (parent != "$" && !parent.is_empty()).then(|| parent.to_string())
 }
 
 /// `$.a` + `b` → `$.a.b`; names that are not identifiers are bracketed.

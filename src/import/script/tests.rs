@@ -494,3 +494,43 @@ fn unreachable_and_swallowed_checks_are_kept_not_converted() {
     );
     assert_eq!((s.assertions, s.assertions_seen), (2, 4));
 }
+
+#[test]
+fn checks_under_a_setting_are_written_as_they_stand() {
+    let s = test(&[
+        "if (!(environment.isIntegrationTest)) {",
+        "    var r = JSON.parse(responseBody);",
+        "    tests['has user'] = r.hasOwnProperty('user');",
+        "}",
+        "if (pm.environment.get('strict') === 'yes') { pm.test('id', () => pm.expect(pm.response.json().id).to.eql(7)); }",
+        "if (pm.response.json().items.length > 0) { pm.expect(pm.response.json().items[0].id).to.eql(1); }",
+    ]);
+    let v = out(&s);
+    assert_eq!(
+        v["expect"]["json"]["$.user"],
+        serde_json::json!({"exists": true}),
+        "{v}"
+    );
+    assert_eq!(v["expect"]["json"]["$.id"], 7, "{v}");
+    // A condition on the response itself stays for a human.
+    assert!(v["expect"]["json"].get("$.items[0].id").is_none(), "{v}");
+}
+
+#[test]
+fn what_a_script_reads_deep_in_the_body_must_be_there_as_newman_needs_it() {
+    let s = test(&[
+        "const id = pm.response.json().items[0].id;",
+        "var name = pm.response.json()['the data'].name;",
+        "var top = pm.response.json().total;",
+        "try { var x = pm.response.json().a.b; } catch (e) {}",
+    ]);
+    let j = &out(&s)["expect"]["json"];
+    assert_eq!(j["$.items[0]"], serde_json::json!({"exists": true}), "{j}");
+    assert_eq!(
+        j["$['the data']"],
+        serde_json::json!({"exists": true}),
+        "{j}"
+    );
+    assert!(j.get("$").is_none() && j.get("$.a").is_none(), "{j}");
+    assert_eq!(s.assertions_seen, 0);
+}
