@@ -308,6 +308,9 @@ pub fn import(
     if !scope.sets.is_empty_map() {
         doc.child("defaults").set("set", scope.sets);
     }
+    if !scope.headers.is_empty_map() {
+        doc.child("defaults").set("headers", scope.headers);
+    }
     if !scope.blocks.is_empty() {
         doc.comment(
             "The collection's own scripts, where not converted, are at the end of this file.",
@@ -535,6 +538,8 @@ struct Scope {
     variables: Y,
     /// Pre-request `set()`s: `defaults.set`, given before every request below.
     sets: Y,
+    /// Headers a pre-request script adds: `defaults.headers`.
+    headers: Y,
     /// The `oauth2` block a token request in the scope's pre-request script becomes.
     oauth2: Option<Y>,
     blocks: Vec<String>,
@@ -557,6 +562,10 @@ impl Scope {
         for (k, v) in s.sets.entries() {
             cx.given.insert(k.clone());
             self.sets.set(k, v);
+        }
+        note_reads(cx, &s.headers);
+        for (k, v) in s.headers.entries() {
+            self.headers.set(k, v);
         }
         if let Some((block, var)) = s.oauth2.clone() {
             self.oauth2 = Some(block);
@@ -696,6 +705,7 @@ fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
     let mut expect = Y::map();
     let mut capture = Y::map();
     let mut sets = Y::map();
+    let mut script_headers = Y::map();
     // A token request in its own pre-request script: its auth (and the header that sent the
     // token by hand goes).
     let mut token = None;
@@ -712,6 +722,10 @@ fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
         note_reads(cx, &s.sets);
         for (k, v) in s.sets.entries() {
             sets.set(k, v);
+        }
+        note_reads(cx, &s.headers);
+        for (k, v) in s.headers.entries() {
+            script_headers.set(k, v);
         }
         if let Y::Map(entries) = s.expect {
             for (k, v) in entries {
@@ -745,6 +759,9 @@ fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
     }
     r.set("url", Y::str(url));
     let mut headers = headers(req.get("header"), cx);
+    for (k, v) in script_headers.entries() {
+        headers.set(k, v);
+    }
     let pruned = matches!(
         method.as_str(),
         "GET" | "HEAD" | "COPY" | "PURGE" | "UNLOCK"
@@ -860,6 +877,9 @@ fn folder(node: &Value, name: &str, children: &[Value], cx: &mut Ctx<'_>) -> Y {
     }
     if !scope.sets.is_empty_map() {
         g.child("defaults").set("set", scope.sets);
+    }
+    if !scope.headers.is_empty_map() {
+        g.child("defaults").set("headers", scope.headers);
     }
     for b in scope.blocks {
         g.comment(b);

@@ -44,6 +44,8 @@ pub struct Script {
     pub converted_lines: usize,
     /// Every variable name a `set` call writes, converted or not: run-time values.
     pub set_names: Vec<String>,
+    /// Headers a pre-request script adds to the request (`pm.request.headers.add({key, value})`).
+    pub headers: Y,
     /// A client-credentials token request the script sends (`pm.sendRequest` to a token URL):
     /// the `oauth2` auth block it becomes, and the variable its callback sets to the token.
     pub oauth2: Option<(Y, String)>,
@@ -95,6 +97,7 @@ pub fn convert(lines: &[String], phase: Phase) -> Script {
             capture: Y::map(),
             variables: Y::map(),
             sets: Y::map(),
+            headers: Y::map(),
             ..Script::default()
         },
         converted: BTreeSet::new(),
@@ -494,6 +497,9 @@ impl Converter {
         if let Some(done) = self.for_each(e) {
             return done;
         }
+        if let Some(done) = self.header_added(e) {
+            return done;
+        }
         if unset_call(e) {
             return Done::Kept(KEPT_UNSET);
         }
@@ -588,6 +594,31 @@ impl Converter {
                 })
     }
 
+    /// `pm.request.headers.add({ key: "X-Group", value: pm.environment.get("group") })` (or
+    /// `.upsert`, `pm.request.addHeader`) in a pre-request script: a header of the request.
+    fn header_added(&mut self, e: &Expr) -> Option<Done> {
+        let Expr::Call(callee, args) = e else {
+            return None;
+        };
+        let adds = matches!(
+            path(callee).as_deref(),
+            Some("pm.request.headers.add" | "pm.request.headers.upsert" | "pm.request.addHeader")
+        );
+        if !adds || self.phase != Phase::PreRequest {
+            return None;
+        }
+        let (key, value) = match args.as_slice() {
+            [Expr::Object(o)] => (field(o, "key")?, field(o, "value")?),
+            [Expr::Str(_), _] => (&args[0], &args[1]),
+            _ => return Some(Done::Kept(KEPT_COMPUTED)),
+        };
+        let (Expr::Str(key), Some(value)) = (key, self.value(value)) else {
+            return Some(Done::Kept(KEPT_COMPUTED));
+        };
+        self.out.headers.set(key.clone(), value);
+        Some(Done::Converted)
+    }
+
     fn legacy_test(&mut self, value: &Expr) -> Done {
         self.out.assertions_seen += 1;
         let mut staged = Staged::default();
@@ -664,7 +695,7 @@ impl Converter {
         }
         let computed = match e {
             Expr::Binary(..) => true,
-            Expr::Call(c, _) => path(c).is_some_and(|p| NUMBERS.contains(&p.as_str())),
+            Expr::Call(..) => base64_of(e).is_some() || is_numeric(e),
             _ => false,
         };
         if computed {
@@ -716,6 +747,9 @@ impl Converter {
                 Subject::Value(v) => jinja_of(&v)?,
                 _ => return None,
             },
+            Expr::Call(..) if base64_of(e).is_some() => {
+                format!("({} | base64_encode)", self.jinja(base64_of(e)?)?)
+            }
             Expr::Call(callee, args) => match (path(callee).as_deref(), args.as_slice()) {
                 (Some("parseInt" | "Number" | "parseFloat"), [x, ..]) => {
                     let f = if path(callee).as_deref() == Some("parseFloat") {
@@ -740,7 +774,8 @@ impl Converter {
             }
             Expr::Binary(op @ ("+" | "-" | "*" | "/" | "%"), a, b) => {
                 if *op == "+" && !adds(a, b) {
-                    return None;
+                    // Text joined: `id + ':' + secret`.
+                    return Some(format!("({} ~ {})", self.jinja(a)?, self.jinja(b)?));
                 }
                 let side = |x: &Expr| -> Option<String> {
                     let j = self.jinja(x)?;
@@ -983,6 +1018,23 @@ fn token_variable(callback: &[Stmt]) -> Option<String> {
         StmtKind::Try(body, _) => token_variable(body),
         _ => None,
     })
+}
+
+/// What `btoa(x)` or `CryptoJS.enc.Base64.stringify(CryptoJS.enc.Utf8.parse(x))` encodes.
+fn base64_of(e: &Expr) -> Option<&Expr> {
+    let Expr::Call(callee, args) = e else {
+        return None;
+    };
+    match (path(callee).as_deref()?, args.as_slice()) {
+        ("btoa", [x]) => Some(x),
+        ("CryptoJS.enc.Base64.stringify", [Expr::Call(inner, a)]) => {
+            match (path(inner).as_deref(), a.as_slice()) {
+                (Some("CryptoJS.enc.Utf8.parse"), [x]) => Some(x),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
 }
 
 /// Conversions to a number.

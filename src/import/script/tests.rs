@@ -534,3 +534,29 @@ fn what_a_script_reads_deep_in_the_body_must_be_there_as_newman_needs_it() {
     assert!(j.get("$").is_none() && j.get("$.a").is_none(), "{j}");
     assert_eq!(s.assertions_seen, 0);
 }
+
+#[test]
+fn pre_request_headers_and_base64_credentials_convert() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "pm.request.headers.add({ key: 'X-Group', value: pm.environment.get('group') });",
+            "pm.environment.set('auth', 'Basic ' + btoa(pm.environment.get('id') + ':' + pm.environment.get('pw')));",
+            "var raw = CryptoJS.enc.Utf8.parse(pm.collectionVariables.get('id') + ':x');",
+            "pm.environment.set('b', CryptoJS.enc.Base64.stringify(CryptoJS.enc.Utf8.parse(pm.collectionVariables.get('id') + ':x')));",
+        ],
+    );
+    assert_eq!(
+        s.headers.entries(),
+        vec![("X-Group".to_string(), Y::str("{{ group }}"))]
+    );
+    let v = out(&s);
+    assert_eq!(
+        v["sets"]["auth"], "Basic {{ (((id ~ \":\") ~ pw) | base64_encode) }}",
+        "{v}"
+    );
+    assert_eq!(
+        v["sets"]["b"], "{{ ((id ~ \":x\") | base64_encode) }}",
+        "{v}"
+    );
+}
