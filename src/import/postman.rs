@@ -564,6 +564,8 @@ impl Scope {
             self.sets.set(k, v);
         }
         note_reads(cx, &s.headers);
+        note_reads(cx, &s.expect);
+        note_reads(cx, &s.variables);
         for (k, v) in s.headers.entries() {
             self.headers.set(k, v);
         }
@@ -724,6 +726,8 @@ fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
             sets.set(k, v);
         }
         note_reads(cx, &s.headers);
+        note_reads(cx, &s.expect);
+        note_reads(cx, &s.variables);
         for (k, v) in s.headers.entries() {
             script_headers.set(k, v);
         }
@@ -819,12 +823,23 @@ fn settle_reads(cx: &mut Ctx<'_>, capture: &Y, sets: &Y) {
     }
 }
 
+/// Every string of a value that holds a template.
+fn templates_in(y: &Y, out: &mut Vec<String>) {
+    match y {
+        Y::Str(s) if s.contains("{{") || s.contains("{%") => out.push(s.clone()),
+        Y::Map(entries) => entries.iter().for_each(|(_, v)| templates_in(v, out)),
+        Y::Seq(items) => items.iter().for_each(|v| templates_in(v, out)),
+        _ => {}
+    }
+}
+
 /// The variables `set:` values read (a counter reads itself): read by the request (or, from a
 /// collection or folder script, by the collection).
 fn note_reads(cx: &mut Ctx<'_>, sets: &Y) {
     let env = minijinja::Environment::new();
-    for (_, v) in sets.entries() {
-        let Y::Str(t) = v else { continue };
+    let mut texts = Vec::new();
+    templates_in(sets, &mut texts);
+    for t in texts {
         let Ok(tpl) = env.template_from_str(&t) else {
             continue;
         };

@@ -1016,19 +1016,18 @@ impl Planner {
             .filter(|n| path_segment_of(&t.source, n))
             .collect();
         empty.sort();
+        // A warning, not an error: Postman sends `/orders//lines` too, and an imported
+        // collection declares empty what a script fills at run time.
         if let Some(name) = empty.first() {
-            self.push_once(
-                Diagnostic::at(
-                    format!("the URL has an empty path segment: `{name}` is empty"),
-                    &t.span,
-                )
-                .with_label(format!(
-                    "renders `{}{}`",
-                    url.origin().ascii_serialization(),
-                    url.path()
-                ))
-                .with_help(format!("set `{name}` (in an environment, or with `--var`)")),
+            let w = format!(
+                "warning: the URL at {} has an empty path segment: `{name}` is empty (it renders `{}{}`); set it in an environment or with `--var`",
+                t.span,
+                url.origin().ascii_serialization(),
+                url.path()
             );
+            if !self.warnings.contains(&w) {
+                self.warnings.push(w);
+            }
         }
     }
 

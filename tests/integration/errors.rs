@@ -178,7 +178,7 @@ fn usage_errors_exit_2() {
 }
 
 #[test]
-fn a_placeholder_host_an_empty_path_segment_and_an_empty_token_url_are_refused() {
+fn a_placeholder_host_and_an_empty_token_url_are_refused_an_empty_path_segment_warned_about() {
     refused(
         r#"
 variables: { base_url: "https://set-me.invalid", order_id: "", token_url: "" }
@@ -197,12 +197,19 @@ requests:
             "the URL's host `set-me.invalid` is a placeholder",
             "set `base_url` to the API's address",
             "c.yaml:7:10",
-            "the URL has an empty path segment: `order_id` is empty",
-            "/orders//lines",
             "the oauth2 `token_url` is empty",
             "set `token_url` to the token endpoint",
         ],
     );
+    let w = World::new();
+    w.write(
+        "c.yaml",
+        "variables: { order_id: \"\" }\nrequests:\n  - name: a\n    url: \"{{ url }}/orders/{{ order_id }}/lines\"\n    expect: { status: any }\n",
+    );
+    w.yarc(&["check", "c.yaml"])
+        .expect_code(0)
+        .expect_contains("has an empty path segment: `order_id` is empty")
+        .expect_contains("/orders//lines");
 }
 
 #[test]

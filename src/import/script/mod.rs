@@ -168,6 +168,7 @@ impl Converter {
                 returned = true;
                 Done::Kept(KEPT_UNREACHABLE)
             } else {
+                self.require_reads(s);
                 self.statement(s)
             };
             match done {
@@ -464,15 +465,6 @@ impl Converter {
     fn declare(&mut self, name: &str, value: &Expr) -> Done {
         let s = self.subject(value);
         let known = s.is_some();
-        // `var id = data.items[0].id` throws when `data.items[0]` is not there, and Newman
-        // fails the request for the script error: so does yarc, with a check of what it reads.
-        if let Some(Subject::Json(p)) = &s
-            && self.phase == Phase::Test
-            && !self.swallowed
-            && let Some(parent) = parent_path(p)
-        {
-            self.put(Subject::Json(parent), "exists", Y::Bool(true), false);
-        }
         self.aliases.insert(name.to_string(), s);
         if known {
             Done::Converted
@@ -580,6 +572,85 @@ impl Converter {
             true => Done::Converted,
             false => Done::Kept(KEPT_AROUND),
         })
+    }
+
+    /// What a statement reads deeper in the body must be there: `data.items[0].id` throws when
+    /// `data.items` is not, `data.list.forEach(...)` when `data.list` is no array — and Newman
+    /// fails the request for the script error. So yarc checks it: `exists` (and `type: array`).
+    /// Only for what runs whatever the response (not under a swallowing `catch`, not per item).
+    fn require_reads(&mut self, s: &Stmt) {
+        if self.phase == Phase::PreRequest || self.swallowed || self.each_base.is_some() {
+            return;
+        }
+        let mut needs: Vec<(String, bool)> = Vec::new();
+        match &s.kind {
+            StmtKind::Let(decls) => decls.iter().for_each(|(_, v)| self.reads_in(v, &mut needs)),
+            StmtKind::Assign(target, v) => {
+                self.reads_in(target, &mut needs);
+                self.reads_in(v, &mut needs);
+            }
+            StmtKind::Expr(e) => self.reads_in(e, &mut needs),
+            StmtKind::If(cond, _, _) => self.reads_in(cond, &mut needs),
+            _ => {}
+        }
+        for (path, array) in needs {
+            self.put(Subject::Json(path.clone()), "exists", Y::Bool(true), false);
+            if array {
+                self.put(Subject::Json(path), "type", Y::str("array"), false);
+            }
+        }
+    }
+
+    /// Response paths an expression reads a member of (and whether it calls a list method on
+    /// them), without entering functions: their bodies run later, or per item.
+    fn reads_in(&self, e: &Expr, out: &mut Vec<(String, bool)>) {
+        let mut need = |inner: &Expr, array: bool| {
+            if let Some(Subject::Json(p)) = self.subject(inner)
+                && p != "$"
+                && !out.iter().any(|(q, a)| *q == p && *a >= array)
+            {
+                out.push((p, array));
+            }
+        };
+        match e {
+            Expr::Call(callee, args) => {
+                if let Expr::Member(inner, method) = &**callee {
+                    let list = matches!(
+                        method.as_str(),
+                        "forEach"
+                            | "map"
+                            | "filter"
+                            | "find"
+                            | "some"
+                            | "every"
+                            | "reduce"
+                            | "findIndex"
+                    );
+                    need(inner, list);
+                    self.reads_in(inner, out);
+                } else {
+                    self.reads_in(callee, out);
+                }
+                for a in args {
+                    self.reads_in(a, out);
+                }
+            }
+            Expr::Member(inner, _) | Expr::Index(inner, _) => {
+                need(inner, false);
+                self.reads_in(inner, out);
+                if let Expr::Index(_, i) = e {
+                    self.reads_in(i, out);
+                }
+            }
+            Expr::Binary(_, a, b) => {
+                self.reads_in(a, out);
+                self.reads_in(b, out);
+            }
+            Expr::Unary(op, inner) if *op != "typeof" => self.reads_in(inner, out),
+            Expr::Array(items) => items.iter().for_each(|i| self.reads_in(i, out)),
+            Expr::Object(fields) => fields.iter().for_each(|(_, v)| self.reads_in(v, out)),
+            _ => {}
+        }
     }
 
     /// `return` (with or without a value): it ends the block it is in.
@@ -932,9 +1003,18 @@ impl Converter {
     /// Writes the comment block and the counts.
     fn finish(mut self) -> Script {
         // `not: { type: object }` (from a `.length`) says nothing a `type:` of the same
-        // target does not say already.
+        // target does not say already; `exists: true` nothing another predicate does not (a
+        // path that selects nothing fails every one).
         if let Some(Y::Map(entries)) = self.out.expect.get_mut("json") {
             for (_, entry) in entries.iter_mut() {
+                if let Y::Map(preds) = entry
+                    && preds.len() > 1
+                    && preds
+                        .iter()
+                        .any(|(k, v)| k == "exists" && *v == Y::Bool(true))
+                {
+                    preds.retain(|(k, v)| !(k == "exists" && *v == Y::Bool(true)));
+                }
                 let typed = matches!(entry.get_mut("type"), Some(Y::Str(t)) if t == "array" || t == "string");
                 let only_object = Y::Map(vec![("type".into(), Y::str("object"))]);
                 if let Y::Map(preds) = entry
@@ -943,6 +1023,19 @@ impl Converter {
                     preds.retain(|(k, v)| !(k == "not" && *v == only_object));
                 }
             }
+        }
+        // `$.meta: { exists: true }` says nothing `$.meta.total: ...` does not.
+        if let Some(Y::Map(entries)) = self.out.expect.get_mut("json") {
+            let keys: Vec<String> = entries.iter().map(|(k, _)| k.clone()).collect();
+            let only_exists = Y::Map(vec![("exists".into(), Y::Bool(true))]);
+            entries.retain(|(k, v)| {
+                let below = |o: &String| {
+                    o.len() > k.len()
+                        && o.starts_with(k.as_str())
+                        && o[k.len()..].starts_with(['.', '['])
+                };
+                k == "$" || !(*v == only_exists && keys.iter().any(below))
+            });
         }
         let lines = std::mem::take(&mut self.lines);
         let mut block: Vec<(usize, &String)> = Vec::new();
@@ -1349,31 +1442,6 @@ fn put_once(map: &mut Y, predicate: &str, value: Y) {
             }
         }
     }
-}
-
-/// `$.items[0].id` → `$.items[0]`: the path without its last segment, unless that is the root.
-fn parent_path(p: &str) -> Option<String> {
-    let mut depth = 0usize;
-    let mut quote: Option<char> = None;
-    let mut last = None;
-    for (i, c) in p.char_indices() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '\'' | '"') => quote = Some(c),
-            (None, '[') => {
-                if depth == 0 {
-                    last = Some(i);
-                }
-                depth += 1;
-            }
-            (None, ']') => depth = depth.saturating_sub(1),
-            (None, '.') if depth == 0 => last = Some(i),
-            _ => {}
-        }
-    }
-    let parent = &p[..last?];
-    (parent != "$" && !parent.is_empty()).then(|| parent.to_string())
 }
 
 /// `$.a` + `b` → `$.a.b`; names that are not identifiers are bracketed.

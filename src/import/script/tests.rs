@@ -325,7 +325,7 @@ fn more_legacy_forms() {
     );
     assert_eq!(
         v["expect"]["json"]["$.items"],
-        json!({"exists": true, "length": {"gt": 0}, "not": {"type": "object"}})
+        json!({"length": {"gt": 0}, "not": {"type": "object"}})
     );
     assert_eq!(v["expect"]["cookies"]["foo"], "bar");
     assert_eq!((s.assertions, s.assertions_seen), (3, 3));
@@ -559,4 +559,22 @@ fn pre_request_headers_and_base64_credentials_convert() {
         v["sets"]["b"], "{{ ((id ~ \":x\") | base64_encode) }}",
         "{v}"
     );
+}
+
+#[test]
+fn what_would_throw_in_postman_is_checked() {
+    let s = test(&[
+        "var data = pm.response.json();",
+        "data.list.forEach(function (x) { console.log(x.id); });",
+        "tests['count'] = data.meta.total > 0;",
+        "var d = new Date(data.when.substr(0, 10));",
+        "if (data.maybe.length) { console.log(1) }",
+    ]);
+    let j = &out(&s)["expect"]["json"];
+    assert_eq!(j["$.list"], serde_json::json!({"type": "array"}), "{j}");
+    // `$.meta.total` is checked itself: `$.meta` needs no check of its own.
+    assert!(j.get("$.meta").is_none(), "{j}");
+    assert_eq!(j["$.meta.total"], serde_json::json!({"gt": 0}), "{j}");
+    assert_eq!(j["$.when"], serde_json::json!({"exists": true}), "{j}");
+    assert_eq!(j["$.maybe"], serde_json::json!({"exists": true}), "{j}");
 }
