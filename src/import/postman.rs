@@ -76,6 +76,11 @@ struct Ctx<'a> {
     skip_until_set: Vec<(String, String)>,
     /// Variables a collection's or folder's `defaults.set` gives every request below.
     given: BTreeSet<String>,
+    /// How each variable was first written in the export (`{{project-key}}`), by its name here.
+    written: HashMap<String, String>,
+    /// Variables a converted script reads (`pm.environment.get("n") || 0`): unset, a script
+    /// sees `undefined`, not the `{{n}}` text a request would send.
+    script_reads: BTreeSet<String>,
     /// The literal secret each `secret()` name stands for, so that two values never share one.
     secret_values: HashMap<String, String>,
     /// Where the auth being converted is (`folder \`Admin\``), to name its secrets.
@@ -127,6 +132,15 @@ impl Ctx<'_> {
     }
 
     fn text(&mut self, s: &str) -> String {
+        static NAMES: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+        let names = NAMES.get_or_init(|| {
+            regex::Regex::new(r"\{\{\s*([^{}$][^{}]*?)\s*\}\}").expect("valid regex")
+        });
+        for c in names.captures_iter(s) {
+            self.written
+                .entry(ident(&c[1]))
+                .or_insert_with(|| c[0].to_string());
+        }
         let out = convert(s, &mut self.unknown);
         static READ: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
         let re = READ.get_or_init(|| {
@@ -248,6 +262,8 @@ pub fn import(
         url_start_uses: Default::default(),
         skip_until_set: Vec::new(),
         given: BTreeSet::new(),
+        written: HashMap::new(),
+        script_reads: BTreeSet::new(),
         token_vars: Vec::new(),
         secret_values: HashMap::new(),
         place: String::new(),
@@ -372,8 +388,11 @@ fn undeclared(variables: &mut Y, cx: &mut Ctx<'_>) {
                 cx.report.notes.push(format!(
                     "`{name}` starts URLs but is set only by a script line that was kept: the requests that use it are skipped until it is given a value"
                 ));
+                (String::new(), None)
+            } else {
+                // Until a script sets it, Newman sends the reference as written: so does yarc.
+                (unresolved(cx, &name), None)
             }
-            (String::new(), None)
         } else if looks_secret(&name) {
             let env = env_name(&name);
             cx.report.secrets.insert(env.clone());
@@ -409,7 +428,11 @@ fn undeclared(variables: &mut Y, cx: &mut Ctx<'_>) {
                 Some("as https://set-me.invalid (`yarc check` asks for it)"),
             )
         } else {
-            (String::new(), Some("empty"))
+            // Newman sends a reference to a variable defined nowhere as it is written.
+            (
+                unresolved(cx, &name),
+                Some("as its own `{{...}}` text, which Newman sends"),
+            )
         };
         if let Some(how) = how {
             cx.report.notes.push(format!(
@@ -418,6 +441,20 @@ fn undeclared(variables: &mut Y, cx: &mut Ctx<'_>) {
         }
         variables.set(name, Y::str(value));
     }
+}
+
+/// `{{name}}` as the export wrote it, as text yarc sends unchanged (empty for what a script
+/// reads: there it is `undefined`).
+fn unresolved(cx: &Ctx<'_>, name: &str) -> String {
+    if cx.script_reads.contains(name) {
+        return String::new();
+    }
+    let written = cx
+        .written
+        .get(name)
+        .cloned()
+        .unwrap_or_else(|| format!("{{{{{name}}}}}"));
+    super::vars::text_expr(&written)
 }
 
 /// Gives every request whose URL starts with `{{ name }}` a `skip:` that holds while the
@@ -847,6 +884,7 @@ fn note_reads(cx: &mut Ctx<'_>, sets: &Y) {
             if crate::template::FUNCTIONS.contains(&name.as_str()) {
                 continue;
             }
+            cx.script_reads.insert(name.clone());
             match &mut cx.current {
                 Some(reads) => {
                     reads.insert(name);
@@ -1644,9 +1682,16 @@ mod tests {
         assert!(!text.contains("do-not-copy"), "{text}");
         assert!(out.report.secrets.is_empty(), "{:?}", out.report.secrets);
         let col: Value = serde_saphyr::from_str(&out.files[0].1).expect("yaml");
-        // Read by `uses` before `logs in` captures it: declared, empty, as Postman's initial value.
-        assert_eq!(col["variables"]["access_token"], "");
-        assert_eq!(col["variables"]["session_token"], "");
+        // Read by `uses` before `logs in` captures it: declared as the reference Newman sends
+        // until a script sets it.
+        assert_eq!(
+            col["variables"]["access_token"],
+            "{{ \"{{access_token}}\" }}"
+        );
+        assert_eq!(
+            col["variables"]["session_token"],
+            "{{ \"{{session_token}}\" }}"
+        );
     }
 
     #[test]

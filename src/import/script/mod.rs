@@ -372,7 +372,7 @@ impl Converter {
             if let StmtKind::Expr(e) = &s.kind
                 && let Some((key, value)) = set_call(e)
             {
-                all &= matches!(self.set(key, value, shared_scope(e)), Done::Converted);
+                all &= matches!(self.set(key, value, set_scope(e)), Done::Converted);
             }
         }
         Some(match all {
@@ -484,7 +484,7 @@ impl Converter {
             };
         }
         if let Some((key, value)) = set_call(e) {
-            return self.set(key, value, shared_scope(e));
+            return self.set(key, value, set_scope(e));
         }
         if let Some(done) = self.for_each(e) {
             return done;
@@ -704,19 +704,22 @@ impl Converter {
     /// `pm.environment.set("job_id", data.id)` → a capture; of a known value → a variable.
     /// `shared`: the call writes the collection's or the globals' scope, which an
     /// environment's variable of the same name outranks (a collection variable does the same).
-    fn set(&mut self, key: &Expr, value: &Expr, shared: bool) -> Done {
+    fn set(&mut self, key: &Expr, value: &Expr, scope: SetScope) -> Done {
+        let shared = scope == SetScope::Shared;
         self.out.sets_seen += 1;
         let Expr::Str(key) = key else {
             return Done::Kept(KEPT_COMPUTED);
         };
         let name = super::vars::ident(key);
         self.out.set_names.push(name.clone());
-        // `default: ""`: Postman sets `undefined` (sent as nothing) when the value is not there,
-        // and the request does not fail for it; neither do the later ones that send it.
+        // A value that is not there fails nothing in Postman, and is sent as Newman's sandbox
+        // hands `undefined` back: `null` for the environment's, the collection's and the
+        // globals' variables, nothing for a local one (`pm.variables`).
+        let missing = if scope == SetScope::Local { "" } else { "null" };
         let or_empty = |source: (&str, Y)| {
             Y::Map(vec![
                 (source.0.into(), source.1),
-                ("default".into(), Y::str("")),
+                ("default".into(), Y::str(missing)),
             ])
         };
         let capture = match (self.phase, self.subject(unwrap_conversion(value))) {
@@ -1229,15 +1232,28 @@ fn set_call(e: &Expr) -> Option<(&Expr, &Expr)> {
     }
 }
 
-/// Whether a set call writes the collection's or the globals' variables.
-fn shared_scope(e: &Expr) -> bool {
+/// Which variables a set call writes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum SetScope {
+    /// The collection's or the globals': an environment's variable of the same name outranks.
+    Shared,
+    /// The environment's.
+    Environment,
+    /// `pm.variables`: the run's local variables.
+    Local,
+}
+
+fn set_scope(e: &Expr) -> SetScope {
     let Expr::Call(callee, _) = e else {
-        return false;
+        return SetScope::Environment;
     };
-    matches!(
-        path(callee).as_deref(),
-        Some("pm.collectionVariables.set" | "pm.globals.set" | "postman.setGlobalVariable")
-    )
+    match path(callee).as_deref() {
+        Some("pm.collectionVariables.set" | "pm.globals.set" | "postman.setGlobalVariable") => {
+            SetScope::Shared
+        }
+        Some("pm.variables.set") => SetScope::Local,
+        _ => SetScope::Environment,
+    }
 }
 
 fn unset_call(e: &Expr) -> bool {

@@ -116,11 +116,11 @@ fn legacy_tests_and_postman_calls() {
     assert_eq!(j["$.error"], json!({"exists": false}));
     assert_eq!(
         v["capture"]["user_id"],
-        json!({"json": "$.id", "default": ""})
+        json!({"json": "$.id", "default": "null"})
     );
     assert_eq!(
         v["capture"]["loc"],
-        json!({"header": "Location", "default": ""})
+        json!({"header": "Location", "default": "null"})
     );
     assert_eq!(v["capture"]["as_text"]["json"], "$.items");
     assert_eq!((s.assertions, s.assertions_seen), (9, 9));
