@@ -16,8 +16,10 @@ pub enum Tok {
     Num(f64),
     Str(String),
     Regex(String, String),
-    /// A template literal with `${...}` in it: a value only a script knows.
+    /// Something read but not modelled (a number JavaScript reads differently, a stray `#`).
     Template,
+    /// A template literal with `${...}` in it: its text and the source of each expression.
+    Interpolated(Vec<Piece>),
     Punct(&'static str),
 }
 
@@ -26,6 +28,14 @@ const PUNCT: [&str; 38] = [
     "-=", "{", "}", "(", ")", "[", "]", ";", ",", ".", "<", ">", "+", "-", "*", "/", "%", "!", "?",
     ":", "=", "&", "|",
 ];
+
+/// A part of a template literal.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Piece {
+    Text(String),
+    /// The source of a `${...}` expression.
+    Code(String),
+}
 
 /// Reads tokens; an unterminated string or comment ends at the end of the text.
 pub fn lex(src: &str) -> Vec<Token> {
@@ -105,7 +115,8 @@ pub fn lex(src: &str) -> Vec<Token> {
 /// A quoted string from `chars[start]`: the token, the index after it, the newlines inside.
 fn string(chars: &[char], start: usize) -> (Tok, usize, usize) {
     let quote = chars[start];
-    let (mut i, mut value, mut lines, mut interpolated) = (start + 1, String::new(), 0, false);
+    let (mut i, mut value, mut lines) = (start + 1, String::new(), 0);
+    let mut pieces: Vec<Piece> = Vec::new();
     while i < chars.len() && chars[i] != quote {
         let c = chars[i];
         if c == '\n' {
@@ -122,16 +133,33 @@ fn string(chars: &[char], start: usize) -> (Tok, usize, usize) {
                 'r' => '\r',
                 other => other,
             });
+        } else if quote == '`' && c == '$' && chars.get(i + 1) == Some(&'{') {
+            // `${ code }`: to the brace that closes it.
+            let (mut depth, mut j) = (1usize, i + 2);
+            while j < chars.len() && depth > 0 {
+                match chars[j] {
+                    '{' => depth += 1,
+                    '}' => depth -= 1,
+                    '\n' => lines += 1,
+                    _ => {}
+                }
+                j += 1;
+            }
+            pieces.push(Piece::Text(std::mem::take(&mut value)));
+            let code_end = j.saturating_sub(1).max(i + 2);
+            pieces.push(Piece::Code(chars[i + 2..code_end].iter().collect()));
+            i = j;
+            continue;
         } else {
-            interpolated |= quote == '`' && c == '$' && chars.get(i + 1) == Some(&'{');
             value.push(c);
         }
         i += 1;
     }
-    let tok = if interpolated {
-        Tok::Template
-    } else {
+    let tok = if pieces.is_empty() {
         Tok::Str(value)
+    } else {
+        pieces.push(Piece::Text(value));
+        Tok::Interpolated(pieces)
     };
     (tok, (i + 1).min(chars.len()), lines)
 }
@@ -186,8 +214,16 @@ pub enum Expr {
     Binary(&'static str, Box<Expr>, Box<Expr>),
     /// A function or arrow: its simple parameter names (none for patterns), its body.
     Func(Vec<String>, Vec<Stmt>),
+    /// A template literal: text and expressions, in order.
+    Template(Vec<TemplatePart>),
     /// Something read but not modelled (a template literal, `new X()`, a ternary).
     Other,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TemplatePart {
+    Text(String),
+    Expr(Expr),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -627,6 +663,7 @@ impl Parser {
             Tok::Str(s) => Expr::Str(s),
             Tok::Regex(b, f) => Expr::Regex(b, f),
             Tok::Template => Expr::Other,
+            Tok::Interpolated(pieces) => self.template(&pieces),
             Tok::Ident(w) => match w.as_str() {
                 "true" => Expr::Bool(true),
                 "false" => Expr::Bool(false),
@@ -657,6 +694,32 @@ impl Parser {
             Tok::Punct("{") => self.object()?,
             Tok::Punct(_) => return None,
         })
+    }
+
+    /// A template literal's pieces, each `${...}` read as an expression (one that is not
+    /// understood makes the whole literal unknown).
+    fn template(&mut self, pieces: &[Piece]) -> Expr {
+        let mut parts = Vec::new();
+        for p in pieces {
+            match p {
+                Piece::Text(t) if t.is_empty() => {}
+                Piece::Text(t) => parts.push(TemplatePart::Text(t.clone())),
+                Piece::Code(code) => {
+                    let mut inner = Parser {
+                        toks: lex(code),
+                        pos: 0,
+                        depth: self.depth + 1,
+                    };
+                    match inner.expr() {
+                        Some(e) if inner.pos == inner.toks.len() => {
+                            parts.push(TemplatePart::Expr(e))
+                        }
+                        _ => return Expr::Other,
+                    }
+                }
+            }
+        }
+        Expr::Template(parts)
     }
 
     /// After an opening bracket: moves past its closing one.

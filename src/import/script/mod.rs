@@ -104,6 +104,7 @@ pub fn convert(lines: &[String], phase: Phase) -> Script {
         reasons: HashMap::new(),
         each_base: None,
         swallowed: false,
+        objects: HashMap::new(),
     };
     cx.statements(&statements);
     let mut out = cx.finish();
@@ -143,6 +144,8 @@ struct Converter {
     reasons: HashMap<usize, &'static str>,
     /// Inside a `try` whose `catch` swallows what is thrown (and outside a `pm.test`).
     swallowed: bool,
+    /// Object literals bound to a name (`const options = {...}`).
+    objects: HashMap<String, Expr>,
     /// Inside `list.forEach(item => ...)`: the path of every item (`$.items[*]`), whose checks
     /// become `each:` predicates.
     each_base: Option<String>,
@@ -273,8 +276,16 @@ impl Converter {
     /// `grant_type=client_credentials`: the `oauth2` block (token URL, client, scope, the other
     /// fields as `params`) and the variable the token goes into.
     fn token_request(&self, args: &[Expr]) -> Option<(Y, String)> {
-        let [Expr::Object(request), Expr::Func(_, callback)] = args else {
+        let (first, Some(Expr::Func(_, callback))) = (args.first()?, args.get(1)) else {
             return None;
+        };
+        let request = match first {
+            Expr::Object(o) => o,
+            Expr::Ident(n) => match self.objects.get(n) {
+                Some(Expr::Object(o)) => o,
+                _ => return None,
+            },
+            _ => return None,
         };
         let method = match field(request, "method") {
             Some(Expr::Str(m)) => m.to_ascii_uppercase(),
@@ -463,6 +474,10 @@ impl Converter {
 
     /// `var data = pm.response.json()`: later uses of `data` read the body.
     fn declare(&mut self, name: &str, value: &Expr) -> Done {
+        if let Expr::Object(_) = value {
+            // `const options = { url, method, body }`, handed to `pm.sendRequest(options, ...)`.
+            self.objects.insert(name.to_string(), value.clone());
+        }
         let s = self.subject(value);
         let known = s.is_some();
         self.aliases.insert(name.to_string(), s);
@@ -767,6 +782,9 @@ impl Converter {
         {
             return Some(Subject::Value(v));
         }
+        if let Expr::Template(parts) = e {
+            return self.template_text(parts).map(Subject::Value);
+        }
         let computed = match e {
             Expr::Binary(..) => true,
             Expr::Call(..) => base64_of(e).is_some() || is_numeric(e),
@@ -863,6 +881,25 @@ impl Converter {
             }
             _ => return None,
         })
+    }
+
+    /// `` `${host}/realms/${realm}/token` ``: its text, when every expression in it is known.
+    fn template_text(&self, parts: &[js::TemplatePart]) -> Option<Y> {
+        let mut out = String::new();
+        for p in parts {
+            match p {
+                js::TemplatePart::Text(t) => {
+                    out.push_str(&super::vars::convert(t, &mut Vec::new()))
+                }
+                js::TemplatePart::Expr(e) => match self.value(e)? {
+                    Y::Str(s) => out.push_str(&s),
+                    Y::Num(n) => out.push_str(&n.to_string()),
+                    Y::Bool(b) => out.push_str(&b.to_string()),
+                    _ => return None,
+                },
+            }
+        }
+        Some(Y::Str(out))
     }
 
     /// `'Profile ' + id`: text known before the run, joined (templates included).

@@ -578,3 +578,35 @@ fn what_would_throw_in_postman_is_checked() {
     assert_eq!(j["$.when"], serde_json::json!({"exists": true}), "{j}");
     assert_eq!(j["$.maybe"], serde_json::json!({"exists": true}), "{j}");
 }
+
+#[test]
+fn a_token_request_built_in_steps_with_a_template_literal_converts() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "const realm = pm.environment.get('realm');",
+            "const host = pm.environment.get('baseUrl');",
+            "const tokenUrl = `${host}/realms/${realm}/protocol/openid-connect/token`;",
+            "if (pm.environment.get('token') && pm.environment.get('expiry') > Date.now()) { return; }",
+            "const options = { url: tokenUrl, method: 'POST', body: { mode: 'urlencoded', urlencoded: [",
+            "  { key: 'grant_type', value: 'client_credentials' },",
+            "  { key: 'client_id', value: pm.environment.get('clientId') },",
+            "  { key: 'client_secret', value: pm.environment.get('clientSecret') } ] } };",
+            "pm.sendRequest(options, function (err, response) {",
+            "  const body = response.json();",
+            "  if (body.access_token) { pm.environment.set('token', body.access_token); }",
+            "});",
+        ],
+    );
+    let (block, var) = s.oauth2.expect("an oauth2 block");
+    assert_eq!(var, "token");
+    let o = serde_json::to_value(crate::import::yaml_out::to_string(&block)).expect("text");
+    let text = o.as_str().unwrap_or_default();
+    assert!(
+        text.contains(
+            "token_url: \"{{ baseUrl }}/realms/{{ realm }}/protocol/openid-connect/token\""
+        ),
+        "{text}"
+    );
+    assert!(text.contains("client_id: \"{{ clientId }}\""), "{text}");
+}
