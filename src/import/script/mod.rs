@@ -105,6 +105,7 @@ pub fn convert(lines: &[String], phase: Phase) -> Script {
         each_base: None,
         swallowed: false,
         objects: HashMap::new(),
+        bindings: HashMap::new(),
     };
     cx.statements(&statements);
     let mut out = cx.finish();
@@ -146,6 +147,8 @@ struct Converter {
     swallowed: bool,
     /// Object literals bound to a name (`const options = {...}`).
     objects: HashMap<String, Expr>,
+    /// Conditions bound to a name (`var is200 = responseCode.code === 200`).
+    bindings: HashMap<String, Expr>,
     /// Inside `list.forEach(item => ...)`: the path of every item (`$.items[*]`), whose checks
     /// become `each:` predicates.
     each_base: Option<String>,
@@ -408,6 +411,7 @@ impl Converter {
 
     /// A condition that holds when a value is present, or when the status is a given one.
     fn is_guard(&self, cond: &Expr) -> bool {
+        let cond = self.bound(cond);
         let present =
             |e: &Expr| matches!(self.subject(e), Some(Subject::Json(_) | Subject::Header(_)));
         match cond {
@@ -473,6 +477,16 @@ impl Converter {
     }
 
     /// `var data = pm.response.json()`: later uses of `data` read the body.
+    /// A name bound to a condition (`var is200 = responseCode.code === 200`): the condition.
+    fn bound<'a>(&'a self, e: &'a Expr) -> &'a Expr {
+        match e {
+            Expr::Ident(n) if matches!(self.aliases.get(n), Some(None)) => {
+                self.bindings.get(n).unwrap_or(e)
+            }
+            _ => e,
+        }
+    }
+
     fn declare(&mut self, name: &str, value: &Expr) -> Done {
         if let Expr::Object(_) = value {
             // `const options = { url, method, body }`, handed to `pm.sendRequest(options, ...)`.
@@ -480,6 +494,9 @@ impl Converter {
         }
         let s = self.subject(value);
         let known = s.is_some();
+        if !known && matches!(value, Expr::Binary(..) | Expr::Unary("!", _)) {
+            self.bindings.insert(name.to_string(), value.clone());
+        }
         self.aliases.insert(name.to_string(), s);
         if known {
             Done::Converted
@@ -708,7 +725,8 @@ impl Converter {
     fn legacy_test(&mut self, value: &Expr) -> Done {
         self.out.assertions_seen += 1;
         let mut staged = Staged::default();
-        if chain::boolean(self, value, false, &mut staged) && self.commit(staged) {
+        let value = self.bound(value).clone();
+        if chain::boolean(self, &value, false, &mut staged) && self.commit(staged) {
             self.out.assertions += 1;
             Done::Converted
         } else {

@@ -610,3 +610,22 @@ fn a_token_request_built_in_steps_with_a_template_literal_converts() {
     );
     assert!(text.contains("client_id: \"{{ clientId }}\""), "{text}");
 }
+
+#[test]
+fn a_condition_bound_to_a_name_guards_like_the_condition() {
+    let s = test(&[
+        "var is200Response = responseCode.code === 200;",
+        "tests['Response code is 200 OK'] = is200Response;",
+        "if (is200Response) {",
+        "    var responseJSON = JSON.parse(responseBody);",
+        "    tests['has articles'] = responseJSON.hasOwnProperty('articles');",
+        "}",
+    ]);
+    let v = out(&s);
+    assert_eq!(v["expect"]["status"], 200, "{v}");
+    assert_eq!(
+        v["expect"]["json"]["$.articles"],
+        serde_json::json!({"exists": true}),
+        "{v}"
+    );
+}
