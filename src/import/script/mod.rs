@@ -674,6 +674,8 @@ impl Converter {
                     self.reads_in(i, out);
                 }
             }
+            // The right of `&&`, `||`, `??` runs only sometimes (`a && a[0]` never throws).
+            Expr::Binary("&&" | "||" | "??", a, _) => self.reads_in(a, out),
             Expr::Binary(_, a, b) => {
                 self.reads_in(a, out);
                 self.reads_in(b, out);

@@ -629,3 +629,14 @@ fn a_condition_bound_to_a_name_guards_like_the_condition() {
         "{v}"
     );
 }
+
+#[test]
+fn what_short_circuits_is_not_required() {
+    let s = test(&[
+        "var data = JSON.parse(responseBody);",
+        "if (data.results && data.results[0] && data.results[0].id) { pm.environment.set('id', data.results[0].id); }",
+    ]);
+    let v = out(&s);
+    assert!(v["expect"].get("json").is_none(), "{v}");
+    assert_eq!(v["capture"]["id"]["json"], "$.results[0].id");
+}
