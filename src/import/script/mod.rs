@@ -615,6 +615,17 @@ impl Converter {
             return;
         }
         let mut needs: Vec<(String, bool)> = Vec::new();
+        // `var data = JSON.parse(responseBody)` throws on a body that is not JSON.
+        let parses = |v: &Expr| {
+            matches!(v, Expr::Call(..)) && self.subject(v) == Some(Subject::Json("$".into()))
+        };
+        match &s.kind {
+            StmtKind::Let(decls) if decls.iter().any(|(_, v)| parses(v)) => {
+                needs.push(("$".into(), false));
+            }
+            StmtKind::Assign(_, v) if parses(v) => needs.push(("$".into(), false)),
+            _ => {}
+        }
         match &s.kind {
             StmtKind::Let(decls) => decls.iter().for_each(|(_, v)| self.reads_in(v, &mut needs)),
             StmtKind::Assign(target, v) => {
@@ -638,7 +649,7 @@ impl Converter {
     fn reads_in(&self, e: &Expr, out: &mut Vec<(String, bool)>) {
         let mut need = |inner: &Expr, array: bool| {
             if let Some(Subject::Json(p)) = self.subject(inner)
-                && p != "$"
+                && (p != "$" || array)
                 && !out.iter().any(|(q, a)| *q == p && *a >= array)
             {
                 out.push((p, array));
@@ -1094,7 +1105,7 @@ impl Converter {
                         && o.starts_with(k.as_str())
                         && o[k.len()..].starts_with(['.', '['])
                 };
-                k == "$" || !(*v == only_exists && keys.iter().any(below))
+                !(*v == only_exists && keys.iter().any(below))
             });
         }
         let lines = std::mem::take(&mut self.lines);
