@@ -634,6 +634,14 @@ impl Converter {
             }
             StmtKind::Expr(e) => self.reads_in(e, &mut needs),
             StmtKind::If(cond, _, _) => self.reads_in(cond, &mut needs),
+            StmtKind::Other => {
+                if let Some((head, iterated)) = self.loop_head(s) {
+                    self.reads_in(&head, &mut needs);
+                    if iterated && let Some(Subject::Json(p)) = self.subject(&head) {
+                        needs.push((p, true));
+                    }
+                }
+            }
             _ => {}
         }
         for (path, array) in needs {
@@ -641,6 +649,41 @@ impl Converter {
             if array {
                 self.put(Subject::Json(path), "type", Y::str("array"), false);
             }
+        }
+    }
+
+    /// The head of a loop, which runs at least once: `for (...; cond; ...)` and `while (cond)` give
+    /// the condition; `for (const x of list)` the list it iterates (`true`).
+    fn loop_head(&self, s: &Stmt) -> Option<(Expr, bool)> {
+        let text: String = self
+            .lines
+            .get(s.first.saturating_sub(1)..s.last.min(self.lines.len()))?
+            .join("\n");
+        let t = text.trim_start();
+        let rest = t
+            .strip_prefix("for")
+            .or_else(|| t.strip_prefix("while"))?
+            .trim_start()
+            .strip_prefix('(')?;
+        let mut depth = 1usize;
+        let end = rest.char_indices().find_map(|(i, c)| {
+            match c {
+                '(' => depth += 1,
+                ')' => depth -= 1,
+                _ => {}
+            }
+            (depth == 0).then_some(i)
+        })?;
+        let head = &rest[..end];
+        let (code, iterated) = match (head.split(';').nth(1), head.split_once(" of ")) {
+            (Some(cond), _) => (cond, false),
+            (None, Some((_, list))) => (list, true),
+            (None, None) if t.starts_with("while") => (head, false),
+            _ => return None,
+        };
+        match js::parse(&format!("{code};")).first()?.kind.clone() {
+            StmtKind::Expr(e) => Some((e, iterated)),
+            _ => None,
         }
     }
 

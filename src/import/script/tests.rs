@@ -646,3 +646,20 @@ fn what_short_circuits_is_not_required() {
     );
     assert_eq!(v["capture"]["id"]["json"], "$.results[0].id");
 }
+
+#[test]
+fn a_loop_head_reads_what_it_needs() {
+    let s = test(&[
+        "const response = pm.response.json();",
+        "const flights = response.flights;",
+        "for (let i = 0; i < flights.length; i++) { pm.environment.set('f' + i, flights[i].id); }",
+        "for (const seat of response.cabin.seats) { console.log(seat); }",
+    ]);
+    let j = &out(&s)["expect"]["json"];
+    assert_eq!(j["$.flights"], serde_json::json!({"exists": true}), "{j}");
+    assert_eq!(
+        j["$.cabin.seats"],
+        serde_json::json!({"type": "array"}),
+        "{j}"
+    );
+}
