@@ -180,6 +180,12 @@ fn postman_files(
         r.converted_lines,
         r.kept_lines
     ));
+    if r.sent_requests > 0 {
+        s.push_str(&format!(
+            "  {} requests that scripts send (pm.sendRequest) are requests of their own\n",
+            r.sent_requests
+        ));
+    }
     if r.path_variables > 0 || r.descriptions > 0 {
         s.push_str(&format!(
             "  {} path variables, {} descriptions\n",
@@ -259,6 +265,7 @@ fn postman_report(source: &Path, r: &postman::Report) -> String {
         "kept": kept,
         "unknown_dynamic_variables": r.unknown_dynamic,
         "notes": r.notes,
+        "sent_requests": r.sent_requests,
         "skipped": r.skipped.iter().map(|(request, why)| serde_json::json!({ "request": request, "reason": why })).collect::<Vec<_>>(),
     });
     serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"

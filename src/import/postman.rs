@@ -35,6 +35,8 @@ pub struct Report {
     pub auth: BTreeSet<String>,
     /// Requests written with `skip:` (they cannot run as exported), with why.
     pub skipped: Vec<(String, String)>,
+    /// Requests scripts send (`pm.sendRequest`), written as requests of their own.
+    pub sent_requests: usize,
 }
 
 pub struct Imported {
@@ -85,6 +87,9 @@ struct Ctx<'a> {
     secret_values: HashMap<String, String>,
     /// Where the auth being converted is (`folder \`Admin\``), to name its secrets.
     place: String,
+    /// Requests the item being converted sends from its pre-request and test scripts.
+    sent_before: Vec<Y>,
+    sent_after: Vec<Y>,
     /// Variables a token request of a script in force stores its token in: a bearer header or
     /// auth of `{{ that }}` gives way to the `oauth2` block.
     token_vars: Vec<String>,
@@ -265,6 +270,8 @@ pub fn import(
         written: HashMap::new(),
         script_reads: BTreeSet::new(),
         token_vars: Vec::new(),
+        sent_before: Vec::new(),
+        sent_after: Vec::new(),
         secret_values: HashMap::new(),
         place: String::new(),
     };
@@ -281,7 +288,7 @@ pub fn import(
         .get("auth")
         .and_then(|a| auth(a, "collection", &mut cx));
     let auth = scope.oauth2.take().or(own_auth);
-    let requests = Y::Seq(items.iter().filter_map(|i| item(i, &mut cx)).collect());
+    let requests = Y::Seq(items.iter().flat_map(|i| with_sent(i, &mut cx)).collect());
     let mut env_files = Vec::new();
     let mut envs = Vec::new();
     for env in environments {
@@ -710,6 +717,16 @@ fn description(d: Option<&Value>, cx: &mut Ctx<'_>) -> Option<Y> {
     Some(Y::str(text))
 }
 
+/// An item and the requests its scripts send (`pm.sendRequest`): those of its pre-request
+/// script before it, those of its test script after it.
+fn with_sent(node: &Value, cx: &mut Ctx<'_>) -> Vec<Y> {
+    let main = item(node, cx);
+    let mut out = std::mem::take(&mut cx.sent_before);
+    out.extend(main);
+    out.append(&mut cx.sent_after);
+    out
+}
+
 fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
     if node.get("disabled").and_then(Value::as_bool) == Some(true) {
         return None;
@@ -775,6 +792,22 @@ fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
         }
         for (k, v) in s.capture.entries() {
             capture.set(k, v);
+        }
+        for sent in s.requests {
+            let mut named = Y::map();
+            let name = cx.unique_name(&format!("{unique} — sent by its script"));
+            named.set("name", Y::str(name));
+            if let Y::Map(entries) = sent {
+                for (k, v) in entries {
+                    named.set(k, v);
+                }
+            }
+            note_reads(cx, &named);
+            cx.report.sent_requests += 1;
+            match phase {
+                Phase::PreRequest => cx.sent_before.push(named),
+                _ => cx.sent_after.push(named),
+            }
         }
         if let Some((block, var)) = s.oauth2 {
             token = Some(block);
@@ -939,7 +972,7 @@ fn folder(node: &Value, name: &str, children: &[Value], cx: &mut Ctx<'_>) -> Y {
     }
     g.set(
         "requests",
-        Y::Seq(children.iter().filter_map(|i| item(i, cx)).collect()),
+        Y::Seq(children.iter().flat_map(|i| with_sent(i, cx)).collect()),
     );
     cx.token_vars.truncate(vars_before);
     g
@@ -1774,5 +1807,51 @@ mod tests {
         );
         assert!(col["requests"][0].get("skip").is_none());
         assert_eq!(col["variables"]["op_url"], "");
+    }
+
+    #[test]
+    fn a_request_a_script_sends_becomes_a_request_of_its_own() {
+        let c = collection(json!([
+            {"name": "order", "request": {"method": "POST", "url": "{{base}}/orders"},
+             "event": [
+                {"listen": "prerequest", "script": {"exec": [
+                    "pm.sendRequest({ url: pm.environment.get('base') + '/reset', method: 'DELETE' }, function () {});"
+                ]}},
+                {"listen": "test", "script": {"exec": [
+                    "pm.sendRequest(pm.environment.get('base') + '/audit', function (err, res) {",
+                    "    pm.test('audited', function () { pm.expect(res.code).to.eql(200); });",
+                    "    pm.environment.set('audit_id', res.json().id);",
+                    "});"
+                ]}}
+             ]},
+        ]));
+        let out = import(&c, &[], &|_| true).expect("import");
+        let col: Value = serde_saphyr::from_str(&out.files[0].1).expect("yaml");
+        let names: Vec<&str> = col["requests"]
+            .as_array()
+            .expect("list")
+            .iter()
+            .map(|r| r["name"].as_str().unwrap_or_default())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "order — sent by its script",
+                "order",
+                "order — sent by its script (2)"
+            ]
+        );
+        let reset = &col["requests"][0];
+        assert_eq!(
+            (reset["method"].as_str(), reset["url"].as_str()),
+            (Some("DELETE"), Some("{{ base }}/reset"))
+        );
+        assert_eq!(reset["expect"]["status"], "any");
+        let audit = &col["requests"][2];
+        assert_eq!(audit["url"], "{{ base }}/audit");
+        assert_eq!(audit["expect"]["status"], 200);
+        assert_eq!(audit["capture"]["audit_id"]["json"], "$.id");
+        assert_eq!(out.report.sent_requests, 2);
+        assert!(out.report.kept.is_empty(), "{:?}", out.report.kept);
     }
 }

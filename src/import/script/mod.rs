@@ -6,6 +6,7 @@
 
 mod chain;
 pub mod js;
+mod send;
 
 use super::yaml_out::Y;
 use js::{Binding, Expr, Stmt, StmtKind};
@@ -46,6 +47,9 @@ pub struct Script {
     pub set_names: Vec<String>,
     /// Headers a pre-request script adds to the request (`pm.request.headers.add({key, value})`).
     pub headers: Y,
+    /// Requests the script sends (`pm.sendRequest`), as requests of the collection: before the
+    /// item (a pre-request script) or after it (a test script).
+    pub requests: Vec<Y>,
     /// A client-credentials token request the script sends (`pm.sendRequest` to a token URL):
     /// the `oauth2` auth block it becomes, and the variable its callback sets to the token.
     pub oauth2: Option<(Y, String)>,
@@ -80,6 +84,7 @@ const KEPT_NEXT: &str = "request order is the file's order (use skip: or --name 
 const KEPT_SCOPE_CAPTURE: &str =
     "a capture after every request: capture it on the request whose response holds it";
 const KEPT_AROUND: &str = "script structure around kept lines";
+const KEPT_SEND_PART: &str = "a request sent from a script: it is a request of the collection now, but this part of its callback is not converted";
 const KEPT_UNREACHABLE: &str = "after a `return`: Postman never runs it";
 const KEPT_SWALLOWED: &str =
     "a check whose failure the `catch` around it swallows: it never fails in Postman";
@@ -88,25 +93,7 @@ const KEPT_SWALLOWED: &str =
 pub fn convert(lines: &[String], phase: Phase) -> Script {
     let source = lines.join("\n");
     let statements = js::parse(&source);
-    let mut cx = Converter {
-        phase,
-        lines: lines.to_vec(),
-        aliases: HashMap::new(),
-        out: Script {
-            expect: Y::map(),
-            capture: Y::map(),
-            variables: Y::map(),
-            sets: Y::map(),
-            headers: Y::map(),
-            ..Script::default()
-        },
-        converted: BTreeSet::new(),
-        reasons: HashMap::new(),
-        each_base: None,
-        swallowed: false,
-        objects: HashMap::new(),
-        bindings: HashMap::new(),
-    };
+    let mut cx = Converter::new(phase, lines.to_vec());
     cx.statements(&statements);
     let mut out = cx.finish();
     // A set inside code this importer does not read (a `switch`, a callback) still makes its
@@ -160,6 +147,28 @@ enum Done {
 }
 
 impl Converter {
+    fn new(phase: Phase, lines: Vec<String>) -> Converter {
+        Converter {
+            phase,
+            lines,
+            aliases: HashMap::new(),
+            out: Script {
+                expect: Y::map(),
+                capture: Y::map(),
+                variables: Y::map(),
+                sets: Y::map(),
+                headers: Y::map(),
+                ..Script::default()
+            },
+            converted: BTreeSet::new(),
+            reasons: HashMap::new(),
+            each_base: None,
+            swallowed: false,
+            objects: HashMap::new(),
+            bindings: HashMap::new(),
+        }
+    }
+
     /// Whether every statement was converted.
     fn statements(&mut self, list: &[Stmt]) -> bool {
         let mut all = true;
@@ -548,6 +557,15 @@ impl Converter {
                 self.out.variables_set += 1;
                 self.out.oauth2 = Some(found);
                 return Done::Converted;
+            }
+            if self.phase != Phase::ScopeTest
+                && let Some(sent) = self.script_request(args)
+            {
+                self.out.requests.push(sent.request);
+                return match sent.whole {
+                    true => Done::Converted,
+                    false => Done::Kept(KEPT_SEND_PART),
+                };
             }
             return Done::Kept(KEPT_SEND);
         }
@@ -1116,41 +1134,7 @@ impl Converter {
 
     /// Writes the comment block and the counts.
     fn finish(mut self) -> Script {
-        // `not: { type: object }` (from a `.length`) says nothing a `type:` of the same
-        // target does not say already; `exists: true` nothing another predicate does not (a
-        // path that selects nothing fails every one).
-        if let Some(Y::Map(entries)) = self.out.expect.get_mut("json") {
-            for (_, entry) in entries.iter_mut() {
-                if let Y::Map(preds) = entry
-                    && preds.len() > 1
-                    && preds
-                        .iter()
-                        .any(|(k, v)| k == "exists" && *v == Y::Bool(true))
-                {
-                    preds.retain(|(k, v)| !(k == "exists" && *v == Y::Bool(true)));
-                }
-                let typed = matches!(entry.get_mut("type"), Some(Y::Str(t)) if t == "array" || t == "string");
-                let only_object = Y::Map(vec![("type".into(), Y::str("object"))]);
-                if let Y::Map(preds) = entry
-                    && typed
-                {
-                    preds.retain(|(k, v)| !(k == "not" && *v == only_object));
-                }
-            }
-        }
-        // `$.meta: { exists: true }` says nothing `$.meta.total: ...` does not.
-        if let Some(Y::Map(entries)) = self.out.expect.get_mut("json") {
-            let keys: Vec<String> = entries.iter().map(|(k, _)| k.clone()).collect();
-            let only_exists = Y::Map(vec![("exists".into(), Y::Bool(true))]);
-            entries.retain(|(k, v)| {
-                let below = |o: &String| {
-                    o.len() > k.len()
-                        && o.starts_with(k.as_str())
-                        && o[k.len()..].starts_with(['.', '['])
-                };
-                !(*v == only_exists && keys.iter().any(below))
-            });
-        }
+        tidy(&mut self.out.expect);
         let lines = std::mem::take(&mut self.lines);
         let mut block: Vec<(usize, &String)> = Vec::new();
         for (i, line) in lines.iter().enumerate() {
@@ -1190,6 +1174,46 @@ impl Converter {
             }
         }
         self.out
+    }
+}
+
+/// Leaves out what another check of the same expectations says already.
+fn tidy(expect: &mut Y) {
+    // `not: { type: object }` (from a `.length`) says nothing a `type:` of the same
+    // target does not say already; `exists: true` nothing another predicate does not (a
+    // path that selects nothing fails every one).
+    if let Some(Y::Map(entries)) = expect.get_mut("json") {
+        for (_, entry) in entries.iter_mut() {
+            if let Y::Map(preds) = entry
+                && preds.len() > 1
+                && preds
+                    .iter()
+                    .any(|(k, v)| k == "exists" && *v == Y::Bool(true))
+            {
+                preds.retain(|(k, v)| !(k == "exists" && *v == Y::Bool(true)));
+            }
+            let typed =
+                matches!(entry.get_mut("type"), Some(Y::Str(t)) if t == "array" || t == "string");
+            let only_object = Y::Map(vec![("type".into(), Y::str("object"))]);
+            if let Y::Map(preds) = entry
+                && typed
+            {
+                preds.retain(|(k, v)| !(k == "not" && *v == only_object));
+            }
+        }
+    }
+    // `$.meta: { exists: true }` says nothing `$.meta.total: ...` does not.
+    if let Some(Y::Map(entries)) = expect.get_mut("json") {
+        let keys: Vec<String> = entries.iter().map(|(k, _)| k.clone()).collect();
+        let only_exists = Y::Map(vec![("exists".into(), Y::Bool(true))]);
+        entries.retain(|(k, v)| {
+            let below = |o: &String| {
+                o.len() > k.len()
+                    && o.starts_with(k.as_str())
+                    && o[k.len()..].starts_with(['.', '['])
+            };
+            !(*v == only_exists && keys.iter().any(below))
+        });
     }
 }
 
