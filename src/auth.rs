@@ -351,10 +351,30 @@ async fn discover(
             excerpt(&body, redactor)
         ))
     })?;
-    json.get("token_endpoint")
+    // OpenID Connect Discovery 1.0 §4.3: the document must name the issuer it was asked for.
+    let named = json.get("issuer").and_then(Value::as_str).unwrap_or("");
+    if named.trim_end_matches('/') != issuer.trim_end_matches('/') {
+        return Err(fail(format!(
+            "the document names the issuer `{}`, not `{issuer}`",
+            crate::diagnostic::clip(named, 200)
+        )));
+    }
+    let endpoint = json
+        .get("token_endpoint")
         .and_then(Value::as_str)
         .map(str::to_string)
-        .ok_or_else(|| fail("the document has no `token_endpoint`".into()))
+        .ok_or_else(|| fail("the document has no `token_endpoint`".into()))?;
+    // The client secret goes to that endpoint: only to the issuer's own origin, unless the
+    // collection names the endpoint itself.
+    let origin = |u: &str| url::Url::parse(u).ok().map(|u| u.origin());
+    match (origin(issuer), origin(&endpoint)) {
+        (Some(a), Some(b)) if a == b => Ok(endpoint),
+        _ => Err(fail(format!(
+            "its token endpoint `{}` is not on the issuer's origin: the client secret is not sent there; if it is right, write `token_url: {}` in the oauth2 block instead of `issuer:`",
+            crate::diagnostic::clip(&endpoint, 200),
+            crate::diagnostic::clip(&endpoint, 200)
+        ))),
+    }
 }
 
 /// Credentials over plain HTTP to another machine can be read on the way: the warning to give,

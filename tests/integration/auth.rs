@@ -672,3 +672,45 @@ fn secret_vars_are_read_from_a_file_or_standard_input() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+/// A discovery document may only send the client secret to the issuer's own origin, and must
+/// name the issuer it was asked for.
+#[test]
+fn discovery_never_sends_the_secret_to_another_origin() {
+    use std::io::{Read, Write};
+    let w = World::new();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let issuer = format!("http://{}", listener.local_addr().expect("addr"));
+    let token_elsewhere = format!("{}/connect/token", w.url());
+    let docs = [
+        serde_json::json!({ "issuer": issuer, "token_endpoint": token_elsewhere }),
+        serde_json::json!({ "issuer": "http://someone-else.example", "token_endpoint": format!("{issuer}/t") }),
+    ];
+    let served = docs.clone();
+    std::thread::spawn(move || {
+        for (doc, stream) in served.iter().cycle().zip(listener.incoming()) {
+            let Ok(mut s) = stream else { continue };
+            let mut buf = [0u8; 4096];
+            let _ = s.read(&mut buf);
+            let body = doc.to_string();
+            let _ = write!(
+                s,
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    w.write(
+        "c.yaml",
+        &format!(
+            "auth:\n  oauth2:\n    issuer: \"{issuer}\"\n    client_id: sandbox-client\n    client_secret: sandbox-secret\n    scope: automatic-rostering-stage\nrequests:\n  - name: a\n    url: \"{{{{ url }}}}/echo\"\n"
+        ),
+    );
+    w.yarc(&["run", "c.yaml"])
+        .expect_code(3)
+        .expect_contains("is not on the issuer's origin: the client secret is not sent there");
+    w.yarc(&["run", "c.yaml"])
+        .expect_code(3)
+        .expect_contains("the document names the issuer `http://someone-else.example`");
+    assert_eq!(w.sandbox.tokens_issued(), 0);
+}
