@@ -202,7 +202,15 @@ impl Templates {
             self.secrets.redactor.add(&derived);
         }
         match result {
-            Ok(text) => Ok(text),
+            Ok(text) => {
+                // A loop or a subscript can write a secret a piece at a time (`{% for c in
+                // secret('S') %}{{ c }}-{% endfor %}`), each piece too short to mask: what such
+                // a template writes is masked whole.
+                if read_secret() && pieces_a_secret(source) {
+                    self.secrets.redactor.add(&text);
+                }
+                Ok(text)
+            }
             Err(e) => Err(template_diagnostic(t, &e, "cannot render template")),
         }
     }
@@ -366,6 +374,15 @@ fn add_filters(env: &mut Environment<'static>) {
 }
 
 /// Whether the rendering just done on this thread called `secret()`.
+/// Whether a template that reads a secret can write it in pieces: control flow, or a
+/// subscript or slice of what `secret(...)` gives.
+fn pieces_a_secret(source: &str) -> bool {
+    static SUBSCRIPT: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = SUBSCRIPT
+        .get_or_init(|| regex::Regex::new(r"secret\s*\([^)]*\)\s*\[").expect("valid regex"));
+    source.contains("{%") || re.is_match(source)
+}
+
 pub fn read_secret() -> bool {
     SECRET_READS.get() != 0
 }

@@ -333,3 +333,23 @@ fn control_characters_in_names_never_reach_the_terminal() {
     );
     assert!(all.contains("req\\x1b[31mred"), "{all}");
 }
+
+/// A template that writes a secret a piece at a time (a loop over its characters, a
+/// subscript) has what it writes masked whole.
+#[test]
+fn a_secret_written_in_pieces_is_masked_whole() {
+    let w = World::new();
+    w.write(
+        "c.yaml",
+        "requests:\n  - name: a\n    method: POST\n    url: \"{{ url }}/echo\"\n    text: \"{% for c in secret('S') %}{{ c }}-{% endfor %}|{{ secret('S')[2:5] }}\"\n",
+    );
+    let r = w.yarc_env(
+        &["run", "c.yaml", "-v", "--report", "json:r.json"],
+        &[("S", "abcdefgh12345")],
+    );
+    r.expect_code(0);
+    let report = std::fs::read_to_string(w.path("r.json")).expect("report");
+    for text in [r.all(), report] {
+        assert!(!text.contains("a-b-c-d") && !text.contains("cde"), "{text}");
+    }
+}
