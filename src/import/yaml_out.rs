@@ -160,12 +160,20 @@ impl<'de> serde::de::Visitor<'de> for OrderedVisitor {
         Ok(Y::Seq(items))
     }
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Y, A::Error> {
-        let mut out = Y::map();
+        let mut entries: Vec<(String, Y)> = Vec::new();
+        // Where each key stands: a body of 80,000 keys is read in linear time.
+        let mut at: std::collections::HashMap<String, usize> = Default::default();
         while let Some((k, Ordered(v))) = map.next_entry::<String, Ordered>()? {
             // A key written twice: the last wins, where the first stood (as JSON parsers do).
-            out.set(k, v);
+            match at.get(&k) {
+                Some(&i) => entries[i].1 = v,
+                None => {
+                    at.insert(k.clone(), entries.len());
+                    entries.push((k, v));
+                }
+            }
         }
-        Ok(out)
+        Ok(Y::Map(entries))
     }
 }
 

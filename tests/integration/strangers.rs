@@ -353,3 +353,26 @@ fn a_secret_written_in_pieces_is_masked_whole() {
         assert!(!text.contains("a-b-c-d") && !text.contains("cde"), "{text}");
     }
 }
+
+/// A 100,000-link JavaScript chain and a JSON body of 80,000 keys import, without a stack
+/// overflow (the chain is kept for a human, the body converted whole).
+#[test]
+fn huge_scripts_and_bodies_import() {
+    let chain = format!("pm.expect(x){}.eql(1);", ".to".repeat(100_000));
+    let keys: serde_json::Map<String, serde_json::Value> = (0..80_000)
+        .map(|i| (format!("k{i}"), serde_json::json!(i)))
+        .collect();
+    let c = serde_json::json!({
+        "info": {"name": "big", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+        "item": [{"name": "a", "request": {"method": "POST", "url": "http://localhost:1/a",
+            "body": {"mode": "raw", "raw": serde_json::Value::Object(keys).to_string(),
+                     "options": {"raw": {"language": "json"}}}},
+            "event": [{"listen": "test", "script": {"exec": [chain]}}]}],
+    });
+    let w = World::new();
+    w.write("big.json", &c.to_string());
+    let r = w.yarc(&["import", "postman", "big.json", "-o", "out"]);
+    r.expect_code(0).expect_contains("0 of 1 assertions");
+    let text = std::fs::read_to_string(w.path("out/big.yaml")).expect("yaml");
+    assert!(text.contains("k79999: 79999"), "the whole body");
+}

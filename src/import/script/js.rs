@@ -256,6 +256,8 @@ pub enum Binding {
 
 /// Deeper nesting than this is read as `Other` (hostile input cannot overflow the stack).
 const MAX_DEPTH: usize = 64;
+/// The longest member chain read (`a.b.c(...)[0]...`), for the same reason.
+const MAX_CHAIN: usize = 512;
 
 pub fn parse(src: &str) -> Vec<Stmt> {
     let mut p = Parser {
@@ -619,7 +621,9 @@ impl Parser {
 
     fn postfix(&mut self) -> Option<Expr> {
         let mut e = self.primary()?;
-        loop {
+        // Each link nests the tree one deeper: a chain longer than any script writes is not
+        // read (a 100,000-link chain would overflow every walk of it, and its drop).
+        for _ in 0..MAX_CHAIN {
             if self.eat(".") || self.eat("?.") {
                 match self.peek()? {
                     Tok::Ident(n) => {
@@ -641,6 +645,7 @@ impl Parser {
                 return Some(e);
             }
         }
+        None
     }
 
     /// Comma-separated expressions up to `close` (consumed).
