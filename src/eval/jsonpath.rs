@@ -72,13 +72,31 @@ fn pest_reason(msg: &str) -> String {
     }
 }
 
-pub fn select<'a>(path: &CompiledPath, doc: &'a Node) -> Vec<&'a Node> {
-    if let Some(nodes) = walk(&path.query, doc) {
-        return nodes;
+/// The most nodes one path may select on the way (RFC 9535 keeps every node a descendant
+/// segment reaches, repeats included: `$..*..*..*..*..*` over a small deep document reaches
+/// billions). Past it the path is an error, never a short or empty answer.
+pub const NODE_BUDGET: usize = 1_000_000;
+
+/// More nodes than [`NODE_BUDGET`] on the way.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TooMany;
+
+impl std::fmt::Display for TooMany {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(
+            f,
+            "the path selects more than {NODE_BUDGET} nodes on the way: write it with fewer `..` segments"
+        )
+    }
+}
+
+pub fn select<'a>(path: &CompiledPath, doc: &'a Node) -> Result<Vec<&'a Node>, TooMany> {
+    if let Some(nodes) = walk(&path.query, doc)? {
+        return Ok(nodes);
     }
     match jsonpath_rust::query::js_path_process(&path.query, doc) {
-        Ok(refs) => refs.into_iter().map(|r| r.val()).collect(),
-        Err(_) => Vec::new(),
+        Ok(refs) => Ok(refs.into_iter().map(|r| r.val()).collect()),
+        Err(_) => Ok(Vec::new()),
     }
 }
 
@@ -88,27 +106,28 @@ pub fn select<'a>(path: &CompiledPath, doc: &'a Node) -> Vec<&'a Node> {
 /// two agree node for node and in order (a test checks), except that several selectors in one
 /// segment are applied node by node as RFC 9535 section 2.5.1.2 says, where jsonpath-rust
 /// applies each selector to all nodes in turn.
-fn walk<'a>(query: &JpQuery, root: &'a Node) -> Option<Vec<&'a Node>> {
+fn walk<'a>(query: &JpQuery, root: &'a Node) -> Result<Option<Vec<&'a Node>>, TooMany> {
     let mut nodes = vec![root];
     for segment in &query.segments {
         let mut next = Vec::new();
-        match segment {
-            Segment::Descendant(inner) => {
-                let list = selectors(inner)?;
-                for n in &nodes {
-                    descend(list, n, &mut next)?;
-                }
-            }
-            child => {
-                let list = selectors(child)?;
-                for n in &nodes {
-                    list.iter().try_for_each(|s| pick(s, n, &mut next))?;
-                }
-            }
+        let done = match segment {
+            Segment::Descendant(inner) => selectors(inner)
+                .and_then(|list| nodes.iter().try_for_each(|n| descend(list, n, &mut next))),
+            child => selectors(child).and_then(|list| {
+                nodes
+                    .iter()
+                    .try_for_each(|n| list.iter().try_for_each(|s| pick(s, n, &mut next)))
+            }),
+        };
+        if next.len() > NODE_BUDGET {
+            return Err(TooMany);
+        }
+        if done.is_none() {
+            return Ok(None);
         }
         nodes = next;
     }
-    Some(nodes)
+    Ok(Some(nodes))
 }
 
 fn selectors(segment: &Segment) -> Option<&[Selector]> {
@@ -122,6 +141,10 @@ fn selectors(segment: &Segment) -> Option<&[Selector]> {
 /// The selectors applied to the node itself, then to each child's subtree in order (RFC 9535
 /// section 2.5.2.2), without gathering the subtree first.
 fn descend<'a>(list: &[Selector], node: &'a Node, out: &mut Vec<&'a Node>) -> Option<()> {
+    if out.len() > NODE_BUDGET {
+        // The walk stops here; the caller reports the budget.
+        return Some(());
+    }
     list.iter().try_for_each(|s| pick(s, node, out))?;
     match node {
         Node::Array(items) => items.iter().try_for_each(|v| descend(list, v, out)),
@@ -192,12 +215,21 @@ mod tests {
         let v = Node::from(&json!({"items": [{"id": 1}, {"id": 2}]}));
         let p = compile(&jp("$.items[*].id")).unwrap();
         assert!(!p.singular);
-        assert_eq!(values(select(&p, &v)), vec![json!(1), json!(2)]);
+        assert_eq!(
+            values(select(&p, &v).expect("within the budget")),
+            vec![json!(1), json!(2)]
+        );
         let p = compile(&jp("$.items[0].id")).unwrap();
         assert!(p.singular);
-        assert_eq!(values(select(&p, &v)), vec![json!(1)]);
+        assert_eq!(
+            values(select(&p, &v).expect("within the budget")),
+            vec![json!(1)]
+        );
         let p = compile(&jp("$.items[?@.id > 1].id")).unwrap();
-        assert_eq!(values(select(&p, &v)), vec![json!(2)]);
+        assert_eq!(
+            values(select(&p, &v).expect("within the budget")),
+            vec![json!(2)]
+        );
     }
 
     /// A random document of objects, arrays and scalars, with names that repeat across levels.
@@ -276,7 +308,11 @@ mod tests {
             let doc = Node::from(&value);
             for p in walked {
                 let c = compile(&jp(p)).unwrap();
-                let fast = values(walk(&c.query, &doc).expect("no filter or slice"));
+                let fast = values(
+                    walk(&c.query, &doc)
+                        .expect("within the budget")
+                        .expect("no filter or slice"),
+                );
                 let engine = reference(&c, &value);
                 if p.contains(',') {
                     // jsonpath-rust applies each selector to every node in turn; RFC 9535
@@ -294,7 +330,7 @@ mod tests {
             for p in filtered {
                 let c = compile(&jp(p)).unwrap();
                 assert_eq!(
-                    values(select(&c, &doc)),
+                    values(select(&c, &doc).expect("within the budget")),
                     reference(&c, &value),
                     "{p} over {value}"
                 );
@@ -303,7 +339,7 @@ mod tests {
         let doc = Node::from(&json!([{"a": 1, "b": 2}, {"a": 3, "b": 4}]));
         let c = compile(&jp("$[*]['a','b']")).unwrap();
         assert_eq!(
-            values(select(&c, &doc)),
+            values(select(&c, &doc).expect("within the budget")),
             vec![json!(1), json!(2), json!(3), json!(4)]
         );
     }
@@ -312,5 +348,17 @@ mod tests {
     fn rejects_bad_paths() {
         assert!(compile(&jp("$.items[")).is_err());
         assert!(compile(&jp("items")).is_err());
+    }
+
+    #[test]
+    fn a_path_that_would_select_billions_stops_at_the_budget() {
+        // 60 nested lists: five descendant segments reach ~C(60, 5) = 5 million nodes.
+        let mut doc = json!([]);
+        for _ in 0..60 {
+            doc = json!([doc, 1]);
+        }
+        let p = compile(&jp("$..*..*..*..*..*")).expect("path");
+        let v = Node::from(&doc);
+        assert_eq!(select(&p, &v), Err(TooMany));
     }
 }

@@ -92,7 +92,21 @@ fn evaluate_check(check: &Check, resp: &Response, cx: &EvalCtx, out: &mut Vec<Ou
             Some(json) => match cx.paths.get(path) {
                 None => None,
                 Some(c) => {
-                    let nodes = jsonpath::select(c, json);
+                    let nodes = match jsonpath::select(c, json) {
+                        Ok(nodes) => nodes,
+                        Err(too_many) => {
+                            let written = "nodes a path can select".to_string();
+                            out.push(outcome(
+                                cx,
+                                check,
+                                &check.span,
+                                false,
+                                written,
+                                too_many.to_string(),
+                            ));
+                            return;
+                        }
+                    };
                     match (nodes.len(), c.singular) {
                         (0, singular) => {
                             empty_list = !singular;
@@ -320,6 +334,8 @@ pub enum CaptureError {
     Nothing(String),
     #[error("the JSONPath was not compiled")]
     NotCompiled,
+    #[error("{0}")]
+    TooMany(jsonpath::TooMany),
 }
 
 /// Takes one capture from a response; the error says why nothing was captured.
@@ -352,7 +368,7 @@ pub fn capture(
                 .json()
                 .ok_or_else(|| CaptureError::NotJson(not_json(resp, redactor)))?;
             let compiled = paths.get(path).ok_or(CaptureError::NotCompiled)?;
-            let nodes = jsonpath::select(compiled, json);
+            let nodes = jsonpath::select(compiled, json).map_err(CaptureError::TooMany)?;
             if *all {
                 return Ok(Value::Array(
                     nodes.into_iter().map(Node::to_value).collect(),

@@ -100,7 +100,7 @@ pub fn take_with(
             .ignore
             .iter()
             .filter_map(|p| paths.get(p))
-            .flat_map(|c| jsonpath::select(c, json))
+            .flat_map(|c| jsonpath::select(c, json).unwrap_or_default())
             .map(|n| n as *const Node)
             .collect();
         let normalized = Normalized {

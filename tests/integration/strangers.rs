@@ -376,3 +376,23 @@ fn huge_scripts_and_bodies_import() {
     let text = std::fs::read_to_string(w.path("out/big.yaml")).expect("yaml");
     assert!(text.contains("k79999: 79999"), "the whole body");
 }
+
+/// A server's small but deep answer cannot make a path with many `..` segments select
+/// billions of nodes: the check fails, saying why.
+#[test]
+fn a_path_over_a_deep_answer_stops_at_its_budget() {
+    let mut doc = serde_json::json!([]);
+    for _ in 0..60 {
+        doc = serde_json::json!([doc, 1]);
+    }
+    let w = World::new();
+    w.write(
+        "c.yaml",
+        &format!(
+            "requests:\n  - name: deep\n    method: POST\n    url: \"{{{{ url }}}}/echo\"\n    json: {doc}\n    expect:\n      json:\n        \"$.json..*..*..*..*..*\": {{ exists: false }}\n"
+        ),
+    );
+    w.yarc(&["run", "c.yaml"])
+        .expect_code(1)
+        .expect_contains("the path selects more than 1000000 nodes on the way");
+}
