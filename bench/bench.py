@@ -32,6 +32,9 @@ ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 ITEM = {"id": 1, "name": "widget", "tags": ["a", "b"], "price": 9.5}
 BODY_SIZES = [1, 10, 50, 100]
 REQUEST_COUNTS = [100, 1000, 10000, 100000]
+# Environment sizes for `yarc check`: plain values, and values derived from a secret.
+PLAIN_VARS = [25000, 50000, 100000]
+SECRET_VARS = [5000, 10000, 20000]
 FIVE_PATHS = {
     "$.items": "{ type: array, length: { gt: 0 } }",
     "$..id": "{ type: array }",
@@ -305,6 +308,10 @@ def main():
     if not YARC.exists():
         sys.exit("build yarc first: cargo build --release")
     WORK.mkdir(exist_ok=True)
+    if sys.argv[1:] == ["vars"]:
+        # Only the variable scaling (no peers needed): prints its table.
+        print("\n".join(var_lines(var_scaling(str(YARC), WORK))))
+        return
     nginx, nginx_root = start_nginx()
     sandbox, sandbox_proc = start_sandbox()
     table = []
@@ -370,8 +377,9 @@ def main():
         table.append(("S6 20 MiB JSON, 50 JSONPaths (+ snapshot for yarc)", r, ["hurl"]))
         bodies = body_scaling(y, d)
         counts = count_scaling(y, d)
+        vars_ = var_scaling(y, d)
         start = startup(y, d)
-        targets = judge(s1, s2, s3, s5, bodies, counts, start)
+        targets = judge(s1, s2, s3, s5, bodies, counts, start, vars_)
         ceil1 = wrk_ceiling(item, 1)
         ceil2 = wrk_ceiling(item, 2)
         notes.append(f"Load-generator ceiling (wrk, nginx static JSON): {ceil1:,.0f} req/s on 1 connection "
@@ -380,7 +388,7 @@ def main():
     finally:
         sandbox_proc.terminate()
         stop_nginx(nginx_root)
-    report(table, notes, bodies, counts, start, targets)
+    report(table, notes, bodies, counts, start, targets, vars_)
 
 
 def body_scaling(y, d):
@@ -415,6 +423,40 @@ def count_scaling(y, d):
     return out
 
 
+def var_scaling(y, d):
+    """{(kind, n): (wall, cpu, rss, code)}: `yarc check` of one request with an environment of
+    n plain variables, or n variables each derived from one of 50 secrets."""
+    cwd = d / "vars"
+    (cwd / "environments").mkdir(parents=True, exist_ok=True)
+    write(cwd / "c.yaml", "name: vars\nrequests:\n  - name: r\n    url: http://127.0.0.1:1/x?a={{ v1 }}\n")
+    write(cwd / ".env", "".join(f"S{i}=secret-value-{i:04}\n" for i in range(50)))
+    out = {}
+    for kind, sizes in (("plain", PLAIN_VARS), ("secret", SECRET_VARS)):
+        for n in sizes:
+            if kind == "plain":
+                lines = (f"  v{i}: value{i}\n" for i in range(n))
+            else:
+                lines = (f"  v{i}: \"{{{{ secret('S{i % 50}') }}}}-{i}\"\n" for i in range(n))
+            write(cwd / "environments" / f"{kind}{n}.yaml", "variables:\n" + "".join(lines))
+            print(f"V: {n:,} {kind} variables")
+            r = alternate({"yarc": ([y, "check", "c.yaml", "--env", f"{kind}{n}"], cwd)}, rounds=3)
+            rows = r["yarc"]
+            out[(kind, n)] = tuple(med(rows, i) for i in range(3)) + (max(row[3] for row in rows),)
+    return out
+
+
+def var_lines(vars_):
+    lines = ["## Many variables", "",
+             "`yarc check` of one request whose environment holds n plain variables, or n variables "
+             "each made from one of 50 secrets (`\"{{ secret('S7') }}-7\"`: every one is a secret to "
+             "mask). Time should grow with n, not n squared.", "",
+             "| variables | wall | peak RSS |", "|---|---|---|"]
+    for (kind, n), (wall, _cpu, rss, code) in sorted(vars_.items()):
+        bad = " (exited non-zero)" if code != 0 else ""
+        lines.append(f"| {n:,} {kind}{bad} | {wall:.2f} s | {rss:,.0f} MiB |")
+    return lines + [""]
+
+
 def startup(y, d, runs=41):
     """Median wall of `yarc --version`, a one-request run and /bin/true (the spawn cost)."""
     print("Start-up")
@@ -433,7 +475,7 @@ def startup(y, d, runs=41):
     }
 
 
-def judge(s1, s2, s3, s5, bodies, counts, start):
+def judge(s1, s2, s3, s5, bodies, counts, start, vars_):
     """Issue 17's targets: (target, measured, met)."""
     t = []
     y1, h1, c1 = s1["yarc"], s1["hurl"], s1["curl -K (floor)"]
@@ -459,6 +501,11 @@ def judge(s1, s2, s3, s5, bodies, counts, start):
     t.append(("check of 10,000 requests <= 40 MiB", f"{med(s5, 2):.0f} MiB", med(s5, 2) <= 40))
     t.append(("S3 --jobs 16: >= 90 % of the bound (yarc)", f"{s3[0] * 100:.0f} %", s3[0] >= 0.9))
     t.append(("S3 --jobs 16: >= 90 % of the bound (Hurl, same run)", f"{s3[1] * 100:.0f} %", s3[1] >= 0.9))
+    for kind, sizes in (("plain", PLAIN_VARS), ("secret", SECRET_VARS)):
+        small, big = vars_[(kind, sizes[0])][0], vars_[(kind, sizes[-1])][0]
+        growth = (big / small) / (sizes[-1] / sizes[0])
+        t.append((f"check with {sizes[0]:,} -> {sizes[-1]:,} {kind} variables: time grows <= 1.5x the count",
+                  f"{growth:.2f}x", growth <= 1.5))
     t.append(("one-request run under 10 ms", f"{start['one'] * 1000:.1f} ms", start["one"] < 0.010))
     t.append(("yarc --version under 3 ms", f"{start['version'] * 1000:.1f} ms", start["version"] < 0.003))
     return t
@@ -478,7 +525,7 @@ def versions():
     }
 
 
-def report(table, notes, bodies, counts, start, targets):
+def report(table, notes, bodies, counts, start, targets, vars_):
     cpu = "?"
     for line in Path("/proc/cpuinfo").read_text().splitlines():
         if line.startswith("model name"):
@@ -527,7 +574,8 @@ def report(table, notes, bodies, counts, start, targets):
     for n, (wall, _cpu, rss, code) in sorted(counts.items()):
         bad = " (exited non-zero)" if code != 0 else ""
         lines.append(f"| {n:,}{bad} | {wall:.2f} s | {(wall - start['one']) / n * 1e6:.0f} us | {rss:,.0f} MiB |")
-    lines += ["", "## Start-up", "",
+    lines += ["", *var_lines(vars_)]
+    lines += ["## Start-up", "",
               f"Median of 41 launches from Python: `/bin/true` {start['true'] * 1000:.1f} ms (the cost of "
               f"launching anything), `yarc --version` {start['version'] * 1000:.1f} ms, a one-request run "
               f"{start['one'] * 1000:.1f} ms.", "",

@@ -26,6 +26,9 @@ struct Needles {
     /// Values registered so far (a value is registered once, whatever its forms).
     values: std::collections::HashSet<String>,
     forms: Vec<String>,
+    /// The forms again, to skip a repeat without a linear search (10,000 secret-derived
+    /// variables made that quadratic).
+    known_forms: std::collections::HashSet<String>,
     /// One automaton over every form: a single pass over the text, longest match first. Built
     /// when text is next masked after values were added, not on every addition.
     matcher: Option<Arc<aho_corasick::AhoCorasick>>,
@@ -55,7 +58,7 @@ impl Redactor {
             return;
         }
         for f in forms {
-            if f.chars().count() >= MIN_SECRET_LEN && !n.forms.contains(&f) {
+            if f.chars().count() >= MIN_SECRET_LEN && n.known_forms.insert(f.clone()) {
                 n.forms.push(f);
             }
         }

@@ -12,7 +12,7 @@ use crate::secret::Secrets;
 use crate::source::Span;
 use crate::template::{self, Templates, Vars};
 use serde_json::Value;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -1222,13 +1222,16 @@ fn snapshot_in_force(
 
 fn var_info(c: &Collection, env: Option<&Environment>, o: &Overrides) -> Vec<VarInfo> {
     let mut out: Vec<VarInfo> = Vec::new();
+    // An index by name keeps this linear: environments with 100,000 variables exist.
+    let mut at: HashMap<String, usize> = HashMap::new();
     let mut put = |name: &str, source: VarSource, span: Option<Span>, raw: &Value| {
-        if let Some(existing) = out.iter_mut().find(|i| i.name == name) {
+        if let Some(existing) = at.get(name).map(|&i| &mut out[i]) {
             existing.overrides.push(existing.source);
             existing.source = source;
             existing.span = span;
             existing.raw = raw.clone();
         } else {
+            at.insert(name.to_string(), out.len());
             out.push(VarInfo {
                 name: name.to_string(),
                 source,

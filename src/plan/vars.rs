@@ -162,23 +162,34 @@ impl Planner {
     /// (captures, data columns): a derived variable that reads one waits for the run.
     pub(super) fn scope_vars(&mut self, layers: Layers, later: &HashSet<String>) -> ScopeVars {
         let mut base = Vars::new();
+        // The last layer to write a name decides whether it is derived; the order of first
+        // writing is kept. A map keeps this linear for environments of 100,000 variables.
         let mut written: Vec<(&String, &str, &Span)> = Vec::new();
+        let mut last: HashMap<&str, Option<usize>> = HashMap::new();
         for (k, v) in layers.builtin {
             base.insert(k.clone(), v.clone());
         }
         for v in &layers.written {
             base.insert(v.name.clone(), v.value.clone());
-            written.retain(|(n, _, _)| **n != v.name);
-            if let Value::String(s) = &v.value
-                && (s.contains("{{") || s.contains("{%"))
-            {
-                written.push((&v.name, s, &v.span));
-            }
+            let template = match &v.value {
+                Value::String(s) if s.contains("{{") || s.contains("{%") => {
+                    written.push((&v.name, s, &v.span));
+                    Some(written.len() - 1)
+                }
+                _ => None,
+            };
+            last.insert(&v.name, template);
         }
         for (k, v) in layers.var_file.iter().chain(layers.cli) {
             base.insert(k.clone(), v.clone());
-            written.retain(|(n, _, _)| *n != k);
+            last.insert(k, None);
         }
+        let written: Vec<(&String, &str, &Span)> = written
+            .into_iter()
+            .enumerate()
+            .filter(|(i, (n, _, _))| last.get(n.as_str()) == Some(&Some(*i)))
+            .map(|(_, w)| w)
+            .collect();
         let mut derived = Vec::new();
         let mut broken: HashSet<String> = HashSet::new();
         for (name, src, span) in written {
