@@ -1,10 +1,10 @@
 //! The network edge for API requests: one reqwest client pair per collection run (one cookie
 //! jar, keep-alive), rendered requests in, owned [`Response`]s out. Never evaluates anything.
 
+use crate::cookie_jar::CookieJar;
 use crate::exchange::{Response, Wire};
 use crate::net::Net;
 use crate::outcome::RunError;
-use reqwest::cookie::Jar;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -59,7 +59,7 @@ pub fn user_agent() -> String {
 pub struct Http {
     client: reqwest::Client,
     /// The collection run's cookie jar (`None`: `cookie_jar: false`).
-    jar: Option<Arc<Jar>>,
+    jar: Option<Arc<CookieJar>>,
     pub max_body: usize,
     connect_to: Arc<Vec<crate::net::ConnectTo>>,
 }
@@ -78,7 +78,7 @@ impl Http {
 
     /// `cookie_jar`: keep the cookies responses set and send them back (per collection run).
     pub fn with_jar(max_body: usize, net: &Net, cookie_jar: bool) -> Result<Http, RunError> {
-        let jar = cookie_jar.then(|| Arc::new(Jar::default()));
+        let jar = cookie_jar.then(|| Arc::new(CookieJar::default()));
         let mut builder = net.builder().redirect(reqwest::redirect::Policy::none());
         if let Some(jar) = &jar {
             builder = builder.cookie_provider(Arc::clone(jar));

@@ -431,11 +431,14 @@ pub async fn redirect(Query(q): Query<HashMap<String, String>>) -> Response {
     (status, [("location", to)]).into_response()
 }
 
-/// `/cookies/set?name=value`: sets the cookies named in the query.
+/// `/cookies/set?name=value`: sets the cookies named in the query; `domain=D` gives each of
+/// them `Domain=D`.
 pub async fn set_cookie(Query(q): Query<HashMap<String, String>>) -> Response {
     let mut headers = HeaderMap::new();
-    for (k, v) in &q {
-        if let Ok(value) = format!("{k}={v}; Path=/").parse() {
+    let domain = q.get("domain").map(|d| format!("; Domain={d}"));
+    for (k, v) in q.iter().filter(|(k, _)| *k != "domain") {
+        let attributes = domain.as_deref().unwrap_or_default();
+        if let Ok(value) = format!("{k}={v}; Path=/{attributes}").parse() {
             headers.append("set-cookie", value);
         }
     }

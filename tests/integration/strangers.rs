@@ -396,3 +396,24 @@ fn a_path_over_a_deep_answer_stops_at_its_budget() {
         .expect_code(1)
         .expect_contains("the path selects more than 1000000 nodes on the way");
 }
+
+/// A server cannot set a cookie for a public suffix (every site under `github.io` would send
+/// it back); a cookie for its own registrable domain still reaches its siblings.
+#[test]
+fn a_cookie_for_a_public_suffix_is_not_kept() {
+    let w = World::new();
+    let port = w.url().rsplit(':').next().expect("port").to_string();
+    w.write(
+        "c.yaml",
+        &format!(
+            "requests:\n  - name: a stranger sets cookies\n    url: \"http://evil.github.io:{port}/cookies/set?fixed=1&domain=github.io\"\n    expect: {{ status: 200 }}\n  - name: and for its own domain\n    url: \"http://evil.github.io:{port}/cookies/set?own=2&domain=evil.github.io\"\n    expect: {{ status: 200 }}\n  - name: a neighbour\n    url: \"http://victim.github.io:{port}/echo\"\n    expect: {{ json: {{ $.headers.cookie: {{ exists: false }} }} }}\n  - name: its own subdomain\n    url: \"http://www.evil.github.io:{port}/echo\"\n    expect: {{ json: {{ $.headers.cookie: own=2 }} }}\n"
+        ),
+    );
+    let mut args = vec!["run".to_string(), "c.yaml".to_string()];
+    for host in ["evil.github.io", "victim.github.io", "www.evil.github.io"] {
+        args.push("--resolve".into());
+        args.push(format!("{host}:{port}:127.0.0.1"));
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    w.yarc(&args).expect_code(0);
+}
