@@ -10,6 +10,11 @@
 #   YARC_REPO          owner/name on GitHub (default: yarc-dev/yarc)
 #   YARC_DOWNLOAD_URL  the folder holding the archives and SHA256SUMS (default: the release's
 #                      download URL; a mirror, or a local server in yarc's own tests)
+#   YARC_ALLOW_HTTP=1  allow plain http:// for YARC_DOWNLOAD_URL and for redirects; without it
+#                      an http:// URL, or a redirect from https to http, is refused
+#   YARC_ARCHIVE_CACHE a folder that keeps the verified archive (the GitHub Action caches it):
+#                      a cached archive is checked against a fresh SHA256SUMS like a download,
+#                      and downloaded again when it does not match
 set -eu
 
 fail() {
@@ -44,11 +49,38 @@ else
 fi
 dir=${YARC_INSTALL_DIR:-$HOME/.local/bin}
 
+# Plain http lets anyone on the way swap both the archive and SHA256SUMS: https only, for the
+# first URL and every redirect, unless YARC_ALLOW_HTTP=1 says otherwise.
+if [ "${YARC_ALLOW_HTTP:-}" = 1 ]; then
+    protos='=https,http'
+else
+    protos='=https'
+fi
+case "$base" in
+    https://*) ;;
+    http://*) [ "$protos" = '=https,http' ] || fail "refusing to download over plain http ($base); set YARC_ALLOW_HTTP=1 to allow it" ;;
+    *) fail "YARC_DOWNLOAD_URL must be an https:// URL, not $base" ;;
+esac
+
+not_https() {
+    rm -f "$2"
+    fail "refusing $1: it redirects to a URL that is not https; set YARC_ALLOW_HTTP=1 to allow it"
+}
+
 fetch() {
     if command -v curl >/dev/null 2>&1; then
-        curl --proto '=https,http' -fsSL --retry 2 -o "$2" "$1" || fail "cannot download $1"
+        rc=0
+        curl --proto "$protos" --proto-redir "$protos" -fsSL --retry 2 -o "$2" "$1" || rc=$?
+        # curl's 1 is "unsupported protocol": here, a redirect --proto-redir refused.
+        [ "$rc" -ne 1 ] || not_https "$1" "$2"
+        [ "$rc" -eq 0 ] || fail "cannot download $1"
     elif command -v wget >/dev/null 2>&1; then
-        wget -q -O "$2" "$1" || fail "cannot download $1"
+        # wget cannot refuse a redirect by scheme: its headers (-S) show where it went, and a
+        # download that went through http is thrown away before anything is installed.
+        wget -S -q -O "$2" "$1" 2>"$2.headers" || fail "cannot download $1"
+        if [ "$protos" = '=https' ] && grep -qi '^ *location: *http:' "$2.headers"; then
+            not_https "$1" "$2"
+        fi
     else
         fail "neither curl nor wget is installed"
     fi
@@ -66,15 +98,33 @@ sha256() {
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
-fetch "$base/$asset" "$tmp/$asset"
 fetch "$base/SHA256SUMS" "$tmp/SHA256SUMS"
 expected=$(awk -v f="$asset" '$2 == f || $2 == "*" f { print $1 }' "$tmp/SHA256SUMS")
 [ -n "$expected" ] || fail "SHA256SUMS has no line for $asset"
+cache=${YARC_ARCHIVE_CACHE:-}
+if [ -n "$cache" ] && [ -f "$cache/$asset" ]; then
+    if [ "$(sha256 "$cache/$asset")" = "$expected" ]; then
+        cp "$cache/$asset" "$tmp/$asset"
+    else
+        echo "yarc install: the cached $asset does not match SHA256SUMS; downloading it again" >&2
+    fi
+fi
+[ -f "$tmp/$asset" ] || fetch "$base/$asset" "$tmp/$asset"
 actual=$(sha256 "$tmp/$asset")
 [ "$expected" = "$actual" ] || fail "checksum mismatch for $asset: expected $expected, got $actual; nothing was installed"
 
 tar -xzf "$tmp/$asset" -C "$tmp" || fail "$asset is not a gzip'd tar archive"
 [ -f "$tmp/yarc-$target/yarc" ] || fail "$asset has no yarc-$target/yarc"
+chmod 755 "$tmp/yarc-$target/yarc"
+# A tag asked for is the version installed (a mirror or a cache serving another is refused).
+if [ "$version" != latest ]; then
+    got=$("$tmp/yarc-$target/yarc" --version 2>/dev/null) || got="(it does not run here)"
+    [ "$got" = "yarc ${version#v}" ] || fail "$asset is $got, not yarc ${version#v}; nothing was installed"
+fi
+if [ -n "$cache" ]; then
+    mkdir -p "$cache" && cp "$tmp/$asset" "$cache/$asset.new" && mv "$cache/$asset.new" "$cache/$asset" \
+        || fail "cannot write $cache/$asset"
+fi
 mkdir -p "$dir" || fail "cannot create $dir"
 cp "$tmp/yarc-$target/yarc" "$dir/yarc.new" && chmod 755 "$dir/yarc.new" && mv "$dir/yarc.new" "$dir/yarc" \
     || fail "cannot write $dir/yarc"

@@ -70,10 +70,20 @@ fn release(dir: &Path) {
 }
 
 fn install(url: &str, into: &Path, uname: Option<(&str, &str)>) -> std::process::Output {
+    install_with(url, into, uname, &[("YARC_ALLOW_HTTP", "1")])
+}
+
+fn install_with(
+    url: &str,
+    into: &Path,
+    uname: Option<(&str, &str)>,
+    env: &[(&str, &str)],
+) -> std::process::Output {
     let mut cmd = Command::new("sh");
     cmd.arg(project_root().join("install.sh"))
         .env("YARC_DOWNLOAD_URL", url)
-        .env("YARC_INSTALL_DIR", into);
+        .env("YARC_INSTALL_DIR", into)
+        .envs(env.iter().copied());
     if let Some((s, m)) = uname {
         cmd.env("YARC_UNAME_S", s).env("YARC_UNAME_M", m);
     }
@@ -123,6 +133,226 @@ fn install_sh_installs_a_release_and_refuses_a_tampered_one() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// The GitHub Action caches the release archive: a cached archive is checked against a fresh
+/// SHA256SUMS (a tampered one is downloaded again), and a tag asked for must be the version the
+/// binary reports.
+#[test]
+fn a_cached_archive_is_checked_and_the_version_must_be_the_tag() {
+    if std::env::consts::OS != "linux" {
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let rel = tmp.path().join("release");
+    std::fs::create_dir_all(&rel).expect("release dir");
+    release(&rel);
+    let url = serve(&rel);
+    let cache = tmp.path().join("cache");
+    let cache_s = cache.to_string_lossy().into_owned();
+    let tag = format!("v{}", env!("CARGO_PKG_VERSION"));
+    let env = [
+        ("YARC_ALLOW_HTTP", "1"),
+        ("YARC_ARCHIVE_CACHE", cache_s.as_str()),
+        ("YARC_VERSION", tag.as_str()),
+    ];
+    let bin = tmp.path().join("bin");
+    let out = install_with(&url, &bin, None, &env);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let cached = cache.join(format!("yarc-{}.tar.gz", target()));
+    let archive = std::fs::read(rel.join(format!("yarc-{}.tar.gz", target()))).expect("archive");
+    assert_eq!(std::fs::read(&cached).expect("cached"), archive);
+
+    // A poisoned cache: noticed, downloaded again, and the good archive cached instead.
+    std::fs::write(&cached, b"poisoned").expect("poison");
+    std::fs::remove_file(bin.join("yarc")).expect("remove");
+    let out = install_with(&url, &bin, None, &env);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{said}");
+    assert!(
+        said.contains("does not match SHA256SUMS; downloading it again"),
+        "{said}"
+    );
+    assert_eq!(std::fs::read(&cached).expect("cached"), archive);
+    assert!(bin.join("yarc").exists());
+
+    // A mirror (or cache) serving another version than the tag asked for.
+    let other = tmp.path().join("other");
+    let env = [("YARC_ALLOW_HTTP", "1"), ("YARC_VERSION", "v9.9.9")];
+    let out = install_with(&url, &other, None, &env);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        said.contains(&format!(
+            "is yarc {}, not yarc 9.9.9",
+            env!("CARGO_PKG_VERSION")
+        )),
+        "{said}"
+    );
+    assert!(!other.join("yarc").exists());
+}
+
+/// The action's run step takes its inputs one argument per line: a folder or a value with
+/// spaces arrives whole; a single line is split on spaces.
+#[test]
+fn the_action_takes_paths_and_arguments_one_per_line() {
+    let w = super::World::new();
+    w.write(
+        "my collections/c.yaml",
+        "requests:\n  - name: r\n    url: \"{{ url }}/echo?who={{ who }}\"\n    expect: { json: { $.query.who: \"a b\" } }\n",
+    );
+    let yarc_dir = Path::new(env!("CARGO_BIN_EXE_yarc"))
+        .parent()
+        .expect("bin dir");
+    let path = format!(
+        "{}:{}",
+        yarc_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let output = w.path("out.txt");
+    let run = |paths: &str, args: &str| {
+        Command::new("bash")
+            .arg(project_root().join("action/run.sh"))
+            .current_dir(w.dir.path())
+            .env("PATH", &path)
+            .env("PATHS", paths)
+            .env("ARGS", args)
+            .env("ENV_NAME", "")
+            .env("REPORT_DIR", "reports")
+            .env("GITHUB_OUTPUT", &output)
+            .output()
+            .expect("run.sh")
+    };
+    let url = format!("url={}", w.url());
+    let out = run(
+        "my collections\n",
+        &format!("--var\n{url}\n--var\nwho=a b\n"),
+    );
+    let said =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{said}");
+    let written = std::fs::read_to_string(&output).expect("GITHUB_OUTPUT");
+    assert!(written.contains("exit-code=0"), "{written}");
+    if which_jq() {
+        assert!(written.contains("passed=1"), "{written}");
+    }
+    assert!(w.path("reports/junit.xml").exists());
+    // A single line is split on spaces: `my` and `collections` do not exist.
+    let out = run("my collections", &format!("--var {url} --var who=a"));
+    assert!(!out.status.success());
+    assert!(
+        std::fs::read_to_string(&output)
+            .expect("out")
+            .contains("exit-code=2")
+    );
+}
+
+fn which_jq() -> bool {
+    Command::new("jq")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// Plain http lets anyone on the way replace the archive and its checksum: install.sh refuses an
+/// http:// URL, and an https URL that redirects to http (with curl, and with wget alone on the
+/// PATH), unless YARC_ALLOW_HTTP=1.
+#[test]
+fn install_sh_refuses_plain_http_and_a_redirect_down_to_it() {
+    if std::env::consts::OS != "linux" {
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("tempdir");
+    // Refused before any checksum is read: a stand-in archive is enough.
+    let rel = tmp.path().join("release");
+    std::fs::create_dir_all(&rel).expect("release dir");
+    std::fs::write(rel.join(format!("yarc-{}.tar.gz", target())), "stand-in").expect("archive");
+    let plain = serve(&rel);
+    let bin = tmp.path().join("bin");
+    let out = install_with(&plain, &bin, None, &[]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        said.contains("refusing to download over plain http"),
+        "{said}"
+    );
+    assert!(!bin.exists());
+
+    let pki = super::tls::Pki::new();
+    let ca = tmp.path().join("ca.pem");
+    std::fs::write(&ca, &pki.ca_pem).expect("ca");
+    let to = format!("{plain}/yarc-{}.tar.gz", target());
+    let redirect = super::tls::TlsServer::replying(
+        &pki,
+        None,
+        format!(
+            "HTTP/1.1 302 Found\r\nLocation: {to}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        ),
+    );
+    let wgetrc = tmp.path().join("wgetrc");
+    std::fs::write(&wgetrc, format!("ca_certificate = {}\n", ca.display())).expect("wgetrc");
+    let ca = ca.to_string_lossy().into_owned();
+    let wgetrc = wgetrc.to_string_lossy().into_owned();
+    let only_wget = path_without_curl(tmp.path());
+    let mut fetchers = vec![("curl", std::env::var("PATH").unwrap_or_default())];
+    fetchers.extend(only_wget.map(|p| ("wget", p)));
+    for (fetcher, path) in fetchers {
+        let env = [
+            ("CURL_CA_BUNDLE", ca.as_str()),
+            ("WGETRC", wgetrc.as_str()),
+            ("PATH", path.as_str()),
+        ];
+        let out = install_with(&redirect.url, &bin, None, &env);
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{fetcher}: {said}");
+        assert!(
+            said.contains("redirects to a URL that is not https"),
+            "{fetcher}: {said}"
+        );
+        assert!(!bin.join("yarc").exists(), "{fetcher}");
+    }
+}
+
+/// A PATH of links to what install.sh needs, wget but no curl (`None` without wget).
+fn path_without_curl(tmp: &Path) -> Option<String> {
+    let which = |tool: &str| {
+        std::env::var("PATH")
+            .unwrap_or_default()
+            .split(':')
+            .map(|d| Path::new(d).join(tool))
+            .find(|p| p.is_file())
+    };
+    which("wget")?;
+    let dir = tmp.join("only-wget");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let tools = [
+        "sh",
+        "wget",
+        "uname",
+        "mktemp",
+        "rm",
+        "awk",
+        "sha256sum",
+        "cut",
+        "tar",
+        "gzip",
+        "mkdir",
+        "cp",
+        "chmod",
+        "mv",
+        "grep",
+        "cat",
+    ];
+    for tool in tools {
+        if let Some(found) = which(tool) {
+            std::os::unix::fs::symlink(found, dir.join(tool)).expect("link");
+        }
+    }
+    Some(dir.to_string_lossy().into_owned())
 }
 
 /// A run split in three shards and merged gives the same JSON, JUnit and HTML reports as the

@@ -8,14 +8,14 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use std::sync::Arc;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-struct Pki {
-    ca_pem: String,
+pub(crate) struct Pki {
+    pub(crate) ca_pem: String,
     ca_cert: rcgen::Certificate,
     ca_key: KeyPair,
 }
 
 impl Pki {
-    fn new() -> Pki {
+    pub(crate) fn new() -> Pki {
         let mut params = CertificateParams::new(Vec::<String>::new()).expect("params");
         params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
         let ca_key = KeyPair::generate().expect("key");
@@ -37,9 +37,15 @@ impl Pki {
         String,
         String,
     ) {
-        let params =
+        let mut params =
             CertificateParams::new(names.iter().map(|s| s.to_string()).collect::<Vec<_>>())
                 .expect("params");
+        // A subject of its own: with the CA's default one, OpenSSL (curl) takes the leaf for
+        // self-signed.
+        params.distinguished_name.push(
+            rcgen::DnType::CommonName,
+            names.first().copied().unwrap_or("leaf"),
+        );
         let key = KeyPair::generate().expect("key");
         let cert = params
             .signed_by(&key, &self.ca_cert, &self.ca_key)
@@ -50,8 +56,8 @@ impl Pki {
     }
 }
 
-struct TlsServer {
-    url: String,
+pub(crate) struct TlsServer {
+    pub(crate) url: String,
     _rt: tokio::runtime::Runtime,
 }
 
@@ -63,6 +69,16 @@ impl TlsServer {
     /// Serves `{"tls": true}` over TLS; with `client_ca`, only to clients that present a
     /// certificate signed by it.
     fn start(pki: &Pki, client_ca: Option<&Pki>) -> TlsServer {
+        let body = "{\"tls\":true}";
+        let reply = format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        TlsServer::replying(pki, client_ca, reply)
+    }
+
+    /// Answers every request with `reply`, over TLS for `localhost`.
+    pub(crate) fn replying(pki: &Pki, client_ca: Option<&Pki>, reply: String) -> TlsServer {
         let (cert, key, _, _) = pki.leaf(&["localhost"]);
         let builder = rustls::ServerConfig::builder_with_provider(provider())
             .with_safe_default_protocol_versions()
@@ -98,15 +114,14 @@ impl TlsServer {
         rt.spawn(async move {
             while let Ok((tcp, _)) = listener.accept().await {
                 let acceptor = acceptor.clone();
+                let reply = reply.clone();
                 tokio::spawn(async move {
                     let Ok(mut tls) = acceptor.accept(tcp).await else {
                         return;
                     };
                     let mut buf = [0u8; 4096];
                     let _ = tls.read(&mut buf).await;
-                    let body = "{\"tls\":true}";
-                    let resp = format!("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
-                    let _ = tls.write_all(resp.as_bytes()).await;
+                    let _ = tls.write_all(reply.as_bytes()).await;
                     let _ = tls.shutdown().await;
                 });
             }
