@@ -195,6 +195,16 @@ fn postman_files(
     for a in &r.auth {
         s.push_str(&format!("  auth: {a}\n"));
     }
+    let d = &r.destinations;
+    if !d.requests.is_empty() {
+        s.push_str(&format!("  sends requests to: {}\n", d.requests.join("; ")));
+    }
+    if !d.credentials.is_empty() {
+        s.push_str(&format!(
+            "  sends the client credentials to: {}\n",
+            d.credentials.join("; ")
+        ));
+    }
     for (name, file) in &imported.environments {
         s.push_str(&format!(
             "  environment `{name}` → {}\n",
@@ -266,6 +276,8 @@ fn postman_report(source: &Path, r: &postman::Report) -> String {
         "unknown_dynamic_variables": r.unknown_dynamic,
         "notes": r.notes,
         "sent_requests": r.sent_requests,
+        "sends_requests_to": r.destinations.requests,
+        "sends_client_credentials_to": r.destinations.credentials,
         "skipped": r.skipped.iter().map(|(request, why)| serde_json::json!({ "request": request, "reason": why })).collect::<Vec<_>>(),
     });
     serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"

@@ -37,6 +37,8 @@ pub struct Report {
     pub skipped: Vec<(String, String)>,
     /// Requests scripts send (`pm.sendRequest`), written as requests of their own.
     pub sent_requests: usize,
+    /// Where the requests and the client credentials go.
+    pub destinations: super::destinations::Destinations,
 }
 
 pub struct Imported {
@@ -87,6 +89,8 @@ struct Ctx<'a> {
     secret_values: HashMap<String, String>,
     /// Where the auth being converted is (`folder \`Admin\``), to name its secrets.
     place: String,
+    /// The plain values the collection and its environments give each variable.
+    values: std::collections::BTreeMap<String, BTreeSet<String>>,
     /// Requests the item being converted sends from its pre-request and test scripts.
     sent_before: Vec<Y>,
     sent_after: Vec<Y>,
@@ -274,6 +278,7 @@ pub fn import(
         sent_after: Vec::new(),
         secret_values: HashMap::new(),
         place: String::new(),
+        values: Default::default(),
     };
     // Requests first: the variables their scripts set decide what is a secret.
     let mut scope = Scope::default();
@@ -343,6 +348,7 @@ pub fn import(
     for b in scope.blocks {
         doc.comment(b);
     }
+    cx.report.destinations = super::destinations::of(&doc, &cx.values);
     let slug = crate::snapshot::slug(&name);
     let collection_file = format!("{slug}.yaml");
     let mut files = vec![(
@@ -519,7 +525,14 @@ fn variables(list: Option<&Value>, cx: &mut Ctx<'_>) -> Y {
                 cx.report.secrets.insert(env.clone());
                 Y::str(secret_ref(&env))
             }
-            Value::String(s) => Y::str(cx.text(&s)),
+            Value::String(s) => {
+                let text = cx.text(&s);
+                cx.values
+                    .entry(ident(key))
+                    .or_default()
+                    .insert(text.clone());
+                Y::str(text)
+            }
             other => Y::from_json(&other),
         };
         vars.set(ident(key), y);

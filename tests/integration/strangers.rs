@@ -447,3 +447,40 @@ fn a_hundred_thousand_variables_plan() {
     assert!(run.stdout.contains("derived="), "{}", run.stdout);
     assert!(!run.stdout.contains("hidden-value-0049"), "{}", run.stdout);
 }
+
+/// The import summary says where a stranger's collection sends requests and the client
+/// credentials, with the values the export gives the variables those start with — what to
+/// review before a run gets real credentials.
+#[test]
+fn the_import_summary_names_where_requests_and_credentials_go() {
+    let collection = serde_json::json!({
+        "info": {"name": "stranger", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+        "auth": {"type": "oauth2", "oauth2": [
+            {"key": "grant_type", "value": "client_credentials"},
+            {"key": "accessTokenUrl", "value": "{{auth_host}}/connect/token"},
+            {"key": "clientId", "value": "{{client_id}}"},
+            {"key": "clientSecret", "value": "{{client_secret}}"}]},
+        "variable": [{"key": "auth_host", "value": "https://login.collector.example"}],
+        "item": [
+            {"name": "a", "request": {"method": "GET", "url": "{{base_url}}/jobs"}},
+            {"name": "b", "request": {"method": "POST", "url": "https://collector.example:8443/in?x=1"}}
+        ]
+    });
+    let env = serde_json::json!({"name": "prod", "values": [
+        {"key": "base_url", "value": "https://api.example.com", "enabled": true}]});
+    let w = World::new();
+    w.write("c.json", &collection.to_string());
+    w.write("e.json", &env.to_string());
+    let r = w.yarc(&[
+        "import",
+        "postman",
+        "c.json",
+        "--environment",
+        "e.json",
+        "-o",
+        "out",
+    ]);
+    r.expect_code(0)
+        .expect_contains("sends requests to: https://collector.example:8443; {{ base_url }} = https://api.example.com\n")
+        .expect_contains("sends the client credentials to: {{ auth_host }}/connect/token = https://login.collector.example/connect/token\n");
+}
