@@ -10,7 +10,8 @@ pub enum Clock {
     #[default]
     Real,
     /// `now()` is 2026-01-01T00:00:00Z, `uuid()` is all zeros but the version, `random_int(a,
-    /// b)` is `a`; durations print as `[time]` (0 in JSON), dates as `[date]`.
+    /// b)` is `a`, `fake(kind)` one value per kind; durations print as `[time]` (0 in JSON),
+    /// dates as `[date]`.
     Fixed,
 }
 
@@ -35,6 +36,18 @@ impl Clock {
         match self {
             Clock::Real => fastrand::i64(lo..=hi),
             Clock::Fixed => lo,
+        }
+    }
+
+    /// A `fake('kind')` value (`None`: no such kind); fixed, the same value of a kind each time.
+    pub fn fake(self, kind: &str) -> Option<String> {
+        use rand::SeedableRng;
+        let now = self.now();
+        match self {
+            Clock::Real => crate::fake::generate(kind, &mut rand::rng(), now),
+            Clock::Fixed => {
+                crate::fake::generate(kind, &mut rand::rngs::StdRng::seed_from_u64(0), now)
+            }
         }
     }
 

@@ -28,6 +28,7 @@ pub mod data;
 pub mod diagnostic;
 pub mod eval;
 pub mod exchange;
+pub mod fake;
 pub mod http;
 pub mod import;
 pub mod load;

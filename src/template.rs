@@ -19,6 +19,7 @@ pub const FUNCTIONS: &[&str] = &[
     "now",
     "timestamp",
     "random_int",
+    "fake",
     "range",
     "dict",
     "namespace",
@@ -317,7 +318,8 @@ fn truthy(v: &Value) -> bool {
     }
 }
 
-/// `env`, `uuid`, `now`, `timestamp`, `random_int` (`secret` is added with the store it reads).
+/// `env`, `uuid`, `now`, `timestamp`, `random_int`, `fake` (`secret` is added with the store it
+/// reads).
 fn add_functions(env: &mut Environment<'static>, clock: crate::clock::Clock) {
     env.add_function(
         "env",
@@ -353,6 +355,19 @@ fn add_functions(env: &mut Environment<'static>, clock: crate::clock::Clock) {
     env.add_function("timestamp", move || -> i64 { clock.now().timestamp() });
     env.add_function("random_int", move |a: i64, b: i64| -> i64 {
         clock.random_int(a, b)
+    });
+    env.add_function("fake", move |kind: String| -> Result<String, MjError> {
+        clock.fake(&kind).ok_or_else(|| {
+            let kinds = crate::fake::KINDS.iter().map(|(k, _)| *k);
+            let hint = match crate::diagnostic::did_you_mean(&kind, kinds) {
+                Some(best) => format!("did you mean `{best}`? "),
+                None => String::new(),
+            };
+            MjError::new(
+                ErrorKind::InvalidOperation,
+                format!("fake() has no kind `{kind}`; {hint}(docs/format.md lists every kind)"),
+            )
+        })
     });
 }
 

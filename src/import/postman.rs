@@ -1482,7 +1482,7 @@ fn as_string(t: &str) -> String {
     else {
         return t.to_string();
     };
-    if matches!(expr, "uuid()" | "now()") {
+    if matches!(expr, "uuid()" | "now()") || expr.starts_with("fake('") {
         return t.to_string();
     }
     let simple = expr.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')

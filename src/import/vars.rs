@@ -33,14 +33,15 @@ pub fn ident(name: &str) -> String {
     out
 }
 
-/// The yarc expression for a Postman dynamic variable, if there is one.
-fn dynamic(name: &str) -> Option<&'static str> {
+/// The yarc expression for a Postman dynamic variable, if there is one: the four common ones
+/// as yarc's own functions, every `$random…` one as `fake('kind')`.
+fn dynamic(name: &str) -> Option<String> {
     Some(match name {
-        "$guid" | "$randomUUID" => "uuid()",
-        "$timestamp" => "timestamp()",
-        "$isoTimestamp" => "now()",
-        "$randomInt" => "random_int(0, 1000)",
-        _ => return None,
+        "$guid" | "$randomUUID" => "uuid()".into(),
+        "$timestamp" => "timestamp()".into(),
+        "$isoTimestamp" => "now()".into(),
+        "$randomInt" => "random_int(0, 1000)".into(),
+        _ => format!("fake('{}')", crate::fake::kind_of_postman(name)?),
     })
 }
 
@@ -205,10 +206,15 @@ mod tests {
             "{{ uuid() }} {{ timestamp() }} {{ random_int(0, 1000) }}"
         );
         assert_eq!(
-            convert("{{$randomColor}}", &mut unknown),
-            "{{ \"{{$randomColor}}\" }}"
+            convert("{{$randomColor}} {{$randomMACAddress}}", &mut unknown),
+            "{{ fake('color') }} {{ fake('mac_address') }}"
         );
-        assert_eq!(unknown, ["$randomColor"]);
+        assert!(unknown.is_empty());
+        assert_eq!(
+            convert("{{$randomNothing}}", &mut unknown),
+            "{{ \"{{$randomNothing}}\" }}"
+        );
+        assert_eq!(unknown, ["$randomNothing"]);
     }
 
     #[test]

@@ -495,3 +495,67 @@ fn openapi_descriptions_summaries_any_type_bodies_and_spaced_component_names() {
     assert_eq!(r.code, 0, "{r:?}");
     assert_eq!(r.summary(), "5 passed, 0 failed");
 }
+
+/// Postman's `{{$random…}}` dynamic variables become `fake('kind')`: in a URL, a header, inside
+/// and outside JSON quotes, and in a script's `pm.variables.replaceIn`; each run sends made-up
+/// values of the right shape, and an unknown kind written by hand is refused before sending.
+#[test]
+fn postman_dynamic_variables_make_up_test_data() {
+    let collection = serde_json::json!({
+        "info": {"name": "faker", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+        "item": [{
+            "name": "sign up",
+            "event": [{"listen": "prerequest", "script": {"exec": [
+                "pm.environment.set(\"xff\", pm.variables.replaceIn(\"{{$randomIP}}\"));"
+            ]}}],
+            "request": {
+                "method": "POST",
+                "header": [{"key": "X-Forwarded-For", "value": "{{xff}}"},
+                           {"key": "X-Name", "value": "{{$randomFirstName}} {{$randomLastName}}"}],
+                "url": {"raw": "{{base_url}}/echo?city={{$randomCity}}", "host": ["{{base_url}}"],
+                        "path": ["echo"], "query": [{"key": "city", "value": "{{$randomCity}}"}]},
+                "body": {"mode": "raw", "options": {"raw": {"language": "json"}},
+                         "raw": "{\"email\": \"{{$randomExampleEmail}}\", \"active\": {{$randomBoolean}}, \"price\": {{$randomPrice}}, \"id\": \"{{$randomUUID}}\"}"}
+            }
+        }]
+    });
+    let w = World::new();
+    w.write("c.json", &collection.to_string());
+    let imported = w.yarc(&["import", "postman", "c.json", "-o", "out"]);
+    imported.expect_code(0);
+    assert!(
+        !imported.stdout.contains("has no yarc equivalent"),
+        "{}",
+        imported.stdout
+    );
+    let yaml = std::fs::read_to_string(w.path("out/faker.yaml")).expect("collection");
+    for written in [
+        "fake('ip')",
+        "{{ fake('first_name') }} {{ fake('last_name') }}",
+        "fake('city')",
+        "{{ fake('example_email') }}",
+        "fake('boolean') | from_json",
+        "fake('price') | from_json",
+    ] {
+        assert!(yaml.contains(written), "{written} in\n{yaml}");
+    }
+    w.write(
+        "out/check.yaml",
+        &format!(
+            "{}\n    expect:\n      json:\n        $.json.email: {{ matches: '^[^@ ]+@example\\.(com|org|net)$' }}\n        $.json.active: {{ type: boolean }}\n        $.json.price: {{ type: number }}\n        \"$.headers['x-forwarded-for']\": {{ matches: '^\\d+\\.\\d+\\.\\d+\\.\\d+$' }}\n        \"$.headers['x-name']\": {{ matches: '^\\S+ \\S+' }}\n        $.query.city: {{ matches: '\\w' }}\n",
+            yaml.trim_end()
+        ),
+    );
+    let url = format!("base_url={}", w.url());
+    w.yarc(&["run", "out/check.yaml", "--var", &url])
+        .expect_code(0);
+
+    w.write(
+        "typo.yaml",
+        "requests:\n  - name: r\n    url: \"{{ url }}/echo?e={{ fake('emial') }}\"\n",
+    );
+    w.yarc(&["check", "typo.yaml"])
+        .expect_code(2)
+        .expect_contains("fake() has no kind `emial`; did you mean `email`?")
+        .expect_contains("typo.yaml:3");
+}
