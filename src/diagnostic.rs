@@ -121,13 +121,20 @@ pub fn clip(text: &str, max: usize) -> String {
     format!("{cut}… ({} characters)", text.chars().count())
 }
 
-/// The candidate closest to `word`, if it is close enough to be a likely typo.
+/// The candidate closest to `word`, if it is close enough to be a likely typo. Nobody mistypes
+/// a name of more than 256 bytes: such words (a 5 MB key in a hostile file) get no suggestion,
+/// so the work stays bounded by the input's size.
 pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
+    const LONGEST: usize = 256;
+    if word.len() > LONGEST {
+        return None;
+    }
     candidates
         .into_iter()
+        .filter(|c| c.len() <= LONGEST)
         .map(|c| (strsim::jaro_winkler(word, c), c))
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
@@ -183,5 +190,18 @@ mod tests {
     #[test]
     fn no_suggestion_for_distant_words() {
         assert_eq!(did_you_mean("zzz", ["expect", "name"]), None);
+    }
+
+    /// The work is bounded by the input, not by how long a hostile word is: a 5 MB word is
+    /// not compared with anything (it was, character by character, for every candidate).
+    #[test]
+    fn no_suggestion_for_a_huge_word() {
+        let huge = format!("expect{}", "t".repeat(5_000_000));
+        assert_eq!(did_you_mean(&huge, ["expect", "name"]), None);
+        let long = "e".repeat(300);
+        assert_eq!(
+            did_you_mean("expect", [long.as_str(), "expect"]),
+            Some("expect")
+        );
     }
 }

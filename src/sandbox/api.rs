@@ -397,13 +397,19 @@ pub async fn fault_flaky(State(s): State<Shared>, Path(key): Path<String>) -> Re
     Json(json!({"ok": true, "calls": *n})).into_response()
 }
 
-pub async fn fault_slow(Query(q): Query<HashMap<String, String>>) -> Response {
+pub async fn fault_slow(
+    State(s): State<Shared>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     let ms: u64 = q
         .get("ms")
         .and_then(|v| v.parse().ok())
         .unwrap_or(1000)
         .min(60_000);
     tokio::time::sleep(Duration::from_millis(ms)).await;
+    if let Ok(mut st) = s.lock() {
+        st.slow_answered += 1;
+    }
     Json(json!({"slept_ms": ms})).into_response()
 }
 

@@ -67,6 +67,11 @@ pub(crate) struct State {
     tokens_issued: usize,
     api_requests: usize,
     requests_seen: usize,
+    /// Requests being answered now, and the most at once since last asked.
+    in_flight: usize,
+    max_in_flight: usize,
+    /// `/faults/slow` requests that slept to the end and were answered.
+    slow_answered: usize,
     rejected: usize,
     token_calls: Vec<TokenCall>,
     jobs: Vec<(String, Job)>,
@@ -113,6 +118,23 @@ impl Sandbox {
     /// Every request received so far, on any endpoint.
     pub fn requests_seen(&self) -> usize {
         self.state.lock().map(|s| s.requests_seen).unwrap_or(0)
+    }
+
+    /// The most requests answered at once since the last call (tests of `--jobs` count this
+    /// rather than time a run).
+    pub fn take_max_in_flight(&self) -> usize {
+        self.state
+            .lock()
+            .map(|mut s| {
+                let now = s.in_flight;
+                std::mem::replace(&mut s.max_in_flight, now)
+            })
+            .unwrap_or(0)
+    }
+
+    /// `/faults/slow` requests that slept to the end and were answered.
+    pub fn slow_answered(&self) -> usize {
+        self.state.lock().map(|s| s.slow_answered).unwrap_or(0)
     }
 
     /// Requests that reached a protected API endpoint so far.
@@ -199,6 +221,18 @@ async fn count_requests(
 ) -> axum::response::Response {
     if let Ok(mut st) = s.lock() {
         st.requests_seen += 1;
+        st.in_flight += 1;
+        st.max_in_flight = st.max_in_flight.max(st.in_flight);
     }
+    // Counted down even when the client goes away mid-answer (the future is dropped).
+    struct Done(Shared);
+    impl Drop for Done {
+        fn drop(&mut self) {
+            if let Ok(mut st) = self.0.lock() {
+                st.in_flight = st.in_flight.saturating_sub(1);
+            }
+        }
+    }
+    let _done = Done(s);
     next.run(req).await
 }

