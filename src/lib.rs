@@ -23,6 +23,7 @@ pub mod cli;
 pub mod clock;
 pub mod commands;
 pub mod connect_timing;
+pub mod console;
 pub mod cookie_jar;
 pub mod data;
 pub mod diagnostic;

@@ -73,7 +73,7 @@ pub fn main_with_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32
     if let [_, flag] = args.as_slice()
         && (flag == "--version" || flag == "-V")
     {
-        println!("yarc {}", env!("CARGO_PKG_VERSION"));
+        crate::outln!("yarc {}", env!("CARGO_PKG_VERSION"));
         return Exit::Ok.code();
     }
     // A shell asking for completions (the script `yarc completions SHELL` prints sets this).
@@ -111,7 +111,7 @@ pub fn main_with_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32
     let rt = match builder.enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
+            crate::errln!("error: cannot start the async runtime: {e}");
             return Exit::Incomplete.code();
         }
     };

@@ -44,7 +44,7 @@ pub async fn execute(a: CheckArgs, clock: Clock) -> i32 {
     let mut counted = (0, 0);
     for env in &envs {
         if several {
-            eprintln!("— with environment `{}`:", env.as_deref().unwrap_or(""));
+            crate::errln!("— with environment `{}`:", env.as_deref().unwrap_or(""));
         }
         let inputs = Inputs {
             env: env.clone(),
@@ -67,13 +67,13 @@ pub async fn execute(a: CheckArgs, clock: Clock) -> i32 {
                     p.plan.collections.iter().map(|c| c.requests.len()).sum(),
                 );
                 if several {
-                    eprintln!("no problems found\n");
+                    crate::errln!("no problems found\n");
                 }
             }
             Err(_) => {
                 bad.push(env.clone().unwrap_or_default());
                 if several {
-                    eprintln!();
+                    crate::errln!();
                 }
             }
         }
@@ -82,7 +82,7 @@ pub async fn execute(a: CheckArgs, clock: Clock) -> i32 {
     let against = against(&envs);
     if !bad.is_empty() {
         if several {
-            eprintln!(
+            crate::errln!(
                 "checked{against}: problems with {}",
                 bad.iter()
                     .map(|b| format!("`{b}`"))
@@ -92,7 +92,7 @@ pub async fn execute(a: CheckArgs, clock: Clock) -> i32 {
         }
         return Exit::Invalid.code();
     }
-    println!(
+    crate::outln!(
         "{files} collection{} with {requests} request{}: no problems found{against}",
         if files == 1 { "" } else { "s" },
         if requests == 1 { "" } else { "s" }

@@ -47,7 +47,7 @@ pub struct DiffArgs {
 
 pub async fn execute(a: DiffArgs, clock: Clock) -> i32 {
     if a.envs.len() != 2 {
-        eprintln!("error: `yarc diff` compares exactly two environments: --env A --env B");
+        crate::errln!("error: `yarc diff` compares exactly two environments: --env A --env B");
         return Exit::Invalid.code();
     }
     let file = SourceFile::new("--ignore", "");
@@ -79,18 +79,18 @@ pub async fn execute(a: DiffArgs, clock: Clock) -> i32 {
     let (out, code, rows) = report(&runs[0], &runs[1], &a.envs[0], &a.envs[1], &style);
     // Response text inside: on GitHub no line of it may run as a workflow command.
     match crate::report::github::enabled().then(crate::untrusted::CommandGuard::new) {
-        Some(g) => print!("{}{out}{}", g.stop(), g.resume()),
-        None => print!("{out}"),
+        Some(g) => crate::out!("{}{out}{}", g.stop(), g.resume()),
+        None => crate::out!("{out}"),
     }
     if let Some(spec) = &a.report {
         let Some(path) = spec.strip_prefix("html:") else {
-            eprintln!("error: `--report {spec}`: yarc diff writes html:FILE");
+            crate::errln!("error: `--report {spec}`: yarc diff writes html:FILE");
             return Exit::Invalid.code();
         };
         let footer = out.lines().last().unwrap_or("").to_string();
         let page = crate::report::html::render_diff(&rows, &a.envs[0], &a.envs[1], &footer);
         if let Err(e) = crate::report::write_atomic(std::path::Path::new(path), &page) {
-            eprintln!("error: cannot write the report `{path}`: {e}");
+            crate::errln!("error: cannot write the report `{path}`: {e}");
             return Exit::Incomplete.code();
         }
     }
@@ -135,7 +135,7 @@ async fn run_env(
         ..RunOptions::default()
     };
     let runner = Arc::new(Runner::new(Arc::new(plan), options, redactor).map_err(|e| {
-        eprintln!("error: {e}");
+        crate::errln!("error: {e}");
         e.exit().code()
     })?);
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Event>();

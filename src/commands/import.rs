@@ -74,7 +74,7 @@ fn read_json(path: &Path) -> Result<serde_json::Value, String> {
 }
 
 fn fail(message: &str) -> i32 {
-    eprintln!("error: {message}");
+    crate::errln!("error: {message}");
     Exit::Invalid.code()
 }
 
@@ -244,7 +244,7 @@ fn postman_files(
         }
     }
     s.push_str(&format!("next: yarc check {}\n", out.display()));
-    print!("{s}");
+    crate::out!("{s}");
     Exit::Ok.code()
 }
 
@@ -352,6 +352,6 @@ fn openapi_files(spec: &Path, out: &Path, with_schemas: bool, force: bool) -> i3
         s.push_str(&format!("  - {l}\n"));
     }
     s.push_str(&format!("next: yarc check {}\n", out.display()));
-    print!("{s}");
+    crate::out!("{s}");
     Exit::Ok.code()
 }

@@ -71,26 +71,26 @@ pub fn execute(a: InitArgs) -> i32 {
         .map(|p| p.display().to_string())
         .collect();
     if !existing.is_empty() {
-        eprintln!(
+        crate::errln!(
             "error: `yarc init` writes nothing over what exists, and these are there: {}",
             existing.join(", ")
         );
-        eprintln!("  = help: run it in an empty folder, or name one: `yarc init api-tests`");
+        crate::errln!("  = help: run it in an empty folder, or name one: `yarc init api-tests`");
         return Exit::Invalid.code();
     }
     for (rel, text) in &files {
         if let Err(e) = write(&a.dir, rel, text) {
-            eprintln!("error: {e}");
+            crate::errln!("error: {e}");
             return Exit::Incomplete.code();
         }
-        println!("wrote {}", a.dir.join(rel).display());
+        crate::outln!("wrote {}", a.dir.join(rel).display());
     }
     let cd = if a.dir == Path::new(".") {
         String::new()
     } else {
         format!("cd {} && ", a.dir.display())
     };
-    println!("next: {cd}yarc run collections --env sandbox");
+    crate::outln!("next: {cd}yarc run collections --env sandbox");
     Exit::Ok.code()
 }
 

@@ -156,14 +156,14 @@ pub async fn execute(a: MockArgs) -> i32 {
             };
             match snapshot::from_yaml(&text) {
                 Ok(s) => routes.extend(route(&s)),
-                Err(e) => eprintln!("warning: skipping {}: {e}", dir.file(&key).display()),
+                Err(e) => crate::errln!("warning: skipping {}: {e}", dir.file(&key).display()),
             }
         }
     }
     let listener = match tokio::net::TcpListener::bind(("127.0.0.1", a.port)).await {
         Ok(l) => l,
         Err(e) => {
-            eprintln!("error: cannot listen on 127.0.0.1:{}: {e}", a.port);
+            crate::errln!("error: cannot listen on 127.0.0.1:{}: {e}", a.port);
             return Exit::Incomplete.code();
         }
     };
@@ -190,7 +190,7 @@ pub async fn execute(a: MockArgs) -> i32 {
             same_host,
         ))
         .with_state(state);
-    println!(
+    crate::outln!(
         "mock: {count} recorded responses of environment `{}` on {url} (token endpoint {url}/connect/token)",
         env_name.as_deref().unwrap_or("default")
     );

@@ -31,9 +31,9 @@ use std::path::Path;
 
 /// Prints input errors and says nothing was sent: exit 2.
 pub fn invalid(errors: &Diagnostics) -> i32 {
-    eprint!("{}", errors.render());
+    crate::err!("{}", errors.render());
     let n = errors.0.len();
-    eprintln!(
+    crate::errln!(
         "\n{n} error{} found; nothing was sent",
         if n == 1 { "" } else { "s" }
     );
@@ -144,13 +144,13 @@ pub async fn prepare(config: &Config) -> Result<Prepared, i32> {
     match session::prepare(config).await {
         Ok(p) => {
             for w in &p.warnings {
-                eprintln!("{w}");
+                crate::errln!("{w}");
             }
             Ok(p)
         }
         Err(session::PrepareError::Invalid(d)) => Err(invalid(&d)),
         Err(e) => {
-            eprintln!("error: {e}");
+            crate::errln!("error: {e}");
             Err(e.exit().code())
         }
     }

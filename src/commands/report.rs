@@ -46,7 +46,7 @@ pub fn execute(cmd: ReportCommand, clock: Clock) -> i32 {
     .filter_map(|(p, f)| p.map(|p| (p, f)))
     .collect();
     if outputs.is_empty() {
-        eprintln!("error: nothing to write: give --json, --junit or --html (or several)");
+        crate::errln!("error: nothing to write: give --json, --junit or --html (or several)");
         return Exit::Invalid.code();
     }
     let mut inputs = Vec::new();
@@ -54,7 +54,7 @@ pub fn execute(cmd: ReportCommand, clock: Clock) -> i32 {
         match crate::load::read_text(p) {
             Ok(t) => inputs.push((p.display().to_string(), t)),
             Err(e) => {
-                eprintln!("error: {e}");
+                crate::errln!("error: {e}");
                 return Exit::Invalid.code();
             }
         }
@@ -62,7 +62,7 @@ pub fn execute(cmd: ReportCommand, clock: Clock) -> i32 {
     let merged = match crate::report::merge::merge(&inputs) {
         Ok(m) => m,
         Err(e) => {
-            eprintln!("error: {e}");
+            crate::errln!("error: {e}");
             return Exit::Invalid.code();
         }
     };
@@ -80,11 +80,11 @@ pub fn execute(cmd: ReportCommand, clock: Clock) -> i32 {
     };
     for (path, render) in outputs {
         if let Err(e) = crate::report::write_atomic(path, &render(&run)) {
-            eprintln!("error: cannot write `{}`: {e}", path.display());
+            crate::errln!("error: cannot write `{}`: {e}", path.display());
             return Exit::Incomplete.code();
         }
     }
-    println!(
+    crate::outln!(
         "merged {} reports: {} collection runs, {}",
         inputs.len(),
         merged.units.len(),

@@ -145,7 +145,7 @@ pub async fn execute(a: RunArgs, clock: Clock) -> i32 {
     let runner = match Runner::new(Arc::new(plan), options, redactor) {
         Ok(r) => Arc::new(r),
         Err(e) => {
-            eprintln!("error: {e}");
+            crate::errln!("error: {e}");
             return e.exit().code();
         }
     };
@@ -187,8 +187,11 @@ pub async fn execute(a: RunArgs, clock: Clock) -> i32 {
         stale_snapshots(&runner.plan, iterations, a.prune_snapshots);
     }
     // Before the summary: on GitHub, a body is still inside the stop-commands window.
-    if let Err(e) = shown.emit(&records, a.color) {
-        eprintln!("error: {e}");
+    // A reader that went away (`| head`) is not a failed run.
+    if let Err(e) = shown.emit(&records, a.color)
+        && !crate::console::is_closed_pipe(&e)
+    {
+        crate::errln!("error: {e}");
         if exit == Exit::Ok.code() {
             exit = Exit::Incomplete.code();
         }
@@ -313,7 +316,7 @@ fn planned_units(
             let note = format!(
                 "shard {k}/{n} has no collection runs: there are {all} in all; nothing was run"
             );
-            eprintln!("note: {note}");
+            crate::errln!("note: {note}");
             notes.push(note);
         }
     }
@@ -347,11 +350,11 @@ impl Shown {
     fn finish(self, summary: &Summary, elapsed: Duration, records: &[RequestRecord]) {
         match self.console {
             Some(mut console) => console.finish(summary, elapsed),
-            None => println!("{}", summary.line()),
+            None => crate::outln!("{}", summary.line()),
         }
         if let Some(g) = &self.guard {
-            print!("{}", g.resume());
-            print!("{}", crate::report::github::annotations(records));
+            crate::out!("{}", g.resume());
+            crate::out!("{}", crate::report::github::annotations(records));
         }
     }
 }
@@ -394,7 +397,7 @@ async fn run_and_show(
     // On GitHub, no line a server sent may run as a workflow command (see `untrusted`).
     let guard = crate::report::github::enabled().then(crate::untrusted::CommandGuard::new);
     if let Some(g) = &guard {
-        print!("{}", g.stop());
+        crate::out!("{}", g.stop());
     }
     let ran = runner.run(units, &tx).await;
     drop(tx);
@@ -477,11 +480,11 @@ fn stale_snapshots(plan: &plan::Plan, iterations: Option<usize>, prune: bool) {
             let file = dir.file(&key);
             if prune {
                 match std::fs::remove_file(&file) {
-                    Ok(()) => eprintln!("pruned stale snapshot {}", file.display()),
-                    Err(e) => eprintln!("error: cannot delete {}: {e}", file.display()),
+                    Ok(()) => crate::errln!("pruned stale snapshot {}", file.display()),
+                    Err(e) => crate::errln!("error: cannot delete {}: {e}", file.display()),
                 }
             } else {
-                eprintln!(
+                crate::errln!(
                     "warning: stale snapshot {} (no request of {} takes it; --prune-snapshots deletes it)",
                     file.display(),
                     c.shown_path
@@ -528,7 +531,7 @@ fn write_reports(specs: &[ReportSpec], run: &RunReport) -> bool {
             ReportKind::Html => crate::report::html::render(run),
         };
         if let Err(e) = crate::report::write_atomic(&spec.path, &text) {
-            eprintln!(
+            crate::errln!(
                 "error: cannot write the report `{}`: {e}",
                 spec.path.display()
             );

@@ -24,12 +24,12 @@ pub async fn execute(a: SandboxArgs) -> i32 {
     let sb = match sandbox::start(settings, a.port).await {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("error: cannot start the sandbox: {e}");
+            crate::errln!("error: cannot start the sandbox: {e}");
             return Exit::Incomplete.code();
         }
     };
-    println!("sandbox listening on {}", sb.url);
-    println!(
+    crate::outln!("sandbox listening on {}", sb.url);
+    crate::outln!(
         "client_id {} / client_secret {} / tenant_id {}",
         sandbox::CLIENT_ID,
         sandbox::CLIENT_SECRET,

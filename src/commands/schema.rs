@@ -11,6 +11,6 @@ pub struct SchemaArgs {
 }
 
 pub fn execute(a: SchemaArgs) -> i32 {
-    println!("{}", crate::schema::json(a.kind));
+    crate::outln!("{}", crate::schema::json(a.kind));
     Exit::Ok.code()
 }

@@ -45,7 +45,7 @@ pub fn completions(a: CompletionsArgs) -> i32 {
     match shell.write_registration(COMPLETE_VAR, "yarc", "yarc", "yarc", &mut out) {
         Ok(()) => Exit::Ok.code(),
         Err(e) => {
-            eprintln!("error: {e}");
+            crate::errln!("error: {e}");
             Exit::Incomplete.code()
         }
     }
@@ -61,7 +61,7 @@ pub fn man(a: ManArgs, top: clap::Command) -> i32 {
                 sub.clone().name(title)
             }
             None => {
-                eprintln!("error: there is no command `{name}`");
+                crate::errln!("error: there is no command `{name}`");
                 return Exit::Invalid.code();
             }
         },
@@ -74,7 +74,7 @@ pub fn man(a: ManArgs, top: clap::Command) -> i32 {
             Exit::Ok.code()
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            crate::errln!("error: {e}");
             Exit::Incomplete.code()
         }
     }

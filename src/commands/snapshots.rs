@@ -34,7 +34,7 @@ pub fn execute(a: SnapshotsArgs) -> i32 {
 fn snapshots(action: Action, root: &Path) -> i32 {
     let pending = store::pending_below(root);
     if pending.is_empty() {
-        println!("no pending snapshots below {}", root.display());
+        crate::outln!("no pending snapshots below {}", root.display());
         return 0;
     }
     // Exit 3 when any could not be acted on.
@@ -50,11 +50,11 @@ fn snapshots(action: Action, root: &Path) -> i32 {
 fn accept(p: &Path) -> bool {
     match store::accept(p) {
         Ok(target) => {
-            println!("accepted {}", target.display());
+            crate::outln!("accepted {}", target.display());
             true
         }
         Err(e) => {
-            eprintln!("error: cannot accept {}: {e}", p.display());
+            crate::errln!("error: cannot accept {}: {e}", p.display());
             false
         }
     }
@@ -63,11 +63,11 @@ fn accept(p: &Path) -> bool {
 fn reject(p: &Path) -> bool {
     match store::reject(p) {
         Ok(()) => {
-            println!("rejected {}", p.display());
+            crate::outln!("rejected {}", p.display());
             true
         }
         Err(e) => {
-            eprintln!("error: cannot reject {}: {e}", p.display());
+            crate::errln!("error: cannot reject {}: {e}", p.display());
             false
         }
     }

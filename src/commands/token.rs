@@ -50,7 +50,7 @@ pub async fn execute(a: TokenArgs, clock: Clock) -> i32 {
     let client = match crate::net::Net::new(&net).and_then(|n| token_client(&n)) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("error: {e}");
+            crate::errln!("error: {e}");
             return e.exit().code();
         }
     };
@@ -61,7 +61,7 @@ pub async fn execute(a: TokenArgs, clock: Clock) -> i32 {
     let cache = TokenCache::with(a.timeout, store, config.max_token_body);
     let failed = |e: RunError| {
         let text = redactor.clip(&e.to_string(), 4_000);
-        eprintln!("error: {}", crate::untrusted::visible(&text));
+        crate::errln!("error: {}", crate::untrusted::visible(&text));
         e.exit().code()
     };
     let url = match cache.token_url(&client, &tr.endpoint, &redactor).await {
@@ -69,18 +69,18 @@ pub async fn execute(a: TokenArgs, clock: Clock) -> i32 {
         Err(e) => return failed(e),
     };
     if let Some((_, warning)) = crate::auth::plain_http_warning(&url, "token endpoint") {
-        eprintln!("{warning}");
+        crate::errln!("{warning}");
     }
     let token = match cache.token(&client, &tr, None, &redactor).await {
         Ok(t) => t,
         Err(e) => return failed(e),
     };
     if a.show {
-        println!("{}", token.access_token);
+        crate::outln!("{}", token.access_token);
     } else {
         // The scope and token type come from the server: shown, never executed.
         let text = describe(&url, &tr, &token);
-        print!("{}", crate::untrusted::visible(&redactor.redact(&text)));
+        crate::out!("{}", crate::untrusted::visible(&redactor.redact(&text)));
     }
     Exit::Ok.code()
 }
@@ -99,7 +99,7 @@ fn token_request(
             Some(n) => format!("request `{n}` has no oauth2 auth block"),
             None => "no request in these collections uses an oauth2 auth block".to_string(),
         };
-        eprintln!("error: {what}");
+        crate::errln!("error: {what}");
         return Err(Exit::Invalid.code());
     };
     let Some(AuthSpec::OAuth2(spec)) = &pr.auth else {

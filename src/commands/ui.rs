@@ -51,7 +51,7 @@ pub async fn execute(a: UiArgs, clock: Clock) -> i32 {
     let listener = match tokio::net::TcpListener::bind(("127.0.0.1", a.port)).await {
         Ok(l) => l,
         Err(e) => {
-            eprintln!("error: cannot listen on 127.0.0.1:{}: {e}", a.port);
+            crate::errln!("error: cannot listen on 127.0.0.1:{}: {e}", a.port);
             return Exit::Incomplete.code();
         }
     };
@@ -75,7 +75,7 @@ pub async fn execute(a: UiArgs, clock: Clock) -> i32 {
         r = crate::ui::serve(wb, listener) => match r {
             Ok(()) => Exit::Ok.code(),
             Err(e) => {
-                eprintln!("error: {e}");
+                crate::errln!("error: {e}");
                 Exit::Incomplete.code()
             }
         },
@@ -98,6 +98,6 @@ fn open_browser(url: &str) {
         .stderr(std::process::Stdio::null())
         .spawn()
     {
-        eprintln!("note: could not open a browser ({cmd}: {e}); open the URL above");
+        crate::errln!("note: could not open a browser ({cmd}: {e}); open the URL above");
     }
 }

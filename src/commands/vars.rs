@@ -69,7 +69,7 @@ pub async fn execute(a: VarsArgs, clock: Clock) -> i32 {
         out.push_str(&table(lines));
     }
     out.push_str("Captured values are added during a run, above all of these.\n");
-    print!("{out}");
+    crate::out!("{out}");
     Exit::Ok.code()
 }
 

@@ -30,13 +30,13 @@ pub async fn execute(mut a: RunArgs, clock: Clock) -> i32 {
     let mut watcher = match watcher {
         Ok(w) => w,
         Err(e) => {
-            eprintln!("error: cannot watch files: {e}");
+            crate::errln!("error: cannot watch files: {e}");
             return Exit::Incomplete.code();
         }
     };
     for (dir, mode) in watched(&a) {
         if let Err(e) = watcher.watch(&dir, mode) {
-            eprintln!("error: cannot watch `{}`: {e}", dir.display());
+            crate::errln!("error: cannot watch `{}`: {e}", dir.display());
             return Exit::Incomplete.code();
         }
     }
@@ -46,7 +46,7 @@ pub async fn execute(mut a: RunArgs, clock: Clock) -> i32 {
     let mut stop = match Stop::listen() {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("error: cannot listen for Ctrl-C: {e}");
+            crate::errln!("error: cannot listen for Ctrl-C: {e}");
             return Exit::Incomplete.code();
         }
     };
@@ -56,7 +56,7 @@ pub async fn execute(mut a: RunArgs, clock: Clock) -> i32 {
         if code == Exit::Interrupted.code() || code == Exit::Terminated.code() {
             return code;
         }
-        eprintln!("\nwatching for changes (Ctrl-C stops)");
+        crate::errln!("\nwatching for changes (Ctrl-C stops)");
         loop {
             tokio::select! {
                 changed = rx.recv() => match changed {
@@ -158,7 +158,7 @@ use crate::load::is_input_change as relevant;
 fn clear_screen() {
     use std::io::IsTerminal;
     if std::io::stderr().is_terminal() {
-        eprint!("\u{1b}[2J\u{1b}[H");
+        crate::err!("\u{1b}[2J\u{1b}[H");
     }
 }
 

@@ -372,7 +372,7 @@ impl<W: Write> Reporter for Console<W> {
             }
             Event::Warning(text) => {
                 // On stderr at once, so it is seen even while blocks wait for their turn.
-                eprintln!("{text}");
+                crate::errln!("{text}");
             }
             Event::CollectionFinished { unit } => {
                 let b = self.blocks.entry(*unit).or_default();

@@ -261,3 +261,37 @@ fn a_plan_time_error_never_prints_a_secret() {
     }
     assert_eq!(w.sandbox.requests_seen(), 0);
 }
+
+/// A reader that goes away (`yarc … | head -1`) ends the output quietly: no panic, and the
+/// exit status is the command's own (0 for a passing run, 1 for a failing one).
+#[test]
+fn a_closed_stdout_never_panics_and_keeps_the_exit_status() {
+    let w = World::new();
+    w.write(
+        "c.yaml",
+        "requests:\n  - name: one\n    url: \"{{ url }}/echo?pad=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"\n  - name: bad\n    url: \"{{ url }}/echo\"\n    expect: { status: 201 }\n",
+    );
+    let url = format!("url={}", w.url());
+    let cases: [(&[&str], i32); 5] = [
+        (&["schema", "collection"], 0),
+        (&["--version"], 0),
+        (&["run", "c.yaml", "--name", "one", "--var", &url], 0),
+        (&["run", "c.yaml", "--name", "bad", "--var", &url], 1),
+        (&["run", "c.yaml", "--var", &url, "--print", "all"], 1),
+    ];
+    for (args, code) in cases {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_yarc"))
+            .current_dir(w.dir.path())
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        // The reading end closes before yarc writes anything.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("wait");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {stderr}");
+    }
+}
