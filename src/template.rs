@@ -70,15 +70,25 @@ impl Templates {
         env.set_formatter(format_value);
         env.add_filter("string", |v: MjValue| -> String { text_of(&v) });
         let store = Arc::clone(&secrets);
-        env.add_function("secret", move |name: String| -> Result<String, MjError> {
-            SECRET_READS.set(SECRET_READS.get() + 1);
-            store.get(&name).ok_or_else(|| {
-                MjError::new(
-                    ErrorKind::InvalidOperation,
-                    format!("secret `{name}` is not set"),
-                )
-            })
-        });
+        env.add_function(
+            "secret",
+            move |name: String, kwargs: minijinja::value::Kwargs| -> Result<String, MjError> {
+                let allow_empty = kwargs.get::<Option<bool>>("allow_empty")?.unwrap_or(false);
+                kwargs.assert_all_used()?;
+                SECRET_READS.set(SECRET_READS.get() + 1);
+                match store.get(&name) {
+                    None => Err(MjError::new(
+                        ErrorKind::InvalidOperation,
+                        format!("secret `{name}` is not set"),
+                    )),
+                    Some(v) if v.is_empty() && !allow_empty => Err(MjError::new(
+                        ErrorKind::InvalidOperation,
+                        format!("secret `{name}` is set but empty"),
+                    )),
+                    Some(v) => Ok(v),
+                }
+            },
+        );
         add_functions(&mut env, clock);
         add_filters(&mut env);
         Templates {
@@ -591,15 +601,26 @@ fn filter_and_test_names(source: &str) -> Vec<(&'static str, String)> {
 /// The names of secrets that templates ask for with a literal argument, so a missing one
 /// stops the run before anything is sent.
 pub fn literal_secret_names(t: &Template) -> Vec<String> {
+    literal_secrets(t).into_iter().map(|(n, _)| n).collect()
+}
+
+/// The `secret("NAME")` calls of a template with a literal name, and whether each says
+/// `allow_empty=true`.
+pub fn literal_secrets(t: &Template) -> Vec<(String, bool)> {
     static RE: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
     let Some(re) = RE
-        .get_or_init(|| regex::Regex::new(r#"secret\(\s*["']([^"']+)["']\s*\)"#).ok())
+        .get_or_init(|| {
+            regex::Regex::new(
+                r#"secret\(\s*["']([^"']+)["']\s*(,\s*allow_empty\s*=\s*(?:true|True)\s*)?\)"#,
+            )
+            .ok()
+        })
         .as_ref()
     else {
         return Vec::new();
     };
     re.captures_iter(&t.source)
-        .filter_map(|c| c.get(1).map(|m| m.as_str().to_string()))
+        .filter_map(|c| Some((c.get(1)?.as_str().to_string(), c.get(2).is_some())))
         .collect()
 }
 

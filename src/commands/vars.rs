@@ -131,7 +131,11 @@ fn source_of(
             info.span.as_ref().unwrap_or(&c_span(c)),
         ));
         for n in names {
-            let from = plan.secrets.origin(&n).unwrap_or_else(|| "not set".into());
+            let from = match (plan.secrets.origin(&n), plan.secrets.get(&n)) {
+                (Some(o), Some(v)) if v.is_empty() => format!("{o} (empty)"),
+                (Some(o), _) => o,
+                (None, _) => "not set".into(),
+            };
             source.push_str(&format!(", secret {n} from {from}"));
         }
     }

@@ -741,20 +741,29 @@ impl Planner {
     /// Reports each secret the template names that is not set; true when any is missing.
     fn report_missing_secrets(&mut self, t: &Template, needed_by: &str) -> bool {
         let mut missing = false;
-        for name in template::literal_secret_names(t) {
-            if self.secrets.get(&name).is_none() {
-                missing = true;
-                self.push_once(
-                    Diagnostic::at(
-                        format!("secret `{name}` is not set (needed by {needed_by})"),
-                        &t.span,
-                    )
-                    .with_help(format!(
-                        "looked in {}; set it there, or in your CI's secret store",
-                        self.secrets.where_looked()
-                    )),
-                );
-            }
+        for (name, allow_empty) in template::literal_secrets(t) {
+            let d = match self.secrets.get(&name) {
+                None => Diagnostic::at(
+                    format!("secret `{name}` is not set (needed by {needed_by})"),
+                    &t.span,
+                )
+                .with_help(format!(
+                    "looked in {}; set it there, or in your CI's secret store",
+                    self.secrets.where_looked()
+                )),
+                // What CI passes for a repository secret that does not exist.
+                Some(v) if v.is_empty() && !allow_empty => Diagnostic::at(
+                    format!("secret `{name}` is set but empty (needed by {needed_by})"),
+                    &t.span,
+                )
+                .with_help(format!(
+                    "it comes from {}; a CI secret that does not exist arrives empty. If empty is meant, write secret(\"{name}\", allow_empty=true)",
+                    self.secrets.origin(&name).unwrap_or_default()
+                )),
+                Some(_) => continue,
+            };
+            missing = true;
+            self.push_once(d);
         }
         missing
     }

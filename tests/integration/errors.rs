@@ -91,6 +91,36 @@ fn missing_secret_says_where_it_looked() {
     );
 }
 
+/// A secret set to "" (what CI passes for a repository secret that does not exist) is refused
+/// before anything is sent, unless the collection says empty is meant.
+#[test]
+fn an_empty_secret_counts_as_not_set() {
+    let w = World::new();
+    w.write(
+        "c.yaml",
+        "requests:\n  - name: r\n    url: \"{{ url }}/echo\"\n    headers: { X-Key: \"{{ secret('API_KEY') }}\" }\n",
+    );
+    let env = [("API_KEY", "")];
+    for cmd in ["check", "run"] {
+        w.yarc_env(&[cmd, "c.yaml"], &env)
+            .expect_code(2)
+            .expect_contains("secret `API_KEY` is set but empty (needed by request `r`)")
+            .expect_contains("c.yaml:4:23")
+            .expect_contains("the process environment")
+            .expect_contains("secret(\"API_KEY\", allow_empty=true)");
+    }
+    assert_eq!(w.sandbox.requests_seen(), 0);
+    w.write(
+        "ok.yaml",
+        "requests:\n  - name: r\n    url: \"{{ url }}/echo\"\n    headers: { X-Key: \"-{{ secret('API_KEY', allow_empty=true) }}-\" }\n    expect: { json: { \"$.headers['x-key']\": \"--\" } }\n",
+    );
+    w.yarc_env(&["run", "ok.yaml"], &env).expect_code(0);
+    // Not set at all is still "not set".
+    w.yarc(&["check", "ok.yaml"])
+        .expect_code(2)
+        .expect_contains("secret `API_KEY` is not set");
+}
+
 #[test]
 fn invalid_jsonpath() {
     refused(
