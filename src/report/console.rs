@@ -215,6 +215,20 @@ impl<W: Write> Console<W> {
                     s.fail("×")
                 );
             }
+            Some(SnapshotOutcome::NotKept { file, diff }) => {
+                let what = match diff {
+                    Some(_) => "it differs from the snapshot; the new response was not kept",
+                    None => "no snapshot written",
+                };
+                let _ = writeln!(
+                    o,
+                    "        {}",
+                    s.dim(&format!("{file}: the request failed, so {what}"))
+                );
+                if let Some(d) = diff {
+                    self.diff(o, d);
+                }
+            }
             Some(SnapshotOutcome::Error { file, message }) => {
                 let _ = writeln!(o, "      {} snapshot {file}: {message}", s.fail("×"));
             }

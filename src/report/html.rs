@@ -308,6 +308,16 @@ fn snapshot(out: &mut String, r: &RequestRecord) {
         Some(SnapshotOutcome::New { file }) => {
             let _ = writeln!(out, "<p>new snapshot written: {}</p>", escape(file));
         }
+        Some(SnapshotOutcome::NotKept { file, diff }) => {
+            let _ = writeln!(
+                out,
+                "<p>the request failed, so its response was not kept as the snapshot {}</p>",
+                escape(file)
+            );
+            if let Some(d) = diff {
+                diff_block(out, d);
+            }
+        }
         Some(SnapshotOutcome::Missing { file }) => {
             let _ = writeln!(
                 out,

@@ -70,6 +70,7 @@ fn snapshot(s: &SnapshotOutcome) -> Value {
             pending,
         } => (file, Some(diff), pending.as_ref()),
         SnapshotOutcome::Updated { file, diff } => (file, Some(diff), None),
+        SnapshotOutcome::NotKept { file, diff } => (file, diff.as_ref(), None),
         SnapshotOutcome::Error { file, .. } => (file, None, None),
     };
     let message = match s {

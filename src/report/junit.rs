@@ -132,6 +132,13 @@ pub fn details(r: &RequestRecord) -> String {
         Some(SnapshotOutcome::Missing { file }) => {
             let _ = write!(d, "\nno snapshot {file} (--ci never writes one)\n");
         }
+        Some(SnapshotOutcome::NotKept { file, diff }) => {
+            let _ = write!(d, "\nthe response was not kept as the snapshot {file}");
+            if let Some(diff) = diff {
+                let _ = write!(d, "; it differs:\n{diff}");
+            }
+            d.push('\n');
+        }
         Some(SnapshotOutcome::Error { file, message }) => {
             let _ = write!(d, "\nsnapshot {file}: {message}\n");
         }

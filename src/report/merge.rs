@@ -277,6 +277,10 @@ fn snapshot(v: &Value) -> Option<SnapshotOutcome> {
         },
         "updated" => SnapshotOutcome::Updated { file, diff },
         "missing" => SnapshotOutcome::Missing { file },
+        "not_kept" => SnapshotOutcome::NotKept {
+            file,
+            diff: v["diff"].as_str().map(str::to_string),
+        },
         _ => SnapshotOutcome::Error {
             file,
             message: text(v, "message"),

@@ -131,6 +131,12 @@ pub enum SnapshotOutcome {
     Missing {
         file: String,
     },
+    /// The request failed, so its response was not written (an error page is no baseline);
+    /// `diff`: how it differs from the stored snapshot, if one is stored.
+    NotKept {
+        file: String,
+        diff: Option<String>,
+    },
     Error {
         file: String,
         message: String,
@@ -154,6 +160,7 @@ impl SnapshotOutcome {
             SnapshotOutcome::Changed { .. } => "changed",
             SnapshotOutcome::Updated { .. } => "updated",
             SnapshotOutcome::Missing { .. } => "missing",
+            SnapshotOutcome::NotKept { .. } => "not_kept",
             SnapshotOutcome::Error { .. } => "error",
         }
     }

@@ -232,7 +232,19 @@ impl Runner {
             }
         }
         // After the captures: an id this response hands out is named in its own snapshot too.
-        self.snapshot(c, pr, resp, url, vars, &st.captures, st.iteration, rec);
+        // A failed request's response is never written as a snapshot.
+        let failing = !eval::all_passed(&rec.outcomes) || !capture_errors.is_empty();
+        self.snapshot(
+            c,
+            pr,
+            resp,
+            url,
+            vars,
+            &st.captures,
+            st.iteration,
+            failing,
+            rec,
+        );
         if !capture_errors.is_empty() {
             let joined = capture_errors.join("\n");
             rec.message = Some(match rec.message.take() {

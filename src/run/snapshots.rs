@@ -23,6 +23,7 @@ impl Runner {
         vars: &Vars,
         captures: &Vars,
         iteration: Option<usize>,
+        failing: bool,
         rec: &mut RequestRecord,
     ) {
         let spec = match (&self.options.snapshots, &pr.snapshot) {
@@ -63,7 +64,7 @@ impl Runner {
             return;
         }
         let dir = SnapshotDir::new(&c.path, self.plan.environment.as_deref());
-        rec.snapshot = Some(self.compare(&dir, &key, &snap, &text));
+        rec.snapshot = Some(self.compare(&dir, &key, &snap, &text, failing));
         rec.snapshot_key = Some(key);
     }
 
@@ -73,6 +74,7 @@ impl Runner {
         key: &str,
         snap: &snapshot::Snapshot,
         text: &str,
+        failing: bool,
     ) -> SnapshotOutcome {
         let file = dir.file(key);
         let shown = file.to_string_lossy().into_owned();
@@ -85,6 +87,12 @@ impl Runner {
         let old_text = match dir.read(key) {
             None if matches!(mode, SnapshotMode::Ci) => {
                 return SnapshotOutcome::Missing { file: shown };
+            }
+            None if failing => {
+                return SnapshotOutcome::NotKept {
+                    file: shown,
+                    diff: None,
+                };
             }
             None => {
                 return match dir.write(key, text) {
@@ -119,6 +127,12 @@ impl Runner {
             &format!("{shown} (stored)"),
             &format!("{shown} (this run)"),
         );
+        if failing && !matches!(mode, SnapshotMode::Ci) {
+            return SnapshotOutcome::NotKept {
+                file: shown,
+                diff: Some(diff),
+            };
+        }
         match mode {
             SnapshotMode::Update => match dir.write(key, text) {
                 Ok(()) => SnapshotOutcome::Updated { file: shown, diff },

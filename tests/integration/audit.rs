@@ -30,6 +30,10 @@ requests:
     json: { k: "{{ secret('AUDIT_KEY') }}", b64: "{{ secret('AUDIT_KEY') | base64_encode }}" }
     expect: { status: 500, json: { $.json.k: nope } }
     capture: { echoed: "$.headers.authorization" }
+  - name: echo everything and pass
+    method: POST
+    url: "{{ url }}/echo?key={{ secret('AUDIT_KEY') }}"
+    json: { k: "{{ secret('AUDIT_KEY') }}", b64: "{{ secret('AUDIT_KEY') | base64_encode }}" }
   - name: basic
     url: "{{ url }}/echo/{{ echoed }}"
     auth: { basic: { username: u, password: "{{ secret('AUDIT_KEY') }}" } }
@@ -176,8 +180,9 @@ fn no_secret_or_token_is_written_anywhere() {
         assert!(!seen.contains(&n), "{n:?} leaked");
     }
     assert!(
-        w.path("__snapshots__/c/a/echo-everything.snap.yaml")
-            .exists()
+        w.path("__snapshots__/c/a/echo-everything-and-pass.snap.yaml")
+            .exists(),
+        "a passing request's snapshot (echoing every secret) was written and scanned"
     );
     assert!(!seen.contains("yarc-tmp"), "a temporary file was left");
 }

@@ -26,13 +26,24 @@ requests:
 
 const KEY: &str = "html-secret-2718";
 
-/// Runs the failing collection twice (the second run changes the snapshot) with an HTML report.
+/// Records the snapshot with a passing run (a failed request's response is never stored), then
+/// runs the failing collection, whose response differs, with an HTML report.
 fn failing_report(w: &World) -> (Run, String) {
-    w.write("jobs.yaml", FAILING);
+    let passing = FAILING.replace("      status: [201, 202]\n", "      status: 200\n");
+    w.write("jobs.yaml", &passing.replace("{ gte: 5 }", "{ gte: 3 }"));
     w.yarc_env(
-        &["run", "jobs.yaml", "--var", "size=3"],
+        &[
+            "run",
+            "jobs.yaml",
+            "--var",
+            "size=3",
+            "--name",
+            "create job",
+        ],
         &[("YARC_HTML_KEY", KEY)],
-    );
+    )
+    .expect_code(0);
+    w.write("jobs.yaml", FAILING);
     let r = w.yarc_env(
         &[
             "run",

@@ -376,3 +376,48 @@ requests:
     assert_eq!(r.summary(), "4 passed, 0 failed");
     assert!(foreign.starts_with("HTTP/1.1 421"), "{foreign}");
 }
+
+/// A failed request's response is never a baseline: with no snapshot stored nothing is
+/// written; with one stored, the difference is shown and no `.new` is left to accept.
+#[test]
+fn a_failed_request_writes_no_snapshot() {
+    let w = World::new();
+    w.write(
+        "c.yaml",
+        "name: c\ndefaults: { snapshot: true }\nrequests:\n  - name: broken\n    url: \"{{ url }}/faults/status/500\"\n  - name: refused as expected\n    url: \"{{ url }}/faults/status/404\"\n    expect: { status: 404 }\n",
+    );
+    let r = run(&w, &[]);
+    r.expect_code(1).expect_contains(
+        "__snapshots__/c/default/broken.snap.yaml: the request failed, so no snapshot written",
+    );
+    assert!(!w.path("__snapshots__/c/default/broken.snap.yaml").exists());
+    assert!(
+        w.path("__snapshots__/c/default/refused-as-expected.snap.yaml")
+            .exists()
+    );
+    r.expect_contains("snapshots: 1 new, 0 updated");
+
+    // Stored, then the request fails with another response: shown, not kept.
+    w.write(
+        "c.yaml",
+        "name: c\ndefaults: { snapshot: true }\nrequests:\n  - name: refused as expected\n    url: \"{{ url }}/faults/status/409\"\n    expect: { status: 404 }\n",
+    );
+    let r = run(&w, &["--report", "json:r.json"]);
+    r.expect_code(1)
+        .expect_contains(
+            "the request failed, so it differs from the snapshot; the new response was not kept",
+        )
+        .expect_contains("-status: 404")
+        .expect_contains("+status: 409");
+    assert!(
+        !w.path("__snapshots__/c/default/refused-as-expected.snap.yaml.new")
+            .exists()
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(w.path("r.json")).expect("json"))
+            .expect("valid");
+    assert_eq!(
+        v["collections"][0]["requests"][0]["snapshot"]["outcome"],
+        "not_kept"
+    );
+}
