@@ -77,6 +77,10 @@ pub fn execute(cmd: ReportCommand, clock: Clock) -> i32 {
         exit_code: merged.exit_code,
         notes: &merged.notes,
         clock,
+        part: crate::report::Part {
+            shard: None,
+            collection_runs: merged.collection_runs,
+        },
     };
     for (path, render) in outputs {
         if let Err(e) = crate::report::write_atomic(path, &render(&run)) {

@@ -128,7 +128,7 @@ pub async fn execute(a: RunArgs, clock: Clock) -> i32 {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let (units, notes) = planned_units(&plan, &a, rows.as_deref());
+    let (units, notes, all_units) = planned_units(&plan, &a, rows.as_deref());
     let infos = unit_infos(&plan, &units);
     let selected: usize = units
         .iter()
@@ -174,6 +174,10 @@ pub async fn execute(a: RunArgs, clock: Clock) -> i32 {
         exit_code: exit,
         notes: &notes,
         clock,
+        part: crate::report::Part {
+            shard: a.shard,
+            collection_runs: all_units,
+        },
     };
     if write_reports(&a.reports, &report) && exit == Exit::Ok.code() {
         exit = Exit::Incomplete.code();
@@ -300,16 +304,16 @@ fn run_options(
 }
 
 /// Every collection run of the plan, once per iteration, this shard's part; a note when the
-/// shard has nothing to run.
+/// shard has nothing to run; and how many collection runs the whole run has.
 fn planned_units(
     plan: &plan::Plan,
     a: &RunArgs,
     rows: Option<&[Vars]>,
-) -> (Vec<Unit>, Vec<String>) {
+) -> (Vec<Unit>, Vec<String>, usize) {
     let mut units = crate::run::units(plan.collections.len(), a.iterations.max(1), rows);
     let mut notes = Vec::new();
+    let all = units.len();
     if let Some((k, n)) = a.shard {
-        let all = units.len();
         units = crate::run::shard(units, k, n);
         if units.is_empty() {
             // More shards than collection runs: allowed (a fixed CI matrix), but never silent.
@@ -320,7 +324,7 @@ fn planned_units(
             notes.push(note);
         }
     }
-    (units, notes)
+    (units, notes, all)
 }
 
 fn unit_infos(plan: &plan::Plan, units: &[Unit]) -> Vec<UnitInfo> {

@@ -42,6 +42,8 @@ pub fn render(run: &RunReport) -> String {
         "duration_ms": run.clock.millis(run.elapsed),
         "interrupted": run.interrupted,
         "notes": run.notes,
+        "shard": run.part.shard.map(|(k, n)| json!({ "index": k, "of": n })),
+        "collection_runs": run.part.collection_runs,
         "summary": {
             "passed": summary.passed,
             "failed": summary.failed,

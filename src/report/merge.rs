@@ -23,6 +23,8 @@ pub struct Merged {
     pub interrupted: bool,
     pub exit_code: i32,
     pub notes: Vec<String>,
+    /// Collection runs of the whole run (every shard's, together).
+    pub collection_runs: usize,
 }
 
 /// Merges JSON reports: (where it came from, its text).
@@ -39,6 +41,7 @@ pub fn merge(inputs: &[(String, String)]) -> Result<Merged, String> {
         })
         .collect::<Result<_, _>>()?;
     same_run(&docs)?;
+    let collection_runs = every_shard(&docs)?;
     let mut units: Vec<(usize, UnitInfo, Vec<RequestRecord>)> = Vec::new();
     let mut owner: HashMap<usize, &str> = HashMap::new();
     let mut files: HashMap<String, Arc<SourceFile>> = HashMap::new();
@@ -69,6 +72,18 @@ pub fn merge(inputs: &[(String, String)]) -> Result<Merged, String> {
         }
     }
     units.sort_by_key(|(i, _, _)| *i);
+    let missing: Vec<String> = (0..collection_runs)
+        .filter(|i| !owner.contains_key(i))
+        .map(|i| (i + 1).to_string())
+        .collect();
+    if !missing.is_empty() {
+        return Err(format!(
+            "collection run{} {} of {collection_runs} {} in none of the reports: a report is missing or cut short",
+            if missing.len() == 1 { "" } else { "s" },
+            missing.join(", "),
+            if missing.len() == 1 { "is" } else { "are" },
+        ));
+    }
     let records: Vec<RequestRecord> = units.iter().flat_map(|(_, _, r)| r.clone()).collect();
     let interrupted = docs.iter().any(|(_, d)| d["interrupted"] == true);
     let summary = Summary::from_records(&records);
@@ -102,7 +117,63 @@ pub fn merge(inputs: &[(String, String)]) -> Result<Merged, String> {
         interrupted,
         exit_code,
         notes,
+        collection_runs,
     })
+}
+
+/// The shards of one run, each once and none missing; returns the whole run's collection runs.
+/// Reports from before shards were recorded (no `collection_runs`) are taken as they are.
+fn every_shard(docs: &[(&str, Value)]) -> Result<usize, String> {
+    let Some(total) = docs[0].1["collection_runs"].as_u64() else {
+        return Ok(0);
+    };
+    let shard = |d: &Value| {
+        let s = &d["shard"];
+        s["index"].as_u64().zip(s["of"].as_u64())
+    };
+    let mut seen: HashMap<u64, &str> = HashMap::new();
+    let mut of = None;
+    for (name, d) in docs {
+        if d["collection_runs"].as_u64() != Some(total) {
+            return Err(format!(
+                "`{}` and `{name}` are parts of different runs ({total} and {} collection runs)",
+                docs[0].0,
+                shown(&d["collection_runs"])
+            ));
+        }
+        let Some((k, n)) = shard(d) else {
+            if docs.len() > 1 {
+                return Err(format!(
+                    "`{name}` is the report of a whole run, not of a shard (`--shard K/N`): it cannot be merged with others"
+                ));
+            }
+            continue;
+        };
+        if of.is_some_and(|o| o != n) {
+            return Err(format!(
+                "`{name}` is shard {k}/{n}, the others are shards of {}: merge the shards of one run",
+                of.unwrap_or_default()
+            ));
+        }
+        of = Some(n);
+        if let Some(first) = seen.insert(k, name) {
+            return Err(format!("`{first}` and `{name}` are both shard {k}/{n}"));
+        }
+    }
+    if let Some(n) = of {
+        let missing: Vec<String> = (1..=n)
+            .filter(|k| !seen.contains_key(k))
+            .map(|k| format!("{k}/{n}"))
+            .collect();
+        if !missing.is_empty() {
+            return Err(format!(
+                "shard {} {} missing: merge the JSON reports of all {n} shards",
+                missing.join(", "),
+                if missing.len() == 1 { "is" } else { "are" }
+            ));
+        }
+    }
+    Ok(total as usize)
 }
 
 /// The same yarc, format and environment in every report.

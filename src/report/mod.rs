@@ -34,6 +34,16 @@ pub struct RunReport<'a> {
     pub notes: &'a [String],
     /// Real durations and dates, or fixed ones for reproducible reports.
     pub clock: crate::clock::Clock,
+    /// Which part of the whole run this is, so `yarc report merge` can tell a shard is missing.
+    pub part: Part,
+}
+
+/// A run's place in the whole: its shard (`--shard K/N`), and how many collection runs the
+/// whole run has.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Part {
+    pub shard: Option<(usize, usize)>,
+    pub collection_runs: usize,
 }
 
 /// What reports say about one collection run.

@@ -422,7 +422,24 @@ fn three_shards_merge_into_the_reports_of_the_whole_run() {
         .expect_contains("differ in `tool`");
     merge(&["shard-1.json", "shard-1.json"])
         .expect_code(2)
-        .expect_contains("both hold collection run 0");
+        .expect_contains("`shard-1.json` and `shard-1.json` are both shard 1/3");
+    // A shard left out (a CI job that never uploaded its report) is no green merge.
+    merge(&["shard-1.json", "shard-3.json"])
+        .expect_code(2)
+        .expect_contains("shard 2/3 is missing: merge the JSON reports of all 3 shards");
+    merge(&["shard-2.json"])
+        .expect_code(2)
+        .expect_contains("shard 1/3, 3/3 are missing");
+    merge(&["all.json", "shard-1.json"])
+        .expect_code(2)
+        .expect_contains("`all.json` is the report of a whole run, not of a shard");
+    // A report cut short (a collection run gone) is refused too.
+    let mut cut: serde_json::Value = serde_json::from_str(&read("shard-2.json")).expect("json");
+    cut["collections"] = serde_json::json!([]);
+    w.write("cut.json", &cut.to_string());
+    merge(&["shard-1.json", "cut.json", "shard-3.json"])
+        .expect_code(2)
+        .expect_contains("collection run 2 of 3 is in none of the reports");
     super::run_in(
         w.dir.path(),
         &["report", "merge", "shard-1.json"].map(String::from),
