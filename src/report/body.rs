@@ -55,16 +55,21 @@ pub fn render(r: &RequestRecord, what: Print, out: Out) -> Vec<u8> {
         }
         return bytes;
     }
-    let text = match serde_json::from_slice::<serde_json::Value>(body) {
-        Ok(json) => pretty(&json, out.color),
-        Err(_) => String::from_utf8_lossy(body).into_owned(),
+    bytes.extend_from_slice(terminal_text(body, out.color).as_bytes());
+    bytes
+}
+
+/// A body for a terminal: JSON pretty-printed. What the server sent is made visible first;
+/// yarc's own colours go on after, or they would be shown as text (`\x1b[1m`).
+fn terminal_text(body: &[u8], color: bool) -> String {
+    let mut text = match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(json) => pretty(&json, color),
+        Err(_) => crate::untrusted::visible(&String::from_utf8_lossy(body)).into_owned(),
     };
-    let mut text = crate::untrusted::visible(&text).into_owned();
     if !text.ends_with('\n') {
         text.push('\n');
     }
-    bytes.extend_from_slice(text.as_bytes());
-    bytes
+    text
 }
 
 /// Control characters made visible, CRLF line ends kept.
@@ -75,9 +80,11 @@ fn visible_lines(text: &str) -> String {
         .join("\r\n")
 }
 
-/// Pretty JSON, keys in one colour and values by kind.
+/// Pretty JSON, anything a terminal would act on made visible, then keys in one colour and
+/// values by kind.
 fn pretty(v: &serde_json::Value, color: bool) -> String {
     let text = serde_json::to_string_pretty(v).unwrap_or_default();
+    let text = crate::untrusted::visible(&text).into_owned();
     if !color {
         return text;
     }
@@ -136,6 +143,27 @@ fn split_key(s: &str) -> Option<(&str, &str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// On a terminal, yarc's colours reach it as escapes and the server's never do.
+    #[test]
+    fn a_terminal_gets_colours_and_never_the_servers_escapes() {
+        let body = "{\"items\": [\"a\\u001b[31mred\", \"\u{202e}x\"]}";
+        let coloured = terminal_text(body.as_bytes(), true);
+        assert!(
+            coloured.contains("\u{1b}[1m\u{1b}[34m\"items\""),
+            "{coloured:?}"
+        );
+        assert!(
+            !coloured.contains("\\x1b[1m"),
+            "colours shown as text: {coloured:?}"
+        );
+        assert!(!coloured.contains('\u{202e}'), "{coloured:?}");
+        let plain = terminal_text(body.as_bytes(), false);
+        assert!(!plain.contains('\u{1b}'), "{plain:?}");
+        assert!(plain.contains("\\u001b[31mred"), "{plain:?}");
+        let text = terminal_text(b"a\x1b[2Jb", true);
+        assert_eq!(text, "a\\x1b[2Jb\n");
+    }
 
     #[test]
     fn colours_keys_and_values_but_not_text() {

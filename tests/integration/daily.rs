@@ -555,3 +555,43 @@ requests:
     let r = w.yarc(&["run", "c.yaml", "-v"]);
     assert!(!r.stdout.contains("first byte") && !r.stdout.contains("↪"));
 }
+
+/// The daily loop's first command on a real terminal (a pseudo-terminal from util-linux's
+/// `script`): the body arrives pretty and coloured, and no colour code is shown as text.
+#[test]
+fn on_a_terminal_the_body_is_coloured_not_escaped() {
+    let Some(script) = ["/usr/bin/script", "/bin/script"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists())
+    else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "util-linux `script` is needed in CI"
+        );
+        return;
+    };
+    let w = World::new();
+    w.write(
+        "c.yaml",
+        "requests:\n  - name: one\n    method: POST\n    url: \"{{ url }}/echo\"\n    json: { items: [1, \"\\u001b[31mred\"] }\n",
+    );
+    let cmd = format!(
+        "{} run c.yaml --name one --color always --var url={}",
+        env!("CARGO_BIN_EXE_yarc"),
+        w.url()
+    );
+    let out = std::process::Command::new(script)
+        .args(["-qec", &cmd, "/dev/null"])
+        .current_dir(w.dir.path())
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("script");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("\u{1b}[1m\u{1b}[34m\"items\""), "{text:?}");
+    assert!(
+        !text.contains("\\x1b[1m"),
+        "colour codes shown as text: {text:?}"
+    );
+    assert!(text.contains("\\u001b[31mred"), "{text:?}");
+}
