@@ -178,6 +178,9 @@ impl Runner {
         rec.status = Some(resp.status);
         if exec.attempts > 1 {
             rec.last_duration = Some(resp.duration);
+        } else {
+            // One exchange: the time shown is the time `expect.time` judges.
+            rec.duration = resp.duration;
         }
         if self.options.keep_responses {
             rec.response = Some(summary(&resp, &self.redactor));

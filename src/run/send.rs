@@ -21,7 +21,7 @@ pub(super) struct Execution {
     /// Polling ran out before its condition held.
     pub gave_up: Option<String>,
     pub steps: Vec<Step>,
-    /// From the first send to the last answer.
+    /// From the first send to the last answer, time spent getting tokens left out.
     pub elapsed: Duration,
 }
 
@@ -30,6 +30,8 @@ pub(super) struct Execution {
 struct Trace {
     attempts: u32,
     steps: Vec<Step>,
+    /// Time spent getting tokens: not the request's own time.
+    token_time: Duration,
 }
 
 impl Trace {
@@ -106,7 +108,7 @@ impl Runner {
             result,
             gave_up,
             steps: trace.steps,
-            elapsed: started.elapsed(),
+            elapsed: started.elapsed().saturating_sub(trace.token_time),
         }
     }
 
@@ -203,23 +205,35 @@ impl Runner {
             self.warn_once(&host, text);
         }
         let redirects = pr.redirects;
-        let send = async |r: &RenderedRequest, trace: &mut Trace| {
-            let resp = http.send(r, timeout, redirects).await?;
+        // The request's timeout bounds the request as a whole, getting its token included.
+        let began = Instant::now();
+        let left = |what: &str| {
+            let left = timeout.saturating_sub(began.elapsed());
+            match left.is_zero() {
+                true => Err(token_deadline(timeout, what)),
+                false => Ok(left),
+            }
+        };
+        let send = async |r: &RenderedRequest, trace: &mut Trace, within: Duration| {
+            let resp = http.send(r, within, redirects).await?;
             trace.sent(&resp);
             Ok::<Response, RunError>(resp)
         };
         let Applied::OAuth2(tr) = auth else {
-            return send(rendered, trace).await;
+            return send(rendered, trace, timeout).await;
         };
-        let token = self.bearer(tr, None, rendered, trace).await?;
-        let resp = send(rendered, trace).await?;
+        let token = self
+            .bearer(tr, None, rendered, trace, (left("")?, timeout))
+            .await?;
+        let resp = send(rendered, trace, left("after its token")?).await?;
         if resp.status != 401 {
             return Ok(resp);
         }
         // The token may have been revoked or expired early: fetch a new one, try once more.
         trace.then("401: the token was refused; fetching a new one and sending again".into());
-        self.bearer(tr, Some(&token), rendered, trace).await?;
-        let again = send(rendered, trace).await?;
+        self.bearer(tr, Some(&token), rendered, trace, (left("")?, timeout))
+            .await?;
+        let again = send(rendered, trace, left("after its new token")?).await?;
         if again.status == 401 && !expects_status(&pr.req.expect, 401) {
             let challenge = again
                 .header("www-authenticate")
@@ -240,11 +254,21 @@ impl Runner {
         rejected: Option<&str>,
         rendered: &mut RenderedRequest,
         trace: &mut Trace,
+        (within, timeout): (Duration, Duration),
     ) -> Result<String, RunError> {
-        let (token, how) = self
+        let began = Instant::now();
+        let obtain = self
             .tokens
-            .obtain(&self.token_client, tr, rejected, &self.redactor)
-            .await?;
+            .obtain(&self.token_client, tr, rejected, &self.redactor);
+        // The token request has the run's timeout already; a shorter one bounds it here.
+        let obtained = match within < self.options.timeout {
+            true => tokio::time::timeout(within, obtain)
+                .await
+                .map_err(|_| token_deadline(timeout, "getting its token")),
+            false => Ok(obtain.await),
+        };
+        trace.token_time += began.elapsed();
+        let (token, how) = obtained??;
         if let Obtained::Fetched { url, .. } = &how
             && let Some((host, text)) = crate::auth::plain_http_warning(url, "token endpoint")
         {
@@ -269,6 +293,21 @@ impl Runner {
             base_dir: &c.base_dir,
             redactor: &self.redactor,
         }
+    }
+}
+
+/// The request's timeout passed while (or before) `what` happened.
+fn token_deadline(after: Duration, what: &str) -> RunError {
+    let what = if what.is_empty() {
+        "getting its token"
+    } else {
+        what
+    };
+    RunError::Timeout {
+        after,
+        cause: format!(
+            "the request's timeout ran out {what} (a request's timeout bounds its token request too)"
+        ),
     }
 }
 

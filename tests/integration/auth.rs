@@ -714,3 +714,38 @@ fn discovery_never_sends_the_secret_to_another_origin() {
         .expect_contains("the document names the issuer `http://someone-else.example`");
     assert_eq!(w.sandbox.tokens_issued(), 0);
 }
+
+/// A request's `timeout:` bounds the request as a whole, its token request included; the time
+/// shown for a request is its own exchange, the time `expect.time` judges.
+#[test]
+fn a_request_timeout_bounds_its_token_request() {
+    let w = World::new();
+    w.write(
+        "c.yaml",
+        "auth:\n  oauth2:\n    token_url: \"{{ url }}/faults/token/slow\"\n    client_id: sandbox-client\n    client_secret: sandbox-secret\nrequests:\n  - name: quick\n    url: \"{{ url }}/echo\"\n    timeout: 1s\n",
+    );
+    w.yarc(&["run", "c.yaml"])
+        .expect_code(3)
+        .expect_contains("timed out after 1s: the request's timeout ran out getting its token");
+    // The token's time is not the request's: the time shown is the exchange's own, the one
+    // `expect.time` judges; the token's is its own step.
+    w.write(
+        "t.yaml",
+        "auth:\n  oauth2:\n    token_url: \"{{ url }}/faults/token/slow\"\n    client_id: sandbox-client\n    client_secret: sandbox-secret\nrequests:\n  - name: quick\n    url: \"{{ url }}/echo\"\n",
+    );
+    w.yarc_real_clock(&["run", "t.yaml", "--report", "json:r.json"])
+        .expect_code(0);
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(w.path("r.json")).expect("json"))
+            .expect("valid");
+    let r = &v["collections"][0]["requests"][0];
+    let steps = r["steps"].as_array().expect("steps");
+    let step = |kind: &str| {
+        steps
+            .iter()
+            .find(|s| s["step"] == kind)
+            .unwrap_or_else(|| panic!("no {kind} step in {r}"))
+    };
+    assert_eq!(r["duration_ms"], step("send")["duration_ms"], "{r}");
+    assert_eq!(step("token")["source"], "fetched", "{r}");
+}
