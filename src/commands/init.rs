@@ -52,11 +52,11 @@ fn files(ci: Ci) -> Vec<(&'static str, String)> {
     out.push(match ci {
         Ci::Github => (
             ".github/workflows/api-tests.yml",
-            include_str!("init/github.yml").to_string(),
+            include_str!("init/github.yml").replace("{version}", env!("CARGO_PKG_VERSION")),
         ),
         Ci::Gitlab => (
             ".gitlab-ci.yml",
-            include_str!("init/gitlab.yml").to_string(),
+            include_str!("init/gitlab.yml").replace("{version}", env!("CARGO_PKG_VERSION")),
         ),
     });
     out

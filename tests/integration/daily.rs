@@ -198,6 +198,26 @@ fn init_writes_a_project_that_runs_green_at_once_and_overwrites_nothing() {
     run_in(dir.path(), &args(&["init", "gl", "--ci", "gitlab"]), &[]).expect_code(0);
     assert!(dir.path().join("gl/.gitlab-ci.yml").is_file());
     assert!(!dir.path().join("gl/.github").exists());
+    // The CI jobs install a release (the action, the image): a new project has no yarc source
+    // to compile. (.ci/run lints the GitHub workflow with actionlint and zizmor.)
+    let version = env!("CARGO_PKG_VERSION");
+    let github =
+        std::fs::read_to_string(api.join(".github/workflows/api-tests.yml")).expect("workflow");
+    assert!(
+        github.contains(&format!("uses: yarc-dev/yarc@v{version}")),
+        "{github}"
+    );
+    let gitlab = std::fs::read_to_string(dir.path().join("gl/.gitlab-ci.yml")).expect("gitlab");
+    assert!(
+        gitlab.contains(&format!("ghcr.io/yarc-dev/yarc:{version}")),
+        "{gitlab}"
+    );
+    for job in [&github, &gitlab] {
+        assert!(
+            !job.contains("cargo "),
+            "a generated job compiles yarc:\n{job}"
+        );
+    }
 }
 
 #[test]
