@@ -56,6 +56,9 @@ pub struct Config {
     /// Values captured earlier in a session (`yarc ui`): the plan knows them as defined, as it
     /// would if a selected request captured them.
     pub captured: Vec<(String, Value)>,
+    /// Secrets that are not set are listed in the plan, not refused (`yarc check` without
+    /// `--env`).
+    pub secrets_as_notes: bool,
 }
 
 /// Loaded, planned and ready.
@@ -149,6 +152,7 @@ pub async fn prepare(config: &Config) -> Result<Prepared, PrepareError> {
             .unwrap_or_default(),
         clock: config.clock,
         headers: config.headers.clone(),
+        secrets_as_notes: config.secrets_as_notes,
         ..PlanOptions::default()
     };
     let secrets = Arc::new(secrets);

@@ -7,7 +7,7 @@ use crate::clock::Clock;
 use crate::load;
 use crate::outcome::Exit;
 use crate::plan::Selection;
-use crate::session::Purpose;
+use crate::session::{Config, Purpose};
 use clap::Args;
 use std::path::PathBuf;
 
@@ -18,6 +18,11 @@ pub struct CheckArgs {
     /// A data file whose columns are variables, as for `run`.
     #[arg(long, value_name = "FILE")]
     pub data: Option<PathBuf>,
+    /// Without --env, secrets that are not set fail the check too (by default they are listed
+    /// once per environment: a lint on a machine without them, such as a pull request from a
+    /// fork or a pre-commit hook, passes).
+    #[arg(long)]
+    pub require_secrets: bool,
 }
 
 /// `yarc check`: `run` minus the network — the same loading, variables, secrets and plan, with
@@ -40,6 +45,9 @@ pub async fn execute(a: CheckArgs, clock: Clock) -> i32 {
         }
     };
     let several = envs.len() > 1;
+    // `--env` names the environment about to be used: its secrets must be there. Without it,
+    // check is a lint: secrets it cannot see are listed, not refused.
+    let lint = a.inputs.env.is_none() && !a.require_secrets;
     let mut bad = Vec::new();
     let mut counted = (0, 0);
     for env in &envs {
@@ -57,7 +65,13 @@ pub async fn execute(a: CheckArgs, clock: Clock) -> i32 {
             Purpose::Check,
             clock,
         ) {
-            Ok(config) => prepare(&config).await,
+            Ok(config) => {
+                prepare(&Config {
+                    secrets_as_notes: lint,
+                    ..config
+                })
+                .await
+            }
             Err(d) => Err(invalid(&d)),
         };
         match prepared {
@@ -66,6 +80,21 @@ pub async fn execute(a: CheckArgs, clock: Clock) -> i32 {
                     p.plan.collections.len(),
                     p.plan.collections.iter().map(|c| c.requests.len()).sum(),
                 );
+                if !p.plan.unset_secrets.is_empty() {
+                    let names: Vec<&str> =
+                        p.plan.unset_secrets.iter().map(String::as_str).collect();
+                    let (with, require) = match env {
+                        Some(e) => (
+                            format!(" `{e}` needs"),
+                            format!("`yarc check --env {e}` and `yarc run --env {e}` require"),
+                        ),
+                        None => (" the collections need".into(), "`yarc run` requires".into()),
+                    };
+                    crate::errln!(
+                        "note:{with} secrets that are not set (or empty) here: {} ({require} them)",
+                        names.join(", ")
+                    );
+                }
                 if several {
                     crate::errln!("no problems found\n");
                 }

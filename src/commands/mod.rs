@@ -120,6 +120,7 @@ pub fn lower(
         clock,
         sandbox_url: None,
         captured: Vec::new(),
+        secrets_as_notes: false,
     })
 }
 

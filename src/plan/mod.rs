@@ -110,6 +110,9 @@ pub struct Plan {
     pub seen: Seen,
     /// What is allowed but probably not meant (a Postman `/:id` left in a URL).
     pub warnings: Vec<String>,
+    /// Secrets the collections read that are not set (or empty), when `PlanOptions::
+    /// secrets_as_notes` says they are no error (`yarc check` without `--env`).
+    pub unset_secrets: std::collections::BTreeSet<String>,
 }
 
 /// Which checks need the full set of variables and secrets (`yarc check` without `--env`
@@ -127,6 +130,9 @@ pub struct PlanOptions {
     pub lenient: bool,
     /// `--header`: on every request, over its own of the same name.
     pub headers: Vec<(String, String)>,
+    /// Secrets that are not set are collected in `Plan::unset_secrets`, not errors (`yarc
+    /// check` without `--env`: a lint on a machine without the secrets).
+    pub secrets_as_notes: bool,
 }
 
 impl Default for PlanOptions {
@@ -134,6 +140,7 @@ impl Default for PlanOptions {
         PlanOptions {
             check_variables: true,
             check_secrets: true,
+            secrets_as_notes: false,
             selection: Selection::default(),
             data_columns: Vec::new(),
             clock: crate::clock::Clock::Real,
@@ -343,6 +350,7 @@ pub fn plan(
         current: PathBuf::new(),
         cli_headers: Vec::new(),
         warnings: Vec::new(),
+        unset_secrets: Default::default(),
     };
     let flags = crate::source::SourceFile::new("--header", "");
     p.cli_headers = p
@@ -388,6 +396,7 @@ pub fn plan(
             .collect(),
         seen: p.seen,
         warnings: p.warnings,
+        unset_secrets: p.unset_secrets,
     })
 }
 
@@ -412,6 +421,7 @@ struct Planner {
     /// `--header` values, as templates placed in a pseudo-file for messages.
     cli_headers: Vec<(String, Template)>,
     warnings: Vec<String>,
+    unset_secrets: std::collections::BTreeSet<String>,
 }
 
 /// Inherited settings while walking groups.
@@ -763,7 +773,11 @@ impl Planner {
                 Some(_) => continue,
             };
             missing = true;
-            self.push_once(d);
+            if self.options.secrets_as_notes {
+                self.unset_secrets.insert(name);
+            } else {
+                self.push_once(d);
+            }
         }
         missing
     }
@@ -1116,6 +1130,12 @@ impl Planner {
     fn trial_render(&mut self, t: &Template, vars: &Vars) {
         let risky = t.source.contains("{%") || t.source.contains("range(");
         if !risky || !self.options.check_variables || t.is_literal() {
+            return;
+        }
+        if template::literal_secret_names(t)
+            .iter()
+            .any(|n| self.unset_secrets.contains(n))
+        {
             return;
         }
         if !self

@@ -261,7 +261,7 @@ impl Runner {
             .tokens
             .obtain(&self.token_client, tr, rejected, &self.redactor);
         // The token request has the run's timeout already; a shorter one bounds it here.
-        let obtained = match within < self.options.timeout {
+        let obtained = match timeout < self.options.timeout {
             true => tokio::time::timeout(within, obtain)
                 .await
                 .map_err(|_| token_deadline(timeout, "getting its token")),

@@ -101,8 +101,11 @@ fn an_empty_secret_counts_as_not_set() {
         "requests:\n  - name: r\n    url: \"{{ url }}/echo\"\n    headers: { X-Key: \"{{ secret('API_KEY') }}\" }\n",
     );
     let env = [("API_KEY", "")];
-    for cmd in ["check", "run"] {
-        w.yarc_env(&[cmd, "c.yaml"], &env)
+    for cmd in [
+        &["check", "c.yaml", "--require-secrets"][..],
+        &["run", "c.yaml"],
+    ] {
+        w.yarc_env(cmd, &env)
             .expect_code(2)
             .expect_contains("secret `API_KEY` is set but empty (needed by request `r`)")
             .expect_contains("c.yaml:4:23")
@@ -116,7 +119,7 @@ fn an_empty_secret_counts_as_not_set() {
     );
     w.yarc_env(&["run", "ok.yaml"], &env).expect_code(0);
     // Not set at all is still "not set".
-    w.yarc(&["check", "ok.yaml"])
+    w.yarc(&["check", "ok.yaml", "--require-secrets"])
         .expect_code(2)
         .expect_contains("secret `API_KEY` is not set");
 }
@@ -324,4 +327,44 @@ fn a_closed_stdout_never_panics_and_keeps_the_exit_status() {
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
         assert_eq!(out.status.code(), Some(code), "{args:?}: {stderr}");
     }
+}
+
+/// `yarc check` without `--env` is a lint: on a machine without the secrets (a pull request
+/// from a fork, a pre-commit hook) it lists once which secrets each environment needs and
+/// passes; `--env` and `--require-secrets` keep it strict.
+#[test]
+fn check_without_env_lists_unset_secrets_and_passes() {
+    let w = World::new();
+    w.write(
+        "c.yaml",
+        "requests:\n  - name: r\n    url: \"{{ base }}/echo\"\n    headers: { X-Key: \"{{ secret('LINT_KEY') }}\", X-Id: \"{{ client_id }}\" }\n",
+    );
+    w.write("environments/stage.yaml", "variables:\n  base: https://stage.example.com\n  client_id: \"{{ secret('LINT_CLIENT_ID') }}\"\n");
+    w.write(
+        "environments/dev.yaml",
+        "variables:\n  base: http://localhost:1\n  client_id: dev\n",
+    );
+    let r = w.yarc(&["check", "c.yaml"]);
+    r.expect_code(0)
+        .expect_contains("note: `stage` needs secrets that are not set (or empty) here: LINT_CLIENT_ID, LINT_KEY (`yarc check --env stage` and `yarc run --env stage` require them)")
+        .expect_contains("note: `dev` needs secrets that are not set (or empty) here: LINT_KEY");
+    assert_eq!(
+        r.stderr.matches("LINT_KEY").count(),
+        2,
+        "once per environment: {}",
+        r.stderr
+    );
+    w.yarc(&["check", "c.yaml", "--env", "stage"])
+        .expect_code(2)
+        .expect_contains("secret `LINT_CLIENT_ID` is not set");
+    w.yarc(&["check", "c.yaml", "--require-secrets"])
+        .expect_code(2)
+        .expect_contains("secret `LINT_KEY` is not set");
+    // Other problems still fail the lint.
+    w.write(
+        "bad.yaml",
+        "requests:\n  - name: r\n    url: \"{{ base }}/echo\"\n    expect: { json: { \"$[\": 1 } }\n",
+    );
+    w.yarc(&["check", "bad.yaml"]).expect_code(2);
+    assert_eq!(w.sandbox.requests_seen(), 0);
 }

@@ -26,8 +26,8 @@ fn check_accepts_the_bundled_examples_with_and_without_an_environment() {
     run_in(&project_root(), &args(&["--env", "sandbox"]), &[])
         .expect_code(0)
         .expect_contains("no problems found with environment `sandbox`");
-    // Without --env, every environment is checked, as `run --env NAME` would see it: stage and
-    // prod need their secrets.
+    // Without --env, every environment is checked as a lint: stage's and prod's secrets are
+    // listed when missing; --require-secrets makes them count, as `run --env NAME` would.
     let secrets = [
         ("VISMA_CLIENT_ID", "id-1"),
         ("VISMA_CLIENT_SECRET", "secret-1"),
@@ -39,6 +39,11 @@ fn check_accepts_the_bundled_examples_with_and_without_an_environment() {
         .expect_code(0)
         .expect_contains("no problems found with each environment (prod, sandbox, stage)");
     run_in(&project_root(), &args(&[]), &[])
+        .expect_code(0)
+        .expect_contains(
+            "note: `stage` needs secrets that are not set (or empty) here: VISMA_CLIENT_ID",
+        );
+    run_in(&project_root(), &args(&["--require-secrets"]), &[])
         .expect_code(2)
         .expect_contains("secret `VISMA_CLIENT_ID` is not set")
         .expect_contains("problems with `prod`, `stage`");

@@ -524,6 +524,7 @@ fn check_takes_data_columns_var_files_and_secret_vars() {
         "rows.csv",
         "--var-file",
         "vars.yaml",
+        "--require-secrets",
     ])
     .expect_code(2)
     .expect_contains("secret `K` is not set");
