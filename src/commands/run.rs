@@ -16,6 +16,7 @@ use crate::run::{Ran, RunOptions, Runner, SnapshotMode, Unit};
 use crate::session::{Prepared, Purpose};
 use crate::template::Vars;
 use clap::Args;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -113,6 +114,7 @@ pub async fn execute(a: RunArgs, clock: Clock) -> i32 {
     };
     // Stale snapshots can only be told when every request of the collections ran.
     let selection_all = selection.is_all() && a.shard.is_none();
+    let asked = selection.clone();
     let mut config = match lower(&a.inputs, rows.clone(), selection, Purpose::Send, clock) {
         Ok(c) => c,
         Err(d) => return invalid(&d),
@@ -130,14 +132,34 @@ pub async fn execute(a: RunArgs, clock: Clock) -> i32 {
     };
     let (units, notes, all_units) = planned_units(&plan, &a, rows.as_deref());
     let infos = unit_infos(&plan, &units);
+    // What the body, `-o` and `--print` are about: the requests asked for, not the ones
+    // `--with-deps` runs before them.
+    let chosen: HashSet<(String, String)> = plan
+        .collections
+        .iter()
+        .flat_map(|c| {
+            c.requests
+                .iter()
+                .filter(|r| asked.selects_request(&c.path, r))
+                .map(|r| (c.shown_path.clone(), r.full_name()))
+        })
+        .collect();
     let selected: usize = units
         .iter()
-        .map(|u| plan.collections[u.collection].requests.len())
+        .map(|u| {
+            let c = &plan.collections[u.collection];
+            let mine =
+                |r: &&plan::PlannedRequest| chosen.contains(&(c.shown_path.clone(), r.full_name()));
+            c.requests.iter().filter(mine).count()
+        })
         .sum();
-    let shown = match showing(&a, selected) {
+    let mut shown = match showing(&a, selected) {
         Ok(s) => s,
         Err(d) => return invalid(&d.into()),
     };
+    if a.with_deps {
+        shown.only = Some(chosen);
+    }
     let mut options = run_options(&a, &config, net);
     options.keep_bodies = shown.keeps_bodies();
     options.keep_responses |= shown.print.is_some();
@@ -209,6 +231,8 @@ pub async fn execute(a: RunArgs, clock: Clock) -> i32 {
 struct Showing {
     print: Option<Print>,
     output: Option<PathBuf>,
+    /// (collection, request) whose responses are shown; `None`: all that ran.
+    only: Option<HashSet<(String, String)>>,
 }
 
 impl Showing {
@@ -224,10 +248,20 @@ impl Showing {
     /// Prints the responses, or writes the one body to `-o FILE`.
     fn emit(&self, records: &[RequestRecord], color: ColorChoice) -> std::io::Result<()> {
         use std::io::{IsTerminal, Write};
-        let received = records.iter().filter(|r| r.status.is_some());
+        let mine = |r: &&RequestRecord| {
+            self.only
+                .as_ref()
+                .is_none_or(|o| o.contains(&(r.collection.clone(), r.name.clone())))
+        };
+        let received = records.iter().filter(mine).filter(|r| r.status.is_some());
         if let Some(path) = &self.output {
             // No response, no file: an empty file would read as an empty answer.
-            return match records.iter().rev().find_map(|r| r.body.as_ref()) {
+            return match records
+                .iter()
+                .filter(mine)
+                .rev()
+                .find_map(|r| r.body.as_ref())
+            {
                 Some(body) => crate::report::write_atomic_bytes(path, body),
                 None => Ok(()),
             };
@@ -264,6 +298,7 @@ fn showing(a: &RunArgs, selected: usize) -> Result<Showing, Diagnostic> {
     Ok(Showing {
         print: print.filter(|p| !a.dry_run && *p != Print::None),
         output: a.output.clone(),
+        only: None,
     })
 }
 

@@ -305,6 +305,22 @@ pub fn with_dependencies(
                         c.requests[i].full_name()
                     ));
                 }
+                // A request between them that polls on that value (`retry`) waits for what
+                // the producer started: `fetch the result` needs `wait for the job` first.
+                let Some(j) = producer else { continue };
+                let between = c.requests[j + 1..i].iter().zip(&mut wanted[j + 1..i]);
+                for (r, w) in between {
+                    let polls = r.req.retry.is_some() && r.needs.iter().any(|n| n == need);
+                    if polls && !*w {
+                        *w = true;
+                        notes.push(format!(
+                            "--with-deps adds `{}` ({}): it polls on `{need}` before `{}` runs",
+                            r.full_name(),
+                            c.shown_path,
+                            c.requests[i].full_name()
+                        ));
+                    }
+                }
             }
         }
         for (r, w) in c.requests.iter().zip(wanted) {

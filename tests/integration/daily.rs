@@ -181,13 +181,72 @@ fn init_writes_a_project_that_runs_green_at_once_and_overwrites_nothing() {
         &[],
     );
     r.expect_code(0);
-    assert_eq!(r.summary(), "1 passed, 0 failed");
+    assert_eq!(r.summary(), "4 passed, 0 failed");
     run_in(
         &api,
         &args(&["check", "collections", "--env", "sandbox"]),
         &[],
     )
     .expect_code(0);
+    // The README's daily loop, as written, in the new project: one request's body on stdout,
+    // and one request with what it needs (its capture and the poll that waits on it), only
+    // its own body printed.
+    let r = run_in(
+        &api,
+        &args(&[
+            "run",
+            "collections",
+            "--env",
+            "sandbox",
+            "--name",
+            "list jobs",
+        ]),
+        &[],
+    );
+    r.expect_code(0);
+    let body: serde_json::Value = serde_json::from_str(&r.stdout).expect("the body");
+    assert!(body["items"].is_array(), "{body}");
+    let r = run_in(
+        &api,
+        &args(&[
+            "run",
+            "collections",
+            "--env",
+            "sandbox",
+            "--name",
+            "fetch the result",
+            "--with-deps",
+        ]),
+        &[],
+    );
+    r.expect_code(0)
+        .expect_contains("--with-deps adds `start a job`")
+        .expect_contains(
+            "--with-deps adds `wait for the job` (collections/example.yaml): it polls on `job_id`",
+        );
+    let body: serde_json::Value =
+        serde_json::from_str(&r.stdout).expect("only the chosen request's body");
+    assert_eq!(body["statusCode"], "stopped", "{body}");
+    let out = api.join("result.json");
+    run_in(
+        &api,
+        &args(&[
+            "run",
+            "collections",
+            "--env",
+            "sandbox",
+            "--name",
+            "fetch the result",
+            "--with-deps",
+            "-o",
+            &out.to_string_lossy(),
+        ]),
+        &[],
+    )
+    .expect_code(0);
+    let saved: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&out).expect("-o wrote")).expect("json");
+    assert!(saved["roster"]["shifts"].is_array(), "{saved}");
     // A second time: nothing is overwritten.
     let before = std::fs::read_to_string(api.join("collections/example.yaml")).expect("example");
     run_in(dir.path(), &args(&["init", "api"]), &[])
