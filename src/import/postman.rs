@@ -195,7 +195,10 @@ impl Ctx<'_> {
             .entry(name.clone())
             .or_insert_with(|| value.to_string());
         self.report.secrets.insert(name.clone());
-        secret_ref(&name)
+        match value {
+            "" => super::vars::empty_secret_ref(&name),
+            _ => secret_ref(&name),
+        }
     }
 
     /// Remembers the variable a URL starts with (`{{ base_url }}/jobs`).
@@ -523,7 +526,10 @@ fn variables(list: Option<&Value>, cx: &mut Ctx<'_>) -> Y {
             _ if secret => {
                 let env = env_name(key);
                 cx.report.secrets.insert(env.clone());
-                Y::str(secret_ref(&env))
+                match value.as_str().unwrap_or_default() {
+                    "" => Y::str(super::vars::empty_secret_ref(&env)),
+                    _ => Y::str(secret_ref(&env)),
+                }
             }
             Value::String(s) => {
                 let text = cx.text(&s);
