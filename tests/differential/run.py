@@ -299,6 +299,20 @@ def collection_body(data) -> dict:
     return data if isinstance(data, dict) else {}
 
 
+def undefined_text(fixture, name: str) -> str:
+    """What Newman sends for the variable yarc asks for as secret `name`: `{{variable}}`."""
+    for path in (fixture.get("collection"), fixture.get("environment")):
+        try:
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+        except (OSError, TypeError):
+            continue
+        for var in re.findall(r"\{\{([^{}]+)\}\}", text):
+            if env_name(var) == name:
+                return "{{" + var + "}}"
+    return "{{" + name.lower() + "}}"
+
+
 def postman_values(fixture) -> dict:
     """Every value a user holds for the collection: env_name(key) → value (environment first)."""
     values: dict = {}
@@ -389,9 +403,10 @@ def run_yarc(yarc, fixture, work, guard=None):
             else:
                 result["missing_secrets"].append(name)
                 if fixture.get("dir", FIXTURES) != FIXTURES:
-                    # An external collection whose files hold no value: give an empty one, as
-                    # the Postman user left it, so the run is not refused for want of it.
-                    cmd += ["--secret-var", f"{name}="]
+                    # An external collection whose files hold no value: give what Newman sends
+                    # for a variable nothing defines, its own `{{name}}` text, so the run is not
+                    # refused for want of it (yarc refuses an empty secret).
+                    cmd += ["--secret-var", f"{name}={undefined_text(fixture, name)}"]
         cmd += ["--report", f"json:{report}", "--color", "never", "--timeout", "10s"]
         rc, out, err = run_cmd(cmd, cwd=cwd, env=guard.env(env) if guard else env)
         result["log"] = server.log()
