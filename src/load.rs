@@ -20,10 +20,22 @@ const SKIPPED_DIRS: &[&str] = &[
 pub struct Loaded {
     pub collections: Vec<Collection>,
     pub environment: Option<Environment>,
+    /// Collections decoded with errors (their faulty parts left out), as their messages name them.
+    pub partial: Vec<String>,
 }
 
 /// Loads every collection named (folders expanded in name order) and the environment.
 pub fn load(paths: &[PathBuf], env: Option<&str>) -> Result<Loaded, Diagnostics> {
+    let (loaded, errors) = load_partial(paths, env);
+    match errors.is_empty() {
+        true => Ok(loaded),
+        false => Err(errors),
+    }
+}
+
+/// Loads what can be loaded and every error: a collection with errors is kept with its faulty
+/// parts left out (in `partial`), so planning can still find the problems of the rest.
+pub fn load_partial(paths: &[PathBuf], env: Option<&str>) -> (Loaded, Diagnostics) {
     let mut errors = Diagnostics::default();
     let mut files = Vec::new();
     for p in paths {
@@ -39,11 +51,21 @@ pub fn load(paths: &[PathBuf], env: Option<&str>) -> Result<Loaded, Diagnostics>
         );
     }
     let mut collections = Vec::new();
+    let mut partial = Vec::new();
     for path in &files {
-        match read(path).and_then(|f| parse::parse_collection(&f, path).map_err(|e| e.0)) {
-            Ok(c) => collections.push(c),
-            Err(mut e) => errors.0.append(&mut e),
+        let file = match read(path) {
+            Ok(f) => f,
+            Err(mut e) => {
+                errors.0.append(&mut e);
+                continue;
+            }
+        };
+        let (c, mut e) = parse::parse_collection_partial(&file, path);
+        if !e.is_empty() {
+            partial.push(file.path.clone());
+            errors.0.append(&mut e.0);
         }
+        collections.extend(c);
     }
     let environment = match env {
         None => None,
@@ -64,14 +86,12 @@ pub fn load(paths: &[PathBuf], env: Option<&str>) -> Result<Loaded, Diagnostics>
             }
         }
     };
-    if errors.is_empty() {
-        Ok(Loaded {
-            collections,
-            environment,
-        })
-    } else {
-        Err(errors)
-    }
+    let loaded = Loaded {
+        collections,
+        environment,
+        partial,
+    };
+    (loaded, errors)
 }
 
 /// Input files (collections, environments, data, variables, schemas, imports) larger than this

@@ -100,26 +100,13 @@ impl From<Diagnostics> for PrepareError {
 /// Loads the inputs, reads secrets and variables, starts the sandbox if the environment asks
 /// (for sending), and plans.
 pub async fn prepare(config: &Config) -> Result<Prepared, PrepareError> {
-    let loaded = load::load(&config.paths, config.env.as_deref())?;
+    let (loaded, errors) = load::load_partial(&config.paths, config.env.as_deref());
+    if !errors.is_empty() {
+        return Err(every_problem(config, loaded, errors).into());
+    }
     let redactor = Redactor::new();
-    let mut secrets = Secrets::load(&secret_dirs(&loaded), Arc::clone(&redactor))?;
-    for (k, v) in &config.secret_vars {
-        secrets = secrets.with_override(k, v);
-    }
-    // A --secret-var is both a variable (at --var's precedence) and a secret() value.
-    let mut overrides = Overrides {
-        cli: config
-            .vars
-            .iter()
-            .chain(&config.secret_vars)
-            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
-            .collect(),
-        ..Overrides::default()
-    };
-    if let Some(f) = &config.var_file {
-        overrides.var_file = var_file(f)?;
-    }
-    overrides.builtin.extend(config.captured.iter().cloned());
+    let secrets = secrets(config, &loaded, &redactor)?;
+    let mut overrides = overrides(config)?;
     let env = loaded.environment.as_ref();
     let net = with_environment_tls(&config.net, env.map(|e| e.tls.clone()).unwrap_or_default());
     check_net_files(&config.net)?;
@@ -198,6 +185,92 @@ pub async fn prepare(config: &Config) -> Result<Prepared, PrepareError> {
         sandbox,
         warnings,
     })
+}
+
+/// The secrets of `.env` files and the environment, with `--secret-var` values on top.
+fn secrets(
+    config: &Config,
+    loaded: &Loaded,
+    redactor: &Arc<Redactor>,
+) -> Result<Secrets, Diagnostics> {
+    let mut secrets = Secrets::load(&secret_dirs(loaded), Arc::clone(redactor))?;
+    for (k, v) in &config.secret_vars {
+        secrets = secrets.with_override(k, v);
+    }
+    Ok(secrets)
+}
+
+/// The variables given on the command line: `--var`, `--secret-var` (both a variable at
+/// `--var`'s precedence and a `secret()` value), `--var-file` and captured values.
+fn overrides(config: &Config) -> Result<Overrides, Diagnostics> {
+    let mut overrides = Overrides {
+        cli: config
+            .vars
+            .iter()
+            .chain(&config.secret_vars)
+            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .collect(),
+        ..Overrides::default()
+    };
+    if let Some(f) = &config.var_file {
+        overrides.var_file = var_file(f)?;
+    }
+    overrides.builtin.extend(config.captured.iter().cloned());
+    Ok(overrides)
+}
+
+/// With errors in the inputs, plans what could be read anyway so that one `check` reports
+/// every problem (a missing schema file, an undefined variable) instead of one round at a
+/// time. An undefined variable whose name is a key in a file with errors is left out: the
+/// part that defined it may be the part that could not be read. Nothing starts and nothing is sent.
+fn every_problem(config: &Config, loaded: Loaded, mut errors: Diagnostics) -> Diagnostics {
+    let env_unread = config.env.is_some() && loaded.environment.is_none();
+    let found =
+        secrets(config, &loaded, &Redactor::new()).and_then(|s| Ok((s, overrides(config)?)));
+    let (secrets, mut overrides) = match found {
+        Ok(pair) => pair,
+        Err(e) => {
+            errors.0.extend(e.0);
+            return errors;
+        }
+    };
+    if loaded
+        .environment
+        .as_ref()
+        .is_some_and(|e| e.sandbox.is_some())
+    {
+        overrides.builtin.push((
+            "sandbox_url".into(),
+            Value::String("http://127.0.0.1:0".into()),
+        ));
+    }
+    let options = PlanOptions {
+        clock: config.clock,
+        headers: config.headers.clone(),
+        ..PlanOptions::default()
+    };
+    let env = loaded.environment.as_ref();
+    let planned = plan::plan(
+        loaded.collections.clone(),
+        env,
+        &overrides,
+        Arc::new(secrets),
+        options,
+    );
+    let Err(more) = planned else { return errors };
+    // A name written as a key in a file with errors may have been defined by its unread part.
+    let derived = |d: &Diagnostic| {
+        let Some(name) = d.message.strip_prefix("undefined variable `") else {
+            return false;
+        };
+        let key = format!("{}:", name.split('`').next().unwrap_or_default());
+        env_unread
+            || d.span.as_ref().is_some_and(|s| {
+                loaded.partial.contains(&s.file.path) && s.file.text.contains(&key)
+            })
+    };
+    errors.0.extend(more.0.into_iter().filter(|d| !derived(d)));
+    errors
 }
 
 /// `NAME=VALUE` pairs of a flag; a pair without `=` is an input error naming the flag.

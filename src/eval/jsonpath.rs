@@ -37,14 +37,26 @@ pub fn compile(path: &JsonPath) -> Result<CompiledPath, Diagnostic> {
                 format!("invalid JSONPath `{src}`: {}", pest_reason(&e.to_string())),
                 &path.span,
             );
-            Err(match bracket_hint(src) {
-                Some(hint) => d.with_help(format!(
+            Err(match (length_hint(src), bracket_hint(src)) {
+                (Some(hint), _) => d.with_help(hint),
+                (None, Some(hint)) => d.with_help(format!(
                     "a name with `-` or other symbols needs brackets: `{hint}`"
                 )),
-                None => d,
+                (None, None) => d,
             })
         }
     }
+}
+
+/// Postman's `.length` / `.length()` (or `.size()`, `.count()`) at the end of a path: JSONPath
+/// has no such function; yarc's `length:` predicate does it.
+pub fn length_hint(src: &str) -> Option<String> {
+    let base = [".length()", ".size()", ".count()", ".length"]
+        .iter()
+        .find_map(|suffix| src.strip_suffix(suffix))?;
+    (base.len() > 1).then(|| {
+        format!("JSONPath has no length: check the list itself, `{base}: {{ length: 3 }}` (or `{{ length: {{ gte: 1 }} }}`)")
+    })
 }
 
 /// `$.headers.content-type` → `$.headers['content-type']`: RFC 9535 dot names are identifiers.

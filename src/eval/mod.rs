@@ -218,7 +218,12 @@ pub fn cookie(resp: &Response, name: &str) -> Option<String> {
 /// What a target that selects nothing is called in a failure.
 fn nothing(target: &Target) -> String {
     match target {
-        Target::Json(path) => format!("nothing: `{}` selects nothing", path.source),
+        Target::Json(path) => match jsonpath::length_hint(&path.source) {
+            Some(hint) if path.source.ends_with(".length") => {
+                format!("nothing: `{}` selects nothing ({hint})", path.source)
+            }
+            _ => format!("nothing: `{}` selects nothing", path.source),
+        },
         Target::Header(name) => format!("nothing: the response has no `{name}` header"),
         Target::Cookie(name) => format!("nothing: the response sets no `{name}` cookie"),
         _ => "nothing".into(),

@@ -49,6 +49,31 @@ impl<'a> Fields<'a> {
     }
 }
 
+/// An empty sibling (`expect:` with nothing under it) whose keys include `key`: what the key
+/// was meant to be indented under.
+fn misindented<'a>(entries: &'a [(Node, Node)], key: &str) -> Option<&'a str> {
+    use super::keys;
+    let children = |parent: &str| -> &[&str] {
+        match parent {
+            "expect" => keys::EXPECT,
+            "retry" => keys::RETRY,
+            "snapshot" => keys::SNAPSHOT,
+            "auth" => keys::AUTH_KINDS,
+            "graphql" => keys::GRAPHQL,
+            "oauth2" => keys::OAUTH2,
+            "basic" => keys::BASIC,
+            "api_key" => keys::API_KEY,
+            "defaults" => keys::DEFAULTS,
+            _ => &[],
+        }
+    };
+    entries
+        .iter()
+        .filter(|(_, v)| matches!(v.kind, NodeKind::Null))
+        .filter_map(|(k, _)| k.as_str())
+        .find(|parent| children(parent).contains(&key))
+}
+
 impl Decoder {
     pub fn error(&mut self, d: Diagnostic) {
         self.errors.push(d);
@@ -78,10 +103,19 @@ impl Decoder {
                 }
             };
             if !known.is_empty() && !known.contains(&key) {
-                let d = k
-                    .error(format!("unknown key `{key}` in {what}"))
-                    .suggest(key, known.iter().copied())
-                    .with_help(format!("accepted keys: {}", known.join(", ")));
+                let d = match misindented(entries, key) {
+                    Some(parent) => k
+                        .error(format!(
+                            "unknown key `{key}` in {what}: indent it under `{parent}`"
+                        ))
+                        .with_help(format!(
+                            "`{parent}:` above is empty and `{key}` is one of its keys: indent `{key}` two more spaces than `{parent}`"
+                        )),
+                    None => k
+                        .error(format!("unknown key `{key}` in {what}"))
+                        .suggest(key, known.iter().copied())
+                        .with_help(format!("accepted keys: {}", known.join(", "))),
+                };
                 self.error(d);
                 continue;
             }

@@ -20,27 +20,39 @@ pub use expect::PREDICATES;
 
 /// Decodes one collection file.
 pub fn parse_collection(file: &Arc<SourceFile>, path: &Path) -> Result<Collection, Diagnostics> {
-    let root = parse_yaml(file)?;
+    match parse_collection_partial(file, path) {
+        (Some(c), errors) if errors.is_empty() => Ok(c),
+        (_, errors) => Err(errors),
+    }
+}
+
+/// The collection with what could be decoded (a part with an error left out), and the errors:
+/// planning what is there finds the problems of the rest in the same pass.
+pub fn parse_collection_partial(
+    file: &Arc<SourceFile>,
+    path: &Path,
+) -> (Option<Collection>, Diagnostics) {
+    let root = match parse_yaml(file) {
+        Ok(root) => root,
+        Err(d) => return (None, d.into()),
+    };
     let mut d = Decoder::default();
     let default_name = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let parts = d.collection(&root, &default_name);
-    match parts {
-        Some(p) if d.errors.is_empty() => Ok(Collection {
-            file: Arc::clone(file),
-            path: path.to_path_buf(),
-            name: p.name,
-            tags: p.tags,
-            variables: p.variables,
-            auth: p.auth,
-            defaults: p.defaults,
-            items: p.items,
-            cookie_jar: p.cookie_jar,
-        }),
-        _ => Err(d.errors),
-    }
+    let collection = d.collection(&root, &default_name).map(|p| Collection {
+        file: Arc::clone(file),
+        path: path.to_path_buf(),
+        name: p.name,
+        tags: p.tags,
+        variables: p.variables,
+        auth: p.auth,
+        defaults: p.defaults,
+        items: p.items,
+        cookie_jar: p.cookie_jar,
+    });
+    (collection, d.errors)
 }
 
 use keys::{ENVIRONMENT as ENV_KEYS, SANDBOX, TLS as TLS_KEYS};

@@ -260,11 +260,23 @@ fn yaml_error(file: &Arc<SourceFile>, err: &serde_saphyr::Error) -> Diagnostic {
         snippets: serde_saphyr::SnippetMode::Off,
     });
     let message = first_line(&message);
-    let span = match err.location() {
-        Some(loc) if loc.line() > 0 => {
-            Span::new(file, loc.line() as u32, loc.column().max(1) as u32, 0)
-        }
-        _ => Span::file_start(file),
+    let at = err
+        .location()
+        .filter(|loc| loc.line() > 0)
+        .map(|loc| (loc.line() as u32, loc.column().max(1) as u32));
+    // The scanner names where the scalar it was reading began; the tab is where it stopped.
+    if message.contains("found a tab")
+        && let Some((line, col)) = first_indent_tab(&file.text, at.map_or(1, |(l, _)| l))
+    {
+        return Diagnostic::at(
+            "invalid YAML: a tab in the indentation",
+            &Span::new(file, line, col, 1),
+        )
+        .with_help("YAML indents with spaces only: replace the tab with spaces");
+    }
+    let span = match at {
+        Some((line, col)) => Span::new(file, line, col, 0),
+        None => Span::file_start(file),
     };
     let d = Diagnostic::at(format!("invalid YAML: {message}"), &span);
     if message.contains("budget") || message.contains("alias") && message.contains("limit") {
@@ -276,6 +288,19 @@ fn yaml_error(file: &Arc<SourceFile>, err: &serde_saphyr::Error) -> Diagnostic {
     } else {
         d
     }
+}
+
+/// The first tab in a line's leading whitespace, from line `from` on: (line, column).
+fn first_indent_tab(text: &str, from: u32) -> Option<(u32, u32)> {
+    text.lines()
+        .enumerate()
+        .skip(from.saturating_sub(1) as usize)
+        .find_map(|(i, line)| {
+            let lead = line.len() - line.trim_start_matches([' ', '\t']).len();
+            line[..lead]
+                .find('\t')
+                .map(|col| (i as u32 + 1, col as u32 + 1))
+        })
 }
 
 fn first_line(s: &str) -> String {

@@ -368,3 +368,68 @@ fn check_without_env_lists_unset_secrets_and_passes() {
     w.yarc(&["check", "bad.yaml"]).expect_code(2);
     assert_eq!(w.sandbox.requests_seen(), 0);
 }
+
+#[test]
+fn a_tab_in_the_indentation_is_reported_on_its_own_line() {
+    refused(
+        &format!("{OK_FIRST}    headers:\n      A: b\n\t    C: d\n"),
+        &[
+            "invalid YAML: a tab in the indentation",
+            "c.yaml:7:1",
+            "YAML indents with spaces only",
+        ],
+    );
+}
+
+#[test]
+fn a_key_left_at_its_parents_level_is_called_an_indentation_mistake() {
+    refused(
+        &format!("{OK_FIRST}    expect:\n    status: 200\n"),
+        &[
+            "unknown key `status` in a request: indent it under `expect`",
+            "c.yaml:6:5",
+        ],
+    );
+}
+
+#[test]
+fn a_postman_length_call_gets_a_hint_to_use_the_length_predicate() {
+    refused(
+        &format!("{OK_FIRST}    expect:\n      json:\n        $.items.length(): 3\n"),
+        &["JSONPath has no length", "`$.items: { length: 3 }`"],
+    );
+    let w = World::new();
+    w.write(
+        "c.yaml",
+        "name: c\nrequests:\n  - name: one\n    method: POST\n    url: \"{{ url }}/echo\"\n    json: { items: [1, 2] }\n    expect:\n      json:\n        $.json.items.length: 2\n",
+    );
+    w.yarc(&["run", "c.yaml"])
+        .expect_code(1)
+        .expect_contains("`$.json.items.length` selects nothing (JSONPath has no length");
+}
+
+#[test]
+fn problems_of_every_kind_and_every_file_are_reported_in_one_pass() {
+    let w = World::new();
+    w.write(
+        "a.yaml",
+        "name: a\nrequests:\n  - name: one\n    url: \"{{ url }}/echo\"\n    expcet: { status: 200 }\n    capture:\n      token: { jsonpth: $.token }\n  - name: two\n    url: \"{{ url }}/{{ token }}/{{ missing_var }}\"\n    expect:\n      schema: nope.json\n",
+    );
+    w.write(
+        "b.yaml",
+        "name: b\nrequests:\n  - name: three\n    url: \"{{ url }}/echo\"\n    expect: { schema: gone.json }\n",
+    );
+    let r = w.yarc(&["check", "a.yaml", "b.yaml"]);
+    r.expect_code(2)
+        .expect_contains("unknown key `expcet`")
+        .expect_contains("unknown key `jsonpth`")
+        .expect_contains("cannot use schema `nope.json`")
+        .expect_contains("cannot use schema `gone.json`")
+        .expect_contains("undefined variable `missing_var` in request `two`");
+    // `token` is captured by the part that could not be read: no second-hand error about it.
+    assert!(!r.stderr.contains("`token`"), "{}", r.stderr);
+    let r = w.yarc(&["run", "a.yaml", "b.yaml"]);
+    r.expect_code(2)
+        .expect_contains("cannot use schema `gone.json`");
+    assert_eq!(w.sandbox.requests_seen(), 0, "the server was called");
+}
