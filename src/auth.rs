@@ -41,7 +41,7 @@ pub struct TokenRequest {
 
 impl TokenRequest {
     /// The cache key: never the secret in clear.
-    fn key(&self) -> String {
+    pub fn key(&self) -> String {
         let mut params = self.params.clone();
         params.sort();
         let params: Vec<String> = params.iter().map(|(k, v)| format!("{k}={v}")).collect();

@@ -132,10 +132,12 @@ pub fn did_you_mean<'a>(
     if word.len() > LONGEST {
         return None;
     }
+    // Case is not a typo worth missing: `--name "List jobs"` finds `list jobs`.
+    let word = word.to_lowercase();
     candidates
         .into_iter()
         .filter(|c| c.len() <= LONGEST)
-        .map(|c| (strsim::jaro_winkler(word, c), c))
+        .map(|c| (strsim::jaro_winkler(&word, &c.to_lowercase()), c))
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)

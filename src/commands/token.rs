@@ -3,12 +3,12 @@
 
 use super::args::Inputs;
 use super::{invalid, lower, prepare};
-use crate::auth::{TokenCache, token_client};
+use crate::auth::{TokenCache, TokenRequest, token_client};
 use crate::clock::Clock;
 use crate::model::AuthSpec;
 use crate::outcome::{Exit, RunError};
 use crate::plan::Selection;
-use crate::secret::MASK;
+use crate::secret::{MASK, Redactor};
 use crate::session::{Prepared, Purpose};
 use clap::Args;
 use std::time::Duration;
@@ -17,7 +17,7 @@ use std::time::Duration;
 pub struct TokenArgs {
     #[command(flatten)]
     pub inputs: Inputs,
-    /// Use the auth of this request (name or `group / name`) instead of the first OAuth2 block.
+    /// Use the auth of this request (name or `group / name`) instead of every distinct OAuth2 block.
     #[arg(long, value_name = "NAME")]
     pub request: Option<String>,
     /// Print only the raw access token, for piping into other tools.
@@ -43,10 +43,19 @@ pub async fn execute(a: TokenArgs, clock: Clock) -> i32 {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let tr = match token_request(&plan, a.request.as_deref()) {
-        Ok(t) => t,
+    let blocks = match token_requests(&plan, a.request.as_deref()) {
+        Ok(b) => b,
         Err(code) => return code,
     };
+    if a.show && blocks.len() > 1 {
+        let names: Vec<String> = blocks.iter().map(|b| format!("`{}`", b.users[0])).collect();
+        crate::errln!(
+            "error: --show prints one token, and these collections use {} different oauth2 blocks: name one with --request ({})",
+            blocks.len(),
+            names.join(", ")
+        );
+        return Exit::Invalid.code();
+    }
     let client = match crate::net::Net::new(&net).and_then(|n| token_client(&n)) {
         Ok(c) => c,
         Err(e) => {
@@ -59,58 +68,109 @@ pub async fn execute(a: TokenArgs, clock: Clock) -> i32 {
         .clone()
         .map(crate::token_store::TokenStore::new);
     let cache = TokenCache::with(a.timeout, store, config.max_token_body);
-    let failed = |e: RunError| {
-        let text = redactor.clip(&e.to_string(), 4_000);
-        crate::errln!("error: {}", crate::untrusted::visible(&text));
-        e.exit().code()
-    };
-    let url = match cache.token_url(&client, &tr.endpoint, &redactor).await {
-        Ok(u) => u,
-        Err(e) => return failed(e),
-    };
+    let mut exit = Exit::Ok;
+    for (i, block) in blocks.iter().enumerate() {
+        if blocks.len() > 1 {
+            let more = match block.users.len() {
+                1 => String::new(),
+                n => format!(" and {} more", n - 1),
+            };
+            let heading = format!(
+                "auth block {} of {}, used by `{}`{more}\n",
+                i + 1,
+                blocks.len(),
+                block.users[0]
+            );
+            crate::out!(
+                "{}{}",
+                if i > 0 { "\n" } else { "" },
+                crate::untrusted::visible(&redactor.redact(&heading))
+            );
+        }
+        if let Err(e) = fetch_and_describe(&cache, &client, &block.request, &redactor, a.show).await
+        {
+            let text = redactor.clip(&e.to_string(), 4_000);
+            crate::errln!("error: {}", crate::untrusted::visible(&text));
+            if exit == Exit::Ok {
+                exit = e.exit();
+            }
+        }
+    }
+    exit.code()
+}
+
+/// Fetches one token and prints it (`--show`) or its description.
+async fn fetch_and_describe(
+    cache: &TokenCache,
+    client: &crate::auth::TokenClient,
+    tr: &TokenRequest,
+    redactor: &Redactor,
+    show: bool,
+) -> Result<(), RunError> {
+    let url = cache.token_url(client, &tr.endpoint, redactor).await?;
     if let Some((_, warning)) = crate::auth::plain_http_warning(&url, "token endpoint") {
         crate::errln!("{warning}");
     }
-    let token = match cache.token(&client, &tr, None, &redactor).await {
-        Ok(t) => t,
-        Err(e) => return failed(e),
-    };
-    if a.show {
+    let token = cache.token(client, tr, None, redactor).await?;
+    if show {
         crate::outln!("{}", token.access_token);
     } else {
         // The scope and token type come from the server: shown, never executed.
-        let text = describe(&url, &tr, &token);
+        let text = describe(&url, tr, &token);
         crate::out!("{}", crate::untrusted::visible(&redactor.redact(&text)));
     }
-    Exit::Ok.code()
+    Ok(())
 }
 
-/// The rendered token request of the named request's oauth2 block (or the first one's).
-fn token_request(
-    plan: &crate::plan::Plan,
-    request: Option<&str>,
-) -> Result<crate::auth::TokenRequest, i32> {
-    let found = plan.collections.iter().flat_map(|c| &c.requests).find(|r| {
-        matches!(r.auth, Some(AuthSpec::OAuth2(_)))
-            && request.is_none_or(|n| n == r.req.name || n == r.full_name())
-    });
-    let Some(pr) = found else {
+/// One distinct oauth2 block (same endpoint, client, scope and parameters) and the requests
+/// that use it, in collection order.
+struct Block {
+    request: TokenRequest,
+    users: Vec<String>,
+}
+
+/// The rendered token requests of the named request's oauth2 block, or of every distinct block
+/// of the collections (a folder whose files use two clients describes both).
+fn token_requests(plan: &crate::plan::Plan, request: Option<&str>) -> Result<Vec<Block>, i32> {
+    let mut blocks: Vec<Block> = Vec::new();
+    let chosen = plan
+        .collections
+        .iter()
+        .flat_map(|c| &c.requests)
+        .filter(|r| {
+            matches!(r.auth, Some(AuthSpec::OAuth2(_)))
+                && request.is_none_or(|n| n == r.req.name || n == r.full_name())
+        });
+    for pr in chosen {
+        let Some(AuthSpec::OAuth2(spec)) = &pr.auth else {
+            continue;
+        };
+        let tr = crate::run::render::token_request(spec, &plan.templates, &pr.scope.base)
+            .map_err(|d| invalid(&d.into()))?;
+        match blocks.iter_mut().find(|b| b.request.key() == tr.key()) {
+            Some(b) => b.users.push(pr.full_name()),
+            None => blocks.push(Block {
+                request: tr,
+                users: vec![pr.full_name()],
+            }),
+        }
+        if request.is_some() {
+            break;
+        }
+    }
+    if blocks.is_empty() {
         let what = match request {
             Some(n) => format!("request `{n}` has no oauth2 auth block"),
             None => "no request in these collections uses an oauth2 auth block".to_string(),
         };
         crate::errln!("error: {what}");
         return Err(Exit::Invalid.code());
-    };
-    let Some(AuthSpec::OAuth2(spec)) = &pr.auth else {
-        return Err(Exit::Invalid.code());
-    };
-    crate::run::render::token_request(spec, &plan.templates, &pr.scope.base)
-        .map_err(|d| invalid(&d.into()))
+    }
+    Ok(blocks)
 }
 
 /// The token described, without the token itself.
-fn describe(url: &str, tr: &crate::auth::TokenRequest, token: &crate::auth::Token) -> String {
+fn describe(url: &str, tr: &TokenRequest, token: &crate::auth::Token) -> String {
     let expiry = match token.expires_in {
         Some(s) => format!(
             "{s} s ({})",

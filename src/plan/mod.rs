@@ -209,11 +209,14 @@ impl Selection {
                 .any(|(groups, name)| name_matches(g, groups, name));
             if !hit {
                 let glob = g.glob().glob();
-                let names: Vec<String> = seen
-                    .requests
-                    .iter()
-                    .map(|(groups, name)| full_name(groups, name))
-                    .collect();
+                // A request inside a group is known by its own name too (every imported
+                // request sits in a folder), and groups can be chosen by theirs.
+                let mut names: Vec<String> = Vec::new();
+                for (groups, name) in &seen.requests {
+                    names.push(name.clone());
+                    names.extend(groups.iter().cloned());
+                    names.push(full_name(groups, name));
+                }
                 errors.push(
                     Diagnostic::new(format!("`--name {glob}` selects no request"))
                         .suggest(glob, names.iter().map(String::as_str))

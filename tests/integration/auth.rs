@@ -749,3 +749,30 @@ fn a_request_timeout_bounds_its_token_request() {
     assert_eq!(r["duration_ms"], step("send")["duration_ms"], "{r}");
     assert_eq!(step("token")["source"], "fetched", "{r}");
 }
+
+#[test]
+fn yarc_token_on_a_folder_describes_every_distinct_auth_block() {
+    let w = World::new();
+    let file = |name: &str, scope: &str| {
+        format!(
+            "name: {name}\n{}requests:\n  - name: {name} one\n    url: \"{{{{ url }}}}/echo\"\n  - name: {name} two\n    url: \"{{{{ url }}}}/echo\"\n",
+            oauth_block("").replace("automatic-rostering-stage", scope)
+        )
+    };
+    w.write("cols/a.yaml", &file("a", "automatic-rostering-stage"));
+    w.write("cols/b.yaml", &file("b", "hrmanalytics:read"));
+    w.write("cols/c.yaml", &file("c", "automatic-rostering-stage"));
+    let r = w.yarc_env(&["token", "cols"], &[]);
+    r.expect_code(0)
+        .expect_contains("auth block 1 of 2, used by `a one` and 3 more")
+        .expect_contains("auth block 2 of 2, used by `b one` and 1 more")
+        .expect_contains("scope asked     automatic-rostering-stage")
+        .expect_contains("scope asked     hrmanalytics:read");
+    assert_eq!(w.sandbox.tokens_issued(), 2, "{}", r.all());
+    w.yarc_env(&["token", "cols", "--show"], &[])
+        .expect_code(2)
+        .expect_contains("name one with --request (`a one`, `b one`)");
+    let r = w.yarc_env(&["token", "cols", "--show", "--request", "b two"], &[]);
+    r.expect_code(0);
+    assert_eq!(r.stdout.lines().count(), 1, "{}", r.all());
+}

@@ -725,3 +725,15 @@ fn the_bundled_rostering_collection_passes_against_its_own_mock() {
     let _ = mock.wait();
     r.expect_code(0).expect_contains("5 passed, 0 failed");
 }
+
+#[test]
+fn a_name_inside_a_group_is_suggested_whatever_its_case() {
+    let w = World::new();
+    w.write(
+        "c.yaml",
+        "name: c\nrequests:\n  - group: Orders\n    requests:\n      - name: List open orders\n        url: \"{{ url }}/echo\"\n",
+    );
+    w.yarc(&["run", "c.yaml", "--name", "list opne orders"])
+        .expect_code(2)
+        .expect_contains("did you mean `List open orders`?");
+}
