@@ -20,7 +20,7 @@ pub enum Endpoint {
 }
 
 impl Endpoint {
-    fn shown(&self) -> &str {
+    pub fn shown(&self) -> &str {
         match self {
             Endpoint::Url(u) | Endpoint::Issuer(u) => u,
         }
@@ -71,6 +71,28 @@ impl TokenRequest {
         }
         form
     }
+
+    /// What the token request carries, for `-vv`: every form field (the client secret masked)
+    /// and, with basic credentials, who the Authorization header names.
+    pub fn sent(&self) -> String {
+        let fields: Vec<String> = self
+            .form()
+            .into_iter()
+            .map(|(k, v)| match k.as_str() {
+                "client_secret" => format!("{k}={}", crate::secret::MASK),
+                _ => format!("{k}={v}"),
+            })
+            .collect();
+        let mut out = format!("form {}", fields.join("&"));
+        if self.credentials == ClientCredentials::Basic {
+            out.push_str(&format!(
+                "; Authorization: Basic (client_id {}, client_secret {})",
+                self.client_id,
+                crate::secret::MASK
+            ));
+        }
+        out
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -102,6 +124,8 @@ pub enum Obtained {
         elapsed: Duration,
         /// What came back, without the token: type, lifetime, scope.
         answer: String,
+        /// What was sent (`TokenRequest::sent`).
+        sent: String,
     },
 }
 
@@ -233,6 +257,7 @@ impl TokenCache {
                 url,
                 elapsed,
                 answer,
+                sent: redactor.redact(&req.sent()),
             },
         ))
     }

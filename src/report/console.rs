@@ -153,7 +153,7 @@ impl<W: Write> Console<W> {
             }
         }
         if self.verbose > 0 {
-            exchange(o, r, s);
+            exchange(o, r, s, self.verbose > 1);
         } else if r.state == State::Failed
             && (r.message.is_some() || r.outcomes.iter().any(|f| !f.passed))
             && let Some(resp) = &r.response
@@ -270,12 +270,22 @@ pub(crate) fn connection(phases: Option<&crate::connect_timing::Phases>, style: 
     format!("connection: {dns}, TCP {}{tls}", style.duration(p.tcp))
 }
 
-fn exchange(o: &mut String, r: &RequestRecord, style: &Style) {
+fn exchange(o: &mut String, r: &RequestRecord, style: &Style, vv: bool) {
     // With several sends (a token, a 401 and its resend, polling) — or with -vv, always — first
     // what happened in order.
-    let shown = r.steps.len() > 1 || r.wire.is_some();
+    let shown = r.steps.len() > 1 || r.wire.is_some() || vv;
     for step in r.steps.iter().filter(|_| shown) {
         let _ = writeln!(o, "        * {}", describe_step(step, style));
+        // -vv: what the token request carried (was `tenant_id` sent?), the secret masked.
+        if let (
+            Step::Token {
+                sent: Some(sent), ..
+            },
+            true,
+        ) = (step, vv)
+        {
+            let _ = writeln!(o, "          {}", style.dim(&format!("sent: {sent}")));
+        }
     }
     let version = r
         .wire

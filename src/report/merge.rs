@@ -313,6 +313,7 @@ fn step(s: &Value) -> Step {
             stored: s["source"] == "token_cache",
             duration: millis(&s["duration_ms"]),
             answer: None,
+            sent: None,
         },
         _ => Step::Sent {
             attempt: s["attempt"].as_u64().unwrap_or(1) as u32,

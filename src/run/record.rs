@@ -42,6 +42,8 @@ pub enum Step {
         duration: Duration,
         /// What the endpoint answered, without the token (`-vv`).
         answer: Option<String>,
+        /// The form fields sent, the client secret masked (`-vv`).
+        sent: Option<String>,
     },
     /// One send and its status; `then` says why another followed.
     Sent {

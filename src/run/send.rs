@@ -59,22 +59,26 @@ impl Trace {
                 stored: false,
                 duration: Duration::ZERO,
                 answer: None,
+                sent: None,
             },
             Obtained::Stored => Step::Token {
                 fetched_from: None,
                 stored: true,
                 duration: Duration::ZERO,
                 answer: None,
+                sent: None,
             },
             Obtained::Fetched {
                 url,
                 elapsed,
                 answer,
+                sent,
             } => Step::Token {
                 fetched_from: Some(url.clone()),
                 stored: false,
                 duration: *elapsed,
                 answer: Some(answer.clone()),
+                sent: Some(sent.clone()),
             },
         });
     }
@@ -268,7 +272,20 @@ impl Runner {
             false => Ok(obtain.await),
         };
         trace.token_time += began.elapsed();
-        let (token, how) = obtained??;
+        let (token, how) = match obtained.and_then(|o| o) {
+            Ok(pair) => pair,
+            Err(e) => {
+                // -vv shows what the failed token request carried: the question after a 400.
+                trace.steps.push(Step::Token {
+                    fetched_from: Some(tr.endpoint.shown().to_string()),
+                    stored: false,
+                    duration: began.elapsed(),
+                    answer: Some("failed".into()),
+                    sent: Some(self.redactor.redact(&tr.sent())),
+                });
+                return Err(e);
+            }
+        };
         if let Obtained::Fetched { url, .. } = &how
             && let Some((host, text)) = crate::auth::plain_http_warning(url, "token endpoint")
         {

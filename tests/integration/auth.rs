@@ -776,3 +776,36 @@ fn yarc_token_on_a_folder_describes_every_distinct_auth_block() {
     r.expect_code(0);
     assert_eq!(r.stdout.lines().count(), 1, "{}", r.all());
 }
+
+#[test]
+fn very_verbose_shows_the_token_requests_fields_with_secrets_masked() {
+    let w = World::new();
+    let extra = "    params:\n      tenant_id: \"{{ secret('YARC_TENANT') }}\"\n      audience: rostering\n";
+    w.write(
+        "c.yaml",
+        &format!(
+            "name: t\n{}requests:\n  - name: x\n    url: \"{{{{ url }}}}/echo\"\n",
+            oauth_block(extra)
+        ),
+    );
+    let sent = "sent: form grant_type=client_credentials&client_id=sandbox-client&client_secret=•••••&scope=automatic-rostering-stage&tenant_id=•••••&audience=rostering";
+    let r = w.yarc_env(
+        &["run", "c.yaml", "-vv"],
+        &[("YARC_TENANT", "sandbox-tenant")],
+    );
+    r.expect_code(0).expect_contains(sent);
+    assert!(!r.all().contains("sandbox-tenant"), "{}", r.all());
+    assert!(!r.all().contains("sandbox-secret"), "{}", r.all());
+    // A refused token request shows what it carried too: the question after a 400.
+    let r = w.yarc_env(&["run", "c.yaml", "-vv"], &[("YARC_TENANT", "tenant-4711")]);
+    r.expect_code(3)
+        .expect_contains("unknown tenant_id")
+        .expect_contains(sent);
+    assert!(!r.all().contains("tenant-4711"), "{}", r.all());
+    // One -v keeps to the token line.
+    let r = w.yarc_env(
+        &["run", "c.yaml", "-v"],
+        &[("YARC_TENANT", "sandbox-tenant")],
+    );
+    assert!(!r.all().contains("sent: form"), "{}", r.all());
+}
