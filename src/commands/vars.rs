@@ -33,6 +33,14 @@ fn source_name(s: VarSource) -> &'static str {
     }
 }
 
+/// Whether a layer is above the `--data` row in the precedence (captured values are built-in).
+fn above_data(s: VarSource) -> bool {
+    matches!(
+        s,
+        VarSource::VarFile | VarSource::CommandLine | VarSource::Builtin
+    )
+}
+
 pub async fn execute(a: VarsArgs, clock: Clock) -> i32 {
     let rows = match load_rows(a.data.as_deref()) {
         Ok(rows) => rows,
@@ -97,15 +105,30 @@ pub fn variables(
                     };
                     let value = from.get(&info.name).cloned().unwrap_or(Value::Null);
                     let shown = redactor.redact(&show(&value));
-                    [info.name.clone(), shown, source_of(plan, c, info)]
+                    let mut source = source_of(plan, c, info);
+                    if first.is_some_and(|row| row.contains_key(&info.name)) {
+                        source.push_str(match above_data(info.source) {
+                            true => " — wins over the data row's value",
+                            false => " — not used: the data row's value wins",
+                        });
+                    }
+                    [info.name.clone(), shown, source]
                 })
                 .collect();
             for (k, v) in first.into_iter().flatten() {
+                let beaten = c
+                    .var_info
+                    .iter()
+                    .find(|i| &i.name == k && above_data(i.source));
+                let verdict = match beaten {
+                    Some(i) => format!(" — not used: {}'s value wins", source_name(i.source)),
+                    None => String::new(),
+                };
                 lines.push([
                     k.clone(),
                     redactor.redact(&show(v)),
                     format!(
-                        "data row 1 of {total} (above the environment, below --var-file and --var)"
+                        "data row 1 of {total} (above the environment, below --var-file and --var){verdict}"
                     ),
                 ]);
             }

@@ -266,8 +266,31 @@ fn outcome(
 fn written(span: &Span) -> String {
     span.file
         .line_text(span.line)
-        .map(|l| l.trim().trim_start_matches("- ").to_string())
+        .map(|l| {
+            without_comment(l)
+                .trim()
+                .trim_start_matches("- ")
+                .to_string()
+        })
         .unwrap_or_default()
+}
+
+/// The line without its YAML comment: a `#` after a blank, outside quotes.
+fn without_comment(line: &str) -> &str {
+    let (mut single, mut double, mut escaped) = (false, false, false);
+    let mut prev = ' ';
+    for (i, c) in line.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if double => escaped = true,
+            '"' if !single => double = !double,
+            '\'' if !double => single = !single,
+            '#' if !single && !double && prev.is_whitespace() => return line[..i].trim_end(),
+            _ => {}
+        }
+        prev = c;
+    }
+    line
 }
 
 /// "a body that is not JSON (text/html): \"<html>…\"": the start of the body, masked before

@@ -267,3 +267,21 @@ fn captures_take_json_headers_regex_and_status() {
         .is_err()
     );
 }
+
+#[test]
+fn a_comment_is_not_part_of_the_written_check() {
+    assert_eq!(without_comment("$.a: 2  # the id"), "$.a: 2");
+    assert_eq!(
+        without_comment("$.a: { contains: \"x # y\" } # why"),
+        "$.a: { contains: \"x # y\" }"
+    );
+    assert_eq!(
+        without_comment("$.a: 'it''s # here'"),
+        "$.a: 'it''s # here'"
+    );
+    assert_eq!(
+        without_comment("$.a: \"q\\\" # in\" # out"),
+        "$.a: \"q\\\" # in\""
+    );
+    assert_eq!(without_comment("url: x#y"), "url: x#y");
+}

@@ -809,3 +809,23 @@ fn very_verbose_shows_the_token_requests_fields_with_secrets_masked() {
     );
     assert!(!r.all().contains("sent: form"), "{}", r.all());
 }
+
+#[test]
+fn yarc_vars_with_data_says_which_of_two_same_named_values_wins() {
+    let w = World::new();
+    w.write(
+        "c.yaml",
+        "name: v\nvariables: { page: 1 }\nrequests:\n  - name: x\n    url: \"{{ url }}/echo?p={{ page }}\"\n",
+    );
+    w.write("rows.csv", "page\n5\n6\n");
+    let r = w.yarc_env(&["vars", "c.yaml", "--data", "rows.csv"], &[]);
+    r.expect_code(0)
+        .expect_contains("collection c.yaml:2:14 — not used: the data row's value wins");
+    let r = w.yarc_env(
+        &["vars", "c.yaml", "--data", "rows.csv", "--var", "page=9"],
+        &[],
+    );
+    r.expect_code(0)
+        .expect_contains("— wins over the data row's value")
+        .expect_contains("and --var) — not used: --var's value wins");
+}

@@ -674,3 +674,20 @@ fn on_a_terminal_the_body_is_coloured_not_escaped() {
     );
     assert!(text.contains("\\u001b[31mred"), "{text:?}");
 }
+
+#[test]
+fn csv_data_fields_are_text_and_int_makes_a_number() {
+    let w = World::new();
+    w.write("rows.csv", "n\n5\n");
+    w.write("rows.json", "[{\"n\": 5}]");
+    w.write(
+        "c.yaml",
+        "name: n\nrequests:\n  - name: x\n    method: POST\n    url: \"{{ url }}/echo\"\n    json: { a: \"{{ n }}\", b: \"{{ n | int }}\" }\n    expect:\n      json:\n        $.json.a: { type: string, equals: \"5\" }\n        $.json.b: { type: number, equals: 5 }\n",
+    );
+    w.yarc(&["run", "c.yaml", "--data", "rows.csv"])
+        .expect_code(0);
+    // A JSON data file keeps the number's type.
+    w.yarc(&["run", "c.yaml", "--data", "rows.json"])
+        .expect_code(1)
+        .expect_contains("$.json.a: { type: string, equals: \"5\" }");
+}
