@@ -72,6 +72,11 @@ pub async fn execute(a: DiffArgs, clock: Clock) -> i32 {
             Err(code) => return code,
         }
     }
+    for p in unmatched(&ignore, &runs) {
+        crate::errln!(
+            "warning: `--ignore {p}` matches nothing in any response of either environment: check the path (it starts at the body's root, `$`)"
+        );
+    }
     let style = Style {
         color: color_on(ColorChoice::Auto),
         clock,
@@ -144,6 +149,33 @@ async fn run_env(
     drop(tx);
     let _ = drain.await;
     Ok(ran.records)
+}
+
+/// The `--ignore` paths that select nothing in any JSON response of both runs: a typo there
+/// silently compares what the user meant to leave out.
+fn unmatched<'a>(ignore: &'a [JsonPath], runs: &[Vec<RequestRecord>]) -> Vec<&'a str> {
+    let bodies: Vec<crate::eval::document::Node> = runs
+        .iter()
+        .flatten()
+        .filter_map(|r| r.snapshot_text.as_deref())
+        .filter_map(|t| snapshot::from_yaml(t).ok())
+        .filter_map(|s| match s.body {
+            snapshot::Body::Json(text) => crate::eval::document::Node::parse(text.as_bytes()),
+            _ => None,
+        })
+        .collect();
+    ignore
+        .iter()
+        .filter(|p| {
+            let Ok(compiled) = crate::eval::jsonpath::compile(p) else {
+                return false;
+            };
+            !bodies.iter().any(|b| {
+                crate::eval::jsonpath::select(&compiled, b).is_ok_and(|hits| !hits.is_empty())
+            })
+        })
+        .map(|p| p.source.as_str())
+        .collect()
 }
 
 /// The response part of a snapshot (where the request went may differ between environments).

@@ -261,6 +261,30 @@ fn diff_between_two_servers_reports_the_one_field_that_differs() {
     );
     assert_eq!(r.code, 0, "{r:?}");
     assert!(r.stdout.contains("2 same, 0 differ"), "{}", r.stdout);
+    assert!(!r.stderr.contains("matches nothing"), "{}", r.stderr);
+    // A path that selects nothing anywhere is a typo: said, and the difference stays.
+    let r = run_in(
+        a.dir.path(),
+        &[
+            "diff",
+            "c.yaml",
+            "--env",
+            "one",
+            "--env",
+            "two",
+            "--ignore",
+            "$.header.host",
+        ]
+        .map(String::from),
+        &[],
+    );
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(
+        r.stderr
+            .contains("warning: `--ignore $.header.host` matches nothing in any response"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
