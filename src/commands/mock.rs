@@ -32,6 +32,8 @@ use std::sync::Arc;
 
 #[derive(Debug, Clone)]
 pub struct Route {
+    /// The recorded method and path, as the log names the answer (`GET /jobs/{job_id}`).
+    pub recorded: String,
     pub method: String,
     pub segments: Vec<Segment>,
     pub status: u16,
@@ -119,6 +121,7 @@ pub fn route(s: &snapshot::Snapshot) -> Option<Route> {
         Body::Text(t) => (t.as_bytes().to_vec(), Some("text/plain; charset=utf-8")),
     };
     Some(Route {
+        recorded: format!("{} {}", s.method, s.path),
         method: s.method.clone(),
         segments,
         status: s.status,
@@ -148,17 +151,42 @@ pub async fn execute(a: MockArgs) -> i32 {
     };
     let env_name = loaded.environment.as_ref().map(|e| e.name.clone());
     let mut routes = Vec::new();
+    let mut pathless = 0;
+    let mut dirs = Vec::new();
     for c in &loaded.collections {
         let dir = SnapshotDir::new(&c.path, env_name.as_deref());
+        dirs.push(dir.dir.display().to_string());
         for key in dir.keys() {
             let Some(Ok(text)) = dir.read(&key) else {
                 continue;
             };
             match snapshot::from_yaml(&text) {
-                Ok(s) => routes.extend(route(&s)),
+                Ok(s) => match route(&s) {
+                    Some(r) => routes.push(r),
+                    None => pathless += 1,
+                },
                 Err(e) => crate::errln!("warning: skipping {}: {e}", dir.file(&key).display()),
             }
         }
+    }
+    if pathless > 0 {
+        crate::errln!(
+            "warning: {pathless} snapshots have no recorded path and are not served: record them again with `yarc run ... --env {} --update-snapshots`",
+            a.env
+        );
+    }
+    if routes.is_empty() {
+        crate::errln!(
+            "mock: nothing recorded for environment `{}` (looked in {}): give requests `snapshot: true` (or `defaults: {{ snapshot: true }}`) and run `yarc run {} --env {}` once against the real API to record their answers",
+            a.env,
+            dirs.join(", "),
+            a.paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(" "),
+            a.env
+        );
     }
     let listener = match tokio::net::TcpListener::bind(("127.0.0.1", a.port)).await {
         Ok(l) => l,
@@ -227,11 +255,23 @@ async fn same_host(
     next.run(req).await
 }
 
+/// One line on stderr per answer; the client's path is shown escaped and cut.
+fn log(method: &Method, uri: &Uri, answer: &str) {
+    let path = crate::untrusted::visible(&crate::secret::clip_masked(uri.path(), 200)).into_owned();
+    crate::errln!("{method} {path} -> {answer}");
+}
+
 async fn recorded(State(s): State<Arc<MockState>>, method: Method, uri: Uri) -> Response {
     let Some(r) = find(&s.routes, method.as_str(), uri.path()) else {
+        log(&method, &uri, "404, no recording matches");
         let body = json!({"error": "no_recording", "message": format!("no recorded response for {method} {}", uri.path())});
         return (StatusCode::NOT_FOUND, axum::Json(body)).into_response();
     };
+    log(
+        &method,
+        &uri,
+        &format!("{} (recorded {})", r.status, r.recorded),
+    );
     let mut headers = HeaderMap::new();
     if let Some(ct) = r.content_type
         && let Ok(v) = ct.parse()
@@ -251,10 +291,12 @@ async fn recorded(State(s): State<Arc<MockState>>, method: Method, uri: Uri) -> 
 /// Any client credentials get a token: the mock checks nothing.
 async fn token(body: Bytes) -> Response {
     let form: Vec<(String, String)> = url::form_urlencoded::parse(&body).into_owned().collect();
+    let answer = |what: &str| crate::errln!("POST /connect/token -> {what}");
     if !form
         .iter()
         .any(|(k, v)| k == "grant_type" && v == "client_credentials")
     {
+        answer("400, grant_type is not client_credentials");
         let err = json!({"error": "unsupported_grant_type", "error_description": "grant_type must be client_credentials"});
         return (StatusCode::BAD_REQUEST, axum::Json(err)).into_response();
     }
@@ -262,6 +304,7 @@ async fn token(body: Bytes) -> Response {
         .iter()
         .find(|(k, _)| k == "scope")
         .map(|(_, v)| v.clone());
+    answer("200, a mock token");
     axum::Json(json!({
         "access_token": format!("mock_{}", uuid::Uuid::new_v4().simple()),
         "token_type": "Bearer",

@@ -345,6 +345,7 @@ requests:
         .current_dir(w.dir.path())
         .args(["mock", "c.yaml", "--env", "sandbox"])
         .stdout(std::process::Stdio::piped())
+        .stderr(std::fs::File::create(w.path("mock.log")).expect("log"))
         .spawn()
         .expect("spawn mock");
     let mut line = String::new();
@@ -399,6 +400,52 @@ requests:
     assert_eq!(r.code, 0, "{r:?}");
     assert_eq!(r.summary(), "4 passed, 0 failed");
     assert!(foreign.starts_with("HTTP/1.1 421"), "{foreign}");
+    // Each answer is logged: what was asked, what answered it.
+    let log = std::fs::read_to_string(w.path("mock.log")).expect("log");
+    for line in [
+        "POST /connect/token -> 200, a mock token",
+        "GET /rostering/jobs -> 200 (recorded GET /rostering/jobs)",
+        "-> 200 (recorded GET /rostering/jobs/{job_id})",
+        "GET /rostering/jobs/00000000-0000-0000-0000-000000000000 -> 404 (recorded GET",
+    ] {
+        assert!(log.contains(line), "{line} not in\n{log}");
+    }
+}
+
+#[test]
+fn mock_with_nothing_recorded_says_how_to_record() {
+    let w = World::new();
+    w.write(
+        "c.yaml",
+        "name: c
+requests:
+  - name: x
+    url: \"{{ sandbox_url }}/echo\"\n",
+    );
+    w.write("environments/sandbox.yaml", "sandbox: true\n");
+    let mut mock = std::process::Command::new(env!("CARGO_BIN_EXE_yarc"))
+        .current_dir(w.dir.path())
+        .args(["mock", "c.yaml", "--env", "sandbox"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn mock");
+    let mut line = String::new();
+    {
+        use std::io::BufRead;
+        let stderr = mock.stderr.as_mut().expect("stderr");
+        std::io::BufReader::new(stderr)
+            .read_line(&mut line)
+            .expect("read");
+    }
+    let _ = mock.kill();
+    let _ = mock.wait();
+    assert!(
+        line.contains("mock: nothing recorded for environment `sandbox`")
+            && line.contains("snapshot: true")
+            && line.contains("yarc run c.yaml --env sandbox"),
+        "{line}"
+    );
 }
 
 /// A failed request's response is never a baseline: with no snapshot stored nothing is
