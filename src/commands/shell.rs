@@ -67,8 +67,10 @@ pub fn man(a: ManArgs, top: clap::Command) -> i32 {
         },
     };
     let mut out = Vec::new();
+    let page = a.command.as_deref().unwrap_or("");
     match clap_mangen::Man::new(cmd).render(&mut out) {
         Ok(()) => {
+            out.extend_from_slice(sections(page).as_bytes());
             use std::io::Write;
             let _ = std::io::stdout().write_all(&out);
             Exit::Ok.code()
@@ -77,6 +79,142 @@ pub fn man(a: ManArgs, top: clap::Command) -> i32 {
             crate::errln!("error: {e}");
             Exit::Incomplete.code()
         }
+    }
+}
+
+/// What clap's page lacks: EXIT STATUS, ENVIRONMENT and EXAMPLES (of the command, or of yarc).
+fn sections(command: &str) -> String {
+    let exits = [
+        (
+            "0",
+            "every request passed, was skipped, or (--dry-run) was rendered",
+        ),
+        (
+            "1",
+            "an assertion, capture, polling condition or snapshot failed",
+        ),
+        (
+            "2",
+            "invalid input or usage: a collection, option or file that cannot be used; nothing was sent",
+        ),
+        (
+            "3",
+            "a request could not complete (connection, timeout, TLS, token endpoint), or a report could not be written",
+        ),
+        (
+            "130",
+            "stopped by SIGINT (Ctrl-C); the reports hold what ran",
+        ),
+        ("143", "stopped by SIGTERM; the reports hold what ran"),
+    ];
+    let environment = [
+        ("NO_COLOR", "set and not empty: no colour"),
+        (
+            "CI",
+            "set (not false or 0): snapshots are compared, never written, as with --ci; no progress bar",
+        ),
+        (
+            "GITHUB_ACTIONS",
+            "true: failures are also written as GitHub annotations",
+        ),
+        (
+            "HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY",
+            "the proxy to use unless --proxy says otherwise (a password in it is masked)",
+        ),
+        (
+            "YARC_MAX_FILE_SIZE",
+            "the largest input file read (default 16MiB)",
+        ),
+        (
+            "YARC_CACHE_DIR, XDG_CACHE_HOME",
+            "where --token-cache keeps tokens (default ~/.cache/yarc)",
+        ),
+        (
+            "any NAME",
+            "read by secret('NAME') before the .env files, and by env('NAME')",
+        ),
+    ];
+    let mut out = String::from(".SH \"EXIT STATUS\"\n");
+    for (code, what) in exits {
+        out.push_str(&format!(".TP\n\\fB{code}\\fR\n{}\n", roff(what)));
+    }
+    out.push_str(".SH ENVIRONMENT\n");
+    for (name, what) in environment {
+        out.push_str(&format!(".TP\n\\fB{}\\fR\n{}\n", roff(name), roff(what)));
+    }
+    out.push_str(".SH EXAMPLES\n");
+    for (line, what) in examples(command) {
+        out.push_str(&format!(".TP\n\\fB{}\\fR\n{}\n", roff(line), roff(what)));
+    }
+    out
+}
+
+fn examples(command: &str) -> Vec<(&'static str, &'static str)> {
+    let run = vec![
+        (
+            "yarc run collections --env sandbox",
+            "every collection against the built-in sandbox",
+        ),
+        (
+            "yarc run collections --env stage --name \"list jobs\" | jq .items",
+            "one request; its body on stdout",
+        ),
+        (
+            "yarc run collections --env stage --report junit:report.xml --ci",
+            "in CI: a JUnit report, snapshots compared only",
+        ),
+    ];
+    match command {
+        "run" => run,
+        "check" => vec![(
+            "yarc check collections --env stage",
+            "everything run would refuse, nothing sent",
+        )],
+        "vars" => vec![(
+            "yarc vars collections/api.yaml --env stage",
+            "every variable, its value (secrets masked) and source",
+        )],
+        "token" => vec![(
+            "yarc token collections --env stage",
+            "fetch and describe each distinct oauth2 block, the token masked",
+        )],
+        "diff" => vec![(
+            "yarc diff collections --env stage --env prod --ignore '$.generatedAt'",
+            "compare two environments' responses",
+        )],
+        "import" => vec![(
+            "yarc import postman export.json --environment stage.json -o collections",
+            "a Postman collection as yarc files",
+        )],
+        "mock" => vec![(
+            "yarc mock collections --env stage",
+            "serve the recorded snapshots on 127.0.0.1",
+        )],
+        "init" => vec![(
+            "yarc init api --ci github",
+            "a project that runs green at once, with a CI job",
+        )],
+        _ => {
+            let mut all = run;
+            all.push((
+                "yarc check collections --env stage",
+                "everything run would refuse, nothing sent",
+            ));
+            all.push((
+                "yarc import postman export.json -o collections",
+                "leave Postman",
+            ));
+            all
+        }
+    }
+}
+
+/// Text as roff reads it: backslashes and hyphens escaped, no line starting a request.
+fn roff(text: &str) -> String {
+    let escaped = text.replace('\\', "\\e").replace('-', "\\-");
+    match escaped.starts_with(['.', '\'']) {
+        true => format!("\\&{escaped}"),
+        false => escaped,
     }
 }
 

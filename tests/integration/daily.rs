@@ -303,7 +303,14 @@ fn completions_register_and_complete_environments_and_man_pages_render() {
     r.expect_code(0).expect_contains(".TH yarc 1");
     run_in(w.dir.path(), &args(&["man", "run"]), &[])
         .expect_code(0)
-        .expect_contains("\\-\\-with\\-deps");
+        .expect_contains("\\-\\-with\\-deps")
+        .expect_contains(".SH \"EXIT STATUS\"\n.TP\n\\fB0\\fR")
+        .expect_contains("\\fB2\\fR\ninvalid input or usage")
+        .expect_contains(".SH ENVIRONMENT\n.TP\n\\fBNO_COLOR\\fR")
+        .expect_contains(".SH EXAMPLES\n.TP\n\\fByarc run collections \\-\\-env sandbox\\fR");
+    run_in(w.dir.path(), &args(&["man", "token"]), &[])
+        .expect_code(0)
+        .expect_contains("\\fByarc token collections \\-\\-env stage\\fR");
 }
 
 /// Lines of a child's stdout as they come, through a channel.
