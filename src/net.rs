@@ -9,7 +9,7 @@ use rustls::crypto::CryptoProvider;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
 use rustls::{DigitallySignedStruct, SignatureScheme};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// What the command line and the environment file ask for.
@@ -310,16 +310,34 @@ fn custom_config(o: &NetOptions) -> Result<rustls::ClientConfig, String> {
     let builder = builder.with_custom_certificate_verifier(verifier);
     let config = match &o.client_cert {
         None => builder.with_no_client_auth(),
-        Some((cert, key)) => {
+        Some((cert, key_path)) => {
             let chain = read_certs(cert)?;
-            let key = PrivateKeyDer::from_pem_file(key)
-                .map_err(|e| format!("cannot read the private key `{}`: {e}", key.display()))?;
+            let key = PrivateKeyDer::from_pem_file(key_path).map_err(|e| {
+                format!("cannot read the private key `{}`: {e}", key_path.display())
+            })?;
             builder
                 .with_client_auth_cert(chain, key)
-                .map_err(|e| format!("the client certificate and key do not fit: {e}"))?
+                .map_err(|e| client_cert_error(&e, cert, key_path))?
         }
     };
     Ok(finish(config))
+}
+
+/// Why a client certificate and key cannot be used, naming the file at fault: a key that does
+/// not belong to the certificate, or a certificate TLS cannot present (an X.509 version 1
+/// certificate, as `openssl x509 -req` without extensions makes).
+fn client_cert_error(e: &rustls::Error, cert: &Path, key: &Path) -> String {
+    let cert = cert.display();
+    match e {
+        rustls::Error::InconsistentKeys(_) => format!(
+            "the private key `{}` does not belong to the client certificate `{cert}`",
+            key.display()
+        ),
+        _ if format!("{e:?}").contains("UnsupportedCertVersion") => format!(
+            "the client certificate `{cert}` is an X.509 version 1 certificate, which TLS cannot use: issue it again as version 3 (with extensions, e.g. `openssl x509 -req ... -extfile ext.cnf`)"
+        ),
+        _ => format!("the client certificate `{cert}` cannot be used: {e}"),
+    }
 }
 
 /// `--insecure`: any certificate is accepted; signatures are still checked, so the handshake

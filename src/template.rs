@@ -217,7 +217,12 @@ impl Templates {
             .collect();
         let result = tpl.render(MjValue::from(Serde(&read)));
         for derived in DERIVED.take() {
-            self.secrets.redactor.add(&derived);
+            // `tojson` of a secret is the secret in quotes: the text inside is what is masked,
+            // so a masked JSON string keeps its quotes (`"password":"•••••"`).
+            match serde_json::from_str::<String>(&derived) {
+                Ok(inner) if derived.starts_with('"') => self.secrets.redactor.add(&inner),
+                _ => self.secrets.redactor.add(&derived),
+            }
         }
         match result {
             Ok(text) => {

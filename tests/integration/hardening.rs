@@ -649,3 +649,19 @@ fn credentials_over_plain_http_are_warned_about_once_per_host() {
         "every request goes through --proxy"
     );
 }
+
+#[test]
+fn a_masked_json_string_keeps_its_quotes_in_the_dry_run() {
+    let w = World::new();
+    w.write(
+        "c.yaml",
+        "name: c\nrequests:\n  - name: x\n    method: POST\n    url: \"{{ url }}/echo\"\n    json: { password: \"{{ secret('YARC_PW') }}\", user: bob }\n",
+    );
+    let r = w.yarc_env(
+        &["run", "c.yaml", "--dry-run"],
+        &[("YARC_PW", "hun\"ter-22")],
+    );
+    r.expect_code(0)
+        .expect_contains(r#"--data-raw '{"password":"•••••","user":"bob"}'"#);
+    assert!(!r.all().contains("ter-22"), "{}", r.all());
+}

@@ -302,3 +302,37 @@ fn a_proxy_password_is_masked_everywhere() {
         }
     }
 }
+
+#[test]
+fn an_unusable_client_certificate_or_a_foreign_key_is_named() {
+    let clients = Pki::new();
+    let w = World::new();
+    w.write("c.yaml", C);
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tls");
+    for f in ["v1-client.pem", "v1-client.key"] {
+        w.write(
+            f,
+            &std::fs::read_to_string(fixtures.join(f)).expect("fixture"),
+        );
+    }
+    w.write(
+        "environments/v1.yaml",
+        "tls: { client_cert: ../v1-client.pem, client_key: ../v1-client.key }\n",
+    );
+    let r = w.yarc(&["run", "c.yaml", "--env", "v1"]);
+    r.expect_code(2).expect_contains(
+        "the client certificate `environments/../v1-client.pem` is an X.509 version 1 certificate",
+    );
+    assert!(!r.all().contains("do not fit"), "{}", r.all());
+    let (_, _, cert_pem, _) = clients.leaf(&["one"]);
+    let (_, _, _, other_key) = clients.leaf(&["two"]);
+    w.write("client.pem", &cert_pem);
+    w.write("other.key", &other_key);
+    w.write(
+        "environments/foreign.yaml",
+        "tls: { client_cert: ../client.pem, client_key: ../other.key }\n",
+    );
+    w.yarc(&["run", "c.yaml", "--env", "foreign"])
+        .expect_code(2)
+        .expect_contains("does not belong to the client certificate");
+}
