@@ -335,6 +335,7 @@ fn run_options(
         keep_records: true,
         keep_wire: a.verbose >= 2,
         net,
+        adjust: None,
     }
 }
 

@@ -52,6 +52,8 @@ pub struct RunOptions {
     /// TLS and proxy settings.
     pub net: crate::net::NetOptions,
     pub snapshots: SnapshotMode,
+    /// `yarc ui`: changes for one send of one request.
+    pub adjust: Option<render::Adjust>,
 }
 
 /// What the run does with snapshots.
@@ -85,6 +87,7 @@ impl Default for RunOptions {
             token_cache: None,
             net: crate::net::NetOptions::default(),
             snapshots: SnapshotMode::Check,
+            adjust: None,
         }
     }
 }

@@ -285,3 +285,151 @@ pub fn set_header(r: &mut RenderedRequest, name: &str, value: String) {
     r.headers.retain(|(k, _)| !k.eq_ignore_ascii_case(name));
     r.headers.push((name.to_string(), value));
 }
+
+/// Changes for one send of one request (`yarc ui`'s "this send only"): the file stays as it is.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Adjust {
+    /// The collection file and `group / name` of the request they apply to.
+    pub target: (std::path::PathBuf, String),
+    /// Query parameters set (a parameter of that name already in the URL is replaced).
+    pub query: Vec<(String, String)>,
+    /// Headers set (same-named ones replaced, whatever their case).
+    pub headers: Vec<(String, String)>,
+    /// The body's text instead of the one written: JSON if it reads as JSON and the request
+    /// sent JSON, otherwise text with the request's Content-Type.
+    pub body: Option<String>,
+}
+
+impl Adjust {
+    pub fn is_empty(&self) -> bool {
+        self.query.is_empty() && self.headers.is_empty() && self.body.is_none()
+    }
+
+    /// Applies the changes; the rest of the URL keeps its bytes as rendered.
+    pub fn apply(&self, r: &mut RenderedRequest) -> Result<(), String> {
+        if !self.query.is_empty() {
+            r.url = set_query(&r.url, &self.query)?;
+        }
+        for (k, v) in &self.headers {
+            if reqwest::header::HeaderName::from_bytes(k.as_bytes()).is_err()
+                || reqwest::header::HeaderValue::from_str(v).is_err()
+            {
+                return Err(format!(
+                    "`{k}` is not a header HTTP can send with that value"
+                ));
+            }
+            set_header(r, k, v.clone());
+        }
+        if let Some(text) = &self.body {
+            let json = serde_json::from_str::<Value>(text).is_ok();
+            r.body = match (&r.body, json) {
+                (RenderedBody::Json(_) | RenderedBody::None, true) => {
+                    RenderedBody::Json(text.clone())
+                }
+                _ => RenderedBody::Text(text.clone()),
+            };
+            body_type(&mut r.headers, &r.body);
+        }
+        Ok(())
+    }
+}
+
+/// The URL with each named query parameter set: same-named pairs dropped, the new ones
+/// appended, every other byte of the URL as it was.
+fn set_query(url: &str, query: &[(String, String)]) -> Result<String, String> {
+    use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+    const QUERY: &AsciiSet = &CONTROLS
+        .add(b' ')
+        .add(b'"')
+        .add(b'#')
+        .add(b'&')
+        .add(b'+')
+        .add(b'<')
+        .add(b'=')
+        .add(b'>')
+        .add(b'%');
+    check_url(url)?;
+    let (head, fragment) = match url.split_once('#') {
+        Some((h, f)) => (h, Some(f)),
+        None => (url, None),
+    };
+    let (base, existing) = head.split_once('?').unwrap_or((head, ""));
+    let named = |piece: &str| {
+        let key = piece.split('=').next().unwrap_or("");
+        let key = percent_encoding::percent_decode_str(&key.replace('+', " "))
+            .decode_utf8_lossy()
+            .into_owned();
+        query.iter().any(|(k, _)| *k == key)
+    };
+    let mut pieces: Vec<String> = existing
+        .split('&')
+        .filter(|p| !p.is_empty() && !named(p))
+        .map(str::to_string)
+        .collect();
+    for (k, v) in query {
+        pieces.push(format!(
+            "{}={}",
+            utf8_percent_encode(k, QUERY),
+            utf8_percent_encode(v, QUERY)
+        ));
+    }
+    let mut out = format!("{base}?{}", pieces.join("&"));
+    if let Some(f) = fragment {
+        out.push('#');
+        out.push_str(f);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod adjust_tests {
+    use super::*;
+
+    fn request(url: &str, body: RenderedBody) -> RenderedRequest {
+        RenderedRequest {
+            method: "POST".into(),
+            url: url.into(),
+            headers: vec![("X-Mode".into(), "file".into())],
+            body,
+            sensitive_headers: Vec::new(),
+            cookies: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_send_of_its_own_sets_query_headers_and_body() {
+        let mut r = request(
+            "https://api.example/jobs?page=1&redirect_uri=http%3A%2F%2Fx&a+b=c",
+            RenderedBody::Json("{\"a\":1}".into()),
+        );
+        let adjust = Adjust {
+            query: vec![("page".into(), "2".into()), ("a b".into(), "d&e".into())],
+            headers: vec![("x-mode".into(), "page".into())],
+            body: Some("{\"a\": 2}".into()),
+            ..Adjust::default()
+        };
+        adjust.apply(&mut r).expect("applies");
+        assert_eq!(
+            r.url,
+            "https://api.example/jobs?redirect_uri=http%3A%2F%2Fx&page=2&a%20b=d%26e"
+        );
+        assert_eq!(r.headers[0], ("x-mode".to_string(), "page".to_string()));
+        assert_eq!(r.headers.len(), 2, "{:?}", r.headers);
+        assert!(matches!(&r.body, RenderedBody::Json(t) if t == "{\"a\": 2}"));
+        let mut r = request("https://api.example/x#top", RenderedBody::Text("a".into()));
+        Adjust {
+            query: vec![("q".into(), "1".into())],
+            body: Some("{not json".into()),
+            ..Adjust::default()
+        }
+        .apply(&mut r)
+        .expect("applies");
+        assert_eq!(r.url, "https://api.example/x?q=1#top");
+        assert!(matches!(&r.body, RenderedBody::Text(t) if t == "{not json"));
+        let bad = Adjust {
+            headers: vec![("x".into(), "a\nb".into())],
+            ..Adjust::default()
+        };
+        assert!(bad.apply(&mut r).is_err());
+    }
+}

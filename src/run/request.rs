@@ -139,6 +139,16 @@ impl Runner {
             Ok(r) => r,
             Err(d) => return self.invalid(c, pr, &d),
         };
+        let target = (&c.path, pr.full_name());
+        if let Some(a) = self
+            .options
+            .adjust
+            .as_ref()
+            .filter(|a| (&a.target.0, a.target.1.clone()) == target)
+            && let Err(e) = a.apply(&mut rendered)
+        {
+            return self.invalid(c, pr, &Diagnostic::new(e));
+        }
         let auth = match apply_auth(&mut rendered, pr.auth.as_ref(), t, &vars, &self.redactor) {
             Ok(a) => a,
             Err(d) => return self.invalid(c, pr, &d),

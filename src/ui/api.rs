@@ -160,6 +160,31 @@ struct SendBody {
     /// Render only (the middle pane's preview): nothing is sent.
     #[serde(default)]
     preview: bool,
+    /// Changes for this send of the named request only; the file is not touched.
+    #[serde(default)]
+    change: Change,
+}
+
+/// What the page changes for one send: pairs as `[name, value]`, in order.
+#[derive(Deserialize, Default)]
+struct Change {
+    #[serde(default)]
+    variables: Vec<(String, String)>,
+    #[serde(default)]
+    query: Vec<(String, String)>,
+    #[serde(default)]
+    headers: Vec<(String, String)>,
+    #[serde(default)]
+    body: Option<String>,
+}
+
+impl Change {
+    fn is_empty(&self) -> bool {
+        self.variables.is_empty()
+            && self.query.is_empty()
+            && self.headers.is_empty()
+            && self.body.is_none()
+    }
 }
 
 /// Sends a request (with its producers), a file or everything; returns the records.
@@ -177,16 +202,36 @@ async fn send(State(wb): Wb, Json(b): Json<SendBody>) -> Response {
             format!("`{f}` is not a file of this session"),
         );
     }
+    let adjust = match (&b.file, &b.name, b.change.is_empty()) {
+        (_, _, true) => None,
+        (Some(f), Some(n), false) => Some(crate::run::render::Adjust {
+            target: (PathBuf::from(f), n.clone()),
+            query: b.change.query.clone(),
+            headers: b.change.headers.clone(),
+            body: b.change.body.clone(),
+        }),
+        _ => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "a change for one send needs the request it applies to (`file` and `name`)",
+            );
+        }
+    };
     // One send at a time, and its captures read after the one before has kept its own.
     let _one = wb.sending.lock().await;
+    if b.name.is_none() && !b.preview {
+        // Run file / Run all record what `yarc run` records: from a sandbox with nothing in it.
+        wb.fresh_sandbox().await;
+    }
     let mut config = match wb.config(b.env.clone(), selection, b.deps).await {
         Ok(c) => c,
         Err(e) => return error(StatusCode::BAD_REQUEST, e),
     };
+    config.vars.extend(b.change.variables.iter().cloned());
     if let (Some(f), None) = (&b.file, &b.name) {
         config.paths = vec![PathBuf::from(f)];
     }
-    let records = match wb.execute(&config, b.preview).await {
+    let records = match wb.execute(&config, b.preview, adjust).await {
         Ok(r) => r,
         Err(e) => return error(StatusCode::UNPROCESSABLE_ENTITY, wb.masked(&e)),
     };
@@ -196,13 +241,17 @@ async fn send(State(wb): Wb, Json(b): Json<SendBody>) -> Response {
         return Json(json!({ "records": shown })).into_response();
     }
     let id = wb.next_send.fetch_add(1, Ordering::SeqCst);
-    let label = match (&b.name, &b.file) {
+    let mut label = match (&b.name, &b.file) {
         (Some(n), _) => n.clone(),
         (None, Some(f)) => format!("run {f}"),
         _ => "run all".into(),
     };
+    if !b.change.is_empty() {
+        label.push_str(" (changed for this send; the file is unchanged)");
+    }
     let entry = json!({
         "id": id,
+        "changed": !b.change.is_empty(),
         "label": label,
         "environment": config.env,
         "at": clock.now().to_rfc3339(),
@@ -262,7 +311,7 @@ fn record(r: &RequestRecord, clock: crate::clock::Clock) -> Value {
 }
 
 async fn reset(State(wb): Wb) -> Response {
-    wb.reset();
+    wb.reset().await;
     Json(json!({ "reset": true })).into_response()
 }
 
@@ -427,7 +476,12 @@ impl Workbench {
     }
 
     /// Plans and runs as `yarc run` does, with the session's captures and tokens.
-    async fn execute(&self, config: &Config, preview: bool) -> Result<Vec<RequestRecord>, String> {
+    async fn execute(
+        &self,
+        config: &Config,
+        preview: bool,
+        adjust: Option<crate::run::render::Adjust>,
+    ) -> Result<Vec<RequestRecord>, String> {
         let prepared = session::prepare(config).await.map_err(|e| e.to_string())?;
         self.keep_sandbox(prepared.sandbox).await;
         let options = RunOptions {
@@ -439,6 +493,7 @@ impl Workbench {
             net: prepared.net,
             token_cache: config.token_cache.clone(),
             max_token_body: config.max_token_body,
+            adjust,
             ..RunOptions::default()
         };
         let units = crate::run::units(prepared.plan.collections.len(), 1, None);

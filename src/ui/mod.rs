@@ -117,12 +117,20 @@ impl Workbench {
         }
     }
 
-    /// Forgets captured values and tokens (the page's Reset).
-    pub fn reset(&self) {
+    /// Forgets captured values and tokens, and stops the session's sandbox, whose next send
+    /// starts a fresh one (the page's Reset).
+    pub async fn reset(&self) {
         if let Ok(mut c) = self.carried.lock() {
             c.clear();
         }
         self.tokens.clear();
+        self.fresh_sandbox().await;
+    }
+
+    /// Stops the session's sandbox: the next send starts one with nothing in it, as each
+    /// `yarc run` does, so that what it records matches what `yarc run` records.
+    pub async fn fresh_sandbox(&self) {
+        self.sandbox.lock().await.take();
     }
 
     pub fn generation(&self) -> u64 {

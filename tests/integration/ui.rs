@@ -967,3 +967,247 @@ fn a_large_body_is_masked_then_cut_for_the_page() {
         "a piece of the secret reached the page"
     );
 }
+
+const ONE: &str = r#"name: one
+variables: { who: file }
+requests:
+  - name: post
+    method: POST
+    url: "{{ url }}/echo/x?page=1&keep=a%2Fb"
+    headers: { X-Mode: file }
+    json: { who: "{{ who }}" }
+"#;
+
+#[test]
+fn a_change_for_one_send_reaches_the_server_and_never_the_file() {
+    let w = World::new();
+    w.write("one.yaml", ONE);
+    let ui = Ui::start(&w);
+    let echo = |s: &Value| -> Value {
+        serde_json::from_str(s["records"][0]["body"].as_str().unwrap_or("")).expect("echo")
+    };
+    let s = ui.send(
+        r#"{"file":"./one.yaml","name":"post","change":{"variables":[["who","page"]],"query":[["page","2"]],"headers":[["x-mode","page"]]}}"#,
+    );
+    let e = echo(&s);
+    assert_eq!(e["json"]["who"], "page", "{e}");
+    assert_eq!(e["query"]["page"], "2", "{e}");
+    assert_eq!(e["query"]["keep"], "a/b", "{e}");
+    assert_eq!(e["headers"]["x-mode"], "page", "{e}");
+    assert_eq!(s["changed"], true, "{s}");
+    assert!(
+        s["label"]
+            .as_str()
+            .unwrap_or("")
+            .contains("the file is unchanged"),
+        "{s}"
+    );
+    // The preview shows the change; a body typed in the page replaces the file's.
+    let p = ui.send(
+        r#"{"file":"./one.yaml","name":"post","preview":true,"change":{"body":"{\"who\":\"typed\"}"}}"#,
+    );
+    assert!(
+        p["records"][0]["curl"]
+            .as_str()
+            .unwrap_or("")
+            .contains(r#"{"who":"typed"}"#),
+        "{p}"
+    );
+    let e = echo(
+        &ui.send(r#"{"file":"./one.yaml","name":"post","change":{"body":"{\"who\":\"typed\"}"}}"#),
+    );
+    assert_eq!(e["json"]["who"], "typed", "{e}");
+    assert_eq!(e["headers"]["content-type"], "application/json", "{e}");
+    // Without a change: the file's values, and the file as it was.
+    let s = ui.send(r#"{"file":"./one.yaml","name":"post"}"#);
+    let e = echo(&s);
+    assert_eq!(
+        (
+            &e["json"]["who"],
+            &e["query"]["page"],
+            &e["headers"]["x-mode"]
+        ),
+        (
+            &Value::from("file"),
+            &Value::from("1"),
+            &Value::from("file")
+        ),
+        "{e}"
+    );
+    assert_eq!(s["changed"], false, "{s}");
+    assert_eq!(
+        std::fs::read_to_string(w.path("one.yaml")).expect("file"),
+        ONE
+    );
+    // A change needs the request it is for; a header HTTP cannot send is refused, not sent.
+    assert_eq!(
+        ui.post(
+            "/api/send",
+            r#"{"file":"./one.yaml","change":{"query":[["a","b"]]}}"#
+        )
+        .status,
+        400
+    );
+    let s =
+        ui.send(r#"{"file":"./one.yaml","name":"post","change":{"headers":[["x-bad","a\nb"]]}}"#);
+    assert_eq!(s["records"][0]["state"], "invalid", "{s}");
+}
+
+const JOBS: &str = r#"name: jobs
+auth:
+  oauth2:
+    token_url: "{{ sandbox_url }}/connect/token"
+    client_id: sandbox-client
+    client_secret: sandbox-secret
+    scope: automatic-rostering-stage
+defaults:
+  headers: { CUSTOMER_ID: "1", USER_ID: u }
+requests:
+  - name: start
+    method: POST
+    url: "{{ sandbox_url }}/rostering/jobs"
+    json: { name: ui, employees: [{ id: E-1 }] }
+    expect: { status: 201 }
+  - name: count
+    url: "{{ sandbox_url }}/rostering/jobs"
+    snapshot: { ignore: ["$.items[*].jobId", "$.items[*].createdAt", "$.items[*].created"] }
+"#;
+
+#[test]
+fn run_file_records_from_a_fresh_sandbox_and_reset_starts_another() {
+    let w = World::new();
+    w.write("environments/sandbox.yaml", SANDBOX_ENV);
+    w.write("collections/jobs.yaml", JOBS);
+    let ui = Ui::start(&w);
+    let run_file = r#"{"env":"sandbox","file":"./collections/jobs.yaml"}"#;
+    let first = ui.send(run_file);
+    assert_eq!(first["records"][1]["snapshot"]["outcome"], "new", "{first}");
+    // A single send in between adds a job to the session's sandbox...
+    let s = ui.send(r#"{"env":"sandbox","file":"./collections/jobs.yaml","name":"start"}"#);
+    assert_eq!(s["records"][0]["state"], "passed", "{s}");
+    // ...which Run file does not see: it starts from an empty sandbox, as `yarc run` does,
+    // so the committed snapshot does not look changed.
+    let again = ui.send(run_file);
+    assert_eq!(
+        again["records"][1]["snapshot"]["outcome"], "same",
+        "{again}"
+    );
+    // Reset starts the sandbox afresh too: its address changes.
+    let url = |v: &Value| {
+        v.to_string().split("http://127.0.0.1:").nth(1).map(|s| {
+            s.chars()
+                .take_while(char::is_ascii_digit)
+                .collect::<String>()
+        })
+    };
+    let before = url(&ui.json("/api/vars?env=sandbox"));
+    assert_eq!(ui.post("/api/reset", "{}").status, 200);
+    let s = ui.send(r#"{"env":"sandbox","file":"./collections/jobs.yaml","name":"count"}"#);
+    assert_eq!(s["records"][0]["status"], 200, "{s}");
+    let after = url(&ui.json("/api/vars?env=sandbox"));
+    assert!(before.is_some() && before != after, "{before:?} {after:?}");
+}
+
+const NIGHTLY: &str = r#"name: nightly checks
+tags: [nightly]
+requests:
+  - name: first fine
+    url: "{{ url }}/echo/a"
+  - name: breaks
+    url: "{{ url }}/echo/b"
+    expect: { status: 201 }
+  - name: also breaks
+    url: "{{ url }}/echo/c"
+    expect: { status: 202 }
+"#;
+
+/// The page's own behaviour in a real browser: a collection's tag filters, Run file opens the
+/// first failure, the preview follows what a send captured, a change for one send reaches the
+/// server with the file untouched, and the history survives a reload.
+#[test]
+fn chromium_filters_by_collection_tag_opens_failures_and_changes_one_send() {
+    let (Some(driver), Some(chrome)) = (chromedriver(), browser()) else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "Chromium or chromedriver is missing in CI: .ci/run should install them"
+        );
+        eprintln!(
+            "skipped: no chromium/chromedriver here (apt-get install chromium chromium-driver)"
+        );
+        return;
+    };
+    let w = World::new();
+    w.write("environments/sandbox.yaml", SANDBOX_ENV);
+    w.write("collections/roster.yaml", ROSTER);
+    w.write("collections/nightly.yaml", NIGHTLY);
+    let ui = Ui::start(&w);
+    let d = Driver::start(&driver, &chrome, &w.path("chromium-profile"));
+    d.open(&format!("http://127.0.0.1:{}/?token={}", ui.port, ui.token));
+    d.until(
+        "the tree",
+        "return document.querySelectorAll('#tree .req').length === 7",
+    );
+    d.js("const s = document.getElementById('env'); s.value = 'sandbox'; s.dispatchEvent(new Event('change')); return true");
+    d.until(
+        "the variables",
+        "return document.getElementById('vars').textContent.includes('sandbox_url')",
+    );
+    // The collection's own tag finds its requests, and only those.
+    d.js("const f = document.getElementById('filter'); f.value = 'nightly'; f.dispatchEvent(new Event('input')); return true");
+    d.until(
+        "the filtered tree",
+        "return document.querySelectorAll('#tree .req').length === 3",
+    );
+    d.js("const f = document.getElementById('filter'); f.value = ''; f.dispatchEvent(new Event('input')); return true");
+    // Run file opens the first failure, not the last request.
+    d.click("#tree .req[data-name='first fine']");
+    d.click("#run-file");
+    d.until(
+        "the first failure",
+        "return document.getElementById('response').dataset.name === 'breaks'",
+    );
+    // The preview of a request that lacks a capture says so; after Send with dependencies it
+    // shows the captured value.
+    d.click("#tree .req[data-name='echo the job']");
+    d.until(
+        "the preview",
+        "return document.getElementById('preview').textContent.includes('job_id')",
+    );
+    d.click("#send-deps");
+    d.until(
+        "two results",
+        "return document.querySelectorAll('#results tr').length === 2",
+    );
+    d.until(
+        "the preview with the captured id",
+        "const t = document.getElementById('preview').textContent; return /\\/echo\\/job\\/[0-9a-f-]{8,}/.test(t) && t",
+    );
+    // A header changed for this send only: in the preview, on the wire, and not in the file.
+    d.js("document.getElementById('change-panel').open = true; const h = document.getElementById('change-headers'); h.value = 'X-Try: from-the-page'; h.dispatchEvent(new Event('input')); return true");
+    d.until(
+        "the note",
+        "return !document.getElementById('change-note').hidden",
+    );
+    d.until(
+        "the changed preview",
+        "return document.getElementById('preview').textContent.includes('X-Try: from-the-page')",
+    );
+    d.click("#send");
+    d.until("the echoed header", "const b = document.getElementById('response').textContent; return b.includes('from-the-page') && b.includes('x-try')");
+    d.until(
+        "the label",
+        "return document.getElementById('results').textContent.includes('the file is unchanged')",
+    );
+    assert_eq!(
+        std::fs::read_to_string(w.path("collections/roster.yaml")).expect("file"),
+        ROSTER
+    );
+    // A reload keeps the session's history (the token stays with the tab).
+    let sends = d.js("return document.querySelectorAll('#history label').length");
+    assert_eq!(sends, 3, "{sends}");
+    d.open(&format!("http://127.0.0.1:{}/", ui.port));
+    d.until(
+        "the history after a reload",
+        "return document.querySelectorAll('#history label').length === 3",
+    );
+}

@@ -104,9 +104,13 @@ function drawItems(file, items, f) {
 
 function drawTree() {
   const f = $("filter").value.trim().toLowerCase();
-  const lists = (state.tree || []).map((c) => el("li", {},
-    el("div", { class: "file", title: c.file }, c.name, el("span", { class: "muted" }, `  ${c.file}`)),
-    el("ul", {}, drawItems(c.file, c.items, f))));
+  // A collection's own name or tags match all its requests.
+  const lists = (state.tree || []).map((c) => ({ c, items: drawItems(c.file, c.items, matches(c, f) ? "" : f) }))
+    .filter(({ items }) => items.length || !f)
+    .map(({ c, items }) => el("li", {},
+      el("div", { class: "file", title: c.file }, c.name, ...(c.tags || []).map((t) => el("span", { class: "tag" }, t)),
+        el("span", { class: "muted" }, `  ${c.file}`)),
+      el("ul", {}, items)));
   $("tree").replaceChildren(el("ul", {}, lists));
 }
 
@@ -126,6 +130,8 @@ async function loadVars() {
 // ---- middle: the request -------------------------------------------------------------------
 
 function select(file, item) {
+  const same = state.selected && state.selected.file === file && state.selected.name === item.full_name;
+  if (!same) clearChange();
   state.selected = { file, name: item.full_name, item };
   drawTree();
   $("request-head").replaceChildren(
@@ -135,11 +141,33 @@ function select(file, item) {
   preview();
 }
 
+// ---- middle: a change for this send only (the file is never edited) ------------------------
+
+function pairs(id, sep) {
+  return $(id).value.split("\n").map((l) => l.trim()).filter(Boolean).map((l) => {
+    const i = l.indexOf(sep);
+    return i < 0 ? [l, ""] : [l.slice(0, i).trim(), l.slice(i + 1).trim()];
+  });
+}
+
+function change() {
+  const c = { variables: pairs("change-vars", "="), query: pairs("change-query", "="), headers: pairs("change-headers", ":") };
+  if ($("change-body").value !== "") c.body = $("change-body").value;
+  const empty = !c.variables.length && !c.query.length && !c.headers.length && c.body === undefined;
+  $("change-note").hidden = empty;
+  return empty ? undefined : c;
+}
+
+function clearChange() {
+  for (const id of ["change-vars", "change-query", "change-headers", "change-body"]) $(id).value = "";
+  change();
+}
+
 async function preview() {
   const s = state.selected;
   if (!s) return;
   try {
-    const r = await api("/api/send", { env: state.env, file: s.file, name: s.name, preview: true });
+    const r = await api("/api/send", { env: state.env, file: s.file, name: s.name, preview: true, change: change() });
     const rec = r.records[r.records.length - 1];
     $("preview").textContent = rec ? (rec.curl || rec.message || rec.state) : "";
   } catch (e) {
@@ -161,6 +189,8 @@ async function send(body) {
   } finally {
     $("run-all").disabled = false;
     if (state.selected) for (const id of ["send", "send-deps", "run-file"]) $(id).disabled = false;
+    // What this send captured may be what the preview lacked.
+    preview();
   }
 }
 
@@ -172,7 +202,9 @@ function showSend(r) {
   const rows = recs.length > 1 ? [el("table", {}, recs.map((x) => el("tr", { class: "record-row", onclick: () => showRecord(x) },
     el("td", { class: x.state }, x.state), el("td", {}, x.full_name), el("td", {}, x.status ?? ""), el("td", {}, `${x.duration_ms} ms`))))] : [];
   $("results").replaceChildren(el("div", { class: "muted" }, `#${r.id} ${r.label}: ${passed} of ${recs.length} passed`), ...rows);
-  if (recs.length) showRecord(recs[recs.length - 1]);
+  // A run of many opens its first failure; otherwise the last request (the one asked for).
+  const bad = recs.find((x) => ["failed", "errored", "invalid"].includes(x.state));
+  if (recs.length) showRecord(bad || recs[recs.length - 1]);
 }
 
 function showRecord(x) {
@@ -207,6 +239,7 @@ function showRecord(x) {
   }
   parts.push(el("h3", {}, "Body"), bodyView(body, x.body_cut));
   $("response").replaceChildren(...parts);
+  $("response").dataset.name = x.full_name;
 }
 
 function stepText(s) {
@@ -306,12 +339,19 @@ async function showDiff() {
 function start() {
   $("env").addEventListener("change", () => { state.env = $("env").value; loadState(true); });
   $("filter").addEventListener("input", drawTree);
-  $("send").addEventListener("click", () => send({ file: state.selected.file, name: state.selected.name }));
-  $("send-deps").addEventListener("click", () => send({ file: state.selected.file, name: state.selected.name, deps: true }));
+  $("send").addEventListener("click", () => send({ file: state.selected.file, name: state.selected.name, change: change() }));
+  $("send-deps").addEventListener("click", () => send({ file: state.selected.file, name: state.selected.name, deps: true, change: change() }));
+  let typing;
+  for (const id of ["change-vars", "change-query", "change-headers", "change-body"]) {
+    $(id).addEventListener("input", () => { change(); clearTimeout(typing); typing = setTimeout(preview, 300); });
+  }
+  $("change-clear").addEventListener("click", () => { clearChange(); preview(); });
   $("run-file").addEventListener("click", () => send({ file: state.selected.file }));
   $("run-all").addEventListener("click", () => send({}));
-  $("reset").addEventListener("click", async () => { await api("/api/reset", {}); banner(""); preview(); });
+  $("reset").addEventListener("click", async () => { await api("/api/reset", {}); banner(""); loadVars(); preview(); });
   $("diff").addEventListener("click", showDiff);
+  // The history is the session's, kept by yarc: a reload shows it again.
+  api("/api/history").then((h) => { state.history = h.sends || []; drawHistory(); }).catch(() => {});
   loadState(true);
   // Saves in the editor show within a second.
   setInterval(() => loadState(false), 700);
