@@ -7,6 +7,7 @@ mod bodies;
 mod ci;
 mod daily;
 mod distribution;
+mod docs;
 mod errors;
 mod faults;
 mod golden;
