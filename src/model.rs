@@ -366,6 +366,10 @@ pub struct Capture {
     /// a missing header, no match, a body that is not JSON): the request does not fail for
     /// it, as a Postman `set()` of `undefined` does not.
     pub default: Option<serde_json::Value>,
+    /// `optional: true` — when the source holds nothing, the variable keeps the value it had
+    /// (an earlier capture's, or its starting value) and nothing fails: what a guarded Postman
+    /// `if (data.id) set("id", data.id)` does.
+    pub optional: bool,
 }
 
 #[derive(Debug, Clone)]

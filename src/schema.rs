@@ -371,6 +371,9 @@ struct CaptureSpec {
     body: Option<bool>,
     /// The value when the source holds nothing; the request does not fail for it.
     default: Option<Value>,
+    /// true: when the source holds nothing, the variable keeps the value it had; the request
+    /// does not fail for it.
+    optional: Option<bool>,
 }
 
 /// Polling: repeat until `until` (or `expect`) holds.

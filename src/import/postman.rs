@@ -69,6 +69,9 @@ struct Ctx<'a> {
     request_no: usize,
     /// The first request whose capture sets each variable.
     captured_at: std::collections::BTreeMap<String, usize>,
+    /// Variables an `optional` capture (a guarded `set()`) sets: when it finds nothing the
+    /// variable keeps what it had, so it needs a starting value.
+    optional: BTreeSet<String>,
     /// The variables every imported environment defines.
     in_every_env: Option<BTreeSet<String>>,
     /// Variables a URL starts with (`{{base_url}}/jobs`).
@@ -269,6 +272,7 @@ pub fn import(
         current: None,
         request_no: 0,
         captured_at: Default::default(),
+        optional: BTreeSet::new(),
         in_every_env: None,
         url_starts: BTreeSet::new(),
         url_start_uses: Default::default(),
@@ -378,7 +382,9 @@ fn undeclared(variables: &mut Y, cx: &mut Ctx<'_>) {
     defined.extend(cx.given.iter().filter(|n| !reads_itself(n)).cloned());
     // A variable captured before it is first read needs no declaration (and gets none, so
     // a failed capture still skips the requests that need it).
-    let captured_first = |n: &str, first: usize| cx.captured_at.get(n).is_some_and(|c| *c < first);
+    let captured_first = |n: &str, first: usize| {
+        cx.captured_at.get(n).is_some_and(|c| *c < first) && !cx.optional.contains(n)
+    };
     let missing: Vec<String> = cx
         .reads
         .iter()
@@ -515,6 +521,11 @@ fn variables(list: Option<&Value>, cx: &mut Ctx<'_>) -> Y {
         let value = v.get("value").cloned().unwrap_or(Value::Null);
         let secret = looks_secret(key) || v.get("type").and_then(Value::as_str) == Some("secret");
         cx.report.variables += 1;
+        if secret && cx.runtime.contains(&ident(key)) && value.as_str() == Some("") {
+            // Empty holds no secret: the starting value a guarded capture keeps.
+            vars.set(ident(key), Y::str(""));
+            continue;
+        }
         if secret && cx.runtime.contains(&ident(key)) {
             vars.comment(format!(
                 "`{}` is set at run time by a script (a capture or a kept script line): not asked for as a secret",
@@ -907,7 +918,14 @@ fn settle_reads(cx: &mut Ctx<'_>, capture: &Y, sets: &Y) {
     for name in cx.current.take().unwrap_or_default() {
         cx.reads.entry(name).or_insert(cx.request_no);
     }
-    for (name, _) in capture.entries().into_iter().chain(sets.entries()) {
+    for (name, how) in capture.entries() {
+        if matches!(&how, Y::Map(m) if m.iter().any(|(k, v)| k == "optional" && matches!(v, Y::Bool(true))))
+        {
+            cx.optional.insert(name.clone());
+        }
+        cx.captured_at.entry(name).or_insert(cx.request_no);
+    }
+    for (name, _) in sets.entries() {
         cx.captured_at.entry(name).or_insert(cx.request_no);
     }
 }

@@ -251,18 +251,28 @@ impl Decoder {
         let mut out = Vec::new();
         for (var, k, v) in f.iter() {
             if let Some(source) = self.capture_source(v) {
-                let default = match &v.kind {
+                let entry = |key: &str| match &v.kind {
                     NodeKind::Map(entries) => entries
                         .iter()
-                        .find(|(k, _)| k.as_str() == Some("default"))
-                        .map(|(_, d)| d.to_json()),
+                        .find(|(k, _)| k.as_str() == Some(key))
+                        .map(|(_, d)| d),
                     _ => None,
                 };
+                let default = entry("default").map(Node::to_json);
+                let optional = entry("optional")
+                    .and_then(|n| self.bool(n, "`optional`"))
+                    .unwrap_or(false);
+                if optional && default.is_some() {
+                    self.error(v.error(format!(
+                        "capture `{var}` has both `default:` and `optional: true`: a value when nothing is found, or the value it had — say one"
+                    )));
+                }
                 out.push(Capture {
                     var: var.to_string(),
                     span: k.span.clone(),
                     source,
                     default,
+                    optional,
                 });
             }
         }

@@ -138,7 +138,7 @@ pub const PREDICATES: &[&str] = &[
 ];
 pub const TIME: &[&str] = &["lt", "lte", "gt", "gte"];
 pub const CAPTURE: &[&str] = &[
-    "json", "all", "header", "regex", "status", "body", "default",
+    "json", "all", "header", "regex", "status", "body", "default", "optional",
 ];
 pub const RETRY: &[&str] = &[
     "attempts",

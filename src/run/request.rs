@@ -54,6 +54,10 @@ impl<'u> UnitState<'u> {
                 self.lost.remove(&cap.var);
                 continue;
             }
+            if cap.optional {
+                // Nothing captured, nothing lost: the value it had stays.
+                continue;
+            }
             let why = match rec.state {
                 State::Skipped => format!(
                     "which request `{}` ({}) captures, but it was skipped",
@@ -241,6 +245,7 @@ impl Runner {
                     st.captures.insert(cap.var.clone(), v.clone());
                     rec.captures.push((cap.var.clone(), v));
                 }
+                Err(_) if cap.optional => {}
                 Err(e) => capture_errors.push(format!("capture `{}` ({}): {e}", cap.var, cap.span)),
             }
         }

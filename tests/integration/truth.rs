@@ -737,3 +737,46 @@ fn a_name_inside_a_group_is_suggested_whatever_its_case() {
         .expect_code(2)
         .expect_contains("did you mean `List open orders`?");
 }
+
+#[test]
+fn an_optional_capture_that_finds_nothing_keeps_the_value_it_had() {
+    let w = World::new();
+    w.write(
+        "c.yaml",
+        r#"
+variables: { profile: start }
+requests:
+  - name: nothing there
+    method: POST
+    url: "{{ url }}/echo"
+    json: {}
+    capture: { profile: { json: $.json.id, optional: true } }
+  - name: uses the starting value
+    url: "{{ url }}/echo/{{ profile }}"
+    expect: { json: { $.path: /echo/start } }
+  - name: one there
+    method: POST
+    url: "{{ url }}/echo"
+    json: { id: p-1 }
+    capture: { profile: { json: $.json.id, optional: true } }
+  - name: nothing again
+    method: POST
+    url: "{{ url }}/echo"
+    json: {}
+    capture: { profile: { json: $.json.id, optional: true } }
+  - name: keeps the captured value
+    url: "{{ url }}/echo/{{ profile }}"
+    expect: { json: { $.path: /echo/p-1 } }
+"#,
+    );
+    w.yarc(&["run", "c.yaml"])
+        .expect_code(0)
+        .expect_contains("5 passed, 0 failed");
+    w.write(
+        "bad.yaml",
+        "requests:\n  - name: x\n    url: \"{{ url }}/echo\"\n    capture: { a: { json: $.a, default: 1, optional: true } }\n",
+    );
+    w.yarc(&["check", "bad.yaml"])
+        .expect_code(2)
+        .expect_contains("has both `default:` and `optional: true`");
+}

@@ -139,6 +139,9 @@ struct Converter {
     /// Inside `list.forEach(item => ...)`: the path of every item (`$.items[*]`), whose checks
     /// become `each:` predicates.
     each_base: Option<String>,
+    /// Inside an `if` that guards a `set()`: when the guard fails Postman sets nothing and the
+    /// variable keeps its value, so the capture is `optional`.
+    guarded_set: bool,
 }
 
 enum Done {
@@ -163,6 +166,7 @@ impl Converter {
             converted: BTreeSet::new(),
             reasons: HashMap::new(),
             each_base: None,
+            guarded_set: false,
             swallowed: false,
             objects: HashMap::new(),
             bindings: HashMap::new(),
@@ -391,6 +395,7 @@ impl Converter {
             });
         }
         let mut all = true;
+        self.guarded_set = true;
         for s in then {
             if let StmtKind::Expr(e) = &s.kind
                 && let Some((key, value)) = set_call(e)
@@ -398,6 +403,7 @@ impl Converter {
                 all &= matches!(self.set(key, value, set_scope(e)), Done::Converted);
             }
         }
+        self.guarded_set = false;
         Some(match all {
             true => Done::Converted,
             false => Done::Kept(KEPT_FLOW),
@@ -822,12 +828,16 @@ impl Converter {
         // A value that is not there fails nothing in Postman, and is sent as Newman's sandbox
         // hands `undefined` back: `null` for the environment's, the collection's and the
         // globals' variables, nothing for a local one (`pm.variables`).
+        // Behind a guard (`if (data.id)`) nothing is set when the value is missing: the
+        // variable keeps what it had.
         let missing = if scope == SetScope::Local { "" } else { "null" };
+        let guarded = self.guarded_set;
         let or_empty = |source: (&str, Y)| {
-            Y::Map(vec![
-                (source.0.into(), source.1),
-                ("default".into(), Y::str(missing)),
-            ])
+            let otherwise = match guarded {
+                true => ("optional".into(), Y::Bool(true)),
+                false => ("default".into(), Y::str(missing)),
+            };
+            Y::Map(vec![(source.0.into(), source.1), otherwise])
         };
         let capture = match (self.phase, self.subject(unwrap_conversion(value))) {
             (Phase::Test, Some(Subject::Json(p))) => or_empty(("json", Y::str(p))),
