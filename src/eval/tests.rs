@@ -214,6 +214,7 @@ fn captures_take_json_headers_regex_and_status() {
         span: span.clone(),
         source,
         default: None,
+        optional: false,
     };
     assert_eq!(
         capture(
