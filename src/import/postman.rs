@@ -465,6 +465,14 @@ fn undeclared(variables: &mut Y, cx: &mut Ctx<'_>) {
     }
 }
 
+/// A value that stands for one the user fills in (`<your_access_token>`, `YOUR_TOKEN`), not
+/// a credential.
+fn placeholder(v: &str) -> bool {
+    let v = v.trim();
+    let angled = v.len() > 2 && v.starts_with('<') && v.ends_with('>') && !v[1..].contains('<');
+    angled || v.to_ascii_lowercase().starts_with("your")
+}
+
 /// `{{name}}` as the export wrote it, as text yarc sends unchanged (empty for what a script
 /// reads: there it is `undefined`).
 fn unresolved(cx: &Ctx<'_>, name: &str) -> String {
@@ -521,9 +529,18 @@ fn variables(list: Option<&Value>, cx: &mut Ctx<'_>) -> Y {
         let value = v.get("value").cloned().unwrap_or(Value::Null);
         let secret = looks_secret(key) || v.get("type").and_then(Value::as_str) == Some("secret");
         cx.report.variables += 1;
-        if secret && cx.runtime.contains(&ident(key)) && value.as_str() == Some("") {
-            // Empty holds no secret: the starting value a guarded capture keeps.
-            vars.set(ident(key), Y::str(""));
+        if secret
+            && cx.runtime.contains(&ident(key))
+            && value
+                .as_str()
+                .is_some_and(|v| v.is_empty() || placeholder(v))
+        {
+            // Empty, or the template's own `<your_access_token>`, holds no secret: it is the
+            // starting value a guarded capture keeps, and what Newman sends until then.
+            vars.set(
+                ident(key),
+                Y::str(cx.text(value.as_str().unwrap_or_default())),
+            );
             continue;
         }
         if secret && cx.runtime.contains(&ident(key)) {

@@ -523,7 +523,16 @@ impl Converter {
     fn expression(&mut self, e: &Expr) -> Done {
         if let Some(body) = test_body(e) {
             let outer = std::mem::replace(&mut self.swallowed, false);
+            // A failing check ends the test's function: a set() after one happens only when
+            // the checks pass, so when they do not the variable keeps what it had.
+            let checks = body.iter().any(|s| {
+                self.lines_with(s, &["pm.expect(", "pm.response.to.", "expect("]) > 0
+                    && !matches!(&s.kind, StmtKind::Expr(e) if set_call(e).is_some())
+            });
+            let guarded = self.guarded_set;
+            self.guarded_set |= checks;
             let all = self.statements(body);
+            self.guarded_set = guarded;
             self.swallowed = outer;
             return match all {
                 true => Done::Converted,
