@@ -469,6 +469,10 @@ impl Converter {
         for (binding, value) in decls {
             let d = match binding {
                 Binding::Name(n) => self.declare(n, value),
+                Binding::Object(_) if LIBRARIES.iter().any(|m| is_require(value, m)) => {
+                    // `const { Property } = require('postman-collection')`.
+                    Done::Converted
+                }
                 Binding::Object(fields) => {
                     let base = self.subject(value);
                     for (key, local) in fields {
@@ -503,6 +507,11 @@ impl Converter {
     }
 
     fn declare(&mut self, name: &str, value: &Expr) -> Done {
+        if LIBRARIES.iter().any(|m| is_require(value, m)) {
+            // `var moment = require('moment')`: the calls through it are read where they are.
+            self.aliases.insert(name.to_string(), None);
+            return Done::Converted;
+        }
         if let Expr::Object(_) = value {
             // `const options = { url, method, body }`, handed to `pm.sendRequest(options, ...)`.
             self.objects.insert(name.to_string(), value.clone());
@@ -1070,10 +1079,9 @@ impl Converter {
                 Some(Subject::Header(arg(0)?))
             }
             Some("pm.cookies.get" | "postman.getResponseCookie") => Some(Subject::Cookie(arg(0)?)),
-            Some("pm.variables.replaceIn") => Some(Subject::Value(Y::str(super::vars::convert(
-                &arg(0)?,
-                &mut Vec::new(),
-            )))),
+            Some("pm.variables.replaceIn" | "Property.replaceSubstitutions") => Some(
+                Subject::Value(Y::str(super::vars::convert(&arg(0)?, &mut Vec::new()))),
+            ),
             _ => None,
         }
     }
@@ -1512,6 +1520,9 @@ fn generated(e: &Expr) -> Option<Y> {
     let Expr::Call(callee, args) = e else {
         return None;
     };
+    if let Some(now) = moment_now(callee, args) {
+        return Some(Y::str(format!("{{{{ {now} }}}}")));
+    }
     let expr = match (path(callee).as_deref(), args.as_slice()) {
         (Some("crypto.randomUUID" | "uuid.v4"), []) => "uuid()",
         (Some("Date.now"), []) => "timestamp() * 1000",
@@ -1526,6 +1537,87 @@ fn generated(e: &Expr) -> Option<Y> {
         },
     };
     Some(Y::str(format!("{{{{ {expr} }}}}")))
+}
+
+/// Modules a script may `require` whose calls the import reads (or that hold nothing to run).
+const LIBRARIES: &[&str] = &["moment", "uuid", "postman-collection"];
+
+/// `moment().format("YYYYMMDD")`, `.toISOString()`, `.unix()`, `.valueOf()`: the time now, as
+/// yarc's `now()` writes it (moment formats translated to strftime; UTC, as CI machines run).
+fn moment_now(callee: &Expr, args: &[Expr]) -> Option<String> {
+    let Expr::Member(inner, method) = callee else {
+        return None;
+    };
+    let is_moment = |e: &Expr| match e {
+        Expr::Call(c, a) if a.is_empty() => {
+            path(c).as_deref() == Some("moment") || is_require(c, "moment")
+        }
+        _ => false,
+    };
+    if !is_moment(inner) {
+        return None;
+    }
+    match (method.as_str(), args) {
+        ("format", []) | ("toISOString", []) => Some("now()".into()),
+        ("format", [Expr::Str(f)]) => Some(format!(
+            "now({})",
+            serde_json::to_string(&strftime(f)?).ok()?
+        )),
+        ("unix", []) => Some("timestamp()".into()),
+        ("valueOf", []) => Some("timestamp() * 1000".into()),
+        _ => None,
+    }
+}
+
+/// A moment.js format as strftime; `None` for a token this does not know.
+fn strftime(moment: &str) -> Option<String> {
+    const TOKENS: &[(&str, &str)] = &[
+        ("YYYY", "%Y"),
+        ("YY", "%y"),
+        ("MMMM", "%B"),
+        ("MMM", "%b"),
+        ("MM", "%m"),
+        ("M", "%-m"),
+        ("DD", "%d"),
+        ("D", "%-d"),
+        ("dddd", "%A"),
+        ("ddd", "%a"),
+        ("HH", "%H"),
+        ("H", "%-H"),
+        ("hh", "%I"),
+        ("h", "%-I"),
+        ("mm", "%M"),
+        ("m", "%-M"),
+        ("ss", "%S"),
+        ("s", "%-S"),
+        ("SSS", "%3f"),
+        ("A", "%p"),
+        ("ZZ", "%z"),
+        ("Z", "%:z"),
+        ("X", "%s"),
+    ];
+    let mut out = String::new();
+    let mut rest = moment;
+    while let Some(c) = rest.chars().next() {
+        if c == '[' {
+            // [literal text]
+            let end = rest.find(']')?;
+            out.push_str(&rest[1..end].replace('%', "%%"));
+            rest = &rest[end + 1..];
+        } else if let Some((token, f)) = TOKENS.iter().find(|(t, _)| rest.starts_with(t)) {
+            out.push_str(f);
+            rest = &rest[token.len()..];
+        } else if c.is_ascii_alphabetic() {
+            return None;
+        } else {
+            if c == '%' {
+                out.push('%');
+            }
+            out.push(c);
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    Some(out)
 }
 
 fn is_require(e: &Expr, module: &str) -> bool {

@@ -665,3 +665,27 @@ fn a_loop_head_reads_what_it_needs() {
         "{j}"
     );
 }
+
+#[test]
+fn moment_and_postman_collection_helpers_become_yarc_functions() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "var moment = require('moment');",
+            "const { Property } = require('postman-collection');",
+            "var realm = moment().format(\"YYYYMMDDHHmmss\");",
+            "pm.environment.set('realm', realm);",
+            "pm.environment.set('day', moment().format('YYYY-MM-DD[T]HH:mm'));",
+            "pm.environment.set('unix', moment().unix());",
+            "var ip = Property.replaceSubstitutions('{{$randomIP}}');",
+            "pm.collectionVariables.set('X-Forwarded-For', ip);",
+        ],
+    );
+    let v = out(&s);
+    assert_eq!(v["sets"]["realm"], "{{ now(\"%Y%m%d%H%M%S\") }}");
+    assert_eq!(v["sets"]["day"], "{{ now(\"%Y-%m-%dT%H:%M\") }}");
+    assert_eq!(v["sets"]["unix"], "{{ timestamp() }}");
+    assert_eq!(v["sets"]["X_Forwarded_For"], "{{ fake('ip') }}");
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    assert_eq!(strftime("Do MMMM"), None, "an unknown token is not guessed");
+}
