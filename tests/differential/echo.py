@@ -376,7 +376,7 @@ class EchoServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
         def js(obj, status=200, extra=()):
             return status, json_headers + [list(h) for h in extra], json.dumps(obj).encode()
 
-        if path == "/token":
+        if path == "/token" or is_token_request(entry):
             with self._lock:
                 self._tokens += 1
                 n = self._tokens
@@ -404,6 +404,16 @@ class EchoServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
         if path == "/response-headers":
             return js(dict(query), 200, [[k, v] for k, v in query])
         return js(echo_document(entry, self.base_url))
+
+
+def is_token_request(entry: dict) -> bool:
+    """A POST form with a `grant_type`, as an identity server gets it: answered with a token
+    (to both tools alike), so that what follows is compared, not the echo's lack of one."""
+    ctype = (header_get(entry["headers"], "content-type") or "").lower()
+    if entry["method"] != "POST" or not ctype.startswith("application/x-www-form-urlencoded"):
+        return False
+    text = entry["body"].decode("utf-8", errors="replace")
+    return any(k == "grant_type" for k, _ in urllib.parse.parse_qsl(text, keep_blank_values=True))
 
 
 def entry_for_print(entry: dict) -> dict:
