@@ -58,6 +58,7 @@ ACCEPT_RULE = "Newman's system `Accept: */*` is ignored when yarc sends no Accep
 UUID_RE = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 ISO_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?")
 TS_RE = re.compile(r"(?<![0-9])(?:\d{13}|\d{10})(?![0-9])")
+IP_RE = re.compile(r"(?<![\d.])(?!127\.0\.0\.1(?![\d]))(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
 BOUNDARY_RE = re.compile(r'(boundary=)("?)([^";,\s]+)\2', re.I)
 DYNAMIC_RANDOM_RE = re.compile(r"\{\{\s*\$random\w*\s*\}\}")
 
@@ -507,6 +508,8 @@ class Masker:
     def __init__(self, fixture_text: str, ports):
         self.ports = [p for p in ports if p]
         self.dynamic = "{{$" in fixture_text
+        # a made-up IP (`{{$randomIP}}`, often given by a script to a header it adds)
+        self.random_ip = "$randomIP" in fixture_text
         # names (JSON keys, query/form keys, header names) whose value is a $random* variable
         self.random_keys = set()
         for m in re.finditer(r'\\?"([\w.-]+)\\?"\s*:\s*\\?"?\{\{\s*\$random\w*\s*\}\}', fixture_text):
@@ -527,6 +530,8 @@ class Masker:
             text = UUID_RE.sub("<uuid>", text)
             text = ISO_RE.sub("<iso-time>", text)
             text = TS_RE.sub("<timestamp>", text)
+        if self.random_ip:
+            text = IP_RE.sub("<ip>", text)
         return text
 
     def pair_value(self, key: str, value: str) -> str:

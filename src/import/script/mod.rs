@@ -142,6 +142,9 @@ struct Converter {
     /// Inside an `if` that guards a `set()`: when the guard fails Postman sets nothing and the
     /// variable keeps its value, so the capture is `optional`.
     guarded_set: bool,
+    /// What the `pm.test` being converted checks with `pm.expect(...)`: a set() of one of these
+    /// is guarded by the check.
+    checked: Vec<Expr>,
 }
 
 enum Done {
@@ -167,6 +170,7 @@ impl Converter {
             reasons: HashMap::new(),
             each_base: None,
             guarded_set: false,
+            checked: Vec::new(),
             swallowed: false,
             objects: HashMap::new(),
             bindings: HashMap::new(),
@@ -532,16 +536,19 @@ impl Converter {
     fn expression(&mut self, e: &Expr) -> Done {
         if let Some(body) = test_body(e) {
             let outer = std::mem::replace(&mut self.swallowed, false);
-            // A failing check ends the test's function: a set() after one happens only when
-            // the checks pass, so when they do not the variable keeps what it had.
-            let checks = body.iter().any(|s| {
-                self.lines_with(s, &["pm.expect(", "pm.response.to.", "expect("]) > 0
-                    && !matches!(&s.kind, StmtKind::Expr(e) if set_call(e).is_some())
-            });
-            let guarded = self.guarded_set;
-            self.guarded_set |= checks;
+            // A failing check ends the test's function: a set() of a value the test checks
+            // (`pm.expect(d.token).to.not.be.empty; set("token", d.token)`) happens only when
+            // it is there, so when it is not the variable keeps what it had.
+            let checked: Vec<Expr> = body
+                .iter()
+                .filter_map(|s| match &s.kind {
+                    StmtKind::Expr(e) => expected(e).cloned(),
+                    _ => None,
+                })
+                .collect();
+            let outer_checked = std::mem::replace(&mut self.checked, checked);
             let all = self.statements(body);
-            self.guarded_set = guarded;
+            self.checked = outer_checked;
             self.swallowed = outer;
             return match all {
                 true => Done::Converted,
@@ -849,7 +856,15 @@ impl Converter {
         // Behind a guard (`if (data.id)`) nothing is set when the value is missing: the
         // variable keeps what it had.
         let missing = if scope == SetScope::Local { "" } else { "null" };
-        let guarded = self.guarded_set;
+        let subject = self.subject(unwrap_conversion(value));
+        // Read when the set is reached: the names the test binds first are known by then.
+        let checks_it = |c: &Self| {
+            subject.is_some()
+                && c.checked
+                    .iter()
+                    .any(|x| c.subject(unwrap_conversion(x)) == subject)
+        };
+        let guarded = self.guarded_set || checks_it(self);
         let or_empty = |source: (&str, Y)| {
             let otherwise = match guarded {
                 true => ("optional".into(), Y::Bool(true)),
@@ -901,6 +916,13 @@ impl Converter {
             && let Some(v) = self.concat(a, b)
         {
             return Some(Subject::Value(v));
+        }
+        // `responseJSON.article || {}`: the fallback only keeps later reads from throwing.
+        if let Expr::Binary("||", a, b) = e
+            && matches!(&**b, Expr::Object(o) if o.is_empty())
+            && let Some(found @ Subject::Json(_)) = self.subject(a)
+        {
+            return Some(found);
         }
         if let Expr::Template(parts) = e {
             return self.template_text(parts).map(Subject::Value);
@@ -1358,6 +1380,15 @@ const SET_CALLS: &[&str] = &[
     "postman.setEnvironmentVariable(",
     "postman.setGlobalVariable(",
 ];
+
+/// What `pm.expect(x).to...` checks: `x`.
+fn expected(e: &Expr) -> Option<&Expr> {
+    match e {
+        Expr::Call(callee, args) if path(callee).as_deref() == Some("pm.expect") => args.first(),
+        Expr::Call(inner, _) | Expr::Member(inner, _) => expected(inner),
+        _ => None,
+    }
+}
 
 /// `pm.test("name", function () { ... })` (or an arrow): the body's statements.
 fn test_body(e: &Expr) -> Option<&[Stmt]> {

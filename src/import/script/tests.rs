@@ -689,3 +689,26 @@ fn moment_and_postman_collection_helpers_become_yarc_functions() {
     assert!(s.kept.is_empty(), "{:?}", s.kept);
     assert_eq!(strftime("Do MMMM"), None, "an unknown token is not guessed");
 }
+
+#[test]
+fn a_set_the_test_checks_first_is_optional_another_is_not() {
+    let s = test(&[
+        "pm.test('token', function () {",
+        "    var j = pm.response.json();",
+        "    pm.expect(j.access_token).to.be.not.empty;",
+        "    pm.environment.set('token', j.access_token);",
+        "});",
+        "pm.test('status', function () {",
+        "    pm.response.to.have.status(200);",
+        "    var d = JSON.parse(responseBody);",
+        "    pm.collectionVariables.set('session', d.session);",
+        "});",
+        "var article = pm.response.json().article || {};",
+        "pm.globals.set('slug', article.slug);",
+    ]);
+    let v = out(&s);
+    assert_eq!(v["capture"]["token"]["optional"], true, "{v}");
+    assert_eq!(v["capture"]["session"]["default"], "null", "{v}");
+    assert_eq!(v["capture"]["slug"]["json"], "$.article.slug", "{v}");
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+}
