@@ -145,6 +145,9 @@ struct Converter {
     /// What the `pm.test` being converted checks with `pm.expect(...)`: a set() of one of these
     /// is guarded by the check.
     checked: Vec<Expr>,
+    /// Paths an enclosing `if (data.scope)` found present: reading them (or what holds them)
+    /// inside cannot throw.
+    present: Vec<String>,
 }
 
 enum Done {
@@ -171,6 +174,7 @@ impl Converter {
             each_base: None,
             guarded_set: false,
             checked: Vec::new(),
+            present: Vec::new(),
             swallowed: false,
             objects: HashMap::new(),
             bindings: HashMap::new(),
@@ -393,7 +397,12 @@ impl Converter {
             return None;
         };
         if !sets_only(then) {
-            return Some(match self.statements(then) {
+            let found = self.present_in(cond);
+            let before = self.present.len();
+            self.present.extend(found);
+            let all = self.statements(then);
+            self.present.truncate(before);
+            return Some(match all {
                 true => Done::Converted,
                 false => Done::Kept(KEPT_AROUND),
             });
@@ -425,6 +434,24 @@ impl Converter {
             Expr::Unary("!" | "-" | "typeof", inner) => self.is_setting(inner),
             Expr::Str(_) | Expr::Num(_) | Expr::Bool(_) | Expr::Null | Expr::Undefined => true,
             e => matches!(self.subject(e), Some(Subject::Value(_))),
+        }
+    }
+
+    /// The paths a presence guard finds there (`data.scope`, `a && a.b`, `x !== undefined`).
+    fn present_in(&self, cond: &Expr) -> Vec<String> {
+        match self.bound(cond) {
+            Expr::Binary("&&", a, b) => {
+                let mut out = self.present_in(a);
+                out.extend(self.present_in(b));
+                out
+            }
+            Expr::Binary("!==" | "!=", a, b) if matches!(&**b, Expr::Undefined | Expr::Null) => {
+                self.present_in(a)
+            }
+            e => match self.subject(e) {
+                Some(Subject::Json(p)) => vec![p],
+                _ => Vec::new(),
+            },
         }
     }
 
@@ -693,6 +720,13 @@ impl Converter {
             }
             _ => {}
         }
+        // What an enclosing guard found present (or what holds it) is there.
+        let guaranteed = |p: &str| {
+            self.present
+                .iter()
+                .any(|g| g == p || g.strip_prefix(p).is_some_and(|r| r.starts_with(['.', '['])))
+        };
+        needs.retain(|(p, array)| *array || !guaranteed(p));
         for (path, array) in needs {
             self.put(Subject::Json(path.clone()), "exists", Y::Bool(true), false);
             if array {
@@ -1110,6 +1144,20 @@ impl Converter {
 
     /// Writes staged predicates; false (nothing written) if one cannot be said in `expect`.
     fn commit(&mut self, staged: Staged) -> bool {
+        // `set("token", d.token); pm.expect(d.token).to.eql(pm.environment.get("token"))`: in
+        // yarc the expected value renders before this response's captures, so the check would
+        // compare with the value before it; left to a human.
+        let captured: Vec<String> = self
+            .out
+            .capture
+            .entries()
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect();
+        let reads_captured = |v: &Y| matches!(v, Y::Str(t) if t.contains("{{") && captured.iter().any(|n| reads(t, n)));
+        if staged.0.iter().any(|(_, _, v, _)| reads_captured(v)) {
+            return false;
+        }
         let mut ready = Vec::new();
         for (subject, predicate, value, negate) in staged.0 {
             if subject != Subject::Reason {

@@ -712,3 +712,40 @@ fn a_set_the_test_checks_first_is_optional_another_is_not() {
     assert_eq!(v["capture"]["slug"]["json"], "$.article.slug", "{v}");
     assert!(s.kept.is_empty(), "{:?}", s.kept);
 }
+
+#[test]
+fn reads_under_a_presence_guard_need_nothing_more() {
+    let s = test(&[
+        "var data = JSON.parse(responseBody);",
+        "if (data.scope) {",
+        "    parts = data.scope.split(' ');",
+        "    pm.environment.set('first', parts[0]);",
+        "}",
+        "var n = data.meta.count;",
+    ]);
+    let v = out(&s);
+    assert!(v["expect"]["json"].get("$.scope").is_none(), "{v}");
+    assert_eq!(v["expect"]["json"]["$.meta"]["exists"], true, "{v}");
+}
+
+#[test]
+fn a_check_against_a_value_the_script_just_captured_is_kept() {
+    let s = test(&[
+        "pm.test('Token is set', function () {",
+        "    var jsonData = JSON.parse(responseBody);",
+        "    pm.collectionVariables.set('token', jsonData.token);",
+        "    var token = pm.collectionVariables.get('token');",
+        "    pm.expect(jsonData.token).to.eql(token);",
+        "});",
+    ]);
+    let v = out(&s);
+    assert!(v["expect"]["json"].get("$.token").is_none(), "{v}");
+    assert_eq!(v["capture"]["token"]["json"], "$.token", "{v}");
+    assert!(
+        s.kept
+            .iter()
+            .any(|(_, line, _)| line.contains("to.eql(token)")),
+        "{:?}",
+        s.kept
+    );
+}
