@@ -450,6 +450,11 @@ impl Converter {
             }
             e => match self.subject(e) {
                 Some(Subject::Json(p)) => vec![p],
+                // `if (data.items.length)`: the list is there, with a first item.
+                Some(Subject::Length(inner)) => match *inner {
+                    Subject::Json(p) => vec![format!("{p}[0]"), p],
+                    _ => Vec::new(),
+                },
                 _ => Vec::new(),
             },
         }
@@ -458,9 +463,17 @@ impl Converter {
     /// A condition that holds when a value is present, or when the status is a given one.
     fn is_guard(&self, cond: &Expr) -> bool {
         let cond = self.bound(cond);
-        let present =
-            |e: &Expr| matches!(self.subject(e), Some(Subject::Json(_) | Subject::Header(_)));
+        let present = |e: &Expr| {
+            matches!(
+                self.subject(e),
+                Some(Subject::Json(_) | Subject::Header(_) | Subject::Length(_))
+            )
+        };
         match cond {
+            // `responseCode >= 200 && responseCode < 300`: a range of statuses.
+            Expr::Binary(">=" | ">" | "<" | "<=", a, b) => {
+                self.subject(a) == Some(Subject::Status) && matches!(&**b, Expr::Num(_))
+            }
             Expr::Binary("&&" | "||", a, b) => self.is_guard(a) && self.is_guard(b),
             Expr::Binary("!==" | "!=", a, b) => {
                 matches!(&**b, Expr::Undefined | Expr::Null) && present(a)
@@ -548,9 +561,12 @@ impl Converter {
             self.objects.insert(name.to_string(), value.clone());
         }
         let s = self.subject(value);
-        let known = s.is_some();
+        let mut known = s.is_some();
         if !known && matches!(value, Expr::Binary(..) | Expr::Unary("!", _)) {
             self.bindings.insert(name.to_string(), value.clone());
+            // A condition the checks and guards that read the name understand: it is said
+            // where it is used.
+            known = self.phase != Phase::PreRequest && self.is_guard(value);
         }
         self.aliases.insert(name.to_string(), s);
         if known {

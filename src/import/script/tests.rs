@@ -187,7 +187,7 @@ fn what_is_not_converted_is_kept_with_its_indentation_and_structure() {
         "pm.test('mixed', function () {",
         "    var data = pm.response.json();",
         "    pm.expect(data.id).to.eql(1);",
-        "    if (data.items.length) {",
+        "    if (data.items.length > 2) {",
         "        pm.expect(data.items[0].v).to.eql(2);",
         "    }",
         "});",
@@ -197,7 +197,7 @@ fn what_is_not_converted_is_kept_with_its_indentation_and_structure() {
         s.block,
         [
             "pm.test('mixed', function () {",
-            "    if (data.items.length) {",
+            "    if (data.items.length > 2) {",
             "        pm.expect(data.items[0].v).to.eql(2);",
             "    }",
             "});",
@@ -748,4 +748,31 @@ fn a_check_against_a_value_the_script_just_captured_is_kept() {
         "{:?}",
         s.kept
     );
+}
+
+#[test]
+fn status_ranges_and_non_empty_lists_guard_like_presence() {
+    let s = test(&[
+        "var is200Response = responseCode.code === 200;",
+        "tests['Response code is 200 OK'] = is200Response;",
+        "if (is200Response) {",
+        "    var responseJSON = JSON.parse(responseBody);",
+        "    tests['has articles'] = responseJSON.hasOwnProperty('articles');",
+        "    if (responseJSON.articles.length) {",
+        "        var article = responseJSON.articles[0];",
+        "        tests['has a title'] = article.hasOwnProperty('title');",
+        "    }",
+        "}",
+        "code = pm.response.code;",
+        "if (code >= 200 && code < 300) {",
+        "    pm.environment.set('id', responseJSON.id);",
+        "}",
+    ]);
+    let v = out(&s);
+    assert_eq!(
+        v["expect"]["json"]["$.articles[0].title"]["exists"], true,
+        "{v}"
+    );
+    assert_eq!(v["capture"]["id"]["optional"], true, "{v}");
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
 }
