@@ -2,39 +2,39 @@
 //!
 //! Front ends, then the engine they all call, then the edges:
 //!
-//! - **Front ends**: `cli` (the parser and dispatch) and `commands` (one module per command:
-//!   `run`, `check`, `diff`, `vars`, `token`, `snapshots`, `mock`, `import`, `schema`,
-//!   `sandbox`). A command lowers its flags once into a [`session::Config`] and calls the engine;
-//!   nothing below imports from them.
+//! - **Front ends**: `cli` (the parser and dispatch), `commands` (one module per command:
+//!   `run` and `watch`, `check`, `diff`, `vars`, `token`, `snapshots`, `mock`, `import`,
+//!   `schema`, `sandbox`, `ui`) and `ui` (the workbench page and its API). A command lowers its
+//!   flags once into a [`session::Config`] and calls the engine; nothing below names a front end,
+//!   and no two modules need each other (`tests/integration/architecture.rs` checks both).
 //! - **The engine**, one way: `session` (the front door: config → prepared plan) → `load` (files
 //!   → text) → `parse` (text → `model` with spans) → `plan` (variables and derived variables,
 //!   selection, compiled templates, JSONPaths and schemas; every input error found here) → `run`
 //!   (render, auth, send, evaluate, capture, snapshot) → records and events → `report` (terminal,
 //!   JUnit, JSON, HTML, GitHub annotations). `outcome` holds the exit codes.
 //! - **Pure parts** the engine uses: `template` (minijinja), `eval` (assertions, captures,
-//!   JSONPath), `snapshot` (normalise, compare, diff), `secret` (the redactor), `untrusted`
-//!   (server text made safe to show), `diagnostic` (located errors).
-//! - **Edges**: `http` and `net` (the network), `auth` and `token_store` (OAuth2), `data`
-//!   (data files), `sandbox` (the built-in API), `import` (Postman, OpenAPI) and `schema` (the
-//!   editors' JSON Schema).
-
+//!   JSONPath), `exchange` (a response and its document tree), `snapshot` (normalise, compare,
+//!   diff), `secret` (the redactor), `untrusted` (server text made safe to show), `diagnostic`
+//!   (located errors).
+//! - **Edges**: `http` (the client; `http::net` settings, connection timing, the cookie jar),
+//!   `auth` (OAuth2; `auth::token_store`), `files` (atomic writes), `data` (data files),
+//!   `sandbox` (the built-in API), `import` (Postman, OpenAPI) and `schema` (the editors' JSON
+//!   Schema).
 pub mod auth;
 pub mod cli;
 pub mod clock;
 pub mod commands;
-pub mod connect_timing;
 pub mod console;
-pub mod cookie_jar;
 pub mod data;
 pub mod diagnostic;
 pub mod eval;
 pub mod exchange;
 pub mod fake;
+pub mod files;
 pub mod http;
 pub mod import;
 pub mod load;
 pub mod model;
-pub mod net;
 pub mod outcome;
 pub mod parse;
 pub mod plan;
@@ -47,6 +47,5 @@ pub mod session;
 pub mod snapshot;
 pub mod source;
 pub mod template;
-pub mod token_store;
 pub mod ui;
 pub mod untrusted;

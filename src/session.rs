@@ -4,8 +4,8 @@
 //! into a `Config` once and call [`prepare`]; nothing here knows about the command line or prints.
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::http::net::NetOptions;
 use crate::load::{self, Loaded};
-use crate::net::NetOptions;
 use crate::outcome::Exit;
 use crate::plan::{self, Overrides, PlanOptions, Selection};
 use crate::sandbox;

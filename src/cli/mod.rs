@@ -5,6 +5,7 @@ use crate::clock::Clock;
 use crate::commands::shell::{self, CompletionsArgs, ManArgs};
 use crate::commands::{
     check, diff, import, init, mock, report, run, sandbox, schema, snapshots, token, ui, vars,
+    watch,
 };
 use crate::commands::{
     check::CheckArgs, diff::DiffArgs, import::ImportCommand, init::InitArgs, mock::MockArgs,
@@ -121,6 +122,8 @@ pub fn main_with_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32
         Clock::Real
     };
     match cli.command {
+        // `--watch` runs the same command again on every save: the loop is its own command.
+        Command::Run(a) if a.watch => rt.block_on(watch::execute(*a, clock)),
         Command::Run(a) => rt.block_on(run::execute(*a, clock)),
         Command::Check(a) => rt.block_on(check::execute(*a, clock)),
         Command::Vars(a) => rt.block_on(vars::execute(*a, clock)),

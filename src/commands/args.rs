@@ -59,13 +59,13 @@ pub struct NetArgs {
     pub proxy: Option<String>,
     /// Connect to ADDR for HOST:PORT, e.g. api.example.com:443:10.0.0.7 (may be given several
     /// times): test one instance behind a name.
-    #[arg(long, value_name = "HOST:PORT:ADDR", value_parser = crate::net::parse_resolve)]
+    #[arg(long, value_name = "HOST:PORT:ADDR", value_parser = crate::http::net::parse_resolve)]
     pub resolve: Vec<(String, std::net::SocketAddr)>,
     /// Send requests for HOST:PORT to HOST2:PORT2 instead (curl's form; the Host header and
     /// TLS name stay HOST's; an empty HOST2 or PORT2 keeps the original), e.g.
     /// api.example.com:443:canary.internal:8443.
-    #[arg(long, value_name = "HOST:PORT:HOST2:PORT2", value_parser = crate::net::parse_connect_to)]
-    pub connect_to: Vec<crate::net::ConnectTo>,
+    #[arg(long, value_name = "HOST:PORT:HOST2:PORT2", value_parser = crate::http::net::parse_connect_to)]
+    pub connect_to: Vec<crate::http::net::ConnectTo>,
     /// Largest token or discovery answer read, e.g. 1MiB (larger ones fail the token request).
     #[arg(long, value_parser = crate::http::parse_size, default_value = "1MiB")]
     pub max_token_body: usize,

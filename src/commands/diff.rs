@@ -94,7 +94,7 @@ pub async fn execute(a: DiffArgs, clock: Clock) -> i32 {
         };
         let footer = out.lines().last().unwrap_or("").to_string();
         let page = crate::report::html::render_diff(&rows, &a.envs[0], &a.envs[1], &footer);
-        if let Err(e) = crate::report::write_atomic(std::path::Path::new(path), &page) {
+        if let Err(e) = crate::files::write_atomic(std::path::Path::new(path), &page) {
             crate::errln!("error: cannot write the report `{path}`: {e}");
             return Exit::Incomplete.code();
         }
@@ -154,13 +154,13 @@ async fn run_env(
 /// The `--ignore` paths that select nothing in any JSON response of both runs: a typo there
 /// silently compares what the user meant to leave out.
 fn unmatched<'a>(ignore: &'a [JsonPath], runs: &[Vec<RequestRecord>]) -> Vec<&'a str> {
-    let bodies: Vec<crate::eval::document::Node> = runs
+    let bodies: Vec<crate::exchange::document::Node> = runs
         .iter()
         .flatten()
         .filter_map(|r| r.snapshot_text.as_deref())
         .filter_map(|t| snapshot::from_yaml(t).ok())
         .filter_map(|s| match s.body {
-            snapshot::Body::Json(text) => crate::eval::document::Node::parse(text.as_bytes()),
+            snapshot::Body::Json(text) => crate::exchange::document::Node::parse(text.as_bytes()),
             _ => None,
         })
         .collect();

@@ -105,7 +105,7 @@ fn refuse_existing<'a>(
 
 fn write(dir: &Path, rel: &str, text: &str) -> Result<(), String> {
     let path = dir.join(rel);
-    crate::report::write_atomic(&path, text)
+    crate::files::write_atomic(&path, text)
         .map_err(|e| format!("cannot write `{}`: {e}", path.display()))
 }
 
@@ -150,7 +150,7 @@ fn postman_files(
     }
     if let Some(path) = report {
         let json = postman_report(collection, &imported.report);
-        if let Err(e) = crate::report::write_atomic(path, &json) {
+        if let Err(e) = crate::files::write_atomic(path, &json) {
             return fail(&format!("cannot write `{}`: {e}", path.display()));
         }
     }

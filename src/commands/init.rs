@@ -96,6 +96,6 @@ pub fn execute(a: InitArgs) -> i32 {
 
 fn write(dir: &Path, rel: &str, text: &str) -> Result<(), String> {
     let path = dir.join(rel);
-    crate::report::write_atomic(&path, text)
+    crate::files::write_atomic(&path, text)
         .map_err(|e| format!("cannot write `{}`: {e}", path.display()))
 }

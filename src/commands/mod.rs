@@ -98,7 +98,7 @@ pub fn lower(
         vars: session::pairs(&v.vars, "--var")?,
         secret_vars: secret_values(session::pairs(&v.secret_vars, "--secret-var")?)?,
         var_file: v.var_file.clone(),
-        net: crate::net::NetOptions {
+        net: crate::http::net::NetOptions {
             ca_certs: n.cacert.clone(),
             client_cert: None,
             insecure: n.insecure,
@@ -108,7 +108,7 @@ pub fn lower(
         },
         headers: header_pairs(&v.headers)?,
         token_cache: if n.token_cache {
-            crate::token_store::TokenStore::default_dir()
+            crate::auth::token_store::TokenStore::default_dir()
         } else {
             None
         },

@@ -83,7 +83,7 @@ pub fn execute(cmd: ReportCommand, clock: Clock) -> i32 {
         },
     };
     for (path, render) in outputs {
-        if let Err(e) = crate::report::write_atomic(path, &render(&run)) {
+        if let Err(e) = crate::files::write_atomic(path, &render(&run)) {
             crate::errln!("error: cannot write `{}`: {e}", path.display());
             return Exit::Incomplete.code();
         }

@@ -101,9 +101,6 @@ pub struct RunArgs {
 }
 
 pub async fn execute(a: RunArgs, clock: Clock) -> i32 {
-    if a.watch {
-        return Box::pin(super::watch::execute(a, clock)).await;
-    }
     let rows = match load_rows(a.data.as_deref()) {
         Ok(rows) => rows,
         Err(code) => return code,
@@ -262,7 +259,7 @@ impl Showing {
                 .rev()
                 .find_map(|r| r.body.as_ref())
             {
-                Some(body) => crate::report::write_atomic_bytes(path, body),
+                Some(body) => crate::files::write_atomic_bytes(path, body),
                 None => Ok(()),
             };
         }
@@ -311,7 +308,7 @@ fn filtered(a: &RunArgs) -> bool {
 fn run_options(
     a: &RunArgs,
     config: &crate::session::Config,
-    net: crate::net::NetOptions,
+    net: crate::http::net::NetOptions,
 ) -> RunOptions {
     RunOptions {
         dry_run: a.dry_run,
@@ -570,7 +567,7 @@ fn write_reports(specs: &[ReportSpec], run: &RunReport) -> bool {
             ReportKind::Json => crate::report::json::render(run),
             ReportKind::Html => crate::report::html::render(run),
         };
-        if let Err(e) = crate::report::write_atomic(&spec.path, &text) {
+        if let Err(e) = crate::files::write_atomic(&spec.path, &text) {
             crate::errln!(
                 "error: cannot write the report `{}`: {e}",
                 spec.path.display()

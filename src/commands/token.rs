@@ -56,7 +56,7 @@ pub async fn execute(a: TokenArgs, clock: Clock) -> i32 {
         );
         return Exit::Invalid.code();
     }
-    let client = match crate::net::Net::new(&net).and_then(|n| token_client(&n)) {
+    let client = match crate::http::net::Net::new(&net).and_then(|n| token_client(&n)) {
         Ok(c) => c,
         Err(e) => {
             crate::errln!("error: {e}");
@@ -66,7 +66,7 @@ pub async fn execute(a: TokenArgs, clock: Clock) -> i32 {
     let store = config
         .token_cache
         .clone()
-        .map(crate::token_store::TokenStore::new);
+        .map(crate::auth::token_store::TokenStore::new);
     let cache = TokenCache::with(a.timeout, store, config.max_token_body);
     let mut exit = Exit::Ok;
     for (i, block) in blocks.iter().enumerate() {

@@ -1,8 +1,8 @@
 //! JSONPath (RFC 9535) behind one small interface, so the engine can change: compile once at
 //! plan time, select many times.
 
-use super::document::Node;
 use crate::diagnostic::Diagnostic;
+use crate::exchange::document::Node;
 use crate::model::JsonPath;
 use jsonpath_rust::parser::model::{JpQuery, Segment, Selector};
 use std::collections::HashMap;

@@ -1,15 +1,14 @@
 //! Assertions, predicates, captures and JSONPath: pure functions over an owned [`Response`].
 //! No network, no files: JSON Schemas arrive compiled, templates arrive compiled.
 
-pub mod document;
 pub mod jsonpath;
 pub mod predicate;
 
 use crate::exchange::Response;
+use crate::exchange::document::Node;
 use crate::model::{Capture, CaptureSource, Check, Expect, Op, Target};
 use crate::source::Span;
 use crate::template::{Templates, Vars};
-use document::Node;
 use jsonpath::JsonPaths;
 use predicate::{PredCtx, show};
 use serde_json::Value;

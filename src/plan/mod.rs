@@ -2,6 +2,7 @@
 //! flattened with their group settings, every template, JSONPath and JSON Schema compiled, and
 //! every undefined variable and missing secret reported — all before the first request leaves.
 
+pub mod table;
 pub mod vars;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
@@ -956,7 +957,7 @@ impl Planner {
             return;
         }
         if let Some(url) = self.render_static(&pr.req.url, base).filter(|_| url_ready) {
-            match crate::run::render::check_url(&url) {
+            match crate::http::check_url(&url) {
                 Err(why) => self.push_once(
                     Diagnostic::at(format!("invalid URL `{url}`: {why}"), &pr.req.url.span)
                         .with_label(format!("in `{}`", pr.req.url.source)),

@@ -255,7 +255,7 @@ impl<W: Write> Console<W> {
 }
 
 /// `-vv`: how the connection was made, phase by phase, or that an open one was used.
-pub(crate) fn connection(phases: Option<&crate::connect_timing::Phases>, style: &Style) -> String {
+pub(crate) fn connection(phases: Option<&crate::exchange::Phases>, style: &Style) -> String {
     let Some(p) = phases else {
         return "connection: kept alive from an earlier request".into();
     };

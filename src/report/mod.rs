@@ -12,7 +12,6 @@ pub mod merge;
 pub mod style;
 
 use crate::run::record::{Event, RequestRecord, Summary};
-use std::path::Path;
 
 pub trait Reporter {
     fn event(&mut self, e: &Event);
@@ -53,25 +52,4 @@ pub struct UnitInfo {
     pub path: String,
     pub name: String,
     pub iteration: Option<(usize, usize)>,
-}
-
-/// Writes `text` to `path` whole or not at all.
-pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
-    write_atomic_bytes(path, text.as_bytes())
-}
-
-/// Writes `bytes` to `path` whole or not at all.
-pub fn write_atomic_bytes(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
-    }
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = path.with_file_name(format!(".{name}.yarc-tmp"));
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })
 }

@@ -50,7 +50,7 @@ pub struct RunOptions {
     /// `--token-cache`: the folder where tokens are kept between runs.
     pub token_cache: Option<std::path::PathBuf>,
     /// TLS and proxy settings.
-    pub net: crate::net::NetOptions,
+    pub net: crate::http::net::NetOptions,
     pub snapshots: SnapshotMode,
     /// `yarc ui`: changes for one send of one request.
     pub adjust: Option<render::Adjust>,
@@ -85,7 +85,7 @@ impl Default for RunOptions {
             keep_wire: false,
             keep_records: true,
             token_cache: None,
-            net: crate::net::NetOptions::default(),
+            net: crate::http::net::NetOptions::default(),
             snapshots: SnapshotMode::Check,
             adjust: None,
         }
@@ -230,7 +230,7 @@ pub struct Runner {
     pub redactor: Arc<Redactor>,
     pub control: Arc<Control>,
     token_client: crate::auth::TokenClient,
-    net: crate::net::Net,
+    net: crate::http::net::Net,
     /// When the run began: records say when each request started, for the timeline.
     started: Instant,
     /// Warnings not yet sent as events, and the keys of every one given (each is said once).
@@ -249,11 +249,11 @@ impl Runner {
     ) -> Result<Runner, crate::outcome::RunError> {
         let timeout = options.timeout;
         let max_token_body = options.max_token_body;
-        let net = crate::net::Net::new(&options.net)?;
+        let net = crate::http::net::Net::new(&options.net)?;
         let token_store = options
             .token_cache
             .clone()
-            .map(crate::token_store::TokenStore::new);
+            .map(crate::auth::token_store::TokenStore::new);
         Ok(Runner {
             plan,
             options,

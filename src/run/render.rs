@@ -3,7 +3,7 @@
 
 use crate::auth::{Endpoint, TokenRequest};
 use crate::diagnostic::Diagnostic;
-use crate::http::{RenderedBody, RenderedPart, RenderedRequest};
+use crate::http::{RenderedBody, RenderedPart, RenderedRequest, check_url};
 use crate::model::{ApiKeyLocation, AuthSpec, Body, OAuth2Spec, PartValue, TokenEndpoint};
 use crate::plan::PlannedRequest;
 use crate::secret::Redactor;
@@ -151,23 +151,6 @@ fn check_header(name: &str, value: &str, t: &crate::model::Template) -> Result<(
         &t.span,
     )
     .with_label(format!("in `{}`", t.source)))
-}
-
-/// A URL yarc can send to: absolute, http or https.
-pub fn check_url(url: &str) -> Result<url::Url, String> {
-    let parsed = url::Url::parse(url).map_err(|e| match e {
-        url::ParseError::RelativeUrlWithoutBase => {
-            "it has no scheme: start it with http:// or https://".to_string()
-        }
-        e => e.to_string(),
-    })?;
-    if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(format!(
-            "the scheme `{}` is not http or https",
-            parsed.scheme()
-        ));
-    }
-    Ok(parsed)
 }
 
 fn with_query(url: &str, query: &[(String, String)]) -> Result<String, String> {

@@ -5,9 +5,9 @@
 
 pub mod store;
 
-use crate::eval::document::Node;
 use crate::eval::jsonpath::{self, JsonPaths};
 use crate::exchange::Response;
+use crate::exchange::document::Node;
 use crate::model::SnapshotSpec;
 use crate::secret::Redactor;
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};

@@ -2,7 +2,7 @@
 //! beside the collection, pending changes beside them as `.snap.yaml.new`. Every write is
 //! atomic (a temporary file, then a rename), so an interrupted run never leaves half a file.
 
-use crate::report::write_atomic;
+use crate::files::write_atomic;
 use std::path::{Path, PathBuf};
 
 pub const EXT: &str = ".snap.yaml";

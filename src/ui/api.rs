@@ -122,7 +122,7 @@ async fn vars(State(wb): Wb, Query(q): Query<EnvQuery>) -> Response {
         Err(e) => return error(StatusCode::UNPROCESSABLE_ENTITY, wb.masked(&e.to_string())),
     };
     wb.keep_sandbox(prepared.sandbox).await;
-    let rows = crate::commands::vars::variables(&prepared.plan, &prepared.redactor, None, 0);
+    let rows = crate::plan::table::variables(&prepared.plan, &prepared.redactor, None, 0);
     let captured: HashSet<String> = config.captured.iter().map(|(k, _)| k.clone()).collect();
     let out: Vec<Value> = prepared
         .plan

@@ -73,7 +73,7 @@ impl Workbench {
                 Duration::from_secs(30),
                 base.token_cache
                     .clone()
-                    .map(crate::token_store::TokenStore::new),
+                    .map(crate::auth::token_store::TokenStore::new),
                 base.max_token_body,
             ),
             carried: Default::default(),

@@ -1,6 +1,7 @@
 //! End-to-end tests: the real binary against the built-in sandbox (started in this process on
 //! 127.0.0.1 with an ephemeral port) and golden files for what users read.
 
+mod architecture;
 mod audit;
 mod auth;
 mod bodies;

@@ -1,9 +1,13 @@
 //! The network edge for API requests: one reqwest client pair per collection run (one cookie
 //! jar, keep-alive), rendered requests in, owned [`Response`]s out. Never evaluates anything.
 
-use crate::cookie_jar::CookieJar;
+pub mod connect_timing;
+pub mod cookie_jar;
+pub mod net;
+
 use crate::exchange::{Response, Wire};
-use crate::net::Net;
+use crate::http::cookie_jar::CookieJar;
+use crate::http::net::Net;
 use crate::outcome::RunError;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -61,7 +65,7 @@ pub struct Http {
     /// The collection run's cookie jar (`None`: `cookie_jar: false`).
     jar: Option<Arc<CookieJar>>,
     pub max_body: usize,
-    connect_to: Arc<Vec<crate::net::ConnectTo>>,
+    connect_to: Arc<Vec<crate::http::net::ConnectTo>>,
 }
 
 /// How many redirects are followed unless a request says otherwise.
@@ -171,14 +175,15 @@ impl Http {
         let start = Instant::now();
         let sent = self.sent_headers(r);
         let (sent_now, mut connect) =
-            crate::connect_timing::measured(self.build(r, &method, left).await?.send()).await;
+            crate::http::connect_timing::measured(self.build(r, &method, left).await?.send()).await;
         let resp = match sent_now {
             Ok(resp) => resp,
             Err(e) if method.is_idempotent() && closed_before_answer(&e) => {
                 let left = left.saturating_sub(start.elapsed());
-                let (again, phases) =
-                    crate::connect_timing::measured(self.build(r, &method, left).await?.send())
-                        .await;
+                let (again, phases) = crate::http::connect_timing::measured(
+                    self.build(r, &method, left).await?.send(),
+                )
+                .await;
                 connect = phases;
                 again.map_err(|e| describe(&e, timeout))?
             }
@@ -242,7 +247,7 @@ impl Http {
         method: &reqwest::Method,
         timeout: Duration,
     ) -> Result<reqwest::RequestBuilder, RunError> {
-        let mut b = match crate::net::ConnectTo::target(&self.connect_to, &r.url) {
+        let mut b = match crate::http::net::ConnectTo::target(&self.connect_to, &r.url) {
             Some((url, host)) => self
                 .client
                 .request(method.clone(), url)
@@ -557,4 +562,21 @@ pub fn to_curl(r: &RenderedRequest, mask: &dyn Fn(&str) -> String) -> String {
 
 fn quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+/// A URL yarc can send to: absolute, http or https.
+pub fn check_url(url: &str) -> Result<url::Url, String> {
+    let parsed = url::Url::parse(url).map_err(|e| match e {
+        url::ParseError::RelativeUrlWithoutBase => {
+            "it has no scheme: start it with http:// or https://".to_string()
+        }
+        e => e.to_string(),
+    })?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(format!(
+            "the scheme `{}` is not http or https",
+            parsed.scheme()
+        ));
+    }
+    Ok(parsed)
 }

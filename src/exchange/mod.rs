@@ -1,7 +1,9 @@
 //! The owned response that assertions, captures and reports read. Plain data: built by the
 //! HTTP layer or by hand in tests.
 
-use crate::eval::document::Node;
+pub mod document;
+
+use crate::exchange::document::Node;
 use std::borrow::Cow;
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -29,7 +31,7 @@ pub struct Wire {
     /// Each redirect followed: its status and where it pointed.
     pub hops: Vec<(u16, String)>,
     /// How the connection was made (`None`: an open one was used).
-    pub connect: Option<crate::connect_timing::Phases>,
+    pub connect: Option<Phases>,
 }
 
 impl Response {
@@ -77,4 +79,14 @@ impl Response {
     pub fn json(&self) -> Option<&Node> {
         self.json.get_or_init(|| Node::parse(&self.body)).as_ref()
     }
+}
+
+/// How long a new connection took, by phase.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Phases {
+    /// `None`: no lookup (an address, or a `--resolve`d name).
+    pub dns: Option<Duration>,
+    pub tcp: Duration,
+    /// `None`: plain HTTP.
+    pub tls: Option<Duration>,
 }

@@ -161,8 +161,8 @@ impl Net {
             .user_agent(crate::http::user_agent())
             .referer(false)
             .use_preconfigured_tls(self.tls.clone())
-            .dns_resolver(Arc::new(crate::connect_timing::TimedResolver))
-            .connector_layer(crate::connect_timing::TimedConnect);
+            .dns_resolver(Arc::new(crate::http::connect_timing::TimedResolver))
+            .connector_layer(crate::http::connect_timing::TimedConnect);
         if let Some(p) = &self.proxy {
             b = b.proxy(p.clone());
         }
@@ -184,7 +184,7 @@ fn finish(mut config: rustls::ClientConfig) -> rustls::ClientConfig {
     config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
     // The default in-memory session cache, noting when each handshake starts (for `-vv`).
     config.resumption = rustls::client::Resumption::store(Arc::new(
-        crate::connect_timing::TimedSessions::default(),
+        crate::http::connect_timing::TimedSessions::default(),
     ));
     config
 }

@@ -11,7 +11,7 @@ use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// The moments one connection was made at.
 #[derive(Debug, Default, Clone, Copy)]
@@ -22,15 +22,7 @@ struct Moments {
     connected: Option<Instant>,
 }
 
-/// How long a new connection took, by phase.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Phases {
-    /// `None`: no lookup (an address, or a `--resolve`d name).
-    pub dns: Option<Duration>,
-    pub tcp: Duration,
-    /// `None`: plain HTTP.
-    pub tls: Option<Duration>,
-}
+pub use crate::exchange::Phases;
 
 tokio::task_local! {
     static CURRENT: Arc<Mutex<Moments>>;
@@ -188,6 +180,7 @@ impl ClientSessionStore for TimedSessions {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     #[test]
     fn phases_split_the_connect_at_the_lookup_and_the_handshake() {

@@ -2,6 +2,8 @@
 //! state of a run. One token request per distinct (token URL, client id, scope, params), shared
 //! by every request and task; renewed before it expires; refetched once after a 401.
 
+pub mod token_store;
+
 use crate::http::{describe, error_chain};
 use crate::model::ClientCredentials;
 use crate::outcome::RunError;
@@ -138,7 +140,7 @@ pub struct TokenCache {
     discovered: tokio::sync::Mutex<HashMap<String, String>>,
     issued: std::sync::atomic::AtomicUsize,
     /// Opt-in: tokens kept on disk between runs.
-    pub persisted: Option<crate::token_store::TokenStore>,
+    pub persisted: Option<crate::auth::token_store::TokenStore>,
     /// For token and discovery requests (the run's default request timeout).
     pub timeout: Option<Duration>,
     /// The largest token or discovery answer read (`--max-token-body`; default 1 MiB).
@@ -152,7 +154,7 @@ impl TokenCache {
 
     pub fn with(
         timeout: Duration,
-        persisted: Option<crate::token_store::TokenStore>,
+        persisted: Option<crate::auth::token_store::TokenStore>,
         max_body: usize,
     ) -> Arc<TokenCache> {
         Arc::new(TokenCache {
@@ -296,19 +298,19 @@ impl TokenCache {
 #[derive(Clone)]
 pub struct TokenClient {
     client: reqwest::Client,
-    connect_to: Arc<Vec<crate::net::ConnectTo>>,
+    connect_to: Arc<Vec<crate::http::net::ConnectTo>>,
 }
 
 impl TokenClient {
     fn request(&self, method: reqwest::Method, url: &str) -> reqwest::RequestBuilder {
-        match crate::net::ConnectTo::target(&self.connect_to, url) {
+        match crate::http::net::ConnectTo::target(&self.connect_to, url) {
             Some((moved, host)) => self.client.request(method, moved).header("host", host),
             None => self.client.request(method, url),
         }
     }
 }
 
-pub fn token_client(net: &crate::net::Net) -> Result<TokenClient, RunError> {
+pub fn token_client(net: &crate::http::net::Net) -> Result<TokenClient, RunError> {
     let policy = reqwest::redirect::Policy::custom(|attempt| {
         let next = origin(attempt.url());
         let first = attempt.previous().first().map(origin);
