@@ -515,6 +515,7 @@ fn add(out: &mut Staged, s: Subject, p: &'static str, v: Y, negate: bool) -> boo
 }
 
 /// `responseBody.has("x")`, `data.hasOwnProperty("id")`, `Array.isArray(data.items)`,
+/// `Number.isInteger(data.count)`,
 /// `typeof data.id === "string"`, `list.includes("a")`.
 fn membership(cx: &Converter, e: &Expr, negate: bool, out: &mut Staged) -> bool {
     if let Expr::Binary(op @ ("===" | "==" | "!==" | "!="), a, b) = e
@@ -536,10 +537,15 @@ fn membership(cx: &Converter, e: &Expr, negate: bool, out: &mut Staged) -> bool 
     let Expr::Call(callee, args) = e else {
         return false;
     };
-    if path(callee).as_deref() == Some("Array.isArray")
+    let type_check = match path(callee).as_deref() {
+        Some("Array.isArray") => Some("array"),
+        Some("Number.isInteger" | "Number.isSafeInteger") => Some("integer"),
+        _ => None,
+    };
+    if let Some(t) = type_check
         && let Some(s @ Subject::Json(_)) = args.first().and_then(|a| cx.subject(a))
     {
-        out.0.push((s, "type", Y::str("array"), negate));
+        out.0.push((s, "type", Y::str(t), negate));
         return true;
     }
     let exists = match (path(callee).as_deref(), args.first()) {

@@ -388,11 +388,26 @@ impl Converter {
             return None;
         }
         let console_only = |b: &[Stmt]| b.iter().all(is_console_stmt);
+        let checks_only = |c: &Self, b: &[Stmt]| {
+            b.iter().all(|s| {
+                c.lines_with(s, &["tests[", "pm.expect(", "pm.test(", "pm.response.to."]) > 0
+            })
+        };
+        // `if (list.length) { checks } else { a check of the empty case }`: the first branch's
+        // checks are written (loud when the guard fails, as everywhere); the `else` is kept.
+        let mut kept_else = false;
         let then = if console_only(otherwise) {
             then
         } else if console_only(then) && sets_only(otherwise) {
             // The value is read in the `else`: the guard asked whether something is missing.
             otherwise
+        } else if !sets_only(then) && checks_only(self, otherwise) {
+            kept_else = true;
+            self.out.assertions_seen += otherwise
+                .iter()
+                .map(|s| self.assertion_lines(s))
+                .sum::<usize>();
+            then
         } else {
             return None;
         };
@@ -402,7 +417,7 @@ impl Converter {
             self.present.extend(found);
             let all = self.statements(then);
             self.present.truncate(before);
-            return Some(match all {
+            return Some(match all && !kept_else {
                 true => Done::Converted,
                 false => Done::Kept(KEPT_AROUND),
             });
@@ -555,6 +570,13 @@ impl Converter {
             // `var moment = require('moment')`: the calls through it are read where they are.
             self.aliases.insert(name.to_string(), None);
             return Done::Converted;
+        }
+        if let Expr::Binary("||", a, b) = value
+            && matches!(&**b, Expr::Object(o) if o.is_empty())
+            && let Some(Subject::Json(p)) = self.subject(a)
+        {
+            // `var doc = data.missing || {}`: reading `doc.x` cannot throw.
+            self.present.push(p);
         }
         if let Expr::Object(_) = value {
             // `const options = { url, method, body }`, handed to `pm.sendRequest(options, ...)`.

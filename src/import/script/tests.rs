@@ -776,3 +776,37 @@ fn status_ranges_and_non_empty_lists_guard_like_presence() {
     assert_eq!(v["capture"]["id"]["optional"], true, "{v}");
     assert!(s.kept.is_empty(), "{:?}", s.kept);
 }
+
+#[test]
+fn number_is_integer_is_a_type_check() {
+    let s = test(&[
+        "var responseJSON = JSON.parse(responseBody);",
+        "tests['articlesCount is an integer'] = Number.isInteger(responseJSON.articlesCount);",
+    ]);
+    let v = out(&s);
+    assert_eq!(
+        v["expect"]["json"]["$.articlesCount"]["type"], "integer",
+        "{v}"
+    );
+}
+
+#[test]
+fn the_checks_of_a_guard_are_written_and_an_else_of_checks_is_kept() {
+    let s = test(&[
+        "var data = JSON.parse(responseBody);",
+        "if (data.items.length) {",
+        "    tests['has an id'] = data.items[0].hasOwnProperty('id');",
+        "} else {",
+        "    tests['count is 0'] = data.count === 0;",
+        "}",
+    ]);
+    let v = out(&s);
+    assert_eq!(v["expect"]["json"]["$.items[0].id"]["exists"], true, "{v}");
+    assert!(v["expect"]["json"].get("$.count").is_none(), "{v}");
+    assert_eq!((s.assertions, s.assertions_seen), (1, 2));
+    assert!(
+        s.kept.iter().any(|(_, l, _)| l.contains("count is 0")),
+        "{:?}",
+        s.kept
+    );
+}
