@@ -216,7 +216,9 @@ pub enum Expr {
     Func(Vec<String>, Vec<Stmt>),
     /// A template literal: text and expressions, in order.
     Template(Vec<TemplatePart>),
-    /// Something read but not modelled (a template literal, `new X()`, a ternary).
+    /// `condition ? then : otherwise`.
+    Cond(Box<Expr>, Box<Expr>, Box<Expr>),
+    /// Something read but not modelled (`new X()`, a regular expression it cannot read).
     Other,
 }
 
@@ -562,10 +564,17 @@ impl Parser {
         }
         self.depth += 1;
         let e = self.binary(0);
+        let e = match self.eat("?") {
+            // `found ? found.href : "N/A"`
+            true => e.and_then(|c| {
+                let then = self.expr()?;
+                self.eat(":").then_some(())?;
+                let otherwise = self.expr()?;
+                Some(Expr::Cond(Box::new(c), Box::new(then), Box::new(otherwise)))
+            }),
+            false => e,
+        };
         self.depth -= 1;
-        if self.is("?") {
-            return None;
-        }
         e
     }
 

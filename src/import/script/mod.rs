@@ -944,6 +944,21 @@ impl Converter {
             };
             Y::Map(vec![(source.0.into(), source.1), otherwise])
         };
+        // `pm.globals.set("href", found ? found.href : "N/A")`: the value, or that text.
+        if let (Phase::Test, Expr::Cond(c, then, otherwise)) = (self.phase, value)
+            && let (Some(Subject::Json(pc)), Some(Subject::Json(pt))) =
+                (self.subject(c), self.subject(then))
+            && pt.starts_with(&pc)
+            && let Some(fallback) = literal_y(otherwise)
+        {
+            let capture = Y::Map(vec![
+                ("json".into(), Y::str(pt)),
+                ("default".into(), fallback),
+            ]);
+            self.out.capture.set(name, capture);
+            self.out.captures += 1;
+            return Done::Converted;
+        }
         let capture = match (self.phase, self.subject(unwrap_conversion(value))) {
             (Phase::Test, Some(Subject::Json(p))) => or_empty(("json", Y::str(p))),
             (Phase::Test, Some(Subject::Header(h))) => or_empty(("header", Y::str(h))),
@@ -988,6 +1003,18 @@ impl Converter {
             && let Some(v) = self.concat(a, b)
         {
             return Some(Subject::Value(v));
+        }
+        // `operations.find(o => o.rel === "paid")`: the first item that matches, as a filter.
+        if let Expr::Call(callee, args) = e
+            && let Expr::Member(list, m) = &**callee
+            && m == "find"
+            && let [Expr::Func(params, body)] = args.as_slice()
+            && let (Some(item), [only]) = (params.first(), body.as_slice())
+            && let StmtKind::Expr(test) = &only.kind
+            && let Some(Subject::Json(p)) = self.subject(list)
+            && let Some(filter) = find_filter(item, test)
+        {
+            return Some(Subject::Json(format!("{p}[?{filter}]")));
         }
         // `responseJSON.article || {}`: the fallback only keeps later reads from throwing.
         if let Expr::Binary("||", a, b) = e
@@ -1824,6 +1851,58 @@ fn put_once(map: &mut Y, predicate: &str, value: Y) {
 }
 
 /// `$.a` + `b` → `$.a.b`; names that are not identifiers are bracketed.
+/// A literal as YAML: text, a number, true/false, null.
+fn literal_y(e: &Expr) -> Option<Y> {
+    match e {
+        Expr::Str(s) => Some(Y::str(s)),
+        Expr::Num(n) => number(*n).map(Y::Num),
+        Expr::Bool(b) => Some(Y::Bool(*b)),
+        Expr::Null => Some(Y::Null),
+        _ => None,
+    }
+}
+
+/// The JSONPath filter of a `find` predicate on its item: `o.rel === "x"` → `(@.rel == 'x')`,
+/// `o.rel.startsWith("x")` / `.includes` / `.endsWith` → `search(@.rel, '^x')`.
+fn find_filter(item: &str, test: &Expr) -> Option<String> {
+    let field = |e: &Expr| -> Option<String> {
+        let mut names = Vec::new();
+        let mut at = e;
+        while let Expr::Member(inner, name) = at {
+            names.push(name.clone());
+            at = inner;
+        }
+        let plain =
+            |n: &String| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        (matches!(at, Expr::Ident(i) if i == item) && !names.is_empty() && names.iter().all(plain))
+            .then(|| names.iter().rev().map(|n| format!(".{n}")).collect())
+    };
+    let quoted = |s: &str| format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"));
+    match test {
+        Expr::Binary("===" | "==", a, b) => match (&**a, &**b) {
+            (x, Expr::Str(v)) | (Expr::Str(v), x) => {
+                Some(format!("(@{} == {})", field(x)?, quoted(v)))
+            }
+            _ => None,
+        },
+        Expr::Call(callee, args) => {
+            let (Expr::Member(x, method), [Expr::Str(v)]) = (&**callee, args.as_slice()) else {
+                return None;
+            };
+            // `-` is literal outside a class: left plain, as I-Regexp readers expect.
+            let v = regex::escape(v).replace("\\-", "-");
+            let pattern = match method.as_str() {
+                "startsWith" => format!("^{v}"),
+                "endsWith" => format!("{v}$"),
+                "includes" => v,
+                _ => return None,
+            };
+            Some(format!("search(@{}, {})", field(x)?, quoted(&pattern)))
+        }
+        _ => None,
+    }
+}
+
 pub fn child(path: &str, key: &str) -> String {
     let plain = !key.is_empty()
         && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')

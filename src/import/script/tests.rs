@@ -810,3 +810,32 @@ fn the_checks_of_a_guard_are_written_and_an_else_of_checks_is_kept() {
         s.kept
     );
 }
+
+#[test]
+fn find_becomes_a_filter_and_a_ternary_a_default() {
+    let s = test(&[
+        "responseBody = pm.response.json();",
+        "const operations = responseBody.operations;",
+        "const redirect = operations.find(o => o.rel.startsWith(\"redirect-\"));",
+        "const view = operations.find(operations => operations.rel === \"view-paymentorder\");",
+        "const abort = operations.find(o => o.rel.includes(\"abort\"));",
+        "pm.globals.set(\"redirect\", redirect ? redirect.href : \"N/A\");",
+        "pm.globals.set(\"view\", view ? view.href : \"N/A\");",
+        "pm.globals.set(\"abort\", abort.href);",
+    ]);
+    let v = out(&s);
+    assert_eq!(
+        v["capture"]["redirect"]["json"], "$.operations[?search(@.rel, '^redirect-')].href",
+        "{v}"
+    );
+    assert_eq!(v["capture"]["redirect"]["default"], "N/A", "{v}");
+    assert_eq!(
+        v["capture"]["view"]["json"], "$.operations[?(@.rel == 'view-paymentorder')].href",
+        "{v}"
+    );
+    assert_eq!(
+        v["capture"]["abort"]["json"], "$.operations[?search(@.rel, 'abort')].href",
+        "{v}"
+    );
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+}
