@@ -21,7 +21,7 @@ use clap::{CommandFactory, Parser, Subcommand};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
-    /// Reproducible output: fixed time, ids and random numbers, durations as [time] (for
+    /// Reproducible output: fixed time, ids and random numbers, durations as `[time]` (for
     /// comparing whole outputs, as yarc's own golden tests do).
     #[arg(long, global = true, hide = true)]
     pub fixed_clock: bool,

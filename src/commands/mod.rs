@@ -1,6 +1,6 @@
 //! The front ends: one module per command, named as the command, each owning its clap `Args`
 //! and an `execute` that returns the exit code. A command lowers its arguments once into the
-//! engine's [`session::Config`](crate::session::Config), calls the engine and hands the records
+//! engine's [`crate::session::Config`], calls the engine and hands the records
 //! to the reporters; the engine never imports from here.
 
 pub mod args;

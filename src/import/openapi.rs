@@ -798,7 +798,7 @@ fn media_example(doc: &Value, media: &Value) -> (Value, bool) {
 /// more (26 schemas, two `$ref`s each) would otherwise make an example of 2^26 values.
 const EXAMPLE_BUDGET: usize = 10_000;
 
-/// A minimal instance of a schema, cut short (the rest `null`) past [`EXAMPLE_BUDGET`] values;
+/// A minimal instance of a schema, cut short (the rest `null`) past `EXAMPLE_BUDGET` values;
 /// and whether it was.
 pub fn example_of(doc: &Value, schema: &Value) -> (Value, bool) {
     let budget = std::cell::Cell::new(EXAMPLE_BUDGET);
