@@ -401,15 +401,33 @@ fn undeclared(variables: &mut Y, cx: &mut Ctx<'_>) {
         let (value, how) = if cx.runtime.contains(&name) {
             // A script sets it (a capture, or a kept line): empty until then, as in Postman. A
             // URL it starts that no capture or set: of the collection fills is held back.
-            let given = cx.captured_at.contains_key(&name) || cx.given.contains(&name);
+            // Captured (or set) before the first request that reads it: the URL has its value
+            // by then. Captured only later, the request is sent before: as Newman would send
+            // `{{name}}`, which is no URL, it is held back until the variable is set.
+            let first = cx.reads.get(&name).copied().unwrap_or(usize::MAX);
+            let given =
+                cx.captured_at.get(&name).is_some_and(|c| *c < first) || cx.given.contains(&name);
             if cx.url_starts.contains(&name) && !given {
-                cx.skip_until_set.push((
-                    name.clone(),
-                    format!("`{name}` is set by a script yarc does not run: capture it, or set it, to run this request"),
-                ));
-                cx.report.notes.push(format!(
-                    "`{name}` starts URLs but is set only by a script line that was kept: the requests that use it are skipped until it is given a value"
-                ));
+                let (why, note) = match cx.captured_at.contains_key(&name) {
+                    true => (
+                        format!(
+                            "`{name}` is captured only by a later request: this one is skipped until it has a value"
+                        ),
+                        format!(
+                            "`{name}` starts URLs but is captured only by a later request: the requests before it are skipped until it has a value"
+                        ),
+                    ),
+                    false => (
+                        format!(
+                            "`{name}` is set by a script yarc does not run: capture it, or set it, to run this request"
+                        ),
+                        format!(
+                            "`{name}` starts URLs but is set only by a script line that was kept: the requests that use it are skipped until it is given a value"
+                        ),
+                    ),
+                };
+                cx.skip_until_set.push((name.clone(), why));
+                cx.report.notes.push(note);
                 (String::new(), None)
             } else {
                 // Until a script sets it, Newman sends the reference as written: so does yarc.

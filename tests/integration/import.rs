@@ -559,3 +559,34 @@ fn postman_dynamic_variables_make_up_test_data() {
         .expect_contains("fake() has no kind `emial`; did you mean `email`?")
         .expect_contains("typo.yaml:3");
 }
+
+#[test]
+fn a_url_a_later_request_captures_holds_back_only_the_requests_before_it() {
+    let item = |name: &str, url: &str, test: &str| {
+        serde_json::json!({
+            "name": name,
+            "event": [{"listen": "test", "script": {"exec": [test]}}],
+            "request": {"method": "GET", "url": url}
+        })
+    };
+    let collection = serde_json::json!({
+        "info": {"name": "ops", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+        "item": [
+            item("too early", "{{operation_url}}", ""),
+            item("create", "{{base_url}}/echo/create?next={{base_url}}/echo/next",
+                 "var d = pm.response.json(); if (d.query.next) { pm.environment.set(\"operation_url\", d.query.next); }"),
+            item("follow", "{{operation_url}}", ""),
+        ]
+    });
+    let w = World::new();
+    w.write("c.json", &collection.to_string());
+    w.yarc(&["import", "postman", "c.json", "-o", "out"])
+        .expect_code(0)
+        .expect_contains("`operation_url` starts URLs but is captured only by a later request");
+    let url = format!("base_url={}", w.url());
+    let r = w.yarc(&["run", "out/ops.yaml", "--var", &url]);
+    r.expect_code(0)
+        .expect_contains("`operation_url` is captured only by a later request")
+        .expect_contains("2 passed, 0 failed, 1 skipped");
+    assert_eq!(w.sandbox.requests_seen(), 2, "{}", r.all());
+}
