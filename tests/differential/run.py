@@ -765,7 +765,9 @@ DUP_SUFFIX_RE = re.compile(r"^(.*) \((\d+)\)$")
 
 def verdict_norm(name: str, seen: collections.Counter, strip_dup_suffix: bool) -> tuple:
     """(lower-cased name, occurrence): how both tools' request names are paired. yarc's import
-    renames the second `Foo` (or `foo`) to `Foo (2)`; Newman keeps the name as written."""
+    renames the second `Foo` (or `foo`) to `Foo (2)`; Newman keeps the name as written. Blanks
+    around a name are not part of it (YAML drops them from a plain scalar)."""
+    name = name.strip()
     base = name
     m = DUP_SUFFIX_RE.match(name) if strip_dup_suffix else None
     if m and seen[m.group(1).lower()] > 0:
