@@ -213,9 +213,12 @@ fn postman_files(
     }
     let mut look = Vec::new();
     if r.kept_lines > 0 {
+        let lines = match r.kept_lines {
+            1 => "1 script line was".to_string(),
+            n => format!("{n} script lines were"),
+        };
         look.push(format!(
-            "{} script lines were kept as comments (search for \"postman\"; --report FILE.json gives the reason for each)",
-            r.kept_lines
+            "{lines} kept as comments (search for \"postman\"; --report FILE.json gives the reason for each)"
         ));
     }
     if !r.secrets.is_empty() {

@@ -143,3 +143,46 @@ fn commands_are_found_where_a_shell_would_start_them() {
     assert!(commands("# yarc run x").is_empty());
     assert!(commands("see yarc run for more").is_empty());
 }
+
+/// The README's import example, as written, on the export it describes (kept in
+/// tests/fixtures/postman/): the summary it shows is the summary yarc prints.
+#[test]
+fn the_readme_import_example_prints_what_the_readme_shows() {
+    let readme = std::fs::read_to_string(super::project_root().join("README.md")).expect("README");
+    let lines = code_lines(&readme);
+    let (at, command) = lines
+        .iter()
+        .find(|(_, l)| l.starts_with("yarc import postman \"Visma Rostering"))
+        .expect("the README's import example");
+    let shown: Vec<&str> = readme
+        .lines()
+        .skip(*at)
+        .skip_while(|l| !l.starts_with("imported "))
+        .take_while(|l| !l.starts_with("```"))
+        .collect();
+    let fixtures = super::project_root().join("tests/fixtures/postman");
+    let w = super::World::new();
+    for (from, to) in [
+        (
+            "visma-rostering.postman_collection.json",
+            "Visma Rostering.postman_collection.json",
+        ),
+        (
+            "visma-stage.postman_environment.json",
+            "Visma Stage.postman_environment.json",
+        ),
+    ] {
+        w.write(
+            to,
+            &std::fs::read_to_string(fixtures.join(from)).expect("fixture"),
+        );
+    }
+    let args = shlex::split(command).expect("a command");
+    let r = super::run_in(
+        w.dir.path(),
+        &args[1..].iter().map(String::from).collect::<Vec<_>>(),
+        &[],
+    );
+    r.expect_code(0);
+    assert_eq!(r.stdout.trim_end(), shown.join("\n"), "README.md:{at}");
+}

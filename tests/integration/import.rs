@@ -54,7 +54,7 @@ fn postman_collection_and_environment_import_check_and_run() {
         r.stdout
     );
     assert!(
-        r.stdout.contains("1 script lines were kept as comments"),
+        r.stdout.contains("1 script line was kept as comments"),
         "{}",
         r.stdout
     );
