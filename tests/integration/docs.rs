@@ -186,3 +186,26 @@ fn the_readme_import_example_prints_what_the_readme_shows() {
     r.expect_code(0);
     assert_eq!(r.stdout.trim_end(), shown.join("\n"), "README.md:{at}");
 }
+
+/// The README's first example: the bundled collections against the sandbox print what the
+/// README shows, times aside.
+#[test]
+fn the_readme_first_run_prints_what_the_readme_shows() {
+    let readme = std::fs::read_to_string(super::project_root().join("README.md")).expect("README");
+    let shown: Vec<&str> = readme
+        .lines()
+        .skip_while(|l| *l != "$ yarc run collections --env sandbox")
+        .skip(1)
+        .take_while(|l| !l.starts_with("```"))
+        .collect();
+    assert!(shown.len() > 5, "the README's first example was not found");
+    let args: Vec<String> = ["run", "collections", "--env", "sandbox", "--color", "never"]
+        .map(String::from)
+        .to_vec();
+    let r = super::run_in(&super::project_root(), &args, &[]);
+    r.expect_code(0);
+    // The tests run with a fixed clock, whose durations print as `[time]`.
+    let times = regex::Regex::new(r"\d+ ms|\[time\]").expect("regex");
+    let masked = |t: &str| times.replace_all(t.trim_end(), "N ms").into_owned();
+    assert_eq!(masked(&r.stdout), masked(&shown.join("\n")));
+}
