@@ -580,3 +580,44 @@ pub fn check_url(url: &str) -> Result<url::Url, String> {
     }
     Ok(parsed)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_decimal_and_binary_units() {
+        assert_eq!(parse_size("500"), Ok(500));
+        assert_eq!(parse_size("2KB"), Ok(2_000));
+        assert_eq!(parse_size("2 KiB"), Ok(2_048));
+        assert_eq!(parse_size("64MiB"), Ok(64 << 20));
+        assert_eq!(parse_size("1gb"), Ok(1_000_000_000));
+        assert!(parse_size("12 parsecs").is_err_and(|e| e.contains("unknown size unit")));
+        assert!(parse_size("lots").is_err_and(|e| e.contains("is not a size")));
+    }
+
+    #[test]
+    fn the_curl_command_quotes_every_argument_and_masks_first() {
+        let r = RenderedRequest {
+            method: "POST".into(),
+            url: "https://api.example/jobs?q=it's".into(),
+            headers: vec![("Authorization".into(), "Bearer s3cret-token".into())],
+            body: RenderedBody::Json("{\"name\":\"a'b\"}".into()),
+            sensitive_headers: Vec::new(),
+            cookies: Vec::new(),
+        };
+        let mask = |s: &str| s.replace("s3cret-token", "•••••");
+        let curl = to_curl(&r, &mask);
+        assert_eq!(
+            curl,
+            "curl -X POST 'https://api.example/jobs?q=it'\\''s' \\\n  -H 'Authorization: Bearer •••••' \\\n  --data-raw '{\"name\":\"a'\\''b\"}'"
+        );
+    }
+
+    #[test]
+    fn only_absolute_http_urls_are_sent() {
+        assert!(check_url("https://api.example/x").is_ok());
+        assert!(check_url("/jobs").is_err_and(|e| e.contains("no scheme")));
+        assert!(check_url("ftp://files.example/x").is_err_and(|e| e.contains("`ftp`")));
+    }
+}

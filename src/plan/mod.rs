@@ -1413,3 +1413,6 @@ fn load_schema(path: &Path) -> Result<jsonschema::Validator, String> {
     };
     jsonschema::validator_for(&value).map_err(|e| format!("not a valid JSON Schema: {e}"))
 }
+
+#[cfg(test)]
+mod tests;
