@@ -170,7 +170,7 @@ fn tags_names_and_groups_select_requests() {
         ],
         ..Selection::default()
     };
-    let e = typo.check(&p.seen).err().expect("an error").render();
+    let e = typo.check(&p.seen).expect_err("an error").render();
     assert!(e.contains("did you mean `list jobs`?"), "{e}");
 }
 
