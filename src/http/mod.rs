@@ -58,8 +58,10 @@ pub fn user_agent() -> String {
     format!("yarc/{}", env!("CARGO_PKG_VERSION"))
 }
 
-/// The client of one collection run: one cookie jar, keep-alive. Redirects are followed here,
-/// not by reqwest, so that credentials never cross to another origin.
+/// The client of one collection run: its own cookie jar over the run's shared connections
+/// (a suite of many files pays one TLS handshake per host, not one per file). Redirects are
+/// followed here, not by reqwest, so that credentials never cross to another origin; cookies
+/// are kept here too, so that no collection run sees another's.
 pub struct Http {
     client: reqwest::Client,
     /// The collection run's cookie jar (`None`: `cookie_jar: false`).
@@ -82,22 +84,54 @@ impl Http {
 
     /// `cookie_jar`: keep the cookies responses set and send them back (per collection run).
     pub fn with_jar(max_body: usize, net: &Net, cookie_jar: bool) -> Result<Http, RunError> {
-        let jar = cookie_jar.then(|| Arc::new(CookieJar::default()));
-        let mut builder = net.builder().redirect(reqwest::redirect::Policy::none());
-        if let Some(jar) = &jar {
-            builder = builder.cookie_provider(Arc::clone(jar));
-        }
-        let client = builder.build().map_err(|e| {
+        Ok(Http::sharing(
+            &Http::client(net)?,
+            max_body,
+            net,
+            cookie_jar,
+        ))
+    }
+
+    /// The connections a run shares: one pool, no cookie store of its own, no redirects.
+    pub fn client(net: &Net) -> Result<reqwest::Client, RunError> {
+        let builder = net.builder().redirect(reqwest::redirect::Policy::none());
+        builder.build().map_err(|e| {
             RunError::Setup(format!(
                 "cannot create the HTTP client: {}",
                 error_chain(&e)
             ))
-        })?;
-        Ok(Http {
-            client,
-            jar,
+        })
+    }
+
+    /// A collection run's client over the run's shared connections, with its own cookie jar.
+    pub fn sharing(client: &reqwest::Client, max_body: usize, net: &Net, cookie_jar: bool) -> Http {
+        Http {
+            client: client.clone(),
+            jar: cookie_jar.then(|| Arc::new(CookieJar::default())),
             max_body,
             connect_to: Arc::clone(&net.connect_to),
+        }
+    }
+
+    /// Keeps the cookies a response sets, for the URL the collection asked (not the address a
+    /// `--connect-to` sent it to).
+    fn keep_cookies(&self, r: &RenderedRequest, headers: &reqwest::header::HeaderMap) {
+        use reqwest::cookie::CookieStore;
+        let (Some(jar), Ok(url)) = (&self.jar, url::Url::parse(&r.url)) else {
+            return;
+        };
+        let mut set = headers.get_all(reqwest::header::SET_COOKIE).iter();
+        jar.set_cookies(&mut set, &url);
+    }
+
+    /// The `Cookie` header a request goes out with: its own cookies over the jar's, or the
+    /// jar's for its URL.
+    fn cookie_for(&self, r: &RenderedRequest) -> Option<String> {
+        use reqwest::cookie::CookieStore;
+        self.cookie_header(r).or_else(|| {
+            let url = url::Url::parse(&r.url).ok()?;
+            let held = self.jar.as_ref()?.cookies(&url)?;
+            Some(String::from_utf8_lossy(held.as_bytes()).into_owned())
         })
     }
 
@@ -190,6 +224,7 @@ impl Http {
             Err(e) => return Err(describe(&e, timeout)),
         };
         let first_byte = start.elapsed();
+        self.keep_cookies(r, resp.headers());
         let version = format!("{:?}", resp.version());
         let status = resp.status().as_u16();
         let headers = resp
@@ -217,16 +252,10 @@ impl Http {
     /// The headers that go out: the request's, its cookies (or the jar's), and the ones the
     /// client adds by itself.
     fn sent_headers(&self, r: &RenderedRequest) -> Vec<(String, String)> {
-        use reqwest::cookie::CookieStore;
         let mut out = r.headers.clone();
         let has =
             |out: &[(String, String)], k: &str| out.iter().any(|(n, _)| n.eq_ignore_ascii_case(k));
-        let cookie = self.cookie_header(r).or_else(|| {
-            let url = url::Url::parse(&r.url).ok()?;
-            let held = self.jar.as_ref()?.cookies(&url)?;
-            Some(String::from_utf8_lossy(held.as_bytes()).into_owned())
-        });
-        if let Some(c) = cookie {
+        if let Some(c) = self.cookie_for(r) {
             out.push(("cookie".into(), c));
         }
         for (k, v) in [
@@ -258,7 +287,7 @@ impl Http {
         for (k, v) in &r.headers {
             b = b.header(k, v);
         }
-        if let Some(cookie) = self.cookie_header(r) {
+        if let Some(cookie) = self.cookie_for(r) {
             b = b.header("cookie", cookie);
         }
         attach_body(b, &r.body).await

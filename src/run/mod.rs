@@ -231,6 +231,8 @@ pub struct Runner {
     pub control: Arc<Control>,
     token_client: crate::auth::TokenClient,
     net: crate::http::net::Net,
+    /// The run's connections, shared by its collection runs (each keeps its own cookies).
+    client: reqwest::Client,
     /// When the run began: records say when each request started, for the timeline.
     started: Instant,
     /// Warnings not yet sent as events, and the keys of every one given (each is said once).
@@ -261,6 +263,7 @@ impl Runner {
             redactor,
             control: Arc::new(Control::default()),
             token_client: token_client(&net)?,
+            client: Http::client(&net)?,
             net,
             started: Instant::now(),
             warnings: Default::default(),
@@ -308,7 +311,12 @@ impl Runner {
                 .unwrap_or(0),
         });
         let mut ran = Ran::default();
-        let http = Http::with_jar(self.options.max_body, &self.net, c.cookie_jar);
+        let http: Result<Http, crate::outcome::RunError> = Ok(Http::sharing(
+            &self.client,
+            self.options.max_body,
+            &self.net,
+            c.cookie_jar,
+        ));
         let row = unit.iteration.as_ref().and_then(|i| i.row.as_ref());
         let mut state = UnitState::new(row, iteration.map(|(n, _)| n));
         state.captures = self.carried_for(&c.path);

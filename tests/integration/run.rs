@@ -368,3 +368,74 @@ requests:
     w.yarc_env(&["run", "fns.yaml"], &[("YARC_IT_HOME", "from-env")])
         .expect_code(0);
 }
+
+/// A keep-alive HTTP/1.1 server that counts the connections it accepts.
+fn counting_server() -> (
+    String,
+    std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    tokio::runtime::Runtime,
+) {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("rt");
+    let listener = rt
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let count = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&count);
+    rt.spawn(async move {
+        while let Ok((mut s, _)) = listener.accept().await {
+            counted.fetch_add(1, Ordering::SeqCst);
+            tokio::spawn(async move {
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 4096];
+                loop {
+                    while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+                        match s.read(&mut chunk).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                        }
+                    }
+                    let end = buf.windows(4).position(|w| w == b"\r\n\r\n").unwrap_or(0) + 4;
+                    buf.drain(..end);
+                    let reply = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}";
+                    if s.write_all(reply).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    (url, count, rt)
+}
+
+#[test]
+fn collection_files_share_the_runs_connections() {
+    use std::sync::atomic::Ordering;
+    let (url, count, _rt) = counting_server();
+    let w = World::new();
+    for i in 0..12 {
+        w.write(
+            &format!("suite/f{i:02}.yaml"),
+            &format!(
+                "name: f{i}\nrequests:\n  - name: a\n    url: \"{url}/a\"\n  - name: b\n    url: \"{url}/b\"\n  - name: c\n    url: \"{url}/c\"\n"
+            ),
+        );
+    }
+    w.yarc(&["run", "suite", "--jobs", "1"])
+        .expect_code(0)
+        .expect_contains("36 passed");
+    // One connection for the whole run, not one per file (a TLS handshake each, against an API).
+    assert_eq!(count.swap(0, Ordering::SeqCst), 1);
+    w.yarc(&["run", "suite", "--jobs", "4"])
+        .expect_code(0)
+        .expect_contains("36 passed");
+    let opened = count.load(Ordering::SeqCst);
+    assert!((1..=8).contains(&opened), "{opened} connections for 4 jobs");
+}
