@@ -351,8 +351,17 @@ fn add_functions(env: &mut Environment<'static>, clock: crate::clock::Clock) {
     env.add_function("uuid", move || -> String { clock.uuid() });
     env.add_function(
         "now",
-        move |format: Option<String>| -> Result<String, MjError> {
-            let now = clock.now();
+        move |format: Option<String>, add: Option<String>| -> Result<String, MjError> {
+            let now = match add.as_deref() {
+                None => clock.now(),
+                Some(offset) => shifted(clock.now(), offset).ok_or_else(|| {
+                    MjError::new(
+                        ErrorKind::InvalidOperation,
+                        format!("`{offset}` is not a time to add in now() (for example \"30 days\", \"-2h\" or \"1 month\")"),
+                    )
+                })?,
+            };
+            let format = format.filter(|f| !f.is_empty());
             let Some(f) = format else {
                 return Ok(now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true));
             };
@@ -629,6 +638,39 @@ pub fn literal_secrets(t: &Template) -> Vec<(String, bool)> {
         .collect()
 }
 
+/// The time moved by an offset: `30 days`, `-2h`, `1 week`, or calendar `3 months` / `1 year`.
+fn shifted(
+    at: chrono::DateTime<chrono::Utc>,
+    offset: &str,
+) -> Option<chrono::DateTime<chrono::Utc>> {
+    let t = offset.trim();
+    let (back, t) = match t.strip_prefix('-') {
+        Some(rest) => (true, rest.trim_start()),
+        None => (false, t.strip_prefix('+').unwrap_or(t).trim_start()),
+    };
+    let digits = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (n, unit) = t.split_at(digits);
+    let months = match unit.trim() {
+        "month" | "months" | "M" => n.parse::<u32>().ok(),
+        "year" | "years" | "y" => n.parse::<u32>().ok().and_then(|n| n.checked_mul(12)),
+        _ => None,
+    };
+    if let Some(m) = months {
+        let m = chrono::Months::new(m);
+        return if back {
+            at.checked_sub_months(m)
+        } else {
+            at.checked_add_months(m)
+        };
+    }
+    let d = chrono::Duration::from_std(humantime::parse_duration(t).ok()?).ok()?;
+    if back {
+        at.checked_sub_signed(d)
+    } else {
+        at.checked_add_signed(d)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -645,6 +687,31 @@ mod tests {
     fn tpl(src: &str) -> Template {
         let f = SourceFile::new("t.yaml", format!("x: \"{src}\"\n"));
         Template::new(src, &Span::new(&f, 1, 4, 0))
+    }
+
+    #[test]
+    fn now_moves_by_an_offset_of_days_hours_or_calendar_months() {
+        let t = engine();
+        let at = |src: &str| t.render(&tpl(src), &Vars::new());
+        // The fixed clock says 2026-01-01T00:00:00Z.
+        assert_eq!(
+            at("{{ now('%Y-%m-%d', '30 days') }}").expect("renders"),
+            "2026-01-31"
+        );
+        assert_eq!(
+            at("{{ now('%Y-%m-%d', '-1 month') }}").expect("renders"),
+            "2025-12-01"
+        );
+        assert_eq!(
+            at("{{ now('%Y-%m-%d', '1 year') }}").expect("renders"),
+            "2027-01-01"
+        );
+        assert_eq!(
+            at("{{ now('', '2h') }}").expect("renders"),
+            "2026-01-01T02:00:00.000Z"
+        );
+        let e = at("{{ now('%Y', 'soon') }}").expect_err("an error");
+        assert!(e.message.contains("is not a time to add"), "{}", e.message);
     }
 
     #[test]

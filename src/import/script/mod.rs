@@ -1686,31 +1686,69 @@ fn generated(e: &Expr) -> Option<Y> {
 /// Modules a script may `require` whose calls the import reads (or that hold nothing to run).
 const LIBRARIES: &[&str] = &["moment", "uuid", "postman-collection"];
 
-/// `moment().format("YYYYMMDD")`, `.toISOString()`, `.unix()`, `.valueOf()`: the time now, as
-/// yarc's `now()` writes it (moment formats translated to strftime; UTC, as CI machines run).
+/// `moment().format("YYYYMMDD")`, `.toISOString()`, `.unix()`, `.valueOf()`, also after
+/// `.add(30, "days")` / `.subtract(1, "month")`: the time now, as yarc's `now()` writes it
+/// (moment formats translated to strftime; UTC, as CI machines run).
 fn moment_now(callee: &Expr, args: &[Expr]) -> Option<String> {
     let Expr::Member(inner, method) = callee else {
         return None;
     };
+    let offset = moment_base(inner)?;
+    let quoted = |s: &str| serde_json::to_string(s).ok();
+    let with = |format: &str| -> Option<String> {
+        match &offset {
+            None if format.is_empty() => Some("now()".into()),
+            None => Some(format!("now({})", quoted(format)?)),
+            Some(o) => Some(format!("now({}, {})", quoted(format)?, quoted(o)?)),
+        }
+    };
+    match (method.as_str(), args) {
+        ("format", []) | ("toISOString", []) => with(""),
+        ("format", [Expr::Str(f)]) => with(&strftime(f)?),
+        ("unix", []) if offset.is_none() => Some("timestamp()".into()),
+        ("valueOf", []) if offset.is_none() => Some("timestamp() * 1000".into()),
+        _ => None,
+    }
+}
+
+/// `moment()` (no offset) or `moment().add(n, unit)` / `.subtract(n, unit)` (the offset as
+/// `now()` reads it: `30 days`, `-1 month`).
+fn moment_base(e: &Expr) -> Option<Option<String>> {
     let is_moment = |e: &Expr| match e {
         Expr::Call(c, a) if a.is_empty() => {
             path(c).as_deref() == Some("moment") || is_require(c, "moment")
         }
         _ => false,
     };
-    if !is_moment(inner) {
+    if is_moment(e) {
+        return Some(None);
+    }
+    let Expr::Call(callee, args) = e else {
+        return None;
+    };
+    let (Expr::Member(inner, how), [Expr::Num(n), Expr::Str(unit)]) = (&**callee, args.as_slice())
+    else {
+        return None;
+    };
+    if !is_moment(inner) || n.fract() != 0.0 || *n < 0.0 {
         return None;
     }
-    match (method.as_str(), args) {
-        ("format", []) | ("toISOString", []) => Some("now()".into()),
-        ("format", [Expr::Str(f)]) => Some(format!(
-            "now({})",
-            serde_json::to_string(&strftime(f)?).ok()?
-        )),
-        ("unix", []) => Some("timestamp()".into()),
-        ("valueOf", []) => Some("timestamp() * 1000".into()),
-        _ => None,
-    }
+    let unit = match unit.as_str() {
+        "d" | "day" | "days" => "days",
+        "w" | "week" | "weeks" => "weeks",
+        "h" | "hour" | "hours" => "hours",
+        "m" | "minute" | "minutes" => "minutes",
+        "s" | "second" | "seconds" => "seconds",
+        "M" | "month" | "months" => "months",
+        "y" | "year" | "years" => "years",
+        _ => return None,
+    };
+    let sign = match how.as_str() {
+        "add" => "",
+        "subtract" => "-",
+        _ => return None,
+    };
+    Some(Some(format!("{sign}{n} {unit}")))
 }
 
 /// A moment.js format as strftime; `None` for a token this does not know.

@@ -839,3 +839,27 @@ fn find_becomes_a_filter_and_a_ternary_a_default() {
     );
     assert!(s.kept.is_empty(), "{:?}", s.kept);
 }
+
+#[test]
+fn moment_add_and_subtract_become_a_now_offset() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "var moment = require('moment');",
+            "pm.environment.set('start', moment().add(30, 'day').format('YYYY-MM-DD'));",
+            "pm.environment.set('due', moment().add(2, 'months').toISOString());",
+            "pm.environment.set('since', moment().subtract(1, 'week').format('YYYY-MM-DD'));",
+        ],
+    );
+    let v = out(&s);
+    assert_eq!(
+        v["sets"]["start"], "{{ now(\"%Y-%m-%d\", \"30 days\") }}",
+        "{v}"
+    );
+    assert_eq!(v["sets"]["due"], "{{ now(\"\", \"2 months\") }}", "{v}");
+    assert_eq!(
+        v["sets"]["since"], "{{ now(\"%Y-%m-%d\", \"-1 weeks\") }}",
+        "{v}"
+    );
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+}
