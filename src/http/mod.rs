@@ -78,20 +78,6 @@ pub const DEFAULT_REDIRECTS: usize = 10;
 const CREDENTIAL_HEADERS: &[&str] = &["authorization", "proxy-authorization", "cookie"];
 
 impl Http {
-    pub fn new(max_body: usize, net: &Net) -> Result<Http, RunError> {
-        Http::with_jar(max_body, net, true)
-    }
-
-    /// `cookie_jar`: keep the cookies responses set and send them back (per collection run).
-    pub fn with_jar(max_body: usize, net: &Net, cookie_jar: bool) -> Result<Http, RunError> {
-        Ok(Http::sharing(
-            &Http::client(net)?,
-            max_body,
-            net,
-            cookie_jar,
-        ))
-    }
-
     /// The connections a run shares: one pool, no cookie store of its own, no redirects.
     pub fn client(net: &Net) -> Result<reqwest::Client, RunError> {
         let builder = net.builder().redirect(reqwest::redirect::Policy::none());

@@ -128,6 +128,14 @@ requests:
     url: "http://x/jobs/{{ job_id }}"
 "#;
 
+/// `--name GLOB`.
+fn named(glob: &str) -> Selection {
+    Selection {
+        names: vec![globset::Glob::new(glob).expect("glob").compile_matcher()],
+        ..Selection::default()
+    }
+}
+
 fn selected(p: &Plan, s: &Selection) -> Vec<String> {
     let c = &p.collections[0];
     c.requests
@@ -156,20 +164,10 @@ fn tags_names_and_groups_select_requests() {
         ..Selection::default()
     };
     assert_eq!(selected(&p, &skip_slow), ["list jobs", "start", "fetch"]);
-    let by_group = Selection {
-        names: vec![globset::Glob::new("admin").expect("glob").compile_matcher()],
-        ..Selection::default()
-    };
+    let by_group = named("admin");
     assert_eq!(selected(&p, &by_group), ["admin / purge"]);
     // A name that selects nothing is an error that suggests the near one.
-    let typo = Selection {
-        names: vec![
-            globset::Glob::new("list jbos")
-                .expect("glob")
-                .compile_matcher(),
-        ],
-        ..Selection::default()
-    };
+    let typo = named("list jbos");
     let e = typo.check(&p.seen).expect_err("an error").render();
     assert!(e.contains("did you mean `list jobs`?"), "{e}");
 }
@@ -183,10 +181,7 @@ fn with_dependencies_adds_the_request_that_captures_what_the_choice_needs() {
         PlanOptions::default(),
     )
     .expect("plans");
-    let fetch = Selection {
-        names: vec![globset::Glob::new("fetch").expect("glob").compile_matcher()],
-        ..Selection::default()
-    };
+    let fetch = named("fetch");
     let (only, notes) = with_dependencies(&p, &fetch);
     let mut chosen: Vec<&str> = only.iter().map(|(_, n)| n.as_str()).collect();
     chosen.sort_unstable();

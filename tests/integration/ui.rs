@@ -534,6 +534,22 @@ requests:
     snapshot: { ignore: [$.headers] }
 "#;
 
+/// chromedriver and the browser, or `None` off CI (a developer machine with only Rust may
+/// lack them); CI installs both (.ci/run), so there a missing one fails the test.
+fn chromium() -> Option<(String, String)> {
+    let found = chromedriver().zip(browser());
+    if found.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "Chromium or chromedriver is missing in CI: .ci/run should install them"
+        );
+        eprintln!(
+            "skipped: no chromium/chromedriver here (apt-get install chromium chromium-driver)"
+        );
+    }
+    found
+}
+
 fn chromedriver() -> Option<String> {
     ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
         .into_iter()
@@ -733,15 +749,7 @@ fn dechunk(r: &Reply) -> String {
 
 #[test]
 fn chromium_drives_the_page_send_dependencies_snapshot_and_a_save() {
-    let (Some(driver), Some(chrome)) = (chromedriver(), browser()) else {
-        // CI installs both (.ci/run); a developer machine with only Rust may lack them.
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "Chromium or chromedriver is missing in CI: .ci/run should install them"
-        );
-        eprintln!(
-            "skipped: no chromium/chromedriver here (apt-get install chromium chromium-driver)"
-        );
+    let Some((driver, chrome)) = chromium() else {
         return;
     };
     let w = World::new();
@@ -1126,14 +1134,7 @@ requests:
 /// server with the file untouched, and the history survives a reload.
 #[test]
 fn chromium_filters_by_collection_tag_opens_failures_and_changes_one_send() {
-    let (Some(driver), Some(chrome)) = (chromedriver(), browser()) else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "Chromium or chromedriver is missing in CI: .ci/run should install them"
-        );
-        eprintln!(
-            "skipped: no chromium/chromedriver here (apt-get install chromium chromium-driver)"
-        );
+    let Some((driver, chrome)) = chromium() else {
         return;
     };
     let w = World::new();
