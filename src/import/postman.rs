@@ -667,14 +667,14 @@ impl Scope {
         for (k, v) in s.variables.entries() {
             self.variables.set(k, v);
         }
-        note_reads(cx, &s.sets);
+        note_reads(cx, &s.sets, Reader::Script);
         for (k, v) in s.sets.entries() {
             cx.given.insert(k.clone());
             self.sets.set(k, v);
         }
-        note_reads(cx, &s.headers);
-        note_reads(cx, &s.expect);
-        note_reads(cx, &s.variables);
+        note_reads(cx, &s.headers, Reader::Request);
+        note_reads(cx, &s.expect, Reader::Request);
+        note_reads(cx, &s.variables, Reader::Script);
         for (k, v) in s.headers.entries() {
             self.headers.set(k, v);
         }
@@ -840,13 +840,13 @@ fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
         for (k, v) in s.variables.entries() {
             cx.set_vars.set(k, v);
         }
-        note_reads(cx, &s.sets);
+        note_reads(cx, &s.sets, Reader::Script);
         for (k, v) in s.sets.entries() {
             sets.set(k, v);
         }
-        note_reads(cx, &s.headers);
-        note_reads(cx, &s.expect);
-        note_reads(cx, &s.variables);
+        note_reads(cx, &s.headers, Reader::Request);
+        note_reads(cx, &s.expect, Reader::Request);
+        note_reads(cx, &s.variables, Reader::Script);
         for (k, v) in s.headers.entries() {
             script_headers.set(k, v);
         }
@@ -867,7 +867,7 @@ fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
                     named.set(k, v);
                 }
             }
-            note_reads(cx, &named);
+            note_reads(cx, &named, Reader::Request);
             cx.report.sent_requests += 1;
             match phase {
                 Phase::PreRequest => cx.sent_before.push(named),
@@ -975,9 +975,18 @@ fn templates_in(y: &Y, out: &mut Vec<String>) {
     }
 }
 
-/// The variables `set:` values read (a counter reads itself): read by the request (or, from a
-/// collection or folder script, by the collection).
-fn note_reads(cx: &mut Ctx<'_>, sets: &Y) {
+/// Who reads a variable a script's conversion names: the script itself (a `set:` value,
+/// where an unset variable is `undefined`, so empty here) or what the request sends and
+/// checks (where Newman leaves an unset `{{name}}` as written).
+#[derive(Clone, Copy, PartialEq)]
+enum Reader {
+    Script,
+    Request,
+}
+
+/// The variables a converted script reads (a counter reads itself): read by the request (or,
+/// from a collection or folder script, by the collection).
+fn note_reads(cx: &mut Ctx<'_>, sets: &Y, reader: Reader) {
     let env = minijinja::Environment::new();
     let mut texts = Vec::new();
     templates_in(sets, &mut texts);
@@ -989,7 +998,9 @@ fn note_reads(cx: &mut Ctx<'_>, sets: &Y) {
             if crate::template::FUNCTIONS.contains(&name.as_str()) {
                 continue;
             }
-            cx.script_reads.insert(name.clone());
+            if reader == Reader::Script {
+                cx.script_reads.insert(name.clone());
+            }
             match &mut cx.current {
                 Some(reads) => {
                     reads.insert(name);

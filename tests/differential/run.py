@@ -60,6 +60,9 @@ ISO_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2
 TS_RE = re.compile(r"(?<![0-9])(?:\d{13}|\d{10})(?![0-9])")
 IP_RE = re.compile(r"(?<![\d.])(?!127\.0\.0\.1(?![\d]))(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
 BOUNDARY_RE = re.compile(r'(boundary=)("?)([^";,\s]+)\2', re.I)
+# yyyymmddHHMMSS, as scripts format the clock for unique names
+COMPACT_TIME_RE = re.compile(r"(?<![0-9])20\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?:[01]\d|2[0-3])[0-5]\d[0-5]\d(?![0-9])")
+CLOCK_WORDS = ("Date.now", "new Date", "moment(", "Math.random", "uuid", "getTime()")
 DYNAMIC_RANDOM_RE = re.compile(r"\{\{\s*\$random\w*\s*\}\}")
 
 # ----------------------------------------------------------------------------------------------
@@ -507,7 +510,8 @@ class Masker:
 
     def __init__(self, fixture_text: str, ports):
         self.ports = [p for p in ports if p]
-        self.dynamic = "{{$" in fixture_text
+        # random or clock values: dynamic variables, or scripts that read the clock or make ids
+        self.dynamic = "{{$" in fixture_text or any(w in fixture_text for w in CLOCK_WORDS)
         # a made-up IP (`{{$randomIP}}`, often given by a script to a header it adds)
         self.random_ip = "$randomIP" in fixture_text
         # names (JSON keys, query/form keys, header names) whose value is a $random* variable
@@ -530,6 +534,7 @@ class Masker:
             text = UUID_RE.sub("<uuid>", text)
             text = ISO_RE.sub("<iso-time>", text)
             text = TS_RE.sub("<timestamp>", text)
+            text = COMPACT_TIME_RE.sub("<compact-time>", text)
         if self.random_ip:
             text = IP_RE.sub("<ip>", text)
         return text

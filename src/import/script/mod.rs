@@ -5,6 +5,7 @@
 //! not converted is kept, with its indentation and a reason, for a human.
 
 mod chain;
+mod clock;
 pub mod js;
 mod send;
 
@@ -148,6 +149,8 @@ struct Converter {
     /// Paths an enclosing `if (data.scope)` found present: reading them (or what holds them)
     /// inside cannot throw.
     present: Vec<String>,
+    /// Names bound to a time made from the clock (`var due = new Date()`), as moved since.
+    dates: HashMap<String, clock::Shift>,
 }
 
 enum Done {
@@ -178,6 +181,7 @@ impl Converter {
             swallowed: false,
             objects: HashMap::new(),
             bindings: HashMap::new(),
+            dates: HashMap::new(),
         }
     }
 
@@ -566,6 +570,11 @@ impl Converter {
     }
 
     fn declare(&mut self, name: &str, value: &Expr) -> Done {
+        self.dates.remove(name);
+        if let Some(at) = self.date_of(value) {
+            self.dates.insert(name.to_string(), at);
+            return Done::Converted;
+        }
         if LIBRARIES.iter().any(|m| is_require(value, m)) {
             // `var moment = require('moment')`: the calls through it are read where they are.
             self.aliases.insert(name.to_string(), None);
@@ -622,6 +631,12 @@ impl Converter {
         }
         if let Some((key, value)) = set_call(e) {
             return self.set(key, value, set_scope(e));
+        }
+        if let Some(followed) = self.date_moved(e) {
+            return match followed {
+                true => Done::Converted,
+                false => Done::Kept(KEPT_COMPUTED),
+            };
         }
         if let Some(done) = self.for_each(e) {
             return done;
@@ -998,6 +1013,9 @@ impl Converter {
         if let Some(v) = value(e).or_else(|| generated(e)) {
             return Some(Subject::Value(v));
         }
+        if let Some(call) = clock::renewed(e) {
+            return self.subject(&call);
+        }
         if let Expr::Binary("+", a, b) = e
             && !adds(a, b)
             && let Some(v) = self.concat(a, b)
@@ -1028,7 +1046,10 @@ impl Converter {
         }
         let computed = match e {
             Expr::Binary(..) => true,
-            Expr::Call(..) => base64_of(e).is_some() || is_numeric(e),
+            Expr::Call(c, a) => {
+                base64_of(e).is_some() || is_numeric(e) || self.method_jinja(c, a).is_some()
+            }
+            Expr::Index(list, i) => self.index_jinja(list, i).is_some(),
             _ => false,
         };
         if computed {
@@ -1070,7 +1091,23 @@ impl Converter {
     /// (`n + 1` counts: a variable read next to a number is read as a number, as a counter
     /// means it).
     fn jinja(&self, e: &Expr) -> Option<String> {
+        if let Some(call) = clock::renewed(e) {
+            return self.jinja(&call);
+        }
+        if let Expr::Binary("+", ..) = e
+            && let Some(made) = self.clock_text(e).and_then(|(at, f)| at.now(&f))
+        {
+            return Some(made);
+        }
         let numeric = is_numeric;
+        let method = match e {
+            Expr::Call(c, a) => self.method_jinja(c, a),
+            Expr::Index(list, i) => self.index_jinja(list, i),
+            _ => None,
+        };
+        if method.is_some() {
+            return method;
+        }
         Some(match e {
             Expr::Num(n) => number(*n)?.to_string(),
             Expr::Str(s) if !s.contains("{{") => serde_json::to_string(s).ok()?,
@@ -1107,8 +1144,16 @@ impl Converter {
             }
             Expr::Binary(op @ ("+" | "-" | "*" | "/" | "%"), a, b) => {
                 if *op == "+" && !adds(a, b) {
-                    // Text joined: `id + ':' + secret`.
-                    return Some(format!("({} ~ {})", self.jinja(a)?, self.jinja(b)?));
+                    // Text joined: `id + ':' + secret`; a sum joined is summed first.
+                    let part = |x: &Expr| -> Option<String> {
+                        let j = self.jinja(x)?;
+                        Some(match x {
+                            Expr::Binary("+", p, q) if adds(p, q) => format!("({j})"),
+                            Expr::Binary("-" | "*" | "/" | "%", ..) => format!("({j})"),
+                            _ => j,
+                        })
+                    };
+                    return Some(format!("({} ~ {})", part(a)?, part(b)?));
                 }
                 let side = |x: &Expr| -> Option<String> {
                     let j = self.jinja(x)?;
@@ -1441,7 +1486,7 @@ fn reads(template: &str, name: &str) -> bool {
 }
 
 /// Whether `a + b` adds numbers: one side is a number, and neither is text (`'n-' + 7` joins).
-fn adds(a: &Expr, b: &Expr) -> bool {
+pub(super) fn adds(a: &Expr, b: &Expr) -> bool {
     (is_numeric(a) || is_numeric(b)) && !matches!(a, Expr::Str(_)) && !matches!(b, Expr::Str(_))
 }
 

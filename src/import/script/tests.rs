@@ -863,3 +863,59 @@ fn moment_add_and_subtract_become_a_now_offset() {
     );
     assert!(s.kept.is_empty(), "{:?}", s.kept);
 }
+
+/// A converted value rendered as yarc sends it, on the fixed clock (2026-01-01T00:00:00Z).
+fn rendered(template: &str) -> String {
+    use crate::source::{SourceFile, Span};
+    let engine = crate::template::Templates::new(
+        std::sync::Arc::new(crate::secret::Secrets::none(crate::secret::Redactor::new())),
+        crate::clock::Clock::Fixed,
+    );
+    let f = SourceFile::new("t.yaml", "x: 1\n".to_string());
+    let t = crate::model::Template::new(template, &Span::new(&f, 1, 1, 0));
+    engine
+        .render(&t, &crate::template::Vars::new())
+        .unwrap_or_else(|e| panic!("{template}: {}", e.message))
+}
+
+#[test]
+fn dates_a_script_moves_and_formats_are_made_when_the_request_is_sent() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "var tomorrow = new Date();",
+            "tomorrow.setDate(tomorrow.getDate() + 1);",
+            "tomorrowString = [tomorrow.getFullYear(), (\"0\" + (tomorrow.getMonth()+1)).slice(-2), (\"0\" + tomorrow.getDate()).slice(-2)].join('-');",
+            "pm.environment.set('due', tomorrowString);",
+            "const week = new Date(Date.now() + 7 * 24 * 60 * 60 * 1000);",
+            "pm.environment.set('week', week.toISOString().split('T')[0]);",
+            "pm.environment.set('weekMs', week.getTime());",
+            "let d = new Date(); d.setMonth(d.getMonth() - 2);",
+            "pm.environment.set('back', d.toISOString());",
+            "pm.environment.set('hour', String(new Date().getHours()).padStart(2, '0'));",
+            "pm.environment.set('today', new Date().toISOString().substring(0, 10));",
+        ],
+    );
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    let v = out(&s);
+    let sent = |k: &str| rendered(v["sets"][k].as_str().expect("a template"));
+    assert_eq!(sent("due"), "2026-01-02");
+    assert_eq!(sent("week"), "2026-01-08");
+    assert_eq!(sent("weekMs"), "1767830400000");
+    assert_eq!(sent("back"), "2025-11-01T00:00:00.000Z");
+    assert_eq!(sent("hour"), "00");
+    assert_eq!(sent("today"), "2026-01-01");
+}
+
+#[test]
+fn a_date_moved_in_a_way_the_import_cannot_follow_is_kept() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "var d = new Date();",
+            "d.setDate(15);",
+            "pm.environment.set('due', d.toISOString());",
+        ],
+    );
+    assert_eq!(s.kept.len(), 2, "{:?}", s.kept);
+}

@@ -1,0 +1,516 @@
+//! Times and text a script computes before the request: `new Date()` moved with
+//! `setDate(getDate() + 1)`, read back with `getFullYear()` or `toISOString()`, padded with
+//! `("0" + m).slice(-2)` and joined with `[y, m, d].join("-")` — as yarc's `now(format,
+//! offset)` and minijinja filters, so the value is made when the request is sent, as in
+//! Postman.
+
+use super::js::Expr;
+use super::{Converter, path};
+
+/// A time made from the clock: now, moved by whole calendar months and by milliseconds.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(super) struct Shift {
+    months: i64,
+    millis: i64,
+}
+
+impl Shift {
+    /// The offset as `now()` reads it (`None`: none); `Err` for what it cannot say (months and
+    /// seconds together, parts of a second).
+    fn offset(self) -> Result<Option<String>, ()> {
+        let said = |n: i64, unit: &str| match n.abs() {
+            1 => format!("{n} {unit}"),
+            _ => format!("{n} {unit}s"),
+        };
+        const UNITS: &[(i64, &str)] = &[
+            (86_400_000, "day"),
+            (3_600_000, "hour"),
+            (60_000, "minute"),
+            (1000, "second"),
+        ];
+        match (self.months, self.millis) {
+            (0, 0) => Ok(None),
+            (m, 0) if m % 12 == 0 => Ok(Some(said(m / 12, "year"))),
+            (m, 0) => Ok(Some(said(m, "month"))),
+            (0, ms) => match UNITS.iter().find(|(u, _)| ms % u == 0) {
+                Some((u, unit)) => Ok(Some(said(ms / u, unit))),
+                None => Err(()),
+            },
+            _ => Err(()),
+        }
+    }
+
+    /// `now(format, offset)` as a minijinja expression.
+    pub(super) fn now(self, format: &str) -> Option<String> {
+        let format = if format == ISO { "" } else { format };
+        let f = serde_json::to_string(format).ok()?;
+        Some(match self.offset().ok()? {
+            None if format.is_empty() => "now()".into(),
+            None => format!("now({f})"),
+            Some(o) => format!("now({f}, {})", serde_json::to_string(&o).ok()?),
+        })
+    }
+}
+
+/// What `toISOString()` writes, as `now()` writes it without a format.
+const ISO: &str = "%Y-%m-%dT%H:%M:%S%.3fZ";
+
+/// A getter whose value a script pads to two digits, as a strftime field.
+const PADDED: &[(&str, &str)] = &[
+    ("getDate", "%d"),
+    ("getHours", "%H"),
+    ("getMinutes", "%M"),
+    ("getSeconds", "%S"),
+];
+
+/// The setter, the getter it is paired with, and what one of its units moves.
+const PARTS: &[(&str, &str, Shift)] = &[
+    (
+        "setDate",
+        "getDate",
+        Shift {
+            months: 0,
+            millis: 86_400_000,
+        },
+    ),
+    (
+        "setHours",
+        "getHours",
+        Shift {
+            months: 0,
+            millis: 3_600_000,
+        },
+    ),
+    (
+        "setMinutes",
+        "getMinutes",
+        Shift {
+            months: 0,
+            millis: 60_000,
+        },
+    ),
+    (
+        "setSeconds",
+        "getSeconds",
+        Shift {
+            months: 0,
+            millis: 1000,
+        },
+    ),
+    (
+        "setMilliseconds",
+        "getMilliseconds",
+        Shift {
+            months: 0,
+            millis: 1,
+        },
+    ),
+    (
+        "setTime",
+        "getTime",
+        Shift {
+            months: 0,
+            millis: 1,
+        },
+    ),
+    (
+        "setMonth",
+        "getMonth",
+        Shift {
+            months: 1,
+            millis: 0,
+        },
+    ),
+    (
+        "setFullYear",
+        "getFullYear",
+        Shift {
+            months: 12,
+            millis: 0,
+        },
+    ),
+];
+
+/// A getter as a number made by `now()`: its strftime field, and what is added to it (a
+/// JavaScript month counts from 0).
+const GETTERS: &[(&str, &str, i64)] = &[
+    ("getFullYear", "%Y", 0),
+    ("getMonth", "%-m", -1),
+    ("getDate", "%-d", 0),
+    ("getDay", "%w", 0),
+    ("getHours", "%-H", 0),
+    ("getMinutes", "%-M", 0),
+    ("getSeconds", "%-S", 0),
+];
+
+/// `getUTCDate` and `setUTCHours` are the plain ones on a CI machine's clock.
+fn local(method: &str) -> String {
+    method.replacen("UTC", "", 1)
+}
+
+/// A number known without running anything: `24 * 60 * 60 * 1000`.
+fn constant(e: &Expr) -> Option<f64> {
+    match e {
+        Expr::Num(n) => Some(*n),
+        Expr::Unary("-", x) => Some(-constant(x)?),
+        Expr::Binary(op, a, b) => {
+            let (a, b) = (constant(a)?, constant(b)?);
+            match *op {
+                "+" => Some(a + b),
+                "-" => Some(a - b),
+                "*" => Some(a * b),
+                "/" if b != 0.0 => Some(a / b),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+fn whole(n: f64) -> Option<i64> {
+    (n.fract() == 0.0 && n.abs() < 9e15).then_some(n as i64)
+}
+
+/// `new X(...).m()` is read as `new (X(...).m())`: `new` belongs to the innermost call of
+/// `Date`, which this puts back.
+fn renew(e: &Expr) -> Expr {
+    let Expr::Unary("new", inner) = e else {
+        return e.clone();
+    };
+    fn down(e: &Expr) -> Option<Expr> {
+        Some(match e {
+            Expr::Call(c, a) if matches!(&**c, Expr::Ident(d) if d == "Date") => {
+                Expr::Unary("new", Box::new(Expr::Call(c.clone(), a.clone())))
+            }
+            Expr::Ident(d) if d == "Date" => {
+                Expr::Unary("new", Box::new(Expr::Call(Box::new(e.clone()), vec![])))
+            }
+            Expr::Call(c, a) => Expr::Call(Box::new(down(c)?), a.clone()),
+            Expr::Member(x, m) => Expr::Member(Box::new(down(x)?), m.clone()),
+            Expr::Index(x, i) => Expr::Index(Box::new(down(x)?), i.clone()),
+            _ => return None,
+        })
+    }
+    down(inner).unwrap_or_else(|| e.clone())
+}
+
+/// `new (Date().m())` as `(new Date()).m()`, when `new` was read around a call of it.
+pub(super) fn renewed(e: &Expr) -> Option<Expr> {
+    let r = renew(e);
+    (matches!(e, Expr::Unary("new", _)) && !matches!(r, Expr::Unary("new", _))).then_some(r)
+}
+
+impl Converter {
+    /// The time an expression makes: `new Date()`, `new Date(Date.now() + 86400000)`, or a
+    /// name bound to one.
+    pub(super) fn date_of(&self, e: &Expr) -> Option<Shift> {
+        match renew(e) {
+            Expr::Ident(n) => self.dates.get(&n).copied(),
+            Expr::Unary("new", inner) => match &*inner {
+                Expr::Call(_, args) => match args.as_slice() {
+                    [] => Some(Shift::default()),
+                    [Expr::Binary(op @ ("+" | "-"), a, b)] if self.millis_now(a) => {
+                        let k = whole(constant(b)?)?;
+                        let millis = if *op == "-" { -k } else { k };
+                        Some(Shift { months: 0, millis })
+                    }
+                    _ => None,
+                },
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// `Date.now()`, `new Date().getTime()`: the clock in milliseconds, unmoved.
+    fn millis_now(&self, e: &Expr) -> bool {
+        match renew(e) {
+            Expr::Call(c, a) if a.is_empty() => match &*c {
+                Expr::Member(d, m) if m == "getTime" || m == "valueOf" => {
+                    self.date_of(d) == Some(Shift::default())
+                }
+                _ => path(&c).as_deref() == Some("Date.now"),
+            },
+            _ => false,
+        }
+    }
+
+    /// `d.setDate(d.getDate() + 1)`: the time bound to `d` moves. `None` when `e` is no such
+    /// call; `Some(false)` when it is one this cannot follow (the name then stands for nothing).
+    pub(super) fn date_moved(&mut self, e: &Expr) -> Option<bool> {
+        let Expr::Call(callee, args) = e else {
+            return None;
+        };
+        let Expr::Member(target, setter) = &**callee else {
+            return None;
+        };
+        let Expr::Ident(name) = &**target else {
+            return None;
+        };
+        let at = *self.dates.get(name)?;
+        let moved = (|| {
+            let (_, getter, unit) = PARTS.iter().find(|(s, ..)| *s == local(setter))?;
+            let [Expr::Binary(op @ ("+" | "-"), read, by)] = args.as_slice() else {
+                return None;
+            };
+            let reads_back = matches!(&**read, Expr::Call(c, a) if a.is_empty()
+                && matches!(&**c, Expr::Member(t, g) if **t == **target && local(g) == *getter));
+            let n = whole(constant(by)?)?;
+            let n = if *op == "-" { -n } else { n };
+            reads_back.then_some(Shift {
+                months: at.months + n * unit.months,
+                millis: at.millis + n * unit.millis,
+            })
+        })();
+        match moved {
+            Some(s) => {
+                self.dates.insert(name.clone(), s);
+                Some(true)
+            }
+            None => {
+                self.dates.remove(name);
+                Some(false)
+            }
+        }
+    }
+
+    /// Text a script makes of one time (`[d.getFullYear(), ("0" + (d.getMonth() + 1)).slice(-2),
+    /// ...].join("-")`, `d.toISOString().substring(0, 10)`), as that time and one strftime
+    /// format, so it is written as one `now(format, offset)`.
+    pub(super) fn clock_text(&self, e: &Expr) -> Option<(Shift, String)> {
+        let mut pieces = Vec::new();
+        self.clock_pieces(e, &mut pieces)?;
+        let at = pieces.iter().find_map(|(at, _)| *at)?;
+        if pieces.iter().any(|(p, _)| p.is_some_and(|p| p != at)) {
+            return None;
+        }
+        Some((at, pieces.into_iter().map(|(_, f)| f).collect()))
+    }
+
+    /// The parts of `clock_text`: a time's field (with its time) or literal text (without).
+    fn clock_pieces(&self, e: &Expr, out: &mut Vec<(Option<Shift>, String)>) -> Option<()> {
+        let e = renew(e);
+        let num = |x: &Expr| constant(x).and_then(whole);
+        match &e {
+            Expr::Str(t) => out.push((None, t.replace('%', "%%"))),
+            Expr::Binary("+", a, b) if !super::adds(a, b) => {
+                self.clock_pieces(a, out)?;
+                self.clock_pieces(b, out)?;
+            }
+            Expr::Index(list, i) if num(i) == Some(0) => {
+                let Expr::Call(c, a) = &**list else {
+                    return None;
+                };
+                let (Expr::Member(t, m), [Expr::Str(sep)]) = (&**c, a.as_slice()) else {
+                    return None;
+                };
+                (m == "split" && sep == "T").then_some(())?;
+                out.push((Some(self.iso_of(t)?), "%Y-%m-%d".into()));
+            }
+            Expr::Call(c, args) => {
+                let (target, method) = match &**c {
+                    Expr::Member(t, m) => (renew(t), local(m)),
+                    _ => return None,
+                };
+                match (method.as_str(), args.as_slice()) {
+                    ("toISOString" | "toJSON", []) => {
+                        out.push((Some(self.date_of(&target)?), ISO.into()))
+                    }
+                    ("getFullYear", []) => out.push((Some(self.date_of(&target)?), "%Y".into())),
+                    ("slice", [n]) if num(n) == Some(-2) => {
+                        let Expr::Binary("+", zero, x) = &target else {
+                            return None;
+                        };
+                        (**zero == Expr::Str("0".into())).then_some(())?;
+                        out.push(self.two_digits(x)?);
+                    }
+                    ("padStart", [n, Expr::Str(z)]) if num(n) == Some(2) && z == "0" => {
+                        let x = match &target {
+                            Expr::Call(f, a) if path(f).as_deref() == Some("String") => {
+                                a.first()?
+                            }
+                            Expr::Call(f, a) if a.is_empty() => match &**f {
+                                Expr::Member(x, m) if m == "toString" => x,
+                                _ => return None,
+                            },
+                            _ => return None,
+                        };
+                        out.push(self.two_digits(x)?);
+                    }
+                    ("slice" | "substring" | "substr", [a, b])
+                        if num(a) == Some(0) && num(b) == Some(10) =>
+                    {
+                        out.push((Some(self.iso_of(&target)?), "%Y-%m-%d".into()))
+                    }
+                    ("join", _) => {
+                        let Expr::Array(items) = &target else {
+                            return None;
+                        };
+                        let sep = match args.as_slice() {
+                            [] => ",".to_string(),
+                            [Expr::Str(s)] => s.replace('%', "%%"),
+                            _ => return None,
+                        };
+                        for (k, item) in items.iter().enumerate() {
+                            if k > 0 {
+                                out.push((None, sep.clone()));
+                            }
+                            self.clock_pieces(item, out)?;
+                        }
+                    }
+                    _ => return None,
+                }
+            }
+            _ => return None,
+        }
+        Some(())
+    }
+
+    /// The time whose `toISOString()` `e` is.
+    fn iso_of(&self, e: &Expr) -> Option<Shift> {
+        match renew(e) {
+            Expr::Call(c, a) if a.is_empty() => match &*c {
+                Expr::Member(d, m) if m == "toISOString" || m == "toJSON" => self.date_of(d),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// `d.getMonth() + 1`, `d.getDate()`, ... padded to two digits: the strftime field.
+    fn two_digits(&self, e: &Expr) -> Option<(Option<Shift>, String)> {
+        let getter = |x: &Expr| match renew(x) {
+            Expr::Call(c, a) if a.is_empty() => match &*c {
+                Expr::Member(d, m) => Some((self.date_of(d)?, local(m))),
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Expr::Binary("+", g, one) = e
+            && constant(one) == Some(1.0)
+            && let Some((at, m)) = getter(g)
+            && m == "getMonth"
+        {
+            return Some((Some(at), "%m".into()));
+        }
+        let (at, m) = getter(e)?;
+        let (_, field) = PADDED.iter().find(|(g, _)| *g == m)?;
+        Some((Some(at), field.to_string()))
+    }
+
+    /// A method call on a time or on text computed before the request, as minijinja.
+    pub(super) fn method_jinja(&self, callee: &Expr, args: &[Expr]) -> Option<String> {
+        let call = Expr::Call(Box::new(callee.clone()), args.to_vec());
+        if let Some((at, format)) = self.clock_text(&call) {
+            return at.now(&format);
+        }
+        if let (Some("String"), [x]) = (path(callee).as_deref(), args) {
+            return Some(format!("({} | string)", self.jinja(x)?));
+        }
+        let Expr::Member(target, method) = callee else {
+            return None;
+        };
+        let target = renew(target);
+        if let Some(at) = self.date_of(&target) {
+            return date_method(at, &local(method), args);
+        }
+        // `new Date().toISOString().split("T")[0]` is read where the index is (`index_jinja`).
+        let num = |e: &Expr| whole(constant(e)?);
+        Some(match (method.as_str(), args) {
+            ("join", _) => {
+                let Expr::Array(items) = &target else {
+                    return None;
+                };
+                let sep = match args {
+                    [] => ",".to_string(),
+                    [Expr::Str(s)] => s.clone(),
+                    _ => return None,
+                };
+                let items: Option<Vec<String>> = items.iter().map(|i| self.jinja(i)).collect();
+                format!(
+                    "([{}] | join({}))",
+                    items?.join(", "),
+                    serde_json::to_string(&sep).ok()?
+                )
+            }
+            ("slice" | "substring", [a]) => format!("({})[{}:]", self.text(&target)?, num(a)?),
+            ("slice" | "substring", [a, b]) => {
+                format!("({})[{}:{}]", self.text(&target)?, num(a)?, num(b)?)
+            }
+            ("substr", [a, len]) => {
+                let (a, len) = (num(a)?, num(len)?);
+                format!("({})[{a}:{}]", self.text(&target)?, a + len)
+            }
+            ("padStart", [n, Expr::Str(pad)]) if pad.chars().count() == 1 => {
+                let n = num(n)?;
+                let x = self.text(&target)?;
+                let pad = serde_json::to_string(&pad.repeat(n.try_into().ok()?)).ok()?;
+                format!("({x} if ({x} | length) >= {n} else ({pad} ~ {x})[-{n}:])")
+            }
+            ("toString", []) => self.text(&target)?,
+            _ => return None,
+        })
+    }
+
+    /// `text.split("T")[0]` (on a time's ISO text: its date).
+    pub(super) fn index_jinja(&self, list: &Expr, index: &Expr) -> Option<String> {
+        let at = Expr::Index(Box::new(list.clone()), Box::new(index.clone()));
+        if let Some((at, format)) = self.clock_text(&at) {
+            return at.now(&format);
+        }
+        let Expr::Call(callee, args) = list else {
+            return None;
+        };
+        let (Expr::Member(text, m), [Expr::Str(sep)]) = (&**callee, args.as_slice()) else {
+            return None;
+        };
+        let i = whole(constant(index)?)?;
+        if m != "split" || i < 0 {
+            return None;
+        }
+        if let Expr::Call(c, a) = renew(text)
+            && a.is_empty()
+            && let Expr::Member(d, iso) = &*c
+            && iso == "toISOString"
+            && let Some(at) = self.date_of(d)
+            && sep == "T"
+        {
+            return match i {
+                0 => at.now("%Y-%m-%d"),
+                _ => at.now("%H:%M:%S%.3fZ"),
+            };
+        }
+        let sep = serde_json::to_string(sep).ok()?;
+        Some(format!("(({}) | split({sep}))[{i}]", self.text(text)?))
+    }
+
+    /// An expression as minijinja text.
+    fn text(&self, e: &Expr) -> Option<String> {
+        Some(format!("({} | string)", self.jinja(e)?))
+    }
+}
+
+/// A time read back: its ISO text, milliseconds, or one of its parts as a number.
+fn date_method(at: Shift, method: &str, args: &[Expr]) -> Option<String> {
+    if !args.is_empty() {
+        return None;
+    }
+    if let Some((_, field, add)) = GETTERS.iter().find(|(g, ..)| *g == method) {
+        let n = format!("({} | int)", at.now(field)?);
+        return Some(match add {
+            0 => n,
+            k => format!("({n} {} {})", if *k < 0 { "-" } else { "+" }, k.abs()),
+        });
+    }
+    match method {
+        "toISOString" | "toJSON" => at.now(""),
+        "getTime" | "valueOf" if at.months == 0 && at.millis % 1000 == 0 => {
+            let secs = at.millis / 1000;
+            Some(match secs {
+                0 => "(timestamp() * 1000)".into(),
+                s => format!("((timestamp() + {s}) * 1000)"),
+            })
+        }
+        _ => None,
+    }
+}
