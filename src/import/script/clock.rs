@@ -55,6 +55,16 @@ impl Shift {
 /// What `toISOString()` writes, as `now()` writes it without a format.
 const ISO: &str = "%Y-%m-%dT%H:%M:%S%.3fZ";
 
+/// The first characters of an ISO time a script cuts (`.slice(0, 7)`), as strftime.
+const ISO_PREFIXES: &[(i64, &str)] = &[
+    (4, "%Y"),
+    (7, "%Y-%m"),
+    (10, "%Y-%m-%d"),
+    (13, "%Y-%m-%dT%H"),
+    (16, "%Y-%m-%dT%H:%M"),
+    (19, "%Y-%m-%dT%H:%M:%S"),
+];
+
 /// A getter whose value a script pads to two digits, as a strftime field.
 const PADDED: &[(&str, &str)] = &[
     ("getDate", "%d"),
@@ -214,6 +224,9 @@ impl Converter {
                         let millis = if *op == "-" { -k } else { k };
                         Some(Shift { months: 0, millis })
                     }
+                    // `new Date(new Date().setFullYear(new Date().getFullYear() + 10))`: a
+                    // setter answers the moved time.
+                    [set] => self.moved(&renew(set)),
                     _ => None,
                 },
                 _ => None,
@@ -238,7 +251,7 @@ impl Converter {
     /// `d.setDate(d.getDate() + 1)`: the time bound to `d` moves. `None` when `e` is no such
     /// call; `Some(false)` when it is one this cannot follow (the name then stands for nothing).
     pub(super) fn date_moved(&mut self, e: &Expr) -> Option<bool> {
-        let Expr::Call(callee, args) = e else {
+        let Expr::Call(callee, _) = e else {
             return None;
         };
         let Expr::Member(target, setter) = &**callee else {
@@ -247,22 +260,11 @@ impl Converter {
         let Expr::Ident(name) = &**target else {
             return None;
         };
-        let at = *self.dates.get(name)?;
-        let moved = (|| {
-            let (_, getter, unit) = PARTS.iter().find(|(s, ..)| *s == local(setter))?;
-            let [Expr::Binary(op @ ("+" | "-"), read, by)] = args.as_slice() else {
-                return None;
-            };
-            let reads_back = matches!(&**read, Expr::Call(c, a) if a.is_empty()
-                && matches!(&**c, Expr::Member(t, g) if **t == **target && local(g) == *getter));
-            let n = whole(constant(by)?)?;
-            let n = if *op == "-" { -n } else { n };
-            reads_back.then_some(Shift {
-                months: at.months + n * unit.months,
-                millis: at.millis + n * unit.millis,
-            })
-        })();
-        match moved {
+        self.dates.get(name)?;
+        if !PARTS.iter().any(|(s, ..)| *s == local(setter)) {
+            return None;
+        }
+        match self.moved(e) {
             Some(s) => {
                 self.dates.insert(name.clone(), s);
                 Some(true)
@@ -272,6 +274,34 @@ impl Converter {
                 Some(false)
             }
         }
+    }
+
+    /// The time `d.setDate(d.getDate() + n)` sets `d` to (for a `d` this follows).
+    fn moved(&self, e: &Expr) -> Option<Shift> {
+        let Expr::Call(callee, args) = e else {
+            return None;
+        };
+        let Expr::Member(target, setter) = &**callee else {
+            return None;
+        };
+        let at = self.date_of(target)?;
+        let (_, getter, unit) = PARTS.iter().find(|(s, ..)| *s == local(setter))?;
+        let [Expr::Binary(op @ ("+" | "-"), read, by)] = args.as_slice() else {
+            return None;
+        };
+        let reads_back = match renew(read) {
+            Expr::Call(c, a) if a.is_empty() => match &*c {
+                Expr::Member(t, g) => local(g) == *getter && self.date_of(t) == Some(at),
+                _ => false,
+            },
+            _ => false,
+        };
+        let n = whole(constant(by)?)?;
+        let n = if *op == "-" { -n } else { n };
+        reads_back.then_some(Shift {
+            months: at.months + n * unit.months,
+            millis: at.millis + n * unit.millis,
+        })
     }
 
     /// Text a script makes of one time (`[d.getFullYear(), ("0" + (d.getMonth() + 1)).slice(-2),
@@ -337,10 +367,10 @@ impl Converter {
                         };
                         out.push(self.two_digits(x)?);
                     }
-                    ("slice" | "substring" | "substr", [a, b])
-                        if num(a) == Some(0) && num(b) == Some(10) =>
-                    {
-                        out.push((Some(self.iso_of(&target)?), "%Y-%m-%d".into()))
+                    ("slice" | "substring" | "substr", [a, b]) if num(a) == Some(0) => {
+                        let at = self.iso_of(&target)?;
+                        let cut = ISO_PREFIXES.iter().find(|(n, _)| Some(*n) == num(b))?;
+                        out.push((Some(at), cut.1.into()))
                     }
                     ("join", _) => {
                         let Expr::Array(items) = &target else {

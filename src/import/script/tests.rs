@@ -894,6 +894,8 @@ fn dates_a_script_moves_and_formats_are_made_when_the_request_is_sent() {
             "pm.environment.set('back', d.toISOString());",
             "pm.environment.set('hour', String(new Date().getHours()).padStart(2, '0'));",
             "pm.environment.set('today', new Date().toISOString().substring(0, 10));",
+            "const expiry = new Date(new Date().setFullYear(new Date().getFullYear() + 10)).toISOString().slice(0, 7);",
+            "pm.variables.set('expiry', expiry);",
         ],
     );
     assert!(s.kept.is_empty(), "{:?}", s.kept);
@@ -905,6 +907,8 @@ fn dates_a_script_moves_and_formats_are_made_when_the_request_is_sent() {
     assert_eq!(sent("back"), "2025-11-01T00:00:00.000Z");
     assert_eq!(sent("hour"), "00");
     assert_eq!(sent("today"), "2026-01-01");
+    assert_eq!(v["sets"]["expiry"], "{{ now(\"%Y-%m\", \"10 years\") }}");
+    assert_eq!(sent("expiry"), "2036-01");
 }
 
 #[test]
