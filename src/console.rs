@@ -9,12 +9,12 @@ static OUT_CLOSED: AtomicBool = AtomicBool::new(false);
 static ERR_CLOSED: AtomicBool = AtomicBool::new(false);
 
 /// Writes to stdout; after the first failed write, nothing more is tried.
-pub fn out(text: &str) {
+pub(crate) fn out(text: &str) {
     write_to(&mut std::io::stdout().lock(), &OUT_CLOSED, text);
 }
 
 /// Writes to stderr; after the first failed write, nothing more is tried.
-pub fn err(text: &str) {
+pub(crate) fn err(text: &str) {
     write_to(&mut std::io::stderr().lock(), &ERR_CLOSED, text);
 }
 
@@ -31,7 +31,7 @@ fn write_to(w: &mut dyn Write, closed: &AtomicBool, text: &str) {
 }
 
 /// Whether an error is the reader having gone away (not worth a message or an exit status).
-pub fn is_closed_pipe(e: &std::io::Error) -> bool {
+pub(crate) fn is_closed_pipe(e: &std::io::Error) -> bool {
     e.kind() == std::io::ErrorKind::BrokenPipe
 }
 

@@ -6,7 +6,7 @@ use crate::template::Vars;
 use serde_json::Value;
 use std::path::Path;
 
-pub fn load(path: &Path) -> Result<Vec<Vars>, Diagnostic> {
+pub(crate) fn load(path: &Path) -> Result<Vec<Vars>, Diagnostic> {
     let shown = path.display().to_string();
     let text =
         crate::load::read_text(path).map_err(|e| Diagnostic::new(format!("data file: {e}")))?;
@@ -26,7 +26,7 @@ pub fn load(path: &Path) -> Result<Vec<Vars>, Diagnostic> {
 }
 
 /// The names every row provides, for the plan's undefined-variable check.
-pub fn columns(rows: &[Vars]) -> Vec<String> {
+pub(crate) fn columns(rows: &[Vars]) -> Vec<String> {
     rows.first()
         .map(|r| r.keys().cloned().collect())
         .unwrap_or_default()

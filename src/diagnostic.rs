@@ -113,7 +113,7 @@ fn render_snippet(out: &mut String, span: &Span, label: Option<&str>) {
 }
 
 /// The text, cut at `max` characters.
-pub fn clip(text: &str, max: usize) -> String {
+pub(crate) fn clip(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_string();
     }
@@ -124,7 +124,7 @@ pub fn clip(text: &str, max: usize) -> String {
 /// The candidate closest to `word`, if it is close enough to be a likely typo. Nobody mistypes
 /// a name of more than 256 bytes: such words (a 5 MB key in a hostile file) get no suggestion,
 /// so the work stays bounded by the input's size.
-pub fn did_you_mean<'a>(
+pub(crate) fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {

@@ -15,7 +15,7 @@ use rand::RngExt;
 use rand::seq::IndexedRandom;
 
 /// Every kind, with what it gives (`yarc` docs and the error for an unknown kind list them).
-pub const KINDS: &[(&str, &str)] = &[
+pub(crate) const KINDS: &[(&str, &str)] = &[
     ("abbreviation", "an abbreviation (TCP, JSON)"),
     ("abstract_image", "a URL of an abstract image"),
     ("adjective", "an adjective"),
@@ -134,7 +134,7 @@ pub const KINDS: &[(&str, &str)] = &[
 
 /// The kind for a Postman dynamic variable's name: `$randomFirstName` → `first_name`,
 /// `$randomMACAddress` → `mac_address`, `$randomIPV6` → `ipv6`.
-pub fn kind_of_postman(name: &str) -> Option<String> {
+pub(crate) fn kind_of_postman(name: &str) -> Option<String> {
     let camel = name.strip_prefix("$random")?;
     let chars: Vec<char> = camel.chars().collect();
     let mut out = String::new();
@@ -153,7 +153,11 @@ pub fn kind_of_postman(name: &str) -> Option<String> {
 }
 
 /// A value of `kind`, or `None` for a kind that does not exist. `now` anchors the dates.
-pub fn generate<R: RngExt + ?Sized>(kind: &str, rng: &mut R, now: DateTime<Utc>) -> Option<String> {
+pub(crate) fn generate<R: RngExt + ?Sized>(
+    kind: &str,
+    rng: &mut R,
+    now: DateTime<Utc>,
+) -> Option<String> {
     if let Some(v) = people_and_places(kind, rng) {
         return Some(v);
     }

@@ -4,12 +4,12 @@
 use std::path::Path;
 
 /// Writes `text` to `path` whole or not at all.
-pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
+pub(crate) fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
     write_atomic_bytes(path, text.as_bytes())
 }
 
 /// Writes `bytes` to `path` whole or not at all.
-pub fn write_atomic_bytes(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_atomic_bytes(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;
     }

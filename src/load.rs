@@ -17,7 +17,7 @@ const SKIPPED_DIRS: &[&str] = &[
     "node_modules",
 ];
 
-pub struct Loaded {
+pub(crate) struct Loaded {
     pub collections: Vec<Collection>,
     pub environment: Option<Environment>,
     /// Collections decoded with errors (their faulty parts left out), as their messages name them.
@@ -25,7 +25,7 @@ pub struct Loaded {
 }
 
 /// Loads every collection named (folders expanded in name order) and the environment.
-pub fn load(paths: &[PathBuf], env: Option<&str>) -> Result<Loaded, Diagnostics> {
+pub(crate) fn load(paths: &[PathBuf], env: Option<&str>) -> Result<Loaded, Diagnostics> {
     let (loaded, errors) = load_partial(paths, env);
     match errors.is_empty() {
         true => Ok(loaded),
@@ -35,7 +35,7 @@ pub fn load(paths: &[PathBuf], env: Option<&str>) -> Result<Loaded, Diagnostics>
 
 /// Loads what can be loaded and every error: a collection with errors is kept with its faulty
 /// parts left out (in `partial`), so planning can still find the problems of the rest.
-pub fn load_partial(paths: &[PathBuf], env: Option<&str>) -> (Loaded, Diagnostics) {
+pub(crate) fn load_partial(paths: &[PathBuf], env: Option<&str>) -> (Loaded, Diagnostics) {
     let mut errors = Diagnostics::default();
     let mut files = Vec::new();
     for p in paths {
@@ -96,10 +96,10 @@ pub fn load_partial(paths: &[PathBuf], env: Option<&str>) -> (Loaded, Diagnostic
 
 /// Input files (collections, environments, data, variables, schemas, imports) larger than this
 /// are refused before they are read whole; `YARC_MAX_FILE_SIZE` (e.g. `64MiB`) changes it.
-pub const MAX_FILE_SIZE: u64 = 16 << 20;
+pub(crate) const MAX_FILE_SIZE: u64 = 16 << 20;
 
 /// The limit in force: `YARC_MAX_FILE_SIZE`, or [`MAX_FILE_SIZE`].
-pub fn max_file_size() -> u64 {
+pub(crate) fn max_file_size() -> u64 {
     std::env::var("YARC_MAX_FILE_SIZE")
         .ok()
         .and_then(|v| crate::http::parse_size(&v).ok())
@@ -108,7 +108,7 @@ pub fn max_file_size() -> u64 {
 
 /// Reads a whole input file, refusing one above [`max_file_size`] without reading past the
 /// limit (a device or a growing file included).
-pub fn read_bytes(path: &Path) -> Result<Vec<u8>, String> {
+pub(crate) fn read_bytes(path: &Path) -> Result<Vec<u8>, String> {
     use std::io::Read;
     let shown = path.to_string_lossy();
     let limit = max_file_size();
@@ -133,7 +133,7 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, String> {
 }
 
 /// [`read_bytes`] as UTF-8 text.
-pub fn read_text(path: &Path) -> Result<String, String> {
+pub(crate) fn read_text(path: &Path) -> Result<String, String> {
     let bytes = read_bytes(path)?;
     String::from_utf8(bytes).map_err(|_| format!("`{}` is not UTF-8 text", path.display()))
 }
@@ -206,7 +206,7 @@ fn extended(dir: &Path, name: &str) -> Option<PathBuf> {
 }
 
 /// Reads a file as text; a missing, too large or non-UTF-8 file is a located error.
-pub fn read(path: &Path) -> Result<Arc<SourceFile>, Vec<Diagnostic>> {
+pub(crate) fn read(path: &Path) -> Result<Arc<SourceFile>, Vec<Diagnostic>> {
     let shown = path.to_string_lossy().into_owned();
     let bytes = read_bytes(path).map_err(|e| vec![Diagnostic::new(e)])?;
     match String::from_utf8(bytes) {
@@ -237,7 +237,7 @@ fn is_yaml(p: &Path) -> bool {
 }
 
 /// A file as given, or every YAML file below a folder in name order.
-pub fn collection_files(p: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
+pub(crate) fn collection_files(p: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
     let meta = std::fs::metadata(p)
         .map_err(|e| Diagnostic::new(format!("cannot read `{}`: {e}", p.display())))?;
     if meta.is_file() {
@@ -264,7 +264,11 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
 /// Every file below `root` in name order (a folder's files where its name sorts), each folder
 /// once: a symbolic link back up the tree (a loop) or out of it is not followed, so a walk ends
 /// and stays below its root. `skip_dir` names folders not to enter.
-pub fn walk_tree(root: &Path, skip_dir: &dyn Fn(&str) -> bool, on_file: &mut dyn FnMut(&Path)) {
+pub(crate) fn walk_tree(
+    root: &Path,
+    skip_dir: &dyn Fn(&str) -> bool,
+    on_file: &mut dyn FnMut(&Path),
+) {
     let Ok(top) = root.canonicalize() else {
         return;
     };
@@ -302,7 +306,7 @@ fn walk_below(
 
 /// `--env NAME` looks for `environments/NAME.yaml` beside the first collection and in each
 /// parent folder up to the working directory; `--env FILE` takes the path.
-pub fn find_environment(name: &str, first: Option<&Path>) -> Result<PathBuf, Diagnostic> {
+pub(crate) fn find_environment(name: &str, first: Option<&Path>) -> Result<PathBuf, Diagnostic> {
     let as_path = Path::new(name);
     if is_yaml(as_path) || name.contains('/') {
         if as_path.is_file() {
@@ -377,7 +381,7 @@ fn environment_dirs(first: Option<&Path>) -> Vec<PathBuf> {
 
 /// The environments `--env NAME` could name for these collections: the files of the nearest
 /// `environments/` folder, by name.
-pub fn environment_names(first: Option<&Path>) -> Vec<String> {
+pub(crate) fn environment_names(first: Option<&Path>) -> Vec<String> {
     for dir in environment_dirs(first) {
         if let Ok(entries) = std::fs::read_dir(&dir) {
             let mut names: Vec<String> = entries
@@ -401,7 +405,7 @@ fn display(p: &Path) -> String {
 
 /// The folder whose changes matter for an input path: a folder itself, a file's own folder
 /// (`.` for a bare file name). `--watch` and `yarc ui` watch these.
-pub fn input_folder(p: &Path) -> PathBuf {
+pub(crate) fn input_folder(p: &Path) -> PathBuf {
     let dir = if p.is_dir() {
         p.to_path_buf()
     } else {
@@ -416,7 +420,7 @@ pub fn input_folder(p: &Path) -> PathBuf {
 
 /// A change that can alter what yarc reads: a YAML, JSON, CSV or `.env` file that yarc did not
 /// write itself (snapshots, its temporary files, the `written` report files).
-pub fn is_input_change(path: &Path, written: &[PathBuf]) -> bool {
+pub(crate) fn is_input_change(path: &Path, written: &[PathBuf]) -> bool {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy())

@@ -1,5 +1,5 @@
 //! The yarc binary: everything lives in the library.
 
 fn main() {
-    std::process::exit(yarc::cli::main_with_args(std::env::args_os()));
+    std::process::exit(yarc::api::cli::main_with_args(std::env::args_os()));
 }

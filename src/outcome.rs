@@ -6,7 +6,7 @@ use std::time::Duration;
 
 /// How a command ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Exit {
+pub(crate) enum Exit {
     /// Every request passed, was skipped, or (a dry run) was rendered.
     Ok,
     /// An assertion, capture, polling condition or snapshot failed.
@@ -23,7 +23,7 @@ pub enum Exit {
 }
 
 impl Exit {
-    pub const fn code(self) -> i32 {
+    pub(crate) const fn code(self) -> i32 {
         match self {
             Exit::Ok => 0,
             Exit::Failed => 1,
@@ -38,7 +38,7 @@ impl Exit {
 /// What can stop one request at run time. Each knows its exit code; its message is what the
 /// user reads (the cause from below, in words they can act on).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum RunError {
+pub(crate) enum RunError {
     #[error("timed out after {}: {cause}", humantime::format_duration(*after))]
     Timeout { after: Duration, cause: String },
     /// The whole exchange (redirects included) ran past the request's timeout.
@@ -94,7 +94,7 @@ pub enum RunError {
 
 impl RunError {
     /// What the error makes of the run: input errors are exit 2, the rest could not complete.
-    pub fn exit(&self) -> Exit {
+    pub(crate) fn exit(&self) -> Exit {
         match self {
             RunError::File { .. }
             | RunError::Method(_)

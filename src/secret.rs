@@ -159,7 +159,7 @@ impl Redactor {
 }
 
 /// Cuts text that is already masked to `max` characters, moving the cut out of a mask.
-pub fn clip_masked(text: &str, max: usize) -> String {
+pub(crate) fn clip_masked(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_string();
     }

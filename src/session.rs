@@ -18,14 +18,14 @@ use std::time::Duration;
 
 /// What the plan is for: sending (the sandbox starts, `--insecure` is warned about) or checking.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Purpose {
+pub(crate) enum Purpose {
     Send,
     Check,
 }
 
 /// Everything a run reads, validated: collections, environment, variables, secrets, network.
 #[derive(Debug, Clone)]
-pub struct Config {
+pub(crate) struct Config {
     pub paths: Vec<PathBuf>,
     /// An environment name or file.
     pub env: Option<String>,
@@ -62,7 +62,7 @@ pub struct Config {
 }
 
 /// Loaded, planned and ready.
-pub struct Prepared {
+pub(crate) struct Prepared {
     pub plan: plan::Plan,
     pub redactor: Arc<Redactor>,
     /// TLS and proxy settings from the configuration and the environment file.
@@ -75,7 +75,7 @@ pub struct Prepared {
 
 /// Why a plan could not be made.
 #[derive(Debug, thiserror::Error)]
-pub enum PrepareError {
+pub(crate) enum PrepareError {
     #[error("{}", .0.render())]
     Invalid(Diagnostics),
     #[error("cannot start the sandbox: {0}")]
@@ -83,7 +83,7 @@ pub enum PrepareError {
 }
 
 impl PrepareError {
-    pub fn exit(&self) -> Exit {
+    pub(crate) fn exit(&self) -> Exit {
         match self {
             PrepareError::Invalid(_) => Exit::Invalid,
             PrepareError::Sandbox(_) => Exit::Incomplete,
@@ -99,7 +99,7 @@ impl From<Diagnostics> for PrepareError {
 
 /// Loads the inputs, reads secrets and variables, starts the sandbox if the environment asks
 /// (for sending), and plans.
-pub async fn prepare(config: &Config) -> Result<Prepared, PrepareError> {
+pub(crate) async fn prepare(config: &Config) -> Result<Prepared, PrepareError> {
     let (loaded, errors) = load::load_partial(&config.paths, config.env.as_deref());
     if !errors.is_empty() {
         return Err(every_problem(config, loaded, errors).into());
@@ -274,7 +274,7 @@ fn every_problem(config: &Config, loaded: Loaded, mut errors: Diagnostics) -> Di
 }
 
 /// `NAME=VALUE` pairs of a flag; a pair without `=` is an input error naming the flag.
-pub fn pairs(list: &[String], flag: &str) -> Result<Vec<(String, String)>, Diagnostic> {
+pub(crate) fn pairs(list: &[String], flag: &str) -> Result<Vec<(String, String)>, Diagnostic> {
     list.iter()
         .map(|s| match s.split_once('=') {
             Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),

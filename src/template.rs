@@ -12,7 +12,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 /// The names the environment defines itself; they are not variables.
-pub const FUNCTIONS: &[&str] = &[
+pub(crate) const FUNCTIONS: &[&str] = &[
     "secret",
     "env",
     "uuid",
@@ -429,7 +429,7 @@ fn pieces_a_secret(source: &str) -> bool {
     source.contains("{%") || re.is_match(source)
 }
 
-pub fn read_secret() -> bool {
+pub(crate) fn read_secret() -> bool {
     SECRET_READS.get() != 0
 }
 
@@ -450,7 +450,7 @@ fn format_value(out: &mut Output, state: &mut State, value: &MjValue) -> Result<
 }
 
 /// A value as text: strings as themselves, booleans as `true`/`false`, none as nothing.
-pub fn text_of(v: &MjValue) -> String {
+pub(crate) fn text_of(v: &MjValue) -> String {
     match v.kind() {
         ValueKind::Bool => if v.is_true() { "true" } else { "false" }.to_string(),
         ValueKind::None | ValueKind::Undefined => String::new(),
@@ -614,13 +614,13 @@ fn filter_and_test_names(source: &str) -> Vec<(&'static str, String)> {
 
 /// The names of secrets that templates ask for with a literal argument, so a missing one
 /// stops the run before anything is sent.
-pub fn literal_secret_names(t: &Template) -> Vec<String> {
+pub(crate) fn literal_secret_names(t: &Template) -> Vec<String> {
     literal_secrets(t).into_iter().map(|(n, _)| n).collect()
 }
 
 /// The `secret("NAME")` calls of a template with a literal name, and whether each says
 /// `allow_empty=true`.
-pub fn literal_secrets(t: &Template) -> Vec<(String, bool)> {
+pub(crate) fn literal_secrets(t: &Template) -> Vec<(String, bool)> {
     static RE: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
     let Some(re) = RE
         .get_or_init(|| {

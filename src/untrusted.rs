@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 /// Control characters made visible: ESC becomes `\x1b`, a carriage return `\r`, a right-to-left
 /// override `\u{202e}`. Line feeds and tabs stay, since bodies are shown line by line.
-pub fn visible(text: &str) -> Cow<'_, str> {
+pub(crate) fn visible(text: &str) -> Cow<'_, str> {
     if !text.chars().any(is_hidden) {
         return Cow::Borrowed(text);
     }
@@ -41,23 +41,23 @@ fn is_hidden(c: char) -> bool {
 /// GitHub Actions runs `::command::` lines of a step's output. Server text in yarc's output is
 /// wrapped between `::stop-commands::TOKEN` and `::TOKEN::`, with a token the server cannot
 /// guess, so no line of it is ever run as a command; yarc's own annotations come after.
-pub struct CommandGuard {
+pub(crate) struct CommandGuard {
     token: String,
 }
 
 impl CommandGuard {
-    pub fn new() -> CommandGuard {
+    pub(crate) fn new() -> CommandGuard {
         CommandGuard {
             token: format!("yarc-{}", uuid::Uuid::new_v4().simple()),
         }
     }
 
-    pub fn stop(&self) -> String {
+    pub(crate) fn stop(&self) -> String {
         format!("::stop-commands::{}\n", self.token)
     }
 
     /// On a line of its own, whatever the last server text ended with.
-    pub fn resume(&self) -> String {
+    pub(crate) fn resume(&self) -> String {
         format!("\n::{}::\n", self.token)
     }
 }

@@ -4,12 +4,12 @@
 use libfuzzer_sys::fuzz_target;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
-use yarc::eval::jsonpath::JsonPaths;
-use yarc::eval::{EvalCtx, Schemas, evaluate};
-use yarc::exchange::Response;
-use yarc::model::{Expect, Target};
-use yarc::secret::{Redactor, Secrets};
-use yarc::template::{Templates, Vars};
+use yarc::api::eval::JsonPaths;
+use yarc::api::eval::{EvalCtx, Schemas, evaluate};
+use yarc::api::exchange::Response;
+use yarc::api::model::{Expect, Target};
+use yarc::api::secret::{Redactor, Secrets};
+use yarc::api::template::{Templates, Vars};
 
 const EXPECT: &str = r#"
 status: { in: [200, 201], not: { equals: 500 } }
@@ -36,7 +36,7 @@ struct Fixture {
 fn fixture() -> &'static Fixture {
     static F: OnceLock<Fixture> = OnceLock::new();
     F.get_or_init(|| {
-        let expect = yarc::parse::expect_from_yaml(EXPECT).expect("the fixture parses");
+        let expect = yarc::api::parse::expect_from_yaml(EXPECT).expect("the fixture parses");
         let mut templates = Templates::new(Arc::new(Secrets::none(Redactor::new())), Default::default());
         let mut paths = JsonPaths::default();
         for c in &expect.checks {
@@ -51,8 +51,8 @@ fn fixture() -> &'static Fixture {
     })
 }
 
-fn compile(t: &mut Templates, op: &yarc::model::Op) {
-    use yarc::model::Op::*;
+fn compile(t: &mut Templates, op: &yarc::api::model::Op) {
+    use yarc::api::model::Op::*;
     match op {
         Equals(v) | Contains(v) | StartsWith(v) | EndsWith(v) | Lt(v) | Lte(v) | Gt(v) | Gte(v) => {
             let _ = t.compile_tvalue(v);

@@ -3,16 +3,16 @@
 
 use libfuzzer_sys::fuzz_target;
 use std::sync::Arc;
-use yarc::plan::{Overrides, PlanOptions, plan};
-use yarc::secret::{Redactor, Secrets};
-use yarc::source::SourceFile;
+use yarc::api::plan::{Overrides, PlanOptions, plan};
+use yarc::api::secret::{Redactor, Secrets};
+use yarc::api::source::SourceFile;
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let file = SourceFile::new("fuzz.yaml", text.into_owned());
-    if let Ok(c) = yarc::parse::parse_collection(&file, std::path::Path::new("fuzz.yaml")) {
+    if let Ok(c) = yarc::api::parse::parse_collection(&file, std::path::Path::new("fuzz.yaml")) {
         let secrets = Arc::new(Secrets::none(Redactor::new()));
         let _ = plan(vec![c], None, &Overrides::default(), secrets, PlanOptions::default());
     }
-    let _ = yarc::parse::parse_environment(&file, std::path::Path::new("env.yaml"));
+    let _ = yarc::api::parse::parse_environment(&file, std::path::Path::new("env.yaml"));
 });

@@ -3,10 +3,10 @@
 
 use libfuzzer_sys::fuzz_target;
 use std::sync::Arc;
-use yarc::model::Template;
-use yarc::secret::{Redactor, Secrets};
-use yarc::source::{SourceFile, Span};
-use yarc::template::{Templates, Vars};
+use yarc::api::model::Template;
+use yarc::api::secret::{Redactor, Secrets};
+use yarc::api::source::{SourceFile, Span};
+use yarc::api::template::{Templates, Vars};
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);

@@ -2,7 +2,7 @@
 //! state of a run. One token request per distinct (token URL, client id, scope, params), shared
 //! by every request and task; renewed before it expires; refetched once after a 401.
 
-pub mod token_store;
+pub(crate) mod token_store;
 
 use crate::http::{describe, error_chain};
 use crate::model::ClientCredentials;
@@ -16,13 +16,13 @@ use std::time::{Duration, Instant};
 
 /// The token endpoint, or the issuer whose discovery document names it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Endpoint {
+pub(crate) enum Endpoint {
     Url(String),
     Issuer(String),
 }
 
 impl Endpoint {
-    pub fn shown(&self) -> &str {
+    pub(crate) fn shown(&self) -> &str {
         match self {
             Endpoint::Url(u) | Endpoint::Issuer(u) => u,
         }
@@ -31,7 +31,7 @@ impl Endpoint {
 
 /// A rendered oauth2 block.
 #[derive(Debug, Clone)]
-pub struct TokenRequest {
+pub(crate) struct TokenRequest {
     pub endpoint: Endpoint,
     pub refresh_before: Option<Duration>,
     pub client_id: String,
@@ -43,7 +43,7 @@ pub struct TokenRequest {
 
 impl TokenRequest {
     /// The cache key: never the secret in clear.
-    pub fn key(&self) -> String {
+    pub(crate) fn key(&self) -> String {
         let mut params = self.params.clone();
         params.sort();
         let params: Vec<String> = params.iter().map(|(k, v)| format!("{k}={v}")).collect();
@@ -57,7 +57,7 @@ impl TokenRequest {
     }
 
     /// The form fields sent; empty optional fields are left out, not sent empty.
-    pub fn form(&self) -> Vec<(String, String)> {
+    pub(crate) fn form(&self) -> Vec<(String, String)> {
         let mut form = vec![("grant_type".to_string(), "client_credentials".to_string())];
         if self.credentials == ClientCredentials::Body {
             form.push(("client_id".into(), self.client_id.clone()));
@@ -76,7 +76,7 @@ impl TokenRequest {
 
     /// What the token request carries, for `-vv`: every form field (the client secret masked)
     /// and, with basic credentials, who the Authorization header names.
-    pub fn sent(&self) -> String {
+    pub(crate) fn sent(&self) -> String {
         let fields: Vec<String> = self
             .form()
             .into_iter()
@@ -98,7 +98,7 @@ impl TokenRequest {
 }
 
 #[derive(Debug, Clone)]
-pub struct Token {
+pub(crate) struct Token {
     pub access_token: String,
     pub token_type: String,
     pub scope: Option<String>,
@@ -115,7 +115,7 @@ impl Token {
 
 /// Where a request's token came from, for `--verbose`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Obtained {
+pub(crate) enum Obtained {
     /// Already held by this run.
     Cached,
     /// Read from the `--token-cache` folder.
@@ -134,11 +134,10 @@ pub enum Obtained {
 type Slot = Arc<tokio::sync::Mutex<Option<Token>>>;
 
 #[derive(Default)]
-pub struct TokenCache {
+pub(crate) struct TokenCache {
     slots: Mutex<HashMap<String, Slot>>,
     /// Token endpoints found through discovery, by issuer.
     discovered: tokio::sync::Mutex<HashMap<String, String>>,
-    issued: std::sync::atomic::AtomicUsize,
     /// Opt-in: tokens kept on disk between runs.
     pub persisted: Option<crate::auth::token_store::TokenStore>,
     /// For token and discovery requests (the run's default request timeout).
@@ -148,11 +147,7 @@ pub struct TokenCache {
 }
 
 impl TokenCache {
-    pub fn new() -> Arc<TokenCache> {
-        Arc::new(TokenCache::default())
-    }
-
-    pub fn with(
+    pub(crate) fn with(
         timeout: Duration,
         persisted: Option<crate::auth::token_store::TokenStore>,
         max_body: usize,
@@ -170,20 +165,15 @@ impl TokenCache {
     }
 
     /// Forgets every token held in memory (`yarc ui`'s Reset); tokens kept on disk stay.
-    pub fn clear(&self) {
+    pub(crate) fn clear(&self) {
         if let Ok(mut slots) = self.slots.lock() {
             slots.clear();
         }
     }
 
-    /// How many token requests this run has made.
-    pub fn fetched(&self) -> usize {
-        self.issued.load(std::sync::atomic::Ordering::Relaxed)
-    }
-
     /// A valid token for `req`. With `rejected`, the API refused that token: fetch a new one
     /// unless another task already has.
-    pub async fn token(
+    pub(crate) async fn token(
         &self,
         client: &TokenClient,
         req: &TokenRequest,
@@ -196,7 +186,7 @@ impl TokenCache {
     }
 
     /// A usable token and where it came from.
-    pub async fn obtain(
+    pub(crate) async fn obtain(
         &self,
         client: &TokenClient,
         req: &TokenRequest,
@@ -227,8 +217,6 @@ impl TokenCache {
             *guard = Some(t.clone());
             return Ok((t, Obtained::Stored));
         }
-        self.issued
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let began = Instant::now();
         let token = fetch(
             client,
@@ -265,7 +253,7 @@ impl TokenCache {
     }
 
     /// The token URL, reading an issuer's discovery document once per run.
-    pub async fn token_url(
+    pub(crate) async fn token_url(
         &self,
         client: &TokenClient,
         endpoint: &Endpoint,
@@ -296,7 +284,7 @@ impl TokenCache {
 /// (scheme, host, port): a 307 or 308 would send the client secret again, wherever it points.
 /// The client for token and discovery requests, with the run's `--connect-to` rules.
 #[derive(Clone)]
-pub struct TokenClient {
+pub(crate) struct TokenClient {
     client: reqwest::Client,
     connect_to: Arc<Vec<crate::http::net::ConnectTo>>,
 }
@@ -310,7 +298,7 @@ impl TokenClient {
     }
 }
 
-pub fn token_client(net: &crate::http::net::Net) -> Result<TokenClient, RunError> {
+pub(crate) fn token_client(net: &crate::http::net::Net) -> Result<TokenClient, RunError> {
     let policy = reqwest::redirect::Policy::custom(|attempt| {
         let next = origin(attempt.url());
         let first = attempt.previous().first().map(origin);
@@ -346,7 +334,7 @@ fn origin(u: &url::Url) -> (String, Option<String>, Option<u16>) {
 }
 
 /// Token and discovery answers are small: anything larger is refused while it is read.
-pub const TOKEN_MAX_BODY: usize = 1 << 20;
+pub(crate) const TOKEN_MAX_BODY: usize = 1 << 20;
 
 const TOKEN_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -406,7 +394,7 @@ async fn discover(
 
 /// Credentials over plain HTTP to another machine can be read on the way: the warning to give,
 /// if `url` is such a place (`what`: "API", "token endpoint").
-pub fn plain_http_warning(url: &str, what: &str) -> Option<(String, String)> {
+pub(crate) fn plain_http_warning(url: &str, what: &str) -> Option<(String, String)> {
     let host = plain_http_remote_host(url)?;
     let text =
         format!("warning: credentials go to the {what} {host} over plain http://; use https://");
@@ -414,7 +402,7 @@ pub fn plain_http_warning(url: &str, what: &str) -> Option<(String, String)> {
 }
 
 /// The host, when `url` is plain `http://` to anything but this machine.
-pub fn plain_http_remote_host(url: &str) -> Option<String> {
+pub(crate) fn plain_http_remote_host(url: &str) -> Option<String> {
     let parsed = url::Url::parse(url).ok()?;
     if parsed.scheme() != "http" {
         return None;

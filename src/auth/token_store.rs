@@ -10,17 +10,17 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 #[derive(Debug, Clone)]
-pub struct TokenStore {
+pub(crate) struct TokenStore {
     dir: PathBuf,
 }
 
 impl TokenStore {
-    pub fn new(dir: PathBuf) -> TokenStore {
+    pub(crate) fn new(dir: PathBuf) -> TokenStore {
         TokenStore { dir }
     }
 
     /// `$YARC_CACHE_DIR`, else `$XDG_CACHE_HOME/yarc`, else `~/.cache/yarc`; tokens go in `tokens/`.
-    pub fn default_dir() -> Option<PathBuf> {
+    pub(crate) fn default_dir() -> Option<PathBuf> {
         let base = std::env::var_os("YARC_CACHE_DIR")
             .map(PathBuf::from)
             .or_else(|| std::env::var_os("XDG_CACHE_HOME").map(|d| PathBuf::from(d).join("yarc")))
@@ -53,7 +53,7 @@ impl TokenStore {
         self.dir.join(format!("{hex}.json"))
     }
 
-    pub fn load(&self, req: &TokenRequest, url: &str) -> Option<Token> {
+    pub(crate) fn load(&self, req: &TokenRequest, url: &str) -> Option<Token> {
         let text = std::fs::read_to_string(self.file(req, url)).ok()?;
         let v: Value = serde_json::from_str(&text).ok()?;
         let renew_unix = v.get("renew_at_unix")?.as_u64()?;
@@ -75,7 +75,7 @@ impl TokenStore {
     }
 
     /// Saves a token whose lifetime is known; failures only cost a later token request.
-    pub fn save(&self, req: &TokenRequest, url: &str, token: &Token) {
+    pub(crate) fn save(&self, req: &TokenRequest, url: &str, token: &Token) {
         let Some(renew_at) = token.renew_at else {
             return;
         };

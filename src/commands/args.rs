@@ -91,7 +91,7 @@ pub struct ReportSpec {
     pub path: PathBuf,
 }
 
-pub fn parse_report(s: &str) -> Result<ReportSpec, String> {
+pub(crate) fn parse_report(s: &str) -> Result<ReportSpec, String> {
     let (kind, path) = s
         .split_once(':')
         .ok_or("expected KIND:FILE, e.g. junit:report.xml")?;
@@ -114,7 +114,7 @@ pub fn parse_report(s: &str) -> Result<ReportSpec, String> {
     })
 }
 
-pub fn parse_shard(s: &str) -> Result<(usize, usize), String> {
+pub(crate) fn parse_shard(s: &str) -> Result<(usize, usize), String> {
     let (k, n) = s.split_once('/').ok_or("expected K/N, e.g. 2/3")?;
     let k: usize = k.trim().parse().map_err(|_| "K must be a whole number")?;
     let n: usize = n.trim().parse().map_err(|_| "N must be a whole number")?;

@@ -28,7 +28,7 @@ pub struct CheckArgs {
 /// `yarc check`: `run` minus the network — the same loading, variables, secrets and plan, with
 /// the same options. Without `--env`, every environment of the collection's `environments/`
 /// folder is checked in turn (or none, when there is no such folder).
-pub async fn execute(a: CheckArgs, clock: Clock) -> i32 {
+pub(crate) async fn execute(a: CheckArgs, clock: Clock) -> i32 {
     let rows = match load_rows(a.data.as_deref()) {
         Ok(rows) => rows,
         Err(code) => return code,

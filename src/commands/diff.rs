@@ -45,7 +45,7 @@ pub struct DiffArgs {
     pub report: Option<String>,
 }
 
-pub async fn execute(a: DiffArgs, clock: Clock) -> i32 {
+pub(crate) async fn execute(a: DiffArgs, clock: Clock) -> i32 {
     if a.envs.len() != 2 {
         crate::errln!("error: `yarc diff` compares exactly two environments: --env A --env B");
         return Exit::Invalid.code();
@@ -103,7 +103,7 @@ pub async fn execute(a: DiffArgs, clock: Clock) -> i32 {
 }
 
 /// One compared request for the HTML page: (collection, request, the diff if they differ).
-pub type Row = (String, String, Option<String>);
+pub(crate) type Row = (String, String, Option<String>);
 
 async fn run_env(
     inputs: &Inputs,
@@ -194,7 +194,7 @@ fn response_text(snapshot_yaml: &str) -> String {
 /// The comparison's text and exit code: 0 all the same, 1 some differ, 3 some could not run.
 /// How one request compared between the two environments.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Comparison {
+pub(crate) enum Comparison {
     Same,
     /// The unified diff of the normalised responses.
     Differs(String),
@@ -205,7 +205,7 @@ pub enum Comparison {
 }
 
 /// Compares the records of one environment with the other's, request by request.
-pub fn compare<'a>(
+pub(crate) fn compare<'a>(
     a: &'a [RequestRecord],
     b: &[RequestRecord],
     env_a: &str,
@@ -265,7 +265,7 @@ fn compare_one(
 }
 
 /// The terminal text of a comparison, its exit code, and the rows of the HTML page.
-pub fn report(
+pub(crate) fn report(
     a: &[RequestRecord],
     b: &[RequestRecord],
     env_a: &str,

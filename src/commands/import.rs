@@ -43,7 +43,7 @@ use std::path::Path;
 use std::path::PathBuf;
 
 /// `yarc import ...`: reads, converts, writes, and prints what needs a human look.
-pub fn execute(cmd: ImportCommand) -> i32 {
+pub(crate) fn execute(cmd: ImportCommand) -> i32 {
     match cmd {
         ImportCommand::Postman {
             collection,

@@ -62,7 +62,7 @@ fn files(ci: Ci) -> Vec<(&'static str, String)> {
     out
 }
 
-pub fn execute(a: InitArgs) -> i32 {
+pub(crate) fn execute(a: InitArgs) -> i32 {
     let files = files(a.ci);
     let existing: Vec<String> = files
         .iter()

@@ -31,7 +31,7 @@ use serde_json::json;
 use std::sync::Arc;
 
 #[derive(Debug, Clone)]
-pub struct Route {
+pub(crate) struct Route {
     /// The recorded method and path, as the log names the answer (`GET /jobs/{job_id}`).
     pub recorded: String,
     pub method: String,
@@ -43,7 +43,7 @@ pub struct Route {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Segment {
+pub(crate) enum Segment {
     Literal(String),
     /// `{name}`: a captured value; any segment matches and binds it.
     Wildcard(String),
@@ -68,7 +68,7 @@ impl Route {
 
     /// The body with every `"{name}"` placeholder filled: from the request's path where the
     /// route binds that name, else with a fresh id (the same one for a name within a response).
-    pub fn body_for(&self, parts: &[&str]) -> Vec<u8> {
+    pub(crate) fn body_for(&self, parts: &[&str]) -> Vec<u8> {
         if self.content_type != Some("application/json") {
             return self.body.clone();
         }
@@ -101,7 +101,7 @@ fn split(path: &str) -> Vec<&str> {
 }
 
 /// A route from a snapshot file; `None` for snapshots without a recorded path.
-pub fn route(s: &snapshot::Snapshot) -> Option<Route> {
+pub(crate) fn route(s: &snapshot::Snapshot) -> Option<Route> {
     if s.path.is_empty() {
         return None;
     }
@@ -136,7 +136,7 @@ pub fn route(s: &snapshot::Snapshot) -> Option<Route> {
 }
 
 /// The best route for a request: the one with the most literal segments.
-pub fn find<'a>(routes: &'a [Route], method: &str, path: &str) -> Option<&'a Route> {
+pub(crate) fn find<'a>(routes: &'a [Route], method: &str, path: &str) -> Option<&'a Route> {
     let parts = split(path);
     routes
         .iter()
@@ -144,7 +144,7 @@ pub fn find<'a>(routes: &'a [Route], method: &str, path: &str) -> Option<&'a Rou
         .max_by_key(|r| r.literal_count())
 }
 
-pub async fn execute(a: MockArgs) -> i32 {
+pub(crate) async fn execute(a: MockArgs) -> i32 {
     let loaded = match load::load(&a.paths, Some(&a.env)) {
         Ok(l) => l,
         Err(e) => return invalid(&e),

@@ -3,22 +3,22 @@
 //! engine's [`crate::session::Config`], calls the engine and hands the records
 //! to the reporters; the engine never imports from here.
 
-pub mod args;
-pub mod check;
-pub mod diff;
-pub mod import;
-pub mod init;
-pub mod mock;
-pub mod report;
-pub mod run;
-pub mod sandbox;
-pub mod schema;
-pub mod shell;
-pub mod snapshots;
-pub mod token;
-pub mod ui;
-pub mod vars;
-pub mod watch;
+pub(crate) mod args;
+pub(crate) mod check;
+pub(crate) mod diff;
+pub(crate) mod import;
+pub(crate) mod init;
+pub(crate) mod mock;
+pub(crate) mod report;
+pub(crate) mod run;
+pub(crate) mod sandbox;
+pub(crate) mod schema;
+pub(crate) mod shell;
+pub(crate) mod snapshots;
+pub(crate) mod token;
+pub(crate) mod ui;
+pub(crate) mod vars;
+pub(crate) mod watch;
 
 use crate::clock::Clock;
 use crate::diagnostic::Diagnostics;
@@ -30,7 +30,7 @@ use args::{ColorChoice, Inputs};
 use std::path::Path;
 
 /// Prints input errors and says nothing was sent: exit 2.
-pub fn invalid(errors: &Diagnostics) -> i32 {
+pub(crate) fn invalid(errors: &Diagnostics) -> i32 {
     crate::err!("{}", errors.render());
     let n = errors.0.len();
     crate::errln!(
@@ -83,7 +83,7 @@ fn secret_values(
 }
 
 /// The one lowering from flags to the engine's configuration.
-pub fn lower(
+pub(crate) fn lower(
     inputs: &Inputs,
     rows: Option<Vec<Vars>>,
     selection: Selection,
@@ -141,7 +141,7 @@ fn header_pairs(list: &[String]) -> Result<Vec<(String, String)>, Diagnostics> {
 
 /// Prepares and prints what the user must see (warnings, or the errors that stop
 /// the command). `Err` is the exit code.
-pub async fn prepare(config: &Config) -> Result<Prepared, i32> {
+pub(crate) async fn prepare(config: &Config) -> Result<Prepared, i32> {
     match session::prepare(config).await {
         Ok(p) => {
             for w in &p.warnings {
@@ -158,7 +158,7 @@ pub async fn prepare(config: &Config) -> Result<Prepared, i32> {
 }
 
 /// The rows of a `--data` file, if one was given.
-pub fn load_rows(path: Option<&Path>) -> Result<Option<Vec<Vars>>, i32> {
+pub(crate) fn load_rows(path: Option<&Path>) -> Result<Option<Vec<Vars>>, i32> {
     match path {
         Some(p) => crate::data::load(p)
             .map(Some)
@@ -167,7 +167,7 @@ pub fn load_rows(path: Option<&Path>) -> Result<Option<Vec<Vars>>, i32> {
     }
 }
 
-pub fn color_on(choice: ColorChoice) -> bool {
+pub(crate) fn color_on(choice: ColorChoice) -> bool {
     use std::io::IsTerminal;
     match choice {
         ColorChoice::Always => true,

@@ -35,7 +35,7 @@ type Render = fn(&RunReport) -> String;
 
 /// Reads, merges, writes every report asked for, and prints the merged totals. The exit code
 /// is the merged run's (0, 1, 2, 3), or 2 when the reports cannot be merged.
-pub fn execute(cmd: ReportCommand, clock: Clock) -> i32 {
+pub(crate) fn execute(cmd: ReportCommand, clock: Clock) -> i32 {
     let ReportCommand::Merge(a) = cmd;
     let outputs: Vec<(&PathBuf, Render)> = [
         (a.json.as_ref(), crate::report::json::render as Render),

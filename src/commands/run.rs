@@ -100,7 +100,7 @@ pub struct RunArgs {
     pub output: Option<PathBuf>,
 }
 
-pub async fn execute(a: RunArgs, clock: Clock) -> i32 {
+pub(crate) async fn execute(a: RunArgs, clock: Clock) -> i32 {
     let rows = match load_rows(a.data.as_deref()) {
         Ok(rows) => rows,
         Err(code) => return code,

@@ -16,7 +16,7 @@ pub struct SandboxArgs {
     pub token_lifetime: Duration,
 }
 
-pub async fn execute(a: SandboxArgs) -> i32 {
+pub(crate) async fn execute(a: SandboxArgs) -> i32 {
     let settings = sandbox::Settings {
         token_lifetime: a.token_lifetime,
         ..sandbox::Settings::default()

@@ -8,7 +8,7 @@ use clap_complete::engine::CompletionCandidate;
 use clap_complete::env::EnvCompleter;
 
 /// The variable that turns a run of yarc into a completion request.
-pub const COMPLETE_VAR: &str = "YARC_COMPLETE";
+pub(crate) const COMPLETE_VAR: &str = "YARC_COMPLETE";
 
 #[derive(Args, Debug)]
 pub struct CompletionsArgs {
@@ -32,7 +32,7 @@ pub struct ManArgs {
     pub command: Option<String>,
 }
 
-pub fn completions(a: CompletionsArgs) -> i32 {
+pub(crate) fn completions(a: CompletionsArgs) -> i32 {
     use clap_complete::env::{Bash, Elvish, Fish, Powershell, Zsh};
     let shell: &dyn EnvCompleter = match a.shell {
         Shell::Bash => &Bash,
@@ -51,7 +51,7 @@ pub fn completions(a: CompletionsArgs) -> i32 {
     }
 }
 
-pub fn man(a: ManArgs, top: clap::Command) -> i32 {
+pub(crate) fn man(a: ManArgs, top: clap::Command) -> i32 {
     let cmd = match &a.command {
         None => top,
         Some(name) => match top.find_subcommand(name) {
@@ -220,7 +220,7 @@ fn roff(text: &str) -> String {
 
 /// `--env` completes to the environments `--env NAME` would find from here (and from a
 /// `collections/` folder below).
-pub fn environments(current: &std::ffi::OsStr) -> Vec<CompletionCandidate> {
+pub(crate) fn environments(current: &std::ffi::OsStr) -> Vec<CompletionCandidate> {
     let current = current.to_string_lossy();
     let mut names = crate::load::environment_names(Some(std::path::Path::new(".")));
     names.extend(crate::load::environment_names(Some(std::path::Path::new(

@@ -27,7 +27,7 @@ pub enum Action {
     Reject,
 }
 
-pub fn execute(a: SnapshotsArgs) -> i32 {
+pub(crate) fn execute(a: SnapshotsArgs) -> i32 {
     snapshots(a.action, &a.path)
 }
 
@@ -74,7 +74,7 @@ fn reject(p: &Path) -> bool {
 }
 
 /// Shows each diff and reads a, r, s or q from `input`.
-pub fn review(pending: &[PathBuf], mut input: impl BufRead, mut out: impl Write) -> i32 {
+pub(crate) fn review(pending: &[PathBuf], mut input: impl BufRead, mut out: impl Write) -> i32 {
     let (mut accepted, mut rejected, mut skipped) = (0, 0, 0);
     for (i, p) in pending.iter().enumerate() {
         let target = store::accepted_path(p);

@@ -28,7 +28,7 @@ pub struct TokenArgs {
     pub timeout: Duration,
 }
 
-pub async fn execute(a: TokenArgs, clock: Clock) -> i32 {
+pub(crate) async fn execute(a: TokenArgs, clock: Clock) -> i32 {
     let config = match lower(&a.inputs, None, Selection::default(), Purpose::Send, clock) {
         Ok(c) => c,
         Err(d) => return invalid(&d),

@@ -30,7 +30,7 @@ pub struct UiArgs {
     pub network: NetArgs,
 }
 
-pub async fn execute(a: UiArgs, clock: Clock) -> i32 {
+pub(crate) async fn execute(a: UiArgs, clock: Clock) -> i32 {
     let inputs = Inputs {
         paths: if a.paths.is_empty() {
             vec![PathBuf::from(".")]

@@ -19,7 +19,7 @@ pub struct VarsArgs {
     pub data: Option<PathBuf>,
 }
 
-pub async fn execute(a: VarsArgs, clock: Clock) -> i32 {
+pub(crate) async fn execute(a: VarsArgs, clock: Clock) -> i32 {
     let rows = match load_rows(a.data.as_deref()) {
         Ok(rows) => rows,
         Err(code) => return code,

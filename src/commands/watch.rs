@@ -13,7 +13,7 @@ use std::time::Duration;
 /// How long the files must be quiet before a run starts: an editor's save is several events.
 const SETTLE: Duration = Duration::from_millis(200);
 
-pub async fn execute(mut a: RunArgs, clock: Clock) -> i32 {
+pub(crate) async fn execute(mut a: RunArgs, clock: Clock) -> i32 {
     a.watch = false;
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Vec<PathBuf>>();
     // Writes, creations, renames and removals: reading a file (yarc's own run) is no change.

@@ -14,7 +14,7 @@ pub struct CompiledPath {
     pub singular: bool,
 }
 
-pub fn compile(path: &JsonPath) -> Result<CompiledPath, Diagnostic> {
+pub(crate) fn compile(path: &JsonPath) -> Result<CompiledPath, Diagnostic> {
     let src = path.source.trim();
     if !src.starts_with('$') {
         return Err(Diagnostic::at(
@@ -50,7 +50,7 @@ pub fn compile(path: &JsonPath) -> Result<CompiledPath, Diagnostic> {
 
 /// Postman's `.length` / `.length()` (or `.size()`, `.count()`) at the end of a path: JSONPath
 /// has no such function; yarc's `length:` predicate does it.
-pub fn length_hint(src: &str) -> Option<String> {
+pub(crate) fn length_hint(src: &str) -> Option<String> {
     let base = [".length()", ".size()", ".count()", ".length"]
         .iter()
         .find_map(|suffix| src.strip_suffix(suffix))?;
@@ -87,11 +87,11 @@ fn pest_reason(msg: &str) -> String {
 /// The most nodes one path may select on the way (RFC 9535 keeps every node a descendant
 /// segment reaches, repeats included: `$..*..*..*..*..*` over a small deep document reaches
 /// billions). Past it the path is an error, never a short or empty answer.
-pub const NODE_BUDGET: usize = 1_000_000;
+pub(crate) const NODE_BUDGET: usize = 1_000_000;
 
 /// More nodes than [`NODE_BUDGET`] on the way.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct TooMany;
+pub(crate) struct TooMany;
 
 impl std::fmt::Display for TooMany {
     fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
@@ -102,7 +102,7 @@ impl std::fmt::Display for TooMany {
     }
 }
 
-pub fn select<'a>(path: &CompiledPath, doc: &'a Node) -> Result<Vec<&'a Node>, TooMany> {
+pub(crate) fn select<'a>(path: &CompiledPath, doc: &'a Node) -> Result<Vec<&'a Node>, TooMany> {
     if let Some(nodes) = walk(&path.query, doc)? {
         return Ok(nodes);
     }

@@ -1,8 +1,8 @@
 //! Assertions, predicates, captures and JSONPath: pure functions over an owned [`Response`].
 //! No network, no files: JSON Schemas arrive compiled, templates arrive compiled.
 
-pub mod jsonpath;
-pub mod predicate;
+pub(crate) mod jsonpath;
+pub(crate) mod predicate;
 
 use crate::exchange::Response;
 use crate::exchange::document::Node;
@@ -32,7 +32,7 @@ pub struct EvalCtx<'a> {
 }
 
 /// How much of an expected or actual value an outcome shows.
-pub const SHOWN_MAX: usize = 300;
+pub(crate) const SHOWN_MAX: usize = 300;
 
 /// The result of one assertion (one predicate of one check).
 #[derive(Debug, Clone)]
@@ -53,7 +53,7 @@ pub fn evaluate(expect: &Expect, resp: &Response, cx: &EvalCtx) -> Vec<Outcome> 
     out
 }
 
-pub fn all_passed(outcomes: &[Outcome]) -> bool {
+pub(crate) fn all_passed(outcomes: &[Outcome]) -> bool {
     outcomes.iter().all(|o| o.passed)
 }
 
@@ -201,7 +201,7 @@ fn structural(op: &Op) -> bool {
 }
 
 /// The value of the cookie a response sets under `name` (its last `Set-Cookie` for it).
-pub fn cookie(resp: &Response, name: &str) -> Option<String> {
+pub(crate) fn cookie(resp: &Response, name: &str) -> Option<String> {
     resp.headers
         .iter()
         .rev()
@@ -292,7 +292,7 @@ fn without_comment(line: &str) -> &str {
     line
 }
 
-/// "a body that is not JSON (text/html): \"<html>…\"": the start of the body, masked before
+/// "a body that is not JSON (text/html): \"`<html>…`\"": the start of the body, masked before
 /// it is cut.
 fn not_json(resp: &Response, redactor: &crate::secret::Redactor) -> String {
     let ct = resp.header("content-type").unwrap_or("no content type");
@@ -350,7 +350,7 @@ fn schema_outcome(
 
 /// Why a capture took nothing.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum CaptureError {
+pub(crate) enum CaptureError {
     #[error("no `{0}` header in the response")]
     NoHeader(String),
     #[error("/{0}/ does not match the body")]
@@ -366,7 +366,7 @@ pub enum CaptureError {
 }
 
 /// Takes one capture from a response; the error says why nothing was captured.
-pub fn capture(
+pub(crate) fn capture(
     c: &Capture,
     resp: &Response,
     paths: &JsonPaths,

@@ -7,18 +7,18 @@ use std::cmp::Ordering;
 
 /// What a failed predicate reports.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Mismatch {
+pub(crate) struct Mismatch {
     pub expected: String,
     pub actual: String,
 }
 
-pub struct PredCtx<'a> {
+pub(crate) struct PredCtx<'a> {
     pub templates: &'a Templates,
     pub vars: &'a Vars,
 }
 
 /// Evaluates one predicate; `actual` is `None` when there is nothing (no node, no header).
-pub fn eval(p: &Predicate, actual: Option<&Value>, cx: &PredCtx) -> Result<(), Mismatch> {
+pub(crate) fn eval(p: &Predicate, actual: Option<&Value>, cx: &PredCtx) -> Result<(), Mismatch> {
     let fail = |expected: String| Mismatch {
         expected,
         actual: show_actual(actual),
@@ -210,7 +210,7 @@ fn check(ok: bool, expected: impl FnOnce() -> String) -> Result<(), String> {
 
 /// Numbers compare by value (1 == 1.0). With `lenient` (a templated expected string), a number
 /// or boolean also equals its text, since variables are often strings.
-pub fn json_eq(a: &Value, e: &Value, lenient: bool) -> bool {
+pub(crate) fn json_eq(a: &Value, e: &Value, lenient: bool) -> bool {
     match (a, e) {
         (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
         (Value::Array(x), Value::Array(y)) => {
@@ -255,7 +255,7 @@ fn type_of(a: &Value, t: JsonType) -> bool {
 }
 
 /// Strings as themselves, everything else as compact JSON.
-pub fn text_of(v: &Value) -> String {
+pub(crate) fn text_of(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
         other => other.to_string(),
@@ -264,11 +264,11 @@ pub fn text_of(v: &Value) -> String {
 
 /// Values are cut here only to bound memory; the outcome masks secrets and then cuts to a
 /// readable length, so this bound is far above that one.
-pub const SHOW_BOUND: usize = 8_000;
+pub(crate) const SHOW_BOUND: usize = 8_000;
 
 /// A value for a message: compact JSON, bounded. Serializing stops at the bound, so showing
 /// `$.items` of a 50 MB body costs what showing 8 kB does.
-pub fn show<T: serde::Serialize + ?Sized>(v: &T) -> String {
+pub(crate) fn show<T: serde::Serialize + ?Sized>(v: &T) -> String {
     let mut out = Bounded {
         bytes: Vec::new(),
         room: SHOW_BOUND,
@@ -316,7 +316,7 @@ fn show_actual(a: Option<&Value>) -> String {
 }
 
 /// A predicate as an expectation, for messages ("type array", "one of [...]").
-pub fn describe(p: &Predicate, cx: &PredCtx) -> String {
+pub(crate) fn describe(p: &Predicate, cx: &PredCtx) -> String {
     let r = |t: &TValue| {
         cx.templates
             .render_tvalue(t, cx.vars)

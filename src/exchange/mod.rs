@@ -1,7 +1,7 @@
 //! The owned response that assertions, captures and reports read. Plain data: built by the
 //! HTTP layer or by hand in tests.
 
-pub mod document;
+pub(crate) mod document;
 
 use crate::exchange::document::Node;
 use std::borrow::Cow;

@@ -22,14 +22,14 @@ struct Moments {
     connected: Option<Instant>,
 }
 
-pub use crate::exchange::Phases;
+pub(crate) use crate::exchange::Phases;
 
 tokio::task_local! {
     static CURRENT: Arc<Mutex<Moments>>;
 }
 
 /// Runs one send and says how its connection was made (`None`: one already open was used).
-pub async fn measured<F: Future>(send: F) -> (F::Output, Option<Phases>) {
+pub(crate) async fn measured<F: Future>(send: F) -> (F::Output, Option<Phases>) {
     let cell = Arc::new(Mutex::new(Moments::default()));
     let out = CURRENT.scope(Arc::clone(&cell), send).await;
     let m = *cell.lock().unwrap_or_else(|e| e.into_inner());
@@ -61,7 +61,7 @@ fn note(cell: &Option<Arc<Mutex<Moments>>>, f: impl FnOnce(&mut Moments)) {
 }
 
 /// The system resolver (getaddrinfo, as reqwest's own), timed.
-pub struct TimedResolver;
+pub(crate) struct TimedResolver;
 
 impl reqwest::dns::Resolve for TimedResolver {
     fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
@@ -79,7 +79,7 @@ impl reqwest::dns::Resolve for TimedResolver {
 
 /// A connector layer that times the whole connect (lookup, TCP, TLS).
 #[derive(Clone)]
-pub struct TimedConnect;
+pub(crate) struct TimedConnect;
 
 impl<S> tower_layer::Layer<S> for TimedConnect {
     type Service = Timed<S>;
@@ -90,7 +90,7 @@ impl<S> tower_layer::Layer<S> for TimedConnect {
 }
 
 #[derive(Clone)]
-pub struct Timed<S>(S);
+pub(crate) struct Timed<S>(S);
 
 impl<S, R> tower_service::Service<R> for Timed<S>
 where
@@ -120,7 +120,7 @@ where
 /// rustls's in-memory session cache, noting when a handshake starts (the first thing rustls
 /// does is ask it for a key-exchange hint or a session to resume).
 #[derive(Debug)]
-pub struct TimedSessions(rustls::client::ClientSessionMemoryCache);
+pub(crate) struct TimedSessions(rustls::client::ClientSessionMemoryCache);
 
 impl Default for TimedSessions {
     /// rustls's default size.

@@ -7,7 +7,7 @@ use reqwest::cookie::{CookieStore, Jar};
 use reqwest::header::HeaderValue;
 
 #[derive(Default)]
-pub struct CookieJar {
+pub(crate) struct CookieJar {
     inner: Jar,
 }
 

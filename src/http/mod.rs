@@ -1,9 +1,9 @@
 //! The network edge for API requests: one reqwest client pair per collection run (one cookie
 //! jar, keep-alive), rendered requests in, owned [`Response`]s out. Never evaluates anything.
 
-pub mod connect_timing;
-pub mod cookie_jar;
-pub mod net;
+pub(crate) mod connect_timing;
+pub(crate) mod cookie_jar;
+pub(crate) mod net;
 
 use crate::exchange::{Response, Wire};
 use crate::http::cookie_jar::CookieJar;
@@ -14,11 +14,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Responses larger than this are cut off with an error rather than held in memory.
-pub const DEFAULT_MAX_BODY: usize = 64 * 1024 * 1024;
+pub(crate) const DEFAULT_MAX_BODY: usize = 64 * 1024 * 1024;
 
 /// A request with every template rendered, ready to send (or to print as curl).
 #[derive(Debug, Clone)]
-pub struct RenderedRequest {
+pub(crate) struct RenderedRequest {
     pub method: String,
     pub url: String,
     pub headers: Vec<(String, String)>,
@@ -31,7 +31,7 @@ pub struct RenderedRequest {
 }
 
 #[derive(Debug, Clone)]
-pub enum RenderedBody {
+pub(crate) enum RenderedBody {
     None,
     /// JSON text, keys in the order the collection wrote them.
     Json(String),
@@ -45,7 +45,7 @@ pub enum RenderedBody {
 }
 
 #[derive(Debug, Clone)]
-pub enum RenderedPart {
+pub(crate) enum RenderedPart {
     Text(String),
     File {
         path: PathBuf,
@@ -54,7 +54,7 @@ pub enum RenderedPart {
     },
 }
 
-pub fn user_agent() -> String {
+pub(crate) fn user_agent() -> String {
     format!("yarc/{}", env!("CARGO_PKG_VERSION"))
 }
 
@@ -62,7 +62,7 @@ pub fn user_agent() -> String {
 /// (a suite of many files pays one TLS handshake per host, not one per file). Redirects are
 /// followed here, not by reqwest, so that credentials never cross to another origin; cookies
 /// are kept here too, so that no collection run sees another's.
-pub struct Http {
+pub(crate) struct Http {
     client: reqwest::Client,
     /// The collection run's cookie jar (`None`: `cookie_jar: false`).
     jar: Option<Arc<CookieJar>>,
@@ -71,7 +71,7 @@ pub struct Http {
 }
 
 /// How many redirects are followed unless a request says otherwise.
-pub const DEFAULT_REDIRECTS: usize = 10;
+pub(crate) const DEFAULT_REDIRECTS: usize = 10;
 
 /// Headers that carry credentials whatever their value: dropped when a redirect leaves the
 /// origin (scheme, host, port).
@@ -79,7 +79,7 @@ const CREDENTIAL_HEADERS: &[&str] = &["authorization", "proxy-authorization", "c
 
 impl Http {
     /// The connections a run shares: one pool, no cookie store of its own, no redirects.
-    pub fn client(net: &Net) -> Result<reqwest::Client, RunError> {
+    pub(crate) fn client(net: &Net) -> Result<reqwest::Client, RunError> {
         let builder = net.builder().redirect(reqwest::redirect::Policy::none());
         builder.build().map_err(|e| {
             RunError::Setup(format!(
@@ -90,7 +90,12 @@ impl Http {
     }
 
     /// A collection run's client over the run's shared connections, with its own cookie jar.
-    pub fn sharing(client: &reqwest::Client, max_body: usize, net: &Net, cookie_jar: bool) -> Http {
+    pub(crate) fn sharing(
+        client: &reqwest::Client,
+        max_body: usize,
+        net: &Net,
+        cookie_jar: bool,
+    ) -> Http {
         Http {
             client: client.clone(),
             jar: cookie_jar.then(|| Arc::new(CookieJar::default())),
@@ -147,7 +152,7 @@ impl Http {
     /// Sends, following up to `redirects` hops (`None`: none). On a hop to another origin every
     /// header that carries credentials — `Authorization`, cookies, the request's
     /// `sensitive_headers` (API keys, any value holding a secret) — is left behind.
-    pub async fn send(
+    pub(crate) async fn send(
         &self,
         r: &RenderedRequest,
         timeout: Duration,
@@ -355,7 +360,7 @@ fn follow(mut r: RenderedRequest, status: u16, next: url::Url) -> RenderedReques
 /// Reads a body up to `max` bytes, whatever length the server declares; a larger one is an
 /// error as soon as it passes the limit, so memory stays bounded.
 /// `flag` is the option that sets the limit, for the message.
-pub async fn read_bounded(
+pub(crate) async fn read_bounded(
     mut resp: reqwest::Response,
     max: usize,
     timeout: Duration,
@@ -450,7 +455,7 @@ fn guess_type(path: &std::path::Path) -> &'static str {
 }
 
 /// A size for messages: `16 MiB`, `1 KiB`, `100 bytes`.
-pub fn show_size(n: u64) -> String {
+pub(crate) fn show_size(n: u64) -> String {
     if n >= 1 << 20 && n.is_multiple_of(1 << 20) {
         format!("{} MiB", n >> 20)
     } else if n >= 1 << 10 && n.is_multiple_of(1 << 10) {
@@ -461,7 +466,7 @@ pub fn show_size(n: u64) -> String {
 }
 
 /// `64MiB`, `1MB`, `512KiB`, `1000`: a size in bytes.
-pub fn parse_size(s: &str) -> Result<usize, String> {
+pub(crate) fn parse_size(s: &str) -> Result<usize, String> {
     let t = s.trim();
     let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
     let (num, unit) = t.split_at(split);
@@ -488,7 +493,7 @@ pub fn parse_size(s: &str) -> Result<usize, String> {
 }
 
 /// A transport error in words a user can act on, with the underlying cause.
-pub fn describe(e: &reqwest::Error, timeout: Duration) -> RunError {
+pub(crate) fn describe(e: &reqwest::Error, timeout: Duration) -> RunError {
     if let Some(url) = e.url().filter(|u| !matches!(u.scheme(), "http" | "https")) {
         return RunError::NotHttpRedirect(url.to_string());
     }
@@ -514,7 +519,7 @@ pub fn describe(e: &reqwest::Error, timeout: Duration) -> RunError {
 }
 
 /// An error and its sources, innermost last, without repeats.
-pub fn error_chain(e: &dyn std::error::Error) -> String {
+pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {
     let mut parts = vec![e.to_string()];
     let mut cur = e.source();
     while let Some(s) = cur {
@@ -531,7 +536,7 @@ pub fn error_chain(e: &dyn std::error::Error) -> String {
 ///
 /// `mask` is applied to every value before it is shell-quoted: a secret with a `'` in it would
 /// otherwise reach the output in a quoted form no masking recognises.
-pub fn to_curl(r: &RenderedRequest, mask: &dyn Fn(&str) -> String) -> String {
+pub(crate) fn to_curl(r: &RenderedRequest, mask: &dyn Fn(&str) -> String) -> String {
     let quote = |s: &str| quote(&mask(s));
     let mut out = format!("curl -X {} {}", r.method, quote(&r.url));
     for (k, v) in &r.headers {
@@ -580,7 +585,7 @@ fn quote(s: &str) -> String {
 }
 
 /// A URL yarc can send to: absolute, http or https.
-pub fn check_url(url: &str) -> Result<url::Url, String> {
+pub(crate) fn check_url(url: &str) -> Result<url::Url, String> {
     let parsed = url::Url::parse(url).map_err(|e| match e {
         url::ParseError::RelativeUrlWithoutBase => {
             "it has no scheme: start it with http:// or https://".to_string()

@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 /// What the command line and the environment file ask for.
 #[derive(Debug, Clone, Default)]
-pub struct NetOptions {
+pub(crate) struct NetOptions {
     /// Extra trusted CA certificates (PEM files), on top of the platform's.
     pub ca_certs: Vec<PathBuf>,
     /// A client certificate chain and its private key (PEM), for mutual TLS.
@@ -42,7 +42,7 @@ pub struct ConnectTo {
 
 /// `HOST:PORT:HOST2:PORT2` (curl's form; HOST2 or PORT2 may be empty, an IPv6 HOST2 in
 /// brackets).
-pub fn parse_connect_to(s: &str) -> Result<ConnectTo, String> {
+pub(crate) fn parse_connect_to(s: &str) -> Result<ConnectTo, String> {
     let bad = || {
         format!(
             "`{s}`: expected HOST:PORT:HOST2:PORT2, e.g. api.example.com:443:canary.internal:8443"
@@ -87,7 +87,7 @@ impl ConnectTo {
 }
 
 /// `HOST:PORT:ADDR` (curl's form; an IPv6 ADDR in brackets) → the host and the address to use.
-pub fn parse_resolve(s: &str) -> Result<(String, std::net::SocketAddr), String> {
+pub(crate) fn parse_resolve(s: &str) -> Result<(String, std::net::SocketAddr), String> {
     let bad = || format!("`{s}`: expected HOST:PORT:ADDR, e.g. api.example.com:443:127.0.0.1");
     let (host, rest) = s.split_once(':').ok_or_else(bad)?;
     let (port, addr) = rest.split_once(':').ok_or_else(bad)?;
@@ -105,7 +105,7 @@ pub fn parse_resolve(s: &str) -> Result<(String, std::net::SocketAddr), String> 
 
 /// The built TLS configuration and proxy, cloned into every client of the run.
 #[derive(Clone)]
-pub struct Net {
+pub(crate) struct Net {
     tls: rustls::ClientConfig,
     proxy: Option<reqwest::Proxy>,
     resolve: Vec<(String, std::net::SocketAddr)>,
@@ -115,7 +115,7 @@ pub struct Net {
 }
 
 impl Net {
-    pub fn new(o: &NetOptions) -> Result<Net, RunError> {
+    pub(crate) fn new(o: &NetOptions) -> Result<Net, RunError> {
         let tls = if o.ca_certs.is_empty() && o.client_cert.is_none() && !o.insecure {
             default_config().map_err(RunError::Setup)?
         } else {
@@ -154,7 +154,7 @@ impl Net {
     }
 
     /// A client builder with yarc's user agent, this TLS configuration and proxy.
-    pub fn builder(&self) -> reqwest::ClientBuilder {
+    pub(crate) fn builder(&self) -> reqwest::ClientBuilder {
         // No Referer, ever: on a redirect it would carry the first URL (and any secret in its
         // query) to the next host.
         let mut b = reqwest::Client::builder()

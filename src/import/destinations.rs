@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 const SHOWN: usize = 8;
 
 #[derive(Debug, Default, Clone, PartialEq)]
-pub struct Destinations {
+pub(crate) struct Destinations {
     /// The origins requests go to (`https://api.example.com`, `{{ base_url }} = https://...`).
     pub requests: Vec<String>,
     /// The token URLs that receive the client credentials.
@@ -18,7 +18,7 @@ pub struct Destinations {
 /// Walks a written collection: every `url:` gives an origin, every `token_url:` a credentials
 /// destination. A destination that is a variable is followed by the values the collection and
 /// its environments give it.
-pub fn of(doc: &Y, values: &BTreeMap<String, BTreeSet<String>>) -> Destinations {
+pub(crate) fn of(doc: &Y, values: &BTreeMap<String, BTreeSet<String>>) -> Destinations {
     let mut urls = BTreeSet::new();
     let mut tokens = BTreeSet::new();
     walk(doc, &mut |key, value| match key {

@@ -1,9 +1,9 @@
 //! Importers: other tools' files into yarc collections (`yarc import postman|openapi`).
 
-pub mod destinations;
-pub mod postman;
-pub mod script;
-pub mod vars;
-pub mod yaml_out;
+pub(crate) mod destinations;
+pub(crate) mod postman;
+pub(crate) mod script;
+pub(crate) mod vars;
+pub(crate) mod yaml_out;
 
-pub mod openapi;
+pub(crate) mod openapi;

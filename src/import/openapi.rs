@@ -13,7 +13,7 @@ const METHODS: [&str; 7] = ["get", "post", "put", "patch", "delete", "head", "op
 const MAX_DEPTH: usize = 24;
 
 #[derive(Debug, Default)]
-pub struct Report {
+pub(crate) struct Report {
     pub operations: usize,
     pub groups: usize,
     pub secrets: BTreeSet<String>,
@@ -23,7 +23,7 @@ pub struct Report {
     per_operation: Vec<(String, String)>,
 }
 
-pub struct Imported {
+pub(crate) struct Imported {
     pub collection: String,
     /// Response schemas (`--schemas`): (file name under `schemas/`, JSON text).
     pub schemas: Vec<(String, String)>,
@@ -31,7 +31,7 @@ pub struct Imported {
 }
 
 /// Reads YAML or JSON.
-pub fn parse(text: &str) -> Result<Value, String> {
+pub(crate) fn parse(text: &str) -> Result<Value, String> {
     if let Ok(v) = serde_json::from_str(text) {
         return Ok(v);
     }
@@ -43,7 +43,7 @@ pub fn parse(text: &str) -> Result<Value, String> {
     })
 }
 
-pub fn import(doc: &Value, with_schemas: bool) -> Result<Imported, String> {
+pub(crate) fn import(doc: &Value, with_schemas: bool) -> Result<Imported, String> {
     let version = doc
         .get("openapi")
         .and_then(Value::as_str)
@@ -800,7 +800,7 @@ const EXAMPLE_BUDGET: usize = 10_000;
 
 /// A minimal instance of a schema, cut short (the rest `null`) past `EXAMPLE_BUDGET` values;
 /// and whether it was.
-pub fn example_of(doc: &Value, schema: &Value) -> (Value, bool) {
+pub(crate) fn example_of(doc: &Value, schema: &Value) -> (Value, bool) {
     let budget = std::cell::Cell::new(EXAMPLE_BUDGET);
     let v = instance(doc, schema, 0, &budget);
     (v, budget.get() == 0)
@@ -922,7 +922,7 @@ fn decoded(fragment: &str) -> String {
 }
 
 /// Follows a local `$ref` (`#/components/...`), once or through a chain.
-pub fn resolve(doc: &Value, v: &Value, depth: usize) -> Value {
+pub(crate) fn resolve(doc: &Value, v: &Value, depth: usize) -> Value {
     let mut cur = v.clone();
     for _ in 0..MAX_DEPTH.saturating_sub(depth) {
         let Some(r) = cur.get("$ref").and_then(Value::as_str) else {

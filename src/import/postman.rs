@@ -12,7 +12,7 @@ use std::collections::{BTreeSet, HashMap};
 
 /// What an import produced and what needs a human look.
 #[derive(Debug, Default)]
-pub struct Report {
+pub(crate) struct Report {
     pub requests: usize,
     pub groups: usize,
     pub assertions: usize,
@@ -41,7 +41,7 @@ pub struct Report {
     pub destinations: super::destinations::Destinations,
 }
 
-pub struct Imported {
+pub(crate) struct Imported {
     /// (path relative to the output folder, text)
     pub files: Vec<(String, String)>,
     pub collection_file: String,
@@ -232,7 +232,7 @@ impl Ctx<'_> {
 
 /// `file_exists` says whether a file the export names (an upload, a body file) is beside the
 /// collection; a request that needs one that is not there is written with `skip:`.
-pub fn import(
+pub(crate) fn import(
     collection: &Value,
     environments: &[Value],
     file_exists: &dyn Fn(&str) -> bool,
@@ -531,7 +531,7 @@ fn skip_until_set(items: &mut Y, name: &str, why: &str) {
 
 /// The editor modeline: VS Code's YAML extension completes and validates with yarc's schema,
 /// which the importer writes to `.yarc/` in the output folder (`up` leads there).
-pub fn modeline(kind: &str, up: &str) -> String {
+pub(crate) fn modeline(kind: &str, up: &str) -> String {
     format!("# yaml-language-server: $schema={up}.yarc/{kind}.schema.json\n")
 }
 

@@ -10,7 +10,7 @@ fn braces() -> &'static Regex {
 }
 
 /// A Postman variable name as a minijinja identifier: `base-url` → `base_url`.
-pub fn ident(name: &str) -> String {
+pub(crate) fn ident(name: &str) -> String {
     let mut out: String = name
         .trim()
         .chars()
@@ -46,7 +46,7 @@ fn dynamic(name: &str) -> Option<String> {
 }
 
 /// Rewrites every `{{...}}` in a Postman string. Unknown dynamic variables are counted.
-pub fn convert(text: &str, unknown: &mut Vec<String>) -> String {
+pub(crate) fn convert(text: &str, unknown: &mut Vec<String>) -> String {
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
     for c in braces().captures_iter(text) {
@@ -85,14 +85,14 @@ fn name_like(name: &str) -> bool {
 /// Any text as a minijinja expression that writes it as it is: a JSON string literal, which
 /// minijinja reads with the same escapes, so no quote, backslash or brace in it can end the
 /// literal and become template code.
-pub fn text_expr(text: &str) -> String {
+pub(crate) fn text_expr(text: &str) -> String {
     let quoted = serde_json::to_string(text).unwrap_or_else(|_| "\"\"".into());
     format!("{{{{ {quoted} }}}}")
 }
 
 /// Text Postman sends as written, made safe for minijinja: a brace against a variable
 /// (`{{pcc}}}`), `{%`, `{#` and a stray `{{` are written as string expressions.
-pub fn literal(text: &str) -> String {
+pub(crate) fn literal(text: &str) -> String {
     if !text.contains('{') && !text.starts_with('}') {
         return text.to_string();
     }
@@ -120,7 +120,7 @@ pub fn literal(text: &str) -> String {
 /// Whether a variable or header name looks like it holds a secret: a word `secret`,
 /// `password` or `apikey` anywhere, or `token` or `key` as the last word (`access_token`,
 /// `x-api-key`, but not `token_url`).
-pub fn looks_secret(name: &str) -> bool {
+pub(crate) fn looks_secret(name: &str) -> bool {
     let words: Vec<String> = env_name(name)
         .split('_')
         .map(str::to_ascii_lowercase)
@@ -168,7 +168,7 @@ pub fn looks_secret(name: &str) -> bool {
 }
 
 /// `clientSecret` → `CLIENT_SECRET`: the environment variable a secret is read from.
-pub fn env_name(name: &str) -> String {
+pub(crate) fn env_name(name: &str) -> String {
     let mut out = String::new();
     let mut prev_lower = false;
     for c in name.chars() {
@@ -186,14 +186,14 @@ pub fn env_name(name: &str) -> String {
 }
 
 /// The template that reads a secret.
-pub fn secret_ref(env: &str) -> String {
+pub(crate) fn secret_ref(env: &str) -> String {
     format!("{{{{ secret('{env}') }}}}")
 }
 
 /// The template that reads a secret the export left empty: Postman sends an empty value (an
 /// empty bearer token sends no Authorization), so an empty value is accepted here too, where
 /// yarc otherwise refuses one as a secret CI forgot.
-pub fn empty_secret_ref(env: &str) -> String {
+pub(crate) fn empty_secret_ref(env: &str) -> String {
     format!("{{{{ secret('{env}', allow_empty=true) }}}}")
 }
 

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 /// An ordered YAML document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Y {
+pub(crate) enum Y {
     Map(Vec<(String, Y)>),
     Seq(Vec<Y>),
     Str(String),
@@ -24,16 +24,16 @@ impl Default for Y {
 }
 
 impl Y {
-    pub fn map() -> Y {
+    pub(crate) fn map() -> Y {
         Y::Map(Vec::new())
     }
 
-    pub fn str(s: impl Into<String>) -> Y {
+    pub(crate) fn str(s: impl Into<String>) -> Y {
         Y::Str(s.into())
     }
 
     /// Adds an entry to a map (replacing an entry of the same key).
-    pub fn set(&mut self, key: impl Into<String>, value: Y) {
+    pub(crate) fn set(&mut self, key: impl Into<String>, value: Y) {
         if let Y::Map(entries) = self {
             let key = key.into();
             if let Some(e) = entries
@@ -47,7 +47,7 @@ impl Y {
         }
     }
 
-    pub fn get_mut(&mut self, key: &str) -> Option<&mut Y> {
+    pub(crate) fn get_mut(&mut self, key: &str) -> Option<&mut Y> {
         match self {
             Y::Map(entries) => entries
                 .iter_mut()
@@ -58,7 +58,7 @@ impl Y {
     }
 
     /// The map under `key`, created if missing.
-    pub fn child(&mut self, key: &str) -> &mut Y {
+    pub(crate) fn child(&mut self, key: &str) -> &mut Y {
         if !matches!(self, Y::Map(_)) {
             *self = Y::map();
         }
@@ -68,7 +68,7 @@ impl Y {
         self.get_mut(key).expect("a map holds what was just set")
     }
 
-    pub fn comment(&mut self, text: impl Into<String>) {
+    pub(crate) fn comment(&mut self, text: impl Into<String>) {
         match self {
             Y::Map(entries) => entries.push(("#".into(), Y::Comment(text.into()))),
             Y::Seq(items) => items.push(Y::Comment(text.into())),
@@ -77,7 +77,7 @@ impl Y {
     }
 
     /// A map's entries, comments left out.
-    pub fn entries(&self) -> Vec<(String, Y)> {
+    pub(crate) fn entries(&self) -> Vec<(String, Y)> {
         match self {
             Y::Map(entries) => entries
                 .iter()
@@ -88,11 +88,11 @@ impl Y {
         }
     }
 
-    pub fn is_empty_map(&self) -> bool {
+    pub(crate) fn is_empty_map(&self) -> bool {
         matches!(self, Y::Map(e) if e.is_empty())
     }
 
-    pub fn from_json(v: &Value) -> Y {
+    pub(crate) fn from_json(v: &Value) -> Y {
         match v {
             Value::Null => Y::Null,
             Value::Bool(b) => Y::Bool(*b),
@@ -109,7 +109,7 @@ impl Y {
 }
 
 /// JSON read with its keys in the order written (serde_json's `Value` sorts them).
-pub struct Ordered(pub Y);
+pub(crate) struct Ordered(pub Y);
 
 impl<'de> serde::Deserialize<'de> for Ordered {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -178,7 +178,7 @@ impl<'de> serde::de::Visitor<'de> for OrderedVisitor {
 }
 
 /// The document as YAML text.
-pub fn to_string(y: &Y) -> String {
+pub(crate) fn to_string(y: &Y) -> String {
     let mut out = String::new();
     match y {
         Y::Map(entries) => write_map(&mut out, entries, 0),
@@ -315,7 +315,7 @@ fn key(k: &str) -> String {
 }
 
 /// Plain when YAML reads it back as the same string; JSON-quoted otherwise.
-pub fn string(s: &str) -> String {
+pub(crate) fn string(s: &str) -> String {
     if plain_ok(s) {
         s.to_string()
     } else {

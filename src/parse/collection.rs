@@ -13,7 +13,7 @@ use super::keys::{
 };
 
 /// The parts of a collection file, before the file and path are attached.
-pub struct CollectionParts {
+pub(super) struct CollectionParts {
     pub name: String,
     pub tags: Vec<String>,
     pub variables: Vec<Variable>,
@@ -24,7 +24,11 @@ pub struct CollectionParts {
 }
 
 impl Decoder {
-    pub fn collection(&mut self, root: &Node, default_name: &str) -> Option<CollectionParts> {
+    pub(super) fn collection(
+        &mut self,
+        root: &Node,
+        default_name: &str,
+    ) -> Option<CollectionParts> {
         let f = self.fields(root, "the collection", COLLECTION_KEYS)?;
         let name = match f.get("name") {
             Some(n) => self.string(n, "`name`").unwrap_or_default(),
@@ -70,7 +74,7 @@ impl Decoder {
         })
     }
 
-    pub fn variables(&mut self, node: &Node) -> Vec<Variable> {
+    pub(super) fn variables(&mut self, node: &Node) -> Vec<Variable> {
         let Some(f) = self.fields(node, "`variables`", &[]) else {
             return Vec::new();
         };
@@ -403,7 +407,7 @@ impl Decoder {
         })
     }
 
-    pub fn auth(&mut self, node: &Node) -> Option<AuthSpec> {
+    pub(super) fn auth(&mut self, node: &Node) -> Option<AuthSpec> {
         if let Some(s) = node.as_str() {
             if s == "none" {
                 return Some(AuthSpec::None);

@@ -6,11 +6,11 @@ use crate::diagnostic::did_you_mean;
 use crate::model::*;
 use regex::Regex;
 
-pub use super::keys::PREDICATES;
+pub(crate) use super::keys::PREDICATES;
 use super::keys::{CAPTURE as CAPTURE_KEYS, EXPECT as EXPECT_KEYS, RETRY as RETRY_KEYS, TIME};
 
 impl Decoder {
-    pub fn expect(&mut self, node: &Node, what: &str) -> Expect {
+    pub(super) fn expect(&mut self, node: &Node, what: &str) -> Expect {
         let Some(f) = self.fields(node, what, EXPECT_KEYS) else {
             return Expect::default();
         };
@@ -109,7 +109,7 @@ impl Decoder {
     }
 
     /// A bare value means `equals`; a map whose keys are predicate names is a set of predicates.
-    pub fn predicates(&mut self, node: &Node) -> Vec<Predicate> {
+    pub(super) fn predicates(&mut self, node: &Node) -> Vec<Predicate> {
         let NodeKind::Map(entries) = &node.kind else {
             return vec![Predicate {
                 op: Op::Equals(self.tvalue(node)),
@@ -244,7 +244,7 @@ impl Decoder {
         out
     }
 
-    pub fn captures(&mut self, node: &Node) -> Vec<Capture> {
+    pub(super) fn captures(&mut self, node: &Node) -> Vec<Capture> {
         let Some(f) = self.fields(node, "`capture`", &[]) else {
             return Vec::new();
         };
@@ -331,7 +331,7 @@ impl Decoder {
         None
     }
 
-    pub fn retry(&mut self, node: &Node) -> Option<Retry> {
+    pub(super) fn retry(&mut self, node: &Node) -> Option<Retry> {
         let f = self.fields(node, "`retry`", RETRY_KEYS)?;
         let attempts = match f.get("attempts") {
             Some(n) => self.u32(n, "`attempts`")?,

@@ -14,37 +14,37 @@ const MAX_DURATION: Duration = Duration::from_secs(365 * 24 * 3600);
 
 /// Collects the diagnostics of one file.
 #[derive(Default)]
-pub struct Decoder {
+pub(super) struct Decoder {
     pub errors: Diagnostics,
 }
 
 /// The entries of one YAML map, by key.
-pub struct Fields<'a> {
+pub(super) struct Fields<'a> {
     pub node: &'a Node,
     entries: Vec<(Cow<'a, str>, &'a Node, &'a Node)>,
 }
 
 impl<'a> Fields<'a> {
-    pub fn get(&self, key: &str) -> Option<&'a Node> {
+    pub(super) fn get(&self, key: &str) -> Option<&'a Node> {
         self.entries
             .iter()
             .find(|(k, _, _)| k == key)
             .map(|(_, _, v)| *v)
     }
 
-    pub fn key_span(&self, key: &str) -> Option<&'a Span> {
+    pub(super) fn key_span(&self, key: &str) -> Option<&'a Span> {
         self.entries
             .iter()
             .find(|(k, _, _)| k == key)
             .map(|(_, k, _)| &k.span)
     }
 
-    pub fn has(&self, key: &str) -> bool {
+    pub(super) fn has(&self, key: &str) -> bool {
         self.get(key).is_some()
     }
 
     /// Keys in file order, with their key node and value node.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &'a Node, &'a Node)> + '_ {
+    pub(super) fn iter(&self) -> impl Iterator<Item = (&str, &'a Node, &'a Node)> + '_ {
         self.entries.iter().map(|(k, kn, v)| (k.as_ref(), *kn, *v))
     }
 }
@@ -75,12 +75,17 @@ fn misindented<'a>(entries: &'a [(Node, Node)], key: &str) -> Option<&'a str> {
 }
 
 impl Decoder {
-    pub fn error(&mut self, d: Diagnostic) {
+    pub(super) fn error(&mut self, d: Diagnostic) {
         self.errors.push(d);
     }
 
     /// The map's entries; `known` lists the accepted keys (empty: any key).
-    pub fn fields<'a>(&mut self, node: &'a Node, what: &str, known: &[&str]) -> Option<Fields<'a>> {
+    pub(super) fn fields<'a>(
+        &mut self,
+        node: &'a Node,
+        what: &str,
+        known: &[&str],
+    ) -> Option<Fields<'a>> {
         let NodeKind::Map(entries) = &node.kind else {
             self.error(node.error(format!("{what} must be a map, found {}", node.type_name())));
             return None;
@@ -124,7 +129,7 @@ impl Decoder {
         Some(Fields { node, entries: out })
     }
 
-    pub fn string(&mut self, node: &Node, what: &str) -> Option<String> {
+    pub(super) fn string(&mut self, node: &Node, what: &str) -> Option<String> {
         match node.scalar_text() {
             Some(s) if !matches!(node.kind, NodeKind::Bool(_)) => Some(s),
             _ => {
@@ -137,7 +142,7 @@ impl Decoder {
         }
     }
 
-    pub fn template(&mut self, node: &Node, what: &str) -> Option<Template> {
+    pub(super) fn template(&mut self, node: &Node, what: &str) -> Option<Template> {
         match node.scalar_text() {
             Some(s) => Some(Template::new(s, &node.span)),
             None => {
@@ -150,7 +155,7 @@ impl Decoder {
         }
     }
 
-    pub fn bool(&mut self, node: &Node, what: &str) -> Option<bool> {
+    pub(super) fn bool(&mut self, node: &Node, what: &str) -> Option<bool> {
         match node.kind {
             NodeKind::Bool(b) => Some(b),
             _ => {
@@ -163,7 +168,7 @@ impl Decoder {
         }
     }
 
-    pub fn u32(&mut self, node: &Node, what: &str) -> Option<u32> {
+    pub(super) fn u32(&mut self, node: &Node, what: &str) -> Option<u32> {
         match node.kind {
             NodeKind::Int(i) if (0..=u32::MAX as i64).contains(&i) => Some(i as u32),
             _ => {
@@ -173,7 +178,7 @@ impl Decoder {
         }
     }
 
-    pub fn duration(&mut self, node: &Node, what: &str) -> Option<Duration> {
+    pub(super) fn duration(&mut self, node: &Node, what: &str) -> Option<Duration> {
         match &node.kind {
             NodeKind::Str(s) => match humantime::parse_duration(s.trim()) {
                 Ok(d) if d > MAX_DURATION => {
@@ -206,7 +211,7 @@ impl Decoder {
         }
     }
 
-    pub fn string_list(&mut self, node: &Node, what: &str) -> Vec<String> {
+    pub(super) fn string_list(&mut self, node: &Node, what: &str) -> Vec<String> {
         match &node.kind {
             NodeKind::Seq(items) => items.iter().filter_map(|n| self.string(n, what)).collect(),
             NodeKind::Str(s) => vec![s.clone()],
@@ -219,7 +224,7 @@ impl Decoder {
 
     /// A map of names to templates (headers, query, form fields, params). A list of values
     /// repeats the name (`X-Tag: [one, two]` sends two `X-Tag` headers, in that order).
-    pub fn template_map(&mut self, node: &Node, what: &str) -> Vec<(String, Template)> {
+    pub(super) fn template_map(&mut self, node: &Node, what: &str) -> Vec<(String, Template)> {
         let Some(fields) = self.fields(node, what, &[]) else {
             return Vec::new();
         };
@@ -247,7 +252,7 @@ impl Decoder {
     }
 
     /// Any YAML value, its strings kept as templates.
-    pub fn tvalue(&mut self, node: &Node) -> TValue {
+    pub(super) fn tvalue(&mut self, node: &Node) -> TValue {
         match &node.kind {
             NodeKind::Null => TValue::Null,
             NodeKind::Bool(b) => TValue::Bool(*b),

@@ -2,7 +2,7 @@
 //! the editors' JSON Schema (`yarc schema`, src/format_schema.rs) against them, so a key added to
 //! one and forgotten in the other fails the build's tests.
 
-pub const COLLECTION: &[&str] = &[
+pub(crate) const COLLECTION: &[&str] = &[
     "name",
     "description",
     "tags",
@@ -12,7 +12,7 @@ pub const COLLECTION: &[&str] = &[
     "cookie_jar",
     "requests",
 ];
-pub const GROUP: &[&str] = &[
+pub(crate) const GROUP: &[&str] = &[
     "group",
     "description",
     "tags",
@@ -22,7 +22,7 @@ pub const GROUP: &[&str] = &[
     "skip",
     "requests",
 ];
-pub const REQUEST: &[&str] = &[
+pub(crate) const REQUEST: &[&str] = &[
     "name",
     "description",
     "method",
@@ -50,7 +50,7 @@ pub const REQUEST: &[&str] = &[
     "delay",
     "graphql",
 ];
-pub const DEFAULTS: &[&str] = &[
+pub(crate) const DEFAULTS: &[&str] = &[
     "headers",
     "query",
     "timeout",
@@ -60,14 +60,14 @@ pub const DEFAULTS: &[&str] = &[
     "expect",
     "set",
 ];
-pub const BODIES: &[&str] = &["json", "form", "multipart", "text", "file", "graphql"];
-pub const GRAPHQL: &[&str] = &["query", "variables", "operation_name"];
-pub const FILE_PART: &[&str] = &["file", "content_type"];
-pub const SNAPSHOT: &[&str] = &["ignore", "headers"];
-pub const AUTH_KINDS: &[&str] = &["oauth2", "bearer", "basic", "api_key", "none"];
-pub const BASIC: &[&str] = &["username", "password"];
-pub const API_KEY: &[&str] = &["header", "query", "value"];
-pub const OAUTH2: &[&str] = &[
+pub(crate) const BODIES: &[&str] = &["json", "form", "multipart", "text", "file", "graphql"];
+pub(crate) const GRAPHQL: &[&str] = &["query", "variables", "operation_name"];
+pub(crate) const FILE_PART: &[&str] = &["file", "content_type"];
+pub(crate) const SNAPSHOT: &[&str] = &["ignore", "headers"];
+pub(crate) const AUTH_KINDS: &[&str] = &["oauth2", "bearer", "basic", "api_key", "none"];
+pub(crate) const BASIC: &[&str] = &["username", "password"];
+pub(crate) const API_KEY: &[&str] = &["header", "query", "value"];
+pub(crate) const OAUTH2: &[&str] = &[
     "token_url",
     "issuer",
     "refresh_before",
@@ -77,10 +77,10 @@ pub const OAUTH2: &[&str] = &[
     "credentials",
     "params",
 ];
-pub const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+pub(crate) const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 /// Other methods of IANA's HTTP Method Registry (WebDAV, QUERY, ...) and the PURGE that caches
 /// take: written in any case, sent in capitals.
-pub const OTHER_METHODS: &[&str] = &[
+pub(crate) const OTHER_METHODS: &[&str] = &[
     "ACL",
     "BASELINE-CONTROL",
     "BIND",
@@ -115,10 +115,10 @@ pub const OTHER_METHODS: &[&str] = &[
     "UPDATEREDIRECTREF",
     "VERSION-CONTROL",
 ];
-pub const EXPECT: &[&str] = &[
+pub(crate) const EXPECT: &[&str] = &[
     "status", "headers", "cookies", "body", "json", "schema", "time",
 ];
-pub const PREDICATES: &[&str] = &[
+pub(crate) const PREDICATES: &[&str] = &[
     "equals",
     "not",
     "exists",
@@ -136,11 +136,11 @@ pub const PREDICATES: &[&str] = &[
     "each",
     "all",
 ];
-pub const TIME: &[&str] = &["lt", "lte", "gt", "gte"];
-pub const CAPTURE: &[&str] = &[
+pub(crate) const TIME: &[&str] = &["lt", "lte", "gt", "gte"];
+pub(crate) const CAPTURE: &[&str] = &[
     "json", "all", "header", "regex", "status", "body", "default", "optional",
 ];
-pub const RETRY: &[&str] = &[
+pub(crate) const RETRY: &[&str] = &[
     "attempts",
     "delay",
     "backoff",
@@ -148,9 +148,9 @@ pub const RETRY: &[&str] = &[
     "timeout",
     "until",
 ];
-pub const ENVIRONMENT: &[&str] = &["name", "extends", "variables", "sandbox", "tls"];
-pub const TLS: &[&str] = &["ca_cert", "client_cert", "client_key", "insecure"];
-pub const SANDBOX: &[&str] = &["token_lifetime"];
+pub(crate) const ENVIRONMENT: &[&str] = &["name", "extends", "variables", "sandbox", "tls"];
+pub(crate) const TLS: &[&str] = &["ca_cert", "client_cert", "client_key", "insecure"];
+pub(crate) const SANDBOX: &[&str] = &["token_lifetime"];
 
 /// Which format, and which object of its JSON Schema (`""`: the file itself), takes which keys.
 /// `auth` blocks are the schema's `AuthBlock` (every kind but `none`, which is a string there).

@@ -5,8 +5,8 @@
 mod collection;
 mod expect;
 mod fields;
-pub mod keys;
-pub mod node;
+pub(crate) mod keys;
+pub(crate) mod node;
 
 use crate::diagnostic::Diagnostics;
 use crate::model::{Collection, Environment, SandboxSettings};
@@ -16,7 +16,7 @@ use node::parse_yaml;
 use std::path::Path;
 use std::sync::Arc;
 
-pub use expect::PREDICATES;
+pub(crate) use expect::PREDICATES;
 
 /// Decodes one collection file.
 pub fn parse_collection(file: &Arc<SourceFile>, path: &Path) -> Result<Collection, Diagnostics> {
@@ -28,7 +28,7 @@ pub fn parse_collection(file: &Arc<SourceFile>, path: &Path) -> Result<Collectio
 
 /// The collection with what could be decoded (a part with an error left out), and the errors:
 /// planning what is there finds the problems of the rest in the same pass.
-pub fn parse_collection_partial(
+pub(crate) fn parse_collection_partial(
     file: &Arc<SourceFile>,
     path: &Path,
 ) -> (Option<Collection>, Diagnostics) {

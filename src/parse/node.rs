@@ -122,13 +122,13 @@ impl<'de> Visitor<'de> for KindVisitor {
 
 /// A YAML node with its place in the file.
 #[derive(Debug, Clone)]
-pub struct Node {
+pub(crate) struct Node {
     pub span: Span,
     pub kind: NodeKind,
 }
 
 #[derive(Debug, Clone)]
-pub enum NodeKind {
+pub(crate) enum NodeKind {
     Null,
     Bool(bool),
     Int(i64),
@@ -161,7 +161,7 @@ impl Node {
     }
 
     /// A short name of the node's type for messages ("expected a map, found a string").
-    pub fn type_name(&self) -> &'static str {
+    pub(crate) fn type_name(&self) -> &'static str {
         match self.kind {
             NodeKind::Null => "null",
             NodeKind::Bool(_) => "a boolean",
@@ -173,7 +173,7 @@ impl Node {
         }
     }
 
-    pub fn as_str(&self) -> Option<&str> {
+    pub(crate) fn as_str(&self) -> Option<&str> {
         match &self.kind {
             NodeKind::Str(s) => Some(s),
             _ => None,
@@ -182,7 +182,7 @@ impl Node {
 
     /// Scalars as text (numbers and booleans too), as YAML users expect `pageSize: 50` to work
     /// where a string is wanted.
-    pub fn scalar_text(&self) -> Option<String> {
+    pub(crate) fn scalar_text(&self) -> Option<String> {
         match &self.kind {
             NodeKind::Str(s) => Some(s.clone()),
             NodeKind::Int(i) => Some(i.to_string()),
@@ -192,12 +192,12 @@ impl Node {
         }
     }
 
-    pub fn is_null(&self) -> bool {
+    pub(crate) fn is_null(&self) -> bool {
         matches!(self.kind, NodeKind::Null)
     }
 
     /// The node as plain JSON (spans dropped); map keys become strings.
-    pub fn to_json(&self) -> serde_json::Value {
+    pub(crate) fn to_json(&self) -> serde_json::Value {
         use serde_json::Value;
         match &self.kind {
             NodeKind::Null => Value::Null,
@@ -217,14 +217,14 @@ impl Node {
         }
     }
 
-    pub fn error(&self, message: impl Into<String>) -> Diagnostic {
+    pub(crate) fn error(&self, message: impl Into<String>) -> Diagnostic {
         Diagnostic::at(message, &self.span)
     }
 }
 
 /// Parses one YAML document into a node tree, with budgets that stop alias bombs and absurd
 /// nesting early. An empty document is an empty map.
-pub fn parse_yaml(file: &Arc<SourceFile>) -> Result<Node, Diagnostic> {
+pub(crate) fn parse_yaml(file: &Arc<SourceFile>) -> Result<Node, Diagnostic> {
     // A plain event costs at least a byte of text, so the event and node budgets follow the
     // file's size (itself bounded by YARC_MAX_FILE_SIZE): 100,000 requests in one file parse,
     // while what aliases replay, the way a small file grows huge, stays capped.

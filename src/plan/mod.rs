@@ -2,8 +2,8 @@
 //! flattened with their group settings, every template, JSONPath and JSON Schema compiled, and
 //! every undefined variable and missing secret reported — all before the first request leaves.
 
-pub mod table;
-pub mod vars;
+pub(crate) mod table;
+pub(crate) mod vars;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
 use crate::eval::Schemas;
@@ -272,7 +272,7 @@ fn name_matches(g: &globset::GlobMatcher, groups: &[String], name: &str) -> bool
 
 /// `--with-deps`: the selected requests of a plan of every request, and the earlier ones that
 /// capture what they need, transitively. Returns the set to run and a note per added request.
-pub fn with_dependencies(
+pub(crate) fn with_dependencies(
     all: &Plan,
     selection: &Selection,
 ) -> (HashSet<(PathBuf, String)>, Vec<String>) {
@@ -1218,7 +1218,7 @@ impl Planner {
 
 /// The host `yarc import` gives a base URL the export does not hold (`.invalid` never resolves,
 /// RFC 2606); `check` and `run` refuse it, naming the variable to set.
-pub const PLACEHOLDER_HOST: &str = "set-me.invalid";
+pub(crate) const PLACEHOLDER_HOST: &str = "set-me.invalid";
 
 /// Whether `{{ name }}` stands alone in a path segment of a URL template (`/x/{{ name }}/y`).
 fn path_segment_of(url: &str, name: &str) -> bool {

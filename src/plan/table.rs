@@ -28,7 +28,7 @@ fn above_data(s: VarSource) -> bool {
 /// NAME, VALUE (masked) and SOURCE of every starting variable, per collection of the plan: the
 /// values as the first collection run sees them (the data row's first, derived variables
 /// rendered with it). `yarc vars` prints them; `yarc ui` shows them.
-pub fn variables(
+pub(crate) fn variables(
     plan: &super::Plan,
     redactor: &crate::secret::Redactor,
     first: Option<&crate::template::Vars>,

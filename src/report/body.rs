@@ -18,12 +18,12 @@ pub enum Print {
 /// How the bytes go out: to a terminal (pretty JSON, colour, control characters made visible)
 /// or through a pipe (the body as received, masked).
 #[derive(Debug, Clone, Copy)]
-pub struct Out {
+pub(crate) struct Out {
     pub terminal: bool,
     pub color: bool,
 }
 
-pub fn render(r: &RequestRecord, what: Print, out: Out) -> Vec<u8> {
+pub(crate) fn render(r: &RequestRecord, what: Print, out: Out) -> Vec<u8> {
     let mut bytes = Vec::new();
     if matches!(what, Print::Headers | Print::All) {
         let mut head = String::new();

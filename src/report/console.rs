@@ -18,7 +18,7 @@ struct Block {
     done: bool,
 }
 
-pub struct Console<W: Write> {
+pub(crate) struct Console<W: Write> {
     out: W,
     /// 0, 1 (`-v`) or 2 (`-vv`).
     verbose: u8,
@@ -34,7 +34,7 @@ pub struct Console<W: Write> {
 }
 
 impl<W: Write> Console<W> {
-    pub fn new(out: W, verbose: u8, style: Style, order: Vec<usize>) -> Console<W> {
+    pub(crate) fn new(out: W, verbose: u8, style: Style, order: Vec<usize>) -> Console<W> {
         Console {
             out,
             verbose,
@@ -48,7 +48,7 @@ impl<W: Write> Console<W> {
     }
 
     /// Shows a progress bar of `total` requests while the run goes on.
-    pub fn with_progress(mut self, total: u64) -> Console<W> {
+    pub(crate) fn with_progress(mut self, total: u64) -> Console<W> {
         let bar = indicatif::ProgressBar::new(total);
         if let Ok(style) = indicatif::ProgressStyle::with_template(
             "{spinner} {pos}/{len} requests {wide_bar} {elapsed}",

@@ -4,11 +4,11 @@
 
 use crate::run::record::RequestRecord;
 
-pub fn enabled() -> bool {
+pub(crate) fn enabled() -> bool {
     std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true")
 }
 
-pub fn annotations(records: &[RequestRecord]) -> String {
+pub(crate) fn annotations(records: &[RequestRecord]) -> String {
     let mut out = String::new();
     for r in records.iter().filter(|r| r.state.is_failure()) {
         let failed: Vec<_> = r.outcomes.iter().filter(|o| !o.passed).collect();

@@ -10,7 +10,7 @@ use crate::run::record::{RequestRecord, SnapshotOutcome, State, Summary, Timing}
 use std::fmt::Write as _;
 use std::time::Duration;
 
-pub fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -87,7 +87,7 @@ fn head(out: &mut String, title: &str) {
     );
 }
 
-pub fn render(run: &RunReport) -> String {
+pub(crate) fn render(run: &RunReport) -> String {
     let (units, records, summary) = (run.units, run.records, run.summary);
     let mut out = String::with_capacity(64 * 1024 + records.len() * 2048);
     head(&mut out, &format!("yarc — {}", summary.line()));
@@ -338,7 +338,7 @@ fn snapshot(out: &mut String, r: &RequestRecord) {
 }
 
 /// A unified diff with its changed lines highlighted.
-pub fn diff_block(out: &mut String, diff: &str) {
+pub(crate) fn diff_block(out: &mut String, diff: &str) {
     out.push_str("<pre class=\"diff\">");
     for line in diff.lines() {
         let class = if line.starts_with("+++") || line.starts_with("---") {
@@ -362,7 +362,7 @@ pub fn diff_block(out: &mut String, diff: &str) {
 }
 
 /// The page `yarc diff --report html:FILE` writes: each request, same or its diff.
-pub fn render_diff(
+pub(crate) fn render_diff(
     rows: &[(String, String, Option<String>)],
     env_a: &str,
     env_b: &str,

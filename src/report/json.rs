@@ -7,9 +7,9 @@ use crate::clock::Clock;
 use crate::run::record::{RequestRecord, SnapshotOutcome, State, Step};
 use serde_json::{Value, json};
 
-pub const FORMAT: u32 = 1;
+pub(crate) const FORMAT: u32 = 1;
 
-pub fn render(run: &RunReport) -> String {
+pub(crate) fn render(run: &RunReport) -> String {
     let summary = run.summary;
     let collections: Vec<Value> = run
         .units
@@ -124,7 +124,7 @@ fn step(s: &Step, clock: Clock) -> Value {
     }
 }
 
-pub fn state_name(s: State) -> &'static str {
+pub(crate) fn state_name(s: State) -> &'static str {
     match s {
         State::Passed => "passed",
         State::Failed => "failed",
@@ -137,7 +137,7 @@ pub fn state_name(s: State) -> &'static str {
 }
 
 /// One request's record as the JSON report (and `yarc ui`) shows it.
-pub fn request(r: &RequestRecord, clock: Clock) -> Value {
+pub(crate) fn request(r: &RequestRecord, clock: Clock) -> Value {
     let assertions: Vec<Value> = r
         .outcomes
         .iter()

@@ -9,7 +9,7 @@ use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, Te
 use std::fmt::Write as _;
 use std::time::Duration;
 
-pub fn render(run: &RunReport) -> String {
+pub(crate) fn render(run: &RunReport) -> String {
     let mut report = Report::new("yarc");
     report.set_time(run.elapsed);
     // Every suite carries how the run ended, so a CI page shows the process's real outcome.
@@ -48,7 +48,7 @@ pub fn render(run: &RunReport) -> String {
 /// The text with every character XML 1.0 does not allow (`Char`: most C0 controls, U+FFFE,
 /// U+FFFF) shown as U+FFFD: one such character from a server would make the whole file
 /// ill-formed, and a CI publisher would drop every result in it.
-pub fn xml_chars(s: &str) -> String {
+pub(crate) fn xml_chars(s: &str) -> String {
     let allowed = |c: char| {
         matches!(c, '\t' | '\n' | '\r')
             || ('\u{20}'..='\u{D7FF}').contains(&c)
@@ -98,7 +98,7 @@ fn case(u: &UnitInfo, r: &RequestRecord) -> TestCase {
 }
 
 /// One line: the first failed assertion, or the message.
-pub fn headline(r: &RequestRecord) -> String {
+pub(crate) fn headline(r: &RequestRecord) -> String {
     if let Some(o) = r.outcomes.iter().find(|o| !o.passed) {
         return format!("{}: expected {}, got {}", o.written, o.expected, o.actual);
     }
@@ -110,7 +110,7 @@ pub fn headline(r: &RequestRecord) -> String {
 }
 
 /// Every failure of the request, with places, and the start of the response body.
-pub fn details(r: &RequestRecord) -> String {
+pub(crate) fn details(r: &RequestRecord) -> String {
     let mut d = format!("{} {}\nat {}\n", r.method, r.url, r.span);
     for o in r.outcomes.iter().filter(|o| !o.passed) {
         let _ = write!(

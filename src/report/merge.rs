@@ -14,7 +14,7 @@ use std::time::Duration;
 
 /// One run, put back together.
 #[derive(Debug)]
-pub struct Merged {
+pub(crate) struct Merged {
     pub units: Vec<UnitInfo>,
     pub records: Vec<RequestRecord>,
     pub environment: Option<String>,
@@ -28,7 +28,7 @@ pub struct Merged {
 }
 
 /// Merges JSON reports: (where it came from, its text).
-pub fn merge(inputs: &[(String, String)]) -> Result<Merged, String> {
+pub(crate) fn merge(inputs: &[(String, String)]) -> Result<Merged, String> {
     if inputs.is_empty() {
         return Err("no report to merge".into());
     }

@@ -2,24 +2,24 @@
 //! `&mut dyn Write` or returns text, so their output is tested as strings. Report files are
 //! written atomically (a temporary file, then a rename).
 
-pub mod body;
-pub mod console;
-pub mod github;
-pub mod html;
-pub mod json;
-pub mod junit;
-pub mod merge;
-pub mod style;
+pub(crate) mod body;
+pub(crate) mod console;
+pub(crate) mod github;
+pub(crate) mod html;
+pub(crate) mod json;
+pub(crate) mod junit;
+pub(crate) mod merge;
+pub(crate) mod style;
 
 use crate::run::record::{Event, RequestRecord, Summary};
 
-pub trait Reporter {
+pub(crate) trait Reporter {
     fn event(&mut self, e: &Event);
     fn finish(&mut self, summary: &Summary, elapsed: std::time::Duration);
 }
 
 /// Everything a report file shows: one argument list for JUnit, JSON and HTML.
-pub struct RunReport<'a> {
+pub(crate) struct RunReport<'a> {
     pub units: &'a [UnitInfo],
     pub records: &'a [RequestRecord],
     pub summary: &'a Summary,
@@ -40,14 +40,14 @@ pub struct RunReport<'a> {
 /// A run's place in the whole: its shard (`--shard K/N`), and how many collection runs the
 /// whole run has.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Part {
+pub(crate) struct Part {
     pub shard: Option<(usize, usize)>,
     pub collection_runs: usize,
 }
 
 /// What reports say about one collection run.
 #[derive(Debug, Clone)]
-pub struct UnitInfo {
+pub(crate) struct UnitInfo {
     pub index: usize,
     pub path: String,
     pub name: String,

@@ -5,38 +5,38 @@
 use owo_colors::OwoColorize;
 
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Style {
+pub(crate) struct Style {
     pub color: bool,
     pub clock: crate::clock::Clock,
 }
 
 impl Style {
-    pub fn duration(&self, d: std::time::Duration) -> String {
+    pub(crate) fn duration(&self, d: std::time::Duration) -> String {
         self.clock.duration(d)
     }
 
-    pub fn pass(&self, s: &str) -> String {
+    pub(crate) fn pass(&self, s: &str) -> String {
         if self.color {
             s.green().bold().to_string()
         } else {
             s.to_string()
         }
     }
-    pub fn fail(&self, s: &str) -> String {
+    pub(crate) fn fail(&self, s: &str) -> String {
         if self.color {
             s.red().bold().to_string()
         } else {
             s.to_string()
         }
     }
-    pub fn dim(&self, s: &str) -> String {
+    pub(crate) fn dim(&self, s: &str) -> String {
         if self.color {
             s.dimmed().to_string()
         } else {
             s.to_string()
         }
     }
-    pub fn bold(&self, s: &str) -> String {
+    pub(crate) fn bold(&self, s: &str) -> String {
         if self.color {
             s.bold().to_string()
         } else {

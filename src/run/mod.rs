@@ -2,8 +2,8 @@
 //! chain through captures, so they stay in order), and sends an event per finished request.
 //! It never formats output: reporters do.
 
-pub mod record;
-pub mod render;
+pub(crate) mod record;
+pub(crate) mod render;
 mod request;
 mod send;
 mod snapshots;
@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::mpsc::UnboundedSender;
 
 #[derive(Debug, Clone)]
-pub struct RunOptions {
+pub(crate) struct RunOptions {
     pub dry_run: bool,
     /// Default per-request timeout (a request's own `timeout` wins).
     pub timeout: Duration,
@@ -58,7 +58,7 @@ pub struct RunOptions {
 
 /// What the run does with snapshots.
 #[derive(Debug, Clone, Default)]
-pub enum SnapshotMode {
+pub(crate) enum SnapshotMode {
     /// Compare; write missing ones (reported as new); leave changed ones pending beside the old.
     #[default]
     Check,
@@ -95,7 +95,7 @@ impl Default for RunOptions {
 /// One collection run: a collection file, once per iteration. Units run concurrently; the
 /// requests inside one stay in order, since they chain through captures.
 #[derive(Debug, Clone)]
-pub struct Unit {
+pub(crate) struct Unit {
     /// Position in the run: output and reports follow it, whatever finishes first.
     pub index: usize,
     pub collection: usize,
@@ -103,7 +103,7 @@ pub struct Unit {
 }
 
 #[derive(Debug, Clone)]
-pub struct Iteration {
+pub(crate) struct Iteration {
     pub number: usize,
     pub total: usize,
     /// A data row's fields, as variables.
@@ -111,7 +111,7 @@ pub struct Iteration {
 }
 
 /// Every collection, once per iteration (or per data row), in a stable order.
-pub fn units(collections: usize, iterations: usize, rows: Option<&[Vars]>) -> Vec<Unit> {
+pub(crate) fn units(collections: usize, iterations: usize, rows: Option<&[Vars]>) -> Vec<Unit> {
     let mut out = Vec::new();
     for c in 0..collections {
         match rows {
@@ -154,12 +154,12 @@ pub fn units(collections: usize, iterations: usize, rows: Option<&[Vars]>) -> Ve
 
 /// The K-th of N parts (1-based): every N-th unit, starting at the K-th. Deterministic, so
 /// that N CI jobs with K = 1..N together run every unit exactly once.
-pub fn shard(units: Vec<Unit>, k: usize, n: usize) -> Vec<Unit> {
+pub(crate) fn shard(units: Vec<Unit>, k: usize, n: usize) -> Vec<Unit> {
     units.into_iter().filter(|u| u.index % n == k - 1).collect()
 }
 
 /// Stops a run: `halt` stops scheduling (fail-fast), `interrupt` also cancels what is in flight.
-pub struct Control {
+pub(crate) struct Control {
     halted: std::sync::Mutex<Option<String>>,
     interrupted: tokio::sync::watch::Sender<bool>,
     /// How the interrupted run ends: SIGINT or SIGTERM.
@@ -177,7 +177,7 @@ impl Default for Control {
 }
 
 impl Control {
-    pub fn halt(&self, why: &str) {
+    pub(crate) fn halt(&self, why: &str) {
         if let Ok(mut h) = self.halted.lock()
             && h.is_none()
         {
@@ -186,7 +186,7 @@ impl Control {
     }
 
     /// Cancels the run; it ends with `exit` (interrupted or terminated).
-    pub fn interrupt(&self, exit: Exit) {
+    pub(crate) fn interrupt(&self, exit: Exit) {
         if let Ok(mut s) = self.signal.lock() {
             s.get_or_insert(exit);
         }
@@ -195,17 +195,13 @@ impl Control {
     }
 
     /// The exit an interrupt asked for, if one came.
-    pub fn interrupted_with(&self) -> Option<Exit> {
+    pub(crate) fn interrupted_with(&self) -> Option<Exit> {
         self.signal.lock().ok().and_then(|s| *s)
     }
 
     /// Why the run stopped, if it did.
-    pub fn halted(&self) -> Option<String> {
+    pub(crate) fn halted(&self) -> Option<String> {
         self.halted.lock().ok().and_then(|h| h.clone())
-    }
-
-    pub fn was_interrupted(&self) -> bool {
-        *self.interrupted.borrow()
     }
 
     async fn cancelled(&self) {
@@ -217,13 +213,13 @@ impl Control {
 /// What a run hands back: the totals of every request, and the records it kept (all of them
 /// with `keep_records`, else the failures).
 #[derive(Debug, Default)]
-pub struct Ran {
+pub(crate) struct Ran {
     pub summary: Summary,
     pub records: Vec<RequestRecord>,
 }
 
 /// Shared by every collection of a run.
-pub struct Runner {
+pub(crate) struct Runner {
     pub plan: Arc<Plan>,
     pub options: RunOptions,
     pub tokens: Arc<TokenCache>,
@@ -244,7 +240,7 @@ pub struct Runner {
 }
 
 impl Runner {
-    pub fn new(
+    pub(crate) fn new(
         plan: Arc<Plan>,
         options: RunOptions,
         redactor: Arc<Redactor>,
@@ -272,7 +268,11 @@ impl Runner {
     }
 
     /// Runs the units, `jobs` at a time; returns the totals and the kept records in unit order.
-    pub async fn run(self: &Arc<Self>, units: Vec<Unit>, events: &UnboundedSender<Event>) -> Ran {
+    pub(crate) async fn run(
+        self: &Arc<Self>,
+        units: Vec<Unit>,
+        events: &UnboundedSender<Event>,
+    ) -> Ran {
         let slots = Arc::new(tokio::sync::Semaphore::new(self.options.jobs.max(1)));
         let mut handles = Vec::new();
         for unit in units {
@@ -294,7 +294,7 @@ impl Runner {
         all
     }
 
-    pub async fn run_unit(&self, unit: &Unit, events: &UnboundedSender<Event>) -> Ran {
+    pub(crate) async fn run_unit(&self, unit: &Unit, events: &UnboundedSender<Event>) -> Ran {
         let c = &self.plan.collections[unit.collection];
         let iteration = unit.iteration.as_ref().map(|i| (i.number, i.total));
         let _ = events.send(Event::CollectionStarted {
@@ -302,7 +302,6 @@ impl Runner {
             path: c.shown_path.clone(),
             name: c.name.clone(),
             iteration,
-            requests: c.requests.len(),
             name_width: c
                 .requests
                 .iter()
@@ -500,7 +499,7 @@ impl Runner {
     }
 }
 
-pub fn format_ms(d: Duration) -> String {
+pub(crate) fn format_ms(d: Duration) -> String {
     format!("{} ms", d.as_millis())
 }
 

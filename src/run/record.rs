@@ -7,7 +7,7 @@ use serde_json::Value;
 use std::time::Duration;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum State {
+pub(crate) enum State {
     Passed,
     /// Got a response; an assertion, capture or poll condition failed.
     Failed,
@@ -26,14 +26,14 @@ pub enum State {
 
 impl State {
     /// Failed, errored or invalid: what makes a run red.
-    pub fn is_failure(self) -> bool {
+    pub(crate) fn is_failure(self) -> bool {
         matches!(self, State::Failed | State::Errored | State::Invalid)
     }
 }
 
 /// One thing that happened on the wire for a request, in order, for `--verbose` and reports.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Step {
+pub(crate) enum Step {
     /// The OAuth2 token it used: fetched now (from `url`), held by the run, or read from the
     /// token cache folder.
     Token {
@@ -55,7 +55,7 @@ pub enum Step {
 }
 
 #[derive(Debug, Clone)]
-pub struct ResponseSummary {
+pub(crate) struct ResponseSummary {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     /// The start of the body, for failure details and `--verbose`.
@@ -64,7 +64,7 @@ pub struct ResponseSummary {
 }
 
 #[derive(Debug, Clone)]
-pub struct RequestRecord {
+pub(crate) struct RequestRecord {
     pub collection: String,
     /// `group / request`.
     pub name: String,
@@ -110,7 +110,7 @@ pub struct RequestRecord {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum SnapshotOutcome {
+pub(crate) enum SnapshotOutcome {
     /// No snapshot was stored; this response was written as the snapshot.
     New {
         file: String,
@@ -146,7 +146,7 @@ pub enum SnapshotOutcome {
 }
 
 impl SnapshotOutcome {
-    pub fn failed(&self) -> bool {
+    pub(crate) fn failed(&self) -> bool {
         matches!(
             self,
             SnapshotOutcome::Changed { .. }
@@ -155,7 +155,7 @@ impl SnapshotOutcome {
         )
     }
 
-    pub fn name(&self) -> &'static str {
+    pub(crate) fn name(&self) -> &'static str {
         match self {
             SnapshotOutcome::New { .. } => "new",
             SnapshotOutcome::Same { .. } => "same",
@@ -169,14 +169,13 @@ impl SnapshotOutcome {
 }
 
 #[derive(Debug, Clone)]
-pub enum Event {
+pub(crate) enum Event {
     CollectionStarted {
         unit: usize,
         path: String,
         name: String,
         /// (number, total) when the collection runs several times.
         iteration: Option<(usize, usize)>,
-        requests: usize,
         /// The longest request name, for aligned columns.
         name_width: usize,
     },
@@ -191,7 +190,7 @@ pub enum Event {
 /// Response times over the requests that got a response: min, median, p95 (nearest rank) and
 /// max of each request's duration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Timing {
+pub(crate) struct Timing {
     pub count: usize,
     pub min: Duration,
     pub median: Duration,
@@ -200,7 +199,7 @@ pub struct Timing {
 }
 
 impl Timing {
-    pub fn of<'a>(records: impl IntoIterator<Item = &'a RequestRecord>) -> Option<Timing> {
+    pub(crate) fn of<'a>(records: impl IntoIterator<Item = &'a RequestRecord>) -> Option<Timing> {
         Timing::from_durations(
             records
                 .into_iter()
@@ -210,7 +209,7 @@ impl Timing {
         )
     }
 
-    pub fn from_durations(mut d: Vec<Duration>) -> Option<Timing> {
+    pub(crate) fn from_durations(mut d: Vec<Duration>) -> Option<Timing> {
         if d.is_empty() {
             return None;
         }
@@ -228,7 +227,7 @@ impl Timing {
 
 /// The totals of a run and its exit code (see [`Summary::exit_code`]).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Summary {
+pub(crate) struct Summary {
     pub passed: usize,
     pub failed: usize,
     pub errored: usize,
@@ -243,7 +242,9 @@ pub struct Summary {
 }
 
 impl Summary {
-    pub fn from_records<'a>(records: impl IntoIterator<Item = &'a RequestRecord>) -> Summary {
+    pub(crate) fn from_records<'a>(
+        records: impl IntoIterator<Item = &'a RequestRecord>,
+    ) -> Summary {
         let mut s = Summary::default();
         for r in records {
             s.add(r);
@@ -252,7 +253,7 @@ impl Summary {
     }
 
     /// Counts one more request.
-    pub fn add(&mut self, r: &RequestRecord) {
+    pub(crate) fn add(&mut self, r: &RequestRecord) {
         match r.snapshot {
             Some(SnapshotOutcome::New { .. }) => self.new_snapshots += 1,
             Some(SnapshotOutcome::Updated { .. }) => self.updated_snapshots += 1,
@@ -269,7 +270,7 @@ impl Summary {
     }
 
     /// Adds another part of the run's totals.
-    pub fn merge(&mut self, o: &Summary) {
+    pub(crate) fn merge(&mut self, o: &Summary) {
         self.passed += o.passed;
         self.failed += o.failed;
         self.errored += o.errored;
@@ -282,7 +283,7 @@ impl Summary {
 
     /// 2 when a request could not be built from the collection, else 3 when one could not
     /// complete, else 1 when one failed, else 0.
-    pub fn exit_code(&self) -> i32 {
+    pub(crate) fn exit_code(&self) -> i32 {
         use crate::outcome::Exit;
         if self.invalid > 0 {
             Exit::Invalid.code()
@@ -297,7 +298,7 @@ impl Summary {
 
     /// `N passed, N failed` (with `, N skipped` when any were skipped); errored and invalid
     /// requests count as failed. A dry run says what it rendered instead.
-    pub fn line(&self) -> String {
+    pub(crate) fn line(&self) -> String {
         if self.rendered > 0 && self.passed + self.failed + self.errored + self.invalid == 0 {
             let mut s = format!(
                 "{} request{} rendered, nothing sent (--dry-run)",

@@ -12,7 +12,7 @@ use base64::Engine;
 use serde_json::Value;
 use std::path::Path;
 
-pub fn render_request(
+pub(crate) fn render_request(
     pr: &PlannedRequest,
     t: &Templates,
     vars: &Vars,
@@ -165,7 +165,7 @@ fn with_query(url: &str, query: &[(String, String)]) -> Result<String, String> {
 }
 
 /// How a request authenticates once its templates are rendered.
-pub enum Applied {
+pub(crate) enum Applied {
     Done,
     /// A bearer token that rendered empty: no Authorization header was set.
     EmptyBearer,
@@ -174,7 +174,7 @@ pub enum Applied {
 }
 
 /// Applies bearer, basic and API-key auth; for OAuth2, renders the token request.
-pub fn apply_auth(
+pub(crate) fn apply_auth(
     r: &mut RenderedRequest,
     auth: Option<&AuthSpec>,
     t: &Templates,
@@ -225,7 +225,7 @@ pub fn apply_auth(
 
 /// Marks every header whose value holds a secret (in any form the redactor knows) as sensitive:
 /// it stays behind when a redirect leaves the origin.
-pub fn mark_sensitive(r: &mut RenderedRequest, redactor: &Redactor) {
+pub(crate) fn mark_sensitive(r: &mut RenderedRequest, redactor: &Redactor) {
     for (k, v) in &r.headers {
         if redactor.finds(v)
             && !r
@@ -238,7 +238,7 @@ pub fn mark_sensitive(r: &mut RenderedRequest, redactor: &Redactor) {
     }
 }
 
-pub fn token_request(
+pub(crate) fn token_request(
     o: &OAuth2Spec,
     t: &Templates,
     vars: &Vars,
@@ -264,14 +264,14 @@ pub fn token_request(
     })
 }
 
-pub fn set_header(r: &mut RenderedRequest, name: &str, value: String) {
+pub(crate) fn set_header(r: &mut RenderedRequest, name: &str, value: String) {
     r.headers.retain(|(k, _)| !k.eq_ignore_ascii_case(name));
     r.headers.push((name.to_string(), value));
 }
 
 /// Changes for one send of one request (`yarc ui`'s "this send only"): the file stays as it is.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Adjust {
+pub(crate) struct Adjust {
     /// The collection file and `group / name` of the request they apply to.
     pub target: (std::path::PathBuf, String),
     /// Query parameters set (a parameter of that name already in the URL is replaced).
@@ -284,12 +284,8 @@ pub struct Adjust {
 }
 
 impl Adjust {
-    pub fn is_empty(&self) -> bool {
-        self.query.is_empty() && self.headers.is_empty() && self.body.is_none()
-    }
-
     /// Applies the changes; the rest of the URL keeps its bytes as rendered.
-    pub fn apply(&self, r: &mut RenderedRequest) -> Result<(), String> {
+    pub(crate) fn apply(&self, r: &mut RenderedRequest) -> Result<(), String> {
         if !self.query.is_empty() {
             r.url = set_query(&r.url, &self.query)?;
         }

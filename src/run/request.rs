@@ -28,7 +28,7 @@ pub(super) struct UnitState<'u> {
 }
 
 impl<'u> UnitState<'u> {
-    pub fn new(row: Option<&'u Vars>, iteration: Option<usize>) -> UnitState<'u> {
+    pub(super) fn new(row: Option<&'u Vars>, iteration: Option<usize>) -> UnitState<'u> {
         UnitState {
             row,
             iteration,
@@ -48,7 +48,7 @@ impl<'u> UnitState<'u> {
     }
 
     /// Remembers what a finished request captured, and what it should have and did not.
-    pub fn finished(&mut self, pr: &PlannedRequest, rec: &RequestRecord) {
+    pub(super) fn finished(&mut self, pr: &PlannedRequest, rec: &RequestRecord) {
         for cap in &pr.req.captures {
             if rec.captures.iter().any(|(n, _)| n == &cap.var) || rec.state == State::Rendered {
                 self.lost.remove(&cap.var);

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::time::Duration;
 
-pub fn seed_jobs(st: &mut SandboxState) {
+pub(super) fn seed_jobs(st: &mut SandboxState) {
     for (id, name) in [
         ("3f7c1a52-0d1e-4b8a-9c51-7e2f6a9d0b01", "weekly roster"),
         ("8a2d4e6f-1b3c-4d5e-8f70-9a1b2c3d4e02", "holiday cover"),
@@ -72,7 +72,7 @@ fn job_json(id: &str, job: &Job, needed: u32) -> Value {
     v
 }
 
-pub async fn stats(State(s): State<Shared>) -> Response {
+pub(super) async fn stats(State(s): State<Shared>) -> Response {
     let st = s
         .lock()
         .map(|st| json!({"tokens_issued": st.tokens_issued, "api_requests": st.api_requests}));
@@ -80,7 +80,7 @@ pub async fn stats(State(s): State<Shared>) -> Response {
 }
 
 /// Revokes every issued token: the next API call with one gets 401, as after a key rotation.
-pub async fn revoke(State(s): State<Shared>) -> Response {
+pub(super) async fn revoke(State(s): State<Shared>) -> Response {
     let Ok(mut st) = s.lock() else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
@@ -89,7 +89,7 @@ pub async fn revoke(State(s): State<Shared>) -> Response {
     Json(json!({"revoked": n})).into_response()
 }
 
-pub async fn list_jobs(State(s): State<Shared>, headers: HeaderMap) -> Response {
+pub(super) async fn list_jobs(State(s): State<Shared>, headers: HeaderMap) -> Response {
     if let Err(r) = rostering_guard(&s, &headers) {
         return r;
     }
@@ -105,7 +105,11 @@ pub async fn list_jobs(State(s): State<Shared>, headers: HeaderMap) -> Response 
     Json(json!({"items": items, "total": items.len()})).into_response()
 }
 
-pub async fn start_job(State(s): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+pub(super) async fn start_job(
+    State(s): State<Shared>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     if let Err(r) = rostering_guard(&s, &headers) {
         return r;
     }
@@ -138,7 +142,7 @@ pub async fn start_job(State(s): State<Shared>, headers: HeaderMap, body: Bytes)
         .into_response()
 }
 
-pub async fn job_status(
+pub(super) async fn job_status(
     State(s): State<Shared>,
     headers: HeaderMap,
     Path(id): Path<String>,
@@ -157,7 +161,7 @@ pub async fn job_status(
     Json(job_json(&id, job, needed)).into_response()
 }
 
-pub async fn job_result(
+pub(super) async fn job_result(
     State(s): State<Shared>,
     headers: HeaderMap,
     Path(id): Path<String>,
@@ -201,7 +205,7 @@ fn uris_key(dataset: &str) -> String {
     format!("{out}FileUris")
 }
 
-pub async fn start_export(
+pub(super) async fn start_export(
     State(s): State<Shared>,
     headers: HeaderMap,
     Path(dataset): Path<String>,
@@ -218,7 +222,7 @@ pub async fn start_export(
     (StatusCode::ACCEPTED, Json(json!({"jobId": id}))).into_response()
 }
 
-pub async fn export_status(
+pub(super) async fn export_status(
     State(s): State<Shared>,
     headers: HeaderMap,
     Path((dataset, job)): Path<(String, String)>,
@@ -246,7 +250,7 @@ pub async fn export_status(
 
 /// Pre-signed download: a request that carries an Authorization header is refused, as the
 /// real storage does, which catches token leakage to third parties.
-pub async fn export_file(
+pub(super) async fn export_file(
     headers: HeaderMap,
     Path((_job, file)): Path<(String, String)>,
 ) -> Response {
@@ -267,7 +271,7 @@ pub async fn export_file(
 
 /// Returns the request as received: method, path, query, headers, and the body as text, JSON,
 /// form fields or multipart parts.
-pub async fn echo(method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+pub(super) async fn echo(method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
     let header_map: serde_json::Map<String, Value> = headers
         .iter()
         .map(|(k, v)| {
@@ -328,7 +332,7 @@ pub async fn echo(method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> 
 
 /// `/wire`, `/wire/...`: the request exactly as it arrived — the request target byte for byte,
 /// every header line in order (repeats included), the body as text.
-pub async fn wire(method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+pub(super) async fn wire(method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
     let lines: Vec<[String; 2]> = headers
         .iter()
         .map(|(k, v)| {
@@ -366,12 +370,12 @@ fn futures_stream(body: Bytes) -> impl futures_util::Stream<Item = Result<Bytes,
     futures_util::stream::once(async move { Ok(body) })
 }
 
-pub async fn fault_status(Path(code): Path<u16>) -> Response {
+pub(super) async fn fault_status(Path(code): Path<u16>) -> Response {
     let status = StatusCode::from_u16(code).unwrap_or(StatusCode::BAD_REQUEST);
     (status, Json(json!({"status": code}))).into_response()
 }
 
-pub async fn fault_rate_limited() -> Response {
+pub(super) async fn fault_rate_limited() -> Response {
     (
         StatusCode::TOO_MANY_REQUESTS,
         [("retry-after", "1")],
@@ -381,7 +385,7 @@ pub async fn fault_rate_limited() -> Response {
 }
 
 /// Fails with 503 on the first call for a key, then succeeds.
-pub async fn fault_flaky(State(s): State<Shared>, Path(key): Path<String>) -> Response {
+pub(super) async fn fault_flaky(State(s): State<Shared>, Path(key): Path<String>) -> Response {
     let Ok(mut st) = s.lock() else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
@@ -397,7 +401,7 @@ pub async fn fault_flaky(State(s): State<Shared>, Path(key): Path<String>) -> Re
     Json(json!({"ok": true, "calls": *n})).into_response()
 }
 
-pub async fn fault_slow(
+pub(super) async fn fault_slow(
     State(s): State<Shared>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
@@ -413,11 +417,11 @@ pub async fn fault_slow(
     Json(json!({"slept_ms": ms})).into_response()
 }
 
-pub async fn fault_invalid_json() -> Response {
+pub(super) async fn fault_invalid_json() -> Response {
     ([("content-type", "application/json")], "{\"items\": [1, 2,").into_response()
 }
 
-pub async fn fault_html() -> Response {
+pub(super) async fn fault_html() -> Response {
     (
         [("content-type", "text/html")],
         "<!doctype html><html><body><h1>Gateway</h1></body></html>",
@@ -426,7 +430,7 @@ pub async fn fault_html() -> Response {
 }
 
 /// `/redirect?to=/echo&status=302`: a redirect to a path of this server.
-pub async fn redirect(Query(q): Query<HashMap<String, String>>) -> Response {
+pub(super) async fn redirect(Query(q): Query<HashMap<String, String>>) -> Response {
     let to = q.get("to").cloned().unwrap_or_else(|| "/echo".into());
     let status = q
         .get("status")
@@ -439,7 +443,7 @@ pub async fn redirect(Query(q): Query<HashMap<String, String>>) -> Response {
 
 /// `/cookies/set?name=value`: sets the cookies named in the query; `domain=D` gives each of
 /// them `Domain=D`.
-pub async fn set_cookie(Query(q): Query<HashMap<String, String>>) -> Response {
+pub(super) async fn set_cookie(Query(q): Query<HashMap<String, String>>) -> Response {
     let mut headers = HeaderMap::new();
     let domain = q.get("domain").map(|d| format!("; Domain={d}"));
     for (k, v) in q.iter().filter(|(k, _)| *k != "domain") {
@@ -452,7 +456,7 @@ pub async fn set_cookie(Query(q): Query<HashMap<String, String>>) -> Response {
 }
 
 /// A gzip-compressed JSON body, whatever the client asked for.
-pub async fn compressed() -> Response {
+pub(super) async fn compressed() -> Response {
     use std::io::Write;
     let body = json!({"compressed": true, "items": [1, 2, 3]}).to_string();
     let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());

@@ -15,9 +15,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-pub const CLIENT_ID: &str = "sandbox-client";
-pub const CLIENT_SECRET: &str = "sandbox-secret";
-pub const TENANT: &str = "sandbox-tenant";
+pub(crate) const CLIENT_ID: &str = "sandbox-client";
+pub(crate) const CLIENT_SECRET: &str = "sandbox-secret";
+pub(crate) const TENANT: &str = "sandbox-tenant";
 
 #[derive(Debug, Clone)]
 pub struct Settings {

@@ -21,7 +21,7 @@ fn scope_allowed(scope: &str) -> bool {
         || scope == "sandbox"
 }
 
-pub async fn discovery(State(s): State<Shared>) -> Response {
+pub(super) async fn discovery(State(s): State<Shared>) -> Response {
     let base = s.lock().map(|s| s.base_url.clone()).unwrap_or_default();
     Json(json!({
         "issuer": base,
@@ -40,7 +40,7 @@ fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
         .into_response()
 }
 
-pub async fn token(State(s): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+pub(super) async fn token(State(s): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
     let ct = headers
         .get("content-type")
         .and_then(|v| v.to_str().ok())
@@ -141,7 +141,11 @@ fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
 }
 
 /// Checks a bearer token: `Err` is the 401 to answer.
-pub fn check_bearer(s: &Shared, headers: &HeaderMap, scope_prefix: &str) -> Result<(), Response> {
+pub(super) fn check_bearer(
+    s: &Shared,
+    headers: &HeaderMap,
+    scope_prefix: &str,
+) -> Result<(), Response> {
     let unauthorized = |why: &str| {
         (
             StatusCode::UNAUTHORIZED,
@@ -187,7 +191,7 @@ pub fn check_bearer(s: &Shared, headers: &HeaderMap, scope_prefix: &str) -> Resu
 /// Token endpoints that misbehave, one way each: `html`, `500`, `invalid-json`, `no-token`
 /// (JSON without `access_token`), `slow` (answers after 5 s), `no-expiry` (a token without
 /// `expires_in`).
-pub async fn fault_token(Path(kind): Path<String>) -> Response {
+pub(super) async fn fault_token(Path(kind): Path<String>) -> Response {
     match kind.as_str() {
         "html" => (
             StatusCode::OK,

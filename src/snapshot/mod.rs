@@ -3,7 +3,7 @@
 //! placeholder; secrets masked) — written as a reviewable YAML file, and compared on every run
 //! with a unified diff. Everything here is pure; files are `store`'s business.
 
-pub mod store;
+pub(crate) mod store;
 
 use crate::eval::jsonpath::{self, JsonPaths};
 use crate::exchange::Response;
@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashSet};
 
 /// What replaces an ignored value.
-pub const IGNORED: &str = "<ignored>";
+pub(crate) const IGNORED: &str = "<ignored>";
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Snapshot {
@@ -45,34 +45,29 @@ pub enum Body {
 }
 
 /// Where the request went, for the snapshot's `request:` part.
-pub struct RequestInfo<'a> {
+pub(crate) struct RequestInfo<'a> {
     pub method: &'a str,
     pub url_template: &'a str,
     pub path: String,
 }
 
-/// Reduces a response to its snapshot.
-pub fn take(
+/// [`take_with`] before anything is captured.
+#[cfg(test)]
+fn take(
     resp: &Response,
     spec: &SnapshotSpec,
     req: RequestInfo,
     paths: &JsonPaths,
     redactor: &Redactor,
 ) -> Snapshot {
-    take_with(
-        resp,
-        spec,
-        req,
-        paths,
-        redactor,
-        &crate::template::Vars::new(),
-    )
+    let none = crate::template::Vars::new();
+    take_with(resp, spec, req, paths, redactor, &none)
 }
 
-/// Like [`take`], with the values captured so far: a JSON string equal to a captured id is
+/// Reduces a response to its snapshot, with the values captured so far: a JSON string equal to a captured id is
 /// stored as `{name}`, as in the recorded path, so that snapshots stay the same from run to run
 /// and `yarc mock` can answer with the id the client holds.
-pub fn take_with(
+pub(crate) fn take_with(
     resp: &Response,
     spec: &SnapshotSpec,
     req: RequestInfo,
@@ -342,7 +337,7 @@ pub fn from_yaml(text: &str) -> Result<Snapshot, String> {
 }
 
 /// A unified diff (3 lines of context), `-` the old, `+` the new.
-pub fn diff(old: &str, new: &str, old_label: &str, new_label: &str) -> String {
+pub(crate) fn diff(old: &str, new: &str, old_label: &str, new_label: &str) -> String {
     let with_nl = |s: &str| {
         if s.ends_with('\n') {
             s.to_string()
@@ -363,7 +358,7 @@ pub fn diff(old: &str, new: &str, old_label: &str, new_label: &str) -> String {
 }
 
 /// A file-name-safe form of a request name: `admin / health check` → `admin-health-check`.
-pub fn slug(name: &str) -> String {
+pub(crate) fn slug(name: &str) -> String {
     let mut out = String::new();
     for c in name.chars() {
         if c.is_alphanumeric() {

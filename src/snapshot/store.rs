@@ -5,18 +5,18 @@
 use crate::files::write_atomic;
 use std::path::{Path, PathBuf};
 
-pub const EXT: &str = ".snap.yaml";
-pub const PENDING_EXT: &str = ".snap.yaml.new";
+pub(crate) const EXT: &str = ".snap.yaml";
+pub(crate) const PENDING_EXT: &str = ".snap.yaml.new";
 
 /// The snapshot folder of one collection in one environment.
 #[derive(Debug, Clone)]
-pub struct SnapshotDir {
+pub(crate) struct SnapshotDir {
     pub dir: PathBuf,
 }
 
 impl SnapshotDir {
     /// `env` is the environment's name; without one, `default`.
-    pub fn new(collection: &Path, env: Option<&str>) -> SnapshotDir {
+    pub(crate) fn new(collection: &Path, env: Option<&str>) -> SnapshotDir {
         let base = collection.parent().unwrap_or(Path::new(""));
         let stem = collection
             .file_stem()
@@ -28,16 +28,16 @@ impl SnapshotDir {
         }
     }
 
-    pub fn file(&self, key: &str) -> PathBuf {
+    pub(crate) fn file(&self, key: &str) -> PathBuf {
         self.dir.join(format!("{key}{EXT}"))
     }
 
-    pub fn pending(&self, key: &str) -> PathBuf {
+    pub(crate) fn pending(&self, key: &str) -> PathBuf {
         self.dir.join(format!("{key}{PENDING_EXT}"))
     }
 
     /// The stored text, if there is a snapshot.
-    pub fn read(&self, key: &str) -> Option<std::io::Result<String>> {
+    pub(crate) fn read(&self, key: &str) -> Option<std::io::Result<String>> {
         let path = self.file(key);
         if !path.exists() {
             return None;
@@ -47,7 +47,7 @@ impl SnapshotDir {
 
     /// Whether the stored file holds exactly `text`, read in pieces: a large snapshot that has
     /// not changed is never held in memory twice. `None` when there is no stored file.
-    pub fn holds(&self, key: &str, text: &str) -> Option<std::io::Result<bool>> {
+    pub(crate) fn holds(&self, key: &str, text: &str) -> Option<std::io::Result<bool>> {
         use std::io::Read;
         let mut file = match std::fs::File::open(self.file(key)) {
             Ok(f) => f,
@@ -72,17 +72,17 @@ impl SnapshotDir {
         }
     }
 
-    pub fn write(&self, key: &str, text: &str) -> std::io::Result<()> {
+    pub(crate) fn write(&self, key: &str, text: &str) -> std::io::Result<()> {
         write_atomic(&self.file(key), text)?;
         self.remove_pending(key);
         Ok(())
     }
 
-    pub fn write_pending(&self, key: &str, text: &str) -> std::io::Result<()> {
+    pub(crate) fn write_pending(&self, key: &str, text: &str) -> std::io::Result<()> {
         write_atomic(&self.pending(key), text)
     }
 
-    pub fn remove_pending(&self, key: &str) {
+    pub(crate) fn remove_pending(&self, key: &str) {
         let p = self.pending(key);
         if p.exists() {
             let _ = std::fs::remove_file(p);
@@ -90,7 +90,7 @@ impl SnapshotDir {
     }
 
     /// The keys of every stored snapshot.
-    pub fn keys(&self) -> Vec<String> {
+    pub(crate) fn keys(&self) -> Vec<String> {
         let Ok(entries) = std::fs::read_dir(&self.dir) else {
             return Vec::new();
         };
@@ -109,7 +109,7 @@ impl SnapshotDir {
 }
 
 /// Every pending snapshot below `root`, in name order.
-pub fn pending_below(root: &Path) -> Vec<PathBuf> {
+pub(crate) fn pending_below(root: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     walk(root, &mut out);
     out.sort();
@@ -132,19 +132,19 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 /// Makes a pending snapshot the stored one; returns the stored file.
-pub fn accept(pending: &Path) -> std::io::Result<PathBuf> {
+pub(crate) fn accept(pending: &Path) -> std::io::Result<PathBuf> {
     let target = accepted_path(pending);
     std::fs::rename(pending, &target)?;
     Ok(target)
 }
 
 /// Drops a pending snapshot.
-pub fn reject(pending: &Path) -> std::io::Result<()> {
+pub(crate) fn reject(pending: &Path) -> std::io::Result<()> {
     std::fs::remove_file(pending)
 }
 
 /// The snapshot file a pending file would replace.
-pub fn accepted_path(pending: &Path) -> PathBuf {
+pub(crate) fn accepted_path(pending: &Path) -> PathBuf {
     let s = pending.to_string_lossy();
     PathBuf::from(s.strip_suffix(".new").unwrap_or(&s).to_string())
 }

@@ -29,7 +29,7 @@ const BODY_MAX: usize = 2 * 1024 * 1024;
 
 type Wb = State<Arc<Workbench>>;
 
-pub fn router(wb: Arc<Workbench>) -> Router {
+pub(super) fn router(wb: Arc<Workbench>) -> Router {
     Router::new()
         .route("/", get(index))
         .route(

@@ -15,14 +15,14 @@ use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
 
 /// The page's policy: its own script and style only, API calls to itself, nothing framed.
-pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+pub(super) const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /// Paths served without the token: the page, its script and style hold nothing of the
 /// session (the page gets the token only when a one-time key opens it; a reload of the tab
 /// finds the token the tab kept).
 const PUBLIC: &[&str] = &["/", "/app.js", "/app.css", "/favicon.ico"];
 
-pub async fn check(State(wb): State<Arc<Workbench>>, req: Request, next: Next) -> Response {
+pub(super) async fn check(State(wb): State<Arc<Workbench>>, req: Request, next: Next) -> Response {
     let host = req
         .headers()
         .get(header::HOST)
@@ -68,7 +68,7 @@ pub async fn check(State(wb): State<Arc<Workbench>>, req: Request, next: Next) -
 
 /// Marks the page request a one-time key opened: the page is given the session token.
 #[derive(Clone, Copy)]
-pub struct Opened;
+pub(super) struct Opened;
 
 fn query_value(req: &Request, key: &str) -> Option<String> {
     let q = req.uri().query()?;
@@ -90,7 +90,7 @@ fn carries_token(req: &Request, token: &str) -> bool {
 }
 
 /// Compares in time independent of where the first difference is.
-pub fn same(a: &str, b: &str) -> bool {
+pub(super) fn same(a: &str, b: &str) -> bool {
     a.len() == b.len()
         && a.bytes()
             .zip(b.bytes())

@@ -10,7 +10,7 @@
 
 mod api;
 mod guard;
-pub mod tree;
+pub(crate) mod tree;
 
 use crate::auth::TokenCache;
 use crate::session::Config;
@@ -33,7 +33,7 @@ const HISTORY_MAX: usize = 100;
 
 /// One session of the page: the configuration every send starts from, and what the session
 /// keeps between sends.
-pub struct Workbench {
+pub(crate) struct Workbench {
     /// Paths, variables, network options as given on the command line; a send sets the
     /// environment and the selection.
     pub base: Config,
@@ -60,7 +60,7 @@ pub struct Workbench {
 }
 
 impl Workbench {
-    pub fn new(base: Config, port: u16) -> Workbench {
+    pub(crate) fn new(base: Config, port: u16) -> Workbench {
         let token = format!(
             "{}{}",
             uuid::Uuid::new_v4().simple(),
@@ -89,12 +89,12 @@ impl Workbench {
     }
 
     /// Text for the page, with every secret value of the session masked.
-    pub fn masked(&self, text: &str) -> String {
+    pub(crate) fn masked(&self, text: &str) -> String {
         self.mask.redact(text)
     }
 
     /// A new one-time key that opens the page once, within a minute.
-    pub fn nonce(&self) -> String {
+    pub(crate) fn nonce(&self) -> String {
         let n = uuid::Uuid::new_v4().simple().to_string();
         if let Ok(mut all) = self.nonces.lock() {
             all.push((n.clone(), std::time::Instant::now()));
@@ -103,7 +103,7 @@ impl Workbench {
     }
 
     /// Whether `n` is a key made by [`Workbench::nonce`] and not used or expired; it is used now.
-    pub fn redeem(&self, n: &str) -> bool {
+    pub(crate) fn redeem(&self, n: &str) -> bool {
         let Ok(mut all) = self.nonces.lock() else {
             return false;
         };
@@ -119,7 +119,7 @@ impl Workbench {
 
     /// Forgets captured values and tokens, and stops the session's sandbox, whose next send
     /// starts a fresh one (the page's Reset).
-    pub async fn reset(&self) {
+    pub(crate) async fn reset(&self) {
         if let Ok(mut c) = self.carried.lock() {
             c.clear();
         }
@@ -129,15 +129,15 @@ impl Workbench {
 
     /// Stops the session's sandbox: the next send starts one with nothing in it, as each
     /// `yarc run` does, so that what it records matches what `yarc run` records.
-    pub async fn fresh_sandbox(&self) {
+    pub(crate) async fn fresh_sandbox(&self) {
         self.sandbox.lock().await.take();
     }
 
-    pub fn generation(&self) -> u64 {
+    pub(crate) fn generation(&self) -> u64 {
         self.generation.load(Ordering::SeqCst)
     }
 
-    pub fn changed(&self) {
+    pub(crate) fn changed(&self) {
         self.generation.fetch_add(1, Ordering::SeqCst);
     }
 }
@@ -167,7 +167,10 @@ fn session_mask(base: &Config) -> Arc<crate::secret::Redactor> {
 
 /// Serves the page on `listener` until the process ends. The listener must be bound to
 /// 127.0.0.1 (the command does that).
-pub async fn serve(wb: Arc<Workbench>, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+pub(crate) async fn serve(
+    wb: Arc<Workbench>,
+    listener: tokio::net::TcpListener,
+) -> std::io::Result<()> {
     let _watcher = watch(&wb);
     let app = api::router(Arc::clone(&wb)).layer(axum::middleware::from_fn_with_state(
         Arc::clone(&wb),

@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 /// Every collection as a tree. A request is named by its collection `file` and `full_name`
 /// (`group / request`), the pair a send selects it by.
-pub fn tree(collections: &[Collection]) -> Value {
+pub(crate) fn tree(collections: &[Collection]) -> Value {
     Value::Array(
         collections
             .iter()

@@ -114,3 +114,23 @@ fn the_engine_never_names_a_front_end() {
         g["ui"]
     );
 }
+
+/// The library shows only its `api` module: every top-level module is `pub(crate)`, so the
+/// dead-code lint sees an item nothing uses, and `unreachable_pub` keeps `pub` honest inside.
+#[test]
+fn the_library_surface_is_its_api_module_only() {
+    let root = super::project_root();
+    let lib = std::fs::read_to_string(root.join("src/lib.rs")).expect("lib.rs");
+    let public: Vec<&str> = lib
+        .lines()
+        .filter(|l| l.starts_with("pub mod ") && *l != "pub mod api {")
+        .collect();
+    assert!(public.is_empty(), "public modules beside `api`: {public:?}");
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).expect("Cargo.toml");
+    for lint in ["unsafe_code = \"forbid\"", "unreachable_pub = \"warn\""] {
+        assert!(
+            manifest.contains(lint),
+            "Cargo.toml's [lints.rust] lacks {lint}"
+        );
+    }
+}

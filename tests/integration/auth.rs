@@ -250,7 +250,7 @@ fn fifty_concurrent_requests_across_five_files_share_one_token() {
 
 #[test]
 fn a_short_lived_token_is_renewed_before_it_expires() {
-    let w = World::with_settings(yarc::sandbox::Settings {
+    let w = World::with_settings(yarc::api::sandbox::Settings {
         token_lifetime: std::time::Duration::from_secs(2),
         ..Default::default()
     });
@@ -278,7 +278,7 @@ fn a_short_lived_token_is_renewed_before_it_expires() {
 
 #[test]
 fn refresh_before_overrides_the_renewal_margin() {
-    let w = World::with_settings(yarc::sandbox::Settings {
+    let w = World::with_settings(yarc::api::sandbox::Settings {
         token_lifetime: std::time::Duration::from_secs(2),
         ..Default::default()
     });

@@ -3,7 +3,7 @@
 //! where it is built: the daily loop in daily.rs, the set-up commands in .ci/run.)
 
 use clap::Parser;
-use yarc::cli::Cli;
+use yarc::api::cli::Cli;
 
 /// The documents a reader follows.
 fn documents() -> Vec<std::path::PathBuf> {

@@ -7,13 +7,13 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-pub struct FaultServer {
+pub(crate) struct FaultServer {
     pub url: String,
     _rt: tokio::runtime::Runtime,
 }
 
 impl FaultServer {
-    pub fn start() -> FaultServer {
+    pub(crate) fn start() -> FaultServer {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()

@@ -10,7 +10,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
 /// What a raw server does with one request (one request per connection).
-pub enum Act {
+pub(crate) enum Act {
     /// Writes these bytes, then closes without `Connection: close` having been said.
     Send(Vec<u8>),
     /// Closes without answering.
@@ -22,7 +22,7 @@ pub enum Act {
 
 type Handler = Arc<dyn Fn(&str) -> Act + Send + Sync>;
 
-pub struct Raw {
+pub(crate) struct Raw {
     pub url: String,
     /// Every request head received (with its body, when it had one).
     pub seen: Arc<Mutex<Vec<String>>>,
@@ -30,7 +30,7 @@ pub struct Raw {
 }
 
 impl Raw {
-    pub fn start(handler: impl Fn(&str) -> Act + Send + Sync + 'static) -> Raw {
+    pub(crate) fn start(handler: impl Fn(&str) -> Act + Send + Sync + 'static) -> Raw {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -49,7 +49,7 @@ impl Raw {
         Raw { url, seen, _rt: rt }
     }
 
-    pub fn requests(&self) -> Vec<String> {
+    pub(crate) fn requests(&self) -> Vec<String> {
         self.seen.lock().map(|s| s.clone()).unwrap_or_default()
     }
 }

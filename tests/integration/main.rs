@@ -29,7 +29,7 @@ mod wire;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
-use yarc::sandbox::{Sandbox, Settings};
+use yarc::api::sandbox::{Sandbox, Settings};
 
 /// A temporary project folder with a sandbox serving it.
 pub struct World {
@@ -56,7 +56,7 @@ impl World {
             .build()
             .expect("runtime");
         let sandbox = rt
-            .block_on(yarc::sandbox::start(settings, 0))
+            .block_on(yarc::api::sandbox::start(settings, 0))
             .expect("sandbox");
         World {
             dir: tempfile::tempdir().expect("tempdir"),

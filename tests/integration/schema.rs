@@ -19,12 +19,18 @@ fn yaml_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
 #[test]
 fn the_committed_schemas_are_current() {
     for (kind, file) in [
-        (yarc::schema::Kind::Collection, "schema/collection.json"),
-        (yarc::schema::Kind::Environment, "schema/environment.json"),
+        (
+            yarc::api::schema::Kind::Collection,
+            "schema/collection.json",
+        ),
+        (
+            yarc::api::schema::Kind::Environment,
+            "schema/environment.json",
+        ),
     ] {
         let committed =
             std::fs::read_to_string(project_root().join(file)).expect("schema committed");
-        let current = yarc::schema::json(kind);
+        let current = yarc::api::schema::json(kind);
         assert!(
             committed.trim_end() == current.trim_end(),
             "{file} is stale: run `cargo run -- schema {} > {file}`",
@@ -44,9 +50,9 @@ fn the_committed_schemas_are_current() {
     assert!(r.stdout.contains("\"title\": \"yarc environment\""));
 }
 
-fn validator(kind: yarc::schema::Kind) -> jsonschema::Validator {
+fn validator(kind: yarc::api::schema::Kind) -> jsonschema::Validator {
     let schema: serde_json::Value =
-        serde_json::from_str(&yarc::schema::json(kind)).expect("schema JSON");
+        serde_json::from_str(&yarc::api::schema::json(kind)).expect("schema JSON");
     jsonschema::validator_for(&schema).expect("valid schema")
 }
 
@@ -72,8 +78,8 @@ fn validate(v: &jsonschema::Validator, path: &std::path::Path) {
 
 #[test]
 fn every_example_validates_against_the_schema() {
-    let collections = validator(yarc::schema::Kind::Collection);
-    let environments = validator(yarc::schema::Kind::Environment);
+    let collections = validator(yarc::api::schema::Kind::Collection);
+    let environments = validator(yarc::api::schema::Kind::Environment);
     let mut files = Vec::new();
     yaml_files(&project_root().join("collections"), &mut files);
     assert!(files.len() >= 5);
@@ -88,7 +94,7 @@ fn every_example_validates_against_the_schema() {
 
 #[test]
 fn the_schema_rejects_a_typo() {
-    let v = validator(yarc::schema::Kind::Collection);
+    let v = validator(yarc::api::schema::Kind::Collection);
     let bad: serde_json::Value =
         serde_json::json!({"requests": [{"name": "x", "url": "u", "expcet": {}}]});
     assert!(!v.is_valid(&bad));
@@ -102,13 +108,13 @@ fn the_schema_rejects_a_typo() {
 #[test]
 fn the_schema_and_the_parser_accept_the_same_keys() {
     use std::collections::BTreeSet;
-    for (format, def, keys) in yarc::parse::keys::TABLES {
+    for (format, def, keys) in yarc::api::parse::TABLES {
         let kind = match *format {
-            "collection" => yarc::schema::Kind::Collection,
-            _ => yarc::schema::Kind::Environment,
+            "collection" => yarc::api::schema::Kind::Collection,
+            _ => yarc::api::schema::Kind::Environment,
         };
         let schema: serde_json::Value =
-            serde_json::from_str(&yarc::schema::json(kind)).expect("schema is JSON");
+            serde_json::from_str(&yarc::api::schema::json(kind)).expect("schema is JSON");
         let object = if def.is_empty() {
             &schema
         } else {
@@ -139,7 +145,7 @@ fn the_reference_names_every_option_of_every_command() {
     use clap::CommandFactory;
     let docs = std::fs::read_to_string(project_root().join("docs/format.md")).expect("docs");
     let mut missing = Vec::new();
-    let mut stack = vec![(String::new(), yarc::cli::Cli::command())];
+    let mut stack = vec![(String::new(), yarc::api::cli::Cli::command())];
     while let Some((path, cmd)) = stack.pop() {
         for arg in cmd.get_arguments() {
             if arg.is_hide_set() {

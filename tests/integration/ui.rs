@@ -335,7 +335,7 @@ fn sends_go_through_the_engine_and_keep_captures_for_the_session() {
     let curl = p["records"][0]["curl"].as_str().unwrap_or("");
     assert!(curl.contains("/echo/items/item-4711"), "{p}");
     assert!(
-        curl.contains(&format!("X-Api-Key: {}", yarc::secret::MASK)),
+        curl.contains(&format!("X-Api-Key: {}", yarc::api::secret::MASK)),
         "{curl}"
     );
     // The variables panel says where the value comes from.
@@ -372,7 +372,9 @@ fn sends_go_through_the_engine_and_keep_captures_for_the_session() {
     );
     assert!(!everything.contains(SECRET), "the secret reached the page");
     assert!(
-        ui.get("/api/history").body.contains(yarc::secret::MASK),
+        ui.get("/api/history")
+            .body
+            .contains(yarc::api::secret::MASK),
         "the echoed key is shown masked"
     );
     // Bad input gets a located error, not a panic.

@@ -6,7 +6,7 @@ use super::{Converter, Staged, Subject, child, path};
 use crate::import::yaml_out::Y;
 
 /// Whether a statement is shaped like an assertion (so it counts as seen).
-pub fn is_assertion(e: &Expr) -> bool {
+pub(super) fn is_assertion(e: &Expr) -> bool {
     let (base, _) = flatten(e);
     matches!(base, Base::Expect(_) | Base::Response)
 }
@@ -61,7 +61,7 @@ const NOOP: [&str; 23] = [
 ];
 
 /// Converts an assertion chain into staged predicates; false if any step is not understood.
-pub fn assertion(cx: &Converter, e: &Expr, out: &mut Staged) -> bool {
+pub(super) fn assertion(cx: &Converter, e: &Expr, out: &mut Staged) -> bool {
     match flatten(e) {
         (Base::Expect(x), steps) => match cx.subject(x) {
             Some(Subject::Value(_)) | None => {
@@ -277,7 +277,7 @@ fn regex(body: &str, flags: &str) -> Option<String> {
 }
 
 /// A Postman reason phrase as its status code.
-pub fn reason_code(reason: &str) -> Option<u64> {
+pub(super) fn reason_code(reason: &str) -> Option<u64> {
     Some(match reason.to_ascii_lowercase().as_str() {
         "ok" => 200,
         "created" => 201,
@@ -397,7 +397,7 @@ fn lodash_path(p: &str) -> String {
 }
 
 /// A legacy boolean (`responseCode.code === 200 && jsonData.ok`) as predicates.
-pub fn boolean(cx: &Converter, e: &Expr, negate: bool, out: &mut Staged) -> bool {
+pub(super) fn boolean(cx: &Converter, e: &Expr, negate: bool, out: &mut Staged) -> bool {
     match e {
         Expr::Bool(true) if !negate => true,
         Expr::Binary("&&", a, b) if !negate => {

@@ -5,13 +5,13 @@
 
 /// One token, with the (1-based) line it starts on.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Token {
+pub(crate) struct Token {
     pub tok: Tok,
     pub line: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Tok {
+pub(crate) enum Tok {
     Ident(String),
     Num(f64),
     Str(String),
@@ -31,14 +31,14 @@ const PUNCT: [&str; 38] = [
 
 /// A part of a template literal.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Piece {
+pub(crate) enum Piece {
     Text(String),
     /// The source of a `${...}` expression.
     Code(String),
 }
 
 /// Reads tokens; an unterminated string or comment ends at the end of the text.
-pub fn lex(src: &str) -> Vec<Token> {
+pub(crate) fn lex(src: &str) -> Vec<Token> {
     let chars: Vec<char> = src.chars().collect();
     let mut out: Vec<Token> = Vec::new();
     let (mut i, mut line) = (0, 1);
@@ -197,7 +197,7 @@ fn regex(chars: &[char], start: usize) -> (Tok, usize) {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Expr {
+pub(crate) enum Expr {
     Ident(String),
     Str(String),
     Num(f64),
@@ -223,20 +223,20 @@ pub enum Expr {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum TemplatePart {
+pub(crate) enum TemplatePart {
     Text(String),
     Expr(Expr),
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Stmt {
+pub(crate) struct Stmt {
     pub kind: StmtKind,
     pub first: usize,
     pub last: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum StmtKind {
+pub(crate) enum StmtKind {
     Expr(Expr),
     /// `var|let|const` with one or more declarations.
     Let(Vec<(Binding, Expr)>),
@@ -250,7 +250,7 @@ pub enum StmtKind {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Binding {
+pub(crate) enum Binding {
     Name(String),
     /// `{ a, b: c }`: (property, local name).
     Object(Vec<(String, String)>),
@@ -261,7 +261,7 @@ const MAX_DEPTH: usize = 64;
 /// The longest member chain read (`a.b.c(...)[0]...`), for the same reason.
 const MAX_CHAIN: usize = 512;
 
-pub fn parse(src: &str) -> Vec<Stmt> {
+pub(crate) fn parse(src: &str) -> Vec<Stmt> {
     let mut p = Parser {
         toks: lex(src),
         pos: 0,

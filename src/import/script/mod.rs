@@ -6,7 +6,7 @@
 
 mod chain;
 mod clock;
-pub mod js;
+pub(crate) mod js;
 mod send;
 
 use super::yaml_out::Y;
@@ -15,7 +15,7 @@ use std::collections::{BTreeSet, HashMap};
 
 /// Whether a script runs after the response (`test`) or before the request (`prerequest`).
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Phase {
+pub(crate) enum Phase {
     Test,
     /// A collection's or folder's test script: assertions apply to every request below it,
     /// but a value read from "the" response has no single request to be captured from.
@@ -25,7 +25,7 @@ pub enum Phase {
 
 /// What one script became.
 #[derive(Debug, Default)]
-pub struct Script {
+pub(crate) struct Script {
     pub expect: Y,
     pub capture: Y,
     /// `pm.*.set(name, literal)` in a test script: variables with a value known before the run.
@@ -58,7 +58,7 @@ pub struct Script {
 
 /// What the body, a header, the status... is called in the output.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Subject {
+pub(crate) enum Subject {
     Json(String),
     Length(Box<Subject>),
     Header(String),
@@ -91,7 +91,7 @@ const KEPT_SWALLOWED: &str =
     "a check whose failure the `catch` around it swallows: it never fails in Postman";
 
 /// Converts one script (its lines as exported).
-pub fn convert(lines: &[String], phase: Phase) -> Script {
+pub(crate) fn convert(lines: &[String], phase: Phase) -> Script {
     let source = lines.join("\n");
     let statements = js::parse(&source);
     let mut cx = Converter::new(phase, lines.to_vec());
@@ -1001,7 +1001,7 @@ impl Converter {
     }
 
     /// A value known before the response (a literal, `{{ var }}`, or an alias of one).
-    pub fn value(&self, e: &Expr) -> Option<Y> {
+    pub(crate) fn value(&self, e: &Expr) -> Option<Y> {
         match self.subject(e)? {
             Subject::Value(v) => Some(v),
             _ => None,
@@ -1009,7 +1009,7 @@ impl Converter {
     }
 
     /// What an expression reads, if the output can name it.
-    pub fn subject(&self, e: &Expr) -> Option<Subject> {
+    pub(crate) fn subject(&self, e: &Expr) -> Option<Subject> {
         if let Some(v) = value(e).or_else(|| generated(e)) {
             return Some(Subject::Value(v));
         }
@@ -1426,7 +1426,7 @@ fn tidy(expect: &mut Y) {
 
 /// Predicates collected while a statement is read, written only if all of it converts.
 #[derive(Default)]
-pub struct Staged(pub Vec<(Subject, &'static str, Y, bool)>);
+pub(crate) struct Staged(pub Vec<(Subject, &'static str, Y, bool)>);
 
 fn is_code(line: &str) -> bool {
     let t = line.trim();
@@ -1650,7 +1650,7 @@ fn unwrap_conversion(e: &Expr) -> &Expr {
 }
 
 /// `a.b.c` as a dotted name, when it is only identifiers.
-pub fn path(e: &Expr) -> Option<String> {
+pub(crate) fn path(e: &Expr) -> Option<String> {
     match e {
         Expr::Ident(n) => Some(n.clone()),
         Expr::Member(inner, name) => Some(format!("{}.{name}", path(inner)?)),
@@ -1659,7 +1659,7 @@ pub fn path(e: &Expr) -> Option<String> {
 }
 
 /// A value known without the response: literals, lists and maps of them, `{{ var }}`.
-pub fn value(e: &Expr) -> Option<Y> {
+pub(crate) fn value(e: &Expr) -> Option<Y> {
     Some(match e {
         Expr::Str(s) => Y::str(super::vars::convert(s, &mut Vec::new())),
         Expr::Num(n) => Y::Num(number(*n)?),
@@ -1986,7 +1986,7 @@ fn find_filter(item: &str, test: &Expr) -> Option<String> {
     }
 }
 
-pub fn child(path: &str, key: &str) -> String {
+pub(crate) fn child(path: &str, key: &str) -> String {
     let plain = !key.is_empty()
         && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
         && !key.starts_with(|c: char| c.is_ascii_digit());

@@ -9,7 +9,7 @@ use super::{Converter, Phase, Script, field, tidy};
 use crate::import::yaml_out::Y;
 
 /// What one `pm.sendRequest` became: the request, and whether all of its callback converted.
-pub struct Sent {
+pub(super) struct Sent {
     pub request: Y,
     pub whole: bool,
 }
