@@ -19,6 +19,6 @@ fuzz_target!(|data: &[u8]| {
         let _ = engine.undeclared(&t);
         let _ = engine.render(&t, &vars);
         let _ = engine.render_json(&t, &vars);
-        let _ = engine.truthy(&t, &vars);
+        let _ = engine.skip_reason(&t, &vars);
     }
 });
