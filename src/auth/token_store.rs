@@ -19,14 +19,13 @@ impl TokenStore {
         TokenStore { dir }
     }
 
-    /// `$YARC_CACHE_DIR`, else `$XDG_CACHE_HOME/yarc`, else `~/.cache/yarc`; tokens go in `tokens/`.
+    /// `$YARC_CACHE_DIR`, else the platform's cache directory + `yarc` (`$XDG_CACHE_HOME` or
+    /// `~/.cache` on Linux, `~/Library/Caches` on macOS, `%LOCALAPPDATA%` on Windows); tokens go
+    /// in `tokens/`.
     pub(crate) fn default_dir() -> Option<PathBuf> {
         let base = std::env::var_os("YARC_CACHE_DIR")
             .map(PathBuf::from)
-            .or_else(|| std::env::var_os("XDG_CACHE_HOME").map(|d| PathBuf::from(d).join("yarc")))
-            .or_else(|| {
-                std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache").join("yarc"))
-            })?;
+            .or_else(|| dirs::cache_dir().map(|d| d.join("yarc")))?;
         Some(base.join("tokens"))
     }
 

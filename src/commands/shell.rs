@@ -127,7 +127,7 @@ fn sections(command: &str) -> String {
         ),
         (
             "YARC_CACHE_DIR, XDG_CACHE_HOME",
-            "where --token-cache keeps tokens (default ~/.cache/yarc)",
+            "where --token-cache keeps tokens (default: the platform's cache folder, ~/.cache/yarc on Linux)",
         ),
         (
             "any NAME",
