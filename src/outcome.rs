@@ -68,9 +68,9 @@ pub(crate) enum RunError {
     #[error("{0}")]
     Token(String),
     #[error(
-        "the API answered 401 to a freshly fetched token too{challenge}: the token was rejected, not expired — a wrong tenant_id or a missing scope are the usual causes"
+        "the API answered 401 to a freshly fetched token too{challenge}: the token was rejected, not expired — {carried}; a wrong tenant_id or a missing scope are the usual causes"
     )]
-    TokenRefused { challenge: String },
+    TokenRefused { challenge: String, carried: String },
     /// The HTTP client or TLS configuration could not be made.
     #[error("{0}")]
     Setup(String),

@@ -2,6 +2,7 @@
 //! state of a run. One token request per distinct (token URL, client id, scope, params), shared
 //! by every request and task; renewed before it expires; refetched once after a 401.
 
+pub(crate) mod claims;
 pub(crate) mod token_store;
 
 use crate::http::{describe, error_chain};
@@ -234,12 +235,14 @@ impl TokenCache {
         *guard = Some(token.clone());
         let elapsed = began.elapsed();
         let answer = format!(
-            "a {} token, expires_in {}, scope {}",
+            "a {} token, expires_in {}, scope {}; {}",
             token.token_type,
             token
                 .expires_in
                 .map_or("not given".to_string(), |s| format!("{s} s")),
-            token.scope.as_deref().unwrap_or("not said")
+            token.scope.as_deref().unwrap_or("not said"),
+            // A claim may hold a secret the run knows (a client id kept secret): masked.
+            redactor.redact(&claims::carried(&token.access_token)),
         );
         Ok((
             token,

@@ -193,7 +193,26 @@ fn describe(url: &str, tr: &TokenRequest, token: &crate::auth::Token) -> String 
             "access token    {MASK} ({} characters; --show prints it)",
             token.access_token.chars().count()
         ),
+        claims(&token.access_token),
         String::new(),
     ]
     .join("\n")
+}
+
+/// The token's claims, read from it (a JWT) without verifying it; never the token itself.
+fn claims(token: &str) -> String {
+    use crate::auth::claims::{Read, read};
+    let Read::Jwt(c) = read(token) else {
+        return "claims          none: the token is opaque (not a JWT), only its issuer knows what it carries".into();
+    };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    let mut out = vec!["claims          (read from the token, not verified)".to_string()];
+    out.extend(
+        c.lines(now)
+            .into_iter()
+            .map(|(label, v)| format!("  {label:<14}{v}")),
+    );
+    out.join("\n")
 }

@@ -235,7 +235,8 @@ impl Runner {
         }
         // The token may have been revoked or expired early: fetch a new one, try once more.
         trace.then("401: the token was refused; fetching a new one and sending again".into());
-        self.bearer(tr, Some(&token), rendered, trace, (left("")?, timeout))
+        let fresh = self
+            .bearer(tr, Some(&token), rendered, trace, (left("")?, timeout))
             .await?;
         let again = send(rendered, trace, left("after its new token")?).await?;
         if again.status == 401 && !expects_status(&pr.req.expect, 401) {
@@ -243,7 +244,8 @@ impl Runner {
                 .header("www-authenticate")
                 .map(|c| format!(" (WWW-Authenticate: {c})"))
                 .unwrap_or_default();
-            return Err(RunError::TokenRefused { challenge });
+            let carried = self.redactor.redact(&crate::auth::claims::carried(&fresh));
+            return Err(RunError::TokenRefused { challenge, carried });
         }
         Ok(again)
     }

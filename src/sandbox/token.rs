@@ -103,7 +103,7 @@ pub(super) async fn token(State(s): State<Shared>, headers: HeaderMap, body: Byt
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     let lifetime = st.settings.token_lifetime;
-    let token = format!("sbx_{}", uuid::Uuid::new_v4().simple());
+    let token = jwt(&st.base_url, &scope, tenant.as_deref(), lifetime);
     st.tokens.insert(
         token.clone(),
         Issued {
@@ -120,6 +120,44 @@ pub(super) async fn token(State(s): State<Shared>, headers: HeaderMap, body: Byt
         "scope": scope,
     }))
     .into_response()
+}
+
+/// A JWT as Visma Connect issues them (issuer, audience, client, tenant, scopes as a list, times),
+/// so `yarc token` and a 401's message have claims to read. Its signature is a keyed hash the
+/// sandbox does not publish: the sandbox checks a token by looking it up, as an API would ask
+/// its issuer.
+fn jwt(issuer: &str, scope: &str, tenant: Option<&str>, lifetime: std::time::Duration) -> String {
+    use sha2::Digest;
+    let e = |v: &serde_json::Value| {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string())
+    };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    let mut claims = json!({
+        "iss": issuer,
+        "aud": "sandbox-api",
+        "sub": CLIENT_ID,
+        "client_id": CLIENT_ID,
+        "scope": scope.split_whitespace().collect::<Vec<_>>(),
+        "iat": now,
+        "exp": now + lifetime.as_secs(),
+        "jti": id,
+    });
+    if let Some(t) = tenant {
+        claims["tenant_id"] = json!(t);
+    }
+    let signing = format!(
+        "{}.{}",
+        e(&json!({"alg": "HS256", "typ": "JWT"})),
+        e(&claims)
+    );
+    static KEY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let key = KEY.get_or_init(|| uuid::Uuid::new_v4().simple().to_string());
+    let signature = sha2::Sha256::digest(format!("{key}.{signing}").as_bytes());
+    let signature = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(signature);
+    format!("{signing}.{signature}")
 }
 
 /// RFC 6749 §2.3.1: Basic credentials are form-encoded before base64.

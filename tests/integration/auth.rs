@@ -312,6 +312,10 @@ fn a_fresh_token_rejected_again_fails_with_the_likely_causes() {
     let r = w.yarc(&["run", "c.yaml"]);
     r.expect_code(3)
         .expect_contains("the API answered 401 to a freshly fetched token too")
+        // What the token carries, read from its claims: the scope it has, the tenant it lacks.
+        .expect_contains(
+            "the token carries tenant none, scopes `sandbox`, audience `sandbox-api`, client `sandbox-client`",
+        )
         .expect_contains("a wrong tenant_id or a missing scope");
     assert_eq!(w.sandbox.tokens_issued(), 2, "one refetch, no more");
     assert!(r.stdout.contains("PASS  other"), "{}", r.stdout);
@@ -420,7 +424,12 @@ fn yarc_token_describes_the_token_masked_or_prints_it_raw() {
     r.expect_code(0)
         .expect_contains("scope granted   automatic-rostering-stage")
         .expect_contains("expires in      3600 s")
-        .expect_contains("access token    •••••");
+        .expect_contains("access token    •••••")
+        .expect_contains("claims          (read from the token, not verified)")
+        .expect_contains("  client        sandbox-client")
+        .expect_contains("  scopes        automatic-rostering-stage")
+        .expect_contains("  audience      sandbox-api")
+        .expect_contains("left)");
     let issued = w.sandbox.issued_tokens();
     assert!(
         !r.all().contains(&issued[0]),
@@ -828,4 +837,28 @@ fn yarc_vars_with_data_says_which_of_two_same_named_values_wins() {
     r.expect_code(0)
         .expect_contains("— wins over the data row's value")
         .expect_contains("and --var) — not used: --var's value wins");
+}
+
+#[test]
+fn token_claims_mask_a_client_id_kept_secret_and_show_in_verbose_runs() {
+    let w = World::new();
+    let text = format!(
+        "name: claims\n{}requests:\n  - name: list\n    url: \"{{{{ url }}}}/rostering/jobs\"\n    expect: {{ status: 200 }}\n",
+        oauth_block("").replace(
+            "client_id: sandbox-client",
+            "client_id: \"{{ secret('YARC_CLAIMS_CLIENT') }}\""
+        )
+    );
+    w.write("c.yaml", &text);
+    let env = [("YARC_CLAIMS_CLIENT", "sandbox-client")];
+    let r = w.yarc_env(&["token", "c.yaml"], &env);
+    r.expect_code(0)
+        .expect_contains("  client        •••••")
+        .expect_contains("  tenant        none");
+    assert!(!r.all().contains("sandbox-client"), "{}", r.all());
+    let r = w.yarc_env(&["run", "c.yaml", "-v", "--color", "never"], &env);
+    r.expect_code(0).expect_contains(
+        "the token carries tenant none, scopes `automatic-rostering-stage`, audience `sandbox-api`, client `•••••`",
+    );
+    assert!(!r.all().contains("sandbox-client"), "{}", r.all());
 }
