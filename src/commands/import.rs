@@ -1,4 +1,4 @@
-//! `yarc import postman|openapi`: reads another tool's files, converts them with
+//! `yarc import postman|openapi|curl`: reads another tool's files, converts them with
 //! `crate::import`, writes the collection (and environments), and prints what needs a human look.
 
 #[derive(Subcommand, Debug)]
@@ -34,6 +34,18 @@ pub enum ImportCommand {
         #[arg(long)]
         force: bool,
     },
+    /// A curl command (a browser's "Copy as cURL", an API's documentation): one request, added
+    /// at the end of a collection file (made when missing). Credentials become secret('…').
+    Curl {
+        /// A file holding the command; `-` or nothing reads it from standard input.
+        command: Option<PathBuf>,
+        /// The collection file to add the request to; its comments and layout are kept.
+        #[arg(long, short = 'o')]
+        output: PathBuf,
+        /// The request's name (default: its method and path).
+        #[arg(long)]
+        name: Option<String>,
+    },
 }
 
 use crate::import::{openapi, postman};
@@ -64,8 +76,97 @@ pub(crate) fn execute(cmd: ImportCommand) -> i32 {
             schemas,
             force,
         } => openapi_files(&spec, &output, schemas, force),
+        ImportCommand::Curl {
+            command,
+            output,
+            name,
+        } => match curl_request(command.as_deref(), &output, name.as_deref()) {
+            Ok(()) => Exit::Ok.code(),
+            Err(e) => fail(&e),
+        },
     }
 }
+
+/// The most a pasted command may hold.
+const MAX_COMMAND: u64 = 1 << 20;
+
+/// Reads the command, converts it, adds the request to `out` (made when missing) after checking
+/// that the file still reads as a collection, and says what to set.
+fn curl_request(command: Option<&Path>, out: &Path, name: Option<&str>) -> Result<(), String> {
+    let text = match command.filter(|p| *p != Path::new("-")) {
+        Some(p) => crate::load::read_text(p)?,
+        None => {
+            use std::io::{IsTerminal, Read};
+            if std::io::stdin().is_terminal() {
+                return Err("paste the curl command on standard input (end with Ctrl-D), or name a file that holds it".into());
+            }
+            let mut s = String::new();
+            std::io::stdin()
+                .take(MAX_COMMAND)
+                .read_to_string(&mut s)
+                .map_err(|e| format!("cannot read the command from standard input: {e}"))?;
+            s
+        }
+    };
+    let imported = crate::import::curl::import(&text, name)?;
+    let shown = out.display();
+    let existing = out.exists();
+    let (written, name) = if existing {
+        let before = crate::load::read_text(out)?;
+        crate::import::append::request(&before, imported.request)
+            .map_err(|e| format!("cannot add to `{shown}`: {e}"))?
+    } else {
+        let host = match &imported.request {
+            crate::import::yaml_out::Y::Map(m) => m
+                .iter()
+                .find(|(k, _)| k == "url")
+                .and_then(|(_, v)| match v {
+                    crate::import::yaml_out::Y::Str(u) => url::Url::parse(u).ok(),
+                    _ => None,
+                })
+                .and_then(|u| u.host_str().map(str::to_string)),
+            _ => None,
+        };
+        let head = format!(
+            "# Imported from a curl command by `yarc import curl`.\nname: {}\n",
+            crate::import::yaml_out::string(host.as_deref().unwrap_or("curl"))
+        );
+        let (text, name) = crate::import::append::request(&head, imported.request)?;
+        (MODELINE.to_string() + &text, name)
+    };
+    let file = crate::source::SourceFile::new(shown.to_string(), written.clone());
+    if let Err(d) = crate::parse::parse_collection(&file, out) {
+        return Err(format!(
+            "adding the request would leave `{shown}` unreadable, so nothing was written:\n{}",
+            d.render()
+        ));
+    }
+    crate::files::write_atomic(out, &written)
+        .map_err(|e| format!("cannot write `{shown}`: {e}"))?;
+    if !existing && let Some(dir) = out.parent() {
+        write_schemas(dir)?;
+    }
+    let mut s = format!(
+        "{} request `{name}` to {shown}\n",
+        if existing { "added" } else { "wrote" }
+    );
+    if !imported.secrets.is_empty() {
+        let names: Vec<&str> = imported.secrets.iter().map(String::as_str).collect();
+        s.push_str(&format!(
+            "  secrets were not copied: set {} in the environment or a .env file\n",
+            names.join(", ")
+        ));
+    }
+    for n in &imported.notes {
+        s.push_str(&format!("  - {n}\n"));
+    }
+    s.push_str(&format!("next: yarc check {shown}\n"));
+    crate::out!("{s}");
+    Ok(())
+}
+
+/// The modeline of a new collection file, pointing at the schema written beside it.
+const MODELINE: &str = "# yaml-language-server: $schema=./.yarc/collection.schema.json\n";
 
 fn read_json(path: &Path) -> Result<serde_json::Value, String> {
     let text = crate::load::read_text(path)?;

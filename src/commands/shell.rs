@@ -182,10 +182,16 @@ fn examples(command: &str) -> Vec<(&'static str, &'static str)> {
             "yarc diff collections --env stage --env prod --ignore '$.generatedAt'",
             "compare two environments' responses",
         )],
-        "import" => vec![(
-            "yarc import postman export.json --environment stage.json -o collections",
-            "a Postman collection as yarc files",
-        )],
+        "import" => vec![
+            (
+                "yarc import postman export.json --environment stage.json -o collections",
+                "a Postman collection as yarc files",
+            ),
+            (
+                "yarc import curl token.sh -o collections/hrm.yaml",
+                "a curl command as a request, credentials as secrets",
+            ),
+        ],
         "mock" => vec![(
             "yarc mock collections --env stage",
             "serve the recorded snapshots on 127.0.0.1",

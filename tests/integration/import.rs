@@ -590,3 +590,113 @@ fn a_url_a_later_request_captures_holds_back_only_the_requests_before_it() {
         .expect_contains("2 passed, 0 failed, 1 skipped");
     assert_eq!(w.sandbox.requests_seen(), 2, "{}", r.all());
 }
+
+/// `yarc import curl`: a token request pasted from documentation and a browser's Windows copy,
+/// added to one file, run against the sandbox with the secrets from the environment — what the
+/// server receives is what curl would have sent, and no credential is written.
+#[test]
+fn curl_commands_become_requests_that_send_what_curl_sends() {
+    let w = World::new();
+    let url = w.url().to_string();
+    w.write(
+        "token.sh",
+        &format!(
+            "curl --location --request POST '{url}/connect/token' \\\n  --header 'Content-Type: application/x-www-form-urlencoded' \\\n  --data-urlencode 'grant_type=client_credentials' \\\n  --data-urlencode 'client_id=sandbox-client' \\\n  --data-urlencode 'client_secret=sandbox-secret' \\\n  --data-urlencode 'scope=automatic-rostering-stage'\n"
+        ),
+    );
+    let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    run_in(
+        w.dir.path(),
+        &args(&["import", "curl", "token.sh", "-o", "api.yaml"]),
+        &[],
+    )
+    .expect_code(0)
+    .expect_contains("wrote request `POST /connect/token` to api.yaml")
+    .expect_contains("set CLIENT_SECRET in the environment")
+    .expect_contains("auth: { oauth2: ... }");
+    // A browser's "Copy as cURL (cmd)": carets, escaped quotes, a JSON body, a cookie.
+    w.write(
+        "echo.cmd",
+        &format!(
+            "curl ^\"{url}/echo/jobs?page=2^\" ^\n  -H ^\"content-type: application/json^\" ^\n  -H ^\"cookie: session=abc123^\" ^\n  --data-raw ^\"^{{^\\^\"name^\\^\":^\\^\"night shift^\\^\",^\\^\"size^\\^\":3^}}^\"\n"
+        ),
+    );
+    run_in(
+        w.dir.path(),
+        &args(&[
+            "import",
+            "curl",
+            "echo.cmd",
+            "-o",
+            "api.yaml",
+            "--name",
+            "start job",
+        ]),
+        &[],
+    )
+    .expect_code(0)
+    .expect_contains("added request `start job` to api.yaml")
+    .expect_contains("set COOKIE");
+    let text = std::fs::read_to_string(w.path("api.yaml")).expect("written");
+    for secret in ["sandbox-secret", "abc123"] {
+        assert!(!text.contains(secret), "{secret} written:\n{text}");
+    }
+    let env = [
+        ("CLIENT_SECRET", "sandbox-secret"),
+        ("COOKIE", "session=abc123"),
+    ];
+    let r = run_in(
+        w.dir.path(),
+        &args(&["run", "api.yaml", "--report", "json:report.json"]),
+        &env,
+    );
+    r.expect_code(0);
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(w.path("report.json")).expect("report"))
+            .expect("json");
+    let bodies: Vec<String> = report["collections"][0]["requests"]
+        .as_array()
+        .expect("requests")
+        .iter()
+        .map(|r| r["response"]["body"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert!(bodies[0].contains("access_token"), "{}", bodies[0]);
+    let echo: serde_json::Value = serde_json::from_str(&bodies[1]).expect("echo json");
+    assert_eq!(echo["method"], "POST");
+    assert_eq!(echo["query"]["page"], "2");
+    assert_eq!(
+        echo["json"],
+        serde_json::json!({"name": "night shift", "size": 3})
+    );
+    // Sent (the echo answered it back) and, as a secret, masked in the report.
+    assert_eq!(echo["headers"]["cookie"], yarc::api::secret::MASK);
+}
+
+#[test]
+fn a_curl_command_that_cannot_be_read_writes_nothing_and_says_why() {
+    let w = World::new();
+    w.write("bad.sh", "curl -X POST -d @body.json 'https://x/y\n");
+    let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let r = run_in(
+        w.dir.path(),
+        &args(&["import", "curl", "bad.sh", "-o", "c.yaml"]),
+        &[],
+    );
+    r.expect_code(2).expect_contains("quote is not closed");
+    assert!(!w.path("c.yaml").exists());
+    w.write(
+        "c.yaml",
+        "name: c\nrequests: [{ name: a, url: 'https://x' }]\n",
+    );
+    w.write("ok.sh", "curl https://x/z");
+    let r = run_in(
+        w.dir.path(),
+        &args(&["import", "curl", "ok.sh", "-o", "c.yaml"]),
+        &[],
+    );
+    r.expect_code(2).expect_contains("written inline");
+    assert_eq!(
+        std::fs::read_to_string(w.path("c.yaml")).expect("kept"),
+        "name: c\nrequests: [{ name: a, url: 'https://x' }]\n"
+    );
+}
