@@ -46,6 +46,25 @@ pub enum ImportCommand {
         #[arg(long)]
         name: Option<String>,
     },
+    /// A browser's HAR export (DevTools, Network, "Save all as HAR"): one request per API call,
+    /// added to a collection file (made when missing). Credentials become secret('…').
+    Har {
+        /// The .har file.
+        har: PathBuf,
+        /// The collection file to add the requests to; its comments and layout are kept.
+        #[arg(long, short = 'o')]
+        output: PathBuf,
+        /// Keep only calls to this host or domain (`example.com` keeps `api.example.com`);
+        /// may be given several times.
+        #[arg(long = "host", value_name = "HOST")]
+        hosts: Vec<String>,
+        /// Keep only this method; may be given several times.
+        #[arg(long = "method", value_name = "METHOD")]
+        methods: Vec<String>,
+        /// Keep scripts, styles, images and fonts too (left out by default).
+        #[arg(long)]
+        assets: bool,
+    },
 }
 
 use crate::import::{openapi, postman};
@@ -84,6 +103,23 @@ pub(crate) fn execute(cmd: ImportCommand) -> i32 {
             Ok(()) => Exit::Ok.code(),
             Err(e) => fail(&e),
         },
+        ImportCommand::Har {
+            har,
+            output,
+            hosts,
+            methods,
+            assets,
+        } => {
+            let filter = crate::import::har::Filter {
+                hosts,
+                methods: methods.iter().map(|m| m.to_ascii_uppercase()).collect(),
+                assets,
+            };
+            match har_requests(&har, &output, &filter) {
+                Ok(()) => Exit::Ok.code(),
+                Err(e) => fail(&e),
+            }
+        }
     }
 }
 
@@ -110,59 +146,130 @@ fn curl_request(command: Option<&Path>, out: &Path, name: Option<&str>) -> Resul
     };
     let imported = crate::import::curl::import(&text, name)?;
     let shown = out.display();
-    let existing = out.exists();
-    let (written, name) = if existing {
-        let before = crate::load::read_text(out)?;
-        crate::import::append::request(&before, imported.request)
-            .map_err(|e| format!("cannot add to `{shown}`: {e}"))?
-    } else {
-        let host = match &imported.request {
-            crate::import::yaml_out::Y::Map(m) => m
-                .iter()
-                .find(|(k, _)| k == "url")
-                .and_then(|(_, v)| match v {
-                    crate::import::yaml_out::Y::Str(u) => url::Url::parse(u).ok(),
-                    _ => None,
-                })
-                .and_then(|u| u.host_str().map(str::to_string)),
-            _ => None,
-        };
-        let head = format!(
-            "# Imported from a curl command by `yarc import curl`.\nname: {}\n",
-            crate::import::yaml_out::string(host.as_deref().unwrap_or("curl"))
-        );
-        let (text, name) = crate::import::append::request(&head, imported.request)?;
-        (MODELINE.to_string() + &text, name)
-    };
-    let file = crate::source::SourceFile::new(shown.to_string(), written.clone());
-    if let Err(d) = crate::parse::parse_collection(&file, out) {
-        return Err(format!(
-            "adding the request would leave `{shown}` unreadable, so nothing was written:\n{}",
-            d.render()
-        ));
-    }
-    crate::files::write_atomic(out, &written)
-        .map_err(|e| format!("cannot write `{shown}`: {e}"))?;
-    if !existing && let Some(dir) = out.parent() {
-        write_schemas(dir)?;
-    }
+    let (existing, names) = add_to_collection(out, "a curl command", vec![imported.request])?;
+    let name = names.join("");
     let mut s = format!(
         "{} request `{name}` to {shown}\n",
         if existing { "added" } else { "wrote" }
     );
-    if !imported.secrets.is_empty() {
-        let names: Vec<&str> = imported.secrets.iter().map(String::as_str).collect();
+    s.push_str(&to_look_at(&imported.secrets, &imported.notes, out));
+    crate::out!("{s}");
+    Ok(())
+}
+
+/// The secrets to set, the notes, and the next command.
+fn to_look_at(
+    secrets: &std::collections::BTreeSet<String>,
+    notes: &[String],
+    out: &Path,
+) -> String {
+    let mut s = String::new();
+    if !secrets.is_empty() {
+        let names: Vec<&str> = secrets.iter().map(String::as_str).collect();
         s.push_str(&format!(
             "  secrets were not copied: set {} in the environment or a .env file\n",
             names.join(", ")
         ));
     }
-    for n in &imported.notes {
+    for n in notes {
         s.push_str(&format!("  - {n}\n"));
     }
-    s.push_str(&format!("next: yarc check {shown}\n"));
+    s.push_str(&format!("next: yarc check {}\n", out.display()));
+    s
+}
+
+/// Reads a HAR export, adds its API calls to `out`, and says what was left out and what to set.
+fn har_requests(har: &Path, out: &Path, filter: &crate::import::har::Filter) -> Result<(), String> {
+    let doc = read_json(har)?;
+    let h = crate::import::har::import(&doc, filter)
+        .map_err(|e| format!("`{}`: {e}", har.display()))?;
+    if h.requests.is_empty() {
+        return Err(format!(
+            "`{}` has no request to import: {} entries, {} static files, {} to other hosts, {} of other methods",
+            har.display(),
+            h.entries,
+            h.assets,
+            h.other_hosts,
+            h.other_methods
+        ));
+    }
+    let mut secrets = std::collections::BTreeSet::new();
+    let mut notes = Vec::new();
+    let mut requests = Vec::new();
+    for r in h.requests {
+        secrets.extend(r.secrets);
+        for n in r.notes {
+            if !notes.contains(&n) {
+                notes.push(n);
+            }
+        }
+        requests.push(r.request);
+    }
+    let shown = out.display();
+    let (existing, names) = add_to_collection(out, "a HAR export", requests)?;
+    let mut s = format!(
+        "{} {} requests to {shown} (of {} entries; left out: {} static files, {} to other hosts, {} of other methods)\n",
+        if existing { "added" } else { "wrote" },
+        names.len(),
+        h.entries,
+        h.assets,
+        h.other_hosts,
+        h.other_methods
+    );
+    s.push_str(&to_look_at(&secrets, &notes, out));
     crate::out!("{s}");
     Ok(())
+}
+
+/// Adds requests at the end of the collection file `out` (made when missing, named after the
+/// first request's host), after checking that the result still reads as a collection; whether
+/// the file was there, and the names the requests got.
+fn add_to_collection(
+    out: &Path,
+    source: &str,
+    requests: Vec<crate::import::yaml_out::Y>,
+) -> Result<(bool, Vec<String>), String> {
+    use crate::import::yaml_out::{self, Y};
+    let shown = out.display();
+    let existing = out.exists();
+    let mut text = if existing {
+        crate::load::read_text(out)?
+    } else {
+        let host = requests
+            .first()
+            .and_then(|r| match r {
+                Y::Map(m) => m.iter().find(|(k, _)| k == "url").map(|(_, v)| v.clone()),
+                _ => None,
+            })
+            .and_then(|v| match v {
+                Y::Str(u) => url::Url::parse(&u).ok(),
+                _ => None,
+            })
+            .and_then(|u| u.host_str().map(str::to_string));
+        format!(
+            "{MODELINE}# Imported from {source} by `yarc import`.\nname: {}\n",
+            yaml_out::string(host.as_deref().unwrap_or("imported"))
+        )
+    };
+    let mut names = Vec::new();
+    for r in requests {
+        let (next, name) = crate::import::append::request(&text, r)
+            .map_err(|e| format!("cannot add to `{shown}`: {e}"))?;
+        text = next;
+        names.push(name);
+    }
+    let file = crate::source::SourceFile::new(shown.to_string(), text.clone());
+    if let Err(d) = crate::parse::parse_collection(&file, out) {
+        return Err(format!(
+            "adding the requests would leave `{shown}` unreadable, so nothing was written:\n{}",
+            d.render()
+        ));
+    }
+    crate::files::write_atomic(out, &text).map_err(|e| format!("cannot write `{shown}`: {e}"))?;
+    if !existing && let Some(dir) = out.parent() {
+        write_schemas(dir)?;
+    }
+    Ok((existing, names))
 }
 
 /// The modeline of a new collection file, pointing at the schema written beside it.

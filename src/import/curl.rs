@@ -15,31 +15,33 @@ pub(crate) struct Imported {
     pub notes: Vec<String>,
 }
 
-/// What the command asks curl to send.
+/// What the command asks curl to send (a HAR entry is read into one too).
 #[derive(Debug, Default)]
-struct Curl {
-    url: Option<String>,
-    method: Option<String>,
-    headers: Vec<(String, String)>,
-    data: Vec<String>,
-    data_kind: Data,
-    form: Vec<(String, String)>,
-    user: Option<String>,
-    bearer: Option<String>,
-    get: bool,
-    head: bool,
-    timeout: Option<String>,
-    ignored: Vec<String>,
+pub(super) struct Curl {
+    pub url: Option<String>,
+    pub method: Option<String>,
+    pub headers: Vec<(String, String)>,
+    pub data: Vec<String>,
+    pub data_kind: Data,
+    pub form: Vec<(String, String)>,
+    pub user: Option<String>,
+    pub bearer: Option<String>,
+    pub get: bool,
+    pub head: bool,
+    pub timeout: Option<String>,
+    pub ignored: Vec<String>,
 }
 
 #[derive(Debug, Default, PartialEq)]
-enum Data {
+pub(super) enum Data {
     #[default]
     None,
     /// `-d`, `--data-raw`, `--data-urlencode`: a form body unless a Content-Type says otherwise.
     Form,
     /// `--json`.
     Json,
+    /// A body as recorded (a HAR entry's `postData.text`), its type given by its Content-Type.
+    Raw,
 }
 
 /// Options whose value is the next word (or the rest of a short option: `-XPOST`).
@@ -215,7 +217,7 @@ fn urlencoded(v: &str) -> Result<String, String> {
     })
 }
 
-fn request(c: Curl, name: Option<&str>) -> Result<Imported, String> {
+pub(super) fn request(c: Curl, name: Option<&str>) -> Result<Imported, String> {
     let raw_url = c.url.clone().ok_or("the curl command has no URL")?;
     let raw_url = match raw_url.contains("://") {
         true => raw_url,
@@ -263,7 +265,8 @@ fn request(c: Curl, name: Option<&str>) -> Result<Imported, String> {
     for (k, v) in &c.headers {
         let kind_given_by_body = k.eq_ignore_ascii_case("content-type")
             && (!c.form.is_empty()
-                || (c.data_kind == Data::Form && v.contains("x-www-form-urlencoded"))
+                || (matches!(c.data_kind, Data::Form | Data::Raw)
+                    && v.contains("x-www-form-urlencoded"))
                 || (c.data_kind == Data::Json && v.contains("json")));
         if kind_given_by_body {
             continue;
@@ -404,8 +407,13 @@ fn body(c: &Curl, data: &str, content_type: Option<&str>, r: &mut Y, out: &mut I
         r.set("json", json_value(&v, None, out));
         return;
     }
-    let form_declared = content_type.is_none_or(|t| t.contains("x-www-form-urlencoded"));
-    if form_declared && c.data_kind == Data::Form && data.split('&').all(|p| !p.is_empty()) {
+    let urlencoded = |t: &str| t.contains("x-www-form-urlencoded");
+    let form_declared = match c.data_kind {
+        Data::Form => content_type.is_none_or(urlencoded),
+        Data::Raw => content_type.is_some_and(urlencoded),
+        _ => false,
+    };
+    if form_declared && data.split('&').all(|p| !p.is_empty()) {
         let mut form = Y::map();
         for (k, v) in url::form_urlencoded::parse(data.as_bytes()) {
             let value = match looks_secret(&k) {

@@ -3,6 +3,7 @@
 pub(crate) mod append;
 pub(crate) mod curl;
 pub(crate) mod destinations;
+pub(crate) mod har;
 pub(crate) mod postman;
 pub(crate) mod script;
 pub(crate) mod vars;

@@ -700,3 +700,67 @@ fn a_curl_command_that_cannot_be_read_writes_nothing_and_says_why() {
         "name: c\nrequests: [{ name: a, url: 'https://x' }]\n"
     );
 }
+
+/// `yarc import har`: a browser's recording of a page becomes its API calls, run against the
+/// sandbox as recorded — the page's script and another host's call left out, the recorded
+/// status asserted, the bearer token a secret.
+#[test]
+fn a_har_export_becomes_the_api_calls_it_recorded() {
+    let w = World::new();
+    let url = w.url().to_string();
+    let header = |n: &str, v: &str| serde_json::json!({"name": n, "value": v});
+    let har = serde_json::json!({"log": {"version": "1.2", "entries": [
+        {"_resourceType": "script", "request": {"method": "GET", "url": format!("{url}/app.js"), "headers": []},
+         "response": {"status": 200, "content": {"mimeType": "text/javascript"}}},
+        {"_resourceType": "fetch", "request": {"method": "GET", "url": format!("{url}/echo/jobs?page=1"),
+          "headers": [header(":authority", "x"), header("accept", "application/json"), header("authorization", "Bearer recorded-token")]},
+         "response": {"status": 200, "content": {"mimeType": "application/json"}}},
+        {"_resourceType": "xhr", "request": {"method": "POST", "url": format!("{url}/echo/jobs"),
+          "headers": [header("content-type", "application/json"), header("sec-fetch-mode", "cors"), header("authorization", "Bearer recorded-token")],
+          "postData": {"mimeType": "application/json", "text": "{\"employees\":[\"e1\"],\"shift\":\"night\"}"}},
+         "response": {"status": 200, "content": {"mimeType": "application/json"}}},
+        {"_resourceType": "xhr", "request": {"method": "GET", "url": "https://tracker.invalid/p", "headers": []},
+         "response": {"status": 204, "content": {}}}
+    ]}});
+    w.write("page.har", &har.to_string());
+    let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    run_in(
+        w.dir.path(),
+        &args(&["import", "har", "page.har", "-o", "api.yaml", "--host", "127.0.0.1"]),
+        &[],
+    )
+    .expect_code(0)
+    .expect_contains("wrote 2 requests to api.yaml (of 4 entries; left out: 1 static files, 1 to other hosts, 0 of other methods)")
+    .expect_contains("set API_TOKEN");
+    let text = std::fs::read_to_string(w.path("api.yaml")).expect("written");
+    assert!(!text.contains("recorded-token"), "{text}");
+    assert!(text.contains("status: 200"), "{text}");
+    let r = run_in(
+        w.dir.path(),
+        &args(&["run", "api.yaml", "--report", "json:report.json"]),
+        &[("API_TOKEN", "recorded-token")],
+    );
+    r.expect_code(0);
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(w.path("report.json")).expect("report"))
+            .expect("json");
+    let posted: serde_json::Value = serde_json::from_str(
+        report["collections"][0]["requests"][1]["response"]["body"]
+            .as_str()
+            .expect("body"),
+    )
+    .expect("echo");
+    assert_eq!(posted["method"], "POST");
+    assert_eq!(
+        posted["json"],
+        serde_json::json!({"employees": ["e1"], "shift": "night"})
+    );
+    assert_eq!(
+        posted["headers"]["authorization"],
+        format!("Bearer {}", yarc::api::secret::MASK)
+    );
+    assert!(
+        posted["headers"].get("sec-fetch-mode").is_none(),
+        "{posted}"
+    );
+}
