@@ -1,56 +1,37 @@
-//! yarc: a declarative request-collection runner.
+//! yarc: a declarative request-collection runner — the front ends around `yarc-core`.
 //!
-//! Front ends, then the engine they all call, then the edges:
-//!
-//! - **Front ends**: `cli` (the parser and dispatch), `commands` (one module per command:
-//!   `run` and `watch`, `check`, `diff`, `vars`, `token`, `snapshots`, `mock`, `import`,
-//!   `schema`, `sandbox`, `ui`) and `ui` (the workbench page and its API). A command lowers its
-//!   flags once into a `session::Config` and calls the engine; nothing below names a front end,
-//!   and no two modules need each other (`tests/integration/architecture.rs` checks both).
-//! - **The engine**, one way: `session` (the front door: config → prepared plan) → `load` (files
-//!   → text) → `parse` (text → `model` with spans) → `plan` (variables and derived variables,
-//!   selection, compiled templates, JSONPaths and schemas; every input error found here) → `run`
-//!   (render, auth, send, evaluate, capture, snapshot) → records and events → `report` (terminal,
-//!   JUnit, JSON, HTML, GitHub annotations). `outcome` holds the exit codes.
-//! - **Pure parts** the engine uses: `template` (minijinja), `eval` (assertions, captures,
-//!   JSONPath), `exchange` (a response and its document tree), `snapshot` (normalise, compare,
-//!   diff), `secret` (the redactor), `untrusted` (server text made safe to show), `diagnostic`
-//!   (located errors).
-//! - **Edges**: `http` (the client; `http::net` settings, connection timing, the cookie jar),
-//!   `auth` (OAuth2; `auth::token_store`), `files` (atomic writes), `data` (data files),
-//!   `sandbox` (the built-in API), `import` (Postman, OpenAPI) and `schema` (the editors' JSON
-//!   Schema).
+//! - **Front ends** (this crate): `cli` (the parser and dispatch), `commands` (one module per
+//!   command: `run` and `watch`, `check`, `diff`, `vars`, `token`, `snapshots`, `mock`,
+//!   `import`, `schema`, `sandbox`, `ui`), `ui` (the workbench page and its API), `report::console`
+//!   and `report::body` (what a terminal shows), `sandbox` (the built-in API), `import` (Postman,
+//!   OpenAPI, curl, HAR) and `schema` (the editors' JSON Schema). A command lowers its flags once
+//!   into a `session::Config` and calls the engine.
+//! - **The engine** is the `yarc-core` crate (`crates/core`): session → load → parse → plan →
+//!   run → records → reports, with its pure parts and edges. It cannot name anything here: the
+//!   compiler enforces the direction (docs/architecture.md). Its modules are used here under
+//!   their own names (`crate::plan`, `crate::run`, ...).
 //!
 //! Every module is `pub(crate)`; [`api`] is the one deliberate surface.
-pub(crate) mod auth;
+pub(crate) use yarc_core::{
+    auth, clock, data, diagnostic, eval, exchange, fake, files, http, load, model, outcome, parse,
+    plan, run, secret, session, snapshot, source, template, untrusted,
+};
+
+/// The engine's reporters, and the terminal's.
+pub(crate) mod report {
+    pub(crate) use yarc_core::report::*;
+    pub(crate) mod body;
+    pub(crate) mod console;
+    pub(crate) mod style;
+}
+
 pub(crate) mod cli;
-pub(crate) mod clock;
 pub(crate) mod commands;
 pub(crate) mod console;
-pub(crate) mod data;
-pub(crate) mod diagnostic;
-pub(crate) mod eval;
-pub(crate) mod exchange;
-pub(crate) mod fake;
-pub(crate) mod files;
-pub(crate) mod http;
 pub(crate) mod import;
-pub(crate) mod load;
-pub(crate) mod model;
-pub(crate) mod outcome;
-pub(crate) mod parse;
-pub(crate) mod plan;
-pub(crate) mod report;
-pub(crate) mod run;
 pub(crate) mod sandbox;
 pub(crate) mod schema;
-pub(crate) mod secret;
-pub(crate) mod session;
-pub(crate) mod snapshot;
-pub(crate) mod source;
-pub(crate) mod template;
 pub(crate) mod ui;
-pub(crate) mod untrusted;
 
 /// The library's deliberate surface, and nothing else: the binary's entry, and what the
 /// integration tests and the fuzz targets drive directly (the built-in sandbox, the editors'

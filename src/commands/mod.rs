@@ -119,6 +119,7 @@ pub(crate) fn lower(
         purpose,
         clock,
         sandbox_url: None,
+        sandboxes: Some(std::sync::Arc::new(crate::sandbox::Starter)),
         captured: Vec::new(),
         secrets_as_notes: false,
     })

@@ -150,6 +150,31 @@ impl Drop for Sandbox {
 }
 
 /// Starts the sandbox on 127.0.0.1 (port 0: an ephemeral one) in the current tokio runtime.
+/// Starts sandboxes for the engine when an environment says `sandbox:`.
+#[derive(Debug)]
+pub(crate) struct Starter;
+
+impl crate::session::Sandboxes for Starter {
+    fn start(
+        &self,
+        token_lifetime: Option<Duration>,
+    ) -> std::pin::Pin<
+        Box<dyn std::future::Future<Output = std::io::Result<crate::session::Running>> + Send + '_>,
+    > {
+        Box::pin(async move {
+            let mut settings = Settings::default();
+            if let Some(t) = token_lifetime {
+                settings.token_lifetime = t;
+            }
+            let sb = start(settings, 0).await?;
+            Ok(crate::session::Running {
+                url: sb.url.clone(),
+                guard: Box::new(sb),
+            })
+        })
+    }
+}
+
 pub async fn start(settings: Settings, port: u16) -> std::io::Result<Sandbox> {
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
     let addr = listener.local_addr()?;

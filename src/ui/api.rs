@@ -469,7 +469,7 @@ impl Workbench {
             .unwrap_or_default()
     }
 
-    async fn keep_sandbox(&self, started: Option<crate::sandbox::Sandbox>) {
+    async fn keep_sandbox(&self, started: Option<crate::session::Running>) {
         if let Some(s) = started {
             self.sandbox.lock().await.get_or_insert(s);
         }

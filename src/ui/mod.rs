@@ -48,7 +48,7 @@ pub(crate) struct Workbench {
     /// Bumped whenever a file below the paths changes: the page reloads its tree.
     generation: AtomicU64,
     /// The sandbox of the session, started by the first send that needs it.
-    sandbox: tokio::sync::Mutex<Option<crate::sandbox::Sandbox>>,
+    sandbox: tokio::sync::Mutex<Option<crate::session::Running>>,
     /// One send at a time: sends share captures and the token cache.
     sending: tokio::sync::Mutex<()>,
     /// Knows the value of every `.env` entry beside the session's files and of every

@@ -1,0 +1,413 @@
+//! Assertions, predicates, captures and JSONPath: pure functions over an owned [`Response`].
+//! No network, no files: JSON Schemas arrive compiled, templates arrive compiled.
+
+pub mod jsonpath;
+pub mod predicate;
+
+use crate::exchange::Response;
+use crate::exchange::document::Node;
+use crate::model::{Capture, CaptureSource, Check, Expect, Op, Target};
+use crate::source::Span;
+use crate::template::{Templates, Vars};
+use jsonpath::JsonPaths;
+use predicate::{PredCtx, show};
+use serde_json::Value;
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Compiled JSON Schemas by resolved path.
+pub type Schemas = HashMap<PathBuf, Arc<jsonschema::Validator>>;
+
+pub struct EvalCtx<'a> {
+    pub templates: &'a Templates,
+    pub vars: &'a Vars,
+    pub paths: &'a JsonPaths,
+    pub schemas: &'a Schemas,
+    /// The collection's folder, against which schema paths resolve.
+    pub base_dir: &'a std::path::Path,
+    /// Secrets are masked in expected and actual values before they are cut to length.
+    pub redactor: &'a crate::secret::Redactor,
+}
+
+/// How much of an expected or actual value an outcome shows.
+pub const SHOWN_MAX: usize = 300;
+
+/// The result of one assertion (one predicate of one check).
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub span: Span,
+    /// The assertion as the user wrote it: its line in the collection file.
+    pub written: String,
+    pub passed: bool,
+    pub expected: String,
+    pub actual: String,
+}
+
+pub fn evaluate(expect: &Expect, resp: &Response, cx: &EvalCtx) -> Vec<Outcome> {
+    let mut out = Vec::new();
+    for check in &expect.checks {
+        evaluate_check(check, resp, cx, &mut out);
+    }
+    out
+}
+
+pub fn all_passed(outcomes: &[Outcome]) -> bool {
+    outcomes.iter().all(|o| o.passed)
+}
+
+fn evaluate_check(check: &Check, resp: &Response, cx: &EvalCtx, out: &mut Vec<Outcome>) {
+    let pcx = PredCtx {
+        templates: cx.templates,
+        vars: cx.vars,
+    };
+    if let Target::Schema { path, shown } = &check.target {
+        out.push(schema_outcome(check, path, shown, resp, cx));
+        return;
+    }
+    // A path that can select several nodes and selects none is an empty list for `length`.
+    let mut empty_list = false;
+    let actual: Option<Seen> = match &check.target {
+        Target::Status => Some(Seen::Value(Value::from(resp.status))),
+        Target::Header(name) => resp
+            .header(name)
+            .map(|v| Seen::Value(Value::String(v.to_string()))),
+        Target::Cookie(name) => cookie(resp, name).map(|c| Seen::Value(Value::String(c))),
+        Target::Body => Some(Seen::Value(Value::String(resp.text().into_owned()))),
+        Target::Time => Some(Seen::Value(Value::from(resp.duration.as_millis() as u64))),
+        Target::Json(path) => match resp.json() {
+            None => {
+                out.push(outcome(
+                    cx,
+                    check,
+                    &check.span,
+                    false,
+                    "a JSON body".into(),
+                    not_json(resp, cx.redactor),
+                ));
+                return;
+            }
+            Some(json) => match cx.paths.get(path) {
+                None => None,
+                Some(c) => {
+                    let nodes = match jsonpath::select(c, json) {
+                        Ok(nodes) => nodes,
+                        Err(too_many) => {
+                            let written = "nodes a path can select".to_string();
+                            out.push(outcome(
+                                cx,
+                                check,
+                                &check.span,
+                                false,
+                                written,
+                                too_many.to_string(),
+                            ));
+                            return;
+                        }
+                    };
+                    match (nodes.len(), c.singular) {
+                        (0, singular) => {
+                            empty_list = !singular;
+                            None
+                        }
+                        (_, true) => Some(Seen::One(nodes[0])),
+                        _ => Some(Seen::Many(nodes)),
+                    }
+                }
+            },
+        },
+        Target::Schema { .. } => None,
+    };
+    let empty = Value::Array(Vec::new());
+    let full = std::cell::OnceCell::new();
+    for p in &check.predicates {
+        let length_of_empty = empty_list && matches!(p.op, Op::Length(_));
+        let judged = match (&actual, length_of_empty) {
+            (_, true) => predicate::eval(p, Some(&empty), &pcx),
+            (None, false) => predicate::eval(p, None, &pcx),
+            (Some(seen), false) => {
+                let whole = || full.get_or_init(|| seen.value());
+                // `type`, `length` and `exists` need only the shape; a failure is judged
+                // again on the whole value, for its message.
+                let on_shape = structural(&p.op)
+                    .then(|| predicate::eval(p, Some(&*seen.shape()), &pcx))
+                    .filter(Result::is_ok);
+                on_shape.unwrap_or_else(|| predicate::eval(p, Some(&**whole()), &pcx))
+            }
+        };
+        let (passed, expected, actual_text) = match judged {
+            Ok(()) => (
+                true,
+                predicate::describe(p, &pcx),
+                match (&actual, length_of_empty) {
+                    (_, true) => show(&empty),
+                    (Some(seen), false) => seen.show(),
+                    (None, false) => "nothing".into(),
+                },
+            ),
+            Err(m) if actual.is_none() && !length_of_empty => {
+                (false, m.expected, nothing(&check.target))
+            }
+            Err(m) => (false, m.expected, m.actual),
+        };
+        out.push(outcome(cx, check, &p.span, passed, expected, actual_text));
+    }
+}
+
+/// What a check looks at: a value of the response, or the nodes a JSONPath selected, read in
+/// place and copied only as far as a predicate needs.
+enum Seen<'a> {
+    Value(Value),
+    One(&'a Node),
+    Many(Vec<&'a Node>),
+}
+
+impl Seen<'_> {
+    fn value(&self) -> Cow<'_, Value> {
+        match self {
+            Seen::Value(v) => Cow::Borrowed(v),
+            Seen::One(node) => Cow::Owned(node.to_value()),
+            Seen::Many(nodes) => {
+                Cow::Owned(Value::Array(nodes.iter().map(|n| n.to_value()).collect()))
+            }
+        }
+    }
+
+    fn shape(&self) -> Cow<'_, Value> {
+        match self {
+            Seen::Value(v) => Cow::Borrowed(v),
+            Seen::One(node) => Cow::Owned(node.shape()),
+            Seen::Many(nodes) => Cow::Owned(Value::Array(vec![Value::Null; nodes.len()])),
+        }
+    }
+
+    fn show(&self) -> String {
+        match self {
+            Seen::Value(v) => show(v),
+            Seen::One(node) => show(*node),
+            Seen::Many(nodes) => show(nodes),
+        }
+    }
+}
+
+/// Predicates decided by a value's type and length alone.
+fn structural(op: &Op) -> bool {
+    match op {
+        Op::Type(_) | Op::Length(_) | Op::Exists(_) => true,
+        Op::Not(inner) => inner.iter().all(|p| structural(&p.op)),
+        _ => false,
+    }
+}
+
+/// The value of the cookie a response sets under `name` (its last `Set-Cookie` for it).
+pub fn cookie(resp: &Response, name: &str) -> Option<String> {
+    resp.headers
+        .iter()
+        .rev()
+        .filter(|(k, _)| k.eq_ignore_ascii_case("set-cookie"))
+        .filter_map(|(_, v)| {
+            let pair = v.split(';').next()?;
+            let (k, val) = pair.split_once('=')?;
+            (k.trim() == name).then(|| val.trim().to_string())
+        })
+        .next()
+}
+
+/// What a target that selects nothing is called in a failure.
+fn nothing(target: &Target) -> String {
+    match target {
+        Target::Json(path) => match jsonpath::length_hint(&path.source) {
+            Some(hint) if path.source.ends_with(".length") => {
+                format!("nothing: `{}` selects nothing ({hint})", path.source)
+            }
+            _ => format!("nothing: `{}` selects nothing", path.source),
+        },
+        Target::Header(name) => format!("nothing: the response has no `{name}` header"),
+        Target::Cookie(name) => format!("nothing: the response sets no `{name}` cookie"),
+        _ => "nothing".into(),
+    }
+}
+
+fn outcome(
+    cx: &EvalCtx,
+    check: &Check,
+    span: &Span,
+    passed: bool,
+    expected: String,
+    actual: String,
+) -> Outcome {
+    let line = if span.line >= check.span.line {
+        span
+    } else {
+        &check.span
+    };
+    let shown = |text: String| {
+        let total = text.chars().count();
+        let clipped = cx.redactor.clip(&text, SHOWN_MAX);
+        if total > predicate::SHOW_BOUND {
+            format!("{clipped} (over {} characters)", predicate::SHOW_BOUND)
+        } else if total > SHOWN_MAX {
+            format!("{clipped} ({total} characters)")
+        } else {
+            clipped
+        }
+    };
+    Outcome {
+        span: span.clone(),
+        written: written(line),
+        passed,
+        expected: shown(expected),
+        actual: shown(actual),
+    }
+}
+
+fn written(span: &Span) -> String {
+    span.file
+        .line_text(span.line)
+        .map(|l| {
+            without_comment(l)
+                .trim()
+                .trim_start_matches("- ")
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
+/// The line without its YAML comment: a `#` after a blank, outside quotes.
+fn without_comment(line: &str) -> &str {
+    let (mut single, mut double, mut escaped) = (false, false, false);
+    let mut prev = ' ';
+    for (i, c) in line.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if double => escaped = true,
+            '"' if !single => double = !double,
+            '\'' if !double => single = !single,
+            '#' if !single && !double && prev.is_whitespace() => return line[..i].trim_end(),
+            _ => {}
+        }
+        prev = c;
+    }
+    line
+}
+
+/// "a body that is not JSON (text/html): \"`<html>…`\"": the start of the body, masked before
+/// it is cut.
+fn not_json(resp: &Response, redactor: &crate::secret::Redactor) -> String {
+    let ct = resp.header("content-type").unwrap_or("no content type");
+    let text = String::from_utf8_lossy(&resp.body[..resp.body.len().min(8_000)]);
+    let head = redactor.clip(&text, 80);
+    format!("a body that is not JSON ({ct}): {head:?}")
+}
+
+fn schema_outcome(
+    check: &Check,
+    path: &std::path::Path,
+    shown: &str,
+    resp: &Response,
+    cx: &EvalCtx,
+) -> Outcome {
+    let full = cx.base_dir.join(path);
+    let expected = format!("to match the schema {shown}");
+    let Some(json) = resp.json() else {
+        return outcome(
+            cx,
+            check,
+            &check.span,
+            false,
+            expected,
+            not_json(resp, cx.redactor),
+        );
+    };
+    let Some(validator) = cx.schemas.get(&full) else {
+        return outcome(
+            cx,
+            check,
+            &check.span,
+            false,
+            expected,
+            "(schema not loaded)".into(),
+        );
+    };
+    // The validator reads serde_json values: the one place the whole body is copied into them.
+    let json = json.to_value();
+    let errors: Vec<String> = validator
+        .iter_errors(&json)
+        .take(3)
+        .map(|e| {
+            let at = e.instance_path().to_string();
+            let at = if at.is_empty() { "/".to_string() } else { at };
+            format!("at {at}: {e}")
+        })
+        .collect();
+    if errors.is_empty() {
+        outcome(cx, check, &check.span, true, expected, "valid".into())
+    } else {
+        outcome(cx, check, &check.span, false, expected, errors.join("; "))
+    }
+}
+
+/// Why a capture took nothing.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CaptureError {
+    #[error("no `{0}` header in the response")]
+    NoHeader(String),
+    #[error("/{0}/ does not match the body")]
+    NoMatch(String),
+    #[error("{0}")]
+    NotJson(String),
+    #[error("`{0}` matched nothing")]
+    Nothing(String),
+    #[error("the JSONPath was not compiled")]
+    NotCompiled,
+    #[error("{0}")]
+    TooMany(jsonpath::TooMany),
+}
+
+/// Takes one capture from a response; the error says why nothing was captured.
+pub fn capture(
+    c: &Capture,
+    resp: &Response,
+    paths: &JsonPaths,
+    redactor: &crate::secret::Redactor,
+) -> Result<Value, CaptureError> {
+    match &c.source {
+        CaptureSource::Status => Ok(Value::from(resp.status)),
+        CaptureSource::Body => Ok(Value::String(resp.text().into_owned())),
+        CaptureSource::Header(name) => resp
+            .header(name)
+            .map(|v| Value::String(v.to_string()))
+            .ok_or_else(|| CaptureError::NoHeader(name.clone())),
+        CaptureSource::Regex(re) => {
+            let text = resp.text();
+            let caps = re
+                .captures(&text)
+                .ok_or_else(|| CaptureError::NoMatch(re.as_str().to_string()))?;
+            let m = caps
+                .get(1)
+                .or_else(|| caps.get(0))
+                .map(|m| m.as_str().to_string());
+            Ok(Value::String(m.unwrap_or_default()))
+        }
+        CaptureSource::Json { path, all } => {
+            let json = resp
+                .json()
+                .ok_or_else(|| CaptureError::NotJson(not_json(resp, redactor)))?;
+            let compiled = paths.get(path).ok_or(CaptureError::NotCompiled)?;
+            let nodes = jsonpath::select(compiled, json).map_err(CaptureError::TooMany)?;
+            if *all {
+                return Ok(Value::Array(
+                    nodes.into_iter().map(Node::to_value).collect(),
+                ));
+            }
+            nodes
+                .first()
+                .map(|v| v.to_value())
+                .ok_or_else(|| CaptureError::Nothing(path.source.clone()))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

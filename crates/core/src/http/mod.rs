@@ -1,0 +1,638 @@
+//! The network edge for API requests: one reqwest client pair per collection run (one cookie
+//! jar, keep-alive), rendered requests in, owned [`Response`]s out. Never evaluates anything.
+
+pub mod connect_timing;
+pub mod cookie_jar;
+pub mod net;
+
+use crate::exchange::{Response, Wire};
+use crate::http::cookie_jar::CookieJar;
+use crate::http::net::Net;
+use crate::outcome::RunError;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Responses larger than this are cut off with an error rather than held in memory.
+pub const DEFAULT_MAX_BODY: usize = 64 * 1024 * 1024;
+
+/// A request with every template rendered, ready to send (or to print as curl).
+#[derive(Debug, Clone)]
+pub struct RenderedRequest {
+    pub method: String,
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub body: RenderedBody,
+    /// Names of headers that carry a credential (an API key, a value holding a secret): they
+    /// never follow a redirect to another origin.
+    pub sensitive_headers: Vec<String>,
+    /// The request's own `cookies:`, sent with the jar's (a same-named jar cookie gives way).
+    pub cookies: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone)]
+pub enum RenderedBody {
+    None,
+    /// JSON text, keys in the order the collection wrote them.
+    Json(String),
+    Form(Vec<(String, String)>),
+    Multipart(Vec<(String, RenderedPart)>),
+    Text(String),
+    File {
+        path: PathBuf,
+        shown: String,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub enum RenderedPart {
+    Text(String),
+    File {
+        path: PathBuf,
+        shown: String,
+        content_type: Option<String>,
+    },
+}
+
+pub fn user_agent() -> String {
+    format!("yarc/{}", env!("CARGO_PKG_VERSION"))
+}
+
+/// The client of one collection run: its own cookie jar over the run's shared connections
+/// (a suite of many files pays one TLS handshake per host, not one per file). Redirects are
+/// followed here, not by reqwest, so that credentials never cross to another origin; cookies
+/// are kept here too, so that no collection run sees another's.
+pub struct Http {
+    client: reqwest::Client,
+    /// The collection run's cookie jar (`None`: `cookie_jar: false`).
+    jar: Option<Arc<CookieJar>>,
+    pub max_body: usize,
+    connect_to: Arc<Vec<crate::http::net::ConnectTo>>,
+}
+
+/// How many redirects are followed unless a request says otherwise.
+pub const DEFAULT_REDIRECTS: usize = 10;
+
+/// Headers that carry credentials whatever their value: dropped when a redirect leaves the
+/// origin (scheme, host, port).
+const CREDENTIAL_HEADERS: &[&str] = &["authorization", "proxy-authorization", "cookie"];
+
+impl Http {
+    /// The connections a run shares: one pool, no cookie store of its own, no redirects.
+    pub fn client(net: &Net) -> Result<reqwest::Client, RunError> {
+        let builder = net.builder().redirect(reqwest::redirect::Policy::none());
+        builder.build().map_err(|e| {
+            RunError::Setup(format!(
+                "cannot create the HTTP client: {}",
+                error_chain(&e)
+            ))
+        })
+    }
+
+    /// A collection run's client over the run's shared connections, with its own cookie jar.
+    pub fn sharing(client: &reqwest::Client, max_body: usize, net: &Net, cookie_jar: bool) -> Http {
+        Http {
+            client: client.clone(),
+            jar: cookie_jar.then(|| Arc::new(CookieJar::default())),
+            max_body,
+            connect_to: Arc::clone(&net.connect_to),
+        }
+    }
+
+    /// Keeps the cookies a response sets, for the URL the collection asked (not the address a
+    /// `--connect-to` sent it to).
+    fn keep_cookies(&self, r: &RenderedRequest, headers: &reqwest::header::HeaderMap) {
+        use reqwest::cookie::CookieStore;
+        let (Some(jar), Ok(url)) = (&self.jar, url::Url::parse(&r.url)) else {
+            return;
+        };
+        let mut set = headers.get_all(reqwest::header::SET_COOKIE).iter();
+        jar.set_cookies(&mut set, &url);
+    }
+
+    /// The `Cookie` header a request goes out with: its own cookies over the jar's, or the
+    /// jar's for its URL.
+    fn cookie_for(&self, r: &RenderedRequest) -> Option<String> {
+        use reqwest::cookie::CookieStore;
+        self.cookie_header(r).or_else(|| {
+            let url = url::Url::parse(&r.url).ok()?;
+            let held = self.jar.as_ref()?.cookies(&url)?;
+            Some(String::from_utf8_lossy(held.as_bytes()).into_owned())
+        })
+    }
+
+    /// The `Cookie` header for a request with cookies of its own: the jar's for its URL, then
+    /// the request's (a jar cookie of the same name gives way).
+    fn cookie_header(&self, r: &RenderedRequest) -> Option<String> {
+        use reqwest::cookie::CookieStore;
+        if r.cookies.is_empty() {
+            return None;
+        }
+        let mut pairs: Vec<String> = Vec::new();
+        if let (Some(jar), Ok(url)) = (&self.jar, url::Url::parse(&r.url))
+            && let Some(held) = jar.cookies(&url)
+        {
+            let held = String::from_utf8_lossy(held.as_bytes()).into_owned();
+            for pair in held.split("; ") {
+                let name = pair.split('=').next().unwrap_or("");
+                if !r.cookies.iter().any(|(k, _)| k == name) {
+                    pairs.push(pair.to_string());
+                }
+            }
+        }
+        pairs.extend(r.cookies.iter().map(|(k, v)| format!("{k}={v}")));
+        Some(pairs.join("; "))
+    }
+
+    /// Sends, following up to `redirects` hops (`None`: none). On a hop to another origin every
+    /// header that carries credentials — `Authorization`, cookies, the request's
+    /// `sensitive_headers` (API keys, any value holding a secret) — is left behind.
+    pub async fn send(
+        &self,
+        r: &RenderedRequest,
+        timeout: Duration,
+        redirects: Option<usize>,
+    ) -> Result<Response, RunError> {
+        let deadline = Instant::now() + timeout;
+        // The request is copied only when a redirect changes it.
+        let mut next_hop: Option<RenderedRequest> = None;
+        let mut hops = 0;
+        let mut followed: Vec<(u16, String)> = Vec::new();
+        loop {
+            let hop = next_hop.as_ref().unwrap_or(r);
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(RunError::Deadline(timeout));
+            }
+            let mut resp = self.send_once(hop, left, timeout).await?;
+            let Some(max) = redirects else {
+                return Ok(resp);
+            };
+            let Some(next) = redirect_target(hop, &resp)? else {
+                resp.wire.hops = followed;
+                return Ok(resp);
+            };
+            followed.push((resp.status, next.to_string()));
+            if hops >= max {
+                return Err(RunError::TooManyRedirects(max));
+            }
+            hops += 1;
+            next_hop = Some(follow(hop.clone(), resp.status, next));
+        }
+    }
+
+    /// One exchange. A kept-alive connection the server closed without saying so fails before
+    /// any byte of an answer: an idempotent request is sent once more on a new connection, as
+    /// curl does; anything else is never re-sent silently.
+    async fn send_once(
+        &self,
+        r: &RenderedRequest,
+        left: Duration,
+        timeout: Duration,
+    ) -> Result<Response, RunError> {
+        let method = reqwest::Method::from_bytes(r.method.as_bytes())
+            .map_err(|_| RunError::Method(r.method.clone()))?;
+        let start = Instant::now();
+        let sent = self.sent_headers(r);
+        let (sent_now, mut connect) =
+            crate::http::connect_timing::measured(self.build(r, &method, left).await?.send()).await;
+        let resp = match sent_now {
+            Ok(resp) => resp,
+            Err(e) if method.is_idempotent() && closed_before_answer(&e) => {
+                let left = left.saturating_sub(start.elapsed());
+                let (again, phases) = crate::http::connect_timing::measured(
+                    self.build(r, &method, left).await?.send(),
+                )
+                .await;
+                connect = phases;
+                again.map_err(|e| describe(&e, timeout))?
+            }
+            Err(e) => return Err(describe(&e, timeout)),
+        };
+        let first_byte = start.elapsed();
+        self.keep_cookies(r, resp.headers());
+        let version = format!("{:?}", resp.version());
+        let status = resp.status().as_u16();
+        let headers = resp
+            .headers()
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        let body = read_bounded(resp, self.max_body, timeout, "--max-body").await?;
+        let mut out = Response::new(status, headers, body, start.elapsed());
+        out.wire = Wire {
+            version,
+            sent,
+            first_byte,
+            hops: Vec::new(),
+            connect,
+        };
+        Ok(out)
+    }
+
+    /// The headers that go out: the request's, its cookies (or the jar's), and the ones the
+    /// client adds by itself.
+    fn sent_headers(&self, r: &RenderedRequest) -> Vec<(String, String)> {
+        let mut out = r.headers.clone();
+        let has =
+            |out: &[(String, String)], k: &str| out.iter().any(|(n, _)| n.eq_ignore_ascii_case(k));
+        if let Some(c) = self.cookie_for(r) {
+            out.push(("cookie".into(), c));
+        }
+        for (k, v) in [
+            ("user-agent", user_agent()),
+            ("accept", "*/*".to_string()),
+            ("accept-encoding", "gzip, br, deflate".to_string()),
+        ] {
+            if !has(&out, k) {
+                out.push((k.to_string(), v));
+            }
+        }
+        out
+    }
+
+    async fn build(
+        &self,
+        r: &RenderedRequest,
+        method: &reqwest::Method,
+        timeout: Duration,
+    ) -> Result<reqwest::RequestBuilder, RunError> {
+        let mut b = match crate::http::net::ConnectTo::target(&self.connect_to, &r.url) {
+            Some((url, host)) => self
+                .client
+                .request(method.clone(), url)
+                .header("host", host),
+            None => self.client.request(method.clone(), &r.url),
+        }
+        .timeout(timeout);
+        for (k, v) in &r.headers {
+            b = b.header(k, v);
+        }
+        if let Some(cookie) = self.cookie_for(r) {
+            b = b.header("cookie", cookie);
+        }
+        attach_body(b, &r.body).await
+    }
+}
+
+/// Whether the connection closed before any byte of an answer (a reused connection the server
+/// had already dropped).
+fn closed_before_answer(e: &reqwest::Error) -> bool {
+    use std::io::ErrorKind;
+    if e.is_timeout() {
+        return false;
+    }
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = cur {
+        if let Some(h) = err.downcast_ref::<hyper::Error>()
+            && (h.is_incomplete_message() || h.is_canceled())
+        {
+            return true;
+        }
+        if let Some(io) = err.downcast_ref::<std::io::Error>()
+            && matches!(
+                io.kind(),
+                ErrorKind::ConnectionReset
+                    | ErrorKind::ConnectionAborted
+                    | ErrorKind::BrokenPipe
+                    | ErrorKind::UnexpectedEof
+            )
+        {
+            return true;
+        }
+        cur = err.source();
+    }
+    false
+}
+
+/// Where a redirect points, if the response is one; a Location yarc cannot go to is an error.
+fn redirect_target(r: &RenderedRequest, resp: &Response) -> Result<Option<url::Url>, RunError> {
+    if !matches!(resp.status, 301 | 302 | 303 | 307 | 308) {
+        return Ok(None);
+    }
+    let Some(location) = resp.header("location") else {
+        return Ok(None);
+    };
+    let not_http = || RunError::NotHttpRedirect(crate::diagnostic::clip(location, 2_000));
+    let base = url::Url::parse(&r.url).map_err(|e| RunError::Request(e.to_string()))?;
+    let next = base.join(location).map_err(|_| not_http())?;
+    if !matches!(next.scheme(), "http" | "https") {
+        return Err(not_http());
+    }
+    Ok(Some(next))
+}
+
+/// The request for the next hop: 303 (and 301/302 after a POST) turn into a GET without a body,
+/// as browsers and curl do; credentials stay behind when the origin changes.
+fn follow(mut r: RenderedRequest, status: u16, next: url::Url) -> RenderedRequest {
+    let same_origin = url::Url::parse(&r.url).is_ok_and(|u| u.origin() == next.origin());
+    if !same_origin {
+        r.cookies.clear();
+        let sensitive = std::mem::take(&mut r.sensitive_headers);
+        r.headers.retain(|(k, _)| {
+            !CREDENTIAL_HEADERS.iter().any(|c| k.eq_ignore_ascii_case(c))
+                && !sensitive.iter().any(|s| k.eq_ignore_ascii_case(s))
+        });
+    }
+    let to_get =
+        status == 303 && r.method != "HEAD" || matches!(status, 301 | 302) && r.method == "POST";
+    if to_get {
+        r.method = "GET".into();
+        r.body = RenderedBody::None;
+        r.headers.retain(|(k, _)| {
+            !k.eq_ignore_ascii_case("content-type") && !k.eq_ignore_ascii_case("content-length")
+        });
+    }
+    r.url = next.to_string();
+    r
+}
+
+/// Reads a body up to `max` bytes, whatever length the server declares; a larger one is an
+/// error as soon as it passes the limit, so memory stays bounded.
+/// `flag` is the option that sets the limit, for the message.
+pub async fn read_bounded(
+    mut resp: reqwest::Response,
+    max: usize,
+    timeout: Duration,
+    flag: &'static str,
+) -> Result<Vec<u8>, RunError> {
+    let too_large = |declared| RunError::TooLarge {
+        declared,
+        limit: max,
+        flag,
+    };
+    if let Some(len) = resp.content_length()
+        && len > max as u64
+    {
+        return Err(too_large(Some(len)));
+    }
+    // A declared length (already checked against the limit) is reserved at once, so a large
+    // body is not copied on every doubling.
+    let declared = resp.content_length().unwrap_or(0) as usize;
+    let mut body = Vec::with_capacity(declared.min(max));
+    while let Some(chunk) = resp.chunk().await.map_err(|e| describe(&e, timeout))? {
+        if body.len() + chunk.len() > max {
+            return Err(too_large(None));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+async fn attach_body(
+    b: reqwest::RequestBuilder,
+    body: &RenderedBody,
+) -> Result<reqwest::RequestBuilder, RunError> {
+    Ok(match body {
+        RenderedBody::None => b,
+        RenderedBody::Json(text) => b.body(text.clone()),
+        RenderedBody::Form(pairs) => b.form(pairs),
+        RenderedBody::Text(t) => b.body(t.clone()),
+        RenderedBody::File { path, shown } => {
+            let bytes = tokio::fs::read(path).await.map_err(|e| RunError::File {
+                what: "body file",
+                shown: shown.clone(),
+                cause: e.to_string(),
+            })?;
+            b.body(bytes)
+        }
+        RenderedBody::Multipart(parts) => {
+            let mut form = reqwest::multipart::Form::new();
+            for (name, part) in parts {
+                form = match part {
+                    RenderedPart::Text(t) => form.text(name.clone(), t.clone()),
+                    RenderedPart::File {
+                        path,
+                        shown,
+                        content_type,
+                    } => {
+                        let bytes = tokio::fs::read(path).await.map_err(|e| RunError::File {
+                            what: "multipart file",
+                            shown: shown.clone(),
+                            cause: e.to_string(),
+                        })?;
+                        let file_name = path
+                            .file_name()
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .unwrap_or_default();
+                        let mut p = reqwest::multipart::Part::bytes(bytes).file_name(file_name);
+                        let ct = content_type
+                            .clone()
+                            .unwrap_or_else(|| guess_type(path).to_string());
+                        p = p
+                            .mime_str(&ct)
+                            .map_err(|_| RunError::ContentType(ct.clone()))?;
+                        form.part(name.clone(), p)
+                    }
+                };
+            }
+            b.multipart(form)
+        }
+    })
+}
+
+fn guess_type(path: &std::path::Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "json" => "application/json",
+        "csv" => "text/csv",
+        "txt" => "text/plain",
+        "xml" => "application/xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "pdf" => "application/pdf",
+        _ => "application/octet-stream",
+    }
+}
+
+/// A size for messages: `16 MiB`, `1 KiB`, `100 bytes`.
+pub fn show_size(n: u64) -> String {
+    if n >= 1 << 20 && n.is_multiple_of(1 << 20) {
+        format!("{} MiB", n >> 20)
+    } else if n >= 1 << 10 && n.is_multiple_of(1 << 10) {
+        format!("{} KiB", n >> 10)
+    } else {
+        format!("{n} bytes")
+    }
+}
+
+/// `64MiB`, `1MB`, `512KiB`, `1000`: a size in bytes.
+pub fn parse_size(s: &str) -> Result<usize, String> {
+    let t = s.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: usize = num
+        .parse()
+        .map_err(|_| format!("`{s}` is not a size (like 64MiB or 500KB)"))?;
+    let factor: usize = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "kb" => 1_000,
+        "kib" | "k" => 1 << 10,
+        "mb" => 1_000_000,
+        "mib" | "m" => 1 << 20,
+        "gb" => 1_000_000_000,
+        "gib" | "g" => 1 << 30,
+        other => {
+            return Err(format!(
+                "unknown size unit `{other}` (B, KB, KiB, MB, MiB, GB, GiB)"
+            ));
+        }
+    };
+    n.checked_mul(factor)
+        .filter(|v| *v > 0)
+        .ok_or_else(|| format!("`{s}` is out of range"))
+}
+
+/// A transport error in words a user can act on, with the underlying cause.
+pub fn describe(e: &reqwest::Error, timeout: Duration) -> RunError {
+    if let Some(url) = e.url().filter(|u| !matches!(u.scheme(), "http" | "https")) {
+        return RunError::NotHttpRedirect(url.to_string());
+    }
+    // reqwest's own top line repeats the URL the report already shows; its causes say more.
+    let cause = match std::error::Error::source(e) {
+        Some(src) if e.to_string().starts_with("error sending request") => error_chain(src),
+        _ => error_chain(e),
+    };
+    if e.is_timeout() {
+        RunError::Timeout {
+            after: timeout,
+            cause,
+        }
+    } else if e.is_connect() {
+        RunError::Connect(cause)
+    } else if e.is_redirect() {
+        RunError::RedirectLoop(cause)
+    } else if e.is_body() || e.is_decode() {
+        RunError::Body(cause)
+    } else {
+        RunError::Request(cause)
+    }
+}
+
+/// An error and its sources, innermost last, without repeats.
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut cur = e.source();
+    while let Some(s) = cur {
+        let t = s.to_string();
+        if !parts.iter().any(|p| p.contains(&t)) {
+            parts.push(t);
+        }
+        cur = s.source();
+    }
+    parts.join(": ")
+}
+
+/// The request as a curl command line, for `--dry-run`.
+///
+/// `mask` is applied to every value before it is shell-quoted: a secret with a `'` in it would
+/// otherwise reach the output in a quoted form no masking recognises.
+pub fn to_curl(r: &RenderedRequest, mask: &dyn Fn(&str) -> String) -> String {
+    let quote = |s: &str| quote(&mask(s));
+    let mut out = format!("curl -X {} {}", r.method, quote(&r.url));
+    for (k, v) in &r.headers {
+        out.push_str(&format!(" \\\n  -H {}", quote(&format!("{k}: {v}"))));
+    }
+    match &r.body {
+        RenderedBody::None => {}
+        RenderedBody::Json(v) => out.push_str(&format!(" \\\n  --data-raw {}", quote(v))),
+        RenderedBody::Form(pairs) => {
+            for (k, v) in pairs {
+                out.push_str(&format!(
+                    " \\\n  --data-urlencode {}",
+                    quote(&format!("{k}={v}"))
+                ));
+            }
+        }
+        RenderedBody::Text(t) => out.push_str(&format!(" \\\n  --data-raw {}", quote(t))),
+        RenderedBody::File { path, .. } => out.push_str(&format!(
+            " \\\n  --data-binary {}",
+            quote(&format!("@{}", path.display()))
+        )),
+        RenderedBody::Multipart(parts) => {
+            for (name, p) in parts {
+                let arg = match p {
+                    RenderedPart::Text(t) => format!("{name}={t}"),
+                    // The path as seen from where the command runs, and the type yarc sends.
+                    RenderedPart::File {
+                        path, content_type, ..
+                    } => format!(
+                        "{name}=@{};type={}",
+                        path.display(),
+                        content_type
+                            .clone()
+                            .unwrap_or_else(|| guess_type(path).to_string())
+                    ),
+                };
+                out.push_str(&format!(" \\\n  -F {}", quote(&arg)));
+            }
+        }
+    }
+    out
+}
+
+fn quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+/// A URL yarc can send to: absolute, http or https.
+pub fn check_url(url: &str) -> Result<url::Url, String> {
+    let parsed = url::Url::parse(url).map_err(|e| match e {
+        url::ParseError::RelativeUrlWithoutBase => {
+            "it has no scheme: start it with http:// or https://".to_string()
+        }
+        e => e.to_string(),
+    })?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(format!(
+            "the scheme `{}` is not http or https",
+            parsed.scheme()
+        ));
+    }
+    Ok(parsed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_decimal_and_binary_units() {
+        assert_eq!(parse_size("500"), Ok(500));
+        assert_eq!(parse_size("2KB"), Ok(2_000));
+        assert_eq!(parse_size("2 KiB"), Ok(2_048));
+        assert_eq!(parse_size("64MiB"), Ok(64 << 20));
+        assert_eq!(parse_size("1gb"), Ok(1_000_000_000));
+        assert!(parse_size("12 parsecs").is_err_and(|e| e.contains("unknown size unit")));
+        assert!(parse_size("lots").is_err_and(|e| e.contains("is not a size")));
+    }
+
+    #[test]
+    fn the_curl_command_quotes_every_argument_and_masks_first() {
+        let r = RenderedRequest {
+            method: "POST".into(),
+            url: "https://api.example/jobs?q=it's".into(),
+            headers: vec![("Authorization".into(), "Bearer s3cret-token".into())],
+            body: RenderedBody::Json("{\"name\":\"a'b\"}".into()),
+            sensitive_headers: Vec::new(),
+            cookies: Vec::new(),
+        };
+        let mask = |s: &str| s.replace("s3cret-token", "•••••");
+        let curl = to_curl(&r, &mask);
+        assert_eq!(
+            curl,
+            "curl -X POST 'https://api.example/jobs?q=it'\\''s' \\\n  -H 'Authorization: Bearer •••••' \\\n  --data-raw '{\"name\":\"a'\\''b\"}'"
+        );
+    }
+
+    #[test]
+    fn only_absolute_http_urls_are_sent() {
+        assert!(check_url("https://api.example/x").is_ok());
+        assert!(check_url("/jobs").is_err_and(|e| e.contains("no scheme")));
+        assert!(check_url("ftp://files.example/x").is_err_and(|e| e.contains("`ftp`")));
+    }
+}

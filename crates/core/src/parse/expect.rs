@@ -1,0 +1,379 @@
+//! Decoding `expect`, predicates, `capture` and `retry`.
+
+use super::fields::Decoder;
+use super::node::{Node, NodeKind};
+use crate::diagnostic::did_you_mean;
+use crate::model::*;
+use regex::Regex;
+
+pub use super::keys::PREDICATES;
+use super::keys::{CAPTURE as CAPTURE_KEYS, EXPECT as EXPECT_KEYS, RETRY as RETRY_KEYS, TIME};
+
+impl Decoder {
+    pub(super) fn expect(&mut self, node: &Node, what: &str) -> Expect {
+        let Some(f) = self.fields(node, what, EXPECT_KEYS) else {
+            return Expect::default();
+        };
+        let mut checks = Vec::new();
+        let mut any_status = false;
+        for (key, key_node, value) in f.iter() {
+            match key {
+                "status" if matches!(&value.kind, NodeKind::Str(s) if s == "any") => {
+                    any_status = true;
+                }
+                "status" => checks.push(Check {
+                    target: Target::Status,
+                    predicates: self.status(value),
+                    span: key_node.span.clone(),
+                }),
+                "headers" | "cookies" => {
+                    let what = format!("`expect.{key}`");
+                    let Some(h) = self.fields(value, &what, &[]) else {
+                        continue;
+                    };
+                    for (name, k, v) in h.iter() {
+                        let target = if key == "headers" {
+                            Target::Header(name.to_string())
+                        } else {
+                            Target::Cookie(name.to_string())
+                        };
+                        checks.push(Check {
+                            target,
+                            predicates: self.predicates(v),
+                            span: k.span.clone(),
+                        });
+                    }
+                }
+                "body" => checks.push(Check {
+                    target: Target::Body,
+                    predicates: self.predicates(value),
+                    span: key_node.span.clone(),
+                }),
+                "json" => {
+                    let Some(j) = self.fields(value, "`expect.json`", &[]) else {
+                        continue;
+                    };
+                    for (path, k, v) in j.iter() {
+                        checks.push(Check {
+                            target: Target::Json(JsonPath {
+                                source: path.to_string(),
+                                span: k.span.clone(),
+                            }),
+                            predicates: self.predicates(v),
+                            span: k.span.clone(),
+                        });
+                    }
+                }
+                "schema" => {
+                    if let Some(path) = self.string(value, "`schema`") {
+                        checks.push(Check {
+                            target: Target::Schema {
+                                path: path.clone().into(),
+                                shown: path,
+                            },
+                            predicates: Vec::new(),
+                            span: value.span.clone(),
+                        });
+                    }
+                }
+                _ => checks.push(Check {
+                    target: Target::Time,
+                    predicates: self.time_predicates(value),
+                    span: key_node.span.clone(),
+                }),
+            }
+        }
+        Expect { checks, any_status }
+    }
+
+    fn status(&mut self, node: &Node) -> Vec<Predicate> {
+        let op = match &node.kind {
+            NodeKind::Int(_) => Op::Equals(self.tvalue(node)),
+            NodeKind::Seq(items) => Op::In(items.iter().map(|n| self.tvalue(n)).collect()),
+            NodeKind::Str(s) if is_status_class(s) => {
+                Op::StatusClass(s.as_bytes()[0].wrapping_sub(b'0') as u16)
+            }
+            NodeKind::Map(_) => return self.predicates(node),
+            _ => {
+                self.error(
+                    node.error("`status` must be a number, a list of numbers, a class like `2xx`, `any`, or predicates")
+                        .with_help("for example `status: 200`, `status: [200, 201]`, `status: 2xx` or `status: any`"),
+                );
+                return Vec::new();
+            }
+        };
+        vec![Predicate {
+            op,
+            span: node.span.clone(),
+        }]
+    }
+
+    /// A bare value means `equals`; a map whose keys are predicate names is a set of predicates.
+    pub(super) fn predicates(&mut self, node: &Node) -> Vec<Predicate> {
+        let NodeKind::Map(entries) = &node.kind else {
+            return vec![Predicate {
+                op: Op::Equals(self.tvalue(node)),
+                span: node.span.clone(),
+            }];
+        };
+        let keys: Vec<&str> = entries.iter().filter_map(|(k, _)| k.as_str()).collect();
+        let any_predicate = keys.iter().any(|k| PREDICATES.contains(k));
+        let near_miss = keys.iter().find(|k| {
+            !PREDICATES.contains(k) && did_you_mean(k, PREDICATES.iter().copied()).is_some()
+        });
+        if !any_predicate && near_miss.is_none() {
+            // A map of plain keys is an expected object.
+            return vec![Predicate {
+                op: Op::Equals(self.tvalue(node)),
+                span: node.span.clone(),
+            }];
+        }
+        let Some(f) = self.fields(node, "predicates", PREDICATES) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (name, k, v) in f.iter() {
+            if name == "all" {
+                out.extend(self.all(v));
+                continue;
+            }
+            if let Some(op) = self.predicate(name, v) {
+                out.push(Predicate {
+                    op,
+                    span: k.span.clone(),
+                });
+            }
+        }
+        out
+    }
+
+    /// `all: [{ contains: a }, { contains: b }]`: each map's predicates, all to hold — the way
+    /// to say two predicates of one kind on one target, which a map cannot hold twice.
+    fn all(&mut self, v: &Node) -> Vec<Predicate> {
+        match &v.kind {
+            NodeKind::Seq(items) => items.iter().flat_map(|i| self.predicates(i)).collect(),
+            _ => {
+                self.error(
+                    v.error("`all` takes a list of predicate maps")
+                        .with_help("for example `all: [{ contains: a }, { contains: b }]`"),
+                );
+                Vec::new()
+            }
+        }
+    }
+
+    fn predicate(&mut self, name: &str, v: &Node) -> Option<Op> {
+        Some(match name {
+            "equals" => Op::Equals(self.tvalue(v)),
+            "not" => Op::Not(self.predicates(v)),
+            "exists" => Op::Exists(self.bool(v, "`exists`")?),
+            "type" if v.is_null() => Op::Type(JsonType::Null),
+            "type" => {
+                let t = self.string(v, "`type`")?;
+                match JsonType::from_name(&t) {
+                    Some(t) => Op::Type(t),
+                    None => {
+                        self.error(
+                            v.error(format!("unknown type `{t}`"))
+                                .suggest(&t, JsonType::NAMES)
+                                .with_help(format!("types: {}", JsonType::NAMES.join(", "))),
+                        );
+                        return None;
+                    }
+                }
+            }
+            "contains" => Op::Contains(self.tvalue(v)),
+            "starts_with" => Op::StartsWith(self.tvalue(v)),
+            "ends_with" => Op::EndsWith(self.tvalue(v)),
+            "matches" => Op::Matches(self.pattern(v)?),
+            "in" => match &v.kind {
+                NodeKind::Seq(items) => Op::In(items.iter().map(|n| self.tvalue(n)).collect()),
+                _ => {
+                    self.error(v.error("`in` takes a list of allowed values"));
+                    return None;
+                }
+            },
+            "length" => Op::Length(self.predicates(v)),
+            "lt" => Op::Lt(self.tvalue(v)),
+            "lte" => Op::Lte(self.tvalue(v)),
+            "gt" => Op::Gt(self.tvalue(v)),
+            "gte" => Op::Gte(self.tvalue(v)),
+            _ => Op::Each(self.predicates(v)),
+        })
+    }
+
+    fn pattern(&mut self, v: &Node) -> Option<Pattern> {
+        let t = self.template(v, "`matches`")?;
+        if !t.is_literal() {
+            return Some(Pattern::Templated(t));
+        }
+        match Regex::new(&t.source) {
+            Ok(re) => Some(Pattern::Fixed(re)),
+            Err(e) => {
+                self.error(v.error(format!(
+                    "invalid regular expression: {}",
+                    first_line(&e.to_string())
+                )));
+                None
+            }
+        }
+    }
+
+    /// `time: { lt: 2s }`: durations become milliseconds.
+    fn time_predicates(&mut self, node: &Node) -> Vec<Predicate> {
+        let Some(f) = self.fields(node, "`time`", TIME) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (name, k, v) in f.iter() {
+            let Some(d) = self.duration(v, &format!("`time.{name}`")) else {
+                continue;
+            };
+            let ms = TValue::Number(serde_json::Number::from(d.as_millis() as u64));
+            let op = match name {
+                "lt" => Op::Lt(ms),
+                "lte" => Op::Lte(ms),
+                "gt" => Op::Gt(ms),
+                _ => Op::Gte(ms),
+            };
+            out.push(Predicate {
+                op,
+                span: k.span.clone(),
+            });
+        }
+        out
+    }
+
+    pub(super) fn captures(&mut self, node: &Node) -> Vec<Capture> {
+        let Some(f) = self.fields(node, "`capture`", &[]) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (var, k, v) in f.iter() {
+            if let Some(source) = self.capture_source(v) {
+                let entry = |key: &str| match &v.kind {
+                    NodeKind::Map(entries) => entries
+                        .iter()
+                        .find(|(k, _)| k.as_str() == Some(key))
+                        .map(|(_, d)| d),
+                    _ => None,
+                };
+                let default = entry("default").map(Node::to_json);
+                let optional = entry("optional")
+                    .and_then(|n| self.bool(n, "`optional`"))
+                    .unwrap_or(false);
+                if optional && default.is_some() {
+                    self.error(v.error(format!(
+                        "capture `{var}` has both `default:` and `optional: true`: a value when nothing is found, or the value it had — say one"
+                    )));
+                }
+                out.push(Capture {
+                    var: var.to_string(),
+                    span: k.span.clone(),
+                    source,
+                    default,
+                    optional,
+                });
+            }
+        }
+        out
+    }
+
+    fn capture_source(&mut self, v: &Node) -> Option<CaptureSource> {
+        if let Some(path) = v.as_str() {
+            return Some(CaptureSource::Json {
+                path: JsonPath {
+                    source: path.to_string(),
+                    span: v.span.clone(),
+                },
+                all: false,
+            });
+        }
+        let f = self.fields(v, "a capture", CAPTURE_KEYS)?;
+        let all = match f.get("all") {
+            Some(n) => self.bool(n, "`all`")?,
+            None => false,
+        };
+        if let Some(p) = f.get("json") {
+            return Some(CaptureSource::Json {
+                path: JsonPath {
+                    source: self.string(p, "`json`")?,
+                    span: p.span.clone(),
+                },
+                all,
+            });
+        }
+        if let Some(h) = f.get("header") {
+            return Some(CaptureSource::Header(self.string(h, "`header`")?));
+        }
+        if let Some(r) = f.get("regex") {
+            let src = self.string(r, "`regex`")?;
+            return match Regex::new(&src) {
+                Ok(re) => Some(CaptureSource::Regex(re)),
+                Err(e) => {
+                    self.error(r.error(format!(
+                        "invalid regular expression: {}",
+                        first_line(&e.to_string())
+                    )));
+                    None
+                }
+            };
+        }
+        if f.has("status") {
+            return Some(CaptureSource::Status);
+        }
+        if f.has("body") {
+            return Some(CaptureSource::Body);
+        }
+        self.error(v.error(
+            "a capture needs one of `json`, `header`, `regex`, `status: true` or `body: true`",
+        ));
+        None
+    }
+
+    pub(super) fn retry(&mut self, node: &Node) -> Option<Retry> {
+        let f = self.fields(node, "`retry`", RETRY_KEYS)?;
+        let attempts = match f.get("attempts") {
+            Some(n) => self.u32(n, "`attempts`")?,
+            None => 10,
+        };
+        if attempts == 0 {
+            self.error(node.error("`retry.attempts` must be at least 1"));
+            return None;
+        }
+        let backoff = match f.get("backoff") {
+            Some(n) => match n.kind {
+                NodeKind::Int(i) if i >= 1 => i as f64,
+                NodeKind::Float(x) if (1.0..=10.0).contains(&x) => x,
+                _ => {
+                    self.error(n.error("`backoff` is a factor between 1 and 10 (1 = fixed delay)"));
+                    return None;
+                }
+            },
+            None => 1.0,
+        };
+        Some(Retry {
+            span: node.span.clone(),
+            attempts,
+            delay: match f.get("delay") {
+                Some(n) => self.duration(n, "`delay`")?,
+                None => std::time::Duration::from_secs(1),
+            },
+            backoff,
+            max_delay: f
+                .get("max_delay")
+                .and_then(|n| self.duration(n, "`max_delay`")),
+            timeout: f.get("timeout").and_then(|n| self.duration(n, "`timeout`")),
+            until: f.get("until").map(|n| self.expect(n, "`until`")),
+        })
+    }
+}
+
+fn is_status_class(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 3 && (b'1'..=b'5').contains(&b[0]) && s[1..].eq_ignore_ascii_case("xx")
+}
+
+fn first_line(s: &str) -> String {
+    s.lines().last().unwrap_or(s).trim().to_string()
+}

@@ -1,0 +1,535 @@
+//! Response snapshots: a response reduced to what should stay stable — status, the kept
+//! headers, the body (JSON normalised: keys sorted, pretty; ignored paths replaced by a
+//! placeholder; secrets masked) — written as a reviewable YAML file, and compared on every run
+//! with a unified diff. Everything here is pure; files are `store`'s business.
+
+pub mod store;
+
+use crate::eval::jsonpath::{self, JsonPaths};
+use crate::exchange::Response;
+use crate::exchange::document::Node;
+use crate::model::SnapshotSpec;
+use crate::secret::Redactor;
+use serde::ser::{SerializeMap, SerializeSeq, Serializer};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashSet};
+
+/// What replaces an ignored value.
+pub const IGNORED: &str = "<ignored>";
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Snapshot {
+    pub method: String,
+    /// The URL as written (a template): never the rendered URL, which may hold secrets.
+    pub url: String,
+    /// The rendered path, captured values shown as `{name}`: what `yarc mock` matches on.
+    pub path: String,
+    pub status: u16,
+    pub headers: BTreeMap<String, String>,
+    pub body: Body,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Body {
+    Empty,
+    /// Normalised JSON text: keys sorted (serde_json's maps are ordered), pretty-printed. Two
+    /// bodies are the same JSON exactly when these texts are equal, so comparing needs no parse.
+    Json(String),
+    Text(String),
+    Binary {
+        len: usize,
+        sha256: String,
+    },
+}
+
+/// Where the request went, for the snapshot's `request:` part.
+pub struct RequestInfo<'a> {
+    pub method: &'a str,
+    pub url_template: &'a str,
+    pub path: String,
+}
+
+/// [`take_with`] before anything is captured.
+#[cfg(test)]
+fn take(
+    resp: &Response,
+    spec: &SnapshotSpec,
+    req: RequestInfo,
+    paths: &JsonPaths,
+    redactor: &Redactor,
+) -> Snapshot {
+    let none = crate::template::Vars::new();
+    take_with(resp, spec, req, paths, redactor, &none)
+}
+
+/// Reduces a response to its snapshot, with the values captured so far: a JSON string equal to a captured id is
+/// stored as `{name}`, as in the recorded path, so that snapshots stay the same from run to run
+/// and `yarc mock` can answer with the id the client holds.
+pub fn take_with(
+    resp: &Response,
+    spec: &SnapshotSpec,
+    req: RequestInfo,
+    paths: &JsonPaths,
+    redactor: &Redactor,
+    captured: &crate::template::Vars,
+) -> Snapshot {
+    let ids: Vec<(&str, &str)> = captured
+        .iter()
+        .filter_map(|(k, v)| v.as_str().map(|s| (k.as_str(), s)))
+        .filter(|(_, v)| v.chars().count() >= MIN_ID_LEN)
+        .collect();
+    let headers = spec
+        .headers
+        .iter()
+        .filter_map(|name| {
+            resp.header(name)
+                .map(|v| (name.to_ascii_lowercase(), redactor.redact(v)))
+        })
+        .collect();
+    let body = if resp.body.is_empty() {
+        Body::Empty
+    } else if let Some(json) = resp.json() {
+        let ignored: HashSet<*const Node> = spec
+            .ignore
+            .iter()
+            .filter_map(|p| paths.get(p))
+            .flat_map(|c| jsonpath::select(c, json).unwrap_or_default())
+            .map(|n| n as *const Node)
+            .collect();
+        let normalized = Normalized {
+            node: json,
+            ignored: &ignored,
+            redactor,
+            ids: &ids,
+        };
+        let mut text = serde_json::to_string_pretty(&normalized).unwrap_or_default();
+        // Grown by doubling, up to twice its length: the snapshot is held while it is compared.
+        text.shrink_to_fit();
+        Body::Json(text)
+    } else if let Ok(text) = std::str::from_utf8(&resp.body) {
+        Body::Text(redactor.redact(text))
+    } else {
+        let hex: String = Sha256::digest(&resp.body)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        Body::Binary {
+            len: resp.body.len(),
+            sha256: hex,
+        }
+    };
+    Snapshot {
+        method: req.method.to_string(),
+        url: req.url_template.to_string(),
+        path: redactor.redact(&req.path),
+        status: resp.status,
+        headers,
+        body,
+    }
+}
+
+/// Captured values shorter than this (`1`, `true`, `ok`) are too common to stand for an id.
+const MIN_ID_LEN: usize = 8;
+
+/// A body as its snapshot stores it, written straight from the parsed tree: ignored nodes as
+/// the placeholder, secrets masked, captured ids as `{name}`; keys sorted, as the tree keeps
+/// them. Nothing is copied, whatever the body's size.
+struct Normalized<'a> {
+    node: &'a Node,
+    ignored: &'a HashSet<*const Node>,
+    redactor: &'a Redactor,
+    ids: &'a [(&'a str, &'a str)],
+}
+
+impl Normalized<'_> {
+    fn at<'b>(&'b self, node: &'b Node) -> Normalized<'b> {
+        Normalized {
+            node,
+            ignored: self.ignored,
+            redactor: self.redactor,
+            ids: self.ids,
+        }
+    }
+}
+
+impl Serialize for Normalized<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if self.ignored.contains(&(self.node as *const Node)) {
+            return s.serialize_str(IGNORED);
+        }
+        match self.node {
+            Node::String(text) => {
+                let text: std::borrow::Cow<str> =
+                    if self.redactor.is_active() && self.redactor.finds(text) {
+                        self.redactor.redact(text).into()
+                    } else {
+                        text.as_str().into()
+                    };
+                match self.ids.iter().find(|(_, v)| *v == &*text) {
+                    Some((name, _)) => s.serialize_str(&format!("{{{name}}}")),
+                    None => s.serialize_str(&text),
+                }
+            }
+            Node::Array(items) => {
+                let mut seq = s.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(&self.at(item))?;
+                }
+                seq.end()
+            }
+            Node::Object(entries) => {
+                let mut map = s.serialize_map(Some(entries.len()))?;
+                for (k, v) in entries {
+                    map.serialize_entry(k.as_str(), &self.at(v))?;
+                }
+                map.end()
+            }
+            scalar => scalar.serialize(s),
+        }
+    }
+}
+
+/// Same response, as far as snapshots go: JSON bodies are normalised, so a change of key order
+/// or formatting is no difference.
+pub fn same(a: &Snapshot, b: &Snapshot) -> bool {
+    a.status == b.status && a.headers == b.headers && a.body == b.body
+}
+
+/// The snapshot file's text.
+pub fn to_yaml(s: &Snapshot) -> String {
+    // Sized once: grown by doubling, a large body's text would be held one and a half times.
+    let body = match &s.body {
+        Body::Json(t) | Body::Text(t) => {
+            t.len() + 4 * (t.bytes().filter(|b| *b == b'\n').count() + 1)
+        }
+        _ => 0,
+    };
+    let mut out = String::with_capacity(1024 + body);
+    out.push_str(
+        "# yarc snapshot: review changes like code; `yarc snapshots accept` takes a pending one\n",
+    );
+    out.push_str("request:\n");
+    out.push_str(&format!("  method: {}\n", s.method));
+    out.push_str(&format!("  url: {}\n", quoted(&s.url)));
+    out.push_str(&format!("  path: {}\n", quoted(&s.path)));
+    out.push_str(&format!("status: {}\n", s.status));
+    if s.headers.is_empty() {
+        out.push_str("headers: {}\n");
+    } else {
+        out.push_str("headers:\n");
+        for (k, v) in &s.headers {
+            out.push_str(&format!("  {}: {}\n", quoted(k), quoted(v)));
+        }
+    }
+    match &s.body {
+        Body::Empty => out.push_str("body_kind: empty\n"),
+        Body::Json(text) => {
+            out.push_str("body_kind: json\nbody: ");
+            push_block(&mut out, text);
+        }
+        Body::Text(t) => {
+            out.push_str("body_kind: text\nbody: ");
+            push_block(&mut out, t);
+        }
+        Body::Binary { len, sha256 } => {
+            out.push_str("body_kind: binary\n");
+            out.push_str(&format!("body_size: {len}\nbody_sha256: {sha256}\n"));
+        }
+    }
+    out
+}
+
+/// A JSON string is a valid YAML double-quoted scalar.
+fn quoted(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_default()
+}
+
+/// A literal block for readable diffs, appended to `out` (no copy of a large body); text a block
+/// cannot hold exactly is quoted instead.
+fn push_block(out: &mut String, text: &str) {
+    let awkward = text.is_empty()
+        || text.ends_with("\n\n")
+        || text
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t')
+        || text.lines().any(|l| l.starts_with('\t'));
+    if awkward {
+        out.push_str(&quoted(text));
+        out.push('\n');
+        return;
+    }
+    let (header, body) = match text.strip_suffix('\n') {
+        Some(b) => ("|2", b),
+        None => ("|2-", text),
+    };
+    out.reserve(body.len() + body.len() / 8);
+    out.push_str(header);
+    out.push('\n');
+    for line in body.split('\n') {
+        if !line.is_empty() {
+            out.push_str("  ");
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    request: FileRequest,
+    status: u16,
+    #[serde(default)]
+    headers: BTreeMap<String, String>,
+    body_kind: String,
+    #[serde(default)]
+    body: Option<String>,
+    #[serde(default)]
+    body_size: Option<usize>,
+    #[serde(default)]
+    body_sha256: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileRequest {
+    method: String,
+    url: String,
+    #[serde(default)]
+    path: String,
+}
+
+/// Reads a snapshot file back.
+pub fn from_yaml(text: &str) -> Result<Snapshot, String> {
+    let f: File = serde_saphyr::from_str(text).map_err(|e| {
+        e.to_string()
+            .lines()
+            .next()
+            .unwrap_or("invalid YAML")
+            .to_string()
+    })?;
+    let body = match f.body_kind.as_str() {
+        "empty" => Body::Empty,
+        "json" => {
+            // Normalised again, so that a hand-edited file compares by content.
+            let text = f.body.unwrap_or_default();
+            let v: Value = serde_json::from_str(&text)
+                .map_err(|e| format!("the JSON body does not parse: {e}"))?;
+            Body::Json(serde_json::to_string_pretty(&v).unwrap_or_default())
+        }
+        "text" => Body::Text(f.body.unwrap_or_default()),
+        "binary" => Body::Binary {
+            len: f.body_size.unwrap_or(0),
+            sha256: f.body_sha256.unwrap_or_default(),
+        },
+        other => return Err(format!("unknown body_kind `{other}`")),
+    };
+    Ok(Snapshot {
+        method: f.request.method,
+        url: f.request.url,
+        path: f.request.path,
+        status: f.status,
+        headers: f.headers,
+        body,
+    })
+}
+
+/// A unified diff (3 lines of context), `-` the old, `+` the new.
+pub fn diff(old: &str, new: &str, old_label: &str, new_label: &str) -> String {
+    let with_nl = |s: &str| {
+        if s.ends_with('\n') {
+            s.to_string()
+        } else {
+            format!("{s}\n")
+        }
+    };
+    let (old, new) = (with_nl(old), with_nl(new));
+    // Past a second the diff stops looking for the smallest one: two large bodies that
+    // differ everywhere otherwise take minutes.
+    similar::TextDiff::configure()
+        .timeout(std::time::Duration::from_secs(1))
+        .diff_lines(&old, &new)
+        .unified_diff()
+        .context_radius(3)
+        .header(old_label, new_label)
+        .to_string()
+}
+
+/// A file-name-safe form of a request name: `admin / health check` → `admin-health-check`.
+pub fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-').to_string();
+    if out.is_empty() {
+        "request".to_string()
+    } else {
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::JsonPath;
+    use crate::source::{SourceFile, Span};
+    use serde_json::json;
+    use std::time::Duration;
+
+    fn spec(ignore: &[&str], paths: &mut JsonPaths) -> SnapshotSpec {
+        let span = Span::file_start(&SourceFile::new("t", ""));
+        let ignore: Vec<JsonPath> = ignore
+            .iter()
+            .map(|p| JsonPath {
+                source: p.to_string(),
+                span: span.clone(),
+            })
+            .collect();
+        for p in &ignore {
+            paths.add(p).expect("path");
+        }
+        SnapshotSpec {
+            enabled: true,
+            ignore,
+            headers: vec!["Content-Type".into()],
+            span,
+        }
+    }
+
+    fn snap(body: &str, ignore: &[&str]) -> Snapshot {
+        let mut paths = JsonPaths::default();
+        let spec = spec(ignore, &mut paths);
+        let resp = Response::new(
+            200,
+            vec![
+                ("content-type".into(), "application/json".into()),
+                ("date".into(), "today".into()),
+            ],
+            body.as_bytes().to_vec(),
+            Duration::ZERO,
+        );
+        let req = RequestInfo {
+            method: "GET",
+            url_template: "{{ base }}/jobs",
+            path: "/jobs".into(),
+        };
+        take(&resp, &spec, req, &paths, &Redactor::default())
+    }
+
+    #[test]
+    fn ignored_paths_become_placeholders_and_only_kept_headers_stay() {
+        let s = snap(
+            r#"{"items":[{"id":1,"at":"x"},{"id":2,"at":"y"}]}"#,
+            &["$.items[*].at"],
+        );
+        let Body::Json(text) = &s.body else {
+            panic!("not JSON")
+        };
+        assert_eq!(
+            serde_json::from_str::<Value>(text).unwrap(),
+            json!({"items":[{"id":1,"at":IGNORED},{"id":2,"at":IGNORED}]})
+        );
+        assert_eq!(s.headers.keys().collect::<Vec<_>>(), ["content-type"]);
+    }
+
+    #[test]
+    fn yaml_round_trips_and_key_order_is_no_difference() {
+        let a = snap(r#"{"b":1,"a":{"y":[1,2],"x":"t\"q"}}"#, &[]);
+        let back = from_yaml(&to_yaml(&a)).expect("parses");
+        assert_eq!(back, a);
+        let b = snap(r#"{"a":{"x":"t\"q","y":[1,2]},"b":1}"#, &[]);
+        assert!(same(&a, &b));
+    }
+
+    #[test]
+    fn text_bodies_of_every_shape_round_trip() {
+        for text in [
+            "plain",
+            "two\nlines\n",
+            "  leading space\nx",
+            "tab\tinside",
+            "trailing\n\n",
+            "cr\r\nlf",
+        ] {
+            let mut paths = JsonPaths::default();
+            let resp = Response::new(200, vec![], text.as_bytes().to_vec(), Duration::ZERO);
+            let req = RequestInfo {
+                method: "GET",
+                url_template: "u",
+                path: "/".into(),
+            };
+            let s = take(
+                &resp,
+                &spec(&[], &mut paths),
+                req,
+                &paths,
+                &Redactor::default(),
+            );
+            assert_eq!(
+                from_yaml(&to_yaml(&s)).expect("parses").body,
+                Body::Text(text.into()),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_diff_names_the_changed_field() {
+        let a = to_yaml(&snap(r#"{"name":"x","size":3}"#, &[]));
+        let b = to_yaml(&snap(r#"{"name":"y","size":3}"#, &[]));
+        let d = diff(&a, &b, "old", "new");
+        assert!(
+            d.contains("-    \"name\": \"x\",\n+    \"name\": \"y\","),
+            "{d}"
+        );
+        assert!(d.starts_with("--- old\n+++ new\n"));
+    }
+
+    #[test]
+    fn slugs_are_file_names() {
+        assert_eq!(slug("admin / Health check!"), "admin-health-check");
+        assert_eq!(slug("???"), "request");
+    }
+}
+
+#[cfg(test)]
+mod binary_tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn binary_bodies_are_kept_as_size_and_sha256() {
+        let spec = SnapshotSpec {
+            enabled: true,
+            ignore: Vec::new(),
+            headers: Vec::new(),
+            span: crate::source::Span::file_start(&crate::source::SourceFile::new("t", "")),
+        };
+        let resp = Response::new(200, vec![], vec![0xff, 0x00, 0xfe], Duration::ZERO);
+        let req = RequestInfo {
+            method: "GET",
+            url_template: "u",
+            path: "/".into(),
+        };
+        let s = take(
+            &resp,
+            &spec,
+            req,
+            &JsonPaths::default(),
+            &Redactor::default(),
+        );
+        let Body::Binary { len, sha256 } = &s.body else {
+            panic!("not binary: {:?}", s.body)
+        };
+        assert_eq!(*len, 3);
+        assert_eq!(sha256.len(), 64);
+        assert_eq!(from_yaml(&to_yaml(&s)).expect("reads back"), s);
+    }
+}

@@ -1,0 +1,797 @@
+//! The minijinja environment: strict undefined, yarc's functions and filters, every template of
+//! a run compiled once at plan time, and template errors mapped back to file:line of the YAML.
+
+use crate::diagnostic::Diagnostic;
+use crate::model::{TValue, Template};
+use crate::secret::Secrets;
+use base64::Engine;
+use minijinja::value::{Serde, Value as MjValue, ValueKind};
+use minijinja::{Environment, Error as MjError, ErrorKind, Output, State, UndefinedBehavior};
+use serde_json::{Map, Value};
+use std::collections::HashSet;
+use std::sync::Arc;
+
+/// The names the environment defines itself; they are not variables.
+pub const FUNCTIONS: &[&str] = &[
+    "secret",
+    "env",
+    "uuid",
+    "now",
+    "timestamp",
+    "random_int",
+    "fake",
+    "range",
+    "dict",
+    "namespace",
+    "debug",
+    "loop",
+    "true",
+    "false",
+    "none",
+    "True",
+    "False",
+    "None",
+];
+
+/// Variables in scope for one rendering.
+pub type Vars = Map<String, Value>;
+
+pub struct Templates {
+    env: Environment<'static>,
+    secrets: Arc<Secrets>,
+    /// Filter and test names already looked up: whether the environment has them.
+    known_names: std::collections::HashMap<String, bool>,
+}
+
+thread_local! {
+    /// `secret()` calls in the rendering under way, and how many the last written value saw:
+    /// a value written after a call was made from the secret.
+    static SECRET_READS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+    static SEEN_READS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+    /// Text written from secrets in the rendering under way.
+    static DERIVED: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+impl Templates {
+    /// The environment; `clock` makes `now()`, `timestamp()`, `uuid()` and `random_int()`
+    /// real or repeatable.
+    pub fn new(secrets: Arc<Secrets>, clock: crate::clock::Clock) -> Templates {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        // A text body that ends in a newline sends it (minijinja drops one by default).
+        if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
+            .keep_trailing_newline(true)
+            .build()
+        {
+            env.set_syntax(syntax);
+        }
+        env.set_fuel(Some(200_000));
+        env.set_recursion_limit(64);
+        env.set_formatter(format_value);
+        env.add_filter("string", |v: MjValue| -> String { text_of(&v) });
+        let store = Arc::clone(&secrets);
+        env.add_function(
+            "secret",
+            move |name: String, kwargs: minijinja::value::Kwargs| -> Result<String, MjError> {
+                let allow_empty = kwargs.get::<Option<bool>>("allow_empty")?.unwrap_or(false);
+                kwargs.assert_all_used()?;
+                SECRET_READS.set(SECRET_READS.get() + 1);
+                match store.get(&name) {
+                    None => Err(MjError::new(
+                        ErrorKind::InvalidOperation,
+                        format!("secret `{name}` is not set"),
+                    )),
+                    Some(v) if v.is_empty() && !allow_empty => Err(MjError::new(
+                        ErrorKind::InvalidOperation,
+                        format!("secret `{name}` is set but empty"),
+                    )),
+                    Some(v) => Ok(v),
+                }
+            },
+        );
+        add_functions(&mut env, clock);
+        add_filters(&mut env);
+        Templates {
+            env,
+            secrets,
+            known_names: Default::default(),
+        }
+    }
+
+    /// Checks that a template compiles; a syntax error points into the YAML. Compiled
+    /// templates are not kept: minijinja reserves ~12 KiB per compiled template, which for
+    /// 100,000 requests was most of a run's memory, and compiling a short template again
+    /// when it is rendered costs a few microseconds.
+    pub fn compile(&mut self, t: &Template) -> Result<(), Diagnostic> {
+        if t.is_literal() {
+            return Ok(());
+        }
+        self.env
+            .template_from_str(&t.source)
+            .map_err(|e| template_diagnostic(t, &e, "invalid template"))?;
+        self.check_names(t)?;
+        if let Some(src) = value_source(t) {
+            self.env
+                .template_from_str(&src)
+                .map_err(|e| template_diagnostic(t, &e, "invalid template"))?;
+        }
+        Ok(())
+    }
+
+    /// minijinja looks filters and tests up only when it reaches them: an unknown one would
+    /// fail halfway through a run, or never, in a branch not taken. Every name is checked here.
+    fn check_names(&mut self, t: &Template) -> Result<(), Diagnostic> {
+        for (kind, name) in filter_and_test_names(&t.source) {
+            let key = format!("{kind} {name}");
+            let known = match self.known_names.get(&key) {
+                Some(k) => *k,
+                None => {
+                    let probe = format!("{{{{ n is {kind} }}}}");
+                    let ctx = minijinja::context! { n => name.clone() };
+                    let k = self.env.render_str(&probe, ctx).is_ok_and(|r| r == "true");
+                    self.known_names.insert(key, k);
+                    k
+                }
+            };
+            if !known {
+                let list = if kind == "filter" { FILTERS } else { TESTS };
+                return Err(Diagnostic::at(
+                    format!("invalid template: unknown {kind} `{name}`"),
+                    &t.span,
+                )
+                .suggest(&name, list.iter().copied())
+                .with_help(format!(
+                    "the {kind}s yarc knows are listed in docs/format.md (Functions and filters)"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn compile_tvalue(&mut self, v: &TValue) -> Result<(), Diagnostic> {
+        match v {
+            TValue::Str(t) => self.compile(t),
+            TValue::List(items) => items.iter().try_for_each(|i| self.compile_tvalue(i)),
+            TValue::Map(entries) => entries.iter().try_for_each(|(_, i)| self.compile_tvalue(i)),
+            _ => Ok(()),
+        }
+    }
+
+    /// Top-level names a template reads that are neither functions nor set inside it.
+    pub fn undeclared(&self, t: &Template) -> HashSet<String> {
+        if t.is_literal() {
+            return HashSet::new();
+        }
+        match self.env.template_from_str(&t.source) {
+            Ok(tpl) => tpl
+                .undeclared_variables(false)
+                .into_iter()
+                .filter(|n| !FUNCTIONS.contains(&n.as_str()))
+                .collect(),
+            Err(_) => HashSet::new(),
+        }
+    }
+
+    pub fn render(&self, t: &Template, vars: &Vars) -> Result<String, Diagnostic> {
+        if t.is_literal() {
+            return Ok(t.source.clone());
+        }
+        self.run(t, &t.source, vars)
+    }
+
+    /// Renders to a JSON value: `"{{ expr }}"` alone keeps the expression's type.
+    pub fn render_json(&self, t: &Template, vars: &Vars) -> Result<Value, Diagnostic> {
+        if t.is_literal() || t.sole_expression().is_none() {
+            return self.render(t, vars).map(Value::String);
+        }
+        let source = value_source(t).unwrap_or_default();
+        let text = self.run(t, &source, vars)?;
+        let value = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        if read_secret() {
+            // The whole value came from a secret: its strings are secrets too.
+            self.register_secret(&value);
+        }
+        Ok(value)
+    }
+
+    /// Registers a value made from a secret: its text, in every form, is masked from now on.
+    pub fn register_secret(&self, v: &Value) {
+        self.secrets.redactor.redact_json_register(v);
+    }
+
+    /// Renders one compiled template; what an expression made from a
+    /// `secret()` call writes is registered as secret text, whatever filters it went through.
+    fn run(&self, t: &Template, source: &str, vars: &Vars) -> Result<String, Diagnostic> {
+        let tpl = self
+            .env
+            .template_from_str(source)
+            .map_err(|e| template_diagnostic(t, &e, "invalid template"))?;
+        SECRET_READS.set(0);
+        SEEN_READS.set(0);
+        // Only the names the template reads go into its context: converting every variable
+        // for every rendering made an environment of 50,000 variables take seconds.
+        let read: Vars = tpl
+            .undeclared_variables(false)
+            .into_iter()
+            .filter_map(|n| vars.get(&n).map(|v| (n, v.clone())))
+            .collect();
+        let result = tpl.render(MjValue::from(Serde(&read)));
+        for derived in DERIVED.take() {
+            // `tojson` of a secret is the secret in quotes: the text inside is what is masked,
+            // so a masked JSON string keeps its quotes (`"password":"•••••"`).
+            match serde_json::from_str::<String>(&derived) {
+                Ok(inner) if derived.starts_with('"') => self.secrets.redactor.add(&inner),
+                _ => self.secrets.redactor.add(&derived),
+            }
+        }
+        match result {
+            Ok(text) => {
+                // A loop or a subscript can write a secret a piece at a time (`{% for c in
+                // secret('S') %}{{ c }}-{% endfor %}`), each piece too short to mask: what such
+                // a template writes is masked whole.
+                if read_secret() && pieces_a_secret(source) {
+                    self.secrets.redactor.add(&text);
+                }
+                Ok(text)
+            }
+            Err(e) => Err(template_diagnostic(t, &e, "cannot render template")),
+        }
+    }
+
+    pub fn render_tvalue(&self, v: &TValue, vars: &Vars) -> Result<Value, Diagnostic> {
+        Ok(match v {
+            TValue::Null => Value::Null,
+            TValue::Bool(b) => Value::Bool(*b),
+            TValue::Number(n) => Value::Number(n.clone()),
+            TValue::Str(t) => self.render_json(t, vars)?,
+            TValue::List(items) => Value::Array(
+                items
+                    .iter()
+                    .map(|i| self.render_tvalue(i, vars))
+                    .collect::<Result<_, _>>()?,
+            ),
+            TValue::Map(entries) => {
+                let mut m = Map::new();
+                for (k, i) in entries {
+                    m.insert(k.clone(), self.render_tvalue(i, vars)?);
+                }
+                Value::Object(m)
+            }
+        })
+    }
+
+    /// Renders a JSON body to its text, keys in the order written (`render_tvalue` would sort
+    /// them): servers that read JSON as a stream, and signatures over the body, see what the
+    /// collection says.
+    pub fn render_json_text(&self, v: &TValue, vars: &Vars) -> Result<String, Diagnostic> {
+        let mut out = String::new();
+        self.write_json(v, vars, &mut out)?;
+        Ok(out)
+    }
+
+    fn write_json(&self, v: &TValue, vars: &Vars, out: &mut String) -> Result<(), Diagnostic> {
+        let text = |v: &Value| serde_json::to_string(v).unwrap_or_default();
+        match v {
+            TValue::List(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    self.write_json(item, vars, out)?;
+                }
+                out.push(']');
+            }
+            TValue::Map(entries) => {
+                out.push('{');
+                for (i, (k, item)) in entries.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(&text(&Value::String(k.clone())));
+                    out.push(':');
+                    self.write_json(item, vars, out)?;
+                }
+                out.push('}');
+            }
+            leaf => out.push_str(&text(&self.render_tvalue(leaf, vars)?)),
+        }
+        Ok(())
+    }
+
+    /// Why a `skip:` skips, or `None` when it renders falsy (empty, false, 0, no, none, null).
+    /// A text that says more than "true" is the reason itself (`skip: the upload file is not
+    /// in the export`); otherwise the reason names the condition.
+    pub fn skip_reason(&self, t: &Template, vars: &Vars) -> Result<Option<String>, Diagnostic> {
+        let v = self.render_json(t, vars)?;
+        if !truthy(&v) {
+            return Ok(None);
+        }
+        Ok(Some(match &v {
+            Value::String(s) if !["true", "yes", "1", "on"].contains(&s.trim()) => {
+                s.trim().to_string()
+            }
+            _ => format!("`{}` is true", t.source),
+        }))
+    }
+}
+
+/// Whether a rendered `skip:` means "skip": anything but empty, false, 0, no, none, null.
+fn truthy(v: &Value) -> bool {
+    {
+        match v {
+            Value::Null => false,
+            Value::Bool(b) => *b,
+            Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0),
+            Value::String(s) => {
+                let s = s.trim().to_ascii_lowercase();
+                !(s.is_empty() || ["false", "0", "no", "none", "null"].contains(&s.as_str()))
+            }
+            Value::Array(a) => !a.is_empty(),
+            Value::Object(o) => !o.is_empty(),
+        }
+    }
+}
+
+/// `env`, `uuid`, `now`, `timestamp`, `random_int`, `fake` (`secret` is added with the store it
+/// reads).
+fn add_functions(env: &mut Environment<'static>, clock: crate::clock::Clock) {
+    env.add_function(
+        "env",
+        |name: String, default: Option<String>| -> Result<String, MjError> {
+            match std::env::var(&name).ok().or(default) {
+                Some(v) => Ok(v),
+                None => Err(MjError::new(
+                    ErrorKind::InvalidOperation,
+                    format!("environment variable `{name}` is not set and no default was given"),
+                )),
+            }
+        },
+    );
+    env.add_function("uuid", move || -> String { clock.uuid() });
+    env.add_function(
+        "now",
+        move |format: Option<String>, add: Option<String>| -> Result<String, MjError> {
+            let now = match add.as_deref() {
+                None => clock.now(),
+                Some(offset) => shifted(clock.now(), offset).ok_or_else(|| {
+                    MjError::new(
+                        ErrorKind::InvalidOperation,
+                        format!("`{offset}` is not a time to add in now() (for example \"30 days\", \"-2h\" or \"1 month\")"),
+                    )
+                })?,
+            };
+            let format = format.filter(|f| !f.is_empty());
+            let Some(f) = format else {
+                return Ok(now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true));
+            };
+            // chrono's Display fails on a format it cannot read (`%Q`): an error, not a panic.
+            let mut out = String::new();
+            std::fmt::Write::write_fmt(&mut out, format_args!("{}", now.format(&f))).map_err(|_| {
+            MjError::new(
+                ErrorKind::InvalidOperation,
+                format!("`{f}` is not a strftime format now() can use (for example \"%Y-%m-%d\")"),
+            )
+        })?;
+            Ok(out)
+        },
+    );
+    env.add_function("timestamp", move || -> i64 { clock.now().timestamp() });
+    env.add_function("random_int", move |a: i64, b: i64| -> i64 {
+        clock.random_int(a, b)
+    });
+    env.add_function("fake", move |kind: String| -> Result<String, MjError> {
+        clock.fake(&kind).ok_or_else(|| {
+            let kinds = crate::fake::KINDS.iter().map(|(k, _)| *k);
+            let hint = match crate::diagnostic::did_you_mean(&kind, kinds) {
+                Some(best) => format!("did you mean `{best}`? "),
+                None => String::new(),
+            };
+            MjError::new(
+                ErrorKind::InvalidOperation,
+                format!("fake() has no kind `{kind}`; {hint}(docs/format.md lists every kind)"),
+            )
+        })
+    });
+}
+
+/// `base64_encode`, `base64_decode`, `from_json`.
+fn add_filters(env: &mut Environment<'static>) {
+    env.add_filter("base64_encode", |s: String| -> String {
+        base64::engine::general_purpose::STANDARD.encode(s)
+    });
+    env.add_filter("base64_decode", |s: String| -> Result<String, MjError> {
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(s.trim())
+            .map_err(|e| MjError::new(ErrorKind::InvalidOperation, format!("not base64: {e}")))?;
+        String::from_utf8(bytes).map_err(|_| {
+            MjError::new(
+                ErrorKind::InvalidOperation,
+                "decoded base64 is not UTF-8 text",
+            )
+        })
+    });
+    env.add_filter("from_json", |v: MjValue| -> MjValue {
+        match v.as_str().map(serde_json::from_str::<serde_json::Value>) {
+            Some(Ok(parsed)) => MjValue::from(Serde(parsed)),
+            _ => v,
+        }
+    });
+}
+
+/// Whether the rendering just done on this thread called `secret()`.
+/// Whether a template that reads a secret can write it in pieces: control flow, or a
+/// subscript or slice of what `secret(...)` gives.
+fn pieces_a_secret(source: &str) -> bool {
+    static SUBSCRIPT: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = SUBSCRIPT
+        .get_or_init(|| regex::Regex::new(r"secret\s*\([^)]*\)\s*\[").expect("valid regex"));
+    source.contains("{%") || re.is_match(source)
+}
+
+pub fn read_secret() -> bool {
+    SECRET_READS.get() != 0
+}
+
+/// How a value is written into text, by every template: JSON spellings (`true`, `false`), and
+/// nothing for none — what HTTP APIs and every peer tool expect, not Python's `True`/`None`.
+fn format_value(out: &mut Output, state: &mut State, value: &MjValue) -> Result<(), MjError> {
+    let reads = SECRET_READS.get();
+    if reads != SEEN_READS.get() {
+        SEEN_READS.set(reads);
+        DERIVED.with_borrow_mut(|d| d.push(text_of(value)));
+    }
+    match value.kind() {
+        ValueKind::Bool | ValueKind::None | ValueKind::Undefined => {
+            out.write_str(&text_of(value)).map_err(MjError::from)
+        }
+        _ => minijinja::escape_formatter(out, state, value),
+    }
+}
+
+/// A value as text: strings as themselves, booleans as `true`/`false`, none as nothing.
+pub fn text_of(v: &MjValue) -> String {
+    match v.kind() {
+        ValueKind::Bool => if v.is_true() { "true" } else { "false" }.to_string(),
+        ValueKind::None | ValueKind::Undefined => String::new(),
+        _ => v.to_string(),
+    }
+}
+
+/// `"{{ expr }}"` alone renders through this, which keeps the expression's type.
+fn value_source(t: &Template) -> Option<String> {
+    t.sole_expression()
+        .map(|expr| format!("{{{{ ({expr}) | tojson }}}}"))
+}
+
+/// Maps a minijinja error to the YAML position: the template's line inside the scalar is
+/// added to the scalar's own line.
+fn template_diagnostic(t: &Template, e: &MjError, what: &str) -> Diagnostic {
+    let line = e.line().unwrap_or(1).max(1) as u32;
+    let span = t.span.down(line - 1);
+    let mut msg = match e.kind() {
+        ErrorKind::UndefinedError => "undefined value".to_string(),
+        kind => kind.to_string(),
+    };
+    if let Some(detail) = e.detail() {
+        msg = format!("{msg}: {detail}");
+    }
+    let d = Diagnostic::at(format!("{what}: {msg}"), &span)
+        .with_label(format!("in `{}`", crate::diagnostic::clip(&t.source, 120)));
+    if e.kind() == ErrorKind::OutOfFuel {
+        return d.with_help(
+            "a template may do a bounded amount of work and write at most about 12 MB: \
+             a loop or a value that large is refused",
+        );
+    }
+    d
+}
+
+/// Filters and tests of every kind yarc's environment has, for "did you mean".
+const FILTERS: &[&str] = &[
+    "abs",
+    "attr",
+    "base64_decode",
+    "base64_encode",
+    "batch",
+    "bool",
+    "capitalize",
+    "chain",
+    "count",
+    "d",
+    "default",
+    "dictsort",
+    "e",
+    "escape",
+    "first",
+    "float",
+    "format",
+    "from_json",
+    "groupby",
+    "indent",
+    "int",
+    "items",
+    "join",
+    "last",
+    "length",
+    "lines",
+    "list",
+    "lower",
+    "map",
+    "max",
+    "min",
+    "pprint",
+    "reject",
+    "rejectattr",
+    "replace",
+    "reverse",
+    "round",
+    "safe",
+    "select",
+    "selectattr",
+    "slice",
+    "sort",
+    "split",
+    "string",
+    "sum",
+    "title",
+    "tojson",
+    "trim",
+    "unique",
+    "upper",
+    "urlencode",
+    "zip",
+];
+const TESTS: &[&str] = &[
+    "boolean",
+    "defined",
+    "divisibleby",
+    "endingwith",
+    "eq",
+    "equalto",
+    "escaped",
+    "even",
+    "false",
+    "filter",
+    "float",
+    "ge",
+    "greaterthan",
+    "gt",
+    "in",
+    "integer",
+    "iterable",
+    "le",
+    "lessthan",
+    "lower",
+    "lt",
+    "mapping",
+    "ne",
+    "none",
+    "number",
+    "odd",
+    "safe",
+    "sameas",
+    "sequence",
+    "startingwith",
+    "string",
+    "test",
+    "true",
+    "undefined",
+    "upper",
+];
+
+/// The filters (`x | name`, `{% filter name %}`) and tests (`x is name`) a template uses.
+fn filter_and_test_names(source: &str) -> Vec<(&'static str, String)> {
+    use std::sync::OnceLock;
+    static RES: OnceLock<Option<[regex::Regex; 4]>> = OnceLock::new();
+    let Some([blocks, strings, filters, tests]) = RES
+        .get_or_init(|| {
+            Some([
+                regex::Regex::new(r"(?s)\{\{.*?\}\}|\{%.*?%\}").ok()?,
+                regex::Regex::new(r#"'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*""#).ok()?,
+                regex::Regex::new(r"(?:\||\{%-?\s*filter\s)\s*([A-Za-z_][A-Za-z0-9_]*)").ok()?,
+                regex::Regex::new(r"\bis\s+(?:not\s+)?([A-Za-z_][A-Za-z0-9_]*)").ok()?,
+            ])
+        })
+        .as_ref()
+    else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for block in blocks.find_iter(source) {
+        let code = strings.replace_all(block.as_str(), "''");
+        for c in filters.captures_iter(&code) {
+            out.push(("filter", c[1].to_string()));
+        }
+        for c in tests.captures_iter(&code) {
+            if c[1] != *"not" {
+                out.push(("test", c[1].to_string()));
+            }
+        }
+    }
+    out
+}
+
+/// The names of secrets that templates ask for with a literal argument, so a missing one
+/// stops the run before anything is sent.
+pub fn literal_secret_names(t: &Template) -> Vec<String> {
+    literal_secrets(t).into_iter().map(|(n, _)| n).collect()
+}
+
+/// The `secret("NAME")` calls of a template with a literal name, and whether each says
+/// `allow_empty=true`.
+pub fn literal_secrets(t: &Template) -> Vec<(String, bool)> {
+    static RE: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
+    let Some(re) = RE
+        .get_or_init(|| {
+            regex::Regex::new(
+                r#"secret\(\s*["']([^"']+)["']\s*(,\s*allow_empty\s*=\s*(?:true|True)\s*)?\)"#,
+            )
+            .ok()
+        })
+        .as_ref()
+    else {
+        return Vec::new();
+    };
+    re.captures_iter(&t.source)
+        .filter_map(|c| Some((c.get(1)?.as_str().to_string(), c.get(2).is_some())))
+        .collect()
+}
+
+/// The time moved by an offset: `30 days`, `-2h`, `1 week`, or calendar `3 months` / `1 year`.
+fn shifted(
+    at: chrono::DateTime<chrono::Utc>,
+    offset: &str,
+) -> Option<chrono::DateTime<chrono::Utc>> {
+    let t = offset.trim();
+    let (back, t) = match t.strip_prefix('-') {
+        Some(rest) => (true, rest.trim_start()),
+        None => (false, t.strip_prefix('+').unwrap_or(t).trim_start()),
+    };
+    let digits = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (n, unit) = t.split_at(digits);
+    let months = match unit.trim() {
+        "month" | "months" | "M" => n.parse::<u32>().ok(),
+        "year" | "years" | "y" => n.parse::<u32>().ok().and_then(|n| n.checked_mul(12)),
+        _ => None,
+    };
+    if let Some(m) = months {
+        let m = chrono::Months::new(m);
+        return if back {
+            at.checked_sub_months(m)
+        } else {
+            at.checked_add_months(m)
+        };
+    }
+    let d = chrono::Duration::from_std(humantime::parse_duration(t).ok()?).ok()?;
+    if back {
+        at.checked_sub_signed(d)
+    } else {
+        at.checked_add_signed(d)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::secret::Redactor;
+    use crate::source::{SourceFile, Span};
+
+    fn engine() -> Templates {
+        Templates::new(
+            Arc::new(Secrets::none(Redactor::new())),
+            crate::clock::Clock::Fixed,
+        )
+    }
+
+    fn tpl(src: &str) -> Template {
+        let f = SourceFile::new("t.yaml", format!("x: \"{src}\"\n"));
+        Template::new(src, &Span::new(&f, 1, 4, 0))
+    }
+
+    #[test]
+    fn now_moves_by_an_offset_of_days_hours_or_calendar_months() {
+        let t = engine();
+        let at = |src: &str| t.render(&tpl(src), &Vars::new());
+        // The fixed clock says 2026-01-01T00:00:00Z.
+        assert_eq!(
+            at("{{ now('%Y-%m-%d', '30 days') }}").expect("renders"),
+            "2026-01-31"
+        );
+        assert_eq!(
+            at("{{ now('%Y-%m-%d', '-1 month') }}").expect("renders"),
+            "2025-12-01"
+        );
+        assert_eq!(
+            at("{{ now('%Y-%m-%d', '1 year') }}").expect("renders"),
+            "2027-01-01"
+        );
+        assert_eq!(
+            at("{{ now('', '2h') }}").expect("renders"),
+            "2026-01-01T02:00:00.000Z"
+        );
+        let e = at("{{ now('%Y', 'soon') }}").expect_err("an error");
+        assert!(e.message.contains("is not a time to add"), "{}", e.message);
+    }
+
+    #[test]
+    fn renders_and_keeps_types_of_sole_expressions() {
+        let mut e = engine();
+        let t = tpl("{{ n }}");
+        e.compile(&t).unwrap();
+        let mut vars = Vars::new();
+        vars.insert("n".into(), Value::from(5));
+        assert_eq!(e.render_json(&t, &vars).unwrap(), Value::from(5));
+        assert_eq!(e.render(&t, &vars).unwrap(), "5");
+    }
+
+    #[test]
+    fn undefined_variables_fail_and_are_found_statically() {
+        let mut e = engine();
+        let t = tpl("{{ base_url }}/jobs/{{ job_id }}");
+        e.compile(&t).unwrap();
+        let names = e.undeclared(&t);
+        assert!(names.contains("base_url") && names.contains("job_id"));
+        assert!(e.render(&t, &Vars::new()).is_err());
+    }
+
+    #[test]
+    fn syntax_errors_point_at_the_scalar() {
+        let mut e = engine();
+        let err = e.compile(&tpl("{{ a ")).unwrap_err();
+        assert_eq!(err.span.unwrap().line, 1);
+    }
+
+    #[test]
+    fn filters_and_functions() {
+        let mut e = engine();
+        let t =
+            tpl("{{ 'a:b' | base64_encode }} {{ 'YTpi' | base64_decode }} {{ random_int(3, 3) }}");
+        e.compile(&t).unwrap();
+        assert_eq!(e.render(&t, &Vars::new()).unwrap(), "YTpi a:b 3");
+    }
+
+    #[test]
+    fn booleans_and_none_render_as_json_spells_them() {
+        let mut e = engine();
+        let t = tpl("{{ a }}/{{ b }}/{{ c }}/{{ a | string }}");
+        e.compile(&t).unwrap();
+        let mut vars = Vars::new();
+        vars.insert("a".into(), Value::Bool(true));
+        vars.insert("b".into(), Value::Bool(false));
+        vars.insert("c".into(), Value::Null);
+        assert_eq!(e.render(&t, &vars).unwrap(), "true/false//true");
+    }
+
+    #[test]
+    fn unknown_filters_and_tests_fail_at_compile_time() {
+        let mut e = engine();
+        let err = e.compile(&tpl("{{ x | lowercase }}")).unwrap_err();
+        assert!(err.message.contains("unknown filter `lowercase`"), "{err}");
+        assert!(e.compile(&tpl("{{ x is nmber }}")).is_err());
+        e.compile(&tpl("{{ x | lower | base64_encode }} {{ 'a|b' }}"))
+            .unwrap();
+        e.compile(&tpl(
+            "{% if x is not defined %}{% filter upper %}a{% endfilter %}{% endif %}",
+        ))
+        .unwrap();
+    }
+
+    #[test]
+    fn huge_output_is_refused() {
+        let mut e = engine();
+        let t = tpl("{% for i in range(1000) %}{{ big }}{% endfor %}");
+        e.compile(&t).unwrap();
+        let mut vars = Vars::new();
+        vars.insert("big".into(), Value::String("x".repeat(70_000)));
+        let err = e.render(&t, &vars).unwrap_err();
+        assert!(err.message.contains("fuel"), "{err}");
+        assert!(err.help.unwrap().contains("12 MB"));
+    }
+
+    #[test]
+    fn finds_literal_secret_names() {
+        let t = tpl("{{ secret('A_B') }} {{ secret(\"C\") }}");
+        assert_eq!(literal_secret_names(&t), vec!["A_B", "C"]);
+    }
+}
