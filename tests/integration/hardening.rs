@@ -665,3 +665,32 @@ fn a_masked_json_string_keeps_its_quotes_in_the_dry_run() {
         .expect_contains(r#"--data-raw '{"password":"•••••","user":"bob"}'"#);
     assert!(!r.all().contains("ter-22"), "{}", r.all());
 }
+
+/// A server that answers each request on a kept-alive-looking connection and then closes it
+/// without saying so: every request of every file still gets its answer (a connection the
+/// server closed is never reused for the next request, the first POST of a file included).
+#[test]
+fn connections_the_server_closes_silently_are_not_reused() {
+    let raw = Raw::start(|_| {
+        respond(
+            "200 OK",
+            "Content-Type: application/json\r\n",
+            "{\"ok\":true}",
+        )
+    });
+    let w = World::new();
+    let file = |name: &str| {
+        format!(
+            "name: {name}\nrequests:\n  - name: get\n    url: \"{u}/a\"\n  - name: post\n    method: POST\n    url: \"{u}/b\"\n    json: {{ n: 1 }}\n  - name: again\n    method: POST\n    url: \"{u}/c\"\n    form: {{ x: y }}\n",
+            u = raw.url
+        )
+    };
+    for name in ["one", "two", "three"] {
+        w.write(&format!("suite/{name}.yaml"), &file(name));
+    }
+    for _ in 0..3 {
+        let r = w.yarc(&["run", "suite", "--jobs", "1"]);
+        r.expect_code(0).expect_contains("9 passed");
+    }
+    assert_eq!(raw.requests().len(), 27);
+}

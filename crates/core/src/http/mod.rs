@@ -182,8 +182,9 @@ impl Http {
     }
 
     /// One exchange. A kept-alive connection the server closed without saying so fails before
-    /// any byte of an answer: an idempotent request is sent once more on a new connection, as
-    /// curl does; anything else is never re-sent silently.
+    /// any byte of an answer: the request is sent once more on a new connection, as curl does —
+    /// any request when the failed connection was one kept from before (the server closed it
+    /// idle, so it never read the request), only an idempotent one when the connection was new.
     async fn send_once(
         &self,
         r: &RenderedRequest,
@@ -198,7 +199,7 @@ impl Http {
             crate::http::connect_timing::measured(self.build(r, &method, left).await?.send()).await;
         let resp = match sent_now {
             Ok(resp) => resp,
-            Err(e) if method.is_idempotent() && closed_before_answer(&e) => {
+            Err(e) if (method.is_idempotent() || connect.is_none()) && closed_before_answer(&e) => {
                 let left = left.saturating_sub(start.elapsed());
                 let (again, phases) = crate::http::connect_timing::measured(
                     self.build(r, &method, left).await?.send(),
