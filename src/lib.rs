@@ -29,6 +29,7 @@ pub(crate) mod cli;
 pub(crate) mod commands;
 pub(crate) mod console;
 pub(crate) mod import;
+pub(crate) mod lsp;
 pub(crate) mod sandbox;
 pub(crate) mod schema;
 pub(crate) mod ui;

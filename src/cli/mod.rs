@@ -47,7 +47,11 @@ pub enum Command {
     Ui(Box<UiArgs>),
     /// Serve an environment's recorded snapshots (and a token endpoint) on 127.0.0.1.
     Mock(MockArgs),
-    /// Convert a Postman collection or an OpenAPI document into a yarc collection.
+    /// A language server for editors on standard input and output: yarc check's diagnostics
+    /// as you type, completion, hover, go to definition, symbols, "run this request".
+    Lsp,
+    /// Convert a Postman collection, an OpenAPI document, a curl command or a HAR export into
+    /// yarc requests.
     #[command(subcommand)]
     Import(ImportCommand),
     /// Work with reports: merge the JSON reports of a sharded run into one of each kind.
@@ -132,6 +136,7 @@ pub fn main_with_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32
         Command::Snapshots(a) => snapshots::execute(a),
         Command::Mock(a) => rt.block_on(mock::execute(a)),
         Command::Ui(a) => rt.block_on(ui::execute(*a, clock)),
+        Command::Lsp => rt.block_on(crate::lsp::serve()),
         Command::Import(c) => import::execute(c),
         Command::Report(c) => report::execute(c, clock),
         Command::Schema(a) => schema::execute(a),

@@ -16,6 +16,7 @@ mod hardening;
 mod hostile;
 mod html;
 mod import;
+mod lsp;
 mod predicates;
 mod run;
 mod schema;

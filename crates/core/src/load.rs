@@ -106,12 +106,36 @@ pub fn max_file_size() -> u64 {
         .map_or(MAX_FILE_SIZE, |n| n as u64)
 }
 
+tokio::task_local! {
+    /// Texts an editor holds unsaved, by path: read instead of the files on disk.
+    static UNSAVED: Arc<std::collections::HashMap<PathBuf, String>>;
+}
+
+/// Runs `f` with these texts standing in for the files at their paths (a language server's
+/// unsaved buffers), so what is planned is what the user sees, not what was last saved.
+pub async fn with_unsaved<F: std::future::Future>(
+    texts: Arc<std::collections::HashMap<PathBuf, String>>,
+    f: F,
+) -> F::Output {
+    UNSAVED.scope(texts, f).await
+}
+
+fn unsaved(path: &Path) -> Option<String> {
+    UNSAVED
+        .try_with(|texts| texts.get(path).cloned())
+        .ok()
+        .flatten()
+}
+
 /// Reads a whole input file, refusing one above [`max_file_size`] without reading past the
 /// limit (a device or a growing file included).
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>, String> {
     use std::io::Read;
     let shown = path.to_string_lossy();
     let limit = max_file_size();
+    if let Some(text) = unsaved(path).filter(|t| t.len() as u64 <= limit) {
+        return Ok(text.into_bytes());
+    }
     let too_big = || {
         format!(
             "`{shown}` is larger than {} (the limit for input files; set YARC_MAX_FILE_SIZE, e.g. 64MiB, to raise it)",

@@ -1,0 +1,621 @@
+//! `yarc lsp`: a language server on standard input and output. It runs the engine's own check
+//! on the editor's unsaved text (no second parser) and answers from the last plan: diagnostics,
+//! completion, hover, go to definition, references, document symbols and a "run this request"
+//! code lens.
+
+mod analysis;
+mod text;
+
+use analysis::Analysis;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use text::{Context, Pos};
+use tokio::sync::Mutex;
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer, LspService, Server};
+
+/// The command a "run this request" code lens asks the client to call.
+const RUN_COMMAND: &str = "yarc.runRequest";
+
+/// How long typing must pause before a document is checked again.
+const SETTLE: Duration = Duration::from_millis(150);
+
+/// Serves one editor on stdin/stdout until it exits.
+pub(crate) async fn serve() -> i32 {
+    let (service, socket) = LspService::new(Backend::new);
+    Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+        .serve(service)
+        .await;
+    0
+}
+
+struct Backend {
+    client: Client,
+    state: Arc<Mutex<State>>,
+}
+
+#[derive(Default)]
+struct State {
+    /// Open documents: text and the version last received.
+    docs: HashMap<PathBuf, (String, i32)>,
+    /// The environment checks use (`initializationOptions` / settings `environment`; default:
+    /// the first one found beside the collection, or none).
+    environment: Option<String>,
+    analyses: HashMap<PathBuf, Analysis>,
+    /// Files whose diagnostics were last published, by the document they came from.
+    published: HashMap<PathBuf, Vec<PathBuf>>,
+}
+
+impl Backend {
+    fn new(client: Client) -> Backend {
+        Backend {
+            client,
+            state: Arc::new(Mutex::new(State::default())),
+        }
+    }
+
+    /// Checks `path` once typing has settled on `version`, and publishes what was found.
+    fn schedule(&self, path: PathBuf, version: i32) {
+        let state = Arc::clone(&self.state);
+        let client = self.client.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(SETTLE).await;
+            let (unsaved, env) = {
+                let s = state.lock().await;
+                if s.docs.get(&path).map(|d| d.1) != Some(version) {
+                    return;
+                }
+                let texts: HashMap<PathBuf, String> = s
+                    .docs
+                    .iter()
+                    .map(|(p, (t, _))| (p.clone(), t.clone()))
+                    .collect();
+                let env = s.environment.clone().or_else(|| {
+                    crate::load::environment_names(Some(&path))
+                        .into_iter()
+                        .next()
+                });
+                (Arc::new(texts), env)
+            };
+            let found = analysis::analyze(&path, env, unsaved).await;
+            publish(&client, &state, &path, &found, version).await;
+            let mut s = state.lock().await;
+            // A plan that could not be made keeps the last one's names for completion.
+            let keep = s.analyses.get(&path).cloned().unwrap_or_default();
+            let merged = match found.vars.is_empty() && found.requests.is_empty() {
+                true => Analysis {
+                    problems: found.problems,
+                    general: found.general,
+                    ..keep
+                },
+                false => found,
+            };
+            s.analyses.insert(path, merged);
+        });
+    }
+
+    async fn doc(&self, uri: &Uri) -> Option<(PathBuf, String, Analysis)> {
+        let path = uri.to_file_path()?.into_owned();
+        let s = self.state.lock().await;
+        let text = s.docs.get(&path)?.0.clone();
+        let a = s.analyses.get(&path).cloned().unwrap_or_default();
+        Some((path, text, a))
+    }
+}
+
+/// Sends the problems of one check: the document's own, and those in other files it reads
+/// (an environment), each to its file; files that had problems and have none now are cleared.
+async fn publish(
+    client: &Client,
+    state: &Mutex<State>,
+    doc: &std::path::Path,
+    a: &Analysis,
+    version: i32,
+) {
+    let mut by_file: HashMap<PathBuf, Vec<Diagnostic>> = HashMap::new();
+    by_file.insert(doc.to_path_buf(), Vec::new());
+    for (file, d) in &a.problems {
+        let file = absolute(doc, file);
+        by_file.entry(file).or_default().push(diagnostic(d));
+    }
+    for g in &a.general {
+        by_file
+            .entry(doc.to_path_buf())
+            .or_default()
+            .push(Diagnostic {
+                range: Range::default(),
+                severity: Some(DiagnosticSeverity::ERROR),
+                source: Some("yarc".into()),
+                message: g.clone(),
+                ..Diagnostic::default()
+            });
+    }
+    let before = {
+        let mut s = state.lock().await;
+        s.published
+            .insert(doc.to_path_buf(), by_file.keys().cloned().collect())
+            .unwrap_or_default()
+    };
+    for gone in before {
+        by_file.entry(gone).or_default();
+    }
+    for (file, diags) in by_file {
+        if let Some(uri) = Uri::from_file_path(&file) {
+            let v = (file == doc).then_some(version);
+            client.publish_diagnostics(uri, diags, v).await;
+        }
+    }
+}
+
+fn absolute(doc: &std::path::Path, file: &std::path::Path) -> PathBuf {
+    match file.is_absolute() {
+        true => file.to_path_buf(),
+        false => doc.parent().map_or(file.to_path_buf(), |d| d.join(file)),
+    }
+}
+
+fn range_of(span: &crate::source::Span) -> Range {
+    let line = span.file.line_text(span.line).unwrap_or("");
+    let start = text::utf16_col(line, span.col);
+    let end = text::utf16_col(line, span.col + span.len.max(1));
+    let l = span.line.saturating_sub(1);
+    Range::new(Position::new(l, start), Position::new(l, end.max(start)))
+}
+
+fn diagnostic(d: &crate::diagnostic::Diagnostic) -> Diagnostic {
+    let mut message = d.message.clone();
+    if let Some(label) = &d.label {
+        message.push_str(&format!(" ({label})"));
+    }
+    if let Some(help) = &d.help {
+        message.push_str(&format!("\nhelp: {help}"));
+    }
+    Diagnostic {
+        range: d.span.as_ref().map(range_of).unwrap_or_default(),
+        severity: Some(DiagnosticSeverity::ERROR),
+        source: Some("yarc".into()),
+        message,
+        ..Diagnostic::default()
+    }
+}
+
+fn location(span: &crate::source::Span, doc: &std::path::Path) -> Option<Location> {
+    let file = absolute(doc, std::path::Path::new(span.path()));
+    Some(Location::new(Uri::from_file_path(file)?, range_of(span)))
+}
+
+fn pos(p: Position) -> Pos {
+    Pos {
+        line: p.line,
+        utf16: p.character,
+    }
+}
+
+/// `initializationOptions` or settings: `{ "environment": "stage" }` (also under `yarc`).
+fn environment_of(v: &serde_json::Value) -> Option<String> {
+    v.get("environment")
+        .or_else(|| v.pointer("/yarc/environment"))
+        .and_then(|e| e.as_str())
+        .filter(|e| !e.is_empty())
+        .map(str::to_string)
+}
+
+const FILTERS: &[&str] = &[
+    "base64_encode",
+    "base64_decode",
+    "urlencode",
+    "tojson",
+    "from_json",
+    "string",
+    "int",
+    "float",
+    "lower",
+    "upper",
+    "trim",
+    "length",
+    "default",
+    "join",
+    "replace",
+    "first",
+    "last",
+];
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        if let Some(env) = params
+            .initialization_options
+            .as_ref()
+            .and_then(environment_of)
+        {
+            self.state.lock().await.environment = Some(env);
+        }
+        Ok(InitializeResult {
+            server_info: Some(ServerInfo {
+                name: "yarc".into(),
+                version: Some(env!("CARGO_PKG_VERSION").into()),
+            }),
+            capabilities: ServerCapabilities {
+                text_document_sync: Some(TextDocumentSyncCapability::Kind(
+                    TextDocumentSyncKind::FULL,
+                )),
+                completion_provider: Some(CompletionOptions {
+                    trigger_characters: Some(vec!["{".into(), " ".into(), "|".into(), "'".into()]),
+                    ..CompletionOptions::default()
+                }),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
+                definition_provider: Some(OneOf::Left(true)),
+                references_provider: Some(OneOf::Left(true)),
+                document_symbol_provider: Some(OneOf::Left(true)),
+                code_lens_provider: Some(CodeLensOptions {
+                    resolve_provider: Some(false),
+                }),
+                execute_command_provider: Some(ExecuteCommandOptions {
+                    commands: vec![RUN_COMMAND.into()],
+                    ..ExecuteCommandOptions::default()
+                }),
+                ..ServerCapabilities::default()
+            },
+            ..InitializeResult::default()
+        })
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        Ok(())
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        let env = environment_of(&params.settings);
+        let docs: Vec<(PathBuf, i32)> = {
+            let mut s = self.state.lock().await;
+            s.environment = env;
+            s.docs.iter().map(|(p, (_, v))| (p.clone(), *v)).collect()
+        };
+        for (path, version) in docs {
+            self.schedule(path, version);
+        }
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let d = params.text_document;
+        let Some(path) = d.uri.to_file_path().map(|p| p.into_owned()) else {
+            return;
+        };
+        self.state
+            .lock()
+            .await
+            .docs
+            .insert(path.clone(), (d.text, d.version));
+        self.schedule(path, d.version);
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let Some(path) = params
+            .text_document
+            .uri
+            .to_file_path()
+            .map(|p| p.into_owned())
+        else {
+            return;
+        };
+        let Some(change) = params.content_changes.into_iter().last() else {
+            return;
+        };
+        let version = params.text_document.version;
+        self.state
+            .lock()
+            .await
+            .docs
+            .insert(path.clone(), (change.text, version));
+        self.schedule(path, version);
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        if let Some(path) = params
+            .text_document
+            .uri
+            .to_file_path()
+            .map(|p| p.into_owned())
+        {
+            let mut s = self.state.lock().await;
+            s.docs.remove(&path);
+            s.analyses.remove(&path);
+        }
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let at = params.text_document_position;
+        let Some((path, text, a)) = self.doc(&at.text_document.uri).await else {
+            return Ok(None);
+        };
+        let item = |label: &str, kind, detail: String| CompletionItem {
+            label: label.to_string(),
+            kind: Some(kind),
+            detail: Some(detail),
+            ..CompletionItem::default()
+        };
+        let items: Vec<CompletionItem> = match text::context(&text, pos(at.position)) {
+            Context::Expression => {
+                let mut items: Vec<CompletionItem> = a
+                    .vars
+                    .iter()
+                    .map(|v| {
+                        item(
+                            &v.name,
+                            CompletionItemKind::VARIABLE,
+                            format!("{} — {}", v.value, v.source),
+                        )
+                    })
+                    .collect();
+                for c in &a.captures {
+                    if !items.iter().any(|i| i.label == c.name) {
+                        items.push(item(
+                            &c.name,
+                            CompletionItemKind::VARIABLE,
+                            format!("captured by `{}`", c.by),
+                        ));
+                    }
+                }
+                items.extend(
+                    crate::template::FUNCTIONS
+                        .iter()
+                        .map(|f| item(f, CompletionItemKind::FUNCTION, "yarc function".into())),
+                );
+                items
+            }
+            Context::Filter => FILTERS
+                .iter()
+                .map(|f| item(f, CompletionItemKind::FUNCTION, "filter".into()))
+                .collect(),
+            Context::SecretName => a
+                .secret_names
+                .iter()
+                .map(|n| {
+                    item(
+                        n,
+                        CompletionItemKind::CONSTANT,
+                        "secret (value never shown)".into(),
+                    )
+                })
+                .collect(),
+            Context::Key(parents) => {
+                let env_file = path.components().any(|c| c.as_os_str() == "environments");
+                text::keys_for(&parents, env_file)
+                    .into_iter()
+                    .map(|k| item(k, CompletionItemKind::PROPERTY, "key".into()))
+                    .collect()
+            }
+            Context::Other => Vec::new(),
+        };
+        Ok(Some(CompletionResponse::Array(items)))
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let at = params.text_document_position_params;
+        let Some((path, text, a)) = self.doc(&at.text_document.uri).await else {
+            return Ok(None);
+        };
+        let p = pos(at.position);
+        let md = |value: String| Hover {
+            contents: HoverContents::Markup(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value,
+            }),
+            range: None,
+        };
+        // A request's first line: what it sends, as the dry run renders it.
+        let here = |s: &crate::source::Span| {
+            s.line == p.line + 1 && absolute(&path, std::path::Path::new(s.path())) == path
+        };
+        if let Some(r) = a.requests.iter().find(|r| here(&r.at)) {
+            return Ok(Some(md(format!(
+                "**{}**\n\n`{} {}`",
+                r.name, r.method, r.url
+            ))));
+        }
+        let Some(word) = text::word_at(&text, p) else {
+            return Ok(None);
+        };
+        if let Some(v) = a.vars.iter().find(|v| v.name == word) {
+            let at = v
+                .defined
+                .as_ref()
+                .map(|s| format!(" (`{s}`)"))
+                .unwrap_or_default();
+            return Ok(Some(md(format!(
+                "`{}` = `{}`\n\nfrom {}{at}",
+                v.name, v.value, v.source
+            ))));
+        }
+        if let Some(c) = a.captures.iter().find(|c| c.name == word) {
+            return Ok(Some(md(format!(
+                "`{}`: captured by `{}` (`{}`)",
+                c.name, c.by, c.at
+            ))));
+        }
+        if let Some(doc) = predicate_doc(&word) {
+            return Ok(Some(md(doc.to_string())));
+        }
+        Ok(None)
+    }
+
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        let at = params.text_document_position_params;
+        let Some((path, text, a)) = self.doc(&at.text_document.uri).await else {
+            return Ok(None);
+        };
+        let Some(word) = text::word_at(&text, pos(at.position)) else {
+            return Ok(None);
+        };
+        let span = a
+            .vars
+            .iter()
+            .find(|v| v.name == word)
+            .and_then(|v| v.defined.clone())
+            .or_else(|| {
+                a.captures
+                    .iter()
+                    .find(|c| c.name == word)
+                    .map(|c| c.at.clone())
+            });
+        Ok(span
+            .and_then(|s| location(&s, &path))
+            .map(GotoDefinitionResponse::Scalar))
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        let at = params.text_document_position;
+        let Some((_, text, _)) = self.doc(&at.text_document.uri).await else {
+            return Ok(None);
+        };
+        let Some(word) = text::word_at(&text, pos(at.position)) else {
+            return Ok(None);
+        };
+        let is_word = |c: char| c.is_alphanumeric() || c == '_';
+        let mut out = Vec::new();
+        for (n, l) in text.lines().enumerate() {
+            for (i, _) in l.match_indices(word.as_str()) {
+                let before = l[..i].chars().next_back();
+                let after = l[i + word.len()..].chars().next();
+                let inside = l[..i].rfind("{{").is_some_and(|o| !l[o..i].contains("}}"));
+                if before.is_some_and(is_word) || after.is_some_and(is_word) || !inside {
+                    continue;
+                }
+                let start = text::utf16_col(l, l[..i].chars().count() as u32 + 1);
+                let end = start + word.encode_utf16().count() as u32;
+                out.push(Location::new(
+                    at.text_document.uri.clone(),
+                    Range::new(Position::new(n as u32, start), Position::new(n as u32, end)),
+                ));
+            }
+        }
+        Ok(Some(out))
+    }
+
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        let Some((path, _, a)) = self.doc(&params.text_document.uri).await else {
+            return Ok(None);
+        };
+        #[allow(deprecated)]
+        let symbols = a
+            .requests
+            .iter()
+            .filter(|r| absolute(&path, std::path::Path::new(r.at.path())) == path)
+            .map(|r| DocumentSymbol {
+                name: r.name.clone(),
+                detail: Some(format!("{} {}", r.method, r.url)),
+                kind: SymbolKind::FUNCTION,
+                tags: None,
+                deprecated: None,
+                range: range_of(&r.at),
+                selection_range: range_of(&r.at),
+                children: None,
+            })
+            .collect();
+        Ok(Some(DocumentSymbolResponse::Nested(symbols)))
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        let Some((path, _, a)) = self.doc(&params.text_document.uri).await else {
+            return Ok(None);
+        };
+        let env = self.state.lock().await.environment.clone();
+        let lenses = a
+            .requests
+            .iter()
+            .filter(|r| absolute(&path, std::path::Path::new(r.at.path())) == path)
+            .map(|r| CodeLens {
+                range: range_of(&r.at),
+                command: Some(Command {
+                    title: "▶ run this request".into(),
+                    command: RUN_COMMAND.into(),
+                    arguments: Some(vec![serde_json::json!({
+                        "file": path.display().to_string(),
+                        "name": r.name,
+                        "environment": env,
+                    })]),
+                }),
+                data: None,
+            })
+            .collect();
+        Ok(Some(lenses))
+    }
+
+    async fn execute_command(
+        &self,
+        params: ExecuteCommandParams,
+    ) -> Result<Option<serde_json::Value>> {
+        if params.command != RUN_COMMAND {
+            return Ok(None);
+        }
+        let Some(arg) = params.arguments.first() else {
+            return Ok(None);
+        };
+        let summary = run_request(arg).await;
+        self.client.show_message(MessageType::INFO, &summary).await;
+        Ok(Some(serde_json::Value::String(summary)))
+    }
+}
+
+/// Runs one request with this binary (`yarc run FILE --name NAME [--env ENV]`) and returns the
+/// lines a user reads first: the verdict and the summary.
+async fn run_request(arg: &serde_json::Value) -> String {
+    let (Some(file), Some(name)) = (
+        arg.get("file").and_then(|f| f.as_str()),
+        arg.get("name").and_then(|n| n.as_str()),
+    ) else {
+        return "yarc.runRequest needs { file, name }".into();
+    };
+    let Ok(exe) = std::env::current_exe() else {
+        return "cannot find the yarc binary".into();
+    };
+    let mut cmd = tokio::process::Command::new(exe);
+    cmd.args([
+        "run", file, "--name", name, "--color", "never", "--print", "none",
+    ]);
+    if let Some(env) = arg.get("environment").and_then(|e| e.as_str()) {
+        cmd.args(["--env", env]);
+    }
+    match cmd.output().await {
+        Ok(out) => {
+            let text = String::from_utf8_lossy(&out.stdout);
+            let lines: Vec<&str> = text
+                .lines()
+                .filter(|l| l.contains("PASS") || l.contains("FAIL") || l.contains("passed"))
+                .collect();
+            crate::untrusted::visible(&lines.join("\n")).into_owned()
+        }
+        Err(e) => format!("cannot run yarc: {e}"),
+    }
+}
+
+/// What a predicate checks, for hover.
+fn predicate_doc(word: &str) -> Option<&'static str> {
+    Some(match word {
+        "equals" => "`equals: v` — equal as JSON (`1` equals `1.0`)",
+        "exists" => "`exists: true|false` — the path selects something / nothing",
+        "type" => "`type: t` — string, number, integer, boolean, array, object, null",
+        "contains" => "`contains: v` — substring of a string, element of a list, key of an object",
+        "matches" => "`matches: re` — the text matches the regular expression",
+        "in" => "`in: [a, b]` — equals one of the values",
+        "length" => {
+            "`length: {...}` — the length of a string, list or object satisfies the predicates"
+        }
+        "each" => "`each: {...}` — every element of the list satisfies the predicates",
+        "all" => "`all: [{...}]` — every map of predicates holds",
+        "not" => "`not: {...}` — the predicates inside do not all hold",
+        "lt" | "lte" | "gt" | "gte" => {
+            "numeric comparison (text compares as numbers when both parse)"
+        }
+        "starts_with" | "ends_with" => "text prefix / suffix",
+        _ => return None,
+    })
+}

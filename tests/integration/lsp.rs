@@ -1,0 +1,325 @@
+//! `yarc lsp` driven by a JSON-RPC client over stdio, as an editor drives it: diagnostics on
+//! unsaved text (and gone once fixed), completion, hover, definition across files, references,
+//! symbols, code lenses.
+
+use super::*;
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::Duration;
+
+struct Client {
+    child: Child,
+    stdin: ChildStdin,
+    rx: Receiver<Value>,
+    next: i64,
+    /// Notifications read while waiting for something else.
+    seen: Vec<Value>,
+}
+
+/// How long one answer may take before the test fails (not a speed goal: a hang).
+const WAIT: Duration = Duration::from_secs(20);
+
+impl Client {
+    fn start(dir: &Path) -> Client {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_yarc"))
+            .arg("lsp")
+            .current_dir(dir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("yarc lsp");
+        let stdin = child.stdin.take().expect("stdin");
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            let mut r = BufReader::new(stdout);
+            loop {
+                let mut len = 0usize;
+                loop {
+                    let mut line = String::new();
+                    if r.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let line = line.trim_end();
+                    if line.is_empty() {
+                        break;
+                    }
+                    if let Some(v) = line.strip_prefix("Content-Length: ") {
+                        len = v.parse().unwrap_or(0);
+                    }
+                }
+                let mut body = vec![0u8; len];
+                if r.read_exact(&mut body).is_err() {
+                    return;
+                }
+                if let Ok(v) = serde_json::from_slice::<Value>(&body)
+                    && tx.send(v).is_err()
+                {
+                    return;
+                }
+            }
+        });
+        Client {
+            child,
+            stdin,
+            rx,
+            next: 1,
+            seen: Vec::new(),
+        }
+    }
+
+    fn send(&mut self, msg: Value) {
+        let body = msg.to_string();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).expect("write");
+        self.stdin.flush().expect("flush");
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next;
+        self.next += 1;
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        loop {
+            let v = self.rx.recv_timeout(WAIT).expect("an answer");
+            if v["id"] == id && v.get("method").is_none() {
+                return v["result"].clone();
+            }
+            if v.get("id").is_some() && v.get("method").is_some() {
+                // A request from the server (registration, configuration): answered empty.
+                let answer = json!({"jsonrpc": "2.0", "id": v["id"], "result": null});
+                self.send(answer);
+            } else {
+                self.seen.push(v);
+            }
+        }
+    }
+
+    /// The next diagnostics published for `uri` (notifications already read first).
+    fn diagnostics(&mut self, uri: &str) -> Vec<Value> {
+        let is = |v: &Value| {
+            v["method"] == "textDocument/publishDiagnostics" && v["params"]["uri"] == uri
+        };
+        if let Some(i) = self.seen.iter().position(is) {
+            let v = self.seen.remove(i);
+            return v["params"]["diagnostics"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+        }
+        loop {
+            match self.rx.recv_timeout(WAIT) {
+                Ok(v) if is(&v) => {
+                    return v["params"]["diagnostics"]
+                        .as_array()
+                        .cloned()
+                        .unwrap_or_default();
+                }
+                Ok(v) => self.seen.push(v),
+                Err(RecvTimeoutError::Timeout) => {
+                    panic!("no diagnostics for {uri}: {:?}", self.seen)
+                }
+                Err(e) => panic!("the server stopped: {e}"),
+            }
+        }
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn uri(p: &Path) -> String {
+    format!("file://{}", p.display())
+}
+
+const COLLECTION: &str = "name: jobs\nrequests:\n  - name: start\n    method: POST\n    url: \"{{ base_ur }}/jobs\"\n    headers:\n      X-Key: \"{{ secret('API_KEY') }}\"\n    capture:\n      job_id: $.id\n  - name: poll\n    url: \"{{ base_url }}/jobs/{{ job_id }}\"\n";
+
+#[test]
+fn an_editor_gets_diagnostics_completion_hover_definition_and_symbols() {
+    let w = World::new();
+    let dir = w.dir.path().canonicalize().expect("dir");
+    w.write(
+        "environments/stage.yaml",
+        "variables:\n  base_url: https://stage.example.com\n  api_key: \"{{ secret('API_KEY') }}\"\n",
+    );
+    w.write(".env", "API_KEY=never-shown-key\n");
+    let file = w.write(
+        "jobs.yaml",
+        COLLECTION.replace("base_ur }}", "base_url }}").as_str(),
+    );
+    let file = file.canonicalize().expect("file");
+    let doc = uri(&file);
+    let mut c = Client::start(&dir);
+    let init = c.request(
+        "initialize",
+        json!({"processId": null, "rootUri": uri(&dir), "capabilities": {},
+               "initializationOptions": {"environment": "stage"}}),
+    );
+    assert_eq!(init["serverInfo"]["name"], "yarc", "{init}");
+    c.notify("initialized", json!({}));
+
+    // The unsaved text has a typo the saved file does not: it is what gets checked.
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": doc, "languageId": "yaml", "version": 1, "text": COLLECTION}}),
+    );
+    let d = c.diagnostics(&doc);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(
+        d[0]["message"]
+            .as_str()
+            .expect("message")
+            .contains("base_ur"),
+        "{d:?}"
+    );
+    assert_eq!(d[0]["range"]["start"]["line"], 4, "{d:?}");
+
+    // Fixed as you type: the diagnostics go away.
+    let fixed = COLLECTION.replace("base_ur }}", "base_url }}");
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": doc, "version": 2}, "contentChanges": [{"text": fixed}]}),
+    );
+    assert!(c.diagnostics(&doc).is_empty());
+
+    // Completion inside `{{ `: variables with their values and sources, captures, functions.
+    let items = c.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": doc}, "position": {"line": 10, "character": 12}}),
+    );
+    let labels: Vec<&str> = items
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|i| i["label"].as_str())
+        .collect();
+    for want in ["base_url", "job_id", "uuid", "secret"] {
+        assert!(labels.contains(&want), "{want} missing from {labels:?}");
+    }
+    let base = items
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["label"] == "base_url")
+        .expect("base_url");
+    assert!(
+        base["detail"]
+            .as_str()
+            .expect("detail")
+            .contains("https://stage.example.com"),
+        "{base}"
+    );
+    // Keys of a request, from the parser's own table.
+    let keys = c.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": doc}, "position": {"line": 8, "character": 4}}),
+    );
+    let keys: Vec<&str> = keys
+        .as_array()
+        .expect("keys")
+        .iter()
+        .filter_map(|i| i["label"].as_str())
+        .collect();
+    assert!(
+        keys.contains(&"expect") && keys.contains(&"capture"),
+        "{keys:?}"
+    );
+    // Secret names, never values.
+    let secrets = c.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": doc}, "position": {"line": 6, "character": 25}}),
+    );
+    let all = secrets.to_string();
+    assert!(
+        all.contains("API_KEY") && !all.contains("never-shown-key"),
+        "{all}"
+    );
+
+    // Hover: the value and where it comes from; a request's line: what it sends.
+    let hover = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": doc}, "position": {"line": 10, "character": 14}}),
+    );
+    let text = hover["contents"]["value"]
+        .as_str()
+        .expect("hover")
+        .to_string();
+    assert!(
+        text.contains("https://stage.example.com") && text.contains("environment"),
+        "{text}"
+    );
+    let hover = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": doc}, "position": {"line": 9, "character": 6}}),
+    );
+    let text = hover["contents"]["value"]
+        .as_str()
+        .expect("hover")
+        .to_string();
+    assert!(
+        text.contains("GET https://stage.example.com/jobs/{job_id}"),
+        "{text}"
+    );
+
+    // Definition: into the environment file; a capture's use to the request that captures it.
+    let def = c.request(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": doc}, "position": {"line": 10, "character": 14}}),
+    );
+    assert!(
+        def["uri"]
+            .as_str()
+            .expect("uri")
+            .ends_with("environments/stage.yaml"),
+        "{def}"
+    );
+    assert_eq!(def["range"]["start"]["line"], 1, "{def}");
+    let def = c.request(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": doc}, "position": {"line": 10, "character": 35}}),
+    );
+    assert_eq!(def["range"]["start"]["line"], 8, "{def}");
+
+    let refs = c.request(
+        "textDocument/references",
+        json!({"textDocument": {"uri": doc}, "position": {"line": 10, "character": 14},
+               "context": {"includeDeclaration": true}}),
+    );
+    assert_eq!(refs.as_array().expect("refs").len(), 2, "{refs}");
+
+    let symbols = c.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": doc}}),
+    );
+    let names: Vec<&str> = symbols
+        .as_array()
+        .expect("symbols")
+        .iter()
+        .filter_map(|s| s["name"].as_str())
+        .collect();
+    assert_eq!(names, ["start", "poll"]);
+    let lenses = c.request(
+        "textDocument/codeLens",
+        json!({"textDocument": {"uri": doc}}),
+    );
+    assert_eq!(
+        lenses[1]["command"]["command"], "yarc.runRequest",
+        "{lenses}"
+    );
+    assert_eq!(
+        lenses[1]["command"]["arguments"][0]["name"], "poll",
+        "{lenses}"
+    );
+
+    c.request("shutdown", Value::Null);
+    c.notify("exit", Value::Null);
+}
