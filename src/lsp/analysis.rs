@@ -58,8 +58,9 @@ pub(crate) async fn analyze(
     env: Option<String>,
     unsaved: Arc<HashMap<PathBuf, String>>,
 ) -> Analysis {
-    let config = config(path, env);
-    let prepared = crate::load::with_unsaved(unsaved, crate::session::prepare(&config)).await;
+    let config = config(path, env.clone());
+    let prepared =
+        crate::load::with_unsaved(Arc::clone(&unsaved), crate::session::prepare(&config)).await;
     let mut out = Analysis::default();
     match prepared {
         Ok(p) => {
@@ -68,6 +69,13 @@ pub(crate) async fn analyze(
                 .extend(p.plan.unset_secrets.iter().cloned());
         }
         Err(PrepareError::Invalid(d)) => {
+            // No plan: the names still come from what could be read.
+            let files = vec![path.to_path_buf()];
+            let read = crate::load::with_unsaved(unsaved, async {
+                crate::load::load_partial(&files, env.as_deref()).0
+            })
+            .await;
+            read_model(&read, &mut out);
             for problem in d.0 {
                 match &problem.span {
                     Some(s) => out.problems.push((PathBuf::from(s.path()), problem)),
@@ -155,6 +163,55 @@ fn read_plan(p: &Prepared, out: &mut Analysis) {
             method: pr.req.method.clone(),
             url: crate::untrusted::visible(&url).into_owned(),
         });
+    }
+}
+
+/// Variables and captures as written, when no plan could be made (values as written, secrets
+/// left as their `secret('…')` reference).
+fn read_model(loaded: &crate::load::Loaded, out: &mut Analysis) {
+    use crate::model::Item;
+    let shown = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    if let Some(env) = &loaded.environment {
+        for v in &env.variables {
+            out.vars.push(Var {
+                name: v.name.clone(),
+                value: shown(&v.value),
+                source: "environment".into(),
+                defined: Some(v.span.clone()),
+            });
+        }
+    }
+    fn walk(items: &[Item], out: &mut Analysis) {
+        for item in items {
+            match item {
+                Item::Request(r) => {
+                    for cap in &r.captures {
+                        out.captures.push(Captured {
+                            name: cap.var.clone(),
+                            by: r.name.clone(),
+                            at: cap.span.clone(),
+                        });
+                    }
+                }
+                Item::Group(g) => walk(&g.items, out),
+            }
+        }
+    }
+    for c in &loaded.collections {
+        for v in &c.variables {
+            if !out.vars.iter().any(|x| x.name == v.name) {
+                out.vars.push(Var {
+                    name: v.name.clone(),
+                    value: shown(&v.value),
+                    source: "collection".into(),
+                    defined: Some(v.span.clone()),
+                });
+            }
+        }
+        walk(&c.items, out);
     }
 }
 

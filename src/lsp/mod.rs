@@ -21,7 +21,7 @@ use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 const RUN_COMMAND: &str = "yarc.runRequest";
 
 /// How long typing must pause before a document is checked again.
-const SETTLE: Duration = Duration::from_millis(150);
+const SETTLE: Duration = Duration::from_millis(50);
 
 /// Serves one editor on stdin/stdout until it exits.
 pub(crate) async fn serve() -> i32 {
@@ -57,7 +57,8 @@ impl Backend {
         }
     }
 
-    /// Checks `path` once typing has settled on `version`, and publishes what was found.
+    /// Checks `path` once typing has settled on `version`, and publishes what was found. A
+    /// YAML file that is not a collection (a CI workflow, an environment) is left alone.
     fn schedule(&self, path: PathBuf, version: i32) {
         let state = Arc::clone(&self.state);
         let client = self.client.clone();
@@ -65,8 +66,9 @@ impl Backend {
             tokio::time::sleep(SETTLE).await;
             let (unsaved, env) = {
                 let s = state.lock().await;
-                if s.docs.get(&path).map(|d| d.1) != Some(version) {
-                    return;
+                match s.docs.get(&path) {
+                    Some((text, v)) if *v == version && is_collection(text) => {}
+                    _ => return,
                 }
                 let texts: HashMap<PathBuf, String> = s
                     .docs
@@ -81,19 +83,23 @@ impl Backend {
                 (Arc::new(texts), env)
             };
             let found = analysis::analyze(&path, env, unsaved).await;
-            publish(&client, &state, &path, &found, version).await;
-            let mut s = state.lock().await;
-            // A plan that could not be made keeps the last one's names for completion.
-            let keep = s.analyses.get(&path).cloned().unwrap_or_default();
-            let merged = match found.vars.is_empty() && found.requests.is_empty() {
-                true => Analysis {
-                    problems: found.problems,
-                    general: found.general,
-                    ..keep
-                },
-                false => found,
+            // Known before the diagnostics go out: an editor asks for completion on seeing them.
+            let merged = {
+                let mut s = state.lock().await;
+                // A plan that could not be made keeps the last one's requests and names.
+                let keep = s.analyses.remove(&path).unwrap_or_default();
+                let mut merged = found;
+                if merged.requests.is_empty() {
+                    merged.requests = keep.requests;
+                }
+                if merged.vars.is_empty() {
+                    merged.vars = keep.vars;
+                    merged.captures = keep.captures;
+                }
+                s.analyses.insert(path.clone(), merged.clone());
+                merged
             };
-            s.analyses.insert(path, merged);
+            publish(&client, &state, &path, &merged, version).await;
         });
     }
 
@@ -148,6 +154,13 @@ async fn publish(
             client.publish_diagnostics(uri, diags, v).await;
         }
     }
+}
+
+/// A yarc collection: a top-level `requests:` key, or the collection schema's modeline.
+fn is_collection(text: &str) -> bool {
+    text.lines().any(|l| {
+        l.starts_with("requests:") || (l.starts_with('#') && l.contains("collection.schema.json"))
+    })
 }
 
 fn absolute(doc: &std::path::Path, file: &std::path::Path) -> PathBuf {

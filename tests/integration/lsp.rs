@@ -323,3 +323,131 @@ fn an_editor_gets_diagnostics_completion_hover_definition_and_symbols() {
     c.request("shutdown", Value::Null);
     c.notify("exit", Value::Null);
 }
+
+/// A real editor: Neovim headless starts `yarc lsp` with its own client (0.7's
+/// `vim.lsp.start_client`), opens a collection with a typo, and writes what it got: the
+/// diagnostic at the typo's line, and a completion list inside `{{ }}`.
+#[test]
+fn neovim_shows_the_diagnostics_and_completes_variables() {
+    let Some(nvim) = neovim() else {
+        return;
+    };
+    let w = World::new();
+    let dir = w.dir.path().canonicalize().expect("dir");
+    w.write(
+        "environments/stage.yaml",
+        "variables:\n  base_url: https://stage.example.com\n",
+    );
+    w.write("jobs.yaml", COLLECTION);
+    let script = r#"
+local client_id = vim.lsp.start_client({
+  name = "yarc",
+  cmd = { vim.env.YARC_BIN, "lsp" },
+  root_dir = vim.fn.getcwd(),
+  init_options = { environment = "stage" },
+})
+vim.cmd("edit jobs.yaml")
+local buf = vim.api.nvim_get_current_buf()
+vim.lsp.buf_attach_client(buf, client_id)
+vim.wait(20000, function() return #vim.diagnostic.get(buf) > 0 end, 50)
+local lines = {}
+for _, d in ipairs(vim.diagnostic.get(buf)) do
+  table.insert(lines, "diagnostic " .. d.lnum .. " " .. d.message:gsub("\n", " "))
+end
+local client = vim.lsp.get_client_by_id(client_id)
+local params = { textDocument = { uri = vim.uri_from_bufnr(buf) }, position = { line = 10, character = 12 } }
+local resp = client.request_sync("textDocument/completion", params, 20000, buf)
+for _, item in ipairs((resp and resp.result) or {}) do
+  table.insert(lines, "completion " .. item.label)
+end
+vim.fn.writefile(lines, vim.env.YARC_NVIM_OUT)
+vim.cmd("qall!")
+"#;
+    w.write("init.lua", script);
+    let out = dir.join("nvim-out.txt");
+    let status = Command::new(nvim)
+        .args(["--headless", "-n", "-i", "NONE", "-u", "init.lua"])
+        .current_dir(&dir)
+        .env("YARC_BIN", env!("CARGO_BIN_EXE_yarc"))
+        .env("YARC_NVIM_OUT", &out)
+        .env("XDG_STATE_HOME", &dir)
+        .env("XDG_DATA_HOME", &dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .expect("nvim");
+    assert!(status.success(), "nvim: {status}");
+    let got = std::fs::read_to_string(&out).expect("nvim wrote its findings");
+    assert!(
+        got.contains("diagnostic 4 ") && got.contains("base_ur"),
+        "{got}"
+    );
+    for want in [
+        "completion base_url",
+        "completion job_id",
+        "completion uuid",
+    ] {
+        assert!(got.contains(want), "{want} missing:\n{got}");
+    }
+}
+
+fn neovim() -> Option<&'static str> {
+    let found = ["/usr/bin/nvim", "/usr/local/bin/nvim"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists());
+    if found.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "Neovim is missing in CI: .ci/run should install it"
+        );
+        eprintln!("skipped: no Neovim here (apt-get install neovim)");
+    }
+    found
+}
+
+/// Other YAML an editor opens (a CI workflow, an environment) gets no diagnostics from yarc.
+#[test]
+fn yaml_that_is_not_a_collection_is_left_alone() {
+    let w = World::new();
+    let dir = w.dir.path().canonicalize().expect("dir");
+    let wf = w.write(
+        ".github/workflows/ci.yml",
+        "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n",
+    );
+    let col = w.write(
+        "c.yaml",
+        "name: c\nrequests:\n  - name: x\n    url: \"{{ nope }}/x\"\n",
+    );
+    let mut c = Client::start(&dir);
+    c.request(
+        "initialize",
+        json!({"processId": null, "rootUri": uri(&dir), "capabilities": {}}),
+    );
+    c.notify("initialized", json!({}));
+    for (p, text) in [
+        (
+            &wf,
+            "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n",
+        ),
+        (
+            &col,
+            "name: c\nrequests:\n  - name: x\n    url: \"{{ nope }}/x\"\n",
+        ),
+    ] {
+        let u = uri(&p.canonicalize().expect("path"));
+        c.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": u, "languageId": "yaml", "version": 1, "text": text}}),
+        );
+    }
+    // The collection's diagnostics arrive; by then the workflow's would have too.
+    let col_uri = uri(&col.canonicalize().expect("path"));
+    assert_eq!(c.diagnostics(&col_uri).len(), 1);
+    let wf_uri = uri(&wf.canonicalize().expect("path"));
+    assert!(
+        !c.seen.iter().any(|v| v["params"]["uri"] == wf_uri),
+        "{:?}",
+        c.seen
+    );
+}
