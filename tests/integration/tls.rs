@@ -336,3 +336,128 @@ fn an_unusable_client_certificate_or_a_foreign_key_is_named() {
         .expect_code(2)
         .expect_contains("does not belong to the client certificate");
 }
+
+/// An HTTPS server that keeps connections alive and counts TLS handshakes; each answer sets a
+/// cookie named after the request's path, and every `Cookie` header received is recorded.
+fn handshake_counting_server(
+    pki: &Pki,
+) -> (
+    String,
+    Arc<std::sync::atomic::AtomicUsize>,
+    Arc<std::sync::Mutex<Vec<String>>>,
+    tokio::runtime::Runtime,
+) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let (cert, key, _, _) = pki.leaf(&["localhost"]);
+    let mut config = rustls::ServerConfig::builder_with_provider(provider())
+        .with_safe_default_protocol_versions()
+        .expect("versions")
+        .with_no_client_auth()
+        .with_single_cert(vec![cert], key)
+        .expect("config");
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("rt");
+    let listener = rt
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .expect("bind");
+    let url = format!(
+        "https://localhost:{}",
+        listener.local_addr().expect("addr").port()
+    );
+    let handshakes = Arc::new(AtomicUsize::new(0));
+    let cookies = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let (counted, seen) = (Arc::clone(&handshakes), Arc::clone(&cookies));
+    rt.spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            let acceptor = acceptor.clone();
+            let (counted, seen) = (Arc::clone(&counted), Arc::clone(&seen));
+            tokio::spawn(async move {
+                let Ok(mut tls) = acceptor.accept(tcp).await else {
+                    return;
+                };
+                counted.fetch_add(1, Ordering::SeqCst);
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 4096];
+                loop {
+                    while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+                        match tls.read(&mut chunk).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                        }
+                    }
+                    let end = buf.windows(4).position(|w| w == b"\r\n\r\n").unwrap_or(0) + 4;
+                    let head = String::from_utf8_lossy(&buf[..end]).into_owned();
+                    buf.drain(..end);
+                    let path = head.split_whitespace().nth(1).unwrap_or("/").to_string();
+                    for l in head.lines() {
+                        if let Some(c) = l.strip_prefix("cookie: ").or_else(|| l.strip_prefix("Cookie: ")) {
+                            seen.lock().expect("seen").push(format!("{path} {c}"));
+                        }
+                    }
+                    let name = path.trim_start_matches('/').split('/').next().unwrap_or("x").to_string();
+                    let reply = format!(
+                        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nSet-Cookie: {name}=1; Path=/{name}\r\nContent-Length: 2\r\n\r\n{{}}"
+                    );
+                    if tls.write_all(reply.as_bytes()).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    (url, handshakes, cookies, rt)
+}
+
+/// 40 collection files over HTTPS share the run's connections: with --jobs 1 one TLS
+/// handshake for the whole run, with --jobs 4 at most two per job — not one per file — while
+/// each file's cookies stay its own (a cookie one file got is never sent by another).
+#[test]
+fn files_share_tls_connections_but_not_cookies() {
+    use std::sync::atomic::Ordering;
+    let pki = Pki::new();
+    let (url, handshakes, cookies, _rt) = handshake_counting_server(&pki);
+    let w = World::new();
+    w.write("ca.pem", &pki.ca_pem);
+    for i in 0..40 {
+        w.write(
+            &format!("suite/f{i:02}.yaml"),
+            &format!(
+                "name: f{i}\nrequests:\n  - name: a\n    url: \"{url}/f{i}/a\"\n  - name: b\n    url: \"{url}/f{i}/b\"\n  - name: c\n    url: \"{url}/other/c\"\n"
+            ),
+        );
+    }
+    let args = |jobs: &str| -> Vec<String> {
+        ["run", "suite", "--jobs", jobs, "--cacert", "ca.pem"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
+    };
+    run_in(w.dir.path(), &args("1"), &[])
+        .expect_code(0)
+        .expect_contains("120 passed");
+    assert_eq!(
+        handshakes.swap(0, Ordering::SeqCst),
+        1,
+        "one handshake for 40 files"
+    );
+    run_in(w.dir.path(), &args("4"), &[])
+        .expect_code(0)
+        .expect_contains("120 passed");
+    let opened = handshakes.load(Ordering::SeqCst);
+    assert!((1..=8).contains(&opened), "{opened} handshakes for 4 jobs");
+    // Each file's `b` carries the cookie its own `a` got; `other/c` (set by an earlier file)
+    // is never sent by a later one.
+    let seen = cookies.lock().expect("cookies").clone();
+    for i in 0..40 {
+        assert!(
+            seen.iter().any(|c| c == &format!("/f{i}/b f{i}=1")),
+            "file {i}'s cookie was not sent back: {seen:?}"
+        );
+    }
+    assert!(!seen.iter().any(|c| c.contains("other=1")), "{seen:?}");
+}
