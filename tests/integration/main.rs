@@ -202,3 +202,28 @@ pub fn assert_golden(name: &str, actual: &str) {
 pub fn project_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
+
+/// Serves HTTP/1.1 requests on one kept-alive connection (plain or TLS) until the client
+/// closes it: each request head goes to `answer`, whose bytes are written back.
+pub async fn keep_alive<S>(mut s: S, answer: impl Fn(&str) -> String)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+{
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+            match s.read(&mut chunk).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            }
+        }
+        let end = buf.windows(4).position(|w| w == b"\r\n\r\n").unwrap_or(0) + 4;
+        let head = String::from_utf8_lossy(&buf[..end]).into_owned();
+        buf.drain(..end);
+        if s.write_all(answer(&head).as_bytes()).await.is_err() {
+            return;
+        }
+    }
+}

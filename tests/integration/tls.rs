@@ -79,29 +79,7 @@ impl TlsServer {
 
     /// Answers every request with `reply`, over TLS for `localhost`.
     pub(crate) fn replying(pki: &Pki, client_ca: Option<&Pki>, reply: String) -> TlsServer {
-        let (cert, key, _, _) = pki.leaf(&["localhost"]);
-        let builder = rustls::ServerConfig::builder_with_provider(provider())
-            .with_safe_default_protocol_versions()
-            .expect("versions");
-        let builder = match client_ca {
-            Some(ca) => {
-                let mut roots = rustls::RootCertStore::empty();
-                roots.add(ca.ca_cert.der().clone()).expect("root");
-                let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
-                    Arc::new(roots),
-                    provider(),
-                )
-                .build()
-                .expect("verifier");
-                builder.with_client_cert_verifier(verifier)
-            }
-            None => builder.with_no_client_auth(),
-        };
-        let mut config = builder
-            .with_single_cert(vec![cert], key)
-            .expect("server config");
-        config.alpn_protocols = vec![b"http/1.1".to_vec()];
-        let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+        let acceptor = acceptor(pki, client_ca);
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .enable_all()
@@ -131,6 +109,34 @@ impl TlsServer {
             _rt: rt,
         }
     }
+}
+
+/// A TLS acceptor for `localhost`, signed by `pki`; with `client_ca`, only for clients that
+/// present a certificate it signed.
+fn acceptor(pki: &Pki, client_ca: Option<&Pki>) -> tokio_rustls::TlsAcceptor {
+    let (cert, key, _, _) = pki.leaf(&["localhost"]);
+    let builder = rustls::ServerConfig::builder_with_provider(provider())
+        .with_safe_default_protocol_versions()
+        .expect("versions");
+    let builder = match client_ca {
+        Some(ca) => {
+            let mut roots = rustls::RootCertStore::empty();
+            roots.add(ca.ca_cert.der().clone()).expect("root");
+            let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
+                Arc::new(roots),
+                provider(),
+            )
+            .build()
+            .expect("verifier");
+            builder.with_client_cert_verifier(verifier)
+        }
+        None => builder.with_no_client_auth(),
+    };
+    let mut config = builder
+        .with_single_cert(vec![cert], key)
+        .expect("server config");
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    tokio_rustls::TlsAcceptor::from(Arc::new(config))
 }
 
 const C: &str = "name: tls\nrequests:\n  - name: secure\n    url: \"{{ url }}/x\"\n    expect: { json: { $.tls: true } }\n";
@@ -348,15 +354,7 @@ fn handshake_counting_server(
     tokio::runtime::Runtime,
 ) {
     use std::sync::atomic::{AtomicUsize, Ordering};
-    let (cert, key, _, _) = pki.leaf(&["localhost"]);
-    let mut config = rustls::ServerConfig::builder_with_provider(provider())
-        .with_safe_default_protocol_versions()
-        .expect("versions")
-        .with_no_client_auth()
-        .with_single_cert(vec![cert], key)
-        .expect("config");
-    config.alpn_protocols = vec![b"http/1.1".to_vec()];
-    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let acceptor = acceptor(pki, None);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -377,36 +375,24 @@ fn handshake_counting_server(
             let acceptor = acceptor.clone();
             let (counted, seen) = (Arc::clone(&counted), Arc::clone(&seen));
             tokio::spawn(async move {
-                let Ok(mut tls) = acceptor.accept(tcp).await else {
+                let Ok(tls) = acceptor.accept(tcp).await else {
                     return;
                 };
                 counted.fetch_add(1, Ordering::SeqCst);
-                let mut buf = Vec::new();
-                let mut chunk = [0u8; 4096];
-                loop {
-                    while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
-                        match tls.read(&mut chunk).await {
-                            Ok(0) | Err(_) => return,
-                            Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                        }
-                    }
-                    let end = buf.windows(4).position(|w| w == b"\r\n\r\n").unwrap_or(0) + 4;
-                    let head = String::from_utf8_lossy(&buf[..end]).into_owned();
-                    buf.drain(..end);
+                super::keep_alive(tls, |head| {
                     let path = head.split_whitespace().nth(1).unwrap_or("/").to_string();
                     for l in head.lines() {
-                        if let Some(c) = l.strip_prefix("cookie: ").or_else(|| l.strip_prefix("Cookie: ")) {
+                        let lower = l.to_ascii_lowercase();
+                        if let Some(c) = lower.strip_prefix("cookie: ") {
                             seen.lock().expect("seen").push(format!("{path} {c}"));
                         }
                     }
-                    let name = path.trim_start_matches('/').split('/').next().unwrap_or("x").to_string();
-                    let reply = format!(
+                    let name = path.trim_start_matches('/').split('/').next().unwrap_or("x");
+                    format!(
                         "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nSet-Cookie: {name}=1; Path=/{name}\r\nContent-Length: 2\r\n\r\n{{}}"
-                    );
-                    if tls.write_all(reply.as_bytes()).await.is_err() {
-                        return;
-                    }
-                }
+                    )
+                })
+                .await;
             });
         }
     });
