@@ -94,6 +94,9 @@ struct Ctx<'a> {
     place: String,
     /// The plain values the collection and its environments give each variable.
     values: std::collections::BTreeMap<String, BTreeSet<String>>,
+    /// Variables the export defines only as empty (every place that defines one leaves it
+    /// blank): the user fills them in.
+    exported_empty: BTreeSet<String>,
     /// Requests the item being converted sends from its pre-request and test scripts.
     sent_before: Vec<Y>,
     sent_after: Vec<Y>,
@@ -286,6 +289,7 @@ pub(crate) fn import(
         secret_values: HashMap::new(),
         place: String::new(),
         values: Default::default(),
+        exported_empty: exported_empty(collection, environments),
     };
     // Requests first: the variables their scripts set decide what is a secret.
     let mut scope = Scope::default();
@@ -1325,10 +1329,17 @@ fn body(b: &Value, headers: &mut Y, cx: &mut Ctx<'_>) -> Option<(&'static str, Y
                 .unwrap_or("");
             let as_json = language == "json"
                 || (language.is_empty() && user_type.as_deref().is_some_and(json_type));
-            if as_json && let Some(json) = json_body(raw, cx) {
+            let blank = as_json
+                .then(|| bare_blank(raw, &cx.exported_empty))
+                .flatten();
+            if let Some(name) = &blank {
+                cx.report.notes.push(format!(
+                    "a JSON body is kept as text: `{{{{{name}}}}}` stands outside quotes and is empty in the export, so Newman sends the body as written (not JSON) until it is set; yarc sends the same"
+                ));
+            } else if as_json && let Some(json) = json_body(raw, cx) {
                 return Some(("json", json));
             }
-            if as_json {
+            if as_json && blank.is_none() {
                 cx.report
                     .notes
                     .push("a raw JSON body did not parse and is sent as text, as written".into());
@@ -1445,6 +1456,44 @@ fn pairs(list: Option<&Value>, cx: &mut Ctx<'_>) -> Y {
         out.set(k, v);
     }
     out
+}
+
+/// The first variable a JSON body pastes in as a value (`"RoleId": {{role}}`, outside quotes)
+/// that the export leaves empty: Newman sends `"RoleId": ,` then.
+fn bare_blank(raw: &str, empty: &BTreeSet<String>) -> Option<String> {
+    static BARE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = BARE.get_or_init(|| {
+        regex::Regex::new(r"[:\[,]\s*\{\{\s*([^{}\s]+)\s*\}\}").expect("valid regex")
+    });
+    re.captures_iter(raw)
+        .map(|c| c[1].to_string())
+        .find(|n| empty.contains(&ident(n)))
+}
+
+/// Names the collection and its environments define only with an empty value.
+fn exported_empty(collection: &Value, environments: &[Value]) -> BTreeSet<String> {
+    let mut seen: std::collections::BTreeMap<String, bool> = Default::default();
+    let lists = std::iter::once(collection.get("variable")).chain(
+        environments
+            .iter()
+            .map(|e| e.get("values").or_else(|| e.pointer("/environment/values"))),
+    );
+    for list in lists.flatten().filter_map(Value::as_array) {
+        for v in list {
+            let enabled = v.get("enabled").and_then(Value::as_bool) != Some(false)
+                && v.get("disabled").and_then(Value::as_bool) != Some(true);
+            let (Some(key), true) = (v.get("key").and_then(Value::as_str), enabled) else {
+                continue;
+            };
+            let blank = v.get("value").is_none_or(|x| x.as_str() == Some(""));
+            let all_blank = seen.entry(ident(key)).or_insert(true);
+            *all_blank &= blank;
+        }
+    }
+    seen.into_iter()
+        .filter(|(_, b)| *b)
+        .map(|(k, _)| k)
+        .collect()
 }
 
 /// A raw body that is JSON once its `{{var}}`s are stood in for (inside a JSON string as is,
