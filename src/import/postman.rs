@@ -1128,11 +1128,20 @@ fn from_parts(u: &Value) -> String {
         out.push_str(&port);
     }
     let path = join("path", "/");
-    if !path.is_empty() {
-        if !path.starts_with('/') {
+    match u.get("path") {
+        // Newman sends `/` + the segments joined: an empty first segment (`["", "admin"]`)
+        // makes `//admin`, as written.
+        Some(Value::Array(parts)) if !parts.is_empty() => {
             out.push('/');
+            out.push_str(&path);
         }
-        out.push_str(&path);
+        _ if !path.is_empty() => {
+            if !path.starts_with('/') {
+                out.push('/');
+            }
+            out.push_str(&path);
+        }
+        _ => {}
     }
     let params: Vec<String> = u
         .get("query")
