@@ -1342,9 +1342,12 @@ fn body(b: &Value, headers: &mut Y, cx: &mut Ctx<'_>) -> Option<(&'static str, Y
                 .then(|| bare_blank(raw, &cx.exported_empty))
                 .flatten();
             if let Some(name) = &blank {
-                cx.report.notes.push(format!(
-                    "a JSON body is kept as text: `{{{{{name}}}}}` stands outside quotes and is empty in the export, so Newman sends the body as written (not JSON) until it is set; yarc sends the same"
-                ));
+                let note = format!(
+                    "JSON bodies that paste `{{{{{name}}}}}` outside quotes are kept as text: it is empty in the export, so Newman sends them as written (not JSON) until it is set; yarc sends the same"
+                );
+                if !cx.report.notes.contains(&note) {
+                    cx.report.notes.push(note);
+                }
             } else if as_json && let Some(json) = json_body(raw, cx) {
                 return Some(("json", json));
             }

@@ -518,6 +518,9 @@ class Masker:
         self.random_keys = set()
         for m in re.finditer(r'\\?"([\w.-]+)\\?"\s*:\s*\\?"?\{\{\s*\$random\w*\s*\}\}', fixture_text):
             self.random_keys.add(m.group(1))
+        # a made-up value inside a longer text: "OrgDefinedId-{{$randomInt}}"
+        for m in re.finditer(r'\\?"([\w.-]+)\\?"\s*:\s*\\?"[^"\\{]*\{\{\s*\$random\w*\s*\}\}', fixture_text):
+            self.random_keys.add(m.group(1))
         for m in re.finditer(r"[?&]([^=&?#\s\"]+)=\{\{\s*\$random\w*\s*\}\}", fixture_text):
             self.random_keys.add(m.group(1))
         for m in re.finditer(r'"key":\s*"([^"]+)",\s*"value":\s*"\{\{\s*\$random\w*\s*\}\}"', fixture_text):
@@ -537,6 +540,15 @@ class Masker:
             text = COMPACT_TIME_RE.sub("<compact-time>", text)
         if self.random_ip:
             text = IP_RE.sub("<ip>", text)
+        return text
+
+    def random_values(self, text: str) -> str:
+        """A body that is not JSON (a blank pasted in makes it so) with its $random* values,
+        JSON-like `"key": value` pairs, set aside as in a JSON body."""
+        if not self.dynamic:
+            return text
+        for key in self.random_keys:
+            text = re.sub(r'("' + re.escape(key) + r'"\s*:\s*)("(?:[^"\\]|\\.)*"|[-\w.]+)', r'\1<random>', text)
         return text
 
     def pair_value(self, key: str, value: str) -> str:
@@ -648,7 +660,7 @@ def body_view(entry, masker: Masker, kind: str):
                 lines.append("part " + "; ".join(f"{k}: {v}" for k, v in hs))
                 lines.extend("  " + line for line in text.split("\n"))
             return view, lines
-    text = masker.text(decode(body))
+    text = masker.random_values(masker.text(decode(body)))
     return text, text.split("\n")
 
 

@@ -216,6 +216,33 @@ impl Converter {
     pub(super) fn date_of(&self, e: &Expr) -> Option<Shift> {
         match renew(e) {
             Expr::Ident(n) => self.dates.get(&n).copied(),
+            // moment(), moment(date), and moment's .add(n, unit) / .subtract(n, unit) on them.
+            Expr::Call(c, args) => match (&*c, args.as_slice()) {
+                (Expr::Ident(m), []) if m == "moment" => Some(Shift::default()),
+                (Expr::Ident(m), [d]) if m == "moment" => self.date_of(d),
+                (Expr::Member(inner, how), [n, Expr::Str(unit)])
+                    if how == "add" || how == "subtract" =>
+                {
+                    let at = self.date_of(inner)?;
+                    let n = whole(constant(n)?)?;
+                    let n = if how == "subtract" { -n } else { n };
+                    let (months, millis) = match unit.as_str() {
+                        "d" | "day" | "days" => (0, 86_400_000),
+                        "w" | "week" | "weeks" => (0, 7 * 86_400_000),
+                        "h" | "hour" | "hours" => (0, 3_600_000),
+                        "m" | "minute" | "minutes" => (0, 60_000),
+                        "s" | "second" | "seconds" => (0, 1000),
+                        "M" | "month" | "months" => (1, 0),
+                        "y" | "year" | "years" => (12, 0),
+                        _ => return None,
+                    };
+                    Some(Shift {
+                        months: at.months + n * months,
+                        millis: at.millis + n * millis,
+                    })
+                }
+                _ => None,
+            },
             Expr::Unary("new", inner) => match &*inner {
                 Expr::Call(_, args) => match args.as_slice() {
                     [] => Some(Shift::default()),
@@ -347,6 +374,13 @@ impl Converter {
                         out.push((Some(self.date_of(&target)?), ISO.into()))
                     }
                     ("getFullYear", []) => out.push((Some(self.date_of(&target)?), "%Y".into())),
+                    ("format", [Expr::Str(f)]) => {
+                        out.push((Some(self.date_of(&target)?), super::strftime(f)?))
+                    }
+                    // moment's own default: seconds and the offset
+                    ("format", []) => {
+                        out.push((Some(self.date_of(&target)?), "%Y-%m-%dT%H:%M:%S%:z".into()))
+                    }
                     ("slice", [n]) if num(n) == Some(-2) => {
                         let Expr::Binary("+", zero, x) = &target else {
                             return None;

@@ -1797,7 +1797,7 @@ fn moment_base(e: &Expr) -> Option<Option<String>> {
 }
 
 /// A moment.js format as strftime; `None` for a token this does not know.
-fn strftime(moment: &str) -> Option<String> {
+pub(super) fn strftime(moment: &str) -> Option<String> {
     const TOKENS: &[(&str, &str)] = &[
         ("YYYY", "%Y"),
         ("YY", "%y"),

@@ -912,6 +912,26 @@ fn dates_a_script_moves_and_formats_are_made_when_the_request_is_sent() {
 }
 
 #[test]
+fn moment_of_a_date_the_script_made_moves_with_add() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "var moment = require('moment');",
+            "const dateNow = new Date();",
+            "postman.setEnvironmentVariable('startdate', dateNow.toISOString());",
+            "postman.setEnvironmentVariable('duedate', moment(dateNow).add(2,'days').toISOString());",
+            "postman.setEnvironmentVariable('enddate', moment(dateNow).add(2,'months').format('YYYY-MM-DD'));",
+        ],
+    );
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    let v = out(&s);
+    let sent = |k: &str| rendered(v["sets"][k].as_str().expect("a template"));
+    assert_eq!(sent("startdate"), "2026-01-01T00:00:00.000Z");
+    assert_eq!(sent("duedate"), "2026-01-03T00:00:00.000Z");
+    assert_eq!(sent("enddate"), "2026-03-01");
+}
+
+#[test]
 fn a_date_moved_in_a_way_the_import_cannot_follow_is_kept() {
     let s = run(
         Phase::PreRequest,
