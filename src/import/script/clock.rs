@@ -512,6 +512,13 @@ impl Converter {
                 format!("({x} if ({x} | length) >= {n} else ({pad} ~ {x})[-{n}:])")
             }
             ("toString", []) => self.text(&target)?,
+            ("concat", more) if !more.is_empty() => {
+                let mut parts = vec![self.text(&target)?];
+                for m in more {
+                    parts.push(self.text(m)?);
+                }
+                format!("({})", parts.join(" ~ "))
+            }
             _ => return None,
         })
     }

@@ -151,6 +151,9 @@ struct Converter {
     present: Vec<String>,
     /// Names bound to a time made from the clock (`var due = new Date()`), as moved since.
     dates: HashMap<String, clock::Shift>,
+    /// Names bound to what cannot be read alone (`var words = CryptoJS.enc.Utf8.parse(id)`),
+    /// with their statement's lines: read where a `set()` uses them.
+    computed: HashMap<String, (Expr, usize, usize)>,
 }
 
 enum Done {
@@ -182,6 +185,7 @@ impl Converter {
             objects: HashMap::new(),
             bindings: HashMap::new(),
             dates: HashMap::new(),
+            computed: HashMap::new(),
         }
     }
 
@@ -200,7 +204,11 @@ impl Converter {
                 Done::Kept(KEPT_UNREACHABLE)
             } else {
                 self.require_reads(s);
-                self.statement(s)
+                let done = self.statement(s);
+                if let Done::Kept(KEPT_COMPUTED) = done {
+                    self.remember_computed(s);
+                }
+                done
             };
             match done {
                 Done::Converted => self.converted.extend(s.first..=s.last),
@@ -569,8 +577,63 @@ impl Converter {
         }
     }
 
+    /// A local bound to what could not be read alone: remembered with its lines.
+    fn remember_computed(&mut self, s: &Stmt) {
+        let mut put = |n: &str, v: &Expr| {
+            self.computed
+                .insert(n.to_string(), (v.clone(), s.first, s.last));
+        };
+        match &s.kind {
+            StmtKind::Let(decls) => {
+                for (b, v) in decls {
+                    if let Binding::Name(n) = b {
+                        put(n, v);
+                    }
+                }
+            }
+            StmtKind::Assign(Expr::Ident(n), v) => put(n, v),
+            _ => {}
+        }
+    }
+
+    /// `e` with the remembered locals it names written out (`CryptoJS.enc.Base64.stringify(words)`
+    /// reads `words`' expression), and the names it wrote out.
+    fn inline(&self, e: &Expr, depth: usize) -> (Expr, Vec<String>) {
+        let mut used = Vec::new();
+        let out = self.inline_into(e, depth, &mut used);
+        (out, used)
+    }
+
+    fn inline_into(&self, e: &Expr, depth: usize, used: &mut Vec<String>) -> Expr {
+        let mut go = |x: &Expr| Box::new(self.inline_into(x, depth, used));
+        match e {
+            Expr::Ident(n) if depth < 8 && !matches!(self.aliases.get(n), Some(Some(_))) => {
+                match self.computed.get(n) {
+                    Some((v, ..)) => {
+                        used.push(n.clone());
+                        self.inline_into(v, depth + 1, used)
+                    }
+                    None => e.clone(),
+                }
+            }
+            Expr::Member(x, m) => Expr::Member(go(x), m.clone()),
+            Expr::Index(x, i) => Expr::Index(go(x), go(i)),
+            Expr::Unary(op, x) => Expr::Unary(op, go(x)),
+            Expr::Binary(op, a, b) => {
+                let a = go(a);
+                Expr::Binary(op, a, go(b))
+            }
+            Expr::Call(c, args) => {
+                let c = go(c);
+                Expr::Call(c, args.iter().map(|a| *go(a)).collect())
+            }
+            _ => e.clone(),
+        }
+    }
+
     fn declare(&mut self, name: &str, value: &Expr) -> Done {
         self.dates.remove(name);
+        self.computed.remove(name);
         if let Some(at) = self.date_of(value) {
             self.dates.insert(name.to_string(), at);
             return Done::Converted;
@@ -630,7 +693,20 @@ impl Converter {
             };
         }
         if let Some((key, value)) = set_call(e) {
-            return self.set(key, value, set_scope(e));
+            let (value, used) = self.inline(value, 0);
+            let done = self.set(key, &value, set_scope(e));
+            if let Done::Converted = done {
+                // The locals it read are part of the conversion now.
+                for name in used {
+                    if let Some((_, first, last)) = self.computed.get(&name) {
+                        for l in *first..=*last {
+                            self.reasons.remove(&l);
+                            self.converted.insert(l);
+                        }
+                    }
+                }
+            }
+            return done;
         }
         if let Some(followed) = self.date_moved(e) {
             return match followed {

@@ -912,6 +912,32 @@ fn dates_a_script_moves_and_formats_are_made_when_the_request_is_sent() {
 }
 
 #[test]
+fn locals_a_set_reads_are_written_out_and_count_as_converted() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "var client_id = pm.environment.get('client_id');",
+            "var client_secret = pm.environment.get('client_secret');",
+            "var words = CryptoJS.enc.Utf8.parse(client_id + ':' + client_secret);",
+            "var basic = CryptoJS.enc.Base64.stringify(words);",
+            "pm.environment.set('client_authorization', basic);",
+            "pm.environment.set('user_name', pm.environment.get('first').concat('.', pm.environment.get('last')));",
+        ],
+    );
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    let v = out(&s);
+    assert_eq!(
+        v["sets"]["client_authorization"],
+        "{{ (((client_id ~ \":\") ~ client_secret) | base64_encode) }}",
+        "{v}"
+    );
+    assert!(
+        v["sets"]["user_name"].as_str().expect("set").contains("~"),
+        "{v}"
+    );
+}
+
+#[test]
 fn moment_of_a_date_the_script_made_moves_with_add() {
     let s = run(
         Phase::PreRequest,
