@@ -44,6 +44,57 @@ pub(super) enum Data {
     Raw,
 }
 
+/// Switches about curl's own output, progress, protocol or redirects: nothing to send.
+const QUIET_SWITCHES: &[&str] = &[
+    "-s",
+    "--silent",
+    "-S",
+    "--show-error",
+    "-v",
+    "--verbose",
+    "-i",
+    "--include",
+    "-L",
+    "--location",
+    "--location-trusted",
+    "--compressed",
+    "-f",
+    "--fail",
+    "--fail-with-body",
+    "-g",
+    "--globoff",
+    "--http1.1",
+    "--http2",
+    "-N",
+    "--no-buffer",
+    "-#",
+    "--progress-bar",
+];
+
+/// Options with a value that yarc sets elsewhere or has no use for: listed as left out.
+const OTHER_WITH_VALUE: &[&str] = &[
+    "-o",
+    "--output",
+    "-w",
+    "--write-out",
+    "--connect-timeout",
+    "--retry",
+    "--max-redirs",
+    "-x",
+    "--proxy",
+    "-T",
+    "--upload-file",
+    "-r",
+    "--range",
+    "-E",
+    "--cert",
+    "--key",
+    "--cacert",
+    "-K",
+    "--config",
+    "-Y",
+];
+
 /// Options whose value is the next word (or the rest of a short option: `-XPOST`).
 const SHORT_WITH_VALUE: &str = "XHdFuAebomwTrxEKY";
 
@@ -138,20 +189,11 @@ fn options(words: Vec<String>) -> Result<Curl, String> {
             "-G" | "--get" => c.get = true,
             "-I" | "--head" => c.head = true,
             "-m" | "--max-time" => c.timeout = Some(value()?),
-            // Options about curl's own output, progress, protocol or redirects: nothing to send.
-            "-s" | "--silent" | "-S" | "--show-error" | "-v" | "--verbose" | "-i" | "--include"
-            | "-L" | "--location" | "--compressed" | "-f" | "--fail" | "--fail-with-body"
-            | "-k" | "--insecure" | "-g" | "--globoff" | "--http1.1" | "--http2" | "-N"
-            | "--no-buffer" | "-#" | "--progress-bar" | "--location-trusted" => {
-                if matches!(flag.as_str(), "-k" | "--insecure") {
-                    c.ignored.push(format!(
-                        "{flag} (to accept any certificate, set `tls: {{ insecure: true }}` in an environment)"
-                    ));
-                }
-            }
-            "-o" | "--output" | "-w" | "--write-out" | "--connect-timeout" | "--retry"
-            | "--max-redirs" | "-x" | "--proxy" | "-T" | "--upload-file" | "-r" | "--range"
-            | "-E" | "--cert" | "--key" | "--cacert" | "-K" | "--config" | "-Y" => {
+            "-k" | "--insecure" => c.ignored.push(format!(
+                "{flag} (to accept any certificate, set `tls: {{ insecure: true }}` in an environment)"
+            )),
+            f if QUIET_SWITCHES.contains(&f) => {}
+            f if OTHER_WITH_VALUE.contains(&f) => {
                 let v = value()?;
                 c.ignored.push(format!("{flag} {v}"));
             }
@@ -218,23 +260,8 @@ fn urlencoded(v: &str) -> Result<String, String> {
 }
 
 pub(super) fn request(c: Curl, name: Option<&str>) -> Result<Imported, String> {
-    let raw_url = c.url.clone().ok_or("the curl command has no URL")?;
-    let raw_url = match raw_url.contains("://") {
-        true => raw_url,
-        false => format!("http://{raw_url}"),
-    };
-    let mut url =
-        url::Url::parse(&raw_url).map_err(|e| format!("`{raw_url}` is not a URL: {e}"))?;
     let mut out = Imported::default();
-    let mut data = c.data.join("&");
-    if c.get && !data.is_empty() {
-        let q = match url.query() {
-            Some(q) if !q.is_empty() => format!("{q}&{data}"),
-            _ => data.clone(),
-        };
-        url.set_query(Some(&q));
-        data.clear();
-    }
+    let (url, data) = target(&c)?;
     let has_body = !data.is_empty() || !c.form.is_empty();
     let method = match (&c.method, c.head, has_body) {
         (Some(m), ..) => m.clone(),
@@ -256,11 +283,49 @@ pub(super) fn request(c: Curl, name: Option<&str>) -> Result<Imported, String> {
     if !secret_query.is_empty_map() {
         r.set("query", secret_query);
     }
+    let headers = headers(&c, &mut out);
+    if !headers.is_empty_map() {
+        r.set("headers", headers);
+    }
+    if let Some(auth) = auth(&c, &mut out) {
+        r.set("auth", auth);
+    }
     let content_type = c
         .headers
         .iter()
         .find(|(k, _)| k.eq_ignore_ascii_case("content-type"))
         .map(|(_, v)| v.to_ascii_lowercase());
+    body(&c, &data, content_type.as_deref(), &mut r, &mut out);
+    notes(&c, &data, &path, &mut r, &mut out);
+    out.request = r;
+    Ok(out)
+}
+
+/// The URL (a scheme added when the command has none) and the data left for the body (`-G`
+/// moves it into the query).
+fn target(c: &Curl) -> Result<(url::Url, String), String> {
+    let raw_url = c.url.clone().ok_or("the curl command has no URL")?;
+    let raw_url = match raw_url.contains("://") {
+        true => raw_url,
+        false => format!("http://{raw_url}"),
+    };
+    let mut url =
+        url::Url::parse(&raw_url).map_err(|e| format!("`{raw_url}` is not a URL: {e}"))?;
+    let mut data = c.data.join("&");
+    if c.get && !data.is_empty() {
+        let q = match url.query() {
+            Some(q) if !q.is_empty() => format!("{q}&{data}"),
+            _ => data.clone(),
+        };
+        url.set_query(Some(&q));
+        data.clear();
+    }
+    Ok((url, data))
+}
+
+/// The headers to write: a Content-Type the body's own key gives is left out, credentials
+/// become secrets, `--json` adds its Accept.
+fn headers(c: &Curl, out: &mut Imported) -> Y {
     let mut headers = Y::map();
     for (k, v) in &c.headers {
         let kind_given_by_body = k.eq_ignore_ascii_case("content-type")
@@ -275,29 +340,34 @@ pub(super) fn request(c: Curl, name: Option<&str>) -> Result<Imported, String> {
         {
             continue;
         }
-        headers.set(k.clone(), Y::str(header_value(k, v, &mut out)));
+        headers.set(k.clone(), Y::str(header_value(k, v, out)));
     }
     if c.data_kind == Data::Json {
         headers.set("Accept", Y::str("application/json"));
     }
-    if !headers.is_empty_map() {
-        r.set("headers", headers);
-    }
+    headers
+}
+
+/// `-u user:password` as basic auth (the password a secret); `--oauth2-bearer` as a bearer secret.
+fn auth(c: &Curl, out: &mut Imported) -> Option<Y> {
     if let Some(user) = &c.user {
         let (u, p) = user.split_once(':').unwrap_or((user, ""));
         let mut basic = Y::map();
         basic.set("username", Y::str(literal(u)));
-        basic.set("password", Y::str(secret("PASSWORD", &mut out)));
-        r.set("auth", Y::Map(vec![("basic".into(), basic)]));
+        basic.set("password", Y::str(secret("PASSWORD", out)));
         if p.is_empty() {
             out.notes
                 .push("curl -u without a password asks for one: it is read as a secret".into());
         }
-    } else if c.bearer.is_some() {
-        let token = secret("API_TOKEN", &mut out);
-        r.set("auth", Y::Map(vec![("bearer".into(), Y::str(token))]));
+        return Some(Y::Map(vec![("basic".into(), basic)]));
     }
-    body(&c, &data, content_type.as_deref(), &mut r, &mut out);
+    c.bearer.as_ref()?;
+    let token = secret("API_TOKEN", out);
+    Some(Y::Map(vec![("bearer".into(), Y::str(token))]))
+}
+
+/// The timeout, and what the user should know: options left out, a token request.
+fn notes(c: &Curl, data: &str, path: &str, r: &mut Y, out: &mut Imported) {
     if let Some(t) = &c.timeout {
         match t.parse::<f64>() {
             Ok(s) if s > 0.0 => r.set("timeout", Y::str(format!("{}ms", (s * 1000.0) as u64))),
@@ -312,13 +382,11 @@ pub(super) fn request(c: Curl, name: Option<&str>) -> Result<Imported, String> {
             c.ignored.join(", ")
         ));
     }
-    if is_token_request(&c, &data, &path) {
+    if is_token_request(c, data, path) {
         out.notes.push(
             "this is a client-credentials token request: for the requests that need its token, an `auth: { oauth2: ... }` block (same token URL, client, scope and params) fetches and renews it for you (README: OAuth2)".into(),
         );
     }
-    out.request = r;
-    Ok(out)
 }
 
 fn secret(env: &str, out: &mut Imported) -> String {
