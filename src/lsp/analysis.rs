@@ -184,19 +184,26 @@ fn read_model(loaded: &crate::load::Loaded, out: &mut Analysis) {
             });
         }
     }
-    fn walk(items: &[Item], out: &mut Analysis) {
+    fn walk(items: &[Item], groups: &str, out: &mut Analysis) {
         for item in items {
             match item {
                 Item::Request(r) => {
+                    let name = format!("{groups}{}", r.name);
                     for cap in &r.captures {
                         out.captures.push(Captured {
                             name: cap.var.clone(),
-                            by: r.name.clone(),
+                            by: name.clone(),
                             at: cap.span.clone(),
                         });
                     }
+                    out.requests.push(Req {
+                        name,
+                        at: r.span.clone(),
+                        method: r.method.clone(),
+                        url: crate::untrusted::visible(&r.url.source).into_owned(),
+                    });
                 }
-                Item::Group(g) => walk(&g.items, out),
+                Item::Group(g) => walk(&g.items, &format!("{groups}{} / ", g.name), out),
             }
         }
     }
@@ -211,7 +218,7 @@ fn read_model(loaded: &crate::load::Loaded, out: &mut Analysis) {
                 });
             }
         }
-        walk(&c.items, out);
+        walk(&c.items, "", out);
     }
 }
 

@@ -103,6 +103,16 @@ impl Backend {
         });
     }
 
+    /// The environment checks of `path` use.
+    async fn environment_for(&self, path: &std::path::Path) -> Option<String> {
+        let set = self.state.lock().await.environment.clone();
+        set.or_else(|| {
+            crate::load::environment_names(Some(path))
+                .into_iter()
+                .next()
+        })
+    }
+
     async fn doc(&self, uri: &Uri) -> Option<(PathBuf, String, Analysis)> {
         let path = uri.to_file_path()?.into_owned();
         let s = self.state.lock().await;
@@ -393,11 +403,37 @@ impl LanguageServer for Backend {
                     )
                 })
                 .collect(),
+            Context::Key(parents) if parents.ends_with(&["expect".into(), "json".into()]) => {
+                // JSONPaths of what the request answered last time (its snapshot), if stored.
+                let env = self.environment_for(&path).await;
+                let line = at.position.line + 1;
+                let request = a.requests.iter().filter(|r| r.at.line <= line).last();
+                request
+                    .map(|r| snapshot_paths(&path, env.as_deref(), &r.name))
+                    .unwrap_or_else(|| vec!["$".to_string()])
+                    .into_iter()
+                    .map(|p| {
+                        item(
+                            &p,
+                            CompletionItemKind::FIELD,
+                            "in the stored snapshot".into(),
+                        )
+                    })
+                    .collect()
+            }
             Context::Key(parents) => {
                 let env_file = path.components().any(|c| c.as_os_str() == "environments");
                 text::keys_for(&parents, env_file)
                     .into_iter()
                     .map(|k| item(k, CompletionItemKind::PROPERTY, "key".into()))
+                    .collect()
+            }
+            // `extends: ` in an environment file: the environments beside it.
+            Context::Other if text::line(&text, at.position.line).starts_with("extends:") => {
+                crate::load::environment_names(Some(&path))
+                    .into_iter()
+                    .filter(|e| path.file_stem().is_none_or(|s| s.to_string_lossy() != *e))
+                    .map(|e| item(&e, CompletionItemKind::MODULE, "environment".into()))
                     .collect()
             }
             Context::Other => Vec::new(),
@@ -607,6 +643,62 @@ async fn run_request(arg: &serde_json::Value) -> String {
             crate::untrusted::visible(&lines.join("\n")).into_owned()
         }
         Err(e) => format!("cannot run yarc: {e}"),
+    }
+}
+
+/// JSONPaths into the body a request's stored snapshot holds (`$`, `$.items`, `$.items[0].id`,
+/// ...), at most four levels and 300 paths; the environment's snapshot, else the one recorded
+/// without an environment.
+fn snapshot_paths(collection: &std::path::Path, env: Option<&str>, request: &str) -> Vec<String> {
+    let key = crate::snapshot::slug(request);
+    let body = [env, None]
+        .into_iter()
+        .find_map(|e| {
+            crate::snapshot::store::SnapshotDir::new(collection, e)
+                .read(&key)
+                .and_then(|r| r.ok())
+        })
+        .and_then(|t: String| crate::snapshot::from_yaml(&t).ok())
+        .and_then(|s| match s.body {
+            crate::snapshot::Body::Json(text) => serde_json::from_str(&text).ok(),
+            _ => None,
+        });
+    let mut out = vec!["$".to_string()];
+    if let Some(v) = body {
+        walk_paths(&v, "$", 0, &mut out);
+    }
+    out
+}
+
+fn walk_paths(v: &serde_json::Value, at: &str, depth: usize, out: &mut Vec<String>) {
+    if depth >= 4 || out.len() >= 300 {
+        return;
+    }
+    let plain = |k: &str| {
+        k.chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, x) in m {
+                let p = match plain(k) {
+                    true => format!("{at}.{k}"),
+                    false => format!("{at}['{}']", k.replace('\'', "\\'")),
+                };
+                out.push(p.clone());
+                walk_paths(x, &p, depth + 1, out);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            if let Some(first) = items.first() {
+                let p = format!("{at}[0]");
+                out.push(p.clone());
+                walk_paths(first, &p, depth + 1, out);
+            }
+        }
+        _ => {}
     }
 }
 

@@ -451,3 +451,67 @@ fn yaml_that_is_not_a_collection_is_left_alone() {
         c.seen
     );
 }
+
+/// Under `expect: json:`, the paths of what the request answered last time (its snapshot); in
+/// an environment file's `extends:`, the environments beside it.
+#[test]
+fn jsonpaths_come_from_the_stored_snapshot_and_extends_from_the_environments() {
+    let w = World::new();
+    let dir = w.dir.path().canonicalize().expect("dir");
+    let text = format!(
+        "name: c\nrequests:\n  - name: echo it\n    url: \"{}/echo?job=7\"\n    snapshot: true\n    expect:\n      json:\n        \n",
+        w.url()
+    );
+    // A run of the saved file stores the snapshot the completion reads; the editor's text is
+    // being typed (an empty `json:` is an error until a path is written).
+    let saved = text.replace("    expect:\n      json:\n        \n", "");
+    let file = w.write("c.yaml", &saved).canonicalize().expect("file");
+    run_in(&dir, &["run".to_string(), "c.yaml".to_string()], &[]).expect_code(0);
+    w.write("environments/base.yaml", "variables: { a: 1 }\n");
+    let stage = w.write(
+        "environments/stage.yaml",
+        "extends: \nvariables: { b: 2 }\n",
+    );
+    let mut c = Client::start(&dir);
+    c.request(
+        "initialize",
+        json!({"processId": null, "rootUri": uri(&dir), "capabilities": {}}),
+    );
+    c.notify("initialized", json!({}));
+    let doc = uri(&file);
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": doc, "languageId": "yaml", "version": 1, "text": text}}),
+    );
+    assert_eq!(c.diagnostics(&doc).len(), 1);
+    let items = c.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": doc}, "position": {"line": 7, "character": 8}}),
+    );
+    let labels: Vec<&str> = items
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|i| i["label"].as_str())
+        .collect();
+    for want in ["$", "$.query", "$.query.job", "$.method"] {
+        assert!(labels.contains(&want), "{want} missing from {labels:?}");
+    }
+    let env_doc = uri(&stage.canonicalize().expect("stage"));
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": env_doc, "languageId": "yaml", "version": 1,
+               "text": "extends: \nvariables: { b: 2 }\n"}}),
+    );
+    let envs = c.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": env_doc}, "position": {"line": 0, "character": 9}}),
+    );
+    let envs: Vec<&str> = envs
+        .as_array()
+        .expect("envs")
+        .iter()
+        .filter_map(|i| i["label"].as_str())
+        .collect();
+    assert!(envs.contains(&"base"), "{envs:?}");
+}
