@@ -407,7 +407,7 @@ impl LanguageServer for Backend {
                 // JSONPaths of what the request answered last time (its snapshot), if stored.
                 let env = self.environment_for(&path).await;
                 let line = at.position.line + 1;
-                let request = a.requests.iter().filter(|r| r.at.line <= line).last();
+                let request = a.requests.iter().rfind(|r| r.at.line <= line);
                 request
                     .map(|r| snapshot_paths(&path, env.as_deref(), &r.name))
                     .unwrap_or_else(|| vec!["$".to_string()])
