@@ -183,7 +183,7 @@ fn absolute(doc: &std::path::Path, file: &std::path::Path) -> PathBuf {
 fn range_of(span: &crate::source::Span) -> Range {
     let line = span.file.line_text(span.line).unwrap_or("");
     let start = text::utf16_col(line, span.col);
-    let end = text::utf16_col(line, span.col + span.len.max(1));
+    let end = text::utf16_col(line, span.col.saturating_add(span.len.max(1)));
     let l = span.line.saturating_sub(1);
     Range::new(Position::new(l, start), Position::new(l, end.max(start)))
 }
@@ -406,7 +406,7 @@ impl LanguageServer for Backend {
             Context::Key(parents) if parents.ends_with(&["expect".into(), "json".into()]) => {
                 // JSONPaths of what the request answered last time (its snapshot), if stored.
                 let env = self.environment_for(&path).await;
-                let line = at.position.line + 1;
+                let line = at.position.line.saturating_add(1);
                 let request = a.requests.iter().rfind(|r| r.at.line <= line);
                 request
                     .map(|r| snapshot_paths(&path, env.as_deref(), &r.name))
@@ -456,7 +456,8 @@ impl LanguageServer for Backend {
         };
         // A request's first line: what it sends, as the dry run renders it.
         let here = |s: &crate::source::Span| {
-            s.line == p.line + 1 && absolute(&path, std::path::Path::new(s.path())) == path
+            s.line == p.line.saturating_add(1)
+                && absolute(&path, std::path::Path::new(s.path())) == path
         };
         if let Some(r) = a.requests.iter().find(|r| here(&r.at)) {
             return Ok(Some(md(format!(

@@ -39,7 +39,11 @@ pub(crate) fn word_at(text: &str, at: Pos) -> Option<String> {
     let l = line(text, at.line);
     let i = byte_at(l, at.utf16);
     let is_word = |c: char| c.is_alphanumeric() || matches!(c, '_' | '-' | '.');
-    let start = l[..i].rfind(|c| !is_word(c)).map_or(0, |p| p + 1);
+    let start = l[..i]
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !is_word(*c))
+        .map_or(0, |(p, c)| p + c.len_utf8());
     let end = l[i..].find(|c| !is_word(c)).map_or(l.len(), |p| i + p);
     let w = l[start..end].trim_matches('.');
     (!w.is_empty()).then(|| w.to_string())
@@ -226,5 +230,10 @@ mod tests {
             word_at("url: \"{{ base_url }}/x\"", at(0, 11)).as_deref(),
             Some("base_url")
         );
+        // A cursor after a character of several bytes (or inside a surrogate pair).
+        for col in 0..8 {
+            let _ = word_at("é😀{{ x", at(0, col));
+            let _ = context("é😀{{ x", at(0, col));
+        }
     }
 }

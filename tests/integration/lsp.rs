@@ -515,3 +515,47 @@ fn jsonpaths_come_from_the_stored_snapshot_and_extends_from_the_environments() {
         .collect();
     assert!(envs.contains(&"base"), "{envs:?}");
 }
+
+/// Positions and texts no editor sends (past the end, far past u32 lines) get empty answers,
+/// never a crash: the server answers the next request.
+#[test]
+fn positions_past_the_text_get_empty_answers() {
+    let w = World::new();
+    let dir = w.dir.path().canonicalize().expect("dir");
+    let file = w.write("c.yaml", COLLECTION).canonicalize().expect("file");
+    let doc = uri(&file);
+    let mut c = Client::start(&dir);
+    c.request(
+        "initialize",
+        json!({"processId": null, "rootUri": uri(&dir), "capabilities": {}}),
+    );
+    c.notify("initialized", json!({}));
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": doc, "languageId": "yaml", "version": 1, "text": "é😀{{ x\n"}}),
+    );
+    for method in [
+        "textDocument/hover",
+        "textDocument/definition",
+        "textDocument/references",
+    ] {
+        for (line, ch) in [(4294967295u32, 4294967295u32), (0, 2), (0, 3), (0, 99)] {
+            let _ = c.request(
+                method,
+                json!({"textDocument": {"uri": doc}, "position": {"line": line, "character": ch},
+                       "context": {"includeDeclaration": true}}),
+            );
+        }
+    }
+    for (line, ch) in [(4294967295u32, 4294967295u32), (0, 2), (0, 3), (0, 99)] {
+        let _ = c.request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": doc}, "position": {"line": line, "character": ch}}),
+        );
+    }
+    let symbols = c.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": doc}}),
+    );
+    assert!(symbols.is_array() || symbols.is_null(), "{symbols}");
+}

@@ -18,7 +18,7 @@ impl Shift {
     /// The offset as `now()` reads it (`None`: none); `Err` for what it cannot say (months and
     /// seconds together, parts of a second).
     fn offset(self) -> Result<Option<String>, ()> {
-        let said = |n: i64, unit: &str| match n.abs() {
+        let said = |n: i64, unit: &str| match n.unsigned_abs() {
             1 => format!("{n} {unit}"),
             _ => format!("{n} {unit}s"),
         };
@@ -38,6 +38,14 @@ impl Shift {
             },
             _ => Err(()),
         }
+    }
+
+    /// Moved by `n` units (none when a script's number is past what a time can hold).
+    fn moved(self, n: i64, unit: Shift) -> Option<Shift> {
+        Some(Shift {
+            months: self.months.checked_add(n.checked_mul(unit.months)?)?,
+            millis: self.millis.checked_add(n.checked_mul(unit.millis)?)?,
+        })
     }
 
     /// `now(format, offset)` as a minijinja expression.
@@ -236,10 +244,7 @@ impl Converter {
                         "y" | "year" | "years" => (12, 0),
                         _ => return None,
                     };
-                    Some(Shift {
-                        months: at.months + n * months,
-                        millis: at.millis + n * millis,
-                    })
+                    at.moved(n, Shift { months, millis })
                 }
                 _ => None,
             },
@@ -248,7 +253,7 @@ impl Converter {
                     [] => Some(Shift::default()),
                     [Expr::Binary(op @ ("+" | "-"), a, b)] if self.millis_now(a) => {
                         let k = whole(constant(b)?)?;
-                        let millis = if *op == "-" { -k } else { k };
+                        let millis = if *op == "-" { k.checked_neg()? } else { k };
                         Some(Shift { months: 0, millis })
                     }
                     // `new Date(new Date().setFullYear(new Date().getFullYear() + 10))`: a
@@ -325,10 +330,8 @@ impl Converter {
         };
         let n = whole(constant(by)?)?;
         let n = if *op == "-" { -n } else { n };
-        reads_back.then_some(Shift {
-            months: at.months + n * unit.months,
-            millis: at.millis + n * unit.millis,
-        })
+        reads_back.then_some(())?;
+        at.moved(n, *unit)
     }
 
     /// Text a script makes of one time (`[d.getFullYear(), ("0" + (d.getMonth() + 1)).slice(-2),

@@ -958,6 +958,20 @@ fn moment_of_a_date_the_script_made_moves_with_add() {
 }
 
 #[test]
+fn a_date_moved_past_what_a_time_holds_is_kept_not_a_panic() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "var d = new Date();",
+            "d.setDate(d.getDate() + 9000000000000000);",
+            "d.setMonth(d.getMonth() + 9000000000000000);",
+            "pm.environment.set('x', moment(d).add(9000000000000000, 'days').toISOString());",
+        ],
+    );
+    assert!(!s.kept.is_empty());
+}
+
+#[test]
 fn a_date_moved_in_a_way_the_import_cannot_follow_is_kept() {
     let s = run(
         Phase::PreRequest,
