@@ -35,6 +35,9 @@ pub(crate) struct Req {
     pub method: String,
     /// The URL rendered with the starting variables (secrets masked), or as written.
     pub url: String,
+    /// Variables of its own scope (its groups' and its own `variables:`), with their values
+    /// (secrets masked).
+    pub scope: Vec<(String, String)>,
 }
 
 /// The last analysis of a file.
@@ -71,7 +74,7 @@ pub(crate) async fn analyze(
         Err(PrepareError::Invalid(d)) => {
             // No plan: the names still come from what could be read.
             let files = vec![path.to_path_buf()];
-            let read = crate::load::with_unsaved(unsaved, async {
+            let read = crate::load::with_unsaved(Arc::clone(&unsaved), async {
                 crate::load::load_partial(&files, env.as_deref()).0
             })
             .await;
@@ -86,6 +89,15 @@ pub(crate) async fn analyze(
         Err(e) => out.general.push(e.to_string()),
     }
     out.secret_names.extend(secret_names(path));
+    out.secret_names
+        .extend(unsaved.values().flat_map(|t| named_secrets(t)));
+    if let Some(env_file) = env
+        .as_deref()
+        .and_then(|e| crate::load::find_environment(e, Some(path)).ok())
+        && let Ok(text) = crate::load::read_text(&env_file)
+    {
+        out.secret_names.extend(named_secrets(&text));
+    }
     out.secret_names.sort();
     out.secret_names.dedup();
     out
@@ -157,11 +169,25 @@ fn read_plan(p: &Prepared, out: &mut Analysis) {
             .render(&pr.req.url, &vars)
             .map(|u| p.redactor.redact(&u))
             .unwrap_or_else(|_| pr.req.url.source.clone());
+        let scope = pr
+            .scope
+            .base
+            .iter()
+            .filter(|(k, _)| !out.vars.iter().any(|v| &v.name == *k))
+            .map(|(k, v)| {
+                let shown = match v {
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                (k.clone(), p.redactor.redact(&shown))
+            })
+            .collect();
         out.requests.push(Req {
             name: pr.full_name(),
             at: pr.req.span.clone(),
             method: pr.req.method.clone(),
             url: crate::untrusted::visible(&url).into_owned(),
+            scope,
         });
     }
 }
@@ -201,6 +227,7 @@ fn read_model(loaded: &crate::load::Loaded, out: &mut Analysis) {
                         at: r.span.clone(),
                         method: r.method.clone(),
                         url: crate::untrusted::visible(&r.url.source).into_owned(),
+                        scope: Vec::new(),
                     });
                 }
                 Item::Group(g) => walk(&g.items, &format!("{groups}{} / ", g.name), out),
@@ -220,6 +247,15 @@ fn read_model(loaded: &crate::load::Loaded, out: &mut Analysis) {
         }
         walk(&c.items, "", out);
     }
+}
+
+/// The names `secret('NAME')` reads in a text.
+fn named_secrets(text: &str) -> Vec<String> {
+    static SECRET: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = SECRET.get_or_init(|| {
+        regex::Regex::new(r#"secret\(\s*['"]([A-Za-z0-9_.-]+)['"]"#).expect("valid regex")
+    });
+    re.captures_iter(text).map(|c| c[1].to_string()).collect()
 }
 
 /// Secret names a collection can read from `.env` files beside it and in its parent folders

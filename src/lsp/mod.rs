@@ -372,6 +372,17 @@ impl LanguageServer for Backend {
                         )
                     })
                     .collect();
+                // The request the cursor is in: its groups' and its own variables.
+                let line = at.position.line.saturating_add(1);
+                if let Some(r) = a.requests.iter().rfind(|r| r.at.line <= line) {
+                    for (name, value) in &r.scope {
+                        items.push(item(
+                            name,
+                            CompletionItemKind::VARIABLE,
+                            format!("{value} — variables of `{}` or its groups", r.name),
+                        ));
+                    }
+                }
                 for c in &a.captures {
                     if !items.iter().any(|i| i.label == c.name) {
                         items.push(item(

@@ -141,7 +141,7 @@ fn uri(p: &Path) -> String {
     format!("file://{}", p.display())
 }
 
-const COLLECTION: &str = "name: jobs\nrequests:\n  - name: start\n    method: POST\n    url: \"{{ base_ur }}/jobs\"\n    headers:\n      X-Key: \"{{ secret('API_KEY') }}\"\n    capture:\n      job_id: $.id\n  - name: poll\n    url: \"{{ base_url }}/jobs/{{ job_id }}\"\n";
+const COLLECTION: &str = "name: jobs\nrequests:\n  - name: start\n    method: POST\n    url: \"{{ base_ur }}/jobs\"\n    headers:\n      X-Key: \"{{ secret('API_KEY') }}\"\n    capture:\n      job_id: $.id\n  - name: poll\n    url: \"{{ base_url }}/jobs/{{ job_id }}\"\n    variables: { page_size: 50 }\n";
 
 #[test]
 fn an_editor_gets_diagnostics_completion_hover_definition_and_symbols() {
@@ -149,7 +149,7 @@ fn an_editor_gets_diagnostics_completion_hover_definition_and_symbols() {
     let dir = w.dir.path().canonicalize().expect("dir");
     w.write(
         "environments/stage.yaml",
-        "variables:\n  base_url: https://stage.example.com\n  api_key: \"{{ secret('API_KEY') }}\"\n",
+        "variables:\n  base_url: https://stage.example.com\n  api_key: \"{{ secret('API_KEY') }}\"\n  hrm: \"{{ secret('HRM_CLIENT_SECRET') }}\"\n",
     );
     w.write(".env", "API_KEY=never-shown-key\n");
     let file = w.write(
@@ -202,7 +202,7 @@ fn an_editor_gets_diagnostics_completion_hover_definition_and_symbols() {
         .iter()
         .filter_map(|i| i["label"].as_str())
         .collect();
-    for want in ["base_url", "job_id", "uuid", "secret"] {
+    for want in ["base_url", "job_id", "uuid", "secret", "page_size"] {
         assert!(labels.contains(&want), "{want} missing from {labels:?}");
     }
     let base = items
