@@ -59,7 +59,7 @@ pub struct RunArgs {
     pub skip_tags: Vec<String>,
     /// Run only requests whose name, group or `group / name` matches this glob; repeated, any
     /// of them. A glob that matches no request is an error.
-    #[arg(long = "name", value_name = "GLOB")]
+    #[arg(long = "name", value_name = "GLOB", add = clap_complete::engine::ArgValueCompleter::new(super::shell::requests))]
     pub names: Vec<String>,
     /// Stop starting requests after the first failure; reports are still written.
     #[arg(long)]

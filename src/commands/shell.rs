@@ -226,6 +226,46 @@ fn roff(text: &str) -> String {
 
 /// `--env` completes to the environments `--env NAME` would find from here (and from a
 /// `collections/` folder below).
+/// Request names for `--name` (as reports name them, `group / request`): from the collection
+/// files and folders on the command line being completed, else `.` and `collections`.
+pub(crate) fn requests(current: &std::ffi::OsStr) -> Vec<CompletionCandidate> {
+    use crate::model::Item;
+    let current = current.to_string_lossy();
+    let mut paths: Vec<std::path::PathBuf> = std::env::args_os()
+        .skip(1)
+        .map(std::path::PathBuf::from)
+        .filter(|p| {
+            p.is_dir() || p.extension().is_some_and(|e| e == "yaml" || e == "yml") && p.is_file()
+        })
+        .collect();
+    if paths.is_empty() {
+        paths = [".", "collections"]
+            .iter()
+            .map(std::path::PathBuf::from)
+            .filter(|p| p.is_dir())
+            .collect();
+    }
+    let (loaded, _) = crate::load::load_partial(&paths, None);
+    fn names(items: &[Item], prefix: &str, out: &mut Vec<String>) {
+        for item in items {
+            match item {
+                Item::Request(r) => out.push(format!("{prefix}{}", r.name)),
+                Item::Group(g) => names(&g.items, &format!("{prefix}{} / ", g.name), out),
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for c in &loaded.collections {
+        names(&c.items, "", &mut out);
+    }
+    out.sort();
+    out.dedup();
+    out.into_iter()
+        .filter(|n| n.starts_with(current.as_ref()))
+        .map(CompletionCandidate::new)
+        .collect()
+}
+
 pub(crate) fn environments(current: &std::ffi::OsStr) -> Vec<CompletionCandidate> {
     let current = current.to_string_lossy();
     let mut names = crate::load::environment_names(Some(std::path::Path::new(".")));

@@ -18,7 +18,7 @@ pub struct TokenArgs {
     #[command(flatten)]
     pub inputs: Inputs,
     /// Use the auth of this request (name or `group / name`) instead of every distinct OAuth2 block.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", add = clap_complete::engine::ArgValueCompleter::new(super::shell::requests))]
     pub request: Option<String>,
     /// Print only the raw access token, for piping into other tools.
     #[arg(long)]

@@ -299,6 +299,29 @@ fn completions_register_and_complete_environments_and_man_pages_render() {
     r.expect_code(0);
     let got: Vec<&str> = r.stdout.lines().collect();
     assert_eq!(got, ["sandbox", "stage"], "{}", r.stdout);
+    // --name completes the request names of the collections on the line (groups included).
+    w.write(
+        "collections/jobs.yaml",
+        "name: jobs\nrequests:\n  - name: list jobs\n    url: https://x/j\n  - group: admin\n    requests:\n      - name: list users\n        url: https://x/u\n",
+    );
+    let r = run_in(
+        w.dir.path(),
+        &args(&["--", "yarc", "run", "collections/jobs.yaml", "--name", "l"]),
+        &[("YARC_COMPLETE", "fish")],
+    );
+    let got: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(got, ["list jobs"], "{}", r.stdout);
+    let r = run_in(
+        w.dir.path(),
+        &args(&["--", "yarc", "token", "collections", "--request", "admin"]),
+        &[("YARC_COMPLETE", "fish")],
+    );
+    assert_eq!(
+        r.stdout.lines().collect::<Vec<_>>(),
+        ["admin / list users"],
+        "{}",
+        r.stdout
+    );
     let r = run_in(w.dir.path(), &args(&["man"]), &[]);
     r.expect_code(0).expect_contains(".TH yarc 1");
     run_in(w.dir.path(), &args(&["man", "run"]), &[])
