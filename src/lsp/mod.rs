@@ -562,26 +562,29 @@ impl LanguageServer for Backend {
         &self,
         params: DocumentSymbolParams,
     ) -> Result<Option<DocumentSymbolResponse>> {
-        let Some((path, _, a)) = self.doc(&params.text_document.uri).await else {
+        let Some((path, text, a)) = self.doc(&params.text_document.uri).await else {
             return Ok(None);
         };
-        #[allow(deprecated)]
-        let symbols = a
-            .requests
-            .iter()
-            .filter(|r| absolute(&path, std::path::Path::new(r.at.path())) == path)
-            .map(|r| DocumentSymbol {
-                name: r.name.clone(),
-                detail: Some(format!("{} {}", r.method, r.url)),
-                kind: SymbolKind::FUNCTION,
-                tags: None,
-                deprecated: None,
-                range: range_of(&r.at),
-                selection_range: range_of(&r.at),
-                children: None,
-            })
-            .collect();
-        Ok(Some(DocumentSymbolResponse::Nested(symbols)))
+        // The collection, its groups and requests, as written in the editor's text.
+        let texts = Arc::new(HashMap::from([(path.clone(), text.clone())]));
+        let files = vec![path.clone()];
+        let loaded =
+            crate::load::with_unsaved(texts, async { crate::load::load_partial(&files, None).0 })
+                .await;
+        let Some(c) = loaded.collections.first() else {
+            return Ok(Some(DocumentSymbolResponse::Nested(Vec::new())));
+        };
+        let children = symbols_of(&c.items, "", &a);
+        let last = text.lines().count().saturating_sub(1) as u32;
+        let whole = Range::new(Position::new(0, 0), Position::new(last, 0));
+        Ok(Some(DocumentSymbolResponse::Nested(vec![symbol(
+            c.name.clone(),
+            None,
+            SymbolKind::MODULE,
+            whole,
+            Range::new(Position::new(0, 0), Position::new(0, 0)),
+            children,
+        )])))
     }
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
@@ -656,6 +659,73 @@ async fn run_request(arg: &serde_json::Value) -> String {
         }
         Err(e) => format!("cannot run yarc: {e}"),
     }
+}
+
+#[allow(deprecated)]
+fn symbol(
+    name: String,
+    detail: Option<String>,
+    kind: SymbolKind,
+    range: Range,
+    selection_range: Range,
+    children: Vec<DocumentSymbol>,
+) -> DocumentSymbol {
+    DocumentSymbol {
+        name,
+        detail,
+        kind,
+        tags: None,
+        deprecated: None,
+        range,
+        selection_range,
+        children: (!children.is_empty()).then_some(children),
+    }
+}
+
+/// Groups (holding their requests) and requests, with what each request sends when the last
+/// plan knows it.
+fn symbols_of(items: &[crate::model::Item], groups: &str, a: &Analysis) -> Vec<DocumentSymbol> {
+    use crate::model::Item;
+    items
+        .iter()
+        .map(|item| match item {
+            Item::Request(r) => {
+                let full = format!("{groups}{}", r.name);
+                let sends = a.requests.iter().find(|x| x.name == full);
+                let detail = sends.map_or_else(
+                    || format!("{} {}", r.method, r.url.source),
+                    |x| format!("{} {}", x.method, x.url),
+                );
+                let at = range_of(&r.span);
+                symbol(
+                    r.name.clone(),
+                    Some(detail),
+                    SymbolKind::FUNCTION,
+                    at,
+                    at,
+                    Vec::new(),
+                )
+            }
+            Item::Group(g) => {
+                let children = symbols_of(&g.items, &format!("{groups}{} / ", g.name), a);
+                let at = range_of(&g.span);
+                let end = children
+                    .iter()
+                    .map(|c| c.range.end)
+                    .max()
+                    .unwrap_or(at.end)
+                    .max(at.end);
+                symbol(
+                    g.name.clone(),
+                    None,
+                    SymbolKind::NAMESPACE,
+                    Range::new(at.start, end),
+                    at,
+                    children,
+                )
+            }
+        })
+        .collect()
 }
 
 /// JSONPaths into the body a request's stored snapshot holds (`$`, `$.items`, `$.items[0].id`,

@@ -300,13 +300,37 @@ fn an_editor_gets_diagnostics_completion_hover_definition_and_symbols() {
         "textDocument/documentSymbol",
         json!({"textDocument": {"uri": doc}}),
     );
-    let names: Vec<&str> = symbols
+    assert_eq!(symbols[0]["name"], "jobs", "{symbols}");
+    let names: Vec<&str> = symbols[0]["children"]
         .as_array()
         .expect("symbols")
         .iter()
         .filter_map(|s| s["name"].as_str())
         .collect();
     assert_eq!(names, ["start", "poll"]);
+    assert_eq!(
+        symbols[0]["children"][1]["detail"],
+        "GET https://stage.example.com/jobs/{job_id}"
+    );
+    // Groups hold their requests.
+    let grouped = w.write(
+        "grouped.yaml",
+        "name: g\nrequests:\n  - group: admin\n    requests:\n      - name: users\n        url: https://x/u\n  - name: top\n    url: https://x/t\n",
+    );
+    let gdoc = uri(&grouped.canonicalize().expect("grouped"));
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": gdoc, "languageId": "yaml", "version": 1,
+               "text": std::fs::read_to_string(&grouped).expect("read")}}),
+    );
+    let symbols = c.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": gdoc}}),
+    );
+    let top = &symbols[0]["children"];
+    assert_eq!(top[0]["name"], "admin", "{symbols}");
+    assert_eq!(top[0]["children"][0]["name"], "users", "{symbols}");
+    assert_eq!(top[1]["name"], "top", "{symbols}");
     let lenses = c.request(
         "textDocument/codeLens",
         json!({"textDocument": {"uri": doc}}),
