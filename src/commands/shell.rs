@@ -229,7 +229,6 @@ fn roff(text: &str) -> String {
 /// Request names for `--name` (as reports name them, `group / request`): from the collection
 /// files and folders on the command line being completed, else `.` and `collections`.
 pub(crate) fn requests(current: &std::ffi::OsStr) -> Vec<CompletionCandidate> {
-    use crate::model::Item;
     let current = current.to_string_lossy();
     let mut paths: Vec<std::path::PathBuf> = std::env::args_os()
         .skip(1)
@@ -246,18 +245,12 @@ pub(crate) fn requests(current: &std::ffi::OsStr) -> Vec<CompletionCandidate> {
             .collect();
     }
     let (loaded, _) = crate::load::load_partial(&paths, None);
-    fn names(items: &[Item], prefix: &str, out: &mut Vec<String>) {
-        for item in items {
-            match item {
-                Item::Request(r) => out.push(format!("{prefix}{}", r.name)),
-                Item::Group(g) => names(&g.items, &format!("{prefix}{} / ", g.name), out),
-            }
-        }
-    }
-    let mut out = Vec::new();
-    for c in &loaded.collections {
-        names(&c.items, "", &mut out);
-    }
+    let mut out: Vec<String> = loaded
+        .collections
+        .iter()
+        .flat_map(|c| crate::model::named_requests(&c.items))
+        .map(|(name, _)| name)
+        .collect();
     out.sort();
     out.dedup();
     out.into_iter()

@@ -195,7 +195,6 @@ fn read_plan(p: &Prepared, out: &mut Analysis) {
 /// Variables and captures as written, when no plan could be made (values as written, secrets
 /// left as their `secret('…')` reference).
 fn read_model(loaded: &crate::load::Loaded, out: &mut Analysis) {
-    use crate::model::Item;
     let shown = |v: &serde_json::Value| match v {
         serde_json::Value::String(s) => s.clone(),
         other => other.to_string(),
@@ -210,30 +209,6 @@ fn read_model(loaded: &crate::load::Loaded, out: &mut Analysis) {
             });
         }
     }
-    fn walk(items: &[Item], groups: &str, out: &mut Analysis) {
-        for item in items {
-            match item {
-                Item::Request(r) => {
-                    let name = format!("{groups}{}", r.name);
-                    for cap in &r.captures {
-                        out.captures.push(Captured {
-                            name: cap.var.clone(),
-                            by: name.clone(),
-                            at: cap.span.clone(),
-                        });
-                    }
-                    out.requests.push(Req {
-                        name,
-                        at: r.span.clone(),
-                        method: r.method.clone(),
-                        url: crate::untrusted::visible(&r.url.source).into_owned(),
-                        scope: Vec::new(),
-                    });
-                }
-                Item::Group(g) => walk(&g.items, &format!("{groups}{} / ", g.name), out),
-            }
-        }
-    }
     for c in &loaded.collections {
         for v in &c.variables {
             if !out.vars.iter().any(|x| x.name == v.name) {
@@ -245,7 +220,22 @@ fn read_model(loaded: &crate::load::Loaded, out: &mut Analysis) {
                 });
             }
         }
-        walk(&c.items, "", out);
+        for (name, r) in crate::model::named_requests(&c.items) {
+            for cap in &r.captures {
+                out.captures.push(Captured {
+                    name: cap.var.clone(),
+                    by: name.clone(),
+                    at: cap.span.clone(),
+                });
+            }
+            out.requests.push(Req {
+                name,
+                at: r.span.clone(),
+                method: r.method.clone(),
+                url: crate::untrusted::visible(&r.url.source).into_owned(),
+                scope: Vec::new(),
+            });
+        }
     }
 }
 

@@ -78,6 +78,22 @@ pub enum Item {
     Group(Box<Group>),
 }
 
+/// Every request below `items`, in file order, with its name as reports show it
+/// (`group / request`, as `PlannedRequest::full_name`).
+pub fn named_requests(items: &[Item]) -> Vec<(String, &Arc<Request>)> {
+    fn walk<'a>(items: &'a [Item], groups: &str, out: &mut Vec<(String, &'a Arc<Request>)>) {
+        for item in items {
+            match item {
+                Item::Request(r) => out.push((format!("{groups}{}", r.name), r)),
+                Item::Group(g) => walk(&g.items, &format!("{groups}{} / ", g.name), out),
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(items, "", &mut out);
+    out
+}
+
 #[derive(Debug, Clone)]
 pub struct Group {
     pub name: String,
