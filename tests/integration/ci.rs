@@ -492,7 +492,7 @@ fn signal_mid_run(w: &World, extra: &[&str], seen: usize, signal: &str) -> std::
         .stdout(std::process::Stdio::piped())
         .spawn()
         .expect("spawn");
-    let deadline = Instant::now() + Duration::from_secs(10);
+    let deadline = Instant::now() + super::PATIENCE;
     while w.sandbox.requests_seen() < seen && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(20));
     }

@@ -350,10 +350,10 @@ fn lines_of(out: std::process::ChildStdout) -> std::sync::mpsc::Receiver<String>
     rx
 }
 
-/// Waits (at most 15 s) for a line containing `needle`; the lines seen on the way.
+/// Waits (at most `PATIENCE`) for a line containing `needle`; the lines seen on the way.
 #[track_caller]
 fn wait_for(rx: &std::sync::mpsc::Receiver<String>, needle: &str) -> Vec<String> {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    let deadline = std::time::Instant::now() + super::PATIENCE;
     let mut seen = Vec::new();
     while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
         match rx.recv_timeout(left) {
@@ -367,12 +367,16 @@ fn wait_for(rx: &std::sync::mpsc::Receiver<String>, needle: &str) -> Vec<String>
             Err(_) => break,
         }
     }
-    panic!("no {needle:?} within 15 s; saw:\n{}", seen.join("\n"));
+    panic!(
+        "no {needle:?} within {:?}; saw:\n{}",
+        super::PATIENCE,
+        seen.join("\n")
+    );
 }
 
 /// The child's exit code, or a failure (after killing it) if it has not exited in time.
-fn exit_within(child: &mut std::process::Child, secs: u64) -> Option<i32> {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+fn exit_within(child: &mut std::process::Child) -> Option<i32> {
+    let deadline = std::time::Instant::now() + super::PATIENCE;
     while std::time::Instant::now() < deadline {
         if let Some(status) = child.try_wait().expect("try_wait") {
             return status.code();
@@ -380,7 +384,10 @@ fn exit_within(child: &mut std::process::Child, secs: u64) -> Option<i32> {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     let _ = child.kill();
-    panic!("the watcher did not stop within {secs} s of its signal");
+    panic!(
+        "the watcher did not stop within {:?} of its signal",
+        super::PATIENCE
+    );
 }
 
 /// A Ctrl-C (or SIGTERM) that lands as a run ends, before the watcher waits again, still
@@ -407,7 +414,7 @@ fn watch_stops_on_a_signal_sent_as_a_run_ends() {
         let _ = std::process::Command::new("kill")
             .args([signal, &child.id().to_string()])
             .status();
-        assert_eq!(exit_within(&mut child, 10), Some(code));
+        assert_eq!(exit_within(&mut child), Some(code));
     }
 }
 
@@ -448,7 +455,7 @@ fn watch_runs_again_after_a_save_and_waits_through_a_syntax_error() {
     let _ = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status();
-    assert_eq!(exit_within(&mut child, 10), Some(130));
+    assert_eq!(exit_within(&mut child), Some(130));
     let mut err = String::new();
     use std::io::Read;
     child

@@ -227,3 +227,21 @@ where
         }
     }
 }
+
+/// How long a test waits for something that must happen (a line, an answer, a process to
+/// start or end) before it calls it a hang. Generous on purpose: a busy machine is slow, not
+/// broken, and no test asserts that anything is fast — speed goals live in bench/.
+pub const PATIENCE: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// A runtime for a test server and a listener on 127.0.0.1 with an ephemeral port.
+pub fn local_listener(workers: usize) -> (tokio::runtime::Runtime, tokio::net::TcpListener) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(workers)
+        .enable_all()
+        .build()
+        .expect("rt");
+    let listener = rt
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .expect("bind");
+    (rt, listener)
+}

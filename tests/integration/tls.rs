@@ -80,14 +80,7 @@ impl TlsServer {
     /// Answers every request with `reply`, over TLS for `localhost`.
     pub(crate) fn replying(pki: &Pki, client_ca: Option<&Pki>, reply: String) -> TlsServer {
         let acceptor = acceptor(pki, client_ca);
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .expect("rt");
-        let listener = rt
-            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-            .expect("bind");
+        let (rt, listener) = super::local_listener(1);
         let port = listener.local_addr().expect("addr").port();
         rt.spawn(async move {
             while let Ok((tcp, _)) = listener.accept().await {
@@ -203,14 +196,7 @@ fn client_certificates_for_mutual_tls() {
 
 /// An HTTP proxy that answers every request itself with the request line it got.
 fn recording_proxy() -> (String, tokio::runtime::Runtime) {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .expect("rt");
-    let listener = rt
-        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-        .expect("bind");
+    let (rt, listener) = super::local_listener(1);
     let url = format!("http://{}", listener.local_addr().expect("addr"));
     rt.spawn(async move {
         while let Ok((mut s, _)) = listener.accept().await {
@@ -355,14 +341,7 @@ fn handshake_counting_server(
 ) {
     use std::sync::atomic::{AtomicUsize, Ordering};
     let acceptor = acceptor(pki, None);
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("rt");
-    let listener = rt
-        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-        .expect("bind");
+    let (rt, listener) = super::local_listener(2);
     let url = format!(
         "https://localhost:{}",
         listener.local_addr().expect("addr").port()

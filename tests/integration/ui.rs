@@ -488,10 +488,7 @@ fn wait_for(ui: &Ui, ok: impl Fn(&Value) -> bool) -> Value {
         if ok(&s) {
             return s;
         }
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "no change seen: {s}"
-        );
+        assert!(start.elapsed() < super::PATIENCE, "no change seen: {s}");
         std::thread::sleep(Duration::from_millis(50));
     }
 }
@@ -617,7 +614,7 @@ impl Driver {
         let start = Instant::now();
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
             assert!(
-                start.elapsed() < Duration::from_secs(20),
+                start.elapsed() < super::PATIENCE,
                 "chromedriver did not start"
             );
             std::thread::sleep(Duration::from_millis(50));
@@ -667,7 +664,7 @@ impl Driver {
                 return v;
             }
             assert!(
-                start.elapsed() < Duration::from_secs(20),
+                start.elapsed() < super::PATIENCE,
                 "waited for {what}; page: {}",
                 self.js("return document.body.innerText")
             );
@@ -700,10 +697,7 @@ impl Driver {
                     return;
                 }
             }
-            assert!(
-                start.elapsed() < Duration::from_secs(20),
-                "cannot click {css}: {e}"
-            );
+            assert!(start.elapsed() < super::PATIENCE, "cannot click {css}: {e}");
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -920,7 +914,7 @@ fn open_hands_the_browser_a_one_time_key_not_the_token() {
         &[("PATH", &path)],
     );
     let started = Instant::now();
-    while !seen.is_file() && started.elapsed() < Duration::from_secs(20) {
+    while !seen.is_file() && started.elapsed() < super::PATIENCE {
         std::thread::sleep(Duration::from_millis(50));
     }
     let opened = std::fs::read_to_string(&seen).expect("the browser was opened");
