@@ -125,7 +125,7 @@ fn options(words: Vec<String>) -> Result<Curl, String> {
             if c.url.is_none() {
                 c.url = Some(w.clone());
             } else {
-                c.ignored.push(w.clone());
+                c.ignored.push("a second URL".into());
             }
             continue;
         };
@@ -194,8 +194,9 @@ fn options(words: Vec<String>) -> Result<Curl, String> {
             )),
             f if QUIET_SWITCHES.contains(&f) => {}
             f if OTHER_WITH_VALUE.contains(&f) => {
-                let v = value()?;
-                c.ignored.push(format!("{flag} {v}"));
+                // Named, never echoed: a proxy URL or a key path can hold a password.
+                value()?;
+                c.ignored.push(flag.clone());
             }
             other => c.ignored.push(other.to_string()),
         }
@@ -259,9 +260,21 @@ fn urlencoded(v: &str) -> Result<String, String> {
     })
 }
 
-pub(super) fn request(c: Curl, name: Option<&str>) -> Result<Imported, String> {
+pub(super) fn request(mut c: Curl, name: Option<&str>) -> Result<Imported, String> {
     let mut out = Imported::default();
-    let (url, data) = target(&c)?;
+    let (mut url, data) = target(&c)?;
+    // `https://user:pw@host/`: the credentials leave the URL for basic auth, as `-u` says them.
+    if !url.username().is_empty() || url.password().is_some() {
+        if c.user.is_none() {
+            c.user = Some(format!(
+                "{}:{}",
+                url.username(),
+                url.password().unwrap_or("")
+            ));
+        }
+        let _ = url.set_username("");
+        let _ = url.set_password(None);
+    }
     let has_body = !data.is_empty() || !c.form.is_empty();
     let method = match (&c.method, c.head, has_body) {
         (Some(m), ..) => m.clone(),
@@ -778,6 +791,28 @@ mod tests {
         assert_eq!(g["url"], "https://h/s?q=a+b&n=1");
         assert!(g.get("method").is_none());
         assert_eq!(g["auth"]["basic"]["password"], "{{ secret('PASSWORD') }}");
+    }
+
+    #[test]
+    fn options_left_out_are_named_without_their_values() {
+        let i = import(
+            "curl -x http://user:proxy-pw@proxy:3128 --key /k/secret.pem https://h/a https://u:pw2@h/b",
+            None,
+        )
+        .expect("imports");
+        let said = i.notes.join("\n");
+        assert!(
+            said.contains("-x") && said.contains("--key") && said.contains("a second URL"),
+            "{said}"
+        );
+        for leak in ["proxy-pw", "pw2", "secret.pem"] {
+            assert!(!said.contains(leak), "{leak} in {said}");
+        }
+        // Credentials in the URL become basic auth, the password a secret.
+        let v = yaml(&import("curl https://me:url-pw@h/a", None).expect("imports"));
+        assert_eq!(v["url"], "https://h/a");
+        assert_eq!(v["auth"]["basic"]["username"], "me");
+        assert!(!v.to_string().contains("url-pw"), "{v}");
     }
 
     #[test]
