@@ -100,19 +100,34 @@ struct Ctx<'a> {
     /// Requests the item being converted sends from its pre-request and test scripts.
     sent_before: Vec<Y>,
     sent_after: Vec<Y>,
-    /// Variables a token request of a script in force stores its token in: a bearer header or
-    /// auth of `{{ that }}` gives way to the `oauth2` block.
-    token_vars: Vec<String>,
+    /// Variables a token request of a script in force stores its token in, with the `oauth2`
+    /// block it became: a bearer header or auth of `{{ that }}` gives way to the block.
+    token_vars: Vec<(String, Y)>,
+    /// The auth of the collection and of each enclosing group that sets one, innermost last:
+    /// what a request without its own inherits.
+    auth_in_force: Vec<Y>,
 }
 
 impl Ctx<'_> {
     /// Whether a converted value is `{prefix}{{ var }}` for a variable a token request fills.
     fn is_fetched_token(&self, value: &str, prefix: &str) -> bool {
-        value.strip_prefix(prefix).is_some_and(|rest| {
-            self.token_vars
-                .iter()
-                .any(|v| rest.trim() == format!("{{{{ {v} }}}}"))
-        })
+        self.fetched_by(value, prefix).is_some()
+    }
+
+    /// The `oauth2` block that fetches the token `value` sends, if it sends one.
+    fn fetched_by(&self, value: &str, prefix: &str) -> Option<&Y> {
+        let rest = value.strip_prefix(prefix)?;
+        self.token_vars
+            .iter()
+            .rev()
+            .find(|(v, _)| rest.trim() == format!("{{{{ {v} }}}}"))
+            .map(|(_, block)| block)
+    }
+
+    /// Auth that sends a fetched token: nothing where the block is already in force (the
+    /// request inherits it), else the block itself (under a group with `auth: none`).
+    fn fetched_auth(&self, block: &Y) -> Option<Y> {
+        (self.auth_in_force.last() != Some(block)).then(|| block.clone())
     }
 
     /// A file the request uploads: the path when it is beside the collection. A path that
@@ -284,6 +299,7 @@ pub(crate) fn import(
         written: HashMap::new(),
         script_reads: BTreeSet::new(),
         token_vars: Vec::new(),
+        auth_in_force: Vec::new(),
         sent_before: Vec::new(),
         sent_after: Vec::new(),
         secret_values: HashMap::new(),
@@ -304,6 +320,7 @@ pub(crate) fn import(
         .get("auth")
         .and_then(|a| auth(a, "collection", &mut cx));
     let auth = scope.oauth2.take().or(own_auth);
+    cx.auth_in_force.extend(auth.clone());
     let requests = Y::Seq(items.iter().flat_map(|i| with_sent(i, &mut cx)).collect());
     let mut env_files = Vec::new();
     let mut envs = Vec::new();
@@ -683,11 +700,11 @@ impl Scope {
             self.headers.set(k, v);
         }
         if let Some((block, var)) = s.oauth2.clone() {
-            self.oauth2 = Some(block);
+            self.oauth2 = Some(block.clone());
             cx.report.auth.insert(format!(
                 "oauth2 from the token request of {whose}'s pre-request script, replacing `{var}`"
             ));
-            cx.token_vars.push(var);
+            cx.token_vars.push((var, block));
         }
         if let Some(b) = count(&s, phase, whose, cx) {
             self.blocks.push(b);
@@ -879,9 +896,9 @@ fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
             }
         }
         if let Some((block, var)) = s.oauth2 {
-            token = Some(block);
+            token = Some(block.clone());
             cx.report.auth.insert(format!("oauth2 from the token request of request `{unique}`'s pre-request script, replacing `{var}`"));
-            cx.token_vars.push(var);
+            cx.token_vars.push((var, block));
         }
     }
     let mut url = url(req, &unique, cx);
@@ -924,6 +941,12 @@ fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
     let own_auth = req
         .get("auth")
         .and_then(|a| auth(a, &format!("request `{name}`"), cx));
+    // `auth: noauth` with its own `Authorization: Bearer {{access_token}}` header, the token
+    // an oauth2 block in scope fetches: that block sends it.
+    let own_auth = match (own_auth, fetched_in_header(req, cx)) {
+        (Some(none), Some(block)) if none == Y::str("none") => cx.fetched_auth(&block),
+        (own, _) => own,
+    };
     if let Some(a) = token.or(own_auth) {
         r.set("auth", a);
     }
@@ -1039,7 +1062,9 @@ fn folder(node: &Value, name: &str, children: &[Value], cx: &mut Ctx<'_>) -> Y {
     let own_auth = node
         .get("auth")
         .and_then(|a| auth(a, &format!("folder `{name}`"), cx));
+    let in_force = cx.auth_in_force.len();
     if let Some(a) = scope.oauth2.take().or(own_auth) {
+        cx.auth_in_force.push(a.clone());
         g.set("auth", a);
     }
     if !scope.variables.is_empty_map() {
@@ -1062,6 +1087,7 @@ fn folder(node: &Value, name: &str, children: &[Value], cx: &mut Ctx<'_>) -> Y {
         Y::Seq(children.iter().flat_map(|i| with_sent(i, cx)).collect()),
     );
     cx.token_vars.truncate(vars_before);
+    cx.auth_in_force.truncate(in_force);
     g
 }
 
@@ -1244,6 +1270,23 @@ fn path_variables(url: &str, declared: &[Value], request: &str, cx: &mut Ctx<'_>
 /// Enabled headers as Newman sends them: a name written several times is sent once per value
 /// (a list), names that differ only in case keep the last one (Node's client does), empty
 /// names are left out.
+/// The oauth2 block in scope that fetches the token the request's own `Authorization` header
+/// sends (the header is left out, see `headers`).
+fn fetched_in_header(req: &Value, cx: &Ctx<'_>) -> Option<Y> {
+    let Some(Value::Array(list)) = req.get("header") else {
+        return None;
+    };
+    list.iter().find_map(|h| {
+        let on = h.get("disabled").and_then(Value::as_bool) != Some(true);
+        let key = h.get("key").and_then(Value::as_str)?;
+        let value = h.get("value").and_then(Value::as_str)?;
+        match on && key.trim().eq_ignore_ascii_case("authorization") {
+            true => cx.fetched_by(&cx.text_of(value), "Bearer ").cloned(),
+            false => None,
+        }
+    })
+}
+
 fn headers(list: Option<&Value>, cx: &mut Ctx<'_>) -> Y {
     let mut out: Vec<(String, Vec<String>)> = Vec::new();
     for h in list.and_then(Value::as_array).into_iter().flatten() {
@@ -1734,7 +1777,10 @@ fn auth_block(a: &Value, whose: &str, cx: &mut Ctx<'_>) -> Option<Y> {
     let f = |k: &str| field(block, k).unwrap_or_default();
     let y = match kind {
         "noauth" => Y::str("none"),
-        "bearer" if cx.is_fetched_token(&cx.text_of(&f("token")), "") => return None,
+        "bearer" if cx.is_fetched_token(&cx.text_of(&f("token")), "") => {
+            let block = cx.fetched_by(&cx.text_of(&f("token")), "")?.clone();
+            return cx.fetched_auth(&block);
+        }
         "bearer" => {
             let token = cx.secret_or_text(&f("token"), "TOKEN");
             Y::Map(vec![("bearer".into(), Y::str(token))])

@@ -505,6 +505,46 @@ def label(log, expected):
 # comparing requests
 
 
+RANDOM_WORDS = ("$random", "Math.random", "uuid", "$guid", "randomUUID")
+LOCAL_RE = re.compile(r"\b(?:var|let|const)\s+(\w+)\s*=\s*(.+)")
+SET_RE = re.compile(r"\.set\(\s*[\"']([^\"']+)[\"']\s*,\s*(.+)\)")
+
+
+def random_variables(fixture_text: str) -> set:
+    """Variables a script sets to a made-up value, directly or through its locals."""
+    try:
+        fixture = json.loads(fixture_text)
+    except ValueError:
+        return set()
+    found = set()
+
+    def scripts(node):
+        if isinstance(node, dict):
+            if node.get("listen") and isinstance(node.get("script"), dict):
+                lines = node["script"].get("exec") or []
+                yield lines if isinstance(lines, list) else [lines]
+            for v in node.values():
+                yield from scripts(v)
+        elif isinstance(node, list):
+            for v in node:
+                yield from scripts(v)
+
+    for lines in scripts(fixture):
+        made = set()
+        for line in (l for l in lines if isinstance(l, str)):
+            def random(rhs):
+                return any(w in rhs for w in RANDOM_WORDS) or any(
+                    re.search(r"\b" + re.escape(n) + r"\b", rhs) for n in made
+                )
+            local = LOCAL_RE.search(line)
+            if local and random(local.group(2)):
+                made.add(local.group(1))
+            for m in SET_RE.finditer(line):
+                if random(m.group(2)):
+                    found.add(m.group(1))
+    return found
+
+
 class Masker:
     """What counts as volatile for one fixture."""
 
@@ -516,15 +556,20 @@ class Masker:
         self.random_ip = "$randomIP" in fixture_text
         # names (JSON keys, query/form keys, header names) whose value is a $random* variable
         self.random_keys = set()
-        for m in re.finditer(r'\\?"([\w.-]+)\\?"\s*:\s*\\?"?\{\{\s*\$random\w*\s*\}\}', fixture_text):
-            self.random_keys.add(m.group(1))
-        # a made-up value inside a longer text: "OrgDefinedId-{{$randomInt}}"
-        for m in re.finditer(r'\\?"([\w.-]+)\\?"\s*:\s*\\?"[^"\\{]*\{\{\s*\$random\w*\s*\}\}', fixture_text):
-            self.random_keys.add(m.group(1))
-        for m in re.finditer(r"[?&]([^=&?#\s\"]+)=\{\{\s*\$random\w*\s*\}\}", fixture_text):
-            self.random_keys.add(m.group(1))
-        for m in re.finditer(r'"key":\s*"([^"]+)",\s*"value":\s*"\{\{\s*\$random\w*\s*\}\}"', fixture_text):
-            self.random_keys.add(m.group(1))
+        # ... or whose value is a variable a script made up (`set("email", name + "@x.org")`
+        # after `name = replaceIn("{{$randomFirstName}}")`, `cards[Math.floor(Math.random() * 5)]`)
+        made_up = [r"\$random\w*"] + [re.escape(v) for v in sorted(random_variables(fixture_text))]
+        for slot in made_up:
+            slot = r"\{\{\s*" + slot + r"\s*\}\}"
+            for pattern in (
+                r'\\?"([\w.-]+)\\?"\s*:\s*\\?"?' + slot,
+                # a made-up value inside a longer text: "OrgDefinedId-{{$randomInt}}"
+                r'\\?"([\w.-]+)\\?"\s*:\s*\\?"[^"\\{]*' + slot,
+                r"[?&]([^=&?#\s\"]+)=" + slot,
+                r'"key":\s*"([^"]+)",\s*"value":\s*"' + slot + '"',
+            ):
+                for m in re.finditer(pattern, fixture_text):
+                    self.random_keys.add(m.group(1))
 
     def port(self, text: str) -> str:
         for p in self.ports:
@@ -542,17 +587,29 @@ class Masker:
             text = IP_RE.sub("<ip>", text)
         return text
 
+    def target(self, target: str) -> str:
+        """A request target with volatile parts and made-up query values set aside."""
+        path, query = split_target(self.text(target))
+        if query is None:
+            return path
+        pairs = []
+        for pair in query.split("&"):
+            k, eq, v = pair.partition("=")
+            pairs.append(k + eq + self.pair_value(urllib.parse.unquote_plus(k), v))
+        return path + "?" + "&".join(pairs)
+
     def random_values(self, text: str) -> str:
         """A body that is not JSON (a blank pasted in makes it so) with its $random* values,
         JSON-like `"key": value` pairs, set aside as in a JSON body."""
         if not self.dynamic:
             return text
         for key in self.random_keys:
-            text = re.sub(r'("' + re.escape(key) + r'"\s*:\s*)("(?:[^"\\]|\\.)*"|[-\w.]+)', r'\1<random>', text)
+            text = re.sub(r'("' + re.escape(key) + r'"\s*:\s*)("(?:[^"\\]|\\.)+"|[-\w.]+)', r'\1<random>', text)
         return text
 
     def pair_value(self, key: str, value: str) -> str:
-        if self.dynamic and key in self.random_keys:
+        # a made-up value is set aside, but not its absence (an empty value is a difference)
+        if self.dynamic and key in self.random_keys and value != "":
             return "<random>"
         return self.text(value)
 
@@ -567,7 +624,7 @@ class Masker:
         return v
 
     def json_value(self, v, key=None):
-        if self.dynamic and key in self.random_keys and not isinstance(v, (dict, list)):
+        if self.dynamic and key in self.random_keys and not isinstance(v, (dict, list)) and v not in ("", None):
             return ("<random>", type(v).__name__)
         if isinstance(v, dict):
             return ("object", sorted((k, self.json_value(x, k)) for k, x in v.items()))
@@ -694,7 +751,7 @@ def compare(n, y, masker: Masker):
     # target
     nt, yt = masker.port(n["target"]), masker.port(y["target"])
     if nt != yt:
-        if masker.text(nt) != masker.text(yt):
+        if masker.target(nt) != masker.target(yt):
             reasons.append(f"target:\n      newman {clip(nt, 400)}\n      yarc   {clip(yt, 400)}")
             aspects.add("target")
         else:

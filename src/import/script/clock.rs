@@ -5,7 +5,8 @@
 //! Postman.
 
 use super::js::Expr;
-use super::{Converter, path};
+use super::{Converter, Subject, path};
+use crate::import::yaml_out::Y;
 
 /// A time made from the clock: now, moved by whole calendar months and by milliseconds.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -515,6 +516,19 @@ impl Converter {
                 format!("({x} if ({x} | length) >= {n} else ({pad} ~ {x})[-{n}:])")
             }
             ("toString", []) => self.text(&target)?,
+            ("toUpperCase", []) => format!("({} | upper)", self.text(&target)?),
+            ("toLowerCase", []) => format!("({} | lower)", self.text(&target)?),
+            ("trim", []) => format!("({} | trim)", self.text(&target)?),
+            // `phone.replace(/-/g, "")`, `text.replaceAll(" ", "_")`: every match replaced.
+            ("replace", [Expr::Regex(body, flags), Expr::Str(to)]) if flags == "g" => {
+                let from = regex_literal(body)?;
+                let (from, to) = (json_text(&from)?, json_text(to)?);
+                format!("({} | replace({from}, {to}))", self.text(&target)?)
+            }
+            ("replaceAll", [Expr::Str(from), Expr::Str(to)]) if !from.is_empty() => {
+                let (from, to) = (json_text(from)?, json_text(to)?);
+                format!("({} | replace({from}, {to}))", self.text(&target)?)
+            }
             ("concat", more) if !more.is_empty() => {
                 let mut parts = vec![self.text(&target)?];
                 for m in more {
@@ -531,6 +545,21 @@ impl Converter {
         let at = Expr::Index(Box::new(list.clone()), Box::new(index.clone()));
         if let Some((at, format)) = self.clock_text(&at) {
             return at.now(&format);
+        }
+        // `cards[Math.floor(Math.random() * 5)]`: one of the first five, picked at random;
+        // `* cards.length`: any of them.
+        if let Some(factor) = super::random_factor(index)
+            && let Some(Subject::Value(Y::Seq(items))) = self.subject(list)
+            && !items.is_empty()
+        {
+            let len = i64::try_from(items.len()).ok()?;
+            let n = match factor {
+                Expr::Member(of, m) if m == "length" && **of == *list => len,
+                f => super::whole_factor(f)?,
+            };
+            let n = n.min(len);
+            let list = super::jinja_of(&Y::Seq(items))?;
+            return Some(format!("{list}[random_int(0, {})]", n - 1));
         }
         let Expr::Call(callee, args) = list else {
             return None;
@@ -587,4 +616,27 @@ fn date_method(at: Shift, method: &str, args: &[Expr]) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// A regular expression that only matches its own text (`-`, `\/`, `\.`): that text.
+fn regex_literal(body: &str) -> Option<String> {
+    let mut out = String::new();
+    let mut chars = body.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next()? {
+                e if e.is_ascii_alphanumeric() => return None,
+                e => out.push(e),
+            },
+            '.' | '*' | '+' | '?' | '(' | ')' | '[' | ']' | '{' | '}' | '|' | '^' | '$' => {
+                return None;
+            }
+            c => out.push(c),
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+fn json_text(s: &str) -> Option<String> {
+    serde_json::to_string(s).ok()
 }

@@ -836,6 +836,14 @@ impl Parser {
     fn object(&mut self) -> Option<Expr> {
         let mut out = Vec::new();
         while !self.eat("}") {
+            if self.eat("...") {
+                // `{ ...defaults, x: 1 }`: held under the key `...` (see `spread`).
+                out.push(("...".to_string(), self.expr()?));
+                if !self.eat(",") && !self.is("}") {
+                    return None;
+                }
+                continue;
+            }
             let key = match self.peek()?.clone() {
                 Tok::Ident(k) | Tok::Str(k) => k,
                 Tok::Num(n) => n.to_string(),

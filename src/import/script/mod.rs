@@ -8,6 +8,7 @@ mod chain;
 mod clock;
 pub(crate) mod js;
 mod send;
+mod vendor;
 
 use super::yaml_out::Y;
 use js::{Binding, Expr, Stmt, StmtKind};
@@ -227,6 +228,9 @@ impl Converter {
     }
 
     fn statement(&mut self, s: &Stmt) -> Done {
+        if let Some(done) = self.helper_renewal(s) {
+            return done;
+        }
         let shaped = |c: &mut Self| {
             c.out.assertions_seen += 1;
             Done::Kept(KEPT_ASSERTION)
@@ -634,6 +638,9 @@ impl Converter {
     fn declare(&mut self, name: &str, value: &Expr) -> Done {
         self.dates.remove(name);
         self.computed.remove(name);
+        if self.helper_bookkeeping(value) {
+            return Done::Converted;
+        }
         if let Some(at) = self.date_of(value) {
             self.dates.insert(name.to_string(), at);
             return Done::Converted;
@@ -849,19 +856,20 @@ impl Converter {
             }
             _ => {}
         }
-        // What an enclosing guard found present (or what holds it) is there.
-        let guaranteed = |p: &str| {
-            self.present
-                .iter()
-                .any(|g| g == p || g.strip_prefix(p).is_some_and(|r| r.starts_with(['.', '['])))
-        };
-        needs.retain(|(p, array)| *array || !guaranteed(p));
+        needs.retain(|(p, array)| *array || !self.is_present(p));
         for (path, array) in needs {
             self.put(Subject::Json(path.clone()), "exists", Y::Bool(true), false);
             if array {
                 self.put(Subject::Json(path), "type", Y::str("array"), false);
             }
         }
+    }
+
+    /// What an enclosing guard found present (or what holds it) is there.
+    fn is_present(&self, p: &str) -> bool {
+        self.present
+            .iter()
+            .any(|g| g == p || g.strip_prefix(p).is_some_and(|r| r.starts_with(['.', '['])))
     }
 
     /// The head of a loop, which runs at least once: `for (...; cond; ...)` and `while (cond)` give
@@ -1028,8 +1036,17 @@ impl Converter {
                     .any(|x| c.subject(unwrap_conversion(x)) == subject)
         };
         let guarded = self.guarded_set || checks_it(self);
+        // `set("id", data.items[0].id)` when `data.items` is not there throws before the set:
+        // the variable keeps its value, as it does behind a guard. Only a missing last step
+        // gives `undefined`.
+        let throws = |source: &(&str, Y)| match source {
+            ("json", Y::Str(p)) => {
+                parent_path(p).is_some_and(|up| up != "$" && !self.is_present(up))
+            }
+            _ => false,
+        };
         let or_empty = |source: (&str, Y)| {
-            let otherwise = match guarded {
+            let otherwise = match guarded || throws(&source) {
                 true => ("optional".into(), Y::Bool(true)),
                 false => ("default".into(), Y::str(missing)),
             };
@@ -1061,6 +1078,20 @@ impl Converter {
                 let computed = matches!(&v, Y::Str(t) if t.contains("{{"));
                 let reads_itself = computed && matches!(&v, Y::Str(t) if reads(t, &name));
                 let before = self.phase == Phase::PreRequest && (computed || !shared);
+                if v == var_ref(key) {
+                    // `set("name", name)` again, after the local became the variable: no change.
+                    self.out.variables_set += 1;
+                    return Done::Converted;
+                }
+                if before && made_up(&v) {
+                    // `let name = replaceIn("{{$randomFirstName}}"); set("name", name);
+                    // let email = name + "@example.com"`: the local is the value just set, not
+                    // a new one made each time it is read.
+                    if let Expr::Ident(local) = unwrap_conversion(value) {
+                        let now_set = Subject::Value(var_ref(key));
+                        self.aliases.insert(local.clone(), Some(now_set));
+                    }
+                }
                 match before || reads_itself {
                     true => self.out.sets.set(name, v),
                     false => self.out.variables.set(name, v),
@@ -1123,7 +1154,10 @@ impl Converter {
         let computed = match e {
             Expr::Binary(..) => true,
             Expr::Call(c, a) => {
-                base64_of(e).is_some() || is_numeric(e) || self.method_jinja(c, a).is_some()
+                base64_of(e).is_some()
+                    || is_numeric(e)
+                    || random_below(e).is_some()
+                    || self.method_jinja(c, a).is_some()
             }
             Expr::Index(list, i) => self.index_jinja(list, i).is_some(),
             _ => false,
@@ -1174,6 +1208,9 @@ impl Converter {
             && let Some(made) = self.clock_text(e).and_then(|(at, f)| at.now(&f))
         {
             return Some(made);
+        }
+        if let Some(n) = random_below(e) {
+            return Some(format!("random_int(0, {})", n - 1));
         }
         let numeric = is_numeric;
         let method = match e {
@@ -1591,8 +1628,42 @@ fn jinja_of(v: &Y) -> Option<String> {
         Y::Num(n) => n.to_string(),
         Y::Bool(b) => b.to_string(),
         Y::Null => "none".into(),
+        Y::Seq(items) => {
+            let items: Option<Vec<String>> = items.iter().map(jinja_of).collect();
+            format!("[{}]", items?.join(", "))
+        }
         _ => return None,
     })
+}
+
+/// `Math.floor(Math.random() * n)`: the factor `n` (a whole number below it is made).
+fn random_factor(e: &Expr) -> Option<&Expr> {
+    let Expr::Call(floor, args) = e else {
+        return None;
+    };
+    let (Some("Math.floor"), [Expr::Binary("*", a, b)]) = (path(floor).as_deref(), args.as_slice())
+    else {
+        return None;
+    };
+    let is_random = |x: &Expr| matches!(x, Expr::Call(c, a) if a.is_empty() && path(c).as_deref() == Some("Math.random"));
+    match (is_random(a), is_random(b)) {
+        (true, false) => Some(b),
+        (false, true) => Some(a),
+        _ => None,
+    }
+}
+
+/// `Math.floor(Math.random() * 5)`: 5, the number a whole number is made below (a literal).
+fn random_below(e: &Expr) -> Option<i64> {
+    whole_factor(random_factor(e)?)
+}
+
+/// A factor written as a whole number from 1 on.
+fn whole_factor(f: &Expr) -> Option<i64> {
+    match f {
+        Expr::Num(n) if n.fract() == 0.0 && *n >= 1.0 && *n <= 1e15 => Some(*n as i64),
+        _ => None,
+    }
 }
 
 /// The calls that read a variable: `pm.environment.get("x")` is `{{ x }}`.
@@ -1746,7 +1817,7 @@ pub(crate) fn value(e: &Expr) -> Option<Y> {
         Expr::Bool(b) => Y::Bool(*b),
         Expr::Null => Y::Null,
         Expr::Array(items) => Y::Seq(items.iter().map(value).collect::<Option<_>>()?),
-        Expr::Object(fields) => Y::Map(
+        Expr::Object(fields) if fields.iter().all(|(k, _)| k != "...") => Y::Map(
             fields
                 .iter()
                 .map(|(k, v)| Some((k.clone(), value(v)?)))
@@ -1764,6 +1835,36 @@ pub(crate) fn value(e: &Expr) -> Option<Y> {
         }
         _ => return None,
     })
+}
+
+/// The path that holds the last step of `p` (`$.a[0]` for `$.a[0].b`; `$` for `$.a`).
+fn parent_path(p: &str) -> Option<&str> {
+    let (mut depth, mut quote, mut last) = (0usize, None, None);
+    for (i, c) in p.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(c),
+            (None, '[') => {
+                if depth == 0 {
+                    last = Some(i);
+                }
+                depth += 1;
+            }
+            (None, ']') => depth = depth.saturating_sub(1),
+            (None, '.') if depth == 0 && i > 0 => last = Some(i),
+            _ => {}
+        }
+    }
+    last.map(|i| &p[..i])
+}
+
+/// A template that makes a new value each time it renders.
+fn made_up(v: &Y) -> bool {
+    let Y::Str(t) = v else { return false };
+    ["fake(", "uuid()", "random_int(", "now(", "timestamp()"]
+        .iter()
+        .any(|f| t.contains(f))
 }
 
 /// Values a script makes up that yarc's functions make too: a UUID, the time.
