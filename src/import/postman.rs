@@ -69,6 +69,9 @@ struct Ctx<'a> {
     request_no: usize,
     /// The first request whose capture sets each variable.
     captured_at: std::collections::BTreeMap<String, usize>,
+    /// The first request whose `set:` gives each variable before the request is rendered
+    /// (not counting a `set:` that reads the variable itself, as a counter does).
+    set_at: std::collections::BTreeMap<String, usize>,
     /// Variables an `optional` capture (a guarded `set()`) sets: when it finds nothing the
     /// variable keeps what it had, so it needs a starting value.
     optional: BTreeSet<String>,
@@ -103,6 +106,8 @@ struct Ctx<'a> {
     /// Variables a token request of a script in force stores its token in, with the `oauth2`
     /// block it became: a bearer header or auth of `{{ that }}` gives way to the block.
     token_vars: Vec<(String, Y)>,
+    /// Variables holding helper code whose work a converted script does (`Script::helpers`).
+    helper_vars: Vec<String>,
     /// The auth of the collection and of each enclosing group that sets one, innermost last:
     /// what a request without its own inherits.
     auth_in_force: Vec<Y>,
@@ -290,6 +295,7 @@ pub(crate) fn import(
         current: None,
         request_no: 0,
         captured_at: Default::default(),
+        set_at: Default::default(),
         optional: BTreeSet::new(),
         in_every_env: None,
         url_starts: BTreeSet::new(),
@@ -300,6 +306,7 @@ pub(crate) fn import(
         script_reads: BTreeSet::new(),
         token_vars: Vec::new(),
         auth_in_force: Vec::new(),
+        helper_vars: Vec::new(),
         sent_before: Vec::new(),
         sent_after: Vec::new(),
         secret_values: HashMap::new(),
@@ -336,6 +343,13 @@ pub(crate) fn import(
     for (k, v) in std::mem::take(&mut cx.set_vars).entries() {
         if variables.get_mut(&k).is_none() {
             variables.set(k, v);
+        }
+    }
+    for helper in std::mem::take(&mut cx.helper_vars) {
+        if variables.remove(&super::vars::ident(&helper)).is_some() {
+            cx.report.notes.push(format!(
+                "the helper code kept in `{helper}` is left out: what the scripts used it for is converted"
+            ));
         }
     }
     undeclared(&mut variables, &mut cx);
@@ -404,7 +418,8 @@ fn undeclared(variables: &mut Y, cx: &mut Ctx<'_>) {
     // A variable captured before it is first read needs no declaration (and gets none, so
     // a failed capture still skips the requests that need it).
     let captured_first = |n: &str, first: usize| {
-        cx.captured_at.get(n).is_some_and(|c| *c < first) && !cx.optional.contains(n)
+        (cx.captured_at.get(n).is_some_and(|c| *c < first) && !cx.optional.contains(n))
+            || cx.set_at.get(n).is_some_and(|s| *s <= first)
     };
     let missing: Vec<String> = cx
         .reads
@@ -706,6 +721,7 @@ impl Scope {
             ));
             cx.token_vars.push((var, block));
         }
+        cx.helper_vars.extend(s.helpers.iter().cloned());
         if let Some(b) = count(&s, phase, whose, cx) {
             self.blocks.push(b);
         }
@@ -987,8 +1003,12 @@ fn settle_reads(cx: &mut Ctx<'_>, capture: &Y, sets: &Y) {
         }
         cx.captured_at.entry(name).or_insert(cx.request_no);
     }
-    for (name, _) in sets.entries() {
-        cx.captured_at.entry(name).or_insert(cx.request_no);
+    for (name, value) in sets.entries() {
+        cx.captured_at.entry(name.clone()).or_insert(cx.request_no);
+        let counts = matches!(&value, Y::Str(t) if super::script::reads(t, &name));
+        if !counts {
+            cx.set_at.entry(name).or_insert(cx.request_no);
+        }
     }
 }
 

@@ -47,6 +47,15 @@ impl Y {
         }
     }
 
+    /// Takes an entry out of a map.
+    pub(crate) fn remove(&mut self, key: &str) -> Option<Y> {
+        let Y::Map(entries) = self else { return None };
+        let at = entries
+            .iter()
+            .position(|(k, v)| k == key && !matches!(v, Y::Comment(_)))?;
+        Some(entries.remove(at).1)
+    }
+
     pub(crate) fn get_mut(&mut self, key: &str) -> Option<&mut Y> {
         match self {
             Y::Map(entries) => entries

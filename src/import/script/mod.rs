@@ -55,6 +55,9 @@ pub(crate) struct Script {
     /// A client-credentials token request the script sends (`pm.sendRequest` to a token URL):
     /// the `oauth2` auth block it becomes, and the variable its callback sets to the token.
     pub oauth2: Option<(Y, String)>,
+    /// Variables holding helper code the script `eval`s whose work was converted (a vendor's
+    /// token helper): nothing needs them in the collection.
+    pub helpers: Vec<String>,
 }
 
 /// What the body, a header, the status... is called in the output.
@@ -1592,7 +1595,7 @@ fn base64_of(e: &Expr) -> Option<&Expr> {
 const NUMBERS: &[&str] = &["parseInt", "Number", "parseFloat"];
 
 /// Whether a template reads the variable `name`.
-fn reads(template: &str, name: &str) -> bool {
+pub(crate) fn reads(template: &str, name: &str) -> bool {
     let env = minijinja::Environment::new();
     env.template_from_str(template)
         .is_ok_and(|t| t.undeclared_variables(false).contains(name))

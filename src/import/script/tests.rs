@@ -983,3 +983,121 @@ fn a_date_moved_in_a_way_the_import_cannot_follow_is_kept() {
     );
     assert_eq!(s.kept.len(), 2, "{:?}", s.kept);
 }
+
+#[test]
+fn a_made_up_local_is_the_variable_it_was_set_into() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "const name = pm.variables.replaceIn('{{$randomFirstName}}');",
+            "pm.collectionVariables.set('name', name);",
+            "pm.collectionVariables.set('email', (name + '@example.com').toLowerCase());",
+            "pm.collectionVariables.set('name', name);",
+            "const phone = pm.variables.replaceIn('{{$randomPhoneNumber}}').replace(/-/g, '');",
+            "pm.collectionVariables.set('phone', phone);",
+            "pm.collectionVariables.set('slug', phone.replaceAll(' ', '_').trim());",
+        ],
+    );
+    let v = out(&s);
+    assert_eq!(v["sets"]["name"], "{{ fake('first_name') }}", "{v}");
+    assert_eq!(
+        v["sets"]["email"], "{{ (((name ~ \"@example.com\") | string) | lower) }}",
+        "the same name, not a new one: {v}"
+    );
+    assert_eq!(
+        v["sets"]["phone"],
+        "{{ (((fake('phone_number')) | string) | replace(\"-\", \"\")) }}"
+    );
+    assert!(v["sets"]["slug"].as_str().unwrap().contains("phone"), "{v}");
+    assert_eq!(s.converted_lines, 7, "{:?}", s.kept);
+    // A pattern that is more than its text is not a plain replace.
+    let kept = run(
+        Phase::PreRequest,
+        &["pm.environment.set('x', pm.environment.get('y').replace(/\\d+/g, ''));"],
+    );
+    assert_eq!(kept.kept.len(), 1, "{:?}", kept.sets);
+}
+
+#[test]
+fn random_picks_from_a_list_and_below_a_number() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "var plans = ['basic', 'plus', 'pro'];",
+            "pm.environment.set('plan', plans[Math.floor(Math.random() * plans.length)]);",
+            "pm.environment.set('first_two', plans[Math.floor(Math.random() * 2)]);",
+            "pm.environment.set('n', Math.floor(Math.random() * 100));",
+        ],
+    );
+    let v = out(&s);
+    assert_eq!(
+        v["sets"]["plan"],
+        "{{ [\"basic\", \"plus\", \"pro\"][random_int(0, 2)] }}"
+    );
+    assert_eq!(
+        v["sets"]["first_two"],
+        "{{ [\"basic\", \"plus\", \"pro\"][random_int(0, 1)] }}"
+    );
+    assert_eq!(v["sets"]["n"], "{{ random_int(0, 99) }}");
+}
+
+#[test]
+fn a_set_whose_parent_is_missing_keeps_the_variable() {
+    let s = test(&[
+        "var data = pm.response.json();",
+        "pm.environment.set('leaf', data.nickname);",
+        "pm.environment.set('deep', data.orders[0].id);",
+        "if (data.owner) { pm.environment.set('guarded_parent', data.owner.id); }",
+    ]);
+    let v = out(&s);
+    assert_eq!(
+        v["capture"]["leaf"],
+        json!({"json": "$.nickname", "default": "null"})
+    );
+    assert_eq!(
+        v["capture"]["deep"],
+        json!({"json": "$.orders[0].id", "optional": true})
+    );
+    assert_eq!(v["capture"]["guarded_parent"]["json"], "$.owner.id", "{v}");
+    assert_eq!(super::parent_path("$.a[0].b"), Some("$.a[0]"));
+    assert_eq!(super::parent_path("$['x.y'].z"), Some("$['x.y']"));
+    assert_eq!(super::parent_path("$.a"), Some("$"));
+}
+
+#[test]
+fn a_vendor_token_helper_becomes_oauth2_with_basic_credentials() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "eval(pm.collectionVariables.get(\"paypal_postman_scripts\"));",
+            "const cfg = { accessTokenVar: 'access_token', clientIdVar: 'client_id' };",
+            "if (this.PayPalPostmanUtils.needsNewAccessToken(cfg)) {",
+            "  this.PayPalPostmanUtils.refreshAccessToken({",
+            "    ...cfg,",
+            "    clientSecretVar: 'client_secret',",
+            "    baseUrlVar: 'base_url'",
+            "  });",
+            "}",
+            "const debugId = this.PayPalPostmanUtils.getPayPalDebugId();",
+        ],
+    );
+    let (block, var) = s.oauth2.clone().expect("an oauth2 block");
+    assert_eq!(var, "access_token");
+    let text = yaml_out::to_string(&block);
+    for part in [
+        "token_url: \"{{ base_url }}/v1/oauth2/token\"",
+        "client_id: \"{{ client_id }}\"",
+        "client_secret: \"{{ client_secret }}\"",
+        "credentials: basic",
+    ] {
+        assert!(text.contains(part), "{part} in {text}");
+    }
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    assert_eq!(s.helpers, vec!["paypal_postman_scripts".to_string()]);
+    // Without the helper's names nothing is guessed.
+    let other = run(
+        Phase::PreRequest,
+        &["this.Utils.refreshAccessToken({ accessTokenVar: 'a', baseUrlVar: 'b' });"],
+    );
+    assert!(other.oauth2.is_none());
+}

@@ -105,19 +105,18 @@ impl Converter {
     /// The `eval(pm.collectionVariables.get("paypal_postman_scripts"))` that loaded the helper
     /// is part of the conversion once the helper's renewal is.
     fn helpers_loaded(&mut self) {
-        let loads: Vec<usize> = self
+        let loads: Vec<(usize, String)> = self
             .reasons
             .keys()
-            .copied()
-            .filter(|l| {
-                self.lines
-                    .get(l.wrapping_sub(1))
-                    .is_some_and(|t| is_eval_of_variable(t.trim()))
+            .filter_map(|l| {
+                let line = self.lines.get(l.wrapping_sub(1))?;
+                Some((*l, evaluated_variable(line.trim())?))
             })
             .collect();
-        for l in loads {
+        for (l, name) in loads {
             self.reasons.remove(&l);
             self.converted.insert(l);
+            self.out.helpers.push(name);
         }
     }
 }
@@ -134,44 +133,46 @@ fn helper_call(e: &Expr, calls: &[&str]) -> bool {
     })
 }
 
-/// `eval(pm.collectionVariables.get("paypal_postman_scripts"));`
-fn is_eval_of_variable(line: &str) -> bool {
-    let Some(inner) = line.strip_prefix("eval(") else {
-        return false;
-    };
-    let inner = inner.trim_end_matches(';').trim_end();
+/// `eval(pm.collectionVariables.get("paypal_postman_scripts"));`: the variable's name.
+fn evaluated_variable(line: &str) -> Option<String> {
+    let inner = line.strip_prefix("eval(")?.trim_end_matches(';').trim_end();
     const GETTERS: &[&str] = &[
         "pm.collectionVariables.get(",
         "pm.environment.get(",
         "pm.globals.get(",
         "pm.variables.get(",
     ];
-    let Some(rest) = GETTERS.iter().find_map(|g| inner.strip_prefix(g)) else {
-        return false;
-    };
+    let rest = GETTERS.iter().find_map(|g| inner.strip_prefix(g))?;
     // One quoted name, then the two closing parentheses.
     let mut chars = rest.chars();
-    let Some(q @ ('"' | '\'')) = chars.next() else {
-        return false;
+    let q @ ('"' | '\'') = chars.next()? else {
+        return None;
     };
     let rest = chars.as_str();
-    rest.find(q)
-        .is_some_and(|end| rest[end + 1..] == *"))" && !rest[..end].contains(['(', ')']))
+    let end = rest.find(q)?;
+    let name = &rest[..end];
+    (rest[end + 1..] == *"))" && !name.contains(['(', ')'])).then(|| name.to_string())
 }
 
 #[cfg(test)]
 mod tests {
-    use super::is_eval_of_variable;
+    use super::evaluated_variable;
 
     #[test]
     fn an_eval_of_a_variable_is_told_from_other_evals() {
-        assert!(is_eval_of_variable(
-            "eval(pm.collectionVariables.get(\"paypal_postman_scripts\"));"
-        ));
-        assert!(is_eval_of_variable("eval(pm.globals.get('utils'))"));
-        assert!(!is_eval_of_variable("eval(responseBody);"));
-        assert!(!is_eval_of_variable(
-            "eval(pm.collectionVariables.get('a') + x);"
-        ));
+        assert_eq!(
+            evaluated_variable("eval(pm.collectionVariables.get(\"paypal_postman_scripts\"));")
+                .as_deref(),
+            Some("paypal_postman_scripts")
+        );
+        assert_eq!(
+            evaluated_variable("eval(pm.globals.get('utils'))").as_deref(),
+            Some("utils")
+        );
+        assert_eq!(evaluated_variable("eval(responseBody);"), None);
+        assert_eq!(
+            evaluated_variable("eval(pm.collectionVariables.get('a') + x);"),
+            None
+        );
     }
 }
