@@ -91,6 +91,8 @@ struct Ctx<'a> {
     /// Variables a converted script reads (`pm.environment.get("n") || 0`): unset, a script
     /// sees `undefined`, not the `{{n}}` text a request would send.
     script_reads: BTreeSet<String>,
+    /// Variables a request or a check reads (where Newman leaves an unset one as written).
+    request_reads: BTreeSet<String>,
     /// The literal secret each `secret()` name stands for, so that two values never share one.
     secret_values: HashMap<String, String>,
     /// Where the auth being converted is (`folder \`Admin\``), to name its secrets.
@@ -183,6 +185,7 @@ impl Ctx<'_> {
         });
         for c in re.captures_iter(&out) {
             let name = c[1].to_string();
+            self.request_reads.insert(name.clone());
             match &mut self.current {
                 Some(reads) => {
                     reads.insert(name);
@@ -304,6 +307,7 @@ pub(crate) fn import(
         given: BTreeSet::new(),
         written: HashMap::new(),
         script_reads: BTreeSet::new(),
+        request_reads: BTreeSet::new(),
         token_vars: Vec::new(),
         auth_in_force: Vec::new(),
         helper_vars: Vec::new(),
@@ -504,11 +508,14 @@ fn undeclared(variables: &mut Y, cx: &mut Ctx<'_>) {
                 Some("as https://set-me.invalid (`yarc check` asks for it)"),
             )
         } else {
-            // Newman sends a reference to a variable defined nowhere as it is written.
-            (
-                unresolved(cx, &name),
-                Some("as its own `{{...}}` text, which Newman sends"),
-            )
+            // Newman sends a reference to a variable defined nowhere as it is written; a script
+            // reading it gets `undefined` — but no script sets it, so the requests that send
+            // it decide.
+            let value = match cx.request_reads.contains(&name) {
+                true => as_written(cx, &name),
+                false => unresolved(cx, &name),
+            };
+            (value, Some("as its own `{{...}}` text, which Newman sends"))
         };
         if let Some(how) = how {
             cx.report.notes.push(format!(
@@ -530,9 +537,14 @@ fn placeholder(v: &str) -> bool {
 /// `{{name}}` as the export wrote it, as text yarc sends unchanged (empty for what a script
 /// reads: there it is `undefined`).
 fn unresolved(cx: &Ctx<'_>, name: &str) -> String {
-    if cx.script_reads.contains(name) {
-        return String::new();
+    match cx.script_reads.contains(name) {
+        true => String::new(),
+        false => as_written(cx, name),
     }
+}
+
+/// `{{name}}` as the export wrote it, as text yarc sends unchanged.
+fn as_written(cx: &Ctx<'_>, name: &str) -> String {
     let written = cx
         .written
         .get(name)
@@ -1045,9 +1057,10 @@ fn note_reads(cx: &mut Ctx<'_>, sets: &Y, reader: Reader) {
             if crate::template::FUNCTIONS.contains(&name.as_str()) {
                 continue;
             }
-            if reader == Reader::Script {
-                cx.script_reads.insert(name.clone());
-            }
+            match reader {
+                Reader::Script => cx.script_reads.insert(name.clone()),
+                Reader::Request => cx.request_reads.insert(name.clone()),
+            };
             match &mut cx.current {
                 Some(reads) => {
                     reads.insert(name);
