@@ -125,7 +125,7 @@ pub fn main_with_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32
     } else {
         Clock::Real
     };
-    match cli.command {
+    let outcome = match cli.command {
         // `--watch` runs the same command again on every save: the loop is its own command.
         Command::Run(a) if a.watch => rt.block_on(watch::execute(*a, clock)),
         Command::Run(a) => rt.block_on(run::execute(*a, clock)),
@@ -144,6 +144,13 @@ pub fn main_with_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32
         Command::Init(a) => init::execute(a),
         Command::Completions(a) => shell::completions(a),
         Command::Man(a) => shell::man(a, Cli::command()),
+    };
+    match outcome {
+        Ok(exit) => exit.code(),
+        Err(e) => {
+            e.report();
+            e.exit().code()
+        }
     }
 }
 

@@ -2,7 +2,7 @@
 //! plan, and the same exit code 2 for everything `run` would refuse before sending.
 
 use super::args::Inputs;
-use super::{invalid, load_rows, lower, prepare};
+use super::{CommandError, load_rows, lower, prepare};
 use crate::clock::Clock;
 use crate::load;
 use crate::outcome::Exit;
@@ -28,11 +28,8 @@ pub struct CheckArgs {
 /// `yarc check`: `run` minus the network — the same loading, variables, secrets and plan, with
 /// the same options. Without `--env`, every environment of the collection's `environments/`
 /// folder is checked in turn (or none, when there is no such folder).
-pub(crate) async fn execute(a: CheckArgs, clock: Clock) -> i32 {
-    let rows = match load_rows(a.data.as_deref()) {
-        Ok(rows) => rows,
-        Err(code) => return code,
-    };
+pub(crate) async fn execute(a: CheckArgs, clock: Clock) -> super::Outcome {
+    let rows = load_rows(a.data.as_deref())?;
     let envs: Vec<Option<String>> = match &a.inputs.env {
         Some(e) => vec![Some(e.clone())],
         None => {
@@ -72,7 +69,7 @@ pub(crate) async fn execute(a: CheckArgs, clock: Clock) -> i32 {
                 })
                 .await
             }
-            Err(d) => Err(invalid(&d)),
+            Err(d) => Err(CommandError::from(d)),
         };
         match prepared {
             Ok(p) => {
@@ -99,11 +96,13 @@ pub(crate) async fn execute(a: CheckArgs, clock: Clock) -> i32 {
                     crate::errln!("no problems found\n");
                 }
             }
-            Err(_) => {
+            // One environment: the CLI says what stopped it. Several: each says its own,
+            // and the others are checked too.
+            Err(e) if !several => return Err(e),
+            Err(e) => {
+                e.report();
                 bad.push(env.clone().unwrap_or_default());
-                if several {
-                    crate::errln!();
-                }
+                crate::errln!();
             }
         }
     }
@@ -119,14 +118,14 @@ pub(crate) async fn execute(a: CheckArgs, clock: Clock) -> i32 {
                     .join(", ")
             );
         }
-        return Exit::Invalid.code();
+        return Ok(Exit::Invalid);
     }
     crate::outln!(
         "{files} collection{} with {requests} request{}: no problems found{against}",
         if files == 1 { "" } else { "s" },
         if requests == 1 { "" } else { "s" }
     );
-    Exit::Ok.code()
+    Ok(Exit::Ok)
 }
 
 /// " with environment `sandbox`", " with each environment (prod, sandbox, stage)", or nothing.

@@ -2,8 +2,9 @@
 //! its own auth and captures) and shows, request by request, whether the normalised responses
 //! are the same, and the unified diff where not.
 
+use super::CommandError;
 use super::args::{ColorChoice, Inputs, NetArgs, VarArgs};
-use super::{color_on, invalid, lower, prepare};
+use super::{color_on, lower, prepare};
 use crate::clock::Clock;
 use crate::model::JsonPath;
 use crate::outcome::Exit;
@@ -45,10 +46,12 @@ pub struct DiffArgs {
     pub report: Option<String>,
 }
 
-pub(crate) async fn execute(a: DiffArgs, clock: Clock) -> i32 {
+pub(crate) async fn execute(a: DiffArgs, clock: Clock) -> super::Outcome {
     if a.envs.len() != 2 {
-        crate::errln!("error: `yarc diff` compares exactly two environments: --env A --env B");
-        return Exit::Invalid.code();
+        return Err(CommandError::stopped(
+            "`yarc diff` compares exactly two environments: --env A --env B",
+            Exit::Invalid,
+        ));
     }
     let file = SourceFile::new("--ignore", "");
     let ignore: Vec<JsonPath> = a
@@ -67,10 +70,7 @@ pub(crate) async fn execute(a: DiffArgs, clock: Clock) -> i32 {
             variables: a.variables.clone(),
             network: a.network.clone(),
         };
-        match run_env(&inputs, &ignore, &a, clock).await {
-            Ok(records) => runs.push(records),
-            Err(code) => return code,
-        }
+        runs.push(run_env(&inputs, &ignore, &a, clock).await?);
     }
     for p in unmatched(&ignore, &runs) {
         crate::errln!(
@@ -89,17 +89,21 @@ pub(crate) async fn execute(a: DiffArgs, clock: Clock) -> i32 {
     }
     if let Some(spec) = &a.report {
         let Some(path) = spec.strip_prefix("html:") else {
-            crate::errln!("error: `--report {spec}`: yarc diff writes html:FILE");
-            return Exit::Invalid.code();
+            return Err(CommandError::stopped(
+                format!("`--report {spec}`: yarc diff writes html:FILE"),
+                Exit::Invalid,
+            ));
         };
         let footer = out.lines().last().unwrap_or("").to_string();
         let page = crate::report::html::render_diff(&rows, &a.envs[0], &a.envs[1], &footer);
         if let Err(e) = crate::files::write_atomic(std::path::Path::new(path), &page) {
-            crate::errln!("error: cannot write the report `{path}`: {e}");
-            return Exit::Incomplete.code();
+            return Err(CommandError::stopped(
+                format!("cannot write the report `{path}`: {e}"),
+                Exit::Incomplete,
+            ));
         }
     }
-    code
+    Ok(code)
 }
 
 /// One compared request for the HTML page: (collection, request, the diff if they differ).
@@ -110,9 +114,8 @@ async fn run_env(
     ignore: &[JsonPath],
     a: &DiffArgs,
     clock: Clock,
-) -> Result<Vec<RequestRecord>, i32> {
-    let config =
-        lower(inputs, None, Selection::default(), Purpose::Send, clock).map_err(|d| invalid(&d))?;
+) -> Result<Vec<RequestRecord>, CommandError> {
+    let config = lower(inputs, None, Selection::default(), Purpose::Send, clock)?;
     let Prepared {
         mut plan,
         redactor,
@@ -122,7 +125,7 @@ async fn run_env(
     } = prepare(&config).await?;
     for p in ignore {
         if let Err(d) = plan.paths.add(p) {
-            return Err(invalid(&d.into()));
+            return Err(d.into());
         }
     }
     let units = crate::run::units(plan.collections.len(), 1, None);
@@ -139,10 +142,7 @@ async fn run_env(
         max_token_body: config.max_token_body,
         ..RunOptions::default()
     };
-    let runner = Arc::new(Runner::new(Arc::new(plan), options, redactor).map_err(|e| {
-        crate::errln!("error: {e}");
-        e.exit().code()
-    })?);
+    let runner = Arc::new(Runner::new(Arc::new(plan), options, redactor)?);
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Event>();
     let drain = tokio::spawn(async move { while rx.recv().await.is_some() {} });
     let ran = runner.run(units, &tx).await;
@@ -271,7 +271,7 @@ pub(crate) fn report(
     env_a: &str,
     env_b: &str,
     style: &Style,
-) -> (String, i32, Vec<Row>) {
+) -> (String, Exit, Vec<Row>) {
     let mut out = String::new();
     let mut rows: Vec<Row> = Vec::new();
     let (mut same, mut differ, mut broken) = (0, 0, 0);
@@ -323,7 +323,7 @@ pub(crate) fn report(
     } else {
         Exit::Ok
     };
-    (out, code.code(), rows)
+    (out, code, rows)
 }
 
 fn styled_diff(d: &str, style: &Style) -> String {

@@ -74,7 +74,7 @@ use std::path::Path;
 use std::path::PathBuf;
 
 /// `yarc import ...`: reads, converts, writes, and prints what needs a human look.
-pub(crate) fn execute(cmd: ImportCommand) -> i32 {
+pub(crate) fn execute(cmd: ImportCommand) -> super::Outcome {
     match cmd {
         ImportCommand::Postman {
             collection,
@@ -100,7 +100,7 @@ pub(crate) fn execute(cmd: ImportCommand) -> i32 {
             output,
             name,
         } => match curl_request(command.as_deref(), &output, name.as_deref()) {
-            Ok(()) => Exit::Ok.code(),
+            Ok(()) => Ok(Exit::Ok),
             Err(e) => fail(&e),
         },
         ImportCommand::Har {
@@ -116,7 +116,7 @@ pub(crate) fn execute(cmd: ImportCommand) -> i32 {
                 assets,
             };
             match har_requests(&har, &output, &filter) {
-                Ok(()) => Exit::Ok.code(),
+                Ok(()) => Ok(Exit::Ok),
                 Err(e) => fail(&e),
             }
         }
@@ -281,9 +281,8 @@ fn read_json(path: &Path) -> Result<serde_json::Value, String> {
     serde_json::from_str(text).map_err(|e| format!("`{}` is not valid JSON: {e}", path.display()))
 }
 
-fn fail(message: &str) -> i32 {
-    crate::errln!("error: {message}");
-    Exit::Invalid.code()
+fn fail(message: &str) -> super::Outcome {
+    Err(super::CommandError::stopped(message, Exit::Invalid))
 }
 
 /// An import never overwrites what is there (an edited collection) unless told to.
@@ -334,7 +333,7 @@ fn postman_files(
     out: &Path,
     report: Option<&Path>,
     force: bool,
-) -> i32 {
+) -> super::Outcome {
     let c = match read_json(collection) {
         Ok(c) => c,
         Err(e) => return fail(&e),
@@ -456,7 +455,7 @@ fn postman_files(
     }
     s.push_str(&format!("next: yarc check {}\n", out.display()));
     crate::out!("{s}");
-    Exit::Ok.code()
+    Ok(Exit::Ok)
 }
 
 /// The import's counts as JSON (`--report`).
@@ -494,7 +493,7 @@ fn postman_report(source: &Path, r: &postman::Report) -> String {
     serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
 }
 
-fn openapi_files(spec: &Path, out: &Path, with_schemas: bool, force: bool) -> i32 {
+fn openapi_files(spec: &Path, out: &Path, with_schemas: bool, force: bool) -> super::Outcome {
     let text = match crate::load::read_text(spec) {
         Ok(t) => t,
         Err(e) => return fail(&e),
@@ -564,5 +563,5 @@ fn openapi_files(spec: &Path, out: &Path, with_schemas: bool, force: bool) -> i3
     }
     s.push_str(&format!("next: yarc check {}\n", out.display()));
     crate::out!("{s}");
-    Exit::Ok.code()
+    Ok(Exit::Ok)
 }

@@ -4,6 +4,7 @@
 //! Schemas and a CI job. `yarc run collections --env sandbox` passes at once. Nothing that
 //! exists is ever overwritten.
 
+use super::CommandError;
 use crate::outcome::Exit;
 use clap::Args;
 use std::path::{Path, PathBuf};
@@ -62,7 +63,7 @@ fn files(ci: Ci) -> Vec<(&'static str, String)> {
     out
 }
 
-pub(crate) fn execute(a: InitArgs) -> i32 {
+pub(crate) fn execute(a: InitArgs) -> super::Outcome {
     let files = files(a.ci);
     let existing: Vec<String> = files
         .iter()
@@ -71,18 +72,16 @@ pub(crate) fn execute(a: InitArgs) -> i32 {
         .map(|p| p.display().to_string())
         .collect();
     if !existing.is_empty() {
-        crate::errln!(
-            "error: `yarc init` writes nothing over what exists, and these are there: {}",
-            existing.join(", ")
-        );
-        crate::errln!("  = help: run it in an empty folder, or name one: `yarc init api-tests`");
-        return Exit::Invalid.code();
+        return Err(CommandError::stopped(
+            format!(
+                "`yarc init` writes nothing over what exists, and these are there: {}\n  = help: run it in an empty folder, or name one: `yarc init api-tests`",
+                existing.join(", ")
+            ),
+            Exit::Invalid,
+        ));
     }
     for (rel, text) in &files {
-        if let Err(e) = write(&a.dir, rel, text) {
-            crate::errln!("error: {e}");
-            return Exit::Incomplete.code();
-        }
+        write(&a.dir, rel, text).map_err(|e| CommandError::stopped(e, Exit::Incomplete))?;
         crate::outln!("wrote {}", a.dir.join(rel).display());
     }
     let cd = if a.dir == Path::new(".") {
@@ -91,7 +90,7 @@ pub(crate) fn execute(a: InitArgs) -> i32 {
         format!("cd {} && ", a.dir.display())
     };
     crate::outln!("next: {cd}yarc run collections --env sandbox");
-    Exit::Ok.code()
+    Ok(Exit::Ok)
 }
 
 fn write(dir: &Path, rel: &str, text: &str) -> Result<(), String> {

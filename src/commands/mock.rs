@@ -3,7 +3,7 @@
 //! literal paths first — plus a client-credentials token endpoint, so a front end or a
 //! consumer's CI can run against recorded responses offline.
 
-use super::invalid;
+use super::CommandError;
 use crate::outcome::Exit;
 use clap::Args;
 use std::path::PathBuf;
@@ -144,11 +144,8 @@ pub(crate) fn find<'a>(routes: &'a [Route], method: &str, path: &str) -> Option<
         .max_by_key(|r| r.literal_count())
 }
 
-pub(crate) async fn execute(a: MockArgs) -> i32 {
-    let loaded = match load::load(&a.paths, Some(&a.env)) {
-        Ok(l) => l,
-        Err(e) => return invalid(&e),
-    };
+pub(crate) async fn execute(a: MockArgs) -> super::Outcome {
+    let loaded = load::load(&a.paths, Some(&a.env))?;
     let env_name = loaded.environment.as_ref().map(|e| e.name.clone());
     let mut routes = Vec::new();
     let mut pathless = 0;
@@ -191,8 +188,10 @@ pub(crate) async fn execute(a: MockArgs) -> i32 {
     let listener = match tokio::net::TcpListener::bind(("127.0.0.1", a.port)).await {
         Ok(l) => l,
         Err(e) => {
-            crate::errln!("error: cannot listen on 127.0.0.1:{}: {e}", a.port);
-            return Exit::Incomplete.code();
+            return Err(CommandError::stopped(
+                format!("cannot listen on 127.0.0.1:{}: {e}", a.port),
+                Exit::Incomplete,
+            ));
         }
     };
     let url = listener
@@ -226,7 +225,7 @@ pub(crate) async fn execute(a: MockArgs) -> i32 {
         r = axum::serve(listener, app) => r.map_err(|e| e.to_string()),
         _ = tokio::signal::ctrl_c() => Ok(()),
     };
-    Exit::Ok.code()
+    Ok(Exit::Ok)
 }
 
 struct MockState {

@@ -1,5 +1,6 @@
 //! The front ends: one module per command, named as the command, each owning its clap `Args`
-//! and an `execute` that returns the exit code. A command lowers its arguments once into the
+//! and an `execute` that returns an [`Outcome`]: the exit, or the [`CommandError`] that stopped
+//! it, which the CLI prints once. A command lowers its arguments once into the
 //! engine's [`crate::session::Config`], calls the engine and hands the records
 //! to the reporters; the engine never imports from here.
 
@@ -29,15 +30,80 @@ use crate::template::Vars;
 use args::{ColorChoice, Inputs};
 use std::path::Path;
 
-/// Prints input errors and says nothing was sent: exit 2.
-pub(crate) fn invalid(errors: &Diagnostics) -> i32 {
-    crate::err!("{}", errors.render());
-    let n = errors.0.len();
-    crate::errln!(
-        "\n{n} error{} found; nothing was sent",
-        if n == 1 { "" } else { "s" }
-    );
-    Exit::Invalid.code()
+/// What a command ends with: how the process exits, or what stopped it.
+pub(crate) type Outcome = Result<Exit, CommandError>;
+
+/// What stops a command before it is done. The CLI prints it once (`report`) and exits with
+/// its code; a command prints nothing of it itself.
+#[derive(Debug)]
+pub(crate) enum CommandError {
+    /// Input that cannot be used — every problem, where and what. Nothing was sent: exit 2.
+    Invalid(Diagnostics),
+    /// Preparing the run failed for another reason (a sandbox that would not start, ...).
+    Prepare(session::PrepareError),
+    /// Anything else, as the user reads it, with the exit it means.
+    Stopped { message: String, exit: Exit },
+}
+
+impl CommandError {
+    /// Stops with `message` (an `error: ` line) and `exit`.
+    pub(crate) fn stopped(message: impl Into<String>, exit: Exit) -> CommandError {
+        CommandError::Stopped {
+            message: message.into(),
+            exit,
+        }
+    }
+
+    pub(crate) fn exit(&self) -> Exit {
+        match self {
+            CommandError::Invalid(_) => Exit::Invalid,
+            CommandError::Prepare(e) => e.exit(),
+            CommandError::Stopped { exit, .. } => *exit,
+        }
+    }
+
+    /// Prints it to standard error, as the user reads it.
+    pub(crate) fn report(&self) {
+        match self {
+            CommandError::Invalid(errors) => {
+                crate::err!("{}", errors.render());
+                let n = errors.0.len();
+                crate::errln!(
+                    "\n{n} error{} found; nothing was sent",
+                    if n == 1 { "" } else { "s" }
+                );
+            }
+            CommandError::Prepare(e) => crate::errln!("error: {e}"),
+            CommandError::Stopped { message, .. } => crate::errln!("error: {message}"),
+        }
+    }
+}
+
+impl From<Diagnostics> for CommandError {
+    fn from(d: Diagnostics) -> CommandError {
+        CommandError::Invalid(d)
+    }
+}
+
+impl From<crate::diagnostic::Diagnostic> for CommandError {
+    fn from(d: crate::diagnostic::Diagnostic) -> CommandError {
+        CommandError::Invalid(d.into())
+    }
+}
+
+impl From<crate::outcome::RunError> for CommandError {
+    fn from(e: crate::outcome::RunError) -> CommandError {
+        CommandError::stopped(e.to_string(), e.exit())
+    }
+}
+
+impl From<session::PrepareError> for CommandError {
+    fn from(e: session::PrepareError) -> CommandError {
+        match e {
+            session::PrepareError::Invalid(d) => CommandError::Invalid(d),
+            e => CommandError::Prepare(e),
+        }
+    }
 }
 
 /// `--secret-var` values as given, or read: `@FILE` from a file, `-` from standard input (once),
@@ -140,30 +206,19 @@ fn header_pairs(list: &[String]) -> Result<Vec<(String, String)>, Diagnostics> {
         .collect()
 }
 
-/// Prepares and prints what the user must see (warnings, or the errors that stop
-/// the command). `Err` is the exit code.
-pub(crate) async fn prepare(config: &Config) -> Result<Prepared, i32> {
-    match session::prepare(config).await {
-        Ok(p) => {
-            for w in &p.warnings {
-                crate::errln!("{w}");
-            }
-            Ok(p)
-        }
-        Err(session::PrepareError::Invalid(d)) => Err(invalid(&d)),
-        Err(e) => {
-            crate::errln!("error: {e}");
-            Err(e.exit().code())
-        }
+/// Prepares, and prints the warnings the user must see.
+pub(crate) async fn prepare(config: &Config) -> Result<Prepared, CommandError> {
+    let p = session::prepare(config).await?;
+    for w in &p.warnings {
+        crate::errln!("{w}");
     }
+    Ok(p)
 }
 
 /// The rows of a `--data` file, if one was given.
-pub(crate) fn load_rows(path: Option<&Path>) -> Result<Option<Vec<Vars>>, i32> {
+pub(crate) fn load_rows(path: Option<&Path>) -> Result<Option<Vec<Vars>>, CommandError> {
     match path {
-        Some(p) => crate::data::load(p)
-            .map(Some)
-            .map_err(|d| invalid(&d.into())),
+        Some(p) => Ok(Some(crate::data::load(p)?)),
         None => Ok(None),
     }
 }

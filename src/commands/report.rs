@@ -1,5 +1,6 @@
 //! `yarc report merge`: one report of a run its shards (`--shard K/N`) each reported on.
 
+use super::CommandError;
 use crate::clock::Clock;
 use crate::outcome::Exit;
 use crate::report::RunReport;
@@ -35,7 +36,7 @@ type Render = fn(&RunReport) -> String;
 
 /// Reads, merges, writes every report asked for, and prints the merged totals. The exit code
 /// is the merged run's (0, 1, 2, 3), or 2 when the reports cannot be merged.
-pub(crate) fn execute(cmd: ReportCommand, clock: Clock) -> i32 {
+pub(crate) fn execute(cmd: ReportCommand, clock: Clock) -> super::Outcome {
     let ReportCommand::Merge(a) = cmd;
     let outputs: Vec<(&PathBuf, Render)> = [
         (a.json.as_ref(), crate::report::json::render as Render),
@@ -46,26 +47,19 @@ pub(crate) fn execute(cmd: ReportCommand, clock: Clock) -> i32 {
     .filter_map(|(p, f)| p.map(|p| (p, f)))
     .collect();
     if outputs.is_empty() {
-        crate::errln!("error: nothing to write: give --json, --junit or --html (or several)");
-        return Exit::Invalid.code();
+        return Err(CommandError::stopped(
+            "nothing to write: give --json, --junit or --html (or several)",
+            Exit::Invalid,
+        ));
     }
     let mut inputs = Vec::new();
     for p in &a.inputs {
-        match crate::load::read_text(p) {
-            Ok(t) => inputs.push((p.display().to_string(), t)),
-            Err(e) => {
-                crate::errln!("error: {e}");
-                return Exit::Invalid.code();
-            }
-        }
+        let text = crate::load::read_text(p)
+            .map_err(|e| CommandError::stopped(e.to_string(), Exit::Invalid))?;
+        inputs.push((p.display().to_string(), text));
     }
-    let merged = match crate::report::merge::merge(&inputs) {
-        Ok(m) => m,
-        Err(e) => {
-            crate::errln!("error: {e}");
-            return Exit::Invalid.code();
-        }
-    };
+    let merged = crate::report::merge::merge(&inputs)
+        .map_err(|e| CommandError::stopped(e.to_string(), Exit::Invalid))?;
     let summary = crate::run::record::Summary::from_records(&merged.records);
     let run = RunReport {
         units: &merged.units,
@@ -74,7 +68,7 @@ pub(crate) fn execute(cmd: ReportCommand, clock: Clock) -> i32 {
         elapsed: merged.elapsed,
         environment: merged.environment.as_deref(),
         interrupted: merged.interrupted,
-        exit_code: merged.exit_code,
+        exit: merged.exit,
         notes: &merged.notes,
         clock,
         part: crate::report::Part {
@@ -84,8 +78,10 @@ pub(crate) fn execute(cmd: ReportCommand, clock: Clock) -> i32 {
     };
     for (path, render) in outputs {
         if let Err(e) = crate::files::write_atomic(path, &render(&run)) {
-            crate::errln!("error: cannot write `{}`: {e}", path.display());
-            return Exit::Incomplete.code();
+            return Err(CommandError::stopped(
+                format!("cannot write `{}`: {e}", path.display()),
+                Exit::Incomplete,
+            ));
         }
     }
     crate::outln!(
@@ -94,5 +90,5 @@ pub(crate) fn execute(cmd: ReportCommand, clock: Clock) -> i32 {
         merged.units.len(),
         summary.line()
     );
-    merged.exit_code
+    Ok(merged.exit)
 }

@@ -2,7 +2,7 @@
 //! the report files, handle signals, and turn the records into the exit code.
 
 use super::args::{ColorChoice, Inputs, ReportKind, ReportSpec, parse_report, parse_shard};
-use super::{color_on, invalid, load_rows, lower, prepare};
+use super::{color_on, load_rows, lower, prepare};
 use crate::clock::Clock;
 use crate::diagnostic::Diagnostic;
 use crate::outcome::Exit;
@@ -100,22 +100,13 @@ pub struct RunArgs {
     pub output: Option<PathBuf>,
 }
 
-pub(crate) async fn execute(a: RunArgs, clock: Clock) -> i32 {
-    let rows = match load_rows(a.data.as_deref()) {
-        Ok(rows) => rows,
-        Err(code) => return code,
-    };
-    let selection = match selection(&a.tags, &a.skip_tags, &a.names) {
-        Ok(s) => s,
-        Err(d) => return invalid(&d.into()),
-    };
+pub(crate) async fn execute(a: RunArgs, clock: Clock) -> super::Outcome {
+    let rows = load_rows(a.data.as_deref())?;
+    let selection = selection(&a.tags, &a.skip_tags, &a.names)?;
     // Stale snapshots can only be told when every request of the collections ran.
     let selection_all = selection.is_all() && a.shard.is_none();
     let asked = selection.clone();
-    let mut config = match lower(&a.inputs, rows.clone(), selection, Purpose::Send, clock) {
-        Ok(c) => c,
-        Err(d) => return invalid(&d),
-    };
+    let mut config = lower(&a.inputs, rows.clone(), selection, Purpose::Send, clock)?;
     config.with_deps = a.with_deps;
     let Prepared {
         plan,
@@ -123,10 +114,7 @@ pub(crate) async fn execute(a: RunArgs, clock: Clock) -> i32 {
         net,
         sandbox: _sandbox,
         ..
-    } = match prepare(&config).await {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
+    } = prepare(&config).await?;
     let (units, notes, all_units) = planned_units(&plan, &a, rows.as_deref());
     let infos = unit_infos(&plan, &units);
     // What the body, `-o` and `--print` are about: the requests asked for, not the ones
@@ -150,10 +138,7 @@ pub(crate) async fn execute(a: RunArgs, clock: Clock) -> i32 {
             c.requests.iter().filter(mine).count()
         })
         .sum();
-    let mut shown = match showing(&a, selected) {
-        Ok(s) => s,
-        Err(d) => return invalid(&d.into()),
-    };
+    let mut shown = showing(&a, selected)?;
     if a.with_deps {
         shown.only = Some(chosen);
     }
@@ -161,13 +146,7 @@ pub(crate) async fn execute(a: RunArgs, clock: Clock) -> i32 {
     options.keep_bodies = shown.keeps_bodies();
     options.keep_responses |= shown.print.is_some();
     options.keep_records = shown.print.is_some() || shown.output.is_some() || !a.reports.is_empty();
-    let runner = match Runner::new(Arc::new(plan), options, redactor) {
-        Ok(r) => Arc::new(r),
-        Err(e) => {
-            crate::errln!("error: {e}");
-            return e.exit().code();
-        }
-    };
+    let runner = Arc::new(Runner::new(Arc::new(plan), options, redactor)?);
     let control = Arc::clone(&runner.control);
     let signals = tokio::spawn(async move {
         let signal = wait_for_signal().await;
@@ -179,9 +158,9 @@ pub(crate) async fn execute(a: RunArgs, clock: Clock) -> i32 {
     let (summary, records) = (ran.summary, ran.records);
     let signal = runner.control.interrupted_with();
     // The exit code is decided once, before any report is written, and every report carries it.
-    let mut exit = signal.map_or(summary.exit_code(), |s| s.code());
-    if !unwritable_reports(&a.reports).is_empty() && exit == Exit::Ok.code() {
-        exit = Exit::Incomplete.code();
+    let mut exit = signal.unwrap_or(summary.exit());
+    if !unwritable_reports(&a.reports).is_empty() && exit == Exit::Ok {
+        exit = Exit::Incomplete;
     }
     let report = RunReport {
         units: &infos,
@@ -190,7 +169,7 @@ pub(crate) async fn execute(a: RunArgs, clock: Clock) -> i32 {
         elapsed,
         environment: runner.plan.environment.as_deref(),
         interrupted: signal.is_some(),
-        exit_code: exit,
+        exit,
         notes: &notes,
         clock,
         part: crate::report::Part {
@@ -198,8 +177,8 @@ pub(crate) async fn execute(a: RunArgs, clock: Clock) -> i32 {
             collection_runs: all_units,
         },
     };
-    if write_reports(&a.reports, &report) && exit == Exit::Ok.code() {
-        exit = Exit::Incomplete.code();
+    if write_reports(&a.reports, &report) && exit == Exit::Ok {
+        exit = Exit::Incomplete;
     }
     if selection_all && signal.is_none() {
         // Keys carry `.N` whenever the run has iterations (a data file, or --iterations > 1).
@@ -215,13 +194,13 @@ pub(crate) async fn execute(a: RunArgs, clock: Clock) -> i32 {
         && !crate::console::is_closed_pipe(&e)
     {
         crate::errln!("error: {e}");
-        if exit == Exit::Ok.code() {
-            exit = Exit::Incomplete.code();
+        if exit == Exit::Ok {
+            exit = Exit::Incomplete;
         }
     }
     console.finish(&summary, elapsed, &records);
     signals.abort();
-    exit
+    Ok(exit)
 }
 
 /// What a run shows of its responses besides the status lines.

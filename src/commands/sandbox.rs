@@ -1,6 +1,7 @@
 //! `yarc sandbox`: the built-in sandbox API on 127.0.0.1 until interrupted, for trying
 //! collections by hand.
 
+use super::CommandError;
 use crate::outcome::Exit;
 use crate::sandbox;
 use clap::Args;
@@ -16,18 +17,14 @@ pub struct SandboxArgs {
     pub token_lifetime: Duration,
 }
 
-pub(crate) async fn execute(a: SandboxArgs) -> i32 {
+pub(crate) async fn execute(a: SandboxArgs) -> super::Outcome {
     let settings = sandbox::Settings {
         token_lifetime: a.token_lifetime,
         ..sandbox::Settings::default()
     };
-    let sb = match sandbox::start(settings, a.port).await {
-        Ok(s) => s,
-        Err(e) => {
-            crate::errln!("error: cannot start the sandbox: {e}");
-            return Exit::Incomplete.code();
-        }
-    };
+    let sb = sandbox::start(settings, a.port).await.map_err(|e| {
+        CommandError::stopped(format!("cannot start the sandbox: {e}"), Exit::Incomplete)
+    })?;
     crate::outln!("sandbox listening on {}", sb.url);
     crate::outln!(
         "client_id {} / client_secret {} / tenant_id {}",
@@ -36,5 +33,5 @@ pub(crate) async fn execute(a: SandboxArgs) -> i32 {
         sandbox::TENANT
     );
     let _ = tokio::signal::ctrl_c().await;
-    Exit::Ok.code()
+    Ok(Exit::Ok)
 }

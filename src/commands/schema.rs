@@ -10,7 +10,7 @@ pub struct SchemaArgs {
     pub kind: crate::schema::Kind,
 }
 
-pub(crate) fn execute(a: SchemaArgs) -> i32 {
+pub(crate) fn execute(a: SchemaArgs) -> super::Outcome {
     crate::outln!("{}", crate::schema::json(a.kind));
-    Exit::Ok.code()
+    Ok(Exit::Ok)
 }

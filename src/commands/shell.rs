@@ -2,6 +2,7 @@
 //! registers completions (completion itself runs yarc with `YARC_COMPLETE` set, so `--env`
 //! completes to the environments that exist), and `yarc man [COMMAND]` prints a man page.
 
+use super::CommandError;
 use crate::outcome::Exit;
 use clap::Args;
 use clap_complete::engine::CompletionCandidate;
@@ -32,7 +33,7 @@ pub struct ManArgs {
     pub command: Option<String>,
 }
 
-pub(crate) fn completions(a: CompletionsArgs) -> i32 {
+pub(crate) fn completions(a: CompletionsArgs) -> super::Outcome {
     use clap_complete::env::{Bash, Elvish, Fish, Powershell, Zsh};
     let shell: &dyn EnvCompleter = match a.shell {
         Shell::Bash => &Bash,
@@ -42,16 +43,13 @@ pub(crate) fn completions(a: CompletionsArgs) -> i32 {
         Shell::Elvish => &Elvish,
     };
     let mut out = std::io::stdout();
-    match shell.write_registration(COMPLETE_VAR, "yarc", "yarc", "yarc", &mut out) {
-        Ok(()) => Exit::Ok.code(),
-        Err(e) => {
-            crate::errln!("error: {e}");
-            Exit::Incomplete.code()
-        }
-    }
+    shell
+        .write_registration(COMPLETE_VAR, "yarc", "yarc", "yarc", &mut out)
+        .map_err(|e| CommandError::stopped(e.to_string(), Exit::Incomplete))?;
+    Ok(Exit::Ok)
 }
 
-pub(crate) fn man(a: ManArgs, top: clap::Command) -> i32 {
+pub(crate) fn man(a: ManArgs, top: clap::Command) -> super::Outcome {
     let cmd = match &a.command {
         None => top,
         Some(name) => match top.find_subcommand(name) {
@@ -61,25 +59,22 @@ pub(crate) fn man(a: ManArgs, top: clap::Command) -> i32 {
                 sub.clone().name(title)
             }
             None => {
-                crate::errln!("error: there is no command `{name}`");
-                return Exit::Invalid.code();
+                return Err(CommandError::stopped(
+                    format!("there is no command `{name}`"),
+                    Exit::Invalid,
+                ));
             }
         },
     };
     let mut out = Vec::new();
     let page = a.command.as_deref().unwrap_or("");
-    match clap_mangen::Man::new(cmd).render(&mut out) {
-        Ok(()) => {
-            out.extend_from_slice(sections(page).as_bytes());
-            use std::io::Write;
-            let _ = std::io::stdout().write_all(&out);
-            Exit::Ok.code()
-        }
-        Err(e) => {
-            crate::errln!("error: {e}");
-            Exit::Incomplete.code()
-        }
-    }
+    clap_mangen::Man::new(cmd)
+        .render(&mut out)
+        .map_err(|e| CommandError::stopped(e.to_string(), Exit::Incomplete))?;
+    out.extend_from_slice(sections(page).as_bytes());
+    use std::io::Write;
+    let _ = std::io::stdout().write_all(&out);
+    Ok(Exit::Ok)
 }
 
 /// What clap's page lacks: EXIT STATUS, ENVIRONMENT and EXAMPLES (of the command, or of yarc).

@@ -2,6 +2,7 @@
 //! files a run leaves beside changed ones) without calling the API again — a second call might
 //! answer differently.
 
+use crate::outcome::Exit;
 use crate::snapshot::{self, store};
 use clap::Args;
 use std::io::{BufRead, Write};
@@ -27,23 +28,25 @@ pub enum Action {
     Reject,
 }
 
-pub(crate) fn execute(a: SnapshotsArgs) -> i32 {
+pub(crate) fn execute(a: SnapshotsArgs) -> super::Outcome {
     snapshots(a.action, &a.path)
 }
 
-fn snapshots(action: Action, root: &Path) -> i32 {
+fn snapshots(action: Action, root: &Path) -> super::Outcome {
     let pending = store::pending_below(root);
     if pending.is_empty() {
         crate::outln!("no pending snapshots below {}", root.display());
-        return 0;
+        return Ok(Exit::Ok);
     }
-    // Exit 3 when any could not be acted on.
-    let each =
-        |act: fn(&Path) -> bool| pending.iter().filter(|p| !act(p)).count().min(1) as i32 * 3;
+    // Incomplete when any could not be acted on (each says why).
+    let each = |act: fn(&Path) -> bool| match pending.iter().filter(|p| !act(p)).count() {
+        0 => Ok(Exit::Ok),
+        _ => Ok(Exit::Incomplete),
+    };
     match action {
         Action::Accept => each(accept),
         Action::Reject => each(reject),
-        Action::Review => review(&pending, std::io::stdin().lock(), std::io::stdout()),
+        Action::Review => Ok(review(&pending, std::io::stdin().lock(), std::io::stdout())),
     }
 }
 
@@ -74,7 +77,7 @@ fn reject(p: &Path) -> bool {
 }
 
 /// Shows each diff and reads a, r, s or q from `input`.
-pub(crate) fn review(pending: &[PathBuf], mut input: impl BufRead, mut out: impl Write) -> i32 {
+pub(crate) fn review(pending: &[PathBuf], mut input: impl BufRead, mut out: impl Write) -> Exit {
     let (mut accepted, mut rejected, mut skipped) = (0, 0, 0);
     for (i, p) in pending.iter().enumerate() {
         let target = store::accepted_path(p);
@@ -118,7 +121,7 @@ pub(crate) fn review(pending: &[PathBuf], mut input: impl BufRead, mut out: impl
                         out,
                         "\n{accepted} accepted, {rejected} rejected, {skipped} left pending"
                     );
-                    return 0;
+                    return Exit::Ok;
                 }
                 _ => {}
             }
@@ -128,5 +131,5 @@ pub(crate) fn review(pending: &[PathBuf], mut input: impl BufRead, mut out: impl
         out,
         "{accepted} accepted, {rejected} rejected, {skipped} left pending"
     );
-    0
+    Exit::Ok
 }

@@ -2,7 +2,7 @@
 //! unless `--show`, which prints only the token, for piping).
 
 use super::args::Inputs;
-use super::{invalid, lower, prepare};
+use super::{CommandError, lower, prepare};
 use crate::auth::{TokenCache, TokenRequest, token_client};
 use crate::clock::Clock;
 use crate::model::AuthSpec;
@@ -28,41 +28,28 @@ pub struct TokenArgs {
     pub timeout: Duration,
 }
 
-pub(crate) async fn execute(a: TokenArgs, clock: Clock) -> i32 {
-    let config = match lower(&a.inputs, None, Selection::default(), Purpose::Send, clock) {
-        Ok(c) => c,
-        Err(d) => return invalid(&d),
-    };
+pub(crate) async fn execute(a: TokenArgs, clock: Clock) -> super::Outcome {
+    let config = lower(&a.inputs, None, Selection::default(), Purpose::Send, clock)?;
     let Prepared {
         plan,
         redactor,
         net,
         sandbox: _sandbox,
         ..
-    } = match prepare(&config).await {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
-    let blocks = match token_requests(&plan, a.request.as_deref()) {
-        Ok(b) => b,
-        Err(code) => return code,
-    };
+    } = prepare(&config).await?;
+    let blocks = token_requests(&plan, a.request.as_deref())?;
     if a.show && blocks.len() > 1 {
         let names: Vec<String> = blocks.iter().map(|b| format!("`{}`", b.users[0])).collect();
-        crate::errln!(
-            "error: --show prints one token, and these collections use {} different oauth2 blocks: name one with --request ({})",
-            blocks.len(),
-            names.join(", ")
-        );
-        return Exit::Invalid.code();
+        return Err(CommandError::stopped(
+            format!(
+                "--show prints one token, and these collections use {} different oauth2 blocks: name one with --request ({})",
+                blocks.len(),
+                names.join(", ")
+            ),
+            Exit::Invalid,
+        ));
     }
-    let client = match crate::http::net::Net::new(&net).and_then(|n| token_client(&n)) {
-        Ok(c) => c,
-        Err(e) => {
-            crate::errln!("error: {e}");
-            return e.exit().code();
-        }
-    };
+    let client = crate::http::net::Net::new(&net).and_then(|n| token_client(&n))?;
     let store = config
         .token_cache
         .clone()
@@ -96,7 +83,7 @@ pub(crate) async fn execute(a: TokenArgs, clock: Clock) -> i32 {
             }
         }
     }
-    exit.code()
+    Ok(exit)
 }
 
 /// Fetches one token and prints it (`--show`) or its description.
@@ -131,7 +118,10 @@ struct Block {
 
 /// The rendered token requests of the named request's oauth2 block, or of every distinct block
 /// of the collections (a folder whose files use two clients describes both).
-fn token_requests(plan: &crate::plan::Plan, request: Option<&str>) -> Result<Vec<Block>, i32> {
+fn token_requests(
+    plan: &crate::plan::Plan,
+    request: Option<&str>,
+) -> Result<Vec<Block>, CommandError> {
     let mut blocks: Vec<Block> = Vec::new();
     let chosen = plan
         .collections
@@ -145,8 +135,7 @@ fn token_requests(plan: &crate::plan::Plan, request: Option<&str>) -> Result<Vec
         let Some(AuthSpec::OAuth2(spec)) = &pr.auth else {
             continue;
         };
-        let tr = crate::run::render::token_request(spec, &plan.templates, &pr.scope.base)
-            .map_err(|d| invalid(&d.into()))?;
+        let tr = crate::run::render::token_request(spec, &plan.templates, &pr.scope.base)?;
         match blocks.iter_mut().find(|b| b.request.key() == tr.key()) {
             Some(b) => b.users.push(pr.full_name()),
             None => blocks.push(Block {
@@ -163,8 +152,7 @@ fn token_requests(plan: &crate::plan::Plan, request: Option<&str>) -> Result<Vec
             Some(n) => format!("request `{n}` has no oauth2 auth block"),
             None => "no request in these collections uses an oauth2 auth block".to_string(),
         };
-        crate::errln!("error: {what}");
-        return Err(Exit::Invalid.code());
+        return Err(CommandError::stopped(what, Exit::Invalid));
     }
     Ok(blocks)
 }

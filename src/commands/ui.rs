@@ -1,8 +1,9 @@
 //! `yarc ui [PATH]`: serves the workbench page (see `crate::ui`) on 127.0.0.1 and prints its
 //! URL, with the session token in it.
 
+use super::CommandError;
 use super::args::{Inputs, NetArgs, VarArgs};
-use super::{invalid, lower};
+use super::lower;
 use crate::clock::Clock;
 use crate::outcome::Exit;
 use crate::plan::Selection;
@@ -30,7 +31,7 @@ pub struct UiArgs {
     pub network: NetArgs,
 }
 
-pub(crate) async fn execute(a: UiArgs, clock: Clock) -> i32 {
+pub(crate) async fn execute(a: UiArgs, clock: Clock) -> super::Outcome {
     let inputs = Inputs {
         paths: if a.paths.is_empty() {
             vec![PathBuf::from(".")]
@@ -41,18 +42,15 @@ pub(crate) async fn execute(a: UiArgs, clock: Clock) -> i32 {
         variables: a.variables.clone(),
         network: a.network.clone(),
     };
-    let config = match lower(&inputs, None, Selection::default(), Purpose::Send, clock) {
-        Ok(c) => c,
-        Err(d) => return invalid(&d),
-    };
-    if let Err(d) = crate::load::load(&config.paths, None) {
-        return invalid(&d);
-    }
+    let config = lower(&inputs, None, Selection::default(), Purpose::Send, clock)?;
+    crate::load::load(&config.paths, None)?;
     let listener = match tokio::net::TcpListener::bind(("127.0.0.1", a.port)).await {
         Ok(l) => l,
         Err(e) => {
-            crate::errln!("error: cannot listen on 127.0.0.1:{}: {e}", a.port);
-            return Exit::Incomplete.code();
+            return Err(CommandError::stopped(
+                format!("cannot listen on 127.0.0.1:{}: {e}", a.port),
+                Exit::Incomplete,
+            ));
         }
     };
     let port = listener.local_addr().map(|a| a.port()).unwrap_or(a.port);
@@ -73,13 +71,10 @@ pub(crate) async fn execute(a: UiArgs, clock: Clock) -> i32 {
     }
     tokio::select! {
         r = crate::ui::serve(wb, listener) => match r {
-            Ok(()) => Exit::Ok.code(),
-            Err(e) => {
-                crate::errln!("error: {e}");
-                Exit::Incomplete.code()
-            }
+            Ok(()) => Ok(Exit::Ok),
+            Err(e) => Err(CommandError::stopped(e.to_string(), Exit::Incomplete)),
         },
-        _ = tokio::signal::ctrl_c() => Exit::Ok.code(),
+        _ = tokio::signal::ctrl_c() => Ok(Exit::Ok),
     }
 }
 

@@ -2,7 +2,7 @@
 //! comes from — which file and line, which secret from where, what it overrides.
 
 use super::args::Inputs;
-use super::{invalid, load_rows, lower, prepare};
+use super::{load_rows, lower, prepare};
 use crate::clock::Clock;
 use crate::outcome::Exit;
 use crate::plan::Selection;
@@ -19,30 +19,21 @@ pub struct VarsArgs {
     pub data: Option<PathBuf>,
 }
 
-pub(crate) async fn execute(a: VarsArgs, clock: Clock) -> i32 {
-    let rows = match load_rows(a.data.as_deref()) {
-        Ok(rows) => rows,
-        Err(code) => return code,
-    };
-    let config = match lower(
+pub(crate) async fn execute(a: VarsArgs, clock: Clock) -> super::Outcome {
+    let rows = load_rows(a.data.as_deref())?;
+    let config = lower(
         &a.inputs,
         rows.clone(),
         Selection::default(),
         Purpose::Send,
         clock,
-    ) {
-        Ok(c) => c,
-        Err(d) => return invalid(&d),
-    };
+    )?;
     let Prepared {
         plan,
         redactor,
         sandbox: _sandbox,
         ..
-    } = match prepare(&config).await {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
+    } = prepare(&config).await?;
     let first = rows.as_ref().and_then(|r| r.first());
     let total = rows.as_ref().map_or(0, Vec::len);
     let mut out = String::new();
@@ -54,7 +45,7 @@ pub(crate) async fn execute(a: VarsArgs, clock: Clock) -> i32 {
     }
     out.push_str("Captured values are added during a run, above all of these.\n");
     crate::out!("{out}");
-    Exit::Ok.code()
+    Ok(Exit::Ok)
 }
 
 /// NAME, VALUE and SOURCE columns, values cut to 60 characters of width.

@@ -3,6 +3,7 @@
 //! that does not parse shows its located error, and the next save tries again. Files yarc
 //! writes itself (snapshots, reports) never start a run.
 
+use super::CommandError;
 use super::run::{self, RunArgs};
 use crate::clock::Clock;
 use crate::outcome::Exit;
@@ -13,7 +14,7 @@ use std::time::Duration;
 /// How long the files must be quiet before a run starts: an editor's save is several events.
 const SETTLE: Duration = Duration::from_millis(200);
 
-pub(crate) async fn execute(mut a: RunArgs, clock: Clock) -> i32 {
+pub(crate) async fn execute(mut a: RunArgs, clock: Clock) -> super::Outcome {
     a.watch = false;
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Vec<PathBuf>>();
     // Writes, creations, renames and removals: reading a file (yarc's own run) is no change.
@@ -30,14 +31,18 @@ pub(crate) async fn execute(mut a: RunArgs, clock: Clock) -> i32 {
     let mut watcher = match watcher {
         Ok(w) => w,
         Err(e) => {
-            crate::errln!("error: cannot watch files: {e}");
-            return Exit::Incomplete.code();
+            return Err(CommandError::stopped(
+                format!("cannot watch files: {e}"),
+                Exit::Incomplete,
+            ));
         }
     };
     for (dir, mode) in watched(&a) {
         if let Err(e) = watcher.watch(&dir, mode) {
-            crate::errln!("error: cannot watch `{}`: {e}", dir.display());
-            return Exit::Incomplete.code();
+            return Err(CommandError::stopped(
+                format!("cannot watch `{}`: {e}", dir.display()),
+                Exit::Incomplete,
+            ));
         }
     }
     let written = written_by_yarc(&a);
@@ -46,15 +51,22 @@ pub(crate) async fn execute(mut a: RunArgs, clock: Clock) -> i32 {
     let mut stop = match Stop::listen() {
         Ok(s) => s,
         Err(e) => {
-            crate::errln!("error: cannot listen for Ctrl-C: {e}");
-            return Exit::Incomplete.code();
+            return Err(CommandError::stopped(
+                format!("cannot listen for Ctrl-C: {e}"),
+                Exit::Incomplete,
+            ));
         }
     };
     loop {
         clear_screen();
-        let code = run::execute(a.clone(), clock).await;
-        if code == Exit::Interrupted.code() || code == Exit::Terminated.code() {
-            return code;
+        // A run that could not start (a collection being edited) says why, and the next save
+        // runs again.
+        let code = run::execute(a.clone(), clock).await.unwrap_or_else(|e| {
+            e.report();
+            e.exit()
+        });
+        if code == Exit::Interrupted || code == Exit::Terminated {
+            return Ok(code);
         }
         crate::errln!("\nwatching for changes (Ctrl-C stops)");
         loop {
@@ -62,9 +74,9 @@ pub(crate) async fn execute(mut a: RunArgs, clock: Clock) -> i32 {
                 changed = rx.recv() => match changed {
                     Some(paths) if paths.iter().any(|p| relevant(p, &written)) => break,
                     Some(_) => {}
-                    None => return code,
+                    None => return Ok(code),
                 },
-                exit = stop.signalled() => return exit.code(),
+                exit = stop.signalled() => return Ok(exit),
             }
         }
         settle(&mut rx).await;

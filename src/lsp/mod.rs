@@ -24,12 +24,12 @@ const RUN_COMMAND: &str = "yarc.runRequest";
 const SETTLE: Duration = Duration::from_millis(50);
 
 /// Serves one editor on stdin/stdout until it exits.
-pub(crate) async fn serve() -> i32 {
+pub(crate) async fn serve() -> crate::commands::Outcome {
     let (service, socket) = LspService::new(Backend::new);
     Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
         .serve(service)
         .await;
-    0
+    Ok(crate::outcome::Exit::Ok)
 }
 
 struct Backend {

@@ -433,3 +433,46 @@ fn problems_of_every_kind_and_every_file_are_reported_in_one_pass() {
         .expect_contains("cannot use schema `gone.json`");
     assert_eq!(w.sandbox.requests_seen(), 0, "the server was called");
 }
+
+/// Every command that stops says why once — one `error:` line (or one list of input errors) —
+/// and exits with the code its cause means.
+#[test]
+fn a_command_that_stops_says_why_once() {
+    let w = World::new();
+    w.write(
+        "c.yaml",
+        "name: c\nrequests:\n  - name: r\n    url: \"{{ nowhere }}\"\n",
+    );
+    let cases: &[(&[&str], i32, &str)] = &[
+        (
+            &["diff", "c.yaml", "--env", "a"],
+            2,
+            "compares exactly two environments",
+        ),
+        (
+            &["report", "merge", "missing.json", "--json", "out.json"],
+            2,
+            "missing.json",
+        ),
+        (&["man", "nonsense"], 2, "there is no command `nonsense`"),
+        (&["token", "c.yaml"], 2, "`nowhere`"),
+        (&["snapshots", "accept", "."], 0, "no pending snapshots"),
+        (
+            &["import", "curl", "-o", "x.yaml", "no-such-file"],
+            2,
+            "cannot read `no-such-file`",
+        ),
+    ];
+    for (args, code, needle) in cases {
+        let r = w.yarc(args);
+        r.expect_code(*code);
+        let all = format!("{}{}", r.stdout, r.stderr);
+        assert!(all.contains(needle), "{args:?}: {needle} in {all}");
+        let errors = r.stderr.lines().filter(|l| l.starts_with("error")).count();
+        assert!(
+            errors <= 1,
+            "{args:?} said it {errors} times:\n{}",
+            r.stderr
+        );
+    }
+}

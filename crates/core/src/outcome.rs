@@ -33,6 +33,20 @@ impl Exit {
             Exit::Terminated => 143,
         }
     }
+
+    /// The exit a code stands for (a report written by an earlier run gives its code).
+    pub fn from_code(code: i64) -> Option<Exit> {
+        [
+            Exit::Ok,
+            Exit::Failed,
+            Exit::Invalid,
+            Exit::Incomplete,
+            Exit::Interrupted,
+            Exit::Terminated,
+        ]
+        .into_iter()
+        .find(|e| i64::from(e.code()) == code)
+    }
 }
 
 /// What can stop one request at run time. Each knows its exit code; its message is what the

@@ -126,7 +126,7 @@ fn header(out: &mut String, s: &Summary, run: &RunReport) {
         "<header class=\"summary\">\n<h1>yarc run</h1>\n<p class=\"meta\">{env}{} · took {}{interrupted} · exit code <b>{}</b></p>\n{}<ul class=\"totals\">\n<li class=\"t-passed\">{} passed</li>\n<li class=\"t-failed\">{} failed</li>\n<li class=\"t-errored\">{} errors</li>\n<li class=\"t-skipped\">{} skipped</li>\n<li class=\"t-new\">{} new snapshots</li>\n</ul>\n</header>\n",
         escape(&when),
         escape(&duration(run.elapsed, run.clock)),
-        run.exit_code,
+        run.exit.code(),
         run.notes
             .iter()
             .map(|n| format!("<p class=\"meta\">{}</p>\n", escape(n)))

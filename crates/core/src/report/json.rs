@@ -53,7 +53,7 @@ pub fn render(run: &RunReport) -> String {
             "rendered": summary.rendered,
             "new_snapshots": summary.new_snapshots,
             "updated_snapshots": summary.updated_snapshots,
-            "exit_code": run.exit_code,
+            "exit_code": run.exit.code(),
             "response_times": response_times(run.records, run.clock),
         },
         "collections": collections,

@@ -14,7 +14,7 @@ pub fn render(run: &RunReport) -> String {
     report.set_time(run.elapsed);
     // Every suite carries how the run ended, so a CI page shows the process's real outcome.
     let mut properties = vec![
-        Property::new("yarc.exit_code", run.exit_code.to_string()),
+        Property::new("yarc.exit_code", run.exit.code().to_string()),
         Property::new("yarc.interrupted", run.interrupted.to_string()),
     ];
     properties.extend(

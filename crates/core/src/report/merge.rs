@@ -21,7 +21,7 @@ pub struct Merged {
     /// The longest shard's time: shards run side by side.
     pub elapsed: Duration,
     pub interrupted: bool,
-    pub exit_code: i32,
+    pub exit: crate::outcome::Exit,
     pub notes: Vec<String>,
     /// Collection runs of the whole run (every shard's, together).
     pub collection_runs: usize,
@@ -87,14 +87,15 @@ pub fn merge(inputs: &[(String, String)]) -> Result<Merged, String> {
     let records: Vec<RequestRecord> = units.iter().flat_map(|(_, _, r)| r.clone()).collect();
     let interrupted = docs.iter().any(|(_, d)| d["interrupted"] == true);
     let summary = Summary::from_records(&records);
-    let exit_code = match interrupted {
+    let exit = match interrupted {
         // An interrupted shard ended with the signal's code (130 or 143): the whole run did.
         true => docs
             .iter()
             .filter_map(|(_, d)| d["summary"]["exit_code"].as_i64())
             .max()
-            .unwrap_or(130) as i32,
-        false => summary.exit_code(),
+            .and_then(crate::outcome::Exit::from_code)
+            .unwrap_or(crate::outcome::Exit::Interrupted),
+        false => summary.exit(),
     };
     let mut notes: Vec<String> = Vec::new();
     for n in docs.iter().flat_map(|(_, d)| list(d, "notes")) {
@@ -115,7 +116,7 @@ pub fn merge(inputs: &[(String, String)]) -> Result<Merged, String> {
                 .unwrap_or(0),
         ),
         interrupted,
-        exit_code,
+        exit,
         notes,
         collection_runs,
     })

@@ -24,8 +24,8 @@ pub struct RunReport<'a> {
     pub environment: Option<&'a str>,
     /// Stopped by SIGINT or SIGTERM.
     pub interrupted: bool,
-    /// The process's exit code, the same number the shell sees.
-    pub exit_code: i32,
+    /// How the process exits (its code is the number the shell sees).
+    pub exit: crate::outcome::Exit,
     /// Notes on the run as a whole, e.g. an empty shard.
     pub notes: &'a [String],
     /// Real durations and dates, or fixed ones for reproducible reports.

@@ -225,7 +225,7 @@ impl Timing {
     }
 }
 
-/// The totals of a run and its exit code (see [`Summary::exit_code`]).
+/// The totals of a run and its exit code (see [`Summary::exit`]).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Summary {
     pub passed: usize,
@@ -279,18 +279,18 @@ impl Summary {
         self.updated_snapshots += o.updated_snapshots;
     }
 
-    /// 2 when a request could not be built from the collection, else 3 when one could not
-    /// complete, else 1 when one failed, else 0.
-    pub fn exit_code(&self) -> i32 {
+    /// Invalid when a request could not be built from the collection, else Incomplete when one
+    /// could not complete, else Failed when one failed, else Ok.
+    pub fn exit(&self) -> crate::outcome::Exit {
         use crate::outcome::Exit;
         if self.invalid > 0 {
-            Exit::Invalid.code()
+            Exit::Invalid
         } else if self.errored > 0 {
-            Exit::Incomplete.code()
+            Exit::Incomplete
         } else if self.failed > 0 {
-            Exit::Failed.code()
+            Exit::Failed
         } else {
-            Exit::Ok.code()
+            Exit::Ok
         }
     }
 
