@@ -130,7 +130,7 @@ const MAX_COMMAND: u64 = 1 << 20;
 /// that the file still reads as a collection, and says what to set.
 fn curl_request(command: Option<&Path>, out: &Path, name: Option<&str>) -> Result<(), String> {
     let text = match command.filter(|p| *p != Path::new("-")) {
-        Some(p) => crate::load::read_text(p)?,
+        Some(p) => crate::load::read_text(p).map_err(|e| e.to_string())?,
         None => {
             use std::io::{IsTerminal, Read};
             if std::io::stdin().is_terminal() {
@@ -233,7 +233,7 @@ fn add_to_collection(
     let shown = out.display();
     let existing = out.exists();
     let mut text = if existing {
-        crate::load::read_text(out)?
+        crate::load::read_text(out).map_err(|e| e.to_string())?
     } else {
         let host = requests
             .first()
@@ -276,7 +276,7 @@ fn add_to_collection(
 const MODELINE: &str = "# yaml-language-server: $schema=./.yarc/collection.schema.json\n";
 
 fn read_json(path: &Path) -> Result<serde_json::Value, String> {
-    let text = crate::load::read_text(path)?;
+    let text = crate::load::read_text(path).map_err(|e| e.to_string())?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     serde_json::from_str(text).map_err(|e| format!("`{}` is not valid JSON: {e}", path.display()))
 }
@@ -336,7 +336,7 @@ fn postman_files(
 ) -> super::Outcome {
     let c = match read_json(collection) {
         Ok(c) => c,
-        Err(e) => return fail(&e),
+        Err(e) => return fail(&e.to_string()),
     };
     let mut envs = Vec::new();
     for e in environments {
@@ -496,7 +496,7 @@ fn postman_report(source: &Path, r: &postman::Report) -> String {
 fn openapi_files(spec: &Path, out: &Path, with_schemas: bool, force: bool) -> super::Outcome {
     let text = match crate::load::read_text(spec) {
         Ok(t) => t,
-        Err(e) => return fail(&e),
+        Err(e) => return fail(&e.to_string()),
     };
     let doc = match openapi::parse(&text) {
         Ok(d) => d,

@@ -157,3 +157,32 @@ fn the_library_surface_is_its_api_module_only() {
         );
     }
 }
+
+/// The engine's errors are types a front end can match on, never bare text: no
+/// `Result<_, String>` in `crates/core` (a front end turns an error into words once).
+#[test]
+fn the_engine_returns_no_text_as_an_error() {
+    let src = super::project_root().join("crates/core/src");
+    let mut stack = vec![src];
+    let mut found = Vec::new();
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("src").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            if path.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).expect("read");
+            for (n, line) in text.lines().enumerate() {
+                let code = line.split("//").next().unwrap_or("");
+                if code.contains("Result<") && code.contains(", String>") {
+                    found.push(format!("{}:{}: {}", path.display(), n + 1, line.trim()));
+                }
+            }
+        }
+    }
+    assert!(found.is_empty(), "text as an error:\n{}", found.join("\n"));
+}

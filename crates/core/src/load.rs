@@ -127,29 +127,45 @@ fn unsaved(path: &Path) -> Option<String> {
         .flatten()
 }
 
+/// Why an input file could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("cannot read `{path}`: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error(
+        "`{path}` is larger than {limit} (the limit for input files; set YARC_MAX_FILE_SIZE, e.g. 64MiB, to raise it)"
+    )]
+    TooBig { path: String, limit: String },
+    #[error("`{path}` is not UTF-8 text")]
+    NotText { path: String },
+}
+
 /// Reads a whole input file, refusing one above [`max_file_size`] without reading past the
 /// limit (a device or a growing file included).
-pub fn read_bytes(path: &Path) -> Result<Vec<u8>, String> {
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>, ReadError> {
     use std::io::Read;
-    let shown = path.to_string_lossy();
+    let shown = || path.to_string_lossy().into_owned();
     let limit = max_file_size();
     if let Some(text) = unsaved(path).filter(|t| t.len() as u64 <= limit) {
         return Ok(text.into_bytes());
     }
-    let too_big = || {
-        format!(
-            "`{shown}` is larger than {} (the limit for input files; set YARC_MAX_FILE_SIZE, e.g. 64MiB, to raise it)",
-            crate::http::show_size(limit)
-        )
+    let too_big = || ReadError::TooBig {
+        path: shown(),
+        limit: crate::http::show_size(limit),
     };
-    let file = std::fs::File::open(path).map_err(|e| format!("cannot read `{shown}`: {e}"))?;
+    let io = |source| ReadError::Io {
+        path: shown(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
     if file.metadata().is_ok_and(|m| m.len() > limit) {
         return Err(too_big());
     }
     let mut bytes = Vec::new();
-    file.take(limit + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read `{shown}`: {e}"))?;
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(io)?;
     if bytes.len() as u64 > limit {
         return Err(too_big());
     }
@@ -157,9 +173,11 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, String> {
 }
 
 /// [`read_bytes`] as UTF-8 text.
-pub fn read_text(path: &Path) -> Result<String, String> {
+pub fn read_text(path: &Path) -> Result<String, ReadError> {
     let bytes = read_bytes(path)?;
-    String::from_utf8(bytes).map_err(|_| format!("`{}` is not UTF-8 text", path.display()))
+    String::from_utf8(bytes).map_err(|_| ReadError::NotText {
+        path: path.display().to_string(),
+    })
 }
 
 /// Reads an environment file and, through `extends:`, the ones it builds on: their variables
@@ -232,7 +250,7 @@ fn extended(dir: &Path, name: &str) -> Option<PathBuf> {
 /// Reads a file as text; a missing, too large or non-UTF-8 file is a located error.
 pub fn read(path: &Path) -> Result<Arc<SourceFile>, Vec<Diagnostic>> {
     let shown = path.to_string_lossy().into_owned();
-    let bytes = read_bytes(path).map_err(|e| vec![Diagnostic::new(e)])?;
+    let bytes = read_bytes(path).map_err(|e| vec![Diagnostic::new(e.to_string())])?;
     match String::from_utf8(bytes) {
         Ok(text) => Ok(SourceFile::new(shown, text)),
         Err(e) => {

@@ -12,6 +12,11 @@ pub struct Mismatch {
     pub actual: String,
 }
 
+/// What a failing predicate expected, in the words its failure line uses (`> 3`,
+/// `one of [1, 2]`); the actual value is added where the predicate is evaluated.
+#[derive(Debug, Clone, PartialEq)]
+struct Expected(String);
+
 pub struct PredCtx<'a> {
     pub templates: &'a Templates,
     pub vars: &'a Vars,
@@ -71,7 +76,7 @@ pub fn eval(p: &Predicate, actual: Option<&Value>, cx: &PredCtx) -> Result<(), M
                 return Err(fail(describe(p, cx)));
             };
             eval_present(&p.op, a, cx, &render).map_err(|e| Mismatch {
-                expected: e,
+                expected: e.0,
                 actual: show_actual(actual),
             })
         }
@@ -89,8 +94,8 @@ fn only_existence(p: &Predicate) -> bool {
 
 type Render<'r> = dyn Fn(&TValue) -> Result<(Value, bool), Mismatch> + 'r;
 
-fn eval_present(op: &Op, a: &Value, cx: &PredCtx, render: &Render) -> Result<(), String> {
-    let rendered = |t: &TValue| render(t).map_err(|m| m.expected);
+fn eval_present(op: &Op, a: &Value, cx: &PredCtx, render: &Render) -> Result<(), Expected> {
+    let rendered = |t: &TValue| render(t).map_err(|m| Expected(m.expected));
     match op {
         Op::Equals(t) => {
             let (e, lenient) = rendered(t)?;
@@ -124,9 +129,12 @@ fn eval_present(op: &Op, a: &Value, cx: &PredCtx, render: &Render) -> Result<(),
             let re = match pattern {
                 Pattern::Fixed(re) => re.clone(),
                 Pattern::Templated(t) => {
-                    let src = cx.templates.render(t, cx.vars).map_err(|d| d.message)?;
+                    let src = cx
+                        .templates
+                        .render(t, cx.vars)
+                        .map_err(|d| Expected(d.message))?;
                     regex::Regex::new(&src)
-                        .map_err(|e| format!("a valid regex (rendered `{src}`: {e})"))?
+                        .map_err(|e| Expected(format!("a valid regex (rendered `{src}`: {e})")))?
                 }
             };
             check(re.is_match(&text_of(a)), || {
@@ -162,50 +170,54 @@ fn eval_present(op: &Op, a: &Value, cx: &PredCtx, render: &Render) -> Result<(),
 }
 
 /// `length: {...}`: the length of a string, list or object satisfies every inner predicate.
-fn length(inner: &[Predicate], a: &Value, cx: &PredCtx) -> Result<(), String> {
+fn length(inner: &[Predicate], a: &Value, cx: &PredCtx) -> Result<(), Expected> {
     let len = match a {
         Value::String(s) => s.chars().count(),
         Value::Array(v) => v.len(),
         Value::Object(o) => o.len(),
         _ => {
-            return Err(format!(
+            return Err(Expected(format!(
                 "a length {} (only strings, lists and objects have one)",
                 describe_all(inner, cx)
-            ));
+            )));
         }
     };
     let n = Value::from(len);
     for q in inner {
         if let Err(m) = eval(q, Some(&n), cx) {
-            return Err(format!("length {} (length is {len})", m.expected));
+            return Err(Expected(format!("length {} (length is {len})", m.expected)));
         }
     }
     Ok(())
 }
 
 /// `each: {...}`: every item of a list satisfies every inner predicate.
-fn each(inner: &[Predicate], a: &Value, cx: &PredCtx) -> Result<(), String> {
+fn each(inner: &[Predicate], a: &Value, cx: &PredCtx) -> Result<(), Expected> {
     let Value::Array(items) = a else {
-        return Err(format!(
+        return Err(Expected(format!(
             "a list whose every item {}",
             describe_all(inner, cx)
-        ));
+        )));
     };
     for (i, item) in items.iter().enumerate() {
         for q in inner {
             if let Err(m) = eval(q, Some(item), cx) {
-                return Err(format!(
+                return Err(Expected(format!(
                     "every item {} (item [{i}] is {})",
                     m.expected, m.actual
-                ));
+                )));
             }
         }
     }
     Ok(())
 }
 
-fn check(ok: bool, expected: impl FnOnce() -> String) -> Result<(), String> {
-    if ok { Ok(()) } else { Err(expected()) }
+fn check(ok: bool, expected: impl FnOnce() -> String) -> Result<(), Expected> {
+    if ok {
+        Ok(())
+    } else {
+        Err(Expected(expected()))
+    }
 }
 
 /// Numbers compare by value (1 == 1.0). With `lenient` (a templated expected string), a number

@@ -461,14 +461,23 @@ pub fn show_size(n: u64) -> String {
     }
 }
 
+/// Why a size (`--max-body 64MiB`) cannot be read.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SizeError {
+    #[error("`{0}` is not a size (like 64MiB or 500KB)")]
+    NotASize(String),
+    #[error("unknown size unit `{0}` (B, KB, KiB, MB, MiB, GB, GiB)")]
+    Unit(String),
+    #[error("`{0}` is out of range")]
+    Range(String),
+}
+
 /// `64MiB`, `1MB`, `512KiB`, `1000`: a size in bytes.
-pub fn parse_size(s: &str) -> Result<usize, String> {
+pub fn parse_size(s: &str) -> Result<usize, SizeError> {
     let t = s.trim();
     let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
     let (num, unit) = t.split_at(split);
-    let n: usize = num
-        .parse()
-        .map_err(|_| format!("`{s}` is not a size (like 64MiB or 500KB)"))?;
+    let n: usize = num.parse().map_err(|_| SizeError::NotASize(s.into()))?;
     let factor: usize = match unit.trim().to_ascii_lowercase().as_str() {
         "" | "b" => 1,
         "kb" => 1_000,
@@ -477,15 +486,11 @@ pub fn parse_size(s: &str) -> Result<usize, String> {
         "mib" | "m" => 1 << 20,
         "gb" => 1_000_000_000,
         "gib" | "g" => 1 << 30,
-        other => {
-            return Err(format!(
-                "unknown size unit `{other}` (B, KB, KiB, MB, MiB, GB, GiB)"
-            ));
-        }
+        other => return Err(SizeError::Unit(other.into())),
     };
     n.checked_mul(factor)
         .filter(|v| *v > 0)
-        .ok_or_else(|| format!("`{s}` is out of range"))
+        .ok_or_else(|| SizeError::Range(s.into()))
 }
 
 /// A transport error in words a user can act on, with the underlying cause.
@@ -580,19 +585,25 @@ fn quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))
 }
 
+/// Why a URL cannot be sent to.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum UrlError {
+    #[error("it has no scheme: start it with http:// or https://")]
+    NoScheme,
+    #[error("{0}")]
+    Malformed(#[from] url::ParseError),
+    #[error("the scheme `{0}` is not http or https")]
+    Scheme(String),
+}
+
 /// A URL yarc can send to: absolute, http or https.
-pub fn check_url(url: &str) -> Result<url::Url, String> {
+pub fn check_url(url: &str) -> Result<url::Url, UrlError> {
     let parsed = url::Url::parse(url).map_err(|e| match e {
-        url::ParseError::RelativeUrlWithoutBase => {
-            "it has no scheme: start it with http:// or https://".to_string()
-        }
-        e => e.to_string(),
+        url::ParseError::RelativeUrlWithoutBase => UrlError::NoScheme,
+        e => UrlError::Malformed(e),
     })?;
     if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(format!(
-            "the scheme `{}` is not http or https",
-            parsed.scheme()
-        ));
+        return Err(UrlError::Scheme(parsed.scheme().to_string()));
     }
     Ok(parsed)
 }
@@ -608,8 +619,16 @@ mod tests {
         assert_eq!(parse_size("2 KiB"), Ok(2_048));
         assert_eq!(parse_size("64MiB"), Ok(64 << 20));
         assert_eq!(parse_size("1gb"), Ok(1_000_000_000));
-        assert!(parse_size("12 parsecs").is_err_and(|e| e.contains("unknown size unit")));
-        assert!(parse_size("lots").is_err_and(|e| e.contains("is not a size")));
+        assert_eq!(
+            parse_size("12 parsecs"),
+            Err(SizeError::Unit("parsecs".into()))
+        );
+        assert!(parse_size("lots").is_err_and(|e| e.to_string().contains("is not a size")));
+        assert_eq!(
+            parse_size("99999999999999999999GiB"),
+            Err(SizeError::NotASize("99999999999999999999GiB".into()))
+        );
+        assert_eq!(parse_size("0"), Err(SizeError::Range("0".into())));
     }
 
     #[test]
@@ -633,7 +652,10 @@ mod tests {
     #[test]
     fn only_absolute_http_urls_are_sent() {
         assert!(check_url("https://api.example/x").is_ok());
-        assert!(check_url("/jobs").is_err_and(|e| e.contains("no scheme")));
-        assert!(check_url("ftp://files.example/x").is_err_and(|e| e.contains("`ftp`")));
+        assert_eq!(check_url("/jobs"), Err(UrlError::NoScheme));
+        assert_eq!(
+            check_url("ftp://files.example/x"),
+            Err(UrlError::Scheme("ftp".into()))
+        );
     }
 }

@@ -40,13 +40,22 @@ pub struct ConnectTo {
     pub to_port: Option<u16>,
 }
 
+/// A `--connect-to` or `--resolve` rule that does not have its form.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("`{given}`: expected {form}, e.g. {example}")]
+pub struct RuleError {
+    pub given: String,
+    pub form: &'static str,
+    pub example: &'static str,
+}
+
 /// `HOST:PORT:HOST2:PORT2` (curl's form; HOST2 or PORT2 may be empty, an IPv6 HOST2 in
 /// brackets).
-pub fn parse_connect_to(s: &str) -> Result<ConnectTo, String> {
-    let bad = || {
-        format!(
-            "`{s}`: expected HOST:PORT:HOST2:PORT2, e.g. api.example.com:443:canary.internal:8443"
-        )
+pub fn parse_connect_to(s: &str) -> Result<ConnectTo, RuleError> {
+    let bad = || RuleError {
+        given: s.into(),
+        form: "HOST:PORT:HOST2:PORT2",
+        example: "api.example.com:443:canary.internal:8443",
     };
     let (host, rest) = s.split_once(':').ok_or_else(bad)?;
     let (port, rest) = rest.split_once(':').ok_or_else(bad)?;
@@ -87,8 +96,12 @@ impl ConnectTo {
 }
 
 /// `HOST:PORT:ADDR` (curl's form; an IPv6 ADDR in brackets) → the host and the address to use.
-pub fn parse_resolve(s: &str) -> Result<(String, std::net::SocketAddr), String> {
-    let bad = || format!("`{s}`: expected HOST:PORT:ADDR, e.g. api.example.com:443:127.0.0.1");
+pub fn parse_resolve(s: &str) -> Result<(String, std::net::SocketAddr), RuleError> {
+    let bad = || RuleError {
+        given: s.into(),
+        form: "HOST:PORT:ADDR",
+        example: "api.example.com:443:127.0.0.1",
+    };
     let (host, rest) = s.split_once(':').ok_or_else(bad)?;
     let (port, addr) = rest.split_once(':').ok_or_else(bad)?;
     let port: u16 = port.parse().map_err(|_| bad())?;
@@ -117,9 +130,9 @@ pub struct Net {
 impl Net {
     pub fn new(o: &NetOptions) -> Result<Net, RunError> {
         let tls = if o.ca_certs.is_empty() && o.client_cert.is_none() && !o.insecure {
-            default_config().map_err(RunError::Setup)?
+            default_config().map_err(|e| RunError::Setup(e.to_string()))?
         } else {
-            custom_config(o).map_err(RunError::Config)?
+            custom_config(o).map_err(|e| RunError::Config(e.to_string()))?
         };
         let proxy = match &o.proxy {
             Some(p) => Some(
@@ -189,10 +202,37 @@ fn finish(mut config: rustls::ClientConfig) -> rustls::ClientConfig {
     config
 }
 
+/// Why TLS cannot be set up as asked.
+#[derive(Debug, Clone, thiserror::Error)]
+enum TlsError {
+    #[error("cannot set up TLS: {0}")]
+    Setup(String),
+    #[error("cannot load the system's trusted certificates: {0}")]
+    TrustStore(String),
+    #[error("cannot read certificates from `{0}`: {1}")]
+    ReadCerts(String, String),
+    #[error("`{0}` holds an invalid certificate: {1}")]
+    BadCert(String, String),
+    #[error("`{0}` holds no PEM certificate")]
+    NoCert(String),
+    #[error("cannot set up certificate verification: {0}")]
+    Verifier(String),
+    #[error("cannot read the private key `{0}`: {1}")]
+    Key(String, String),
+    #[error("the private key `{key}` does not belong to the client certificate `{cert}`")]
+    KeyMismatch { key: String, cert: String },
+    #[error(
+        "the client certificate `{0}` is an X.509 version 1 certificate, which TLS cannot use: issue it again as version 3 (with extensions, e.g. `openssl x509 -req ... -extfile ext.cnf`)"
+    )]
+    CertVersion(String),
+    #[error("the client certificate `{0}` cannot be used: {1}")]
+    ClientCert(String, String),
+}
+
 /// The TLS configuration when no option changes it: made once per process; the platform's
 /// trust store behind it is read at the first handshake (see [`PlatformOnFirstUse`]).
-fn default_config() -> Result<rustls::ClientConfig, String> {
-    static CONFIG: std::sync::OnceLock<Result<rustls::ClientConfig, String>> =
+fn default_config() -> Result<rustls::ClientConfig, TlsError> {
+    static CONFIG: std::sync::OnceLock<Result<rustls::ClientConfig, TlsError>> =
         std::sync::OnceLock::new();
     CONFIG
         .get_or_init(|| {
@@ -203,7 +243,7 @@ fn default_config() -> Result<rustls::ClientConfig, String> {
             };
             let config = rustls::ClientConfig::builder_with_provider(provider)
                 .with_safe_default_protocol_versions()
-                .map_err(|e| format!("cannot set up TLS: {e}"))?
+                .map_err(|e| TlsError::Setup(e.to_string()))?
                 .dangerous()
                 .with_custom_certificate_verifier(Arc::new(verifier))
                 .with_no_client_auth();
@@ -219,7 +259,7 @@ fn default_config() -> Result<rustls::ClientConfig, String> {
 #[derive(Debug)]
 struct PlatformOnFirstUse {
     provider: Arc<CryptoProvider>,
-    made: std::sync::OnceLock<Result<Arc<rustls_platform_verifier::Verifier>, String>>,
+    made: std::sync::OnceLock<Result<Arc<rustls_platform_verifier::Verifier>, TlsError>>,
 }
 
 impl PlatformOnFirstUse {
@@ -228,10 +268,10 @@ impl PlatformOnFirstUse {
             .get_or_init(|| {
                 rustls_platform_verifier::Verifier::new(Arc::clone(&self.provider))
                     .map(Arc::new)
-                    .map_err(|e| format!("cannot load the system's trusted certificates: {e}"))
+                    .map_err(|e| TlsError::TrustStore(e.to_string()))
             })
             .as_deref()
-            .map_err(|e| rustls::Error::General(e.clone()))
+            .map_err(|e| rustls::Error::General(e.to_string()))
     }
 }
 
@@ -278,22 +318,23 @@ impl ServerCertVerifier for PlatformOnFirstUse {
     }
 }
 
-fn read_certs(path: &PathBuf) -> Result<Vec<CertificateDer<'static>>, String> {
+fn read_certs(path: &PathBuf) -> Result<Vec<CertificateDer<'static>>, TlsError> {
+    let shown = || path.display().to_string();
     let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(path)
-        .map_err(|e| format!("cannot read certificates from `{}`: {e}", path.display()))?
+        .map_err(|e| TlsError::ReadCerts(shown(), e.to_string()))?
         .collect::<Result<_, _>>()
-        .map_err(|e| format!("`{}` holds an invalid certificate: {e}", path.display()))?;
+        .map_err(|e| TlsError::BadCert(shown(), e.to_string()))?;
     if certs.is_empty() {
-        return Err(format!("`{}` holds no PEM certificate", path.display()));
+        return Err(TlsError::NoCert(shown()));
     }
     Ok(certs)
 }
 
-fn custom_config(o: &NetOptions) -> Result<rustls::ClientConfig, String> {
+fn custom_config(o: &NetOptions) -> Result<rustls::ClientConfig, TlsError> {
     let provider = provider();
     let builder = rustls::ClientConfig::builder_with_provider(Arc::clone(&provider))
         .with_safe_default_protocol_versions()
-        .map_err(|e| format!("cannot set up TLS: {e}"))?
+        .map_err(|e| TlsError::Setup(e.to_string()))?
         .dangerous();
     let verifier: Arc<dyn ServerCertVerifier> = if o.insecure {
         Arc::new(AcceptAny(Arc::clone(&provider)))
@@ -304,7 +345,7 @@ fn custom_config(o: &NetOptions) -> Result<rustls::ClientConfig, String> {
         }
         Arc::new(
             rustls_platform_verifier::Verifier::new_with_extra_roots(extra, Arc::clone(&provider))
-                .map_err(|e| format!("cannot set up certificate verification: {e}"))?,
+                .map_err(|e| TlsError::Verifier(e.to_string()))?,
         )
     };
     let builder = builder.with_custom_certificate_verifier(verifier);
@@ -312,9 +353,8 @@ fn custom_config(o: &NetOptions) -> Result<rustls::ClientConfig, String> {
         None => builder.with_no_client_auth(),
         Some((cert, key_path)) => {
             let chain = read_certs(cert)?;
-            let key = PrivateKeyDer::from_pem_file(key_path).map_err(|e| {
-                format!("cannot read the private key `{}`: {e}", key_path.display())
-            })?;
+            let key = PrivateKeyDer::from_pem_file(key_path)
+                .map_err(|e| TlsError::Key(key_path.display().to_string(), e.to_string()))?;
             builder
                 .with_client_auth_cert(chain, key)
                 .map_err(|e| client_cert_error(&e, cert, key_path))?
@@ -326,17 +366,15 @@ fn custom_config(o: &NetOptions) -> Result<rustls::ClientConfig, String> {
 /// Why a client certificate and key cannot be used, naming the file at fault: a key that does
 /// not belong to the certificate, or a certificate TLS cannot present (an X.509 version 1
 /// certificate, as `openssl x509 -req` without extensions makes).
-fn client_cert_error(e: &rustls::Error, cert: &Path, key: &Path) -> String {
-    let cert = cert.display();
+fn client_cert_error(e: &rustls::Error, cert: &Path, key: &Path) -> TlsError {
+    let cert = cert.display().to_string();
     match e {
-        rustls::Error::InconsistentKeys(_) => format!(
-            "the private key `{}` does not belong to the client certificate `{cert}`",
-            key.display()
-        ),
-        _ if format!("{e:?}").contains("UnsupportedCertVersion") => format!(
-            "the client certificate `{cert}` is an X.509 version 1 certificate, which TLS cannot use: issue it again as version 3 (with extensions, e.g. `openssl x509 -req ... -extfile ext.cnf`)"
-        ),
-        _ => format!("the client certificate `{cert}` cannot be used: {e}"),
+        rustls::Error::InconsistentKeys(_) => TlsError::KeyMismatch {
+            key: key.display().to_string(),
+            cert,
+        },
+        _ if format!("{e:?}").contains("UnsupportedCertVersion") => TlsError::CertVersion(cert),
+        _ => TlsError::ClientCert(cert, e.to_string()),
     }
 }
 

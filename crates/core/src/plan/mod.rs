@@ -1395,7 +1395,20 @@ fn predicate_templates<'a>(p: &'a Predicate, out: &mut Vec<&'a Template>) {
     }
 }
 
-fn load_schema(path: &Path) -> Result<jsonschema::Validator, String> {
+/// Why a `schema:` file cannot be used.
+#[derive(Debug, thiserror::Error)]
+enum SchemaError {
+    #[error(transparent)]
+    Read(#[from] crate::load::ReadError),
+    #[error("not valid YAML: {0}")]
+    Yaml(String),
+    #[error("not valid JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("not a valid JSON Schema: {0}")]
+    Schema(String),
+}
+
+fn load_schema(path: &Path) -> Result<jsonschema::Validator, SchemaError> {
     let text = crate::load::read_text(path)?;
     let is_yaml = matches!(
         path.extension().and_then(|e| e.to_str()),
@@ -1403,15 +1416,12 @@ fn load_schema(path: &Path) -> Result<jsonschema::Validator, String> {
     );
     let value: Value = if is_yaml {
         serde_saphyr::from_str(&text).map_err(|e| {
-            format!(
-                "not valid YAML: {}",
-                e.to_string().lines().next().unwrap_or("")
-            )
+            SchemaError::Yaml(e.to_string().lines().next().unwrap_or("").to_string())
         })?
     } else {
-        serde_json::from_str(&text).map_err(|e| format!("not valid JSON: {e}"))?
+        serde_json::from_str(&text)?
     };
-    jsonschema::validator_for(&value).map_err(|e| format!("not a valid JSON Schema: {e}"))
+    jsonschema::validator_for(&value).map_err(|e| SchemaError::Schema(e.to_string()))
 }
 
 #[cfg(test)]

@@ -27,17 +27,101 @@ pub struct Merged {
     pub collection_runs: usize,
 }
 
+/// Why reports cannot be merged into one run's.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum MergeError {
+    #[error("no report to merge")]
+    Nothing,
+    #[error("`{file}` is not a JSON report: {why}")]
+    NotJson { file: String, why: String },
+    #[error("`{0}`: a collection has no `unit` (written by a yarc older than `report merge`)")]
+    NoUnit(String),
+    #[error(
+        "`{first}` and `{second}` both hold collection run {index} (`{path}`): the same shard twice?"
+    )]
+    SameUnit {
+        first: String,
+        second: String,
+        index: usize,
+        path: String,
+    },
+    #[error(
+        "collection run{} {} of {total} {} in none of the reports: a report is missing or cut short",
+        if .missing.len() == 1 { "" } else { "s" },
+        .missing.join(", "),
+        is_are(.missing.len())
+    )]
+    MissingUnits { missing: Vec<String>, total: usize },
+    #[error(
+        "`{first}` and `{second}` are parts of different runs ({total} and {other} collection runs)"
+    )]
+    DifferentRuns {
+        first: String,
+        second: String,
+        total: u64,
+        other: String,
+    },
+    #[error(
+        "`{0}` is the report of a whole run, not of a shard (`--shard K/N`): it cannot be merged with others"
+    )]
+    WholeRun(String),
+    #[error(
+        "`{file}` is shard {k}/{n}, the others are shards of {of}: merge the shards of one run"
+    )]
+    OtherShards {
+        file: String,
+        k: u64,
+        n: u64,
+        of: u64,
+    },
+    #[error("`{first}` and `{second}` are both shard {k}/{n}")]
+    SameShard {
+        first: String,
+        second: String,
+        k: u64,
+        n: u64,
+    },
+    #[error(
+        "shard {} {} missing: merge the JSON reports of all {n} shards",
+        .missing.join(", "),
+        is_are(.missing.len())
+    )]
+    MissingShards { missing: Vec<String>, n: u64 },
+    #[error(
+        "`{first}` and `{second}` differ in `{key}` ({a} and {b}): merge the reports of one run, from one yarc"
+    )]
+    Differ {
+        first: String,
+        second: String,
+        key: &'static str,
+        a: String,
+        b: String,
+    },
+    #[error(
+        "`{file}` is report format {found}; this yarc reads format {}",
+        super::json::FORMAT
+    )]
+    Format { file: String, found: String },
+}
+
+fn is_are(n: usize) -> &'static str {
+    if n == 1 { "is" } else { "are" }
+}
+
 /// Merges JSON reports: (where it came from, its text).
-pub fn merge(inputs: &[(String, String)]) -> Result<Merged, String> {
+pub fn merge(inputs: &[(String, String)]) -> Result<Merged, MergeError> {
     if inputs.is_empty() {
-        return Err("no report to merge".into());
+        return Err(MergeError::Nothing);
     }
     let docs: Vec<(&str, Value)> = inputs
         .iter()
         .map(|(name, text)| {
             serde_json::from_str(text)
                 .map(|v| (name.as_str(), v))
-                .map_err(|e| format!("`{name}` is not a JSON report: {e}"))
+                .map_err(|e| MergeError::NotJson {
+                    file: name.clone(),
+                    why: e.to_string(),
+                })
         })
         .collect::<Result<_, _>>()?;
     same_run(&docs)?;
@@ -47,14 +131,17 @@ pub fn merge(inputs: &[(String, String)]) -> Result<Merged, String> {
     let mut files: HashMap<String, Arc<SourceFile>> = HashMap::new();
     for (name, doc) in &docs {
         for c in list(doc, "collections") {
-            let index = c["unit"].as_u64().ok_or_else(|| {
-                format!("`{name}`: a collection has no `unit` (written by a yarc older than `report merge`)")
-            })? as usize;
+            let index = c["unit"]
+                .as_u64()
+                .ok_or_else(|| MergeError::NoUnit(name.to_string()))?
+                as usize;
             if let Some(first) = owner.insert(index, name) {
-                return Err(format!(
-                    "`{first}` and `{name}` both hold collection run {index} (`{}`): the same shard twice?",
-                    text(c, "path")
-                ));
+                return Err(MergeError::SameUnit {
+                    first: first.into(),
+                    second: name.to_string(),
+                    index,
+                    path: text(c, "path"),
+                });
             }
             let info = UnitInfo {
                 index,
@@ -77,12 +164,10 @@ pub fn merge(inputs: &[(String, String)]) -> Result<Merged, String> {
         .map(|i| (i + 1).to_string())
         .collect();
     if !missing.is_empty() {
-        return Err(format!(
-            "collection run{} {} of {collection_runs} {} in none of the reports: a report is missing or cut short",
-            if missing.len() == 1 { "" } else { "s" },
-            missing.join(", "),
-            if missing.len() == 1 { "is" } else { "are" },
-        ));
+        return Err(MergeError::MissingUnits {
+            missing,
+            total: collection_runs,
+        });
     }
     let records: Vec<RequestRecord> = units.iter().flat_map(|(_, _, r)| r.clone()).collect();
     let interrupted = docs.iter().any(|(_, d)| d["interrupted"] == true);
@@ -124,7 +209,7 @@ pub fn merge(inputs: &[(String, String)]) -> Result<Merged, String> {
 
 /// The shards of one run, each once and none missing; returns the whole run's collection runs.
 /// Reports from before shards were recorded (no `collection_runs`) are taken as they are.
-fn every_shard(docs: &[(&str, Value)]) -> Result<usize, String> {
+fn every_shard(docs: &[(&str, Value)]) -> Result<usize, MergeError> {
     let Some(total) = docs[0].1["collection_runs"].as_u64() else {
         return Ok(0);
     };
@@ -136,29 +221,35 @@ fn every_shard(docs: &[(&str, Value)]) -> Result<usize, String> {
     let mut of = None;
     for (name, d) in docs {
         if d["collection_runs"].as_u64() != Some(total) {
-            return Err(format!(
-                "`{}` and `{name}` are parts of different runs ({total} and {} collection runs)",
-                docs[0].0,
-                shown(&d["collection_runs"])
-            ));
+            return Err(MergeError::DifferentRuns {
+                first: docs[0].0.into(),
+                second: name.to_string(),
+                total,
+                other: shown(&d["collection_runs"]),
+            });
         }
         let Some((k, n)) = shard(d) else {
             if docs.len() > 1 {
-                return Err(format!(
-                    "`{name}` is the report of a whole run, not of a shard (`--shard K/N`): it cannot be merged with others"
-                ));
+                return Err(MergeError::WholeRun(name.to_string()));
             }
             continue;
         };
-        if of.is_some_and(|o| o != n) {
-            return Err(format!(
-                "`{name}` is shard {k}/{n}, the others are shards of {}: merge the shards of one run",
-                of.unwrap_or_default()
-            ));
+        if let Some(o) = of.filter(|o| *o != n) {
+            return Err(MergeError::OtherShards {
+                file: name.to_string(),
+                k,
+                n,
+                of: o,
+            });
         }
         of = Some(n);
         if let Some(first) = seen.insert(k, name) {
-            return Err(format!("`{first}` and `{name}` are both shard {k}/{n}"));
+            return Err(MergeError::SameShard {
+                first: first.into(),
+                second: name.to_string(),
+                k,
+                n,
+            });
         }
     }
     if let Some(n) = of {
@@ -167,36 +258,31 @@ fn every_shard(docs: &[(&str, Value)]) -> Result<usize, String> {
             .map(|k| format!("{k}/{n}"))
             .collect();
         if !missing.is_empty() {
-            return Err(format!(
-                "shard {} {} missing: merge the JSON reports of all {n} shards",
-                missing.join(", "),
-                if missing.len() == 1 { "is" } else { "are" }
-            ));
+            return Err(MergeError::MissingShards { missing, n });
         }
     }
     Ok(total as usize)
 }
 
 /// The same yarc, format and environment in every report.
-fn same_run(docs: &[(&str, Value)]) -> Result<(), String> {
+fn same_run(docs: &[(&str, Value)]) -> Result<(), MergeError> {
     for key in ["format", "tool", "environment"] {
         let first = &docs[0].1[key];
         if let Some((name, other)) = docs.iter().find(|(_, d)| d[key] != *first) {
-            return Err(format!(
-                "`{}` and `{name}` differ in `{key}` ({} and {}): merge the reports of one run, from one yarc",
-                docs[0].0,
-                shown(first),
-                shown(&other[key])
-            ));
+            return Err(MergeError::Differ {
+                first: docs[0].0.into(),
+                second: name.to_string(),
+                key,
+                a: shown(first),
+                b: shown(&other[key]),
+            });
         }
     }
     if docs[0].1["format"] != super::json::FORMAT {
-        return Err(format!(
-            "`{}` is report format {}; this yarc reads format {}",
-            docs[0].0,
-            shown(&docs[0].1["format"]),
-            super::json::FORMAT
-        ));
+        return Err(MergeError::Format {
+            file: docs[0].0.into(),
+            found: shown(&docs[0].1["format"]),
+        });
     }
     Ok(())
 }

@@ -3,7 +3,7 @@
 
 use crate::auth::{Endpoint, TokenRequest};
 use crate::diagnostic::Diagnostic;
-use crate::http::{RenderedBody, RenderedPart, RenderedRequest, check_url};
+use crate::http::{RenderedBody, RenderedPart, RenderedRequest, UrlError, check_url};
 use crate::model::{ApiKeyLocation, AuthSpec, Body, OAuth2Spec, PartValue, TokenEndpoint};
 use crate::plan::PlannedRequest;
 use crate::secret::Redactor;
@@ -153,7 +153,7 @@ fn check_header(name: &str, value: &str, t: &crate::model::Template) -> Result<(
     .with_label(format!("in `{}`", t.source)))
 }
 
-fn with_query(url: &str, query: &[(String, String)]) -> Result<String, String> {
+fn with_query(url: &str, query: &[(String, String)]) -> Result<String, UrlError> {
     let mut parsed = check_url(url)?;
     if !query.is_empty() {
         let mut pairs = parsed.query_pairs_mut();
@@ -285,7 +285,7 @@ pub struct Adjust {
 
 impl Adjust {
     /// Applies the changes; the rest of the URL keeps its bytes as rendered.
-    pub fn apply(&self, r: &mut RenderedRequest) -> Result<(), String> {
+    pub fn apply(&self, r: &mut RenderedRequest) -> Result<(), AdjustError> {
         if !self.query.is_empty() {
             r.url = set_query(&r.url, &self.query)?;
         }
@@ -293,9 +293,7 @@ impl Adjust {
             if reqwest::header::HeaderName::from_bytes(k.as_bytes()).is_err()
                 || reqwest::header::HeaderValue::from_str(v).is_err()
             {
-                return Err(format!(
-                    "`{k}` is not a header HTTP can send with that value"
-                ));
+                return Err(AdjustError::Header(k.clone()));
             }
             set_header(r, k, v.clone());
         }
@@ -313,9 +311,18 @@ impl Adjust {
     }
 }
 
+/// Why a change from the workbench cannot be applied to a request.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum AdjustError {
+    #[error("{0}")]
+    Url(#[from] UrlError),
+    #[error("`{0}` is not a header HTTP can send with that value")]
+    Header(String),
+}
+
 /// The URL with each named query parameter set: same-named pairs dropped, the new ones
 /// appended, every other byte of the URL as it was.
-fn set_query(url: &str, query: &[(String, String)]) -> Result<String, String> {
+fn set_query(url: &str, query: &[(String, String)]) -> Result<String, UrlError> {
     use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
     const QUERY: &AsciiSet = &CONTROLS
         .add(b' ')
@@ -409,6 +416,6 @@ mod adjust_tests {
             headers: vec![("x".into(), "a\nb".into())],
             ..Adjust::default()
         };
-        assert!(bad.apply(&mut r).is_err());
+        assert_eq!(bad.apply(&mut r), Err(AdjustError::Header("x".into())));
     }
 }

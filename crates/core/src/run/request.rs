@@ -151,7 +151,7 @@ impl Runner {
             .filter(|a| (&a.target.0, a.target.1.clone()) == target)
             && let Err(e) = a.apply(&mut rendered)
         {
-            return self.invalid(c, pr, &Diagnostic::new(e));
+            return self.invalid(c, pr, &Diagnostic::new(e.to_string()));
         }
         let auth = match apply_auth(&mut rendered, pr.auth.as_ref(), t, &vars, &self.redactor) {
             Ok(a) => a,

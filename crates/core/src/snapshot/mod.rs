@@ -301,22 +301,36 @@ struct FileRequest {
     path: String,
 }
 
+/// Why a snapshot file could not be read back.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SnapshotError {
+    /// Not a snapshot file: its YAML parser's first line.
+    #[error("{0}")]
+    Yaml(String),
+    #[error("the JSON body does not parse: {0}")]
+    Json(String),
+    #[error("unknown body_kind `{0}`")]
+    BodyKind(String),
+}
+
 /// Reads a snapshot file back.
-pub fn from_yaml(text: &str) -> Result<Snapshot, String> {
+pub fn from_yaml(text: &str) -> Result<Snapshot, SnapshotError> {
     let f: File = serde_saphyr::from_str(text).map_err(|e| {
-        e.to_string()
-            .lines()
-            .next()
-            .unwrap_or("invalid YAML")
-            .to_string()
+        SnapshotError::Yaml(
+            e.to_string()
+                .lines()
+                .next()
+                .unwrap_or("invalid YAML")
+                .to_string(),
+        )
     })?;
     let body = match f.body_kind.as_str() {
         "empty" => Body::Empty,
         "json" => {
             // Normalised again, so that a hand-edited file compares by content.
             let text = f.body.unwrap_or_default();
-            let v: Value = serde_json::from_str(&text)
-                .map_err(|e| format!("the JSON body does not parse: {e}"))?;
+            let v: Value =
+                serde_json::from_str(&text).map_err(|e| SnapshotError::Json(e.to_string()))?;
             Body::Json(serde_json::to_string_pretty(&v).unwrap_or_default())
         }
         "text" => Body::Text(f.body.unwrap_or_default()),
@@ -324,7 +338,7 @@ pub fn from_yaml(text: &str) -> Result<Snapshot, String> {
             len: f.body_size.unwrap_or(0),
             sha256: f.body_sha256.unwrap_or_default(),
         },
-        other => return Err(format!("unknown body_kind `{other}`")),
+        other => return Err(SnapshotError::BodyKind(other.to_string())),
     };
     Ok(Snapshot {
         method: f.request.method,
