@@ -129,26 +129,7 @@ pub async fn prepare(config: &Config) -> Result<Prepared, PrepareError> {
     let env = loaded.environment.as_ref();
     let net = with_environment_tls(&config.net, env.map(|e| e.tls.clone()).unwrap_or_default());
     check_net_files(&config.net)?;
-    let sandbox = match config.purpose {
-        Purpose::Send => match &config.sandbox_url {
-            Some(url) if env.is_some_and(|e| e.sandbox.is_some()) => {
-                overrides
-                    .builtin
-                    .push(("sandbox_url".into(), Value::String(url.clone())));
-                None
-            }
-            _ => start_sandbox(config, &loaded, &mut overrides).await?,
-        },
-        Purpose::Check => {
-            if env.is_some_and(|e| e.sandbox.is_some()) {
-                overrides.builtin.push((
-                    "sandbox_url".into(),
-                    Value::String("http://127.0.0.1:0".into()),
-                ));
-            }
-            None
-        }
-    };
+    let sandbox = sandbox_for(config, &loaded, &mut overrides).await?;
     let options = PlanOptions {
         selection: config.selection.clone(),
         data_columns: config
@@ -204,6 +185,29 @@ pub async fn prepare(config: &Config) -> Result<Prepared, PrepareError> {
         sandbox,
         warnings,
     })
+}
+
+/// The sandbox the environment asks for (`sandbox: true`), started when the run sends (or the
+/// one a front end already runs); `sandbox_url` set for the collections either way.
+async fn sandbox_for(
+    config: &Config,
+    loaded: &load::Loaded,
+    overrides: &mut Overrides,
+) -> Result<Option<Running>, PrepareError> {
+    let env = loaded.environment.as_ref();
+    let url = match config.purpose {
+        Purpose::Send => match &config.sandbox_url {
+            Some(url) if env.is_some_and(|e| e.sandbox.is_some()) => url.clone(),
+            _ => return Ok(start_sandbox(config, loaded, overrides).await?),
+        },
+        // Checked, not run: the variable exists, the address is a stand-in.
+        Purpose::Check if env.is_some_and(|e| e.sandbox.is_some()) => "http://127.0.0.1:0".into(),
+        Purpose::Check => return Ok(None),
+    };
+    overrides
+        .builtin
+        .push(("sandbox_url".into(), Value::String(url)));
+    Ok(None)
 }
 
 /// The secrets of `.env` files and the environment, with `--secret-var` values on top.

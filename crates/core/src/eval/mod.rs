@@ -76,46 +76,15 @@ fn evaluate_check(check: &Check, resp: &Response, cx: &EvalCtx, out: &mut Vec<Ou
         Target::Cookie(name) => cookie(resp, name).map(|c| Seen::Value(Value::String(c))),
         Target::Body => Some(Seen::Value(Value::String(resp.text().into_owned()))),
         Target::Time => Some(Seen::Value(Value::from(resp.duration.as_millis() as u64))),
-        Target::Json(path) => match resp.json() {
-            None => {
-                out.push(outcome(
-                    cx,
-                    check,
-                    &check.span,
-                    false,
-                    "a JSON body".into(),
-                    not_json(resp, cx.redactor),
-                ));
+        Target::Json(path) => match select_json(check, path, resp, cx) {
+            Ok((seen, empty)) => {
+                empty_list = empty;
+                seen
+            }
+            Err(o) => {
+                out.push(*o);
                 return;
             }
-            Some(json) => match cx.paths.get(path) {
-                None => None,
-                Some(c) => {
-                    let nodes = match jsonpath::select(c, json) {
-                        Ok(nodes) => nodes,
-                        Err(too_many) => {
-                            let written = "nodes a path can select".to_string();
-                            out.push(outcome(
-                                cx,
-                                check,
-                                &check.span,
-                                false,
-                                written,
-                                too_many.to_string(),
-                            ));
-                            return;
-                        }
-                    };
-                    match (nodes.len(), c.singular) {
-                        (0, singular) => {
-                            empty_list = !singular;
-                            None
-                        }
-                        (_, true) => Some(Seen::One(nodes[0])),
-                        _ => Some(Seen::Many(nodes)),
-                    }
-                }
-            },
         },
         Target::Schema { .. } => None,
     };
@@ -157,6 +126,33 @@ fn evaluate_check(check: &Check, resp: &Response, cx: &EvalCtx, out: &mut Vec<Ou
 
 /// What a check looks at: a value of the response, or the nodes a JSONPath selected, read in
 /// place and copied only as far as a predicate needs.
+/// What a JSON path selects in the body: the node or nodes, or nothing (with `true` when the
+/// path could select several: an empty list for `length`). No JSON body, or a path that
+/// selects too many nodes, is the check's outcome instead.
+fn select_json<'r>(
+    check: &Check,
+    path: &crate::model::JsonPath,
+    resp: &'r Response,
+    cx: &EvalCtx,
+) -> Result<(Option<Seen<'r>>, bool), Box<Outcome>> {
+    let fail = |expected: String, actual: String| {
+        Box::new(outcome(cx, check, &check.span, false, expected, actual))
+    };
+    let Some(json) = resp.json() else {
+        return Err(fail("a JSON body".into(), not_json(resp, cx.redactor)));
+    };
+    let Some(c) = cx.paths.get(path) else {
+        return Ok((None, false));
+    };
+    let nodes = jsonpath::select(c, json)
+        .map_err(|too_many| fail("nodes a path can select".into(), too_many.to_string()))?;
+    Ok(match (nodes.len(), c.singular) {
+        (0, singular) => (None, !singular),
+        (_, true) => (Some(Seen::One(nodes[0])), false),
+        _ => (Some(Seen::Many(nodes)), false),
+    })
+}
+
 enum Seen<'a> {
     Value(Value),
     One(&'a Node),

@@ -444,6 +444,13 @@ struct Planner {
     unset_secrets: std::collections::BTreeSet<String>,
 }
 
+/// What stays the same while one collection's items are walked.
+struct Walk<'a> {
+    env: Option<&'a Environment>,
+    o: &'a Overrides,
+    base_dir: &'a Path,
+}
+
 /// Inherited settings while walking groups.
 #[derive(Clone)]
 struct Scope {
@@ -518,15 +525,12 @@ impl Planner {
         self.left_out.clear();
         let vars = Arc::clone(&scope.vars);
         let var_info = var_info(c, env, o);
-        self.items(
-            &c.items,
-            &scope,
+        let walk = Walk {
             env,
             o,
-            &base_dir,
-            &mut captured,
-            &mut requests,
-        );
+            base_dir: &base_dir,
+        };
+        self.items(&c.items, &scope, &walk, &mut captured, &mut requests);
         PlannedCollection {
             scope: vars,
             var_info,
@@ -539,86 +543,101 @@ impl Planner {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn items(
         &mut self,
         items: &[Item],
         scope: &Scope,
-        env: Option<&Environment>,
-        o: &Overrides,
-        base_dir: &Path,
+        w: &Walk<'_>,
         captured: &mut Vec<String>,
         out: &mut Vec<PlannedRequest>,
     ) {
         for item in items {
             match item {
                 Item::Group(g) => {
-                    let mut inner = scope.clone();
-                    inner.groups.push(g.name.clone());
-                    if g.auth.is_some() {
-                        inner.auth = g.auth.clone();
-                    }
-                    merge_pairs(&mut inner.headers, &g.defaults.headers);
-                    merge_pairs(&mut inner.query, &g.defaults.query);
-                    inner.timeout = g.defaults.timeout.or(inner.timeout);
-                    inner.follow_redirects = g.defaults.follow_redirects.or(inner.follow_redirects);
-                    inner.max_redirects = g.defaults.max_redirects.or(inner.max_redirects);
-                    inner.skips.extend(g.skip.clone());
-                    inner.expect = merged_expect(&inner.expect, &g.defaults.expect);
-                    inner.sets.extend(g.defaults.sets.iter().cloned());
-                    if g.defaults.snapshot.is_some() {
-                        inner.snapshot = g.defaults.snapshot.clone();
-                    }
-                    inner.tags.extend(g.tags.iter().cloned());
-                    if !g.variables.is_empty() {
-                        inner.lower.extend(g.variables.iter().cloned());
-                        inner.vars = Arc::new(self.starting_vars(&inner.lower, env, o));
-                    }
-                    self.items(&g.items, &inner, env, o, base_dir, captured, out);
+                    let inner = self.group_scope(g, scope, w);
+                    self.items(&g.items, &inner, w, captured, out);
                 }
                 Item::Request(r) => {
-                    let mut tags = scope.tags.clone();
-                    tags.extend(r.tags.iter().cloned());
-                    self.seen.tags.extend(tags.iter().cloned());
-                    self.seen
-                        .requests
-                        .push((scope.groups.clone(), r.name.clone()));
-                    let sel = &self.options.selection;
-                    let chosen = match &sel.only {
-                        Some(set) => {
-                            set.contains(&(self.current.clone(), full_name(&scope.groups, &r.name)))
-                        }
-                        None => sel.selects(&tags, &scope.groups, &r.name),
-                    };
-                    if !chosen {
-                        for n in r.given_names() {
-                            self.left_out.insert(n.clone(), r.name.clone());
-                        }
-                        continue;
+                    if let Some(pr) = self.request_item(r, scope, w, captured) {
+                        out.push(pr);
                     }
-                    self.seen.selected += 1;
-                    self.warn_shadowed(r, env, o);
-                    // A request with variables of its own is a scope of its own.
-                    let own;
-                    let scope = if r.variables.is_empty() {
-                        scope
-                    } else {
-                        let mut inner = scope.clone();
-                        inner.lower.extend(r.variables.iter().cloned());
-                        inner.vars = Arc::new(self.starting_vars(&inner.lower, env, o));
-                        own = inner;
-                        &own
-                    };
-                    // Its `set:` values come before it is rendered; its captures after.
-                    captured.extend(scope.sets.iter().map(|s| s.name.clone()));
-                    captured.extend(r.sets.iter().map(|s| s.name.clone()));
-                    let mut pr = self.request(r, scope, base_dir, captured);
-                    pr.tags = tags;
-                    captured.extend(r.captures.iter().map(|c| c.var.clone()));
-                    out.push(pr);
                 }
             }
         }
+    }
+
+    /// A group's scope: the enclosing one with what the group sets on top.
+    fn group_scope(&mut self, g: &Group, scope: &Scope, w: &Walk<'_>) -> Scope {
+        let mut inner = scope.clone();
+        inner.groups.push(g.name.clone());
+        if g.auth.is_some() {
+            inner.auth = g.auth.clone();
+        }
+        merge_pairs(&mut inner.headers, &g.defaults.headers);
+        merge_pairs(&mut inner.query, &g.defaults.query);
+        inner.timeout = g.defaults.timeout.or(inner.timeout);
+        inner.follow_redirects = g.defaults.follow_redirects.or(inner.follow_redirects);
+        inner.max_redirects = g.defaults.max_redirects.or(inner.max_redirects);
+        inner.skips.extend(g.skip.clone());
+        inner.expect = merged_expect(&inner.expect, &g.defaults.expect);
+        inner.sets.extend(g.defaults.sets.iter().cloned());
+        if g.defaults.snapshot.is_some() {
+            inner.snapshot = g.defaults.snapshot.clone();
+        }
+        inner.tags.extend(g.tags.iter().cloned());
+        if !g.variables.is_empty() {
+            inner.lower.extend(g.variables.iter().cloned());
+            inner.vars = Arc::new(self.starting_vars(&inner.lower, w.env, w.o));
+        }
+        inner
+    }
+
+    /// A request planned, when the selection takes it (what it would have given is noted
+    /// when it does not).
+    fn request_item(
+        &mut self,
+        r: &Arc<Request>,
+        scope: &Scope,
+        w: &Walk<'_>,
+        captured: &mut Vec<String>,
+    ) -> Option<PlannedRequest> {
+        let mut tags = scope.tags.clone();
+        tags.extend(r.tags.iter().cloned());
+        self.seen.tags.extend(tags.iter().cloned());
+        self.seen
+            .requests
+            .push((scope.groups.clone(), r.name.clone()));
+        let sel = &self.options.selection;
+        let chosen = match &sel.only {
+            Some(set) => set.contains(&(self.current.clone(), full_name(&scope.groups, &r.name))),
+            None => sel.selects(&tags, &scope.groups, &r.name),
+        };
+        if !chosen {
+            for n in r.given_names() {
+                self.left_out.insert(n.clone(), r.name.clone());
+            }
+            return None;
+        }
+        self.seen.selected += 1;
+        self.warn_shadowed(r, w.env, w.o);
+        // A request with variables of its own is a scope of its own.
+        let own;
+        let scope = if r.variables.is_empty() {
+            scope
+        } else {
+            let mut inner = scope.clone();
+            inner.lower.extend(r.variables.iter().cloned());
+            inner.vars = Arc::new(self.starting_vars(&inner.lower, w.env, w.o));
+            own = inner;
+            &own
+        };
+        // Its `set:` values come before it is rendered; its captures after.
+        captured.extend(scope.sets.iter().map(|s| s.name.clone()));
+        captured.extend(r.sets.iter().map(|s| s.name.clone()));
+        let mut pr = self.request(r, scope, w.base_dir, captured);
+        pr.tags = tags;
+        captured.extend(r.captures.iter().map(|c| c.var.clone()));
+        Some(pr)
     }
 
     fn request(
@@ -901,6 +920,17 @@ impl Planner {
                 pr.req.span
             ));
         }
+        self.needs(pr, &direct, &known)
+    }
+
+    /// Every variable the request needs, its derived variables' inputs included; one read
+    /// through a derived variable that only a later request captures is an input error.
+    fn needs(
+        &mut self,
+        pr: &PlannedRequest,
+        direct: &HashSet<String>,
+        known: &HashSet<String>,
+    ) -> Vec<String> {
         let mut needs: Vec<String> = pr
             .scope
             .expand(direct.iter().cloned())
@@ -993,6 +1023,12 @@ impl Planner {
                 self.warnings.push(w);
             }
         }
+        self.check_files(pr, base_dir);
+    }
+
+    /// The body file and multipart files that need only starting variables exist.
+    fn check_files(&mut self, pr: &PlannedRequest, base_dir: &Path) {
+        let base = &pr.scope.base;
         let mut files: Vec<&Template> = Vec::new();
         match pr.req.body.as_deref() {
             Some(Body::File(t)) => files.push(t),

@@ -126,10 +126,55 @@ pub fn merge(inputs: &[(String, String)]) -> Result<Merged, MergeError> {
         .collect::<Result<_, _>>()?;
     same_run(&docs)?;
     let collection_runs = every_shard(&docs)?;
-    let mut units: Vec<(usize, UnitInfo, Vec<RequestRecord>)> = Vec::new();
+    let units = collection_units(&docs, collection_runs)?;
+    let records: Vec<RequestRecord> = units.iter().flat_map(|(_, r)| r.clone()).collect();
+    let interrupted = docs.iter().any(|(_, d)| d["interrupted"] == true);
+    let summary = Summary::from_records(&records);
+    let exit = match interrupted {
+        // An interrupted shard ended with the signal's code (130 or 143): the whole run did.
+        true => docs
+            .iter()
+            .filter_map(|(_, d)| d["summary"]["exit_code"].as_i64())
+            .max()
+            .and_then(crate::outcome::Exit::from_code)
+            .unwrap_or(crate::outcome::Exit::Interrupted),
+        false => summary.exit(),
+    };
+    let mut notes: Vec<String> = Vec::new();
+    for n in docs.iter().flat_map(|(_, d)| list(d, "notes")) {
+        let n = n.as_str().unwrap_or_default().to_string();
+        // A shard that selected nothing is not news once the shards are one run again.
+        if !n.contains("--shard") && !notes.contains(&n) {
+            notes.push(n);
+        }
+    }
+    Ok(Merged {
+        units: units.into_iter().map(|(u, _)| u).collect(),
+        records,
+        environment: docs[0].1["environment"].as_str().map(str::to_string),
+        elapsed: Duration::from_millis(
+            docs.iter()
+                .filter_map(|(_, d)| d["duration_ms"].as_u64())
+                .max()
+                .unwrap_or(0),
+        ),
+        interrupted,
+        exit,
+        notes,
+        collection_runs,
+    })
+}
+
+/// Every collection run of the reports, in run order, each from exactly one report and none
+/// missing.
+fn collection_units(
+    docs: &[(&str, Value)],
+    collection_runs: usize,
+) -> Result<Vec<(UnitInfo, Vec<RequestRecord>)>, MergeError> {
+    let mut units: Vec<(UnitInfo, Vec<RequestRecord>)> = Vec::new();
     let mut owner: HashMap<usize, &str> = HashMap::new();
     let mut files: HashMap<String, Arc<SourceFile>> = HashMap::new();
-    for (name, doc) in &docs {
+    for (name, doc) in docs {
         for c in list(doc, "collections") {
             let index = c["unit"]
                 .as_u64()
@@ -155,10 +200,10 @@ pub fn merge(inputs: &[(String, String)]) -> Result<Merged, MergeError> {
             let records = list(c, "requests")
                 .map(|r| record(r, &info, &mut files))
                 .collect();
-            units.push((index, info, records));
+            units.push((info, records));
         }
     }
-    units.sort_by_key(|(i, _, _)| *i);
+    units.sort_by_key(|(u, _)| u.index);
     let missing: Vec<String> = (0..collection_runs)
         .filter(|i| !owner.contains_key(i))
         .map(|i| (i + 1).to_string())
@@ -169,42 +214,7 @@ pub fn merge(inputs: &[(String, String)]) -> Result<Merged, MergeError> {
             total: collection_runs,
         });
     }
-    let records: Vec<RequestRecord> = units.iter().flat_map(|(_, _, r)| r.clone()).collect();
-    let interrupted = docs.iter().any(|(_, d)| d["interrupted"] == true);
-    let summary = Summary::from_records(&records);
-    let exit = match interrupted {
-        // An interrupted shard ended with the signal's code (130 or 143): the whole run did.
-        true => docs
-            .iter()
-            .filter_map(|(_, d)| d["summary"]["exit_code"].as_i64())
-            .max()
-            .and_then(crate::outcome::Exit::from_code)
-            .unwrap_or(crate::outcome::Exit::Interrupted),
-        false => summary.exit(),
-    };
-    let mut notes: Vec<String> = Vec::new();
-    for n in docs.iter().flat_map(|(_, d)| list(d, "notes")) {
-        let n = n.as_str().unwrap_or_default().to_string();
-        // A shard that selected nothing is not news once the shards are one run again.
-        if !n.contains("--shard") && !notes.contains(&n) {
-            notes.push(n);
-        }
-    }
-    Ok(Merged {
-        units: units.into_iter().map(|(_, u, _)| u).collect(),
-        records,
-        environment: docs[0].1["environment"].as_str().map(str::to_string),
-        elapsed: Duration::from_millis(
-            docs.iter()
-                .filter_map(|(_, d)| d["duration_ms"].as_u64())
-                .max()
-                .unwrap_or(0),
-        ),
-        interrupted,
-        exit,
-        notes,
-        collection_runs,
-    })
+    Ok(units)
 }
 
 /// The shards of one run, each once and none missing; returns the whole run's collection runs.

@@ -35,7 +35,26 @@ pub fn render_request(
     for (k, v) in &pr.req.cookies {
         cookies.push((k.clone(), t.render(v, vars)?));
     }
-    let body = match pr.req.body.as_deref() {
+    let body = render_body(pr.req.body.as_deref(), t, vars, base_dir)?;
+    body_type(&mut headers, &body);
+    Ok(RenderedRequest {
+        method: pr.req.method.clone(),
+        url,
+        headers,
+        body,
+        sensitive_headers: Vec::new(),
+        cookies,
+    })
+}
+
+/// The body with its templates rendered (files are named, read when sent).
+fn render_body(
+    body: Option<&Body>,
+    t: &Templates,
+    vars: &Vars,
+    base_dir: &Path,
+) -> Result<RenderedBody, Diagnostic> {
+    Ok(match body {
         None => RenderedBody::None,
         Some(Body::Json(v)) => RenderedBody::Json(t.render_json_text(v, vars)?),
         Some(Body::Form(pairs)) => {
@@ -89,15 +108,6 @@ pub fn render_request(
             }
             RenderedBody::Multipart(out)
         }
-    };
-    body_type(&mut headers, &body);
-    Ok(RenderedRequest {
-        method: pr.req.method.clone(),
-        url,
-        headers,
-        body,
-        sensitive_headers: Vec::new(),
-        cookies,
     })
 }
 

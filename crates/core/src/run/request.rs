@@ -97,6 +97,21 @@ impl<'u> UnitState<'u> {
     }
 }
 
+/// The request being run: its collection, its plan, and the variables it was rendered with.
+#[derive(Clone, Copy)]
+pub(super) struct Exchange<'a> {
+    pub c: &'a PlannedCollection,
+    pub pr: &'a PlannedRequest,
+    pub vars: &'a Vars,
+}
+
+/// A request rendered and ready to send, with its variables and how it authenticates.
+struct Ready {
+    rendered: crate::http::RenderedRequest,
+    auth: Applied,
+    vars: Vars,
+}
+
 impl Runner {
     pub(super) async fn run_request(
         &self,
@@ -105,59 +120,14 @@ impl Runner {
         http: &Http,
         st: &mut UnitState<'_>,
     ) -> RequestRecord {
-        let t = &self.plan.templates;
-        if let Some(why) = st.missing_capture(pr) {
-            st.lose_sets(pr, "it was skipped");
-            return self.record(c, pr, State::Skipped, Some(why));
-        }
-        let mut resolved = st.resolve(self, pr);
-        if let Some((_, d)) = resolved.failed.iter().find(|(n, _)| pr.needs.contains(n)) {
-            st.lose_sets(pr, "it could not be built");
-            return self.invalid(c, pr, d);
-        }
-        for set in &pr.req.sets {
-            match t.render_tvalue(&set.value, &resolved.vars) {
-                Ok(v) => {
-                    st.captures.insert(set.name.clone(), v);
-                    st.lost.remove(&set.name);
-                    resolved = st.resolve(self, pr);
-                }
-                Err(d) => {
-                    st.lose_sets(pr, "its `set:` failed");
-                    return self.invalid(c, pr, &d);
-                }
-            }
-        }
-        let vars = resolved.vars;
-        for skip in &pr.skips {
-            match t.skip_reason(skip, &vars) {
-                Ok(Some(why)) => {
-                    let why = format!("skipped: {}", self.redactor.redact(&why));
-                    return self.record(c, pr, State::Skipped, Some(why));
-                }
-                Ok(None) => {}
-                Err(d) => return self.invalid(c, pr, &d),
-            }
-        }
-        let mut rendered = match render_request(pr, t, &vars, &c.base_dir) {
-            Ok(r) => r,
-            Err(d) => return self.invalid(c, pr, &d),
+        let Ready {
+            mut rendered,
+            auth,
+            vars,
+        } = match self.ready(c, pr, st) {
+            Ok(ready) => ready,
+            Err(rec) => return *rec,
         };
-        let target = (&c.path, pr.full_name());
-        if let Some(a) = self
-            .options
-            .adjust
-            .as_ref()
-            .filter(|a| (&a.target.0, a.target.1.clone()) == target)
-            && let Err(e) = a.apply(&mut rendered)
-        {
-            return self.invalid(c, pr, &Diagnostic::new(e.to_string()));
-        }
-        let auth = match apply_auth(&mut rendered, pr.auth.as_ref(), t, &vars, &self.redactor) {
-            Ok(a) => a,
-            Err(d) => return self.invalid(c, pr, &d),
-        };
-        super::render::mark_sensitive(&mut rendered, &self.redactor);
         if self.options.dry_run {
             return self.dry_run(c, pr, rendered, &auth, &mut st.captures);
         }
@@ -170,7 +140,8 @@ impl Runner {
                 }
             }
         }
-        let exec = self.execute(pr, http, &mut rendered, &auth, &vars, c).await;
+        let x = Exchange { c, pr, vars: &vars };
+        let exec = self.execute(x, http, &mut rendered, &auth).await;
         let mut rec = self.record(c, pr, State::Passed, None);
         rec.url = rendered.url.clone();
         rec.request_headers = rendered.headers.clone();
@@ -189,15 +160,85 @@ impl Runner {
                 return rec;
             }
         };
+        self.keep_response(&resp, exec.attempts, &mut rec);
+        rec.message = exec.gave_up;
+        self.evaluate(x, &resp, st, &rendered.url, &mut rec);
+        resp.release_json();
+        rec
+    }
+
+    /// The request's `set:` values given, its `skip:`s read, and the request rendered with its
+    /// auth; or the record of why it is not sent.
+    fn ready(
+        &self,
+        c: &PlannedCollection,
+        pr: &PlannedRequest,
+        st: &mut UnitState<'_>,
+    ) -> Result<Ready, Box<RequestRecord>> {
+        let t = &self.plan.templates;
+        let invalid = |d: &Diagnostic| Box::new(self.invalid(c, pr, d));
+        if let Some(why) = st.missing_capture(pr) {
+            st.lose_sets(pr, "it was skipped");
+            return Err(Box::new(self.record(c, pr, State::Skipped, Some(why))));
+        }
+        let mut resolved = st.resolve(self, pr);
+        if let Some((_, d)) = resolved.failed.iter().find(|(n, _)| pr.needs.contains(n)) {
+            st.lose_sets(pr, "it could not be built");
+            return Err(invalid(d));
+        }
+        for set in &pr.req.sets {
+            match t.render_tvalue(&set.value, &resolved.vars) {
+                Ok(v) => {
+                    st.captures.insert(set.name.clone(), v);
+                    st.lost.remove(&set.name);
+                    resolved = st.resolve(self, pr);
+                }
+                Err(d) => {
+                    st.lose_sets(pr, "its `set:` failed");
+                    return Err(invalid(&d));
+                }
+            }
+        }
+        let vars = resolved.vars;
+        for skip in &pr.skips {
+            if let Some(why) = t.skip_reason(skip, &vars).map_err(|d| invalid(&d))? {
+                let why = format!("skipped: {}", self.redactor.redact(&why));
+                return Err(Box::new(self.record(c, pr, State::Skipped, Some(why))));
+            }
+        }
+        let mut rendered = render_request(pr, t, &vars, &c.base_dir).map_err(|d| invalid(&d))?;
+        let target = (&c.path, pr.full_name());
+        if let Some(a) = self
+            .options
+            .adjust
+            .as_ref()
+            .filter(|a| (&a.target.0, a.target.1.clone()) == target)
+            && let Err(e) = a.apply(&mut rendered)
+        {
+            return Err(invalid(&Diagnostic::new(e.to_string())));
+        }
+        let auth = apply_auth(&mut rendered, pr.auth.as_ref(), t, &vars, &self.redactor)
+            .map_err(|d| invalid(&d))?;
+        super::render::mark_sensitive(&mut rendered, &self.redactor);
+        Ok(Ready {
+            rendered,
+            auth,
+            vars,
+        })
+    }
+
+    /// What the record keeps of the response: its status and time, and (as asked) its
+    /// summary, its body (cut to the limit) and its bytes on the wire.
+    fn keep_response(&self, resp: &Response, attempts: u32, rec: &mut RequestRecord) {
         rec.status = Some(resp.status);
-        if exec.attempts > 1 {
+        if attempts > 1 {
             rec.last_duration = Some(resp.duration);
         } else {
             // One exchange: the time shown is the time `expect.time` judges.
             rec.duration = resp.duration;
         }
         if self.options.keep_responses {
-            rec.response = Some(summary(&resp, &self.redactor));
+            rec.response = Some(summary(resp, &self.redactor));
         }
         if self.options.keep_bodies {
             rec.body = Some(match self.options.body_limit {
@@ -210,24 +251,18 @@ impl Runner {
         if self.options.keep_wire {
             rec.wire = Some(resp.wire.clone());
         }
-        rec.message = exec.gave_up;
-        self.evaluate(c, pr, &resp, &vars, st, &rendered.url, &mut rec);
-        resp.release_json();
-        rec
     }
 
     /// Assertions (with the default status rule), the snapshot and the captures.
-    #[allow(clippy::too_many_arguments)]
     fn evaluate(
         &self,
-        c: &PlannedCollection,
-        pr: &PlannedRequest,
+        x: Exchange<'_>,
         resp: &Response,
-        vars: &Vars,
         st: &mut UnitState<'_>,
         url: &str,
         rec: &mut RequestRecord,
     ) {
+        let Exchange { c, pr, vars } = x;
         let cx = self.eval_ctx(vars, c);
         rec.outcomes = eval::evaluate(&pr.req.expect, resp, &cx);
         if pr.req.fails_on_error_status() && resp.status >= 400 {
@@ -252,17 +287,7 @@ impl Runner {
         // After the captures: an id this response hands out is named in its own snapshot too.
         // A failed request's response is never written as a snapshot.
         let failing = !eval::all_passed(&rec.outcomes) || !capture_errors.is_empty();
-        self.snapshot(
-            c,
-            pr,
-            resp,
-            url,
-            vars,
-            &st.captures,
-            st.iteration,
-            failing,
-            rec,
-        );
+        self.snapshot(x, resp, url, st, failing, rec);
         if !capture_errors.is_empty() {
             let joined = capture_errors.join("\n");
             rec.message = Some(match rec.message.take() {

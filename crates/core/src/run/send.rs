@@ -4,6 +4,7 @@
 use super::Runner;
 use super::record::Step;
 use super::render::{Applied, set_header};
+use super::request::Exchange;
 use crate::auth::Obtained;
 use crate::eval::{self, EvalCtx, Outcome};
 use crate::exchange::Response;
@@ -25,16 +26,28 @@ pub(super) struct Execution {
     pub elapsed: Duration,
 }
 
-/// The sends made so far, for the record.
-#[derive(Default)]
+/// The sends made so far, for the record, and the clock they run against.
 struct Trace {
     attempts: u32,
     steps: Vec<Step>,
     /// Time spent getting tokens: not the request's own time.
     token_time: Duration,
+    /// When the first send started, and how long each may take.
+    started: Instant,
+    timeout: Duration,
 }
 
 impl Trace {
+    fn new(timeout: Duration) -> Trace {
+        Trace {
+            attempts: 0,
+            steps: Vec::new(),
+            token_time: Duration::ZERO,
+            started: Instant::now(),
+            timeout,
+        }
+    }
+
     fn sent(&mut self, resp: &Response) {
         self.attempts += 1;
         self.steps.push(Step::Sent {
@@ -88,21 +101,13 @@ impl Runner {
     /// Sends, with one token refetch after a 401 and the request's polling, if any.
     pub(super) async fn execute(
         &self,
-        pr: &PlannedRequest,
+        x: Exchange<'_>,
         http: &Http,
         rendered: &mut RenderedRequest,
         auth: &Applied,
-        vars: &Vars,
-        c: &PlannedCollection,
     ) -> Execution {
-        let timeout = pr.timeout.unwrap_or(self.options.timeout);
-        let started = Instant::now();
-        let mut trace = Trace::default();
-        let result = self
-            .poll(
-                pr, http, rendered, auth, vars, c, timeout, &mut trace, started,
-            )
-            .await;
+        let mut trace = Trace::new(x.pr.timeout.unwrap_or(self.options.timeout));
+        let result = self.poll(x, http, rendered, auth, &mut trace).await;
         let (result, gave_up) = match result {
             Ok((resp, gave_up)) => (Ok(resp), gave_up),
             Err(e) => (Err(e), None),
@@ -112,23 +117,20 @@ impl Runner {
             result,
             gave_up,
             steps: trace.steps,
-            elapsed: started.elapsed().saturating_sub(trace.token_time),
+            elapsed: trace.started.elapsed().saturating_sub(trace.token_time),
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
     async fn poll(
         &self,
-        pr: &PlannedRequest,
+        x: Exchange<'_>,
         http: &Http,
         rendered: &mut RenderedRequest,
         auth: &Applied,
-        vars: &Vars,
-        c: &PlannedCollection,
-        timeout: Duration,
         trace: &mut Trace,
-        started: Instant,
     ) -> Result<(Response, Option<String>), RunError> {
+        let Exchange { c, pr, vars } = x;
+        let (started, timeout) = (trace.started, trace.timeout);
         let retry = pr.req.retry.as_ref();
         let attempts_max = retry.map_or(1, |r| r.attempts);
         let mut delay = retry.map_or(Duration::ZERO, |r| r.delay);

@@ -6,26 +6,24 @@ use super::record::{RequestRecord, SnapshotOutcome};
 use super::{Runner, SnapshotMode};
 use crate::exchange::Response;
 use crate::model::SnapshotSpec;
-use crate::plan::{PlannedCollection, PlannedRequest};
+use crate::plan::PlannedRequest;
 use crate::snapshot::{self, store::SnapshotDir};
 use crate::template::Vars;
 
 impl Runner {
     /// Takes the response's snapshot and compares it with the stored one (or, for `yarc diff`,
     /// keeps its text on the record).
-    #[allow(clippy::too_many_arguments)]
     pub(super) fn snapshot(
         &self,
-        c: &PlannedCollection,
-        pr: &PlannedRequest,
+        x: super::request::Exchange<'_>,
         resp: &Response,
         url: &str,
-        vars: &Vars,
-        captures: &Vars,
-        iteration: Option<usize>,
+        st: &super::request::UnitState<'_>,
         failing: bool,
         rec: &mut RequestRecord,
     ) {
+        let super::request::Exchange { c, pr, vars } = x;
+        let (captures, iteration) = (&st.captures, st.iteration);
         let spec = match (&self.options.snapshots, &pr.snapshot) {
             (SnapshotMode::Keep { ignore }, own) => {
                 let mut spec = own.clone().unwrap_or_else(|| SnapshotSpec {
