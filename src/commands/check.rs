@@ -30,17 +30,7 @@ pub struct CheckArgs {
 /// folder is checked in turn (or none, when there is no such folder).
 pub(crate) async fn execute(a: CheckArgs, clock: Clock) -> super::Outcome {
     let rows = load_rows(a.data.as_deref())?;
-    let envs: Vec<Option<String>> = match &a.inputs.env {
-        Some(e) => vec![Some(e.clone())],
-        None => {
-            let found = load::environment_names(a.inputs.paths.first().map(PathBuf::as_path));
-            if found.is_empty() {
-                vec![None]
-            } else {
-                found.into_iter().map(Some).collect()
-            }
-        }
-    };
+    let envs = environments(&a.inputs);
     let several = envs.len() > 1;
     // `--env` names the environment about to be used: its secrets must be there. Without it,
     // check is a lint: secrets it cannot see are listed, not refused.
@@ -77,21 +67,7 @@ pub(crate) async fn execute(a: CheckArgs, clock: Clock) -> super::Outcome {
                     p.plan.collections.len(),
                     p.plan.collections.iter().map(|c| c.requests.len()).sum(),
                 );
-                if !p.plan.unset_secrets.is_empty() {
-                    let names: Vec<&str> =
-                        p.plan.unset_secrets.iter().map(String::as_str).collect();
-                    let (with, require) = match env {
-                        Some(e) => (
-                            format!(" `{e}` needs"),
-                            format!("`yarc check --env {e}` and `yarc run --env {e}` require"),
-                        ),
-                        None => (" the collections need".into(), "`yarc run` requires".into()),
-                    };
-                    crate::errln!(
-                        "note:{with} secrets that are not set (or empty) here: {} ({require} them)",
-                        names.join(", ")
-                    );
-                }
+                note_unset_secrets(&p.plan.unset_secrets, env.as_deref());
                 if several {
                     crate::errln!("no problems found\n");
                 }
@@ -126,6 +102,41 @@ pub(crate) async fn execute(a: CheckArgs, clock: Clock) -> super::Outcome {
         if requests == 1 { "" } else { "s" }
     );
     Ok(Exit::Ok)
+}
+
+/// The environment given, or else every one beside the collections (or none).
+fn environments(inputs: &Inputs) -> Vec<Option<String>> {
+    if let Some(e) = &inputs.env {
+        return vec![Some(e.clone())];
+    }
+    let found = load::environment_names(inputs.paths.first().map(PathBuf::as_path));
+    match found.is_empty() {
+        true => vec![None],
+        false => found.into_iter().map(Some).collect(),
+    }
+}
+
+/// The secrets the collections use that are not set here, as a note (with `--env`, check and
+/// run will refuse them).
+fn note_unset_secrets(unset: &std::collections::BTreeSet<String>, env: Option<&str>) {
+    if unset.is_empty() {
+        return;
+    }
+    let (with, require) = match env {
+        Some(e) => (
+            format!(" `{e}` needs"),
+            format!("`yarc check --env {e}` and `yarc run --env {e}` require"),
+        ),
+        None => (" the collections need".into(), "`yarc run` requires".into()),
+    };
+    crate::errln!(
+        "note:{with} secrets that are not set (or empty) here: {} ({require} them)",
+        unset
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
 }
 
 /// " with environment `sandbox`", " with each environment (prod, sandbox, stage)", or nothing.

@@ -327,6 +327,10 @@ fn write_schemas(dir: &Path) -> Result<(), String> {
     )
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "to be split: docs/architecture.md, Not done yet"
+)]
 fn postman_files(
     collection: &Path,
     environments: &[std::path::PathBuf],

@@ -144,6 +144,10 @@ pub(crate) fn find<'a>(routes: &'a [Route], method: &str, path: &str) -> Option<
         .max_by_key(|r| r.literal_count())
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "to be split: docs/architecture.md, Not done yet"
+)]
 pub(crate) async fn execute(a: MockArgs) -> super::Outcome {
     let loaded = load::load(&a.paths, Some(&a.env))?;
     let env_name = loaded.environment.as_ref().map(|e| e.name.clone());

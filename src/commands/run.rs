@@ -100,6 +100,10 @@ pub struct RunArgs {
     pub output: Option<PathBuf>,
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "to be split: docs/architecture.md, Not done yet"
+)]
 pub(crate) async fn execute(a: RunArgs, clock: Clock) -> super::Outcome {
     let rows = load_rows(a.data.as_deref())?;
     let selection = selection(&a.tags, &a.skip_tags, &a.names)?;

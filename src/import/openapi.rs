@@ -43,6 +43,10 @@ pub(crate) fn parse(text: &str) -> Result<Value, String> {
     })
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "to be split: docs/architecture.md, Not done yet"
+)]
 pub(crate) fn import(doc: &Value, with_schemas: bool) -> Result<Imported, String> {
     let version = doc
         .get("openapi")
@@ -330,6 +334,10 @@ fn schemes(doc: &Value, base: &str, report: &mut Report) -> BTreeMap<String, Sch
     out
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "to be split: docs/architecture.md, Not done yet"
+)]
 fn scheme_block(name: &str, scheme: &Value, base: &str, several_keys: bool) -> Scheme {
     let mut s = Scheme {
         auth: Y::Null,

@@ -258,6 +258,10 @@ impl Ctx<'_> {
 
 /// `file_exists` says whether a file the export names (an upload, a body file) is beside the
 /// collection; a request that needs one that is not there is written with `skip:`.
+#[expect(
+    clippy::too_many_lines,
+    reason = "to be split: docs/architecture.md, Not done yet"
+)]
 pub(crate) fn import(
     collection: &Value,
     environments: &[Value],
@@ -413,6 +417,10 @@ pub(crate) fn import(
 /// Variables a request reads that nothing in the export defines (Postman globals, a data
 /// file, a script that sets them) are declared, empty, so `check` passes once the real values
 /// are set; a secret-looking one is read with `secret()`.
+#[expect(
+    clippy::too_many_lines,
+    reason = "to be split: docs/architecture.md, Not done yet"
+)]
 fn undeclared(variables: &mut Y, cx: &mut Ctx<'_>) {
     let mut defined: BTreeSet<String> = variables.entries().into_iter().map(|(k, _)| k).collect();
     defined.extend(cx.in_every_env.iter().flatten().cloned());
@@ -841,6 +849,10 @@ fn with_sent(node: &Value, cx: &mut Ctx<'_>) -> Vec<Y> {
     out
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "to be split: docs/architecture.md, Not done yet"
+)]
 fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
     if node.get("disabled").and_then(Value::as_bool) == Some(true) {
         return None;
@@ -1804,6 +1816,10 @@ fn auth(a: &Value, whose: &str, cx: &mut Ctx<'_>) -> Option<Y> {
     y
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "to be split: docs/architecture.md, Not done yet"
+)]
 fn auth_block(a: &Value, whose: &str, cx: &mut Ctx<'_>) -> Option<Y> {
     let kind = a.get("type").and_then(Value::as_str)?;
     let block = a.get(kind);

@@ -348,6 +348,10 @@ impl LanguageServer for Backend {
         }
     }
 
+    #[expect(
+        clippy::too_many_lines,
+        reason = "to be split: docs/architecture.md, Not done yet"
+    )]
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
         let at = params.text_document_position;
         let Some((path, text, a)) = self.doc(&at.text_document.uri).await else {

@@ -150,6 +150,7 @@ fn the_summary_gives_response_times_and_the_reports_too() {
 }
 
 #[test]
+#[expect(clippy::too_many_lines, reason = "a scenario told start to end")]
 fn init_writes_a_project_that_runs_green_at_once_and_overwrites_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");
     let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();

@@ -358,6 +358,7 @@ fn path_without_curl(tmp: &Path) -> Option<String> {
 /// A run split in three shards and merged gives the same JSON, JUnit and HTML reports as the
 /// run in one piece; reports of another yarc, or one shard twice, are refused.
 #[test]
+#[expect(clippy::too_many_lines, reason = "a scenario told start to end")]
 fn three_shards_merge_into_the_reports_of_the_whole_run() {
     let w = super::World::new();
     for (file, expected) in [("a", "/echo/a"), ("b", "/echo/not-this"), ("c", "/echo/c")] {

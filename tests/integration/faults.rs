@@ -50,6 +50,7 @@ fn reset(stream: TcpStream) {
     drop(stream);
 }
 
+#[expect(clippy::too_many_lines, reason = "a scenario told start to end")]
 async fn handle(mut s: TcpStream) {
     let path = read_head(&mut s).await;
     let ok = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\nConnection: close\r\n\r\n{\"ok\":true}";
@@ -140,6 +141,7 @@ async fn handle(mut s: TcpStream) {
 }
 
 #[test]
+#[expect(clippy::too_many_lines, reason = "a scenario told start to end")]
 fn every_fault_fails_only_its_own_request_with_its_cause() {
     let f = FaultServer::start();
     let w = World::new();

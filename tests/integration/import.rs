@@ -25,6 +25,7 @@ fn files_below(dir: &std::path::Path) -> String {
 }
 
 #[test]
+#[expect(clippy::too_many_lines, reason = "a scenario told start to end")]
 fn postman_collection_and_environment_import_check_and_run() {
     let w = World::new();
     let r = run_in(

@@ -158,6 +158,7 @@ fn uri(p: &Path) -> String {
 const COLLECTION: &str = "name: jobs\nrequests:\n  - name: start\n    method: POST\n    url: \"{{ base_ur }}/jobs\"\n    headers:\n      X-Key: \"{{ secret('API_KEY') }}\"\n    capture:\n      job_id: $.id\n  - name: poll\n    url: \"{{ base_url }}/jobs/{{ job_id }}\"\n    variables: { page_size: 50 }\n";
 
 #[test]
+#[expect(clippy::too_many_lines, reason = "a scenario told start to end")]
 fn an_editor_gets_diagnostics_completion_hover_definition_and_symbols() {
     let w = World::new();
     let dir = w.dir.path().canonicalize().expect("dir");

@@ -288,6 +288,7 @@ fn diff_between_two_servers_reports_the_one_field_that_differs() {
 }
 
 #[test]
+#[expect(clippy::too_many_lines, reason = "a scenario told start to end")]
 fn mock_serves_recordings_that_the_same_collection_passes_against() {
     let w = World::new();
     w.write(

@@ -288,6 +288,7 @@ fn without_the_token_or_from_another_host_nothing_is_answered() {
 }
 
 #[test]
+#[expect(clippy::too_many_lines, reason = "a scenario told start to end")]
 fn sends_go_through_the_engine_and_keep_captures_for_the_session() {
     let w = World::new();
     w.write("flow.yaml", FLOW);
@@ -744,6 +745,7 @@ fn dechunk(r: &Reply) -> String {
 }
 
 #[test]
+#[expect(clippy::too_many_lines, reason = "a scenario told start to end")]
 fn chromium_drives_the_page_send_dependencies_snapshot_and_a_save() {
     let Some((driver, chrome)) = chromium() else {
         return;

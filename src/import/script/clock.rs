@@ -349,6 +349,10 @@ impl Converter {
     }
 
     /// The parts of `clock_text`: a time's field (with its time) or literal text (without).
+    #[expect(
+        clippy::too_many_lines,
+        reason = "to be split: docs/architecture.md, Not done yet"
+    )]
     fn clock_pieces(&self, e: &Expr, out: &mut Vec<(Option<Shift>, String)>) -> Option<()> {
         let e = renew(e);
         let num = |x: &Expr| constant(x).and_then(whole);

@@ -680,6 +680,10 @@ impl Converter {
         }
     }
 
+    #[expect(
+        clippy::too_many_lines,
+        reason = "to be split: docs/architecture.md, Not done yet"
+    )]
     fn expression(&mut self, e: &Expr) -> Done {
         if let Some(body) = test_body(e) {
             let outer = std::mem::replace(&mut self.swallowed, false);
