@@ -245,3 +245,11 @@ pub fn local_listener(workers: usize) -> (tokio::runtime::Runtime, tokio::net::T
         .expect("bind");
     (rt, listener)
 }
+
+/// Whether a test needing an outside tool (Chromium, chromedriver, Neovim, util-linux `script`)
+/// must find it: in CI on Linux, where .ci/run installs them, a missing one fails the test.
+/// Elsewhere — a machine with only Rust, the macOS and Windows jobs that run the rest — the
+/// test says it skipped.
+fn tools_required() -> bool {
+    std::env::var_os("CI").is_some() && cfg!(target_os = "linux")
+}

@@ -50,3 +50,6 @@ pub struct UnitInfo {
     pub name: String,
     pub iteration: Option<(usize, usize)>,
 }
+
+#[cfg(test)]
+mod tests;
