@@ -327,10 +327,6 @@ fn write_schemas(dir: &Path) -> Result<(), String> {
     )
 }
 
-#[expect(
-    clippy::too_many_lines,
-    reason = "to be split: docs/architecture.md, Not done yet"
-)]
 fn postman_files(
     collection: &Path,
     environments: &[std::path::PathBuf],
@@ -373,6 +369,12 @@ fn postman_files(
     if let Err(e) = write_schemas(out) {
         return fail(&e);
     }
+    crate::out!("{}", postman_summary(out, &imported));
+    Ok(Exit::Ok)
+}
+
+/// What the import wrote and converted, what needs a human look, and what to run next.
+fn postman_summary(out: &Path, imported: &postman::Imported) -> String {
     let r = &imported.report;
     let mut s = format!(
         "imported {} requests in {} groups into {}\n",
@@ -422,6 +424,21 @@ fn postman_files(
             out.join(file).display()
         ));
     }
+    let look = human_look(r);
+    if look.is_empty() {
+        s.push_str("nothing needs a human look\n");
+    } else {
+        s.push_str("needs a human look:\n");
+        for l in look {
+            s.push_str(&format!("  - {l}\n"));
+        }
+    }
+    s.push_str(&format!("next: yarc check {}\n", out.display()));
+    s
+}
+
+/// The summary's "needs a human look" lines.
+fn human_look(r: &postman::Report) -> Vec<String> {
     let mut look = Vec::new();
     if r.kept_lines > 0 {
         let lines = match r.kept_lines {
@@ -449,17 +466,7 @@ fn postman_files(
         ));
     }
     look.extend(r.notes.iter().cloned());
-    if look.is_empty() {
-        s.push_str("nothing needs a human look\n");
-    } else {
-        s.push_str("needs a human look:\n");
-        for l in look {
-            s.push_str(&format!("  - {l}\n"));
-        }
-    }
-    s.push_str(&format!("next: yarc check {}\n", out.display()));
-    crate::out!("{s}");
-    Ok(Exit::Ok)
+    look
 }
 
 /// The import's counts as JSON (`--report`).

@@ -144,51 +144,10 @@ pub(crate) fn find<'a>(routes: &'a [Route], method: &str, path: &str) -> Option<
         .max_by_key(|r| r.literal_count())
 }
 
-#[expect(
-    clippy::too_many_lines,
-    reason = "to be split: docs/architecture.md, Not done yet"
-)]
 pub(crate) async fn execute(a: MockArgs) -> super::Outcome {
     let loaded = load::load(&a.paths, Some(&a.env))?;
     let env_name = loaded.environment.as_ref().map(|e| e.name.clone());
-    let mut routes = Vec::new();
-    let mut pathless = 0;
-    let mut dirs = Vec::new();
-    for c in &loaded.collections {
-        let dir = SnapshotDir::new(&c.path, env_name.as_deref());
-        dirs.push(dir.dir.display().to_string());
-        for key in dir.keys() {
-            let Some(Ok(text)) = dir.read(&key) else {
-                continue;
-            };
-            match snapshot::from_yaml(&text) {
-                Ok(s) => match route(&s) {
-                    Some(r) => routes.push(r),
-                    None => pathless += 1,
-                },
-                Err(e) => crate::errln!("warning: skipping {}: {e}", dir.file(&key).display()),
-            }
-        }
-    }
-    if pathless > 0 {
-        crate::errln!(
-            "warning: {pathless} snapshots have no recorded path and are not served: record them again with `yarc run ... --env {} --update-snapshots`",
-            a.env
-        );
-    }
-    if routes.is_empty() {
-        crate::errln!(
-            "mock: nothing recorded for environment `{}` (looked in {}): give requests `snapshot: true` (or `defaults: {{ snapshot: true }}`) and run `yarc run {} --env {}` once against the real API to record their answers",
-            a.env,
-            dirs.join(", "),
-            a.paths
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(" "),
-            a.env
-        );
-    }
+    let routes = recorded_routes(&a, &loaded, env_name.as_deref());
     let listener = match tokio::net::TcpListener::bind(("127.0.0.1", a.port)).await {
         Ok(l) => l,
         Err(e) => {
@@ -230,6 +189,50 @@ pub(crate) async fn execute(a: MockArgs) -> super::Outcome {
         _ = tokio::signal::ctrl_c() => Ok(()),
     };
     Ok(Exit::Ok)
+}
+
+/// The recorded responses the mock serves, from the environment's snapshots; what cannot be
+/// served is said (a snapshot without its path, none recorded at all).
+fn recorded_routes(a: &MockArgs, loaded: &load::Loaded, env_name: Option<&str>) -> Vec<Route> {
+    let mut routes = Vec::new();
+    let mut pathless = 0;
+    let mut dirs = Vec::new();
+    for c in &loaded.collections {
+        let dir = SnapshotDir::new(&c.path, env_name);
+        dirs.push(dir.dir.display().to_string());
+        for key in dir.keys() {
+            let Some(Ok(text)) = dir.read(&key) else {
+                continue;
+            };
+            match snapshot::from_yaml(&text) {
+                Ok(s) => match route(&s) {
+                    Some(r) => routes.push(r),
+                    None => pathless += 1,
+                },
+                Err(e) => crate::errln!("warning: skipping {}: {e}", dir.file(&key).display()),
+            }
+        }
+    }
+    if pathless > 0 {
+        crate::errln!(
+            "warning: {pathless} snapshots have no recorded path and are not served: record them again with `yarc run ... --env {} --update-snapshots`",
+            a.env
+        );
+    }
+    if routes.is_empty() {
+        crate::errln!(
+            "mock: nothing recorded for environment `{}` (looked in {}): give requests `snapshot: true` (or `defaults: {{ snapshot: true }}`) and run `yarc run {} --env {}` once against the real API to record their answers",
+            a.env,
+            dirs.join(", "),
+            a.paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(" "),
+            a.env
+        );
+    }
+    routes
 }
 
 struct MockState {

@@ -100,10 +100,6 @@ pub struct RunArgs {
     pub output: Option<PathBuf>,
 }
 
-#[expect(
-    clippy::too_many_lines,
-    reason = "to be split: docs/architecture.md, Not done yet"
-)]
 pub(crate) async fn execute(a: RunArgs, clock: Clock) -> super::Outcome {
     let rows = load_rows(a.data.as_deref())?;
     let selection = selection(&a.tags, &a.skip_tags, &a.names)?;
@@ -121,27 +117,7 @@ pub(crate) async fn execute(a: RunArgs, clock: Clock) -> super::Outcome {
     } = prepare(&config).await?;
     let (units, notes, all_units) = planned_units(&plan, &a, rows.as_deref());
     let infos = unit_infos(&plan, &units);
-    // What the body, `-o` and `--print` are about: the requests asked for, not the ones
-    // `--with-deps` runs before them.
-    let chosen: HashSet<(String, String)> = plan
-        .collections
-        .iter()
-        .flat_map(|c| {
-            c.requests
-                .iter()
-                .filter(|r| asked.selects_request(&c.path, r))
-                .map(|r| (c.shown_path.clone(), r.full_name()))
-        })
-        .collect();
-    let selected: usize = units
-        .iter()
-        .map(|u| {
-            let c = &plan.collections[u.collection];
-            let mine =
-                |r: &&plan::PlannedRequest| chosen.contains(&(c.shown_path.clone(), r.full_name()));
-            c.requests.iter().filter(mine).count()
-        })
-        .sum();
+    let (chosen, selected) = asked_for(&plan, &asked, &units);
     let mut shown = showing(&a, selected)?;
     if a.with_deps {
         shown.only = Some(chosen);
@@ -205,6 +181,35 @@ pub(crate) async fn execute(a: RunArgs, clock: Clock) -> super::Outcome {
     console.finish(&summary, elapsed, &records);
     signals.abort();
     Ok(exit)
+}
+
+/// What the body, `-o` and `--print` are about: the requests asked for (collection, name), not
+/// the ones `--with-deps` runs before them; and how many of them the planned runs send.
+fn asked_for(
+    plan: &plan::Plan,
+    asked: &Selection,
+    units: &[Unit],
+) -> (HashSet<(String, String)>, usize) {
+    let chosen: HashSet<(String, String)> = plan
+        .collections
+        .iter()
+        .flat_map(|c| {
+            c.requests
+                .iter()
+                .filter(|r| asked.selects_request(&c.path, r))
+                .map(|r| (c.shown_path.clone(), r.full_name()))
+        })
+        .collect();
+    let selected: usize = units
+        .iter()
+        .map(|u| {
+            let c = &plan.collections[u.collection];
+            let mine =
+                |r: &&plan::PlannedRequest| chosen.contains(&(c.shown_path.clone(), r.full_name()));
+            c.requests.iter().filter(mine).count()
+        })
+        .sum();
+    (chosen, selected)
 }
 
 /// What a run shows of its responses besides the status lines.

@@ -114,10 +114,6 @@ pub(crate) fn import(text: &str, name: Option<&str>) -> Result<Imported, String>
     request(curl, name)
 }
 
-#[expect(
-    clippy::too_many_lines,
-    reason = "to be split: docs/architecture.md, Not done yet"
-)]
 fn options(words: Vec<String>) -> Result<Curl, String> {
     let mut c = Curl::default();
     let mut i = 0;
@@ -152,32 +148,7 @@ fn options(words: Vec<String>) -> Result<Curl, String> {
                     c.headers.push((k, v));
                 }
             }
-            "-d" | "--data" | "--data-ascii" | "--data-raw" | "--data-binary" => {
-                let v = value()?;
-                if flag != "--data-raw" && v.starts_with('@') {
-                    return Err(format!(
-                        "`{flag} {v}` reads the body from a file: put the file beside the collection and write `file: {}` in the request",
-                        &v[1..]
-                    ));
-                }
-                c.data.push(v);
-                if c.data_kind == Data::None {
-                    c.data_kind = Data::Form;
-                }
-            }
-            "--data-urlencode" => {
-                c.data.push(urlencoded(&value()?)?);
-                c.data_kind = Data::Form;
-            }
-            "--json" => {
-                c.data.push(value()?);
-                c.data_kind = Data::Json;
-            }
-            "-F" | "--form" | "--form-string" => {
-                let v = value()?;
-                let (k, v) = v.split_once('=').unwrap_or((&v, ""));
-                c.form.push((k.to_string(), v.to_string()));
-            }
+            f if BODY_OPTIONS.contains(&f) => body_option(&mut c, f, value()?)?,
             "-u" | "--user" => c.user = Some(value()?),
             "--oauth2-bearer" => c.bearer = Some(value()?),
             "-A" | "--user-agent" => c.headers.push(("User-Agent".into(), value()?)),
@@ -206,6 +177,52 @@ fn options(words: Vec<String>) -> Result<Curl, String> {
         }
     }
     Ok(c)
+}
+
+/// The options that give the body.
+const BODY_OPTIONS: &[&str] = &[
+    "-d",
+    "--data",
+    "--data-ascii",
+    "--data-raw",
+    "--data-binary",
+    "--data-urlencode",
+    "--json",
+    "-F",
+    "--form",
+    "--form-string",
+];
+
+/// One body option and its value: form data (`-d`, `--data-urlencode`), JSON (`--json`) or a
+/// multipart field (`-F`).
+fn body_option(c: &mut Curl, flag: &str, v: String) -> Result<(), String> {
+    match flag {
+        "--data-urlencode" => {
+            c.data.push(urlencoded(&v)?);
+            c.data_kind = Data::Form;
+        }
+        "--json" => {
+            c.data.push(v);
+            c.data_kind = Data::Json;
+        }
+        "-F" | "--form" | "--form-string" => {
+            let (k, v) = v.split_once('=').unwrap_or((&v, ""));
+            c.form.push((k.to_string(), v.to_string()));
+        }
+        _ => {
+            if flag != "--data-raw" && v.starts_with('@') {
+                return Err(format!(
+                    "`{flag} {v}` reads the body from a file: put the file beside the collection and write `file: {}` in the request",
+                    &v[1..]
+                ));
+            }
+            c.data.push(v);
+            if c.data_kind == Data::None {
+                c.data_kind = Data::Form;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `-XPOST` → (`-X`, `POST`); `--data=x` → (`--data`, `x`); `-sSL` → `-s` (the rest read as

@@ -115,6 +115,43 @@ struct Ctx<'a> {
     auth_in_force: Vec<Y>,
 }
 
+impl<'a> Ctx<'a> {
+    fn new(file_exists: &'a dyn Fn(&str) -> bool, exported_empty: BTreeSet<String>) -> Ctx<'a> {
+        Ctx {
+            report: Report::default(),
+            file_exists,
+            skip: Vec::new(),
+            unknown: Vec::new(),
+            names: HashMap::new(),
+            runtime: BTreeSet::new(),
+            set_vars: Y::map(),
+            reads: Default::default(),
+            current: None,
+            request_no: 0,
+            captured_at: Default::default(),
+            set_at: Default::default(),
+            optional: BTreeSet::new(),
+            in_every_env: None,
+            url_starts: BTreeSet::new(),
+            url_start_uses: Default::default(),
+            skip_until_set: Vec::new(),
+            given: BTreeSet::new(),
+            written: HashMap::new(),
+            script_reads: BTreeSet::new(),
+            request_reads: BTreeSet::new(),
+            token_vars: Vec::new(),
+            auth_in_force: Vec::new(),
+            helper_vars: Vec::new(),
+            sent_before: Vec::new(),
+            sent_after: Vec::new(),
+            secret_values: HashMap::new(),
+            place: String::new(),
+            values: Default::default(),
+            exported_empty,
+        }
+    }
+}
+
 impl Ctx<'_> {
     /// Whether a converted value is `{prefix}{{ var }}` for a variable a token request fills.
     fn is_fetched_token(&self, value: &str, prefix: &str) -> bool {
@@ -258,70 +295,13 @@ impl Ctx<'_> {
 
 /// `file_exists` says whether a file the export names (an upload, a body file) is beside the
 /// collection; a request that needs one that is not there is written with `skip:`.
-#[expect(
-    clippy::too_many_lines,
-    reason = "to be split: docs/architecture.md, Not done yet"
-)]
 pub(crate) fn import(
     collection: &Value,
     environments: &[Value],
     file_exists: &dyn Fn(&str) -> bool,
 ) -> Result<Imported, String> {
-    // The Postman API's export wraps the collection: `{"collection": {...}}` (Newman runs it).
-    let collection = match collection.get("collection") {
-        Some(inner) if collection.get("info").is_none() && inner.get("info").is_some() => inner,
-        _ => collection,
-    };
-    let info = collection.get("info").ok_or(
-        "not a Postman collection: no `info` (a collection export has `info` and `item`; an environment export goes to --environment)",
-    )?;
-    let schema = info.get("schema").and_then(Value::as_str).unwrap_or("");
-    if !(schema.is_empty() || schema.contains("v2.1") || schema.contains("v2.0")) {
-        return Err(format!(
-            "unsupported Postman collection schema `{schema}` (v2.0 and v2.1 are supported)"
-        ));
-    }
-    let items = collection
-        .get("item")
-        .and_then(Value::as_array)
-        .ok_or("not a Postman collection: no `item` list")?;
-    let name = info
-        .get("name")
-        .and_then(Value::as_str)
-        .unwrap_or("Imported collection")
-        .to_string();
-    let mut cx = Ctx {
-        report: Report::default(),
-        file_exists,
-        skip: Vec::new(),
-        unknown: Vec::new(),
-        names: HashMap::new(),
-        runtime: BTreeSet::new(),
-        set_vars: Y::map(),
-        reads: Default::default(),
-        current: None,
-        request_no: 0,
-        captured_at: Default::default(),
-        set_at: Default::default(),
-        optional: BTreeSet::new(),
-        in_every_env: None,
-        url_starts: BTreeSet::new(),
-        url_start_uses: Default::default(),
-        skip_until_set: Vec::new(),
-        given: BTreeSet::new(),
-        written: HashMap::new(),
-        script_reads: BTreeSet::new(),
-        request_reads: BTreeSet::new(),
-        token_vars: Vec::new(),
-        auth_in_force: Vec::new(),
-        helper_vars: Vec::new(),
-        sent_before: Vec::new(),
-        sent_after: Vec::new(),
-        secret_values: HashMap::new(),
-        place: String::new(),
-        values: Default::default(),
-        exported_empty: exported_empty(collection, environments),
-    };
+    let (collection, info, items, name) = opened(collection)?;
+    let mut cx = Ctx::new(file_exists, exported_empty(collection, environments));
     // Requests first: the variables their scripts set decide what is a secret.
     let mut scope = Scope::default();
     for (lines, phase) in events(collection, "test", Phase::ScopeTest)
@@ -344,7 +324,34 @@ pub(crate) fn import(
         envs.push((env_name, file.clone()));
         env_files.push((file, text));
     }
-    let mut variables = variables(collection.get("variable"), &mut cx);
+    let variables = collection_variables(collection, &mut scope, &mut cx);
+    let mut requests = requests;
+    for (name, why) in std::mem::take(&mut cx.skip_until_set) {
+        skip_until_set(&mut requests, &name, &why);
+    }
+    cx.report.unknown_dynamic.extend(cx.unknown.drain(..));
+    let described = description(info.get("description"), &mut cx);
+    let doc = collection_doc(&name, described, variables, auth, scope, requests);
+    cx.report.destinations = super::destinations::of(&doc, &cx.values);
+    let slug = crate::snapshot::slug(&name);
+    let collection_file = format!("{slug}.yaml");
+    let mut files = vec![(
+        collection_file.clone(),
+        modeline("collection", "./") + &yaml_out::to_string(&doc),
+    )];
+    files.extend(env_files);
+    Ok(Imported {
+        files,
+        collection_file,
+        environments: envs,
+        report: cx.report,
+    })
+}
+
+/// The collection's `variables:`: its own, those its scripts set, then those the requests
+/// read that nothing defines; less the helper code a converted script no longer needs.
+fn collection_variables(collection: &Value, scope: &mut Scope, cx: &mut Ctx<'_>) -> Y {
+    let mut variables = variables(collection.get("variable"), cx);
     for (k, v) in std::mem::take(&mut scope.variables).entries() {
         variables.set(k, v);
     }
@@ -360,18 +367,25 @@ pub(crate) fn import(
             ));
         }
     }
-    undeclared(&mut variables, &mut cx);
-    let mut requests = requests;
-    for (name, why) in std::mem::take(&mut cx.skip_until_set) {
-        skip_until_set(&mut requests, &name, &why);
-    }
-    cx.report.unknown_dynamic.extend(cx.unknown.drain(..));
+    undeclared(&mut variables, cx);
+    variables
+}
+
+/// The collection file's document, in the order a reader wants it.
+fn collection_doc(
+    name: &str,
+    description: Option<Y>,
+    variables: Y,
+    auth: Option<Y>,
+    scope: Scope,
+    requests: Y,
+) -> Y {
     let mut doc = Y::map();
     doc.comment(format!(
         "Imported from the Postman collection \"{name}\" by `yarc import postman`.\nScript lines that were not converted are kept in comments starting \"postman\": give them a look."
     ));
-    doc.set("name", Y::str(&name));
-    if let Some(d) = description(info.get("description"), &mut cx) {
+    doc.set("name", Y::str(name));
+    if let Some(d) = description {
         doc.set("description", d);
     }
     if !variables.is_empty_map() {
@@ -398,29 +412,41 @@ pub(crate) fn import(
     for b in scope.blocks {
         doc.comment(b);
     }
-    cx.report.destinations = super::destinations::of(&doc, &cx.values);
-    let slug = crate::snapshot::slug(&name);
-    let collection_file = format!("{slug}.yaml");
-    let mut files = vec![(
-        collection_file.clone(),
-        modeline("collection", "./") + &yaml_out::to_string(&doc),
-    )];
-    files.extend(env_files);
-    Ok(Imported {
-        files,
-        collection_file,
-        environments: envs,
-        report: cx.report,
-    })
+    doc
+}
+
+/// The collection inside an export (the Postman API wraps it), with its `info`, its items and
+/// its name; or why this is no collection yarc reads.
+fn opened(collection: &Value) -> Result<(&Value, &Value, &Vec<Value>, String), String> {
+    // The Postman API's export wraps the collection: `{"collection": {...}}` (Newman runs it).
+    let collection = match collection.get("collection") {
+        Some(inner) if collection.get("info").is_none() && inner.get("info").is_some() => inner,
+        _ => collection,
+    };
+    let info = collection.get("info").ok_or(
+        "not a Postman collection: no `info` (a collection export has `info` and `item`; an environment export goes to --environment)",
+    )?;
+    let schema = info.get("schema").and_then(Value::as_str).unwrap_or("");
+    if !(schema.is_empty() || schema.contains("v2.1") || schema.contains("v2.0")) {
+        return Err(format!(
+            "unsupported Postman collection schema `{schema}` (v2.0 and v2.1 are supported)"
+        ));
+    }
+    let items = collection
+        .get("item")
+        .and_then(Value::as_array)
+        .ok_or("not a Postman collection: no `item` list")?;
+    let name = info
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or("Imported collection")
+        .to_string();
+    Ok((collection, info, items, name))
 }
 
 /// Variables a request reads that nothing in the export defines (Postman globals, a data
 /// file, a script that sets them) are declared, empty, so `check` passes once the real values
 /// are set; a secret-looking one is read with `secret()`.
-#[expect(
-    clippy::too_many_lines,
-    reason = "to be split: docs/architecture.md, Not done yet"
-)]
 fn undeclared(variables: &mut Y, cx: &mut Ctx<'_>) {
     let mut defined: BTreeSet<String> = variables.entries().into_iter().map(|(k, _)| k).collect();
     defined.extend(cx.in_every_env.iter().flatten().cloned());
@@ -447,40 +473,7 @@ fn undeclared(variables: &mut Y, cx: &mut Ctx<'_>) {
     );
     for name in missing {
         let (value, how) = if cx.runtime.contains(&name) {
-            // A script sets it (a capture, or a kept line): empty until then, as in Postman. A
-            // URL it starts that no capture or set: of the collection fills is held back.
-            // Captured (or set) before the first request that reads it: the URL has its value
-            // by then. Captured only later, the request is sent before: as Newman would send
-            // `{{name}}`, which is no URL, it is held back until the variable is set.
-            let first = cx.reads.get(&name).copied().unwrap_or(usize::MAX);
-            let given =
-                cx.captured_at.get(&name).is_some_and(|c| *c < first) || cx.given.contains(&name);
-            if cx.url_starts.contains(&name) && !given {
-                let (why, note) = match cx.captured_at.contains_key(&name) {
-                    true => (
-                        format!(
-                            "`{name}` is captured only by a later request: this one is skipped until it has a value"
-                        ),
-                        format!(
-                            "`{name}` starts URLs but is captured only by a later request: the requests before it are skipped until it has a value"
-                        ),
-                    ),
-                    false => (
-                        format!(
-                            "`{name}` is set by a script yarc does not run: capture it, or set it, to run this request"
-                        ),
-                        format!(
-                            "`{name}` starts URLs but is set only by a script line that was kept: the requests that use it are skipped until it is given a value"
-                        ),
-                    ),
-                };
-                cx.skip_until_set.push((name.clone(), why));
-                cx.report.notes.push(note);
-                (String::new(), None)
-            } else {
-                // Until a script sets it, Newman sends the reference as written: so does yarc.
-                (unresolved(cx, &name), None)
-            }
+            (set_at_run_time(&name, cx), None)
         } else if looks_secret(&name) {
             let env = env_name(&name);
             cx.report.secrets.insert(env.clone());
@@ -531,6 +524,42 @@ fn undeclared(variables: &mut Y, cx: &mut Ctx<'_>) {
             ));
         }
         variables.set(name, Y::str(value));
+    }
+}
+
+/// A variable a script sets (a capture, or a kept line): empty until then, as in Postman — or
+/// held back when it starts URLs that no capture or `set:` fills before they are sent.
+fn set_at_run_time(name: &str, cx: &mut Ctx<'_>) -> String {
+    // Captured (or set) before the first request that reads it: the URL has its value
+    // by then. Captured only later, the request is sent before: as Newman would send
+    // `{{name}}`, which is no URL, it is held back until the variable is set.
+    let first = cx.reads.get(name).copied().unwrap_or(usize::MAX);
+    let given = cx.captured_at.get(name).is_some_and(|c| *c < first) || cx.given.contains(name);
+    if cx.url_starts.contains(name) && !given {
+        let (why, note) = match cx.captured_at.contains_key(name) {
+            true => (
+                format!(
+                    "`{name}` is captured only by a later request: this one is skipped until it has a value"
+                ),
+                format!(
+                    "`{name}` starts URLs but is captured only by a later request: the requests before it are skipped until it has a value"
+                ),
+            ),
+            false => (
+                format!(
+                    "`{name}` is set by a script yarc does not run: capture it, or set it, to run this request"
+                ),
+                format!(
+                    "`{name}` starts URLs but is set only by a script line that was kept: the requests that use it are skipped until it is given a value"
+                ),
+            ),
+        };
+        cx.skip_until_set.push((name.to_string(), why));
+        cx.report.notes.push(note);
+        String::new()
+    } else {
+        // Until a script sets it, Newman sends the reference as written: so does yarc.
+        unresolved(cx, name)
     }
 }
 
@@ -849,10 +878,6 @@ fn with_sent(node: &Value, cx: &mut Ctx<'_>) -> Vec<Y> {
     out
 }
 
-#[expect(
-    clippy::too_many_lines,
-    reason = "to be split: docs/architecture.md, Not done yet"
-)]
 fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
     if node.get("disabled").and_then(Value::as_bool) == Some(true) {
         return None;
@@ -872,92 +897,20 @@ fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
     if let Some(d) = description(described, cx) {
         r.set("description", d);
     }
-    let method = match req {
-        Value::String(_) => "GET".to_string(),
-        _ => req
-            .get("method")
-            .and_then(Value::as_str)
-            .unwrap_or("GET")
-            .to_ascii_uppercase(),
-    };
+    let method = method_of(req);
     if method != "GET" {
         r.set("method", Y::str(&method));
     }
-    let mut blocks = Vec::new();
-    let mut expect = Y::map();
-    let mut capture = Y::map();
-    let mut sets = Y::map();
-    let mut script_headers = Y::map();
-    // A token request in its own pre-request script: its auth (and the header that sent the
-    // token by hand goes).
-    let mut token = None;
     let vars_before = cx.token_vars.len();
-    for (lines, phase) in events(node, "prerequest", Phase::PreRequest)
-        .into_iter()
-        .chain(events(node, "test", Phase::Test))
-    {
-        let s = script::convert(&lines, phase);
-        blocks.extend(count(&s, phase, &format!("request `{unique}`"), cx));
-        for (k, v) in s.variables.entries() {
-            cx.set_vars.set(k, v);
-        }
-        note_reads(cx, &s.sets, Reader::Script);
-        for (k, v) in s.sets.entries() {
-            sets.set(k, v);
-        }
-        note_reads(cx, &s.headers, Reader::Request);
-        note_reads(cx, &s.expect, Reader::Request);
-        note_reads(cx, &s.variables, Reader::Script);
-        for (k, v) in s.headers.entries() {
-            script_headers.set(k, v);
-        }
-        if let Y::Map(entries) = s.expect {
-            for (k, v) in entries {
-                merge_into(&mut expect, &k, v);
-            }
-        }
-        for (k, v) in s.capture.entries() {
-            capture.set(k, v);
-        }
-        for sent in s.requests {
-            let mut named = Y::map();
-            let name = cx.unique_name(&format!("{unique} — sent by its script"));
-            named.set("name", Y::str(name));
-            if let Y::Map(entries) = sent {
-                for (k, v) in entries {
-                    named.set(k, v);
-                }
-            }
-            note_reads(cx, &named, Reader::Request);
-            cx.report.sent_requests += 1;
-            match phase {
-                Phase::PreRequest => cx.sent_before.push(named),
-                _ => cx.sent_after.push(named),
-            }
-        }
-        if let Some((block, var)) = s.oauth2 {
-            token = Some(block.clone());
-            cx.report.auth.insert(format!("oauth2 from the token request of request `{unique}`'s pre-request script, replacing `{var}`"));
-            cx.token_vars.push((var, block));
-        }
-    }
-    let mut url = url(req, &unique, cx);
-    let scheme_part = url.split(['?', '#']).next().unwrap_or("");
-    if !url.is_empty() && !url.starts_with("{{") && !scheme_part.contains("://") {
-        // Postman sends `example.com/x` as `http://example.com/x`.
-        url.insert_str(0, "http://");
-        cx.report.notes.push(format!(
-            "request `{unique}`: the URL has no scheme; Postman sends it with http://, and so does the collection"
-        ));
-    }
-    cx.note_url(&url);
-    if let Some(first) = url
-        .strip_prefix("{{ ")
-        .and_then(|r| r.split([' ', '}']).next())
-    {
-        *cx.url_start_uses.entry(first.to_string()).or_default() += 1;
-    }
-    r.set("url", Y::str(url));
+    let ItemScripts {
+        blocks,
+        expect,
+        capture,
+        sets,
+        headers: script_headers,
+        token,
+    } = item_scripts(node, &unique, cx);
+    r.set("url", Y::str(item_url(req, &unique, cx)));
     let mut headers = headers(req.get("header"), cx);
     for (k, v) in script_headers.entries() {
         headers.set(k, v);
@@ -978,15 +931,7 @@ fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
     if let Some((key, body)) = body {
         r.set(key, body);
     }
-    let own_auth = req
-        .get("auth")
-        .and_then(|a| auth(a, &format!("request `{name}`"), cx));
-    // `auth: noauth` with its own `Authorization: Bearer {{access_token}}` header, the token
-    // an oauth2 block in scope fetches: that block sends it.
-    let own_auth = match (own_auth, fetched_in_header(req, cx)) {
-        (Some(none), Some(block)) if none == Y::str("none") => cx.fetched_auth(&block),
-        (own, _) => own,
-    };
+    let own_auth = item_auth(req, name, cx);
     if let Some(a) = token.or(own_auth) {
         r.set("auth", a);
     }
@@ -1012,6 +957,123 @@ fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
         r.comment(b);
     }
     Some(r)
+}
+
+/// The request's method, in capitals (a request written as a bare URL is a GET).
+fn method_of(req: &Value) -> String {
+    match req {
+        Value::String(_) => "GET".to_string(),
+        _ => req
+            .get("method")
+            .and_then(Value::as_str)
+            .unwrap_or("GET")
+            .to_ascii_uppercase(),
+    }
+}
+
+/// The request's URL as Newman sends it (`http://` added where the export has no scheme),
+/// noted for the summary's destinations.
+fn item_url(req: &Value, unique: &str, cx: &mut Ctx<'_>) -> String {
+    let mut url = url(req, unique, cx);
+    let scheme_part = url.split(['?', '#']).next().unwrap_or("");
+    if !url.is_empty() && !url.starts_with("{{") && !scheme_part.contains("://") {
+        // Postman sends `example.com/x` as `http://example.com/x`.
+        url.insert_str(0, "http://");
+        cx.report.notes.push(format!(
+            "request `{unique}`: the URL has no scheme; Postman sends it with http://, and so does the collection"
+        ));
+    }
+    cx.note_url(&url);
+    if let Some(first) = url
+        .strip_prefix("{{ ")
+        .and_then(|r| r.split([' ', '}']).next())
+    {
+        *cx.url_start_uses.entry(first.to_string()).or_default() += 1;
+    }
+    url
+}
+
+/// The request's own auth. `auth: noauth` with its own `Authorization: Bearer
+/// {{access_token}}` header, the token an oauth2 block in scope fetches: that block sends it.
+fn item_auth(req: &Value, name: &str, cx: &mut Ctx<'_>) -> Option<Y> {
+    let own = req
+        .get("auth")
+        .and_then(|a| auth(a, &format!("request `{name}`"), cx));
+    match (own, fetched_in_header(req, cx)) {
+        (Some(none), Some(block)) if none == Y::str("none") => cx.fetched_auth(&block),
+        (own, _) => own,
+    }
+}
+
+/// What a request's own scripts became.
+#[derive(Default)]
+struct ItemScripts {
+    /// The kept lines, as comment blocks.
+    blocks: Vec<String>,
+    expect: Y,
+    capture: Y,
+    sets: Y,
+    headers: Y,
+    /// A token request in its own pre-request script: its auth (and the header that sent the
+    /// token by hand goes).
+    token: Option<Y>,
+}
+
+/// The request's pre-request and test scripts converted; the requests they send are queued
+/// beside it and a token request's variable is in force until the request is written.
+fn item_scripts(node: &Value, unique: &str, cx: &mut Ctx<'_>) -> ItemScripts {
+    let mut out = ItemScripts::default();
+    for (lines, phase) in events(node, "prerequest", Phase::PreRequest)
+        .into_iter()
+        .chain(events(node, "test", Phase::Test))
+    {
+        let s = script::convert(&lines, phase);
+        out.blocks
+            .extend(count(&s, phase, &format!("request `{unique}`"), cx));
+        for (k, v) in s.variables.entries() {
+            cx.set_vars.set(k, v);
+        }
+        note_reads(cx, &s.sets, Reader::Script);
+        for (k, v) in s.sets.entries() {
+            out.sets.set(k, v);
+        }
+        note_reads(cx, &s.headers, Reader::Request);
+        note_reads(cx, &s.expect, Reader::Request);
+        note_reads(cx, &s.variables, Reader::Script);
+        for (k, v) in s.headers.entries() {
+            out.headers.set(k, v);
+        }
+        if let Y::Map(entries) = s.expect {
+            for (k, v) in entries {
+                merge_into(&mut out.expect, &k, v);
+            }
+        }
+        for (k, v) in s.capture.entries() {
+            out.capture.set(k, v);
+        }
+        for sent in s.requests {
+            let mut named = Y::map();
+            let name = cx.unique_name(&format!("{unique} — sent by its script"));
+            named.set("name", Y::str(name));
+            if let Y::Map(entries) = sent {
+                for (k, v) in entries {
+                    named.set(k, v);
+                }
+            }
+            note_reads(cx, &named, Reader::Request);
+            cx.report.sent_requests += 1;
+            match phase {
+                Phase::PreRequest => cx.sent_before.push(named),
+                _ => cx.sent_after.push(named),
+            }
+        }
+        if let Some((block, var)) = s.oauth2 {
+            out.token = Some(block.clone());
+            cx.report.auth.insert(format!("oauth2 from the token request of request `{unique}`'s pre-request script, replacing `{var}`"));
+            cx.token_vars.push((var, block));
+        }
+    }
+    out
 }
 
 /// What the request just converted reads and does not define itself, and what it captures,
@@ -1816,10 +1878,6 @@ fn auth(a: &Value, whose: &str, cx: &mut Ctx<'_>) -> Option<Y> {
     y
 }
 
-#[expect(
-    clippy::too_many_lines,
-    reason = "to be split: docs/architecture.md, Not done yet"
-)]
 fn auth_block(a: &Value, whose: &str, cx: &mut Ctx<'_>) -> Option<Y> {
     let kind = a.get("type").and_then(Value::as_str)?;
     let block = a.get(kind);
@@ -1870,47 +1928,7 @@ fn auth_block(a: &Value, whose: &str, cx: &mut Ctx<'_>) -> Option<Y> {
             )])
         }
         "oauth2" if !client_credentials(&f) => return stored_token(&f, whose, cx),
-        "oauth2" => {
-            let mut o = Y::map();
-            let token_url = cx.text(&f("accessTokenUrl"));
-            cx.note_url(&token_url);
-            o.set("token_url", Y::str(token_url));
-            o.set("client_id", Y::str(cx.text(&f("clientId"))));
-            let secret = cx.secret_or_text(&f("clientSecret"), "CLIENT_SECRET");
-            o.set("client_secret", Y::str(secret));
-            let scope = f("scope");
-            if !scope.is_empty() {
-                o.set("scope", Y::str(cx.text(&scope)));
-            }
-            o.set(
-                "credentials",
-                Y::str(if f("client_authentication") == "header" {
-                    "basic"
-                } else {
-                    "body"
-                }),
-            );
-            let extra =
-                field(block, "tokenRequestParams").or_else(|| field(block, "token_request_params"));
-            if let Some(extra) = extra.and_then(|e| serde_json::from_str::<Value>(&e).ok()) {
-                let mut params = Y::map();
-                for p in extra.as_array().into_iter().flatten() {
-                    if p.get("enabled").and_then(Value::as_bool) == Some(false) {
-                        continue;
-                    }
-                    if let (Some(k), Some(v)) = (
-                        p.get("key").and_then(Value::as_str),
-                        p.get("value").and_then(Value::as_str),
-                    ) {
-                        params.set(k, Y::str(cx.text(v)));
-                    }
-                }
-                if !params.is_empty_map() {
-                    o.set("params", params);
-                }
-            }
-            Y::Map(vec![("oauth2".into(), o)])
-        }
+        "oauth2" => client_credentials_block(block, cx),
         other => {
             cx.report.notes.push(format!(
                 "{whose}: auth type `{other}` is not supported; it was left out"
@@ -1920,6 +1938,50 @@ fn auth_block(a: &Value, whose: &str, cx: &mut Ctx<'_>) -> Option<Y> {
     };
     cx.report.auth.insert(format!("{kind} ({whose})"));
     Some(y)
+}
+
+/// Postman's OAuth 2.0 client-credentials auth: the `oauth2` block, its client's way of
+/// authenticating and its extra token fields (`tenant_id`) included.
+fn client_credentials_block(block: Option<&Value>, cx: &mut Ctx<'_>) -> Y {
+    let f = |k: &str| field(block, k).unwrap_or_default();
+    let mut o = Y::map();
+    let token_url = cx.text(&f("accessTokenUrl"));
+    cx.note_url(&token_url);
+    o.set("token_url", Y::str(token_url));
+    o.set("client_id", Y::str(cx.text(&f("clientId"))));
+    let secret = cx.secret_or_text(&f("clientSecret"), "CLIENT_SECRET");
+    o.set("client_secret", Y::str(secret));
+    let scope = f("scope");
+    if !scope.is_empty() {
+        o.set("scope", Y::str(cx.text(&scope)));
+    }
+    o.set(
+        "credentials",
+        Y::str(if f("client_authentication") == "header" {
+            "basic"
+        } else {
+            "body"
+        }),
+    );
+    let extra = field(block, "tokenRequestParams").or_else(|| field(block, "token_request_params"));
+    if let Some(extra) = extra.and_then(|e| serde_json::from_str::<Value>(&e).ok()) {
+        let mut params = Y::map();
+        for p in extra.as_array().into_iter().flatten() {
+            if p.get("enabled").and_then(Value::as_bool) == Some(false) {
+                continue;
+            }
+            if let (Some(k), Some(v)) = (
+                p.get("key").and_then(Value::as_str),
+                p.get("value").and_then(Value::as_str),
+            ) {
+                params.set(k, Y::str(cx.text(v)));
+            }
+        }
+        if !params.is_empty_map() {
+            o.set("params", params);
+        }
+    }
+    Y::Map(vec![("oauth2".into(), o)])
 }
 
 #[cfg(test)]

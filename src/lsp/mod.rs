@@ -348,61 +348,13 @@ impl LanguageServer for Backend {
         }
     }
 
-    #[expect(
-        clippy::too_many_lines,
-        reason = "to be split: docs/architecture.md, Not done yet"
-    )]
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
         let at = params.text_document_position;
         let Some((path, text, a)) = self.doc(&at.text_document.uri).await else {
             return Ok(None);
         };
-        let item = |label: &str, kind, detail: String| CompletionItem {
-            label: label.to_string(),
-            kind: Some(kind),
-            detail: Some(detail),
-            ..CompletionItem::default()
-        };
         let items: Vec<CompletionItem> = match text::context(&text, pos(at.position)) {
-            Context::Expression => {
-                let mut items: Vec<CompletionItem> = a
-                    .vars
-                    .iter()
-                    .map(|v| {
-                        item(
-                            &v.name,
-                            CompletionItemKind::VARIABLE,
-                            format!("{} — {}", v.value, v.source),
-                        )
-                    })
-                    .collect();
-                // The request the cursor is in: its groups' and its own variables.
-                let line = at.position.line.saturating_add(1);
-                if let Some(r) = a.requests.iter().rfind(|r| r.at.line <= line) {
-                    for (name, value) in &r.scope {
-                        items.push(item(
-                            name,
-                            CompletionItemKind::VARIABLE,
-                            format!("{value} — variables of `{}` or its groups", r.name),
-                        ));
-                    }
-                }
-                for c in &a.captures {
-                    if !items.iter().any(|i| i.label == c.name) {
-                        items.push(item(
-                            &c.name,
-                            CompletionItemKind::VARIABLE,
-                            format!("captured by `{}`", c.by),
-                        ));
-                    }
-                }
-                items.extend(
-                    crate::template::FUNCTIONS
-                        .iter()
-                        .map(|f| item(f, CompletionItemKind::FUNCTION, "yarc function".into())),
-                );
-                items
-            }
+            Context::Expression => expression_items(&a, at.position.line.saturating_add(1)),
             Context::Filter => FILTERS
                 .iter()
                 .map(|f| item(f, CompletionItemKind::FUNCTION, "filter".into()))
@@ -809,4 +761,54 @@ fn predicate_doc(word: &str) -> Option<&'static str> {
         "starts_with" | "ends_with" => "text prefix / suffix",
         _ => return None,
     })
+}
+
+/// A completion item: its label, kind and the line beside it.
+fn item(label: &str, kind: CompletionItemKind, detail: String) -> CompletionItem {
+    CompletionItem {
+        label: label.to_string(),
+        kind: Some(kind),
+        detail: Some(detail),
+        ..CompletionItem::default()
+    }
+}
+
+/// Inside `{{ }}` on `line`: the variables in force there (the request's own and its groups'
+/// included), the captures, and yarc's functions.
+fn expression_items(a: &Analysis, line: u32) -> Vec<CompletionItem> {
+    let mut items: Vec<CompletionItem> = a
+        .vars
+        .iter()
+        .map(|v| {
+            item(
+                &v.name,
+                CompletionItemKind::VARIABLE,
+                format!("{} — {}", v.value, v.source),
+            )
+        })
+        .collect();
+    if let Some(r) = a.requests.iter().rfind(|r| r.at.line <= line) {
+        for (name, value) in &r.scope {
+            items.push(item(
+                name,
+                CompletionItemKind::VARIABLE,
+                format!("{value} — variables of `{}` or its groups", r.name),
+            ));
+        }
+    }
+    for c in &a.captures {
+        if !items.iter().any(|i| i.label == c.name) {
+            items.push(item(
+                &c.name,
+                CompletionItemKind::VARIABLE,
+                format!("captured by `{}`", c.by),
+            ));
+        }
+    }
+    items.extend(
+        crate::template::FUNCTIONS
+            .iter()
+            .map(|f| item(f, CompletionItemKind::FUNCTION, "yarc function".into())),
+    );
+    items
 }

@@ -40,10 +40,6 @@ fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
         .into_response()
 }
 
-#[expect(
-    clippy::too_many_lines,
-    reason = "to be split: docs/architecture.md, Not done yet"
-)]
 pub(super) async fn token(State(s): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
     let ct = headers
         .get("content-type")
@@ -71,38 +67,10 @@ pub(super) async fn token(State(s): State<Shared>, headers: HeaderMap, body: Byt
             "grant_type must be client_credentials",
         );
     }
-    let (id, secret) = match basic_credentials(&headers) {
-        Some(pair) => pair,
-        None => (
-            form.get("client_id").cloned().unwrap_or_default(),
-            form.get("client_secret").cloned().unwrap_or_default(),
-        ),
+    let (scope, tenant) = match granted(&headers, &form) {
+        Ok(g) => g,
+        Err(refused) => return *refused,
     };
-    if id != CLIENT_ID || secret != CLIENT_SECRET {
-        return oauth_error(
-            StatusCode::UNAUTHORIZED,
-            "invalid_client",
-            "Client authentication failed",
-        );
-    }
-    let scope = form.get("scope").cloned().unwrap_or_default();
-    if let Some(bad) = scope.split_whitespace().find(|s| !scope_allowed(s)) {
-        return oauth_error(
-            StatusCode::BAD_REQUEST,
-            "invalid_scope",
-            &format!("scope `{bad}` is not granted to this client"),
-        );
-    }
-    let tenant = form.get("tenant_id").cloned();
-    if let Some(t) = &tenant
-        && t != TENANT
-    {
-        return oauth_error(
-            StatusCode::BAD_REQUEST,
-            "invalid_tenant",
-            "unknown tenant_id",
-        );
-    }
     let Ok(mut st) = s.lock() else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
@@ -124,6 +92,47 @@ pub(super) async fn token(State(s): State<Shared>, headers: HeaderMap, body: Byt
         "scope": scope,
     }))
     .into_response()
+}
+
+/// The client's credentials (Basic or in the form), its scopes and tenant checked: what the
+/// token grants, or the OAuth error that refuses it.
+fn granted(
+    headers: &HeaderMap,
+    form: &HashMap<String, String>,
+) -> Result<(String, Option<String>), Box<Response>> {
+    let (id, secret) = match basic_credentials(headers) {
+        Some(pair) => pair,
+        None => (
+            form.get("client_id").cloned().unwrap_or_default(),
+            form.get("client_secret").cloned().unwrap_or_default(),
+        ),
+    };
+    if id != CLIENT_ID || secret != CLIENT_SECRET {
+        return Err(Box::new(oauth_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "Client authentication failed",
+        )));
+    }
+    let scope = form.get("scope").cloned().unwrap_or_default();
+    if let Some(bad) = scope.split_whitespace().find(|s| !scope_allowed(s)) {
+        return Err(Box::new(oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_scope",
+            &format!("scope `{bad}` is not granted to this client"),
+        )));
+    }
+    let tenant = form.get("tenant_id").cloned();
+    if let Some(t) = &tenant
+        && t != TENANT
+    {
+        return Err(Box::new(oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_tenant",
+            "unknown tenant_id",
+        )));
+    }
+    Ok((scope, tenant))
 }
 
 /// A JWT as Visma Connect issues them (issuer, audience, client, tenant, scopes as a list, times),

@@ -188,10 +188,6 @@ impl Change {
 }
 
 /// Sends a request (with its producers), a file or everything; returns the records.
-#[expect(
-    clippy::too_many_lines,
-    reason = "to be split: docs/architecture.md, Not done yet"
-)]
 async fn send(State(wb): Wb, Json(b): Json<SendBody>) -> Response {
     let selection = match (&b.file, &b.name) {
         (Some(f), Some(n)) => Selection {
@@ -262,24 +258,28 @@ async fn send(State(wb): Wb, Json(b): Json<SendBody>) -> Response {
         "records": shown,
     });
     if let Ok(mut h) = wb.history.lock() {
-        h.push(entry.clone());
-        // The last 100 sends, and no more than HISTORY_BYTES of bodies: the oldest go first.
-        let over = h.len().saturating_sub(HISTORY_MAX);
-        h.drain(..over);
-        let size = |e: &Value| {
-            e["records"].as_array().map_or(0, |r| {
-                r.iter()
-                    .map(|r| r["body"].as_str().map_or(0, str::len))
-                    .sum::<usize>()
-            })
-        };
-        let mut total: usize = h.iter().map(size).sum();
-        while total > super::HISTORY_BYTES && h.len() > 1 {
-            total -= size(&h[0]);
-            h.remove(0);
-        }
+        keep_in_history(&mut h, entry.clone());
     }
     Json(entry).into_response()
+}
+
+/// The last 100 sends, and no more than HISTORY_BYTES of bodies: the oldest go first.
+fn keep_in_history(h: &mut Vec<Value>, entry: Value) {
+    h.push(entry);
+    let over = h.len().saturating_sub(HISTORY_MAX);
+    h.drain(..over);
+    let size = |e: &Value| {
+        e["records"].as_array().map_or(0, |r| {
+            r.iter()
+                .map(|r| r["body"].as_str().map_or(0, str::len))
+                .sum::<usize>()
+        })
+    };
+    let mut total: usize = h.iter().map(size).sum();
+    while total > super::HISTORY_BYTES && h.len() > 1 {
+        total -= size(&h[0]);
+        h.remove(0);
+    }
 }
 
 /// A record as the JSON report has it, with the whole body (masked, cut at 2 MiB).
