@@ -21,6 +21,7 @@
 
 pub mod auth;
 pub mod clock;
+pub mod contract;
 pub mod data;
 pub mod diagnostic;
 pub mod eval;
