@@ -43,7 +43,21 @@ struct CollectionFile {
     defaults: Option<Defaults>,
     /// false: no cookie is kept from one request to the next (default true).
     cookie_jar: Option<bool>,
+    /// The API's OpenAPI 3 document (a file, relative to this one): every response is held
+    /// against the operation its request matches (docs/contract.md).
+    openapi: Option<String>,
+    /// error (default): a response the API document does not describe fails the request;
+    /// off: it is not checked.
+    contract: Option<ContractMode>,
     requests: Vec<Item>,
+}
+
+/// How a response is held to the API document.
+#[derive(JsonSchema)]
+#[schemars(rename_all = "lowercase")]
+enum ContractMode {
+    Error,
+    Off,
 }
 
 /// A request, or a group of them.
@@ -134,6 +148,9 @@ struct Request {
     delay: Option<Duration>,
     /// A GraphQL body: the query, or `{ query, variables, operation_name }`.
     graphql: Option<GraphqlBody>,
+    /// This request's contract mode (the collection's otherwise): `off` for a deliberate
+    /// negative test.
+    contract: Option<ContractMode>,
 }
 
 #[derive(JsonSchema)]
@@ -417,6 +434,9 @@ struct EnvironmentFile {
     /// A private CA, a client certificate (mutual TLS), or no verification (warned).
     tls: Option<Tls>,
     variables: Option<BTreeMap<String, Value>>,
+    /// This environment's version of the API's OpenAPI document (relative to this file);
+    /// the collection's otherwise.
+    openapi: Option<String>,
 }
 
 /// Paths are relative to the environment file.

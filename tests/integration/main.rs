@@ -6,6 +6,7 @@ mod audit;
 mod auth;
 mod bodies;
 mod ci;
+mod contract;
 mod daily;
 mod distribution;
 mod docs;

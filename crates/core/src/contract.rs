@@ -19,6 +19,17 @@ pub struct Document {
     operations: Vec<Operation>,
 }
 
+impl std::fmt::Debug for Document {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Document({}, {} operations)",
+            self.shown,
+            self.operations.len()
+        )
+    }
+}
+
 /// One operation: `GET /pets/{id}` and what it answers.
 pub struct Operation {
     pub method: String,
@@ -112,6 +123,11 @@ impl Document {
             bases,
             operations,
         })
+    }
+
+    /// The document as the user named it.
+    pub fn shown(&self) -> &str {
+        &self.shown
     }
 
     /// The operation a request is for: its method, and the URL's path under a server's base
@@ -263,7 +279,7 @@ fn answers(
                             "{pointer}/responses/{key}/content/{}/schema",
                             escape_pointer(media)
                         ),
-                        why,
+                        why: why.to_string(),
                     })?,
                 ),
                 None => None,
@@ -292,7 +308,7 @@ fn compile(
     doc: &Value,
     schema: &Value,
     draft4: bool,
-) -> Result<Arc<jsonschema::Validator>, String> {
+) -> Result<Arc<jsonschema::Validator>, jsonschema::ValidationError<'static>> {
     let mut root = match schema {
         Value::Object(o) => Value::Object(o.clone()),
         other => other.clone(),
@@ -307,10 +323,7 @@ fn compile(
         true => jsonschema::draft4::options(),
         false => jsonschema::draft202012::options(),
     };
-    options
-        .build(&root)
-        .map(Arc::new)
-        .map_err(|e| e.to_string())
+    options.build(&root).map(Arc::new)
 }
 
 /// `type: string, nullable: true` (OpenAPI 3.0) is `type: [string, "null"]`.

@@ -226,6 +226,8 @@ fn load_environment(path: &Path, chain: &mut Vec<PathBuf>) -> Result<Environment
     variables.append(&mut env.variables);
     env.variables = variables;
     env.sandbox = env.sandbox.or(base.sandbox);
+    // Beside each other: the base's document path reads the same from here.
+    env.openapi = env.openapi.or(base.openapi);
     env.tls.ca_cert = env.tls.ca_cert.or(base.tls.ca_cert);
     if env.tls.client_cert.is_none() {
         env.tls.client_cert = base.tls.client_cert;

@@ -70,6 +70,26 @@ pub struct Collection {
     pub items: Vec<Item>,
     /// `cookie_jar: false`: no cookie is kept from one request to the next.
     pub cookie_jar: bool,
+    /// `openapi: FILE`: the API document every response is held against.
+    pub openapi: Option<OpenApiRef>,
+    /// `contract:`, for every request below that does not say.
+    pub contract: Option<ContractMode>,
+}
+
+/// `openapi: FILE` as written, resolved against the folder of the file that names it.
+#[derive(Debug, Clone)]
+pub struct OpenApiRef {
+    pub written: String,
+    pub span: Span,
+}
+
+/// How a response is held to the API document: an undocumented answer fails the request
+/// (`error`, the default), or is not looked for (`off`: a deliberate negative test).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ContractMode {
+    #[default]
+    Error,
+    Off,
 }
 
 #[derive(Debug, Clone)]
@@ -152,6 +172,8 @@ pub struct Request {
     pub cookies: Vec<(String, Template)>,
     /// A pause before it is sent.
     pub delay: Option<Duration>,
+    /// `contract:` for this request (the collection's otherwise).
+    pub contract: Option<ContractMode>,
 }
 
 #[derive(Debug, Clone)]
@@ -452,6 +474,9 @@ pub struct Environment {
     pub tls: TlsSettings,
     /// `extends: stage`: the environment this one starts from (resolved when loading).
     pub extends: Option<(String, crate::source::Span)>,
+    /// `openapi: FILE`: this environment's version of the API document (the collection's
+    /// otherwise), relative to the environment file.
+    pub openapi: Option<OpenApiRef>,
 }
 
 /// Paths are resolved against the environment file's folder.

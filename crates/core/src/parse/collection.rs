@@ -21,6 +21,8 @@ pub(super) struct CollectionParts {
     pub defaults: Defaults,
     pub items: Vec<Item>,
     pub cookie_jar: bool,
+    pub openapi: Option<OpenApiRef>,
+    pub contract: Option<ContractMode>,
 }
 
 impl Decoder {
@@ -63,6 +65,8 @@ impl Decoder {
             .get("cookie_jar")
             .and_then(|n| self.bool(n, "`cookie_jar`"))
             .unwrap_or(true);
+        let openapi = f.get("openapi").and_then(|n| self.openapi(n));
+        let contract = f.get("contract").and_then(|n| self.contract(n));
         Some(CollectionParts {
             name,
             tags,
@@ -71,7 +75,40 @@ impl Decoder {
             defaults,
             items,
             cookie_jar,
+            openapi,
+            contract,
         })
+    }
+
+    /// `openapi: api.yaml`: a file path (relative to the file that names it).
+    pub(super) fn openapi(&mut self, node: &Node) -> Option<OpenApiRef> {
+        let written = self.string(node, "`openapi`")?;
+        if written.starts_with("http://") || written.starts_with("https://") {
+            self.error(
+                node.error("`openapi` is a file: yarc does not fetch the API document")
+                    .with_help("download it beside the collection and name the file"),
+            );
+            return None;
+        }
+        Some(OpenApiRef {
+            written,
+            span: node.span.clone(),
+        })
+    }
+
+    /// `contract: error` or `contract: off`.
+    fn contract(&mut self, node: &Node) -> Option<ContractMode> {
+        match self.string(node, "`contract`")?.as_str() {
+            "error" => Some(ContractMode::Error),
+            "off" => Some(ContractMode::Off),
+            other => {
+                self.error(
+                    node.error(format!("`contract: {other}` is not a mode"))
+                        .with_help("use `error` (an undocumented response fails) or `off`"),
+                );
+                None
+            }
+        }
     }
 
     pub(super) fn variables(&mut self, node: &Node) -> Vec<Variable> {
@@ -225,6 +262,7 @@ impl Decoder {
                 .map(|n| self.template_map(n, "`cookies`"))
                 .unwrap_or_default(),
             delay: f.get("delay").and_then(|n| self.duration(n, "`delay`")),
+            contract: f.get("contract").and_then(|n| self.contract(n)),
             name,
         })
     }

@@ -10,6 +10,8 @@ pub const COLLECTION: &[&str] = &[
     "auth",
     "defaults",
     "cookie_jar",
+    "openapi",
+    "contract",
     "requests",
 ];
 pub const GROUP: &[&str] = &[
@@ -49,6 +51,7 @@ pub const REQUEST: &[&str] = &[
     "cookies",
     "delay",
     "graphql",
+    "contract",
 ];
 pub const DEFAULTS: &[&str] = &[
     "headers",
@@ -148,7 +151,7 @@ pub const RETRY: &[&str] = &[
     "timeout",
     "until",
 ];
-pub const ENVIRONMENT: &[&str] = &["name", "extends", "variables", "sandbox", "tls"];
+pub const ENVIRONMENT: &[&str] = &["name", "extends", "variables", "sandbox", "tls", "openapi"];
 pub const TLS: &[&str] = &["ca_cert", "client_cert", "client_key", "insecure"];
 pub const SANDBOX: &[&str] = &["token_lifetime"];
 

@@ -51,6 +51,8 @@ pub fn parse_collection_partial(
         defaults: p.defaults,
         items: p.items,
         cookie_jar: p.cookie_jar,
+        openapi: p.openapi,
+        contract: p.contract,
     });
     (collection, d.errors)
 }
@@ -121,11 +123,13 @@ pub fn parse_environment(file: &Arc<SourceFile>, path: &Path) -> Result<Environm
             d.error(n.error("`tls` needs both `client_cert` and `client_key`, or neither"));
         }
     }
+    let openapi = f.get("openapi").and_then(|n| d.openapi(n));
     if !d.errors.is_empty() {
         return Err(d.errors);
     }
     Ok(Environment {
         extends,
+        openapi,
         tls,
         name,
         file: Arc::clone(file),

@@ -96,6 +96,10 @@ pub struct PlannedCollection {
     pub requests: Vec<PlannedRequest>,
     /// Whether responses' cookies are kept and sent back (`cookie_jar:`).
     pub cookie_jar: bool,
+    /// The API document its responses are held against (`openapi:`), and the collection's
+    /// `contract:` mode (a request's own wins).
+    pub contract: Option<Arc<crate::contract::Document>>,
+    pub contract_mode: crate::model::ContractMode,
 }
 
 pub struct Plan {
@@ -371,6 +375,7 @@ pub fn plan(
         cli_headers: Vec::new(),
         warnings: Vec::new(),
         unset_secrets: Default::default(),
+        documents: HashMap::new(),
     };
     let flags = crate::source::SourceFile::new("--header", "");
     p.cli_headers = p
@@ -442,6 +447,8 @@ struct Planner {
     cli_headers: Vec<(String, Template)>,
     warnings: Vec<String>,
     unset_secrets: std::collections::BTreeSet<String>,
+    /// API documents read so far, by file: each is read once for the whole run.
+    documents: HashMap<PathBuf, Arc<crate::contract::Document>>,
 }
 
 /// What stays the same while one collection's items are walked.
@@ -540,6 +547,42 @@ impl Planner {
             base_dir,
             requests,
             cookie_jar: c.cookie_jar,
+            contract: self.contract(c, env),
+            contract_mode: c.contract.unwrap_or_default(),
+        }
+    }
+
+    /// The API document of the environment (`openapi:` there), else the collection's: read
+    /// and compiled once; one that cannot be used is an input error where it is named.
+    fn contract(
+        &mut self,
+        c: &Collection,
+        env: Option<&Environment>,
+    ) -> Option<Arc<crate::contract::Document>> {
+        let (named, dir) = match env.and_then(|e| e.openapi.as_ref().map(|o| (o, &e.path))) {
+            Some((o, env_path)) => (o, env_path.parent()?.to_path_buf()),
+            None => (c.openapi.as_ref()?, c.path.parent()?.to_path_buf()),
+        };
+        let full = dir.join(&named.written);
+        if let Some(d) = self.documents.get(&full) {
+            return Some(Arc::clone(d));
+        }
+        match read_document(&full, &named.written) {
+            Ok(d) => {
+                let d = Arc::new(d);
+                self.documents.insert(full, Arc::clone(&d));
+                Some(d)
+            }
+            Err(why) => {
+                self.errors.push(
+                    Diagnostic::at(
+                        format!("cannot use `openapi: {}`: {why}", named.written),
+                        &named.span,
+                    )
+                    .with_help("paths are relative to the file that names the document"),
+                );
+                None
+            }
         }
     }
 
@@ -1429,6 +1472,26 @@ fn predicate_templates<'a>(p: &'a Predicate, out: &mut Vec<&'a Template>) {
         Op::Matches(Pattern::Templated(t)) => out.push(t),
         _ => {}
     }
+}
+
+/// Why an `openapi:` document cannot be used.
+#[derive(Debug, thiserror::Error)]
+enum DocumentError {
+    #[error(transparent)]
+    Read(#[from] crate::load::ReadError),
+    #[error("not valid YAML or JSON: {0}")]
+    Syntax(String),
+    #[error(transparent)]
+    Contract(#[from] crate::contract::ContractError),
+}
+
+/// An OpenAPI document (YAML or JSON) read into its operations.
+fn read_document(path: &Path, shown: &str) -> Result<crate::contract::Document, DocumentError> {
+    let text = crate::load::read_text(path)?;
+    let value: Value = serde_saphyr::from_str(&text).map_err(|e| {
+        DocumentError::Syntax(e.to_string().lines().next().unwrap_or("").to_string())
+    })?;
+    Ok(crate::contract::Document::new(&value, shown)?)
 }
 
 /// Why a `schema:` file cannot be used.

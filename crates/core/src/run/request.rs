@@ -9,6 +9,7 @@ use crate::diagnostic::Diagnostic;
 use crate::eval::{self, Outcome};
 use crate::exchange::Response;
 use crate::http::{Http, to_curl};
+use crate::model::ContractMode;
 use crate::outcome::Exit;
 use crate::plan::vars::Resolved;
 use crate::plan::{PlannedCollection, PlannedRequest};
@@ -268,6 +269,8 @@ impl Runner {
         if pr.req.fails_on_error_status() && resp.status >= 400 {
             rec.outcomes.insert(0, error_status(pr, resp.status));
         }
+        rec.outcomes
+            .extend(contract_outcomes(c, pr, resp, url, &self.redactor));
         let mut capture_errors = Vec::new();
         for cap in &pr.req.captures {
             let found = eval::capture(cap, resp, &self.plan.paths, &self.redactor);
@@ -371,4 +374,54 @@ impl Runner {
         );
         self.record(c, pr, State::Invalid, Some(text))
     }
+}
+
+/// The response held against the API document (`openapi:`), as assertions at the request:
+/// each names what the document says and where (`openapi.yaml#/paths/...`).
+fn contract_outcomes(
+    c: &PlannedCollection,
+    pr: &PlannedRequest,
+    resp: &Response,
+    url: &str,
+    redactor: &crate::secret::Redactor,
+) -> Vec<Outcome> {
+    let mode = pr.req.contract.unwrap_or(c.contract_mode);
+    let Some(doc) = c.contract.as_ref().filter(|_| mode == ContractMode::Error) else {
+        return Vec::new();
+    };
+    let path = url::Url::parse(url)
+        .map(|u| u.path().to_string())
+        .unwrap_or_default();
+    let outcome = |written: String, expected: String, actual: String| Outcome {
+        span: pr.req.span.clone(),
+        written,
+        passed: false,
+        expected: redactor.redact(&expected),
+        actual: redactor.clip(&actual, eval::SHOWN_MAX),
+    };
+    let Some(op) = doc.operation(&pr.req.method, &path) else {
+        return vec![outcome(
+            "contract: operation".into(),
+            format!(
+                "an operation for {} {path} in {}",
+                pr.req.method,
+                doc.shown()
+            ),
+            "not in the API document".into(),
+        )];
+    };
+    let json = resp.json().map(|j| j.to_value());
+    doc.check(op, resp.status, resp.header("content-type"), json.as_ref())
+        .into_iter()
+        .map(|f| {
+            outcome(
+                format!(
+                    "contract: {} ({} {}, {})",
+                    f.what, op.method, op.template, f.rule
+                ),
+                f.expected,
+                f.actual,
+            )
+        })
+        .collect()
 }

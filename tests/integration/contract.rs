@@ -1,0 +1,133 @@
+//! Contract checks: responses held against the API's OpenAPI document (`openapi:`), through
+//! the real binary against the sandbox's echo and status endpoints.
+
+use super::*;
+
+/// The sandbox's echo and fault endpoints as an API document describes them, with one
+/// deliberate lie (`/echo/strict` promises a field the echo never sends).
+const API_30: &str = r##"openapi: 3.0.3
+info: { title: sandbox echo, version: "1" }
+servers:
+  - url: http://127.0.0.1:1/echo
+paths:
+  /items/{id}:
+    get:
+      responses:
+        "200":
+          description: the request, echoed
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Echo" }
+  /strict:
+    get:
+      responses:
+        "200":
+          description: promises more than the echo sends
+          content:
+            application/json:
+              schema:
+                allOf:
+                  - $ref: "#/components/schemas/Echo"
+                  - { type: object, required: [owner] }
+components:
+  schemas:
+    Echo:
+      type: object
+      required: [method, path]
+      properties:
+        method: { type: string }
+        path: { type: string }
+        note: { type: string, nullable: true }
+"##;
+
+const API_STATUS: &str = r##"openapi: 3.1.0
+info: { title: sandbox faults, version: "1" }
+paths:
+  /faults/status/{code}:
+    get:
+      responses:
+        "404":
+          description: not found, documented
+          content:
+            application/json:
+              schema: { type: object, required: [status] }
+"##;
+
+#[test]
+fn responses_are_held_to_the_document_and_failures_name_both_places() {
+    let w = World::new();
+    w.write("api.yaml", API_30);
+    w.write(
+        "c.yaml",
+        "name: c\nopenapi: api.yaml\nrequests:\n  - name: conforms\n    url: \"{{ url }}/echo/items/7\"\n  - name: breaks its schema\n    url: \"{{ url }}/echo/strict\"\n  - name: undocumented\n    url: \"{{ url }}/echo/nowhere\"\n  - name: negative test\n    url: \"{{ url }}/echo/nowhere\"\n    contract: off\n",
+    );
+    let r = w.yarc(&["run", "c.yaml"]);
+    r.expect_code(1);
+    r.expect_contains("2 passed, 2 failed");
+    // The schema failure: the request's place in the collection, the rule's in the document,
+    // and the JSON path of what broke it.
+    r.expect_contains("c.yaml:6");
+    r.expect_contains(
+        "contract: body (GET /strict, api.yaml#/paths/~1strict/get/responses/200/content/application~1json/schema)",
+    );
+    r.expect_contains("\"owner\" is a required property");
+    r.expect_contains("not in the API document");
+    let json = w.yarc(&["run", "c.yaml", "--report", "json:out.json"]);
+    json.expect_code(1);
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(w.path("out.json")).expect("report"))
+            .expect("json");
+    let states: Vec<&str> = report["collections"][0]["requests"]
+        .as_array()
+        .expect("requests")
+        .iter()
+        .map(|r| r["state"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(states, ["passed", "failed", "failed", "passed"], "{report}");
+}
+
+#[test]
+fn a_documented_404_passes_and_an_undocumented_418_fails() {
+    let w = World::new();
+    w.write("api.yaml", API_STATUS);
+    w.write(
+        "c.yaml",
+        "name: c\nopenapi: api.yaml\nrequests:\n  - name: documented\n    url: \"{{ url }}/faults/status/404\"\n    expect: { status: 404 }\n  - name: teapot\n    url: \"{{ url }}/faults/status/418\"\n    expect: { status: 418 }\n",
+    );
+    let r = w.yarc(&["run", "c.yaml"]);
+    r.expect_code(1);
+    r.expect_contains("1 passed, 1 failed");
+    r.expect_contains("a documented status (404)");
+    r.expect_contains("api.yaml#/paths/~1faults~1status~1{code}/get/responses");
+}
+
+#[test]
+fn the_environment_pins_its_own_document_and_a_bad_one_is_refused() {
+    let w = World::new();
+    w.write("api.yaml", API_30);
+    // Stage's version of the API documents nothing under /echo/items: the environment wins.
+    w.write(
+        "environments/stage.yaml",
+        "openapi: stage-api.yaml\nvariables: {}\n",
+    );
+    w.write("environments/stage-api.yaml", API_STATUS);
+    w.write(
+        "c.yaml",
+        "name: c\nopenapi: api.yaml\nrequests:\n  - name: item\n    url: \"{{ url }}/echo/items/7\"\n",
+    );
+    w.yarc(&["run", "c.yaml"]).expect_code(0);
+    let staged = w.yarc(&["run", "c.yaml", "--env", "stage"]);
+    staged.expect_code(1);
+    staged.expect_contains("not in the API document");
+    // A document that is not OpenAPI 3 stops the run before anything is sent.
+    w.write("api.yaml", "swagger: \"2.0\"\n");
+    let bad = w.yarc(&["run", "c.yaml"]);
+    bad.expect_code(2);
+    bad.expect_contains("cannot use `openapi: api.yaml`");
+    bad.expect_contains("c.yaml:2");
+    bad.expect_contains("nothing was sent");
+    w.write("c.yaml", "name: c\ncontract: maybe\nrequests: []\n");
+    w.yarc(&["check", "c.yaml"])
+        .expect_code(2)
+        .expect_contains("`contract: maybe` is not a mode");
+}
