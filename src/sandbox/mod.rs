@@ -216,6 +216,7 @@ fn router(state: Shared) -> Router {
             get(api::export_status),
         )
         .route("/hrm/files/{job}/{file}", get(api::export_file))
+        .route("/openapi.json", get(openapi))
         .route("/echo", any(api::echo))
         .route("/echo/{*rest}", any(api::echo))
         .route("/wire", any(api::wire))
@@ -260,4 +261,13 @@ async fn count_requests(
     }
     let _done = Done(s);
     next.run(req).await
+}
+
+/// The sandbox's own API document: what the bundled examples are held to
+/// (`collections/schemas/sandbox-api.json` is the same file).
+pub(crate) const OPENAPI: &str = include_str!("openapi.json");
+
+async fn openapi() -> axum::response::Response {
+    use axum::response::IntoResponse;
+    ([("content-type", "application/json")], OPENAPI).into_response()
 }

@@ -131,3 +131,58 @@ fn the_environment_pins_its_own_document_and_a_bad_one_is_refused() {
         .expect_code(2)
         .expect_contains("`contract: maybe` is not a mode");
 }
+
+/// Copies the bundled examples (collections, environments, schemas, snapshots) into `dest`.
+fn copy_examples(dest: &std::path::Path) {
+    let src = project_root().join("collections");
+    let mut stack = vec![src.clone()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("collections").flatten() {
+            let path = entry.path();
+            let rel = path.strip_prefix(&src).expect("below");
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let to = dest.join(rel);
+                std::fs::create_dir_all(to.parent().expect("a folder")).expect("mkdir");
+                std::fs::copy(&path, &to).expect("copy");
+            }
+        }
+    }
+}
+
+/// The README's first command holds the bundled examples to the sandbox's own document, the
+/// one the sandbox serves: a document that says otherwise fails them.
+#[test]
+fn the_bundled_examples_are_held_to_the_document_the_sandbox_serves() {
+    let root = project_root();
+    let served = std::fs::read_to_string(root.join("src/sandbox/openapi.json")).expect("served");
+    let bundled = std::fs::read_to_string(root.join("collections/schemas/sandbox-api.json"))
+        .expect("bundled");
+    assert_eq!(
+        served, bundled,
+        "the examples' copy must be the document the sandbox serves"
+    );
+    let w = World::new();
+    w.write(
+        "c.yaml",
+        "name: c\nrequests:\n  - name: document\n    url: \"{{ url }}/openapi.json\"\n    expect:\n      json:\n        $.openapi: \"3.0.3\"\n        \"$.paths['/jobs']\": { exists: true }\n",
+    );
+    w.yarc(&["run", "c.yaml"]).expect_code(0);
+    let dir = w.path("examples");
+    copy_examples(&dir);
+    let examples = dir.display().to_string();
+    w.yarc(&["run", &examples, "--env", "sandbox"])
+        .expect_code(0);
+    let doc = dir.join("schemas/sandbox-api.json");
+    let text = std::fs::read_to_string(&doc).expect("copy");
+    std::fs::write(
+        &doc,
+        text.replace("\"enum\": [\"starting\"]", "\"enum\": [\"begun\"]"),
+    )
+    .expect("write");
+    let r = w.yarc(&["run", &examples, "--env", "sandbox"]);
+    r.expect_code(1);
+    r.expect_contains("contract: body (POST /jobs,");
+    r.expect_contains("at $.statusCode: \"starting\" is not one of \"begun\"");
+}
