@@ -47,7 +47,7 @@ struct CollectionFile {
     /// against the operation its request matches (docs/contract.md).
     openapi: Option<String>,
     /// error (default): a response the API document does not describe fails the request;
-    /// off: it is not checked.
+    /// warn: it is reported, the request's outcome unchanged; off: it is not checked.
     contract: Option<ContractMode>,
     requests: Vec<Item>,
 }
@@ -57,6 +57,7 @@ struct CollectionFile {
 #[schemars(rename_all = "lowercase")]
 enum ContractMode {
     Error,
+    Warn,
     Off,
 }
 

@@ -136,8 +136,12 @@ impl<W: Write> Console<W> {
         if r.state.is_failure() {
             let _ = writeln!(o, "        {} {}  ({})", r.method, r.url, r.span);
         }
-        for f in r.outcomes.iter().filter(|f| !f.passed) {
-            let _ = writeln!(o, "      {} {}", s.fail("×"), s.bold(&f.written));
+        for f in r.outcomes.iter().filter(|f| !f.passed || f.warning) {
+            let mark = match f.warning {
+                true => s.dim("! warning:"),
+                false => s.fail("×"),
+            };
+            let _ = writeln!(o, "      {mark} {}", s.bold(&f.written));
             let _ = writeln!(o, "          --> {}", f.span);
             let _ = writeln!(o, "          expected: {}", f.expected);
             let _ = writeln!(o, "          actual:   {}", f.actual);

@@ -186,3 +186,26 @@ fn the_bundled_examples_are_held_to_the_document_the_sandbox_serves() {
     r.expect_contains("contract: body (POST /jobs,");
     r.expect_contains("at $.statusCode: \"starting\" is not one of \"begun\"");
 }
+
+/// `contract: warn`: what the document does not describe is said, in the console and the
+/// JSON report, and the request passes.
+#[test]
+fn warn_reports_without_failing() {
+    let w = World::new();
+    w.write("api.yaml", API_30);
+    w.write(
+        "c.yaml",
+        "name: c\nopenapi: api.yaml\ncontract: warn\nrequests:\n  - name: strict\n    url: \"{{ url }}/echo/strict\"\n  - name: held\n    url: \"{{ url }}/echo/strict\"\n    contract: error\n",
+    );
+    let r = w.yarc(&["run", "c.yaml", "--report", "json:out.json"]);
+    r.expect_code(1);
+    r.expect_contains("1 passed, 1 failed");
+    r.expect_contains("! warning: contract: body (GET /strict,");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(w.path("out.json")).expect("report"))
+            .expect("json");
+    let first = &report["collections"][0]["requests"][0];
+    assert_eq!(first["state"], "passed", "{report}");
+    assert_eq!(first["assertions"][0]["warning"], true, "{report}");
+    assert_eq!(first["assertions"][0]["passed"], true, "{report}");
+}

@@ -84,11 +84,13 @@ pub struct OpenApiRef {
 }
 
 /// How a response is held to the API document: an undocumented answer fails the request
-/// (`error`, the default), or is not looked for (`off`: a deliberate negative test).
+/// (`error`, the default), is reported without failing it (`warn`: while a team adopts the
+/// document), or is not looked for (`off`: a deliberate negative test).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ContractMode {
     #[default]
     Error,
+    Warn,
     Off,
 }
 

@@ -43,6 +43,8 @@ pub struct Outcome {
     pub passed: bool,
     pub expected: String,
     pub actual: String,
+    /// Said, never failing: a contract finding under `contract: warn` (`passed` stays true).
+    pub warning: bool,
 }
 
 pub fn evaluate(expect: &Expect, resp: &Response, cx: &EvalCtx) -> Vec<Outcome> {
@@ -255,6 +257,7 @@ fn outcome(
         passed,
         expected: shown(expected),
         actual: shown(actual),
+        warning: false,
     }
 }
 

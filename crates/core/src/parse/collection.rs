@@ -96,15 +96,18 @@ impl Decoder {
         })
     }
 
-    /// `contract: error` or `contract: off`.
+    /// `contract: error`, `warn` or `off`.
     fn contract(&mut self, node: &Node) -> Option<ContractMode> {
         match self.string(node, "`contract`")?.as_str() {
             "error" => Some(ContractMode::Error),
+            "warn" => Some(ContractMode::Warn),
             "off" => Some(ContractMode::Off),
             other => {
                 self.error(
                     node.error(format!("`contract: {other}` is not a mode"))
-                        .with_help("use `error` (an undocumented response fails) or `off`"),
+                        .with_help(
+                            "use `error` (an undocumented response fails), `warn` (it is reported) or `off`",
+                        ),
                 );
                 None
             }

@@ -142,7 +142,7 @@ pub fn request(r: &RequestRecord, clock: Clock) -> Value {
         .outcomes
         .iter()
         .map(|o| {
-            json!({
+            let mut a = json!({
                 "assertion": o.written,
                 "file": o.span.path(),
                 "line": o.span.line,
@@ -150,7 +150,11 @@ pub fn request(r: &RequestRecord, clock: Clock) -> Value {
                 "passed": o.passed,
                 "expected": o.expected,
                 "actual": o.actual,
-            })
+            });
+            if o.warning {
+                a["warning"] = Value::Bool(true);
+            }
+            a
         })
         .collect();
     let captures: serde_json::Map<String, Value> = r.captures.iter().cloned().collect();

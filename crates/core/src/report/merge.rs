@@ -348,6 +348,7 @@ fn record(
             passed: a["passed"] == true,
             expected: text(a, "expected"),
             actual: text(a, "actual"),
+            warning: a["warning"] == true,
         })
         .collect();
     RequestRecord {

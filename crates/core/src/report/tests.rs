@@ -32,6 +32,7 @@ fn record(name: &str, state: State) -> RequestRecord {
             passed: state == State::Passed,
             expected: "200".into(),
             actual: HOSTILE.into(),
+            warning: false,
         }],
         captures: vec![("token".into(), serde_json::Value::String(HOSTILE.into()))],
         message: Some(HOSTILE.into()),

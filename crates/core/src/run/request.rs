@@ -354,6 +354,7 @@ fn error_status(pr: &PlannedRequest, status: u16) -> Outcome {
         passed: false,
         expected: "a status below 400 (`status: any` accepts every status)".into(),
         actual: status.to_string(),
+        warning: false,
     }
 }
 
@@ -386,18 +387,20 @@ fn contract_outcomes(
     redactor: &crate::secret::Redactor,
 ) -> Vec<Outcome> {
     let mode = pr.req.contract.unwrap_or(c.contract_mode);
-    let Some(doc) = c.contract.as_ref().filter(|_| mode == ContractMode::Error) else {
+    let Some(doc) = c.contract.as_ref().filter(|_| mode != ContractMode::Off) else {
         return Vec::new();
     };
+    let warn = mode == ContractMode::Warn;
     let path = url::Url::parse(url)
         .map(|u| u.path().to_string())
         .unwrap_or_default();
     let outcome = |written: String, expected: String, actual: String| Outcome {
         span: pr.req.span.clone(),
         written,
-        passed: false,
+        passed: warn,
         expected: redactor.redact(&expected),
         actual: redactor.clip(&actual, eval::SHOWN_MAX),
+        warning: warn,
     };
     let Some(op) = doc.operation(&pr.req.method, &path) else {
         return vec![outcome(

@@ -44,7 +44,7 @@ details.request>div{padding:4px 12px 12px;border-top:1px solid var(--line)}
 .badge{font-weight:700;font-size:12px;min-width:44px}.passed .badge{color:var(--pass)}.failed .badge{color:var(--fail)}.errored .badge{color:var(--err)}.skipped .badge,.not_run .badge,.rendered .badge{color:var(--skip)}
 .method{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-weight:600}.url{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;color:var(--muted);word-break:break-all}.status,.time{color:var(--muted)}
 table.assertions{border-collapse:collapse;width:100%;margin:8px 0}table.assertions td,table.assertions th{border:1px solid var(--line);padding:4px 6px;text-align:left;vertical-align:top;font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px;word-break:break-word}
-tr.fail td:first-child{color:var(--fail);font-weight:700}tr.pass td:first-child{color:var(--pass)}
+tr.fail td:first-child{color:var(--fail);font-weight:700}tr.pass td:first-child{color:var(--pass)}tr.warn td:first-child{color:var(--err);font-weight:700}
 pre{background:var(--code);padding:8px;border-radius:4px;overflow:auto;font-size:12px;margin:6px 0;white-space:pre-wrap;word-break:break-word}
 pre.diff .del{background:var(--del);display:block}pre.diff .ins{background:var(--ins);display:block}pre.diff .hunk{color:var(--muted);display:block}
 .message{color:var(--fail);white-space:pre-wrap;font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px}
@@ -305,6 +305,7 @@ struct RequestView {
 #[derive(Serialize)]
 struct OutcomeView {
     passed: bool,
+    warning: bool,
     written: String,
     expected: String,
     actual: String,
@@ -339,6 +340,7 @@ fn request(r: &RequestRecord, clock: Clock) -> RequestView {
             .iter()
             .map(|o| OutcomeView {
                 passed: o.passed,
+                warning: o.warning,
                 written: o.written.clone(),
                 expected: o.expected.clone(),
                 actual: o.actual.clone(),
