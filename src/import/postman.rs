@@ -752,14 +752,11 @@ impl Scope {
         for (k, v) in s.variables.entries() {
             self.variables.set(k, v);
         }
-        note_reads(cx, &s.sets, Reader::Script);
+        note_script_reads(cx, &s);
         for (k, v) in s.sets.entries() {
             cx.given.insert(k.clone());
             self.sets.set(k, v);
         }
-        note_reads(cx, &s.headers, Reader::Request);
-        note_reads(cx, &s.expect, Reader::Request);
-        note_reads(cx, &s.variables, Reader::Script);
         for (k, v) in s.headers.entries() {
             self.headers.set(k, v);
         }
@@ -1033,13 +1030,10 @@ fn item_scripts(node: &Value, unique: &str, cx: &mut Ctx<'_>) -> ItemScripts {
         for (k, v) in s.variables.entries() {
             cx.set_vars.set(k, v);
         }
-        note_reads(cx, &s.sets, Reader::Script);
+        note_script_reads(cx, &s);
         for (k, v) in s.sets.entries() {
             out.sets.set(k, v);
         }
-        note_reads(cx, &s.headers, Reader::Request);
-        note_reads(cx, &s.expect, Reader::Request);
-        note_reads(cx, &s.variables, Reader::Script);
         for (k, v) in s.headers.entries() {
             out.headers.set(k, v);
         }
@@ -1115,6 +1109,15 @@ fn templates_in(y: &Y, out: &mut Vec<String>) {
 enum Reader {
     Script,
     Request,
+}
+
+/// What a converted script reads: its `set:` values and variables as a script reads them (an
+/// unset one is `undefined`), its headers and checks as the request does.
+fn note_script_reads(cx: &mut Ctx<'_>, s: &Script) {
+    note_reads(cx, &s.sets, Reader::Script);
+    note_reads(cx, &s.headers, Reader::Request);
+    note_reads(cx, &s.expect, Reader::Request);
+    note_reads(cx, &s.variables, Reader::Script);
 }
 
 /// The variables a converted script reads (a counter reads itself): read by the request (or,

@@ -22,37 +22,43 @@ fn graph() -> BTreeMap<String, BTreeSet<String>> {
 }
 
 fn graph_of(src: &Path, all: &[std::path::PathBuf], out: &mut BTreeMap<String, BTreeSet<String>>) {
-    let mut stack = vec![src.to_path_buf()];
+    for path in rust_files(src) {
+        let module = top_module(src, &path);
+        if module == "lib" || module == "main" {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("read");
+        // Unit tests may reach anywhere; the layers are about the shipped code.
+        let shipped = text.split("#[cfg(test)]").next().unwrap_or("");
+        let names = out.entry(module.clone()).or_default();
+        for (i, _) in shipped.match_indices("crate::") {
+            let rest = &shipped[i + "crate::".len()..];
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+                .collect();
+            if !name.is_empty() && name != module && all.iter().any(|s| is_module(s, &name)) {
+                names.insert(name);
+            }
+        }
+    }
+}
+
+/// Every `.rs` file below `dir`.
+fn rust_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut stack = vec![dir.to_path_buf()];
+    let mut out = Vec::new();
     while let Some(dir) = stack.pop() {
         for entry in std::fs::read_dir(&dir).expect("src").flatten() {
             let path = entry.path();
             if path.is_dir() {
                 stack.push(path);
-                continue;
-            }
-            if path.extension().is_none_or(|e| e != "rs") {
-                continue;
-            }
-            let module = top_module(src, &path);
-            if module == "lib" || module == "main" {
-                continue;
-            }
-            let text = std::fs::read_to_string(&path).expect("read");
-            // Unit tests may reach anywhere; the layers are about the shipped code.
-            let shipped = text.split("#[cfg(test)]").next().unwrap_or("");
-            let names = out.entry(module.clone()).or_default();
-            for (i, _) in shipped.match_indices("crate::") {
-                let rest = &shipped[i + "crate::".len()..];
-                let name: String = rest
-                    .chars()
-                    .take_while(|c| c.is_ascii_lowercase() || *c == '_')
-                    .collect();
-                if !name.is_empty() && name != module && all.iter().any(|s| is_module(s, &name)) {
-                    names.insert(name);
-                }
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
             }
         }
     }
+    out
 }
 
 fn top_module(src: &Path, file: &Path) -> String {
@@ -162,25 +168,13 @@ fn the_library_surface_is_its_api_module_only() {
 /// `Result<_, String>` in `crates/core` (a front end turns an error into words once).
 #[test]
 fn the_engine_returns_no_text_as_an_error() {
-    let src = super::project_root().join("crates/core/src");
-    let mut stack = vec![src];
     let mut found = Vec::new();
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).expect("src").flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-                continue;
-            }
-            if path.extension().is_none_or(|e| e != "rs") {
-                continue;
-            }
-            let text = std::fs::read_to_string(&path).expect("read");
-            for (n, line) in text.lines().enumerate() {
-                let code = line.split("//").next().unwrap_or("");
-                if code.contains("Result<") && code.contains(", String>") {
-                    found.push(format!("{}:{}: {}", path.display(), n + 1, line.trim()));
-                }
+    for path in rust_files(&super::project_root().join("crates/core/src")) {
+        let text = std::fs::read_to_string(&path).expect("read");
+        for (n, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            if code.contains("Result<") && code.contains(", String>") {
+                found.push(format!("{}:{}: {}", path.display(), n + 1, line.trim()));
             }
         }
     }
