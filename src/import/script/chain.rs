@@ -82,114 +82,156 @@ fn num(cx: &Converter, args: Option<&[Expr]>, i: usize) -> Option<Y> {
         .filter(|v| matches!(v, Y::Num(_) | Y::Str(_)))
 }
 
-#[expect(
-    clippy::too_many_lines,
-    reason = "to be split: docs/architecture.md, Not done yet"
-)]
-fn expect_steps(
-    cx: &Converter,
-    mut subject: Subject,
-    steps: &[Step<'_>],
-    out: &mut Staged,
-) -> bool {
-    let mut negate = false;
+/// A chain being read: what it is about so far, and whether it is negated.
+struct Chain<'c> {
+    cx: &'c Converter,
+    subject: Subject,
+    negate: bool,
+    /// `.nested.property("a.b")`: property names are paths.
+    nested: bool,
+}
+
+fn expect_steps(cx: &Converter, subject: Subject, steps: &[Step<'_>], out: &mut Staged) -> bool {
+    let nested = steps.iter().any(|s| s.0 == "nested");
+    let mut chain = Chain {
+        cx,
+        subject,
+        negate: false,
+        nested,
+    };
     let mut asserted = false;
     for &(word, args) in steps {
+        match (word, args) {
+            (w, None) if NOOP.contains(&w) => continue,
+            ("not", None) => {
+                chain.negate = !chain.negate;
+                continue;
+            }
+            ("include" | "includes" | "contain" | "contains", None) => continue,
+            ("length" | "lengthOf", None) => {
+                chain.subject = Subject::Length(Box::new(chain.subject));
+                continue;
+            }
+            _ => {}
+        }
+        // `None`: not a word of that group; `Some(false)`: not understood.
+        let read = chain
+            .holds(word, args, out)
+            .or_else(|| chain.is(word, args, out))
+            .or_else(|| chain.measures(word, args, out));
+        if read != Some(true) {
+            return false;
+        }
+        asserted = true;
+    }
+    // Time and status take only what `expect.time` and `expect.status` can say.
+    asserted && out.0.iter().all(|(s, p, _, n)| fits(s, p, *n))
+}
+
+impl Chain<'_> {
+    /// What the subject holds: `equal`, `include`, `property`, `keys`, `oneOf`.
+    fn holds(&mut self, word: &str, args: Option<&[Expr]>, out: &mut Staged) -> Option<bool> {
+        let (cx, negate, subject) = (self.cx, self.negate, &self.subject);
         let arg = |i: usize| args.and_then(|a| a.get(i));
         let mut put = |s: &Subject, p: &'static str, v: Y| {
             out.0.push((s.clone(), p, v, negate));
         };
         match (word, args) {
-            (w, None) if NOOP.contains(&w) => continue,
-            ("not", None) => {
-                negate = !negate;
-                continue;
-            }
-            ("include" | "includes" | "contain" | "contains", None) => continue,
-            ("length" | "lengthOf", None) => {
-                subject = Subject::Length(Box::new(subject));
-                continue;
-            }
             ("equal" | "equals" | "eq" | "eql" | "eqls", Some(_)) => {
                 let Some(v) = arg(0).and_then(|a| cx.value(a)) else {
-                    return false;
+                    return Some(false);
                 };
-                put(&subject, "equals", v);
+                put(subject, "equals", v);
             }
             ("include" | "includes" | "contain" | "contains" | "string", Some(_)) => {
-                match (arg(0), &subject) {
+                match (arg(0), subject) {
                     (Some(Expr::Object(fields)), Subject::Json(p)) if !negate => {
                         for (k, v) in fields {
-                            let Some(v) = cx.value(v) else { return false };
+                            let Some(v) = cx.value(v) else {
+                                return Some(false);
+                            };
                             put(&Subject::Json(child(p, k)), "equals", v);
                         }
                     }
                     (Some(a), _) => {
-                        let Some(v) = cx.value(a) else { return false };
-                        put(&subject, "contains", v);
+                        let Some(v) = cx.value(a) else {
+                            return Some(false);
+                        };
+                        put(subject, "contains", v);
                     }
-                    _ => return false,
+                    _ => return Some(false),
                 }
             }
-            ("property", Some(_)) => {
-                let (Subject::Json(p), Some(Expr::Str(k))) = (&subject, arg(0)) else {
-                    return false;
-                };
-                let nested = steps.iter().any(|s| s.0 == "nested");
-                subject = match nested {
-                    true => Subject::Json(format!("{p}{}", &lodash_path(k)[1..])),
-                    false => Subject::Json(child(p, k)),
-                };
-                match arg(1) {
-                    Some(v) => {
-                        let Some(v) = cx.value(v) else { return false };
-                        put(&subject, "equals", v);
-                    }
-                    None if negate => {
-                        out.0
-                            .push((subject.clone(), "exists", Y::Bool(false), false));
-                    }
-                    None => put(&subject, "exists", Y::Bool(true)),
-                }
-            }
+            ("property", Some(_)) => return Some(self.property(arg(0), arg(1), out)),
             ("keys" | "key", Some(a)) => {
-                let Subject::Json(p) = &subject else {
-                    return false;
+                let Subject::Json(p) = subject else {
+                    return Some(false);
                 };
                 let names: Vec<&Expr> = match a {
                     [Expr::Array(items)] => items.iter().collect(),
                     items => items.iter().collect(),
                 };
                 for n in names {
-                    let Expr::Str(k) = n else { return false };
+                    let Expr::Str(k) = n else {
+                        return Some(false);
+                    };
                     let exists = Y::Bool(!negate);
                     out.0
                         .push((Subject::Json(child(p, k)), "exists", exists, false));
                 }
             }
-            ("length" | "lengthOf", Some(_)) => {
-                let Some(v) = num(cx, args, 0) else {
-                    return false;
-                };
-                put(&Subject::Length(Box::new(subject.clone())), "equals", v);
-            }
             ("oneOf", Some(_)) => {
                 let Some(v @ Y::Seq(_)) = arg(0).and_then(|a| cx.value(a)) else {
+                    return Some(false);
+                };
+                put(subject, "in", v);
+            }
+            _ => return None,
+        }
+        Some(true)
+    }
+
+    /// `.property(name)` and `.property(name, value)`: the chain goes on about that property.
+    fn property(&mut self, name: Option<&Expr>, value: Option<&Expr>, out: &mut Staged) -> bool {
+        let (Subject::Json(p), Some(Expr::Str(k))) = (&self.subject, name) else {
+            return false;
+        };
+        self.subject = match self.nested {
+            true => Subject::Json(format!("{p}{}", &lodash_path(k)[1..])),
+            false => Subject::Json(child(p, k)),
+        };
+        let subject = self.subject.clone();
+        match value {
+            Some(v) => {
+                let Some(v) = self.cx.value(v) else {
                     return false;
                 };
-                put(&subject, "in", v);
+                out.0.push((subject, "equals", v, self.negate));
             }
+            None if self.negate => out.0.push((subject, "exists", Y::Bool(false), false)),
+            None => out.0.push((subject, "exists", Y::Bool(true), self.negate)),
+        }
+        true
+    }
+
+    /// What the subject is: `a("string")`, `true`, `null`, `undefined`, `exist`, `empty`.
+    fn is(&self, word: &str, args: Option<&[Expr]>, out: &mut Staged) -> Option<bool> {
+        let (negate, subject) = (self.negate, &self.subject);
+        let mut put = |s: &Subject, p: &'static str, v: Y| {
+            out.0.push((s.clone(), p, v, negate));
+        };
+        match (word, args) {
             ("a" | "an", Some([Expr::Str(t)])) => match t.to_ascii_lowercase().as_str() {
                 "undefined" => out
                     .0
                     .push((subject.clone(), "exists", Y::Bool(negate), false)),
                 t @ ("array" | "object" | "string" | "number" | "boolean" | "null") => {
-                    put(&subject, "type", Y::str(t));
+                    put(subject, "type", Y::str(t));
                 }
-                _ => return false,
+                _ => return Some(false),
             },
-            ("true" | "false", None) => put(&subject, "equals", Y::Bool(word == "true")),
-            ("null", None) => put(&subject, "equals", Y::Null),
+            ("true" | "false", None) => put(subject, "equals", Y::Bool(word == "true")),
+            ("null", None) => put(subject, "equals", Y::Null),
             ("undefined", None) => {
                 out.0
                     .push((subject.clone(), "exists", Y::Bool(negate), false));
@@ -206,35 +248,49 @@ fn expect_steps(
                     put(&len, "equals", Y::Num(0.into()));
                 }
             }
-            ("above" | "gt" | "greaterThan", Some(_)) => {
-                compare(cx, &subject, "gt", args, &mut put)
+            _ => return None,
+        }
+        Some(true)
+    }
+
+    /// How the subject measures: `lengthOf(n)`, `above`, `below`, `within`, `match`.
+    fn measures(&self, word: &str, args: Option<&[Expr]>, out: &mut Staged) -> Option<bool> {
+        let (cx, negate, subject) = (self.cx, self.negate, &self.subject);
+        let mut put = |s: &Subject, p: &'static str, v: Y| {
+            out.0.push((s.clone(), p, v, negate));
+        };
+        match (word, args) {
+            ("length" | "lengthOf", Some(_)) => {
+                let Some(v) = num(cx, args, 0) else {
+                    return Some(false);
+                };
+                put(&Subject::Length(Box::new(subject.clone())), "equals", v);
             }
-            ("below" | "lt" | "lessThan", Some(_)) => compare(cx, &subject, "lt", args, &mut put),
+            ("above" | "gt" | "greaterThan", Some(_)) => compare(cx, subject, "gt", args, &mut put),
+            ("below" | "lt" | "lessThan", Some(_)) => compare(cx, subject, "lt", args, &mut put),
             ("least" | "gte" | "greaterThanOrEqual", Some(_)) => {
-                compare(cx, &subject, "gte", args, &mut put)
+                compare(cx, subject, "gte", args, &mut put)
             }
             ("most" | "lte" | "lessThanOrEqual", Some(_)) => {
-                compare(cx, &subject, "lte", args, &mut put)
+                compare(cx, subject, "lte", args, &mut put)
             }
             ("within", Some([lo, hi])) => {
                 let (Some(lo), Some(hi)) = (cx.value(lo), cx.value(hi)) else {
-                    return false;
+                    return Some(false);
                 };
-                put(&subject, "gte", lo);
-                put(&subject, "lte", hi);
+                put(subject, "gte", lo);
+                put(subject, "lte", hi);
             }
             ("match" | "matches", Some([Expr::Regex(body, flags)])) => {
                 let Some(re) = regex(body, flags) else {
-                    return false;
+                    return Some(false);
                 };
-                put(&subject, "matches", Y::str(re));
+                put(subject, "matches", Y::str(re));
             }
-            _ => return false,
+            _ => return None,
         }
-        asserted = true;
+        Some(true)
     }
-    // Time and status take only what `expect.time` and `expect.status` can say.
-    asserted && out.0.iter().all(|(s, p, _, n)| fits(s, p, *n))
 }
 
 fn compare(

@@ -349,10 +349,6 @@ impl Converter {
     }
 
     /// The parts of `clock_text`: a time's field (with its time) or literal text (without).
-    #[expect(
-        clippy::too_many_lines,
-        reason = "to be split: docs/architecture.md, Not done yet"
-    )]
     fn clock_pieces(&self, e: &Expr, out: &mut Vec<(Option<Shift>, String)>) -> Option<()> {
         let e = renew(e);
         let num = |x: &Expr| constant(x).and_then(whole);
@@ -372,68 +368,84 @@ impl Converter {
                 (m == "split" && sep == "T").then_some(())?;
                 out.push((Some(self.iso_of(t)?), "%Y-%m-%d".into()));
             }
-            Expr::Call(c, args) => {
-                let (target, method) = match &**c {
-                    Expr::Member(t, m) => (renew(t), local(m)),
+            Expr::Call(c, args) => self.clock_call(c, args, out)?,
+            _ => return None,
+        }
+        Some(())
+    }
+
+    /// The parts of a call `clock_pieces` reads: `d.toISOString()`, `d.format(...)`,
+    /// `("0" + x).slice(-2)`, `[...].join("-")`...
+    fn clock_call(
+        &self,
+        c: &Expr,
+        args: &[Expr],
+        out: &mut Vec<(Option<Shift>, String)>,
+    ) -> Option<()> {
+        let num = |x: &Expr| constant(x).and_then(whole);
+        let (target, method) = match c {
+            Expr::Member(t, m) => (renew(t), local(m)),
+            _ => return None,
+        };
+        match (method.as_str(), args) {
+            ("toISOString" | "toJSON", []) => out.push((Some(self.date_of(&target)?), ISO.into())),
+            ("getFullYear", []) => out.push((Some(self.date_of(&target)?), "%Y".into())),
+            ("format", [Expr::Str(f)]) => {
+                out.push((Some(self.date_of(&target)?), super::strftime(f)?))
+            }
+            // moment's own default: seconds and the offset
+            ("format", []) => {
+                out.push((Some(self.date_of(&target)?), "%Y-%m-%dT%H:%M:%S%:z".into()))
+            }
+            ("slice", [n]) if num(n) == Some(-2) => {
+                let Expr::Binary("+", zero, x) = &target else {
+                    return None;
+                };
+                (**zero == Expr::Str("0".into())).then_some(())?;
+                out.push(self.two_digits(x)?);
+            }
+            ("padStart", [n, Expr::Str(z)]) if num(n) == Some(2) && z == "0" => {
+                let x = match &target {
+                    Expr::Call(f, a) if path(f).as_deref() == Some("String") => a.first()?,
+                    Expr::Call(f, a) if a.is_empty() => match &**f {
+                        Expr::Member(x, m) if m == "toString" => x,
+                        _ => return None,
+                    },
                     _ => return None,
                 };
-                match (method.as_str(), args.as_slice()) {
-                    ("toISOString" | "toJSON", []) => {
-                        out.push((Some(self.date_of(&target)?), ISO.into()))
-                    }
-                    ("getFullYear", []) => out.push((Some(self.date_of(&target)?), "%Y".into())),
-                    ("format", [Expr::Str(f)]) => {
-                        out.push((Some(self.date_of(&target)?), super::strftime(f)?))
-                    }
-                    // moment's own default: seconds and the offset
-                    ("format", []) => {
-                        out.push((Some(self.date_of(&target)?), "%Y-%m-%dT%H:%M:%S%:z".into()))
-                    }
-                    ("slice", [n]) if num(n) == Some(-2) => {
-                        let Expr::Binary("+", zero, x) = &target else {
-                            return None;
-                        };
-                        (**zero == Expr::Str("0".into())).then_some(())?;
-                        out.push(self.two_digits(x)?);
-                    }
-                    ("padStart", [n, Expr::Str(z)]) if num(n) == Some(2) && z == "0" => {
-                        let x = match &target {
-                            Expr::Call(f, a) if path(f).as_deref() == Some("String") => {
-                                a.first()?
-                            }
-                            Expr::Call(f, a) if a.is_empty() => match &**f {
-                                Expr::Member(x, m) if m == "toString" => x,
-                                _ => return None,
-                            },
-                            _ => return None,
-                        };
-                        out.push(self.two_digits(x)?);
-                    }
-                    ("slice" | "substring" | "substr", [a, b]) if num(a) == Some(0) => {
-                        let at = self.iso_of(&target)?;
-                        let cut = ISO_PREFIXES.iter().find(|(n, _)| Some(*n) == num(b))?;
-                        out.push((Some(at), cut.1.into()))
-                    }
-                    ("join", _) => {
-                        let Expr::Array(items) = &target else {
-                            return None;
-                        };
-                        let sep = match args.as_slice() {
-                            [] => ",".to_string(),
-                            [Expr::Str(s)] => s.replace('%', "%%"),
-                            _ => return None,
-                        };
-                        for (k, item) in items.iter().enumerate() {
-                            if k > 0 {
-                                out.push((None, sep.clone()));
-                            }
-                            self.clock_pieces(item, out)?;
-                        }
-                    }
-                    _ => return None,
-                }
+                out.push(self.two_digits(x)?);
             }
+            ("slice" | "substring" | "substr", [a, b]) if num(a) == Some(0) => {
+                let at = self.iso_of(&target)?;
+                let cut = ISO_PREFIXES.iter().find(|(n, _)| Some(*n) == num(b))?;
+                out.push((Some(at), cut.1.into()))
+            }
+            ("join", _) => self.clock_join(&target, args, out)?,
             _ => return None,
+        }
+        Some(())
+    }
+
+    /// The parts of `[a, b, c].join(sep)`: each item's, with the separator between them.
+    fn clock_join(
+        &self,
+        target: &Expr,
+        args: &[Expr],
+        out: &mut Vec<(Option<Shift>, String)>,
+    ) -> Option<()> {
+        let Expr::Array(items) = target else {
+            return None;
+        };
+        let sep = match args {
+            [] => ",".to_string(),
+            [Expr::Str(s)] => s.replace('%', "%%"),
+            _ => return None,
+        };
+        for (k, item) in items.iter().enumerate() {
+            if k > 0 {
+                out.push((None, sep.clone()));
+            }
+            self.clock_pieces(item, out)?;
         }
         Some(())
     }

@@ -680,46 +680,11 @@ impl Converter {
         }
     }
 
-    #[expect(
-        clippy::too_many_lines,
-        reason = "to be split: docs/architecture.md, Not done yet"
-    )]
     fn expression(&mut self, e: &Expr) -> Done {
-        if let Some(body) = test_body(e) {
-            let outer = std::mem::replace(&mut self.swallowed, false);
-            // A failing check ends the test's function: a set() of a value the test checks
-            // (`pm.expect(d.token).to.not.be.empty; set("token", d.token)`) happens only when
-            // it is there, so when it is not the variable keeps what it had.
-            let checked: Vec<Expr> = body
-                .iter()
-                .filter_map(|s| match &s.kind {
-                    StmtKind::Expr(e) => expected(e).cloned(),
-                    _ => None,
-                })
-                .collect();
-            let outer_checked = std::mem::replace(&mut self.checked, checked);
-            let all = self.statements(body);
-            self.checked = outer_checked;
-            self.swallowed = outer;
-            return match all {
-                true => Done::Converted,
-                false => Done::Kept(KEPT_AROUND),
-            };
+        if let Some(done) = self.test_call(e) {
+            return done;
         }
-        if let Some((key, value)) = set_call(e) {
-            let (value, used) = self.inline(value, 0);
-            let done = self.set(key, &value, set_scope(e));
-            if let Done::Converted = done {
-                // The locals it read are part of the conversion now.
-                for name in used {
-                    if let Some((_, first, last)) = self.computed.get(&name) {
-                        for l in *first..=*last {
-                            self.reasons.remove(&l);
-                            self.converted.insert(l);
-                        }
-                    }
-                }
-            }
+        if let Some(done) = self.set_statement(e) {
             return done;
         }
         if let Some(followed) = self.date_moved(e) {
@@ -740,54 +705,109 @@ impl Converter {
         if is_console(e) {
             return Done::Kept(KEPT_CONSOLE);
         }
-        if let Expr::Call(callee, _) = e
-            && matches!(
-                path(callee).as_deref(),
-                Some("postman.setNextRequest" | "pm.execution.setNextRequest")
-            )
-        {
+        if is_next_request(e) {
             return Done::Kept(KEPT_NEXT);
         }
-        if let Expr::Call(callee, args) = e
-            && path(callee).as_deref() == Some("pm.sendRequest")
-        {
-            if self.out.oauth2.is_none()
-                && let Some(found) = self.token_request(args)
-            {
-                self.out.sets_seen += 1;
-                self.out.variables_set += 1;
-                self.out.oauth2 = Some(found);
-                return Done::Converted;
-            }
-            if self.phase != Phase::ScopeTest
-                && let Some(sent) = self.script_request(args)
-            {
-                self.out.requests.push(sent.request);
-                return match sent.whole {
-                    true => Done::Converted,
-                    false => Done::Kept(KEPT_SEND_PART),
-                };
-            }
-            return Done::Kept(KEPT_SEND);
+        if let Some(done) = self.send_request(e) {
+            return done;
         }
         if let Expr::Str(_) = e {
             // "use strict";
             return Done::Converted;
         }
+        if let Some(done) = self.assertion_statement(e) {
+            return done;
+        }
+        Done::Kept(KEPT_OTHER)
+    }
+
+    /// `pm.test("name", function () { ... })`: its body's statements, each converted or kept.
+    fn test_call(&mut self, e: &Expr) -> Option<Done> {
+        let body = test_body(e)?;
+        let outer = std::mem::replace(&mut self.swallowed, false);
+        // A failing check ends the test's function: a set() of a value the test checks
+        // (`pm.expect(d.token).to.not.be.empty; set("token", d.token)`) happens only when
+        // it is there, so when it is not the variable keeps what it had.
+        let checked: Vec<Expr> = body
+            .iter()
+            .filter_map(|s| match &s.kind {
+                StmtKind::Expr(e) => expected(e).cloned(),
+                _ => None,
+            })
+            .collect();
+        let outer_checked = std::mem::replace(&mut self.checked, checked);
+        let all = self.statements(body);
+        self.checked = outer_checked;
+        self.swallowed = outer;
+        Some(match all {
+            true => Done::Converted,
+            false => Done::Kept(KEPT_AROUND),
+        })
+    }
+
+    /// `pm.environment.set("key", value)` and its kin, with the locals the value reads.
+    fn set_statement(&mut self, e: &Expr) -> Option<Done> {
+        let (key, value) = set_call(e)?;
+        let (value, used) = self.inline(value, 0);
+        let done = self.set(key, &value, set_scope(e));
+        if let Done::Converted = done {
+            // The locals it read are part of the conversion now.
+            for name in used {
+                if let Some((_, first, last)) = self.computed.get(&name) {
+                    for l in *first..=*last {
+                        self.reasons.remove(&l);
+                        self.converted.insert(l);
+                    }
+                }
+            }
+        }
+        Some(done)
+    }
+
+    /// `pm.sendRequest(...)`: an OAuth2 token request, a request of its own, or kept.
+    fn send_request(&mut self, e: &Expr) -> Option<Done> {
+        let Expr::Call(callee, args) = e else {
+            return None;
+        };
+        if path(callee).as_deref() != Some("pm.sendRequest") {
+            return None;
+        }
+        if self.out.oauth2.is_none()
+            && let Some(found) = self.token_request(args)
+        {
+            self.out.sets_seen += 1;
+            self.out.variables_set += 1;
+            self.out.oauth2 = Some(found);
+            return Some(Done::Converted);
+        }
+        if self.phase != Phase::ScopeTest
+            && let Some(sent) = self.script_request(args)
+        {
+            self.out.requests.push(sent.request);
+            return Some(match sent.whole {
+                true => Done::Converted,
+                false => Done::Kept(KEPT_SEND_PART),
+            });
+        }
+        Some(Done::Kept(KEPT_SEND))
+    }
+
+    /// `pm.expect(...)...` and `pm.response.to...` outside a pre-request script.
+    fn assertion_statement(&mut self, e: &Expr) -> Option<Done> {
         if self.phase != Phase::PreRequest && chain::is_assertion(e) && self.swallowed {
             self.out.assertions_seen += 1;
-            return Done::Kept(KEPT_SWALLOWED);
+            return Some(Done::Kept(KEPT_SWALLOWED));
         }
         if self.phase != Phase::PreRequest && chain::is_assertion(e) {
             self.out.assertions_seen += 1;
             let mut staged = Staged::default();
             if chain::assertion(self, e, &mut staged) && self.commit(staged) {
                 self.out.assertions += 1;
-                return Done::Converted;
+                return Some(Done::Converted);
             }
-            return Done::Kept(KEPT_ASSERTION);
+            return Some(Done::Kept(KEPT_ASSERTION));
         }
-        Done::Kept(KEPT_OTHER)
+        None
     }
 
     /// `data.items.forEach(function (item) { pm.expect(item.qty).to.be.above(0) })`: each
@@ -1784,6 +1804,17 @@ fn is_console_stmt(s: &Stmt) -> bool {
 
 fn is_console(e: &Expr) -> bool {
     matches!(e, Expr::Call(callee, _) if path(callee).is_some_and(|p| p.starts_with("console.")))
+}
+
+/// `postman.setNextRequest(...)` and `pm.execution.setNextRequest(...)`.
+fn is_next_request(e: &Expr) -> bool {
+    let Expr::Call(callee, _) = e else {
+        return false;
+    };
+    matches!(
+        path(callee).as_deref(),
+        Some("postman.setNextRequest" | "pm.execution.setNextRequest")
+    )
 }
 
 /// `JSON.stringify(x)`, `String(x)`, `x.toString()`: the value of `x` is what is captured.
