@@ -43,11 +43,56 @@ pub(crate) fn parse(text: &str) -> Result<Value, String> {
     })
 }
 
-#[expect(
-    clippy::too_many_lines,
-    reason = "to be split: docs/architecture.md, Not done yet"
-)]
 pub(crate) fn import(doc: &Value, with_schemas: bool) -> Result<Imported, String> {
+    let version = openapi_version(doc)?;
+    let mut report = Report::default();
+    let mut root = header(doc, version);
+    let mut vars = Y::map();
+    let base = server_url(doc, &mut report);
+    vars.set("base_url", Y::str(literal(&base)));
+    let schemes = schemes(doc, &base, &mut report);
+    let global_security = doc.get("security").cloned();
+    // The collection's auth: the first scheme the document requires by default that yarc speaks.
+    let default = first_speakable(global_security.as_ref(), &schemes);
+    let mut used: BTreeSet<String> = BTreeSet::new();
+    if let Some(name) = &default {
+        root.set("auth", schemes[name].auth.clone());
+        used.insert(name.clone());
+    }
+    let cx = DocCtx {
+        doc,
+        schemes: &schemes,
+        default: default.as_deref(),
+        global_security: global_security.as_ref(),
+        with_schemas,
+    };
+    let Walked {
+        groups,
+        ungrouped,
+        schemas,
+    } = walk_paths(&cx, &mut vars, &mut report, &mut used);
+    root.set("variables", ordered_vars(&base, &vars, &used, &schemes));
+    auth_report(&used, &schemes, &mut report);
+    report.groups = groups.len();
+    let requests = requests(doc, groups, ungrouped);
+    if requests.is_empty() {
+        let why = match doc.get("webhooks") {
+            Some(_) => ": it describes only webhooks, which the API sends, not requests to send it",
+            None => "",
+        };
+        return Err(format!("the document has no operations under `paths`{why}"));
+    }
+    root.set("requests", Y::Seq(requests));
+    group_notes(&mut report);
+    Ok(Imported {
+        collection: super::postman::modeline("collection", "./") + &yaml_out::to_string(&root),
+        schemas,
+        report,
+    })
+}
+
+/// The version, checked first: a Swagger 2 or other document is refused before anything is read.
+fn openapi_version(doc: &Value) -> Result<&str, String> {
     let version = doc
         .get("openapi")
         .and_then(Value::as_str)
@@ -57,7 +102,11 @@ pub(crate) fn import(doc: &Value, with_schemas: bool) -> Result<Imported, String
             "OpenAPI {version} is not supported (3.0 and 3.1 are)"
         ));
     }
-    let mut report = Report::default();
+    Ok(version)
+}
+
+/// The collection's top (comment, name, description), so a reader sees where it came from.
+fn header(doc: &Value, version: &str) -> Y {
     let title = doc
         .pointer("/info/title")
         .and_then(Value::as_str)
@@ -71,22 +120,55 @@ pub(crate) fn import(doc: &Value, with_schemas: bool) -> Result<Imported, String
     if let Some(d) = description(doc.pointer("/info/description")) {
         root.set("description", d);
     }
-    let mut vars = Y::map();
-    let base = server_url(doc, &mut report);
-    vars.set("base_url", Y::str(literal(&base)));
-    let schemes = schemes(doc, &base, &mut report);
-    let global_security = doc.get("security").cloned();
-    // The collection's auth: the first scheme the document requires by default that yarc speaks.
-    let default = first_speakable(global_security.as_ref(), &schemes);
-    let mut used: BTreeSet<String> = BTreeSet::new();
-    if let Some(name) = &default {
-        root.set("auth", schemes[name].auth.clone());
-        used.insert(name.clone());
+    root
+}
+
+/// What every operation reads from the whole document, gathered once for the walk.
+struct DocCtx<'a> {
+    doc: &'a Value,
+    schemes: &'a BTreeMap<String, Scheme>,
+    /// The scheme the collection's `auth` speaks.
+    default: Option<&'a str>,
+    global_security: Option<&'a Value>,
+    with_schemas: bool,
+}
+
+/// What the walk of the paths yields: requests by first tag (in the order met) and schemas.
+#[derive(Default)]
+struct Walked {
+    groups: Vec<(String, Vec<Y>)>,
+    ungrouped: Vec<Y>,
+    schemas: Vec<(String, String)>,
+}
+
+impl Walked {
+    /// Files a request under its operation's first tag, so each tag becomes one group.
+    fn add(&mut self, op: &Value, request: Y) {
+        match op
+            .get("tags")
+            .and_then(Value::as_array)
+            .and_then(|t| t.first())
+            .and_then(Value::as_str)
+        {
+            Some(tag) => match self.groups.iter_mut().find(|(t, _)| t == tag) {
+                Some((_, list)) => list.push(request),
+                None => self.groups.push((tag.to_string(), vec![request])),
+            },
+            None => self.ungrouped.push(request),
+        }
     }
-    let mut groups: Vec<(String, Vec<Y>)> = Vec::new();
-    let mut ungrouped: Vec<Y> = Vec::new();
+}
+
+/// Every operation under `paths`, in the document's order, so requests and notes follow it.
+fn walk_paths(
+    cx: &DocCtx,
+    vars: &mut Y,
+    report: &mut Report,
+    used: &mut BTreeSet<String>,
+) -> Walked {
+    let doc = cx.doc;
+    let mut walked = Walked::default();
     let mut names: HashMap<String, usize> = HashMap::new();
-    let mut schemas = Vec::new();
     let paths = doc
         .get("paths")
         .and_then(Value::as_object)
@@ -117,58 +199,56 @@ pub(crate) fn import(doc: &Value, with_schemas: bool) -> Result<Imported, String
                 path,
                 method,
                 shared: &shared,
-                schemes: &schemes,
-                default: default.as_deref(),
-                global_security: global_security.as_ref(),
+                schemes: cx.schemes,
+                default: cx.default,
+                global_security: cx.global_security,
             };
-            let (request, schema) = operation(
-                &ctx,
-                &op,
-                &mut vars,
-                &mut names,
-                with_schemas,
-                &mut report,
-                &mut used,
-            );
+            let (request, schema) =
+                operation(&ctx, &op, vars, &mut names, cx.with_schemas, report, used);
             if let Some(s) = schema {
-                schemas.push(s);
+                walked.schemas.push(s);
             }
-            match op
-                .get("tags")
-                .and_then(Value::as_array)
-                .and_then(|t| t.first())
-                .and_then(Value::as_str)
-            {
-                Some(tag) => match groups.iter_mut().find(|(t, _)| t == tag) {
-                    Some((_, list)) => list.push(request),
-                    None => groups.push((tag.to_string(), vec![request])),
-                },
-                None => ungrouped.push(request),
-            }
+            walked.add(&op, request);
         }
     }
-    // base_url, then what the auth reads, then the parameters' examples.
+    walked
+}
+
+/// Variables in reading order: base_url, then what the auth reads, then parameters' examples.
+fn ordered_vars(
+    base: &str,
+    vars: &Y,
+    used: &BTreeSet<String>,
+    schemes: &BTreeMap<String, Scheme>,
+) -> Y {
     let mut ordered = Y::map();
-    ordered.set("base_url", Y::str(literal(&base)));
-    for name in &used {
-        let scheme = &schemes[name];
-        for (k, v) in scheme.vars.entries() {
+    ordered.set("base_url", Y::str(literal(base)));
+    for name in used {
+        for (k, v) in schemes[name].vars.entries() {
             ordered.set(k, v);
         }
-        report.secrets.extend(scheme.secrets.iter().cloned());
     }
     for (k, v) in vars.entries() {
         if ordered.get_mut(&k).is_none() {
             ordered.set(k, v);
         }
     }
-    let vars = ordered;
+    ordered
+}
+
+/// The secrets and the auth the used schemes need, for the summary after the import.
+fn auth_report(used: &BTreeSet<String>, schemes: &BTreeMap<String, Scheme>, report: &mut Report) {
+    for name in used {
+        report.secrets.extend(schemes[name].secrets.iter().cloned());
+    }
     report.auth = used
         .iter()
         .map(|n| schemes[n].describe.clone())
         .reduce(|a, b| format!("{a}; {b}"));
-    root.set("variables", vars);
-    // Groups in the document's own `tags` order; tags it does not list come after, as met.
+}
+
+/// Untagged requests first, then groups in the document's `tags` order (unlisted tags as met).
+fn requests(doc: &Value, mut groups: Vec<(String, Vec<Y>)>, ungrouped: Vec<Y>) -> Vec<Y> {
     let order: Vec<String> = doc
         .get("tags")
         .and_then(Value::as_array)
@@ -181,38 +261,29 @@ pub(crate) fn import(doc: &Value, with_schemas: bool) -> Result<Imported, String
         .unwrap_or_default();
     groups.sort_by_key(|(t, _)| order.iter().position(|o| o == t).unwrap_or(usize::MAX));
     let mut requests = ungrouped;
-    report.groups = groups.len();
     for (tag, list) in groups {
-        let mut g = Y::map();
-        g.set("group", Y::str(&tag));
-        let described = doc
-            .get("tags")
-            .and_then(Value::as_array)
-            .and_then(|t| {
-                t.iter()
-                    .find(|t| t.get("name").and_then(Value::as_str) == Some(&tag))
-            })
-            .and_then(|t| description(t.get("description")));
-        if let Some(d) = described {
-            g.set("description", d);
-        }
-        g.set("requests", Y::Seq(list));
-        requests.push(g);
+        requests.push(group(doc, &tag, list));
     }
-    if requests.is_empty() {
-        let why = match doc.get("webhooks") {
-            Some(_) => ": it describes only webhooks, which the API sends, not requests to send it",
-            None => "",
-        };
-        return Err(format!("the document has no operations under `paths`{why}"));
+    requests
+}
+
+/// One tag's group, with the description the document's `tags` gives it.
+fn group(doc: &Value, tag: &str, list: Vec<Y>) -> Y {
+    let mut g = Y::map();
+    g.set("group", Y::str(tag));
+    let described = doc
+        .get("tags")
+        .and_then(Value::as_array)
+        .and_then(|t| {
+            t.iter()
+                .find(|t| t.get("name").and_then(Value::as_str) == Some(tag))
+        })
+        .and_then(|t| description(t.get("description")));
+    if let Some(d) = described {
+        g.set("description", d);
     }
-    root.set("requests", Y::Seq(requests));
-    group_notes(&mut report);
-    Ok(Imported {
-        collection: super::postman::modeline("collection", "./") + &yaml_out::to_string(&root),
-        schemas,
-        report,
-    })
+    g.set("requests", Y::Seq(list));
+    g
 }
 
 /// What many operations share is said once, with how many and which (the first few).
@@ -334,119 +405,142 @@ fn schemes(doc: &Value, base: &str, report: &mut Report) -> BTreeMap<String, Sch
     out
 }
 
-#[expect(
-    clippy::too_many_lines,
-    reason = "to be split: docs/architecture.md, Not done yet"
-)]
+/// One security scheme as yarc would send it: each kind it speaks has its own function.
 fn scheme_block(name: &str, scheme: &Value, base: &str, several_keys: bool) -> Scheme {
-    let mut s = Scheme {
+    match scheme.get("type").and_then(Value::as_str) {
+        Some("oauth2") => oauth2_scheme(name, scheme, base),
+        Some("http") => http_scheme(name, scheme),
+        Some("apiKey") => api_key_scheme(name, scheme, several_keys),
+        other => unsupported_scheme(format!(
+            "type `{}` is not spoken by yarc",
+            other.unwrap_or("")
+        )),
+    }
+}
+
+/// A scheme with nothing filled in yet, for the kind's function to fill.
+fn blank_scheme() -> Scheme {
+    Scheme {
         auth: Y::Null,
         vars: Y::map(),
         secrets: Vec::new(),
         describe: String::new(),
         unsupported: None,
+    }
+}
+
+/// A scheme yarc cannot speak, so the report can say why.
+fn unsupported_scheme(why: String) -> Scheme {
+    Scheme {
+        unsupported: Some(why),
+        ..blank_scheme()
+    }
+}
+
+/// A secret the scheme reads, remembered so the summary can list what to set.
+fn secret(s: &mut Scheme, env: &str) -> Y {
+    s.secrets.push(env.to_string());
+    Y::str(format!("{{{{ secret('{env}') }}}}"))
+}
+
+/// OAuth2: only the client-credentials flow is spoken; its settings become variables.
+fn oauth2_scheme(name: &str, scheme: &Value, base: &str) -> Scheme {
+    let Some(flow) = scheme.pointer("/flows/clientCredentials") else {
+        let flows: Vec<String> = scheme
+            .get("flows")
+            .and_then(Value::as_object)
+            .map(|f| f.keys().cloned().collect())
+            .unwrap_or_default();
+        return unsupported_scheme(format!(
+            "OAuth2 flows {} are not spoken by yarc (it speaks client credentials)",
+            flows.join(", ")
+        ));
     };
-    let secret = |s: &mut Scheme, env: &str| {
-        s.secrets.push(env.to_string());
-        Y::str(format!("{{{{ secret('{env}') }}}}"))
-    };
-    match scheme.get("type").and_then(Value::as_str) {
-        Some("oauth2") => {
-            let Some(flow) = scheme.pointer("/flows/clientCredentials") else {
-                let flows: Vec<String> = scheme
-                    .get("flows")
-                    .and_then(Value::as_object)
-                    .map(|f| f.keys().cloned().collect())
-                    .unwrap_or_default();
-                s.unsupported = Some(format!(
-                    "OAuth2 flows {} are not spoken by yarc (it speaks client credentials)",
-                    flows.join(", ")
-                ));
-                return s;
-            };
-            let token_url = flow.get("tokenUrl").and_then(Value::as_str).unwrap_or("");
-            let scopes: Vec<String> = flow
-                .get("scopes")
-                .and_then(Value::as_object)
-                .map(|s| s.keys().cloned().collect())
-                .unwrap_or_default();
-            s.vars
-                .set("token_url", Y::str(literal(&absolute(token_url, base))));
-            let id = secret(&mut s, "CLIENT_ID");
-            s.vars.set("client_id", id);
-            let sec = secret(&mut s, "CLIENT_SECRET");
-            s.vars.set("client_secret", sec);
-            s.vars.set("scope", Y::str(literal(&scopes.join(" "))));
-            let mut o = Y::map();
-            o.set("token_url", Y::str("{{ token_url }}"));
-            o.set("client_id", Y::str("{{ client_id }}"));
-            o.set("client_secret", Y::str("{{ client_secret }}"));
-            o.set("scope", Y::str("{{ scope }}"));
-            s.auth = Y::Map(vec![("oauth2".into(), o)]);
-            s.describe = format!("OAuth2 client credentials (`{name}`)");
+    let mut s = blank_scheme();
+    let token_url = flow.get("tokenUrl").and_then(Value::as_str).unwrap_or("");
+    let scopes: Vec<String> = flow
+        .get("scopes")
+        .and_then(Value::as_object)
+        .map(|s| s.keys().cloned().collect())
+        .unwrap_or_default();
+    s.vars
+        .set("token_url", Y::str(literal(&absolute(token_url, base))));
+    let id = secret(&mut s, "CLIENT_ID");
+    s.vars.set("client_id", id);
+    let sec = secret(&mut s, "CLIENT_SECRET");
+    s.vars.set("client_secret", sec);
+    s.vars.set("scope", Y::str(literal(&scopes.join(" "))));
+    let mut o = Y::map();
+    o.set("token_url", Y::str("{{ token_url }}"));
+    o.set("client_id", Y::str("{{ client_id }}"));
+    o.set("client_secret", Y::str("{{ client_secret }}"));
+    o.set("scope", Y::str("{{ scope }}"));
+    s.auth = Y::Map(vec![("oauth2".into(), o)]);
+    s.describe = format!("OAuth2 client credentials (`{name}`)");
+    s
+}
+
+/// HTTP auth: bearer and basic are spoken, any other scheme is not.
+fn http_scheme(name: &str, scheme: &Value) -> Scheme {
+    let mut s = blank_scheme();
+    match scheme
+        .get("scheme")
+        .and_then(Value::as_str)
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("bearer") => {
+            let token = secret(&mut s, "TOKEN");
+            s.auth = Y::Map(vec![("bearer".into(), token)]);
+            s.describe = format!("bearer (`{name}`)");
         }
-        Some("http") => match scheme
-            .get("scheme")
-            .and_then(Value::as_str)
-            .map(str::to_ascii_lowercase)
-            .as_deref()
-        {
-            Some("bearer") => {
-                let token = secret(&mut s, "TOKEN");
-                s.auth = Y::Map(vec![("bearer".into(), token)]);
-                s.describe = format!("bearer (`{name}`)");
-            }
-            Some("basic") => {
-                s.vars.set("username", Y::str(""));
-                let password = secret(&mut s, "PASSWORD");
-                s.auth = Y::Map(vec![(
-                    "basic".into(),
-                    Y::Map(vec![
-                        ("username".into(), Y::str("{{ username }}")),
-                        ("password".into(), password),
-                    ]),
-                )]);
-                s.describe = format!("basic (`{name}`)");
-            }
-            other => {
-                s.unsupported = Some(format!(
-                    "HTTP scheme `{}` is not spoken by yarc",
-                    other.unwrap_or("")
-                ));
-            }
-        },
-        Some("apiKey") => {
-            let key = scheme
-                .get("name")
-                .and_then(Value::as_str)
-                .unwrap_or("X-Api-Key");
-            let place = match scheme.get("in").and_then(Value::as_str) {
-                Some("query") => "query",
-                Some("cookie") => {
-                    s.unsupported = Some("an API key in a cookie is not spoken by yarc".into());
-                    return s;
-                }
-                _ => "header",
-            };
-            let env = if several_keys {
-                super::vars::env_name(name)
-            } else {
-                "API_KEY".to_string()
-            };
-            let value = secret(&mut s, &env);
+        Some("basic") => {
+            s.vars.set("username", Y::str(""));
+            let password = secret(&mut s, "PASSWORD");
             s.auth = Y::Map(vec![(
-                "api_key".into(),
-                Y::Map(vec![(place.into(), Y::str(key)), ("value".into(), value)]),
+                "basic".into(),
+                Y::Map(vec![
+                    ("username".into(), Y::str("{{ username }}")),
+                    ("password".into(), password),
+                ]),
             )]);
-            s.describe = format!("API key (`{name}`)");
+            s.describe = format!("basic (`{name}`)");
         }
         other => {
             s.unsupported = Some(format!(
-                "type `{}` is not spoken by yarc",
+                "HTTP scheme `{}` is not spoken by yarc",
                 other.unwrap_or("")
             ));
         }
     }
+    s
+}
+
+/// An API key in a header or the query; several keys get a secret each, named after the scheme.
+fn api_key_scheme(name: &str, scheme: &Value, several_keys: bool) -> Scheme {
+    let key = scheme
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or("X-Api-Key");
+    let place = match scheme.get("in").and_then(Value::as_str) {
+        Some("query") => "query",
+        Some("cookie") => {
+            return unsupported_scheme("an API key in a cookie is not spoken by yarc".into());
+        }
+        _ => "header",
+    };
+    let env = if several_keys {
+        super::vars::env_name(name)
+    } else {
+        "API_KEY".to_string()
+    };
+    let mut s = blank_scheme();
+    let value = secret(&mut s, &env);
+    s.auth = Y::Map(vec![(
+        "api_key".into(),
+        Y::Map(vec![(place.into(), Y::str(key)), ("value".into(), value)]),
+    )]);
+    s.describe = format!("API key (`{name}`)");
     s
 }
 
