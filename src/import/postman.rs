@@ -1002,6 +1002,15 @@ fn item_auth(req: &Value, name: &str, cx: &mut Ctx<'_>) -> Option<Y> {
     }
 }
 
+/// The request's raw body when it is JSON (as written, `{{var}}`s inside its strings).
+fn sent_json(node: &Value) -> Option<Value> {
+    let body = node.pointer("/request/body")?;
+    if body.get("mode").and_then(Value::as_str) != Some("raw") {
+        return None;
+    }
+    serde_json::from_str(body.get("raw")?.as_str()?).ok()
+}
+
 /// What a request's own scripts became.
 #[derive(Default)]
 struct ItemScripts {
@@ -1020,11 +1029,12 @@ struct ItemScripts {
 /// beside it and a token request's variable is in force until the request is written.
 fn item_scripts(node: &Value, unique: &str, cx: &mut Ctx<'_>) -> ItemScripts {
     let mut out = ItemScripts::default();
+    let sent = sent_json(node);
     for (lines, phase) in events(node, "prerequest", Phase::PreRequest)
         .into_iter()
         .chain(events(node, "test", Phase::Test))
     {
-        let s = script::convert(&lines, phase);
+        let s = script::convert_for(&lines, phase, sent.as_ref());
         out.blocks
             .extend(count(&s, phase, &format!("request `{unique}`"), cx));
         for (k, v) in s.variables.entries() {

@@ -96,9 +96,20 @@ const KEPT_SWALLOWED: &str =
 
 /// Converts one script (its lines as exported).
 pub(crate) fn convert(lines: &[String], phase: Phase) -> Script {
+    convert_for(lines, phase, None)
+}
+
+/// [`convert`] for a request whose JSON body is known: what the script reads of it
+/// (`JSON.parse(request.data).client_id`) is the body's value.
+pub(crate) fn convert_for(
+    lines: &[String],
+    phase: Phase,
+    body: Option<&serde_json::Value>,
+) -> Script {
     let source = lines.join("\n");
     let statements = js::parse(&source);
     let mut cx = Converter::new(phase, lines.to_vec());
+    cx.request_body = body.cloned();
     cx.statements(&statements);
     let mut out = cx.finish();
     // A set inside code this importer does not read (a `switch`, a callback) still makes its
@@ -158,6 +169,9 @@ struct Converter {
     /// Names bound to what cannot be read alone (`var words = CryptoJS.enc.Utf8.parse(id)`),
     /// with their statement's lines: read where a `set()` uses them.
     computed: HashMap<String, (Expr, usize, usize)>,
+    /// The request's own JSON body, and the names bound to it (`var sent = JSON.parse(request.data)`).
+    request_body: Option<serde_json::Value>,
+    request_json: BTreeSet<String>,
 }
 
 enum Done {
@@ -190,6 +204,8 @@ impl Converter {
             bindings: HashMap::new(),
             dates: HashMap::new(),
             computed: HashMap::new(),
+            request_body: None,
+            request_json: BTreeSet::new(),
         }
     }
 
@@ -641,6 +657,12 @@ impl Converter {
     fn declare(&mut self, name: &str, value: &Expr) -> Done {
         self.dates.remove(name);
         self.computed.remove(name);
+        self.request_json.remove(name);
+        if self.request_body.is_some() && is_request_body(value) {
+            self.request_json.insert(name.to_string());
+            self.aliases.remove(name);
+            return Done::Converted;
+        }
         if self.helper_bookkeeping(value) {
             return Done::Converted;
         }
@@ -1134,6 +1156,48 @@ impl Converter {
         Done::Converted
     }
 
+    /// What a name bound to the request's own body reads of it (`sent.client_id`,
+    /// `sent.items[0].id`): the body's value as the collection writes it. Only text, numbers and
+    /// booleans: a check of a whole object is left to a human.
+    fn sent_value(&self, e: &Expr) -> Option<Y> {
+        let body = self.request_body.as_ref()?;
+        let mut steps = Vec::new();
+        let mut at = e;
+        loop {
+            match at {
+                Expr::Member(inner, name) => {
+                    steps.push(serde_json::Value::String(name.clone()));
+                    at = inner;
+                }
+                Expr::Index(inner, i) => {
+                    steps.push(match &**i {
+                        Expr::Str(k) => serde_json::Value::String(k.clone()),
+                        Expr::Num(n) if n.fract() == 0.0 && *n >= 0.0 => {
+                            serde_json::Value::from(*n as u64)
+                        }
+                        _ => return None,
+                    });
+                    at = inner;
+                }
+                Expr::Ident(n) if self.request_json.contains(n) && !steps.is_empty() => break,
+                _ => return None,
+            }
+        }
+        let mut v = body;
+        for step in steps.iter().rev() {
+            v = match step {
+                serde_json::Value::String(k) => v.get(k)?,
+                serde_json::Value::Number(n) => v.get(usize::try_from(n.as_u64()?).ok()?)?,
+                _ => return None,
+            };
+        }
+        match v {
+            serde_json::Value::String(t) => Some(Y::str(super::vars::convert(t, &mut Vec::new()))),
+            serde_json::Value::Number(_) | serde_json::Value::Bool(_) => Some(Y::from_json(v)),
+            _ => None,
+        }
+    }
+
     /// A value known before the response (a literal, `{{ var }}`, or an alias of one).
     pub(crate) fn value(&self, e: &Expr) -> Option<Y> {
         match self.subject(e)? {
@@ -1144,6 +1208,9 @@ impl Converter {
 
     /// What an expression reads, if the output can name it.
     pub(crate) fn subject(&self, e: &Expr) -> Option<Subject> {
+        if let Some(v) = self.sent_value(e) {
+            return Some(Subject::Value(v));
+        }
         if let Some(v) = value(e).or_else(|| generated(e)) {
             return Some(Subject::Value(v));
         }
@@ -1895,6 +1962,28 @@ fn parent_path(p: &str) -> Option<&str> {
         }
     }
     last.map(|i| &p[..i])
+}
+
+/// `JSON.parse(request.data)`, `JSON.parse(pm.request.body.raw)`: the request's own body.
+fn is_request_body(e: &Expr) -> bool {
+    let Expr::Call(callee, args) = e else {
+        return false;
+    };
+    let inner = match args.as_slice() {
+        [Expr::Call(c, a)] if a.is_empty() => path(c).map(|p| format!("{p}()")),
+        [x] => path(x),
+        _ => None,
+    };
+    path(callee).as_deref() == Some("JSON.parse")
+        && matches!(
+            inner.as_deref(),
+            Some(
+                "request.data"
+                    | "pm.request.body.raw"
+                    | "request.body"
+                    | "pm.request.body.toString()"
+            )
+        )
 }
 
 /// A template that makes a new value each time it renders.

@@ -1101,3 +1101,36 @@ fn a_vendor_token_helper_becomes_oauth2_with_basic_credentials() {
     );
     assert!(other.oauth2.is_none());
 }
+
+#[test]
+fn checks_of_what_the_request_sent_read_its_body() {
+    let body = json!({"client_id": "{{client_id}}", "n": 3, "tags": ["a"], "nested": {"k": "v"}});
+    let s = convert_for(
+        &[
+            "var sent = JSON.parse(request.data);",
+            "pm.test('echoed', function () {",
+            "    var jsonData = pm.response.json();",
+            "    pm.expect(jsonData.client_id).to.eql(sent.client_id);",
+            "    pm.expect(jsonData.n).to.eql(sent.n);",
+            "    pm.expect(jsonData.nested.k).to.eql(sent.nested.k);",
+            "});",
+        ]
+        .map(String::from),
+        Phase::Test,
+        Some(&body),
+    );
+    let v = out(&s);
+    assert_eq!(v["expect"]["json"]["$.client_id"], "{{ client_id }}", "{v}");
+    assert_eq!(v["expect"]["json"]["$.n"], 3, "{v}");
+    assert_eq!(v["expect"]["json"]["$.nested.k"], "v", "{v}");
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    // Without the body (a form, a file) the name reads nothing: the check is kept.
+    let kept = run(
+        Phase::Test,
+        &[
+            "var sent = JSON.parse(request.data);",
+            "pm.test('echoed', () => pm.expect(pm.response.json().id).to.eql(sent.id));",
+        ],
+    );
+    assert!(!kept.kept.is_empty());
+}
