@@ -915,11 +915,17 @@ fn open_hands_the_browser_a_one_time_key_not_the_token() {
         &["ui", ".", "--open", "--var", &format!("url={}", w.url())],
         &[("PATH", &path)],
     );
+    // The opener's shell creates the file before it writes to it: wait for what it wrote.
+    let written = || {
+        std::fs::read_to_string(&seen)
+            .ok()
+            .filter(|t| !t.is_empty())
+    };
     let started = Instant::now();
-    while !seen.is_file() && started.elapsed() < super::PATIENCE {
+    while written().is_none() && started.elapsed() < super::PATIENCE {
         std::thread::sleep(Duration::from_millis(50));
     }
-    let opened = std::fs::read_to_string(&seen).expect("the browser was opened");
+    let opened = written().expect("the browser was opened");
     assert!(!opened.contains(&ui.token), "{opened}");
     let target = opened
         .strip_prefix(&format!("http://127.0.0.1:{}", ui.port))
