@@ -57,133 +57,167 @@ fn all_files(dir: &std::path::Path, out: &mut String) {
     }
 }
 
-#[test]
-#[expect(clippy::too_many_lines, reason = "a scenario told start to end")]
-fn no_secret_or_token_is_written_anywhere() {
-    let w = World::new();
-    let other = World::new();
-    w.write("c.yaml", &collection());
-    w.write(
-        "environments/a.yaml",
-        &format!("variables: {{ url: \"{}\" }}\n", w.url()),
-    );
-    w.write(
-        "environments/b.yaml",
-        &format!("variables: {{ url: \"{}\" }}\n", other.url()),
-    );
-    let good = [
-        ("AUDIT_CLIENT_SECRET", "sandbox-secret"),
-        ("AUDIT_KEY", KEY),
-    ];
-    let bad = [("AUDIT_CLIENT_SECRET", WRONG), ("AUDIT_KEY", KEY)];
-    let mut seen = String::new();
-    let mut run = |args: &[&str], env: &[(&str, &str)]| {
+const GOOD: [(&str, &str); 2] = [
+    ("AUDIT_CLIENT_SECRET", "sandbox-secret"),
+    ("AUDIT_KEY", KEY),
+];
+const BAD: [(&str, &str); 2] = [("AUDIT_CLIENT_SECRET", WRONG), ("AUDIT_KEY", KEY)];
+
+/// A project with two environments (one sandbox each) and everything yarc has printed so far.
+struct Audit {
+    w: World,
+    other: World,
+    seen: String,
+}
+
+impl Audit {
+    fn new() -> Audit {
+        let w = World::new();
+        let other = World::new();
+        w.write("c.yaml", &collection());
+        w.write(
+            "environments/a.yaml",
+            &format!("variables: {{ url: \"{}\" }}\n", w.url()),
+        );
+        w.write(
+            "environments/b.yaml",
+            &format!("variables: {{ url: \"{}\" }}\n", other.url()),
+        );
+        Audit {
+            w,
+            other,
+            seen: String::new(),
+        }
+    }
+
+    fn run(&mut self, args: &[&str], env: &[(&str, &str)]) -> Run {
         let r = run_in(
-            w.dir.path(),
+            self.w.dir.path(),
             &args.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
             env,
         );
         assert!(!r.all().contains("panicked"), "{}", r.all());
-        seen.push_str(&r.all());
+        self.seen.push_str(&r.all());
         r
-    };
-    let r = run(
-        &[
-            "run",
-            "c.yaml",
-            "--env",
-            "a",
-            "--verbose",
-            "--report",
-            "junit:out/r.xml",
-            "--report",
-            "json:out/r.json",
-            "--report",
-            "html:out/r.html",
-        ],
-        &good,
-    );
-    assert_eq!(r.code, 1, "{}", r.stdout);
-    // A second run compares the snapshots; a changed key fails with a diff.
-    run(&["run", "c.yaml", "--env", "a", "--verbose"], &good);
-    run(
-        &["run", "c.yaml", "--env", "a", "--dry-run", "--verbose"],
-        &good,
-    );
-    let r = run(
-        &[
-            "run",
-            "c.yaml",
-            "--env",
-            "a",
-            "--report",
-            "json:out/bad.json",
-            "--report",
-            "html:out/bad.html",
-        ],
-        &bad,
-    );
-    assert_eq!(r.code, 3, "{}", r.stdout);
-    assert!(r.stdout.contains("401 invalid_client"), "{}", r.stdout);
-    run(&["token", "c.yaml", "--env", "a"], &good);
-    run(&["token", "c.yaml", "--env", "a"], &bad);
-    run(&["vars", "c.yaml", "--env", "a"], &good);
-    run(&["check", "c.yaml", "--env", "a"], &good);
-    run(
-        &[
-            "diff",
-            "c.yaml",
-            "--env",
-            "a",
-            "--env",
-            "b",
-            "--report",
-            "html:out/diff.html",
-        ],
-        &good,
-    );
-    let fixture = project_root().join("tests/fixtures/postman");
-    run(
-        &[
-            "import",
-            "postman",
-            &fixture
-                .join("visma-rostering.postman_collection.json")
-                .to_string_lossy(),
-            "--environment",
-            &fixture
-                .join("visma-stage.postman_environment.json")
-                .to_string_lossy(),
-            "-o",
-            "imported",
-        ],
-        &[],
-    );
-    all_files(w.dir.path(), &mut seen);
-    let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
-    let mut needles = vec![
-        KEY.to_string(),
-        b64(KEY),
-        b64(&format!("u:{KEY}")),
-        WRONG.to_string(),
-        "sandbox-secret".to_string(),
-        "env-secret-do-not-copy".to_string(),
-        "literal-password-do-not-copy".to_string(),
-        "apikey-do-not-copy".to_string(),
-    ];
-    needles.extend(w.sandbox.issued_tokens());
-    needles.extend(other.sandbox.issued_tokens());
+    }
+
+    /// Runs with good and with bad secrets, writing every report and the snapshots.
+    fn runs(&mut self) {
+        let r = self.run(
+            &[
+                "run",
+                "c.yaml",
+                "--env",
+                "a",
+                "--verbose",
+                "--report",
+                "junit:out/r.xml",
+                "--report",
+                "json:out/r.json",
+                "--report",
+                "html:out/r.html",
+            ],
+            &GOOD,
+        );
+        assert_eq!(r.code, 1, "{}", r.stdout);
+        // A second run compares the snapshots; a changed key fails with a diff.
+        self.run(&["run", "c.yaml", "--env", "a", "--verbose"], &GOOD);
+        self.run(
+            &["run", "c.yaml", "--env", "a", "--dry-run", "--verbose"],
+            &GOOD,
+        );
+        let r = self.run(
+            &[
+                "run",
+                "c.yaml",
+                "--env",
+                "a",
+                "--report",
+                "json:out/bad.json",
+                "--report",
+                "html:out/bad.html",
+            ],
+            &BAD,
+        );
+        assert_eq!(r.code, 3, "{}", r.stdout);
+        assert!(r.stdout.contains("401 invalid_client"), "{}", r.stdout);
+    }
+
+    /// `token`, `vars`, `check`, `diff` and `import`.
+    fn other_commands(&mut self) {
+        self.run(&["token", "c.yaml", "--env", "a"], &GOOD);
+        self.run(&["token", "c.yaml", "--env", "a"], &BAD);
+        self.run(&["vars", "c.yaml", "--env", "a"], &GOOD);
+        self.run(&["check", "c.yaml", "--env", "a"], &GOOD);
+        self.run(
+            &[
+                "diff",
+                "c.yaml",
+                "--env",
+                "a",
+                "--env",
+                "b",
+                "--report",
+                "html:out/diff.html",
+            ],
+            &GOOD,
+        );
+        let fixture = project_root().join("tests/fixtures/postman");
+        self.run(
+            &[
+                "import",
+                "postman",
+                &fixture
+                    .join("visma-rostering.postman_collection.json")
+                    .to_string_lossy(),
+                "--environment",
+                &fixture
+                    .join("visma-stage.postman_environment.json")
+                    .to_string_lossy(),
+                "-o",
+                "imported",
+            ],
+            &[],
+        );
+    }
+
+    /// Every secret value, in the forms it could be written in, and every token the sandboxes issued.
+    fn needles(&self) -> Vec<String> {
+        let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+        let mut needles = vec![
+            KEY.to_string(),
+            b64(KEY),
+            b64(&format!("u:{KEY}")),
+            WRONG.to_string(),
+            "sandbox-secret".to_string(),
+            "env-secret-do-not-copy".to_string(),
+            "literal-password-do-not-copy".to_string(),
+            "apikey-do-not-copy".to_string(),
+        ];
+        needles.extend(self.w.sandbox.issued_tokens());
+        needles.extend(self.other.sandbox.issued_tokens());
+        needles
+    }
+}
+
+#[test]
+fn no_secret_or_token_is_written_anywhere() {
+    let mut a = Audit::new();
+    a.runs();
+    a.other_commands();
+    all_files(a.w.dir.path(), &mut a.seen);
+    let needles = a.needles();
     assert!(
-        w.sandbox.issued_tokens().len() >= 2,
+        a.w.sandbox.issued_tokens().len() >= 2,
         "the runs should have fetched tokens"
     );
     for n in needles {
-        assert!(!seen.contains(&n), "{n:?} leaked");
+        assert!(!a.seen.contains(&n), "{n:?} leaked");
     }
     assert!(
-        w.path("__snapshots__/c/a/echo-everything-and-pass.snap.yaml")
+        a.w.path("__snapshots__/c/a/echo-everything-and-pass.snap.yaml")
             .exists(),
         "a passing request's snapshot (echoing every secret) was written and scanned"
     );
-    assert!(!seen.contains("yarc-tmp"), "a temporary file was left");
+    assert!(!a.seen.contains("yarc-tmp"), "a temporary file was left");
 }

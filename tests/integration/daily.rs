@@ -149,15 +149,13 @@ fn the_summary_gives_response_times_and_the_reports_too() {
     assert_eq!(v["collections"][0]["response_times"]["count"], 2);
 }
 
-#[test]
-#[expect(clippy::too_many_lines, reason = "a scenario told start to end")]
-fn init_writes_a_project_that_runs_green_at_once_and_overwrites_nothing() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-    run_in(dir.path(), &args(&["init", "api"]), &[])
-        .expect_code(0)
-        .expect_contains("next: cd api && yarc run collections --env sandbox");
-    let api = dir.path().join("api");
+/// Runs yarc in `dir` with no extra environment.
+fn yarc_in(dir: &Path, args: &[&str]) -> Run {
+    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    run_in(dir, &args, &[])
+}
+
+fn assert_init_wrote_the_project(api: &Path) {
     for f in [
         "collections/example.yaml",
         "collections/environments/sandbox.yaml",
@@ -176,40 +174,29 @@ fn init_writes_a_project_that_runs_green_at_once_and_overwrites_nothing() {
     assert!(prod.contains("secret('VISMA_CLIENT_SECRET')"));
     let gitignore = std::fs::read_to_string(api.join(".gitignore")).expect("gitignore");
     assert!(gitignore.lines().any(|l| l == ".env"));
-    let r = run_in(
-        &api,
-        &args(&["run", "collections", "--env", "sandbox"]),
-        &[],
-    );
-    r.expect_code(0);
-    assert_eq!(r.summary(), "4 passed, 0 failed");
-    run_in(
-        &api,
-        &args(&["check", "collections", "--env", "sandbox"]),
-        &[],
-    )
-    .expect_code(0);
-    // The README's daily loop, as written, in the new project: one request's body on stdout,
-    // and one request with what it needs (its capture and the poll that waits on it), only
-    // its own body printed.
-    let r = run_in(
-        &api,
-        &args(&[
+}
+
+/// The README's daily loop, as written, in the new project: one request's body on stdout,
+/// and one request with what it needs (its capture and the poll that waits on it), only
+/// its own body printed.
+fn assert_the_readme_daily_loop_works(api: &Path) {
+    let r = yarc_in(
+        api,
+        &[
             "run",
             "collections",
             "--env",
             "sandbox",
             "--name",
             "list jobs",
-        ]),
-        &[],
+        ],
     );
     r.expect_code(0);
     let body: serde_json::Value = serde_json::from_str(&r.stdout).expect("the body");
     assert!(body["items"].is_array(), "{body}");
-    let r = run_in(
-        &api,
-        &args(&[
+    let r = yarc_in(
+        api,
+        &[
             "run",
             "collections",
             "--env",
@@ -217,8 +204,7 @@ fn init_writes_a_project_that_runs_green_at_once_and_overwrites_nothing() {
             "--name",
             "fetch the result",
             "--with-deps",
-        ]),
-        &[],
+        ],
     );
     r.expect_code(0)
         .expect_contains("--with-deps adds `start a job`")
@@ -229,9 +215,9 @@ fn init_writes_a_project_that_runs_green_at_once_and_overwrites_nothing() {
         serde_json::from_str(&r.stdout).expect("only the chosen request's body");
     assert_eq!(body["statusCode"], "stopped", "{body}");
     let out = api.join("result.json");
-    run_in(
-        &api,
-        &args(&[
+    yarc_in(
+        api,
+        &[
             "run",
             "collections",
             "--env",
@@ -241,33 +227,25 @@ fn init_writes_a_project_that_runs_green_at_once_and_overwrites_nothing() {
             "--with-deps",
             "-o",
             &out.to_string_lossy(),
-        ]),
-        &[],
+        ],
     )
     .expect_code(0);
     let saved: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&out).expect("-o wrote")).expect("json");
     assert!(saved["roster"]["shifts"].is_array(), "{saved}");
-    // A second time: nothing is overwritten.
-    let before = std::fs::read_to_string(api.join("collections/example.yaml")).expect("example");
-    run_in(dir.path(), &args(&["init", "api"]), &[])
-        .expect_code(2)
-        .expect_contains("writes nothing over what exists");
-    let after = std::fs::read_to_string(api.join("collections/example.yaml")).expect("example");
-    assert_eq!(before, after);
-    run_in(dir.path(), &args(&["init", "gl", "--ci", "gitlab"]), &[]).expect_code(0);
-    assert!(dir.path().join("gl/.gitlab-ci.yml").is_file());
-    assert!(!dir.path().join("gl/.github").exists());
-    // The CI jobs install a release (the action, the image): a new project has no yarc source
-    // to compile. (.ci/run lints the GitHub workflow with actionlint and zizmor.)
+}
+
+/// The CI jobs install a release (the action, the image): a new project has no yarc source
+/// to compile. (.ci/run lints the GitHub workflow with actionlint and zizmor.)
+fn assert_the_ci_jobs_install_a_release(github_project: &Path, gitlab_project: &Path) {
     let version = env!("CARGO_PKG_VERSION");
-    let github =
-        std::fs::read_to_string(api.join(".github/workflows/api-tests.yml")).expect("workflow");
+    let github = std::fs::read_to_string(github_project.join(".github/workflows/api-tests.yml"))
+        .expect("workflow");
     assert!(
         github.contains(&format!("uses: yarc-dev/yarc@v{version}")),
         "{github}"
     );
-    let gitlab = std::fs::read_to_string(dir.path().join("gl/.gitlab-ci.yml")).expect("gitlab");
+    let gitlab = std::fs::read_to_string(gitlab_project.join(".gitlab-ci.yml")).expect("gitlab");
     assert!(
         gitlab.contains(&format!("ghcr.io/yarc-dev/yarc:{version}")),
         "{gitlab}"
@@ -278,6 +256,32 @@ fn init_writes_a_project_that_runs_green_at_once_and_overwrites_nothing() {
             "a generated job compiles yarc:\n{job}"
         );
     }
+}
+
+#[test]
+fn init_writes_a_project_that_runs_green_at_once_and_overwrites_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    yarc_in(dir.path(), &["init", "api"])
+        .expect_code(0)
+        .expect_contains("next: cd api && yarc run collections --env sandbox");
+    let api = dir.path().join("api");
+    assert_init_wrote_the_project(&api);
+    let r = yarc_in(&api, &["run", "collections", "--env", "sandbox"]);
+    r.expect_code(0);
+    assert_eq!(r.summary(), "4 passed, 0 failed");
+    yarc_in(&api, &["check", "collections", "--env", "sandbox"]).expect_code(0);
+    assert_the_readme_daily_loop_works(&api);
+    // A second time: nothing is overwritten.
+    let before = std::fs::read_to_string(api.join("collections/example.yaml")).expect("example");
+    yarc_in(dir.path(), &["init", "api"])
+        .expect_code(2)
+        .expect_contains("writes nothing over what exists");
+    let after = std::fs::read_to_string(api.join("collections/example.yaml")).expect("example");
+    assert_eq!(before, after);
+    yarc_in(dir.path(), &["init", "gl", "--ci", "gitlab"]).expect_code(0);
+    assert!(dir.path().join("gl/.gitlab-ci.yml").is_file());
+    assert!(!dir.path().join("gl/.github").exists());
+    assert_the_ci_jobs_install_a_release(&api, &dir.path().join("gl"));
 }
 
 #[test]

@@ -355,27 +355,63 @@ fn path_without_curl(tmp: &Path) -> Option<String> {
     Some(dir.to_string_lossy().into_owned())
 }
 
+/// A suite of three collections (one failing request) and the reports of its runs.
+struct Suite {
+    w: super::World,
+}
+
+impl Suite {
+    fn new() -> Suite {
+        let w = super::World::new();
+        for (file, expected) in [("a", "/echo/a"), ("b", "/echo/not-this"), ("c", "/echo/c")] {
+            w.write(
+                &format!("suite/{file}.yaml"),
+                &format!(
+                    "requests:\n  - name: one\n    url: \"{{{{ url }}}}/echo/{file}\"\n    expect:\n      json:\n        $.path: {expected}\n  - name: two\n    url: \"{{{{ url }}}}/echo/{file}/2\"\n    expect: {{ status: 200 }}\n"
+                ),
+            );
+        }
+        Suite { w }
+    }
+
+    fn run(&self, extra: &[&str]) -> super::Run {
+        let url = format!("url={}", self.w.url());
+        let mut args: Vec<String> = ["run", "suite", "--var", &url].map(String::from).to_vec();
+        args.extend(extra.iter().map(|s| s.to_string()));
+        super::run_in(self.w.dir.path(), &args, &[])
+    }
+
+    fn merge(&self, inputs: &[&str]) -> super::Run {
+        let mut args: Vec<String> = vec!["report".into(), "merge".into()];
+        args.extend(inputs.iter().map(|s| s.to_string()));
+        args.extend(["--json", "m.json", "--junit", "m.xml", "--html", "m.html"].map(String::from));
+        super::run_in(self.w.dir.path(), &args, &[])
+    }
+
+    /// A report, its dates masked: the sandbox's Date header may tick between the runs.
+    fn read(&self, f: &str) -> String {
+        let date =
+            regex::Regex::new(r"[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT")
+                .expect("regex");
+        let text = std::fs::read_to_string(self.w.path(f)).expect("report");
+        date.replace_all(&text, "DATE").into_owned()
+    }
+
+    /// Durations aside: JUnit times and the HTML timeline (drawn from when each request
+    /// started) are real even under the fixed clock.
+    fn timeless(&self, f: &str) -> String {
+        let t = regex::Regex::new(r#"(?s)time="[0-9.]+"|<section class="timeline">.*?</section>"#)
+            .expect("regex");
+        t.replace_all(&self.read(f), "T").into_owned()
+    }
+}
+
 /// A run split in three shards and merged gives the same JSON, JUnit and HTML reports as the
 /// run in one piece; reports of another yarc, or one shard twice, are refused.
 #[test]
-#[expect(clippy::too_many_lines, reason = "a scenario told start to end")]
 fn three_shards_merge_into_the_reports_of_the_whole_run() {
-    let w = super::World::new();
-    for (file, expected) in [("a", "/echo/a"), ("b", "/echo/not-this"), ("c", "/echo/c")] {
-        w.write(
-            &format!("suite/{file}.yaml"),
-            &format!(
-                "requests:\n  - name: one\n    url: \"{{{{ url }}}}/echo/{file}\"\n    expect:\n      json:\n        $.path: {expected}\n  - name: two\n    url: \"{{{{ url }}}}/echo/{file}/2\"\n    expect: {{ status: 200 }}\n"
-            ),
-        );
-    }
-    let url = format!("url={}", w.url());
-    let run = |extra: &[&str]| {
-        let mut args: Vec<String> = ["run", "suite", "--var", &url].map(String::from).to_vec();
-        args.extend(extra.iter().map(|s| s.to_string()));
-        super::run_in(w.dir.path(), &args, &[])
-    };
-    run(&[
+    let s = Suite::new();
+    s.run(&[
         "--report",
         "json:all.json",
         "--report",
@@ -387,62 +423,47 @@ fn three_shards_merge_into_the_reports_of_the_whole_run() {
     for k in 1..=3 {
         let shard = format!("{k}/3");
         let report = format!("json:shard-{k}.json");
-        run(&["--shard", &shard, "--report", &report]);
+        s.run(&["--shard", &shard, "--report", &report]);
     }
-    let merge = |inputs: &[&str]| {
-        let mut args: Vec<String> = vec!["report".into(), "merge".into()];
-        args.extend(inputs.iter().map(|s| s.to_string()));
-        args.extend(["--json", "m.json", "--junit", "m.xml", "--html", "m.html"].map(String::from));
-        super::run_in(w.dir.path(), &args, &[])
-    };
-    merge(&["shard-3.json", "shard-1.json", "shard-2.json"])
+    s.merge(&["shard-3.json", "shard-1.json", "shard-2.json"])
         .expect_code(1)
         .expect_contains("merged 3 reports: 3 collection runs, 5 passed, 1 failed");
-    // The sandbox's Date header may tick between the runs.
-    let date = regex::Regex::new(r"[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT")
-        .expect("regex");
-    let read = |f: &str| {
-        let text = std::fs::read_to_string(w.path(f)).expect("report");
-        date.replace_all(&text, "DATE").into_owned()
-    };
-    // Durations aside: JUnit times and the HTML timeline (drawn from when each request
-    // started) are real even under the fixed clock.
-    let timeless = |f: &str| {
-        let t = regex::Regex::new(r#"(?s)time="[0-9.]+"|<section class="timeline">.*?</section>"#)
-            .expect("regex");
-        t.replace_all(&read(f), "T").into_owned()
-    };
-    assert_eq!(read("m.json"), read("all.json"));
-    assert_eq!(timeless("m.xml"), timeless("all.xml"));
-    assert_eq!(timeless("m.html"), timeless("all.html"));
+    assert_eq!(s.read("m.json"), s.read("all.json"));
+    assert_eq!(s.timeless("m.xml"), s.timeless("all.xml"));
+    assert_eq!(s.timeless("m.html"), s.timeless("all.html"));
+    assert_merges_that_are_not_one_whole_run_are_refused(&s);
+}
 
-    let other = read("shard-2.json").replace("\"tool\": \"yarc ", "\"tool\": \"yarc 9.9.9-");
-    w.write("other.json", &other);
-    merge(&["shard-1.json", "other.json"])
+fn assert_merges_that_are_not_one_whole_run_are_refused(s: &Suite) {
+    let other = s
+        .read("shard-2.json")
+        .replace("\"tool\": \"yarc ", "\"tool\": \"yarc 9.9.9-");
+    s.w.write("other.json", &other);
+    s.merge(&["shard-1.json", "other.json"])
         .expect_code(2)
         .expect_contains("differ in `tool`");
-    merge(&["shard-1.json", "shard-1.json"])
+    s.merge(&["shard-1.json", "shard-1.json"])
         .expect_code(2)
         .expect_contains("`shard-1.json` and `shard-1.json` are both shard 1/3");
     // A shard left out (a CI job that never uploaded its report) is no green merge.
-    merge(&["shard-1.json", "shard-3.json"])
+    s.merge(&["shard-1.json", "shard-3.json"])
         .expect_code(2)
         .expect_contains("shard 2/3 is missing: merge the JSON reports of all 3 shards");
-    merge(&["shard-2.json"])
+    s.merge(&["shard-2.json"])
         .expect_code(2)
         .expect_contains("shard 1/3, 3/3 are missing");
-    merge(&["all.json", "shard-1.json"])
+    s.merge(&["all.json", "shard-1.json"])
         .expect_code(2)
         .expect_contains("`all.json` is the report of a whole run, not of a shard");
     // A report cut short (a collection run gone) is refused too.
-    let mut cut: serde_json::Value = serde_json::from_str(&read("shard-2.json")).expect("json");
+    let mut cut: serde_json::Value = serde_json::from_str(&s.read("shard-2.json")).expect("json");
     cut["collections"] = serde_json::json!([]);
-    w.write("cut.json", &cut.to_string());
-    merge(&["shard-1.json", "cut.json", "shard-3.json"])
+    s.w.write("cut.json", &cut.to_string());
+    s.merge(&["shard-1.json", "cut.json", "shard-3.json"])
         .expect_code(2)
         .expect_contains("collection run 2 of 3 is in none of the reports");
     super::run_in(
-        w.dir.path(),
+        s.w.dir.path(),
         &["report", "merge", "shard-1.json"].map(String::from),
         &[],
     )

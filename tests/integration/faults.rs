@@ -50,35 +50,18 @@ fn reset(stream: TcpStream) {
     drop(stream);
 }
 
-#[expect(clippy::too_many_lines, reason = "a scenario told start to end")]
+const OK: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\nConnection: close\r\n\r\n{\"ok\":true}";
+
 async fn handle(mut s: TcpStream) {
     let path = read_head(&mut s).await;
-    let ok = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\nConnection: close\r\n\r\n{\"ok\":true}";
     match path.as_str() {
         "/reset-before-headers" => reset(s),
-        "/reset-mid-body" => {
-            let _ = s
-                .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n0123456789")
-                .await;
-            let _ = s.flush().await;
-            tokio::time::sleep(Duration::from_millis(50)).await;
-            reset(s);
-        }
+        "/reset-mid-body" => reset_mid_body(s).await,
         "/slow-headers" => {
             tokio::time::sleep(Duration::from_secs(5)).await;
-            let _ = s.write_all(ok.as_bytes()).await;
+            let _ = s.write_all(OK).await;
         }
-        "/trickle" => {
-            let _ = s
-                .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n")
-                .await;
-            for _ in 0..100 {
-                if s.write_all(b"x").await.is_err() {
-                    return;
-                }
-                tokio::time::sleep(Duration::from_millis(100)).await;
-            }
-        }
+        "/trickle" => trickle(s).await,
         "/truncated-chunked" => {
             let _ = s
                 .write_all(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n")
@@ -88,22 +71,15 @@ async fn handle(mut s: TcpStream) {
             let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\nConnection: close\r\n\r\n0123456789").await;
         }
         "/bad-utf8" => {
-            let body: &[u8] = b"{\"a\": \"\xff\xfe\"}";
-            let head = format!(
-                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                body.len()
-            );
-            let _ = s.write_all(head.as_bytes()).await;
-            let _ = s.write_all(body).await;
+            write_json(&mut s, "", b"{\"a\": \"\xff\xfe\"}").await;
         }
         "/bad-gzip" => {
-            let body = b"this is not gzip at all";
-            let head = format!(
-                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                body.len()
-            );
-            let _ = s.write_all(head.as_bytes()).await;
-            let _ = s.write_all(body).await;
+            write_json(
+                &mut s,
+                "Content-Encoding: gzip\r\n",
+                b"this is not gzip at all",
+            )
+            .await;
         }
         "/loop" => {
             let _ = s.write_all(b"HTTP/1.1 302 Found\r\nLocation: /loop\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").await;
@@ -115,66 +91,124 @@ async fn handle(mut s: TcpStream) {
                 )
                 .await;
         }
-        "/huge-chunked" => {
-            let _ = s
-                .write_all(
-                    b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
-                )
-                .await;
-            let chunk = vec![b'a'; 65536];
-            // Bounded: stops after 64 MiB or when the client hangs up.
-            for _ in 0..1024 {
-                let head = format!("{:x}\r\n", chunk.len());
-                if s.write_all(head.as_bytes()).await.is_err()
-                    || s.write_all(&chunk).await.is_err()
-                    || s.write_all(b"\r\n").await.is_err()
-                {
-                    return;
-                }
-            }
-            let _ = s.write_all(b"0\r\n\r\n").await;
-        }
+        "/huge-chunked" => huge_chunked(s).await,
         _ => {
-            let _ = s.write_all(ok.as_bytes()).await;
+            let _ = s.write_all(OK).await;
         }
     }
 }
 
+async fn reset_mid_body(mut s: TcpStream) {
+    let _ = s
+        .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n0123456789")
+        .await;
+    let _ = s.flush().await;
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    reset(s);
+}
+
+async fn trickle(mut s: TcpStream) {
+    let _ = s
+        .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n")
+        .await;
+    for _ in 0..100 {
+        if s.write_all(b"x").await.is_err() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// A complete 200 JSON response; `extra_headers` are whole `Name: value\r\n` lines.
+async fn write_json(s: &mut TcpStream, extra_headers: &str, body: &[u8]) {
+    let head = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n{extra_headers}Content-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = s.write_all(head.as_bytes()).await;
+    let _ = s.write_all(body).await;
+}
+
+async fn huge_chunked(mut s: TcpStream) {
+    let _ = s
+        .write_all(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
+        .await;
+    let chunk = vec![b'a'; 65536];
+    // Bounded: stops after 64 MiB or when the client hangs up.
+    for _ in 0..1024 {
+        let head = format!("{:x}\r\n", chunk.len());
+        if s.write_all(head.as_bytes()).await.is_err()
+            || s.write_all(&chunk).await.is_err()
+            || s.write_all(b"\r\n").await.is_err()
+        {
+            return;
+        }
+    }
+    let _ = s.write_all(b"0\r\n\r\n").await;
+}
+
+/// Each fault path with the cause its request's message must name.
+const FAULTS: &[(&str, &str)] = &[
+    ("reset-before-headers", "the request failed"),
+    ("reset-mid-body", "the response body could not be read"),
+    ("slow-headers", "timed out after 1s"),
+    ("trickle", "timed out after 1s"),
+    ("truncated-chunked", "the response body could not be read"),
+    ("short-body", "the response body could not be read"),
+    ("bad-gzip", "the response body could not be read"),
+    ("loop", "too many redirects"),
+    (
+        "huge-declared",
+        "is larger than the limit of 1048576 bytes (--max-body)",
+    ),
+    (
+        "huge-chunked",
+        "is larger than the limit of 1048576 bytes (--max-body)",
+    ),
+];
+
+/// One request per fault, then a bad-UTF-8 body, a refused connection and a healthy request last.
+fn faults_collection(url: &str) -> String {
+    let mut text = String::from("name: faults\nrequests:\n");
+    for (path, _) in FAULTS {
+        text.push_str(&format!("  - name: {path}\n    url: \"{url}/{path}\"\n"));
+    }
+    text.push_str(&format!(
+        "  - name: bad-utf8\n    url: \"{url}/bad-utf8\"\n    expect: {{ json: {{ $.a: {{ exists: true }} }} }}\n  - name: refused\n    url: \"http://127.0.0.1:1/\"\n  - name: still fine\n    url: \"{url}/ok\"\n    expect: {{ json: {{ $.ok: true }} }}\n",
+    ));
+    text
+}
+
+fn assert_each_fault_names_its_cause(reqs: &[serde_json::Value]) {
+    for (path, cause) in FAULTS {
+        let rec = reqs.iter().find(|q| q["name"] == *path).expect("record");
+        let message = rec["message"].as_str().unwrap_or("");
+        assert_eq!(rec["state"], "errored", "{path}: {rec}");
+        assert!(
+            message.contains(cause),
+            "{path}: expected {cause:?} in {message:?}"
+        );
+    }
+    let utf8 = reqs
+        .iter()
+        .find(|q| q["name"] == "bad-utf8")
+        .expect("record");
+    assert_eq!(utf8["state"], "failed");
+    assert!(
+        utf8["assertions"][0]["actual"]
+            .as_str()
+            .unwrap_or("")
+            .contains("not JSON (application/json)"),
+        "{utf8}"
+    );
+    assert_eq!(reqs.last().expect("last")["state"], "passed");
+}
+
 #[test]
-#[expect(clippy::too_many_lines, reason = "a scenario told start to end")]
 fn every_fault_fails_only_its_own_request_with_its_cause() {
     let f = FaultServer::start();
     let w = World::new();
-    let cases: &[(&str, &str)] = &[
-        ("reset-before-headers", "the request failed"),
-        ("reset-mid-body", "the response body could not be read"),
-        ("slow-headers", "timed out after 1s"),
-        ("trickle", "timed out after 1s"),
-        ("truncated-chunked", "the response body could not be read"),
-        ("short-body", "the response body could not be read"),
-        ("bad-gzip", "the response body could not be read"),
-        ("loop", "too many redirects"),
-        (
-            "huge-declared",
-            "is larger than the limit of 1048576 bytes (--max-body)",
-        ),
-        (
-            "huge-chunked",
-            "is larger than the limit of 1048576 bytes (--max-body)",
-        ),
-    ];
-    let mut text = String::from("name: faults\nrequests:\n");
-    for (path, _) in cases {
-        text.push_str(&format!(
-            "  - name: {path}\n    url: \"{}/{path}\"\n",
-            f.url
-        ));
-    }
-    text.push_str(&format!(
-        "  - name: bad-utf8\n    url: \"{}/bad-utf8\"\n    expect: {{ json: {{ $.a: {{ exists: true }} }} }}\n  - name: refused\n    url: \"http://127.0.0.1:1/\"\n  - name: still fine\n    url: \"{}/ok\"\n    expect: {{ json: {{ $.ok: true }} }}\n",
-        f.url, f.url
-    ));
-    w.write("faults.yaml", &text);
+    w.write("faults.yaml", &faults_collection(&f.url));
     let r = w.yarc(&[
         "run",
         "faults.yaml",
@@ -201,28 +235,7 @@ fn every_fault_fails_only_its_own_request_with_its_cause() {
         .as_array()
         .expect("requests")
         .clone();
-    for (path, cause) in cases {
-        let rec = reqs.iter().find(|q| q["name"] == *path).expect("record");
-        let message = rec["message"].as_str().unwrap_or("");
-        assert_eq!(rec["state"], "errored", "{path}: {rec}");
-        assert!(
-            message.contains(cause),
-            "{path}: expected {cause:?} in {message:?}"
-        );
-    }
-    let utf8 = reqs
-        .iter()
-        .find(|q| q["name"] == "bad-utf8")
-        .expect("record");
-    assert_eq!(utf8["state"], "failed");
-    assert!(
-        utf8["assertions"][0]["actual"]
-            .as_str()
-            .unwrap_or("")
-            .contains("not JSON (application/json)"),
-        "{utf8}"
-    );
-    assert_eq!(reqs.last().expect("last")["state"], "passed");
+    assert_each_fault_names_its_cause(&reqs);
     quick_junit::Report::deserialize_from_str(
         &std::fs::read_to_string(w.path("out/r.xml")).expect("junit"),
     )

@@ -24,8 +24,56 @@ fn files_below(dir: &std::path::Path) -> String {
     all
 }
 
+/// What the Postman environment asks for, as `secret()`s.
+const POSTMAN_SECRETS: [(&str, &str); 4] = [
+    ("CLIENT_SECRET", "sandbox-secret"),
+    ("API_KEY", "k-1"),
+    ("PASSWORD", "pw-1"),
+    ("ACCESS_TOKEN", "t-1"),
+];
+
+fn assert_the_postman_import_says_what_it_did(stdout: &str) {
+    assert!(
+        stdout.contains("imported 7 requests in 3 groups"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "from scripts: 15 of 15 assertions, 2 of 2 set() calls (2 captures, 0 variables)"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("1 script line was kept as comments"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("set ACCESS_TOKEN, API_KEY, CLIENT_SECRET, PASSWORD"),
+        "{stdout}"
+    );
+}
+
+/// `yarc run` of the imported collection against the sandbox: the URLs and the client id
+/// come from --var.
+fn run_imported_args(w: &World) -> Vec<String> {
+    let url = w.url();
+    let vars = [
+        format!("base_url={url}/rostering"),
+        format!("echo_url={url}"),
+        format!("token_url={url}/connect/token"),
+        "client_id=sandbox-client".to_string(),
+    ];
+    let mut args: Vec<String> = ["run", "out", "--env", "visma-stage"]
+        .map(String::from)
+        .to_vec();
+    for v in &vars {
+        args.push("--var".into());
+        args.push(v.clone());
+    }
+    args
+}
+
 #[test]
-#[expect(clippy::too_many_lines, reason = "a scenario told start to end")]
 fn postman_collection_and_environment_import_check_and_run() {
     let w = World::new();
     let r = run_in(
@@ -42,29 +90,7 @@ fn postman_collection_and_environment_import_check_and_run() {
         &[],
     );
     assert_eq!(r.code, 0, "{r:?}");
-    assert!(
-        r.stdout.contains("imported 7 requests in 3 groups"),
-        "{}",
-        r.stdout
-    );
-    assert!(
-        r.stdout.contains(
-            "from scripts: 15 of 15 assertions, 2 of 2 set() calls (2 captures, 0 variables)"
-        ),
-        "{}",
-        r.stdout
-    );
-    assert!(
-        r.stdout.contains("1 script line was kept as comments"),
-        "{}",
-        r.stdout
-    );
-    assert!(
-        r.stdout
-            .contains("set ACCESS_TOKEN, API_KEY, CLIENT_SECRET, PASSWORD"),
-        "{}",
-        r.stdout
-    );
+    assert_the_postman_import_says_what_it_did(&r.stdout);
     let all = files_below(&w.path("out"));
     for secret in [
         "env-secret-do-not-copy",
@@ -80,19 +106,6 @@ fn postman_collection_and_environment_import_check_and_run() {
         "postman-import-env.yaml",
         &std::fs::read_to_string(w.path("out/environments/visma-stage.yaml")).expect("env"),
     );
-    let secrets = [
-        ("CLIENT_SECRET", "sandbox-secret"),
-        ("API_KEY", "k-1"),
-        ("PASSWORD", "pw-1"),
-        ("ACCESS_TOKEN", "t-1"),
-    ];
-    let check = || {
-        run_in(
-            w.dir.path(),
-            &["check", "out", "--env", "visma-stage"].map(String::from),
-            &secrets,
-        )
-    };
     // The multipart file Postman pointed at is not there: that request is written skipped,
     // with the reason, and the rest of the collection checks (and runs, below).
     assert!(
@@ -100,28 +113,22 @@ fn postman_collection_and_environment_import_check_and_run() {
         "{}",
         r.stdout
     );
-    let r = check();
+    let r = run_in(
+        w.dir.path(),
+        &["check", "out", "--env", "visma-stage"].map(String::from),
+        &POSTMAN_SECRETS,
+    );
     assert_eq!(r.code, 0, "{r:?}");
     assert!(
         r.stderr.contains("is skipped: the upload file of part `file` (data/upload.csv) is not beside the collection: put it there and delete this line"),
         "{r:?}"
     );
-    // Against the sandbox: the URLs and the client id come from --var.
-    let url = w.url();
-    let vars = [
-        format!("base_url={url}/rostering"),
-        format!("echo_url={url}"),
-        format!("token_url={url}/connect/token"),
-        "client_id=sandbox-client".to_string(),
-    ];
-    let mut args: Vec<String> = ["run", "out", "--env", "visma-stage"]
-        .map(String::from)
-        .to_vec();
-    for v in &vars {
-        args.push("--var".into());
-        args.push(v.clone());
-    }
-    let r = run_in(w.dir.path(), &args, &secrets);
+    assert_the_import_runs_and_its_upload_once_unskipped(&w, &collection);
+}
+
+fn assert_the_import_runs_and_its_upload_once_unskipped(w: &World, collection: &str) {
+    let mut args = run_imported_args(w);
+    let r = run_in(w.dir.path(), &args, &POSTMAN_SECRETS);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     assert_eq!(r.summary(), "6 passed, 0 failed, 1 skipped");
     assert_eq!(w.sandbox.tokens_issued(), 1);
@@ -134,7 +141,7 @@ fn postman_collection_and_environment_import_check_and_run() {
         .collect();
     w.write("out/visma-rostering-postman.yaml", &without);
     args.extend(["--name".to_string(), "Upload".to_string()]);
-    let r = run_in(w.dir.path(), &args, &secrets);
+    let r = run_in(w.dir.path(), &args, &POSTMAN_SECRETS);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     assert_eq!(r.summary(), "1 passed, 0 failed");
 }

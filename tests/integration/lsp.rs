@@ -157,10 +157,9 @@ fn uri(p: &Path) -> String {
 
 const COLLECTION: &str = "name: jobs\nrequests:\n  - name: start\n    method: POST\n    url: \"{{ base_ur }}/jobs\"\n    headers:\n      X-Key: \"{{ secret('API_KEY') }}\"\n    capture:\n      job_id: $.id\n  - name: poll\n    url: \"{{ base_url }}/jobs/{{ job_id }}\"\n    variables: { page_size: 50 }\n";
 
-#[test]
-#[expect(clippy::too_many_lines, reason = "a scenario told start to end")]
-fn an_editor_gets_diagnostics_completion_hover_definition_and_symbols() {
-    let w = World::new();
+/// `yarc lsp` started in the project of `w` (environment `stage`), initialized, with the URI of
+/// its collection.
+fn start_editor(w: &World) -> (Client, String) {
     let dir = w.dir.path().canonicalize().expect("dir");
     w.write(
         "environments/stage.yaml",
@@ -181,13 +180,16 @@ fn an_editor_gets_diagnostics_completion_hover_definition_and_symbols() {
     );
     assert_eq!(init["serverInfo"]["name"], "yarc", "{init}");
     c.notify("initialized", json!({}));
+    (c, doc)
+}
 
-    // The unsaved text has a typo the saved file does not: it is what gets checked.
+/// The unsaved text has a typo the saved file does not: it is what gets checked.
+fn assert_diagnostics_follow_the_unsaved_text(c: &mut Client, doc: &str) {
     c.notify(
         "textDocument/didOpen",
         json!({"textDocument": {"uri": doc, "languageId": "yaml", "version": 1, "text": COLLECTION}}),
     );
-    let d = c.diagnostics(&doc);
+    let d = c.diagnostics(doc);
     assert_eq!(d.len(), 1, "{d:?}");
     assert!(
         d[0]["message"]
@@ -204,9 +206,11 @@ fn an_editor_gets_diagnostics_completion_hover_definition_and_symbols() {
         "textDocument/didChange",
         json!({"textDocument": {"uri": doc, "version": 2}, "contentChanges": [{"text": fixed}]}),
     );
-    assert!(c.diagnostics(&doc).is_empty());
+    assert!(c.diagnostics(doc).is_empty());
+}
 
-    // Completion inside `{{ `: variables with their values and sources, captures, functions.
+/// Completion inside `{{ `: variables with their values and sources, captures, functions.
+fn assert_completion_offers_variables_keys_and_secret_names(c: &mut Client, doc: &str) {
     let items = c.request(
         "textDocument/completion",
         json!({"textDocument": {"uri": doc}, "position": {"line": 10, "character": 12}}),
@@ -234,7 +238,7 @@ fn an_editor_gets_diagnostics_completion_hover_definition_and_symbols() {
         "{base}"
     );
     // Keys of a request, from the parser's own table.
-    let keys = c.complete(&doc, 8, 4);
+    let keys = c.complete(doc, 8, 4);
     assert!(
         keys.iter().any(|k| k == "expect") && keys.iter().any(|k| k == "capture"),
         "{keys:?}"
@@ -249,7 +253,9 @@ fn an_editor_gets_diagnostics_completion_hover_definition_and_symbols() {
         all.contains("API_KEY") && !all.contains("never-shown-key"),
         "{all}"
     );
+}
 
+fn assert_hover_definition_and_references(c: &mut Client, doc: &str) {
     // Hover: the value and where it comes from; a request's line: what it sends.
     let hover = c.request(
         "textDocument/hover",
@@ -301,7 +307,9 @@ fn an_editor_gets_diagnostics_completion_hover_definition_and_symbols() {
                "context": {"includeDeclaration": true}}),
     );
     assert_eq!(refs.as_array().expect("refs").len(), 2, "{refs}");
+}
 
+fn assert_symbols_and_code_lenses(c: &mut Client, w: &World, doc: &str) {
     let symbols = c.request(
         "textDocument/documentSymbol",
         json!({"textDocument": {"uri": doc}}),
@@ -349,7 +357,16 @@ fn an_editor_gets_diagnostics_completion_hover_definition_and_symbols() {
         lenses[1]["command"]["arguments"][0]["name"], "poll",
         "{lenses}"
     );
+}
 
+#[test]
+fn an_editor_gets_diagnostics_completion_hover_definition_and_symbols() {
+    let w = World::new();
+    let (mut c, doc) = start_editor(&w);
+    assert_diagnostics_follow_the_unsaved_text(&mut c, &doc);
+    assert_completion_offers_variables_keys_and_secret_names(&mut c, &doc);
+    assert_hover_definition_and_references(&mut c, &doc);
+    assert_symbols_and_code_lenses(&mut c, &w, &doc);
     c.request("shutdown", Value::Null);
     c.notify("exit", Value::Null);
 }

@@ -287,13 +287,8 @@ fn diff_between_two_servers_reports_the_one_field_that_differs() {
     );
 }
 
-#[test]
-#[expect(clippy::too_many_lines, reason = "a scenario told start to end")]
-fn mock_serves_recordings_that_the_same_collection_passes_against() {
-    let w = World::new();
-    w.write(
-        "c.yaml",
-        r#"
+/// An OAuth2 collection whose every response is snapshotted, a capture and a poll included.
+const RECORDED: &str = r#"
 name: rostering
 auth:
   oauth2:
@@ -321,13 +316,15 @@ requests:
   - name: missing
     url: "{{ sandbox_url }}/rostering/jobs/00000000-0000-0000-0000-000000000000"
     expect: { status: 404 }
-"#,
-    );
+"#;
+
+/// Runs the collection against the sandbox, which records its snapshots.
+fn record_against_the_sandbox(w: &World) {
+    w.write("c.yaml", RECORDED);
     w.write(
         "environments/sandbox.yaml",
         "name: sandbox\nsandbox: true\n",
     );
-    // Record against the sandbox.
     let r = run_in(
         w.dir.path(),
         &["run", "c.yaml", "--env", "sandbox"].map(String::from),
@@ -341,7 +338,10 @@ requests:
         wait.contains("path: \"/rostering/jobs/{job_id}\""),
         "{wait}"
     );
-    // Serve the recordings.
+}
+
+/// `yarc mock` serving the recordings, and the URL it says it listens on.
+fn serve_the_recordings(w: &World) -> (std::process::Child, String) {
     let mut mock = std::process::Command::new(env!("CARGO_BIN_EXE_yarc"))
         .current_dir(w.dir.path())
         .args(["mock", "c.yaml", "--env", "sandbox"])
@@ -363,6 +363,33 @@ requests:
         .expect("mock url")
         .to_string();
     assert!(line.contains("4 recorded responses"), "{line}");
+    (mock, url)
+}
+
+/// What the mock at `url` answers a request whose Host names another site.
+fn ask_as_a_foreign_host(url: &str) -> String {
+    use std::io::{Read, Write};
+    let port = url
+        .rsplit(':')
+        .next()
+        .unwrap_or("")
+        .trim_end_matches('/')
+        .to_string();
+    let mut s = std::net::TcpStream::connect(format!("127.0.0.1:{port}")).expect("connect");
+    let req = format!(
+        "GET /rostering/jobs HTTP/1.1\r\nHost: evil.example:{port}\r\nConnection: close\r\n\r\n"
+    );
+    s.write_all(req.as_bytes()).expect("write");
+    let mut out = String::new();
+    let _ = s.read_to_string(&mut out);
+    out
+}
+
+#[test]
+fn mock_serves_recordings_that_the_same_collection_passes_against() {
+    let w = World::new();
+    record_against_the_sandbox(&w);
+    let (mut mock, url) = serve_the_recordings(&w);
     // The same collection, pointed at the mock, passes, snapshots included (--ci: compare only).
     let r = run_in(
         w.dir.path(),
@@ -379,23 +406,7 @@ requests:
         &[],
     );
     // A page whose name is rebound to 127.0.0.1 names its own host: refused, as `yarc ui` does.
-    let port = url
-        .rsplit(':')
-        .next()
-        .unwrap_or("")
-        .trim_end_matches('/')
-        .to_string();
-    let foreign = {
-        use std::io::{Read, Write};
-        let mut s = std::net::TcpStream::connect(format!("127.0.0.1:{port}")).expect("connect");
-        let req = format!(
-            "GET /rostering/jobs HTTP/1.1\r\nHost: evil.example:{port}\r\nConnection: close\r\n\r\n"
-        );
-        s.write_all(req.as_bytes()).expect("write");
-        let mut out = String::new();
-        let _ = s.read_to_string(&mut out);
-        out
-    };
+    let foreign = ask_as_a_foreign_host(&url);
     let _ = mock.kill();
     let _ = mock.wait();
     assert_eq!(r.code, 0, "{r:?}");

@@ -287,22 +287,8 @@ fn without_the_token_or_from_another_host_nothing_is_answered() {
     assert_eq!(names, ["create", "read"]);
 }
 
-#[test]
-#[expect(clippy::too_many_lines, reason = "a scenario told start to end")]
-fn sends_go_through_the_engine_and_keep_captures_for_the_session() {
-    let w = World::new();
-    w.write("flow.yaml", FLOW);
-    let ui = Ui::start(&w);
-    let read = r#"{"file":"./flow.yaml","name":"read"}"#;
-    // Alone, before anything captured item_id: refused with the place and the way out, as
-    // `yarc run --name read` would be, and nothing is sent.
-    let refused = ui.post("/api/send", read);
-    assert_eq!(refused.status, 422, "{refused:?}");
-    assert!(
-        refused.body.contains("flow.yaml:9") && refused.body.contains("--with-deps"),
-        "{refused:?}"
-    );
-    // With its dependency: the producer runs first.
+/// With its dependency: the producer runs first.
+fn assert_a_send_with_deps_runs_the_producer_first(ui: &Ui) {
     let s = ui.send(r#"{"file":"./flow.yaml","name":"read","deps":true}"#);
     assert_eq!(
         records(&s),
@@ -327,7 +313,11 @@ fn sends_go_through_the_engine_and_keep_captures_for_the_session() {
         sent.contains("x-api-key") || sent.contains("X-Api-Key"),
         "{sent}"
     );
-    // The capture lives on for the session: alone now, it is sent.
+}
+
+/// The capture lives on for the session until reset; returns the preview the page got.
+fn assert_the_capture_lives_on_for_the_session(ui: &Ui, read: &str) -> Value {
+    // Alone now, it is sent.
     let s = ui.send(read);
     assert_eq!(records(&s), [pair("read", "passed")], "{s}");
     assert_eq!(s["records"][0]["snapshot"]["outcome"], "same", "{s}");
@@ -348,16 +338,11 @@ fn sends_go_through_the_engine_and_keep_captures_for_the_session() {
     // Reset forgets it.
     assert_eq!(ui.post("/api/reset", "{}").status, 200);
     assert_eq!(ui.post("/api/send", read).status, 422);
-    // Run file and run all: every request.
-    let s = ui.send(r#"{"file":"./flow.yaml"}"#);
-    assert_eq!(
-        records(&s),
-        [pair("create", "passed"), pair("read", "passed")],
-        "{s}"
-    );
-    let s = ui.send("{}");
-    assert_eq!(s["records"].as_array().map(Vec::len), Some(2), "{s}");
-    // History keeps every send but the previews; two of them diff.
+    p
+}
+
+/// History keeps every send but the previews; two of them diff.
+fn assert_history_diffs_and_never_holds_the_secret(ui: &Ui, preview: &Value) {
     let h = ui.json("/api/history");
     let sends = h["sends"].as_array().expect("sends");
     assert_eq!(sends.len(), 4, "{h}");
@@ -369,7 +354,7 @@ fn sends_go_through_the_engine_and_keep_captures_for_the_session() {
         "{}{}{}",
         ui.get("/api/history").body,
         ui.get("/api/vars").body,
-        p
+        preview
     );
     assert!(!everything.contains(SECRET), "the secret reached the page");
     assert!(
@@ -378,7 +363,10 @@ fn sends_go_through_the_engine_and_keep_captures_for_the_session() {
             .contains(yarc::api::secret::MASK),
         "the echoed key is shown masked"
     );
-    // Bad input gets a located error, not a panic.
+}
+
+/// Bad input gets a located error, not a panic.
+fn assert_bad_sends_are_refused(ui: &Ui) {
     let r = ui.post("/api/send", r#"{"file":"./flow.yaml","name":"nope"}"#);
     assert_eq!(r.status, 422, "{r:?}");
     // Only the session's files can be named.
@@ -387,6 +375,35 @@ fn sends_go_through_the_engine_and_keep_captures_for_the_session() {
     assert!(!r.body.contains("root:"), "{r:?}");
     let r = ui.post("/api/send", "not json");
     assert!(r.status >= 400 && r.status < 500, "{r:?}");
+}
+
+#[test]
+fn sends_go_through_the_engine_and_keep_captures_for_the_session() {
+    let w = World::new();
+    w.write("flow.yaml", FLOW);
+    let ui = Ui::start(&w);
+    let read = r#"{"file":"./flow.yaml","name":"read"}"#;
+    // Alone, before anything captured item_id: refused with the place and the way out, as
+    // `yarc run --name read` would be, and nothing is sent.
+    let refused = ui.post("/api/send", read);
+    assert_eq!(refused.status, 422, "{refused:?}");
+    assert!(
+        refused.body.contains("flow.yaml:9") && refused.body.contains("--with-deps"),
+        "{refused:?}"
+    );
+    assert_a_send_with_deps_runs_the_producer_first(&ui);
+    let preview = assert_the_capture_lives_on_for_the_session(&ui, read);
+    // Run file and run all: every request.
+    let s = ui.send(r#"{"file":"./flow.yaml"}"#);
+    assert_eq!(
+        records(&s),
+        [pair("create", "passed"), pair("read", "passed")],
+        "{s}"
+    );
+    let s = ui.send("{}");
+    assert_eq!(s["records"].as_array().map(Vec::len), Some(2), "{s}");
+    assert_history_diffs_and_never_holds_the_secret(&ui, &preview);
+    assert_bad_sends_are_refused(&ui);
 }
 
 #[test]
@@ -744,29 +761,23 @@ fn dechunk(r: &Reply) -> String {
     out
 }
 
-#[test]
-#[expect(clippy::too_many_lines, reason = "a scenario told start to end")]
-fn chromium_drives_the_page_send_dependencies_snapshot_and_a_save() {
-    let Some((driver, chrome)) = chromium() else {
-        return;
-    };
-    let w = World::new();
-    w.write("environments/sandbox.yaml", SANDBOX_ENV);
-    w.write("collections/roster.yaml", ROSTER);
-    let ui = Ui::start(&w);
-    let d = Driver::start(&driver, &chrome, &w.path("chromium-profile"));
+/// Opens the page and picks the sandbox environment, as a user does with the drop-down.
+fn open_the_page_in_the_sandbox(d: &Driver, ui: &Ui) {
     d.open(&format!("http://127.0.0.1:{}/?token={}", ui.port, ui.token));
     d.until(
         "the tree",
         "return document.querySelectorAll('#tree .req').length === 4",
     );
-    // Pick the sandbox environment, as a user does with the drop-down.
     d.js("const s = document.getElementById('env'); s.value = 'sandbox'; s.dispatchEvent(new Event('change')); return true");
     d.until(
         "the variables",
         "return document.getElementById('vars').textContent.includes('sandbox_url')",
     );
-    // Open a request: its place in the file and the rendered request.
+}
+
+/// Open a request: its place in the file and the rendered request; sent, its status and a
+/// passing assertion.
+fn assert_a_send_shows_the_status_and_assertions(d: &Driver) {
     d.click("#tree .req[data-name='list jobs']");
     d.until(
         "the place",
@@ -790,7 +801,10 @@ fn chromium_drives_the_page_send_dependencies_snapshot_and_a_save() {
         assertion.as_str().unwrap_or("").contains('✓'),
         "{assertion}"
     );
-    // A request that needs a capture: with its dependency, both run and pass.
+}
+
+/// A request that needs a capture: with its dependency, both run and pass.
+fn assert_a_send_with_deps_runs_both(d: &Driver) {
     d.click("#tree .req[data-name='echo the job']");
     d.click("#send-deps");
     let rows = d.until("two results", "const r = document.querySelectorAll('#results tr'); return r.length === 2 && [...r].map(x => x.innerText).join('|')");
@@ -799,16 +813,10 @@ fn chromium_drives_the_page_send_dependencies_snapshot_and_a_save() {
         rows.contains("passed\tstart") && rows.contains("passed\techo the job"),
         "{rows}"
     );
-    // The README's picture is this moment (YARC_UI_SCREENSHOT=docs/ui.png to take it again).
-    if let Some(path) = std::env::var_os("YARC_UI_SCREENSHOT") {
-        use base64::Engine;
-        let shot = d.call("GET", "/screenshot", None);
-        let png = base64::engine::general_purpose::STANDARD
-            .decode(shot["value"].as_str().unwrap_or(""))
-            .expect("png");
-        std::fs::write(super::project_root().join(path), png).expect("write the screenshot");
-    }
-    // A snapshot: recorded, then changed on disk, then accepted from the page.
+}
+
+/// A snapshot: recorded, then changed on disk, then accepted from the page.
+fn assert_a_changed_snapshot_is_accepted_from_the_page(d: &Driver, w: &World) {
     d.click("#tree .req[data-name='stable']");
     d.click("#send");
     d.until("a new snapshot", "const s = document.getElementById('snapshot'); return s && s.textContent.includes('Snapshot: new')");
@@ -826,6 +834,31 @@ fn chromium_drives_the_page_send_dependencies_snapshot_and_a_save() {
         "return document.getElementById('snapshot-done')",
     );
     assert_eq!(std::fs::read_to_string(&stored).expect("stored"), original);
+}
+
+#[test]
+fn chromium_drives_the_page_send_dependencies_snapshot_and_a_save() {
+    let Some((driver, chrome)) = chromium() else {
+        return;
+    };
+    let w = World::new();
+    w.write("environments/sandbox.yaml", SANDBOX_ENV);
+    w.write("collections/roster.yaml", ROSTER);
+    let ui = Ui::start(&w);
+    let d = Driver::start(&driver, &chrome, &w.path("chromium-profile"));
+    open_the_page_in_the_sandbox(&d, &ui);
+    assert_a_send_shows_the_status_and_assertions(&d);
+    assert_a_send_with_deps_runs_both(&d);
+    // The README's picture is this moment (YARC_UI_SCREENSHOT=docs/ui.png to take it again).
+    if let Some(path) = std::env::var_os("YARC_UI_SCREENSHOT") {
+        use base64::Engine;
+        let shot = d.call("GET", "/screenshot", None);
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(shot["value"].as_str().unwrap_or(""))
+            .expect("png");
+        std::fs::write(super::project_root().join(path), png).expect("write the screenshot");
+    }
+    assert_a_changed_snapshot_is_accepted_from_the_page(&d, &w);
     // A save in the editor: the tree follows.
     let grown = format!(
         "{ROSTER}  - name: added in the editor\n    url: \"{{{{ url }}}}/echo\"\n    auth: none\n"
