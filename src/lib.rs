@@ -13,7 +13,7 @@
 //!
 //! Every module is `pub(crate)`; [`api`] is the one deliberate surface.
 pub(crate) use yarc_core::{
-    auth, clock, data, diagnostic, eval, exchange, fake, files, http, load, model, outcome, parse,
+    auth, clock, contract, data, diagnostic, eval, exchange, fake, files, http, load, model, outcome, parse,
     plan, run, secret, session, snapshot, source, template, untrusted,
 };
 
@@ -22,6 +22,7 @@ pub(crate) mod report {
     pub(crate) use yarc_core::report::*;
     pub(crate) mod body;
     pub(crate) mod console;
+    pub(crate) mod coverage;
     pub(crate) mod style;
 }
 

@@ -45,11 +45,29 @@ struct CollectionFile {
     cookie_jar: Option<bool>,
     /// The API's OpenAPI 3 document (a file, relative to this one): every response is held
     /// against the operation its request matches (docs/contract.md).
-    openapi: Option<String>,
+    openapi: Option<OpenApi>,
     /// error (default): a response the API document does not describe fails the request;
     /// warn: it is reported, the request's outcome unchanged; off: it is not checked.
     contract: Option<ContractMode>,
     requests: Vec<Item>,
+}
+
+/// An OpenAPI document: its file, or the file and whether request bodies are checked too.
+#[derive(JsonSchema)]
+#[schemars(untagged)]
+enum OpenApi {
+    File(String),
+    With(OpenApiWith),
+}
+
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct OpenApiWith {
+    /// The document's file, relative to the file that names it.
+    file: String,
+    /// Check each JSON request body against the operation's `requestBody` before sending it
+    /// (a body that breaks it is not sent under `contract: error`).
+    requests: Option<bool>,
 }
 
 /// How a response is held to the API document.
@@ -82,6 +100,10 @@ struct Group {
     defaults: Option<Defaults>,
     /// Skip the group's requests when this template renders truthy.
     skip: Option<Template>,
+    /// The OpenAPI document of this group's requests (another API than the collection's).
+    openapi: Option<OpenApi>,
+    /// The contract mode of this group's requests that do not say.
+    contract: Option<ContractMode>,
     requests: Vec<Item>,
 }
 
@@ -437,7 +459,7 @@ struct EnvironmentFile {
     variables: Option<BTreeMap<String, Value>>,
     /// This environment's version of the API's OpenAPI document (relative to this file);
     /// the collection's otherwise.
-    openapi: Option<String>,
+    openapi: Option<OpenApi>,
 }
 
 /// Paths are relative to the environment file.

@@ -4,7 +4,7 @@
 use crate::clock::Clock;
 use crate::commands::shell::{self, CompletionsArgs, ManArgs};
 use crate::commands::{
-    check, diff, import, init, mock, report, run, sandbox, schema, snapshots, token, ui, vars,
+    check, coverage, diff, import, init, mock, report, run, sandbox, schema, snapshots, token, ui, vars,
     watch,
 };
 use crate::commands::{
@@ -38,8 +38,13 @@ pub enum Command {
     Vars(Box<VarsArgs>),
     /// Fetch an OAuth2 token with a collection's auth and describe it (masked unless --show).
     Token(Box<TokenArgs>),
-    /// Run every request against two environments and show how the responses differ.
+    /// Run every request against two environments and show how the responses differ; or,
+    /// with --openapi OLD NEW, what changed between two versions of an API document that the
+    /// collections call.
     Diff(Box<DiffArgs>),
+    /// The API coverage of one run, from its JSON reports (several: the shards of one run, or
+    /// runs of one suite, added up): operations called and documented responses seen.
+    Coverage(coverage::CoverageArgs),
     /// Accept or reject pending snapshots without calling the API again.
     Snapshots(SnapshotsArgs),
     /// Open the workbench: the collections in a local web page — pick a request and an
@@ -134,6 +139,7 @@ pub fn main_with_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32
         Command::Token(a) => rt.block_on(token::execute(*a, clock)),
         Command::Diff(a) => rt.block_on(diff::execute(*a, clock)),
         Command::Snapshots(a) => snapshots::execute(a),
+        Command::Coverage(a) => coverage::execute(a),
         Command::Mock(a) => rt.block_on(mock::execute(a)),
         Command::Ui(a) => rt.block_on(ui::execute(*a, clock)),
         Command::Lsp => rt.block_on(crate::lsp::serve()),

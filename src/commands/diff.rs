@@ -23,10 +23,10 @@ use std::time::Duration;
 #[derive(Args, Debug)]
 pub struct DiffArgs {
     /// Collection files or folders.
-    #[arg(required = true)]
+    #[arg(required_unless_present = "openapi")]
     pub paths: Vec<PathBuf>,
     /// The two environments to compare: `--env stage --env prod`.
-    #[arg(long = "env", short = 'e', num_args = 1, required = true, add = clap_complete::engine::ArgValueCompleter::new(super::shell::environments))]
+    #[arg(long = "env", short = 'e', num_args = 1, required_unless_present = "openapi", add = clap_complete::engine::ArgValueCompleter::new(super::shell::environments))]
     pub envs: Vec<String>,
     /// A JSONPath to leave out of this comparison (on top of each request's snapshot ignores).
     #[arg(long = "ignore", value_name = "JSONPATH")]
@@ -44,9 +44,16 @@ pub struct DiffArgs {
     /// Also write the comparison as a self-contained HTML page: html:FILE.
     #[arg(long, value_name = "html:FILE")]
     pub report: Option<String>,
+    /// Compare two versions of an API document instead: what changed that the collections
+    /// (the paths given) call — exit 1 when a change breaks a request they send.
+    #[arg(long, num_args = 2, value_names = ["OLD", "NEW"], conflicts_with_all = ["envs", "report"])]
+    pub openapi: Option<Vec<PathBuf>>,
 }
 
 pub(crate) async fn execute(a: DiffArgs, clock: Clock) -> super::Outcome {
+    if let Some(docs) = &a.openapi {
+        return super::drift::execute(&docs[0], &docs[1], &a.paths, color_on(ColorChoice::Auto));
+    }
     if a.envs.len() != 2 {
         return Err(CommandError::stopped(
             "`yarc diff` compares exactly two environments: --env A --env B",

@@ -6,7 +6,9 @@
 
 pub(crate) mod args;
 pub(crate) mod check;
+pub(crate) mod coverage;
 pub(crate) mod diff;
+pub(crate) mod drift;
 pub(crate) mod import;
 pub(crate) mod init;
 pub(crate) mod mock;

@@ -75,6 +75,7 @@ pub(crate) fn execute(cmd: ReportCommand, clock: Clock) -> super::Outcome {
             shard: None,
             collection_runs: merged.collection_runs,
         },
+        coverage: merged.coverage.as_ref(),
     };
     for (path, render) in outputs {
         if let Err(e) = crate::files::write_atomic(path, &render(&run)) {

@@ -1,6 +1,7 @@
 //! `yarc run`: lower the flags, prepare, run the collection runs, report to the terminal and
 //! the report files, handle signals, and turn the records into the exit code.
 
+use super::CommandError;
 use super::args::{ColorChoice, Inputs, ReportKind, ReportSpec, parse_report, parse_shard};
 use super::{color_on, load_rows, lower, prepare};
 use crate::clock::Clock;
@@ -98,6 +99,14 @@ pub struct RunArgs {
     /// Write the response body of the one selected request to this file.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// After the summary, list which operations of the API document (`openapi:`) the run
+    /// called and which documented responses it saw, what is untested first.
+    #[arg(long)]
+    pub coverage: bool,
+    /// Fail the run (exit 1) when fewer than this per cent of the API document's operations
+    /// were called; implies --coverage.
+    #[arg(long, value_name = "PERCENT", value_parser = clap::value_parser!(u8).range(0..=100))]
+    pub min_coverage: Option<u8>,
 }
 
 pub(crate) async fn execute(a: RunArgs, clock: Clock) -> super::Outcome {
@@ -115,6 +124,7 @@ pub(crate) async fn execute(a: RunArgs, clock: Clock) -> super::Outcome {
         sandbox: _sandbox,
         ..
     } = prepare(&config).await?;
+    needs_document(&a, &plan)?;
     let (units, notes, all_units) = planned_units(&plan, &a, rows.as_deref());
     let infos = unit_infos(&plan, &units);
     let (chosen, selected) = asked_for(&plan, &asked, &units);
@@ -135,13 +145,11 @@ pub(crate) async fn execute(a: RunArgs, clock: Clock) -> super::Outcome {
     let started = Instant::now();
     let (ran, console) = run_and_show(&runner, units, &a, clock, shown.to_stdout()).await;
     let elapsed = started.elapsed();
+    let coverage = crate::run::coverage(&runner.plan, &ran.hits);
     let (summary, records) = (ran.summary, ran.records);
     let signal = runner.control.interrupted_with();
     // The exit code is decided once, before any report is written, and every report carries it.
-    let mut exit = signal.unwrap_or(summary.exit());
-    if !unwritable_reports(&a.reports).is_empty() && exit == Exit::Ok {
-        exit = Exit::Incomplete;
-    }
+    let (mut exit, short) = exit_before_reports(&a, signal, &summary, coverage.as_ref());
     let report = RunReport {
         units: &infos,
         records: &records,
@@ -156,6 +164,7 @@ pub(crate) async fn execute(a: RunArgs, clock: Clock) -> super::Outcome {
             shard: a.shard,
             collection_runs: all_units,
         },
+        coverage: coverage.as_ref(),
     };
     if write_reports(&a.reports, &report) && exit == Exit::Ok {
         exit = Exit::Incomplete;
@@ -179,8 +188,76 @@ pub(crate) async fn execute(a: RunArgs, clock: Clock) -> super::Outcome {
         }
     }
     console.finish(&summary, elapsed, &records);
+    show_coverage(&a, coverage.as_ref(), short.as_deref(), shown.to_stdout());
     signals.abort();
     Ok(exit)
+}
+
+/// `--min-coverage` without any API document is a mistake, said before anything is sent.
+fn needs_document(a: &RunArgs, plan: &plan::Plan) -> Result<(), CommandError> {
+    if a.min_coverage.is_some()
+        && !plan
+            .collections
+            .iter()
+            .flat_map(|c| &c.requests)
+            .any(|r| r.contract.is_some())
+    {
+        return Err(CommandError::stopped(
+            "--min-coverage needs an API document: name one with `openapi:` on the collection or the environment",
+            Exit::Invalid,
+        ));
+    }
+    Ok(())
+}
+
+/// The run's exit before its reports are written: the signal's, else the requests' — a
+/// report that cannot be written makes it incomplete, too little API coverage failed (with
+/// why).
+fn exit_before_reports(
+    a: &RunArgs,
+    signal: Option<Exit>,
+    summary: &Summary,
+    coverage: Option<&crate::contract::Coverage>,
+) -> (Exit, Option<String>) {
+    let mut exit = signal.unwrap_or(summary.exit());
+    if !unwritable_reports(&a.reports).is_empty() && exit == Exit::Ok {
+        exit = Exit::Incomplete;
+    }
+    let short = a
+        .min_coverage
+        .and_then(|min| crate::report::coverage::short_of(coverage?, min));
+    if short.is_some() && exit == Exit::Ok {
+        exit = Exit::Failed;
+    }
+    (exit, short)
+}
+
+/// `--coverage` (or `--min-coverage`): the table after the summary, where the summary went;
+/// and why the run fell short, if it did.
+fn show_coverage(
+    a: &RunArgs,
+    coverage: Option<&crate::contract::Coverage>,
+    short: Option<&str>,
+    to_stderr: bool,
+) {
+    if !(a.coverage || a.min_coverage.is_some()) {
+        return;
+    }
+    let style = Style {
+        color: color_on(a.color),
+        clock: Clock::Real,
+    };
+    let mut text = match coverage {
+        Some(c) => crate::report::coverage::table(c, &style),
+        None => "API coverage: no request is held to an API document (`openapi:`)\n".to_string(),
+    };
+    if let Some(why) = short {
+        text.push_str(&format!("{}: {why}\n", style.fail("error")));
+    }
+    match to_stderr {
+        true => crate::err!("{text}"),
+        false => crate::out!("{text}"),
+    }
 }
 
 /// What the body, `-o` and `--print` are about: the requests asked for (collection, name), not

@@ -209,3 +209,198 @@ fn warn_reports_without_failing() {
     assert_eq!(first["assertions"][0]["warning"], true, "{report}");
     assert_eq!(first["assertions"][0]["passed"], true, "{report}");
 }
+
+/// An API document in three files: operations, shared schemas (with a `$ref`'d response), and
+/// a second API for one group of requests.
+fn write_split_api(w: &World) {
+    w.write(
+        "api/openapi.yaml",
+        r##"openapi: 3.0.3
+info: { title: echo jobs, version: "1" }
+servers: [{ url: "http://127.0.0.1:1/echo" }]
+paths:
+  /jobs:
+    post:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: { $ref: "schemas/job.yaml#/Job" }
+      responses:
+        "200":
+          description: the request, echoed
+          content:
+            application/json:
+              schema: { $ref: "schemas/job.yaml#/Echo" }
+  /jobs/{id}:
+    get:
+      responses:
+        "200": { $ref: "schemas/job.yaml#/EchoResponse" }
+        "404": { description: no such job }
+    delete:
+      responses:
+        "204": { description: gone }
+"##,
+    );
+    w.write(
+        "api/schemas/job.yaml",
+        r##"Job:
+  type: object
+  required: [name]
+  properties:
+    id: { type: integer, readOnly: true }
+    name: { type: string }
+Echo:
+  type: object
+  required: [method, path]
+  properties:
+    method: { type: string }
+    path: { type: string }
+EchoResponse:
+  description: the request, echoed
+  content:
+    application/json:
+      schema: { $ref: "#/Echo" }
+"##,
+    );
+    w.write("api/faults.yaml", API_STATUS);
+    w.write(
+        "c.yaml",
+        r#"name: jobs
+openapi: { file: api/openapi.yaml, requests: true }
+requests:
+  - name: create
+    method: POST
+    url: "{{ url }}/echo/jobs"
+    json: { name: night shift }
+  - name: create with an id
+    method: POST
+    url: "{{ url }}/echo/jobs"
+    json: { id: 7, name: night shift }
+  - name: read
+    url: "{{ url }}/echo/jobs/7"
+  - group: faults
+    openapi: api/faults.yaml
+    requests:
+      - name: documented 404
+        url: "{{ url }}/faults/status/404"
+        expect: { status: 404 }
+"#,
+    );
+}
+
+#[test]
+fn split_documents_check_request_bodies_before_sending_and_groups_name_their_own() {
+    let w = World::new();
+    write_split_api(&w);
+    let r = w.yarc(&["run", "c.yaml", "--report", "json:out.json"]);
+    r.expect_code(1);
+    r.expect_contains("3 passed, 1 failed");
+    r.expect_contains("not sent: its body breaks the API document");
+    r.expect_contains("at $.id: the property is readOnly: a request must not send it");
+    r.expect_contains(
+        "contract: request body (POST /jobs, api/openapi.yaml#/paths/~1jobs/post/requestBody/content/application~1json/schema)",
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(w.path("out.json")).expect("report"))
+            .expect("json");
+    let requests = &report["collections"][0]["requests"];
+    // Never sent: no status, no response.
+    assert_eq!(requests[1]["state"], "failed");
+    assert_eq!(requests[1]["status"], serde_json::Value::Null);
+    // The group's own document held its request.
+    assert_eq!(requests[3]["contract"]["document"], "api/faults.yaml");
+    assert_eq!(
+        requests[3]["contract"]["operation"],
+        "GET /faults/status/{code}"
+    );
+    assert_eq!(requests[2]["contract"]["response"], "200");
+    // A document whose $ref names a file that is not there stops the run, saying which.
+    w.write("api/schemas/job.yaml", "Other: {}\n");
+    let bad = w.yarc(&["run", "c.yaml"]);
+    bad.expect_code(2);
+    bad.expect_contains("cannot use `openapi: api/openapi.yaml`");
+    bad.expect_contains("Pointer '/Echo' does not exist");
+    bad.expect_contains("c.yaml:2");
+}
+
+#[test]
+fn coverage_lists_what_the_run_called_and_a_minimum_can_fail_it() {
+    let w = World::new();
+    write_split_api(&w);
+    let r = w.yarc(&["run", "c.yaml", "--coverage", "--report", "json:out.json"]);
+    r.expect_code(1);
+    // By hand: POST /jobs and GET /jobs/{id} called of 3 operations; of their 4 documented
+    // responses, POST's 200 and GET's 200 seen. The faults document: 1 of 1, 1 of 1.
+    r.expect_contains(
+        "API coverage api/openapi.yaml: 2 of 3 operations called (66 %), 2 of 4 documented responses seen (50 %)",
+    );
+    r.expect_contains("  ✗ DELETE /jobs/{id}  not called\n  ! GET /jobs/{id}     1× · not seen: 404\n  ✓ POST /jobs         1×\n");
+    r.expect_contains(
+        "API coverage api/faults.yaml: 1 of 1 operations called (100 %), 1 of 1 documented responses seen (100 %)",
+    );
+    // The JSON report carries it; `yarc coverage` reads it back and applies a minimum
+    // (3 of 4 operations in all: 75 %).
+    let again = w.yarc(&["coverage", "out.json", "--min-coverage", "80"]);
+    again.expect_code(1);
+    again.expect_contains("2 of 3 operations called (66 %)");
+    again
+        .expect_contains("API coverage 75 % (3 of 4 operations called) is below --min-coverage 80");
+    w.yarc(&["coverage", "out.json", "--min-coverage", "75"])
+        .expect_code(0);
+    // A passing run below the minimum fails; at it, passes.
+    let one = w.yarc(&["run", "c.yaml", "--name", "read", "--min-coverage", "40"]);
+    one.expect_code(1);
+    one.expect_contains("API coverage 33 % (1 of 3 operations called) is below --min-coverage 40");
+    w.yarc(&["run", "c.yaml", "--name", "read", "--min-coverage", "33"])
+        .expect_code(0);
+    w.write(
+        "plain.yaml",
+        "name: p\nrequests:\n  - name: a\n    url: \"{{ url }}/echo/a\"\n",
+    );
+    w.yarc(&["run", "plain.yaml", "--min-coverage", "10"])
+        .expect_code(2)
+        .expect_contains("--min-coverage needs an API document");
+}
+
+#[test]
+fn drift_between_two_versions_names_the_requests_it_breaks() {
+    let w = World::new();
+    write_split_api(&w);
+    // Version 2: DELETE is gone, a job needs a shift, the echo's path became a number.
+    let old = std::fs::read_to_string(w.path("api/openapi.yaml")).expect("reads");
+    let new = old
+        .replace(
+            "    delete:\n      responses:\n        \"204\": { description: gone }\n",
+            "",
+        )
+        .replace("schemas/job.yaml", "schemas/job-v2.yaml");
+    w.write("api/openapi-v2.yaml", &new);
+    let schemas = std::fs::read_to_string(w.path("api/schemas/job.yaml")).expect("reads");
+    let v2 = schemas
+        .replace("required: [name]", "required: [name, shift]")
+        .replace(
+            "    name: { type: string }\n",
+            "    name: { type: string }\n    shift: { type: string }\n",
+        )
+        .replace("    path: { type: string }", "    path: { type: integer }");
+    w.write("api/schemas/job-v2.yaml", &v2);
+    let r = w.yarc(&[
+        "diff",
+        "--openapi",
+        "api/openapi.yaml",
+        "api/openapi-v2.yaml",
+        "c.yaml",
+    ]);
+    r.expect_code(1);
+    assert_golden("contract_drift.txt", &r.stdout);
+    // Without collections, every change is listed and none is said to break a call.
+    w.yarc(&[
+        "diff",
+        "--openapi",
+        "api/openapi.yaml",
+        "api/openapi-v2.yaml",
+    ])
+    .expect_code(0)
+    .expect_contains("  - DELETE /jobs/{id}: removed");
+}

@@ -76,11 +76,14 @@ pub struct Collection {
     pub contract: Option<ContractMode>,
 }
 
-/// `openapi: FILE` as written, resolved against the folder of the file that names it.
+/// `openapi: FILE` (or `openapi: { file: FILE, requests: true }`) as written, resolved
+/// against the folder of the file that names it.
 #[derive(Debug, Clone)]
 pub struct OpenApiRef {
     pub written: String,
     pub span: Span,
+    /// `requests: true`: request bodies are checked too, before they are sent.
+    pub requests: bool,
 }
 
 /// How a response is held to the API document: an undocumented answer fails the request
@@ -126,6 +129,10 @@ pub struct Group {
     pub defaults: Defaults,
     pub skip: Option<Template>,
     pub items: Vec<Item>,
+    /// `openapi:` for the requests below: a group of calls to another API.
+    pub openapi: Option<OpenApiRef>,
+    /// `contract:` for the requests below that do not say.
+    pub contract: Option<ContractMode>,
 }
 
 /// Settings merged into every request of a collection or group; the request's own win.

@@ -1,14 +1,29 @@
-//! Contract checks: a response held against the API's OpenAPI document. The document is read
-//! once into its operations (method and path template, under each server's base path); a
-//! request is matched to one by its method and URL path, and its response's status,
-//! Content-Type and JSON body are checked against what that operation documents. Each finding
-//! names the place in the document it comes from (`openapi.yaml#/paths/~1pets~1{id}/get/...`)
-//! and, for a body, the JSON path of the offending value.
+//! Contract checks: a request and its response held against the API's OpenAPI document. The
+//! document is read once into its operations (method and path template, under each server's
+//! base path); a request is matched to one by its method and URL path, and its response's
+//! status, Content-Type, required headers and JSON body — and, when asked, the JSON body it
+//! sends — are checked against what that operation documents. Each finding names the place in
+//! the document it comes from (`openapi.yaml#/paths/~1pets~1{id}/get/...`) and, for a body, the
+//! JSON path of the offending value.
 //!
-//! Pure: reading the file and turning findings into assertions are the caller's.
+//! Pure but for `files`, which reads the files a document's `$ref`s name. Coverage (which
+//! operations and responses a run saw) and drift (what changed between two versions of a
+//! document) are built on the same reading.
 
+mod coverage;
+mod drift;
+mod files;
+#[cfg(test)]
+mod tests;
+
+pub use coverage::{Coverage, DocumentCoverage, Hit, OperationCoverage, Share};
+pub use drift::{Change, Drift, drift};
+pub use files::Files;
+
+use files::Direction;
 use serde_json::Value;
 use std::sync::Arc;
+use url::Url;
 
 /// An OpenAPI document, ready to match requests against.
 pub struct Document {
@@ -30,7 +45,7 @@ impl std::fmt::Debug for Document {
     }
 }
 
-/// One operation: `GET /pets/{id}` and what it answers.
+/// One operation: `GET /pets/{id}`, what it takes and what it answers.
 pub struct Operation {
     pub method: String,
     pub template: String,
@@ -38,6 +53,8 @@ pub struct Operation {
     /// `#/paths/~1pets~1{id}/get`.
     pointer: String,
     responses: Vec<Answer>,
+    /// Its `requestBody`, compiled when the document is read for request checks too.
+    request: Option<RequestBody>,
 }
 
 enum Segment {
@@ -45,10 +62,23 @@ enum Segment {
     Parameter,
 }
 
-/// A documented response: its status key (`200`, `2XX`, `default`), media types and schemas.
+/// A documented response: its status key (`200`, `2XX`, `default`), media types and schemas,
+/// and the headers it must carry.
 struct Answer {
     key: String,
-    content: Vec<(String, Option<Arc<jsonschema::Validator>>)>,
+    content: Vec<Media>,
+    headers: Vec<String>,
+}
+
+struct RequestBody {
+    required: bool,
+    content: Vec<Media>,
+}
+
+/// A media type (`application/json`) and its compiled schema, when it has one.
+struct Media {
+    media: String,
+    schema: Option<Arc<jsonschema::Validator>>,
 }
 
 /// Why a document cannot be used.
@@ -62,12 +92,20 @@ pub enum ContractError {
         pointer: String,
         why: String,
     },
+    #[error("`{file}`: {why}")]
+    Read { file: String, why: String },
+    #[error("`{file}`: `$ref: {reference}` cannot be followed: {why}")]
+    Ref {
+        file: String,
+        reference: String,
+        why: String,
+    },
 }
 
-/// What a response does that its operation does not document.
+/// What a request or response does that its operation does not document.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
-    /// What was checked: `status`, `content-type` or `body`.
+    /// What was checked: `status`, `content-type`, `header`, `body` or `request body`.
     pub what: &'static str,
     pub expected: String,
     pub actual: String,
@@ -75,52 +113,70 @@ pub struct Finding {
     pub rule: String,
 }
 
+/// What a response gave, as the contract looks at it.
+pub struct Answered<'a> {
+    pub status: u16,
+    pub content_type: Option<&'a str>,
+    /// The names of the headers it carried, any case.
+    pub headers: Vec<&'a str>,
+    pub body: Option<&'a Value>,
+}
+
 const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
+/// Where a document is read from, and what for.
+struct Reading<'a> {
+    files: &'a Arc<Files>,
+    requests: bool,
+}
+
 impl Document {
-    /// Reads the document's operations; `shown` names it in findings.
+    /// A document held in memory (unit tests, the sandbox's own): `$ref`s to other files
+    /// resolve beside `shown`'s name, relative to the working folder.
     pub fn new(doc: &Value, shown: &str) -> Result<Document, ContractError> {
+        let here = std::env::current_dir().unwrap_or_default().join(shown);
+        let root = Url::from_file_path(&here)
+            .unwrap_or_else(|()| Url::parse("file:///openapi.yaml").expect("a file URL"));
+        Document::read(Arc::new(Files::new(root, doc.clone(), shown)), true)
+    }
+
+    /// Reads the document's operations, their responses' schemas compiled — and their request
+    /// bodies' too when `requests` (the collection asked for request checks).
+    pub fn read(files: Arc<Files>, requests: bool) -> Result<Document, ContractError> {
+        let doc = files.document();
+        let shown = files.shown().to_string();
         let version = doc.get("openapi").and_then(Value::as_str).unwrap_or("");
         if !version.starts_with('3') {
-            return Err(ContractError::NotOpenApi(shown.to_string()));
+            return Err(ContractError::NotOpenApi(shown));
         }
-        let draft4 = version.starts_with("3.0");
-        let mut bases: Vec<String> = doc
-            .get("servers")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(|s| s.get("url").and_then(Value::as_str))
-            .map(base_path)
-            .collect();
-        bases.sort_by_key(|b| std::cmp::Reverse(b.len()));
-        bases.dedup();
-        if bases.is_empty() {
-            bases.push(String::new());
-        }
+        let r = Reading {
+            files: &files,
+            requests,
+        };
         let mut operations = Vec::new();
         let paths = doc.get("paths").and_then(Value::as_object);
         for (template, item) in paths.into_iter().flatten() {
+            let (base, item) = files.follow(files.root(), item)?;
             for (method, op) in item.as_object().into_iter().flatten() {
                 if !METHODS.contains(&method.as_str()) {
                     continue;
                 }
                 let pointer = format!("#/paths/{}/{method}", escape_pointer(template));
-                let responses = answers(doc, op, &pointer, draft4, shown)?;
                 operations.push(Operation {
                     method: method.to_ascii_uppercase(),
                     template: template.clone(),
                     segments: segments(template),
+                    responses: r.answers(&base, op, &pointer)?,
+                    request: r.request_body(&base, op, &pointer)?,
                     pointer,
-                    responses,
                 });
             }
         }
         Ok(Document {
-            shown: shown.to_string(),
-            bases,
+            bases: bases(&doc),
+            shown,
             operations,
         })
     }
@@ -128,6 +184,11 @@ impl Document {
     /// The document as the user named it.
     pub fn shown(&self) -> &str {
         &self.shown
+    }
+
+    /// Every operation, in the document's order.
+    pub fn operations(&self) -> &[Operation] {
+        &self.operations
     }
 
     /// The operation a request is for: its method, and the URL's path under a server's base
@@ -147,73 +208,148 @@ impl Document {
             })
     }
 
-    /// What `status`, `content_type` and the JSON `body` (when there is one) break of the
-    /// operation's documented responses.
-    pub fn check(
-        &self,
-        op: &Operation,
-        status: u16,
-        content_type: Option<&str>,
-        body: Option<&Value>,
-    ) -> Vec<Finding> {
-        let rule = |pointer: &str| format!("{}{pointer}", self.shown);
-        let Some(answer) = op.answer(status) else {
+    /// The operation a request written in a collection calls, from its method and URL as
+    /// written (`{{ base_url }}/pets/{{ id }}`): a template segment stands for any value, and a
+    /// URL that starts with a variable is matched from its path on (the variable holds the
+    /// server, and perhaps its base path).
+    pub fn operation_written(&self, method: &str, url: &str) -> Option<&Operation> {
+        let url = url.trim();
+        let path = match url.split_once("://") {
+            _ if url.starts_with("{{") => url.find("}}").map_or("", |i| &url[i + 2..]),
+            Some((_, rest)) => rest.find('/').map_or("", |i| &rest[i..]),
+            None => url,
+        };
+        let path = path.split(['?', '#']).next().unwrap_or("");
+        self.operation(method, path).or_else(|| {
+            let parts: Vec<&str> = path.split('/').skip(1).collect();
+            self.operations
+                .iter()
+                .filter(|o| o.method.eq_ignore_ascii_case(method) && o.matches(&parts))
+                .max_by_key(|o| o.literals())
+        })
+    }
+
+    fn rule(&self, pointer: &str) -> String {
+        format!("{}{pointer}", self.shown)
+    }
+
+    /// What a response breaks of the operation's documented responses.
+    pub fn check(&self, op: &Operation, seen: &Answered<'_>) -> Vec<Finding> {
+        let Some(answer) = op.answer(seen.status) else {
             let documented: Vec<&str> = op.responses.iter().map(|a| a.key.as_str()).collect();
             return vec![Finding {
                 what: "status",
                 expected: format!("a documented status ({})", documented.join(", ")),
-                actual: status.to_string(),
-                rule: rule(&format!("{}/responses", op.pointer)),
+                actual: seen.status.to_string(),
+                rule: self.rule(&format!("{}/responses", op.pointer)),
             }];
         };
-        let at = format!("{}/responses/{}", op.pointer, answer.key);
-        if answer.content.is_empty() {
-            return Vec::new();
+        let at = format!("{}/responses/{}", op.pointer, escape_pointer(&answer.key));
+        let mut found: Vec<Finding> = answer
+            .headers
+            .iter()
+            .filter(|h| !seen.headers.iter().any(|s| s.eq_ignore_ascii_case(h)))
+            .map(|h| Finding {
+                what: "header",
+                expected: format!("a `{h}` header (required)"),
+                actual: "none".into(),
+                rule: self.rule(&format!("{at}/headers/{}", escape_pointer(h))),
+            })
+            .collect();
+        if !answer.content.is_empty() {
+            found.extend(self.content(&answer.content, &at, seen.content_type, seen.body, "body"));
         }
+        found
+    }
+
+    /// What a request body breaks of the operation's `requestBody` (read only when the
+    /// document was read for request checks).
+    pub fn check_request(
+        &self,
+        op: &Operation,
+        content_type: Option<&str>,
+        body: Option<&Value>,
+        sent: bool,
+    ) -> Vec<Finding> {
+        let Some(rb) = &op.request else {
+            return Vec::new();
+        };
+        let at = format!("{}/requestBody", op.pointer);
+        if !sent {
+            return match rb.required {
+                true => vec![Finding {
+                    what: "request body",
+                    expected: "a body (the operation's requestBody is required)".into(),
+                    actual: "none".into(),
+                    rule: self.rule(&at),
+                }],
+                false => Vec::new(),
+            };
+        }
+        let content_type = content_type.or(Some("application/json"));
+        self.content(&rb.content, &at, content_type, body, "request body")
+    }
+
+    /// The media type among the documented ones, then the JSON body against its schema.
+    fn content(
+        &self,
+        content: &[Media],
+        at: &str,
+        content_type: Option<&str>,
+        body: Option<&Value>,
+        what: &'static str,
+    ) -> Vec<Finding> {
         let media = content_type
             .map(|c| {
-                c.split(';')
-                    .next()
-                    .unwrap_or("")
-                    .trim()
-                    .to_ascii_lowercase()
+                let m = c.split(';').next().unwrap_or("");
+                m.trim().to_ascii_lowercase()
             })
             .unwrap_or_default();
-        let Some((declared, schema)) = answer
-            .content
-            .iter()
-            .find(|(m, _)| media_matches(m, &media))
-        else {
-            let types: Vec<&str> = answer.content.iter().map(|(m, _)| m.as_str()).collect();
+        let Some(m) = content.iter().find(|m| media_matches(&m.media, &media)) else {
+            let types: Vec<&str> = content.iter().map(|m| m.media.as_str()).collect();
             return vec![Finding {
-                what: "content-type",
+                what: if what == "body" { "content-type" } else { what },
                 expected: format!("one of {}", types.join(", ")),
                 actual: if media.is_empty() {
-                    "none".into()
+                    "no Content-Type".into()
                 } else {
                     media
                 },
-                rule: rule(&format!("{at}/content")),
+                rule: self.rule(&format!("{at}/content")),
             }];
         };
-        let (Some(schema), Some(body)) = (schema, body) else {
+        let (Some(schema), Some(body)) = (&m.schema, body) else {
             return Vec::new();
         };
-        let schema_at = format!("{at}/content/{}/schema", escape_pointer(declared));
+        let schema_at = format!("{at}/content/{}/schema", escape_pointer(&m.media));
         schema
             .iter_errors(body)
             .take(3)
-            .map(|e| {
-                let path = e.instance_path().to_string();
-                Finding {
-                    what: "body",
-                    expected: format!("to match the response schema ({})", e.schema_path()),
-                    actual: format!("at {}: {e}", json_path(&path)),
-                    rule: rule(&schema_at),
-                }
+            .map(|e| Finding {
+                what,
+                expected: format!("to match the schema ({})", e.schema_path()),
+                actual: format!(
+                    "at {}: {}",
+                    json_path(&e.instance_path().to_string()),
+                    said(&e)
+                ),
+                rule: self.rule(&schema_at),
             })
             .collect()
     }
+}
+
+/// A schema error in words; a property the direction must not carry says which rule.
+fn said(e: &jsonschema::ValidationError<'_>) -> String {
+    if let jsonschema::error::ValidationErrorKind::Not { schema } = e.kind()
+        && let Some(rule) = schema.get("x-yarc").and_then(Value::as_str)
+    {
+        return match rule {
+            "readOnly" => "the property is readOnly: a request must not send it".into(),
+            _ => "the property is writeOnly: a response must not carry it".into(),
+        };
+    }
+    e.to_string()
 }
 
 impl Operation {
@@ -232,8 +368,17 @@ impl Operation {
             .count()
     }
 
-    /// The documented response for a status: its own code, else its range (`4XX`), else
-    /// `default`.
+    /// The documented response keys (`200`, `4XX`, `default`), in the document's order.
+    pub fn response_keys(&self) -> impl Iterator<Item = &str> {
+        self.responses.iter().map(|a| a.key.as_str())
+    }
+
+    /// The documented response a status falls under: its own code, else its range (`4XX`),
+    /// else `default`.
+    pub fn response_key(&self, status: u16) -> Option<&str> {
+        self.answer(status).map(|a| a.key.as_str())
+    }
+
     fn answer(&self, status: u16) -> Option<&Answer> {
         let code = status.to_string();
         let range = format!("{}XX", status / 100);
@@ -245,101 +390,104 @@ impl Operation {
                     .find(|a| a.key.eq_ignore_ascii_case(k))
             })
     }
+
+    /// `GET /pets/{id}`.
+    pub fn name(&self) -> String {
+        format!("{} {}", self.method, self.template)
+    }
 }
 
-/// The documented responses of an operation, their schemas compiled with the document's
-/// components beside them.
-fn answers(
-    doc: &Value,
-    op: &Value,
-    pointer: &str,
-    draft4: bool,
-    shown: &str,
-) -> Result<Vec<Answer>, ContractError> {
-    let mut out = Vec::new();
-    for (key, response) in op
-        .get("responses")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
-        let response = resolve(doc, response);
-        let mut content = Vec::new();
-        for (media, m) in response
-            .get("content")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-        {
+impl Reading<'_> {
+    /// The documented responses of an operation, their schemas compiled.
+    fn answers(&self, base: &Url, op: &Value, pointer: &str) -> Result<Vec<Answer>, ContractError> {
+        let mut out = Vec::new();
+        let responses = op.get("responses").and_then(Value::as_object);
+        for (key, response) in responses.into_iter().flatten() {
+            let (at, response) = self.files.follow(base, response)?;
+            let pointer = format!("{pointer}/responses/{}", escape_pointer(key));
+            let mut headers = Vec::new();
+            let declared = response.get("headers").and_then(Value::as_object);
+            for (name, h) in declared.into_iter().flatten() {
+                let (_, h) = self.files.follow(&at, h)?;
+                // OpenAPI: a `Content-Type` entry among the headers is ignored.
+                if h.get("required") == Some(&Value::Bool(true))
+                    && !name.eq_ignore_ascii_case("content-type")
+                {
+                    headers.push(name.clone());
+                }
+            }
+            out.push(Answer {
+                key: key.clone(),
+                content: self.media(&at, &response, &pointer, Direction::Response)?,
+                headers,
+            });
+        }
+        Ok(out)
+    }
+
+    fn request_body(
+        &self,
+        base: &Url,
+        op: &Value,
+        pointer: &str,
+    ) -> Result<Option<RequestBody>, ContractError> {
+        let Some(rb) = op.get("requestBody").filter(|_| self.requests) else {
+            return Ok(None);
+        };
+        let (at, rb) = self.files.follow(base, rb)?;
+        let pointer = format!("{pointer}/requestBody");
+        Ok(Some(RequestBody {
+            required: rb.get("required") == Some(&Value::Bool(true)),
+            content: self.media(&at, &rb, &pointer, Direction::Request)?,
+        }))
+    }
+
+    /// The `content:` of a response or request body: each media type and its schema.
+    fn media(
+        &self,
+        base: &Url,
+        holder: &Value,
+        pointer: &str,
+        direction: Direction,
+    ) -> Result<Vec<Media>, ContractError> {
+        let mut out = Vec::new();
+        let content = holder.get("content").and_then(Value::as_object);
+        for (media, m) in content.into_iter().flatten() {
             let schema = match m.get("schema") {
-                Some(s) => Some(
-                    compile(doc, s, draft4).map_err(|why| ContractError::Schema {
-                        file: shown.to_string(),
-                        pointer: format!(
-                            "{pointer}/responses/{key}/content/{}/schema",
-                            escape_pointer(media)
-                        ),
+                Some(s) => Some(self.files.compile(base, s, direction).map_err(|why| {
+                    ContractError::Schema {
+                        file: self.files.shown().to_string(),
+                        pointer: format!("{pointer}/content/{}/schema", escape_pointer(media)),
                         why: why.to_string(),
-                    })?,
-                ),
+                    }
+                })?),
                 None => None,
             };
-            content.push((media.to_ascii_lowercase(), schema));
+            out.push(Media {
+                media: media.to_ascii_lowercase(),
+                schema,
+            });
         }
-        out.push(Answer {
-            key: key.clone(),
-            content,
-        });
-    }
-    Ok(out)
-}
-
-/// A response written as `$ref: '#/components/responses/NotFound'`: the response itself.
-fn resolve<'a>(doc: &'a Value, v: &'a Value) -> &'a Value {
-    match v.get("$ref").and_then(Value::as_str) {
-        Some(r) if r.starts_with("#/") => doc.pointer(&r[1..]).unwrap_or(v),
-        _ => v,
+        Ok(out)
     }
 }
 
-/// A schema with the document's `components` beside it (its `$ref`s point there), OpenAPI
-/// 3.0's `nullable` read as JSON Schema's `null` type.
-fn compile(
-    doc: &Value,
-    schema: &Value,
-    draft4: bool,
-) -> Result<Arc<jsonschema::Validator>, jsonschema::ValidationError<'static>> {
-    let mut root = match schema {
-        Value::Object(o) => Value::Object(o.clone()),
-        other => other.clone(),
-    };
-    if let (Value::Object(o), Some(components)) = (&mut root, doc.get("components")) {
-        o.insert("components".into(), components.clone());
+/// The servers' base paths, longest first; `""` when there are none.
+fn bases(doc: &Value) -> Vec<String> {
+    let mut bases: Vec<String> = doc
+        .get("servers")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|s| s.get("url").and_then(Value::as_str))
+        .map(base_path)
+        .collect();
+    bases.sort_by_key(|b| std::cmp::Reverse(b.len()));
+    bases.dedup();
+    if bases.is_empty() {
+        bases.push(String::new());
     }
-    if draft4 {
-        nullable(&mut root);
-    }
-    let options = match draft4 {
-        true => jsonschema::draft4::options(),
-        false => jsonschema::draft202012::options(),
-    };
-    options.build(&root).map(Arc::new)
-}
-
-/// `type: string, nullable: true` (OpenAPI 3.0) is `type: [string, "null"]`.
-fn nullable(v: &mut Value) {
-    match v {
-        Value::Object(o) => {
-            if o.remove("nullable") == Some(Value::Bool(true))
-                && let Some(Value::String(t)) = o.get("type").cloned()
-            {
-                o.insert("type".into(), Value::from(vec![t, "null".to_string()]));
-            }
-            o.values_mut().for_each(nullable);
-        }
-        Value::Array(items) => items.iter_mut().for_each(nullable),
-        _ => {}
-    }
+    bases
 }
 
 /// `https://api.example.com/v1/` → `/v1`; `/v2` → `/v2`; a templated server keeps its path.
@@ -389,127 +537,4 @@ fn json_path(pointer: &str) -> String {
         }
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    fn doc30() -> Value {
-        json!({
-            "openapi": "3.0.3",
-            "servers": [{"url": "https://api.example.com/v1/"}],
-            "paths": {
-                "/pets": {"get": {"responses": {"200": {"description": "ok", "content": {
-                    "application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Pet"}}}
-                }}}}},
-                "/pets/{id}": {"get": {"responses": {
-                    "200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}}},
-                    "404": {"$ref": "#/components/responses/NotFound"}
-                }}},
-                "/pets/mine": {"get": {"responses": {"204": {"description": "none"}}}}
-            },
-            "components": {
-                "schemas": {"Pet": {"type": "object", "required": ["id", "name"], "properties": {
-                    "id": {"type": "integer"}, "name": {"type": "string"}, "tag": {"type": "string", "nullable": true}
-                }}},
-                "responses": {"NotFound": {"description": "no such pet", "content": {"application/problem+json": {"schema": {"type": "object"}}}}}
-            }
-        })
-    }
-
-    #[test]
-    fn requests_match_operations_under_the_server_base_path() {
-        let d = Document::new(&doc30(), "openapi.yaml").expect("reads");
-        let op = d.operation("get", "/v1/pets/42?x=1").expect("matches");
-        assert_eq!(op.template, "/pets/{id}");
-        // The literal segment wins over the parameter.
-        assert_eq!(
-            d.operation("GET", "/v1/pets/mine").expect("mine").template,
-            "/pets/mine"
-        );
-        assert!(
-            d.operation("GET", "/pets/42").is_none(),
-            "not under the base path"
-        );
-        assert!(
-            d.operation("DELETE", "/v1/pets/42").is_none(),
-            "no such method"
-        );
-        assert!(d.operation("GET", "/v1/pets/42/toys").is_none());
-    }
-
-    #[test]
-    fn a_body_that_breaks_its_schema_is_found_with_both_locations() {
-        let d = Document::new(&doc30(), "openapi.yaml").expect("reads");
-        let op = d.operation("GET", "/v1/pets").expect("matches");
-        let good = json!([{"id": 1, "name": "Rex", "tag": null}]);
-        assert_eq!(
-            d.check(
-                op,
-                200,
-                Some("application/json; charset=utf-8"),
-                Some(&good)
-            ),
-            vec![]
-        );
-        let bad = json!([{"id": "one", "name": "Rex"}]);
-        let f = d.check(op, 200, Some("application/json"), Some(&bad));
-        assert_eq!(f.len(), 1, "{f:?}");
-        assert_eq!(f[0].what, "body");
-        assert!(f[0].actual.starts_with("at $[0].id: "), "{f:?}");
-        assert_eq!(
-            f[0].rule,
-            "openapi.yaml#/paths/~1pets/get/responses/200/content/application~1json/schema"
-        );
-    }
-
-    #[test]
-    fn status_and_content_type_are_held_to_what_is_documented() {
-        let d = Document::new(&doc30(), "openapi.yaml").expect("reads");
-        let op = d.operation("GET", "/v1/pets/7").expect("matches");
-        // A documented 404 (through a $ref to the components) with its own media type.
-        assert_eq!(
-            d.check(op, 404, Some("application/problem+json"), Some(&json!({}))),
-            vec![]
-        );
-        let teapot = d.check(op, 418, None, None);
-        assert_eq!(teapot[0].what, "status");
-        assert_eq!(teapot[0].expected, "a documented status (200, 404)");
-        let html = d.check(op, 200, Some("text/html"), None);
-        assert_eq!(html[0].what, "content-type");
-        assert_eq!(html[0].actual, "text/html");
-        // No content documented: any body goes.
-        let none = d.operation("GET", "/v1/pets/mine").expect("matches");
-        assert_eq!(d.check(none, 204, None, None), vec![]);
-    }
-
-    #[test]
-    fn ranges_default_and_openapi_3_1_types() {
-        let doc = json!({
-            "openapi": "3.1.0",
-            "paths": {"/jobs": {"post": {"responses": {
-                "2XX": {"description": "ok", "content": {"application/*": {"schema": {"type": ["string", "null"]}}}},
-                "default": {"description": "error"}
-            }}}}
-        });
-        let d = Document::new(&doc, "api.json").expect("reads");
-        let op = d.operation("POST", "/jobs").expect("matches");
-        assert_eq!(
-            d.check(op, 202, Some("application/json"), Some(&Value::Null)),
-            vec![]
-        );
-        assert_eq!(d.check(op, 500, None, None), vec![], "default answers it");
-        let f = d.check(op, 201, Some("application/json"), Some(&json!(3)));
-        assert_eq!(f[0].what, "body", "{f:?}");
-    }
-
-    #[test]
-    fn what_is_not_openapi_3_is_refused() {
-        assert_eq!(
-            Document::new(&json!({"swagger": "2.0"}), "old.json").err(),
-            Some(ContractError::NotOpenApi("old.json".into()))
-        );
-    }
 }

@@ -80,9 +80,22 @@ impl Decoder {
         })
     }
 
-    /// `openapi: api.yaml`: a file path (relative to the file that names it).
+    /// `openapi: api.yaml` or `openapi: { file: api.yaml, requests: true }`: a file path
+    /// (relative to the file that names it).
     pub(super) fn openapi(&mut self, node: &Node) -> Option<OpenApiRef> {
-        let written = self.string(node, "`openapi`")?;
+        let (file, requests) = match &node.kind {
+            NodeKind::Map(_) => {
+                let f = self.fields(node, "`openapi`", super::keys::OPENAPI)?;
+                let Some(file) = f.get("file") else {
+                    self.error(node.error("`openapi` names no `file`"));
+                    return None;
+                };
+                let requests = f.get("requests").and_then(|n| self.bool(n, "`requests`"));
+                (file, requests.unwrap_or(false))
+            }
+            _ => (node, false),
+        };
+        let written = self.string(file, "`openapi`")?;
         if written.starts_with("http://") || written.starts_with("https://") {
             self.error(
                 node.error("`openapi` is a file: yarc does not fetch the API document")
@@ -92,7 +105,8 @@ impl Decoder {
         }
         Some(OpenApiRef {
             written,
-            span: node.span.clone(),
+            span: file.span.clone(),
+            requests,
         })
     }
 
@@ -185,6 +199,8 @@ impl Decoder {
                     .map(|n| self.defaults(n))
                     .unwrap_or_default(),
                 skip: f.get("skip").and_then(|n| self.template(n, "`skip`")),
+                openapi: f.get("openapi").and_then(|n| self.openapi(n)),
+                contract: f.get("contract").and_then(|n| self.contract(n)),
                 name,
                 items,
             })));

@@ -22,6 +22,8 @@ pub const GROUP: &[&str] = &[
     "auth",
     "defaults",
     "skip",
+    "openapi",
+    "contract",
     "requests",
 ];
 pub const REQUEST: &[&str] = &[
@@ -151,6 +153,7 @@ pub const RETRY: &[&str] = &[
     "timeout",
     "until",
 ];
+pub const OPENAPI: &[&str] = &["file", "requests"];
 pub const ENVIRONMENT: &[&str] = &["name", "extends", "variables", "sandbox", "tls", "openapi"];
 pub const TLS: &[&str] = &["ca_cert", "client_cert", "client_key", "insecure"];
 pub const SANDBOX: &[&str] = &["token_lifetime"];

@@ -60,6 +60,17 @@ pub struct PlannedRequest {
     pub tags: Vec<String>,
     /// The snapshot settings in force (request's own, else the innermost defaults').
     pub snapshot: Option<SnapshotSpec>,
+    /// The API document it is held to, unless there is none or its mode is `off`.
+    pub contract: Option<Contract>,
+}
+
+/// The API document a request is held to, and how.
+#[derive(Debug, Clone)]
+pub struct Contract {
+    pub document: Arc<crate::contract::Document>,
+    pub mode: ContractMode,
+    /// `requests: true`: its JSON body is checked before it is sent.
+    pub requests: bool,
 }
 
 impl PlannedRequest {
@@ -96,10 +107,6 @@ pub struct PlannedCollection {
     pub requests: Vec<PlannedRequest>,
     /// Whether responses' cookies are kept and sent back (`cookie_jar:`).
     pub cookie_jar: bool,
-    /// The API document its responses are held against (`openapi:`), and the collection's
-    /// `contract:` mode (a request's own wins).
-    pub contract: Option<Arc<crate::contract::Document>>,
-    pub contract_mode: crate::model::ContractMode,
 }
 
 pub struct Plan {
@@ -447,8 +454,9 @@ struct Planner {
     cli_headers: Vec<(String, Template)>,
     warnings: Vec<String>,
     unset_secrets: std::collections::BTreeSet<String>,
-    /// API documents read so far, by file: each is read once for the whole run.
-    documents: HashMap<PathBuf, Arc<crate::contract::Document>>,
+    /// API documents read so far, by file (and whether request bodies are checked): each is
+    /// read once for the whole run.
+    documents: HashMap<(PathBuf, bool), Arc<crate::contract::Document>>,
 }
 
 /// What stays the same while one collection's items are walked.
@@ -479,6 +487,21 @@ struct Scope {
     lower: Vec<Variable>,
     /// The starting variables of this scope, resolved once for all its requests.
     vars: Arc<ScopeVars>,
+    /// The API document in force (`openapi:`) and whether it checks request bodies.
+    document: Option<(Arc<crate::contract::Document>, bool)>,
+    /// The `contract:` mode in force.
+    contract: Option<ContractMode>,
+}
+
+/// The request's document and mode: none when there is no document or the mode is `off`.
+fn contract_in_force(r: &Request, scope: &Scope) -> Option<Contract> {
+    let (document, requests) = scope.document.clone()?;
+    let mode = r.contract.or(scope.contract).unwrap_or_default();
+    (mode != ContractMode::Off).then_some(Contract {
+        document,
+        mode,
+        requests,
+    })
 }
 
 /// `defaults.expect` under a narrower one (or a request's own): checks add up; a status
@@ -526,6 +549,8 @@ impl Planner {
             tags: c.tags.clone(),
             lower: c.variables.clone(),
             vars: Arc::new(self.starting_vars(&c.variables, env, o)),
+            document: self.collection_document(c, env),
+            contract: c.contract,
         };
         let mut requests = Vec::new();
         let mut captured: Vec<String> = Vec::new();
@@ -547,31 +572,38 @@ impl Planner {
             base_dir,
             requests,
             cookie_jar: c.cookie_jar,
-            contract: self.contract(c, env),
-            contract_mode: c.contract.unwrap_or_default(),
         }
     }
 
-    /// The API document of the environment (`openapi:` there), else the collection's: read
-    /// and compiled once; one that cannot be used is an input error where it is named.
-    fn contract(
+    /// The API document of the environment (`openapi:` there), else the collection's.
+    fn collection_document(
         &mut self,
         c: &Collection,
         env: Option<&Environment>,
-    ) -> Option<Arc<crate::contract::Document>> {
-        let (named, dir) = match env.and_then(|e| e.openapi.as_ref().map(|o| (o, &e.path))) {
-            Some((o, env_path)) => (o, env_path.parent()?.to_path_buf()),
-            None => (c.openapi.as_ref()?, c.path.parent()?.to_path_buf()),
-        };
-        let full = dir.join(&named.written);
-        if let Some(d) = self.documents.get(&full) {
-            return Some(Arc::clone(d));
+    ) -> Option<(Arc<crate::contract::Document>, bool)> {
+        match env.and_then(|e| e.openapi.as_ref().map(|o| (o, &e.path))) {
+            Some((o, env_path)) => self.document(o, env_path.parent()?),
+            None => self.document(c.openapi.as_ref()?, c.path.parent()?),
         }
-        match read_document(&full, &named.written) {
+    }
+
+    /// An API document read and compiled once; one that cannot be used is an input error
+    /// where it is named.
+    fn document(
+        &mut self,
+        named: &OpenApiRef,
+        dir: &Path,
+    ) -> Option<(Arc<crate::contract::Document>, bool)> {
+        let full = dir.join(&named.written);
+        let key = (full, named.requests);
+        if let Some(d) = self.documents.get(&key) {
+            return Some((Arc::clone(d), named.requests));
+        }
+        match read_document(&key.0, &named.written, named.requests) {
             Ok(d) => {
                 let d = Arc::new(d);
-                self.documents.insert(full, Arc::clone(&d));
-                Some(d)
+                self.documents.insert(key, Arc::clone(&d));
+                Some((d, named.requests))
             }
             Err(why) => {
                 self.errors.push(
@@ -628,6 +660,10 @@ impl Planner {
             inner.snapshot = g.defaults.snapshot.clone();
         }
         inner.tags.extend(g.tags.iter().cloned());
+        if let Some(named) = &g.openapi {
+            inner.document = self.document(named, w.base_dir);
+        }
+        inner.contract = g.contract.or(inner.contract);
         if !g.variables.is_empty() {
             inner.lower.extend(g.variables.iter().cloned());
             inner.vars = Arc::new(self.starting_vars(&inner.lower, w.env, w.o));
@@ -730,6 +766,7 @@ impl Planner {
             needs: Vec::new(),
             tags: Vec::new(),
             snapshot: snapshot_in_force(r.snapshot.as_deref(), scope.snapshot.as_ref()),
+            contract: contract_in_force(r, scope),
         };
         if let Some(spec) = &pr.snapshot {
             for p in &spec.ignore {
@@ -1483,15 +1520,25 @@ enum DocumentError {
     Syntax(String),
     #[error(transparent)]
     Contract(#[from] crate::contract::ContractError),
+    #[error("its path cannot be read as a file")]
+    NotAFile,
 }
 
-/// An OpenAPI document (YAML or JSON) read into its operations.
-fn read_document(path: &Path, shown: &str) -> Result<crate::contract::Document, DocumentError> {
+/// An OpenAPI document (YAML or JSON) read into its operations, the files its `$ref`s name
+/// read beside it.
+fn read_document(
+    path: &Path,
+    shown: &str,
+    requests: bool,
+) -> Result<crate::contract::Document, DocumentError> {
     let text = crate::load::read_text(path)?;
     let value: Value = serde_saphyr::from_str(&text).map_err(|e| {
         DocumentError::Syntax(e.to_string().lines().next().unwrap_or("").to_string())
     })?;
-    Ok(crate::contract::Document::new(&value, shown)?)
+    let full = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let root = url::Url::from_file_path(&full).map_err(|()| DocumentError::NotAFile)?;
+    let files = Arc::new(crate::contract::Files::new(root, value, shown));
+    Ok(crate::contract::Document::read(files, requests)?)
 }
 
 /// Why a `schema:` file cannot be used.

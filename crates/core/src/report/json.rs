@@ -58,6 +58,13 @@ pub fn render(run: &RunReport) -> String {
         },
         "collections": collections,
     });
+    let mut doc = doc;
+    if let (Some(c), Value::Object(o)) = (run.coverage, &mut doc) {
+        o.insert(
+            "coverage".into(),
+            serde_json::to_value(c).unwrap_or_default(),
+        );
+    }
     serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
 }
 
@@ -158,7 +165,7 @@ pub fn request(r: &RequestRecord, clock: Clock) -> Value {
         })
         .collect();
     let captures: serde_json::Map<String, Value> = r.captures.iter().cloned().collect();
-    json!({
+    let mut doc = json!({
         "name": r.request,
         "groups": r.groups,
         "full_name": r.name,
@@ -185,5 +192,13 @@ pub fn request(r: &RequestRecord, clock: Clock) -> Value {
             "body_length": resp.body_len,
         })),
         "curl": r.curl,
-    })
+    });
+    // Only where a request was held to an API document, so other reports stay as they were.
+    if let (Some(hit), Value::Object(o)) = (&r.contract, &mut doc) {
+        o.insert(
+            "contract".into(),
+            serde_json::to_value(hit).unwrap_or_default(),
+        );
+    }
+    doc
 }

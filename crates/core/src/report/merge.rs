@@ -25,6 +25,8 @@ pub struct Merged {
     pub notes: Vec<String>,
     /// Collection runs of the whole run (every shard's, together).
     pub collection_runs: usize,
+    /// The shards' API coverage, added up; `None` when none had any.
+    pub coverage: Option<crate::contract::Coverage>,
 }
 
 /// Why reports cannot be merged into one run's.
@@ -162,7 +164,24 @@ pub fn merge(inputs: &[(String, String)]) -> Result<Merged, MergeError> {
         exit,
         notes,
         collection_runs,
+        coverage: coverage(&docs),
     })
+}
+
+/// The `coverage` of every report that has one, added up.
+pub fn coverage(docs: &[(&str, Value)]) -> Option<crate::contract::Coverage> {
+    let mut all: Option<crate::contract::Coverage> = None;
+    for (_, d) in docs {
+        let Ok(c) = serde_json::from_value::<crate::contract::Coverage>(d["coverage"].clone())
+        else {
+            continue;
+        };
+        match &mut all {
+            Some(a) => a.merge(&c),
+            None => all = Some(c),
+        }
+    }
+    all
 }
 
 /// Every collection run of the reports, in run order, each from exactly one report and none
@@ -389,6 +408,7 @@ fn record(
         snapshot_text: None,
         body: None,
         wire: None,
+        contract: serde_json::from_value(r["contract"].clone()).ok(),
     }
 }
 

@@ -32,6 +32,8 @@ pub struct RunReport<'a> {
     pub clock: crate::clock::Clock,
     /// Which part of the whole run this is, so `yarc report merge` can tell a shard is missing.
     pub part: Part,
+    /// Which operations of the API documents the run called (`openapi:`), when any.
+    pub coverage: Option<&'a crate::contract::Coverage>,
 }
 
 /// A run's place in the whole: its shard (`--shard K/N`), and how many collection runs the

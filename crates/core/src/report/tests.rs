@@ -57,6 +57,28 @@ fn record(name: &str, state: State) -> RequestRecord {
         snapshot_text: None,
         body: None,
         wire: None,
+        contract: None,
+    }
+}
+
+/// An API document named by a hostile file name, one operation called and one not.
+fn coverage() -> crate::contract::Coverage {
+    use crate::contract::{DocumentCoverage, OperationCoverage};
+    let op = |name: &str, calls: usize, seen: &[&str]| OperationCoverage {
+        operation: name.into(),
+        calls,
+        responses: vec!["200".into(), "404".into()],
+        seen: seen.iter().map(|s| s.to_string()).collect(),
+    };
+    crate::contract::Coverage {
+        documents: vec![DocumentCoverage {
+            document: HOSTILE.into(),
+            operations: vec![
+                op("GET /a", 2, &["200"]),
+                op(&format!("GET /{HOSTILE}"), 0, &[]),
+            ],
+            unmatched: 1,
+        }],
     }
 }
 
@@ -69,6 +91,7 @@ fn render_all(records: &[RequestRecord]) -> [String; 3] {
     }];
     let summary = Summary::from_records(records);
     let notes = vec![HOSTILE.to_string()];
+    let coverage = coverage();
     let run = RunReport {
         units: &units,
         records,
@@ -80,6 +103,7 @@ fn render_all(records: &[RequestRecord]) -> [String; 3] {
         notes: &notes,
         clock: Clock::Fixed,
         part: Part::default(),
+        coverage: Some(&coverage),
     };
     [
         super::html::render(&run),
@@ -130,4 +154,36 @@ fn the_totals_and_the_exit_code_agree_in_every_report() {
     let doc: serde_json::Value = serde_json::from_str(&json).expect("parses");
     assert_eq!(doc["summary"]["exit_code"], 3);
     assert_eq!(doc["summary"]["passed"], 1);
+}
+
+#[test]
+fn coverage_is_a_table_untested_first_and_the_json_report_carries_it_whole() {
+    let [html, _, json] = render_all(&[record("a", State::Passed)]);
+    let table = html
+        .split("<section class=\"coverage\">")
+        .nth(1)
+        .expect("a coverage section")
+        .split("</section>")
+        .next()
+        .unwrap_or_default();
+    assert!(table.contains("1 of 2 operations called (50 %)"), "{table}");
+    assert!(
+        table.contains("1 of 4 documented responses seen (25 %)"),
+        "{table}"
+    );
+    assert!(table.contains("1 not in the document"), "{table}");
+    // The operation never called comes first, escaped; the partly tested one after it.
+    let never = table
+        .find("GET /&lt;script&gt;")
+        .expect("the uncalled operation");
+    let partly = table.find("GET /a").expect("the called operation");
+    assert!(never < partly, "{table}");
+    assert!(
+        table.contains("<td>GET /a</td><td>2</td><td>200</td><td>404</td>"),
+        "{table}"
+    );
+    let doc: serde_json::Value = serde_json::from_str(&json).expect("parses");
+    let back: crate::contract::Coverage =
+        serde_json::from_value(doc["coverage"].clone()).expect("the coverage reads back");
+    assert_eq!(back, coverage());
 }

@@ -216,6 +216,8 @@ impl Control {
 pub struct Ran {
     pub summary: Summary,
     pub records: Vec<RequestRecord>,
+    /// Where every response held to an API document landed in it (kept records or not).
+    pub hits: Vec<crate::contract::Hit>,
 }
 
 /// Shared by every collection of a run.
@@ -285,6 +287,7 @@ impl Runner {
             if let Ok(ran) = h.await {
                 all.summary.merge(&ran.summary);
                 all.records.extend(ran.records);
+                all.hits.extend(ran.hits);
             }
         }
         all
@@ -337,6 +340,7 @@ impl Runner {
                 let _ = events.send(Event::Warning(w));
             }
             ran.summary.add(&record);
+            ran.hits.extend(record.contract.clone());
             let shown = if self.options.keep_records || record.state.is_failure() {
                 let kept = record.clone();
                 ran.records.push(record);
@@ -415,6 +419,7 @@ impl Runner {
             snapshot_key: None,
             snapshot_text: None,
             body: None,
+            contract: None,
             wire: None,
         }
     }
@@ -493,6 +498,28 @@ impl Runner {
         }
         r
     }
+}
+
+/// Which operations of the API documents the planned requests are held to were called, from
+/// where the run's responses landed; `None` when no request names a document.
+pub fn coverage<'a>(
+    plan: &crate::plan::Plan,
+    hits: impl IntoIterator<Item = &'a crate::contract::Hit>,
+) -> Option<crate::contract::Coverage> {
+    let documents = plan
+        .collections
+        .iter()
+        .flat_map(|c| &c.requests)
+        .filter_map(|r| r.contract.as_ref())
+        .map(|c| c.document.as_ref());
+    let mut coverage = crate::contract::Coverage::new(documents);
+    if coverage.documents.is_empty() {
+        return None;
+    }
+    for hit in hits {
+        coverage.record(hit);
+    }
+    Some(coverage)
 }
 
 pub fn format_ms(d: Duration) -> String {

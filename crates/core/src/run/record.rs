@@ -107,6 +107,8 @@ pub struct RequestRecord {
     pub body: Option<Vec<u8>>,
     /// The exchange on the wire, for `-vv`: headers sent, version, redirects, timing.
     pub wire: Option<crate::exchange::Wire>,
+    /// Where its response landed in the API document (`openapi:`), for coverage.
+    pub contract: Option<crate::contract::Hit>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -5,14 +5,16 @@
 use super::record::{RequestRecord, State};
 use super::render::{Applied, apply_auth, render_request, set_header};
 use super::{Runner, summary};
+use crate::contract::{Answered, Finding, Hit, Operation};
 use crate::diagnostic::Diagnostic;
 use crate::eval::{self, Outcome};
 use crate::exchange::Response;
 use crate::http::{Http, to_curl};
+use crate::http::{RenderedBody, RenderedRequest};
 use crate::model::ContractMode;
 use crate::outcome::Exit;
 use crate::plan::vars::Resolved;
-use crate::plan::{PlannedCollection, PlannedRequest};
+use crate::plan::{Contract, PlannedCollection, PlannedRequest};
 use crate::template::Vars;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -129,6 +131,10 @@ impl Runner {
             Ok(ready) => ready,
             Err(rec) => return *rec,
         };
+        let sent = request_findings(pr, &rendered, &self.redactor);
+        if !eval::all_passed(&sent) {
+            return self.not_sent(c, pr, &rendered, sent);
+        }
         if self.options.dry_run {
             return self.dry_run(c, pr, rendered, &auth, &mut st.captures);
         }
@@ -164,7 +170,26 @@ impl Runner {
         self.keep_response(&resp, exec.attempts, &mut rec);
         rec.message = exec.gave_up;
         self.evaluate(x, &resp, st, &rendered.url, &mut rec);
+        // Warnings about what it sent come before those about what came back.
+        rec.outcomes.splice(0..0, sent);
         resp.release_json();
+        rec
+    }
+
+    /// A request whose body breaks the API document (`requests: true`, `contract: error`):
+    /// failed with the findings, never sent.
+    fn not_sent(
+        &self,
+        c: &PlannedCollection,
+        pr: &PlannedRequest,
+        rendered: &RenderedRequest,
+        findings: Vec<Outcome>,
+    ) -> RequestRecord {
+        let why = "not sent: its body breaks the API document".to_string();
+        let mut rec = self.record(c, pr, State::Failed, Some(why));
+        rec.url = rendered.url.clone();
+        rec.request_headers = rendered.headers.clone();
+        rec.outcomes = findings;
         rec
     }
 
@@ -269,8 +294,9 @@ impl Runner {
         if pr.req.fails_on_error_status() && resp.status >= 400 {
             rec.outcomes.insert(0, error_status(pr, resp.status));
         }
-        rec.outcomes
-            .extend(contract_outcomes(c, pr, resp, url, &self.redactor));
+        let (found, hit) = contract_outcomes(pr, resp, url, &self.redactor);
+        rec.outcomes.extend(found);
+        rec.contract = hit;
         let mut capture_errors = Vec::new();
         for cap in &pr.req.captures {
             let found = eval::capture(cap, resp, &self.plan.paths, &self.redactor);
@@ -378,53 +404,128 @@ impl Runner {
 }
 
 /// The response held against the API document (`openapi:`), as assertions at the request:
-/// each names what the document says and where (`openapi.yaml#/paths/...`).
+/// each names what the document says and where (`openapi.yaml#/paths/...`); with where the
+/// response landed in the document, for coverage.
 fn contract_outcomes(
-    c: &PlannedCollection,
     pr: &PlannedRequest,
     resp: &Response,
     url: &str,
     redactor: &crate::secret::Redactor,
-) -> Vec<Outcome> {
-    let mode = pr.req.contract.unwrap_or(c.contract_mode);
-    let Some(doc) = c.contract.as_ref().filter(|_| mode != ContractMode::Off) else {
-        return Vec::new();
+) -> (Vec<Outcome>, Option<Hit>) {
+    let Some(contract) = &pr.contract else {
+        return (Vec::new(), None);
     };
-    let warn = mode == ContractMode::Warn;
-    let path = url::Url::parse(url)
-        .map(|u| u.path().to_string())
-        .unwrap_or_default();
-    let outcome = |written: String, expected: String, actual: String| Outcome {
-        span: pr.req.span.clone(),
-        written,
-        passed: warn,
-        expected: redactor.redact(&expected),
-        actual: redactor.clip(&actual, eval::SHOWN_MAX),
-        warning: warn,
-    };
+    let doc = &contract.document;
+    let path = url_path(url);
     let Some(op) = doc.operation(&pr.req.method, &path) else {
-        return vec![outcome(
-            "contract: operation".into(),
-            format!(
-                "an operation for {} {path} in {}",
-                pr.req.method,
-                doc.shown()
-            ),
-            "not in the API document".into(),
-        )];
+        let hit = Hit {
+            document: doc.shown().to_string(),
+            operation: None,
+            response: None,
+        };
+        return (
+            vec![not_in_document(pr, contract, &path, redactor)],
+            Some(hit),
+        );
     };
     let json = resp.json().map(|j| j.to_value());
-    doc.check(op, resp.status, resp.header("content-type"), json.as_ref())
+    let seen = Answered {
+        status: resp.status,
+        content_type: resp.header("content-type"),
+        headers: resp.headers.iter().map(|(n, _)| n.as_str()).collect(),
+        body: json.as_ref(),
+    };
+    let outcomes = doc
+        .check(op, &seen)
         .into_iter()
-        .map(|f| {
-            outcome(
-                format!(
-                    "contract: {} ({} {}, {})",
-                    f.what, op.method, op.template, f.rule
-                ),
-                f.expected,
-                f.actual,
-            )
-        })
+        .map(|f| finding(pr, contract, op, f, redactor))
+        .collect();
+    let hit = Hit {
+        document: doc.shown().to_string(),
+        operation: Some(op.name()),
+        response: op.response_key(resp.status).map(str::to_string),
+    };
+    (outcomes, Some(hit))
+}
+
+/// The request's JSON body held against its operation's `requestBody` (`openapi:` with
+/// `requests: true`), before it is sent.
+fn request_findings(
+    pr: &PlannedRequest,
+    rendered: &RenderedRequest,
+    redactor: &crate::secret::Redactor,
+) -> Vec<Outcome> {
+    let Some(contract) = pr.contract.as_ref().filter(|c| c.requests) else {
+        return Vec::new();
+    };
+    let doc = &contract.document;
+    let path = url_path(&rendered.url);
+    let Some(op) = doc.operation(&pr.req.method, &path) else {
+        return Vec::new();
+    };
+    let content_type = rendered
+        .headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("content-type"))
+        .map(|(_, v)| v.as_str());
+    let (json, sent) = match &rendered.body {
+        RenderedBody::None => (None, false),
+        RenderedBody::Json(t) | RenderedBody::Text(t) => (serde_json::from_str(t).ok(), true),
+        _ => (None, true),
+    };
+    doc.check_request(op, content_type, json.as_ref(), sent)
+        .into_iter()
+        .map(|f| finding(pr, contract, op, f, redactor))
         .collect()
+}
+
+fn url_path(url: &str) -> String {
+    url::Url::parse(url)
+        .map(|u| u.path().to_string())
+        .unwrap_or_default()
+}
+
+/// A finding as an assertion of the request: failing under `contract: error`, a warning
+/// under `warn`.
+fn finding(
+    pr: &PlannedRequest,
+    contract: &Contract,
+    op: &Operation,
+    f: Finding,
+    redactor: &crate::secret::Redactor,
+) -> Outcome {
+    let warn = contract.mode == ContractMode::Warn;
+    Outcome {
+        span: pr.req.span.clone(),
+        written: format!(
+            "contract: {} ({} {}, {})",
+            f.what, op.method, op.template, f.rule
+        ),
+        passed: warn,
+        expected: redactor.redact(&f.expected),
+        actual: redactor.clip(&f.actual, eval::SHOWN_MAX),
+        warning: warn,
+    }
+}
+
+fn not_in_document(
+    pr: &PlannedRequest,
+    contract: &Contract,
+    path: &str,
+    redactor: &crate::secret::Redactor,
+) -> Outcome {
+    let warn = contract.mode == ContractMode::Warn;
+    let expected = format!(
+        "an operation for {} {path} in {}",
+        pr.req.method,
+        contract.document.shown()
+    );
+    Outcome {
+        span: pr.req.span.clone(),
+        written: "contract: operation".into(),
+        passed: warn,
+        expected: redactor.redact(&expected),
+        actual: "not in the API document".into(),
+        warning: warn,
+    }
 }

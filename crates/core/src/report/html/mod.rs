@@ -174,9 +174,83 @@ pub fn render(run: &RunReport) -> String {
                 new_snapshots => summary.new_snapshots,
             },
             timeline => Serde(timeline(records, run.clock)),
+            coverage => Serde(run.coverage.map(coverage).unwrap_or_default()),
             collections => Serde(collections),
         },
     )
+}
+
+#[derive(Serialize)]
+struct CoverageView {
+    document: String,
+    operations: String,
+    responses: String,
+    unmatched: usize,
+    rows: Vec<CoverageRow>,
+}
+
+#[derive(Serialize)]
+struct CoverageRow {
+    class: &'static str,
+    mark: &'static str,
+    operation: String,
+    calls: usize,
+    seen: String,
+    missing: String,
+}
+
+/// Each document's operations, what is untested first.
+fn coverage(c: &crate::contract::Coverage) -> Vec<CoverageView> {
+    c.documents
+        .iter()
+        .map(|d| {
+            let one = crate::contract::Coverage {
+                documents: vec![d.clone()],
+            };
+            let (ops, resp) = (one.operations(), one.responses());
+            CoverageView {
+                document: d.document.clone(),
+                operations: format!(
+                    "{} of {} operations called ({} %)",
+                    ops.seen,
+                    ops.total,
+                    ops.percent()
+                ),
+                responses: format!(
+                    "{} of {} documented responses seen ({} %)",
+                    resp.seen,
+                    resp.total,
+                    resp.percent()
+                ),
+                unmatched: d.unmatched,
+                rows: d
+                    .untested_first()
+                    .into_iter()
+                    .map(|o| {
+                        let missing: Vec<&str> = o
+                            .responses
+                            .iter()
+                            .filter(|r| !o.seen.contains(r))
+                            .map(String::as_str)
+                            .collect();
+                        let (class, mark) = match (o.calls, o.complete()) {
+                            (0, _) => ("fail", "✗"),
+                            (_, false) => ("warn", "!"),
+                            (_, true) => ("pass", "✓"),
+                        };
+                        CoverageRow {
+                            class,
+                            mark,
+                            operation: o.operation.clone(),
+                            calls: o.calls,
+                            seen: o.seen.join(", "),
+                            missing: missing.join(", "),
+                        }
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
 }
 
 #[derive(Serialize)]

@@ -1,0 +1,130 @@
+//! `yarc diff --openapi OLD NEW [COLLECTIONS...]`: what changed between two versions of an
+//! API document, split into the changes to operations the collections call (a removed
+//! operation, a newly required field or parameter, a changed type, a response field gone)
+//! and the rest. Exit 1 when a change breaks a request the collections send.
+
+use super::CommandError;
+use crate::clock::Clock;
+use crate::contract::{Change, Document, Files};
+use crate::model::named_requests;
+use crate::outcome::Exit;
+use crate::report::style::Style;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A request of a collection that calls an operation: `pets.yaml:12 delete pet`.
+struct Caller {
+    method: String,
+    template: String,
+    at: String,
+}
+
+pub(crate) fn execute(old: &Path, new: &Path, paths: &[PathBuf], color: bool) -> super::Outcome {
+    let open = |p: &Path| {
+        Files::open(p, &p.display().to_string())
+            .map(Arc::new)
+            .map_err(|e| CommandError::stopped(e.to_string(), Exit::Invalid))
+    };
+    let (old_files, new_files) = (open(old)?, open(new)?);
+    let invalid =
+        |e: crate::contract::ContractError| CommandError::stopped(e.to_string(), Exit::Invalid);
+    let drift = crate::contract::drift(&old_files, &new_files).map_err(invalid)?;
+    let document = Document::read(Arc::clone(&old_files), false).map_err(invalid)?;
+    let callers = callers(&document, paths)?;
+    let style = Style {
+        color,
+        clock: Clock::Real,
+    };
+    let (text, breaking) = report(&drift.changes, &drift.added, &callers, &style);
+    crate::out!(
+        "{} {} → {}\n{text}",
+        style.bold("API drift"),
+        old.display(),
+        new.display()
+    );
+    Ok(if breaking { Exit::Failed } else { Exit::Ok })
+}
+
+/// Every request of the collections, with the operation of the old document it calls.
+fn callers(document: &Document, paths: &[PathBuf]) -> Result<Vec<Caller>, CommandError> {
+    if paths.is_empty() {
+        return Ok(Vec::new());
+    }
+    let loaded = crate::load::load(paths, None)?;
+    let mut out = Vec::new();
+    for c in &loaded.collections {
+        for (name, r) in named_requests(&c.items) {
+            if let Some(op) = document.operation_written(&r.method, &r.url.source) {
+                out.push(Caller {
+                    method: op.method.clone(),
+                    template: op.template.clone(),
+                    at: format!("{}:{} {name}", c.file.path, r.span.line),
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The changes, those the collections call first (each operation once, with who calls it);
+/// whether one of them breaks a request.
+fn report(
+    changes: &[Change],
+    added: &[String],
+    callers: &[Caller],
+    style: &Style,
+) -> (String, bool) {
+    let called = |c: &Change| -> Vec<&str> {
+        callers
+            .iter()
+            .filter(|k| k.method == c.method && k.template == c.template)
+            .map(|k| k.at.as_str())
+            .collect()
+    };
+    let mut operations: Vec<&str> = Vec::new();
+    for c in changes {
+        if !operations.contains(&c.operation.as_str()) {
+            operations.push(&c.operation);
+        }
+    }
+    fn of<'a>(changes: &'a [Change], op: &'a str) -> impl Iterator<Item = &'a Change> {
+        changes.iter().filter(move |c| c.operation == op)
+    }
+    let (mine, rest): (Vec<&str>, Vec<&str>) = operations
+        .into_iter()
+        .partition(|op| of(changes, op).any(|c| !called(c).is_empty()));
+    let mut out = String::new();
+    let mut breaking = false;
+    if !mine.is_empty() {
+        out.push_str("Changes to operations the collections call:\n");
+    }
+    for op in &mine {
+        let breaks = of(changes, op).any(|c| c.breaking);
+        breaking |= breaks;
+        let mark = if breaks {
+            style.fail("✗")
+        } else {
+            style.dim("!")
+        };
+        let by = of(changes, op).next().map(&called).unwrap_or_default();
+        out.push_str(&format!("  {mark} {op} — called by {}\n", by.join(", ")));
+        for c in of(changes, op) {
+            out.push_str(&format!("      {}\n", c.what));
+        }
+    }
+    if !rest.is_empty() {
+        out.push_str("Changes to operations no collection given calls:\n");
+        for c in rest.iter().flat_map(|op| of(changes, op)) {
+            out.push_str(&format!("  - {}: {}\n", c.operation, c.what));
+        }
+    }
+    if !added.is_empty() {
+        out.push_str(&format!("New operations: {}\n", added.join(", ")));
+    }
+    if changes.is_empty() && added.is_empty() {
+        out.push_str("No change to any operation.\n");
+    } else if !breaking {
+        out.push_str("Nothing the collections send breaks.\n");
+    }
+    (out, breaking)
+}
