@@ -13,8 +13,8 @@
 //!
 //! Every module is `pub(crate)`; [`api`] is the one deliberate surface.
 pub(crate) use yarc_core::{
-    auth, clock, contract, data, diagnostic, eval, exchange, fake, files, http, load, model, outcome, parse,
-    plan, run, secret, session, snapshot, source, template, untrusted,
+    auth, clock, contract, data, diagnostic, eval, exchange, fake, files, http, load, model,
+    outcome, parse, plan, run, secret, session, snapshot, source, template, untrusted,
 };
 
 /// The engine's reporters, and the terminal's.

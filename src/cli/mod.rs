@@ -4,8 +4,8 @@
 use crate::clock::Clock;
 use crate::commands::shell::{self, CompletionsArgs, ManArgs};
 use crate::commands::{
-    check, coverage, diff, import, init, mock, report, run, sandbox, schema, snapshots, token, ui, vars,
-    watch,
+    check, coverage, diff, import, init, mock, report, run, sandbox, schema, snapshots, token, ui,
+    vars, watch,
 };
 use crate::commands::{
     check::CheckArgs, diff::DiffArgs, import::ImportCommand, init::InitArgs, mock::MockArgs,
