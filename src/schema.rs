@@ -43,8 +43,9 @@ struct CollectionFile {
     defaults: Option<Defaults>,
     /// false: no cookie is kept from one request to the next (default true).
     cookie_jar: Option<bool>,
-    /// The API's OpenAPI 3 document (a file, relative to this one): every response is held
-    /// against the operation its request matches (docs/contract.md).
+    /// The API's OpenAPI 3 document (a file, relative to this one, or an http(s) URL fetched
+    /// once per run): every response is held against the operation its request matches
+    /// (docs/contract.md).
     openapi: Option<OpenApi>,
     /// error (default): a response the API document does not describe fails the request;
     /// warn: it is reported, the request's outcome unchanged; off: it is not checked.

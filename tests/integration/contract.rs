@@ -404,3 +404,31 @@ fn drift_between_two_versions_names_the_requests_it_breaks() {
     .expect_code(0)
     .expect_contains("  - DELETE /jobs/{id}: removed");
 }
+
+#[test]
+fn a_document_named_by_url_is_fetched_once_per_run_and_check_leaves_it_out() {
+    let w = World::new();
+    // The sandbox publishes its own document: /echo is not in it.
+    let collection = format!(
+        "name: c\nopenapi: {}/openapi.json\nrequests:\n  - name: echo\n    url: \"{{{{ url }}}}/echo/x\"\n",
+        w.url()
+    );
+    w.write("c.yaml", &collection);
+    let r = w.yarc(&["run", "c.yaml"]);
+    r.expect_code(1);
+    r.expect_contains("not in the API document");
+    r.expect_contains(&format!("in {}/openapi.json", w.url()));
+    let checked = w.yarc(&["check", "c.yaml"]);
+    checked.expect_code(0);
+    checked.expect_contains("is fetched by `yarc run`, not here");
+    // A document that is not there stops the run before anything is sent.
+    w.write(
+        "c.yaml",
+        &collection.replace("/openapi.json", "/no-such-document.json"),
+    );
+    let gone = w.yarc(&["run", "c.yaml"]);
+    gone.expect_code(2);
+    gone.expect_contains("cannot fetch `openapi: ");
+    gone.expect_contains("the server answered 404");
+    gone.expect_contains("c.yaml:2");
+}

@@ -76,14 +76,21 @@ pub struct Collection {
     pub contract: Option<ContractMode>,
 }
 
-/// `openapi: FILE` (or `openapi: { file: FILE, requests: true }`) as written, resolved
-/// against the folder of the file that names it.
+/// `openapi: FILE` (or `openapi: { file: FILE, requests: true }`) as written: a path resolved
+/// against the folder of the file that names it, or an http(s) URL fetched once per run.
 #[derive(Debug, Clone)]
 pub struct OpenApiRef {
     pub written: String,
     pub span: Span,
     /// `requests: true`: request bodies are checked too, before they are sent.
     pub requests: bool,
+}
+
+impl OpenApiRef {
+    /// An http(s) URL rather than a file.
+    pub fn is_url(&self) -> bool {
+        self.written.starts_with("http://") || self.written.starts_with("https://")
+    }
 }
 
 /// How a response is held to the API document: an undocumented answer fails the request

@@ -130,7 +130,12 @@ pub async fn prepare(config: &Config) -> Result<Prepared, PrepareError> {
     let net = with_environment_tls(&config.net, env.map(|e| e.tls.clone()).unwrap_or_default());
     check_net_files(&config.net)?;
     let sandbox = sandbox_for(config, &loaded, &mut overrides).await?;
+    let fetched = match config.purpose {
+        Purpose::Send => Some(Arc::new(fetch_documents(&loaded, &net).await?)),
+        Purpose::Check => None,
+    };
     let options = PlanOptions {
+        fetched,
         selection: config.selection.clone(),
         data_columns: config
             .rows
@@ -185,6 +190,78 @@ pub async fn prepare(config: &Config) -> Result<Prepared, PrepareError> {
         sandbox,
         warnings,
     })
+}
+
+/// API documents fetched for a run: URL → text.
+type Fetched = std::collections::HashMap<String, String>;
+
+/// How long fetching an API document (`openapi: https://...`) may take.
+const DOCUMENT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Every API document named by URL (`openapi: https://...` on a collection, group or the
+/// environment), fetched once for the run with the run's TLS and proxy settings; one that
+/// cannot be had stops the run before anything is sent, located where it is named.
+async fn fetch_documents(loaded: &Loaded, net: &NetOptions) -> Result<Fetched, PrepareError> {
+    let mut named: Vec<&crate::model::OpenApiRef> = Vec::new();
+    named.extend(loaded.environment.as_ref().and_then(|e| e.openapi.as_ref()));
+    for c in &loaded.collections {
+        named.extend(c.openapi.as_ref());
+        groups_openapi(&c.items, &mut named);
+    }
+    let mut fetched = std::collections::HashMap::new();
+    for r in named.into_iter().filter(|r| r.is_url()) {
+        if fetched.contains_key(&r.written) {
+            continue;
+        }
+        let text = fetch_document(&r.written, net).await.map_err(|why| {
+            Diagnostics(vec![
+                Diagnostic::at(
+                    format!("cannot fetch `openapi: {}`: {why}", r.written),
+                    &r.span,
+                )
+                .with_help("or save the document beside the collection and name the file"),
+            ])
+        })?;
+        fetched.insert(r.written.clone(), text);
+    }
+    Ok(fetched)
+}
+
+fn groups_openapi<'a>(
+    items: &'a [crate::model::Item],
+    out: &mut Vec<&'a crate::model::OpenApiRef>,
+) {
+    for item in items {
+        if let crate::model::Item::Group(g) = item {
+            out.extend(g.openapi.as_ref());
+            groups_openapi(&g.items, out);
+        }
+    }
+}
+
+/// One document's text: a 2xx answer, no larger than an input file may be, within the timeout.
+async fn fetch_document(url: &str, net: &NetOptions) -> Result<String, crate::outcome::RunError> {
+    use crate::outcome::RunError;
+    let client = crate::http::net::Net::new(net)?
+        .builder()
+        .redirect(reqwest::redirect::Policy::limited(5))
+        .timeout(DOCUMENT_TIMEOUT)
+        .build()
+        .map_err(|e| RunError::Setup(crate::http::error_chain(&e)))?;
+    let resp = client
+        .get(url)
+        .send()
+        .await
+        .map_err(|e| crate::http::describe(&e, DOCUMENT_TIMEOUT))?;
+    if !resp.status().is_success() {
+        return Err(RunError::Request(format!(
+            "the server answered {}",
+            resp.status()
+        )));
+    }
+    let max = usize::try_from(load::max_file_size()).unwrap_or(usize::MAX);
+    let body = crate::http::read_bounded(resp, max, DOCUMENT_TIMEOUT, "YARC_MAX_FILE_SIZE").await?;
+    String::from_utf8(body).map_err(|_| RunError::Body("the document is not UTF-8 text".into()))
 }
 
 /// The sandbox the environment asks for (`sandbox: true`), started when the run sends (or the

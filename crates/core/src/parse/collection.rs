@@ -96,13 +96,6 @@ impl Decoder {
             _ => (node, false),
         };
         let written = self.string(file, "`openapi`")?;
-        if written.starts_with("http://") || written.starts_with("https://") {
-            self.error(
-                node.error("`openapi` is a file: yarc does not fetch the API document")
-                    .with_help("download it beside the collection and name the file"),
-            );
-            return None;
-        }
         Some(OpenApiRef {
             written,
             span: file.span.clone(),

@@ -145,6 +145,9 @@ pub struct PlanOptions {
     /// Secrets that are not set are collected in `Plan::unset_secrets`, not errors (`yarc
     /// check` without `--env`: a lint on a machine without the secrets).
     pub secrets_as_notes: bool,
+    /// API documents named by URL, fetched for this run (URL → text); `None`: not fetched
+    /// (`yarc check`), and their checks are left out with a note.
+    pub fetched: Option<Arc<HashMap<String, String>>>,
 }
 
 impl Default for PlanOptions {
@@ -153,6 +156,7 @@ impl Default for PlanOptions {
             check_variables: true,
             check_secrets: true,
             secrets_as_notes: false,
+            fetched: None,
             selection: Selection::default(),
             data_columns: Vec::new(),
             clock: crate::clock::Clock::Real,
@@ -594,12 +598,19 @@ impl Planner {
         named: &OpenApiRef,
         dir: &Path,
     ) -> Option<(Arc<crate::contract::Document>, bool)> {
-        let full = dir.join(&named.written);
+        let full = match named.is_url() {
+            true => PathBuf::from(&named.written),
+            false => dir.join(&named.written),
+        };
         let key = (full, named.requests);
         if let Some(d) = self.documents.get(&key) {
             return Some((Arc::clone(d), named.requests));
         }
-        match read_document(&key.0, &named.written, named.requests) {
+        let read = match named.is_url() {
+            true => self.fetched_document(named)?,
+            false => read_document(&key.0, &named.written, named.requests),
+        };
+        match read {
             Ok(d) => {
                 let d = Arc::new(d);
                 self.documents.insert(key, Arc::clone(&d));
@@ -616,6 +627,26 @@ impl Planner {
                 None
             }
         }
+    }
+
+    /// A document named by URL, from what was fetched for the run; none (with a note) when
+    /// nothing was fetched.
+    fn fetched_document(
+        &mut self,
+        named: &OpenApiRef,
+    ) -> Option<Result<crate::contract::Document, DocumentError>> {
+        let Some(fetched) = &self.options.fetched else {
+            let note = format!(
+                "note: `openapi: {}` is fetched by `yarc run`, not here: its contract checks are not part of this check",
+                named.written
+            );
+            if !self.warnings.contains(&note) {
+                self.warnings.push(note);
+            }
+            return None;
+        };
+        let text = fetched.get(&named.written)?;
+        Some(document_from_text(text, &named.written, named.requests))
     }
 
     fn items(
@@ -1520,7 +1551,7 @@ enum DocumentError {
     Syntax(String),
     #[error(transparent)]
     Contract(#[from] crate::contract::ContractError),
-    #[error("its path cannot be read as a file")]
+    #[error("its path cannot be read as a file or URL")]
     NotAFile,
 }
 
@@ -1538,6 +1569,21 @@ fn read_document(
     let full = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     let root = url::Url::from_file_path(&full).map_err(|()| DocumentError::NotAFile)?;
     let files = Arc::new(crate::contract::Files::new(root, value, shown));
+    Ok(crate::contract::Document::read(files, requests)?)
+}
+
+/// A document fetched from `url`: its `$ref`s may point only into itself (a file next to it
+/// would be another download).
+fn document_from_text(
+    text: &str,
+    url: &str,
+    requests: bool,
+) -> Result<crate::contract::Document, DocumentError> {
+    let value: Value = serde_saphyr::from_str(text).map_err(|e| {
+        DocumentError::Syntax(e.to_string().lines().next().unwrap_or("").to_string())
+    })?;
+    let root = url::Url::parse(url).map_err(|_| DocumentError::NotAFile)?;
+    let files = Arc::new(crate::contract::Files::new(root, value, url));
     Ok(crate::contract::Document::read(files, requests)?)
 }
 
