@@ -419,10 +419,23 @@ impl Converter {
                 is_console_stmt(s) || matches!(&s.kind, StmtKind::Expr(e) if set_call(e).is_some())
             })
         };
+        let console_only = |b: &[Stmt]| b.iter().all(is_console_stmt);
+        let positive = match cond {
+            Expr::Unary("!", inner) => inner.as_ref(),
+            c => c,
+        };
+        if self.phase == Phase::Test
+            && sets_only(then)
+            && sets_only(otherwise)
+            && !console_only(then)
+            && !console_only(otherwise)
+            && self.is_guard(positive)
+        {
+            return self.set_or_else(cond, then, otherwise);
+        }
         if self.phase == Phase::PreRequest || !(self.is_guard(cond) || self.is_setting(cond)) {
             return None;
         }
-        let console_only = |b: &[Stmt]| b.iter().all(is_console_stmt);
         let checks_only = |c: &Self, b: &[Stmt]| {
             b.iter().all(|s| {
                 c.lines_with(s, &["tests[", "pm.expect(", "pm.test(", "pm.response.to."]) > 0
@@ -467,6 +480,56 @@ impl Converter {
             }
         }
         self.guarded_set = false;
+        Some(match all {
+            true => Done::Converted,
+            false => Done::Kept(KEPT_FLOW),
+        })
+    }
+
+    /// `if (data.token) { set("token", data.token) } else { set("token", "") }` (or the
+    /// branches the other way round under `!`): each variable captured from the response, with
+    /// the `else` value when it is not there — as `data.token ? data.token : ""` would be.
+    fn set_or_else(&mut self, cond: &Expr, then: &[Stmt], otherwise: &[Stmt]) -> Option<Done> {
+        let (cond, then, otherwise) = match cond {
+            Expr::Unary("!", inner) => (inner.as_ref(), otherwise, then),
+            c => (c, then, otherwise),
+        };
+        let sets = |b: &[Stmt]| -> Vec<(Expr, Expr, SetScope)> {
+            b.iter()
+                .filter_map(|s| match &s.kind {
+                    StmtKind::Expr(e) => {
+                        set_call(e).map(|(k, v)| (k.clone(), v.clone(), set_scope(e)))
+                    }
+                    _ => None,
+                })
+                .collect()
+        };
+        let (found, missing) = (sets(then), sets(otherwise));
+        let paired = found.len() == missing.len()
+            && found.iter().all(|(k, v, _)| {
+                matches!(self.subject(unwrap_conversion(v)), Some(Subject::Json(_)))
+                    && missing
+                        .iter()
+                        .any(|(k2, v2, _)| k2 == k && literal_y(v2).is_some())
+            });
+        if !paired {
+            return None;
+        }
+        let mut all = true;
+        for (key, value, scope) in &found {
+            let fallback = missing
+                .iter()
+                .find(|(k, _, _)| k == key)
+                .map(|(_, v, _)| v.clone())?;
+            // Each branch's set was seen once in Postman's script; one capture stands for both.
+            self.out.sets_seen += 1;
+            let either = Expr::Cond(
+                Box::new(cond.clone()),
+                Box::new(value.clone()),
+                Box::new(fallback),
+            );
+            all &= matches!(self.set(key, &either, *scope), Done::Converted);
+        }
         Some(match all {
             true => Done::Converted,
             false => Done::Kept(KEPT_FLOW),

@@ -1134,3 +1134,40 @@ fn checks_of_what_the_request_sent_read_its_body() {
     );
     assert!(!kept.kept.is_empty());
 }
+
+#[test]
+fn a_set_with_an_else_value_is_a_capture_with_that_default() {
+    let s = test(&[
+        "var data = pm.response.json();",
+        "if (data.access_token) {",
+        "    pm.environment.set('token', data.access_token);",
+        "} else {",
+        "    pm.environment.set('token', '');",
+        "}",
+        "if (!data.next) {",
+        "    pm.collectionVariables.set('next', 'none');",
+        "} else {",
+        "    pm.collectionVariables.set('next', data.next);",
+        "}",
+    ]);
+    let v = out(&s);
+    assert_eq!(
+        v["capture"]["token"],
+        json!({"json": "$.access_token", "default": ""})
+    );
+    assert_eq!(
+        v["capture"]["next"],
+        json!({"json": "$.next", "default": "none"}),
+        "{:?} {v}",
+        s.kept
+    );
+    assert_eq!((s.sets_seen, s.captures), (4, 2));
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    // An else that computes its value is left as it was.
+    let kept = test(&[
+        "var data = pm.response.json();",
+        "if (data.id) { pm.environment.set('id', data.id); } else { pm.environment.set('id', Date.now()); }",
+    ]);
+    assert_eq!(kept.captures, 0);
+    assert_eq!(kept.kept.len(), 1);
+}
