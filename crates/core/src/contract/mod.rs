@@ -233,6 +233,17 @@ impl Document {
         format!("{}{pointer}", self.shown)
     }
 
+    /// Whether checking a response with this status and Content-Type reads its body (a schema
+    /// is documented for it): the body is parsed only then.
+    pub fn reads_body(&self, op: &Operation, status: u16, content_type: Option<&str>) -> bool {
+        let media = media_type(content_type);
+        op.answer(status).is_some_and(|a| {
+            a.content
+                .iter()
+                .any(|m| m.schema.is_some() && media_matches(&m.media, &media))
+        })
+    }
+
     /// What a response breaks of the operation's documented responses.
     pub fn check(&self, op: &Operation, seen: &Answered<'_>) -> Vec<Finding> {
         let Some(answer) = op.answer(seen.status) else {
@@ -299,12 +310,7 @@ impl Document {
         body: Option<&Value>,
         what: &'static str,
     ) -> Vec<Finding> {
-        let media = content_type
-            .map(|c| {
-                let m = c.split(';').next().unwrap_or("");
-                m.trim().to_ascii_lowercase()
-            })
-            .unwrap_or_default();
+        let media = media_type(content_type);
         let Some(m) = content.iter().find(|m| media_matches(&m.media, &media)) else {
             let types: Vec<&str> = content.iter().map(|m| m.media.as_str()).collect();
             return vec![Finding {
@@ -509,6 +515,16 @@ fn segments(template: &str) -> Vec<Segment> {
             false => Segment::Literal(s.to_string()),
         })
         .collect()
+}
+
+/// `application/json; charset=utf-8` → `application/json`.
+fn media_type(content_type: Option<&str>) -> String {
+    content_type
+        .map(|c| {
+            let m = c.split(';').next().unwrap_or("");
+            m.trim().to_ascii_lowercase()
+        })
+        .unwrap_or_default()
 }
 
 /// A media type the document declares, against the response's: `application/json`,

@@ -79,6 +79,15 @@ impl Response {
     pub fn json(&self) -> Option<&Node> {
         self.json.get_or_init(|| Node::parse(&self.body)).as_ref()
     }
+
+    /// The body as a `serde_json` value: from the tree when an assertion already parsed it,
+    /// else straight from the bytes (one pass, no tree kept).
+    pub fn json_value(&self) -> Option<serde_json::Value> {
+        match self.json.get() {
+            Some(tree) => tree.as_ref().map(Node::to_value),
+            None => serde_json::from_slice(&self.body).ok(),
+        }
+    }
 }
 
 /// How long a new connection took, by phase.

@@ -428,10 +428,14 @@ fn contract_outcomes(
             Some(hit),
         );
     };
-    let json = resp.json().map(|j| j.to_value());
+    let content_type = resp.header("content-type");
+    let json = match doc.reads_body(op, resp.status, content_type) {
+        true => resp.json_value(),
+        false => None,
+    };
     let seen = Answered {
         status: resp.status,
-        content_type: resp.header("content-type"),
+        content_type,
         headers: resp.headers.iter().map(|(n, _)| n.as_str()).collect(),
         body: json.as_ref(),
     };
