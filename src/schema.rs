@@ -325,6 +325,9 @@ struct Expect {
     schema: Option<String>,
     /// The response time, e.g. `{ lt: 2s }`.
     time: Option<TimePredicates>,
+    /// Variable name → its value or predicates, as the request was rendered (`{ exists:
+    /// true }`: the variable is set; `{ not: "<your key>" }`: a placeholder was replaced).
+    vars: Option<BTreeMap<String, ValueOrPredicates>>,
 }
 
 #[derive(JsonSchema)]

@@ -327,6 +327,8 @@ pub enum Target {
     Time,
     /// A cookie the response sets (`Set-Cookie`), by name: its value.
     Cookie(String),
+    /// A variable, by name: its value as the request was rendered with it (`expect.vars`).
+    Var(String),
 }
 
 /// A JSONPath as written, with its position; parsed at plan time.

@@ -64,6 +64,11 @@ const NOOP: [&str; 23] = [
 pub(super) fn assertion(cx: &Converter, e: &Expr, out: &mut Staged) -> bool {
     match flatten(e) {
         (Base::Expect(x), steps) => match cx.subject(x) {
+            // `pm.expect(pm.environment.get("token")).to.exist`: the variable itself.
+            Some(Subject::Value(Y::Str(t))) if super::var_name(&t).is_some() => {
+                let name = super::var_name(&t).unwrap_or_default();
+                expect_steps(cx, Subject::Var(name), &steps, out)
+            }
             Some(Subject::Value(_)) | None => {
                 // `pm.expect(a === 1).to.be.true`: the expression is the assertion.
                 let words: Vec<&str> = steps.iter().map(|s| s.0).collect();
@@ -137,6 +142,13 @@ impl Chain<'_> {
             out.0.push((s.clone(), p, v, negate));
         };
         match (word, args) {
+            ("equal" | "equals" | "eq" | "eql" | "eqls", Some(_))
+                if matches!(arg(0), Some(Expr::Undefined)) =>
+            {
+                // `.not.eq(undefined)`: it is there; `.eql(undefined)`: it is not.
+                out.0
+                    .push((subject.clone(), "exists", Y::Bool(negate), false));
+            }
             ("equal" | "equals" | "eq" | "eql" | "eqls", Some(_)) => {
                 let Some(v) = arg(0).and_then(|a| cx.value(a)) else {
                     return Some(false);

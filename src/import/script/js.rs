@@ -245,6 +245,8 @@ pub(crate) enum StmtKind {
     If(Expr, Vec<Stmt>, Vec<Stmt>),
     /// `try { ... } catch (e) { ... }` (a `finally` makes it `Other`).
     Try(Vec<Stmt>, Vec<Stmt>),
+    /// `throw new Error("...")`.
+    Throw(Expr),
     /// `for`, a function declaration, or anything not understood.
     Other,
 }
@@ -331,6 +333,10 @@ impl Parser {
             Some("var" | "let" | "const") => self.declaration(),
             Some("if") => self.if_statement(),
             Some("try") => self.try_statement(),
+            Some("throw") => {
+                self.pos += 1;
+                self.expr().map(StmtKind::Throw)
+            }
             Some(w) if KEYWORDS.contains(&w) => None,
             _ => self.expression_statement(),
         };
@@ -901,7 +907,7 @@ mod tests {
             .map(|s| match &s.kind {
                 StmtKind::Let(_) => "let",
                 StmtKind::If(..) => "if",
-                StmtKind::Other | StmtKind::Try(..) => "other",
+                StmtKind::Other | StmtKind::Try(..) | StmtKind::Throw(_) => "other",
                 StmtKind::Assign(..) => "assign",
                 StmtKind::Expr(_) => "expr",
             })

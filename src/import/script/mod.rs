@@ -75,6 +75,10 @@ pub(crate) enum Subject {
     Body,
     /// A value known before the response: a literal or `{{ var }}`.
     Value(Y),
+    /// A variable, checked itself: `pm.expect(pm.environment.get("token")).to.exist`.
+    Var(String),
+    /// Whether a variable is set: `pm.variables.has("token")`.
+    VarSet(String),
 }
 
 const KEPT_ASSERTION: &str = "assertion not understood";
@@ -273,6 +277,9 @@ impl Converter {
                 }
                 done => done,
             },
+            StmtKind::If(cond, then, otherwise) if is_throw(then) && otherwise.is_empty() => {
+                self.refusal(cond).unwrap_or_else(|| self.flow(s))
+            }
             StmtKind::If(cond, then, otherwise) => match self.guarded(cond, then, otherwise) {
                 Some(done) => done,
                 None => self
@@ -290,7 +297,7 @@ impl Converter {
                     false => Done::Kept(KEPT_AROUND),
                 }
             }
-            StmtKind::Try(..) | StmtKind::Other => self.flow(s),
+            StmtKind::Try(..) | StmtKind::Throw(_) | StmtKind::Other => self.flow(s),
             StmtKind::Assign(..) if self.phase != Phase::PreRequest => shaped(self),
             StmtKind::Assign(..) => Done::Kept(KEPT_OTHER),
         }
@@ -534,6 +541,73 @@ impl Converter {
             true => Done::Converted,
             false => Done::Kept(KEPT_FLOW),
         })
+    }
+
+    /// `if (!apiKey || apiKey === "<add your key>") throw new Error("Configure ...")`: a
+    /// check that the run's variables are not what the script refuses — as Newman counts the
+    /// throw, a failure of the request (which is still sent).
+    fn refusal(&mut self, cond: &Expr) -> Option<Done> {
+        let mut wanted = Vec::new();
+        self.not_so(cond, &mut wanted)?;
+        let mut names: Vec<&String> = wanted.iter().map(|(n, _)| n).collect();
+        names.sort();
+        names.dedup();
+        let taken = |c: &mut Self, name: &str| {
+            c.out
+                .expect
+                .get_mut("vars")
+                .is_some_and(|v| v.get_mut(name).is_some())
+        };
+        if names.len() < wanted.len() || wanted.iter().any(|(n, _)| taken(self, n)) {
+            return None;
+        }
+        let vars = self.out.expect.child("vars");
+        for (name, predicates) in wanted {
+            vars.set(name, predicates);
+            self.out.assertions += 1;
+        }
+        self.out.assertions_seen += 1;
+        Some(Done::Converted)
+    }
+
+    /// What must hold of the variables for `cond` to be false: each variable with its
+    /// predicates (`!x` → set and not empty; `x == "lit"` → not "lit"); `||` adds up.
+    fn not_so(&self, cond: &Expr, out: &mut Vec<(String, Y)>) -> Option<()> {
+        let var = |e: &Expr| match self.subject(e)? {
+            Subject::Value(Y::Str(t)) => var_name(&t),
+            _ => None,
+        };
+        let absent = |v: &Expr| matches!(v, Expr::Null | Expr::Undefined);
+        let predicates = match cond {
+            Expr::Binary("||", a, b) => {
+                self.not_so(a, out)?;
+                return self.not_so(b, out);
+            }
+            Expr::Unary("!", inner) => (
+                var(inner)?,
+                Y::Map(vec![
+                    ("exists".into(), Y::Bool(true)),
+                    ("not".into(), Y::str("")),
+                ]),
+            ),
+            Expr::Binary(op @ ("==" | "===" | "!=" | "!=="), a, b) => {
+                let (name, other) = match var(a) {
+                    Some(n) => (n, &**b),
+                    None => (var(b)?, &**a),
+                };
+                let equal = op.starts_with('=');
+                let y = match (absent(other), equal) {
+                    (true, true) => Y::Map(vec![("exists".into(), Y::Bool(true))]),
+                    (true, false) => Y::Map(vec![("exists".into(), Y::Bool(false))]),
+                    (false, true) => Y::Map(vec![("not".into(), literal_y(other)?)]),
+                    (false, false) => literal_y(other)?,
+                };
+                (name, y)
+            }
+            _ => return None,
+        };
+        out.push(predicates);
+        Some(())
     }
 
     /// A condition on the collection's settings only — variables and literals, not the
@@ -1515,6 +1589,12 @@ impl Converter {
                 Some(Subject::Header(arg(0)?))
             }
             Some("pm.cookies.get" | "postman.getResponseCookie") => Some(Subject::Cookie(arg(0)?)),
+            Some(
+                "pm.variables.has"
+                | "pm.environment.has"
+                | "pm.collectionVariables.has"
+                | "pm.globals.has",
+            ) => Some(Subject::VarSet(super::vars::ident(&arg(0)?))),
             Some("pm.variables.replaceIn" | "Property.replaceSubstitutions") => Some(
                 Subject::Value(Y::str(super::vars::convert(&arg(0)?, &mut Vec::new()))),
             ),
@@ -1536,6 +1616,13 @@ impl Converter {
             .collect();
         let reads_captured = |v: &Y| matches!(v, Y::Str(t) if t.contains("{{") && captured.iter().any(|n| reads(t, n)));
         if staged.0.iter().any(|(_, _, v, _)| reads_captured(v)) {
+            return false;
+        }
+        // Whether a variable is set is true or false, nothing else.
+        let yes_no = |s: &Subject, p: &str, v: &Y| {
+            !matches!(s, Subject::VarSet(_)) || (p == "equals" && matches!(v, Y::Bool(_)))
+        };
+        if !staged.0.iter().all(|(s, p, v, _)| yes_no(s, p, v)) {
             return false;
         }
         let mut ready = Vec::new();
@@ -1604,6 +1691,11 @@ impl Converter {
                     other => other,
                 };
                 put_once(e.child("time"), predicate, ms);
+            }
+            Subject::Var(name) => add_predicate(e.child("vars"), &name, predicate, value, negate),
+            Subject::VarSet(name) => {
+                let set = matches!(value, Y::Bool(true)) != negate;
+                put_once(entry_map(e.child("vars"), &name), "exists", Y::Bool(set));
             }
             Subject::Value(_) | Subject::Reason => {}
         }
@@ -2235,6 +2327,24 @@ fn number(n: f64) -> Option<serde_json::Number> {
     } else {
         serde_json::Number::from_f64(n)
     }
+}
+
+/// `{{ name }}` (as `var_ref` writes it) → `name`.
+fn var_name(text: &str) -> Option<String> {
+    let inner = text.strip_prefix("{{ ")?.strip_suffix(" }}")?;
+    let ident = inner.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    ident.then(|| inner.to_string())
+}
+
+/// A branch that only throws.
+fn is_throw(b: &[Stmt]) -> bool {
+    matches!(
+        b,
+        [Stmt {
+            kind: StmtKind::Throw(_),
+            ..
+        }]
+    )
 }
 
 fn var_ref(name: &str) -> Y {

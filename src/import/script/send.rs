@@ -156,6 +156,7 @@ fn stmt(s: &Stmt, res: &str) -> Stmt {
             a.iter().map(|s| stmt(s, res)).collect(),
             b.iter().map(|s| stmt(s, res)).collect(),
         ),
+        StmtKind::Throw(e) => StmtKind::Throw(expr(e, res)),
         StmtKind::Other => StmtKind::Other,
     };
     Stmt {

@@ -1171,3 +1171,69 @@ fn a_set_with_an_else_value_is_a_capture_with_that_default() {
     assert_eq!(kept.captures, 0);
     assert_eq!(kept.kept.len(), 1);
 }
+
+#[test]
+fn a_pre_request_refusal_of_placeholder_settings_is_a_check_of_the_variables() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "const clientId = pm.environment.get('clientId');",
+            "if (!clientId || !pm.collectionVariables.get('client-secret')) {",
+            "    throw new Error('Please set ClientId and ClientSecret');",
+            "}",
+            "if (pm.environment.get(\"apiKey\") == \"<add your apiKey>\") throw new Error(\"Configure your apiKey\");",
+            "if (pm.environment.get('tenant') === undefined) { throw 'no tenant'; }",
+        ],
+    );
+    let v = out(&s);
+    let set = json!({"exists": true, "not": ""});
+    assert_eq!(v["expect"]["vars"]["clientId"], set);
+    assert_eq!(v["expect"]["vars"]["client_secret"], set);
+    assert_eq!(
+        v["expect"]["vars"]["apiKey"],
+        json!({"not": "<add your apiKey>"})
+    );
+    assert_eq!(v["expect"]["vars"]["tenant"], json!({"exists": true}));
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    assert_eq!((s.assertions_seen, s.assertions), (3, 4));
+    // A throw on the response's shape, or a condition it cannot read, is kept.
+    let kept = run(
+        Phase::PreRequest,
+        &["if (Date.now() > pm.environment.get('expires')) { throw new Error('expired'); }"],
+    );
+    assert_eq!(kept.kept.len(), 1, "{:?}", kept.kept);
+}
+
+#[test]
+fn checks_of_variables_are_checks_of_the_variables() {
+    let s = test(&[
+        "pm.test('configured', function () {",
+        "    pm.expect(pm.variables.has('client-id')).to.be.true;",
+        "    pm.expect(pm.environment.has('legacy')).to.be.false;",
+        "    pm.expect(pm.environment.get('token')).to.be.a('string');",
+        "    pm.expect(pm.collectionVariables.get('mode')).to.eql('live');",
+        "});",
+    ]);
+    let v = out(&s);
+    assert_eq!(v["expect"]["vars"]["client_id"], json!({"exists": true}));
+    assert_eq!(v["expect"]["vars"]["legacy"], json!({"exists": false}));
+    assert_eq!(v["expect"]["vars"]["token"], json!({"type": "string"}));
+    assert_eq!(v["expect"]["vars"]["mode"], "live");
+    assert_eq!((s.assertions_seen, s.assertions), (4, 4));
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+}
+
+#[test]
+fn equal_to_undefined_is_whether_it_is_there() {
+    let s = test(&[
+        "var jsonData = pm.response.json();",
+        "pm.test('made', function () {",
+        "    pm.expect(jsonData.id).not.eq(undefined);",
+        "    pm.expect(jsonData.error).to.eql(undefined);",
+        "});",
+    ]);
+    let v = out(&s);
+    assert_eq!(v["expect"]["json"]["$.id"], json!({"exists": true}));
+    assert_eq!(v["expect"]["json"]["$.error"], json!({"exists": false}));
+    assert_eq!((s.assertions_seen, s.assertions), (2, 2));
+}

@@ -78,6 +78,7 @@ fn evaluate_check(check: &Check, resp: &Response, cx: &EvalCtx, out: &mut Vec<Ou
         Target::Cookie(name) => cookie(resp, name).map(|c| Seen::Value(Value::String(c))),
         Target::Body => Some(Seen::Value(Value::String(resp.text().into_owned()))),
         Target::Time => Some(Seen::Value(Value::from(resp.duration.as_millis() as u64))),
+        Target::Var(name) => cx.vars.get(name).map(|v| Seen::Value(v.clone())),
         Target::Json(path) => match select_json(check, path, resp, cx) {
             Ok((seen, empty)) => {
                 empty_list = empty;
@@ -223,6 +224,7 @@ fn nothing(target: &Target) -> String {
         },
         Target::Header(name) => format!("nothing: the response has no `{name}` header"),
         Target::Cookie(name) => format!("nothing: the response sets no `{name}` cookie"),
+        Target::Var(name) => format!("nothing: no variable `{name}` is set"),
         _ => "nothing".into(),
     }
 }

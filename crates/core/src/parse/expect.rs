@@ -26,16 +26,16 @@ impl Decoder {
                     predicates: self.status(value),
                     span: key_node.span.clone(),
                 }),
-                "headers" | "cookies" => {
+                "headers" | "cookies" | "vars" => {
                     let what = format!("`expect.{key}`");
                     let Some(h) = self.fields(value, &what, &[]) else {
                         continue;
                     };
                     for (name, k, v) in h.iter() {
-                        let target = if key == "headers" {
-                            Target::Header(name.to_string())
-                        } else {
-                            Target::Cookie(name.to_string())
+                        let target = match key {
+                            "headers" => Target::Header(name.to_string()),
+                            "cookies" => Target::Cookie(name.to_string()),
+                            _ => Target::Var(name.to_string()),
                         };
                         checks.push(Check {
                             target,

@@ -121,7 +121,7 @@ pub const OTHER_METHODS: &[&str] = &[
     "VERSION-CONTROL",
 ];
 pub const EXPECT: &[&str] = &[
-    "status", "headers", "cookies", "body", "json", "schema", "time",
+    "status", "headers", "cookies", "body", "json", "schema", "time", "vars",
 ];
 pub const PREDICATES: &[&str] = &[
     "equals",
