@@ -123,3 +123,41 @@ fn a_status_class_fails_outside_its_class() {
         .expect_code(1)
         .expect_contains("expected: 2xx");
 }
+
+#[test]
+fn vars_checks_the_variables_the_request_was_rendered_with_and_masks_secrets() {
+    let w = World::new();
+    w.write(
+        "c.yaml",
+        r#"name: vars
+variables: { mode: live, api_key: "{{ secret('API_KEY') }}" }
+requests:
+  - name: give
+    url: "{{ url }}/echo/give"
+    capture: { given: { json: $.path } }
+  - name: checked
+    url: "{{ url }}/echo/checked"
+    expect:
+      vars:
+        mode: live
+        given: /echo/give
+        never_set: { exists: false }
+        api_key: { not: "<add your key>" }
+"#,
+    );
+    w.yarc_env(&["run", "c.yaml"], &[("API_KEY", "k-9f2c1d")])
+        .expect_code(0)
+        .expect_contains("2 passed");
+    let r = w.yarc_env(&["run", "c.yaml"], &[("API_KEY", "<add your key>")]);
+    r.expect_code(1);
+    r.expect_contains("api_key: { not: \"<add your key>\" }");
+    // The secret's value is masked where the check shows it.
+    r.expect_contains("actual:   \"•••••\"");
+    w.write(
+        "c.yaml",
+        "name: vars\nrequests:\n  - name: a\n    url: \"{{ url }}/echo/a\"\n    expect:\n      vars:\n        token: { exists: true }\n",
+    );
+    w.yarc(&["run", "c.yaml"])
+        .expect_code(1)
+        .expect_contains("nothing: no variable `token` is set");
+}
