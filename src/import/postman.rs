@@ -980,6 +980,12 @@ fn item_url(req: &Value, unique: &str, cx: &mut Ctx<'_>) -> String {
             "request `{unique}`: the URL has no scheme; Postman sends it with http://, and so does the collection"
         ));
     }
+    if let Some(why) = unsendable(&url) {
+        // One request that cannot be built must not refuse the whole collection.
+        cx.skip_because(format!(
+            "its URL in the export cannot be sent (`{url}`: {why}): correct it and delete this line"
+        ));
+    }
     cx.note_url(&url);
     if let Some(first) = url
         .strip_prefix("{{ ")
@@ -988,6 +994,30 @@ fn item_url(req: &Value, unique: &str, cx: &mut Ctx<'_>) -> String {
         *cx.url_start_uses.entry(first.to_string()).or_default() += 1;
     }
     url
+}
+
+/// Why a URL that starts with its scheme and host (not a variable) cannot be sent, whatever
+/// its variables hold: `http://about:blank` (Postman's `about:blank` placeholder), a port that
+/// is no number.
+fn unsendable(url: &str) -> Option<String> {
+    if url.is_empty() || url.starts_with("{{") {
+        return None;
+    }
+    static TEMPLATE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let template = TEMPLATE.get_or_init(|| regex::Regex::new(r"\{\{.*?\}\}").expect("valid regex"));
+    // A variable in the host or port may hold anything: only what is written is judged.
+    let authority = url
+        .split_once("://")
+        .map_or("", |(_, r)| r.split(['/', '?', '#']).next().unwrap_or(""));
+    if template.is_match(authority) {
+        return None;
+    }
+    let probe = template.replace_all(url, "x");
+    match url::Url::parse(&probe) {
+        Ok(u) if u.host_str().is_some_and(|h| !h.is_empty()) => None,
+        Ok(_) => Some("it names no host".into()),
+        Err(e) => Some(e.to_string()),
+    }
 }
 
 /// The request's own auth. `auth: noauth` with its own `Authorization: Bearer
@@ -1522,7 +1552,12 @@ fn body(b: &Value, headers: &mut Y, cx: &mut Ctx<'_>) -> Option<(&'static str, Y
             if user_type.is_none() {
                 headers.set("Content-Type", Y::str(raw_type(language)));
             }
-            Some(("text", Y::str(cx.text(raw))))
+            // Newman takes the comments out of a JSON body even when what is left is no JSON.
+            let raw = match as_json {
+                true => strip_json_comments(raw),
+                false => raw.to_string(),
+            };
+            Some(("text", Y::str(cx.text(&raw))))
         }
         "urlencoded" => {
             let form = pairs(b.get("urlencoded"), cx);
@@ -1674,6 +1709,34 @@ fn exported_empty(collection: &Value, environments: &[Value]) -> BTreeSet<String
 /// A raw body that is JSON once its `{{var}}`s are stood in for (inside a JSON string as is,
 /// outside one quoted); a string that was only a variable becomes `"{{ var }}"`, which yarc
 /// sends with the variable's own type.
+/// `//` and `/* */` comments out of JSON text, outside strings (strip-json-comments, as
+/// Newman does: nothing put in their place).
+fn strip_json_comments(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let (mut in_string, mut escaped) = (false, false);
+    let mut rest = raw;
+    while let Some(c) = rest.chars().next() {
+        if !in_string && (rest.starts_with("//") || rest.starts_with("/*")) {
+            let end = match rest.starts_with("//") {
+                true => rest.find('\n').unwrap_or(rest.len()),
+                false => rest.find("*/").map_or(rest.len(), |e| e + 2),
+            };
+            rest = &rest[end..];
+            continue;
+        }
+        match c {
+            '\\' if in_string && !escaped => escaped = true,
+            '"' if !escaped => {
+                in_string = !in_string;
+            }
+            _ => escaped = false,
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
 fn json_body(raw: &str, cx: &mut Ctx<'_>) -> Option<Y> {
     let mut text = String::new();
     // (the converted template, whether it stood inside a JSON string), and the text as written
@@ -2008,6 +2071,31 @@ mod tests {
 
     fn test_event(lines: &[&str]) -> Value {
         json!([{"listen": "test", "script": {"exec": lines}}])
+    }
+
+    #[test]
+    fn a_url_that_cannot_be_sent_is_told_apart_from_one_variables_fill() {
+        assert_eq!(
+            unsendable("http://about:blank").as_deref(),
+            Some("invalid port number")
+        );
+        assert_eq!(
+            unsendable("https://api.example.com/x/{{ id }}?a={{ b }}"),
+            None
+        );
+        assert_eq!(unsendable("{{ base_url }}/x"), None);
+        assert_eq!(unsendable("https://{{ host }}:{{ port }}/x"), None);
+        assert!(unsendable("http://exa mple.com/").is_some());
+    }
+
+    #[test]
+    fn json_comments_go_and_strings_keep_theirs() {
+        let raw = "{\n  \"a\": \"http://x // y\", // gone\n  \"b\": /* gone */ 1,\n  \"c\": \"q\\\"//s\"\n}";
+        assert_eq!(
+            strip_json_comments(raw),
+            "{\n  \"a\": \"http://x // y\", \n  \"b\":  1,\n  \"c\": \"q\\\"//s\"\n}"
+        );
+        assert_eq!(strip_json_comments("{\"x\": // id\n}"), "{\"x\": \n}");
     }
 
     #[test]

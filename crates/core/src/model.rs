@@ -13,6 +13,9 @@ use std::time::Duration;
 pub struct Template {
     pub source: String,
     pub span: Span,
+    /// The names it reads, found once (finding them parses the template again): a request
+    /// rendered a thousand times asks a thousand times.
+    pub reads: std::sync::OnceLock<Arc<[String]>>,
 }
 
 impl Template {
@@ -20,6 +23,7 @@ impl Template {
         Template {
             source: source.into(),
             span: span.clone(),
+            reads: std::sync::OnceLock::new(),
         }
     }
 

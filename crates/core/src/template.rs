@@ -162,14 +162,18 @@ impl Templates {
         if t.is_literal() {
             return HashSet::new();
         }
-        match self.env.template_from_str(&t.source) {
-            Ok(tpl) => tpl
-                .undeclared_variables(false)
-                .into_iter()
-                .filter(|n| !FUNCTIONS.contains(&n.as_str()))
-                .collect(),
-            Err(_) => HashSet::new(),
-        }
+        let reads = match t.reads.get() {
+            Some(r) => Arc::clone(r),
+            None => match self.env.template_from_str(&t.source) {
+                Ok(tpl) => reads(t, &tpl),
+                Err(_) => return HashSet::new(),
+            },
+        };
+        reads
+            .iter()
+            .filter(|n| !FUNCTIONS.contains(&n.as_str()))
+            .cloned()
+            .collect()
     }
 
     pub fn render(&self, t: &Template, vars: &Vars) -> Result<String, Diagnostic> {
@@ -210,10 +214,9 @@ impl Templates {
         SEEN_READS.set(0);
         // Only the names the template reads go into its context: converting every variable
         // for every rendering made an environment of 50,000 variables take seconds.
-        let read: Vars = tpl
-            .undeclared_variables(false)
-            .into_iter()
-            .filter_map(|n| vars.get(&n).map(|v| (n, v.clone())))
+        let read: Vars = reads(t, &tpl)
+            .iter()
+            .filter_map(|n| vars.get(n).map(|v| (n.clone(), v.clone())))
             .collect();
         let result = tpl.render(MjValue::from(Serde(&read)));
         for derived in DERIVED.take() {
@@ -314,6 +317,17 @@ impl Templates {
             _ => format!("`{}` is true", t.source),
         }))
     }
+}
+
+/// The names `t` reads (`tpl` is it compiled), found once per template. Its value form
+/// (`{{ x | tojson }}`) reads the same names.
+fn reads(t: &Template, tpl: &minijinja::Template<'_, '_>) -> Arc<[String]> {
+    Arc::clone(t.reads.get_or_init(|| {
+        tpl.undeclared_variables(false)
+            .into_iter()
+            .collect::<Vec<_>>()
+            .into()
+    }))
 }
 
 /// Whether a rendered `skip:` means "skip": anything but empty, false, 0, no, none, null.

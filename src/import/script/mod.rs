@@ -987,6 +987,9 @@ impl Converter {
         if self.phase == Phase::PreRequest || self.each_base.is_some() {
             return None;
         }
+        if let Some(done) = self.picks(&p, item, body) {
+            return Some(done);
+        }
         let base = format!("{p}[*]");
         let before = self
             .aliases
@@ -1001,6 +1004,58 @@ impl Converter {
         Some(match all {
             true => Done::Converted,
             false => Done::Kept(KEPT_AROUND),
+        })
+    }
+
+    /// `list.forEach(function (v) { if (v.name == "SMS") { set("sms_id", v.id) } ... })`: each
+    /// variable captured from the item that matches (`$[?(@.name == 'SMS')].id`), as `find`
+    /// would pick it; kept as it was when no item matches.
+    fn picks(&mut self, list: &str, item: &str, body: &[Stmt]) -> Option<Done> {
+        let mut plan = Vec::new();
+        for s in body.iter().filter(|s| !is_console_stmt(s)) {
+            let StmtKind::If(test, then, otherwise) = &s.kind else {
+                return None;
+            };
+            if !otherwise.is_empty() {
+                return None;
+            }
+            let filter = find_filter(item, test)?;
+            let sets = then
+                .iter()
+                .filter(|s| !is_console_stmt(s))
+                .map(|s| match &s.kind {
+                    StmtKind::Expr(e) => {
+                        set_call(e).map(|(k, v)| (k.clone(), v.clone(), set_scope(e)))
+                    }
+                    _ => None,
+                })
+                .collect::<Option<Vec<_>>>()?;
+            if sets.is_empty() {
+                return None;
+            }
+            plan.push((filter, sets));
+        }
+        if plan.is_empty() {
+            return None;
+        }
+        let before = self.aliases.get(item).cloned();
+        let mut all = true;
+        self.guarded_set = true;
+        for (filter, sets) in plan {
+            let picked = Subject::Json(format!("{list}[?{filter}]"));
+            self.aliases.insert(item.to_string(), Some(picked));
+            for (key, value, scope) in sets {
+                all &= matches!(self.set(&key, &value, scope), Done::Converted);
+            }
+        }
+        self.guarded_set = false;
+        match before {
+            Some(b) => self.aliases.insert(item.to_string(), b),
+            None => self.aliases.remove(item),
+        };
+        Some(match all {
+            true => Done::Converted,
+            false => Done::Kept(KEPT_FLOW),
         })
     }
 

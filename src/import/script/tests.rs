@@ -1237,3 +1237,30 @@ fn equal_to_undefined_is_whether_it_is_there() {
     assert_eq!(v["expect"]["json"]["$.error"], json!({"exists": false}));
     assert_eq!((s.assertions_seen, s.assertions), (2, 2));
 }
+
+#[test]
+fn a_for_each_that_picks_items_by_a_field_captures_through_a_filter() {
+    let s = test(&[
+        "var jsonData = JSON.parse(responseBody);",
+        "jsonData.forEach(function(value) {",
+        "    if (value.DisplayName == \"SMS\") {",
+        "        pm.collectionVariables.set(\"SMSCarrierID\", value.CarrierId);",
+        "        console.log('SMSCarrierID set to ' + value.CarrierId);",
+        "    }",
+        "    if (value.DisplayName === 'Email') {",
+        "        pm.collectionVariables.set(\"EmailCarrierID\", value.CarrierId);",
+        "    }",
+        "});",
+    ]);
+    let v = out(&s);
+    assert_eq!(
+        v["capture"]["SMSCarrierID"],
+        json!({"json": "$[?(@.DisplayName == 'SMS')].CarrierId", "optional": true})
+    );
+    assert_eq!(
+        v["capture"]["EmailCarrierID"]["json"],
+        "$[?(@.DisplayName == 'Email')].CarrierId"
+    );
+    assert_eq!((s.sets_seen, s.captures), (2, 2));
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+}
