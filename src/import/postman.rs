@@ -1547,7 +1547,7 @@ fn body(b: &Value, headers: &mut Y, cx: &mut Ctx<'_>) -> Option<(&'static str, Y
             if as_json && blank.is_none() {
                 cx.report
                     .notes
-                    .push("a raw JSON body did not parse and is sent as text, as written".into());
+                    .push("a raw JSON body did not parse and is sent as text, as Newman sends it (comments taken out)".into());
             }
             if user_type.is_none() {
                 headers.set("Content-Type", Y::str(raw_type(language)));
