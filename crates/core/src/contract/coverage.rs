@@ -5,16 +5,17 @@
 
 use super::Document;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
-/// Where a request landed in its API document.
+/// Where a request landed in its API document. Shared text: one is made per response.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Hit {
     /// The document as the user named it.
-    pub document: String,
+    pub document: Arc<str>,
     /// `GET /pets/{id}`; `None`: no operation matched.
-    pub operation: Option<String>,
+    pub operation: Option<Arc<str>>,
     /// The documented response its status fell under (`200`, `4XX`, `default`).
-    pub response: Option<String>,
+    pub response: Option<Arc<str>>,
 }
 
 /// Coverage of every document a run used.
@@ -98,23 +99,23 @@ impl Coverage {
         let Some(d) = self
             .documents
             .iter_mut()
-            .find(|d| d.document == hit.document)
+            .find(|d| *d.document == *hit.document)
         else {
             return;
         };
         let Some(op) = hit
             .operation
             .as_ref()
-            .and_then(|name| d.operations.iter_mut().find(|o| &o.operation == name))
+            .and_then(|name| d.operations.iter_mut().find(|o| *o.operation == **name))
         else {
             d.unmatched += 1;
             return;
         };
         op.calls += 1;
         if let Some(key) = &hit.response
-            && !op.seen.contains(key)
+            && !op.seen.iter().any(|s| **s == **key)
         {
-            op.seen.push(key.clone());
+            op.seen.push(key.to_string());
             // In the document's order, so two reports of one run merge to the same text.
             let order = |k: &String| op.responses.iter().position(|r| r == k);
             op.seen.sort_by_key(order);

@@ -419,7 +419,7 @@ fn contract_outcomes(
     let path = url_path(url);
     let Some(op) = doc.operation(&pr.req.method, &path) else {
         let hit = Hit {
-            document: doc.shown().to_string(),
+            document: doc.shared_name(),
             operation: None,
             response: None,
         };
@@ -445,9 +445,9 @@ fn contract_outcomes(
         .map(|f| finding(pr, contract, op, f, redactor))
         .collect();
     let hit = Hit {
-        document: doc.shown().to_string(),
-        operation: Some(op.name()),
-        response: op.response_key(resp.status).map(str::to_string),
+        document: doc.shared_name(),
+        operation: Some(op.shared_name()),
+        response: op.shared_response_key(resp.status),
     };
     (outcomes, Some(hit))
 }
@@ -483,10 +483,12 @@ fn request_findings(
         .collect()
 }
 
+/// The path of a URL the run built (`http://h:1/a/b?q` → `/a/b`): read off the text, as a
+/// full parse costs more than the whole contract check.
 fn url_path(url: &str) -> String {
-    url::Url::parse(url)
-        .map(|u| u.path().to_string())
-        .unwrap_or_default()
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let path = rest.find('/').map_or("/", |i| &rest[i..]);
+    path.split(['?', '#']).next().unwrap_or("/").to_string()
 }
 
 /// A finding as an assertion of the request: failing under `contract: error`, a warning
