@@ -285,8 +285,8 @@ fn coverage_counts_operations_called_and_responses_seen_by_hand() {
     let mut c = Coverage::new([&d]);
     let hit = |op: Option<&str>, r: Option<&str>| Hit {
         document: "openapi.yaml".into(),
-        operation: op.map(str::to_string),
-        response: r.map(str::to_string),
+        operation: op.map(Into::into),
+        response: r.map(Into::into),
     };
     c.record(&hit(Some("GET /pets/{id}"), Some("200")));
     c.record(&hit(Some("GET /pets/{id}"), Some("200")));
