@@ -229,6 +229,53 @@ impl jsonschema::Retrieve for Retriever {
     }
 }
 
+/// `oneOf` with a `discriminator`: each branch only for the values of the property that name
+/// it (`mapping`, else the schema's own name), so a body is held to the branch its
+/// `petType` says rather than to whichever branches it happens to fit.
+fn discriminated(o: &mut serde_json::Map<String, Value>) {
+    let Some(property) = o
+        .get("discriminator")
+        .and_then(|d| d.get("propertyName"))
+        .and_then(Value::as_str)
+        .map(str::to_string)
+    else {
+        return;
+    };
+    let mapping = o
+        .get("discriminator")
+        .and_then(|d| d.get("mapping"))
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    let Some(Value::Array(branches)) = o.get("oneOf") else {
+        return;
+    };
+    let mut alternatives = Vec::new();
+    for branch in branches {
+        let Some(r) = branch.get("$ref").and_then(Value::as_str) else {
+            return;
+        };
+        let name = r.rsplit('/').next().unwrap_or(r);
+        let mut values: Vec<Value> = mapping
+            .iter()
+            .filter(|(_, to)| {
+                to.as_str()
+                    .is_some_and(|t| t == r || t.rsplit('/').next() == Some(name))
+            })
+            .map(|(k, _)| Value::String(k.clone()))
+            .collect();
+        if values.is_empty() {
+            values.push(Value::String(name.to_string()));
+        }
+        alternatives.push(serde_json::json!({ "allOf": [
+            { "required": [property], "properties": { property.clone(): { "enum": values } } },
+            branch,
+        ]}));
+    }
+    o.remove("oneOf");
+    o.insert("anyOf".into(), Value::Array(alternatives));
+}
+
 /// Every `$ref` made absolute against the file the schema was found in
 /// (`#/components/schemas/Pet` → `file:///api/openapi.yaml#/components/schemas/Pet`).
 fn absolute_refs(v: &mut Value, base: &Url) {
@@ -276,6 +323,7 @@ pub(crate) fn prepare(v: &mut Value, draft4: bool, direction: Direction) {
             if let Some(Value::Array(required)) = o.get_mut("required") {
                 required.retain(|r| !forbidden.iter().any(|f| Some(f.as_str()) == r.as_str()));
             }
+            discriminated(o);
             o.values_mut().for_each(|x| prepare(x, draft4, direction));
         }
         Value::Array(items) => items.iter_mut().for_each(|x| prepare(x, draft4, direction)),

@@ -377,3 +377,45 @@ fn drift_finds_removed_operations_new_required_fields_and_changed_types() {
     );
     assert_eq!(d.added, ["POST /pets/{petId}/photos"]);
 }
+
+#[test]
+fn a_discriminator_holds_a_body_to_the_branch_it_names() {
+    for version in ["3.0.3", "3.1.0"] {
+        let doc = json!({
+            "openapi": version,
+            "paths": {"/pets": {"get": {"responses": {"200": {"description": "ok", "content": {
+                "application/json": {"schema": {
+                    "oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}],
+                    "discriminator": {"propertyName": "petType", "mapping": {"dog": "#/components/schemas/Dog"}}
+                }}}}}}}},
+            "components": {"schemas": {
+                "Cat": {"type": "object", "required": ["petType", "name"]},
+                "Dog": {"type": "object", "required": ["petType", "bark"]}
+            }}
+        });
+        let d = Document::new(&doc, "api.json").expect("reads");
+        let op = d.operation("GET", "/pets").expect("matches");
+        let body = |v: Value| d.check(op, &seen(200, Some("application/json"), Some(&v)));
+        assert_eq!(
+            body(json!({"petType": "dog", "bark": "woof"})),
+            vec![],
+            "{version}"
+        );
+        assert_eq!(
+            body(json!({"petType": "Cat", "name": "Tom"})),
+            vec![],
+            "{version}: implicit name"
+        );
+        // Fits Cat's schema, but says it is a dog: held to Dog, it breaks it.
+        assert_eq!(
+            body(json!({"petType": "dog", "name": "Rex"})).len(),
+            1,
+            "{version}"
+        );
+        assert_eq!(
+            body(json!({"petType": "bird", "name": "Tweety"})).len(),
+            1,
+            "{version}"
+        );
+    }
+}
