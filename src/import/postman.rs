@@ -1744,17 +1744,10 @@ fn json_body(raw: &str, cx: &mut Ctx<'_>) -> Option<Y> {
     let mut raw_found: Vec<String> = Vec::new();
     let mut in_string = false;
     let mut escaped = false;
-    let mut rest = raw.strip_prefix('\u{feff}').unwrap_or(raw);
+    // Newman takes comments out before sending; yarc writes the rest as JSON.
+    let uncommented = strip_json_comments(raw.strip_prefix('\u{feff}').unwrap_or(raw));
+    let mut rest = uncommented.as_str();
     while let Some(c) = rest.chars().next() {
-        if !in_string && (rest.starts_with("//") || rest.starts_with("/*")) {
-            // Postman sends bodies with comments as written; yarc writes them as JSON.
-            let end = match rest.starts_with("//") {
-                true => rest.find('\n').unwrap_or(rest.len()),
-                false => rest.find("*/").map_or(rest.len(), |e| e + 2),
-            };
-            rest = &rest[end..];
-            continue;
-        }
         if !escaped
             && rest.starts_with("{{")
             && let Some(end) = rest.find("}}")

@@ -26,12 +26,7 @@ pub(crate) fn table(c: &Coverage, style: &Style) -> String {
             .max()
             .unwrap_or(0);
         for o in d.untested_first() {
-            let missing: Vec<&str> = o
-                .responses
-                .iter()
-                .filter(|r| !o.seen.contains(r))
-                .map(String::as_str)
-                .collect();
+            let missing = o.not_seen();
             let (mark, state) = match (o.calls, o.complete()) {
                 (0, _) => (style.fail("✗"), "not called".to_string()),
                 (n, false) => (

@@ -45,6 +45,15 @@ pub struct OperationCoverage {
 }
 
 impl OperationCoverage {
+    /// The documented responses no response fell under.
+    pub fn not_seen(&self) -> Vec<&str> {
+        self.responses
+            .iter()
+            .filter(|r| !self.seen.contains(r))
+            .map(String::as_str)
+            .collect()
+    }
+
     /// Called, and every documented response seen.
     pub fn complete(&self) -> bool {
         self.calls > 0 && self.seen.len() == self.responses.len()

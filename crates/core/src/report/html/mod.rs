@@ -227,12 +227,7 @@ fn coverage(c: &crate::contract::Coverage) -> Vec<CoverageView> {
                     .untested_first()
                     .into_iter()
                     .map(|o| {
-                        let missing: Vec<&str> = o
-                            .responses
-                            .iter()
-                            .filter(|r| !o.seen.contains(r))
-                            .map(String::as_str)
-                            .collect();
+                        let missing = o.not_seen();
                         let (class, mark) = match (o.calls, o.complete()) {
                             (0, _) => ("fail", "✗"),
                             (_, false) => ("warn", "!"),
