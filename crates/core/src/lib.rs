@@ -7,6 +7,9 @@
 //!   found here) → `run` (render, auth, send, evaluate, capture, snapshot) → records and events
 //!   → `report` (JUnit, JSON, HTML, GitHub annotations, merging shards). `outcome` holds the exit
 //!   codes and the typed run-time errors.
+//! - **Contract checks**: `contract` (an OpenAPI document's operations matched to requests,
+//!   responses and request bodies held to them, coverage, drift between two versions; its
+//!   `files` reads the files a document's `$ref`s name).
 //! - **Pure parts**: `template` (minijinja), `eval` (assertions, captures, JSONPath),
 //!   `exchange` (a response and its document tree), `snapshot` (normalise, compare, diff),
 //!   `secret` (the redactor), `untrusted` (server text made safe to show), `diagnostic`
