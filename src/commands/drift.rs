@@ -9,6 +9,7 @@ use crate::contract::{Change, Document, Files};
 use crate::model::named_requests;
 use crate::outcome::Exit;
 use crate::report::style::Style;
+use crate::untrusted::one_line;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -107,19 +108,30 @@ fn report(
             style.dim("!")
         };
         let by = of(changes, op).next().map(&called).unwrap_or_default();
-        out.push_str(&format!("  {mark} {op} — called by {}\n", by.join(", ")));
+        out.push_str(&format!(
+            "  {mark} {} — called by {}\n",
+            one_line(op),
+            one_line(&by.join(", "))
+        ));
         for c in of(changes, op) {
-            out.push_str(&format!("      {}\n", c.what));
+            out.push_str(&format!("      {}\n", one_line(&c.what)));
         }
     }
     if !rest.is_empty() {
         out.push_str("Changes to operations no collection given calls:\n");
         for c in rest.iter().flat_map(|op| of(changes, op)) {
-            out.push_str(&format!("  - {}: {}\n", c.operation, c.what));
+            out.push_str(&format!(
+                "  - {}: {}\n",
+                one_line(&c.operation),
+                one_line(&c.what)
+            ));
         }
     }
     if !added.is_empty() {
-        out.push_str(&format!("New operations: {}\n", added.join(", ")));
+        out.push_str(&format!(
+            "New operations: {}\n",
+            one_line(&added.join(", "))
+        ));
     }
     if changes.is_empty() && added.is_empty() {
         out.push_str("No change to any operation.\n");

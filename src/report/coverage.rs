@@ -4,6 +4,7 @@
 
 use super::style::Style;
 use crate::contract::{Coverage, Share};
+use crate::untrusted::one_line;
 
 /// The coverage table.
 pub(crate) fn table(c: &Coverage, style: &Style) -> String {
@@ -15,7 +16,7 @@ pub(crate) fn table(c: &Coverage, style: &Style) -> String {
         out.push_str(&format!(
             "{} {}: {}, {}\n",
             style.bold("API coverage"),
-            d.document,
+            one_line(&d.document),
             share(one.operations(), "operations called"),
             share(one.responses(), "documented responses seen"),
         ));
@@ -31,11 +32,14 @@ pub(crate) fn table(c: &Coverage, style: &Style) -> String {
                 (0, _) => (style.fail("✗"), "not called".to_string()),
                 (n, false) => (
                     style.dim("!"),
-                    format!("{n}× · not seen: {}", missing.join(", ")),
+                    format!("{n}× · not seen: {}", one_line(&missing.join(", "))),
                 ),
                 (n, true) => (style.pass("✓"), format!("{n}×")),
             };
-            out.push_str(&format!("  {mark} {:width$}  {state}\n", o.operation));
+            out.push_str(&format!(
+                "  {mark} {:width$}  {state}\n",
+                one_line(&o.operation)
+            ));
         }
         if d.unmatched > 0 {
             out.push_str(&format!(

@@ -432,3 +432,29 @@ fn a_document_named_by_url_is_fetched_once_per_run_and_check_leaves_it_out() {
     gone.expect_contains("the server answered 404");
     gone.expect_contains("c.yaml:2");
 }
+
+#[test]
+fn names_from_a_strangers_document_cannot_drive_the_terminal() {
+    let w = World::new();
+    // A path with an escape sequence (it would clear the screen) in a document we did not write.
+    w.write(
+        "api.json",
+        r#"{"openapi": "3.1.0", "paths": {"/echo/a": {"get": {"responses": {"200": {"description": "ok"}}}},
+            "/x\u001b[2J\u001b[31m": {"get": {"responses": {"200": {"description": "ok"}}}}}}"#,
+    );
+    w.write(
+        "c.yaml",
+        "name: c\nopenapi: api.json\nrequests:\n  - name: a\n    url: \"{{ url }}/echo/a\"\n",
+    );
+    let r = w.yarc(&["run", "c.yaml", "--coverage"]);
+    r.expect_code(0);
+    r.expect_contains("GET /x\\x1b[2J\\x1b[31m");
+    assert!(!r.all().contains('\u{1b}'), "{}", r.all());
+    let d = w.yarc(&["diff", "--openapi", "api.json", "c.yaml"]);
+    d.expect_code(2);
+    w.write("new.json", r#"{"openapi": "3.1.0", "paths": {}}"#);
+    let d = w.yarc(&["diff", "--openapi", "api.json", "new.json", "c.yaml"]);
+    d.expect_code(1);
+    d.expect_contains("- GET /x\\x1b[2J\\x1b[31m: removed");
+    assert!(!d.all().contains('\u{1b}'), "{}", d.all());
+}

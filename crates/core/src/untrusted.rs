@@ -3,6 +3,12 @@
 
 use std::borrow::Cow;
 
+/// A name from a stranger's file (an API document's path, a report's operation) on one line,
+/// its control characters made visible.
+pub fn one_line(text: &str) -> String {
+    visible(&text.replace(['\n', '\t'], " ")).into_owned()
+}
+
 /// Control characters made visible: ESC becomes `\x1b`, a carriage return `\r`, a right-to-left
 /// override `\u{202e}`. Line feeds and tabs stay, since bodies are shown line by line.
 pub fn visible(text: &str) -> Cow<'_, str> {
