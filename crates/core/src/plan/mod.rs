@@ -1091,13 +1091,16 @@ impl Planner {
             names.iter().all(|n| base.contains_key(n))
                 && !names.iter().any(|n| captured.contains(n))
         };
-        let url_ready = ready(&pr.req.url);
-        if url_ready && let Err(d) = self.templates.render(&pr.req.url, base) {
-            // What the run would fail on (a strftime format `now()` cannot read) fails here.
-            self.push_once(d);
-            return;
-        }
-        if let Some(url) = self.render_static(&pr.req.url, base).filter(|_| url_ready) {
+        let url = match ready(&pr.req.url).then(|| self.templates.render(&pr.req.url, base)) {
+            Some(Err(d)) => {
+                // What the run would fail on (a strftime format `now()` cannot read) fails here.
+                self.push_once(d);
+                return;
+            }
+            Some(Ok(url)) => Some(url),
+            None => None,
+        };
+        if let Some(url) = url {
             match crate::http::check_url(&url) {
                 Err(why) => self.push_once(
                     Diagnostic::at(format!("invalid URL `{url}`: {why}"), &pr.req.url.span)
