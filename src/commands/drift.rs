@@ -15,7 +15,8 @@ use std::sync::Arc;
 
 /// A request of a collection that calls an operation: `pets.yaml:12 delete pet`.
 struct Caller {
-    method: String,
+    /// The operation of the old document it calls; `None`: none matches.
+    method: Option<String>,
     template: String,
     at: String,
 }
@@ -36,7 +37,20 @@ pub(crate) fn execute(old: &Path, new: &Path, paths: &[PathBuf], color: bool) ->
         color,
         clock: Clock::Real,
     };
-    let (text, breaking) = report(&drift.changes, &drift.added, &callers, &style);
+    let given = !paths.is_empty();
+    let (mut text, breaking) = report(&drift.changes, &drift.added, &callers, &style, given);
+    let unmatched: Vec<&str> = callers
+        .iter()
+        .filter(|c| c.method.is_none())
+        .map(|c| c.at.as_str())
+        .collect();
+    if !unmatched.is_empty() {
+        text.push_str(&format!(
+            "Requests that match no operation of {} (not compared): {}\n",
+            old.display(),
+            one_line(&unmatched.join(", "))
+        ));
+    }
     crate::out!(
         "{} {} → {}\n{text}",
         style.bold("API drift"),
@@ -55,13 +69,12 @@ fn callers(document: &Document, paths: &[PathBuf]) -> Result<Vec<Caller>, Comman
     let mut out = Vec::new();
     for c in &loaded.collections {
         for (name, r) in named_requests(&c.items) {
-            if let Some(op) = document.operation_written(&r.method, &r.url.source) {
-                out.push(Caller {
-                    method: op.method.clone(),
-                    template: op.template.clone(),
-                    at: format!("{}:{} {name}", c.file.path, r.span.line),
-                });
-            }
+            let op = document.operation_written(&r.method, &r.url.source);
+            out.push(Caller {
+                method: op.map(|o| o.method.clone()),
+                template: op.map(|o| o.template.clone()).unwrap_or_default(),
+                at: format!("{}:{} {name}", c.file.path, r.span.line),
+            });
         }
     }
     Ok(out)
@@ -74,11 +87,12 @@ fn report(
     added: &[String],
     callers: &[Caller],
     style: &Style,
+    given: bool,
 ) -> (String, bool) {
     let called = |c: &Change| -> Vec<&str> {
         callers
             .iter()
-            .filter(|k| k.method == c.method && k.template == c.template)
+            .filter(|k| k.method.as_deref() == Some(c.method.as_str()) && k.template == c.template)
             .map(|k| k.at.as_str())
             .collect()
     };
@@ -118,7 +132,11 @@ fn report(
         }
     }
     if !rest.is_empty() {
-        out.push_str("Changes to operations no collection given calls:\n");
+        // Without collections, nothing is said to break: the changes are listed.
+        out.push_str(match given {
+            true => "Changes to operations no collection given calls:\n",
+            false => "Changes:\n",
+        });
         for c in rest.iter().flat_map(|op| of(changes, op)) {
             out.push_str(&format!(
                 "  - {}: {}\n",
@@ -135,7 +153,7 @@ fn report(
     }
     if changes.is_empty() && added.is_empty() {
         out.push_str("No change to any operation.\n");
-    } else if !breaking {
+    } else if !breaking && given {
         out.push_str("Nothing the collections send breaks.\n");
     }
     (out, breaking)

@@ -203,7 +203,7 @@ fn needs_document(a: &RunArgs, plan: &plan::Plan) -> Result<(), CommandError> {
             .any(|r| r.contract.is_some())
     {
         return Err(CommandError::stopped(
-            "--min-coverage needs an API document: name one with `openapi:` on the collection or the environment",
+            "--min-coverage needs an API document: no request is held to one (name it with `openapi:` on the collection, a group or the environment, and leave `contract:` on)",
             Exit::Invalid,
         ));
     }

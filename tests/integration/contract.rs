@@ -360,7 +360,7 @@ fn coverage_lists_what_the_run_called_and_a_minimum_can_fail_it() {
     );
     w.yarc(&["run", "plain.yaml", "--min-coverage", "10"])
         .expect_code(2)
-        .expect_contains("--min-coverage needs an API document");
+        .expect_contains("--min-coverage needs an API document: no request is held to one");
 }
 
 #[test]
@@ -457,4 +457,38 @@ fn names_from_a_strangers_document_cannot_drive_the_terminal() {
     d.expect_code(1);
     d.expect_contains("- GET /x\\x1b[2J\\x1b[31m: removed");
     assert!(!d.all().contains('\u{1b}'), "{}", d.all());
+}
+
+#[test]
+fn one_file_named_two_ways_is_one_document_and_an_environment_keeps_request_checks() {
+    let w = World::new();
+    write_split_api(&w);
+    // The same document named from two folders: one table, counted once.
+    w.write(
+        "suite/more.yaml",
+        "name: more\nopenapi: ../api/openapi.yaml\nrequests:\n  - name: gone\n    method: DELETE\n    url: \"{{ url }}/echo/jobs/7\"\n    expect: { status: any }\n",
+    );
+    let r = w.yarc(&["run", "c.yaml", "suite/more.yaml", "--coverage"]);
+    r.expect_contains("API coverage api/openapi.yaml: 3 of 3 operations called (100 %)");
+    assert_eq!(
+        r.all().matches("API coverage api/openapi.yaml").count(),
+        1,
+        "{}",
+        r.all()
+    );
+    // An environment pinning its own copy by a plain path keeps the collection's `requests: true`.
+    w.write(
+        "environments/stage.yaml",
+        "openapi: ../api/openapi.yaml\nvariables: {}\n",
+    );
+    let staged = w.yarc(&[
+        "run",
+        "c.yaml",
+        "--env",
+        "stage",
+        "--name",
+        "create with an id",
+    ]);
+    staged.expect_code(1);
+    staged.expect_contains("not sent: its body breaks the API document");
 }

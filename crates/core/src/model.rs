@@ -86,8 +86,9 @@ pub struct Collection {
 pub struct OpenApiRef {
     pub written: String,
     pub span: Span,
-    /// `requests: true`: request bodies are checked too, before they are sent.
-    pub requests: bool,
+    /// `requests: true`: request bodies are checked too, before they are sent; `None`: not said
+    /// (an environment's document then keeps what the collection's says).
+    pub requests: Option<bool>,
 }
 
 impl OpenApiRef {

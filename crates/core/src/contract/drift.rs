@@ -118,6 +118,11 @@ fn operations(files: &Arc<Files>) -> Result<Vec<Op>, ContractError> {
             for list in [&shared, op.get("parameters").unwrap_or(&Value::Null)] {
                 for p in list.as_array().into_iter().flatten() {
                     let (_, p) = files.follow(&base, p)?;
+                    // A path parameter is the template's, compared with it (`{id}` renamed
+                    // `{petId}` is the same path).
+                    if p.get("in").and_then(Value::as_str) == Some("path") {
+                        continue;
+                    }
                     let name = format!(
                         "{} parameter `{}`",
                         p.get("in").and_then(Value::as_str).unwrap_or("?"),
@@ -267,8 +272,11 @@ fn types(schema: &Value) -> Option<String> {
 fn compare(o: &Op, n: &Op) -> Vec<(String, bool)> {
     let mut out = Vec::new();
     for (name, &req) in &n.parameters {
-        if req && !o.parameters.get(name).copied().unwrap_or(false) {
-            out.push((format!("{name} is now required"), true));
+        match o.parameters.get(name) {
+            _ if !req => {}
+            None => out.push((format!("{name} is new and required"), true)),
+            Some(false) => out.push((format!("{name} is now required"), true)),
+            Some(true) => {}
         }
     }
     for (path, f) in &n.request {

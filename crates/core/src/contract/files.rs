@@ -264,7 +264,8 @@ fn discriminated(o: &mut serde_json::Map<String, Value>) {
             })
             .map(|(k, _)| Value::String(k.clone()))
             .collect();
-        if values.is_empty() {
+        // The schema's own name names it too, beside any mapping (OpenAPI's implicit mapping).
+        if !values.iter().any(|v| v.as_str() == Some(name)) {
             values.push(Value::String(name.to_string()));
         }
         alternatives.push(serde_json::json!({ "allOf": [

@@ -123,7 +123,19 @@ pub struct Answered<'a> {
     pub content_type: Option<&'a str>,
     /// The names of the headers it carried, any case.
     pub headers: Vec<&'a str>,
+    /// Its body as JSON; `None` when it is not JSON (or was not read: see `reads_body`).
     pub body: Option<&'a Value>,
+}
+
+/// Schema errors shown per body; the rest are counted.
+const SHOWN_ERRORS: usize = 3;
+
+/// A body as the contract reads it.
+#[derive(Clone, Copy)]
+struct Body<'a> {
+    json: Option<&'a Value>,
+    /// It should have been JSON (a schema is documented for its media type) and is not.
+    not_json: bool,
 }
 
 const METHODS: &[&str] = &[
@@ -279,7 +291,12 @@ impl Document {
             })
             .collect();
         if !answer.content.is_empty() {
-            found.extend(self.content(&answer.content, &at, seen.content_type, seen.body, "body"));
+            let read = self.reads_body(op, seen.status, seen.content_type);
+            let body = Body {
+                json: seen.body,
+                not_json: read && seen.body.is_none(),
+            };
+            found.extend(self.content(&answer.content, &at, seen.content_type, body, "body"));
         }
         found
     }
@@ -309,6 +326,15 @@ impl Document {
             };
         }
         let content_type = content_type.or(Some("application/json"));
+        let media = media_type(content_type);
+        let schema = rb
+            .content
+            .iter()
+            .any(|m| m.schema.is_some() && media_matches(&m.media, &media));
+        let body = Body {
+            json: body,
+            not_json: schema && body.is_none() && media.contains("json"),
+        };
         self.content(&rb.content, &at, content_type, body, "request body")
     }
 
@@ -318,7 +344,7 @@ impl Document {
         content: &[Media],
         at: &str,
         content_type: Option<&str>,
-        body: Option<&Value>,
+        body: Body<'_>,
         what: &'static str,
     ) -> Vec<Finding> {
         let media = media_type(content_type);
@@ -335,28 +361,47 @@ impl Document {
                 rule: self.rule(&format!("{at}/content")),
             }];
         };
-        let (Some(schema), Some(body)) = (&m.schema, body) else {
+        let schema_at = format!("{at}/content/{}/schema", escape_pointer(&m.media));
+        let Some(schema) = &m.schema else {
             return Vec::new();
         };
+        let Some(json) = body.json else {
+            return match body.not_json {
+                true => vec![Finding {
+                    what,
+                    expected: "JSON matching the schema".into(),
+                    actual: "the body is not JSON".into(),
+                    rule: self.rule(&schema_at),
+                }],
+                false => Vec::new(),
+            };
+        };
         // Most bodies conform: the quick yes/no first, the errors only for a body that breaks it.
-        if schema.is_valid(body) {
+        if schema.is_valid(json) {
             return Vec::new();
         }
-        let schema_at = format!("{at}/content/{}/schema", escape_pointer(&m.media));
-        schema
-            .iter_errors(body)
-            .take(3)
+        let errors: Vec<_> = schema.iter_errors(json).take(SHOWN_ERRORS + 100).collect();
+        let more = errors.len().saturating_sub(SHOWN_ERRORS);
+        let mut found: Vec<Finding> = errors
+            .iter()
+            .take(SHOWN_ERRORS)
             .map(|e| Finding {
                 what,
                 expected: format!("to match the schema ({})", e.schema_path()),
                 actual: format!(
                     "at {}: {}",
                     json_path(&e.instance_path().to_string()),
-                    said(&e)
+                    said(e)
                 ),
                 rule: self.rule(&schema_at),
             })
-            .collect()
+            .collect();
+        if let (Some(last), true) = (found.last_mut(), more > 0) {
+            let plus = if more >= 100 { "+" } else { "" };
+            last.actual
+                .push_str(&format!(" (and {more}{plus} more schema errors)"));
+        }
+        found
     }
 }
 

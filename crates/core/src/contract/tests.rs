@@ -236,8 +236,8 @@ fn a_required_response_header_must_be_there() {
     let dir = tempfile::tempdir().expect("tempdir");
     let d = split_document(dir.path(), "3.0.3");
     let op = d.operation("POST", "/jobs").expect("matches");
-    let mut answered = seen(410, Some("application/json"), Some(&Value::Null));
-    answered.body = None;
+    let empty = json!({});
+    let mut answered = seen(410, Some("application/json"), Some(&empty));
     let f = d.check(op, &answered);
     assert_eq!(f.len(), 1, "{f:?}");
     assert_eq!(f[0].what, "header");
@@ -361,7 +361,7 @@ fn drift_finds_removed_operations_new_required_fields_and_changed_types() {
     assert_eq!(
         said,
         [
-            "POST /pets: header parameter `X-Tenant` is now required",
+            "POST /pets: header parameter `X-Tenant` is new and required",
             "POST /pets: request field $.id: type integer → string",
             "POST /pets: request field $.tag is now required",
             "POST /pets: response 201 field $.id: type integer → string",
@@ -406,6 +406,12 @@ fn a_discriminator_holds_a_body_to_the_branch_it_names() {
             vec![],
             "{version}: implicit name"
         );
+        // The schema's own name stands beside an explicit mapping.
+        assert_eq!(
+            body(json!({"petType": "Dog", "bark": "woof"})),
+            vec![],
+            "{version}"
+        );
         // Fits Cat's schema, but says it is a dog: held to Dog, it breaks it.
         assert_eq!(
             body(json!({"petType": "dog", "name": "Rex"})).len(),
@@ -418,4 +424,21 @@ fn a_discriminator_holds_a_body_to_the_branch_it_names() {
             "{version}"
         );
     }
+}
+
+#[test]
+fn a_body_that_is_not_json_where_a_schema_is_documented_fails_and_extra_errors_are_counted() {
+    let d = Document::new(&doc30(), "openapi.yaml").expect("reads");
+    let op = d.operation("GET", "/v1/pets").expect("matches");
+    let f = d.check(op, &seen(200, Some("application/json"), None));
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].actual, "the body is not JSON");
+    // Five pets without names: three errors shown, the others counted on the last.
+    let nameless = json!([{"id": 1}, {"id": 2}, {"id": 3}, {"id": 4}, {"id": 5}]);
+    let f = d.check(op, &seen(200, Some("application/json"), Some(&nameless)));
+    assert_eq!(f.len(), 3, "{f:?}");
+    assert!(
+        f[2].actual.ends_with(" (and 2 more schema errors)"),
+        "{f:?}"
+    );
 }

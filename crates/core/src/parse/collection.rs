@@ -91,9 +91,9 @@ impl Decoder {
                     return None;
                 };
                 let requests = f.get("requests").and_then(|n| self.bool(n, "`requests`"));
-                (file, requests.unwrap_or(false))
+                (file, requests)
             }
-            _ => (node, false),
+            _ => (node, None),
         };
         let written = self.string(file, "`openapi`")?;
         Some(OpenApiRef {

@@ -585,9 +585,18 @@ impl Planner {
         c: &Collection,
         env: Option<&Environment>,
     ) -> Option<(Arc<crate::contract::Document>, bool)> {
+        // The environment pins the version; checking request bodies is the collection's choice
+        // unless the environment says.
+        let own = c.openapi.as_ref().and_then(|o| o.requests);
         match env.and_then(|e| e.openapi.as_ref().map(|o| (o, &e.path))) {
-            Some((o, env_path)) => self.document(o, env_path.parent()?),
-            None => self.document(c.openapi.as_ref()?, c.path.parent()?),
+            Some((o, env_path)) => {
+                let requests = o.requests.or(own).unwrap_or(false);
+                self.document(o, env_path.parent()?, requests)
+            }
+            None => {
+                let o = c.openapi.as_ref()?;
+                self.document(o, c.path.parent()?, own.unwrap_or(false))
+            }
         }
     }
 
@@ -597,33 +606,40 @@ impl Planner {
         &mut self,
         named: &OpenApiRef,
         dir: &Path,
+        requests: bool,
     ) -> Option<(Arc<crate::contract::Document>, bool)> {
+        // One file named two ways (`api.yaml`, `../api.yaml`) is one document, read once and
+        // counted once for coverage; it is shown by its path from where yarc runs.
         let full = match named.is_url() {
             true => PathBuf::from(&named.written),
-            false => dir.join(&named.written),
+            false => {
+                let joined = dir.join(&named.written);
+                joined.canonicalize().unwrap_or(joined)
+            }
         };
-        let key = (full, named.requests);
+        let key = (full, requests);
         if let Some(d) = self.documents.get(&key) {
-            return Some((Arc::clone(d), named.requests));
+            return Some((Arc::clone(d), requests));
         }
         let read = match named.is_url() {
-            true => self.fetched_document(named)?,
-            false => read_document(&key.0, &named.written, named.requests),
+            true => self.fetched_document(named, requests)?,
+            false => read_document(&key.0, &shown_path(&key.0), requests),
         };
         match read {
             Ok(d) => {
                 let d = Arc::new(d);
                 self.documents.insert(key, Arc::clone(&d));
-                Some((d, named.requests))
+                Some((d, requests))
             }
             Err(why) => {
-                self.errors.push(
-                    Diagnostic::at(
-                        format!("cannot use `openapi: {}`: {why}", named.written),
-                        &named.span,
-                    )
-                    .with_help("paths are relative to the file that names the document"),
+                let mut d = Diagnostic::at(
+                    format!("cannot use `openapi: {}`: {why}", named.written),
+                    &named.span,
                 );
+                if !named.is_url() {
+                    d = d.with_help("paths are relative to the file that names the document");
+                }
+                self.errors.push(d);
                 None
             }
         }
@@ -634,6 +650,7 @@ impl Planner {
     fn fetched_document(
         &mut self,
         named: &OpenApiRef,
+        requests: bool,
     ) -> Option<Result<crate::contract::Document, DocumentError>> {
         let Some(fetched) = &self.options.fetched else {
             let note = format!(
@@ -646,7 +663,7 @@ impl Planner {
             return None;
         };
         let text = fetched.get(&named.written)?;
-        Some(document_from_text(text, &named.written, named.requests))
+        Some(document_from_text(text, &named.written, requests))
     }
 
     fn items(
@@ -692,7 +709,8 @@ impl Planner {
         }
         inner.tags.extend(g.tags.iter().cloned());
         if let Some(named) = &g.openapi {
-            inner.document = self.document(named, w.base_dir);
+            let requests = named.requests.unwrap_or(false);
+            inner.document = self.document(named, w.base_dir, requests);
         }
         inner.contract = g.contract.or(inner.contract);
         if !g.variables.is_empty() {
@@ -1556,6 +1574,18 @@ enum DocumentError {
     Contract(#[from] crate::contract::ContractError),
     #[error("its path cannot be read as a file or URL")]
     NotAFile,
+}
+
+/// A document's path as shown: from the working folder when it lies below it, else whole.
+fn shown_path(full: &Path) -> String {
+    let here = std::env::current_dir()
+        .ok()
+        .and_then(|d| d.canonicalize().ok());
+    let relative = here.as_deref().and_then(|h| full.strip_prefix(h).ok());
+    relative
+        .unwrap_or(full)
+        .to_string_lossy()
+        .replace('\\', "/")
 }
 
 /// An OpenAPI document (YAML or JSON) read into its operations, the files its `$ref`s name
