@@ -123,8 +123,10 @@ pub struct Answered<'a> {
     pub content_type: Option<&'a str>,
     /// The names of the headers it carried, any case.
     pub headers: Vec<&'a str>,
-    /// Its body as JSON; `None` when it is not JSON (or was not read: see `reads_body`).
+    /// Its body as JSON; `None` when it is not JSON, or was not read.
     pub body: Option<&'a Value>,
+    /// The body was read (`reads_body` said so): `None` above then means it is not JSON.
+    pub body_read: bool,
 }
 
 /// Schema errors shown per body; the rest are counted.
@@ -263,7 +265,7 @@ impl Document {
         op.answer(status).is_some_and(|a| {
             a.content
                 .iter()
-                .any(|m| m.schema.is_some() && media_matches(&m.media, &media))
+                .any(|m| m.schema.is_some() && media_matches(&m.media, media))
         })
     }
 
@@ -291,10 +293,9 @@ impl Document {
             })
             .collect();
         if !answer.content.is_empty() {
-            let read = self.reads_body(op, seen.status, seen.content_type);
             let body = Body {
                 json: seen.body,
-                not_json: read && seen.body.is_none(),
+                not_json: seen.body_read && seen.body.is_none(),
             };
             found.extend(self.content(&answer.content, &at, seen.content_type, body, "body"));
         }
@@ -330,10 +331,10 @@ impl Document {
         let schema = rb
             .content
             .iter()
-            .any(|m| m.schema.is_some() && media_matches(&m.media, &media));
+            .any(|m| m.schema.is_some() && media_matches(&m.media, media));
         let body = Body {
             json: body,
-            not_json: schema && body.is_none() && media.contains("json"),
+            not_json: schema && body.is_none() && media.to_ascii_lowercase().contains("json"),
         };
         self.content(&rb.content, &at, content_type, body, "request body")
     }
@@ -348,7 +349,7 @@ impl Document {
         what: &'static str,
     ) -> Vec<Finding> {
         let media = media_type(content_type);
-        let Some(m) = content.iter().find(|m| media_matches(&m.media, &media)) else {
+        let Some(m) = content.iter().find(|m| media_matches(&m.media, media)) else {
             let types: Vec<&str> = content.iter().map(|m| m.media.as_str()).collect();
             return vec![Finding {
                 what: if what == "body" { "content-type" } else { what },
@@ -356,7 +357,7 @@ impl Document {
                 actual: if media.is_empty() {
                     "no Content-Type".into()
                 } else {
-                    media
+                    media.to_ascii_lowercase()
                 },
                 rule: self.rule(&format!("{at}/content")),
             }];
@@ -588,12 +589,9 @@ fn segments(template: &str) -> Vec<Segment> {
 }
 
 /// `application/json; charset=utf-8` → `application/json`.
-fn media_type(content_type: Option<&str>) -> String {
+fn media_type(content_type: Option<&str>) -> &str {
     content_type
-        .map(|c| {
-            let m = c.split(';').next().unwrap_or("");
-            m.trim().to_ascii_lowercase()
-        })
+        .map(|c| c.split(';').next().unwrap_or("").trim())
         .unwrap_or_default()
 }
 
@@ -603,8 +601,11 @@ fn media_matches(declared: &str, actual: &str) -> bool {
     let declared = declared.split(';').next().unwrap_or("").trim();
     match declared.split_once('/') {
         Some(("*", "*")) => true,
-        Some((kind, "*")) => actual.split('/').next() == Some(kind),
-        _ => declared == actual,
+        Some((kind, "*")) => actual
+            .split('/')
+            .next()
+            .is_some_and(|k| k.eq_ignore_ascii_case(kind)),
+        _ => declared.eq_ignore_ascii_case(actual),
     }
 }
 

@@ -7,6 +7,7 @@ fn seen<'a>(status: u16, content_type: Option<&'a str>, body: Option<&'a Value>)
         content_type,
         headers: vec!["content-type"],
         body,
+        body_read: true,
     }
 }
 

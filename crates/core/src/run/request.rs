@@ -429,7 +429,8 @@ fn contract_outcomes(
         );
     };
     let content_type = resp.header("content-type");
-    let json = match doc.reads_body(op, resp.status, content_type) {
+    let body_read = doc.reads_body(op, resp.status, content_type);
+    let json = match body_read {
         true => resp.json_value(),
         false => None,
     };
@@ -438,6 +439,7 @@ fn contract_outcomes(
         content_type,
         headers: resp.headers.iter().map(|(n, _)| n.as_str()).collect(),
         body: json.as_ref(),
+        body_read,
     };
     let outcomes = doc
         .check(op, &seen)
