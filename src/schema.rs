@@ -83,6 +83,22 @@ enum ContractMode {
 /// A request, or a group of them.
 #[derive(JsonSchema)]
 #[schemars(untagged)]
+enum SchemaRef {
+    File(String),
+    Inline(BTreeMap<String, Value>),
+    /// Several schemas, each of which the body must satisfy.
+    All(Vec<OneSchema>),
+}
+
+#[derive(JsonSchema)]
+#[schemars(untagged)]
+enum OneSchema {
+    File(String),
+    Inline(BTreeMap<String, Value>),
+}
+
+#[derive(JsonSchema)]
+#[schemars(untagged)]
 enum Item {
     Group(Box<Group>),
     Request(Box<Request>),
@@ -321,8 +337,9 @@ struct Expect {
     body: Option<ValueOrPredicates>,
     /// JSONPath (RFC 9535) → value or predicates.
     json: Option<BTreeMap<String, ValueOrPredicates>>,
-    /// A JSON Schema file the body must satisfy (relative to the collection).
-    schema: Option<String>,
+    /// A JSON Schema the body must satisfy: a file (relative to the collection), the schema
+    /// itself as a mapping, or a list of them.
+    schema: Option<SchemaRef>,
     /// The response time, e.g. `{ lt: 2s }`.
     time: Option<TimePredicates>,
     /// Variable name → its value or predicates, as the request was rendered (`{ exists:

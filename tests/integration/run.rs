@@ -332,6 +332,51 @@ requests:
 }
 
 #[test]
+fn a_schema_written_in_place_and_a_list_of_schemas_are_each_held() {
+    let w = World::new();
+    w.write("schemas/method.yaml", "type: object\nrequired: [method]\n");
+    w.write(
+        "inline.yaml",
+        r#"
+name: inline
+requests:
+  - name: in place
+    method: POST
+    url: "{{ url }}/echo"
+    json: { size: 9 }
+    expect:
+      schema:
+        $schema: http://json-schema.org/draft-04/schema#
+        properties:
+          json: { properties: { size: { type: integer, maximum: 10 } } }
+  - name: a list, the second broken
+    method: POST
+    url: "{{ url }}/echo"
+    json: { size: 2 }
+    expect:
+      schema:
+        - schemas/method.yaml
+        - { properties: { json: { required: [colour] } } }
+"#,
+    );
+    let r = w.yarc(&["run", "inline.yaml"]);
+    r.expect_code(1)
+        .expect_contains("expected: to match the schema written at line 20")
+        .expect_contains("at /json: \"colour\" is a required property");
+    assert_eq!(r.summary(), "1 passed, 1 failed");
+    assert!(!r.stdout.contains("schemas/method.yaml"), "{}", r.stdout);
+    // A mapping that is not a JSON Schema is refused before anything is sent, with its place.
+    w.write(
+        "bad.yaml",
+        "name: bad\nrequests:\n  - name: x\n    url: \"{{ url }}/echo\"\n    expect:\n      schema: { type: 12 }\n",
+    );
+    let r = w.yarc(&["check", "bad.yaml"]);
+    r.expect_code(2)
+        .expect_contains("cannot use this schema: not a valid JSON Schema")
+        .expect_contains("bad.yaml:6:7");
+}
+
+#[test]
 fn template_functions_and_filters() {
     let w = World::new();
     w.write(

@@ -325,9 +325,12 @@ pub enum Target {
     Header(String),
     Body,
     Json(JsonPath),
+    /// A JSON Schema the body must satisfy: a file, or one written in place (`inline`; then
+    /// `path` is a key unique to its place, not a file).
     Schema {
         path: PathBuf,
         shown: String,
+        inline: Option<std::sync::Arc<serde_json::Value>>,
     },
     Time,
     /// A cookie the response sets (`Set-Cookie`), by name: its value.

@@ -192,6 +192,14 @@ impl Chain<'_> {
                         .push((Subject::Json(child(p, k)), "exists", exists, false));
                 }
             }
+            ("jsonSchema", Some([schema, ..])) => {
+                // chai-postman's `pm.expect(pm.response.json()).to.have.jsonSchema(schema)`.
+                let whole = matches!(subject, Subject::Json(p) if p == "$");
+                match cx.schema_literal(schema, super::DRAFT_7) {
+                    Some(y) if whole && !negate => put(&Subject::Schema(y), "schema", Y::Null),
+                    _ => return Some(false),
+                }
+            }
             ("oneOf", Some(_)) => {
                 let Some(v @ Y::Seq(_)) = arg(0).and_then(|a| cx.value(a)) else {
                     return Some(false);
@@ -377,7 +385,6 @@ fn response_steps(cx: &Converter, steps: &[Step<'_>], out: &mut Staged) -> bool 
     let mut asserted = false;
     for &(word, args) in steps {
         let status = move |v: Y| (Subject::Status, "equals", v, negate);
-        let class = move |c: &str| (Subject::Status, "equals", Y::str(c), negate);
         let item = match (word, args) {
             (w, None) if NOOP.contains(&w) => continue,
             ("not", None) => {
@@ -389,18 +396,7 @@ fn response_steps(cx: &Converter, steps: &[Step<'_>], out: &mut Staged) -> bool 
                 Some(c) => status(Y::Num(c.into())),
                 None => return false,
             },
-            ("ok", None) => status(Y::Num(200.into())),
-            ("accepted", None) => status(Y::Num(202.into())),
-            ("badRequest", None) => status(Y::Num(400.into())),
-            ("unauthorized" | "unauthorised", None) => status(Y::Num(401.into())),
-            ("forbidden", None) => status(Y::Num(403.into())),
-            ("notFound", None) => status(Y::Num(404.into())),
-            ("rateLimited", None) => status(Y::Num(429.into())),
-            ("success", None) => class("2xx"),
-            ("info", None) => class("1xx"),
-            ("redirection", None) => class("3xx"),
-            ("clientError", None) => class("4xx"),
-            ("serverError", None) => class("5xx"),
+            (w, None) if named_status(w).is_some() => status(named_status(w).unwrap_or(Y::Null)),
             ("error", None) => (Subject::Status, "gte", Y::Num(400.into()), negate),
             ("header", Some([Expr::Str(h)])) => (
                 Subject::Header(h.clone()),
@@ -412,6 +408,12 @@ fn response_steps(cx: &Converter, steps: &[Step<'_>], out: &mut Staged) -> bool 
                 Some(v) => (Subject::Header(h.clone()), "equals", v, negate),
                 None => return false,
             },
+            ("jsonSchema", Some([schema, ..])) if !negate => {
+                match cx.schema_literal(schema, super::DRAFT_7) {
+                    Some(y) => (Subject::Schema(y), "schema", Y::Null, false),
+                    None => return false,
+                }
+            }
             ("json", None) | ("jsonBody", Some([])) => {
                 (Subject::Json("$".into()), "exists", Y::Bool(!negate), false)
             }
@@ -450,6 +452,26 @@ fn response_steps(cx: &Converter, steps: &[Step<'_>], out: &mut Staged) -> bool 
         asserted = true;
     }
     asserted
+}
+
+/// `pm.response.to.be.ok`, `.notFound`, `.success`...: the status or class the word names.
+fn named_status(word: &str) -> Option<Y> {
+    let code = |c: u64| Some(Y::Num(c.into()));
+    match word {
+        "ok" => code(200),
+        "accepted" => code(202),
+        "badRequest" => code(400),
+        "unauthorized" | "unauthorised" => code(401),
+        "forbidden" => code(403),
+        "notFound" => code(404),
+        "rateLimited" => code(429),
+        "success" => Some(Y::str("2xx")),
+        "info" => Some(Y::str("1xx")),
+        "redirection" => Some(Y::str("3xx")),
+        "clientError" => Some(Y::str("4xx")),
+        "serverError" => Some(Y::str("5xx")),
+        _ => None,
+    }
 }
 
 /// Postman's `jsonBody("a.b[0]")` path (lodash) as a JSONPath.
@@ -534,6 +556,9 @@ pub(super) fn boolean(cx: &Converter, e: &Expr, negate: bool, out: &mut Staged) 
             _ => false,
         },
         Expr::Binary(..) => false,
+        Expr::Call(..) if let Some(schema) = cx.schema_check(e) => {
+            !negate && add(out, Subject::Schema(schema), "schema", Y::Null, false)
+        }
         Expr::Call(..) => membership(cx, e, negate, out),
         other => match cx.subject(other) {
             Some(s @ (Subject::Json(_) | Subject::Header(_) | Subject::Cookie(_))) => {

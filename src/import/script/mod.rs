@@ -79,6 +79,8 @@ pub(crate) enum Subject {
     Var(String),
     /// Whether a variable is set: `pm.variables.has("token")`.
     VarSet(String),
+    /// The whole body against a JSON Schema (`pm.response.to.have.jsonSchema(schema)`).
+    Schema(Y),
 }
 
 const KEPT_ASSERTION: &str = "assertion not understood";
@@ -156,6 +158,8 @@ struct Converter {
     objects: HashMap<String, Expr>,
     /// Conditions bound to a name (`var is200 = responseCode.code === 200`).
     bindings: HashMap<String, Expr>,
+    /// Names bound to an Ajv validator (`var ajv = new Ajv({...})`).
+    validators: BTreeSet<String>,
     /// Inside `list.forEach(item => ...)`: the path of every item (`$.items[*]`), whose checks
     /// become `each:` predicates.
     each_base: Option<String>,
@@ -206,6 +210,7 @@ impl Converter {
             swallowed: false,
             objects: HashMap::new(),
             bindings: HashMap::new(),
+            validators: BTreeSet::new(),
             dates: HashMap::new(),
             computed: HashMap::new(),
             request_body: None,
@@ -805,6 +810,21 @@ impl Converter {
         }
         if let Some(at) = self.date_of(value) {
             self.dates.insert(name.to_string(), at);
+            return Done::Converted;
+        }
+        if let Expr::Unary("new", inner) = value
+            && let Expr::Call(class, _) = &**inner
+            && matches!(&**class, Expr::Ident(c) if c.eq_ignore_ascii_case("ajv"))
+        {
+            // `var ajv = new Ajv({ logger: console })`: its `validate` is read where it is.
+            self.validators.insert(name.to_string());
+            self.aliases.insert(name.to_string(), None);
+            return Done::Converted;
+        }
+        if self.schema_check(value).is_some() && self.phase != Phase::PreRequest {
+            // `var valid = tv4.validate(data, schema)`: said where `valid` is checked.
+            self.bindings.insert(name.to_string(), value.clone());
+            self.aliases.insert(name.to_string(), None);
             return Done::Converted;
         }
         if LIBRARIES.iter().any(|m| is_require(value, m)) {
@@ -1701,6 +1721,46 @@ impl Converter {
         true
     }
 
+    /// `tv4.validate(data, schema)` or `ajv.validate(schema, data)` of the whole body, with a
+    /// schema written in the script: the schema, with the draft Postman validates it by.
+    pub(crate) fn schema_check(&self, e: &Expr) -> Option<Y> {
+        let Expr::Call(callee, args) = e else {
+            return None;
+        };
+        let (schema, data, draft) = match (path(callee)?.as_str(), args.as_slice()) {
+            ("tv4.validate", [data, schema, ..]) => (schema, data, DRAFT_4),
+            (p, [schema, data, ..])
+                if p.strip_suffix(".validate")
+                    .is_some_and(|v| self.validators.contains(v)) =>
+            {
+                (schema, data, DRAFT_7)
+            }
+            _ => return None,
+        };
+        match self.subject(data)? {
+            Subject::Json(p) if p == "$" => self.schema_literal(schema, draft),
+            _ => None,
+        }
+    }
+
+    /// A schema written in the script (an object literal, or a name bound to one), as the
+    /// output's mapping; `$schema` added when absent. None when it is not a schema yarc can
+    /// compile: the line is then left as it is.
+    pub(crate) fn schema_literal(&self, e: &Expr, draft: &str) -> Option<Y> {
+        let literal = match e {
+            Expr::Ident(n) => self.objects.get(n)?,
+            other => other,
+        };
+        let Y::Map(mut fields) = plain(literal)? else {
+            return None;
+        };
+        if !fields.iter().any(|(k, _)| k == "$schema") {
+            fields.insert(0, ("$schema".into(), Y::str(draft)));
+        }
+        let schema = Y::Map(fields);
+        yarc_core::plan::is_usable_schema(&json_of(&schema)).then_some(schema)
+    }
+
     /// Writes one predicate where its subject lives in `expect`.
     fn put(&mut self, subject: Subject, predicate: &str, value: Y, negate: bool) {
         let base = self.each_base.as_deref().unwrap_or("\u{0}");
@@ -1752,6 +1812,14 @@ impl Converter {
                 let set = matches!(value, Y::Bool(true)) != negate;
                 put_once(entry_map(e.child("vars"), &name), "exists", Y::Bool(set));
             }
+            Subject::Schema(schema) => match e.get_mut("schema") {
+                None => e.set("schema", schema),
+                // The same schema checked twice (by `jsonSchema` and `tv4`) is one check.
+                Some(Y::Seq(list)) if list.iter().any(|s| same_schema(s, &schema)) => {}
+                Some(Y::Seq(list)) => list.push(schema),
+                Some(one) if same_schema(one, &schema) => {}
+                Some(one) => *one = Y::Seq(vec![std::mem::take(one), schema]),
+            },
             Subject::Value(_) | Subject::Reason => {}
         }
     }
@@ -2121,6 +2189,58 @@ pub(crate) fn path(e: &Expr) -> Option<String> {
 }
 
 /// A value known without the response: literals, lists and maps of them, `{{ var }}`.
+const DRAFT_4: &str = "http://json-schema.org/draft-04/schema#";
+const DRAFT_7: &str = "http://json-schema.org/draft-07/schema#";
+
+/// A literal as written (keys in order, strings untouched: a schema's patterns are not
+/// templates).
+fn plain(e: &Expr) -> Option<Y> {
+    Some(match e {
+        Expr::Str(s) => Y::Str(s.clone()),
+        Expr::Num(n) => Y::Num(number(*n)?),
+        Expr::Unary("-", inner) => match &**inner {
+            Expr::Num(n) => Y::Num(number(-n)?),
+            _ => return None,
+        },
+        Expr::Bool(b) => Y::Bool(*b),
+        Expr::Null => Y::Null,
+        Expr::Array(items) => Y::Seq(items.iter().map(plain).collect::<Option<_>>()?),
+        Expr::Object(fields) if fields.iter().all(|(k, _)| k != "...") => Y::Map(
+            fields
+                .iter()
+                .map(|(k, v)| Some((k.clone(), plain(v)?)))
+                .collect::<Option<_>>()?,
+        ),
+        _ => return None,
+    })
+}
+
+fn json_of(y: &Y) -> serde_json::Value {
+    use serde_json::Value;
+    match y {
+        Y::Map(entries) => Value::Object(
+            entries
+                .iter()
+                .map(|(k, v)| (k.clone(), json_of(v)))
+                .collect(),
+        ),
+        Y::Seq(items) => Value::Array(items.iter().map(json_of).collect()),
+        Y::Str(s) => Value::String(s.clone()),
+        Y::Num(n) => Value::Number(n.clone()),
+        Y::Bool(b) => Value::Bool(*b),
+        Y::Null | Y::Comment(_) => Value::Null,
+    }
+}
+
+/// Two schemas that differ at most in their `$schema` draft.
+fn same_schema(a: &Y, b: &Y) -> bool {
+    let bare = |y: &Y| match y {
+        Y::Map(e) => Y::Map(e.iter().filter(|(k, _)| k != "$schema").cloned().collect()),
+        other => other.clone(),
+    };
+    bare(a) == bare(b)
+}
+
 pub(crate) fn value(e: &Expr) -> Option<Y> {
     Some(match e {
         Expr::Str(s) => Y::str(super::vars::convert(s, &mut Vec::new())),
@@ -2243,7 +2363,7 @@ fn generated(e: &Expr) -> Option<Y> {
 }
 
 /// Modules a script may `require` whose calls the import reads (or that hold nothing to run).
-const LIBRARIES: &[&str] = &["moment", "uuid", "postman-collection"];
+const LIBRARIES: &[&str] = &["moment", "uuid", "postman-collection", "ajv"];
 
 /// `moment().format("YYYYMMDD")`, `.toISOString()`, `.unix()`, `.valueOf()`, also after
 /// `.add(30, "days")` / `.subtract(1, "month")`: the time now, as yarc's `now()` writes it

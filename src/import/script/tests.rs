@@ -1264,3 +1264,44 @@ fn a_for_each_that_picks_items_by_a_field_captures_through_a_filter() {
     assert_eq!((s.sets_seen, s.captures), (2, 2));
     assert!(s.kept.is_empty(), "{:?}", s.kept);
 }
+
+#[test]
+fn schemas_written_in_the_script_become_expect_schema_with_postmans_draft() {
+    let s = test(&[
+        "const schema = { type: 'object', required: ['id'], properties: { id: { type: 'integer' } } };",
+        "pm.test('schema', () => { pm.response.to.have.jsonSchema(schema); });",
+        "pm.test('same, by chai', () => pm.expect(pm.response.json()).to.have.jsonSchema(schema));",
+        "var data = JSON.parse(responseBody);",
+        "tests['tv4'] = tv4.validate(data, { properties: { name: { type: 'string', pattern: '^\\\\w+$' } } });",
+        "var Ajv = require('ajv'), ajv = new Ajv({ logger: console });",
+        "pm.test('ajv', () => { pm.expect(ajv.validate({ required: ['tags'] }, data)).to.be.true; });",
+    ]);
+    let v = out(&s);
+    assert_eq!(
+        v["expect"]["schema"],
+        json!([
+            {"$schema": "http://json-schema.org/draft-07/schema#", "type": "object",
+             "required": ["id"], "properties": {"id": {"type": "integer"}}},
+            {"$schema": "http://json-schema.org/draft-04/schema#",
+             "properties": {"name": {"type": "string", "pattern": "^\\w+$"}}},
+            {"$schema": "http://json-schema.org/draft-07/schema#", "required": ["tags"]},
+        ])
+    );
+    assert_eq!((s.assertions, s.assertions_seen), (4, 4), "{v}");
+}
+
+#[test]
+fn schemas_yarc_cannot_hold_stay_as_comments() {
+    let s = test(&[
+        // Draft 3's `required: true` is not a draft 7 schema; a schema from a variable is
+        // not in the file; a negated check and a part of the body are not what `schema` says.
+        "pm.test('a', () => pm.response.to.have.jsonSchema({ properties: { id: { required: true } } }));",
+        "pm.test('b', () => pm.response.to.have.jsonSchema(JSON.parse(pm.environment.get('schema'))));",
+        "pm.test('c', () => pm.response.to.not.have.jsonSchema({ required: ['x'] }));",
+        "pm.test('d', () => pm.expect(pm.response.json().items).to.have.jsonSchema({ type: 'array' }));",
+        "tests['e'] = !tv4.validate(JSON.parse(responseBody), { required: ['x'] });",
+    ]);
+    let v = out(&s);
+    assert!(v["expect"].get("schema").is_none(), "{v}");
+    assert_eq!((s.assertions, s.assertions_seen), (0, 5), "{v}");
+}

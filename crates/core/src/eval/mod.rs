@@ -64,7 +64,7 @@ fn evaluate_check(check: &Check, resp: &Response, cx: &EvalCtx, out: &mut Vec<Ou
         templates: cx.templates,
         vars: cx.vars,
     };
-    if let Target::Schema { path, shown } = &check.target {
+    if let Target::Schema { path, shown, .. } = &check.target {
         out.push(schema_outcome(check, path, shown, resp, cx));
         return;
     }

@@ -64,18 +64,7 @@ impl Decoder {
                         });
                     }
                 }
-                "schema" => {
-                    if let Some(path) = self.string(value, "`schema`") {
-                        checks.push(Check {
-                            target: Target::Schema {
-                                path: path.clone().into(),
-                                shown: path,
-                            },
-                            predicates: Vec::new(),
-                            span: value.span.clone(),
-                        });
-                    }
-                }
+                "schema" => self.schemas(key_node, value, &mut checks),
                 _ => checks.push(Check {
                     target: Target::Time,
                     predicates: self.time_predicates(value),
@@ -84,6 +73,51 @@ impl Decoder {
             }
         }
         Expect { checks, any_status }
+    }
+
+    /// `schema:` — one schema or a list of them, each a check of its own.
+    fn schemas(&mut self, key_node: &Node, value: &Node, checks: &mut Vec<Check>) {
+        let one = std::slice::from_ref(value);
+        let each = match &value.kind {
+            NodeKind::Seq(items) => items.as_slice(),
+            _ => one,
+        };
+        for item in each {
+            let Some(target) = self.schema(item) else {
+                continue;
+            };
+            // A schema written in place is shown by its key, not its first line.
+            let at = match item.kind {
+                NodeKind::Map(_) => &key_node.span,
+                _ => &item.span,
+            };
+            checks.push(Check {
+                target,
+                predicates: Vec::new(),
+                span: at.clone(),
+            });
+        }
+    }
+
+    /// `schema: file.json`, or the schema itself as a mapping (one place, no file to keep).
+    fn schema(&mut self, node: &Node) -> Option<Target> {
+        if let NodeKind::Map(_) = node.kind {
+            let span = &node.span;
+            return Some(Target::Schema {
+                path: format!("<schema at {}:{}:{}>", span.file.path, span.line, span.col).into(),
+                shown: format!("written at line {}", span.line),
+                inline: Some(std::sync::Arc::new(node.to_json())),
+            });
+        }
+        let path = self.string(
+            node,
+            "`schema` (a file, the schema as a mapping, or a list of them)",
+        )?;
+        Some(Target::Schema {
+            path: path.clone().into(),
+            shown: path,
+            inline: None,
+        })
     }
 
     fn status(&mut self, node: &Node) -> Vec<Predicate> {

@@ -1293,17 +1293,29 @@ impl Planner {
                     self.errors.push(d);
                 }
             }
-            Target::Schema { path, shown } => {
+            Target::Schema {
+                path,
+                shown,
+                inline,
+            } => {
                 let full = base_dir.join(path);
                 if self.schemas.contains_key(&full) {
                     return;
                 }
-                match load_schema(&full) {
+                let loaded = match inline {
+                    Some(value) => jsonschema::validator_for(value)
+                        .map_err(|e| SchemaError::Schema(e.to_string())),
+                    None => load_schema(&full),
+                };
+                match loaded {
                     Ok(v) => {
                         self.schemas.insert(full, Arc::new(v));
                     }
                     Err(e) => self.errors.push(Diagnostic::at(
-                        format!("cannot use schema `{shown}`: {e}"),
+                        match inline {
+                            Some(_) => format!("cannot use this schema: {e}"),
+                            None => format!("cannot use schema `{shown}`: {e}"),
+                        },
                         &check.span,
                     )),
                 }
@@ -1631,6 +1643,12 @@ enum SchemaError {
     Json(#[from] serde_json::Error),
     #[error("not a valid JSON Schema: {0}")]
     Schema(String),
+}
+
+/// Whether `schema` is a JSON Schema yarc can check bodies against (its `$schema` draft, or
+/// 2020-12): what an importer asks before it writes one into `expect.schema`.
+pub fn is_usable_schema(schema: &Value) -> bool {
+    jsonschema::validator_for(schema).is_ok()
 }
 
 fn load_schema(path: &Path) -> Result<jsonschema::Validator, SchemaError> {
