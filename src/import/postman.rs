@@ -8,7 +8,7 @@ use super::script::{self, Phase, Script};
 use super::vars::{convert, env_name, ident, looks_secret, secret_ref};
 use super::yaml_out::{self, Y};
 use serde_json::Value;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// What an import produced and what needs a human look.
 #[derive(Debug, Default)]
@@ -56,7 +56,9 @@ struct Ctx<'a> {
     /// Why the request being converted cannot run as imported.
     skip: Vec<String>,
     unknown: Vec<String>,
+    /// Request names given so far (lowercased), and how many times each base name was asked for.
     names: HashMap<String, usize>,
+    taken: HashSet<String>,
     /// Variables a script sets at run time: never asked for as secrets.
     runtime: BTreeSet<String>,
     /// Variables with a value known before the run, set by test scripts.
@@ -123,6 +125,7 @@ impl<'a> Ctx<'a> {
             skip: Vec::new(),
             unknown: Vec::new(),
             names: HashMap::new(),
+            taken: HashSet::new(),
             runtime: BTreeSet::new(),
             set_vars: Y::map(),
             reads: Default::default(),
@@ -283,12 +286,17 @@ impl Ctx<'_> {
         } else {
             name.trim().to_string()
         };
+        // Another request may be named "x (2)" already: the numbering steps over it.
         let n = self.names.entry(base.to_lowercase()).or_insert(0);
-        *n += 1;
-        if *n == 1 {
-            base
-        } else {
-            format!("{base} ({n})")
+        loop {
+            *n += 1;
+            let name = match *n {
+                1 => base.clone(),
+                n => format!("{base} ({n})"),
+            };
+            if self.taken.insert(name.to_lowercase()) {
+                return name;
+            }
         }
     }
 }
@@ -2079,6 +2087,37 @@ mod tests {
         assert_eq!(unsendable("{{ base_url }}/x"), None);
         assert_eq!(unsendable("https://{{ host }}:{{ port }}/x"), None);
         assert!(unsendable("http://exa mple.com/").is_some());
+    }
+
+    #[test]
+    fn repeated_names_are_numbered_past_a_name_that_is_taken_already() {
+        let c = collection(json!([
+            {"name": "add", "request": {"url": "{{base}}/a"}},
+            {"name": "add", "request": {"url": "{{base}}/b"}},
+            {"name": "Add (2)", "request": {"url": "{{base}}/c"}},
+            {"name": "add (3)", "request": {"url": "{{base}}/d"}},
+            {"name": "add", "request": {"url": "{{base}}/e"}},
+            {"name": "pm", "request": {"url": "{{base}}/f"},
+             "event": test_event(&["pm.expect(pm.response.code).equals(\"200\");"])},
+        ]));
+        let out = import(&c, &[], &|_| true).expect("import");
+        let col: Value = serde_saphyr::from_str(&out.files[0].1).expect("yaml");
+        let names: Vec<&str> = col["requests"]
+            .as_array()
+            .expect("list")
+            .iter()
+            .map(|r| r["name"].as_str().unwrap_or_default())
+            .collect();
+        assert_eq!(
+            names,
+            ["add", "add (2)", "Add (2) (2)", "add (3)", "add (4)", "pm"]
+        );
+        // A status compared with a string never holds in Postman: a predicate that fails the
+        // same way, never the number (nor `status: "200"`, which yarc refuses).
+        assert_eq!(
+            col["requests"][5]["expect"]["status"],
+            json!({"equals": "200"})
+        );
     }
 
     #[test]

@@ -396,6 +396,10 @@ fn response_steps(cx: &Converter, steps: &[Step<'_>], out: &mut Staged) -> bool 
                 Some(c) => status(Y::Num(c.into())),
                 None => return false,
             },
+            ("status", Some([v])) => match cx.value(v) {
+                Some(n @ Y::Num(_)) => status(n),
+                _ => return false,
+            },
             (w, None) if named_status(w).is_some() => status(named_status(w).unwrap_or(Y::Null)),
             ("error", None) => (Subject::Status, "gte", Y::Num(400.into()), negate),
             ("header", Some([Expr::Str(h)])) => (

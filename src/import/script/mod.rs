@@ -2258,6 +2258,16 @@ pub(crate) fn value(e: &Expr) -> Option<Y> {
                 .map(|(k, v)| Some((k.clone(), value(v)?)))
                 .collect::<Option<_>>()?,
         ),
+        // `parseInt("201")`, as script generators write a status.
+        Expr::Call(callee, args) if matches!(&**callee, Expr::Ident(f) if ["parseInt", "parseFloat", "Number"].contains(&f.as_str())) =>
+        {
+            let [Expr::Str(text), ..] = args.as_slice() else {
+                return None;
+            };
+            let n: f64 = text.trim().parse().ok()?;
+            let whole = matches!(&**callee, Expr::Ident(f) if f == "parseInt");
+            Y::Num(number(if whole { n.trunc() } else { n })?)
+        }
         Expr::Call(callee, args) => {
             let name = match args.as_slice() {
                 [Expr::Str(s)] => s,
@@ -2529,7 +2539,15 @@ fn var_ref(name: &str) -> Y {
 /// `expect.status`: bare (`200`, `[200, 201]`, `2xx`) while it is one check, a predicate map
 /// once there are more (a list is then `in`, a class a range).
 fn status(expect: &mut Y, predicate: &str, value: Y, negate: bool) {
-    let bare = !negate && (predicate == "in" || predicate == "equals");
+    // `status: 200` and `status: [200, 201]` take numbers only: a string the script compared
+    // with (`.equals("200")`, never true in Postman) stays a predicate that fails the same way.
+    let numbers = match &value {
+        Y::Num(_) => true,
+        Y::Seq(list) => list.iter().all(|v| matches!(v, Y::Num(_))),
+        Y::Str(c) => c.len() == 3 && c.ends_with("xx"),
+        _ => false,
+    };
+    let bare = numbers && !negate && (predicate == "in" || predicate == "equals");
     if expect.get_mut("status").is_none() && bare {
         expect.set("status", value);
         return;

@@ -1305,3 +1305,15 @@ fn schemas_yarc_cannot_hold_stay_as_comments() {
     assert!(v["expect"].get("schema").is_none(), "{v}");
     assert_eq!((s.assertions, s.assertions_seen), (0, 5), "{v}");
 }
+
+#[test]
+fn numbers_parsed_from_literals_are_those_numbers() {
+    let s = test(&[
+        "pm.test(\"Status equals 201\", function () { pm.response.to.have.status(parseInt(\"201\")); });",
+        "pm.test('total', () => pm.expect(pm.response.json().total).to.eql(Number('2.5')));",
+    ]);
+    let v = out(&s);
+    assert_eq!(v["expect"]["status"], json!(201));
+    assert_eq!(v["expect"]["json"]["$.total"], json!(2.5));
+    assert_eq!((s.assertions, s.assertions_seen), (2, 2));
+}
