@@ -59,6 +59,9 @@ struct Ctx<'a> {
     /// Request names given so far (lowercased), and how many times each base name was asked for.
     names: HashMap<String, usize>,
     taken: HashSet<String>,
+    /// Every request name the export has (lowercased): a number given to a repeated name
+    /// never takes one of them (a request named "add (2)" keeps its name).
+    exported: HashSet<String>,
     /// Variables a script sets at run time: never asked for as secrets.
     runtime: BTreeSet<String>,
     /// Variables with a value known before the run, set by test scripts.
@@ -126,6 +129,7 @@ impl<'a> Ctx<'a> {
             unknown: Vec::new(),
             names: HashMap::new(),
             taken: HashSet::new(),
+            exported: HashSet::new(),
             runtime: BTreeSet::new(),
             set_vars: Y::map(),
             reads: Default::default(),
@@ -294,11 +298,27 @@ impl Ctx<'_> {
                 1 => base.clone(),
                 n => format!("{base} ({n})"),
             };
-            if self.taken.insert(name.to_lowercase()) {
+            let key = name.to_lowercase();
+            if (*n == 1 || !self.exported.contains(&key)) && self.taken.insert(key) {
                 return name;
             }
         }
     }
+}
+
+/// The names of every request in the export, lowercased.
+fn exported_names(items: &[Value]) -> HashSet<String> {
+    let mut out = HashSet::new();
+    for item in items {
+        match item.get("item").and_then(Value::as_array) {
+            Some(children) => out.extend(exported_names(children)),
+            None => {
+                let name = item.get("name").and_then(Value::as_str).unwrap_or("");
+                out.insert(name.trim().to_lowercase());
+            }
+        }
+    }
+    out
 }
 
 /// `file_exists` says whether a file the export names (an upload, a body file) is beside the
@@ -310,6 +330,7 @@ pub(crate) fn import(
 ) -> Result<Imported, String> {
     let (collection, info, items, name) = opened(collection)?;
     let mut cx = Ctx::new(file_exists, exported_empty(collection, environments));
+    cx.exported = exported_names(items);
     // Requests first: the variables their scripts set decide what is a secret.
     let mut scope = Scope::default();
     for (lines, phase) in events(collection, "test", Phase::ScopeTest)
@@ -324,7 +345,8 @@ pub(crate) fn import(
         .and_then(|a| auth(a, "collection", &mut cx));
     let auth = scope.oauth2.take().or(own_auth);
     cx.auth_in_force.extend(auth.clone());
-    let requests = Y::Seq(items.iter().flat_map(|i| with_sent(i, &mut cx)).collect());
+    let requests = items.iter().flat_map(|i| with_sent(i, &mut cx)).collect();
+    let requests = Y::Seq(scope.around(requests));
     let mut env_files = Vec::new();
     let mut envs = Vec::new();
     for env in environments {
@@ -745,6 +767,10 @@ struct Scope {
     /// The `oauth2` block a token request in the scope's pre-request script becomes.
     oauth2: Option<Y>,
     blocks: Vec<String>,
+    /// Requests the scope's scripts send (`pm.sendRequest`): once, before its first request
+    /// (pre-request) or after its last (test), where Postman sends them around every request.
+    before: Vec<Y>,
+    after: Vec<Y>,
 }
 
 impl Scope {
@@ -779,7 +805,44 @@ impl Scope {
         if let Some(b) = count(&s, phase, whose, cx) {
             self.blocks.push(b);
         }
+        for sent in s.requests {
+            let named = sent_request(sent, whose, cx);
+            let when = match phase {
+                Phase::PreRequest => "before its first request",
+                _ => "after its last request",
+            };
+            cx.report.notes.push(format!(
+                "a request {whose}'s script sends runs once, {when} (Postman sends it around every request there; a guard such as `if (token) return` is left as a comment)"
+            ));
+            match phase {
+                Phase::PreRequest => self.before.push(named),
+                _ => self.after.push(named),
+            }
+        }
     }
+
+    /// The scope's requests with the ones its scripts send around them.
+    fn around(&mut self, requests: Vec<Y>) -> Vec<Y> {
+        let mut out = std::mem::take(&mut self.before);
+        out.extend(requests);
+        out.append(&mut self.after);
+        out
+    }
+}
+
+/// A request a script sends, named after whose script it is.
+fn sent_request(sent: Y, whose: &str, cx: &mut Ctx<'_>) -> Y {
+    let mut named = Y::map();
+    let name = cx.unique_name(&format!("{whose} — sent by its script"));
+    named.set("name", Y::str(name));
+    if let Y::Map(entries) = sent {
+        for (k, v) in entries {
+            named.set(k, v);
+        }
+    }
+    note_reads(cx, &named, Reader::Request);
+    cx.report.sent_requests += 1;
+    named
 }
 
 /// `expect.json` from two scripts: the maps are merged, not replaced.
@@ -1094,16 +1157,7 @@ fn item_scripts(node: &Value, unique: &str, cx: &mut Ctx<'_>) -> ItemScripts {
             out.capture.set(k, v);
         }
         for sent in s.requests {
-            let mut named = Y::map();
-            let name = cx.unique_name(&format!("{unique} — sent by its script"));
-            named.set("name", Y::str(name));
-            if let Y::Map(entries) = sent {
-                for (k, v) in entries {
-                    named.set(k, v);
-                }
-            }
-            note_reads(cx, &named, Reader::Request);
-            cx.report.sent_requests += 1;
+            let named = sent_request(sent, unique, cx);
             match phase {
                 Phase::PreRequest => cx.sent_before.push(named),
                 _ => cx.sent_after.push(named),
@@ -1225,6 +1279,8 @@ fn folder(node: &Value, name: &str, children: &[Value], cx: &mut Ctx<'_>) -> Y {
         cx.auth_in_force.push(a.clone());
         g.set("auth", a);
     }
+    let children = children.iter().flat_map(|i| with_sent(i, cx)).collect();
+    let requests = scope.around(children);
     if !scope.variables.is_empty_map() {
         g.set("variables", scope.variables);
     }
@@ -1240,10 +1296,7 @@ fn folder(node: &Value, name: &str, children: &[Value], cx: &mut Ctx<'_>) -> Y {
     for b in scope.blocks {
         g.comment(b);
     }
-    g.set(
-        "requests",
-        Y::Seq(children.iter().flat_map(|i| with_sent(i, cx)).collect()),
-    );
+    g.set("requests", Y::Seq(requests));
     cx.token_vars.truncate(vars_before);
     cx.auth_in_force.truncate(in_force);
     g
@@ -2110,13 +2163,60 @@ mod tests {
             .collect();
         assert_eq!(
             names,
-            ["add", "add (2)", "Add (2) (2)", "add (3)", "add (4)", "pm"]
+            ["add", "add (4)", "Add (2)", "add (3)", "add (5)", "pm"]
         );
         // A status compared with a string never holds in Postman: a predicate that fails the
         // same way, never the number (nor `status: "200"`, which yarc refuses).
         assert_eq!(
             col["requests"][5]["expect"]["status"],
             json!({"equals": "200"})
+        );
+    }
+
+    #[test]
+    fn a_login_a_folder_script_sends_becomes_the_folders_first_request() {
+        let login = [
+            "const base = pm.environment.get('base');",
+            "if (pm.globals.get('session')) { return }",
+            "pm.sendRequest({ url: base + '/login', method: 'POST',",
+            "  header: { 'Content-Type': 'application/json' },",
+            "  body: JSON.stringify({ user: 'ada', key: pm.environment.get('key') }) },",
+            "  function (err, res) {",
+            "    pm.expect(err).to.be.null;",
+            "    pm.globals.set('session', res.json().token);",
+            "  });",
+        ];
+        let c = collection(json!([
+            {"name": "before", "request": {"url": "{{base}}/z"}},
+            {"name": "api", "event": [{"listen": "prerequest", "script": {"exec": login}}],
+             "item": [
+                {"name": "one", "request": {"url": "{{base}}/a", "header": [{"key": "X-Session", "value": "{{session}}"}]}},
+                {"name": "two", "request": {"url": "{{base}}/b"}},
+             ]},
+        ]));
+        let out = import(&c, &[], &|_| true).expect("import");
+        let col: Value = serde_saphyr::from_str(&out.files[0].1).expect("yaml");
+        let group = &col["requests"][1]["requests"];
+        let names: Vec<&str> = group
+            .as_array()
+            .expect("list")
+            .iter()
+            .map(|r| r["name"].as_str().unwrap_or_default())
+            .collect();
+        assert_eq!(names, ["folder `api` — sent by its script", "one", "two"]);
+        let sent = &group[0];
+        assert_eq!(sent["method"], "POST");
+        assert_eq!(sent["url"], "{{ base }}/login");
+        assert_eq!(sent["json"], json!({"user": "ada", "key": "{{ key }}"}));
+        assert_eq!(sent["capture"]["session"]["json"], "$.token");
+        assert_eq!(out.report.sent_requests, 1);
+        assert!(
+            out.report
+                .notes
+                .iter()
+                .any(|n| n.contains("runs once, before its first request")),
+            "{:?}",
+            out.report.notes
         );
     }
 

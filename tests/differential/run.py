@@ -272,7 +272,7 @@ def run_newman(newman, fixture, work, guard=None):
     server = echo.EchoServer().start()
     try:
         export = os.path.join(work, "newman-report.json")
-        cmd = [newman, "run", fixture["collection"]]
+        cmd = [newman, "run", newman_collection(fixture, work, server)]
         if fixture["environment"]:
             cmd += ["-e", fixture["environment"]]
         cmd += ["--env-var", f"base_url={server.base_url}"]
@@ -294,6 +294,27 @@ def run_newman(newman, fixture, work, guard=None):
             report = json.load(f)
     return {"rc": rc, "log": log, "port": server.port, "report": report, "stdout": out, "stderr": err,
             "blocked": guard.take() if guard else []}
+
+
+def newman_collection(fixture, work, server) -> str:
+    """The collection Newman runs: the fixture itself, or — when a variable the harness points
+    at the echo server is also a collection variable — a copy with that variable's value
+    pointed there too. `--env-var` outranks it for `{{name}}`, but a script that asks the
+    collection's scope by name (`pm.collectionVariables.get("baseUrl")`) would still reach the
+    real host; yarc has one scope, which `--var` sets."""
+    values = dict(var_url_values(fixture.get("var_urls") or {}, server))
+    data = json.loads(json.dumps(fixture["json"]))
+    changed = False
+    for v in collection_body(data).get("variable") or []:
+        if isinstance(v, dict) and v.get("key") in values:
+            v["value"] = values[v["key"]]
+            changed = True
+    if not changed:
+        return fixture["collection"]
+    path = os.path.join(work, "newman-collection.json")
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(data, f)
+    return path
 
 
 def collection_body(data) -> dict:

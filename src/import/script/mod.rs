@@ -282,8 +282,15 @@ impl Converter {
                 }
                 done => done,
             },
-            StmtKind::If(cond, then, otherwise) if is_throw(then) && otherwise.is_empty() => {
-                self.refusal(cond).unwrap_or_else(|| self.flow(s))
+            StmtKind::If(cond, then, otherwise) if is_throw(then) && otherwise.is_empty() => self
+                .refusal(cond)
+                .or_else(|| self.thrown_check(cond))
+                .unwrap_or_else(|| self.flow(s)),
+            StmtKind::If(cond, then, otherwise) if self.asserting_if(cond, then, otherwise) => {
+                match self.statements(then) {
+                    true => Done::Converted,
+                    false => Done::Kept(KEPT_AROUND),
+                }
             }
             StmtKind::If(cond, then, otherwise) => match self.guarded(cond, then, otherwise) {
                 Some(done) => done,
@@ -572,6 +579,21 @@ impl Converter {
             self.out.assertions += 1;
         }
         self.out.assertions_seen += 1;
+        Some(Done::Converted)
+    }
+
+    /// `if (pm.response.code == 403) { throw new Error(...) }` in a test script: the response
+    /// fails when the condition holds, so its opposite is the check.
+    fn thrown_check(&mut self, cond: &Expr) -> Option<Done> {
+        if self.phase == Phase::PreRequest || self.swallowed {
+            return None;
+        }
+        let mut staged = Staged::default();
+        if !(chain::boolean(self, cond, true, &mut staged) && self.commit(staged)) {
+            return None;
+        }
+        self.out.assertions_seen += 1;
+        self.out.assertions += 1;
         Some(Done::Converted)
     }
 
@@ -969,6 +991,27 @@ impl Converter {
             });
         }
         Some(Done::Kept(KEPT_SEND))
+    }
+
+    /// `if (pm.response.to.have.status(200)) { ... }`: an assertion throws when it fails, so
+    /// the block runs exactly when it holds. True when the assertion is written as a check;
+    /// the block is then converted as if unconditional.
+    fn asserting_if(&mut self, cond: &Expr, then: &[Stmt], otherwise: &[Stmt]) -> bool {
+        if self.phase == Phase::PreRequest
+            || self.swallowed
+            || !otherwise.is_empty()
+            || then.is_empty()
+            || !chain::is_assertion(cond)
+        {
+            return false;
+        }
+        let mut staged = Staged::default();
+        if !(chain::assertion(self, cond, &mut staged) && self.commit(staged)) {
+            return false;
+        }
+        self.out.assertions_seen += 1;
+        self.out.assertions += 1;
+        true
     }
 
     /// `pm.expect(...)...` and `pm.response.to...` outside a pre-request script.
@@ -2548,9 +2591,14 @@ fn status(expect: &mut Y, predicate: &str, value: Y, negate: bool) {
         _ => false,
     };
     let bare = numbers && !negate && (predicate == "in" || predicate == "equals");
-    if expect.get_mut("status").is_none() && bare {
-        expect.set("status", value);
-        return;
+    match expect.get_mut("status") {
+        None if bare => {
+            expect.set("status", value);
+            return;
+        }
+        // The same status checked twice is one check.
+        Some(old) if bare && *old == value => return,
+        _ => {}
     }
     let map = expect.child("status");
     if !matches!(map, Y::Map(_)) {

@@ -95,8 +95,11 @@ impl Converter {
     /// under; `None` inside when there is no body, `None` outside when it cannot be said.
     #[allow(clippy::option_option)]
     fn body(&self, b: Option<&Expr>) -> Option<Option<(&'static str, Y)>> {
-        let Some(Expr::Object(b)) = b else {
-            return Some(None);
+        let b = match b {
+            None => return Some(None),
+            Some(Expr::Object(b)) => b,
+            // `body: JSON.stringify({...})` or a string: Postman sends it as a raw body.
+            Some(raw) => return Some(Some(self.raw_body(raw)?)),
         };
         let pairs = |list: Option<&Expr>| -> Option<Y> {
             let mut out = Y::map();
@@ -115,12 +118,42 @@ impl Converter {
         Some(Some(match field(b, "mode") {
             Some(Expr::Str(m)) if m == "urlencoded" => ("form", pairs(field(b, "urlencoded"))?),
             Some(Expr::Str(m)) if m == "formdata" => ("multipart", pairs(field(b, "formdata"))?),
-            Some(Expr::Str(m)) if m == "raw" => match self.value(field(b, "raw")?)? {
-                Y::Str(text) => ("text", Y::Str(text)),
-                other => ("json", other),
-            },
+            Some(Expr::Str(m)) if m == "raw" => self.raw_body(field(b, "raw")?)?,
             _ => return None,
         }))
+    }
+
+    /// An object or list literal whose members may be locals (`{ partnerId: partnerId }`).
+    fn composed(&self, e: &Expr) -> Option<Y> {
+        match e {
+            Expr::Object(fields) if fields.iter().all(|(k, _)| k != "...") => Some(Y::Map(
+                fields
+                    .iter()
+                    .map(|(k, v)| Some((k.clone(), self.composed(v)?)))
+                    .collect::<Option<_>>()?,
+            )),
+            Expr::Array(items) => Some(Y::Seq(
+                items
+                    .iter()
+                    .map(|i| self.composed(i))
+                    .collect::<Option<_>>()?,
+            )),
+            other => self.value(other),
+        }
+    }
+
+    /// A raw body: `JSON.stringify(value)` as `json:`, text as `text:`.
+    fn raw_body(&self, raw: &Expr) -> Option<(&'static str, Y)> {
+        if let Expr::Call(callee, args) = raw
+            && super::path(callee).as_deref() == Some("JSON.stringify")
+            && let [value] = args.as_slice()
+        {
+            return Some(("json", self.composed(value)?));
+        }
+        Some(match self.value(raw)? {
+            Y::Str(text) => ("text", Y::Str(text)),
+            other => ("json", other),
+        })
     }
 
     /// The callback's checks and captures, its response parameter read as the response.
@@ -128,11 +161,82 @@ impl Converter {
         let Some(res) = params.get(1) else {
             return (Script::default(), body.is_empty());
         };
-        let body: Vec<Stmt> = body.iter().map(|s| stmt(s, res)).collect();
+        // `pm.expect(err).to.be.null`, `if (err) { console.log(err) }`: a request that gets no
+        // answer fails in yarc, whatever the script says of it.
+        let err = params.first().map(String::as_str).unwrap_or("\u{0}");
+        let answered = body.iter().filter(|s| is_error_check(s, err)).count();
+        let body: Vec<Stmt> = body
+            .iter()
+            .filter(|s| !is_error_check(s, err))
+            .map(|s| stmt(s, res))
+            .collect();
         let mut sub = Converter::new(Phase::Test, self.lines.clone());
+        sub.out.assertions += answered;
+        sub.out.assertions_seen += answered;
         let whole = sub.statements(&body);
         tidy(&mut sub.out.expect);
         (sub.out, whole)
+    }
+}
+
+/// `pm.expect(err).to.be.null` (`.to.not.exist`, `.to.be.undefined`, `.to.eql(null)`) or
+/// `if (err) { console.log(err) }` / `if (err) throw err` / `if (err) return ...`: the
+/// callback's error parameter asked whether the request was answered.
+fn is_error_check(s: &Stmt, err: &str) -> bool {
+    let is_err = |e: &Expr| matches!(e, Expr::Ident(n) if n == err);
+    match &s.kind {
+        StmtKind::Expr(e) => {
+            let words = chain_words(e);
+            let Some((subject, words)) = words else {
+                return false;
+            };
+            is_err(subject)
+                && matches!(
+                    words.as_slice(),
+                    ["to", "be", "null"]
+                        | ["to", "be", "undefined"]
+                        | ["to", "not", "exist"]
+                        | ["not", "to", "exist"]
+                        | ["to", "not", "be", "ok"]
+                        | ["to", "eql" | "equal" | "eq", "null"]
+                )
+        }
+        StmtKind::If(cond, then, otherwise) => {
+            is_err(cond)
+                && otherwise.is_empty()
+                && then.iter().all(|t| {
+                    matches!(&t.kind, StmtKind::Throw(_) | StmtKind::Other)
+                        || super::is_console_stmt(t)
+                })
+        }
+        _ => false,
+    }
+}
+
+/// `pm.expect(x).to.be.null` as `x` and its words (`eql(null)` as the words `eql`, `null`).
+fn chain_words(e: &Expr) -> Option<(&Expr, Vec<&str>)> {
+    let mut words = Vec::new();
+    let mut at = e;
+    loop {
+        match at {
+            Expr::Member(inner, w) => {
+                words.push(w.as_str());
+                at = inner;
+            }
+            Expr::Call(callee, args) => match (&**callee, args.as_slice()) {
+                (Expr::Member(inner, w), [Expr::Null]) => {
+                    words.push("null");
+                    words.push(w.as_str());
+                    at = inner;
+                }
+                (c, [subject]) if super::path(c).as_deref() == Some("pm.expect") => {
+                    words.reverse();
+                    return Some((subject, words));
+                }
+                _ => return None,
+            },
+            _ => return None,
+        }
     }
 }
 

@@ -1317,3 +1317,53 @@ fn numbers_parsed_from_literals_are_those_numbers() {
     assert_eq!(v["expect"]["json"]["$.total"], json!(2.5));
     assert_eq!((s.assertions, s.assertions_seen), (2, 2));
 }
+
+#[test]
+fn an_assertion_as_a_condition_is_a_check_and_its_block_runs() {
+    let s = test(&[
+        "pm.test(\"Status code is 200\", function () {",
+        "    pm.response.to.have.status(200);",
+        "    if (pm.response.to.have.status(200)) {",
+        "        var jsonData = pm.response.json();",
+        "        pm.environment.set(\"userid\", jsonData.data.userId);",
+        "    }",
+        "});",
+    ]);
+    let v = out(&s);
+    assert_eq!(v["expect"]["status"], json!(200));
+    assert_eq!(v["capture"]["userid"]["json"], json!("$.data.userId"));
+    assert_eq!((s.assertions, s.assertions_seen), (2, 2), "{v}");
+    assert_eq!((s.captures, s.sets_seen), (1, 1), "{v}");
+}
+
+#[test]
+fn a_throw_on_a_response_condition_is_the_opposite_check() {
+    let s = test(&[
+        "if (pm.response.code == 403) {",
+        "    throw Error(\"HTTP 403. Make sure you are located in the US, UK or Canada.\")",
+        "}",
+        "var data = pm.response.json();",
+        "if (data.status === 'failed') throw new Error('the job failed');",
+        "if (data.items.length > 3) { throw new Error('too many') }",
+    ]);
+    let v = out(&s);
+    assert_eq!(
+        v["expect"]["status"],
+        json!({"not": {"equals": 403}}),
+        "{v}"
+    );
+    assert_eq!(
+        v["expect"]["json"]["$.status"],
+        json!({"not": {"equals": "failed"}}),
+        "{v}"
+    );
+    // `>` negated is not written: left to a human, as a comment (the list must be there for
+    // the script to get that far).
+    assert_eq!(
+        v["expect"]["json"]["$.items"],
+        json!({"exists": true}),
+        "{v}"
+    );
+    assert_eq!((s.assertions, s.assertions_seen), (2, 2), "{v}");
+    assert_eq!(s.kept.len(), 1, "{:?}", s.kept);
+}
