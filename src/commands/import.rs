@@ -10,6 +10,10 @@ pub enum ImportCommand {
         /// An exported Postman environment (.json); may be given several times.
         #[arg(long = "environment", value_name = "ENV.json")]
         environments: Vec<PathBuf>,
+        /// Exported Postman globals (.json): collection variables where the collection has
+        /// none of that name (Postman's own order: the collection's win).
+        #[arg(long, value_name = "GLOBALS.json")]
+        globals: Option<PathBuf>,
         /// The folder to write the collection and environments/ into.
         #[arg(long, short = 'o')]
         output: PathBuf,
@@ -79,12 +83,13 @@ pub(crate) fn execute(cmd: ImportCommand) -> super::Outcome {
         ImportCommand::Postman {
             collection,
             environments,
+            globals,
             output,
             report,
             force,
         } => postman_files(
             &collection,
-            &environments,
+            (&environments, globals.as_deref()),
             &output,
             report.as_deref(),
             force,
@@ -329,15 +334,22 @@ fn write_schemas(dir: &Path) -> Result<(), String> {
 
 fn postman_files(
     collection: &Path,
-    environments: &[std::path::PathBuf],
+    (environments, globals): (&[std::path::PathBuf], Option<&Path>),
     out: &Path,
     report: Option<&Path>,
     force: bool,
 ) -> super::Outcome {
-    let c = match read_json(collection) {
+    let mut c = match read_json(collection) {
         Ok(c) => c,
         Err(e) => return fail(&e.to_string()),
     };
+    let mut from_globals = 0;
+    if let Some(g) = globals {
+        match read_json(g) {
+            Ok(g) => from_globals = postman::with_globals(&mut c, &g),
+            Err(e) => return fail(&e),
+        }
+    }
     let mut envs = Vec::new();
     for e in environments {
         match read_json(e) {
@@ -347,10 +359,15 @@ fn postman_files(
     }
     // Newman reads upload files from where it runs; a yarc collection from its own folder.
     let beside = |src: &str| out.join(src).is_file();
-    let imported = match postman::import(&c, &envs, &beside) {
+    let mut imported = match postman::import(&c, &envs, &beside) {
         Ok(i) => i,
         Err(e) => return fail(&e),
     };
+    if from_globals > 0 {
+        imported.report.notes.push(format!(
+            "{from_globals} Postman globals became collection variables (the collection's own of the same name win)"
+        ));
+    }
     let names = imported.files.iter().map(|(rel, _)| rel.as_str());
     if let Err(e) = refuse_existing(out, names, force) {
         return fail(&e);

@@ -306,6 +306,52 @@ impl Ctx<'_> {
     }
 }
 
+/// Postman globals (an export's `values`) added to the collection's variables where the
+/// collection has none of that name — globals rank below collection variables in Postman.
+/// How many were added.
+pub(crate) fn with_globals(collection: &mut Value, globals: &Value) -> usize {
+    let body = match collection.get("collection") {
+        Some(inner) if collection.get("info").is_none() && inner.get("info").is_some() => {
+            &mut collection["collection"]
+        }
+        _ => collection,
+    };
+    let Some(obj) = body.as_object_mut() else {
+        return 0;
+    };
+    let list = obj
+        .entry("variable")
+        .or_insert_with(|| Value::Array(Vec::new()));
+    let Some(list) = list.as_array_mut() else {
+        return 0;
+    };
+    let has = |list: &[Value], key: &str| {
+        list.iter()
+            .any(|v| v.get("key").and_then(Value::as_str) == Some(key))
+    };
+    let mut added = 0;
+    for g in globals
+        .get("values")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let Some(key) = g.get("key").and_then(Value::as_str) else {
+            continue;
+        };
+        if g.get("enabled").and_then(Value::as_bool) == Some(false) || has(list, key) {
+            continue;
+        }
+        let mut v = serde_json::json!({"key": key, "value": g.get("value").cloned().unwrap_or(Value::Null)});
+        if let Some(t) = g.get("type") {
+            v["type"] = t.clone();
+        }
+        list.push(v);
+        added += 1;
+    }
+    added
+}
+
 /// The names of every request in the export, lowercased.
 fn exported_names(items: &[Value]) -> HashSet<String> {
     let mut out = HashSet::new();
@@ -2218,6 +2264,28 @@ mod tests {
             "{:?}",
             out.report.notes
         );
+    }
+
+    #[test]
+    fn globals_are_collection_variables_below_the_collections_own() {
+        let mut c = collection(json!([
+            {"name": "a", "request": {"url": "{{domain}}{{endpoint}}/{{id}}"}},
+        ]));
+        c["variable"] = json!([{"key": "domain", "value": "https://own.example"}]);
+        let globals = json!({"name": "My Workspace Globals", "_postman_variable_scope": "globals", "values": [
+            {"key": "domain", "value": "https://global.example", "enabled": true},
+            {"key": "endpoint", "value": "/api/cart", "enabled": true},
+            {"key": "off", "value": "x", "enabled": false},
+            {"key": "api_secret", "value": "s3cr3t", "type": "secret", "enabled": true},
+        ]});
+        assert_eq!(with_globals(&mut c, &globals), 2);
+        let out = import(&c, &[], &|_| true).expect("import");
+        let col: Value = serde_saphyr::from_str(&out.files[0].1).expect("yaml");
+        assert_eq!(col["variables"]["domain"], "https://own.example");
+        assert_eq!(col["variables"]["endpoint"], "/api/cart");
+        assert!(col["variables"].get("off").is_none());
+        assert_eq!(col["variables"]["api_secret"], "{{ secret('API_SECRET') }}");
+        assert!(!out.files[0].1.contains("s3cr3t"));
     }
 
     #[test]

@@ -8,7 +8,7 @@ do the test verdicts agree?
                                       [--block-external | --no-block-external]
 
 For every fixture (fixtures/<name>.postman_collection.json, with an optional
-<name>.postman_environment.json beside it) it runs Newman against a fresh recording echo server
+<name>.postman_environment.json and <name>.postman_globals.json beside it) it runs Newman against a fresh recording echo server
 (echo.py), then imports the collection with yarc and runs the result against another fresh one,
 aligns the two request logs and compares them request by request, then compares the verdicts
 per request name. See README.md for what identical / equivalent / different mean.
@@ -275,6 +275,8 @@ def run_newman(newman, fixture, work, guard=None):
         cmd = [newman, "run", newman_collection(fixture, work, server)]
         if fixture["environment"]:
             cmd += ["-e", fixture["environment"]]
+        if fixture.get("globals"):
+            cmd += ["-g", fixture["globals"]]
         cmd += ["--env-var", f"base_url={server.base_url}"]
         for name, value in var_url_values(fixture.get("var_urls") or {}, server):
             cmd += ["--env-var", f"{name}={value}"]
@@ -366,6 +368,10 @@ def postman_values(fixture) -> dict:
                 values.setdefault(env_name(v.get("key", "")), v.get("value"))
     for v in collection_body(fixture["json"]).get("variable", []) or []:
         values.setdefault(env_name(v.get("key", "")), v.get("value"))
+    if fixture.get("globals"):
+        with open(fixture["globals"], encoding="utf-8-sig") as f:
+            for v in json.load(f).get("values", []):
+                values.setdefault(env_name(v.get("key", "")), v.get("value"))
     walk_auth(collection_body(fixture["json"]))
     return values
 
@@ -377,6 +383,8 @@ def run_yarc(yarc, fixture, work, guard=None):
     cmd = [yarc, "import", "postman", fixture["collection"]]
     if fixture["environment"]:
         cmd += ["--environment", fixture["environment"]]
+    if fixture.get("globals"):
+        cmd += ["--globals", fixture["globals"]]
     cmd += ["-o", out_dir, "--force", "--report", import_report]
     env = dict(os.environ, NO_COLOR="1")
     cwd = fixture.get("dir", FIXTURES)
@@ -952,7 +960,9 @@ def load_fixtures(names, fixtures_dir=None, var_urls=None):
             if not isinstance(side.get("var_url", {}), dict):
                 raise HarnessError(f"{sidecar}: `var_url` must be an object of NAME: TEMPLATE")
             fx_var_urls.update({str(k): str(v) for k, v in side.get("var_url", {}).items()})
+        glob = os.path.join(fdir, f"{name}.postman_globals.json")
         out.append({"name": name, "collection": coll, "environment": env if os.path.isfile(env) else None,
+                    "globals": glob if os.path.isfile(glob) else None,
                     "json": data, "text": text, "dir": fdir, "var_urls": fx_var_urls})
     return out
 

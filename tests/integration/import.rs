@@ -599,6 +599,45 @@ fn a_url_a_later_request_captures_holds_back_only_the_requests_before_it() {
     assert_eq!(w.sandbox.requests_seen(), 2, "{}", r.all());
 }
 
+/// Postman globals (`--globals`) fill the variables a collection relies on but does not hold:
+/// the requests run against the URL the globals give, and a global secret is not copied.
+#[test]
+fn postman_globals_become_the_collections_variables() {
+    let collection = serde_json::json!({
+        "info": {"name": "cart", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+        "item": [{"name": "cart", "request": {"method": "GET", "url": "{{domain}}{{endpoint_cart}}",
+                  "header": [{"key": "X-Key", "value": "{{shop_api_key}}"}]}}]
+    });
+    let w = World::new();
+    w.write("c.json", &collection.to_string());
+    let globals = serde_json::json!({"name": "Globals", "_postman_variable_scope": "globals", "values": [
+        {"key": "domain", "value": w.url(), "enabled": true},
+        {"key": "endpoint_cart", "value": "/echo/cart", "enabled": true},
+        {"key": "shop_api_key", "value": "k-123-secret", "enabled": true},
+    ]});
+    w.write("g.json", &globals.to_string());
+    w.yarc(&[
+        "import",
+        "postman",
+        "c.json",
+        "--globals",
+        "g.json",
+        "-o",
+        "out",
+    ])
+    .expect_code(0)
+    .expect_contains("3 Postman globals became collection variables")
+    .expect_contains("set SHOP_API_KEY");
+    let yaml = std::fs::read_to_string(w.path("out/cart.yaml")).expect("yaml");
+    assert!(!yaml.contains("k-123-secret"), "{yaml}");
+    let r = w.yarc_env(
+        &["run", "out/cart.yaml"],
+        &[("SHOP_API_KEY", "k-123-secret")],
+    );
+    r.expect_code(0).expect_contains("1 passed, 0 failed");
+    assert_eq!(w.sandbox.requests_seen(), 1, "{}", r.all());
+}
+
 /// `yarc import curl`: a token request pasted from documentation and a browser's Windows copy,
 /// added to one file, run against the sandbox with the secrets from the environment — what the
 /// server receives is what curl would have sent, and no credential is written.

@@ -69,6 +69,12 @@ pub(super) fn assertion(cx: &Converter, e: &Expr, out: &mut Staged) -> bool {
                 let name = super::var_name(&t).unwrap_or_default();
                 expect_steps(cx, Subject::Var(name), &steps, out)
             }
+            // `pm.expect([201, 401]).to.include(pm.response.code)`: the subject is the argument.
+            Some(Subject::Value(list @ Y::Seq(_)))
+                if let Some((s, negate)) = member_of(cx, &steps) =>
+            {
+                add(out, s, "in", list, negate) && out.0.iter().all(|(s, p, _, n)| fits(s, p, *n))
+            }
             Some(Subject::Value(_)) | None => {
                 // `pm.expect(a === 1).to.be.true`: the expression is the assertion.
                 let words: Vec<&str> = steps.iter().map(|s| s.0).collect();
@@ -79,6 +85,26 @@ pub(super) fn assertion(cx: &Converter, e: &Expr, out: &mut Staged) -> bool {
         },
         (Base::Response, steps) => response_steps(cx, &steps, out),
         (Base::Other, _) => false,
+    }
+}
+
+/// `.to.include(x)` / `.contain(x)` (with `.not`) of a literal list: `x`, and whether negated.
+fn member_of(cx: &Converter, steps: &[Step<'_>]) -> Option<(Subject, bool)> {
+    let mut negate = false;
+    let mut found = None;
+    for &(word, args) in steps {
+        match (word, args) {
+            (w, None) if NOOP.contains(&w) => {}
+            ("not", None) => negate = !negate,
+            ("include" | "includes" | "contain" | "contains", Some([x])) if found.is_none() => {
+                found = Some(cx.subject(x)?);
+            }
+            _ => return None,
+        }
+    }
+    match found? {
+        Subject::Value(_) => None,
+        s => Some((s, negate)),
     }
 }
 

@@ -1367,3 +1367,21 @@ fn a_throw_on_a_response_condition_is_the_opposite_check() {
     assert_eq!((s.assertions, s.assertions_seen), (2, 2), "{v}");
     assert_eq!(s.kept.len(), 1, "{:?}", s.kept);
 }
+
+#[test]
+fn a_literal_list_that_includes_the_subject_is_in() {
+    let s = test(&[
+        "pm.test(\"Check status code\", function () {",
+        "    pm.expect([201, 401]).contain(pm.response.code)",
+        "    pm.expect(['a', 'b']).to.not.include(pm.response.json().kind)",
+        "});",
+    ]);
+    let v = out(&s);
+    assert_eq!(v["expect"]["status"], json!([201, 401]), "{v}");
+    assert_eq!(
+        v["expect"]["json"]["$.kind"],
+        json!({"not": {"in": ["a", "b"]}}),
+        "{v}"
+    );
+    assert_eq!((s.assertions, s.assertions_seen), (2, 2));
+}
