@@ -53,7 +53,12 @@ pub(crate) fn convert(text: &str, unknown: &mut Vec<String>) -> String {
         let Some(whole) = c.get(0) else { continue };
         let name = c.get(1).map_or("", |m| m.as_str());
         out.push_str(&literal(&text[last..whole.start()]));
-        if let Some(expr) = dynamic(name) {
+        let inner = &text[whole.start() + 2..whole.end() - 2];
+        if inner.trim() != inner {
+            // `{{ name }}`: Postman looks up " name ", spaces included, finds nothing and sends
+            // the text as written.
+            out.push_str(&text_expr(whole.as_str()));
+        } else if let Some(expr) = dynamic(name) {
             out.push_str(&format!("{{{{ {expr} }}}}"));
         } else if !name_like(name) {
             // Not a name Postman would find (quotes, operators, calls): text, as Postman sends
@@ -222,6 +227,16 @@ mod tests {
             "{{ \"{{$randomNothing}}\" }}"
         );
         assert_eq!(unknown, ["$randomNothing"]);
+    }
+
+    #[test]
+    fn a_name_with_spaces_inside_the_braces_is_text_as_in_postman() {
+        let mut u = Vec::new();
+        assert_eq!(
+            convert("{{ $randomBoolean }} {{ base }}/{{id}}", &mut u),
+            "{{ \"{{ $randomBoolean }}\" }} {{ \"{{ base }}\" }}/{{ id }}"
+        );
+        assert!(u.is_empty());
     }
 
     #[test]

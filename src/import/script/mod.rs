@@ -237,6 +237,14 @@ impl Converter {
                 if let Done::Kept(KEPT_COMPUTED) = done {
                     self.remember_computed(s);
                 }
+                if let Done::Kept(_) = done
+                    && matches!(
+                        s.kind,
+                        StmtKind::Other | StmtKind::If(..) | StmtKind::Try(..)
+                    )
+                {
+                    self.forget_reassigned(s);
+                }
                 done
             };
             match done {
@@ -761,6 +769,41 @@ impl Converter {
                 self.bindings.get(n).unwrap_or(e)
             }
             _ => e,
+        }
+    }
+
+    /// A loop or block left as a comment may change the locals it assigns
+    /// (`while (n.length < 12) { n = n + digit }`): what was known of them is forgotten, so a
+    /// later `set("x", n)` is kept too rather than written with the value before the loop.
+    fn forget_reassigned(&mut self, s: &Stmt) {
+        let text = self
+            .lines
+            .get(s.first.saturating_sub(1)..s.last.min(self.lines.len()))
+            .unwrap_or_default()
+            .join("\n");
+        let known: Vec<String> = self
+            .aliases
+            .keys()
+            .chain(self.computed.keys())
+            .chain(self.objects.keys())
+            .chain(self.dates.keys())
+            .chain(self.bindings.keys())
+            .cloned()
+            .collect();
+        for name in known {
+            let assigned = regex::Regex::new(&format!(
+                r"(?:^|[^.\w$]){}\s*(?:\+\+|--|[-+*/%]?=[^=])|(?:\+\+|--){}\b",
+                regex::escape(&name),
+                regex::escape(&name)
+            ))
+            .is_ok_and(|re| re.is_match(&text));
+            if assigned {
+                self.aliases.remove(&name);
+                self.computed.remove(&name);
+                self.objects.remove(&name);
+                self.dates.remove(&name);
+                self.bindings.remove(&name);
+            }
         }
     }
 

@@ -1385,3 +1385,24 @@ fn a_literal_list_that_includes_the_subject_is_in() {
     );
     assert_eq!((s.assertions, s.assertions_seen), (2, 2));
 }
+
+#[test]
+fn a_local_a_kept_loop_changes_is_not_set_with_its_first_value() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "random_phonenumber = '+316'",
+            "while (random_phonenumber.length < 12) {",
+            "    random_phonenumber = random_phonenumber + Math.floor(Math.random() * 10);",
+            "}",
+            "pm.collectionVariables.set('random_phonenumber', random_phonenumber)",
+            "let plain = 'kept'",
+            "pm.collectionVariables.set('plain', plain)",
+        ],
+    );
+    let v = out(&s);
+    assert!(v["sets"].get("random_phonenumber").is_none(), "{v}");
+    assert!(v["variables"].get("random_phonenumber").is_none(), "{v}");
+    assert_eq!(v["variables"]["plain"], json!("kept"), "{v}");
+    assert_eq!((s.sets_seen, s.variables_set), (2, 1), "{v}");
+}
