@@ -1859,6 +1859,12 @@ fn json_body(raw: &str, cx: &mut Ctx<'_>) -> Option<Y> {
             && rest.starts_with("{{")
             && let Some(end) = rest.find("}}")
         {
+            let inner = &rest[2..end];
+            if !in_string && inner.trim() != inner {
+                // `"on": {{ flag }}`: no variable to Postman, which sends the braces — not
+                // JSON; the body is sent as text, as written.
+                return None;
+            }
             let stand_in = format!("__yarc_{}__", found.len());
             let converted = cx.text(&rest[..end + 2]);
             raw_found.push(rest[..end + 2].to_string());
@@ -2286,6 +2292,23 @@ mod tests {
         assert!(col["variables"].get("off").is_none());
         assert_eq!(col["variables"]["api_secret"], "{{ secret('API_SECRET') }}");
         assert!(!out.files[0].1.contains("s3cr3t"));
+    }
+
+    #[test]
+    fn a_json_body_with_spaced_braces_outside_strings_is_sent_as_text() {
+        let raw = "{\n  \"name\": \"{{ n }}\",\n  \"on\": {{ $randomBoolean }}\n}";
+        let c = collection(json!([
+            {"name": "a", "request": {"method": "PUT", "url": "{{base}}/x",
+             "body": {"mode": "raw", "raw": raw, "options": {"raw": {"language": "json"}}}}},
+        ]));
+        let out = import(&c, &[], &|_| true).expect("import");
+        let col: Value = serde_saphyr::from_str(&out.files[0].1).expect("yaml");
+        let r = &col["requests"][0];
+        assert!(r.get("json").is_none(), "{r}");
+        assert_eq!(
+            r["text"],
+            "{\n  \"name\": \"{{ \"{{ n }}\" }}\",\n  \"on\": {{ \"{{ $randomBoolean }}\" }}\n}"
+        );
     }
 
     #[test]

@@ -331,6 +331,16 @@ impl Parser {
         let first = self.line(start);
         let kind = match self.word() {
             Some("var" | "let" | "const") => self.declaration(),
+            // `function name(a) { ... }`: a name bound to the function.
+            Some("function") => match self.toks.get(self.pos + 1).map(|t| &t.tok) {
+                Some(Tok::Ident(name)) => {
+                    let name = name.clone();
+                    self.pos += 1;
+                    self.function()
+                        .map(|f| StmtKind::Let(vec![(Binding::Name(name), f)]))
+                }
+                _ => None,
+            },
             Some("if") => self.if_statement(),
             Some("try") => self.try_statement(),
             Some("throw") => {

@@ -160,6 +160,8 @@ struct Converter {
     bindings: HashMap<String, Expr>,
     /// Names bound to an Ajv validator (`var ajv = new Ajv({...})`).
     validators: BTreeSet<String>,
+    /// Helper functions that read a variable and throw without it (`getvar("clientId")`).
+    getters: BTreeSet<String>,
     /// Inside `list.forEach(item => ...)`: the path of every item (`$.items[*]`), whose checks
     /// become `each:` predicates.
     each_base: Option<String>,
@@ -211,6 +213,7 @@ impl Converter {
             objects: HashMap::new(),
             bindings: HashMap::new(),
             validators: BTreeSet::new(),
+            getters: BTreeSet::new(),
             dates: HashMap::new(),
             computed: HashMap::new(),
             request_body: None,
@@ -272,6 +275,13 @@ impl Converter {
             Done::Kept(KEPT_ASSERTION)
         };
         match &s.kind {
+            StmtKind::Let(decls) if self.is_function_declaration(s) => match decls.as_slice() {
+                [(Binding::Name(name), Expr::Func(params, body))] if self.getter(params, body) => {
+                    self.getters.insert(name.clone());
+                    Done::Converted
+                }
+                _ => self.flow(s),
+            },
             StmtKind::Let(decls) => self.declarations(decls),
             StmtKind::Assign(Expr::Index(target, _), value) if matches!(&**target, Expr::Ident(t) if t == "tests") => {
                 self.legacy_test(value)
@@ -772,6 +782,70 @@ impl Converter {
         }
     }
 
+    /// `getvar("clientId")` of a helper `getter`: the variable's read, and the helper's refusal
+    /// to go on without it as a check of the request (`vars: { clientId: { exists: true, not:
+    /// "" } }`) — Newman counts the throw as a failure of the request, which it still sends.
+    fn getter_call(&mut self, e: &Expr) -> Option<Expr> {
+        let Expr::Call(callee, args) = e else {
+            return None;
+        };
+        let (Expr::Ident(f), [Expr::Str(name)]) = (&**callee, args.as_slice()) else {
+            return None;
+        };
+        if !self.getters.contains(f) {
+            return None;
+        }
+        let var = super::vars::ident(name);
+        let wanted = Y::Map(vec![
+            ("exists".into(), Y::Bool(true)),
+            ("not".into(), Y::str("")),
+        ]);
+        self.out.expect.child("vars").set(var, wanted);
+        self.out.assertions_seen += 1;
+        self.out.assertions += 1;
+        let get = Expr::Member(
+            Box::new(Expr::Member(
+                Box::new(Expr::Ident("pm".into())),
+                "variables".into(),
+            )),
+            "get".into(),
+        );
+        Some(Expr::Call(Box::new(get), args.clone()))
+    }
+
+    fn is_function_declaration(&self, s: &Stmt) -> bool {
+        self.lines
+            .get(s.first.saturating_sub(1))
+            .map(|l| l.trim_start())
+            .is_some_and(|l| l.starts_with("function ") || l.starts_with("async function "))
+    }
+
+    /// `function getvar(name) { let value = pm.variables.get(name); if (!value) throw ...;
+    /// return value; }`: a helper that reads a variable and refuses to go on without it.
+    fn getter(&self, params: &[String], body: &[Stmt]) -> bool {
+        let [param] = params else {
+            return false;
+        };
+        let [read, check, ret] = body else {
+            return false;
+        };
+        let StmtKind::Let(decls) = &read.kind else {
+            return false;
+        };
+        let [(Binding::Name(local), Expr::Call(callee, args))] = decls.as_slice() else {
+            return false;
+        };
+        let reads_param = matches!(args.as_slice(), [Expr::Ident(a)] if a == param)
+            && path(callee).is_some_and(|p| VAR_GETTERS.contains(&p.as_str()));
+        let refuses = matches!(&check.kind, StmtKind::If(Expr::Unary("!", x), then, otherwise)
+            if matches!(&**x, Expr::Ident(n) if n == local) && is_throw(then) && otherwise.is_empty());
+        let returns = self
+            .lines
+            .get(ret.first.saturating_sub(1))
+            .is_some_and(|l| l.trim().trim_end_matches(';') == format!("return {local}"));
+        reads_param && refuses && returns
+    }
+
     /// A loop or block left as a comment may change the locals it assigns
     /// (`while (n.length < 12) { n = n + digit }`): what was known of them is forgotten, so a
     /// later `set("x", n)` is kept too rather than written with the value before the loop.
@@ -862,6 +936,14 @@ impl Converter {
     }
 
     fn declare(&mut self, name: &str, value: &Expr) -> Done {
+        let read;
+        let value = match self.getter_call(value) {
+            Some(e) => {
+                read = e;
+                &read
+            }
+            None => value,
+        };
         self.dates.remove(name);
         self.computed.remove(name);
         self.request_json.remove(name);

@@ -1406,3 +1406,31 @@ fn a_local_a_kept_loop_changes_is_not_set_with_its_first_value() {
     assert_eq!(v["variables"]["plain"], json!("kept"), "{v}");
     assert_eq!((s.sets_seen, s.variables_set), (2, 1), "{v}");
 }
+
+#[test]
+fn a_helper_that_refuses_an_unset_variable_is_a_check_of_it() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "function getvar(variableName) {",
+            "    let value = pm.variables.get(variableName);",
+            "    if (!value) throw new Error(",
+            "        `Variable '${variableName}' is not defined. Do you forget to select an environment?`);",
+            "    return value;",
+            "}",
+            "",
+            "let clientId = getvar('clientId');",
+            "let scope = getvar('scope');",
+            "pm.variables.set('who', clientId);",
+            "function other(x) { return x + 1 }",
+        ],
+    );
+    let v = out(&s);
+    let refused = json!({"exists": true, "not": ""});
+    assert_eq!(v["expect"]["vars"]["clientId"], refused, "{v}");
+    assert_eq!(v["expect"]["vars"]["scope"], refused, "{v}");
+    assert_eq!(v["sets"]["who"], json!("{{ clientId }}"), "{v}");
+    // Any other function declaration stays a comment, as before.
+    assert_eq!(s.kept.len(), 1, "{:?}", s.kept);
+    assert_eq!((s.assertions, s.assertions_seen), (2, 2));
+}
