@@ -247,6 +247,8 @@ pub(crate) enum StmtKind {
     Try(Vec<Stmt>, Vec<Stmt>),
     /// `throw new Error("...")`.
     Throw(Expr),
+    /// `return` with what it returns, if anything.
+    Return(Option<Expr>),
     /// `for`, a function declaration, or anything not understood.
     Other,
 }
@@ -346,6 +348,13 @@ impl Parser {
             Some("throw") => {
                 self.pos += 1;
                 self.expr().map(StmtKind::Throw)
+            }
+            Some("return") => {
+                self.pos += 1;
+                match self.at_statement_end() {
+                    true => Some(StmtKind::Return(None)),
+                    false => self.expr().map(|e| StmtKind::Return(Some(e))),
+                }
             }
             Some(w) if KEYWORDS.contains(&w) => None,
             _ => self.expression_statement(),
@@ -917,7 +926,9 @@ mod tests {
             .map(|s| match &s.kind {
                 StmtKind::Let(_) => "let",
                 StmtKind::If(..) => "if",
-                StmtKind::Other | StmtKind::Try(..) | StmtKind::Throw(_) => "other",
+                StmtKind::Other | StmtKind::Try(..) | StmtKind::Throw(_) | StmtKind::Return(_) => {
+                    "other"
+                }
                 StmtKind::Assign(..) => "assign",
                 StmtKind::Expr(_) => "expr",
             })

@@ -327,7 +327,9 @@ impl Converter {
                     false => Done::Kept(KEPT_AROUND),
                 }
             }
-            StmtKind::Try(..) | StmtKind::Throw(_) | StmtKind::Other => self.flow(s),
+            StmtKind::Try(..) | StmtKind::Throw(_) | StmtKind::Return(_) | StmtKind::Other => {
+                self.flow(s)
+            }
             StmtKind::Assign(..) if self.phase != Phase::PreRequest => shaped(self),
             StmtKind::Assign(..) => Done::Kept(KEPT_OTHER),
         }
@@ -1392,14 +1394,15 @@ impl Converter {
 
     /// `return` (with or without a value): it ends the block it is in.
     fn is_return(&self, s: &Stmt) -> bool {
-        matches!(s.kind, StmtKind::Other)
-            && self
-                .lines
-                .get(s.first.saturating_sub(1))
-                .map(|l| l.trim_start())
-                .is_some_and(|l| {
-                    l == "return" || l.starts_with("return;") || l.starts_with("return ")
-                })
+        matches!(s.kind, StmtKind::Return(_))
+            || matches!(s.kind, StmtKind::Other)
+                && self
+                    .lines
+                    .get(s.first.saturating_sub(1))
+                    .map(|l| l.trim_start())
+                    .is_some_and(|l| {
+                        l == "return" || l.starts_with("return;") || l.starts_with("return ")
+                    })
     }
 
     /// `pm.request.headers.add({ key: "X-Group", value: pm.environment.get("group") })` (or
@@ -1609,7 +1612,7 @@ impl Converter {
             && m == "find"
             && let [Expr::Func(params, body)] = args.as_slice()
             && let (Some(item), [only]) = (params.first(), body.as_slice())
-            && let StmtKind::Expr(test) = &only.kind
+            && let StmtKind::Expr(test) | StmtKind::Return(Some(test)) = &only.kind
             && let Some(Subject::Json(p)) = self.subject(list)
             && let Some(filter) = find_filter(item, test)
         {
@@ -2805,10 +2808,20 @@ fn find_filter(item: &str, test: &Expr) -> Option<String> {
     };
     let quoted = |s: &str| format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"));
     match test {
+        // `o.system == "x" && o.code == "y"`: both.
+        Expr::Binary("&&", a, b) => Some(format!(
+            "({} && {})",
+            find_filter(item, a)?,
+            find_filter(item, b)?
+        )),
         Expr::Binary("===" | "==", a, b) => match (&**a, &**b) {
             (x, Expr::Str(v)) | (Expr::Str(v), x) => {
                 Some(format!("(@{} == {})", field(x)?, quoted(v)))
             }
+            (x, Expr::Num(n)) | (Expr::Num(n), x) if n.is_finite() => {
+                Some(format!("(@{} == {n})", field(x)?))
+            }
+            (x, Expr::Bool(v)) | (Expr::Bool(v), x) => Some(format!("(@{} == {v})", field(x)?)),
             _ => None,
         },
         Expr::Call(callee, args) => {

@@ -205,8 +205,10 @@ fn is_error_check(s: &Stmt, err: &str) -> bool {
             is_err(cond)
                 && otherwise.is_empty()
                 && then.iter().all(|t| {
-                    matches!(&t.kind, StmtKind::Throw(_) | StmtKind::Other)
-                        || super::is_console_stmt(t)
+                    matches!(
+                        &t.kind,
+                        StmtKind::Throw(_) | StmtKind::Return(_) | StmtKind::Other
+                    ) || super::is_console_stmt(t)
                 })
         }
         _ => false,
@@ -261,6 +263,7 @@ fn stmt(s: &Stmt, res: &str) -> Stmt {
             b.iter().map(|s| stmt(s, res)).collect(),
         ),
         StmtKind::Throw(e) => StmtKind::Throw(expr(e, res)),
+        StmtKind::Return(e) => StmtKind::Return(e.as_ref().map(|e| expr(e, res))),
         StmtKind::Other => StmtKind::Other,
     };
     Stmt {

@@ -1434,3 +1434,27 @@ fn a_helper_that_refuses_an_unset_variable_is_a_check_of_it() {
     assert_eq!(s.kept.len(), 1, "{:?}", s.kept);
     assert_eq!((s.assertions, s.assertions_seen), (2, 2));
 }
+
+#[test]
+fn a_find_with_several_conditions_or_a_function_body_is_a_filter() {
+    let s = test(&[
+        "var responseData = pm.response.json();",
+        "pm.test('codes', function () {",
+        "    pm.expect(responseData.expansion.contains.find(function(obj) { return obj.system == \"http://snomed.info/sct\" && obj.code == \"14693006\" })).exist",
+        "    pm.expect(responseData.entry.find(m => m.resource.version === \"2.1.0\" && m.resource.count === 3)).to.exist;",
+        "});",
+    ]);
+    let v = out(&s);
+    let j = &v["expect"]["json"];
+    assert_eq!(
+        j["$.expansion.contains[?((@.system == 'http://snomed.info/sct') && (@.code == '14693006'))]"],
+        json!({"exists": true}),
+        "{v}"
+    );
+    assert_eq!(
+        j["$.entry[?((@.resource.version == '2.1.0') && (@.resource.count == 3))]"],
+        json!({"exists": true}),
+        "{v}"
+    );
+    assert_eq!((s.assertions, s.assertions_seen), (2, 2));
+}
