@@ -834,7 +834,16 @@ impl Scope {
         }
         note_script_reads(cx, &s);
         for (k, v) in s.sets.entries() {
-            cx.given.insert(k.clone());
+            // The collection's `defaults.set` gives a value before every request; a folder's
+            // only from its first request on: a request before the folder still needs one.
+            match whose {
+                "collection" => {
+                    cx.given.insert(k.clone());
+                }
+                _ => {
+                    cx.set_at.entry(k.clone()).or_insert(cx.request_no + 1);
+                }
+            }
             self.sets.set(k, v);
         }
         for (k, v) in s.headers.entries() {
@@ -2309,6 +2318,22 @@ mod tests {
             r["text"],
             "{\n  \"name\": \"{{ \"{{ n }}\" }}\",\n  \"on\": {{ \"{{ $randomBoolean }}\" }}\n}"
         );
+    }
+
+    #[test]
+    fn a_folders_pre_request_set_does_not_define_the_variable_for_requests_before_it() {
+        let set = json!([{"listen": "prerequest", "script": {"exec": ["pm.variables.set('inst', '4222');"]}}]);
+        let c = collection(json!([
+            {"name": "early", "request": {"url": "{{base}}/a/{{inst}}"}},
+            {"name": "Institutions", "event": set, "item": [
+                {"name": "late", "request": {"url": "{{base}}/b/{{inst}}"}},
+            ]},
+        ]));
+        let out = import(&c, &[], &|_| true).expect("import");
+        let col: Value = serde_saphyr::from_str(&out.files[0].1).expect("yaml");
+        // Newman sends the reference as written before the folder has run.
+        assert_eq!(col["variables"]["inst"], "{{ \"{{inst}}\" }}");
+        assert_eq!(col["requests"][1]["defaults"]["set"]["inst"], "4222");
     }
 
     #[test]
