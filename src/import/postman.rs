@@ -2184,6 +2184,15 @@ mod tests {
         json!({"info": {"name": "t", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"}, "item": items})
     }
 
+    /// The `name`s of a list of requests.
+    fn names_of(list: &Value) -> Vec<&str> {
+        list.as_array()
+            .expect("list")
+            .iter()
+            .map(|r| r["name"].as_str().unwrap_or_default())
+            .collect()
+    }
+
     fn test_event(lines: &[&str]) -> Value {
         json!([{"listen": "test", "script": {"exec": lines}}])
     }
@@ -2216,12 +2225,7 @@ mod tests {
         ]));
         let out = import(&c, &[], &|_| true).expect("import");
         let col: Value = serde_saphyr::from_str(&out.files[0].1).expect("yaml");
-        let names: Vec<&str> = col["requests"]
-            .as_array()
-            .expect("list")
-            .iter()
-            .map(|r| r["name"].as_str().unwrap_or_default())
-            .collect();
+        let names = names_of(&col["requests"]);
         assert_eq!(
             names,
             ["add", "add (4)", "Add (2)", "add (3)", "add (5)", "pm"]
@@ -2258,12 +2262,7 @@ mod tests {
         let out = import(&c, &[], &|_| true).expect("import");
         let col: Value = serde_saphyr::from_str(&out.files[0].1).expect("yaml");
         let group = &col["requests"][1]["requests"];
-        let names: Vec<&str> = group
-            .as_array()
-            .expect("list")
-            .iter()
-            .map(|r| r["name"].as_str().unwrap_or_default())
-            .collect();
+        let names = names_of(group);
         assert_eq!(names, ["folder `api` — sent by its script", "one", "two"]);
         let sent = &group[0];
         assert_eq!(sent["method"], "POST");
@@ -2477,12 +2476,7 @@ mod tests {
         ]));
         let out = import(&c, &[], &|_| true).expect("import");
         let col: Value = serde_saphyr::from_str(&out.files[0].1).expect("yaml");
-        let names: Vec<&str> = col["requests"]
-            .as_array()
-            .expect("list")
-            .iter()
-            .map(|r| r["name"].as_str().unwrap_or_default())
-            .collect();
+        let names = names_of(&col["requests"]);
         assert_eq!(
             names,
             [

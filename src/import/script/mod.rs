@@ -2366,24 +2366,35 @@ const DRAFT_7: &str = "http://json-schema.org/draft-07/schema#";
 /// A literal as written (keys in order, strings untouched: a schema's patterns are not
 /// templates).
 fn plain(e: &Expr) -> Option<Y> {
-    Some(match e {
-        Expr::Str(s) => Y::Str(s.clone()),
-        Expr::Num(n) => Y::Num(number(*n)?),
+    literal(e, |s| Y::Str(s.to_string()), plain)?
+}
+
+/// A JSON-shaped literal — string, number, boolean, null, list, object — with its strings made
+/// by `text` and its members by `member`. `None` when `e` is no literal; `Some(None)` when one
+/// of its members cannot be said.
+fn literal(
+    e: &Expr,
+    text: impl Fn(&str) -> Y,
+    member: impl Fn(&Expr) -> Option<Y>,
+) -> Option<Option<Y>> {
+    let y = match e {
+        Expr::Str(s) => Some(text(s)),
+        Expr::Num(n) => number(*n).map(Y::Num),
         Expr::Unary("-", inner) => match &**inner {
-            Expr::Num(n) => Y::Num(number(-n)?),
+            Expr::Num(n) => number(-n).map(Y::Num),
             _ => return None,
         },
-        Expr::Bool(b) => Y::Bool(*b),
-        Expr::Null => Y::Null,
-        Expr::Array(items) => Y::Seq(items.iter().map(plain).collect::<Option<_>>()?),
-        Expr::Object(fields) if fields.iter().all(|(k, _)| k != "...") => Y::Map(
-            fields
-                .iter()
-                .map(|(k, v)| Some((k.clone(), plain(v)?)))
-                .collect::<Option<_>>()?,
-        ),
+        Expr::Bool(b) => Some(Y::Bool(*b)),
+        Expr::Null => Some(Y::Null),
+        Expr::Array(items) => items.iter().map(&member).collect::<Option<_>>().map(Y::Seq),
+        Expr::Object(fields) if fields.iter().all(|(k, _)| k != "...") => fields
+            .iter()
+            .map(|(k, v)| Some((k.clone(), member(v)?)))
+            .collect::<Option<_>>()
+            .map(Y::Map),
         _ => return None,
-    })
+    };
+    Some(y)
 }
 
 fn json_of(y: &Y) -> serde_json::Value {
@@ -2413,22 +2424,14 @@ fn same_schema(a: &Y, b: &Y) -> bool {
 }
 
 pub(crate) fn value(e: &Expr) -> Option<Y> {
+    if let Some(y) = literal(
+        e,
+        |s| Y::str(super::vars::convert(s, &mut Vec::new())),
+        value,
+    ) {
+        return y;
+    }
     Some(match e {
-        Expr::Str(s) => Y::str(super::vars::convert(s, &mut Vec::new())),
-        Expr::Num(n) => Y::Num(number(*n)?),
-        Expr::Unary("-", inner) => match &**inner {
-            Expr::Num(n) => Y::Num(number(-n)?),
-            _ => return None,
-        },
-        Expr::Bool(b) => Y::Bool(*b),
-        Expr::Null => Y::Null,
-        Expr::Array(items) => Y::Seq(items.iter().map(value).collect::<Option<_>>()?),
-        Expr::Object(fields) if fields.iter().all(|(k, _)| k != "...") => Y::Map(
-            fields
-                .iter()
-                .map(|(k, v)| Some((k.clone(), value(v)?)))
-                .collect::<Option<_>>()?,
-        ),
         // `parseInt("201")`, as script generators write a status.
         Expr::Call(callee, args) if matches!(&**callee, Expr::Ident(f) if ["parseInt", "parseFloat", "Number"].contains(&f.as_str())) =>
         {
