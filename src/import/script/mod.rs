@@ -1597,6 +1597,9 @@ impl Converter {
         if let Some(v) = value(e).or_else(|| generated(e)) {
             return Some(Subject::Value(v));
         }
+        if let Some(found) = self.through_locals(e) {
+            return Some(found);
+        }
         if let Some(call) = clock::renewed(e) {
             return self.subject(&call);
         }
@@ -1605,18 +1608,6 @@ impl Converter {
             && let Some(v) = self.concat(a, b)
         {
             return Some(Subject::Value(v));
-        }
-        // `operations.find(o => o.rel === "paid")`: the first item that matches, as a filter.
-        if let Expr::Call(callee, args) = e
-            && let Expr::Member(list, m) = &**callee
-            && m == "find"
-            && let [Expr::Func(params, body)] = args.as_slice()
-            && let (Some(item), [only]) = (params.first(), body.as_slice())
-            && let StmtKind::Expr(test) | StmtKind::Return(Some(test)) = &only.kind
-            && let Some(Subject::Json(p)) = self.subject(list)
-            && let Some(filter) = find_filter(item, test)
-        {
-            return Some(Subject::Json(format!("{p}[?{filter}]")));
         }
         // `responseJSON.article || {}`: the fallback only keeps later reads from throwing.
         if let Expr::Binary("||", a, b) = e
@@ -1633,7 +1624,7 @@ impl Converter {
             Expr::Call(c, a) => {
                 base64_of(e).is_some()
                     || is_numeric(e)
-                    || random_below(e).is_some()
+                    || random_jinja(e).is_some()
                     || self.method_jinja(c, a).is_some()
             }
             Expr::Index(list, i) => self.index_jinja(list, i).is_some(),
@@ -1673,6 +1664,33 @@ impl Converter {
         }
     }
 
+    /// What a local constant or a list's `find` makes of `e`: `moment().format(FORMAT)` with
+    /// `const FORMAT = "..."` above; `list.find(o => o.rel === "paid")`, the first item that
+    /// matches, as a filter.
+    fn through_locals(&self, e: &Expr) -> Option<Subject> {
+        if let Expr::Call(callee, args) = e
+            && let [Expr::Ident(n)] = args.as_slice()
+            && matches!(&**callee, Expr::Member(_, m) if m == "format")
+            && let Some(Some(Subject::Value(Y::Str(format)))) = self.aliases.get(n)
+            && !format.contains("{{")
+            && let Some(v) = generated(&Expr::Call(callee.clone(), vec![Expr::Str(format.clone())]))
+        {
+            return Some(Subject::Value(v));
+        }
+        if let Expr::Call(callee, args) = e
+            && let Expr::Member(list, m) = &**callee
+            && m == "find"
+            && let [Expr::Func(params, body)] = args.as_slice()
+            && let (Some(item), [only]) = (params.first(), body.as_slice())
+            && let StmtKind::Expr(test) | StmtKind::Return(Some(test)) = &only.kind
+            && let Some(Subject::Json(p)) = self.subject(list)
+            && let Some(filter) = find_filter(item, test)
+        {
+            return Some(Subject::Json(format!("{p}[?{filter}]")));
+        }
+        None
+    }
+
     /// A JavaScript expression over values known before the request as a minijinja one:
     /// variables (`pm.*.get`, aliases), literals, `||`, `parseInt`/`Number`, arithmetic
     /// (`n + 1` counts: a variable read next to a number is read as a number, as a counter
@@ -1686,8 +1704,8 @@ impl Converter {
         {
             return Some(made);
         }
-        if let Some(n) = random_below(e) {
-            return Some(format!("random_int(0, {})", n - 1));
+        if let Some(random) = random_jinja(e) {
+            return Some(random);
         }
         let numeric = is_numeric;
         let method = match e {
@@ -2201,6 +2219,46 @@ fn random_below(e: &Expr) -> Option<i64> {
     whole_factor(random_factor(e)?)
 }
 
+/// `Math.floor(Math.random() * n)` or random letters and digits, as minijinja.
+fn random_jinja(e: &Expr) -> Option<String> {
+    if let Some(n) = random_below(e) {
+        return Some(format!("random_int(0, {})", n - 1));
+    }
+    random_text(e).map(|n| format!("(uuid() | replace('-', ''))[:{n}]"))
+}
+
+/// `Math.random().toString(36).substring(2, 7)` (`.substr(2, 5)`, `.slice(2, 7)`): that many
+/// random letters and digits.
+fn random_text(e: &Expr) -> Option<usize> {
+    let Expr::Call(callee, args) = e else {
+        return None;
+    };
+    let Expr::Member(inner, cut) = &**callee else {
+        return None;
+    };
+    let Expr::Call(to_string, radix) = &**inner else {
+        return None;
+    };
+    let Expr::Member(random, m) = &**to_string else {
+        return None;
+    };
+    let is_random = matches!(&**random, Expr::Call(r, a) if a.is_empty() && path(r).as_deref() == Some("Math.random"));
+    if !is_random || m != "toString" || !matches!(radix.as_slice(), [Expr::Num(r)] if *r == 36.0) {
+        return None;
+    }
+    let whole = |x: &Expr| match x {
+        Expr::Num(n) if n.fract() == 0.0 && *n >= 0.0 && *n <= 64.0 => Some(*n as usize),
+        _ => None,
+    };
+    let n = match (cut.as_str(), args.as_slice()) {
+        ("substring" | "slice", [a, b]) => whole(b)?.checked_sub(whole(a)?)?,
+        ("substr", [_, len]) => whole(len)?,
+        _ => return None,
+    };
+    // A random fraction in base 36 has about 11 digits after `0.`.
+    (1..=11).contains(&n).then_some(n)
+}
+
 /// A factor written as a whole number from 1 on.
 fn whole_factor(f: &Expr) -> Option<i64> {
     match f {
@@ -2652,6 +2710,10 @@ pub(super) fn strftime(moment: &str) -> Option<String> {
         } else if let Some((token, f)) = TOKENS.iter().find(|(t, _)| rest.starts_with(t)) {
             out.push_str(f);
             rest = &rest[token.len()..];
+        } else if c == 'T' {
+            // Not a moment token: written as it stands (ISO's date-time separator).
+            out.push(c);
+            rest = &rest[1..];
         } else if c.is_ascii_alphabetic() {
             return None;
         } else {

@@ -1458,3 +1458,51 @@ fn a_find_with_several_conditions_or_a_function_body_is_a_filter() {
     );
     assert_eq!((s.assertions, s.assertions_seen), (2, 2));
 }
+
+#[test]
+fn random_letters_and_digits_from_math_random_in_base_36() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "const randomData = Math.random().toString(36).substring(2,7);",
+            "const firstName = \"John\" + randomData;",
+            "pm.environment.set(\"firstName_env\", firstName);",
+            "pm.environment.set(\"code\", Math.random().toString(36).substr(2, 8));",
+        ],
+    );
+    let v = out(&s);
+    assert_eq!(
+        v["sets"]["firstName_env"],
+        json!("John{{ (uuid() | replace('-', ''))[:5] }}"),
+        "{v}"
+    );
+    assert_eq!(
+        v["sets"]["code"],
+        json!("{{ (uuid() | replace('-', ''))[:8] }}"),
+        "{v}"
+    );
+}
+
+#[test]
+fn a_moment_format_held_in_a_constant_is_that_format() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "var moment = require('moment');",
+            "var ISO_8601_OFFSET = 'YYYY-MM-DDTHH:mm:ss.SSS';",
+            "pm.environment.set(\"nowIso8601\", `${moment().format(ISO_8601_OFFSET)}Z`);",
+            "pm.environment.set(\"direct\", moment().format('YYYY-MM-DDTHH:mm:ss.SSS'));",
+        ],
+    );
+    let v = out(&s);
+    assert_eq!(
+        v["sets"]["nowIso8601"],
+        json!("{{ now(\"%Y-%m-%dT%H:%M:%S.%3f\") }}Z"),
+        "{v}"
+    );
+    assert_eq!(
+        v["sets"]["direct"],
+        json!("{{ now(\"%Y-%m-%dT%H:%M:%S.%3f\") }}"),
+        "{v}"
+    );
+}
