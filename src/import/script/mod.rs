@@ -703,7 +703,13 @@ impl Converter {
                 Some(Subject::Json(_) | Subject::Header(_) | Subject::Length(_))
             )
         };
+        // `pm.response.responseSize !== 0`: the answer has a body.
+        let size = |e: &Expr| path(e).as_deref() == Some("pm.response.responseSize");
         match cond {
+            Expr::Binary("!==" | "!=" | ">", a, b) if size(a) => {
+                matches!(&**b, Expr::Num(n) if *n == 0.0)
+            }
+            e if size(e) => true,
             // `responseCode >= 200 && responseCode < 300`: a range of statuses.
             Expr::Binary(">=" | ">" | "<" | "<=", a, b) => {
                 self.subject(a) == Some(Subject::Status) && matches!(&**b, Expr::Num(_))

@@ -1506,3 +1506,22 @@ fn a_moment_format_held_in_a_constant_is_that_format() {
         "{v}"
     );
 }
+
+#[test]
+fn checks_under_a_body_size_guard_are_written() {
+    let s = test(&[
+        "if(pm.response.responseSize !== 0) {",
+        "    var headers = pm.response.json().headers;",
+        "    pm.test(\"source\", function () {",
+        "        pm.expect(headers['fspiop-source']).to.eql('payerfsp');",
+        "    });",
+        "}",
+    ]);
+    let v = out(&s);
+    assert_eq!(
+        v["expect"]["json"]["$.headers['fspiop-source']"],
+        json!("payerfsp"),
+        "{v}"
+    );
+    assert_eq!((s.assertions, s.assertions_seen), (1, 1));
+}
