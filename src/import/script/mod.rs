@@ -390,27 +390,18 @@ impl Converter {
             _ => return None,
         };
         let url = self.value(field(request, "url")?)?;
+        if method != "POST" {
+            return None;
+        }
         let Some(Expr::Object(body)) = field(request, "body") else {
             return None;
         };
-        if method != "POST"
-            || !matches!(field(body, "mode"), Some(Expr::Str(m)) if m == "urlencoded")
-        {
-            return None;
-        }
-        let Some(Expr::Array(pairs)) = field(body, "urlencoded") else {
-            return None;
-        };
-        let mut form: Vec<(String, Y)> = Vec::new();
-        for p in pairs {
-            let Expr::Object(kv) = p else { return None };
-            if matches!(field(kv, "disabled"), Some(Expr::Bool(true))) {
-                continue;
-            }
-            let Some(Expr::Str(k)) = field(kv, "key") else {
-                return None;
-            };
-            form.push((k.clone(), self.value(field(kv, "value")?)?));
+        let mut form = self.token_form(body)?;
+        // The client in the request's own basic auth: `credentials: basic`.
+        let basic = self.basic_auth(field(request, "auth"))?;
+        if let Some((id, secret)) = &basic {
+            form.push(("client_id".into(), id.clone()));
+            form.push(("client_secret".into(), secret.clone()));
         }
         let get = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
         if get("grant_type") != Some(Y::str("client_credentials")) {
@@ -424,6 +415,9 @@ impl Converter {
         if let Some(scope) = get("scope") {
             o.set("scope", scope);
         }
+        if basic.is_some() {
+            o.set("credentials", Y::str("basic"));
+        }
         let mut params = Y::map();
         for (k, v) in &form {
             if !["grant_type", "client_id", "client_secret", "scope"].contains(&k.as_str()) {
@@ -434,6 +428,70 @@ impl Converter {
             o.set("params", params);
         }
         Some((Y::Map(vec![("oauth2".into(), o)]), var))
+    }
+
+    /// A token request's form fields: `urlencoded` or `formdata` pairs, or a raw
+    /// `grant_type=client_credentials&client_id=...` text (joined with `+` from locals).
+    fn token_form(&self, body: &[(String, Expr)]) -> Option<Vec<(String, Y)>> {
+        let mut form: Vec<(String, Y)> = Vec::new();
+        match field(body, "mode") {
+            Some(Expr::Str(m)) if m == "urlencoded" || m == "formdata" => {
+                let Some(Expr::Array(pairs)) = field(body, m) else {
+                    return None;
+                };
+                for p in pairs {
+                    let Expr::Object(kv) = p else { return None };
+                    if matches!(field(kv, "disabled"), Some(Expr::Bool(true))) {
+                        continue;
+                    }
+                    let Some(Expr::Str(k)) = field(kv, "key") else {
+                        return None;
+                    };
+                    form.push((k.clone(), self.value(field(kv, "value")?)?));
+                }
+            }
+            Some(Expr::Str(m)) if m == "raw" => {
+                let Y::Str(text) = self.value(field(body, "raw")?)? else {
+                    return None;
+                };
+                for pair in text.split('&').filter(|p| !p.is_empty()) {
+                    let (k, v) = pair.split_once('=')?;
+                    // A literal value may be form-encoded; a template is the variable's.
+                    let v = match v.contains("{{") {
+                        true => v.to_string(),
+                        false => form_decoded(v),
+                    };
+                    form.push((form_decoded(k), Y::str(v)));
+                }
+            }
+            _ => return None,
+        }
+        Some(form)
+    }
+
+    /// `auth: { type: "basic", basic: [{ key: "username", value }, { key: "password", value }] }`
+    /// of a script's request: the two values; `Some(None)` without one, `None` when it cannot
+    /// be read.
+    #[allow(clippy::option_option)]
+    fn basic_auth(&self, auth: Option<&Expr>) -> Option<Option<(Y, Y)>> {
+        let Some(Expr::Object(auth)) = auth else {
+            return Some(None);
+        };
+        if !matches!(field(auth, "type"), Some(Expr::Str(t)) if t == "basic") {
+            return None;
+        }
+        let Some(Expr::Array(pairs)) = field(auth, "basic") else {
+            return None;
+        };
+        let get = |name: &str| {
+            pairs.iter().find_map(|p| match p {
+                Expr::Object(kv) if matches!(field(kv, "key"), Some(Expr::Str(k)) if k == name) => {
+                    self.value(field(kv, "value")?)
+                }
+                _ => None,
+            })
+        };
+        Some(Some((get("username")?, get("password")?)))
     }
 
     /// A condition or loop: kept, and what it holds counted as seen (a conditional check
@@ -2121,13 +2179,30 @@ fn field<'a>(o: &'a [(String, Expr)], k: &str) -> Option<&'a Expr> {
 /// The variable a token request's callback stores `access_token` in (`res.json().access_token`,
 /// directly or through an alias, inside `if`/`try` too).
 fn token_variable(callback: &[Stmt]) -> Option<String> {
+    let is_token = |value: &Expr| {
+        matches!(value, Expr::Member(_, m) if m == "access_token")
+            || matches!(value, Expr::Index(_, i) if matches!(&**i, Expr::Str(k) if k == "access_token"))
+    };
+    // `let token = res.json().access_token; pm.environment.set("t", token)`.
+    let locals: Vec<&String> = callback
+        .iter()
+        .filter_map(|s| match &s.kind {
+            StmtKind::Let(decls) => Some(decls),
+            _ => None,
+        })
+        .flatten()
+        .filter_map(|(b, v)| match b {
+            Binding::Name(n) if is_token(v) => Some(n),
+            _ => None,
+        })
+        .collect();
     callback.iter().find_map(|s| match &s.kind {
         StmtKind::Expr(e) => {
             let (Expr::Str(name), value) = set_call(e)? else {
                 return None;
             };
-            let reads_token = matches!(value, Expr::Member(_, m) if m == "access_token")
-                || matches!(value, Expr::Index(_, i) if matches!(&**i, Expr::Str(k) if k == "access_token"));
+            let reads_token =
+                is_token(value) || matches!(value, Expr::Ident(n) if locals.contains(&n));
             reads_token.then(|| super::vars::ident(name))
         }
         StmtKind::If(_, then, otherwise) => {
@@ -2223,6 +2298,14 @@ fn random_factor(e: &Expr) -> Option<&Expr> {
 /// `Math.floor(Math.random() * 5)`: 5, the number a whole number is made below (a literal).
 fn random_below(e: &Expr) -> Option<i64> {
     whole_factor(random_factor(e)?)
+}
+
+/// One form-encoded value as text (`+` is a space).
+fn form_decoded(s: &str) -> String {
+    url::form_urlencoded::parse(format!("x={s}").as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
 }
 
 /// `Math.floor(Math.random() * n)` or random letters and digits, as minijinja.

@@ -1525,3 +1525,55 @@ fn checks_under_a_body_size_guard_are_written() {
     );
     assert_eq!((s.assertions, s.assertions_seen), (1, 1));
 }
+
+#[test]
+fn token_requests_with_basic_auth_formdata_or_a_raw_form_convert() {
+    let token_block = |lines: &[&str]| {
+        let s = run(Phase::PreRequest, lines);
+        let (block, var) = s.oauth2.expect("an oauth2 block");
+        (crate::import::yaml_out::to_string(&block), var)
+    };
+    let (text, var) = token_block(&[
+        "let getTokenRequest = {",
+        "    method: 'POST',",
+        "    url: pm.variables.get('tokenUrl'),",
+        "    auth: { type: 'basic', basic: [",
+        "        { key: 'username', value: pm.variables.get('clientId') },",
+        "        { key: 'password', value: pm.variables.get('clientSecret') } ] },",
+        "    body: { mode: 'formdata', formdata: [",
+        "        { key: 'grant_type', value: 'client_credentials' },",
+        "        { key: 'scope', value: pm.variables.get('scope') } ] }",
+        "};",
+        "pm.sendRequest(getTokenRequest, (err, response) => {",
+        "    let jsonResponse = response.json(),",
+        "        newAccessToken = jsonResponse.access_token;",
+        "    console.log({ err, jsonResponse, newAccessToken })",
+        "    pm.environment.set('accessToken', newAccessToken);",
+        "});",
+    ]);
+    assert_eq!(var, "accessToken");
+    for want in [
+        "token_url: \"{{ tokenUrl }}\"",
+        "client_id: \"{{ clientId }}\"",
+        "client_secret: \"{{ clientSecret }}\"",
+        "scope: \"{{ scope }}\"",
+        "credentials: basic",
+    ] {
+        assert!(text.contains(want), "{want} in {text}");
+    }
+    let (text, _) = token_block(&[
+        "const id = pm.environment.get('client_id');",
+        "pm.sendRequest({ url: pm.environment.get('token_url'), method: 'POST',",
+        "  header: { 'Content-Type': 'application/x-www-form-urlencoded' },",
+        "  body: { mode: 'raw', raw: 'grant_type=client_credentials&client_id=' + id + '&client_secret=' + pm.environment.get('client_secret') + '&tenant_id=t%201' }",
+        "}, (err, res) => pm.environment.set('access_token', res.json().access_token));",
+    ]);
+    for want in [
+        "client_id: \"{{ client_id }}\"",
+        "client_secret: \"{{ client_secret }}\"",
+        "tenant_id: t 1",
+    ] {
+        assert!(text.contains(want), "{want} in {text}");
+    }
+    assert!(!text.contains("credentials: basic"), "{text}");
+}
