@@ -820,7 +820,8 @@ struct Scope {
 }
 
 impl Scope {
-    fn add(&mut self, s: Script, phase: Phase, whose: &str, cx: &mut Ctx<'_>) {
+    fn add(&mut self, mut s: Script, phase: Phase, whose: &str, cx: &mut Ctx<'_>) {
+        hide_literal_secrets(&mut s, cx);
         if let Y::Map(entries) = s.expect.clone() {
             if !entries.is_empty() && self.expect.is_empty_map() {
                 self.expect = Y::map();
@@ -898,6 +899,42 @@ fn sent_request(sent: Y, whose: &str, cx: &mut Ctx<'_>) -> Y {
     note_reads(cx, &named, Reader::Request);
     cx.report.sent_requests += 1;
     named
+}
+
+/// A secret a script holds as a literal — the token request's `client_secret`, a
+/// `set("api_key", "...")` — becomes a `secret()` reference, as the export's own values do:
+/// the import never writes it.
+fn hide_literal_secrets(s: &mut Script, cx: &mut Ctx<'_>) {
+    let hide = |key: &str, y: &mut Y, cx: &mut Ctx<'_>| {
+        if let Y::Str(v) = y
+            && !v.is_empty()
+            && !v.contains("{{")
+        {
+            *y = Y::str(cx.secret_or_text(v, &env_name(key)));
+        }
+    };
+    if let Some((Y::Map(auth), _)) = &mut s.oauth2
+        && let Some((_, Y::Map(o))) = auth.first_mut()
+    {
+        for (k, v) in o.iter_mut() {
+            match (k.as_str(), v) {
+                ("client_secret", v) => hide(k, v, cx),
+                ("params", Y::Map(params)) => {
+                    for (pk, pv) in params.iter_mut().filter(|(pk, _)| looks_secret(pk)) {
+                        hide(pk, pv, cx);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    for map in [&mut s.variables, &mut s.sets] {
+        if let Y::Map(entries) = map {
+            for (k, v) in entries.iter_mut().filter(|(k, _)| looks_secret(k)) {
+                hide(k, v, cx);
+            }
+        }
+    }
 }
 
 /// `expect.json` from two scripts: the maps are merged, not replaced.
@@ -1190,7 +1227,8 @@ fn item_scripts(node: &Value, unique: &str, cx: &mut Ctx<'_>) -> ItemScripts {
         .into_iter()
         .chain(events(node, "test", Phase::Test))
     {
-        let s = script::convert_for(&lines, phase, sent.as_ref());
+        let mut s = script::convert_for(&lines, phase, sent.as_ref());
+        hide_literal_secrets(&mut s, cx);
         out.blocks
             .extend(count(&s, phase, &format!("request `{unique}`"), cx));
         for (k, v) in s.variables.entries() {
@@ -2333,6 +2371,35 @@ mod tests {
         // Newman sends the reference as written before the folder has run.
         assert_eq!(col["variables"]["inst"], "{{ \"{{inst}}\" }}");
         assert_eq!(col["requests"][1]["defaults"]["set"]["inst"], "4222");
+    }
+
+    #[test]
+    fn secrets_a_script_holds_as_literals_are_never_written() {
+        let pre = json!([{"listen": "prerequest", "script": {"exec": [
+            "pm.environment.set('api_key', 'AkEy12345678');",
+            "pm.sendRequest({ url: 'https://login.example.com/token', method: 'POST', body: { mode: 'raw',",
+            "  raw: 'grant_type=client_credentials&client_id=abc&client_secret=S3cr3tValue9' } },",
+            "  (e, r) => pm.environment.set('tok', r.json().access_token));",
+        ]}}]);
+        let mut c = collection(json!([
+            {"name": "a", "request": {"url": "https://api.example.com/x",
+             "header": [{"key": "Authorization", "value": "Bearer {{tok}}"}, {"key": "X-Key", "value": "{{api_key}}"}]},
+             "event": test_event(&["pm.environment.set('refresh_token', 'RtLit987654');"])},
+        ]));
+        c["event"] = pre;
+        let out = import(&c, &[], &|_| true).expect("import");
+        let text = &out.files[0].1;
+        for literal in ["AkEy12345678", "S3cr3tValue9", "RtLit987654"] {
+            assert!(!text.contains(literal), "{literal} in {text}");
+        }
+        let col: Value = serde_saphyr::from_str(text).expect("yaml");
+        assert_eq!(
+            col["auth"]["oauth2"]["client_secret"],
+            "{{ secret('CLIENT_SECRET') }}"
+        );
+        assert_eq!(col["defaults"]["set"]["api_key"], "{{ secret('API_KEY') }}");
+        let secrets: Vec<&str> = out.report.secrets.iter().map(String::as_str).collect();
+        assert_eq!(secrets, ["API_KEY", "CLIENT_SECRET", "REFRESH_TOKEN"]);
     }
 
     #[test]
