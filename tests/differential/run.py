@@ -373,6 +373,14 @@ def postman_values(fixture) -> dict:
             for v in json.load(f).get("values", []):
                 values.setdefault(env_name(v.get("key", "")), v.get("value"))
     walk_auth(collection_body(fixture["json"]))
+    # Literals scripts hold (`set("api_key", "...")`, a token form's `client_secret=...`), which
+    # the import asks for as secrets instead of writing them.
+    text = json.dumps(collection_body(fixture["json"]))
+    for pattern in (r'\.set\(\s*\\?["\']([^"\'\\]+)\\?["\']\s*,\s*\\?["\']([^"\'\\]*)\\?["\']\s*\)',
+                    r'key\s*:\s*\\?["\'](\w+)\\?["\']\s*,\s*value\s*:\s*\\?["\']([^"\'\\]*)\\?["\']',
+                    r'[?&\'"](\w*(?:secret|password|token|key)\w*)=([^&\'"\\]+)'):
+        for name, value in re.findall(pattern, text, re.I):
+            values.setdefault(env_name(name), value)
     return values
 
 
