@@ -244,6 +244,27 @@ fn write_comment(out: &mut String, c: &str, indent: usize) {
     }
 }
 
+/// A double-quoted YAML string: JSON's escapes, plus `\u` escapes for what JSON leaves
+/// as it is but YAML does not allow in a document (DEL, the C1 controls, noncharacters).
+fn yaml_quoted(s: &str) -> String {
+    let json = serde_json::to_string(s).unwrap_or_default();
+    let printable = |c: char| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{7e}' | '\u{85}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..);
+    if json.chars().all(printable) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if printable(c) {
+            out.push(c);
+        } else {
+            for unit in c.encode_utf16(&mut [0; 2]) {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
+        }
+    }
+    out
+}
+
 /// Whether a string reads better as a `|` block: several lines, nothing a block cannot hold.
 fn block_ok(s: &str) -> bool {
     s.contains('\n')
@@ -328,7 +349,7 @@ pub(crate) fn string(s: &str) -> String {
     if plain_ok(s) {
         s.to_string()
     } else {
-        serde_json::to_string(s).unwrap_or_default()
+        yaml_quoted(s)
     }
 }
 
@@ -369,6 +390,17 @@ fn plain_ok(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn characters_yaml_does_not_allow_are_escaped_and_read_back() {
+        let text = "a\u{7f}b\u{80}c\u{9f}d\u{fffe}e\u{1F600}";
+        let mut doc = Y::map();
+        doc.set("v", Y::str(text));
+        let yaml = to_string(&doc);
+        assert!(yaml.contains("\\u007f"), "{yaml}");
+        let back: serde_json::Value = serde_saphyr::from_str(&yaml).expect("yaml");
+        assert_eq!(back["v"], text);
+    }
 
     #[test]
     fn writes_ordered_block_yaml_that_reads_back() {

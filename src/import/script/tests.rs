@@ -1577,3 +1577,14 @@ fn token_requests_with_basic_auth_formdata_or_a_raw_form_convert() {
     }
     assert!(!text.contains("credentials: basic"), "{text}");
 }
+
+#[test]
+fn a_time_limit_from_a_variable_stays_a_comment() {
+    let s = test(&[
+        "pm.test('fast', () => pm.expect(pm.response.responseTime).to.be.below(pm.environment.get('acceptableResponseTime')));",
+        "pm.test('fast enough', () => pm.expect(pm.response.responseTime).to.be.below(500));",
+    ]);
+    let v = out(&s);
+    assert_eq!(v["expect"]["time"], json!({"lt": "500ms"}), "{v}");
+    assert_eq!((s.assertions, s.assertions_seen), (1, 2));
+}
