@@ -666,13 +666,8 @@ impl Converter {
         if self.phase == Phase::PreRequest || self.swallowed {
             return None;
         }
-        let mut staged = Staged::default();
-        if !(chain::boolean(self, cond, true, &mut staged) && self.commit(staged)) {
-            return None;
-        }
-        self.out.assertions_seen += 1;
-        self.out.assertions += 1;
-        Some(Done::Converted)
+        self.written_check(|c, out| chain::boolean(c, cond, true, out))
+            .then_some(Done::Converted)
     }
 
     /// What must hold of the variables for `cond` to be false: each variable with its
@@ -1196,8 +1191,14 @@ impl Converter {
         {
             return false;
         }
+        self.written_check(|c, out| chain::assertion(c, cond, out))
+    }
+
+    /// Stages a check with `read`, writes it when it can be said, and counts it: whether it
+    /// was written.
+    fn written_check(&mut self, read: impl FnOnce(&Self, &mut Staged) -> bool) -> bool {
         let mut staged = Staged::default();
-        if !(chain::assertion(self, cond, &mut staged) && self.commit(staged)) {
+        if !(read(self, &mut staged) && self.commit(staged)) {
             return false;
         }
         self.out.assertions_seen += 1;
