@@ -405,6 +405,12 @@ pub(crate) fn import(
     for (name, why) in std::mem::take(&mut cx.skip_until_set) {
         skip_until_set(&mut requests, &name, &why);
     }
+    for name in schemeless_bases(&cx) {
+        let n = add_scheme(&mut requests, &name);
+        cx.report.notes.push(format!(
+            "`{name}` holds a host without a scheme: Postman sends http://, so the {n} request(s) whose URL starts with it were written `http://{{{{ {name} }}}}...`"
+        ));
+    }
     cx.report.unknown_dynamic.extend(cx.unknown.drain(..));
     let described = description(info.get("description"), &mut cx);
     let doc = collection_doc(&name, described, variables, auth, scope, requests);
@@ -668,6 +674,44 @@ fn as_written(cx: &Ctx<'_>, name: &str) -> String {
 
 /// Gives every request whose URL starts with `{{ name }}` a `skip:` that holds while the
 /// variable is empty, with a reason saying so.
+/// URL-start variables every value of which is a host with no scheme (`localhost:3000`):
+/// Newman sends those over http://, yarc needs the scheme written.
+fn schemeless_bases(cx: &Ctx<'_>) -> Vec<String> {
+    cx.url_starts
+        .iter()
+        .filter(|name| {
+            cx.values.get(*name).is_some_and(|values| {
+                !values.is_empty()
+                    && values.iter().all(|v| {
+                        let v = v.trim();
+                        !v.is_empty() && !v.contains("://") && !v.starts_with(['{', '/', ':'])
+                    })
+            })
+        })
+        .cloned()
+        .collect()
+}
+
+/// Writes `http://` before every request URL that starts with `{{ name }}`; how many.
+fn add_scheme(items: &mut Y, name: &str) -> usize {
+    let Y::Seq(list) = items else { return 0 };
+    let start = format!("{{{{ {name} }}}}");
+    let mut n = 0;
+    for item in list {
+        if let Some(inner) = item.get_mut("requests") {
+            n += add_scheme(inner, name);
+            continue;
+        }
+        if let Some(Y::Str(u)) = item.get_mut("url")
+            && u.starts_with(&start)
+        {
+            u.insert_str(0, "http://");
+            n += 1;
+        }
+    }
+    n
+}
+
 fn skip_until_set(items: &mut Y, name: &str, why: &str) {
     let Y::Seq(list) = items else { return };
     let start = format!("{{{{ {name} }}}}");
@@ -2248,6 +2292,30 @@ mod tests {
         assert_eq!(unsendable("{{ base_url }}/x"), None);
         assert_eq!(unsendable("https://{{ host }}:{{ port }}/x"), None);
         assert!(unsendable("http://exa mple.com/").is_some());
+    }
+
+    #[test]
+    fn a_base_without_a_scheme_gets_http_as_in_postman() {
+        let mut c = collection(json!([
+            {"name": "a", "request": {"url": "{{host}}/a"}},
+            {"name": "b", "request": {"url": "{{api}}/b"}},
+        ]));
+        c["variable"] = json!([
+            {"key": "host", "value": "localhost:3000"},
+            {"key": "api", "value": "https://api.example.com"},
+        ]);
+        let out = import(&c, &[], &|_| true).expect("import");
+        let col: Value = serde_saphyr::from_str(&out.files[0].1).expect("yaml");
+        assert_eq!(col["requests"][0]["url"], json!("http://{{ host }}/a"));
+        assert_eq!(col["requests"][1]["url"], json!("{{ api }}/b"));
+        assert!(
+            out.report
+                .notes
+                .iter()
+                .any(|n| n.contains("`host` holds a host without a scheme")),
+            "{:?}",
+            out.report.notes
+        );
     }
 
     #[test]

@@ -84,7 +84,7 @@ fn name_like(name: &str) -> bool {
     !body.is_empty()
         && body
             .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ' '))
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ' ' | ':'))
 }
 
 /// Any text as a minijinja expression that writes it as it is: a JSON string literal, which
@@ -220,6 +220,10 @@ mod tests {
         assert_eq!(
             convert("{{$randomColor}} {{$randomMACAddress}}", &mut unknown),
             "{{ fake('color') }} {{ fake('mac_address') }}"
+        );
+        assert_eq!(
+            convert("{{open_radio:url}}/x", &mut unknown),
+            "{{ open_radio_url }}/x"
         );
         assert!(unknown.is_empty());
         assert_eq!(

@@ -1071,6 +1071,14 @@ impl Converter {
         if let Some(done) = self.test_call(e) {
             return done;
         }
+        if let Some(body) = timeout_body(e) {
+            // Newman waits for a script's timers before it ends: the callback's checks and
+            // set()s happen, only later.
+            return match self.statements(body) {
+                true => Done::Converted,
+                false => Done::Kept(KEPT_AROUND),
+            };
+        }
         if let Some(done) = self.set_statement(e) {
             return done;
         }
@@ -2460,6 +2468,19 @@ fn unset_call(e: &Expr) -> bool {
                 | "postman.clearGlobalVariable"
         )
     )
+}
+
+/// `setTimeout(function () { ... }, ms)`: the callback's statements.
+fn timeout_body(e: &Expr) -> Option<&[Stmt]> {
+    match e {
+        Expr::Call(callee, args) if matches!(&**callee, Expr::Ident(f) if f == "setTimeout") => {
+            match args.first() {
+                Some(Expr::Func(_, body)) => Some(body),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
 }
 
 fn is_console_stmt(s: &Stmt) -> bool {

@@ -1588,3 +1588,17 @@ fn a_time_limit_from_a_variable_stays_a_comment() {
     assert_eq!(v["expect"]["time"], json!({"lt": "500ms"}), "{v}");
     assert_eq!((s.assertions, s.assertions_seen), (1, 2));
 }
+
+#[test]
+fn checks_inside_a_timer_callback_are_converted() {
+    let s = test(&[
+        "setTimeout(function () {",
+        "    pm.test('ok', function () { pm.response.to.have.status(200); });",
+        "    pm.environment.set('id', pm.response.json().id);",
+        "}, 1000);",
+    ]);
+    let v = out(&s);
+    assert_eq!(v["expect"]["status"], json!(200), "{v}");
+    assert_eq!(v["capture"]["id"]["json"], json!("$.id"), "{v}");
+    assert_eq!((s.assertions, s.assertions_seen), (1, 1));
+}
