@@ -389,7 +389,13 @@ pub(crate) fn import(
     let own_auth = collection
         .get("auth")
         .and_then(|a| auth(a, "collection", &mut cx));
-    let auth = scope.oauth2.take().or(own_auth);
+    let auth = scope_auth(
+        scope.oauth2.take(),
+        own_auth,
+        collection,
+        "collection",
+        &mut cx,
+    );
     cx.auth_in_force.extend(auth.clone());
     let requests = items.iter().flat_map(|i| with_sent(i, &mut cx)).collect();
     let requests = Y::Seq(scope.around(requests));
@@ -854,8 +860,9 @@ struct Scope {
     sets: Y,
     /// Headers a pre-request script adds: `defaults.headers`.
     headers: Y,
-    /// The `oauth2` block a token request in the scope's pre-request script becomes.
-    oauth2: Option<Y>,
+    /// The `oauth2` block a token request in the scope's pre-request script becomes, and the
+    /// variable the script stored the token in.
+    oauth2: Option<(Y, String)>,
     blocks: Vec<String>,
     /// Requests the scope's scripts send (`pm.sendRequest`): once, before its first request
     /// (pre-request) or after its last (test), where Postman sends them around every request.
@@ -895,7 +902,7 @@ impl Scope {
             self.headers.set(k, v);
         }
         if let Some((block, var)) = s.oauth2.clone() {
-            self.oauth2 = Some(block.clone());
+            self.oauth2 = Some((block.clone(), var.clone()));
             cx.report.auth.insert(format!(
                 "oauth2 from the token request of {whose}'s pre-request script, replacing `{var}`"
             ));
@@ -927,6 +934,59 @@ impl Scope {
         out.extend(requests);
         out.append(&mut self.after);
         out
+    }
+}
+
+/// The auth of a collection or folder whose pre-request script fetches a token: the `oauth2`
+/// block when the scope's own auth sends that token, or when it has none and something below
+/// reads the token's variable; else its own auth (a request that sends the token in its
+/// header or bearer auth still gets the block). A token nothing sends is not fetched.
+fn scope_auth(
+    fetched: Option<(Y, String)>,
+    own: Option<Y>,
+    node: &Value,
+    whose: &str,
+    cx: &mut Ctx<'_>,
+) -> Option<Y> {
+    let (block, var) = match fetched {
+        None => return own,
+        Some(f) => f,
+    };
+    if own.as_ref() == Some(&block) || (own.is_none() && mentions(node, &var, true)) {
+        return Some(block);
+    }
+    if !mentions(node, &var, true) {
+        cx.report
+            .auth
+            .retain(|a| !(a.contains(whose) && a.contains(&format!("`{var}`"))));
+        cx.report.notes.push(format!(
+            "the token {whose}'s pre-request script fetches into `{var}` is sent by no request: the token request was left out"
+        ));
+    }
+    own
+}
+
+/// Whether anything of a collection or folder (its own scripts left out) names the variable:
+/// `{{var}}` in a request, or the name quoted in a script (`pm.environment.get("var")`).
+fn mentions(node: &Value, var: &str, top: bool) -> bool {
+    match node {
+        Value::String(s) => {
+            static NAMES: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+            let names = NAMES.get_or_init(|| {
+                regex::Regex::new(r#"\{\{\s*([^{}]+?)\s*\}\}|["'`]([^"'`\s]+)["'`]"#)
+                    .expect("valid regex")
+            });
+            names.captures_iter(s).any(|c| {
+                c.get(1)
+                    .or(c.get(2))
+                    .is_some_and(|m| ident(m.as_str()) == var)
+            })
+        }
+        Value::Array(list) => list.iter().any(|v| mentions(v, var, false)),
+        Value::Object(map) => map
+            .iter()
+            .any(|(k, v)| !(top && k == "event") && mentions(v, var, false)),
+        _ => false,
     }
 }
 
@@ -1235,6 +1295,7 @@ fn item_auth(req: &Value, name: &str, cx: &mut Ctx<'_>) -> Option<Y> {
         .and_then(|a| auth(a, &format!("request `{name}`"), cx));
     match (own, fetched_in_header(req, cx)) {
         (Some(none), Some(block)) if none == Y::str("none") => cx.fetched_auth(&block),
+        (None, Some(block)) => cx.fetched_auth(&block),
         (own, _) => own,
     }
 }
@@ -1412,7 +1473,7 @@ fn folder(node: &Value, name: &str, children: &[Value], cx: &mut Ctx<'_>) -> Y {
         .get("auth")
         .and_then(|a| auth(a, &format!("folder `{name}`"), cx));
     let in_force = cx.auth_in_force.len();
-    if let Some(a) = scope.oauth2.take().or(own_auth) {
+    if let Some(a) = scope_auth(scope.oauth2.take(), own_auth, node, &whose, cx) {
         cx.auth_in_force.push(a.clone());
         g.set("auth", a);
     }
@@ -2468,6 +2529,49 @@ mod tests {
         assert_eq!(col["defaults"]["set"]["api_key"], "{{ secret('API_KEY') }}");
         let secrets: Vec<&str> = out.report.secrets.iter().map(String::as_str).collect();
         assert_eq!(secrets, ["API_KEY", "CLIENT_SECRET", "REFRESH_TOKEN"]);
+    }
+
+    #[test]
+    fn a_fetched_token_is_the_scope_auth_only_where_something_sends_it() {
+        let pre = json!([{"listen": "prerequest", "script": {"exec": [
+            "pm.sendRequest({ url: 'https://login.example.com/token', method: 'POST', body: { mode: 'raw',",
+            "  raw: 'grant_type=client_credentials&client_id=abc&client_secret=' + pm.environment.get('secret') } },",
+            "  (e, r) => pm.environment.set('tok', r.json().access_token));",
+        ]}}]);
+        let plain = json!({"name": "plain", "request": {"url": "https://api.example.com/x"}});
+        let mut c = collection(json!([plain.clone()]));
+        c["event"] = pre.clone();
+        let out = import(&c, &[], &|_| true).expect("import");
+        let col: Value = serde_saphyr::from_str(&out.files[0].1).expect("yaml");
+        assert_eq!(col.get("auth"), None, "{}", out.files[0].1);
+        assert!(
+            out.report.auth.iter().all(|a| !a.contains("oauth2")),
+            "{:?}",
+            out.report.auth
+        );
+        assert!(
+            out.report
+                .notes
+                .iter()
+                .any(|n| n.contains("sent by no request")),
+            "{:?}",
+            out.report.notes
+        );
+        // One request sends it in its header: that one gets the block, the other sends none.
+        let mut c = collection(json!([plain, {"name": "header", "request": {
+            "url": "https://api.example.com/y", "auth": {"type": "noauth"},
+            "header": [{"key": "Authorization", "value": "Bearer {{tok}}"}]}}]));
+        c["event"] = pre;
+        c["auth"] = json!({"type": "noauth"});
+        let out = import(&c, &[], &|_| true).expect("import");
+        let col: Value = serde_saphyr::from_str(&out.files[0].1).expect("yaml");
+        assert_eq!(col["auth"], "none", "{}", out.files[0].1);
+        assert_eq!(col["requests"][0].get("auth"), None);
+        assert!(
+            col["requests"][1]["auth"]["oauth2"].is_object(),
+            "{}",
+            out.files[0].1
+        );
     }
 
     #[test]
