@@ -1126,7 +1126,12 @@ impl Converter {
         let checked: Vec<Expr> = body
             .iter()
             .filter_map(|s| match &s.kind {
-                StmtKind::Expr(e) => expected(e).cloned(),
+                StmtKind::Expr(e) => expected(e).map(|x| match property_checked(e) {
+                    // `pm.expect(data).to.have.property("token")` fails when `data.token` is
+                    // missing: that is what it checks, for a set() of it after.
+                    Some(k) => Expr::Member(Box::new(x.clone()), k.to_string()),
+                    None => x.clone(),
+                }),
                 _ => None,
             })
             .collect();
@@ -2390,6 +2395,20 @@ fn expected(e: &Expr) -> Option<&Expr> {
     match e {
         Expr::Call(callee, args) if path(callee).as_deref() == Some("pm.expect") => args.first(),
         Expr::Call(inner, _) | Expr::Member(inner, _) => expected(inner),
+        _ => None,
+    }
+}
+
+/// The property `pm.expect(x).to.have.property("k")` (or `.own.property`) asks for: `k`.
+fn property_checked(e: &Expr) -> Option<&str> {
+    match e {
+        Expr::Call(callee, args) if matches!(&**callee, Expr::Member(_, m) if m == "property") => {
+            match args.first() {
+                Some(Expr::Str(k)) => Some(k),
+                _ => None,
+            }
+        }
+        Expr::Call(inner, _) | Expr::Member(inner, _) => property_checked(inner),
         _ => None,
     }
 }

@@ -1602,3 +1602,22 @@ fn checks_inside_a_timer_callback_are_converted() {
     assert_eq!(v["capture"]["id"]["json"], json!("$.id"), "{v}");
     assert_eq!((s.assertions, s.assertions_seen), (1, 1));
 }
+
+#[test]
+fn a_set_after_a_check_that_the_property_is_there_keeps_the_old_value_when_it_is_not() {
+    let s = test(&[
+        "var data = pm.response.json();",
+        "pm.test('token', function () {",
+        "    pm.expect(data).to.have.property('token');",
+        "    pm.environment.set('token', data.token);",
+        "});",
+        "pm.environment.set('other', data.other);",
+    ]);
+    let v = out(&s);
+    assert_eq!(
+        v["capture"]["token"],
+        json!({"json": "$.token", "optional": true}),
+        "{v}"
+    );
+    assert_eq!(v["capture"]["other"]["default"], json!("null"), "{v}");
+}
