@@ -284,10 +284,15 @@ impl Runner {
         }
         let mut all = Ran::default();
         for h in handles {
-            if let Ok(ran) = h.await {
-                all.summary.merge(&ran.summary);
-                all.records.extend(ran.records);
-                all.hits.extend(ran.hits);
+            match h.await {
+                Ok(ran) => {
+                    all.summary.merge(&ran.summary);
+                    all.records.extend(ran.records);
+                    all.hits.extend(ran.hits);
+                }
+                // A unit that panicked (a bug; the message is on stderr) has no records: the
+                // run must not look green without them.
+                Err(_) => all.summary.errored += 1,
             }
         }
         all
