@@ -664,17 +664,26 @@ fn shifted(
     };
     let digits = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
     let (n, unit) = t.split_at(digits);
-    let months = match unit.trim() {
+    let unit = unit.trim_start();
+    // Calendar months first, then a duration after them: `1 year 7 days`.
+    let word = unit.find(char::is_whitespace).unwrap_or(unit.len());
+    let (unit, rest) = unit.split_at(word);
+    let months = match unit {
         "month" | "months" | "M" => n.parse::<u32>().ok(),
         "year" | "years" | "y" => n.parse::<u32>().ok().and_then(|n| n.checked_mul(12)),
         _ => None,
     };
     if let Some(m) = months {
         let m = chrono::Months::new(m);
-        return if back {
+        let moved = if back {
             at.checked_sub_months(m)
         } else {
             at.checked_add_months(m)
+        }?;
+        return match rest.trim() {
+            "" => Some(moved),
+            more if back => shifted(moved, &format!("-{more}")),
+            more => shifted(moved, more),
         };
     }
     let d = chrono::Duration::from_std(humantime::parse_duration(t).ok()?).ok()?;
@@ -719,6 +728,14 @@ mod tests {
         assert_eq!(
             at("{{ now('%Y-%m-%d', '1 year') }}").expect("renders"),
             "2027-01-01"
+        );
+        assert_eq!(
+            at("{{ now('%Y-%m-%d', '1 year 7 days') }}").expect("renders"),
+            "2027-01-08"
+        );
+        assert_eq!(
+            at("{{ now('%Y-%m-%d', '-1 month 1 day') }}").expect("renders"),
+            "2025-11-30"
         );
         assert_eq!(
             at("{{ now('', '2h') }}").expect("renders"),

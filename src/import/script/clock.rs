@@ -37,6 +37,22 @@ impl Shift {
                 Some((u, unit)) => Ok(Some(said(ms / u, unit))),
                 None => Err(()),
             },
+            // `1 year 7 days`: calendar months first, as moment added them; one direction.
+            (m, ms) if (m > 0) == (ms > 0) => {
+                let months = Shift {
+                    months: m,
+                    millis: 0,
+                }
+                .offset()?
+                .ok_or(())?;
+                let rest = Shift {
+                    months: 0,
+                    millis: ms.abs(),
+                }
+                .offset()?
+                .ok_or(())?;
+                Ok(Some(format!("{months} {rest}")))
+            }
             _ => Err(()),
         }
     }
@@ -228,7 +244,10 @@ impl Converter {
             // moment(), moment(date), and moment's .add(n, unit) / .subtract(n, unit) on them.
             Expr::Call(c, args) => match (&*c, args.as_slice()) {
                 (Expr::Ident(m), []) if m == "moment" => Some(Shift::default()),
-                (Expr::Ident(m), [d]) if m == "moment" => self.date_of(d),
+                (Expr::Ident(m), [d]) if m == "moment" => self.date_of(d).or_else(|| match d {
+                    Expr::Ident(n) => self.formatted.get(n).copied(),
+                    _ => None,
+                }),
                 (Expr::Member(inner, how), [n, Expr::Str(unit)])
                     if how == "add" || how == "subtract" =>
                 {

@@ -176,6 +176,9 @@ struct Converter {
     present: Vec<String>,
     /// Names bound to a time made from the clock (`var due = new Date()`), as moved since.
     dates: HashMap<String, clock::Shift>,
+    /// Names bound to text a time was formatted into (`var checkin = today.format("YYYY-MM-DD")`):
+    /// `moment(checkin)` reads that time back.
+    formatted: HashMap<String, clock::Shift>,
     /// Names bound to what cannot be read alone (`var words = CryptoJS.enc.Utf8.parse(id)`),
     /// with their statement's lines: read where a `set()` uses them.
     computed: HashMap<String, (Expr, usize, usize)>,
@@ -215,6 +218,7 @@ impl Converter {
             validators: BTreeSet::new(),
             getters: BTreeSet::new(),
             dates: HashMap::new(),
+            formatted: HashMap::new(),
             computed: HashMap::new(),
             request_body: None,
             request_json: BTreeSet::new(),
@@ -310,7 +314,10 @@ impl Converter {
                     false => Done::Kept(KEPT_AROUND),
                 }
             }
-            StmtKind::If(cond, then, otherwise) => match self.guarded(cond, then, otherwise) {
+            StmtKind::If(cond, then, otherwise) => match self
+                .set_if_unset(cond, then, otherwise)
+                .or_else(|| self.guarded(cond, then, otherwise))
+            {
                 Some(done) => done,
                 None => self
                     .renewal(then, otherwise)
@@ -583,6 +590,34 @@ impl Converter {
         })
     }
 
+    /// `if (!pm.environment.get("key")) { pm.environment.set("key", value) }`: the set of
+    /// `get("key") || value`, which keeps the value the variable has.
+    fn set_if_unset(&mut self, cond: &Expr, then: &[Stmt], otherwise: &[Stmt]) -> Option<Done> {
+        let Expr::Unary("!", read) = cond else {
+            return None;
+        };
+        let Expr::Call(getter, args) = &**read else {
+            return None;
+        };
+        let read_key = match args.as_slice() {
+            [Expr::Str(k)] if path(getter).is_some_and(|p| VAR_GETTERS.contains(&p.as_str())) => k,
+            _ => return None,
+        };
+        let mut sets = then.iter().filter(|s| !is_console_stmt(s));
+        let (Some(only), None, true) = (sets.next(), sets.next(), otherwise.is_empty()) else {
+            return None;
+        };
+        let StmtKind::Expr(e) = &only.kind else {
+            return None;
+        };
+        let (key, value) = set_call(e)?;
+        if !matches!(key, Expr::Str(k) if k == read_key) {
+            return None;
+        }
+        let either = Expr::Binary("||", read.clone(), Box::new(value.clone()));
+        Some(self.set(key, &either, set_scope(e)))
+    }
+
     /// `if (data.token) { set("token", data.token) } else { set("token", "") }` (or the
     /// branches the other way round under `!`): each variable captured from the response, with
     /// the `else` value when it is not there — as `data.token ? data.token : ""` would be.
@@ -768,8 +803,10 @@ impl Converter {
                 self.subject(a) == Some(Subject::Status) && matches!(&**b, Expr::Num(_))
             }
             Expr::Binary("&&" | "||", a, b) => self.is_guard(a) && self.is_guard(b),
+            // `pm.response.code !== 204`: an answer with a body.
             Expr::Binary("!==" | "!=", a, b) => {
-                matches!(&**b, Expr::Undefined | Expr::Null) && present(a)
+                (matches!(&**b, Expr::Undefined | Expr::Null) && present(a))
+                    || (self.subject(a) == Some(Subject::Status) && matches!(&**b, Expr::Num(_)))
             }
             Expr::Binary("===" | "==", a, b) => {
                 self.subject(a) == Some(Subject::Status) && matches!(&**b, Expr::Num(_))
@@ -937,6 +974,7 @@ impl Converter {
                 self.computed.remove(&name);
                 self.objects.remove(&name);
                 self.dates.remove(&name);
+                self.formatted.remove(&name);
                 self.bindings.remove(&name);
             }
         }
@@ -1006,6 +1044,7 @@ impl Converter {
             None => value,
         };
         self.dates.remove(name);
+        self.formatted.remove(name);
         self.computed.remove(name);
         self.request_json.remove(name);
         if self.request_body.is_some() && is_request_body(value) {
@@ -1050,6 +1089,13 @@ impl Converter {
         if let Expr::Object(_) = value {
             // `const options = { url, method, body }`, handed to `pm.sendRequest(options, ...)`.
             self.objects.insert(name.to_string(), value.clone());
+        }
+        if let Expr::Call(c, _) = value
+            && let Expr::Member(time, how) = &**c
+            && matches!(how.as_str(), "format" | "toISOString")
+            && let Some(at) = self.date_of(time)
+        {
+            self.formatted.insert(name.to_string(), at);
         }
         let s = self.subject(value);
         let mut known = s.is_some();

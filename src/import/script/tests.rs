@@ -1621,3 +1621,64 @@ fn a_set_after_a_check_that_the_property_is_there_keeps_the_old_value_when_it_is
     );
     assert_eq!(v["capture"]["other"]["default"], json!("null"), "{v}");
 }
+
+#[test]
+fn a_date_read_back_from_its_formatted_text_moves_on_from_that_time() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "const moment = require('moment')",
+            "const today = moment()",
+            "var checkin = today.add(1, 'y').format(\"YYYY-MM-DD\")",
+            "pm.environment.set(\"checkin\", checkin)",
+            "const checkout = moment(checkin).add(7, 'days').format(\"YYYY-MM-DD\")",
+            "pm.environment.set(\"checkout\", checkout)",
+        ],
+    );
+    let v = out(&s);
+    assert_eq!(
+        v["sets"]["checkin"],
+        json!("{{ now(\"%Y-%m-%d\", \"1 year\") }}"),
+        "{v}"
+    );
+    assert_eq!(
+        v["sets"]["checkout"],
+        json!("{{ now(\"%Y-%m-%d\", \"1 year 7 days\") }}"),
+        "{v}"
+    );
+}
+
+#[test]
+fn checks_under_a_status_that_is_not_some_code_are_kept() {
+    let s = test(&[
+        "pm.test('json when body expected', function () {",
+        "    if (pm.response.code !== 204) {",
+        "        pm.response.to.be.json;",
+        "    }",
+        "});",
+    ]);
+    assert_eq!((s.assertions, s.assertions_seen), (1, 1));
+}
+
+#[test]
+fn a_value_set_only_when_the_variable_has_none_keeps_the_one_it_has() {
+    for script in [
+        &[
+            "if (!pm.environment.get('idem')) {",
+            "    pm.environment.set('idem', pm.variables.replaceIn('{{$guid}}'));",
+            "}",
+        ][..],
+        &[
+            "pm.environment.set('idem', pm.environment.get('idem') || pm.variables.replaceIn('{{$guid}}'));",
+        ][..],
+    ] {
+        let s = run(Phase::PreRequest, script);
+        let v = out(&s);
+        assert_eq!(
+            v["sets"]["idem"],
+            json!("{{ (idem or (uuid())) }}"),
+            "{script:?}: {v}"
+        );
+        assert_eq!(s.variables_set, 1, "{script:?}");
+    }
+}
