@@ -422,7 +422,7 @@ fn postman_summary(out: &Path, imported: &postman::Imported) -> String {
             r.path_variables, r.descriptions
         ));
     }
-    for a in &r.auth {
+    for a in auth_lines(&r.auth) {
         s.push_str(&format!("  auth: {a}\n"));
     }
     let d = &r.destinations;
@@ -592,4 +592,61 @@ fn openapi_files(spec: &Path, out: &Path, with_schemas: bool, force: bool) -> su
     s.push_str(&format!("next: yarc check {}\n", out.display()));
     crate::out!("{s}");
     Ok(Exit::Ok)
+}
+
+/// The summary's auth lines, one per kind for the requests that share it when more than three
+/// do (`bearer (22 requests: `A`, `B`, `C` and 19 more)`), not 22 lines.
+fn auth_lines<'a>(auth: impl IntoIterator<Item = &'a String>) -> Vec<String> {
+    let mut by_kind: Vec<(String, Vec<String>)> = Vec::new();
+    let mut out = Vec::new();
+    for a in auth {
+        let Some((kind, name)) = a
+            .strip_suffix("`)")
+            .and_then(|r| r.split_once(" (request `"))
+        else {
+            out.push(a.clone());
+            continue;
+        };
+        match by_kind.iter_mut().find(|(k, _)| k == kind) {
+            Some((_, names)) => names.push(name.to_string()),
+            None => by_kind.push((kind.to_string(), vec![name.to_string()])),
+        }
+    }
+    for (kind, names) in by_kind {
+        if names.len() <= 3 {
+            out.extend(names.iter().map(|n| format!("{kind} (request `{n}`)")));
+            continue;
+        }
+        let shown: Vec<String> = names.iter().take(3).map(|n| format!("`{n}`")).collect();
+        out.push(format!(
+            "{kind} ({} requests: {} and {} more)",
+            names.len(),
+            shown.join(", "),
+            names.len() - 3
+        ));
+    }
+    out.sort();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::auth_lines;
+
+    #[test]
+    fn many_requests_with_one_kind_of_auth_are_one_line() {
+        let mut auth: Vec<String> = (1..=5)
+            .map(|i| format!("bearer (request `r{i}`)"))
+            .collect();
+        auth.push("basic (request `up`)".into());
+        auth.push("oauth2 (collection)".into());
+        assert_eq!(
+            auth_lines(&auth),
+            [
+                "basic (request `up`)",
+                "bearer (5 requests: `r1`, `r2`, `r3` and 2 more)",
+                "oauth2 (collection)"
+            ]
+        );
+    }
 }

@@ -84,6 +84,8 @@ struct Ctx<'a> {
     in_every_env: Option<BTreeSet<String>>,
     /// Variables a URL starts with (`{{base_url}}/jobs`).
     url_starts: BTreeSet<String>,
+    /// Requests whose URL in the export has no scheme (given `http://`, as Postman does).
+    no_scheme: Vec<String>,
     /// For each variable a request's URL starts with, how many requests.
     url_start_uses: std::collections::BTreeMap<String, usize>,
     /// URL-start variables defined nowhere, used by some requests only: those are skipped
@@ -140,6 +142,7 @@ impl<'a> Ctx<'a> {
             optional: BTreeSet::new(),
             in_every_env: None,
             url_starts: BTreeSet::new(),
+            no_scheme: Vec::new(),
             url_start_uses: Default::default(),
             skip_until_set: Vec::new(),
             given: BTreeSet::new(),
@@ -411,6 +414,9 @@ pub(crate) fn import(
     for (name, why) in std::mem::take(&mut cx.skip_until_set) {
         skip_until_set(&mut requests, &name, &why);
     }
+    if let Some(note) = no_scheme_note(&cx.no_scheme) {
+        cx.report.notes.push(note);
+    }
     for name in schemeless_bases(&cx) {
         let n = add_scheme(&mut requests, &name);
         cx.report.notes.push(format!(
@@ -680,6 +686,26 @@ fn as_written(cx: &Ctx<'_>, name: &str) -> String {
 
 /// Gives every request whose URL starts with `{{ name }}` a `skip:` that holds while the
 /// variable is empty, with a reason saying so.
+/// One line for every request whose URL has no scheme, naming the first few.
+fn no_scheme_note(names: &[String]) -> Option<String> {
+    let shown: Vec<String> = names.iter().take(3).map(|n| format!("`{n}`")).collect();
+    Some(match names.len() {
+        0 => return None,
+        1 => format!(
+            "request {}: the URL has no scheme; Postman sends it with http://, and so does the collection",
+            shown[0]
+        ),
+        n => format!(
+            "{n} requests' URLs have no scheme ({}{}): Postman sends them with http://, and so does the collection",
+            shown.join(", "),
+            match n - shown.len() {
+                0 => String::new(),
+                more => format!(" and {more} more"),
+            }
+        ),
+    })
+}
+
 /// URL-start variables every value of which is a host with no scheme (`localhost:3000`):
 /// Newman sends those over http://, yarc needs the scheme written.
 fn schemeless_bases(cx: &Ctx<'_>) -> Vec<String> {
@@ -1243,9 +1269,7 @@ fn item_url(req: &Value, unique: &str, cx: &mut Ctx<'_>) -> String {
     if !url.is_empty() && !url.starts_with("{{") && !scheme_part.contains("://") {
         // Postman sends `example.com/x` as `http://example.com/x`.
         url.insert_str(0, "http://");
-        cx.report.notes.push(format!(
-            "request `{unique}`: the URL has no scheme; Postman sends it with http://, and so does the collection"
-        ));
+        cx.no_scheme.push(unique.to_string());
     }
     if let Some(why) = unsendable(&url) {
         // One request that cannot be built must not refuse the whole collection.
@@ -2376,6 +2400,29 @@ mod tests {
                 .any(|n| n.contains("`host` holds a host without a scheme")),
             "{:?}",
             out.report.notes
+        );
+    }
+
+    #[test]
+    fn requests_without_a_scheme_are_one_line_of_the_summary() {
+        let c = collection(json!([
+            {"name": "a", "request": {"url": "localhost:5000/a"}},
+            {"name": "b", "request": {"url": "localhost:5000/b"}},
+            {"name": "c", "request": {"url": "localhost:5000/c"}},
+            {"name": "d", "request": {"url": "localhost:5000/d"}},
+        ]));
+        let out = import(&c, &[], &|_| true).expect("import");
+        let lines: Vec<&String> = out
+            .report
+            .notes
+            .iter()
+            .filter(|n| n.contains("no scheme"))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                "4 requests' URLs have no scheme (`a`, `b`, `c` and 1 more): Postman sends them with http://, and so does the collection"
+            ]
         );
     }
 
