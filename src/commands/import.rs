@@ -477,11 +477,7 @@ fn human_look(r: &postman::Report) -> Vec<String> {
             "Postman's dynamic variable {{{{{d}}}}} has no yarc equivalent: it was kept as text"
         ));
     }
-    for (request, why) in &r.skipped {
-        look.push(format!(
-            "request `{request}` is written with `skip:`: {why}"
-        ));
-    }
+    look.extend(skip_lines(&r.skipped));
     look.extend(r.notes.iter().cloned());
     look
 }
@@ -594,6 +590,36 @@ fn openapi_files(spec: &Path, out: &Path, with_schemas: bool, force: bool) -> su
     Ok(Exit::Ok)
 }
 
+/// One line per reason a request is written with `skip:`, naming the requests (the first
+/// three when more share it).
+fn skip_lines(skipped: &[(String, String)]) -> Vec<String> {
+    let mut by_why: Vec<(&str, Vec<&str>)> = Vec::new();
+    for (request, why) in skipped {
+        match by_why.iter_mut().find(|(w, _)| *w == why) {
+            Some((_, names)) => names.push(request),
+            None => by_why.push((why, vec![request])),
+        }
+    }
+    by_why
+        .into_iter()
+        .map(|(why, names)| match names.as_slice() {
+            [one] => format!("request `{one}` is written with `skip:`: {why}"),
+            _ => {
+                let shown: Vec<String> = names.iter().take(3).map(|n| format!("`{n}`")).collect();
+                let more = match names.len().saturating_sub(3) {
+                    0 => String::new(),
+                    n => format!(" and {n} more"),
+                };
+                format!(
+                    "{} requests ({}{more}) are written with `skip:`: {why}",
+                    names.len(),
+                    shown.join(", ")
+                )
+            }
+        })
+        .collect()
+}
+
 /// The summary's auth lines, one per kind for the requests that share it when more than three
 /// do (`bearer (22 requests: `A`, `B`, `C` and 19 more)`), not 22 lines.
 fn auth_lines<'a>(auth: impl IntoIterator<Item = &'a String>) -> Vec<String> {
@@ -632,6 +658,21 @@ fn auth_lines<'a>(auth: impl IntoIterator<Item = &'a String>) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::auth_lines;
+
+    #[test]
+    fn requests_skipped_for_one_reason_are_one_line() {
+        let why = "the upload file is not beside the collection".to_string();
+        let mut skipped: Vec<(String, String)> =
+            (1..=4).map(|i| (format!("r{i}"), why.clone())).collect();
+        skipped.push(("other".into(), "no host".into()));
+        assert_eq!(
+            super::skip_lines(&skipped),
+            [
+                "4 requests (`r1`, `r2`, `r3` and 1 more) are written with `skip:`: the upload file is not beside the collection",
+                "request `other` is written with `skip:`: no host"
+            ]
+        );
+    }
 
     #[test]
     fn many_requests_with_one_kind_of_auth_are_one_line() {
