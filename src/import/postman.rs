@@ -109,6 +109,8 @@ struct Ctx<'a> {
     /// Variables the export defines only as empty (every place that defines one leaves it
     /// blank): the user fills them in.
     exported_empty: BTreeSet<String>,
+    /// Variables whose every exported value is no JSON (empty, or text such as `test1`).
+    exported_not_json: BTreeSet<String>,
     /// Requests the item being converted sends from its pre-request and test scripts.
     sent_before: Vec<Y>,
     sent_after: Vec<Y>,
@@ -158,6 +160,7 @@ impl<'a> Ctx<'a> {
             place: String::new(),
             values: Default::default(),
             exported_empty,
+            exported_not_json: BTreeSet::new(),
         }
     }
 }
@@ -379,6 +382,10 @@ pub(crate) fn import(
 ) -> Result<Imported, String> {
     let (collection, info, items, name) = opened(collection)?;
     let mut cx = Ctx::new(file_exists, exported_empty(collection, environments));
+    // A literal secret in a request never takes the name of a variable the export defines
+    // with another value (a deliberately wrong token beside the real `token`).
+    cx.secret_values = exported_secrets(collection, environments);
+    cx.exported_not_json = exported_not_json(collection, environments);
     cx.exported = exported_names(items);
     // Requests first: the variables their scripts set decide what is a secret.
     let mut scope = Scope::default();
@@ -1213,7 +1220,14 @@ fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
     let body = match pruned {
         // Newman sends no body with these methods.
         true => None,
-        false => req.get("body").and_then(|b| body(b, &mut headers, cx)),
+        false => {
+            // `disabledSystemHeaders: { content-type: true }`: Newman adds none for a raw body.
+            let untyped = node
+                .pointer("/protocolProfileBehavior/disabledSystemHeaders/content-type")
+                == Some(&Value::Bool(true));
+            req.get("body")
+                .and_then(|b| body(b, &mut headers, untyped, cx))
+        }
     };
     if !headers.is_empty_map() {
         r.set("headers", headers);
@@ -1786,9 +1800,10 @@ fn json_type(t: &str) -> bool {
 
 /// The body and the key it is written under. A raw body is `json:` when Newman treats it as
 /// JSON (language json, or none and a JSON Content-Type) and it parses; otherwise `text:`, with
-/// the Content-Type Newman would add (`headers` gets it when the request names none). A file
+/// the Content-Type Newman would add (`headers` gets it when the request names none and
+/// `untyped`, Postman's disabled Content-Type system header, does not say otherwise). A file
 /// the body needs that the export does not hold makes the request skipped, with the reason.
-fn body(b: &Value, headers: &mut Y, cx: &mut Ctx<'_>) -> Option<(&'static str, Y)> {
+fn body(b: &Value, headers: &mut Y, untyped: bool, cx: &mut Ctx<'_>) -> Option<(&'static str, Y)> {
     if b.get("disabled").and_then(Value::as_bool) == Some(true) {
         return None;
     }
@@ -1808,6 +1823,9 @@ fn body(b: &Value, headers: &mut Y, cx: &mut Ctx<'_>) -> Option<(&'static str, Y
             if raw.is_empty() {
                 return None;
             }
+            if untyped && user_type.is_none() {
+                return Some(("text", Y::str(cx.text(raw))));
+            }
             let language = b
                 .pointer("/options/raw/language")
                 .and_then(Value::as_str)
@@ -1815,11 +1833,15 @@ fn body(b: &Value, headers: &mut Y, cx: &mut Ctx<'_>) -> Option<(&'static str, Y
             let as_json = language == "json"
                 || (language.is_empty() && user_type.as_deref().is_some_and(json_type));
             let blank = as_json
-                .then(|| bare_blank(raw, &cx.exported_empty))
+                .then(|| bare_blank(raw, &cx.exported_not_json))
                 .flatten();
             if let Some(name) = &blank {
+                let what = match cx.exported_empty.contains(&ident(name)) {
+                    true => "it is empty in the export",
+                    false => "its value in the export is no JSON",
+                };
                 let note = format!(
-                    "JSON bodies that paste `{{{{{name}}}}}` outside quotes are kept as text: it is empty in the export, so Newman sends them as written (not JSON) until it is set; yarc sends the same"
+                    "JSON bodies that paste `{{{{{name}}}}}` outside quotes are kept as text: {what}, so Newman sends them as written (not JSON) until it is set; yarc sends the same"
                 );
                 if !cx.report.notes.contains(&note) {
                     cx.report.notes.push(note);
@@ -1952,7 +1974,8 @@ fn pairs(list: Option<&Value>, cx: &mut Ctx<'_>) -> Y {
 }
 
 /// The first variable a JSON body pastes in as a value (`"RoleId": {{role}}`, outside quotes)
-/// that the export leaves empty: Newman sends `"RoleId": ,` then.
+/// that the export leaves empty or gives text that is no JSON: Newman sends `"RoleId": ,` or
+/// `"password": test1` then.
 fn bare_blank(raw: &str, empty: &BTreeSet<String>) -> Option<String> {
     static BARE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     let re = BARE.get_or_init(|| {
@@ -1963,8 +1986,51 @@ fn bare_blank(raw: &str, empty: &BTreeSet<String>) -> Option<String> {
         .find(|n| empty.contains(&ident(n)))
 }
 
+/// The values of the secret-looking variables of the collection and its environments, by
+/// the name their `secret()` reference gets (the first value where several give one).
+fn exported_secrets(collection: &Value, environments: &[Value]) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    let lists = std::iter::once(collection.get("variable")).chain(
+        environments
+            .iter()
+            .map(|e| e.get("values").or_else(|| e.pointer("/environment/values"))),
+    );
+    for v in lists.flatten().filter_map(Value::as_array).flatten() {
+        let Some(key) = v.get("key").and_then(Value::as_str) else {
+            continue;
+        };
+        if looks_secret(key) || v.get("type").and_then(Value::as_str) == Some("secret") {
+            let value = v.get("value").and_then(Value::as_str).unwrap_or_default();
+            out.entry(env_name(key))
+                .or_insert_with(|| value.to_string());
+        }
+    }
+    out
+}
+
 /// Names the collection and its environments define only with an empty value.
 fn exported_empty(collection: &Value, environments: &[Value]) -> BTreeSet<String> {
+    exported_where(collection, environments, |v| {
+        v.is_none_or(|x| x.as_str() == Some(""))
+    })
+}
+
+/// Names whose every value in the collection and its environments is no JSON (empty, or text
+/// such as `test1`): pasted into a JSON body outside quotes, Newman sends what is no JSON.
+fn exported_not_json(collection: &Value, environments: &[Value]) -> BTreeSet<String> {
+    exported_where(collection, environments, |v| match v {
+        None | Some(Value::Null) => true,
+        Some(Value::String(s)) => serde_json::from_str::<Value>(s).is_err(),
+        Some(_) => false,
+    })
+}
+
+/// Names every enabled definition of which in the collection and its environments holds.
+fn exported_where(
+    collection: &Value,
+    environments: &[Value],
+    holds: impl Fn(Option<&Value>) -> bool,
+) -> BTreeSet<String> {
     let mut seen: std::collections::BTreeMap<String, bool> = Default::default();
     let lists = std::iter::once(collection.get("variable")).chain(
         environments
@@ -1978,9 +2044,8 @@ fn exported_empty(collection: &Value, environments: &[Value]) -> BTreeSet<String
             let (Some(key), true) = (v.get("key").and_then(Value::as_str), enabled) else {
                 continue;
             };
-            let blank = v.get("value").is_none_or(|x| x.as_str() == Some(""));
-            let all_blank = seen.entry(ident(key)).or_insert(true);
-            *all_blank &= blank;
+            let all = seen.entry(ident(key)).or_insert(true);
+            *all &= holds(v.get("value"));
         }
     }
     seen.into_iter()
@@ -2400,6 +2465,25 @@ mod tests {
                 .any(|n| n.contains("`host` holds a host without a scheme")),
             "{:?}",
             out.report.notes
+        );
+    }
+
+    #[test]
+    fn a_literal_token_never_takes_the_name_of_the_exported_one() {
+        let mut c = collection(json!([
+            {"name": "wrong", "request": {"url": "https://api.example.com/x",
+             "auth": {"type": "bearer", "bearer": [{"key": "token", "value": "wrong-token"}]}}},
+        ]));
+        c["variable"] = json!([{"key": "token", "value": ""}]);
+        let out = import(&c, &[], &|_| true).expect("import");
+        let col: Value = serde_saphyr::from_str(&out.files[0].1).expect("yaml");
+        assert_eq!(
+            col["requests"][0]["auth"]["bearer"],
+            "{{ secret('WRONG_TOKEN') }}"
+        );
+        assert_eq!(
+            col["variables"]["token"],
+            "{{ secret('TOKEN', allow_empty=true) }}"
         );
     }
 

@@ -344,23 +344,32 @@ def postman_values(fixture) -> dict:
     """Every value a user holds for the collection: env_name(key) → value (environment first)."""
     values: dict = {}
 
-    def walk_auth(node):
+    def walk_auth(node, owner=None):
         if isinstance(node, dict):
+            # A request's auth sits in its `request`: it is named after the item holding it.
+            owner = node.get("name") if isinstance(node.get("name"), str) else owner
             auth = node.get("auth")
             if isinstance(auth, dict) and isinstance(auth.get(auth.get("type")), list):
+                fields = {p.get("key"): p.get("value") for p in auth[auth["type"]] if isinstance(p, dict)}
+                if auth.get("type") == "apikey" and isinstance(fields.get("key"), str) \
+                        and isinstance(fields.get("value"), str):
+                    # An API key is asked for by the name of the header (or query) it goes in.
+                    values.setdefault(env_name(fields["key"]), fields["value"])
+                    if owner:
+                        values.setdefault(f"{env_name(owner)}_{env_name(fields['key'])}", fields["value"])
                 for p in auth[auth["type"]]:
                     if isinstance(p, dict) and isinstance(p.get("value"), str):
                         values.setdefault(env_name(p.get("key", "")), p["value"])
                         # A second literal of the same name is named after its folder or
                         # request (`ADMIN_TOKEN`), as the import names it.
-                        if isinstance(node.get("name"), str):
-                            named = f"{env_name(node['name'])}_{env_name(p.get('key', ''))}"
+                        if owner:
+                            named = f"{env_name(owner)}_{env_name(p.get('key', ''))}"
                             values.setdefault(named, p["value"])
             for v in node.values():
-                walk_auth(v)
+                walk_auth(v, owner)
         elif isinstance(node, list):
             for v in node:
-                walk_auth(v)
+                walk_auth(v, owner)
 
     if fixture["environment"]:
         with open(fixture["environment"], encoding="utf-8-sig") as f:
