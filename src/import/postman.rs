@@ -1212,23 +1212,7 @@ fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
     for (k, v) in script_headers.entries() {
         headers.set(k, v);
     }
-    let pruned = matches!(
-        method.as_str(),
-        "GET" | "HEAD" | "COPY" | "PURGE" | "UNLOCK"
-    ) && node.pointer("/protocolProfileBehavior/disableBodyPruning")
-        != Some(&Value::Bool(true));
-    let body = match pruned {
-        // Newman sends no body with these methods.
-        true => None,
-        false => {
-            // `disabledSystemHeaders: { content-type: true }`: Newman adds none for a raw body.
-            let untyped = node
-                .pointer("/protocolProfileBehavior/disabledSystemHeaders/content-type")
-                == Some(&Value::Bool(true));
-            req.get("body")
-                .and_then(|b| body(b, &mut headers, untyped, cx))
-        }
-    };
+    let body = item_body(node, req, &method, &mut headers, cx);
     if !headers.is_empty_map() {
         r.set("headers", headers);
     }
@@ -1798,6 +1782,83 @@ fn json_type(t: &str) -> bool {
     essence == "application/json" || essence.ends_with("+json")
 }
 
+/// An item's body as Newman sends it: none for GET, HEAD, COPY, PURGE and UNLOCK (unless the
+/// item turns body pruning off).
+fn item_body(
+    node: &Value,
+    req: &Value,
+    method: &str,
+    headers: &mut Y,
+    cx: &mut Ctx<'_>,
+) -> Option<(&'static str, Y)> {
+    let behaviour = |p: &str| {
+        node.pointer(&format!("/protocolProfileBehavior/{p}")) == Some(&Value::Bool(true))
+    };
+    if matches!(method, "GET" | "HEAD" | "COPY" | "PURGE" | "UNLOCK")
+        && !behaviour("disableBodyPruning")
+    {
+        return None;
+    }
+    // `disabledSystemHeaders: { content-type: true }`: Newman adds none for a raw body.
+    let untyped = behaviour("disabledSystemHeaders/content-type");
+    req.get("body").and_then(|b| body(b, headers, untyped, cx))
+}
+
+/// A raw body: `json:` when Newman treats it as JSON and it parses, else `text:` with the
+/// Content-Type Newman adds for its language (none where the request turns it off).
+fn raw_body(
+    b: &Value,
+    headers: &mut Y,
+    user_type: Option<String>,
+    untyped: bool,
+    cx: &mut Ctx<'_>,
+) -> Option<(&'static str, Y)> {
+    let raw = b.get("raw").and_then(Value::as_str).unwrap_or("");
+    if raw.is_empty() {
+        return None;
+    }
+    if untyped && user_type.is_none() {
+        return Some(("text", Y::str(cx.text(raw))));
+    }
+    let language = b
+        .pointer("/options/raw/language")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let as_json =
+        language == "json" || (language.is_empty() && user_type.as_deref().is_some_and(json_type));
+    let blank = as_json
+        .then(|| bare_blank(raw, &cx.exported_not_json))
+        .flatten();
+    if let Some(name) = &blank {
+        let what = match cx.exported_empty.contains(&ident(name)) {
+            true => "it is empty in the export",
+            false => "its value in the export is no JSON",
+        };
+        let note = format!(
+            "JSON bodies that paste `{{{{{name}}}}}` outside quotes are kept as text: {what}, so Newman sends them as written (not JSON) until it is set; yarc sends the same"
+        );
+        if !cx.report.notes.contains(&note) {
+            cx.report.notes.push(note);
+        }
+    } else if as_json && let Some(json) = json_body(raw, cx) {
+        return Some(("json", json));
+    }
+    if as_json && blank.is_none() {
+        cx.report
+                .notes
+                .push("a raw JSON body did not parse and is sent as text, as Newman sends it (comments taken out)".into());
+    }
+    if user_type.is_none() {
+        headers.set("Content-Type", Y::str(raw_type(language)));
+    }
+    // Newman takes the comments out of a JSON body even when what is left is no JSON.
+    let raw = match as_json {
+        true => strip_json_comments(raw),
+        false => raw.to_string(),
+    };
+    Some(("text", Y::str(cx.text(&raw))))
+}
+
 /// The body and the key it is written under. A raw body is `json:` when Newman treats it as
 /// JSON (language json, or none and a JSON Content-Type) and it parses; otherwise `text:`, with
 /// the Content-Type Newman would add (`headers` gets it when the request names none and
@@ -1818,52 +1879,7 @@ fn body(b: &Value, headers: &mut Y, untyped: bool, cx: &mut Ctx<'_>) -> Option<(
         _ => None,
     };
     match b.get("mode").and_then(Value::as_str)? {
-        "raw" => {
-            let raw = b.get("raw").and_then(Value::as_str).unwrap_or("");
-            if raw.is_empty() {
-                return None;
-            }
-            if untyped && user_type.is_none() {
-                return Some(("text", Y::str(cx.text(raw))));
-            }
-            let language = b
-                .pointer("/options/raw/language")
-                .and_then(Value::as_str)
-                .unwrap_or("");
-            let as_json = language == "json"
-                || (language.is_empty() && user_type.as_deref().is_some_and(json_type));
-            let blank = as_json
-                .then(|| bare_blank(raw, &cx.exported_not_json))
-                .flatten();
-            if let Some(name) = &blank {
-                let what = match cx.exported_empty.contains(&ident(name)) {
-                    true => "it is empty in the export",
-                    false => "its value in the export is no JSON",
-                };
-                let note = format!(
-                    "JSON bodies that paste `{{{{{name}}}}}` outside quotes are kept as text: {what}, so Newman sends them as written (not JSON) until it is set; yarc sends the same"
-                );
-                if !cx.report.notes.contains(&note) {
-                    cx.report.notes.push(note);
-                }
-            } else if as_json && let Some(json) = json_body(raw, cx) {
-                return Some(("json", json));
-            }
-            if as_json && blank.is_none() {
-                cx.report
-                    .notes
-                    .push("a raw JSON body did not parse and is sent as text, as Newman sends it (comments taken out)".into());
-            }
-            if user_type.is_none() {
-                headers.set("Content-Type", Y::str(raw_type(language)));
-            }
-            // Newman takes the comments out of a JSON body even when what is left is no JSON.
-            let raw = match as_json {
-                true => strip_json_comments(raw),
-                false => raw.to_string(),
-            };
-            Some(("text", Y::str(cx.text(&raw))))
-        }
+        "raw" => raw_body(b, headers, user_type, untyped, cx),
         "urlencoded" => {
             let form = pairs(b.get("urlencoded"), cx);
             (!form.is_empty_map()).then_some(("form", form))
