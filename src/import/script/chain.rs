@@ -120,6 +120,10 @@ struct Chain<'c> {
     negate: bool,
     /// `.nested.property("a.b")`: property names are paths.
     nested: bool,
+    /// `.include` / `.contain` came before: `keys` asks for these keys among others.
+    contains: bool,
+    /// `.any.keys(...)`: one of them is enough.
+    any: bool,
 }
 
 fn expect_steps(cx: &Converter, subject: Subject, steps: &[Step<'_>], out: &mut Staged) -> bool {
@@ -129,16 +133,25 @@ fn expect_steps(cx: &Converter, subject: Subject, steps: &[Step<'_>], out: &mut 
         subject,
         negate: false,
         nested,
+        contains: false,
+        any: false,
     };
     let mut asserted = false;
     for &(word, args) in steps {
         match (word, args) {
+            ("any", None) => {
+                chain.any = true;
+                continue;
+            }
             (w, None) if NOOP.contains(&w) => continue,
             ("not", None) => {
                 chain.negate = !chain.negate;
                 continue;
             }
-            ("include" | "includes" | "contain" | "contains", None) => continue,
+            ("include" | "includes" | "contain" | "contains", None) => {
+                chain.contains = true;
+                continue;
+            }
             ("length" | "lengthOf", None) => {
                 chain.subject = Subject::Length(Box::new(chain.subject));
                 continue;
@@ -206,23 +219,7 @@ impl Chain<'_> {
                 }
             }
             ("property", Some(_)) => return Some(self.property(arg(0), arg(1), out)),
-            ("keys" | "key", Some(a)) => {
-                let Subject::Json(p) = subject else {
-                    return Some(false);
-                };
-                let names: Vec<&Expr> = match a {
-                    [Expr::Array(items)] => items.iter().collect(),
-                    items => items.iter().collect(),
-                };
-                for n in names {
-                    let Expr::Str(k) = n else {
-                        return Some(false);
-                    };
-                    let exists = Y::Bool(!negate);
-                    out.0
-                        .push((Subject::Json(child(p, k)), "exists", exists, false));
-                }
-            }
+            ("keys" | "key", Some(a)) => return Some(self.keys(a, out)),
             ("jsonSchema", Some([schema, ..])) => {
                 // chai-postman's `pm.expect(pm.response.json()).to.have.jsonSchema(schema)`.
                 let whole = matches!(subject, Subject::Json(p) if p == "$");
@@ -240,6 +237,38 @@ impl Chain<'_> {
             _ => return None,
         }
         Some(true)
+    }
+
+    /// chai's `keys`: `have.keys(a, b)` is exactly those keys (each there, and that many);
+    /// `include.keys` at least them; `any.keys` (one of them) and a negation of several say
+    /// what no predicate here does.
+    fn keys(&self, a: &[Expr], out: &mut Staged) -> bool {
+        let Subject::Json(p) = &self.subject else {
+            return false;
+        };
+        let names: Vec<&Expr> = match a {
+            [Expr::Array(items)] => items.iter().collect(),
+            items => items.iter().collect(),
+        };
+        let exact = !self.contains;
+        if self.any || (self.negate && (exact || names.len() > 1)) {
+            return false;
+        }
+        if exact {
+            let n = serde_json::Number::from(names.len());
+            let length = Y::Map(vec![("equals".into(), Y::Num(n))]);
+            out.0
+                .push((Subject::Json(p.clone()), "length", length, false));
+        }
+        for n in names {
+            let Expr::Str(k) = n else {
+                return false;
+            };
+            let exists = Y::Bool(!self.negate);
+            out.0
+                .push((Subject::Json(child(p, k)), "exists", exists, false));
+        }
+        true
     }
 
     /// `.property(name)` and `.property(name, value)`: the chain goes on about that property.
@@ -527,6 +556,16 @@ fn lodash_path(p: &str) -> String {
 
 /// A legacy boolean (`responseCode.code === 200 && jsonData.ok`) as predicates.
 pub(super) fn boolean(cx: &Converter, e: &Expr, negate: bool, out: &mut Staged) -> bool {
+    // `var found = list.some(...)`, then `pm.expect(found).to.be.true`: the condition.
+    match cx.bound(e) {
+        bound if matches!(e, Expr::Ident(_)) && !std::ptr::eq(bound, e) => {
+            boolean(cx, bound, negate, out)
+        }
+        _ => condition(cx, e, negate, out),
+    }
+}
+
+fn condition(cx: &Converter, e: &Expr, negate: bool, out: &mut Staged) -> bool {
     match e {
         Expr::Bool(true) if !negate => true,
         Expr::Binary("&&", a, b) if !negate => {
@@ -594,6 +633,10 @@ pub(super) fn boolean(cx: &Converter, e: &Expr, negate: bool, out: &mut Staged) 
         Expr::Call(..) if let Some(schema) = cx.schema_check(e) => {
             !negate && add(out, Subject::Schema(schema), "schema", Y::Null, false)
         }
+        // `list.some(x => x.type === "a")`: the filter selects something.
+        Expr::Call(c, args) if let Some(found) = some_of(cx, c, args) => {
+            add(out, found, "exists", Y::Bool(!negate), false)
+        }
         Expr::Call(..) => membership(cx, e, negate, out),
         other => match cx.subject(other) {
             Some(s @ (Subject::Json(_) | Subject::Header(_) | Subject::Cookie(_))) => {
@@ -639,6 +682,28 @@ fn one_of(cx: &Converter, e: &Expr, out: &mut Staged) -> bool {
         Some(s) => add(out, s, "in", Y::Seq(values), false),
         None => false,
     }
+}
+
+/// `list.some(item => item.f === v)`: the items the test holds for, as a JSONPath filter.
+fn some_of(cx: &Converter, callee: &Expr, args: &[Expr]) -> Option<Subject> {
+    let Expr::Member(list, m) = callee else {
+        return None;
+    };
+    let ("some", [Expr::Func(params, body)]) = (m.as_str(), args) else {
+        return None;
+    };
+    let (Some(item), [only]) = (params.first(), body.as_slice()) else {
+        return None;
+    };
+    let (super::js::StmtKind::Expr(test) | super::js::StmtKind::Return(Some(test))) = &only.kind
+    else {
+        return None;
+    };
+    let Some(Subject::Json(p)) = cx.subject(list) else {
+        return None;
+    };
+    let filter = super::find_filter(item, test)?;
+    Some(Subject::Json(format!("{p}[?{filter}]")))
 }
 
 fn add(out: &mut Staged, s: Subject, p: &'static str, v: Y, negate: bool) -> bool {

@@ -799,6 +799,13 @@ impl Converter {
             }
             e if size(e) => true,
             // `responseCode >= 200 && responseCode < 300`: a range of statuses.
+            // `data.items.length > 0`: a list with something in it, as `if (data.items.length)`.
+            Expr::Binary(op @ (">" | ">="), a, b)
+                if matches!(self.subject(a), Some(Subject::Length(_))) =>
+            {
+                matches!((*op, &**b), (">", Expr::Num(n)) if *n == 0.0)
+                    || matches!((*op, &**b), (">=", Expr::Num(n)) if *n == 1.0)
+            }
             Expr::Binary(">=" | ">" | "<" | "<=", a, b) => {
                 self.subject(a) == Some(Subject::Status) && matches!(&**b, Expr::Num(_))
             }
@@ -1097,13 +1104,15 @@ impl Converter {
         {
             self.formatted.insert(name.to_string(), at);
         }
-        let s = self.subject(value);
+        let some_call =
+            matches!(value, Expr::Call(c, _) if matches!(&**c, Expr::Member(_, m) if m == "some"));
+        let s = if some_call { None } else { self.subject(value) };
         let mut known = s.is_some();
-        if !known && matches!(value, Expr::Binary(..) | Expr::Unary("!", _)) {
+        if !known && (some_call || matches!(value, Expr::Binary(..) | Expr::Unary("!", _))) {
             self.bindings.insert(name.to_string(), value.clone());
             // A condition the checks and guards that read the name understand: it is said
             // where it is used.
-            known = self.phase != Phase::PreRequest && self.is_guard(value);
+            known = self.phase != Phase::PreRequest && (some_call || self.is_guard(value));
         }
         self.aliases.insert(name.to_string(), s);
         if known {

@@ -292,9 +292,9 @@ fn generated_guarded_captures_and_try_parse_convert() {
         "}",
     ]);
     assert_eq!(out(&s)["capture"]["customer_id"]["json"], "$.customer_id");
-    assert_eq!((s.sets_seen, s.captures), (2, 1));
-    assert_eq!((s.assertions_seen, s.assertions), (1, 0));
-    assert_eq!(s.block.len(), 4, "{:?}", s.block);
+    assert_eq!((s.sets_seen, s.captures), (2, 2));
+    assert_eq!((s.assertions_seen, s.assertions), (1, 1));
+    assert!(s.block.is_empty(), "{:?}", s.block);
 }
 
 #[test]
@@ -515,8 +515,9 @@ fn checks_under_a_setting_are_written_as_they_stand() {
         "{v}"
     );
     assert_eq!(v["expect"]["json"]["$.id"], 7, "{v}");
-    // A condition on the response itself stays for a human.
-    assert!(v["expect"]["json"].get("$.items[0].id").is_none(), "{v}");
+    // A list that is not empty, as `if (list.length)`: the check, loud when it is empty
+    // (dropping it would pass a wrong first item that Postman fails).
+    assert_eq!(v["expect"]["json"]["$.items[0].id"], 1, "{v}");
 }
 
 #[test]
@@ -1681,4 +1682,35 @@ fn a_value_set_only_when_the_variable_has_none_keeps_the_one_it_has() {
         );
         assert_eq!(s.variables_set, 1, "{script:?}");
     }
+}
+
+#[test]
+fn keys_some_and_a_guard_on_a_list_length_convert() {
+    let s = test(&[
+        "const jsonData = pm.response.json();",
+        "pm.test('first cart', function () {",
+        "    if (jsonData.length > 0) {",
+        "        const firstCart = jsonData[0];",
+        "        pm.expect(firstCart).to.have.keys('id', 'userId');",
+        "        pm.expect(firstCart).to.include.keys('id');",
+        "    }",
+        "});",
+        "pm.test('electric', function () {",
+        "    const hasElectric = jsonData.types.some(type => type.type.name === 'electric');",
+        "    pm.expect(hasElectric).to.be.true;",
+        "});",
+        "pm.test('any', () => pm.expect(jsonData).to.have.any.keys('a', 'b'));",
+    ]);
+    let v = out(&s);
+    let j = &v["expect"]["json"];
+    // chai's `have.keys` is exactly those keys: their count too, never a looser check.
+    assert_eq!(j["$[0]"], json!({"length": {"equals": 2}}), "{v}");
+    assert_eq!(j["$[0].id"], json!({"exists": true}), "{v}");
+    assert_eq!(
+        j["$.types[?(@.type.name == 'electric')]"],
+        json!({"exists": true}),
+        "{v}"
+    );
+    // `any.keys` (one of them) has no predicate: it stays a comment.
+    assert_eq!((s.assertions, s.assertions_seen), (3, 4), "{:?}", s.kept);
 }
