@@ -360,7 +360,9 @@ impl Converter {
         let Expr::Call(_, args) = call else {
             return None;
         };
-        let found = self.token_request(args)?;
+        let Some(found) = self.token_request(args) else {
+            return self.login_when_unset(then);
+        };
         let bookkeeping = then.iter().all(|s| match &s.kind {
             StmtKind::Expr(e) if std::ptr::eq(e, call) => true,
             StmtKind::Expr(e) => is_console(e) || set_call(e).is_some(),
@@ -374,6 +376,28 @@ impl Converter {
         self.out.variables_set += 1;
         self.out.oauth2 = Some(found);
         Some(Done::Converted)
+    }
+
+    /// `if (!token || expired) { const options = {...}; pm.sendRequest(options, (err, res) =>
+    /// ... set("token", ...)) }` of a login that is no client-credentials grant: a run starts
+    /// without the token, so Newman sends it; the block is converted as it stands (the login
+    /// becomes a request before this one).
+    fn login_when_unset(&mut self, then: &[Stmt]) -> Option<Done> {
+        let plain = then.iter().all(|s| match &s.kind {
+            StmtKind::Expr(e) => {
+                is_console(e)
+                    || matches!(e, Expr::Call(c, _) if path(c).as_deref() == Some("pm.sendRequest"))
+            }
+            StmtKind::Let(_) => true,
+            _ => false,
+        });
+        if !plain {
+            return None;
+        }
+        Some(match self.statements(then) {
+            true => Done::Converted,
+            false => Done::Kept(KEPT_AROUND),
+        })
     }
 
     /// `pm.sendRequest({ url, method: 'POST', body: { mode: 'urlencoded', urlencoded: [...] } },

@@ -167,6 +167,7 @@ impl Converter {
         let answered = body.iter().filter(|s| is_error_check(s, err)).count();
         let body: Vec<Stmt> = body
             .iter()
+            .flat_map(|s| answered_branch(s, err))
             .filter(|s| !is_error_check(s, err))
             .map(|s| stmt(s, res))
             .collect();
@@ -176,6 +177,27 @@ impl Converter {
         let whole = sub.statements(&body);
         tidy(&mut sub.out.expect);
         (sub.out, whole)
+    }
+}
+
+/// `if (err) { console.error(err) } else { ... }`: what runs when the request was answered
+/// (a request that gets no answer fails in yarc); any other statement as it is.
+fn answered_branch<'a>(s: &'a Stmt, err: &str) -> Vec<&'a Stmt> {
+    match &s.kind {
+        StmtKind::If(cond, then, otherwise)
+            if !otherwise.is_empty()
+                && is_error_check(
+                    &Stmt {
+                        kind: StmtKind::If(cond.clone(), then.clone(), Vec::new()),
+                        first: s.first,
+                        last: s.last,
+                    },
+                    err,
+                ) =>
+        {
+            otherwise.iter().collect()
+        }
+        _ => vec![s],
     }
 }
 

@@ -1714,3 +1714,35 @@ fn keys_some_and_a_guard_on_a_list_length_convert() {
     // `any.keys` (one of them) has no predicate: it stays a comment.
     assert_eq!((s.assertions, s.assertions_seen), (3, 4), "{:?}", s.kept);
 }
+
+#[test]
+fn a_login_sent_when_the_token_is_unset_becomes_a_request_before() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "const baseURL = pm.variables.get('baseUrl');",
+            "const token = pm.variables.get('token');",
+            "const login = pm.environment.get('email');",
+            "if (!token) {",
+            "    console.info('getting a token');",
+            "    const options = {",
+            "        url: baseURL + '/login',",
+            "        method: 'POST',",
+            "        header: { 'content-type': 'application/json' },",
+            "        body: { mode: 'raw', raw: JSON.stringify({ email: login, password: 'x' }) }",
+            "    };",
+            "    pm.sendRequest(options, function (err, res) {",
+            "        if (err) { console.error(err); }",
+            "        else if (res.code !== 200) { console.error('failed'); }",
+            "        else { pm.environment.set('token', res.json().access_token); }",
+            "    });",
+            "};",
+        ],
+    );
+    assert_eq!(s.requests.len(), 1, "{:?}", s.kept);
+    let sent = yaml_out::to_string(&s.requests[0]);
+    assert!(
+        sent.contains("/login") && sent.contains("access_token"),
+        "{sent}"
+    );
+}
