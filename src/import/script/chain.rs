@@ -316,6 +316,13 @@ impl Chain<'_> {
                 out.0
                     .push((subject.clone(), "exists", Y::Bool(negate), false));
             }
+            ("exist" | "exists" | "ok", None)
+                if !negate && matches!(subject, Subject::Json(p) if !p.contains("[?")) =>
+            {
+                // chai's `exist` fails on null, `ok` on every falsy value: `exists` alone
+                // passes both, a green Postman does not give.
+                truthy(out, subject, word == "ok");
+            }
             ("exist" | "exists" | "ok", None) => {
                 out.0
                     .push((subject.clone(), "exists", Y::Bool(!negate), false));
@@ -638,14 +645,23 @@ fn condition(cx: &Converter, e: &Expr, negate: bool, out: &mut Staged) -> bool {
             add(out, found, "exists", Y::Bool(!negate), false)
         }
         Expr::Call(..) => membership(cx, e, negate, out),
-        other => match cx.subject(other) {
-            Some(s @ (Subject::Json(_) | Subject::Header(_) | Subject::Cookie(_))) => {
-                add(out, s, "exists", Y::Bool(!negate), false)
-            }
-            // `data.items.length` as a condition: not empty.
-            Some(s @ Subject::Length(_)) if !negate => add(out, s, "gt", Y::Num(0.into()), false),
-            _ => false,
-        },
+        other => value_condition(cx, other, negate, out),
+    }
+}
+
+/// A value read as a condition: its truthiness.
+fn value_condition(cx: &Converter, e: &Expr, negate: bool, out: &mut Staged) -> bool {
+    match cx.subject(e) {
+        Some(s) if !negate && matches!(&s, Subject::Json(p) if !p.contains("[?")) => {
+            truthy(out, &s, true);
+            true
+        }
+        Some(s @ (Subject::Json(_) | Subject::Header(_) | Subject::Cookie(_))) => {
+            add(out, s, "exists", Y::Bool(!negate), false)
+        }
+        // `data.items.length` as a condition: not empty.
+        Some(s @ Subject::Length(_)) if !negate => add(out, s, "gt", Y::Num(0.into()), false),
+        _ => false,
     }
 }
 
@@ -704,6 +720,17 @@ fn some_of(cx: &Converter, callee: &Expr, args: &[Expr]) -> Option<Subject> {
     };
     let filter = super::find_filter(item, test)?;
     Some(Subject::Json(format!("{p}[?{filter}]")))
+}
+
+/// A JSON value that is there and not null (chai's `exist`), or also not `false`, `0` or `""`
+/// (`ok`, JavaScript's truthiness).
+fn truthy(out: &mut Staged, s: &Subject, falsy_too: bool) {
+    out.0.push((s.clone(), "exists", Y::Bool(true), false));
+    let not = match falsy_too {
+        true => Y::Seq(vec![Y::Null, Y::Bool(false), Y::Num(0.into()), Y::str("")]),
+        false => Y::Seq(vec![Y::Null]),
+    };
+    out.0.push((s.clone(), "in", not, true));
 }
 
 fn add(out: &mut Staged, s: Subject, p: &'static str, v: Y, negate: bool) -> bool {

@@ -2142,7 +2142,7 @@ impl Converter {
                 if json && entry.get_mut("type").is_none() {
                     // JavaScript's `.length` is a string's or a list's: an object has none,
                     // and the check fails in Postman (yarc's `length` counts an object's keys).
-                    put_once(entry.child("not"), "type", Y::str("object"));
+                    put_negated(entry, "type", Y::str("object"));
                 }
             }
             Subject::Status => status(e, predicate, value, negate),
@@ -3153,8 +3153,30 @@ fn add_predicate(map: &mut Y, key: &str, predicate: &str, value: Y, negate: bool
         return;
     }
     let entry = entry_map(map, key);
-    let target = if negate { entry.child("not") } else { entry };
-    put_once(target, predicate, value);
+    match negate {
+        true => put_negated(entry, predicate, value),
+        false => put_once(entry, predicate, value),
+    }
+}
+
+/// `not: { a, b }` holds unless both do: a second negated check of another kind is its own
+/// `{ not: {...} }` under `all`, so each must fail on its own, as in Postman.
+fn put_negated(entry: &mut Y, predicate: &str, value: Y) {
+    let other_kind =
+        matches!(entry.get_mut("not"), Some(Y::Map(e)) if e.iter().any(|(k, _)| k != predicate));
+    if !other_kind {
+        put_once(entry.child("not"), predicate, value);
+        return;
+    }
+    let alone = Y::Map(vec![(
+        "not".into(),
+        Y::Map(vec![(predicate.into(), value)]),
+    )]);
+    match entry.get_mut("all") {
+        Some(Y::Seq(list)) if !list.contains(&alone) => list.push(alone),
+        Some(Y::Seq(_)) => {}
+        _ => entry.set("all", Y::Seq(vec![alone])),
+    }
 }
 
 #[cfg(test)]

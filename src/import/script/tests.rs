@@ -74,7 +74,8 @@ fn pm_expect_chains_in_every_spelling() {
     assert_eq!(j["$.count"], json!({"gt": 1, "lt": 10}));
     assert_eq!(j["$.email"], json!({"matches": "(?i)@example\\.com$"}));
     assert_eq!(j["$.tags"], json!({"contains": "x"}));
-    assert_eq!(j["$.owner"], json!({"exists": true}));
+    // chai's `exist` fails on null: more than `exists`.
+    assert_eq!(j["$.owner"], json!({"not": {"in": [null]}}));
     assert_eq!(j["$.meta.secret"], json!({"exists": false}));
     assert_eq!(
         v["expect"]["headers"]["Content-Type"],
@@ -328,7 +329,7 @@ fn more_legacy_forms() {
     );
     assert_eq!(
         v["expect"]["json"]["$.items"],
-        json!({"length": {"gt": 0}, "not": {"type": "object"}})
+        json!({"length": {"gt": 0}, "not": {"in": [null, false, 0, ""]}, "all": [{"not": {"type": "object"}}]})
     );
     assert_eq!(v["expect"]["cookies"]["foo"], "bar");
     assert_eq!((s.assertions, s.assertions_seen), (3, 3));
@@ -1744,5 +1745,27 @@ fn a_login_sent_when_the_token_is_unset_becomes_a_request_before() {
     assert!(
         sent.contains("/login") && sent.contains("access_token"),
         "{sent}"
+    );
+}
+
+#[test]
+fn negated_checks_of_two_kinds_on_one_target_each_hold() {
+    let s = test(&[
+        "const d = pm.response.json();",
+        "pm.test('a', () => pm.expect(d.name).to.not.equal('x'));",
+        "pm.test('b', () => pm.expect(d.name).to.not.include('y'));",
+        "pm.test('c', () => pm.expect(d.count).to.be.ok);",
+    ]);
+    let v = out(&s);
+    // `not: { equals: x, contains: y }` would pass unless both held.
+    assert_eq!(
+        v["expect"]["json"]["$.name"],
+        json!({"not": {"equals": "x"}, "all": [{"not": {"contains": "y"}}]}),
+        "{v}"
+    );
+    assert_eq!(
+        v["expect"]["json"]["$.count"],
+        json!({"not": {"in": [null, false, 0, ""]}}),
+        "{v}"
     );
 }
