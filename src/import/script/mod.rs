@@ -1213,6 +1213,7 @@ impl Converter {
                 }),
                 _ => None,
             })
+            .flat_map(read_through)
             .collect();
         let outer_checked = std::mem::replace(&mut self.checked, checked);
         let all = self.statements(body);
@@ -2476,6 +2477,20 @@ fn expected(e: &Expr) -> Option<&Expr> {
         Expr::Call(inner, _) | Expr::Member(inner, _) => expected(inner),
         _ => None,
     }
+}
+
+/// A checked expression and what reading it reads through: `pm.expect(data.id.length)` throws
+/// when `data.id` is missing, so the check stands before a set() of `data.id` too.
+fn read_through(x: Expr) -> Vec<Expr> {
+    let mut out = vec![x];
+    while let Some(Expr::Member(inner, _) | Expr::Index(inner, _)) = out.last() {
+        if matches!(&**inner, Expr::Ident(_)) {
+            break;
+        }
+        let up = (**inner).clone();
+        out.push(up);
+    }
+    out
 }
 
 /// The property `pm.expect(x).to.have.property("k")` (or `.own.property`) asks for: `k`.

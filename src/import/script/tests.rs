@@ -1769,3 +1769,21 @@ fn negated_checks_of_two_kinds_on_one_target_each_hold() {
         "{v}"
     );
 }
+
+#[test]
+fn a_set_after_a_check_that_reads_through_the_value_keeps_the_old_one() {
+    let s = test(&[
+        "let resBody = pm.response.json();",
+        "pm.test('id', () => {",
+        "    pm.expect(resBody.id.length).is.greaterThan(10);",
+        "    pm.collectionVariables.set('boardId', resBody.id);",
+        "});",
+    ]);
+    let v = out(&s);
+    // `resBody.id.length` throws when `id` is missing: the set is never reached in Postman.
+    assert_eq!(
+        v["capture"]["boardId"],
+        json!({"json": "$.id", "optional": true}),
+        "{v}"
+    );
+}
