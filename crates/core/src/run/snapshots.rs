@@ -43,7 +43,7 @@ impl Runner {
             url_template: &pr.req.url.source,
             path: self.path_pattern(pr, url, vars, captures),
         };
-        let snap = snapshot::take_with(
+        let text = snapshot::take_yaml(
             resp,
             &spec,
             info,
@@ -51,7 +51,6 @@ impl Runner {
             &self.redactor,
             captures,
         );
-        let text = snapshot::to_yaml(&snap);
         let key = match iteration {
             Some(n) => format!("{}.{n}", snapshot::slug(&pr.full_name())),
             None => snapshot::slug(&pr.full_name()),
@@ -62,18 +61,11 @@ impl Runner {
             return;
         }
         let dir = SnapshotDir::new(&c.path, self.plan.environment.as_deref());
-        rec.snapshot = Some(self.compare(&dir, &key, &snap, &text, failing));
+        rec.snapshot = Some(self.compare(&dir, &key, &text, failing));
         rec.snapshot_key = Some(key);
     }
 
-    fn compare(
-        &self,
-        dir: &SnapshotDir,
-        key: &str,
-        snap: &snapshot::Snapshot,
-        text: &str,
-        failing: bool,
-    ) -> SnapshotOutcome {
+    fn compare(&self, dir: &SnapshotDir, key: &str, text: &str, failing: bool) -> SnapshotOutcome {
         let file = dir.file(key);
         let shown = file.to_string_lossy().into_owned();
         let mode = &self.options.snapshots;
@@ -111,7 +103,7 @@ impl Runner {
         };
         let old = snapshot::from_yaml(&old_text);
         if let Ok(old) = &old
-            && snapshot::same(old, snap)
+            && snapshot::same_as_text(old, text)
         {
             dir.remove_pending(key);
             return SnapshotOutcome::Same { file: shown };

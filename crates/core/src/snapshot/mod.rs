@@ -75,29 +75,12 @@ pub fn take_with(
     redactor: &Redactor,
     captured: &crate::template::Vars,
 ) -> Snapshot {
-    let ids: Vec<(&str, &str)> = captured
-        .iter()
-        .filter_map(|(k, v)| v.as_str().map(|s| (k.as_str(), s)))
-        .filter(|(_, v)| v.chars().count() >= MIN_ID_LEN)
-        .collect();
-    let headers = spec
-        .headers
-        .iter()
-        .filter_map(|name| {
-            resp.header(name)
-                .map(|v| (name.to_ascii_lowercase(), redactor.redact(v)))
-        })
-        .collect();
-    let body = if resp.body.is_empty() {
+    let ids = ids(captured);
+    let mut snap = head(resp, spec, &req, redactor);
+    snap.body = if resp.body.is_empty() {
         Body::Empty
     } else if let Some(json) = resp.json() {
-        let ignored: HashSet<*const Node> = spec
-            .ignore
-            .iter()
-            .filter_map(|p| paths.get(p))
-            .flat_map(|c| jsonpath::select(c, json).unwrap_or_default())
-            .map(|n| n as *const Node)
-            .collect();
+        let ignored = ignored(spec, paths, json);
         let normalized = Normalized {
             node: json,
             ignored: &ignored,
@@ -120,13 +103,115 @@ pub fn take_with(
             sha256: hex,
         }
     };
+    snap
+}
+
+/// The snapshot file's text of a response: `to_yaml(&take_with(..))`, but a JSON body is
+/// written into the file's text straight from the parsed tree, with no JSON text of its own
+/// beside it — for a large body that text was as large as the file.
+pub fn take_yaml(
+    resp: &Response,
+    spec: &SnapshotSpec,
+    req: RequestInfo,
+    paths: &JsonPaths,
+    redactor: &Redactor,
+    captured: &crate::template::Vars,
+) -> String {
+    let json = if resp.body.is_empty() {
+        None
+    } else {
+        resp.json()
+    };
+    let Some(json) = json else {
+        return to_yaml(&take_with(resp, spec, req, paths, redactor, captured));
+    };
+    let ids = ids(captured);
+    let ignored = ignored(spec, paths, json);
+    let normalized = Normalized {
+        node: json,
+        ignored: &ignored,
+        redactor,
+        ids: &ids,
+    };
+    let mut out = String::with_capacity(1024);
+    push_head(&mut out, &head(resp, spec, &req, redactor));
+    out.push_str("body_kind: json\nbody: |2-\n");
+    let start = out.len();
+    let mut block = BlockLines(out.into_bytes());
+    block.0.extend_from_slice(b"  ");
+    if serde_json::to_writer_pretty(&mut block, &normalized).is_err() {
+        return to_yaml(&take_with(resp, spec, req, paths, redactor, captured));
+    }
+    block.0.push(b'\n');
+    let mut out = String::from_utf8(block.0).unwrap_or_default();
+    // A control character a literal block cannot hold (DEL, C1): the text is quoted instead.
+    if out[start..]
+        .chars()
+        .any(|c| (c.is_control() && c != '\n') || not_printable(c))
+    {
+        return to_yaml(&take_with(resp, spec, req, paths, redactor, captured));
+    }
+    out.shrink_to_fit();
+    out
+}
+
+/// Pretty JSON written as the lines of a YAML literal block: two spaces after every line break
+/// (pretty JSON has no empty lines, so none is left with trailing spaces).
+struct BlockLines(Vec<u8>);
+
+impl std::io::Write for BlockLines {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut rest = buf;
+        while let Some(i) = rest.iter().position(|b| *b == b'\n') {
+            self.0.extend_from_slice(&rest[..=i]);
+            self.0.extend_from_slice(b"  ");
+            rest = &rest[i + 1..];
+        }
+        self.0.extend_from_slice(rest);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The captured values that may stand for an id in a snapshot.
+fn ids(captured: &crate::template::Vars) -> Vec<(&str, &str)> {
+    captured
+        .iter()
+        .filter_map(|(k, v)| v.as_str().map(|s| (k.as_str(), s)))
+        .filter(|(_, v)| v.chars().count() >= MIN_ID_LEN)
+        .collect()
+}
+
+/// The nodes the snapshot's `ignore` paths select.
+fn ignored(spec: &SnapshotSpec, paths: &JsonPaths, json: &Node) -> HashSet<*const Node> {
+    spec.ignore
+        .iter()
+        .filter_map(|p| paths.get(p))
+        .flat_map(|c| jsonpath::select(c, json).unwrap_or_default())
+        .map(|n| n as *const Node)
+        .collect()
+}
+
+/// Everything of a snapshot but its body (left empty).
+fn head(resp: &Response, spec: &SnapshotSpec, req: &RequestInfo, redactor: &Redactor) -> Snapshot {
+    let headers = spec
+        .headers
+        .iter()
+        .filter_map(|name| {
+            resp.header(name)
+                .map(|v| (name.to_ascii_lowercase(), redactor.redact(v)))
+        })
+        .collect();
     Snapshot {
         method: req.method.to_string(),
         url: req.url_template.to_string(),
         path: redactor.redact(&req.path),
         status: resp.status,
         headers,
-        body,
+        body: Body::Empty,
     }
 }
 
@@ -197,6 +282,15 @@ pub fn same(a: &Snapshot, b: &Snapshot) -> bool {
     a.status == b.status && a.headers == b.headers && a.body == b.body
 }
 
+/// Whether `old` holds the same response as `text`, a snapshot file's text as yarc writes it:
+/// [`same`] without parsing `text` (which may be a large body's).
+pub fn same_as_text(old: &Snapshot, text: &str) -> bool {
+    // The comment and the four request lines: what `same` leaves out.
+    let old = to_yaml(old);
+    let old = old.splitn(6, '\n').nth(5);
+    old.is_some() && old == text.splitn(6, '\n').nth(5)
+}
+
 /// The snapshot file's text.
 pub fn to_yaml(s: &Snapshot) -> String {
     // Sized once: grown by doubling, a large body's text would be held one and a half times.
@@ -207,22 +301,7 @@ pub fn to_yaml(s: &Snapshot) -> String {
         _ => 0,
     };
     let mut out = String::with_capacity(1024 + body);
-    out.push_str(
-        "# yarc snapshot: review changes like code; `yarc snapshots accept` takes a pending one\n",
-    );
-    out.push_str("request:\n");
-    out.push_str(&format!("  method: {}\n", s.method));
-    out.push_str(&format!("  url: {}\n", quoted(&s.url)));
-    out.push_str(&format!("  path: {}\n", quoted(&s.path)));
-    out.push_str(&format!("status: {}\n", s.status));
-    if s.headers.is_empty() {
-        out.push_str("headers: {}\n");
-    } else {
-        out.push_str("headers:\n");
-        for (k, v) in &s.headers {
-            out.push_str(&format!("  {}: {}\n", quoted(k), quoted(v)));
-        }
-    }
+    push_head(&mut out, s);
     match &s.body {
         Body::Empty => out.push_str("body_kind: empty\n"),
         Body::Json(text) => {
@@ -241,9 +320,44 @@ pub fn to_yaml(s: &Snapshot) -> String {
     out
 }
 
-/// A JSON string is a valid YAML double-quoted scalar.
+/// The file's lines before the body: the request, the status and the kept headers.
+fn push_head(out: &mut String, s: &Snapshot) {
+    out.push_str(
+        "# yarc snapshot: review changes like code; `yarc snapshots accept` takes a pending one\n",
+    );
+    out.push_str("request:\n");
+    out.push_str(&format!("  method: {}\n", s.method));
+    out.push_str(&format!("  url: {}\n", quoted(&s.url)));
+    out.push_str(&format!("  path: {}\n", quoted(&s.path)));
+    out.push_str(&format!("status: {}\n", s.status));
+    if s.headers.is_empty() {
+        out.push_str("headers: {}\n");
+    } else {
+        out.push_str("headers:\n");
+        for (k, v) in &s.headers {
+            out.push_str(&format!("  {}: {}\n", quoted(k), quoted(v)));
+        }
+    }
+}
+
+/// A JSON string is a YAML double-quoted scalar once the characters YAML does not print
+/// (DEL, the C1 controls, U+FFFE/U+FFFF), which JSON leaves as they are, are escaped too.
 fn quoted(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_default()
+    let json = serde_json::to_string(s).unwrap_or_default();
+    if !json.chars().any(not_printable) {
+        return json;
+    }
+    json.chars()
+        .map(|c| match not_printable(c) {
+            true => format!("\\u{:04x}", u32::from(c)),
+            false => c.to_string(),
+        })
+        .collect()
+}
+
+/// Outside YAML's printable set (and not escaped by JSON, which takes care of C0).
+fn not_printable(c: char) -> bool {
+    matches!(c, '\u{7f}'..='\u{84}' | '\u{86}'..='\u{9f}' | '\u{fffe}' | '\u{ffff}')
 }
 
 /// A literal block for readable diffs, appended to `out` (no copy of a large body); text a block
@@ -253,7 +367,7 @@ fn push_block(out: &mut String, text: &str) {
         || text.ends_with("\n\n")
         || text
             .chars()
-            .any(|c| c.is_control() && c != '\n' && c != '\t')
+            .any(|c| (c.is_control() && c != '\n' && c != '\t') || not_printable(c))
         || text.lines().any(|l| l.starts_with('\t'));
     if awkward {
         out.push_str(&quoted(text));
@@ -471,6 +585,7 @@ mod tests {
             "tab\tinside",
             "trailing\n\n",
             "cr\r\nlf",
+            "del\u{7f} c1\u{85}\u{9f} nc\u{fffe}",
         ] {
             let mut paths = JsonPaths::default();
             let resp = Response::new(200, vec![], text.as_bytes().to_vec(), Duration::ZERO);
@@ -504,6 +619,43 @@ mod tests {
             "{d}"
         );
         assert!(d.starts_with("--- old\n+++ new\n"));
+    }
+
+    #[test]
+    fn the_file_written_from_the_tree_is_the_file_of_the_snapshot() {
+        let mut captured = crate::template::Vars::new();
+        captured.insert("job".into(), json!("job-12345678"));
+        for body in [
+            r#"{"b":1,"a":{"y":[1,2],"x":"t\"q"},"id":"job-12345678","at":"now"}"#,
+            r#"[{"deep":{"x":[]}},{},[],"two\nlines","tab\tin","del\u007f","c1\u0085","nc\ufffe"]"#,
+            r#""just a string""#,
+            "17",
+        ] {
+            let mut paths = JsonPaths::default();
+            let spec = spec(&["$.at"], &mut paths);
+            let resp = Response::new(200, vec![], body.as_bytes().to_vec(), Duration::ZERO);
+            let req = || RequestInfo {
+                method: "GET",
+                url_template: "{{ base }}/jobs",
+                path: "/jobs".into(),
+            };
+            let red = Redactor::default();
+            let direct = take_yaml(&resp, &spec, req(), &paths, &red, &captured);
+            let snap = take_with(&resp, &spec, req(), &paths, &red, &captured);
+            assert_eq!(direct, to_yaml(&snap), "{body}");
+            assert_eq!(from_yaml(&direct).expect("reads back"), snap, "{body}");
+        }
+    }
+
+    #[test]
+    fn a_stored_file_is_the_same_response_whatever_its_key_order_or_request() {
+        let text = to_yaml(&snap(r#"{"b":1,"a":{"x":2}}"#, &[]));
+        let mut old = snap(r#"{"a":{"x":2},"b":1}"#, &[]);
+        old.url = "elsewhere".into();
+        assert!(same_as_text(&old, &text));
+        old.status = 201;
+        assert!(!same_as_text(&old, &text));
+        assert!(!same_as_text(&snap(r#"{"b":2,"a":{"x":2}}"#, &[]), &text));
     }
 
     #[test]
