@@ -16,6 +16,7 @@ mod golden;
 mod hardening;
 mod hostile;
 mod html;
+mod http2;
 mod import;
 mod lsp;
 mod predicates;

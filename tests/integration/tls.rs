@@ -28,7 +28,7 @@ impl Pki {
     }
 
     /// A certificate for `names`, signed by this CA: (DER, key, PEM, key PEM).
-    fn leaf(
+    pub(crate) fn leaf(
         &self,
         names: &[&str],
     ) -> (
@@ -61,7 +61,7 @@ pub(crate) struct TlsServer {
     _rt: tokio::runtime::Runtime,
 }
 
-fn provider() -> Arc<rustls::crypto::CryptoProvider> {
+pub(crate) fn provider() -> Arc<rustls::crypto::CryptoProvider> {
     Arc::new(rustls::crypto::aws_lc_rs::default_provider())
 }
 

@@ -185,6 +185,8 @@ impl Http {
     /// any byte of an answer: the request is sent once more on a new connection, as curl does —
     /// any request when the failed connection was one kept from before (the server closed it
     /// idle, so it never read the request), only an idempotent one when the connection was new.
+    /// A request an HTTP/2 server refused unprocessed (see [`refused_unprocessed`]) is sent
+    /// again whatever its method, up to [`REFUSED_RETRIES`] times.
     async fn send_once(
         &self,
         r: &RenderedRequest,
@@ -195,20 +197,31 @@ impl Http {
             .map_err(|_| RunError::Method(r.method.clone()))?;
         let start = Instant::now();
         let sent = self.sent_headers(r);
-        let (sent_now, mut connect) =
+        let (mut sent_now, mut connect) =
             crate::http::connect_timing::measured(self.build(r, &method, left).await?.send()).await;
-        let resp = match sent_now {
-            Ok(resp) => resp,
-            Err(e) if (method.is_idempotent() || connect.is_none()) && closed_before_answer(&e) => {
-                let left = left.saturating_sub(start.elapsed());
-                let (again, phases) = crate::http::connect_timing::measured(
-                    self.build(r, &method, left).await?.send(),
-                )
-                .await;
-                connect = phases;
-                again.map_err(|e| describe(&e, timeout))?
+        let (mut refused, mut closed) = (0, false);
+        let resp = loop {
+            let again = match &sent_now {
+                Ok(_) => false,
+                Err(e) if refused < REFUSED_RETRIES && refused_unprocessed(e) => {
+                    refused += 1;
+                    true
+                }
+                Err(e) => {
+                    let first = !closed;
+                    closed = true;
+                    first
+                        && (method.is_idempotent() || connect.is_none())
+                        && closed_before_answer(e)
+                }
+            };
+            if !again {
+                break sent_now.map_err(|e| describe(&e, timeout))?;
             }
-            Err(e) => return Err(describe(&e, timeout)),
+            let left = left.saturating_sub(start.elapsed());
+            (sent_now, connect) =
+                crate::http::connect_timing::measured(self.build(r, &method, left).await?.send())
+                    .await;
         };
         let first_byte = start.elapsed();
         self.keep_cookies(r, resp.headers());
@@ -279,6 +292,28 @@ impl Http {
         }
         attach_body(b, &r.body).await
     }
+}
+
+/// How many times a request an HTTP/2 server refused is sent again: under concurrency the new
+/// attempt may land on another connection the server is closing at that moment.
+const REFUSED_RETRIES: usize = 3;
+
+/// Whether an HTTP/2 server refused the request without processing it, which makes sending it
+/// again safe whatever its method (RFC 9113, 8.7): a stream reset with REFUSED_STREAM, or a
+/// graceful GOAWAY (NO_ERROR) — nginx sends one after `keepalive_requests` (1,000 by default),
+/// and the streams the client had already opened past its last stream are refused by it.
+fn refused_unprocessed(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cur = Some(e);
+    while let Some(err) = cur {
+        if let Some(h) = err.downcast_ref::<h2::Error>() {
+            let reason = h.reason();
+            return h.is_remote()
+                && (reason == Some(h2::Reason::REFUSED_STREAM)
+                    || (h.is_go_away() && reason == Some(h2::Reason::NO_ERROR)));
+        }
+        cur = err.source();
+    }
+    false
 }
 
 /// Whether the connection closed before any byte of an answer (a reused connection the server
@@ -611,6 +646,67 @@ pub fn check_url(url: &str) -> Result<url::Url, UrlError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An HTTP/2 server that answers the first HEADERS frame with `last` (GOAWAY with last
+    /// stream 0 and NO_ERROR, or RST_STREAM with REFUSED_STREAM or another reason), frame by
+    /// frame over an in-memory pipe, and the error the client's stream ends with.
+    async fn stream_error(last: [u8; 4], goaway: bool) -> h2::Error {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let (client_io, mut server_io) = tokio::io::duplex(64 * 1024);
+        tokio::spawn(async move {
+            let frame = |kind: u8, stream: u32, payload: &[u8]| {
+                let mut f = (payload.len() as u32).to_be_bytes()[1..].to_vec();
+                f.extend([kind, 0]);
+                f.extend(stream.to_be_bytes());
+                f.extend(payload);
+                f
+            };
+            let mut preface = [0u8; 24];
+            server_io.write_all(&frame(4, 0, &[])).await?;
+            server_io.read_exact(&mut preface).await?;
+            loop {
+                let mut head = [0u8; 9];
+                server_io.read_exact(&mut head).await?;
+                let len = u32::from_be_bytes([0, head[0], head[1], head[2]]) as usize;
+                let mut payload = vec![0u8; len];
+                server_io.read_exact(&mut payload).await?;
+                if head[3] == 1 {
+                    let stream = u32::from_be_bytes([head[5], head[6], head[7], head[8]]);
+                    let out = match goaway {
+                        true => frame(7, 0, &[[0; 4], last].concat()),
+                        false => frame(3, stream, &last),
+                    };
+                    server_io.write_all(&out).await?;
+                }
+            }
+            #[allow(unreachable_code)]
+            Ok::<(), std::io::Error>(())
+        });
+        let (mut client, conn) = h2::client::handshake(client_io).await.expect("handshake");
+        tokio::spawn(conn);
+        let req = http::Request::get("https://api.test/")
+            .body(())
+            .expect("request");
+        let (resp, _) = client.send_request(req, true).expect("sent");
+        resp.await.expect_err("refused")
+    }
+
+    #[tokio::test]
+    async fn only_streams_the_server_did_not_process_are_refused_unprocessed() {
+        let no_error = [0, 0, 0, 0];
+        let refused_stream = [0, 0, 0, 7];
+        let internal_error = [0, 0, 0, 2];
+        assert!(refused_unprocessed(&stream_error(no_error, true).await));
+        assert!(refused_unprocessed(
+            &stream_error(refused_stream, false).await
+        ));
+        assert!(!refused_unprocessed(
+            &stream_error(internal_error, false).await
+        ));
+        assert!(!refused_unprocessed(
+            &stream_error(internal_error, true).await
+        ));
+    }
 
     #[test]
     fn sizes_read_decimal_and_binary_units() {
