@@ -120,7 +120,9 @@ def timed(cmd, cwd):
     r = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
     wall = time.perf_counter() - t
     if r.returncode != 0:
-        sys.exit(f"{' '.join(cmd[:3])} failed ({r.returncode}):\n{r.stdout[-2000:]}{r.stderr[-2000:]}")
+        lines = r.stdout.splitlines()
+        failed = [l for i, l in enumerate(lines) if any(w in "".join(lines[max(0, i - 2):i + 1]) for w in ("ERROR", "FAIL "))]
+        sys.exit(f"{' '.join(cmd[:3])} failed ({r.returncode}):\n" + "\n".join(failed[:12]) + f"\n{r.stdout[-300:]}{r.stderr[-2000:]}")
     return wall
 
 

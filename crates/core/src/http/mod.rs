@@ -296,15 +296,21 @@ impl Http {
 
 /// How many times a request an HTTP/2 server refused is sent again: under concurrency the new
 /// attempt may land on another connection the server is closing at that moment.
-const REFUSED_RETRIES: usize = 3;
+const REFUSED_RETRIES: usize = 10;
 
 /// Whether an HTTP/2 server refused the request without processing it, which makes sending it
 /// again safe whatever its method (RFC 9113, 8.7): a stream reset with REFUSED_STREAM, or a
 /// graceful GOAWAY (NO_ERROR) — nginx sends one after `keepalive_requests` (1,000 by default),
 /// and the streams the client had already opened past its last stream are refused by it.
+/// Also a request hyper's pool gave back unsent: a new connection meant for HTTP/1.1 that
+/// ALPN made HTTP/2 cancels the requests waiting for it ("client error (Canceled): ALPN
+/// upgraded to HTTP/2"; the pool's error has no public kind, only this text).
 fn refused_unprocessed(e: &(dyn std::error::Error + 'static)) -> bool {
     let mut cur = Some(e);
     while let Some(err) = cur {
+        if err.to_string() == "client error (Canceled)" {
+            return true;
+        }
         if let Some(h) = err.downcast_ref::<h2::Error>() {
             let reason = h.reason();
             return h.is_remote()
@@ -689,6 +695,22 @@ mod tests {
             .expect("request");
         let (resp, _) = client.send_request(req, true).expect("sent");
         resp.await.expect_err("refused")
+    }
+
+    /// What hyper's pool says of a request it gave back unsent, under reqwest's error.
+    #[derive(Debug)]
+    struct Pool(&'static str);
+    impl std::fmt::Display for Pool {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+    impl std::error::Error for Pool {}
+
+    #[test]
+    fn a_request_the_pool_gave_back_unsent_is_sent_again() {
+        assert!(refused_unprocessed(&Pool("client error (Canceled)")));
+        assert!(!refused_unprocessed(&Pool("client error (Connect)")));
     }
 
     #[tokio::test]
