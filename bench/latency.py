@@ -122,6 +122,8 @@ def main():
     ap.add_argument("--sweep", action="store_true", help="S7 for --jobs 4..64, drawn in --svg")
     ap.add_argument("--svg", default=str(ROOT / "bench" / "s7-jobs.svg"))
     a = ap.parse_args()
+    if a.hurl:
+        a.hurl = str(Path(a.hurl).resolve())
     port = free_port()
     sandbox = subprocess.Popen([a.yarc, "sandbox", "--port", str(port)], stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)

@@ -189,6 +189,38 @@ fn jobs_run_files_side_by_side_with_one_token() {
     assert_eq!(heads, expected);
 }
 
+/// With files side by side, each file's captures stay its own and its requests in order: a
+/// chain of three captures per file, with a slow request between, reaches its end with the
+/// values its own file captured, in every one of eight files run four at a time.
+#[test]
+fn captures_stay_in_order_within_each_file_under_jobs() {
+    let w = World::new();
+    for n in 0..8 {
+        w.write(
+            &format!("suite/f{n}.yaml"),
+            &format!(
+                r#"name: chain {n}
+requests:
+  - name: first
+    url: "{{{{ url }}}}/echo?step=f{n}-a"
+    capture: {{ a: {{ json: $.query.step }} }}
+  - name: slow
+    url: "{{{{ url }}}}/faults/slow?ms=30&after={{{{ a }}}}"
+  - name: second
+    url: "{{{{ url }}}}/echo?step={{{{ a }}}}-b"
+    capture: {{ b: {{ json: $.query.step }} }}
+  - name: last
+    url: "{{{{ url }}}}/echo?step={{{{ b }}}}-c"
+    expect: {{ json: {{ $.query.step: f{n}-a-b-c }} }}
+"#
+            ),
+        );
+    }
+    let r = w.yarc(&["run", "suite", "--jobs", "4"]);
+    r.expect_code(0);
+    assert_eq!(r.summary(), "32 passed, 0 failed");
+}
+
 #[test]
 fn data_rows_become_iterations_with_their_variables() {
     let w = World::new();

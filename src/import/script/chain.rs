@@ -75,6 +75,10 @@ pub(super) fn assertion(cx: &Converter, e: &Expr, out: &mut Staged) -> bool {
             {
                 add(out, s, "in", list, negate) && out.0.iter().all(|(s, p, _, n)| fits(s, p, *n))
             }
+            // `pm.expect(1).to.eql(data.length)`: the expected value written first.
+            Some(Subject::Value(v)) if let Some((s, negate)) = equal_to(cx, &steps) => {
+                add(out, s, "equals", v, negate) && out.0.iter().all(|(s, p, _, n)| fits(s, p, *n))
+            }
             Some(Subject::Value(_)) | None => {
                 // `pm.expect(a === 1).to.be.true`: the expression is the assertion.
                 let words: Vec<&str> = steps.iter().map(|s| s.0).collect();
@@ -97,6 +101,27 @@ fn member_of(cx: &Converter, steps: &[Step<'_>]) -> Option<(Subject, bool)> {
             (w, None) if NOOP.contains(&w) => {}
             ("not", None) => negate = !negate,
             ("include" | "includes" | "contain" | "contains", Some([x])) if found.is_none() => {
+                found = Some(cx.subject(x)?);
+            }
+            _ => return None,
+        }
+    }
+    match found? {
+        Subject::Value(_) => None,
+        s => Some((s, negate)),
+    }
+}
+
+/// `.to.eql(x)` / `.equal(x)` (with `.not`, `.deep`) of something the response decides: `x`,
+/// and whether negated.
+fn equal_to(cx: &Converter, steps: &[Step<'_>]) -> Option<(Subject, bool)> {
+    let mut negate = false;
+    let mut found = None;
+    for &(word, args) in steps {
+        match (word, args) {
+            (w, None) if NOOP.contains(&w) => {}
+            ("not", None) => negate = !negate,
+            ("equal" | "equals" | "eq" | "eql" | "eqls", Some([x])) if found.is_none() => {
                 found = Some(cx.subject(x)?);
             }
             _ => return None,

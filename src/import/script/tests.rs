@@ -1389,6 +1389,31 @@ fn a_literal_list_that_includes_the_subject_is_in() {
 }
 
 #[test]
+fn an_expected_value_written_first_is_the_value_the_subject_equals() {
+    let s = test(&[
+        "pm.test(\"One order\", function () {",
+        "    pm.expect(1).to.eql(pm.response.json().length);",
+        "    pm.expect(\"paid\").to.not.equal(pm.response.json().state);",
+        "    pm.expect(201).to.equal(pm.response.code);",
+        "});",
+    ]);
+    let v = out(&s);
+    // `.length` is an array's or a string's: an object has none.
+    assert_eq!(
+        v["expect"]["json"]["$"],
+        json!({"length": 1, "not": {"type": "object"}}),
+        "{v}"
+    );
+    assert_eq!(
+        v["expect"]["json"]["$.state"],
+        json!({"not": {"equals": "paid"}}),
+        "{v}"
+    );
+    assert_eq!(v["expect"]["status"], json!(201), "{v}");
+    assert_eq!((s.assertions, s.assertions_seen), (3, 3), "{v}");
+}
+
+#[test]
 fn a_local_a_kept_loop_changes_is_not_set_with_its_first_value() {
     let s = run(
         Phase::PreRequest,
