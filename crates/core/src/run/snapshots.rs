@@ -43,25 +43,31 @@ impl Runner {
             url_template: &pr.req.url.source,
             path: self.path_pattern(pr, url, vars, captures),
         };
-        let text = snapshot::take_yaml(
-            resp,
-            &spec,
-            info,
-            &self.plan.paths,
-            &self.redactor,
-            captures,
-        );
         let key = match iteration {
             Some(n) => format!("{}.{n}", snapshot::slug(&pr.full_name())),
             None => snapshot::slug(&pr.full_name()),
         };
-        if matches!(self.options.snapshots, SnapshotMode::Keep { .. }) {
-            rec.snapshot_text = Some(text);
+        let (paths, redactor) = (&self.plan.paths, &self.redactor);
+        let keep = matches!(self.options.snapshots, SnapshotMode::Keep { .. });
+        let dir = SnapshotDir::new(&c.path, self.plan.environment.as_deref());
+        // Unchanged (the usual case): compared as it is written, never held.
+        let stored = dir.file(&key);
+        if !keep
+            && snapshot::matches_stored(resp, &spec, &info, paths, redactor, captures, &stored)
+                == Some(true)
+        {
+            dir.remove_pending(&key);
+            let file = stored.to_string_lossy().into_owned();
+            rec.snapshot = Some(SnapshotOutcome::Same { file });
             rec.snapshot_key = Some(key);
             return;
         }
-        let dir = SnapshotDir::new(&c.path, self.plan.environment.as_deref());
-        rec.snapshot = Some(self.compare(&dir, &key, &text, failing));
+        let text = snapshot::take_yaml(resp, &spec, info, paths, redactor, captures);
+        if keep {
+            rec.snapshot_text = Some(text);
+        } else {
+            rec.snapshot = Some(self.compare(&dir, &key, &text, failing));
+        }
         rec.snapshot_key = Some(key);
     }
 

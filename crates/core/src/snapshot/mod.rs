@@ -117,13 +117,62 @@ pub fn take_yaml(
     redactor: &Redactor,
     captured: &crate::template::Vars,
 ) -> String {
+    let mut out = BlockLines::new(Vec::with_capacity(1024));
+    match write_json_yaml(resp, spec, &req, paths, redactor, captured, &mut out) {
+        Ok(true) if !out.unprintable => {
+            let mut text = String::from_utf8(out.inner).unwrap_or_default();
+            text.shrink_to_fit();
+            text
+        }
+        _ => to_yaml(&take_with(resp, spec, req, paths, redactor, captured)),
+    }
+}
+
+/// Whether the stored snapshot file at `file` holds exactly the text [`take_yaml`] would
+/// write, compared as it is written, without the text ever being held: an unchanged snapshot
+/// of a large body costs no copy of it. `None` when there is no file, or when the body is not
+/// one this can write (then [`take_yaml`] and a comparison of the texts decide).
+pub fn matches_stored(
+    resp: &Response,
+    spec: &SnapshotSpec,
+    req: &RequestInfo,
+    paths: &JsonPaths,
+    redactor: &Redactor,
+    captured: &crate::template::Vars,
+    file: &std::path::Path,
+) -> Option<bool> {
+    let stored = std::fs::File::open(file).ok()?;
+    let mut out = BlockLines::new(Compare {
+        stored: std::io::BufReader::with_capacity(64 * 1024, stored),
+        same: true,
+    });
+    let written = write_json_yaml(resp, spec, req, paths, redactor, captured, &mut out).ok()?;
+    if !written || out.unprintable {
+        return None;
+    }
+    let mut rest = [0u8; 1];
+    let at_end = matches!(std::io::Read::read(&mut out.inner.stored, &mut rest), Ok(0));
+    Some(out.inner.same && at_end)
+}
+
+/// Writes a JSON body's snapshot file into `out`, straight from the parsed tree; `false`
+/// (nothing written) when the body is empty or not JSON.
+fn write_json_yaml<W: std::io::Write>(
+    resp: &Response,
+    spec: &SnapshotSpec,
+    req: &RequestInfo,
+    paths: &JsonPaths,
+    redactor: &Redactor,
+    captured: &crate::template::Vars,
+    out: &mut BlockLines<W>,
+) -> std::io::Result<bool> {
     let json = if resp.body.is_empty() {
         None
     } else {
         resp.json()
     };
     let Some(json) = json else {
-        return to_yaml(&take_with(resp, spec, req, paths, redactor, captured));
+        return Ok(false);
     };
     let ids = ids(captured);
     let ignored = ignored(spec, paths, json);
@@ -133,46 +182,76 @@ pub fn take_yaml(
         redactor,
         ids: &ids,
     };
-    let mut out = String::with_capacity(1024);
-    push_head(&mut out, &head(resp, spec, &req, redactor));
-    out.push_str("body_kind: json\nbody: |2-\n");
-    let start = out.len();
-    let mut block = BlockLines(out.into_bytes());
-    block.0.extend_from_slice(b"  ");
-    if serde_json::to_writer_pretty(&mut block, &normalized).is_err() {
-        return to_yaml(&take_with(resp, spec, req, paths, redactor, captured));
-    }
-    block.0.push(b'\n');
-    let mut out = String::from_utf8(block.0).unwrap_or_default();
-    // A control character a literal block cannot hold (DEL, C1): the text is quoted instead.
-    if out[start..]
-        .chars()
-        .any(|c| (c.is_control() && c != '\n') || not_printable(c))
-    {
-        return to_yaml(&take_with(resp, spec, req, paths, redactor, captured));
-    }
-    out.shrink_to_fit();
-    out
+    let mut head_text = String::with_capacity(1024);
+    push_head(&mut head_text, &head(resp, spec, req, redactor));
+    head_text.push_str("body_kind: json\nbody: |2-\n  ");
+    out.inner.write_all(head_text.as_bytes())?;
+    serde_json::to_writer_pretty(&mut *out, &normalized)?;
+    out.inner.write_all(b"\n")?;
+    Ok(true)
 }
 
-/// Pretty JSON written as the lines of a YAML literal block: two spaces after every line break
-/// (pretty JSON has no empty lines, so none is left with trailing spaces).
-struct BlockLines(Vec<u8>);
+/// A writer that compares what is written with a stored file instead of keeping it.
+struct Compare<R> {
+    stored: R,
+    same: bool,
+}
 
-impl std::io::Write for BlockLines {
+impl<R: std::io::Read> std::io::Write for Compare<R> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let mut rest = buf;
-        while let Some(i) = rest.iter().position(|b| *b == b'\n') {
-            self.0.extend_from_slice(&rest[..=i]);
-            self.0.extend_from_slice(b"  ");
-            rest = &rest[i + 1..];
+        let mut have = [0u8; 4096];
+        for piece in buf.chunks(have.len()) {
+            if !self.same {
+                break;
+            }
+            let have = &mut have[..piece.len()];
+            self.same = self.stored.read_exact(have).is_ok() && have == piece;
         }
-        self.0.extend_from_slice(rest);
         Ok(buf.len())
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
+    }
+}
+
+/// Pretty JSON written as the lines of a YAML literal block: two spaces after every line break
+/// (pretty JSON has no empty lines, so none is left with trailing spaces). Notes a character a
+/// literal block cannot hold (DEL, C1, U+FFFE/FFFF: the text is then quoted instead).
+struct BlockLines<W> {
+    inner: W,
+    unprintable: bool,
+}
+
+impl<W> BlockLines<W> {
+    fn new(inner: W) -> Self {
+        BlockLines {
+            inner,
+            unprintable: false,
+        }
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for BlockLines<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        // serde_json writes whole characters; a piece that is not UTF-8 on its own is taken
+        // for unprintable, which only sends the body the slower way.
+        self.unprintable |= std::str::from_utf8(buf).map_or(true, |t| {
+            t.chars()
+                .any(|c| (c.is_control() && c != '\n') || not_printable(c))
+        });
+        let mut rest = buf;
+        while let Some(i) = rest.iter().position(|b| *b == b'\n') {
+            self.inner.write_all(&rest[..=i])?;
+            self.inner.write_all(b"  ")?;
+            rest = &rest[i + 1..];
+        }
+        self.inner.write_all(rest)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
     }
 }
 
@@ -645,6 +724,55 @@ mod tests {
             assert_eq!(direct, to_yaml(&snap), "{body}");
             assert_eq!(from_yaml(&direct).expect("reads back"), snap, "{body}");
         }
+    }
+
+    #[test]
+    fn a_stored_file_is_compared_as_the_snapshot_is_written() {
+        let dir = std::env::temp_dir().join(format!("yarc-snap-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let file = dir.join("s.yaml");
+        let mut paths = JsonPaths::default();
+        let spec = spec(&[], &mut paths);
+        let none = crate::template::Vars::new();
+        let req = || RequestInfo {
+            method: "GET",
+            url_template: "u",
+            path: "/".into(),
+        };
+        let matches = |body: &str| {
+            let resp = Response::new(200, vec![], body.as_bytes().to_vec(), Duration::ZERO);
+            let red = Redactor::default();
+            matches_stored(&resp, &spec, &req(), &paths, &red, &none, &file)
+        };
+        let body = r#"{"items":[{"id":1},{"id":2}],"name":"x"}"#;
+        assert_eq!(matches(body), None, "no file yet");
+        let resp = Response::new(200, vec![], body.as_bytes().to_vec(), Duration::ZERO);
+        let text = take_yaml(&resp, &spec, req(), &paths, &Redactor::default(), &none);
+        std::fs::write(&file, &text).expect("write");
+        assert_eq!(matches(body), Some(true));
+        assert_eq!(
+            matches(r#"{"name":"x","items":[{"id":1},{"id":2}]}"#),
+            Some(true)
+        );
+        assert_eq!(
+            matches(r#"{"items":[{"id":1},{"id":3}],"name":"x"}"#),
+            Some(false)
+        );
+        assert_eq!(
+            matches(r#"{"items":[{"id":1},{"id":2}],"name":"xy"}"#),
+            Some(false)
+        );
+        std::fs::write(&file, format!("{text}more")).expect("write");
+        assert_eq!(matches(body), Some(false), "the file goes on");
+        std::fs::write(&file, &text[..text.len() - 2]).expect("write");
+        assert_eq!(matches(body), Some(false), "the file ends early");
+        assert_eq!(
+            matches(r#"["del\u007f"]"#),
+            None,
+            "a body only quoting can hold"
+        );
+        assert_eq!(matches("plain text"), None);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
