@@ -2407,6 +2407,22 @@ fn random_jinja(e: &Expr) -> Option<String> {
     if let Some(n) = random_below(e) {
         return Some(format!("random_int(0, {})", n - 1));
     }
+    // lodash's `_.random(100, 999)` / `_.random(9)`: a whole number, both ends included.
+    if let Expr::Call(callee, args) = e
+        && path(callee).as_deref() == Some("_.random")
+    {
+        let whole = |x: &Expr| match x {
+            Expr::Num(n) if n.fract() == 0.0 && (0.0..=1e15).contains(n) => Some(*n as i64),
+            _ => None,
+        };
+        return match args.as_slice() {
+            [b] => Some(format!("random_int(0, {})", whole(b)?)),
+            [a, b] if whole(a)? <= whole(b)? => {
+                Some(format!("random_int({}, {})", whole(a)?, whole(b)?))
+            }
+            _ => None,
+        };
+    }
     random_text(e).map(|n| format!("(uuid() | replace('-', ''))[:{n}]"))
 }
 

@@ -1029,9 +1029,16 @@ fn random_picks_from_a_list_and_below_a_number() {
             "pm.environment.set('plan', plans[Math.floor(Math.random() * plans.length)]);",
             "pm.environment.set('first_two', plans[Math.floor(Math.random() * 2)]);",
             "pm.environment.set('n', Math.floor(Math.random() * 100));",
+            "var randomNum = _.random(100, 999);",
+            "pm.environment.set('randomNum', randomNum);",
+            "pm.environment.set('digit', _.random(9));",
+            "pm.environment.set('fraction', _.random(1, 2, true));",
         ],
     );
     let v = out(&s);
+    assert_eq!(v["sets"]["randomNum"], "{{ random_int(100, 999) }}", "{v}");
+    assert_eq!(v["sets"]["digit"], "{{ random_int(0, 9) }}", "{v}");
+    assert!(v["sets"].get("fraction").is_none(), "{v}");
     assert_eq!(
         v["sets"]["plan"],
         "{{ [\"basic\", \"plus\", \"pro\"][random_int(0, 2)] }}"
