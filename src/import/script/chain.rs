@@ -55,6 +55,32 @@ fn flatten(e: &Expr) -> (Base<'_>, Vec<Step<'_>>) {
     }
 }
 
+/// Whether a chai check passes when its subject is missing (undefined): a negated strict or
+/// deep equality with a value (`.to.not.equal(null)`: undefined is not null), `.not.be.null`,
+/// `.to.be.undefined`, `.not.be.true` / `.false` / `.ok`. A set() of that subject after it
+/// then runs in Postman, and stores the missing value.
+pub(super) fn passes_when_missing(e: &Expr) -> bool {
+    let (Base::Expect(_), steps) = flatten(e) else {
+        return false;
+    };
+    let negated = steps.iter().filter(|s| s.0 == "not").count() % 2 == 1;
+    let Some(&(last, args)) = steps
+        .iter()
+        .rev()
+        .find(|s| !NOOP.contains(&s.0) && s.0 != "not")
+    else {
+        return false;
+    };
+    match (last, args) {
+        ("equal" | "equals" | "eq" | "eql" | "eqls", Some([x])) => {
+            negated && !matches!(x, Expr::Undefined)
+        }
+        ("null" | "true" | "false" | "ok", None) => negated,
+        ("undefined", None) => !negated,
+        _ => false,
+    }
+}
+
 const NOOP: [&str; 23] = [
     "to", "be", "been", "is", "that", "which", "and", "has", "have", "with", "at", "of", "same",
     "but", "does", "still", "also", "deep", "own", "any", "all", "itself", "nested",

@@ -1819,3 +1819,30 @@ fn a_set_after_a_check_that_reads_through_the_value_keeps_the_old_one() {
         "{v}"
     );
 }
+
+#[test]
+fn a_set_after_a_check_that_passes_on_a_missing_value_stores_what_postman_stores() {
+    let s = test(&[
+        "pm.test('token', function () {",
+        "    var jsonData = pm.response.json();",
+        "    pm.expect(jsonData.accessToken).to.not.equal(null);",
+        "    pm.environment.set('token', jsonData.accessToken);",
+        "    pm.expect(jsonData.refresh).to.not.be.empty;",
+        "    pm.environment.set('refresh', jsonData.refresh);",
+        "});",
+    ]);
+    let v = out(&s);
+    // undefined is not null: the check passes and the set stores the missing value, which
+    // Newman then sends as `null`.
+    assert_eq!(
+        v["capture"]["token"],
+        json!({"json": "$.accessToken", "default": "null"}),
+        "{v}"
+    );
+    // `.not.be.empty` throws on undefined: the set is never reached.
+    assert_eq!(
+        v["capture"]["refresh"],
+        json!({"json": "$.refresh", "optional": true}),
+        "{v}"
+    );
+}
