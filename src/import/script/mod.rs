@@ -1202,10 +1202,19 @@ impl Converter {
         // A failing check ends the test's function: a set() of a value the test checks
         // (`pm.expect(d.token).to.not.be.empty; set("token", d.token)`) happens only when
         // it is there, so when it is not the variable keeps what it had.
+        // A check that passes on a missing value (`.to.not.equal(null)`) lets the set() store
+        // it — unless another check stands in the test too: a response without the value
+        // usually lacks the others, and that check then ends the test first.
+        let lenient =
+            |s: &Stmt| matches!(&s.kind, StmtKind::Expr(e) if chain::passes_when_missing(e));
+        let only_lenient = body.iter().all(|s| match &s.kind {
+            StmtKind::Expr(e) => expected(e).is_none() || lenient(s),
+            _ => true,
+        });
         let checked: Vec<Expr> = body
             .iter()
             .filter_map(|s| match &s.kind {
-                StmtKind::Expr(e) if chain::passes_when_missing(e) => None,
+                _ if only_lenient && lenient(s) => None,
                 StmtKind::Expr(e) => expected(e).map(|x| match property_checked(e) {
                     // `pm.expect(data).to.have.property("token")` fails when `data.token` is
                     // missing: that is what it checks, for a set() of it after.

@@ -1827,11 +1827,24 @@ fn a_set_after_a_check_that_passes_on_a_missing_value_stores_what_postman_stores
         "    var jsonData = pm.response.json();",
         "    pm.expect(jsonData.accessToken).to.not.equal(null);",
         "    pm.environment.set('token', jsonData.accessToken);",
+        "});",
+        "pm.test('order', function () {",
+        "    var jsonData = pm.response.json();",
+        "    pm.expect(jsonData.created).to.eql(true);",
+        "    pm.expect(jsonData.orderId).to.not.eql(null);",
+        "    pm.environment.set('orderId', jsonData.orderId);",
         "    pm.expect(jsonData.refresh).to.not.be.empty;",
         "    pm.environment.set('refresh', jsonData.refresh);",
         "});",
     ]);
     let v = out(&s);
+    // With another check in the test, a response without `orderId` most likely fails that
+    // one first, and the set is not reached: the variable keeps its value.
+    assert_eq!(
+        v["capture"]["orderId"],
+        json!({"json": "$.orderId", "optional": true}),
+        "{v}"
+    );
     // undefined is not null: the check passes and the set stores the missing value, which
     // Newman then sends as `null`.
     assert_eq!(
