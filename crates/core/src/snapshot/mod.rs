@@ -150,8 +150,7 @@ pub fn matches_stored(
     if !written || out.unprintable {
         return None;
     }
-    let mut rest = [0u8; 1];
-    let at_end = matches!(std::io::Read::read(&mut out.inner.stored, &mut rest), Ok(0));
+    let at_end = matches!(std::io::BufRead::fill_buf(&mut out.inner.stored), Ok(b) if b.is_empty());
     Some(out.inner.same && at_end)
 }
 
@@ -197,15 +196,22 @@ struct Compare<R> {
     same: bool,
 }
 
-impl<R: std::io::Read> std::io::Write for Compare<R> {
+impl<R: std::io::BufRead> std::io::Write for Compare<R> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let mut have = [0u8; 4096];
-        for piece in buf.chunks(have.len()) {
-            if !self.same {
-                break;
-            }
-            let have = &mut have[..piece.len()];
-            self.same = self.stored.read_exact(have).is_ok() && have == piece;
+        // Compared against the reader's own buffer: serde_json writes a token at a time.
+        let mut rest = buf;
+        while self.same && !rest.is_empty() {
+            let have = match self.stored.fill_buf() {
+                Ok(have) if !have.is_empty() => have,
+                _ => {
+                    self.same = false;
+                    break;
+                }
+            };
+            let n = have.len().min(rest.len());
+            self.same = have[..n] == rest[..n];
+            self.stored.consume(n);
+            rest = &rest[n..];
         }
         Ok(buf.len())
     }
