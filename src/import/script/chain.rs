@@ -120,34 +120,25 @@ pub(super) fn assertion(cx: &Converter, e: &Expr, out: &mut Staged) -> bool {
 
 /// `.to.include(x)` / `.contain(x)` (with `.not`) of a literal list: `x`, and whether negated.
 fn member_of(cx: &Converter, steps: &[Step<'_>]) -> Option<(Subject, bool)> {
-    let mut negate = false;
-    let mut found = None;
-    for &(word, args) in steps {
-        match (word, args) {
-            (w, None) if NOOP.contains(&w) => {}
-            ("not", None) => negate = !negate,
-            ("include" | "includes" | "contain" | "contains", Some([x])) if found.is_none() => {
-                found = Some(cx.subject(x)?);
-            }
-            _ => return None,
-        }
-    }
-    match found? {
-        Subject::Value(_) => None,
-        s => Some((s, negate)),
-    }
+    argument_of(cx, steps, &["include", "includes", "contain", "contains"])
 }
 
 /// `.to.eql(x)` / `.equal(x)` (with `.not`, `.deep`) of something the response decides: `x`,
 /// and whether negated.
 fn equal_to(cx: &Converter, steps: &[Step<'_>]) -> Option<(Subject, bool)> {
+    argument_of(cx, steps, &["equal", "equals", "eq", "eql", "eqls"])
+}
+
+/// The argument of the one step named in `words`, when it is something the response decides
+/// and every other step is a no-op or `.not`: that subject, and whether negated.
+fn argument_of(cx: &Converter, steps: &[Step<'_>], words: &[&str]) -> Option<(Subject, bool)> {
     let mut negate = false;
     let mut found = None;
     for &(word, args) in steps {
         match (word, args) {
             (w, None) if NOOP.contains(&w) => {}
             ("not", None) => negate = !negate,
-            ("equal" | "equals" | "eq" | "eql" | "eqls", Some([x])) if found.is_none() => {
+            (w, Some([x])) if words.contains(&w) && found.is_none() => {
                 found = Some(cx.subject(x)?);
             }
             _ => return None,
