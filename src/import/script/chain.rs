@@ -81,6 +81,29 @@ pub(super) fn passes_when_missing(e: &Expr) -> bool {
     }
 }
 
+/// `pm.expect(() => { json = pm.response.json(); }).to.not.throw()`: the name and what it is
+/// given, when the function does nothing else.
+pub(super) fn assigned_without_throw(e: &Expr) -> Option<(&str, &Expr)> {
+    let (Base::Expect(Expr::Func(params, body)), steps) = flatten(e) else {
+        return None;
+    };
+    let words: Vec<&str> = steps
+        .iter()
+        .map(|s| s.0)
+        .filter(|w| !NOOP.contains(w))
+        .collect();
+    if !params.is_empty() || words != ["not", "throw"] {
+        return None;
+    }
+    match body.as_slice() {
+        [s] => match &s.kind {
+            super::js::StmtKind::Assign(Expr::Ident(n), v) => Some((n.as_str(), v)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 const NOOP: [&str; 23] = [
     "to", "be", "been", "is", "that", "which", "and", "has", "have", "with", "at", "of", "same",
     "but", "does", "still", "also", "deep", "own", "any", "all", "itself", "nested",

@@ -799,15 +799,22 @@ impl Parser {
 
     /// The names of a parameter list between two token positions: plain names only (a
     /// default or a pattern makes the list unknown, empty).
+    /// One array pattern of plain names (`([key, value]) => ...`, what `Object.entries`
+    /// hands a callback) is the one parameter `"[key,value]"`.
     fn params(&self, start: usize, end: usize) -> Vec<String> {
-        let mut out = Vec::new();
-        for (i, t) in self
-            .toks
-            .get(start..end)
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
+        let toks = self.toks.get(start..end).unwrap_or_default();
+        if let [first, inner @ .., last] = toks
+            && first.tok == Tok::Punct("[")
+            && last.tok == Tok::Punct("]")
         {
+            let names = self.params(start + 1, end - 1);
+            return match names.len() == inner.len().div_ceil(2) && !names.is_empty() {
+                true => vec![format!("[{}]", names.join(","))],
+                false => Vec::new(),
+            };
+        }
+        let mut out = Vec::new();
+        for (i, t) in toks.iter().enumerate() {
             match (&t.tok, i % 2) {
                 (Tok::Ident(n), 0) => out.push(n.clone()),
                 (Tok::Punct(","), 1) => {}

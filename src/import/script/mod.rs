@@ -174,6 +174,9 @@ struct Converter {
     /// Paths an enclosing `if (data.scope)` found present: reading them (or what holds them)
     /// inside cannot throw.
     present: Vec<String>,
+    /// What of `present` an enclosing guard found (not an `x || {}` fallback, which is there
+    /// whatever the response).
+    held: Vec<String>,
     /// Names bound to a time made from the clock (`var due = new Date()`), as moved since.
     dates: HashMap<String, clock::Shift>,
     /// Names bound to text a time was formatted into (`var checkin = today.format("YYYY-MM-DD")`):
@@ -212,6 +215,7 @@ impl Converter {
             guarded_set: false,
             checked: Vec::new(),
             present: Vec::new(),
+            held: Vec::new(),
             swallowed: false,
             objects: HashMap::new(),
             bindings: HashMap::new(),
@@ -323,7 +327,7 @@ impl Converter {
                     .renewal(then, otherwise)
                     .unwrap_or_else(|| self.flow(s)),
             },
-            StmtKind::Try(body, handler) if handler.iter().all(is_console_stmt) => {
+            StmtKind::Try(body, handler) if handler.iter().all(|h| fallback(h, body)) => {
                 // A failing `pm.expect` here throws into the `catch`, which swallows it: only
                 // `pm.test`s (which report their own failures) count.
                 let outer = std::mem::replace(&mut self.swallowed, true);
@@ -590,8 +594,11 @@ impl Converter {
         if !sets_only(then) {
             let found = self.present_in(cond);
             let before = self.present.len();
-            self.present.extend(found);
+            self.present.extend(found.iter().cloned());
+            let held = self.held.len();
+            self.held.extend(found);
             let all = self.statements(then);
+            self.held.truncate(held);
             self.present.truncate(before);
             return Some(match all && !kept_else {
                 true => Done::Converted,
@@ -1066,6 +1073,11 @@ impl Converter {
     }
 
     fn declare(&mut self, name: &str, value: &Expr) -> Done {
+        if *value == Expr::Undefined {
+            // `let json;`: a name assigned later (in a `try`, in a check), nothing yet.
+            self.forget(name);
+            return Done::Converted;
+        }
         let read;
         let value = match self.getter_call(value) {
             Some(e) => {
@@ -1074,6 +1086,7 @@ impl Converter {
             }
             None => value,
         };
+        // What the name held stays readable to its new value (`n = n + 1`).
         self.dates.remove(name);
         self.formatted.remove(name);
         self.computed.remove(name);
@@ -1254,6 +1267,23 @@ impl Converter {
         Some(done)
     }
 
+    /// Whether a set() of the JSON at `p` leaves the variable as it was when `p` is missing,
+    /// rather than storing `undefined`.
+    fn unset_when_missing(&self, p: &str) -> bool {
+        // `set("id", data.items[0].id)` when `data.items` is not there throws before the set.
+        // Only a missing last step gives `undefined`.
+        let throws = parent_path(p).is_some_and(|up| up != "$" && !self.is_present(up));
+        // `if (res.data && res.data.tokens) { set("token", res.data.tokens.access) }`: a value
+        // under what the guard found is set only when the guard holds.
+        let under_guard = self.held.iter().any(|g| {
+            g != "$"
+                && (g == p
+                    || p.strip_prefix(g.as_str())
+                        .is_some_and(|r| r.starts_with(['.', '['])))
+        });
+        throws || under_guard
+    }
+
     /// `pm.sendRequest(...)`: an OAuth2 token request, a request of its own, or kept.
     fn send_request(&mut self, e: &Expr) -> Option<Done> {
         let Expr::Call(callee, args) = e else {
@@ -1309,8 +1339,39 @@ impl Converter {
         true
     }
 
+    /// `pm.expect(() => { json = pm.response.json(); }).to.not.throw()`: the body is JSON, and
+    /// `json` reads it from then on.
+    fn parsed_without_throw(&mut self, e: &Expr) -> Option<Done> {
+        let (name, value) = chain::assigned_without_throw(e)?;
+        if self.phase == Phase::PreRequest || self.swallowed {
+            return None;
+        }
+        let Some(body @ Subject::Json(_)) = self.subject(value) else {
+            return None;
+        };
+        self.forget(name);
+        self.aliases.insert(name.to_string(), Some(body.clone()));
+        self.out.assertions_seen += 1;
+        self.out.assertions += 1;
+        self.put(body, "exists", Y::Bool(true), false);
+        Some(Done::Converted)
+    }
+
+    /// What was known of a local, before it is bound again.
+    fn forget(&mut self, name: &str) {
+        self.dates.remove(name);
+        self.formatted.remove(name);
+        self.computed.remove(name);
+        self.request_json.remove(name);
+        self.bindings.remove(name);
+        self.aliases.insert(name.to_string(), None);
+    }
+
     /// `pm.expect(...)...` and `pm.response.to...` outside a pre-request script.
     fn assertion_statement(&mut self, e: &Expr) -> Option<Done> {
+        if let Some(done) = self.parsed_without_throw(e) {
+            return Some(done);
+        }
         if self.phase != Phase::PreRequest && chain::is_assertion(e) && self.swallowed {
             self.out.assertions_seen += 1;
             return Some(Done::Kept(KEPT_SWALLOWED));
@@ -1339,16 +1400,37 @@ impl Converter {
         let ([Expr::Func(params, body)], "forEach") = (args.as_slice(), m.as_str()) else {
             return None;
         };
-        let (Some(Subject::Json(p)), Some(item)) = (self.subject(list), params.first()) else {
-            return None;
-        };
+        let item = params.first()?;
         if self.phase == Phase::PreRequest || self.each_base.is_some() {
             return None;
         }
-        if let Some(done) = self.picks(&p, item, body) {
-            return Some(done);
-        }
-        let base = format!("{p}[*]");
+        // `Object.values(data).forEach(v => ...)`, `Object.entries(data).forEach(([k, v]) => ...)`:
+        // each member's value.
+        let (base, item) = match object_members(list) {
+            Some((of, entries)) => {
+                let Some(Subject::Json(p)) = self.subject(of) else {
+                    return None;
+                };
+                let item = match entries {
+                    false => item.clone(),
+                    true => entry_value(item)?,
+                };
+                (format!("{p}.*"), item)
+            }
+            None => {
+                let Some(Subject::Json(p)) = self.subject(list) else {
+                    return None;
+                };
+                if item.starts_with('[') {
+                    return None;
+                }
+                if let Some(done) = self.picks(&p, item, body) {
+                    return Some(done);
+                }
+                (format!("{p}[*]"), item.clone())
+            }
+        };
+        let item = &item;
         let before = self
             .aliases
             .insert(item.clone(), Some(Subject::Json(base.clone())));
@@ -1636,17 +1718,12 @@ impl Converter {
                     .any(|x| c.subject(unwrap_conversion(x)) == subject)
         };
         let guarded = self.guarded_set || checks_it(self);
-        // `set("id", data.items[0].id)` when `data.items` is not there throws before the set:
-        // the variable keeps its value, as it does behind a guard. Only a missing last step
-        // gives `undefined`.
-        let throws = |source: &(&str, Y)| match source {
-            ("json", Y::Str(p)) => {
-                parent_path(p).is_some_and(|up| up != "$" && !self.is_present(up))
-            }
-            _ => false,
-        };
         let or_empty = |source: (&str, Y)| {
-            let otherwise = match guarded || throws(&source) {
+            let kept = match &source {
+                ("json", Y::Str(p)) => self.unset_when_missing(p),
+                _ => false,
+            };
+            let otherwise = match guarded || kept {
                 true => ("optional".into(), Y::Bool(true)),
                 false => ("default".into(), Y::str(missing)),
             };
@@ -2620,6 +2697,47 @@ fn timeout_body(e: &Expr) -> Option<&[Stmt]> {
         }
         _ => None,
     }
+}
+
+/// `Object.values(x)` (false) or `Object.entries(x)` (true): the object.
+fn object_members(e: &Expr) -> Option<(&Expr, bool)> {
+    let Expr::Call(callee, args) = e else {
+        return None;
+    };
+    let entries = match path(callee).as_deref() {
+        Some("Object.values") => false,
+        Some("Object.entries") => true,
+        _ => return None,
+    };
+    match args.as_slice() {
+        [of] => Some((of, entries)),
+        _ => None,
+    }
+}
+
+/// The value's name in an entry's pattern (`[key, value]`); the key stays unknown, so what
+/// reads it is kept.
+fn entry_value(param: &str) -> Option<String> {
+    let inner = param.strip_prefix('[')?.strip_suffix(']')?;
+    match inner.split(',').collect::<Vec<_>>().as_slice() {
+        [_, value] => Some(value.to_string()),
+        _ => None,
+    }
+}
+
+/// A `catch` that logs, or gives a name the `try` assigned a harmless value
+/// (`catch (e) { res = {}; }`): later reads of it do not throw, whatever the body was.
+fn fallback(handler: &Stmt, body: &[Stmt]) -> bool {
+    let StmtKind::Assign(Expr::Ident(name), value) = &handler.kind else {
+        return is_console_stmt(handler);
+    };
+    let harmless = match value {
+        Expr::Object(o) => o.is_empty(),
+        Expr::Array(a) => a.is_empty(),
+        v => matches!(v, Expr::Null | Expr::Undefined),
+    };
+    let assigned = |s: &Stmt| matches!(&s.kind, StmtKind::Assign(Expr::Ident(n), _) if n == name);
+    harmless && body.iter().any(assigned)
 }
 
 fn is_console_stmt(s: &Stmt) -> bool {

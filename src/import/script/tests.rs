@@ -1859,3 +1859,61 @@ fn a_set_after_a_check_that_passes_on_a_missing_value_stores_what_postman_stores
         "{v}"
     );
 }
+
+#[test]
+fn a_body_read_in_a_check_or_a_forgiving_try_is_the_body() {
+    let s = test(&[
+        "let json;",
+        "pm.test('json', () => {",
+        "    pm.expect(() => { json = pm.response.json(); }).to.not.throw();",
+        "});",
+        "if (json) {",
+        "    pm.test('name', () => { pm.expect(json.name).to.eql('lamp'); });",
+        "    Object.values(json.counts).forEach(n => pm.expect(n).to.be.a('number'));",
+        "    Object.entries(json.tags).forEach(([k, v]) => { pm.expect(v, k).to.be.a('string'); });",
+        "}",
+    ]);
+    let v = out(&s);
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    assert_eq!(v["expect"]["json"]["$.name"], "lamp");
+    assert_eq!(v["expect"]["json"]["$.counts.*"]["each"]["type"], "number");
+    assert_eq!(v["expect"]["json"]["$.tags.*"]["each"]["type"], "string");
+    assert_eq!((s.assertions, s.assertions_seen), (4, 4));
+    // Only the check itself: the body must be JSON.
+    let alone = out(&test(&[
+        "let body;",
+        "pm.expect(() => { body = pm.response.json(); }).to.not.throw();",
+    ]));
+    assert_eq!(alone["expect"]["json"]["$"]["exists"], true);
+    // A key read in the loop is not known: that statement stays for a human.
+    let keyed = test(&[
+        "Object.entries(pm.response.json()).forEach(([k, v]) => { if (k === 'a') { pm.expect(v).to.eql(1); } });",
+    ]);
+    assert!(!keyed.kept.is_empty());
+
+    let s = test(&[
+        "let res;",
+        "try { res = pm.response.json(); } catch (e) { res = {}; }",
+        "pm.test('ok', () => { pm.expect(res.success).to.eql(true); });",
+        "if (res.data && res.data.tokens) {",
+        "    let access = res.data.tokens.access_token;",
+        "    pm.collectionVariables.set('token', access);",
+        "}",
+        "pm.environment.set('user', res.user);",
+    ]);
+    let v = out(&s);
+    assert_eq!(v["expect"]["json"]["$.success"], true);
+    // Behind the guard the variable keeps its value when the tokens are not there; outside
+    // it the missing value is stored, as Newman does.
+    assert_eq!(
+        v["capture"]["token"],
+        json!({"json": "$.data.tokens.access_token", "optional": true})
+    );
+    assert_eq!(
+        v["capture"]["user"],
+        json!({"json": "$.user", "default": "null"})
+    );
+    // A catch that does something else keeps the try as it is.
+    let other = test(&["try { res = pm.response.json(); } catch (e) { res = compute(); }"]);
+    assert!(!other.kept.is_empty());
+}
