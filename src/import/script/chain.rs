@@ -115,6 +115,13 @@ pub(super) fn assertion(cx: &Converter, e: &Expr, out: &mut Staged) -> bool {
         (Base::Expect(x), steps) => match cx.subject(x) {
             // `pm.expect(pm.environment.get("token")).to.exist`: the variable itself.
             Some(Subject::Value(Y::Str(t))) if super::var_name(&t).is_some() => {
+                // `pm.expect(pm.environment.get("fname")).to.eql(data.firstname)` (also of
+                // `data.total.toString()`): the response's value equals the variable, which a
+                // template compares by text with a number or boolean.
+                if let Some((s, negate)) = equal_as_text(cx, &steps) {
+                    return add(out, s, "equals", Y::Str(t), negate)
+                        && out.0.iter().all(|(s, p, _, n)| fits(s, p, *n));
+                }
                 let name = super::var_name(&t).unwrap_or_default();
                 expect_steps(cx, Subject::Var(name), &steps, out)
             }
@@ -150,6 +157,39 @@ fn member_of(cx: &Converter, steps: &[Step<'_>]) -> Option<(Subject, bool)> {
 /// and whether negated.
 fn equal_to(cx: &Converter, steps: &[Step<'_>]) -> Option<(Subject, bool)> {
     argument_of(cx, steps, &["equal", "equals", "eq", "eql", "eqls"])
+}
+
+/// [`equal_to`] of a value, or of its text (`x.toString()`, `String(x)`).
+fn equal_as_text(cx: &Converter, steps: &[Step<'_>]) -> Option<(Subject, bool)> {
+    let as_text = |e: &Expr| -> Option<Expr> {
+        match e {
+            Expr::Call(callee, args) => match (&**callee, args.as_slice()) {
+                (Expr::Member(inner, m), []) if m == "toString" => Some((**inner).clone()),
+                (Expr::Ident(f), [x]) if f == "String" => Some(x.clone()),
+                _ => None,
+            },
+            _ => None,
+        }
+    };
+    if let Some(found) = equal_to(cx, steps) {
+        return Some(found);
+    }
+    let unwrapped: Vec<(String, Option<Vec<Expr>>)> = steps
+        .iter()
+        .map(|&(w, args)| {
+            let args = args.map(|a| {
+                a.iter()
+                    .map(|x| as_text(x).unwrap_or_else(|| x.clone()))
+                    .collect()
+            });
+            (w.to_string(), args)
+        })
+        .collect();
+    let steps: Vec<Step<'_>> = unwrapped
+        .iter()
+        .map(|(w, a)| (w.as_str(), a.as_deref()))
+        .collect();
+    equal_to(cx, &steps)
 }
 
 /// The argument of the one step named in `words`, when it is something the response decides

@@ -112,7 +112,7 @@ pub(crate) fn convert_for(
     phase: Phase,
     body: Option<&serde_json::Value>,
 ) -> Script {
-    let source = lines.join("\n");
+    let source = moment_named_moment(lines.join("\n"));
     let statements = js::parse(&source);
     let mut cx = Converter::new(phase, lines.to_vec());
     cx.request_body = body.cloned();
@@ -126,6 +126,28 @@ pub(crate) fn convert_for(
         }
     }
     out
+}
+
+/// `const in_date = require('moment')`: every call through `in_date` is moment's, read as if
+/// it were named so.
+fn moment_named_moment(source: String) -> String {
+    static REQUIRE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = REQUIRE.get_or_init(|| {
+        regex::Regex::new(
+            r#"\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*require\(\s*['"]moment['"]\s*\)"#,
+        )
+        .expect("a valid pattern")
+    });
+    let names: BTreeSet<String> = re
+        .captures_iter(&source)
+        .map(|c| c[1].to_string())
+        .filter(|n| n != "moment")
+        .collect();
+    names.iter().fold(source, |text, name| {
+        let word = regex::Regex::new(&format!(r"(^|[^.\w$]){}\b", regex::escape(name)))
+            .expect("an escaped name");
+        word.replace_all(&text, "${1}moment").into_owned()
+    })
 }
 
 /// The variable names of every `pm.*.set("name", ...)` / `postman.set*Variable("name", ...)`

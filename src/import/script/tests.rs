@@ -1917,3 +1917,30 @@ fn a_body_read_in_a_check_or_a_forgiving_try_is_the_body() {
     let other = test(&["try { res = pm.response.json(); } catch (e) { res = compute(); }"]);
     assert!(!other.kept.is_empty());
 }
+
+#[test]
+fn a_variable_written_first_is_the_expected_value() {
+    let s = test(&[
+        "var d = pm.response.json();",
+        "pm.test('name', () => pm.expect(pm.environment.get('fname')).to.eql(d.firstname));",
+        "pm.test('price', () => pm.expect(pm.environment.get('price')).to.eql(d.totalprice.toString()));",
+        "pm.test('paid', () => pm.expect(pm.variables.get('paid')).to.not.equal(String(d.paid)));",
+    ]);
+    let v = out(&s);
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    assert_eq!(v["expect"]["json"]["$.firstname"], "{{ fname }}");
+    // `toString()` of a missing value throws: the value must be there, and equal.
+    assert_eq!(
+        v["expect"]["json"]["$.totalprice"],
+        json!({"equals": "{{ price }}"})
+    );
+    assert_eq!(
+        v["expect"]["json"]["$.paid"],
+        json!({"not": {"equals": "{{ paid }}"}})
+    );
+    // A check of the variable itself stays one.
+    let own = out(&test(&[
+        "pm.expect(pm.environment.get('token')).to.be.a('string');",
+    ]));
+    assert_eq!(own["expect"]["vars"]["token"]["type"], "string");
+}
