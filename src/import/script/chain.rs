@@ -104,6 +104,22 @@ pub(super) fn assigned_without_throw(e: &Expr) -> Option<(&str, &Expr)> {
     }
 }
 
+/// `pm.expect(true).to.eql(found)`, `pm.expect(found).to.eql(true)`, `pm.expect(found).to.be.true`
+/// (`.ok`): the name checked to be true.
+pub(super) fn flag_asserted(e: &Expr) -> Option<&str> {
+    let (Base::Expect(x), steps) = flatten(e) else {
+        return None;
+    };
+    let words: Vec<Step<'_>> = steps.into_iter().filter(|s| !NOOP.contains(&s.0)).collect();
+    let equal = ["equal", "equals", "eq", "eql", "eqls"];
+    match (x, words.as_slice()) {
+        (Expr::Ident(n), [("true" | "ok", None)]) => Some(n),
+        (Expr::Ident(n), [(w, Some([Expr::Bool(true)]))]) if equal.contains(w) => Some(n),
+        (Expr::Bool(true), [(w, Some([Expr::Ident(n)]))]) if equal.contains(w) => Some(n),
+        _ => None,
+    }
+}
+
 const NOOP: [&str; 23] = [
     "to", "be", "been", "is", "that", "which", "and", "has", "have", "with", "at", "of", "same",
     "but", "does", "still", "also", "deep", "own", "any", "all", "itself", "nested",
@@ -711,26 +727,7 @@ fn condition(cx: &Converter, e: &Expr, negate: bool, out: &mut Staged) -> bool {
             }
             add(out, s, "equals", v, !eq)
         }
-        Expr::Binary(op @ ("<" | ">" | "<=" | ">="), a, b) if !negate => {
-            if let Some(ok) = index_of(cx, a, op, b, out) {
-                return ok;
-            }
-            let (s, v, flipped) = match (cx.subject(a), cx.subject(b)) {
-                (Some(Subject::Value(v)), Some(s)) => (s, v, true),
-                (Some(s), Some(Subject::Value(v))) => (s, v, false),
-                _ => return false,
-            };
-            let p = match (*op, flipped) {
-                ("<", false) | (">", true) => "lt",
-                (">", false) | ("<", true) => "gt",
-                ("<=", false) | (">=", true) => "lte",
-                _ => "gte",
-            };
-            if !matches!(v, Y::Num(_)) || !fits(&s, p, false) {
-                return false;
-            }
-            add(out, s, p, v, false)
-        }
+        Expr::Binary(op @ ("<" | ">" | "<=" | ">="), a, b) => comparison(cx, op, a, b, negate, out),
         Expr::Binary("in", key, obj) => match (&**key, cx.subject(obj)) {
             (Expr::Str(k), Some(Subject::Json(p))) => add(
                 out,
@@ -752,6 +749,44 @@ fn condition(cx: &Converter, e: &Expr, negate: bool, out: &mut Staged) -> bool {
         Expr::Call(..) => membership(cx, e, negate, out),
         other => value_condition(cx, other, negate, out),
     }
+}
+
+/// `a < b` and its kin, one side a number; negated (`!(qty <= 0)`), the opposite comparison
+/// (a value must be there in yarc, where JavaScript's comparison with `undefined` is false
+/// either way).
+fn comparison(
+    cx: &Converter,
+    op: &str,
+    a: &Expr,
+    b: &Expr,
+    negate: bool,
+    out: &mut Staged,
+) -> bool {
+    let op = match (op, negate) {
+        (op, false) => op,
+        ("<", true) => ">=",
+        (">", true) => "<=",
+        ("<=", true) => ">",
+        (_, true) => "<",
+    };
+    if let Some(ok) = index_of(cx, a, op, b, out) {
+        return ok;
+    }
+    let (s, v, flipped) = match (cx.subject(a), cx.subject(b)) {
+        (Some(Subject::Value(v)), Some(s)) => (s, v, true),
+        (Some(s), Some(Subject::Value(v))) => (s, v, false),
+        _ => return false,
+    };
+    let p = match (op, flipped) {
+        ("<", false) | (">", true) => "lt",
+        (">", false) | ("<", true) => "gt",
+        ("<=", false) | (">=", true) => "lte",
+        _ => "gte",
+    };
+    if !matches!(v, Y::Num(_)) || !fits(&s, p, false) {
+        return false;
+    }
+    add(out, s, p, v, false)
 }
 
 /// A value read as a condition: its truthiness.

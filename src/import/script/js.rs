@@ -249,8 +249,108 @@ pub(crate) enum StmtKind {
     Throw(Expr),
     /// `return` with what it returns, if anything.
     Return(Option<Expr>),
-    /// `for`, a function declaration, or anything not understood.
+    /// `for (let i = 0; i < list.length; i++) { ... }` or `for (const item of list) { ... }`.
+    For(Box<Loop>),
+    /// `for` in any other form, a function declaration, or anything not understood.
     Other,
+}
+
+impl Stmt {
+    /// The statement with every `from` in it read as `to` (not inside a function whose
+    /// parameter is named as `from` reads).
+    pub(crate) fn replaced(&self, from: &Expr, to: &Expr) -> Stmt {
+        let e = |x: &Expr| x.replaced(from, to);
+        let all = |b: &[Stmt]| b.iter().map(|s| s.replaced(from, to)).collect::<Vec<_>>();
+        let kind = match &self.kind {
+            StmtKind::Expr(x) => StmtKind::Expr(e(x)),
+            StmtKind::Let(decls) => {
+                StmtKind::Let(decls.iter().map(|(b, x)| (b.clone(), e(x))).collect())
+            }
+            StmtKind::Assign(t, v) => StmtKind::Assign(e(t), e(v)),
+            StmtKind::If(c, a, b) => StmtKind::If(e(c), all(a), all(b)),
+            StmtKind::Try(a, b) => StmtKind::Try(all(a), all(b)),
+            StmtKind::Throw(x) => StmtKind::Throw(e(x)),
+            StmtKind::Return(x) => StmtKind::Return(x.as_ref().map(e)),
+            StmtKind::For(l) => StmtKind::For(Box::new(Loop {
+                name: l.name.clone(),
+                list: e(&l.list),
+                indexed: l.indexed,
+                body: all(&l.body),
+            })),
+            StmtKind::Other => StmtKind::Other,
+        };
+        Stmt {
+            kind,
+            first: self.first,
+            last: self.last,
+        }
+    }
+
+    /// Whether the statement reads the name.
+    pub(crate) fn mentions(&self, name: &str) -> bool {
+        let other = Expr::Ident("\u{0}".into());
+        self.replaced(&Expr::Ident(name.to_string()), &other) != *self
+    }
+}
+
+impl Expr {
+    /// [`Stmt::replaced`] of an expression.
+    pub(crate) fn replaced(&self, from: &Expr, to: &Expr) -> Expr {
+        if self == from {
+            return to.clone();
+        }
+        let b = |x: &Expr| Box::new(x.replaced(from, to));
+        let all = |xs: &[Expr]| xs.iter().map(|x| x.replaced(from, to)).collect();
+        match self {
+            Expr::Member(inner, m) => Expr::Member(b(inner), m.clone()),
+            Expr::Index(inner, i) => Expr::Index(b(inner), b(i)),
+            Expr::Call(c, args) => Expr::Call(b(c), all(args)),
+            Expr::Unary(op, inner) => Expr::Unary(op, b(inner)),
+            Expr::Binary(op, x, y) => Expr::Binary(op, b(x), b(y)),
+            Expr::Cond(c, x, y) => Expr::Cond(b(c), b(x), b(y)),
+            Expr::Array(items) => Expr::Array(all(items)),
+            Expr::Object(fields) => Expr::Object(
+                fields
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.replaced(from, to)))
+                    .collect(),
+            ),
+            Expr::Func(params, body) if !params.iter().any(|p| from.reads(p)) => Expr::Func(
+                params.clone(),
+                body.iter().map(|s| s.replaced(from, to)).collect(),
+            ),
+            Expr::Template(parts) => Expr::Template(
+                parts
+                    .iter()
+                    .map(|p| match p {
+                        TemplatePart::Expr(x) => TemplatePart::Expr(x.replaced(from, to)),
+                        t => t.clone(),
+                    })
+                    .collect(),
+            ),
+            other => other.clone(),
+        }
+    }
+
+    /// Whether the expression reads the name (a parameter of that name hides it).
+    fn reads(&self, name: &str) -> bool {
+        match self {
+            Expr::Ident(n) => n == name,
+            Expr::Member(inner, _) | Expr::Unary(_, inner) => inner.reads(name),
+            Expr::Index(x, y) | Expr::Binary(_, x, y) => x.reads(name) || y.reads(name),
+            Expr::Call(c, args) => c.reads(name) || args.iter().any(|a| a.reads(name)),
+            _ => false,
+        }
+    }
+}
+
+/// A loop over a list: the index (`indexed`) or the item it names, the list, its body.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Loop {
+    pub name: String,
+    pub list: Expr,
+    pub indexed: bool,
+    pub body: Vec<Stmt>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -344,6 +444,7 @@ impl Parser {
                 _ => None,
             },
             Some("if") => self.if_statement(),
+            Some("for") => self.for_statement(),
             Some("try") => self.try_statement(),
             Some("throw") => {
                 self.pos += 1;
@@ -409,6 +510,84 @@ impl Parser {
             Vec::new()
         };
         Some(StmtKind::If(cond, then, otherwise))
+    }
+
+    fn for_statement(&mut self) -> Option<StmtKind> {
+        if self.depth > MAX_DEPTH {
+            return None;
+        }
+        self.depth += 1;
+        let kind = self.for_parts();
+        self.depth -= 1;
+        kind
+    }
+
+    /// The two loops over a list scripts write; any other `for` is not read.
+    fn for_parts(&mut self) -> Option<StmtKind> {
+        self.pos += 1;
+        if !self.eat("(") {
+            return None;
+        }
+        if matches!(self.word(), Some("var" | "let" | "const")) {
+            self.pos += 1;
+        }
+        let Some(Tok::Ident(name)) = self.peek().cloned() else {
+            return None;
+        };
+        self.pos += 1;
+        let (list, indexed) = if self.word() == Some("of") {
+            self.pos += 1;
+            (self.expr()?, false)
+        } else {
+            // `i = 0; i < list.length; i++`
+            let starts = self.eat("=") && matches!(self.peek(), Some(Tok::Num(n)) if *n == 0.0);
+            self.pos += 1;
+            if !starts || !self.eat(";") {
+                return None;
+            }
+            let Expr::Binary("<", i, bound) = self.expr()? else {
+                return None;
+            };
+            let Expr::Member(list, length) = *bound else {
+                return None;
+            };
+            if *i != Expr::Ident(name.clone()) || length != "length" || !self.eat(";") {
+                return None;
+            }
+            // `i++`, `++i` or `i += 1`.
+            let steps = match self.peek().cloned() {
+                Some(Tok::Punct("++")) => {
+                    self.pos += 1;
+                    let own = self.word() == Some(name.as_str());
+                    self.pos += 1;
+                    own
+                }
+                Some(Tok::Ident(n)) if n == name => {
+                    self.pos += 1;
+                    let by_one = |p: &mut Self| {
+                        let one = matches!(p.peek(), Some(Tok::Num(n)) if *n == 1.0);
+                        p.pos += 1;
+                        one
+                    };
+                    self.eat("++") || (self.eat("+=") && by_one(self))
+                }
+                _ => false,
+            };
+            if !steps {
+                return None;
+            }
+            (*list, true)
+        };
+        if !self.eat(")") {
+            return None;
+        }
+        let body = self.branch()?;
+        Some(StmtKind::For(Box::new(Loop {
+            name,
+            list,
+            indexed,
+            body,
+        })))
     }
 
     fn try_statement(&mut self) -> Option<StmtKind> {
@@ -924,6 +1103,30 @@ mod tests {
     }
 
     #[test]
+    fn loops_over_a_list_are_read_and_other_loops_skipped() {
+        let s = parse(
+            "for (let i = 0; i < d.items.length; i += 1) { x(d.items[i]) }\nfor (const o of d) x(o)\nfor (var k = 1; k < d.length; k++) {}\nfor (const k in d) {}\nwhile (a) { b() }",
+        );
+        let loops: Vec<_> = s
+            .iter()
+            .map(|s| match &s.kind {
+                StmtKind::For(l) => Some((l.name.as_str(), l.indexed, l.body.len())),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            loops,
+            [
+                Some(("i", true, 1)),
+                Some(("o", false, 1)),
+                None,
+                None,
+                None
+            ]
+        );
+    }
+
+    #[test]
     fn statements_end_at_newlines_and_semicolons_and_others_are_skipped_whole() {
         let s = parse(
             "var a = pm.response.json()\nif (a.x) {\n  console.log(1)\n} else { b() }\ntests['t'] = a.y === 3; c()",
@@ -933,9 +1136,11 @@ mod tests {
             .map(|s| match &s.kind {
                 StmtKind::Let(_) => "let",
                 StmtKind::If(..) => "if",
-                StmtKind::Other | StmtKind::Try(..) | StmtKind::Throw(_) | StmtKind::Return(_) => {
-                    "other"
-                }
+                StmtKind::Other
+                | StmtKind::For(_)
+                | StmtKind::Try(..)
+                | StmtKind::Throw(_)
+                | StmtKind::Return(_) => "other",
                 StmtKind::Assign(..) => "assign",
                 StmtKind::Expr(_) => "expr",
             })

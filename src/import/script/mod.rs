@@ -6,6 +6,7 @@
 
 mod chain;
 mod clock;
+mod flags;
 pub(crate) mod js;
 mod send;
 mod vendor;
@@ -199,6 +200,8 @@ struct Converter {
     /// What of `present` an enclosing guard found (not an `x || {}` fallback, which is there
     /// whatever the response).
     held: Vec<String>,
+    /// Flags a loop left (`found = true` when an item holds), for the check that reads them.
+    flags: HashMap<String, flags::Flag>,
     /// Names bound to a time made from the clock (`var due = new Date()`), as moved since.
     dates: HashMap<String, clock::Shift>,
     /// Names bound to text a time was formatted into (`var checkin = today.format("YYYY-MM-DD")`):
@@ -238,6 +241,7 @@ impl Converter {
             checked: Vec::new(),
             present: Vec::new(),
             held: Vec::new(),
+            flags: HashMap::new(),
             swallowed: false,
             objects: HashMap::new(),
             bindings: HashMap::new(),
@@ -273,7 +277,7 @@ impl Converter {
                 if let Done::Kept(_) = done
                     && matches!(
                         s.kind,
-                        StmtKind::Other | StmtKind::If(..) | StmtKind::Try(..)
+                        StmtKind::Other | StmtKind::For(_) | StmtKind::If(..) | StmtKind::Try(..)
                     )
                 {
                     self.forget_reassigned(s);
@@ -360,6 +364,7 @@ impl Converter {
                     false => Done::Kept(KEPT_AROUND),
                 }
             }
+            StmtKind::For(l) => self.flag_loop(l).unwrap_or_else(|| self.flow(s)),
             StmtKind::Try(..) | StmtKind::Throw(_) | StmtKind::Return(_) | StmtKind::Other => {
                 self.flow(s)
             }
@@ -1109,6 +1114,7 @@ impl Converter {
             None => value,
         };
         // What the name held stays readable to its new value (`n = n + 1`).
+        self.flags.remove(name);
         self.dates.remove(name);
         self.formatted.remove(name);
         self.computed.remove(name);
@@ -1381,6 +1387,7 @@ impl Converter {
 
     /// What was known of a local, before it is bound again.
     fn forget(&mut self, name: &str) {
+        self.flags.remove(name);
         self.dates.remove(name);
         self.formatted.remove(name);
         self.computed.remove(name);
@@ -1392,6 +1399,11 @@ impl Converter {
     /// `pm.expect(...)...` and `pm.response.to...` outside a pre-request script.
     fn assertion_statement(&mut self, e: &Expr) -> Option<Done> {
         if let Some(done) = self.parsed_without_throw(e) {
+            return Some(done);
+        }
+        if chain::flag_asserted(e).is_some()
+            && let Some(done) = self.flag_check(e)
+        {
             return Some(done);
         }
         if self.phase != Phase::PreRequest && chain::is_assertion(e) && self.swallowed {
@@ -1445,6 +1457,9 @@ impl Converter {
                 };
                 if item.starts_with('[') {
                     return None;
+                }
+                if let Some(done) = self.flag_body(list, item, body) {
+                    return Some(done);
                 }
                 if let Some(done) = self.picks(&p, item, body) {
                     return Some(done);
@@ -1549,7 +1564,7 @@ impl Converter {
             }
             StmtKind::Expr(e) => self.reads_in(e, &mut needs),
             StmtKind::If(cond, _, _) => self.reads_in(cond, &mut needs),
-            StmtKind::Other => {
+            StmtKind::Other | StmtKind::For(_) => {
                 if let Some((head, iterated)) = self.loop_head(s) {
                     self.reads_in(&head, &mut needs);
                     if iterated && let Some(Subject::Json(p)) = self.subject(&head) {
@@ -1703,6 +1718,9 @@ impl Converter {
     }
 
     fn legacy_test(&mut self, value: &Expr) -> Done {
+        if let Some(done) = self.flag_check(value) {
+            return done;
+        }
         self.out.assertions_seen += 1;
         let mut staged = Staged::default();
         let value = self.bound(value).clone();
@@ -3249,6 +3267,16 @@ fn literal_y(e: &Expr) -> Option<Y> {
 /// The JSONPath filter of a `find` predicate on its item: `o.rel === "x"` → `(@.rel == 'x')`,
 /// `o.rel.startsWith("x")` / `.includes` / `.endsWith` → `search(@.rel, '^x')`.
 fn find_filter(item: &str, test: &Expr) -> Option<String> {
+    filter_with(item, test, &|_| None)
+}
+
+/// [`find_filter`] where an operand that is no literal may be a JSONPath of the body
+/// (`o.createdBy === first.createdBy` → `@.createdBy == $[0].createdBy`): `path_of` says.
+fn filter_with(
+    item: &str,
+    test: &Expr,
+    path_of: &dyn Fn(&Expr) -> Option<String>,
+) -> Option<String> {
     let field = |e: &Expr| -> Option<String> {
         let mut names = Vec::new();
         let mut at = e;
@@ -3264,21 +3292,30 @@ fn find_filter(item: &str, test: &Expr) -> Option<String> {
     let quoted = |s: &str| format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"));
     match test {
         // `o.system == "x" && o.code == "y"`: both.
-        Expr::Binary("&&", a, b) => Some(format!(
-            "({} && {})",
-            find_filter(item, a)?,
-            find_filter(item, b)?
+        Expr::Binary(op @ ("&&" | "||"), a, b) => Some(format!(
+            "({} {op} {})",
+            filter_with(item, a, path_of)?,
+            filter_with(item, b, path_of)?
         )),
-        Expr::Binary("===" | "==", a, b) => match (&**a, &**b) {
-            (x, Expr::Str(v)) | (Expr::Str(v), x) => {
-                Some(format!("(@{} == {})", field(x)?, quoted(v)))
+        Expr::Binary(op @ ("===" | "==" | "!==" | "!="), a, b) => {
+            let op = if op.starts_with('!') { "!=" } else { "==" };
+            match (&**a, &**b) {
+                (x, Expr::Str(v)) | (Expr::Str(v), x) => {
+                    Some(format!("(@{} {op} {})", field(x)?, quoted(v)))
+                }
+                (x, Expr::Num(n)) | (Expr::Num(n), x) if n.is_finite() => {
+                    Some(format!("(@{} {op} {n})", field(x)?))
+                }
+                (x, Expr::Bool(v)) | (Expr::Bool(v), x) => {
+                    Some(format!("(@{} {op} {v})", field(x)?))
+                }
+                (x, y) => match (field(x), field(y)) {
+                    (Some(f), None) => Some(format!("(@{f} {op} {})", path_of(y)?)),
+                    (None, Some(f)) => Some(format!("(@{f} {op} {})", path_of(x)?)),
+                    _ => None,
+                },
             }
-            (x, Expr::Num(n)) | (Expr::Num(n), x) if n.is_finite() => {
-                Some(format!("(@{} == {n})", field(x)?))
-            }
-            (x, Expr::Bool(v)) | (Expr::Bool(v), x) => Some(format!("(@{} == {v})", field(x)?)),
-            _ => None,
-        },
+        }
         Expr::Call(callee, args) => {
             let (Expr::Member(x, method), [Expr::Str(v)]) = (&**callee, args.as_slice()) else {
                 return None;

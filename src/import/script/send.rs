@@ -4,7 +4,7 @@
 //! Newman fails nothing for the status of such a request, so neither does yarc (`status: any`)
 //! unless the callback checks it.
 
-use super::js::{Expr, Stmt, StmtKind, TemplatePart};
+use super::js::{Expr, Stmt, StmtKind};
 use super::{Converter, Phase, Script, field, tidy};
 use crate::import::yaml_out::Y;
 
@@ -169,7 +169,11 @@ impl Converter {
             .iter()
             .flat_map(|s| answered_branch(s, err))
             .filter(|s| !is_error_check(s, err))
-            .map(|s| stmt(s, res))
+            .map(|s| {
+                // The callback's response parameter is read as `pm.response`.
+                let response = Expr::Member(Box::new(Expr::Ident("pm".into())), "response".into());
+                s.replaced(&Expr::Ident(res.clone()), &response)
+            })
             .collect();
         let mut sub = Converter::new(Phase::Test, self.lines.clone());
         sub.out.assertions += answered;
@@ -261,70 +265,5 @@ fn chain_words(e: &Expr) -> Option<(&Expr, Vec<&str>)> {
             },
             _ => return None,
         }
-    }
-}
-
-/// A statement with the callback's response parameter read as `pm.response`.
-fn stmt(s: &Stmt, res: &str) -> Stmt {
-    let kind = match &s.kind {
-        StmtKind::Expr(e) => StmtKind::Expr(expr(e, res)),
-        StmtKind::Let(decls) => StmtKind::Let(
-            decls
-                .iter()
-                .map(|(b, e)| (b.clone(), expr(e, res)))
-                .collect(),
-        ),
-        StmtKind::Assign(t, v) => StmtKind::Assign(expr(t, res), expr(v, res)),
-        StmtKind::If(c, a, b) => StmtKind::If(
-            expr(c, res),
-            a.iter().map(|s| stmt(s, res)).collect(),
-            b.iter().map(|s| stmt(s, res)).collect(),
-        ),
-        StmtKind::Try(a, b) => StmtKind::Try(
-            a.iter().map(|s| stmt(s, res)).collect(),
-            b.iter().map(|s| stmt(s, res)).collect(),
-        ),
-        StmtKind::Throw(e) => StmtKind::Throw(expr(e, res)),
-        StmtKind::Return(e) => StmtKind::Return(e.as_ref().map(|e| expr(e, res))),
-        StmtKind::Other => StmtKind::Other,
-    };
-    Stmt {
-        kind,
-        first: s.first,
-        last: s.last,
-    }
-}
-
-fn expr(e: &Expr, res: &str) -> Expr {
-    let b = |e: &Expr| Box::new(expr(e, res));
-    match e {
-        Expr::Ident(n) if n == res => {
-            Expr::Member(Box::new(Expr::Ident("pm".into())), "response".into())
-        }
-        Expr::Member(inner, m) => Expr::Member(b(inner), m.clone()),
-        Expr::Index(inner, i) => Expr::Index(b(inner), b(i)),
-        Expr::Call(c, args) => Expr::Call(b(c), args.iter().map(|a| expr(a, res)).collect()),
-        Expr::Unary(op, inner) => Expr::Unary(op, b(inner)),
-        Expr::Binary(op, x, y) => Expr::Binary(op, b(x), b(y)),
-        Expr::Array(items) => Expr::Array(items.iter().map(|i| expr(i, res)).collect()),
-        Expr::Object(fields) => Expr::Object(
-            fields
-                .iter()
-                .map(|(k, v)| (k.clone(), expr(v, res)))
-                .collect(),
-        ),
-        Expr::Func(params, body) if !params.iter().any(|p| p == res) => {
-            Expr::Func(params.clone(), body.iter().map(|s| stmt(s, res)).collect())
-        }
-        Expr::Template(parts) => Expr::Template(
-            parts
-                .iter()
-                .map(|p| match p {
-                    TemplatePart::Expr(x) => TemplatePart::Expr(expr(x, res)),
-                    t => t.clone(),
-                })
-                .collect(),
-        ),
-        other => other.clone(),
     }
 }

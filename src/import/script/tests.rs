@@ -1366,15 +1366,15 @@ fn a_throw_on_a_response_condition_is_the_opposite_check() {
         json!({"not": {"equals": "failed"}}),
         "{v}"
     );
-    // `>` negated is not written: left to a human, as a comment (the list must be there for
-    // the script to get that far).
+    // `>` negated is the opposite comparison (a list must be there, as for the script to get
+    // that far).
     assert_eq!(
         v["expect"]["json"]["$.items"],
-        json!({"exists": true}),
+        json!({"length": {"lte": 3}, "not": {"type": "object"}}),
         "{v}"
     );
-    assert_eq!((s.assertions, s.assertions_seen), (2, 2), "{v}");
-    assert_eq!(s.kept.len(), 1, "{:?}", s.kept);
+    assert_eq!((s.assertions, s.assertions_seen), (3, 3), "{v}");
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
 }
 
 #[test]
@@ -1943,4 +1943,81 @@ fn a_variable_written_first_is_the_expected_value() {
         "pm.expect(pm.environment.get('token')).to.be.a('string');",
     ]));
     assert_eq!(own["expect"]["vars"]["token"]["type"], "string");
+}
+
+#[test]
+fn a_flag_a_loop_leaves_is_the_check_of_the_list() {
+    // Some item: the flag starts unset (or false) and only an item that holds sets it.
+    let some = test(&[
+        "var data = pm.response.json();",
+        "var first = data[0].createdBy;",
+        "pm.test('some', function () {",
+        "    var found;",
+        "    for (var i = 0; i < data.length; i++) {",
+        "        if (data[i].type === 'fiction' || data[i].type === 'poetry') {",
+        "            found = true;",
+        "            break;",
+        "        }",
+        "    }",
+        "    pm.expect(true).to.eql(found);",
+        "});",
+        "let same = false;",
+        "for (const o of data) { if (o.createdBy === first) { same = true; } }",
+        "tests['same creator'] = same;",
+    ]);
+    let v = out(&some);
+    assert!(some.kept.is_empty(), "{:?}", some.kept);
+    assert_eq!(
+        v["expect"]["json"]["$[?((@.type == 'fiction') || (@.type == 'poetry'))]"]["exists"],
+        true
+    );
+    assert_eq!(
+        v["expect"]["json"]["$[?(@.createdBy == $[0].createdBy)]"]["exists"],
+        true
+    );
+    assert_eq!((some.assertions, some.assertions_seen), (2, 2));
+    // Every item: the flag starts true and an item that does not hold clears it.
+    let every = test(&[
+        "let ok = true;",
+        "pm.response.json().items.forEach(function (it) { if (it.qty <= 0) { ok = false; } });",
+        "pm.expect(ok).to.be.true;",
+    ]);
+    let v = out(&every);
+    assert!(every.kept.is_empty(), "{:?}", every.kept);
+    assert_eq!(v["expect"]["json"]["$.items[*].qty"]["each"]["gt"], 0);
+    // The last item: an `else` sets the opposite, so only the last one decides.
+    let last = test(&[
+        "var d = pm.response.json();",
+        "var result;",
+        "for (var k = 0; k < d.length; k++) {",
+        "    if (d[k].type === 'fiction' || d[k].type === 'non-fiction') { result = true; } else { result = false; }",
+        "}",
+        "pm.expect(result).to.eql(true);",
+    ]);
+    let v = out(&last);
+    assert!(last.kept.is_empty(), "{:?}", last.kept);
+    assert_eq!(
+        v["expect"]["json"]["$[-1].type"]["in"],
+        json!(["fiction", "non-fiction"])
+    );
+    // A loop that reads its index otherwise, or a flag checked false, stays for a human.
+    let index = test(&[
+        "var d = pm.response.json(); var seen;",
+        "for (var i = 0; i < d.length; i++) { if (d[i].n === i) { seen = true; } }",
+        "pm.expect(seen).to.be.true;",
+    ]);
+    assert!(!index.kept.is_empty());
+    let negated = test(&[
+        "var d = pm.response.json(); var seen;",
+        "for (const x of d) { if (x.n === 1) { seen = true; } }",
+        "pm.expect(seen).to.be.false;",
+    ]);
+    assert!(!negated.kept.is_empty());
+    // An `every` flag that starts unknown is not read: Postman could fail it whatever the list.
+    let unknown = test(&[
+        "var ok = compute();",
+        "for (const x of pm.response.json()) { if (x.n !== 1) { ok = false; } }",
+        "pm.expect(ok).to.be.true;",
+    ]);
+    assert!(!unknown.kept.is_empty());
 }
