@@ -151,6 +151,11 @@ pub(super) fn assertion(cx: &Converter, e: &Expr, out: &mut Staged) -> bool {
             Some(Subject::Value(v)) if let Some((s, negate)) = equal_to(cx, &steps) => {
                 add(out, s, "equals", v, negate) && out.0.iter().all(|(s, p, _, n)| fits(s, p, *n))
             }
+            // `pm.expect(json.paid.toString()).to.eql(pm.environment.get("paid"))`: a
+            // template compares by text with a number or boolean.
+            None if let Some((s, v)) = text_of_equal_to_variable(cx, x, &steps) => {
+                add(out, s, "equals", v, false) && out.0.iter().all(|(s, p, _, n)| fits(s, p, *n))
+            }
             Some(Subject::Value(_)) | None => {
                 // `pm.expect(a === 1).to.be.true`: the expression is the assertion.
                 let words: Vec<&str> = steps.iter().map(|s| s.0).collect();
@@ -173,6 +178,36 @@ fn member_of(cx: &Converter, steps: &[Step<'_>]) -> Option<(Subject, bool)> {
 /// and whether negated.
 fn equal_to(cx: &Converter, steps: &[Step<'_>]) -> Option<(Subject, bool)> {
     argument_of(cx, steps, &["equal", "equals", "eq", "eql", "eqls"])
+}
+
+/// `x.toString()` (or `String(x)`) checked to equal a variable: x, and the variable's template.
+fn text_of_equal_to_variable(cx: &Converter, x: &Expr, steps: &[Step<'_>]) -> Option<(Subject, Y)> {
+    let inner = match x {
+        Expr::Call(callee, args) => match (&**callee, args.as_slice()) {
+            (Expr::Member(inner, m), []) if m == "toString" => &**inner,
+            (Expr::Ident(f), [inner]) if f == "String" => inner,
+            _ => return None,
+        },
+        _ => return None,
+    };
+    let s @ Subject::Json(_) = cx.subject(inner)? else {
+        return None;
+    };
+    let equal = ["equal", "equals", "eq", "eql", "eqls"];
+    let words: Vec<Step<'_>> = steps
+        .iter()
+        .copied()
+        .filter(|s| !NOOP.contains(&s.0))
+        .collect();
+    let [(w, Some([v]))] = words.as_slice() else {
+        return None;
+    };
+    match cx.subject(v)? {
+        Subject::Value(Y::Str(t)) if equal.contains(w) && super::var_name(&t).is_some() => {
+            Some((s, Y::Str(t)))
+        }
+        _ => None,
+    }
 }
 
 /// [`equal_to`] of a value, or of its text (`x.toString()`, `String(x)`).

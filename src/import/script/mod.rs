@@ -82,6 +82,9 @@ pub(crate) enum Subject {
     VarSet(String),
     /// The whole body against a JSON Schema (`pm.response.to.have.jsonSchema(schema)`).
     Schema(Y),
+    /// The calendar day of a JSON date, `moment(data.checkin).format("YYYY-MM-DD")`: the
+    /// text it starts with.
+    Day(String),
 }
 
 const KEPT_ASSERTION: &str = "assertion not understood";
@@ -578,7 +581,7 @@ impl Converter {
                 is_console_stmt(s) || matches!(&s.kind, StmtKind::Expr(e) if set_call(e).is_some())
             })
         };
-        let console_only = |b: &[Stmt]| b.iter().all(is_console_stmt);
+        let console_only = |b: &[Stmt]| b.iter().all(says_only);
         let positive = match cond {
             Expr::Unary("!", inner) => inner.as_ref(),
             c => c,
@@ -1162,6 +1165,10 @@ impl Converter {
             // `const options = { url, method, body }`, handed to `pm.sendRequest(options, ...)`.
             self.objects.insert(name.to_string(), value.clone());
         }
+        if let Some(day) = self.day_of(value) {
+            self.aliases.insert(name.to_string(), Some(day));
+            return Done::Converted;
+        }
         if let Expr::Call(c, _) = value
             && let Expr::Member(time, how) = &**c
             && matches!(how.as_str(), "format" | "toISOString")
@@ -1219,6 +1226,9 @@ impl Converter {
         }
         if is_console(e) {
             return Done::Kept(KEPT_CONSOLE);
+        }
+        if is_pending_test(e) {
+            return Done::Converted;
         }
         if is_next_request(e) {
             return Done::Kept(KEPT_NEXT);
@@ -1383,6 +1393,26 @@ impl Converter {
         self.out.assertions += 1;
         self.put(body, "exists", Y::Bool(true), false);
         Some(Done::Converted)
+    }
+
+    /// `moment(data.checkin).format("YYYY-MM-DD")`: the day of a date the response holds.
+    fn day_of(&self, e: &Expr) -> Option<Subject> {
+        let Expr::Call(c, args) = e else {
+            return None;
+        };
+        let (Expr::Member(date, how), [Expr::Str(format)]) = (&**c, args.as_slice()) else {
+            return None;
+        };
+        let Expr::Call(m, of) = &**date else {
+            return None;
+        };
+        if how != "format" || format != "YYYY-MM-DD" || path(m).as_deref() != Some("moment") {
+            return None;
+        }
+        match self.subject(of.first()?)? {
+            Subject::Json(p) if of.len() == 1 => Some(Subject::Day(p)),
+            _ => None,
+        }
     }
 
     /// What was known of a local, before it is bound again.
@@ -1882,6 +1912,9 @@ impl Converter {
         if let Some(v) = value(e).or_else(|| generated(e)) {
             return Some(Subject::Value(v));
         }
+        if let Some(day) = self.day_of(e) {
+            return Some(day);
+        }
         if let Some(found) = self.through_locals(e) {
             return Some(found);
         }
@@ -2176,6 +2209,14 @@ impl Converter {
         }
         let mut ready = Vec::new();
         for (subject, predicate, value, negate) in staged.0 {
+            if let Subject::Day(p) = subject {
+                // A day equals only what the date's text starts with.
+                if predicate != "equals" {
+                    return false;
+                }
+                ready.push((Subject::Json(p), "starts_with", value, negate));
+                continue;
+            }
             if subject != Subject::Reason {
                 ready.push((subject, predicate, value, negate));
                 continue;
@@ -2294,7 +2335,7 @@ impl Converter {
                 Some(one) if same_schema(one, &schema) => {}
                 Some(one) => *one = Y::Seq(vec![std::mem::take(one), schema]),
             },
-            Subject::Value(_) | Subject::Reason => {}
+            Subject::Value(_) | Subject::Reason | Subject::Day(_) => {}
         }
     }
 
@@ -2780,8 +2821,24 @@ fn fallback(handler: &Stmt, body: &[Stmt]) -> bool {
     harmless && body.iter().any(assigned)
 }
 
+/// A statement that only says something: console output, or a `pm.test("name")` without a
+/// function, which Newman lists as skipped.
 fn is_console_stmt(s: &Stmt) -> bool {
-    matches!(&s.kind, StmtKind::Expr(e) if is_console(e))
+    matches!(&s.kind, StmtKind::Expr(e) if is_console(e) || is_pending_test(e))
+}
+
+/// [`is_console_stmt`], or an `if` (`else if (code == 404) { pm.test("Not Found") }`) whose
+/// every branch only says something.
+fn says_only(s: &Stmt) -> bool {
+    match &s.kind {
+        StmtKind::If(_, then, otherwise) => then.iter().chain(otherwise).all(says_only),
+        _ => is_console_stmt(s),
+    }
+}
+
+fn is_pending_test(e: &Expr) -> bool {
+    matches!(e, Expr::Call(callee, args)
+        if path(callee).as_deref() == Some("pm.test") && matches!(args.as_slice(), [Expr::Str(_)]))
 }
 
 fn is_console(e: &Expr) -> bool {

@@ -2021,3 +2021,45 @@ fn a_flag_a_loop_leaves_is_the_check_of_the_list() {
     ]);
     assert!(!unknown.kept.is_empty());
 }
+
+#[test]
+fn the_day_of_a_date_and_the_text_of_a_value_against_variables() {
+    let s = test(&[
+        "if (pm.response.code == 200) {",
+        "    const moment = require('moment');",
+        "    var json = pm.response.json();",
+        "    pm.test('in', function () {",
+        "        const got = moment(json.dates.checkin).format('YYYY-MM-DD');",
+        "        pm.expect(got).to.eql(pm.environment.get('checkin'));",
+        "    });",
+        "    pm.test('out', () => pm.expect(moment(json.dates.checkout).format('YYYY-MM-DD')).to.eql('2026-01-09'));",
+        "    pm.test('paid', () => pm.expect(json.paid.toString()).to.eql(pm.environment.get('paid')));",
+        "} else if (pm.response.code == 404) {",
+        "    pm.test('Not Found');",
+        "} else {",
+        "    console.log('something went wrong');",
+        "}",
+    ]);
+    let v = out(&s);
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    assert_eq!(
+        v["expect"]["json"]["$.dates.checkin"],
+        json!({"starts_with": "{{ checkin }}"})
+    );
+    assert_eq!(
+        v["expect"]["json"]["$.dates.checkout"],
+        json!({"starts_with": "2026-01-09"})
+    );
+    assert_eq!(
+        v["expect"]["json"]["$.paid"],
+        json!({"equals": "{{ paid }}"})
+    );
+    // Another format, or the text of a value against a literal, stays for a human.
+    for line in [
+        "pm.expect(moment(pm.response.json().at).format('DD/MM/YYYY')).to.eql(pm.environment.get('d'));",
+        "pm.expect(pm.response.json().n.toString()).to.eql('5');",
+    ] {
+        let s = test(&["const moment = require('moment');", line]);
+        assert!(!s.kept.is_empty(), "{line}");
+    }
+}
