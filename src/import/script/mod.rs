@@ -2025,6 +2025,9 @@ impl Converter {
         if let Some(random) = random_jinja(e) {
             return Some(random);
         }
+        if let Some((whole, n)) = whole_plus_random(e) {
+            return Some(format!("{} + random_int(0, {})", self.jinja(whole)?, n - 1));
+        }
         let numeric = is_numeric;
         let method = match e {
             Expr::Call(c, a) => self.method_jinja(c, a),
@@ -2504,13 +2507,73 @@ pub(crate) fn reads(template: &str, name: &str) -> bool {
 
 /// Whether `a + b` adds numbers: one side is a number, and neither is text (`'n-' + 7` joins).
 pub(super) fn adds(a: &Expr, b: &Expr) -> bool {
-    (is_numeric(a) || is_numeric(b)) && !matches!(a, Expr::Str(_)) && !matches!(b, Expr::Str(_))
+    (is_numeric(a) || is_numeric(b)) && !is_text(a) && !is_text(b)
 }
 
-/// A number literal or a conversion to a number: `+` next to one adds.
+/// Text for sure: a string, a template literal, or text joined (`Date.now() + "-"`, which
+/// JavaScript reads left to right).
+fn is_text(e: &Expr) -> bool {
+    match e {
+        Expr::Str(_) | Expr::Template(_) => true,
+        Expr::Binary("+", a, b) => !adds(a, b),
+        _ => false,
+    }
+}
+
+/// A number literal, a conversion to a number or a number made (`Date.now()`,
+/// `Math.floor(...)`, `new Date().getTime()`): `+` next to one adds.
 fn is_numeric(e: &Expr) -> bool {
-    matches!(e, Expr::Num(_))
-        || matches!(e, Expr::Call(c, _) if path(c).is_some_and(|p| NUMBERS.contains(&p.as_str())))
+    const MADE: &[&str] = &[
+        "Date.now",
+        "Math.floor",
+        "Math.round",
+        "Math.ceil",
+        "Math.trunc",
+        "Math.abs",
+        "Math.random",
+        "Math.max",
+        "Math.min",
+    ];
+    let named = |c: &Expr| {
+        path(c).is_some_and(|p| NUMBERS.contains(&p.as_str()) || MADE.contains(&p.as_str()))
+    };
+    match e {
+        Expr::Num(_) => true,
+        Expr::Call(c, args) => {
+            named(c)
+                || (args.is_empty()
+                    && matches!(&**c, Expr::Member(_, m) if m == "getTime" || m == "valueOf"))
+        }
+        Expr::Binary("-" | "*" | "/" | "%", ..) => true,
+        Expr::Binary("+", a, b) => adds(a, b),
+        _ => false,
+    }
+}
+
+/// `Math.floor(Date.now() + Math.random() * 10000)`: a whole number plus a random one below
+/// a literal, as its two parts.
+fn whole_plus_random(e: &Expr) -> Option<(&Expr, i64)> {
+    let Expr::Call(floor, args) = e else {
+        return None;
+    };
+    let (Some("Math.floor"), [Expr::Binary("+", a, b)]) = (path(floor).as_deref(), args.as_slice())
+    else {
+        return None;
+    };
+    let below = |x: &Expr| {
+        let product = Expr::Call(floor.clone(), vec![x.clone()]);
+        random_below(&product)
+    };
+    let whole = |x: &Expr| match x {
+        Expr::Num(n) => n.fract() == 0.0,
+        Expr::Call(c, a) => a.is_empty() && path(c).as_deref() == Some("Date.now"),
+        _ => false,
+    };
+    match (below(b), below(a)) {
+        (Some(n), _) if whole(a) => Some((a, n)),
+        (_, Some(n)) if whole(b) => Some((b, n)),
+        _ => None,
+    }
 }
 
 /// A value as a minijinja expression: `{{ expr }}` alone gives its expression, a literal its

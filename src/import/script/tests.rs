@@ -2063,3 +2063,44 @@ fn the_day_of_a_date_and_the_text_of_a_value_against_variables() {
         assert!(!s.kept.is_empty(), "{line}");
     }
 }
+
+#[test]
+fn numbers_made_up_and_added_are_summed_and_text_joined_stays_text() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "const randomId = Math.floor(Date.now() + Math.random() * 10000);",
+            "pm.environment.set('petId', String(randomId));",
+            "pm.environment.set('petName', `qa-pet-${randomId}`);",
+            "pm.environment.set('later', Date.now() + Math.floor(Math.random() * 1000));",
+            "pm.environment.set('tag', Date.now() + '-' + Math.floor(Math.random() * 10));",
+            "pm.environment.set('label', 'x' + Date.now() + 1);",
+        ],
+    );
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    let v = out(&s);
+    let sets = &v["sets"];
+    assert_eq!(
+        sets["petId"],
+        "{{ (timestamp() * 1000) + random_int(0, 9999) }}"
+    );
+    assert_eq!(sets["petName"], "qa-pet-{{ petId }}");
+    assert_eq!(
+        sets["later"],
+        "{{ (timestamp() * 1000) + random_int(0, 999) }}"
+    );
+    // JavaScript reads `+` left to right: once text, the rest is joined.
+    assert_eq!(
+        sets["tag"],
+        "{{ timestamp() * 1000 }}-{{ random_int(0, 9) }}"
+    );
+    assert_eq!(sets["label"], "x{{ timestamp() * 1000 }}1");
+    // The sum renders as one whole number.
+    let mut env = minijinja::Environment::new();
+    env.add_function("timestamp", || 1_700_000_000i64);
+    env.add_function("random_int", |a: i64, _b: i64| a);
+    let petid = env
+        .render_str(sets["petId"].as_str().unwrap_or_default(), ())
+        .unwrap_or_default();
+    assert_eq!(petid, "1700000000000");
+}
