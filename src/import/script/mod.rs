@@ -2022,11 +2022,8 @@ impl Converter {
         {
             return Some(made);
         }
-        if let Some(random) = random_jinja(e) {
+        if let Some(random) = self.random_jinja(e) {
             return Some(random);
-        }
-        if let Some((whole, n)) = whole_plus_random(e) {
-            return Some(format!("{} + random_int(0, {})", self.jinja(whole)?, n - 1));
         }
         let numeric = is_numeric;
         let method = match e {
@@ -2096,6 +2093,16 @@ impl Converter {
             }
             _ => return None,
         })
+    }
+
+    /// A random value: [`random_jinja`], or a whole number plus one
+    /// (`Math.floor(Date.now() + Math.random() * 10000)`).
+    fn random_jinja(&self, e: &Expr) -> Option<String> {
+        if let Some(random) = random_jinja(e) {
+            return Some(random);
+        }
+        let (whole, n) = whole_plus_random(e)?;
+        Some(format!("{} + random_int(0, {})", self.jinja(whole)?, n - 1))
     }
 
     /// `` `${host}/realms/${realm}/token` ``: its text, when every expression in it is known.
