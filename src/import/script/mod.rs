@@ -1997,7 +1997,7 @@ impl Converter {
         }
         if let Expr::Call(callee, args) = e
             && let Expr::Member(list, m) = &**callee
-            && m == "find"
+            && (m == "find" || m == "filter")
             && let [Expr::Func(params, body)] = args.as_slice()
             && let (Some(item), [only]) = (params.first(), body.as_slice())
             && let StmtKind::Expr(test) | StmtKind::Return(Some(test)) = &only.kind
@@ -2005,6 +2005,15 @@ impl Converter {
             && let Some(filter) = find_filter(item, test)
         {
             return Some(Subject::Json(format!("{p}[?{filter}]")));
+        }
+        // `errors.pop()`, `errors.at(-1)`: the last item.
+        if let Expr::Call(callee, args) = e
+            && let Expr::Member(list, m) = &**callee
+            && (m == "pop" && args.is_empty()
+                || m == "at" && matches!(args.as_slice(), [Expr::Num(n)] if *n == -1.0))
+            && let Some(Subject::Json(p)) = self.subject(list)
+        {
+            return Some(Subject::Json(format!("{p}[-1]")));
         }
         None
     }
@@ -2304,6 +2313,13 @@ impl Converter {
             }
             _ => {}
         }
+        if let Subject::Json(p) = &subject
+            && found_item(p, predicate, &value)
+        {
+            let entry = entry_map(self.out.expect.child("json"), p);
+            add_predicate(entry, "each", predicate, value, negate);
+            return;
+        }
         let e = &mut self.out.expect;
         match subject {
             Subject::Json(p) => add_predicate(e.child("json"), &p, predicate, value, negate),
@@ -2311,7 +2327,8 @@ impl Converter {
             Subject::Cookie(c) => add_predicate(e.child("cookies"), &c, predicate, value, negate),
             Subject::Body => add_predicate(e, "body", predicate, value, negate),
             Subject::Length(inner) => {
-                let json = matches!(*inner, Subject::Json(_));
+                // A filter's nodes are a list already.
+                let json = matches!(&*inner, Subject::Json(p) if !p.contains("[?"));
                 let (map, key) = match *inner {
                     Subject::Json(p) => (e.child("json"), p),
                     _ => (&mut *e, "body".to_string()),
@@ -2847,6 +2864,23 @@ fn timeout_body(e: &Expr) -> Option<&[Stmt]> {
             }
         }
         _ => None,
+    }
+}
+
+/// A check of the item `find` picks (`$.items[?(@.rel == 'x')].qty`, or the item itself as an
+/// object): yarc compares a filter's nodes as a list, so the check is of each node it selects —
+/// the one `find` returns when one matches. The list itself (`exists`, `length`, an array) is
+/// what `filter` returns, and stays a list.
+fn found_item(p: &str, predicate: &str, value: &Y) -> bool {
+    let Some(at) = p.rfind("[?") else {
+        return false;
+    };
+    let below = !p.ends_with(']') || p[at..].matches('[').count() > 1;
+    match predicate {
+        "exists" => false,
+        "length" if !below => false,
+        "type" if !below => !matches!(value, Y::Str(t) if t == "array"),
+        _ => true,
     }
 }
 

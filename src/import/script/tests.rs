@@ -2104,3 +2104,27 @@ fn numbers_made_up_and_added_are_summed_and_text_joined_stays_text() {
         .unwrap_or_default();
     assert_eq!(petid, "1700000000000");
 }
+
+#[test]
+fn what_find_picks_is_checked_on_each_node_and_a_filter_stays_a_list() {
+    let s = test(&[
+        "var data = pm.response.json();",
+        "const op = data.items.find(o => o.rel === 'x');",
+        "pm.expect(op.qty).to.eql(1);",
+        "pm.expect(op).to.be.an('object');",
+        "const list = data.items.filter(o => o.kind === 'y');",
+        "pm.expect(list).to.have.length(2);",
+        "const err = data.errors.pop();",
+        "pm.expect(err.code).to.eq('E1');",
+    ]);
+    let v = out(&s);
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    let json = &v["expect"]["json"];
+    assert_eq!(json["$.items[?(@.rel == 'x')].qty"], json!({"each": 1}));
+    assert_eq!(
+        json["$.items[?(@.rel == 'x')]"],
+        json!({"each": {"type": "object"}})
+    );
+    assert_eq!(json["$.items[?(@.kind == 'y')]"], json!({"length": 2}));
+    assert_eq!(json["$.errors[-1].code"], "E1");
+}
