@@ -161,3 +161,78 @@ requests:
         .expect_code(1)
         .expect_contains("nothing: no variable `token` is set");
 }
+
+#[test]
+fn a_json_path_may_hold_a_template_and_check_reads_its_variables() {
+    let w = World::new();
+    w.write(
+        "paths.yaml",
+        r#"
+name: templated paths
+variables: { want: b }
+requests:
+  - name: list
+    method: POST
+    url: "{{ url }}/echo"
+    json: { items: [{ id: a, qty: 1 }, { id: b, qty: 2 }] }
+    expect:
+      json:
+        "$.json.items[?(@.id == '{{ want }}')].qty": { each: 2 }
+    capture:
+      qty: { json: "$.json.items[?(@.id == '{{ want }}')].qty" }
+  - name: uses it
+    url: "{{ url }}/echo?qty={{ qty }}"
+    expect:
+      json:
+        $.query.qty: "2"
+        "$.json.items[?(@.id == '{{ want }}')]": { exists: false }
+"#,
+    );
+    let r = w.yarc(&["run", "paths.yaml"]);
+    r.expect_code(0);
+    assert_eq!(r.summary(), "2 passed, 0 failed");
+    // Another value makes the check fail, as a check (exit 1), not the run.
+    let r = w.yarc(&["run", "paths.yaml", "--var", "want=a"]);
+    r.expect_code(1);
+    // A variable no layer defines is found before anything is sent, in the path itself.
+    w.write(
+        "undefined.yaml",
+        r#"
+name: undefined in a path
+requests:
+  - name: list
+    url: "{{ url }}/echo"
+    expect:
+      json:
+        "$.items[?(@.id == '{{ nobody }}')]": { exists: true }
+"#,
+    );
+    let r = w.yarc(&["check", "undefined.yaml"]);
+    r.expect_code(2);
+    assert!(
+        r.stderr.contains("undefined variable `nobody`"),
+        "{}",
+        r.stderr
+    );
+    // A path that is no JSONPath whatever the values is an error too.
+    w.write(
+        "broken.yaml",
+        r#"
+name: broken path
+variables: { n: 1 }
+requests:
+  - name: list
+    url: "{{ url }}/echo"
+    expect:
+      json:
+        "$.items[{{ n }}": { exists: true }
+"#,
+    );
+    let r = w.yarc(&["check", "broken.yaml"]);
+    r.expect_code(2);
+    assert!(
+        r.stderr.contains("invalid JSONPath `$.items[{{ n }}`"),
+        "{}",
+        r.stderr
+    );
+}

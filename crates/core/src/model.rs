@@ -339,11 +339,18 @@ pub enum Target {
     Var(String),
 }
 
-/// A JSONPath as written, with its position; parsed at plan time.
+/// A JSONPath as written, with its position; parsed at plan time, or — with a template in it
+/// (`$.items[?(@.id == '{{ item_id }}')]`) — rendered and parsed when it is checked.
 #[derive(Debug, Clone)]
 pub struct JsonPath {
     pub source: String,
     pub span: Span,
+}
+
+impl JsonPath {
+    pub fn is_template(&self) -> bool {
+        self.source.contains("{{") || self.source.contains("{%")
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -374,7 +374,9 @@ impl Chain<'_> {
                     _ => return Some(false),
                 }
             }
-            ("property", Some(_)) => return Some(self.property(arg(0), arg(1), out)),
+            ("property" | "ownProperty" | "haveOwnProperty", Some(_)) => {
+                return Some(self.property(arg(0), arg(1), out));
+            }
             ("keys" | "key", Some(a)) => return Some(self.keys(a, out)),
             ("jsonSchema", Some([schema, ..])) => {
                 // chai-postman's `pm.expect(pm.response.json()).to.have.jsonSchema(schema)`.
@@ -893,7 +895,7 @@ fn some_of(cx: &Converter, callee: &Expr, args: &[Expr]) -> Option<Subject> {
     let Some(Subject::Json(p)) = cx.subject(list) else {
         return None;
     };
-    let filter = super::find_filter(item, test)?;
+    let filter = cx.filter_of(item, test)?;
     Some(Subject::Json(format!("{p}[?{filter}]")))
 }
 

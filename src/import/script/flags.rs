@@ -14,7 +14,7 @@
 //! item does. Each is a check of the list.
 
 use super::js::{Expr, Loop, Stmt, StmtKind};
-use super::{Converter, Done, Phase, Staged, Subject, chain, filter_with, is_console_stmt};
+use super::{Converter, Done, Phase, Staged, Subject, chain, is_console_stmt};
 use crate::import::yaml_out::Y;
 
 /// What a flag holds once its loop is done.
@@ -122,11 +122,7 @@ impl Converter {
     fn staged_flag(&mut self, f: &Flag) -> Option<Staged> {
         let mut staged = Staged::default();
         if f.kind == Kind::Some {
-            let path_of = |e: &Expr| match self.subject(e) {
-                Some(Subject::Json(p)) if !p.contains('*') && !p.contains('?') => Some(p),
-                _ => None,
-            };
-            let filter = filter_with(&f.item, &f.cond, &path_of)?;
+            let filter = self.filter_of(&f.item, &f.cond)?;
             let found = Subject::Json(format!("{}[?{filter}]", f.list));
             staged.0.push((found, "exists", Y::Bool(true), false));
             return Some(staged);

@@ -120,6 +120,12 @@ pub(crate) fn convert_for(
     let statements = js::parse(&source);
     let mut cx = Converter::new(phase, lines.to_vec());
     cx.request_body = body.cloned();
+    // Function declarations are hoisted: a call may come before the function.
+    for s in &statements {
+        if let Some((name, params, returned)) = cx.returning_function(s) {
+            cx.returns.insert(name, (params, returned));
+        }
+    }
     cx.statements(&statements);
     let mut out = cx.finish();
     // A set inside code this importer does not read (a `switch`, a callback) still makes its
@@ -188,6 +194,11 @@ struct Converter {
     validators: BTreeSet<String>,
     /// Helper functions that read a variable and throw without it (`getvar("clientId")`).
     getters: BTreeSet<String>,
+    /// Functions that return one expression of their parameters (`function byId(list, id) {
+    /// return list.find(i => i.id === id) }`): a call is read as that expression.
+    returns: HashMap<String, (Vec<String>, Expr)>,
+    /// How deep calls of those are being read: one that calls another (or itself) stops.
+    inlining: std::cell::Cell<u8>,
     /// Inside `list.forEach(item => ...)`: the path of every item (`$.items[*]`), whose checks
     /// become `each:` predicates.
     each_base: Option<String>,
@@ -250,6 +261,8 @@ impl Converter {
             bindings: HashMap::new(),
             validators: BTreeSet::new(),
             getters: BTreeSet::new(),
+            returns: HashMap::new(),
+            inlining: std::cell::Cell::new(0),
             dates: HashMap::new(),
             formatted: HashMap::new(),
             computed: HashMap::new(),
@@ -317,6 +330,7 @@ impl Converter {
                     self.getters.insert(name.clone());
                     Done::Converted
                 }
+                _ if self.returning_function(s).is_some() => Done::Converted,
                 _ => self.flow(s),
             },
             StmtKind::Let(decls) => self.declarations(decls),
@@ -986,6 +1000,69 @@ impl Converter {
             .is_some_and(|l| l.starts_with("function ") || l.starts_with("async function "))
     }
 
+    /// `function byId(list, id) { return list.find(i => i.id === id); }`: its name, parameters
+    /// and the one expression it returns.
+    fn returning_function(&self, s: &Stmt) -> Option<(String, Vec<String>, Expr)> {
+        if !self.is_function_declaration(s) {
+            return None;
+        }
+        let StmtKind::Let(decls) = &s.kind else {
+            return None;
+        };
+        let [(Binding::Name(name), Expr::Func(params, body))] = decls.as_slice() else {
+            return None;
+        };
+        let [only] = body.as_slice() else {
+            return None;
+        };
+        let StmtKind::Return(Some(returned)) = &only.kind else {
+            return None;
+        };
+        Some((name.clone(), params.clone(), returned.clone()))
+    }
+
+    /// What a call makes, when it is one this importer reads through: the day of a date
+    /// (`moment(x).format("YYYY-MM-DD")`), a function that returns an expression.
+    fn called(&self, e: &Expr) -> Option<Option<Subject>> {
+        if let Some(day) = self.day_of(e) {
+            return Some(Some(day));
+        }
+        let inlined = self.inlined_call(e)?;
+        if self.inlining.get() >= 4 {
+            return Some(None);
+        }
+        self.inlining.set(self.inlining.get() + 1);
+        let found = self.subject(&inlined);
+        self.inlining.set(self.inlining.get() - 1);
+        Some(found)
+    }
+
+    /// A call of a [`Converter::returning_function`] as the expression it returns, its
+    /// parameters given the call's arguments.
+    fn inlined_call(&self, e: &Expr) -> Option<Expr> {
+        let Expr::Call(callee, args) = e else {
+            return None;
+        };
+        let Expr::Ident(f) = &**callee else {
+            return None;
+        };
+        let (params, returned) = self.returns.get(f)?;
+        if params.len() != args.len() || params.iter().any(|p| p.starts_with('[')) {
+            return None;
+        }
+        // Parameters first renamed apart, so an argument that names another parameter is
+        // not replaced again.
+        let mut out = returned.clone();
+        for (i, p) in params.iter().enumerate() {
+            let apart = Expr::Ident(format!("\u{1}{i}"));
+            out = out.replaced(&Expr::Ident(p.clone()), &apart);
+        }
+        for (i, a) in args.iter().enumerate() {
+            out = out.replaced(&Expr::Ident(format!("\u{1}{i}")), a);
+        }
+        Some(out)
+    }
+
     /// `function getvar(name) { let value = pm.variables.get(name); if (!value) throw ...;
     /// return value; }`: a helper that reads a variable and refuses to go on without it.
     fn getter(&self, params: &[String], body: &[Stmt]) -> bool {
@@ -1415,6 +1492,18 @@ impl Converter {
         }
     }
 
+    /// [`filter_with`] where the other side may be a value of the body (`$[0].by`) or a
+    /// variable, rendered when the check is made (`{{ id | tojson }}`: a number stays a number,
+    /// a text is quoted).
+    pub(super) fn filter_of(&self, item: &str, test: &Expr) -> Option<String> {
+        let other = |e: &Expr| match self.subject(e)? {
+            Subject::Json(p) if !p.contains('*') && !p.contains('?') => Some(p),
+            Subject::Value(Y::Str(t)) => var_name(&t).map(|n| format!("{{{{ {n} | tojson }}}}")),
+            _ => None,
+        };
+        filter_with(item, test, &other)
+    }
+
     /// What was known of a local, before it is bound again.
     fn forget(&mut self, name: &str) {
         self.flags.remove(name);
@@ -1526,7 +1615,7 @@ impl Converter {
             if !otherwise.is_empty() {
                 return None;
             }
-            let filter = find_filter(item, test)?;
+            let filter = self.filter_of(item, test)?;
             let sets = then
                 .iter()
                 .filter(|s| !is_console_stmt(s))
@@ -1912,8 +2001,8 @@ impl Converter {
         if let Some(v) = value(e).or_else(|| generated(e)) {
             return Some(Subject::Value(v));
         }
-        if let Some(day) = self.day_of(e) {
-            return Some(day);
+        if let Some(found) = self.called(e) {
+            return found;
         }
         if let Some(found) = self.through_locals(e) {
             return Some(found);
@@ -2002,7 +2091,7 @@ impl Converter {
             && let (Some(item), [only]) = (params.first(), body.as_slice())
             && let StmtKind::Expr(test) | StmtKind::Return(Some(test)) = &only.kind
             && let Some(Subject::Json(p)) = self.subject(list)
-            && let Some(filter) = find_filter(item, test)
+            && let Some(filter) = self.filter_of(item, test)
         {
             return Some(Subject::Json(format!("{p}[?{filter}]")));
         }
@@ -2436,9 +2525,14 @@ fn tidy(expect: &mut Y) {
             }
         }
     }
-    // `$.meta: { exists: true }` says nothing `$.meta.total: ...` does not.
+    // `$.meta: { exists: true }` says nothing `$.meta.total: ...` does not — unless that
+    // only asks for `total` to be missing, which holds without `meta` too.
     if let Some(Y::Map(entries)) = expect.get_mut("json") {
-        let keys: Vec<String> = entries.iter().map(|(k, _)| k.clone()).collect();
+        let present: Vec<String> = entries
+            .iter()
+            .filter(|(_, v)| needs_presence(v))
+            .map(|(k, _)| k.clone())
+            .collect();
         let only_exists = Y::Map(vec![("exists".into(), Y::Bool(true))]);
         entries.retain(|(k, v)| {
             let below = |o: &String| {
@@ -2446,9 +2540,23 @@ fn tidy(expect: &mut Y) {
                     && o.starts_with(k.as_str())
                     && o[k.len()..].starts_with(['.', '['])
             };
-            !(*v == only_exists && keys.iter().any(below))
+            !(*v == only_exists && present.iter().any(below))
         });
     }
+}
+
+/// Whether the predicates of a path fail when it selects nothing: all do but `exists: false`
+/// and `not: { exists: true }`.
+fn needs_presence(entry: &Y) -> bool {
+    let Y::Map(preds) = entry else {
+        return true;
+    };
+    let absent_ok = |(k, v): &(String, Y)| match (k.as_str(), v) {
+        ("exists", Y::Bool(false)) => true,
+        ("not", Y::Map(inner)) => inner.as_slice() == [("exists".to_string(), Y::Bool(true))],
+        _ => false,
+    };
+    !preds.iter().all(absent_ok)
 }
 
 /// Predicates collected while a statement is read, written only if all of it converts.
@@ -2767,7 +2875,7 @@ fn read_through(x: Expr) -> Vec<Expr> {
 /// The property `pm.expect(x).to.have.property("k")` (or `.own.property`) asks for: `k`.
 fn property_checked(e: &Expr) -> Option<&str> {
     match e {
-        Expr::Call(callee, args) if matches!(&**callee, Expr::Member(_, m) if m == "property") => {
+        Expr::Call(callee, args) if matches!(&**callee, Expr::Member(_, m) if matches!(m.as_str(), "property" | "ownProperty" | "haveOwnProperty")) => {
             match args.first() {
                 Some(Expr::Str(k)) => Some(k),
                 _ => None,
@@ -3427,12 +3535,8 @@ fn literal_y(e: &Expr) -> Option<Y> {
 
 /// The JSONPath filter of a `find` predicate on its item: `o.rel === "x"` → `(@.rel == 'x')`,
 /// `o.rel.startsWith("x")` / `.includes` / `.endsWith` → `search(@.rel, '^x')`.
-fn find_filter(item: &str, test: &Expr) -> Option<String> {
-    filter_with(item, test, &|_| None)
-}
-
-/// [`find_filter`] where an operand that is no literal may be a JSONPath of the body
-/// (`o.createdBy === first.createdBy` → `@.createdBy == $[0].createdBy`): `path_of` says.
+/// An operand that is no literal may be a JSONPath of the body (`o.createdBy ===
+/// first.createdBy` → `@.createdBy == $[0].createdBy`) or a template: `path_of` says.
 fn filter_with(
     item: &str,
     test: &Expr,

@@ -1456,7 +1456,7 @@ fn a_helper_that_refuses_an_unset_variable_is_a_check_of_it() {
             "let clientId = getvar('clientId');",
             "let scope = getvar('scope');",
             "pm.variables.set('who', clientId);",
-            "function other(x) { return x + 1 }",
+            "function other(x) { x++; return x }",
         ],
     );
     let v = out(&s);
@@ -1464,7 +1464,7 @@ fn a_helper_that_refuses_an_unset_variable_is_a_check_of_it() {
     assert_eq!(v["expect"]["vars"]["clientId"], refused, "{v}");
     assert_eq!(v["expect"]["vars"]["scope"], refused, "{v}");
     assert_eq!(v["sets"]["who"], json!("{{ clientId }}"), "{v}");
-    // Any other function declaration stays a comment, as before.
+    // Any other function declaration (more than a `return`) stays a comment, as before.
     assert_eq!(s.kept.len(), 1, "{:?}", s.kept);
     assert_eq!((s.assertions, s.assertions_seen), (2, 2));
 }
@@ -2127,4 +2127,43 @@ fn what_find_picks_is_checked_on_each_node_and_a_filter_stays_a_list() {
     );
     assert_eq!(json["$.items[?(@.kind == 'y')]"], json!({"length": 2}));
     assert_eq!(json["$.errors[-1].code"], "E1");
+}
+
+#[test]
+fn a_function_that_returns_one_expression_is_read_where_it_is_called() {
+    let s = test(&[
+        "const response = pm.response.json()",
+        "pm.test('price', () => {",
+        "    const item = byId(response.cartItems, pm.environment.get('child'));",
+        "    pm.expect(item).to.not.be.undefined;",
+        "    pm.expect(item.product.price).to.haveOwnProperty('info').to.eq('5 kilo');",
+        "});",
+        "pm.test('none', () => {",
+        "    pm.expect(byId(response.cartItems, 'c3').product.price.info).to.be.undefined;",
+        "});",
+        "function byId(list, id) {",
+        "    return list.find(item => item.id === id);",
+        "}",
+        "function again(n) { return again(n); }",
+        "pm.test('loops', () => pm.expect(again(1)).to.eql(1));",
+    ]);
+    let v = out(&s);
+    let json = &v["expect"]["json"];
+    assert_eq!(
+        json["$.cartItems[?(@.id == {{ child | tojson }})].product.price.info"],
+        json!({"each": "5 kilo"}),
+        "{v}"
+    );
+    // A missing value is what is checked; what holds it must be there, as reading it would
+    // throw in Postman without it.
+    assert_eq!(
+        json["$.cartItems[?(@.id == 'c3')].product.price.info"],
+        json!({"exists": false})
+    );
+    assert_eq!(
+        json["$.cartItems[?(@.id == 'c3')].product.price"],
+        json!({"exists": true})
+    );
+    // A function that calls itself is not followed.
+    assert_eq!(s.kept.len(), 1, "{:?}", s.kept);
 }

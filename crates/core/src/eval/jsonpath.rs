@@ -191,9 +191,25 @@ fn pick<'a>(selector: &Selector, node: &'a Node, out: &mut Vec<&'a Node>) -> Opt
 pub struct JsonPaths(HashMap<String, CompiledPath>);
 
 impl JsonPaths {
+    /// Compiles a path once; one with a template is only checked, with `0` for each
+    /// expression (`[{{ i }}]` and `'{{ id }}'` both read), and compiled when rendered.
     pub fn add(&mut self, path: &JsonPath) -> Result<(), Diagnostic> {
         if self.0.contains_key(&path.source) {
             return Ok(());
+        }
+        if path.is_template() {
+            static EXPRESSIONS: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+            let expressions = EXPRESSIONS.get_or_init(|| {
+                regex::Regex::new(r"(?s)\{\{.*?\}\}|\{%.*?%\}").expect("a valid pattern")
+            });
+            let probe = JsonPath {
+                source: expressions.replace_all(&path.source, "0").into_owned(),
+                span: path.span.clone(),
+            };
+            return compile(&probe).map(|_| ()).map_err(|mut d| {
+                d.message = d.message.replace(&probe.source, &path.source);
+                d
+            });
         }
         let c = compile(path)?;
         self.0.insert(path.source.clone(), c);

@@ -144,16 +144,52 @@ fn select_json<'r>(
     let Some(json) = resp.json() else {
         return Err(fail("a JSON body".into(), not_json(resp, cx.redactor)));
     };
-    let Some(c) = cx.paths.get(path) else {
-        return Ok((None, false));
-    };
-    let nodes = jsonpath::select(c, json)
+    let c = compiled(path, cx).map_err(|why| fail("a JSONPath".into(), why.to_string()))?;
+    let nodes = jsonpath::select(&c, json)
         .map_err(|too_many| fail("nodes a path can select".into(), too_many.to_string()))?;
     Ok(match (nodes.len(), c.singular) {
         (0, singular) => (None, !singular),
         (_, true) => (Some(Seen::One(nodes[0])), false),
         _ => (Some(Seen::Many(nodes)), false),
     })
+}
+
+/// A path compiled with the plan, or one with a template in it rendered with the variables
+/// of the moment and compiled (its text may hold a secret: it is masked where it is shown).
+fn compiled<'p>(
+    path: &crate::model::JsonPath,
+    cx: &EvalCtx<'p>,
+) -> Result<Cow<'p, jsonpath::CompiledPath>, PathError> {
+    if let Some(c) = cx.paths.get(path) {
+        return Ok(Cow::Borrowed(c));
+    }
+    if !path.is_template() {
+        return Err(PathError::NotCompiled(path.source.clone()));
+    }
+    let t = crate::model::Template::new(path.source.clone(), &path.span);
+    let text = cx
+        .templates
+        .render(&t, cx.vars)
+        .map_err(|d| PathError::Render(cx.redactor.redact(&d.message)))?;
+    let rendered = crate::model::JsonPath {
+        source: text,
+        span: path.span.clone(),
+    };
+    jsonpath::compile(&rendered)
+        .map(Cow::Owned)
+        .map_err(|d| PathError::Invalid(cx.redactor.redact(&d.message)))
+}
+
+/// Why a JSONPath could not be used: a path the plan did not compile, a template in it that
+/// did not render, or a rendering that is no JSONPath (messages masked).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PathError {
+    #[error("`{0}` was not compiled")]
+    NotCompiled(String),
+    #[error("{0}")]
+    Render(String),
+    #[error("{0}")]
+    Invalid(String),
 }
 
 enum Seen<'a> {
@@ -360,19 +396,15 @@ pub enum CaptureError {
     NotJson(String),
     #[error("`{0}` matched nothing")]
     Nothing(String),
-    #[error("the JSONPath was not compiled")]
-    NotCompiled,
+    #[error("{0}")]
+    Path(PathError),
     #[error("{0}")]
     TooMany(jsonpath::TooMany),
 }
 
 /// Takes one capture from a response; the error says why nothing was captured.
-pub fn capture(
-    c: &Capture,
-    resp: &Response,
-    paths: &JsonPaths,
-    redactor: &crate::secret::Redactor,
-) -> Result<Value, CaptureError> {
+pub fn capture(c: &Capture, resp: &Response, cx: &EvalCtx) -> Result<Value, CaptureError> {
+    let redactor = cx.redactor;
     match &c.source {
         CaptureSource::Status => Ok(Value::from(resp.status)),
         CaptureSource::Body => Ok(Value::String(resp.text().into_owned())),
@@ -395,8 +427,8 @@ pub fn capture(
             let json = resp
                 .json()
                 .ok_or_else(|| CaptureError::NotJson(not_json(resp, redactor)))?;
-            let compiled = paths.get(path).ok_or(CaptureError::NotCompiled)?;
-            let nodes = jsonpath::select(compiled, json).map_err(CaptureError::TooMany)?;
+            let compiled = compiled(path, cx).map_err(CaptureError::Path)?;
+            let nodes = jsonpath::select(&compiled, json).map_err(CaptureError::TooMany)?;
             if *all {
                 return Ok(Value::Array(
                     nodes.into_iter().map(Node::to_value).collect(),

@@ -209,6 +209,17 @@ fn captures_take_json_headers_regex_and_status() {
     paths.add(&jp("$.id")).expect("path");
     paths.add(&jp("$.list[*]")).expect("path");
     let r = crate::secret::Redactor::default();
+    let templates = Templates::new(Arc::new(Secrets::none(Redactor::new())), Default::default());
+    let vars = Vars::new();
+    let schemas = Schemas::new();
+    let cx = EvalCtx {
+        templates: &templates,
+        vars: &vars,
+        paths: &paths,
+        schemas: &schemas,
+        base_dir: std::path::Path::new("."),
+        redactor: &r,
+    };
     let cap = |source| Capture {
         var: "v".into(),
         span: span.clone(),
@@ -223,8 +234,7 @@ fn captures_take_json_headers_regex_and_status() {
                 all: false
             }),
             &resp,
-            &paths,
-            &r
+            &cx
         ),
         Ok(serde_json::json!(7))
     );
@@ -235,38 +245,24 @@ fn captures_take_json_headers_regex_and_status() {
                 all: true
             }),
             &resp,
-            &paths,
-            &r
+            &cx
         ),
         Ok(serde_json::json!([1, 2]))
     );
     assert_eq!(
-        capture(
-            &cap(CaptureSource::Header("location".into())),
-            &resp,
-            &paths,
-            &r
-        ),
+        capture(&cap(CaptureSource::Header("location".into())), &resp, &cx),
         Ok(serde_json::json!("/jobs/7"))
     );
     let re = regex::Regex::new(r#""id": (\d+)"#).expect("regex");
     assert_eq!(
-        capture(&cap(CaptureSource::Regex(re)), &resp, &paths, &r),
+        capture(&cap(CaptureSource::Regex(re)), &resp, &cx),
         Ok(serde_json::json!("7"))
     );
     assert_eq!(
-        capture(&cap(CaptureSource::Status), &resp, &paths, &r),
+        capture(&cap(CaptureSource::Status), &resp, &cx),
         Ok(serde_json::json!(201))
     );
-    assert!(
-        capture(
-            &cap(CaptureSource::Header("x-none".into())),
-            &resp,
-            &paths,
-            &r
-        )
-        .is_err()
-    );
+    assert!(capture(&cap(CaptureSource::Header("x-none".into())), &resp, &cx).is_err());
 }
 
 #[test]
@@ -285,4 +281,70 @@ fn a_comment_is_not_part_of_the_written_check() {
         "$.a: \"q\\\" # in\""
     );
     assert_eq!(without_comment("url: x#y"), "url: x#y");
+}
+
+#[test]
+fn a_path_with_a_template_is_rendered_when_checked_and_captured() {
+    let resp = json_response(200, r#"{"items":[{"id":"a","qty":1},{"id":"b","qty":2}]}"#);
+    let vars = [
+        ("want", serde_json::json!("b")),
+        ("i", serde_json::json!(0)),
+    ];
+    let o = outcomes(
+        r#"
+json:
+  "$.items[?(@.id == '{{ want }}')].qty": { each: 2 }
+  "$.items[{{ i }}].id": a
+  "$.items[?(@.id == '{{ want }}x')]": { exists: false }
+"#,
+        &resp,
+        &vars,
+    );
+    assert!(o.iter().all(|o| o.passed), "{o:?}");
+    // A variable the check needs that is not there fails the check, with the reason.
+    let o = outcomes(
+        r#"json: { "$.items[?(@.id == '{{ gone }}')]": { exists: true } }"#,
+        &resp,
+        &[],
+    );
+    assert!(!o[0].passed && o[0].actual.contains("gone"), "{o:?}");
+    // A rendered path that is no JSONPath fails the check too, never the run.
+    let o = outcomes(
+        r#"json: { "$.items[{{ want }}]": { exists: true } }"#,
+        &resp,
+        &vars,
+    );
+    assert!(
+        !o[0].passed && o[0].actual.contains("invalid JSONPath"),
+        "{o:?}"
+    );
+    // A capture renders it the same way.
+    let span = crate::source::Span::file_start(&crate::source::SourceFile::new("t", ""));
+    let path = crate::model::JsonPath {
+        source: "$.items[?(@.id == '{{ want }}')].qty".into(),
+        span: span.clone(),
+    };
+    let mut paths = JsonPaths::default();
+    paths.add(&path).expect("a template path checks");
+    let templates = Templates::new(Arc::new(Secrets::none(Redactor::new())), Default::default());
+    let mut v = Vars::new();
+    v.insert("want".into(), serde_json::json!("b"));
+    let schemas = Schemas::new();
+    let r = Redactor::default();
+    let cx = EvalCtx {
+        templates: &templates,
+        vars: &v,
+        paths: &paths,
+        schemas: &schemas,
+        base_dir: std::path::Path::new("."),
+        redactor: &r,
+    };
+    let c = Capture {
+        var: "q".into(),
+        span,
+        source: CaptureSource::Json { path, all: false },
+        default: None,
+        optional: false,
+    };
+    assert_eq!(capture(&c, &resp, &cx), Ok(serde_json::json!(2)));
 }

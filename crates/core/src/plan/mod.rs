@@ -819,7 +819,12 @@ impl Planner {
         };
         if let Some(spec) = &pr.snapshot {
             for p in &spec.ignore {
-                if let Err(d) = self.paths.add(p) {
+                if p.is_template() {
+                    self.errors.push(Diagnostic::at(
+                        format!("a snapshot's ignore path is no template: `{}`", p.source),
+                        &p.span,
+                    ));
+                } else if let Err(d) = self.paths.add(p) {
                     self.errors.push(d);
                 }
             }
@@ -996,7 +1001,9 @@ impl Planner {
         let mut known: HashSet<String> = pr.scope.names().cloned().collect();
         known.extend(captured.iter().cloned());
         known.extend(self.options.data_columns.iter().cloned());
+        let path_templates = path_templates(pr);
         let mut templates: Vec<&Template> = vec![&pr.req.url];
+        templates.extend(path_templates.iter());
         templates.extend(pr.headers.iter().map(|(_, t)| t));
         templates.extend(pr.query.iter().map(|(_, t)| t));
         templates.extend(pr.req.cookies.iter().map(|(_, t)| t));
@@ -1665,6 +1672,31 @@ fn load_schema(path: &Path) -> Result<jsonschema::Validator, SchemaError> {
         serde_json::from_str(&text)?
     };
     jsonschema::validator_for(&value).map_err(|e| SchemaError::Schema(e.to_string()))
+}
+
+/// The JSONPaths of a request's checks and captures that are templates
+/// (`$.items[?(@.id == '{{ item_id }}')]`), as templates: their variables are read like any.
+fn path_templates(pr: &PlannedRequest) -> Vec<Template> {
+    let mut expects = vec![&pr.req.expect];
+    if let Some(until) = pr.req.retry.as_ref().and_then(|r| r.until.as_ref()) {
+        expects.push(until);
+    }
+    let checked = expects
+        .into_iter()
+        .flat_map(|e| &e.checks)
+        .filter_map(|c| match &c.target {
+            Target::Json(p) => Some(p),
+            _ => None,
+        });
+    let captured = pr.req.captures.iter().filter_map(|c| match &c.source {
+        CaptureSource::Json { path, .. } => Some(path),
+        _ => None,
+    });
+    checked
+        .chain(captured)
+        .filter(|p| p.is_template())
+        .map(|p| Template::new(p.source.clone(), &p.span))
+        .collect()
 }
 
 #[cfg(test)]

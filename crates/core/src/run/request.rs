@@ -299,7 +299,7 @@ impl Runner {
         rec.contract = hit;
         let mut capture_errors = Vec::new();
         for cap in &pr.req.captures {
-            let found = eval::capture(cap, resp, &self.plan.paths, &self.redactor);
+            let found = eval::capture(cap, resp, &cx);
             let found = match (found, &cap.default) {
                 (Err(_), Some(d)) => Ok(d.clone()),
                 (other, _) => other,
