@@ -291,7 +291,7 @@ struct OAuth2 {
     /// Read the token endpoint from this issuer's /.well-known/openid-configuration.
     issuer: Option<Template>,
     client_id: Template,
-    client_secret: Template,
+    client_secret: Option<Template>,
     scope: Option<Template>,
     /// body: client_secret_post (default); basic: HTTP Basic.
     credentials: Option<Credentials>,
@@ -299,6 +299,11 @@ struct OAuth2 {
     params: Option<BTreeMap<String, Scalar>>,
     /// Renew this long before expiry.
     refresh_before: Option<Duration>,
+    /// With `password`: the resource owner's password grant (RFC 6749 §4.3) instead of client
+    /// credentials; `client_secret` may then be left out (a public client).
+    username: Option<Template>,
+    /// The password of the password grant (masked wherever it would show).
+    password: Option<Template>,
 }
 
 #[derive(JsonSchema)]

@@ -18,6 +18,9 @@ use std::time::{Duration, Instant};
 pub(crate) const CLIENT_ID: &str = "sandbox-client";
 pub(crate) const CLIENT_SECRET: &str = "sandbox-secret";
 pub(crate) const TENANT: &str = "sandbox-tenant";
+/// The one user of the password grant.
+pub(crate) const USERNAME: &str = "sandbox-user";
+pub(crate) const PASSWORD: &str = "sandbox-password";
 
 #[derive(Debug, Clone)]
 pub struct Settings {

@@ -2,7 +2,7 @@
 //! credentials in the body or as HTTP Basic, scopes and `tenant_id` checked, RFC 6749 §5.2
 //! errors.
 
-use super::{CLIENT_ID, CLIENT_SECRET, Issued, Shared, TENANT, TokenCall};
+use super::{CLIENT_ID, CLIENT_SECRET, Issued, PASSWORD, Shared, TENANT, TokenCall, USERNAME};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::Path;
@@ -60,12 +60,26 @@ pub(super) async fn token(State(s): State<Shared>, headers: HeaderMap, body: Byt
         });
     }
     let form: HashMap<String, String> = pairs.into_iter().collect();
-    if form.get("grant_type").map(String::as_str) != Some("client_credentials") {
-        return oauth_error(
-            StatusCode::BAD_REQUEST,
-            "unsupported_grant_type",
-            "grant_type must be client_credentials",
-        );
+    match form.get("grant_type").map(String::as_str) {
+        Some("client_credentials") => {}
+        // The resource owner's password grant (RFC 6749 §4.3), for the sandbox's one user.
+        Some("password") => {
+            let user = (form.get("username"), form.get("password"));
+            if user != (Some(&USERNAME.to_string()), Some(&PASSWORD.to_string())) {
+                return oauth_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_grant",
+                    "the username or password is wrong",
+                );
+            }
+        }
+        _ => {
+            return oauth_error(
+                StatusCode::BAD_REQUEST,
+                "unsupported_grant_type",
+                "grant_type must be client_credentials or password",
+            );
+        }
     }
     let (scope, tenant) = match granted(&headers, &form) {
         Ok(g) => g,

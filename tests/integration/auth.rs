@@ -862,3 +862,77 @@ fn token_claims_mask_a_client_id_kept_secret_and_show_in_verbose_runs() {
     );
     assert!(!r.all().contains("sandbox-client"), "{}", r.all());
 }
+
+#[test]
+fn the_password_grant_sends_the_user_once_and_never_shows_the_password() {
+    let w = World::new();
+    let collection = |password: &str| {
+        format!(
+            r#"
+name: password grant
+auth:
+  oauth2:
+    token_url: "{{{{ url }}}}/connect/token"
+    client_id: sandbox-client
+    client_secret: sandbox-secret
+    username: sandbox-user
+    password: "{password}"
+    scope: automatic-rostering-stage
+requests:
+  - name: one
+    url: "{{{{ url }}}}/echo"
+    expect:
+      json:
+        $.headers.authorization: {{ starts_with: "Bearer " }}
+  - name: two
+    url: "{{{{ url }}}}/echo"
+"#
+        )
+    };
+    w.write("grant.yaml", &collection("{{ secret('USER_PASSWORD') }}"));
+    let r = w.yarc_env(
+        &["run", "grant.yaml", "-vv", "--report", "json:report.json"],
+        &[("USER_PASSWORD", "sandbox-password")],
+    );
+    r.expect_code(0);
+    let calls = w.sandbox.token_calls();
+    assert_eq!(calls.len(), 1, "one token for the run");
+    let mut form = calls[0].form.clone();
+    form.sort();
+    let names: Vec<&str> = form.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "client_id",
+            "client_secret",
+            "grant_type",
+            "password",
+            "scope",
+            "username"
+        ]
+    );
+    assert!(form.contains(&("grant_type".into(), "password".into())));
+    assert!(form.contains(&("username".into(), "sandbox-user".into())));
+    let report = std::fs::read_to_string(w.path("report.json")).expect("report");
+    for text in [r.stdout.as_str(), r.stderr.as_str(), report.as_str()] {
+        assert!(!text.contains("sandbox-password"), "{text}");
+    }
+    assert!(r.stdout.contains("password=") || r.stderr.contains("password="));
+    // A wrong password is the token endpoint's refusal, said for the requests that need it.
+    w.write("wrong.yaml", &collection("not-it"));
+    let r = w.yarc(&["run", "wrong.yaml"]);
+    r.expect_code(3);
+    assert!(r.stdout.contains("invalid_grant"), "{}", r.stdout);
+    // Both or neither.
+    w.write(
+        "half.yaml",
+        "name: half\nauth:\n  oauth2:\n    token_url: https://id.example/token\n    client_id: c\n    username: u\nrequests:\n  - name: a\n    url: https://example.com\n",
+    );
+    let r = w.yarc(&["check", "half.yaml"]);
+    r.expect_code(2);
+    assert!(
+        r.stderr.contains("needs both `username` and `password`"),
+        "{}",
+        r.stderr
+    );
+}

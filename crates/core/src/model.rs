@@ -283,6 +283,9 @@ pub struct OAuth2Spec {
     pub scope: Option<Template>,
     pub credentials: ClientCredentials,
     pub params: Vec<(String, Template)>,
+    /// `username` and `password`: the resource owner's password grant (RFC 6749 §4.3)
+    /// instead of client credentials.
+    pub user: Option<(Template, Template)>,
 }
 
 /// Assertions on one response. Every check keeps the span of what the user wrote.

@@ -474,10 +474,14 @@ fn register_proxy_credentials(flag: Option<&str>, redactor: &Redactor) {
 
 fn register_client_secrets(plan: &plan::Plan, redactor: &Redactor) {
     for pr in plan.collections.iter().flat_map(|c| &c.requests) {
-        if let Some(crate::model::AuthSpec::OAuth2(o)) = &pr.auth
-            && let Ok(secret) = plan.templates.render(&o.client_secret, &pr.scope.base)
-        {
-            redactor.add(&secret);
+        let Some(crate::model::AuthSpec::OAuth2(o)) = &pr.auth else {
+            continue;
+        };
+        let password = o.user.as_ref().map(|(_, p)| p);
+        for t in std::iter::once(&o.client_secret).chain(password) {
+            if let Ok(secret) = plan.templates.render(t, &pr.scope.base) {
+                redactor.add(&secret);
+            }
         }
     }
 }

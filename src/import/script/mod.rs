@@ -483,14 +483,26 @@ impl Converter {
             form.push(("client_secret".into(), secret.clone()));
         }
         let get = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
-        if get("grant_type") != Some(Y::str("client_credentials")) {
-            return None;
-        }
+        // The client-credentials grant, or the resource owner's password grant (a public
+        // client has no secret).
+        let user = match get("grant_type")? {
+            Y::Str(g) if g == "client_credentials" => None,
+            Y::Str(g) if g == "password" => Some((get("username")?, get("password")?)),
+            _ => return None,
+        };
         let var = token_variable(callback)?;
         let mut o = Y::map();
         o.set("token_url", url);
         o.set("client_id", get("client_id")?);
-        o.set("client_secret", get("client_secret")?);
+        match (get("client_secret"), &user) {
+            (Some(secret), _) => o.set("client_secret", secret),
+            (None, Some(_)) => {}
+            (None, None) => return None,
+        }
+        if let Some((username, password)) = user {
+            o.set("username", username);
+            o.set("password", password);
+        }
         if let Some(scope) = get("scope") {
             o.set("scope", scope);
         }
@@ -499,7 +511,15 @@ impl Converter {
         }
         let mut params = Y::map();
         for (k, v) in &form {
-            if !["grant_type", "client_id", "client_secret", "scope"].contains(&k.as_str()) {
+            let own = [
+                "grant_type",
+                "client_id",
+                "client_secret",
+                "scope",
+                "username",
+                "password",
+            ];
+            if !own.contains(&k.as_str()) {
                 params.set(k.clone(), v.clone());
             }
         }

@@ -40,6 +40,8 @@ pub struct TokenRequest {
     pub scope: Option<String>,
     pub credentials: ClientCredentials,
     pub params: Vec<(String, String)>,
+    /// The password grant's username and password.
+    pub user: Option<(String, String)>,
 }
 
 impl TokenRequest {
@@ -49,20 +51,33 @@ impl TokenRequest {
         params.sort();
         let params: Vec<String> = params.iter().map(|(k, v)| format!("{k}={v}")).collect();
         format!(
-            "{}\u{0}{}\u{0}{}\u{0}{}",
+            "{}\u{0}{}\u{0}{}\u{0}{}\u{0}{}",
             self.endpoint.shown(),
             self.client_id,
             self.scope.as_deref().unwrap_or(""),
-            params.join("&")
+            params.join("&"),
+            self.user.as_ref().map_or("", |(u, _)| u.as_str())
         )
     }
 
     /// The form fields sent; empty optional fields are left out, not sent empty.
     pub fn form(&self) -> Vec<(String, String)> {
-        let mut form = vec![("grant_type".to_string(), "client_credentials".to_string())];
+        let grant = if self.user.is_some() {
+            "password"
+        } else {
+            "client_credentials"
+        };
+        let mut form = vec![("grant_type".to_string(), grant.to_string())];
+        if let Some((username, password)) = &self.user {
+            form.push(("username".into(), username.clone()));
+            form.push(("password".into(), password.clone()));
+        }
         if self.credentials == ClientCredentials::Body {
             form.push(("client_id".into(), self.client_id.clone()));
-            form.push(("client_secret".into(), self.client_secret.clone()));
+            // A public client (the password grant's) has none to send.
+            if !self.client_secret.is_empty() {
+                form.push(("client_secret".into(), self.client_secret.clone()));
+            }
         }
         if let Some(scope) = self.scope.as_ref().filter(|s| !s.trim().is_empty()) {
             form.push(("scope".into(), scope.clone()));
@@ -75,6 +90,14 @@ impl TokenRequest {
         form
     }
 
+    /// The client secret and the password, masked wherever they would show.
+    pub fn register_secrets(&self, redactor: &Redactor) {
+        redactor.add(&self.client_secret);
+        if let Some((_, password)) = &self.user {
+            redactor.add(password);
+        }
+    }
+
     /// What the token request carries, for `-vv`: every form field (the client secret masked)
     /// and, with basic credentials, who the Authorization header names.
     pub fn sent(&self) -> String {
@@ -82,7 +105,7 @@ impl TokenRequest {
             .form()
             .into_iter()
             .map(|(k, v)| match k.as_str() {
-                "client_secret" => format!("{k}={}", crate::secret::MASK),
+                "client_secret" | "password" => format!("{k}={}", crate::secret::MASK),
                 _ => format!("{k}={v}"),
             })
             .collect();
@@ -426,7 +449,7 @@ async fn fetch(
     max_body: usize,
     redactor: &Redactor,
 ) -> Result<Token, RunError> {
-    redactor.add(&req.client_secret);
+    req.register_secrets(redactor);
     let fail = |why: String| RunError::Token(format!("token request to {url} {why}"));
     let mut b = client
         .request(reqwest::Method::POST, url)
@@ -561,7 +584,32 @@ mod tests {
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
+            user: None,
         }
+    }
+
+    #[test]
+    fn the_password_grant_sends_the_user_and_masks_the_password() {
+        let mut r = req(Some("openid"), &[], ClientCredentials::Body);
+        r.user = Some(("ada".into(), "s3cret pass".into()));
+        r.client_secret = String::new();
+        let form = r.form();
+        assert_eq!(
+            form,
+            vec![
+                ("grant_type".into(), "password".into()),
+                ("username".into(), "ada".into()),
+                ("password".into(), "s3cret pass".into()),
+                ("client_id".into(), "id".into()),
+                ("scope".into(), "openid".into()),
+            ]
+        );
+        assert!(!r.sent().contains("s3cret"), "{}", r.sent());
+        assert!(!r.key().contains("s3cret"));
+        // Another user is another token.
+        let mut other = r.clone();
+        other.user = Some(("bob".into(), "s3cret pass".into()));
+        assert_ne!(r.key(), other.key());
     }
 
     #[test]

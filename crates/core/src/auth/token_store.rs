@@ -33,11 +33,17 @@ impl TokenStore {
         let mut params = req.params.clone();
         params.sort();
         let mut h = Sha256::new();
+        let (user, password) = req
+            .user
+            .as_ref()
+            .map_or(("", ""), |(u, p)| (u.as_str(), p.as_str()));
         for part in [
             url,
             &req.client_id,
             &req.client_secret,
             req.scope.as_deref().unwrap_or(""),
+            user,
+            password,
         ] {
             h.update(part.as_bytes());
             h.update([0]);

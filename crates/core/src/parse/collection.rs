@@ -544,6 +544,22 @@ impl Decoder {
                 return None;
             }
         };
+        let user = match (f.get("username"), f.get("password")) {
+            (None, None) => None,
+            (Some(u), Some(p)) => Some((
+                self.template(u, "`username`")?,
+                self.template(p, "`password`")?,
+            )),
+            _ => {
+                self.error(node.error("`oauth2` needs both `username` and `password` (the password grant), or neither"));
+                return None;
+            }
+        };
+        // A public client of the password grant has no secret.
+        let client_secret = match (&user, f.get("client_secret")) {
+            (Some(_), None) => Template::new("", &node.span),
+            _ => self.required_template(&f, "client_secret", "`oauth2`")?,
+        };
         Some(OAuth2Spec {
             span: node.span.clone(),
             endpoint,
@@ -551,7 +567,8 @@ impl Decoder {
                 .get("refresh_before")
                 .and_then(|n| self.duration(n, "`refresh_before`")),
             client_id: self.required_template(&f, "client_id", "`oauth2`")?,
-            client_secret: self.required_template(&f, "client_secret", "`oauth2`")?,
+            client_secret,
+            user,
             scope: f.get("scope").and_then(|n| self.template(n, "`scope`")),
             credentials,
             params: f

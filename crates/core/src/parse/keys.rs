@@ -81,6 +81,8 @@ pub const OAUTH2: &[&str] = &[
     "scope",
     "credentials",
     "params",
+    "username",
+    "password",
 ];
 pub const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 /// Other methods of IANA's HTTP Method Registry (WebDAV, QUERY, ...) and the PURGE that caches

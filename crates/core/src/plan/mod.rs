@@ -1557,6 +1557,7 @@ fn auth_templates<'a>(a: &'a AuthSpec, out: &mut Vec<&'a Template>) {
         AuthSpec::ApiKey { value, .. } => out.push(value),
         AuthSpec::OAuth2(o) => {
             out.extend([o.endpoint.template(), &o.client_id, &o.client_secret]);
+            out.extend(o.user.iter().flat_map(|(u, p)| [u, p]));
             out.extend(o.scope.iter());
             out.extend(o.params.iter().map(|(_, t)| t));
         }

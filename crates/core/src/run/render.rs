@@ -271,6 +271,10 @@ pub fn token_request(
         },
         credentials: o.credentials,
         params,
+        user: match &o.user {
+            Some((u, p)) => Some((t.render(u, vars)?, t.render(p, vars)?)),
+            None => None,
+        },
     })
 }
 

@@ -343,7 +343,7 @@ impl Runner {
         captures: &mut Vars,
     ) -> RequestRecord {
         if let Applied::OAuth2(tr) = auth {
-            self.redactor.add(&tr.client_secret);
+            tr.register_secrets(&self.redactor);
             set_header(
                 &mut rendered,
                 "authorization",
