@@ -671,13 +671,21 @@ impl Converter {
         }
         let mut all = true;
         self.guarded_set = true;
+        let found = self.present_in(cond);
+        let before = self.present.len();
+        self.present.extend(found);
         for s in then {
             if let StmtKind::Expr(e) = &s.kind
                 && let Some((key, value)) = set_call(e)
             {
                 all &= matches!(self.set(key, value, set_scope(e)), Done::Converted);
+            } else {
+                // `console.log(JSON.stringify(pm.response.json().booking.dates))` throws in
+                // Postman without `booking`: what it reads must be there, as everywhere.
+                self.require_reads(s);
             }
         }
+        self.present.truncate(before);
         self.guarded_set = false;
         Some(match all {
             true => Done::Converted,

@@ -2167,3 +2167,22 @@ fn a_function_that_returns_one_expression_is_read_where_it_is_called() {
     // A function that calls itself is not followed.
     assert_eq!(s.kept.len(), 1, "{:?}", s.kept);
 }
+
+#[test]
+fn what_a_guarded_log_reads_must_be_there() {
+    let s = test(&[
+        "pm.test('dates', function () {",
+        "  if (pm.response.code === 200) {",
+        "    console.log('stored as:', JSON.stringify(pm.response.json().booking.bookingdates));",
+        "  }",
+        "  pm.expect(true).to.be.true;",
+        "});",
+    ]);
+    let v = out(&s);
+    // Reading `bookingdates` of a missing `booking` throws in Postman, failing the test.
+    assert_eq!(
+        v["expect"]["json"]["$.booking"],
+        json!({"exists": true}),
+        "{v}"
+    );
+}
