@@ -3623,6 +3623,12 @@ fn filter_with(
             };
             Some(format!("search(@{}, {})", field(x)?, quoted(&pattern)))
         }
+        // `i => i.coupon && ...`: the member is there (JSONPath's existence test; JavaScript
+        // asks more, that it is truthy).
+        Expr::Member(..) => Some(format!("@{}", field(test)?)),
+        Expr::Unary("!", inner) if matches!(&**inner, Expr::Member(..)) => {
+            Some(format!("!@{}", field(inner)?))
+        }
         _ => None,
     }
 }

@@ -2186,3 +2186,27 @@ fn what_a_guarded_log_reads_must_be_there() {
         "{v}"
     );
 }
+
+#[test]
+fn a_find_that_asks_for_a_member_first_tests_that_it_is_there() {
+    let s = test(&[
+        "const r = pm.response.json();",
+        "const item = r.cartItems.find(i => i.coupon && i.coupon.code === pm.environment.get('code'));",
+        "pm.expect(item.quantity).to.eq(1);",
+        "const plain = r.cartItems.find(i => !i.coupon);",
+        "pm.expect(plain.type).to.eq('product');",
+    ]);
+    let v = out(&s);
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    let json = &v["expect"]["json"];
+    assert_eq!(
+        json["$.cartItems[?(@.coupon && (@.coupon.code == {{ code | tojson }}))].quantity"],
+        json!({"each": 1}),
+        "{v}"
+    );
+    assert_eq!(
+        json["$.cartItems[?!@.coupon].type"],
+        json!({"each": "product"}),
+        "{v}"
+    );
+}
