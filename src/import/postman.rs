@@ -1206,7 +1206,8 @@ fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
         sets,
         headers: script_headers,
         token,
-    } = item_scripts(node, &unique, cx);
+        retry,
+    } = item_scripts(node, name, &unique, cx);
     r.set("url", Y::str(item_url(req, &unique, cx)));
     let mut headers = headers(req.get("header"), cx);
     for (k, v) in script_headers.entries() {
@@ -1234,6 +1235,9 @@ fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
     settle_reads(cx, &capture, &sets);
     if !sets.is_empty_map() {
         r.set("set", sets);
+    }
+    if let Some(retry) = retry {
+        r.set("retry", retry);
     }
     if !expect.is_empty_map() {
         r.set("expect", expect);
@@ -1343,18 +1347,23 @@ struct ItemScripts {
     /// A token request in its own pre-request script: its auth (and the header that sent the
     /// token by hand goes).
     token: Option<Y>,
+    /// Its test script sends it again until a condition holds: `retry:`.
+    retry: Option<Y>,
 }
 
 /// The request's pre-request and test scripts converted; the requests they send are queued
 /// beside it and a token request's variable is in force until the request is written.
-fn item_scripts(node: &Value, unique: &str, cx: &mut Ctx<'_>) -> ItemScripts {
+fn item_scripts(node: &Value, name: &str, unique: &str, cx: &mut Ctx<'_>) -> ItemScripts {
     let mut out = ItemScripts::default();
     let sent = sent_json(node);
     for (lines, phase) in events(node, "prerequest", Phase::PreRequest)
         .into_iter()
         .chain(events(node, "test", Phase::Test))
     {
-        let mut s = script::convert_for(&lines, phase, sent.as_ref());
+        let mut s = script::convert_item(&lines, phase, sent.as_ref(), Some(name));
+        if let Some(retry) = s.retry.take() {
+            out.retry = Some(retry);
+        }
         hide_literal_secrets(&mut s, cx);
         out.blocks
             .extend(count(&s, phase, &format!("request `{unique}`"), cx));

@@ -10,6 +10,8 @@ json, form and files. Special routes:
 
   /status/<code>            that status, with the echo document (no body for 1xx/204/304)
   /token                    any method: {"access_token": "tok-<n>", "token_type": "Bearer", ...}
+  /poll?after=N             {"status": "pending", "polls": n} until the Nth call of that URL,
+                            then {"status": "done", "polls": N}
   /json                     a fixed JSON document (JSON_DOC) fixtures can assert on
   /cookies/set?k=v          sets each k=v as a cookie (Path=/); answers {"cookies": {...}}
   /cookies                  answers the cookies the request carried
@@ -330,6 +332,7 @@ class EchoServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
         self._lock = threading.Lock()
         self._log: list = []
         self._tokens = 0
+        self._polls: dict = {}
         self._thread: threading.Thread | None = None
         self.on_request = None  # optional callback(entry), e.g. for printing
 
@@ -366,6 +369,7 @@ class EchoServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
         with self._lock:
             self._log.clear()
             self._tokens = 0
+            self._polls = {}
 
     def respond(self, entry: dict):
         split = urllib.parse.urlsplit(entry["target"])
@@ -383,6 +387,12 @@ class EchoServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
             return js({"access_token": f"tok-{n}", "token_type": "Bearer", "expires_in": 3600})
         if path == "/json":
             return js(JSON_DOC)
+        if path == "/poll":
+            after = int(dict(query).get("after", "3") or 3)
+            with self._lock:
+                n = self._polls.get(entry["target"], 0) + 1
+                self._polls[entry["target"]] = n
+            return js({"status": "done" if n >= after else "pending", "polls": n})
         m = re.fullmatch(r"/status/(\d{3})", path)
         if m:
             return js(echo_document(entry, self.base_url), int(m.group(1)))

@@ -519,7 +519,10 @@ def yarc_expected(report):
             if r.get("state") == "errored" and "could not connect" in (r.get("message") or ""):
                 continue  # it never reached the echo server
             path = path_of(urllib.parse.urlsplit(r.get("url") or "").path or "/")
-            out.append((r.get("name", "?"), (r.get("method") or "GET").upper(), norm_path(path)))
+            # A polled request (`retry`) is sent once per attempt, as Newman sends an item
+            # its script sends again (setNextRequest) once per execution.
+            for _ in range(max(1, int(r.get("attempts") or 1))):
+                out.append((r.get("name", "?"), (r.get("method") or "GET").upper(), norm_path(path)))
     return out
 
 
@@ -928,7 +931,10 @@ def yarc_verdicts(report):
     for c in (report or {}).get("collections", []):
         for r in c.get("requests", []):
             name = r.get("name", "?")
-            key = verdict_norm(name, norm_seen, True)
+            # A polled request (`retry`) judges its last response: Newman's last execution of
+            # the item its script sent again.
+            for _ in range(max(1, int(r.get("attempts") or 1))):
+                key = verdict_norm(name, norm_seen, True)
             assertions = r.get("assertions") or []
             out[key] = {"state": r.get("state"), "assertions": len(assertions),
                         "failed": [a.get("assertion", "?") for a in assertions if not a.get("passed")],

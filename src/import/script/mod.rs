@@ -4,6 +4,7 @@
 //! the body reached through any alias. A statement is converted whole or not at all; what is
 //! not converted is kept, with its indentation and a reason, for a human.
 
+mod again;
 mod chain;
 mod clock;
 mod flags;
@@ -59,6 +60,8 @@ pub(crate) struct Script {
     /// Variables holding helper code the script `eval`s whose work was converted (a vendor's
     /// token helper): nothing needs them in the collection.
     pub helpers: Vec<String>,
+    /// `retry:` of the request: its test script sends it again until a condition holds.
+    pub retry: Option<Y>,
 }
 
 /// What the body, a header, the status... is called in the output.
@@ -116,10 +119,21 @@ pub(crate) fn convert_for(
     phase: Phase,
     body: Option<&serde_json::Value>,
 ) -> Script {
+    convert_item(lines, phase, body, None)
+}
+
+/// [`convert_for`] for the request named `name` (what `setNextRequest("name")` sends again).
+pub(crate) fn convert_item(
+    lines: &[String],
+    phase: Phase,
+    body: Option<&serde_json::Value>,
+    name: Option<&str>,
+) -> Script {
     let source = moment_named_moment(lines.join("\n"));
     let statements = js::parse(&source);
     let mut cx = Converter::new(phase, lines.to_vec());
     cx.request_body = body.cloned();
+    cx.own_name = name.map(str::to_string);
     // Function declarations are hoisted: a call may come before the function.
     for s in &statements {
         if let Some((name, params, returned)) = cx.returning_function(s) {
@@ -216,6 +230,8 @@ struct Converter {
     held: Vec<String>,
     /// Flags a loop left (`found = true` when an item holds), for the check that reads them.
     flags: HashMap<String, flags::Flag>,
+    /// The request's own name, which `setNextRequest("...")` may name.
+    own_name: Option<String>,
     /// Names bound to a time made from the clock (`var due = new Date()`), as moved since.
     dates: HashMap<String, clock::Shift>,
     /// Names bound to text a time was formatted into (`var checkin = today.format("YYYY-MM-DD")`):
@@ -256,6 +272,7 @@ impl Converter {
             present: Vec::new(),
             held: Vec::new(),
             flags: HashMap::new(),
+            own_name: None,
             swallowed: false,
             objects: HashMap::new(),
             bindings: HashMap::new(),
@@ -362,7 +379,9 @@ impl Converter {
                 }
             }
             StmtKind::If(cond, then, otherwise) => match self
-                .set_if_unset(cond, then, otherwise)
+                .send_again(cond, then, otherwise)
+                .or_else(|| self.once_polled(cond, then, otherwise))
+                .or_else(|| self.set_if_unset(cond, then, otherwise))
                 .or_else(|| self.guarded(cond, then, otherwise))
             {
                 Some(done) => done,

@@ -2210,3 +2210,40 @@ fn a_find_that_asks_for_a_member_first_tests_that_it_is_there() {
         "{v}"
     );
 }
+
+#[test]
+fn a_request_its_script_sends_again_is_polled_until_the_opposite_holds() {
+    let again = |lines: &[&str], name: Option<&str>| {
+        let lines: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        super::convert_item(&lines, Phase::Test, None, name)
+    };
+    let s = again(
+        &[
+            "var data = pm.response.json();",
+            "if (data.status !== 'done') {",
+            "    setTimeout(function () {}, 2000);",
+            "    postman.setNextRequest(pm.info.requestName);",
+            "}",
+            "if (data.status === 'done') {",
+            "    pm.test('three', () => pm.expect(data.polls).to.eql(3));",
+            "}",
+        ],
+        Some("wait"),
+    );
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    let retry = super::json_of(&s.retry.clone().unwrap_or(Y::Null));
+    assert_eq!(retry["delay"], "2000ms");
+    assert_eq!(retry["attempts"], 100);
+    assert_eq!(retry["until"], json!({"json": {"$.status": "done"}}));
+    // The checks behind the condition the polling ends on are written as they are.
+    assert_eq!(out(&s)["expect"]["json"]["$.polls"], 3);
+    // By its own name too; another name, or a loop on a counter, stays for a human.
+    let named = ["if (pm.response.json().state === 'pending') { postman.setNextRequest('wait'); }"];
+    assert!(again(&named, Some("wait")).retry.is_some());
+    assert!(again(&named, Some("other")).retry.is_none());
+    let counter = [
+        "var count = pm.environment.get('count');",
+        "if (count < 200) { postman.setNextRequest(pm.info.requestName); }",
+    ];
+    assert!(again(&counter, Some("wait")).retry.is_none());
+}
