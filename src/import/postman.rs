@@ -2237,16 +2237,17 @@ fn tvalue(v: Y, restore: &dyn Fn(&str) -> String, key: &dyn Fn(&str) -> String) 
 }
 
 /// Whether a Postman OAuth 2.0 auth can be fetched by yarc: the client-credentials grant
-/// (named, or left out) with a token URL and a client.
+/// (named, or left out), or the password grant with its user, with a token URL and a client.
 fn client_credentials(f: &dyn Fn(&str) -> String) -> bool {
     let grant = f("grant_type");
-    (grant.is_empty() || grant == "client_credentials")
+    let user = grant == "password_credentials" && !f("username").trim().is_empty();
+    (grant.is_empty() || grant == "client_credentials" || user)
         && !f("accessTokenUrl").trim().is_empty()
         && !f("clientId").trim().is_empty()
 }
 
-/// An OAuth 2.0 auth yarc cannot fetch a token for (authorization code, implicit, password, or
-/// no token URL): Newman sends the token stored in the export, and so does the collection — as a
+/// An OAuth 2.0 auth yarc cannot fetch a token for (authorization code, implicit, a password
+/// grant without its user, or no token URL): Newman sends the token stored in the export, and so does the collection — as a
 /// secret, never copied. Without a stored token Newman sends no auth at all.
 fn stored_token(f: &dyn Fn(&str) -> String, whose: &str, cx: &mut Ctx<'_>) -> Option<Y> {
     let token = f("accessToken");
@@ -2397,8 +2398,17 @@ fn client_credentials_block(block: Option<&Value>, cx: &mut Ctx<'_>) -> Y {
     cx.note_url(&token_url);
     o.set("token_url", Y::str(token_url));
     o.set("client_id", Y::str(cx.text(&f("clientId"))));
-    let secret = cx.secret_or_text(&f("clientSecret"), "CLIENT_SECRET");
-    o.set("client_secret", Y::str(secret));
+    let password_grant = f("grant_type") == "password_credentials";
+    // A public client of the password grant has no secret.
+    if !(password_grant && f("clientSecret").is_empty()) {
+        let secret = cx.secret_or_text(&f("clientSecret"), "CLIENT_SECRET");
+        o.set("client_secret", Y::str(secret));
+    }
+    if password_grant {
+        o.set("username", Y::str(cx.text(&f("username"))));
+        let password = cx.secret_or_text(&f("password"), "PASSWORD");
+        o.set("password", Y::str(password));
+    }
     let scope = f("scope");
     if !scope.is_empty() {
         o.set("scope", Y::str(cx.text(&scope)));

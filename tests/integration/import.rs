@@ -811,3 +811,50 @@ fn a_har_export_becomes_the_api_calls_it_recorded() {
         "{posted}"
     );
 }
+
+/// Postman's OAuth 2.0 helper with the password grant becomes the oauth2 block with the user;
+/// the password is no literal in the collection.
+#[test]
+fn a_password_grant_auth_becomes_an_oauth2_block_with_the_user() {
+    let collection = serde_json::json!({
+        "info": {"name": "shop", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+        "auth": {"type": "oauth2", "oauth2": [
+            {"key": "grant_type", "value": "password_credentials"},
+            {"key": "accessTokenUrl", "value": "{{url}}/connect/token"},
+            {"key": "clientId", "value": "sandbox-client"},
+            {"key": "clientSecret", "value": "sandbox-secret"},
+            {"key": "username", "value": "sandbox-user"},
+            {"key": "password", "value": "sandbox-password"},
+            {"key": "scope", "value": "automatic-rostering-stage"}]},
+        "item": [{"name": "echo", "request": {"method": "GET", "url": "{{url}}/echo"}}]
+    });
+    let w = World::new();
+    w.write("c.json", &collection.to_string());
+    w.yarc(&["import", "postman", "c.json", "-o", "out"])
+        .expect_code(0);
+    let yaml = std::fs::read_to_string(w.path("out/shop.yaml")).expect("imported");
+    assert!(yaml.contains("username: sandbox-user"), "{yaml}");
+    assert!(
+        yaml.contains("password: \"{{ secret('PASSWORD') }}\""),
+        "{yaml}"
+    );
+    assert!(!yaml.contains("sandbox-password"), "{yaml}");
+    // With the password given as the secret, the run gets its token by the password grant.
+    let r = w.yarc_env(
+        &[
+            "run",
+            "out/shop.yaml",
+            "--secret-var",
+            "CLIENT_SECRET=sandbox-secret",
+        ],
+        &[("PASSWORD", "sandbox-password")],
+    );
+    r.expect_code(0);
+    let calls = w.sandbox.token_calls();
+    assert_eq!(calls.len(), 1);
+    assert!(
+        calls[0]
+            .form
+            .contains(&("grant_type".into(), "password".into()))
+    );
+}
