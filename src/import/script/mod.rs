@@ -697,7 +697,12 @@ impl Converter {
             if let StmtKind::Expr(e) = &s.kind
                 && let Some((key, value)) = set_call(e)
             {
-                all &= matches!(self.set(key, value, set_scope(e)), Done::Converted);
+                let done = matches!(self.set(key, value, set_scope(e)), Done::Converted);
+                if done {
+                    // Shown as converted even when a set beside it is kept.
+                    self.converted.extend(s.first..=s.last);
+                }
+                all &= done;
             } else {
                 // `console.log(JSON.stringify(pm.response.json().booking.dates))` throws in
                 // Postman without `booking`: what it reads must be there, as everywhere.
@@ -708,7 +713,7 @@ impl Converter {
         self.guarded_set = false;
         Some(match all {
             true => Done::Converted,
-            false => Done::Kept(KEPT_FLOW),
+            false => Done::Kept(KEPT_AROUND),
         })
     }
 
