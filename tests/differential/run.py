@@ -886,14 +886,15 @@ def align(nlog, ylog):
 DUP_SUFFIX_RE = re.compile(r"^(.*) \((\d+)\)$")
 
 
-def verdict_norm(name: str, seen: collections.Counter, strip_dup_suffix: bool) -> tuple:
+def verdict_norm(name: str, seen: collections.Counter, strip_dup_suffix: bool, written=frozenset()) -> tuple:
     """(lower-cased name, occurrence): how both tools' request names are paired. yarc's import
     renames the second `Foo` (or `foo`) to `Foo (2)`; Newman keeps the name as written. Blanks
     around a name are not part of it (YAML drops them from a plain scalar)."""
     name = name.strip()
     base = name
     m = DUP_SUFFIX_RE.match(name) if strip_dup_suffix else None
-    if m and seen[m.group(1).lower()] > 0:
+    # yarc numbers a repeated name from 2 on: a `(1)` is the name as written.
+    if m and int(m.group(2)) >= 2 and seen[m.group(1).lower()] > 0 and name.lower() not in written:
         base = m.group(1)
     seen[base.lower()] += 1
     return (base.lower(), seen[base.lower()])
@@ -924,8 +925,9 @@ def newman_verdicts(report):
     return out
 
 
-def yarc_verdicts(report):
-    """(lower-cased name, occurrence) → the request's state, as verdict_norm pairs them."""
+def yarc_verdicts(report, written=frozenset()):
+    """(lower-cased name, occurrence) → the request's state, as verdict_norm pairs them;
+    `written`: the names as the collection has them (a `Foo (2)` there is no renamed `Foo`)."""
     out = {}
     norm_seen = collections.Counter()
     for c in (report or {}).get("collections", []):
@@ -934,7 +936,7 @@ def yarc_verdicts(report):
             # A polled request (`retry`) judges its last response: Newman's last execution of
             # the item its script sent again.
             for _ in range(max(1, int(r.get("attempts") or 1))):
-                key = verdict_norm(name, norm_seen, True)
+                key = verdict_norm(name, norm_seen, True, written)
             assertions = r.get("assertions") or []
             out[key] = {"state": r.get("state"), "assertions": len(assertions),
                         "failed": [a.get("assertion", "?") for a in assertions if not a.get("passed")],
@@ -1096,7 +1098,9 @@ def run_fixture(fx, newman, yarc, work, choices, out, guard=None):
                                    "aspects": sorted(aspects), "details": reasons})
 
     # verdicts
-    nv, yv = newman_verdicts(nres["report"]), yarc_verdicts(yres["report"])
+    written = frozenset(ex.get("item", {}).get("name", "?").strip().lower()
+                        for ex in newman_executions(nres["report"]))
+    nv, yv = newman_verdicts(nres["report"]), yarc_verdicts(yres["report"], written)
     p("  verdicts:")
     n_total = sum(v["assertions"] for v in nv.values())
     n_failed = sum(len(v["failed"]) for v in nv.values())
