@@ -1554,7 +1554,18 @@ fn url(req: &Value, request: &str, cx: &mut Ctx<'_>) -> String {
         None => (String::new(), &[][..]),
     };
     let filled = path_variables(&written, declared, request, cx);
-    cx.text(&filled)
+    cx.text(&controls_encoded(&filled))
+}
+
+/// A newline, tab or other control character in a URL (a path segment pasted with its line
+/// end: `336\n`) as Newman sends it, percent-encoded: a URL parser would drop it.
+fn controls_encoded(url: &str) -> String {
+    url.chars()
+        .map(|c| match c {
+            c if c.is_ascii_control() => format!("%{:02X}", c as u32),
+            c => c.to_string(),
+        })
+        .collect()
 }
 
 /// A URL object's parts joined as Newman joins them: `protocol://auth@host:port/path?query`
