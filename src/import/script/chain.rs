@@ -151,6 +151,11 @@ pub(super) fn assertion(cx: &Converter, e: &Expr, out: &mut Staged) -> bool {
             Some(Subject::Value(v)) if let Some((s, negate)) = equal_to(cx, &steps) => {
                 add(out, s, "equals", v, negate) && out.0.iter().all(|(s, p, _, n)| fits(s, p, *n))
             }
+            // `pm.expect(p.name.toLowerCase()).to.include("test")`: the text, any case.
+            None if let Some((s, re, negate)) = any_case(cx, x, &steps) => {
+                add(out, s, "matches", Y::str(re), negate)
+                    && out.0.iter().all(|(s, p, _, n)| fits(s, p, *n))
+            }
             // `pm.expect(json.paid.toString()).to.eql(pm.environment.get("paid"))`: a
             // template compares by text with a number or boolean.
             None if let Some((s, v)) = text_of_equal_to_variable(cx, x, &steps) => {
@@ -178,6 +183,52 @@ fn member_of(cx: &Converter, steps: &[Step<'_>]) -> Option<(Subject, bool)> {
 /// and whether negated.
 fn equal_to(cx: &Converter, steps: &[Step<'_>]) -> Option<(Subject, bool)> {
     argument_of(cx, steps, &["equal", "equals", "eq", "eql", "eqls"])
+}
+
+/// `x.toLowerCase()` (or `.toUpperCase()`) checked to include or equal a text written in that
+/// case: x, the regular expression that asks it in any case, and whether negated.
+fn any_case(cx: &Converter, x: &Expr, steps: &[Step<'_>]) -> Option<(Subject, String, bool)> {
+    let Expr::Call(callee, args) = x else {
+        return None;
+    };
+    let (Expr::Member(inner, m), []) = (&**callee, args.as_slice()) else {
+        return None;
+    };
+    let lower = match m.as_str() {
+        "toLowerCase" => true,
+        "toUpperCase" => false,
+        _ => return None,
+    };
+    let s @ (Subject::Json(_) | Subject::Header(_) | Subject::Body) = cx.subject(inner)? else {
+        return None;
+    };
+    let mut negate = false;
+    let mut found = None;
+    for &(word, args) in steps {
+        match (word, args) {
+            (w, None) if NOOP.contains(&w) => {}
+            ("not", None) => negate = !negate,
+            (w, Some([Expr::Str(t)])) if found.is_none() => found = Some((w, t)),
+            _ => return None,
+        }
+    }
+    let (word, text) = found?;
+    // A text not in that case never matches in Postman: left to a human.
+    let cased = if lower {
+        text.to_lowercase()
+    } else {
+        text.to_uppercase()
+    };
+    if cased != *text {
+        return None;
+    }
+    let escaped = regex::escape(text);
+    let re = match word {
+        "include" | "includes" | "contain" | "contains" => format!("(?i){escaped}"),
+        "equal" | "equals" | "eq" | "eql" | "eqls" => format!("(?i)^{escaped}$"),
+        _ => return None,
+    };
+    Some((s, re, negate))
 }
 
 /// `x.toString()` (or `String(x)`) checked to equal a variable: x, and the variable's template.

@@ -2247,3 +2247,30 @@ fn a_request_its_script_sends_again_is_polled_until_the_opposite_holds() {
     ];
     assert!(again(&counter, Some("wait")).retry.is_none());
 }
+
+#[test]
+fn a_text_checked_in_one_case_is_matched_in_any() {
+    let s = test(&[
+        "const p = pm.response.json()[0];",
+        "pm.expect(p.name.toLowerCase()).to.include('test');",
+        "pm.expect(p.code.toUpperCase()).to.eql('AB-1');",
+        "pm.expect(p.kind.toLowerCase()).to.not.include('draft');",
+    ]);
+    let v = out(&s);
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    assert_eq!(
+        v["expect"]["json"]["$[0].name"],
+        json!({"matches": "(?i)test"})
+    );
+    assert_eq!(
+        v["expect"]["json"]["$[0].code"],
+        json!({"matches": "(?i)^AB\\-1$"})
+    );
+    assert_eq!(
+        v["expect"]["json"]["$[0].kind"],
+        json!({"not": {"matches": "(?i)draft"}})
+    );
+    // A text in the other case never matches in Postman: not converted.
+    let other = test(&["pm.expect(pm.response.json().name.toLowerCase()).to.include('Test');"]);
+    assert!(!other.kept.is_empty());
+}
