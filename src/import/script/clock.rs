@@ -4,7 +4,7 @@
 //! offset)` and minijinja filters, so the value is made when the request is sent, as in
 //! Postman.
 
-use super::js::Expr;
+use super::js::{Expr, Stmt, StmtKind};
 use super::{Converter, Subject, path};
 use crate::import::yaml_out::Y;
 
@@ -325,6 +325,62 @@ impl Converter {
                 self.dates.remove(name);
                 Some(false)
             }
+        }
+    }
+
+    /// `today.add(2, "day")` moves `today` itself (moment's objects change in place): after a
+    /// statement, each moment local it moved holds where the outermost `.add` / `.subtract`
+    /// left it; one moved in a way this does not follow is forgotten.
+    pub(super) fn moments_moved(&mut self, s: &Stmt) {
+        let mut moved = Vec::new();
+        let mut visit = |e: &Expr| self.moved_moments(e, &mut moved);
+        match &s.kind {
+            StmtKind::Expr(e) | StmtKind::Throw(e) | StmtKind::Return(Some(e)) => visit(e),
+            StmtKind::Assign(t, v) => {
+                visit(t);
+                visit(v);
+            }
+            StmtKind::Let(decls) => decls.iter().for_each(|(_, v)| visit(v)),
+            StmtKind::If(c, ..) => visit(c),
+            _ => {}
+        }
+        for (name, at) in moved {
+            match at {
+                Some(at) => self.dates.insert(name, at),
+                None => self.dates.remove(&name),
+            };
+        }
+    }
+
+    /// The moment locals an expression moves, with where each ends up.
+    fn moved_moments(&self, e: &Expr, out: &mut Vec<(String, Option<Shift>)>) {
+        if let Expr::Call(callee, _) = e
+            && let Expr::Member(inner, how) = &**callee
+            && (how == "add" || how == "subtract")
+            && let Some(name) = root_ident(inner)
+            && self.dates.contains_key(name)
+        {
+            out.push((name.to_string(), self.date_of(e)));
+            return;
+        }
+        match e {
+            Expr::Member(x, _) | Expr::Unary(_, x) => self.moved_moments(x, out),
+            Expr::Index(x, y) | Expr::Binary(_, x, y) => {
+                self.moved_moments(x, out);
+                self.moved_moments(y, out);
+            }
+            Expr::Call(c, args) => {
+                self.moved_moments(c, out);
+                args.iter().for_each(|a| self.moved_moments(a, out));
+            }
+            Expr::Cond(c, x, y) => {
+                self.moved_moments(c, out);
+                self.moved_moments(x, out);
+                self.moved_moments(y, out);
+            }
+            Expr::Array(items) => items.iter().for_each(|i| self.moved_moments(i, out)),
+            Expr::Object(fields) => fields.iter().for_each(|(_, v)| self.moved_moments(v, out)),
+            _ => {}
         }
     }
 
@@ -674,4 +730,13 @@ fn regex_literal(body: &str) -> Option<String> {
 
 fn json_text(s: &str) -> Option<String> {
     serde_json::to_string(s).ok()
+}
+
+/// The name a chain of calls and members starts from: `today` of `today.add(2, "d").add(1, "d")`.
+fn root_ident(e: &Expr) -> Option<&str> {
+    match e {
+        Expr::Ident(n) => Some(n),
+        Expr::Member(inner, _) | Expr::Call(inner, _) => root_ident(inner),
+        _ => None,
+    }
 }

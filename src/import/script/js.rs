@@ -445,6 +445,7 @@ impl Parser {
             },
             Some("if") => self.if_statement(),
             Some("for") => self.for_statement(),
+            Some("switch") => self.switch_statement(),
             Some("try") => self.try_statement(),
             Some("throw") => {
                 self.pos += 1;
@@ -588,6 +589,118 @@ impl Parser {
             indexed,
             body,
         })))
+    }
+
+    fn switch_statement(&mut self) -> Option<StmtKind> {
+        if self.depth > MAX_DEPTH {
+            return None;
+        }
+        self.depth += 1;
+        let kind = self.switch_parts();
+        self.depth -= 1;
+        kind
+    }
+
+    /// `switch (x) { case a: ...; break; case b: case c: ...; break; default: ... }` as the
+    /// `if (x === a) ... else if (x === b || x === c) ... else ...` it means, when no case
+    /// falls through into the next.
+    fn switch_parts(&mut self) -> Option<StmtKind> {
+        self.pos += 1;
+        if !self.eat("(") {
+            return None;
+        }
+        let subject = self.expr()?;
+        if !self.eat(")") || !self.eat("{") {
+            return None;
+        }
+        // (the values of the case, none for `default`; its statements)
+        let mut cases: Vec<(Vec<Expr>, Vec<Stmt>)> = Vec::new();
+        let mut labels: Vec<Expr> = Vec::new();
+        let mut default = false;
+        loop {
+            let word = self.word().map(str::to_string);
+            match word.as_deref() {
+                Some("case") => {
+                    self.pos += 1;
+                    labels.push(self.expr()?);
+                    if !self.eat(":") {
+                        return None;
+                    }
+                }
+                Some("default") => {
+                    self.pos += 1;
+                    if !self.eat(":") || default {
+                        return None;
+                    }
+                    default = true;
+                }
+                _ if self.eat("}") => break,
+                _ => return None,
+            }
+            let mut body = Vec::new();
+            while !matches!(self.word(), Some("case" | "default")) && !self.is("}") {
+                self.peek()?;
+                let before = self.pos;
+                if let Some(s) = self.statement() {
+                    body.push(s);
+                }
+                if self.pos == before {
+                    return None;
+                }
+            }
+            if body.is_empty() && !self.is("}") {
+                continue; // `case 200: case 201:` share the next body
+            }
+            let ends = matches!(
+                body.last().map(|s| &s.kind),
+                Some(StmtKind::Expr(Expr::Ident(b))) if b == "break"
+            );
+            if ends {
+                body.pop();
+            } else if !self.is("}")
+                && !matches!(
+                    body.last().map(|s| &s.kind),
+                    Some(StmtKind::Return(_) | StmtKind::Throw(_))
+                )
+            {
+                return None; // falls through
+            }
+            // `default` among labels matches anything: only as the last, alone.
+            if default && !labels.is_empty() {
+                return None;
+            }
+            cases.push((std::mem::take(&mut labels), body));
+            if default && !self.is("}") {
+                return None;
+            }
+        }
+        let mut otherwise: Vec<Stmt> = Vec::new();
+        for (values, body) in cases.into_iter().rev() {
+            if values.is_empty() {
+                otherwise = body;
+                continue;
+            }
+            let cond = values
+                .into_iter()
+                .map(|v| Expr::Binary("===", Box::new(subject.clone()), Box::new(v)))
+                .reduce(|a, b| Expr::Binary("||", Box::new(a), Box::new(b)))?;
+            let first = body.first().map_or(0, |s| s.first);
+            let last = otherwise.last().or(body.last()).map_or(first, |s| s.last);
+            otherwise = vec![Stmt {
+                kind: StmtKind::If(cond, body, otherwise),
+                first,
+                last,
+            }];
+        }
+        match otherwise.pop() {
+            Some(Stmt { kind, .. }) if otherwise.is_empty() => Some(kind),
+            // A switch of a `default` alone: its statements as an `if (true)`.
+            Some(s) => {
+                otherwise.push(s);
+                Some(StmtKind::If(Expr::Bool(true), otherwise, Vec::new()))
+            }
+            None => None,
+        }
     }
 
     fn try_statement(&mut self) -> Option<StmtKind> {

@@ -304,6 +304,7 @@ impl Converter {
             } else {
                 self.require_reads(s);
                 let done = self.statement(s);
+                self.moments_moved(s);
                 if let Done::Kept(KEPT_COMPUTED) = done {
                     self.remember_computed(s);
                 }

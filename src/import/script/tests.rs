@@ -2274,3 +2274,49 @@ fn a_text_checked_in_one_case_is_matched_in_any() {
     let other = test(&["pm.expect(pm.response.json().name.toLowerCase()).to.include('Test');"]);
     assert!(!other.kept.is_empty());
 }
+
+#[test]
+fn a_switch_is_the_ifs_it_means_and_a_moment_moves_in_place() {
+    let s = test(&[
+        "var jsonData = pm.response.json();",
+        "switch (pm.response.code) {",
+        "    case 200:",
+        "    case 201:",
+        "        pm.test('named', function () { pm.expect(jsonData.name).to.eql('Ada'); });",
+        "        break;",
+        "    default:",
+        "        pm.test('unknown status');",
+        "}",
+    ]);
+    let v = out(&s);
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    assert_eq!(v["expect"]["json"]["$.name"], "Ada", "{v}");
+    // A case that falls through into the next is left as it is.
+    let through = test(&[
+        "switch (pm.response.code) {",
+        "    case 200: pm.expect(pm.response.json().a).to.eql(1);",
+        "    case 201: pm.expect(pm.response.json().b).to.eql(2); break;",
+        "}",
+    ]);
+    assert!(!through.kept.is_empty());
+
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "const moment = require('moment');",
+            "const today = moment();",
+            "pm.environment.set('checkin', today.add(2, 'day').format('YYYY-MM-DD'));",
+            "pm.environment.set('checkout', today.add(2, 'day').add(2, 'day').format('YYYY-MM-DD'));",
+        ],
+    );
+    let v = out(&s);
+    // moment's `add` moves `today` itself: the check-out is six days on, as Postman sends it.
+    assert_eq!(
+        v["sets"]["checkin"], "{{ now(\"%Y-%m-%d\", \"2 days\") }}",
+        "{v}"
+    );
+    assert_eq!(
+        v["sets"]["checkout"], "{{ now(\"%Y-%m-%d\", \"6 days\") }}",
+        "{v}"
+    );
+}
