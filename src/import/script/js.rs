@@ -637,17 +637,7 @@ impl Parser {
                 _ if self.eat("}") => break,
                 _ => return None,
             }
-            let mut body = Vec::new();
-            while !matches!(self.word(), Some("case" | "default")) && !self.is("}") {
-                self.peek()?;
-                let before = self.pos;
-                if let Some(s) = self.statement() {
-                    body.push(s);
-                }
-                if self.pos == before {
-                    return None;
-                }
-            }
+            let mut body = self.case_body()?;
             if body.is_empty() && !self.is("}") {
                 continue; // `case 200: case 201:` share the next body
             }
@@ -674,33 +664,23 @@ impl Parser {
                 return None;
             }
         }
-        let mut otherwise: Vec<Stmt> = Vec::new();
-        for (values, body) in cases.into_iter().rev() {
-            if values.is_empty() {
-                otherwise = body;
-                continue;
+        cases_as_ifs(&subject, cases)
+    }
+
+    /// The statements of one `case`, up to the next case, `default` or the closing brace.
+    fn case_body(&mut self) -> Option<Vec<Stmt>> {
+        let mut body = Vec::new();
+        while !matches!(self.word(), Some("case" | "default")) && !self.is("}") {
+            self.peek()?;
+            let before = self.pos;
+            if let Some(s) = self.statement() {
+                body.push(s);
             }
-            let cond = values
-                .into_iter()
-                .map(|v| Expr::Binary("===", Box::new(subject.clone()), Box::new(v)))
-                .reduce(|a, b| Expr::Binary("||", Box::new(a), Box::new(b)))?;
-            let first = body.first().map_or(0, |s| s.first);
-            let last = otherwise.last().or(body.last()).map_or(first, |s| s.last);
-            otherwise = vec![Stmt {
-                kind: StmtKind::If(cond, body, otherwise),
-                first,
-                last,
-            }];
-        }
-        match otherwise.pop() {
-            Some(Stmt { kind, .. }) if otherwise.is_empty() => Some(kind),
-            // A switch of a `default` alone: its statements as an `if (true)`.
-            Some(s) => {
-                otherwise.push(s);
-                Some(StmtKind::If(Expr::Bool(true), otherwise, Vec::new()))
+            if self.pos == before {
+                return None;
             }
-            None => None,
         }
+        Some(body)
     }
 
     fn try_statement(&mut self) -> Option<StmtKind> {
@@ -1185,6 +1165,37 @@ impl Parser {
             }
         }
         Some(Expr::Object(out))
+    }
+}
+
+/// The cases of a `switch` on `subject` as nested `if`s, the last `else` its `default`.
+fn cases_as_ifs(subject: &Expr, cases: Vec<(Vec<Expr>, Vec<Stmt>)>) -> Option<StmtKind> {
+    let mut otherwise: Vec<Stmt> = Vec::new();
+    for (values, body) in cases.into_iter().rev() {
+        if values.is_empty() {
+            otherwise = body;
+            continue;
+        }
+        let cond = values
+            .into_iter()
+            .map(|v| Expr::Binary("===", Box::new(subject.clone()), Box::new(v)))
+            .reduce(|a, b| Expr::Binary("||", Box::new(a), Box::new(b)))?;
+        let first = body.first().map_or(0, |s| s.first);
+        let last = otherwise.last().or(body.last()).map_or(first, |s| s.last);
+        otherwise = vec![Stmt {
+            kind: StmtKind::If(cond, body, otherwise),
+            first,
+            last,
+        }];
+    }
+    match otherwise.pop() {
+        Some(Stmt { kind, .. }) if otherwise.is_empty() => Some(kind),
+        // A switch of a `default` alone: its statements as an `if (true)`.
+        Some(s) => {
+            otherwise.push(s);
+            Some(StmtKind::If(Expr::Bool(true), otherwise, Vec::new()))
+        }
+        None => None,
     }
 }
 
