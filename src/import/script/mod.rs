@@ -1406,8 +1406,17 @@ impl Converter {
             })
             .flat_map(read_through)
             .collect();
+        // Any other check that fails ends the test before a set() in it (`to.have.status(201)`
+        // on a 400): the variable keeps what it had, as behind a guard.
+        let gate = body.iter().any(|s| {
+            matches!(&s.kind, StmtKind::Expr(e)
+                if chain::is_assertion(e) && !chain::passes_when_missing(e))
+        });
         let outer_checked = std::mem::replace(&mut self.checked, checked);
+        let outer_guard = self.guarded_set;
+        self.guarded_set |= gate;
         let all = self.statements(body);
+        self.guarded_set = outer_guard;
         self.checked = outer_checked;
         self.swallowed = outer;
         Some(match all {
