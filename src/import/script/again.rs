@@ -34,17 +34,7 @@ impl Converter {
             return None;
         }
         let wait = self.again_to_self(then)?;
-        let mut staged = Staged::default();
-        if !chain::boolean(self, cond, true, &mut staged) {
-            return None;
-        }
-        // The condition is written where `until` lives, not among the request's checks.
-        let checks = std::mem::take(&mut self.out.expect);
-        let written = self.commit(staged);
-        let until = std::mem::replace(&mut self.out.expect, checks);
-        if !written {
-            return None;
-        }
+        let until = self.condition_said(cond, true)?;
         let mut retry = Y::map();
         retry.set("attempts", Y::Num(ATTEMPTS.into()));
         retry.set("delay", Y::str(format!("{wait}ms")));
@@ -65,20 +55,26 @@ impl Converter {
         if !otherwise.iter().all(is_console_stmt) {
             return None;
         }
-        let mut staged = Staged::default();
-        if !chain::boolean(self, cond, false, &mut staged) {
-            return None;
-        }
-        let checks = std::mem::take(&mut self.out.expect);
-        let written = self.commit(staged);
-        let said = std::mem::replace(&mut self.out.expect, checks);
-        if !written || said != until {
+        if self.condition_said(cond, false)? != until {
             return None;
         }
         Some(match self.statements(then) {
             true => Done::Converted,
             false => Done::Kept(super::KEPT_AROUND),
         })
+    }
+
+    /// A condition (or its opposite) as the `expect` map it would be: written apart from the
+    /// request's own checks, for `until`.
+    fn condition_said(&mut self, cond: &Expr, negate: bool) -> Option<Y> {
+        let mut staged = Staged::default();
+        if !chain::boolean(self, cond, negate, &mut staged) {
+            return None;
+        }
+        let checks = std::mem::take(&mut self.out.expect);
+        let written = self.commit(staged);
+        let said = std::mem::replace(&mut self.out.expect, checks);
+        written.then_some(said)
     }
 
     /// A branch that only sends this request next (with console output, and a `setTimeout`

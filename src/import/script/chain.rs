@@ -202,17 +202,10 @@ fn any_case(cx: &Converter, x: &Expr, steps: &[Step<'_>]) -> Option<(Subject, St
     let s @ (Subject::Json(_) | Subject::Header(_) | Subject::Body) = cx.subject(inner)? else {
         return None;
     };
-    let mut negate = false;
-    let mut found = None;
-    for &(word, args) in steps {
-        match (word, args) {
-            (w, None) if NOOP.contains(&w) => {}
-            ("not", None) => negate = !negate,
-            (w, Some([Expr::Str(t)])) if found.is_none() => found = Some((w, t)),
-            _ => return None,
-        }
-    }
-    let (word, text) = found?;
+    let (word, args, negate) = one_step(steps)?;
+    let [Expr::Str(text)] = args else {
+        return None;
+    };
     // A text not in that case never matches in Postman: left to a human.
     let cased = if lower {
         text.to_lowercase()
@@ -297,22 +290,34 @@ fn equal_as_text(cx: &Converter, steps: &[Step<'_>]) -> Option<(Subject, bool)> 
 /// The argument of the one step named in `words`, when it is something the response decides
 /// and every other step is a no-op or `.not`: that subject, and whether negated.
 fn argument_of(cx: &Converter, steps: &[Step<'_>], words: &[&str]) -> Option<(Subject, bool)> {
+    let (word, args, negate) = one_step(steps)?;
+    let [x] = args else {
+        return None;
+    };
+    if !words.contains(&word) {
+        return None;
+    }
+    match cx.subject(x)? {
+        Subject::Value(_) => None,
+        s => Some((s, negate)),
+    }
+}
+
+/// The one step of a chain that is called, when every other is a no-op or `.not`: its word,
+/// its arguments, and whether negated.
+fn one_step<'a>(steps: &[Step<'a>]) -> Option<(&'a str, &'a [Expr], bool)> {
     let mut negate = false;
     let mut found = None;
     for &(word, args) in steps {
         match (word, args) {
             (w, None) if NOOP.contains(&w) => {}
             ("not", None) => negate = !negate,
-            (w, Some([x])) if words.contains(&w) && found.is_none() => {
-                found = Some(cx.subject(x)?);
-            }
+            (w, Some(a)) if found.is_none() => found = Some((w, a)),
             _ => return None,
         }
     }
-    match found? {
-        Subject::Value(_) => None,
-        s => Some((s, negate)),
-    }
+    let (word, args) = found?;
+    Some((word, args, negate))
 }
 
 fn num(cx: &Converter, args: Option<&[Expr]>, i: usize) -> Option<Y> {
