@@ -431,7 +431,8 @@ struct CaptureSpec {
     /// With `json`: the list of every selected node.
     all: Option<bool>,
     header: Option<String>,
-    /// Group 1 of the first match in the body (or the whole match).
+    /// Group 1 of the first match in the body (or the whole match); with `header`, in that
+    /// header's value.
     regex: Option<String>,
     status: Option<bool>,
     body: Option<bool>,

@@ -236,3 +236,29 @@ requests:
         r.stderr
     );
 }
+
+#[test]
+fn a_header_capture_takes_what_its_regex_matches() {
+    let w = World::new();
+    w.write(
+        "loc.yaml",
+        r#"
+name: location
+requests:
+  - name: created
+    url: "{{ url }}/redirect?to=/orders/o-42"
+    follow_redirects: false
+    expect: { status: 302 }
+    capture:
+      order: { header: Location, regex: "([^/]*)$" }
+  - name: uses it
+    url: "{{ url }}/echo?order={{ order }}"
+    expect:
+      json:
+        $.query.order: o-42
+"#,
+    );
+    let r = w.yarc(&["run", "loc.yaml"]);
+    r.expect_code(0);
+    assert_eq!(r.summary(), "2 passed, 0 failed");
+}

@@ -448,8 +448,12 @@ pub struct Capture {
 
 #[derive(Debug, Clone)]
 pub enum CaptureSource {
-    Json { path: JsonPath, all: bool },
-    Header(String),
+    Json {
+        path: JsonPath,
+        all: bool,
+    },
+    /// A response header, or (with a regex) what it matches in the header's value.
+    Header(String, Option<Regex>),
     Regex(Regex),
     Status,
     Body,

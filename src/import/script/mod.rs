@@ -1415,7 +1415,11 @@ impl Converter {
         let outer_checked = std::mem::replace(&mut self.checked, checked);
         let outer_guard = self.guarded_set;
         self.guarded_set |= gate;
-        let all = self.statements(body);
+        let mut all = self.statements(body);
+        if !all && let (Some(first), Some(last)) = (body.first(), body.last()) {
+            // A local kept at first and used by a set() after it is converted with it.
+            all = !(first.first..=last.last).any(|l| self.reasons.contains_key(&l));
+        }
         self.guarded_set = outer_guard;
         self.checked = outer_checked;
         self.swallowed = outer;
@@ -1564,6 +1568,64 @@ impl Converter {
             _ => None,
         };
         filter_with(item, test, &other)
+    }
+
+    /// A set() of `location.split("/").pop()` of a header: a capture of its last segment.
+    fn header_segment(
+        &mut self,
+        name: &str,
+        value: &Expr,
+        guarded: bool,
+        missing: &str,
+    ) -> Option<Done> {
+        if self.phase != Phase::Test {
+            return None;
+        }
+        let header = self.last_segment_of_header(value)?;
+        let otherwise = match guarded {
+            true => ("optional".into(), Y::Bool(true)),
+            false => ("default".into(), Y::str(missing)),
+        };
+        let capture = Y::Map(vec![
+            ("header".into(), Y::str(header)),
+            ("regex".into(), Y::str("([^/]*)$")),
+            otherwise,
+        ]);
+        self.out.capture.set(name, capture);
+        self.out.captures += 1;
+        Some(Done::Converted)
+    }
+
+    /// `pm.response.headers.get("Location").split("/").pop()` (also through a local, or
+    /// `.at(-1)`): the header whose last segment it is.
+    fn last_segment_of_header(&self, e: &Expr) -> Option<String> {
+        let e = match e {
+            Expr::Ident(n) => match self.computed.get(n) {
+                Some((v, ..)) => v,
+                None => e,
+            },
+            e => e,
+        };
+        let Expr::Call(last, args) = e else {
+            return None;
+        };
+        let Expr::Member(split, how) = &**last else {
+            return None;
+        };
+        let at_end = (how == "pop" && args.is_empty()) || (how == "at" && is_minus_one(args));
+        let Expr::Call(callee, sep) = &**split else {
+            return None;
+        };
+        let (Expr::Member(of, m), [Expr::Str(slash)]) = (&**callee, sep.as_slice()) else {
+            return None;
+        };
+        if !at_end || m != "split" || slash != "/" {
+            return None;
+        }
+        match self.subject(of)? {
+            Subject::Header(h) => Some(h),
+            _ => None,
+        }
     }
 
     /// What was known of a local, before it is bound again.
@@ -1939,6 +2001,9 @@ impl Converter {
                     .any(|x| c.subject(unwrap_conversion(x)) == subject)
         };
         let guarded = self.guarded_set || checks_it(self);
+        if let Some(done) = self.header_segment(&name, value, guarded, missing) {
+            return done;
+        }
         let or_empty = |source: (&str, Y)| {
             let kept = match &source {
                 ("json", Y::Str(p)) => self.unset_when_missing(p),
@@ -2160,8 +2225,7 @@ impl Converter {
         // `errors.pop()`, `errors.at(-1)`: the last item.
         if let Expr::Call(callee, args) = e
             && let Expr::Member(list, m) = &**callee
-            && (m == "pop" && args.is_empty()
-                || m == "at" && matches!(args.as_slice(), [Expr::Num(n)] if *n == -1.0))
+            && (m == "pop" && args.is_empty() || m == "at" && is_minus_one(args))
             && let Some(Subject::Json(p)) = self.subject(list)
         {
             return Some(Subject::Json(format!("{p}[-1]")));
@@ -3051,6 +3115,15 @@ fn found_item(p: &str, predicate: &str, value: &Y) -> bool {
         "length" if !below => false,
         "type" if !below => !matches!(value, Y::Str(t) if t == "array"),
         _ => true,
+    }
+}
+
+/// `(-1)`: the last item's index, for `at`.
+fn is_minus_one(args: &[Expr]) -> bool {
+    match args {
+        [Expr::Num(n)] => *n == -1.0,
+        [Expr::Unary("-", x)] => matches!(&**x, Expr::Num(n) if *n == 1.0),
+        _ => false,
     }
 }
 

@@ -2322,3 +2322,26 @@ fn a_switch_is_the_ifs_it_means_and_a_moment_moves_in_place() {
         "{v}"
     );
 }
+
+#[test]
+fn the_last_segment_of_a_location_header_is_captured_from_the_header() {
+    let s = test(&[
+        "pm.test('created', function () {",
+        "    pm.response.to.have.status(201);",
+        "    var location = pm.response.headers.get('Location');",
+        "    var orderUid = location.split('/').pop();",
+        "    pm.environment.set('orderUid', orderUid);",
+        "});",
+        "pm.environment.set('last', pm.response.headers.get('Location').split('/').at(-1));",
+    ]);
+    let v = out(&s);
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    assert_eq!(
+        v["capture"]["orderUid"],
+        json!({"header": "Location", "regex": "([^/]*)$", "optional": true})
+    );
+    assert_eq!(
+        v["capture"]["last"],
+        json!({"header": "Location", "regex": "([^/]*)$", "default": "null"})
+    );
+}

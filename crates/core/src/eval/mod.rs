@@ -402,27 +402,31 @@ pub enum CaptureError {
     TooMany(jsonpath::TooMany),
 }
 
+/// Group 1 of the first match of `re` in `text` (or the whole match).
+fn matched(re: &regex::Regex, text: &str) -> Result<Value, CaptureError> {
+    let caps = re
+        .captures(text)
+        .ok_or_else(|| CaptureError::NoMatch(re.as_str().to_string()))?;
+    let m = caps.get(1).or_else(|| caps.get(0)).map(|m| m.as_str());
+    Ok(Value::String(m.unwrap_or_default().to_string()))
+}
+
 /// Takes one capture from a response; the error says why nothing was captured.
 pub fn capture(c: &Capture, resp: &Response, cx: &EvalCtx) -> Result<Value, CaptureError> {
     let redactor = cx.redactor;
     match &c.source {
         CaptureSource::Status => Ok(Value::from(resp.status)),
         CaptureSource::Body => Ok(Value::String(resp.text().into_owned())),
-        CaptureSource::Header(name) => resp
-            .header(name)
-            .map(|v| Value::String(v.to_string()))
-            .ok_or_else(|| CaptureError::NoHeader(name.clone())),
-        CaptureSource::Regex(re) => {
-            let text = resp.text();
-            let caps = re
-                .captures(&text)
-                .ok_or_else(|| CaptureError::NoMatch(re.as_str().to_string()))?;
-            let m = caps
-                .get(1)
-                .or_else(|| caps.get(0))
-                .map(|m| m.as_str().to_string());
-            Ok(Value::String(m.unwrap_or_default()))
+        CaptureSource::Header(name, re) => {
+            let value = resp
+                .header(name)
+                .ok_or_else(|| CaptureError::NoHeader(name.clone()))?;
+            match re {
+                Some(re) => matched(re, value),
+                None => Ok(Value::String(value.to_string())),
+            }
         }
+        CaptureSource::Regex(re) => matched(re, &resp.text()),
         CaptureSource::Json { path, all } => {
             let json = resp
                 .json()

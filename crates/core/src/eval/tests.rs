@@ -250,7 +250,11 @@ fn captures_take_json_headers_regex_and_status() {
         Ok(serde_json::json!([1, 2]))
     );
     assert_eq!(
-        capture(&cap(CaptureSource::Header("location".into())), &resp, &cx),
+        capture(
+            &cap(CaptureSource::Header("location".into(), None)),
+            &resp,
+            &cx
+        ),
         Ok(serde_json::json!("/jobs/7"))
     );
     let re = regex::Regex::new(r#""id": (\d+)"#).expect("regex");
@@ -262,7 +266,14 @@ fn captures_take_json_headers_regex_and_status() {
         capture(&cap(CaptureSource::Status), &resp, &cx),
         Ok(serde_json::json!(201))
     );
-    assert!(capture(&cap(CaptureSource::Header("x-none".into())), &resp, &cx).is_err());
+    assert!(
+        capture(
+            &cap(CaptureSource::Header("x-none".into(), None)),
+            &resp,
+            &cx
+        )
+        .is_err()
+    );
 }
 
 #[test]
@@ -347,4 +358,45 @@ json:
         optional: false,
     };
     assert_eq!(capture(&c, &resp, &cx), Ok(serde_json::json!(2)));
+}
+
+#[test]
+fn a_header_capture_may_take_what_a_regex_matches_in_it() {
+    let resp = Response::new(
+        201,
+        vec![("Location".into(), "/jobs/7".into())],
+        Vec::new(),
+        Duration::ZERO,
+    );
+    let templates = Templates::new(Arc::new(Secrets::none(Redactor::new())), Default::default());
+    let (vars, paths, schemas, r) = (
+        Vars::new(),
+        JsonPaths::default(),
+        Schemas::new(),
+        Redactor::default(),
+    );
+    let cx = EvalCtx {
+        templates: &templates,
+        vars: &vars,
+        paths: &paths,
+        schemas: &schemas,
+        base_dir: std::path::Path::new("."),
+        redactor: &r,
+    };
+    let span = crate::source::Span::file_start(&crate::source::SourceFile::new("t", ""));
+    let cap = |re: &str| Capture {
+        var: "v".into(),
+        span: span.clone(),
+        source: CaptureSource::Header(
+            "location".into(),
+            Some(regex::Regex::new(re).expect("regex")),
+        ),
+        default: None,
+        optional: false,
+    };
+    assert_eq!(
+        capture(&cap("([^/]*)$"), &resp, &cx),
+        Ok(serde_json::json!("7"))
+    );
+    assert!(capture(&cap("orders/(\\d+)"), &resp, &cx).is_err());
 }

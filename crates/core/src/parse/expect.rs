@@ -337,21 +337,28 @@ impl Decoder {
                 all,
             });
         }
-        if let Some(h) = f.get("header") {
-            return Some(CaptureSource::Header(self.string(h, "`header`")?));
-        }
-        if let Some(r) = f.get("regex") {
-            let src = self.string(r, "`regex`")?;
-            return match Regex::new(&src) {
-                Ok(re) => Some(CaptureSource::Regex(re)),
-                Err(e) => {
-                    self.error(r.error(format!(
-                        "invalid regular expression: {}",
-                        first_line(&e.to_string())
-                    )));
-                    None
+        let re = match f.get("regex") {
+            Some(r) => {
+                let src = self.string(r, "`regex`")?;
+                match Regex::new(&src) {
+                    Ok(re) => Some(re),
+                    Err(e) => {
+                        self.error(r.error(format!(
+                            "invalid regular expression: {}",
+                            first_line(&e.to_string())
+                        )));
+                        return None;
+                    }
                 }
-            };
+            }
+            None => None,
+        };
+        if let Some(h) = f.get("header") {
+            // With `regex`: what it matches in the header's value.
+            return Some(CaptureSource::Header(self.string(h, "`header`")?, re));
+        }
+        if let Some(re) = re {
+            return Some(CaptureSource::Regex(re));
         }
         if f.has("status") {
             return Some(CaptureSource::Status);
