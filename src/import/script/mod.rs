@@ -211,6 +211,8 @@ struct Converter {
     /// Functions that return one expression of their parameters (`function byId(list, id) {
     /// return list.find(i => i.id === id) }`): a call is read as that expression.
     returns: HashMap<String, (Vec<String>, Expr)>,
+    /// `const validate = ajv.compile(schema)`: the schema each compiled validator holds.
+    compiled: HashMap<String, Expr>,
     /// How deep calls of those are being read: one that calls another (or itself) stops.
     inlining: std::cell::Cell<u8>,
     /// Inside `list.forEach(item => ...)`: the path of every item (`$.items[*]`), whose checks
@@ -279,6 +281,7 @@ impl Converter {
             validators: BTreeSet::new(),
             getters: BTreeSet::new(),
             returns: HashMap::new(),
+            compiled: HashMap::new(),
             inlining: std::cell::Cell::new(0),
             dates: HashMap::new(),
             formatted: HashMap::new(),
@@ -1248,6 +1251,7 @@ impl Converter {
         };
         // What the name held stays readable to its new value (`n = n + 1`).
         self.flags.remove(name);
+        self.compiled.remove(name);
         self.dates.remove(name);
         self.formatted.remove(name);
         self.computed.remove(name);
@@ -1270,6 +1274,16 @@ impl Converter {
         {
             // `var ajv = new Ajv({ logger: console })`: its `validate` is read where it is.
             self.validators.insert(name.to_string());
+            self.aliases.insert(name.to_string(), None);
+            return Done::Converted;
+        }
+        if let Expr::Call(c, args) = value
+            && let (Expr::Member(v, m), [schema]) = (&**c, args.as_slice())
+            && m == "compile"
+            && matches!(&**v, Expr::Ident(v) if self.validators.contains(v))
+        {
+            // `const validate = ajv.compile(schema)`: `validate(data)` checks data against it.
+            self.compiled.insert(name.to_string(), schema.clone());
             self.aliases.insert(name.to_string(), None);
             return Done::Converted;
         }
@@ -1631,6 +1645,7 @@ impl Converter {
     /// What was known of a local, before it is bound again.
     fn forget(&mut self, name: &str) {
         self.flags.remove(name);
+        self.compiled.remove(name);
         self.dates.remove(name);
         self.formatted.remove(name);
         self.computed.remove(name);
@@ -2478,6 +2493,7 @@ impl Converter {
         };
         let (schema, data, draft) = match (path(callee)?.as_str(), args.as_slice()) {
             ("tv4.validate", [data, schema, ..]) => (schema, data, DRAFT_4),
+            (f, [data]) if self.compiled.contains_key(f) => (self.compiled.get(f)?, data, DRAFT_7),
             (p, [schema, data, ..])
                 if p.strip_suffix(".validate")
                     .is_some_and(|v| self.validators.contains(v)) =>

@@ -2345,3 +2345,24 @@ fn the_last_segment_of_a_location_header_is_captured_from_the_header() {
         json!({"header": "Location", "regex": "([^/]*)$", "default": "null"})
     );
 }
+
+#[test]
+fn a_schema_ajv_compiles_is_checked_where_its_validator_is_called() {
+    let s = test(&[
+        "const schema = { type: 'object', required: ['id'], properties: { id: { type: 'string' } } };",
+        "const Ajv = require('ajv');",
+        "const ajv = new Ajv({ allErrors: true });",
+        "pm.test('matches', function () {",
+        "    const validate = ajv.compile(schema);",
+        "    const valid = validate(pm.response.json());",
+        "    pm.expect(valid, JSON.stringify(validate.errors)).to.be.true;",
+        "});",
+    ]);
+    let v = out(&s);
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    assert_eq!(v["expect"]["schema"]["required"], json!(["id"]), "{v}");
+    assert_eq!(
+        v["expect"]["schema"]["$schema"],
+        "http://json-schema.org/draft-07/schema#"
+    );
+}
