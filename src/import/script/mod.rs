@@ -1268,28 +1268,7 @@ impl Converter {
             self.dates.insert(name.to_string(), at);
             return Done::Converted;
         }
-        if let Expr::Unary("new", inner) = value
-            && let Expr::Call(class, _) = &**inner
-            && matches!(&**class, Expr::Ident(c) if c.eq_ignore_ascii_case("ajv"))
-        {
-            // `var ajv = new Ajv({ logger: console })`: its `validate` is read where it is.
-            self.validators.insert(name.to_string());
-            self.aliases.insert(name.to_string(), None);
-            return Done::Converted;
-        }
-        if let Expr::Call(c, args) = value
-            && let (Expr::Member(v, m), [schema]) = (&**c, args.as_slice())
-            && m == "compile"
-            && matches!(&**v, Expr::Ident(v) if self.validators.contains(v))
-        {
-            // `const validate = ajv.compile(schema)`: `validate(data)` checks data against it.
-            self.compiled.insert(name.to_string(), schema.clone());
-            self.aliases.insert(name.to_string(), None);
-            return Done::Converted;
-        }
-        if self.schema_check(value).is_some() && self.phase != Phase::PreRequest {
-            // `var valid = tv4.validate(data, schema)`: said where `valid` is checked.
-            self.bindings.insert(name.to_string(), value.clone());
+        if self.schema_name(name, value) {
             self.aliases.insert(name.to_string(), None);
             return Done::Converted;
         }
@@ -1640,6 +1619,35 @@ impl Converter {
             Subject::Header(h) => Some(h),
             _ => None,
         }
+    }
+
+    /// A name for a JSON Schema validator (`new Ajv()`), a schema it compiled
+    /// (`ajv.compile(schema)`) or a validation (`tv4.validate(data, schema)`): read where it
+    /// is used.
+    fn schema_name(&mut self, name: &str, value: &Expr) -> bool {
+        if let Expr::Unary("new", inner) = value
+            && let Expr::Call(class, _) = &**inner
+            && matches!(&**class, Expr::Ident(c) if c.eq_ignore_ascii_case("ajv"))
+        {
+            // `var ajv = new Ajv({ logger: console })`: its `validate` is read where it is.
+            self.validators.insert(name.to_string());
+            return true;
+        }
+        if let Expr::Call(c, args) = value
+            && let (Expr::Member(v, m), [schema]) = (&**c, args.as_slice())
+            && m == "compile"
+            && matches!(&**v, Expr::Ident(v) if self.validators.contains(v))
+        {
+            // `const validate = ajv.compile(schema)`: `validate(data)` checks data against it.
+            self.compiled.insert(name.to_string(), schema.clone());
+            return true;
+        }
+        if self.schema_check(value).is_some() && self.phase != Phase::PreRequest {
+            // `var valid = tv4.validate(data, schema)`: said where `valid` is checked.
+            self.bindings.insert(name.to_string(), value.clone());
+            return true;
+        }
+        false
     }
 
     /// What was known of a local, before it is bound again.
