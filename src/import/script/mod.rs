@@ -88,6 +88,8 @@ pub(crate) enum Subject {
     /// The calendar day of a JSON date, `moment(data.checkin).format("YYYY-MM-DD")`: the
     /// text it starts with.
     Day(String),
+    /// How many keys an object has: `Object.keys(data).length`.
+    Keys(String),
 }
 
 const KEPT_ASSERTION: &str = "assertion not understood";
@@ -2398,6 +2400,14 @@ impl Converter {
             }
             _ => {}
         }
+        if name == "length"
+            && let Expr::Call(keys, of) = inner
+            && path(keys).as_deref() == Some("Object.keys")
+            && let [of] = of.as_slice()
+            && let Some(Subject::Json(p)) = self.subject(of)
+        {
+            return Some(Subject::Keys(p));
+        }
         match self.subject(inner)? {
             Subject::Json(p) if name == "length" => {
                 Some(Subject::Length(Box::new(Subject::Json(p))))
@@ -2601,6 +2611,12 @@ impl Converter {
                 Some(one) if same_schema(one, &schema) => {}
                 Some(one) => *one = Y::Seq(vec![std::mem::take(one), schema]),
             },
+            Subject::Keys(p) => {
+                // An object's keys: yarc's `length` of an object counts them.
+                let entry = entry_map(e.child("json"), &p);
+                put_once(entry, "type", Y::str("object"));
+                add_predicate(entry, "length", predicate, value, negate);
+            }
             Subject::Value(_) | Subject::Reason | Subject::Day(_) => {}
         }
     }

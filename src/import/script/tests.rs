@@ -2366,3 +2366,24 @@ fn a_schema_ajv_compiles_is_checked_where_its_validator_is_called() {
         "http://json-schema.org/draft-07/schema#"
     );
 }
+
+#[test]
+fn the_keys_of_an_object_are_counted_by_length() {
+    let s = test(&[
+        "const json = pm.response.json();",
+        "pm.expect(Object.keys(json).length).to.be.at.least(1);",
+        "pm.expect(Object.keys(json.meta).length).to.eql(2);",
+    ]);
+    let v = out(&s);
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    assert_eq!(
+        v["expect"]["json"]["$"],
+        json!({"type": "object", "length": {"gte": 1}}),
+        "{v}"
+    );
+    assert_eq!(
+        v["expect"]["json"]["$.meta"],
+        json!({"type": "object", "length": 2}),
+        "{v}"
+    );
+}
