@@ -541,6 +541,10 @@ impl Chain<'_> {
                 out.0
                     .push((subject.clone(), "exists", Y::Bool(!negate), false));
             }
+            // A header's value is text: empty is "".
+            ("empty", None) if matches!(subject, Subject::Header(_)) => {
+                out.0.push((subject.clone(), "equals", Y::str(""), negate));
+            }
             ("empty", None) => {
                 let len = Subject::Length(Box::new(subject.clone()));
                 if negate {

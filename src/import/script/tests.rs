@@ -2387,3 +2387,20 @@ fn the_keys_of_an_object_are_counted_by_length() {
         "{v}"
     );
 }
+
+#[test]
+fn a_header_that_is_not_empty_is_not_the_empty_text() {
+    let s = test(&[
+        "var location = pm.response.headers.get('Location');",
+        "pm.expect(location).to.not.be.empty;",
+        "pm.expect(pm.response.headers.get('X-Empty')).to.be.empty;",
+    ]);
+    let v = out(&s);
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    assert_eq!(
+        v["expect"]["headers"]["Location"],
+        json!({"not": {"equals": ""}}),
+        "{v}"
+    );
+    assert_eq!(v["expect"]["headers"]["X-Empty"], "", "{v}");
+}
