@@ -1252,12 +1252,7 @@ impl Converter {
             None => value,
         };
         // What the name held stays readable to its new value (`n = n + 1`).
-        self.flags.remove(name);
-        self.compiled.remove(name);
-        self.dates.remove(name);
-        self.formatted.remove(name);
-        self.computed.remove(name);
-        self.request_json.remove(name);
+        self.forget_made(name);
         if self.request_body.is_some() && is_request_body(value) {
             self.request_json.insert(name.to_string());
             self.aliases.remove(name);
@@ -1654,14 +1649,20 @@ impl Converter {
 
     /// What was known of a local, before it is bound again.
     fn forget(&mut self, name: &str) {
+        self.forget_made(name);
+        self.bindings.remove(name);
+        self.aliases.insert(name.to_string(), None);
+    }
+
+    /// What a local was made of (a flag, a schema, a date, a computed value, the request's
+    /// body); its alias and binding stay, for its new value to read.
+    fn forget_made(&mut self, name: &str) {
         self.flags.remove(name);
         self.compiled.remove(name);
         self.dates.remove(name);
         self.formatted.remove(name);
         self.computed.remove(name);
         self.request_json.remove(name);
-        self.bindings.remove(name);
-        self.aliases.insert(name.to_string(), None);
     }
 
     /// `pm.expect(...)...` and `pm.response.to...` outside a pre-request script.

@@ -13,6 +13,29 @@ struct Fixture {
     vars: Vars,
 }
 
+impl Fixture {
+    /// Nothing compiled, no variables: for a test that adds its own.
+    fn empty() -> Fixture {
+        Fixture {
+            templates: Templates::new(Arc::new(Secrets::none(Redactor::new())), Default::default()),
+            paths: JsonPaths::default(),
+            schemas: Schemas::new(),
+            vars: Vars::new(),
+        }
+    }
+
+    fn cx<'a>(&'a self, redactor: &'a Redactor) -> EvalCtx<'a> {
+        EvalCtx {
+            templates: &self.templates,
+            vars: &self.vars,
+            paths: &self.paths,
+            schemas: &self.schemas,
+            base_dir: std::path::Path::new("."),
+            redactor,
+        }
+    }
+}
+
 fn compile(expect: &Expect) -> Fixture {
     let mut templates =
         Templates::new(Arc::new(Secrets::none(Redactor::new())), Default::default());
@@ -53,15 +76,7 @@ fn outcomes(yaml: &str, resp: &Response, vars: &[(&str, serde_json::Value)]) -> 
     for (k, v) in vars {
         f.vars.insert(k.to_string(), v.clone());
     }
-    let cx = EvalCtx {
-        templates: &f.templates,
-        vars: &f.vars,
-        paths: &f.paths,
-        schemas: &f.schemas,
-        base_dir: std::path::Path::new("."),
-        redactor: &crate::secret::Redactor::default(),
-    };
-    evaluate(&expect, resp, &cx)
+    evaluate(&expect, resp, &f.cx(&Redactor::default()))
 }
 
 fn json_response(status: u16, body: &str) -> Response {
@@ -200,26 +215,16 @@ fn captures_take_json_headers_regex_and_status() {
         br#"{"id": 7, "list": [1, 2]}"#.to_vec(),
         Duration::ZERO,
     );
-    let mut paths = JsonPaths::default();
+    let mut f = Fixture::empty();
     let span = crate::source::Span::file_start(&crate::source::SourceFile::new("t", ""));
     let jp = |s: &str| crate::model::JsonPath {
         source: s.into(),
         span: span.clone(),
     };
-    paths.add(&jp("$.id")).expect("path");
-    paths.add(&jp("$.list[*]")).expect("path");
-    let r = crate::secret::Redactor::default();
-    let templates = Templates::new(Arc::new(Secrets::none(Redactor::new())), Default::default());
-    let vars = Vars::new();
-    let schemas = Schemas::new();
-    let cx = EvalCtx {
-        templates: &templates,
-        vars: &vars,
-        paths: &paths,
-        schemas: &schemas,
-        base_dir: std::path::Path::new("."),
-        redactor: &r,
-    };
+    f.paths.add(&jp("$.id")).expect("path");
+    f.paths.add(&jp("$.list[*]")).expect("path");
+    let r = Redactor::default();
+    let cx = f.cx(&r);
     let cap = |source| Capture {
         var: "v".into(),
         span: span.clone(),
@@ -335,21 +340,11 @@ json:
         source: "$.items[?(@.id == '{{ want }}')].qty".into(),
         span: span.clone(),
     };
-    let mut paths = JsonPaths::default();
-    paths.add(&path).expect("a template path checks");
-    let templates = Templates::new(Arc::new(Secrets::none(Redactor::new())), Default::default());
-    let mut v = Vars::new();
-    v.insert("want".into(), serde_json::json!("b"));
-    let schemas = Schemas::new();
+    let mut f = Fixture::empty();
+    f.paths.add(&path).expect("a template path checks");
+    f.vars.insert("want".into(), serde_json::json!("b"));
     let r = Redactor::default();
-    let cx = EvalCtx {
-        templates: &templates,
-        vars: &v,
-        paths: &paths,
-        schemas: &schemas,
-        base_dir: std::path::Path::new("."),
-        redactor: &r,
-    };
+    let cx = f.cx(&r);
     let c = Capture {
         var: "q".into(),
         span,
@@ -368,21 +363,8 @@ fn a_header_capture_may_take_what_a_regex_matches_in_it() {
         Vec::new(),
         Duration::ZERO,
     );
-    let templates = Templates::new(Arc::new(Secrets::none(Redactor::new())), Default::default());
-    let (vars, paths, schemas, r) = (
-        Vars::new(),
-        JsonPaths::default(),
-        Schemas::new(),
-        Redactor::default(),
-    );
-    let cx = EvalCtx {
-        templates: &templates,
-        vars: &vars,
-        paths: &paths,
-        schemas: &schemas,
-        base_dir: std::path::Path::new("."),
-        redactor: &r,
-    };
+    let (f, r) = (Fixture::empty(), Redactor::default());
+    let cx = f.cx(&r);
     let span = crate::source::Span::file_start(&crate::source::SourceFile::new("t", ""));
     let cap = |re: &str| Capture {
         var: "v".into(),
