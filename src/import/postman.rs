@@ -1273,7 +1273,13 @@ fn item_url(req: &Value, unique: &str, cx: &mut Ctx<'_>) -> String {
         url.insert_str(0, "http://");
         cx.no_scheme.push(unique.to_string());
     }
-    if let Some(why) = unsendable(&url) {
+    if url.trim().is_empty() {
+        // Newman fails it ("request url is empty"), sends nothing and goes on.
+        cx.skip_because(
+            "it has no URL in the export (Postman does not send it): give it one and delete this line"
+                .to_string(),
+        );
+    } else if let Some(why) = unsendable(&url) {
         // One request that cannot be built must not refuse the whole collection.
         cx.skip_because(format!(
             "its URL in the export cannot be sent (`{url}`: {why}): correct it and delete this line"
@@ -2854,6 +2860,23 @@ mod tests {
         let out = import(&json!({ "collection": inner }), &[env], &|_| true).expect("import");
         assert_eq!(out.report.requests, 1);
         assert_eq!(out.environments[0].0, "e");
+    }
+
+    #[test]
+    fn a_request_without_a_url_is_skipped_and_the_others_run() {
+        let c = collection(json!([
+            {"name": "blank", "request": {"method": "GET", "url": ""}},
+            {"name": "none", "request": {"method": "POST", "header": []}},
+            {"name": "fine", "request": {"url": "http://localhost:1/a"}},
+        ]));
+        let out = import(&c, &[], &|_| true).expect("import");
+        let col: Value = serde_saphyr::from_str(&out.files[0].1).expect("yaml");
+        for i in 0..2 {
+            let skip = col["requests"][i]["skip"].as_str().expect("a skip");
+            assert!(skip.contains("has no URL in the export"), "{skip}");
+        }
+        assert!(col["requests"][2].get("skip").is_none());
+        assert_eq!(out.report.skipped.len(), 2);
     }
 
     #[test]

@@ -56,7 +56,7 @@ IDENTITY_HEADERS = {
 ACCEPT_RULE = "Newman's system `Accept: */*` is ignored when yarc sends no Accept or `*/*`"
 
 UUID_RE = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-ISO_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?")
+ISO_RE = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?")
 TS_RE = re.compile(r"(?<![0-9])(?:\d{13}|\d{10})(?![0-9])")
 IP_RE = re.compile(r"(?<![\d.])(?!127\.0\.0\.1(?![\d]))(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
 BOUNDARY_RE = re.compile(r'(boundary=)("?)([^";,\s]+)\2', re.I)
