@@ -70,6 +70,10 @@ pub(crate) async fn execute(a: CheckArgs, clock: Clock) -> super::Outcome {
                 note_unset_secrets(&p.plan.unset_secrets, env.as_deref());
                 if several {
                     crate::errln!("no problems found\n");
+                } else {
+                    // The process ends next: freeing a plan of 10,000 requests piece by piece
+                    // took a twentieth of the check.
+                    std::mem::forget(p);
                 }
             }
             // One environment: the CLI says what stopped it. Several: each says its own,

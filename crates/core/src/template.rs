@@ -106,9 +106,12 @@ impl Templates {
         if t.is_literal() {
             return Ok(());
         }
-        self.env
+        let tpl = self
+            .env
             .template_from_str(&t.source)
             .map_err(|e| template_diagnostic(t, &e, "invalid template"))?;
+        // The names it reads, kept while the template is at hand: asking later parses it again.
+        reads(t, &tpl);
         self.check_names(t)?;
         if let Some(src) = value_source(t) {
             self.env

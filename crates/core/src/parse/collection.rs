@@ -28,9 +28,11 @@ pub(super) struct CollectionParts {
 impl Decoder {
     pub(super) fn collection(
         &mut self,
-        root: &Node,
+        mut root: Node,
         default_name: &str,
     ) -> Option<CollectionParts> {
+        let requests = root.take_value("requests");
+        let root = &root;
         let f = self.fields(root, "the collection", COLLECTION_KEYS)?;
         let name = match f.get("name") {
             Some(n) => self.string(n, "`name`").unwrap_or_default(),
@@ -49,7 +51,7 @@ impl Decoder {
             .get("defaults")
             .map(|n| self.defaults(n))
             .unwrap_or_default();
-        let items = match f.get("requests") {
+        let items = match requests {
             Some(n) => self.items(n),
             None => {
                 self.error(
@@ -150,23 +152,27 @@ impl Decoder {
         out
     }
 
-    fn items(&mut self, node: &Node) -> Vec<Item> {
-        let NodeKind::Seq(list) = &node.kind else {
+    /// Each request is decoded from its part of the YAML tree, which is then dropped: the
+    /// tree and the decoded requests are never both whole in memory.
+    fn items(&mut self, node: Node) -> Vec<Item> {
+        let NodeKind::Seq(list) = node.kind else {
             self.error(node.error(format!(
                 "`requests` must be a list, found {}",
                 node.type_name()
             )));
             return Vec::new();
         };
-        list.iter().filter_map(|n| self.item(n)).collect()
+        list.into_iter().filter_map(|n| self.item(n)).collect()
     }
 
-    fn item(&mut self, node: &Node) -> Option<Item> {
+    fn item(&mut self, mut node: Node) -> Option<Item> {
         let is_group = matches!(&node.kind, NodeKind::Map(e) if e.iter().any(|(k, _)| k.as_str() == Some("group")));
         if is_group {
+            let requests = node.take_value("requests");
+            let node = &node;
             let f = self.fields(node, "a group", GROUP_KEYS)?;
             let name = self.string(f.get("group")?, "`group`")?;
-            let items = match f.get("requests") {
+            let items = match requests {
                 Some(n) => self.items(n),
                 None => {
                     self.error(node.error(format!("group `{name}` has no `requests`")));
@@ -198,7 +204,7 @@ impl Decoder {
                 items,
             })));
         }
-        self.request(node)
+        self.request(&node)
             .map(|r| Item::Request(std::sync::Arc::new(r)))
     }
 

@@ -41,7 +41,7 @@ pub fn parse_collection_partial(
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let collection = d.collection(&root, &default_name).map(|p| Collection {
+    let collection = d.collection(root, &default_name).map(|p| Collection {
         file: Arc::clone(file),
         path: path.to_path_buf(),
         name: p.name,
