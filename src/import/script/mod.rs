@@ -223,9 +223,14 @@ struct Converter {
     /// Inside an `if` that guards a `set()`: when the guard fails Postman sets nothing and the
     /// variable keeps its value, so the capture is `optional`.
     guarded_set: bool,
-    /// What the `pm.test` being converted checks with `pm.expect(...)`: a set() of one of these
-    /// is guarded by the check.
-    checked: Vec<Expr>,
+    /// What the `pm.test` being converted checks with `pm.expect(...)`, each with the line of
+    /// its check: a set() of one of these after its check is guarded by it.
+    checked: Vec<(usize, Expr)>,
+    /// The line of the first check of the `pm.test` being converted that can fail: a set()
+    /// after it happens only when it passed.
+    gate_at: Option<usize>,
+    /// The first line of the statement being converted.
+    at_line: usize,
     /// Paths an enclosing `if (data.scope)` found present: reading them (or what holds them)
     /// inside cannot throw.
     present: Vec<String>,
@@ -273,6 +278,8 @@ impl Converter {
             each_base: None,
             guarded_set: false,
             checked: Vec::new(),
+            gate_at: None,
+            at_line: 0,
             present: Vec::new(),
             held: Vec::new(),
             flags: HashMap::new(),
@@ -308,6 +315,7 @@ impl Converter {
                 Done::Kept(KEPT_UNREACHABLE)
             } else {
                 self.require_reads(s);
+                self.at_line = s.first;
                 let done = self.statement(s);
                 self.moments_moved(s);
                 if let Done::Kept(KEPT_COMPUTED) = done {
@@ -1382,35 +1390,38 @@ impl Converter {
             StmtKind::Expr(e) => expected(e).is_none() || lenient(s),
             _ => true,
         });
-        let checked: Vec<Expr> = body
+        let checked: Vec<(usize, Expr)> = body
             .iter()
             .filter_map(|s| match &s.kind {
                 _ if only_lenient && lenient(s) => None,
                 StmtKind::Expr(e) => expected(e).map(|x| match property_checked(e) {
                     // `pm.expect(data).to.have.property("token")` fails when `data.token` is
                     // missing: that is what it checks, for a set() of it after.
-                    Some(k) => Expr::Member(Box::new(x.clone()), k.to_string()),
-                    None => x.clone(),
+                    Some(k) => (s.first, Expr::Member(Box::new(x.clone()), k.to_string())),
+                    None => (s.first, x.clone()),
                 }),
                 _ => None,
             })
-            .flat_map(read_through)
+            .flat_map(|(line, x)| read_through(x).into_iter().map(move |r| (line, r)))
             .collect();
-        // Any other check that fails ends the test before a set() in it (`to.have.status(201)`
-        // on a 400): the variable keeps what it had, as behind a guard.
-        let gate = body.iter().any(|s| {
-            matches!(&s.kind, StmtKind::Expr(e)
-                if chain::is_assertion(e) && !chain::passes_when_missing(e))
-        });
+        // Any other check that fails ends the test before a set() after it (`to.have.status(201)`
+        // on a 400): the variable keeps what it had, as behind a guard. A check after the set()
+        // (`set("token", d.token); pm.expect(get("token")).to.eql(d.token)`) cannot stop it.
+        let gate = body
+            .iter()
+            .find(|s| {
+                matches!(&s.kind, StmtKind::Expr(e)
+                    if chain::is_assertion(e) && !chain::passes_when_missing(e))
+            })
+            .map(|s| s.first);
         let outer_checked = std::mem::replace(&mut self.checked, checked);
-        let outer_guard = self.guarded_set;
-        self.guarded_set |= gate;
+        let outer_gate = std::mem::replace(&mut self.gate_at, gate);
         let mut all = self.statements(body);
         if !all && let (Some(first), Some(last)) = (body.first(), body.last()) {
             // A local kept at first and used by a set() after it is converted with it.
             all = !(first.first..=last.last).any(|l| self.reasons.contains_key(&l));
         }
-        self.guarded_set = outer_guard;
+        self.gate_at = outer_gate;
         self.checked = outer_checked;
         self.swallowed = outer;
         Some(match all {
@@ -2022,11 +2033,14 @@ impl Converter {
         // Read when the set is reached: the names the test binds first are known by then.
         let checks_it = |c: &Self| {
             subject.is_some()
-                && c.checked
-                    .iter()
-                    .any(|x| c.subject(unwrap_conversion(x)) == subject)
+                && c.checked.iter().any(|(line, x)| {
+                    *line <= c.at_line && c.subject(unwrap_conversion(x)) == subject
+                })
         };
-        let guarded = self.guarded_set || checks_it(self);
+        // Lines are all that is known of a statement's place: one on the same line as the
+        // check counts as after it (a one-line test).
+        let gated = self.gate_at.is_some_and(|g| g <= self.at_line);
+        let guarded = self.guarded_set || gated || checks_it(self);
         if let Some(done) = self.header_segment(&name, value, guarded, missing) {
             return done;
         }

@@ -2404,3 +2404,29 @@ fn a_header_that_is_not_empty_is_not_the_empty_text() {
     );
     assert_eq!(v["expect"]["headers"]["X-Empty"], "", "{v}");
 }
+
+#[test]
+fn a_check_after_a_set_in_its_test_does_not_make_the_set_optional() {
+    let s = test(&[
+        "pm.test('save token', function () {",
+        "    const response = pm.response.json();",
+        "    pm.environment.set('token', response.token);",
+        "    pm.expect(pm.environment.get('token')).to.eql(response.token);",
+        "    pm.expect(response.token).to.be.a('string');",
+        "});",
+        "pm.test('then the id', function () {",
+        "    pm.response.to.have.status(201);",
+        "    pm.environment.set('id', pm.response.json().id);",
+        "});",
+        "pm.test('one line', function () { pm.expect(pm.response.json().code).to.exist; pm.environment.set('code', pm.response.json().code); });",
+    ]);
+    let v = out(&s);
+    // Newman stores `undefined` (sent as "null") when the body lacks it: the checks come after.
+    assert_eq!(
+        v["capture"]["token"],
+        json!({"json": "$.token", "default": "null"}),
+        "{v}"
+    );
+    assert_eq!(v["capture"]["id"]["optional"], true, "{v}");
+    assert_eq!(v["capture"]["code"]["optional"], true, "{v}");
+}
