@@ -162,15 +162,32 @@ pub(super) fn assertion(cx: &Converter, e: &Expr, out: &mut Staged) -> bool {
                 add(out, s, "equals", v, false) && out.0.iter().all(|(s, p, _, n)| fits(s, p, *n))
             }
             Some(Subject::Value(_)) | None => {
-                // `pm.expect(a === 1).to.be.true`: the expression is the assertion.
-                let words: Vec<&str> = steps.iter().map(|s| s.0).collect();
-                matches!(words.as_slice(), ["to", "be", "true"] | ["to", "be", "ok"])
-                    && boolean(cx, x, false, out)
+                // `pm.expect(a === 1).to.be.true`: the expression is the assertion;
+                // `pm.expect(text.includes("ERROR")).to.be.false`: its opposite.
+                is_boolean_word(&steps).is_some_and(|want| boolean(cx, x, !want, out))
             }
             Some(s) => expect_steps(cx, s, &steps, out),
         },
         (Base::Response, steps) => response_steps(cx, &steps, out),
         (Base::Other, _) => false,
+    }
+}
+
+/// What `pm.expect(<a condition>)` asks of it: `.to.be.true` (`.ok`, `.to.eql(true)`) true,
+/// `.to.be.false` (`.to.not.be.true`, `.to.not.be.ok`, `.to.eql(false)`) false.
+fn is_boolean_word(steps: &[Step<'_>]) -> Option<bool> {
+    let words: Vec<Step<'_>> = steps
+        .iter()
+        .filter(|s| !NOOP.contains(&s.0))
+        .cloned()
+        .collect();
+    let equal = ["equal", "equals", "eq", "eql", "eqls"];
+    match words.as_slice() {
+        [("true" | "ok", None)] => Some(true),
+        [("false", None)] | [("not", None), ("true" | "ok", None)] => Some(false),
+        [(w, Some([Expr::Bool(b)]))] if equal.contains(w) => Some(*b),
+        [("not", None), (w, Some([Expr::Bool(b)]))] if equal.contains(w) => Some(!*b),
+        _ => None,
     }
 }
 

@@ -3670,15 +3670,20 @@ fn status(expect: &mut Y, predicate: &str, value: Y, negate: bool) {
 }
 
 fn put_status(map: &mut Y, predicate: &str, value: Y, negate: bool) {
-    let target = if negate { map.child("not") } else { map };
+    let mut preds = Vec::new();
     match (predicate, value) {
-        ("equals", Y::Seq(list)) => put_once(target, "in", Y::Seq(list)),
+        ("equals", Y::Seq(list)) => preds.push(("in".to_string(), Y::Seq(list))),
         ("equals", Y::Str(class)) if class.len() == 3 && class.ends_with("xx") => {
             let n = u64::from(class.as_bytes()[0].wrapping_sub(b'0')) * 100;
-            put_once(target, "gte", Y::Num(n.into()));
-            put_once(target, "lt", Y::Num((n + 100).into()));
+            preds.push(("gte".into(), Y::Num(n.into())));
+            preds.push(("lt".into(), Y::Num((n + 100).into())));
         }
-        (p, v) => put_once(target, p, v),
+        (p, v) => preds.push((p.to_string(), v)),
+    }
+    match negate {
+        // A class is two bounds that together say it: they are negated as one.
+        true => put_negated_all(map, preds),
+        false => preds.into_iter().for_each(|(p, v)| put_once(map, &p, v)),
     }
 }
 
@@ -3838,19 +3843,29 @@ fn add_predicate(map: &mut Y, key: &str, predicate: &str, value: Y, negate: bool
     }
 }
 
-/// `not: { a, b }` holds unless both do: a second negated check of another kind is its own
-/// `{ not: {...} }` under `all`, so each must fail on its own, as in Postman.
+/// `not: { a, b }` holds unless both do: a second negated check (of another kind, or the same
+/// kind with another value: two `to.not.include`s) is its own `{ not: {...} }` under `all`, so
+/// each must fail on its own, as in Postman.
 fn put_negated(entry: &mut Y, predicate: &str, value: Y) {
-    let other_kind =
-        matches!(entry.get_mut("not"), Some(Y::Map(e)) if e.iter().any(|(k, _)| k != predicate));
-    if !other_kind {
-        put_once(entry.child("not"), predicate, value);
-        return;
+    put_negated_all(entry, vec![(predicate.to_string(), value)]);
+}
+
+/// Adds `not: { preds }` (all of `preds` together are what must not hold).
+fn put_negated_all(entry: &mut Y, preds: Vec<(String, Y)>) {
+    let alone = Y::Map(preds);
+    match entry.get_mut("not") {
+        None => {
+            entry.set("not", alone);
+            return;
+        }
+        Some(Y::Map(e)) if e.is_empty() => {
+            entry.set("not", alone);
+            return;
+        }
+        Some(old) if *old == alone => return,
+        Some(_) => {}
     }
-    let alone = Y::Map(vec![(
-        "not".into(),
-        Y::Map(vec![(predicate.into(), value)]),
-    )]);
+    let alone = Y::Map(vec![("not".into(), alone)]);
     match entry.get_mut("all") {
         Some(Y::Seq(list)) if !list.contains(&alone) => list.push(alone),
         Some(Y::Seq(_)) => {}

@@ -2430,3 +2430,41 @@ fn a_check_after_a_set_in_its_test_does_not_make_the_set_optional() {
     assert_eq!(v["capture"]["id"]["optional"], true, "{v}");
     assert_eq!(v["capture"]["code"]["optional"], true, "{v}");
 }
+
+#[test]
+fn two_negated_checks_of_one_kind_must_each_fail_on_their_own() {
+    let s = test(&[
+        "pm.expect(pm.response.text()).to.not.include('B');",
+        "pm.expect(pm.response.text()).to.not.include('D');",
+        "pm.expect(pm.response.text()).to.not.include('D');",
+        "pm.response.to.not.have.status(500);",
+        "pm.response.to.not.have.status(404);",
+    ]);
+    let v = out(&s);
+    // `not: { all: [B, D] }` would pass unless both were there: a false green.
+    assert_eq!(
+        v["expect"]["body"],
+        json!({"not": {"contains": "B"}, "all": [{"not": {"contains": "D"}}]}),
+        "{v}"
+    );
+    assert_eq!(
+        v["expect"]["status"],
+        json!({"not": {"equals": 500}, "all": [{"not": {"equals": 404}}]}),
+        "{v}"
+    );
+}
+
+#[test]
+fn a_condition_expected_false_is_its_opposite() {
+    let s = test(&[
+        "pm.expect(pm.response.text().includes('ERROR'), 'ERROR found').to.be.false;",
+        "pm.expect(pm.response.json().name.includes('x')).to.eql(false);",
+        "pm.expect(pm.response.json().n > 3).to.not.be.true;",
+        "pm.expect(pm.response.code === 200).to.eql(true);",
+    ]);
+    let v = out(&s);
+    assert_eq!(v["expect"]["body"], json!({"not": {"contains": "ERROR"}}), "{v}");
+    assert_eq!(v["expect"]["json"]["$.name"], json!({"not": {"contains": "x"}}), "{v}");
+    assert_eq!(v["expect"]["json"]["$.n"], json!({"lte": 3}), "{v}");
+    assert_eq!(v["expect"]["status"], json!(200), "{v}");
+}
