@@ -63,7 +63,8 @@ pub(super) fn passes_when_missing(e: &Expr) -> bool {
     let (Base::Expect(_), steps) = flatten(e) else {
         return false;
     };
-    let negated = steps.iter().filter(|s| s.0 == "not").count() % 2 == 1;
+    // chai's `.not` sets a flag for the rest of the chain; a second one leaves it set.
+    let negated = steps.iter().any(|s| s.0 == "not");
     let Some(&(last, args)) = steps
         .iter()
         .rev()
@@ -328,7 +329,7 @@ fn one_step<'a>(steps: &[Step<'a>]) -> Option<(&'a str, &'a [Expr], bool)> {
     for &(word, args) in steps {
         match (word, args) {
             (w, None) if NOOP.contains(&w) => {}
-            ("not", None) => negate = !negate,
+            ("not", None) => negate = true,
             (w, Some(a)) if found.is_none() => found = Some((w, a)),
             _ => return None,
         }
@@ -374,7 +375,9 @@ fn expect_steps(cx: &Converter, subject: Subject, steps: &[Step<'_>], out: &mut 
             }
             (w, None) if NOOP.contains(&w) => continue,
             ("not", None) => {
-                chain.negate = !chain.negate;
+                // chai's `.not` sets a flag for the rest of the chain, never clears it:
+                // `.to.not.be.empty.and.not.be.null` is neither.
+                chain.negate = true;
                 continue;
             }
             ("include" | "includes" | "contain" | "contains", None) => {
@@ -690,7 +693,7 @@ fn response_steps(cx: &Converter, steps: &[Step<'_>], out: &mut Staged) -> bool 
         let item = match (word, args) {
             (w, None) if NOOP.contains(&w) => continue,
             ("not", None) => {
-                negate = !negate;
+                negate = true;
                 continue;
             }
             ("status", Some([Expr::Num(n)])) => status(Y::Num((*n as u64).into())),

@@ -2468,3 +2468,26 @@ fn a_condition_expected_false_is_its_opposite() {
     assert_eq!(v["expect"]["json"]["$.n"], json!({"lte": 3}), "{v}");
     assert_eq!(v["expect"]["status"], json!(200), "{v}");
 }
+
+#[test]
+fn chais_not_holds_for_the_rest_of_its_chain() {
+    let s = test(&[
+        "const d = pm.response.json();",
+        "pm.expect(d.w).to.not.be.empty.and.not.be.null;",
+        "pm.expect(d.u).to.not.match(/a/).and.not.include('b');",
+        "pm.expect(d.t).to.not.be.above(5).and.not.be.below(1);",
+    ]);
+    let v = out(&s);
+    // A second `.not` does not undo the first: each check after it is negated too.
+    assert_eq!(
+        v["expect"]["json"]["$.u"],
+        json!({"not": {"matches": "a"}, "all": [{"not": {"contains": "b"}}]}),
+        "{v}"
+    );
+    assert_eq!(
+        v["expect"]["json"]["$.t"],
+        json!({"not": {"gt": 5}, "all": [{"not": {"lt": 1}}]}),
+        "{v}"
+    );
+    assert!(v["expect"]["json"]["$.w"].get("equals").is_none(), "{v}");
+}
