@@ -417,13 +417,22 @@ class EchoServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
 
 
 def is_token_request(entry: dict) -> bool:
-    """A POST form with a `grant_type`, as an identity server gets it: answered with a token
-    (to both tools alike), so that what follows is compared, not the echo's lack of one."""
-    ctype = (header_get(entry["headers"], "content-type") or "").lower()
-    if entry["method"] != "POST" or not ctype.startswith("application/x-www-form-urlencoded"):
+    """A POST with a `grant_type` (a form, or a JSON object as some identity servers take it),
+    as an identity server gets it: answered with a token (to both tools alike), so that what
+    follows is compared, not the echo's lack of one."""
+    if entry["method"] != "POST":
         return False
+    ctype = (header_get(entry["headers"], "content-type") or "").lower()
     text = entry["body"].decode("utf-8", errors="replace")
-    return any(k == "grant_type" for k, _ in urllib.parse.parse_qsl(text, keep_blank_values=True))
+    if ctype.startswith("application/x-www-form-urlencoded"):
+        return any(k == "grant_type" for k, _ in urllib.parse.parse_qsl(text, keep_blank_values=True))
+    if ctype.startswith("application/json"):
+        try:
+            doc = json.loads(text)
+        except ValueError:
+            return False
+        return isinstance(doc, dict) and isinstance(doc.get("grant_type"), str)
+    return False
 
 
 def entry_for_print(entry: dict) -> dict:
