@@ -565,6 +565,17 @@ impl Chain<'_> {
             ("empty", None) if matches!(subject, Subject::Header(_)) => {
                 out.0.push((subject.clone(), "equals", Y::str(""), negate));
             }
+            // chai's `empty` is a string's or a list's length, or an object's key count:
+            // yarc's `length`, which counts an object's keys too (`.length` of an object is
+            // nothing in JavaScript, so `lengthOf` is another matter).
+            ("empty", None) if let Subject::Json(p) = subject => {
+                let size = Subject::Size(p.clone());
+                if negate {
+                    out.0.push((size, "gt", Y::Num(0.into()), false));
+                } else {
+                    put(&size, "equals", Y::Num(0.into()));
+                }
+            }
             ("empty", None) => {
                 let len = Subject::Length(Box::new(subject.clone()));
                 if negate {

@@ -69,6 +69,9 @@ pub(crate) struct Script {
 pub(crate) enum Subject {
     Json(String),
     Length(Box<Subject>),
+    /// chai's `empty` of a JSON value: a string's or list's length, or an object's key count
+    /// (yarc's `length`; unlike `.length`, which an object does not have).
+    Size(String),
     Header(String),
     /// A cookie the response sets.
     Cookie(String),
@@ -2575,6 +2578,11 @@ impl Converter {
                 add_predicate(each, "length", predicate, value, negate);
                 return;
             }
+            Subject::Size(p) if p.starts_with(base) => {
+                let each = entry_map(entry_map(self.out.expect.child("json"), p), "each");
+                add_predicate(each, "length", predicate, value, negate);
+                return;
+            }
             _ => {}
         }
         if let Subject::Json(p) = &subject
@@ -2604,6 +2612,10 @@ impl Converter {
                     // and the check fails in Postman (yarc's `length` counts an object's keys).
                     put_negated(entry, "type", Y::str("object"));
                 }
+            }
+            Subject::Size(p) => {
+                let entry = entry_map(e.child("json"), &p);
+                add_predicate(entry, "length", predicate, value, negate);
             }
             Subject::Status => status(e, predicate, value, negate),
             Subject::Time => {

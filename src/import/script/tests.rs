@@ -2491,3 +2491,23 @@ fn chais_not_holds_for_the_rest_of_its_chain() {
     );
     assert!(v["expect"]["json"]["$.w"].get("equals").is_none(), "{v}");
 }
+
+#[test]
+fn chais_empty_counts_an_objects_keys() {
+    let s = test(&[
+        "const d = pm.response.json();",
+        "pm.expect(d).to.not.be.empty;",
+        "pm.expect(d.args).to.be.empty;",
+        "pm.expect(d.list).to.have.lengthOf(2);",
+    ]);
+    let v = out(&s);
+    // yarc's `length` counts an object's keys, as chai's `empty` does: no `not: object`.
+    assert_eq!(v["expect"]["json"]["$"], json!({"length": {"gt": 0}}), "{v}");
+    assert_eq!(v["expect"]["json"]["$.args"], json!({"length": 0}), "{v}");
+    // `.length` of an object is nothing in JavaScript: `lengthOf` fails on one.
+    assert_eq!(
+        v["expect"]["json"]["$.list"],
+        json!({"length": 2, "not": {"type": "object"}}),
+        "{v}"
+    );
+}
