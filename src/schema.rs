@@ -393,6 +393,9 @@ struct Predicates {
     /// Several predicate maps that must all hold: two of one kind on one target
     /// (`all: [{ contains: a }, { contains: b }]`).
     all: Option<Vec<ValueOrPredicates>>,
+    /// Predicate maps one of which must hold: missing or null
+    /// (`any: [{ exists: false }, { equals: null }]`).
+    any: Option<Vec<ValueOrPredicates>>,
 }
 
 #[derive(JsonSchema)]

@@ -754,6 +754,9 @@ fn predicate_doc(word: &str) -> Option<&'static str> {
         }
         "each" => "`each: {...}` — every element of the list satisfies the predicates",
         "all" => "`all: [{...}]` — every map of predicates holds",
+        "any" => {
+            "`any: [{...}]` — one of the maps of predicates holds (missing or null: `any: [{ exists: false }, { equals: null }]`)"
+        }
         "not" => "`not: {...}` — the predicates inside do not all hold",
         "lt" | "lte" | "gt" | "gte" => {
             "numeric comparison (text compares as numbers when both parse)"

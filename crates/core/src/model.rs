@@ -379,6 +379,8 @@ pub enum Op {
     Gt(TValue),
     Gte(TValue),
     Each(Vec<Predicate>),
+    /// `any: [{...}, {...}]`: one of the maps holds (each map's predicates all hold).
+    Any(Vec<Vec<Predicate>>),
     /// `status: 2xx`: the hundreds digit.
     StatusClass(u16),
 }

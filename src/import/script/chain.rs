@@ -557,6 +557,11 @@ impl Chain<'_> {
                 // passes both, a green Postman does not give.
                 truthy(out, subject, word == "ok");
             }
+            ("exist" | "exists" | "ok", None) if matches!(subject, Subject::Json(p) if !p.contains("[?")) =>
+            {
+                // `.to.not.exist` passes on null too, `.to.not.be.ok` on every falsy value.
+                falsy(out, subject, word == "ok");
+            }
             ("exist" | "exists" | "ok", None) => {
                 out.0
                     .push((subject.clone(), "exists", Y::Bool(!negate), false));
@@ -924,6 +929,11 @@ fn value_condition(cx: &Converter, e: &Expr, negate: bool, out: &mut Staged) -> 
             truthy(out, &s, true);
             true
         }
+        // `if (data.error) throw ...`: missing or falsy is what passes.
+        Some(s) if matches!(&s, Subject::Json(p) if !p.contains("[?")) => {
+            falsy(out, &s, true);
+            true
+        }
         Some(s @ (Subject::Json(_) | Subject::Header(_) | Subject::Cookie(_))) => {
             add(out, s, "exists", Y::Bool(!negate), false)
         }
@@ -999,6 +1009,19 @@ fn truthy(out: &mut Staged, s: &Subject, falsy_too: bool) {
         false => Y::Seq(vec![Y::Null]),
     };
     out.0.push((s.clone(), "in", not, true));
+}
+
+/// Missing, or null (and with `falsy_too` every falsy value): what `.to.not.exist`
+/// (`.to.not.be.ok`) passes, which no single predicate says — nothing fails all but `exists`.
+fn falsy(out: &mut Staged, s: &Subject, falsy_too: bool) {
+    let values = match falsy_too {
+        true => Y::Seq(vec![Y::Null, Y::Bool(false), Y::Num(0.into()), Y::str("")]),
+        false => Y::Seq(vec![Y::Null]),
+    };
+    let missing = Y::Map(vec![("exists".into(), Y::Bool(false))]);
+    let empty = Y::Map(vec![("in".into(), values)]);
+    out.0
+        .push((s.clone(), "any", Y::Seq(vec![missing, empty]), false));
 }
 
 fn add(out: &mut Staged, s: Subject, p: &'static str, v: Y, negate: bool) -> bool {

@@ -385,6 +385,15 @@ impl Converter {
                 }
                 done => done,
             },
+            // `if (pm.response.code === 200) { ...checks } else { pm.test("x", () =>
+            // pm.expect.fail()) }`: the condition is a check of its own (else the request
+            // fails in Postman whatever the checks say).
+            StmtKind::If(cond, then, otherwise) if fails_always(otherwise) => {
+                match self.failing_else(cond, then) {
+                    Some(done) => done,
+                    None => self.flow(s),
+                }
+            }
             StmtKind::If(cond, then, otherwise) if is_throw(then) && otherwise.is_empty() => self
                 .refusal(cond)
                 .or_else(|| self.thrown_check(cond))
@@ -1500,6 +1509,23 @@ impl Converter {
     /// `if (pm.response.to.have.status(200)) { ... }`: an assertion throws when it fails, so
     /// the block runs exactly when it holds. True when the assertion is written as a check;
     /// the block is then converted as if unconditional.
+    /// An `if` whose `else` only fails: its condition is checked, then what it guards is
+    /// converted as it stands.
+    fn failing_else(&mut self, cond: &Expr, then: &[Stmt]) -> Option<Done> {
+        if self.phase == Phase::PreRequest || self.swallowed {
+            return None;
+        }
+        if !self.written_check(|c, out| chain::boolean(c, cond, false, out)) {
+            return None;
+        }
+        // What passes whatever happens (`tests["ok"] = true`) needs no check of its own.
+        let rest: Vec<Stmt> = then.iter().filter(|s| !passes_always(s)).cloned().collect();
+        Some(match self.statements(&rest) {
+            true => Done::Converted,
+            false => Done::Kept(KEPT_AROUND),
+        })
+    }
+
     fn asserting_if(&mut self, cond: &Expr, then: &[Stmt], otherwise: &[Stmt]) -> bool {
         if self.phase == Phase::PreRequest
             || self.swallowed
@@ -2744,11 +2770,17 @@ fn needs_presence(entry: &Y) -> bool {
     let Y::Map(preds) = entry else {
         return true;
     };
-    let absent_ok = |(k, v): &(String, Y)| match (k.as_str(), v) {
-        ("exists", Y::Bool(false)) => true,
-        ("not", Y::Map(inner)) => inner.as_slice() == [("exists".to_string(), Y::Bool(true))],
-        _ => false,
-    };
+    fn absent_ok((k, v): &(String, Y)) -> bool {
+        match (k.as_str(), v) {
+            ("exists", Y::Bool(false)) => true,
+            ("not", Y::Map(inner)) => inner.as_slice() == [("exists".to_string(), Y::Bool(true))],
+            // `any: [{ exists: false }, { in: [null] }]` passes when it is not there.
+            ("any", Y::Seq(maps)) => maps
+                .iter()
+                .any(|m| matches!(m, Y::Map(ps) if ps.iter().all(absent_ok))),
+            _ => false,
+        }
+    }
     !preds.iter().all(absent_ok)
 }
 
@@ -3233,6 +3265,33 @@ fn fallback(handler: &Stmt, body: &[Stmt]) -> bool {
     };
     let assigned = |s: &Stmt| matches!(&s.kind, StmtKind::Assign(Expr::Ident(n), _) if n == name);
     harmless && body.iter().any(assigned)
+}
+
+/// Statements that fail the test whatever the response holds, and say something at most:
+/// `pm.expect.fail(...)`, `throw`, `tests["x"] = false`, a `pm.test` made of those.
+fn fails_always(b: &[Stmt]) -> bool {
+    fn fails(s: &Stmt) -> bool {
+        match &s.kind {
+            StmtKind::Throw(_) => true,
+            StmtKind::Expr(Expr::Call(callee, _))
+                if path(callee).as_deref() == Some("pm.expect.fail") =>
+            {
+                true
+            }
+            StmtKind::Expr(e) => test_body(e).is_some_and(fails_always),
+            StmtKind::Assign(Expr::Index(t, _), Expr::Bool(false)) => {
+                matches!(&**t, Expr::Ident(n) if n == "tests")
+            }
+            _ => false,
+        }
+    }
+    b.iter().any(fails) && b.iter().all(|s| fails(s) || says_only(s))
+}
+
+/// `tests["x"] = true`: a legacy test that passes whatever the response holds.
+fn passes_always(s: &Stmt) -> bool {
+    matches!(&s.kind, StmtKind::Assign(Expr::Index(t, _), Expr::Bool(true))
+        if matches!(&**t, Expr::Ident(n) if n == "tests"))
 }
 
 /// A statement that only says something: console output, or a `pm.test("name")` without a

@@ -2463,8 +2463,16 @@ fn a_condition_expected_false_is_its_opposite() {
         "pm.expect(pm.response.code === 200).to.eql(true);",
     ]);
     let v = out(&s);
-    assert_eq!(v["expect"]["body"], json!({"not": {"contains": "ERROR"}}), "{v}");
-    assert_eq!(v["expect"]["json"]["$.name"], json!({"not": {"contains": "x"}}), "{v}");
+    assert_eq!(
+        v["expect"]["body"],
+        json!({"not": {"contains": "ERROR"}}),
+        "{v}"
+    );
+    assert_eq!(
+        v["expect"]["json"]["$.name"],
+        json!({"not": {"contains": "x"}}),
+        "{v}"
+    );
     assert_eq!(v["expect"]["json"]["$.n"], json!({"lte": 3}), "{v}");
     assert_eq!(v["expect"]["status"], json!(200), "{v}");
 }
@@ -2502,7 +2510,11 @@ fn chais_empty_counts_an_objects_keys() {
     ]);
     let v = out(&s);
     // yarc's `length` counts an object's keys, as chai's `empty` does: no `not: object`.
-    assert_eq!(v["expect"]["json"]["$"], json!({"length": {"gt": 0}}), "{v}");
+    assert_eq!(
+        v["expect"]["json"]["$"],
+        json!({"length": {"gt": 0}}),
+        "{v}"
+    );
     assert_eq!(v["expect"]["json"]["$.args"], json!({"length": 0}), "{v}");
     // `.length` of an object is nothing in JavaScript: `lengthOf` fails on one.
     assert_eq!(
@@ -2510,4 +2522,47 @@ fn chais_empty_counts_an_objects_keys() {
         json!({"length": 2, "not": {"type": "object"}}),
         "{v}"
     );
+}
+
+#[test]
+fn an_else_that_only_fails_makes_its_condition_a_check() {
+    let s = test(&[
+        "if (pm.response.code === 200) {",
+        "    pm.test('has id', () => pm.expect(pm.response.json().id).to.exist);",
+        "} else {",
+        "    console.log('unexpected');",
+        "    pm.test('unexpected status', () => pm.expect.fail('status ' + pm.response.code));",
+        "}",
+        "if (responseCode.code == 201) { tests['created'] = true; } else { tests['created'] = false; }",
+    ]);
+    let v = out(&s);
+    assert_eq!(
+        v["expect"]["status"],
+        json!({"all": [{"equals": 200}, {"equals": 201}]}),
+        "{v}"
+    );
+    assert!(v["expect"]["json"]["$.id"].is_object(), "{v}");
+    assert_eq!(s.assertions, s.assertions_seen, "{v}");
+}
+
+#[test]
+fn missing_or_null_passes_what_chai_passes() {
+    let s = test(&[
+        "const d = pm.response.json();",
+        "pm.expect(d.deletedAt).to.not.exist;",
+        "pm.expect(d.flag).to.not.be.ok;",
+        "if (d.error) { throw new Error(d.error); }",
+    ]);
+    let v = out(&s);
+    let j = &v["expect"]["json"];
+    assert_eq!(
+        j["$.deletedAt"],
+        json!({"any": [{"exists": false}, {"in": [null]}]}),
+        "{v}"
+    );
+    let falsy = json!({"any": [{"exists": false}, {"in": [null, false, 0, ""]}]});
+    assert_eq!(j["$.flag"], falsy, "{v}");
+    assert_eq!(j["$.error"], falsy, "{v}");
+    // Passing on a missing value, they keep the body's own check: `json()` throws on text.
+    assert_eq!(j["$"], json!({"exists": true}), "{v}");
 }

@@ -38,6 +38,15 @@ pub fn eval(p: &Predicate, actual: Option<&Value>, cx: &PredCtx) -> Result<(), M
                 actual: show_actual(actual),
             })
     };
+    if let Op::Any(groups) = &p.op {
+        let holds = groups
+            .iter()
+            .any(|g| g.iter().all(|q| eval(q, actual, cx).is_ok()));
+        return match holds {
+            true => Ok(()),
+            false => Err(fail(describe(p, cx))),
+        };
+    }
     // Nothing selected fails every predicate but `exists: false`: "not equal to 1" must not
     // pass for a field that is not there.
     if actual.is_none() && !only_existence(p) {
@@ -165,7 +174,7 @@ fn eval_present(op: &Op, a: &Value, cx: &PredCtx, render: &Render) -> Result<(),
             check(ok, || format!("{sym} {}", show(&e)))
         }
         Op::Each(inner) => each(inner, a, cx),
-        Op::Exists(_) | Op::Not(_) | Op::StatusClass(_) => Ok(()),
+        Op::Exists(_) | Op::Not(_) | Op::StatusClass(_) | Op::Any(_) => Ok(()),
     }
 }
 
@@ -357,6 +366,14 @@ pub fn describe(p: &Predicate, cx: &PredCtx) -> String {
         Op::Gte(t) => format!(">= {}", r(t)),
         Op::Each(inner) => format!("every item {}", describe_all(inner, cx)),
         Op::StatusClass(c) => format!("{c}xx"),
+        Op::Any(groups) => format!(
+            "any of: {}",
+            groups
+                .iter()
+                .map(|g| describe_all(g, cx))
+                .collect::<Vec<_>>()
+                .join("; or ")
+        ),
     }
 }
 

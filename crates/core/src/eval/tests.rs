@@ -66,6 +66,7 @@ fn compile_op(t: &mut Templates, op: &crate::model::Op) {
             .iter()
             .for_each(|v: &TValue| t.compile_tvalue(v).expect("template")),
         Not(inner) | Length(inner) | Each(inner) => inner.iter().for_each(|p| compile_op(t, &p.op)),
+        Any(groups) => groups.iter().flatten().for_each(|p| compile_op(t, &p.op)),
         _ => {}
     }
 }
@@ -381,4 +382,19 @@ fn a_header_capture_may_take_what_a_regex_matches_in_it() {
         Ok(serde_json::json!("7"))
     );
     assert!(capture(&cap("orders/(\\d+)"), &resp, &cx).is_err());
+}
+
+#[test]
+fn any_holds_when_one_of_its_maps_does_missing_included() {
+    let resp = json_response(200, r#"{"gone":null,"here":1,"err":"bad"}"#);
+    let yaml = "json:\n  $.gone: { any: [{ exists: false }, { equals: null }] }\n  $.missing: { any: [{ exists: false }, { equals: null }] }\n  $.here: { any: [{ exists: false }, { equals: null }] }\n  $.err: { any: [{ exists: false }, { in: [null, false, 0, \"\"] }] }\n";
+    let out = outcomes(yaml, &resp, &[]);
+    let passed: Vec<bool> = out.iter().map(|o| o.passed).collect();
+    // Missing or null passes; a value (1, "bad") fails, and says what it wanted.
+    assert_eq!(passed, [true, true, false, false], "{out:#?}");
+    let failed = &out[2];
+    assert!(
+        failed.expected.contains("any of: not to exist; or null"),
+        "{failed:#?}"
+    );
 }

@@ -196,9 +196,27 @@ impl Decoder {
         }
     }
 
+    /// `any: [{ exists: false }, { equals: null }]`: one of the maps is to hold — missing or
+    /// null, which no single predicate says (nothing fails every predicate but `exists: false`).
+    fn any(&mut self, v: &Node) -> Option<Vec<Vec<Predicate>>> {
+        match &v.kind {
+            NodeKind::Seq(items) if !items.is_empty() => {
+                Some(items.iter().map(|i| self.predicates(i)).collect())
+            }
+            _ => {
+                self.error(
+                    v.error("`any` takes a non-empty list of predicate maps")
+                        .with_help("for example `any: [{ exists: false }, { equals: null }]`"),
+                );
+                None
+            }
+        }
+    }
+
     fn predicate(&mut self, name: &str, v: &Node) -> Option<Op> {
         Some(match name {
             "equals" => Op::Equals(self.tvalue(v)),
+            "any" => Op::Any(self.any(v)?),
             "not" => Op::Not(self.predicates(v)),
             "exists" => Op::Exists(self.bool(v, "`exists`")?),
             "type" if v.is_null() => Op::Type(JsonType::Null),

@@ -142,6 +142,7 @@ pub const PREDICATES: &[&str] = &[
     "gte",
     "each",
     "all",
+    "any",
 ];
 pub const TIME: &[&str] = &["lt", "lte", "gt", "gte"];
 pub const CAPTURE: &[&str] = &[

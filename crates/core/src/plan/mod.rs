@@ -1578,6 +1578,10 @@ fn predicate_templates<'a>(p: &'a Predicate, out: &mut Vec<&'a Template>) {
         Op::Not(inner) | Op::Length(inner) | Op::Each(inner) => {
             inner.iter().for_each(|q| predicate_templates(q, out))
         }
+        Op::Any(groups) => groups
+            .iter()
+            .flatten()
+            .for_each(|q| predicate_templates(q, out)),
         Op::Matches(Pattern::Templated(t)) => out.push(t),
         _ => {}
     }
