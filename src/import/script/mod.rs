@@ -453,7 +453,8 @@ impl Converter {
         let Expr::Call(_, args) = call else {
             return None;
         };
-        let Some(found) = self.token_request(args) else {
+        let objects = block_objects(&self.objects, then);
+        let Some(found) = self.token_request_with(args, &objects) else {
             return self.login_when_unset(then);
         };
         let bookkeeping = then.iter().all(|s| match &s.kind {
@@ -498,12 +499,22 @@ impl Converter {
     /// `grant_type=client_credentials`: the `oauth2` block (token URL, client, scope, the other
     /// fields as `params`) and the variable the token goes into.
     fn token_request(&self, args: &[Expr]) -> Option<(Y, String)> {
+        self.token_request_with(args, &self.objects)
+    }
+
+    /// [`Self::token_request`] with the objects in scope (a block's own, with what it
+    /// assigned to their fields after).
+    fn token_request_with(
+        &self,
+        args: &[Expr],
+        objects: &HashMap<String, Expr>,
+    ) -> Option<(Y, String)> {
         let (first, Some(Expr::Func(_, callback))) = (args.first()?, args.get(1)) else {
             return None;
         };
         let request = match first {
             Expr::Object(o) => o,
-            Expr::Ident(n) => match self.objects.get(n) {
+            Expr::Ident(n) => match objects.get(n) {
                 Some(Expr::Object(o)) => o,
                 _ => return None,
             },
@@ -520,7 +531,7 @@ impl Converter {
         let Some(Expr::Object(body)) = field(request, "body") else {
             return None;
         };
-        let mut form = self.token_form(body)?;
+        let mut form = self.token_form(body, objects)?;
         // The client in the request's own basic auth: `credentials: basic`.
         let basic = self.basic_auth(field(request, "auth"))?;
         if let Some((id, secret)) = &basic {
@@ -576,8 +587,23 @@ impl Converter {
 
     /// A token request's form fields: `urlencoded` or `formdata` pairs, or a raw
     /// `grant_type=client_credentials&client_id=...` text (joined with `+` from locals).
-    fn token_form(&self, body: &[(String, Expr)]) -> Option<Vec<(String, Y)>> {
+    fn token_form(
+        &self,
+        body: &[(String, Expr)],
+        objects: &HashMap<String, Expr>,
+    ) -> Option<Vec<(String, Y)>> {
         let mut form: Vec<(String, Y)> = Vec::new();
+        // `raw: JSON.stringify(create)` (or `refresh ? refreshRequest : createRequest`): an
+        // identity server that takes its fields as JSON; yarc sends them as RFC 6749's form.
+        if let Some(Expr::Call(callee, args)) = field(body, "raw")
+            && path(callee).as_deref() == Some("JSON.stringify")
+            && let [fields] = args.as_slice()
+        {
+            for (k, v) in granting_object(fields, objects)? {
+                form.push((k.clone(), self.value(v)?));
+            }
+            return Some(form);
+        }
         match field(body, "mode") {
             Some(Expr::Str(m)) if m == "urlencoded" || m == "formdata" => {
                 let Some(Expr::Array(pairs)) = field(body, m) else {
@@ -2488,9 +2514,30 @@ impl Converter {
                 | "pm.collectionVariables.has"
                 | "pm.globals.has",
             ) => Some(Subject::VarSet(super::vars::ident(&arg(0)?))),
-            Some("pm.variables.replaceIn" | "Property.replaceSubstitutions") => Some(
-                Subject::Value(Y::str(super::vars::convert(&arg(0)?, &mut Vec::new()))),
-            ),
+            Some("pm.variables.replaceIn" | "Property.replaceSubstitutions")
+                if arg(0).is_some() =>
+            {
+                Some(Subject::Value(Y::str(super::vars::convert(
+                    &arg(0)?,
+                    &mut Vec::new(),
+                ))))
+            }
+            // `pm.environment.replaceIn(pm.environment.get("auth_url"))`: a variable's value,
+            // whose own `{{...}}` yarc resolves when it renders it.
+            Some(
+                "pm.variables.replaceIn"
+                | "pm.environment.replaceIn"
+                | "pm.collectionVariables.replaceIn"
+                | "pm.globals.replaceIn",
+            ) if args.len() == 1 => match &args[0] {
+                Expr::Str(t) => Some(Subject::Value(Y::str(super::vars::convert(
+                    t,
+                    &mut Vec::new(),
+                )))),
+                inner => self
+                    .subject(inner)
+                    .filter(|s| matches!(s, Subject::Value(_))),
+            },
             _ => None,
         }
     }
@@ -3292,6 +3339,88 @@ fn fails_always(b: &[Stmt]) -> bool {
 fn passes_always(s: &Stmt) -> bool {
     matches!(&s.kind, StmtKind::Assign(Expr::Index(t, _), Expr::Bool(true))
         if matches!(&**t, Expr::Ident(n) if n == "tests"))
+}
+
+/// The objects a block declares (`const options = {...}`) beside those in scope, with what it
+/// assigns to their fields after (`options.body.raw = JSON.stringify(form)`).
+fn block_objects(outer: &HashMap<String, Expr>, block: &[Stmt]) -> HashMap<String, Expr> {
+    let mut objects = outer.clone();
+    for s in block {
+        match &s.kind {
+            StmtKind::Let(decls) => {
+                for (b, v) in decls {
+                    if let (Binding::Name(n), Expr::Object(_)) = (b, v) {
+                        objects.insert(n.clone(), v.clone());
+                    }
+                }
+            }
+            StmtKind::Assign(target, value) => {
+                let mut fields = Vec::new();
+                let mut at = target;
+                while let Expr::Member(inner, f) = at {
+                    fields.push(f.as_str());
+                    at = inner;
+                }
+                if let Expr::Ident(root) = at
+                    && let Some(obj) = objects.get_mut(root)
+                {
+                    fields.reverse();
+                    set_field(obj, &fields, value.clone());
+                }
+            }
+            _ => {}
+        }
+    }
+    objects
+}
+
+/// `obj.a.b = value` on an object literal (a field it lacks is added).
+fn set_field(obj: &mut Expr, fields: &[&str], value: Expr) {
+    let (Expr::Object(entries), Some((first, rest))) = (obj, fields.split_first()) else {
+        return;
+    };
+    let at = match entries.iter().position(|(k, _)| k == first) {
+        Some(i) => i,
+        None => {
+            let empty = if rest.is_empty() {
+                Expr::Undefined
+            } else {
+                Expr::Object(Vec::new())
+            };
+            entries.push((first.to_string(), empty));
+            entries.len() - 1
+        }
+    };
+    match rest.is_empty() {
+        true => entries[at].1 = value,
+        false => set_field(&mut entries[at].1, rest, value),
+    }
+}
+
+/// The fields a token request sends: an object literal or a name for one; of `a ? b : c`, the
+/// one that asks for a token with a grant (`password`, `client_credentials`), not a refresh.
+fn granting_object<'a>(
+    e: &'a Expr,
+    objects: &'a HashMap<String, Expr>,
+) -> Option<&'a [(String, Expr)]> {
+    let fields = match e {
+        Expr::Object(o) => o.as_slice(),
+        Expr::Ident(n) => match objects.get(n)? {
+            Expr::Object(o) => o.as_slice(),
+            _ => return None,
+        },
+        Expr::Cond(_, a, b) => {
+            return granting_object(a, objects)
+                .filter(|f| grants(f))
+                .or_else(|| granting_object(b, objects).filter(|f| grants(f)));
+        }
+        _ => return None,
+    };
+    Some(fields)
+}
+
+fn grants(fields: &[(String, Expr)]) -> bool {
+    matches!(field(fields, "grant_type"), Some(Expr::Str(g)) if g == "password" || g == "client_credentials")
 }
 
 /// A statement that only says something: console output, or a `pm.test("name")` without a

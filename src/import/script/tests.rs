@@ -2566,3 +2566,33 @@ fn missing_or_null_passes_what_chai_passes() {
     // Passing on a missing value, they keep the body's own check: `json()` throws on text.
     assert_eq!(j["$"], json!({"exists": true}), "{v}");
 }
+
+#[test]
+fn a_token_request_whose_fields_go_as_json_is_the_oauth2_block() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "var need = true;",
+            "if (pm.environment.get('expires') > Date.now()) { need = false; }",
+            "if (need === true) {",
+            "    const login = { grant_type: 'password', client_id: 'app', username: pm.environment.get('user'), password: pm.environment.get('pass'), scopes: 'write' };",
+            "    const renew = { grant_type: 'refresh_token', client_id: 'app', refresh_token: pm.environment.get('refresh') };",
+            "    const call = { url: pm.globals.replaceIn(pm.environment.replaceIn(pm.environment.get('auth_url'))), method: 'POST', body: { mode: 'application/json' } };",
+            "    call.body.raw = JSON.stringify(pm.environment.get('refresh') ? renew : login);",
+            "    pm.sendRequest(call, function (err, res) {",
+            "        var answer = res.json();",
+            "        pm.environment.set('api_token', answer.access_token);",
+            "    });",
+            "}",
+        ],
+    );
+    let (block, var) = s.oauth2.clone().expect("an oauth2 block");
+    assert_eq!(var, "api_token");
+    let v: Value = serde_saphyr::from_str(&yaml_out::to_string(&block)).expect("yaml");
+    assert_eq!(
+        v["oauth2"],
+        json!({"token_url": "{{ auth_url }}", "client_id": "app", "username": "{{ user }}",
+               "password": "{{ pass }}", "params": {"scopes": "write"}}),
+        "{v}"
+    );
+}
