@@ -385,15 +385,6 @@ impl Converter {
                 }
                 done => done,
             },
-            // `if (pm.response.code === 200) { ...checks } else { pm.test("x", () =>
-            // pm.expect.fail()) }`: the condition is a check of its own (else the request
-            // fails in Postman whatever the checks say).
-            StmtKind::If(cond, then, otherwise) if fails_always(otherwise) => {
-                match self.failing_else(cond, then) {
-                    Some(done) => done,
-                    None => self.flow(s),
-                }
-            }
             StmtKind::If(cond, then, otherwise) if is_throw(then) && otherwise.is_empty() => self
                 .refusal(cond)
                 .or_else(|| self.thrown_check(cond))
@@ -405,7 +396,8 @@ impl Converter {
                 }
             }
             StmtKind::If(cond, then, otherwise) => match self
-                .send_again(cond, then, otherwise)
+                .failing_else(cond, then, otherwise)
+                .or_else(|| self.send_again(cond, then, otherwise))
                 .or_else(|| self.once_polled(cond, then, otherwise))
                 .or_else(|| self.set_if_unset(cond, then, otherwise))
                 .or_else(|| self.guarded(cond, then, otherwise))
@@ -1535,10 +1527,12 @@ impl Converter {
     /// `if (pm.response.to.have.status(200)) { ... }`: an assertion throws when it fails, so
     /// the block runs exactly when it holds. True when the assertion is written as a check;
     /// the block is then converted as if unconditional.
-    /// An `if` whose `else` only fails: its condition is checked, then what it guards is
+    /// `if (pm.response.code === 200) { ...checks } else { pm.test("x", () =>
+    /// pm.expect.fail()) }`: an `else` that only fails makes the condition a check of its own
+    /// (the request fails in Postman whatever the checks say), then what it guards is
     /// converted as it stands.
-    fn failing_else(&mut self, cond: &Expr, then: &[Stmt]) -> Option<Done> {
-        if self.phase == Phase::PreRequest || self.swallowed {
+    fn failing_else(&mut self, cond: &Expr, then: &[Stmt], otherwise: &[Stmt]) -> Option<Done> {
+        if self.phase == Phase::PreRequest || self.swallowed || !fails_always(otherwise) {
             return None;
         }
         if !self.written_check(|c, out| chain::boolean(c, cond, false, out)) {
