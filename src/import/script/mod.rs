@@ -2311,6 +2311,20 @@ impl Converter {
         {
             return Some(Subject::Json(format!("{p}[?{filter}]")));
         }
+        // `items.map(i => i.id)`: every item's `id`, a list (`$.items[*].id`).
+        if let Expr::Call(callee, args) = e
+            && let Expr::Member(list, m) = &**callee
+            && m == "map"
+            && let [Expr::Func(params, body)] = args.as_slice()
+            && let (Some(item), [only]) = (params.first(), body.as_slice())
+            && let StmtKind::Expr(read) | StmtKind::Return(Some(read)) = &only.kind
+            && let Some(Subject::Json(p)) = self.subject(list)
+            && !p.contains("[?")
+            && let Some(steps) = steps_from(read, item)
+        {
+            let each = steps.iter().fold(format!("{p}[*]"), |at, k| child(&at, k));
+            return Some(Subject::Json(each));
+        }
         // `errors.pop()`, `errors.at(-1)`: the last item.
         if let Expr::Call(callee, args) = e
             && let Expr::Member(list, m) = &**callee
@@ -3255,6 +3269,28 @@ fn found_item(p: &str, predicate: &str, value: &Y) -> bool {
         "length" if !below => false,
         "type" if !below => !matches!(value, Y::Str(t) if t == "array"),
         _ => true,
+    }
+}
+
+/// `i.a.b` (also `i["a-b"]`) read from the item `i`: the names down from it; none for `i`
+/// itself, nothing for anything else.
+fn steps_from<'a>(e: &'a Expr, item: &str) -> Option<Vec<&'a str>> {
+    match e {
+        Expr::Ident(n) if n == item => Some(Vec::new()),
+        Expr::Member(inner, k) => {
+            let mut steps = steps_from(inner, item)?;
+            steps.push(k.as_str());
+            Some(steps)
+        }
+        Expr::Index(inner, k) => match &**k {
+            Expr::Str(k) => {
+                let mut steps = steps_from(inner, item)?;
+                steps.push(k.as_str());
+                Some(steps)
+            }
+            _ => None,
+        },
+        _ => None,
     }
 }
 

@@ -2596,3 +2596,19 @@ fn a_token_request_whose_fields_go_as_json_is_the_oauth2_block() {
         "{v}"
     );
 }
+
+#[test]
+fn a_list_made_with_map_is_every_items_value() {
+    let s = test(&[
+        "const d = pm.response.json();",
+        "pm.expect(d.items.map(i => i.id)).to.include(5);",
+        "pm.expect(d.items.map(function (i) { return i['first-name']; })).to.eql(['a', 'b']);",
+        "pm.expect(d.items.map(i => i.id.toString())).to.include('5');",
+    ]);
+    let v = out(&s);
+    let j = &v["expect"]["json"];
+    assert_eq!(j["$.items[*].id"], json!({"contains": 5}), "{v}");
+    assert_eq!(j["$.items[*]['first-name']"], json!(["a", "b"]), "{v}");
+    // A conversion of each item is no path: kept.
+    assert_eq!(s.assertions, 2, "{v}");
+}
