@@ -174,6 +174,32 @@ pub(super) fn assertion(cx: &Converter, e: &Expr, out: &mut Staged) -> bool {
     }
 }
 
+/// `pm.expect(list.every(i => <cond>)).to.be.true`: the list, the item's name and the
+/// condition every item must meet.
+pub(super) fn every_asserted(e: &Expr) -> Option<(&Expr, &str, &Expr)> {
+    let (Base::Expect(x), steps) = flatten(e) else {
+        return None;
+    };
+    if is_boolean_word(&steps) != Some(true) {
+        return None;
+    }
+    let Expr::Call(callee, args) = x else {
+        return None;
+    };
+    let (Expr::Member(list, m), [Expr::Func(params, body)]) = (&**callee, args.as_slice()) else {
+        return None;
+    };
+    let (true, Some(item), [only]) = (m == "every", params.first(), body.as_slice()) else {
+        return None;
+    };
+    match &only.kind {
+        super::js::StmtKind::Expr(cond) | super::js::StmtKind::Return(Some(cond)) => {
+            Some((list, item.as_str(), cond))
+        }
+        _ => None,
+    }
+}
+
 /// What `pm.expect(<a condition>)` asks of it: `.to.be.true` (`.ok`, `.to.eql(true)`) true,
 /// `.to.be.false` (`.to.not.be.true`, `.to.not.be.ok`, `.to.eql(false)`) false.
 fn is_boolean_word(steps: &[Step<'_>]) -> Option<bool> {

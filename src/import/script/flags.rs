@@ -108,7 +108,11 @@ impl Converter {
         let staged = self.staged_flag(&f)?;
         let base = (f.kind == Kind::Every).then(|| format!("{}[*]", f.list));
         let outer = std::mem::replace(&mut self.each_base, base);
+        // An item without the field does not clear the flag (`undefined <= 0` is false): it
+        // need not have it.
+        let outer_lenient = std::mem::replace(&mut self.lenient_items, true);
         let written = self.commit(staged);
+        self.lenient_items = outer_lenient;
         self.each_base = outer;
         if !written {
             self.out.assertions_seen -= 1;

@@ -223,6 +223,9 @@ struct Converter {
     /// Inside `list.forEach(item => ...)`: the path of every item (`$.items[*]`), whose checks
     /// become `each:` predicates.
     each_base: Option<String>,
+    /// The `each:` being written need not find its field in every item (a flag loop's, which
+    /// an item without it does not clear).
+    lenient_items: bool,
     /// Inside an `if` that guards a `set()`: when the guard fails Postman sets nothing and the
     /// variable keeps its value, so the capture is `optional`.
     guarded_set: bool,
@@ -282,6 +285,7 @@ impl Converter {
             guarded_set: false,
             checked: Vec::new(),
             gate_at: None,
+            lenient_items: false,
             at_line: 0,
             present: Vec::new(),
             held: Vec::new(),
@@ -1375,6 +1379,30 @@ impl Converter {
         }
         if let Some(done) = self.for_each(e) {
             return done;
+        }
+        // `pm.expect(items.every(i => i.qty > 0)).to.be.true`: what
+        // `items.forEach(i => pm.expect(i.qty > 0).to.be.ok)` checks (`every` asks for a
+        // truthy value, not `true`).
+        if let Some((list, item, cond)) = chain::every_asserted(e) {
+            let assert = ["to", "be", "ok"].iter().fold(
+                Expr::Call(Box::new(pm_expect()), vec![cond.clone()]),
+                |at, w| Expr::Member(Box::new(at), w.to_string()),
+            );
+            let line = self.at_line;
+            let each = Expr::Call(
+                Box::new(Expr::Member(Box::new(list.clone()), "forEach".into())),
+                vec![Expr::Func(
+                    vec![item.to_string()],
+                    vec![Stmt {
+                        kind: StmtKind::Expr(assert),
+                        first: line,
+                        last: line,
+                    }],
+                )],
+            );
+            if let Some(done) = self.for_each(&each) {
+                return done;
+            }
         }
         if let Some(done) = self.header_added(e) {
             return done;
@@ -2648,19 +2676,34 @@ impl Converter {
         let base = self.each_base.as_deref().unwrap_or("\u{0}");
         match &subject {
             Subject::Json(p) if p.starts_with(base) => {
-                let entry = entry_map(self.out.expect.child("json"), p);
+                let strict = !self.lenient_items && !speaks_of_absence(predicate, &value, negate);
+                let json = self.out.expect.child("json");
+                if strict {
+                    every_item_has(json, base, p);
+                }
+                let entry = entry_map(json, p);
                 add_predicate(entry, "each", predicate, value, negate);
                 return;
             }
             Subject::Length(inner) if matches!(&**inner, Subject::Json(p) if p.starts_with(base)) =>
             {
                 let Subject::Json(p) = &**inner else { return };
-                let each = entry_map(entry_map(self.out.expect.child("json"), p), "each");
+                let strict = !self.lenient_items;
+                let json = self.out.expect.child("json");
+                if strict {
+                    every_item_has(json, base, p);
+                }
+                let each = entry_map(entry_map(json, p), "each");
                 add_predicate(each, "length", predicate, value, negate);
                 return;
             }
             Subject::Size(p) if p.starts_with(base) => {
-                let each = entry_map(entry_map(self.out.expect.child("json"), p), "each");
+                let strict = !self.lenient_items;
+                let json = self.out.expect.child("json");
+                if strict {
+                    every_item_has(json, base, p);
+                }
+                let each = entry_map(entry_map(json, p), "each");
                 add_predicate(each, "length", predicate, value, negate);
                 return;
             }
@@ -3270,6 +3313,50 @@ fn found_item(p: &str, predicate: &str, value: &Y) -> bool {
         "type" if !below => !matches!(value, Y::Str(t) if t == "array"),
         _ => true,
     }
+}
+
+/// In a `forEach`, `pm.expect(item.qty).to.be.above(0)` fails in Postman on an item without
+/// `qty`; `$.items[*].qty` just does not select it. So every item must hold each name read
+/// down to the value: `"$.items[*]": { each: { contains: qty } }` (an object's key).
+fn every_item_has(json: &mut Y, base: &str, path: &str) {
+    let mut at = base.to_string();
+    for key in simple_steps(&path[base.len()..]) {
+        let level = entry_map(json, &at);
+        add_predicate(level, "each", "contains", Y::str(&key), false);
+        at = child(&at, &key);
+    }
+}
+
+/// The names of `.a.b['c-d']`, up to the first step that is no plain name (an index, a
+/// wildcard, a filter).
+fn simple_steps(rest: &str) -> Vec<String> {
+    static STEP: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let step = STEP.get_or_init(|| {
+        regex::Regex::new(r#"^(?:\.([A-Za-z_$][\w$]*)|\['((?:[^'\\]|\\.)*)'\])"#)
+            .expect("valid regex")
+    });
+    let mut out = Vec::new();
+    let mut rest = rest;
+    while let Some(c) = step.captures(rest) {
+        let name = c.get(1).or_else(|| c.get(2)).map_or("", |m| m.as_str());
+        out.push(name.replace("\\'", "'"));
+        rest = &rest[c.get(0).map_or(0, |m| m.end())..];
+    }
+    out
+}
+
+/// A predicate that passes when the value is not there: no reason to ask for it.
+fn speaks_of_absence(predicate: &str, value: &Y, negate: bool) -> bool {
+    match (predicate, value) {
+        ("exists", Y::Bool(b)) => *b == negate,
+        ("any", _) => true,
+        _ => false,
+    }
+}
+
+/// `pm.expect`, as an expression to call.
+fn pm_expect() -> Expr {
+    Expr::Member(Box::new(Expr::Ident("pm".into())), "expect".into())
 }
 
 /// `i.a.b` (also `i["a-b"]`) read from the item `i`: the names down from it; none for `i`

@@ -2612,3 +2612,32 @@ fn a_list_made_with_map_is_every_items_value() {
     // A conversion of each item is no path: kept.
     assert_eq!(s.assertions, 2, "{v}");
 }
+
+#[test]
+fn every_item_must_hold_the_field_its_check_reads() {
+    let s = test(&[
+        "const d = pm.response.json();",
+        "d.items.forEach(i => pm.expect(i.qty).to.be.above(0));",
+        "pm.expect(d.items.every(i => i.price.amount > 0)).to.be.true;",
+        "d.items.forEach(i => pm.expect(i.gone).to.be.undefined);",
+    ]);
+    let v = out(&s);
+    let j = &v["expect"]["json"];
+    // chai fails on an item without `qty`; `$.items[*].qty` would just skip it.
+    assert_eq!(
+        j["$.items[*]"],
+        json!({"each": {"all": [{"contains": "qty"}, {"contains": "price"}]}}),
+        "{v}"
+    );
+    assert_eq!(
+        j["$.items[*].price"],
+        json!({"each": {"contains": "amount"}}),
+        "{v}"
+    );
+    assert_eq!(
+        j["$.items[*].price.amount"],
+        json!({"each": {"gt": 0}}),
+        "{v}"
+    );
+    assert_eq!(j["$.items[*].qty"], json!({"each": {"gt": 0}}), "{v}");
+}
