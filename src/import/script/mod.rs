@@ -2671,44 +2671,46 @@ impl Converter {
         yarc_core::plan::is_usable_schema(&json_of(&schema)).then_some(schema)
     }
 
+    /// In a `forEach`, a check of an item's value goes under `each` (and every item must hold
+    /// what it reads); the value is given back when the subject is no item's.
+    fn put_in_item(
+        &mut self,
+        subject: &Subject,
+        predicate: &str,
+        value: Y,
+        negate: bool,
+    ) -> Option<Y> {
+        let Some(base) = self.each_base.clone() else {
+            return Some(value);
+        };
+        let (p, of_length) = match subject {
+            Subject::Json(p) if p.starts_with(&base) => (p, false),
+            Subject::Length(inner) => match &**inner {
+                Subject::Json(p) if p.starts_with(&base) => (p, true),
+                _ => return Some(value),
+            },
+            Subject::Size(p) if p.starts_with(&base) => (p, true),
+            _ => return Some(value),
+        };
+        let strict =
+            !self.lenient_items && (of_length || !speaks_of_absence(predicate, &value, negate));
+        let json = self.out.expect.child("json");
+        if strict {
+            every_item_has(json, &base, p);
+        }
+        let entry = entry_map(json, p);
+        match of_length {
+            true => add_predicate(entry_map(entry, "each"), "length", predicate, value, negate),
+            false => add_predicate(entry, "each", predicate, value, negate),
+        }
+        None
+    }
+
     /// Writes one predicate where its subject lives in `expect`.
     fn put(&mut self, subject: Subject, predicate: &str, value: Y, negate: bool) {
-        let base = self.each_base.as_deref().unwrap_or("\u{0}");
-        match &subject {
-            Subject::Json(p) if p.starts_with(base) => {
-                let strict = !self.lenient_items && !speaks_of_absence(predicate, &value, negate);
-                let json = self.out.expect.child("json");
-                if strict {
-                    every_item_has(json, base, p);
-                }
-                let entry = entry_map(json, p);
-                add_predicate(entry, "each", predicate, value, negate);
-                return;
-            }
-            Subject::Length(inner) if matches!(&**inner, Subject::Json(p) if p.starts_with(base)) =>
-            {
-                let Subject::Json(p) = &**inner else { return };
-                let strict = !self.lenient_items;
-                let json = self.out.expect.child("json");
-                if strict {
-                    every_item_has(json, base, p);
-                }
-                let each = entry_map(entry_map(json, p), "each");
-                add_predicate(each, "length", predicate, value, negate);
-                return;
-            }
-            Subject::Size(p) if p.starts_with(base) => {
-                let strict = !self.lenient_items;
-                let json = self.out.expect.child("json");
-                if strict {
-                    every_item_has(json, base, p);
-                }
-                let each = entry_map(entry_map(json, p), "each");
-                add_predicate(each, "length", predicate, value, negate);
-                return;
-            }
-            _ => {}
-        }
+        let Some(value) = self.put_in_item(&subject, predicate, value, negate) else {
+            return;
+        };
         if let Subject::Json(p) = &subject
             && found_item(p, predicate, &value)
         {
