@@ -389,10 +389,11 @@ impl Converter {
                 }
                 done => done,
             },
-            StmtKind::If(cond, then, otherwise) if is_throw(then) && otherwise.is_empty() => self
-                .refusal(cond)
-                .or_else(|| self.thrown_check(cond))
-                .unwrap_or_else(|| self.flow(s)),
+            StmtKind::If(cond, then, otherwise) if fails_always(then) && otherwise.is_empty() => {
+                self.refusal(cond)
+                    .or_else(|| self.thrown_check(cond))
+                    .unwrap_or_else(|| self.flow(s))
+            }
             StmtKind::If(cond, then, otherwise) if self.asserting_if(cond, then, otherwise) => {
                 match self.statements(then) {
                     true => Done::Converted,

@@ -2641,3 +2641,29 @@ fn every_item_must_hold_the_field_its_check_reads() {
     );
     assert_eq!(j["$.items[*].qty"], json!({"each": {"gt": 0}}), "{v}");
 }
+
+#[test]
+fn an_if_that_only_fails_is_read_as_a_throw_is() {
+    let pre = run(
+        Phase::PreRequest,
+        &[
+            "if (!pm.environment.get('apiKey')) {",
+            "  console.error('no key');",
+            "  pm.expect.fail('Set apiKey');",
+            "}",
+        ],
+    );
+    let v = out(&pre);
+    assert_eq!(
+        v["expect"]["vars"]["apiKey"],
+        json!({"exists": true, "not": ""}),
+        "{v}"
+    );
+    let s = test(&["if (pm.response.code === 500) { pm.expect.fail('server error'); }"]);
+    let v = out(&s);
+    assert_eq!(
+        v["expect"]["status"],
+        json!({"not": {"equals": 500}}),
+        "{v}"
+    );
+}
