@@ -862,6 +862,10 @@ fn condition(cx: &Converter, e: &Expr, negate: bool, out: &mut Staged) -> bool {
         Expr::Binary("||", ..) if !negate => one_of(cx, e, out),
         Expr::Binary(op @ ("===" | "==" | "!==" | "!="), a, b) => {
             let eq = matches!(*op, "===" | "==") != negate;
+            // `text.indexOf("x") === -1`: not found; `!== -1`: found.
+            if let Some(ok) = index_of(cx, a, if eq { "===" } else { "!==" }, b, out) {
+                return ok;
+            }
             let undefined = match (&**a, &**b) {
                 (x, Expr::Undefined) | (Expr::Undefined, x) => Some(x),
                 _ => None,
@@ -1152,8 +1156,10 @@ fn index_of(cx: &Converter, a: &Expr, op: &str, b: &Expr, out: &mut Staged) -> O
         return None;
     }
     let found = match (op, cx.value(b)?) {
-        (">", Y::Num(n)) if n.as_i64() == Some(-1) => true,
+        (">" | "!==", Y::Num(n)) if n.as_i64() == Some(-1) => true,
         (">=", Y::Num(n)) if n.as_i64() == Some(0) => true,
+        ("===", Y::Num(n)) if n.as_i64() == Some(-1) => false,
+        ("<", Y::Num(n)) if n.as_i64() == Some(0) => false,
         _ => return Some(false),
     };
     let s = cx.subject(inner)?;

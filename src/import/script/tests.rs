@@ -2667,3 +2667,18 @@ fn an_if_that_only_fails_is_read_as_a_throw_is() {
         "{v}"
     );
 }
+
+#[test]
+fn index_of_compared_with_minus_one_is_contains() {
+    let s = test(&[
+        "tests['no y'] = responseBody.indexOf('y') === -1;",
+        "tests['has z'] = responseBody.indexOf('z') !== -1;",
+        "tests['no v'] = responseBody.indexOf('v') < 0;",
+    ]);
+    let v = out(&s);
+    assert_eq!(
+        v["expect"]["body"],
+        json!({"not": {"contains": "y"}, "contains": "z", "all": [{"not": {"contains": "v"}}]}),
+        "{v}"
+    );
+}
