@@ -443,9 +443,9 @@ impl Parser {
                 }
                 _ => None,
             },
-            Some("if") => self.if_statement(),
-            Some("for") => self.for_statement(),
-            Some("switch") => self.switch_statement(),
+            Some("if") => self.nested(Self::if_parts),
+            Some("for") => self.nested(Self::for_parts),
+            Some("switch") => self.nested(Self::switch_parts),
             Some("try") => self.try_statement(),
             Some("throw") => {
                 self.pos += 1;
@@ -477,12 +477,14 @@ impl Parser {
         })
     }
 
-    fn if_statement(&mut self) -> Option<StmtKind> {
+    /// A statement that nests (`if`, `for`, `switch`), read one level deeper: hostile input
+    /// cannot overflow the stack.
+    fn nested(&mut self, parts: fn(&mut Self) -> Option<StmtKind>) -> Option<StmtKind> {
         if self.depth > MAX_DEPTH {
             return None;
         }
         self.depth += 1;
-        let kind = self.if_parts();
+        let kind = parts(self);
         self.depth -= 1;
         kind
     }
@@ -501,7 +503,7 @@ impl Parser {
             self.pos += 1;
             if self.word() == Some("if") {
                 let first = self.line(self.pos);
-                let kind = self.if_statement()?;
+                let kind = self.nested(Self::if_parts)?;
                 let last = self.line(self.pos.saturating_sub(1));
                 vec![Stmt { kind, first, last }]
             } else {
@@ -511,16 +513,6 @@ impl Parser {
             Vec::new()
         };
         Some(StmtKind::If(cond, then, otherwise))
-    }
-
-    fn for_statement(&mut self) -> Option<StmtKind> {
-        if self.depth > MAX_DEPTH {
-            return None;
-        }
-        self.depth += 1;
-        let kind = self.for_parts();
-        self.depth -= 1;
-        kind
     }
 
     /// The two loops over a list scripts write; any other `for` is not read.
@@ -589,16 +581,6 @@ impl Parser {
             indexed,
             body,
         })))
-    }
-
-    fn switch_statement(&mut self) -> Option<StmtKind> {
-        if self.depth > MAX_DEPTH {
-            return None;
-        }
-        self.depth += 1;
-        let kind = self.switch_parts();
-        self.depth -= 1;
-        kind
     }
 
     /// `switch (x) { case a: ...; break; case b: case c: ...; break; default: ... }` as the

@@ -2551,29 +2551,23 @@ impl Converter {
                 | "pm.collectionVariables.has"
                 | "pm.globals.has",
             ) => Some(Subject::VarSet(super::vars::ident(&arg(0)?))),
-            Some("pm.variables.replaceIn" | "Property.replaceSubstitutions")
-                if arg(0).is_some() =>
-            {
-                Some(Subject::Value(Y::str(super::vars::convert(
-                    &arg(0)?,
-                    &mut Vec::new(),
-                ))))
-            }
-            // `pm.environment.replaceIn(pm.environment.get("auth_url"))`: a variable's value,
-            // whose own `{{...}}` yarc resolves when it renders it.
             Some(
-                "pm.variables.replaceIn"
+                name @ ("pm.variables.replaceIn"
                 | "pm.environment.replaceIn"
                 | "pm.collectionVariables.replaceIn"
-                | "pm.globals.replaceIn",
+                | "pm.globals.replaceIn"
+                | "Property.replaceSubstitutions"),
             ) if args.len() == 1 => match &args[0] {
                 Expr::Str(t) => Some(Subject::Value(Y::str(super::vars::convert(
                     t,
                     &mut Vec::new(),
                 )))),
-                inner => self
+                // `pm.environment.replaceIn(pm.environment.get("auth_url"))`: a variable's
+                // value, whose own `{{...}}` yarc resolves when it renders it.
+                inner if name != "Property.replaceSubstitutions" => self
                     .subject(inner)
                     .filter(|s| matches!(s, Subject::Value(_))),
+                _ => None,
             },
             _ => None,
         }
