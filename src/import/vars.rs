@@ -166,7 +166,7 @@ pub(crate) fn looks_secret(name: &str) -> bool {
     words.iter().any(|w| {
         matches!(
             w.as_str(),
-            "secret" | "password" | "passwd" | "pwd" | "apikey"
+            "secret" | "password" | "passwd" | "pwd" | "pass" | "passphrase" | "apikey"
         )
     }) || last == "token"
         || credential_key
@@ -282,6 +282,8 @@ mod tests {
             looks_secret("client_secret") && looks_secret("apiKey") && looks_secret("access_token")
         );
         assert!(!looks_secret("base_url") && !looks_secret("token_url") && !looks_secret("key_id"));
+        // `sw_pass`, `adminPass`: a password by its short name; `bypass` is no word of it.
+        assert!(looks_secret("sw_pass") && looks_secret("adminPass") && !looks_secret("bypass"));
         assert!(
             !looks_secret("project_key") && !looks_secret("addressKey") && !looks_secret("key")
         );
