@@ -342,6 +342,9 @@ struct Expect {
     body: Option<ValueOrPredicates>,
     /// JSONPath (RFC 9535) → value or predicates.
     json: Option<BTreeMap<String, ValueOrPredicates>>,
+    /// XPath 1.0 over an XML body → value or predicates: one node is its text, several a list
+    /// of texts; the document's prefixes are bound, its default namespace is `_`.
+    xml: Option<BTreeMap<String, ValueOrPredicates>>,
     /// A JSON Schema the body must satisfy: a file (relative to the collection), the schema
     /// itself as a mapping, or a list of them.
     schema: Option<SchemaRef>,
@@ -431,7 +434,9 @@ enum Capture {
 #[schemars(deny_unknown_fields)]
 struct CaptureSpec {
     json: Option<String>,
-    /// With `json`: the list of every selected node.
+    /// An XPath 1.0 over an XML body: the first node's text, or the expression's value.
+    xml: Option<String>,
+    /// With `json` or `xml`: the list of every selected node.
     all: Option<bool>,
     header: Option<String>,
     /// Group 1 of the first match in the body (or the whole match); with `header`, in that

@@ -6,7 +6,7 @@ use super::CommandError;
 use super::args::{ColorChoice, Inputs, NetArgs, VarArgs};
 use super::{color_on, lower, prepare};
 use crate::clock::Clock;
-use crate::model::JsonPath;
+use crate::model::Selector;
 use crate::outcome::Exit;
 use crate::plan::Selection;
 use crate::report::style::Style;
@@ -61,10 +61,10 @@ pub(crate) async fn execute(a: DiffArgs, clock: Clock) -> super::Outcome {
         ));
     }
     let file = SourceFile::new("--ignore", "");
-    let ignore: Vec<JsonPath> = a
+    let ignore: Vec<Selector> = a
         .ignore
         .iter()
-        .map(|p| JsonPath {
+        .map(|p| Selector {
             source: p.clone(),
             span: Span::file_start(&file),
         })
@@ -118,7 +118,7 @@ pub(crate) type Row = (String, String, Option<String>);
 
 async fn run_env(
     inputs: &Inputs,
-    ignore: &[JsonPath],
+    ignore: &[Selector],
     a: &DiffArgs,
     clock: Clock,
 ) -> Result<Vec<RequestRecord>, CommandError> {
@@ -160,7 +160,7 @@ async fn run_env(
 
 /// The `--ignore` paths that select nothing in any JSON response of both runs: a typo there
 /// silently compares what the user meant to leave out.
-fn unmatched<'a>(ignore: &'a [JsonPath], runs: &[Vec<RequestRecord>]) -> Vec<&'a str> {
+fn unmatched<'a>(ignore: &'a [Selector], runs: &[Vec<RequestRecord>]) -> Vec<&'a str> {
     let bodies: Vec<crate::exchange::document::Node> = runs
         .iter()
         .flatten()

@@ -164,7 +164,7 @@ pub(crate) fn keys_for(parents: &[String], environment: bool) -> Vec<&'static st
         (_, Some("snapshot")) => SNAPSHOT.to_vec(),
         (_, Some("graphql")) => GRAPHQL.to_vec(),
         (_, Some("time")) => TIME.to_vec(),
-        (Some("json" | "headers" | "cookies"), Some(_))
+        (Some("json" | "xml" | "headers" | "cookies"), Some(_))
         | (_, Some("body" | "status" | "not" | "each")) => PREDICATES.to_vec(),
         (Some("capture"), Some(_)) => CAPTURE.to_vec(),
         _ => Vec::new(),

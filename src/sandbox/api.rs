@@ -330,6 +330,57 @@ pub(super) async fn echo(method: Method, uri: Uri, headers: HeaderMap, body: Byt
     Json(out).into_response()
 }
 
+/// `/soap`, `/soap/...`: the request as a SOAP 1.1 answer — what a SOAP service's envelope
+/// looks like (a prefixed envelope, a body element in a default namespace), to try `expect.xml`.
+pub(super) async fn soap(method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+    let mut out = String::from(concat!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n",
+        "<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\">\n",
+        "  <soap:Body>\n",
+        "    <EchoResponse xmlns=\"urn:yarc:sandbox\">\n"
+    ));
+    let mut line = |tag: &str, name: Option<&str>, text: &str| {
+        let attr = name.map(|n| format!(" name=\"{}\"", xml_escape(n)));
+        let attr = attr.unwrap_or_default();
+        out.push_str(&format!(
+            "      <{tag}{attr}>{}</{tag}>\n",
+            xml_escape(text)
+        ));
+    };
+    line("method", None, method.as_str());
+    line("path", None, uri.path());
+    let query = uri.query().unwrap_or("").as_bytes();
+    for (k, v) in url::form_urlencoded::parse(query) {
+        line("query", Some(&k), &v);
+    }
+    for (k, v) in &headers {
+        line(
+            "header",
+            Some(k.as_str()),
+            &String::from_utf8_lossy(v.as_bytes()),
+        );
+    }
+    line("body", None, &String::from_utf8_lossy(&body));
+    out.push_str("    </EchoResponse>\n  </soap:Body>\n</soap:Envelope>\n");
+    ([("content-type", "text/xml; charset=utf-8")], out).into_response()
+}
+
+fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            // Characters XML 1.0 cannot hold at all.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// `/wire`, `/wire/...`: the request exactly as it arrived — the request target byte for byte,
 /// every header line in order (repeats included), the body as text.
 pub(super) async fn wire(method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {

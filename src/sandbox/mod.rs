@@ -222,6 +222,8 @@ fn router(state: Shared) -> Router {
         .route("/openapi.json", get(openapi))
         .route("/echo", any(api::echo))
         .route("/echo/{*rest}", any(api::echo))
+        .route("/soap", any(api::soap))
+        .route("/soap/{*rest}", any(api::soap))
         .route("/wire", any(api::wire))
         .route("/wire/{*rest}", any(api::wire))
         .route("/redirect", any(api::redirect))

@@ -262,3 +262,95 @@ requests:
     r.expect_code(0);
     assert_eq!(r.summary(), "2 passed, 0 failed");
 }
+
+const SOAP: &str = r#"
+name: soap
+requests:
+  - name: login
+    method: POST
+    url: "{{ url }}/soap?user=ada"
+    headers: { SOAPAction: login, Content-Type: text/xml }
+    text: "<Login><user>ada</user></Login>"
+    expect:
+      status: 200
+      xml:
+        /soap:Envelope/soap:Body/_:EchoResponse/_:method: POST
+        "//*[name()='soap:Body']/*[name()='EchoResponse']/*[name()='path']": /soap
+        "//_:query[@name='user']": { equals: ada, length: 3 }
+        count(//_:header): { gte: 3 }
+        "//_:header/@name": { contains: soapaction, each: { matches: "^[a-z-]+$" } }
+        //_:nothing: { exists: false, length: 0 }
+        //method: { exists: false }
+        "boolean(//_:body)": true
+        "//_:query[@name='{{ who }}']": ada
+    capture:
+      user: { xml: "//_:query[@name='user']" }
+      names: { xml: "//_:header/@name", all: true }
+      count: { xml: "count(//_:header)" }
+  - name: uses them
+    url: "{{ url }}/echo?user={{ user }}&first={{ names[0] }}&n={{ count }}"
+    expect:
+      json:
+        $.query.user: ada
+        $.query.first: soapaction
+        $.query.n: { matches: "^[0-9]+$" }
+"#;
+
+#[test]
+fn xml_checks_and_captures_read_a_soap_answer_with_its_namespaces() {
+    let w = World::new();
+    w.write("soap.yaml", SOAP);
+    let r = w.yarc(&["run", "soap.yaml", "--var", "who=user"]);
+    r.expect_code(0);
+    assert_eq!(r.summary(), "2 passed, 0 failed", "{}", r.all());
+}
+
+#[test]
+fn xml_checks_fail_with_what_was_there_and_bad_xpaths_are_errors_of_check() {
+    let w = World::new();
+    w.write(
+        "fail.yaml",
+        r#"name: soap fails
+requests:
+  - name: wrong
+    method: POST
+    url: "{{ url }}/soap"
+    expect:
+      xml:
+        //_:method: PUT
+        //_:missing: { exists: true }
+        count(//_:header): 0
+  - name: not xml
+    url: "{{ url }}/echo"
+    expect:
+      xml:
+        //_:method: GET
+  - name: capture from json
+    url: "{{ url }}/echo"
+    capture:
+      x: { xml: //a }
+"#,
+    );
+    let r = w.yarc(&["run", "fail.yaml"]);
+    r.expect_code(1);
+    for expected in [
+        "expected: \"PUT\"\n          actual:   \"POST\"",
+        "actual:   nothing: `//_:missing` selects nothing",
+        "expected: 0\n",
+        "expected: an XML body\n          actual:   a body that is not XML (application/json):",
+        "a body that is not XML: ",
+    ] {
+        assert!(r.all().contains(expected), "{expected:?}\n{}", r.all());
+    }
+    assert_eq!(r.summary(), "0 passed, 3 failed", "{}", r.all());
+
+    w.write(
+        "bad.yaml",
+        "name: bad\nrequests:\n  - name: a\n    url: \"{{ url }}/soap\"\n    expect:\n      xml:\n        \"//a[\": 1\n    capture:\n      x: { xml: \"((((((((((((((((((((((((((((((((((1))))))))))))))))))))))))))))))))))\" }\n",
+    );
+    let r = w.yarc(&["check", "bad.yaml"]);
+    r.expect_code(2);
+    r.expect_contains("`//a[`: not an XPath 1.0 expression")
+        .expect_contains("nested more than 32 levels deep")
+        .expect_contains("bad.yaml:7:9");
+}

@@ -327,7 +327,9 @@ pub enum Target {
     Status,
     Header(String),
     Body,
-    Json(JsonPath),
+    Json(Selector),
+    /// An XPath 1.0 expression over an XML body: its node-set's texts, or its value.
+    Xml(Selector),
     /// A JSON Schema the body must satisfy: a file, or one written in place (`inline`; then
     /// `path` is a key unique to its place, not a file).
     Schema {
@@ -342,15 +344,16 @@ pub enum Target {
     Var(String),
 }
 
-/// A JSONPath as written, with its position; parsed at plan time, or — with a template in it
-/// (`$.items[?(@.id == '{{ item_id }}')]`) — rendered and parsed when it is checked.
+/// A JSONPath (or, under `xml`, an XPath) as written, with its position; parsed at plan time,
+/// or — with a template in it (`$.items[?(@.id == '{{ item_id }}')]`) — rendered and parsed
+/// when it is checked.
 #[derive(Debug, Clone)]
-pub struct JsonPath {
+pub struct Selector {
     pub source: String,
     pub span: Span,
 }
 
-impl JsonPath {
+impl Selector {
     pub fn is_template(&self) -> bool {
         self.source.contains("{{") || self.source.contains("{%")
     }
@@ -451,7 +454,13 @@ pub struct Capture {
 #[derive(Debug, Clone)]
 pub enum CaptureSource {
     Json {
-        path: JsonPath,
+        path: Selector,
+        all: bool,
+    },
+    /// An XPath over an XML body: the first node's text (or every node's, with `all`), or the
+    /// value of an expression that is no node-set (`count(//item)`).
+    Xml {
+        path: Selector,
         all: bool,
     },
     /// A response header, or (with a regex) what it matches in the header's value.
@@ -497,7 +506,7 @@ pub struct Retry {
 pub struct SnapshotSpec {
     pub enabled: bool,
     /// JSONPaths whose values are replaced by a placeholder before storing and comparing.
-    pub ignore: Vec<JsonPath>,
+    pub ignore: Vec<Selector>,
     /// Response headers kept in the snapshot (names, case-insensitive); none by default.
     pub headers: Vec<String>,
     pub span: Span,

@@ -3,7 +3,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::exchange::document::Node;
-use crate::model::JsonPath;
+use crate::model::Selector as Written;
 use jsonpath_rust::parser::model::{JpQuery, Segment, Selector};
 use std::collections::HashMap;
 
@@ -14,7 +14,7 @@ pub struct CompiledPath {
     pub singular: bool,
 }
 
-pub fn compile(path: &JsonPath) -> Result<CompiledPath, Diagnostic> {
+pub fn compile(path: &Written) -> Result<CompiledPath, Diagnostic> {
     let src = path.source.trim();
     if !src.starts_with('$') {
         return Err(Diagnostic::at(
@@ -190,20 +190,24 @@ fn pick<'a>(selector: &Selector, node: &'a Node, out: &mut Vec<&'a Node>) -> Opt
 #[derive(Debug, Default)]
 pub struct JsonPaths(HashMap<String, CompiledPath>);
 
+/// The path with `0` for each template expression, to check what is written around them.
+pub fn without_templates(source: &str) -> String {
+    static EXPRESSIONS: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let expressions = EXPRESSIONS
+        .get_or_init(|| regex::Regex::new(r"(?s)\{\{.*?\}\}|\{%.*?%\}").expect("a valid pattern"));
+    expressions.replace_all(source, "0").into_owned()
+}
+
 impl JsonPaths {
     /// Compiles a path once; one with a template is only checked, with `0` for each
     /// expression (`[{{ i }}]` and `'{{ id }}'` both read), and compiled when rendered.
-    pub fn add(&mut self, path: &JsonPath) -> Result<(), Diagnostic> {
+    pub fn add(&mut self, path: &Written) -> Result<(), Diagnostic> {
         if self.0.contains_key(&path.source) {
             return Ok(());
         }
         if path.is_template() {
-            static EXPRESSIONS: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-            let expressions = EXPRESSIONS.get_or_init(|| {
-                regex::Regex::new(r"(?s)\{\{.*?\}\}|\{%.*?%\}").expect("a valid pattern")
-            });
-            let probe = JsonPath {
-                source: expressions.replace_all(&path.source, "0").into_owned(),
+            let probe = Written {
+                source: without_templates(&path.source),
                 span: path.span.clone(),
             };
             return compile(&probe).map(|_| ()).map_err(|mut d| {
@@ -216,7 +220,7 @@ impl JsonPaths {
         Ok(())
     }
 
-    pub fn get(&self, path: &JsonPath) -> Option<&CompiledPath> {
+    pub fn get(&self, path: &Written) -> Option<&CompiledPath> {
         self.0.get(&path.source)
     }
 }
@@ -227,8 +231,8 @@ mod tests {
     use crate::source::{SourceFile, Span};
     use serde_json::{Value, json};
 
-    fn jp(s: &str) -> JsonPath {
-        JsonPath {
+    fn jp(s: &str) -> Written {
+        Written {
             source: s.into(),
             span: Span::file_start(&SourceFile::new("t", "")),
         }

@@ -3,6 +3,7 @@
 
 pub mod jsonpath;
 pub mod predicate;
+pub mod xpath;
 
 use crate::exchange::Response;
 use crate::exchange::document::Node;
@@ -89,6 +90,17 @@ fn evaluate_check(check: &Check, resp: &Response, cx: &EvalCtx, out: &mut Vec<Ou
                 return;
             }
         },
+        Target::Xml(path) => match select_xml(check, path, resp, cx) {
+            Ok(seen) => {
+                // A node-set is a list: none of it is an empty list for `length`.
+                empty_list = seen.is_none();
+                seen
+            }
+            Err(o) => {
+                out.push(*o);
+                return;
+            }
+        },
         Target::Schema { .. } => None,
     };
     let empty = Value::Array(Vec::new());
@@ -134,7 +146,7 @@ fn evaluate_check(check: &Check, resp: &Response, cx: &EvalCtx, out: &mut Vec<Ou
 /// selects too many nodes, is the check's outcome instead.
 fn select_json<'r>(
     check: &Check,
-    path: &crate::model::JsonPath,
+    path: &crate::model::Selector,
     resp: &'r Response,
     cx: &EvalCtx,
 ) -> Result<(Option<Seen<'r>>, bool), Box<Outcome>> {
@@ -154,10 +166,51 @@ fn select_json<'r>(
     })
 }
 
+/// What an XPath yields over the body: nothing, the one node's text or the expression's value,
+/// or the texts of several nodes as a list. A body that is not XML, or an expression that does
+/// not evaluate, is the check's outcome instead.
+fn select_xml(
+    check: &Check,
+    path: &crate::model::Selector,
+    resp: &Response,
+    cx: &EvalCtx,
+) -> Result<Option<Seen<'static>>, Box<Outcome>> {
+    let fail = |expected: &str, actual: String| {
+        Box::new(outcome(
+            cx,
+            check,
+            &check.span,
+            false,
+            expected.into(),
+            actual,
+        ))
+    };
+    let source = rendered(path, cx).map_err(|why| fail("an XPath", why.to_string()))?;
+    match xpath::select(&source, &resp.text()) {
+        Ok(xpath::Selected::Nothing) => Ok(None),
+        Ok(xpath::Selected::One(v)) => Ok(Some(Seen::Value(v))),
+        Ok(xpath::Selected::Many(vs)) => Ok(Some(Seen::Value(Value::Array(vs)))),
+        Err(xpath::XPathError::NotXml(why)) => Err(fail("an XML body", not_xml(resp, &why, cx))),
+        Err(e) => Err(fail("an XPath", cx.redactor.redact(&e.to_string()))),
+    }
+}
+
+/// An XPath as written, or with its templates rendered with the variables of the moment.
+fn rendered<'p>(path: &'p crate::model::Selector, cx: &EvalCtx) -> Result<Cow<'p, str>, PathError> {
+    if !path.is_template() {
+        return Ok(Cow::Borrowed(&path.source));
+    }
+    let t = crate::model::Template::new(path.source.clone(), &path.span);
+    cx.templates
+        .render(&t, cx.vars)
+        .map(Cow::Owned)
+        .map_err(|d| PathError::Render(cx.redactor.redact(&d.message)))
+}
+
 /// A path compiled with the plan, or one with a template in it rendered with the variables
 /// of the moment and compiled (its text may hold a secret: it is masked where it is shown).
 fn compiled<'p>(
-    path: &crate::model::JsonPath,
+    path: &crate::model::Selector,
     cx: &EvalCtx<'p>,
 ) -> Result<Cow<'p, jsonpath::CompiledPath>, PathError> {
     if let Some(c) = cx.paths.get(path) {
@@ -171,7 +224,7 @@ fn compiled<'p>(
         .templates
         .render(&t, cx.vars)
         .map_err(|d| PathError::Render(cx.redactor.redact(&d.message)))?;
-    let rendered = crate::model::JsonPath {
+    let rendered = crate::model::Selector {
         source: text,
         span: path.span.clone(),
     };
@@ -260,6 +313,7 @@ fn nothing(target: &Target) -> String {
         },
         Target::Header(name) => format!("nothing: the response has no `{name}` header"),
         Target::Cookie(name) => format!("nothing: the response sets no `{name}` cookie"),
+        Target::Xml(path) => format!("nothing: `{}` selects nothing", path.source),
         Target::Var(name) => format!("nothing: no variable `{name}` is set"),
         _ => "nothing".into(),
     }
@@ -327,6 +381,14 @@ fn without_comment(line: &str) -> &str {
         prev = c;
     }
     line
+}
+
+/// "a body that is not XML (application/json): 1:1 unknown token: \"`{\"a\": 1}`\"".
+fn not_xml(resp: &Response, why: &str, cx: &EvalCtx) -> String {
+    let ct = resp.header("content-type").unwrap_or("no content type");
+    let text = String::from_utf8_lossy(&resp.body[..resp.body.len().min(8_000)]);
+    let head = cx.redactor.clip(&text, 80);
+    format!("a body that is not XML ({ct}): {why}: {head:?}")
 }
 
 /// "a body that is not JSON (text/html): \"`<html>…`\"": the start of the body, masked before
@@ -400,6 +462,8 @@ pub enum CaptureError {
     Path(PathError),
     #[error("{0}")]
     TooMany(jsonpath::TooMany),
+    #[error("{0}")]
+    Xml(String),
 }
 
 /// Group 1 of the first match of `re` in `text` (or the whole match).
@@ -442,6 +506,17 @@ pub fn capture(c: &Capture, resp: &Response, cx: &EvalCtx) -> Result<Value, Capt
                 .first()
                 .map(|v| v.to_value())
                 .ok_or_else(|| CaptureError::Nothing(path.source.clone()))
+        }
+        CaptureSource::Xml { path, all } => {
+            let source = rendered(path, cx).map_err(CaptureError::Path)?;
+            let fail = |e: xpath::XPathError| CaptureError::Xml(redactor.redact(&e.to_string()));
+            match xpath::select(&source, &resp.text()).map_err(fail)? {
+                xpath::Selected::Nothing => Err(CaptureError::Nothing(path.source.clone())),
+                xpath::Selected::One(v) if *all => Ok(Value::Array(vec![v])),
+                xpath::Selected::One(v) => Ok(v),
+                xpath::Selected::Many(vs) if *all => Ok(Value::Array(vs)),
+                xpath::Selected::Many(vs) => Ok(vs.into_iter().next().unwrap_or(Value::Null)),
+            }
         }
     }
 }

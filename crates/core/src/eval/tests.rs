@@ -218,7 +218,7 @@ fn captures_take_json_headers_regex_and_status() {
     );
     let mut f = Fixture::empty();
     let span = crate::source::Span::file_start(&crate::source::SourceFile::new("t", ""));
-    let jp = |s: &str| crate::model::JsonPath {
+    let jp = |s: &str| crate::model::Selector {
         source: s.into(),
         span: span.clone(),
     };
@@ -337,7 +337,7 @@ json:
     );
     // A capture renders it the same way.
     let span = crate::source::Span::file_start(&crate::source::SourceFile::new("t", ""));
-    let path = crate::model::JsonPath {
+    let path = crate::model::Selector {
         source: "$.items[?(@.id == '{{ want }}')].qty".into(),
         span: span.clone(),
     };

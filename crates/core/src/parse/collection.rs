@@ -439,7 +439,7 @@ impl Decoder {
                 NodeKind::Seq(items) => items
                     .iter()
                     .filter_map(|i| {
-                        self.string(i, "an `ignore` path").map(|p| JsonPath {
+                        self.string(i, "an `ignore` path").map(|p| Selector {
                             source: p,
                             span: i.span.clone(),
                         })

@@ -49,16 +49,21 @@ impl Decoder {
                     predicates: self.predicates(value),
                     span: key_node.span.clone(),
                 }),
-                "json" => {
-                    let Some(j) = self.fields(value, "`expect.json`", &[]) else {
+                "json" | "xml" => {
+                    let what = format!("`expect.{key}`");
+                    let Some(j) = self.fields(value, &what, &[]) else {
                         continue;
                     };
                     for (path, k, v) in j.iter() {
+                        let path = Selector {
+                            source: path.to_string(),
+                            span: k.span.clone(),
+                        };
                         checks.push(Check {
-                            target: Target::Json(JsonPath {
-                                source: path.to_string(),
-                                span: k.span.clone(),
-                            }),
+                            target: match key {
+                                "json" => Target::Json(path),
+                                _ => Target::Xml(path),
+                            },
                             predicates: self.predicates(v),
                             span: k.span.clone(),
                         });
@@ -334,7 +339,7 @@ impl Decoder {
     fn capture_source(&mut self, v: &Node) -> Option<CaptureSource> {
         if let Some(path) = v.as_str() {
             return Some(CaptureSource::Json {
-                path: JsonPath {
+                path: Selector {
                     source: path.to_string(),
                     span: v.span.clone(),
                 },
@@ -348,8 +353,17 @@ impl Decoder {
         };
         if let Some(p) = f.get("json") {
             return Some(CaptureSource::Json {
-                path: JsonPath {
+                path: Selector {
                     source: self.string(p, "`json`")?,
+                    span: p.span.clone(),
+                },
+                all,
+            });
+        }
+        if let Some(p) = f.get("xml") {
+            return Some(CaptureSource::Xml {
+                path: Selector {
+                    source: self.string(p, "`xml`")?,
                     span: p.span.clone(),
                 },
                 all,
@@ -385,7 +399,7 @@ impl Decoder {
             return Some(CaptureSource::Body);
         }
         self.error(v.error(
-            "a capture needs one of `json`, `header`, `regex`, `status: true` or `body: true`",
+            "a capture needs one of `json`, `xml`, `header`, `regex`, `status: true` or `body: true`",
         ));
         None
     }

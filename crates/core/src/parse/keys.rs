@@ -123,7 +123,7 @@ pub const OTHER_METHODS: &[&str] = &[
     "VERSION-CONTROL",
 ];
 pub const EXPECT: &[&str] = &[
-    "status", "headers", "cookies", "body", "json", "schema", "time", "vars",
+    "status", "headers", "cookies", "body", "json", "xml", "schema", "time", "vars",
 ];
 pub const PREDICATES: &[&str] = &[
     "equals",
@@ -146,7 +146,7 @@ pub const PREDICATES: &[&str] = &[
 ];
 pub const TIME: &[&str] = &["lt", "lte", "gt", "gte"];
 pub const CAPTURE: &[&str] = &[
-    "json", "all", "header", "regex", "status", "body", "default", "optional",
+    "json", "xml", "all", "header", "regex", "status", "body", "default", "optional",
 ];
 pub const RETRY: &[&str] = &[
     "attempts",

@@ -1030,9 +1030,12 @@ impl Planner {
             }
         }
         for c in &pr.req.captures {
-            if let CaptureSource::Json { path, .. } = &c.source
-                && let Err(d) = self.paths.add(path)
-            {
+            let checked = match &c.source {
+                CaptureSource::Json { path, .. } => self.paths.add(path),
+                CaptureSource::Xml { path, .. } => check_xpath(path),
+                _ => Ok(()),
+            };
+            if let Err(d) = checked {
                 self.errors.push(d);
             }
         }
@@ -1297,6 +1300,11 @@ impl Planner {
         match &check.target {
             Target::Json(path) => {
                 if let Err(d) = self.paths.add(path) {
+                    self.errors.push(d);
+                }
+            }
+            Target::Xml(path) => {
+                if let Err(d) = check_xpath(path) {
                     self.errors.push(d);
                 }
             }
@@ -1679,7 +1687,16 @@ fn load_schema(path: &Path) -> Result<jsonschema::Validator, SchemaError> {
     jsonschema::validator_for(&value).map_err(|e| SchemaError::Schema(e.to_string()))
 }
 
-/// The JSONPaths of a request's checks and captures that are templates
+/// An XPath that does not parse is an error of `yarc check`; one with templates is parsed with
+/// `0` for each expression, and again when it is rendered.
+fn check_xpath(path: &crate::model::Selector) -> Result<(), Diagnostic> {
+    let probe = crate::eval::jsonpath::without_templates(&path.source);
+    crate::eval::xpath::compile(&probe)
+        .map(|_| ())
+        .map_err(|e| Diagnostic::at(format!("`{}`: {e}", path.source), &path.span))
+}
+
+/// The JSONPaths and XPaths of a request's checks and captures that are templates
 /// (`$.items[?(@.id == '{{ item_id }}')]`), as templates: their variables are read like any.
 fn path_templates(pr: &PlannedRequest) -> Vec<Template> {
     let mut expects = vec![&pr.req.expect];
@@ -1690,11 +1707,11 @@ fn path_templates(pr: &PlannedRequest) -> Vec<Template> {
         .into_iter()
         .flat_map(|e| &e.checks)
         .filter_map(|c| match &c.target {
-            Target::Json(p) => Some(p),
+            Target::Json(p) | Target::Xml(p) => Some(p),
             _ => None,
         });
     let captured = pr.req.captures.iter().filter_map(|c| match &c.source {
-        CaptureSource::Json { path, .. } => Some(path),
+        CaptureSource::Json { path, .. } | CaptureSource::Xml { path, .. } => Some(path),
         _ => None,
     });
     checked

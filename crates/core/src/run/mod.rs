@@ -67,7 +67,7 @@ pub enum SnapshotMode {
     /// `--ci` (or `CI` set): a missing snapshot fails; nothing is ever written.
     Ci,
     /// `yarc diff`: keep every response's snapshot text on its record; no files.
-    Keep { ignore: Vec<crate::model::JsonPath> },
+    Keep { ignore: Vec<crate::model::Selector> },
 }
 
 impl Default for RunOptions {

@@ -591,16 +591,16 @@ pub fn slug(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::JsonPath;
+    use crate::model::Selector;
     use crate::source::{SourceFile, Span};
     use serde_json::json;
     use std::time::Duration;
 
     fn spec(ignore: &[&str], paths: &mut JsonPaths) -> SnapshotSpec {
         let span = Span::file_start(&SourceFile::new("t", ""));
-        let ignore: Vec<JsonPath> = ignore
+        let ignore: Vec<Selector> = ignore
             .iter()
-            .map(|p| JsonPath {
+            .map(|p| Selector {
                 source: p.to_string(),
                 span: span.clone(),
             })
