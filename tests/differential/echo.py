@@ -411,9 +411,37 @@ class EchoServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
             q = dict(query)
             status = int(q.get("status", "302"))
             return js({"redirect": q.get("to", "/")}, status, [["Location", q.get("to", "/")]])
+        if path == "/soap":
+            return 200, [["Content-Type", "text/xml; charset=utf-8"]], soap_answer(entry).encode()
         if path == "/response-headers":
             return js(dict(query), 200, [[k, v] for k, v in query])
         return js(echo_document(entry, self.base_url))
+
+
+def soap_answer(entry: dict) -> str:
+    """A SOAP 1.1 answer shaped like a login service's: a prefixed envelope, a body element in
+    a default namespace, repeated elements with attributes, an empty one; the method and path
+    echoed so that requests differ."""
+    split = urllib.parse.urlsplit(entry["target"])
+    esc = lambda t: t.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/">\n'
+        "  <soapenv:Body>\n"
+        '    <loginResponse xmlns="urn:echo">\n'
+        "      <result>\n"
+        "        <sessionId>sess-abc123</sessionId>\n"
+        f"        <method>{esc(entry['method'])}</method>\n"
+        f"        <path>{esc(split.path)}</path>\n"
+        '        <item code="a">one</item>\n'
+        '        <item code="b">two</item>\n'
+        "        <count>2</count>\n"
+        "        <empty/>\n"
+        "      </result>\n"
+        "    </loginResponse>\n"
+        "  </soapenv:Body>\n"
+        "</soapenv:Envelope>\n"
+    )
 
 
 def is_token_request(entry: dict) -> bool:

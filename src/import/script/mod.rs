@@ -93,6 +93,11 @@ pub(crate) enum Subject {
     Day(String),
     /// How many keys an object has: `Object.keys(data).length`.
     Keys(String),
+    /// What `xml2Json(responseBody)` reads, as an XPath of the elements named on the way
+    /// (`/*[name()='soap:Envelope']/*[name()='soap:Body']`; empty: the document).
+    Xml(String),
+    /// An element's attributes, `xml2Json(...).order.$`: only a name read from it is a value.
+    XmlAttributes(String),
 }
 
 const KEPT_ASSERTION: &str = "assertion not understood";
@@ -2150,6 +2155,7 @@ impl Converter {
         }
         let capture = match (self.phase, self.subject(unwrap_conversion(value))) {
             (Phase::Test, Some(Subject::Json(p))) => or_empty(("json", Y::str(p))),
+            (Phase::Test, Some(Subject::Xml(p))) if !p.is_empty() => or_empty(("xml", Y::str(p))),
             (Phase::Test, Some(Subject::Header(h))) => or_empty(("header", Y::str(h))),
             (Phase::Test, Some(Subject::Status)) => Y::Map(vec![("status".into(), Y::Bool(true))]),
             (Phase::Test, Some(Subject::Body)) => Y::Map(vec![("body".into(), Y::Bool(true))]),
@@ -2301,6 +2307,14 @@ impl Converter {
             Expr::Member(inner, name) => self.member(inner, name),
             Expr::Index(inner, index) => match (self.subject(inner)?, &**index) {
                 (Subject::Json(p), Expr::Str(k)) => Some(Subject::Json(child(&p, k))),
+                (Subject::Xml(p), Expr::Str(k)) => xml_member(&p, k),
+                (Subject::XmlAttributes(p), Expr::Str(k)) => xml_attribute(&p, k),
+                // xml2js's list of repeated elements: XPath counts from 1.
+                (Subject::Xml(p), Expr::Num(n))
+                    if n.fract() == 0.0 && *n >= 0.0 && !p.is_empty() =>
+                {
+                    Some(Subject::Xml(format!("{p}[{}]", *n as u64 + 1)))
+                }
                 (Subject::Json(p), Expr::Num(n)) if n.fract() == 0.0 && *n >= 0.0 => {
                     Some(Subject::Json(format!("{p}[{n}]")))
                 }
@@ -2520,7 +2534,14 @@ impl Converter {
                 Some(Subject::Length(Box::new(Subject::Json(p))))
             }
             Subject::Body if name == "length" => Some(Subject::Length(Box::new(Subject::Body))),
+            // A text's length, or how many repeated elements: yarc's `length` of an XPath's
+            // one text or several, as xml2js gives a string or a list.
+            Subject::Xml(p) if name == "length" && !p.is_empty() => {
+                Some(Subject::Length(Box::new(Subject::Xml(p))))
+            }
             Subject::Json(p) => Some(Subject::Json(child(&p, name))),
+            Subject::Xml(p) => xml_member(&p, name),
+            Subject::XmlAttributes(p) => xml_attribute(&p, name),
             // `postman.getResponseCookie("id").value`
             c @ Subject::Cookie(_) if name == "value" => Some(c),
             _ => None,
@@ -2538,6 +2559,12 @@ impl Converter {
             }
             Some("JSON.parse") => match self.subject(args.first()?)? {
                 Subject::Body => Some(Subject::Json("$".into())),
+                _ => None,
+            },
+            // Postman's `xml2Json`: xml2js with `explicitArray: false` — an element is read by
+            // its name as written (prefix and all), a repeated one is a list.
+            Some("xml2Json") => match self.subject(args.first()?)? {
+                Subject::Body => Some(Subject::Xml(String::new())),
                 _ => None,
             },
             Some("pm.response.text") if args.is_empty() => Some(Subject::Body),
@@ -2716,6 +2743,9 @@ impl Converter {
         let e = &mut self.out.expect;
         match subject {
             Subject::Json(p) => add_predicate(e.child("json"), &p, predicate, value, negate),
+            Subject::Xml(p) => {
+                add_predicate(e.child("xml"), xml_path(&p), predicate, value, negate)
+            }
             Subject::Header(h) => add_predicate(e.child("headers"), &h, predicate, value, negate),
             Subject::Cookie(c) => add_predicate(e.child("cookies"), &c, predicate, value, negate),
             Subject::Body => add_predicate(e, "body", predicate, value, negate),
@@ -2724,6 +2754,7 @@ impl Converter {
                 let json = matches!(&*inner, Subject::Json(p) if !p.contains("[?"));
                 let (map, key) = match *inner {
                     Subject::Json(p) => (e.child("json"), p),
+                    Subject::Xml(p) => (e.child("xml"), p),
                     _ => (&mut *e, "body".to_string()),
                 };
                 let entry = entry_map(map, &key);
@@ -2765,7 +2796,7 @@ impl Converter {
                 put_once(entry, "type", Y::str("object"));
                 add_predicate(entry, "length", predicate, value, negate);
             }
-            Subject::Value(_) | Subject::Reason | Subject::Day(_) => {}
+            Subject::Value(_) | Subject::Reason | Subject::Day(_) | Subject::XmlAttributes(_) => {}
         }
     }
 
@@ -2812,6 +2843,41 @@ impl Converter {
         }
         self.out
     }
+}
+
+/// `xml2Json(...)`'s member `name`: `$` its attributes, `_` its text (with attributes), any other
+/// name a child element as xml2js keys it — its name as written, prefix included.
+fn xml_member(p: &str, name: &str) -> Option<Subject> {
+    match name {
+        "$" if !p.is_empty() => Some(Subject::XmlAttributes(p.to_string())),
+        "_" if !p.is_empty() => Some(Subject::Xml(p.to_string())),
+        _ => Some(Subject::Xml(format!(
+            "{p}/*[name()={}]",
+            xpath_literal(name)?
+        ))),
+    }
+}
+
+fn xml_attribute(p: &str, name: &str) -> Option<Subject> {
+    let ok = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ':'));
+    ok.then(|| Subject::Xml(format!("{p}/@{name}")))
+}
+
+/// A string in XPath 1.0, which has no escapes: quoted with whichever quote it does not hold.
+fn xpath_literal(text: &str) -> Option<String> {
+    match (text.contains('\''), text.contains('"')) {
+        (false, _) => Some(format!("'{text}'")),
+        (true, false) => Some(format!("\"{text}\"")),
+        (true, true) => None,
+    }
+}
+
+/// The document itself is `/`.
+fn xml_path(p: &str) -> &str {
+    if p.is_empty() { "/" } else { p }
 }
 
 /// Leaves out what another check of the same expectations says already.

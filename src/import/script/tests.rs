@@ -2682,3 +2682,83 @@ fn index_of_compared_with_minus_one_is_contains() {
         "{v}"
     );
 }
+
+#[test]
+fn xml2json_reads_become_xpaths_by_name_as_written() {
+    let s = test(&[
+        "var j = xml2Json(responseBody);",
+        "var r = j['soap:Envelope']['soap:Body'].GetResponse;",
+        "pm.environment.set('sid', j['soap:Envelope']['soap:Body'].GetResponse.sid);",
+        "pm.test('x', function () {",
+        "  pm.expect(r.items.item.length).to.eql(2);",
+        "  pm.expect(r.items.item[0].$.code).to.eql('a');",
+        "  pm.expect(r.items.item[1]._).to.include('two');",
+        "  pm.expect(r[\"it's\"]).to.exist;",
+        "  pm.expect(r.gone).to.be.undefined;",
+        "});",
+        "var t = xml2Json(pm.response.text());",
+        "tests['root'] = t.Root.Ok === 'true';",
+    ]);
+    let v = out(&s);
+    let base = "/*[name()='soap:Envelope']/*[name()='soap:Body']/*[name()='GetResponse']";
+    let x = &v["expect"]["xml"];
+    assert_eq!(
+        x[format!("{base}/*[name()='items']/*[name()='item']")],
+        json!({"length": 2})
+    );
+    assert_eq!(
+        x[format!("{base}/*[name()='items']/*[name()='item'][1]/@code")],
+        json!("a")
+    );
+    assert_eq!(
+        x[format!("{base}/*[name()='items']/*[name()='item'][2]")],
+        json!({"contains": "two"})
+    );
+    assert_eq!(
+        x[format!("{base}/*[name()=\"it's\"]")],
+        json!({"exists": true})
+    );
+    assert_eq!(
+        x[format!("{base}/*[name()='gone']")],
+        json!({"exists": false})
+    );
+    assert_eq!(x["/*[name()='Root']/*[name()='Ok']"], json!("true"));
+    assert_eq!(
+        v["capture"]["sid"],
+        json!({"xml": format!("{base}/*[name()='sid']"), "default": "null"})
+    );
+    assert!(v["expect"].get("json").is_none(), "{v}");
+    assert_eq!(s.kept, vec![]);
+}
+
+#[test]
+fn what_xml2json_gives_that_xpath_cannot_say_is_kept() {
+    // A whole attribute map, and a name holding both quotes, have no XPath here.
+    let s = test(&[
+        "var j = xml2Json(responseBody);",
+        "pm.expect(j.Root.$).to.eql({id: '1'});",
+        "pm.expect(j.Root[\"a'b\\\"c\"]).to.exist;",
+    ]);
+    assert_eq!(s.kept.len(), 2, "{:?}", s.kept);
+    assert!(out(&s)["expect"].get("xml").is_none());
+}
+
+#[test]
+fn xml_values_are_texts_so_types_and_whole_objects_stay_comments() {
+    let s = test(&[
+        "var j = xml2Json(responseBody);",
+        "pm.expect(j.Root.Order).to.be.an('object');",
+        "pm.expect(j.Root.Order).to.eql({id: '1'});",
+        "pm.expect(j.Root.Order.Lines).to.eql(['a', 'b']);",
+        "pm.expect(j.Root.Order.State).to.be.oneOf(['open', 'paid']);",
+        "pm.expect(j.Root.Order).to.have.property('State');",
+    ]);
+    // `have.property` is not read for XML either: kept, never half-said.
+    assert_eq!(s.kept.len(), 4, "{:?}", s.kept);
+    let x = &out(&s)["expect"]["xml"];
+    assert_eq!(
+        x["/*[name()='Root']/*[name()='Order']/*[name()='State']"],
+        json!({"in": ["open", "paid"]}),
+        "{x}"
+    );
+}
