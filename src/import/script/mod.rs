@@ -2252,6 +2252,9 @@ impl Converter {
         if let Some(v) = value(e).or_else(|| generated(e)) {
             return Some(Subject::Value(v));
         }
+        if let Some(number) = self.xml_number(e) {
+            return Some(number);
+        }
         if let Some(found) = self.called(e) {
             return found;
         }
@@ -2311,7 +2314,7 @@ impl Converter {
                 (Subject::XmlAttributes(p), Expr::Str(k)) => xml_attribute(&p, k),
                 // xml2js's list of repeated elements: XPath counts from 1.
                 (Subject::Xml(p), Expr::Num(n))
-                    if n.fract() == 0.0 && *n >= 0.0 && !p.is_empty() =>
+                    if n.fract() == 0.0 && *n >= 0.0 && p.starts_with('/') =>
                 {
                     Some(Subject::Xml(format!("{p}[{}]", *n as u64 + 1)))
                 }
@@ -2328,6 +2331,31 @@ impl Converter {
             Expr::Call(callee, args) => self.call(callee, args),
             _ => None,
         }
+    }
+
+    /// `parseFloat(xml.total)`, `Number(...)`, `parseInt(...)`: an XML text as a number, which
+    /// XPath's `number()` reads as JavaScript does (NaN when missing or not a number);
+    /// `parseInt` drops the fraction (`n - n mod 1`: XPath's `mod` keeps the sign, like `%`).
+    fn xml_number(&self, e: &Expr) -> Option<Subject> {
+        let Expr::Call(callee, args) = e else {
+            return None;
+        };
+        let whole = match path(callee).as_deref() {
+            Some("parseFloat" | "Number") => false,
+            Some("parseInt") => true,
+            _ => return None,
+        };
+        let Some(Subject::Xml(p)) = self.subject(args.first()?) else {
+            return None;
+        };
+        if !p.starts_with('/') {
+            return None;
+        }
+        let n = format!("number({p})");
+        Some(Subject::Xml(match whole {
+            true => format!("{n} - {n} mod 1"),
+            false => n,
+        }))
     }
 
     /// What a local constant or a list's `find` makes of `e`: `moment().format(FORMAT)` with
@@ -2536,7 +2564,7 @@ impl Converter {
             Subject::Body if name == "length" => Some(Subject::Length(Box::new(Subject::Body))),
             // A text's length, or how many repeated elements: yarc's `length` of an XPath's
             // one text or several, as xml2js gives a string or a list.
-            Subject::Xml(p) if name == "length" && !p.is_empty() => {
+            Subject::Xml(p) if name == "length" && p.starts_with('/') => {
                 Some(Subject::Length(Box::new(Subject::Xml(p))))
             }
             Subject::Json(p) => Some(Subject::Json(child(&p, name))),
@@ -2848,6 +2876,9 @@ impl Converter {
 /// `xml2Json(...)`'s member `name`: `$` its attributes, `_` its text (with attributes), any other
 /// name a child element as xml2js keys it — its name as written, prefix included.
 fn xml_member(p: &str, name: &str) -> Option<Subject> {
+    if !(p.is_empty() || p.starts_with('/')) {
+        return None;
+    }
     match name {
         "$" if !p.is_empty() => Some(Subject::XmlAttributes(p.to_string())),
         "_" if !p.is_empty() => Some(Subject::Xml(p.to_string())),

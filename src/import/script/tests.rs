@@ -2762,3 +2762,25 @@ fn xml_values_are_texts_so_types_and_whole_objects_stay_comments() {
         "{x}"
     );
 }
+
+#[test]
+fn xml_texts_read_as_numbers_use_xpath_number() {
+    let s = test(&[
+        "var d = xml2Json(responseBody);",
+        "pm.test('balance', function () { pm.expect(parseFloat(d.account.balance)).to.be.above(0); });",
+        "pm.test('n', function () { pm.expect(Number(d.account.n)).to.eql(3); });",
+        "pm.test('whole', function () { pm.expect(parseInt(d.account.days)).to.eql(2); });",
+        "pm.test('ok', function () { pm.expect(d.response.$.result_msg).to.eql('success'); });",
+        "pm.test('no path after a number', function () { pm.expect(Number(d.a).b).to.exist; });",
+    ]);
+    let x = &out(&s)["expect"]["xml"];
+    assert_eq!(
+        x["number(/*[name()='account']/*[name()='balance'])"],
+        json!({"gt": 0})
+    );
+    assert_eq!(x["number(/*[name()='account']/*[name()='n'])"], json!(3));
+    let days = "number(/*[name()='account']/*[name()='days'])";
+    assert_eq!(x[format!("{days} - {days} mod 1")], json!(2));
+    assert_eq!(x["/*[name()='response']/@result_msg"], json!("success"));
+    assert_eq!(s.kept.len(), 1, "{:?}", s.kept);
+}
