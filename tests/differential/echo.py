@@ -411,11 +411,18 @@ class EchoServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
             q = dict(query)
             status = int(q.get("status", "302"))
             return js({"redirect": q.get("to", "/")}, status, [["Location", q.get("to", "/")]])
-        if path == "/soap":
+        if path == "/soap" or is_soap_request(entry):
             return 200, [["Content-Type", "text/xml; charset=utf-8"]], soap_answer(entry).encode()
         if path == "/response-headers":
             return js(dict(query), 200, [[k, v] for k, v in query])
         return js(echo_document(entry, self.base_url))
+
+
+def is_soap_request(entry: dict) -> bool:
+    """A POST whose body is a SOAP envelope gets a SOAP answer, as a SOAP service gives one."""
+    body = entry.get("body", b"")
+    head = body[:2000].decode("utf-8", "replace").lstrip()
+    return entry["method"] == "POST" and head.startswith("<") and "Envelope" in head
 
 
 def soap_answer(entry: dict) -> str:
@@ -431,6 +438,9 @@ def soap_answer(entry: dict) -> str:
         '    <loginResponse xmlns="urn:echo">\n'
         "      <result>\n"
         "        <sessionId>sess-abc123</sessionId>\n"
+        f"        <serverUrl>http://{esc(header_get(entry['headers'], 'host') or 'localhost')}/services/Soap/u/61.0/00D</serverUrl>\n"
+        "        <userId>005-user</userId>\n"
+        "        <userInfo><organizationId>00D-org</organizationId></userInfo>\n"
         f"        <method>{esc(entry['method'])}</method>\n"
         f"        <path>{esc(split.path)}</path>\n"
         '        <item code="a">one</item>\n'

@@ -686,7 +686,7 @@ fn fits(s: &Subject, predicate: &str, value: &Y, negate: bool) -> bool {
             !(whole || matches!(predicate, "type" | "invalid"))
         }
         Subject::Time => !negate && matches!(predicate, "lt" | "lte" | "gt" | "gte"),
-        Subject::Value(_) | Subject::XmlAttributes(_) => false,
+        Subject::Value(_) | Subject::XmlAttributes(_) | Subject::XmlSplit(..) => false,
         Subject::Length(inner) => {
             matches!(**inner, Subject::Json(_) | Subject::Xml(_) | Subject::Body)
                 && predicate != "invalid"

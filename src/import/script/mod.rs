@@ -98,6 +98,9 @@ pub(crate) enum Subject {
     Xml(String),
     /// An element's attributes, `xml2Json(...).order.$`: only a name read from it is a value.
     XmlAttributes(String),
+    /// An XML text split into a list, `result.serverUrl.split("/")`: only an item of it is a
+    /// value (a text, by XPath's string functions).
+    XmlSplit(String, String),
 }
 
 const KEPT_ASSERTION: &str = "assertion not understood";
@@ -898,6 +901,10 @@ impl Converter {
             Expr::Binary("||", a, b) => {
                 self.not_so(a, out)?;
                 return self.not_so(b, out);
+            }
+            // `!pm.environment.has("x")`: set, whatever its value.
+            Expr::Unary("!", inner) if let Some(Subject::VarSet(name)) = self.subject(inner) => {
+                (name, Y::Map(vec![("exists".into(), Y::Bool(true))]))
             }
             Expr::Unary("!", inner) => (
                 var(inner)?,
@@ -1773,6 +1780,9 @@ impl Converter {
             self.out.assertions_seen += 1;
             return Some(Done::Kept(KEPT_SWALLOWED));
         }
+        if self.phase == Phase::PreRequest && chain::is_assertion(e) && !self.swallowed {
+            return Some(self.variables_asserted(e));
+        }
         if self.phase != Phase::PreRequest && chain::is_assertion(e) {
             self.out.assertions_seen += 1;
             let mut staged = Staged::default();
@@ -1783,6 +1793,24 @@ impl Converter {
             return Some(Done::Kept(KEPT_ASSERTION));
         }
         None
+    }
+
+    /// An assertion in a pre-request script, which can only speak of variables
+    /// (`pm.expect(pm.environment.get("apiVersion")).to.exist`): `expect.vars`, as Newman
+    /// counts its failure against the request (which it still sends).
+    fn variables_asserted(&mut self, e: &Expr) -> Done {
+        self.out.assertions_seen += 1;
+        let mut staged = Staged::default();
+        let of_variables = chain::assertion(self, e, &mut staged)
+            && staged
+                .0
+                .iter()
+                .all(|(s, ..)| matches!(s, Subject::Var(_) | Subject::VarSet(_)));
+        if of_variables && self.commit(staged) {
+            self.out.assertions += 1;
+            return Done::Converted;
+        }
+        Done::Kept(KEPT_ASSERTION)
     }
 
     /// `data.items.forEach(function (item) { pm.expect(item.qty).to.be.above(0) })`: each
@@ -1798,6 +1826,9 @@ impl Converter {
             return None;
         };
         let item = params.first()?;
+        if let Expr::Array(values) = &**list {
+            return self.unrolled(values, params, body);
+        }
         if self.phase == Phase::PreRequest || self.each_base.is_some() {
             return None;
         }
@@ -1841,6 +1872,37 @@ impl Converter {
             Some(b) => self.aliases.insert(item.clone(), b),
             None => self.aliases.remove(item),
         };
+        Some(match all {
+            true => Done::Converted,
+            false => Done::Kept(KEPT_AROUND),
+        })
+    }
+
+    /// `["id", "name"].forEach(k => pm.expect(data).to.have.property(k))`, and the pre-request
+    /// `[...].forEach(v => { if (!pm.environment.has(v)) pm.expect.fail(...) })`: the body once
+    /// for each value written in the list, the value (and its index) in place of the parameters.
+    fn unrolled(&mut self, values: &[Expr], params: &[String], body: &[Stmt]) -> Option<Done> {
+        const VALUES_MAX: usize = 32;
+        let literal = |v: &Expr| matches!(v, Expr::Str(_) | Expr::Num(_) | Expr::Bool(_));
+        if values.is_empty() || values.len() > VALUES_MAX || !values.iter().all(literal) {
+            return None;
+        }
+        let mut all = true;
+        for (i, v) in values.iter().enumerate() {
+            let at = |n: usize, to: &Expr| -> Vec<Stmt> {
+                let from = Expr::Ident(params.get(n).cloned().unwrap_or_default());
+                body.iter().map(|s| s.replaced(&from, to)).collect()
+            };
+            let once = match params.len() {
+                1 => at(0, v),
+                2 => at(0, v)
+                    .iter()
+                    .map(|s| s.replaced(&Expr::Ident(params[1].clone()), &Expr::Num(i as f64)))
+                    .collect(),
+                _ => return None,
+            };
+            all &= self.statements(&once);
+        }
         Some(match all {
             true => Done::Converted,
             false => Done::Kept(KEPT_AROUND),
@@ -2255,6 +2317,9 @@ impl Converter {
         if let Some(number) = self.xml_number(e) {
             return Some(number);
         }
+        if let Some(text) = self.xml_text(e) {
+            return Some(text);
+        }
         if let Some(found) = self.called(e) {
             return found;
         }
@@ -2312,6 +2377,9 @@ impl Converter {
                 (Subject::Json(p), Expr::Str(k)) => Some(Subject::Json(child(&p, k))),
                 (Subject::Xml(p), Expr::Str(k)) => xml_member(&p, k),
                 (Subject::XmlAttributes(p), Expr::Str(k)) => xml_attribute(&p, k),
+                (Subject::XmlSplit(p, sep), Expr::Num(n)) if n.fract() == 0.0 && *n >= 0.0 => {
+                    xml_split_item(&p, &sep, *n as usize)
+                }
                 // xml2js's list of repeated elements: XPath counts from 1.
                 (Subject::Xml(p), Expr::Num(n))
                     if n.fract() == 0.0 && *n >= 0.0 && p.starts_with('/') =>
@@ -2356,6 +2424,44 @@ impl Converter {
             true => format!("{n} - {n} mod 1"),
             false => n,
         }))
+    }
+
+    /// XML texts taken apart and put together: `text.split("/")` (a list an item of which is
+    /// read) and `a + "//" + b` of texts and literals (XPath's `concat`), as the Salesforce
+    /// login's `url[0] + "//" + url[2]` of `result.serverUrl.split("/")` reads its origin.
+    fn xml_text(&self, e: &Expr) -> Option<Subject> {
+        let text = |s: Option<Subject>| match s {
+            Some(Subject::Xml(p)) if !p.is_empty() && !p.starts_with("number(") => Some(p),
+            _ => None,
+        };
+        match e {
+            Expr::Call(callee, args) => {
+                let Expr::Member(of, m) = &**callee else {
+                    return None;
+                };
+                let [Expr::Str(sep)] = args.as_slice() else {
+                    return None;
+                };
+                let p = text(self.subject(of)).filter(|_| m == "split" && !sep.is_empty())?;
+                Some(Subject::XmlSplit(p, sep.clone()))
+            }
+            Expr::Binary("+", a, b) => {
+                let mut parts = Vec::new();
+                for side in [a, b] {
+                    match &**side {
+                        Expr::Str(lit) => parts.push(xpath_literal(lit)?),
+                        side => {
+                            let p = text(self.subject(side))?;
+                            // `concat(a, b) + c` is one `concat(a, b, c)`.
+                            parts.push(concat_arguments(&p).unwrap_or(&p).to_string());
+                        }
+                    }
+                }
+                let has_xml = !matches!((&**a, &**b), (Expr::Str(_), Expr::Str(_)));
+                has_xml.then(|| Subject::Xml(format!("concat({})", parts.join(", "))))
+            }
+            _ => None,
+        }
     }
 
     /// What a local constant or a list's `find` makes of `e`: `moment().format(FORMAT)` with
@@ -2824,7 +2930,11 @@ impl Converter {
                 put_once(entry, "type", Y::str("object"));
                 add_predicate(entry, "length", predicate, value, negate);
             }
-            Subject::Value(_) | Subject::Reason | Subject::Day(_) | Subject::XmlAttributes(_) => {}
+            Subject::Value(_)
+            | Subject::Reason
+            | Subject::Day(_)
+            | Subject::XmlAttributes(_)
+            | Subject::XmlSplit(..) => {}
         }
     }
 
@@ -2895,6 +3005,40 @@ fn xml_attribute(p: &str, name: &str) -> Option<Subject> {
             .chars()
             .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ':'));
     ok.then(|| Subject::Xml(format!("{p}/@{name}")))
+}
+
+/// `a, b` of `concat(a, b)` when the whole expression is that one call.
+fn concat_arguments(p: &str) -> Option<&str> {
+    let inner = p.strip_prefix("concat(")?.strip_suffix(')')?;
+    let (mut depth, mut quote) = (0i32, None);
+    for c in inner.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(c),
+            (None, '(') => depth += 1,
+            (None, ')') if depth == 0 => return None,
+            (None, ')') => depth -= 1,
+            _ => {}
+        }
+    }
+    (depth == 0).then_some(inner)
+}
+
+/// Item `i` of `p.split(sep)` by XPath's string functions: what follows the `i`th separator, up
+/// to the next (an item past the end is empty, where JavaScript has `undefined`).
+fn xml_split_item(p: &str, sep: &str, i: usize) -> Option<Subject> {
+    const ITEMS_MAX: usize = 8;
+    if i > ITEMS_MAX {
+        return None;
+    }
+    let sep = xpath_literal(sep)?;
+    let rest = (0..i).fold(p.to_string(), |at, _| {
+        format!("substring-after({at}, {sep})")
+    });
+    Some(Subject::Xml(format!(
+        "substring-before(concat({rest}, {sep}), {sep})"
+    )))
 }
 
 /// A string in XPath 1.0, which has no escapes: quoted with whichever quote it does not hold.
@@ -3643,8 +3787,11 @@ fn is_console_stmt(s: &Stmt) -> bool {
 /// [`is_console_stmt`], or an `if` (`else if (code == 404) { pm.test("Not Found") }`) whose
 /// every branch only says something.
 fn says_only(s: &Stmt) -> bool {
+    // A message put together for the failure: `const msg = \`... ${name}\``.
+    let message = |v: &Expr| matches!(v, Expr::Str(_) | Expr::Template(_) | Expr::Binary("+", ..));
     match &s.kind {
         StmtKind::If(_, then, otherwise) => then.iter().chain(otherwise).all(says_only),
+        StmtKind::Let(decls) => decls.iter().all(|(_, v)| message(v)),
         _ => is_console_stmt(s),
     }
 }

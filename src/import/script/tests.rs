@@ -2784,3 +2784,92 @@ fn xml_texts_read_as_numbers_use_xpath_number() {
     assert_eq!(x["/*[name()='response']/@result_msg"], json!("success"));
     assert_eq!(s.kept.len(), 1, "{:?}", s.kept);
 }
+
+#[test]
+fn the_salesforce_login_keeps_its_session_and_the_origin_of_its_server_url() {
+    let s = test(&[
+        "pm.test('login', () => {",
+        "    const result = xml2Json(pm.response.text())['soapenv:Envelope']['soapenv:Body'].loginResponse.result;",
+        "    const url = result.serverUrl.split('/');",
+        "    pm.expect(result.sessionId).to.exist;",
+        "    pm.collectionVariables.set('_token', result.sessionId);",
+        "    pm.collectionVariables.set('_instanceUrl', url[0] + '//' + url[2]);",
+        "    pm.collectionVariables.set('_host', url[2]);",
+        "});",
+    ]);
+    assert_eq!(s.kept, vec![]);
+    let v = out(&s);
+    let url = "/*[name()='soapenv:Envelope']/*[name()='soapenv:Body']/*[name()='loginResponse']/*[name()='result']/*[name()='serverUrl']";
+    let first = format!("substring-before(concat({url}, '/'), '/')");
+    let third = format!(
+        "substring-before(concat(substring-after(substring-after({url}, '/'), '/'), '/'), '/')"
+    );
+    assert_eq!(
+        v["capture"]["_instanceUrl"]["xml"],
+        json!(format!("concat({first}, '//', {third})"))
+    );
+    assert_eq!(v["capture"]["_host"]["xml"], json!(third));
+    // What the XPath gives for a server URL is what the script made of it.
+    let answer = "<r><serverUrl>https://eu1.example.com/services/Soap/u/61.0/00D</serverUrl></r>";
+    let origin = format!(
+        "concat(substring-before(concat(/r/serverUrl, '/'), '/'), '//', substring-before(concat(substring-after(substring-after(/r/serverUrl, '/'), '/'), '/'), '/'))"
+    );
+    assert_eq!(
+        yarc_core::eval::xpath::select(&origin, answer),
+        Ok(yarc_core::eval::xpath::Selected::One(json!(
+            "https://eu1.example.com"
+        )))
+    );
+}
+
+#[test]
+fn a_foreach_over_written_values_is_its_body_once_for_each() {
+    let s = test(&[
+        "var data = pm.response.json();",
+        "pm.test('keys', () => { ['id', 'name'].forEach(k => pm.expect(data).to.have.property(k)); });",
+        "['a', 'b'].forEach(function (k, i) { pm.expect(data[k]).to.be.a('string'); pm.expect(data.list[i]).to.exist; });",
+    ]);
+    assert_eq!(s.kept, vec![]);
+    let j = &s.expect;
+    let text = yaml_out::to_string(j);
+    for want in [
+        "$.id:\n    exists: true",
+        "$.name:",
+        "$.a:\n    type: string",
+        "$.b:",
+        "$.list[0]:",
+        "$.list[1]:",
+    ] {
+        assert!(text.contains(want), "{want:?} in\n{text}");
+    }
+}
+
+#[test]
+fn a_pre_request_loop_that_refuses_unset_variables_is_vars_checks() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "['orgLoginUrl','apiVersion'].forEach(esiev => {",
+            "    if(!pm.environment.has(esiev)) {",
+            "        const msg = `Expected Postman environment variable not found: '${esiev}`;",
+            "        pm.expect.fail(msg);",
+            "    }",
+            "    pm.expect(pm.environment.get(esiev)).to.exist;",
+            "    pm.expect(pm.environment.get(esiev)).to.be.an('string');",
+            "});",
+            "['_orgId'].forEach(v => { if (pm.collectionVariables.get(v) === undefined) { pm.expect.fail('missing ' + v); } });",
+            // What a pre-request assertion says of the response it has not got stays a comment.
+            "pm.expect(pm.response.code).to.eql(200);",
+        ],
+    );
+    let v = out(&s);
+    for name in ["orgLoginUrl", "apiVersion"] {
+        assert_eq!(
+            v["expect"]["vars"][name],
+            json!({"exists": true, "type": "string"}),
+            "{v}"
+        );
+    }
+    assert_eq!(v["expect"]["vars"]["_orgId"], json!({"exists": true}));
+    assert_eq!(s.kept.len(), 1, "{:?}", s.kept);
+}
