@@ -10,7 +10,7 @@
 //! - **Contract checks**: `contract` (an OpenAPI document's operations matched to requests,
 //!   responses and request bodies held to them, coverage, drift between two versions; its
 //!   `files` reads the files a document's `$ref`s name).
-//! - **Pure parts**: `template` (minijinja), `eval` (assertions, captures, JSONPath),
+//! - **Pure parts**: `template` (minijinja), `eval` (assertions, captures, JSONPath, XPath),
 //!   `exchange` (a response and its document tree), `snapshot` (normalise, compare, diff),
 //!   `secret` (the redactor), `untrusted` (server text made safe to show), `diagnostic`
 //!   (located errors), `source` (files and spans), `clock` and `fake` (time and made-up values,

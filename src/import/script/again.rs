@@ -10,10 +10,15 @@
 //!
 //! becomes `retry: { until: { json: { $.status: done } }, delay: 2s }`: sent until the
 //! opposite of the condition holds. Newman loops without an end; yarc stops after
-//! [`ATTEMPTS`] sends and fails the request, saying so.
+//! [`ATTEMPTS`] sends and fails the request, saying so. A loop bounded by a counter the script
+//! keeps — `if (!j.done && polls < 8) { set("polls", polls + 1); setNextRequest(...); return; }`
+//! — is sent at most as often as Newman sends it (9 times there).
 
 use super::js::{Expr, Stmt, StmtKind};
-use super::{Converter, Done, Phase, Staged, chain, is_console_stmt, is_next_request, path};
+use super::{
+    Converter, Done, Phase, Staged, Subject, chain, is_console_stmt, is_next_request, path, reads,
+    set_call,
+};
 use crate::import::yaml_out::Y;
 
 /// The most sends of one polled request.
@@ -33,14 +38,74 @@ impl Converter {
         if !otherwise.iter().all(is_console_stmt) {
             return None;
         }
-        let wait = self.again_to_self(then)?;
+        let (cond, attempts, then) = match self.bounded(cond, then) {
+            Some((rest, attempts, counter, kept)) => {
+                self.poll_counter = Some(counter);
+                (rest, attempts, kept)
+            }
+            None => (cond, ATTEMPTS, then.to_vec()),
+        };
+        let wait = self.again_to_self(&then)?;
         let until = self.condition_said(cond, true)?;
         let mut retry = Y::map();
-        retry.set("attempts", Y::Num(ATTEMPTS.into()));
+        retry.set("attempts", Y::Num(attempts.into()));
         retry.set("delay", Y::str(format!("{wait}ms")));
         retry.set("until", until);
         self.out.retry = Some(retry);
         Some(Done::Converted)
+    }
+
+    /// `!j.done && polls < 8` with `set("polls", polls + 1)` and `return` in the branch: the
+    /// condition without the counter, how many sends the counter allows, the counter's name,
+    /// and the branch without its bookkeeping. `polls` reads the counter as it was (0 on the
+    /// first send), so sends go on while it is below 8: 9 of them (10 for `<=`).
+    fn bounded<'c>(
+        &self,
+        cond: &'c Expr,
+        then: &[Stmt],
+    ) -> Option<(&'c Expr, u64, String, Vec<Stmt>)> {
+        let Expr::Binary("&&", a, b) = cond else {
+            return None;
+        };
+        fn counted(e: &Expr) -> Option<(&Expr, u64)> {
+            match e {
+                Expr::Binary(op @ ("<" | "<="), c, n) => match &**n {
+                    Expr::Num(n) if *n >= 0.0 && n.fract() == 0.0 && *n < ATTEMPTS as f64 => {
+                        Some((&**c, *n as u64 + if *op == "<=" { 2 } else { 1 }))
+                    }
+                    _ => None,
+                },
+                _ => None,
+            }
+        }
+        let (rest, (read, attempts)) = match (counted(a), counted(b)) {
+            (Some(x), None) => (&**b, x),
+            (None, Some(x)) => (&**a, x),
+            _ => return None,
+        };
+        let counter = then.iter().find_map(|s| match &s.kind {
+            StmtKind::Expr(e) => match set_call(e)? {
+                (Expr::Str(name), _) => Some(name.clone()),
+                _ => None,
+            },
+            _ => None,
+        })?;
+        let Some(Subject::Value(Y::Str(t))) = self.subject(read) else {
+            return None;
+        };
+        if !reads(&t, &crate::import::vars::ident(&counter)) || t.contains("+ 1") {
+            return None;
+        }
+        let kept = then
+            .iter()
+            .filter(|s| match &s.kind {
+                StmtKind::Expr(e) => set_call(e).is_none(),
+                StmtKind::Return(None) => false,
+                _ => true,
+            })
+            .cloned()
+            .collect();
+        Some((rest, attempts, counter, kept))
     }
 
     /// `if (data.status === "done") { checks }` after the request is polled until that very

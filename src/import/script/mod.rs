@@ -255,6 +255,8 @@ struct Converter {
     flags: HashMap<String, flags::Flag>,
     /// The request's own name, which `setNextRequest("...")` may name.
     own_name: Option<String>,
+    /// The counter that bounds this request's polling (`pm.environment.unset` of it is done).
+    poll_counter: Option<String>,
     /// Names bound to a time made from the clock (`var due = new Date()`), as moved since.
     dates: HashMap<String, clock::Shift>,
     /// Names bound to text a time was formatted into (`var checkin = today.format("YYYY-MM-DD")`):
@@ -299,6 +301,7 @@ impl Converter {
             held: Vec::new(),
             flags: HashMap::new(),
             own_name: None,
+            poll_counter: None,
             swallowed: false,
             objects: HashMap::new(),
             bindings: HashMap::new(),
@@ -1421,6 +1424,12 @@ impl Converter {
             return done;
         }
         if unset_call(e) {
+            if let Expr::Call(_, args) = e
+                && let [Expr::Str(name)] = args.as_slice()
+                && self.poll_counter.as_ref() == Some(name)
+            {
+                return Done::Converted;
+            }
             return Done::Kept(KEPT_UNSET);
         }
         if is_console(e) {

@@ -2873,3 +2873,38 @@ fn a_pre_request_loop_that_refuses_unset_variables_is_vars_checks() {
     assert_eq!(v["expect"]["vars"]["_orgId"], json!({"exists": true}));
     assert_eq!(s.kept.len(), 1, "{:?}", s.kept);
 }
+
+#[test]
+fn polling_bounded_by_a_counter_is_sent_as_often_as_newman_sends_it() {
+    let s = test(&[
+        "pm.test('poll status 200', () => pm.expect(pm.response.code).to.eql(200));",
+        "const j = pm.response.json();",
+        "const pc = parseInt(pm.environment.get('_pollCount') || '0', 10);",
+        "if (!j.done && pc < 8) {",
+        "  pm.environment.set('_pollCount', String(pc + 1));",
+        "  postman.setNextRequest(pm.info.requestName);",
+        "  return;",
+        "}",
+        "pm.environment.unset('_pollCount');",
+        "pm.test('operation done', () => pm.expect(j.done, JSON.stringify(j)).to.eql(true));",
+    ]);
+    assert_eq!(s.kept, vec![]);
+    let retry = yaml_out::to_string(s.retry.as_ref().expect("retry"));
+    assert!(retry.starts_with("attempts: 9\n"), "{retry}");
+    assert!(retry.contains("$.done"), "{retry}");
+    // `<=` goes one further; a counter read already bumped (`+ 1`) is not guessed at.
+    let s = test(&[
+        "const j = pm.response.json();",
+        "let n = Number(pm.collectionVariables.get('n') || 0);",
+        "if (n <= 2 && j.status === 'pending') { pm.collectionVariables.set('n', n + 1); postman.setNextRequest(pm.info.requestName); return; }",
+    ]);
+    let retry = yaml_out::to_string(s.retry.as_ref().expect("retry"));
+    assert!(retry.starts_with("attempts: 4\n"), "{retry}");
+    let s = test(&[
+        "const j = pm.response.json();",
+        "const n = Number(pm.environment.get('n') || 0) + 1;",
+        "if (n < 5 && !j.done) { pm.environment.set('n', n); postman.setNextRequest(pm.info.requestName); }",
+    ]);
+    assert!(s.retry.is_none());
+    assert!(!s.kept.is_empty());
+}
