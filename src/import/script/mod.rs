@@ -2382,31 +2382,36 @@ impl Converter {
                 },
             },
             Expr::Member(inner, name) => self.member(inner, name),
-            Expr::Index(inner, index) => match (self.subject(inner)?, &**index) {
-                (Subject::Json(p), Expr::Str(k)) => Some(Subject::Json(child(&p, k))),
-                (Subject::Xml(p), Expr::Str(k)) => xml_member(&p, k),
-                (Subject::XmlAttributes(p), Expr::Str(k)) => xml_attribute(&p, k),
-                (Subject::XmlSplit(p, sep), Expr::Num(n)) if n.fract() == 0.0 && *n >= 0.0 => {
-                    xml_split_item(&p, &sep, *n as usize)
-                }
-                // xml2js's list of repeated elements: XPath counts from 1.
-                (Subject::Xml(p), Expr::Num(n))
-                    if n.fract() == 0.0 && *n >= 0.0 && p.starts_with('/') =>
-                {
-                    Some(Subject::Xml(format!("{p}[{}]", *n as u64 + 1)))
-                }
-                (Subject::Json(p), Expr::Num(n)) if n.fract() == 0.0 && *n >= 0.0 => {
-                    Some(Subject::Json(format!("{p}[{n}]")))
-                }
-                _ => match (&**inner, &**index) {
-                    (Expr::Ident(h), Expr::Str(name)) if h == "responseHeaders" => {
-                        Some(Subject::Header(name.clone()))
-                    }
-                    _ => None,
-                },
-            },
+            Expr::Index(inner, index) => self.indexed(inner, index),
             Expr::Call(callee, args) => self.call(callee, args),
             _ => None,
+        }
+    }
+
+    /// `x["key"]`, `x[0]`: a member or an item of what `x` is.
+    fn indexed(&self, inner: &Expr, index: &Expr) -> Option<Subject> {
+        match (self.subject(inner)?, index) {
+            (Subject::Json(p), Expr::Str(k)) => Some(Subject::Json(child(&p, k))),
+            (Subject::Xml(p), Expr::Str(k)) => xml_member(&p, k),
+            (Subject::XmlAttributes(p), Expr::Str(k)) => xml_attribute(&p, k),
+            (Subject::XmlSplit(p, sep), Expr::Num(n)) if n.fract() == 0.0 && *n >= 0.0 => {
+                xml_split_item(&p, &sep, *n as usize)
+            }
+            // xml2js's list of repeated elements: XPath counts from 1.
+            (Subject::Xml(p), Expr::Num(n))
+                if n.fract() == 0.0 && *n >= 0.0 && p.starts_with('/') =>
+            {
+                Some(Subject::Xml(format!("{p}[{}]", *n as u64 + 1)))
+            }
+            (Subject::Json(p), Expr::Num(n)) if n.fract() == 0.0 && *n >= 0.0 => {
+                Some(Subject::Json(format!("{p}[{n}]")))
+            }
+            _ => match (inner, index) {
+                (Expr::Ident(h), Expr::Str(name)) if h == "responseHeaders" => {
+                    Some(Subject::Header(name.clone()))
+                }
+                _ => None,
+            },
         }
     }
 
