@@ -2127,6 +2127,10 @@ fn strip_json_comments(raw: &str) -> String {
     out
 }
 
+/// The dynamic variables whose text is JSON (a number, a boolean): pasted into a JSON body
+/// unquoted, they keep it JSON.
+const JSON_DYNAMIC: &[&str] = &["$timestamp", "$randomInt", "$randomBoolean", "$randomPrice"];
+
 fn json_body(raw: &str, cx: &mut Ctx<'_>) -> Option<Y> {
     let mut text = String::new();
     // (the converted template, whether it stood inside a JSON string), and the text as written
@@ -2146,6 +2150,11 @@ fn json_body(raw: &str, cx: &mut Ctx<'_>) -> Option<Y> {
             if !in_string && inner.trim() != inner {
                 // `"on": {{ flag }}`: no variable to Postman, which sends the braces — not
                 // JSON; the body is sent as text, as written.
+                return None;
+            }
+            if !in_string && inner.starts_with('$') && !JSON_DYNAMIC.contains(&inner) {
+                // `"name": {{$randomFullName}}`: Postman pastes a name in, unquoted — not JSON
+                // (the API answers 400); the body is sent as text, as written, so yarc does too.
                 return None;
             }
             let stand_in = format!("__yarc_{}__", found.len());
@@ -2650,6 +2659,29 @@ mod tests {
         assert!(col["variables"].get("off").is_none());
         assert_eq!(col["variables"]["api_secret"], "{{ secret('API_SECRET') }}");
         assert!(!out.files[0].1.contains("s3cr3t"));
+    }
+
+    #[test]
+    fn a_made_up_name_pasted_unquoted_into_json_is_sent_as_text_as_postman_does() {
+        let raw = "{\r\n  \"name\": {{$randomFullName}},\r\n  \"n\": {{$randomInt}}\r\n}";
+        let numbers = "{\"n\": {{$randomInt}}, \"at\": {{$timestamp}}, \"id\": {{id}}}";
+        let c = collection(json!([
+            {"name": "a", "request": {"method": "POST", "url": "{{base}}/x",
+             "body": {"mode": "raw", "raw": raw, "options": {"raw": {"language": "json"}}}}},
+            {"name": "b", "request": {"method": "POST", "url": "{{base}}/x",
+             "body": {"mode": "raw", "raw": numbers, "options": {"raw": {"language": "json"}}}}},
+        ]));
+        let out = import(&c, &[], &|_| true).expect("import");
+        let col: Value = serde_saphyr::from_str(&out.files[0].1).expect("yaml");
+        let a = &col["requests"][0];
+        assert!(a.get("json").is_none(), "{a}");
+        assert_eq!(
+            a["text"],
+            "{\r\n  \"name\": {{ fake('full_name') }},\r\n  \"n\": {{ random_int(0, 1000) }}\r\n}"
+        );
+        // Numbers and variables pasted in stay JSON.
+        let b = &col["requests"][1];
+        assert!(b.get("json").is_some(), "{b}");
     }
 
     #[test]

@@ -653,7 +653,9 @@ class Masker:
         if not self.dynamic:
             return text
         for key in self.random_keys:
-            text = re.sub(r'("' + re.escape(key) + r'"\s*:\s*)("(?:[^"\\]|\\.)+"|[-\w.]+)', r'\1<random>', text)
+            # Unquoted, a value runs to the next comma, brace or line end (a made-up full name
+            # pasted in is two words).
+            text = re.sub(r'("' + re.escape(key) + r'"\s*:\s*)("(?:[^"\\]|\\.)+"|[^",}\r\n]*[^",}\s])', r'\1<random>', text)
         return text
 
     def pair_value(self, key: str, value: str) -> str:
