@@ -82,6 +82,8 @@ struct Ctx<'a> {
     optional: BTreeSet<String>,
     /// The variables every imported environment defines.
     in_every_env: Option<BTreeSet<String>>,
+    /// The variables some imported environment defines (known before the requests).
+    in_some_env: BTreeSet<String>,
     /// Variables a URL starts with (`{{base_url}}/jobs`).
     url_starts: BTreeSet<String>,
     /// Requests whose URL in the export has no scheme (given `http://`, as Postman does).
@@ -143,6 +145,7 @@ impl<'a> Ctx<'a> {
             set_at: Default::default(),
             optional: BTreeSet::new(),
             in_every_env: None,
+            in_some_env: BTreeSet::new(),
             url_starts: BTreeSet::new(),
             no_scheme: Vec::new(),
             url_start_uses: Default::default(),
@@ -387,6 +390,13 @@ pub(crate) fn import(
     cx.secret_values = exported_secrets(collection, environments);
     cx.exported_not_json = exported_not_json(collection, environments);
     cx.exported = exported_names(items);
+    cx.in_some_env = environments
+        .iter()
+        .filter_map(|e| e.get("values")?.as_array())
+        .flatten()
+        .filter_map(|v| v.get("key")?.as_str())
+        .map(super::vars::ident)
+        .collect();
     // Requests first: the variables their scripts set decide what is a secret.
     let mut scope = Scope::default();
     for (lines, phase) in events(collection, "test", Phase::ScopeTest)
@@ -1043,8 +1053,10 @@ fn sent_request(sent: Y, whose: &str, cx: &mut Ctx<'_>) -> Y {
 /// the import never writes it.
 fn hide_literal_secrets(s: &mut Script, cx: &mut Ctx<'_>) {
     let hide = |key: &str, y: &mut Y, cx: &mut Ctx<'_>| {
+        // "null": what a set of a missing value leaves — no credential.
         if let Y::Str(v) = y
             && !v.is_empty()
+            && v != "null"
             && !v.contains("{{")
         {
             *y = Y::str(cx.secret_or_text(v, &env_name(key)));
@@ -1374,7 +1386,12 @@ fn item_scripts(node: &Value, name: &str, unique: &str, cx: &mut Ctx<'_>) -> Ite
         out.blocks
             .extend(count(&s, phase, &format!("request `{unique}`"), cx));
         for (k, v) in s.variables.entries() {
-            cx.set_vars.set(k, v);
+            // An environment's value would outrank a collection variable: what the script
+            // sets is given from this request on instead, above it, as Postman's set is.
+            match cx.in_some_env.contains(&k) {
+                true => s.sets.set(&k, v),
+                false => cx.set_vars.set(k, v),
+            }
         }
         note_script_reads(cx, &s);
         for (k, v) in s.sets.entries() {

@@ -2183,6 +2183,14 @@ impl Converter {
         // Behind a guard (`if (data.id)`) nothing is set when the value is missing: the
         // variable keeps what it had.
         let missing = if scope == SetScope::Local { "" } else { "null" };
+        // `set("token", undefined)`, `set("token", pm.response.token)` (no such field of the
+        // response): the variable holds what Newman sends for a missing value.
+        let nothing = Expr::Str(missing.to_string());
+        let value = match value {
+            Expr::Undefined => &nothing,
+            e if undefined_response_field(e) => &nothing,
+            e => e,
+        };
         let subject = self.subject(unwrap_conversion(value));
         // Read when the set is reached: the names the test binds first are known by then.
         let checks_it = |c: &Self| {
@@ -2995,6 +3003,30 @@ impl Converter {
         }
         self.out
     }
+}
+
+/// `pm.response.token`: a field the response object does not have (the body's are under
+/// `json()`), which is `undefined` in Postman.
+fn undefined_response_field(e: &Expr) -> bool {
+    const FIELDS: &[&str] = &[
+        "code",
+        "status",
+        "headers",
+        "responseTime",
+        "responseSize",
+        "text",
+        "json",
+        "cookies",
+        "reason",
+        "to",
+        "stream",
+        "dataURI",
+        "size",
+        "originalRequest",
+        "id",
+    ];
+    matches!(e, Expr::Member(of, name)
+        if path(of).as_deref() == Some("pm.response") && !FIELDS.contains(&name.as_str()))
 }
 
 /// `xml2Json(...)`'s member `name`: `$` its attributes, `_` its text (with attributes), any other

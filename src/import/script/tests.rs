@@ -2906,3 +2906,28 @@ fn polling_bounded_by_a_counter_is_sent_as_often_as_newman_sends_it() {
     assert!(s.retry.is_none());
     assert!(!s.kept.is_empty());
 }
+
+#[test]
+fn a_set_of_undefined_holds_what_newman_sends_for_it() {
+    let s = test(&[
+        "pm.test(\"Save generated token\", function(){",
+        "    pm.environment.set(\"token\", pm.response.token)",
+        "})",
+        "pm.environment.set(\"other\", undefined);",
+        "pm.variables.set(\"local\", undefined);",
+    ]);
+    assert_eq!(s.kept, vec![]);
+    let v = out(&s);
+    assert_eq!(v["variables"]["token"], json!("null"));
+    assert_eq!(v["variables"]["other"], json!("null"));
+    assert_eq!(v["variables"]["local"], json!(""));
+    // A field the response has is no `undefined`.
+    let known = Expr::Member(
+        Box::new(Expr::Member(
+            Box::new(Expr::Ident("pm".into())),
+            "response".into(),
+        )),
+        "code".into(),
+    );
+    assert!(!undefined_response_field(&known));
+}
