@@ -2238,38 +2238,42 @@ impl Converter {
             (Phase::Test, Some(Subject::Header(h))) => or_empty(("header", Y::str(h))),
             (Phase::Test, Some(Subject::Status)) => Y::Map(vec![("status".into(), Y::Bool(true))]),
             (Phase::Test, Some(Subject::Body)) => Y::Map(vec![("body".into(), Y::Bool(true))]),
-            (_, Some(Subject::Value(v))) => {
-                // Before the request, as Postman runs it; a value computed from variables is
-                // given in order too (as a variable it could read itself: `n = n + 1`).
-                let computed = matches!(&v, Y::Str(t) if t.contains("{{"));
-                let reads_itself = computed && matches!(&v, Y::Str(t) if reads(t, &name));
-                let before = self.phase == Phase::PreRequest && (computed || !shared);
-                if v == var_ref(key) {
-                    // `set("name", name)` again, after the local became the variable: no change.
-                    self.out.variables_set += 1;
-                    return Done::Converted;
-                }
-                if before && made_up(&v) {
-                    // `let name = replaceIn("{{$randomFirstName}}"); set("name", name);
-                    // let email = name + "@example.com"`: the local is the value just set, not
-                    // a new one made each time it is read.
-                    if let Expr::Ident(local) = unwrap_conversion(value) {
-                        let now_set = Subject::Value(var_ref(key));
-                        self.aliases.insert(local.clone(), Some(now_set));
-                    }
-                }
-                match before || reads_itself {
-                    true => self.out.sets.set(name, v),
-                    false => self.out.variables.set(name, v),
-                }
-                self.out.variables_set += 1;
-                return Done::Converted;
-            }
+            (_, Some(Subject::Value(v))) => return self.set_value(&name, key, value, v, shared),
             (Phase::ScopeTest, Some(_)) => return Done::Kept(KEPT_SCOPE_CAPTURE),
             _ => return Done::Kept(KEPT_COMPUTED),
         };
         self.out.capture.set(name, capture);
         self.out.captures += 1;
+        Done::Converted
+    }
+
+    /// A set() of a value known before the response (a literal, `{{ var }}`, a made-up value):
+    /// given before the request, or from the start as a collection variable.
+    fn set_value(&mut self, name: &str, key: &str, value: &Expr, v: Y, shared: bool) -> Done {
+        // Before the request, as Postman runs it; a value computed from variables is
+        // given in order too (as a variable it could read itself: `n = n + 1`).
+        let computed = matches!(&v, Y::Str(t) if t.contains("{{"));
+        let reads_itself = computed && matches!(&v, Y::Str(t) if reads(t, name));
+        let before = self.phase == Phase::PreRequest && (computed || !shared);
+        if v == var_ref(key) {
+            // `set("name", name)` again, after the local became the variable: no change.
+            self.out.variables_set += 1;
+            return Done::Converted;
+        }
+        if before && made_up(&v) {
+            // `let name = replaceIn("{{$randomFirstName}}"); set("name", name);
+            // let email = name + "@example.com"`: the local is the value just set, not
+            // a new one made each time it is read.
+            if let Expr::Ident(local) = unwrap_conversion(value) {
+                let now_set = Subject::Value(var_ref(key));
+                self.aliases.insert(local.clone(), Some(now_set));
+            }
+        }
+        match before || reads_itself {
+            true => self.out.sets.set(name, v),
+            false => self.out.variables.set(name, v),
+        }
+        self.out.variables_set += 1;
         Done::Converted
     }
 
