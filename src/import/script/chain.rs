@@ -687,6 +687,10 @@ fn fits(s: &Subject, predicate: &str, value: &Y, negate: bool) -> bool {
         }
         Subject::Time => !negate && matches!(predicate, "lt" | "lte" | "gt" | "gte"),
         Subject::Value(_) | Subject::XmlAttributes(_) | Subject::XmlSplit(..) => false,
+        // Blanks around the body are all `trim()` takes away: what it holds, and the whole.
+        Subject::TrimmedBody => {
+            predicate == "contains" || predicate == "equals" && matches!(value, Y::Str(_))
+        }
         Subject::Length(inner) => {
             matches!(**inner, Subject::Json(_) | Subject::Xml(_) | Subject::Body)
                 && predicate != "invalid"

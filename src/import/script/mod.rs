@@ -98,6 +98,9 @@ pub(crate) enum Subject {
     Xml(String),
     /// An element's attributes, `xml2Json(...).order.$`: only a name read from it is a value.
     XmlAttributes(String),
+    /// The body without the blanks around it, `pm.response.text().trim()`: only its equality
+    /// and what it holds are said (of the body, blanks allowed around).
+    TrimmedBody,
     /// An XML text split into a list, `result.serverUrl.split("/")`: only an item of it is a
     /// value (a text, by XPath's string functions).
     XmlSplit(String, String),
@@ -2728,6 +2731,12 @@ impl Converter {
                 _ => None,
             },
             Some("pm.response.text") if args.is_empty() => Some(Subject::Body),
+            _ if args.is_empty()
+                && matches!(callee, Expr::Member(of, m)
+                    if m == "trim" && matches!(self.subject(of), Some(Subject::Body | Subject::TrimmedBody))) =>
+            {
+                Some(Subject::TrimmedBody)
+            }
             Some("pm.response.headers.get" | "postman.getResponseHeader") => {
                 Some(Subject::Header(arg(0)?))
             }
@@ -2909,6 +2918,13 @@ impl Converter {
             Subject::Header(h) => add_predicate(e.child("headers"), &h, predicate, value, negate),
             Subject::Cookie(c) => add_predicate(e.child("cookies"), &c, predicate, value, negate),
             Subject::Body => add_predicate(e, "body", predicate, value, negate),
+            Subject::TrimmedBody => match (predicate, value) {
+                ("equals", Y::Str(text)) => {
+                    let whole = Y::str(format!("^\\s*{}\\s*$", regex::escape(&text)));
+                    add_predicate(e, "body", "matches", whole, negate)
+                }
+                (predicate, value) => add_predicate(e, "body", predicate, value, negate),
+            },
             Subject::Length(inner) => {
                 // A filter's nodes are a list already.
                 let json = matches!(&*inner, Subject::Json(p) if !p.contains("[?"));

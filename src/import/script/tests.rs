@@ -2931,3 +2931,23 @@ fn a_set_of_undefined_holds_what_newman_sends_for_it() {
     );
     assert!(!undefined_response_field(&known));
 }
+
+#[test]
+fn the_trimmed_body_is_the_body_with_blanks_allowed_around() {
+    let s = test(&[
+        "pm.test('null', function () {",
+        "    const responseText = pm.response.text().trim();",
+        "    pm.expect(responseText).to.equal(\"null\");",
+        "    pm.expect(responseText).to.not.include(\"[\");",
+        "});",
+        "pm.test('starts', () => pm.expect(pm.response.text().trim()).to.match(/^a/));",
+    ]);
+    let v = out(&s);
+    assert_eq!(
+        v["expect"]["body"],
+        json!({"matches": "^\\s*null\\s*$", "not": {"contains": "["}}),
+        "{v}"
+    );
+    // Anchored at the start, a pattern would see the blanks `trim()` takes away: kept.
+    assert_eq!(s.kept.len(), 1, "{:?}", s.kept);
+}
