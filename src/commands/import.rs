@@ -332,6 +332,12 @@ fn write_schemas(dir: &Path) -> Result<(), String> {
     )
 }
 
+/// A Postman environment export: `values`, at the top or under `environment` (the API's form).
+fn is_environment(v: &serde_json::Value) -> bool {
+    let inner = v.get("environment").unwrap_or(v);
+    v.get("values").is_some() || inner.get("values").is_some()
+}
+
 fn postman_files(
     collection: &Path,
     (environments, globals): (&[std::path::PathBuf], Option<&Path>),
@@ -353,6 +359,16 @@ fn postman_files(
     let mut envs = Vec::new();
     for e in environments {
         match read_json(e) {
+            Ok(v) if !is_environment(&v) => {
+                let what = match v.get("info").is_some() && v.get("item").is_some() {
+                    true => " (it is a collection export: it has `info` and `item`)",
+                    false => "",
+                };
+                return fail(&format!(
+                    "{}: not a Postman environment: it has no `values`{what}",
+                    e.display()
+                ));
+            }
             Ok(v) => envs.push(v),
             Err(e) => return fail(&e),
         }

@@ -858,3 +858,24 @@ fn a_password_grant_auth_becomes_an_oauth2_block_with_the_user() {
             .contains(&("grant_type".into(), "password".into()))
     );
 }
+
+#[test]
+fn a_collection_given_as_the_environment_is_refused_naming_the_file() {
+    let w = World::new();
+    let collection = r#"{"info": {"name": "c", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+        "item": [{"name": "a", "request": {"method": "GET", "url": "{{base}}/a"}}]}"#;
+    w.write("c.postman_collection.json", collection);
+    w.write("e.postman_environment.json", collection);
+    let r = w.yarc(&[
+        "import",
+        "postman",
+        "c.postman_collection.json",
+        "--environment",
+        "e.postman_environment.json",
+        "-o",
+        "out",
+    ]);
+    r.expect_code(2)
+        .expect_contains("e.postman_environment.json: not a Postman environment: it has no `values` (it is a collection export");
+    assert!(!w.path("out").exists(), "nothing written");
+}
