@@ -1930,6 +1930,10 @@ fn body(b: &Value, headers: &mut Y, untyped: bool, cx: &mut Ctx<'_>) -> Option<(
         "formdata" => formdata(b, cx).map(|parts| ("multipart", parts)),
         "file" => {
             let src = b.pointer("/file/src").and_then(Value::as_str).unwrap_or("");
+            if src.is_empty() {
+                // No file chosen in the export: Newman sends the request without a body.
+                return None;
+            }
             let src = cx.upload(src, "the body file");
             Some(("file", Y::str(super::vars::literal(&src))))
         }
@@ -2857,6 +2861,21 @@ mod tests {
         let out = import(&c, &[], &|_| true).expect("import");
         let col: Value = serde_saphyr::from_str(&out.files[0].1).expect("yaml");
         assert!(col.get("variables").is_none(), "{}", out.files[0].1);
+    }
+
+    #[test]
+    fn a_file_body_with_no_file_chosen_is_sent_without_a_body() {
+        let c = collection(json!([
+            {"name": "put", "request": {"method": "PUT", "url": "{{base}}/up",
+             "body": {"mode": "file", "file": {"src": null}}}},
+            {"name": "put empty", "request": {"method": "PUT", "url": "{{base}}/up",
+             "body": {"mode": "file", "file": {}}}},
+        ]));
+        let out = import(&c, &[], &|_| false).expect("import");
+        let col: Value = serde_saphyr::from_str(&out.files[0].1).expect("yaml");
+        for r in col["requests"].as_array().expect("requests") {
+            assert!(r.get("skip").is_none() && r.get("file").is_none(), "{r}");
+        }
     }
 
     #[test]

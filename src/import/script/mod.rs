@@ -4058,6 +4058,8 @@ fn made_up(v: &Y) -> bool {
 }
 
 /// Values a script makes up that yarc's functions make too: a UUID, the time.
+const UUID_PATTERN: &str = "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx";
+
 fn generated(e: &Expr) -> Option<Y> {
     // `new Date().toISOString()` reads as `new (Date().toISOString())` here.
     if let Expr::Unary("new", inner) = e
@@ -4085,6 +4087,15 @@ fn generated(e: &Expr) -> Option<Y> {
         _ => match &**callee {
             // require('uuid').v4()
             Expr::Member(inner, m) if m == "v4" && is_require(inner, "uuid") => "uuid()",
+            // 'xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx'.replace(/[xy]/g, function (c) {...}): the
+            // version-4 UUID snippet every Postman forum passes around.
+            Expr::Member(inner, m)
+                if m == "replace"
+                    && matches!(&**inner, Expr::Str(t) if t.eq_ignore_ascii_case(UUID_PATTERN))
+                    && matches!(args.as_slice(), [Expr::Regex(..), Expr::Func(..)]) =>
+            {
+                "uuid()"
+            }
             // new Date().toISOString()
             Expr::Member(inner, m) if m == "toISOString" && is_new_date(inner) => "now()",
             // new Date().getTime()

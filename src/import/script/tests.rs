@@ -2951,3 +2951,30 @@ fn the_trimmed_body_is_the_body_with_blanks_allowed_around() {
     // Anchored at the start, a pattern would see the blanks `trim()` takes away: kept.
     assert_eq!(s.kept.len(), 1, "{:?}", s.kept);
 }
+
+#[test]
+fn the_uuid_snippet_is_uuid() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "const random_uuid = uuidv4();",
+            "function uuidv4() {",
+            "    return 'xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx'",
+            "    .replace(/[xy]/g, function (c) {",
+            "        const r = Math.random() * 16 | 0, ",
+            "            v = c == 'x' ? r : (r & 0x3 | 0x8);",
+            "        return v.toString(16);",
+            "    });",
+            "}",
+            "pm.environment.set(\"Uuid_For_PUT\", random_uuid);",
+            "console.log(random_uuid);",
+        ],
+    );
+    let v = out(&s);
+    assert_eq!(
+        v["sets"]["Uuid_For_PUT"],
+        json!("{{ uuid() }}"),
+        "{v} {:?}",
+        s.kept
+    );
+}
