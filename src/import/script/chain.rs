@@ -132,6 +132,12 @@ pub(super) fn assertion(cx: &Converter, e: &Expr, out: &mut Staged) -> bool {
         (Base::Expect(x), steps) => match cx.subject(x) {
             // `pm.expect(pm.environment.get("token")).to.exist`: the variable itself.
             Some(Subject::Value(Y::Str(t))) if super::var_name(&t).is_some() => {
+                // `set("id", user.id)` then `pm.expect(get("id")).to.eql(String(user.id))`: the
+                // variable holds the value itself, equal to its text only when it is text.
+                if let Some((s, negate)) = own_value_as_text(cx, &t, &steps) {
+                    return add(out, s, "type", Y::str("string"), negate)
+                        && out.0.iter().all(|(s, p, v, n)| fits(s, p, v, *n));
+                }
                 // `pm.expect(pm.environment.get("fname")).to.eql(data.firstname)` (also of
                 // `data.total.toString()`): the response's value equals the variable, which a
                 // template compares by text with a number or boolean.
@@ -302,6 +308,27 @@ fn text_of_equal_to_variable(cx: &Converter, x: &Expr, steps: &[Step<'_>]) -> Op
 }
 
 /// [`equal_to`] of a value, or of its text (`x.toString()`, `String(x)`).
+/// The variable `t` names was captured from the JSON value the steps compare it with as text
+/// (`String(user.id)`, `user.id.toString()`): that value, and whether negated.
+fn own_value_as_text(cx: &Converter, t: &str, steps: &[Step<'_>]) -> Option<(Subject, bool)> {
+    let name = super::var_name(t)?;
+    let captured = cx.out.capture.entries().into_iter().find_map(|(k, v)| {
+        let Y::Map(fields) = v else { return None };
+        let json = fields.iter().find(|(f, _)| f == "json")?;
+        match &json.1 {
+            Y::Str(p) if k == name => Some(p.clone()),
+            _ => None,
+        }
+    })?;
+    if equal_to(cx, steps).is_some() {
+        return None;
+    }
+    match equal_as_text(cx, steps)? {
+        (Subject::Json(p), negate) if p == captured => Some((Subject::Json(p), negate)),
+        _ => None,
+    }
+}
+
 fn equal_as_text(cx: &Converter, steps: &[Step<'_>]) -> Option<(Subject, bool)> {
     let as_text = |e: &Expr| -> Option<Expr> {
         match e {

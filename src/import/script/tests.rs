@@ -2978,3 +2978,22 @@ fn the_uuid_snippet_is_uuid() {
         s.kept
     );
 }
+
+#[test]
+fn a_variable_set_from_a_value_equals_its_text_only_when_it_is_text() {
+    let s = test(&[
+        "const user = pm.response.json();",
+        "pm.environment.set('chainedUserId', user.id);",
+        "pm.test('User id saved for next request', function () {",
+        "    pm.expect(pm.environment.get('chainedUserId')).to.eql(String(user.id));",
+        "});",
+        "pm.test('negated', () => pm.expect(pm.environment.get('chainedUserId')).to.not.eql(user.id.toString()));",
+    ]);
+    let v = out(&s);
+    assert_eq!(
+        v["expect"]["json"]["$.id"],
+        json!({"type": "string", "not": {"type": "string"}}),
+        "{v}"
+    );
+    assert_eq!(s.kept.len(), 0, "{:?}", s.kept);
+}
