@@ -554,7 +554,7 @@ def label(log, expected):
 # comparing requests
 
 
-RANDOM_WORDS = ("$random", "Math.random", "uuid", "$guid", "randomUUID")
+RANDOM_WORDS = ("$random", "Math.random", "_.random", "uuid", "$guid", "randomUUID")
 LOCAL_RE = re.compile(r"\b(?:var|let|const)\s+(\w+)\s*=\s*(.+)")
 SET_RE = re.compile(r"\.set\(\s*[\"']([^\"']+)[\"']\s*,\s*(.+)\)")
 
@@ -600,14 +600,15 @@ class Masker:
     def __init__(self, fixture_text: str, ports):
         self.ports = [p for p in ports if p]
         # random or clock values: dynamic variables, or scripts that read the clock or make ids
-        self.dynamic = "{{$" in fixture_text or any(w in fixture_text for w in CLOCK_WORDS)
+        made = sorted(random_variables(fixture_text))
+        self.dynamic = "{{$" in fixture_text or any(w in fixture_text for w in CLOCK_WORDS) or bool(made)
         # a made-up IP (`{{$randomIP}}`, often given by a script to a header it adds)
         self.random_ip = "$randomIP" in fixture_text
         # names (JSON keys, query/form keys, header names) whose value is a $random* variable
         self.random_keys = set()
         # ... or whose value is a variable a script made up (`set("email", name + "@x.org")`
         # after `name = replaceIn("{{$randomFirstName}}")`, `cards[Math.floor(Math.random() * 5)]`)
-        made_up = [r"\$random\w*"] + [re.escape(v) for v in sorted(random_variables(fixture_text))]
+        made_up = [r"\$random\w*"] + [re.escape(v) for v in made]
         for slot in made_up:
             slot = r"\{\{\s*" + slot + r"\s*\}\}"
             for pattern in (
