@@ -218,6 +218,8 @@ struct Converter {
     swallowed: bool,
     /// Object literals bound to a name (`const options = {...}`).
     objects: HashMap<String, Expr>,
+    /// Lists of written values bound to a name (`const expected = ["a", "b"]`).
+    lists: HashMap<String, Vec<Expr>>,
     /// Conditions bound to a name (`var is200 = responseCode.code === 200`).
     bindings: HashMap<String, Expr>,
     /// Names bound to an Ajv validator (`var ajv = new Ajv({...})`).
@@ -307,6 +309,7 @@ impl Converter {
             poll_counter: None,
             swallowed: false,
             objects: HashMap::new(),
+            lists: HashMap::new(),
             bindings: HashMap::new(),
             validators: BTreeSet::new(),
             getters: BTreeSet::new(),
@@ -1346,6 +1349,18 @@ impl Converter {
             // `const options = { url, method, body }`, handed to `pm.sendRequest(options, ...)`.
             self.objects.insert(name.to_string(), value.clone());
         }
+        match value {
+            Expr::Array(values)
+                if values
+                    .iter()
+                    .all(|v| matches!(v, Expr::Str(_) | Expr::Num(_) | Expr::Bool(_))) =>
+            {
+                self.lists.insert(name.to_string(), values.clone());
+            }
+            _ => {
+                self.lists.remove(name);
+            }
+        }
         if let Some(day) = self.day_of(value) {
             self.aliases.insert(name.to_string(), Some(day));
             return Done::Converted;
@@ -1838,10 +1853,14 @@ impl Converter {
             return None;
         };
         let item = params.first()?;
-        if let Expr::Array(values) = &**list {
-            return self.unrolled(values, params, body);
+        if let Some(values) = self.written_list(list) {
+            return self.unrolled(&values, params, body);
         }
-        if self.phase == Phase::PreRequest || self.each_base.is_some() {
+        if self.phase == Phase::PreRequest {
+            return None;
+        }
+        let outer = self.each_base.clone();
+        if outer.is_some() && object_members(list).is_some() {
             return None;
         }
         // `Object.values(data).forEach(v => ...)`, `Object.entries(data).forEach(([k, v]) => ...)`:
@@ -1864,11 +1883,26 @@ impl Converter {
                 if item.starts_with('[') {
                     return None;
                 }
-                if let Some(done) = self.flag_body(list, item, body) {
-                    return Some(done);
-                }
-                if let Some(done) = self.picks(&p, item, body) {
-                    return Some(done);
+                if let Some(outer) = &outer {
+                    // `item.games.forEach(...)` throws for an item without a list of games:
+                    // every item has one.
+                    if !p.starts_with(outer.as_str()) {
+                        return None;
+                    }
+                    let json = self.out.expect.child("json");
+                    every_item_has(json, outer, &p);
+                    put_once(
+                        entry_map(entry_map(json, &p), "each"),
+                        "type",
+                        Y::str("array"),
+                    );
+                } else {
+                    if let Some(done) = self.flag_body(list, item, body) {
+                        return Some(done);
+                    }
+                    if let Some(done) = self.picks(&p, item, body) {
+                        return Some(done);
+                    }
                 }
                 (format!("{p}[*]"), item.clone())
             }
@@ -1879,7 +1913,7 @@ impl Converter {
             .insert(item.clone(), Some(Subject::Json(base.clone())));
         self.each_base = Some(base);
         let all = self.statements(body);
-        self.each_base = None;
+        self.each_base = outer;
         match before {
             Some(b) => self.aliases.insert(item.clone(), b),
             None => self.aliases.remove(item),
@@ -1888,6 +1922,16 @@ impl Converter {
             true => Done::Converted,
             false => Done::Kept(KEPT_AROUND),
         })
+    }
+
+    /// A list of values written in the script: `["a", "b"]`, or a local bound to one
+    /// (`const expected = ["a", "b"]`).
+    fn written_list(&self, list: &Expr) -> Option<Vec<Expr>> {
+        match list {
+            Expr::Array(values) => Some(values.clone()),
+            Expr::Ident(n) => self.lists.get(n).cloned(),
+            _ => None,
+        }
     }
 
     /// `["id", "name"].forEach(k => pm.expect(data).to.have.property(k))`, and the pre-request

@@ -2997,3 +2997,50 @@ fn a_variable_set_from_a_value_equals_its_text_only_when_it_is_text() {
     );
     assert_eq!(s.kept.len(), 0, "{:?}", s.kept);
 }
+
+#[test]
+fn loops_in_loops_and_over_a_written_list_convert() {
+    let s = test(&[
+        "const json = pm.response.json();",
+        "pm.test('games', () => {",
+        "  json.data.forEach(item => {",
+        "    item.games.forEach(game => {",
+        "      pm.expect(game).to.have.property(\"id\").that.is.a(\"number\");",
+        "      pm.expect(game.name).to.be.a('string');",
+        "    });",
+        "  });",
+        "});",
+        "const expectedCategories = ['slots', 'live'];",
+        "const categoryNames = json.categories.map(c => c.name);",
+        "expectedCategories.forEach(name => {",
+        "  pm.expect(categoryNames).to.include(name);",
+        "});",
+    ]);
+    assert_eq!(s.kept, vec![]);
+    let j = &out(&s)["expect"]["json"];
+    assert_eq!(
+        j["$.data[*]"],
+        json!({"each": {"contains": "games"}}),
+        "{j}"
+    );
+    assert_eq!(
+        j["$.data[*].games"],
+        json!({"each": {"type": "array"}}),
+        "{j}"
+    );
+    assert_eq!(
+        j["$.data[*].games[*].id"],
+        json!({"each": {"exists": true, "type": "number"}}),
+        "{j}"
+    );
+    assert_eq!(
+        j["$.data[*].games[*].name"],
+        json!({"each": {"type": "string"}}),
+        "{j}"
+    );
+    assert_eq!(
+        j["$.categories[*].name"],
+        json!({"all": [{"contains": "slots"}, {"contains": "live"}]}),
+        "{j}"
+    );
+}
