@@ -341,6 +341,7 @@ impl Converter {
                 self.require_reads(s);
                 self.at_line = s.first;
                 let done = self.statement(s);
+                self.forget_mutated(s);
                 self.moments_moved(s);
                 if let Done::Kept(KEPT_COMPUTED) = done {
                     self.remember_computed(s);
@@ -1214,6 +1215,37 @@ impl Converter {
     /// A loop or block left as a comment may change the locals it assigns
     /// (`while (n.length < 12) { n = n + digit }`): what was known of them is forgotten, so a
     /// later `set("x", n)` is kept too rather than written with the value before the loop.
+    /// `order.items = [...]`, `list.push(x)`, `Object.assign(order, ...)`: a local bound to a
+    /// value written in the script is that value no more — what it holds now is computed.
+    fn forget_mutated(&mut self, s: &Stmt) {
+        fn root(e: &Expr) -> Option<&str> {
+            match e {
+                Expr::Ident(n) => Some(n),
+                Expr::Member(inner, _) | Expr::Index(inner, _) => root(inner),
+                _ => None,
+            }
+        }
+        const MUTATE: &[&str] = &[
+            "push", "pop", "shift", "unshift", "splice", "sort", "reverse",
+        ];
+        let target = match &s.kind {
+            StmtKind::Assign(t @ (Expr::Member(..) | Expr::Index(..)), _) => root(t),
+            StmtKind::Expr(Expr::Call(callee, args)) => match &**callee {
+                Expr::Member(of, m) if MUTATE.contains(&m.as_str()) => root(of),
+                c if path(c).as_deref() == Some("Object.assign") => args.first().and_then(root),
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some(name) = target.map(str::to_string) else {
+            return;
+        };
+        self.lists.remove(&name);
+        if let Some(Some(Subject::Value(_))) = self.aliases.get(&name) {
+            self.aliases.insert(name, None);
+        }
+    }
+
     fn forget_reassigned(&mut self, s: &Stmt) {
         let text = self
             .lines

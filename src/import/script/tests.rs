@@ -3044,3 +3044,25 @@ fn loops_in_loops_and_over_a_written_list_convert() {
         "{j}"
     );
 }
+
+#[test]
+fn a_local_built_up_after_it_is_declared_is_no_written_value() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "var rq = {};",
+            "rq.contactInfo = {};",
+            "rq.contactInfo.emails = [];",
+            "pm.variables.set('body', JSON.stringify(rq));",
+            "const ids = ['a'];",
+            "ids.push(pm.environment.get('id'));",
+            "ids.forEach(i => pm.expect(pm.environment.get(i)).to.exist);",
+            "const fixed = {a: 1};",
+            "pm.variables.set('fixed', JSON.stringify(fixed));",
+        ],
+    );
+    let v = out(&s);
+    assert!(v["sets"].get("body").is_none(), "{v}");
+    assert_eq!(v["sets"]["fixed"], json!({"a": 1}), "{v}");
+    assert!(v["expect"].get("vars").is_none(), "{v}");
+}
