@@ -1468,6 +1468,10 @@ enum Reader {
 /// What a converted script reads: its `set:` values and variables as a script reads them (an
 /// unset one is `undefined`), its headers and checks as the request does.
 fn note_script_reads(cx: &mut Ctx<'_>, s: &Script) {
+    // A token script's URL and client, read with `pm.environment.get(...)`.
+    if let Some((block, _)) = &s.oauth2 {
+        note_reads(cx, block, Reader::Script);
+    }
     note_reads(cx, &s.sets, Reader::Script);
     note_reads(cx, &s.headers, Reader::Request);
     note_reads(cx, &s.expect, Reader::Request);
@@ -2680,6 +2684,37 @@ mod tests {
         assert!(col["variables"].get("off").is_none());
         assert_eq!(col["variables"]["api_secret"], "{{ secret('API_SECRET') }}");
         assert!(!out.files[0].1.contains("s3cr3t"));
+    }
+
+    #[test]
+    fn a_token_script_reading_variables_nothing_defines_still_checks() {
+        let script = [
+            "pm.sendRequest({",
+            "    url: pm.environment.get('API_HOST') + pm.environment.get('AUTH_TOKEN_PATH'),",
+            "    method: 'POST',",
+            "    header: { 'Content-Type': 'application/x-www-form-urlencoded' },",
+            "    body: { mode: 'urlencoded', urlencoded: [",
+            "        { key: 'grant_type', value: 'client_credentials' },",
+            "        { key: 'client_id', value: pm.environment.get('AUTH_CLIENT_ID') },",
+            "        { key: 'client_secret', value: pm.environment.get('AUTH_SECRET') }",
+            "    ] }",
+            "}, function (err, res) { pm.environment.set('ACCESS_TOKEN', res.json().access_token); });",
+        ];
+        let mut c = collection(json!([
+            {"name": "a", "request": {"method": "GET", "url": "{{API_HOST}}/x",
+             "header": [{"key": "Authorization", "value": "Bearer {{ACCESS_TOKEN}}"}]}},
+        ]));
+        c["event"] = json!([{"listen": "prerequest", "script": {"exec": script}}]);
+        let env = json!({"name": "local", "values": [{"key": "API_HOST", "value": "http://localhost", "enabled": true}]});
+        let out = import(&c, &[env], &|_| true).expect("import");
+        let col: Value = serde_saphyr::from_str(&out.files[0].1).expect("yaml");
+        for name in ["AUTH_TOKEN_PATH", "AUTH_CLIENT_ID"] {
+            assert!(
+                col["variables"].get(name).is_some(),
+                "{name}: {}",
+                out.files[0].1
+            );
+        }
     }
 
     #[test]
