@@ -3492,8 +3492,8 @@ fn random_jinja(e: &Expr) -> Option<String> {
     random_text(e).map(|n| format!("(uuid() | replace('-', ''))[:{n}]"))
 }
 
-/// `Math.random().toString(36).substring(2, 7)` (`.substr(2, 5)`, `.slice(2, 7)`): that many
-/// random letters and digits.
+/// `Math.random().toString(36).substring(2, 7)` (`.substr(2, 5)`, `.slice(2, 7)`,
+/// `.substring(7)`): that many random letters and digits.
 fn random_text(e: &Expr) -> Option<usize> {
     let Expr::Call(callee, args) = e else {
         return None;
@@ -3518,6 +3518,8 @@ fn random_text(e: &Expr) -> Option<usize> {
     let n = match (cut.as_str(), args.as_slice()) {
         ("substring" | "slice", [a, b]) => whole(b)?.checked_sub(whole(a)?)?,
         ("substr", [_, len]) => whole(len)?,
+        // `.substring(7)`: the rest of `0.` and about 11 digits.
+        ("substring" | "slice" | "substr", [a]) => 13usize.checked_sub(whole(a)?)?,
         _ => return None,
     };
     // A random fraction in base 36 has about 11 digits after `0.`.

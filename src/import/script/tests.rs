@@ -1504,9 +1504,16 @@ fn random_letters_and_digits_from_math_random_in_base_36() {
             "const firstName = \"John\" + randomData;",
             "pm.environment.set(\"firstName_env\", firstName);",
             "pm.environment.set(\"code\", Math.random().toString(36).substr(2, 8));",
+            "var randomString = Math.random().toString(36).substring(7);",
+            "pm.environment.set(\"email\", 'u+' + randomString + '@x.org');",
         ],
     );
     let v = out(&s);
+    assert_eq!(
+        v["sets"]["email"],
+        json!("u+{{ (uuid() | replace('-', ''))[:6] }}@x.org"),
+        "{v}"
+    );
     assert_eq!(
         v["sets"]["firstName_env"],
         json!("John{{ (uuid() | replace('-', ''))[:5] }}"),
