@@ -694,3 +694,64 @@ fn connections_the_server_closes_silently_are_not_reused() {
     }
     assert_eq!(raw.requests().len(), 27);
 }
+
+#[test]
+fn hostile_xml_answers_fail_their_own_request_and_print_nothing_raw() {
+    let server = Raw::start(|request| {
+        let xml = match path_of(request) {
+            "/laughs" => "<?xml version=\"1.0\"?><!DOCTYPE a [<!ENTITY x \"xxxxxxxxxx\"><!ENTITY y \"&x;&x;&x;&x;&x;&x;&x;&x;&x;&x;\">]><a>&y;</a>".to_string(),
+            "/deep" => format!("{}{}", "<a>".repeat(200_000), "</a>".repeat(200_000)),
+            "/wide" => format!("<r>{}</r>", "<i/>".repeat(1_200_000)),
+            _ => "<r><v>\u{1b}]0;pwned\u{7}\u{1b}[31mred</v></r>".to_string(),
+        };
+        respond("200 OK", "Content-Type: text/xml\r\n", &xml)
+    });
+    let w = World::new();
+    let request = |name: &str| {
+        format!(
+            "  - name: {name}\n    url: \"{}/{name}\"\n    expect:\n      xml:\n        \"count(//a | //i)\": 1\n",
+            server.url
+        )
+    };
+    let escapes = format!(
+        "  - name: escapes\n    url: \"{}/escapes\"\n    expect:\n      xml:\n        //v: nope\n",
+        server.url
+    );
+    let text = format!(
+        "name: hostile xml\nrequests:\n{}{}{}{escapes}",
+        request("laughs"),
+        request("deep"),
+        request("wide")
+    );
+    w.write("c.yaml", &text);
+    let r = w.yarc(&[
+        "run",
+        "c.yaml",
+        "--report",
+        "json:out.json",
+        "--color",
+        "never",
+    ]);
+    r.expect_code(1);
+    assert_eq!(r.summary(), "0 passed, 4 failed", "{}", r.all());
+    // No DTD is read, so no entity is expanded.
+    r.expect_contains("a body that is not XML");
+    // 200,000 levels are walked without recursion: the count is wrong, not a crash.
+    r.expect_contains("actual:   200000");
+    // More than a million nodes is refused, not walked.
+    r.expect_contains("nodes limit");
+    assert!(
+        !r.stdout.contains('\u{1b}') && !r.stdout.contains('\u{7}'),
+        "{}",
+        r.stdout
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(w.path("out.json")).expect("report"))
+            .expect("json");
+    assert_eq!(
+        report["collections"][0]["requests"]
+            .as_array()
+            .map(Vec::len),
+        Some(4)
+    );
+}
