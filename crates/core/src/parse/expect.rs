@@ -351,22 +351,15 @@ impl Decoder {
             Some(n) => self.bool(n, "`all`")?,
             None => false,
         };
-        if let Some(p) = f.get("json") {
-            return Some(CaptureSource::Json {
-                path: Selector {
-                    source: self.string(p, "`json`")?,
-                    span: p.span.clone(),
-                },
-                all,
-            });
-        }
-        if let Some(p) = f.get("xml") {
-            return Some(CaptureSource::Xml {
-                path: Selector {
-                    source: self.string(p, "`xml`")?,
-                    span: p.span.clone(),
-                },
-                all,
+        for key in ["json", "xml"] {
+            let Some(p) = f.get(key) else { continue };
+            let path = Selector {
+                source: self.string(p, &format!("`{key}`"))?,
+                span: p.span.clone(),
+            };
+            return Some(match key {
+                "json" => CaptureSource::Json { path, all },
+                _ => CaptureSource::Xml { path, all },
             });
         }
         let re = match f.get("regex") {
