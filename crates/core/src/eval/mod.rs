@@ -383,21 +383,30 @@ fn without_comment(line: &str) -> &str {
     line
 }
 
-/// "a body that is not XML (application/json): 1:1 unknown token: \"`{\"a\": 1}`\"".
+/// "a body that is not XML (application/json): unknown token at 1:1: \"{\\\"a\\\": 1}\"".
 fn not_xml(resp: &Response, why: &str, cx: &EvalCtx) -> String {
-    let ct = resp.header("content-type").unwrap_or("no content type");
-    let text = String::from_utf8_lossy(&resp.body[..resp.body.len().min(8_000)]);
-    let head = cx.redactor.clip(&text, 80);
-    format!("a body that is not XML ({ct}): {why}: {head:?}")
+    not_a(resp, "XML", Some(why), cx.redactor)
 }
 
 /// "a body that is not JSON (text/html): \"`<html>…`\"": the start of the body, masked before
 /// it is cut.
 fn not_json(resp: &Response, redactor: &crate::secret::Redactor) -> String {
+    not_a(resp, "JSON", None, redactor)
+}
+
+/// A body that is not of the kind a check reads: its type, why (when the parser says), and
+/// its start, masked before it is cut.
+fn not_a(
+    resp: &Response,
+    kind: &str,
+    why: Option<&str>,
+    redactor: &crate::secret::Redactor,
+) -> String {
     let ct = resp.header("content-type").unwrap_or("no content type");
     let text = String::from_utf8_lossy(&resp.body[..resp.body.len().min(8_000)]);
     let head = redactor.clip(&text, 80);
-    format!("a body that is not JSON ({ct}): {head:?}")
+    let why = why.map(|w| format!(" {w}:")).unwrap_or_default();
+    format!("a body that is not {kind} ({ct}):{why} {head:?}")
 }
 
 fn schema_outcome(
