@@ -38,15 +38,14 @@ impl Converter {
         if !otherwise.iter().all(is_console_stmt) {
             return None;
         }
-        let (cond, attempts, then) = match self.bounded(cond, then) {
-            Some((rest, attempts, counter, kept)) => {
-                self.poll_counter = Some(counter);
-                (rest, attempts, kept)
-            }
-            None => (cond, ATTEMPTS, then.to_vec()),
+        let (cond, attempts, then, counter) = match self.bounded(cond, then) {
+            Some((rest, attempts, counter, kept)) => (rest, attempts, kept, Some(counter)),
+            None => (cond, ATTEMPTS, then.to_vec(), None),
         };
         let wait = self.again_to_self(&then)?;
         let until = self.condition_said(cond, true)?;
+        // Its `unset` after the loop is done with it only when the loop is converted.
+        self.poll_counter = counter;
         let mut retry = Y::map();
         retry.set("attempts", Y::Num(attempts.into()));
         retry.set("delay", Y::str(format!("{wait}ms")));
