@@ -58,13 +58,99 @@ pub fn compile(source: &str) -> Result<xpath_eval::Expr, XPathError> {
             "an XPath nested more than {NESTING_MAX} levels deep"
         )));
     }
-    xpath_eval::parse(source).map_err(|e| {
+    let expr = xpath_eval::parse(source).map_err(|e| {
         XPathError::Invalid(format!(
             "not an XPath 1.0 expression: {} (at character {})",
             e.message,
             source[..e.position.min(source.len())].chars().count() + 1
         ))
-    })
+    })?;
+    unknown_names(&expr)?;
+    Ok(expr)
+}
+
+/// XPath 1.0's function library: anything else fails on every body, so `yarc check` says so.
+const FUNCTIONS: &[&str] = &[
+    "last",
+    "position",
+    "count",
+    "id",
+    "local-name",
+    "namespace-uri",
+    "name",
+    "string",
+    "concat",
+    "starts-with",
+    "contains",
+    "substring-before",
+    "substring-after",
+    "substring",
+    "string-length",
+    "normalize-space",
+    "translate",
+    "boolean",
+    "not",
+    "true",
+    "false",
+    "lang",
+    "number",
+    "sum",
+    "floor",
+    "ceiling",
+    "round",
+];
+
+/// A function XPath 1.0 has not, or a `$variable` (none is bound: a template says it).
+fn unknown_names(e: &xpath_eval::Expr) -> Result<(), XPathError> {
+    use xpath_eval::{Expr as E, PathExpr, PrimaryExpr};
+    let steps = |p: &xpath_eval::LocationPath| -> Result<(), XPathError> {
+        for step in &p.steps {
+            step.predicates.iter().try_for_each(unknown_names)?;
+        }
+        Ok(())
+    };
+    let filter = |f: &xpath_eval::FilterExpr| -> Result<(), XPathError> {
+        f.predicates.iter().try_for_each(unknown_names)?;
+        match &f.primary {
+            PrimaryExpr::Variable(q) => Err(XPathError::Invalid(format!(
+                "`${}`: XPath variables are not bound here; write the value with a template, `{{{{ {} }}}}`",
+                q.local, q.local
+            ))),
+            PrimaryExpr::Parenthesized(inner) => unknown_names(inner),
+            PrimaryExpr::Function(call) => {
+                let name = &call.name.local;
+                if call.name.prefix.is_some() || !FUNCTIONS.contains(&name.as_str()) {
+                    let hint = crate::diagnostic::did_you_mean(name, FUNCTIONS.iter().copied())
+                        .map(|f| format!("; did you mean `{f}()`?"))
+                        .unwrap_or_default();
+                    return Err(XPathError::Invalid(format!(
+                        "XPath 1.0 has no function `{name}()`{hint}"
+                    )));
+                }
+                call.args.iter().try_for_each(unknown_names)
+            }
+            PrimaryExpr::Literal(_) | PrimaryExpr::Number(_) => Ok(()),
+        }
+    };
+    match e {
+        E::Or(a, b)
+        | E::And(a, b)
+        | E::Union(a, b)
+        | E::Equality(a, _, b)
+        | E::Relational(a, _, b)
+        | E::Additive(a, _, b)
+        | E::Multiplicative(a, _, b) => {
+            unknown_names(a)?;
+            unknown_names(b)
+        }
+        E::Negate(a) => unknown_names(a),
+        E::Path(PathExpr::Location(p)) => steps(p),
+        E::Path(PathExpr::Filter(f)) => filter(f),
+        E::Path(PathExpr::FilterLocation(f, p)) => {
+            filter(f)?;
+            steps(p)
+        }
+    }
 }
 
 /// Evaluates `source` over the XML `text`. Prefixes declared anywhere in the document are
@@ -307,8 +393,13 @@ mod tests {
             select("//a", "<a><b></a>"),
             Err(XPathError::NotXml(_))
         ));
-        assert!(matches!(select("nope()", SOAP), Err(XPathError::Eval(_))));
-        assert!(matches!(select("$v", SOAP), Err(XPathError::Eval(_))));
+        assert!(
+            matches!(compile("count(//a) + coutn(//b)"), Err(XPathError::Invalid(m)) if m.contains("no function `coutn()`; did you mean `count()`?"))
+        );
+        assert!(
+            matches!(compile("//a[$v = 1]"), Err(XPathError::Invalid(m)) if m.contains("`{{ v }}`"))
+        );
+        assert!(compile("//a[not(@b) and string-length(.) > 0]/c | //d").is_ok());
         assert!(matches!(
             select("//x:y", SOAP),
             Ok(Selected::Nothing) | Err(_)
