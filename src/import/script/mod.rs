@@ -3526,10 +3526,27 @@ fn random_text(e: &Expr) -> Option<usize> {
     (1..=11).contains(&n).then_some(n)
 }
 
-/// A factor written as a whole number from 1 on.
+/// A factor written as a whole number from 1 on, or as arithmetic of numbers
+/// (`(max - min + 1)` with both written out).
 fn whole_factor(f: &Expr) -> Option<i64> {
-    match f {
-        Expr::Num(n) if n.fract() == 0.0 && *n >= 1.0 && *n <= 1e15 => Some(*n as i64),
+    fn constant(e: &Expr, depth: usize) -> Option<f64> {
+        let (a, b) = match e {
+            Expr::Num(n) => return Some(*n),
+            Expr::Unary("-", x) if depth < 8 => return constant(x, depth + 1).map(|v| -v),
+            Expr::Binary(_, a, b) if depth < 8 => {
+                (constant(a, depth + 1)?, constant(b, depth + 1)?)
+            }
+            _ => return None,
+        };
+        match e {
+            Expr::Binary("+", ..) => Some(a + b),
+            Expr::Binary("-", ..) => Some(a - b),
+            Expr::Binary("*", ..) => Some(a * b),
+            _ => None,
+        }
+    }
+    match constant(f, 0)? {
+        n if n.fract() == 0.0 && (1.0..=1e15).contains(&n) => Some(n as i64),
         _ => None,
     }
 }

@@ -3073,3 +3073,21 @@ fn a_local_built_up_after_it_is_declared_is_no_written_value() {
     assert_eq!(v["sets"]["fixed"], json!({"a": 1}), "{v}");
     assert!(v["expect"].get("vars").is_none(), "{v}");
 }
+
+#[test]
+fn random_whole_numbers_between_two_written_ends() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "let year = Math.floor(Math.random() * (2025 - 1900 + 1)) + 1900;",
+            "pm.environment.set(\"year\",year)",
+            "pm.environment.set(\"c\", Math.floor(Math.random() * 900) + 100);",
+            // Rounding makes both ends half as likely: not a uniform pick, left to a human.
+            "pm.environment.set(\"d\", Math.round(Math.random() * 10));",
+        ],
+    );
+    let v = out(&s);
+    assert_eq!(v["sets"]["year"], json!("{{ random_int(0, 125) + 1900 }}"));
+    assert_eq!(v["sets"]["c"], json!("{{ random_int(0, 899) + 100 }}"));
+    assert_eq!(s.kept.len(), 1, "{:?}", s.kept);
+}
