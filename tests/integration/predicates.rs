@@ -354,3 +354,32 @@ requests:
         .expect_contains("nested more than 32 levels deep")
         .expect_contains("bad.yaml:7:9");
 }
+
+#[test]
+fn a_capture_with_a_default_takes_it_for_a_json_null_too() {
+    let w = World::new();
+    w.write(
+        "c.yaml",
+        r#"name: nulls
+requests:
+  - name: give
+    method: POST
+    url: "{{ url }}/echo"
+    json: { next: null, id: 7 }
+    capture:
+      next: { json: $.json.next, default: "null" }
+      plain: $.json.next
+      id: { json: $.json.id, default: "none" }
+  - name: send
+    url: "{{ url }}/echo?next={{ next }}&plain={{ plain }}&id={{ id }}"
+    expect:
+      json:
+        $.query.next: "null"
+        $.query.plain: ""
+        $.query.id: "7"
+"#,
+    );
+    let r = w.yarc(&["run", "c.yaml"]);
+    r.expect_code(0);
+    assert_eq!(r.summary(), "2 passed, 0 failed", "{}", r.all());
+}

@@ -300,8 +300,10 @@ impl Runner {
         let mut capture_errors = Vec::new();
         for cap in &pr.req.captures {
             let found = eval::capture(cap, resp, &cx);
+            // A JSON `null` is nothing too: the default stands in for it (what Newman sends
+            // for a `set()` of a null, `"null"`, is the default the import writes).
             let found = match (found, &cap.default) {
-                (Err(_), Some(d)) => Ok(d.clone()),
+                (Err(_) | Ok(Value::Null), Some(d)) => Ok(d.clone()),
                 (other, _) => other,
             };
             match found {
