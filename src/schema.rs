@@ -449,6 +449,8 @@ struct CaptureSpec {
     /// true: when the source holds nothing, the variable keeps the value it had; the request
     /// does not fail for it.
     optional: Option<bool>,
+    /// true: how many items (or characters, or keys) the found value has, not the value.
+    length: Option<bool>,
 }
 
 /// Polling: repeat until `until` (or `expect`) holds.

@@ -383,3 +383,39 @@ requests:
     r.expect_code(0);
     assert_eq!(r.summary(), "2 passed, 0 failed", "{}", r.all());
 }
+
+#[test]
+fn a_length_capture_keeps_how_many() {
+    let w = World::new();
+    w.write(
+        "c.yaml",
+        r#"name: counts
+requests:
+  - name: give
+    method: POST
+    url: "{{ url }}/echo"
+    json: { items: [1, 2, 3], name: "héllo", obj: { a: 1 }, n: 4 }
+    capture:
+      items: { json: $.json.items, length: true }
+      name: { json: $.json.name, length: true }
+      keys: { json: $.json.obj, length: true }
+  - name: send
+    url: "{{ url }}/echo?items={{ items }}&name={{ name }}&keys={{ keys }}"
+    expect:
+      json:
+        $.query.items: "3"
+        $.query.name: "5"
+        $.query.keys: "1"
+  - name: a number has none
+    method: POST
+    url: "{{ url }}/echo"
+    json: { n: 4 }
+    capture:
+      n: { json: $.json.n, length: true }
+"#,
+    );
+    let r = w.yarc(&["run", "c.yaml"]);
+    r.expect_code(1);
+    assert_eq!(r.summary(), "2 passed, 1 failed", "{}", r.all());
+    r.expect_contains("`length` of 4: only a list, a text or an object has one");
+}

@@ -449,6 +449,9 @@ pub struct Capture {
     /// (an earlier capture's, or its starting value) and nothing fails: what a guarded Postman
     /// `if (data.id) set("id", data.id)` does.
     pub optional: bool,
+    /// `length: true` — how many items (or characters, or keys) the found value has, not the
+    /// value: what a Postman `set("n", data.items.length)` keeps.
+    pub length: bool,
 }
 
 #[derive(Debug, Clone)]

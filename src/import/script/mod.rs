@@ -2317,6 +2317,20 @@ impl Converter {
             (Phase::Test, Some(Subject::Header(h))) => or_empty(("header", Y::str(h))),
             (Phase::Test, Some(Subject::Status)) => Y::Map(vec![("status".into(), Y::Bool(true))]),
             (Phase::Test, Some(Subject::Body)) => Y::Map(vec![("body".into(), Y::Bool(true))]),
+            // `set("n", data.items.length)`: the count, not the list; `undefined.length`
+            // throws in Postman, so nothing found fails the request (unless guarded).
+            (Phase::Test, Some(Subject::Length(inner))) => {
+                let (kind, p) = match *inner {
+                    Subject::Json(p) => ("json", p),
+                    Subject::Xml(p) if p.starts_with('/') => ("xml", p),
+                    _ => return Done::Kept(KEPT_COMPUTED),
+                };
+                let mut m = vec![(kind.into(), Y::str(p)), ("length".into(), Y::Bool(true))];
+                if guarded {
+                    m.push(("optional".into(), Y::Bool(true)));
+                }
+                Y::Map(m)
+            }
             (_, Some(Subject::Value(v))) => return self.set_value(&name, key, value, v, shared),
             (Phase::ScopeTest, Some(_)) => return Done::Kept(KEPT_SCOPE_CAPTURE),
             _ => return Done::Kept(KEPT_COMPUTED),

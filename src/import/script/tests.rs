@@ -3091,3 +3091,22 @@ fn random_whole_numbers_between_two_written_ends() {
     assert_eq!(v["sets"]["c"], json!("{{ random_int(0, 899) + 100 }}"));
     assert_eq!(s.kept.len(), 1, "{:?}", s.kept);
 }
+
+#[test]
+fn a_set_of_a_length_keeps_the_count() {
+    let s = test(&[
+        "const jsonData = pm.response.json();",
+        "pm.environment.set(\"last_test_count\", jsonData.length);",
+        "pm.environment.set(\"items\", jsonData.data.items.length);",
+    ]);
+    assert_eq!(s.kept, vec![]);
+    let v = out(&s);
+    assert_eq!(
+        v["capture"]["last_test_count"],
+        json!({"json": "$", "length": true})
+    );
+    assert_eq!(
+        v["capture"]["items"],
+        json!({"json": "$.data.items", "length": true})
+    );
+}

@@ -473,6 +473,20 @@ pub enum CaptureError {
     TooMany(jsonpath::TooMany),
     #[error("{0}")]
     Xml(String),
+    #[error("`length` of {0}: only a list, a text or an object has one")]
+    NoLength(String),
+}
+
+/// `capture: { …, length: true }`: how many items a list has, characters a text, keys an
+/// object. A null is nothing (a `default` stands in for it).
+pub fn length_of(v: Value) -> Result<Value, CaptureError> {
+    match &v {
+        Value::Array(items) => Ok(Value::from(items.len())),
+        Value::String(s) => Ok(Value::from(s.chars().count())),
+        Value::Object(members) => Ok(Value::from(members.len())),
+        Value::Null => Ok(Value::Null),
+        other => Err(CaptureError::NoLength(show(other))),
+    }
 }
 
 /// Group 1 of the first match of `re` in `text` (or the whole match).

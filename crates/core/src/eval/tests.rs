@@ -232,6 +232,7 @@ fn captures_take_json_headers_regex_and_status() {
         source,
         default: None,
         optional: false,
+        length: false,
     };
     assert_eq!(
         capture(
@@ -352,6 +353,7 @@ json:
         source: CaptureSource::Json { path, all: false },
         default: None,
         optional: false,
+        length: false,
     };
     assert_eq!(capture(&c, &resp, &cx), Ok(serde_json::json!(2)));
 }
@@ -376,6 +378,7 @@ fn a_header_capture_may_take_what_a_regex_matches_in_it() {
         ),
         default: None,
         optional: false,
+        length: false,
     };
     assert_eq!(
         capture(&cap("([^/]*)$"), &resp, &cx),
@@ -397,4 +400,17 @@ fn any_holds_when_one_of_its_maps_does_missing_included() {
         failed.expected.contains("any of: not to exist; or null"),
         "{failed:#?}"
     );
+}
+
+#[test]
+fn a_length_capture_counts_items_characters_and_keys() {
+    use serde_json::json;
+    assert_eq!(length_of(json!([1, 2, 3])), Ok(json!(3)));
+    assert_eq!(length_of(json!("héllo")), Ok(json!(5)));
+    assert_eq!(length_of(json!({"a": 1, "b": 2})), Ok(json!(2)));
+    assert_eq!(length_of(json!(null)), Ok(json!(null)));
+    assert!(matches!(
+        length_of(json!(4)),
+        Err(CaptureError::NoLength(_))
+    ));
 }

@@ -319,6 +319,9 @@ impl Decoder {
                 let optional = entry("optional")
                     .and_then(|n| self.bool(n, "`optional`"))
                     .unwrap_or(false);
+                let length = entry("length")
+                    .and_then(|n| self.bool(n, "`length`"))
+                    .unwrap_or(false);
                 if optional && default.is_some() {
                     self.error(v.error(format!(
                         "capture `{var}` has both `default:` and `optional: true`: a value when nothing is found, or the value it had — say one"
@@ -330,6 +333,7 @@ impl Decoder {
                     source,
                     default,
                     optional,
+                    length,
                 });
             }
         }

@@ -299,7 +299,13 @@ impl Runner {
         rec.contract = hit;
         let mut capture_errors = Vec::new();
         for cap in &pr.req.captures {
-            let found = eval::capture(cap, resp, &cx);
+            let found = eval::capture(cap, resp, &cx).and_then(|v| {
+                if cap.length {
+                    eval::length_of(v)
+                } else {
+                    Ok(v)
+                }
+            });
             // A JSON `null` is nothing too: the default stands in for it (what Newman sends
             // for a `set()` of a null, `"null"`, is the default the import writes).
             let found = match (found, &cap.default) {
