@@ -161,6 +161,17 @@ pub(super) fn assertion(cx: &Converter, e: &Expr, out: &mut Staged) -> bool {
                     && out.0.iter().all(|(s, p, v, n)| fits(s, p, v, *n))
             }
             // `pm.expect(p.name.toLowerCase()).to.include("test")`: the text, any case.
+            // `pm.expect(pm.response).to.have.property("status", "OK")`: that field of the
+            // response equals the value, as `pm.expect(pm.response.status).to.eql("OK")`.
+            None if let Some((field, rest)) = response_property(x, &steps) => {
+                let steps: Vec<Step<'_>> = rest.iter().map(|(w, a)| (*w, a.as_deref())).collect();
+                match cx.subject(&field) {
+                    Some(s @ (Subject::Reason | Subject::Status | Subject::Time)) => {
+                        expect_steps(cx, s, &steps, out)
+                    }
+                    _ => false,
+                }
+            }
             None if let Some((s, re, negate)) = any_case(cx, x, &steps) => {
                 add(out, s, "matches", Y::str(re), negate)
                     && out.0.iter().all(|(s, p, v, n)| fits(s, p, v, *n))
@@ -308,6 +319,32 @@ fn text_of_equal_to_variable(cx: &Converter, x: &Expr, steps: &[Step<'_>]) -> Op
 }
 
 /// [`equal_to`] of a value, or of its text (`x.toString()`, `String(x)`).
+/// `pm.response` with a `property(name, value)` step: the field `pm.response.name`, and the
+/// steps with `eql(value)` in its place.
+#[allow(clippy::type_complexity)]
+fn response_property(
+    x: &Expr,
+    steps: &[Step<'_>],
+) -> Option<(Expr, Vec<(&'static str, Option<Vec<Expr>>)>)> {
+    if super::path(x).as_deref() != Some("pm.response") {
+        return None;
+    }
+    let mut field = None;
+    let mut rest = Vec::new();
+    for &(w, args) in steps {
+        match (w, args) {
+            ("property" | "ownProperty", Some([Expr::Str(name), value])) if field.is_none() => {
+                field = Some(Expr::Member(Box::new(x.clone()), name.clone()));
+                rest.push(("eql", Some(vec![value.clone()])));
+            }
+            ("not", None) => rest.push(("not", None)),
+            (w, None) if NOOP.contains(&w) => {}
+            _ => return None,
+        }
+    }
+    Some((field?, rest))
+}
+
 /// The variable `t` names was captured from the JSON value the steps compare it with as text
 /// (`String(user.id)`, `user.id.toString()`): that value, and whether negated.
 fn own_value_as_text(cx: &Converter, t: &str, steps: &[Step<'_>]) -> Option<(Subject, bool)> {

@@ -3110,3 +3110,20 @@ fn a_set_of_a_length_keeps_the_count() {
         json!({"json": "$.data.items", "length": true})
     );
 }
+
+#[test]
+fn a_property_of_the_response_object_is_that_field() {
+    let s = test(&[
+        "pm.test('ok', () => { pm.expect(pm.response).to.have.property('status', 'OK'); });",
+        "pm.test('code', () => { pm.expect(pm.response).to.not.have.property('code', 500); });",
+        // Every response object has an id: nothing to check, so nothing is claimed.
+        "pm.test('id', () => { pm.expect(pm.response).to.have.property('id'); });",
+    ]);
+    let v = out(&s);
+    assert_eq!(
+        v["expect"]["status"],
+        json!({"equals": 200, "not": {"equals": 500}}),
+        "{v}"
+    );
+    assert_eq!(s.kept.len(), 1, "{:?}", s.kept);
+}
