@@ -19,6 +19,8 @@ enum Base<'a> {
 
 /// One step of a chain: a word, and its arguments when it is called.
 type Step<'a> = (&'a str, Option<&'a [Expr]>);
+/// A step made here rather than read from the script.
+type OwnedStep = (&'static str, Option<Vec<Expr>>);
 
 /// `pm.expect(x).to.have.property("a").that.equals(1)` → (x, [to, have, property(a), ...]).
 fn flatten(e: &Expr) -> (Base<'_>, Vec<Step<'_>>) {
@@ -321,11 +323,7 @@ fn text_of_equal_to_variable(cx: &Converter, x: &Expr, steps: &[Step<'_>]) -> Op
 /// [`equal_to`] of a value, or of its text (`x.toString()`, `String(x)`).
 /// `pm.response` with a `property(name, value)` step: the field `pm.response.name`, and the
 /// steps with `eql(value)` in its place.
-#[allow(clippy::type_complexity)]
-fn response_property(
-    x: &Expr,
-    steps: &[Step<'_>],
-) -> Option<(Expr, Vec<(&'static str, Option<Vec<Expr>>)>)> {
+fn response_property(x: &Expr, steps: &[Step<'_>]) -> Option<(Expr, Vec<OwnedStep>)> {
     if super::path(x).as_deref() != Some("pm.response") {
         return None;
     }
