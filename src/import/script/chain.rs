@@ -476,7 +476,10 @@ fn expect_steps(cx: &Converter, subject: Subject, steps: &[Step<'_>], out: &mut 
                 continue;
             }
             ("length" | "lengthOf", None) => {
-                chain.subject = Subject::Length(Box::new(chain.subject));
+                chain.subject = match chain.subject {
+                    Subject::KeyList(p) => Subject::Keys(p),
+                    s => Subject::Length(Box::new(s)),
+                };
                 continue;
             }
             _ => {}
@@ -696,7 +699,12 @@ impl Chain<'_> {
                 let Some(v) = num(cx, args, 0) else {
                     return Some(false);
                 };
-                put(&Subject::Length(Box::new(subject.clone())), "equals", v);
+                let measured = match subject {
+                    // `pm.expect(Object.keys(data)).to.have.lengthOf(0)`: how many keys.
+                    Subject::KeyList(p) => Subject::Keys(p.clone()),
+                    s => Subject::Length(Box::new(s.clone())),
+                };
+                put(&measured, "equals", v);
             }
             ("above" | "gt" | "greaterThan", Some(_)) => compare(cx, subject, "gt", args, &mut put),
             ("below" | "lt" | "lessThan", Some(_)) => compare(cx, subject, "lt", args, &mut put),
@@ -749,6 +757,12 @@ fn fits(s: &Subject, predicate: &str, value: &Y, negate: bool) -> bool {
         }
         Subject::Time => !negate && matches!(predicate, "lt" | "lte" | "gt" | "gte"),
         Subject::Value(_) | Subject::XmlAttributes(_) | Subject::XmlSplit(..) => false,
+        // Which keys are there, or exactly which (a sorted list): nothing else of the list.
+        Subject::KeyList(_) => match (predicate, value) {
+            ("contains", Y::Str(_)) => true,
+            ("equals", Y::Seq(names)) => !negate && names.iter().all(|n| matches!(n, Y::Str(_))),
+            _ => false,
+        },
         // Blanks around the body are all `trim()` takes away: what it holds, and the whole.
         Subject::TrimmedBody => {
             predicate == "contains" || predicate == "equals" && matches!(value, Y::Str(_))

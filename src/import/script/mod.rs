@@ -101,6 +101,9 @@ pub(crate) enum Subject {
     /// The body without the blanks around it, `pm.response.text().trim()`: only its equality
     /// and what it holds are said (of the body, blanks allowed around).
     TrimmedBody,
+    /// The list of an object's keys, `Object.keys(data)` (also `.sort()`ed): how many, and which
+    /// are there.
+    KeyList(String),
     /// An XML text split into a list, `result.serverUrl.split("/")`: only an item of it is a
     /// value (a text, by XPath's string functions).
     XmlSplit(String, String),
@@ -2414,6 +2417,26 @@ impl Converter {
 
     /// A value known before the response (a literal, `{{ var }}`, or an alias of one).
     pub(crate) fn value(&self, e: &Expr) -> Option<Y> {
+        // `["b", "a"].sort()` (or of a local list): the texts in order, as JavaScript sorts them.
+        if let Expr::Call(callee, args) = e
+            && let (Expr::Member(list, m), []) = (&**callee, args.as_slice())
+            && m == "sort"
+        {
+            let Y::Seq(mut items) = self.value(list)? else {
+                return None;
+            };
+            let mut texts = Vec::new();
+            for item in &items {
+                let Y::Str(t) = item else { return None };
+                texts.push(t.encode_utf16().collect::<Vec<u16>>());
+            }
+            let mut order: Vec<usize> = (0..items.len()).collect();
+            order.sort_by(|&a, &b| texts[a].cmp(&texts[b]));
+            let sorted = order
+                .iter()
+                .map(|&i| std::mem::replace(&mut items[i], Y::Null));
+            return Some(Y::Seq(sorted.collect()));
+        }
         match self.subject(e)? {
             Subject::Value(v) => Some(v),
             _ => None,
@@ -2433,6 +2456,9 @@ impl Converter {
         }
         if let Some(text) = self.xml_text(e) {
             return Some(text);
+        }
+        if let Some(keys) = self.key_list(e) {
+            return Some(keys);
         }
         if let Some(found) = self.called(e) {
             return found;
@@ -2517,6 +2543,26 @@ impl Converter {
                 }
                 _ => None,
             },
+        }
+    }
+
+    /// `Object.keys(data)` and `Object.keys(data).sort()`: the object's keys.
+    fn key_list(&self, e: &Expr) -> Option<Subject> {
+        let Expr::Call(callee, args) = e else {
+            return None;
+        };
+        match (&**callee, args.as_slice()) {
+            (c, [of]) if path(c).as_deref() == Some("Object.keys") => match self.subject(of)? {
+                Subject::Json(p) if !p.contains('*') && !p.contains('?') => {
+                    Some(Subject::KeyList(p))
+                }
+                _ => None,
+            },
+            (Expr::Member(inner, m), []) if m == "sort" => match self.subject(inner)? {
+                keys @ Subject::KeyList(_) => Some(keys),
+                _ => None,
+            },
+            _ => None,
         }
     }
 
@@ -2787,6 +2833,7 @@ impl Converter {
                 Some(Subject::Length(Box::new(Subject::Json(p))))
             }
             Subject::Body if name == "length" => Some(Subject::Length(Box::new(Subject::Body))),
+            Subject::KeyList(p) if name == "length" => Some(Subject::Keys(p)),
             // A text's length, or how many repeated elements: yarc's `length` of an XPath's
             // one text or several, as xml2js gives a string or a list.
             Subject::Xml(p) if name == "length" && p.starts_with('/') => {
@@ -3056,6 +3103,7 @@ impl Converter {
                 Some(one) if same_schema(one, &schema) => {}
                 Some(one) => *one = Y::Seq(vec![std::mem::take(one), schema]),
             },
+            Subject::KeyList(p) => put_keys(e.child("json"), &p, predicate, value, negate),
             Subject::Keys(p) => {
                 // An object's keys: yarc's `length` of an object counts them.
                 let entry = entry_map(e.child("json"), &p);
@@ -3209,6 +3257,27 @@ fn xpath_literal(text: &str) -> Option<String> {
 /// The document itself is `/`.
 fn xml_path(p: &str) -> &str {
     if p.is_empty() { "/" } else { p }
+}
+
+/// What `Object.keys(data)` is checked for: `.to.include("id")`, that key is there;
+/// `.to.eql(["a", "b"])` of sorted keys, exactly those in any order.
+fn put_keys(json: &mut Y, p: &str, predicate: &str, value: Y, negate: bool) {
+    match (predicate, value) {
+        ("contains", Y::Str(k)) => {
+            put_once(entry_map(json, &child(p, &k)), "exists", Y::Bool(!negate));
+        }
+        (_, Y::Seq(names)) => {
+            let entry = entry_map(json, p);
+            put_once(entry, "type", Y::str("object"));
+            put_once(entry, "length", Y::Num(names.len().into()));
+            for n in names {
+                if let Y::Str(k) = n {
+                    put_once(entry_map(json, &child(p, &k)), "exists", Y::Bool(true));
+                }
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Leaves out what another check of the same expectations says already.

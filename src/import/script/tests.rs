@@ -3127,3 +3127,23 @@ fn a_property_of_the_response_object_is_that_field() {
     );
     assert_eq!(s.kept.len(), 1, "{:?}", s.kept);
 }
+
+#[test]
+fn the_keys_of_an_object_are_how_many_and_which() {
+    let s = test(&[
+        "const json = pm.response.json();",
+        "pm.test('keys', () => {",
+        "  pm.expect(Object.keys(json.meta)).to.have.lengthOf(0);",
+        "  pm.expect(Object.keys(json.user)).to.include('id');",
+        "  const expectedKeys = ['id', 'name'];",
+        "  const actualKeys = Object.keys(json.item);",
+        "  pm.expect(actualKeys.sort()).to.eql(expectedKeys.sort());",
+        "});",
+    ]);
+    assert_eq!(s.kept, vec![]);
+    let j = &out(&s)["expect"]["json"];
+    assert_eq!(j["$.meta"], json!({"type": "object", "length": 0}), "{j}");
+    assert_eq!(j["$.user.id"], json!({"exists": true}), "{j}");
+    assert_eq!(j["$.item"], json!({"type": "object", "length": 2}), "{j}");
+    assert_eq!(j["$.item.name"], json!({"exists": true}), "{j}");
+}
