@@ -9,9 +9,11 @@ use xpath_eval::{EvaluationContext, ExpandedName, NodeKind};
 
 /// More nodes than this in a body is an error of the check, not an unbounded walk.
 pub const NODES_MAX: u32 = 1_000_000;
-/// Longer or deeper expressions are refused: evaluation recurses along the expression.
-const SOURCE_MAX: usize = 512;
+/// Longer or deeper expressions are refused: parsing and evaluation recurse along the
+/// expression (operators, brackets, a run of `-`), never along a path's steps.
+const SOURCE_MAX: usize = 4096;
 const NESTING_MAX: usize = 32;
+const DEPTH_MAX: usize = 120;
 
 /// What an expression yields: nothing (an empty node-set), or a value — the one node's text,
 /// the texts of several nodes as a list, or a number, text or boolean.
@@ -53,7 +55,12 @@ pub fn compile(source: &str) -> Result<xpath_eval::Expr, XPathError> {
             _ => {}
         }
     }
-    if deepest > NESTING_MAX {
+    let minuses = source
+        .split(|c: char| c != '-' && !c.is_whitespace())
+        .map(|run| run.matches('-').count())
+        .max()
+        .unwrap_or(0);
+    if deepest > NESTING_MAX || minuses > NESTING_MAX {
         return Err(XPathError::Invalid(format!(
             "an XPath nested more than {NESTING_MAX} levels deep"
         )));
@@ -65,7 +72,11 @@ pub fn compile(source: &str) -> Result<xpath_eval::Expr, XPathError> {
             source[..e.position.min(source.len())].chars().count() + 1
         ))
     })?;
-    unknown_names(&expr)?;
+    if unknown_names(&expr)? > DEPTH_MAX {
+        return Err(XPathError::Invalid(format!(
+            "an XPath of more than {DEPTH_MAX} operators one inside another"
+        )));
+    }
     Ok(expr)
 }
 
@@ -100,18 +111,21 @@ const FUNCTIONS: &[&str] = &[
     "round",
 ];
 
-/// A function XPath 1.0 has not, or a `$variable` (none is bound: a template says it).
-fn unknown_names(e: &xpath_eval::Expr) -> Result<(), XPathError> {
+/// A function XPath 1.0 has not, or a `$variable` (none is bound: a template says it); else
+/// how deep the expression is (evaluation recurses that deep).
+fn unknown_names(e: &xpath_eval::Expr) -> Result<usize, XPathError> {
     use xpath_eval::{Expr as E, PathExpr, PrimaryExpr};
-    let steps = |p: &xpath_eval::LocationPath| -> Result<(), XPathError> {
-        for step in &p.steps {
-            step.predicates.iter().try_for_each(unknown_names)?;
-        }
-        Ok(())
+    let deepest = |es: &[xpath_eval::Expr]| -> Result<usize, XPathError> {
+        es.iter().try_fold(0, |d, e| Ok(d.max(unknown_names(e)?)))
     };
-    let filter = |f: &xpath_eval::FilterExpr| -> Result<(), XPathError> {
-        f.predicates.iter().try_for_each(unknown_names)?;
-        match &f.primary {
+    let steps = |p: &xpath_eval::LocationPath| -> Result<usize, XPathError> {
+        p.steps
+            .iter()
+            .try_fold(0, |d, step| Ok(d.max(deepest(&step.predicates)?)))
+    };
+    let filter = |f: &xpath_eval::FilterExpr| -> Result<usize, XPathError> {
+        let around = deepest(&f.predicates)?;
+        let inner = match &f.primary {
             PrimaryExpr::Variable(q) => Err(XPathError::Invalid(format!(
                 "`${}`: XPath variables are not bound here; write the value with a template, `{{{{ {} }}}}`",
                 q.local, q.local
@@ -127,10 +141,11 @@ fn unknown_names(e: &xpath_eval::Expr) -> Result<(), XPathError> {
                         "XPath 1.0 has no function `{name}()`{hint}"
                     )));
                 }
-                call.args.iter().try_for_each(unknown_names)
+                deepest(&call.args)
             }
-            PrimaryExpr::Literal(_) | PrimaryExpr::Number(_) => Ok(()),
-        }
+            PrimaryExpr::Literal(_) | PrimaryExpr::Number(_) => Ok(0),
+        }?;
+        Ok(around.max(inner))
     };
     match e {
         E::Or(a, b)
@@ -139,17 +154,11 @@ fn unknown_names(e: &xpath_eval::Expr) -> Result<(), XPathError> {
         | E::Equality(a, _, b)
         | E::Relational(a, _, b)
         | E::Additive(a, _, b)
-        | E::Multiplicative(a, _, b) => {
-            unknown_names(a)?;
-            unknown_names(b)
-        }
-        E::Negate(a) => unknown_names(a),
-        E::Path(PathExpr::Location(p)) => steps(p),
-        E::Path(PathExpr::Filter(f)) => filter(f),
-        E::Path(PathExpr::FilterLocation(f, p)) => {
-            filter(f)?;
-            steps(p)
-        }
+        | E::Multiplicative(a, _, b) => Ok(1 + unknown_names(a)?.max(unknown_names(b)?)),
+        E::Negate(a) => Ok(1 + unknown_names(a)?),
+        E::Path(PathExpr::Location(p)) => Ok(1 + steps(p)?),
+        E::Path(PathExpr::Filter(f)) => Ok(1 + filter(f)?),
+        E::Path(PathExpr::FilterLocation(f, p)) => Ok(1 + filter(f)?.max(steps(p)?)),
     }
 }
 
@@ -410,17 +419,22 @@ mod tests {
     fn hostile_expressions_and_documents_are_refused_not_followed() {
         let deep = format!("{}1{}", "(".repeat(10_000), ")".repeat(10_000));
         assert!(matches!(compile(&deep), Err(XPathError::Invalid(_))));
-        let long = vec!["1"; 5_000].join("+");
-        assert!(matches!(compile(&long), Err(XPathError::Invalid(_))));
+        let long = vec!["1"; 1_500].join("+");
+        assert!(matches!(compile(&long), Err(XPathError::Invalid(m)) if m.contains("operators")));
+        let minus = format!("{}1", "-".repeat(1_000));
+        assert!(matches!(compile(&minus), Err(XPathError::Invalid(_))));
+        // A long path is no deep one: forty steps of a namespaced name are fine.
+        let steps = "/*[name()='soapenv:Envelope']".repeat(40);
+        assert!(compile(&steps).is_ok(), "{} characters", steps.len());
         // The deepest expression allowed evaluates on half a worker thread's stack.
-        let chain = vec!["-1"; 170].join("+");
+        let chain = vec!["-1"; 118].join("+");
         let handle = std::thread::Builder::new()
             .stack_size(1024 * 1024)
             .spawn(move || select(&chain, "<a/>"))
             .expect("thread");
         assert_eq!(
             handle.join().expect("no overflow"),
-            Ok(Selected::One(json!(-170)))
+            Ok(Selected::One(json!(-118)))
         );
         let laughs = r#"<!DOCTYPE a [<!ENTITY x "xxxxxxxx">]><a>&x;</a>"#;
         assert!(matches!(select("/a", laughs), Err(XPathError::NotXml(_))));
