@@ -365,20 +365,14 @@ pub(super) async fn soap(method: Method, uri: Uri, headers: HeaderMap, body: Byt
     ([("content-type", "text/xml; charset=utf-8")], out).into_response()
 }
 
+/// The report's HTML escaping (valid in XML too), less the characters XML 1.0 cannot hold.
 fn xml_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            // Characters XML 1.0 cannot hold at all.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push('\u{fffd}'),
-            c => out.push(c),
-        }
-    }
-    out
+    let held = |c: char| c >= ' ' || matches!(c, '\t' | '\n' | '\r');
+    let text: String = text
+        .chars()
+        .map(|c| if held(c) { c } else { '\u{fffd}' })
+        .collect();
+    yarc_core::report::html::escape(&text)
 }
 
 /// `/wire`, `/wire/...`: the request exactly as it arrived — the request target byte for byte,
