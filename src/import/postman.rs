@@ -119,6 +119,9 @@ struct Ctx<'a> {
     /// Variables a token request of a script in force stores its token in, with the `oauth2`
     /// block it became: a bearer header or auth of `{{ that }}` gives way to the block.
     token_vars: Vec<(String, Y)>,
+    /// The collection's and enclosing folders' scripts that do something else for each request
+    /// by its name (whose, the split script), outermost first.
+    dispatch: Vec<(String, script::Dispatch)>,
     /// Variables holding helper code whose work a converted script does (`Script::helpers`).
     helper_vars: Vec<String>,
     /// The auth of the collection and of each enclosing group that sets one, innermost last:
@@ -155,6 +158,7 @@ impl<'a> Ctx<'a> {
             script_reads: BTreeSet::new(),
             request_reads: BTreeSet::new(),
             token_vars: Vec::new(),
+            dispatch: Vec::new(),
             auth_in_force: Vec::new(),
             helper_vars: Vec::new(),
             sent_before: Vec::new(),
@@ -403,7 +407,10 @@ pub(crate) fn import(
         .into_iter()
         .chain(events(collection, "prerequest", Phase::PreRequest))
     {
-        scope.add(script::convert(&lines, phase), phase, "collection", &mut cx);
+        let (s, dispatch) = script::convert_scope(&lines, phase);
+        scope.add(s, phase, "collection", &mut cx);
+        cx.dispatch
+            .extend(dispatch.map(|d| ("the collection".to_string(), d)));
     }
     // Before the requests: a literal secret is named for the collection first.
     let own_auth = collection
@@ -1369,22 +1376,60 @@ struct ItemScripts {
     retry: Option<Y>,
 }
 
+/// A script that runs for a request: its own, or the part of a collection's or folder's
+/// script chosen by its name.
+enum Source<'d> {
+    Own(Vec<String>),
+    Scope(&'d str, &'d script::Dispatch),
+}
+
 /// The request's pre-request and test scripts converted; the requests they send are queued
 /// beside it and a token request's variable is in force until the request is written.
 fn item_scripts(node: &Value, name: &str, unique: &str, cx: &mut Ctx<'_>) -> ItemScripts {
     let mut out = ItemScripts::default();
     let sent = sent_json(node);
-    for (lines, phase) in events(node, "prerequest", Phase::PreRequest)
-        .into_iter()
-        .chain(events(node, "test", Phase::Test))
-    {
-        let mut s = script::convert_item(&lines, phase, sent.as_ref(), Some(name));
+    // Postman runs the collection's and the folders' scripts before the request's own, in
+    // each phase; their parts chosen by the request's name are this request's.
+    let dispatched = cx.dispatch.clone();
+    let mut sources: Vec<(Phase, Source<'_>)> = Vec::new();
+    for (listen, phase, scope) in [
+        ("prerequest", Phase::PreRequest, Phase::PreRequest),
+        ("test", Phase::Test, Phase::ScopeTest),
+    ] {
+        for (whose, d) in dispatched.iter().filter(|(_, d)| d.phase == scope) {
+            sources.push((phase, Source::Scope(whose, d)));
+        }
+        for (lines, _) in events(node, listen, phase) {
+            sources.push((phase, Source::Own(lines)));
+        }
+    }
+    for (phase, source) in sources {
+        let (mut s, whose) = match &source {
+            Source::Scope(whose, d) => (
+                script::convert_dispatched(d, sent.as_ref(), name),
+                format!("{whose}, for request `{unique}`"),
+            ),
+            Source::Own(lines) => (
+                script::convert_item(lines, phase, sent.as_ref(), Some(name)),
+                format!("request `{unique}`"),
+            ),
+        };
         if let Some(retry) = s.retry.take() {
             out.retry = Some(retry);
         }
         hide_literal_secrets(&mut s, cx);
-        out.blocks
-            .extend(count(&s, phase, &format!("request `{unique}`"), cx));
+        let block = count(&s, phase, &whose, cx);
+        out.blocks.extend(match &source {
+            Source::Scope(scope, _) => block.map(|b| {
+                b.replacen("postman ", &format!("postman {scope}'s "), 1)
+                    .replacen(
+                        ", not converted",
+                        " (its part for this request), not converted",
+                        1,
+                    )
+            }),
+            Source::Own(_) => block,
+        });
         for (k, v) in s.variables.entries() {
             // An environment's value would outrank a collection variable: what the script
             // sets is given from this request on instead, above it, as Postman's set is.
@@ -1521,11 +1566,14 @@ fn folder(node: &Value, name: &str, children: &[Value], cx: &mut Ctx<'_>) -> Y {
     let mut scope = Scope::default();
     let whose = format!("folder `{name}`");
     let vars_before = cx.token_vars.len();
+    let dispatch_before = cx.dispatch.len();
     for (lines, phase) in events(node, "test", Phase::ScopeTest)
         .into_iter()
         .chain(events(node, "prerequest", Phase::PreRequest))
     {
-        scope.add(script::convert(&lines, phase), phase, &whose, cx);
+        let (s, dispatch) = script::convert_scope(&lines, phase);
+        scope.add(s, phase, &whose, cx);
+        cx.dispatch.extend(dispatch.map(|d| (whose.clone(), d)));
     }
     let own_auth = node
         .get("auth")
@@ -1555,6 +1603,7 @@ fn folder(node: &Value, name: &str, children: &[Value], cx: &mut Ctx<'_>) -> Y {
     g.set("requests", Y::Seq(requests));
     cx.token_vars.truncate(vars_before);
     cx.auth_in_force.truncate(in_force);
+    cx.dispatch.truncate(dispatch_before);
     g
 }
 
@@ -3039,5 +3088,107 @@ mod tests {
         assert_eq!(audit["capture"]["audit_id"]["json"], "$.id");
         assert_eq!(out.report.sent_requests, 2);
         assert!(out.report.kept.is_empty(), "{:?}", out.report.kept);
+    }
+
+    fn imported(c: &Value) -> (Value, String) {
+        let out = import(c, &[], &|_| true).expect("import");
+        let text = out.files[0].1.clone();
+        (serde_saphyr::from_str(&text).expect("yaml"), text)
+    }
+
+    #[test]
+    fn a_collection_script_switching_on_the_request_name_is_each_requests_own() {
+        let mut c = collection(json!([
+            {"name": "Login", "request": {"url": "https://api.example.com/login", "method": "POST"}},
+            {"name": "Create order", "request": {"url": "https://api.example.com/orders", "method": "POST"}},
+            {"name": "List", "request": {"url": "https://api.example.com/orders"}},
+        ]));
+        c["event"] = test_event(&[
+            "pm.test('status', () => pm.response.to.have.status(200));",
+            "const data = pm.response.json();",
+            "switch (pm.info.requestName) {",
+            "    case 'Login':",
+            "        pm.environment.set('token', data.token);",
+            "        break;",
+            "    case 'Create order':",
+            "        pm.environment.set('order_id', data.id);",
+            "        someHelper(data);",
+            "        break;",
+            "}",
+        ]);
+        let (col, text) = imported(&c);
+        // What does not depend on the name stays the collection's.
+        assert_eq!(col["defaults"]["expect"]["status"], json!(200), "{text}");
+        let r = &col["requests"];
+        assert_eq!(r[0]["capture"]["token"]["json"], json!("$.token"), "{text}");
+        assert_eq!(r[1]["capture"]["order_id"]["json"], json!("$.id"), "{text}");
+        assert!(r[2].get("capture").is_none(), "{text}");
+        assert!(r[0].get("capture").unwrap()["order_id"].is_null(), "{text}");
+        // The branch's kept line is under its request alone, not the whole switch.
+        let kept: Vec<&str> = text.lines().filter(|l| l.contains("someHelper")).collect();
+        assert_eq!(kept.len(), 1, "{text}");
+        assert!(
+            text.contains(
+                "# postman the collection's test script (its part for this request), not converted"
+            ),
+            "{text}"
+        );
+        assert!(!text.contains("case 'Login'"), "{text}");
+    }
+
+    #[test]
+    fn a_folder_script_deciding_by_the_name_sets_what_each_request_sends() {
+        let folder_pre = json!([{"listen": "prerequest", "script": {"exec": [
+            "const action = pm.info.requestName.split(' ')[0].replace(/^_/, '');",
+            "const token = pm.environment.get('token');",
+            "pm.variables.set('header', `<Action>${action}</Action><T>${token}</T>`);",
+            "if (pm.info.requestName.toLowerCase().includes('create')) {",
+            "    pm.variables.set('mode', 'write');",
+            "} else {",
+            "    pm.variables.set('mode', 'read');",
+            "}",
+            "pm.variables.set('footer', '</End>');",
+        ]}}]);
+        let c = collection(json!([
+            {"name": "Soap", "event": folder_pre, "item": [
+                {"name": "_SessionCreateRQ 1.0", "request": {"url": "https://api.example.com/s"}},
+                {"name": "TP_ReadRQ 1.1", "request": {"url": "https://api.example.com/s"}},
+            ]},
+        ]));
+        let (col, text) = imported(&c);
+        let g = &col["requests"][0];
+        assert_eq!(g["defaults"]["set"]["footer"], json!("</End>"), "{text}");
+        let first = &g["requests"][0]["set"];
+        assert_eq!(
+            first["header"],
+            json!("<Action>SessionCreateRQ</Action><T>{{ token }}</T>"),
+            "{text}"
+        );
+        assert_eq!(first["mode"], json!("write"), "{text}");
+        let second = &g["requests"][1]["set"];
+        assert_eq!(
+            second["header"],
+            json!("<Action>TP_ReadRQ</Action><T>{{ token }}</T>")
+        );
+        assert_eq!(second["mode"], json!("read"), "{text}");
+        assert!(!text.contains("# postman"), "{text}");
+    }
+
+    #[test]
+    fn a_decision_the_name_alone_cannot_take_stays_the_scopes() {
+        let mut c = collection(json!([
+            {"name": "a", "request": {"url": "https://api.example.com/a"}},
+            {"name": "b", "request": {"url": "https://api.example.com/b"}},
+        ]));
+        c["event"] = test_event(&[
+            "if (pm.info.requestName === pm.environment.get('login_request')) {",
+            "    pm.environment.set('token', pm.response.json().token);",
+            "}",
+            "console.log(pm.info.requestName);",
+        ]);
+        let (col, text) = imported(&c);
+        assert!(col["requests"][0].get("capture").is_none(), "{text}");
+        // Kept once, at the collection, as before.
+        assert_eq!(text.matches("login_request").count(), 1, "{text}");
     }
 }

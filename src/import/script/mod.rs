@@ -7,12 +7,14 @@
 mod again;
 mod chain;
 mod clock;
+mod dispatch;
 mod flags;
 pub(crate) mod js;
 mod send;
 mod vendor;
 
 use super::yaml_out::Y;
+pub(crate) use dispatch::Dispatch;
 use js::{Binding, Expr, Stmt, StmtKind};
 use std::collections::{BTreeSet, HashMap};
 
@@ -127,12 +129,14 @@ const KEPT_SWALLOWED: &str =
     "a check whose failure the `catch` around it swallows: it never fails in Postman";
 
 /// Converts one script (its lines as exported).
+#[cfg(test)]
 pub(crate) fn convert(lines: &[String], phase: Phase) -> Script {
     convert_for(lines, phase, None)
 }
 
 /// [`convert`] for a request whose JSON body is known: what the script reads of it
 /// (`JSON.parse(request.data).client_id`) is the body's value.
+#[cfg(test)]
 pub(crate) fn convert_for(
     lines: &[String],
     phase: Phase,
@@ -150,20 +154,83 @@ pub(crate) fn convert_item(
 ) -> Script {
     let source = moment_named_moment(lines.join("\n"));
     let statements = js::parse(&source);
+    convert_parsed(lines, &statements, phase, body, name, None)
+}
+
+/// A collection's or folder's script: what the scope keeps, and the part that does something
+/// else for each request by its name (converted with [`convert_dispatched`] per request).
+pub(crate) fn convert_scope(lines: &[String], phase: Phase) -> (Script, Option<Dispatch>) {
+    let source = moment_named_moment(lines.join("\n"));
+    let statements = js::parse(&source);
+    match Dispatch::of(lines, &statements, phase) {
+        Some(d) => {
+            let all: BTreeSet<usize> = (1..=lines.len()).collect();
+            let owned = &all - &d.dependent_lines();
+            let common = d.common();
+            (
+                convert_parsed(lines, &common, phase, None, None, Some(owned)),
+                Some(d),
+            )
+        }
+        None => (
+            convert_parsed(lines, &statements, phase, None, None, None),
+            None,
+        ),
+    }
+}
+
+/// The part of a scope's script that depends on the request's name, as it runs for the
+/// request named `name`: that request's own script.
+pub(crate) fn convert_dispatched(
+    d: &Dispatch,
+    body: Option<&serde_json::Value>,
+    name: &str,
+) -> Script {
+    let (statements, owned) = d.for_request(name);
+    convert_parsed(
+        &d.lines,
+        &statements,
+        d.run_phase(),
+        body,
+        Some(name),
+        Some(owned),
+    )
+}
+
+/// Converts parsed statements of `lines`; with `owned`, only those lines are the script's
+/// (counted, kept or set): the others are context another conversion reports.
+fn convert_parsed(
+    lines: &[String],
+    statements: &[Stmt],
+    phase: Phase,
+    body: Option<&serde_json::Value>,
+    name: Option<&str>,
+    owned: Option<BTreeSet<usize>>,
+) -> Script {
     let mut cx = Converter::new(phase, lines.to_vec());
     cx.request_body = body.cloned();
     cx.own_name = name.map(str::to_string);
+    let targets: Vec<String> = match &owned {
+        Some(o) => lines
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| o.contains(&(i + 1)))
+            .map(|(_, l)| l.clone())
+            .collect(),
+        None => lines.to_vec(),
+    };
+    cx.owned = owned;
     // Function declarations are hoisted: a call may come before the function.
-    for s in &statements {
+    for s in statements {
         if let Some((name, params, returned)) = cx.returning_function(s) {
             cx.returns.insert(name, (params, returned));
         }
     }
-    cx.statements(&statements);
+    cx.statements(statements);
     let mut out = cx.finish();
     // A set inside code this importer does not read (a `switch`, a callback) still makes its
     // variable a run-time one.
-    for name in set_targets(lines) {
+    for name in set_targets(&targets) {
         if !out.set_names.contains(&name) {
             out.set_names.push(name);
         }
@@ -276,6 +343,9 @@ struct Converter {
     /// The request's own JSON body, and the names bound to it (`var sent = JSON.parse(request.data)`).
     request_body: Option<serde_json::Value>,
     request_json: BTreeSet<String>,
+    /// The lines this conversion reports (all when `None`): a scope script split by the
+    /// request's name reports each part once.
+    owned: Option<BTreeSet<usize>>,
 }
 
 enum Done {
@@ -324,6 +394,7 @@ impl Converter {
             computed: HashMap::new(),
             request_body: None,
             request_json: BTreeSet::new(),
+            owned: None,
         }
     }
 
@@ -2092,6 +2163,10 @@ impl Converter {
         }
         needs.retain(|(p, array)| *array || !self.is_present(p));
         for (path, array) in needs {
+            if path.starts_with('/') {
+                self.put(Subject::Xml(path), "exists", Y::Bool(true), false);
+                continue;
+            }
             self.put(Subject::Json(path.clone()), "exists", Y::Bool(true), false);
             if array {
                 self.put(Subject::Json(path), "type", Y::str("array"), false);
@@ -2145,10 +2220,13 @@ impl Converter {
     /// them), without entering functions: their bodies run later, or per item.
     fn reads_in(&self, e: &Expr, out: &mut Vec<(String, bool)>) {
         let mut need = |inner: &Expr, array: bool| {
-            if let Some(Subject::Json(p)) = self.subject(inner)
-                && (p != "$" || array)
-                && !out.iter().any(|(q, a)| *q == p && *a >= array)
-            {
+            // `xml2Json(...)["soap:Envelope"]["soap:Body"]` throws without the envelope too.
+            let p = match self.subject(inner) {
+                Some(Subject::Json(p)) if p != "$" || array => p,
+                Some(Subject::Xml(p) | Subject::XmlAttributes(p)) if !p.is_empty() && !array => p,
+                _ => return,
+            };
+            if !out.iter().any(|(q, a)| *q == p && *a >= array) {
                 out.push((p, array));
             }
         };
@@ -2291,6 +2369,8 @@ impl Converter {
         let or_empty = |source: (&str, Y)| {
             let kept = match &source {
                 ("json", Y::Str(p)) => self.unset_when_missing(p),
+                // Reading a member of a missing element throws before the set.
+                ("xml", Y::Str(p)) => p.rsplit_once('/').is_some_and(|(up, _)| !up.is_empty()),
                 _ => false,
             };
             let otherwise = match guarded || kept {
@@ -3125,6 +3205,9 @@ impl Converter {
         let mut block: Vec<(usize, &String)> = Vec::new();
         for (i, line) in lines.iter().enumerate() {
             let n = i + 1;
+            if self.owned.as_ref().is_some_and(|o| !o.contains(&n)) {
+                continue;
+            }
             if self.converted.contains(&n) && !self.reasons.contains_key(&n) {
                 if !line.trim().is_empty() {
                     self.out.converted_lines += 1;
@@ -3282,55 +3365,71 @@ fn put_keys(json: &mut Y, p: &str, predicate: &str, value: Y, negate: bool) {
 
 /// Leaves out what another check of the same expectations says already.
 fn tidy(expect: &mut Y) {
+    for kind in ["json", "xml"] {
+        if let Some(Y::Map(entries)) = expect.get_mut(kind) {
+            tidy_paths(entries, kind == "xml");
+        }
+    }
+}
+
+/// The JSONPaths' (or XPaths') predicates with what others say already left out.
+fn tidy_paths(entries: &mut Vec<(String, Y)>, xml: bool) {
     // `not: { type: object }` (from a `.length`) says nothing a `type:` of the same
     // target does not say already; `exists: true` nothing another predicate does not (a
-    // path that selects nothing fails every one).
-    if let Some(Y::Map(entries)) = expect.get_mut("json") {
-        for (_, entry) in entries.iter_mut() {
-            if let Y::Map(preds) = entry
-                && preds.len() > 1
-                && preds
-                    .iter()
-                    .any(|(k, v)| k == "exists" && *v == Y::Bool(true))
-            {
-                preds.retain(|(k, v)| !(k == "exists" && *v == Y::Bool(true)));
+    // path that selects nothing fails every one, but `exists: false`, and an XPath's `length: 0`).
+    let exists = |(k, v): &(String, Y)| k == "exists" && *v == Y::Bool(true);
+    for (_, entry) in entries.iter_mut() {
+        if let Y::Map(preds) = entry
+            && preds.iter().any(exists)
+        {
+            let others = Y::Map(preds.iter().filter(|p| !exists(p)).cloned().collect());
+            if matches!(&others, Y::Map(o) if !o.is_empty()) && needs_presence(&others, xml) {
+                preds.retain(|p| !exists(p));
             }
-            let typed =
-                matches!(entry.get_mut("type"), Some(Y::Str(t)) if t == "array" || t == "string");
-            let only_object = Y::Map(vec![("type".into(), Y::str("object"))]);
-            if let Y::Map(preds) = entry
-                && typed
-            {
-                preds.retain(|(k, v)| !(k == "not" && *v == only_object));
-            }
+        }
+        // `{ equals: "two" }` left alone is written as the value itself.
+        if let Y::Map(preds) = entry
+            && let [(k, v @ (Y::Str(_) | Y::Num(_) | Y::Bool(_)))] = preds.as_slice()
+            && k == "equals"
+            && !matches!(v, Y::Str(t) if t.contains("{{"))
+        {
+            *entry = v.clone();
+        }
+        let typed =
+            matches!(entry.get_mut("type"), Some(Y::Str(t)) if t == "array" || t == "string");
+        let only_object = Y::Map(vec![("type".into(), Y::str("object"))]);
+        if let Y::Map(preds) = entry
+            && typed
+        {
+            preds.retain(|(k, v)| !(k == "not" && *v == only_object));
         }
     }
     // `$.meta: { exists: true }` says nothing `$.meta.total: ...` does not — unless that
     // only asks for `total` to be missing, which holds without `meta` too.
-    if let Some(Y::Map(entries)) = expect.get_mut("json") {
-        let present: Vec<String> = entries
-            .iter()
-            .filter(|(_, v)| needs_presence(v))
-            .map(|(k, _)| k.clone())
-            .collect();
-        let only_exists = Y::Map(vec![("exists".into(), Y::Bool(true))]);
-        entries.retain(|(k, v)| {
-            let below = |o: &String| {
-                o.len() > k.len()
-                    && o.starts_with(k.as_str())
-                    && o[k.len()..].starts_with(['.', '['])
-            };
-            !(*v == only_exists && present.iter().any(below))
-        });
-    }
+    let present: Vec<String> = entries
+        .iter()
+        .filter(|(_, v)| needs_presence(v, xml))
+        .map(|(k, _)| k.clone())
+        .collect();
+    let only_exists = Y::Map(vec![("exists".into(), Y::Bool(true))]);
+    entries.retain(|(k, v)| {
+        let below = |o: &String| {
+            o.len() > k.len()
+                && o.starts_with(k.as_str())
+                && o[k.len()..].starts_with(['.', '[', '/'])
+        };
+        !(*v == only_exists && present.iter().any(below))
+    });
 }
 
 /// Whether the predicates of a path fail when it selects nothing: all do but `exists: false`
 /// and `not: { exists: true }`.
-fn needs_presence(entry: &Y) -> bool {
+fn needs_presence(entry: &Y, xml: bool) -> bool {
     let Y::Map(preds) = entry else {
         return true;
     };
+    let zero = |v: &Y| matches!(v, Y::Num(n) if n.as_u64() == Some(0));
+    let passes = |p: &(String, Y)| absent_ok(p) || (xml && p.0 == "length" && zero(&p.1));
     fn absent_ok((k, v): &(String, Y)) -> bool {
         match (k.as_str(), v) {
             ("exists", Y::Bool(false)) => true,
@@ -3342,7 +3441,7 @@ fn needs_presence(entry: &Y) -> bool {
             _ => false,
         }
     }
-    !preds.iter().all(absent_ok)
+    !preds.iter().all(passes)
 }
 
 /// Predicates collected while a statement is read, written only if all of it converts.

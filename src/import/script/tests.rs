@@ -2732,7 +2732,7 @@ fn xml2json_reads_become_xpaths_by_name_as_written() {
     assert_eq!(x["/*[name()='Root']/*[name()='Ok']"], json!("true"));
     assert_eq!(
         v["capture"]["sid"],
-        json!({"xml": format!("{base}/*[name()='sid']"), "default": "null"})
+        json!({"xml": format!("{base}/*[name()='sid']"), "optional": true})
     );
     assert!(v["expect"].get("json").is_none(), "{v}");
     assert_eq!(s.kept, vec![]);
@@ -2747,7 +2747,11 @@ fn what_xml2json_gives_that_xpath_cannot_say_is_kept() {
         "pm.expect(j.Root[\"a'b\\\"c\"]).to.exist;",
     ]);
     assert_eq!(s.kept.len(), 2, "{:?}", s.kept);
-    assert!(out(&s)["expect"].get("xml").is_none());
+    // Only what the kept lines read through, which Newman needs there.
+    assert_eq!(
+        out(&s)["expect"]["xml"],
+        json!({"/*[name()='Root']": {"exists": true}})
+    );
 }
 
 #[test]
@@ -3146,4 +3150,38 @@ fn the_keys_of_an_object_are_how_many_and_which() {
     assert_eq!(j["$.user.id"], json!({"exists": true}), "{j}");
     assert_eq!(j["$.item"], json!({"type": "object", "length": 2}), "{j}");
     assert_eq!(j["$.item.name"], json!({"exists": true}), "{j}");
+}
+
+#[test]
+fn an_xml_value_read_through_a_missing_element_fails_the_request_as_the_script_throws() {
+    let s = test(&[
+        "const res = xml2Json(responseBody);",
+        "const token = res['soap-env:Envelope']['soap-env:Header']['wsse:Security'].Token._;",
+        "pm.environment.set('token', token);",
+    ]);
+    let v = out(&s);
+    let security =
+        "/*[name()='soap-env:Envelope']/*[name()='soap-env:Header']/*[name()='wsse:Security']";
+    // Newman throws reading past a missing element: the request fails, the token stays.
+    assert_eq!(
+        v["expect"]["xml"],
+        json!({ format!("{security}/*[name()='Token']"): {"exists": true} }),
+        "{v}"
+    );
+    assert_eq!(
+        v["capture"]["token"],
+        json!({"xml": format!("{security}/*[name()='Token']"), "optional": true}),
+        "{v}"
+    );
+    // Under the document itself nothing throws: a missing element is `undefined`, set as null.
+    let s = test(&[
+        "const res = xml2Json(responseBody);",
+        "pm.environment.set('root', res.Root);",
+    ]);
+    let v = out(&s);
+    assert!(v["expect"].get("xml").is_none(), "{v}");
+    assert_eq!(
+        v["capture"]["root"],
+        json!({"xml": "/*[name()='Root']", "default": "null"})
+    );
 }

@@ -1,0 +1,369 @@
+//! A collection's or folder's script that does something else for each request, chosen by the
+//! request's name:
+//!
+//! ```js
+//! switch (pm.info.requestName) {
+//!     case "Login": pm.environment.set("token", pm.response.json().token); break;
+//!     case "Create order": pm.environment.set("order", pm.response.json().id); break;
+//! }
+//! ```
+//!
+//! Postman runs it after every request; only the branch of that request's name does anything.
+//! The import reads the script once per request with the name written in and every decision on
+//! it taken: what is left is that request's own script (its `set()`s become its captures). The
+//! statements that do not depend on the name stay the scope's.
+
+use super::Phase;
+use super::js::{Binding, Expr, Stmt, StmtKind, TemplatePart};
+use std::collections::BTreeSet;
+
+/// What reads the running request's name in a script.
+const NAMES: &[&str] = &["pm.info.requestName", "request.name"];
+
+/// A scope script split by what depends on the request's name.
+#[derive(Debug, Clone)]
+pub(crate) struct Dispatch {
+    /// The script's lines, as exported.
+    pub lines: Vec<String>,
+    /// When it runs: `ScopeTest` or `PreRequest`.
+    pub phase: Phase,
+    statements: Vec<Stmt>,
+    /// Indexes (into `statements`) of the top-level statements that read the name, or a local
+    /// made from it.
+    dependent: BTreeSet<usize>,
+}
+
+impl Dispatch {
+    /// The split, when the script decides something by the name and every such decision can
+    /// be taken from the name alone (`===`, `includes`, a regular expression's `test`, of the
+    /// name or of a text made from it).
+    pub(crate) fn of(lines: &[String], statements: &[Stmt], phase: Phase) -> Option<Dispatch> {
+        let dependent = dependent(statements);
+        // What the name decides or makes: a branch, or a variable set from it (not a log line).
+        let sets = |s: &Stmt| {
+            let text = lines.get(s.first.saturating_sub(1)..s.last.min(lines.len()));
+            !super::set_targets(text.unwrap_or_default()).is_empty()
+        };
+        let decides = dependent
+            .iter()
+            .any(|&i| has_if(&statements[i]) || sets(&statements[i]));
+        let probe = specialise(statements, "\u{1}");
+        let decidable = dependent.iter().all(|&i| !probe[i].iter().any(has_if));
+        (decides && decidable).then(|| Dispatch {
+            lines: lines.to_vec(),
+            phase,
+            statements: statements.to_vec(),
+            dependent,
+        })
+    }
+
+    /// When the part that reads the name runs for a request: its test or pre-request script.
+    pub(crate) fn run_phase(&self) -> Phase {
+        match self.phase {
+            Phase::ScopeTest => Phase::Test,
+            p => p,
+        }
+    }
+
+    /// The statements the scope keeps (those that do not read the name).
+    pub(crate) fn common(&self) -> Vec<Stmt> {
+        self.statements
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !self.dependent.contains(i))
+            .map(|(_, s)| s.clone())
+            .collect()
+    }
+
+    /// The script lines (1-based) of the statements that read the name.
+    pub(crate) fn dependent_lines(&self) -> BTreeSet<usize> {
+        lines_of(self.dependent.iter().map(|&i| &self.statements[i]))
+    }
+
+    /// The script as it runs for the request named `name`: the declarations of the scope's
+    /// part (what the branches read), then the part that reads the name with the name written
+    /// in and every decision on it taken; and the lines of that part (a branch not taken is
+    /// not this request's).
+    pub(crate) fn for_request(&self, name: &str) -> (Vec<Stmt>, BTreeSet<usize>) {
+        let mut out = Vec::new();
+        let mut mine = Vec::new();
+        let specialised = specialise(&self.statements, name);
+        for (i, (part, original)) in specialised.into_iter().zip(&self.statements).enumerate() {
+            if self.dependent.contains(&i) {
+                mine.extend(part.iter().cloned());
+                out.extend(part);
+            } else if matches!(original.kind, StmtKind::Let(_)) {
+                out.push(original.clone());
+            }
+        }
+        (out, lines_of(mine.iter()))
+    }
+}
+
+/// The top-level statements that read the name, or a local bound (or assigned) from one that
+/// does.
+fn dependent(statements: &[Stmt]) -> BTreeSet<usize> {
+    let marker = Expr::Ident("\u{0}name".into());
+    let mut tainted: Vec<String> = Vec::new();
+    let mut out = BTreeSet::new();
+    for (i, s) in statements.iter().enumerate() {
+        let reads_name = NAMES.iter().any(|n| {
+            let e = name_expr(n);
+            s.replaced(&e, &marker) != *s
+        });
+        if !reads_name && !tainted.iter().any(|t| s.mentions(t)) {
+            continue;
+        }
+        out.insert(i);
+        match &s.kind {
+            StmtKind::Let(decls) => tainted.extend(decls.iter().flat_map(|(b, _)| bound(b))),
+            StmtKind::Assign(Expr::Ident(n), _) => tainted.push(n.clone()),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn lines_of<'a>(statements: impl Iterator<Item = &'a Stmt>) -> BTreeSet<usize> {
+    statements.flat_map(|s| s.first..=s.last).collect()
+}
+
+fn bound(b: &Binding) -> Vec<String> {
+    match b {
+        Binding::Name(n) => vec![n.clone()],
+        Binding::Object(fields) => fields.iter().map(|(_, local)| local.clone()).collect(),
+    }
+}
+
+fn name_expr(dotted: &str) -> Expr {
+    let mut parts = dotted.split('.');
+    let first = Expr::Ident(parts.next().unwrap_or_default().to_string());
+    parts.fold(first, |e, p| Expr::Member(Box::new(e), p.to_string()))
+}
+
+fn has_if(s: &Stmt) -> bool {
+    match &s.kind {
+        StmtKind::If(..) => true,
+        StmtKind::Try(a, b) => a.iter().chain(b).any(has_if),
+        StmtKind::For(l) => l.body.iter().any(has_if),
+        _ => false,
+    }
+}
+
+/// Each top-level statement as it runs for `name`: the name written in, the locals made from
+/// it (text only) written in after them, what can be computed computed, and an `if` decided
+/// by that replaced by the branch taken (none, one or several statements).
+fn specialise(statements: &[Stmt], name: &str) -> Vec<Vec<Stmt>> {
+    let mut known: Vec<(String, Expr)> = Vec::new();
+    let mut out = Vec::new();
+    for s in statements {
+        if let StmtKind::Assign(Expr::Ident(n), _) = &s.kind {
+            known.retain(|(k, _)| k != n);
+        }
+        let mut s = NAMES.iter().fold(s.clone(), |s, n| {
+            s.replaced(&name_expr(n), &Expr::Str(name.into()))
+        });
+        for (local, value) in &known {
+            s = s.replaced(&Expr::Ident(local.clone()), value);
+        }
+        let folded = fold_stmts(std::slice::from_ref(&s));
+        for f in &folded {
+            if let StmtKind::Let(decls) = &f.kind {
+                for (b, v) in decls {
+                    if let (Binding::Name(n), Expr::Str(_)) = (b, v) {
+                        known.retain(|(k, _)| k != n);
+                        known.push((n.clone(), v.clone()));
+                    }
+                }
+            }
+        }
+        out.push(folded);
+    }
+    out
+}
+
+fn fold_stmts(list: &[Stmt]) -> Vec<Stmt> {
+    let mut out = Vec::new();
+    for s in list {
+        let kind = match &s.kind {
+            StmtKind::If(c, then, otherwise) => match truthy(fold(c)) {
+                Expr::Bool(true) => {
+                    out.extend(fold_stmts(then));
+                    continue;
+                }
+                Expr::Bool(false) => {
+                    out.extend(fold_stmts(otherwise));
+                    continue;
+                }
+                c => StmtKind::If(c, fold_stmts(then), fold_stmts(otherwise)),
+            },
+            StmtKind::Let(decls) => {
+                StmtKind::Let(decls.iter().map(|(b, e)| (b.clone(), fold(e))).collect())
+            }
+            StmtKind::Expr(e) => StmtKind::Expr(fold(e)),
+            StmtKind::Assign(t, v) => StmtKind::Assign(t.clone(), fold(v)),
+            StmtKind::Try(a, b) => StmtKind::Try(fold_stmts(a), fold_stmts(b)),
+            other => other.clone(),
+        };
+        out.push(Stmt {
+            kind,
+            first: s.first,
+            last: s.last,
+        });
+    }
+    out
+}
+
+/// The expression with what can be computed from written texts, numbers and booleans
+/// computed (as JavaScript does); the rest as it was.
+fn fold(e: &Expr) -> Expr {
+    match e {
+        Expr::Binary(op, a, b) => binary(op, fold(a), fold(b))
+            .unwrap_or_else(|| Expr::Binary(op, Box::new(fold(a)), Box::new(fold(b)))),
+        Expr::Unary("-", x) => match fold(x) {
+            Expr::Num(n) => Expr::Num(-n),
+            x => Expr::Unary("-", Box::new(x)),
+        },
+        Expr::Unary("!", x) => match truthy(fold(x)) {
+            Expr::Bool(v) => Expr::Bool(!v),
+            x => Expr::Unary("!", Box::new(x)),
+        },
+        Expr::Cond(c, a, b) => match fold(c) {
+            Expr::Bool(true) => fold(a),
+            Expr::Bool(false) => fold(b),
+            c => Expr::Cond(Box::new(c), Box::new(fold(a)), Box::new(fold(b))),
+        },
+        Expr::Call(callee, args) => {
+            let args: Vec<Expr> = args.iter().map(fold).collect();
+            match &**callee {
+                Expr::Member(of, method) => {
+                    let of = fold(of);
+                    method_call(&of, method, &args).unwrap_or_else(|| {
+                        Expr::Call(Box::new(Expr::Member(Box::new(of), method.clone())), args)
+                    })
+                }
+                other => Expr::Call(Box::new(fold(other)), args),
+            }
+        }
+        Expr::Index(of, i) => match (fold(of), fold(i)) {
+            (Expr::Array(items), Expr::Num(n)) if n >= 0.0 && n.fract() == 0.0 => {
+                items.get(n as usize).cloned().unwrap_or(Expr::Undefined)
+            }
+            (of, i) => Expr::Index(Box::new(of), Box::new(i)),
+        },
+        Expr::Member(of, m) => match (fold(of), m.as_str()) {
+            (Expr::Str(s), "length") => Expr::Num(s.encode_utf16().count() as f64),
+            (of, _) => Expr::Member(Box::new(of), m.clone()),
+        },
+        Expr::Template(parts) => template(parts),
+        other => other.clone(),
+    }
+}
+
+/// A written value as the condition it is (`null`, `""`, `0` are false).
+fn truthy(e: Expr) -> Expr {
+    match e {
+        Expr::Null | Expr::Undefined => Expr::Bool(false),
+        Expr::Str(s) => Expr::Bool(!s.is_empty()),
+        Expr::Num(n) => Expr::Bool(n != 0.0 && !n.is_nan()),
+        e => e,
+    }
+}
+
+fn template(parts: &[TemplatePart]) -> Expr {
+    let parts: Vec<TemplatePart> = parts
+        .iter()
+        .map(|p| match p {
+            TemplatePart::Expr(x) => match fold(x) {
+                Expr::Str(s) => TemplatePart::Text(s),
+                x => TemplatePart::Expr(x),
+            },
+            t => t.clone(),
+        })
+        .collect();
+    let mut text = String::new();
+    for p in &parts {
+        match p {
+            TemplatePart::Text(t) => text.push_str(t),
+            TemplatePart::Expr(_) => return Expr::Template(parts),
+        }
+    }
+    Expr::Str(text)
+}
+
+fn binary(op: &str, a: Expr, b: Expr) -> Option<Expr> {
+    use Expr::{Bool, Num, Str};
+    Some(match (op, a, b) {
+        ("===" | "==", Str(x), Str(y)) => Bool(x == y),
+        ("!==" | "!=", Str(x), Str(y)) => Bool(x != y),
+        ("===" | "==", Num(x), Num(y)) => Bool(x == y),
+        ("!==" | "!=", Num(x), Num(y)) => Bool(x != y),
+        ("===" | "==", Bool(x), Bool(y)) => Bool(x == y),
+        ("!==" | "!=", Bool(x), Bool(y)) => Bool(x != y),
+        (">", Num(x), Num(y)) => Bool(x > y),
+        (">=", Num(x), Num(y)) => Bool(x >= y),
+        ("<", Num(x), Num(y)) => Bool(x < y),
+        ("<=", Num(x), Num(y)) => Bool(x <= y),
+        ("+", Str(x), Str(y)) => Str(x + &y),
+        ("&&", Bool(false), _) | ("||", Bool(true), _) => Bool(op == "||"),
+        ("&&", Bool(true), y) | ("||", Bool(false), y) => y,
+        ("&&", x, Bool(true)) | ("||", x, Bool(false)) => x,
+        _ => return None,
+    })
+}
+
+/// A method of a written text (or a regular expression's `test` of one) computed.
+fn method_call(of: &Expr, method: &str, args: &[Expr]) -> Option<Expr> {
+    use Expr::{Bool, Num, Str};
+    if let (Expr::Regex(body, flags), "test", [Str(s)]) = (of, method, args) {
+        return Some(Bool(js_regex(body, flags)?.is_match(s)));
+    }
+    let Str(s) = of else { return None };
+    Some(match (method, args) {
+        ("toLowerCase", []) => Str(s.to_lowercase()),
+        ("toUpperCase", []) => Str(s.to_uppercase()),
+        ("trim", []) => Str(s.trim().to_string()),
+        ("trimStart", []) => Str(s.trim_start().to_string()),
+        ("trimEnd", []) => Str(s.trim_end().to_string()),
+        ("includes", [Str(x)]) => Bool(s.contains(x.as_str())),
+        ("startsWith", [Str(x)]) => Bool(s.starts_with(x.as_str())),
+        ("endsWith", [Str(x)]) => Bool(s.ends_with(x.as_str())),
+        ("indexOf", [Str(x)]) if s.is_ascii() => Num(s.find(x.as_str()).map_or(-1.0, |i| i as f64)),
+        ("split", [Str(sep)]) if !sep.is_empty() => {
+            Expr::Array(s.split(sep.as_str()).map(|p| Str(p.to_string())).collect())
+        }
+        ("replace", [Str(pattern), Str(with)]) if !with.contains('$') => {
+            Str(s.replacen(pattern.as_str(), with, 1))
+        }
+        ("replace" | "replaceAll", [Expr::Regex(body, flags), Str(with)])
+            if !with.contains('$') =>
+        {
+            let re = js_regex(body, flags)?;
+            match flags.contains('g') {
+                true => Str(re.replace_all(s, regex::NoExpand(with)).into_owned()),
+                false => Str(re.replace(s, regex::NoExpand(with)).into_owned()),
+            }
+        }
+        ("match", [Expr::Regex(body, flags)]) => {
+            // Only as a condition: a match is truthy, no match is `null`.
+            match js_regex(body, flags)?.is_match(s) {
+                true => Bool(true),
+                false => Expr::Null,
+            }
+        }
+        _ => return None,
+    })
+}
+
+/// A JavaScript regular expression the `regex` crate reads the same way (flags `i` and `g`
+/// only; a pattern it cannot read is not guessed at).
+fn js_regex(body: &str, flags: &str) -> Option<regex::Regex> {
+    if !flags.chars().all(|f| matches!(f, 'i' | 'g')) {
+        return None;
+    }
+    let ci = if flags.contains('i') { "(?i)" } else { "" };
+    regex::RegexBuilder::new(&format!("{ci}{body}"))
+        .size_limit(1 << 20)
+        .build()
+        .ok()
+}
