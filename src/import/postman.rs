@@ -1376,6 +1376,20 @@ struct ItemScripts {
     retry: Option<Y>,
 }
 
+/// The request's URL as the export writes it (`{{base}}/x?id={{id}}`): what a pre-request
+/// script reads as `request.url`.
+fn raw_url(node: &Value) -> String {
+    match node.pointer("/request/url") {
+        Some(Value::String(s)) => s.clone(),
+        Some(u) => u
+            .get("raw")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string(),
+        None => String::new(),
+    }
+}
+
 /// A script that runs for a request: its own, or the part of a collection's or folder's
 /// script chosen by its name.
 enum Source<'d> {
@@ -1406,7 +1420,7 @@ fn item_scripts(node: &Value, name: &str, unique: &str, cx: &mut Ctx<'_>) -> Ite
     for (phase, source) in sources {
         let (mut s, whose) = match &source {
             Source::Scope(whose, d) => (
-                script::convert_dispatched(d, sent.as_ref(), name),
+                script::convert_dispatched(d, sent.as_ref(), name, &raw_url(node)),
                 format!("{whose}, for request `{unique}`"),
             ),
             Source::Own(lines) => (
@@ -3190,5 +3204,39 @@ mod tests {
         assert!(col["requests"][0].get("capture").is_none(), "{text}");
         // Kept once, at the collection, as before.
         assert_eq!(text.matches("login_request").count(), 1, "{text}");
+    }
+
+    #[test]
+    fn a_pre_request_script_deciding_by_the_url_as_written_is_each_requests_own() {
+        let mut c = collection(json!([
+            {"name": "_Login 1.0", "request": {"url": "{{soap_endpoint}}", "method": "POST"}},
+            {"name": "orders", "request": {"url": "{{rest_endpoint}}/v1/orders"}},
+        ]));
+        c["event"] = json!([{"listen": "prerequest", "script": {"exec": [
+            "const URI = request.url.split('/')[0];",
+            "const isSoap = ((URI) == ('{{soap_endpoint}}'));",
+            "if (isSoap == true) {",
+            "    const action = request.name.replace(/^_|[0-9]./, '').trim().split(' ')[0];",
+            "    pm.variables.set('header', `<Action>${action}</Action>`);",
+            "}",
+            "console.info('pre-request of', pm.info.requestName);",
+        ]}}]);
+        let (col, text) = imported(&c);
+        let r = &col["requests"];
+        assert_eq!(
+            r[0]["set"]["header"],
+            json!("<Action>Login</Action>"),
+            "{text}"
+        );
+        assert!(r[1].get("set").is_none(), "{text}");
+        // The log line is the collection's, once.
+        assert_eq!(text.matches("console.info").count(), 1, "{text}");
+        // A test script's `request.url` is the URL sent, not as written: never decided on.
+        c["event"] = test_event(&[
+            "if (request.url.includes('{{soap_endpoint}}')) { pm.environment.set('soap', 'yes'); }",
+        ]);
+        let (col, text) = imported(&c);
+        assert!(col["requests"][0].get("set").is_none(), "{text}");
+        assert!(text.contains("request.url.includes"), "{text}");
     }
 }

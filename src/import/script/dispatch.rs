@@ -38,16 +38,17 @@ impl Dispatch {
     /// be taken from the name alone (`===`, `includes`, a regular expression's `test`, of the
     /// name or of a text made from it).
     pub(crate) fn of(lines: &[String], statements: &[Stmt], phase: Phase) -> Option<Dispatch> {
-        let dependent = dependent(statements);
-        // What the name decides or makes: a branch, or a variable set from it (not a log line).
+        let by_name = dependent(statements, &reads(Phase::ScopeTest));
+        let dependent = dependent(statements, &reads(phase));
+        // What the name decides or makes: a branch, or a variable set from it (not a log
+        // line). The URL only decides: a signature made from it stays the scope's.
         let sets = |s: &Stmt| {
             let text = lines.get(s.first.saturating_sub(1)..s.last.min(lines.len()));
             !super::set_targets(text.unwrap_or_default()).is_empty()
         };
-        let decides = dependent
-            .iter()
-            .any(|&i| has_if(&statements[i]) || sets(&statements[i]));
-        let probe = specialise(statements, "\u{1}");
+        let decides = dependent.iter().any(|&i| has_if(&statements[i]))
+            || by_name.iter().any(|&i| sets(&statements[i]));
+        let probe = specialise(statements, &facts(phase, "\u{1}", "\u{1}"));
         let decidable = dependent.iter().all(|&i| !probe[i].iter().any(has_if));
         (decides && decidable).then(|| Dispatch {
             lines: lines.to_vec(),
@@ -84,10 +85,10 @@ impl Dispatch {
     /// part (what the branches read), then the part that reads the name with the name written
     /// in and every decision on it taken; and the lines of that part (a branch not taken is
     /// not this request's).
-    pub(crate) fn for_request(&self, name: &str) -> (Vec<Stmt>, BTreeSet<usize>) {
+    pub(crate) fn for_request(&self, name: &str, url: &str) -> (Vec<Stmt>, BTreeSet<usize>) {
         let mut out = Vec::new();
         let mut mine = Vec::new();
-        let specialised = specialise(&self.statements, name);
+        let specialised = specialise(&self.statements, &facts(self.phase, name, url));
         for (i, (part, original)) in specialised.into_iter().zip(&self.statements).enumerate() {
             if self.dependent.contains(&i) {
                 mine.extend(part.iter().cloned());
@@ -102,15 +103,16 @@ impl Dispatch {
 
 /// The top-level statements that read the name, or a local bound (or assigned) from one that
 /// does.
-fn dependent(statements: &[Stmt]) -> BTreeSet<usize> {
+fn dependent(statements: &[Stmt], reads: &[Expr]) -> BTreeSet<usize> {
     let marker = Expr::Ident("\u{0}name".into());
     let mut tainted: Vec<String> = Vec::new();
     let mut out = BTreeSet::new();
     for (i, s) in statements.iter().enumerate() {
-        let reads_name = NAMES.iter().any(|n| {
-            let e = name_expr(n);
-            s.replaced(&e, &marker) != *s
-        });
+        // A log line that shows the name is the scope's still: once, not under every request.
+        if matches!(&s.kind, StmtKind::Expr(e) if super::is_console(e)) {
+            continue;
+        }
+        let reads_name = reads.iter().any(|e| s.replaced(e, &marker) != *s);
         if !reads_name && !tainted.iter().any(|t| s.mentions(t)) {
             continue;
         }
@@ -135,6 +137,27 @@ fn bound(b: &Binding) -> Vec<String> {
     }
 }
 
+/// What a script of `phase` reads of the request it runs for: its name, and in a pre-request
+/// script the URL as written (Newman's `request.url` there is `{{base}}/x`, not yet rendered).
+fn reads(phase: Phase) -> Vec<Expr> {
+    let mut out: Vec<Expr> = NAMES.iter().map(|n| name_expr(n)).collect();
+    if phase == Phase::PreRequest {
+        out.push(name_expr("request.url"));
+    }
+    out
+}
+
+/// [`reads`] with what each is for the request named `name` at `url`.
+fn facts(phase: Phase, name: &str, url: &str) -> Vec<(Expr, Expr)> {
+    reads(phase)
+        .into_iter()
+        .map(|e| {
+            let url_read = e == name_expr("request.url");
+            (e, Expr::Str(if url_read { url } else { name }.to_string()))
+        })
+        .collect()
+}
+
 fn name_expr(dotted: &str) -> Expr {
     let mut parts = dotted.split('.');
     let first = Expr::Ident(parts.next().unwrap_or_default().to_string());
@@ -153,16 +176,16 @@ fn has_if(s: &Stmt) -> bool {
 /// Each top-level statement as it runs for `name`: the name written in, the locals made from
 /// it (text only) written in after them, what can be computed computed, and an `if` decided
 /// by that replaced by the branch taken (none, one or several statements).
-fn specialise(statements: &[Stmt], name: &str) -> Vec<Vec<Stmt>> {
+fn specialise(statements: &[Stmt], facts: &[(Expr, Expr)]) -> Vec<Vec<Stmt>> {
     let mut known: Vec<(String, Expr)> = Vec::new();
     let mut out = Vec::new();
     for s in statements {
         if let StmtKind::Assign(Expr::Ident(n), _) = &s.kind {
             known.retain(|(k, _)| k != n);
         }
-        let mut s = NAMES.iter().fold(s.clone(), |s, n| {
-            s.replaced(&name_expr(n), &Expr::Str(name.into()))
-        });
+        let mut s = facts
+            .iter()
+            .fold(s.clone(), |s, (read, value)| s.replaced(read, value));
         for (local, value) in &known {
             s = s.replaced(&Expr::Ident(local.clone()), value);
         }
@@ -170,7 +193,8 @@ fn specialise(statements: &[Stmt], name: &str) -> Vec<Vec<Stmt>> {
         for f in &folded {
             if let StmtKind::Let(decls) = &f.kind {
                 for (b, v) in decls {
-                    if let (Binding::Name(n), Expr::Str(_)) = (b, v) {
+                    if let (Binding::Name(n), Expr::Str(_) | Expr::Bool(_) | Expr::Num(_)) = (b, v)
+                    {
                         known.retain(|(k, _)| k != n);
                         known.push((n.clone(), v.clone()));
                     }

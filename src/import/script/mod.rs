@@ -145,7 +145,9 @@ pub(crate) fn convert_for(
     convert_item(lines, phase, body, None)
 }
 
-/// [`convert_for`] for the request named `name` (what `setNextRequest("name")` sends again).
+/// Converts one request's own script; `body` is its JSON body when it has one (what the script
+/// reads of `JSON.parse(request.data)`), `name` its name (what `setNextRequest("name")` sends
+/// again).
 pub(crate) fn convert_item(
     lines: &[String],
     phase: Phase,
@@ -185,8 +187,9 @@ pub(crate) fn convert_dispatched(
     d: &Dispatch,
     body: Option<&serde_json::Value>,
     name: &str,
+    url: &str,
 ) -> Script {
-    let (statements, owned) = d.for_request(name);
+    let (statements, owned) = d.for_request(name, url);
     convert_parsed(
         &d.lines,
         &statements,
@@ -4144,7 +4147,7 @@ fn is_pending_test(e: &Expr) -> bool {
         if path(callee).as_deref() == Some("pm.test") && matches!(args.as_slice(), [Expr::Str(_)]))
 }
 
-fn is_console(e: &Expr) -> bool {
+pub(super) fn is_console(e: &Expr) -> bool {
     matches!(e, Expr::Call(callee, _) if path(callee).is_some_and(|p| p.starts_with("console.")))
 }
 
