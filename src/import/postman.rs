@@ -3239,4 +3239,25 @@ mod tests {
         assert!(col["requests"][0].get("set").is_none(), "{text}");
         assert!(text.contains("request.url.includes"), "{text}");
     }
+
+    #[test]
+    fn a_switch_of_thousands_of_names_stays_the_scopes_and_imports() {
+        let mut lines = vec!["switch (pm.info.requestName) {".to_string()];
+        for i in 0..2_000 {
+            lines.push(format!(
+                "case 'r{i}': pm.environment.set('v', pm.response.json().a{i}); break;"
+            ));
+        }
+        lines.push("}".into());
+        let mut c =
+            collection(json!([{"name": "r5", "request": {"url": "https://api.example.com/a"}}]));
+        c["event"] = json!([{"listen": "test", "script": {"exec": lines}}]);
+        let (col, text) = imported(&c);
+        assert!(
+            col["requests"][0].get("capture").is_none(),
+            "{}",
+            &text[..400]
+        );
+        assert!(text.contains("case 'r1999'"));
+    }
 }

@@ -38,6 +38,11 @@ impl Dispatch {
     /// be taken from the name alone (`===`, `includes`, a regular expression's `test`, of the
     /// name or of a text made from it).
     pub(crate) fn of(lines: &[String], statements: &[Stmt], phase: Phase) -> Option<Dispatch> {
+        // Reading it per request recurses along every `else if` (a `switch` is a chain of
+        // them): a script deeper than this stays the scope's, read once as before.
+        if nesting(statements) > MAX_NESTING {
+            return None;
+        }
         let by_name = dependent(statements, &reads(Phase::ScopeTest));
         let dependent = dependent(statements, &reads(phase));
         // What the name decides or makes: a branch, or a variable set from it (not a log
@@ -99,6 +104,29 @@ impl Dispatch {
         }
         (out, lines_of(mine.iter()))
     }
+}
+
+/// How deep a script's blocks go at most (an `else if` is one deeper): a `switch` of 200 cases
+/// is a real collection's, one of thousands is not.
+const MAX_NESTING: usize = 256;
+
+/// The deepest block of the statements, found without recursion (they may be hostile).
+fn nesting(statements: &[Stmt]) -> usize {
+    let mut deepest = 0;
+    let mut todo: Vec<(&Stmt, usize)> = statements.iter().map(|s| (s, 1)).collect();
+    while let Some((s, depth)) = todo.pop() {
+        deepest = deepest.max(depth);
+        if depth > MAX_NESTING {
+            break;
+        }
+        let inner: Vec<&Stmt> = match &s.kind {
+            StmtKind::If(_, a, b) | StmtKind::Try(a, b) => a.iter().chain(b).collect(),
+            StmtKind::For(l) => l.body.iter().collect(),
+            _ => Vec::new(),
+        };
+        todo.extend(inner.into_iter().map(|i| (i, depth + 1)));
+    }
+    deepest
 }
 
 /// The top-level statements that read the name, or a local bound (or assigned) from one that
