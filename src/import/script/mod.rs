@@ -12,6 +12,7 @@ mod flags;
 pub(crate) mod js;
 mod send;
 mod vendor;
+mod xml2js;
 
 use super::yaml_out::Y;
 pub(crate) use dispatch::Dispatch;
@@ -349,6 +350,19 @@ struct Converter {
     /// The lines this conversion reports (all when `None`): a scope script split by the
     /// request's name reports each part once.
     owned: Option<BTreeSet<usize>>,
+    /// Names bound to a piece of xml2js (`var parseString = require('xml2js').parseString`).
+    xml2js: HashMap<String, Xml2js>,
+    /// Inside an xml2js `parseString` callback whose options strip prefixes: an element is
+    /// read by its local name.
+    xml_local: bool,
+}
+
+/// What of the xml2js library (which Postman bundles) a name holds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Xml2js {
+    Module,
+    ParseString,
+    StripPrefix,
 }
 
 enum Done {
@@ -398,6 +412,8 @@ impl Converter {
             request_body: None,
             request_json: BTreeSet::new(),
             owned: None,
+            xml2js: HashMap::new(),
+            xml_local: false,
         }
     }
 
@@ -1124,6 +1140,7 @@ impl Converter {
         let mut done = Done::Converted;
         for (binding, value) in decls {
             let d = match binding {
+                Binding::Name(n) if let Some(d) = self.bind_xml2js(n, value) => d,
                 Binding::Name(n) => self.declare(n, value),
                 Binding::Object(_) if LIBRARIES.iter().any(|m| is_require(value, m)) => {
                     // `const { Property } = require('postman-collection')`.
@@ -1510,6 +1527,9 @@ impl Converter {
                 true => Done::Converted,
                 false => Done::Kept(KEPT_AROUND),
             };
+        }
+        if let Some(done) = self.xml_parsed(e) {
+            return done;
         }
         if let Some(done) = self.set_statement(e) {
             return done;
@@ -2606,7 +2626,7 @@ impl Converter {
     fn indexed(&self, inner: &Expr, index: &Expr) -> Option<Subject> {
         match (self.subject(inner)?, index) {
             (Subject::Json(p), Expr::Str(k)) => Some(Subject::Json(child(&p, k))),
-            (Subject::Xml(p), Expr::Str(k)) => xml_member(&p, k),
+            (Subject::Xml(p), Expr::Str(k)) => xml_member(&p, k, self.xml_local),
             (Subject::XmlAttributes(p), Expr::Str(k)) => xml_attribute(&p, k),
             (Subject::XmlSplit(p, sep), Expr::Num(n)) if n.fract() == 0.0 && *n >= 0.0 => {
                 xml_split_item(&p, &sep, *n as usize)
@@ -2923,7 +2943,7 @@ impl Converter {
                 Some(Subject::Length(Box::new(Subject::Xml(p))))
             }
             Subject::Json(p) => Some(Subject::Json(child(&p, name))),
-            Subject::Xml(p) => xml_member(&p, name),
+            Subject::Xml(p) => xml_member(&p, name, self.xml_local),
             Subject::XmlAttributes(p) => xml_attribute(&p, name),
             // `postman.getResponseCookie("id").value`
             c @ Subject::Cookie(_) if name == "value" => Some(c),
@@ -3275,15 +3295,22 @@ fn undefined_response_field(e: &Expr) -> bool {
 
 /// `xml2Json(...)`'s member `name`: `$` its attributes, `_` its text (with attributes), any other
 /// name a child element as xml2js keys it — its name as written, prefix included.
-fn xml_member(p: &str, name: &str) -> Option<Subject> {
+fn xml_member(p: &str, name: &str, local: bool) -> Option<Subject> {
     if !(p.is_empty() || p.starts_with('/')) {
         return None;
     }
+    let by = if local { "local-name()" } else { "name()" };
     match name {
         "$" if !p.is_empty() => Some(Subject::XmlAttributes(p.to_string())),
         "_" if !p.is_empty() => Some(Subject::Xml(p.to_string())),
+        // `Body["0"]`: no element is named so (an XML name never starts with a digit), it is
+        // the first of a list (xml2js's `explicitArray`), XPath counting from 1.
+        n if !p.is_empty() && !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => {
+            let i: u64 = n.parse().ok()?;
+            Some(Subject::Xml(format!("{p}[{}]", i.checked_add(1)?)))
+        }
         _ => Some(Subject::Xml(format!(
-            "{p}/*[name()={}]",
+            "{p}/*[{by}={}]",
             xpath_literal(name)?
         ))),
     }

@@ -3185,3 +3185,51 @@ fn an_xml_value_read_through_a_missing_element_fails_the_request_as_the_script_t
         json!({"xml": "/*[name()='Root']", "default": "null"})
     );
 }
+
+#[test]
+fn xml2js_parse_string_callbacks_read_the_body_with_every_child_a_list() {
+    let s = test(&[
+        "var parseString = require('xml2js').parseString;",
+        "var strip = require('xml2js').processors.stripPrefix;",
+        "parseString(responseBody, { tagNameProcessors: [strip] }, function (err, result) {",
+        "    var id = result.Envelope.Body[\"0\"].CreateRS[0].$.id;",
+        "    postman.setEnvironmentVariable('id', id);",
+        "    pm.expect(result.Envelope.Body[0].CreateRS[0].Item.length).to.eql(2);",
+        "});",
+    ]);
+    let v = out(&s);
+    let rs = "/*[local-name()='Envelope']/*[local-name()='Body'][1]/*[local-name()='CreateRS'][1]";
+    assert_eq!(
+        v["capture"]["id"],
+        json!({"xml": format!("{rs}/@id"), "optional": true}),
+        "{v}"
+    );
+    assert_eq!(
+        v["expect"]["xml"][format!("{rs}/*[local-name()='Item']")],
+        json!({"length": 2}),
+        "{v}"
+    );
+    assert_eq!(s.kept, vec![], "{v}");
+    // Without stripPrefix, names as written; through the module's name.
+    let s = test(&[
+        "const xml2js = require('xml2js');",
+        "xml2js.parseString(pm.response.text(), (err, result) => {",
+        "    pm.environment.set('sid', result['soap:Envelope']['soap:Body'][0].Login[0].sid[0]);",
+        "});",
+    ]);
+    assert_eq!(
+        out(&s)["capture"]["sid"]["xml"],
+        json!(
+            "/*[name()='soap:Envelope']/*[name()='soap:Body'][1]/*[name()='Login'][1]/*[name()='sid'][1]"
+        )
+    );
+    // Options that change what `result` holds are not guessed at.
+    let s = test(&[
+        "var parseString = require('xml2js').parseString;",
+        "parseString(responseBody, { explicitArray: false }, function (err, result) {",
+        "    pm.environment.set('sid', result.Envelope.Body.sid);",
+        "});",
+    ]);
+    assert_eq!(out(&s)["capture"], json!({}));
+    assert_eq!(s.kept.len(), 2, "{:?}", s.kept);
+}
