@@ -521,6 +521,9 @@ fn collection_doc(
     if !scope.headers.is_empty_map() {
         doc.child("defaults").set("headers", scope.headers);
     }
+    if !scope.query.is_empty_map() {
+        doc.child("defaults").set("query", scope.query);
+    }
     if !scope.blocks.is_empty() {
         doc.comment(
             "The collection's own scripts, where not converted, are at the end of this file.",
@@ -910,6 +913,8 @@ struct Scope {
     sets: Y,
     /// Headers a pre-request script adds: `defaults.headers`.
     headers: Y,
+    /// Query parameters a pre-request script adds: `defaults.query`.
+    query: Y,
     /// The `oauth2` block a token request in the scope's pre-request script becomes, and the
     /// variable the script stored the token in.
     oauth2: Option<(Y, String)>,
@@ -950,6 +955,9 @@ impl Scope {
         }
         for (k, v) in s.headers.entries() {
             self.headers.set(k, v);
+        }
+        for (k, v) in s.query.entries() {
+            self.query.set(k, v);
         }
         if let Some((block, var)) = s.oauth2.clone() {
             self.oauth2 = Some((block.clone(), var.clone()));
@@ -1224,10 +1232,14 @@ fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
         capture,
         sets,
         headers: script_headers,
+        query,
         token,
         retry,
     } = item_scripts(node, name, &unique, cx);
     r.set("url", Y::str(item_url(req, &unique, cx)));
+    if !query.is_empty_map() {
+        r.set("query", query);
+    }
     let mut headers = headers(req.get("header"), cx);
     for (k, v) in script_headers.entries() {
         headers.set(k, v);
@@ -1369,6 +1381,7 @@ struct ItemScripts {
     capture: Y,
     sets: Y,
     headers: Y,
+    query: Y,
     /// A token request in its own pre-request script: its auth (and the header that sent the
     /// token by hand goes).
     token: Option<Y>,
@@ -1458,6 +1471,9 @@ fn item_scripts(node: &Value, name: &str, unique: &str, cx: &mut Ctx<'_>) -> Ite
         }
         for (k, v) in s.headers.entries() {
             out.headers.set(k, v);
+        }
+        for (k, v) in s.query.entries() {
+            out.query.set(k, v);
         }
         if let Y::Map(entries) = s.expect {
             for (k, v) in entries {
@@ -1610,6 +1626,9 @@ fn folder(node: &Value, name: &str, children: &[Value], cx: &mut Ctx<'_>) -> Y {
     }
     if !scope.headers.is_empty_map() {
         g.child("defaults").set("headers", scope.headers);
+    }
+    if !scope.query.is_empty_map() {
+        g.child("defaults").set("query", scope.query);
     }
     for b in scope.blocks {
         g.comment(b);

@@ -54,6 +54,8 @@ pub(crate) struct Script {
     pub set_names: Vec<String>,
     /// Headers a pre-request script adds to the request (`pm.request.headers.add({key, value})`).
     pub headers: Y,
+    /// Query parameters a pre-request script adds (`pm.request.url.addQueryParams([...])`).
+    pub query: Y,
     /// Requests the script sends (`pm.sendRequest`), as requests of the collection: before the
     /// item (a pre-request script) or after it (a test script).
     pub requests: Vec<Y>,
@@ -1570,6 +1572,9 @@ impl Converter {
         if let Some(done) = self.header_added(e) {
             return done;
         }
+        if let Some(done) = self.query_added(e) {
+            return done;
+        }
         if unset_call(e) {
             if let Expr::Call(_, args) = e
                 && let [Expr::Str(name)] = args.as_slice()
@@ -2331,6 +2336,55 @@ impl Converter {
             return Some(Done::Kept(KEPT_COMPUTED));
         };
         self.out.headers.set(key.clone(), value);
+        Some(Done::Converted)
+    }
+
+    /// `pm.request.url.addQueryParams([{ key: "key", value: pm.globals.get("apiKey") }])`
+    /// (also `pm.request.addQueryParams`, `pm.request.url.query.add/upsert({...})`, a text
+    /// `"a=1&b=2"`): `query:` entries, after those the URL holds, as Postman appends them.
+    fn query_added(&mut self, e: &Expr) -> Option<Done> {
+        let Expr::Call(callee, args) = e else {
+            return None;
+        };
+        let adds = matches!(
+            path(callee).as_deref(),
+            Some(
+                "pm.request.url.addQueryParams"
+                    | "pm.request.addQueryParams"
+                    | "pm.request.url.query.add"
+                    | "pm.request.url.query.upsert"
+            )
+        );
+        if !adds || self.phase != Phase::PreRequest {
+            return None;
+        }
+        let items: Vec<&Expr> = match args.as_slice() {
+            [Expr::Array(items)] => items.iter().collect(),
+            [one @ Expr::Object(_)] => vec![one],
+            [Expr::Str(text)] => {
+                for (k, v) in url::form_urlencoded::parse(text.as_bytes()) {
+                    self.out.query.set(k.into_owned(), Y::str(v.into_owned()));
+                }
+                return Some(Done::Converted);
+            }
+            _ => return Some(Done::Kept(KEPT_COMPUTED)),
+        };
+        let mut pairs = Vec::new();
+        for item in items {
+            let Expr::Object(o) = item else {
+                return Some(Done::Kept(KEPT_COMPUTED));
+            };
+            let (Some(Expr::Str(key)), Some(value)) = (field(o, "key"), field(o, "value")) else {
+                return Some(Done::Kept(KEPT_COMPUTED));
+            };
+            let Some(value) = self.value(value) else {
+                return Some(Done::Kept(KEPT_COMPUTED));
+            };
+            pairs.push((key.clone(), value));
+        }
+        for (k, v) in pairs {
+            self.out.query.set(k, v);
+        }
         Some(Done::Converted)
     }
 
@@ -3652,13 +3706,20 @@ fn jinja_of(v: &Y) -> Option<String> {
 
 /// `Math.floor(Math.random() * n)`: the factor `n` (a whole number below it is made).
 fn random_factor(e: &Expr) -> Option<&Expr> {
+    rounded_random(e, "Math.floor")
+}
+
+/// `<rounding>(Math.random() * n)` (`Math.floor`, `Math.round`, `Math.ceil`): the factor `n`.
+fn rounded_random<'e>(e: &'e Expr, rounding: &str) -> Option<&'e Expr> {
     let Expr::Call(floor, args) = e else {
         return None;
     };
-    let (Some("Math.floor"), [Expr::Binary("*", a, b)]) = (path(floor).as_deref(), args.as_slice())
-    else {
+    let [Expr::Binary("*", a, b)] = args.as_slice() else {
         return None;
     };
+    if path(floor).as_deref() != Some(rounding) {
+        return None;
+    }
     let is_random = |x: &Expr| matches!(x, Expr::Call(c, a) if a.is_empty() && path(c).as_deref() == Some("Math.random"));
     match (is_random(a), is_random(b)) {
         (true, false) => Some(b),
@@ -3684,6 +3745,15 @@ fn form_decoded(s: &str) -> String {
 fn random_jinja(e: &Expr) -> Option<String> {
     if let Some(n) = random_below(e) {
         return Some(format!("random_int(0, {})", n - 1));
+    }
+    // `Math.round(Math.random() * n)`: 0 to n; `Math.ceil(...)`: 1 to n (0 only when the
+    // random number is exactly 0).
+    for (rounding, low) in [("Math.round", 0), ("Math.ceil", 1)] {
+        if let Some(n) = rounded_random(e, rounding).and_then(whole_factor)
+            && n >= low
+        {
+            return Some(format!("random_int({low}, {n})"));
+        }
     }
     // lodash's `_.random(100, 999)` / `_.random(9)`: a whole number, both ends included.
     if let Expr::Call(callee, args) = e

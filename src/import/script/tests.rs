@@ -3086,14 +3086,18 @@ fn random_whole_numbers_between_two_written_ends() {
             "let year = Math.floor(Math.random() * (2025 - 1900 + 1)) + 1900;",
             "pm.environment.set(\"year\",year)",
             "pm.environment.set(\"c\", Math.floor(Math.random() * 900) + 100);",
-            // Rounding makes both ends half as likely: not a uniform pick, left to a human.
+            // Rounding makes both ends half as likely in Postman; a uniform pick of the same
+            // range serves a made-up value as well (a variable left unset would not).
             "pm.environment.set(\"d\", Math.round(Math.random() * 10));",
+            "pm.environment.set(\"e\", Math.ceil(Math.random() * 6));",
         ],
     );
     let v = out(&s);
     assert_eq!(v["sets"]["year"], json!("{{ random_int(0, 125) + 1900 }}"));
     assert_eq!(v["sets"]["c"], json!("{{ random_int(0, 899) + 100 }}"));
-    assert_eq!(s.kept.len(), 1, "{:?}", s.kept);
+    assert_eq!(v["sets"]["d"], json!("{{ random_int(0, 10) }}"));
+    assert_eq!(v["sets"]["e"], json!("{{ random_int(1, 6) }}"));
+    assert_eq!(s.kept, vec![]);
 }
 
 #[test]
@@ -3232,4 +3236,31 @@ fn xml2js_parse_string_callbacks_read_the_body_with_every_child_a_list() {
     ]);
     assert_eq!(out(&s)["capture"], json!({}));
     assert_eq!(s.kept.len(), 2, "{:?}", s.kept);
+}
+
+#[test]
+fn query_parameters_a_pre_request_script_adds_are_the_requests_query() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "pm.request.url.addQueryParams([",
+            "    { key: 'key', value: pm.globals.get('trelloKey') },",
+            "    { key: 'lang', value: 'pl' }",
+            "]);",
+            "pm.request.url.query.add({ key: 'page', value: pm.environment.get('page') });",
+            "pm.request.addQueryParams('a=1&b=two%20words');",
+        ],
+    );
+    let query: Value = serde_saphyr::from_str(&yaml_out::to_string(&s.query)).expect("yaml");
+    assert_eq!(
+        query,
+        json!({"key": "{{ trelloKey }}", "lang": "pl", "page": "{{ page }}", "a": "1", "b": "two words"})
+    );
+    assert_eq!(s.kept, vec![]);
+    // A value computed from something else stays a comment.
+    let s = run(
+        Phase::PreRequest,
+        &["pm.request.url.addQueryParams([{ key: 'sig', value: sign(pm.request) }]);"],
+    );
+    assert_eq!(s.kept.len(), 1);
 }
