@@ -541,8 +541,12 @@ impl Parser {
             let Expr::Binary("<", i, bound) = self.expr()? else {
                 return None;
             };
-            let Expr::Member(list, length) = *bound else {
-                return None;
+            // `i < list.length`, or a count written as a number (`i < 15`: the list is that
+            // number, `Expr::Num`).
+            let (list, length) = match *bound {
+                Expr::Member(list, length) => (list, length),
+                n @ Expr::Num(_) => (Box::new(n), "length".to_string()),
+                _ => return None,
             };
             if *i != Expr::Ident(name.clone()) || length != "length" || !self.eat(";") {
                 return None;

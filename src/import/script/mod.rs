@@ -536,7 +536,10 @@ impl Converter {
                     false => Done::Kept(KEPT_AROUND),
                 }
             }
-            StmtKind::For(l) => self.flag_loop(l).unwrap_or_else(|| self.flow(s)),
+            StmtKind::For(l) => self
+                .flag_loop(l)
+                .or_else(|| self.repeated_text(l))
+                .unwrap_or_else(|| self.flow(s)),
             StmtKind::Try(..) | StmtKind::Throw(_) | StmtKind::Return(_) | StmtKind::Other => {
                 self.flow(s)
             }
@@ -2336,6 +2339,39 @@ impl Converter {
             return Some(Done::Kept(KEPT_COMPUTED));
         };
         self.out.headers.set(key.clone(), value);
+        Some(Done::Converted)
+    }
+
+    /// `let login = ""; for (let i = 0; i < 15; i++) { login += pm.variables.replaceIn(
+    /// "{{$randomAlphaNumeric}}") }`: the local holds that value written 15 times over (each a
+    /// new made-up one where it is made up), at most 64.
+    fn repeated_text(&mut self, l: &js::Loop) -> Option<Done> {
+        let Expr::Num(n) = l.list else {
+            return None;
+        };
+        if !(l.indexed && n.fract() == 0.0 && (1.0..=64.0).contains(&n)) {
+            return None;
+        }
+        let [body] = l.body.as_slice() else {
+            return None;
+        };
+        let StmtKind::Assign(Expr::Ident(acc), Expr::Binary("+", a, piece)) = &body.kind else {
+            return None;
+        };
+        if **a != Expr::Ident(acc.clone()) || body.mentions(&l.name) {
+            return None;
+        }
+        let (Some(Y::Str(start)), Some(Y::Str(piece))) =
+            (self.value(&Expr::Ident(acc.clone())), self.value(piece))
+        else {
+            return None;
+        };
+        let text = match piece.contains("{{") && n >= 3.0 {
+            true => format!("{start}{{% for _ in range({n}) %}}{piece}{{% endfor %}}"),
+            false => start + &piece.repeat(n as usize),
+        };
+        self.aliases
+            .insert(acc.clone(), Some(Subject::Value(Y::Str(text))));
         Some(Done::Converted)
     }
 

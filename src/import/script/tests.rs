@@ -3264,3 +3264,39 @@ fn query_parameters_a_pre_request_script_adds_are_the_requests_query() {
     );
     assert_eq!(s.kept.len(), 1);
 }
+
+#[test]
+fn a_text_built_by_a_counted_loop_is_that_value_repeated() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "var login = \"\";",
+            "for (let i = 0; i < 15; i++) {",
+            "    login += pm.variables.replaceIn(\"{{$randomAlphaNumeric}}\");",
+            "}",
+            "pm.collectionVariables.set(\"login\", login);",
+            "let pin = 'p-';",
+            "for (var j = 0; j < 2; j++) { pin += '0'; }",
+            "pm.environment.set('pin', pin);",
+        ],
+    );
+    let v = out(&s);
+    assert_eq!(
+        v["sets"]["login"],
+        json!("{% for _ in range(15) %}{{ fake('alpha_numeric') }}{% endfor %}"),
+        "{v}"
+    );
+    assert_eq!(v["sets"]["pin"], json!("p-00"), "{v}");
+    assert_eq!(s.kept, vec![]);
+    // A body that reads the index, or a count from elsewhere, stays a comment.
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "var s = '';",
+            "for (let i = 0; i < 3; i++) { s += i; }",
+            "for (let i = 0; i < n; i++) { s += 'x'; }",
+            "pm.environment.set('s', s);",
+        ],
+    );
+    assert!(s.kept.len() >= 2, "{:?}", s.kept);
+}
