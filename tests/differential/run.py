@@ -946,6 +946,27 @@ def yarc_verdicts(report, written=frozenset()):
                      "message": r.get("message"), "full_name": r.get("full_name")}
             for key in keys:
                 out[key] = entry
+    return fold_sent(out)
+
+
+SENT = " — sent by its script"
+
+
+def fold_sent(out):
+    """A request a script sends (`pm.sendRequest`) is judged, in Newman, by the item whose
+    script sent it: yarc's `<item> — sent by its script` counts toward `<item>`'s verdict."""
+    for (name, occurrence), sent in list(out.items()):
+        if not name.endswith(SENT.lower()):
+            continue
+        parent = out.get((name[: -len(SENT)], occurrence))
+        if parent is None or parent is sent:
+            continue
+        out[(name[: -len(SENT)], occurrence)] = dict(
+            parent,
+            state="passed" if parent["state"] == "passed" and sent["state"] == "passed" else "failed",
+            assertions=parent["assertions"] + sent["assertions"],
+            failed=parent["failed"] + sent["failed"])
+        del out[(name, occurrence)]
     return out
 
 

@@ -629,7 +629,11 @@ impl Chain<'_> {
             out.0.push((s.clone(), p, v, negate));
         };
         match (word, args) {
-            ("a" | "an", Some([Expr::Str(t)])) => match t.to_ascii_lowercase().as_str() {
+            // chai takes a message after the type: `an("array", "'items' is not an array")`.
+            (
+                "a" | "an",
+                Some([Expr::Str(t)] | [Expr::Str(t), Expr::Str(_) | Expr::Template(_)]),
+            ) => match t.to_ascii_lowercase().as_str() {
                 "undefined" => out
                     .0
                     .push((subject.clone(), "exists", Y::Bool(negate), false)),
@@ -721,7 +725,13 @@ impl Chain<'_> {
                 put(subject, "gte", lo);
                 put(subject, "lte", hi);
             }
-            ("match" | "matches", Some([Expr::Regex(body, flags)])) => {
+            (
+                "match" | "matches",
+                Some(
+                    [Expr::Regex(body, flags)]
+                    | [Expr::Regex(body, flags), Expr::Str(_) | Expr::Template(_)],
+                ),
+            ) => {
                 let Some(re) = regex(body, flags) else {
                     return Some(false);
                 };

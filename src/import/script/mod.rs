@@ -1014,11 +1014,16 @@ impl Converter {
             Expr::Unary("!", inner) if let Some(Subject::VarSet(name)) = self.subject(inner) => {
                 (name, Y::Map(vec![("exists".into(), Y::Bool(true))]))
             }
+            // Set, not empty — and not the `null` yarc holds where Postman's variable holds
+            // `undefined` (a `set()` of a missing field), which `!x` refuses too.
             Expr::Unary("!", inner) => (
                 var(inner)?,
                 Y::Map(vec![
                     ("exists".into(), Y::Bool(true)),
-                    ("not".into(), Y::str("")),
+                    (
+                        "not".into(),
+                        Y::Map(vec![("in".into(), Y::Seq(vec![Y::str(""), Y::str("null")]))]),
+                    ),
                 ]),
             ),
             Expr::Binary(op @ ("==" | "===" | "!=" | "!=="), a, b) => {
@@ -1028,7 +1033,10 @@ impl Converter {
                 };
                 let equal = op.starts_with('=');
                 let y = match (absent(other), equal) {
-                    (true, true) => Y::Map(vec![("exists".into(), Y::Bool(true))]),
+                    (true, true) => Y::Map(vec![
+                        ("exists".into(), Y::Bool(true)),
+                        ("not".into(), Y::str("null")),
+                    ]),
                     (true, false) => Y::Map(vec![("exists".into(), Y::Bool(false))]),
                     (false, true) => Y::Map(vec![("not".into(), literal_y(other)?)]),
                     (false, false) => literal_y(other)?,

@@ -1197,14 +1197,17 @@ fn a_pre_request_refusal_of_placeholder_settings_is_a_check_of_the_variables() {
         ],
     );
     let v = out(&s);
-    let set = json!({"exists": true, "not": ""});
+    let set = json!({"exists": true, "not": {"in": ["", "null"]}});
     assert_eq!(v["expect"]["vars"]["clientId"], set);
     assert_eq!(v["expect"]["vars"]["client_secret"], set);
     assert_eq!(
         v["expect"]["vars"]["apiKey"],
         json!({"not": "<add your apiKey>"})
     );
-    assert_eq!(v["expect"]["vars"]["tenant"], json!({"exists": true}));
+    assert_eq!(
+        v["expect"]["vars"]["tenant"],
+        json!({"exists": true, "not": "null"})
+    );
     assert!(s.kept.is_empty(), "{:?}", s.kept);
     assert_eq!((s.assertions_seen, s.assertions), (3, 4));
     // A throw on the response's shape, or a condition it cannot read, is kept.
@@ -2663,7 +2666,7 @@ fn an_if_that_only_fails_is_read_as_a_throw_is() {
     let v = out(&pre);
     assert_eq!(
         v["expect"]["vars"]["apiKey"],
-        json!({"exists": true, "not": ""}),
+        json!({"exists": true, "not": {"in": ["", "null"]}}),
         "{v}"
     );
     let s = test(&["if (pm.response.code === 500) { pm.expect.fail('server error'); }"]);
@@ -2879,7 +2882,11 @@ fn a_pre_request_loop_that_refuses_unset_variables_is_vars_checks() {
             "{v}"
         );
     }
-    assert_eq!(v["expect"]["vars"]["_orgId"], json!({"exists": true}));
+    // `undefined`: the `null` yarc holds for a set of a missing field is refused too.
+    assert_eq!(
+        v["expect"]["vars"]["_orgId"],
+        json!({"exists": true, "not": "null"})
+    );
     assert_eq!(s.kept.len(), 1, "{:?}", s.kept);
 }
 
