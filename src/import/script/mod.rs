@@ -1022,7 +1022,10 @@ impl Converter {
                     ("exists".into(), Y::Bool(true)),
                     (
                         "not".into(),
-                        Y::Map(vec![("in".into(), Y::Seq(vec![Y::str(""), Y::str("null")]))]),
+                        Y::Map(vec![(
+                            "in".into(),
+                            Y::Seq(vec![Y::str(""), Y::str("null")]),
+                        )]),
                     ),
                 ]),
             ),
