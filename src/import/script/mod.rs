@@ -1014,21 +1014,7 @@ impl Converter {
             Expr::Unary("!", inner) if let Some(Subject::VarSet(name)) = self.subject(inner) => {
                 (name, Y::Map(vec![("exists".into(), Y::Bool(true))]))
             }
-            // Set, not empty — and not the `null` yarc holds where Postman's variable holds
-            // `undefined` (a `set()` of a missing field), which `!x` refuses too.
-            Expr::Unary("!", inner) => (
-                var(inner)?,
-                Y::Map(vec![
-                    ("exists".into(), Y::Bool(true)),
-                    (
-                        "not".into(),
-                        Y::Map(vec![(
-                            "in".into(),
-                            Y::Seq(vec![Y::str(""), Y::str("null")]),
-                        )]),
-                    ),
-                ]),
-            ),
+            Expr::Unary("!", inner) => (var(inner)?, truthy_var()),
             Expr::Binary(op @ ("==" | "===" | "!=" | "!=="), a, b) => {
                 let (name, other) = match var(a) {
                     Some(n) => (n, &**b),
@@ -1196,8 +1182,8 @@ impl Converter {
     }
 
     /// `getvar("clientId")` of a helper `getter`: the variable's read, and the helper's refusal
-    /// to go on without it as a check of the request (`vars: { clientId: { exists: true, not:
-    /// "" } }`) — Newman counts the throw as a failure of the request, which it still sends.
+    /// to go on without it as a check of the request ([`truthy_var`]) — Newman counts the throw
+    /// as a failure of the request, which it still sends.
     fn getter_call(&mut self, e: &Expr) -> Option<Expr> {
         let Expr::Call(callee, args) = e else {
             return None;
@@ -1209,10 +1195,7 @@ impl Converter {
             return None;
         }
         let var = super::vars::ident(name);
-        let wanted = Y::Map(vec![
-            ("exists".into(), Y::Bool(true)),
-            ("not".into(), Y::str("")),
-        ]);
+        let wanted = truthy_var();
         self.out.expect.child("vars").set(var, wanted);
         self.out.assertions_seen += 1;
         self.out.assertions += 1;
@@ -3551,6 +3534,17 @@ fn tidy_paths(entries: &mut Vec<(String, Y)>, xml: bool) {
         };
         !(*v == only_exists && present.iter().any(below))
     });
+}
+
+/// What `!x` refuses of a variable, as `expect.vars` predicates: set, not empty — and not the
+/// `null` yarc holds where Postman's variable holds `undefined` (after a `set()` of a missing
+/// field), which `!x` refuses too.
+fn truthy_var() -> Y {
+    let falsy = Y::Seq(vec![Y::str(""), Y::str("null")]);
+    Y::Map(vec![
+        ("exists".into(), Y::Bool(true)),
+        ("not".into(), Y::Map(vec![("in".into(), falsy)])),
+    ])
 }
 
 /// Whether the predicates of a path fail when it selects nothing: all do but `exists: false`

@@ -1465,7 +1465,7 @@ fn a_helper_that_refuses_an_unset_variable_is_a_check_of_it() {
         ],
     );
     let v = out(&s);
-    let refused = json!({"exists": true, "not": ""});
+    let refused = json!({"exists": true, "not": {"in": ["", "null"]}});
     assert_eq!(v["expect"]["vars"]["clientId"], refused, "{v}");
     assert_eq!(v["expect"]["vars"]["scope"], refused, "{v}");
     assert_eq!(v["sets"]["who"], json!("{{ clientId }}"), "{v}");
