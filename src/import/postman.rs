@@ -1054,13 +1054,79 @@ fn sent_request(sent: Y, whose: &str, cx: &mut Ctx<'_>) -> Y {
     let name = cx.unique_name(&format!("{whose} — sent by its script"));
     named.set("name", Y::str(name));
     if let Y::Map(entries) = sent {
-        for (k, v) in entries {
+        for (k, mut v) in entries {
+            match k.as_str() {
+                "headers" => hide_header_secrets(&mut v, cx),
+                // `JSON.stringify({ password: "..." })`: a literal the script holds.
+                "json" | "form" => hide_field_secrets(&mut v, cx),
+                _ => {}
+            }
             named.set(k, v);
         }
     }
     note_reads(cx, &named, Reader::Request);
     cx.report.sent_requests += 1;
     named
+}
+
+/// A header's literal credential as a `secret()` reference: the value of a secret-looking
+/// header (`X-Api-Key`), the credential after an `Authorization` header's scheme (`Bearer
+/// {{ secret('AUTHORIZATION') }}`). `None`: nothing to hide (a template, an empty value, any
+/// other header).
+fn hidden_header(name: &str, value: &str, cx: &mut Ctx<'_>) -> Option<String> {
+    if value.contains("{{") || value.trim().is_empty() {
+        return None;
+    }
+    if looks_secret(name) {
+        return Some(cx.secret_or_text(value, &env_name(name)));
+    }
+    let authorization = ["authorization", "proxy-authorization"]
+        .iter()
+        .any(|h| name.eq_ignore_ascii_case(h));
+    if !authorization {
+        return None;
+    }
+    Some(match value.trim().split_once(' ') {
+        Some((scheme, credential)) if !credential.trim().is_empty() => format!(
+            "{scheme} {}",
+            cx.secret_or_text(credential.trim(), &env_name(name))
+        ),
+        _ => cx.secret_or_text(value.trim(), &env_name(name)),
+    })
+}
+
+/// The literal credentials of headers a script writes (added to the request, or of a request
+/// it sends), hidden as the export's own headers are.
+fn hide_header_secrets(headers: &mut Y, cx: &mut Ctx<'_>) {
+    let Y::Map(entries) = headers else {
+        return;
+    };
+    for (k, v) in entries.iter_mut() {
+        if let Y::Str(text) = v
+            && let Some(hidden) = hidden_header(k, text, cx)
+        {
+            *v = Y::str(hidden);
+        }
+    }
+}
+
+/// The secret-looking fields of a body a script writes (`password`, `client_secret`, at any
+/// depth) as `secret()` references.
+fn hide_field_secrets(body: &mut Y, cx: &mut Ctx<'_>) {
+    match body {
+        Y::Map(entries) => {
+            for (k, v) in entries.iter_mut() {
+                match v {
+                    Y::Str(text) if looks_secret(k) && !text.is_empty() && !text.contains("{{") => {
+                        *v = Y::str(cx.secret_or_text(text, &env_name(k)));
+                    }
+                    _ => hide_field_secrets(v, cx),
+                }
+            }
+        }
+        Y::Seq(items) => items.iter_mut().for_each(|i| hide_field_secrets(i, cx)),
+        _ => {}
+    }
 }
 
 /// A secret a script holds as a literal — the token request's `client_secret`, a
@@ -1092,7 +1158,9 @@ fn hide_literal_secrets(s: &mut Script, cx: &mut Ctx<'_>) {
             }
         }
     }
-    for map in [&mut s.variables, &mut s.sets] {
+    // A header or query parameter a script adds is named as the export's own are.
+    hide_header_secrets(&mut s.headers, cx);
+    for map in [&mut s.variables, &mut s.sets, &mut s.query] {
         if let Y::Map(entries) = map {
             for (k, v) in entries.iter_mut().filter(|(k, _)| looks_secret(k)) {
                 hide(k, v, cx);
@@ -1869,11 +1937,7 @@ fn headers(list: Option<&Value>, cx: &mut Ctx<'_>) -> Y {
             // The oauth2 block the token request became sends it.
             continue;
         }
-        let value = if looks_secret(k) && !v.contains("{{") && !v.is_empty() {
-            cx.secret_or_text(&v, &env_name(k))
-        } else {
-            cx.text(&v)
-        };
+        let value = hidden_header(k, &v, cx).unwrap_or_else(|| cx.text(&v));
         match out
             .iter_mut()
             .find(|(name, _)| name.eq_ignore_ascii_case(k))
@@ -3278,5 +3342,58 @@ mod tests {
             &text[..400]
         );
         assert!(text.contains("case 'r1999'"));
+    }
+
+    #[test]
+    fn a_literal_credential_a_script_adds_to_a_header_or_the_query_is_never_written() {
+        let mut c = collection(json!([
+            {"name": "a", "request": {"url": "https://api.example.com/a"}},
+        ]));
+        c["event"] = json!([{"listen": "prerequest", "script": {"exec": [
+            "pm.request.headers.add({ key: 'X-Api-Key', value: 'sk_live_abcdef123456' });",
+            "pm.request.url.addQueryParams([{ key: 'api_key', value: 'qk_live_987654zyx' }]);",
+        ]}}]);
+        let (col, text) = imported(&c);
+        assert!(!text.contains("sk_live_abcdef123456"), "{text}");
+        assert!(!text.contains("qk_live_987654zyx"), "{text}");
+        assert_eq!(
+            col["defaults"]["headers"]["X-Api-Key"],
+            json!("{{ secret('X_API_KEY') }}"),
+            "{text}"
+        );
+        assert_eq!(
+            col["defaults"]["query"]["api_key"],
+            json!("{{ secret('API_KEY') }}"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn literal_credentials_in_headers_and_a_sent_requests_body_are_never_written() {
+        let mut c = collection(json!([
+            {"name": "a", "request": {"method": "POST", "url": "https://api.example.com/a",
+             "header": [{"key": "Authorization", "value": "Bearer eyJhbGciOiJIUzI1NiJ9.lit.sig"}]},
+             "event": [{"listen": "test", "script": {"exec": [
+                "pm.sendRequest({ url: 'https://api.example.com/b', method: 'POST',",
+                "  header: { 'X-Api-Key': 'sk_live_abcdef123456', 'Authorization': 'Basic dXNlcjpwYXNz' },",
+                "  body: { mode: 'raw', raw: JSON.stringify({ user: 'ada', password: 'hunter2-literal' }) } },",
+                "  (err, res) => { pm.environment.set('t', res.json().token); });",
+             ]}}]},
+        ]));
+        c["event"] = json!([{"listen": "prerequest", "script": {"exec": [
+            "pm.request.headers.upsert({ key: 'Authorization', value: 'Basic cm9vdDpyb290' });",
+        ]}}]);
+        let (_, text) = imported(&c);
+        for literal in [
+            "eyJhbGci",
+            "sk_live_",
+            "dXNlcjpwYXNz",
+            "hunter2",
+            "cm9vdDpyb290",
+        ] {
+            assert!(!text.contains(literal), "{literal} in\n{text}");
+        }
+        assert!(text.contains("Bearer {{ secret('AUTHORIZATION"), "{text}");
+        assert!(text.contains("user: ada"), "{text}");
     }
 }

@@ -382,6 +382,34 @@ def postman_values(fixture) -> dict:
             for v in json.load(f).get("values", []):
                 values.setdefault(env_name(v.get("key", "")), v.get("value"))
     walk_auth(collection_body(fixture["json"]))
+    # A literal credential in an `Authorization` header, asked for after its scheme: the first
+    # value as AUTHORIZATION, another as <REQUEST>_AUTHORIZATION or AUTHORIZATION_2, ...
+    distinct = []
+
+    def walk_headers(node, owner=None):
+        if isinstance(node, dict):
+            owner = node.get("name") if isinstance(node.get("name"), str) else owner
+            for h in node.get("header") or [] if isinstance(node.get("header"), list) else []:
+                if not isinstance(h, dict) or h.get("disabled"):
+                    continue
+                k, v = str(h.get("key", "")), h.get("value")
+                if k.lower() not in ("authorization", "proxy-authorization") or not isinstance(v, str) \
+                        or "{{" in v or not v.strip():
+                    continue
+                cred = v.strip().split(" ", 1)[1].strip() if " " in v.strip() else v.strip()
+                if cred not in distinct:
+                    distinct.append(cred)
+                n = distinct.index(cred)
+                values.setdefault(env_name(k) + (f"_{n + 1}" if n else ""), cred)
+                if owner:
+                    values.setdefault(f"{env_name(owner)}_{env_name(k)}", cred)
+            for v in node.values():
+                walk_headers(v, owner)
+        elif isinstance(node, list):
+            for v in node:
+                walk_headers(v, owner)
+
+    walk_headers(collection_body(fixture["json"]))
     # Literals scripts hold (`set("api_key", "...")`, a token form's `client_secret=...`), which
     # the import asks for as secrets instead of writing them.
     text = json.dumps(collection_body(fixture["json"]))
