@@ -121,7 +121,7 @@ struct Ctx<'a> {
     token_vars: Vec<(String, Y)>,
     /// The collection's and enclosing folders' scripts that do something else for each request
     /// by its name (whose, the split script), outermost first.
-    dispatch: Vec<(String, script::Dispatch)>,
+    dispatch: Vec<(String, std::rc::Rc<script::Dispatch>)>,
     /// Variables holding helper code whose work a converted script does (`Script::helpers`).
     helper_vars: Vec<String>,
     /// The auth of the collection and of each enclosing group that sets one, innermost last:
@@ -410,7 +410,7 @@ pub(crate) fn import(
         let (s, dispatch) = script::convert_scope(&lines, phase);
         scope.add(s, phase, "collection", &mut cx);
         cx.dispatch
-            .extend(dispatch.map(|d| ("the collection".to_string(), d)));
+            .extend(dispatch.map(|d| ("the collection".to_string(), d.into())));
     }
     // Before the requests: a literal secret is named for the collection first.
     let own_auth = collection
@@ -1671,7 +1671,8 @@ fn folder(node: &Value, name: &str, children: &[Value], cx: &mut Ctx<'_>) -> Y {
     {
         let (s, dispatch) = script::convert_scope(&lines, phase);
         scope.add(s, phase, &whose, cx);
-        cx.dispatch.extend(dispatch.map(|d| (whose.clone(), d)));
+        cx.dispatch
+            .extend(dispatch.map(|d| (whose.clone(), d.into())));
     }
     let own_auth = node
         .get("auth")

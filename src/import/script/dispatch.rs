@@ -53,7 +53,9 @@ impl Dispatch {
         };
         let decides = dependent.iter().any(|&i| has_if(&statements[i]))
             || by_name.iter().any(|&i| sets(&statements[i]));
-        let probe = specialise(statements, &facts(phase, "\u{1}", "\u{1}"));
+        let probe = specialise(statements, &facts(phase, "\u{1}", "\u{1}"), |i| {
+            dependent.contains(&i)
+        });
         let decidable = dependent.iter().all(|&i| !probe[i].iter().any(has_if));
         (decides && decidable).then(|| Dispatch {
             lines: lines.to_vec(),
@@ -93,7 +95,8 @@ impl Dispatch {
     pub(crate) fn for_request(&self, name: &str, url: &str) -> (Vec<Stmt>, BTreeSet<usize>) {
         let mut out = Vec::new();
         let mut mine = Vec::new();
-        let specialised = specialise(&self.statements, &facts(self.phase, name, url));
+        let facts = facts(self.phase, name, url);
+        let specialised = specialise(&self.statements, &facts, |i| self.dependent.contains(&i));
         for (i, (part, original)) in specialised.into_iter().zip(&self.statements).enumerate() {
             if self.dependent.contains(&i) {
                 mine.extend(part.iter().cloned());
@@ -204,10 +207,21 @@ fn has_if(s: &Stmt) -> bool {
 /// Each top-level statement as it runs for `name`: the name written in, the locals made from
 /// it (text only) written in after them, what can be computed computed, and an `if` decided
 /// by that replaced by the branch taken (none, one or several statements).
-fn specialise(statements: &[Stmt], facts: &[(Expr, Expr)]) -> Vec<Vec<Stmt>> {
+///
+/// Only the statements `wanted` says, and the declarations (a text they may read), are read;
+/// the others are left empty: what does not depend on the name is the same for every request.
+fn specialise(
+    statements: &[Stmt],
+    facts: &[(Expr, Expr)],
+    wanted: impl Fn(usize) -> bool,
+) -> Vec<Vec<Stmt>> {
     let mut known: Vec<(String, Expr)> = Vec::new();
     let mut out = Vec::new();
-    for s in statements {
+    for (i, s) in statements.iter().enumerate() {
+        if !wanted(i) && !matches!(s.kind, StmtKind::Let(_)) {
+            out.push(Vec::new());
+            continue;
+        }
         if let StmtKind::Assign(Expr::Ident(n), _) = &s.kind {
             known.retain(|(k, _)| k != n);
         }
