@@ -439,6 +439,8 @@ struct CaptureSpec {
     /// With `json` or `xml`: the list of every selected node.
     all: Option<bool>,
     header: Option<String>,
+    /// The value of a cookie the response sets (`Set-Cookie`), by name.
+    cookie: Option<String>,
     /// Group 1 of the first match in the body (or the whole match); with `header`, in that
     /// header's value.
     regex: Option<String>,

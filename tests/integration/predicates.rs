@@ -419,3 +419,34 @@ requests:
     assert_eq!(r.summary(), "2 passed, 1 failed", "{}", r.all());
     r.expect_contains("`length` of 4: only a list, a text or an object has one");
 }
+
+#[test]
+fn a_cookie_capture_keeps_the_value_the_response_sets() {
+    let w = World::new();
+    w.write(
+        "c.yaml",
+        r#"name: cookies
+cookie_jar: false
+requests:
+  - name: login
+    url: "{{ url }}/cookies/set?OCSESSID=s3ss10n&theme=dark"
+    expect: { status: any }
+    capture:
+      sid: { cookie: OCSESSID }
+      gone: { cookie: nothing, optional: true }
+  - name: send it by hand
+    url: "{{ url }}/echo?sid={{ sid }}"
+    expect:
+      json:
+        $.query.sid: s3ss10n
+  - name: a cookie it does not set
+    url: "{{ url }}/echo"
+    capture:
+      none: { cookie: OCSESSID }
+"#,
+    );
+    let r = w.yarc(&["run", "c.yaml"]);
+    r.expect_code(1);
+    assert_eq!(r.summary(), "2 passed, 1 failed", "{}", r.all());
+    r.expect_contains("the response sets no `OCSESSID` cookie");
+}

@@ -468,6 +468,8 @@ pub enum CaptureSource {
     },
     /// A response header, or (with a regex) what it matches in the header's value.
     Header(String, Option<Regex>),
+    /// The value of a cookie the response sets (`Set-Cookie`), by name.
+    Cookie(String),
     Regex(Regex),
     Status,
     Body,

@@ -2437,7 +2437,6 @@ impl Converter {
     /// `shared`: the call writes the collection's or the globals' scope, which an
     /// environment's variable of the same name outranks (a collection variable does the same).
     fn set(&mut self, key: &Expr, value: &Expr, scope: SetScope) -> Done {
-        let shared = scope == SetScope::Shared;
         self.out.sets_seen += 1;
         let Expr::Str(key) = key else {
             return Done::Kept(KEPT_COMPUTED);
@@ -2505,6 +2504,10 @@ impl Converter {
             (Phase::Test, Some(Subject::Json(p))) => or_empty(("json", Y::str(p))),
             (Phase::Test, Some(Subject::Xml(p))) if !p.is_empty() => or_empty(("xml", Y::str(p))),
             (Phase::Test, Some(Subject::Header(h))) => or_empty(("header", Y::str(h))),
+            (Phase::Test, Some(Subject::Cookie(c))) if cookie_value(value) => {
+                Y::Map(vec![("cookie".into(), Y::str(c))])
+            }
+            (Phase::Test, Some(Subject::Cookie(c))) => or_empty(("cookie", Y::str(c))),
             (Phase::Test, Some(Subject::Status)) => Y::Map(vec![("status".into(), Y::Bool(true))]),
             (Phase::Test, Some(Subject::Body)) => Y::Map(vec![("body".into(), Y::Bool(true))]),
             // `set("n", data.items.length)`: the count, not the list; `undefined.length`
@@ -2521,7 +2524,7 @@ impl Converter {
                 }
                 Y::Map(m)
             }
-            (_, Some(Subject::Value(v))) => return self.set_value(&name, key, value, v, shared),
+            (_, Some(Subject::Value(v))) => return self.set_value(&name, key, value, v, scope),
             (Phase::ScopeTest, Some(_)) => return Done::Kept(KEPT_SCOPE_CAPTURE),
             _ => return Done::Kept(KEPT_COMPUTED),
         };
@@ -2532,7 +2535,8 @@ impl Converter {
 
     /// A set() of a value known before the response (a literal, `{{ var }}`, a made-up value):
     /// given before the request, or from the start as a collection variable.
-    fn set_value(&mut self, name: &str, key: &str, value: &Expr, v: Y, shared: bool) -> Done {
+    fn set_value(&mut self, name: &str, key: &str, value: &Expr, v: Y, scope: SetScope) -> Done {
+        let shared = scope == SetScope::Shared;
         // Before the request, as Postman runs it; a value computed from variables is
         // given in order too (as a variable it could read itself: `n = n + 1`).
         let computed = matches!(&v, Y::Str(t) if t.contains("{{"));
@@ -3351,6 +3355,12 @@ impl Converter {
         }
         self.out
     }
+}
+
+/// `postman.getResponseCookie("id").value`: reading `.value` throws without the cookie, so its
+/// capture has no default.
+fn cookie_value(e: &Expr) -> bool {
+    matches!(unwrap_conversion(e), Expr::Member(_, m) if m == "value")
 }
 
 /// `pm.response.token`: a field the response object does not have (the body's are under

@@ -3307,3 +3307,20 @@ fn a_text_built_by_a_counted_loop_is_that_value_repeated() {
     );
     assert!(s.kept.len() >= 2, "{:?}", s.kept);
 }
+
+#[test]
+fn a_set_of_a_cookie_the_response_sets_is_a_cookie_capture() {
+    let s = test(&[
+        "pm.collectionVariables.set('oc_sessid', pm.cookies.get('OCSESSID'));",
+        "pm.environment.set('csrf', postman.getResponseCookie('XSRF-TOKEN').value);",
+    ]);
+    let v = out(&s);
+    assert_eq!(
+        v["capture"]["oc_sessid"],
+        json!({"cookie": "OCSESSID", "default": "null"}),
+        "{v}"
+    );
+    // Reading `.value` of a cookie that is not there throws: the request fails without it.
+    assert_eq!(v["capture"]["csrf"], json!({"cookie": "XSRF-TOKEN"}), "{v}");
+    assert_eq!(s.kept, vec![]);
+}

@@ -461,6 +461,8 @@ fn schema_outcome(
 pub enum CaptureError {
     #[error("no `{0}` header in the response")]
     NoHeader(String),
+    #[error("the response sets no `{0}` cookie")]
+    NoCookie(String),
     #[error("/{0}/ does not match the body")]
     NoMatch(String),
     #[error("{0}")]
@@ -513,6 +515,9 @@ pub fn capture(c: &Capture, resp: &Response, cx: &EvalCtx) -> Result<Value, Capt
                 None => Ok(Value::String(value.to_string())),
             }
         }
+        CaptureSource::Cookie(name) => cookie(resp, name)
+            .map(Value::String)
+            .ok_or_else(|| CaptureError::NoCookie(name.clone())),
         CaptureSource::Regex(re) => matched(re, &resp.text()),
         CaptureSource::Json { path, all } => {
             let json = resp

@@ -284,6 +284,40 @@ fn captures_take_json_headers_regex_and_status() {
 }
 
 #[test]
+fn a_cookie_capture_takes_the_value_of_its_last_set_cookie() {
+    let resp = Response::new(
+        200,
+        vec![
+            ("Set-Cookie".into(), "OCSESSID=old; Path=/".into()),
+            ("Set-Cookie".into(), "theme=dark".into()),
+            ("Set-Cookie".into(), "OCSESSID=s3ss10n; HttpOnly".into()),
+        ],
+        Vec::new(),
+        Duration::ZERO,
+    );
+    let f = Fixture::empty();
+    let r = Redactor::default();
+    let cx = f.cx(&r);
+    let span = crate::source::Span::file_start(&crate::source::SourceFile::new("t", ""));
+    let cap = |name: &str| Capture {
+        var: "v".into(),
+        span: span.clone(),
+        source: CaptureSource::Cookie(name.into()),
+        default: None,
+        optional: false,
+        length: false,
+    };
+    assert_eq!(
+        capture(&cap("OCSESSID"), &resp, &cx),
+        Ok(serde_json::json!("s3ss10n"))
+    );
+    assert_eq!(
+        capture(&cap("none"), &resp, &cx).map_err(|e| e.to_string()),
+        Err("the response sets no `none` cookie".into())
+    );
+}
+
+#[test]
 fn a_comment_is_not_part_of_the_written_check() {
     assert_eq!(without_comment("$.a: 2  # the id"), "$.a: 2");
     assert_eq!(

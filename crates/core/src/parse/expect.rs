@@ -386,6 +386,9 @@ impl Decoder {
             // With `regex`: what it matches in the header's value.
             return Some(CaptureSource::Header(self.string(h, "`header`")?, re));
         }
+        if let Some(c) = f.get("cookie") {
+            return Some(CaptureSource::Cookie(self.string(c, "`cookie`")?));
+        }
         if let Some(re) = re {
             return Some(CaptureSource::Regex(re));
         }
@@ -396,7 +399,7 @@ impl Decoder {
             return Some(CaptureSource::Body);
         }
         self.error(v.error(
-            "a capture needs one of `json`, `xml`, `header`, `regex`, `status: true` or `body: true`",
+            "a capture needs one of `json`, `xml`, `header`, `cookie`, `regex`, `status: true` or `body: true`",
         ));
         None
     }

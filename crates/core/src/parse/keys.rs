@@ -146,7 +146,8 @@ pub const PREDICATES: &[&str] = &[
 ];
 pub const TIME: &[&str] = &["lt", "lte", "gt", "gte"];
 pub const CAPTURE: &[&str] = &[
-    "json", "xml", "all", "header", "regex", "status", "body", "default", "optional", "length",
+    "json", "xml", "all", "header", "cookie", "regex", "status", "body", "default", "optional",
+    "length",
 ];
 pub const RETRY: &[&str] = &[
     "attempts",
