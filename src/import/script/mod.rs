@@ -491,7 +491,9 @@ impl Converter {
             StmtKind::Assign(Expr::Member(target, _), value) if matches!(&**target, Expr::Ident(t) if t == "tests") => {
                 self.legacy_test(value)
             }
-            StmtKind::Assign(Expr::Ident(name), value) => self.declare(name, value),
+            StmtKind::Assign(Expr::Ident(name), value) => self
+                .first_or_false(name, value)
+                .unwrap_or_else(|| self.declare(name, value)),
             StmtKind::Expr(e) => match self.expression(e) {
                 // A call this importer does not read (a `pm.sendRequest` with its callback):
                 // what it holds is seen, and kept.
@@ -1143,6 +1145,7 @@ impl Converter {
         for (binding, value) in decls {
             let d = match binding {
                 Binding::Name(n) if let Some(d) = self.bind_xml2js(n, value) => d,
+                Binding::Name(n) if let Some(d) = self.first_or_false(n, value) => d,
                 Binding::Name(n) => self.declare(n, value),
                 Binding::Object(_) if LIBRARIES.iter().any(|m| is_require(value, m)) => {
                     // `const { Property } = require('postman-collection')`.
@@ -1513,6 +1516,37 @@ impl Converter {
         } else {
             Done::Kept(KEPT_COMPUTED)
         }
+    }
+
+    /// `list = list.length > 0 && list[0]` (or `list && list[0]`): the item, or `false` —
+    /// whose members are `undefined`, so reading through it cannot throw. The name is that
+    /// item, present as far as reads go.
+    fn first_or_false(&mut self, name: &str, value: &Expr) -> Option<Done> {
+        let Expr::Binary("&&", cond, item) = value else {
+            return None;
+        };
+        let Some(Subject::Json(p)) = self.subject(item) else {
+            return None;
+        };
+        let tested = match &**cond {
+            Expr::Binary(">" | "!==" | "!=", len, _) => len,
+            other => other,
+        };
+        let base = match self.subject(tested)? {
+            Subject::Json(q) => q,
+            Subject::Length(inner) => match *inner {
+                Subject::Json(q) => q,
+                _ => return None,
+            },
+            _ => return None,
+        };
+        if !p.starts_with(&base) {
+            return None;
+        }
+        self.present.push(p.clone());
+        self.aliases
+            .insert(name.to_string(), Some(Subject::Json(p)));
+        Some(Done::Converted)
     }
 
     fn expression(&mut self, e: &Expr) -> Done {

@@ -3324,3 +3324,34 @@ fn a_set_of_a_cookie_the_response_sets_is_a_cookie_capture() {
     assert_eq!(v["capture"]["csrf"], json!({"cookie": "XSRF-TOKEN"}), "{v}");
     assert_eq!(s.kept, vec![]);
 }
+
+#[test]
+fn a_first_item_or_false_is_read_as_the_item_without_throwing() {
+    let s = test(&[
+        "var jsonData = JSON.parse(responseBody);",
+        "jsonData = jsonData.length > 0 && jsonData[0];",
+        "if (jsonData.id) postman.setEnvironmentVariable('account_id', jsonData.id);",
+        "postman.setEnvironmentVariable('kind', jsonData.type);",
+    ]);
+    let v = out(&s);
+    assert_eq!(
+        v["capture"]["account_id"],
+        json!({"json": "$[0].id", "optional": true}),
+        "{v}"
+    );
+    // `false.type` is `undefined`, set as null: nothing throws, nothing is required.
+    assert_eq!(
+        v["capture"]["kind"],
+        json!({"json": "$[0].type", "default": "null"}),
+        "{v}"
+    );
+    assert!(v["expect"]["json"].get("$[0]").is_none(), "{v}");
+    assert_eq!(s.kept, vec![]);
+    // A condition on something else is not this idiom.
+    let s = test(&[
+        "var d = pm.response.json();",
+        "var ok = pm.response.code === 200 && d.items;",
+        "pm.test('ok', () => pm.expect(ok).to.be.ok);",
+    ]);
+    assert!(out(&s)["capture"].get("ok").is_none());
+}
