@@ -706,10 +706,19 @@ impl Parser {
     }
 
     fn at_statement_end(&self) -> bool {
+        // `if (!v) throw new Error(e); return v;` on one line: the inner statement took its `;`.
+        let ended = self.pos > 0
+            && matches!(
+                self.toks.get(self.pos - 1),
+                Some(Token {
+                    tok: Tok::Punct(";"),
+                    ..
+                })
+            );
         match self.peek() {
             None => true,
             Some(Tok::Punct(";" | "}")) => true,
-            Some(_) => self.line(self.pos) > self.line(self.pos.saturating_sub(1)),
+            Some(_) => ended || self.line(self.pos) > self.line(self.pos.saturating_sub(1)),
         }
     }
 

@@ -983,8 +983,9 @@ impl Converter {
         let vars = self.out.expect.child("vars");
         for (name, predicates) in wanted {
             vars.set(name, predicates);
-            self.out.assertions += 1;
         }
+        // One statement, one assertion converted, however many variables it checks.
+        self.out.assertions += 1;
         self.out.assertions_seen += 1;
         Some(Done::Converted)
     }
@@ -1016,7 +1017,11 @@ impl Converter {
             Expr::Unary("!", inner) if let Some(Subject::VarSet(name)) = self.subject(inner) => {
                 (name, Y::Map(vec![("exists".into(), Y::Bool(true))]))
             }
-            Expr::Unary("!", inner) => (var(inner)?, truthy_var()),
+            Expr::Unary("!", inner) => {
+                let name = var(inner)?;
+                let wanted = truthy_var(&name);
+                (name, wanted)
+            }
             Expr::Binary(op @ ("==" | "===" | "!=" | "!=="), a, b) => {
                 let (name, other) = match var(a) {
                     Some(n) => (n, &**b),
@@ -1198,7 +1203,7 @@ impl Converter {
             return None;
         }
         let var = super::vars::ident(name);
-        let wanted = truthy_var();
+        let wanted = truthy_var(&var);
         self.out.expect.child("vars").set(var, wanted);
         self.out.assertions_seen += 1;
         self.out.assertions += 1;
@@ -1301,10 +1306,8 @@ impl Converter {
             && path(callee).is_some_and(|p| VAR_GETTERS.contains(&p.as_str()));
         let refuses = matches!(&check.kind, StmtKind::If(Expr::Unary("!", x), then, otherwise)
             if matches!(&**x, Expr::Ident(n) if n == local) && is_throw(then) && otherwise.is_empty());
-        let returns = self
-            .lines
-            .get(ret.first.saturating_sub(1))
-            .is_some_and(|l| l.trim().trim_end_matches(';') == format!("return {local}"));
+        // Read from the statement, not its line: a helper written on one line is one too.
+        let returns = matches!(&ret.kind, StmtKind::Return(Some(Expr::Ident(n))) if n == local);
         reads_param && refuses && returns
     }
 
@@ -3583,8 +3586,11 @@ fn tidy_paths(entries: &mut Vec<(String, Y)>, xml: bool) {
 /// What `!x` refuses of a variable, as `expect.vars` predicates: set, not empty — and not the
 /// `null` yarc holds where Postman's variable holds `undefined` (after a `set()` of a missing
 /// field), which `!x` refuses too.
-fn truthy_var() -> Y {
-    let falsy = Y::Seq(vec![Y::str(""), Y::str("null")]);
+fn truthy_var(name: &str) -> Y {
+    // `{{name}}`: the text the import declares for a variable nothing defines (what Newman
+    // sends for it), which a script's `get()` still reads as `undefined`.
+    let own_text = super::vars::text_expr(&format!("{{{{{name}}}}}"));
+    let falsy = Y::Seq(vec![Y::str(""), Y::str("null"), Y::str(own_text)]);
     Y::Map(vec![
         ("exists".into(), Y::Bool(true)),
         ("not".into(), Y::Map(vec![("in".into(), falsy)])),

@@ -24,6 +24,12 @@ fn out(s: &Script) -> Value {
     serde_saphyr::from_str(&text).expect("yaml")
 }
 
+/// What a refusal of an unset variable checks of it: set, not empty, not the `null` that stands
+/// for `undefined`, not its own `{{name}}` text (what the import declares when nothing does).
+fn refused_unset(name: &str) -> Value {
+    json!({"exists": true, "not": {"in": ["", "null", format!("{{{{ \"{{{{{name}}}}}\" }}}}")]}})
+}
+
 #[test]
 fn pm_expect_chains_in_every_spelling() {
     let s = test(&[
@@ -1197,9 +1203,11 @@ fn a_pre_request_refusal_of_placeholder_settings_is_a_check_of_the_variables() {
         ],
     );
     let v = out(&s);
-    let set = json!({"exists": true, "not": {"in": ["", "null"]}});
-    assert_eq!(v["expect"]["vars"]["clientId"], set);
-    assert_eq!(v["expect"]["vars"]["client_secret"], set);
+    assert_eq!(v["expect"]["vars"]["clientId"], refused_unset("clientId"));
+    assert_eq!(
+        v["expect"]["vars"]["client_secret"],
+        refused_unset("client_secret")
+    );
     assert_eq!(
         v["expect"]["vars"]["apiKey"],
         json!({"not": "<add your apiKey>"})
@@ -1209,7 +1217,7 @@ fn a_pre_request_refusal_of_placeholder_settings_is_a_check_of_the_variables() {
         json!({"exists": true, "not": "null"})
     );
     assert!(s.kept.is_empty(), "{:?}", s.kept);
-    assert_eq!((s.assertions_seen, s.assertions), (3, 4));
+    assert_eq!((s.assertions_seen, s.assertions), (3, 3));
     // A throw on the response's shape, or a condition it cannot read, is kept.
     let kept = run(
         Phase::PreRequest,
@@ -1465,9 +1473,12 @@ fn a_helper_that_refuses_an_unset_variable_is_a_check_of_it() {
         ],
     );
     let v = out(&s);
-    let refused = json!({"exists": true, "not": {"in": ["", "null"]}});
-    assert_eq!(v["expect"]["vars"]["clientId"], refused, "{v}");
-    assert_eq!(v["expect"]["vars"]["scope"], refused, "{v}");
+    assert_eq!(
+        v["expect"]["vars"]["clientId"],
+        refused_unset("clientId"),
+        "{v}"
+    );
+    assert_eq!(v["expect"]["vars"]["scope"], refused_unset("scope"), "{v}");
     assert_eq!(v["sets"]["who"], json!("{{ clientId }}"), "{v}");
     // Any other function declaration (more than a `return`) stays a comment, as before.
     assert_eq!(s.kept.len(), 1, "{:?}", s.kept);
@@ -2666,7 +2677,7 @@ fn an_if_that_only_fails_is_read_as_a_throw_is() {
     let v = out(&pre);
     assert_eq!(
         v["expect"]["vars"]["apiKey"],
-        json!({"exists": true, "not": {"in": ["", "null"]}}),
+        refused_unset("apiKey"),
         "{v}"
     );
     let s = test(&["if (pm.response.code === 500) { pm.expect.fail('server error'); }"]);
@@ -3354,4 +3365,29 @@ fn a_first_item_or_false_is_read_as_the_item_without_throwing() {
         "pm.test('ok', () => pm.expect(ok).to.be.ok);",
     ]);
     assert!(out(&s)["capture"].get("ok").is_none());
+}
+
+#[test]
+fn a_getter_helper_written_on_one_line_is_read_as_one_on_several() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "function getvar(name) { let value = pm.variables.get(name); if (!value) throw new Error('missing ' + name); return value; }",
+            "let clientId = getvar('clientId');",
+            "pm.variables.set('who', clientId);",
+        ],
+    );
+    let v = out(&s);
+    assert_eq!(
+        v["sets"]["who"],
+        json!("{{ clientId }}"),
+        "{v} {:?}",
+        s.kept
+    );
+    assert_eq!(
+        v["expect"]["vars"]["clientId"]["exists"],
+        json!(true),
+        "{v}"
+    );
+    assert_eq!(s.kept, vec![]);
 }
