@@ -2075,21 +2075,26 @@ impl Converter {
                 (format!("{p}[*]"), item.clone())
             }
         };
-        let item = &item;
-        let before = self
-            .aliases
-            .insert(item.clone(), Some(Subject::Json(base.clone())));
+        let subject = Subject::Json(base.clone());
         self.each_base = Some(base);
-        let all = self.statements(body);
+        let done = self.with_alias(&item, subject, body);
         self.each_base = outer;
+        Some(done)
+    }
+
+    /// `body` converted with `name` read as `subject` (a callback's or loop's parameter), and
+    /// what `name` meant before given back after it.
+    fn with_alias(&mut self, name: &str, subject: Subject, body: &[Stmt]) -> Done {
+        let before = self.aliases.insert(name.to_string(), Some(subject));
+        let all = self.statements(body);
         match before {
-            Some(b) => self.aliases.insert(item.clone(), b),
-            None => self.aliases.remove(item),
+            Some(b) => self.aliases.insert(name.to_string(), b),
+            None => self.aliases.remove(name),
         };
-        Some(match all {
+        match all {
             true => Done::Converted,
             false => Done::Kept(KEPT_AROUND),
-        })
+        }
     }
 
     /// A list of values written in the script: `["a", "b"]`, or a local bound to one

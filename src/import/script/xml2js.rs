@@ -13,7 +13,7 @@
 //! `stripPrefix`, by its local name — XPath steps by `name()` or `local-name()`, `[0]` → `[1]`.
 
 use super::js::Expr;
-use super::{Converter, Done, KEPT_AROUND, Subject, Xml2js, is_require, path};
+use super::{Converter, Done, Subject, Xml2js, is_require, path};
 
 impl Converter {
     /// What of xml2js an expression is: `require('xml2js')`, its `parseString`, its
@@ -77,20 +77,10 @@ impl Converter {
             None => false,
             Some(o) => self.strips_prefixes(o)?,
         };
-        let alias = self
-            .aliases
-            .insert(result.clone(), Some(Subject::Xml(String::new())));
         let outer = std::mem::replace(&mut self.xml_local, local);
-        let all = self.statements(body);
+        let done = self.with_alias(result, Subject::Xml(String::new()), body);
         self.xml_local = outer;
-        match alias {
-            Some(a) => self.aliases.insert(result.clone(), a),
-            None => self.aliases.remove(result),
-        };
-        Some(match all {
-            true => Done::Converted,
-            false => Done::Kept(KEPT_AROUND),
-        })
+        Some(done)
     }
 
     /// `{}`, `{ tagNameProcessors: [stripPrefix] }` (and `explicitArray: true`, the default):
