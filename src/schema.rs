@@ -191,6 +191,9 @@ struct Request {
     /// This request's contract mode (the collection's otherwise): `off` for a deliberate
     /// negative test.
     contract: Option<ContractMode>,
+    /// `false`: none of the collection's and groups' `defaults` headers, query, checks and
+    /// snapshot, and no inherited `auth`; the message is only what the request says.
+    inherit: Option<bool>,
 }
 
 #[derive(JsonSchema)]

@@ -1053,6 +1053,9 @@ fn sent_request(sent: Y, whose: &str, cx: &mut Ctx<'_>) -> Y {
     let mut named = Y::map();
     let name = cx.unique_name(&format!("{whose} — sent by its script"));
     named.set("name", Y::str(name));
+    // Postman sends it as the script wrote it: no collection or folder auth, no header or
+    // query another script added to the requests, no collection test on its response.
+    named.set("inherit", Y::Bool(false));
     if let Y::Map(entries) = sent {
         for (k, mut v) in entries {
             match k.as_str() {
@@ -2798,6 +2801,8 @@ mod tests {
         let sent = &group[0];
         assert_eq!(sent["method"], "POST");
         assert_eq!(sent["url"], "{{ base }}/login");
+        // Sent as the script wrote it: nothing of the folder's or collection's defaults.
+        assert_eq!(sent["inherit"], false);
         assert_eq!(sent["json"], json!({"user": "ada", "key": "{{ key }}"}));
         assert_eq!(sent["capture"]["session"]["json"], "$.token");
         assert_eq!(out.report.sent_requests, 1);

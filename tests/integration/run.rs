@@ -462,3 +462,50 @@ fn collection_files_share_the_runs_connections() {
     let opened = count.load(Ordering::SeqCst);
     assert!((1..=8).contains(&opened), "{opened} connections for 4 jobs");
 }
+
+#[test]
+fn a_request_that_does_not_inherit_sends_only_what_it_says() {
+    let w = World::new();
+    w.write(
+        "own.yaml",
+        r#"
+name: own
+auth: { bearer: collection-token }
+defaults:
+  headers: { X-Trace: abc }
+  query: { lang: en }
+  set: { n: "{{ (n | default(0)) + 1 }}" }
+  expect: { json: { "$.headers['x-trace']": abc } }
+requests:
+  - name: inherits
+    url: "{{ url }}/echo"
+    expect:
+      json:
+        $.headers.authorization: Bearer collection-token
+        $.query.lang: en
+  - name: its own
+    inherit: false
+    url: "{{ url }}/echo"
+    headers: { X-Own: "yes" }
+    expect:
+      json:
+        "$.headers['x-own']": "yes"
+        "$.headers['x-trace']": { exists: false }
+        $.headers.authorization: { exists: false }
+        $.query: { length: 0 }
+  - name: counts
+    url: "{{ url }}/echo"
+    query: { n: "{{ n }}" }
+    expect: { json: { $.query.n: "3" } }
+"#,
+    );
+    // The inherited check holds for the two that inherit; `its own` gets no header, query,
+    // auth or check from above, but the `set:` runs before it too (n = 3 at the third).
+    let r = w.yarc(&["run", "own.yaml"]);
+    r.expect_code(0);
+    assert_eq!(r.summary(), "3 passed, 0 failed");
+    let plan = w.yarc(&["run", "own.yaml", "--dry-run", "--name", "its own"]);
+    plan.expect_code(0);
+    assert!(!plan.stdout.contains("abc"), "{}", plan.stdout);
+    assert!(!plan.stdout.contains("collection-token"), "{}", plan.stdout);
+}

@@ -195,6 +195,10 @@ pub struct Request {
     pub delay: Option<Duration>,
     /// `contract:` for this request (the collection's otherwise).
     pub contract: Option<ContractMode>,
+    /// `inherit: false`: none of its collection's and groups' `defaults` headers, query,
+    /// checks and snapshot, and no inherited `auth` — the message is only what it says (what a
+    /// Postman script sends with `pm.sendRequest`). Variables and `set:` still come from above.
+    pub inherit: bool,
 }
 
 #[derive(Debug, Clone)]

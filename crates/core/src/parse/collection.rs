@@ -281,6 +281,10 @@ impl Decoder {
                 .unwrap_or_default(),
             delay: f.get("delay").and_then(|n| self.duration(n, "`delay`")),
             contract: f.get("contract").and_then(|n| self.contract(n)),
+            inherit: f
+                .get("inherit")
+                .and_then(|n| self.bool(n, "`inherit`"))
+                .unwrap_or(true),
             name,
         })
     }

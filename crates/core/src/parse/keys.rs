@@ -54,6 +54,7 @@ pub const REQUEST: &[&str] = &[
     "delay",
     "graphql",
     "contract",
+    "inherit",
 ];
 pub const DEFAULTS: &[&str] = &[
     "headers",

@@ -508,6 +508,20 @@ fn contract_in_force(r: &Request, scope: &Scope) -> Option<Contract> {
     })
 }
 
+/// The scope of a request with `inherit: false`: its variables (`set:` too), tags, skips,
+/// timeouts and contract stay; the message's headers, query and auth, the checks and the
+/// snapshot go.
+fn uninherited(scope: &Scope) -> Scope {
+    Scope {
+        auth: None,
+        headers: Vec::new(),
+        query: Vec::new(),
+        snapshot: None,
+        expect: Expect::default(),
+        ..scope.clone()
+    }
+}
+
 /// `defaults.expect` under a narrower one (or a request's own): checks add up; a status
 /// stated below replaces the one above.
 fn merged_expect(above: &Expect, below: &Expect) -> Expect {
@@ -748,12 +762,20 @@ impl Planner {
         }
         self.seen.selected += 1;
         self.warn_shadowed(r, w.env, w.o);
-        // A request with variables of its own is a scope of its own.
+        // A request with variables of its own is a scope of its own, as is one that inherits
+        // no message from it.
         let own;
-        let scope = if r.variables.is_empty() {
+        let scope = if r.variables.is_empty() && r.inherit {
             scope
+        } else if r.variables.is_empty() {
+            own = uninherited(scope);
+            &own
         } else {
-            let mut inner = scope.clone();
+            let mut inner = if r.inherit {
+                scope.clone()
+            } else {
+                uninherited(scope)
+            };
             inner.lower.extend(r.variables.iter().cloned());
             inner.vars = Arc::new(self.starting_vars(&inner.lower, w.env, w.o));
             own = inner;
