@@ -128,11 +128,11 @@ fn token_requests(
         .iter()
         .flat_map(|c| &c.requests)
         .filter(|r| {
-            matches!(r.auth, Some(AuthSpec::OAuth2(_)))
+            matches!(r.auth.as_deref(), Some(AuthSpec::OAuth2(_)))
                 && request.is_none_or(|n| n == r.req.name || n == r.full_name())
         });
     for pr in chosen {
-        let Some(AuthSpec::OAuth2(spec)) = &pr.auth else {
+        let Some(AuthSpec::OAuth2(spec)) = pr.auth.as_deref() else {
             continue;
         };
         let tr = crate::run::render::token_request(spec, &plan.templates, &pr.scope.base)?;

@@ -425,6 +425,7 @@ pub(crate) fn import(
     );
     cx.auth_in_force.extend(auth.clone());
     let requests = items.iter().flat_map(|i| with_sent(i, &mut cx)).collect();
+    note_unreached(&mut cx, 0);
     let requests = Y::Seq(scope.around(requests));
     let mut env_files = Vec::new();
     let mut envs = Vec::new();
@@ -1708,8 +1709,57 @@ fn folder(node: &Value, name: &str, children: &[Value], cx: &mut Ctx<'_>) -> Y {
     g.set("requests", Y::Seq(requests));
     cx.token_vars.truncate(vars_before);
     cx.auth_in_force.truncate(in_force);
+    note_unreached(cx, dispatch_before);
     cx.dispatch.truncate(dispatch_before);
     g
+}
+
+/// Says which lines of the scope scripts that decide by the request's name ran for no request
+/// (left out of the YAML: no request of the export takes that branch).
+fn note_unreached(cx: &mut Ctx<'_>, from: usize) {
+    for (whose, d) in &cx.dispatch[from..] {
+        let lines = d.unreached();
+        if lines.is_empty() {
+            continue;
+        }
+        let phase = match d.phase {
+            Phase::PreRequest => "pre-request",
+            _ => "test",
+        };
+        cx.report.notes.push(format!(
+            "{whose}'s {phase} script: {} run for no request of the export (a branch for a request name it does not have) and were left out",
+            line_ranges(&lines)
+        ));
+    }
+}
+
+/// `lines 3-5, 9`.
+fn line_ranges(lines: &std::collections::BTreeSet<usize>) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut run: Option<(usize, usize)> = None;
+    for &l in lines {
+        run = match run {
+            Some((a, b)) if l == b + 1 => Some((a, l)),
+            Some((a, b)) => {
+                parts.push(if a == b {
+                    a.to_string()
+                } else {
+                    format!("{a}-{b}")
+                });
+                Some((l, l))
+            }
+            None => Some((l, l)),
+        };
+    }
+    if let Some((a, b)) = run {
+        parts.push(if a == b {
+            a.to_string()
+        } else {
+            format!("{a}-{b}")
+        });
+    }
+    let word = if lines.len() == 1 { "line" } else { "lines" };
+    format!("{word} {}", parts.join(", "))
 }
 
 /// The URL as Newman sends it, query string included (written into the URL, it goes out
@@ -3237,6 +3287,50 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains("case 'Login'"), "{text}");
+    }
+
+    #[test]
+    fn a_branch_for_a_request_the_export_does_not_have_is_named_in_the_summary() {
+        let mut c = collection(json!([
+            {"name": "Login", "request": {"url": "https://api.example.com/login", "method": "POST"}},
+            {"name": "List", "request": {"url": "https://api.example.com/orders"}},
+        ]));
+        c["event"] = test_event(&[
+            "switch (pm.info.requestName) {",
+            "    case 'Login':",
+            "        pm.environment.set('token', pm.response.json().token);",
+            "        break;",
+            "    case 'Old login':",
+            "        pm.environment.set('legacy', pm.response.json().token);",
+            "        pm.test('legacy', () => pm.response.to.have.status(201));",
+            "        break;",
+            "}",
+        ]);
+        let out = import(&c, &[], &|_| true).expect("import");
+        let notes = out.report.notes.join("\n");
+        assert!(
+            notes.contains(
+                "the collection's test script: lines 6-7 run for no request of the export"
+            ),
+            "{notes}"
+        );
+        // Every branch taken: nothing to say.
+        c["event"] = test_event(&[
+            "if (pm.info.requestName === 'Login') {",
+            "    pm.environment.set('token', pm.response.json().token);",
+            "} else {",
+            "    pm.test('ok', () => pm.response.to.have.status(200));",
+            "}",
+        ]);
+        let out = import(&c, &[], &|_| true).expect("import");
+        assert!(
+            !out.report
+                .notes
+                .iter()
+                .any(|n| n.contains("run for no request")),
+            "{:?}",
+            out.report.notes
+        );
     }
 
     #[test]

@@ -31,6 +31,8 @@ pub(crate) struct Dispatch {
     /// Indexes (into `statements`) of the top-level statements that read the name, or a local
     /// made from it.
     dependent: BTreeSet<usize>,
+    /// Lines some request's part ran (see [`Dispatch::unreached`]).
+    used: std::cell::RefCell<BTreeSet<usize>>,
 }
 
 impl Dispatch {
@@ -62,6 +64,7 @@ impl Dispatch {
             phase,
             statements: statements.to_vec(),
             dependent,
+            used: Default::default(),
         })
     }
 
@@ -105,7 +108,28 @@ impl Dispatch {
                 out.push(original.clone());
             }
         }
-        (out, lines_of(mine.iter()))
+        let lines = lines_of(mine.iter());
+        self.used.borrow_mut().extend(lines.iter().copied());
+        (out, lines)
+    }
+
+    /// The lines of statements in the part that reads the name that ran for no request read
+    /// so far: a branch for a name the export has no request of (a request renamed since).
+    pub(crate) fn unreached(&self) -> BTreeSet<usize> {
+        let mut leaves = BTreeSet::new();
+        let mut todo: Vec<&Stmt> = self
+            .dependent
+            .iter()
+            .map(|&i| &self.statements[i])
+            .collect();
+        while let Some(s) = todo.pop() {
+            match &s.kind {
+                StmtKind::If(_, a, b) | StmtKind::Try(a, b) => todo.extend(a.iter().chain(b)),
+                StmtKind::For(l) => todo.extend(l.body.iter()),
+                _ => leaves.extend(s.first..=s.last),
+            }
+        }
+        &leaves - &self.used.borrow()
     }
 }
 
