@@ -177,7 +177,7 @@ pub struct Request {
     pub follow_redirects: Option<bool>,
     pub max_redirects: Option<u32>,
     pub tags: Vec<String>,
-    pub skip: Option<Template>,
+    pub skip: Option<Box<Template>>,
     /// `None`: inherit from the group or collection.
     pub auth: Option<Box<AuthSpec>>,
     pub expect: Expect,

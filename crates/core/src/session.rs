@@ -474,7 +474,7 @@ fn register_proxy_credentials(flag: Option<&str>, redactor: &Redactor) {
 
 fn register_client_secrets(plan: &plan::Plan, redactor: &Redactor) {
     for pr in plan.collections.iter().flat_map(|c| &c.requests) {
-        let Some(crate::model::AuthSpec::OAuth2(o)) = &pr.auth else {
+        let Some(crate::model::AuthSpec::OAuth2(o)) = pr.auth.as_deref() else {
             continue;
         };
         let password = o.user.as_ref().map(|(_, p)| p);

@@ -255,7 +255,10 @@ impl Decoder {
                 .get("tags")
                 .map(|n| self.string_list(n, "`tags`"))
                 .unwrap_or_default(),
-            skip: f.get("skip").and_then(|n| self.template(n, "`skip`")),
+            skip: f
+                .get("skip")
+                .and_then(|n| self.template(n, "`skip`"))
+                .map(Box::new),
             auth: f.get("auth").and_then(|n| self.auth(n)).map(Box::new),
             expect: f
                 .get("expect")

@@ -44,7 +44,8 @@ pub struct PlannedRequest {
     pub req: Arc<Request>,
     /// Group names from the outermost in.
     pub groups: Vec<String>,
-    pub auth: Option<AuthSpec>,
+    /// Shared with the scope it comes from: most requests inherit one block.
+    pub auth: Option<Arc<AuthSpec>>,
     pub headers: Vec<(String, Template)>,
     pub query: Vec<(String, Template)>,
     pub timeout: Option<Duration>,
@@ -474,7 +475,7 @@ struct Walk<'a> {
 #[derive(Clone)]
 struct Scope {
     groups: Vec<String>,
-    auth: Option<AuthSpec>,
+    auth: Option<Arc<AuthSpec>>,
     headers: Vec<(String, Template)>,
     query: Vec<(String, Template)>,
     timeout: Option<Duration>,
@@ -554,7 +555,7 @@ impl Planner {
         capture_names(&c.items, &mut self.later);
         let scope = Scope {
             groups: Vec::new(),
-            auth: c.auth.clone(),
+            auth: c.auth.clone().map(Arc::new),
             headers: c.defaults.headers.clone(),
             query: c.defaults.query.clone(),
             timeout: c.defaults.timeout,
@@ -570,7 +571,9 @@ impl Planner {
             document: self.collection_document(c, env),
             contract: c.contract,
         };
-        let mut requests = Vec::new();
+        // Sized once: grown by doubling, a plan of 100,000 requests held a third more than it
+        // used, and twice that while it moved.
+        let mut requests = Vec::with_capacity(count_requests(&c.items));
         let mut captured: Vec<String> = Vec::new();
         self.left_out.clear();
         let vars = Arc::clone(&scope.vars);
@@ -708,7 +711,7 @@ impl Planner {
         let mut inner = scope.clone();
         inner.groups.push(g.name.clone());
         if g.auth.is_some() {
-            inner.auth = g.auth.clone();
+            inner.auth = g.auth.clone().map(Arc::new);
         }
         merge_pairs(&mut inner.headers, &g.defaults.headers);
         merge_pairs(&mut inner.query, &g.defaults.query);
@@ -803,8 +806,11 @@ impl Planner {
         let mut query = scope.query.clone();
         merge_pairs(&mut query, &r.query);
         let mut skips = scope.skips.clone();
-        skips.extend(r.skip.clone());
-        let auth = r.auth.as_deref().cloned().or_else(|| scope.auth.clone());
+        skips.extend(r.skip.as_deref().cloned());
+        let auth = match &r.auth {
+            Some(own) => Some(Arc::new(AuthSpec::clone(own))),
+            None => scope.auth.clone(),
+        };
         let req = if scope.expect.checks.is_empty()
             && !scope.expect.any_status
             && scope.sets.is_empty()
@@ -1036,7 +1042,7 @@ impl Planner {
         if let Some(b) = &pr.req.body {
             body_templates(b, &mut templates);
         }
-        if let Some(a) = &pr.auth {
+        if let Some(a) = pr.auth.as_deref() {
             auth_templates(a, &mut templates);
         }
         let mut expects = vec![&pr.req.expect];
@@ -1159,7 +1165,7 @@ impl Planner {
                 Ok(parsed) => self.check_placeholders(&pr.req.url, &parsed, base),
             }
         }
-        if let Some(AuthSpec::OAuth2(o)) = &pr.auth
+        if let Some(AuthSpec::OAuth2(o)) = pr.auth.as_deref()
             && let TokenEndpoint::Url(t) = &o.endpoint
             && self
                 .render_static(t, base)
@@ -1174,7 +1180,7 @@ impl Planner {
                     )),
             );
         }
-        if let Some(AuthSpec::Bearer(t)) = &pr.auth
+        if let Some(AuthSpec::Bearer(t)) = pr.auth.as_deref()
             && self
                 .render_static(t, base)
                 .is_some_and(|v| v.trim().is_empty())
@@ -1538,6 +1544,16 @@ fn var_info(c: &Collection, env: Option<&Environment>, o: &Overrides) -> Vec<Var
 
 /// The entries of `over` replace every earlier one of the same name (case-insensitive); a name
 /// `over` repeats keeps all its values.
+fn count_requests(items: &[Item]) -> usize {
+    items
+        .iter()
+        .map(|i| match i {
+            Item::Request(_) => 1,
+            Item::Group(g) => count_requests(&g.items),
+        })
+        .sum()
+}
+
 fn merge_pairs(base: &mut Vec<(String, Template)>, over: &[(String, Template)]) {
     base.retain(|(bk, _)| !over.iter().any(|(k, _)| bk.eq_ignore_ascii_case(k)));
     base.extend(over.iter().cloned());

@@ -188,3 +188,16 @@ fn with_dependencies_adds_the_request_that_captures_what_the_choice_needs() {
     assert_eq!(chosen, ["fetch", "start"]);
     assert!(notes.iter().any(|n| n.contains("start")), "{notes:?}");
 }
+
+/// A suite of 100,000 requests holds one of each per request (BENCHMARKS.md, "Request
+/// count"): what most requests lack is boxed (body, auth, retry, snapshot, skip), what they
+/// share is shared (the scope's auth block).
+#[test]
+fn a_request_and_its_plan_entry_stay_small() {
+    let (request, planned) = (
+        std::mem::size_of::<Request>(),
+        std::mem::size_of::<PlannedRequest>(),
+    );
+    assert!(request <= 432, "Request is {request} bytes");
+    assert!(planned <= 296, "PlannedRequest is {planned} bytes");
+}

@@ -243,7 +243,7 @@ impl Runner {
         {
             return Err(invalid(&Diagnostic::new(e.to_string())));
         }
-        let auth = apply_auth(&mut rendered, pr.auth.as_ref(), t, &vars, &self.redactor)
+        let auth = apply_auth(&mut rendered, pr.auth.as_deref(), t, &vars, &self.redactor)
             .map_err(|d| invalid(&d))?;
         super::render::mark_sensitive(&mut rendered, &self.redactor);
         Ok(Ready {

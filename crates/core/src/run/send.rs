@@ -205,8 +205,10 @@ impl Runner {
         timeout: Duration,
         trace: &mut Trace,
     ) -> Result<Response, RunError> {
-        if !matches!(pr.auth, None | Some(crate::model::AuthSpec::None))
-            && let Some((host, text)) = crate::auth::plain_http_warning(&rendered.url, "API")
+        if !matches!(
+            pr.auth.as_deref(),
+            None | Some(crate::model::AuthSpec::None)
+        ) && let Some((host, text)) = crate::auth::plain_http_warning(&rendered.url, "API")
         {
             self.warn_once(&host, text);
         }
