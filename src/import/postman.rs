@@ -127,6 +127,10 @@ struct Ctx<'a> {
     /// The auth of the collection and of each enclosing group that sets one, innermost last:
     /// what a request without its own inherits.
     auth_in_force: Vec<Y>,
+    /// The collection's own variables (what `pm.collectionVariables.clear()` removes).
+    collection_vars: BTreeSet<String>,
+    /// Variables a test script unset or cleared: `set:` on the next request.
+    unset_next: Vec<String>,
 }
 
 impl<'a> Ctx<'a> {
@@ -160,6 +164,8 @@ impl<'a> Ctx<'a> {
             token_vars: Vec::new(),
             dispatch: Vec::new(),
             auth_in_force: Vec::new(),
+            collection_vars: BTreeSet::new(),
+            unset_next: Vec::new(),
             helper_vars: Vec::new(),
             sent_before: Vec::new(),
             sent_after: Vec::new(),
@@ -394,13 +400,7 @@ pub(crate) fn import(
     cx.secret_values = exported_secrets(collection, environments);
     cx.exported_not_json = exported_not_json(collection, environments);
     cx.exported = exported_names(items);
-    cx.in_some_env = environments
-        .iter()
-        .filter_map(|e| e.get("values")?.as_array())
-        .flatten()
-        .filter_map(|v| v.get("key")?.as_str())
-        .map(super::vars::ident)
-        .collect();
+    known_variables(collection, environments, &mut cx);
     // Requests first: the variables their scripts set decide what is a secret.
     let mut scope = Scope::default();
     for (lines, phase) in events(collection, "test", Phase::ScopeTest)
@@ -465,6 +465,31 @@ pub(crate) fn import(
         environments: envs,
         report: cx.report,
     })
+}
+
+/// The variables the environments and the collection itself define, and how Newman shows each
+/// one it does not have (`{{store-id}}`), before a request names it.
+fn known_variables(collection: &Value, environments: &[Value], cx: &mut Ctx<'_>) {
+    cx.in_some_env = environments
+        .iter()
+        .filter_map(|e| e.get("values")?.as_array())
+        .flatten()
+        .filter_map(|v| v.get("key")?.as_str())
+        .map(super::vars::ident)
+        .collect();
+    let keys: Vec<&str> = collection
+        .get("variable")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.get("key")?.as_str())
+        .collect();
+    cx.collection_vars = keys.iter().map(|k| super::vars::ident(k)).collect();
+    for k in keys {
+        cx.written
+            .entry(super::vars::ident(k))
+            .or_insert_with(|| format!("{{{{{k}}}}}"));
+    }
 }
 
 /// The collection's `variables:`: its own, those its scripts set, then those the requests
@@ -700,6 +725,52 @@ fn unresolved(cx: &Ctx<'_>, name: &str) -> String {
         true => String::new(),
         false => as_written(cx, name),
     }
+}
+
+/// What a script sets and unsets: a value known before the run is the collection's (or this
+/// request's `set:`, above an environment's); the rest are `sets`, before the request (an
+/// unset in a test script: before the next one).
+fn variables_of(s: &mut script::Script, phase: Phase, sets: &mut Y, cx: &mut Ctx<'_>) {
+    for (k, v) in s.variables.entries() {
+        // An environment's value would outrank a collection variable: what the script
+        // sets is given from this request on instead, above it, as Postman's set is.
+        match cx.in_some_env.contains(&k) {
+            true => s.sets.set(&k, v),
+            false => cx.set_vars.set(k, v),
+        }
+    }
+    note_script_reads(cx, s);
+    for (k, v) in s.sets.entries() {
+        sets.set(k, v);
+    }
+    for name in unset_names(s, cx) {
+        match phase {
+            Phase::PreRequest => sets.set(&name, Y::str(as_written(cx, &name))),
+            _ => cx.unset_next.push(name),
+        }
+    }
+}
+
+/// The variables a script unsets or clears, each to become the `{{name}}` text Newman sends
+/// for a variable it does not have (which a converted `has()` or refusal refuses). A
+/// collection variable an environment also defines is the environment's again in Postman, and
+/// stays as it is; so does an environment's that the collection defines.
+fn unset_names(s: &script::Script, cx: &Ctx<'_>) -> Vec<String> {
+    let mut names = s.unset.clone();
+    for scope in &s.cleared {
+        let (of, other) = match *scope {
+            "collection" => (&cx.collection_vars, &cx.in_some_env),
+            _ => (&cx.in_some_env, &cx.collection_vars),
+        };
+        let mut all: BTreeSet<String> = of.clone();
+        if *scope == "collection" {
+            all.extend(cx.set_vars.entries().into_iter().map(|(k, _)| k));
+        }
+        names.extend(all.into_iter().filter(|n| !other.contains(n)));
+    }
+    names.sort();
+    names.dedup();
+    names
 }
 
 /// `{{name}}` as the export wrote it, as text yarc sends unchanged.
@@ -1486,6 +1557,9 @@ enum Source<'d> {
 /// beside it and a token request's variable is in force until the request is written.
 fn item_scripts(node: &Value, name: &str, unique: &str, cx: &mut Ctx<'_>) -> ItemScripts {
     let mut out = ItemScripts::default();
+    for name in std::mem::take(&mut cx.unset_next) {
+        out.sets.set(&name, Y::str(as_written(cx, &name)));
+    }
     let sent = sent_json(node);
     // Postman runs the collection's and the folders' scripts before the request's own, in
     // each phase; their parts chosen by the request's name are this request's.
@@ -1529,18 +1603,7 @@ fn item_scripts(node: &Value, name: &str, unique: &str, cx: &mut Ctx<'_>) -> Ite
             }),
             Source::Own(_) => block,
         });
-        for (k, v) in s.variables.entries() {
-            // An environment's value would outrank a collection variable: what the script
-            // sets is given from this request on instead, above it, as Postman's set is.
-            match cx.in_some_env.contains(&k) {
-                true => s.sets.set(&k, v),
-                false => cx.set_vars.set(k, v),
-            }
-        }
-        note_script_reads(cx, &s);
-        for (k, v) in s.sets.entries() {
-            out.sets.set(k, v);
-        }
+        variables_of(&mut s, phase, &mut out.sets, cx);
         for (k, v) in s.headers.entries() {
             out.headers.set(k, v);
         }
@@ -3287,6 +3350,50 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains("case 'Login'"), "{text}");
+    }
+
+    #[test]
+    fn cleared_and_unset_variables_are_the_text_newman_sends_from_then_on() {
+        let mut c = collection(json!([
+            {"name": "reset",
+             "event": [
+                {"listen": "prerequest", "script": {"exec": ["pm.collectionVariables.clear();"]}},
+                {"listen": "test", "script": {"exec": ["pm.environment.unset('session');"]}},
+             ],
+             "request": {"url": "{{host}}/reset"}},
+            {"name": "use",
+             "event": [{"listen": "prerequest", "script": {"exec": [
+                "if (!pm.collectionVariables.has('store-id')) { pm.expect.fail('not found: store-id'); }"
+             ]}}],
+             "request": {"url": "{{host}}/stores/{{store-id}}?s={{session}}"}},
+        ]));
+        c["variable"] = json!([{"key": "store-id", "value": ""}, {"key": "mode", "value": "x"}]);
+        let env = json!({"name": "dev", "values": [
+            {"key": "host", "value": "http://127.0.0.1:9"}, {"key": "session", "value": "s1"},
+            {"key": "mode", "value": "y"},
+        ]});
+        let out = import(&c, &[env], &|_| true).expect("import");
+        let col: Value = serde_saphyr::from_str(&out.files[0].1).expect("yaml");
+        let r = &col["requests"];
+        // The collection's own variables go (one the environment also has is its again).
+        assert_eq!(
+            r[0]["set"],
+            json!({"store_id": "{{ \"{{store-id}}\" }}"}),
+            "{}",
+            out.files[0].1
+        );
+        // An unset in a test script holds from the next request on.
+        assert_eq!(
+            r[1]["set"]["session"], "{{ \"{{session}}\" }}",
+            "{}",
+            out.files[0].1
+        );
+        // `has()` denies that text, as Newman denies a variable it does not have.
+        assert_eq!(
+            r[1]["expect"]["vars"]["store_id"]["not"]["equals"], "{{ \"{{store-id}}\" }}",
+            "{}",
+            out.files[0].1
+        );
     }
 
     #[test]

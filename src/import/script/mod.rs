@@ -67,6 +67,11 @@ pub(crate) struct Script {
     pub helpers: Vec<String>,
     /// `retry:` of the request: its test script sends it again until a condition holds.
     pub retry: Option<Y>,
+    /// Variables the script unsets (`pm.environment.unset("x")`), unconditionally.
+    pub unset: Vec<String>,
+    /// `pm.collectionVariables.clear()` (`collection`) or `pm.environment.clear()`
+    /// (`environment`), unconditionally.
+    pub cleared: Vec<&'static str>,
 }
 
 /// What the body, a header, the status... is called in the output.
@@ -89,7 +94,7 @@ pub(crate) enum Subject {
     Value(Y),
     /// A variable, checked itself: `pm.expect(pm.environment.get("token")).to.exist`.
     Var(String),
-    /// Whether a variable is set: `pm.variables.has("token")`.
+    /// Whether a variable is set: `pm.variables.has("token")`, by its name in Postman.
     VarSet(String),
     /// The whole body against a JSON Schema (`pm.response.to.have.jsonSchema(schema)`).
     Schema(Y),
@@ -1015,7 +1020,7 @@ impl Converter {
             }
             // `!pm.environment.has("x")`: set, whatever its value.
             Expr::Unary("!", inner) if let Some(Subject::VarSet(name)) = self.subject(inner) => {
-                (name, Y::Map(vec![("exists".into(), Y::Bool(true))]))
+                (super::vars::ident(&name), has_var(&name))
             }
             Expr::Unary("!", inner) => {
                 let name = var(inner)?;
@@ -1609,14 +1614,8 @@ impl Converter {
         if let Some(done) = self.query_added(e) {
             return done;
         }
-        if unset_call(e) {
-            if let Expr::Call(_, args) = e
-                && let [Expr::Str(name)] = args.as_slice()
-                && self.poll_counter.as_ref() == Some(name)
-            {
-                return Done::Converted;
-            }
-            return Done::Kept(KEPT_UNSET);
+        if let Some(done) = self.unset(e) {
+            return done;
         }
         if is_console(e) {
             return Done::Kept(KEPT_CONSOLE);
@@ -1792,6 +1791,37 @@ impl Converter {
             return false;
         }
         self.written_check(|c, out| chain::assertion(c, cond, out))
+    }
+
+    /// `pm.environment.unset("x")`, `pm.collectionVariables.clear()`: converted when they
+    /// always run (postman.rs gives the variables the text Newman sends from then on).
+    fn unset(&mut self, e: &Expr) -> Option<Done> {
+        if unset_call(e) {
+            if let Expr::Call(_, args) = e
+                && let [Expr::Str(name)] = args.as_slice()
+            {
+                if self.poll_counter.as_ref() == Some(name) {
+                    return Some(Done::Converted);
+                }
+                if self.unconditional() {
+                    self.out.unset.push(super::vars::ident(name));
+                    return Some(Done::Converted);
+                }
+            }
+            return Some(Done::Kept(KEPT_UNSET));
+        }
+        let scope = cleared_scope(e)?;
+        if !self.unconditional() {
+            return Some(Done::Kept(KEPT_UNSET));
+        }
+        self.out.cleared.push(scope);
+        Some(Done::Converted)
+    }
+
+    /// Whether the statement being converted runs whenever the script does: under no guard,
+    /// no condition and no check that may have failed before it.
+    fn unconditional(&self) -> bool {
+        !self.guarded_set && self.held.is_empty() && self.gate_at.is_none() && !self.swallowed
     }
 
     /// Stages a check with `read`, writes it when it can be said, and counts it: whether it
@@ -3116,7 +3146,7 @@ impl Converter {
                 | "pm.environment.has"
                 | "pm.collectionVariables.has"
                 | "pm.globals.has",
-            ) => Some(Subject::VarSet(super::vars::ident(&arg(0)?))),
+            ) => Some(Subject::VarSet(arg(0)?)),
             Some(
                 name @ ("pm.variables.replaceIn"
                 | "pm.environment.replaceIn"
@@ -3326,7 +3356,7 @@ impl Converter {
             Subject::Var(name) => add_predicate(e.child("vars"), &name, predicate, value, negate),
             Subject::VarSet(name) => {
                 let set = matches!(value, Y::Bool(true)) != negate;
-                put_once(entry_map(e.child("vars"), &name), "exists", Y::Bool(set));
+                put_var_set(e.child("vars"), &name, set);
             }
             Subject::Schema(schema) => match e.get_mut("schema") {
                 None => e.set("schema", schema),
@@ -3586,6 +3616,31 @@ fn tidy_paths(entries: &mut Vec<(String, Y)>, xml: bool) {
         };
         !(*v == only_exists && present.iter().any(below))
     });
+}
+
+/// `has(x)` (`set`) or its negation, under `expect.vars`.
+fn put_var_set(vars: &mut Y, name: &str, set: bool) {
+    let entry = entry_map(vars, &super::vars::ident(name));
+    put_once(entry, "exists", Y::Bool(set));
+    if set && let Y::Map(has) = has_var(name) {
+        for (k, v) in has.into_iter().skip(1) {
+            put_once(entry, &k, v);
+        }
+    }
+}
+
+/// What `has(x)` asks of a variable (`name` as Postman writes it), as `expect.vars`
+/// predicates: it is set — and is not the `{{x}}` text the import gives a variable Postman
+/// does not have (defined nowhere, or unset or cleared by a script), which `has()` denies.
+fn has_var(name: &str) -> Y {
+    let own_text = super::vars::text_expr(&format!("{{{{{name}}}}}"));
+    Y::Map(vec![
+        ("exists".into(), Y::Bool(true)),
+        (
+            "not".into(),
+            Y::Map(vec![("equals".into(), Y::str(own_text))]),
+        ),
+    ])
 }
 
 /// What `!x` refuses of a variable, as `expect.vars` predicates: set, not empty — and not the
@@ -4042,6 +4097,21 @@ fn set_scope(e: &Expr) -> SetScope {
         }
         Some("pm.variables.set") => SetScope::Local,
         _ => SetScope::Environment,
+    }
+}
+
+/// `pm.collectionVariables.clear()`, `pm.environment.clear()`: which variables go.
+fn cleared_scope(e: &Expr) -> Option<&'static str> {
+    let Expr::Call(callee, args) = e else {
+        return None;
+    };
+    if !args.is_empty() {
+        return None;
+    }
+    match path(callee).as_deref() {
+        Some("pm.collectionVariables.clear") => Some("collection"),
+        Some("pm.environment.clear") => Some("environment"),
+        _ => None,
     }
 }
 

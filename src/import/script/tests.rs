@@ -182,7 +182,26 @@ fn sets_of_known_values_are_variables_and_run_time_names_are_listed() {
     assert_eq!((s.sets_seen, s.variables_set), (3, 2));
     assert_eq!(s.set_names, ["mode", "copy", "stamp"]);
     let reasons: Vec<&str> = s.kept.iter().map(|k| k.2).collect();
-    assert_eq!(reasons, [KEPT_COMPUTED, KEPT_UNSET]);
+    assert_eq!(reasons, [KEPT_COMPUTED]);
+    // An unset gives the variable the `{{old}}` text from there on (postman.rs writes it).
+    assert_eq!(s.unset, ["old"]);
+}
+
+#[test]
+fn unsets_and_clears_are_converted_only_when_they_always_run() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "pm.collectionVariables.clear();",
+            "pm.environment.unset('session-id');",
+            "if (pm.environment.get('keep') === 'no') { pm.environment.unset('maybe'); }",
+        ],
+    );
+    assert_eq!(s.cleared, ["collection"]);
+    assert_eq!(s.unset, ["session_id"]);
+    // Under a condition it stays a comment.
+    assert_eq!(s.kept.len(), 1, "{:?}", s.kept);
+    assert!(s.kept[0].1.contains("unset('maybe')"), "{:?}", s.kept);
 }
 
 #[test]
@@ -1237,7 +1256,11 @@ fn checks_of_variables_are_checks_of_the_variables() {
         "});",
     ]);
     let v = out(&s);
-    assert_eq!(v["expect"]["vars"]["client_id"], json!({"exists": true}));
+    // Set, and not the `{{client-id}}` text the import gives what Postman does not have.
+    assert_eq!(
+        v["expect"]["vars"]["client_id"],
+        json!({"exists": true, "not": {"equals": "{{ \"{{client-id}}\" }}"}})
+    );
     assert_eq!(v["expect"]["vars"]["legacy"], json!({"exists": false}));
     assert_eq!(v["expect"]["vars"]["token"], json!({"type": "string"}));
     assert_eq!(v["expect"]["vars"]["mode"], "live");
@@ -2887,9 +2910,10 @@ fn a_pre_request_loop_that_refuses_unset_variables_is_vars_checks() {
     );
     let v = out(&s);
     for name in ["orgLoginUrl", "apiVersion"] {
+        let own = format!("{{{{ \"{{{{{name}}}}}\" }}}}");
         assert_eq!(
             v["expect"]["vars"][name],
-            json!({"exists": true, "type": "string"}),
+            json!({"exists": true, "not": {"equals": own}, "type": "string"}),
             "{v}"
         );
     }

@@ -245,9 +245,7 @@ impl Decoder {
                 .unwrap_or_default(),
             body: self.body(&f, &name).map(Box::new),
             timeout: f.get("timeout").and_then(|n| self.duration(n, "`timeout`")),
-            follow_redirects: f
-                .get("follow_redirects")
-                .and_then(|n| self.bool(n, "`follow_redirects`")),
+            follow_redirects: self.flag(&f, "follow_redirects"),
             max_redirects: f
                 .get("max_redirects")
                 .and_then(|n| self.u32(n, "`max_redirects`")),
@@ -284,10 +282,7 @@ impl Decoder {
                 .unwrap_or_default(),
             delay: f.get("delay").and_then(|n| self.duration(n, "`delay`")),
             contract: f.get("contract").and_then(|n| self.contract(n)),
-            inherit: f
-                .get("inherit")
-                .and_then(|n| self.bool(n, "`inherit`"))
-                .unwrap_or(true),
+            inherit: self.flag(&f, "inherit").unwrap_or(true),
             name,
         })
     }

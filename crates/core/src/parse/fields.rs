@@ -155,6 +155,11 @@ impl Decoder {
         }
     }
 
+    /// The boolean under `key`, when it is there (`follow_redirects: false`).
+    pub(super) fn flag(&mut self, f: &Fields<'_>, key: &str) -> Option<bool> {
+        f.get(key).and_then(|n| self.bool(n, &format!("`{key}`")))
+    }
+
     pub(super) fn bool(&mut self, node: &Node, what: &str) -> Option<bool> {
         match node.kind {
             NodeKind::Bool(b) => Some(b),
