@@ -119,6 +119,9 @@ struct Ctx<'a> {
     /// Variables a token request of a script in force stores its token in, with the `oauth2`
     /// block it became: a bearer header or auth of `{{ that }}` gives way to the block.
     token_vars: Vec<(String, Y)>,
+    /// The same for token requests of a request's own script: the variable holds the token
+    /// for every request after it, in any folder, as a Postman variable does.
+    token_vars_after: Vec<(String, Y)>,
     /// The collection's and enclosing folders' scripts that do something else for each request
     /// by its name (whose, the split script), outermost first.
     dispatch: Vec<(String, std::rc::Rc<script::Dispatch>)>,
@@ -129,8 +132,9 @@ struct Ctx<'a> {
     auth_in_force: Vec<Y>,
     /// The collection's own variables (what `pm.collectionVariables.clear()` removes).
     collection_vars: BTreeSet<String>,
-    /// Variables a test script unset or cleared: `set:` on the next request.
-    unset_next: Vec<String>,
+    /// What a test script gives variables that an earlier request read (or unsets): `set:` on
+    /// the next request.
+    next_sets: Vec<(String, Y)>,
 }
 
 impl<'a> Ctx<'a> {
@@ -162,10 +166,11 @@ impl<'a> Ctx<'a> {
             script_reads: BTreeSet::new(),
             request_reads: BTreeSet::new(),
             token_vars: Vec::new(),
+            token_vars_after: Vec::new(),
             dispatch: Vec::new(),
             auth_in_force: Vec::new(),
             collection_vars: BTreeSet::new(),
-            unset_next: Vec::new(),
+            next_sets: Vec::new(),
             helper_vars: Vec::new(),
             sent_before: Vec::new(),
             sent_after: Vec::new(),
@@ -190,6 +195,7 @@ impl Ctx<'_> {
         self.token_vars
             .iter()
             .rev()
+            .chain(self.token_vars_after.iter().rev())
             .find(|(v, _)| rest.trim() == format!("{{{{ {v} }}}}"))
             .map(|(_, block)| block)
     }
@@ -731,12 +737,19 @@ fn unresolved(cx: &Ctx<'_>, name: &str) -> String {
 /// request's `set:`, above an environment's); the rest are `sets`, before the request (an
 /// unset in a test script: before the next one).
 fn variables_of(s: &mut script::Script, phase: Phase, sets: &mut Y, cx: &mut Ctx<'_>) {
+    let read_before = |cx: &Ctx<'_>, k: &str| {
+        cx.reads
+            .get(k)
+            .is_some_and(|&n| n >= 1 && n < cx.request_no)
+    };
     for (k, v) in s.variables.entries() {
-        // An environment's value would outrank a collection variable: what the script
-        // sets is given from this request on instead, above it, as Postman's set is.
-        match cx.in_some_env.contains(&k) {
-            true => s.sets.set(&k, v),
-            false => cx.set_vars.set(k, v),
+        // An environment's value would outrank a collection variable, and a request before
+        // this one reads the value it had: what the script sets is given from here on instead,
+        // as Postman's set is (after the response, for a test script).
+        match (cx.in_some_env.contains(&k) || read_before(cx, &k), phase) {
+            (false, _) => cx.set_vars.set(k, v),
+            (true, Phase::PreRequest) => s.sets.set(&k, v),
+            (true, _) => cx.next_sets.push((k, v)),
         }
     }
     note_script_reads(cx, s);
@@ -744,9 +757,10 @@ fn variables_of(s: &mut script::Script, phase: Phase, sets: &mut Y, cx: &mut Ctx
         sets.set(k, v);
     }
     for name in unset_names(s, cx) {
+        let text = Y::str(as_written(cx, &name));
         match phase {
-            Phase::PreRequest => sets.set(&name, Y::str(as_written(cx, &name))),
-            _ => cx.unset_next.push(name),
+            Phase::PreRequest => sets.set(&name, text),
+            _ => cx.next_sets.push((name, text)),
         }
     }
 }
@@ -1398,7 +1412,8 @@ fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
     if let Some(a) = token.or(own_auth) {
         r.set("auth", a);
     }
-    cx.token_vars.truncate(vars_before);
+    let fetched: Vec<(String, Y)> = cx.token_vars.drain(vars_before..).collect();
+    cx.token_vars_after.extend(fetched);
     if !cx.skip.is_empty() {
         let why = std::mem::take(&mut cx.skip).join("; ");
         cx.report.skipped.push((unique.clone(), why.clone()));
@@ -1557,8 +1572,8 @@ enum Source<'d> {
 /// beside it and a token request's variable is in force until the request is written.
 fn item_scripts(node: &Value, name: &str, unique: &str, cx: &mut Ctx<'_>) -> ItemScripts {
     let mut out = ItemScripts::default();
-    for name in std::mem::take(&mut cx.unset_next) {
-        out.sets.set(&name, Y::str(as_written(cx, &name)));
+    for (name, value) in std::mem::take(&mut cx.next_sets) {
+        out.sets.set(name, value);
     }
     let sent = sent_json(node);
     // Postman runs the collection's and the folders' scripts before the request's own, in
@@ -2309,7 +2324,8 @@ fn pairs(list: Option<&Value>, cx: &mut Ctx<'_>) -> Y {
 fn bare_blank(raw: &str, empty: &BTreeSet<String>) -> Option<String> {
     static BARE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     let re = BARE.get_or_init(|| {
-        regex::Regex::new(r"[:\[,]\s*\{\{\s*([^{}\s]+)\s*\}\}").expect("valid regex")
+        // After a key, in a list, or the whole body (`{{product_update}}`).
+        regex::Regex::new(r"(?:^|[:\[,])\s*\{\{\s*([^{}\s]+)\s*\}\}").expect("valid regex")
     });
     re.captures_iter(raw)
         .map(|c| c[1].to_string())
@@ -3350,6 +3366,92 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains("case 'Login'"), "{text}");
+    }
+
+    #[test]
+    fn a_json_body_pasting_a_variable_the_export_leaves_empty_is_sent_as_written() {
+        let raw = |text: &str| json!({"mode": "raw", "raw": text, "options": {"raw": {"language": "json"}}});
+        let c = collection(json!([
+            {"name": "whole", "request": {"method": "PUT", "url": "https://x.test/p", "body": raw("{{product_update}}")}},
+            {"name": "field", "request": {"method": "PUT", "url": "https://x.test/r", "body": raw("{\"RoleId\": {{role}}}")}},
+            {"name": "json", "request": {"method": "PUT", "url": "https://x.test/j", "body": raw("{{payload}}")}},
+        ]));
+        let env = json!({"name": "dev", "values": [
+            {"key": "product_update", "value": ""}, {"key": "role", "value": ""},
+            {"key": "payload", "value": "{\"a\": 1}"},
+        ]});
+        let out = import(&c, &[env], &|_| true).expect("import");
+        let text = &out.files[0].1;
+        let col: Value = serde_saphyr::from_str(text).expect("yaml");
+        let r = &col["requests"];
+        // Newman pastes the empty value in: an empty body, `{"RoleId": }`; yarc sends the same.
+        assert_eq!(r[0]["text"], "{{ product_update }}", "{text}");
+        assert_eq!(r[1]["text"], "{\"RoleId\": {{ role }}{{ '}' }}", "{text}");
+        assert_eq!(
+            r[0]["headers"]["Content-Type"], "application/json",
+            "{text}"
+        );
+        // A value that is JSON is sent as JSON.
+        assert_eq!(r[2]["json"], "{{ payload | from_json }}", "{text}");
+    }
+
+    #[test]
+    fn a_token_a_requests_script_fetches_reaches_the_requests_after_it() {
+        let fetch = [
+            "pm.sendRequest({ url: pm.environment.get('auth') + '/oauth/token', method: 'POST',",
+            "  body: { mode: 'urlencoded', urlencoded: [",
+            "    { key: 'grant_type', value: 'client_credentials' },",
+            "    { key: 'client_id', value: pm.environment.get('client_id') },",
+            "    { key: 'client_secret', value: pm.environment.get('client_secret') } ] } },",
+            "  function (err, res) { pm.environment.set('ACCESS_TOKEN', res.json().access_token); });",
+        ];
+        let bearer = json!([{"key": "Authorization", "value": "Bearer {{ACCESS_TOKEN}}"}]);
+        let c = collection(json!([
+            {"name": "before", "request": {"url": "https://x.test/a", "header": bearer}},
+            {"name": "get token", "event": [{"listen": "prerequest", "script": {"exec": fetch}}],
+             "request": {"url": "https://x.test/b", "header": bearer}},
+            {"name": "animals", "item": [
+                {"name": "later", "request": {"url": "https://x.test/c", "header": bearer}},
+            ]},
+        ]));
+        let out = import(&c, &[], &|_| true).expect("import");
+        let text = &out.files[0].1;
+        let col: Value = serde_saphyr::from_str(text).expect("yaml");
+        let r = &col["requests"];
+        // Before the fetch, Newman sends the header as it is; from the fetch on, the token.
+        assert_eq!(
+            r[0]["headers"]["Authorization"], "Bearer {{ ACCESS_TOKEN }}",
+            "{text}"
+        );
+        assert!(r[1]["auth"]["oauth2"].is_object(), "{text}");
+        let later = &r[2]["requests"][0];
+        assert_eq!(later["auth"], r[1]["auth"], "{text}");
+        assert!(later.get("headers").is_none(), "{text}");
+    }
+
+    #[test]
+    fn a_literal_set_after_a_request_that_reads_the_variable_is_not_its_starting_value() {
+        let set = |listen: &str| {
+            json!([{"listen": listen, "script": {"exec": [
+                "pm.collectionVariables.set('payment_method', 'cod');"
+            ]}}])
+        };
+        let c = collection(json!([
+            {"name": "early", "request": {"url": "https://x.test/pay?m={{payment_method}}"}},
+            {"name": "choose", "event": set("prerequest"), "request": {"url": "https://x.test/choose"}},
+            {"name": "after", "event": set("test"), "request": {"url": "https://x.test/a?m={{payment_method}}"}},
+            {"name": "last", "request": {"url": "https://x.test/b?m={{payment_method}}"}},
+        ]));
+        let out = import(&c, &[], &|_| true).expect("import");
+        let text = &out.files[0].1;
+        let col: Value = serde_saphyr::from_str(text).expect("yaml");
+        // `early` sends what Newman sends before the set: not `cod`.
+        assert_ne!(col["variables"]["payment_method"], "cod", "{text}");
+        let r = &col["requests"];
+        assert_eq!(r[1]["set"]["payment_method"], "cod", "{text}");
+        // A test script's set holds after its response: from the next request on.
+        assert!(r[2].get("set").is_none(), "{text}");
+        assert_eq!(r[3]["set"]["payment_method"], "cod", "{text}");
     }
 
     #[test]
