@@ -235,6 +235,8 @@ fn convert_parsed(
     for s in statements {
         if let Some((name, params, returned)) = cx.returning_function(s) {
             cx.returns.insert(name, (params, returned));
+        } else if let Some((name, params, body)) = cx.procedure(s) {
+            cx.procedures.insert(name, (params, body));
         }
     }
     cx.statements(statements);
@@ -310,6 +312,9 @@ struct Converter {
     /// Functions that return one expression of their parameters (`function byId(list, id) {
     /// return list.find(i => i.id === id) }`): a call is read as that expression.
     returns: HashMap<String, (Vec<String>, Expr)>,
+    /// Functions that check (`const validate = (refId) => { pm.test(...) }`), called as
+    /// statements: each call is read as the body, its parameters given the call's arguments.
+    procedures: HashMap<String, (Vec<String>, Vec<Stmt>)>,
     /// `const validate = ajv.compile(schema)`: the schema each compiled validator holds.
     compiled: HashMap<String, Expr>,
     /// How deep calls of those are being read: one that calls another (or itself) stops.
@@ -411,6 +416,7 @@ impl Converter {
             validators: BTreeSet::new(),
             getters: BTreeSet::new(),
             returns: HashMap::new(),
+            procedures: HashMap::new(),
             compiled: HashMap::new(),
             inlining: std::cell::Cell::new(0),
             dates: HashMap::new(),
@@ -481,6 +487,8 @@ impl Converter {
             Done::Kept(KEPT_ASSERTION)
         };
         match &s.kind {
+            // A function that checks does nothing until it is called: each call is read.
+            StmtKind::Let(_) if self.procedure(s).is_some() => Done::Converted,
             StmtKind::Let(decls) if self.is_function_declaration(s) => match decls.as_slice() {
                 [(Binding::Name(name), Expr::Func(params, body))] if self.getter(params, body) => {
                     self.getters.insert(name.clone());
@@ -546,6 +554,7 @@ impl Converter {
             StmtKind::For(l) => self
                 .flag_loop(l)
                 .or_else(|| self.repeated_text(l))
+                .or_else(|| self.for_of_written(l))
                 .unwrap_or_else(|| self.flow(s)),
             StmtKind::Try(..) | StmtKind::Throw(_) | StmtKind::Return(_) | StmtKind::Other => {
                 self.flow(s)
@@ -1033,10 +1042,15 @@ impl Converter {
                     None => (var(b)?, &**a),
                 };
                 let equal = op.starts_with('=');
+                // `undefined`: also the `{{name}}` text a variable Postman lacks holds here.
+                let own_text = Y::str(super::vars::text_expr(&format!("{{{{{name}}}}}")));
                 let y = match (absent(other), equal) {
                     (true, true) => Y::Map(vec![
                         ("exists".into(), Y::Bool(true)),
-                        ("not".into(), Y::str("null")),
+                        (
+                            "not".into(),
+                            Y::Map(vec![("in".into(), Y::Seq(vec![Y::str("null"), own_text]))]),
+                        ),
                     ]),
                     (true, false) => Y::Map(vec![("exists".into(), Y::Bool(false))]),
                     (false, true) => Y::Map(vec![("not".into(), literal_y(other)?)]),
@@ -1264,6 +1278,59 @@ impl Converter {
         let found = self.subject(&inlined);
         self.inlining.set(self.inlining.get() - 1);
         Some(found)
+    }
+
+    /// `const validate = (refId) => { pm.test(...) }` (or a `function`): a function of checks
+    /// that returns nothing, its name, parameters and body.
+    fn procedure(&self, s: &Stmt) -> Option<(String, Vec<String>, Vec<Stmt>)> {
+        let StmtKind::Let(decls) = &s.kind else {
+            return None;
+        };
+        let [(Binding::Name(name), Expr::Func(params, body))] = decls.as_slice() else {
+            return None;
+        };
+        let returns = body
+            .iter()
+            .any(|b| matches!(b.kind, StmtKind::Return(Some(_))));
+        let checks = self.lines_with(s, &["pm.test(", "pm.expect(", "tests["]) > 0;
+        let plain = params.iter().all(|p| !p.starts_with(['[', '{', '.']));
+        (checks && !returns && plain && !body.is_empty())
+            .then(|| (name.clone(), params.clone(), body.clone()))
+    }
+
+    /// `validate('apexClass')` of a [`Converter::procedure`]: its body read with the
+    /// parameters given the arguments (a missing one `undefined`).
+    fn procedure_call(&mut self, e: &Expr) -> Option<Done> {
+        let Expr::Call(callee, args) = e else {
+            return None;
+        };
+        let Expr::Ident(f) = &**callee else {
+            return None;
+        };
+        let (params, body) = self.procedures.get(f)?.clone();
+        if args.len() > params.len() || self.inlining.get() >= 4 {
+            return None;
+        }
+        let mut body = body;
+        for (i, p) in params.iter().enumerate() {
+            let apart = Expr::Ident(format!("\u{1}{i}"));
+            body = body
+                .iter()
+                .map(|s| s.replaced(&Expr::Ident(p.clone()), &apart))
+                .collect();
+        }
+        for i in 0..params.len() {
+            let arg = args.get(i).cloned().unwrap_or(Expr::Undefined);
+            let apart = Expr::Ident(format!("\u{1}{i}"));
+            body = body.iter().map(|s| s.replaced(&apart, &arg)).collect();
+        }
+        self.inlining.set(self.inlining.get() + 1);
+        let all = self.statements(&body);
+        self.inlining.set(self.inlining.get() - 1);
+        Some(match all {
+            true => Done::Converted,
+            false => Done::Kept(KEPT_AROUND),
+        })
     }
 
     /// A call of a [`Converter::returning_function`] as the expression it returns, its
@@ -1558,7 +1625,7 @@ impl Converter {
     }
 
     fn expression(&mut self, e: &Expr) -> Done {
-        if let Some(done) = self.test_call(e) {
+        if let Some(done) = self.test_call(e).or_else(|| self.procedure_call(e)) {
             return done;
         }
         if let Some(body) = timeout_body(e) {
@@ -2129,6 +2196,16 @@ impl Converter {
 
     /// A list of values written in the script: `["a", "b"]`, or a local bound to one
     /// (`const expected = ["a", "b"]`).
+    /// `for (const v of ['a', 'b']) { ... }` (or of a local holding such a list): the body
+    /// once per value, as `forEach` over it.
+    fn for_of_written(&mut self, l: &js::Loop) -> Option<Done> {
+        if l.indexed {
+            return None;
+        }
+        let values = self.written_list(&l.list)?;
+        self.unrolled(&values, std::slice::from_ref(&l.name), &l.body)
+    }
+
     fn written_list(&self, list: &Expr) -> Option<Vec<Expr>> {
         match list {
             Expr::Array(values) => Some(values.clone()),

@@ -1233,7 +1233,7 @@ fn a_pre_request_refusal_of_placeholder_settings_is_a_check_of_the_variables() {
     );
     assert_eq!(
         v["expect"]["vars"]["tenant"],
-        json!({"exists": true, "not": "null"})
+        json!({"exists": true, "not": {"in": ["null", "{{ \"{{tenant}}\" }}"]}})
     );
     assert!(s.kept.is_empty(), "{:?}", s.kept);
     assert_eq!((s.assertions_seen, s.assertions), (3, 3));
@@ -2917,10 +2917,11 @@ fn a_pre_request_loop_that_refuses_unset_variables_is_vars_checks() {
             "{v}"
         );
     }
-    // `undefined`: the `null` yarc holds for a set of a missing field is refused too.
+    // `undefined`: the `null` yarc holds for a set of a missing field is refused too, and the
+    // `{{_orgId}}` text a cleared or undefined variable holds.
     assert_eq!(
         v["expect"]["vars"]["_orgId"],
-        json!({"exists": true, "not": "null"})
+        json!({"exists": true, "not": {"in": ["null", "{{ \"{{_orgId}}\" }}"]}})
     );
     assert_eq!(s.kept.len(), 1, "{:?}", s.kept);
 }
@@ -3414,4 +3415,60 @@ fn a_getter_helper_written_on_one_line_is_read_as_one_on_several() {
         "{v}"
     );
     assert_eq!(s.kept, vec![]);
+}
+
+#[test]
+fn a_function_of_checks_is_read_at_each_call_with_its_arguments() {
+    let s = test(&[
+        "pm.test('ok', () => pm.response.to.have.status(200));",
+        "const checkPart = (part) => {",
+        "    pm.test(`part ${part}`, () => {",
+        "        const data = pm.response.json();",
+        "        const found = data.parts.find((p) => p.ref === part);",
+        "        pm.expect(found).to.exist;",
+        "        pm.expect(found.items).to.be.an('array');",
+        "    });",
+        "};",
+        "checkPart('alpha');",
+        "checkPart('beta');",
+        "function never(x) { pm.expect(x).to.eql(1); }",
+    ]);
+    let v = out(&s);
+    let json = &v["expect"]["json"];
+    // Each call's checks, the argument written in (`each` fails on nothing, as `found.items`
+    // throws in Postman when no part is found).
+    for part in ["alpha", "beta"] {
+        let items = format!("$.parts[?(@.ref == '{part}')].items");
+        assert_eq!(
+            json[&items],
+            serde_json::json!({"each": {"type": "array"}}),
+            "{v}"
+        );
+    }
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+}
+
+#[test]
+fn a_for_of_loop_over_a_written_list_is_read_once_per_value() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "const needed = ['orgUrl', 'apiVersion'];",
+            "for (name of needed) {",
+            "    if (pm.collectionVariables.get(name) === undefined) {",
+            "        pm.expect.fail('missing ' + name);",
+            "    }",
+            "}",
+        ],
+    );
+    let v = out(&s);
+    for name in ["orgUrl", "apiVersion"] {
+        let own = format!("{{{{ \"{{{{{name}}}}}\" }}}}");
+        assert_eq!(
+            v["expect"]["vars"][name],
+            serde_json::json!({"exists": true, "not": {"in": ["null", own]}}),
+            "{v}"
+        );
+    }
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
 }
