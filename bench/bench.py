@@ -20,6 +20,9 @@ import time
 import urllib.request
 from pathlib import Path
 
+import latency
+import tls
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 TOOLS = HERE / ".tools"
@@ -379,7 +382,12 @@ def main():
         counts = count_scaling(y, d)
         vars_ = var_scaling(y, d)
         start = startup(y, d)
+        print("S7, S8: latency-bound suites")
+        lat = latency.measure(y, str(HURL), 3, True, HERE / "s7-jobs.svg")
+        print("S9: connections over TLS")
+        tls_rows = tls.measure(y, str(HURL), 3)
         targets = judge(s1, s2, s3, s5, bodies, counts, start, vars_)
+        targets += judge_issue30(lat, tls_rows, YARC.stat().st_size)
         ceil1 = wrk_ceiling(item, 1)
         ceil2 = wrk_ceiling(item, 2)
         notes.append(f"Load-generator ceiling (wrk, nginx static JSON): {ceil1:,.0f} req/s on 1 connection "
@@ -388,7 +396,7 @@ def main():
     finally:
         sandbox_proc.terminate()
         stop_nginx(nginx_root)
-    report(table, notes, bodies, counts, start, targets, vars_)
+    report(table, notes, bodies, counts, start, targets, vars_, lat, tls_rows)
 
 
 def body_scaling(y, d):
@@ -480,7 +488,7 @@ def judge(s1, s2, s3, s5, bodies, counts, start, vars_):
     t = []
     y1, h1, c1 = s1["yarc"], s1["hurl"], s1["curl -K (floor)"]
     t.append(("S1 wall <= 0.7x Hurl", f"{med(y1, 0) / med(h1, 0):.2f}x", med(y1, 0) <= 0.7 * med(h1, 0)))
-    t.append(("S1 wall <= 1.3x the curl floor", f"{med(y1, 0) / med(c1, 0):.2f}x", med(y1, 0) <= 1.3 * med(c1, 0)))
+    t.append(("S1 wall <= 1.2x the curl floor", f"{med(y1, 0) / med(c1, 0):.2f}x", med(y1, 0) <= 1.2 * med(c1, 0)))
     t.append(("S1 peak RSS <= 0.6x Hurl", f"{med(y1, 2) / med(h1, 2):.2f}x", med(y1, 2) <= 0.6 * med(h1, 2)))
     t.append(("S2 wall <= 0.8x Hurl --jobs 2", f"{med(s2['yarc'], 0) / med(s2['hurl'], 0):.2f}x",
               med(s2["yarc"], 0) <= 0.8 * med(s2["hurl"], 0)))
@@ -490,6 +498,12 @@ def judge(s1, s2, s3, s5, bodies, counts, start, vars_):
         label = "five JSONPaths" if kind == "paths" else "a snapshot"
         t.append((f"50 MB, {label}: under 2 s", f"{w50:.2f} s", w50 < 2))
         t.append((f"50 MB, {label}: peak RSS under 8x the body", f"{r50 / 47.7:.1f}x", r50 < 8 * 47.7))
+        if bodies[(100, kind)][3] != 0:
+            # The 100 MB document's `$..deep..x[*]` passes more nodes than a path may reach
+            # (docs/format.md: 1,000,000): the run stops there, so its time says nothing.
+            why = "not measured: the 100 MB run stops at a path's 1,000,000-node limit"
+            t.append((f"50 -> 100 MB, {label}: time and memory grow <= 2.2x", why, None))
+            continue
         t.append((f"50 -> 100 MB, {label}: time grows <= 2.2x", f"{w100 / w50:.2f}x", w100 / w50 <= 2.2))
         t.append((f"50 -> 100 MB, {label}: memory grows <= 2.2x", f"{r100 / r50:.2f}x", r100 / r50 <= 2.2))
     per = {n: (counts[n][0] - start["one"]) / n for n in counts}
@@ -511,6 +525,64 @@ def judge(s1, s2, s3, s5, bodies, counts, start, vars_):
     return t
 
 
+def judge_issue30(lat, tls_rows, size):
+    """The latency-bound, TLS and size targets: (target, measured, met)."""
+    t = []
+    y8, h8 = lat["s7"]["yarc"][8][0], lat["s7"]["hurl"][8][0]
+    y64 = lat["s7"]["yarc"][64][0]
+    f8, f64 = lat["floor"][8], lat["floor"][64]
+    t.append(("S7 --jobs 8: <= 1.10x the floor", f"{y8 / f8:.2f}x", y8 <= 1.10 * f8))
+    t.append(("S7 --jobs 8: no slower than Hurl --jobs 8", f"{y8 / h8:.2f}x", y8 <= h8))
+    t.append(("S7 --jobs 64: <= 1.2x the floor", f"{y64 / f64:.2f}x", y64 <= 1.2 * f64))
+    wall, tokens, floor = lat["s8"]
+    t.append(("S8 one OAuth2 client, --jobs 16: exactly one token per run",
+              ", ".join(str(n) for n in tokens), all(n == 1 for n in tokens)))
+    t.append(("S8: <= 1.15x the floor", f"{wall / floor:.2f}x", wall <= 1.15 * floor))
+    for proto in ("HTTP/1.1", "HTTP/2"):
+        conns = [c for tool, p, label, _w, c in tls_rows if tool == "yarc" and p == proto and label == "connections kept"]
+        if conns:
+            t.append((f"S9 {proto}, --jobs {tls.JOBS}: connections <= 2 x jobs", f"{conns[0]}", conns[0] <= 2 * tls.JOBS))
+    t.append(("release binary (stripped) <= 15 MB", f"{size / 1e6:.1f} MB", size <= 15e6))
+    return t
+
+
+def latency_lines(lat, tls_rows):
+    floor = lat["floor"]
+    lines = ["## Latency-bound suites (S7, S8)", "",
+             "S7: 2,000 requests in 40 collection files (50 each) against the sandbox's endpoint that "
+             "answers after 20 ms; Hurl runs the same requests (`hurl --test --jobs N`). The floor is the "
+             "larger of 2,000 x 20 ms / jobs and one file's in-order chain (50 x 20 ms); a file runs whole "
+             "on one job, so with 40 files the floor counted in whole files is ceil(40 / jobs) chains. "
+             "Medians of 3 runs. Plot: [bench/s7-jobs.svg](bench/s7-jobs.svg).", "",
+             "| --jobs | yarc | Hurl | floor | whole-file floor | yarc / floor | yarc / Hurl | peak RSS yarc / Hurl |",
+             "|---|---|---|---|---|---|---|---|"]
+    for jobs in sorted(floor):
+        (yw, yr), (hw, hr) = lat["s7"]["yarc"][jobs], lat["s7"]["hurl"][jobs]
+        whole = max(-(-40 // jobs) * 50 * 0.02, floor[jobs])
+        lines.append(f"| {jobs} | {yw:.2f} s | {hw:.2f} s | {floor[jobs]:.2f} s | {whole:.2f} s | "
+                     f"{yw / floor[jobs]:.2f}x ({yw / whole:.2f}x) | {yw / hw:.2f}x | {yr:.0f} / {hr:.0f} MiB |")
+    wall, tokens, f8 = lat["s8"]
+    lines += ["", f"S8: 64 files of 10 such requests sharing one OAuth2 client, `--jobs 16`: {wall:.2f} s against "
+              f"a floor of {f8:.2f} s ({wall / f8:.2f}x); tokens fetched per run: {', '.join(map(str, tokens))}.",
+              "Captures within a collection stay in order whatever `--jobs` is (each file runs on one job, "
+              "its requests in order: `captures_stay_in_order_within_each_file_under_jobs` in "
+              "tests/integration/ci.rs). `--jobs` defaults to the number of CPUs (docs/ci.md): a "
+              "latency-bound suite gains from more jobs, but a higher default would put that load on "
+              "users' APIs (and rate limits) without asking.", "",
+              "## Connections over TLS (S9)", "",
+              f"{tls.FILES} collection files of {tls.PER_FILE} requests each against a local nginx over HTTPS "
+              "(a CA and a server certificate made by bench/tls.py; TLS session resumption off, so every "
+              f"connection is a full handshake), `--jobs {tls.JOBS}`, medians of 3 runs; connections "
+              "counted from nginx's access log. \"One connection per file\" is the same suite against the "
+              f"same server set to close every connection after {tls.PER_FILE} requests: what a suite pays "
+              "when every file opens its own. Each file keeps its own cookie jar over the shared "
+              "connections (`files_share_tls_connections_but_not_cookies` in tests/integration/tls.rs).", "",
+              "| tool | protocol | server | wall | connections (TLS handshakes) |", "|---|---|---|---|---|"]
+    for tool, proto, label, w, c in tls_rows:
+        lines.append(f"| {tool} | {proto} | {label} | {w * 1000:,.0f} ms | {c} |")
+    return lines + [""]
+
+
 def versions():
     def out(cmd):
         try:
@@ -525,7 +597,7 @@ def versions():
     }
 
 
-def report(table, notes, bodies, counts, start, targets, vars_):
+def report(table, notes, bodies, counts, start, targets, vars_, lat, tls_rows):
     cpu = "?"
     for line in Path("/proc/cpuinfo").read_text().splitlines():
         if line.startswith("model name"):
@@ -543,7 +615,8 @@ def report(table, notes, bodies, counts, start, targets, vars_):
              "wrk if missing, builds yarc in release mode, writes this file).", "",
              "## Targets", "",
              "| target | measured | |", "|---|---|---|"]
-    lines += [f"| {name} | {got} | {'met' if ok else '**missed**'} |" for name, got, ok in targets]
+    verdict = {True: "met", False: "**missed**", None: "—"}
+    lines += [f"| {name} | {got} | {verdict[ok]} |" for name, got, ok in targets]
     lines += ["", "## Side by side", "",
               "| scenario | tool | wall | CPU | peak RSS | yarc / tool (wall) | yarc / tool (RSS) |",
               "|---|---|---|---|---|---|---|"]
@@ -575,14 +648,16 @@ def report(table, notes, bodies, counts, start, targets, vars_):
         bad = " (exited non-zero)" if code != 0 else ""
         lines.append(f"| {n:,}{bad} | {wall:.2f} s | {(wall - start['one']) / n * 1e6:.0f} us | {rss:,.0f} MiB |")
     lines += ["", *var_lines(vars_)]
+    lines += latency_lines(lat, tls_rows)
     lines += ["## Start-up", "",
               f"Median of 41 launches from Python: `/bin/true` {start['true'] * 1000:.1f} ms (the cost of "
               f"launching anything), `yarc --version` {start['version'] * 1000:.1f} ms, a one-request run "
               f"{start['one'] * 1000:.1f} ms.", "",
               "## Notes", "", *[f"- {n}" for n in notes], ""]
-    profiles = HERE / "profiles.md"
-    if profiles.exists():
-        lines += [profiles.read_text().rstrip(), ""]
+    # What is measured by hand (bench/by-hand.md) and the profiles behind each change.
+    for name in ("by-hand.md", "profiles.md"):
+        if (HERE / name).exists():
+            lines += [(HERE / name).read_text().rstrip(), ""]
     text = "\n".join(lines) + "\n"
     (ROOT / "BENCHMARKS.md").write_text(text)
     print(text)

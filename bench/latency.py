@@ -114,20 +114,15 @@ def stats(base: str) -> dict:
         return json.loads(r.read())
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--yarc", default=str(ROOT / "target" / "release" / "yarc"))
-    ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--hurl", help="Hurl's binary: S7 side by side")
-    ap.add_argument("--sweep", action="store_true", help="S7 for --jobs 4..64, drawn in --svg")
-    ap.add_argument("--svg", default=str(ROOT / "bench" / "s7-jobs.svg"))
-    a = ap.parse_args()
-    if a.hurl:
-        a.hurl = str(Path(a.hurl).resolve())
+def measure(yarc: str, hurl, rounds: int, sweep: bool, svg_path=None) -> dict:
+    """S7 (per --jobs, per tool: median wall and peak RSS) and S8 (median wall, tokens fetched
+    per round), against a sandbox of `yarc` started here. Prints as it goes."""
+    a = argparse.Namespace(yarc=yarc, hurl=hurl, rounds=rounds)
     port = free_port()
-    sandbox = subprocess.Popen([a.yarc, "sandbox", "--port", str(port)], stdout=subprocess.DEVNULL,
+    sandbox = subprocess.Popen([yarc, "sandbox", "--port", str(port)], stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
+    out = {"s7": {}, "floor": {}, "s8": None}
     try:
         for _ in range(100):
             try:
@@ -139,35 +134,52 @@ def main():
             d = Path(d)
             files(d / "s7", 40, 50, base, oauth=False)
             files(d / "s8", 64, 10, base, oauth=True)
-            tools = ["yarc"] + (["hurl"] if a.hurl else [])
-            if a.hurl:
+            tools = ["yarc"] + (["hurl"] if hurl else [])
+            if hurl:
                 hurl_files(d / "s7h", 40, 50, base)
             print("S7: 40 files x 50 requests, 20 ms each")
-            points = {"floor": {}, **{t: {} for t in tools}}
-            for jobs in ((4, 8, 16, 32, 64) if a.sweep else (8, 64)):
+            for jobs in ((4, 8, 16, 32, 64) if sweep else (8, 64)):
                 floor = floor_of(jobs)
-                points["floor"][jobs] = floor
+                out["floor"][jobs] = floor
                 for tool in tools:
                     wall, rss = s7(a, d, jobs, tool)
-                    points[tool][jobs] = wall
+                    out["s7"].setdefault(tool, {})[jobs] = (wall, rss)
                     print(f"  {tool} --jobs {jobs}: {wall:.2f} s, floor {floor:.2f} s -> {wall / floor:.2f}x the floor, "
                           f"peak RSS {rss:.0f} MiB", flush=True)
-            if a.sweep:
-                svg(points, Path(a.svg))
-                print(f"  drawn in {a.svg}")
+            if svg_path:
+                points = {"floor": out["floor"], **{t: {j: w for j, (w, _) in out["s7"][t].items()} for t in tools}}
+                svg(points, Path(svg_path))
+                print(f"  drawn in {svg_path}")
             print("S8: 64 files x 10 requests, one OAuth2 client, --jobs 16")
-            floor = max(640 * 0.02 / 16, 10 * 0.02)
-            walls = []
-            for _ in range(a.rounds):
+            walls, tokens = [], []
+            for _ in range(rounds):
                 before = stats(base).get("tokens_issued", 0)
-                wall, _ = timed([a.yarc, "run", "s8", "--jobs", "16", "--color", "never"], d)
+                wall, _ = timed([yarc, "run", "s8", "--jobs", "16", "--color", "never"], d)
                 walls.append(wall)
-                fetched = stats(base).get("tokens_issued", 0) - before
-                print(f"  round: {wall:.2f} s, tokens fetched {fetched}")
-            wall = statistics.median(walls)
-            print(f"  median {wall:.2f} s, floor {floor:.2f} s -> {wall / floor:.2f}x the floor")
+                tokens.append(stats(base).get("tokens_issued", 0) - before)
+                print(f"  round: {wall:.2f} s, tokens fetched {tokens[-1]}")
+            out["s8"] = (statistics.median(walls), tokens, S8_FLOOR)
     finally:
         sandbox.terminate()
+    return out
+
+
+# 640 requests of 20 ms on 16 jobs, or one file's chain of 10.
+S8_FLOOR = max(640 * 0.02 / 16, 10 * 0.02)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--yarc", default=str(ROOT / "target" / "release" / "yarc"))
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--hurl", help="Hurl's binary: S7 side by side")
+    ap.add_argument("--sweep", action="store_true", help="S7 for --jobs 4..64, drawn in --svg")
+    ap.add_argument("--svg", default=str(ROOT / "bench" / "s7-jobs.svg"))
+    a = ap.parse_args()
+    hurl = str(Path(a.hurl).resolve()) if a.hurl else None
+    r = measure(a.yarc, hurl, a.rounds, a.sweep, a.svg if a.sweep else None)
+    wall, _tokens, floor = r["s8"]
+    print(f"S8 median {wall:.2f} s, floor {floor:.2f} s -> {wall / floor:.2f}x the floor")
 
 
 if __name__ == "__main__":

@@ -126,13 +126,8 @@ def timed(cmd, cwd):
     return wall
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--yarc", default="target/release/yarc")
-    ap.add_argument("--hurl", default="bench/.tools/bin/hurl")
-    ap.add_argument("--runs", type=int, default=3)
-    a = ap.parse_args()
-    yarc, hurl = str(pathlib.Path(a.yarc).resolve()), str(pathlib.Path(shutil.which(a.hurl) or a.hurl).resolve())
+def measure(yarc: str, hurl: str, runs: int) -> list:
+    """[(tool, protocol, server, median wall, most connections)], printed as measured."""
     has_hurl = pathlib.Path(hurl).exists()
     d = pathlib.Path(tempfile.mkdtemp(prefix="yarc-tls-"))
     certificate(d)
@@ -142,37 +137,51 @@ def main():
             root, h1, h2 = start_nginx(d, keepalive)
             try:
                 for proto, port in (("HTTP/1.1", h1), ("HTTP/2", h2)):
-                    ydir, hdir = suite(d, port)
-                    tools = [("yarc", [yarc, "run", ".", "--jobs", str(JOBS), "--cacert",
-                                       str(d / "cert.pem"), "--color", "never"], ydir)]
-                    if has_hurl and keepalive != PER_FILE:
-                        flags = ["--test", "--jobs", str(JOBS), "--cacert", str(d / "cert.pem")]
-                        if proto == "HTTP/2":
-                            flags.append("--http2")
-                        else:
-                            flags.append("--http1.1")
-                        tools.append(("hurl", [hurl, *flags, *sorted(p.name for p in hdir.glob("*.hurl"))], hdir))
-                    for tool, cmd, cwd in tools:
-                        walls, conns = [], []
-                        timed(cmd, cwd)  # warm-up
-                        for _ in range(a.runs):
-                            (root / "access.log").write_text("")
-                            subprocess.run(["nginx", "-c", str(root / "nginx.conf"), "-p", str(root),
-                                            "-s", "reopen"], check=True)
-                            time.sleep(0.1)
-                            walls.append(timed(cmd, cwd))
-                            time.sleep(0.2)
-                            c, n = connections(root, port)
-                            if n != FILES * PER_FILE:
-                                sys.exit(f"{tool} {proto}: the server logged {n} requests, not {FILES * PER_FILE}")
-                            conns.append(c)
-                        rows.append((tool, proto, label, statistics.median(walls), max(conns)))
-                        print(f"{tool:5} {proto:8} {label:24} {statistics.median(walls)*1000:7.0f} ms"
-                              f"  connections {max(conns)}", flush=True)
+                    rows += per_protocol(d, root, port, proto, label, keepalive, yarc, hurl if has_hurl else None, runs)
             finally:
                 stop_nginx(root)
     finally:
         shutil.rmtree(d, ignore_errors=True)
+    return rows
+
+
+def per_protocol(d, root, port, proto, label, keepalive, yarc, hurl, runs) -> list:
+    ydir, hdir = suite(d, port)
+    tools = [("yarc", [yarc, "run", ".", "--jobs", str(JOBS), "--cacert",
+                       str(d / "cert.pem"), "--color", "never"], ydir)]
+    if hurl and keepalive != PER_FILE:
+        flags = ["--test", "--jobs", str(JOBS), "--cacert", str(d / "cert.pem"),
+                 "--http2" if proto == "HTTP/2" else "--http1.1"]
+        tools.append(("hurl", [hurl, *flags, *sorted(p.name for p in hdir.glob("*.hurl"))], hdir))
+    rows = []
+    for tool, cmd, cwd in tools:
+        walls, conns = [], []
+        timed(cmd, cwd)  # warm-up
+        for _ in range(runs):
+            (root / "access.log").write_text("")
+            subprocess.run(["nginx", "-c", str(root / "nginx.conf"), "-p", str(root),
+                            "-s", "reopen"], check=True)
+            time.sleep(0.1)
+            walls.append(timed(cmd, cwd))
+            time.sleep(0.2)
+            c, n = connections(root, port)
+            if n != FILES * PER_FILE:
+                sys.exit(f"{tool} {proto}: the server logged {n} requests, not {FILES * PER_FILE}")
+            conns.append(c)
+        rows.append((tool, proto, label, statistics.median(walls), max(conns)))
+        print(f"{tool:5} {proto:8} {label:24} {statistics.median(walls)*1000:7.0f} ms"
+              f"  connections {max(conns)}", flush=True)
+    return rows
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--yarc", default="target/release/yarc")
+    ap.add_argument("--hurl", default="bench/.tools/bin/hurl")
+    ap.add_argument("--runs", type=int, default=3)
+    a = ap.parse_args()
+    yarc, hurl = str(pathlib.Path(a.yarc).resolve()), str(pathlib.Path(shutil.which(a.hurl) or a.hurl).resolve())
+    rows = measure(yarc, hurl, a.runs)
     print(f"\n| tool | protocol | server | wall (median of {a.runs}) | connections (TLS handshakes) |")
     print("|---|---|---|---|---|")
     for tool, proto, label, wall, conns in rows:
