@@ -1294,8 +1294,25 @@ impl Converter {
             .any(|b| matches!(b.kind, StmtKind::Return(Some(_))));
         let checks = self.lines_with(s, &["pm.test(", "pm.expect(", "tests["]) > 0;
         let plain = params.iter().all(|p| !p.starts_with(['[', '{', '.']));
-        (checks && !returns && plain && !body.is_empty())
+        (checks && !returns && plain && !body.is_empty() && self.only_called(name, s))
             .then(|| (name.clone(), params.clone(), body.clone()))
+    }
+
+    /// Whether every other line that names `name` is a call of it standing alone
+    /// (`validate('x');`): then each is read, and the declaration is nothing of its own. One
+    /// passed along (`list.forEach(validate)`) leaves the function as it was, kept.
+    fn only_called(&self, name: &str, declared: &Stmt) -> bool {
+        let word = regex::Regex::new(&format!(r"\b{}\b", regex::escape(name)));
+        let Ok(word) = word else {
+            return false;
+        };
+        self.lines.iter().enumerate().all(|(i, line)| {
+            let n = i + 1;
+            let t = line.trim();
+            (declared.first..=declared.last).contains(&n)
+                || !word.is_match(t)
+                || (t.starts_with(&format!("{name}(")) && word.find_iter(t).count() == 1)
+        })
     }
 
     /// `validate('apexClass')` of a [`Converter::procedure`]: its body read with the

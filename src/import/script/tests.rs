@@ -3472,3 +3472,20 @@ fn a_for_of_loop_over_a_written_list_is_read_once_per_value() {
     }
     assert!(s.kept.is_empty(), "{:?}", s.kept);
 }
+
+#[test]
+fn a_function_of_checks_passed_along_is_kept_not_counted() {
+    let s = test(&[
+        "const checkPart = (part) => {",
+        "    pm.expect(pm.response.json()[part]).to.exist;",
+        "};",
+        "['a', 'b'].forEach(checkPart);",
+    ]);
+    // Not read at the forEach: its lines stay comments, none counted as converted.
+    assert_eq!(s.converted_lines, 0, "{:?}", s.kept);
+    assert!(
+        s.kept.iter().any(|k| k.1.contains("const checkPart")),
+        "{:?}",
+        s.kept
+    );
+}
