@@ -315,6 +315,10 @@ struct Converter {
     /// Functions that check (`const validate = (refId) => { pm.test(...) }`), called as
     /// statements: each call is read as the body, its parameters given the call's arguments.
     procedures: HashMap<String, (Vec<String>, Vec<Stmt>)>,
+    /// Statements read again so far by loops unrolled and functions read at their calls: a
+    /// script of loops in loops (32 values each, five deep) would otherwise be read 33 million
+    /// times.
+    expanded: usize,
     /// `const validate = ajv.compile(schema)`: the schema each compiled validator holds.
     compiled: HashMap<String, Expr>,
     /// How deep calls of those are being read: one that calls another (or itself) stops.
@@ -417,6 +421,7 @@ impl Converter {
             getters: BTreeSet::new(),
             returns: HashMap::new(),
             procedures: HashMap::new(),
+            expanded: 0,
             compiled: HashMap::new(),
             inlining: std::cell::Cell::new(0),
             dates: HashMap::new(),
@@ -1325,7 +1330,7 @@ impl Converter {
             return None;
         };
         let (params, body) = self.procedures.get(f)?.clone();
-        if args.len() > params.len() || self.inlining.get() >= 4 {
+        if args.len() > params.len() || self.inlining.get() >= 4 || !self.expand(body.len()) {
             return None;
         }
         let mut body = body;
@@ -1902,6 +1907,17 @@ impl Converter {
         Some(Done::Converted)
     }
 
+    /// Counts `n` statements about to be read again; false (and nothing counted) past the
+    /// script's allowance, where the loop or call stays as written.
+    fn expand(&mut self, n: usize) -> bool {
+        const EXPANDED_MAX: usize = 4096;
+        if self.expanded + n > EXPANDED_MAX {
+            return false;
+        }
+        self.expanded += n;
+        true
+    }
+
     /// Whether the statement being converted runs whenever the script does: under no guard,
     /// no condition and no check that may have failed before it.
     fn unconditional(&self) -> bool {
@@ -2238,6 +2254,9 @@ impl Converter {
         const VALUES_MAX: usize = 32;
         let literal = |v: &Expr| matches!(v, Expr::Str(_) | Expr::Num(_) | Expr::Bool(_));
         if values.is_empty() || values.len() > VALUES_MAX || !values.iter().all(literal) {
+            return None;
+        }
+        if !self.expand(values.len() * body.len()) {
             return None;
         }
         let mut all = true;

@@ -3489,3 +3489,24 @@ fn a_function_of_checks_passed_along_is_kept_not_counted() {
         s.kept
     );
 }
+
+#[test]
+fn loops_in_loops_past_the_allowance_stay_as_written() {
+    // 32 values three deep would be 32,768 readings of the body (five deep, 33 million: the
+    // import never ended): past 4,096 the loop stays a comment.
+    let values: Vec<String> = (0..32).map(|i| format!("'v{i}'")).collect();
+    let list = format!("[{}]", values.join(", "));
+    let mut lines: Vec<String> = (0..3)
+        .map(|d| format!("for (const a{d} of {list}) {{"))
+        .collect();
+    lines.push("pm.expect(pm.response.json()[a0]).to.exist;".into());
+    lines.extend((0..3).map(|_| "}".to_string()));
+    let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let s = test(&refs);
+    assert!(!s.kept.is_empty(), "the nested loops were all unrolled");
+    assert!(
+        out(&s)["expect"]["json"]
+            .as_object()
+            .is_none_or(|j| j.len() <= 32)
+    );
+}
