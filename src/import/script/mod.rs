@@ -232,10 +232,11 @@ fn convert_parsed(
     };
     cx.owned = owned;
     // Function declarations are hoisted: a call may come before the function.
+    let words = word_lines(&cx.lines);
     for s in statements {
         if let Some((name, params, returned)) = cx.returning_function(s) {
             cx.returns.insert(name, (params, returned));
-        } else if let Some((name, params, body)) = cx.procedure(s) {
+        } else if let Some((name, params, body)) = cx.procedure(s, &words) {
             cx.procedures.insert(name, (params, body));
         }
     }
@@ -493,7 +494,7 @@ impl Converter {
         };
         match &s.kind {
             // A function that checks does nothing until it is called: each call is read.
-            StmtKind::Let(_) if self.procedure(s).is_some() => Done::Converted,
+            StmtKind::Let(decls) if self.is_procedure(decls) => Done::Converted,
             StmtKind::Let(decls) if self.is_function_declaration(s) => match decls.as_slice() {
                 [(Binding::Name(name), Expr::Func(params, body))] if self.getter(params, body) => {
                     self.getters.insert(name.clone());
@@ -1287,7 +1288,11 @@ impl Converter {
 
     /// `const validate = (refId) => { pm.test(...) }` (or a `function`): a function of checks
     /// that returns nothing, its name, parameters and body.
-    fn procedure(&self, s: &Stmt) -> Option<(String, Vec<String>, Vec<Stmt>)> {
+    fn is_procedure(&self, decls: &[(Binding, Expr)]) -> bool {
+        matches!(decls, [(Binding::Name(n), Expr::Func(..))] if self.procedures.contains_key(n))
+    }
+
+    fn procedure(&self, s: &Stmt, words: &WordLines) -> Option<(String, Vec<String>, Vec<Stmt>)> {
         let StmtKind::Let(decls) = &s.kind else {
             return None;
         };
@@ -1299,24 +1304,18 @@ impl Converter {
             .any(|b| matches!(b.kind, StmtKind::Return(Some(_))));
         let checks = self.lines_with(s, &["pm.test(", "pm.expect(", "tests["]) > 0;
         let plain = params.iter().all(|p| !p.starts_with(['[', '{', '.']));
-        (checks && !returns && plain && !body.is_empty() && self.only_called(name, s))
+        (checks && !returns && plain && !body.is_empty() && self.only_called(name, s, words))
             .then(|| (name.clone(), params.clone(), body.clone()))
     }
 
     /// Whether every other line that names `name` is a call of it standing alone
     /// (`validate('x');`): then each is read, and the declaration is nothing of its own. One
     /// passed along (`list.forEach(validate)`) leaves the function as it was, kept.
-    fn only_called(&self, name: &str, declared: &Stmt) -> bool {
-        let word = regex::Regex::new(&format!(r"\b{}\b", regex::escape(name)));
-        let Ok(word) = word else {
-            return false;
-        };
-        self.lines.iter().enumerate().all(|(i, line)| {
-            let n = i + 1;
-            let t = line.trim();
+    fn only_called(&self, name: &str, declared: &Stmt, words: &WordLines) -> bool {
+        words.get(name).into_iter().flatten().all(|&(n, times)| {
+            let t = self.lines.get(n - 1).map_or("", |l| l.trim());
             (declared.first..=declared.last).contains(&n)
-                || !word.is_match(t)
-                || (t.starts_with(&format!("{name}(")) && word.find_iter(t).count() == 1)
+                || (times == 1 && t.starts_with(&format!("{name}(")))
         })
     }
 
@@ -4211,6 +4210,26 @@ fn set_scope(e: &Expr) -> SetScope {
         Some("pm.variables.set") => SetScope::Local,
         _ => SetScope::Environment,
     }
+}
+
+/// For each word of a script (a name, as JavaScript spells one), the lines (1-based) that hold
+/// it and how many times.
+type WordLines = HashMap<String, Vec<(usize, usize)>>;
+
+fn word_lines(lines: &[String]) -> WordLines {
+    let mut out: WordLines = HashMap::new();
+    for (i, line) in lines.iter().enumerate() {
+        let mut here: HashMap<&str, usize> = HashMap::new();
+        for w in line.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$')) {
+            if !w.is_empty() {
+                *here.entry(w).or_default() += 1;
+            }
+        }
+        for (w, n) in here {
+            out.entry(w.to_string()).or_default().push((i + 1, n));
+        }
+    }
+    out
 }
 
 /// `pm.collectionVariables.clear()`, `pm.environment.clear()`: which variables go.
