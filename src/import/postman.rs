@@ -132,6 +132,8 @@ struct Ctx<'a> {
     auth_in_force: Vec<Y>,
     /// The collection's own variables (what `pm.collectionVariables.clear()` removes).
     collection_vars: BTreeSet<String>,
+    /// Those of them the export gives a value that is not empty.
+    collection_configured: BTreeSet<String>,
     /// What a test script gives variables that an earlier request read (or unsets): `set:` on
     /// the next request.
     next_sets: Vec<(String, Y)>,
@@ -170,6 +172,7 @@ impl<'a> Ctx<'a> {
             dispatch: Vec::new(),
             auth_in_force: Vec::new(),
             collection_vars: BTreeSet::new(),
+            collection_configured: BTreeSet::new(),
             next_sets: Vec::new(),
             helper_vars: Vec::new(),
             sent_before: Vec::new(),
@@ -491,6 +494,15 @@ fn known_variables(collection: &Value, environments: &[Value], cx: &mut Ctx<'_>)
         .filter_map(|v| v.get("key")?.as_str())
         .collect();
     cx.collection_vars = keys.iter().map(|k| super::vars::ident(k)).collect();
+    cx.collection_configured = collection
+        .get("variable")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|v| !matches!(v.get("value"), None | Some(Value::Null)) && v["value"] != "")
+        .filter_map(|v| v.get("key")?.as_str())
+        .map(super::vars::ident)
+        .collect();
     for k in keys {
         cx.written
             .entry(super::vars::ident(k))
@@ -780,7 +792,14 @@ fn unset_names(s: &script::Script, cx: &Ctx<'_>) -> Vec<String> {
         if *scope == "collection" {
             all.extend(cx.set_vars.entries().into_iter().map(|(k, _)| k));
         }
-        names.extend(all.into_iter().filter(|n| !other.contains(n)));
+        // One the export gives a value (a base URL) is configuration the user may give with
+        // `--var`, which a `set:` would outrank: it keeps its value (in Postman an environment
+        // holding it would show through).
+        let configured = |n: &String| cx.collection_configured.contains(n);
+        names.extend(
+            all.into_iter()
+                .filter(|n| !other.contains(n) && !configured(n)),
+        );
     }
     names.sort();
     names.dedup();
@@ -3469,7 +3488,10 @@ mod tests {
              ]}}],
              "request": {"url": "{{host}}/stores/{{store-id}}?s={{session}}"}},
         ]));
-        c["variable"] = json!([{"key": "store-id", "value": ""}, {"key": "mode", "value": "x"}]);
+        c["variable"] = json!([
+            {"key": "store-id", "value": ""}, {"key": "mode", "value": "x"},
+            {"key": "api_base", "value": "http://127.0.0.1:9"},
+        ]);
         let env = json!({"name": "dev", "values": [
             {"key": "host", "value": "http://127.0.0.1:9"}, {"key": "session", "value": "s1"},
             {"key": "mode", "value": "y"},
@@ -3477,7 +3499,8 @@ mod tests {
         let out = import(&c, &[env], &|_| true).expect("import");
         let col: Value = serde_saphyr::from_str(&out.files[0].1).expect("yaml");
         let r = &col["requests"];
-        // The collection's own variables go (one the environment also has is its again).
+        // The collection's own variables go (one the environment also has is its again; one
+        // the export gives a value, such as a base URL, keeps it: `--var` may give it).
         assert_eq!(
             r[0]["set"],
             json!({"store_id": "{{ \"{{store-id}}\" }}"}),

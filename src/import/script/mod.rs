@@ -320,6 +320,8 @@ struct Converter {
     /// script of loops in loops (32 values each, five deep) would otherwise be read 33 million
     /// times.
     expanded: usize,
+    /// How many blocks deep the statements being read are (1: the script's own).
+    depth: usize,
     /// `const validate = ajv.compile(schema)`: the schema each compiled validator holds.
     compiled: HashMap<String, Expr>,
     /// How deep calls of those are being read: one that calls another (or itself) stops.
@@ -423,6 +425,7 @@ impl Converter {
             returns: HashMap::new(),
             procedures: HashMap::new(),
             expanded: 0,
+            depth: 0,
             compiled: HashMap::new(),
             inlining: std::cell::Cell::new(0),
             dates: HashMap::new(),
@@ -438,6 +441,13 @@ impl Converter {
 
     /// Whether every statement was converted.
     fn statements(&mut self, list: &[Stmt]) -> bool {
+        self.depth += 1;
+        let all = self.statements_here(list);
+        self.depth -= 1;
+        all
+    }
+
+    fn statements_here(&mut self, list: &[Stmt]) -> bool {
         let mut all = true;
         let mut returned = false;
         for s in list {
@@ -503,7 +513,7 @@ impl Converter {
                 _ if self.returning_function(s).is_some() => Done::Converted,
                 _ => self.flow(s),
             },
-            StmtKind::Let(decls) => self.declarations(decls),
+            StmtKind::Let(decls) => self.declared(s, decls),
             StmtKind::Assign(Expr::Index(target, _), value) if matches!(&**target, Expr::Ident(t) if t == "tests") => {
                 self.legacy_test(value)
             }
@@ -1288,6 +1298,19 @@ impl Converter {
 
     /// `const validate = (refId) => { pm.test(...) }` (or a `function`): a function of checks
     /// that returns nothing, its name, parameters and body.
+    /// `const`/`let`/`var`: a function kept as written (one passed along) has its checks seen,
+    /// not written.
+    fn declared(&mut self, s: &Stmt, decls: &[(Binding, Expr)]) -> Done {
+        let done = self.declarations(decls);
+        if let Done::Kept(_) = done
+            && matches!(decls, [(_, Expr::Func(..))])
+        {
+            self.out.assertions_seen += self.assertion_lines(s);
+            self.out.sets_seen += self.lines_with(s, SET_CALLS);
+        }
+        done
+    }
+
     fn is_procedure(&self, decls: &[(Binding, Expr)]) -> bool {
         matches!(decls, [(Binding::Name(n), Expr::Func(..))] if self.procedures.contains_key(n))
     }
@@ -1920,7 +1943,11 @@ impl Converter {
     /// Whether the statement being converted runs whenever the script does: under no guard,
     /// no condition and no check that may have failed before it.
     fn unconditional(&self) -> bool {
-        !self.guarded_set && self.held.is_empty() && self.gate_at.is_none() && !self.swallowed
+        !self.guarded_set
+            && self.held.is_empty()
+            && self.gate_at.is_none()
+            && !self.swallowed
+            && self.depth <= 1
     }
 
     /// Stages a check with `read`, writes it when it can be said, and counts it: whether it
@@ -3437,22 +3464,7 @@ impl Converter {
                 }
                 (predicate, value) => add_predicate(e, "body", predicate, value, negate),
             },
-            Subject::Length(inner) => {
-                // A filter's nodes are a list already.
-                let json = matches!(&*inner, Subject::Json(p) if !p.contains("[?"));
-                let (map, key) = match *inner {
-                    Subject::Json(p) => (e.child("json"), p),
-                    Subject::Xml(p) => (e.child("xml"), p),
-                    _ => (&mut *e, "body".to_string()),
-                };
-                let entry = entry_map(map, &key);
-                add_predicate(entry, "length", predicate, value, negate);
-                if json && entry.get_mut("type").is_none() {
-                    // JavaScript's `.length` is a string's or a list's: an object has none,
-                    // and the check fails in Postman (yarc's `length` counts an object's keys).
-                    put_negated(entry, "type", Y::str("object"));
-                }
-            }
+            Subject::Length(inner) => put_length(e, *inner, predicate, value, negate),
             Subject::Size(p) => {
                 let entry = entry_map(e.child("json"), &p);
                 add_predicate(entry, "length", predicate, value, negate);
@@ -4281,11 +4293,45 @@ fn timeout_body(e: &Expr) -> Option<&[Stmt]> {
 /// object): yarc compares a filter's nodes as a list, so the check is of each node it selects —
 /// the one `find` returns when one matches. The list itself (`exists`, `length`, an array) is
 /// what `filter` returns, and stays a list.
-fn found_item(p: &str, predicate: &str, value: &Y) -> bool {
-    let Some(at) = p.rfind("[?") else {
-        return false;
+/// `.length` of a subject, under `expect`.
+fn put_length(e: &mut Y, inner: Subject, predicate: &str, value: Y, negate: bool) {
+    // `find(...).items.length`: the length of what each found item holds (the filter's own
+    // nodes are the list of matches).
+    if let Subject::Json(p) = &inner
+        && below_filter(p)
+    {
+        let each = entry_map(entry_map(e.child("json"), p), "each");
+        add_predicate(each, "length", predicate, value, negate);
+        return;
+    }
+    // A filter's nodes are a list already.
+    let json = matches!(&inner, Subject::Json(p) if !p.contains("[?"));
+    let (map, key) = match inner {
+        Subject::Json(p) => (e.child("json"), p),
+        Subject::Xml(p) => (e.child("xml"), p),
+        _ => (&mut *e, "body".to_string()),
     };
-    let below = !p.ends_with(']') || p[at..].matches('[').count() > 1;
+    let entry = entry_map(map, &key);
+    add_predicate(entry, "length", predicate, value, negate);
+    if json && entry.get_mut("type").is_none() {
+        // JavaScript's `.length` is a string's or a list's: an object has none,
+        // and the check fails in Postman (yarc's `length` counts an object's keys).
+        put_negated(entry, "type", Y::str("object"));
+    }
+}
+
+/// Whether a path goes on past its last filter (`$.parts[?(...)].items`): it reads into each
+/// item the filter found.
+fn below_filter(p: &str) -> bool {
+    p.rfind("[?")
+        .is_some_and(|at| !p.ends_with(']') || p[at..].matches('[').count() > 1)
+}
+
+fn found_item(p: &str, predicate: &str, value: &Y) -> bool {
+    if !p.contains("[?") {
+        return false;
+    }
+    let below = below_filter(p);
     match predicate {
         "exists" => false,
         "length" if !below => false,

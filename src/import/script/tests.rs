@@ -197,6 +197,9 @@ fn unsets_and_clears_are_converted_only_when_they_always_run() {
             "if (pm.environment.get('keep') === 'no') { pm.environment.unset('maybe'); }",
         ],
     );
+    let guarded = test(&["if (pm.response.code === 200) { pm.environment.unset('a'); }"]);
+    assert!(guarded.unset.is_empty(), "{:?}", guarded.unset);
+    assert_eq!(guarded.kept.len(), 1, "{:?}", guarded.kept);
     assert_eq!(s.cleared, ["collection"]);
     assert_eq!(s.unset, ["session_id"]);
     // Under a condition it stays a comment.
@@ -3481,8 +3484,10 @@ fn a_function_of_checks_passed_along_is_kept_not_counted() {
         "};",
         "['a', 'b'].forEach(checkPart);",
     ]);
-    // Not read at the forEach: its lines stay comments, none counted as converted.
+    // Not read at the forEach: its lines stay comments, none counted as converted, and its
+    // check is counted as one seen and not converted.
     assert_eq!(s.converted_lines, 0, "{:?}", s.kept);
+    assert_eq!((s.assertions_seen, s.assertions), (1, 0));
     assert!(
         s.kept.iter().any(|k| k.1.contains("const checkPart")),
         "{:?}",
@@ -3509,4 +3514,24 @@ fn loops_in_loops_past_the_allowance_stay_as_written() {
             .as_object()
             .is_none_or(|j| j.len() <= 32)
     );
+}
+
+#[test]
+fn the_length_of_what_find_picks_is_each_found_items() {
+    let s = test(&[
+        "const data = pm.response.json();",
+        "const found = data.parts.find((p) => p.ref === 'a');",
+        "pm.expect(found.items.length).to.eql(2);",
+        "pm.expect(data.parts.filter((p) => p.ref === 'b').length).to.eql(1);",
+    ]);
+    let v = out(&s);
+    let json = &v["expect"]["json"];
+    // Not the number of parts found: the length of the found part's items.
+    assert_eq!(
+        json["$.parts[?(@.ref == 'a')].items"],
+        serde_json::json!({"each": {"length": 2}}),
+        "{v}"
+    );
+    // A filter's own length is how many it found.
+    assert_eq!(json["$.parts[?(@.ref == 'b')]"]["length"], 1, "{v}");
 }
