@@ -1292,6 +1292,13 @@ fn merge_into(map: &mut Y, key: &str, value: Y) {
 
 /// Adds a script's counts to the report; its block of kept lines as comment text, if any.
 fn count(s: &Script, phase: Phase, whose: &str, cx: &mut Ctx<'_>) -> Option<String> {
+    if !s.redeclared.is_empty() {
+        let names: Vec<String> = s.redeclared.iter().map(|n| format!("`{n}`")).collect();
+        cx.report.notes.push(format!(
+            "{whose}'s script declares {} with `const`/`let`, a name Postman's sandbox already has: Newman fails that whole script before any test runs (\"Identifier ... has already been declared\"); yarc runs its checks as written — rename it in Postman too",
+            names.join(", ")
+        ));
+    }
     let r = &mut cx.report;
     r.assertions += s.assertions;
     r.assertions_seen += s.assertions_seen;

@@ -52,6 +52,10 @@ pub(crate) struct Script {
     pub converted_lines: usize,
     /// Every variable name a `set` call writes, converted or not: run-time values.
     pub set_names: Vec<String>,
+    /// Names of Postman's sandbox the script declares with `const` or `let` at its top
+    /// (`const data = pm.response.json()`): Newman fails the whole script before it runs
+    /// ("Identifier 'data' has already been declared").
+    pub redeclared: Vec<String>,
     /// Headers a pre-request script adds to the request (`pm.request.headers.add({key, value})`).
     pub headers: Y,
     /// Query parameters a pre-request script adds (`pm.request.url.addQueryParams([...])`).
@@ -231,6 +235,7 @@ fn convert_parsed(
         None => lines.to_vec(),
     };
     cx.owned = owned;
+    cx.out.redeclared = redeclared(&cx.lines, statements);
     // Function declarations are hoisted: a call may come before the function.
     let words = word_lines(&cx.lines);
     for s in statements {
@@ -4222,6 +4227,59 @@ fn set_scope(e: &Expr) -> SetScope {
         Some("pm.variables.set") => SetScope::Local,
         _ => SetScope::Environment,
     }
+}
+
+/// Names Postman's sandbox already holds, which a script's top-level `const` or `let` cannot
+/// declare again (checked with Newman 6.2.1: each fails the script with a SyntaxError).
+const SANDBOX_NAMES: &[&str] = &[
+    "data",
+    "request",
+    "environment",
+    "globals",
+    "iteration",
+    "responseBody",
+    "responseCode",
+    "tests",
+    "postman",
+    "pm",
+    "cheerio",
+    "_",
+    "responseHeaders",
+    "responseTime",
+    "responseCookies",
+    "CryptoJS",
+    "xml2Json",
+    "tv4",
+    "atob",
+    "btoa",
+    "console",
+    "JSON",
+    "setTimeout",
+];
+
+/// The sandbox names the script's top-level `const`/`let` declarations take again.
+fn redeclared(lines: &[String], statements: &[Stmt]) -> Vec<String> {
+    let mut out = Vec::new();
+    for s in statements {
+        let StmtKind::Let(decls) = &s.kind else {
+            continue;
+        };
+        let line = lines
+            .get(s.first.saturating_sub(1))
+            .map_or("", |l| l.trim_start());
+        if !(line.starts_with("const ") || line.starts_with("let ")) {
+            continue;
+        }
+        for (b, _) in decls {
+            if let Binding::Name(n) = b
+                && SANDBOX_NAMES.contains(&n.as_str())
+                && !out.contains(n)
+            {
+                out.push(n.clone());
+            }
+        }
+    }
+    out
 }
 
 /// For each word of a script (a name, as JavaScript spells one), the lines (1-based) that hold

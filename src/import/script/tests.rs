@@ -3535,3 +3535,15 @@ fn the_length_of_what_find_picks_is_each_found_items() {
     // A filter's own length is how many it found.
     assert_eq!(json["$.parts[?(@.ref == 'b')]"]["length"], 1, "{v}");
 }
+
+#[test]
+fn a_top_level_const_of_a_sandbox_name_is_one_newman_refuses() {
+    let s = test(&[
+        "const data = pm.response.json();",
+        "var environment = 1;",
+        "let tests = 3;",
+        "pm.test('x', () => { const data = 1; pm.expect(data).to.eql(1); });",
+    ]);
+    // `var` may; inside a function the name is its own.
+    assert_eq!(s.redeclared, ["data", "tests"]);
+}
