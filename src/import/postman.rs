@@ -486,27 +486,23 @@ fn known_variables(collection: &Value, environments: &[Value], cx: &mut Ctx<'_>)
         .filter_map(|v| v.get("key")?.as_str())
         .map(super::vars::ident)
         .collect();
-    let keys: Vec<&str> = collection
+    let exported = collection
         .get("variable")
         .and_then(Value::as_array)
         .into_iter()
-        .flatten()
-        .filter_map(|v| v.get("key")?.as_str())
-        .collect();
-    cx.collection_vars = keys.iter().map(|k| super::vars::ident(k)).collect();
-    cx.collection_configured = collection
-        .get("variable")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter(|v| !matches!(v.get("value"), None | Some(Value::Null)) && v["value"] != "")
-        .filter_map(|v| v.get("key")?.as_str())
-        .map(super::vars::ident)
-        .collect();
-    for k in keys {
+        .flatten();
+    for v in exported {
+        let Some(key) = v.get("key").and_then(Value::as_str) else {
+            continue;
+        };
+        let name = super::vars::ident(key);
+        if !matches!(v.get("value"), None | Some(Value::Null)) && v["value"] != "" {
+            cx.collection_configured.insert(name.clone());
+        }
         cx.written
-            .entry(super::vars::ident(k))
-            .or_insert_with(|| format!("{{{{{k}}}}}"));
+            .entry(name.clone())
+            .or_insert_with(|| format!("{{{{{key}}}}}"));
+        cx.collection_vars.insert(name);
     }
 }
 

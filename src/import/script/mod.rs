@@ -1064,7 +1064,7 @@ impl Converter {
                 };
                 let equal = op.starts_with('=');
                 // `undefined`: also the `{{name}}` text a variable Postman lacks holds here.
-                let own_text = Y::str(super::vars::text_expr(&format!("{{{{{name}}}}}")));
+                let own_text = Y::str(own_text(&name));
                 let y = match (absent(other), equal) {
                     (true, true) => Y::Map(vec![
                         ("exists".into(), Y::Bool(true)),
@@ -1360,19 +1360,7 @@ impl Converter {
         if args.len() > params.len() || self.inlining.get() >= 4 || !self.expand(body.len()) {
             return None;
         }
-        let mut body = body;
-        for (i, p) in params.iter().enumerate() {
-            let apart = Expr::Ident(format!("\u{1}{i}"));
-            body = body
-                .iter()
-                .map(|s| s.replaced(&Expr::Ident(p.clone()), &apart))
-                .collect();
-        }
-        for i in 0..params.len() {
-            let arg = args.get(i).cloned().unwrap_or(Expr::Undefined);
-            let apart = Expr::Ident(format!("\u{1}{i}"));
-            body = body.iter().map(|s| s.replaced(&apart, &arg)).collect();
-        }
+        let body = given(&body, &params, args);
         self.inlining.set(self.inlining.get() + 1);
         let all = self.statements(&body);
         self.inlining.set(self.inlining.get() - 1);
@@ -1395,17 +1383,7 @@ impl Converter {
         if params.len() != args.len() || params.iter().any(|p| p.starts_with('[')) {
             return None;
         }
-        // Parameters first renamed apart, so an argument that names another parameter is
-        // not replaced again.
-        let mut out = returned.clone();
-        for (i, p) in params.iter().enumerate() {
-            let apart = Expr::Ident(format!("\u{1}{i}"));
-            out = out.replaced(&Expr::Ident(p.clone()), &apart);
-        }
-        for (i, a) in args.iter().enumerate() {
-            out = out.replaced(&Expr::Ident(format!("\u{1}{i}")), a);
-        }
-        Some(out)
+        Some(given(returned, params, args))
     }
 
     /// `function getvar(name) { let value = pm.variables.get(name); if (!value) throw ...;
@@ -3762,7 +3740,7 @@ fn put_var_set(vars: &mut Y, name: &str, set: bool) {
 /// predicates: it is set — and is not the `{{x}}` text the import gives a variable Postman
 /// does not have (defined nowhere, or unset or cleared by a script), which `has()` denies.
 fn has_var(name: &str) -> Y {
-    let own_text = super::vars::text_expr(&format!("{{{{{name}}}}}"));
+    let own_text = own_text(name);
     Y::Map(vec![
         ("exists".into(), Y::Bool(true)),
         (
@@ -3778,7 +3756,7 @@ fn has_var(name: &str) -> Y {
 fn truthy_var(name: &str) -> Y {
     // `{{name}}`: the text the import declares for a variable nothing defines (what Newman
     // sends for it), which a script's `get()` still reads as `undefined`.
-    let own_text = super::vars::text_expr(&format!("{{{{{name}}}}}"));
+    let own_text = own_text(name);
     let falsy = Y::Seq(vec![Y::str(""), Y::str("null"), Y::str(own_text)]);
     Y::Map(vec![
         ("exists".into(), Y::Bool(true)),
@@ -4227,6 +4205,45 @@ fn set_scope(e: &Expr) -> SetScope {
         Some("pm.variables.set") => SetScope::Local,
         _ => SetScope::Environment,
     }
+}
+
+/// A function's body (or returned expression) with its parameters given the call's arguments
+/// (a missing one `undefined`). Parameters are first renamed apart, so an argument that names
+/// another parameter is not replaced again.
+fn given<T: Replaced + Clone>(original: &T, params: &[String], args: &[Expr]) -> T {
+    let apart = |i: usize| Expr::Ident(format!("\u{1}{i}"));
+    let mut out = original.clone();
+    for (i, p) in params.iter().enumerate() {
+        out = out.replaced_by(&Expr::Ident(p.clone()), &apart(i));
+    }
+    for i in 0..params.len() {
+        let arg = args.get(i).cloned().unwrap_or(Expr::Undefined);
+        out = out.replaced_by(&apart(i), &arg);
+    }
+    out
+}
+
+/// An expression or statements in which one name can be replaced.
+trait Replaced {
+    fn replaced_by(&self, from: &Expr, to: &Expr) -> Self;
+}
+
+impl Replaced for Expr {
+    fn replaced_by(&self, from: &Expr, to: &Expr) -> Expr {
+        self.replaced(from, to)
+    }
+}
+
+impl Replaced for Vec<Stmt> {
+    fn replaced_by(&self, from: &Expr, to: &Expr) -> Vec<Stmt> {
+        self.iter().map(|s| s.replaced(from, to)).collect()
+    }
+}
+
+/// `{{name}}` as yarc text: what the import gives a variable Postman does not have (defined
+/// nowhere, or unset or cleared by a script).
+fn own_text(name: &str) -> String {
+    super::vars::text_expr(&format!("{{{{{name}}}}}"))
 }
 
 /// Names Postman's sandbox already holds, which a script's top-level `const` or `let` cannot
