@@ -483,10 +483,7 @@ fn human_look(r: &postman::Report) -> Vec<String> {
         ));
     }
     if !r.secrets.is_empty() {
-        look.push(format!(
-            "secrets were not copied: set {} in the environment or a .env file",
-            r.secrets.iter().cloned().collect::<Vec<_>>().join(", ")
-        ));
+        look.push(secrets_to_set(r));
     }
     for d in &r.unknown_dynamic {
         look.push(format!(
@@ -496,6 +493,19 @@ fn human_look(r: &postman::Report) -> Vec<String> {
     look.extend(skip_lines(&r.skipped));
     look.extend(r.notes.iter().cloned());
     look
+}
+
+/// The secrets to set, each with where its value was in the export (so the user knows what
+/// to copy from Postman).
+fn secrets_to_set(r: &postman::Report) -> String {
+    let mut s = "secrets were not copied: set each in the environment or a .env file".to_string();
+    for name in &r.secrets {
+        match r.secret_from.get(name) {
+            Some(from) => s.push_str(&format!("\n      {name}: {}", from.describe())),
+            None => s.push_str(&format!("\n      {name}")),
+        }
+    }
+    s
 }
 
 /// The import's counts as JSON (`--report`).
@@ -521,6 +531,9 @@ fn postman_report(source: &Path, r: &postman::Report) -> String {
         "path_variables": r.path_variables,
         "descriptions": r.descriptions,
         "secrets": r.secrets,
+        "secret_sources": r.secret_from.iter().map(|(name, from)| serde_json::json!({
+            "name": name, "where": from.whose, "field": from.field, "key": from.key,
+        })).collect::<Vec<_>>(),
         "script_lines": { "converted": r.converted_lines, "kept": r.kept_lines },
         "kept": kept,
         "unknown_dynamic_variables": r.unknown_dynamic,

@@ -2,6 +2,7 @@
 //! yarc request: method, URL, headers, body, basic auth; credentials in headers, query, form
 //! fields or JSON become `secret('…')` references and their values are never written.
 
+use super::credential::{looks_credential, query_credential};
 use super::vars::{env_name, literal, looks_secret, secret_ref};
 use super::yaml_out::Y;
 use std::collections::BTreeSet;
@@ -440,7 +441,7 @@ fn url_text(url: &url::Url, out: &mut Imported) -> (String, Y) {
     let mut kept = Vec::new();
     for pair in query.split('&') {
         match pair.split_once('=') {
-            Some((k, _)) if looks_secret(k) => {
+            Some((k, v)) if looks_secret(k) || query_credential(k, v) => {
                 secrets.set(k.to_string(), Y::str(secret(&env_name(k), out)));
             }
             _ => kept.push(literal(pair)),
@@ -467,6 +468,7 @@ fn header_value(name: &str, value: &str, out: &mut Imported) -> String {
     }
     if lower == "cookie"
         || looks_secret(name)
+        || looks_credential(value)
         || lower.contains("api-key")
         || lower.contains("apikey")
     {
@@ -492,7 +494,7 @@ fn body(c: &Curl, data: &str, content_type: Option<&str>, r: &mut Y, out: &mut I
                     ));
                     f
                 }
-                None if looks_secret(k) => Y::str(secret(&env_name(k), out)),
+                None if looks_secret(k) || looks_credential(v) => Y::str(secret(&env_name(k), out)),
                 None => Y::str(literal(v.split(";type=").next().unwrap_or(v))),
             };
             parts.set(k.clone(), part);
@@ -518,7 +520,7 @@ fn body(c: &Curl, data: &str, content_type: Option<&str>, r: &mut Y, out: &mut I
     if form_declared && data.split('&').all(|p| !p.is_empty()) {
         let mut form = Y::map();
         for (k, v) in url::form_urlencoded::parse(data.as_bytes()) {
-            let value = match looks_secret(&k) {
+            let value = match looks_secret(&k) || looks_credential(&v) {
                 true => Y::str(secret(&env_name(&k), out)),
                 false => Y::str(literal(&v)),
             };
@@ -541,7 +543,7 @@ fn body(c: &Curl, data: &str, content_type: Option<&str>, r: &mut Y, out: &mut I
 fn json_value(v: &serde_json::Value, key: Option<&str>, out: &mut Imported) -> Y {
     use serde_json::Value as J;
     match v {
-        J::String(_) if key.is_some_and(looks_secret) => {
+        J::String(s) if key.is_some_and(looks_secret) || looks_credential(s) => {
             Y::str(secret(&env_name(key.unwrap_or("secret")), out))
         }
         J::String(s) => Y::str(literal(s)),
@@ -790,6 +792,23 @@ mod tests {
             "{:?}",
             i.notes
         );
+    }
+
+    #[test]
+    fn credentials_are_told_by_their_value_under_any_name() {
+        let i = import(
+            "curl 'https://api.example.com/x?key=AIzaSyA1234567890abcdefghij&page=2' -H 'X-Custom: sk_live_51H8abcdefghij0123456789' -H 'Content-Type: application/json' -d '{\"stripe\": \"sk_test_4eC39HqLyjWDarjtT1zdp7dc\", \"n\": \"plain\"}'",
+            None,
+        )
+        .expect("imports");
+        let text = serde_json::to_string(&yaml(&i)).expect("json");
+        for literal in ["AIzaSyA", "sk_live_", "sk_test_"] {
+            assert!(!text.contains(literal), "{literal} in {text}");
+        }
+        let v = yaml(&i);
+        assert_eq!(v["json"]["n"], "plain");
+        assert_eq!(v["headers"]["X-Custom"], "{{ secret('X_CUSTOM') }}");
+        assert_eq!(v["query"]["key"], "{{ secret('KEY') }}");
     }
 
     #[test]

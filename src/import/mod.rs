@@ -1,6 +1,7 @@
 //! Importers: other tools' files into yarc collections (`yarc import postman|openapi`).
 
 pub(crate) mod append;
+pub(crate) mod credential;
 pub(crate) mod curl;
 pub(crate) mod destinations;
 pub(crate) mod har;

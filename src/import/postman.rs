@@ -4,6 +4,7 @@
 //! secret-looking values become `secret("NAME")` references, listed for the user to set.
 //! Pure: JSON in, file texts and a report out.
 
+use super::credential::looks_credential;
 use super::script::{self, Phase, Script};
 use super::vars::{convert, env_name, ident, looks_secret, secret_ref};
 use super::yaml_out::{self, Y};
@@ -30,6 +31,8 @@ pub(crate) struct Report {
     /// (where, line in its script, text, why)
     pub kept: Vec<(String, usize, String, &'static str)>,
     pub secrets: BTreeSet<String>,
+    /// Where each secret's value was in the export (the first place), for the user to set it.
+    pub secret_from: std::collections::BTreeMap<String, SecretSource>,
     pub unknown_dynamic: BTreeSet<String>,
     pub notes: Vec<String>,
     pub auth: BTreeSet<String>,
@@ -39,6 +42,36 @@ pub(crate) struct Report {
     pub sent_requests: usize,
     /// Where the requests and the client credentials go.
     pub destinations: super::destinations::Destinations,
+}
+
+/// Where a secret's literal stood in the export: what the summary tells the user to copy.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct SecretSource {
+    /// `request \`login\``, `folder \`Admin\``, `the collection`, `environment \`dev\``.
+    pub whose: String,
+    /// `header`, `query parameter`, `url password`, `form field`, `JSON field`, `auth field`,
+    /// `variable`, `script`, `undefined` (read, defined nowhere).
+    pub field: &'static str,
+    /// The header's, field's or variable's name.
+    pub key: String,
+}
+
+impl SecretSource {
+    /// `the header \`api-key\` of request \`sign up\``.
+    pub(crate) fn describe(&self) -> String {
+        let what = match self.field {
+            "undefined" => {
+                return format!(
+                    "`{}`, which requests read and the export does not define",
+                    self.key
+                );
+            }
+            "url password" => "the password in the URL".to_string(),
+            "script" => format!("the literal `{}` in a script", self.key),
+            field => format!("the {field} `{}`", self.key),
+        };
+        format!("{what} of {}", self.whose)
+    }
 }
 
 pub(crate) struct Imported {
@@ -106,6 +139,8 @@ struct Ctx<'a> {
     secret_values: HashMap<String, String>,
     /// Where the auth being converted is (`folder \`Admin\``), to name its secrets.
     place: String,
+    /// What is being converted (`request \`login\``, `the collection`): where a secret was.
+    whose: String,
     /// The plain values the collection and its environments give each variable.
     values: std::collections::BTreeMap<String, BTreeSet<String>>,
     /// Variables the export defines only as empty (every place that defines one leaves it
@@ -179,6 +214,7 @@ impl<'a> Ctx<'a> {
             sent_after: Vec::new(),
             secret_values: HashMap::new(),
             place: String::new(),
+            whose: "the collection".into(),
             values: Default::default(),
             exported_empty,
             exported_not_json: BTreeSet::new(),
@@ -278,10 +314,14 @@ impl Ctx<'_> {
     /// A literal secret becomes a `secret()` reference; a template stays. Two different
     /// literals never share a name: the second is named after its place (`ADMIN_TOKEN` for the
     /// folder `Admin`), or numbered. Values are compared here and never written.
-    fn secret_or_text(&mut self, value: &str, env: &str) -> String {
+    fn secret_or_text(&mut self, value: &str, env: &str, field: (&'static str, &str)) -> String {
         if value.contains("{{") {
             return self.text(value);
         }
+        let whose = match self.place.is_empty() {
+            true => self.whose.clone(),
+            false => self.place.clone(),
+        };
         let place = self
             .place
             .split('`')
@@ -296,6 +336,14 @@ impl Ctx<'_> {
             .entry(name.clone())
             .or_insert_with(|| value.to_string());
         self.report.secrets.insert(name.clone());
+        self.report
+            .secret_from
+            .entry(name.clone())
+            .or_insert_with(|| SecretSource {
+                whose,
+                field: field.0,
+                key: field.1.to_string(),
+            });
         match value {
             "" => super::vars::empty_secret_ref(&name),
             _ => secret_ref(&name),
@@ -443,6 +491,7 @@ pub(crate) fn import(
         envs.push((env_name, file.clone()));
         env_files.push((file, text));
     }
+    cx.whose = "the collection".into();
     let variables = collection_variables(collection, &mut scope, &mut cx);
     let mut requests = requests;
     for (name, why) in std::mem::take(&mut cx.skip_until_set) {
@@ -638,6 +687,12 @@ fn undeclared(variables: &mut Y, cx: &mut Ctx<'_>) {
         } else if looks_secret(&name) {
             let env = env_name(&name);
             cx.report.secrets.insert(env.clone());
+            let source = SecretSource {
+                whose: "the export".into(),
+                field: "undefined",
+                key: name.clone(),
+            };
+            cx.report.secret_from.entry(env.clone()).or_insert(source);
             (secret_ref(&env), Some("as a secret"))
         } else if cx.url_starts.contains(&name) {
             let uses = cx.url_start_uses.get(&name).copied().unwrap_or(0);
@@ -900,6 +955,16 @@ pub(crate) fn modeline(kind: &str, up: &str) -> String {
     format!("# yaml-language-server: $schema={up}.yarc/{kind}.schema.json\n")
 }
 
+/// Whether an exported variable holds a secret: by its name, Postman's "secret" type, or a
+/// value shaped like a credential (`stripe: sk_live_...`).
+fn secret_variable(key: &str, v: &Value) -> bool {
+    looks_secret(key)
+        || v.get("type").and_then(Value::as_str) == Some("secret")
+        || v.get("value")
+            .and_then(Value::as_str)
+            .is_some_and(looks_credential)
+}
+
 fn variables(list: Option<&Value>, cx: &mut Ctx<'_>) -> Y {
     let mut vars = Y::map();
     for v in list.and_then(Value::as_array).into_iter().flatten() {
@@ -910,7 +975,7 @@ fn variables(list: Option<&Value>, cx: &mut Ctx<'_>) -> Y {
             continue;
         };
         let value = v.get("value").cloned().unwrap_or(Value::Null);
-        let secret = looks_secret(key) || v.get("type").and_then(Value::as_str) == Some("secret");
+        let secret = secret_variable(key, v);
         cx.report.variables += 1;
         if secret
             && cx.runtime.contains(&ident(key))
@@ -937,6 +1002,12 @@ fn variables(list: Option<&Value>, cx: &mut Ctx<'_>) -> Y {
             _ if secret => {
                 let env = env_name(key);
                 cx.report.secrets.insert(env.clone());
+                let source = SecretSource {
+                    whose: cx.whose.clone(),
+                    field: "variable",
+                    key: key.to_string(),
+                };
+                cx.report.secret_from.entry(env.clone()).or_insert(source);
                 match value.as_str().unwrap_or_default() {
                     "" => Y::str(super::vars::empty_secret_ref(&env)),
                     _ => Y::str(secret_ref(&env)),
@@ -975,6 +1046,7 @@ fn environment(env: &Value, cx: &mut Ctx<'_>) -> Result<(String, String, String)
         "Imported from the Postman environment \"{name}\". Secrets are not copied: they are read\nwith secret(\"NAME\") from the process environment or a .env file."
     ));
     doc.set("name", Y::str(&name));
+    cx.whose = format!("environment `{name}`");
     let list: Vec<Value> = values
         .as_array()
         .into_iter()
@@ -1162,7 +1234,7 @@ fn sent_request(sent: Y, whose: &str, cx: &mut Ctx<'_>) -> Y {
             match k.as_str() {
                 "headers" => hide_header_secrets(&mut v, cx),
                 // `JSON.stringify({ password: "..." })`: a literal the script holds.
-                "json" | "form" => hide_field_secrets(&mut v, cx),
+                "json" | "form" => hide_field_secrets(&mut v, "script", cx),
                 _ => {}
             }
             named.set(k, v);
@@ -1174,15 +1246,18 @@ fn sent_request(sent: Y, whose: &str, cx: &mut Ctx<'_>) -> Y {
 }
 
 /// A header's literal credential as a `secret()` reference: the value of a secret-looking
-/// header (`X-Api-Key`), the credential after an `Authorization` header's scheme (`Bearer
+/// header (`X-Api-Key`) or `Cookie`, a value shaped like a credential under any name
+/// (`X-Custom: sk_live_...`), the credential after an `Authorization` header's scheme (`Bearer
 /// {{ secret('AUTHORIZATION') }}`). `None`: nothing to hide (a template, an empty value, any
 /// other header).
 fn hidden_header(name: &str, value: &str, cx: &mut Ctx<'_>) -> Option<String> {
     if value.contains("{{") || value.trim().is_empty() {
         return None;
     }
-    if looks_secret(name) {
-        return Some(cx.secret_or_text(value, &env_name(name)));
+    let field = ("header", name);
+    let cookie = name.eq_ignore_ascii_case("cookie");
+    if looks_secret(name) || cookie || looks_credential(value) {
+        return Some(cx.secret_or_text(value, &env_name(name), field));
     }
     let authorization = ["authorization", "proxy-authorization"]
         .iter()
@@ -1193,10 +1268,20 @@ fn hidden_header(name: &str, value: &str, cx: &mut Ctx<'_>) -> Option<String> {
     Some(match value.trim().split_once(' ') {
         Some((scheme, credential)) if !credential.trim().is_empty() => format!(
             "{scheme} {}",
-            cx.secret_or_text(credential.trim(), &env_name(name))
+            cx.secret_or_text(credential.trim(), &env_name(name), field)
         ),
-        _ => cx.secret_or_text(value.trim(), &env_name(name)),
+        _ => cx.secret_or_text(value.trim(), &env_name(name), field),
     })
+}
+
+/// A body field's literal that is a credential: under a secret-looking name (`password`,
+/// `client_secret`) or shaped like one under any name (`"stripe": "sk_live_..."`). A value of
+/// fewer than 4 characters (`"password": "@"` of a test of invalid input) is no credential:
+/// it stays readable, as yarc's masking leaves such values too.
+fn secret_field(key: &str, text: &str) -> bool {
+    super::credential::long_enough(text)
+        && !text.contains("{{")
+        && (looks_secret(key) || looks_credential(text))
 }
 
 /// The literal credentials of headers a script writes (added to the request, or of a request
@@ -1214,21 +1299,23 @@ fn hide_header_secrets(headers: &mut Y, cx: &mut Ctx<'_>) {
     }
 }
 
-/// The secret-looking fields of a body a script writes (`password`, `client_secret`, at any
-/// depth) as `secret()` references.
-fn hide_field_secrets(body: &mut Y, cx: &mut Ctx<'_>) {
+/// The credentials of a body's fields (`password`, `client_secret`, a `sk_live_...` value, at
+/// any depth) as `secret()` references; `field` says what kind of field for the summary.
+fn hide_field_secrets(body: &mut Y, field: &'static str, cx: &mut Ctx<'_>) {
     match body {
         Y::Map(entries) => {
             for (k, v) in entries.iter_mut() {
                 match v {
-                    Y::Str(text) if looks_secret(k) && !text.is_empty() && !text.contains("{{") => {
-                        *v = Y::str(cx.secret_or_text(text, &env_name(k)));
+                    Y::Str(text) if secret_field(k, text) => {
+                        *v = Y::str(cx.secret_or_text(text, &env_name(k), (field, k)));
                     }
-                    _ => hide_field_secrets(v, cx),
+                    _ => hide_field_secrets(v, field, cx),
                 }
             }
         }
-        Y::Seq(items) => items.iter_mut().for_each(|i| hide_field_secrets(i, cx)),
+        Y::Seq(items) => items
+            .iter_mut()
+            .for_each(|i| hide_field_secrets(i, field, cx)),
         _ => {}
     }
 }
@@ -1244,7 +1331,7 @@ fn hide_literal_secrets(s: &mut Script, cx: &mut Ctx<'_>) {
             && v != "null"
             && !v.contains("{{")
         {
-            *y = Y::str(cx.secret_or_text(v, &env_name(key)));
+            *y = Y::str(cx.secret_or_text(v, &env_name(key), ("script", key)));
         }
     };
     if let Some((Y::Map(auth), _)) = &mut s.oauth2
@@ -1266,7 +1353,9 @@ fn hide_literal_secrets(s: &mut Script, cx: &mut Ctx<'_>) {
     hide_header_secrets(&mut s.headers, cx);
     for map in [&mut s.variables, &mut s.sets, &mut s.query] {
         if let Y::Map(entries) = map {
-            for (k, v) in entries.iter_mut().filter(|(k, _)| looks_secret(k)) {
+            let credential =
+                |k: &str, v: &Y| looks_secret(k) || matches!(v, Y::Str(t) if looks_credential(t));
+            for (k, v) in entries.iter_mut().filter(|(k, v)| credential(k, v)) {
                 hide(k, v, cx);
             }
         }
@@ -1395,6 +1484,7 @@ fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
     cx.current = Some(BTreeSet::new());
     let mut r = Y::map();
     let unique = cx.unique_name(name);
+    cx.whose = format!("request `{name}`");
     r.set("name", Y::str(&unique));
     let described = node.get("description").or_else(|| req.get("description"));
     if let Some(d) = description(described, cx) {
@@ -1767,6 +1857,7 @@ fn folder(node: &Value, name: &str, children: &[Value], cx: &mut Ctx<'_>) -> Y {
     }
     let mut scope = Scope::default();
     let whose = format!("folder `{name}`");
+    cx.whose = whose.clone();
     let vars_before = cx.token_vars.len();
     let dispatch_before = cx.dispatch.len();
     for (lines, phase) in events(node, "test", Phase::ScopeTest)
@@ -1885,7 +1976,52 @@ fn url(req: &Value, request: &str, cx: &mut Ctx<'_>) -> String {
         None => (String::new(), &[][..]),
     };
     let filled = path_variables(&written, declared, request, cx);
-    cx.text(&controls_encoded(&filled))
+    url_text(&controls_encoded(&filled), cx)
+}
+
+/// The URL converted, its literal credentials as `secret()` references: the password of
+/// `user:password@`, and a query parameter's value under a secret-looking name (`api_key`,
+/// `token`), shaped like a credential, or long and random under `key`/`sig`/`signature`.
+fn url_text(url: &str, cx: &mut Ctx<'_>) -> String {
+    let (head, tail) = match url.split_once('?') {
+        Some((h, t)) => (h, Some(t)),
+        None => (url, None),
+    };
+    let mut out = match super::credential::url_password(head) {
+        Some(pw) => {
+            let secret = cx.secret_or_text(&head[pw.clone()], "PASSWORD", ("url password", ""));
+            format!(
+                "{}{secret}{}",
+                cx.text(&head[..pw.start]),
+                cx.text(&head[pw.end..])
+            )
+        }
+        None => cx.text(head),
+    };
+    let Some(tail) = tail else {
+        return out;
+    };
+    let (query, fragment) = match tail.split_once('#') {
+        Some((q, f)) => (q, Some(f)),
+        None => (tail, None),
+    };
+    let params: Vec<String> = query
+        .split('&')
+        .map(|p| match p.split_once('=') {
+            Some((k, v)) if super::credential::query_credential(k, v) => {
+                let secret = cx.secret_or_text(v, &env_name(k), ("query parameter", k));
+                format!("{}={secret}", cx.text(k))
+            }
+            _ => cx.text(p),
+        })
+        .collect();
+    out.push('?');
+    out.push_str(&params.join("&"));
+    if let Some(f) = fragment {
+        out.push('#');
+        out.push_str(&cx.text(f));
+    }
+    out
 }
 
 /// A newline, tab or other control character in a URL (a path segment pasted with its line
@@ -2187,7 +2323,8 @@ fn raw_body(
         if !cx.report.notes.contains(&note) {
             cx.report.notes.push(note);
         }
-    } else if as_json && let Some(json) = json_body(raw, cx) {
+    } else if as_json && let Some(mut json) = json_body(raw, cx) {
+        hide_field_secrets(&mut json, "JSON field", cx);
         return Some(("json", json));
     }
     if as_json && blank.is_none() {
@@ -2292,7 +2429,11 @@ fn formdata(b: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
             let v = p.get("value").map_or(String::new(), |v| {
                 v.as_str().map_or_else(|| v.to_string(), str::to_string)
             });
-            parts.set(k, Y::str(cx.text(&v)));
+            let v = match secret_field(k, &v) {
+                true => cx.secret_or_text(&v, &env_name(k), ("form field", k)),
+                false => cx.text(&v),
+            };
+            parts.set(k, Y::str(v));
         }
     }
     (!parts.is_empty_map()).then_some(parts)
@@ -2313,7 +2454,10 @@ fn pairs(list: Option<&Value>, cx: &mut Ctx<'_>) -> Y {
         let v = p.get("value").map_or(String::new(), |v| {
             v.as_str().map_or_else(|| v.to_string(), str::to_string)
         });
-        let v = cx.text(&v);
+        let v = match secret_field(k, &v) {
+            true => cx.secret_or_text(&v, &env_name(k), ("form field", k)),
+            false => cx.text(&v),
+        };
         match fields.iter_mut().find(|(name, _)| name == k) {
             Some((_, values)) => values.push(v),
             None => fields.push((k.to_string(), vec![v])),
@@ -2367,7 +2511,7 @@ fn exported_secrets(collection: &Value, environments: &[Value]) -> HashMap<Strin
         let Some(key) = v.get("key").and_then(Value::as_str) else {
             continue;
         };
-        if looks_secret(key) || v.get("type").and_then(Value::as_str) == Some("secret") {
+        if secret_variable(key, v) {
             let value = v.get("value").and_then(Value::as_str).unwrap_or_default();
             out.entry(env_name(key))
                 .or_insert_with(|| value.to_string());
@@ -2618,7 +2762,7 @@ fn stored_token(f: &dyn Fn(&str) -> String, whose: &str, cx: &mut Ctx<'_>) -> Op
             .insert(format!("none ({whose}: OAuth 2.0 without a token)"));
         return Some(Y::str("none"));
     }
-    let value = cx.secret_or_text(&token, "ACCESS_TOKEN");
+    let value = cx.secret_or_text(&token, "ACCESS_TOKEN", ("auth field", "accessToken"));
     cx.report.notes.push(format!(
         "{whose}: OAuth 2.0 ({grant}) is sent with the token Postman stored, as Newman sends it: set ACCESS_TOKEN to a current token"
     ));
@@ -2690,12 +2834,12 @@ fn auth_block(a: &Value, whose: &str, cx: &mut Ctx<'_>) -> Option<Y> {
             return cx.fetched_auth(&block);
         }
         "bearer" => {
-            let token = cx.secret_or_text(&f("token"), "TOKEN");
+            let token = cx.secret_or_text(&f("token"), "TOKEN", ("auth field", "token"));
             Y::Map(vec![("bearer".into(), Y::str(token))])
         }
         "basic" => {
             let user = cx.text(&f("username"));
-            let pass = cx.secret_or_text(&f("password"), "PASSWORD");
+            let pass = cx.secret_or_text(&f("password"), "PASSWORD", ("auth field", "password"));
             Y::Map(vec![(
                 "basic".into(),
                 Y::Map(vec![
@@ -2709,6 +2853,7 @@ fn auth_block(a: &Value, whose: &str, cx: &mut Ctx<'_>) -> Option<Y> {
             let value = cx.secret_or_text(
                 &f("value"),
                 &env_name(if key.is_empty() { "api_key" } else { &key }),
+                ("auth field", "value"),
             );
             let place = if f("in") == "query" {
                 "query"
@@ -2753,12 +2898,16 @@ fn client_credentials_block(block: Option<&Value>, cx: &mut Ctx<'_>) -> Y {
     let password_grant = f("grant_type") == "password_credentials";
     // A public client of the password grant has no secret.
     if !(password_grant && f("clientSecret").is_empty()) {
-        let secret = cx.secret_or_text(&f("clientSecret"), "CLIENT_SECRET");
+        let secret = cx.secret_or_text(
+            &f("clientSecret"),
+            "CLIENT_SECRET",
+            ("auth field", "clientSecret"),
+        );
         o.set("client_secret", Y::str(secret));
     }
     if password_grant {
         o.set("username", Y::str(cx.text(&f("username"))));
-        let password = cx.secret_or_text(&f("password"), "PASSWORD");
+        let password = cx.secret_or_text(&f("password"), "PASSWORD", ("auth field", "password"));
         o.set("password", Y::str(password));
     }
     let scope = f("scope");
@@ -3103,6 +3252,77 @@ mod tests {
         assert_eq!(col["defaults"]["set"]["api_key"], "{{ secret('API_KEY') }}");
         let secrets: Vec<&str> = out.report.secrets.iter().map(String::as_str).collect();
         assert_eq!(secrets, ["API_KEY", "CLIENT_SECRET", "REFRESH_TOKEN"]);
+    }
+
+    #[test]
+    fn literal_credentials_of_the_exports_own_requests_are_never_written() {
+        let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0";
+        let c = json!({"info": {"name": "c"}, "item": [
+            {"name": "login", "request": {"method": "POST",
+             "url": "https://api.example.com/l?api_key=Qw3rtyKey99&key=AIzaSyA1234567890abcdefghij&page=2",
+             "header": [{"key": "X-Custom", "value": "sk_live_51H8abcdefghij0123456789"},
+                        {"key": "Cookie", "value": "session=9f8e7d6c5b4a"},
+                        {"key": "X-Trace", "value": jwt}],
+             "body": {"mode": "urlencoded", "urlencoded": [
+                 {"key": "username", "value": "bob"}, {"key": "password", "value": "Hunter2Pw"},
+                 {"key": "bad", "value": "@"}]}}},
+            {"name": "raw", "request": {"method": "POST", "url": "https://bob:UrlPw123@api.example.com/r",
+             "body": {"mode": "raw", "raw": "{\"user\": {\"password\": \"JsonPw456\", \"gh\": \"ghp_1234567890abcdefghijklmnopqrstuvwxyz\"}}",
+                      "options": {"raw": {"language": "json"}}}}},
+            {"name": "parts", "request": {"method": "POST", "url": {"raw": "https://api.example.com/p?token=TokLit7890",
+             "protocol": "https", "host": ["api", "example", "com"], "path": ["p"],
+             "query": [{"key": "token", "value": "TokLit7890"}]},
+             "body": {"mode": "formdata", "formdata": [{"key": "client_secret", "value": "PartSecret1", "type": "text"}]}}}],
+            "variable": [{"key": "stripe", "value": "sk_test_4eC39HqLyjWDarjtT1zdp7dc"}]});
+        let out = import(&c, &[], &|_| true).expect("import");
+        let text = &out.files[0].1;
+        for literal in [
+            "Qw3rtyKey99",
+            "AIzaSyA",
+            "sk_live_",
+            "9f8e7d6c5b4a",
+            "eyJ",
+            "Hunter2Pw",
+            "UrlPw123",
+            "JsonPw456",
+            "ghp_",
+            "TokLit7890",
+            "PartSecret1",
+            "sk_test_",
+        ] {
+            assert!(!text.contains(literal), "{literal} in {text}");
+        }
+        let col: Value = serde_saphyr::from_str(text).expect("yaml");
+        let login = &col["requests"][0];
+        assert_eq!(
+            login["url"],
+            "https://api.example.com/l?api_key={{ secret('API_KEY') }}&key={{ secret('KEY') }}&page=2"
+        );
+        // Too short to be a credential: a test of invalid input stays readable.
+        assert_eq!(login["form"]["bad"], "@");
+        assert_eq!(login["form"]["username"], "bob");
+        assert_eq!(
+            col["requests"][1]["url"],
+            "https://bob:{{ secret('PASSWORD_2') }}@api.example.com/r"
+        );
+        let from = |n: &str| out.report.secret_from[n].describe();
+        assert_eq!(from("X_CUSTOM"), "the header `X-Custom` of request `login`");
+        assert_eq!(
+            from("PASSWORD"),
+            "the form field `password` of request `login`"
+        );
+        assert_eq!(
+            from("PASSWORD_2"),
+            "the password in the URL of request `raw`"
+        );
+        assert_eq!(from("GH"), "the JSON field `gh` of request `raw`");
+        assert_eq!(
+            from("TOKEN"),
+            "the query parameter `token` of request `parts`"
+        );
+        assert_eq!(from("STRIPE"), "the variable `stripe` of the collection");
+        let dest = out.report.destinations.requests.join(" ");
+        assert!(!dest.contains("bob") && !dest.contains("secret"), "{dest}");
     }
 
     #[test]

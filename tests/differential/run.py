@@ -421,6 +421,90 @@ def postman_values(fixture) -> dict:
     return values
 
 
+def find_item(node, kind: str, name: str):
+    """The first request (or folder) of that name, depth first, as the import met them."""
+    for it in node.get("item") or [] if isinstance(node, dict) else []:
+        if not isinstance(it, dict):
+            continue
+        if it.get("name") == name and (isinstance(it.get("item"), list)) == (kind == "folder"):
+            return it
+        found = find_item(it, kind, name)
+        if found is not None:
+            return found
+    return None
+
+
+def json_field(raw: str, key: str):
+    """A JSON body's first string value under `key`, at any depth (templates may make the
+    whole body no JSON, so it is read as text)."""
+    m = re.search(r'"' + re.escape(key) + r'"\s*:\s*"((?:[^"\\]|\\.)*)"', raw)
+    return json.loads('"' + m.group(1) + '"') if m else None
+
+
+def url_parts(req):
+    url = req.get("url") if isinstance(req, dict) else req
+    raw = url if isinstance(url, str) else (url or {}).get("raw", "") if isinstance(url, dict) else ""
+    return url, raw or ""
+
+
+def source_literal(fixture, src: dict):
+    """The literal the import hid as a secret, read from the export where its report says it
+    was (`secret_sources`): the header `api-key` of request `sign up`, ..."""
+    coll = collection_body(fixture["json"])
+    where, field, key = src.get("where", ""), src.get("field", ""), src.get("key", "")
+    m = re.match(r"(request|folder|environment) `(.*)`$", where, re.S)
+    if field == "variable":
+        lists = [coll.get("variable") or []]
+        if m and m.group(1) == "environment" and fixture.get("environment"):
+            with open(fixture["environment"], encoding="utf-8-sig") as f:
+                lists = [json.load(f).get("values", [])]
+        for v in (x for lst in lists for x in lst if isinstance(x, dict)):
+            if v.get("key") == key and isinstance(v.get("value"), str):
+                return v["value"]
+        return None
+    node = coll if where == "the collection" else find_item(coll, m.group(1), m.group(2)) if m else None
+    if node is None:
+        return None
+    req = node.get("request", node) if m and m.group(1) == "request" else node
+    if not isinstance(req, dict):
+        return None
+    if field == "header":
+        for h in req.get("header") or []:
+            if isinstance(h, dict) and h.get("key") == key and isinstance(h.get("value"), str):
+                v = h["value"].strip()
+                if key.lower() in ("authorization", "proxy-authorization") and " " in v:
+                    return v.split(" ", 1)[1].strip()
+                return h["value"]
+    if field == "auth field" or field == "auth":
+        auth = req.get("auth") or {}
+        for p in auth.get(auth.get("type"), []) if isinstance(auth, dict) else []:
+            if isinstance(p, dict) and p.get("key") == key:
+                return p.get("value")
+    body = req.get("body") or {}
+    if field == "form field":
+        for p in (body.get("urlencoded") or []) + (body.get("formdata") or []):
+            if isinstance(p, dict) and p.get("key") == key and not p.get("disabled"):
+                return p.get("value")
+    if field == "JSON field":
+        return json_field(body.get("raw") or "", key)
+    url, raw = url_parts(req)
+    if field == "url password":
+        auth = url.get("auth") if isinstance(url, dict) else None
+        if isinstance(auth, dict) and auth.get("password"):
+            return auth["password"]
+        m2 = re.match(r"[^:/]+://[^:/@]*:([^@/]*)@", raw)
+        return m2.group(1) if m2 else None
+    if field == "query parameter":
+        for q in (url.get("query") or []) if isinstance(url, dict) else []:
+            if isinstance(q, dict) and q.get("key") == key and not q.get("disabled"):
+                return q.get("value")
+        for pair in raw.partition("?")[2].split("#")[0].split("&"):
+            k, _, v = pair.partition("=")
+            if k == key:
+                return v
+    return None
+
+
 def run_yarc(yarc, fixture, work, guard=None):
     out_dir = os.path.join(work, "yarc-import")
     os.makedirs(out_dir, exist_ok=True)
@@ -458,10 +542,18 @@ def run_yarc(yarc, fixture, work, guard=None):
         env_slug = os.path.splitext(cands[0])[0] if cands else None
     # Secrets the import asks the user for: give the values the Postman files held.
     secrets = []
+    sources = []
     if os.path.isfile(import_report):
         with open(import_report) as f:
-            secrets = json.load(f).get("secrets", [])
+            imported = json.load(f)
+            secrets = imported.get("secrets", [])
+            sources = imported.get("secret_sources", [])
     values = postman_values(fixture)
+    # Where the import says a secret's literal was, that literal is what the user sets.
+    for src in sources:
+        literal = source_literal(fixture, src)
+        if isinstance(literal, str) and src.get("name"):
+            values[src["name"]] = literal
     server = echo.EchoServer().start()
     # A secret named after a variable the harness points at the echo server (or sets) takes its value.
     for name, value in var_url_values(fixture.get("var_urls") or {}, server):
@@ -476,7 +568,9 @@ def run_yarc(yarc, fixture, work, guard=None):
             cmd += ["--var", f"{yarc_ident(name)}={value}"]
         for name in secrets:
             if values.get(name) is not None:
-                cmd += ["--secret-var", f"{name}={values[name]}"]
+                # `@@` starts a value that begins with `@` (`@FILE` reads a file).
+                given = "@" + values[name] if str(values[name]).startswith("@") else values[name]
+                cmd += ["--secret-var", f"{name}={given}"]
                 result["secrets"][name] = values[name]
             else:
                 result["missing_secrets"].append(name)
