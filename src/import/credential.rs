@@ -89,6 +89,35 @@ pub(crate) fn long_enough(value: &str) -> bool {
     value.trim().chars().count() >= 4
 }
 
+/// What stands in a copied text (a kept script line, a description) for a credential taken out.
+pub(crate) const REMOVED: &str = "<credential not copied>";
+
+/// `text` with every credential-shaped word (`sk_live_...`, a JWT, the password of a URL)
+/// replaced by [`REMOVED`]: script lines kept as comments and descriptions are copied as text,
+/// and a credential in them is never written.
+pub(crate) fn masked(text: &str) -> std::borrow::Cow<'_, str> {
+    static WORD: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let word = WORD.get_or_init(|| {
+        regex::Regex::new(r"[A-Za-z][A-Za-z0-9_\-.=/+:@]{9,}").expect("valid regex")
+    });
+    if !word.find_iter(text).any(|m| hides(m.as_str())) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    word.replace_all(text, |c: &regex::Captures<'_>| {
+        let w = &c[0];
+        match url_password(w) {
+            Some(pw) => format!("{}{REMOVED}{}", &w[..pw.start], &w[pw.end..]),
+            None if hides(w) => REMOVED.to_string(),
+            None => w.to_string(),
+        }
+    })
+}
+
+/// Whether a word of a text holds a credential (trailing punctuation of a sentence aside).
+fn hides(word: &str) -> bool {
+    looks_credential(word) || looks_credential(word.trim_end_matches(['.', ':', '=', '/']))
+}
+
 fn token_chars(s: &str) -> bool {
     s.chars()
         .all(|c| c.is_ascii_alphanumeric() || "-_.=/+".contains(c))
@@ -198,6 +227,25 @@ mod tests {
         assert!(!query_credential("page", "2"));
         assert!(!query_credential("api_key", "{{api_key}}"));
         assert!(!query_credential("token", ""));
+    }
+
+    #[test]
+    fn credentials_in_copied_text_are_taken_out() {
+        let line =
+            "signIt('sk_live_51H8abcdefghij0123456789', 'https://bob:pw12@h.example/x', other);";
+        assert_eq!(
+            masked(line),
+            "signIt('<credential not copied>', 'https://bob:<credential not copied>@h.example/x', other);"
+        );
+        let d = "Use ghp_1234567890abcdefghijklmnopqrstuvwxyz. Then call https://api.example.com/x";
+        assert_eq!(
+            masked(d),
+            "Use <credential not copied> Then call https://api.example.com/x"
+        );
+        assert!(matches!(
+            masked("pm.test('ok', () => {});"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 
     #[test]

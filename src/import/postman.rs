@@ -1401,7 +1401,7 @@ fn count(s: &Script, phase: Phase, whose: &str, cx: &mut Ctx<'_>) -> Option<Stri
         r.kept.push((
             format!("{whose} ({kind} script)"),
             *line,
-            text.clone(),
+            super::credential::masked(text).into_owned(),
             *why,
         ));
     }
@@ -1416,7 +1416,7 @@ fn count(s: &Script, phase: Phase, whose: &str, cx: &mut Ctx<'_>) -> Option<Stri
     );
     for l in &s.block {
         text.push_str("\n  ");
-        text.push_str(l);
+        text.push_str(&super::credential::masked(l));
     }
     Some(text)
 }
@@ -1452,12 +1452,12 @@ fn description(d: Option<&Value>, cx: &mut Ctx<'_>) -> Option<Y> {
         other => other.get("content")?.as_str()?,
     };
     let text = text.replace("\r\n", "\n");
-    let text = text.trim_end();
+    let text = super::credential::masked(text.trim_end());
     if text.trim().is_empty() {
         return None;
     }
     cx.report.descriptions += 1;
-    Some(Y::str(text))
+    Some(Y::str(text.into_owned()))
 }
 
 /// An item and the requests its scripts send (`pm.sendRequest`): those of its pre-request
@@ -3323,6 +3323,27 @@ mod tests {
         assert_eq!(from("STRIPE"), "the variable `stripe` of the collection");
         let dest = out.report.destinations.requests.join(" ");
         assert!(!dest.contains("bob") && !dest.contains("secret"), "{dest}");
+    }
+
+    #[test]
+    fn credentials_in_kept_script_lines_and_descriptions_are_taken_out() {
+        let mut c = collection(json!([
+            {"name": "a", "request": {"url": "https://api.example.com/a",
+             "description": "Call it with ghp_1234567890abcdefghijklmnopqrstuvwxyz"},
+             "event": test_event(&["signIt('sk_live_51H8abcdefghij0123456789', pm.request);"])}]));
+        c["description"] =
+            json!("Token: eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jV");
+        let out = import(&c, &[], &|_| true).expect("import");
+        let text = &out.files[0].1;
+        for literal in ["ghp_", "sk_live_", "eyJ"] {
+            assert!(!text.contains(literal), "{literal} in {text}");
+        }
+        assert!(
+            text.contains("signIt('<credential not copied>', pm.request);"),
+            "{text}"
+        );
+        let kept: Vec<&str> = out.report.kept.iter().map(|k| k.2.as_str()).collect();
+        assert!(!kept.iter().any(|k| k.contains("sk_live_")), "{kept:?}");
     }
 
     #[test]
