@@ -21,7 +21,39 @@ pub fn json(kind: Kind) -> String {
         Kind::Collection => schemars::schema_for!(CollectionFile),
         Kind::Environment => schemars::schema_for!(EnvironmentFile),
     };
+    let mut schema = schema.to_value();
+    without_null(&mut schema);
     serde_json::to_string_pretty(&schema).unwrap_or_default()
+}
+
+/// The schema without the `null` schemars offers for every `Option`: an optional key is left
+/// out, and yarc refuses `name: null` (a key written with nothing after it), so an editor must
+/// not accept it either.
+fn without_null(v: &mut Value) {
+    match v {
+        Value::Object(o) => {
+            if let Some(Value::Array(types)) = o.get_mut("type") {
+                types.retain(|t| t != "null");
+                if let [only] = types.as_slice() {
+                    let only = only.clone();
+                    o.insert("type".into(), only);
+                }
+            }
+            if let Some(Value::Array(any)) = o.get_mut("anyOf") {
+                any.retain(|s| s.get("type") != Some(&Value::from("null")));
+                if let [only] = any.as_slice() {
+                    let only = only.clone();
+                    o.remove("anyOf");
+                    if let Value::Object(inner) = only {
+                        o.extend(inner);
+                    }
+                }
+            }
+            o.values_mut().for_each(without_null);
+        }
+        Value::Array(items) => items.iter_mut().for_each(without_null),
+        _ => {}
+    }
 }
 
 /// A duration with a unit: `500ms`, `30s`, `2m`, `1h`.

@@ -50,6 +50,39 @@ fn the_committed_schemas_are_current() {
     assert!(r.stdout.contains("\"title\": \"yarc environment\""));
 }
 
+/// A key written with nothing after it is `null`, which yarc refuses (`` `name` must be a
+/// string, found null ``): the schema refuses it too, so the editor flags what `check` would.
+#[test]
+fn a_key_with_nothing_after_it_is_refused_by_the_schema_as_by_check() {
+    let v = validator(yarc::api::schema::Kind::Collection);
+    let ok = serde_json::json!({"requests": [{"name": "a", "url": "http://h/"}]});
+    assert!(v.is_valid(&ok));
+    for (key, request_key) in [
+        ("name", false),
+        ("variables", false),
+        ("follow_redirects", true),
+    ] {
+        let mut doc = ok.clone();
+        match request_key {
+            true => doc["requests"][0][key] = serde_json::Value::Null,
+            false => doc[key] = serde_json::Value::Null,
+        }
+        assert!(!v.is_valid(&doc), "{key}: null passed the schema");
+    }
+    let w = World::new();
+    std::fs::write(
+        w.path("c.yaml"),
+        "name:\nrequests:\n  - name: a\n    url: http://127.0.0.1:1/\n",
+    )
+    .expect("write");
+    let r = w.yarc(&["check", "c.yaml"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr.contains("`name` must be a string, found null"),
+        "{r:?}"
+    );
+}
+
 fn validator(kind: yarc::api::schema::Kind) -> jsonschema::Validator {
     let schema: serde_json::Value =
         serde_json::from_str(&yarc::api::schema::json(kind)).expect("schema JSON");

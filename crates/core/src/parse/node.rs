@@ -263,6 +263,15 @@ fn yaml_error(file: &Arc<SourceFile>, err: &serde_saphyr::Error) -> Diagnostic {
         Some((line, col)) => Span::new(file, line, col, 0),
         None => Span::file_start(file),
     };
+    // The library's wording names its own option (`set DuplicateKeyPolicy in Options`).
+    if let Some(rest) = message.strip_prefix("duplicate mapping key: ") {
+        let key = rest.split(", set ").next().unwrap_or(rest).trim();
+        return Diagnostic::at(
+            format!("invalid YAML: `{key}` is given twice in one mapping"),
+            &span,
+        )
+        .with_help("a key appears once in a mapping: keep one of the two (this is the second)");
+    }
     let d = Diagnostic::at(format!("invalid YAML: {message}"), &span);
     if message.contains("budget") || message.contains("alias") && message.contains("limit") {
         d.with_help(
@@ -347,6 +356,21 @@ mod tests {
         let span = err.span.clone().unwrap();
         assert!(span.line >= 2, "{}", err.render());
         assert!(err.message.starts_with("invalid YAML"));
+    }
+
+    #[test]
+    fn a_key_given_twice_is_named_without_the_librarys_options() {
+        let err = parse("name: x\nname: y\n").unwrap_err();
+        assert_eq!(
+            err.message,
+            "invalid YAML: `name` is given twice in one mapping"
+        );
+        assert_eq!(err.span.clone().map(|s| s.line), Some(2));
+        assert!(
+            !err.render().contains("DuplicateKeyPolicy"),
+            "{}",
+            err.render()
+        );
     }
 
     #[test]
