@@ -172,6 +172,12 @@ struct Ctx<'a> {
     /// What a test script gives variables that an earlier request read (or unsets): `set:` on
     /// the next request.
     next_sets: Vec<(String, Y)>,
+    /// The names and ids of the export's requests: what `setNextRequest("...")` may name.
+    jump_targets: HashSet<String>,
+    /// Requests whose script jumps to a name or id no request has (Newman ends the run), with
+    /// the target; and those whose script ends the run (`setNextRequest(null)`).
+    jumps_nowhere: Vec<(String, String)>,
+    run_enders: Vec<String>,
 }
 
 impl<'a> Ctx<'a> {
@@ -209,6 +215,9 @@ impl<'a> Ctx<'a> {
             collection_vars: BTreeSet::new(),
             collection_configured: BTreeSet::new(),
             next_sets: Vec::new(),
+            jump_targets: HashSet::new(),
+            jumps_nowhere: Vec::new(),
+            run_enders: Vec::new(),
             helper_vars: Vec::new(),
             sent_before: Vec::new(),
             sent_after: Vec::new(),
@@ -429,6 +438,85 @@ pub(crate) fn with_globals(collection: &mut Value, globals: &Value) -> usize {
 }
 
 /// The names of every request in the export, lowercased.
+/// Every request's name and id (`setNextRequest` names one by either).
+fn jump_targets(items: &[Value], out: &mut HashSet<String>) {
+    for item in items {
+        match item.get("item").and_then(Value::as_array) {
+            Some(children) => jump_targets(children, out),
+            None => {
+                for key in ["name", "id"] {
+                    if let Some(v) = item.get(key).and_then(Value::as_str) {
+                        out.insert(v.to_string());
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A script's `setNextRequest(null)` (Newman ends the run) and its jumps to a name or id no
+/// request of the export has (Newman ends the run there too), noted for the summary: yarc runs
+/// a file's requests in order.
+fn note_jumps(lines: &[String], request: &str, cx: &mut Ctx<'_>) {
+    static JUMP: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = JUMP.get_or_init(|| {
+        regex::Regex::new(
+            r#"(?:postman|pm\.execution)\.setNextRequest\(\s*(null|'[^']*'|"[^"]*")\s*\)"#,
+        )
+        .expect("valid regex")
+    });
+    let text = lines.join("\n");
+    for c in re.captures_iter(&text) {
+        let arg = &c[1];
+        if arg == "null" {
+            if !cx.run_enders.iter().any(|r| r == request) {
+                cx.run_enders.push(request.to_string());
+            }
+            continue;
+        }
+        let target = &arg[1..arg.len() - 1];
+        let noted = cx.jumps_nowhere.iter().any(|(r, _)| r == request);
+        if !cx.jump_targets.contains(target) && !noted {
+            cx.jumps_nowhere
+                .push((request.to_string(), target.to_string()));
+        }
+    }
+}
+
+/// The summary's lines for the jumps [`note_jumps`] found.
+fn jump_notes(cx: &mut Ctx<'_>) {
+    let named = |list: Vec<String>| {
+        let n = list.len();
+        let mut shown: Vec<String> = list.into_iter().take(3).collect();
+        if n > 3 {
+            shown.push(format!("{} more", n - 3));
+        }
+        let requests = match n {
+            1 => "1 request".to_string(),
+            n => format!("{n} requests"),
+        };
+        format!("{requests} ({})", shown.join(", "))
+    };
+    if !cx.run_enders.is_empty() {
+        let list = cx.run_enders.iter().map(|r| format!("`{r}`")).collect();
+        cx.report.notes.push(format!(
+            "`setNextRequest(null)` ends Newman's run in the script of {}: yarc runs every request of the file in order (`--fail-fast` stops at the first failure)",
+            named(list)
+        ));
+    }
+    if !cx.jumps_nowhere.is_empty() {
+        let list = cx
+            .jumps_nowhere
+            .iter()
+            .map(|(r, t)| format!("`{r}` to `{t}`"))
+            .collect();
+        cx.report.notes.push(format!(
+            "`setNextRequest` jumps to a name or id no request of the export has in the script of {} (an id of the workspace it came from?): Newman ends the run there; yarc runs the requests after it in the file's order",
+            named(list)
+        ));
+    }
+}
+
 fn exported_names(items: &[Value]) -> HashSet<String> {
     let mut out = HashSet::new();
     for item in items {
@@ -457,6 +545,7 @@ pub(crate) fn import(
     cx.secret_values = exported_secrets(collection, environments);
     cx.exported_not_json = exported_not_json(collection, environments);
     cx.exported = exported_names(items);
+    jump_targets(items, &mut cx.jump_targets);
     known_variables(collection, environments, &mut cx);
     // Requests first: the variables their scripts set decide what is a secret.
     let mut scope = Scope::default();
@@ -483,6 +572,7 @@ pub(crate) fn import(
     cx.auth_in_force.extend(auth.clone());
     let requests = items.iter().flat_map(|i| with_sent(i, &mut cx)).collect();
     note_unreached(&mut cx, 0);
+    jump_notes(&mut cx);
     let requests = Y::Seq(scope.around(requests));
     let mut env_files = Vec::new();
     let mut envs = Vec::new();
@@ -1719,6 +1809,9 @@ fn item_scripts(node: &Value, name: &str, unique: &str, cx: &mut Ctx<'_>) -> Ite
         }
         hide_literal_secrets(&mut s, cx);
         let block = count(&s, phase, &whose, cx);
+        if let Source::Own(lines) = &source {
+            note_jumps(lines, unique, cx);
+        }
         out.blocks.extend(match &source {
             Source::Scope(scope, _) => block.map(|b| {
                 b.replacen("postman ", &format!("postman {scope}'s "), 1)
@@ -3344,6 +3437,31 @@ mod tests {
         );
         let kept: Vec<&str> = out.report.kept.iter().map(|k| k.2.as_str()).collect();
         assert!(!kept.iter().any(|k| k.contains("sk_live_")), "{kept:?}");
+    }
+
+    #[test]
+    fn jumps_that_end_newmans_run_are_named_in_the_summary() {
+        let c = collection(json!([
+            {"name": "a", "request": {"url": "https://h.example/a"},
+             "event": test_event(&["if (pm.response.code !== 200) { postman.setNextRequest(null); }"])},
+            {"name": "b", "id": "id-b", "request": {"url": "https://h.example/b"},
+             "event": test_event(&["postman.setNextRequest('0f1e-gone');", "postman.setNextRequest('id-b');"])},
+            {"name": "c", "request": {"url": "https://h.example/c"},
+             "event": test_event(&["postman.setNextRequest('a');"])}]));
+        let out = import(&c, &[], &|_| true).expect("import");
+        let notes = out.report.notes.join("\n");
+        assert!(
+            notes.contains(
+                "`setNextRequest(null)` ends Newman's run in the script of 1 request (`a`)"
+            ),
+            "{notes}"
+        );
+        assert!(
+            notes.contains("in the script of 1 request (`b` to `0f1e-gone`)"),
+            "{notes}"
+        );
+        // A jump to a request the export has (by name or id) is no such note.
+        assert!(!notes.contains("`c` to"), "{notes}");
     }
 
     #[test]
