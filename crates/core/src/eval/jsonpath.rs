@@ -84,26 +84,44 @@ fn pest_reason(msg: &str) -> String {
     }
 }
 
-/// The most nodes one path may select on the way (RFC 9535 keeps every node a descendant
-/// segment reaches, repeats included: `$..*..*..*..*..*` over a small deep document reaches
-/// billions). Past it the path is an error, never a short or empty answer.
+/// The most nodes one path may select on the way over a body of up to 8 MB (RFC 9535 keeps
+/// every node a descendant segment reaches, repeats included: `$..*..*..*..*..*` over a small
+/// deep document reaches billions). Past it the path is an error, never a short or empty answer.
 pub const NODE_BUDGET: usize = 1_000_000;
 
-/// More nodes than [`NODE_BUDGET`] on the way.
+/// The budget for a body of `bytes`: [`NODE_BUDGET`], or one node per 8 bytes of a larger body
+/// (a JSON value takes at least two bytes with its separator, so `$..id` over any body fits;
+/// the list of what a path selects stays at most the body's size in pointers).
+pub fn budget(bytes: usize) -> usize {
+    NODE_BUDGET.max(bytes / 8)
+}
+
+/// More nodes than the budget (held here) on the way.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct TooMany;
+pub struct TooMany(pub usize);
 
 impl std::fmt::Display for TooMany {
     fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         write!(
             f,
-            "the path selects more than {NODE_BUDGET} nodes on the way: write it with fewer `..` segments"
+            "the path selects more than {} nodes on the way: write it with fewer `..` segments",
+            self.0
         )
     }
 }
 
+/// The nodes `path` selects in `doc`, within [`NODE_BUDGET`].
 pub fn select<'a>(path: &CompiledPath, doc: &'a Node) -> Result<Vec<&'a Node>, TooMany> {
-    if let Some(nodes) = walk(&path.query, doc)? {
+    select_within(path, doc, NODE_BUDGET)
+}
+
+/// The nodes `path` selects in `doc`, within `budget` (see [`budget`]).
+pub fn select_within<'a>(
+    path: &CompiledPath,
+    doc: &'a Node,
+    budget: usize,
+) -> Result<Vec<&'a Node>, TooMany> {
+    if let Some(nodes) = walk(&path.query, doc, budget)? {
         return Ok(nodes);
     }
     match jsonpath_rust::query::js_path_process(&path.query, doc) {
@@ -118,21 +136,28 @@ pub fn select<'a>(path: &CompiledPath, doc: &'a Node) -> Result<Vec<&'a Node>, T
 /// two agree node for node and in order (a test checks), except that several selectors in one
 /// segment are applied node by node as RFC 9535 section 2.5.1.2 says, where jsonpath-rust
 /// applies each selector to all nodes in turn.
-fn walk<'a>(query: &JpQuery, root: &'a Node) -> Result<Option<Vec<&'a Node>>, TooMany> {
+fn walk<'a>(
+    query: &JpQuery,
+    root: &'a Node,
+    budget: usize,
+) -> Result<Option<Vec<&'a Node>>, TooMany> {
     let mut nodes = vec![root];
     for segment in &query.segments {
         let mut next = Vec::new();
         let done = match segment {
-            Segment::Descendant(inner) => selectors(inner)
-                .and_then(|list| nodes.iter().try_for_each(|n| descend(list, n, &mut next))),
+            Segment::Descendant(inner) => selectors(inner).and_then(|list| {
+                nodes
+                    .iter()
+                    .try_for_each(|n| descend(list, n, &mut next, budget))
+            }),
             child => selectors(child).and_then(|list| {
                 nodes
                     .iter()
                     .try_for_each(|n| list.iter().try_for_each(|s| pick(s, n, &mut next)))
             }),
         };
-        if next.len() > NODE_BUDGET {
-            return Err(TooMany);
+        if next.len() > budget {
+            return Err(TooMany(budget));
         }
         if done.is_none() {
             return Ok(None);
@@ -152,15 +177,22 @@ fn selectors(segment: &Segment) -> Option<&[Selector]> {
 
 /// The selectors applied to the node itself, then to each child's subtree in order (RFC 9535
 /// section 2.5.2.2), without gathering the subtree first.
-fn descend<'a>(list: &[Selector], node: &'a Node, out: &mut Vec<&'a Node>) -> Option<()> {
-    if out.len() > NODE_BUDGET {
+fn descend<'a>(
+    list: &[Selector],
+    node: &'a Node,
+    out: &mut Vec<&'a Node>,
+    budget: usize,
+) -> Option<()> {
+    if out.len() > budget {
         // The walk stops here; the caller reports the budget.
         return Some(());
     }
     list.iter().try_for_each(|s| pick(s, node, out))?;
     match node {
-        Node::Array(items) => items.iter().try_for_each(|v| descend(list, v, out)),
-        Node::Object(entries) => entries.iter().try_for_each(|(_, v)| descend(list, v, out)),
+        Node::Array(items) => items.iter().try_for_each(|v| descend(list, v, out, budget)),
+        Node::Object(entries) => entries
+            .iter()
+            .try_for_each(|(_, v)| descend(list, v, out, budget)),
         _ => Some(()),
     }
 }
@@ -341,7 +373,7 @@ mod tests {
             for p in walked {
                 let c = compile(&jp(p)).unwrap();
                 let fast = values(
-                    walk(&c.query, &doc)
+                    walk(&c.query, &doc, NODE_BUDGET)
                         .expect("within the budget")
                         .expect("no filter or slice"),
                 );
@@ -391,6 +423,18 @@ mod tests {
         }
         let p = compile(&jp("$..*..*..*..*..*")).expect("path");
         let v = Node::from(&doc);
-        assert_eq!(select(&p, &v), Err(TooMany));
+        assert_eq!(select(&p, &v), Err(TooMany(NODE_BUDGET)));
+    }
+
+    #[test]
+    fn the_budget_grows_with_a_large_body_only() {
+        assert_eq!(budget(1 << 20), NODE_BUDGET);
+        assert_eq!(budget(100_000_000), 12_500_000);
+        // 1,500 objects with an `id` each, under a budget of 1,000 nodes and of 10,000.
+        let items: Vec<_> = (0..1500).map(|i| json!({"id": i})).collect();
+        let v = Node::from(&json!({ "items": items }));
+        let p = compile(&jp("$..id")).expect("path");
+        assert_eq!(select_within(&p, &v, 1000), Err(TooMany(1000)));
+        assert_eq!(select_within(&p, &v, 10_000).map(|n| n.len()), Ok(1500));
     }
 }

@@ -157,7 +157,7 @@ fn select_json<'r>(
         return Err(fail("a JSON body".into(), not_json(resp, cx.redactor)));
     };
     let c = compiled(path, cx).map_err(|why| fail("a JSONPath".into(), why.to_string()))?;
-    let nodes = jsonpath::select(&c, json)
+    let nodes = jsonpath::select_within(&c, json, jsonpath::budget(resp.body.len()))
         .map_err(|too_many| fail("nodes a path can select".into(), too_many.to_string()))?;
     Ok(match (nodes.len(), c.singular) {
         (0, singular) => (None, !singular),
@@ -524,7 +524,9 @@ pub fn capture(c: &Capture, resp: &Response, cx: &EvalCtx) -> Result<Value, Capt
                 .json()
                 .ok_or_else(|| CaptureError::NotJson(not_json(resp, redactor)))?;
             let compiled = compiled(path, cx).map_err(CaptureError::Path)?;
-            let nodes = jsonpath::select(&compiled, json).map_err(CaptureError::TooMany)?;
+            let budget = jsonpath::budget(resp.body.len());
+            let nodes =
+                jsonpath::select_within(&compiled, json, budget).map_err(CaptureError::TooMany)?;
             if *all {
                 return Ok(Value::Array(
                     nodes.into_iter().map(Node::to_value).collect(),
