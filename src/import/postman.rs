@@ -548,7 +548,10 @@ pub(crate) fn import(
     jump_targets(items, &mut cx.jump_targets);
     known_variables(collection, environments, &mut cx);
     // Requests first: the variables their scripts set decide what is a secret.
-    let mut scope = Scope::default();
+    let mut scope = Scope {
+        behaviour: behaviour(collection, "the collection", &mut cx),
+        ..Scope::default()
+    };
     for (lines, phase) in events(collection, "test", Phase::ScopeTest)
         .into_iter()
         .chain(events(collection, "prerequest", Phase::PreRequest))
@@ -703,6 +706,12 @@ fn collection_doc(
     if !scope.query.is_empty_map() {
         doc.child("defaults").set("query", scope.query);
     }
+    for (k, v) in scope.behaviour.entries() {
+        match k.as_str() {
+            "cookie_jar" => doc.set(k, v),
+            _ => doc.child("defaults").set(k, v),
+        }
+    }
     if !scope.blocks.is_empty() {
         doc.comment(
             "The collection's own scripts, where not converted, are at the end of this file.",
@@ -713,6 +722,53 @@ fn collection_doc(
         doc.comment(b);
     }
     doc
+}
+
+/// Postman's `protocolProfileBehavior` of an item, folder or collection (they inherit it as
+/// yarc's `defaults` do) as yarc keys: `followRedirects` → `follow_redirects`, `maxRedirects`
+/// → `max_redirects`, `disableCookies` → `cookie_jar: false` (which the caller places or
+/// notes); the settings yarc has no key for are noted when they change what is sent.
+fn behaviour(node: &Value, whose: &str, cx: &mut Ctx<'_>) -> Y {
+    let mut out = Y::map();
+    let Some(Value::Object(b)) = node.get("protocolProfileBehavior") else {
+        return out;
+    };
+    let mut note = |what: &str| {
+        let n = format!("{whose}: {what}");
+        if !cx.report.notes.contains(&n) {
+            cx.report.notes.push(n);
+        }
+    };
+    for (k, v) in b {
+        match (k.as_str(), v) {
+            ("followRedirects", Value::Bool(f)) => out.set("follow_redirects", Y::Bool(*f)),
+            ("maxRedirects", Value::Number(n)) if n.as_u64().is_some() => {
+                out.set("max_redirects", Y::Num(n.clone()));
+            }
+            ("disableCookies", Value::Bool(true)) => out.set("cookie_jar", Y::Bool(false)),
+            ("strictSSL", Value::Bool(false)) => note(
+                "certificates are not checked in Postman (`strictSSL: false`); yarc checks them: run with `--insecure`, or give the environment `tls: { insecure: true }`, to do the same",
+            ),
+            ("followOriginalHttpMethod", Value::Bool(true)) => note(
+                "Postman keeps the method and body when it follows a redirect (`followOriginalHttpMethod`); yarc follows a 301, 302 or 303 with a GET, as Postman does by default",
+            ),
+            ("followAuthorizationHeader", Value::Bool(true)) => note(
+                "Postman sends the Authorization header on to another host a redirect leads to (`followAuthorizationHeader`); yarc never does",
+            ),
+            ("disableUrlEncoding", Value::Bool(true)) => note(
+                "Postman sends the URL without encoding it (`disableUrlEncoding`); yarc sends a URL as written but encodes what a URL cannot hold (spaces, non-ASCII)",
+            ),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `disableCookies` below the collection: yarc's cookie jar is the collection's.
+fn no_cookies_note(whose: &str, cx: &mut Ctx<'_>) {
+    cx.report.notes.push(format!(
+        "{whose}: Postman neither sends nor keeps cookies for it (`disableCookies`); yarc's cookie jar is the collection's (`cookie_jar: false` at its top turns it off for every request)"
+    ));
 }
 
 /// The collection inside an export (the Postman API wraps it), with its `info`, its items and
@@ -1186,6 +1242,9 @@ struct Scope {
     /// (pre-request) or after its last (test), where Postman sends them around every request.
     before: Vec<Y>,
     after: Vec<Y>,
+    /// Its `protocolProfileBehavior` as yarc keys (`follow_redirects`, `max_redirects`):
+    /// `defaults` of every request below.
+    behaviour: Y,
 }
 
 impl Scope {
@@ -1614,6 +1673,13 @@ fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
     if let Some(a) = token.or(own_auth) {
         r.set("auth", a);
     }
+    let whose = format!("request `{name}`");
+    for (k, v) in behaviour(node, &whose, cx).entries() {
+        match k.as_str() {
+            "cookie_jar" => no_cookies_note(&whose, cx),
+            _ => r.set(k, v),
+        }
+    }
     let fetched: Vec<(String, Y)> = cx.token_vars.drain(vars_before..).collect();
     cx.token_vars_after.extend(fetched);
     if !cx.skip.is_empty() {
@@ -1948,8 +2014,11 @@ fn folder(node: &Value, name: &str, children: &[Value], cx: &mut Ctx<'_>) -> Y {
     if let Some(d) = description(node.get("description"), cx) {
         g.set("description", d);
     }
-    let mut scope = Scope::default();
     let whose = format!("folder `{name}`");
+    let mut scope = Scope {
+        behaviour: behaviour(node, &whose, cx),
+        ..Scope::default()
+    };
     cx.whose = whose.clone();
     let vars_before = cx.token_vars.len();
     let dispatch_before = cx.dispatch.len();
@@ -1986,6 +2055,12 @@ fn folder(node: &Value, name: &str, children: &[Value], cx: &mut Ctx<'_>) -> Y {
     }
     if !scope.query.is_empty_map() {
         g.child("defaults").set("query", scope.query);
+    }
+    for (k, v) in scope.behaviour.entries() {
+        match k.as_str() {
+            "cookie_jar" => no_cookies_note(&whose, cx),
+            _ => g.child("defaults").set(k, v),
+        }
     }
     for b in scope.blocks {
         g.comment(b);
@@ -3462,6 +3537,33 @@ mod tests {
         );
         // A jump to a request the export has (by name or id) is no such note.
         assert!(!notes.contains("`c` to"), "{notes}");
+    }
+
+    #[test]
+    fn settings_become_redirect_keys_or_notes() {
+        let mut c = collection(json!([
+            {"name": "f", "protocolProfileBehavior": {"followRedirects": false, "maxRedirects": 3},
+             "item": [{"name": "a", "request": {"url": "https://h.example/a"},
+                       "protocolProfileBehavior": {"strictSSL": false, "disableCookies": true}}]}]));
+        c["protocolProfileBehavior"] = json!({"disableCookies": true, "followRedirects": true});
+        let out = import(&c, &[], &|_| true).expect("import");
+        let (col, _) = imported(&c);
+        assert_eq!(col["cookie_jar"], false);
+        assert_eq!(col["defaults"]["follow_redirects"], true);
+        let group = &col["requests"][0];
+        assert_eq!(group["defaults"]["follow_redirects"], false);
+        assert_eq!(group["defaults"]["max_redirects"], 3);
+        let notes = out.report.notes.join("\n");
+        assert!(
+            notes.contains(
+                "request `a`: certificates are not checked in Postman (`strictSSL: false`)"
+            ),
+            "{notes}"
+        );
+        assert!(
+            notes.contains("request `a`: Postman neither sends nor keeps cookies"),
+            "{notes}"
+        );
     }
 
     #[test]
