@@ -1673,22 +1673,10 @@ fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
     if let Some(a) = token.or(own_auth) {
         r.set("auth", a);
     }
-    let whose = format!("request `{name}`");
-    for (k, v) in behaviour(node, &whose, cx).entries() {
-        match k.as_str() {
-            "cookie_jar" => no_cookies_note(&whose, cx),
-            _ => r.set(k, v),
-        }
-    }
+    request_settings(node, name, &mut r, cx);
     let fetched: Vec<(String, Y)> = cx.token_vars.drain(vars_before..).collect();
     cx.token_vars_after.extend(fetched);
-    if !cx.skip.is_empty() {
-        let why = std::mem::take(&mut cx.skip).join("; ");
-        cx.report.skipped.push((unique.clone(), why.clone()));
-        if let Y::Map(entries) = &mut r {
-            entries.insert(1, ("skip".into(), Y::str(super::vars::literal(&why))));
-        }
-    }
+    skip_if_needed(&unique, &mut r, cx);
     settle_reads(cx, &capture, &sets);
     if !sets.is_empty_map() {
         r.set("set", sets);
@@ -1706,6 +1694,29 @@ fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
         r.comment(b);
     }
     Some(r)
+}
+
+/// A request's own settings (`protocolProfileBehavior`) as its keys, or notes.
+fn request_settings(node: &Value, name: &str, r: &mut Y, cx: &mut Ctx<'_>) {
+    let whose = format!("request `{name}`");
+    for (k, v) in behaviour(node, &whose, cx).entries() {
+        match k.as_str() {
+            "cookie_jar" => no_cookies_note(&whose, cx),
+            _ => r.set(k, v),
+        }
+    }
+}
+
+/// `skip:` with the reasons the request cannot run as exported, if any.
+fn skip_if_needed(unique: &str, r: &mut Y, cx: &mut Ctx<'_>) {
+    if cx.skip.is_empty() {
+        return;
+    }
+    let why = std::mem::take(&mut cx.skip).join("; ");
+    cx.report.skipped.push((unique.to_string(), why.clone()));
+    if let Y::Map(entries) = r {
+        entries.insert(1, ("skip".into(), Y::str(super::vars::literal(&why))));
+    }
 }
 
 /// The request's method, in capitals (a request written as a bare URL is a GET).
