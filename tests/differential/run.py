@@ -678,6 +678,8 @@ def label(log, expected):
 
 RANDOM_WORDS = ("$random", "Math.random", "_.random", "uuid", "$guid", "randomUUID")
 LOCAL_RE = re.compile(r"\b(?:var|let|const)\s+(\w+)\s*=\s*(.+)")
+# A local built up in a loop: `login += replaceIn("{{$randomAlphaNumeric}}")`.
+APPEND_RE = re.compile(r"^\s*(\w+)\s*\+=\s*(.+)")
 SET_RE = re.compile(r"\.set\(\s*[\"']([^\"']+)[\"']\s*,\s*(.+)\)")
 
 
@@ -707,9 +709,9 @@ def random_variables(fixture_text: str) -> set:
                 return any(w in rhs for w in RANDOM_WORDS) or any(
                     re.search(r"\b" + re.escape(n) + r"\b", rhs) for n in made
                 )
-            local = LOCAL_RE.search(line)
-            if local and random(local.group(2)):
-                made.add(local.group(1))
+            for local in (LOCAL_RE.search(line), APPEND_RE.search(line)):
+                if local and random(local.group(2)):
+                    made.add(local.group(1))
             for m in SET_RE.finditer(line):
                 if random(m.group(2)):
                     found.add(m.group(1))
@@ -742,6 +744,12 @@ class Masker:
             ):
                 for m in re.finditer(pattern, fixture_text):
                     self.random_keys.add(m.group(1))
+        # path segments that are a made-up variable (`/pet/{{petId}}` after `petId =
+        # Math.round(Math.random() * 1e5)`): the literal path before each
+        self.random_paths = set()
+        for v in made:
+            for m in re.finditer(r'"raw":\s*"[^"]*?(/[\w./-]*/)\{\{' + re.escape(v) + r'\}\}', fixture_text):
+                self.random_paths.add(m.group(1))
 
     def port(self, text: str) -> str:
         for p in self.ports:
@@ -762,6 +770,8 @@ class Masker:
     def target(self, target: str) -> str:
         """A request target with volatile parts and made-up query values set aside."""
         path, query = split_target(self.text(target))
+        for before in self.random_paths:
+            path = re.sub(re.escape(before) + r"[^/?#]+", before + "<random>", path)
         if query is None:
             return path
         pairs = []
