@@ -550,7 +550,10 @@ pub fn describe(e: &reqwest::Error, timeout: Duration) -> RunError {
             cause,
         }
     } else if e.is_connect() {
-        RunError::Connect(cause)
+        RunError::Connect(match connect_hint(&cause) {
+            Some(hint) => format!("{cause} — {hint}"),
+            None => cause,
+        })
     } else if e.is_redirect() {
         RunError::RedirectLoop(cause)
     } else if e.is_body() || e.is_decode() {
@@ -558,6 +561,46 @@ pub fn describe(e: &reqwest::Error, timeout: Duration) -> RunError {
     } else {
         RunError::Request(cause)
     }
+}
+
+/// What a connection failure's cause means, in words to act on: the libraries' own
+/// (`tunnel error: unexpected end of file`, `InvalidContentType`) name what broke, not why.
+fn connect_hint(cause: &str) -> Option<&'static str> {
+    const HINTS: &[(&str, &str)] = &[
+        (
+            "Connection refused",
+            "nothing listens at that host and port",
+        ),
+        (
+            "tunnel error",
+            "the proxy (HTTPS_PROXY, HTTP_PROXY or --proxy) would not open a connection to that host",
+        ),
+        (
+            "InvalidContentType",
+            "the server does not answer in TLS there: is the URL meant to be http://?",
+        ),
+        (
+            "UnknownIssuer",
+            "the server's certificate is signed by a CA yarc does not trust: give that CA with --cacert (or the environment's tls.ca_cert)",
+        ),
+        (
+            "NotValidForName",
+            "the server's certificate is for another host name",
+        ),
+        ("Expired", "the server's certificate has expired"),
+        (
+            "failed to lookup address",
+            "the host name does not resolve (a typo, or a host of a private network?)",
+        ),
+        (
+            "dns error",
+            "the host name does not resolve (a typo, or a host of a private network?)",
+        ),
+    ];
+    HINTS
+        .iter()
+        .find(|(needle, _)| cause.contains(needle))
+        .map(|(_, hint)| *hint)
 }
 
 /// An error and its sources, innermost last, without repeats.
@@ -711,6 +754,21 @@ mod tests {
     fn a_request_the_pool_gave_back_unsent_is_sent_again() {
         assert!(refused_unprocessed(&Pool("client error (Canceled)")));
         assert!(!refused_unprocessed(&Pool("client error (Connect)")));
+    }
+
+    #[test]
+    fn a_connection_failure_says_what_it_means() {
+        let hint = |c: &str| connect_hint(c).unwrap_or("");
+        assert!(
+            hint("client error (Connect): tunnel error: unexpected end of file").contains("proxy")
+        );
+        assert!(hint("received corrupt message of type InvalidContentType").contains("http://"));
+        assert!(hint("invalid peer certificate: UnknownIssuer").contains("--cacert"));
+        assert!(
+            hint("tcp connect error: Connection refused (os error 111)")
+                .contains("nothing listens")
+        );
+        assert_eq!(connect_hint("something else"), None);
     }
 
     #[tokio::test]
