@@ -64,6 +64,7 @@ fn evaluate_check(check: &Check, resp: &Response, cx: &EvalCtx, out: &mut Vec<Ou
     let pcx = PredCtx {
         templates: cx.templates,
         vars: cx.vars,
+        memo: None,
     };
     if let Target::Schema { path, shown, .. } = &check.target {
         out.push(schema_outcome(check, path, shown, resp, cx));

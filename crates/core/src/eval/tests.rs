@@ -208,6 +208,34 @@ fn templated_expectations_compare_numbers_by_text() {
     assert!(!strict[0].passed);
 }
 
+/// `each` renders its expected values once for all items: the result must be what rendering
+/// them per item gave, templates (lenient numbers) and a failing item's report included.
+#[test]
+fn each_item_is_held_to_values_rendered_once() {
+    let resp = json_response(200, r#"{"ids":[1,2,3],"tags":["a","b","x"]}"#);
+    let vars = [
+        ("top", serde_json::json!("3")),
+        ("first", serde_json::json!("a")),
+    ];
+    let ok = outcomes(
+        "json:\n  $.ids: { each: { lte: 3, in: [1, 2, \"{{ top }}\"] } }\n",
+        &resp,
+        &vars,
+    );
+    assert!(ok[0].passed, "{ok:#?}");
+    let bad = outcomes(
+        "json:\n  $.tags: { each: { in: [\"{{ first }}\", b] } }\n",
+        &resp,
+        &vars,
+    );
+    assert!(!bad[0].passed);
+    assert!(
+        bad[0].expected.contains("item [2]") && bad[0].expected.contains("one of [\"a\", \"b\"]"),
+        "{:#?}",
+        bad[0]
+    );
+}
+
 #[test]
 fn captures_take_json_headers_regex_and_status() {
     let resp = Response::new(
