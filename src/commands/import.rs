@@ -349,6 +349,11 @@ fn postman_files(
         Ok(c) => c,
         Err(e) => return fail(&e.to_string()),
     };
+    // Newman reads a v1 export as the v2.1 collection it stands for; so does the import.
+    let v1 = crate::import::postman_v1::as_v21(&c);
+    if let Some(v21) = &v1 {
+        c = v21.clone();
+    }
     let mut from_globals = 0;
     if let Some(g) = globals {
         match read_json(g) {
@@ -379,6 +384,11 @@ fn postman_files(
         Ok(i) => i,
         Err(e) => return fail(&e),
     };
+    if v1.is_some() {
+        imported.report.notes.push(
+            "a Postman v1 collection (an export from before 2017): read as the v2.1 collection it stands for, as Newman reads it; re-export it from Postman as v2.1 to keep it current".into(),
+        );
+    }
     if from_globals > 0 {
         imported.report.notes.push(format!(
             "{from_globals} Postman globals became collection variables (the collection's own of the same name win)"

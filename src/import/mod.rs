@@ -6,6 +6,7 @@ pub(crate) mod curl;
 pub(crate) mod destinations;
 pub(crate) mod har;
 pub(crate) mod postman;
+pub(crate) mod postman_v1;
 pub(crate) mod script;
 pub(crate) mod vars;
 pub(crate) mod yaml_out;

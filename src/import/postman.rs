@@ -785,7 +785,7 @@ fn opened(collection: &Value) -> Result<(&Value, &Value, &Vec<Value>, String), S
     let schema = info.get("schema").and_then(Value::as_str).unwrap_or("");
     if !(schema.is_empty() || schema.contains("v2.1") || schema.contains("v2.0")) {
         return Err(format!(
-            "unsupported Postman collection schema `{schema}` (v2.0 and v2.1 are supported)"
+            "unsupported Postman collection schema `{schema}` (v1, v2.0 and v2.1 are read)"
         ));
     }
     let items = collection
