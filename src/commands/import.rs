@@ -3,7 +3,7 @@
 
 #[derive(Subcommand, Debug)]
 pub enum ImportCommand {
-    /// A Postman collection (v2.1 or v2.0) and its environments.
+    /// A Postman collection (v2.1, v2.0 or a v1 export) and its environments.
     Postman {
         /// The exported collection (.json).
         collection: PathBuf,
