@@ -73,14 +73,20 @@ pub(crate) fn looks_random(value: &str) -> bool {
 /// (`api_key`, `access_token`, `password`), a credential-shaped value under any name, or a long
 /// random value under a name that often holds one (`key`, `sig`, `signature`).
 pub(crate) fn query_credential(name: &str, value: &str) -> bool {
-    if !long_enough(value) || value.contains("{{") {
-        return false;
-    }
     let env = super::vars::env_name(name).to_ascii_lowercase();
     let last = env.rsplit('_').next().unwrap_or("");
-    super::vars::looks_secret(name)
-        || looks_credential(value)
+    field_credential(name, value)
         || (matches!(last, "key" | "sig" | "signature") && looks_random(value))
+}
+
+/// Whether a field's literal (a form or JSON body field, a query parameter) is a credential:
+/// under a secret-looking name (`password`, `client_secret`) or shaped like one under any name
+/// (`"stripe": "sk_live_..."`). A value of fewer than 4 characters (`"password": "@"` of a test
+/// of invalid input) is none: it stays readable, as yarc's masking leaves such values too.
+pub(crate) fn field_credential(name: &str, value: &str) -> bool {
+    long_enough(value)
+        && !value.contains("{{")
+        && (super::vars::looks_secret(name) || looks_credential(value))
 }
 
 /// Whether a literal is long enough to be a credential: 4 characters, not counting spaces at

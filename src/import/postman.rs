@@ -1423,16 +1423,6 @@ fn hidden_header(name: &str, value: &str, cx: &mut Ctx<'_>) -> Option<String> {
     })
 }
 
-/// A body field's literal that is a credential: under a secret-looking name (`password`,
-/// `client_secret`) or shaped like one under any name (`"stripe": "sk_live_..."`). A value of
-/// fewer than 4 characters (`"password": "@"` of a test of invalid input) is no credential:
-/// it stays readable, as yarc's masking leaves such values too.
-fn secret_field(key: &str, text: &str) -> bool {
-    super::credential::long_enough(text)
-        && !text.contains("{{")
-        && (looks_secret(key) || looks_credential(text))
-}
-
 /// The literal credentials of headers a script writes (added to the request, or of a request
 /// it sends), hidden as the export's own headers are.
 fn hide_header_secrets(headers: &mut Y, cx: &mut Ctx<'_>) {
@@ -1455,7 +1445,7 @@ fn hide_field_secrets(body: &mut Y, field: &'static str, cx: &mut Ctx<'_>) {
         Y::Map(entries) => {
             for (k, v) in entries.iter_mut() {
                 match v {
-                    Y::Str(text) if secret_field(k, text) => {
+                    Y::Str(text) if super::credential::field_credential(k, text) => {
                         *v = Y::str(cx.secret_or_text(text, &env_name(k), (field, k)));
                     }
                     _ => hide_field_secrets(v, field, cx),
@@ -2608,7 +2598,7 @@ fn formdata(b: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
             let v = p.get("value").map_or(String::new(), |v| {
                 v.as_str().map_or_else(|| v.to_string(), str::to_string)
             });
-            let v = match secret_field(k, &v) {
+            let v = match super::credential::field_credential(k, &v) {
                 true => cx.secret_or_text(&v, &env_name(k), ("form field", k)),
                 false => cx.text(&v),
             };
@@ -2633,7 +2623,7 @@ fn pairs(list: Option<&Value>, cx: &mut Ctx<'_>) -> Y {
         let v = p.get("value").map_or(String::new(), |v| {
             v.as_str().map_or_else(|| v.to_string(), str::to_string)
         });
-        let v = match secret_field(k, &v) {
+        let v = match super::credential::field_credential(k, &v) {
             true => cx.secret_or_text(&v, &env_name(k), ("form field", k)),
             false => cx.text(&v),
         };

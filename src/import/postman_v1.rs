@@ -46,15 +46,15 @@ pub(crate) fn as_v21(doc: &Value) -> Option<Value> {
     );
     out.insert("info".into(), Value::Object(info));
     out.insert("item".into(), Value::Array(items));
-    for (from, to) in [
-        ("variables", "variable"),
-        ("auth", "auth"),
-        ("events", "event"),
-    ] {
-        if let Some(v) = doc.get(from).filter(|v| !v.is_null()) {
-            out.insert(to.into(), v.clone());
-        }
-    }
+    copy_renamed(
+        doc,
+        &mut out,
+        &[
+            ("variables", "variable"),
+            ("auth", "auth"),
+            ("events", "event"),
+        ],
+    );
     Some(Value::Object(out))
 }
 
@@ -127,16 +127,25 @@ fn folder_item(f: &Value, items: Vec<Value>) -> Value {
     let mut out = Map::new();
     out.insert("name".into(), f.get("name").cloned().unwrap_or(json!("")));
     out.insert("item".into(), Value::Array(items));
-    for (from, to) in [
-        ("description", "description"),
-        ("auth", "auth"),
-        ("events", "event"),
-    ] {
-        if let Some(v) = f.get(from).filter(|v| !v.is_null()) {
-            out.insert(to.into(), v.clone());
+    copy_renamed(
+        f,
+        &mut out,
+        &[
+            ("description", "description"),
+            ("auth", "auth"),
+            ("events", "event"),
+        ],
+    );
+    Value::Object(out)
+}
+
+/// The v1 keys `from` of `v` that hold something, under their v2.1 names `to`.
+fn copy_renamed(v: &Value, out: &mut Map<String, Value>, keys: &[(&str, &str)]) {
+    for (from, to) in keys {
+        if let Some(x) = v.get(*from).filter(|x| !x.is_null()) {
+            out.insert((*to).into(), x.clone());
         }
     }
-    Value::Object(out)
 }
 
 /// One v1 request as a v2.1 item.
