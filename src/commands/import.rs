@@ -213,11 +213,11 @@ fn har_requests(har: &Path, out: &Path, filter: &crate::import::har::Filter) -> 
     let shown = out.display();
     let (existing, names) = add_to_collection(out, "a HAR export", requests)?;
     let mut s = format!(
-        "{} {} requests to {shown} (of {} entries; left out: {} static files, {} to other hosts, {} of other methods)\n",
+        "{} {} to {shown} (of {} entries; left out: {}, {} to other hosts, {} of other methods)\n",
         if existing { "added" } else { "wrote" },
-        names.len(),
+        counted(names.len(), "request"),
         h.entries,
-        h.assets,
+        counted(h.assets, "static file"),
         h.other_hosts,
         h.other_methods
     );
@@ -416,13 +416,22 @@ fn postman_files(
     Ok(Exit::Ok)
 }
 
+/// `1 request`, `2 requests`: the summaries' counts read as English.
+fn counted(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// What the import wrote and converted, what needs a human look, and what to run next.
 fn postman_summary(out: &Path, imported: &postman::Imported) -> String {
     let r = &imported.report;
     let mut s = format!(
-        "imported {} requests in {} groups into {}\n",
-        r.requests,
-        r.groups,
+        "imported {} in {} into {}\n",
+        counted(r.requests, "request"),
+        counted(r.groups, "group"),
         out.join(&imported.collection_file).display()
     );
     s.push_str(&format!(
@@ -596,9 +605,9 @@ fn openapi_files(spec: &Path, out: &Path, with_schemas: bool, force: bool) -> su
     }
     let r = &imported.report;
     let mut s = format!(
-        "imported {} operations in {} groups into {}\n",
-        r.operations,
-        r.groups,
+        "imported {} in {} into {}\n",
+        counted(r.operations, "operation"),
+        counted(r.groups, "group"),
         out.display()
     );
     if let Some(a) = &r.auth {

@@ -794,7 +794,7 @@ fn a_har_export_becomes_the_api_calls_it_recorded() {
         &[],
     )
     .expect_code(0)
-    .expect_contains("wrote 2 requests to api.yaml (of 4 entries; left out: 1 static files, 1 to other hosts, 0 of other methods)")
+    .expect_contains("wrote 2 requests to api.yaml (of 4 entries; left out: 1 static file, 1 to other hosts, 0 of other methods)")
     .expect_contains("set API_TOKEN");
     let text = std::fs::read_to_string(w.path("api.yaml")).expect("written");
     assert!(!text.contains("recorded-token"), "{text}");
