@@ -1790,13 +1790,25 @@ fn item_auth(req: &Value, name: &str, cx: &mut Ctx<'_>) -> Option<Y> {
     }
 }
 
-/// The request's raw body when it is JSON (as written, `{{var}}`s inside its strings).
-fn sent_json(node: &Value) -> Option<Value> {
+/// The request's raw body when it is JSON (as written, `{{var}}`s inside its strings), or
+/// only a variable whose text a script may parse.
+fn sent_json(node: &Value) -> Option<script::Sent> {
     let body = node.pointer("/request/body")?;
     if body.get("mode").and_then(Value::as_str) != Some("raw") {
         return None;
     }
-    serde_json::from_str(body.get("raw")?.as_str()?).ok()
+    let raw = body.get("raw")?.as_str()?;
+    if let Ok(json) = serde_json::from_str(raw) {
+        return Some(script::Sent::Json(json));
+    }
+    let raw = raw.trim();
+    let inner = raw.strip_prefix("{{")?.strip_suffix("}}")?;
+    if inner.contains(['{', '}']) || inner.trim() != inner || inner.is_empty() {
+        return None;
+    }
+    let converted = super::vars::convert(raw, &mut Vec::new());
+    let expr = converted.strip_prefix("{{ ")?.strip_suffix(" }}")?;
+    (!expr.contains("{{")).then(|| script::Sent::Variable(expr.to_string()))
 }
 
 /// What a request's own scripts became.
@@ -2428,6 +2440,16 @@ fn raw_type(language: &str) -> &'static str {
     }
 }
 
+/// A body that is one variable (`{{payload}}`): Newman sends the variable's text as it is at
+/// that moment, so yarc sends it as text too (as `json:` it would be parsed and written again,
+/// its keys reordered, and a value set to plain text later sent in quotes).
+fn only_a_variable(raw: &str) -> bool {
+    let raw = raw.trim();
+    raw.strip_prefix("{{")
+        .and_then(|r| r.strip_suffix("}}"))
+        .is_some_and(|inner| !inner.is_empty() && inner.trim() == inner && !inner.contains(['{', '}']))
+}
+
 fn json_type(t: &str) -> bool {
     let t = t.trim().to_ascii_lowercase();
     let essence = t.split(';').next().unwrap_or("").trim();
@@ -2492,11 +2514,14 @@ fn raw_body(
         if !cx.report.notes.contains(&note) {
             cx.report.notes.push(note);
         }
-    } else if as_json && let Some(mut json) = json_body(raw, cx) {
+    } else if as_json
+        && !only_a_variable(raw)
+        && let Some(mut json) = json_body(raw, cx)
+    {
         hide_field_secrets(&mut json, "JSON field", cx);
         return Some(("json", json));
     }
-    if as_json && blank.is_none() {
+    if as_json && blank.is_none() && !only_a_variable(raw) {
         cx.report
                 .notes
                 .push("a raw JSON body did not parse and is sent as text, as Newman sends it (comments taken out)".into());
@@ -3875,8 +3900,9 @@ mod tests {
             r[0]["headers"]["Content-Type"], "application/json",
             "{text}"
         );
-        // A value that is JSON is sent as JSON.
-        assert_eq!(r[2]["json"], "{{ payload | from_json }}", "{text}");
+        // A value that is JSON is sent as its text, as Newman sends it (keys in its order).
+        assert_eq!(r[2]["text"], "{{ payload }}", "{text}");
+        assert_eq!(r[2]["headers"]["Content-Type"], "application/json", "{text}");
     }
 
     #[test]

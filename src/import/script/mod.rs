@@ -149,12 +149,17 @@ pub(crate) fn convert(lines: &[String], phase: Phase) -> Script {
 /// [`convert`] for a request whose JSON body is known: what the script reads of it
 /// (`JSON.parse(request.data).client_id`) is the body's value.
 #[cfg(test)]
-pub(crate) fn convert_for(
-    lines: &[String],
-    phase: Phase,
-    body: Option<&serde_json::Value>,
-) -> Script {
+pub(crate) fn convert_for(lines: &[String], phase: Phase, body: Option<&Sent>) -> Script {
     convert_item(lines, phase, body, None)
+}
+
+/// What a request sends as its raw body, as far as a script's `JSON.parse` of it can be read.
+#[derive(Clone, Debug)]
+pub(crate) enum Sent {
+    /// JSON as written (`{{var}}`s inside its strings).
+    Json(serde_json::Value),
+    /// Only a variable (`{{product}}`): the expression, in yarc's terms, that holds the text.
+    Variable(String),
 }
 
 /// Converts one request's own script; `body` is its JSON body when it has one (what the script
@@ -163,7 +168,7 @@ pub(crate) fn convert_for(
 pub(crate) fn convert_item(
     lines: &[String],
     phase: Phase,
-    body: Option<&serde_json::Value>,
+    body: Option<&Sent>,
     name: Option<&str>,
 ) -> Script {
     let source = moment_named_moment(lines.join("\n"));
@@ -197,7 +202,7 @@ pub(crate) fn convert_scope(lines: &[String], phase: Phase) -> (Script, Option<D
 /// request named `name`: that request's own script.
 pub(crate) fn convert_dispatched(
     d: &Dispatch,
-    body: Option<&serde_json::Value>,
+    body: Option<&Sent>,
     name: &str,
     url: &str,
 ) -> Script {
@@ -218,7 +223,7 @@ fn convert_parsed(
     lines: &[String],
     statements: &[Stmt],
     phase: Phase,
-    body: Option<&serde_json::Value>,
+    body: Option<&Sent>,
     name: Option<&str>,
     owned: Option<BTreeSet<usize>>,
 ) -> Script {
@@ -369,7 +374,7 @@ struct Converter {
     /// with their statement's lines: read where a `set()` uses them.
     computed: HashMap<String, (Expr, usize, usize)>,
     /// The request's own JSON body, and the names bound to it (`var sent = JSON.parse(request.data)`).
-    request_body: Option<serde_json::Value>,
+    request_body: Option<Sent>,
     request_json: BTreeSet<String>,
     /// The lines this conversion reports (all when `None`): a scope script split by the
     /// request's name reports each part once.
@@ -2758,11 +2763,9 @@ impl Converter {
         Done::Converted
     }
 
-    /// What a name bound to the request's own body reads of it (`sent.client_id`,
-    /// `sent.items[0].id`): the body's value as the collection writes it. Only text, numbers and
-    /// booleans: a check of a whole object is left to a human.
-    fn sent_value(&self, e: &Expr) -> Option<Y> {
-        let body = self.request_body.as_ref()?;
+    /// The steps of `sent.a[0].b` from the request's body (a name bound to it, or
+    /// `JSON.parse(...)` itself), the last step first; none for the whole body.
+    fn sent_steps(&self, e: &Expr) -> Option<Vec<serde_json::Value>> {
         let mut steps = Vec::new();
         let mut at = e;
         loop {
@@ -2781,10 +2784,26 @@ impl Converter {
                     });
                     at = inner;
                 }
-                Expr::Ident(n) if self.request_json.contains(n) && !steps.is_empty() => break,
+                Expr::Ident(n) if self.request_json.contains(n) => break,
+                e if is_request_body(e) => break,
                 _ => return None,
             }
         }
+        Some(steps)
+    }
+
+    /// What a name bound to the request's own body reads of it (`sent.client_id`,
+    /// `sent.items[0].id`): the body's value as the collection writes it. Only text, numbers and
+    /// booleans: a check of a whole object is left to a human. A body that is only a variable
+    /// is read at run time, as Postman's `JSON.parse` of it: `(product | from_json)["title"]`.
+    fn sent_value(&self, e: &Expr) -> Option<Y> {
+        let body = self.request_body.as_ref()?;
+        let steps = self.sent_steps(e)?;
+        let body = match body {
+            Sent::Variable(expr) => return Some(Y::str(parsed_variable(expr, &steps))),
+            Sent::Json(_) if steps.is_empty() => return None,
+            Sent::Json(v) => v,
+        };
         let mut v = body;
         for step in steps.iter().rev() {
             v = match step {
@@ -4821,6 +4840,17 @@ fn parent_path(p: &str) -> Option<&str> {
         }
     }
     last.map(|i| &p[..i])
+}
+
+/// `(product | from_json)["items"][0]`: what `JSON.parse` of a body that is only a variable
+/// gives, and the steps read of it (the last step first).
+fn parsed_variable(expr: &str, steps: &[serde_json::Value]) -> String {
+    let mut t = format!("{{{{ ({expr} | from_json)");
+    for step in steps.iter().rev() {
+        t.push_str(&format!("[{step}]"));
+    }
+    t.push_str(" }}");
+    t
 }
 
 /// `JSON.parse(request.data)`, `JSON.parse(pm.request.body.raw)`: the request's own body.

@@ -1156,7 +1156,7 @@ fn checks_of_what_the_request_sent_read_its_body() {
         ]
         .map(String::from),
         Phase::Test,
-        Some(&body),
+        Some(&super::Sent::Json(body)),
     );
     let v = out(&s);
     assert_eq!(v["expect"]["json"]["$.client_id"], "{{ client_id }}", "{v}");
@@ -1172,6 +1172,38 @@ fn checks_of_what_the_request_sent_read_its_body() {
         ],
     );
     assert!(!kept.kept.is_empty());
+}
+
+#[test]
+fn checks_of_a_body_that_is_only_a_variable_parse_it_at_run_time() {
+    let body = super::Sent::Variable("product".into());
+    let s = convert_for(
+        &[
+            "var sent = JSON.parse(pm.request.body.raw);",
+            "pm.test('echoed', function () {",
+            "    var res = pm.response.json();",
+            "    pm.expect(res).to.deep.equal(sent);",
+            "    pm.expect(res.tags[0]).to.eql(JSON.parse(pm.request.body.raw).tags[0]);",
+            "});",
+        ]
+        .map(String::from),
+        Phase::Test,
+        Some(&body),
+    );
+    let v = out(&s);
+    // JSON.parse of an empty or non-JSON text throws in Postman, and the check fails: the text
+    // itself is then what the response must equal, which it is not.
+    assert_eq!(
+        v["expect"]["json"]["$"]["equals"],
+        "{{ (product | from_json) }}",
+        "{v}"
+    );
+    assert_eq!(
+        v["expect"]["json"]["$.tags[0]"],
+        "{{ (product | from_json)[\"tags\"][0] }}",
+        "{v}"
+    );
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
 }
 
 #[test]
