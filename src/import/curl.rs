@@ -2,7 +2,7 @@
 //! yarc request: method, URL, headers, body, basic auth; credentials in headers, query, form
 //! fields or JSON become `secret('…')` references and their values are never written.
 
-use super::credential::{looks_credential, query_credential};
+use super::credential::{field_credential, looks_credential, query_credential};
 use super::vars::{env_name, literal, looks_secret, secret_ref};
 use super::yaml_out::Y;
 use std::collections::BTreeSet;
@@ -441,7 +441,7 @@ fn url_text(url: &url::Url, out: &mut Imported) -> (String, Y) {
     let mut kept = Vec::new();
     for pair in query.split('&') {
         match pair.split_once('=') {
-            Some((k, v)) if looks_secret(k) || query_credential(k, v) => {
+            Some((k, v)) if query_credential(k, v) => {
                 secrets.set(k.to_string(), Y::str(secret(&env_name(k), out)));
             }
             _ => kept.push(literal(pair)),
@@ -494,7 +494,7 @@ fn body(c: &Curl, data: &str, content_type: Option<&str>, r: &mut Y, out: &mut I
                     ));
                     f
                 }
-                None if looks_secret(k) || looks_credential(v) => Y::str(secret(&env_name(k), out)),
+                None if field_credential(k, v) => Y::str(secret(&env_name(k), out)),
                 None => Y::str(literal(v.split(";type=").next().unwrap_or(v))),
             };
             parts.set(k.clone(), part);
@@ -520,7 +520,7 @@ fn body(c: &Curl, data: &str, content_type: Option<&str>, r: &mut Y, out: &mut I
     if form_declared && data.split('&').all(|p| !p.is_empty()) {
         let mut form = Y::map();
         for (k, v) in url::form_urlencoded::parse(data.as_bytes()) {
-            let value = match looks_secret(&k) || looks_credential(&v) {
+            let value = match field_credential(&k, &v) {
                 true => Y::str(secret(&env_name(&k), out)),
                 false => Y::str(literal(&v)),
             };
@@ -543,7 +543,7 @@ fn body(c: &Curl, data: &str, content_type: Option<&str>, r: &mut Y, out: &mut I
 fn json_value(v: &serde_json::Value, key: Option<&str>, out: &mut Imported) -> Y {
     use serde_json::Value as J;
     match v {
-        J::String(s) if key.is_some_and(looks_secret) || looks_credential(s) => {
+        J::String(s) if field_credential(key.unwrap_or(""), s) => {
             Y::str(secret(&env_name(key.unwrap_or("secret")), out))
         }
         J::String(s) => Y::str(literal(s)),
@@ -795,6 +795,26 @@ mod tests {
     }
 
     #[test]
+    fn a_value_too_short_for_a_credential_is_copied_in_every_field() {
+        let i = import(
+            "curl 'https://api.example.com/login?token=x' -H 'Content-Type: application/json' -d '{\"password\": \"@\", \"secret\": \"hunter22\"}'",
+            None,
+        )
+        .expect("imports");
+        let v = yaml(&i);
+        // An invalid-input test's `"password": "@"` is no credential; yarc masks none that short.
+        assert_eq!(v["json"]["password"], "@", "{v}");
+        assert_eq!(v["json"]["secret"], "{{ secret('SECRET') }}", "{v}");
+        assert_eq!(v["url"], "https://api.example.com/login?token=x", "{v}");
+        let form = import(
+            "curl https://api.example.com/f -F 'password=ab' -d 'ignored=1'",
+            None,
+        )
+        .expect("imports");
+        assert_eq!(yaml(&form)["multipart"]["password"], "ab", "{:?}", yaml(&form));
+    }
+
+    #[test]
     fn credentials_are_told_by_their_value_under_any_name() {
         let i = import(
             "curl 'https://api.example.com/x?key=AIzaSyA1234567890abcdefghij&page=2' -H 'X-Custom: sk_live_51H8abcdefghij0123456789' -H 'Content-Type: application/json' -d '{\"stripe\": \"sk_test_4eC39HqLyjWDarjtT1zdp7dc\", \"n\": \"plain\"}'",
@@ -814,7 +834,7 @@ mod tests {
     #[test]
     fn json_headers_auth_and_get_data() {
         let i = import(
-            "curl -sS https://api.example.com/v1/jobs -H 'Authorization: Bearer eyJabc' -H 'X-Api-Key: k1' --json '{\"name\":\"{{x}}\",\"password\":\"p\"}'",
+            "curl -sS https://api.example.com/v1/jobs -H 'Authorization: Bearer eyJabc' -H 'X-Api-Key: k1' --json '{\"name\":\"{{x}}\",\"password\":\"p4ss\"}'",
             Some("create job"),
         )
         .expect("imports");
