@@ -285,12 +285,26 @@ enum Repeated {
 enum Part {
     Text(Scalar),
     File(FilePart),
+    Inline(InlinePart),
 }
 
+/// A file from disk, relative to the collection.
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
 struct FilePart {
     file: String,
+    /// The name sent as the part's filename (the file's own name by default).
+    filename: Option<String>,
+    content_type: Option<String>,
+}
+
+/// A file part whose content is written here (no file on disk).
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct InlinePart {
+    content: String,
+    /// The name sent as the part's filename (empty by default).
+    filename: Option<String>,
     content_type: Option<String>,
 }
 

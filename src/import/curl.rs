@@ -811,7 +811,12 @@ mod tests {
             None,
         )
         .expect("imports");
-        assert_eq!(yaml(&form)["multipart"]["password"], "ab", "{:?}", yaml(&form));
+        assert_eq!(
+            yaml(&form)["multipart"]["password"],
+            "ab",
+            "{:?}",
+            yaml(&form)
+        );
     }
 
     #[test]

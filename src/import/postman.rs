@@ -2447,7 +2447,9 @@ fn only_a_variable(raw: &str) -> bool {
     let raw = raw.trim();
     raw.strip_prefix("{{")
         .and_then(|r| r.strip_suffix("}}"))
-        .is_some_and(|inner| !inner.is_empty() && inner.trim() == inner && !inner.contains(['{', '}']))
+        .is_some_and(|inner| {
+            !inner.is_empty() && inner.trim() == inner && !inner.contains(['{', '}'])
+        })
 }
 
 fn json_type(t: &str) -> bool {
@@ -2616,6 +2618,19 @@ fn formdata(b: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
                 }
                 _ => String::new(),
             };
+            if src.is_empty() {
+                // No file chosen in the export: Newman sends the part empty, named "".
+                let note = "multipart file parts with no file chosen in the export are sent as Newman sends them, empty (`content: \"\"`): name a file under `file:` to upload one".to_string();
+                if !cx.report.notes.contains(&note) {
+                    cx.report.notes.push(note);
+                }
+                let empty = vec![
+                    ("content".into(), Y::str("")),
+                    ("filename".into(), Y::str("")),
+                ];
+                parts.set(k, Y::Map(empty));
+                continue;
+            }
             let src = cx.upload(&src, &format!("the upload file of part `{k}`"));
             let file = Y::str(super::vars::literal(&src));
             parts.set(k, Y::Map(vec![("file".into(), file)]));
@@ -3902,7 +3917,10 @@ mod tests {
         );
         // A value that is JSON is sent as its text, as Newman sends it (keys in its order).
         assert_eq!(r[2]["text"], "{{ payload }}", "{text}");
-        assert_eq!(r[2]["headers"]["Content-Type"], "application/json", "{text}");
+        assert_eq!(
+            r[2]["headers"]["Content-Type"], "application/json",
+            "{text}"
+        );
     }
 
     #[test]

@@ -447,6 +447,13 @@ def url_parts(req):
     return url, raw or ""
 
 
+def script_lines(event: dict) -> list:
+    """The lines of one `event` entry's script (`exec` as a list or as one text)."""
+    script = event.get("script") if isinstance(event.get("script"), dict) else {}
+    lines = script.get("exec") or []
+    return [l for l in (lines if isinstance(lines, list) else [lines]) if isinstance(l, str)]
+
+
 def source_literal(fixture, src: dict):
     """The literal the import hid as a secret, read from the export where its report says it
     was (`secret_sources`): the header `api-key` of request `sign up`, ..."""
@@ -487,6 +494,12 @@ def source_literal(fixture, src: dict):
                 return p.get("value")
     if field == "JSON field":
         return json_field(body.get("raw") or "", key)
+    if field == "script":
+        # `password: 'admin'`, `"api_key": "..."`, `set('token', '...')` in the node's scripts.
+        text = "\n".join(line for e in (node.get("event") or []) if isinstance(e, dict)
+                         for line in script_lines(e))
+        m3 = re.search(r"\b" + re.escape(key) + r"""['"]?\s*[:=,]\s*(['"])(.*?)\1""", text)
+        return m3.group(2) if m3 else None
     url, raw = url_parts(req)
     if field == "url password":
         auth = url.get("auth") if isinstance(url, dict) else None

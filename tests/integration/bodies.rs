@@ -94,3 +94,56 @@ fn two_bodies_in_one_request_are_refused() {
         .expect_contains("two.yaml:6:5");
     assert_eq!(w.sandbox.requests_seen(), 0);
 }
+
+#[test]
+fn a_file_part_with_both_a_file_and_content_is_refused() {
+    let w = World::new();
+    w.write(
+        "part.yaml",
+        "name: t\nrequests:\n  - name: both\n    method: POST\n    url: \"{{ url }}/echo\"\n    multipart:\n      f: { file: a.csv, content: x }\n      g: { filename: b.csv }\n",
+    );
+    w.yarc(&["run", "part.yaml"])
+        .expect_code(2)
+        .expect_contains("a file part takes `file: path` or `content: text`, not both")
+        .expect_contains("part.yaml:7:10")
+        .expect_contains(
+            "a multipart map needs `file: path` (or `content: text` with a `filename`)",
+        )
+        .expect_contains("part.yaml:8:10");
+    assert_eq!(w.sandbox.requests_seen(), 0);
+}
+
+#[test]
+fn file_parts_can_be_renamed_or_written_inline() {
+    let w = World::new();
+    w.write("upload.csv", "a,b\n1,2\n");
+    w.write(
+        "parts.yaml",
+        r#"
+name: parts
+variables: { n: 7 }
+requests:
+  - name: multipart parts without a file
+    method: POST
+    url: "{{ url }}/echo"
+    multipart:
+      renamed: { file: upload.csv, filename: "report-{{ n }}.csv" }
+      written: { content: "id\n{{ n }}\n", filename: ids.csv }
+      unchosen: { content: "", filename: "" }
+    expect:
+      json:
+        $.parts.renamed.file_name: report-7.csv
+        $.parts.renamed.content_type: text/csv
+        $.parts.renamed.text: "a,b\n1,2\n"
+        $.parts.written.file_name: ids.csv
+        $.parts.written.content_type: text/csv
+        $.parts.written.text: "id\n7\n"
+        $.parts.unchosen.file_name: ""
+        $.parts.unchosen.content_type: null
+        $.parts.unchosen.length: 0
+"#,
+    );
+    let r = w.yarc(&["run", "parts.yaml"]);
+    r.expect_code(0);
+    assert_eq!(r.summary(), "1 passed, 0 failed");
+}

@@ -228,6 +228,14 @@ pub enum PartValue {
     Text(Template),
     File {
         path: Template,
+        /// The name sent in the part's `filename` (the file's own name when none).
+        filename: Option<Template>,
+        content_type: Option<String>,
+    },
+    /// A file part whose content the collection holds (`content:`): no file on disk.
+    Inline {
+        content: Template,
+        filename: Template,
         content_type: Option<String>,
     },
 }

@@ -1800,17 +1800,22 @@ impl Converter {
         let (value, used) = self.inline(value, 0);
         let done = self.set(key, &value, set_scope(e));
         if let Done::Converted = done {
-            // The locals it read are part of the conversion now.
             for name in used {
-                if let Some((_, first, last)) = self.computed.get(&name) {
-                    for l in *first..=*last {
-                        self.reasons.remove(&l);
-                        self.converted.insert(l);
-                    }
-                }
+                self.computed_used(&name);
             }
         }
         Some(done)
+    }
+
+    /// A local a conversion read (`const options = {...}` a sent request was made of): its
+    /// lines are part of that conversion now.
+    fn computed_used(&mut self, name: &str) {
+        if let Some((_, first, last)) = self.computed.get(name) {
+            for l in *first..=*last {
+                self.reasons.remove(&l);
+                self.converted.insert(l);
+            }
+        }
     }
 
     /// Whether a set() of the JSON at `p` leaves the variable as it was when `p` is missing,
@@ -1850,6 +1855,9 @@ impl Converter {
             && let Some(sent) = self.script_request(args)
         {
             self.out.requests.push(sent.request);
+            if let Some(Expr::Ident(options)) = args.first() {
+                self.computed_used(options);
+            }
             return Some(match sent.whole {
                 true => Done::Converted,
                 false => Done::Kept(KEPT_SEND_PART),

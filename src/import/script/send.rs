@@ -86,7 +86,16 @@ impl Converter {
                     out.set(k.clone(), self.value(field(kv, "value")?)?);
                 }
             }
-            Some(_) => return None,
+            // `header: 'Content-Type: application/json'`: the SDK reads text as header lines.
+            Some(text) => {
+                let Y::Str(text) = self.value(text)? else {
+                    return None;
+                };
+                for line in text.lines().filter(|l| !l.trim().is_empty()) {
+                    let (k, v) = line.split_once(':')?;
+                    out.set(k.trim().to_string(), Y::str(v.trim()));
+                }
+            }
         }
         Some(out)
     }
@@ -119,6 +128,10 @@ impl Converter {
             Some(Expr::Str(m)) if m == "urlencoded" => ("form", pairs(field(b, "urlencoded"))?),
             Some(Expr::Str(m)) if m == "formdata" => ("multipart", pairs(field(b, "formdata"))?),
             Some(Expr::Str(m)) if m == "raw" => self.raw_body(field(b, "raw")?)?,
+            // `mode: 'application/json'` is no mode, yet Newman sends the `raw` text beside it.
+            Some(Expr::Str(m)) if !["file", "graphql"].contains(&m.as_str()) => {
+                self.raw_body(field(b, "raw")?)?
+            }
             _ => return None,
         }))
     }
@@ -169,6 +182,8 @@ impl Converter {
             .iter()
             .flat_map(|s| answered_branch(s, err))
             .filter(|s| !is_error_check(s, err))
+            // What the callback logs changes nothing that is sent or checked.
+            .filter(|s| !super::is_console_stmt(s))
             .map(|s| {
                 // The callback's response parameter is read as `pm.response`.
                 let response = Expr::Member(Box::new(Expr::Ident("pm".into())), "response".into());
@@ -184,10 +199,14 @@ impl Converter {
     }
 }
 
-/// `if (err) { console.error(err) } else { ... }`: what runs when the request was answered
-/// (a request that gets no answer fails in yarc); any other statement as it is.
+/// `if (err) { console.error(err) } else { ... }`, `if (err === null) { ... }`: what runs when
+/// the request was answered (a request that gets no answer fails in yarc); any other statement
+/// as it is.
 fn answered_branch<'a>(s: &'a Stmt, err: &str) -> Vec<&'a Stmt> {
     match &s.kind {
+        StmtKind::If(cond, then, otherwise) if otherwise.is_empty() && no_error(cond, err) => {
+            then.iter().collect()
+        }
         StmtKind::If(cond, then, otherwise)
             if !otherwise.is_empty()
                 && is_error_check(
@@ -202,6 +221,19 @@ fn answered_branch<'a>(s: &'a Stmt, err: &str) -> Vec<&'a Stmt> {
             otherwise.iter().collect()
         }
         _ => vec![s],
+    }
+}
+
+/// `err === null`, `err == null`, `!err`, `err === undefined`: the request was answered.
+fn no_error(cond: &Expr, err: &str) -> bool {
+    let is_err = |e: &Expr| matches!(e, Expr::Ident(n) if n == err);
+    match cond {
+        Expr::Unary("!", e) => is_err(e),
+        Expr::Binary("===" | "==", a, b) => {
+            (is_err(a) && matches!(&**b, Expr::Null | Expr::Undefined))
+                || (is_err(b) && matches!(&**a, Expr::Null | Expr::Undefined))
+        }
+        _ => false,
     }
 }
 

@@ -1194,13 +1194,11 @@ fn checks_of_a_body_that_is_only_a_variable_parse_it_at_run_time() {
     // JSON.parse of an empty or non-JSON text throws in Postman, and the check fails: the text
     // itself is then what the response must equal, which it is not.
     assert_eq!(
-        v["expect"]["json"]["$"]["equals"],
-        "{{ (product | from_json) }}",
+        v["expect"]["json"]["$"]["equals"], "{{ (product | from_json) }}",
         "{v}"
     );
     assert_eq!(
-        v["expect"]["json"]["$.tags[0]"],
-        "{{ (product | from_json)[\"tags\"][0] }}",
+        v["expect"]["json"]["$.tags[0]"], "{{ (product | from_json)[\"tags\"][0] }}",
         "{v}"
     );
     assert!(s.kept.is_empty(), "{:?}", s.kept);
@@ -1859,6 +1857,44 @@ fn a_login_sent_when_the_token_is_unset_becomes_a_request_before() {
         sent.contains("/login") && sent.contains("access_token"),
         "{sent}"
     );
+}
+
+#[test]
+fn a_login_with_a_header_text_and_a_body_of_no_known_mode_becomes_a_request_before() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "const baseUrl = pm.variables.get(\"baseUrl\");",
+            "const echoPostRequest = {",
+            "  url: `${baseUrl}/api/login_check`,",
+            "  method: 'POST',",
+            "  header: 'Content-Type:application/json',",
+            "  body: {",
+            "    mode: 'application/json',",
+            "    raw: JSON.stringify({ username:'admin', password:'admin', })",
+            "  }",
+            "};",
+            "pm.sendRequest(echoPostRequest, function (err, res) {",
+            "console.log(err ? err : res.json());",
+            "    if (err === null) {",
+            "        console.log('Saving the token and expiry date')",
+            "        var responseJson = res.json();",
+            "        pm.environment.set('accessToken', responseJson.token)",
+            "    }",
+            "});",
+        ],
+    );
+    assert_eq!(s.requests.len(), 1, "{:?}", s.kept);
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    let sent: Value = serde_saphyr::from_str(&yaml_out::to_string(&s.requests[0])).expect("yaml");
+    assert_eq!(sent["url"], "{{ baseUrl }}/api/login_check", "{sent}");
+    // Newman sends the raw text whatever the mode says, with the header the text names.
+    assert_eq!(
+        sent["headers"]["Content-Type"], "application/json",
+        "{sent}"
+    );
+    assert_eq!(sent["json"]["username"], "admin", "{sent}");
+    assert_eq!(sent["capture"]["accessToken"]["json"], "$.token", "{sent}");
 }
 
 #[test]

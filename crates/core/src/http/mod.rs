@@ -50,6 +50,13 @@ pub enum RenderedPart {
     File {
         path: PathBuf,
         shown: String,
+        filename: String,
+        content_type: Option<String>,
+    },
+    /// A file part the collection holds the content of.
+    Inline {
+        content: String,
+        filename: String,
         content_type: Option<String>,
     },
 }
@@ -451,6 +458,7 @@ async fn attach_body(
                     RenderedPart::File {
                         path,
                         shown,
+                        filename,
                         content_type,
                     } => {
                         let bytes = tokio::fs::read(path).await.map_err(|e| RunError::File {
@@ -458,24 +466,42 @@ async fn attach_body(
                             shown: shown.clone(),
                             cause: e.to_string(),
                         })?;
-                        let file_name = path
-                            .file_name()
-                            .map(|n| n.to_string_lossy().into_owned())
-                            .unwrap_or_default();
-                        let mut p = reqwest::multipart::Part::bytes(bytes).file_name(file_name);
                         let ct = content_type
                             .clone()
                             .unwrap_or_else(|| guess_type(path).to_string());
-                        p = p
-                            .mime_str(&ct)
-                            .map_err(|_| RunError::ContentType(ct.clone()))?;
-                        form.part(name.clone(), p)
+                        form.part(name.clone(), file_part(bytes, filename, Some(ct))?)
+                    }
+                    RenderedPart::Inline {
+                        content,
+                        filename,
+                        content_type,
+                    } => {
+                        // No type unless one is given or the name has a known extension:
+                        // Postman sends an unchosen file's part with none.
+                        let ct = content_type.clone().or_else(|| {
+                            let t = guess_type(std::path::Path::new(filename));
+                            (t != "application/octet-stream").then(|| t.to_string())
+                        });
+                        let bytes = content.clone().into_bytes();
+                        form.part(name.clone(), file_part(bytes, filename, ct)?)
                     }
                 };
             }
             b.multipart(form)
         }
     })
+}
+
+fn file_part(
+    bytes: Vec<u8>,
+    filename: &str,
+    content_type: Option<String>,
+) -> Result<reqwest::multipart::Part, RunError> {
+    let p = reqwest::multipart::Part::bytes(bytes).file_name(filename.to_string());
+    match content_type {
+        Some(ct) => p.mime_str(&ct).map_err(|_| RunError::ContentType(ct)),
+        None => Ok(p),
+    }
 }
 
 fn guess_type(path: &std::path::Path) -> &'static str {
@@ -649,14 +675,37 @@ pub fn to_curl(r: &RenderedRequest, mask: &dyn Fn(&str) -> String) -> String {
                     RenderedPart::Text(t) => format!("{name}={t}"),
                     // The path as seen from where the command runs, and the type yarc sends.
                     RenderedPart::File {
-                        path, content_type, ..
-                    } => format!(
-                        "{name}=@{};type={}",
-                        path.display(),
-                        content_type
-                            .clone()
-                            .unwrap_or_else(|| guess_type(path).to_string())
-                    ),
+                        path,
+                        filename,
+                        content_type,
+                        ..
+                    } => {
+                        let own = path
+                            .file_name()
+                            .is_some_and(|n| n.to_string_lossy() == *filename);
+                        let named = match own {
+                            true => String::new(),
+                            false => format!(";filename={filename}"),
+                        };
+                        format!(
+                            "{name}=@{}{named};type={}",
+                            path.display(),
+                            content_type
+                                .clone()
+                                .unwrap_or_else(|| guess_type(path).to_string())
+                        )
+                    }
+                    RenderedPart::Inline {
+                        content,
+                        filename,
+                        content_type,
+                    } => {
+                        let t = content_type
+                            .as_deref()
+                            .map(|t| format!(";type={t}"))
+                            .unwrap_or_default();
+                        format!("{name}={content};filename={filename}{t}")
+                    }
                 };
                 out.push_str(&format!(" \\\n  -F {}", quote(&arg)));
             }

@@ -7,9 +7,9 @@ use crate::source::Span;
 use std::collections::HashMap;
 
 use super::keys::{
-    API_KEY, AUTH_KINDS, BASIC, BODIES as BODY_KEYS, COLLECTION as COLLECTION_KEYS,
-    DEFAULTS as DEFAULTS_KEYS, FILE_PART, GRAPHQL, GROUP as GROUP_KEYS, METHODS,
-    OAUTH2 as OAUTH2_KEYS, OTHER_METHODS, REQUEST as REQUEST_KEYS, SNAPSHOT,
+    ANY_PART, API_KEY, AUTH_KINDS, BASIC, BODIES as BODY_KEYS, COLLECTION as COLLECTION_KEYS,
+    DEFAULTS as DEFAULTS_KEYS, GRAPHQL, GROUP as GROUP_KEYS, METHODS, OAUTH2 as OAUTH2_KEYS,
+    OTHER_METHODS, REQUEST as REQUEST_KEYS, SNAPSHOT,
 };
 
 /// The parts of a collection file, before the file and path are attached.
@@ -365,6 +365,42 @@ impl Decoder {
         })
     }
 
+    /// `{ file: path }` or `{ content: text, filename: name }`, each with an optional
+    /// `content_type` (and `filename` for a file).
+    fn file_part(&mut self, value: &Node) -> Option<PartValue> {
+        let pf = self.fields(value, "a file part", ANY_PART)?;
+        let content_type = pf
+            .get("content_type")
+            .and_then(|n| self.string(n, "`content_type`"));
+        let filename = pf
+            .get("filename")
+            .and_then(|n| self.template(n, "`filename`"));
+        match (pf.get("file"), pf.get("content")) {
+            (Some(f), None) => Some(PartValue::File {
+                path: self.template(f, "`file`")?,
+                filename,
+                content_type,
+            }),
+            (None, Some(c)) => Some(PartValue::Inline {
+                content: self.template(c, "`content`")?,
+                filename: filename.unwrap_or_else(|| Template::new("", &value.span)),
+                content_type,
+            }),
+            (Some(_), Some(_)) => {
+                self.error(
+                    value.error("a file part takes `file: path` or `content: text`, not both"),
+                );
+                None
+            }
+            (None, None) => {
+                self.error(value.error(
+                    "a multipart map needs `file: path` (or `content: text` with a `filename`)",
+                ));
+                None
+            }
+        }
+    }
+
     fn multipart(&mut self, node: &Node) -> Vec<Part> {
         let Some(f) = self.fields(node, "`multipart`", &[]) else {
             return Vec::new();
@@ -372,17 +408,10 @@ impl Decoder {
         let mut parts = Vec::new();
         for (name, _, value) in f.iter() {
             let part = if matches!(value.kind, NodeKind::Map(_)) {
-                let Some(pf) = self.fields(value, "a file part", FILE_PART) else {
-                    continue;
-                };
-                let Some(path) = pf.get("file").and_then(|n| self.template(n, "`file`")) else {
-                    self.error(value.error("a multipart map needs `file: path`"));
-                    continue;
-                };
-                let content_type = pf
-                    .get("content_type")
-                    .and_then(|n| self.string(n, "`content_type`"));
-                PartValue::File { path, content_type }
+                match self.file_part(value) {
+                    Some(part) => part,
+                    None => continue,
+                }
             } else {
                 match self.template(value, &format!("part `{name}`")) {
                     Some(t) => PartValue::Text(t),

@@ -68,7 +68,10 @@ pub const DEFAULTS: &[&str] = &[
 ];
 pub const BODIES: &[&str] = &["json", "form", "multipart", "text", "file", "graphql"];
 pub const GRAPHQL: &[&str] = &["query", "variables", "operation_name"];
-pub const FILE_PART: &[&str] = &["file", "content_type"];
+pub const FILE_PART: &[&str] = &["file", "filename", "content_type"];
+pub const INLINE_PART: &[&str] = &["content", "filename", "content_type"];
+/// What a multipart map may hold: a file part's keys or an inline part's.
+pub const ANY_PART: &[&str] = &["file", "content", "filename", "content_type"];
 pub const SNAPSHOT: &[&str] = &["ignore", "headers"];
 pub const AUTH_KINDS: &[&str] = &["oauth2", "bearer", "basic", "api_key", "none"];
 pub const BASIC: &[&str] = &["username", "password"];
@@ -171,6 +174,7 @@ pub const TABLES: &[(&str, &str, &[&str])] = &[
     ("collection", "Request", REQUEST),
     ("collection", "Defaults", DEFAULTS),
     ("collection", "FilePart", FILE_PART),
+    ("collection", "InlinePart", INLINE_PART),
     ("collection", "Graphql", GRAPHQL),
     ("collection", "SnapshotSpec", SNAPSHOT),
     (

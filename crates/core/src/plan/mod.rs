@@ -1576,7 +1576,16 @@ fn body_templates<'a>(b: &'a Body, out: &mut Vec<&'a Template>) {
             for p in parts {
                 match &p.value {
                     PartValue::Text(t) => out.push(t),
-                    PartValue::File { path, .. } => out.push(path),
+                    PartValue::File { path, filename, .. } => {
+                        out.push(path);
+                        out.extend(filename);
+                    }
+                    PartValue::Inline {
+                        content, filename, ..
+                    } => {
+                        out.push(content);
+                        out.push(filename);
+                    }
                 }
             }
         }

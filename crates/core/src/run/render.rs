@@ -95,14 +95,36 @@ fn render_body(
             for p in parts {
                 let part = match &p.value {
                     PartValue::Text(v) => RenderedPart::Text(t.render(v, vars)?),
-                    PartValue::File { path, content_type } => {
+                    PartValue::File {
+                        path,
+                        filename,
+                        content_type,
+                    } => {
                         let shown = t.render(path, vars)?;
+                        let path = base_dir.join(&shown);
+                        let filename = match filename {
+                            Some(f) => t.render(f, vars)?,
+                            None => path
+                                .file_name()
+                                .map(|n| n.to_string_lossy().into_owned())
+                                .unwrap_or_default(),
+                        };
                         RenderedPart::File {
-                            path: base_dir.join(&shown),
+                            path,
                             shown,
+                            filename,
                             content_type: content_type.clone(),
                         }
                     }
+                    PartValue::Inline {
+                        content,
+                        filename,
+                        content_type,
+                    } => RenderedPart::Inline {
+                        content: t.render(content, vars)?,
+                        filename: t.render(filename, vars)?,
+                        content_type: content_type.clone(),
+                    },
                 };
                 out.push((p.name.clone(), part));
             }
