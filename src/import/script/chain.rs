@@ -725,14 +725,10 @@ impl Chain<'_> {
                 put(subject, "gte", lo);
                 put(subject, "lte", hi);
             }
-            (
-                "match" | "matches",
-                Some(
-                    [Expr::Regex(body, flags)]
-                    | [Expr::Regex(body, flags), Expr::Str(_) | Expr::Template(_)],
-                ),
-            ) => {
-                let Some(re) = regex(body, flags) else {
+            ("match" | "matches", Some([re] | [re, Expr::Str(_) | Expr::Template(_)]))
+                if cx.regex_of(re).is_some() =>
+            {
+                let Some(re) = cx.regex_of(re).and_then(|(body, flags)| regex(body, flags)) else {
                     return Some(false);
                 };
                 put(subject, "matches", Y::str(re));
@@ -1163,6 +1159,23 @@ fn add(out: &mut Staged, s: Subject, p: &'static str, v: Y, negate: bool) -> boo
 /// `responseBody.has("x")`, `data.hasOwnProperty("id")`, `Array.isArray(data.items)`,
 /// `Number.isInteger(data.count)`,
 /// `typeof data.id === "string"`, `list.includes("a")`.
+/// `/re/.test(x)` (or a name bound to the expression): `x` matches it.
+fn regex_test(
+    cx: &Converter,
+    body: &str,
+    flags: &str,
+    x: &Expr,
+    negate: bool,
+    out: &mut Staged,
+) -> bool {
+    match (cx.subject(x), regex(body, flags)) {
+        (Some(s @ (Subject::Json(_) | Subject::Header(_) | Subject::Body)), Some(re)) => {
+            add(out, s, "matches", Y::str(re), negate)
+        }
+        _ => false,
+    }
+}
+
 fn membership(cx: &Converter, e: &Expr, negate: bool, out: &mut Staged) -> bool {
     if let Expr::Binary(op @ ("===" | "==" | "!==" | "!="), a, b) = e
         && let (Expr::Unary("typeof", x), Expr::Str(t)) = (&**a, &**b)
@@ -1209,13 +1222,10 @@ fn membership(cx: &Converter, e: &Expr, negate: bool, out: &mut Staged) -> bool 
     let Expr::Member(inner, method) = &**callee else {
         return false;
     };
-    if let (Expr::Regex(body, flags), "test", [x]) = (&**inner, method.as_str(), args.as_slice()) {
-        return match (cx.subject(x), regex(body, flags)) {
-            (Some(s @ (Subject::Json(_) | Subject::Header(_) | Subject::Body)), Some(re)) => {
-                add(out, s, "matches", Y::str(re), negate)
-            }
-            _ => false,
-        };
+    if let (Some((body, flags)), "test", [x]) =
+        (cx.regex_of(inner), method.as_str(), args.as_slice())
+    {
+        return regex_test(cx, body, flags, x, negate, out);
     }
     let (Some(subject), [arg]) = (cx.subject(inner), args.as_slice()) else {
         return false;

@@ -11,7 +11,9 @@
 //! Postman runs it after every request; only the branch of that request's name does anything.
 //! The import reads the script once per request with the name written in and every decision on
 //! it taken: what is left is that request's own script (its `set()`s become its captures). The
-//! statements that do not depend on the name stay the scope's.
+//! statements that do not depend on the name stay the scope's. A scope's test script that reads
+//! what the request sent (`JSON.parse(pm.request.body).data`) is read per request the same way,
+//! with that request's body.
 
 use super::Phase;
 use super::js::{Binding, Expr, Stmt, StmtKind, TemplatePart};
@@ -19,6 +21,9 @@ use std::collections::BTreeSet;
 
 /// What reads the running request's name in a script.
 const NAMES: &[&str] = &["pm.info.requestName", "request.name"];
+
+/// What reads the running request's body in a script.
+const BODY_READS: [&str; 2] = ["pm.request.body", "request.data"];
 
 /// A scope script split by what depends on the request's name.
 #[derive(Debug, Clone)]
@@ -46,20 +51,27 @@ impl Dispatch {
             return None;
         }
         let by_name = dependent(statements, &reads(Phase::ScopeTest));
-        let dependent = dependent(statements, &reads(phase));
+        let named = dependent(statements, &reads(phase));
         // What the name decides or makes: a branch, or a variable set from it (not a log
         // line). The URL only decides: a signature made from it stays the scope's.
         let sets = |s: &Stmt| {
             let text = lines.get(s.first.saturating_sub(1)..s.last.min(lines.len()));
             !super::set_targets(text.unwrap_or_default()).is_empty()
         };
-        let decides = dependent.iter().any(|&i| has_if(&statements[i]))
+        let decides = named.iter().any(|&i| has_if(&statements[i]))
             || by_name.iter().any(|&i| sets(&statements[i]));
         let probe = specialise(statements, &facts(phase, "\u{1}", "\u{1}"), |i| {
-            dependent.contains(&i)
+            named.contains(&i)
         });
-        let decidable = dependent.iter().all(|&i| !probe[i].iter().any(has_if));
-        (decides && decidable).then(|| Dispatch {
+        let decidable = named.iter().all(|&i| !probe[i].iter().any(has_if));
+        // A scope's checks of what each request sent (`JSON.parse(pm.request.body)`) are read
+        // with that request's body.
+        let by_body = match phase {
+            Phase::ScopeTest => dependent(statements, &BODY_READS.map(name_expr)),
+            _ => BTreeSet::new(),
+        };
+        let dependent: BTreeSet<usize> = named.union(&by_body).copied().collect();
+        ((decides || !by_body.is_empty()) && decidable).then(|| Dispatch {
             lines: lines.to_vec(),
             phase,
             statements: statements.to_vec(),

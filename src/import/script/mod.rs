@@ -375,7 +375,11 @@ struct Converter {
     computed: HashMap<String, (Expr, usize, usize)>,
     /// The request's own JSON body, and the names bound to it (`var sent = JSON.parse(request.data)`).
     request_body: Option<Sent>,
-    request_json: BTreeSet<String>,
+    /// (`var sent = JSON.parse(pm.request.body).data`: `sent` holds the body's `data`, the steps
+    /// from the body in order.)
+    request_json: HashMap<String, Vec<serde_json::Value>>,
+    /// Names bound to a regular expression literal (`const iso = /\d{4}-.../`): its body and flags.
+    regexes: HashMap<String, (String, String)>,
     /// The lines this conversion reports (all when `None`): a scope script split by the
     /// request's name reports each part once.
     owned: Option<BTreeSet<usize>>,
@@ -442,7 +446,8 @@ impl Converter {
             formatted: HashMap::new(),
             computed: HashMap::new(),
             request_body: None,
-            request_json: BTreeSet::new(),
+            request_json: HashMap::new(),
+            regexes: HashMap::new(),
             owned: None,
             xml2js: HashMap::new(),
             xml_local: false,
@@ -1552,12 +1557,7 @@ impl Converter {
         };
         // What the name held stays readable to its new value (`n = n + 1`).
         self.forget_made(name);
-        if self.request_body.is_some() && is_request_body(value) {
-            self.request_json.insert(name.to_string());
-            self.aliases.remove(name);
-            return Done::Converted;
-        }
-        if self.helper_bookkeeping(value) {
+        if self.bound_for_checks(name, value) || self.helper_bookkeeping(value) {
             return Done::Converted;
         }
         if let Some(at) = self.date_of(value) {
@@ -2536,10 +2536,15 @@ impl Converter {
             [Expr::Str(_), _] => (&args[0], &args[1]),
             _ => return Some(Done::Kept(KEPT_COMPUTED)),
         };
-        let (Expr::Str(key), Some(value)) = (key, self.value(value)) else {
+        // `value: "Basic " + encoded`, where `encoded = btoa(user + ":" + password)`.
+        let (value, used) = self.inline(value, 0);
+        let (Expr::Str(key), Some(value)) = (key, self.value(&value)) else {
             return Some(Done::Kept(KEPT_COMPUTED));
         };
         self.out.headers.set(key.clone(), value);
+        for name in used {
+            self.computed_used(&name);
+        }
         Some(Done::Converted)
     }
 
@@ -2792,7 +2797,10 @@ impl Converter {
                     });
                     at = inner;
                 }
-                Expr::Ident(n) if self.request_json.contains(n) => break,
+                Expr::Ident(n) if self.request_json.contains_key(n) => {
+                    steps.extend(self.request_json[n].iter().rev().cloned());
+                    break;
+                }
                 e if is_request_body(e) => break,
                 _ => return None,
             }
@@ -2823,6 +2831,35 @@ impl Converter {
         match v {
             serde_json::Value::String(t) => Some(Y::str(super::vars::convert(t, &mut Vec::new()))),
             serde_json::Value::Number(_) | serde_json::Value::Bool(_) => Some(Y::from_json(v)),
+            _ => None,
+        }
+    }
+
+    /// A name bound to what later checks read where they name it: a regular expression
+    /// (`.to.match(iso)`, `iso.test(x)`) or a part of the request's own body.
+    fn bound_for_checks(&mut self, name: &str, value: &Expr) -> bool {
+        self.regexes.remove(name);
+        if let Expr::Regex(body, flags) = value {
+            self.regexes
+                .insert(name.to_string(), (body.clone(), flags.clone()));
+            return true;
+        }
+        if self.request_body.is_some()
+            && let Some(steps) = self.sent_steps(value)
+        {
+            let from_body = steps.into_iter().rev().collect();
+            self.request_json.insert(name.to_string(), from_body);
+            self.aliases.remove(name);
+            return true;
+        }
+        false
+    }
+
+    /// A regular expression literal, or a name bound to one: its body and flags.
+    pub(crate) fn regex_of<'e>(&'e self, e: &'e Expr) -> Option<(&'e str, &'e str)> {
+        match e {
+            Expr::Regex(body, flags) => Some((body, flags)),
+            Expr::Ident(n) => self.regexes.get(n).map(|(b, f)| (b.as_str(), f.as_str())),
             _ => None,
         }
     }
@@ -3976,7 +4013,7 @@ fn jinja_of(v: &Y) -> Option<String> {
                 }
             }
             _ if !s.contains('{') => serde_json::to_string(s).ok()?,
-            _ => return None,
+            _ => joined_jinja(s)?,
         },
         Y::Num(n) => n.to_string(),
         Y::Bool(b) => b.to_string(),
@@ -3987,6 +4024,39 @@ fn jinja_of(v: &Y) -> Option<String> {
         }
         _ => return None,
     })
+}
+
+/// `{{ user }}:{{ password }}` as one expression: `(user ~ ":" ~ password)`.
+fn joined_jinja(s: &str) -> Option<String> {
+    let mut pieces = Vec::new();
+    let mut rest = s;
+    while !rest.is_empty() {
+        match rest.find("{{") {
+            Some(0) => {
+                let end = rest.find("}}")?;
+                let inner = rest[2..end].trim();
+                if inner.is_empty() || inner.contains('{') || inner.contains('}') {
+                    return None;
+                }
+                let plain = inner.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+                pieces.push(match plain {
+                    true => inner.to_string(),
+                    false => format!("({inner})"),
+                });
+                rest = &rest[end + 2..];
+            }
+            found => {
+                let end = found.unwrap_or(rest.len());
+                let text = &rest[..end];
+                if text.contains(['{', '}']) {
+                    return None;
+                }
+                pieces.push(serde_json::to_string(text).ok()?);
+                rest = &rest[end..];
+            }
+        }
+    }
+    Some(format!("({})", pieces.join(" ~ ")))
 }
 
 /// `Math.floor(Math.random() * n)`: the factor `n` (a whole number below it is made).
@@ -4876,6 +4946,7 @@ fn is_request_body(e: &Expr) -> bool {
             inner.as_deref(),
             Some(
                 "request.data"
+                    | "pm.request.body"
                     | "pm.request.body.raw"
                     | "request.body"
                     | "pm.request.body.toString()"

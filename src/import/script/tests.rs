@@ -1898,6 +1898,50 @@ fn a_login_with_a_header_text_and_a_body_of_no_known_mode_becomes_a_request_befo
 }
 
 #[test]
+fn a_header_a_script_adds_from_its_locals_is_a_header_of_the_request() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "const username = pm.environment.get(\"CONNECTION_LOGIN\")",
+            "const password = pm.environment.get(\"CONNECTION_PWD\")",
+            "const credentials = username + \":\" + password;",
+            "const encodedCredentials = btoa(credentials);",
+            "pm.request.headers.add({",
+            "  key: \"Authorization\",",
+            "  value: \"Basic \" + encodedCredentials,",
+            "});",
+        ],
+    );
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    assert_eq!(
+        yaml_out::to_string(&s.headers).trim(),
+        "Authorization: Basic {{ ((CONNECTION_LOGIN ~ \":\" ~ CONNECTION_PWD) | base64_encode) }}"
+    );
+}
+
+#[test]
+fn a_regular_expression_in_a_local_is_read_where_a_check_names_it() {
+    let s = test(&[
+        "const iso = /\\d{4}-[01]\\d-[0-3]\\d/;",
+        "const data = pm.response.json();",
+        "pm.test('dates', function () {",
+        "    pm.expect(data.created).to.match(iso);",
+        "    pm.expect(iso.test(data.updated)).to.be.true;",
+        "});",
+    ]);
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    let v = out(&s);
+    assert_eq!(
+        v["expect"]["json"]["$.created"]["matches"], "\\d{4}-[01]\\d-[0-3]\\d",
+        "{v}"
+    );
+    assert_eq!(
+        v["expect"]["json"]["$.updated"]["matches"], "\\d{4}-[01]\\d-[0-3]\\d",
+        "{v}"
+    );
+}
+
+#[test]
 fn negated_checks_of_two_kinds_on_one_target_each_hold() {
     let s = test(&[
         "const d = pm.response.json();",
