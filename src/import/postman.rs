@@ -2156,6 +2156,15 @@ fn url(req: &Value, request: &str, cx: &mut Ctx<'_>) -> String {
         }
         None => (String::new(), &[][..]),
     };
+    let written = match host_tidied(&written) {
+        Ok(w) => w,
+        Err(c) => {
+            cx.skip_because(format!(
+                "its URL's host (`{written}`) holds `{c}` outside its variables, which no host can: Newman cannot send it and goes on; fix the URL and delete this line"
+            ));
+            written
+        }
+    };
     let filled = path_variables(&written, declared, request, cx);
     url_text(&controls_encoded(&filled), cx)
 }
@@ -2203,6 +2212,32 @@ fn url_text(url: &str, cx: &mut Ctx<'_>) -> String {
         out.push_str(&cx.text(f));
     }
     out
+}
+
+/// The URL with spaces around its host taken out (`http://{{host}} /login`, which Newman sends
+/// to the host), or the character outside the host's variables that no host can hold
+/// (`{{host}}}/x`: Newman fails that request).
+fn host_tidied(url: &str) -> Result<String, char> {
+    let (scheme, rest) = match url.split_once("://") {
+        Some((s, r)) if !s.contains(['/', '{']) => (&url[..s.len() + 3], r),
+        _ => ("", url),
+    };
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let host = rest[..end].trim();
+    let mut outside = host.to_string();
+    while let Some(start) = outside.find("{{") {
+        let Some(close) = outside[start..].find("}}") else {
+            break;
+        };
+        outside.replace_range(start..start + close + 2, "");
+    }
+    if let Some(c) = outside
+        .chars()
+        .find(|c| c.is_whitespace() || "{}<>\"\\^`|".contains(*c))
+    {
+        return Err(c);
+    }
+    Ok(format!("{scheme}{host}{}", &rest[end..]))
 }
 
 /// A newline, tab or other control character in a URL (a path segment pasted with its line
@@ -3187,6 +3222,32 @@ mod tests {
         assert_eq!(unsendable("{{ base_url }}/x"), None);
         assert_eq!(unsendable("https://{{ host }}:{{ port }}/x"), None);
         assert!(unsendable("http://exa mple.com/").is_some());
+    }
+
+    #[test]
+    fn a_host_is_sent_without_spaces_around_it_and_a_stray_brace_skips_the_request() {
+        assert_eq!(
+            host_tidied("http://{{baseURL}} /login"),
+            Ok("http://{{baseURL}}/login".to_string())
+        );
+        assert_eq!(
+            host_tidied(" {{h}}:8080 ?a=b c"),
+            Ok("{{h}}:8080?a=b c".to_string())
+        );
+        assert_eq!(host_tidied("{{open-api-host}}}/open-api/x"), Err('}'));
+        assert_eq!(host_tidied("https://api.exa mple.com/x"), Err(' '));
+        // A path, query or another URL in the query is not the host.
+        assert_eq!(
+            host_tidied("{{base}}/a b?next=http://x y/{z}"),
+            Ok("{{base}}/a b?next=http://x y/{z}".to_string())
+        );
+        let c = collection(json!([
+            {"name": "typo", "request": {"method": "GET", "url": {"raw": "{{host}}}/x", "host": ["{{host}}}"], "path": ["x"]}}},
+        ]));
+        let out = import(&c, &[], &|_| true).expect("import");
+        let col: Value = serde_saphyr::from_str(&out.files[0].1).expect("yaml");
+        let skip = col["requests"][0]["skip"].as_str().unwrap_or_default();
+        assert!(skip.contains("holds `}`"), "{}", out.files[0].1);
     }
 
     #[test]
