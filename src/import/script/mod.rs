@@ -2648,6 +2648,21 @@ impl Converter {
     /// `pm.environment.set("job_id", data.id)` → a capture; of a known value → a variable.
     /// `shared`: the call writes the collection's or the globals' scope, which an
     /// environment's variable of the same name outranks (a collection variable does the same).
+    /// Whether nothing is set when the value is missing: behind a guard, after a gate, or
+    /// after a check of that value.
+    fn set_guarded(&self, value: &Expr) -> bool {
+        let subject = self.subject(unwrap_conversion(value));
+        // Read when the set is reached: the names the test binds first are known by then.
+        let checks_it = subject.is_some()
+            && self.checked.iter().any(|(line, x)| {
+                *line <= self.at_line && self.subject(unwrap_conversion(x)) == subject
+            });
+        // Lines are all that is known of a statement's place: one on the same line as the
+        // check counts as after it (a one-line test).
+        let gated = self.gate_at.is_some_and(|g| g <= self.at_line);
+        self.guarded_set || gated || checks_it
+    }
+
     fn set(&mut self, key: &Expr, value: &Expr, scope: SetScope) -> Done {
         self.out.sets_seen += 1;
         let Expr::Str(key) = key else {
@@ -2669,20 +2684,12 @@ impl Converter {
             e if undefined_response_field(e) => &nothing,
             e => e,
         };
-        let subject = self.subject(unwrap_conversion(value));
-        // Read when the set is reached: the names the test binds first are known by then.
-        let checks_it = |c: &Self| {
-            subject.is_some()
-                && c.checked.iter().any(|(line, x)| {
-                    *line <= c.at_line && c.subject(unwrap_conversion(x)) == subject
-                })
-        };
-        // Lines are all that is known of a statement's place: one on the same line as the
-        // check counts as after it (a one-line test).
-        let gated = self.gate_at.is_some_and(|g| g <= self.at_line);
-        let guarded = self.guarded_set || gated || checks_it(self);
+        let guarded = self.set_guarded(value);
         if let Some(done) = self.header_segment(&name, value, guarded, missing) {
             return done;
+        }
+        if let Some(text) = self.stringified(value) {
+            return self.set_value(&name, key, value, Y::str(text), scope);
         }
         let or_empty = |source: (&str, Y)| {
             let kept = match &source {
@@ -2853,6 +2860,27 @@ impl Converter {
             return true;
         }
         false
+    }
+
+    /// `JSON.stringify(body)` of an object literal (or a local bound to one) whose members are
+    /// known before the request: the text Postman makes of it, compact, keys in order, each
+    /// value written through `tojson`.
+    fn stringified(&self, e: &Expr) -> Option<String> {
+        let Expr::Call(callee, args) = e else {
+            return None;
+        };
+        let [x] = args.as_slice() else { return None };
+        if path(callee).as_deref() != Some("JSON.stringify") {
+            return None;
+        }
+        let object = match x {
+            Expr::Ident(n) => self.objects.get(n)?,
+            other => other,
+        };
+        if !matches!(object, Expr::Object(_) | Expr::Array(_)) {
+            return None;
+        }
+        json_template(&self.composed(object)?)
     }
 
     /// A regular expression literal, or a name bound to one: its body and flags.
@@ -4022,6 +4050,37 @@ fn jinja_of(v: &Y) -> Option<String> {
             let items: Option<Vec<String>> = items.iter().map(jinja_of).collect();
             format!("[{}]", items?.join(", "))
         }
+        _ => return None,
+    })
+}
+
+/// A composed value as the JSON text `JSON.stringify` writes: literals as JSON, templates
+/// through `tojson` (`{"email":{{ (email or "a@b.c") | tojson }}}`).
+fn json_template(v: &Y) -> Option<String> {
+    Some(match v {
+        Y::Map(entries) => {
+            let items: Option<Vec<String>> = entries
+                .iter()
+                .map(|(k, v)| {
+                    Some(format!(
+                        "{}:{}",
+                        serde_json::to_string(k).ok()?,
+                        json_template(v)?
+                    ))
+                })
+                .collect();
+            format!("{{{}}}", items?.join(","))
+        }
+        Y::Seq(items) => {
+            let items: Option<Vec<String>> = items.iter().map(json_template).collect();
+            format!("[{}]", items?.join(","))
+        }
+        Y::Str(s) if s.contains("{{") => format!("{{{{ {} | tojson }}}}", jinja_of(v)?),
+        Y::Str(s) if s.contains(['{', '}']) => return None,
+        Y::Str(s) => serde_json::to_string(s).ok()?,
+        Y::Num(n) => n.to_string(),
+        Y::Bool(b) => b.to_string(),
+        Y::Null => "null".into(),
         _ => return None,
     })
 }

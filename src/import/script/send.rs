@@ -137,7 +137,7 @@ impl Converter {
     }
 
     /// An object or list literal whose members may be locals (`{ partnerId: partnerId }`).
-    fn composed(&self, e: &Expr) -> Option<Y> {
+    pub(super) fn composed(&self, e: &Expr) -> Option<Y> {
         match e {
             Expr::Object(fields) if fields.iter().all(|(k, _)| k != "...") => Some(Y::Map(
                 fields

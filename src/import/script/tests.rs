@@ -1942,6 +1942,32 @@ fn a_regular_expression_in_a_local_is_read_where_a_check_names_it() {
 }
 
 #[test]
+fn a_body_a_pre_request_script_stringifies_is_the_text_postman_makes() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "const email_address = pm.environment.get('email_address') || 'test@example.com';",
+            "var password = pm.environment.get('password') || 'password';",
+            "var encrypted_password = btoa(password);",
+            "var body = {",
+            "        \"email\": email_address,",
+            "        \"password\": encrypted_password,",
+            "        \"remember\": true",
+            "    };",
+            "console.log(JSON.stringify(body));",
+            "pm.collectionVariables.set('req_body', JSON.stringify(body));",
+        ],
+    );
+    assert_eq!(s.kept.len(), 1, "only the log line: {:?}", s.kept);
+    let v = out(&s);
+    assert_eq!(
+        v["sets"]["req_body"],
+        "{\"email\":{{ (email_address or \"test@example.com\") | tojson }},\"password\":{{ ((password or \"password\") | base64_encode) | tojson }},\"remember\":true}",
+        "{v}"
+    );
+}
+
+#[test]
 fn negated_checks_of_two_kinds_on_one_target_each_hold() {
     let s = test(&[
         "const d = pm.response.json();",
