@@ -380,6 +380,9 @@ struct Converter {
     request_json: HashMap<String, Vec<serde_json::Value>>,
     /// Names bound to a regular expression literal (`const iso = /\d{4}-.../`): its body and flags.
     regexes: HashMap<String, (String, String)>,
+    /// Locals changed after they were declared (`rq.contactInfo = {}`, `ids.push(x)`): what was
+    /// written there is not what they hold.
+    mutated: BTreeSet<String>,
     /// The lines this conversion reports (all when `None`): a scope script split by the
     /// request's name reports each part once.
     owned: Option<BTreeSet<usize>>,
@@ -448,6 +451,7 @@ impl Converter {
             request_body: None,
             request_json: HashMap::new(),
             regexes: HashMap::new(),
+            mutated: BTreeSet::new(),
             owned: None,
             xml2js: HashMap::new(),
             xml_local: false,
@@ -1449,6 +1453,7 @@ impl Converter {
             return;
         };
         self.lists.remove(&name);
+        self.mutated.insert(name.clone());
         if let Some(Some(Subject::Value(_))) = self.aliases.get(&name) {
             self.aliases.insert(name, None);
         }
@@ -2842,10 +2847,12 @@ impl Converter {
         }
     }
 
-    /// A name bound to what later checks read where they name it: a regular expression
+    /// A name bound to what later checks read where they name it (and no longer changed since
+    /// it was declared): a regular expression
     /// (`.to.match(iso)`, `iso.test(x)`) or a part of the request's own body.
     fn bound_for_checks(&mut self, name: &str, value: &Expr) -> bool {
         self.regexes.remove(name);
+        self.mutated.remove(name);
         if let Expr::Regex(body, flags) = value {
             self.regexes
                 .insert(name.to_string(), (body.clone(), flags.clone()));
@@ -2874,7 +2881,8 @@ impl Converter {
             return None;
         }
         let object = match x {
-            Expr::Ident(n) => self.objects.get(n)?,
+            Expr::Ident(n) if !self.mutated.contains(n) => self.objects.get(n)?,
+            Expr::Ident(_) => return None,
             other => other,
         };
         if !matches!(object, Expr::Object(_) | Expr::Array(_)) {

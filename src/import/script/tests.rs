@@ -3258,7 +3258,8 @@ fn a_local_built_up_after_it_is_declared_is_no_written_value() {
     );
     let v = out(&s);
     assert!(v["sets"].get("body").is_none(), "{v}");
-    assert_eq!(v["sets"]["fixed"], json!({"a": 1}), "{v}");
+    // The text JSON.stringify makes, as the variable holds it.
+    assert_eq!(v["sets"]["fixed"], "{\"a\":1}", "{v}");
     assert!(v["expect"].get("vars").is_none(), "{v}");
 }
 
