@@ -203,6 +203,10 @@ struct Request {
     tags: Option<Vec<String>>,
     /// Skip the request when this template renders truthy.
     skip: Option<Template>,
+    /// Send and check the request as usual, then fail it with this reason whatever the checks
+    /// say: a request known not to work as written (the Postman import marks those whose
+    /// script Postman cannot run).
+    fail: Option<String>,
     auth: Option<Auth>,
     expect: Option<Expect>,
     /// Variables to take from the response for later requests.

@@ -88,6 +88,11 @@ struct Ctx<'a> {
     file_exists: &'a dyn Fn(&str) -> bool,
     /// Why the request being converted cannot run as imported.
     skip: Vec<String>,
+    /// Why Newman fails the request being converted whatever it gets back (its script cannot
+    /// run): its `fail:`.
+    fail: Vec<String>,
+    /// The same for every request below the collection and the folders being converted.
+    scope_fail: Vec<String>,
     unknown: Vec<String>,
     /// Request names given so far (lowercased), and how many times each base name was asked for.
     names: HashMap<String, usize>,
@@ -186,6 +191,8 @@ impl<'a> Ctx<'a> {
             report: Report::default(),
             file_exists,
             skip: Vec::new(),
+            fail: Vec::new(),
+            scope_fail: Vec::new(),
             unknown: Vec::new(),
             names: HashMap::new(),
             taken: HashSet::new(),
@@ -573,6 +580,7 @@ pub(crate) fn import(
         &mut cx,
     );
     cx.auth_in_force.extend(auth.clone());
+    cx.scope_fail.append(&mut scope.fail);
     let requests = items.iter().flat_map(|i| with_sent(i, &mut cx)).collect();
     note_unreached(&mut cx, 0);
     jump_notes(&mut cx);
@@ -1242,6 +1250,8 @@ struct Scope {
     /// (pre-request) or after its last (test), where Postman sends them around every request.
     before: Vec<Y>,
     after: Vec<Y>,
+    /// Why Newman fails every request below (a script of the scope it cannot run).
+    fail: Vec<String>,
     /// Its `protocolProfileBehavior` as yarc keys (`follow_redirects`, `max_redirects`):
     /// `defaults` of every request below.
     behaviour: Y,
@@ -1292,6 +1302,7 @@ impl Scope {
         if let Some(b) = count(&s, phase, whose, cx) {
             self.blocks.push(b);
         }
+        self.fail.append(&mut cx.fail);
         for sent in s.requests {
             let named = sent_request(sent, whose, cx);
             let when = match phase {
@@ -1518,10 +1529,20 @@ fn merge_into(map: &mut Y, key: &str, value: Y) {
 fn count(s: &Script, phase: Phase, whose: &str, cx: &mut Ctx<'_>) -> Option<String> {
     if !s.redeclared.is_empty() {
         let names: Vec<String> = s.redeclared.iter().map(|n| format!("`{n}`")).collect();
+        let names = names.join(", ");
         cx.report.notes.push(format!(
-            "{whose}'s script declares {} with `const`/`let`, a name Postman's sandbox already has: Newman fails that whole script before any test runs (\"Identifier ... has already been declared\"); yarc runs its checks as written — rename it in Postman too",
-            names.join(", ")
+            "{whose}'s script declares {names} with `const`/`let`, a name Postman's sandbox already has: Newman fails that whole script before any of it runs (\"Identifier ... has already been declared\"); the import converts none of it either and writes `fail:` on the requests it runs for, as Newman fails them — rename it in Postman and import again"
         ));
+        let why = format!(
+            "Newman cannot run {whose}'s {} script: it declares {names} again, a name Postman's sandbox already has; rename it and delete this line",
+            match phase {
+                Phase::PreRequest => "pre-request",
+                _ => "test",
+            }
+        );
+        if !cx.fail.contains(&why) {
+            cx.fail.push(why);
+        }
     }
     let r = &mut cx.report;
     r.assertions += s.assertions;
@@ -1667,6 +1688,7 @@ fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
     let fetched: Vec<(String, Y)> = cx.token_vars.drain(vars_before..).collect();
     cx.token_vars_after.extend(fetched);
     skip_if_needed(&unique, &mut r, cx);
+    fail_if_needed(&mut r, cx);
     settle_reads(cx, &capture, &sets);
     if !sets.is_empty_map() {
         r.set("set", sets);
@@ -1706,6 +1728,19 @@ fn skip_if_needed(unique: &str, r: &mut Y, cx: &mut Ctx<'_>) {
     cx.report.skipped.push((unique.to_string(), why.clone()));
     if let Y::Map(entries) = r {
         entries.insert(1, ("skip".into(), Y::str(super::vars::literal(&why))));
+    }
+}
+
+/// `fail:` with why Newman fails the request whatever it gets back, if it does.
+fn fail_if_needed(r: &mut Y, cx: &mut Ctx<'_>) {
+    let mut why = cx.scope_fail.clone();
+    for own in std::mem::take(&mut cx.fail) {
+        if !why.contains(&own) {
+            why.push(own);
+        }
+    }
+    if !why.is_empty() {
+        r.set("fail", Y::str(why.join("; ")));
     }
 }
 
@@ -2052,7 +2087,10 @@ fn folder(node: &Value, name: &str, children: &[Value], cx: &mut Ctx<'_>) -> Y {
         cx.auth_in_force.push(a.clone());
         g.set("auth", a);
     }
+    let fails_before = cx.scope_fail.len();
+    cx.scope_fail.append(&mut scope.fail);
     let children = children.iter().flat_map(|i| with_sent(i, cx)).collect();
+    cx.scope_fail.truncate(fails_before);
     let requests = scope.around(children);
     if !scope.variables.is_empty_map() {
         g.set("variables", scope.variables);
@@ -3922,7 +3960,7 @@ mod tests {
         ]));
         c["event"] = test_event(&[
             "pm.test('status', () => pm.response.to.have.status(200));",
-            "const data = pm.response.json();",
+            "var data = pm.response.json();",
             "switch (pm.info.requestName) {",
             "    case 'Login':",
             "        pm.environment.set('token', data.token);",

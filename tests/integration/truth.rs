@@ -780,3 +780,26 @@ requests:
         .expect_code(2)
         .expect_contains("has both `default:` and `optional: true`");
 }
+
+#[test]
+fn a_request_marked_to_fail_is_sent_checked_and_failed_with_its_reason() {
+    let w = World::new();
+    w.write(
+        "c.yaml",
+        "name: c\nrequests:\n  - name: marked\n    url: \"{{ url }}/echo?n=1\"\n    fail: the script cannot run in Postman\n    expect:\n      status: 200\n    capture:\n      n: { json: $.query.n }\n  - name: after\n    url: \"{{ url }}/echo?n={{ n }}\"\n    expect:\n      json:\n        $.query.n: \"1\"\n",
+    );
+    w.yarc(&["run", "c.yaml", "--report", "json:r.json"])
+        .expect_code(1)
+        .expect_contains("fail: the script cannot run in Postman");
+    // Sent, its checks held, its capture taken: the next request ran with it.
+    assert_eq!(w.sandbox.requests_seen(), 2);
+    let r = json_report(&w, "r.json");
+    let reqs = &r["collections"][0]["requests"];
+    assert_eq!(reqs[0]["state"], "failed", "{r}");
+    assert_eq!(
+        reqs[0]["message"], "fail: the script cannot run in Postman",
+        "{r}"
+    );
+    assert_eq!(reqs[1]["state"], "passed", "{r}");
+    w.yarc(&["check", "c.yaml"]).expect_code(0);
+}

@@ -137,6 +137,8 @@ const KEPT_SCOPE_CAPTURE: &str =
 const KEPT_AROUND: &str = "script structure around kept lines";
 const KEPT_SEND_PART: &str = "a request sent from a script: it is a request of the collection now, but this part of its callback is not converted";
 const KEPT_UNREACHABLE: &str = "after a `return`: Postman never runs it";
+const KEPT_UNRUNNABLE: &str =
+    "the script declares a name Postman's sandbox already has: Newman runs none of it";
 const KEPT_SWALLOWED: &str =
     "a check whose failure the `catch` around it swallows: it never fails in Postman";
 
@@ -241,6 +243,8 @@ fn convert_parsed(
     };
     cx.owned = owned;
     cx.out.redeclared = redeclared(&cx.lines, statements);
+    // Newman runs none of such a script: nothing of it is converted.
+    cx.unrunnable = !cx.out.redeclared.is_empty();
     // Function declarations are hoisted: a call may come before the function.
     let words = word_lines(&cx.lines);
     for s in statements {
@@ -380,6 +384,8 @@ struct Converter {
     request_json: HashMap<String, Vec<serde_json::Value>>,
     /// Names bound to a regular expression literal (`const iso = /\d{4}-.../`): its body and flags.
     regexes: HashMap<String, (String, String)>,
+    /// The script declares a name the sandbox has: Newman runs none of it.
+    unrunnable: bool,
     /// Locals changed after they were declared (`rq.contactInfo = {}`, `ids.push(x)`): what was
     /// written there is not what they hold.
     mutated: BTreeSet<String>,
@@ -451,6 +457,7 @@ impl Converter {
             request_body: None,
             request_json: HashMap::new(),
             regexes: HashMap::new(),
+            unrunnable: false,
             mutated: BTreeSet::new(),
             owned: None,
             xml2js: HashMap::new(),
@@ -470,11 +477,14 @@ impl Converter {
         let mut all = true;
         let mut returned = false;
         for s in list {
-            let done = if returned {
+            let done = if returned || self.unrunnable {
                 // After a `return` nothing of the block runs in Postman: nothing is converted.
                 self.out.assertions_seen += self.assertion_lines(s);
                 self.out.sets_seen += self.lines_with(s, SET_CALLS);
-                Done::Kept(KEPT_UNREACHABLE)
+                Done::Kept(match self.unrunnable {
+                    true => KEPT_UNRUNNABLE,
+                    false => KEPT_UNREACHABLE,
+                })
             } else if self.is_return(s) {
                 returned = true;
                 Done::Kept(KEPT_UNREACHABLE)

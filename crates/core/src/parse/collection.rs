@@ -253,10 +253,7 @@ impl Decoder {
                 .get("tags")
                 .map(|n| self.string_list(n, "`tags`"))
                 .unwrap_or_default(),
-            skip: f
-                .get("skip")
-                .and_then(|n| self.template(n, "`skip`"))
-                .map(Box::new),
+            marks: self.marks(&f),
             auth: f.get("auth").and_then(|n| self.auth(n)).map(Box::new),
             expect: f
                 .get("expect")
@@ -399,6 +396,15 @@ impl Decoder {
                 None
             }
         }
+    }
+
+    /// A request's `skip:` and `fail:`, if it has either.
+    fn marks(&mut self, f: &Fields<'_>) -> Option<Box<Marks>> {
+        let marks = Marks {
+            skip: f.get("skip").and_then(|n| self.template(n, "`skip`")),
+            fail: f.get("fail").and_then(|n| self.string(n, "`fail`")),
+        };
+        (marks.skip.is_some() || marks.fail.is_some()).then(|| Box::new(marks))
     }
 
     fn multipart(&mut self, node: &Node) -> Vec<Part> {

@@ -43,6 +43,7 @@ pub const REQUEST: &[&str] = &[
     "max_redirects",
     "tags",
     "skip",
+    "fail",
     "auth",
     "expect",
     "capture",

@@ -806,7 +806,7 @@ impl Planner {
         let mut query = scope.query.clone();
         merge_pairs(&mut query, &r.query);
         let mut skips = scope.skips.clone();
-        skips.extend(r.skip.as_deref().cloned());
+        skips.extend(r.marks.as_ref().and_then(|m| m.skip.clone()));
         let auth = match &r.auth {
             Some(own) => Some(Arc::new(AuthSpec::clone(own))),
             None => scope.auth.clone(),
@@ -1077,8 +1077,9 @@ impl Planner {
         self.check_path_variable(pr);
         if let Some(reason) = pr
             .req
-            .skip
+            .marks
             .as_ref()
+            .and_then(|m| m.skip.as_ref())
             .and_then(|t| self.static_skip(t, &pr.scope.base))
         {
             self.warnings.push(format!(

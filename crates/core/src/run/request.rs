@@ -332,6 +332,13 @@ impl Runner {
                 None => joined,
             });
         }
+        if let Some(reason) = pr.req.marks.as_ref().and_then(|m| m.fail.as_ref()) {
+            let why = format!("fail: {reason}");
+            rec.message = Some(match rec.message.take() {
+                Some(m) => format!("{m}\n{why}"),
+                None => why,
+            });
+        }
         let snapshot_failed = rec.snapshot.as_ref().is_some_and(|s| s.failed());
         if !eval::all_passed(&rec.outcomes) || rec.message.is_some() || snapshot_failed {
             rec.state = State::Failed;
