@@ -53,8 +53,11 @@ fn walk(y: &Y, f: &mut dyn FnMut(&str, &str)) {
 
 /// The scheme, host and port of a URL as written; a leading `{{ variable }}` stands for them.
 fn origin(url: &str) -> String {
+    // `{{ base_url }}/x`: the variable is the origin; `{{ protocol }}://{{ host }}/x` is read
+    // as any URL with a scheme.
     if url.starts_with("{{")
         && let Some(end) = url.find("}}")
+        && !url[end + 2..].starts_with("://")
     {
         return url[..end + 2].to_string();
     }

@@ -366,11 +366,16 @@ impl Ctx<'_> {
         }
     }
 
-    /// Remembers the variable a URL starts with (`{{ base_url }}/jobs`).
+    /// Remembers the variable a URL starts with (`{{ base_url }}/jobs`), unless it is the
+    /// scheme (`{{ protocol }}://{{ host }}/x`).
     fn note_url(&mut self, url: &str) {
+        let scheme = url
+            .find("}}")
+            .is_some_and(|end| url[end + 2..].starts_with("://"));
         if let Some(first) = url
             .strip_prefix("{{ ")
             .and_then(|rest| rest.split([' ', '}']).next())
+            .filter(|_| !scheme)
         {
             self.url_starts.insert(first.to_string());
         }
@@ -1073,6 +1078,7 @@ fn add_scheme(items: &mut Y, name: &str) -> usize {
         }
         if let Some(Y::Str(u)) = item.get_mut("url")
             && u.starts_with(&start)
+            && !u[start.len()..].starts_with("://")
         {
             u.insert_str(0, "http://");
             n += 1;
@@ -3293,15 +3299,22 @@ mod tests {
         let mut c = collection(json!([
             {"name": "a", "request": {"url": "{{host}}/a"}},
             {"name": "b", "request": {"url": "{{api}}/b"}},
+            {"name": "c", "request": {"url": {"raw": "{{protocol}}://{{host}}/c", "protocol": "{{protocol}}", "host": ["{{host}}"], "path": ["c"]}}},
         ]));
         c["variable"] = json!([
             {"key": "host", "value": "localhost:3000"},
             {"key": "api", "value": "https://api.example.com"},
+            {"key": "protocol", "value": "http"},
         ]);
         let out = import(&c, &[], &|_| true).expect("import");
         let col: Value = serde_saphyr::from_str(&out.files[0].1).expect("yaml");
         assert_eq!(col["requests"][0]["url"], json!("http://{{ host }}/a"));
         assert_eq!(col["requests"][1]["url"], json!("{{ api }}/b"));
+        // A variable that is the scheme is no base without one.
+        assert_eq!(
+            col["requests"][2]["url"],
+            json!("{{ protocol }}://{{ host }}/c")
+        );
         assert!(
             out.report
                 .notes
