@@ -202,6 +202,11 @@ pub(crate) fn empty_secret_ref(env: &str) -> String {
     format!("{{{{ secret('{env}', allow_empty=true) }}}}")
 }
 
+/// A secret the user may give and need not: empty when it is not set.
+pub(crate) fn optional_secret_ref(env: &str) -> String {
+    format!("{{{{ secret('{env}', default='') }}}}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

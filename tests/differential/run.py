@@ -465,6 +465,10 @@ def source_literal(fixture, src: dict):
         if m and m.group(1) == "environment" and fixture.get("environment"):
             with open(fixture["environment"], encoding="utf-8-sig") as f:
                 lists = [json.load(f).get("values", [])]
+        elif fixture.get("globals"):
+            # Globals the import made collection variables: the export's own win.
+            with open(fixture["globals"], encoding="utf-8-sig") as f:
+                lists.append(json.load(f).get("values", []))
         for v in (x for lst in lists for x in lst if isinstance(x, dict)):
             if v.get("key") == key and isinstance(v.get("value"), str):
                 return v["value"]

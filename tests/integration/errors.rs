@@ -124,6 +124,35 @@ fn an_empty_secret_counts_as_not_set() {
         .expect_contains("secret `API_KEY` is not set");
 }
 
+/// `secret("NAME", default="...")`: the user may give it, and need not; given, it is masked.
+#[test]
+fn a_secret_with_a_default_may_be_left_unset() {
+    let w = World::new();
+    w.write(
+        "c.yaml",
+        "requests:\n  - name: r\n    url: \"{{ url }}/echo\"\n    headers: { X-Key: \"[{{ secret('SESSION', default='none') }}]\" }\n    expect: { json: { \"$.headers['x-key']\": \"{{ want }}\" } }\n",
+    );
+    w.yarc(&[
+        "check",
+        "c.yaml",
+        "--require-secrets",
+        "--var",
+        "want=[none]",
+    ])
+    .expect_code(0);
+    w.yarc(&["run", "c.yaml", "--var", "want=[none]"])
+        .expect_code(0);
+    w.yarc_env(&["run", "c.yaml", "--var", "want=[]"], &[("SESSION", "")])
+        .expect_code(0);
+    // Given, it is used, and masked like any secret.
+    let r = w.yarc_env(
+        &["run", "c.yaml", "--var", "want=[sess-value-1]", "-v"],
+        &[("SESSION", "sess-value-1")],
+    );
+    r.expect_code(0);
+    assert!(!r.stdout.contains("sess-value-1"), "{}", r.stdout);
+}
+
 #[test]
 fn invalid_jsonpath() {
     refused(

@@ -167,10 +167,10 @@ fn idioms_report(w: &World) {
     // its value was.
     assert_eq!(
         report["secrets"],
-        serde_json::json!(["CLIENT_SECRET", "TOKEN"])
+        serde_json::json!(["CLIENT_SECRET", "SESSION_TOKEN", "TOKEN"])
     );
     assert_eq!(
-        report["secret_sources"][1],
+        report["secret_sources"][2],
         serde_json::json!({"name": "TOKEN", "where": "request `create order`", "field": "JSON field", "key": "token"})
     );
     let reasons: Vec<&str> = report["kept"]

@@ -73,9 +73,17 @@ impl Templates {
         env.add_function(
             "secret",
             move |name: String, kwargs: minijinja::value::Kwargs| -> Result<String, MjError> {
-                let allow_empty = kwargs.get::<Option<bool>>("allow_empty")?.unwrap_or(false);
+                let default = kwargs.get::<Option<String>>("default")?;
+                // A secret that may be left unset may be empty too (CI passes a secret that
+                // does not exist as empty).
+                let allow_empty = kwargs.get::<Option<bool>>("allow_empty")?.unwrap_or(false)
+                    || default.is_some();
                 kwargs.assert_all_used()?;
-                SECRET_READS.set(SECRET_READS.get() + 1);
+                match store.get(&name) {
+                    // The collection's own text, not a secret: nothing to mask.
+                    None if default.is_some() => return Ok(default.unwrap_or_default()),
+                    _ => SECRET_READS.set(SECRET_READS.get() + 1),
+                }
                 match store.get(&name) {
                     None => Err(MjError::new(
                         ErrorKind::InvalidOperation,
@@ -632,17 +640,26 @@ fn filter_and_test_names(source: &str) -> Vec<(&'static str, String)> {
 /// The names of secrets that templates ask for with a literal argument, so a missing one
 /// stops the run before anything is sent.
 pub fn literal_secret_names(t: &Template) -> Vec<String> {
-    literal_secrets(t).into_iter().map(|(n, _)| n).collect()
+    literal_secrets(t).into_iter().map(|s| s.name).collect()
 }
 
-/// The `secret("NAME")` calls of a template with a literal name, and whether each says
-/// `allow_empty=true`.
-pub fn literal_secrets(t: &Template) -> Vec<(String, bool)> {
+/// A `secret("NAME", ...)` call with a literal name, as a template writes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiteralSecret {
+    pub name: String,
+    /// `allow_empty=true`: an empty value is meant.
+    pub allow_empty: bool,
+    /// `default="..."`: it may be left unset (or empty), and the text stands in for it.
+    pub optional: bool,
+}
+
+/// The `secret("NAME")` calls of a template with a literal name, and what each allows.
+pub fn literal_secrets(t: &Template) -> Vec<LiteralSecret> {
     static RE: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
     let Some(re) = RE
         .get_or_init(|| {
             regex::Regex::new(
-                r#"secret\(\s*["']([^"']+)["']\s*(,\s*allow_empty\s*=\s*(?:true|True)\s*)?\)"#,
+                r#"secret\(\s*["']([^"']+)["']((?:\s*,\s*\w+\s*=\s*(?:true|True|false|False|"[^"]*"|'[^']*'))*)\s*\)"#,
             )
             .ok()
         })
@@ -650,8 +667,25 @@ pub fn literal_secrets(t: &Template) -> Vec<(String, bool)> {
     else {
         return Vec::new();
     };
+    let flag = |args: &str, key: &str| {
+        args.split(',').any(|a| {
+            a.split_once('=')
+                .is_some_and(|(k, v)| k.trim() == key && matches!(v.trim(), "true" | "True"))
+        })
+    };
+    let given = |args: &str, key: &str| {
+        args.split(',')
+            .any(|a| a.split_once('=').is_some_and(|(k, _)| k.trim() == key))
+    };
     re.captures_iter(&t.source)
-        .filter_map(|c| Some((c.get(1)?.as_str().to_string(), c.get(2).is_some())))
+        .filter_map(|c| {
+            let args = c.get(2).map_or("", |m| m.as_str());
+            Some(LiteralSecret {
+                name: c.get(1)?.as_str().to_string(),
+                allow_empty: flag(args, "allow_empty") || given(args, "default"),
+                optional: given(args, "default"),
+            })
+        })
         .collect()
 }
 
@@ -827,5 +861,22 @@ mod tests {
     fn finds_literal_secret_names() {
         let t = tpl("{{ secret('A_B') }} {{ secret(\"C\") }}");
         assert_eq!(literal_secret_names(&t), vec!["A_B", "C"]);
+        let t = tpl("{{ secret('E', allow_empty=true) }}{{ secret('D', default='a, b') }}");
+        let found = literal_secrets(&t);
+        assert_eq!(
+            found,
+            vec![
+                LiteralSecret {
+                    name: "E".into(),
+                    allow_empty: true,
+                    optional: false
+                },
+                LiteralSecret {
+                    name: "D".into(),
+                    allow_empty: true,
+                    optional: true
+                },
+            ]
+        );
     }
 }

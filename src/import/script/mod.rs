@@ -1178,9 +1178,11 @@ impl Converter {
             Expr::Binary("!==" | "!=", a, b) => {
                 (matches!(&**b, Expr::Undefined | Expr::Null) && present(a))
                     || (self.subject(a) == Some(Subject::Status) && matches!(&**b, Expr::Num(_)))
+                    || status_text(a, b)
             }
             Expr::Binary("===" | "==", a, b) => {
-                self.subject(a) == Some(Subject::Status) && matches!(&**b, Expr::Num(_))
+                (self.subject(a) == Some(Subject::Status) && matches!(&**b, Expr::Num(_)))
+                    || status_text(a, b)
             }
             Expr::Call(callee, _) => {
                 matches!(&**callee, Expr::Member(inner, m) if m == "hasOwnProperty" && present(inner))
@@ -5006,6 +5008,14 @@ fn parsed_variable(expr: &str, steps: &[serde_json::Value]) -> String {
     }
     t.push_str(" }}");
     t
+}
+
+/// `pm.response.status === 'OK'`: the status's reason phrase, a guard on the status as a code.
+fn status_text(a: &Expr, b: &Expr) -> bool {
+    matches!(
+        path(a).as_deref(),
+        Some("pm.response.status" | "responseCode.name")
+    ) && matches!(b, Expr::Str(_))
 }
 
 /// `JSON.parse(request.data)`, `JSON.parse(pm.request.body.raw)`: the request's own body.

@@ -1968,6 +1968,19 @@ fn a_body_a_pre_request_script_stringifies_is_the_text_postman_makes() {
 }
 
 #[test]
+fn sets_behind_a_guard_on_the_status_text_are_captures() {
+    let s = test(&[
+        "if(pm.response.status === 'OK') {",
+        "    var jsonData = JSON.parse(responseBody);",
+        "    pm.globals.set(\"refresh\", jsonData.refresh_token);",
+        "}",
+    ]);
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    let v = out(&s);
+    assert_eq!(v["capture"]["refresh"]["json"], "$.refresh_token", "{v}");
+}
+
+#[test]
 fn negated_checks_of_two_kinds_on_one_target_each_hold() {
     let s = test(&[
         "const d = pm.response.json();",

@@ -952,8 +952,14 @@ impl Planner {
     /// Reports each secret the template names that is not set; true when any is missing.
     fn report_missing_secrets(&mut self, t: &Template, needed_by: &str) -> bool {
         let mut missing = false;
-        for (name, allow_empty) in template::literal_secrets(t) {
+        for template::LiteralSecret {
+            name,
+            allow_empty,
+            optional,
+        } in template::literal_secrets(t)
+        {
             let d = match self.secrets.get(&name) {
+                None if optional => continue,
                 None => Diagnostic::at(
                     format!("secret `{name}` is not set (needed by {needed_by})"),
                     &t.span,
