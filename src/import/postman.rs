@@ -93,6 +93,10 @@ struct Ctx<'a> {
     fail: Vec<String>,
     /// The same for every request below the collection and the folders being converted.
     scope_fail: Vec<String>,
+    /// Names every environment given defines: they outrank the collection's and globals'.
+    env_defined: BTreeSet<String>,
+    /// Names whose collection-scope `set()`s were left out for that.
+    shadowed: BTreeSet<String>,
     unknown: Vec<String>,
     /// Request names given so far (lowercased), and how many times each base name was asked for.
     names: HashMap<String, usize>,
@@ -193,6 +197,8 @@ impl<'a> Ctx<'a> {
             skip: Vec::new(),
             fail: Vec::new(),
             scope_fail: Vec::new(),
+            env_defined: BTreeSet::new(),
+            shadowed: BTreeSet::new(),
             unknown: Vec::new(),
             names: HashMap::new(),
             taken: HashSet::new(),
@@ -557,6 +563,7 @@ pub(crate) fn import(
     cx.secret_values = exported_secrets(collection, environments);
     cx.exported_not_json = exported_not_json(collection, environments);
     cx.exported = exported_names(items);
+    cx.env_defined = defined_by_every_environment(environments);
     jump_targets(items, &mut cx.jump_targets);
     known_variables(collection, environments, &mut cx);
     // Requests first: the variables their scripts set decide what is a secret.
@@ -606,6 +613,7 @@ pub(crate) fn import(
     if let Some(note) = no_scheme_note(&cx.no_scheme) {
         cx.report.notes.push(note);
     }
+    cx.report.notes.extend(shadowed_note(&cx));
     for name in schemeless_bases(&cx) {
         let n = add_scheme(&mut requests, &name);
         cx.report.notes.push(format!(
@@ -1269,6 +1277,7 @@ struct Scope {
 impl Scope {
     fn add(&mut self, mut s: Script, phase: Phase, whose: &str, cx: &mut Ctx<'_>) {
         hide_literal_secrets(&mut s, cx);
+        drop_shadowed_sets(&mut s, cx);
         if let Y::Map(entries) = s.expect.clone() {
             if !entries.is_empty() && self.expect.is_empty_map() {
                 self.expect = Y::map();
@@ -1931,6 +1940,7 @@ fn item_scripts(node: &Value, name: &str, unique: &str, cx: &mut Ctx<'_>) -> Ite
             out.retry = Some(retry);
         }
         hide_literal_secrets(&mut s, cx);
+        drop_shadowed_sets(&mut s, cx);
         let block = count(&s, phase, &whose, cx);
         if let Source::Own(lines) = &source {
             note_jumps(lines, unique, cx);
@@ -2826,6 +2836,59 @@ fn exported_not_json(collection: &Value, environments: &[Value]) -> BTreeSet<Str
         Some(Value::String(s)) => serde_json::from_str::<Value>(s).is_err(),
         Some(_) => false,
     })
+}
+
+/// Names every environment given defines (none without environments): Postman reads them
+/// before the collection's and the globals' variables of the same name.
+fn defined_by_every_environment(environments: &[Value]) -> BTreeSet<String> {
+    let mut out: Option<BTreeSet<String>> = None;
+    for e in environments {
+        let list = e.get("values").or_else(|| e.pointer("/environment/values"));
+        let names: BTreeSet<String> = list
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter(|v| {
+                v.get("enabled").and_then(Value::as_bool) != Some(false)
+                    && v.get("disabled").and_then(Value::as_bool) != Some(true)
+            })
+            .filter_map(|v| v.get("key").and_then(Value::as_str).map(ident))
+            .collect();
+        out = Some(match out {
+            Some(before) => &before & &names,
+            None => names,
+        });
+    }
+    out.unwrap_or_default()
+}
+
+/// A script's `pm.collectionVariables.set()` (or the globals') of a name every environment
+/// defines changes nothing Newman sends: it reads the environment's. Left out, and said.
+fn drop_shadowed_sets(s: &mut Script, cx: &mut Ctx<'_>) {
+    for name in std::mem::take(&mut s.shared) {
+        if !cx.env_defined.contains(&name) {
+            continue;
+        }
+        let mut gone = false;
+        for map in [&mut s.capture, &mut s.sets, &mut s.variables] {
+            gone |= map.remove(&name).is_some();
+        }
+        if gone {
+            cx.shadowed.insert(name);
+        }
+    }
+}
+
+/// One summary line for [`drop_shadowed_sets`].
+fn shadowed_note(cx: &Ctx<'_>) -> Option<String> {
+    if cx.shadowed.is_empty() {
+        return None;
+    }
+    let names: Vec<String> = cx.shadowed.iter().map(|n| format!("`{n}`")).collect();
+    Some(format!(
+        "scripts set {} in the collection's (or the globals') scope, but the environment defines them, which Postman reads first: those sets change nothing Newman sends and are left out",
+        names.join(", ")
+    ))
 }
 
 /// Names every enabled definition of which in the collection and its environments holds.

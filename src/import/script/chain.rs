@@ -610,6 +610,11 @@ impl Chain<'_> {
         };
         let subject = self.subject.clone();
         match value {
+            // `let id = res.id; pm.expect(res).to.have.property("id", id)`: the value is the
+            // property itself, so only its being there is checked.
+            Some(v) if self.cx.subject(v).as_ref() == Some(&subject) => {
+                out.0.push((subject, "exists", Y::Bool(true), self.negate));
+            }
             Some(v) => {
                 let Some(v) = self.cx.value(v) else {
                     return false;

@@ -34,6 +34,9 @@ pub(crate) enum Phase {
 pub(crate) struct Script {
     pub expect: Y,
     pub capture: Y,
+    /// Names a converted `set()` writes into the collection's or the globals' scope
+    /// (`pm.collectionVariables.set`), which an environment's variable of the same name outranks.
+    pub shared: BTreeSet<String>,
     /// `pm.*.set(name, literal)` in a test script: variables with a value known before the run.
     pub variables: Y,
     /// `pm.*.set(name, value)` in a pre-request script (or of a value computed from variables):
@@ -1363,13 +1366,16 @@ impl Converter {
     }
 
     /// Whether every other line that names `name` is a call of it standing alone
-    /// (`validate('x');`): then each is read, and the declaration is nothing of its own. One
-    /// passed along (`list.forEach(validate)`) leaves the function as it was, kept.
+    /// (`validate('x');`, or after a pause: `setTimeout(validate, 300);`): then each is read,
+    /// and the declaration is nothing of its own. One passed along (`list.forEach(validate)`)
+    /// leaves the function as it was, kept.
     fn only_called(&self, name: &str, declared: &Stmt, words: &WordLines) -> bool {
         words.get(name).into_iter().flatten().all(|&(n, times)| {
             let t = self.lines.get(n - 1).map_or("", |l| l.trim());
             (declared.first..=declared.last).contains(&n)
-                || (times == 1 && t.starts_with(&format!("{name}(")))
+                || (times == 1
+                    && (t.starts_with(&format!("{name}("))
+                        || t.starts_with(&format!("setTimeout({name},"))))
         })
     }
 
@@ -1379,6 +1385,19 @@ impl Converter {
         let Expr::Call(callee, args) = e else {
             return None;
         };
+        // `setTimeout(check, 300)`: Newman waits for it, and the response it reads is the same.
+        if path(callee).as_deref() == Some("setTimeout") {
+            return match args.first()? {
+                f @ Expr::Ident(_) => self.procedure_call(&Expr::Call(Box::new(f.clone()), vec![])),
+                Expr::Func(params, body) if params.is_empty() => {
+                    Some(match self.statements(body) {
+                        true => Done::Converted,
+                        false => Done::Kept(KEPT_AROUND),
+                    })
+                }
+                _ => None,
+            };
+        }
         let Expr::Ident(f) = &**callee else {
             return None;
         };
@@ -2681,6 +2700,14 @@ impl Converter {
     }
 
     fn set(&mut self, key: &Expr, value: &Expr, scope: SetScope) -> Done {
+        let done = self.set_of(key, value, scope);
+        if let (Done::Converted, SetScope::Shared, Expr::Str(k)) = (&done, scope, key) {
+            self.out.shared.insert(super::vars::ident(k));
+        }
+        done
+    }
+
+    fn set_of(&mut self, key: &Expr, value: &Expr, scope: SetScope) -> Done {
         self.out.sets_seen += 1;
         let Expr::Str(key) = key else {
             return Done::Kept(KEPT_COMPUTED);

@@ -1981,6 +1981,38 @@ fn sets_behind_a_guard_on_the_status_text_are_captures() {
 }
 
 #[test]
+fn a_property_checked_against_its_own_value_is_checked_to_be_there() {
+    let s = test(&[
+        "let response = pm.response.json();",
+        "let id = response.id;",
+        "pm.environment.set(\"ID\", id);",
+        "pm.test(\"Response body is as expected\", function () {",
+        "    pm.expect(response).to.have.property(\"id\", id);",
+        "});",
+    ]);
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    let v = out(&s);
+    assert_eq!(v["expect"]["json"]["$.id"], json!({"exists": true}), "{v}");
+}
+
+#[test]
+fn checks_run_after_a_timeout_are_checks() {
+    let s = test(&[
+        "setTimeout(checkWithDelay, 300);",
+        "function checkWithDelay() {",
+        "    pm.test(\"Order is Completed\", function () {",
+        "        pm.expect(pm.response.json().status).to.eql(\"Completed\");",
+        "    });",
+        "}",
+        "setTimeout(() => { pm.test('code', () => pm.response.to.have.status(200)); }, 10);",
+    ]);
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    let v = out(&s);
+    assert_eq!(v["expect"]["json"]["$.status"], "Completed", "{v}");
+    assert_eq!(v["expect"]["status"], 200, "{v}");
+}
+
+#[test]
 fn negated_checks_of_two_kinds_on_one_target_each_hold() {
     let s = test(&[
         "const d = pm.response.json();",
