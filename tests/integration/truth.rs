@@ -23,11 +23,11 @@ fn passes(text: &str) {
 fn booleans_and_none_are_written_as_json_spells_them() {
     passes(
         r#"
-variables: { flag: false, yes: true, nothing: null }
+variables: { flag: false, yes: true, nothing: null, list: [1, { a: "b'c", n: null }, true] }
 requests:
   - name: echo
     url: "{{ url }}/echo?flag={{ flag }}&yes={{ yes }}&none={{ nothing }}&s={{ flag | string }}"
-    json: { flag: "{{ flag }}", nothing: "{{ nothing }}", text: "{{ flag }}!" }
+    json: { flag: "{{ flag }}", nothing: "{{ nothing }}", text: "{{ flag }}!", list: "{{ list }}!" }
     expect:
       status: 200
       json:
@@ -38,6 +38,7 @@ requests:
         $.json.flag: { type: boolean, equals: false }
         $.json.nothing: { type: null }
         $.json.text: "false!"
+        $.json.list: "[1,{\"a\":\"b'c\",\"n\":null},true]!"
 "#,
     );
 }

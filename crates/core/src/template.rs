@@ -467,18 +467,25 @@ fn format_value(out: &mut Output, state: &mut State, value: &MjValue) -> Result<
         DERIVED.with_borrow_mut(|d| d.push(text_of(value)));
     }
     match value.kind() {
-        ValueKind::Bool | ValueKind::None | ValueKind::Undefined => {
-            out.write_str(&text_of(value)).map_err(MjError::from)
-        }
+        ValueKind::Bool
+        | ValueKind::None
+        | ValueKind::Undefined
+        | ValueKind::Seq
+        | ValueKind::Map => out.write_str(&text_of(value)).map_err(MjError::from),
         _ => minijinja::escape_formatter(out, state, value),
     }
 }
 
-/// A value as text: strings as themselves, booleans as `true`/`false`, none as nothing.
+/// A value as text: strings as themselves, booleans as `true`/`false`, none as nothing, a
+/// list or a map as compact JSON (`[1,{"a":"b"}]`, as `JSON.stringify` writes it), never
+/// Python's `[1, {'a': 'b'}]`.
 pub fn text_of(v: &MjValue) -> String {
     match v.kind() {
         ValueKind::Bool => if v.is_true() { "true" } else { "false" }.to_string(),
         ValueKind::None | ValueKind::Undefined => String::new(),
+        ValueKind::Seq | ValueKind::Map => {
+            serde_json::to_string(v).unwrap_or_else(|_| v.to_string())
+        }
         _ => v.to_string(),
     }
 }

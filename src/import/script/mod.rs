@@ -1616,8 +1616,9 @@ impl Converter {
             // `var doc = data.missing || {}`: reading `doc.x` cannot throw.
             self.present.push(p);
         }
-        if let Expr::Object(_) = value {
-            // `const options = { url, method, body }`, handed to `pm.sendRequest(options, ...)`.
+        if let Expr::Object(_) | Expr::Array(_) = value {
+            // `const options = { url, method, body }`, handed to `pm.sendRequest(options, ...)`;
+            // `var data = [{...}]`, set as `JSON.stringify(data)`.
             self.objects.insert(name.to_string(), value.clone());
         }
         match value {

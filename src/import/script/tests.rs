@@ -2013,6 +2013,27 @@ fn checks_run_after_a_timeout_are_checks() {
 }
 
 #[test]
+fn a_list_a_script_stringifies_is_json_text() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "var data = [",
+            "{ \"symbol\": \"BTCUSDT\", \"price\": \"68000\", \"qty\": 2 },",
+            "{ \"symbol\": \"ETHUSDT\", \"price\": 3000 }",
+            "];",
+            "pm.variables.set(\"postBody\", JSON.stringify(data));",
+        ],
+    );
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    let v = out(&s);
+    assert_eq!(
+        v["sets"]["postBody"],
+        "[{\"symbol\":\"BTCUSDT\",\"price\":\"68000\",\"qty\":2},{\"symbol\":\"ETHUSDT\",\"price\":3000}]",
+        "{v}"
+    );
+}
+
+#[test]
 fn negated_checks_of_two_kinds_on_one_target_each_hold() {
     let s = test(&[
         "const d = pm.response.json();",
