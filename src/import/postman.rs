@@ -2675,6 +2675,9 @@ fn body(b: &Value, headers: &mut Y, untyped: bool, cx: &mut Ctx<'_>) -> Option<(
                 .pointer("/graphql/variables")
                 .and_then(Value::as_str)
                 .unwrap_or("");
+            if let Some(text) = graphql_as_text(q, vars, headers, user_type.is_none(), cx) {
+                return Some(("text", text));
+            }
             let mut m = Y::map();
             m.set("query", Y::str(cx.text(q)));
             if let Some(v) = json_body(vars, cx).filter(|_| !vars.trim().is_empty()) {
@@ -2684,6 +2687,26 @@ fn body(b: &Value, headers: &mut Y, untyped: bool, cx: &mut Ctx<'_>) -> Option<(
         }
         _ => None,
     }
+}
+
+/// A GraphQL body whose variables paste a variable the export leaves empty outside quotes
+/// (`{"id": {{id}}}`): Newman pastes the variables' text into the JSON it sends, which is
+/// then no JSON; yarc sends the same text.
+fn graphql_as_text(
+    query: &str,
+    vars: &str,
+    headers: &mut Y,
+    untyped: bool,
+    cx: &mut Ctx<'_>,
+) -> Option<Y> {
+    bare_blank(vars, &cx.exported_not_json)?;
+    let query = serde_json::to_string(query).ok()?;
+    if untyped {
+        headers.set("Content-Type", Y::str("application/json"));
+    }
+    Some(Y::str(cx.text(&format!(
+        "{{\"query\":{query},\"variables\":{vars}}}"
+    ))))
 }
 
 /// Multipart parts; a file part whose file is not there makes the request skipped (Newman
@@ -3358,6 +3381,27 @@ mod tests {
         let col: Value = serde_saphyr::from_str(&out.files[0].1).expect("yaml");
         let skip = col["requests"][0]["skip"].as_str().unwrap_or_default();
         assert!(skip.contains("holds `}`"), "{}", out.files[0].1);
+    }
+
+    #[test]
+    fn a_graphql_body_pasting_an_empty_variable_is_sent_as_newman_pastes_it() {
+        let gql = |vars: &str| json!({"mode": "graphql", "graphql": {"query": "mutation($id: Int!) { del(id: $id) }", "variables": vars}});
+        let mut c = collection(json!([
+            {"name": "empty", "request": {"method": "POST", "url": "https://x.test/g", "body": gql("{\"id\": {{gone}}}")}},
+            {"name": "set", "request": {"method": "POST", "url": "https://x.test/g", "body": gql("{\"id\": {{n}}}")}},
+        ]));
+        c["variable"] = json!([{"key": "gone", "value": ""}, {"key": "n", "value": "7"}]);
+        let out = import(&c, &[], &|_| true).expect("import");
+        let col: Value = serde_saphyr::from_str(&out.files[0].1).expect("yaml");
+        let r = &col["requests"];
+        assert_eq!(
+            r[0]["text"],
+            "{\"query\":\"mutation($id: Int!) { del(id: $id) }\",\"variables\":{\"id\": {{ gone }}{{ '}' }}}",
+            "{}",
+            out.files[0].1
+        );
+        assert_eq!(r[0]["headers"]["Content-Type"], "application/json");
+        assert_eq!(r[1]["json"]["variables"]["id"], "{{ n | from_json }}");
     }
 
     #[test]
