@@ -97,6 +97,8 @@ struct Ctx<'a> {
     env_defined: BTreeSet<String>,
     /// Names whose collection-scope `set()`s were left out for that.
     shadowed: BTreeSet<String>,
+    /// What scripts may read of the export's variables (JSON Schemas kept in them).
+    known: script::Known,
     unknown: Vec<String>,
     /// Request names given so far (lowercased), and how many times each base name was asked for.
     names: HashMap<String, usize>,
@@ -199,6 +201,7 @@ impl<'a> Ctx<'a> {
             scope_fail: Vec::new(),
             env_defined: BTreeSet::new(),
             shadowed: BTreeSet::new(),
+            known: script::Known::default(),
             unknown: Vec::new(),
             names: HashMap::new(),
             taken: HashSet::new(),
@@ -564,6 +567,7 @@ pub(crate) fn import(
     cx.exported_not_json = exported_not_json(collection, environments);
     cx.exported = exported_names(items);
     cx.env_defined = defined_by_every_environment(environments);
+    cx.known = known(collection, environments);
     jump_targets(items, &mut cx.jump_targets);
     known_variables(collection, environments, &mut cx);
     // Requests first: the variables their scripts set decide what is a secret.
@@ -575,7 +579,7 @@ pub(crate) fn import(
         .into_iter()
         .chain(events(collection, "prerequest", Phase::PreRequest))
     {
-        let (s, dispatch) = script::convert_scope(&lines, phase);
+        let (s, dispatch) = script::convert_scope(&lines, phase, &cx.known);
         scope.add(s, phase, "collection", &mut cx);
         cx.dispatch
             .extend(dispatch.map(|d| ("the collection".to_string(), d.into())));
@@ -1928,11 +1932,11 @@ fn item_scripts(node: &Value, name: &str, unique: &str, cx: &mut Ctx<'_>) -> Ite
     for (phase, source) in sources {
         let (mut s, whose) = match &source {
             Source::Scope(whose, d) => (
-                script::convert_dispatched(d, sent.as_ref(), name, &raw_url(node)),
+                script::convert_dispatched(d, sent.as_ref(), name, &raw_url(node), &cx.known),
                 format!("{whose}, for request `{unique}`"),
             ),
             Source::Own(lines) => (
-                script::convert_item(lines, phase, sent.as_ref(), Some(name)),
+                script::convert_item(lines, phase, sent.as_ref(), Some(name), &cx.known),
                 format!("request `{unique}`"),
             ),
         };
@@ -2093,7 +2097,7 @@ fn folder(node: &Value, name: &str, children: &[Value], cx: &mut Ctx<'_>) -> Y {
         .into_iter()
         .chain(events(node, "prerequest", Phase::PreRequest))
     {
-        let (s, dispatch) = script::convert_scope(&lines, phase);
+        let (s, dispatch) = script::convert_scope(&lines, phase, &cx.known);
         scope.add(s, phase, &whose, cx);
         cx.dispatch
             .extend(dispatch.map(|d| (whose.clone(), d.into())));
@@ -2859,6 +2863,40 @@ fn exported_not_json(collection: &Value, environments: &[Value]) -> BTreeSet<Str
         Some(Value::String(s)) => serde_json::from_str::<Value>(s).is_err(),
         Some(_) => false,
     })
+}
+
+/// The JSON objects the collection's and environments' variables hold (one name, one value:
+/// a name given two different ones is left out).
+fn known(collection: &Value, environments: &[Value]) -> script::Known {
+    let mut json: HashMap<String, Value> = HashMap::new();
+    let mut conflicting = BTreeSet::new();
+    let lists = std::iter::once(collection.get("variable")).chain(
+        environments
+            .iter()
+            .map(|e| e.get("values").or_else(|| e.pointer("/environment/values"))),
+    );
+    for v in lists.flatten().filter_map(Value::as_array).flatten() {
+        let (Some(key), Some(text)) = (
+            v.get("key").and_then(Value::as_str),
+            v.get("value").and_then(Value::as_str),
+        ) else {
+            continue;
+        };
+        let Ok(parsed @ Value::Object(_)) = serde_json::from_str::<Value>(text) else {
+            continue;
+        };
+        if json
+            .get(&ident(key))
+            .is_some_and(|before| *before != parsed)
+        {
+            conflicting.insert(ident(key));
+        }
+        json.insert(ident(key), parsed);
+    }
+    json.retain(|k, _| !conflicting.contains(k));
+    script::Known {
+        json: std::rc::Rc::new(json),
+    }
 }
 
 /// Names every environment given defines (none without environments): Postman reads them

@@ -151,11 +151,18 @@ pub(crate) fn convert(lines: &[String], phase: Phase) -> Script {
     convert_for(lines, phase, None)
 }
 
+/// What the export says beside the scripts: the JSON its variables hold (a JSON Schema kept
+/// in a collection variable), by the variable's name in yarc's terms.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Known {
+    pub json: std::rc::Rc<HashMap<String, serde_json::Value>>,
+}
+
 /// [`convert`] for a request whose JSON body is known: what the script reads of it
 /// (`JSON.parse(request.data).client_id`) is the body's value.
 #[cfg(test)]
 pub(crate) fn convert_for(lines: &[String], phase: Phase, body: Option<&Sent>) -> Script {
-    convert_item(lines, phase, body, None)
+    convert_item(lines, phase, body, None, &Known::default())
 }
 
 /// What a request sends as its raw body, as far as a script's `JSON.parse` of it can be read.
@@ -175,31 +182,48 @@ pub(crate) fn convert_item(
     phase: Phase,
     body: Option<&Sent>,
     name: Option<&str>,
+    known: &Known,
 ) -> Script {
     let source = moment_named_moment(lines.join("\n"));
     let statements = js::parse(&source);
-    convert_parsed(lines, &statements, phase, body, name, None)
+    let given = Given { body, name, known };
+    convert_parsed(lines, &statements, phase, given, None)
+}
+
+/// What a conversion is given beside the script: the request's body and name, and what the
+/// export holds.
+#[derive(Clone, Copy)]
+struct Given<'a> {
+    body: Option<&'a Sent>,
+    name: Option<&'a str>,
+    known: &'a Known,
 }
 
 /// A collection's or folder's script: what the scope keeps, and the part that does something
 /// else for each request by its name (converted with [`convert_dispatched`] per request).
-pub(crate) fn convert_scope(lines: &[String], phase: Phase) -> (Script, Option<Dispatch>) {
+pub(crate) fn convert_scope(
+    lines: &[String],
+    phase: Phase,
+    known: &Known,
+) -> (Script, Option<Dispatch>) {
     let source = moment_named_moment(lines.join("\n"));
     let statements = js::parse(&source);
+    let given = Given {
+        body: None,
+        name: None,
+        known,
+    };
     match Dispatch::of(lines, &statements, phase) {
         Some(d) => {
             let all: BTreeSet<usize> = (1..=lines.len()).collect();
             let owned = &all - &d.dependent_lines();
             let common = d.common();
             (
-                convert_parsed(lines, &common, phase, None, None, Some(owned)),
+                convert_parsed(lines, &common, phase, given, Some(owned)),
                 Some(d),
             )
         }
-        None => (
-            convert_parsed(lines, &statements, phase, None, None, None),
-            None,
-        ),
+        None => (convert_parsed(lines, &statements, phase, given, None), None),
     }
 }
 
@@ -210,16 +234,15 @@ pub(crate) fn convert_dispatched(
     body: Option<&Sent>,
     name: &str,
     url: &str,
+    known: &Known,
 ) -> Script {
     let (statements, owned) = d.for_request(name, url);
-    convert_parsed(
-        &d.lines,
-        &statements,
-        d.run_phase(),
+    let given = Given {
         body,
-        Some(name),
-        Some(owned),
-    )
+        name: Some(name),
+        known,
+    };
+    convert_parsed(&d.lines, &statements, d.run_phase(), given, Some(owned))
 }
 
 /// Converts parsed statements of `lines`; with `owned`, only those lines are the script's
@@ -228,13 +251,13 @@ fn convert_parsed(
     lines: &[String],
     statements: &[Stmt],
     phase: Phase,
-    body: Option<&Sent>,
-    name: Option<&str>,
+    given: Given<'_>,
     owned: Option<BTreeSet<usize>>,
 ) -> Script {
     let mut cx = Converter::new(phase, lines.to_vec());
-    cx.request_body = body.cloned();
-    cx.own_name = name.map(str::to_string);
+    cx.request_body = given.body.cloned();
+    cx.own_name = given.name.map(str::to_string);
+    cx.known_json = given.known.json.clone();
     let targets: Vec<String> = match &owned {
         Some(o) => lines
             .iter()
@@ -389,6 +412,8 @@ struct Converter {
     regexes: HashMap<String, (String, String)>,
     /// The script declares a name the sandbox has: Newman runs none of it.
     unrunnable: bool,
+    /// The JSON the export's variables hold (see [`Known`]).
+    known_json: std::rc::Rc<HashMap<String, serde_json::Value>>,
     /// Locals changed after they were declared (`rq.contactInfo = {}`, `ids.push(x)`): what was
     /// written there is not what they hold.
     mutated: BTreeSet<String>,
@@ -461,6 +486,7 @@ impl Converter {
             request_json: HashMap::new(),
             regexes: HashMap::new(),
             unrunnable: false,
+            known_json: Default::default(),
             mutated: BTreeSet::new(),
             owned: None,
             xml2js: HashMap::new(),
@@ -3511,7 +3537,10 @@ impl Converter {
     /// compile: the line is then left as it is.
     pub(crate) fn schema_literal(&self, e: &Expr, draft: &str) -> Option<Y> {
         let literal = match e {
-            Expr::Ident(n) => self.objects.get(n)?,
+            Expr::Ident(n) => match self.objects.get(n) {
+                Some(o) => o,
+                None => return self.schema_of_variable(e, draft),
+            },
             other => other,
         };
         let Y::Map(mut fields) = plain(literal)? else {
@@ -3521,6 +3550,35 @@ impl Converter {
             fields.insert(0, ("$schema".into(), Y::str(draft)));
         }
         let schema = Y::Map(fields);
+        yarc_core::plan::is_usable_schema(&json_of(&schema)).then_some(schema)
+    }
+
+    /// `JSON.parse(pm.variables.get("schema_projects"))` (or a local bound to it, or to the
+    /// text): the JSON Schema the export keeps in that variable.
+    fn schema_of_variable(&self, e: &Expr, draft: &str) -> Option<Y> {
+        let parsed = match e {
+            Expr::Ident(n) => &self.computed.get(n)?.0,
+            other => other,
+        };
+        let Expr::Call(callee, args) = parsed else {
+            return None;
+        };
+        let [text] = args.as_slice() else { return None };
+        if path(callee).as_deref() != Some("JSON.parse") {
+            return None;
+        }
+        let Some(Y::Str(t)) = self.value(text) else {
+            return None;
+        };
+        let name = t.strip_prefix("{{ ")?.strip_suffix(" }}")?;
+        let mut schema = match Y::from_json(self.known_json.get(name)?) {
+            Y::Map(fields) => fields,
+            _ => return None,
+        };
+        if !schema.iter().any(|(k, _)| k == "$schema") {
+            schema.insert(0, ("$schema".into(), Y::str(draft)));
+        }
+        let schema = Y::Map(schema);
         yarc_core::plan::is_usable_schema(&json_of(&schema)).then_some(schema)
     }
 

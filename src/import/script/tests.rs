@@ -2034,6 +2034,38 @@ fn a_list_a_script_stringifies_is_json_text() {
 }
 
 #[test]
+fn a_json_schema_kept_in_a_collection_variable_is_checked() {
+    let mut known = std::collections::HashMap::new();
+    known.insert(
+        "schema_projects".to_string(),
+        json!({"type": "array", "items": {"type": "object", "required": ["id"]}}),
+    );
+    let known = super::Known {
+        json: std::rc::Rc::new(known),
+    };
+    let lines: Vec<String> = [
+        "const rawSchema = pm.variables.get(\"schema_projects\");",
+        "const schema = JSON.parse(rawSchema);",
+        "pm.test(\"Schema: projects list matches\", () => {",
+        "  pm.response.to.have.jsonSchema(schema);",
+        "});",
+    ]
+    .map(String::from)
+    .to_vec();
+    let s = super::convert_item(&lines, Phase::Test, None, None, &known);
+    let v = out(&s);
+    assert_eq!(
+        v["expect"]["schema"]["items"]["required"],
+        json!(["id"]),
+        "{v}"
+    );
+    assert_eq!((s.assertions, s.assertions_seen), (1, 1), "{:?}", s.kept);
+    // Unknown to the export: the check stays a comment, as before.
+    let s = super::convert_item(&lines, Phase::Test, None, None, &super::Known::default());
+    assert_eq!(s.assertions, 0, "{:?}", out(&s));
+}
+
+#[test]
 fn negated_checks_of_two_kinds_on_one_target_each_hold() {
     let s = test(&[
         "const d = pm.response.json();",
@@ -2468,7 +2500,7 @@ fn a_find_that_asks_for_a_member_first_tests_that_it_is_there() {
 fn a_request_its_script_sends_again_is_polled_until_the_opposite_holds() {
     let again = |lines: &[&str], name: Option<&str>| {
         let lines: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
-        super::convert_item(&lines, Phase::Test, None, name)
+        super::convert_item(&lines, Phase::Test, None, name, &super::Known::default())
     };
     let s = again(
         &[
