@@ -917,6 +917,13 @@ impl Parser {
         self.depth += 1;
         let inner = self.unary();
         self.depth -= 1;
+        if op == "+" {
+            // `+pm.environment.get("id")` is `Number(...)`, read as the call is.
+            return Some(Expr::Call(
+                Box::new(Expr::Ident("Number".into())),
+                vec![inner?],
+            ));
+        }
         Some(Expr::Unary(op, Box::new(inner?)))
     }
 

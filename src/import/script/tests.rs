@@ -2066,6 +2066,28 @@ fn a_json_schema_kept_in_a_collection_variable_is_checked() {
 }
 
 #[test]
+fn a_unary_plus_is_a_number_as_javascript_reads_it() {
+    let s = test(&[
+        "var res = pm.response.json();",
+        "var id = +pm.environment.get(\"CaducidadId\");",
+        "pm.test('deleted', function () {",
+        "    pm.expect(res.message).to.eq(\"id \" + id + \" deleted\");",
+        "    pm.expect(res.id).to.eql(+pm.environment.get(\"CaducidadId\"));",
+        "});",
+    ]);
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    let v = out(&s);
+    assert_eq!(
+        v["expect"]["json"]["$.message"], "id {{ (CaducidadId | int) }} deleted",
+        "{v}"
+    );
+    assert_eq!(
+        v["expect"]["json"]["$.id"], "{{ (CaducidadId | int) }}",
+        "{v}"
+    );
+}
+
+#[test]
 fn negated_checks_of_two_kinds_on_one_target_each_hold() {
     let s = test(&[
         "const d = pm.response.json();",
