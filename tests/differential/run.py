@@ -484,7 +484,7 @@ def source_literal(fixture, src: dict):
             if isinstance(h, dict) and h.get("key") == key and isinstance(h.get("value"), str):
                 v = h["value"].strip()
                 if key.lower() in ("authorization", "proxy-authorization") and " " in v:
-                    return v.split(" ", 1)[1].strip()
+                    return v.split(" ", 1)[1]  # as the import splits it: "Bearer  x" keeps " x"
                 return h["value"]
     if field == "auth field" or field == "auth":
         auth = req.get("auth") or {}
