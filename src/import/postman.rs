@@ -1858,12 +1858,10 @@ fn sent_json(node: &Value) -> Option<script::Sent> {
     if let Ok(json) = serde_json::from_str(raw) {
         return Some(script::Sent::Json(json));
     }
-    let raw = raw.trim();
-    let inner = raw.strip_prefix("{{")?.strip_suffix("}}")?;
-    if inner.contains(['{', '}']) || inner.trim() != inner || inner.is_empty() {
+    if !only_a_variable(raw) {
         return None;
     }
-    let converted = super::vars::convert(raw, &mut Vec::new());
+    let converted = super::vars::convert(raw.trim(), &mut Vec::new());
     let expr = converted.strip_prefix("{{ ")?.strip_suffix(" }}")?;
     (!expr.contains("{{")).then(|| script::Sent::Variable(expr.to_string()))
 }
@@ -2830,11 +2828,7 @@ fn bare_blank(raw: &str, empty: &BTreeSet<String>) -> Option<String> {
 /// the name their `secret()` reference gets (the first value where several give one).
 fn exported_secrets(collection: &Value, environments: &[Value]) -> HashMap<String, String> {
     let mut out = HashMap::new();
-    let lists = std::iter::once(collection.get("variable")).chain(
-        environments
-            .iter()
-            .map(|e| e.get("values").or_else(|| e.pointer("/environment/values"))),
-    );
+    let lists = variable_lists(collection, environments);
     for v in lists.flatten().filter_map(Value::as_array).flatten() {
         let Some(key) = v.get("key").and_then(Value::as_str) else {
             continue;
@@ -2870,11 +2864,7 @@ fn exported_not_json(collection: &Value, environments: &[Value]) -> BTreeSet<Str
 fn known(collection: &Value, environments: &[Value]) -> script::Known {
     let mut json: HashMap<String, Value> = HashMap::new();
     let mut conflicting = BTreeSet::new();
-    let lists = std::iter::once(collection.get("variable")).chain(
-        environments
-            .iter()
-            .map(|e| e.get("values").or_else(|| e.pointer("/environment/values"))),
-    );
+    let lists = variable_lists(collection, environments);
     for v in lists.flatten().filter_map(Value::as_array).flatten() {
         let (Some(key), Some(text)) = (
             v.get("key").and_then(Value::as_str),
@@ -2897,6 +2887,18 @@ fn known(collection: &Value, environments: &[Value]) -> script::Known {
     script::Known {
         json: std::rc::Rc::new(json),
     }
+}
+
+/// The variable lists of the collection and of each environment (either export form).
+fn variable_lists<'a>(
+    collection: &'a Value,
+    environments: &'a [Value],
+) -> impl Iterator<Item = Option<&'a Value>> {
+    std::iter::once(collection.get("variable")).chain(
+        environments
+            .iter()
+            .map(|e| e.get("values").or_else(|| e.pointer("/environment/values"))),
+    )
 }
 
 /// Names every environment given defines (none without environments): Postman reads them
@@ -2959,11 +2961,7 @@ fn exported_where(
     holds: impl Fn(Option<&Value>) -> bool,
 ) -> BTreeSet<String> {
     let mut seen: std::collections::BTreeMap<String, bool> = Default::default();
-    let lists = std::iter::once(collection.get("variable")).chain(
-        environments
-            .iter()
-            .map(|e| e.get("values").or_else(|| e.pointer("/environment/values"))),
-    );
+    let lists = variable_lists(collection, environments);
     for list in lists.flatten().filter_map(Value::as_array) {
         for v in list {
             let enabled = v.get("enabled").and_then(Value::as_bool) != Some(false)
