@@ -373,6 +373,7 @@ requests:
       X-Basic: "Basic {{ ('bob:' ~ secret('P')) | base64_encode }}"
       X-Pair: "{{ pair | base64_encode }}"
       X-Shout: "{{ shout | urlencode }}"
+      X-Sig: "{{ 'GET /orders' | hmac_sha256(secret('P')) }}"
     json:
       nested: "{{ {'inner': secret('P')} | tojson }}"
       lower: "{{ secret('P') | lower }}"
@@ -391,6 +392,18 @@ requests:
     runs[0].expect_code(1);
     let all = every_sink(&w, &runs);
     assert_no_leak(&all, secret, &[]);
+    // A signature made with the secret as key is masked as the secret is.
+    let mac = yarc_core::digest::hmac(
+        yarc_core::digest::Algorithm::Sha256,
+        secret.as_bytes(),
+        b"GET /orders",
+    );
+    let signature = yarc_core::digest::encode(&mac, yarc_core::digest::Encoding::Hex);
+    assert!(!all.contains(&signature), "the signature leaked");
+    assert!(
+        all.to_lowercase().contains("x-sig"),
+        "the header is in the output"
+    );
 }
 
 #[test]

@@ -27,6 +27,7 @@ pub mod clock;
 pub mod contract;
 pub mod data;
 pub mod diagnostic;
+pub mod digest;
 pub mod eval;
 pub mod exchange;
 pub mod fake;

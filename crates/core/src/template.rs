@@ -420,7 +420,7 @@ fn add_functions(env: &mut Environment<'static>, clock: crate::clock::Clock) {
     });
 }
 
-/// `base64_encode`, `base64_decode`, `from_json`.
+/// `base64_encode`, `base64_decode`, `from_json`, and the digests.
 fn add_filters(env: &mut Environment<'static>) {
     env.add_filter("base64_encode", |s: String| -> String {
         base64::engine::general_purpose::STANDARD.encode(s)
@@ -442,6 +442,41 @@ fn add_filters(env: &mut Environment<'static>) {
             _ => v,
         }
     });
+    add_digest_filters(env);
+}
+
+/// `md5`, `sha1`, `sha256`, `sha512` (`x | sha256`, `x | sha256("base64")`) and their HMACs
+/// (`x | hmac_sha256(key)`, `x | hmac_sha256(key, "base64")`): of the text's UTF-8 bytes, as
+/// lowercase hex unless an encoding is named.
+fn add_digest_filters(env: &mut Environment<'static>) {
+    use crate::digest::{Algorithm, Encoding, digest, encode, hmac};
+    fn encoding(filter: &str, name: Option<String>) -> Result<Encoding, MjError> {
+        let name = name.unwrap_or_else(|| "hex".into());
+        Encoding::named(&name).ok_or_else(|| {
+            MjError::new(
+                ErrorKind::InvalidOperation,
+                format!("{filter}: no encoding `{name}`; use {}", Encoding::NAMES),
+            )
+        })
+    }
+    for (name, hmac_name, algorithm) in [
+        ("md5", "hmac_md5", Algorithm::Md5),
+        ("sha1", "hmac_sha1", Algorithm::Sha1),
+        ("sha256", "hmac_sha256", Algorithm::Sha256),
+        ("sha512", "hmac_sha512", Algorithm::Sha512),
+    ] {
+        env.add_filter(name, move |v: MjValue, enc: Option<String>| {
+            let bytes = digest(algorithm, text_of(&v).as_bytes());
+            Ok::<_, MjError>(encode(&bytes, encoding(name, enc)?))
+        });
+        env.add_filter(
+            hmac_name,
+            move |v: MjValue, key: MjValue, enc: Option<String>| {
+                let mac = hmac(algorithm, text_of(&key).as_bytes(), text_of(&v).as_bytes());
+                Ok::<_, MjError>(encode(&mac, encoding(hmac_name, enc)?))
+            },
+        );
+    }
 }
 
 /// Whether the rendering just done on this thread called `secret()`.
@@ -540,6 +575,10 @@ const FILTERS: &[&str] = &[
     "format",
     "from_json",
     "groupby",
+    "hmac_md5",
+    "hmac_sha1",
+    "hmac_sha256",
+    "hmac_sha512",
     "indent",
     "int",
     "items",
@@ -551,6 +590,7 @@ const FILTERS: &[&str] = &[
     "lower",
     "map",
     "max",
+    "md5",
     "min",
     "pprint",
     "reject",
@@ -561,6 +601,9 @@ const FILTERS: &[&str] = &[
     "safe",
     "select",
     "selectattr",
+    "sha1",
+    "sha256",
+    "sha512",
     "slice",
     "sort",
     "split",
@@ -824,6 +867,37 @@ mod tests {
             tpl("{{ 'a:b' | base64_encode }} {{ 'YTpi' | base64_decode }} {{ random_int(3, 3) }}");
         e.compile(&t).unwrap();
         assert_eq!(e.render(&t, &Vars::new()).unwrap(), "YTpi a:b 3");
+    }
+
+    #[test]
+    fn digests_and_hmacs_sign_text() {
+        let mut e = engine();
+        let t = tpl(
+            "{{ 'abc' | md5 }} {{ 'abc' | sha1 }} {{ msg | hmac_sha256(key) }} \
+             {{ msg | hmac_sha256(key, 'base64') }} {{ 'abc' | sha256('base64url') }} {{ n | sha1 }}",
+        );
+        e.compile(&t).unwrap();
+        let mut vars = Vars::new();
+        vars.insert("msg".into(), Value::from("what do ya want for nothing?"));
+        vars.insert("key".into(), Value::from("Jefe"));
+        vars.insert("n".into(), Value::from(5));
+        let out = e.render(&t, &vars).unwrap();
+        assert_eq!(
+            out.split(' ').collect::<Vec<_>>(),
+            [
+                "900150983cd24fb0d6963f7d28e17f72",
+                "a9993e364706816aba3e25717850c26c9cd0d89d",
+                "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
+                "W9zBRr9gdU5qBCQmCJV1x1oAPwidJzmDnexYuWTsOEM=",
+                "ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0",
+                // the text "5", as the number is written
+                "ac3478d69a3c81fa62e60f5c3696165a4e5e6ac4",
+            ]
+        );
+        let bad = tpl("{{ 'a' | sha256('hexa') }}");
+        e.compile(&bad).unwrap();
+        let err = e.render(&bad, &Vars::new()).unwrap_err();
+        assert!(err.message.contains("sha256: no encoding `hexa`"), "{err}");
     }
 
     #[test]
