@@ -1866,6 +1866,39 @@ fn sent_json(node: &Value) -> Option<script::Sent> {
     (!expr.contains("{{")).then(|| script::Sent::Variable(expr.to_string()))
 }
 
+/// The request's query parameters as the export writes them (disabled ones too): its URL's
+/// `query` list, or what its URL text holds after `?`.
+fn query_params(node: &Value) -> Option<Vec<(String, Option<String>)>> {
+    let url = node.pointer("/request/url")?;
+    if let Some(list) = url.get("query").and_then(Value::as_array) {
+        let text = |v: &Value| v.as_str().map_or_else(|| v.to_string(), str::to_string);
+        return Some(
+            list.iter()
+                .map(|p| {
+                    let key = p.get("key").map(text).unwrap_or_default();
+                    let value = p.get("value").filter(|v| !v.is_null()).map(text);
+                    (key, value)
+                })
+                .collect(),
+        );
+    }
+    let raw = url
+        .as_str()
+        .or_else(|| url.get("raw").and_then(Value::as_str))?;
+    let (_, query) = raw.split_once('?')?;
+    let query = query.split('#').next().unwrap_or("");
+    Some(
+        query
+            .split('&')
+            .filter(|p| !p.is_empty())
+            .map(|p| match p.split_once('=') {
+                Some((k, v)) => (k.to_string(), Some(v.to_string())),
+                None => (p.to_string(), None),
+            })
+            .collect(),
+    )
+}
+
 /// What a request's own scripts became.
 #[derive(Default)]
 struct ItemScripts {
@@ -1912,6 +1945,8 @@ fn item_scripts(node: &Value, name: &str, unique: &str, cx: &mut Ctx<'_>) -> Ite
         out.sets.set(name, value);
     }
     let sent = sent_json(node);
+    let query = query_params(node);
+    let request = script::Request::new(sent.as_ref(), query.as_deref());
     // Postman runs the collection's and the folders' scripts before the request's own, in
     // each phase; their parts chosen by the request's name are this request's.
     let dispatched = cx.dispatch.clone();
@@ -1930,11 +1965,11 @@ fn item_scripts(node: &Value, name: &str, unique: &str, cx: &mut Ctx<'_>) -> Ite
     for (phase, source) in sources {
         let (mut s, whose) = match &source {
             Source::Scope(whose, d) => (
-                script::convert_dispatched(d, sent.as_ref(), name, &raw_url(node), &cx.known),
+                script::convert_dispatched(d, request, name, &raw_url(node), &cx.known),
                 format!("{whose}, for request `{unique}`"),
             ),
             Source::Own(lines) => (
-                script::convert_item(lines, phase, sent.as_ref(), Some(name), &cx.known),
+                script::convert_item(lines, phase, request, Some(name), &cx.known),
                 format!("request `{unique}`"),
             ),
         };

@@ -220,6 +220,9 @@ pub(crate) enum Expr {
     Cond(Box<Expr>, Box<Expr>, Box<Expr>),
     /// Something read but not modelled (`new X()`, a regular expression it cannot read).
     Other,
+    /// A value the importer has already written as a template expression (never parsed:
+    /// what a script put in an object it builds, `picked.timestamp = ts`).
+    Jinja(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -7,8 +7,10 @@
 mod again;
 mod chain;
 mod clock;
+mod crypto;
 mod dispatch;
 mod flags;
+mod fold;
 pub(crate) mod js;
 mod send;
 mod vendor;
@@ -162,7 +164,27 @@ pub(crate) struct Known {
 /// (`JSON.parse(request.data).client_id`) is the body's value.
 #[cfg(test)]
 pub(crate) fn convert_for(lines: &[String], phase: Phase, body: Option<&Sent>) -> Script {
-    convert_item(lines, phase, body, None, &Known::default())
+    let request = Request { body, query: None };
+    convert_item(lines, phase, request, None, &Known::default())
+}
+
+/// What a script can read of the request it runs for, as the export writes it.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Request<'a> {
+    /// Its raw body, as far as `JSON.parse` of it can be read.
+    pub body: Option<&'a Sent>,
+    /// Its query parameters in order, disabled ones too (`pm.request.url.query.toObject()`
+    /// gives them all); `None` for a parameter without a value.
+    pub query: Option<&'a [(String, Option<String>)]>,
+}
+
+impl<'a> Request<'a> {
+    pub(crate) fn new(
+        body: Option<&'a Sent>,
+        query: Option<&'a [(String, Option<String>)]>,
+    ) -> Self {
+        Request { body, query }
+    }
 }
 
 /// What a request sends as its raw body, as far as a script's `JSON.parse` of it can be read.
@@ -180,13 +202,18 @@ pub(crate) enum Sent {
 pub(crate) fn convert_item(
     lines: &[String],
     phase: Phase,
-    body: Option<&Sent>,
+    request: Request<'_>,
     name: Option<&str>,
     known: &Known,
 ) -> Script {
     let source = moment_named_moment(lines.join("\n"));
     let statements = js::parse(&source);
-    let given = Given { body, name, known };
+    let given = Given {
+        body: request.body,
+        name,
+        known,
+        query: request.query,
+    };
     convert_parsed(lines, &statements, phase, given, None)
 }
 
@@ -197,6 +224,8 @@ struct Given<'a> {
     body: Option<&'a Sent>,
     name: Option<&'a str>,
     known: &'a Known,
+    /// The request's query parameters, as [`Request::query`] gives them.
+    query: Option<&'a [(String, Option<String>)]>,
 }
 
 /// A collection's or folder's script: what the scope keeps, and the part that does something
@@ -212,6 +241,7 @@ pub(crate) fn convert_scope(
         body: None,
         name: None,
         known,
+        query: None,
     };
     match Dispatch::of(lines, &statements, phase) {
         Some(d) => {
@@ -231,16 +261,17 @@ pub(crate) fn convert_scope(
 /// request named `name`: that request's own script.
 pub(crate) fn convert_dispatched(
     d: &Dispatch,
-    body: Option<&Sent>,
+    request: Request<'_>,
     name: &str,
     url: &str,
     known: &Known,
 ) -> Script {
     let (statements, owned) = d.for_request(name, url);
     let given = Given {
-        body,
+        body: request.body,
         name: Some(name),
         known,
+        query: request.query,
     };
     convert_parsed(&d.lines, &statements, d.run_phase(), given, Some(owned))
 }
@@ -258,6 +289,8 @@ fn convert_parsed(
     cx.request_body = given.body.cloned();
     cx.own_name = given.name.map(str::to_string);
     cx.known_json = given.known.json.clone();
+    cx.request_query = given.query.map(<[_]>::to_vec);
+    cx.assigned = fold::assigned_names(&lines.join("\n"));
     let targets: Vec<String> = match &owned {
         Some(o) => lines
             .iter()
@@ -420,6 +453,14 @@ struct Converter {
     /// The lines this conversion reports (all when `None`): a scope script split by the
     /// request's name reports each part once.
     owned: Option<BTreeSet<usize>>,
+    /// The request's query parameters as the export writes them (what `pm.request.url.query`
+    /// holds in a pre-request script), when known.
+    request_query: Option<Vec<(String, Option<String>)>>,
+    /// Locals bound to a literal (`var disabled = false`, `var v = params["symbol"]` of an
+    /// object the import follows): what a condition on them decides.
+    literals: HashMap<String, Expr>,
+    /// Names the script assigns other than where it declares them (see `fold::assigned_names`).
+    assigned: BTreeSet<String>,
     /// Names bound to a piece of xml2js (`var parseString = require('xml2js').parseString`).
     xml2js: HashMap<String, Xml2js>,
     /// Inside an xml2js `parseString` callback whose options strip prefixes: an element is
@@ -491,6 +532,9 @@ impl Converter {
             owned: None,
             xml2js: HashMap::new(),
             xml_local: false,
+            request_query: None,
+            literals: HashMap::new(),
+            assigned: BTreeSet::new(),
         }
     }
 
@@ -553,7 +597,7 @@ impl Converter {
     }
 
     fn statement(&mut self, s: &Stmt) -> Done {
-        if let Some(done) = self.helper_renewal(s) {
+        if let Some(done) = self.helper_renewal(s).or_else(|| self.followed(s)) {
             return done;
         }
         let shaped = |c: &mut Self| {
@@ -1509,6 +1553,10 @@ impl Converter {
         let Some(name) = target.map(str::to_string) else {
             return;
         };
+        // An object the import follows took the assignment in (see `fold`).
+        if matches!(s.kind, StmtKind::Assign(..)) && self.objects.contains_key(&name) {
+            return;
+        }
         self.lists.remove(&name);
         self.mutated.insert(name.clone());
         if let Some(Some(Subject::Value(_))) = self.aliases.get(&name) {
@@ -1529,6 +1577,7 @@ impl Converter {
             .chain(self.objects.keys())
             .chain(self.dates.keys())
             .chain(self.bindings.keys())
+            .chain(self.literals.keys())
             .cloned()
             .collect();
         for name in known {
@@ -1545,6 +1594,7 @@ impl Converter {
                 self.dates.remove(&name);
                 self.formatted.remove(&name);
                 self.bindings.remove(&name);
+                self.literals.remove(&name);
             }
         }
     }
@@ -1579,7 +1629,11 @@ impl Converter {
     fn inline_into(&self, e: &Expr, depth: usize, used: &mut Vec<String>) -> Expr {
         let mut go = |x: &Expr| Box::new(self.inline_into(x, depth, used));
         match e {
-            Expr::Ident(n) if depth < 8 && !matches!(self.aliases.get(n), Some(Some(_))) => {
+            Expr::Ident(n)
+                if depth < 8
+                    && !matches!(self.aliases.get(n), Some(Some(_)))
+                    && !self.objects.contains_key(n) =>
+            {
                 match self.computed.get(n) {
                     Some((v, ..)) => {
                         used.push(n.clone());
@@ -1619,6 +1673,9 @@ impl Converter {
         };
         // What the name held stays readable to its new value (`n = n + 1`).
         self.forget_made(name);
+        if let Some(done) = self.declared_literal(name, value) {
+            return done;
+        }
         if self.bound_for_checks(name, value) || self.helper_bookkeeping(value) {
             return Done::Converted;
         }
@@ -1860,9 +1917,16 @@ impl Converter {
     /// `pm.environment.set("key", value)` and its kin, with the locals the value reads.
     fn set_statement(&mut self, e: &Expr) -> Option<Done> {
         let (key, value) = set_call(e)?;
-        let (value, used) = self.inline(value, 0);
+        let (value, mut used) = self.inline(value, 0);
         let done = self.set(key, &value, set_scope(e));
         if let Done::Converted = done {
+            // The objects the value was built from (`Object.keys(picked).map(...)`).
+            used.extend(
+                self.objects
+                    .keys()
+                    .filter(|o| reads_name(&value, o))
+                    .cloned(),
+            );
             for name in used {
                 self.computed_used(&name);
             }
@@ -2325,6 +2389,9 @@ impl Converter {
     }
 
     fn written_list(&self, list: &Expr) -> Option<Vec<Expr>> {
+        if let Some(keys) = self.object_keys(list) {
+            return Some(keys);
+        }
         match list {
             Expr::Array(values) => Some(values.clone()),
             Expr::Ident(n) => self.lists.get(n).cloned(),
@@ -2996,6 +3063,12 @@ impl Converter {
 
     /// What an expression reads, if the output can name it.
     pub(crate) fn subject(&self, e: &Expr) -> Option<Subject> {
+        if let Expr::Jinja(j) = e {
+            return Some(Subject::Value(Y::str(format!("{{{{ {j} }}}}"))));
+        }
+        if let Some(field) = self.object_field(e) {
+            return self.subject(&field);
+        }
         if let Some(v) = self.sent_value(e) {
             return Some(Subject::Value(v));
         }
@@ -3040,6 +3113,8 @@ impl Converter {
             Expr::Binary(..) => true,
             Expr::Call(c, a) => {
                 base64_of(e).is_some()
+                    || self.digest_jinja(e).is_some()
+                    || self.joined_map(e).is_some()
                     || is_numeric(e)
                     || random_jinja(e).is_some()
                     || self.method_jinja(c, a).is_some()
@@ -3242,27 +3317,27 @@ impl Converter {
         {
             return Some(made);
         }
-        if let Some(random) = self.random_jinja(e) {
-            return Some(random);
-        }
         let numeric = is_numeric;
         let method = match e {
             Expr::Call(c, a) => self.method_jinja(c, a),
             Expr::Index(list, i) => self.index_jinja(list, i),
             _ => None,
         };
-        if method.is_some() {
-            return method;
+        let made = self.random_jinja(e).or_else(|| self.digest_jinja(e));
+        if let Some(made) = made.or_else(|| self.built_jinja(e)).or(method) {
+            return Some(made);
         }
         Some(match e {
             Expr::Num(n) => number(*n)?.to_string(),
             Expr::Str(s) if !s.contains("{{") => serde_json::to_string(s).ok()?,
             Expr::Bool(b) => b.to_string(),
             Expr::Null | Expr::Undefined => "none".into(),
-            Expr::Ident(_) | Expr::Member(..) | Expr::Index(..) => match self.subject(e)? {
-                Subject::Value(v) => jinja_of(&v)?,
-                _ => return None,
-            },
+            Expr::Ident(_) | Expr::Member(..) | Expr::Index(..) | Expr::Template(_) => {
+                match self.subject(e)? {
+                    Subject::Value(v) => jinja_of(&v)?,
+                    _ => return None,
+                }
+            }
             Expr::Call(..) if base64_of(e).is_some() => {
                 format!("({} | base64_encode)", self.jinja(base64_of(e)?)?)
             }
@@ -4050,6 +4125,11 @@ fn base64_of(e: &Expr) -> Option<&Expr> {
         }
         _ => None,
     }
+}
+
+/// Whether `e` names `name` anywhere (inside functions too).
+fn reads_name(e: &Expr, name: &str) -> bool {
+    format!("{e:?}").contains(&format!("Ident({name:?})"))
 }
 
 /// Conversions to a number.
@@ -4950,7 +5030,10 @@ fn unwrap_conversion(e: &Expr) -> &Expr {
             _ => e,
         },
         Expr::Call(callee, args) if args.is_empty() => match &**callee {
-            Expr::Member(inner, m) if m == "toString" => unwrap_conversion(inner),
+            // A CryptoJS digest's `toString()` writes it as hex: not the same value.
+            Expr::Member(inner, m) if m == "toString" && !crypto::is_digest(inner) => {
+                unwrap_conversion(inner)
+            }
             _ => e,
         },
         _ => e,

@@ -173,7 +173,7 @@ fn sets_of_known_values_are_variables_and_run_time_names_are_listed() {
     let s = test(&[
         "pm.collectionVariables.set('mode', 'fast');",
         "pm.environment.set('copy', pm.environment.get('base-url'));",
-        "pm.environment.set('stamp', CryptoJS.MD5('x').toString());",
+        "pm.environment.set('stamp', CryptoJS.lib.WordArray.random(16).toString());",
         "pm.environment.unset('old');",
     ]);
     let v = out(&s);
@@ -2052,7 +2052,7 @@ fn a_json_schema_kept_in_a_collection_variable_is_checked() {
     ]
     .map(String::from)
     .to_vec();
-    let s = super::convert_item(&lines, Phase::Test, None, None, &known);
+    let s = super::convert_item(&lines, Phase::Test, Default::default(), None, &known);
     let v = out(&s);
     assert_eq!(
         v["expect"]["schema"]["items"]["required"],
@@ -2061,7 +2061,13 @@ fn a_json_schema_kept_in_a_collection_variable_is_checked() {
     );
     assert_eq!((s.assertions, s.assertions_seen), (1, 1), "{:?}", s.kept);
     // Unknown to the export: the check stays a comment, as before.
-    let s = super::convert_item(&lines, Phase::Test, None, None, &super::Known::default());
+    let s = super::convert_item(
+        &lines,
+        Phase::Test,
+        Default::default(),
+        None,
+        &super::Known::default(),
+    );
     assert_eq!(s.assertions, 0, "{:?}", out(&s));
 }
 
@@ -2522,7 +2528,13 @@ fn a_find_that_asks_for_a_member_first_tests_that_it_is_there() {
 fn a_request_its_script_sends_again_is_polled_until_the_opposite_holds() {
     let again = |lines: &[&str], name: Option<&str>| {
         let lines: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
-        super::convert_item(&lines, Phase::Test, None, name, &super::Known::default())
+        super::convert_item(
+            &lines,
+            Phase::Test,
+            Default::default(),
+            name,
+            &super::Known::default(),
+        )
     };
     let s = again(
         &[
@@ -3810,4 +3822,91 @@ fn a_top_level_const_of_a_sandbox_name_is_one_newman_refuses() {
     assert!(v["expect"].as_object().is_none_or(|e| e.is_empty()), "{v}");
     assert_eq!((s.assertions, s.assertions_seen), (0, 1));
     assert_eq!(s.kept.len(), 4, "{:?}", s.kept);
+}
+
+#[test]
+fn cryptojs_digests_and_hmacs_become_template_filters() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "var ts = Date.now();",
+            "pm.environment.set('ts', ts);",
+            "var key = pm.environment.get('secretKey');",
+            "var sig = CryptoJS.HmacSHA256('symbol=X&timestamp=' + ts, key).toString();",
+            "pm.environment.set('signature', sig);",
+            "pm.environment.set('b64', CryptoJS.enc.Base64.stringify(CryptoJS.HmacSHA1(pm.environment.get('body'), key)));",
+            "pm.variables.set('md', CryptoJS.MD5(CryptoJS.enc.Utf8.parse('abc')).toString(CryptoJS.enc.Hex));",
+            "pm.variables.set('h', CryptoJS.SHA256('abc').toString(CryptoJS.enc.Base64));",
+        ],
+    );
+    let v = out(&s);
+    assert_eq!(s.kept.len(), 0, "{:?}", s.kept);
+    assert_eq!(
+        v["sets"]["signature"],
+        "{{ (((\"symbol=X&timestamp=\" ~ ts) | string) | hmac_sha256((secretKey | string))) }}"
+    );
+    assert_eq!(
+        v["sets"]["b64"],
+        "{{ ((body | string) | hmac_sha1((secretKey | string), \"base64\")) }}"
+    );
+    assert_eq!(v["sets"]["md"], "{{ ((\"abc\" | string) | md5) }}");
+    assert_eq!(
+        v["sets"]["h"],
+        "{{ ((\"abc\" | string) | sha256(\"base64\")) }}"
+    );
+}
+
+#[test]
+fn a_signature_over_the_request_s_own_query_is_made_when_it_is_sent() {
+    let lines: Vec<String> = [
+        "var timestamp = new Date().getTime().toString();",
+        "pm.environment.set(\"timestamp\", timestamp);",
+        "var api_secret = pm.environment.get(\"secretKey\");",
+        "var parameters = pm.request.url.query.toObject();",
+        "var paramsObject = {};",
+        "Object.keys(parameters).forEach((paramKey) => {",
+        "  var paramValue = parameters[paramKey];",
+        "  var disabled = false;",
+        "  if (paramKey !== 'signature' && paramValue && !disabled) {",
+        "    paramsObject[paramKey] = paramValue;",
+        "  }",
+        "});",
+        "paramsObject.timestamp = timestamp;",
+        "var requestString = Object.keys(paramsObject).map((key) => `${key}=${paramsObject[key]}`).join('&');",
+        "console.log(requestString)",
+        "var signature = CryptoJS.HmacSHA256(requestString, api_secret).toString();",
+        "pm.environment.set(\"signature\", signature);",
+    ]
+    .map(String::from)
+    .to_vec();
+    let query: Vec<(String, Option<String>)> = [
+        ("symbol", Some("BTCUSDT")),
+        ("empty", Some("")),
+        ("recvWindow", Some("5000")),
+        ("timestamp", Some("{{timestamp}}")),
+        ("signature", Some("{{signature}}")),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.map(str::to_string)))
+    .collect();
+    let request = Request {
+        body: None,
+        query: Some(&query),
+    };
+    let s = convert_item(&lines, Phase::PreRequest, request, None, &Known::default());
+    let kept: Vec<usize> = s.kept.iter().map(|k| k.0).collect();
+    assert_eq!(kept, [15], "only the console line: {:?}", s.kept);
+    let v = out(&s);
+    // `timestamp` is a function of yarc's: the variable is `timestamp_`.
+    assert_eq!(
+        v["sets"]["timestamp_"],
+        "{{ ((timestamp() * 1000) | string) }}"
+    );
+    // The empty parameter and the signature's own are left out, the timestamp replaced where
+    // the query has it, as the script's object does.
+    assert_eq!(
+        v["sets"]["signature"],
+        "{{ ((((\"symbol=BTCUSDT\" | string) ~ \"&\" ~ (\"recvWindow=5000\" | string) ~ \"&\" ~ \
+         ((\"timestamp=\" ~ timestamp_) | string)) | string) | hmac_sha256((secretKey | string))) }}"
+    );
 }

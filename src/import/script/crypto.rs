@@ -1,0 +1,93 @@
+//! Digests and signatures a script makes with CryptoJS (which Postman's sandbox has):
+//! `CryptoJS.HmacSHA256(text, key).toString()`, `CryptoJS.SHA256(v).toString(CryptoJS.enc.Base64)`,
+//! `CryptoJS.enc.Base64.stringify(CryptoJS.HmacSHA1(text, key))` — as yarc's `sha256` and
+//! `hmac_sha256` template filters, so the signature is made when the request is sent.
+
+use super::js::Expr;
+use super::{Converter, path};
+
+/// CryptoJS's hash functions and HMACs, by the filter that makes the same bytes.
+const FUNCTIONS: &[(&str, &str)] = &[
+    ("CryptoJS.MD5", "md5"),
+    ("CryptoJS.SHA1", "sha1"),
+    ("CryptoJS.SHA256", "sha256"),
+    ("CryptoJS.SHA512", "sha512"),
+    ("CryptoJS.HmacMD5", "hmac_md5"),
+    ("CryptoJS.HmacSHA1", "hmac_sha1"),
+    ("CryptoJS.HmacSHA256", "hmac_sha256"),
+    ("CryptoJS.HmacSHA512", "hmac_sha512"),
+];
+
+impl Converter {
+    /// A digest written as text (CryptoJS's `toString()` is hex), as a template expression.
+    pub(super) fn digest_jinja(&self, e: &Expr) -> Option<String> {
+        let Expr::Call(callee, args) = e else {
+            return None;
+        };
+        let (digest, encoding) = match (&**callee, args.as_slice()) {
+            (Expr::Member(d, m), []) if m == "toString" => (&**d, "hex"),
+            (Expr::Member(d, m), [enc]) if m == "toString" => (&**d, encoding(enc)?),
+            (c, [d]) => match path(c).as_deref()? {
+                "CryptoJS.enc.Hex.stringify" => (d, "hex"),
+                "CryptoJS.enc.Base64.stringify" => (d, "base64"),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        self.digest_of(digest, encoding)
+    }
+
+    /// `CryptoJS.SHA256(text)` or `CryptoJS.HmacSHA256(text, key)`, written in `encoding`.
+    fn digest_of(&self, e: &Expr, encoding: &str) -> Option<String> {
+        let Expr::Call(callee, args) = e else {
+            return None;
+        };
+        let name = path(callee)?;
+        let (_, filter) = FUNCTIONS.iter().find(|(f, _)| *f == name)?;
+        let text = |x: &Expr| -> Option<String> {
+            Some(format!("({} | string)", self.jinja(utf8_words(x))?))
+        };
+        let written = match encoding {
+            "hex" => String::new(),
+            other => format!(", {other:?}"),
+        };
+        match (filter.starts_with("hmac_"), args.as_slice()) {
+            (false, [x]) => Some(match written.is_empty() {
+                true => format!("({} | {filter})", text(x)?),
+                false => format!("({} | {filter}({:?}))", text(x)?, encoding),
+            }),
+            (true, [x, key]) => Some(format!(
+                "({} | {filter}({}{written}))",
+                text(x)?,
+                text(key)?
+            )),
+            _ => None,
+        }
+    }
+}
+
+/// Whether `e` calls one of CryptoJS's hash functions or HMACs.
+pub(super) fn is_digest(e: &Expr) -> bool {
+    matches!(e, Expr::Call(c, _) if path(c).is_some_and(|p| FUNCTIONS.iter().any(|(f, _)| *f == p)))
+}
+
+/// `CryptoJS.enc.Utf8.parse(x)` is the bytes of `x`, as a string argument is.
+fn utf8_words(e: &Expr) -> &Expr {
+    match e {
+        Expr::Call(c, a)
+            if a.len() == 1 && path(c).as_deref() == Some("CryptoJS.enc.Utf8.parse") =>
+        {
+            &a[0]
+        }
+        _ => e,
+    }
+}
+
+/// The filter argument for `CryptoJS.enc.Hex` or `CryptoJS.enc.Base64`.
+fn encoding(e: &Expr) -> Option<&'static str> {
+    match path(e).as_deref()? {
+        "CryptoJS.enc.Hex" => Some("hex"),
+        "CryptoJS.enc.Base64" => Some("base64"),
+        _ => None,
+    }
+}

@@ -1,0 +1,301 @@
+//! What a pre-request script builds from the request's own query before it signs it, read at
+//! import time:
+//!
+//! ```js
+//! var parameters = pm.request.url.query.toObject();
+//! var picked = {};
+//! Object.keys(parameters).forEach((k) => {
+//!     var v = parameters[k];
+//!     if (k !== 'signature' && v) { picked[k] = v; }
+//! });
+//! picked.timestamp = timestamp;
+//! var text = Object.keys(picked).map((k) => `${k}=${picked[k]}`).join('&');
+//! ```
+//!
+//! The query is known (the export holds it), so the loop is unrolled with each key written in,
+//! each condition on literals is decided, the object is followed as it is filled, and the text
+//! becomes a template: `"symbol=BTCUSDT&timestamp=" ~ timestamp`.
+
+use super::Converter;
+use super::js::{Expr, Stmt, StmtKind};
+use super::{Done, path};
+
+/// Keys an object the import follows may have (a query longer than this is not read).
+const KEYS_MAX: usize = 32;
+
+impl Converter {
+    /// `pm.request.url.query.toObject()`: the request's query parameters as the export writes
+    /// them, by name (a later one of a name wins, disabled ones too, as `toObject()` gives).
+    pub(super) fn query_object(&self, e: &Expr) -> Option<Expr> {
+        let Expr::Call(callee, args) = e else {
+            return None;
+        };
+        if !args.is_empty() || path(callee).as_deref() != Some("pm.request.url.query.toObject") {
+            return None;
+        }
+        let query = self.request_query.as_ref()?;
+        let mut fields: Vec<(String, Expr)> = Vec::new();
+        for (k, v) in query {
+            let v = v.clone().map_or(Expr::Null, Expr::Str);
+            match fields.iter_mut().find(|(f, _)| f == k) {
+                Some(field) => field.1 = v,
+                None => fields.push((k.clone(), v)),
+            }
+        }
+        (fields.len() <= KEYS_MAX).then_some(Expr::Object(fields))
+    }
+
+    /// A statement on what the import follows: an assignment into a followed object, or an
+    /// `if` decided before the run.
+    pub(super) fn followed(&mut self, s: &Stmt) -> Option<Done> {
+        if let StmtKind::Assign(target, value) = &s.kind
+            && let Some(done) = self.object_assigned(target, value)
+        {
+            return Some(done);
+        }
+        self.decided_if(s)
+    }
+
+    /// `var name = value`: a literal remembered (what conditions on the name decide); the
+    /// request's query object followed.
+    pub(super) fn declared_literal(&mut self, name: &str, value: &Expr) -> Option<Done> {
+        match self.folded(value) {
+            Some(literal) => self.literals.insert(name.to_string(), literal),
+            None => self.literals.remove(name),
+        };
+        let query = self.query_object(value)?;
+        self.objects.insert(name.to_string(), query);
+        self.mutated.remove(name);
+        self.aliases.insert(name.to_string(), None);
+        Some(Done::Converted)
+    }
+
+    /// A template for what the import followed: a joined `map`, a field of a followed object,
+    /// a value already written as a template.
+    pub(super) fn built_jinja(&self, e: &Expr) -> Option<String> {
+        if let Expr::Jinja(j) = e {
+            return Some(j.clone());
+        }
+        if let Some(field) = self.object_field(e) {
+            return self.jinja(&field);
+        }
+        self.joined_map(e)
+    }
+
+    /// An object the script built and the import followed, by its name.
+    fn followed_object(&self, e: &Expr) -> Option<&[(String, Expr)]> {
+        if self.phase != super::Phase::PreRequest {
+            return None;
+        }
+        match e {
+            Expr::Ident(n) if !self.mutated.contains(n) && !self.assigned.contains(n) => {
+                match self.objects.get(n)? {
+                    Expr::Object(fields) => Some(fields),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// `Object.keys(obj)` of a followed object: its keys, as texts.
+    pub(super) fn object_keys(&self, e: &Expr) -> Option<Vec<Expr>> {
+        let Expr::Call(callee, args) = e else {
+            return None;
+        };
+        let [of] = args.as_slice() else { return None };
+        if path(callee).as_deref() != Some("Object.keys") {
+            return None;
+        }
+        let fields = self.followed_object(of)?;
+        Some(fields.iter().map(|(k, _)| Expr::Str(k.clone())).collect())
+    }
+
+    /// `obj[k]` or `obj.k` of a followed object (`undefined` for a key it lacks).
+    pub(super) fn object_field(&self, e: &Expr) -> Option<Expr> {
+        let (of, key) = match e {
+            Expr::Index(of, k) => (of, self.folded(k)?),
+            Expr::Member(of, k) => (of, Expr::Str(k.clone())),
+            _ => return None,
+        };
+        let Expr::Str(key) = key else { return None };
+        let fields = self.followed_object(of)?;
+        Some(match fields.iter().find(|(f, _)| *f == key) {
+            Some((_, v)) => v.clone(),
+            None => Expr::Undefined,
+        })
+    }
+
+    /// `obj[k] = v` or `obj.k = v` on a followed object: the object changed (`v` as a literal,
+    /// or as the template it is now). Anything else written into it stops the following.
+    pub(super) fn object_assigned(&mut self, target: &Expr, value: &Expr) -> Option<Done> {
+        let (Expr::Index(of, _) | Expr::Member(of, _)) = target else {
+            return None;
+        };
+        let Expr::Ident(name) = &**of else {
+            return None;
+        };
+        self.followed_object(of)?;
+        let key = match target {
+            Expr::Index(_, k) => self.folded(k),
+            Expr::Member(_, k) => Some(Expr::Str(k.clone())),
+            _ => None,
+        };
+        let value = self
+            .folded(value)
+            .or_else(|| self.jinja(value).map(Expr::Jinja));
+        let (Some(Expr::Str(key)), Some(value)) = (key, value) else {
+            self.objects.remove(name);
+            return None;
+        };
+        let Some(Expr::Object(fields)) = self.objects.get_mut(name) else {
+            return None;
+        };
+        match fields.iter().position(|(f, _)| *f == key) {
+            Some(at) => fields[at].1 = value,
+            None if fields.len() < KEYS_MAX => fields.push((key, value)),
+            None => {
+                self.objects.remove(name);
+                return None;
+            }
+        }
+        Some(Done::Converted)
+    }
+
+    /// A literal an expression is before the run: a literal, a local bound to one, a field of
+    /// a followed object, and comparisons and `!`, `&&`, `||` of those, as JavaScript decides.
+    pub(super) fn folded(&self, e: &Expr) -> Option<Expr> {
+        match e {
+            Expr::Str(_) | Expr::Num(_) | Expr::Bool(_) | Expr::Null | Expr::Undefined => {
+                Some(e.clone())
+            }
+            Expr::Ident(n) if !self.assigned.contains(n) => self.literals.get(n).cloned(),
+            Expr::Index(..) | Expr::Member(..) => self
+                .object_field(e)
+                .filter(|v| !matches!(v, Expr::Jinja(_) | Expr::Object(_))),
+            Expr::Unary("!", x) => Some(Expr::Bool(!truthy(&self.folded(x)?))),
+            Expr::Binary("&&", a, b) => {
+                let a = self.folded(a)?;
+                if truthy(&a) { self.folded(b) } else { Some(a) }
+            }
+            Expr::Binary("||", a, b) => {
+                let a = self.folded(a)?;
+                if truthy(&a) { Some(a) } else { self.folded(b) }
+            }
+            Expr::Binary(op @ ("===" | "!==" | "==" | "!="), a, b) => {
+                let strict = op.len() == 3;
+                let same = same(&self.folded(a)?, &self.folded(b)?, strict)?;
+                Some(Expr::Bool(same == op.starts_with('=')))
+            }
+            _ => None,
+        }
+    }
+
+    /// `if (cond) {...} else {...}` whose condition [`folded`](Self::folded) decides: the
+    /// branch taken, read as if written alone.
+    pub(super) fn decided_if(&mut self, s: &Stmt) -> Option<Done> {
+        let StmtKind::If(cond, then, otherwise) = &s.kind else {
+            return None;
+        };
+        let taken = match truthy(&self.folded(cond)?) {
+            true => then,
+            false => otherwise,
+        };
+        Some(match self.statements(taken) {
+            true => Done::Converted,
+            false => Done::Kept(super::KEPT_AROUND),
+        })
+    }
+
+    /// `list.map((k) => ...).join(sep)` of a written list or a followed object's keys: each
+    /// item's text, joined.
+    pub(super) fn joined_map(&self, e: &Expr) -> Option<String> {
+        let Expr::Call(callee, args) = e else {
+            return None;
+        };
+        let Expr::Member(mapped, m) = &**callee else {
+            return None;
+        };
+        let sep = match (m.as_str(), args.as_slice()) {
+            ("join", []) => ",".to_string(),
+            ("join", [Expr::Str(s)]) => s.clone(),
+            _ => return None,
+        };
+        let Expr::Call(map, f) = &**mapped else {
+            return None;
+        };
+        let (Expr::Member(list, m), [Expr::Func(params, body)]) = (&**map, f.as_slice()) else {
+            return None;
+        };
+        let ([param], [only], "map") = (params.as_slice(), body.as_slice(), m.as_str()) else {
+            return None;
+        };
+        let returned = match &only.kind {
+            StmtKind::Expr(x) | StmtKind::Return(Some(x)) => x,
+            _ => return None,
+        };
+        let items = self.object_keys(list).or_else(|| self.written_list(list))?;
+        let from = Expr::Ident(param.clone());
+        let parts: Option<Vec<String>> = items
+            .iter()
+            .map(|item| {
+                Some(format!(
+                    "({} | string)",
+                    self.jinja(&returned.replaced(&from, item))?
+                ))
+            })
+            .collect();
+        let sep = serde_json::to_string(&sep).ok()?;
+        match parts?.as_slice() {
+            [] => Some("\"\"".into()),
+            parts => Some(format!("({})", parts.join(&format!(" ~ {sep} ~ ")))),
+        }
+    }
+}
+
+/// The names a script assigns anywhere other than where it declares them (`found = true` in
+/// a callback, `n++`): a literal bound to one of them may not be what it holds later.
+pub(super) fn assigned_names(source: &str) -> std::collections::BTreeSet<String> {
+    use super::js::Tok;
+    let tokens = super::js::lex(source);
+    let mut out = std::collections::BTreeSet::new();
+    for (i, t) in tokens.iter().enumerate() {
+        let Tok::Ident(name) = &t.tok else { continue };
+        let before = i.checked_sub(1).map(|b| &tokens[b].tok);
+        let after = tokens.get(i + 1).map(|a| &a.tok);
+        let declared =
+            matches!(before, Some(Tok::Ident(k)) if matches!(k.as_str(), "var" | "let" | "const"));
+        let member = matches!(before, Some(Tok::Punct(".")));
+        let assigned = matches!(after, Some(Tok::Punct("=" | "+=" | "-=" | "++" | "--")));
+        let prefixed = matches!(before, Some(Tok::Punct("++" | "--")));
+        if !member && ((assigned && !declared) || prefixed) {
+            out.insert(name.clone());
+        }
+    }
+    out
+}
+
+/// Whether JavaScript reads a literal as true.
+fn truthy(e: &Expr) -> bool {
+    match e {
+        Expr::Str(s) => !s.is_empty(),
+        Expr::Num(n) => *n != 0.0 && !n.is_nan(),
+        Expr::Bool(b) => *b,
+        Expr::Null | Expr::Undefined => false,
+        _ => true,
+    }
+}
+
+/// Whether two literals are the same value, strictly (`===`) or loosely (`==`); `None` where
+/// loose equality converts (text against a number).
+fn same(a: &Expr, b: &Expr, strict: bool) -> Option<bool> {
+    match (a, b) {
+        (Expr::Str(x), Expr::Str(y)) => Some(x == y),
+        (Expr::Num(x), Expr::Num(y)) => Some(x == y),
+        (Expr::Bool(x), Expr::Bool(y)) => Some(x == y),
+        (Expr::Null, Expr::Null) | (Expr::Undefined, Expr::Undefined) => Some(true),
+        (Expr::Null | Expr::Undefined, Expr::Null | Expr::Undefined) => Some(!strict),
+        (Expr::Null | Expr::Undefined, _) | (_, Expr::Null | Expr::Undefined) => Some(false),
+        _ => None,
+    }
+}
