@@ -159,6 +159,9 @@ struct Ctx<'a> {
     exported_empty: BTreeSet<String>,
     /// Variables whose every exported value is no JSON (empty, or text such as `test1`).
     exported_not_json: BTreeSet<String>,
+    /// A script of the request being converted reads its raw body text (a signature of it):
+    /// the body goes out as written, never parsed and written again.
+    exact_body: bool,
     /// Requests the item being converted sends from its pre-request and test scripts.
     sent_before: Vec<Y>,
     sent_after: Vec<Y>,
@@ -243,6 +246,7 @@ impl<'a> Ctx<'a> {
             values: Default::default(),
             exported_empty,
             exported_not_json: BTreeSet::new(),
+            exact_body: false,
         }
     }
 }
@@ -1686,6 +1690,7 @@ fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
         query,
         token,
         retry,
+        exact_body,
     } = item_scripts(node, name, &unique, cx);
     r.set("url", Y::str(item_url(req, &unique, cx)));
     if !query.is_empty_map() {
@@ -1695,7 +1700,9 @@ fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
     for (k, v) in script_headers.entries() {
         headers.set(k, v);
     }
+    cx.exact_body = exact_body;
     let body = item_body(node, req, &method, &mut headers, cx);
+    cx.exact_body = false;
     if !headers.is_empty_map() {
         r.set("headers", headers);
     }
@@ -1899,6 +1906,55 @@ fn query_params(node: &Value) -> Option<Vec<(String, Option<String>)>> {
     )
 }
 
+/// The request's method, path and raw body as the export writes them.
+fn request_text(node: &Value) -> script::RequestText {
+    let method = node
+        .pointer("/request/method")
+        .and_then(Value::as_str)
+        .unwrap_or("GET");
+    let path = node
+        .pointer("/request/url/path")
+        .and_then(Value::as_array)
+        .map(|segments| {
+            let text = |v: &Value| v.as_str().map_or_else(|| v.to_string(), str::to_string);
+            format!(
+                "/{}",
+                segments.iter().map(text).collect::<Vec<_>>().join("/")
+            )
+        });
+    let raw_body = node
+        .pointer("/request/body")
+        .filter(|b| b.get("mode").and_then(Value::as_str) == Some("raw"))
+        .and_then(|b| b.get("raw"))
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let query = node
+        .pointer("/request/url/query")
+        .and_then(Value::as_array)
+        .map(|list| {
+            let enabled = list
+                .iter()
+                .filter(|p| p.get("disabled").and_then(Value::as_bool) != Some(true));
+            let text = |v: &Value| v.as_str().map_or_else(|| v.to_string(), str::to_string);
+            let pairs: Vec<String> = enabled
+                .map(|p| {
+                    let key = p.get("key").map(text).unwrap_or_default();
+                    match p.get("value").filter(|v| !v.is_null()) {
+                        Some(v) => format!("{key}={}", text(v)),
+                        None => key,
+                    }
+                })
+                .collect();
+            pairs.join("&")
+        });
+    script::RequestText {
+        method: method.to_uppercase(),
+        path,
+        query,
+        raw_body,
+    }
+}
+
 /// What a request's own scripts became.
 #[derive(Default)]
 struct ItemScripts {
@@ -1914,6 +1970,8 @@ struct ItemScripts {
     token: Option<Y>,
     /// Its test script sends it again until a condition holds: `retry:`.
     retry: Option<Y>,
+    /// A script read its raw body text: it is sent as written.
+    exact_body: bool,
 }
 
 /// The request's URL as the export writes it (`{{base}}/x?id={{id}}`): what a pre-request
@@ -1946,7 +2004,8 @@ fn item_scripts(node: &Value, name: &str, unique: &str, cx: &mut Ctx<'_>) -> Ite
     }
     let sent = sent_json(node);
     let query = query_params(node);
-    let request = script::Request::new(sent.as_ref(), query.as_deref());
+    let text = request_text(node);
+    let request = script::Request::new(sent.as_ref(), query.as_deref(), Some(&text));
     // Postman runs the collection's and the folders' scripts before the request's own, in
     // each phase; their parts chosen by the request's name are this request's.
     let dispatched = cx.dispatch.clone();
@@ -1973,9 +2032,8 @@ fn item_scripts(node: &Value, name: &str, unique: &str, cx: &mut Ctx<'_>) -> Ite
                 format!("request `{unique}`"),
             ),
         };
-        if let Some(retry) = s.retry.take() {
-            out.retry = Some(retry);
-        }
+        out.retry = s.retry.take().or(out.retry.take());
+        out.exact_body |= s.raw_body_read;
         hide_literal_secrets(&mut s, cx);
         drop_shadowed_sets(&mut s, cx);
         let block = count(&s, phase, &whose, cx);
@@ -2646,13 +2704,14 @@ fn raw_body(
             cx.report.notes.push(note);
         }
     } else if as_json
+        && !cx.exact_body
         && !only_a_variable(raw)
         && let Some(mut json) = json_body(raw, cx)
     {
         hide_field_secrets(&mut json, "JSON field", cx);
         return Some(("json", json));
     }
-    if as_json && blank.is_none() && !only_a_variable(raw) {
+    if as_json && blank.is_none() && !only_a_variable(raw) && !cx.exact_body {
         cx.report
                 .notes
                 .push("a raw JSON body did not parse and is sent as text, as Newman sends it (comments taken out)".into());

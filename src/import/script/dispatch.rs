@@ -13,7 +13,8 @@
 //! it taken: what is left is that request's own script (its `set()`s become its captures). The
 //! statements that do not depend on the name stay the scope's. A scope's test script that reads
 //! what the request sent (`JSON.parse(pm.request.body).data`) is read per request the same way,
-//! with that request's body.
+//! with that request's body; a pre-request script that reads the request itself (its query,
+//! body or method: a signature) is read whole for each request, with its parts.
 
 use super::Phase;
 use super::js::{Binding, Expr, Stmt, StmtKind, TemplatePart};
@@ -21,6 +22,19 @@ use std::collections::BTreeSet;
 
 /// What reads the running request's name in a script.
 const NAMES: &[&str] = &["pm.info.requestName", "request.name"];
+
+/// What a pre-request script reads of the request it runs for (not what adds to it:
+/// `pm.request.url.addQueryParams` stays the scope's).
+const REQUEST_READS: [&str; 8] = [
+    "pm.request.url.query.toObject",
+    "pm.request.url.query.toString",
+    "pm.request.url.getPath",
+    "pm.request.url.getQueryString",
+    "pm.request.url.getPathWithQuery",
+    "pm.request.body.raw",
+    "pm.request.body.toString",
+    "pm.request.method",
+];
 
 /// What reads the running request's body in a script.
 const BODY_READS: [&str; 2] = ["pm.request.body", "request.data"];
@@ -66,8 +80,15 @@ impl Dispatch {
         let decidable = named.iter().all(|&i| !probe[i].iter().any(has_if));
         // A scope's checks of what each request sent (`JSON.parse(pm.request.body)`) are read
         // with that request's body.
+        // A pre-request script that reads the request itself (a signature of its query or
+        // body) runs whole for each request, with that request's parts.
         let by_body = match phase {
             Phase::ScopeTest => dependent(statements, &BODY_READS.map(name_expr)),
+            Phase::PreRequest
+                if !dependent(statements, &REQUEST_READS.map(name_expr)).is_empty() =>
+            {
+                (0..statements.len()).collect()
+            }
             _ => BTreeSet::new(),
         };
         let dependent: BTreeSet<usize> = named.union(&by_body).copied().collect();

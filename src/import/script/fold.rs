@@ -76,10 +76,41 @@ impl Converter {
         if let Expr::Jinja(j) = e {
             return Some(j.clone());
         }
-        if let Some(field) = self.object_field(e) {
+        if let Some(field) = self.object_field(e).or_else(|| self.request_part(e)) {
             return self.jinja(&field);
         }
         self.joined_map(e)
+    }
+
+    /// What a pre-request script reads of its own request as text: `pm.request.method`,
+    /// `pm.request.url.getPath()`, `pm.request.url.getQueryString()` (also
+    /// `pm.request.url.query.toString()`: the enabled parameters, unencoded),
+    /// `pm.request.url.getPathWithQuery()`, `pm.request.body.raw` (also `.toString()`).
+    pub(super) fn request_part(&self, e: &Expr) -> Option<Expr> {
+        if self.phase != super::Phase::PreRequest {
+            return None;
+        }
+        let text = self.request_text.as_ref()?;
+        let query = || text.query.clone();
+        let (read, called) = match e {
+            Expr::Call(c, args) if args.is_empty() => (path(c)?, true),
+            other => (path(other)?, false),
+        };
+        let part = match (read.as_str(), called) {
+            ("pm.request.method", false) => text.method.clone(),
+            ("pm.request.url.getPath", true) => text.path.clone()?,
+            ("pm.request.url.getQueryString" | "pm.request.url.query.toString", true) => query()?,
+            ("pm.request.url.getPathWithQuery", true) => match query()? {
+                q if q.is_empty() => text.path.clone()?,
+                q => format!("{}?{q}", text.path.as_deref()?),
+            },
+            ("pm.request.body.raw", false) | ("pm.request.body.toString", true) => {
+                self.raw_body_read.set(true);
+                text.raw_body.clone()?
+            }
+            _ => return None,
+        };
+        Some(Expr::Str(part))
     }
 
     /// An object the script built and the import followed, by its name.
@@ -170,6 +201,7 @@ impl Converter {
                 Some(e.clone())
             }
             Expr::Ident(n) if !self.assigned.contains(n) => self.literals.get(n).cloned(),
+            _ if self.request_part(e).is_some() => self.request_part(e),
             Expr::Index(..) | Expr::Member(..) => self
                 .object_field(e)
                 .filter(|v| !matches!(v, Expr::Jinja(_) | Expr::Object(_))),

@@ -57,6 +57,9 @@ pub(crate) struct Script {
     pub converted_lines: usize,
     /// Every variable name a `set` call writes, converted or not: run-time values.
     pub set_names: Vec<String>,
+    /// A conversion read the request's raw body text (a signature of it): the body must go out
+    /// byte for byte as written.
+    pub raw_body_read: bool,
     /// Names of Postman's sandbox the script declares with `const` or `let` at its top
     /// (`const data = pm.response.json()`): Newman fails the whole script before it runs
     /// ("Identifier 'data' has already been declared").
@@ -164,7 +167,11 @@ pub(crate) struct Known {
 /// (`JSON.parse(request.data).client_id`) is the body's value.
 #[cfg(test)]
 pub(crate) fn convert_for(lines: &[String], phase: Phase, body: Option<&Sent>) -> Script {
-    let request = Request { body, query: None };
+    let request = Request {
+        body,
+        query: None,
+        text: None,
+    };
     convert_item(lines, phase, request, None, &Known::default())
 }
 
@@ -176,14 +183,28 @@ pub(crate) struct Request<'a> {
     /// Its query parameters in order, disabled ones too (`pm.request.url.query.toObject()`
     /// gives them all); `None` for a parameter without a value.
     pub query: Option<&'a [(String, Option<String>)]>,
+    /// Its method, path (`/a/b`, as its URL's path segments write it) and raw body text.
+    pub text: Option<&'a RequestText>,
+}
+
+/// What a script reads of its request as text, as the export writes it (variables unrendered,
+/// as Postman gives them to a pre-request script).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct RequestText {
+    pub method: String,
+    pub path: Option<String>,
+    /// The enabled query parameters joined (`a=1&b`), unencoded, as `getQueryString()` gives.
+    pub query: Option<String>,
+    pub raw_body: Option<String>,
 }
 
 impl<'a> Request<'a> {
     pub(crate) fn new(
         body: Option<&'a Sent>,
         query: Option<&'a [(String, Option<String>)]>,
+        text: Option<&'a RequestText>,
     ) -> Self {
-        Request { body, query }
+        Request { body, query, text }
     }
 }
 
@@ -213,6 +234,7 @@ pub(crate) fn convert_item(
         name,
         known,
         query: request.query,
+        text: request.text,
     };
     convert_parsed(lines, &statements, phase, given, None)
 }
@@ -226,6 +248,7 @@ struct Given<'a> {
     known: &'a Known,
     /// The request's query parameters, as [`Request::query`] gives them.
     query: Option<&'a [(String, Option<String>)]>,
+    text: Option<&'a RequestText>,
 }
 
 /// A collection's or folder's script: what the scope keeps, and the part that does something
@@ -242,6 +265,7 @@ pub(crate) fn convert_scope(
         name: None,
         known,
         query: None,
+        text: None,
     };
     match Dispatch::of(lines, &statements, phase) {
         Some(d) => {
@@ -272,6 +296,7 @@ pub(crate) fn convert_dispatched(
         name: Some(name),
         known,
         query: request.query,
+        text: request.text,
     };
     convert_parsed(&d.lines, &statements, d.run_phase(), given, Some(owned))
 }
@@ -290,6 +315,7 @@ fn convert_parsed(
     cx.own_name = given.name.map(str::to_string);
     cx.known_json = given.known.json.clone();
     cx.request_query = given.query.map(<[_]>::to_vec);
+    cx.request_text = given.text.cloned();
     cx.assigned = fold::assigned_names(&lines.join("\n"));
     let targets: Vec<String> = match &owned {
         Some(o) => lines
@@ -456,6 +482,10 @@ struct Converter {
     /// The request's query parameters as the export writes them (what `pm.request.url.query`
     /// holds in a pre-request script), when known.
     request_query: Option<Vec<(String, Option<String>)>>,
+    /// The request's method, path and raw body, when known.
+    request_text: Option<RequestText>,
+    /// Whether the raw body text was read (see [`Script::raw_body_read`]).
+    raw_body_read: std::cell::Cell<bool>,
     /// Locals bound to a literal (`var disabled = false`, `var v = params["symbol"]` of an
     /// object the import follows): what a condition on them decides.
     literals: HashMap<String, Expr>,
@@ -533,6 +563,8 @@ impl Converter {
             xml2js: HashMap::new(),
             xml_local: false,
             request_query: None,
+            request_text: None,
+            raw_body_read: std::cell::Cell::new(false),
             literals: HashMap::new(),
             assigned: BTreeSet::new(),
         }
@@ -3764,6 +3796,7 @@ impl Converter {
     /// Writes the comment block and the counts.
     fn finish(mut self) -> Script {
         tidy(&mut self.out.expect);
+        self.out.raw_body_read = self.raw_body_read.get();
         let lines = std::mem::take(&mut self.lines);
         let mut block: Vec<(usize, &String)> = Vec::new();
         for (i, line) in lines.iter().enumerate() {

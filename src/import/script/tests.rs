@@ -3892,6 +3892,7 @@ fn a_signature_over_the_request_s_own_query_is_made_when_it_is_sent() {
     let request = Request {
         body: None,
         query: Some(&query),
+        text: None,
     };
     let s = convert_item(&lines, Phase::PreRequest, request, None, &Known::default());
     let kept: Vec<usize> = s.kept.iter().map(|k| k.0).collect();
@@ -3909,4 +3910,67 @@ fn a_signature_over_the_request_s_own_query_is_made_when_it_is_sent() {
         "{{ ((((\"symbol=BTCUSDT\" | string) ~ \"&\" ~ (\"recvWindow=5000\" | string) ~ \"&\" ~ \
          ((\"timestamp=\" ~ timestamp_) | string)) | string) | hmac_sha256((secretKey | string))) }}"
     );
+}
+
+#[test]
+fn a_signature_of_the_method_path_query_and_raw_body_reads_them_as_written() {
+    let lines: Vec<String> = [
+        "var m = pm.request.method + '\\n' + pm.request.url.getPath() + '?' + pm.request.url.getQueryString() + '\\n' + pm.request.body.raw;",
+        "pm.variables.set('sig', CryptoJS.HmacSHA256(m, 'k').toString());",
+    ]
+    .map(String::from)
+    .to_vec();
+    let text = RequestText {
+        method: "PUT".into(),
+        path: Some("/v2/items/7".into()),
+        query: Some("dry=true&note".into()),
+        raw_body: Some("{\"a\": 1}".into()),
+    };
+    let request = Request {
+        body: None,
+        query: None,
+        text: Some(&text),
+    };
+    let s = convert_item(&lines, Phase::PreRequest, request, None, &Known::default());
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    assert!(s.raw_body_read, "the body must go out as written");
+    let sig = out(&s)["sets"]["sig"].as_str().unwrap().to_string();
+    for part in [
+        "\"PUT\"",
+        "\"/v2/items/7\"",
+        "\"dry=true&note\"",
+        "\"{\\\"a\\\": 1}\"",
+    ] {
+        assert!(sig.contains(part), "{part} in {sig}");
+    }
+    // A body holding a variable is text Newman signs unrendered: left for a human.
+    let braces = RequestText {
+        raw_body: Some("{\"a\": {{n}}}".into()),
+        ..text.clone()
+    };
+    let request = Request {
+        body: None,
+        query: None,
+        text: Some(&braces),
+    };
+    let s = convert_item(&lines, Phase::PreRequest, request, None, &Known::default());
+    assert_eq!(s.kept.len(), 2, "{:?}", s.kept);
+}
+
+#[test]
+fn a_flag_a_callback_sets_is_never_decided_before_the_run() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "var found = false;",
+            "var mode = 'fast';",
+            "pm.environment.get('ids').split(',').forEach(function (id) { if (id === '7') found = true; });",
+            "if (found) { pm.environment.set('seven', 'yes'); }",
+            "if (mode === 'fast') { pm.environment.set('speed', 'high'); } else { pm.environment.set('speed', 'low'); }",
+        ],
+    );
+    let v = out(&s);
+    assert_eq!(v["sets"]["speed"], "high", "{v}");
+    assert!(v["sets"].get("seven").is_none(), "{v}");
+    assert!(s.kept.iter().any(|k| k.0 == 4), "{:?}", s.kept);
 }
