@@ -1873,41 +1873,75 @@ fn sent_json(node: &Value) -> Option<script::Sent> {
     (!expr.contains("{{")).then(|| script::Sent::Variable(expr.to_string()))
 }
 
-/// The request's query parameters as the export writes them (disabled ones too): its URL's
-/// `query` list, or what its URL text holds after `?`.
-fn query_params(node: &Value) -> Option<Vec<(String, Option<String>)>> {
+/// The request's query parameters as the export writes them, each with whether it is
+/// disabled: its URL's `query` list, or what its URL text holds after `?`.
+fn url_query(node: &Value) -> Option<Vec<(String, Option<String>, bool)>> {
     let url = node.pointer("/request/url")?;
     if let Some(list) = url.get("query").and_then(Value::as_array) {
-        let text = |v: &Value| v.as_str().map_or_else(|| v.to_string(), str::to_string);
-        return Some(
-            list.iter()
-                .map(|p| {
-                    let key = p.get("key").map(text).unwrap_or_default();
-                    let value = p.get("value").filter(|v| !v.is_null()).map(text);
-                    (key, value)
-                })
-                .collect(),
-        );
+        let param = |p: &Value| {
+            let key = p.get("key").map(value_text).unwrap_or_default();
+            let value = p.get("value").filter(|v| !v.is_null()).map(value_text);
+            (
+                key,
+                value,
+                p.get("disabled").and_then(Value::as_bool) == Some(true),
+            )
+        };
+        return Some(list.iter().map(param).collect());
     }
     let raw = url
         .as_str()
         .or_else(|| url.get("raw").and_then(Value::as_str))?;
     let (_, query) = raw.split_once('?')?;
     let query = query.split('#').next().unwrap_or("");
+    let param = |p: &str| match p.split_once('=') {
+        Some((k, v)) => (k.to_string(), Some(v.to_string()), false),
+        None => (p.to_string(), None, false),
+    };
     Some(
         query
             .split('&')
             .filter(|p| !p.is_empty())
-            .map(|p| match p.split_once('=') {
-                Some((k, v)) => (k.to_string(), Some(v.to_string())),
-                None => (p.to_string(), None),
-            })
+            .map(param)
             .collect(),
     )
 }
 
-/// The request's method, path and raw body as the export writes them.
-fn request_text(node: &Value) -> script::RequestText {
+/// What scripts may read of a request (see [`script::Request`]), owned.
+struct RequestParts {
+    sent: Option<script::Sent>,
+    query: Option<Vec<(String, Option<String>)>>,
+    text: script::RequestText,
+}
+
+impl RequestParts {
+    fn of(node: &Value) -> RequestParts {
+        let listed = url_query(node);
+        let text = request_text(node, listed.as_deref());
+        let query = listed.map(|l| l.into_iter().map(|(k, v, _)| (k, v)).collect());
+        RequestParts {
+            sent: sent_json(node),
+            query,
+            text,
+        }
+    }
+
+    fn request(&self) -> script::Request<'_> {
+        script::Request::new(self.sent.as_ref(), self.query.as_deref(), Some(&self.text))
+    }
+}
+
+/// A JSON value as text: a string as itself, anything else as JSON.
+fn value_text(v: &Value) -> String {
+    v.as_str().map_or_else(|| v.to_string(), str::to_string)
+}
+
+/// The request's method, path, query string (its enabled parameters, unencoded) and raw body
+/// as the export writes them.
+fn request_text(
+    node: &Value,
+    query: Option<&[(String, Option<String>, bool)]>,
+) -> script::RequestText {
     let method = node
         .pointer("/request/method")
         .and_then(Value::as_str)
@@ -1916,10 +1950,13 @@ fn request_text(node: &Value) -> script::RequestText {
         .pointer("/request/url/path")
         .and_then(Value::as_array)
         .map(|segments| {
-            let text = |v: &Value| v.as_str().map_or_else(|| v.to_string(), str::to_string);
             format!(
                 "/{}",
-                segments.iter().map(text).collect::<Vec<_>>().join("/")
+                segments
+                    .iter()
+                    .map(value_text)
+                    .collect::<Vec<_>>()
+                    .join("/")
             )
         });
     let raw_body = node
@@ -1928,25 +1965,16 @@ fn request_text(node: &Value) -> script::RequestText {
         .and_then(|b| b.get("raw"))
         .and_then(Value::as_str)
         .map(str::to_string);
-    let query = node
-        .pointer("/request/url/query")
-        .and_then(Value::as_array)
-        .map(|list| {
-            let enabled = list
-                .iter()
-                .filter(|p| p.get("disabled").and_then(Value::as_bool) != Some(true));
-            let text = |v: &Value| v.as_str().map_or_else(|| v.to_string(), str::to_string);
-            let pairs: Vec<String> = enabled
-                .map(|p| {
-                    let key = p.get("key").map(text).unwrap_or_default();
-                    match p.get("value").filter(|v| !v.is_null()) {
-                        Some(v) => format!("{key}={}", text(v)),
-                        None => key,
-                    }
-                })
-                .collect();
-            pairs.join("&")
-        });
+    let query = query.map(|list| {
+        let enabled = list.iter().filter(|(_, _, disabled)| !disabled);
+        let pairs: Vec<String> = enabled
+            .map(|(k, v, _)| match v {
+                Some(v) => format!("{k}={v}"),
+                None => k.clone(),
+            })
+            .collect();
+        pairs.join("&")
+    });
     script::RequestText {
         method: method.to_uppercase(),
         path,
@@ -2002,10 +2030,8 @@ fn item_scripts(node: &Value, name: &str, unique: &str, cx: &mut Ctx<'_>) -> Ite
     for (name, value) in std::mem::take(&mut cx.next_sets) {
         out.sets.set(name, value);
     }
-    let sent = sent_json(node);
-    let query = query_params(node);
-    let text = request_text(node);
-    let request = script::Request::new(sent.as_ref(), query.as_deref(), Some(&text));
+    let parts = RequestParts::of(node);
+    let request = parts.request();
     // Postman runs the collection's and the folders' scripts before the request's own, in
     // each phase; their parts chosen by the request's name are this request's.
     let dispatched = cx.dispatch.clone();
