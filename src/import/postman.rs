@@ -991,6 +991,9 @@ fn variables_of(s: &mut script::Script, phase: Phase, sets: &mut Y, cx: &mut Ctx
         }
     }
     note_script_reads(cx, s);
+    for (k, v) in s.after.entries() {
+        cx.next_sets.push((k, v));
+    }
     for (k, v) in s.sets.entries() {
         sets.set(k, v);
     }

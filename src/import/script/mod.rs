@@ -11,6 +11,7 @@ mod crypto;
 mod dispatch;
 mod flags;
 mod fold;
+mod joined;
 pub(crate) mod js;
 mod send;
 mod vendor;
@@ -84,6 +85,9 @@ pub(crate) struct Script {
     /// `pm.collectionVariables.clear()` (`collection`) or `pm.environment.clear()`
     /// (`environment`), unconditionally.
     pub cleared: Vec<&'static str>,
+    /// Values a test script sets that are made from what its captures take: given before
+    /// the next request (`set:` there).
+    pub after: Y,
 }
 
 /// What the body, a header, the status... is called in the output.
@@ -523,6 +527,7 @@ impl Converter {
                 variables: Y::map(),
                 sets: Y::map(),
                 headers: Y::map(),
+                after: Y::map(),
                 ..Script::default()
             },
             converted: BTreeSet::new(),
@@ -2854,6 +2859,9 @@ impl Converter {
             e if undefined_response_field(e) => &nothing,
             e => e,
         };
+        if let Some(done) = self.joined_capture(&name, value) {
+            return done;
+        }
         let guarded = self.set_guarded(value);
         if let Some(done) = self.header_segment(&name, value, guarded, missing) {
             return done;

@@ -3974,3 +3974,27 @@ fn a_flag_a_callback_sets_is_never_decided_before_the_run() {
     assert!(v["sets"].get("seven").is_none(), "{v}");
     assert!(s.kept.iter().any(|k| k.0 == 4), "{:?}", s.kept);
 }
+
+#[test]
+fn text_joined_with_response_values_is_captured_and_given_before_the_next_request() {
+    let s = test(&[
+        "var jsonData = pm.response.json();",
+        "var JWT = \"JWT \" + jsonData.access_token;",
+        "pm.globals.set(\"JWT\", JWT);",
+        "pm.environment.set(\"who\", jsonData.user.first + \" \" + jsonData.user.last);",
+    ]);
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    let v = out(&s);
+    assert_eq!(
+        v["capture"]["JWT_from_response"],
+        json!({"json": "$.access_token", "default": "undefined"})
+    );
+    assert_eq!(v["capture"]["who_from_response_2"]["json"], "$.user.last");
+    let after = yaml_out::to_string(&s.after);
+    assert!(
+        after.contains("JWT: \"{{ (\\\"JWT \\\" | string) ~ (JWT_from_response | string) }}\""),
+        "{after}"
+    );
+    assert!(after.contains("who_from_response_2 | string"), "{after}");
+    assert_eq!((s.sets_seen, s.captures), (2, 2));
+}
