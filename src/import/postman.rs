@@ -449,7 +449,8 @@ pub(crate) fn with_globals(collection: &mut Value, globals: &Value) -> usize {
         let Some(key) = g.get("key").and_then(Value::as_str) else {
             continue;
         };
-        if g.get("enabled").and_then(Value::as_bool) == Some(false) || has(list, key) {
+        // `enabled: false` (an unticked global) is used by Newman all the same.
+        if has(list, key) {
             continue;
         }
         let mut v = serde_json::json!({"key": key, "value": g.get("value").cloned().unwrap_or(Value::Null)});
@@ -1229,21 +1230,9 @@ fn environment(env: &Value, cx: &mut Ctx<'_>) -> Result<(String, String, String)
     ));
     doc.set("name", Y::str(&name));
     cx.whose = format!("environment `{name}`");
-    let list: Vec<Value> = values
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|v| {
-            let mut v = v.clone();
-            if v.get("enabled").and_then(Value::as_bool) == Some(false)
-                && let Some(o) = v.as_object_mut()
-            {
-                o.insert("disabled".into(), Value::Bool(true));
-            }
-            v
-        })
-        .collect();
-    let vars = variables(Some(&Value::Array(list)), cx);
+    // A value the export marks `enabled: false` (unticked in Postman) is one Newman resolves
+    // all the same: it is imported like the others.
+    let vars = variables(Some(values), cx);
     let keys: BTreeSet<String> = vars.entries().into_iter().map(|(k, _)| k).collect();
     cx.in_every_env = Some(match cx.in_every_env.take() {
         Some(before) => before.intersection(&keys).cloned().collect(),
@@ -3034,10 +3023,7 @@ fn defined_by_every_environment(environments: &[Value]) -> BTreeSet<String> {
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
-            .filter(|v| {
-                v.get("enabled").and_then(Value::as_bool) != Some(false)
-                    && v.get("disabled").and_then(Value::as_bool) != Some(true)
-            })
+            .filter(|v| v.get("disabled").and_then(Value::as_bool) != Some(true))
             .filter_map(|v| v.get("key").and_then(Value::as_str).map(ident))
             .collect();
         out = Some(match out {
@@ -3087,8 +3073,7 @@ fn exported_where(
     let lists = variable_lists(collection, environments);
     for list in lists.flatten().filter_map(Value::as_array) {
         for v in list {
-            let enabled = v.get("enabled").and_then(Value::as_bool) != Some(false)
-                && v.get("disabled").and_then(Value::as_bool) != Some(true);
+            let enabled = v.get("disabled").and_then(Value::as_bool) != Some(true);
             let (Some(key), true) = (v.get("key").and_then(Value::as_str), enabled) else {
                 continue;
             };
@@ -3718,12 +3703,13 @@ mod tests {
             {"key": "off", "value": "x", "enabled": false},
             {"key": "api_secret", "value": "s3cr3t", "type": "secret", "enabled": true},
         ]});
-        assert_eq!(with_globals(&mut c, &globals), 2);
+        assert_eq!(with_globals(&mut c, &globals), 3);
         let out = import(&c, &[], &|_| true).expect("import");
         let col: Value = serde_saphyr::from_str(&out.files[0].1).expect("yaml");
         assert_eq!(col["variables"]["domain"], "https://own.example");
         assert_eq!(col["variables"]["endpoint"], "/api/cart");
-        assert!(col["variables"].get("off").is_none());
+        // Unticked (`enabled: false`): Newman resolves it all the same.
+        assert_eq!(col["variables"]["off"], "x");
         assert_eq!(col["variables"]["api_secret"], "{{ secret('API_SECRET') }}");
         assert!(!out.files[0].1.contains("s3cr3t"));
     }

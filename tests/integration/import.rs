@@ -448,6 +448,10 @@ fn the_differential_fixtures_import_as_pinned_and_check() {
         if env.is_file() {
             args.extend(["--environment".into(), env.to_string_lossy().into_owned()]);
         }
+        let globals = dir.join(format!("{name}.postman_globals.json"));
+        if globals.is_file() {
+            args.extend(["--globals".into(), globals.to_string_lossy().into_owned()]);
+        }
         let out = format!("out/{name}");
         let report = format!("{out}.report.json");
         args.extend(["-o".into(), out.clone(), "--report".into(), report.clone()]);
