@@ -279,9 +279,7 @@ fn specialise(
             out.push(Vec::new());
             continue;
         }
-        if let StmtKind::Assign(Expr::Ident(n), _) = &s.kind {
-            known.retain(|(k, _)| k != n);
-        }
+        known.retain(|(k, _)| !s.assigns(k));
         let mut s = facts
             .iter()
             .fold(s.clone(), |s, (read, value)| s.replaced(read, value));
@@ -290,15 +288,7 @@ fn specialise(
         }
         let folded = fold_stmts(std::slice::from_ref(&s));
         for f in &folded {
-            if let StmtKind::Let(decls) = &f.kind {
-                for (b, v) in decls {
-                    if let (Binding::Name(n), Expr::Str(_) | Expr::Bool(_) | Expr::Num(_)) = (b, v)
-                    {
-                        known.retain(|(k, _)| k != n);
-                        known.push((n.clone(), v.clone()));
-                    }
-                }
-            }
+            learn(&mut known, &f.kind);
         }
         out.push(folded);
     }
@@ -307,7 +297,14 @@ fn specialise(
 
 fn fold_stmts(list: &[Stmt]) -> Vec<Stmt> {
     let mut out = Vec::new();
+    // Locals of this block bound to a written value (`const id = url.split("/")[3]`), read by
+    // the statements after them (a `switch (id)` in the same branch).
+    let mut known: Vec<(String, Expr)> = Vec::new();
     for s in list {
+        known.retain(|(n, _)| !s.assigns(n));
+        let s = &known.iter().fold(s.clone(), |s, (n, v)| {
+            s.replaced(&Expr::Ident(n.clone()), v)
+        });
         let kind = match &s.kind {
             StmtKind::If(c, then, otherwise) => match truthy(fold(c)) {
                 Expr::Bool(true) => {
@@ -328,6 +325,7 @@ fn fold_stmts(list: &[Stmt]) -> Vec<Stmt> {
             StmtKind::Try(a, b) => StmtKind::Try(fold_stmts(a), fold_stmts(b)),
             other => other.clone(),
         };
+        learn(&mut known, &kind);
         out.push(Stmt {
             kind,
             first: s.first,
@@ -335,6 +333,18 @@ fn fold_stmts(list: &[Stmt]) -> Vec<Stmt> {
         });
     }
     out
+}
+
+/// The locals a declaration binds to a written value (`undefined` included: a URL segment
+/// past the end), in place of what they were bound to before.
+fn learn(known: &mut Vec<(String, Expr)>, kind: &StmtKind) {
+    let StmtKind::Let(decls) = kind else { return };
+    for (b, v) in decls {
+        if let (Binding::Name(n), true) = (b, is_literal(v)) {
+            known.retain(|(k, _)| k != n);
+            known.push((n.clone(), v.clone()));
+        }
+    }
 }
 
 /// The expression with what can be computed from written texts, numbers and booleans
@@ -428,11 +438,40 @@ fn binary(op: &str, a: Expr, b: Expr) -> Option<Expr> {
         ("<", Num(x), Num(y)) => Bool(x < y),
         ("<=", Num(x), Num(y)) => Bool(x <= y),
         ("+", Str(x), Str(y)) => Str(x + &y),
+        // A missing value (a URL segment past the end) is equal to no written value.
+        ("===" | "==" | "!==" | "!=", a, b) if is_nothing(&a) || is_nothing(&b) => {
+            match (
+                is_literal(&a) && is_literal(&b),
+                is_nothing(&a) && is_nothing(&b),
+            ) {
+                (false, _) => return None,
+                (true, both) => {
+                    let strict_types = std::mem::discriminant(&a) == std::mem::discriminant(&b);
+                    let equal = if op.len() == 3 {
+                        both && strict_types
+                    } else {
+                        both
+                    };
+                    Bool(equal == op.starts_with('='))
+                }
+            }
+        }
         ("&&", Bool(false), _) | ("||", Bool(true), _) => Bool(op == "||"),
         ("&&", Bool(true), y) | ("||", Bool(false), y) => y,
         ("&&", x, Bool(true)) | ("||", x, Bool(false)) => x,
         _ => return None,
     })
+}
+
+fn is_nothing(e: &Expr) -> bool {
+    matches!(e, Expr::Null | Expr::Undefined)
+}
+
+fn is_literal(e: &Expr) -> bool {
+    matches!(
+        e,
+        Expr::Null | Expr::Undefined | Expr::Str(_) | Expr::Num(_) | Expr::Bool(_)
+    )
 }
 
 /// A method of a written text (or a regular expression's `test` of one) computed.

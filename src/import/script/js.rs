@@ -289,6 +289,22 @@ impl Stmt {
         }
     }
 
+    /// Whether the statement may assign the name anywhere in it: in a branch, a loop or a
+    /// callback (a statement not understood may).
+    pub(crate) fn assigns(&self, name: &str) -> bool {
+        let all = |b: &[Stmt]| b.iter().any(|s| s.assigns(name));
+        match &self.kind {
+            StmtKind::Assign(t, v) => matches!(t, Expr::Ident(n) if n == name) || v.assigns(name),
+            StmtKind::Expr(x) | StmtKind::Throw(x) | StmtKind::Return(Some(x)) => x.assigns(name),
+            StmtKind::Let(decls) => decls.iter().any(|(_, x)| x.assigns(name)),
+            StmtKind::If(c, a, b) => c.assigns(name) || all(a) || all(b),
+            StmtKind::Try(a, b) => all(a) || all(b),
+            StmtKind::For(l) => l.list.assigns(name) || all(&l.body),
+            StmtKind::Return(None) => false,
+            StmtKind::Other => true,
+        }
+    }
+
     /// Whether the statement reads the name.
     pub(crate) fn mentions(&self, name: &str) -> bool {
         let other = Expr::Ident("\u{0}".into());
@@ -332,6 +348,27 @@ impl Expr {
                     .collect(),
             ),
             other => other.clone(),
+        }
+    }
+
+    /// [`Stmt::assigns`] of an expression: in a function it holds (not one whose parameter
+    /// has the name).
+    fn assigns(&self, name: &str) -> bool {
+        let any = |xs: &[Expr]| xs.iter().any(|x| x.assigns(name));
+        match self {
+            Expr::Func(params, body) => {
+                !params.iter().any(|p| p == name) && body.iter().any(|s| s.assigns(name))
+            }
+            Expr::Member(x, _) | Expr::Unary(_, x) => x.assigns(name),
+            Expr::Index(x, y) | Expr::Binary(_, x, y) => x.assigns(name) || y.assigns(name),
+            Expr::Cond(c, x, y) => c.assigns(name) || x.assigns(name) || y.assigns(name),
+            Expr::Call(c, args) => c.assigns(name) || any(args),
+            Expr::Array(items) => any(items),
+            Expr::Object(fields) => fields.iter().any(|(_, v)| v.assigns(name)),
+            Expr::Template(parts) => parts
+                .iter()
+                .any(|p| matches!(p, TemplatePart::Expr(x) if x.assigns(name))),
+            _ => false,
         }
     }
 

@@ -3998,3 +3998,38 @@ fn text_joined_with_response_values_is_captured_and_given_before_the_next_reques
     assert!(after.contains("who_from_response_2 | string"), "{after}");
     assert_eq!((s.sets_seen, s.captures), (2, 2));
 }
+
+#[test]
+fn a_scope_script_decides_by_a_url_segment_read_in_a_block() {
+    let lines: Vec<String> = [
+        "try {",
+        "    const segment = request.url.split('/')[1];",
+        "    switch (segment) {",
+        "        case 'token': pm.variables.set('kind', 'form'); break;",
+        "        default: pm.variables.set('kind', 'other');",
+        "    }",
+        "} catch (e) {}",
+    ]
+    .map(String::from)
+    .to_vec();
+    let known = Known::default();
+    let (_, dispatch) = convert_scope(&lines, Phase::PreRequest, &known);
+    let d = dispatch.expect("decided per request");
+    let kind = |url: &str| {
+        let s = convert_dispatched(&d, Default::default(), "any", url, &known);
+        out(&s)["sets"]["kind"].clone()
+    };
+    assert_eq!(kind("{{base}}/token/new"), json!("form"));
+    // A URL with no second segment: `undefined` is none of the cases.
+    assert_eq!(kind("{{base}}"), json!("other"));
+}
+
+#[test]
+fn a_local_assigned_again_is_not_written_in() {
+    let parse = |src: &str| js::parse(src).remove(0);
+    assert!(parse("found = true;").assigns("found"));
+    assert!(parse("list.forEach(x => { found = true; });").assigns("found"));
+    assert!(!parse("list.forEach(found => { found = true; });").assigns("found"));
+    assert!(parse("if (a) { n++; }").assigns("n"));
+    assert!(!parse("const n = found ? 1 : 2;").assigns("found"));
+}
