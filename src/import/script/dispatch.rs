@@ -25,8 +25,12 @@ const NAMES: &[&str] = &["pm.info.requestName", "request.name"];
 
 /// What a pre-request script reads of the request it runs for (not what adds to it:
 /// `pm.request.url.addQueryParams` stays the scope's).
-const REQUEST_READS: [&str; 8] = [
+const REQUEST_READS: [&str; 12] = [
     "pm.request.url.query.toObject",
+    "pm.request.url.query.map",
+    "pm.request.url.query.each",
+    "pm.request.url.query.forEach",
+    "pm.request.url.query.all",
     "pm.request.url.query.toString",
     "pm.request.url.getPath",
     "pm.request.url.getQueryString",

@@ -45,6 +45,63 @@ impl Converter {
         (fields.len() <= KEYS_MAX).then_some(Expr::Object(fields))
     }
 
+    /// `pm.request.url.query` (or its `.all()`) in a pre-request script: each parameter's key
+    /// and value as the export writes them, disabled ones too (as `map` and `each` go over
+    /// them); a parameter without a value has the value `null`.
+    fn query_items(&self, list: &Expr) -> Option<Vec<(Expr, Expr)>> {
+        let read = match list {
+            Expr::Call(c, args) if args.is_empty() => format!("{}()", path(c)?),
+            other => path(other)?,
+        };
+        if self.phase != super::Phase::PreRequest
+            || !matches!(
+                read.as_str(),
+                "pm.request.url.query" | "pm.request.url.query.all()"
+            )
+        {
+            return None;
+        }
+        let query = self.request_query.as_ref()?;
+        (query.len() <= KEYS_MAX).then(|| {
+            query
+                .iter()
+                .map(|(k, v)| (written(k), v.as_deref().map_or(Expr::Null, written)))
+                .collect()
+        })
+    }
+
+    /// `pm.request.url.query.each(p => { picked[p.key] = p.value; })` (also `forEach`, and a
+    /// `map` whose result is not used): the body once for each parameter, its key and value
+    /// written in. `None` when the body reads the parameter otherwise.
+    pub(super) fn query_each(&mut self, e: &Expr) -> Option<Done> {
+        let Expr::Call(callee, args) = e else {
+            return None;
+        };
+        let (Expr::Member(list, m), [Expr::Func(params, body)]) = (&**callee, args.as_slice())
+        else {
+            return None;
+        };
+        let ([param], "each" | "forEach" | "map") = (params.as_slice(), m.as_str()) else {
+            return None;
+        };
+        let items = self.query_items(list)?;
+        let bodies: Vec<Vec<Stmt>> = items
+            .iter()
+            .map(|item| {
+                let once: Vec<Stmt> = body.iter().map(|s| with_item(s, param, item)).collect();
+                (!once.iter().any(|s| s.mentions(param))).then_some(once)
+            })
+            .collect::<Option<_>>()?;
+        let mut all = true;
+        for once in &bodies {
+            all &= self.statements(once);
+        }
+        Some(match all {
+            true => Done::Converted,
+            false => Done::Kept(super::KEPT_AROUND),
+        })
+    }
+
     /// A statement on what the import follows: an assignment into a followed object, or an
     /// `if` decided before the run.
     pub(super) fn followed(&mut self, s: &Stmt) -> Option<Done> {
@@ -266,16 +323,20 @@ impl Converter {
             StmtKind::Expr(x) | StmtKind::Return(Some(x)) => x,
             _ => return None,
         };
-        let items = self.object_keys(list).or_else(|| self.written_list(list))?;
         let from = Expr::Ident(param.clone());
-        let parts: Option<Vec<String>> = items
+        let each: Vec<Expr> = match self.query_items(list) {
+            Some(query) => query
+                .iter()
+                .map(|item| with_item_expr(returned, param, item))
+                .collect(),
+            None => {
+                let items = self.object_keys(list).or_else(|| self.written_list(list))?;
+                items.iter().map(|i| returned.replaced(&from, i)).collect()
+            }
+        };
+        let parts: Option<Vec<String>> = each
             .iter()
-            .map(|item| {
-                Some(format!(
-                    "({} | string)",
-                    self.jinja(&returned.replaced(&from, item))?
-                ))
-            })
+            .map(|x| Some(format!("({} | string)", self.jinja(x)?)))
             .collect();
         let sep = serde_json::to_string(&sep).ok()?;
         match parts?.as_slice() {
@@ -283,6 +344,30 @@ impl Converter {
             parts => Some(format!("({})", parts.join(&format!(" ~ {sep} ~ ")))),
         }
     }
+}
+
+/// A key or value of the request's query as the script reads it: as written, `{{var}}`
+/// included (Postman gives pre-request scripts the request before variables are replaced).
+/// Its braces are escaped in the template's text literal, so that nothing reads it as a
+/// template of its own.
+fn written(text: &str) -> Expr {
+    match text.contains("{{") {
+        true => serde_json::to_string(text).map_or(Expr::Other, |literal| {
+            Expr::Jinja(literal.replace('{', "\\u007b").replace('}', "\\u007d"))
+        }),
+        false => Expr::Str(text.to_string()),
+    }
+}
+
+/// The statement with `param.key` and `param.value` of a query parameter written in.
+fn with_item(s: &Stmt, param: &str, (key, value): &(Expr, Expr)) -> Stmt {
+    let of = |m: &str| Expr::Member(Box::new(Expr::Ident(param.to_string())), m.to_string());
+    s.replaced(&of("key"), key).replaced(&of("value"), value)
+}
+
+fn with_item_expr(e: &Expr, param: &str, (key, value): &(Expr, Expr)) -> Expr {
+    let of = |m: &str| Expr::Member(Box::new(Expr::Ident(param.to_string())), m.to_string());
+    e.replaced(&of("key"), key).replaced(&of("value"), value)
 }
 
 /// The names a script assigns anywhere other than where it declares them (`found = true` in

@@ -1837,7 +1837,7 @@ impl Converter {
                 false => Done::Kept(KEPT_COMPUTED),
             };
         }
-        if let Some(done) = self.for_each(e) {
+        if let Some(done) = self.query_each(e).or_else(|| self.for_each(e)) {
             return done;
         }
         // `pm.expect(items.every(i => i.qty > 0)).to.be.true`: what
@@ -2428,6 +2428,21 @@ impl Converter {
     fn written_list(&self, list: &Expr) -> Option<Vec<Expr>> {
         if let Some(keys) = self.object_keys(list) {
             return Some(keys);
+        }
+        if let Expr::Call(c, args) = list
+            && let (Expr::Member(inner, m), []) = (&**c, args.as_slice())
+            && m == "sort"
+        {
+            // `Object.keys(params).sort()`: texts in the order JavaScript sorts them (by
+            // UTF-16 code units).
+            let mut texts: Vec<String> = (self.written_list(inner)?.into_iter())
+                .map(|v| match v {
+                    Expr::Str(s) => Some(s),
+                    _ => None,
+                })
+                .collect::<Option<_>>()?;
+            texts.sort_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
+            return Some(texts.into_iter().map(Expr::Str).collect());
         }
         match list {
             Expr::Array(values) => Some(values.clone()),
@@ -3344,6 +3359,24 @@ impl Converter {
         None
     }
 
+    /// A template literal: the value it is, or (`${k}=${params[k]}` of a value only a
+    /// template can say) its parts each known before the request, joined as text.
+    fn template_jinja(&self, e: &Expr, parts: &[js::TemplatePart]) -> Option<String> {
+        match self.subject(e) {
+            Some(Subject::Value(v)) => return jinja_of(&v),
+            Some(_) => return None,
+            None => {}
+        }
+        let parts: Option<Vec<String>> = parts
+            .iter()
+            .map(|p| match p {
+                js::TemplatePart::Text(t) => serde_json::to_string(t).ok(),
+                js::TemplatePart::Expr(x) => Some(format!("({} | string)", self.jinja(x)?)),
+            })
+            .collect();
+        Some(format!("({})", parts?.join(" ~ ")))
+    }
+
     /// A JavaScript expression over values known before the request as a minijinja one:
     /// variables (`pm.*.get`, aliases), literals, `||`, `parseInt`/`Number`, arithmetic
     /// (`n + 1` counts: a variable read next to a number is read as a number, as a counter
@@ -3372,12 +3405,11 @@ impl Converter {
             Expr::Str(s) if !s.contains("{{") => serde_json::to_string(s).ok()?,
             Expr::Bool(b) => b.to_string(),
             Expr::Null | Expr::Undefined => "none".into(),
-            Expr::Ident(_) | Expr::Member(..) | Expr::Index(..) | Expr::Template(_) => {
-                match self.subject(e)? {
-                    Subject::Value(v) => jinja_of(&v)?,
-                    _ => return None,
-                }
-            }
+            Expr::Template(parts) => self.template_jinja(e, parts)?,
+            Expr::Ident(_) | Expr::Member(..) | Expr::Index(..) => match self.subject(e)? {
+                Subject::Value(v) => jinja_of(&v)?,
+                _ => return None,
+            },
             Expr::Call(..) if base64_of(e).is_some() => {
                 format!("({} | base64_encode)", self.jinja(base64_of(e)?)?)
             }
