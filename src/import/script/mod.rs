@@ -5309,6 +5309,9 @@ fn generated(e: &Expr) -> Option<Y> {
         };
         return Some(Y::str(format!("{{{{ {expr} }}}}")));
     }
+    if epoch_seconds(e) {
+        return Some(Y::str("{{ timestamp() }}"));
+    }
     let Expr::Call(callee, args) = e else {
         return None;
     };
@@ -5338,6 +5341,34 @@ fn generated(e: &Expr) -> Option<Y> {
         },
     };
     Some(Y::str(format!("{{{{ {expr} }}}}")))
+}
+
+/// `Math.floor(Date.now() / 1000)` (also `Math.round`, `parseInt`, `new Date().getTime()`,
+/// `Date.now() / 1000 | 0`): the seconds since 1970, as a whole number.
+fn epoch_seconds(e: &Expr) -> bool {
+    let millis = |x: &Expr| match x {
+        // `new Date().getTime()` reads as `new (Date().getTime())` here.
+        Expr::Unary("new", inner) => matches!(&**inner, Expr::Call(c, a) if a.is_empty()
+            && matches!(&**c, Expr::Member(d, m) if m == "getTime"
+                && matches!(&**d, Expr::Call(f, b) if b.is_empty() && path(f).as_deref() == Some("Date")))),
+        Expr::Call(c, a) if a.is_empty() => {
+            path(c).as_deref() == Some("Date.now")
+                || matches!(&**c, Expr::Member(inner, m) if m == "getTime" && is_new_date(inner))
+        }
+        _ => false,
+    };
+    let seconds =
+        |x: &Expr| matches!(x, Expr::Binary("/", ms, k) if millis(ms) && **k == Expr::Num(1000.0));
+    match e {
+        Expr::Call(c, a) => {
+            matches!(
+                path(c).as_deref(),
+                Some("Math.floor" | "Math.round" | "Math.trunc" | "parseInt")
+            ) && a.first().is_some_and(seconds)
+        }
+        Expr::Binary("|", x, zero) => seconds(x) && **zero == Expr::Num(0.0),
+        _ => false,
+    }
 }
 
 /// Modules a script may `require` whose calls the import reads (or that hold nothing to run).

@@ -4033,3 +4033,22 @@ fn a_local_assigned_again_is_not_written_in() {
     assert!(parse("if (a) { n++; }").assigns("n"));
     assert!(!parse("const n = found ? 1 : 2;").assigns("found"));
 }
+
+#[test]
+fn seconds_since_1970_are_the_timestamp_function() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "pm.environment.set('a', Math.floor(Date.now() / 1000));",
+            "pm.environment.set('b', Math.round(new Date().getTime() / 1000));",
+            "pm.variables.set('c', 'x-' + parseInt(Date.now() / 1000));",
+            "pm.variables.set('d', Math.floor(Date.now() / 100));",
+        ],
+    );
+    let v = out(&s);
+    assert_eq!(v["sets"]["a"], json!("{{ timestamp() }}"), "{v}");
+    assert_eq!(v["sets"]["b"], json!("{{ timestamp() }}"), "{v}");
+    assert_eq!(v["sets"]["c"], json!("x-{{ timestamp() }}"), "{v}");
+    // Tenths of a second are no timestamp.
+    assert_ne!(v["sets"]["d"], json!("{{ timestamp() }}"), "{v}");
+}
