@@ -2,7 +2,10 @@
 //! data.access_token)`, `set("name", data.first + " " + data.last)`. yarc captures values as
 //! they are, so each part read from the response is captured under a name of its own
 //! (`JWT_from_response`) and the joined text is given before the next request (`set:` there),
-//! when Postman's set has happened too.
+//! when Postman's set has happened too. A value the script computes from a response field
+//! (`data.code.toUpperCase()`, `data.created.substring(0, 10)`,
+//! `headers.get("Authorization").split(" ")[1]`) is given the same way: the field captured as
+//! it is, the computation a template of it.
 
 use super::js::Expr;
 use super::{Converter, Done, Phase, Subject, adds, unwrap_conversion};
@@ -55,6 +58,75 @@ impl Converter {
             .after
             .set(name, Y::str(format!("{{{{ {} }}}}", pieces.join(" ~ "))));
         Some(Done::Converted)
+    }
+}
+
+impl Converter {
+    /// `set(name, f(data.x))` in a test script, where `f` is what templates can compute
+    /// (text methods, `split(sep)[i]`, arithmetic, conversions): each response field read is
+    /// captured as it is (a field that is not there fails the request, as the script throws
+    /// in Postman) and the computed value is given before the next request. Not behind a
+    /// guard: there Postman leaves the variable as it was.
+    pub(super) fn derived_capture(
+        &mut self,
+        name: &str,
+        value: &Expr,
+        guarded: bool,
+    ) -> Option<Done> {
+        if self.phase != Phase::Test || guarded {
+            return None;
+        }
+        let mut captures: Vec<(String, Y)> = Vec::new();
+        let with = self.with_captures(value, name, &mut captures)?;
+        if captures.is_empty() {
+            return None;
+        }
+        let template = self.jinja(&with)?;
+        for (helper, capture) in captures {
+            self.out.capture.set(helper, capture);
+        }
+        self.out.captures += 1;
+        self.out
+            .after
+            .set(name, Y::str(format!("{{{{ {template} }}}}")));
+        Some(Done::Converted)
+    }
+
+    /// The expression with each part that reads a field of the response (not the whole body)
+    /// or a header in place as a name it is captured under.
+    fn with_captures(&self, e: &Expr, name: &str, captures: &mut Vec<(String, Y)>) -> Option<Expr> {
+        let source = match self.subject(e) {
+            Some(Subject::Json(p)) if p != "$" => Some(("json", p)),
+            Some(Subject::Header(h)) => Some(("header", h)),
+            _ => None,
+        };
+        if let Some((kind, read)) = source {
+            if captures.len() >= PARTS_MAX {
+                return None;
+            }
+            let helper = match captures.len() {
+                0 => format!("{name}_from_response"),
+                n => format!("{name}_from_response_{}", n + 1),
+            };
+            captures.push((helper.clone(), Y::Map(vec![(kind.into(), Y::str(read))])));
+            return Some(Expr::Jinja(helper));
+        }
+        let mut go = |x: &Expr| self.with_captures(x, name, captures).map(Box::new);
+        Some(match e {
+            Expr::Call(c, args) => {
+                let callee = match &**c {
+                    Expr::Member(of, m) => Box::new(Expr::Member(go(of)?, m.clone())),
+                    other => Box::new(other.clone()),
+                };
+                let args: Option<Vec<Expr>> = args.iter().map(|a| go(a).map(|b| *b)).collect();
+                Expr::Call(callee, args?)
+            }
+            Expr::Member(of, m) => Expr::Member(go(of)?, m.clone()),
+            Expr::Index(of, i) => Expr::Index(go(of)?, go(i)?),
+            Expr::Binary(op, a, b) => Expr::Binary(op, go(a)?, go(b)?),
+            Expr::Unary(op, x) => Expr::Unary(op, go(x)?),
+            other => other.clone(),
+        })
     }
 }
 

@@ -2884,6 +2884,9 @@ impl Converter {
         if let Some(text) = self.stringified(value) {
             return self.set_value(&name, key, value, Y::str(text), scope);
         }
+        if let Some(done) = self.or_text_capture(&name, value) {
+            return done;
+        }
         let or_empty = |source: (&str, Y)| {
             let kept = match &source {
                 ("json", Y::Str(p)) => self.unset_when_missing(p),
@@ -2897,21 +2900,6 @@ impl Converter {
             };
             Y::Map(vec![(source.0.into(), source.1), otherwise])
         };
-        // `pm.globals.set("href", found ? found.href : "N/A")`: the value, or that text.
-        if let (Phase::Test, Expr::Cond(c, then, otherwise)) = (self.phase, value)
-            && let (Some(Subject::Json(pc)), Some(Subject::Json(pt))) =
-                (self.subject(c), self.subject(then))
-            && pt.starts_with(&pc)
-            && let Some(fallback) = literal_y(otherwise)
-        {
-            let capture = Y::Map(vec![
-                ("json".into(), Y::str(pt)),
-                ("default".into(), fallback),
-            ]);
-            self.out.capture.set(name, capture);
-            self.out.captures += 1;
-            return Done::Converted;
-        }
         let capture = match (self.phase, self.subject(unwrap_conversion(value))) {
             (Phase::Test, Some(Subject::Json(p))) => or_empty(("json", Y::str(p))),
             (Phase::Test, Some(Subject::Xml(p))) if !p.is_empty() => or_empty(("xml", Y::str(p))),
@@ -2938,11 +2926,34 @@ impl Converter {
             }
             (_, Some(Subject::Value(v))) => return self.set_value(&name, key, value, v, scope),
             (Phase::ScopeTest, Some(_)) => return Done::Kept(KEPT_SCOPE_CAPTURE),
-            _ => return Done::Kept(KEPT_COMPUTED),
+            _ => {
+                return self
+                    .derived_capture(&name, value, guarded)
+                    .unwrap_or(Done::Kept(KEPT_COMPUTED));
+            }
         };
         self.out.capture.set(name, capture);
         self.out.captures += 1;
         Done::Converted
+    }
+
+    /// `pm.globals.set("href", found ? found.href : "N/A")`: the value, or that text.
+    fn or_text_capture(&mut self, name: &str, value: &Expr) -> Option<Done> {
+        if let (Phase::Test, Expr::Cond(c, then, otherwise)) = (self.phase, value)
+            && let (Some(Subject::Json(pc)), Some(Subject::Json(pt))) =
+                (self.subject(c), self.subject(then))
+            && pt.starts_with(&pc)
+            && let Some(fallback) = literal_y(otherwise)
+        {
+            let capture = Y::Map(vec![
+                ("json".into(), Y::str(pt)),
+                ("default".into(), fallback),
+            ]);
+            self.out.capture.set(name, capture);
+            self.out.captures += 1;
+            return Some(Done::Converted);
+        }
+        None
     }
 
     /// A set() of a value known before the response (a literal, `{{ var }}`, a made-up value):

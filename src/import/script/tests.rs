@@ -4052,3 +4052,33 @@ fn seconds_since_1970_are_the_timestamp_function() {
     // Tenths of a second are no timestamp.
     assert_ne!(v["sets"]["d"], json!("{{ timestamp() }}"), "{v}");
 }
+
+#[test]
+fn a_value_computed_from_a_response_field_is_captured_then_computed() {
+    let s = test(&[
+        "const res = pm.response.json();",
+        "pm.environment.set('code', res.code.toUpperCase());",
+        "pm.environment.set('tok', pm.response.headers.get('X-Auth').split(' ')[1]);",
+        "if (res.day) { pm.environment.set('day', res.day.substring(0, 10)); }",
+    ]);
+    let v = out(&s);
+    assert_eq!(
+        v["capture"]["code_from_response"],
+        json!({"json": "$.code"}),
+        "{v}"
+    );
+    assert_eq!(
+        v["capture"]["tok_from_response"],
+        json!({"header": "X-Auth"}),
+        "{v}"
+    );
+    let after = yaml_out::to_string(&s.after);
+    assert!(
+        after
+            .to_string()
+            .contains("code_from_response | string) | upper"),
+        "{after}"
+    );
+    // Behind a guard Postman keeps the old value: not converted.
+    assert!(v["capture"].get("day_from_response").is_none(), "{v}");
+}
