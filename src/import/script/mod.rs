@@ -3229,6 +3229,14 @@ impl Converter {
             (Subject::Json(p), Expr::Num(n)) if n.fract() == 0.0 && *n >= 0.0 => {
                 Some(Subject::Json(format!("{p}[{n}]")))
             }
+            // `list[list.length - 1]`: the last item (`[-1]`); `- 2`, the one before it.
+            (Subject::Json(p), Expr::Binary("-", len, k))
+                if matches!(&**len, Expr::Member(of, m) if m == "length" && **of == *inner)
+                    && matches!(&**k, Expr::Num(k) if k.fract() == 0.0 && *k >= 1.0 && *k <= 1e6) =>
+            {
+                let Expr::Num(k) = &**k else { return None };
+                Some(Subject::Json(format!("{p}[-{k}]")))
+            }
             _ => match (inner, index) {
                 (Expr::Ident(h), Expr::Str(name)) if h == "responseHeaders" => {
                     Some(Subject::Header(name.clone()))

@@ -4082,3 +4082,22 @@ fn a_value_computed_from_a_response_field_is_captured_then_computed() {
     // Behind a guard Postman keeps the old value: not converted.
     assert!(v["capture"].get("day_from_response").is_none(), "{v}");
 }
+
+#[test]
+fn the_last_item_of_a_list_is_index_minus_one() {
+    let s = test(&[
+        "const res = pm.response.json();",
+        "pm.environment.set('last', res.items[res.items.length - 1].id);",
+        "pm.environment.set('before', res.items[res.items.length - 2].id);",
+        "pm.environment.set('other', res.items[res.other.length - 1].id);",
+    ]);
+    let v = out(&s);
+    assert_eq!(v["capture"]["last"]["json"], json!("$.items[-1].id"), "{v}");
+    assert_eq!(
+        v["capture"]["before"]["json"],
+        json!("$.items[-2].id"),
+        "{v}"
+    );
+    // The length of another list is no position in this one.
+    assert!(v["capture"].get("other").is_none(), "{v}");
+}
