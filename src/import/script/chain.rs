@@ -174,6 +174,11 @@ pub(super) fn assertion(cx: &Converter, e: &Expr, out: &mut Staged) -> bool {
                     _ => false,
                 }
             }
+            // `pm.expect(typeof data.id).to.eql("number")`: as `typeof data.id === "number"`.
+            None if let Some((t, negate)) = type_name_equal(x, &steps) => {
+                let cond = Expr::Binary("===", Box::new(x.clone()), Box::new(Expr::Str(t)));
+                boolean(cx, &cond, negate, out)
+            }
             None if let Some((s, re, negate)) = any_case(cx, x, &steps) => {
                 add(out, s, "matches", Y::str(re), negate)
                     && out.0.iter().all(|(s, p, v, n)| fits(s, p, v, *n))
@@ -249,6 +254,19 @@ fn member_of(cx: &Converter, steps: &[Step<'_>]) -> Option<(Subject, bool)> {
 /// and whether negated.
 fn equal_to(cx: &Converter, steps: &[Step<'_>]) -> Option<(Subject, bool)> {
     argument_of(cx, steps, &["equal", "equals", "eq", "eql", "eqls"])
+}
+
+/// `typeof x` checked to equal a type's name: the name, and whether negated.
+fn type_name_equal(x: &Expr, steps: &[Step<'_>]) -> Option<(String, bool)> {
+    let Expr::Unary("typeof", _) = x else {
+        return None;
+    };
+    match one_step(steps)? {
+        (w, [Expr::Str(t)], negate) if ["equal", "equals", "eq", "eql", "eqls"].contains(&w) => {
+            Some((t.clone(), negate))
+        }
+        _ => None,
+    }
 }
 
 /// `x.toLowerCase()` (or `.toUpperCase()`) checked to include or equal a text written in that
@@ -884,7 +902,7 @@ fn response_steps(cx: &Converter, steps: &[Step<'_>], out: &mut Staged) -> bool 
                 Some(v) => (Subject::Json("$".into()), "equals", v, negate),
                 None => return false,
             },
-            ("withBody" | "body", None) => (
+            ("withBody" | "body", None) | ("body", Some([])) => (
                 Subject::Length(Box::new(Subject::Body)),
                 "gt",
                 Y::Num(0.into()),

@@ -4101,3 +4101,25 @@ fn the_last_item_of_a_list_is_index_minus_one() {
     // The length of another list is no position in this one.
     assert!(v["capture"].get("other").is_none(), "{v}");
 }
+
+#[test]
+fn a_type_name_compared_and_a_body_asked_for_are_checks() {
+    let s = test(&[
+        "pm.test('typeof', () => { pm.expect(typeof pm.response.json().id).to.eql('number'); });",
+        "pm.test('not text', () => { pm.expect(typeof pm.response.json().n).to.not.equal('string'); });",
+        "pm.test('has body', () => { pm.response.to.have.body(); });",
+    ]);
+    let v = out(&s);
+    assert_eq!(
+        v["expect"]["json"]["$.id"],
+        json!({"type": "number"}),
+        "{v}"
+    );
+    assert_eq!(
+        v["expect"]["json"]["$.n"],
+        json!({"not": {"type": "string"}}),
+        "{v}"
+    );
+    assert_eq!(v["expect"]["body"], json!({"length": {"gt": 0}}), "{v}");
+    assert_eq!((s.assertions, s.assertions_seen), (3, 3));
+}
