@@ -677,6 +677,8 @@ impl Converter {
                     .or_else(|| self.thrown_check(cond))
                     .unwrap_or_else(|| self.flow(s))
             }
+            // `if (!token) { console.log("no token") }`: nothing happens either way.
+            StmtKind::If(cond, ..) if says_only(s) && cannot_throw(cond) => Done::Converted,
             StmtKind::If(cond, then, otherwise) if self.asserting_if(cond, then, otherwise) => {
                 match self.statements(then) {
                     true => Done::Converted,
@@ -2790,6 +2792,20 @@ impl Converter {
                     self.out.query.set(k.into_owned(), Y::str(v.into_owned()));
                 }
                 return Some(Done::Converted);
+            }
+            // `"ts=" + Date.now()`: one parameter, its value made.
+            [Expr::Binary("+", head, value)] => {
+                let Expr::Str(head) = &**head else {
+                    return Some(Done::Kept(KEPT_COMPUTED));
+                };
+                let key = head.strip_suffix('=').filter(|k| !k.contains(['&', '=']));
+                return Some(match (key, self.value(value)) {
+                    (Some(key), Some(v)) if !key.is_empty() => {
+                        self.out.query.set(key.to_string(), v);
+                        Done::Converted
+                    }
+                    _ => Done::Kept(KEPT_COMPUTED),
+                });
             }
             _ => return Some(Done::Kept(KEPT_COMPUTED)),
         };
@@ -5078,6 +5094,24 @@ fn grants(fields: &[(String, Expr)]) -> bool {
 /// function, which Newman lists as skipped.
 fn is_console_stmt(s: &Stmt) -> bool {
     matches!(&s.kind, StmtKind::Expr(e) if is_console(e) || is_pending_test(e))
+}
+
+/// A condition JavaScript evaluates without throwing: literals, names, variables read
+/// (`pm.environment.get("x")`), and `!`, comparisons, `&&`, `||` of those.
+fn cannot_throw(e: &Expr) -> bool {
+    match e {
+        Expr::Str(_) | Expr::Num(_) | Expr::Bool(_) | Expr::Null | Expr::Undefined => true,
+        Expr::Ident(_) => true,
+        Expr::Unary("typeof", x) => matches!(&**x, Expr::Ident(_)),
+        Expr::Unary("!", x) => cannot_throw(x),
+        Expr::Binary(_, a, b) => cannot_throw(a) && cannot_throw(b),
+        Expr::Call(c, args) => {
+            path(c).is_some_and(|p| {
+                p.starts_with("pm.") && (p.ends_with(".get") || p.ends_with(".has"))
+            }) && args.iter().all(|a| matches!(a, Expr::Str(_)))
+        }
+        _ => false,
+    }
 }
 
 /// [`is_console_stmt`], or an `if` (`else if (code == 404) { pm.test("Not Found") }`) whose

@@ -4123,3 +4123,21 @@ fn a_type_name_compared_and_a_body_asked_for_are_checks() {
     assert_eq!(v["expect"]["body"], json!({"length": {"gt": 0}}), "{v}");
     assert_eq!((s.assertions, s.assertions_seen), (3, 3));
 }
+
+#[test]
+fn an_if_that_only_logs_does_nothing_and_a_made_parameter_is_added() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "let token = pm.environment.get('token');",
+            "if (!token) { console.log('no token'); } else { console.log('token'); }",
+            "pm.request.url.addQueryParams('ts=' + Date.now());",
+            "if (pm.response.json().x) { console.log('x'); }",
+        ],
+    );
+    let v = yaml_out::to_string(&s.query);
+    assert!(v.contains("ts: \"{{ timestamp() * 1000 }}\""), "{v}");
+    // A condition that may throw (reading the response) is not nothing.
+    let kept: Vec<usize> = s.kept.iter().map(|k| k.0).collect();
+    assert_eq!(kept, vec![4], "{:?}", s.kept);
+}
