@@ -527,7 +527,7 @@ impl Chain<'_> {
         let (cx, negate, subject) = (self.cx, self.negate, &self.subject);
         let arg = |i: usize| args.and_then(|a| a.get(i));
         let mut put = |s: &Subject, p: &'static str, v: Y| {
-            out.0.push((s.clone(), p, v, negate));
+            out.0.push(lenient(s, p, v, negate));
         };
         match (word, args) {
             ("equal" | "equals" | "eq" | "eql" | "eqls", Some(_))
@@ -649,7 +649,7 @@ impl Chain<'_> {
     fn is(&self, word: &str, args: Option<&[Expr]>, out: &mut Staged) -> Option<bool> {
         let (negate, subject) = (self.negate, &self.subject);
         let mut put = |s: &Subject, p: &'static str, v: Y| {
-            out.0.push((s.clone(), p, v, negate));
+            out.0.push(lenient(s, p, v, negate));
         };
         match (word, args) {
             // chai takes a message after the type: `an("array", "'items' is not an array")`.
@@ -719,7 +719,7 @@ impl Chain<'_> {
     fn measures(&self, word: &str, args: Option<&[Expr]>, out: &mut Staged) -> Option<bool> {
         let (cx, negate, subject) = (self.cx, self.negate, &self.subject);
         let mut put = |s: &Subject, p: &'static str, v: Y| {
-            out.0.push((s.clone(), p, v, negate));
+            out.0.push(lenient(s, p, v, negate));
         };
         match (word, args) {
             ("length" | "lengthOf", Some(_)) => {
@@ -1172,6 +1172,22 @@ fn falsy(out: &mut Staged, s: &Subject, falsy_too: bool) {
     let empty = Y::Map(vec![("in".into(), values)]);
     out.0
         .push((s.clone(), "any", Y::Seq(vec![missing, empty]), false));
+}
+
+/// A check as staged, where chai passes more than yarc's predicate would: `.to.not.equal(null)`
+/// (`.not.be.null`) passes on a field that is not there (undefined is not null), which
+/// `not: { equals: null }` fails — so missing, or not null.
+fn lenient(s: &Subject, p: &'static str, v: Y, negate: bool) -> (Subject, &'static str, Y, bool) {
+    let single = matches!(s, Subject::Json(path) if !path.contains('*') && !path.contains("[?"));
+    if negate && p == "equals" && v == Y::Null && single {
+        let missing = Y::Map(vec![("exists".into(), Y::Bool(false))]);
+        let not_null = Y::Map(vec![(
+            "not".into(),
+            Y::Map(vec![("equals".into(), Y::Null)]),
+        )]);
+        return (s.clone(), "any", Y::Seq(vec![missing, not_null]), false);
+    }
+    (s.clone(), p, v, negate)
 }
 
 fn add(out: &mut Staged, s: Subject, p: &'static str, v: Y, negate: bool) -> bool {

@@ -4141,3 +4141,21 @@ fn an_if_that_only_logs_does_nothing_and_a_made_parameter_is_added() {
     let kept: Vec<usize> = s.kept.iter().map(|k| k.0).collect();
     assert_eq!(kept, vec![4], "{:?}", s.kept);
 }
+
+#[test]
+fn not_equal_to_null_passes_on_a_missing_value_as_chai_does() {
+    let s = test(&[
+        "pm.test('t', () => { pm.expect(pm.response.json().token).to.not.equal(null); });",
+        "pm.test('u', () => { pm.expect(pm.response.json().items[0].id).to.not.be.null; });",
+        "pm.test('v', () => { pm.expect(pm.response.json().name).to.not.equal('x'); });",
+    ]);
+    let v = out(&s);
+    let lenient = json!({"any": [{"exists": false}, {"not": {"equals": null}}]});
+    assert_eq!(v["expect"]["json"]["$.token"], lenient, "{v}");
+    assert_eq!(v["expect"]["json"]["$.items[0].id"], lenient, "{v}");
+    assert_eq!(
+        v["expect"]["json"]["$.name"],
+        json!({"not": {"equals": "x"}}),
+        "{v}"
+    );
+}
