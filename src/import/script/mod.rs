@@ -3202,6 +3202,7 @@ impl Converter {
                     || self.method_jinja(c, a).is_some()
             }
             Expr::Index(list, i) => self.index_jinja(list, i).is_some(),
+            Expr::Cond(..) => true,
             _ => false,
         };
         if computed {
@@ -3394,6 +3395,25 @@ impl Converter {
         None
     }
 
+    /// `pm.iterationData.has("n") ? pm.iterationData.get("n") : 5`: minijinja's `a if c else
+    /// b`, a variable asked for by `has` being defined and not empty (other conditions are
+    /// true as JavaScript reads them: minijinja's truth is the same for texts, numbers, none).
+    fn cond_jinja(&self, c: &Expr, a: &Expr, b: &Expr) -> Option<String> {
+        let cond = match self.subject(c) {
+            // The import declares a variable the export does not define as "": not set.
+            Some(Subject::VarSet(name)) => {
+                let n = super::vars::ident(&name);
+                format!("({n} is defined and {n} != \"\")")
+            }
+            _ => self.jinja(c)?,
+        };
+        Some(format!(
+            "({} if {cond} else {})",
+            self.jinja(a)?,
+            self.jinja(b)?
+        ))
+    }
+
     /// A template literal: the value it is, or (`${k}=${params[k]}` of a value only a
     /// template can say) its parts each known before the request, joined as text.
     fn template_jinja(&self, e: &Expr, parts: &[js::TemplatePart]) -> Option<String> {
@@ -3441,6 +3461,7 @@ impl Converter {
             Expr::Bool(b) => b.to_string(),
             Expr::Null | Expr::Undefined => "none".into(),
             Expr::Template(parts) => self.template_jinja(e, parts)?,
+            Expr::Cond(c, a, b) => self.cond_jinja(c, a, b)?,
             Expr::Ident(_) | Expr::Member(..) | Expr::Index(..) => match self.subject(e)? {
                 Subject::Value(v) => jinja_of(&v)?,
                 _ => return None,
@@ -3615,7 +3636,8 @@ impl Converter {
                 "pm.variables.has"
                 | "pm.environment.has"
                 | "pm.collectionVariables.has"
-                | "pm.globals.has",
+                | "pm.globals.has"
+                | "pm.iterationData.has",
             ) => Some(Subject::VarSet(arg(0)?)),
             Some(
                 name @ ("pm.variables.replaceIn"

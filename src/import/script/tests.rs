@@ -4159,3 +4159,26 @@ fn not_equal_to_null_passes_on_a_missing_value_as_chai_does() {
         "{v}"
     );
 }
+
+#[test]
+fn a_condition_on_a_variable_is_an_inline_if() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "const n = pm.iterationData.has('count') ? pm.iterationData.get('count') : 5;",
+            "pm.variables.set('count', n);",
+            "pm.variables.set('mode', pm.environment.get('loud') ? 'verbose' : 'quiet');",
+        ],
+    );
+    let v = out(&s);
+    assert_eq!(
+        v["sets"]["count"],
+        json!("{{ (count if (count is defined and count != \"\") else 5) }}"),
+        "{v}"
+    );
+    assert_eq!(
+        v["sets"]["mode"],
+        json!("{{ (\"verbose\" if loud else \"quiet\") }}"),
+        "{v}"
+    );
+}
