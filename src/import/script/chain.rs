@@ -174,6 +174,19 @@ pub(super) fn assertion(cx: &Converter, e: &Expr, out: &mut Staged) -> bool {
                     _ => false,
                 }
             }
+            // `pm.expect(parseFloat(data.amount)).to.be.above(0)`: yarc compares a text that
+            // is a number as a number; `pm.expect(Number(data.count)).to.eql(3)`: 3 or "3".
+            None if let Some((s, number)) = numeric_subject(cx, x, &steps) => match number {
+                Some((n, negate)) => {
+                    let text = Y::str(n.to_string());
+                    let either = Y::Seq(vec![
+                        Y::Map(vec![("equals".into(), Y::Num(n))]),
+                        Y::Map(vec![("equals".into(), text)]),
+                    ]);
+                    add(out, s, "any", either, negate)
+                }
+                None => expect_steps(cx, s, &steps, out),
+            },
             // `pm.expect(typeof data.id).to.eql("number")`: as `typeof data.id === "number"`.
             None if let Some((t, negate)) = type_name_equal(x, &steps) => {
                 let cond = Expr::Binary("===", Box::new(x.clone()), Box::new(Expr::Str(t)));
@@ -254,6 +267,56 @@ fn member_of(cx: &Converter, steps: &[Step<'_>]) -> Option<(Subject, bool)> {
 /// and whether negated.
 fn equal_to(cx: &Converter, steps: &[Step<'_>]) -> Option<(Subject, bool)> {
     argument_of(cx, steps, &["equal", "equals", "eq", "eql", "eqls"])
+}
+
+/// `Number(x)`, `parseFloat(x)`, `parseInt(x)` of a field, compared (`above`, `below`, ...,
+/// `within`) or checked to equal a number: the field, and that number with the negation.
+fn numeric_subject(
+    cx: &Converter,
+    x: &Expr,
+    steps: &[Step<'_>],
+) -> Option<(Subject, Option<(serde_json::Number, bool)>)> {
+    const COMPARE: &[&str] = &[
+        "above",
+        "gt",
+        "greaterThan",
+        "below",
+        "lt",
+        "lessThan",
+        "least",
+        "gte",
+        "greaterThanOrEqual",
+        "most",
+        "lte",
+        "lessThanOrEqual",
+        "within",
+    ];
+    let Expr::Call(c, args) = x else {
+        return None;
+    };
+    let ([of] | [of, Expr::Num(_)]) = args.as_slice() else {
+        return None;
+    };
+    if !matches!(
+        path(c).as_deref(),
+        Some("Number" | "parseFloat" | "parseInt")
+    ) {
+        return None;
+    }
+    let s @ Subject::Json(_) = cx.subject(of)? else {
+        return None;
+    };
+    match one_step(steps)? {
+        (w, _, _) if COMPARE.contains(&w) => Some((s, None)),
+        (w, [Expr::Num(n)], negate) if ["equal", "equals", "eq", "eql"].contains(&w) => {
+            let n = match n.fract() == 0.0 && n.abs() < 9e15 {
+                true => serde_json::Number::from(*n as i64),
+                false => serde_json::Number::from_f64(*n)?,
+            };
+            Some((s, Some((n, negate))))
+        }
+        _ => None,
+    }
 }
 
 /// `typeof x` checked to equal a type's name: the name, and whether negated.
@@ -580,6 +643,20 @@ impl Chain<'_> {
                 };
                 put(subject, "in", v);
             }
+            // `have.members([a, b])`: those items in any order, no others; `include.members`:
+            // those among others. Of written texts, numbers and booleans, each once.
+            ("members", Some([Expr::Array(items)])) if !negate => {
+                let Some(values) = scalar_list(cx, items) else {
+                    return Some(false);
+                };
+                if !self.contains {
+                    let n = Y::Num(values.len().into());
+                    put(&Subject::Length(Box::new(subject.clone())), "equals", n);
+                }
+                for v in values {
+                    put(subject, "contains", v);
+                }
+            }
             _ => return None,
         }
         Some(true)
@@ -741,6 +818,21 @@ impl Chain<'_> {
             ("most" | "lte" | "lessThanOrEqual", Some(_)) => {
                 compare(cx, subject, "lte", args, &mut put)
             }
+            ("closeTo" | "approximately", Some([at, delta])) => {
+                let (Some(Y::Num(at)), Some(Y::Num(delta))) = (cx.value(at), cx.value(delta))
+                else {
+                    return Some(false);
+                };
+                let (Some(at), Some(delta)) = (at.as_f64(), delta.as_f64()) else {
+                    return Some(false);
+                };
+                let bound = |x: f64| serde_json::Number::from_f64(x).map(Y::Num);
+                let (Some(lo), Some(hi)) = (bound(at - delta), bound(at + delta)) else {
+                    return Some(false);
+                };
+                put(subject, "gte", lo);
+                put(subject, "lte", hi);
+            }
             ("within", Some([lo, hi])) => {
                 let (Some(lo), Some(hi)) = (cx.value(lo), cx.value(hi)) else {
                     return Some(false);
@@ -760,6 +852,19 @@ impl Chain<'_> {
         }
         Some(true)
     }
+}
+
+/// Written texts, numbers and booleans, none twice.
+fn scalar_list(cx: &Converter, items: &[Expr]) -> Option<Vec<Y>> {
+    let mut out: Vec<Y> = Vec::new();
+    for i in items {
+        let v = cx.value(i)?;
+        if !matches!(v, Y::Str(_) | Y::Num(_) | Y::Bool(_)) || out.contains(&v) {
+            return None;
+        }
+        out.push(v);
+    }
+    Some(out)
 }
 
 fn compare(
@@ -1215,12 +1320,13 @@ fn regex_test(
     }
 }
 
-fn membership(cx: &Converter, e: &Expr, negate: bool, out: &mut Staged) -> bool {
+/// `typeof x === "string"` (also `!==`, and `"undefined"`: there or not).
+fn type_of_equal(cx: &Converter, e: &Expr, negate: bool, out: &mut Staged) -> Option<bool> {
     if let Expr::Binary(op @ ("===" | "==" | "!==" | "!="), a, b) = e
         && let (Expr::Unary("typeof", x), Expr::Str(t)) = (&**a, &**b)
     {
         let eq = matches!(*op, "===" | "==") != negate;
-        return match (cx.subject(x), t.as_str()) {
+        return Some(match (cx.subject(x), t.as_str()) {
             (Some(s @ Subject::Json(_)), "undefined") => {
                 out.0.push((s, "exists", Y::Bool(!eq), false));
                 true
@@ -1230,7 +1336,14 @@ fn membership(cx: &Converter, e: &Expr, negate: bool, out: &mut Staged) -> bool 
                 true
             }
             _ => false,
-        };
+        });
+    }
+    None
+}
+
+fn membership(cx: &Converter, e: &Expr, negate: bool, out: &mut Staged) -> bool {
+    if let Some(done) = type_of_equal(cx, e, negate, out) {
+        return done;
     }
     let Expr::Call(callee, args) = e else {
         return false;
@@ -1281,6 +1394,19 @@ fn membership(cx: &Converter, e: &Expr, negate: bool, out: &mut Staged) -> bool 
             }
             None => false,
         },
+        (
+            "startsWith" | "endsWith",
+            s @ (Subject::Json(_) | Subject::Body | Subject::Header(_)),
+            a,
+        ) if let Some(v @ Y::Str(_)) = cx.value(a) => {
+            let p = if method == "startsWith" {
+                "starts_with"
+            } else {
+                "ends_with"
+            };
+            out.0.push((s, p, v, negate));
+            true
+        }
         ("hasOwnProperty", Subject::Json(p), Expr::Str(k)) => {
             out.0.push((
                 Subject::Json(child(&p, k)),

@@ -4182,3 +4182,37 @@ fn a_condition_on_a_variable_is_an_inline_if() {
         "{v}"
     );
 }
+
+#[test]
+fn numbers_read_from_text_members_starts_and_close_values_are_checks() {
+    let s = test(&[
+        "const res = pm.response.json();",
+        "pm.test('a', () => pm.expect(Number(res.count)).to.eql(3));",
+        "pm.test('b', () => pm.expect(parseFloat(res.amount)).to.be.above(0));",
+        "pm.test('c', () => pm.expect(res.tags).to.have.members(['a', 'b']));",
+        "pm.test('d', () => pm.expect(res.name.startsWith('wid')).to.be.true);",
+        "pm.test('e', () => pm.expect(res.ratio).to.be.closeTo(0.5, 0.25));",
+        "pm.test('f', () => pm.expect(res.more).to.include.members(['a']));",
+    ]);
+    let v = out(&s);
+    let j = &v["expect"]["json"];
+    assert_eq!(
+        j["$.count"],
+        json!({"any": [{"equals": 3}, {"equals": "3"}]}),
+        "{v}"
+    );
+    assert_eq!(j["$.amount"], json!({"gt": 0}), "{v}");
+    assert_eq!(
+        j["$.tags"],
+        json!({
+            "length": 2,
+            "not": {"type": "object"},
+            "all": [{"contains": "a"}, {"contains": "b"}]
+        }),
+        "{v}"
+    );
+    assert_eq!(j["$.name"], json!({"starts_with": "wid"}), "{v}");
+    assert_eq!(j["$.ratio"], json!({"gte": 0.25, "lte": 0.75}), "{v}");
+    assert_eq!(j["$.more"], json!({"contains": "a"}), "{v}");
+    assert_eq!((s.assertions, s.assertions_seen), (6, 6));
+}
