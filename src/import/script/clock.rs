@@ -576,6 +576,18 @@ impl Converter {
         // `new Date().toISOString().split("T")[0]` is read where the index is (`index_jinja`).
         let num = |e: &Expr| whole(constant(e)?);
         Some(match (method.as_str(), args) {
+            ("join", _) if !matches!(target, Expr::Array(_)) => {
+                // A list captured whole (`ids.join(",")`).
+                let sep = match args {
+                    [] => ",".to_string(),
+                    [Expr::Str(s)] => s.clone(),
+                    _ => return None,
+                };
+                let Expr::Jinja(list) = &target else {
+                    return None;
+                };
+                format!("({list} | join({}))", serde_json::to_string(&sep).ok()?)
+            }
             ("join", _) => {
                 let Expr::Array(items) = &target else {
                     return None;

@@ -76,8 +76,13 @@ impl Converter {
         if self.phase != Phase::Test || guarded {
             return None;
         }
+        // `let token = res.token || res.access_token` was bound as a condition.
+        let value = match value {
+            Expr::Ident(n) => self.bindings.get(n).unwrap_or(value),
+            v => v,
+        };
         let mut captures: Vec<(String, Y)> = Vec::new();
-        let with = self.with_captures(value, name, &mut captures)?;
+        let with = self.with_captures(value, name, &mut captures, false)?;
         if captures.is_empty() {
             return None;
         }
@@ -94,7 +99,17 @@ impl Converter {
 
     /// The expression with each part that reads a field of the response (not the whole body)
     /// or a header in place as a name it is captured under.
-    fn with_captures(&self, e: &Expr, name: &str, captures: &mut Vec<(String, Y)>) -> Option<Expr> {
+    ///
+    /// Under `||` (`res.token || res.access_token`) a field that is not there is `""`, which
+    /// minijinja's `or` passes over as JavaScript passes over `undefined`; `list.map(x =>
+    /// x.id)` (`$.list[*].id`) is the whole list.
+    fn with_captures(
+        &self,
+        e: &Expr,
+        name: &str,
+        captures: &mut Vec<(String, Y)>,
+        alternative: bool,
+    ) -> Option<Expr> {
         let source = match self.subject(e) {
             Some(Subject::Json(p)) if p != "$" => Some(("json", p)),
             Some(Subject::Header(h)) => Some(("header", h)),
@@ -108,10 +123,25 @@ impl Converter {
                 0 => format!("{name}_from_response"),
                 n => format!("{name}_from_response_{}", n + 1),
             };
-            captures.push((helper.clone(), Y::Map(vec![(kind.into(), Y::str(read))])));
+            let mut capture = vec![(kind.into(), Y::str(read.clone()))];
+            if kind == "json" && read.contains("[*]") {
+                capture.push(("all".into(), Y::Bool(true)));
+            }
+            if alternative {
+                capture.push(("default".into(), Y::str("")));
+            }
+            captures.push((helper.clone(), Y::Map(capture)));
             return Some(Expr::Jinja(helper));
         }
-        let mut go = |x: &Expr| self.with_captures(x, name, captures).map(Box::new);
+        if let Expr::Binary("||", a, b) = e {
+            let a = self.with_captures(a, name, captures, true)?;
+            let b = self.with_captures(b, name, captures, true)?;
+            return Some(Expr::Binary("||", Box::new(a), Box::new(b)));
+        }
+        let mut go = |x: &Expr| {
+            self.with_captures(x, name, captures, alternative)
+                .map(Box::new)
+        };
         Some(match e {
             Expr::Call(c, args) => {
                 let callee = match &**c {

@@ -4216,3 +4216,33 @@ fn numbers_read_from_text_members_starts_and_close_values_are_checks() {
     assert_eq!(j["$.more"], json!({"contains": "a"}), "{v}");
     assert_eq!((s.assertions, s.assertions_seen), (6, 6));
 }
+
+#[test]
+fn a_list_joined_and_one_field_or_another_are_captured_then_computed() {
+    let s = test(&[
+        "const res = pm.response.json();",
+        "pm.environment.set('ids', res.data.map(d => d.id).join(','));",
+        "let token = res.token || res.access_token;",
+        "pm.environment.set('tok', token);",
+    ]);
+    let v = out(&s);
+    assert_eq!(
+        v["capture"]["ids_from_response"],
+        json!({"json": "$.data[*].id", "all": true}),
+        "{v}"
+    );
+    assert_eq!(
+        v["capture"]["tok_from_response_2"],
+        json!({"json": "$.access_token", "default": ""}),
+        "{v}"
+    );
+    let after = yaml_out::to_string(&s.after);
+    assert!(
+        after.contains("(ids_from_response | join(\\\",\\\"))"),
+        "{after}"
+    );
+    assert!(
+        after.contains("(tok_from_response or tok_from_response_2)"),
+        "{after}"
+    );
+}
