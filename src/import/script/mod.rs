@@ -2216,6 +2216,25 @@ impl Converter {
         let Expr::Member(split, how) = &**last else {
             return None;
         };
+        // `h.substring(h.lastIndexOf("/") + 1)`: what follows the last slash.
+        if let ("substring" | "slice" | "substr", [Expr::Binary("+", at, one)]) =
+            (how.as_str(), args.as_slice())
+            && **one == Expr::Num(1.0)
+            && let Expr::Call(c, a) = &**at
+            && let (Expr::Member(of, m), [Expr::Str(slash)]) = (&**c, a.as_slice())
+            && m == "lastIndexOf"
+            && slash == "/"
+            && **of == **split
+        {
+            let of = match &**of {
+                Expr::Ident(n) => self.computed.get(n).map_or(&**of, |(v, ..)| v),
+                other => other,
+            };
+            return match self.subject(of)? {
+                Subject::Header(h) => Some(h),
+                _ => None,
+            };
+        }
         let at_end = (how == "pop" && args.is_empty()) || (how == "at" && is_minus_one(args));
         let Expr::Call(callee, sep) = &**split else {
             return None;

@@ -4246,3 +4246,16 @@ fn a_list_joined_and_one_field_or_another_are_captured_then_computed() {
         "{after}"
     );
 }
+
+#[test]
+fn what_follows_the_last_slash_of_a_header_is_a_regex_capture() {
+    let s = test(&[
+        "const h = pm.response.headers.get('Location');",
+        "pm.environment.set('id', h.substring(h.lastIndexOf('/') + 1));",
+        "pm.environment.set('other', h.substring(h.lastIndexOf('-') + 1));",
+    ]);
+    let v = out(&s);
+    assert_eq!(v["capture"]["id"]["header"], json!("Location"), "{v}");
+    assert_eq!(v["capture"]["id"]["regex"], json!("([^/]*)$"), "{v}");
+    assert!(v["capture"].get("other").is_none(), "{v}");
+}
