@@ -1051,6 +1051,19 @@ fn named_status(word: &str) -> Option<Y> {
 }
 
 /// Postman's `jsonBody("a.b[0]")` path (lodash) as a JSONPath.
+/// lodash's path (`items[0].name`) below a JSONPath, when it is only names and indexes.
+pub(super) fn lodash_path_from(base: &str, p: &str) -> Option<String> {
+    let plain = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '[' | ']' | '$');
+    if p.is_empty() || !p.chars().all(plain) {
+        return None;
+    }
+    let below = lodash_path(p);
+    Some(format!(
+        "{base}{}",
+        below.strip_prefix('$').unwrap_or(&below)
+    ))
+}
+
 fn lodash_path(p: &str) -> String {
     let mut out = String::from("$");
     for part in p.split('.') {
@@ -1341,6 +1354,23 @@ fn type_of_equal(cx: &Converter, e: &Expr, negate: bool, out: &mut Staged) -> Op
     None
 }
 
+/// What a call asks to be there: a header, a cookie, lodash's `_.has(data, "items[0].id")`.
+fn presence(cx: &Converter, callee: &Expr, args: &[Expr]) -> Option<Subject> {
+    match (path(callee).as_deref(), args) {
+        (Some("postman.getResponseHeader" | "pm.response.headers.has"), [Expr::Str(h), ..]) => {
+            Some(Subject::Header(h.clone()))
+        }
+        (Some("pm.cookies.has" | "postman.getResponseCookie"), [Expr::Str(c), ..]) => {
+            Some(Subject::Cookie(c.clone()))
+        }
+        (Some("_.has"), [of, Expr::Str(p)]) => match cx.subject(of)? {
+            Subject::Json(base) => Some(Subject::Json(lodash_path_from(&base, p)?)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 fn membership(cx: &Converter, e: &Expr, negate: bool, out: &mut Staged) -> bool {
     if let Some(done) = type_of_equal(cx, e, negate, out) {
         return done;
@@ -1359,16 +1389,7 @@ fn membership(cx: &Converter, e: &Expr, negate: bool, out: &mut Staged) -> bool 
         out.0.push((s, "type", Y::str(t), negate));
         return true;
     }
-    let exists = match (path(callee).as_deref(), args.first()) {
-        (Some("postman.getResponseHeader" | "pm.response.headers.has"), Some(Expr::Str(h))) => {
-            Some(Subject::Header(h.clone()))
-        }
-        (Some("pm.cookies.has" | "postman.getResponseCookie"), Some(Expr::Str(c))) => {
-            Some(Subject::Cookie(c.clone()))
-        }
-        _ => None,
-    };
-    if let Some(s) = exists {
+    if let Some(s) = presence(cx, callee, args) {
         return add(out, s, "exists", Y::Bool(!negate), false);
     }
     let Expr::Member(inner, method) = &**callee else {

@@ -3634,6 +3634,14 @@ impl Converter {
                 Subject::Body => Some(Subject::Json("$".into())),
                 _ => None,
             },
+            // lodash's `_.get(data, "items[0].name")`: that member (a default, a third
+            // argument, is not read).
+            Some("_.get") if args.len() == 2 => match self.subject(&args[0])? {
+                Subject::Json(base) => {
+                    Some(Subject::Json(chain::lodash_path_from(&base, &arg(1)?)?))
+                }
+                _ => None,
+            },
             // Postman's `xml2Json`: xml2js with `explicitArray: false` — an element is read by
             // its name as written (prefix and all), a repeated one is a list.
             Some("xml2Json") => match self.subject(args.first()?)? {

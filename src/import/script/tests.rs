@@ -4259,3 +4259,25 @@ fn what_follows_the_last_slash_of_a_header_is_a_regex_capture() {
     assert_eq!(v["capture"]["id"]["regex"], json!("([^/]*)$"), "{v}");
     assert!(v["capture"].get("other").is_none(), "{v}");
 }
+
+#[test]
+fn lodash_get_and_has_read_the_path_they_name() {
+    let s = test(&[
+        "const res = pm.response.json();",
+        "pm.test('b', () => pm.expect(_.get(res, 'data.items[0].name')).to.eql('x'));",
+        "pm.test('d', () => pm.expect(_.has(res, 'data.id')).to.be.true);",
+        "pm.test('e', () => pm.expect(_.get(res, 'a b')).to.eql('x'));",
+    ]);
+    let v = out(&s);
+    assert_eq!(
+        v["expect"]["json"]["$.data.items[0].name"],
+        json!("x"),
+        "{v}"
+    );
+    assert_eq!(
+        v["expect"]["json"]["$.data.id"],
+        json!({"exists": true}),
+        "{v}"
+    );
+    assert_eq!((s.assertions, s.assertions_seen), (2, 3));
+}
