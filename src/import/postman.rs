@@ -1662,7 +1662,8 @@ fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
     cx.current = Some(BTreeSet::new());
     let mut r = Y::map();
     let unique = cx.unique_name(name);
-    cx.whose = format!("request `{name}`");
+    // The name the collection file gives it: several requests of one export may share a name.
+    cx.whose = format!("request `{unique}`");
     r.set("name", Y::str(&unique));
     let described = node.get("description").or_else(|| req.get("description"));
     if let Some(d) = description(described, cx) {
@@ -3828,6 +3829,23 @@ mod tests {
         assert_eq!(col["defaults"]["set"]["api_key"], "{{ secret('API_KEY') }}");
         let secrets: Vec<&str> = out.report.secrets.iter().map(String::as_str).collect();
         assert_eq!(secrets, ["API_KEY", "CLIENT_SECRET", "REFRESH_TOKEN"]);
+    }
+
+    #[test]
+    fn a_secret_is_said_to_be_in_the_request_the_collection_names() {
+        let login = |pw: &str| {
+            json!({"name": "Create User", "request": {"method": "POST", "url": "https://a.example/u",
+                "body": {"mode": "raw", "raw": format!("{{\"password\": \"{pw}\"}}"),
+                    "options": {"raw": {"language": "json"}}}}})
+        };
+        let c = json!({"info": {"name": "c"}, "item": [login(""), login("Test123pw")]});
+        let out = import(&c, &[], &|_| true).expect("import");
+        let keys: Vec<&String> = out.report.secret_from.keys().collect();
+        assert_eq!(keys.len(), 1, "{keys:?}");
+        assert_eq!(
+            out.report.secret_from[keys[0]].describe(),
+            "the JSON field `password` of request `Create User (2)`"
+        );
     }
 
     #[test]

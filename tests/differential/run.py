@@ -424,13 +424,33 @@ def postman_values(fixture) -> dict:
 
 
 def find_item(node, kind: str, name: str):
-    """The first request (or folder) of that name, depth first, as the import met them."""
+    """The first request (or folder) of that name, depth first, as the import met them; a
+    request the import numbered (`Create User (3)`: the third of that name) by its place."""
+    found = find_item_named(node, kind, name)
+    m = re.match(r"(.*) \((\d+)\)$", name, re.S)
+    if found is not None or not m:
+        return found
+    same = [it for it in items_depth_first(node)
+            if str(it.get("name", "")).strip().lower() == m.group(1).strip().lower()
+            and isinstance(it.get("item"), list) == (kind == "folder")]
+    n = int(m.group(2))
+    return same[n - 1] if 0 < n <= len(same) else None
+
+
+def items_depth_first(node):
+    for it in node.get("item") or [] if isinstance(node, dict) else []:
+        if isinstance(it, dict):
+            yield it
+            yield from items_depth_first(it)
+
+
+def find_item_named(node, kind: str, name: str):
     for it in node.get("item") or [] if isinstance(node, dict) else []:
         if not isinstance(it, dict):
             continue
         if it.get("name") == name and (isinstance(it.get("item"), list)) == (kind == "folder"):
             return it
-        found = find_item(it, kind, name)
+        found = find_item_named(it, kind, name)
         if found is not None:
             return found
     return None
