@@ -1078,12 +1078,28 @@ fn schemeless_bases(cx: &Ctx<'_>) -> Vec<String> {
                 !values.is_empty()
                     && values.iter().all(|v| {
                         let v = v.trim();
-                        !v.is_empty() && !v.contains("://") && !v.starts_with(['{', '/', ':'])
+                        !v.is_empty() && !v.contains("://") && looks_like_host(v)
                     })
             })
         })
         .cloned()
         .collect()
+}
+
+/// `localhost:3000`, `127.0.0.1:8001/api`, `api.example.com`, `jira`: a host (and port and
+/// path) — not a placeholder for a whole base URL (`JIRA_BASEURL_VALUE`, `<your server>`),
+/// which a user fills in with its scheme.
+fn looks_like_host(v: &str) -> bool {
+    let host = v.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = match host.rsplit_once(':') {
+        Some((h, port)) if port.chars().all(|c| c.is_ascii_digit()) => h,
+        _ => host,
+    };
+    let label = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '.');
+    host.parse::<std::net::IpAddr>().is_ok()
+        || (!host.is_empty()
+            && host.chars().all(label)
+            && (host.contains('.') || !host.chars().any(|c| c.is_ascii_uppercase())))
 }
 
 /// Writes `http://` before every request URL that starts with `{{ name }}`; how many.
@@ -3829,6 +3845,27 @@ mod tests {
         assert_eq!(col["defaults"]["set"]["api_key"], "{{ secret('API_KEY') }}");
         let secrets: Vec<&str> = out.report.secrets.iter().map(String::as_str).collect();
         assert_eq!(secrets, ["API_KEY", "CLIENT_SECRET", "REFRESH_TOKEN"]);
+    }
+
+    #[test]
+    fn a_placeholder_for_a_base_url_is_no_host() {
+        for host in [
+            "localhost:3000",
+            "127.0.0.1:8001/api",
+            "api.example.com",
+            "jira",
+        ] {
+            assert!(looks_like_host(host), "{host}");
+        }
+        for not in [
+            "JIRA_BASEURL_VALUE",
+            "<your server>",
+            "YOUR_HOST",
+            "{{base}}",
+            "/api",
+        ] {
+            assert!(!looks_like_host(not), "{not}");
+        }
     }
 
     #[test]
