@@ -87,13 +87,30 @@ impl Converter {
             return None;
         }
         let template = self.jinja(&with)?;
+        // A field that is not there throws in Postman before the set: the variable keeps what
+        // it had, and later requests go out with it (the check that the field is there fails
+        // this request, as the script error does in Newman).
+        let mut there = Vec::new();
         for (helper, capture) in captures {
-            self.out.capture.set(helper, capture);
+            let Y::Map(mut entries) = capture else {
+                continue;
+            };
+            if !entries.iter().any(|(k, _)| k == "default") {
+                entries.push(("optional".into(), Y::Bool(true)));
+                there.push(format!("{helper} is defined"));
+            }
+            self.out.capture.set(helper, Y::Map(entries));
         }
         self.out.captures += 1;
-        self.out
-            .after
-            .set(name, Y::str(format!("{{{{ {template} }}}}")));
+        let ident = super::super::vars::ident(name);
+        let value = match there.is_empty() {
+            true => format!("{{{{ {template} }}}}"),
+            false => format!(
+                "{{{{ {template} if {} else ({ident} if {ident} is defined else \"\") }}}}",
+                there.join(" and ")
+            ),
+        };
+        self.out.after.set(name, Y::str(value));
         Some(Done::Converted)
     }
 
