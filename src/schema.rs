@@ -480,7 +480,7 @@ struct TimePredicates {
 enum Capture {
     /// A JSONPath: the first node it selects.
     Path(String),
-    Spec(CaptureSpec),
+    Spec(Box<CaptureSpec>),
 }
 
 #[derive(JsonSchema)]
@@ -506,6 +506,9 @@ struct CaptureSpec {
     optional: Option<bool>,
     /// true: how many items (or characters, or keys) the found value has, not the value.
     length: Option<bool>,
+    /// Checks of the response, as `expect` holds them, that must all hold for the capture to
+    /// be taken; otherwise the variable keeps the value it had and nothing fails.
+    when: Option<Expect>,
 }
 
 /// Polling: repeat until `until` (or `expect`) holds.

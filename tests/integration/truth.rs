@@ -783,6 +783,53 @@ requests:
 }
 
 #[test]
+fn a_capture_whose_when_does_not_hold_keeps_the_value_and_says_why_when_there_is_none() {
+    let w = World::new();
+    w.write(
+        "c.yaml",
+        r#"
+variables: { profile: start }
+requests:
+  - name: created elsewhere
+    method: POST
+    url: "{{ url }}/echo"
+    json: { id: p-1, url: made }
+    capture:
+      profile: { json: $.json.id, when: { status: 201 } }
+      made_url: { json: $.json.url, when: { status: 201 } }
+  - name: keeps the starting value
+    url: "{{ url }}/echo/{{ profile }}"
+    expect: { json: { $.path: /echo/start } }
+  - name: taken when it holds
+    method: POST
+    url: "{{ url }}/echo"
+    json: { id: p-2, ok: true }
+    capture:
+      profile: { json: $.json.id, when: { status: 200, json: { $.json.ok: true } } }
+  - name: sends the captured value
+    url: "{{ url }}/echo/{{ profile }}"
+    expect: { json: { $.path: /echo/p-2 } }
+  - name: needs what was never captured
+    url: "{{ url }}/echo/{{ made_url }}"
+"#,
+    );
+    w.yarc(&["run", "c.yaml"])
+        .expect_code(2)
+        .expect_contains("4 passed, 1 failed")
+        .expect_contains(
+            "not sent: needs `made_url`, which request `created elsewhere` captures only when its `when:` holds",
+        )
+        .expect_contains("and it did not");
+    w.write(
+        "bad.yaml",
+        "requests:\n  - name: x\n    url: \"{{ url }}/echo\"\n    capture: { a: { json: $.a, when: { stauts: 201 } } }\n",
+    );
+    w.yarc(&["check", "bad.yaml"])
+        .expect_code(2)
+        .expect_contains("stauts");
+}
+
+#[test]
 fn a_request_marked_to_fail_is_sent_checked_and_failed_with_its_reason() {
     let w = World::new();
     w.write(

@@ -331,6 +331,14 @@ impl Expect {
 }
 
 impl Request {
+    /// Every set of checks of its response: `expect`, `retry.until` and each capture's `when`.
+    pub fn expects(&self) -> impl Iterator<Item = &Expect> {
+        let until = self.retry.as_ref().and_then(|r| r.until.as_ref());
+        std::iter::once(&self.expect)
+            .chain(until)
+            .chain(self.captures.iter().filter_map(|c| c.when.as_ref()))
+    }
+
     /// No `expect.status` and no `retry.until` status: a 4xx or 5xx answer fails.
     pub fn fails_on_error_status(&self) -> bool {
         let until = self.retry.as_ref().and_then(|r| r.until.as_ref());
@@ -475,6 +483,10 @@ pub struct Capture {
     /// `length: true` — how many items (or characters, or keys) the found value has, not the
     /// value: what a Postman `set("n", data.items.length)` keeps.
     pub length: bool,
+    /// `when:` — checks of the response (as `expect:` holds them) that must all hold for the
+    /// capture to be taken; otherwise the variable keeps the value it had and nothing fails:
+    /// what a Postman `if (pm.response.code == 201) { set("url", data.url) }` does.
+    pub when: Option<Expect>,
 }
 
 #[derive(Debug, Clone)]

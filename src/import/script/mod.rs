@@ -438,6 +438,8 @@ struct Converter {
     /// Inside an `if` that guards a `set()`: when the guard fails Postman sets nothing and the
     /// variable keeps its value, so the capture is `optional`.
     guarded_set: bool,
+    /// Inside an `if` on the status: the checks each capture it holds gets as `when:`.
+    when: Option<Y>,
     /// What the `pm.test` being converted checks with `pm.expect(...)`, each with the line of
     /// its check: a set() of one of these after its check is guarded by it.
     checked: Vec<(usize, Expr)>,
@@ -536,6 +538,7 @@ impl Converter {
             guarded_set: false,
             checked: Vec::new(),
             gate_at: None,
+            when: None,
             lenient_items: false,
             at_line: 0,
             present: Vec::new(),
@@ -966,7 +969,74 @@ impl Converter {
     /// written unconditionally. When the guard fails Postman skips them and yarc fails them —
     /// loud, where dropping them would pass a request Postman fails.
     /// `if (res.error) { console.log(...) } else { pm.environment.set(...) }`: the sets.
+    ///
+    /// A guard on the status (`if (pm.response.code == 201)`) is a condition of the captures
+    /// it holds (`when: { status: 201 }`): on another status Postman sets nothing, and the
+    /// variables keep what they had.
     fn guarded(&mut self, cond: &Expr, then: &[Stmt], otherwise: &[Stmt]) -> Option<Done> {
+        let console_only = |b: &[Stmt]| b.iter().all(says_only);
+        let read_else = console_only(then) && !console_only(otherwise);
+        // Sets in both branches (`else { set("token", "") }`) are one value either way.
+        let when = match !console_only(then) && !console_only(otherwise) {
+            true => None,
+            false => self.capture_condition(cond, read_else),
+        };
+        let captured_before = self.out.capture.entries();
+        let outer = std::mem::replace(&mut self.when, when.clone());
+        let done = self.guarded_branch(cond, then, otherwise);
+        self.when = outer;
+        if let (Some(done), Some(when)) = (&done, when)
+            && matches!(done, Done::Converted | Done::Kept(_))
+        {
+            self.conditional_captures(&captured_before, &when);
+        }
+        done
+    }
+
+    /// The condition of a status guard, as the checks `when:` holds; None for any other.
+    fn capture_condition(&mut self, cond: &Expr, negate: bool) -> Option<Y> {
+        self.status_checks(|c, out| chain::boolean(c, cond, negate, out))
+    }
+
+    /// What `read` stages, as the checks a `when:` holds, when it checks the status alone.
+    fn status_checks(&mut self, read: impl FnOnce(&Self, &mut Staged) -> bool) -> Option<Y> {
+        if self.phase != Phase::Test || self.each_base.is_some() {
+            return None;
+        }
+        let mut staged = Staged::default();
+        if !read(self, &mut staged) {
+            return None;
+        }
+        let on_status = |s: &Subject| matches!(s, Subject::Status | Subject::Reason);
+        if !staged.0.iter().all(|(s, ..)| on_status(s)) {
+            return None;
+        }
+        let outer = std::mem::take(&mut self.out.expect);
+        let written = self.commit(staged);
+        let when = std::mem::replace(&mut self.out.expect, outer);
+        written.then_some(when)
+    }
+
+    /// Gives `when` to each capture written (or rewritten) since `before`.
+    fn conditional_captures(&mut self, before: &[(String, Y)], when: &Y) {
+        for (name, capture) in self.out.capture.entries() {
+            if before.iter().any(|(n, c)| n == &name && c == &capture) {
+                continue;
+            }
+            let mut capture = match capture {
+                Y::Str(path) => Y::Map(vec![("json".into(), Y::Str(path))]),
+                other => other,
+            };
+            // A test's own status check inside a status guard: the test's, the nearer.
+            if capture.get_mut("when").is_some() {
+                continue;
+            }
+            capture.set("when", when.clone());
+            self.out.capture.set(name, capture);
+        }
+    }
+
+    fn guarded_branch(&mut self, cond: &Expr, then: &[Stmt], otherwise: &[Stmt]) -> Option<Done> {
         let sets_only = |b: &[Stmt]| {
             b.iter().all(|s| {
                 is_console_stmt(s) || matches!(&s.kind, StmtKind::Expr(e) if set_call(e).is_some())
@@ -1027,7 +1097,8 @@ impl Converter {
             });
         }
         let mut all = true;
-        self.guarded_set = true;
+        // Under a status guard the set happens whenever the status holds: `when:` says so.
+        self.guarded_set = self.when.is_none();
         let found = self.present_in(cond);
         let before = self.present.len();
         self.present.extend(found);
@@ -1937,9 +2008,17 @@ impl Converter {
                     if chain::is_assertion(e) && !chain::passes_when_missing(e))
             })
             .map(|s| s.first);
+        // `pm.response.to.have.status(201)` first: a set() after it happens only on a 201.
+        let when = self.status_gate(body, gate);
+        let captured_before = self.out.capture.entries();
+        let outer_when = std::mem::replace(&mut self.when, when.clone());
         let outer_checked = std::mem::replace(&mut self.checked, checked);
         let outer_gate = std::mem::replace(&mut self.gate_at, gate);
         let mut all = self.statements(body);
+        self.when = outer_when;
+        if let Some(when) = &when {
+            self.conditional_captures(&captured_before, when);
+        }
         if !all && let (Some(first), Some(last)) = (body.first(), body.last()) {
             // A local kept at first and used by a set() after it is converted with it.
             all = !(first.first..=last.last).any(|l| self.reasons.contains_key(&l));
@@ -1951,6 +2030,19 @@ impl Converter {
             true => Done::Converted,
             false => Done::Kept(KEPT_AROUND),
         })
+    }
+
+    /// The status a test checks first (its gate), as a `when:`, when no set() comes before it:
+    /// every set() of the test then happens only with that status.
+    fn status_gate(&mut self, body: &[Stmt], gate: Option<usize>) -> Option<Y> {
+        let at = body.iter().position(|s| Some(s.first) == gate)?;
+        if body[..at].iter().any(|s| self.lines_with(s, SET_CALLS) > 0) {
+            return None;
+        }
+        let StmtKind::Expr(check) = &body[at].kind else {
+            return None;
+        };
+        self.status_checks(|c, out| chain::assertion(c, check, out))
     }
 
     /// `pm.environment.set("key", value)` and its kin, with the locals the value reads.

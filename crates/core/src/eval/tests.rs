@@ -260,6 +260,7 @@ fn captures_take_json_headers_regex_and_status() {
         source,
         default: None,
         optional: false,
+        when: None,
         length: false,
     };
     assert_eq!(
@@ -333,6 +334,7 @@ fn a_cookie_capture_takes_the_value_of_its_last_set_cookie() {
         source: CaptureSource::Cookie(name.into()),
         default: None,
         optional: false,
+        when: None,
         length: false,
     };
     assert_eq!(
@@ -415,6 +417,7 @@ json:
         source: CaptureSource::Json { path, all: false },
         default: None,
         optional: false,
+        when: None,
         length: false,
     };
     assert_eq!(capture(&c, &resp, &cx), Ok(serde_json::json!(2)));
@@ -440,6 +443,7 @@ fn a_header_capture_may_take_what_a_regex_matches_in_it() {
         ),
         default: None,
         optional: false,
+        when: None,
         length: false,
     };
     assert_eq!(

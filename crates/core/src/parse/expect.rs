@@ -322,6 +322,7 @@ impl Decoder {
                 let length = entry("length")
                     .and_then(|n| self.bool(n, "`length`"))
                     .unwrap_or(false);
+                let when = entry("when").map(|n| self.expect(n, "`when`"));
                 if optional && default.is_some() {
                     self.error(v.error(format!(
                         "capture `{var}` has both `default:` and `optional: true`: a value when nothing is found, or the value it had — say one"
@@ -334,6 +335,7 @@ impl Decoder {
                     default,
                     optional,
                     length,
+                    when,
                 });
             }
         }

@@ -152,7 +152,7 @@ pub const PREDICATES: &[&str] = &[
 pub const TIME: &[&str] = &["lt", "lte", "gt", "gte"];
 pub const CAPTURE: &[&str] = &[
     "json", "xml", "all", "header", "cookie", "regex", "status", "body", "default", "optional",
-    "length",
+    "length", "when",
 ];
 pub const RETRY: &[&str] = &[
     "attempts",

@@ -1051,11 +1051,7 @@ impl Planner {
         if let Some(a) = pr.auth.as_deref() {
             auth_templates(a, &mut templates);
         }
-        let mut expects = vec![&pr.req.expect];
-        if let Some(until) = pr.req.retry.as_ref().and_then(|r| r.until.as_ref()) {
-            expects.push(until);
-        }
-        for e in &expects {
+        for e in pr.req.expects() {
             for check in &e.checks {
                 self.check_target(check, base_dir);
                 for p in &check.predicates {
@@ -1753,12 +1749,9 @@ fn check_xpath(path: &crate::model::Selector) -> Result<(), Diagnostic> {
 /// The JSONPaths and XPaths of a request's checks and captures that are templates
 /// (`$.items[?(@.id == '{{ item_id }}')]`), as templates: their variables are read like any.
 fn path_templates(pr: &PlannedRequest) -> Vec<Template> {
-    let mut expects = vec![&pr.req.expect];
-    if let Some(until) = pr.req.retry.as_ref().and_then(|r| r.until.as_ref()) {
-        expects.push(until);
-    }
-    let checked = expects
-        .into_iter()
+    let checked = pr
+        .req
+        .expects()
         .flat_map(|e| &e.checks)
         .filter_map(|c| match &c.target {
             Target::Json(p) | Target::Xml(p) => Some(p),

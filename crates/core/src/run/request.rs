@@ -28,6 +28,11 @@ pub(super) struct UnitState<'u> {
     scopes: HashMap<usize, Resolved>,
     /// Variables an earlier request should have captured and did not, with why.
     lost: HashMap<String, String>,
+    /// Captures of the request being finished whose `when:` did not hold: not lost.
+    passed_over: Vec<String>,
+    /// Variables whose last capture was passed over by its `when:`, with why: said when a
+    /// later request needs one that has no value at all.
+    unmet: HashMap<String, String>,
 }
 
 impl<'u> UnitState<'u> {
@@ -38,6 +43,8 @@ impl<'u> UnitState<'u> {
             captures: Vars::new(),
             scopes: HashMap::new(),
             lost: HashMap::new(),
+            passed_over: Vec::new(),
+            unmet: HashMap::new(),
         }
     }
 
@@ -55,6 +62,24 @@ impl<'u> UnitState<'u> {
         for cap in &pr.req.captures {
             if rec.captures.iter().any(|(n, _)| n == &cap.var) || rec.state == State::Rendered {
                 self.lost.remove(&cap.var);
+                self.unmet.remove(&cap.var);
+                continue;
+            }
+            // A conditional capture not taken leaves the value as it was, as `optional` does:
+            // its condition did not hold, or there was no response to hold it against.
+            if cap.when.is_some() && rec.state != State::Failed
+                || self.passed_over.contains(&cap.var)
+            {
+                let how = match (self.passed_over.contains(&cap.var), rec.state) {
+                    (true, _) => "and it did not",
+                    (false, State::Skipped) => "but it was skipped",
+                    (false, _) => "but it could not complete",
+                };
+                let why = format!(
+                    "which request `{}` captures only when its `when:` holds ({}), {how}",
+                    rec.name, cap.span
+                );
+                self.unmet.insert(cap.var.clone(), why);
                 continue;
             }
             if cap.optional {
@@ -77,6 +102,7 @@ impl<'u> UnitState<'u> {
             };
             self.lost.insert(cap.var.clone(), why);
         }
+        self.passed_over.clear();
     }
 
     /// The request's `set:` values did not happen: later requests that need them are skipped.
@@ -88,6 +114,18 @@ impl<'u> UnitState<'u> {
             );
             self.lost.insert(set.name.clone(), because);
         }
+    }
+
+    /// Why the request cannot be sent: it needs a variable that has no value because a
+    /// capture's `when:` did not hold.
+    fn unmet_need(&self, pr: &PlannedRequest, vars: &Vars) -> Option<String> {
+        pr.needs.iter().find_map(|n| match vars.contains_key(n) {
+            true => None,
+            false => self
+                .unmet
+                .get(n)
+                .map(|why| format!("not sent: needs `{n}`, {why}")),
+        })
     }
 
     /// Why the request cannot be sent: it needs a value an earlier request did not capture.
@@ -208,6 +246,10 @@ impl Runner {
             return Err(Box::new(self.record(c, pr, State::Skipped, Some(why))));
         }
         let mut resolved = st.resolve(self, pr);
+        if let Some(why) = st.unmet_need(pr, &resolved.vars) {
+            st.lose_sets(pr, "it could not be built");
+            return Err(Box::new(self.record(c, pr, State::Invalid, Some(why))));
+        }
         if let Some((_, d)) = resolved.failed.iter().find(|(n, _)| pr.needs.contains(n)) {
             st.lose_sets(pr, "it could not be built");
             return Err(invalid(d));
@@ -299,6 +341,12 @@ impl Runner {
         rec.contract = hit;
         let mut capture_errors = Vec::new();
         for cap in &pr.req.captures {
+            if let Some(when) = &cap.when
+                && !eval::all_passed(&eval::evaluate(when, resp, &cx))
+            {
+                st.passed_over.push(cap.var.clone());
+                continue;
+            }
             let found = eval::capture(cap, resp, &cx).and_then(|v| {
                 if cap.length {
                     eval::length_of(v)
