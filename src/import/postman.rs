@@ -126,6 +126,8 @@ struct Ctx<'a> {
     optional: BTreeSet<String>,
     /// The variables every imported environment defines.
     in_every_env: Option<BTreeSet<String>>,
+    /// Names every environment of the import leaves empty (None without an environment).
+    empty_in_every_env: Option<BTreeSet<String>>,
     /// The variables some imported environment defines (known before the requests).
     in_some_env: BTreeSet<String>,
     /// Variables a URL starts with (`{{base_url}}/jobs`).
@@ -146,6 +148,9 @@ struct Ctx<'a> {
     script_reads: BTreeSet<String>,
     /// Variables a request or a check reads (where Newman leaves an unset one as written).
     request_reads: BTreeSet<String>,
+    /// Variables a `skip:` condition reads (`if (!pm.environment.get("token"))
+    /// pm.execution.skipRequest()`): asking whether one is set, so a secret may be unset.
+    condition_reads: BTreeSet<String>,
     /// The literal secret each `secret()` name stands for, so that two values never share one.
     secret_values: HashMap<String, String>,
     /// Where the auth being converted is (`folder \`Admin\``), to name its secrets.
@@ -218,6 +223,7 @@ impl<'a> Ctx<'a> {
             set_at: Default::default(),
             optional: BTreeSet::new(),
             in_every_env: None,
+            empty_in_every_env: None,
             in_some_env: BTreeSet::new(),
             url_starts: BTreeSet::new(),
             no_scheme: Vec::new(),
@@ -227,6 +233,7 @@ impl<'a> Ctx<'a> {
             written: HashMap::new(),
             script_reads: BTreeSet::new(),
             request_reads: BTreeSet::new(),
+            condition_reads: BTreeSet::new(),
             token_vars: Vec::new(),
             token_vars_after: Vec::new(),
             dispatch: Vec::new(),
@@ -616,6 +623,7 @@ pub(crate) fn import(
     cx.whose = "the collection".into();
     let variables = collection_variables(collection, &mut scope, &mut cx);
     let mut requests = requests;
+    empty_url_starts(&variables, &mut cx);
     for (name, why) in std::mem::take(&mut cx.skip_until_set) {
         skip_until_set(&mut requests, &name, &why);
     }
@@ -869,7 +877,15 @@ fn undeclared(variables: &mut Y, cx: &mut Ctx<'_>) {
                 key: name.clone(),
             };
             cx.report.secret_from.entry(env.clone()).or_insert(source);
-            (secret_ref(&env), Some("as a secret"))
+            let asked = cx.condition_reads.contains(&name) && !cx.request_reads.contains(&name);
+            match asked {
+                // Only asked whether it is set: unset is an answer, not a mistake.
+                true => (
+                    format!("{{{{ secret('{env}', default='') }}}}"),
+                    Some("as a secret"),
+                ),
+                false => (secret_ref(&env), Some("as a secret")),
+            }
         } else if cx.url_starts.contains(&name) {
             let uses = cx.url_start_uses.get(&name).copied().unwrap_or(0);
             // The base most requests share must be set before anything runs; another host a
@@ -1123,6 +1139,36 @@ fn add_scheme(items: &mut Y, name: &str) -> usize {
     n
 }
 
+/// A variable that starts URLs, left empty by the collection and every environment and set
+/// by a script line that was kept (`pm.environment.set("report_url", item.url)` in a loop):
+/// the requests it starts are skipped until it has a value — sent, they have no URL (Newman
+/// fails each), and `check` would refuse the whole collection for them.
+fn empty_url_starts(variables: &Y, cx: &mut Ctx<'_>) {
+    let Some(empty) = cx.empty_in_every_env.clone() else {
+        return;
+    };
+    let defined = variables.entries();
+    for name in cx.url_starts.clone() {
+        let collection_empty = defined
+            .iter()
+            .find(|(k, _)| k == &name)
+            .is_none_or(|(_, v)| matches!(v, Y::Str(t) if t.is_empty()));
+        let set_later = cx.runtime.contains(&name)
+            && !cx.captured_at.contains_key(&name)
+            && !cx.given.contains(&name);
+        if !(empty.contains(&name) && collection_empty && set_later) {
+            continue;
+        }
+        cx.skip_until_set.push((
+            name.clone(),
+            format!("`{name}` is set by a script yarc does not run: capture it, or set it, to run this request"),
+        ));
+        cx.report.notes.push(format!(
+            "`{name}` starts URLs but is empty in every environment and set only by a script line that was kept: the requests that use it are skipped until it is given a value"
+        ));
+    }
+}
+
 fn skip_until_set(items: &mut Y, name: &str, why: &str) {
     let Y::Seq(list) = items else { return };
     let start = format!("{{{{ {name} }}}}");
@@ -1253,6 +1299,16 @@ fn environment(env: &Value, cx: &mut Ctx<'_>) -> Result<(String, String, String)
     cx.in_every_env = Some(match cx.in_every_env.take() {
         Some(before) => before.intersection(&keys).cloned().collect(),
         None => keys,
+    });
+    let empty: BTreeSet<String> = vars
+        .entries()
+        .into_iter()
+        .filter(|(_, v)| matches!(v, Y::Str(t) if t.is_empty()))
+        .map(|(k, _)| k)
+        .collect();
+    cx.empty_in_every_env = Some(match cx.empty_in_every_env.take() {
+        Some(before) => before.intersection(&empty).cloned().collect(),
+        None => empty,
     });
     doc.set("variables", vars);
     let slug = crate::snapshot::slug(&name);
@@ -1700,6 +1756,7 @@ fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
         token,
         retry,
         exact_body,
+        skip: script_skip,
     } = item_scripts(node, name, &unique, cx);
     r.set("url", Y::str(item_url(req, &unique, cx)));
     if !query.is_empty_map() {
@@ -1725,7 +1782,7 @@ fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
     request_settings(node, name, &mut r, cx);
     let fetched: Vec<(String, Y)> = cx.token_vars.drain(vars_before..).collect();
     cx.token_vars_after.extend(fetched);
-    skip_if_needed(&unique, &mut r, cx);
+    skip_if_needed(&unique, script_skip, &mut r, cx);
     fail_if_needed(&mut r, cx);
     settle_reads(cx, &capture, &sets);
     if !sets.is_empty_map() {
@@ -1757,9 +1814,13 @@ fn request_settings(node: &Value, name: &str, r: &mut Y, cx: &mut Ctx<'_>) {
     }
 }
 
-/// `skip:` with the reasons the request cannot run as exported, if any.
-fn skip_if_needed(unique: &str, r: &mut Y, cx: &mut Ctx<'_>) {
+/// `skip:` with the reasons the request cannot run as exported, if any; else the one its
+/// pre-request script gives, if any.
+fn skip_if_needed(unique: &str, by_script: Option<String>, r: &mut Y, cx: &mut Ctx<'_>) {
     if cx.skip.is_empty() {
+        if let Some(skip) = by_script {
+            skip_by_script(skip, r, cx);
+        }
         return;
     }
     let why = std::mem::take(&mut cx.skip).join("; ");
@@ -1767,6 +1828,25 @@ fn skip_if_needed(unique: &str, r: &mut Y, cx: &mut Ctx<'_>) {
     if let Y::Map(entries) = r {
         entries.insert(1, ("skip".into(), Y::str(super::vars::literal(&why))));
     }
+}
+
+/// `skip:` from the request's pre-request script (`pm.execution.skipRequest()`), unless the
+/// request is skipped already; what its condition reads is only asked whether it is set.
+fn skip_by_script(skip: String, r: &mut Y, cx: &mut Ctx<'_>) {
+    let Y::Map(entries) = r else { return };
+    if entries.iter().any(|(k, _)| k == "skip") {
+        return;
+    }
+    let skip = Y::str(skip);
+    let before = cx.script_reads.clone();
+    note_reads(cx, &skip, Reader::Script);
+    let read = cx
+        .script_reads
+        .difference(&before)
+        .cloned()
+        .collect::<Vec<_>>();
+    cx.condition_reads.extend(read);
+    entries.insert(1, ("skip".into(), skip));
 }
 
 /// `fail:` with why Newman fails the request whatever it gets back, if it does.
@@ -2009,6 +2089,8 @@ struct ItemScripts {
     retry: Option<Y>,
     /// A script read its raw body text: it is sent as written.
     exact_body: bool,
+    /// Its pre-request script skips it (`pm.execution.skipRequest()`): `skip:`.
+    skip: Option<String>,
 }
 
 /// The request's URL as the export writes it (`{{base}}/x?id={{id}}`): what a pre-request
@@ -2068,6 +2150,7 @@ fn item_scripts(node: &Value, name: &str, unique: &str, cx: &mut Ctx<'_>) -> Ite
             ),
         };
         out.retry = s.retry.take().or(out.retry.take());
+        out.skip = out.skip.take().or(s.skip.take());
         out.exact_body |= s.raw_body_read;
         hide_literal_secrets(&mut s, cx);
         drop_shadowed_sets(&mut s, cx);
@@ -2124,8 +2207,10 @@ fn settle_reads(cx: &mut Ctx<'_>, capture: &Y, sets: &Y) {
         cx.reads.entry(name).or_insert(cx.request_no);
     }
     for (name, how) in capture.entries() {
-        if matches!(&how, Y::Map(m) if m.iter().any(|(k, v)| k == "optional" && matches!(v, Y::Bool(true))))
-        {
+        // Taken only when found (or when its condition holds): what it had before shows.
+        let kept =
+            |(k, v): &(String, Y)| k == "optional" && matches!(v, Y::Bool(true)) || k == "when";
+        if matches!(&how, Y::Map(m) if m.iter().any(kept)) {
             cx.optional.insert(name.clone());
         }
         cx.captured_at.entry(name).or_insert(cx.request_no);
@@ -2185,6 +2270,8 @@ fn note_reads(cx: &mut Ctx<'_>, sets: &Y, reader: Reader) {
             if crate::template::FUNCTIONS.contains(&name.as_str()) {
                 continue;
             }
+            // Read for its value: no longer only asked whether it is set.
+            cx.condition_reads.remove(&name);
             match reader {
                 Reader::Script => cx.script_reads.insert(name.clone()),
                 Reader::Request => cx.request_reads.insert(name.clone()),
@@ -4183,6 +4270,38 @@ mod tests {
     }
 
     #[test]
+    fn a_url_only_a_kept_script_sets_and_every_environment_leaves_empty_is_skipped_until_set() {
+        let loop_set = [
+            "var urls = {};",
+            "pm.response.json().output.forEach(function (o) { urls[o.type] = o.url; });",
+            "pm.environment.set('coverage_url', urls[pm.environment.get('kind')]);",
+        ];
+        let c = collection(json!([
+            {"name": "export", "request": {"url": "{{base}}/export"},
+             "event": [{"listen": "test", "script": {"exec": loop_set}}]},
+            {"name": "coverage", "request": {"url": "{{coverage_url}}"}},
+            {"name": "other", "request": {"url": "{{base}}/other"}},
+        ]));
+        let env = json!({"name": "e", "values": [
+            {"key": "base", "value": "http://localhost:1"},
+            {"key": "coverage_url", "value": ""},
+        ]});
+        let out = import(&c, &[env], &|_| true).expect("import");
+        let col: Value = serde_saphyr::from_str(&out.files[0].1).expect("yaml");
+        let skip = col["requests"][1]["skip"].as_str().expect(&out.files[0].1);
+        assert!(skip.contains("if not coverage_url"), "{skip}");
+        assert!(col["requests"][2].get("skip").is_none());
+        assert!(
+            out.report
+                .notes
+                .iter()
+                .any(|n| n.contains("`coverage_url` starts URLs")),
+            "{:?}",
+            out.report.notes
+        );
+    }
+
+    #[test]
     fn exports_of_the_postman_api_are_unwrapped() {
         let inner = collection(json!([{"name": "a", "request": {"url": "http://localhost:1/a"}}]));
         let env = json!({"environment": {"name": "e", "values": [{"key": "k", "value": "v"}]}});
@@ -4217,7 +4336,7 @@ mod tests {
         ]));
         let out = import(&c, &[], &|_| true).expect("import");
         let col: Value = serde_saphyr::from_str(&out.files[0].1).expect("yaml");
-        let skip = col["requests"][1]["skip"].as_str().expect("a skip");
+        let skip = col["requests"][1]["skip"].as_str().expect(&out.files[0].1);
         assert!(
             skip.contains("is set by a script yarc does not run"),
             "{skip}"

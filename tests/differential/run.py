@@ -609,6 +609,13 @@ def run_yarc(yarc, fixture, work, guard=None):
             if values.get(name) is not None:
                 # `@@` starts a value that begins with `@` (`@FILE` reads a file).
                 given = "@" + values[name] if str(values[name]).startswith("@") else values[name]
+                if len(str(given)) > 32768:
+                    # One argument holds at most 128 KiB (a script library kept in a
+                    # variable is larger): the value goes through a file.
+                    held = os.path.join(work, f"secret-{name}.txt")
+                    with open(held, "w") as f:
+                        f.write(str(values[name]))
+                    given = "@" + held
                 cmd += ["--secret-var", f"{name}={given}"]
                 result["secrets"][name] = values[name]
             else:

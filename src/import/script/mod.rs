@@ -88,6 +88,9 @@ pub(crate) struct Script {
     /// Values a test script sets that are made from what its captures take: given before
     /// the next request (`set:` there).
     pub after: Y,
+    /// `skip:` of the request: its pre-request script calls `pm.execution.skipRequest()`
+    /// (a template when it does so under a condition).
+    pub skip: Option<String>,
 }
 
 /// What the body, a header, the status... is called in the output.
@@ -136,6 +139,8 @@ pub(crate) enum Subject {
 }
 
 const KEPT_ASSERTION: &str = "assertion not understood";
+/// The reason a request its pre-request script skips (`pm.execution.skipRequest()`) shows.
+const SKIPPED_BY_SCRIPT: &str = "its pre-request script skips it (pm.execution.skipRequest())";
 const KEPT_FLOW: &str = "a condition, loop or function: yarc collections have no scripts";
 const KEPT_COMPUTED: &str = "a value a script computes";
 const KEPT_CONSOLE: &str = "console output";
@@ -694,6 +699,7 @@ impl Converter {
                 .or_else(|| self.once_polled(cond, then, otherwise))
                 .or_else(|| self.set_if_unset(cond, then, otherwise))
                 .or_else(|| self.guarded(cond, then, otherwise))
+                .or_else(|| self.skip_when(cond, then, otherwise))
             {
                 Some(done) => done,
                 None => self
@@ -1124,6 +1130,28 @@ impl Converter {
             true => Done::Converted,
             false => Done::Kept(KEPT_AROUND),
         })
+    }
+
+    /// `if (!pm.environment.get("token")) { pm.execution.skipRequest(); return; }` in a
+    /// pre-request script: `skip:` with the condition, which yarc renders before the request.
+    fn skip_when(&mut self, cond: &Expr, then: &[Stmt], otherwise: &[Stmt]) -> Option<Done> {
+        let skips = |s: &Stmt| matches!(&s.kind, StmtKind::Expr(e) if is_skip_request(e));
+        let only = then
+            .iter()
+            .all(|s| skips(s) || says_only(s) || matches!(s.kind, StmtKind::Return(None)));
+        if self.phase != Phase::PreRequest
+            || !otherwise.is_empty()
+            || !only
+            || !then.iter().any(skips)
+            || !self.unconditional()
+            || self.out.skip.is_some()
+        {
+            return None;
+        }
+        let test = self.condition_jinja(cond)?;
+        let why = serde_json::to_string(SKIPPED_BY_SCRIPT).ok()?;
+        self.out.skip = Some(format!("{{{{ {why} if {test} else \"\" }}}}"));
+        Some(Done::Converted)
     }
 
     /// `if (!pm.environment.get("key")) { pm.environment.set("key", value) }`: the set of
@@ -1889,6 +1917,13 @@ impl Converter {
     fn expression(&mut self, e: &Expr) -> Done {
         if let Some(done) = self.test_call(e).or_else(|| self.procedure_call(e)) {
             return done;
+        }
+        if is_skip_request(e) {
+            if self.phase != Phase::PreRequest || !self.unconditional() {
+                return Done::Kept(KEPT_FLOW);
+            }
+            self.out.skip = Some(super::vars::literal(SKIPPED_BY_SCRIPT));
+            return Done::Converted;
         }
         if let Some(body) = timeout_body(e) {
             // Newman waits for a script's timers before it ends: the callback's checks and
@@ -3510,19 +3545,43 @@ impl Converter {
     /// b`, a variable asked for by `has` being defined and not empty (other conditions are
     /// true as JavaScript reads them: minijinja's truth is the same for texts, numbers, none).
     fn cond_jinja(&self, c: &Expr, a: &Expr, b: &Expr) -> Option<String> {
-        let cond = match self.subject(c) {
-            // The import declares a variable the export does not define as "": not set.
-            Some(Subject::VarSet(name)) => {
-                let n = super::vars::ident(&name);
-                format!("({n} is defined and {n} != \"\")")
-            }
-            _ => self.jinja(c)?,
-        };
+        let cond = self.condition_jinja(c)?;
         Some(format!(
             "({} if {cond} else {})",
             self.jinja(a)?,
             self.jinja(b)?
         ))
+    }
+
+    /// A condition over values known before the request as a minijinja test: `!`, `&&`,
+    /// `||` and comparisons of what [`Self::jinja`] reads (truth is the same for texts,
+    /// numbers and none).
+    fn condition_jinja(&self, c: &Expr) -> Option<String> {
+        let side = |x: &Expr| self.condition_jinja(x);
+        Some(match c {
+            Expr::Unary("!", x) => format!("not {}", side(x)?),
+            Expr::Binary("&&", a, b) => format!("({} and {})", side(a)?, side(b)?),
+            Expr::Binary("||", a, b) => format!("({} or {})", side(a)?, side(b)?),
+            Expr::Binary(op @ ("===" | "==" | "!==" | "!=" | "<" | "<=" | ">" | ">="), a, b) => {
+                let op = match *op {
+                    "===" => "==",
+                    "!==" => "!=",
+                    other => other,
+                };
+                format!("({} {op} {})", self.jinja(a)?, self.jinja(b)?)
+            }
+            _ => match self.subject(c) {
+                // The import declares a variable the export does not define as "": not set.
+                Some(Subject::VarSet(name)) => {
+                    let n = super::vars::ident(&name);
+                    format!("({n} is defined and {n} != \"\")")
+                }
+                _ => match self.jinja(c)? {
+                    j if j.contains(' ') => format!("({j})"),
+                    j => j,
+                },
+            },
+        })
     }
 
     /// A template literal: the value it is, or (`${k}=${params[k]}` of a value only a
@@ -5969,3 +6028,9 @@ fn put_negated_all(entry: &mut Y, preds: Vec<(String, Y)>) {
 
 #[cfg(test)]
 mod tests;
+
+/// `pm.execution.skipRequest()`.
+fn is_skip_request(e: &Expr) -> bool {
+    matches!(e, Expr::Call(callee, args)
+        if args.is_empty() && path(callee).as_deref() == Some("pm.execution.skipRequest"))
+}

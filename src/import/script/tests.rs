@@ -4287,3 +4287,28 @@ fn lodash_get_and_has_read_the_path_they_name() {
     );
     assert_eq!((s.assertions, s.assertions_seen), (2, 3));
 }
+
+#[test]
+fn skip_request_in_a_pre_request_script_is_a_skip_and_elsewhere_is_kept() {
+    let s = run(Phase::PreRequest, &["pm.execution.skipRequest();"]);
+    assert_eq!(
+        s.skip.as_deref(),
+        Some("its pre-request script skips it (pm.execution.skipRequest())")
+    );
+    let s = run(
+        Phase::PreRequest,
+        &["if (pm.environment.get('mode') !== 'live') { pm.execution.skipRequest(); return; }"],
+    );
+    let skip = s.skip.as_deref().unwrap_or_default();
+    assert!(skip.contains("if (mode != \"live\") else \"\""), "{skip}");
+    // With an `else`, or in a test script (too late to skip), it stays a comment.
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "if (pm.environment.get('x')) { pm.execution.skipRequest(); } else { pm.environment.set('y', 1); }",
+        ],
+    );
+    assert!(s.skip.is_none() && !s.kept.is_empty());
+    let s = test(&["pm.execution.skipRequest();"]);
+    assert!(s.skip.is_none() && !s.kept.is_empty());
+}
