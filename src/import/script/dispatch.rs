@@ -23,6 +23,9 @@ use std::collections::BTreeSet;
 /// What reads the running request's name in a script.
 const NAMES: &[&str] = &["pm.info.requestName", "request.name"];
 
+/// What reads the running request's method (a folder's checks for `POST`, others for `GET`).
+const METHODS: &[&str] = &["pm.request.method", "request.method"];
+
 /// What a pre-request script reads of the request it runs for (not what adds to it:
 /// `pm.request.url.addQueryParams` stays the scope's).
 const REQUEST_READS: [&str; 12] = [
@@ -78,7 +81,7 @@ impl Dispatch {
         };
         let decides = named.iter().any(|&i| has_if(&statements[i]))
             || by_name.iter().any(|&i| sets(&statements[i]));
-        let probe = specialise(statements, &facts(phase, "\u{1}", "\u{1}"), |i| {
+        let probe = specialise(statements, &facts(phase, "\u{1}", "\u{1}", "\u{1}"), |i| {
             named.contains(&i)
         });
         let decidable = named.iter().all(|&i| !probe[i].iter().any(has_if));
@@ -132,10 +135,15 @@ impl Dispatch {
     /// part (what the branches read), then the part that reads the name with the name written
     /// in and every decision on it taken; and the lines of that part (a branch not taken is
     /// not this request's).
-    pub(crate) fn for_request(&self, name: &str, url: &str) -> (Vec<Stmt>, BTreeSet<usize>) {
+    pub(crate) fn for_request(
+        &self,
+        name: &str,
+        url: &str,
+        method: &str,
+    ) -> (Vec<Stmt>, BTreeSet<usize>) {
         let mut out = Vec::new();
         let mut mine = Vec::new();
-        let facts = facts(self.phase, name, url);
+        let facts = facts(self.phase, name, url, method);
         let specialised = specialise(&self.statements, &facts, |i| self.dependent.contains(&i));
         for (i, (part, original)) in specialised.into_iter().zip(&self.statements).enumerate() {
             if self.dependent.contains(&i) {
@@ -232,20 +240,25 @@ fn bound(b: &Binding) -> Vec<String> {
 /// What a script of `phase` reads of the request it runs for: its name, and in a pre-request
 /// script the URL as written (Newman's `request.url` there is `{{base}}/x`, not yet rendered).
 fn reads(phase: Phase) -> Vec<Expr> {
-    let mut out: Vec<Expr> = NAMES.iter().map(|n| name_expr(n)).collect();
+    let mut out: Vec<Expr> = NAMES.iter().chain(METHODS).map(|n| name_expr(n)).collect();
     if phase == Phase::PreRequest {
         out.push(name_expr("request.url"));
     }
     out
 }
 
-/// [`reads`] with what each is for the request named `name` at `url`.
-fn facts(phase: Phase, name: &str, url: &str) -> Vec<(Expr, Expr)> {
+/// [`reads`] with what each is for the request named `name` at `url`, sent with `method`.
+fn facts(phase: Phase, name: &str, url: &str, method: &str) -> Vec<(Expr, Expr)> {
+    let methods: Vec<Expr> = METHODS.iter().map(|m| name_expr(m)).collect();
     reads(phase)
         .into_iter()
         .map(|e| {
-            let url_read = e == name_expr("request.url");
-            (e, Expr::Str(if url_read { url } else { name }.to_string()))
+            let is = match &e {
+                e if *e == name_expr("request.url") => url,
+                e if methods.contains(e) => method,
+                _ => name,
+            };
+            (e, Expr::Str(is.to_string()))
         })
         .collect()
 }

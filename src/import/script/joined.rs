@@ -50,13 +50,26 @@ impl Converter {
         if captures.is_empty() {
             return None;
         }
+        // Under a status condition (`when:`) the helpers may take nothing: the variable then
+        // keeps what it had, as in Postman where the set does not run.
+        let there: Vec<String> = captures
+            .iter()
+            .map(|(helper, _)| format!("{helper} is defined"))
+            .collect();
         for (helper, capture) in captures {
             self.out.capture.set(helper, capture);
         }
         self.out.captures += 1;
-        self.out
-            .after
-            .set(name, Y::str(format!("{{{{ {} }}}}", pieces.join(" ~ "))));
+        let template = pieces.join(" ~ ");
+        let ident = super::super::vars::ident(name);
+        let value = match self.when.is_some() {
+            false => format!("{{{{ {template} }}}}"),
+            true => format!(
+                "{{{{ ({template}) if {} else ({ident} if {ident} is defined else \"\") }}}}",
+                there.join(" and ")
+            ),
+        };
+        self.out.after.set(name, Y::str(value));
         Some(Done::Converted)
     }
 }
@@ -97,6 +110,9 @@ impl Converter {
             };
             if !entries.iter().any(|(k, _)| k == "default") {
                 entries.push(("optional".into(), Y::Bool(true)));
+                there.push(format!("{helper} is defined"));
+            } else if self.when.is_some() {
+                // Its `when:` may not hold: then it takes nothing, default or not.
                 there.push(format!("{helper} is defined"));
             }
             self.out.capture.set(helper, Y::Map(entries));

@@ -299,7 +299,8 @@ pub(crate) fn convert_dispatched(
     url: &str,
     known: &Known,
 ) -> Script {
-    let (statements, owned) = d.for_request(name, url);
+    let method = request.text.map_or("GET", |t| t.method.as_str());
+    let (statements, owned) = d.for_request(name, url, method);
     let given = Given {
         body: request.body,
         name: Some(name),

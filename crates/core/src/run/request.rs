@@ -116,16 +116,19 @@ impl<'u> UnitState<'u> {
         }
     }
 
-    /// Why the request cannot be sent: it needs a variable that has no value because a
-    /// capture's `when:` did not hold.
-    fn unmet_need(&self, pr: &PlannedRequest, vars: &Vars) -> Option<String> {
-        pr.needs.iter().find_map(|n| match vars.contains_key(n) {
-            true => None,
-            false => self
-                .unmet
-                .get(n)
-                .map(|why| format!("not sent: needs `{n}`, {why}")),
-        })
+    /// Why a request could not be built, when it is a variable without a value because a
+    /// capture's `when:` did not hold: said in place of the template's "undefined".
+    fn unmet_need(&self, rec: &mut RequestRecord) {
+        let Some(message) = rec.message.as_deref() else {
+            return;
+        };
+        let unmet = self
+            .unmet
+            .iter()
+            .find(|(n, _)| message.contains(&format!("`{n}` is undefined")));
+        if let Some((n, why)) = unmet {
+            rec.message = Some(format!("not sent: needs `{n}`, {why}"));
+        }
     }
 
     /// Why the request cannot be sent: it needs a value an earlier request did not capture.
@@ -167,7 +170,12 @@ impl Runner {
             vars,
         } = match self.ready(c, pr, st) {
             Ok(ready) => ready,
-            Err(rec) => return *rec,
+            Err(mut rec) => {
+                if rec.state == State::Invalid {
+                    st.unmet_need(&mut rec);
+                }
+                return *rec;
+            }
         };
         let sent = request_findings(pr, &rendered, &self.redactor);
         if !eval::all_passed(&sent) {
@@ -246,10 +254,6 @@ impl Runner {
             return Err(Box::new(self.record(c, pr, State::Skipped, Some(why))));
         }
         let mut resolved = st.resolve(self, pr);
-        if let Some(why) = st.unmet_need(pr, &resolved.vars) {
-            st.lose_sets(pr, "it could not be built");
-            return Err(Box::new(self.record(c, pr, State::Invalid, Some(why))));
-        }
         if let Some((_, d)) = resolved.failed.iter().find(|(n, _)| pr.needs.contains(n)) {
             st.lose_sets(pr, "it could not be built");
             return Err(invalid(d));
