@@ -3773,7 +3773,52 @@ impl Converter {
         }
     }
 
+    /// cheerio over an XML answer: `cheerio.load(pm.response.text(), { xmlMode: true })` is
+    /// the document, whose `$("a > b")` selects what the XPath `//a/b` does; `.attr("code")`
+    /// reads the first element selected, `.text()` its text.
+    fn cheerio_call(&self, callee: &Expr, args: &[Expr]) -> Option<Subject> {
+        let arg = |i: usize| match args.get(i) {
+            Some(Expr::Str(s)) => Some(s.clone()),
+            _ => None,
+        };
+        match path(callee).as_deref() {
+            Some("cheerio.load") if xml_mode(args.get(1)) => match self.subject(args.first()?)? {
+                Subject::Body => Some(Subject::Xml(String::new())),
+                _ => None,
+            },
+            _ if matches!(callee, Expr::Ident(_))
+                && self.subject(callee) == Some(Subject::Xml(String::new())) =>
+            {
+                Some(Subject::Xml(css_xpath(&arg(0)?)?))
+            }
+            _ if matches!(callee, Expr::Member(_, m) if m == "attr") && args.len() == 1 => {
+                let Expr::Member(of, _) = callee else {
+                    return None;
+                };
+                match self.subject(of)? {
+                    Subject::Xml(p) if p.starts_with("//") => {
+                        xml_attribute(&format!("({p})[1]"), &arg(0)?)
+                    }
+                    _ => None,
+                }
+            }
+            _ if matches!(callee, Expr::Member(_, m) if m == "text") && args.is_empty() => {
+                let Expr::Member(of, _) = callee else {
+                    return None;
+                };
+                match self.subject(of)? {
+                    Subject::Xml(p) if p.starts_with("//") => Some(Subject::Xml(p)),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
     fn call(&self, callee: &Expr, args: &[Expr]) -> Option<Subject> {
+        if let Some(read) = self.cheerio_call(callee, args) {
+            return Some(read);
+        }
         let arg = |i: usize| match args.get(i) {
             Some(Expr::Str(s)) => Some(s.clone()),
             _ => None,
@@ -6034,4 +6079,44 @@ mod tests;
 fn is_skip_request(e: &Expr) -> bool {
     matches!(e, Expr::Call(callee, args)
         if args.is_empty() && path(callee).as_deref() == Some("pm.execution.skipRequest"))
+}
+
+/// `cheerio.load(text, { xmlMode: true })`'s options: XML read as XML (names as written).
+fn xml_mode(options: Option<&Expr>) -> bool {
+    matches!(options, Some(Expr::Object(kv))
+        if matches!(field(kv, "xmlMode"), Some(Expr::Bool(true))))
+}
+
+/// A CSS selector of element names and the child (`>`) and descendant (` `) combinators as
+/// the XPath selecting the same elements (`A > B C` is `//A/B//C`, by qualified name as
+/// cheerio's XML mode matches); None for anything else (classes, attributes, pseudo-classes).
+fn css_xpath(selector: &str) -> Option<String> {
+    let spaced = selector.replace('>', " > ");
+    let mut out = String::new();
+    let mut axis = "//";
+    for token in spaced.split_whitespace() {
+        if token == ">" {
+            if out.is_empty() || axis == "/" {
+                return None;
+            }
+            axis = "/";
+            continue;
+        }
+        let named = token
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphabetic() || c == '_')
+            && token
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-'));
+        let step = match token {
+            "*" => "*".to_string(),
+            t if named => format!("*[name()={}]", xpath_literal(t)?),
+            _ => return None,
+        };
+        out.push_str(axis);
+        out.push_str(&step);
+        axis = "//";
+    }
+    (!out.is_empty() && axis == "//").then_some(out)
 }

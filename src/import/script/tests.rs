@@ -4312,3 +4312,24 @@ fn skip_request_in_a_pre_request_script_is_a_skip_and_elsewhere_is_kept() {
     let s = test(&["pm.execution.skipRequest();"]);
     assert!(s.skip.is_none() && !s.kept.is_empty());
 }
+
+#[test]
+fn cheerio_selectors_of_names_and_combinators_are_xpaths() {
+    assert_eq!(
+        super::css_xpath("A > B C").as_deref(),
+        Some("//*[name()='A']/*[name()='B']//*[name()='C']")
+    );
+    assert_eq!(
+        super::css_xpath("a>b").as_deref(),
+        Some("//*[name()='a']/*[name()='b']")
+    );
+    for other in ["a.b", "#id", "a[x]", "a:first", "a > ", "> a", "a, b", ""] {
+        assert_eq!(super::css_xpath(other), None, "{other}");
+    }
+    // HTML mode lowercases and parses as HTML: left to a human.
+    let s = test(&[
+        "const $ = cheerio.load(pm.response.text());",
+        "pm.expect($('a > b').text()).to.eql('x');",
+    ]);
+    assert!(!s.kept.is_empty(), "{:?}", s.kept);
+}
