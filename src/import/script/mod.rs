@@ -67,6 +67,7 @@ pub(crate) struct Script {
     pub redeclared: Vec<String>,
     /// Headers a pre-request script adds to the request (`pm.request.headers.add({key, value})`).
     pub headers: Y,
+
     /// Query parameters a pre-request script adds (`pm.request.url.addQueryParams([...])`).
     pub query: Y,
     /// Requests the script sends (`pm.sendRequest`), as requests of the collection: before the
@@ -1034,11 +1035,18 @@ impl Converter {
                 Y::Str(path) => Y::Map(vec![("json".into(), Y::Str(path))]),
                 other => other,
             };
-            // A test's own status check inside a status guard: the test's, the nearer.
-            if capture.get_mut("when").is_some() {
-                continue;
+            match capture.get_mut("when") {
+                // A test's own status check inside a status guard: the test's, the nearer;
+                // a member that must be there (`when: { json: ... }`) holds beside the status.
+                Some(own) => {
+                    for (k, v) in when.entries() {
+                        if own.get_mut(&k).is_none() {
+                            own.set(k, v);
+                        }
+                    }
+                }
+                None => capture.set("when", when.clone()),
             }
-            capture.set("when", when.clone());
             self.out.capture.set(name, capture);
         }
     }
@@ -2114,6 +2122,35 @@ impl Converter {
 
     /// Whether a set() of the JSON at `p` leaves the variable as it was when `p` is missing,
     /// rather than storing `undefined`.
+    /// The member whose absence (or `null`) makes reading `p` throw, when nothing found it
+    /// present and no guard holds it: `$.data` of `$.data._id`.
+    fn throwing_parent(&self, p: &str) -> Option<String> {
+        let up = parent_path(p).filter(|up| *up != "$" && !self.is_present(up))?;
+        let under_guard = self.held.iter().any(|g| {
+            g != "$"
+                && (g == p
+                    || p.strip_prefix(g.as_str())
+                        .is_some_and(|r| r.starts_with(['.', '['])))
+        });
+        (!under_guard && !up.contains('*') && !up.contains('?')).then(|| up.to_string())
+    }
+
+    /// The capture of `p` when its parent must be there (not `null`) for the set to run:
+    /// `missing` when it lacks `p` itself.
+    fn parent_capture(&self, p: &str, missing: &str) -> Option<Y> {
+        let up = self.throwing_parent(p)?;
+        let there = Y::Map(vec![
+            ("exists".into(), Y::Bool(true)),
+            ("not".into(), Y::Map(vec![("equals".into(), Y::Null)])),
+        ]);
+        let when = Y::Map(vec![("json".into(), Y::Map(vec![(up, there)]))]);
+        Some(Y::Map(vec![
+            ("json".into(), Y::str(p)),
+            ("default".into(), Y::str(missing)),
+            ("when".into(), when),
+        ]))
+    }
+
     fn unset_when_missing(&self, p: &str) -> bool {
         // `set("id", data.items[0].id)` when `data.items` is not there throws before the set.
         // Only a missing last step gives `undefined`.
@@ -2865,6 +2902,8 @@ impl Converter {
         let (key, value) = match args.as_slice() {
             [Expr::Object(o)] => (field(o, "key")?, field(o, "value")?),
             [Expr::Str(_), _] => (&args[0], &args[1]),
+            // `headers.add("X-Key: " + pm.environment.get("KEY"))`: Postman parses the text.
+            [one] => return Some(self.header_line_added(one)),
             _ => return Some(Done::Kept(KEPT_COMPUTED)),
         };
         // `value: "Basic " + encoded`, where `encoded = btoa(user + ":" + password)`.
@@ -2877,6 +2916,28 @@ impl Converter {
             self.computed_used(&name);
         }
         Some(Done::Converted)
+    }
+
+    /// A header given as one line of text, `"Name: value"` (the name written, the value
+    /// any text a template can make).
+    fn header_line_added(&mut self, line: &Expr) -> Done {
+        let (line, used) = self.inline(line, 0);
+        let Some(Y::Str(text)) = self.value(&line) else {
+            return Done::Kept(KEPT_COMPUTED);
+        };
+        let Some((key, value)) = text.split_once(':') else {
+            return Done::Kept(KEPT_COMPUTED);
+        };
+        let key = key.trim();
+        let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+        if key.is_empty() || !key.chars().all(token) {
+            return Done::Kept(KEPT_COMPUTED);
+        }
+        self.out.headers.set(key, Y::str(value.trim()));
+        for name in used {
+            self.computed_used(&name);
+        }
+        Done::Converted
     }
 
     /// `let login = ""; for (let i = 0; i < 15; i++) { login += pm.variables.replaceIn(
@@ -3051,6 +3112,13 @@ impl Converter {
             return done;
         }
         let or_empty = |source: (&str, Y)| {
+            // `set("id", res.data._id)`: without `data` the script throws and sets nothing;
+            // with a `data` lacking `_id` it sets the missing value.
+            if let ("json", Y::Str(p)) = &source
+                && let Some(capture) = self.parent_capture(p, missing).filter(|_| !guarded)
+            {
+                return capture;
+            }
             let kept = match &source {
                 ("json", Y::Str(p)) => self.unset_when_missing(p),
                 // Reading a member of a missing element throws before the set.

@@ -1100,7 +1100,8 @@ fn a_set_whose_parent_is_missing_keeps_the_variable() {
     );
     assert_eq!(
         v["capture"]["deep"],
-        json!({"json": "$.orders[0].id", "optional": true})
+        json!({"json": "$.orders[0].id", "default": "null",
+            "when": {"json": {"$.orders[0]": {"exists": true, "not": {"equals": null}}}}})
     );
     assert_eq!(v["capture"]["guarded_parent"]["json"], "$.owner.id", "{v}");
     assert_eq!(super::parent_path("$.a[0].b"), Some("$.a[0]"));
@@ -4332,4 +4333,25 @@ fn cheerio_selectors_of_names_and_combinators_are_xpaths() {
         "pm.expect($('a > b').text()).to.eql('x');",
     ]);
     assert!(!s.kept.is_empty(), "{:?}", s.kept);
+}
+
+#[test]
+fn a_header_added_as_one_line_of_text_is_a_header() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "pm.request.headers.add('X-Key: ' + pm.environment.get('KEY'));",
+            "pm.request.headers.add('X-Fixed:  yes ');",
+            "pm.request.headers.add('not a header line');",
+        ],
+    );
+    let headers = s.headers.entries();
+    assert_eq!(
+        headers,
+        [
+            ("X-Key".to_string(), Y::str("{{ KEY }}")),
+            ("X-Fixed".to_string(), Y::str("yes"))
+        ]
+    );
+    assert_eq!(s.kept.len(), 1, "{:?}", s.kept);
 }
