@@ -5445,8 +5445,12 @@ fn is_pending_test(e: &Expr) -> bool {
         if path(callee).as_deref() == Some("pm.test") && matches!(args.as_slice(), [Expr::Str(_)]))
 }
 
+/// Output for a person only: `console.log(...)`, and `pm.visualizer.set(...)` (a view in
+/// Postman's window, which Newman does not show).
 pub(super) fn is_console(e: &Expr) -> bool {
-    matches!(e, Expr::Call(callee, _) if path(callee).is_some_and(|p| p.starts_with("console.")))
+    matches!(e, Expr::Call(callee, _) if path(callee).is_some_and(|p| {
+        p.starts_with("console.") || p == "pm.visualizer.set" || p == "pm.visualizer.clear"
+    }))
 }
 
 /// `postman.setNextRequest(...)` and `pm.execution.setNextRequest(...)`.

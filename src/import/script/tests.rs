@@ -4355,3 +4355,14 @@ fn a_header_added_as_one_line_of_text_is_a_header() {
     );
     assert_eq!(s.kept.len(), 1, "{:?}", s.kept);
 }
+
+#[test]
+fn a_visualizer_view_is_output_for_a_person_like_console_output() {
+    let s = test(&[
+        "if (pm.response.code === 200) { pm.visualizer.set('<p>{{n}}</p>', { n: 1 }); }",
+        "pm.visualizer.set('<p>done</p>');",
+    ]);
+    // The `if` that only shows something is nothing; the view itself is kept as output.
+    assert_eq!(s.kept.len(), 1, "{:?}", s.kept);
+    assert_eq!(s.kept[0].2, "console output");
+}
