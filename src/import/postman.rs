@@ -197,6 +197,13 @@ struct Ctx<'a> {
     /// the target; and those whose script ends the run (`setNextRequest(null)`).
     jumps_nowhere: Vec<(String, String)>,
     run_enders: Vec<String>,
+    /// Requests whose test script always jumps (`setNextRequest("Create quote")` as its last
+    /// word on it), by unique name, with the name jumped to.
+    jumps_always: Vec<(String, String)>,
+    /// Every name a `setNextRequest` of the export jumps to, under a condition or not.
+    jumped_to: HashSet<String>,
+    /// Each request's unique name in the collection file, with its name in the export.
+    export_names: HashMap<String, String>,
 }
 
 impl<'a> Ctx<'a> {
@@ -242,6 +249,9 @@ impl<'a> Ctx<'a> {
             collection_configured: BTreeSet::new(),
             next_sets: Vec::new(),
             jump_targets: HashSet::new(),
+            jumps_always: Vec::new(),
+            jumped_to: HashSet::new(),
+            export_names: HashMap::new(),
             jumps_nowhere: Vec::new(),
             run_enders: Vec::new(),
             helper_vars: Vec::new(),
@@ -490,7 +500,10 @@ fn jump_targets(items: &[Value], out: &mut HashSet<String>) {
 /// A script's `setNextRequest(null)` (Newman ends the run) and its jumps to a name or id no
 /// request of the export has (Newman ends the run there too), noted for the summary: yarc runs
 /// a file's requests in order.
-fn note_jumps(lines: &[String], request: &str, cx: &mut Ctx<'_>) {
+fn note_jumps(lines: &[String], request: &str, phase: Phase, cx: &mut Ctx<'_>) {
+    if let (Phase::Test, Some(target)) = (phase, script::jump_always(lines)) {
+        cx.jumps_always.push((request.to_string(), target));
+    }
     static JUMP: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     let re = JUMP.get_or_init(|| {
         regex::Regex::new(
@@ -508,6 +521,7 @@ fn note_jumps(lines: &[String], request: &str, cx: &mut Ctx<'_>) {
             continue;
         }
         let target = &arg[1..arg.len() - 1];
+        cx.jumped_to.insert(target.to_string());
         let noted = cx.jumps_nowhere.iter().any(|(r, _)| r == request);
         if !cx.jump_targets.contains(target) && !noted {
             cx.jumps_nowhere
@@ -627,6 +641,7 @@ pub(crate) fn import(
     for (name, why) in std::mem::take(&mut cx.skip_until_set) {
         skip_until_set(&mut requests, &name, &why);
     }
+    skip_jumped_over(&mut requests, &mut cx);
     if let Some(note) = no_scheme_note(&cx.no_scheme) {
         cx.report.notes.push(note);
     }
@@ -1166,6 +1181,83 @@ fn empty_url_starts(variables: &Y, cx: &mut Ctx<'_>) {
         cx.report.notes.push(format!(
             "`{name}` starts URLs but is empty in every environment and set only by a script line that was kept: the requests that use it are skipped until it is given a value"
         ));
+    }
+}
+
+/// The requests a script's unconditional jump passes over (`setNextRequest("Create batch
+/// group")` at the end of a login's test script, past a token refresh): Newman never runs
+/// them, so they are skipped, saying so. A request some jump names ends the span: the run
+/// may reach it, and what follows it, that way.
+fn skip_jumped_over(items: &mut Y, cx: &mut Ctx<'_>) {
+    let mut order = Vec::new();
+    leaf_names(items, &mut order);
+    let named = |u: &String| cx.export_names.get(u);
+    let mut skipped: HashMap<String, String> = HashMap::new();
+    for (from, target) in &cx.jumps_always {
+        let Some(at) = order.iter().position(|u| u == from) else {
+            continue;
+        };
+        // Newman jumps to the first request of that name: a later one only.
+        let Some(to) = order.iter().position(|u| named(u) == Some(target)) else {
+            continue;
+        };
+        let mut passed = 0;
+        let mut last_skipped = false;
+        for u in order.get(at + 1..to).unwrap_or_default() {
+            match named(u) {
+                Some(n) if cx.jumped_to.contains(n) => break,
+                // A request a script sends goes with the one before it.
+                None if !last_skipped => continue,
+                _ => {}
+            }
+            last_skipped = true;
+            passed += usize::from(named(u).is_some());
+            let why = format!(
+                "request `{from}`'s test script always jumps to `{target}` (setNextRequest): Newman does not run this one"
+            );
+            skipped.entry(u.clone()).or_insert(why);
+        }
+        if passed > 0 {
+            cx.report.notes.push(format!(
+                "`setNextRequest(\"{target}\")` ends the test script of `{from}`: the {passed} request(s) it passes over are skipped, as Newman does not run them"
+            ));
+        }
+    }
+    if !skipped.is_empty() {
+        mark_skipped(items, &skipped);
+    }
+}
+
+/// The names of the requests below `items`, in the file's order.
+fn leaf_names(items: &Y, out: &mut Vec<String>) {
+    let Y::Seq(list) = items else { return };
+    for item in list {
+        let Y::Map(entries) = item else { continue };
+        if let Some((_, inner)) = entries.iter().find(|(k, _)| k == "requests") {
+            leaf_names(inner, out);
+        } else if let Some((_, Y::Str(n))) = entries.iter().find(|(k, _)| k == "name") {
+            out.push(n.clone());
+        }
+    }
+}
+
+/// `skip:` with its reason on each request named in `skipped` that has none yet.
+fn mark_skipped(items: &mut Y, skipped: &HashMap<String, String>) {
+    let Y::Seq(list) = items else { return };
+    for item in list {
+        if let Some(inner) = item.get_mut("requests") {
+            mark_skipped(inner, skipped);
+            continue;
+        }
+        let why = match item.get_mut("name") {
+            Some(Y::Str(n)) => skipped.get(n.as_str()).cloned(),
+            _ => None,
+        };
+        if let (Some(why), Y::Map(entries)) = (why, item)
+            && !entries.iter().any(|(k, _)| k == "skip")
+        {
+            entries.insert(1, ("skip".into(), Y::str(super::vars::literal(&why))));
+        }
     }
 }
 
@@ -1734,6 +1826,7 @@ fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
     cx.current = Some(BTreeSet::new());
     let mut r = Y::map();
     let unique = cx.unique_name(name);
+    cx.export_names.insert(unique.clone(), name.to_string());
     // The name the collection file gives it: several requests of one export may share a name.
     cx.whose = format!("request `{unique}`");
     r.set("name", Y::str(&unique));
@@ -2156,7 +2249,7 @@ fn item_scripts(node: &Value, name: &str, unique: &str, cx: &mut Ctx<'_>) -> Ite
         drop_shadowed_sets(&mut s, cx);
         let block = count(&s, phase, &whose, cx);
         if let Source::Own(lines) = &source {
-            note_jumps(lines, unique, cx);
+            note_jumps(lines, unique, phase, cx);
         }
         out.blocks.extend(match &source {
             Source::Scope(scope, _) => block.map(|b| {

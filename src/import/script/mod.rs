@@ -249,6 +249,30 @@ pub(crate) fn convert_item(
     convert_parsed(lines, &statements, phase, given, None)
 }
 
+/// The request a test script always hands the run to next (`postman.setNextRequest("Create
+/// quote")`): its last `setNextRequest` — the last one set wins — is a statement of the
+/// script's own (not under a condition, in a callback or after a `return`) naming a request.
+pub(crate) fn jump_always(lines: &[String]) -> Option<String> {
+    let statements = js::parse(&lines.join("\n"));
+    let text = |s: &Stmt| {
+        let span = lines.get(s.first.saturating_sub(1)..s.last.min(lines.len()));
+        span.unwrap_or_default().join("\n")
+    };
+    let at = statements
+        .iter()
+        .rposition(|s| text(s).contains("setNextRequest"))?;
+    if statements[..at].iter().any(|s| text(s).contains("return")) {
+        return None;
+    }
+    match &statements[at].kind {
+        StmtKind::Expr(e @ Expr::Call(_, args)) if is_next_request(e) => match args.as_slice() {
+            [Expr::Str(target)] => Some(target.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// What a conversion is given beside the script: the request's body and name, and what the
 /// export holds.
 #[derive(Clone, Copy)]

@@ -4366,3 +4366,24 @@ fn a_visualizer_view_is_output_for_a_person_like_console_output() {
     assert_eq!(s.kept.len(), 1, "{:?}", s.kept);
     assert_eq!(s.kept[0].2, "console output");
 }
+
+#[test]
+fn a_jump_that_ends_a_test_script_is_always_taken() {
+    let lines = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let script = lines(&[
+        "const json = pm.response.json();",
+        "pm.test('tokens', function () {",
+        "    if (!json.access_token) { postman.setNextRequest(null); }",
+        "});",
+        "pm.environment.set('token', json.access_token);",
+        "postman.setNextRequest(\"Create batch group\");",
+    ]);
+    assert_eq!(
+        super::jump_always(&script).as_deref(),
+        Some("Create batch group")
+    );
+    let conditional = lines(&["if (pm.response.code === 200) { postman.setNextRequest('B'); }"]);
+    assert_eq!(super::jump_always(&conditional), None);
+    let after_return = lines(&["if (x) { return; }", "postman.setNextRequest('B');"]);
+    assert_eq!(super::jump_always(&after_return), None);
+}
