@@ -2069,15 +2069,22 @@ impl Converter {
         // Any other check that fails ends the test before a set() after it (`to.have.status(201)`
         // on a 400): the variable keeps what it had, as behind a guard. A check after the set()
         // (`set("token", d.token); pm.expect(get("token")).to.eql(d.token)`) cannot stop it.
-        let gate = body
-            .iter()
-            .find(|s| {
-                matches!(&s.kind, StmtKind::Expr(e)
-                    if chain::is_assertion(e) && !chain::passes_when_missing(e))
-            })
-            .map(|s| s.first);
-        // `pm.response.to.have.status(201)` first: a set() after it happens only on a 201.
+        let gating = |s: &&Stmt| {
+            matches!(&s.kind, StmtKind::Expr(e)
+                if chain::is_assertion(e) && !chain::passes_when_missing(e))
+        };
+        let gate = body.iter().find(gating).map(|s| s.first);
+        // `pm.response.to.have.status(201)` first: a set() after it happens only on a 201 —
+        // `when:` says so — and then sets what it finds, unless a later check stops it.
         let when = self.status_gate(body, gate);
+        let gate = match (&when, gate) {
+            (Some(_), Some(g)) => body
+                .iter()
+                .filter(|s| s.first > g)
+                .find(gating)
+                .map(|s| s.first),
+            (_, g) => g,
+        };
         let captured_before = self.out.capture.entries();
         let outer_when = std::mem::replace(&mut self.when, when.clone());
         let outer_checked = std::mem::replace(&mut self.checked, checked);
@@ -2295,6 +2302,7 @@ impl Converter {
     /// no condition and no check that may have failed before it.
     fn unconditional(&self) -> bool {
         !self.guarded_set
+            && self.when.is_none()
             && self.held.is_empty()
             && self.gate_at.is_none()
             && !self.swallowed
@@ -2364,25 +2372,25 @@ impl Converter {
     }
 
     /// A set() of `location.split("/").pop()` of a header: a capture of its last segment.
-    fn header_segment(
-        &mut self,
-        name: &str,
-        value: &Expr,
-        guarded: bool,
-        missing: &str,
-    ) -> Option<Done> {
+    fn header_segment(&mut self, name: &str, value: &Expr, guarded: bool) -> Option<Done> {
         if self.phase != Phase::Test {
             return None;
         }
         let header = self.last_segment_of_header(value)?;
-        let otherwise = match guarded {
-            true => ("optional".into(), Y::Bool(true)),
-            false => ("default".into(), Y::str(missing)),
-        };
+        // `undefined.split("/")` throws: without the header nothing is set, and the script's
+        // error fails the request in Newman, as the check that it is there does here.
+        if !guarded && self.when.is_none() {
+            self.put(
+                Subject::Header(header.clone()),
+                "exists",
+                Y::Bool(true),
+                false,
+            );
+        }
         let capture = Y::Map(vec![
             ("header".into(), Y::str(header)),
             ("regex".into(), Y::str("([^/]*)$")),
-            otherwise,
+            ("optional".into(), Y::Bool(true)),
         ]);
         self.out.capture.set(name, capture);
         self.out.captures += 1;
@@ -3126,7 +3134,7 @@ impl Converter {
             return done;
         }
         let guarded = self.set_guarded(value);
-        if let Some(done) = self.header_segment(&name, value, guarded, missing) {
+        if let Some(done) = self.header_segment(&name, value, guarded) {
             return done;
         }
         if let Some(text) = self.stringified(value) {

@@ -738,8 +738,13 @@ fn a_set_after_a_check_in_its_test_is_optional_one_outside_a_test_is_not() {
     ]);
     let v = out(&s);
     assert_eq!(v["capture"]["token"]["optional"], true, "{v}");
-    // A failing status check ends the test before the set, too (an API's error answer).
-    assert_eq!(v["capture"]["session"]["optional"], true, "{v}");
+    // A failing status check ends the test before the set, too (an API's error answer): the
+    // status is the capture's condition, and with it the set stores what it finds.
+    assert_eq!(
+        v["capture"]["session"],
+        json!({"json": "$.session", "default": "null", "when": {"status": 200}}),
+        "{v}"
+    );
     assert_eq!(v["capture"]["slug"]["default"], "null", "{v}");
     assert_eq!(v["capture"]["slug"]["json"], "$.article.slug", "{v}");
     assert!(s.kept.is_empty(), "{:?}", s.kept);
@@ -2665,8 +2670,9 @@ fn the_last_segment_of_a_location_header_is_captured_from_the_header() {
     );
     assert_eq!(
         v["capture"]["last"],
-        json!({"header": "Location", "regex": "([^/]*)$", "default": "null"})
+        json!({"header": "Location", "regex": "([^/]*)$", "optional": true})
     );
+    assert_eq!(v["expect"]["headers"]["Location"]["exists"], true, "{v}");
 }
 
 #[test]
@@ -2750,7 +2756,11 @@ fn a_check_after_a_set_in_its_test_does_not_make_the_set_optional() {
         json!({"json": "$.token", "default": "null"}),
         "{v}"
     );
-    assert_eq!(v["capture"]["id"]["optional"], true, "{v}");
+    assert_eq!(
+        v["capture"]["id"],
+        json!({"json": "$.id", "default": "null", "when": {"status": 201}}),
+        "{v}"
+    );
     assert_eq!(v["capture"]["code"]["optional"], true, "{v}");
 }
 
