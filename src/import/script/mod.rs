@@ -2157,13 +2157,19 @@ impl Converter {
     /// present and no guard holds it: `$.data` of `$.data._id`.
     fn throwing_parent(&self, p: &str) -> Option<String> {
         let up = parent_path(p).filter(|up| *up != "$" && !self.is_present(up))?;
-        let under_guard = self.held.iter().any(|g| {
+        let plain = !up.contains('*') && !up.contains('?');
+        (plain && !self.under_guard(p)).then(|| up.to_string())
+    }
+
+    /// `if (res.data && res.data.tokens) { set("token", res.data.tokens.access) }`: a value
+    /// under what the guard found is set only when the guard holds.
+    fn under_guard(&self, p: &str) -> bool {
+        self.held.iter().any(|g| {
             g != "$"
                 && (g == p
                     || p.strip_prefix(g.as_str())
                         .is_some_and(|r| r.starts_with(['.', '['])))
-        });
-        (!under_guard && !up.contains('*') && !up.contains('?')).then(|| up.to_string())
+        })
     }
 
     /// The capture of `p` when its parent must be there (not `null`) for the set to run:
@@ -2186,15 +2192,7 @@ impl Converter {
         // `set("id", data.items[0].id)` when `data.items` is not there throws before the set.
         // Only a missing last step gives `undefined`.
         let throws = parent_path(p).is_some_and(|up| up != "$" && !self.is_present(up));
-        // `if (res.data && res.data.tokens) { set("token", res.data.tokens.access) }`: a value
-        // under what the guard found is set only when the guard holds.
-        let under_guard = self.held.iter().any(|g| {
-            g != "$"
-                && (g == p
-                    || p.strip_prefix(g.as_str())
-                        .is_some_and(|r| r.starts_with(['.', '['])))
-        });
-        throws || under_guard
+        throws || self.under_guard(p)
     }
 
     /// `pm.sendRequest(...)`: an OAuth2 token request, a request of its own, or kept.
