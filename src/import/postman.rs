@@ -3232,10 +3232,11 @@ fn defined_by_every_environment(environments: &[Value]) -> BTreeSet<String> {
 }
 
 /// A script's `pm.collectionVariables.set()` (or the globals') of a name every environment
-/// defines changes nothing Newman sends: it reads the environment's. Left out, and said.
+/// defines changes nothing Newman sends: it reads the environment's. Left out, and said —
+/// unless the script also sets the name in the environment's (or the local) scope.
 fn drop_shadowed_sets(s: &mut Script, cx: &mut Ctx<'_>) {
     for name in std::mem::take(&mut s.shared) {
-        if !cx.env_defined.contains(&name) {
+        if !cx.env_defined.contains(&name) || s.reaching.contains(&name) {
             continue;
         }
         let mut gone = false;

@@ -329,7 +329,8 @@ def collection_body(data) -> dict:
 
 
 def undefined_text(fixture, name: str) -> str:
-    """What Newman sends for the variable yarc asks for as secret `name`: `{{variable}}`."""
+    """What Newman sends for the variable yarc asks for as secret `name`: `{{variable}}` when the
+    files refer to one of that name, else nothing (a field the export leaves empty or out)."""
     for path in (fixture.get("collection"), fixture.get("environment")):
         try:
             with open(path, encoding="utf-8") as f:
@@ -339,7 +340,7 @@ def undefined_text(fixture, name: str) -> str:
         for var in re.findall(r"\{\{([^{}]+)\}\}", text):
             if env_name(var) == name:
                 return "{{" + var + "}}"
-    return "{{" + name.lower() + "}}"
+    return ""
 
 
 def postman_values(fixture) -> dict:
@@ -351,16 +352,21 @@ def postman_values(fixture) -> dict:
             # A request's auth sits in its `request`: it is named after the item holding it.
             owner = node.get("name") if isinstance(node.get("name"), str) else owner
             auth = node.get("auth")
-            if isinstance(auth, dict) and isinstance(auth.get(auth.get("type")), list):
-                fields = {p.get("key"): p.get("value") for p in auth[auth["type"]] if isinstance(p, dict)}
+            params = auth.get(auth.get("type")) if isinstance(auth, dict) else None
+            if isinstance(params, dict):
+                # v2.0 exports hold an auth's fields as one object, v2.1 as a list of pairs.
+                params = [{"key": k, "value": v} for k, v in params.items()]
+            if isinstance(params, list):
+                fields = {p.get("key"): p.get("value") for p in params if isinstance(p, dict)}
                 if auth.get("type") == "apikey" and isinstance(fields.get("key"), str) \
                         and isinstance(fields.get("value"), str):
                     # An API key is asked for by the name of the header (or query) it goes in.
                     values.setdefault(env_name(fields["key"]), fields["value"])
                     if owner:
                         values.setdefault(f"{env_name(owner)}_{env_name(fields['key'])}", fields["value"])
-                for p in auth[auth["type"]]:
-                    if isinstance(p, dict) and isinstance(p.get("value"), str):
+                for p in params:
+                    # A template is no value of the field's own: the import reads its variable.
+                    if isinstance(p, dict) and isinstance(p.get("value"), str) and "{{" not in p["value"]:
                         values.setdefault(env_name(p.get("key", "")), p["value"])
                         # A second literal of the same name is named after its folder or
                         # request (`ADMIN_TOKEN`), as the import names it.
@@ -622,8 +628,8 @@ def run_yarc(yarc, fixture, work, guard=None):
                 result["missing_secrets"].append(name)
                 if fixture.get("dir", FIXTURES) != FIXTURES:
                     # An external collection whose files hold no value: give what Newman sends
-                    # for a variable nothing defines, its own `{{name}}` text, so the run is not
-                    # refused for want of it (yarc refuses an empty secret).
+                    # for a variable nothing defines, its own `{{name}}` text (nothing for a
+                    # field the export leaves empty), so the run is not refused for want of it.
                     cmd += ["--secret-var", f"{name}={undefined_text(fixture, name)}"]
         cmd += ["--report", f"json:{report}", "--color", "never", "--timeout", "10s"]
         rc, out, err = run_cmd(cmd, cwd=cwd, env=guard.env(env) if guard else env)

@@ -40,6 +40,9 @@ pub(crate) struct Script {
     /// Names a converted `set()` writes into the collection's or the globals' scope
     /// (`pm.collectionVariables.set`), which an environment's variable of the same name outranks.
     pub shared: BTreeSet<String>,
+    /// Names a converted `set()` writes into the environment's or the local scope: those reach
+    /// the requests whatever the environment defines, so the capture of the name stays.
+    pub reaching: BTreeSet<String>,
     /// `pm.*.set(name, literal)` in a test script: variables with a value known before the run.
     pub variables: Y,
     /// `pm.*.set(name, value)` in a pre-request script (or of a value computed from variables):
@@ -3101,8 +3104,12 @@ impl Converter {
 
     fn set(&mut self, key: &Expr, value: &Expr, scope: SetScope) -> Done {
         let done = self.set_of(key, value, scope);
-        if let (Done::Converted, SetScope::Shared, Expr::Str(k)) = (&done, scope, key) {
-            self.out.shared.insert(super::vars::ident(k));
+        if let (Done::Converted, Expr::Str(k)) = (&done, key) {
+            let name = super::vars::ident(k);
+            match scope {
+                SetScope::Shared => self.out.shared.insert(name),
+                SetScope::Environment | SetScope::Local => self.out.reaching.insert(name),
+            };
         }
         done
     }
