@@ -1253,9 +1253,10 @@ fn mark_skipped(items: &mut Y, skipped: &HashMap<String, String>) {
             Some(Y::Str(n)) => skipped.get(n.as_str()).cloned(),
             _ => None,
         };
-        if let (Some(why), Y::Map(entries)) = (why, item)
-            && !entries.iter().any(|(k, _)| k == "skip")
-        {
+        // Passed over whatever its own `skip:` says (a script's condition): Newman never
+        // reaches it.
+        if let (Some(why), Y::Map(entries)) = (why, item) {
+            entries.retain(|(k, _)| k != "skip");
             entries.insert(1, ("skip".into(), Y::str(super::vars::literal(&why))));
         }
     }
