@@ -768,3 +768,166 @@ fn hostile_xml_answers_fail_their_own_request_and_print_nothing_raw() {
         Some(4)
     );
 }
+
+// ---- values made from a secret variable, bodies on redirects, captured tokens -------------
+
+/// What a template makes from a variable that holds a secret — a slice, `title`, `replace`,
+/// `list | join`, `split`, a derived variable — is masked in every output and stays behind on
+/// a redirect to another origin, as `secret('X') | filter` is.
+#[test]
+fn a_value_made_from_a_secret_variable_is_masked_wherever_it_goes() {
+    let a = World::new();
+    let b = World::new();
+    let secret = "kq7_Zx9w_Lm3p_Vr8t";
+    a.write(
+        "environments/e.yaml",
+        "variables:\n  token: \"{{ secret('T') }}\"\n  part: \"{{ token[2:] }}\"\n",
+    );
+    a.write(
+        "c.yaml",
+        &format!(
+            r#"
+requests:
+  - name: skipped
+    url: "{{{{ url }}}}/echo"
+    skip: "{{{{ token | reverse }}}}"
+  - name: transforms
+    method: POST
+    url: "{{{{ url }}}}/echo?a={{{{ token | title }}}}&c={{{{ part }}}}"
+    headers:
+      X-L: "{{{{ token | list | join(',') }}}}"
+      X-R: "{{{{ token | replace('_', '-') }}}}"
+    json: {{ p: "{{{{ token[3:] }}}}", q: "{{{{ token | upper | split('_') }}}}" }}
+  - name: across origins
+    url: "{{{{ url }}}}/redirect?to={other}/echo"
+    headers: {{ X-D: "{{{{ token | title }}}}" }}
+    expect:
+      json:
+        $.headers['x-d']: {{ exists: false }}
+"#,
+            other = b.url()
+        ),
+    );
+    let env = [("T", secret)];
+    let mut runs = vec![a.yarc_env(
+        &[&["run", "c.yaml", "--env", "e", "-v"][..], &REPORTS[..]].concat(),
+        &env,
+    )];
+    runs[0].expect_code(0);
+    runs.push(a.yarc_env(&["run", "c.yaml", "--env", "e", "--dry-run"], &env));
+    runs.push(a.yarc_env(&["check", "c.yaml", "--env", "e"], &env));
+    runs.push(run_in(
+        a.dir.path(),
+        &[
+            "vars".into(),
+            "c.yaml".into(),
+            "--env".into(),
+            "e".into(),
+            "--var".into(),
+            format!("url={}", a.url()),
+        ],
+        &env,
+    ));
+    assert_eq!(b.sandbox.requests_seen(), 1);
+    let all = every_sink(&a, &runs);
+    let title = "Kq7_Zx9W_Lm3P_Vr8T";
+    let joined: String = secret
+        .chars()
+        .map(String::from)
+        .collect::<Vec<_>>()
+        .join(",");
+    let reversed: String = secret.chars().rev().collect();
+    for made in [
+        secret.to_string(),
+        title.to_string(),
+        joined,
+        reversed,
+        secret.replace('_', "-"),
+        secret.to_uppercase(),
+    ] {
+        assert_no_leak(&all, &made, &[]);
+    }
+    assert!(all.contains("part   •••••"), "{all}");
+}
+
+/// A 307 or 308 to another origin would send the body again: one that holds a secret is not
+/// followed there (the request errors and says why); a body without one follows.
+#[test]
+fn a_body_holding_a_secret_is_not_sent_again_to_another_origin() {
+    let a = World::new();
+    let b = World::new();
+    let secret = "Bd7-body-secret-2x9q";
+    a.write(
+        "c.yaml",
+        &format!(
+            r#"
+requests:
+  - name: json
+    method: POST
+    url: "{{{{ url }}}}/redirect?status=307&to={other}/echo"
+    json: {{ pw: "{{{{ secret('K') }}}}" }}
+  - name: form
+    method: PUT
+    url: "{{{{ url }}}}/redirect?status=308&to={other}/echo"
+    form: {{ pw: "{{{{ secret('K') }}}}" }}
+  - name: multipart
+    method: POST
+    url: "{{{{ url }}}}/redirect?status=307&to={other}/echo"
+    multipart: {{ f: {{ content: "{{{{ secret('K') }}}}", filename: a.txt }} }}
+  - name: same origin
+    method: POST
+    url: "{{{{ url }}}}/redirect?status=307&to=/echo"
+    json: {{ pw: "{{{{ secret('K') }}}}" }}
+  - name: nothing secret
+    method: POST
+    url: "{{{{ url }}}}/redirect?status=307&to={other}/echo"
+    json: {{ pw: plain }}
+"#,
+            other = b.url()
+        ),
+    );
+    let r = a.yarc_env(&["run", "c.yaml"], &[("K", secret)]);
+    r.expect_code(3)
+        .expect_contains("not following the 307 redirect to http://127.0.0.1:");
+    assert_eq!(
+        r.all()
+            .matches("which holds a secret, to another origin")
+            .count(),
+        3,
+        "{}",
+        r.all()
+    );
+    assert!(r.all().contains("PASS  same origin"), "{}", r.all());
+    assert_eq!(b.sandbox.requests_seen(), 1);
+}
+
+/// A token a request captures and a later one sends as a credential is masked from the
+/// capture on: in `-v`, in the capturing request's response and captures, in every report.
+#[test]
+fn a_captured_token_is_masked_from_its_capture_on() {
+    let w = World::new();
+    w.write(
+        "c.yaml",
+        r#"
+requests:
+  - name: login
+    method: POST
+    url: "{{ url }}/connect/token"
+    form: { grant_type: client_credentials, client_id: sandbox-client, client_secret: "{{ secret('CS') }}" }
+    capture:
+      token: $.access_token
+  - name: use
+    url: "{{ url }}/echo"
+    auth: { bearer: "{{ token }}" }
+"#,
+    );
+    let r = w.yarc_env(
+        &[&["run", "c.yaml", "-v", "--print", "all"][..], &REPORTS[..]].concat(),
+        &[("CS", "sandbox-secret")],
+    );
+    r.expect_code(0)
+        .expect_contains("captured token = \"•••••\"");
+    let tokens = w.sandbox.issued_tokens();
+    assert_eq!(tokens.len(), 1);
+    assert_no_leak(&every_sink(&w, &[r]), &tokens[0], &[]);
+}

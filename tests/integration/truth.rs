@@ -851,3 +851,58 @@ fn a_request_marked_to_fail_is_sent_checked_and_failed_with_its_reason() {
     assert_eq!(reqs[1]["state"], "passed", "{r}");
     w.yarc(&["check", "c.yaml"]).expect_code(0);
 }
+
+/// A variable whose capture's `when:` did not hold has no value wherever it is used: as the
+/// whole of a JSON value, a `set:`, a `skip:` or an expected value, as in text. The request is
+/// not sent (never sent with `null` in its place) and an expected value never matches.
+#[test]
+fn a_value_not_captured_is_never_null_in_place_of_a_template() {
+    let w = World::new();
+    w.write(
+        "c.yaml",
+        r#"
+requests:
+  - name: cap
+    url: "{{ url }}/echo"
+    capture:
+      m: { json: $.path, when: { status: 201 } }
+  - name: skip sole
+    url: "{{ url }}/echo/skip"
+    skip: "{{ m }}"
+  - name: json sole
+    method: POST
+    url: "{{ url }}/echo/json"
+    json: { v: "{{ m }}" }
+  - name: set sole
+    url: "{{ url }}/echo/set"
+    set: { n: "{{ m }}" }
+  - name: expect sole
+    url: "{{ url }}/echo/expect"
+    expect:
+      json:
+        $.missing: "{{ m }}"
+  - name: default stands in
+    method: POST
+    url: "{{ url }}/echo/default"
+    json: { v: "{{ m | default(none) }}" }
+    expect:
+      json:
+        $.json.v: null
+"#,
+    );
+    let r = w.yarc(&["run", "c.yaml"]);
+    r.expect_code(2);
+    let all = r.all();
+    assert_eq!(
+        all.matches(
+            "not sent: needs `m`, which request `cap` captures only when its `when:` holds"
+        )
+        .count(),
+        3,
+        "{all}"
+    );
+    assert!(all.contains("FAIL  expect sole"), "{all}");
+    assert!(all.contains("PASS  default stands in"), "{all}");
+    // cap, expect sole and default stands in reach the server; the three others do not.
+    assert_eq!(w.sandbox.requests_seen(), 3);
+}

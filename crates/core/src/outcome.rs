@@ -69,6 +69,10 @@ pub enum RunError {
     #[error("too many redirects (more than {0})")]
     TooManyRedirects(usize),
     #[error(
+        "not following the {status} redirect to {to}: it would send the request's body, which holds a secret, to another origin"
+    )]
+    SecretBodyRedirect { status: u16, to: String },
+    #[error(
         "the server redirected to `{0}`, which is not an http or https URL: yarc follows redirects to http(s) only"
     )]
     NotHttpRedirect(String),

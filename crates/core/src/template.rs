@@ -50,6 +50,12 @@ thread_local! {
     static SEEN_READS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
     /// Text written from secrets in the rendering under way.
     static DERIVED: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// Every value the rendering under way wrote, in order, while it reads a variable that
+    /// holds a secret (`None`: not recorded).
+    static WRITTEN: std::cell::RefCell<Option<Vec<String>>> =
+        const { std::cell::RefCell::new(None) };
+    /// Whether the last rendering made a new value from a variable that holds a secret.
+    static TAINTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 impl Templates {
@@ -202,7 +208,12 @@ impl Templates {
         let source = value_source(t).unwrap_or_default();
         let text = self.run(t, &source, vars)?;
         let value = serde_json::from_str(&text).unwrap_or(Value::String(text));
-        if read_secret() {
+        if value.is_null() {
+            // `tojson` writes an undefined value as null: written as text, a variable without a
+            // value is an error (a capture whose `when:` did not hold), and here too.
+            self.run(t, &t.source, vars)?;
+        }
+        if read_secret() || TAINTED.get() {
             // The whole value came from a secret: its strings are secrets too.
             self.register_secret(&value);
         }
@@ -234,14 +245,13 @@ impl Templates {
                 read.insert(n, v.clone());
             }
         }
+        let holders = self.secret_holders(&read);
+        TAINTED.set(false);
+        WRITTEN.set((!holders.is_empty()).then(Vec::new));
         let result = tpl.render(MjValue::from(Serde(&read)));
+        let written = WRITTEN.take();
         for derived in DERIVED.take() {
-            // `tojson` of a secret is the secret in quotes: the text inside is what is masked,
-            // so a masked JSON string keeps its quotes (`"password":"•••••"`).
-            match serde_json::from_str::<String>(&derived) {
-                Ok(inner) if derived.starts_with('"') => self.secrets.redactor.add(&inner),
-                _ => self.secrets.redactor.add(&derived),
-            }
+            self.add_written(&derived);
         }
         match result {
             Ok(text) => {
@@ -251,9 +261,56 @@ impl Templates {
                 if read_secret() && pieces_a_secret(source) {
                     self.secrets.redactor.add(&text);
                 }
+                if let Some(written) = written {
+                    self.add_derived(source, &holders, &written, &text);
+                }
                 Ok(text)
             }
             Err(e) => Err(template_diagnostic(t, &e, "cannot render template")),
+        }
+    }
+
+    /// Registers a written value made from a secret. `tojson` of a secret is the secret in
+    /// quotes: the text inside is what is masked, so a masked JSON string keeps its quotes
+    /// (`"password":"•••••"`).
+    fn add_written(&self, written: &str) {
+        match serde_json::from_str::<String>(written) {
+            Ok(inner) if written.starts_with('"') => self.secrets.redactor.add(&inner),
+            _ => self.secrets.redactor.add(written),
+        }
+    }
+
+    /// The variables a rendering is given that hold a secret (a token captured and then used
+    /// as a credential, a `--secret-var`, a variable made from `secret()`), anywhere inside.
+    fn secret_holders(&self, read: &Vars) -> Vec<String> {
+        let r = &self.secrets.redactor;
+        if !r.is_active() {
+            return Vec::new();
+        }
+        read.iter()
+            .filter(|(_, v)| holds_secret(v, r))
+            .map(|(n, _)| n.clone())
+            .collect()
+    }
+
+    /// What an expression makes from a variable that holds a secret is secret too, whatever
+    /// it went through (`token[2:]`, `token | title`, `token | replace('_', '')`): each
+    /// written value is matched with the `{{ … }}` that wrote it, and registered when that
+    /// expression reads such a variable and is more than a plain path to a value (a plain
+    /// path writes a value that is itself masked or is no secret). With control flow the
+    /// written values cannot be matched to their expressions, and the whole text is masked.
+    fn add_derived(&self, source: &str, holders: &[String], written: &[String], text: &str) {
+        let exprs = expressions(source);
+        if source.contains("{%") || exprs.len() != written.len() {
+            self.secrets.redactor.add(text);
+            TAINTED.set(true);
+            return;
+        }
+        for (expr, value) in exprs.iter().zip(written) {
+            if !plain_path(expr) && reads_any(expr, holders) {
+                self.add_written(value);
+                TAINTED.set(true);
+            }
         }
     }
 
@@ -529,6 +586,11 @@ fn format_value(out: &mut Output, state: &mut State, value: &MjValue) -> Result<
         SEEN_READS.set(reads);
         DERIVED.with_borrow_mut(|d| d.push(text_of(value)));
     }
+    WRITTEN.with_borrow_mut(|w| {
+        if let Some(w) = w {
+            w.push(text_of(value));
+        }
+    });
     match value.kind() {
         ValueKind::Bool
         | ValueKind::None
@@ -551,6 +613,57 @@ pub fn text_of(v: &MjValue) -> String {
         }
         _ => v.to_string(),
     }
+}
+
+/// Whether a variable's value holds a registered secret in any string or number inside it.
+fn holds_secret(v: &Value, r: &crate::secret::Redactor) -> bool {
+    match v {
+        Value::String(s) => r.finds(s),
+        Value::Number(n) => r.finds(&n.to_string()),
+        Value::Array(a) => a.iter().any(|v| holds_secret(v, r)),
+        Value::Object(o) => o.values().any(|v| holds_secret(v, r)),
+        _ => false,
+    }
+}
+
+/// The expressions of a template's `{{ … }}` tags, in order.
+fn expressions(source: &str) -> Vec<&str> {
+    static TAG: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let tag = TAG.get_or_init(|| regex::Regex::new(r"(?s)\{\{-?(.*?)-?\}\}").expect("valid regex"));
+    tag.captures_iter(source)
+        .filter_map(|c| c.get(1))
+        .map(|m| m.as_str())
+        .collect()
+}
+
+/// Whether an expression is only a path to a value (`user.token`, `items[0]['id']`), in the
+/// parentheses and `tojson` of a value template or not: what it writes is a value as it is.
+fn plain_path(expr: &str) -> bool {
+    static PATH: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let path = PATH.get_or_init(|| {
+        regex::Regex::new(
+            r#"^[A-Za-z_]\w*(\s*(\.\s*[A-Za-z_]\w*|\[\s*(\d+|'[^'\\]*'|"[^"\\]*")\s*\]))*$"#,
+        )
+        .expect("valid regex")
+    });
+    let mut e = expr.trim();
+    if let Some(inner) = e.strip_suffix("| tojson").map(str::trim_end) {
+        e = inner;
+    }
+    if let Some(inner) = e.strip_prefix('(').and_then(|x| x.strip_suffix(')')) {
+        e = inner.trim();
+    }
+    path.is_match(e)
+}
+
+/// Whether an expression names any of `names` (a word of it, string literals included: a
+/// name inside one only makes the check more careful).
+fn reads_any(expr: &str, names: &[String]) -> bool {
+    static WORD: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let word =
+        WORD.get_or_init(|| regex::Regex::new(r"[A-Za-z_][A-Za-z0-9_]*").expect("valid regex"));
+    word.find_iter(expr)
+        .any(|w| names.iter().any(|n| n == w.as_str()))
 }
 
 /// `"{{ expr }}"` alone renders through this, which keeps the expression's type.
@@ -825,6 +938,54 @@ mod tests {
     fn tpl(src: &str) -> Template {
         let f = SourceFile::new("t.yaml", format!("x: \"{src}\"\n"));
         Template::new(src, &Span::new(&f, 1, 4, 0))
+    }
+
+    /// A value made from a variable holding a secret is registered; a plain path to a value,
+    /// and what other variables make, are not.
+    #[test]
+    fn what_a_template_makes_from_a_secret_variable_is_masked() {
+        let redactor = Redactor::new();
+        let t = Templates::new(
+            Arc::new(Secrets::none(Arc::clone(&redactor))),
+            crate::clock::Clock::Fixed,
+        );
+        redactor.add("kq7_Zx9w_Lm3p");
+        let mut vars = Vars::new();
+        vars.insert("token".into(), Value::String("kq7_Zx9w_Lm3p".into()));
+        vars.insert("host".into(), Value::String("api.example".into()));
+        let user = serde_json::json!({"name": "Alice Doe", "token": "kq7_Zx9w_Lm3p"});
+        vars.insert("user".into(), user);
+        let text = t
+            .render(
+                &tpl("{{ host | upper }}/{{ token[2:] }}?n={{ user.name }}&t={{ user['token'] | title }}"),
+                &vars,
+            )
+            .expect("renders");
+        assert_eq!(
+            redactor.redact(&text),
+            "API.EXAMPLE/•••••?n=Alice Doe&t=•••••"
+        );
+        let v = t.render_json(&tpl("{{ token | split('_') }}"), &vars);
+        assert_eq!(v.expect("renders").to_string(), r#"["kq7","Zx9w","Lm3p"]"#);
+        assert_eq!(redactor.redact("Zx9w Lm3p"), "••••• •••••");
+        assert_eq!(
+            redactor.redact("Alice Doe API.EXAMPLE"),
+            "Alice Doe API.EXAMPLE"
+        );
+    }
+
+    #[test]
+    fn plain_paths_are_told_from_expressions() {
+        for p in ["a", "a.b", "a['b'][0]", "(a.b) | tojson", " a . b "] {
+            assert!(plain_path(p), "{p}");
+        }
+        for e in ["a[2:]", "a | upper", "a ~ b", "(a[1:]) | tojson", "a.b()"] {
+            assert!(!plain_path(e), "{e}");
+        }
+        assert_eq!(
+            expressions("x {{ a }} y {{- b | c -}}"),
+            vec![" a ", " b | c "]
+        );
     }
 
     #[test]

@@ -26,6 +26,9 @@ pub struct RenderedRequest {
     /// Names of headers that carry a credential (an API key, a value holding a secret): they
     /// never follow a redirect to another origin.
     pub sensitive_headers: Vec<String>,
+    /// The body holds a secret: a redirect to another origin that would send it again
+    /// (307, 308) is refused.
+    pub secret_body: bool,
     /// The request's own `cookies:`, sent with the jar's (a same-named jar cookie gives way).
     pub cookies: Vec<(String, String)>,
 }
@@ -184,7 +187,7 @@ impl Http {
                 return Err(RunError::TooManyRedirects(max));
             }
             hops += 1;
-            next_hop = Some(follow(hop.clone(), resp.status, next));
+            next_hop = Some(follow(hop.clone(), resp.status, next)?);
         }
     }
 
@@ -377,9 +380,20 @@ fn redirect_target(r: &RenderedRequest, resp: &Response) -> Result<Option<url::U
 }
 
 /// The request for the next hop: 303 (and 301/302 after a POST) turn into a GET without a body,
-/// as browsers and curl do; credentials stay behind when the origin changes.
-fn follow(mut r: RenderedRequest, status: u16, next: url::Url) -> RenderedRequest {
+/// as browsers and curl do; credentials stay behind when the origin changes. A 307 or 308 to
+/// another origin sends the body again: one that holds a secret is not followed there.
+fn follow(
+    mut r: RenderedRequest,
+    status: u16,
+    next: url::Url,
+) -> Result<RenderedRequest, RunError> {
     let same_origin = url::Url::parse(&r.url).is_ok_and(|u| u.origin() == next.origin());
+    if !same_origin && r.secret_body && matches!(status, 307 | 308) {
+        return Err(RunError::SecretBodyRedirect {
+            status,
+            to: next.origin().ascii_serialization(),
+        });
+    }
     if !same_origin {
         r.cookies.clear();
         let sensitive = std::mem::take(&mut r.sensitive_headers);
@@ -398,7 +412,7 @@ fn follow(mut r: RenderedRequest, status: u16, next: url::Url) -> RenderedReques
         });
     }
     r.url = next.to_string();
-    r
+    Ok(r)
 }
 
 /// Reads a body up to `max` bytes, whatever length the server declares; a larger one is an
@@ -864,6 +878,7 @@ mod tests {
             headers: vec![("Authorization".into(), "Bearer s3cret-token".into())],
             body: RenderedBody::Json("{\"name\":\"a'b\"}".into()),
             sensitive_headers: Vec::new(),
+            secret_body: false,
             cookies: Vec::new(),
         };
         let mask = |s: &str| s.replace("s3cret-token", "•••••");

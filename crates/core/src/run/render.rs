@@ -43,6 +43,7 @@ pub fn render_request(
         headers,
         body,
         sensitive_headers: Vec::new(),
+        secret_body: false,
         cookies,
     })
 }
@@ -256,8 +257,9 @@ pub fn apply_auth(
 }
 
 /// Marks every header whose value holds a secret (in any form the redactor knows) as sensitive:
-/// it stays behind when a redirect leaves the origin.
+/// it stays behind when a redirect leaves the origin. A body that holds one is marked too.
 pub fn mark_sensitive(r: &mut RenderedRequest, redactor: &Redactor) {
+    r.secret_body = body_holds_secret(&r.body, redactor);
     for (k, v) in &r.headers {
         if redactor.finds(v)
             && !r
@@ -267,6 +269,26 @@ pub fn mark_sensitive(r: &mut RenderedRequest, redactor: &Redactor) {
         {
             r.sensitive_headers.push(k.clone());
         }
+    }
+}
+
+/// Whether a body's text holds a secret (a file's content is not read here: what it holds
+/// is not known to be one).
+fn body_holds_secret(body: &RenderedBody, redactor: &Redactor) -> bool {
+    match body {
+        RenderedBody::None | RenderedBody::File { .. } => false,
+        RenderedBody::Json(s) | RenderedBody::Text(s) => redactor.finds(s),
+        RenderedBody::Form(pairs) => pairs
+            .iter()
+            .any(|(k, v)| redactor.finds(k) || redactor.finds(v)),
+        RenderedBody::Multipart(parts) => parts.iter().any(|(k, p)| {
+            redactor.finds(k)
+                || match p {
+                    RenderedPart::Text(s) => redactor.finds(s),
+                    RenderedPart::Inline { content, .. } => redactor.finds(content),
+                    RenderedPart::File { .. } => false,
+                }
+        }),
     }
 }
 
@@ -414,6 +436,7 @@ mod adjust_tests {
             headers: vec![("X-Mode".into(), "file".into())],
             body,
             sensitive_headers: Vec::new(),
+            secret_body: false,
             cookies: Vec::new(),
         }
     }

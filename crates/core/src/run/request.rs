@@ -344,6 +344,7 @@ impl Runner {
         rec.outcomes.extend(found);
         rec.contract = hit;
         let mut capture_errors = Vec::new();
+        let mut newly_secret = false;
         for cap in &pr.req.captures {
             if let Some(when) = &cap.when
                 && !eval::all_passed(&eval::evaluate(when, resp, &cx))
@@ -366,12 +367,20 @@ impl Runner {
             };
             match found {
                 Ok(v) => {
+                    if self.credential_vars.contains(&cap.var) {
+                        self.redactor.redact_json_register(&v);
+                        newly_secret = true;
+                    }
                     st.captures.insert(cap.var.clone(), v.clone());
                     rec.captures.push((cap.var.clone(), v));
                 }
                 Err(_) if cap.optional => {}
                 Err(e) => capture_errors.push(format!("capture `{}` ({}): {e}", cap.var, cap.span)),
             }
+        }
+        if newly_secret && rec.response.is_some() {
+            // Kept before the captures: masked again with what they made secret.
+            rec.response = Some(summary(resp, &self.redactor));
         }
         // After the captures: an id this response hands out is named in its own snapshot too.
         // A failed request's response is never written as a snapshot.
