@@ -215,6 +215,9 @@ struct Request {
     /// kept for the rest of the collection run as captured values are: `n: "{{ n + 1 }}"`.
     set: Option<BTreeMap<String, Value>>,
     retry: Option<Retry>,
+    /// Send the request again after its checks and captures: a number of sends in all
+    /// (`repeat: 3`), or while a template holds (`{ while: "{{ n < 200 }}", max: 1000 }`).
+    repeat: Option<Repeat>,
     snapshot: Option<Snapshot>,
     /// The request's own variables: above its groups', below the environment.
     variables: Option<BTreeMap<String, Value>>,
@@ -521,6 +524,23 @@ struct Retry {
     max_delay: Option<Duration>,
     timeout: Option<Duration>,
     until: Option<Expect>,
+}
+
+#[derive(JsonSchema)]
+#[schemars(untagged)]
+enum Repeat {
+    Times(u32),
+    Spec(RepeatSpec),
+}
+
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct RepeatSpec {
+    /// Sent again while this renders truthy after a send.
+    #[schemars(rename = "while")]
+    while_: Template,
+    /// At most this many sends (default 1000); a `while` that still holds then fails it.
+    max: Option<u32>,
 }
 
 #[derive(JsonSchema)]

@@ -1836,9 +1836,7 @@ fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
         r.set("description", d);
     }
     let method = method_of(req);
-    if method != "GET" {
-        r.set("method", Y::str(&method));
-    }
+    (method != "GET").then(|| r.set("method", Y::str(&method)));
     let vars_before = cx.token_vars.len();
     let ItemScripts {
         blocks,
@@ -1849,6 +1847,7 @@ fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
         query,
         token,
         retry,
+        repeat,
         exact_body,
         skip: script_skip,
     } = item_scripts(node, name, &unique, cx);
@@ -1879,17 +1878,17 @@ fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
     skip_if_needed(&unique, script_skip, &mut r, cx);
     fail_if_needed(&mut r, cx);
     settle_reads(cx, &capture, &sets);
-    if !sets.is_empty_map() {
-        r.set("set", sets);
-    }
-    if let Some(retry) = retry {
-        r.set("retry", retry);
-    }
-    if !expect.is_empty_map() {
-        r.set("expect", expect);
-    }
-    if !capture.is_empty_map() {
-        r.set("capture", capture);
+    let given = |y: Y| (!y.is_empty_map()).then_some(y);
+    for (key, value) in [
+        ("set", given(sets)),
+        ("retry", retry),
+        ("repeat", repeat),
+        ("expect", given(expect)),
+        ("capture", given(capture)),
+    ] {
+        if let Some(v) = value {
+            r.set(key, v);
+        }
     }
     for b in blocks {
         r.comment(b);
@@ -2181,6 +2180,8 @@ struct ItemScripts {
     token: Option<Y>,
     /// Its test script sends it again until a condition holds: `retry:`.
     retry: Option<Y>,
+    /// Its test script sends it again while a condition on variables holds: `repeat:`.
+    repeat: Option<Y>,
     /// A script read its raw body text: it is sent as written.
     exact_body: bool,
     /// Its pre-request script skips it (`pm.execution.skipRequest()`): `skip:`.
@@ -2244,6 +2245,7 @@ fn item_scripts(node: &Value, name: &str, unique: &str, cx: &mut Ctx<'_>) -> Ite
             ),
         };
         out.retry = s.retry.take().or(out.retry.take());
+        out.repeat = s.repeat.take().or(out.repeat.take());
         out.skip = out.skip.take().or(s.skip.take());
         out.exact_body |= s.raw_body_read;
         hide_literal_secrets(&mut s, cx);

@@ -161,6 +161,7 @@ pub(crate) fn keys_for(parents: &[String], environment: bool) -> Vec<&'static st
         (_, Some("basic")) => BASIC.to_vec(),
         (_, Some("api_key")) => API_KEY.to_vec(),
         (_, Some("retry")) => RETRY.to_vec(),
+        (_, Some("repeat")) => REPEAT.to_vec(),
         (_, Some("snapshot")) => SNAPSHOT.to_vec(),
         (_, Some("graphql")) => GRAPHQL.to_vec(),
         (_, Some("time")) => TIME.to_vec(),

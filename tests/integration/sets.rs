@@ -216,3 +216,90 @@ requests:
         .expect_code(0)
         .expect_contains("2 passed, 0 failed");
 }
+
+/// `repeat: N` sends N times; `repeat: { while }` sends again while the condition holds after
+/// each send (its `set:` given again, its captures taken), every send judged and reported; a
+/// condition still holding at `max` fails the last send.
+#[test]
+fn repeat_sends_again_while_its_condition_holds_and_judges_every_send() {
+    let w = World::new();
+    w.write(
+        "c.yaml",
+        r#"
+variables: { count: 0 }
+requests:
+  - name: thrice
+    url: "{{ url }}/echo/thrice"
+    repeat: 3
+  - name: counter
+    url: "{{ url }}/echo/counter?n={{ count }}"
+    set: { count: "{{ count + 1 }}" }
+    capture: { seen: $.query.n }
+    repeat: { while: "{{ seen | int < 3 }}" }
+    expect:
+      json: { $.query.n: { not: "2" } }
+  - name: after
+    url: "{{ url }}/echo/after?n={{ count }}"
+    expect:
+      json: { $.query.n: "4" }
+  - name: capped
+    url: "{{ url }}/echo/capped"
+    repeat: { while: "{{ true }}", max: 2 }
+"#,
+    );
+    let r = w.yarc(&["run", "c.yaml", "--report", "json:r.json"]);
+    r.expect_code(1);
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(w.path("r.json")).expect("report"))
+            .expect("json");
+    let sent: Vec<(String, String)> = report["collections"][0]["requests"]
+        .as_array()
+        .expect("requests")
+        .iter()
+        .map(|q| {
+            let name = q["name"].as_str().unwrap_or_default().to_string();
+            (name, q["state"].as_str().unwrap_or_default().to_string())
+        })
+        .collect();
+    let names: Vec<&str> = sent.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "thrice", "thrice", "thrice", "counter", "counter", "counter", "after", "capped",
+            "capped"
+        ]
+    );
+    // The second send of `counter` sent n=2, and its check failed: every send is judged.
+    let states: Vec<&str> = sent.iter().map(|(_, s)| s.as_str()).collect();
+    assert_eq!(&states[3..6], ["passed", "failed", "passed"]);
+    assert_eq!(states[8], "failed");
+    r.expect_contains("repeat: `{{ true }}` still holds after 2 sends (`max: 2`");
+    assert_eq!(w.sandbox.requests_seen(), 9);
+}
+
+/// `repeat` that cannot work is an input error: nothing is sent.
+#[test]
+fn a_repeat_that_cannot_work_is_refused_before_anything_is_sent() {
+    let w = World::new();
+    w.write(
+        "c.yaml",
+        r#"
+requests:
+  - name: a
+    url: "{{ url }}/echo"
+    repeat: 0
+  - name: b
+    url: "{{ url }}/echo"
+    repeat: { whle: "{{ x }}" }
+  - name: c
+    url: "{{ url }}/echo"
+    repeat: { while: "{{ nope }}" }
+"#,
+    );
+    let r = w.yarc(&["run", "c.yaml"]);
+    r.expect_code(2)
+        .expect_contains("`repeat` must be at least 1")
+        .expect_contains("did you mean `while`?")
+        .expect_contains("undefined variable `nope` in request `c`");
+    assert_eq!(w.sandbox.requests_seen(), 0);
+}

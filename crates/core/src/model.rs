@@ -210,7 +210,26 @@ pub struct Marks {
     /// `fail: reason`: sent and checked as usual, then failed with this reason whatever the
     /// checks say (a request known not to work as written, until someone fixes it).
     pub fail: Option<String>,
+    /// `repeat:`: sent again after its checks and captures, a number of times or while a
+    /// condition holds (what a Postman `setNextRequest` to itself does).
+    pub repeat: Option<Repeat>,
 }
+
+/// `repeat: 3`, or `repeat: { while: "{{ n < 200 }}", max: 1000 }`.
+#[derive(Debug, Clone)]
+pub struct Repeat {
+    pub span: Span,
+    /// Sent this many times in all.
+    pub times: Option<u32>,
+    /// Sent again while this renders truthy after a send (its `set:`, checks and captures
+    /// done).
+    pub while_: Option<Template>,
+    /// At most this many sends; a `while:` that still holds then fails the request.
+    pub max: u32,
+}
+
+/// How many sends a `repeat: { while: ... }` makes at most unless its `max:` says otherwise.
+pub const REPEAT_MAX: u32 = 1000;
 
 #[derive(Debug, Clone)]
 pub enum Body {

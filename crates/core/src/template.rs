@@ -378,6 +378,12 @@ impl Templates {
     /// Why a `skip:` skips, or `None` when it renders falsy (empty, false, 0, no, none, null).
     /// A text that says more than "true" is the reason itself (`skip: the upload file is not
     /// in the export`); otherwise the reason names the condition.
+    /// Whether a condition (`repeat.while`) renders truthy: anything but empty, false, 0, no,
+    /// none, null.
+    pub fn holds(&self, t: &Template, vars: &Vars) -> Result<bool, Diagnostic> {
+        self.render_json(t, vars).map(|v| truthy(&v))
+    }
+
     pub fn skip_reason(&self, t: &Template, vars: &Vars) -> Result<Option<String>, Diagnostic> {
         let v = self.render_json(t, vars)?;
         if !truthy(&v) {

@@ -54,6 +54,46 @@ impl Converter {
         Some(Done::Converted)
     }
 
+    /// `count++; set("count", count); if (count < 200) { setNextRequest(<this request>) } else
+    /// { setNextRequest(<the next>) }`: a condition on variables, not on the response —
+    /// `repeat: { while: "{{ count < 200 }}" }`, every send judged as Newman judges each. A
+    /// local the script stored with `set()` is read as that variable: `while:` is read after
+    /// the send, when the variable holds what the script's local held.
+    pub(super) fn repeat_while(
+        &mut self,
+        cond: &Expr,
+        then: &[Stmt],
+        otherwise: &[Stmt],
+    ) -> Option<Done> {
+        if self.phase != Phase::Test
+            || self.out.retry.is_some()
+            || self.out.repeat.is_some()
+            || self.swallowed
+            || self.again_to_self(then)? != 0
+        {
+            return None;
+        }
+        let onward = otherwise.iter().filter(|s| !is_console_stmt(s)).count();
+        let jumps = |s: &Stmt| matches!(&s.kind, StmtKind::Expr(e) if is_next_request(e));
+        if onward > 1 || otherwise.iter().any(|s| !is_console_stmt(s) && !jumps(s)) {
+            return None;
+        }
+        let mut test = self.condition_jinja(cond)?;
+        for (name, value) in self.out.sets.entries() {
+            let Y::Str(v) = value else { continue };
+            let Some(inner) = v.strip_prefix("{{ ").and_then(|x| x.strip_suffix(" }}")) else {
+                continue;
+            };
+            for form in [format!("({inner})"), inner.to_string()] {
+                test = test.replace(&form, &crate::import::vars::ident(&name));
+            }
+        }
+        let mut repeat = Y::map();
+        repeat.set("while", Y::str(format!("{{{{ {test} }}}}")));
+        self.out.repeat = Some(repeat);
+        Some(Done::Converted)
+    }
+
     /// `!j.done && polls < 8` with `set("polls", polls + 1)` and `return` in the branch: the
     /// condition without the counter, how many sends the counter allows, the counter's name,
     /// and the branch without its bookkeeping. `polls` reads the counter as it was (0 on the

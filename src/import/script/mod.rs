@@ -84,6 +84,9 @@ pub(crate) struct Script {
     pub helpers: Vec<String>,
     /// `retry:` of the request: its test script sends it again until a condition holds.
     pub retry: Option<Y>,
+    /// `repeat:` of the request: its test script sends it again while a condition on
+    /// variables holds (a counter), every send judged.
+    pub repeat: Option<Y>,
     /// Variables the script unsets (`pm.environment.unset("x")`), unconditionally.
     pub unset: Vec<String>,
     /// `pm.collectionVariables.clear()` (`collection`) or `pm.environment.clear()`
@@ -722,14 +725,7 @@ impl Converter {
                     false => Done::Kept(KEPT_AROUND),
                 }
             }
-            StmtKind::If(cond, then, otherwise) => match self
-                .failing_else(cond, then, otherwise)
-                .or_else(|| self.send_again(cond, then, otherwise))
-                .or_else(|| self.once_polled(cond, then, otherwise))
-                .or_else(|| self.set_if_unset(cond, then, otherwise))
-                .or_else(|| self.guarded(cond, then, otherwise))
-                .or_else(|| self.skip_when(cond, then, otherwise))
-            {
+            StmtKind::If(cond, then, otherwise) => match self.conditional(cond, then, otherwise) {
                 Some(done) => done,
                 None => self
                     .renewal(then, otherwise)
@@ -757,6 +753,18 @@ impl Converter {
             StmtKind::Assign(..) if self.phase != Phase::PreRequest => shaped(self),
             StmtKind::Assign(..) => Done::Kept(KEPT_OTHER),
         }
+    }
+
+    /// An `if` as one of the idioms it may be: a check with a failing `else`, a request sent
+    /// again (polled or repeated), a set when unset, a guarded capture, a skip.
+    fn conditional(&mut self, cond: &Expr, then: &[Stmt], otherwise: &[Stmt]) -> Option<Done> {
+        self.failing_else(cond, then, otherwise)
+            .or_else(|| self.send_again(cond, then, otherwise))
+            .or_else(|| self.repeat_while(cond, then, otherwise))
+            .or_else(|| self.once_polled(cond, then, otherwise))
+            .or_else(|| self.set_if_unset(cond, then, otherwise))
+            .or_else(|| self.guarded(cond, then, otherwise))
+            .or_else(|| self.skip_when(cond, then, otherwise))
     }
 
     /// `if (!token || expired) { pm.sendRequest(<token request>, ...); ... }`: yarc fetches,

@@ -4397,3 +4397,43 @@ fn a_jump_that_ends_a_test_script_is_always_taken() {
     let after_return = lines(&["if (x) { return; }", "postman.setNextRequest('B');"]);
     assert_eq!(super::jump_always(&after_return), None);
 }
+
+/// A test script that sends its own request again while a counter it keeps is below a bound
+/// becomes `repeat: { while }` over the counter's variable, read after the send.
+#[test]
+fn a_counter_loop_to_the_same_request_becomes_repeat_while() {
+    let lines: Vec<String> = [
+        "var jsonData = JSON.parse(responseBody);",
+        "count = postman.getEnvironmentVariable(\"count\");",
+        "count++;",
+        "postman.setEnvironmentVariable(\"count\", count);",
+        "if (count < 200) {",
+        "    postman.setNextRequest(\"add one\");",
+        "} else {",
+        "    // done",
+        "    postman.setNextRequest(\"the next\");",
+        "}",
+    ]
+    .iter()
+    .map(|l| l.to_string())
+    .collect();
+    let s = super::convert_item(
+        &lines,
+        Phase::Test,
+        Default::default(),
+        Some("add one"),
+        &super::Known::default(),
+    );
+    let repeat = super::json_of(&s.repeat.clone().unwrap_or(Y::Null));
+    assert_eq!(repeat["while"], "{{ (count < 200) }}", "{:?}", s.sets);
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    // Another request's name is a jump, not a repeat.
+    let other = super::convert_item(
+        &lines,
+        Phase::Test,
+        Default::default(),
+        Some("someone else"),
+        &super::Known::default(),
+    );
+    assert!(other.repeat.is_none());
+}

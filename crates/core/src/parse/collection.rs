@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use super::keys::{
     ANY_PART, API_KEY, AUTH_KINDS, BASIC, BODIES as BODY_KEYS, COLLECTION as COLLECTION_KEYS,
     DEFAULTS as DEFAULTS_KEYS, GRAPHQL, GROUP as GROUP_KEYS, METHODS, OAUTH2 as OAUTH2_KEYS,
-    OTHER_METHODS, REQUEST as REQUEST_KEYS, SNAPSHOT,
+    OTHER_METHODS, REPEAT as REPEAT_KEYS, REQUEST as REQUEST_KEYS, SNAPSHOT,
 };
 
 /// The parts of a collection file, before the file and path are attached.
@@ -403,8 +403,49 @@ impl Decoder {
         let marks = Marks {
             skip: f.get("skip").and_then(|n| self.template(n, "`skip`")),
             fail: f.get("fail").and_then(|n| self.string(n, "`fail`")),
+            repeat: f.get("repeat").and_then(|n| self.repeat(n)),
         };
-        (marks.skip.is_some() || marks.fail.is_some()).then(|| Box::new(marks))
+        let any = marks.skip.is_some() || marks.fail.is_some() || marks.repeat.is_some();
+        any.then(|| Box::new(marks))
+    }
+
+    /// `repeat: 3` or `repeat: { while: "{{ ... }}", max: 1000 }`.
+    fn repeat(&mut self, node: &Node) -> Option<Repeat> {
+        let at_least_one = |me: &mut Self, n: &Node, what: &str| {
+            let v = me.u32(n, what)?;
+            if v == 0 {
+                me.error(n.error(format!("{what} must be at least 1")));
+                return None;
+            }
+            Some(v)
+        };
+        if let NodeKind::Int(_) = node.kind {
+            let times = at_least_one(self, node, "`repeat`")?;
+            return Some(Repeat {
+                span: node.span.clone(),
+                times: Some(times),
+                while_: None,
+                max: times,
+            });
+        }
+        if !matches!(node.kind, NodeKind::Map(_)) {
+            self.error(node.error("`repeat` is a number of sends (`repeat: 3`) or `{ while: \"{{ ... }}\", max: 1000 }`"));
+            return None;
+        }
+        let f = self.fields(node, "`repeat`", REPEAT_KEYS)?;
+        let Some(cond) = f.get("while") else {
+            self.error(node.error("`repeat` needs `while:` (or is a number: `repeat: 3`)"));
+            return None;
+        };
+        Some(Repeat {
+            span: node.span.clone(),
+            times: None,
+            while_: Some(self.template(cond, "`repeat.while`")?),
+            max: match f.get("max") {
+                Some(n) => at_least_one(self, n, "`repeat.max`")?,
+                None => crate::model::REPEAT_MAX,
+            },
+        })
     }
 
     fn multipart(&mut self, node: &Node) -> Vec<Part> {

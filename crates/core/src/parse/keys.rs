@@ -49,6 +49,7 @@ pub const REQUEST: &[&str] = &[
     "capture",
     "set",
     "retry",
+    "repeat",
     "snapshot",
     "variables",
     "cookies",
@@ -162,6 +163,7 @@ pub const RETRY: &[&str] = &[
     "timeout",
     "until",
 ];
+pub const REPEAT: &[&str] = &["while", "max"];
 pub const OPENAPI: &[&str] = &["file", "requests"];
 pub const ENVIRONMENT: &[&str] = &["name", "extends", "variables", "sandbox", "tls", "openapi"];
 pub const TLS: &[&str] = &["ca_cert", "client_cert", "client_key", "insecure"];
@@ -191,6 +193,7 @@ pub const TABLES: &[(&str, &str, &[&str])] = &[
     ("collection", "TimePredicates", TIME),
     ("collection", "CaptureSpec", CAPTURE),
     ("collection", "Retry", RETRY),
+    ("collection", "RepeatSpec", REPEAT),
     ("environment", "", ENVIRONMENT),
     ("environment", "Tls", TLS),
     ("environment", "SandboxSettings", SANDBOX),

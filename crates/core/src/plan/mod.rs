@@ -1075,6 +1075,18 @@ impl Planner {
             self.trial_render(t, &pr.scope.base);
             direct.extend(self.templates.undeclared(t));
         }
+        if let Some(t) = pr
+            .req
+            .marks
+            .as_ref()
+            .and_then(|m| m.repeat.as_ref()?.while_.as_ref())
+        {
+            // Read after each send: what the request itself captures and sets is known then.
+            let mut after = known.clone();
+            after.extend(pr.req.captures.iter().map(|c| c.var.clone()));
+            after.extend(pr.req.sets.iter().map(|s| s.name.clone()));
+            self.check_template(t, &after, &pr.req.name);
+        }
         self.check_static_values(pr, base_dir, captured);
         self.check_path_variable(pr);
         if let Some(reason) = pr

@@ -338,36 +338,27 @@ impl Runner {
         let mut state = UnitState::new(row, iteration.map(|(n, _)| n));
         state.captures = self.carried_for(&c.path);
         for pr in &c.requests {
-            let began = self.started.elapsed();
-            let mut record = match (&http, self.control.halted()) {
-                (_, Some(why)) => {
-                    self.record(c, pr, State::NotRun, Some(format!("not run: {why}")))
+            let mut sends = 0;
+            loop {
+                let began = self.started.elapsed();
+                let mut record = match (&http, self.control.halted()) {
+                    (_, Some(why)) => {
+                        self.record(c, pr, State::NotRun, Some(format!("not run: {why}")))
+                    }
+                    (Ok(http), None) => self.run_request(c, pr, http, &mut state).await,
+                    (Err(e), None) => self.record(c, pr, State::Errored, Some(e.to_string())),
+                };
+                state.finished(pr, &record);
+                sends += 1;
+                let again = self.again(pr, &mut state, &mut record, sends);
+                record.unit = unit.index;
+                record.started = began;
+                record.iteration = iteration.map(|(n, _)| n);
+                self.finish_record(record, events, &mut ran);
+                if !again {
+                    break;
                 }
-                (Ok(http), None) => self.run_request(c, pr, http, &mut state).await,
-                (Err(e), None) => self.record(c, pr, State::Errored, Some(e.to_string())),
-            };
-            state.finished(pr, &record);
-            record.unit = unit.index;
-            record.started = began;
-            record.iteration = iteration.map(|(n, _)| n);
-            if self.options.fail_fast && record.state.is_failure() {
-                self.control
-                    .halt("--fail-fast stopped the run after the first failure");
             }
-            let record = self.masked(record);
-            for w in self.take_warnings() {
-                let _ = events.send(Event::Warning(w));
-            }
-            ran.summary.add(&record);
-            ran.hits.extend(record.contract.clone());
-            let shown = if self.options.keep_records || record.state.is_failure() {
-                let kept = record.clone();
-                ran.records.push(record);
-                kept
-            } else {
-                record
-            };
-            let _ = events.send(Event::RequestFinished(Box::new(shown)));
         }
         // A dry run's captures are placeholders, never values to carry.
         if let Ok(mut carried) = self.carried.lock()
@@ -378,6 +369,28 @@ impl Runner {
         }
         let _ = events.send(Event::CollectionFinished { unit: unit.index });
         ran
+    }
+
+    /// A finished record masked, counted, kept as asked and sent as an event.
+    fn finish_record(&self, record: RequestRecord, events: &UnboundedSender<Event>, ran: &mut Ran) {
+        if self.options.fail_fast && record.state.is_failure() {
+            self.control
+                .halt("--fail-fast stopped the run after the first failure");
+        }
+        let record = self.masked(record);
+        for w in self.take_warnings() {
+            let _ = events.send(Event::Warning(w));
+        }
+        ran.summary.add(&record);
+        ran.hits.extend(record.contract.clone());
+        let shown = if self.options.keep_records || record.state.is_failure() {
+            let kept = record.clone();
+            ran.records.push(record);
+            kept
+        } else {
+            record
+        };
+        let _ = events.send(Event::RequestFinished(Box::new(shown)));
     }
 
     fn carried_for(&self, collection: &std::path::Path) -> Vars {

@@ -105,6 +105,11 @@ impl<'u> UnitState<'u> {
         self.passed_over.clear();
     }
 
+    /// The variables a request's `repeat.while` reads after a send.
+    fn after_send(&mut self, r: &Runner, pr: &PlannedRequest) -> Vars {
+        self.resolve(r, pr).vars
+    }
+
     /// The request's `set:` values did not happen: later requests that need them are skipped.
     fn lose_sets(&mut self, pr: &PlannedRequest, why: &str) {
         for set in &pr.req.sets {
@@ -434,6 +439,58 @@ impl Runner {
             captures.insert(cap.var.clone(), Value::String(format!("__{}__", cap.var)));
         }
         rec
+    }
+}
+
+impl Runner {
+    /// Whether a request with `repeat:` is sent again after this send: only after an exchange
+    /// (a request skipped, not built or without an answer is not repeated), and not once the
+    /// run is halted. A `while:` that still holds at `max:` sends, or does not render, fails
+    /// the last record.
+    pub(super) fn again(
+        &self,
+        pr: &PlannedRequest,
+        st: &mut UnitState<'_>,
+        rec: &mut RequestRecord,
+        sends: u32,
+    ) -> bool {
+        let Some(repeat) = pr.req.marks.as_ref().and_then(|m| m.repeat.as_ref()) else {
+            return false;
+        };
+        let exchanged = matches!(rec.state, State::Passed | State::Failed);
+        if !exchanged || self.control.halted().is_some() {
+            return false;
+        }
+        let Some(cond) = &repeat.while_ else {
+            return sends < repeat.times.unwrap_or(1);
+        };
+        let vars = st.after_send(self, pr);
+        let fail = |rec: &mut RequestRecord, why: String| {
+            rec.state = State::Failed;
+            rec.message = Some(match rec.message.take() {
+                Some(m) => format!("{m}\n{why}"),
+                None => why,
+            });
+        };
+        match self.plan.templates.holds(cond, &vars) {
+            Ok(false) => false,
+            Ok(true) if sends < repeat.max => true,
+            Ok(true) => {
+                let why = format!(
+                    "repeat: `{}` still holds after {sends} sends (`max: {}`, {})",
+                    cond.source, repeat.max, repeat.span
+                );
+                fail(rec, why);
+                false
+            }
+            Err(d) => {
+                fail(
+                    rec,
+                    format!("repeat: `while` could not be rendered: {}", d.message),
+                );
+                false
+            }
+        }
     }
 }
 
