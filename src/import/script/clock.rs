@@ -277,8 +277,8 @@ impl Converter {
                         Some(Shift { months: 0, millis })
                     }
                     // `new Date(new Date().setFullYear(new Date().getFullYear() + 10))`: a
-                    // setter answers the moved time.
-                    [set] => self.moved(&renew(set)),
+                    // setter answers the moved time; `new Date(end)` copies a time.
+                    [set] => self.date_of(set).or_else(|| self.moved(&renew(set))),
                     _ => None,
                 },
                 _ => None,

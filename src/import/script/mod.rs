@@ -765,6 +765,47 @@ impl Converter {
             .or_else(|| self.set_if_unset(cond, then, otherwise))
             .or_else(|| self.guarded(cond, then, otherwise))
             .or_else(|| self.skip_when(cond, then, otherwise))
+            .or_else(|| self.unless_data(cond, then, otherwise))
+    }
+
+    /// `if (!pm.iterationData.has("start")) { ...set("startISO", ...) }` in a pre-request
+    /// script: the values it sets, each given only when the data row has no such column (what
+    /// a run without a data file always does), else left as they were.
+    fn unless_data(&mut self, cond: &Expr, then: &[Stmt], otherwise: &[Stmt]) -> Option<Done> {
+        let Expr::Unary("!", inner) = cond else {
+            return None;
+        };
+        let Expr::Call(callee, args) = &**inner else {
+            return None;
+        };
+        let [Expr::Str(column)] = args.as_slice() else {
+            return None;
+        };
+        let data = matches!(
+            path(callee).as_deref(),
+            Some("pm.iterationData.has" | "data.hasOwnProperty")
+        );
+        if !data || !otherwise.is_empty() || self.phase != Phase::PreRequest {
+            return None;
+        }
+        let before: Vec<(String, Y)> = self.out.sets.entries();
+        let all = self.statements(then);
+        let column = super::vars::ident(column);
+        for (name, v) in self.out.sets.entries() {
+            if before.iter().any(|(n, b)| n == &name && b == &v) {
+                continue;
+            }
+            let made = jinja_of(&v)?;
+            let n = super::vars::ident(&name);
+            let given = format!(
+                "{{{{ {made} if not ({column} | default(\"\")) else ({n} | default(\"\")) }}}}"
+            );
+            self.out.sets.set(&name, Y::str(given));
+        }
+        Some(match all {
+            true => Done::Converted,
+            false => Done::Kept(KEPT_AROUND),
+        })
     }
 
     /// `if (!token || expired) { pm.sendRequest(<token request>, ...); ... }`: yarc fetches,

@@ -4437,3 +4437,36 @@ fn a_counter_loop_to_the_same_request_becomes_repeat_while() {
     );
     assert!(other.repeat.is_none());
 }
+
+/// A pre-request block under `if (!pm.iterationData.has("from"))` gives its values only when
+/// the data row has no such column; a time copied with `new Date(end)` keeps where `end` was.
+#[test]
+fn values_made_unless_the_data_row_has_them_and_copied_times_convert() {
+    let lines: Vec<String> = [
+        "if (!pm.iterationData.has('from')) {",
+        "    const end = new Date();",
+        "    end.setDate(end.getDate() - 2);",
+        "    const start = new Date(end);",
+        "    start.setDate(start.getDate() - 1);",
+        "    pm.environment.set('fromISO', start.toISOString().split('.')[0]);",
+        "}",
+    ]
+    .iter()
+    .map(|l| l.to_string())
+    .collect();
+    let s = super::convert_item(
+        &lines,
+        Phase::PreRequest,
+        Default::default(),
+        Some("r"),
+        &super::Known::default(),
+    );
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    let set = super::json_of(&s.sets);
+    let from = set["fromISO"].as_str().expect("a set of fromISO");
+    assert!(from.contains(r#"now("", "-3 days")"#), "{from}");
+    assert!(
+        from.ends_with(r#"if not (from | default("")) else (fromISO | default("")) }}"#),
+        "{from}"
+    );
+}
