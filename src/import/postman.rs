@@ -3327,7 +3327,6 @@ fn json_body(raw: &str, cx: &mut Ctx<'_>) -> Option<Y> {
     let mut text = String::new();
     // (the converted template, whether it stood inside a JSON string), and the text as written
     let mut found: Vec<(String, bool)> = Vec::new();
-    let mut raw_found: Vec<String> = Vec::new();
     let mut in_string = false;
     let mut escaped = false;
     // Newman takes comments out before sending; yarc writes the rest as JSON.
@@ -3351,7 +3350,6 @@ fn json_body(raw: &str, cx: &mut Ctx<'_>) -> Option<Y> {
             }
             let stand_in = format!("__yarc_{}__", found.len());
             let converted = cx.text(&rest[..end + 2]);
-            raw_found.push(rest[..end + 2].to_string());
             if in_string {
                 found.push((converted, true));
                 text.push_str(&stand_in);
@@ -3377,15 +3375,8 @@ fn json_body(raw: &str, cx: &mut Ctx<'_>) -> Option<Y> {
     }
     let parsed: super::yaml_out::Ordered = serde_json::from_str(&text).ok()?;
     let restore = |s: &str| restore_templates(s, &found);
-    // Keys are sent as written (yarc renders values, not keys).
-    let raw_key = |s: &str| {
-        let mut out = s.to_string();
-        for (i, raw) in raw_found.iter().enumerate().rev() {
-            out = out.replace(&format!("__yarc_{i}__"), raw);
-        }
-        out
-    };
-    Some(tvalue(parsed.0, &restore, &raw_key))
+    // A key that is a variable (`"{{field}}": 1`) is rendered, as Postman pastes it in.
+    Some(tvalue(parsed.0, &restore, &restore))
 }
 
 /// A JSON string with its stand-ins replaced by the converted templates; the text around them

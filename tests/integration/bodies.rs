@@ -147,3 +147,37 @@ requests:
     r.expect_code(0);
     assert_eq!(r.summary(), "1 passed, 0 failed");
 }
+
+/// A JSON body's key may be a template (`"{{ field }}": ...`), rendered as text in the order
+/// written; a key that reads an undefined variable is an input error before anything is sent.
+#[test]
+fn json_keys_that_are_templates_are_rendered() {
+    let w = World::new();
+    w.write(
+        "c.yaml",
+        r#"
+variables: { field: customfield_10000, folder: /F1 }
+requests:
+  - name: create
+    method: POST
+    url: "{{ url }}/echo"
+    json:
+      fields:
+        summary: T1
+        "{{ field }}": { value: Manual }
+        "cf_{{ 'path' }}": "{{ folder }}"
+    expect:
+      json:
+        $.body: '{"fields":{"summary":"T1","customfield_10000":{"value":"Manual"},"cf_path":"/F1"}}'
+"#,
+    );
+    w.yarc(&["run", "c.yaml"]).expect_code(0);
+    w.write(
+        "bad.yaml",
+        "requests:\n  - name: a\n    method: POST\n    url: \"{{ url }}/echo\"\n    json: { \"{{ nope }}\": 1 }\n",
+    );
+    w.yarc(&["run", "bad.yaml"])
+        .expect_code(2)
+        .expect_contains("undefined variable `nope`");
+    assert_eq!(w.sandbox.requests_seen(), 1);
+}

@@ -52,6 +52,8 @@ pub enum TValue {
     Str(Template),
     List(Vec<TValue>),
     Map(Vec<(String, TValue)>),
+    /// A map some key of which is a template (`"{{ field }}": 1`): each key rendered as text.
+    KeyedMap(Vec<(Template, TValue)>),
 }
 
 #[derive(Debug, Clone)]

@@ -170,6 +170,10 @@ impl Templates {
             TValue::Str(t) => self.compile(t),
             TValue::List(items) => items.iter().try_for_each(|i| self.compile_tvalue(i)),
             TValue::Map(entries) => entries.iter().try_for_each(|(_, i)| self.compile_tvalue(i)),
+            TValue::KeyedMap(entries) => entries.iter().try_for_each(|(k, i)| {
+                self.compile(k)?;
+                self.compile_tvalue(i)
+            }),
             _ => Ok(()),
         }
     }
@@ -326,14 +330,30 @@ impl Templates {
                     .map(|i| self.render_tvalue(i, vars))
                     .collect::<Result<_, _>>()?,
             ),
-            TValue::Map(entries) => {
+            TValue::Map(_) | TValue::KeyedMap(_) => {
                 let mut m = Map::new();
-                for (k, i) in entries {
-                    m.insert(k.clone(), self.render_tvalue(i, vars)?);
+                for (k, i) in self.entries(v, vars)? {
+                    m.insert(k, self.render_tvalue(i, vars)?);
                 }
                 Value::Object(m)
             }
         })
+    }
+
+    /// A map's entries with their keys rendered (a key that is a template renders as text).
+    fn entries<'v>(
+        &self,
+        v: &'v TValue,
+        vars: &Vars,
+    ) -> Result<Vec<(String, &'v TValue)>, Diagnostic> {
+        match v {
+            TValue::Map(entries) => Ok(entries.iter().map(|(k, i)| (k.clone(), i)).collect()),
+            TValue::KeyedMap(entries) => entries
+                .iter()
+                .map(|(k, i)| Ok((self.render(k, vars)?, i)))
+                .collect(),
+            _ => Ok(Vec::new()),
+        }
     }
 
     /// Renders a JSON body to its text, keys in the order written (`render_tvalue` would sort
@@ -358,13 +378,13 @@ impl Templates {
                 }
                 out.push(']');
             }
-            TValue::Map(entries) => {
+            TValue::Map(_) | TValue::KeyedMap(_) => {
                 out.push('{');
-                for (i, (k, item)) in entries.iter().enumerate() {
+                for (i, (k, item)) in self.entries(v, vars)?.into_iter().enumerate() {
                     if i > 0 {
                         out.push(',');
                     }
-                    out.push_str(&text(&Value::String(k.clone())));
+                    out.push_str(&text(&Value::String(k)));
                     out.push(':');
                     self.write_json(item, vars, out)?;
                 }
@@ -375,15 +395,15 @@ impl Templates {
         Ok(())
     }
 
-    /// Why a `skip:` skips, or `None` when it renders falsy (empty, false, 0, no, none, null).
-    /// A text that says more than "true" is the reason itself (`skip: the upload file is not
-    /// in the export`); otherwise the reason names the condition.
     /// Whether a condition (`repeat.while`) renders truthy: anything but empty, false, 0, no,
     /// none, null.
     pub fn holds(&self, t: &Template, vars: &Vars) -> Result<bool, Diagnostic> {
         self.render_json(t, vars).map(|v| truthy(&v))
     }
 
+    /// Why a `skip:` skips, or `None` when it renders falsy (empty, false, 0, no, none, null).
+    /// A text that says more than "true" is the reason itself (`skip: the upload file is not
+    /// in the export`); otherwise the reason names the condition.
     pub fn skip_reason(&self, t: &Template, vars: &Vars) -> Result<Option<String>, Diagnostic> {
         let v = self.render_json(t, vars)?;
         if !truthy(&v) {

@@ -267,12 +267,23 @@ impl Decoder {
                 .unwrap_or(TValue::Null),
             NodeKind::Str(s) => TValue::Str(Template::new(s.clone(), &node.span)),
             NodeKind::Seq(items) => TValue::List(items.iter().map(|n| self.tvalue(n)).collect()),
-            NodeKind::Map(entries) => TValue::Map(
-                entries
-                    .iter()
-                    .map(|(k, v)| (k.scalar_text().unwrap_or_default(), self.tvalue(v)))
-                    .collect(),
-            ),
+            NodeKind::Map(entries) => {
+                let key = |k: &Node| k.scalar_text().unwrap_or_default();
+                if entries.iter().any(|(k, _)| key(k).contains("{{")) {
+                    return TValue::KeyedMap(
+                        entries
+                            .iter()
+                            .map(|(k, v)| (Template::new(key(k), &k.span), self.tvalue(v)))
+                            .collect(),
+                    );
+                }
+                TValue::Map(
+                    entries
+                        .iter()
+                        .map(|(k, v)| (key(k), self.tvalue(v)))
+                        .collect(),
+                )
+            }
         }
     }
 }

@@ -1579,6 +1579,10 @@ fn tvalue_templates<'a>(v: &'a TValue, out: &mut Vec<&'a Template>) {
         TValue::Str(t) => out.push(t),
         TValue::List(items) => items.iter().for_each(|i| tvalue_templates(i, out)),
         TValue::Map(entries) => entries.iter().for_each(|(_, i)| tvalue_templates(i, out)),
+        TValue::KeyedMap(entries) => entries.iter().for_each(|(k, i)| {
+            out.push(k);
+            tvalue_templates(i, out)
+        }),
         _ => {}
     }
 }
