@@ -304,6 +304,10 @@ fn exchange(o: &mut String, r: &RequestRecord, style: &Style, vv: bool) {
     for (status, to) in r.wire.iter().flat_map(|w| &w.hops) {
         let _ = writeln!(o, "        ↪ {status} → {to}");
     }
+    if let Some(w) = r.wire.as_ref().filter(|w| !w.left_behind.is_empty()) {
+        let names = w.left_behind.join(", ");
+        let _ = writeln!(o, "        * left behind on another origin: {names}");
+    }
     if let Some(w) = &r.wire {
         let _ = writeln!(o, "        * {}", connection(w.connect.as_ref(), style));
         let _ = writeln!(

@@ -240,6 +240,12 @@ requests:
     r.expect_code(0);
     assert_eq!(b.sandbox.requests_seen(), 1);
     assert_no_leak(&r.all(), secret, &[]);
+    // -vv shows what the first hop sent (masked), and what stayed behind.
+    let vv = a.yarc_env(&["run", "c.yaml", "-vv"], &[("K", secret)]);
+    vv.expect_code(0)
+        .expect_contains("> X-Custom: token •••••")
+        .expect_contains("* left behind on another origin: X-Custom, X-Api-Key");
+    assert_no_leak(&vv.all(), secret, &[]);
 }
 
 #[test]

@@ -30,6 +30,9 @@ pub struct Wire {
     pub first_byte: Duration,
     /// Each redirect followed: its status and where it pointed.
     pub hops: Vec<(u16, String)>,
+    /// Headers of the first hop not sent on after a redirect left its origin (credentials,
+    /// cookies, values holding a secret). `sent` is what the first hop sent.
+    pub left_behind: Vec<String>,
     /// How the connection was made (`None`: an open one was used).
     pub connect: Option<Phases>,
 }

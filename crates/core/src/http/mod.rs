@@ -168,6 +168,9 @@ impl Http {
         let mut next_hop: Option<RenderedRequest> = None;
         let mut hops = 0;
         let mut followed: Vec<(u16, String)> = Vec::new();
+        // What the first hop sent is what the request said: shown, whatever later hops sent.
+        let mut first_sent: Option<Vec<(String, String)>> = None;
+        let mut left_behind: Vec<String> = Vec::new();
         loop {
             let hop = next_hop.as_ref().unwrap_or(r);
             let left = deadline.saturating_duration_since(Instant::now());
@@ -180,14 +183,24 @@ impl Http {
             };
             let Some(next) = redirect_target(hop, &resp)? else {
                 resp.wire.hops = followed;
+                if let Some(sent) = first_sent {
+                    resp.wire.sent = sent;
+                }
+                resp.wire.left_behind = left_behind;
                 return Ok(resp);
             };
+            first_sent.get_or_insert_with(|| resp.wire.sent.clone());
             followed.push((resp.status, next.to_string()));
             if hops >= max {
                 return Err(RunError::TooManyRedirects(max));
             }
             hops += 1;
-            next_hop = Some(follow(hop.clone(), resp.status, next)?);
+            let crossing = url::Url::parse(&hop.url).is_ok_and(|u| u.origin() != next.origin());
+            let after = follow(hop.clone(), resp.status, next)?;
+            if crossing {
+                note_left_behind(hop, &after, &mut left_behind);
+            }
+            next_hop = Some(after);
         }
     }
 
@@ -254,6 +267,7 @@ impl Http {
             sent,
             first_byte,
             hops: Vec::new(),
+            left_behind: Vec::new(),
             connect,
         };
         Ok(out)
@@ -360,6 +374,20 @@ fn closed_before_answer(e: &reqwest::Error) -> bool {
         cur = err.source();
     }
     false
+}
+
+/// The headers (and cookies) a hop to another origin did not carry on, each named once.
+fn note_left_behind(hop: &RenderedRequest, after: &RenderedRequest, out: &mut Vec<String>) {
+    for (k, _) in &hop.headers {
+        let kept = after.headers.iter().any(|(a, _)| a.eq_ignore_ascii_case(k));
+        if !kept && !out.iter().any(|l| l.eq_ignore_ascii_case(k)) {
+            out.push(k.clone());
+        }
+    }
+    let cookies = "the request's cookies";
+    if !hop.cookies.is_empty() && after.cookies.is_empty() && !out.iter().any(|l| l == cookies) {
+        out.push(cookies.into());
+    }
 }
 
 /// Where a redirect points, if the response is one; a Location yarc cannot go to is an error.
