@@ -360,6 +360,8 @@ struct OAuth2 {
     username: Option<Template>,
     /// The password of the password grant (masked wherever it would show).
     password: Option<Template>,
+    /// The token is also this variable for the requests under the block (masked like it).
+    variable: Option<String>,
 }
 
 #[derive(JsonSchema)]

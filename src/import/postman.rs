@@ -627,13 +627,7 @@ pub(crate) fn import(
     note_unreached(&mut cx, 0);
     jump_notes(&mut cx);
     let requests = Y::Seq(scope.around(requests));
-    let mut env_files = Vec::new();
-    let mut envs = Vec::new();
-    for env in environments {
-        let (file, text, env_name) = environment(env, &mut cx)?;
-        envs.push((env_name, file.clone()));
-        env_files.push((file, text));
-    }
+    let (env_files, envs) = environment_files(environments, &mut cx)?;
     cx.whose = "the collection".into();
     let variables = collection_variables(collection, &mut scope, &mut cx);
     let mut requests = requests;
@@ -642,10 +636,10 @@ pub(crate) fn import(
         skip_until_set(&mut requests, &name, &why);
     }
     skip_jumped_over(&mut requests, &mut cx);
-    if let Some(note) = no_scheme_note(&cx.no_scheme) {
-        cx.report.notes.push(note);
-    }
-    cx.report.notes.extend(shadowed_note(&cx));
+    let notes = no_scheme_note(&cx.no_scheme)
+        .into_iter()
+        .chain(shadowed_note(&cx));
+    cx.report.notes.extend(notes.collect::<Vec<_>>());
     for name in schemeless_bases(&cx) {
         let n = add_scheme(&mut requests, &name);
         cx.report.notes.push(format!(
@@ -654,7 +648,8 @@ pub(crate) fn import(
     }
     cx.report.unknown_dynamic.extend(cx.unknown.drain(..));
     let described = description(info.get("description"), &mut cx);
-    let doc = collection_doc(&name, described, variables, auth, scope, requests);
+    let mut doc = collection_doc(&name, described, variables, auth, scope, requests);
+    name_token_variables(&mut doc, &cx);
     cx.report.destinations = super::destinations::of(&doc, &cx.values);
     let slug = crate::snapshot::slug(&name);
     let collection_file = format!("{slug}.yaml");
@@ -669,6 +664,59 @@ pub(crate) fn import(
         environments: envs,
         report: cx.report,
     })
+}
+
+/// Each environment's file (name, text), and its name beside the file's.
+type Files = Vec<(String, String)>;
+fn environment_files(environments: &[Value], cx: &mut Ctx<'_>) -> Result<(Files, Files), String> {
+    let mut env_files = Vec::new();
+    let mut envs = Vec::new();
+    for env in environments {
+        let (file, text, env_name) = environment(env, cx)?;
+        envs.push((env_name, file.clone()));
+        env_files.push((file, text));
+    }
+    Ok((env_files, envs))
+}
+
+/// An `oauth2` block made from a token script whose variable something still reads (`X-Token:
+/// {{ access_token }}`, a body field): the block names it, so that those get the token the
+/// block fetches, as they got the one the script stored in Postman.
+fn name_token_variables(doc: &mut Y, cx: &Ctx<'_>) {
+    let Some(requests) = doc.get_mut("requests") else {
+        return;
+    };
+    // What the requests read: the variables section declares the name too.
+    let text = yaml_out::to_string(requests);
+    let read: Vec<(String, Y)> = cx
+        .token_vars
+        .iter()
+        .chain(&cx.token_vars_after)
+        .filter(|(var, _)| script::reads_anywhere(&text, var))
+        .cloned()
+        .collect();
+    if !read.is_empty() {
+        name_in(doc, &read);
+    }
+}
+
+fn name_in(y: &mut Y, read: &[(String, Y)]) {
+    match y {
+        Y::Map(entries) => {
+            for (k, v) in entries.iter_mut() {
+                if k == "auth"
+                    && let Some((var, _)) = read.iter().find(|(_, block)| block == v)
+                    && let Some(o) = v.get_mut("oauth2")
+                {
+                    o.set("variable", Y::str(var));
+                    continue;
+                }
+                name_in(v, read);
+            }
+        }
+        Y::Seq(items) => items.iter_mut().for_each(|i| name_in(i, read)),
+        _ => {}
+    }
 }
 
 /// The variables the environments and the collection itself define, and how Newman shows each

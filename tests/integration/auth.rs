@@ -936,3 +936,49 @@ requests:
         r.stderr
     );
 }
+
+/// `variable:` gives the block's token to the requests under it as a variable, for a header
+/// or body that carries it another way than `Authorization: Bearer`: the same token, fetched
+/// once, masked like it.
+#[test]
+fn the_oauth2_token_is_a_variable_when_the_block_names_one() {
+    let w = World::new();
+    w.write(
+        "c.yaml",
+        r#"
+auth:
+  oauth2:
+    token_url: "{{ url }}/connect/token"
+    client_id: sandbox-client
+    client_secret: sandbox-secret
+    scope: automatic-rostering-stage
+    variable: access_token
+requests:
+  - name: copy
+    method: POST
+    url: "{{ url }}/echo"
+    headers: { X-Copy: "{{ access_token }}" }
+    json: { token: "{{ access_token }}" }
+    expect:
+      json:
+        $.headers.authorization: "Bearer {{ access_token }}"
+        $.headers['x-copy']: "{{ access_token }}"
+        $.json.token: "{{ access_token }}"
+  - name: again
+    url: "{{ url }}/echo?t={{ access_token }}"
+"#,
+    );
+    w.yarc(&["check", "c.yaml"]).expect_code(0);
+    let r = w.yarc(&["run", "c.yaml", "-v", "--report", "json:r.json"]);
+    r.expect_code(0);
+    let tokens = w.sandbox.issued_tokens();
+    assert_eq!(tokens.len(), 1);
+    let report = std::fs::read_to_string(w.path("r.json")).expect("report");
+    for text in [r.all(), report] {
+        assert!(!text.contains(&tokens[0]), "{text}");
+    }
+    let dry = w.yarc(&["run", "c.yaml", "--dry-run"]);
+    dry.expect_code(0)
+        .expect_contains("X-Copy: <token from the oauth2 block>");
+    assert_eq!(w.sandbox.issued_tokens().len(), 1);
+}

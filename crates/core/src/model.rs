@@ -330,6 +330,9 @@ pub struct OAuth2Spec {
     /// `username` and `password`: the resource owner's password grant (RFC 6749 §4.3)
     /// instead of client credentials.
     pub user: Option<(Template, Template)>,
+    /// `variable: access_token`: the token is also this variable for the requests under the
+    /// block (a header or body that carries it another way than `Authorization: Bearer`).
+    pub variable: Option<String>,
 }
 
 /// Assertions on one response. Every check keeps the span of what the user wrote.

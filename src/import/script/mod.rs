@@ -4644,6 +4644,17 @@ fn reads_name(e: &Expr, name: &str) -> bool {
 const NUMBERS: &[&str] = &["parseInt", "Number", "parseFloat"];
 
 /// Whether a template reads the variable `name`.
+/// Whether a `{{ ... }}` anywhere in `text` names `name` (a word of it).
+pub(crate) fn reads_anywhere(text: &str, name: &str) -> bool {
+    let Ok(re) = regex::Regex::new(&format!(
+        r"\{{\{{[^}}]*\b{}\b[^}}]*\}}\}}",
+        regex::escape(name)
+    )) else {
+        return false;
+    };
+    re.is_match(text)
+}
+
 pub(crate) fn reads(template: &str, name: &str) -> bool {
     let env = minijinja::Environment::new();
     env.template_from_str(template)

@@ -659,6 +659,7 @@ impl Decoder {
                 .get("params")
                 .map(|n| self.template_map(n, "`params`"))
                 .unwrap_or_default(),
+            variable: f.get("variable").and_then(|n| self.string(n, "`variable`")),
         })
     }
 

@@ -89,6 +89,7 @@ pub const OAUTH2: &[&str] = &[
     "params",
     "username",
     "password",
+    "variable",
 ];
 pub const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 /// Other methods of IANA's HTTP Method Registry (WebDAV, QUERY, ...) and the PURGE that caches

@@ -1034,6 +1034,9 @@ impl Planner {
     ) -> Vec<String> {
         let mut known: HashSet<String> = pr.scope.names().cloned().collect();
         known.extend(captured.iter().cloned());
+        if let Some(AuthSpec::OAuth2(o)) = pr.auth.as_deref() {
+            known.extend(o.variable.iter().cloned());
+        }
         known.extend(self.options.data_columns.iter().cloned());
         let path_templates = path_templates(pr);
         let mut templates: Vec<&Template> = vec![&pr.req.url];

@@ -169,6 +169,9 @@ impl Runner {
         http: &Http,
         st: &mut UnitState<'_>,
     ) -> RequestRecord {
+        if let Err(rec) = self.token_variable(c, pr, st).await {
+            return *rec;
+        }
         let Ready {
             mut rendered,
             auth,
@@ -225,6 +228,50 @@ impl Runner {
         rec.outcomes.splice(0..0, sent);
         resp.release_json();
         rec
+    }
+
+    /// The token of the request's `oauth2` block, as the block's `variable:` when the request
+    /// reads it: fetched (or taken from the run's cache, which `Authorization` then uses too)
+    /// before the request is rendered, and kept for the rest of the collection run.
+    async fn token_variable(
+        &self,
+        c: &PlannedCollection,
+        pr: &PlannedRequest,
+        st: &mut UnitState<'_>,
+    ) -> Result<(), Box<RequestRecord>> {
+        let Some(crate::model::AuthSpec::OAuth2(o)) = pr.auth.as_deref() else {
+            return Ok(());
+        };
+        let Some(var) = o.variable.as_ref().filter(|v| pr.needs.contains(v)) else {
+            return Ok(());
+        };
+        if self.options.dry_run {
+            let shown = Value::String("<token from the oauth2 block>".into());
+            st.captures.insert(var.clone(), shown);
+            return Ok(());
+        }
+        let vars = st.resolve(self, pr).vars;
+        let tr = super::render::token_request(o, &self.plan.templates, &vars)
+            .map_err(|d| Box::new(self.invalid(c, pr, &d)))?;
+        let obtained = self
+            .tokens
+            .obtain(&self.token_client, &tr, None, &self.redactor)
+            .await;
+        match obtained {
+            Ok((token, _)) => {
+                st.captures
+                    .insert(var.clone(), Value::String(token.access_token));
+                Ok(())
+            }
+            Err(e) => {
+                let state = match e.exit() {
+                    Exit::Interrupted => State::NotRun,
+                    Exit::Invalid => State::Invalid,
+                    _ => State::Errored,
+                };
+                Err(Box::new(self.record(c, pr, state, Some(e.to_string()))))
+            }
+        }
     }
 
     /// A request whose body breaks the API document (`requests: true`, `contract: error`):
