@@ -278,6 +278,14 @@ impl Templates {
     /// quotes: the text inside is what is masked, so a masked JSON string keeps its quotes
     /// (`"password":"•••••"`).
     fn add_written(&self, written: &str) {
+        // A test of a secret (`is defined`, `not token`) says one bit: masking every `true`
+        // would garble the output and hide nothing.
+        if matches!(
+            written.trim(),
+            "true" | "false" | "null" | "none" | "True" | "False" | "None"
+        ) {
+            return;
+        }
         match serde_json::from_str::<String>(written) {
             Ok(inner) if written.starts_with('"') => self.secrets.redactor.add(&inner),
             _ => self.secrets.redactor.add(written),
@@ -305,6 +313,10 @@ impl Templates {
     /// written values cannot be matched to their expressions, and the whole text is masked.
     fn add_derived(&self, source: &str, holders: &[String], written: &[String], text: &str) {
         let exprs = expressions(source);
+        if written.is_empty() {
+            // Only text the template holds, chosen by a condition on a secret: one bit.
+            return;
+        }
         if source.contains("{%") || exprs.len() != written.len() {
             self.secrets.redactor.add(text);
             TAINTED.set(true);
@@ -998,6 +1010,16 @@ mod tests {
             redactor.redact("Alice Doe API.EXAMPLE"),
             "Alice Doe API.EXAMPLE"
         );
+        // A test of the secret, or text chosen by one, is no secret.
+        for src in [
+            "{{ token is defined }}",
+            "{{ not token }}",
+            "{% if token %}enabled{% endif %}",
+        ] {
+            t.render(&tpl(src), &vars).expect("renders");
+            t.render_json(&tpl(src), &vars).expect("renders");
+        }
+        assert_eq!(redactor.redact("true false enabled"), "true false enabled");
     }
 
     #[test]
