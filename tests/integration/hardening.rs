@@ -937,3 +937,125 @@ requests:
     assert_eq!(tokens.len(), 1);
     assert_no_leak(&every_sink(&w, &[r]), &tokens[0], &[]);
 }
+
+/// Captured tokens reach credentials in more ways than a plain `{{ tok }}`: a slice, a `set:`,
+/// the request's `cookies:`, one field of a captured object. Each is masked from the capture
+/// on — and only the field, not the rest of the object. A derived variable that slices the
+/// capture follows it.
+#[test]
+fn captured_tokens_are_masked_from_the_capture_however_they_are_sent() {
+    let w = World::new();
+    w.write(
+        "c.yaml",
+        r#"
+variables: { t3: "{{ tok[4:] }}", tok: "" }
+requests:
+  - name: login
+    method: POST
+    url: "{{ url }}/connect/token"
+    form: { grant_type: client_credentials, client_id: sandbox-client, client_secret: "{{ secret('CS') }}", scope: automatic-rostering-stage }
+    capture: { tok: $.access_token, auth: $ }
+  - name: sliced
+    url: "{{ url }}/echo"
+    auth: { bearer: "{{ tok[0:] }}" }
+  - name: through set
+    url: "{{ url }}/echo"
+    set: { t2: "{{ tok }}" }
+    headers: { Authorization: "Bearer {{ t2 }}" }
+  - name: cookie
+    url: "{{ url }}/echo"
+    cookies: { sid: "{{ tok }}" }
+  - name: derived slice
+    url: "{{ url }}/echo"
+    auth: { bearer: "{{ t3 }}" }
+    expect:
+      json:
+        $.headers.authorization: { matches: "^Bearer .{8,}$" }
+  - name: one field
+    url: "{{ url }}/echo?scope={{ auth.scope }}"
+    auth: { bearer: "{{ auth.access_token }}" }
+"#,
+    );
+    let r = w.yarc_env(
+        &[&["run", "c.yaml", "-vv"][..], &REPORTS[..]].concat(),
+        &[("CS", "sandbox-secret")],
+    );
+    r.expect_code(0)
+        .expect_contains("captured tok = \"•••••\"")
+        .expect_contains("?scope=automatic-rostering-stage");
+    let tokens = w.sandbox.issued_tokens();
+    assert_eq!(tokens.len(), 1);
+    assert_no_leak(&every_sink(&w, &[r]), &tokens[0], &[]);
+}
+
+/// A PIN is a number: where a JSON value holds it as one (a snapshot, a capture), it is masked
+/// as it is in text.
+#[test]
+fn a_numeric_secret_is_masked_in_snapshots_and_captures() {
+    let w = World::new();
+    w.write(
+        "c.yaml",
+        r#"
+requests:
+  - name: pin
+    method: POST
+    url: "{{ url }}/echo"
+    json: { pin: "{{ secret('PIN') | int }}" }
+    snapshot: true
+    capture: { p: $.json.pin }
+"#,
+    );
+    let r = w.yarc_env(
+        &[&["run", "c.yaml", "-v"][..], &REPORTS[..]].concat(),
+        &[("PIN", "98765432")],
+    );
+    r.expect_code(0).expect_contains("captured p = \"•••••\"");
+    let all = every_sink(&w, &[r]);
+    assert!(!all.contains("98765432"), "{all}");
+}
+
+/// A body holding a secret is sent again by a 301 or 302 after a PUT, PATCH or DELETE (only a
+/// POST turns into a GET): not to another origin. And a `}}` inside a string literal does not
+/// hide a secret variable from the mask.
+#[test]
+fn a_put_redirected_elsewhere_and_a_brace_in_a_literal_keep_the_secret() {
+    let a = World::new();
+    let b = World::new();
+    let secret = "rdrS3cret_Kx91Lq_Zp44Wm";
+    a.write(
+        "environments/e.yaml",
+        "variables:\n  token: \"{{ secret('S') }}\"\n",
+    );
+    a.write(
+        "c.yaml",
+        &format!(
+            r#"
+requests:
+  - name: put
+    method: PUT
+    url: "{{{{ url }}}}/redirect?status=302&to={other}/echo"
+    json: {{ password: "{{{{ secret('S') }}}}" }}
+  - name: delete
+    method: DELETE
+    url: "{{{{ url }}}}/redirect?status=301&to={other}/echo"
+    text: "{{{{ token }}}}"
+  - name: brace
+    method: POST
+    url: "{{{{ url }}}}/echo"
+    text: "{{{{ '}}}}' ~ token | title }}}}"
+"#,
+            other = b.url()
+        ),
+    );
+    let r = a.yarc_env(
+        &[&["run", "c.yaml", "--env", "e", "-v"][..], &REPORTS[..]].concat(),
+        &[("S", secret)],
+    );
+    r.expect_code(3)
+        .expect_contains("not following the 302 redirect")
+        .expect_contains("not following the 301 redirect");
+    assert_eq!(b.sandbox.requests_seen(), 0);
+    let all = every_sink(&a, &[r]);
+    assert_no_leak(&all, secret, &[]);
+    assert_no_leak(&all, "Rdrs3cret_kx91lq_zp44wm", &[]);
+}

@@ -133,6 +133,10 @@ impl Redactor {
         }
         match value {
             Value::String(s) if self.finds(s) => *s = self.redact(s),
+            // A secret that is a number (a PIN) is masked where a JSON value holds it as one.
+            Value::Number(n) if self.finds(&n.to_string()) => {
+                *value = Value::String(self.redact(&n.to_string()));
+            }
             Value::Array(a) => a.iter_mut().for_each(|v| self.redact_json_in_place(v)),
             Value::Object(o) => o.values_mut().for_each(|v| self.redact_json_in_place(v)),
             _ => {}

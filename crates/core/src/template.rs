@@ -190,11 +190,17 @@ impl Templates {
                 Err(_) => return HashSet::new(),
             },
         };
-        reads
+        let mut names: HashSet<String> = reads
             .iter()
             .filter(|n| !FUNCTIONS.contains(&n.as_str()))
             .cloned()
-            .collect()
+            .collect();
+        // minijinja's analysis (3.1) does not see what a slice slices (`tok[4:]`): those names
+        // are read too. With control flow a name may be the template's own (`{% set %}`).
+        if !t.source.contains("{%") {
+            names.extend(sliced_reads(&t.source));
+        }
+        names
     }
 
     pub fn render(&self, t: &Template, vars: &Vars) -> Result<String, Diagnostic> {
@@ -254,15 +260,17 @@ impl Templates {
         WRITTEN.set((!holders.is_empty()).then(Vec::new));
         let result = tpl.render(MjValue::from(Serde(&read)));
         let written = WRITTEN.take();
-        for derived in DERIVED.take() {
-            self.add_written(&derived);
+        let derived = DERIVED.take();
+        for d in &derived {
+            self.add_written(d);
         }
         match result {
             Ok(text) => {
                 // A loop or a subscript can write a secret a piece at a time (`{% for c in
-                // secret('S') %}{{ c }}-{% endfor %}`), each piece too short to mask: what such
-                // a template writes is masked whole.
-                if read_secret() && pieces_a_secret(source) {
+                // secret('S') %}{{ c }}-{% endfor %}`, `{{ secret('S')[0:2] }}`), each piece
+                // too short to mask: what such a template writes is masked whole.
+                let pieces = source.contains("{%") || derived.iter().any(|d| too_short(d));
+                if read_secret() && !derived.is_empty() && pieces {
                     self.secrets.redactor.add(&text);
                 }
                 if let Some(written) = written {
@@ -317,14 +325,25 @@ impl Templates {
             // Only text the template holds, chosen by a condition on a secret: one bit.
             return;
         }
-        if source.contains("{%") || exprs.len() != written.len() {
-            self.secrets.redactor.add(text);
-            TAINTED.set(true);
-            return;
-        }
-        for (expr, value) in exprs.iter().zip(written) {
-            if !plain_path(expr) && reads_any(expr, holders) {
-                self.add_written(value);
+        let made: Option<Vec<&String>> = (!source.contains("{%") && exprs.len() == written.len())
+            .then(|| {
+                exprs
+                    .iter()
+                    .zip(written)
+                    .filter(|(e, _)| !plain_path(e) && reads_any(e, holders))
+                    .map(|(_, w)| w)
+                    .collect()
+            });
+        match made {
+            // Pieces too short to mask (`token[0:2]`) are masked with the text around them.
+            Some(made) if !made.iter().any(|w| too_short(w)) => {
+                for value in &made {
+                    self.add_written(value);
+                }
+                TAINTED.set(!made.is_empty() || TAINTED.get());
+            }
+            _ => {
+                self.secrets.redactor.add(text);
                 TAINTED.set(true);
             }
         }
@@ -462,6 +481,53 @@ fn sliced_names(source: &str) -> Vec<String> {
                 .map(|w| w.as_str().to_string())
         })
         .collect()
+}
+
+/// The variables the `{{ … }}` tags with a slice read: each name outside string literals that
+/// is no attribute (`.name`), filter (`| name`), test (`is name`), keyword or call.
+fn sliced_reads(source: &str) -> Vec<String> {
+    const KEYWORDS: &[&str] = &[
+        "and", "or", "not", "if", "else", "in", "is", "true", "false", "none", "True", "False",
+        "None",
+    ];
+    let mut out = Vec::new();
+    for expr in expressions(source) {
+        if !(expr.contains('[') && expr.contains(':')) {
+            continue;
+        }
+        let b = expr.as_bytes();
+        let (mut i, mut quote, mut before, mut last_word) = (0, None::<u8>, b' ', "");
+        while i < b.len() {
+            let c = b[i];
+            if let Some(q) = quote {
+                i += if c == b'\\' { 2 } else { 1 };
+                if c == q {
+                    quote = None;
+                }
+                continue;
+            }
+            if c == b'\'' || c == b'"' {
+                quote = Some(c);
+            } else if c.is_ascii_alphabetic() || c == b'_' {
+                let start = i;
+                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+                    i += 1;
+                }
+                let word = &expr[start..i];
+                let call = expr[i..].trim_start().starts_with('(');
+                let named = !matches!(before, b'.' | b'|') && last_word != "is" && !call;
+                if named && !KEYWORDS.contains(&word) && !FUNCTIONS.contains(&word) {
+                    out.push(word.to_string());
+                }
+                (before, last_word) = (b'a', word);
+                continue;
+            } else if !c.is_ascii_whitespace() {
+                (before, last_word) = (c, "");
+            }
+            i += 1;
+        }
+    }
+    out
 }
 
 /// Whether a rendered `skip:` means "skip": anything but empty, false, 0, no, none, null.
@@ -603,15 +669,6 @@ fn add_digest_filters(env: &mut Environment<'static>) {
 }
 
 /// Whether the rendering just done on this thread called `secret()`.
-/// Whether a template that reads a secret can write it in pieces: control flow, or a
-/// subscript or slice of what `secret(...)` gives.
-fn pieces_a_secret(source: &str) -> bool {
-    static SUBSCRIPT: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-    let re = SUBSCRIPT
-        .get_or_init(|| regex::Regex::new(r"secret\s*\([^)]*\)\s*\[").expect("valid regex"));
-    source.contains("{%") || re.is_match(source)
-}
-
 pub fn read_secret() -> bool {
     SECRET_READS.get() != 0
 }
@@ -664,14 +721,44 @@ fn holds_secret(v: &Value, r: &crate::secret::Redactor) -> bool {
     }
 }
 
-/// The expressions of a template's `{{ … }}` tags, in order.
+/// The expressions of a template's `{{ … }}` tags, in order: a `}}` inside a string literal
+/// does not end one, and a `{# … #}` comment holds none.
 fn expressions(source: &str) -> Vec<&str> {
-    static TAG: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-    let tag = TAG.get_or_init(|| regex::Regex::new(r"(?s)\{\{-?(.*?)-?\}\}").expect("valid regex"));
-    tag.captures_iter(source)
-        .filter_map(|c| c.get(1))
-        .map(|m| m.as_str())
-        .collect()
+    let bytes = source.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i + 1 < bytes.len() {
+        match &bytes[i..i + 2] {
+            b"{#" => {
+                i = source[i..].find("#}").map_or(bytes.len(), |e| i + e + 2);
+            }
+            b"{{" => {
+                let start = i + 2;
+                let (mut j, mut quote) = (start, None::<u8>);
+                while j < bytes.len() {
+                    match (quote, bytes[j]) {
+                        (Some(_), b'\\') => j += 1,
+                        (Some(q), c) if c == q => quote = None,
+                        (None, b'\'' | b'"') => quote = Some(bytes[j]),
+                        (None, b'}') if bytes.get(j + 1) == Some(&b'}') => break,
+                        _ => {}
+                    }
+                    j += 1;
+                }
+                let inner = &source[start.min(j)..j.min(bytes.len())];
+                out.push(inner.trim_start_matches('-').trim_end_matches('-'));
+                i = j + 2;
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
+/// A piece of a secret too short to be masked on its own (1 to 3 characters).
+fn too_short(written: &str) -> bool {
+    let inner = serde_json::from_str::<String>(written).unwrap_or_else(|_| written.to_string());
+    (1..4).contains(&inner.chars().count())
 }
 
 /// Whether an expression is only a path to a value (`user.token`, `items[0]['id']`), in the

@@ -408,15 +408,18 @@ fn redirect_target(r: &RenderedRequest, resp: &Response) -> Result<Option<url::U
 }
 
 /// The request for the next hop: 303 (and 301/302 after a POST) turn into a GET without a body,
-/// as browsers and curl do; credentials stay behind when the origin changes. A 307 or 308 to
-/// another origin sends the body again: one that holds a secret is not followed there.
+/// as browsers and curl do; credentials stay behind when the origin changes. A hop that keeps
+/// the body (307, 308, and 301 or 302 after a PUT, PATCH or DELETE) sends it again: one that
+/// holds a secret is not followed to another origin.
 fn follow(
     mut r: RenderedRequest,
     status: u16,
     next: url::Url,
 ) -> Result<RenderedRequest, RunError> {
     let same_origin = url::Url::parse(&r.url).is_ok_and(|u| u.origin() == next.origin());
-    if !same_origin && r.secret_body && matches!(status, 307 | 308) {
+    let to_get =
+        status == 303 && r.method != "HEAD" || matches!(status, 301 | 302) && r.method == "POST";
+    if !same_origin && r.secret_body && !to_get {
         return Err(RunError::SecretBodyRedirect {
             status,
             to: next.origin().ascii_serialization(),
@@ -430,8 +433,6 @@ fn follow(
                 && !sensitive.iter().any(|s| k.eq_ignore_ascii_case(s))
         });
     }
-    let to_get =
-        status == 303 && r.method != "HEAD" || matches!(status, 301 | 302) && r.method == "POST";
     if to_get {
         r.method = "GET".into();
         r.body = RenderedBody::None;

@@ -2,6 +2,7 @@
 //! chain through captures, so they stay in order), and sends an event per finished request.
 //! It never formats output: reporters do.
 
+mod credentials;
 pub mod record;
 pub mod render;
 mod request;
@@ -11,7 +12,6 @@ mod snapshots;
 use crate::auth::{TokenCache, token_client};
 use crate::exchange::Response;
 use crate::http::Http;
-use crate::model::AuthSpec;
 use crate::outcome::Exit;
 use crate::plan::{Plan, PlannedCollection, PlannedRequest};
 use crate::secret::Redactor;
@@ -242,7 +242,7 @@ pub struct Runner {
     pub carried: std::sync::Mutex<std::collections::HashMap<std::path::PathBuf, Vars>>,
     /// Variables some request sends as a credential: what a capture stores in one is a secret
     /// from the moment it is captured, not only from its first use.
-    credential_vars: std::collections::HashSet<String>,
+    credential_vars: credentials::Credentials,
 }
 
 impl Runner {
@@ -259,7 +259,7 @@ impl Runner {
             .clone()
             .map(crate::auth::token_store::TokenStore::new);
         Ok(Runner {
-            credential_vars: credential_vars(&plan),
+            credential_vars: credentials::Credentials::of(&plan),
             plan,
             options,
             tokens: TokenCache::with(timeout, token_store, max_token_body),
@@ -529,57 +529,6 @@ impl Runner {
             }
         }
         r
-    }
-}
-
-/// The variables the plan's requests send as credentials: read by an `auth:` block's secret
-/// parts or by a credential header, directly or through derived variables.
-fn credential_vars(plan: &Plan) -> std::collections::HashSet<String> {
-    let t = &plan.templates;
-    let mut names = std::collections::HashSet::new();
-    let mut scopes = Vec::new();
-    for pr in plan.collections.iter().flat_map(|c| &c.requests) {
-        for tpl in auth_templates(pr.auth.as_deref()) {
-            names.extend(t.undeclared(tpl));
-        }
-        for (k, v) in &pr.headers {
-            if is_credential_header(k) || k.eq_ignore_ascii_case("cookie") {
-                names.extend(t.undeclared(v));
-            }
-        }
-        if !scopes
-            .iter()
-            .any(|s: &&Arc<crate::plan::vars::ScopeVars>| Arc::ptr_eq(s, &pr.scope))
-        {
-            scopes.push(&pr.scope);
-        }
-    }
-    // A derived variable sent as a credential sends what it reads.
-    loop {
-        let before = names.len();
-        for d in scopes.iter().flat_map(|s| &s.derived) {
-            if names.contains(&d.name) {
-                names.extend(d.deps.iter().cloned());
-            }
-        }
-        if names.len() == before {
-            return names;
-        }
-    }
-}
-
-/// The templates of an auth block that hold its credential.
-fn auth_templates(auth: Option<&AuthSpec>) -> Vec<&crate::model::Template> {
-    match auth {
-        Some(AuthSpec::Bearer(t)) => vec![t],
-        Some(AuthSpec::Basic { password, .. }) => vec![password],
-        Some(AuthSpec::ApiKey { value, .. }) => vec![value],
-        Some(AuthSpec::OAuth2(o)) => {
-            let mut v = vec![&o.client_secret];
-            v.extend(o.user.as_ref().map(|(_, p)| p));
-            v
-        }
-        _ => Vec::new(),
     }
 }
 

@@ -419,10 +419,7 @@ impl Runner {
             };
             match found {
                 Ok(v) => {
-                    if self.credential_vars.contains(&cap.var) {
-                        self.redactor.redact_json_register(&v);
-                        newly_secret = true;
-                    }
+                    newly_secret |= self.credential_vars.register(&cap.var, &v, &self.redactor);
                     st.captures.insert(cap.var.clone(), v.clone());
                     rec.captures.push((cap.var.clone(), v));
                 }

@@ -342,6 +342,10 @@ impl Serialize for Normalized<'_> {
                     None => s.serialize_str(&text),
                 }
             }
+            // A secret that is a number (a PIN) is masked as the text it is.
+            Node::Number(n) if self.redactor.is_active() && self.redactor.finds(&n.to_string()) => {
+                s.serialize_str(&self.redactor.redact(&n.to_string()))
+            }
             Node::Array(items) => {
                 let mut seq = s.serialize_seq(Some(items.len()))?;
                 for item in items {
