@@ -13,6 +13,18 @@ fn test(lines: &[&str]) -> Script {
     run(Phase::Test, lines)
 }
 
+/// A request's own script, converted with the request's name.
+fn named(phase: Phase, lines: &[&str], name: &str) -> Script {
+    let lines: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    super::convert_item(
+        &lines,
+        phase,
+        Default::default(),
+        Some(name),
+        &Known::default(),
+    )
+}
+
 /// `expect`, `capture` and `variables` as JSON, through the YAML the importer writes.
 fn out(s: &Script) -> Value {
     let text = yaml_out::to_string(&Y::Map(vec![
@@ -4402,7 +4414,7 @@ fn a_jump_that_ends_a_test_script_is_always_taken() {
 /// becomes `repeat: { while }` over the counter's variable, read after the send.
 #[test]
 fn a_counter_loop_to_the_same_request_becomes_repeat_while() {
-    let lines: Vec<String> = [
+    let lines = [
         "var jsonData = JSON.parse(responseBody);",
         "count = postman.getEnvironmentVariable(\"count\");",
         "count++;",
@@ -4413,36 +4425,20 @@ fn a_counter_loop_to_the_same_request_becomes_repeat_while() {
         "    // done",
         "    postman.setNextRequest(\"the next\");",
         "}",
-    ]
-    .iter()
-    .map(|l| l.to_string())
-    .collect();
-    let s = super::convert_item(
-        &lines,
-        Phase::Test,
-        Default::default(),
-        Some("add one"),
-        &super::Known::default(),
-    );
+    ];
+    let s = named(Phase::Test, &lines, "add one");
     let repeat = super::json_of(&s.repeat.clone().unwrap_or(Y::Null));
     assert_eq!(repeat["while"], "{{ (count < 200) }}", "{:?}", s.sets);
     assert!(s.kept.is_empty(), "{:?}", s.kept);
     // Another request's name is a jump, not a repeat.
-    let other = super::convert_item(
-        &lines,
-        Phase::Test,
-        Default::default(),
-        Some("someone else"),
-        &super::Known::default(),
-    );
-    assert!(other.repeat.is_none());
+    assert!(named(Phase::Test, &lines, "someone else").repeat.is_none());
 }
 
 /// A pre-request block under `if (!pm.iterationData.has("from"))` gives its values only when
 /// the data row has no such column; a time copied with `new Date(end)` keeps where `end` was.
 #[test]
 fn values_made_unless_the_data_row_has_them_and_copied_times_convert() {
-    let lines: Vec<String> = [
+    let lines = [
         "if (!pm.iterationData.has('from')) {",
         "    const end = new Date();",
         "    end.setDate(end.getDate() - 2);",
@@ -4450,17 +4446,8 @@ fn values_made_unless_the_data_row_has_them_and_copied_times_convert() {
         "    start.setDate(start.getDate() - 1);",
         "    pm.environment.set('fromISO', start.toISOString().split('.')[0]);",
         "}",
-    ]
-    .iter()
-    .map(|l| l.to_string())
-    .collect();
-    let s = super::convert_item(
-        &lines,
-        Phase::PreRequest,
-        Default::default(),
-        Some("r"),
-        &super::Known::default(),
-    );
+    ];
+    let s = named(Phase::PreRequest, &lines, "r");
     assert!(s.kept.is_empty(), "{:?}", s.kept);
     let set = super::json_of(&s.sets);
     let from = set["fromISO"].as_str().expect("a set of fromISO");
