@@ -435,14 +435,14 @@ fn postman_summary(out: &Path, imported: &postman::Imported) -> String {
         out.join(&imported.collection_file).display()
     );
     s.push_str(&format!(
-        "  from scripts: {} of {} assertions, {} of {} set() calls ({} captures, {} variables); {} lines converted, {} kept as comments\n",
+        "  from scripts: {} of {} assertions, {} of {} set() calls ({} captures, {} variables); {} converted, {} kept as comments\n",
         r.assertions,
         r.assertions_seen,
         r.captures + r.variables_set,
         r.sets_seen,
         r.captures,
         r.variables_set,
-        r.converted_lines,
+        counted(r.converted_lines, "line"),
         r.kept_lines
     ));
     if r.sent_requests > 0 {

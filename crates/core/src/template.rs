@@ -444,6 +444,8 @@ impl Templates {
             Value::String(s) if !["true", "yes", "1", "on"].contains(&s.trim()) => {
                 s.trim().to_string()
             }
+            // `skip: true`: the request is marked, no condition to name.
+            _ if t.is_literal() => "marked `skip: true`".to_string(),
             _ => format!("`{}` is true", t.source),
         }))
     }
@@ -528,6 +530,19 @@ fn sliced_reads(source: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// Whether a template says a variable may be missing: an `is defined` (`is not defined`,
+/// `is undefined`) test or the `default` filter — the words themselves in a path
+/// (`/settings/default/`) or a name (`zz_undefined`) do not.
+pub fn says_optional(source: &str) -> bool {
+    static SAYS: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = SAYS.get_or_init(|| {
+        regex::Regex::new(r"\bis\s+(?:not\s+)?(?:defined|undefined)\b|\|\s*(?:default|d)\b")
+            .expect("valid regex")
+    });
+    expressions(source).iter().any(|e| re.is_match(e))
+        || source.contains("{%") && re.is_match(source)
 }
 
 /// Whether a rendered `skip:` means "skip": anything but empty, false, 0, no, none, null.

@@ -322,7 +322,13 @@ impl Decoder {
                 let length = entry("length")
                     .and_then(|n| self.bool(n, "`length`"))
                     .unwrap_or(false);
-                let when = entry("when").map(|n| self.expect(n, "`when`"));
+                let when = entry("when").map(|n| {
+                    let when = self.expect(n, "`when`");
+                    if when.checks.is_empty() && !when.any_status {
+                        self.error(n.error("`when` is empty: say what must hold for the capture to be taken (`when: { status: 201 }`)"));
+                    }
+                    when
+                });
                 if optional && default.is_some() {
                     self.error(v.error(format!(
                         "capture `{var}` has both `default:` and `optional: true`: a value when nothing is found, or the value it had — say one"

@@ -147,7 +147,7 @@ impl Decoder {
             Some(s) => Some(Template::new(s, &node.span)),
             None => {
                 self.error(node.error(format!(
-                    "{what} must be a string, found {}",
+                    "{what} must be text (a number or true/false will do), found {}",
                     node.type_name()
                 )));
                 None

@@ -1092,20 +1092,34 @@ impl Planner {
         }
         self.check_static_values(pr, base_dir, captured);
         self.check_path_variable(pr);
-        if let Some(reason) = pr
-            .req
-            .marks
-            .as_ref()
-            .and_then(|m| m.skip.as_ref())
-            .and_then(|t| self.static_skip(t, &pr.scope.base))
-        {
-            self.warnings.push(format!(
-                "note: request `{}` ({}) is skipped: {reason}",
-                pr.full_name(),
-                pr.req.span
-            ));
-        }
+        self.note_static_skips(pr);
         self.needs(pr, &direct, &known)
+    }
+
+    /// A `skip:` that holds whatever the run captures is said at plan time: the request's own,
+    /// and a group's once for the group.
+    fn note_static_skips(&mut self, pr: &PlannedRequest) {
+        let own = pr.req.marks.as_ref().and_then(|m| m.skip.as_ref());
+        for t in &pr.skips {
+            let Some(reason) = self.static_skip(t, &pr.scope.base) else {
+                continue;
+            };
+            if own.is_some_and(|o| std::ptr::eq(o, t) || o.span == t.span) {
+                self.warnings.push(format!(
+                    "note: request `{}` ({}) is skipped: {reason}",
+                    pr.full_name(),
+                    pr.req.span
+                ));
+            } else if self
+                .undefined_reported
+                .insert(format!("skip\u{0}{}", t.span))
+            {
+                self.warnings.push(format!(
+                    "note: the requests of the group whose `skip:` is at {} are skipped: {reason}",
+                    t.span
+                ));
+            }
+        }
     }
 
     /// Every variable the request needs, its derived variables' inputs included; one read
@@ -1138,7 +1152,7 @@ impl Planner {
                 &via.template.span,
             );
             d = match self.left_out.get(name) {
-                Some(by) => d.with_help(format!("it is captured by request `{by}`, which --tag/--name leaves out: select that request too, or add --with-deps")),
+                Some(by) => d.with_help(format!("request `{by}` captures or sets it, and --tag/--name leaves that request out: select it too, or add --with-deps")),
                 None => d.with_help(format!("no request before `{}` captures it", pr.req.name)),
             };
             self.push_once(d);
@@ -1421,10 +1435,7 @@ impl Planner {
             self.report_missing_secrets(t, &format!("request `{request}`"));
         }
         // `is defined` and `default(...)` are how a template says a variable is optional.
-        if !self.options.check_variables
-            || t.source.contains("defined")
-            || t.source.contains("default")
-        {
+        if !self.options.check_variables || crate::template::says_optional(&t.source) {
             return;
         }
         let mut missing: Vec<String> = self
@@ -1440,6 +1451,18 @@ impl Planner {
             if !self.undefined_reported.insert(place) {
                 continue;
             }
+            if called(&t.source, &name) {
+                let d = Diagnostic::at(
+                    format!("unknown function `{name}` in request `{request}`"),
+                    &t.span,
+                )
+                .suggest(&name, crate::template::FUNCTIONS.iter().copied())
+                .with_help(
+                    "the functions yarc knows are listed in docs/format.md (Functions and filters)",
+                );
+                self.push_once(d);
+                continue;
+            }
             let mut d = Diagnostic::at(
                 format!("undefined variable `{name}` in request `{request}`"),
                 &t.span,
@@ -1449,12 +1472,18 @@ impl Planner {
                 None => d.with_label(format!("in `{}`", t.source)),
             };
             d = match self.left_out.get(&name) {
-                Some(by) => d.with_help(format!("it is captured by request `{by}`, which --tag/--name leaves out: select that request too, or add --with-deps")),
+                Some(by) => d.with_help(format!("request `{by}` captures or sets it, and --tag/--name leaves that request out: select it too, or add --with-deps")),
                 None => d.with_help("define it under `variables:` (collection or environment), pass `--var name=value`, or capture it in an earlier request"),
             };
             self.push_once(d);
         }
     }
+}
+
+/// Whether a template calls `name` (`{{ name(...) }}`): a function, not a variable.
+fn called(source: &str, name: &str) -> bool {
+    regex::Regex::new(&format!(r"\b{}\s*\(", regex::escape(name)))
+        .is_ok_and(|re| re.is_match(source))
 }
 
 /// The host `yarc import` gives a base URL the export does not hold (`.invalid` never resolves,

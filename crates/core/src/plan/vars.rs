@@ -325,8 +325,7 @@ impl Planner {
                 .iter()
                 .filter(|n| !scope.base.contains_key(*n) && !FUNCTIONS.contains(&n.as_str()))
                 .collect();
-            let optional =
-                d.template.source.contains("defined") || d.template.source.contains("default");
+            let optional = crate::template::says_optional(&d.template.source);
             if missing
                 .iter()
                 .any(|n| waiting.contains(*n) || later.contains(*n))

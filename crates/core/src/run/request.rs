@@ -133,6 +133,8 @@ impl<'u> UnitState<'u> {
             .find(|(n, _)| message.contains(&format!("`{n}` is undefined")));
         if let Some((n, why)) = unmet {
             rec.message = Some(format!("not sent: needs `{n}`, {why}"));
+            // The collection is fine: the API answered otherwise. A failure, not bad input.
+            rec.state = State::Failed;
         }
     }
 
@@ -424,7 +426,7 @@ impl Runner {
                     rec.captures.push((cap.var.clone(), v));
                 }
                 Err(_) if cap.optional => {}
-                Err(e) => capture_errors.push(format!("capture `{}` ({}): {e}", cap.var, cap.span)),
+                Err(e) => capture_errors.push(capture_failed(cap, &e)),
             }
         }
         if newly_secret && rec.response.is_some() {
@@ -547,6 +549,18 @@ fn kept_body(body: &[u8], limit: usize, redactor: &crate::secret::Redactor) -> V
         end -= 1;
     }
     text.as_bytes()[..end].to_vec()
+}
+
+/// Why a capture failed; where the value may simply be missing, how to say so.
+fn capture_failed(cap: &crate::model::Capture, e: &eval::CaptureError) -> String {
+    use eval::CaptureError::{NoCookie, NoHeader, NoMatch, Nothing};
+    let hint = match e {
+        Nothing(_) | NoHeader(_) | NoCookie(_) | NoMatch(_) if cap.default.is_none() => {
+            " (if it may be missing: `default:` gives a value, `optional: true` keeps the one it had)"
+        }
+        _ => "",
+    };
+    format!("capture `{}` ({}): {e}{hint}", cap.var, cap.span)
 }
 
 /// The failed default rule of a request without `expect.status`.
