@@ -372,7 +372,9 @@ fn selection_explains_a_capture_it_left_out() {
     );
     w.yarc(&["run", "c.yaml", "--name", "use"])
         .expect_code(2)
-        .expect_contains("request `make` captures or sets it, and --tag/--name leaves that request out");
+        .expect_contains(
+            "request `make` captures or sets it, and --tag/--name leaves that request out",
+        );
 }
 
 #[test]

@@ -505,3 +505,34 @@ fn a_command_that_stops_says_why_once() {
         );
     }
 }
+
+/// Only a real `is defined` test or `default` filter makes `check` trust a template with a
+/// missing variable: the words in a path or a name do not. An unknown function is named as one.
+#[test]
+fn check_is_not_fooled_by_the_words_defined_and_default() {
+    let w = World::new();
+    w.write(
+        "c.yaml",
+        r#"
+requests:
+  - name: path
+    url: "{{ url }}/settings/default/{{ job_idd }}"
+  - name: name
+    url: "{{ url }}/echo"
+    skip: "{{ not_defined_anywhere }}"
+  - name: guarded
+    url: "{{ url }}/echo/{{ maybe | default('none') }}"
+    skip: "{{ 'no id' if id is not defined else '' }}"
+  - name: call
+    url: "{{ url }}/echo/{{ uuidd() }}"
+"#,
+    );
+    let r = w.yarc(&["check", "c.yaml"]);
+    r.expect_code(2)
+        .expect_contains("undefined variable `job_idd` in request `path`")
+        .expect_contains("undefined variable `not_defined_anywhere` in request `name`")
+        .expect_contains("unknown function `uuidd` in request `call`")
+        .expect_contains("did you mean `uuid`?");
+    assert!(!r.all().contains("request `guarded`"), "{}", r.all());
+    assert_eq!(w.sandbox.requests_seen(), 0);
+}
