@@ -148,6 +148,11 @@ pub(super) fn assertion(cx: &Converter, e: &Expr, out: &mut Staged) -> bool {
                         && out.0.iter().all(|(s, p, v, n)| fits(s, p, v, *n));
                 }
                 let name = super::var_name(&t).unwrap_or_default();
+                // `if (found) set("id", found.id)` then a check of `get("id")`: `expect.vars` sees
+                // the value before this response, so the check is of where the capture reads.
+                if let Some(path) = cx.captured_path(&name) {
+                    return expect_steps(cx, Subject::Json(path), &steps, out);
+                }
                 expect_steps(cx, Subject::Var(name), &steps, out)
             }
             // `pm.expect([201, 401]).to.include(pm.response.code)`: the subject is the argument.
@@ -759,6 +764,17 @@ impl Chain<'_> {
             {
                 // `.to.not.exist` passes on null too, `.to.not.be.ok` on every falsy value.
                 falsy(out, subject, word == "ok");
+            }
+            // A variable a script reads: `get()` of one Postman does not have is undefined, where
+            // the import declares it as the `{{name}}` text Newman sends — which is no value.
+            ("exist" | "exists" | "ok", None) if !negate && let Subject::Var(name) = subject => {
+                out.0
+                    .push((subject.clone(), "exists", Y::Bool(true), false));
+                let mut not = vec![Y::str(super::own_text(name)), Y::Null];
+                if word == "ok" {
+                    not.extend([Y::Bool(false), Y::Num(0.into()), Y::str("")]);
+                }
+                out.0.push((subject.clone(), "in", Y::Seq(not), true));
             }
             ("exist" | "exists" | "ok", None) => {
                 out.0

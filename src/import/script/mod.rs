@@ -3445,6 +3445,20 @@ impl Converter {
     }
 
     /// What an expression reads, if the output can name it.
+    /// The JSON path an optional capture of this script reads into `name` (one taken under a
+    /// guard), for a check of the variable later in the script.
+    pub(super) fn captured_path(&self, name: &str) -> Option<String> {
+        let mut capture = self.out.capture.clone();
+        let entry = capture.get_mut(&super::vars::ident(name))?;
+        if entry.get_mut("optional") != Some(&mut Y::Bool(true)) {
+            return None;
+        }
+        match entry.get_mut("json")? {
+            Y::Str(p) => Some(p.clone()),
+            _ => None,
+        }
+    }
+
     pub(crate) fn subject(&self, e: &Expr) -> Option<Subject> {
         if let Expr::Jinja(j) = e {
             return Some(Subject::Value(Y::str(format!("{{{{ {j} }}}}"))));
@@ -3666,19 +3680,21 @@ impl Converter {
             && let [Expr::Func(params, body)] = args.as_slice()
             && let (Some(item), [only]) = (params.first(), body.as_slice())
             && let StmtKind::Expr(test) | StmtKind::Return(Some(test)) = &only.kind
-            && let Some(Subject::Json(p)) = self.subject(list)
+            && let Some(Subject::Json(p)) = self.subject(or_empty_list(list))
             && let Some(filter) = self.filter_of(item, test)
         {
             return Some(Subject::Json(format!("{p}[?{filter}]")));
         }
-        // `items.map(i => i.id)`: every item's `id`, a list (`$.items[*].id`).
+        // `items.map(i => i.id)`: every item's `id`, a list (`$.items[*].id`). Over `(items ||
+        // [])` too: a missing list maps to an empty one, which holds nothing a check asks for,
+        // as the missing path does not.
         if let Expr::Call(callee, args) = e
             && let Expr::Member(list, m) = &**callee
             && m == "map"
             && let [Expr::Func(params, body)] = args.as_slice()
             && let (Some(item), [only]) = (params.first(), body.as_slice())
             && let StmtKind::Expr(read) | StmtKind::Return(Some(read)) = &only.kind
-            && let Some(Subject::Json(p)) = self.subject(list)
+            && let Some(Subject::Json(p)) = self.subject(or_empty_list(list))
             && !p.contains("[?")
             && let Some(steps) = steps_from(read, item)
         {
@@ -4514,6 +4530,16 @@ fn put_var_set(vars: &mut Y, name: &str, set: bool) {
         for (k, v) in has.into_iter().skip(1) {
             put_once(entry, &k, v);
         }
+    }
+}
+
+/// `items || []`: the list itself, where an empty one stands in for it missing.
+fn or_empty_list(e: &Expr) -> &Expr {
+    match e {
+        Expr::Binary("||", list, empty) if matches!(&**empty, Expr::Array(items) if items.is_empty()) => {
+            list
+        }
+        other => other,
     }
 }
 

@@ -3212,9 +3212,11 @@ fn a_pre_request_loop_that_refuses_unset_variables_is_vars_checks() {
     let v = out(&s);
     for name in ["orgLoginUrl", "apiVersion"] {
         let own = format!("{{{{ \"{{{{{name}}}}}\" }}}}");
+        // `to.exist` of what `get()` reads: neither the `{{name}}` text nor null.
         assert_eq!(
             v["expect"]["vars"][name],
-            json!({"exists": true, "not": {"equals": own}, "type": "string"}),
+            json!({"exists": true, "not": {"equals": own}, "type": "string",
+                   "all": [{"not": {"in": [own, null]}}]}),
             "{v}"
         );
     }
