@@ -2003,6 +2003,43 @@ fn fail_if_needed(r: &mut Y, cx: &mut Ctx<'_>) {
     }
 }
 
+/// What a request's own script says beyond its conversion: its jumps, and the tests yarc
+/// could not convert at all.
+fn own_script_notes(
+    source: &Source<'_>,
+    unique: &str,
+    phase: Phase,
+    s: &mut script::Script,
+    cx: &mut Ctx<'_>,
+) {
+    if let Source::Own(lines) = source {
+        note_jumps(lines, unique, phase, cx);
+        unchecked_tests(s, cx);
+    }
+}
+
+/// Tests of the response a request's own script holds that yarc could not convert at all: the
+/// request is failed with their names (`fail:`), never a silent pass where Postman checks.
+fn unchecked_tests(s: &mut script::Script, cx: &mut Ctx<'_>) {
+    let names: Vec<String> = s.unchecked.drain(..).map(|n| format!("`{n}`")).collect();
+    if names.is_empty() {
+        return;
+    }
+    let (tests, them) = match names.len() {
+        1 => ("test", "it"),
+        _ => ("tests", "them"),
+    };
+    cx.fail.push(format!(
+        "its Postman {tests} {} could not be converted (see the comment below): yarc cannot check {them}; check by hand, convert, then delete this line",
+        names.join(", ")
+    ));
+    cx.report.notes.push(format!(
+        "{} failed with `fail:`: Postman {tests} {} could not be converted, and the request must not pass unchecked",
+        cx.whose,
+        names.join(", ")
+    ));
+}
+
 /// The request's method, in capitals (a request written as a bare URL is a GET).
 fn method_of(req: &Value) -> String {
     match req {
@@ -2299,9 +2336,7 @@ fn item_scripts(node: &Value, name: &str, unique: &str, cx: &mut Ctx<'_>) -> Ite
         hide_literal_secrets(&mut s, cx);
         drop_shadowed_sets(&mut s, cx);
         let block = count(&s, phase, &whose, cx);
-        if let Source::Own(lines) = &source {
-            note_jumps(lines, unique, phase, cx);
-        }
+        own_script_notes(&source, unique, phase, &mut s, cx);
         out.blocks.extend(match &source {
             Source::Scope(scope, _) => block.map(|b| {
                 b.replacen("postman ", &format!("postman {scope}'s "), 1)
@@ -4198,6 +4233,33 @@ mod tests {
         );
         let kept: Vec<&str> = out.report.kept.iter().map(|k| k.2.as_str()).collect();
         assert!(!kept.iter().any(|k| k.contains("sk_live_")), "{kept:?}");
+    }
+
+    #[test]
+    fn a_test_of_the_response_that_cannot_be_converted_fails_its_request() {
+        let c = collection(json!([
+            {"name": "html", "request": {"url": "https://h.example/a"},
+             "event": test_event(&[
+                 "const $ = cheerio.load(pm.response.text());",
+                 "pm.test('logged in', function () { pm.expect($('.sku').text()).to.contain('SW1'); });",
+                 "pm.test('ok', function () { pm.response.to.have.status(200); });"])},
+            {"name": "stores", "request": {"url": "https://h.example/b"},
+             "event": test_event(&[
+                 "pm.test('saved', function () { const r = pm.response.json(); pm.environment.set('t', r.t); pm.expect(pm.environment.get('t')).to.eql(r.t); });"])},
+            {"name": "own body", "request": {"url": "https://h.example/c"},
+             "event": test_event(&[
+                 "var requestBody = JSON.parse(pm.request.body.raw);",
+                 "pm.test('sent a name', function () { pm.expect(requestBody).to.have.property('name'); });"])}]));
+        let (col, _) = imported(&c);
+        let fail = col["requests"][0]["fail"].as_str().unwrap_or_default();
+        assert!(
+            fail.contains("its Postman test `logged in` could not be converted"),
+            "{col}"
+        );
+        assert_eq!(col["requests"][0]["expect"]["status"], 200);
+        // Storing and checking what it stored, or checking its own request: no response test.
+        assert!(col["requests"][1].get("fail").is_none(), "{col}");
+        assert!(col["requests"][2].get("fail").is_none(), "{col}");
     }
 
     #[test]

@@ -55,6 +55,9 @@ pub(crate) struct Script {
     pub kept: Vec<(usize, String, &'static str)>,
     pub assertions_seen: usize,
     pub assertions: usize,
+    /// Tests of the response (`pm.test("name", ...)`) none of whose checks could be converted:
+    /// Postman runs them, yarc cannot, so the request must not pass silently.
+    pub unchecked: Vec<String>,
     pub sets_seen: usize,
     pub captures: usize,
     pub variables_set: usize,
@@ -2091,6 +2094,43 @@ impl Converter {
     /// `pm.test("name", function () { ... })`: its body's statements, each converted or kept.
     fn test_call(&mut self, e: &Expr) -> Option<Done> {
         let body = test_body(e)?;
+        let before = (self.out.assertions, self.out.assertions_seen);
+        let done = self.test_statements(body);
+        let none_converted = self.out.assertions == before.0 && self.out.assertions_seen > before.1;
+        // A test that stores a value and checks what it stored checks bookkeeping, which holds
+        // by construction: no reason to fail the request for it.
+        let stores = body.iter().any(|s| self.lines_with(s, SET_CALLS) > 0);
+        if none_converted && !self.swallowed && !stores && self.reads_response(body) {
+            let name = match e {
+                Expr::Call(_, args) => match args.first() {
+                    Some(Expr::Str(n)) => n.clone(),
+                    _ => "(unnamed)".into(),
+                },
+                _ => "(unnamed)".into(),
+            };
+            self.out.unchecked.push(name);
+        }
+        Some(done)
+    }
+
+    /// Whether a test's text reads the response (not the request it sent, `requestBody`).
+    fn reads_response(&self, body: &[Stmt]) -> bool {
+        let (Some(first), Some(last)) = (body.first(), body.last()) else {
+            return false;
+        };
+        let text = self
+            .lines
+            .get(first.first.saturating_sub(1)..last.last.min(self.lines.len()))
+            .unwrap_or_default()
+            .join("\n")
+            .to_ascii_lowercase();
+        ["response", "jsondata", "cheerio", "$(", "xml2json"]
+            .iter()
+            .any(|w| text.contains(w))
+    }
+
+    /// A test's body: each statement converted or kept.
+    fn test_statements(&mut self, body: &[Stmt]) -> Done {
         let outer = std::mem::replace(&mut self.swallowed, false);
         // A failing check ends the test's function: a set() of a value the test checks
         // (`pm.expect(d.token).to.not.be.empty; set("token", d.token)`) happens only when
@@ -2153,10 +2193,10 @@ impl Converter {
         self.gate_at = outer_gate;
         self.checked = outer_checked;
         self.swallowed = outer;
-        Some(match all {
+        match all {
             true => Done::Converted,
             false => Done::Kept(KEPT_AROUND),
-        })
+        }
     }
 
     /// The status a test checks first (its gate), as a `when:`, when no set() comes before it:
