@@ -9,7 +9,10 @@ It answers like postman-echo: a JSON document with method, url, path, args, head
 json, form and files. Special routes:
 
   /status/<code>            that status, with the echo document (no body for 1xx/204/304)
-  /token                    any method: {"access_token": "tok-<n>", "token_type": "Bearer", ...}
+  /token                    any method: {"access_token": "tok-<n>", "token_type": "Bearer", ...};
+                            at an OpenID Connect token endpoint (`.../openid-connect/token`, as
+                            Keycloak names it) the token is a JWT, as Keycloak's always is, so a
+                            script that decodes it runs as it does against the real server
   /poll?after=N             {"status": "pending", "polls": n} until the Nth call of that URL,
                             then {"status": "done", "polls": N}
   /json                     a fixed JSON document (JSON_DOC) fixtures can assert on
@@ -26,6 +29,8 @@ or run `python3 echo.py [PORT]` to try it by hand (it prints the log as requests
 """
 
 from __future__ import annotations
+
+import base64
 
 import json
 import re
@@ -64,6 +69,16 @@ MAX_HEADERS = 500
 
 class BadRequest(Exception):
     pass
+
+
+def jwt_like(n: int) -> str:
+    """An unsigned JWT (`alg: none`) whose subject is `tok-<n>`: three base64url parts."""
+    def part(obj) -> str:
+        raw = json.dumps(obj, separators=(",", ":")).encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    header = part({"alg": "none", "typ": "JWT"})
+    payload = part({"sub": f"tok-{n}", "exp": 4102444800, "scope": "system/*.crus"})
+    return f"{header}.{payload}.sig"
 
 
 def _read_line(rfile) -> bytes | None:
@@ -384,7 +399,10 @@ class EchoServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
             with self._lock:
                 self._tokens += 1
                 n = self._tokens
-            return js({"access_token": f"tok-{n}", "token_type": "Bearer", "expires_in": 3600})
+            token = f"tok-{n}"
+            if "openid-connect" in path:
+                token = jwt_like(n)
+            return js({"access_token": token, "token_type": "Bearer", "expires_in": 3600})
         if path == "/json":
             return js(JSON_DOC)
         if path == "/poll":
