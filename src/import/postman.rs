@@ -127,7 +127,8 @@ struct Ctx<'a> {
     /// The variables every imported environment defines.
     in_every_env: Option<BTreeSet<String>>,
     /// Names every environment of the import leaves empty (None without an environment).
-    empty_in_every_env: Option<BTreeSet<String>>,
+    /// Names some environment gives a value that is not empty.
+    valued_in_some_env: BTreeSet<String>,
     /// The variables some imported environment defines (known before the requests).
     in_some_env: BTreeSet<String>,
     /// Variables a URL starts with (`{{base_url}}/jobs`).
@@ -230,7 +231,7 @@ impl<'a> Ctx<'a> {
             set_at: Default::default(),
             optional: BTreeSet::new(),
             in_every_env: None,
-            empty_in_every_env: None,
+            valued_in_some_env: BTreeSet::new(),
             in_some_env: BTreeSet::new(),
             url_starts: BTreeSet::new(),
             no_scheme: Vec::new(),
@@ -1207,9 +1208,6 @@ fn add_scheme(items: &mut Y, name: &str) -> usize {
 /// the requests it starts are skipped until it has a value — sent, they have no URL (Newman
 /// fails each), and `check` would refuse the whole collection for them.
 fn empty_url_starts(variables: &Y, cx: &mut Ctx<'_>) {
-    let Some(empty) = cx.empty_in_every_env.clone() else {
-        return;
-    };
     let defined = variables.entries();
     for name in cx.url_starts.clone() {
         let collection_empty = defined
@@ -1219,7 +1217,9 @@ fn empty_url_starts(variables: &Y, cx: &mut Ctx<'_>) {
         let set_later = cx.runtime.contains(&name)
             && !cx.captured_at.contains_key(&name)
             && !cx.given.contains(&name);
-        if !(empty.contains(&name) && collection_empty && set_later) {
+        // No environment gives it a value (an environment may not name it at all).
+        let env_empty = !cx.valued_in_some_env.contains(&name);
+        if !(env_empty && collection_empty && set_later) {
             continue;
         }
         cx.skip_until_set.push((
@@ -1227,7 +1227,7 @@ fn empty_url_starts(variables: &Y, cx: &mut Ctx<'_>) {
             format!("`{name}` is set by a script yarc does not run: capture it, or set it, to run this request"),
         ));
         cx.report.notes.push(format!(
-            "`{name}` starts URLs but is empty in every environment and set only by a script line that was kept: the requests that use it are skipped until it is given a value"
+            "`{name}` starts URLs but no environment gives it a value and only a script line that was kept sets it: the requests that use it are skipped until it is given a value"
         ));
     }
 }
@@ -1441,16 +1441,12 @@ fn environment(env: &Value, cx: &mut Ctx<'_>) -> Result<(String, String, String)
         Some(before) => before.intersection(&keys).cloned().collect(),
         None => keys,
     });
-    let empty: BTreeSet<String> = vars
-        .entries()
-        .into_iter()
-        .filter(|(_, v)| matches!(v, Y::Str(t) if t.is_empty()))
-        .map(|(k, _)| k)
-        .collect();
-    cx.empty_in_every_env = Some(match cx.empty_in_every_env.take() {
-        Some(before) => before.intersection(&empty).cloned().collect(),
-        None => empty,
-    });
+    cx.valued_in_some_env.extend(
+        vars.entries()
+            .into_iter()
+            .filter(|(_, v)| !matches!(v, Y::Str(t) if t.is_empty()))
+            .map(|(k, _)| k),
+    );
     doc.set("variables", vars);
     let slug = crate::snapshot::slug(&name);
     Ok((
@@ -4497,6 +4493,15 @@ mod tests {
             "{:?}",
             out.report.notes
         );
+        // An environment that does not name it at all leaves it empty too, as does none.
+        for envs in [
+            vec![json!({"name": "e", "values": [{"key": "base", "value": "http://localhost:1"}]})],
+            vec![],
+        ] {
+            let out = import(&c, &envs, &|_| true).expect("import");
+            let col: Value = serde_saphyr::from_str(&out.files[0].1).expect("yaml");
+            assert!(col["requests"][1]["skip"].is_string(), "{}", out.files[0].1);
+        }
     }
 
     #[test]
