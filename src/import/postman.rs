@@ -3150,7 +3150,21 @@ fn formdata(b: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
                 true => cx.secret_or_text(&v, &env_name(k), ("form field", k)),
                 false => cx.text(&v),
             };
-            parts.set(k, Y::str(v));
+            // A text part with its own type (`contentType`): Newman sends that Content-Type.
+            let typed = p
+                .get("contentType")
+                .and_then(Value::as_str)
+                .filter(|t| !t.trim().is_empty() && !t.contains("{{"));
+            match typed {
+                Some(t) => parts.set(
+                    k,
+                    Y::Map(vec![
+                        ("content".into(), Y::str(v)),
+                        ("content_type".into(), Y::str(t.trim())),
+                    ]),
+                ),
+                None => parts.set(k, Y::str(v)),
+            }
         }
     }
     (!parts.is_empty_map()).then_some(parts)
@@ -4229,6 +4243,22 @@ mod tests {
         );
         let kept: Vec<&str> = out.report.kept.iter().map(|k| k.2.as_str()).collect();
         assert!(!kept.iter().any(|k| k.contains("sk_live_")), "{kept:?}");
+    }
+
+    #[test]
+    fn a_text_part_with_its_own_type_keeps_it() {
+        let c = collection(json!([
+            {"name": "p", "request": {"method": "POST", "url": "https://h.example/a",
+             "body": {"mode": "formdata", "formdata": [
+                 {"key": "instance", "value": "{\"a\":1}", "type": "text", "contentType": "application/json"},
+                 {"key": "plain", "value": "x", "type": "text"}]}}}]));
+        let (col, _) = imported(&c);
+        let parts = &col["requests"][0]["multipart"];
+        assert_eq!(
+            parts["instance"],
+            json!({"content": "{\"a\":1}", "content_type": "application/json"})
+        );
+        assert_eq!(parts["plain"], "x");
     }
 
     #[test]

@@ -181,3 +181,30 @@ requests:
         .expect_contains("undefined variable `nope`");
     assert_eq!(w.sandbox.requests_seen(), 1);
 }
+
+/// A multipart part with `content:` and a `content_type` but no `filename` is a text part of
+/// that type, sent with no filename (what Postman sends for a text field given a type);
+/// `filename: ""` still sends an empty one.
+#[test]
+fn a_typed_text_part_goes_without_a_filename() {
+    let w = World::new();
+    w.write(
+        "c.yaml",
+        r#"
+requests:
+  - name: parts
+    method: POST
+    url: "{{ url }}/echo"
+    multipart:
+      instance: { content: '{"partyId":"1"}', content_type: application/json }
+      unchosen: { content: "", filename: "" }
+    expect:
+      json:
+        $.parts.instance.content_type: application/json
+        $.parts.instance.file_name: null
+        $.parts.instance.text: '{"partyId":"1"}'
+        $.parts.unchosen.file_name: ""
+"#,
+    );
+    w.yarc(&["run", "c.yaml"]).expect_code(0);
+}

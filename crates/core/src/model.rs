@@ -264,10 +264,12 @@ pub enum PartValue {
         filename: Option<Template>,
         content_type: Option<String>,
     },
-    /// A file part whose content the collection holds (`content:`): no file on disk.
+    /// A part whose content the collection holds (`content:`): no file on disk. Without
+    /// `filename` it is sent with none (a text part of a given type); `filename: ""` sends an
+    /// empty one (Postman's file part with no file chosen).
     Inline {
         content: Template,
-        filename: Template,
+        filename: Option<Template>,
         content_type: Option<String>,
     },
 }

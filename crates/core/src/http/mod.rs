@@ -56,10 +56,10 @@ pub enum RenderedPart {
         filename: String,
         content_type: Option<String>,
     },
-    /// A file part the collection holds the content of.
+    /// A part the collection holds the content of (a file's, or a text of a given type).
     Inline {
         content: String,
-        filename: String,
+        filename: Option<String>,
         content_type: Option<String>,
     },
 }
@@ -512,7 +512,7 @@ async fn attach_body(
                         let ct = content_type
                             .clone()
                             .unwrap_or_else(|| guess_type(path).to_string());
-                        form.part(name.clone(), file_part(bytes, filename, Some(ct))?)
+                        form.part(name.clone(), file_part(bytes, Some(filename), Some(ct))?)
                     }
                     RenderedPart::Inline {
                         content,
@@ -522,11 +522,11 @@ async fn attach_body(
                         // No type unless one is given or the name has a known extension:
                         // Postman sends an unchosen file's part with none.
                         let ct = content_type.clone().or_else(|| {
-                            let t = guess_type(std::path::Path::new(filename));
+                            let t = guess_type(std::path::Path::new(filename.as_deref()?));
                             (t != "application/octet-stream").then(|| t.to_string())
                         });
                         let bytes = content.clone().into_bytes();
-                        form.part(name.clone(), file_part(bytes, filename, ct)?)
+                        form.part(name.clone(), file_part(bytes, filename.as_deref(), ct)?)
                     }
                 };
             }
@@ -537,10 +537,13 @@ async fn attach_body(
 
 fn file_part(
     bytes: Vec<u8>,
-    filename: &str,
+    filename: Option<&str>,
     content_type: Option<String>,
 ) -> Result<reqwest::multipart::Part, RunError> {
-    let p = reqwest::multipart::Part::bytes(bytes).file_name(filename.to_string());
+    let mut p = reqwest::multipart::Part::bytes(bytes);
+    if let Some(name) = filename {
+        p = p.file_name(name.to_string());
+    }
     match content_type {
         Some(ct) => p.mime_str(&ct).map_err(|_| RunError::ContentType(ct)),
         None => Ok(p),
@@ -747,7 +750,11 @@ pub fn to_curl(r: &RenderedRequest, mask: &dyn Fn(&str) -> String) -> String {
                             .as_deref()
                             .map(|t| format!(";type={t}"))
                             .unwrap_or_default();
-                        format!("{name}={content};filename={filename}{t}")
+                        let f = filename
+                            .as_deref()
+                            .map(|f| format!(";filename={f}"))
+                            .unwrap_or_default();
+                        format!("{name}={content}{f}{t}")
                     }
                 };
                 out.push_str(&format!(" \\\n  -F {}", quote(&arg)));

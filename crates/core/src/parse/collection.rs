@@ -380,7 +380,7 @@ impl Decoder {
             }),
             (None, Some(c)) => Some(PartValue::Inline {
                 content: self.template(c, "`content`")?,
-                filename: filename.unwrap_or_else(|| Template::new("", &value.span)),
+                filename,
                 content_type,
             }),
             (Some(_), Some(_)) => {

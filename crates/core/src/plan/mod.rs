@@ -1635,7 +1635,7 @@ fn body_templates<'a>(b: &'a Body, out: &mut Vec<&'a Template>) {
                         content, filename, ..
                     } => {
                         out.push(content);
-                        out.push(filename);
+                        out.extend(filename);
                     }
                 }
             }

@@ -123,7 +123,10 @@ fn render_body(
                         content_type,
                     } => RenderedPart::Inline {
                         content: t.render(content, vars)?,
-                        filename: t.render(filename, vars)?,
+                        filename: match filename {
+                            Some(f) => Some(t.render(f, vars)?),
+                            None => None,
+                        },
                         content_type: content_type.clone(),
                     },
                 };
