@@ -4728,8 +4728,31 @@ pub(crate) fn reads(template: &str, name: &str) -> bool {
 }
 
 /// Whether `a + b` adds numbers: one side is a number, and neither is text (`'n-' + 7` joins).
+/// A variable read next to the clock (`get("prefix") + Date.now()`) joins: a variable holds
+/// text in Postman, and an id is being made, not a counter moved.
 pub(super) fn adds(a: &Expr, b: &Expr) -> bool {
-    (is_numeric(a) || is_numeric(b)) && !is_text(a) && !is_text(b)
+    let id_made = |x: &Expr, y: &Expr| is_variable_read(x) && is_clock_millis(y);
+    (is_numeric(a) || is_numeric(b))
+        && !is_text(a)
+        && !is_text(b)
+        && !id_made(a, b)
+        && !id_made(b, a)
+}
+
+/// `pm.environment.get("x")` and its kin.
+fn is_variable_read(e: &Expr) -> bool {
+    matches!(e, Expr::Call(c, _) if path(c).is_some_and(|p| VAR_GETTERS.contains(&p.as_str())))
+}
+
+/// `Date.now()`, `new Date().getTime()`: the clock in milliseconds.
+fn is_clock_millis(e: &Expr) -> bool {
+    match e {
+        Expr::Call(c, args) if args.is_empty() => {
+            path(c).as_deref() == Some("Date.now")
+                || matches!(&**c, Expr::Member(_, m) if m == "getTime" || m == "valueOf")
+        }
+        _ => false,
+    }
 }
 
 /// Text for sure: a string, a template literal, or text joined (`Date.now() + "-"`, which

@@ -4459,3 +4459,19 @@ fn values_made_unless_the_data_row_has_them_and_copied_times_convert() {
         "{from}"
     );
 }
+
+/// A variable next to the clock makes an id (JavaScript joins the text); next to a number it
+/// is a counter.
+#[test]
+fn a_variable_and_the_clock_join_as_text() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "pm.environment.set('orderId', pm.environment.get('prefix') + Date.now());",
+            "pm.environment.set('n', pm.environment.get('n') + 1);",
+        ],
+    );
+    let sets = super::json_of(&s.sets);
+    assert_eq!(sets["orderId"], "{{ prefix }}{{ timestamp() * 1000 }}");
+    assert_eq!(sets["n"], "{{ ((n or 0) | int) + 1 }}");
+}
