@@ -3257,6 +3257,15 @@ impl Converter {
             };
             Y::Map(vec![(source.0.into(), source.1), otherwise])
         };
+        if let (Phase::Test, Some(pattern)) = (self.phase, self.body_text_pattern(value)) {
+            let mut m = vec![("regex".into(), Y::str(pattern))];
+            if guarded {
+                m.push(("optional".into(), Y::Bool(true)));
+            }
+            self.out.capture.set(name, Y::Map(m));
+            self.out.captures += 1;
+            return Done::Converted;
+        }
         let capture = match (self.phase, self.subject(unwrap_conversion(value))) {
             (Phase::Test, Some(Subject::Json(p))) => or_empty(("json", Y::str(p))),
             (Phase::Test, Some(Subject::Xml(p))) if !p.is_empty() => or_empty(("xml", Y::str(p))),
@@ -3292,6 +3301,33 @@ impl Converter {
         self.out.capture.set(name, capture);
         self.out.captures += 1;
         Done::Converted
+    }
+
+    /// The body's text trimmed (`pm.response.text().trim()`), and its quotes taken off
+    /// (`.replace(/^"+|"+$/g, "")`, a token an API answers as a JSON string): a regular
+    /// expression whose group is that text.
+    fn body_text_pattern(&self, value: &Expr) -> Option<String> {
+        let unquoted = |e: &Expr| match e {
+            Expr::Call(c, args) => match (&**c, args.as_slice()) {
+                (Expr::Member(inner, m), [Expr::Regex(body, _), Expr::Str(with)])
+                    if m == "replace"
+                        && with.is_empty()
+                        && body.replace('\\', "") == "^\"+|\"+$" =>
+                {
+                    Some(inner.as_ref().clone())
+                }
+                _ => None,
+            },
+            _ => None,
+        };
+        let (inner, quotes) = match unquoted(value) {
+            Some(inner) => (inner, "\"*"),
+            None => (value.clone(), ""),
+        };
+        match self.subject(&inner)? {
+            Subject::TrimmedBody => Some(format!("^\\s*{quotes}([\\s\\S]*?){quotes}\\s*$")),
+            _ => None,
+        }
     }
 
     /// `pm.globals.set("href", found ? found.href : "N/A")`: the value, or that text.

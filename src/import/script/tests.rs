@@ -4475,3 +4475,25 @@ fn a_variable_and_the_clock_join_as_text() {
     assert_eq!(sets["orderId"], "{{ prefix }}{{ timestamp() * 1000 }}");
     assert_eq!(sets["n"], "{{ ((n or 0) | int) + 1 }}");
 }
+
+/// A token answered as the body's text (in quotes, as a JSON string) is captured with a
+/// regular expression whose group is the text without blanks or quotes.
+#[test]
+fn a_token_read_as_the_body_text_is_captured_without_its_quotes() {
+    let s = test(&[
+        "const token = pm.response.text().trim().replace(/^\"+|\"+$/g, '');",
+        "pm.environment.set('bearerToken', token);",
+        "pm.environment.set('plain', pm.response.text().trim());",
+    ]);
+    let v = out(&s);
+    assert_eq!(
+        v["capture"]["bearerToken"]["regex"],
+        r#"^\s*"*([\s\S]*?)"*\s*$"#
+    );
+    assert_eq!(v["capture"]["plain"]["regex"], r#"^\s*([\s\S]*?)\s*$"#);
+    let re = regex::Regex::new(r#"^\s*"*([\s\S]*?)"*\s*$"#).expect("regex");
+    assert_eq!(
+        &re.captures("  \"eyJ.a.b\"\n").expect("match")[1],
+        "eyJ.a.b"
+    );
+}
