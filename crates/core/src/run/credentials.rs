@@ -15,6 +15,8 @@ use std::collections::HashMap;
 #[derive(Debug, Default)]
 pub(super) struct Credentials {
     paths: HashMap<String, Vec<String>>,
+    /// Template texts already read: a suite of 100,000 requests shares a few auth templates.
+    seen: std::collections::HashSet<String>,
 }
 
 impl Credentials {
@@ -25,6 +27,7 @@ impl Credentials {
         let t = &plan.templates;
         let mut c = Credentials::default();
         let mut givers: Vec<(&str, &Template)> = Vec::new();
+        let mut given = std::collections::HashSet::new();
         for pr in plan.collections.iter().flat_map(|c| &c.requests) {
             for tpl in auth_templates(pr.auth.as_deref()) {
                 c.add(t, tpl);
@@ -40,15 +43,18 @@ impl Credentials {
             for (_, v) in &pr.req.cookies {
                 c.add(t, v);
             }
-            givers.extend(
-                pr.scope
-                    .derived
-                    .iter()
-                    .map(|d| (d.name.as_str(), &d.template)),
-            );
-            for s in &pr.req.sets {
-                if let TValue::Str(tpl) = &s.value {
-                    givers.push((s.name.as_str(), tpl));
+            let derived = pr
+                .scope
+                .derived
+                .iter()
+                .map(|d| (d.name.as_str(), &d.template));
+            let sets = pr.req.sets.iter().filter_map(|s| match &s.value {
+                TValue::Str(tpl) => Some((s.name.as_str(), tpl)),
+                _ => None,
+            });
+            for (name, tpl) in derived.chain(sets) {
+                if given.insert((name, tpl.source.as_str())) {
+                    givers.push((name, tpl));
                 }
             }
         }
@@ -68,6 +74,9 @@ impl Credentials {
 
     /// The names a template reads, each with the path it reads inside them.
     fn add(&mut self, t: &Templates, tpl: &Template) {
+        if tpl.is_literal() || !self.seen.insert(tpl.source.clone()) {
+            return;
+        }
         for name in t.undeclared(tpl) {
             for path in paths_read(&tpl.source, &name) {
                 let known = self.paths.entry(name.clone()).or_default();
