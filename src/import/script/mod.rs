@@ -3228,7 +3228,10 @@ impl Converter {
             return done;
         }
         let guarded = self.set_guarded(value);
-        if let Some(done) = self.header_segment(&name, value, guarded) {
+        if let Some(done) = self
+            .header_segment(&name, value, guarded)
+            .or_else(|| self.body_text_capture(&name, value, guarded))
+        {
             return done;
         }
         if let Some(text) = self.stringified(value) {
@@ -3257,15 +3260,6 @@ impl Converter {
             };
             Y::Map(vec![(source.0.into(), source.1), otherwise])
         };
-        if let (Phase::Test, Some(pattern)) = (self.phase, self.body_text_pattern(value)) {
-            let mut m = vec![("regex".into(), Y::str(pattern))];
-            if guarded {
-                m.push(("optional".into(), Y::Bool(true)));
-            }
-            self.out.capture.set(name, Y::Map(m));
-            self.out.captures += 1;
-            return Done::Converted;
-        }
         let capture = match (self.phase, self.subject(unwrap_conversion(value))) {
             (Phase::Test, Some(Subject::Json(p))) => or_empty(("json", Y::str(p))),
             (Phase::Test, Some(Subject::Xml(p))) if !p.is_empty() => or_empty(("xml", Y::str(p))),
@@ -3301,6 +3295,20 @@ impl Converter {
         self.out.capture.set(name, capture);
         self.out.captures += 1;
         Done::Converted
+    }
+
+    /// A set() of the body's text, trimmed and unquoted: a capture by regular expression.
+    fn body_text_capture(&mut self, name: &str, value: &Expr, guarded: bool) -> Option<Done> {
+        if self.phase != Phase::Test {
+            return None;
+        }
+        let mut m = vec![("regex".into(), Y::str(self.body_text_pattern(value)?))];
+        if guarded {
+            m.push(("optional".into(), Y::Bool(true)));
+        }
+        self.out.capture.set(name, Y::Map(m));
+        self.out.captures += 1;
+        Some(Done::Converted)
     }
 
     /// The body's text trimmed (`pm.response.text().trim()`), and its quotes taken off
