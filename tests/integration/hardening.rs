@@ -938,6 +938,35 @@ requests:
     assert_no_leak(&every_sink(&w, &[r]), &tokens[0], &[]);
 }
 
+/// A token capture that found nothing falls back to its `default: "null"` (as an imported
+/// login does) and goes out as `Bearer null`: the word is no secret, and the reports keep every
+/// `null` of the echoed JSON instead of masking them all.
+#[test]
+fn a_token_defaulting_to_null_does_not_mask_every_null() {
+    let w = World::new();
+    w.write(
+        "c.yaml",
+        r#"
+requests:
+  - name: login
+    url: "{{ url }}/echo"
+    capture:
+      token: { json: $.access_token, default: "null" }
+  - name: use
+    url: "{{ url }}/echo"
+    headers: { Authorization: "Bearer {{ token }}" }
+    expect:
+      json:
+        $.headers.authorization: "Bearer null"
+"#,
+    );
+    let r = w.yarc(&[&["run", "c.yaml"][..], &REPORTS[..]].concat());
+    r.expect_code(0);
+    let report = std::fs::read_to_string(w.path("out/r.json")).expect("report");
+    assert!(!report.contains('•'), "nothing here is secret: {report}");
+    assert!(report.contains("Bearer null"), "{report}");
+}
+
 /// Captured tokens reach credentials in more ways than a plain `{{ tok }}`: a slice, a `set:`,
 /// the request's `cookies:`, one field of a captured object. Each is masked from the capture
 /// on — and only the field, not the rest of the object. A derived variable that slices the

@@ -15,6 +15,14 @@ pub const MASK: &str = "•••••";
 /// make it unreadable and hide nothing of worth.
 const MIN_SECRET_LEN: usize = 4;
 
+/// Words that stand for no value (a capture's `default: "null"` sent as `Bearer null`): they
+/// are no one's secret, and masking them would garble every JSON document in the output.
+fn is_placeholder(value: &str) -> bool {
+    ["null", "true", "false", "undefined", "none", "nil"]
+        .iter()
+        .any(|w| value.trim().eq_ignore_ascii_case(w))
+}
+
 /// The set of values to hide, in every form they may take in output.
 #[derive(Debug, Default)]
 pub struct Redactor {
@@ -44,7 +52,7 @@ impl Redactor {
     /// upper and lower case, URL-encoded three ways, JSON-escaped once and twice, and base64
     /// (standard and URL-safe) wherever it starts in the encoded bytes.
     pub fn add(&self, value: &str) {
-        if value.chars().count() < MIN_SECRET_LEN {
+        if value.chars().count() < MIN_SECRET_LEN || is_placeholder(value) {
             return;
         }
         if self.inner.read().is_ok_and(|n| n.values.contains(value)) {
@@ -448,6 +456,20 @@ mod tests {
         let out = r.redact(&text);
         assert!(!out.contains("s3cr3t"), "{out}");
         assert!(!out.contains(&b64), "{out}");
+    }
+
+    #[test]
+    fn words_standing_for_no_value_are_never_masked() {
+        let r = Redactor::default();
+        for word in ["null", "NULL", "true", "False", "undefined", " None "] {
+            r.add(word);
+        }
+        r.add("real-token-1");
+        let text = r#"{"json": null, "ok": true, "t": "real-token-1"}"#;
+        assert_eq!(
+            r.redact(text),
+            r#"{"json": null, "ok": true, "t": "•••••"}"#
+        );
     }
 
     #[test]
