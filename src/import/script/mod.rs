@@ -532,6 +532,9 @@ struct Converter {
     request_text: Option<RequestText>,
     /// Whether the raw body text was read (see [`Script::raw_body_read`]).
     raw_body_read: std::cell::Cell<bool>,
+    /// JSON paths of lists mapped over `(items || [])`: a missing list is an empty one there,
+    /// so a negated `include` of it holds when the path selects nothing.
+    or_empty: std::cell::RefCell<BTreeSet<String>>,
     /// Locals bound to a literal (`var disabled = false`, `var v = params["symbol"]` of an
     /// object the import follows): what a condition on them decides.
     literals: HashMap<String, Expr>,
@@ -613,6 +616,7 @@ impl Converter {
             request_query: None,
             request_text: None,
             raw_body_read: std::cell::Cell::new(false),
+            or_empty: Default::default(),
             literals: HashMap::new(),
             assigned: BTreeSet::new(),
         }
@@ -3783,6 +3787,9 @@ impl Converter {
             && let Some(steps) = steps_from(read, item)
         {
             let each = steps.iter().fold(format!("{p}[*]"), |at, k| child(&at, k));
+            if !std::ptr::eq(or_empty_list(list), &**list) {
+                self.or_empty.borrow_mut().insert(each.clone());
+            }
             return Some(Subject::Json(each));
         }
         // `errors.pop()`, `errors.at(-1)`: the last item.
@@ -4304,6 +4311,22 @@ impl Converter {
         let Some(value) = self.put_in_item(&subject, predicate, value, negate) else {
             return;
         };
+        if let Subject::Json(p) = &subject
+            && negate
+            && predicate == "contains"
+            && self.or_empty.borrow().contains(p)
+        {
+            // `any: [{ exists: false }, { not: ... }]`: the list missing holds nothing either.
+            let entry = entry_map(self.out.expect.child("json"), p);
+            if !matches!(entry.get_mut("any"), Some(Y::Seq(l)) if l.len() == 2) {
+                let missing = Y::Map(vec![("exists".into(), Y::Bool(false))]);
+                entry.set("any", Y::Seq(vec![missing, Y::map()]));
+            }
+            if let Some(Y::Seq(l)) = entry.get_mut("any") {
+                put_negated(&mut l[1], predicate, value);
+            }
+            return;
+        }
         if let Subject::Json(p) = &subject
             && found_item(p, predicate, &value)
         {
