@@ -1752,6 +1752,14 @@ fn merge_into(map: &mut Y, key: &str, value: Y) {
     }
 }
 
+/// `collection` as a sentence names it: "the collection" (a folder or request is named).
+fn the(whose: &str) -> String {
+    match whose {
+        "collection" => "the collection".into(),
+        other => other.into(),
+    }
+}
+
 /// Adds a script's counts to the report; its block of kept lines as comment text, if any.
 fn count(s: &Script, phase: Phase, whose: &str, cx: &mut Ctx<'_>) -> Option<String> {
     if !s.redeclared.is_empty() {
@@ -1762,6 +1770,23 @@ fn count(s: &Script, phase: Phase, whose: &str, cx: &mut Ctx<'_>) -> Option<Stri
         ));
         let why = format!(
             "Newman cannot run {whose}'s {} script: it declares {names} again, a name Postman's sandbox already has; rename it and delete this line",
+            match phase {
+                Phase::PreRequest => "pre-request",
+                _ => "test",
+            }
+        );
+        if !cx.fail.contains(&why) {
+            cx.fail.push(why);
+        }
+    }
+    if s.awaits_at_top {
+        cx.report.notes.push(format!(
+            "{}'s script uses `await` outside an async function: Newman fails that whole script before any of it runs (Postman's app runs it); the import converts none of it either and writes `fail:` on the requests it runs for — wrap it in an `async` function, or convert it by hand",
+            the(whose)
+        ));
+        let why = format!(
+            "Newman cannot run {}'s {} script (`await` outside an async function) and yarc does not run it either: convert it by hand and delete this line",
+            the(whose),
             match phase {
                 Phase::PreRequest => "pre-request",
                 _ => "test",

@@ -71,6 +71,9 @@ pub(crate) struct Script {
     /// (`const data = pm.response.json()`): Newman fails the whole script before it runs
     /// ("Identifier 'data' has already been declared").
     pub redeclared: Vec<String>,
+    /// The script uses `await` outside an async function: Newman (6.x) rejects it as a syntax
+    /// error and runs none of it, where Postman's app runs it.
+    pub awaits_at_top: bool,
     /// Headers a pre-request script adds to the request (`pm.request.headers.add({key, value})`).
     pub headers: Y,
 
@@ -166,6 +169,8 @@ const KEPT_SEND_PART: &str = "a request sent from a script: it is a request of t
 const KEPT_UNREACHABLE: &str = "after a `return`: Postman never runs it";
 const KEPT_UNRUNNABLE: &str =
     "the script declares a name Postman's sandbox already has: Newman runs none of it";
+const KEPT_AWAIT: &str =
+    "the script uses `await` outside an async function: Newman rejects it and runs none of it";
 const KEPT_SWALLOWED: &str =
     "a check whose failure the `catch` around it swallows: it never fails in Postman";
 
@@ -372,8 +377,9 @@ fn convert_parsed(
     };
     cx.owned = owned;
     cx.out.redeclared = redeclared(&cx.lines, statements);
+    cx.out.awaits_at_top = awaits_at_top(&cx.lines, statements);
     // Newman runs none of such a script: nothing of it is converted.
-    cx.unrunnable = !cx.out.redeclared.is_empty();
+    cx.unrunnable = !cx.out.redeclared.is_empty() || cx.out.awaits_at_top;
     // Function declarations are hoisted: a call may come before the function.
     let words = word_lines(&cx.lines);
     for s in statements {
@@ -639,6 +645,7 @@ impl Converter {
                 self.out.assertions_seen += self.assertion_lines(s);
                 self.out.sets_seen += self.lines_with(s, SET_CALLS);
                 Done::Kept(match self.unrunnable {
+                    true if self.out.awaits_at_top => KEPT_AWAIT,
                     true => KEPT_UNRUNNABLE,
                     false => KEPT_UNREACHABLE,
                 })
@@ -5314,6 +5321,50 @@ fn redeclared(lines: &[String], statements: &[Stmt]) -> Vec<String> {
         }
     }
     out
+}
+
+/// Whether a statement of the script (not a function's body) awaits: `await` outside an async
+/// function. A statement the parser did not read is judged by its text.
+fn awaits_at_top(lines: &[String], statements: &[Stmt]) -> bool {
+    statements.iter().any(|s| match &s.kind {
+        StmtKind::Expr(e) | StmtKind::Throw(e) | StmtKind::Return(Some(e)) => awaits(e),
+        StmtKind::Return(None) => false,
+        StmtKind::Let(decls) => decls.iter().any(|(_, e)| awaits(e)),
+        StmtKind::Assign(a, b) => awaits(a) || awaits(b),
+        StmtKind::If(c, then, otherwise) => {
+            awaits(c) || awaits_at_top(lines, then) || awaits_at_top(lines, otherwise)
+        }
+        StmtKind::Try(body, catch) => awaits_at_top(lines, body) || awaits_at_top(lines, catch),
+        StmtKind::For(l) => awaits(&l.list) || awaits_at_top(lines, &l.body),
+        StmtKind::Other => {
+            let text = lines
+                .get(s.first.saturating_sub(1)..s.last.min(lines.len()))
+                .unwrap_or_default()
+                .join("\n");
+            let words: Vec<&str> = text
+                .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+                .collect();
+            words.contains(&"await") && !words.contains(&"async")
+        }
+    })
+}
+
+/// Whether an expression awaits outside the functions in it.
+fn awaits(e: &Expr) -> bool {
+    match e {
+        Expr::Unary("await", _) => true,
+        Expr::Unary(_, x) | Expr::Member(x, _) => awaits(x),
+        Expr::Func(..) => false,
+        Expr::Index(a, b) | Expr::Binary(_, a, b) => awaits(a) || awaits(b),
+        Expr::Call(f, args) => awaits(f) || args.iter().any(awaits),
+        Expr::Array(items) => items.iter().any(awaits),
+        Expr::Object(fields) => fields.iter().any(|(_, v)| awaits(v)),
+        Expr::Cond(a, b, c) => awaits(a) || awaits(b) || awaits(c),
+        Expr::Template(parts) => parts
+            .iter()
+            .any(|p| matches!(p, js::TemplatePart::Expr(x) if awaits(x))),
+        _ => false,
+    }
 }
 
 /// For each word of a script (a name, as JavaScript spells one), the lines (1-based) that hold

@@ -3838,6 +3838,50 @@ fn the_length_of_what_find_picks_is_each_found_items() {
 }
 
 #[test]
+fn an_await_outside_an_async_function_is_a_script_newman_refuses() {
+    for (lines, top) in [
+        (
+            &[
+                "const r = await Promise.resolve(1);",
+                "pm.test('x', () => pm.expect(1).to.eql(1));",
+            ][..],
+            true,
+        ),
+        (
+            &[
+                "if (pm.environment.get('k')) {",
+                "  const sig = await crypto.subtle.sign('HMAC', k, m);",
+                "}",
+            ][..],
+            true,
+        ),
+        (
+            &["setTimeout(async () => { await Promise.resolve(1); }, 0);"][..],
+            false,
+        ),
+        (
+            &[
+                "async function f() {",
+                "  return await g();",
+                "}",
+                "pm.test('x', () => pm.expect(1).to.eql(1));",
+            ][..],
+            false,
+        ),
+        (
+            &["pm.test('awaits', function () { pm.expect(1).to.eql(1); });"][..],
+            false,
+        ),
+    ] {
+        let s = test(lines);
+        assert_eq!(s.awaits_at_top, top, "{lines:?}");
+        if top {
+            assert_eq!(s.assertions, 0, "nothing of it is converted: {lines:?}");
+        }
+    }
+}
+
+#[test]
 fn a_top_level_const_of_a_sandbox_name_is_one_newman_refuses() {
     let s = test(&[
         "const data = pm.response.json();",
