@@ -733,7 +733,7 @@ impl Converter {
             }
             // `if (!token) { console.log("no token") }`: nothing happens either way.
             StmtKind::If(cond, ..) if says_only(s) && cannot_throw(cond) => Done::Converted,
-            StmtKind::If(cond, then, otherwise) if self.asserting_if(cond, then, otherwise) => {
+            StmtKind::If(cond, then, _) if self.asserting_if(cond, then) => {
                 match self.statements(then) {
                     true => Done::Converted,
                     false => Done::Kept(KEPT_AROUND),
@@ -2110,7 +2110,8 @@ impl Converter {
         let none_converted = self.out.assertions == before.0 && self.out.assertions_seen > before.1;
         // A test that stores a value and checks what it stored checks bookkeeping, which holds
         // by construction: no reason to fail the request for it.
-        let stores = body.iter().any(|s| self.lines_with(s, SET_CALLS) > 0);
+        let stores =
+            body.iter().any(|s| self.lines_with(s, SET_CALLS) > 0) || self.reads_own_set(body);
         if none_converted && !self.swallowed && !stores && self.reads_response(body) {
             let name = match e {
                 Expr::Call(_, args) => match args.first() {
@@ -2124,20 +2125,62 @@ impl Converter {
         Some(done)
     }
 
-    /// Whether a test's text reads the response (not the request it sent, `requestBody`).
+    /// Whether a test's text reads the response (not the request it sent, `requestBody`),
+    /// itself or through a local the script made of it (`const token = pm.response.text()`).
     fn reads_response(&self, body: &[Stmt]) -> bool {
-        let (Some(first), Some(last)) = (body.first(), body.last()) else {
-            return false;
+        let reads = |text: &str| {
+            let text = text.to_ascii_lowercase();
+            ["response", "jsondata", "cheerio", "$(", "xml2json"]
+                .iter()
+                .any(|w| text.contains(w))
         };
-        let text = self
-            .lines
+        let text = self.text_of(body);
+        reads(&text)
+            || self
+                .locals_made(|value| reads(value))
+                .any(|l| mentions(&text, &l))
+    }
+
+    /// Whether a test reads a variable the script itself set before, through a local
+    /// (`set("token", d.token); var token = get("token"); pm.expect(d.token).to.eql(token)`):
+    /// it checks the script's own bookkeeping, which holds by construction.
+    fn reads_own_set(&self, body: &[Stmt]) -> bool {
+        let text = self.text_of(body);
+        let own = |value: &str| {
+            let getter = regex::Regex::new(
+                r#"^pm\.(?:environment|collectionVariables|globals|variables)\.get\(\s*["'`]([^"'`]+)["'`]\s*\)"#,
+            )
+            .expect("a fixed pattern");
+            getter
+                .captures(value.trim())
+                .is_some_and(|c| self.out.set_names.contains(&super::vars::ident(&c[1])))
+        };
+        self.locals_made(own).any(|l| mentions(&text, &l))
+    }
+
+    /// The lines of a block of statements, as one text.
+    fn text_of(&self, body: &[Stmt]) -> String {
+        let (Some(first), Some(last)) = (body.first(), body.last()) else {
+            return String::new();
+        };
+        self.lines
             .get(first.first.saturating_sub(1)..last.last.min(self.lines.len()))
             .unwrap_or_default()
             .join("\n")
-            .to_ascii_lowercase();
-        ["response", "jsondata", "cheerio", "$(", "xml2json"]
-            .iter()
-            .any(|w| text.contains(w))
+    }
+
+    /// Locals the script declares (`var|let|const name = value`) whose value's text is as
+    /// `made` asks.
+    fn locals_made<'a>(
+        &'a self,
+        made: impl Fn(&str) -> bool + 'a,
+    ) -> impl Iterator<Item = String> + 'a {
+        let decl = regex::Regex::new(r"^\s*(?:var|let|const)\s+([A-Za-z_$][\w$]*)\s*=\s*(.+)$")
+            .expect("a fixed pattern");
+        self.lines.iter().filter_map(move |line| {
+            let c = decl.captures(line)?;
+            made(&c[2]).then(|| c[1].to_string())
+        })
     }
 
     /// A test's body: each statement converted or kept.
@@ -2351,10 +2394,12 @@ impl Converter {
         })
     }
 
-    fn asserting_if(&mut self, cond: &Expr, then: &[Stmt], otherwise: &[Stmt]) -> bool {
+    /// `if (pm.response.to.have.status(201)) { ... } else { ... }`: the assertion throws when it
+    /// fails and is truthy when it holds, so it is a check, its block always runs after it and
+    /// the `else` never does.
+    fn asserting_if(&mut self, cond: &Expr, then: &[Stmt]) -> bool {
         if self.phase == Phase::PreRequest
             || self.swallowed
-            || !otherwise.is_empty()
             || then.is_empty()
             || !chain::is_assertion(cond)
         {
@@ -5365,6 +5410,12 @@ fn awaits(e: &Expr) -> bool {
             .any(|p| matches!(p, js::TemplatePart::Expr(x) if awaits(x))),
         _ => false,
     }
+}
+
+/// Whether `text` holds `name` as a word of JavaScript.
+fn mentions(text: &str, name: &str) -> bool {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+        .any(|w| w == name)
 }
 
 /// For each word of a script (a name, as JavaScript spells one), the lines (1-based) that hold

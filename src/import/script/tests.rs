@@ -1438,6 +1438,49 @@ fn an_assertion_as_a_condition_is_a_check_and_its_block_runs() {
 }
 
 #[test]
+fn an_assertion_as_a_condition_with_an_else_never_takes_the_else() {
+    let s = test(&[
+        "if(pm.response.to.have.status(201)){",
+        "    var jsonData = pm.response.json();",
+        "    pm.environment.set(\"termTypeId\", jsonData.id);",
+        "}",
+        "else {",
+        "    console.log(\"Failed with status: \" + pm.response.status);",
+        "}",
+    ]);
+    let v = out(&s);
+    assert_eq!(v["expect"]["status"], json!(201), "{v}");
+    assert_eq!(v["capture"]["termTypeId"]["json"], json!("$.id"), "{v}");
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+}
+
+#[test]
+fn a_test_none_of_whose_checks_converts_is_listed_when_it_reads_the_response() {
+    // Through a local made of the response: listed, the request must not pass unchecked.
+    let s = test(&[
+        "const token = pm.response.text();",
+        "pm.test('the token has three parts', function () {",
+        "    pm.expect(decode(token).parts).to.be.above(2);",
+        "});",
+    ]);
+    assert_eq!(s.unchecked, ["the token has three parts"]);
+    // A check of what the script itself just stored is bookkeeping: not listed.
+    let s = test(&[
+        "pm.test('Status code is 200', function () {",
+        "    pm.response.to.have.status(200);",
+        "    var jsonData = JSON.parse(responseBody);",
+        "    pm.collectionVariables.set('token', jsonData.token);",
+        "    var token = pm.collectionVariables.get('token');",
+        "    pm.test('Token is set', function () {",
+        "        pm.expect(jsonData.token).to.eql(token);",
+        "    });",
+        "});",
+    ]);
+    assert!(s.unchecked.is_empty(), "{:?}", s.unchecked);
+    assert_eq!(out(&s)["expect"]["status"], json!(200));
+}
+
+#[test]
 fn a_throw_on_a_response_condition_is_the_opposite_check() {
     let s = test(&[
         "if (pm.response.code == 403) {",
