@@ -787,7 +787,8 @@ impl Chain<'_> {
             // chai's `empty` is a string's or a list's length, or an object's key count:
             // yarc's `length`, which counts an object's keys too (`.length` of an object is
             // nothing in JavaScript, so `lengthOf` is another matter).
-            ("empty", None) if let Subject::Json(p) = subject => {
+            // `Object.keys(data)` is empty when `data` has no keys: its size too.
+            ("empty", None) if let Subject::Json(p) | Subject::KeyList(p) = subject => {
                 let size = Subject::Size(p.clone());
                 if negate {
                     out.0.push((size, "gt", Y::Num(0.into()), false));
