@@ -731,6 +731,11 @@ impl Converter {
                     .or_else(|| self.thrown_check(cond))
                     .unwrap_or_else(|| self.flow(s))
             }
+            StmtKind::If(cond, then, otherwise)
+                if let Some(done) = self.local_default(cond, then, otherwise) =>
+            {
+                done
+            }
             // `if (!token) { console.log("no token") }`: nothing happens either way.
             StmtKind::If(cond, ..) if says_only(s) && cannot_throw(cond) => Done::Converted,
             StmtKind::If(cond, then, _) if self.asserting_if(cond, then) => {
@@ -2394,6 +2399,33 @@ impl Converter {
         })
     }
 
+    /// `if (!xff) { xff = pm.variables.replaceIn("{{$randomIP}}") }` of a local the script
+    /// made: `xff = xff || ...`, its value when it has one, the new one when not.
+    fn local_default(&mut self, cond: &Expr, then: &[Stmt], otherwise: &[Stmt]) -> Option<Done> {
+        let Expr::Unary("!", x) = cond else {
+            return None;
+        };
+        let Expr::Ident(name) = &**x else {
+            return None;
+        };
+        let mut work = then.iter().filter(|s| !is_console_stmt(s));
+        let (Some(one), None) = (work.next(), work.next()) else {
+            return None;
+        };
+        let StmtKind::Assign(Expr::Ident(target), value) = &one.kind else {
+            return None;
+        };
+        if target != name || !otherwise.is_empty() || !self.aliases.contains_key(name) {
+            return None;
+        }
+        let either = Expr::Binary(
+            "||",
+            Box::new(Expr::Ident(name.clone())),
+            Box::new(value.clone()),
+        );
+        Some(self.declare(name, &either))
+    }
+
     /// `if (pm.response.to.have.status(201)) { ... } else { ... }`: the assertion throws when it
     /// fails and is truthy when it holds, so it is a check, its block always runs after it and
     /// the `else` never does.
@@ -3070,6 +3102,12 @@ impl Converter {
         let Expr::Call(callee, args) = e else {
             return None;
         };
+        if path(callee).as_deref() == Some("pm.request.headers.remove")
+            && self.phase == Phase::PreRequest
+            && let [Expr::Str(name)] = args.as_slice()
+        {
+            return Some(self.header_replaced(name));
+        }
         let adds = matches!(
             path(callee).as_deref(),
             Some("pm.request.headers.add" | "pm.request.headers.upsert" | "pm.request.addHeader")
@@ -3094,6 +3132,31 @@ impl Converter {
             self.computed_used(&name);
         }
         Some(Done::Converted)
+    }
+
+    /// `pm.request.headers.remove("X-Forwarded-For")` before the script adds it again: the
+    /// added one takes its place, as a header of the request does. A removal alone is kept.
+    fn header_replaced(&self, name: &str) -> Done {
+        let later = self.lines.get(self.at_line..).unwrap_or_default();
+        let adds = later.iter().any(|l| {
+            ["headers.add", "headers.upsert", "addHeader"]
+                .iter()
+                .any(|w| l.contains(w))
+        });
+        let named = later.iter().any(|l| {
+            [
+                format!("'{name}'"),
+                format!("\"{name}\""),
+                format!("'{name}:"),
+                format!("\"{name}:"),
+            ]
+            .iter()
+            .any(|q| l.contains(q.as_str()))
+        });
+        match adds && named {
+            true => Done::Converted,
+            false => Done::Kept(KEPT_OTHER),
+        }
     }
 
     /// A header given as one line of text, `"Name: value"` (the name written, the value

@@ -607,6 +607,36 @@ fn pre_request_headers_and_base64_credentials_convert() {
 }
 
 #[test]
+fn a_local_given_a_value_when_it_has_none_and_a_header_put_back() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "const {Property} = require('postman-collection');",
+            "var xff = pm.collectionVariables.get('X-Forwarded-For');",
+            "if (!xff){",
+            "    xff = Property.replaceSubstitutions('{{$randomIP}}');",
+            "    console.log('setting XFF to ' + xff);",
+            "}",
+            "pm.collectionVariables.set('X-Forwarded-For', xff);",
+            "pm.request.headers.remove('X-Forwarded-For');",
+            "pm.request.headers.add({ disabled: false, key: 'X-Forwarded-For', value: xff });",
+        ],
+    );
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    let v = out(&s);
+    assert_eq!(
+        v["sets"]["X_Forwarded_For"], "{{ (X_Forwarded_For or (fake('ip'))) }}",
+        "{v}"
+    );
+    // A removal the script does not follow with an add of the header is kept.
+    let s = run(
+        Phase::PreRequest,
+        &["pm.request.headers.remove('X-Trace');"],
+    );
+    assert_eq!(s.kept.len(), 1, "{:?}", s.kept);
+}
+
+#[test]
 fn what_would_throw_in_postman_is_checked() {
     let s = test(&[
         "var data = pm.response.json();",
