@@ -63,6 +63,8 @@ TS_RE = re.compile(r"(?<![0-9])(?:\d{13}|\d{10})(?![0-9])")
 IP_RE = re.compile(r"(?<![\d.])(?!127\.0\.0\.1(?![\d]))(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
 BOUNDARY_RE = re.compile(r'(boundary=)("?)([^";,\s]+)\2', re.I)
 # yyyymmddHHMMSS, as scripts format the clock for unique names
+# an HTTP date, as toUTCString() writes it: "Sat, 05 Dec 2026 17:13:31 GMT"
+HTTP_DATE_RE = re.compile(r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT")
 COMPACT_TIME_RE = re.compile(r"(?<![0-9])20\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?:[01]\d|2[0-3])[0-5]\d[0-5]\d(?![0-9])")
 CLOCK_WORDS = ("Date.now", "new Date", "moment(", "Math.random", "uuid", "getTime()")
 DYNAMIC_RANDOM_RE = re.compile(r"\{\{\s*\$random\w*\s*\}\}")
@@ -846,6 +848,7 @@ class Masker:
         if self.dynamic:
             text = UUID_RE.sub("<uuid>", text)
             text = ISO_RE.sub("<iso-time>", text)
+            text = HTTP_DATE_RE.sub("<http-date>", text)
             text = TS_RE.sub("<timestamp>", text)
             text = COMPACT_TIME_RE.sub("<compact-time>", text)
         if self.random_ip:

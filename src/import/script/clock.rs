@@ -77,6 +77,9 @@ impl Shift {
     }
 }
 
+/// What `toUTCString()` writes: an HTTP date, `Sat, 05 Dec 2026 17:13:31 GMT`.
+const HTTP_DATE: &str = "%a, %d %b %Y %H:%M:%S GMT";
+
 /// What `toISOString()` writes, as `now()` writes it without a format.
 const ISO: &str = "%Y-%m-%dT%H:%M:%S%.3fZ";
 
@@ -178,9 +181,13 @@ const GETTERS: &[(&str, &str, i64)] = &[
     ("getSeconds", "%-S", 0),
 ];
 
-/// `getUTCDate` and `setUTCHours` are the plain ones on a CI machine's clock.
+/// `getUTCDate` and `setUTCHours` are the plain ones on a CI machine's clock
+/// (`toUTCString` is its own: an HTTP date, not `toString`'s text).
 fn local(method: &str) -> String {
-    method.replacen("UTC", "", 1)
+    match method {
+        "toUTCString" | "toGMTString" => "toUTCString".into(),
+        m => m.replacen("UTC", "", 1),
+    }
 }
 
 /// A number known without running anything: `24 * 60 * 60 * 1000`.
@@ -272,7 +279,7 @@ impl Converter {
                 Expr::Call(_, args) => match args.as_slice() {
                     [] => Some(Shift::default()),
                     [Expr::Binary(op @ ("+" | "-"), a, b)] if self.millis_now(a) => {
-                        let k = whole(constant(b)?)?;
+                        let k = whole(self.number(b)?)?;
                         let millis = if *op == "-" { k.checked_neg()? } else { k };
                         Some(Shift { months: 0, millis })
                     }
@@ -285,6 +292,15 @@ impl Converter {
             },
             _ => None,
         }
+    }
+
+    /// A number known before the run: written, or a local made of numbers
+    /// (`const delay = 1000 * 3600 * 24`).
+    fn number(&self, e: &Expr) -> Option<f64> {
+        constant(e).or_else(|| match self.folded(e)? {
+            Expr::Num(n) => Some(n),
+            _ => None,
+        })
     }
 
     /// `Date.now()`, `new Date().getTime()`: the clock in milliseconds, unmoved.
@@ -464,6 +480,7 @@ impl Converter {
         };
         match (method.as_str(), args) {
             ("toISOString" | "toJSON", []) => out.push((Some(self.date_of(&target)?), ISO.into())),
+            ("toUTCString", []) => out.push((Some(self.date_of(&target)?), HTTP_DATE.into())),
             ("getFullYear", []) => out.push((Some(self.date_of(&target)?), "%Y".into())),
             ("format", [Expr::Str(f)]) => {
                 out.push((Some(self.date_of(&target)?), super::strftime(f)?))
@@ -710,6 +727,7 @@ fn date_method(at: Shift, method: &str, args: &[Expr]) -> Option<String> {
     }
     match method {
         "toISOString" | "toJSON" => at.now(""),
+        "toUTCString" => at.now(HTTP_DATE),
         "getTime" | "valueOf" if at.months == 0 && at.millis % 1000 == 0 => {
             let secs = at.millis / 1000;
             Some(match secs {

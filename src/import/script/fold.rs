@@ -271,6 +271,20 @@ impl Converter {
                 let a = self.folded(a)?;
                 if truthy(&a) { Some(a) } else { self.folded(b) }
             }
+            // `const delay = 1000 * 3600 * 24`: numbers only (`+` of a text joins).
+            Expr::Binary(op @ ("+" | "-" | "*" | "/"), a, b) => {
+                let (Expr::Num(a), Expr::Num(b)) = (self.folded(a)?, self.folded(b)?) else {
+                    return None;
+                };
+                let n = match *op {
+                    "+" => a + b,
+                    "-" => a - b,
+                    "*" => a * b,
+                    _ if b != 0.0 => a / b,
+                    _ => return None,
+                };
+                n.is_finite().then_some(Expr::Num(n))
+            }
             Expr::Binary(op @ ("===" | "!==" | "==" | "!="), a, b) => {
                 let strict = op.len() == 3;
                 let same = same(&self.folded(a)?, &self.folded(b)?, strict)?;

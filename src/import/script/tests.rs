@@ -637,6 +637,28 @@ fn a_local_given_a_value_when_it_has_none_and_a_header_put_back() {
 }
 
 #[test]
+fn an_http_date_and_a_time_moved_by_a_named_number() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "const delay = 1000 * 3600 * 24",
+            "const now = new Date();",
+            "pm.environment.set('headerDate', now.toUTCString());",
+            "pm.environment.set('gmt', new Date().toGMTString());",
+            "pm.environment.set('expires', new Date(now.getTime() + delay).toISOString());",
+        ],
+    );
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    let v = out(&s);
+    assert_eq!(
+        v["sets"]["headerDate"], "{{ now(\"%a, %d %b %Y %H:%M:%S GMT\") }}",
+        "{v}"
+    );
+    assert_eq!(v["sets"]["gmt"], v["sets"]["headerDate"], "{v}");
+    assert_eq!(v["sets"]["expires"], "{{ now(\"\", \"1 day\") }}", "{v}");
+}
+
+#[test]
 fn what_would_throw_in_postman_is_checked() {
     let s = test(&[
         "var data = pm.response.json();",
