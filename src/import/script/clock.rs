@@ -574,6 +574,24 @@ impl Converter {
         Some((Some(at), field.to_string()))
     }
 
+    /// `[a, b].join("-")` of written items, or `ids.join(",")` of a list captured whole.
+    fn join_jinja(&self, target: &Expr, args: &[Expr]) -> Option<String> {
+        let sep = match args {
+            [] => ",".to_string(),
+            [Expr::Str(s)] => s.clone(),
+            _ => return None,
+        };
+        let sep = serde_json::to_string(&sep).ok()?;
+        match target {
+            Expr::Jinja(list) => Some(format!("({list} | join({sep}))")),
+            Expr::Array(items) => {
+                let items: Option<Vec<String>> = items.iter().map(|i| self.jinja(i)).collect();
+                Some(format!("([{}] | join({sep}))", items?.join(", ")))
+            }
+            _ => None,
+        }
+    }
+
     /// A method call on a time or on text computed before the request, as minijinja.
     pub(super) fn method_jinja(&self, callee: &Expr, args: &[Expr]) -> Option<String> {
         let call = Expr::Call(Box::new(callee.clone()), args.to_vec());
@@ -586,6 +604,11 @@ impl Converter {
         let Expr::Member(target, method) = callee else {
             return None;
         };
+        if let ("charAt", [i]) | ("substr", [i, Expr::Num(1.0)]) = (method.as_str(), args)
+            && let Some(picked) = self.index_jinja(target, i)
+        {
+            return Some(picked);
+        }
         let target = renew(target);
         if let Some(at) = self.date_of(&target) {
             return date_method(at, &local(method), args);
@@ -593,34 +616,7 @@ impl Converter {
         // `new Date().toISOString().split("T")[0]` is read where the index is (`index_jinja`).
         let num = |e: &Expr| whole(constant(e)?);
         Some(match (method.as_str(), args) {
-            ("join", _) if !matches!(target, Expr::Array(_)) => {
-                // A list captured whole (`ids.join(",")`).
-                let sep = match args {
-                    [] => ",".to_string(),
-                    [Expr::Str(s)] => s.clone(),
-                    _ => return None,
-                };
-                let Expr::Jinja(list) = &target else {
-                    return None;
-                };
-                format!("({list} | join({}))", serde_json::to_string(&sep).ok()?)
-            }
-            ("join", _) => {
-                let Expr::Array(items) = &target else {
-                    return None;
-                };
-                let sep = match args {
-                    [] => ",".to_string(),
-                    [Expr::Str(s)] => s.clone(),
-                    _ => return None,
-                };
-                let items: Option<Vec<String>> = items.iter().map(|i| self.jinja(i)).collect();
-                format!(
-                    "([{}] | join({}))",
-                    items?.join(", "),
-                    serde_json::to_string(&sep).ok()?
-                )
-            }
+            ("join", _) => self.join_jinja(&target, args)?,
             ("slice" | "substring", [a]) => format!("({})[{}:]", self.text(&target)?, num(a)?),
             ("slice" | "substring", [a, b]) => {
                 format!("({})[{}:{}]", self.text(&target)?, num(a)?, num(b)?)
@@ -680,6 +676,24 @@ impl Converter {
             let n = n.min(len);
             let list = super::jinja_of(&Y::Seq(items))?;
             return Some(format!("{list}[random_int(0, {})]", n - 1));
+        }
+        // `chars[Math.floor(Math.random() * chars.length)]` of a text the script wrote: one of
+        // its characters (`charAt` and `substr(i, 1)` read here too).
+        if let Some(factor) = super::random_factor(index)
+            && let Some(Expr::Str(text)) = self.folded(list)
+            && !text.is_empty()
+        {
+            let len = i64::try_from(text.chars().count()).ok()?;
+            let n = match factor {
+                Expr::Member(of, m) if m == "length" && **of == *list => len,
+                f => whole(self.number(f)?)?,
+            };
+            let n = n.min(len);
+            if n < 1 {
+                return None;
+            }
+            let literal = serde_json::to_string(&text).ok()?;
+            return Some(format!("{literal}[random_int(0, {})]", n - 1));
         }
         let Expr::Call(callee, args) = list else {
             return None;

@@ -582,10 +582,10 @@ impl Parser {
                 return None;
             };
             // `i < list.length`, or a count written as a number (`i < 15`: the list is that
-            // number, `Expr::Num`).
+            // number, `Expr::Num`) or held by a name (`i < size`: the list is the name).
             let (list, length) = match *bound {
                 Expr::Member(list, length) => (list, length),
-                n @ Expr::Num(_) => (Box::new(n), "length".to_string()),
+                n @ (Expr::Num(_) | Expr::Ident(_)) => (Box::new(n), "length".to_string()),
                 _ => return None,
             };
             if *i != Expr::Ident(name.clone()) || length != "length" || !self.eat(";") {

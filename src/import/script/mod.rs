@@ -385,6 +385,8 @@ fn convert_parsed(
     for s in statements {
         if let Some((name, params, returned)) = cx.returning_function(s) {
             cx.returns.insert(name, (params, returned));
+        } else if let Some((name, b)) = cx.builder(s) {
+            cx.builders.insert(name, b);
         } else if let Some((name, params, body)) = cx.procedure(s, &words) {
             cx.procedures.insert(name, (params, body));
         }
@@ -462,6 +464,8 @@ struct Converter {
     /// Functions that return one expression of their parameters (`function byId(list, id) {
     /// return list.find(i => i.id === id) }`): a call is read as that expression.
     returns: HashMap<String, (Vec<String>, Expr)>,
+    /// Functions that build a text by repeating a piece (see [`Converter::builder`]).
+    builders: HashMap<String, Builder>,
     /// Functions that check (`const validate = (refId) => { pm.test(...) }`), called as
     /// statements: each call is read as the body, its parameters given the call's arguments.
     procedures: HashMap<String, (Vec<String>, Vec<Stmt>)>,
@@ -602,6 +606,7 @@ impl Converter {
             validators: BTreeSet::new(),
             getters: BTreeSet::new(),
             returns: HashMap::new(),
+            builders: HashMap::new(),
             procedures: HashMap::new(),
             expanded: 0,
             depth: 0,
@@ -703,7 +708,9 @@ impl Converter {
                     self.getters.insert(name.clone());
                     Done::Converted
                 }
-                _ if self.returning_function(s).is_some() => Done::Converted,
+                _ if self.returning_function(s).is_some() || self.builder(s).is_some() => {
+                    Done::Converted
+                }
                 _ => self.flow(s),
             },
             StmtKind::Let(decls) => self.declared(s, decls),
@@ -1617,13 +1624,99 @@ impl Converter {
         let [(Binding::Name(name), Expr::Func(params, body))] = decls.as_slice() else {
             return None;
         };
-        let [only] = body.as_slice() else {
+        let (last, locals) = body.split_last()?;
+        let StmtKind::Return(Some(returned)) = &last.kind else {
             return None;
         };
-        let StmtKind::Return(Some(returned)) = &only.kind else {
+        // `var chars = "0123..."; return chars.substr(...)`: the written values read in place.
+        let mut returned = returned.clone();
+        for s in locals {
+            let StmtKind::Let(decls) = &s.kind else {
+                return None;
+            };
+            for (b, v) in decls {
+                let (Binding::Name(local), Expr::Str(_) | Expr::Num(_)) = (b, v) else {
+                    return None;
+                };
+                returned = returned.replaced_by(&Expr::Ident(local.clone()), v);
+            }
+        }
+        Some((name.clone(), params.clone(), returned))
+    }
+
+    /// `function random_string(size) { var s = ""; for (var i = 0; i < size; i++) { s +=
+    /// pick(); } return s; }`: a function that builds a text by repeating one piece, its name,
+    /// parameters, what the text starts as, how many times (a parameter's name or a number)
+    /// and the piece.
+    fn builder(&self, s: &Stmt) -> Option<(String, Builder)> {
+        if !self.is_function_declaration(s) {
+            return None;
+        }
+        let StmtKind::Let(decls) = &s.kind else {
             return None;
         };
-        Some((name.clone(), params.clone(), returned.clone()))
+        let [(Binding::Name(name), Expr::Func(params, body))] = decls.as_slice() else {
+            return None;
+        };
+        let [start, repeat, ret] = body.as_slice() else {
+            return None;
+        };
+        let StmtKind::Let(d) = &start.kind else {
+            return None;
+        };
+        let [(Binding::Name(acc), init)] = d.as_slice() else {
+            return None;
+        };
+        let (StmtKind::For(l), StmtKind::Return(Some(Expr::Ident(r)))) = (&repeat.kind, &ret.kind)
+        else {
+            return None;
+        };
+        let [step] = l.body.as_slice() else {
+            return None;
+        };
+        let StmtKind::Assign(Expr::Ident(a), Expr::Binary("+", a2, piece)) = &step.kind else {
+            return None;
+        };
+        let same = a == acc && r == acc && **a2 == Expr::Ident(acc.clone());
+        if !same || !l.indexed || step.mentions(&l.name) {
+            return None;
+        }
+        let b = Builder {
+            params: params.clone(),
+            start: init.clone(),
+            times: l.list.clone(),
+            piece: (**piece).clone(),
+        };
+        Some((name.clone(), b))
+    }
+
+    /// A call of a [`Converter::builder`] function: the text it builds, as a template.
+    fn built(&self, e: &Expr) -> Option<Y> {
+        let Expr::Call(callee, args) = e else {
+            return None;
+        };
+        let Expr::Ident(f) = &**callee else {
+            return None;
+        };
+        let b = self.builders.get(f)?;
+        if args.len() > b.params.len() || self.inlining.get() >= 4 {
+            return None;
+        }
+        let times = given(&b.times, &b.params, args);
+        let n = match self.folded(&times)? {
+            Expr::Num(n) if n.fract() == 0.0 && (1.0..=64.0).contains(&n) => n as usize,
+            _ => return None,
+        };
+        self.inlining.set(self.inlining.get() + 1);
+        let parts = (
+            self.value(&given(&b.start, &b.params, args)),
+            self.value(&given(&b.piece, &b.params, args)),
+        );
+        self.inlining.set(self.inlining.get() - 1);
+        let (Some(Y::Str(start)), Some(Y::Str(piece))) = parts else {
+            return None;
+        };
+        Some(Y::str(repeated(start, &piece, n)))
     }
 
     /// What a call makes, when it is one this importer reads through: the day of a date
@@ -1631,6 +1724,9 @@ impl Converter {
     fn called(&self, e: &Expr) -> Option<Option<Subject>> {
         if let Some(day) = self.day_of(e) {
             return Some(Some(day));
+        }
+        if let Some(text) = self.built(e) {
+            return Some(Some(Subject::Value(text)));
         }
         let inlined = self.inlined_call(e)?;
         if self.inlining.get() >= 4 {
@@ -3205,10 +3301,7 @@ impl Converter {
         else {
             return None;
         };
-        let text = match piece.contains("{{") && n >= 3.0 {
-            true => format!("{start}{{% for _ in range({n}) %}}{piece}{{% endfor %}}"),
-            false => start + &piece.repeat(n as usize),
-        };
+        let text = repeated(start, &piece, n as usize);
         self.aliases
             .insert(acc.clone(), Some(Subject::Value(Y::Str(text))));
         Some(Done::Converted)
@@ -5473,6 +5566,24 @@ fn awaits(e: &Expr) -> bool {
             .any(|p| matches!(p, js::TemplatePart::Expr(x) if awaits(x))),
         _ => false,
     }
+}
+
+/// A text that starts as `start` and has `piece` written `n` times after it (a loop in the
+/// template where the piece is made anew each time).
+fn repeated(start: String, piece: &str, n: usize) -> String {
+    match piece.contains("{{") && n >= 3 {
+        true => format!("{start}{{% for _ in range({n}) %}}{piece}{{% endfor %}}"),
+        false => start + &piece.repeat(n),
+    }
+}
+
+/// A function that builds a text by repeating a piece (see [`Converter::builder`]).
+#[derive(Clone)]
+struct Builder {
+    params: Vec<String>,
+    start: Expr,
+    times: Expr,
+    piece: Expr,
 }
 
 /// Whether `text` holds `name` as a word of JavaScript.

@@ -659,6 +659,47 @@ fn an_http_date_and_a_time_moved_by_a_named_number() {
 }
 
 #[test]
+fn random_text_built_a_character_at_a_time() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "function random_string(size){",
+            "    var str = '';",
+            "    for (var i = 0; i < size; i++){ str += random_character(); }",
+            "    return str;",
+            "}",
+            "function random_character() {",
+            "    var chars = 'abc';",
+            "    return chars.substr(Math.floor(Math.random() * 62), 1);",
+            "}",
+            "pm.environment.set('name', random_string(4));",
+            "var text = 'x-';",
+            "var possible = 'ABCDEF';",
+            "for (var i = 0; i < 3; i++)",
+            "    text += possible.charAt(Math.floor(Math.random() * possible.length));",
+            "pm.environment.set('code', text);",
+            "pm.environment.set('one', possible[Math.floor(Math.random() * 2)]);",
+        ],
+    );
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    let v = out(&s);
+    // A factor past the text's end picks from the whole text (JavaScript gives "" there).
+    assert_eq!(
+        v["sets"]["name"], "{% for _ in range(4) %}{{ \"abc\"[random_int(0, 2)] }}{% endfor %}",
+        "{v}"
+    );
+    assert_eq!(
+        v["sets"]["code"],
+        "x-{% for _ in range(3) %}{{ \"ABCDEF\"[random_int(0, 5)] }}{% endfor %}",
+        "{v}"
+    );
+    assert_eq!(
+        v["sets"]["one"], "{{ \"ABCDEF\"[random_int(0, 1)] }}",
+        "{v}"
+    );
+}
+
+#[test]
 fn what_would_throw_in_postman_is_checked() {
     let s = test(&[
         "var data = pm.response.json();",
