@@ -198,6 +198,9 @@ struct Ctx<'a> {
     /// the target; and those whose script ends the run (`setNextRequest(null)`).
     jumps_nowhere: Vec<(String, String)>,
     run_enders: Vec<String>,
+    /// Requests whose test script ends Newman's run under a condition it converts
+    /// (`if (pm.response.code !== 200) setNextRequest(null)`), with the condition.
+    run_ends: Vec<(String, String)>,
     /// Requests whose test script always jumps (`setNextRequest("Create quote")` as its last
     /// word on it), by unique name, with the name jumped to.
     jumps_always: Vec<(String, String)>,
@@ -250,6 +253,7 @@ impl<'a> Ctx<'a> {
             collection_configured: BTreeSet::new(),
             next_sets: Vec::new(),
             jump_targets: HashSet::new(),
+            run_ends: Vec::new(),
             jumps_always: Vec::new(),
             jumped_to: HashSet::new(),
             export_names: HashMap::new(),
@@ -637,6 +641,7 @@ pub(crate) fn import(
         skip_until_set(&mut requests, &name, &why);
     }
     skip_jumped_over(&mut requests, &mut cx);
+    skip_after_run_ends(&mut requests, &mut cx);
     let notes = no_scheme_note(&cx.no_scheme)
         .into_iter()
         .chain(shadowed_note(&cx));
@@ -2036,6 +2041,103 @@ fn own_script_notes(
     if let Source::Own(lines) = source {
         note_jumps(lines, unique, phase, cx);
         unchecked_tests(s, cx);
+        let ends: Vec<String> = std::mem::take(&mut s.run_ends)
+            .into_iter()
+            .filter(|(_, to)| to.as_ref().is_none_or(|t| !cx.jump_targets.contains(t)))
+            .map(|(cond, _)| cond)
+            .collect();
+        if let [cond] = ends.as_slice() {
+            cx.run_enders.retain(|r| r != unique);
+            cx.jumps_nowhere.retain(|(r, _)| r != unique);
+            cx.run_ends.push((unique.to_string(), cond.clone()));
+        }
+    }
+}
+
+/// The requests after one whose test script ends Newman's run when a condition holds: each
+/// is skipped when it holds (evaluated before it, with the variables of then), saying why.
+/// The request captures its status when the condition reads it.
+fn skip_after_run_ends(items: &mut Y, cx: &mut Ctx<'_>) {
+    let mut order = Vec::new();
+    leaf_names(items, &mut order);
+    // For each request after one: the (reason, condition) of each run end before it.
+    let mut ends: HashMap<String, Vec<(String, String)>> = HashMap::new();
+    for (k, (from, cond)) in std::mem::take(&mut cx.run_ends).into_iter().enumerate() {
+        let Some(at) = order.iter().position(|u| *u == from) else {
+            continue;
+        };
+        let mut cond = cond;
+        if cond.contains(script::STATUS_HERE) {
+            let var = format!("newman_status_{}", k + 1);
+            cond = cond.replace(script::STATUS_HERE, &var);
+            capture_status(items, &from, &var);
+        }
+        let shown = cond
+            .trim_start_matches('(')
+            .trim_end_matches(')')
+            .to_string();
+        let why = format!(
+            "request `{from}`'s test script ends Newman's run (setNextRequest) when `{shown}`: Newman does not run this one"
+        );
+        for later in &order[at + 1..] {
+            ends.entry(later.clone())
+                .or_default()
+                .push((why.clone(), cond.clone()));
+        }
+        cx.report.notes.push(format!(
+            "`setNextRequest` ends Newman's run in the test script of `{from}` when `{shown}`: the {} request(s) after it are skipped when it holds",
+            order.len() - at - 1
+        ));
+    }
+    let skips: HashMap<String, String> = ends
+        .into_iter()
+        .map(|(name, list)| {
+            let chain = list
+                .iter()
+                .rev()
+                .fold("\"\"".to_string(), |rest, (why, cond)| {
+                    let why = serde_json::to_string(why).unwrap_or_default();
+                    format!("({why} if {cond} else {rest})")
+                });
+            (name, format!("{{{{ {chain} }}}}"))
+        })
+        .collect();
+    skip_unless_skipped(items, &skips);
+}
+
+/// `skip:` on each request `skips` names that has no `skip:` of its own.
+fn skip_unless_skipped(items: &mut Y, skips: &HashMap<String, String>) {
+    let Y::Seq(list) = items else { return };
+    for item in list {
+        if let Some(inner) = item.get_mut("requests") {
+            skip_unless_skipped(inner, skips);
+            continue;
+        }
+        let skip = match item.get_mut("name") {
+            Some(Y::Str(n)) => skips.get(n.as_str()).cloned(),
+            _ => None,
+        };
+        if let Some(skip) = skip
+            && item.get_mut("skip").is_none()
+            && let Y::Map(entries) = item
+        {
+            entries.insert(1, ("skip".into(), Y::str(skip)));
+        }
+    }
+}
+
+/// `capture: { var: { status: true } }` on the request named `name`.
+fn capture_status(items: &mut Y, name: &str, var: &str) {
+    let Y::Seq(list) = items else { return };
+    for item in list {
+        if let Some(inner) = item.get_mut("requests") {
+            capture_status(inner, name, var);
+            continue;
+        }
+        if matches!(item.get_mut("name"), Some(Y::Str(n)) if n == name) {
+            let status = Y::Map(vec![("status".into(), Y::Bool(true))]);
+            item.child("capture").set(var, status);
+        }
     }
 }
 
@@ -4324,12 +4426,20 @@ mod tests {
              "event": test_event(&["postman.setNextRequest('a');"])}]));
         let out = import(&c, &[], &|_| true).expect("import");
         let notes = out.report.notes.join("\n");
+        // Under a condition it converts: the requests after it are skipped when it holds.
         assert!(
             notes.contains(
-                "`setNextRequest(null)` ends Newman's run in the script of 1 request (`a`)"
+                "`setNextRequest` ends Newman's run in the test script of `a` when `newman_status_1 != 200`: the 2 request(s) after it are skipped when it holds"
             ),
             "{notes}"
         );
+        let (col, _) = imported(&c);
+        assert_eq!(
+            col["requests"][0]["capture"]["newman_status_1"]["status"], true,
+            "{col}"
+        );
+        let skip = col["requests"][2]["skip"].as_str().unwrap_or_default();
+        assert!(skip.contains("if (newman_status_1 != 200) else"), "{col}");
         assert!(
             notes.contains("in the script of 1 request (`b` to `0f1e-gone`)"),
             "{notes}"

@@ -101,6 +101,10 @@ pub(crate) struct Script {
     /// Values a test script sets that are made from what its captures take: given before
     /// the next request (`set:` there).
     pub after: Y,
+    /// `if (cond) { postman.setNextRequest(null) }` in a test script (or a jump to a name):
+    /// the condition as minijinja (the response's status read as [`STATUS_HERE`]) and the
+    /// name jumped to. Newman ends its run there when the name is null or no request's.
+    pub run_ends: Vec<(String, Option<String>)>,
     /// `skip:` of the request: its pre-request script calls `pm.execution.skipRequest()`
     /// (a template when it does so under a condition).
     pub skip: Option<String>,
@@ -152,6 +156,10 @@ pub(crate) enum Subject {
 }
 
 const KEPT_ASSERTION: &str = "assertion not understood";
+/// What stands for the response's status in a [`Script::run_ends`] condition: the variable
+/// the request captures its status into, named by the import.
+pub(crate) const STATUS_HERE: &str = "\u{1}status";
+
 /// The reason a request its pre-request script skips (`pm.execution.skipRequest()`) shows.
 const SKIPPED_BY_SCRIPT: &str = "its pre-request script skips it (pm.execution.skipRequest())";
 const KEPT_FLOW: &str = "a condition, loop or function: yarc collections have no scripts";
@@ -738,11 +746,6 @@ impl Converter {
                     .or_else(|| self.thrown_check(cond))
                     .unwrap_or_else(|| self.flow(s))
             }
-            StmtKind::If(cond, then, otherwise)
-                if let Some(done) = self.local_default(cond, then, otherwise) =>
-            {
-                done
-            }
             // `if (!token) { console.log("no token") }`: nothing happens either way.
             StmtKind::If(cond, ..) if says_only(s) && cannot_throw(cond) => Done::Converted,
             StmtKind::If(cond, then, _) if self.asserting_if(cond, then) => {
@@ -751,12 +754,12 @@ impl Converter {
                     false => Done::Kept(KEPT_AROUND),
                 }
             }
-            StmtKind::If(cond, then, otherwise) => match self.conditional(cond, then, otherwise) {
-                Some(done) => done,
-                None => self
-                    .renewal(then, otherwise)
-                    .unwrap_or_else(|| self.flow(s)),
-            },
+            StmtKind::If(cond, then, otherwise) => self
+                .local_default(cond, then, otherwise)
+                .or_else(|| self.run_end(cond, then, otherwise))
+                .or_else(|| self.conditional(cond, then, otherwise))
+                .or_else(|| self.renewal(then, otherwise))
+                .unwrap_or_else(|| self.flow(s)),
             StmtKind::Try(body, handler) if handler.iter().all(|h| fallback(h, body)) => {
                 // A failing `pm.expect` here throws into the `catch`, which swallows it: only
                 // `pm.test`s (which report their own failures) count.
@@ -2520,6 +2523,49 @@ impl Converter {
             Box::new(value.clone()),
         );
         Some(self.declare(name, &either))
+    }
+
+    /// `if (pm.response.code !== 200) { postman.setNextRequest(null); }` in a test script:
+    /// noted with its condition (postman.rs skips the requests after it when it holds and the
+    /// jump ends Newman's run); the lines stay as written.
+    fn run_end(&mut self, cond: &Expr, then: &[Stmt], otherwise: &[Stmt]) -> Option<Done> {
+        if self.phase != Phase::Test || !otherwise.is_empty() || !self.unconditional() {
+            return None;
+        }
+        let mut target = None;
+        let mut jumps = 0;
+        for s in then {
+            match &s.kind {
+                StmtKind::Expr(Expr::Call(callee, args))
+                    if is_next_request(&Expr::Call(callee.clone(), args.clone())) =>
+                {
+                    target = match args.as_slice() {
+                        [Expr::Null] => None,
+                        [Expr::Str(name)] => Some(name.clone()),
+                        _ => return None,
+                    };
+                    jumps += 1;
+                }
+                StmtKind::Return(None) => {}
+                _ if says_only(s) => {}
+                _ => return None,
+            }
+        }
+        if jumps != 1 {
+            return None;
+        }
+        let status = Expr::Jinja(STATUS_HERE.into());
+        let mut c = cond.clone();
+        for (root, field) in [("pm", "response"), ("responseCode", "")] {
+            let at = match field {
+                "" => Expr::Ident(root.into()),
+                f => Expr::Member(Box::new(Expr::Ident(root.into())), f.into()),
+            };
+            c = c.replaced(&Expr::Member(Box::new(at), "code".into()), &status);
+        }
+        let test = self.condition_jinja(&c)?;
+        self.out.run_ends.push((test, target));
+        Some(Done::Kept(KEPT_NEXT))
     }
 
     /// `if (pm.response.to.have.status(201)) { ... } else { ... }`: the assertion throws when it
