@@ -938,6 +938,48 @@ requests:
     assert_no_leak(&every_sink(&w, &[r]), &tokens[0], &[]);
 }
 
+/// `Authorization` and `Proxy-Authorization` carry credentials whatever their value: one
+/// written in the collection or given with `--header` is masked wherever a server echoes it,
+/// and in `--dry-run`'s curl lines, not only on its own header line. A Basic pair's parts
+/// and a `Cookie` header's values are too.
+#[test]
+fn credential_headers_written_as_literals_are_masked_wherever_they_show() {
+    let w = World::new();
+    w.write(
+        "c.yaml",
+        r#"
+requests:
+  - name: literal
+    url: "{{ url }}/echo"
+    headers:
+      Authorization: Bearer Lit7-zzrw-4242
+      Cookie: "sid=Ck8-zqvx-4343; theme=ok"
+    expect:
+      json:
+        $.headers.authorization: "nope"
+        $.headers.cookie: "nope"
+        $.headers['proxy-authorization']: "nope"
+"#,
+    );
+    // `bob:Pw9-qxjv-4444`
+    let basic = "Basic Ym9iOlB3OS1xeGp2LTQ0NDQ=";
+    let header = format!("Proxy-Authorization: {basic}");
+    let run = w.yarc(&[&["run", "c.yaml", "-vv", "-H", &header][..], &REPORTS[..]].concat());
+    run.expect_code(1);
+    let dry = w.yarc(&["run", "c.yaml", "--dry-run", "-H", &header]);
+    dry.expect_code(0);
+    // The collection itself holds them, written: every other byte is scanned.
+    std::fs::remove_file(w.path("c.yaml")).expect("remove");
+    let all = every_sink(&w, &[run, dry]);
+    for secret in ["Lit7-zzrw-4242", "Ck8-zqvx-4343", "Pw9-qxjv-4444"] {
+        assert_no_leak(&all, secret, &[]);
+    }
+    assert!(
+        all.contains("theme=ok"),
+        "a value under 4 characters is not masked"
+    );
+}
+
 /// A token capture that found nothing falls back to its `default: "null"` (as an imported
 /// login does) and goes out as `Bearer null`: the word is no secret, and the reports keep every
 /// `null` of the echoed JSON instead of masking them all.

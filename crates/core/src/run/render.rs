@@ -262,6 +262,7 @@ pub fn apply_auth(
 /// Marks every header whose value holds a secret (in any form the redactor knows) as sensitive:
 /// it stays behind when a redirect leaves the origin. A body that holds one is marked too.
 pub fn mark_sensitive(r: &mut RenderedRequest, redactor: &Redactor) {
+    register_credentials(&r.headers, redactor);
     r.secret_body = body_holds_secret(&r.body, redactor);
     for (k, v) in &r.headers {
         if redactor.finds(v)
@@ -271,6 +272,40 @@ pub fn mark_sensitive(r: &mut RenderedRequest, redactor: &Redactor) {
                 .any(|s| s.eq_ignore_ascii_case(k))
         {
             r.sensitive_headers.push(k.clone());
+        }
+    }
+}
+
+/// The values of the headers that carry credentials whatever their value — `Authorization`
+/// and `Proxy-Authorization` (the part after the scheme, and a Basic pair's parts) and
+/// each cookie of `Cookie` — are secrets from here on, however they were written (a literal
+/// in the collection, `--header`): a server that echoes one shows it masked.
+fn register_credentials(headers: &[(String, String)], redactor: &Redactor) {
+    for (k, v) in headers {
+        let v = v.trim();
+        if k.eq_ignore_ascii_case("authorization") || k.eq_ignore_ascii_case("proxy-authorization")
+        {
+            // The scheme stays readable: `Bearer •••••`.
+            let Some((scheme, rest)) = v.split_once(' ') else {
+                redactor.add(v);
+                continue;
+            };
+            let rest = rest.trim();
+            redactor.add(rest);
+            let pair = base64::engine::general_purpose::STANDARD.decode(rest);
+            if scheme.eq_ignore_ascii_case("basic")
+                && let Ok(pair) = pair
+                && let Ok(pair) = String::from_utf8(pair)
+                && let Some((user, password)) = pair.split_once(':')
+            {
+                redactor.add_basic(user, password);
+            }
+        } else if k.eq_ignore_ascii_case("cookie") {
+            for pair in v.split(';') {
+                if let Some((_, value)) = pair.split_once('=') {
+                    redactor.add(value.trim());
+                }
+            }
         }
     }
 }
