@@ -884,6 +884,10 @@ requests:
     method: POST
     url: "{{{{ url }}}}/redirect?status=307&to=/echo"
     json: {{ pw: "{{{{ secret('K') }}}}" }}
+  - name: secret in pieces
+    method: POST
+    url: "{{{{ url }}}}/redirect?status=307&to={other}/echo"
+    json: {{ l: "{{{{ secret('K') | list }}}}", b: "{{{{ secret('K') | batch(3) | list }}}}" }}
   - name: nothing secret
     method: POST
     url: "{{{{ url }}}}/redirect?status=307&to={other}/echo"
@@ -899,12 +903,43 @@ requests:
         r.all()
             .matches("which holds a secret, to another origin")
             .count(),
-        3,
+        4,
         "{}",
         r.all()
     );
     assert!(r.all().contains("PASS  same origin"), "{}", r.all());
     assert_eq!(b.sandbox.requests_seen(), 1);
+}
+
+/// A secret split into pieces too short to mask on their own (`| list`, `| batch(3) | list`
+/// in a JSON body) is masked whole: as yarc writes it and as a server echoes it.
+#[test]
+fn a_secret_in_pieces_in_a_json_body_is_masked_whole() {
+    let w = World::new();
+    w.write(
+        "c.yaml",
+        r#"
+requests:
+  - name: pieces
+    method: POST
+    url: "{{ url }}/echo"
+    json: { l: "{{ secret('K') | list }}", b: "{{ secret('K') | batch(3) | list }}" }
+    expect: { json: { $.data: "nope" } }
+"#,
+    );
+    let secret = "Pz4-qvkw-7781";
+    let run = w.yarc_env(
+        &[&["run", "c.yaml", "-v"][..], &REPORTS[..]].concat(),
+        &[("K", secret)],
+    );
+    run.expect_code(1);
+    let dry = w.yarc_env(&["run", "c.yaml", "--dry-run"], &[("K", secret)]);
+    let all = every_sink(&w, &[run, dry]);
+    let spelled: Vec<String> = secret.chars().map(|c| format!("\"{c}\"")).collect();
+    for joined in [spelled.join(","), spelled.join(", ")] {
+        assert!(!all.contains(&joined), "the pieces in a row: {joined}");
+    }
+    assert!(all.contains("•••••"), "{all}");
 }
 
 /// A token a request captures and a later one sends as a credential is masked from the

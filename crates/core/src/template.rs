@@ -226,6 +226,14 @@ impl Templates {
         if read_secret() || TAINTED.get() {
             // The whole value came from a secret: its strings are secrets too.
             self.register_secret(&value);
+            // A list of pieces too short to mask (`secret('S') | list`) is masked whole, as
+            // yarc writes it and as a server writing `, ` between items echoes it.
+            if (value.is_array() || value.is_object()) && holds_short_text(&value) {
+                self.secrets
+                    .redactor
+                    .add(&serde_json::to_string(&value).unwrap_or_default());
+                self.secrets.redactor.add(&spaced_json(&value));
+            }
         }
         Ok(value)
     }
@@ -768,6 +776,34 @@ fn expressions(source: &str) -> Vec<&str> {
         }
     }
     out
+}
+
+/// Whether a JSON value holds a string too short to be masked on its own.
+fn holds_short_text(v: &Value) -> bool {
+    match v {
+        Value::String(s) => too_short(s),
+        Value::Array(items) => items.iter().any(holds_short_text),
+        Value::Object(fields) => fields.values().any(holds_short_text),
+        _ => false,
+    }
+}
+
+/// JSON as Python's `json.dumps` writes it: `, ` between items and `: ` after keys.
+fn spaced_json(v: &Value) -> String {
+    match v {
+        Value::Array(items) => {
+            let items: Vec<String> = items.iter().map(spaced_json).collect();
+            format!("[{}]", items.join(", "))
+        }
+        Value::Object(fields) => {
+            let fields: Vec<String> = fields
+                .iter()
+                .map(|(k, v)| format!("{}: {}", Value::String(k.clone()), spaced_json(v)))
+                .collect();
+            format!("{{{}}}", fields.join(", "))
+        }
+        other => other.to_string(),
+    }
 }
 
 /// A piece of a secret too short to be masked on its own (1 to 3 characters).
