@@ -154,6 +154,9 @@ struct Ctx<'a> {
     condition_reads: BTreeSet<String>,
     /// The literal secret each `secret()` name stands for, so that two values never share one.
     secret_values: HashMap<String, String>,
+    /// Variables the export sends as credentials (an `Authorization` or `Cookie` header, a
+    /// bearer token, a password, an API key's value): secrets whatever their names.
+    credential_vars: HashSet<String>,
     /// Where the auth being converted is (`folder \`Admin\``), to name its secrets.
     place: String,
     /// What is being converted (`request \`login\``, `the collection`): where a secret was.
@@ -263,6 +266,7 @@ impl<'a> Ctx<'a> {
             sent_before: Vec::new(),
             sent_after: Vec::new(),
             secret_values: HashMap::new(),
+            credential_vars: HashSet::new(),
             place: String::new(),
             whose: "the collection".into(),
             values: Default::default(),
@@ -594,7 +598,8 @@ pub(crate) fn import(
     let mut cx = Ctx::new(file_exists, exported_empty(collection, environments));
     // A literal secret in a request never takes the name of a variable the export defines
     // with another value (a deliberately wrong token beside the real `token`).
-    cx.secret_values = exported_secrets(collection, environments);
+    cx.credential_vars = credential_uses(collection);
+    cx.secret_values = exported_secrets(collection, environments, &cx.credential_vars);
     cx.exported_not_json = exported_not_json(collection, environments);
     cx.exported = exported_names(items);
     cx.env_defined = defined_by_every_environment(environments);
@@ -1345,8 +1350,9 @@ pub(crate) fn modeline(kind: &str, up: &str) -> String {
 
 /// Whether an exported variable holds a secret: by its name, Postman's "secret" type, or a
 /// value shaped like a credential (`stripe: sk_live_...`).
-fn secret_variable(key: &str, v: &Value) -> bool {
-    looks_secret(key)
+fn secret_variable(key: &str, v: &Value, by_use: &HashSet<String>) -> bool {
+    by_use.contains(&ident(key))
+        || looks_secret(key)
         || v.get("type").and_then(Value::as_str) == Some("secret")
         || v.get("value")
             .and_then(Value::as_str)
@@ -1363,7 +1369,7 @@ fn variables(list: Option<&Value>, cx: &mut Ctx<'_>) -> Y {
             continue;
         };
         let value = v.get("value").cloned().unwrap_or(Value::Null);
-        let secret = secret_variable(key, v);
+        let secret = secret_variable(key, v, &cx.credential_vars);
         cx.report.variables += 1;
         if secret
             && cx.runtime.contains(&ident(key))
@@ -3358,18 +3364,81 @@ fn bare_blank(raw: &str, empty: &BTreeSet<String>) -> Option<String> {
 
 /// The values of the secret-looking variables of the collection and its environments, by
 /// the name their `secret()` reference gets (the first value where several give one).
-fn exported_secrets(collection: &Value, environments: &[Value]) -> HashMap<String, String> {
+fn exported_secrets(
+    collection: &Value,
+    environments: &[Value],
+    by_use: &HashSet<String>,
+) -> HashMap<String, String> {
     let mut out = HashMap::new();
     let lists = variable_lists(collection, environments);
     for v in lists.flatten().filter_map(Value::as_array).flatten() {
         let Some(key) = v.get("key").and_then(Value::as_str) else {
             continue;
         };
-        if secret_variable(key, v) {
+        if secret_variable(key, v, by_use) {
             let value = v.get("value").and_then(Value::as_str).unwrap_or_default();
             out.entry(env_name(key))
                 .or_insert_with(|| value.to_string());
         }
+    }
+    out
+}
+
+/// The variables (as yarc names them) the export sends as credentials, wherever it does:
+/// the `{{name}}`s in `Authorization`, `Proxy-Authorization` and `Cookie` headers and in the
+/// secret fields of every auth block (a bearer token, a password, an API key's value, ...).
+fn credential_uses(node: &Value) -> HashSet<String> {
+    const HEADERS: &[&str] = &["authorization", "proxy-authorization", "cookie"];
+    const FIELDS: &[&str] = &[
+        "token",
+        "password",
+        "value",
+        "accessToken",
+        "clientSecret",
+        "refreshToken",
+        "secretKey",
+        "sessionToken",
+        "authKey",
+        "consumerSecret",
+        "tokenSecret",
+        "secret",
+        "privateKey",
+    ];
+    let mut out = HashSet::new();
+    let mut texts: Vec<&str> = Vec::new();
+    let mut stack = vec![node];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Object(o) => {
+                if let Some(Value::Array(hs)) = o.get("header") {
+                    texts.extend(hs.iter().filter_map(|h| {
+                        let k = h.get("key")?.as_str()?;
+                        HEADERS
+                            .contains(&k.to_ascii_lowercase().as_str())
+                            .then_some(())?;
+                        h.get("value")?.as_str()
+                    }));
+                }
+                if let Some(auth) = o.get("auth")
+                    && let Some(kind) = auth.get("type").and_then(Value::as_str)
+                    && let Some(Value::Array(fields)) = auth.get(kind)
+                {
+                    texts.extend(fields.iter().filter_map(|f| {
+                        FIELDS.contains(&f.get("key")?.as_str()?).then_some(())?;
+                        f.get("value")?.as_str()
+                    }));
+                }
+                stack.extend(o.values());
+            }
+            Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    static VAR: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re =
+        VAR.get_or_init(|| regex::Regex::new(r"\{\{\s*([^{}\s$][^{}]*?)\s*\}\}").expect("valid"));
+    for t in texts {
+        out.extend(re.captures_iter(t).map(|c| ident(&c[1])));
     }
     out
 }
@@ -4758,6 +4827,34 @@ mod tests {
         let out = import(c, &[], &|_| true).expect("import");
         let text = out.files[0].1.clone();
         (serde_saphyr::from_str(&text).expect("yaml"), text)
+    }
+
+    #[test]
+    fn variables_sent_as_credentials_are_secrets_whatever_their_names() {
+        let mut c = collection(json!([
+            {"name": "h", "request": {"url": "https://h.example/a", "header": [
+                {"key": "Authorization", "value": "Bearer {{jwt}}"},
+                {"key": "Cookie", "value": "SESSION={{sess}}"}]}},
+            {"name": "b", "request": {"url": "https://h.example/b", "auth": {"type": "basic",
+                "basic": [{"key": "username", "value": "{{user}}"}, {"key": "password", "value": "{{pw}}"}]}}},
+            {"name": "k", "request": {"url": "https://h.example/c", "auth": {"type": "apikey",
+                "apikey": [{"key": "key", "value": "X-Key"}, {"key": "value", "value": "{{k}}"}]}}}]));
+        c["variable"] = json!([
+            {"key": "jwt", "value": "Jcv1-colljwt-1001"}, {"key": "sess", "value": "Jcv2-sess-1002"},
+            {"key": "user", "value": "bob"}, {"key": "pw", "value": "Jcv3-pw-1003"},
+            {"key": "k", "value": "Jcv4-k-1004"}]);
+        let (col, text) = imported(&c);
+        for literal in [
+            "Jcv1-colljwt-1001",
+            "Jcv2-sess-1002",
+            "Jcv3-pw-1003",
+            "Jcv4-k-1004",
+        ] {
+            assert!(!text.contains(literal), "{text}");
+        }
+        assert_eq!(col["variables"]["jwt"], "{{ secret('JWT') }}", "{text}");
+        // A user name is no credential.
+        assert_eq!(col["variables"]["user"], "bob", "{text}");
     }
 
     #[test]
