@@ -1649,6 +1649,12 @@ fn sent_request(sent: Y, whose: &str, cx: &mut Ctx<'_>) -> Y {
 /// {{ secret('AUTHORIZATION') }}`). `None`: nothing to hide (a template, an empty value, any
 /// other header).
 fn hidden_header(name: &str, value: &str, cx: &mut Ctx<'_>) -> Option<String> {
+    let credential = ["authorization", "proxy-authorization", "cookie"]
+        .iter()
+        .any(|h| name.eq_ignore_ascii_case(h));
+    if value.contains("{{") && credential {
+        return hidden_literals(name, value, cx);
+    }
     if value.contains("{{") || value.trim().is_empty() {
         return None;
     }
@@ -1670,6 +1676,41 @@ fn hidden_header(name: &str, value: &str, cx: &mut Ctx<'_>) -> Option<String> {
         ),
         _ => cx.secret_or_text(value.trim(), &env_name(name), field),
     })
+}
+
+/// The text literals of the expressions a script made a credential header of (`Basic {{
+/// (("bob" ~ ":") ~ "pw-4001") | base64_encode }}`, from `btoa(user + ":" + pw)`), each of 4
+/// characters or more as a `secret()` reference: the import never writes a password.
+fn hidden_literals(name: &str, value: &str, cx: &mut Ctx<'_>) -> Option<String> {
+    static LITERAL: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = LITERAL.get_or_init(|| regex::Regex::new(r#""(?:[^"\\]|\\.)*""#).expect("valid"));
+    let mut out = String::new();
+    let mut rest = value;
+    let mut changed = false;
+    while let Some(open) = rest.find("{{") {
+        let close = rest[open..].find("}}").map_or(rest.len(), |c| open + c + 2);
+        out.push_str(&rest[..open]);
+        let expr = &rest[open..close];
+        let mut last = 0;
+        for m in re.find_iter(expr) {
+            let text: String = serde_json::from_str(m.as_str()).unwrap_or_default();
+            // `"bob:"`: a user name and its colon, no credential.
+            let user = text.ends_with(':') && text.matches(':').count() == 1;
+            if user || text.chars().count() < 4 || !text.chars().any(char::is_alphanumeric) {
+                continue;
+            }
+            let reference = cx.secret_or_text(&text, &env_name(name), ("header", name));
+            let call = reference.trim_start_matches("{{ ").trim_end_matches(" }}");
+            out.push_str(&expr[last..m.start()]);
+            out.push_str(call);
+            last = m.end();
+            changed = true;
+        }
+        out.push_str(&expr[last..]);
+        rest = &rest[close..];
+    }
+    out.push_str(rest);
+    changed.then_some(out)
 }
 
 /// The literal credentials of headers a script writes (added to the request, or of a request
@@ -4827,6 +4868,34 @@ mod tests {
         let out = import(c, &[], &|_| true).expect("import");
         let text = out.files[0].1.clone();
         (serde_saphyr::from_str(&text).expect("yaml"), text)
+    }
+
+    #[test]
+    fn a_password_a_script_encodes_into_an_authorization_header_is_not_copied() {
+        let pre = |lines: &[&str]| json!([{"listen": "prerequest", "script": {"exec": lines}}]);
+        let c = collection(json!([
+            {"name": "btoa", "request": {"url": "https://h.example/a"}, "event": pre(&[
+                "const user = 'bob';", "const pw = 'Ibt1-btoapw-4001';",
+                "pm.request.headers.add({key: 'Authorization', value: 'Basic ' + btoa(user + ':' + pw)});"])},
+            {"name": "cryptojs", "request": {"url": "https://h.example/b"}, "event": pre(&[
+                "var words = CryptoJS.enc.Utf8.parse('bob:Icb1-cryptob64pw-4003');",
+                "var enc = CryptoJS.enc.Base64.stringify(words);",
+                "pm.request.headers.add({key: 'Authorization', value: 'Basic ' + enc});"])},
+            {"name": "user and colon", "request": {"url": "https://h.example/c"}, "event": pre(&[
+                "const password = 'Ibt2-btoapassword-4004';",
+                "pm.request.headers.add({key: 'Authorization', value: 'Basic ' + btoa('bob:' + password)});"])}]));
+        let (col, text) = imported(&c);
+        for literal in [
+            "Ibt1-btoapw-4001",
+            "Icb1-cryptob64pw-4003",
+            "Ibt2-btoapassword-4004",
+        ] {
+            assert!(!text.contains(literal), "{text}");
+        }
+        let third = col["requests"][2]["headers"]["Authorization"]
+            .as_str()
+            .unwrap_or_default();
+        assert!(third.contains("\"bob:\" ~ secret('AUTHORIZATION"), "{text}");
     }
 
     #[test]
