@@ -640,7 +640,9 @@ fn add_filters(env: &mut Environment<'static>) {
     env.add_filter("base64_decode", |s: String| -> Result<String, MjError> {
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(s.trim())
-            .map_err(|e| MjError::new(ErrorKind::InvalidOperation, format!("not base64: {e}")))?;
+            // The decoder's own message names the offending byte and where it is: of a secret,
+            // that is a piece of it.
+            .map_err(|_| MjError::new(ErrorKind::InvalidOperation, "the text is not base64"))?;
         String::from_utf8(bytes).map_err(|_| {
             MjError::new(
                 ErrorKind::InvalidOperation,
