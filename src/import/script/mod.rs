@@ -749,10 +749,7 @@ impl Converter {
             // `if (!token) { console.log("no token") }`: nothing happens either way.
             StmtKind::If(cond, ..) if says_only(s) && cannot_throw(cond) => Done::Converted,
             StmtKind::If(cond, then, _) if self.asserting_if(cond, then) => {
-                match self.statements(then) {
-                    true => Done::Converted,
-                    false => Done::Kept(KEPT_AROUND),
-                }
+                self.asserted_block(cond, then)
             }
             StmtKind::If(cond, then, otherwise) => self
                 .local_default(cond, then, otherwise)
@@ -2496,6 +2493,24 @@ impl Converter {
             true => Done::Converted,
             false => Done::Kept(KEPT_AROUND),
         })
+    }
+
+    /// The block of an assertion used as a condition: it runs when the assertion holds, so
+    /// what it captures is taken only then (`when:` of a status assertion) — when it fails,
+    /// Postman sets nothing.
+    fn asserted_block(&mut self, cond: &Expr, then: &[Stmt]) -> Done {
+        let when = self.status_checks(|c, out| chain::assertion(c, cond, out));
+        let before = self.out.capture.entries();
+        let outer = std::mem::replace(&mut self.when, when.clone());
+        let all = self.statements(then);
+        self.when = outer;
+        if let Some(when) = when {
+            self.conditional_captures(&before, &when);
+        }
+        match all {
+            true => Done::Converted,
+            false => Done::Kept(KEPT_AROUND),
+        }
     }
 
     /// `if (!xff) { xff = pm.variables.replaceIn("{{$randomIP}}") }` of a local the script

@@ -1544,6 +1544,12 @@ fn an_assertion_as_a_condition_with_an_else_never_takes_the_else() {
     let v = out(&s);
     assert_eq!(v["expect"]["status"], json!(201), "{v}");
     assert_eq!(v["capture"]["termTypeId"]["json"], json!("$.id"), "{v}");
+    // Taken only when the assertion holds: when it fails, Postman sets nothing.
+    assert_eq!(
+        v["capture"]["termTypeId"]["when"],
+        json!({"status": 201}),
+        "{v}"
+    );
     assert!(s.kept.is_empty(), "{:?}", s.kept);
 }
 
