@@ -1072,10 +1072,12 @@ fn variables_of(s: &mut script::Script, phase: Phase, sets: &mut Y, cx: &mut Ctx
             .is_some_and(|&n| n >= 1 && n < cx.request_no)
     };
     for (k, v) in s.variables.entries() {
-        // An environment's value would outrank a collection variable, and a request before
-        // this one reads the value it had: what the script sets is given from here on instead,
-        // as Postman's set is (after the response, for a test script).
-        match (cx.in_some_env.contains(&k) || read_before(cx, &k), phase) {
+        // An environment's value would outrank a collection variable, a request before this
+        // one reads the value it had, or the collection (or the globals) gives it a value of
+        // its own: what the script sets is given from here on instead, as Postman's set is
+        // (after the response, for a test script).
+        let elsewhere = cx.in_some_env.contains(&k) || cx.collection_vars.contains(&k);
+        match (elsewhere || read_before(cx, &k), phase) {
             (false, _) => cx.set_vars.set(k, v),
             (true, Phase::PreRequest) => s.sets.set(&k, v),
             (true, _) => cx.next_sets.push((k, v)),
@@ -4896,6 +4898,20 @@ mod tests {
             .as_str()
             .unwrap_or_default();
         assert!(third.contains("\"bob:\" ~ secret('AUTHORIZATION"), "{text}");
+    }
+
+    #[test]
+    fn a_literal_a_script_sets_over_a_collection_variable_is_set_where_the_script_runs() {
+        let pre = |lines: &[&str]| json!([{"listen": "prerequest", "script": {"exec": lines}}]);
+        let mut c = collection(json!([
+            {"name": "first", "request": {"url": "https://h.example/a?limit={{limit}}"}},
+            {"name": "paged", "request": {"url": "https://h.example/b?limit={{limit}}"},
+             "event": pre(&["pm.globals.set('limit', 30);"])}]));
+        c["variable"] = json!([{"key": "limit", "value": ""}]);
+        let (col, text) = imported(&c);
+        // Newman sends "" first, then 30: the set is the second request's own.
+        assert_eq!(col["variables"]["limit"], "", "{text}");
+        assert_eq!(col["requests"][1]["set"]["limit"], 30, "{text}");
     }
 
     #[test]
