@@ -1612,9 +1612,8 @@ impl Converter {
             .is_some_and(|l| l.starts_with("function ") || l.starts_with("async function "))
     }
 
-    /// `function byId(list, id) { return list.find(i => i.id === id); }`: its name, parameters
-    /// and the one expression it returns.
-    fn returning_function(&self, s: &Stmt) -> Option<(String, Vec<String>, Expr)> {
+    /// `function name(params) { body }`: its name, parameters and body.
+    fn declared_function<'s>(&self, s: &'s Stmt) -> Option<(&'s String, &'s [String], &'s [Stmt])> {
         if !self.is_function_declaration(s) {
             return None;
         }
@@ -1624,6 +1623,13 @@ impl Converter {
         let [(Binding::Name(name), Expr::Func(params, body))] = decls.as_slice() else {
             return None;
         };
+        Some((name, params, body))
+    }
+
+    /// `function byId(list, id) { return list.find(i => i.id === id); }`: its name, parameters
+    /// and the one expression it returns.
+    fn returning_function(&self, s: &Stmt) -> Option<(String, Vec<String>, Expr)> {
+        let (name, params, body) = self.declared_function(s)?;
         let (last, locals) = body.split_last()?;
         let StmtKind::Return(Some(returned)) = &last.kind else {
             return None;
@@ -1641,7 +1647,7 @@ impl Converter {
                 returned = returned.replaced_by(&Expr::Ident(local.clone()), v);
             }
         }
-        Some((name.clone(), params.clone(), returned))
+        Some((name.clone(), params.to_vec(), returned))
     }
 
     /// `function random_string(size) { var s = ""; for (var i = 0; i < size; i++) { s +=
@@ -1649,16 +1655,8 @@ impl Converter {
     /// parameters, what the text starts as, how many times (a parameter's name or a number)
     /// and the piece.
     fn builder(&self, s: &Stmt) -> Option<(String, Builder)> {
-        if !self.is_function_declaration(s) {
-            return None;
-        }
-        let StmtKind::Let(decls) = &s.kind else {
-            return None;
-        };
-        let [(Binding::Name(name), Expr::Func(params, body))] = decls.as_slice() else {
-            return None;
-        };
-        let [start, repeat, ret] = body.as_slice() else {
+        let (name, params, body) = self.declared_function(s)?;
+        let [start, repeat, ret] = body else {
             return None;
         };
         let StmtKind::Let(d) = &start.kind else {
@@ -1682,7 +1680,7 @@ impl Converter {
             return None;
         }
         let b = Builder {
-            params: params.clone(),
+            params: params.to_vec(),
             start: init.clone(),
             times: l.list.clone(),
             piece: (**piece).clone(),
