@@ -924,7 +924,7 @@ requests:
     method: POST
     url: "{{ url }}/echo"
     json: { l: "{{ secret('K') | list }}", b: "{{ secret('K') | batch(3) | list }}" }
-    expect: { json: { $.data: "nope" } }
+    expect: { json: { $.data: "nope", $.json.l: [] } }
 "#,
     );
     let secret = "Pz4-qvkw-7781";
@@ -936,9 +936,14 @@ requests:
     let dry = w.yarc_env(&["run", "c.yaml", "--dry-run"], &[("K", secret)]);
     let all = every_sink(&w, &[run, dry]);
     let spelled: Vec<String> = secret.chars().map(|c| format!("\"{c}\"")).collect();
-    for joined in [spelled.join(","), spelled.join(", ")] {
-        assert!(!all.contains(&joined), "the pieces in a row: {joined}");
-    }
+    // Pretty-printed (one item per line) or escaped inside a JSON string, they are no nearer.
+    let squeezed: String = all
+        .replace("\\\"", "\"")
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let joined = spelled.join(",");
+    assert!(!squeezed.contains(&joined), "the pieces in a row: {joined}");
     assert!(all.contains("•••••"), "{all}");
 }
 

@@ -23,6 +23,30 @@ fn is_placeholder(value: &str) -> bool {
         .any(|w| value.trim().eq_ignore_ascii_case(w))
 }
 
+/// How long a list or object's compact text may be for a secret spread over its items to be
+/// looked for in it (a secret's pieces make a short list; a large body is not written again).
+const SPREAD_MAX: usize = 4096;
+
+/// A JSON value's compact text, when it is no longer than `max` bytes.
+fn compact_within(value: &serde_json::Value, max: usize) -> Option<String> {
+    struct Bounded(Vec<u8>, usize);
+    impl std::io::Write for Bounded {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if self.0.len() + buf.len() > self.1 {
+                return Err(std::io::Error::other("too long"));
+            }
+            self.0.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut out = Bounded(Vec::new(), max);
+    serde_json::to_writer(&mut out, value).ok()?;
+    String::from_utf8(out.0).ok()
+}
+
 /// The set of values to hide, in every form they may take in output.
 #[derive(Debug, Default)]
 pub struct Redactor {
@@ -148,6 +172,14 @@ impl Redactor {
             Value::Array(a) => a.iter_mut().for_each(|v| self.redact_json_in_place(v)),
             Value::Object(o) => o.values_mut().for_each(|v| self.redact_json_in_place(v)),
             _ => {}
+        }
+        // A secret spread over a list's items, each too short to mask (`secret('K') | list`):
+        // the list is masked whole, whatever the layout it is written in afterwards.
+        if (value.is_array() || value.is_object())
+            && let Some(text) = compact_within(value, SPREAD_MAX)
+            && self.finds(&text)
+        {
+            *value = Value::String(MASK.to_string());
         }
     }
 
@@ -456,6 +488,15 @@ mod tests {
         let out = r.redact(&text);
         assert!(!out.contains("s3cr3t"), "{out}");
         assert!(!out.contains(&b64), "{out}");
+    }
+
+    #[test]
+    fn a_secret_spread_over_a_lists_items_masks_the_list() {
+        let r = Redactor::default();
+        r.add(r#"["Z","q","9","-","s"]"#);
+        let mut v = serde_json::json!({"l": ["Z", "q", "9", "-", "s"], "x": "ok", "n": [1, 2]});
+        r.redact_json_in_place(&mut v);
+        assert_eq!(v, serde_json::json!({"l": MASK, "x": "ok", "n": [1, 2]}));
     }
 
     #[test]

@@ -572,6 +572,13 @@ pub fn summary(resp: &Response, redactor: &Redactor) -> ResponseSummary {
     // A large body is not parsed only to be cut.
     let small = resp.body.len() <= PRETTY_MAX;
     let text = match small.then(|| resp.json()).flatten() {
+        // Masked before it is laid out: a secret spread over a list's items, one per line once
+        // pretty-printed, is masked as the list.
+        Some(json) if redactor.is_active() => {
+            let mut v = json.to_value();
+            redactor.redact_json_in_place(&mut v);
+            serde_json::to_string_pretty(&v).unwrap_or_default()
+        }
         Some(json) => serde_json::to_string_pretty(json).unwrap_or_default(),
         _ => String::from_utf8_lossy(&resp.body[..resp.body.len().min(BODY_EXCERPT * 16)])
             .into_owned(),
