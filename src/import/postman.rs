@@ -332,11 +332,7 @@ impl Ctx<'_> {
     }
 
     fn text(&mut self, s: &str) -> String {
-        static NAMES: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-        let names = NAMES.get_or_init(|| {
-            regex::Regex::new(r"\{\{\s*([^{}$][^{}]*?)\s*\}\}").expect("valid regex")
-        });
-        for c in names.captures_iter(s) {
+        for c in references().captures_iter(s) {
             self.written
                 .entry(ident(&c[1]))
                 .or_insert_with(|| c[0].to_string());
@@ -3477,13 +3473,16 @@ fn credential_uses(node: &Value) -> HashSet<String> {
             _ => {}
         }
     }
-    static VAR: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-    let re =
-        VAR.get_or_init(|| regex::Regex::new(r"\{\{\s*([^{}\s$][^{}]*?)\s*\}\}").expect("valid"));
     for t in texts {
-        out.extend(re.captures_iter(t).map(|c| ident(&c[1])));
+        out.extend(references().captures_iter(t).map(|c| ident(&c[1])));
     }
     out
+}
+
+/// A Postman variable reference, `{{name}}` (not a `{{$dynamic}}` one): group 1 is the name.
+fn references() -> &'static regex::Regex {
+    static NAMES: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    NAMES.get_or_init(|| regex::Regex::new(r"\{\{\s*([^{}$][^{}]*?)\s*\}\}").expect("valid regex"))
 }
 
 /// Names the collection and its environments define only with an empty value.

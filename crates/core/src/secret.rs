@@ -65,6 +65,9 @@ struct Needles {
     /// when text is next masked after values were added, not on every addition.
     matcher: Option<Arc<aho_corasick::AhoCorasick>>,
     stale: bool,
+    /// Whether a registered value is a JSON list or object (a secret spread over its items):
+    /// only then are a JSON value's lists and objects looked at whole.
+    spread: bool,
 }
 
 impl Redactor {
@@ -89,6 +92,7 @@ impl Redactor {
         if !n.values.insert(value.to_string()) {
             return;
         }
+        n.spread |= value.starts_with(['[', '{']);
         for f in forms {
             if f.chars().count() >= MIN_SECRET_LEN && n.known_forms.insert(f.clone()) {
                 n.forms.push(f);
@@ -150,6 +154,11 @@ impl Redactor {
     }
 
     /// Whether any value is registered (nothing to mask otherwise).
+    /// Whether a secret spread over a JSON list's items was registered (see [`Self::add`]).
+    pub fn has_spread(&self) -> bool {
+        self.inner.read().is_ok_and(|n| n.spread)
+    }
+
     pub fn is_active(&self) -> bool {
         self.inner
             .read()
@@ -176,6 +185,7 @@ impl Redactor {
         // A secret spread over a list's items, each too short to mask (`secret('K') | list`):
         // the list is masked whole, whatever the layout it is written in afterwards.
         if (value.is_array() || value.is_object())
+            && self.has_spread()
             && let Some(text) = compact_within(value, SPREAD_MAX)
             && self.finds(&text)
         {

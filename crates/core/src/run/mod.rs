@@ -574,7 +574,7 @@ pub fn summary(resp: &Response, redactor: &Redactor) -> ResponseSummary {
     let text = match small.then(|| resp.json()).flatten() {
         // Masked before it is laid out: a secret spread over a list's items, one per line once
         // pretty-printed, is masked as the list.
-        Some(json) if redactor.is_active() => {
+        Some(json) if redactor.has_spread() => {
             let mut v = json.to_value();
             redactor.redact_json_in_place(&mut v);
             serde_json::to_string_pretty(&v).unwrap_or_default()
