@@ -643,6 +643,7 @@ pub(crate) fn import(
     }
     skip_jumped_over(&mut requests, &mut cx);
     skip_after_run_ends(&mut requests, &mut cx);
+    plain_postman_reads(&mut requests, &variables);
     let notes = no_scheme_note(&cx.no_scheme)
         .into_iter()
         .chain(shadowed_note(&cx));
@@ -2117,10 +2118,7 @@ fn skip_after_run_ends(items: &mut Y, cx: &mut Ctx<'_>) {
             cond = cond.replace(script::STATUS_HERE, &var);
             capture_status(items, &from, &var);
         }
-        let shown = cond
-            .trim_start_matches('(')
-            .trim_end_matches(')')
-            .to_string();
+        let shown = readable_condition(&cond);
         let why = format!(
             "request `{from}`'s test script ends Newman's run (setNextRequest) when `{shown}`: Newman does not run this one"
         );
@@ -2148,6 +2146,93 @@ fn skip_after_run_ends(items: &mut Y, cx: &mut Ctx<'_>) {
         })
         .collect();
     skip_unless_skipped(items, &skips);
+}
+
+/// A run end's condition as the skip reason shows it: without the parentheses around the whole
+/// and with `x` for the `(x and x != "{{x}}")` that reads a variable as Postman's `get()` does.
+fn readable_condition(cond: &str) -> String {
+    let mut text = cond.to_string();
+    for name in postman_reads(cond) {
+        text = text.replace(&script::read_as_postman(&name), &name);
+    }
+    let inner = text.strip_prefix('(').and_then(|t| t.strip_suffix(')'));
+    match inner {
+        Some(t) if balanced(t) => t.to_string(),
+        _ => text,
+    }
+}
+
+/// The variables `text` reads as [`script::read_as_postman`] writes them.
+fn postman_reads(text: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    for (at, _) in text.match_indices(" != \"{{") {
+        let name = text[at + 7..].split("}}").next().unwrap_or_default();
+        if text.contains(&script::read_as_postman(name)) && !names.iter().any(|n| n == name) {
+            names.push(name.to_string());
+        }
+    }
+    names
+}
+
+/// A condition's read of a variable as Postman's `get()` is the variable itself where nothing
+/// gives it its own `{{name}}` text (which the import declares for a variable the export
+/// defines nowhere, or one a script unsets).
+fn plain_postman_reads(requests: &mut Y, variables: &Y) {
+    let mut reads = Vec::new();
+    let mut own = HashSet::new();
+    for y in [&*requests, variables] {
+        each_string(y, &mut |s| {
+            reads.extend(postman_reads(s));
+            if let Some(name) = s
+                .strip_prefix("{{ \"{{")
+                .and_then(|n| n.strip_suffix("}}\" }}"))
+            {
+                own.insert(name.to_string());
+            }
+        });
+    }
+    reads.retain(|n| !own.contains(n));
+    if reads.is_empty() {
+        return;
+    }
+    each_string_mut(requests, &mut |s| {
+        for name in &reads {
+            if s.contains(" != \"{{") {
+                *s = s.replace(&script::read_as_postman(name), name);
+            }
+        }
+    });
+}
+
+fn each_string(y: &Y, f: &mut impl FnMut(&str)) {
+    match y {
+        Y::Str(s) => f(s),
+        Y::Map(m) => m.iter().for_each(|(_, v)| each_string(v, f)),
+        Y::Seq(l) => l.iter().for_each(|v| each_string(v, f)),
+        _ => {}
+    }
+}
+
+fn each_string_mut(y: &mut Y, f: &mut impl FnMut(&mut String)) {
+    match y {
+        Y::Str(s) => f(s),
+        Y::Map(m) => m.iter_mut().for_each(|(_, v)| each_string_mut(v, f)),
+        Y::Seq(l) => l.iter_mut().for_each(|v| each_string_mut(v, f)),
+        _ => {}
+    }
+}
+
+/// Whether no `)` in `text` closes a `(` before it.
+fn balanced(text: &str) -> bool {
+    let mut depth = 0i32;
+    text.chars().all(|c| {
+        depth += match c {
+            '(' => 1,
+            ')' => -1,
+            _ => 0,
+        };
+        depth >= 0
+    })
 }
 
 /// `skip:` on each request `skips` names that has no `skip:` of its own.

@@ -739,9 +739,7 @@ impl Chain<'_> {
                 "a" | "an",
                 Some([Expr::Str(t)] | [Expr::Str(t), Expr::Str(_) | Expr::Template(_)]),
             ) => match t.to_ascii_lowercase().as_str() {
-                "undefined" => out
-                    .0
-                    .push((subject.clone(), "exists", Y::Bool(negate), false)),
+                "undefined" => undefined(out, subject, negate),
                 t @ ("array" | "object" | "string" | "number" | "boolean" | "null") => {
                     put(subject, "type", Y::str(t));
                 }
@@ -749,10 +747,7 @@ impl Chain<'_> {
             },
             ("true" | "false", None) => put(subject, "equals", Y::Bool(word == "true")),
             ("null", None) => put(subject, "equals", Y::Null),
-            ("undefined", None) => {
-                out.0
-                    .push((subject.clone(), "exists", Y::Bool(negate), false));
-            }
+            ("undefined", None) => undefined(out, subject, negate),
             ("exist" | "exists" | "ok", None)
                 if !negate && matches!(subject, Subject::Json(p) if !p.contains("[?")) =>
             {
@@ -1307,6 +1302,23 @@ fn falsy(out: &mut Staged, s: &Subject, falsy_too: bool) {
     let empty = Y::Map(vec![("in".into(), values)]);
     out.0
         .push((s.clone(), "any", Y::Seq(vec![missing, empty]), false));
+}
+
+/// chai's `undefined`: not there — or, of a variable, the `{{name}}` text the import declares
+/// for one Postman does not have, which a script's `get()` reads as `undefined`.
+fn undefined(out: &mut Staged, s: &Subject, negate: bool) {
+    let Subject::Var(name) = s else {
+        return out.0.push((s.clone(), "exists", Y::Bool(negate), false));
+    };
+    let own = Y::str(super::own_text(name));
+    if negate {
+        out.0.push((s.clone(), "exists", Y::Bool(true), false));
+        return out.0.push((s.clone(), "equals", own, true));
+    }
+    let missing = Y::Map(vec![("exists".into(), Y::Bool(false))]);
+    let own = Y::Map(vec![("equals".into(), own)]);
+    out.0
+        .push((s.clone(), "any", Y::Seq(vec![missing, own]), false));
 }
 
 /// A check as staged, where chai passes more than yarc's predicate would: `.to.not.equal(null)`

@@ -4105,6 +4105,11 @@ impl Converter {
                     let n = super::vars::ident(&name);
                     format!("({n} is defined and {n} != \"\")")
                 }
+                // A variable the export defines nowhere is declared as its own `{{name}}`
+                // text (what Newman sends), which a script's `get()` reads as `undefined`.
+                Some(Subject::Value(Y::Str(t))) if let Some(n) = var_name(&t) => {
+                    read_as_postman(&n)
+                }
                 _ => match self.jinja(c)? {
                     j if j.contains(' ') => format!("({j})"),
                     j => j,
@@ -5522,6 +5527,13 @@ impl Replaced for Vec<Stmt> {
     fn replaced_by(&self, from: &Expr, to: &Expr) -> Vec<Stmt> {
         self.iter().map(|s| s.replaced(from, to)).collect()
     }
+}
+
+/// A variable in a condition, read as Postman's `get()` reads it: the `{{name}}` text the
+/// import declares for a variable the export defines nowhere is `undefined` there (postman.rs
+/// writes it plain where nothing gives the variable that text).
+pub(crate) fn read_as_postman(name: &str) -> String {
+    format!("({name} and {name} != \"{{{{{name}}}}}\")")
 }
 
 /// `{{name}}` as yarc text: what the import gives a variable Postman does not have (defined

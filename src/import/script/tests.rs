@@ -4395,7 +4395,8 @@ fn a_condition_on_a_variable_is_an_inline_if() {
     );
     assert_eq!(
         v["sets"]["mode"],
-        json!("{{ (\"verbose\" if loud else \"quiet\") }}"),
+        // postman.rs writes `loud` alone where nothing gives it its own `{{loud}}` text.
+        json!("{{ (\"verbose\" if (loud and loud != \"{{loud}}\") else \"quiet\") }}"),
         "{v}"
     );
 }
@@ -4681,5 +4682,34 @@ fn a_token_read_as_the_body_text_is_captured_without_its_quotes() {
     assert_eq!(
         &re.captures("  \"eyJ.a.b\"\n").expect("match")[1],
         "eyJ.a.b"
+    );
+}
+
+#[test]
+fn a_variable_postman_lacks_reads_as_undefined() {
+    // The import declares such a variable as its own `{{name}}` text (what Newman sends), so
+    // a check or condition over `get()` must count that text as `undefined`.
+    let s = test(&[
+        "pm.test('unset', () => pm.expect(pm.environment.get('tenant')).to.be.undefined);",
+        "pm.test('set', () => pm.expect(pm.environment.get('region')).to.not.be.undefined);",
+        "const id = pm.environment.get('orderId');",
+        "if (!id) { postman.setNextRequest(null); }",
+    ]);
+    let v = out(&s);
+    let own = |n: &str| format!("{{{{ \"{{{{{n}}}}}\" }}}}");
+    assert_eq!(
+        v["expect"]["vars"]["tenant"],
+        json!({"any": [{"exists": false}, {"equals": own("tenant")}]})
+    );
+    assert_eq!(
+        v["expect"]["vars"]["region"],
+        json!({"exists": true, "not": {"equals": own("region")}})
+    );
+    assert_eq!(
+        s.run_ends,
+        vec![(
+            "not (orderId and orderId != \"{{orderId}}\")".to_string(),
+            None
+        )]
     );
 }
