@@ -485,6 +485,7 @@ impl Parser {
             },
             Some("if") => self.nested(Self::if_parts),
             Some("for") => self.nested(Self::for_parts),
+            Some("while") => self.nested(Self::while_parts),
             Some("switch") => self.nested(Self::switch_parts),
             Some("try") => self.try_statement(),
             Some("throw") => {
@@ -625,6 +626,59 @@ impl Parser {
             indexed,
             body,
         })))
+    }
+
+    /// `let i = 0; while (i < n) { ...; i += 1; }` as the `for (let i = 0; i < n; i++) { ... }`
+    /// it means: the counter declared as 0 just before, counted up by one at the end of the body
+    /// and read nowhere else in it. Any other `while` is not read.
+    fn while_parts(&mut self) -> Option<StmtKind> {
+        let at = self.pos;
+        self.pos += 1;
+        if !self.eat("(") {
+            return None;
+        }
+        let Expr::Binary("<", i, bound) = self.expr()? else {
+            return None;
+        };
+        let Expr::Ident(name) = *i else { return None };
+        if !self.eat(")") || !self.zero_before(at, &name) {
+            return None;
+        }
+        let list = match *bound {
+            Expr::Member(list, length) if length == "length" => *list,
+            n @ (Expr::Num(_) | Expr::Ident(_)) => n,
+            _ => return None,
+        };
+        let mut body = self.branch()?;
+        let step = body.pop()?;
+        let own = Expr::Ident(name.clone());
+        let counts = matches!(&step.kind, StmtKind::Assign(t, Expr::Binary("+", a, one))
+            if *t == own && **a == own && **one == Expr::Num(1.0));
+        if !counts || body.iter().any(|s| s.mentions(&name)) {
+            return None;
+        }
+        Some(StmtKind::For(Box::new(Loop {
+            name,
+            list,
+            indexed: true,
+            body,
+        })))
+    }
+
+    /// Whether the tokens before `at` declare `name` as 0: `let name = 0;`.
+    fn zero_before(&self, at: usize, name: &str) -> bool {
+        let end = match self.toks.get(at.wrapping_sub(1)).map(|t| &t.tok) {
+            Some(Tok::Punct(";")) => at - 1,
+            _ => at,
+        };
+        let Some(toks) = end.checked_sub(4).map(|s| &self.toks[s..end]) else {
+            return false;
+        };
+        matches!(
+            toks.iter().map(|t| &t.tok).collect::<Vec<_>>().as_slice(),
+            [Tok::Ident(kw), Tok::Ident(n), Tok::Punct("="), Tok::Num(z)]
+                if matches!(kw.as_str(), "let" | "var") && n == name && *z == 0.0
+        )
     }
 
     /// `switch (x) { case a: ...; break; case b: case c: ...; break; default: ... }` as the
@@ -1288,6 +1342,35 @@ mod tests {
                 None,
                 None,
                 None
+            ]
+        );
+    }
+
+    #[test]
+    fn a_while_loop_counting_from_zero_is_a_for_loop() {
+        let s = parse(
+            "let n = 0;\nwhile (n < size) { t += c(); n += 1; }\nwhile (n < size) { t += c(); n++ }\nlet m = 0\nwhile (m < 3) { t += c(m); m++ }\nlet k = 1; while (k < 3) { k++ }",
+        );
+        let kinds: Vec<_> = s
+            .iter()
+            .map(|s| match &s.kind {
+                StmtKind::For(l) => format!("for {} < {:?} ({})", l.name, l.list, l.body.len()),
+                StmtKind::Let(_) => "let".into(),
+                _ => "other".into(),
+            })
+            .collect();
+        // Counted from 0 just before it; not after another loop, nor when the body reads the
+        // counter, nor from 1.
+        assert_eq!(
+            kinds,
+            [
+                "let",
+                "for n < Ident(\"size\") (1)",
+                "other",
+                "let",
+                "other",
+                "let",
+                "other"
             ]
         );
     }

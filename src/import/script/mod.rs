@@ -1654,18 +1654,14 @@ impl Converter {
     /// pick(); } return s; }`: a function that builds a text by repeating one piece, its name,
     /// parameters, what the text starts as, how many times (a parameter's name or a number)
     /// and the piece.
+    /// The locals may be declared before the loop in any order, written values among them
+    /// (`var characters = "ABC..."; var charactersLength = characters.length;`).
     fn builder(&self, s: &Stmt) -> Option<(String, Builder)> {
         let (name, params, body) = self.declared_function(s)?;
-        let [start, repeat, ret] = body else {
-            return None;
-        };
-        let StmtKind::Let(d) = &start.kind else {
-            return None;
-        };
-        let [(Binding::Name(acc), init)] = d.as_slice() else {
-            return None;
-        };
-        let (StmtKind::For(l), StmtKind::Return(Some(Expr::Ident(r)))) = (&repeat.kind, &ret.kind)
+        let (ret, rest) = body.split_last()?;
+        let (repeat, locals) = rest.split_last()?;
+        let (StmtKind::For(l), StmtKind::Return(Some(Expr::Ident(acc)))) =
+            (&repeat.kind, &ret.kind)
         else {
             return None;
         };
@@ -1675,15 +1671,21 @@ impl Converter {
         let StmtKind::Assign(Expr::Ident(a), Expr::Binary("+", a2, piece)) = &step.kind else {
             return None;
         };
-        let same = a == acc && r == acc && **a2 == Expr::Ident(acc.clone());
+        let same = a == acc && **a2 == Expr::Ident(acc.clone());
         if !same || !l.indexed || step.mentions(&l.name) {
             return None;
         }
+        let (init, written) = builder_locals(locals, acc)?;
+        let read = |e: &Expr| {
+            written.iter().fold(e.clone(), |e, (n, v)| {
+                e.replaced_by(&Expr::Ident(n.clone()), v)
+            })
+        };
         let b = Builder {
             params: params.to_vec(),
-            start: init.clone(),
-            times: l.list.clone(),
-            piece: (**piece).clone(),
+            start: init,
+            times: read(&l.list),
+            piece: read(piece),
         };
         Some((name.clone(), b))
     }
@@ -5646,6 +5648,42 @@ fn repeated(start: String, piece: &str, n: usize) -> String {
         true => format!("{start}{{% for _ in range({n}) %}}{piece}{{% endfor %}}"),
         false => start + &piece.repeat(n),
     }
+}
+
+/// The locals a [`Converter::builder`] function declares before its loop: what the text `acc`
+/// starts as, and the written values of the others (a text, a number, a text's length).
+fn builder_locals(locals: &[Stmt], acc: &str) -> Option<(Expr, Vec<(String, Expr)>)> {
+    let mut init = None;
+    let mut written: Vec<(String, Expr)> = Vec::new();
+    for s in locals {
+        let StmtKind::Let(decls) = &s.kind else {
+            return None;
+        };
+        for (b, v) in decls {
+            let Binding::Name(local) = b else {
+                return None;
+            };
+            let v = written.iter().fold(v.clone(), |e, (n, w)| {
+                e.replaced_by(&Expr::Ident(n.clone()), w)
+            });
+            if local == acc {
+                init = Some(v);
+                continue;
+            }
+            let v = match v {
+                Expr::Member(ref text, ref len)
+                    if len == "length"
+                        && let Expr::Str(t) = &**text =>
+                {
+                    Expr::Num(t.encode_utf16().count() as f64)
+                }
+                v @ (Expr::Str(_) | Expr::Num(_)) => v,
+                _ => return None,
+            };
+            written.push((local.clone(), v));
+        }
+    }
+    Some((init?, written))
 }
 
 /// A function that builds a text by repeating a piece (see [`Converter::builder`]).
