@@ -2247,13 +2247,28 @@ fn skip_unless_skipped(items: &mut Y, skips: &HashMap<String, String>) {
             Some(Y::Str(n)) => skips.get(n.as_str()).cloned(),
             _ => None,
         };
-        if let Some(skip) = skip
-            && item.get_mut("skip").is_none()
-            && let Y::Map(entries) = item
-        {
-            entries.insert(1, ("skip".into(), Y::str(skip)));
+        let Some(skip) = skip else { continue };
+        match item.get_mut("skip") {
+            // Its own condition too: whichever holds first says why.
+            Some(Y::Str(own)) => {
+                if let (Some(a), Some(b)) = (one_expression(&skip), one_expression(own)) {
+                    *own = format!("{{{{ ({a}) or ({b}) }}}}");
+                }
+            }
+            Some(_) => {}
+            None => {
+                if let Y::Map(entries) = item {
+                    entries.insert(1, ("skip".into(), Y::str(skip)));
+                }
+            }
         }
     }
+}
+
+/// The expression of a template that is one `{{ ... }}` (a `skip:` condition the import wrote).
+fn one_expression(template: &str) -> Option<&str> {
+    let inner = template.strip_prefix("{{ ")?.strip_suffix(" }}")?;
+    (!inner.contains("{%")).then_some(inner)
 }
 
 /// `capture: { var: { status: true } }` on the request named `name`.
@@ -4642,6 +4657,24 @@ mod tests {
         );
         // A jump to a request the export has (by name or id) is no such note.
         assert!(!notes.contains("`c` to"), "{notes}");
+    }
+
+    #[test]
+    fn a_request_after_a_run_end_keeps_its_own_skip_too() {
+        let c = collection(json!([
+            {"name": "a", "request": {"url": "https://h.example/a"},
+             "event": test_event(&["if (pm.response.code !== 200) { postman.setNextRequest(null); }"])},
+            {"name": "b", "request": {"url": "https://h.example/b"},
+             "event": [{"listen": "prerequest", "script": {"exec": [
+                 "if (pm.environment.get('mode') === 'offline') { pm.execution.skipRequest(); }"]}}]}]));
+        let (col, _) = imported(&c);
+        let skip = col["requests"][1]["skip"].as_str().unwrap_or_default();
+        assert!(skip.starts_with("{{ ((\"request `a`'s"), "{skip}");
+        assert!(
+            skip.contains("if (newman_status_1 != 200) else \"\")) or ("),
+            "{skip}"
+        );
+        assert!(skip.contains("(mode == \"offline\")"), "{skip}");
     }
 
     #[test]
