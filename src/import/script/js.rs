@@ -471,6 +471,11 @@ impl Parser {
         }
         let start = self.pos;
         let first = self.line(start);
+        // `if (...) { ... } return s;` on one line: a block ends its statement.
+        let block = matches!(
+            self.word(),
+            Some("if" | "for" | "while" | "switch" | "try" | "function")
+        );
         let kind = match self.word() {
             Some("var" | "let" | "const") => self.declaration(),
             // `function name(a) { ... }`: a name bound to the function.
@@ -503,7 +508,7 @@ impl Parser {
             _ => self.expression_statement(),
         };
         let kind = match kind {
-            Some(k) if self.at_statement_end() => k,
+            Some(k) if self.at_statement_end() || (block && self.after("}")) => k,
             _ => {
                 self.pos = start;
                 self.skip_other();
@@ -797,6 +802,12 @@ impl Parser {
             Expr::Func(_, body) => Some(body),
             _ => None,
         }
+    }
+
+    /// Whether the token before the current one is `p`.
+    fn after(&self, p: &str) -> bool {
+        let before = self.pos.checked_sub(1).and_then(|i| self.toks.get(i));
+        matches!(before, Some(Token { tok: Tok::Punct(q), .. }) if *q == p)
     }
 
     fn at_statement_end(&self) -> bool {
@@ -1344,6 +1355,31 @@ mod tests {
                 None
             ]
         );
+    }
+
+    #[test]
+    fn a_block_ends_its_statement_on_one_line() {
+        let StmtKind::Let(decls) = one(
+            "function r(n) { var s = \"\"; for (var i = 0; i < n; i++) { s += c(); } return s; }",
+        ) else {
+            panic!("a function")
+        };
+        let [(_, Expr::Func(_, body))] = decls.as_slice() else {
+            panic!("a function")
+        };
+        let kinds: Vec<_> = body
+            .iter()
+            .map(|s| match s.kind {
+                StmtKind::Let(_) => "let",
+                StmtKind::For(_) => "for",
+                StmtKind::Return(_) => "return",
+                _ => "other",
+            })
+            .collect();
+        assert_eq!(kinds, ["let", "for", "return"]);
+        // Not after an expression: `a = {} b()` is no statement JavaScript ends there.
+        assert!(matches!(parse("if (a) { b() } c()").as_slice(), [x, y]
+            if matches!(x.kind, StmtKind::If(..)) && matches!(y.kind, StmtKind::Expr(_))));
     }
 
     #[test]
