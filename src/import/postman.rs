@@ -643,7 +643,7 @@ pub(crate) fn import(
     }
     skip_jumped_over(&mut requests, &mut cx);
     skip_after_run_ends(&mut requests, &mut cx);
-    plain_postman_reads(&mut requests, &variables);
+    undefined_as_declared(&mut requests, &variables, &cx.written);
     let notes = no_scheme_note(&cx.no_scheme)
         .into_iter()
         .chain(shadowed_note(&cx));
@@ -2174,10 +2174,12 @@ fn postman_reads(text: &str) -> Vec<String> {
     names
 }
 
-/// A condition's read of a variable as Postman's `get()` is the variable itself where nothing
-/// gives it its own `{{name}}` text (which the import declares for a variable the export
-/// defines nowhere, or one a script unsets).
-fn plain_postman_reads(requests: &mut Y, variables: &Y) {
+/// The `{{name}}` text that stands for `undefined` in converted checks and conditions, as the
+/// variables section declares it: a condition's read of a variable as Postman's `get()` is
+/// the variable itself where nothing gives it that text (which the import declares for a
+/// variable the export defines nowhere, or one a script unsets); and the text is the name as
+/// the export writes it (`{{known:course:id}}`), where the scripts gave the name yarc uses.
+fn undefined_as_declared(requests: &mut Y, variables: &Y, written: &HashMap<String, String>) {
     let mut reads = Vec::new();
     let mut own = HashSet::new();
     for y in [&*requests, variables] {
@@ -2187,18 +2189,29 @@ fn plain_postman_reads(requests: &mut Y, variables: &Y) {
                 .strip_prefix("{{ \"{{")
                 .and_then(|n| n.strip_suffix("}}\" }}"))
             {
-                own.insert(name.to_string());
+                own.insert(super::vars::ident(name));
             }
         });
     }
     reads.retain(|n| !own.contains(n));
-    if reads.is_empty() {
-        return;
-    }
+    let respelt: Vec<(String, String)> = written
+        .iter()
+        .filter(|(name, w)| **w != format!("{{{{{name}}}}}"))
+        .map(|(name, w)| {
+            let json = serde_json::to_string(w).unwrap_or_default();
+            (format!("\"{{{{{name}}}}}\""), json)
+        })
+        .collect();
     each_string_mut(requests, &mut |s| {
+        if !s.contains("\"{{") {
+            return;
+        }
         for name in &reads {
-            if s.contains(" != \"{{") {
-                *s = s.replace(&script::read_as_postman(name), name);
+            *s = s.replace(&script::read_as_postman(name), name);
+        }
+        for (from, to) in &respelt {
+            if s.contains(from.as_str()) {
+                *s = s.replace(from.as_str(), to);
             }
         }
     });

@@ -722,11 +722,11 @@ impl Converter {
                 _ => self.flow(s),
             },
             StmtKind::Let(decls) => self.declared(s, decls),
-            StmtKind::Assign(Expr::Index(target, _), value) if matches!(&**target, Expr::Ident(t) if t == "tests") => {
-                self.legacy_test(value)
+            StmtKind::Assign(Expr::Index(target, key), value) if matches!(&**target, Expr::Ident(t) if t == "tests") => {
+                self.legacy_test(s, Some(key), value)
             }
             StmtKind::Assign(Expr::Member(target, _), value) if matches!(&**target, Expr::Ident(t) if t == "tests") => {
-                self.legacy_test(value)
+                self.legacy_test(s, None, value)
             }
             StmtKind::Assign(Expr::Ident(name), value) => self
                 .first_or_false(name, value)
@@ -3410,6 +3410,20 @@ impl Converter {
                     _ => Done::Kept(KEPT_COMPUTED),
                 });
             }
+            // `` `correlationId=${id}` ``: the same, written as a template literal.
+            [Expr::Template(parts)] => {
+                let (Some(js::TemplatePart::Text(head)), Some(js::TemplatePart::Expr(value)), 2) =
+                    (parts.first(), parts.get(1), parts.len())
+                else {
+                    return Some(Done::Kept(KEPT_COMPUTED));
+                };
+                let head = Expr::Binary(
+                    "+",
+                    Box::new(Expr::Str(head.clone())),
+                    Box::new(value.clone()),
+                );
+                return self.query_added(&Expr::Call(callee.clone(), vec![head]));
+            }
             _ => return Some(Done::Kept(KEPT_COMPUTED)),
         };
         let mut pairs = Vec::new();
@@ -3431,7 +3445,7 @@ impl Converter {
         Some(Done::Converted)
     }
 
-    fn legacy_test(&mut self, value: &Expr) -> Done {
+    fn legacy_test(&mut self, s: &Stmt, key: Option<&Expr>, value: &Expr) -> Done {
         if let Some(done) = self.flag_check(value) {
             return done;
         }
@@ -3440,10 +3454,24 @@ impl Converter {
         let value = self.bound(value).clone();
         if chain::boolean(self, &value, false, &mut staged) && self.commit(staged) {
             self.out.assertions += 1;
-            Done::Converted
-        } else {
-            Done::Kept(KEPT_ASSERTION)
+            return Done::Converted;
         }
+        // As a `pm.test` none of whose checks converts: Postman decides it, yarc cannot.
+        let stmt = std::slice::from_ref(s);
+        if !self.swallowed && self.reads_response(stmt) && !self.reads_own_set(stmt) {
+            let text = self.text_of(stmt);
+            let written = text
+                .trim()
+                .strip_prefix("tests[")
+                .and_then(|t| t.split_once(']'));
+            let name = match (key, written) {
+                (Some(Expr::Str(n)), _) => n.clone(),
+                (_, Some((k, _))) => k.chars().take(80).collect(),
+                _ => "(unnamed)".into(),
+            };
+            self.out.unchecked.push(name);
+        }
+        Done::Kept(KEPT_ASSERTION)
     }
 
     /// `pm.environment.set("job_id", data.id)` → a capture; of a known value → a variable.
@@ -4279,6 +4307,14 @@ impl Converter {
                 return Some(Subject::Value(var_ref(var)));
             }
             _ => {}
+        }
+        // `pm.response.headers.one("Location").value`: the header's value.
+        if name == "value"
+            && let Expr::Call(one, args) = inner
+            && path(one).as_deref() == Some("pm.response.headers.one")
+            && let [Expr::Str(h)] = args.as_slice()
+        {
+            return Some(Subject::Header(h.clone()));
         }
         if name == "length"
             && let Expr::Call(keys, of) = inner

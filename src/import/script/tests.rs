@@ -4713,3 +4713,46 @@ fn a_variable_postman_lacks_reads_as_undefined() {
         )]
     );
 }
+
+#[test]
+fn a_legacy_test_of_the_response_that_cannot_be_converted_is_unchecked() {
+    let s = test(&[
+        "tests[\"Status code is 200\"] = responseCode.code === 200;",
+        "tests[\"Response time is less than \" + data.limit + \"ms\"] = responseTime < data.limit.max;",
+        "tests[\"schema\"] = tv4.validate(JSON.parse(responseBody), schema);",
+        "tests[\"flag\"] = someFlag();",
+    ]);
+    assert_eq!(
+        s.unchecked,
+        [
+            "\"Response time is less than \" + data.limit + \"ms\"",
+            "schema"
+        ]
+    );
+    assert_eq!((s.assertions_seen, s.assertions), (4, 1));
+}
+
+#[test]
+fn a_header_read_with_one_is_its_value() {
+    let s = test(&[
+        "pm.environment.set('id', pm.response.headers.one('Location').value.split('/').pop());",
+    ]);
+    let v = out(&s);
+    assert_eq!(v["capture"]["id"]["header"], "Location", "{v}");
+    // `undefined.value` throws in Postman: without the header the request fails.
+    assert_eq!(v["expect"]["headers"]["Location"]["exists"], true, "{v}");
+}
+
+#[test]
+fn a_query_parameter_added_as_a_template_literal() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "const id = pm.variables.replaceIn('{{$guid}}');",
+            "pm.request.addQueryParams(`correlationId=${id}`);",
+        ],
+    );
+    let q: Value = serde_saphyr::from_str(&yaml_out::to_string(&s.query)).expect("yaml");
+    assert_eq!(q["correlationId"], "{{ uuid() }}", "{q}");
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+}
