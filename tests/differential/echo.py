@@ -431,6 +431,9 @@ class EchoServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
             return js({"redirect": q.get("to", "/")}, status, [["Location", q.get("to", "/")]])
         if path == "/soap" or is_soap_request(entry):
             return 200, [["Content-Type", "text/xml; charset=utf-8"]], soap_answer(entry).encode()
+        if path == "/quoted-token":
+            # A token answered as a JSON string, quotes and all.
+            return 200, json_headers, b'"tok-quoted"'
         if path == "/response-headers":
             return js(dict(query), 200, [[k, v] for k, v in query])
         return js(echo_document(entry, self.base_url))

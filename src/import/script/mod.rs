@@ -459,6 +459,9 @@ struct Converter {
     reasons: HashMap<usize, &'static str>,
     /// Inside a `try` whose `catch` swallows what is thrown (and outside a `pm.test`).
     swallowed: bool,
+    /// The name of a legacy test that holds when the `try` it is in parses the body
+    /// (`tests["valid JSON"] = true`, and `= false` in the `catch`).
+    parse_test: Option<Expr>,
     /// Object literals bound to a name (`const options = {...}`).
     objects: HashMap<String, Expr>,
     /// Lists of written values bound to a name (`const expected = ["a", "b"]`).
@@ -608,6 +611,7 @@ impl Converter {
             own_name: None,
             poll_counter: None,
             swallowed: false,
+            parse_test: None,
             objects: HashMap::new(),
             lists: HashMap::new(),
             bindings: HashMap::new(),
@@ -761,7 +765,9 @@ impl Converter {
                 // A failing `pm.expect` here throws into the `catch`, which swallows it: only
                 // `pm.test`s (which report their own failures) count.
                 let outer = std::mem::replace(&mut self.swallowed, true);
+                self.parse_test = handler.iter().find_map(failed_test).cloned();
                 let all = self.statements(body);
+                self.parse_test = None;
                 self.swallowed = outer;
                 match all {
                     true => Done::Converted,
@@ -3450,6 +3456,13 @@ impl Converter {
             return done;
         }
         self.out.assertions_seen += 1;
+        // `try { d = JSON.parse(responseBody); tests["valid JSON"] = true } catch (e) {
+        // tests["valid JSON"] = false }`: the body is JSON.
+        if *value == Expr::Bool(true) && key.is_some() && key == self.parse_test.as_ref() {
+            self.put(Subject::Json("$".into()), "exists", Y::Bool(true), false);
+            self.out.assertions += 1;
+            return Done::Converted;
+        }
         let mut staged = Staged::default();
         let value = self.bound(value).clone();
         if chain::boolean(self, &value, false, &mut staged) && self.commit(staged) {
@@ -3616,25 +3629,29 @@ impl Converter {
     /// (`.replace(/^"+|"+$/g, "")`, a token an API answers as a JSON string): a regular
     /// expression whose group is that text.
     fn body_text_pattern(&self, value: &Expr) -> Option<String> {
+        // The quotes taken off: at both ends, or (a JSON string's token has none inside) every
+        // one of them, `/"/g`, `/['"]+/g`.
         let unquoted = |e: &Expr| match e {
             Expr::Call(c, args) => match (&**c, args.as_slice()) {
-                (Expr::Member(inner, m), [Expr::Regex(body, _), Expr::Str(with)])
-                    if m == "replace"
-                        && with.is_empty()
-                        && body.replace('\\', "") == "^\"+|\"+$" =>
+                (Expr::Member(inner, m), [Expr::Regex(body, flags), Expr::Str(with)])
+                    if m == "replace" && with.is_empty() =>
                 {
-                    Some(inner.as_ref().clone())
+                    let quotes = match body.replace('\\', "").as_str() {
+                        "^\"+|\"+$" => "\"*",
+                        "\"" | "\"+" if flags.contains('g') => "\"*",
+                        "['\"]+" | "[\"']+" | "['\"]" | "[\"']" if flags.contains('g') => "[\"']*",
+                        _ => return None,
+                    };
+                    Some((inner.as_ref().clone(), quotes))
                 }
                 _ => None,
             },
             _ => None,
         };
-        let (inner, quotes) = match unquoted(value) {
-            Some(inner) => (inner, "\"*"),
-            None => (value.clone(), ""),
-        };
+        let (inner, quotes) = unquoted(value).unwrap_or((value.clone(), ""));
         match self.subject(&inner)? {
             Subject::TrimmedBody => Some(format!("^\\s*{quotes}([\\s\\S]*?){quotes}\\s*$")),
+            Subject::Body if !quotes.is_empty() => Some(format!("^{quotes}([\\s\\S]*?){quotes}$")),
             _ => None,
         }
     }
@@ -5957,6 +5974,14 @@ fn entry_value(param: &str) -> Option<String> {
 /// A `catch` that logs, or gives a name the `try` assigned a harmless value
 /// (`catch (e) { res = {}; }`): later reads of it do not throw, whatever the body was.
 fn fallback(handler: &Stmt, body: &[Stmt]) -> bool {
+    // `tests["valid JSON"] = false` beside `= true` after the parse in the `try`.
+    if let Some(key) = failed_test(handler) {
+        let passed = |s: &Stmt| {
+            matches!(&s.kind, StmtKind::Assign(Expr::Index(t, k), Expr::Bool(true))
+            if matches!(&**t, Expr::Ident(n) if n == "tests") && **k == *key)
+        };
+        return body.iter().any(passed);
+    }
     let StmtKind::Assign(Expr::Ident(name), value) = &handler.kind else {
         return is_console_stmt(handler);
     };
@@ -5967,6 +5992,16 @@ fn fallback(handler: &Stmt, body: &[Stmt]) -> bool {
     };
     let assigned = |s: &Stmt| matches!(&s.kind, StmtKind::Assign(Expr::Ident(n), _) if n == name);
     harmless && body.iter().any(assigned)
+}
+
+/// `tests["x"] = false`: the name of a legacy test that fails.
+fn failed_test(s: &Stmt) -> Option<&Expr> {
+    match &s.kind {
+        StmtKind::Assign(Expr::Index(t, k), Expr::Bool(false)) if matches!(&**t, Expr::Ident(n) if n == "tests") => {
+            Some(k)
+        }
+        _ => None,
+    }
 }
 
 /// Statements that fail the test whatever the response holds, and say something at most:

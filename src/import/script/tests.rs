@@ -4756,3 +4756,43 @@ fn a_query_parameter_added_as_a_template_literal() {
     assert_eq!(q["correlationId"], "{{ uuid() }}", "{q}");
     assert!(s.kept.is_empty(), "{:?}", s.kept);
 }
+
+#[test]
+fn a_legacy_valid_json_test_around_the_parse_checks_the_body_is_json() {
+    let s = test(&[
+        "var responseJSON;",
+        "try {",
+        "   responseJSON = JSON.parse(responseBody);",
+        "   tests['response is valid JSON'] = true;",
+        "} catch (e) {",
+        "   responseJSON = {};",
+        "   tests['response is valid JSON'] = false;",
+        "}",
+        "pm.environment.set('token', responseJSON.access_token);",
+    ]);
+    let v = out(&s);
+    assert_eq!(v["expect"]["json"]["$"], json!({"exists": true}), "{v}");
+    assert_eq!(v["capture"]["token"]["json"], "$.access_token", "{v}");
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    assert_eq!((s.assertions_seen, s.assertions), (1, 1));
+}
+
+#[test]
+fn a_token_read_from_the_body_without_its_quotes() {
+    for line in [
+        "pm.environment.set('t', pm.response.text().replace(/['\"]+/g, ''));",
+        "pm.environment.set('t', pm.response.text().replace(/\"/g, ''));",
+    ] {
+        let v = out(&test(&[line]));
+        let pattern = v["capture"]["t"]["regex"].as_str().unwrap_or_default();
+        assert!(
+            pattern.starts_with("^[\"']*(") || pattern.starts_with("^\"*("),
+            "{v}"
+        );
+    }
+    // Only the first quote: not a token without its quotes.
+    let v = out(&test(&[
+        "pm.environment.set('t', pm.response.text().replace(/\"/, ''));",
+    ]));
+    assert!(v["capture"].get("t").is_none(), "{v}");
+}
