@@ -940,23 +940,7 @@ fn undeclared(variables: &mut Y, cx: &mut Ctx<'_>) {
         let (value, how) = if cx.runtime.contains(&name) {
             (set_at_run_time(&name, cx), None)
         } else if looks_secret(&name) {
-            let env = env_name(&name);
-            cx.report.secrets.insert(env.clone());
-            let source = SecretSource {
-                whose: "the export".into(),
-                field: "undefined",
-                key: name.clone(),
-            };
-            cx.report.secret_from.entry(env.clone()).or_insert(source);
-            let asked = cx.condition_reads.contains(&name) && !cx.request_reads.contains(&name);
-            match asked {
-                // Only asked whether it is set: unset is an answer, not a mistake.
-                true => (
-                    format!("{{{{ secret('{env}', default='') }}}}"),
-                    Some("as a secret"),
-                ),
-                false => (secret_ref(&env), Some("as a secret")),
-            }
+            (undefined_secret(&name, cx), Some("as a secret"))
         } else if cx.url_starts.contains(&name) {
             let uses = cx.url_start_uses.get(&name).copied().unwrap_or(0);
             // The base most requests share must be set before anything runs; another host a
@@ -1003,6 +987,27 @@ fn undeclared(variables: &mut Y, cx: &mut Ctx<'_>) {
             ));
         }
         variables.set(name, Y::str(value));
+    }
+}
+
+/// A credential-named variable the export defines nowhere: a secret to set.
+fn undefined_secret(name: &str, cx: &mut Ctx<'_>) -> String {
+    let env = env_name(name);
+    cx.report.secrets.insert(env.clone());
+    let source = SecretSource {
+        whose: "the export".into(),
+        field: "undefined",
+        key: name.to_string(),
+    };
+    cx.report.secret_from.entry(env.clone()).or_insert(source);
+    // Only asked whether it is set, or read by a converted script only (where Newman gives
+    // `undefined`, and the script's own fallback decides: `get(k) ?? id`): unset is an
+    // answer, not a mistake.
+    let scripts_only = (cx.condition_reads.contains(name) || cx.script_reads.contains(name))
+        && !cx.request_reads.contains(name);
+    match scripts_only {
+        true => format!("{{{{ secret('{env}', default='') }}}}"),
+        false => secret_ref(&env),
     }
 }
 

@@ -259,7 +259,10 @@ fn internet_and_files<R: RngExt + ?Sized>(kind: &str, rng: &mut R) -> Option<Str
             .collect(),
         "ip" => internet::IPv4().fake_with_rng(rng),
         "ipv6" => internet::IPv6().fake_with_rng(rng),
-        "mac_address" => internet::MACAddress().fake_with_rng(rng),
+        // Lower-case hex, as Postman's `{{$randomMACAddress}}` gives it.
+        "mac_address" => internet::MACAddress()
+            .fake_with_rng::<String, _>(rng)
+            .to_ascii_lowercase(),
         "user_agent" => internet::UserAgent().fake_with_rng(rng),
         "protocol" => pick(rng, &["http", "https"]),
         "domain_suffix" => internet::DomainSuffix().fake_with_rng(rng),
@@ -765,7 +768,7 @@ mod tests {
                 ),
             ),
             ("semver", re(r"^\d\.\d\.\d$")),
-            ("mac_address", re(r"^([0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}$")),
+            ("mac_address", re(r"^([0-9a-f]{2}:){5}[0-9a-f]{2}$")),
             ("url", re(r"^https?://[a-z0-9]+\.[a-z]+$")),
         ];
         for seed in 0..50 {

@@ -1773,9 +1773,10 @@ impl Converter {
         let returns = body
             .iter()
             .any(|b| matches!(b.kind, StmtKind::Return(Some(_))));
-        let checks = self.lines_with(s, &["pm.test(", "pm.expect(", "tests["]) > 0;
+        // One that checks, or sends (a token fetched for a client its argument names).
+        let acts = self.lines_with(s, &["pm.test(", "pm.expect(", "tests[", "pm.sendRequest("]) > 0;
         let plain = params.iter().all(|p| !p.starts_with(['[', '{', '.']));
-        (checks && !returns && plain && !body.is_empty() && self.only_called(name, s, words))
+        (acts && !returns && plain && !body.is_empty() && self.only_called(name, s, words))
             .then(|| (name.clone(), params.clone(), body.clone()))
     }
 
@@ -1819,7 +1820,7 @@ impl Converter {
         if args.len() > params.len() || self.inlining.get() >= 4 || !self.expand(body.len()) {
             return None;
         }
-        let body = given(&body, &params, args);
+        let body = constants_in(&given(&body, &params, args));
         self.inlining.set(self.inlining.get() + 1);
         let all = self.statements(&body);
         self.inlining.set(self.inlining.get() - 1);
@@ -5565,6 +5566,53 @@ fn given<T: Replaced + Clone>(original: &T, params: &[String], args: &[Expr]) ->
         out = out.replaced_by(&apart(i), &arg);
     }
     out
+}
+
+/// A body with each local declared as a written value (a text, a number, a template literal of
+/// those: `` const name = `ApiKey_${"255901"}` `` once an argument is given) read in place
+/// wherever the body does not assign it again.
+fn constants_in(body: &[Stmt]) -> Vec<Stmt> {
+    let mut out = body.to_vec();
+    for i in 0..out.len() {
+        let StmtKind::Let(decls) = &out[i].kind else {
+            continue;
+        };
+        let [(Binding::Name(name), value)] = decls.as_slice() else {
+            continue;
+        };
+        let Some(written) = written_value(value) else {
+            continue;
+        };
+        let name = Expr::Ident(name.clone());
+        let Expr::Ident(n) = &name else { continue };
+        if out[i + 1..].iter().any(|s| s.assigns(n)) {
+            continue;
+        }
+        for s in &mut out[i + 1..] {
+            *s = s.replaced(&name, &written);
+        }
+    }
+    out
+}
+
+/// A text or number as written, or a template literal of only those, as the text it is.
+fn written_value(v: &Expr) -> Option<Expr> {
+    match v {
+        Expr::Str(_) | Expr::Num(_) => Some(v.clone()),
+        Expr::Template(parts) => {
+            let mut text = String::new();
+            for p in parts {
+                match p {
+                    js::TemplatePart::Text(t) | js::TemplatePart::Expr(Expr::Str(t)) => {
+                        text.push_str(t)
+                    }
+                    _ => return None,
+                }
+            }
+            Some(Expr::Str(text))
+        }
+        _ => None,
+    }
 }
 
 /// An expression or statements in which one name can be replaced.

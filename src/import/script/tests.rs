@@ -4796,3 +4796,34 @@ fn a_token_read_from_the_body_without_its_quotes() {
     ]));
     assert!(v["capture"].get("t").is_none(), "{v}");
 }
+
+#[test]
+fn a_token_fetched_by_a_function_for_the_client_it_is_called_with() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "fetchToken('42');",
+            "function fetchToken(client) {",
+            "  const keyName = `Key_${client}`;",
+            "  const tokenName = `Token_${client}`;",
+            "  if (!pm.environment.get(tokenName)) {",
+            "    const req = {",
+            "      method: 'POST',",
+            "      url: pm.environment.get('base') + '/oauth/token',",
+            "      auth: { type: 'basic', basic: [",
+            "        { key: 'username', value: pm.environment.get(keyName) ?? client },",
+            "        { key: 'password', value: 'pw' } ] },",
+            "      body: { mode: 'urlencoded', urlencoded: [{ key: 'grant_type', value: 'client_credentials' }] }",
+            "    };",
+            "    pm.sendRequest(req, (err, res) => pm.environment.set(tokenName, res.json().access_token));",
+            "  }",
+            "}",
+        ],
+    );
+    let (block, var) = s.oauth2.clone().expect("an oauth2 block");
+    let v: Value = serde_saphyr::from_str(&yaml_out::to_string(&block)).expect("yaml");
+    assert_eq!(var, "Token_42");
+    assert_eq!(v["oauth2"]["token_url"], "{{ base }}/oauth/token", "{v}");
+    assert_eq!(v["oauth2"]["client_id"], "{{ (Key_42 or \"42\") }}", "{v}");
+    assert_eq!(v["oauth2"]["credentials"], "basic", "{v}");
+}
