@@ -1277,26 +1277,37 @@ impl Converter {
         let Expr::Unary("!", read) = cond else {
             return None;
         };
-        let Expr::Call(getter, args) = &**read else {
-            return None;
-        };
-        let read_key = match args.as_slice() {
-            [Expr::Str(k)] if path(getter).is_some_and(|p| VAR_GETTERS.contains(&p.as_str())) => k,
+        // A variable's value (`pm.environment.get("x")`, a data file's `data.x`).
+        let read_name = match self.subject(read) {
+            Some(Subject::Value(Y::Str(t))) => var_name(&t)?,
             _ => return None,
         };
-        let mut sets = then.iter().filter(|s| !is_console_stmt(s));
-        let (Some(only), None, true) = (sets.next(), sets.next(), otherwise.is_empty()) else {
-            return None;
+        let only_set = |b: &[Stmt]| {
+            let mut sets = b.iter().filter(|s| !is_console_stmt(s));
+            match (sets.next(), sets.next()) {
+                (
+                    Some(Stmt {
+                        kind: StmtKind::Expr(e),
+                        ..
+                    }),
+                    None,
+                ) => set_call(e).map(|(k, v)| (e.clone(), k.clone(), v.clone())),
+                _ => None,
+            }
         };
-        let StmtKind::Expr(e) = &only.kind else {
-            return None;
+        let (e, key, value) = only_set(then)?;
+        let Expr::Str(k) = &key else { return None };
+        // Otherwise the variable keeps its value — or is given the one read (`else {
+        // set("slug", data.slug) }`).
+        let keeps = match otherwise.iter().all(is_console_stmt) {
+            true => super::vars::ident(k) == read_name,
+            false => only_set(otherwise).is_some_and(|(_, k2, v2)| k2 == key && v2 == **read),
         };
-        let (key, value) = set_call(e)?;
-        if !matches!(key, Expr::Str(k) if k == read_key) {
+        if !keeps {
             return None;
         }
         let either = Expr::Binary("||", read.clone(), Box::new(value.clone()));
-        Some(self.set(key, &either, set_scope(e)))
+        Some(self.set(&key, &either, set_scope(&e)))
     }
 
     /// `if (data.token) { set("token", data.token) } else { set("token", "") }` (or the
@@ -4318,6 +4329,8 @@ impl Converter {
                 return Some(Subject::Status);
             }
             (Some("pm.response"), "responseTime") => return Some(Subject::Time),
+            // `res.stream` of a sent request's response, read as text (`.toString()`).
+            (Some("pm.response"), "stream") => return Some(Subject::Body),
             (Some("pm.response"), "status") | (Some("responseCode"), "name") => {
                 return Some(Subject::Reason);
             }

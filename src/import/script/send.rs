@@ -39,11 +39,23 @@ impl Converter {
             _ => return None,
         };
         r.set("url", Y::str(url));
-        let headers = self.headers(field(&options, "header"))?;
+        let mut headers = self.headers(field(&options, "header"))?;
+        let body = self.body(field(&options, "body"))?;
+        // A raw body says no type: Newman sends `text/plain` (JSON text too, unless the body's
+        // `options.raw.language` is `json`).
+        let typed = match &headers {
+            Y::Map(h) => h
+                .iter()
+                .any(|(k, _)| k.eq_ignore_ascii_case("content-type")),
+            _ => true,
+        };
+        if matches!(body, Some(("json", _))) && !typed && !json_language(field(&options, "body")) {
+            headers.set("Content-Type", Y::str("text/plain"));
+        }
         if !headers.is_empty_map() {
             r.set("headers", headers);
         }
-        if let Some((key, body)) = self.body(field(&options, "body"))? {
+        if let Some((key, body)) = body {
             r.set(key, body);
         }
         let (checks, whole) = match args.get(1) {
@@ -298,4 +310,21 @@ fn chain_words(e: &Expr) -> Option<(&Expr, Vec<&str>)> {
             _ => return None,
         }
     }
+}
+
+/// Whether a request's `body` says its raw text is JSON: `options: { raw: { language: "json" } }`.
+fn json_language(body: Option<&Expr>) -> bool {
+    let Some(Expr::Object(b)) = body else {
+        return false;
+    };
+    let language = field(b, "options")
+        .and_then(|o| match o {
+            Expr::Object(o) => field(o, "raw"),
+            _ => None,
+        })
+        .and_then(|r| match r {
+            Expr::Object(r) => field(r, "language"),
+            _ => None,
+        });
+    matches!(language, Some(Expr::Str(l)) if l == "json")
 }

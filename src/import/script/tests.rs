@@ -4827,3 +4827,45 @@ fn a_token_fetched_by_a_function_for_the_client_it_is_called_with() {
     assert_eq!(v["oauth2"]["client_id"], "{{ (Key_42 or \"42\") }}", "{v}");
     assert_eq!(v["oauth2"]["credentials"], "basic", "{v}");
 }
+
+#[test]
+fn a_raw_body_a_script_sends_is_text_plain_unless_it_says_json() {
+    let sent = |options: &str| {
+        let line = format!(
+            "pm.sendRequest({{ url: 'http://h/e', method: 'POST', body: {{ mode: 'raw', raw: JSON.stringify({{ a: 1 }}){options} }} }}, (err, res) => {{ pm.environment.set('id', res.stream.toString()); }});"
+        );
+        let s = run(Phase::PreRequest, &[line.as_str()]);
+        let v: Value = serde_saphyr::from_str(&yaml_out::to_string(&s.requests[0])).expect("yaml");
+        v
+    };
+    let plain = sent("");
+    assert_eq!(plain["headers"]["Content-Type"], "text/plain", "{plain}");
+    assert_eq!(plain["json"]["a"], 1, "{plain}");
+    // The response's `stream`, as text: the body.
+    assert_eq!(plain["capture"]["id"]["body"], true, "{plain}");
+    let json = sent(", options: { raw: { language: 'json' } }");
+    assert!(json.get("headers").is_none(), "{json}");
+}
+
+#[test]
+fn a_default_for_a_data_file_value() {
+    // `data.slug` is the run's variable `slug`: set to a written value unless it has one.
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "if (!data.slug) {",
+            "    pm.environment.set('slug', 'group-b');",
+            "} else {",
+            "    pm.environment.set('slug', data.slug);",
+            "}",
+        ],
+    );
+    let v = out(&s);
+    assert_eq!(v["sets"]["slug"], "{{ (slug or \"group-b\") }}", "{v}");
+    // Another variable than the one read keeps its value when the read one is set: kept.
+    let kept = run(
+        Phase::PreRequest,
+        &["if (!pm.environment.get('a')) { pm.environment.set('b', 'x'); }"],
+    );
+    assert!(!kept.kept.is_empty());
+}
