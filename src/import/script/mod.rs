@@ -2853,6 +2853,17 @@ impl Converter {
         if let Some(done) = self.parsed_without_throw(e) {
             return Some(done);
         }
+        // `pm.expect(data.length > 0)` with no assertion after it asserts nothing: it passes,
+        // whatever it holds (a forgotten `.to.be.true`).
+        if let Expr::Call(callee, args) = e
+            && path(callee).as_deref() == Some("pm.expect")
+            && args.len() == 1
+            && reads_safely(&args[0])
+        {
+            self.out.assertions_seen += 1;
+            self.out.assertions += 1;
+            return Some(Done::Converted);
+        }
         if chain::flag_asserted(e).is_some()
             && let Some(done) = self.flag_check(e)
         {
@@ -6195,6 +6206,16 @@ fn cannot_throw(e: &Expr) -> bool {
             }) && args.iter().all(|a| matches!(a, Expr::Str(_)))
         }
         _ => false,
+    }
+}
+
+/// [`cannot_throw`], or a field of Postman's own objects (`pm.response.length`: undefined,
+/// no error), compared.
+fn reads_safely(e: &Expr) -> bool {
+    match e {
+        Expr::Binary(_, a, b) => reads_safely(a) && reads_safely(b),
+        Expr::Member(inner, _) => path(inner).is_some_and(|p| p == "pm" || p.starts_with("pm.")),
+        other => cannot_throw(other),
     }
 }
 

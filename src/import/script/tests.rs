@@ -4869,3 +4869,18 @@ fn a_default_for_a_data_file_value() {
     );
     assert!(!kept.kept.is_empty());
 }
+
+#[test]
+fn an_expect_without_an_assertion_asserts_nothing() {
+    let s = test(&[
+        "pm.test('Body contains data', function () {",
+        "    pm.expect(pm.response.length > 0)",
+        "});",
+    ]);
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    assert!(s.unchecked.is_empty(), "{:?}", s.unchecked);
+    assert_eq!((s.assertions_seen, s.assertions), (1, 1));
+    // One that could throw is left to a human.
+    let s = test(&["pm.test('x', () => { pm.expect(pm.response.json().a.b > 0) });"]);
+    assert_eq!(s.assertions, 0);
+}
