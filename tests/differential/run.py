@@ -825,6 +825,11 @@ def random_variables(fixture_text: str) -> set:
                 for m in SET_RE.finditer(line):
                     if random(m.group(2)):
                         found.add(m.group(1))
+                # a query parameter a script adds with a made-up local:
+                # pm.request.addQueryParams(`correlationId=${correlationId}`)
+                for m in re.finditer(r"addQueryParams\(\s*`([\w.-]+)=\$\{\s*(\w+)\s*\}`", line):
+                    if m.group(2) in made:
+                        found.add("query:" + m.group(1))
     return found
 
 
@@ -839,9 +844,11 @@ class Masker:
         # a made-up IP (`{{$randomIP}}`, often given by a script to a header it adds)
         self.random_ip = "$randomIP" in fixture_text
         # names (JSON keys, query/form keys, header names) whose value is a $random* variable
-        self.random_keys = set()
         # ... or whose value is a variable a script made up (`set("email", name + "@x.org")`
-        # after `name = replaceIn("{{$randomFirstName}}")`, `cards[Math.floor(Math.random() * 5)]`)
+        # after `name = replaceIn("{{$randomFirstName}}")`, `cards[Math.floor(Math.random() * 5)]`),
+        # or a query parameter a script adds with a made-up value
+        self.random_keys = {v[len("query:"):] for v in made if v.startswith("query:")}
+        made = [v for v in made if not v.startswith("query:")]
         made_up = [r"\$random\w*"] + [re.escape(v) for v in made]
         for slot in made_up:
             slot = r"\{\{\s*" + slot + r"\s*\}\}"
