@@ -179,8 +179,7 @@ const KEPT_UNRUNNABLE: &str =
     "the script declares a name Postman's sandbox already has: Newman runs none of it";
 const KEPT_AWAIT: &str =
     "the script uses `await` outside an async function: Newman rejects it and runs none of it";
-const KEPT_SWALLOWED: &str =
-    "a check whose failure the `catch` around it swallows: it never fails in Postman";
+const KEPT_SWALLOWED: &str = "a check whose failure is swallowed (by the `catch` around it, or as anything a `pm.sendRequest` callback throws, which Newman does not report): it never fails in Postman";
 
 /// Converts one script (its lines as exported).
 #[cfg(test)]
@@ -459,6 +458,10 @@ struct Converter {
     reasons: HashMap<usize, &'static str>,
     /// Inside a `try` whose `catch` swallows what is thrown (and outside a `pm.test`).
     swallowed: bool,
+    /// The first status check whose failure is swallowed (a `try`, a `pm.sendRequest`
+    /// callback) and the captures before it: a failure ends the block, so the captures after
+    /// it happen only when it holds.
+    swallowed_gate: Option<(Vec<(String, Y)>, Y)>,
     /// The name of a legacy test that holds when the `try` it is in parses the body
     /// (`tests["valid JSON"] = true`, and `= false` in the `catch`).
     parse_test: Option<Expr>,
@@ -611,6 +614,7 @@ impl Converter {
             own_name: None,
             poll_counter: None,
             swallowed: false,
+            swallowed_gate: None,
             parse_test: None,
             objects: HashMap::new(),
             lists: HashMap::new(),
@@ -769,6 +773,7 @@ impl Converter {
                 let all = self.statements(body);
                 self.parse_test = None;
                 self.swallowed = outer;
+                self.close_swallowed_gate();
                 match all {
                     true => Done::Converted,
                     false => Done::Kept(KEPT_AROUND),
@@ -1131,6 +1136,14 @@ impl Converter {
         let written = self.commit(staged);
         let when = std::mem::replace(&mut self.out.expect, outer);
         written.then_some(when)
+    }
+
+    /// The end of a block whose failures are swallowed: the captures after its first status
+    /// check get `when:` that status.
+    pub(super) fn close_swallowed_gate(&mut self) {
+        if let Some((before, when)) = self.swallowed_gate.take() {
+            self.conditional_captures(&before, &when);
+        }
     }
 
     /// Gives `when` to each capture written (or rewritten) since `before`.
@@ -2871,6 +2884,11 @@ impl Converter {
         }
         if self.phase != Phase::PreRequest && chain::is_assertion(e) && self.swallowed {
             self.out.assertions_seen += 1;
+            if self.swallowed_gate.is_none() {
+                let before = self.out.capture.entries();
+                let when = self.status_checks(|c, out| chain::assertion(c, e, out));
+                self.swallowed_gate = when.map(|w| (before, w));
+            }
             return Some(Done::Kept(KEPT_SWALLOWED));
         }
         if self.phase == Phase::PreRequest && chain::is_assertion(e) && !self.swallowed {

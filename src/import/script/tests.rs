@@ -4884,3 +4884,22 @@ fn an_expect_without_an_assertion_asserts_nothing() {
     let s = test(&["pm.test('x', () => { pm.expect(pm.response.json().a.b > 0) });"]);
     assert_eq!(s.assertions, 0);
 }
+
+#[test]
+fn what_a_send_request_callback_throws_fails_nothing() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "pm.sendRequest({ url: 'http://h/b', method: 'POST' }, function (err, res) {",
+            "    pm.expect(err).to.be.null;",
+            "    pm.expect(res.code).to.equal(201);",
+            "    pm.environment.set('after', res.json().id);",
+            "});",
+        ],
+    );
+    let v: Value = serde_saphyr::from_str(&yaml_out::to_string(&s.requests[0])).expect("yaml");
+    // Newman reports nothing the callback throws: no status check, and the set after a
+    // failing one never happens.
+    assert_eq!(v["expect"]["status"], "any", "{v}");
+    assert_eq!(v["capture"]["after"]["when"]["status"], 201, "{v}");
+}
