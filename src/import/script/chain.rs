@@ -1384,11 +1384,16 @@ fn type_of_equal(cx: &Converter, e: &Expr, negate: bool, out: &mut Staged) -> Op
 }
 
 /// What a call asks to be there: a header, a cookie, lodash's `_.has(data, "items[0].id")`.
-fn presence(cx: &Converter, callee: &Expr, args: &[Expr]) -> Option<Subject> {
+pub(super) fn presence(cx: &Converter, callee: &Expr, args: &[Expr]) -> Option<Subject> {
     match (path(callee).as_deref(), args) {
-        (Some("postman.getResponseHeader" | "pm.response.headers.has"), [Expr::Str(h), ..]) => {
-            Some(Subject::Header(h.clone()))
-        }
+        (
+            Some(
+                "postman.getResponseHeader"
+                | "pm.response.headers.has"
+                | "responseHeaders.hasOwnProperty",
+            ),
+            [Expr::Str(h), ..],
+        ) => Some(Subject::Header(h.clone())),
         (Some("pm.cookies.has" | "postman.getResponseCookie"), [Expr::Str(c), ..]) => {
             Some(Subject::Cookie(c.clone()))
         }

@@ -1529,6 +1529,9 @@ impl Converter {
             // `pm.response.code !== 204`: an answer with a body.
             Expr::Binary("!==" | "!=", a, b) => {
                 (matches!(&**b, Expr::Undefined | Expr::Null) && present(a))
+                    // `data.length !== 0`: something in it.
+                    || (matches!(&**b, Expr::Num(n) if *n == 0.0)
+                        && matches!(self.subject(a), Some(Subject::Length(_))))
                     || (self.subject(a) == Some(Subject::Status) && matches!(&**b, Expr::Num(_)))
                     || status_text(a, b)
             }
@@ -1536,8 +1539,10 @@ impl Converter {
                 (self.subject(a) == Some(Subject::Status) && matches!(&**b, Expr::Num(_)))
                     || status_text(a, b)
             }
-            Expr::Call(callee, _) => {
+            // `responseHeaders.hasOwnProperty("Content-Type")`: a header that is there.
+            Expr::Call(callee, args) => {
                 matches!(&**callee, Expr::Member(inner, m) if m == "hasOwnProperty" && present(inner))
+                    || chain::presence(self, callee, args).is_some()
             }
             e => present(e),
         }
@@ -2100,7 +2105,11 @@ impl Converter {
             matches!(value, Expr::Call(c, _) if matches!(&**c, Expr::Member(_, m) if m == "some"));
         let s = if some_call { None } else { self.subject(value) };
         let mut known = s.is_some();
-        if !known && (some_call || matches!(value, Expr::Binary(..) | Expr::Unary("!", _))) {
+        // `var found = responseHeaders.hasOwnProperty("Content-Type")`: a yes or no.
+        let asks = matches!(value, Expr::Call(c, _) if matches!(&**c, Expr::Member(_, m)
+            if matches!(m.as_str(), "hasOwnProperty" | "has" | "includes" | "startsWith" | "endsWith")));
+        if !known && (some_call || asks || matches!(value, Expr::Binary(..) | Expr::Unary("!", _)))
+        {
             self.bindings.insert(name.to_string(), value.clone());
             // A condition the checks and guards that read the name understand: it is said
             // where it is used.
@@ -3988,6 +3997,13 @@ impl Converter {
 
     /// `x["key"]`, `x[0]`: a member or an item of what `x` is.
     fn indexed(&self, inner: &Expr, index: &Expr) -> Option<Subject> {
+        // The legacy `responseHeaders["Content-Type"]`.
+        if let (Expr::Ident(h), Expr::Str(name)) = (inner, index)
+            && h == "responseHeaders"
+            && !self.aliases.contains_key(h)
+        {
+            return Some(Subject::Header(name.clone()));
+        }
         match (self.subject(inner)?, index) {
             (Subject::Json(p), Expr::Str(k)) => Some(Subject::Json(child(&p, k))),
             (Subject::Xml(p), Expr::Str(k)) => xml_member(&p, k, self.xml_local),
@@ -4012,12 +4028,7 @@ impl Converter {
                 let Expr::Num(k) = &**k else { return None };
                 Some(Subject::Json(format!("{p}[-{k}]")))
             }
-            _ => match (inner, index) {
-                (Expr::Ident(h), Expr::Str(name)) if h == "responseHeaders" => {
-                    Some(Subject::Header(name.clone()))
-                }
-                _ => None,
-            },
+            _ => None,
         }
     }
 

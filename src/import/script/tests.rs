@@ -4903,3 +4903,29 @@ fn what_a_send_request_callback_throws_fails_nothing() {
     assert_eq!(v["expect"]["status"], "any", "{v}");
     assert_eq!(v["capture"]["after"]["when"]["status"], 201, "{v}");
 }
+
+#[test]
+fn legacy_response_headers_checks_under_guards() {
+    let s = test(&[
+        "if (responseCode.code === 200) {",
+        "    var found = responseHeaders.hasOwnProperty('Content-Type');",
+        "    tests['Has Content-Type'] = found;",
+        "    if (found) {",
+        "        tests['is JSON'] = responseHeaders['Content-Type'].has('json');",
+        "    }",
+        "    var body = JSON.parse(responseBody);",
+        "    if (body.length !== 0) {",
+        "        tests['true'] = responseBody === 'true';",
+        "    }",
+        "}",
+    ]);
+    let v = out(&s);
+    assert_eq!(
+        v["expect"]["headers"]["Content-Type"],
+        json!({"exists": true, "contains": "json"}),
+        "{v}"
+    );
+    assert_eq!(v["expect"]["body"], "true", "{v}");
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    assert_eq!((s.assertions_seen, s.assertions), (3, 3));
+}
