@@ -1109,7 +1109,7 @@ fn condition(cx: &Converter, e: &Expr, negate: bool, out: &mut Staged) -> bool {
             boolean(cx, a, false, out) && boolean(cx, b, false, out)
         }
         Expr::Unary("!", inner) => boolean(cx, inner, !negate, out),
-        Expr::Binary("||", ..) if !negate => one_of(cx, e, out),
+        Expr::Binary("||", ..) if !negate => one_of(cx, e, out) || any_of(cx, e, out),
         Expr::Binary(op @ ("===" | "==" | "!==" | "!="), a, b) => {
             let eq = matches!(*op, "===" | "==") != negate;
             // `text.indexOf("x") === -1`: not found; `!== -1`: found.
@@ -1254,6 +1254,47 @@ fn one_of(cx: &Converter, e: &Expr, out: &mut Staged) -> bool {
     }
     match subject {
         Some(s) => add(out, s, "in", Y::Seq(values), false),
+        None => false,
+    }
+}
+
+/// `a.includes("x") || a.includes("y")`: checks of one subject, any of which may hold.
+fn any_of(cx: &Converter, e: &Expr, out: &mut Staged) -> bool {
+    let mut disjuncts = Vec::new();
+    let mut stack = vec![e];
+    while let Some(e) = stack.pop() {
+        match e {
+            Expr::Binary("||", a, b) => {
+                stack.push(b);
+                stack.push(a);
+            }
+            d => disjuncts.push(d),
+        }
+    }
+    let mut subject = None;
+    let mut either = Vec::new();
+    for d in disjuncts {
+        let mut one = Staged::default();
+        if !boolean(cx, d, false, &mut one) {
+            return false;
+        }
+        let [(s, p, v, negated)] = one.0.as_slice() else {
+            return false;
+        };
+        if matches!(s, Subject::Value(_) | Subject::Time | Subject::Status)
+            || subject.as_ref().is_some_and(|x| x != s)
+        {
+            return false;
+        }
+        subject = Some(s.clone());
+        let check = Y::Map(vec![(p.to_string(), v.clone())]);
+        either.push(match negated {
+            true => Y::Map(vec![("not".into(), check)]),
+            false => check,
+        });
+    }
+    match subject {
+        Some(s) => add(out, s, "any", Y::Seq(either), false),
         None => false,
     }
 }

@@ -4929,3 +4929,26 @@ fn legacy_response_headers_checks_under_guards() {
     assert!(s.kept.is_empty(), "{:?}", s.kept);
     assert_eq!((s.assertions_seen, s.assertions), (3, 3));
 }
+
+#[test]
+fn either_of_several_checks_of_one_value() {
+    let s = test(&[
+        "var data = pm.response.json();",
+        "pm.test('a tag', () => pm.expect(data.tags.includes('a') || data.tags.includes('b')).to.be.true);",
+        "tests['a role'] = data.roles.includes('x') || !data.roles.includes('y');",
+        // Two different values: no one check says it.
+        "tests['mixed'] = data.tags.includes('a') || data.roles.includes('x');",
+    ]);
+    let v = out(&s);
+    assert_eq!(
+        v["expect"]["json"]["$.tags"]["any"],
+        json!([{"contains": "a"}, {"contains": "b"}]),
+        "{v}"
+    );
+    assert_eq!(
+        v["expect"]["json"]["$.roles"]["any"],
+        json!([{"contains": "x"}, {"not": {"contains": "y"}}]),
+        "{v}"
+    );
+    assert_eq!((s.assertions_seen, s.assertions), (3, 2));
+}
