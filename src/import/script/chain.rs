@@ -1227,13 +1227,8 @@ fn value_condition(cx: &Converter, e: &Expr, negate: bool, out: &mut Staged) -> 
 fn one_of(cx: &Converter, e: &Expr, out: &mut Staged) -> bool {
     let mut subject = None;
     let mut values = Vec::new();
-    let mut stack = vec![e];
-    while let Some(e) = stack.pop() {
+    for e in disjuncts(e) {
         match e {
-            Expr::Binary("||", a, b) => {
-                stack.push(b);
-                stack.push(a);
-            }
             Expr::Binary("===" | "==", a, b) => {
                 let (s, v) = match (cx.subject(a), cx.subject(b)) {
                     (Some(Subject::Value(v)), Some(s)) | (Some(s), Some(Subject::Value(v))) => {
@@ -1258,9 +1253,9 @@ fn one_of(cx: &Converter, e: &Expr, out: &mut Staged) -> bool {
     }
 }
 
-/// `a.includes("x") || a.includes("y")`: checks of one subject, any of which may hold.
-fn any_of(cx: &Converter, e: &Expr, out: &mut Staged) -> bool {
-    let mut disjuncts = Vec::new();
+/// The sides of `a || b || c`, left to right.
+fn disjuncts(e: &Expr) -> Vec<&Expr> {
+    let mut out = Vec::new();
     let mut stack = vec![e];
     while let Some(e) = stack.pop() {
         match e {
@@ -1268,12 +1263,17 @@ fn any_of(cx: &Converter, e: &Expr, out: &mut Staged) -> bool {
                 stack.push(b);
                 stack.push(a);
             }
-            d => disjuncts.push(d),
+            d => out.push(d),
         }
     }
+    out
+}
+
+/// `a.includes("x") || a.includes("y")`: checks of one subject, any of which may hold.
+fn any_of(cx: &Converter, e: &Expr, out: &mut Staged) -> bool {
     let mut subject = None;
     let mut either = Vec::new();
-    for d in disjuncts {
+    for d in disjuncts(e) {
         let mut one = Staged::default();
         if !boolean(cx, d, false, &mut one) {
             return false;

@@ -5636,11 +5636,10 @@ fn constants_in(body: &[Stmt]) -> Vec<Stmt> {
         let Some(written) = written_value(value) else {
             continue;
         };
-        let name = Expr::Ident(name.clone());
-        let Expr::Ident(n) = &name else { continue };
-        if out[i + 1..].iter().any(|s| s.assigns(n)) {
+        if out[i + 1..].iter().any(|s| s.assigns(name)) {
             continue;
         }
+        let name = Expr::Ident(name.clone());
         for s in &mut out[i + 1..] {
             *s = s.replaced(&name, &written);
         }
