@@ -650,6 +650,7 @@ fn add_filters(env: &mut Environment<'static>) {
             )
         })
     });
+    env.add_filter("number", |v: MjValue| -> MjValue { js_number(&v) });
     env.add_filter("from_json", |v: MjValue| -> MjValue {
         match v.as_str().map(serde_json::from_str::<serde_json::Value>) {
             Some(Ok(parsed)) => MjValue::from(Serde(parsed)),
@@ -657,6 +658,38 @@ fn add_filters(env: &mut Environment<'static>) {
         }
     });
     add_digest_filters(env);
+}
+
+/// `x | number`: JavaScript's `Number(x)`, what a Postman script's arithmetic reads a
+/// variable as — a number as it is, blank text 0, numeric text its number (`"0x1f"` too),
+/// anything else `NaN` (rendered `NaN`, as Newman sends it), never an error.
+pub fn js_number(v: &MjValue) -> MjValue {
+    use minijinja::value::ValueKind;
+    let nan = || MjValue::from(f64::NAN);
+    match v.kind() {
+        ValueKind::Number => return v.clone(),
+        ValueKind::None => return MjValue::from(0),
+        ValueKind::Bool => return MjValue::from(i64::from(v.is_true())),
+        ValueKind::String => {}
+        _ => return nan(),
+    }
+    let text = v.as_str().unwrap_or_default().trim();
+    if text.is_empty() {
+        return MjValue::from(0);
+    }
+    if let Ok(n) = text.parse::<i64>() {
+        return MjValue::from(n);
+    }
+    if let Some(hex) = text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")) {
+        return i64::from_str_radix(hex, 16).map_or_else(|_| nan(), MjValue::from);
+    }
+    // Rust reads `inf` and `nan`, JavaScript only `Infinity`.
+    let worded = text.trim_start_matches(['+', '-']);
+    let plain = worded == "Infinity" || !worded.starts_with(|c: char| c.is_ascii_alphabetic());
+    match text.replace("Infinity", "inf").parse::<f64>() {
+        Ok(n) if plain => MjValue::from(n),
+        _ => nan(),
+    }
 }
 
 /// `md5`, `sha1`, `sha256`, `sha512` (`x | sha256`, `x | sha256("base64")`) and their HMACs
@@ -911,6 +944,7 @@ const FILTERS: &[&str] = &[
     "max",
     "md5",
     "min",
+    "number",
     "pprint",
     "reject",
     "rejectattr",
@@ -1256,6 +1290,21 @@ mod tests {
             tpl("{{ 'a:b' | base64_encode }} {{ 'YTpi' | base64_decode }} {{ random_int(3, 3) }}");
         e.compile(&t).unwrap();
         assert_eq!(e.render(&t, &Vars::new()).unwrap(), "YTpi a:b 3");
+    }
+
+    #[test]
+    fn number_reads_as_javascript_does() {
+        let mut e = engine();
+        let t = tpl(
+            "{{ '12' | number + 1 }} {{ ' 2.5 ' | number * 2 }} {{ '' | number }} \
+             {{ 'null' | number - 1 }} {{ 'abc' | number }} {{ '0x1f' | number }} \
+             {{ 'inf' | number }} {{ '-Infinity' | number }} {{ 7 | number }} {{ none | number }}",
+        );
+        e.compile(&t).unwrap();
+        assert_eq!(
+            e.render(&t, &Vars::new()).unwrap(),
+            "13 5.0 0 NaN NaN 31 NaN -inf 7 0"
+        );
     }
 
     #[test]

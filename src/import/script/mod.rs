@@ -4307,12 +4307,13 @@ impl Converter {
                     };
                     return Some(format!("({} ~ {})", part(a)?, part(b)?));
                 }
+                // A variable in arithmetic is read as JavaScript reads it (`number`: blank text
+                // is 0, what is no number `NaN`, which Newman sends), never an error.
                 let side = |x: &Expr| -> Option<String> {
                     let j = self.jinja(x)?;
-                    Some(match (numeric(x), j.contains(" or ")) {
-                        (true, _) => j,
-                        (false, true) => format!("({j} | int)"),
-                        (false, false) => format!("(({j} or 0) | int)"),
+                    Some(match numeric(x) {
+                        true => j,
+                        false => format!("({j} | number)"),
                     })
                 };
                 format!("{} {op} {}", side(a)?, side(b)?)

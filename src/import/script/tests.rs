@@ -473,7 +473,10 @@ fn counters_count_up_without_reading_themselves_as_variables() {
         let v = out(&s);
         assert!(s.kept.is_empty(), "{:?}", s.kept);
         let n = v["sets"]["n"].as_str().unwrap_or_default().to_string();
-        let env = minijinja::Environment::new();
+        let mut env = minijinja::Environment::new();
+        env.add_filter("number", |v: minijinja::Value| {
+            crate::template::js_number(&v)
+        });
         let rendered = |x: serde_json::Value| {
             env.render_str(&n, minijinja::context! { n => minijinja::value::Serde(&x) })
                 .unwrap_or_else(|e| format!("{e}: {n}"))
@@ -4660,7 +4663,7 @@ fn a_variable_and_the_clock_join_as_text() {
     );
     let sets = super::json_of(&s.sets);
     assert_eq!(sets["orderId"], "{{ prefix }}{{ timestamp() * 1000 }}");
-    assert_eq!(sets["n"], "{{ ((n or 0) | int) + 1 }}");
+    assert_eq!(sets["n"], "{{ (n | number) + 1 }}");
 }
 
 /// A token answered as the body's text (in quotes, as a JSON string) is captured with a
