@@ -147,6 +147,8 @@ struct Ctx<'a> {
     /// Variables a converted script reads (`pm.environment.get("n") || 0`): unset, a script
     /// sees `undefined`, not the `{{n}}` text a request would send.
     script_reads: BTreeSet<String>,
+    /// Variables a request or converted script reads without a fallback (`get(k) ?? d`).
+    read_without_fallback: BTreeSet<String>,
     /// Variables a request or a check reads (where Newman leaves an unset one as written).
     request_reads: BTreeSet<String>,
     /// Variables a `skip:` condition reads (`if (!pm.environment.get("token"))
@@ -246,6 +248,7 @@ impl<'a> Ctx<'a> {
             given: BTreeSet::new(),
             written: HashMap::new(),
             script_reads: BTreeSet::new(),
+            read_without_fallback: BTreeSet::new(),
             request_reads: BTreeSet::new(),
             condition_reads: BTreeSet::new(),
             token_vars: Vec::new(),
@@ -979,7 +982,11 @@ fn undeclared(variables: &mut Y, cx: &mut Ctx<'_>) {
                 true => as_written(cx, &name),
                 false => unresolved(cx, &name),
             };
-            (value, Some("as its own `{{...}}` text, which Newman sends"))
+            let how = match value.is_empty() {
+                true => "empty: only converted scripts read it, where it is `undefined`",
+                false => "as its own `{{...}}` text, which Newman sends",
+            };
+            (value, Some(how))
         };
         if let Some(how) = how {
             cx.report.notes.push(format!(
@@ -1000,11 +1007,12 @@ fn undefined_secret(name: &str, cx: &mut Ctx<'_>) -> String {
         key: name.to_string(),
     };
     cx.report.secret_from.entry(env.clone()).or_insert(source);
-    // Only asked whether it is set, or read by a converted script only (where Newman gives
-    // `undefined`, and the script's own fallback decides: `get(k) ?? id`): unset is an
-    // answer, not a mistake.
-    let scripts_only = (cx.condition_reads.contains(name) || cx.script_reads.contains(name))
-        && !cx.request_reads.contains(name);
+    // Only asked whether it is set, or read by converted scripts only, each time with a
+    // fallback (`get(k) ?? id`: Newman's `undefined` gives way to it): unset is an answer, not
+    // a mistake. Read without one, it is a credential the run needs.
+    let with_fallback = cx.script_reads.contains(name) && !cx.read_without_fallback.contains(name);
+    let scripts_only =
+        (cx.condition_reads.contains(name) || with_fallback) && !cx.request_reads.contains(name);
     match scripts_only {
         true => format!("{{{{ secret('{env}', default='') }}}}"),
         false => secret_ref(&env),
@@ -2101,6 +2109,9 @@ fn own_script_notes(
             cx.run_enders.retain(|r| r != unique);
             cx.jumps_nowhere.retain(|(r, _)| r != unique);
             cx.run_ends.push((unique.to_string(), cond.clone()));
+            // What the condition reads is declared with the rest (`if (!get("id"))`: `id`).
+            let read = cond.replace(script::STATUS_HERE, "0");
+            note_reads(cx, &Y::str(format!("{{{{ {read} }}}}")), Reader::Script);
         }
     }
 }
@@ -2741,6 +2752,9 @@ fn note_reads(cx: &mut Ctx<'_>, sets: &Y, reader: Reader) {
                 Reader::Script => cx.script_reads.insert(name.clone()),
                 Reader::Request => cx.request_reads.insert(name.clone()),
             };
+            if !only_with_fallback(&t, &name) {
+                cx.read_without_fallback.insert(name.clone());
+            }
             match &mut cx.current {
                 Some(reads) => {
                     reads.insert(name);
@@ -2751,6 +2765,21 @@ fn note_reads(cx: &mut Ctx<'_>, sets: &Y, reader: Reader) {
             }
         }
     }
+}
+
+/// Whether every read of `name` in a template is the left side of a fallback, `(name or ...)`
+/// (what `get(k) ?? d` and `get(k) || d` become): unset, the fallback stands in.
+fn only_with_fallback(template: &str, name: &str) -> bool {
+    let word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let reads = template
+        .match_indices(name)
+        .filter(|(at, _)| {
+            let before = template[..*at].chars().next_back();
+            let after = template[at + name.len()..].chars().next();
+            !before.is_some_and(word) && !after.is_some_and(word)
+        })
+        .count();
+    reads > 0 && template.matches(&format!("({name} or ")).count() == reads
 }
 
 fn folder(node: &Value, name: &str, children: &[Value], cx: &mut Ctx<'_>) -> Y {
@@ -4675,6 +4704,32 @@ mod tests {
         );
         // A jump to a request the export has (by name or id) is no such note.
         assert!(!notes.contains("`c` to"), "{notes}");
+    }
+
+    #[test]
+    fn a_credential_only_scripts_read_is_optional_only_behind_a_fallback() {
+        let token = |secret: &str| {
+            collection(json!([
+                {"name": "a", "request": {"url": "https://h.example/a", "auth": {"type": "bearer",
+                  "bearer": [{"key": "token", "value": "{{tok}}"}]}},
+                 "event": [{"listen": "prerequest", "script": {"exec": [
+                     "pm.sendRequest({ url: 'https://h.example/token', method: 'POST', body: { mode: 'urlencoded', urlencoded: [",
+                     "  { key: 'grant_type', value: 'client_credentials' },",
+                     "  { key: 'client_id', value: 'app' },",
+                     &format!("  {{ key: 'client_secret', value: {secret} }}] }} }},"),
+                     "  (err, res) => pm.environment.set('tok', res.json().access_token));"]}}]}]))
+        };
+        let (col, _) = imported(&token("pm.environment.get('client_secret') ?? 'none'"));
+        assert_eq!(
+            col["variables"]["client_secret"], "{{ secret('CLIENT_SECRET', default='') }}",
+            "{col}"
+        );
+        // Without a fallback the run needs it: a required secret, refused when unset.
+        let (col, _) = imported(&token("pm.environment.get('client_secret')"));
+        assert_eq!(
+            col["variables"]["client_secret"], "{{ secret('CLIENT_SECRET') }}",
+            "{col}"
+        );
     }
 
     #[test]

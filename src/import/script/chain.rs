@@ -1345,21 +1345,27 @@ fn falsy(out: &mut Staged, s: &Subject, falsy_too: bool) {
         .push((s.clone(), "any", Y::Seq(vec![missing, empty]), false));
 }
 
-/// chai's `undefined`: not there — or, of a variable, the `{{name}}` text the import declares
-/// for one Postman does not have, which a script's `get()` reads as `undefined`.
+/// chai's `undefined`: not there — or, of a variable, what the import holds where a script's
+/// `get()` reads `undefined`: the `{{name}}` text it declares for one Postman does not have,
+/// the empty text it declares for one only scripts read, the `null` a `set()` of a missing
+/// field stores.
 fn undefined(out: &mut Staged, s: &Subject, negate: bool) {
     let Subject::Var(name) = s else {
         return out.0.push((s.clone(), "exists", Y::Bool(negate), false));
     };
-    let own = Y::str(super::own_text(name));
+    let stand_ins = Y::Seq(vec![
+        Y::str(""),
+        Y::str("null"),
+        Y::str(super::own_text(name)),
+    ]);
     if negate {
         out.0.push((s.clone(), "exists", Y::Bool(true), false));
-        return out.0.push((s.clone(), "equals", own, true));
+        return out.0.push((s.clone(), "in", stand_ins, true));
     }
     let missing = Y::Map(vec![("exists".into(), Y::Bool(false))]);
-    let own = Y::Map(vec![("equals".into(), own)]);
+    let stand_in = Y::Map(vec![("in".into(), stand_ins)]);
     out.0
-        .push((s.clone(), "any", Y::Seq(vec![missing, own]), false));
+        .push((s.clone(), "any", Y::Seq(vec![missing, stand_in]), false));
 }
 
 /// A check as staged, where chai passes more than yarc's predicate would: `.to.not.equal(null)`

@@ -338,7 +338,7 @@ impl Expr {
                 params.clone(),
                 body.iter().map(|s| s.replaced(from, to)).collect(),
             ),
-            Expr::Template(parts) => Expr::Template(
+            Expr::Template(parts) => written(
                 parts
                     .iter()
                     .map(|p| match p {
@@ -1304,6 +1304,19 @@ fn cases_as_ifs(subject: &Expr, cases: Vec<(Vec<Expr>, Vec<Stmt>)>) -> Option<St
         }
         None => None,
     }
+}
+
+/// A template literal — as the text it is once every part is written (`` `Key_${"42"}` `` once
+/// a parameter is given: `"Key_42"`).
+fn written(parts: Vec<TemplatePart>) -> Expr {
+    let mut text = String::new();
+    for p in &parts {
+        match p {
+            TemplatePart::Text(t) | TemplatePart::Expr(Expr::Str(t)) => text.push_str(t),
+            _ => return Expr::Template(parts),
+        }
+    }
+    Expr::Str(text)
 }
 
 #[cfg(test)]

@@ -1404,8 +1404,19 @@ impl Converter {
     /// `if (pm.response.code == 403) { throw new Error(...) }` in a test script: the response
     /// fails when the condition holds, so its opposite is the check.
     fn thrown_check(&mut self, cond: &Expr) -> Option<Done> {
-        if self.phase == Phase::PreRequest || self.swallowed {
+        if self.phase == Phase::PreRequest {
             return None;
+        }
+        // Swallowed (a `pm.sendRequest` callback): no check, but what follows runs only when
+        // it does not throw.
+        if self.swallowed {
+            let before = self.out.capture.entries();
+            let when = self.status_checks(|c, out| chain::boolean(c, cond, true, out))?;
+            self.out.assertions_seen += 1;
+            if self.swallowed_gate.is_none() {
+                self.swallowed_gate = Some((before, when));
+            }
+            return Some(Done::Kept(KEPT_SWALLOWED));
         }
         self.written_check(|c, out| chain::boolean(c, cond, true, out))
             .then_some(Done::Converted)
@@ -5648,22 +5659,11 @@ fn constants_in(body: &[Stmt]) -> Vec<Stmt> {
     out
 }
 
-/// A text or number as written, or a template literal of only those, as the text it is.
+/// A text or number as written (a template literal whose parts are written is one once
+/// read through [`js::Expr::replaced`]).
 fn written_value(v: &Expr) -> Option<Expr> {
     match v {
         Expr::Str(_) | Expr::Num(_) => Some(v.clone()),
-        Expr::Template(parts) => {
-            let mut text = String::new();
-            for p in parts {
-                match p {
-                    js::TemplatePart::Text(t) | js::TemplatePart::Expr(Expr::Str(t)) => {
-                        text.push_str(t)
-                    }
-                    _ => return None,
-                }
-            }
-            Some(Expr::Str(text))
-        }
         _ => None,
     }
 }

@@ -42,14 +42,17 @@ impl Converter {
         let mut headers = self.headers(field(&options, "header"))?;
         let body = self.body(field(&options, "body"))?;
         // A raw body says no type: Newman sends `text/plain` (JSON text too, unless the body's
-        // `options.raw.language` is `json`).
+        // `options.raw.language` is `json`), as for a text written out.
         let typed = match &headers {
             Y::Map(h) => h
                 .iter()
                 .any(|(k, _)| k.eq_ignore_ascii_case("content-type")),
             _ => true,
         };
-        if matches!(body, Some(("json", _))) && !typed && !json_language(field(&options, "body")) {
+        if matches!(body, Some(("json" | "text", _)))
+            && !typed
+            && !json_language(field(&options, "body"))
+        {
             headers.set("Content-Type", Y::str("text/plain"));
         }
         if !headers.is_empty_map() {

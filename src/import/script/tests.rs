@@ -4702,11 +4702,11 @@ fn a_variable_postman_lacks_reads_as_undefined() {
     let own = |n: &str| format!("{{{{ \"{{{{{n}}}}}\" }}}}");
     assert_eq!(
         v["expect"]["vars"]["tenant"],
-        json!({"any": [{"exists": false}, {"equals": own("tenant")}]})
+        json!({"any": [{"exists": false}, {"in": ["", "null", own("tenant")]}]})
     );
     assert_eq!(
         v["expect"]["vars"]["region"],
-        json!({"exists": true, "not": {"equals": own("region")}})
+        json!({"exists": true, "not": {"in": ["", "null", own("region")]}})
     );
     assert_eq!(
         s.run_ends,
@@ -4848,6 +4848,16 @@ fn a_raw_body_a_script_sends_is_text_plain_unless_it_says_json() {
     assert_eq!(plain["capture"]["id"]["body"], true, "{plain}");
     let json = sent(", options: { raw: { language: 'json' } }");
     assert!(json.get("headers").is_none(), "{json}");
+    // Text written out: the same.
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "pm.sendRequest({ url: 'http://h/e', method: 'POST', body: { mode: 'raw', raw: 'plain words' } }, () => {});",
+        ],
+    );
+    let v: Value = serde_saphyr::from_str(&yaml_out::to_string(&s.requests[0])).expect("yaml");
+    assert_eq!(v["headers"]["Content-Type"], "text/plain", "{v}");
+    assert_eq!(v["text"], "plain words", "{v}");
 }
 
 #[test]
@@ -4905,6 +4915,23 @@ fn what_a_send_request_callback_throws_fails_nothing() {
     // failing one never happens.
     assert_eq!(v["expect"]["status"], "any", "{v}");
     assert_eq!(v["capture"]["after"]["when"]["status"], 201, "{v}");
+    // A throw under a status condition gates what follows the same way.
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "pm.sendRequest({ url: 'http://h/b' }, function (err, res) {",
+            "    if (res.code == 403) { throw new Error('refused'); }",
+            "    pm.environment.set('after', res.json().id);",
+            "});",
+        ],
+    );
+    let v: Value = serde_saphyr::from_str(&yaml_out::to_string(&s.requests[0])).expect("yaml");
+    assert_eq!(v["expect"]["status"], "any", "{v}");
+    assert_eq!(
+        v["capture"]["after"]["when"]["status"],
+        json!({"not": {"equals": 403}}),
+        "{v}"
+    );
 }
 
 #[test]
