@@ -669,12 +669,25 @@ pub(crate) fn import(
         modeline("collection", "./") + &yaml_out::to_string(&doc),
     )];
     files.extend(env_files);
+    secrets_read(&files, &mut cx.report);
     Ok(Imported {
         files,
         collection_file,
         environments: envs,
         report: cx.report,
     })
+}
+
+/// Only the secrets a written file reads are ones to set (not a token an `oauth2` block now
+/// fetches in place of the one the export stored).
+fn secrets_read(files: &[(String, String)], report: &mut Report) {
+    let read = |name: &String| {
+        files
+            .iter()
+            .any(|(_, t)| t.contains(&format!("secret('{name}'")))
+    };
+    report.secrets.retain(|n| read(n));
+    report.secret_from.retain(|n, _| read(n));
 }
 
 /// Each environment's file (name, text), and its name beside the file's.
@@ -1458,7 +1471,15 @@ fn environment(env: &Value, cx: &mut Ctx<'_>) -> Result<(String, String, String)
     cx.whose = format!("environment `{name}`");
     // A value the export marks `enabled: false` (unticked in Postman) is one Newman resolves
     // all the same: it is imported like the others.
-    let vars = variables(Some(values), cx);
+    let mut vars = variables(Some(values), cx);
+    // The token an `oauth2` block now fetches, left empty in the export: nothing to set (as a
+    // secret, an unset one would refuse the run for a value nothing reads).
+    for (var, _) in cx.token_vars.iter().chain(&cx.token_vars_after) {
+        let empty = super::vars::empty_secret_ref(&env_name(var));
+        if matches!(vars.get_mut(var), Some(Y::Str(t)) if *t == empty) {
+            vars.set(var.clone(), Y::str(""));
+        }
+    }
     let keys: BTreeSet<String> = vars.entries().into_iter().map(|(k, _)| k).collect();
     cx.in_every_env = Some(match cx.in_every_env.take() {
         Some(before) => before.intersection(&keys).cloned().collect(),
@@ -4729,6 +4750,31 @@ mod tests {
         assert_eq!(
             col["variables"]["client_secret"], "{{ secret('CLIENT_SECRET') }}",
             "{col}"
+        );
+    }
+
+    #[test]
+    fn an_empty_token_the_oauth2_block_replaces_is_no_secret_to_set() {
+        let c = collection(json!([
+            {"name": "a", "request": {"url": "https://h.example/a", "auth": {"type": "bearer",
+              "bearer": [{"key": "token", "value": "{{Token_x}}"}]}},
+             "event": [{"listen": "prerequest", "script": {"exec": [
+                 "pm.sendRequest({ url: 'https://h.example/token', method: 'POST', body: { mode: 'urlencoded', urlencoded: [",
+                 "  { key: 'grant_type', value: 'client_credentials' },",
+                 "  { key: 'client_id', value: 'app' },",
+                 "  { key: 'client_secret', value: pm.environment.get('client_secret') }] } },",
+                 "  (err, res) => pm.environment.set('Token_x', res.json().access_token));"]}}]}]));
+        let env = json!({"name": "local", "values": [
+            {"key": "client_secret", "value": "s3cr3t-value", "enabled": true},
+            {"key": "Token_x", "value": "", "enabled": true}]});
+        let out = import(&c, &[env], &|_| true).expect("import");
+        let env: Value = serde_saphyr::from_str(&out.files[1].1).expect("yaml");
+        assert_eq!(env["variables"]["Token_x"], "", "{env}");
+        assert_eq!(
+            out.report.secrets.iter().collect::<Vec<_>>(),
+            ["CLIENT_SECRET"],
+            "{:?}",
+            out.report.secrets
         );
     }
 
