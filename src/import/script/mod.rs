@@ -1295,32 +1295,46 @@ impl Converter {
             Some(Subject::Value(Y::Str(t))) => var_name(&t)?,
             _ => return None,
         };
-        let only_set = |b: &[Stmt]| {
-            let mut sets = b.iter().filter(|s| !is_console_stmt(s));
-            match (sets.next(), sets.next()) {
-                (
-                    Some(Stmt {
-                        kind: StmtKind::Expr(e),
-                        ..
-                    }),
-                    None,
-                ) => set_call(e).map(|(k, v)| (e.clone(), k.clone(), v.clone())),
-                _ => None,
+        let (given, kept) = (only_sets(then)?, only_sets(otherwise)?);
+        // Without an `else`, one set of the variable read: it keeps its value when it has one.
+        if kept.is_empty() {
+            let [(e, key @ Expr::Str(k), value)] = given.as_slice() else {
+                return None;
+            };
+            if super::vars::ident(k) != read_name {
+                return None;
             }
-        };
-        let (e, key, value) = only_set(then)?;
-        let Expr::Str(k) = &key else { return None };
-        // Otherwise the variable keeps its value — or is given the one read (`else {
-        // set("slug", data.slug) }`).
-        let keeps = match otherwise.iter().all(is_console_stmt) {
-            true => super::vars::ident(k) == read_name,
-            false => only_set(otherwise).is_some_and(|(_, k2, v2)| k2 == key && v2 == **read),
-        };
-        if !keeps {
-            return None;
+            let either = Expr::Binary("||", read.clone(), Box::new(value.clone()));
+            return Some(self.set(key, &either, set_scope(e)));
         }
-        let either = Expr::Binary("||", read.clone(), Box::new(value.clone()));
-        Some(self.set(&key, &either, set_scope(&e)))
+        // With one that sets the same variables (`else { set("slug", data.slug) }`): each is
+        // the `if`'s value when the variable read is unset, the `else`'s when it is set.
+        let paired: Option<Vec<_>> = given
+            .iter()
+            .map(|(e, key, value)| {
+                let (_, _, other) = kept.iter().find(|(_, k, _)| k == key)?;
+                Some((e, key, value, other))
+            })
+            .collect();
+        let mut paired = paired.filter(|p| p.len() == kept.len())?;
+        // The variable read is set last: the others' conditions read its value before.
+        paired.sort_by_key(|(_, _, _, other)| **other == **read);
+        let mut all = true;
+        for (e, key, value, other) in paired {
+            let either = match *other == **read {
+                true => Expr::Binary("||", read.clone(), Box::new(value.clone())),
+                false => Expr::Cond(
+                    read.clone(),
+                    Box::new(other.clone()),
+                    Box::new(value.clone()),
+                ),
+            };
+            all &= matches!(self.set(key, &either, set_scope(e)), Done::Converted);
+        }
+        Some(match all {
+            true => Done::Converted,
+            false => Done::Kept(KEPT_FLOW),
+        })
     }
 
     /// `if (data.token) { set("token", data.token) } else { set("token", "") }` (or the
@@ -5031,6 +5045,17 @@ fn put_var_set(vars: &mut Y, name: &str, set: bool) {
             put_once(entry, &k, v);
         }
     }
+}
+
+/// A block of only `set()` calls (and logging): each call, its key and its value.
+fn only_sets(b: &[Stmt]) -> Option<Vec<(Expr, Expr, Expr)>> {
+    b.iter()
+        .filter(|s| !is_console_stmt(s))
+        .map(|s| match &s.kind {
+            StmtKind::Expr(e) => set_call(e).map(|(k, v)| (e.clone(), k.clone(), v.clone())),
+            _ => None,
+        })
+        .collect()
 }
 
 /// `items || []`: the list itself, where an empty one stands in for it missing.

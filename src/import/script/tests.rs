@@ -4982,3 +4982,29 @@ fn either_of_several_checks_of_one_value() {
     );
     assert_eq!((s.assertions_seen, s.assertions), (3, 2));
 }
+
+#[test]
+fn defaults_for_several_variables_when_one_is_unset() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "if (!data.cat) {",
+            "    pm.environment.set('cat', 'HW');",
+            "    pm.environment.set('labels', 'a,b');",
+            "} else {",
+            "    pm.environment.set('cat', data.cat);",
+            "    pm.environment.set('labels', data.labels);",
+            "}",
+        ],
+    );
+    let v = out(&s);
+    assert_eq!(v["sets"]["cat"], "{{ (cat or \"HW\") }}", "{v}");
+    // (postman.rs writes `cat` alone where nothing gives it its own `{{cat}}` text.)
+    assert_eq!(
+        v["sets"]["labels"], "{{ (labels if (cat and cat != \"{{cat}}\") else \"a,b\") }}",
+        "{v}"
+    );
+    // The others first: their condition reads `cat` before it is set.
+    let keys: Vec<String> = s.sets.entries().into_iter().map(|(k, _)| k).collect();
+    assert_eq!(keys, ["labels", "cat"]);
+}
