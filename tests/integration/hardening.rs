@@ -274,7 +274,9 @@ requests:
     );
     let r = w.yarc_env(&["run", "c.yaml"], &[("CS", "sandbox-secret")]);
     r.expect_code(3)
-        .expect_contains("the token endpoint redirected to another origin")
+        .expect_contains(
+            "failed: the redirect was not followed: the token endpoint redirected to another origin",
+        )
         .expect_contains("yarc does not send the client credentials there");
     assert_eq!(
         real.sandbox.token_calls().len(),

@@ -64,7 +64,8 @@ pub enum RunError {
     Body(String),
     #[error("the request failed: {0}")]
     Request(String),
-    #[error("too many redirects: {0}")]
+    /// A redirect reqwest or yarc's policy stopped: a loop, or one yarc refuses to follow.
+    #[error("the redirect was not followed: {0}")]
     RedirectLoop(String),
     #[error("too many redirects (more than {0})")]
     TooManyRedirects(usize),

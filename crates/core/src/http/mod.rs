@@ -627,7 +627,13 @@ pub fn describe(e: &reqwest::Error, timeout: Duration) -> RunError {
             None => cause,
         })
     } else if e.is_redirect() {
-        RunError::RedirectLoop(cause)
+        // reqwest's `error following redirect for url (...): ` repeats the URL before the
+        // reason (a loop, or the policy's own refusal).
+        let reason = match cause.split_once("): ") {
+            Some((head, reason)) if head.starts_with("error following redirect") => reason,
+            _ => &cause,
+        };
+        RunError::RedirectLoop(reason.to_string())
     } else if e.is_body() || e.is_decode() {
         RunError::Body(cause)
     } else {
