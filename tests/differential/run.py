@@ -67,6 +67,8 @@ BOUNDARY_RE = re.compile(r'(boundary=)("?)([^";,\s]+)\2', re.I)
 HTTP_DATE_RE = re.compile(r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT")
 COMPACT_TIME_RE = re.compile(r"(?<![0-9])20\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?:[01]\d|2[0-3])[0-5]\d[0-5]\d(?![0-9])")
 CLOCK_WORDS = ("Date.now", "new Date", "moment(", "Math.random", "uuid", "getTime()")
+CLOCK_DIGEST_RE = re.compile(r"CryptoJS\.(?:SHA\d*|MD5|Hmac\w*)\(")
+HEX_DIGEST_RE = re.compile(r"^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{64}|[0-9a-f]{128})$")
 DYNAMIC_RANDOM_RE = re.compile(r"\{\{\s*\$random\w*\s*\}\}")
 
 # ----------------------------------------------------------------------------------------------
@@ -843,6 +845,10 @@ class Masker:
         self.dynamic = "{{$" in fixture_text or any(w in fixture_text for w in CLOCK_WORDS) or bool(made)
         # a made-up IP (`{{$randomIP}}`, often given by a script to a header it adds)
         self.random_ip = "$randomIP" in fixture_text
+        # a digest a script makes over the clock (`CryptoJS.SHA1("SPA-" + id + "-" + tstamp)`):
+        # never equal across runs, so a header holding one is compared by its shape
+        self.clock_digest = bool(CLOCK_DIGEST_RE.search(fixture_text)) and any(
+            w in fixture_text for w in CLOCK_WORDS)
         # names (JSON keys, query/form keys, header names) whose value is a $random* variable
         # ... or whose value is a variable a script made up (`set("email", name + "@x.org")`
         # after `name = replaceIn("{{$randomFirstName}}")`, `cards[Math.floor(Math.random() * 5)]`),
@@ -986,6 +992,8 @@ def header_groups(headers, lower: bool, masker: Masker | None):
             continue
         if masker:
             v = BOUNDARY_RE.sub(r"\1<boundary>", masker.text(v)) if k.lower() == "content-type" else masker.text(v)
+            if masker.clock_digest and HEX_DIGEST_RE.match(v):
+                v = f"<digest of {len(v)} hex>"
         groups.setdefault(name, []).append(v)
     return groups
 
