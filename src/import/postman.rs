@@ -1219,14 +1219,9 @@ fn looks_like_host(v: &str) -> bool {
 
 /// Writes `http://` before every request URL that starts with `{{ name }}`; how many.
 fn add_scheme(items: &mut Y, name: &str) -> usize {
-    let Y::Seq(list) = items else { return 0 };
     let start = format!("{{{{ {name} }}}}");
     let mut n = 0;
-    for item in list {
-        if let Some(inner) = item.get_mut("requests") {
-            n += add_scheme(inner, name);
-            continue;
-        }
+    each_request(items, &mut |item| {
         if let Some(Y::Str(u)) = item.get_mut("url")
             && u.starts_with(&start)
             && !u[start.len()..].starts_with("://")
@@ -1234,7 +1229,7 @@ fn add_scheme(items: &mut Y, name: &str) -> usize {
             u.insert_str(0, "http://");
             n += 1;
         }
-    }
+    });
     n
 }
 
@@ -1326,36 +1321,23 @@ fn leaf_names(items: &Y, out: &mut Vec<String>) {
 
 /// `skip:` with its reason on each request named in `skipped` that has none yet.
 fn mark_skipped(items: &mut Y, skipped: &HashMap<String, String>) {
-    let Y::Seq(list) = items else { return };
-    for item in list {
-        if let Some(inner) = item.get_mut("requests") {
-            mark_skipped(inner, skipped);
-            continue;
-        }
-        let why = match item.get_mut("name") {
-            Some(Y::Str(n)) => skipped.get(n.as_str()).cloned(),
-            _ => None,
-        };
+    each_request(items, &mut |item| {
+        let why = for_name(item, skipped);
         // Passed over whatever its own `skip:` says (a script's condition): Newman never
         // reaches it.
         if let (Some(why), Y::Map(entries)) = (why, item) {
             entries.retain(|(k, _)| k != "skip");
             entries.insert(1, ("skip".into(), Y::str(super::vars::literal(&why))));
         }
-    }
+    });
 }
 
 fn skip_until_set(items: &mut Y, name: &str, why: &str) {
-    let Y::Seq(list) = items else { return };
     let start = format!("{{{{ {name} }}}}");
-    for item in list {
-        if let Some(inner) = item.get_mut("requests") {
-            skip_until_set(inner, name, why);
-            continue;
-        }
+    each_request(items, &mut |item| {
         let starts = matches!(item.get_mut("url"), Some(Y::Str(u)) if u.starts_with(&start));
         if !starts || item.get_mut("skip").is_some() {
-            continue;
+            return;
         }
         let skip = format!(
             "{{{{ {} if not {name} else \"\" }}}}",
@@ -1364,7 +1346,7 @@ fn skip_until_set(items: &mut Y, name: &str, why: &str) {
         if let Y::Map(entries) = item {
             entries.insert(1, ("skip".into(), Y::str(skip)));
         }
-    }
+    });
 }
 
 /// The editor modeline: VS Code's YAML extension completes and validates with yarc's schema,
@@ -2287,17 +2269,10 @@ fn balanced(text: &str) -> bool {
 
 /// `skip:` on each request `skips` names that has no `skip:` of its own.
 fn skip_unless_skipped(items: &mut Y, skips: &HashMap<String, String>) {
-    let Y::Seq(list) = items else { return };
-    for item in list {
-        if let Some(inner) = item.get_mut("requests") {
-            skip_unless_skipped(inner, skips);
-            continue;
-        }
-        let skip = match item.get_mut("name") {
-            Some(Y::Str(n)) => skips.get(n.as_str()).cloned(),
-            _ => None,
+    each_request(items, &mut |item| {
+        let Some(skip) = for_name(item, skips) else {
+            return;
         };
-        let Some(skip) = skip else { continue };
         match item.get_mut("skip") {
             // Its own condition too: whichever holds first says why.
             Some(Y::Str(own)) => {
@@ -2312,7 +2287,7 @@ fn skip_unless_skipped(items: &mut Y, skips: &HashMap<String, String>) {
                 }
             }
         }
-    }
+    });
 }
 
 /// The expression of a template that is one `{{ ... }}` (a `skip:` condition the import wrote).
@@ -2323,16 +2298,30 @@ fn one_expression(template: &str) -> Option<&str> {
 
 /// `capture: { var: { status: true } }` on the request named `name`.
 fn capture_status(items: &mut Y, name: &str, var: &str) {
-    let Y::Seq(list) = items else { return };
-    for item in list {
-        if let Some(inner) = item.get_mut("requests") {
-            capture_status(inner, name, var);
-            continue;
-        }
+    each_request(items, &mut |item| {
         if matches!(item.get_mut("name"), Some(Y::Str(n)) if n == name) {
             let status = Y::Map(vec![("status".into(), Y::Bool(true))]);
             item.child("capture").set(var, status);
         }
+    });
+}
+
+/// Each request of a list of requests and groups, the groups' own included.
+fn each_request(items: &mut Y, f: &mut impl FnMut(&mut Y)) {
+    let Y::Seq(list) = items else { return };
+    for item in list {
+        match item.get_mut("requests") {
+            Some(inner) => each_request(inner, f),
+            None => f(item),
+        }
+    }
+}
+
+/// What `by_name` holds for a request's name.
+fn for_name(item: &mut Y, by_name: &HashMap<String, String>) -> Option<String> {
+    match item.get_mut("name") {
+        Some(Y::Str(n)) => by_name.get(n.as_str()).cloned(),
+        _ => None,
     }
 }
 
@@ -2723,12 +2712,11 @@ fn settle_reads(cx: &mut Ctx<'_>, capture: &Y, sets: &Y) {
 
 /// Every string of a value that holds a template.
 fn templates_in(y: &Y, out: &mut Vec<String>) {
-    match y {
-        Y::Str(s) if s.contains("{{") || s.contains("{%") => out.push(s.clone()),
-        Y::Map(entries) => entries.iter().for_each(|(_, v)| templates_in(v, out)),
-        Y::Seq(items) => items.iter().for_each(|v| templates_in(v, out)),
-        _ => {}
-    }
+    each_string(y, &mut |s| {
+        if s.contains("{{") || s.contains("{%") {
+            out.push(s.to_string());
+        }
+    });
 }
 
 /// Who reads a variable a script's conversion names: the script itself (a `set:` value,
