@@ -474,10 +474,14 @@ enum JsonType {
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
 struct TimePredicates {
+    /// A duration (`2s`), or a template that renders a number of milliseconds
+    /// (`"{{ max_ms }}"`), as are the others.
     lt: Option<Duration>,
     lte: Option<Duration>,
     gt: Option<Duration>,
     gte: Option<Duration>,
+    /// Several limits of one kind (`all: [{ lt: 2s }, { lt: "{{ max_ms }}" }]`).
+    all: Option<Vec<TimePredicates>>,
 }
 
 #[derive(JsonSchema)]

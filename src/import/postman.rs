@@ -3662,6 +3662,7 @@ fn exported_not_json(collection: &Value, environments: &[Value]) -> BTreeSet<Str
 /// a name given two different ones is left out).
 fn known(collection: &Value, environments: &[Value]) -> script::Known {
     let mut json: HashMap<String, Value> = HashMap::new();
+    let mut texts = BTreeSet::new();
     let mut conflicting = BTreeSet::new();
     let lists = variable_lists(collection, environments);
     for v in lists.flatten().filter_map(Value::as_array).flatten() {
@@ -3671,6 +3672,7 @@ fn known(collection: &Value, environments: &[Value]) -> script::Known {
         ) else {
             continue;
         };
+        texts.insert(ident(key));
         let Ok(parsed @ Value::Object(_)) = serde_json::from_str::<Value>(text) else {
             continue;
         };
@@ -3683,8 +3685,29 @@ fn known(collection: &Value, environments: &[Value]) -> script::Known {
         json.insert(ident(key), parsed);
     }
     json.retain(|k, _| !conflicting.contains(k));
+    let mut script_sets = BTreeSet::new();
+    script_set_names(collection, &mut script_sets);
     script::Known {
         json: std::rc::Rc::new(json),
+        texts: std::rc::Rc::new(texts),
+        script_sets: std::rc::Rc::new(script_sets),
+    }
+}
+
+/// Every name a script anywhere in the collection sets.
+fn script_set_names(node: &Value, out: &mut BTreeSet<String>) {
+    for item in node
+        .get("item")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        script_set_names(item, out);
+    }
+    for listen in ["prerequest", "test"] {
+        for (lines, _) in events(node, listen, Phase::Test) {
+            out.extend(script::set_targets(&lines));
+        }
     }
 }
 

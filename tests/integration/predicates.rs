@@ -112,6 +112,47 @@ fn every_predicate_fails_when_it_should_with_expected_and_actual() {
     assert_eq!(r.all().matches("      × ").count(), 18, "{}", r.all());
 }
 
+const TIME_LIMITS: &str = r#"
+name: time limits
+variables: { text: "30000", number: 30000, zero: 0, word: soon }
+requests:
+  - name: under limits from variables
+    url: "{{ url }}/echo"
+    expect:
+      time: { lt: "{{ text }}", all: [{ lte: "{{ number }}" }, { lt: 30s }] }
+  - name: over a limit of zero
+    url: "{{ url }}/echo"
+    expect:
+      time: { lt: "{{ zero }}" }
+  - name: a limit that is no number
+    url: "{{ url }}/echo"
+    expect:
+      time: { lt: "{{ word }}" }
+"#;
+
+#[test]
+fn a_time_limit_from_a_variable_is_a_number_of_milliseconds_or_fails() {
+    let w = World::new();
+    w.write("time.yaml", TIME_LIMITS);
+    let r = w.yarc(&["run", "time.yaml"]);
+    r.expect_code(1);
+    assert_eq!(r.summary(), "1 passed, 2 failed", "{}", r.all());
+    assert!(r.all().contains("expected: < 0\n"), "{}", r.all());
+    assert!(r.all().contains("expected: < \"soon\"\n"), "{}", r.all());
+    // `yarc check` knows the variable a limit reads.
+    w.write(
+        "undeclared.yaml",
+        "name: u\nrequests:\n  - name: r\n    url: \"{{ url }}/echo\"\n    expect:\n      time: { lt: \"{{ max_ms }}\" }\n",
+    );
+    let c = w.yarc(&["check", "undeclared.yaml"]);
+    c.expect_code(2);
+    assert!(
+        c.all().contains("undefined variable `max_ms`"),
+        "{}",
+        c.all()
+    );
+}
+
 #[test]
 fn a_status_class_fails_outside_its_class() {
     let w = World::new();

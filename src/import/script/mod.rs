@@ -192,6 +192,10 @@ pub(crate) fn convert(lines: &[String], phase: Phase) -> Script {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Known {
     pub json: std::rc::Rc<HashMap<String, serde_json::Value>>,
+    /// The names some variable list gives a text: chai's `below(x)` refuses one as its limit.
+    pub texts: std::rc::Rc<BTreeSet<String>>,
+    /// The names some script of the export sets.
+    pub script_sets: std::rc::Rc<BTreeSet<String>>,
 }
 
 /// [`convert`] for a request whose JSON body is known: what the script reads of it
@@ -370,6 +374,8 @@ fn convert_parsed(
     cx.request_body = given.body.cloned();
     cx.own_name = given.name.map(str::to_string);
     cx.known_json = given.known.json.clone();
+    cx.known_texts = given.known.texts.clone();
+    cx.known_sets = given.known.script_sets.clone();
     cx.request_query = given.query.map(<[_]>::to_vec);
     cx.request_text = given.text.cloned();
     cx.assigned = fold::assigned_names(&lines.join("\n"));
@@ -434,7 +440,7 @@ fn moment_named_moment(source: String) -> String {
 
 /// The variable names of every `pm.*.set("name", ...)` / `postman.set*Variable("name", ...)`
 /// written anywhere in the lines.
-fn set_targets(lines: &[String]) -> Vec<String> {
+pub(crate) fn set_targets(lines: &[String]) -> Vec<String> {
     static SET: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     let re = SET.get_or_init(|| {
         regex::Regex::new(
@@ -543,6 +549,10 @@ struct Converter {
     unrunnable: bool,
     /// The JSON the export's variables hold (see [`Known`]).
     known_json: std::rc::Rc<HashMap<String, serde_json::Value>>,
+    /// The names the export's variables give a text (see [`Known`]).
+    known_texts: std::rc::Rc<BTreeSet<String>>,
+    /// The names some script of the export sets (see [`Known`]).
+    known_sets: std::rc::Rc<BTreeSet<String>>,
     /// Locals changed after they were declared (`rq.contactInfo = {}`, `ids.push(x)`): what was
     /// written there is not what they hold.
     mutated: BTreeSet<String>,
@@ -636,6 +646,8 @@ impl Converter {
             regexes: HashMap::new(),
             unrunnable: false,
             known_json: Default::default(),
+            known_texts: Default::default(),
+            known_sets: Default::default(),
             mutated: BTreeSet::new(),
             owned: None,
             xml2js: HashMap::new(),
@@ -2700,6 +2712,20 @@ impl Converter {
 
     /// Whether the statement being converted runs whenever the script does: under no guard,
     /// no condition and no check that may have failed before it.
+    /// `below(data.max)`, `responseTime < max`: a limit read from one variable, which yarc
+    /// renders when it checks. JavaScript's `<` reads a text as a number (`coerced`); chai's
+    /// `below` throws on one, so a variable the export gives a text stays for a human. So
+    /// does one a script sets: yarc sets it before the request, where Postman may read
+    /// `data.max` (the data file's alone) before the script sets `max`.
+    pub(super) fn number_variable(&self, v: &Y, coerced: bool) -> bool {
+        let Y::Str(t) = v else {
+            return false;
+        };
+        var_name(t).is_some_and(|n| {
+            !self.known_sets.contains(&n) && (coerced || !self.known_texts.contains(&n))
+        })
+    }
+
     fn unconditional(&self) -> bool {
         !self.guarded_set
             && self.when.is_none()

@@ -1860,14 +1860,18 @@ fn token_requests_with_basic_auth_formdata_or_a_raw_form_convert() {
 }
 
 #[test]
-fn a_time_limit_from_a_variable_stays_a_comment() {
+fn two_time_limits_of_one_kind_are_both_kept() {
     let s = test(&[
         "pm.test('fast', () => pm.expect(pm.response.responseTime).to.be.below(pm.environment.get('acceptableResponseTime')));",
         "pm.test('fast enough', () => pm.expect(pm.response.responseTime).to.be.below(500));",
     ]);
     let v = out(&s);
-    assert_eq!(v["expect"]["time"], json!({"lt": "500ms"}), "{v}");
-    assert_eq!((s.assertions, s.assertions_seen), (1, 2));
+    assert_eq!(
+        v["expect"]["time"],
+        json!({"all": [{"lt": "{{ acceptableResponseTime }}"}, {"lt": "500ms"}]}),
+        "{v}"
+    );
+    assert_eq!((s.assertions, s.assertions_seen), (2, 2));
 }
 
 #[test]
@@ -2202,6 +2206,46 @@ fn a_list_a_script_stringifies_is_json_text() {
 }
 
 #[test]
+fn a_time_limit_read_from_a_variable_is_rendered_when_checked() {
+    let s = test(&[
+        "pm.test('fast', () => pm.expect(pm.response.responseTime).to.be.below(data.limitMs));",
+        "tests['legacy'] = responseTime <= pm.environment.get('maxText');",
+    ]);
+    let v = out(&s);
+    assert_eq!(
+        v["expect"]["time"],
+        json!({"lt": "{{ limitMs }}", "lte": "{{ maxText }}"}),
+        "{v}"
+    );
+    assert_eq!((s.assertions, s.assertions_seen), (2, 2), "{:?}", s.kept);
+}
+
+#[test]
+fn a_time_limit_chai_refuses_or_a_script_sets_stays_for_a_human() {
+    let texts = ["maxText".to_string()].into_iter().collect();
+    let sets = ["limitMs".to_string()].into_iter().collect();
+    let known = super::Known {
+        texts: std::rc::Rc::new(texts),
+        script_sets: std::rc::Rc::new(sets),
+        ..Default::default()
+    };
+    let lines: Vec<String> = [
+        // chai's `below` throws on a text: Newman fails this whatever the time.
+        "pm.test('text', () => pm.expect(pm.response.responseTime).to.be.below(pm.environment.get('maxText')));",
+        // Set by a script: yarc would set it before the request, Postman after this check.
+        "pm.test('set', () => pm.expect(pm.response.responseTime).to.be.below(data.limitMs));",
+        // JavaScript's `<` reads the text as a number.
+        "tests['legacy'] = responseTime < pm.environment.get('maxText');",
+    ]
+    .map(String::from)
+    .to_vec();
+    let s = super::convert_item(&lines, Phase::Test, Default::default(), None, &known);
+    let v = out(&s);
+    assert_eq!(v["expect"]["time"], json!({"lt": "{{ maxText }}"}), "{v}");
+    assert_eq!((s.assertions, s.assertions_seen), (1, 3), "{:?}", s.kept);
+}
+
+#[test]
 fn a_json_schema_kept_in_a_collection_variable_is_checked() {
     let mut known = std::collections::HashMap::new();
     known.insert(
@@ -2210,6 +2254,7 @@ fn a_json_schema_kept_in_a_collection_variable_is_checked() {
     );
     let known = super::Known {
         json: std::rc::Rc::new(known),
+        ..Default::default()
     };
     let lines: Vec<String> = [
         "const rawSchema = pm.variables.get(\"schema_projects\");",

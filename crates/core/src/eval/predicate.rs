@@ -297,11 +297,16 @@ fn compare(a: &Value, e: &Value) -> Option<Ordering> {
             (Ok(p), Ok(q)) => p.partial_cmp(&q),
             _ => Some(x.cmp(y)),
         },
-        (Value::String(x), Value::Number(y)) => {
-            x.trim().parse::<f64>().ok()?.partial_cmp(&y.as_f64()?)
-        }
+        (Value::String(x), Value::Number(y)) => number_text(x)?.partial_cmp(&y.as_f64()?),
+        // A limit rendered from a variable (`time: { lt: "{{ max_ms }}" }`) is text.
+        (Value::Number(x), Value::String(y)) => x.as_f64()?.partial_cmp(&number_text(y)?),
         _ => None,
     }
+}
+
+/// A number written as text (`" 500 "`); `inf` and `NaN` are no numbers to compare with.
+fn number_text(s: &str) -> Option<f64> {
+    s.trim().parse::<f64>().ok().filter(|n| n.is_finite())
 }
 
 fn type_of(a: &Value, t: JsonType) -> bool {

@@ -276,17 +276,34 @@ impl Decoder {
         }
     }
 
-    /// `time: { lt: 2s }`: durations become milliseconds.
+    /// `time: { lt: 2s }`: durations become milliseconds; a template stays one.
     fn time_predicates(&mut self, node: &Node) -> Vec<Predicate> {
         let Some(f) = self.fields(node, "`time`", TIME) else {
             return Vec::new();
         };
         let mut out = Vec::new();
         for (name, k, v) in f.iter() {
-            let Some(d) = self.duration(v, &format!("`time.{name}`")) else {
+            if name == "all" {
+                match &v.kind {
+                    NodeKind::Seq(items) => {
+                        out.extend(items.iter().flat_map(|i| self.time_predicates(i)));
+                    }
+                    _ => self
+                        .error(v.error("`time.all` takes a list of limits").with_help(
+                            "for example `all: [{ lt: 2s }, { lt: \"{{ max_ms }}\" }]`",
+                        )),
+                }
                 continue;
+            }
+            // A limit from a variable (`lt: "{{ max_ms }}"`) is known only when the request
+            // is checked: it renders to a number of milliseconds.
+            let ms = match &v.kind {
+                NodeKind::Str(s) if s.contains("{{") => self.tvalue(v),
+                _ => match self.duration(v, &format!("`time.{name}`")) {
+                    Some(d) => TValue::Number(serde_json::Number::from(d.as_millis() as u64)),
+                    None => continue,
+                },
             };
-            let ms = TValue::Number(serde_json::Number::from(d.as_millis() as u64));
             let op = match name {
                 "lt" => Op::Lt(ms),
                 "lte" => Op::Lte(ms),

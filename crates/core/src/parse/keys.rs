@@ -151,7 +151,7 @@ pub const PREDICATES: &[&str] = &[
     "all",
     "any",
 ];
-pub const TIME: &[&str] = &["lt", "lte", "gt", "gte"];
+pub const TIME: &[&str] = &["lt", "lte", "gt", "gte", "all"];
 pub const CAPTURE: &[&str] = &[
     "json", "xml", "all", "header", "cookie", "regex", "status", "body", "default", "optional",
     "length", "when",
