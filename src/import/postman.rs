@@ -1556,14 +1556,18 @@ impl Scope {
             self.blocks.push(b);
         }
         self.fail.append(&mut cx.fail);
-        for sent in s.requests {
-            let named = sent_request(sent, whose, cx);
+        for mut sent in s.requests {
             let when = match phase {
                 Phase::PreRequest => "before its first request",
                 _ => "after its last request",
             };
+            let guard = match sent.get_mut("skip") {
+                Some(_) => "its `if (...) return` guard is its `skip:`, read then",
+                None => "a guard such as `if (token) return` is left as a comment",
+            };
+            let named = sent_request(sent, whose, cx);
             cx.report.notes.push(format!(
-                "a request {whose}'s script sends runs once, {when} (Postman sends it around every request there; a guard such as `if (token) return` is left as a comment)"
+                "a request {whose}'s script sends runs once, {when} (Postman sends it around every request there; {guard})"
             ));
             match phase {
                 Phase::PreRequest => self.before.push(named),

@@ -162,6 +162,9 @@ pub(crate) const STATUS_HERE: &str = "\u{1}status";
 
 /// The reason a request its pre-request script skips (`pm.execution.skipRequest()`) shows.
 const SKIPPED_BY_SCRIPT: &str = "its pre-request script skips it (pm.execution.skipRequest())";
+/// The reason a request a script sends shows when the script returns before sending it.
+const SKIPPED_BY_RETURN: &str =
+    "the script that sends it returns before it (its `if (...) return` holds)";
 const KEPT_FLOW: &str = "a condition, loop or function: yarc collections have no scripts";
 const KEPT_COMPUTED: &str = "a value a script computes";
 const KEPT_CONSOLE: &str = "console output";
@@ -180,6 +183,8 @@ const KEPT_UNRUNNABLE: &str =
 const KEPT_AWAIT: &str =
     "the script uses `await` outside an async function: Newman rejects it and runs none of it";
 const KEPT_SWALLOWED: &str = "a check whose failure is swallowed (by the `catch` around it, or as anything a `pm.sendRequest` callback throws, which Newman does not report): it never fails in Postman";
+
+const KEPT_GATED_SET: &str = "a value set only when a check before it holds (a failing check ends the block): yarc gives values known before the run unconditionally";
 
 /// Converts one script (its lines as exported).
 #[cfg(test)]
@@ -547,6 +552,9 @@ struct Converter {
     regexes: HashMap<String, (String, String)>,
     /// The script declares a name the sandbox has: Newman runs none of it.
     unrunnable: bool,
+    /// `skip:` of the requests the rest of the script sends: `if (id) { return }` before the
+    /// `pm.sendRequest` that fetches `id`.
+    return_guard: Option<String>,
     /// The JSON the export's variables hold (see [`Known`]).
     known_json: std::rc::Rc<HashMap<String, serde_json::Value>>,
     /// The names the export's variables give a text (see [`Known`]).
@@ -625,6 +633,7 @@ impl Converter {
             poll_counter: None,
             swallowed: false,
             swallowed_gate: None,
+            return_guard: None,
             parse_test: None,
             objects: HashMap::new(),
             lists: HashMap::new(),
@@ -672,7 +681,7 @@ impl Converter {
     fn statements_here(&mut self, list: &[Stmt]) -> bool {
         let mut all = true;
         let mut returned = false;
-        for s in list {
+        for (i, s) in list.iter().enumerate() {
             let done = if returned || self.unrunnable {
                 // After a `return` nothing of the block runs in Postman: nothing is converted.
                 self.out.assertions_seen += self.assertion_lines(s);
@@ -685,6 +694,8 @@ impl Converter {
             } else if self.is_return(s) {
                 returned = true;
                 Done::Kept(KEPT_UNREACHABLE)
+            } else if let Some(done) = self.return_guard(s, &list[i + 1..]) {
+                done
             } else {
                 self.require_reads(s);
                 self.at_line = s.first;
@@ -709,8 +720,10 @@ impl Converter {
                 Done::Kept(reason) => {
                     all = false;
                     for l in s.first..=s.last {
-                        // A `pm.test` wrapper keeps its own lines, not the converted ones inside.
-                        if reason != KEPT_AROUND || !self.converted.contains(&l) {
+                        // A `pm.test` wrapper (or a `pm.sendRequest` call) keeps its own
+                        // lines, not the converted ones inside.
+                        let wrapper = matches!(reason, KEPT_AROUND | KEPT_SEND_PART);
+                        if !wrapper || !self.converted.contains(&l) {
                             self.reasons.entry(l).or_insert(reason);
                         }
                     }
@@ -1150,6 +1163,21 @@ impl Converter {
         written.then_some(when)
     }
 
+    /// A check whose failure is swallowed: it fails nothing, and the rest of its block runs
+    /// only when it holds. The first status check of the block says so (`when:` of the
+    /// captures after it, see [`Self::close_swallowed_gate`]): it is converted; any other
+    /// stays a comment.
+    fn swallowed_check(&mut self, when: Option<Y>) -> Done {
+        match when {
+            Some(when) if self.swallowed_gate.is_none() => {
+                self.swallowed_gate = Some((self.out.capture.entries(), when));
+                self.out.assertions += 1;
+                Done::Converted
+            }
+            _ => Done::Kept(KEPT_SWALLOWED),
+        }
+    }
+
     /// The end of a block whose failures are swallowed: the captures after its first status
     /// check get `when:` that status.
     pub(super) fn close_swallowed_gate(&mut self) {
@@ -1272,6 +1300,40 @@ impl Converter {
             true => Done::Converted,
             false => Done::Kept(KEPT_AROUND),
         })
+    }
+
+    /// `if (accountId) { return }` in a pre-request script before the `pm.sendRequest` that
+    /// fetches it: each request the rest of the script sends is skipped when the condition
+    /// holds. The rest must do nothing else (locals, logging, sends).
+    fn return_guard(&mut self, s: &Stmt, rest: &[Stmt]) -> Option<Done> {
+        let StmtKind::If(cond, then, otherwise) = &s.kind else {
+            return None;
+        };
+        let is_return = |t: &Stmt| matches!(t.kind, StmtKind::Return(None));
+        let returns =
+            then.iter().any(is_return) && then.iter().all(|t| is_return(t) || says_only(t));
+        let is_send = |r: &Stmt| {
+            matches!(&r.kind, StmtKind::Expr(Expr::Call(callee, _))
+                if path(callee).as_deref() == Some("pm.sendRequest"))
+        };
+        let quiet = |r: &Stmt| match &r.kind {
+            StmtKind::Let(decls) => decls.iter().all(|(_, v)| !has_effect(v)),
+            _ => is_console_stmt(r),
+        };
+        if self.phase != Phase::PreRequest
+            || self.depth > 1
+            || !otherwise.is_empty()
+            || !returns
+            || self.return_guard.is_some()
+            || !rest.iter().any(is_send)
+            || !rest.iter().all(|r| is_send(r) || quiet(r))
+        {
+            return None;
+        }
+        let test = self.condition_jinja(cond)?;
+        let why = serde_json::to_string(SKIPPED_BY_RETURN).ok()?;
+        self.return_guard = Some(format!("{{{{ {why} if {test} else \"\" }}}}"));
+        Some(Done::Converted)
     }
 
     /// `if (!pm.environment.get("token")) { pm.execution.skipRequest(); return; }` in a
@@ -1436,13 +1498,9 @@ impl Converter {
         // Swallowed (a `pm.sendRequest` callback): no check, but what follows runs only when
         // it does not throw.
         if self.swallowed {
-            let before = self.out.capture.entries();
             let when = self.status_checks(|c, out| chain::boolean(c, cond, true, out))?;
             self.out.assertions_seen += 1;
-            if self.swallowed_gate.is_none() {
-                self.swallowed_gate = Some((before, when));
-            }
-            return Some(Done::Kept(KEPT_SWALLOWED));
+            return Some(self.swallowed_check(Some(when)));
         }
         self.written_check(|c, out| chain::boolean(c, cond, true, out))
             .then_some(Done::Converted)
@@ -2536,8 +2594,11 @@ impl Converter {
             return Some(Done::Converted);
         }
         if self.phase != Phase::ScopeTest
-            && let Some(sent) = self.script_request(args)
+            && let Some(mut sent) = self.script_request(args)
         {
+            if let Some(skip) = &self.return_guard {
+                sent.request.set("skip", Y::str(skip));
+            }
             self.out.requests.push(sent.request);
             if let Some(Expr::Ident(options)) = args.first() {
                 self.computed_used(options);
@@ -2944,12 +3005,8 @@ impl Converter {
         }
         if self.phase != Phase::PreRequest && chain::is_assertion(e) && self.swallowed {
             self.out.assertions_seen += 1;
-            if self.swallowed_gate.is_none() {
-                let before = self.out.capture.entries();
-                let when = self.status_checks(|c, out| chain::assertion(c, e, out));
-                self.swallowed_gate = when.map(|w| (before, w));
-            }
-            return Some(Done::Kept(KEPT_SWALLOWED));
+            let when = self.status_checks(|c, out| chain::assertion(c, e, out));
+            return Some(self.swallowed_check(when));
         }
         if self.phase == Phase::PreRequest && chain::is_assertion(e) && !self.swallowed {
             return Some(self.variables_asserted(e));
@@ -3779,6 +3836,9 @@ impl Converter {
     /// A set() of a value known before the response (a literal, `{{ var }}`, a made-up value):
     /// given before the request, or from the start as a collection variable.
     fn set_value(&mut self, name: &str, key: &str, value: &Expr, v: Y, scope: SetScope) -> Done {
+        if self.swallowed_gate.is_some() {
+            return Done::Kept(KEPT_GATED_SET);
+        }
         let shared = scope == SetScope::Shared;
         // Before the request, as Postman runs it; a value computed from variables is
         // given in order too (as a variable it could read itself: `n = n + 1`).
@@ -6301,6 +6361,36 @@ fn reads_safely(e: &Expr) -> bool {
 
 /// [`is_console_stmt`], or an `if` (`else if (code == 404) { pm.test("Not Found") }`) whose
 /// every branch only says something.
+/// Whether working out `e` can change anything: a call other than a variable's read or a
+/// conversion, a function (its body may run later), or what is not modelled.
+fn has_effect(e: &Expr) -> bool {
+    const PURE: &[&str] = &[
+        "JSON.stringify",
+        "JSON.parse",
+        "String",
+        "Number",
+        "parseInt",
+    ];
+    match e {
+        Expr::Call(callee, args) => {
+            let read = path(callee).is_some_and(|p| {
+                (p.starts_with("pm.") && p.ends_with(".get")) || PURE.contains(&p.as_str())
+            });
+            !read || args.iter().any(has_effect)
+        }
+        Expr::Func(..) | Expr::Other => true,
+        Expr::Array(items) => items.iter().any(has_effect),
+        Expr::Object(fields) => fields.iter().any(|(_, v)| has_effect(v)),
+        Expr::Member(x, _) | Expr::Unary(_, x) => has_effect(x),
+        Expr::Index(a, b) | Expr::Binary(_, a, b) => has_effect(a) || has_effect(b),
+        Expr::Cond(a, b, c) => has_effect(a) || has_effect(b) || has_effect(c),
+        Expr::Template(parts) => parts
+            .iter()
+            .any(|p| matches!(p, js::TemplatePart::Expr(x) if has_effect(x))),
+        _ => false,
+    }
+}
+
 fn says_only(s: &Stmt) -> bool {
     // A message put together for the failure: `const msg = \`... ${name}\``.
     let message = |v: &Expr| matches!(v, Expr::Str(_) | Expr::Template(_) | Expr::Binary("+", ..));

@@ -65,12 +65,27 @@ impl Converter {
             Some(Expr::Func(params, body)) => self.callback(params, body),
             _ => (Script::default(), true),
         };
+
         let out = &mut self.out;
         out.assertions += checks.assertions;
         out.assertions_seen += checks.assertions_seen;
         out.sets_seen += checks.sets_seen;
         out.captures += checks.captures;
         out.set_names.extend(checks.set_names.iter().cloned());
+        // What the callback sets of values known before the run (`set("ready", "yes")`), or
+        // from variables, is set as the script's own sets are: before the request in a
+        // pre-request script, the collection's in a test script.
+        out.variables_set += checks.variables_set;
+        let known = match self.phase {
+            Phase::PreRequest => &mut out.sets,
+            _ => &mut out.variables,
+        };
+        for (name, value) in checks.variables.entries() {
+            known.set(name, value);
+        }
+        for (name, value) in checks.sets.entries() {
+            out.sets.set(name, value);
+        }
         let mut expect = checks.expect;
         if !matches!(&expect, Y::Map(e) if e.iter().any(|(k, _)| k == "status")) {
             expect.set("status", Y::str("any"));
@@ -185,7 +200,7 @@ impl Converter {
     }
 
     /// The callback's checks and captures, its response parameter read as the response.
-    fn callback(&self, params: &[String], body: &[Stmt]) -> (Script, bool) {
+    fn callback(&mut self, params: &[String], body: &[Stmt]) -> (Script, bool) {
         let Some(res) = params.get(1) else {
             return (Script::default(), body.is_empty());
         };
@@ -193,12 +208,17 @@ impl Converter {
         // answer fails in yarc, whatever the script says of it.
         let err = params.first().map(String::as_str).unwrap_or("\u{0}");
         let answered = body.iter().filter(|s| is_error_check(s, err)).count();
+        // What the callback logs changes nothing that is sent or checked.
+        let dropped = |s: &Stmt| is_error_check(s, err) || super::is_console_stmt(s);
         let body: Vec<Stmt> = body
             .iter()
             .flat_map(|s| answered_branch(s, err))
-            .filter(|s| !is_error_check(s, err))
-            // What the callback logs changes nothing that is sent or checked.
-            .filter(|s| !super::is_console_stmt(s))
+            .filter(|s| {
+                if dropped(s) {
+                    self.converted.extend(s.first..=s.last);
+                }
+                !dropped(s)
+            })
             .map(|s| {
                 // The callback's response parameter is read as `pm.response`.
                 let response = Expr::Member(Box::new(Expr::Ident("pm".into())), "response".into());
@@ -215,6 +235,10 @@ impl Converter {
         let whole = sub.statements(&body);
         sub.close_swallowed_gate();
         tidy(&mut sub.out.expect);
+        self.converted.extend(sub.converted);
+        for (line, why) in sub.reasons {
+            self.reasons.entry(line).or_insert(why);
+        }
         (sub.out, whole)
     }
 }

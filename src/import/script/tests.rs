@@ -4980,6 +4980,81 @@ fn what_a_send_request_callback_throws_fails_nothing() {
 }
 
 #[test]
+fn a_send_request_callback_is_converted_line_by_line() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "pm.sendRequest({ url: 'http://h/b' }, function (err, res) {",
+            "    console.log('fetched');",
+            "    pm.expect(res.code).to.equal(200);",
+            "    pm.environment.set('id', res.json().id);",
+            "    pm.environment.set('ready', 'yes');",
+            "    pm.environment.set('sum', _.sum(res.json().list));",
+            "});",
+        ],
+    );
+    // The status check gates the capture: it is converted, as the log and the capture are.
+    let v: Value = serde_saphyr::from_str(&yaml_out::to_string(&s.requests[0])).expect("yaml");
+    assert_eq!(v["capture"]["id"]["when"]["status"], 200, "{v}");
+    assert_eq!((s.assertions_seen, s.assertions), (1, 1));
+    // Only what is not converted is kept, each line with its own reason, and the call around.
+    let kept: Vec<usize> = s.kept.iter().map(|k| k.0).collect();
+    assert_eq!(kept, [1, 5, 6], "{:?}", s.kept);
+    assert!(
+        s.kept[1].2.contains("only when a check before it holds"),
+        "{:?}",
+        s.kept
+    );
+    // Without a check before it, a value known before the run is set before the request.
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "pm.sendRequest('http://h/b', function (err, res) {",
+            "    pm.environment.set('ready', 'yes');",
+            "});",
+        ],
+    );
+    assert_eq!(out(&s)["sets"]["ready"], "yes", "{:?}", s.kept);
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+}
+
+#[test]
+fn a_return_before_a_send_request_skips_the_request_it_sends() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "const accountId = pm.variables.get('accountId');",
+            "if (accountId) {",
+            "    return;",
+            "}",
+            "const options = { url: pm.environment.get('base') + '/accounts', method: 'GET' };",
+            "pm.sendRequest(options, function (err, res) {",
+            "    pm.variables.set('accountId', res.json().accounts[0].id);",
+            "});",
+        ],
+    );
+    let v: Value = serde_saphyr::from_str(&yaml_out::to_string(&s.requests[0])).expect("yaml");
+    let skip = v["skip"].as_str().unwrap_or_default();
+    assert!(
+        skip.contains("returns before it") && skip.contains("if (accountId and"),
+        "{v}"
+    );
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    // Anything else after the return (a set) keeps the guard for a human.
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "if (pm.environment.get('accountId')) { return; }",
+            "pm.environment.set('started', 'yes');",
+            "pm.sendRequest('http://h/accounts', function (err, res) {});",
+        ],
+    );
+    let v: Value = serde_saphyr::from_str(&yaml_out::to_string(&s.requests[0])).expect("yaml");
+    assert!(v.get("skip").is_none(), "{v}");
+    assert_eq!(s.kept.first().map(|k| k.0), Some(1), "{:?}", s.kept);
+}
+
+#[test]
 fn legacy_response_headers_checks_under_guards() {
     let s = test(&[
         "if (responseCode.code === 200) {",
