@@ -411,6 +411,18 @@ struct Expect {
     /// Variable name → its value or predicates, as the request was rendered (`{ exists:
     /// true }`: the variable is set; `{ not: "<your key>" }`: a placeholder was replaced).
     vars: Option<BTreeMap<String, ValueOrPredicates>>,
+    /// Checks that apply only when the response is of a kind: each case's `when` and, beside
+    /// it, the checks made when it holds.
+    cases: Option<Vec<ExpectCase>>,
+}
+
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct ExpectCase {
+    /// The checks that say when the case applies, as `expect` writes them.
+    when: Box<Expect>,
+    #[schemars(flatten)]
+    then: Expect,
 }
 
 #[derive(JsonSchema)]

@@ -153,6 +153,60 @@ fn a_time_limit_from_a_variable_is_a_number_of_milliseconds_or_fails() {
     );
 }
 
+const CASES: &str = r#"
+name: cases
+requests:
+  - name: not found
+    url: "{{ url }}/faults/status/404"
+    expect:
+      status: [200, 404]
+      cases:
+        - when: { status: 200 }
+          json:
+            $.never: { exists: true }
+        - when: { status: 404 }
+          headers:
+            x-never: { exists: true }
+  - name: found
+    url: "{{ url }}/echo"
+    expect:
+      status: [200, 404]
+      cases:
+        - when: { status: 200 }
+          json:
+            $.method: GET
+          cases:
+            - when: { json: { $.method: POST } }
+              body: { contains: never }
+        - when: { status: 404 }
+          headers:
+            x-never: { exists: true }
+"#;
+
+#[test]
+fn checks_in_a_case_are_made_only_when_it_holds() {
+    let w = World::new();
+    w.write("cases.yaml", CASES);
+    let r = w.yarc(&["run", "cases.yaml", "--report", "json:r.json"]);
+    r.expect_code(1);
+    assert_eq!(r.summary(), "1 passed, 1 failed", "{}", r.all());
+    // Only the 404 case's check was made for the 404: it is the one failure.
+    assert!(r.all().contains("x-never: { exists: true }"), "{}", r.all());
+    assert!(!r.all().contains("$.never"), "{}", r.all());
+    let report = std::fs::read_to_string(w.path("r.json")).expect("report");
+    assert!(report.contains("$.method: GET"), "{report}");
+    assert!(!report.contains("contains: never"), "{report}");
+    // A case says when it applies.
+    w.write(
+        "no-when.yaml",
+        "name: n\nrequests:\n  - name: r\n    url: \"{{ url }}/echo\"\n    expect:\n      cases:\n        - body: { contains: x }\n",
+    );
+    let c = w.yarc(&["check", "no-when.yaml"]);
+    c.expect_code(2);
+    assert!(c.all().contains("a case needs `when`"), "{}", c.all());
+    assert!(c.all().contains("no-when.yaml:7:11"), "{}", c.all());
+}
+
 #[test]
 fn a_status_class_fails_outside_its_class() {
     let w = World::new();

@@ -345,7 +345,27 @@ pub struct Expect {
     pub any_status: bool,
 }
 
+/// One of `expect.cases`: its checks apply when every check of `when` holds; otherwise they
+/// are not made (`if (pm.response.code === 202) { ... } else if (... === 200) { ... }`).
+#[derive(Debug, Default, Clone)]
+pub struct Case {
+    pub when: Expect,
+    pub then: Expect,
+}
+
 impl Expect {
+    /// This set of checks and every one its cases hold, nested ones too.
+    pub fn with_cases(&self) -> Vec<&Expect> {
+        let mut out = vec![self];
+        for check in &self.checks {
+            if let Target::Case(c) = &check.target {
+                out.extend(c.when.with_cases());
+                out.extend(c.then.with_cases());
+            }
+        }
+        out
+    }
+
     /// Whether it says anything about the status (`status: any` included).
     pub fn states_status(&self) -> bool {
         self.any_status
@@ -363,6 +383,7 @@ impl Request {
         std::iter::once(&self.expect)
             .chain(until)
             .chain(self.captures.iter().filter_map(|c| c.when.as_ref()))
+            .flat_map(Expect::with_cases)
     }
 
     /// No `expect.status` and no `retry.until` status: a 4xx or 5xx answer fails.
@@ -399,6 +420,9 @@ pub enum Target {
     Cookie(String),
     /// A variable, by name: its value as the request was rendered with it (`expect.vars`).
     Var(String),
+    /// One of `expect.cases` (it has no predicates of its own): its checks, when its `when`
+    /// holds. A check, so that a request holds its cases at no cost when it has none.
+    Case(Box<Case>),
 }
 
 /// A JSONPath (or, under `xml`, an XPath) as written, with its position; parsed at plan time,

@@ -825,6 +825,7 @@ impl Converter {
             .or_else(|| self.repeat_while(cond, then, otherwise))
             .or_else(|| self.once_polled(cond, then, otherwise))
             .or_else(|| self.set_if_unset(cond, then, otherwise))
+            .or_else(|| self.status_cases(cond, then, otherwise))
             .or_else(|| self.guarded(cond, then, otherwise))
             .or_else(|| self.skip_when(cond, then, otherwise))
             .or_else(|| self.unless_data(cond, then, otherwise))
@@ -1137,6 +1138,96 @@ impl Converter {
             self.conditional_captures(&captured_before, &when);
         }
         done
+    }
+
+    /// `if (pm.response.code === 202) { checks } else if (pm.response.code === 200) { checks }`:
+    /// each branch's checks (and captures) apply only when its status holds — `expect.cases`,
+    /// as Postman runs one branch; a last `else` is the case of every other status.
+    fn status_cases(&mut self, cond: &Expr, then: &[Stmt], otherwise: &[Stmt]) -> Option<Done> {
+        if self.phase != Phase::Test
+            || self.swallowed
+            || self.when.is_some()
+            || self.each_base.is_some()
+            || then.iter().all(says_only)
+        {
+            return None;
+        }
+        // What only logs when the status is another is no branch.
+        let otherwise = match otherwise.iter().all(says_only) {
+            true => &[],
+            false => otherwise,
+        };
+        let mut branches: Vec<(Y, &[Stmt])> = Vec::new();
+        let mut codes = Some(Vec::new());
+        let mut named = cond.clone();
+        let (mut cond, mut then, mut rest) = (cond, then, otherwise);
+        loop {
+            let when = self.capture_condition(cond, false)?;
+            // The codes named so far, while each branch names codes (for a last `else`).
+            codes = codes.zip(status_codes(&when)).map(|(mut c, more)| {
+                c.extend(more);
+                c
+            });
+            branches.push((when, then));
+            match rest {
+                [] => break,
+                [
+                    Stmt {
+                        kind: StmtKind::If(c, t, o),
+                        ..
+                    },
+                ] => {
+                    named = Expr::Binary("||", Box::new(named), Box::new(c.clone()));
+                    (cond, then, rest) = (c, t, o);
+                }
+                // `else { pm.expect.fail(...) }`: a status none of the branches names fails.
+                last if fails_always(last) => {
+                    if !self.written_check(|c, out| chain::boolean(c, &named, false, out)) {
+                        return None;
+                    }
+                    break;
+                }
+                last => {
+                    let others = Y::Map(vec![("in".into(), Y::Seq(codes?))]);
+                    let status = Y::Map(vec![("not".into(), others)]);
+                    branches.push((Y::Map(vec![("status".into(), status)]), last));
+                    break;
+                }
+            }
+        }
+        let mut all = true;
+        for (when, block) in branches {
+            all &= self.status_case(when, block);
+        }
+        Some(match all {
+            true => Done::Converted,
+            false => Done::Kept(KEPT_AROUND),
+        })
+    }
+
+    /// One branch of [`Self::status_cases`]: its checks become a case, its captures get `when`.
+    fn status_case(&mut self, when: Y, block: &[Stmt]) -> bool {
+        let outer = std::mem::take(&mut self.out.expect);
+        let captured_before = self.out.capture.entries();
+        let outer_when = self.when.replace(when.clone());
+        let all = self.statements(block);
+        self.when = outer_when;
+        self.conditional_captures(&captured_before, &when);
+        let mut checks = std::mem::replace(&mut self.out.expect, outer);
+        if checks.is_empty_map() {
+            return all;
+        }
+        tidy(&mut checks);
+        let mut case = Y::Map(vec![("when".into(), when)]);
+        for (k, v) in checks.entries() {
+            case.set(k, v);
+        }
+        let cases = self.out.expect.child("cases");
+        match cases {
+            Y::Seq(list) => list.push(case),
+            other => *other = Y::Seq(vec![case]),
+        }
+        all
     }
 
     /// The condition of a status guard, as the checks `when:` holds; None for any other.
@@ -4886,6 +4977,7 @@ impl Converter {
 
     /// Writes the comment block and the counts.
     fn finish(mut self) -> Script {
+        fold_stated_cases(&mut self.out.expect);
         tidy(&mut self.out.expect);
         self.out.raw_body_read = self.raw_body_read.get();
         let lines = std::mem::take(&mut self.lines);
@@ -6361,6 +6453,71 @@ fn reads_safely(e: &Expr) -> bool {
 
 /// [`is_console_stmt`], or an `if` (`else if (code == 404) { pm.test("Not Found") }`) whose
 /// every branch only says something.
+/// A case whose `when` is the status the request checks anyway (`tests["200"] = code === 200;
+/// if (code === 200) { ... }`) holds whenever the request can pass: its checks are the
+/// request's own, where none of them is written there already.
+fn fold_stated_cases(expect: &mut Y) {
+    let Some(status) = expect.get_mut("status").cloned() else {
+        return;
+    };
+    let Some(Y::Seq(cases)) = expect.remove("cases") else {
+        return;
+    };
+    let stated = Y::Map(vec![("status".into(), status)]);
+    let mut kept = Vec::new();
+    for case in cases {
+        let Y::Map(entries) = &case else {
+            kept.push(case);
+            continue;
+        };
+        let rest: Vec<&(String, Y)> = entries.iter().filter(|(k, _)| k != "when").collect();
+        let when = entries.iter().find(|(k, _)| k == "when").map(|(_, w)| w);
+        if when != Some(&stated) || !rest.iter().all(|(k, v)| free_for(expect, k, v)) {
+            kept.push(case);
+            continue;
+        }
+        for (k, v) in rest {
+            match (expect.get_mut(k), v) {
+                (Some(mine @ Y::Map(_)), Y::Map(items)) => {
+                    for (name, predicates) in items {
+                        mine.set(name, predicates.clone());
+                    }
+                }
+                _ => expect.set(k, v.clone()),
+            }
+        }
+    }
+    if !kept.is_empty() {
+        expect.set("cases", Y::Seq(kept));
+    }
+}
+
+/// Whether `expect` can take `key: value` of a case without losing a check of its own.
+fn free_for(expect: &mut Y, key: &str, value: &Y) -> bool {
+    const NAMED: &[&str] = &["json", "xml", "headers", "cookies", "vars"];
+    match (expect.get_mut(key), value) {
+        (None, _) => key != "cases",
+        (Some(mine), Y::Map(items)) if NAMED.contains(&key) => {
+            items.iter().all(|(name, _)| mine.get_mut(name).is_none())
+        }
+        _ => false,
+    }
+}
+
+/// The codes a status condition names (`{ status: 202 }`, `{ status: [200, 201] }`).
+fn status_codes(when: &Y) -> Option<Vec<Y>> {
+    let Y::Map(entries) = when else {
+        return None;
+    };
+    match entries.as_slice() {
+        [(k, code @ Y::Num(_))] if k == "status" => Some(vec![code.clone()]),
+        [(k, Y::Seq(list))] if k == "status" && list.iter().all(|c| matches!(c, Y::Num(_))) => {
+            Some(list.clone())
+        }
+        _ => None,
+    }
+}
+
 /// Whether working out `e` can change anything: a call other than a variable's read or a
 /// conversion, a function (its body may run later), or what is not modelled.
 fn has_effect(e: &Expr) -> bool {

@@ -2569,15 +2569,15 @@ fn the_day_of_a_date_and_the_text_of_a_value_against_variables() {
     let v = out(&s);
     assert!(s.kept.is_empty(), "{:?}", s.kept);
     assert_eq!(
-        v["expect"]["json"]["$.dates.checkin"],
+        v["expect"]["cases"][0]["json"]["$.dates.checkin"],
         json!({"starts_with": "{{ checkin }}"})
     );
     assert_eq!(
-        v["expect"]["json"]["$.dates.checkout"],
+        v["expect"]["cases"][0]["json"]["$.dates.checkout"],
         json!({"starts_with": "2026-01-09"})
     );
     assert_eq!(
-        v["expect"]["json"]["$.paid"],
+        v["expect"]["cases"][0]["json"]["$.paid"],
         json!({"equals": "{{ paid }}"})
     );
     // Another format, or the text of a value against a literal, stays for a human.
@@ -2822,7 +2822,12 @@ fn a_switch_is_the_ifs_it_means_and_a_moment_moves_in_place() {
     ]);
     let v = out(&s);
     assert!(s.kept.is_empty(), "{:?}", s.kept);
-    assert_eq!(v["expect"]["json"]["$.name"], "Ada", "{v}");
+    assert_eq!(v["expect"]["cases"][0]["json"]["$.name"], "Ada", "{v}");
+    assert_eq!(
+        v["expect"]["cases"][0]["when"],
+        json!({"status": [200, 201]}),
+        "{v}"
+    );
     // A case that falls through into the next is left as it is.
     let through = test(&[
         "switch (pm.response.code) {",
@@ -5055,6 +5060,57 @@ fn a_return_before_a_send_request_skips_the_request_it_sends() {
 }
 
 #[test]
+fn status_branches_become_cases_of_expect() {
+    let s = test(&[
+        "if (pm.response.code === 202) {",
+        "    pm.test('running', () => pm.expect(pm.response.headers.get('X-Progress')).to.include('%'));",
+        "} else if (pm.response.code === 200) {",
+        "    var body = pm.response.json();",
+        "    pm.test('done', () => pm.expect(body.output).to.be.an('array'));",
+        "    pm.environment.set('url', body.output[0].url);",
+        "} else {",
+        "    pm.test('unexpected', () => pm.expect.fail('status ' + pm.response.code));",
+        "}",
+    ]);
+    let v = out(&s);
+    // The `else` that only fails: a status no branch names fails.
+    assert_eq!(v["expect"]["status"], json!([202, 200]), "{v}");
+    let cases = &v["expect"]["cases"];
+    assert_eq!(cases[0]["when"], json!({"status": 202}), "{v}");
+    assert_eq!(
+        cases[0]["headers"]["X-Progress"],
+        json!({"contains": "%"}),
+        "{v}"
+    );
+    assert_eq!(cases[1]["when"], json!({"status": 200}), "{v}");
+    assert_eq!(cases[1]["json"]["$.output"]["type"], "array", "{v}");
+    assert_eq!(v["capture"]["url"]["when"]["status"], 200, "{v}");
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    assert_eq!((s.assertions_seen, s.assertions), (3, 3));
+    // A last `else` of checks is the case of every other status.
+    let s = test(&[
+        "if (pm.response.code == 200) { pm.test('ok', () => pm.expect(pm.response.text()).to.include('a')); }",
+        "else { pm.test('other', () => pm.expect(pm.response.text()).to.include('error')); }",
+    ]);
+    let v = out(&s);
+    let other = &v["expect"]["cases"][1];
+    assert_eq!(
+        other["when"],
+        json!({"status": {"not": {"in": [200]}}}),
+        "{v}"
+    );
+    assert_eq!(other["body"], json!({"contains": "error"}), "{v}");
+    // Under a status the request checks anyway, a case's checks are the request's own.
+    let s = test(&[
+        "pm.test('200', () => pm.response.to.have.status(200));",
+        "if (pm.response.code === 200) { pm.test('a', () => pm.expect(pm.response.json().a).to.eql(1)); }",
+    ]);
+    let v = out(&s);
+    assert_eq!(v["expect"]["json"]["$.a"], 1, "{v}");
+    assert!(v["expect"].get("cases").is_none(), "{v}");
+}
+
+#[test]
 fn legacy_response_headers_checks_under_guards() {
     let s = test(&[
         "if (responseCode.code === 200) {",
@@ -5071,11 +5127,11 @@ fn legacy_response_headers_checks_under_guards() {
     ]);
     let v = out(&s);
     assert_eq!(
-        v["expect"]["headers"]["Content-Type"],
+        v["expect"]["cases"][0]["headers"]["Content-Type"],
         json!({"exists": true, "contains": "json"}),
         "{v}"
     );
-    assert_eq!(v["expect"]["body"], "true", "{v}");
+    assert_eq!(v["expect"]["cases"][0]["body"], "true", "{v}");
     assert!(s.kept.is_empty(), "{:?}", s.kept);
     assert_eq!((s.assertions_seen, s.assertions), (3, 3));
 }

@@ -70,6 +70,12 @@ fn evaluate_check(check: &Check, resp: &Response, cx: &EvalCtx, out: &mut Vec<Ou
         out.push(schema_outcome(check, path, shown, resp, cx));
         return;
     }
+    if let Target::Case(case) = &check.target {
+        if all_passed(&evaluate(&case.when, resp, cx)) {
+            out.extend(evaluate(&case.then, resp, cx));
+        }
+        return;
+    }
     // A path that can select several nodes and selects none is an empty list for `length`.
     let mut empty_list = false;
     let actual: Option<Seen> = match &check.target {
@@ -102,7 +108,7 @@ fn evaluate_check(check: &Check, resp: &Response, cx: &EvalCtx, out: &mut Vec<Ou
                 return;
             }
         },
-        Target::Schema { .. } => None,
+        Target::Schema { .. } | Target::Case(_) => None,
     };
     let empty = Value::Array(Vec::new());
     let full = std::cell::OnceCell::new();

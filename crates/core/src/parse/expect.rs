@@ -70,6 +70,7 @@ impl Decoder {
                     }
                 }
                 "schema" => self.schemas(key_node, value, &mut checks),
+                "cases" => checks.extend(self.cases(value)),
                 _ => checks.push(Check {
                     target: Target::Time,
                     predicates: self.time_predicates(value),
@@ -78,6 +79,45 @@ impl Decoder {
             }
         }
         Expect { checks, any_status }
+    }
+
+    /// `cases: [{ when: { status: 202 }, headers: {...} }, ...]`: each item's `when` and the
+    /// checks beside it.
+    fn cases(&mut self, node: &Node) -> Vec<Check> {
+        let NodeKind::Seq(items) = &node.kind else {
+            self.error(
+                node.error("`cases` takes a list of checks, each with the `when` they apply in")
+                    .with_help("for example `cases: [{ when: { status: 202 }, headers: { X-Progress: { exists: true } } }]`"),
+            );
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for item in items {
+            let mut rest = item.clone();
+            let Some(when) = rest.take_value("when") else {
+                self.error(
+                    item.error("a case needs `when`: the checks that say when it applies")
+                        .with_help("for example `when: { status: 200 }`"),
+                );
+                continue;
+            };
+            if let NodeKind::Map(entries) = &mut rest.kind {
+                entries.retain(|(k, _)| k.as_str() != Some("when"));
+            }
+            let when = self.expect(&when, "`when`");
+            if when.checks.is_empty() && !when.any_status {
+                self.error(item.error(
+                    "the case's `when` is empty: say what must hold for its checks to apply",
+                ));
+            }
+            let then = self.expect(&rest, "a case");
+            out.push(Check {
+                target: Target::Case(Box::new(Case { when, then })),
+                predicates: Vec::new(),
+                span: item.span.clone(),
+            });
+        }
+        out
     }
 
     /// `schema:` — one schema or a list of them, each a check of its own.

@@ -130,7 +130,7 @@ pub const OTHER_METHODS: &[&str] = &[
     "VERSION-CONTROL",
 ];
 pub const EXPECT: &[&str] = &[
-    "status", "headers", "cookies", "body", "json", "xml", "schema", "time", "vars",
+    "status", "headers", "cookies", "body", "json", "xml", "schema", "time", "vars", "cases",
 ];
 pub const PREDICATES: &[&str] = &[
     "equals",
