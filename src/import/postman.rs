@@ -5062,7 +5062,7 @@ mod tests {
     fn a_url_only_a_kept_script_fills_holds_back_its_request_only() {
         let c = collection(json!([
             {"name": "find", "request": {"url": "http://localhost:1/ops"},
-             "event": test_event(&["for (const op of pm.response.json().ops) { pm.environment.set('op_url', op.href); }"])},
+             "event": test_event(&["var ops = pm.response.json().ops; var i = 0;", "while (i < ops.length) { pm.environment.set('op_url', ops[i].href); i += 2; }"])},
             {"name": "capture it", "request": {"url": "{{op_url}}"}},
         ]));
         let out = import(&c, &[], &|_| true).expect("import");

@@ -808,7 +808,8 @@ impl Converter {
                 .flag_loop(l)
                 .or_else(|| self.repeated_text(l))
                 .or_else(|| self.for_of_written(l))
-                .unwrap_or_else(|| self.flow(s)),
+                .or_else(|| self.loop_as_for_each(l))
+                .unwrap_or_else(|| self.unchecked_loop(s)),
             StmtKind::Try(..) | StmtKind::Throw(_) | StmtKind::Return(_) | StmtKind::Other => {
                 self.flow(s)
             }
@@ -1098,6 +1099,30 @@ impl Converter {
             })
         };
         Some(Some((get("username")?, get("password")?)))
+    }
+
+    /// A loop kept as it is: checks of the response in it (outside any `pm.test`, which says
+    /// so itself) are tests Postman decides and yarc cannot, so the request must not pass
+    /// silently (`fail:`).
+    fn unchecked_loop(&mut self, s: &Stmt) -> Done {
+        let stmt = std::slice::from_ref(s);
+        let checks = self.lines_with(s, &["tests[", "pm.expect(", "pm.response.to."]) > 0;
+        let in_test = self.lines_with(s, &["pm.test("]) > 0;
+        if checks
+            && !in_test
+            && !self.swallowed
+            && self.phase != Phase::PreRequest
+            && self.reads_response(stmt)
+            && !self.reads_own_set(stmt)
+        {
+            let text = self.text_of(stmt);
+            let first = text.trim().lines().next().unwrap_or_default();
+            self.out.unchecked.push(format!(
+                "the checks in `{}`",
+                first.trim_end_matches('{').trim()
+            ));
+        }
+        self.flow(s)
     }
 
     /// A condition or loop: kept, and what it holds counted as seen (a conditional check
@@ -3132,6 +3157,36 @@ impl Converter {
         Done::Kept(KEPT_ASSERTION)
     }
 
+    /// `for (let i = 0; i < list.length; i++) { pm.expect(list[i]).to.have.property("id") }`
+    /// and `for (const item of list) { ... }`: `list.forEach(item => ...)`, when the index is
+    /// read only to take the item.
+    fn loop_as_for_each(&mut self, l: &js::Loop) -> Option<Done> {
+        let (item, body) = match l.indexed {
+            true => {
+                let item = format!("{}\u{0}item", l.name);
+                let at = Expr::Index(
+                    Box::new(l.list.clone()),
+                    Box::new(Expr::Ident(l.name.clone())),
+                );
+                let body: Vec<Stmt> = l
+                    .body
+                    .iter()
+                    .map(|s| unnamed_index(&s.replaced(&at, &Expr::Ident(item.clone()))))
+                    .collect();
+                if body.iter().any(|s| s.mentions(&l.name)) {
+                    return None;
+                }
+                (item, body)
+            }
+            false => (l.name.clone(), l.body.clone()),
+        };
+        let each = Expr::Member(Box::new(l.list.clone()), "forEach".into());
+        self.for_each(&Expr::Call(
+            Box::new(each),
+            vec![Expr::Func(vec![item], body)],
+        ))
+    }
+
     /// `data.items.forEach(function (item) { pm.expect(item.qty).to.be.above(0) })`: each
     /// check on an item is an `each:` check on `$.items[*]...`.
     fn for_each(&mut self, e: &Expr) -> Option<Done> {
@@ -3782,11 +3837,7 @@ impl Converter {
         // `set("token", undefined)`, `set("token", pm.response.token)` (no such field of the
         // response): the variable holds what Newman sends for a missing value.
         let nothing = Expr::Str(missing.to_string());
-        let value = match value {
-            Expr::Undefined => &nothing,
-            e if undefined_response_field(e) => &nothing,
-            e => e,
-        };
+        let value = missing_as(value, &nothing);
         if let Some(done) = self.joined_capture(&name, value) {
             return done;
         }
@@ -3824,7 +3875,9 @@ impl Converter {
             Y::Map(vec![(source.0.into(), source.1), otherwise])
         };
         let capture = match (self.phase, self.subject(unwrap_conversion(value))) {
-            (Phase::Test, Some(Subject::Json(p))) => or_empty(("json", Y::str(p))),
+            (Phase::Test, Some(Subject::Json(p))) => {
+                or_empty(("json", Y::str(self.last_of_each(p, guarded))))
+            }
             (Phase::Test, Some(Subject::Xml(p))) if !p.is_empty() => or_empty(("xml", Y::str(p))),
             (Phase::Test, Some(Subject::Header(h))) => or_empty(("header", Y::str(h))),
             (Phase::Test, Some(Subject::Cookie(c))) if cookie_value(value) => {
@@ -3858,6 +3911,24 @@ impl Converter {
         self.out.capture.set(name, capture);
         self.out.captures += 1;
         Done::Converted
+    }
+
+    /// In a loop over a list (`ops.forEach(op => set("op_url", op.href))`), a set() each time
+    /// leaves the last item's value: `$.ops[-1].href`, where a capture takes the first node.
+    fn last_of_each(&self, p: String, guarded: bool) -> String {
+        match &self.each_base {
+            Some(base)
+                if !guarded
+                    && !self.guarded_set
+                    && self.when.is_none()
+                    && base.matches("[*]").count() == 1
+                    && base.ends_with("[*]")
+                    && p.starts_with(base.as_str()) =>
+            {
+                format!("{}[-1]{}", &base[..base.len() - 3], &p[base.len()..])
+            }
+            _ => p,
+        }
     }
 
     /// A set() of the body's text, trimmed and unquoted: a capture by regular expression.
@@ -6501,6 +6572,33 @@ fn free_for(expect: &mut Y, key: &str, value: &Y) -> bool {
             items.iter().all(|(name, _)| mine.get_mut(name).is_none())
         }
         _ => false,
+    }
+}
+
+/// `tests["tag " + i] = ...`: a legacy test named by the index of a loop, its name written
+/// (what it checks is the same whatever the name).
+fn unnamed_index(s: &Stmt) -> Stmt {
+    match &s.kind {
+        StmtKind::Assign(Expr::Index(t, key), value)
+            if matches!(&**t, Expr::Ident(n) if n == "tests")
+                && !matches!(&**key, Expr::Str(_)) =>
+        {
+            let named = Expr::Index(t.clone(), Box::new(Expr::Str("each".into())));
+            Stmt {
+                kind: StmtKind::Assign(named, value.clone()),
+                ..s.clone()
+            }
+        }
+        _ => s.clone(),
+    }
+}
+
+/// `undefined`, or a field of the response Postman's sandbox does not have: `nothing`.
+fn missing_as<'e>(value: &'e Expr, nothing: &'e Expr) -> &'e Expr {
+    match value {
+        Expr::Undefined => nothing,
+        e if undefined_response_field(e) => nothing,
+        e => e,
     }
 }
 

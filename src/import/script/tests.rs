@@ -5111,6 +5111,41 @@ fn status_branches_become_cases_of_expect() {
 }
 
 #[test]
+fn a_loop_over_the_index_or_the_items_is_a_for_each() {
+    let s = test(&[
+        "var list = pm.response.json();",
+        "for (var i = 0; i < list.length; i++) {",
+        "    pm.expect(list[i]).to.have.property('id');",
+        "    tests['named ' + i] = typeof list[i].name === 'string';",
+        "}",
+        "for (const w of list) { pm.expect(w.balance).to.be.at.least(0); }",
+    ]);
+    let v = out(&s);
+    assert_eq!(
+        v["expect"]["json"]["$[*].name"],
+        json!({"each": {"type": "string"}}),
+        "{v}"
+    );
+    assert_eq!(
+        v["expect"]["json"]["$[*].balance"],
+        json!({"each": {"gte": 0}}),
+        "{v}"
+    );
+    assert!(s.kept.is_empty() && s.unchecked.is_empty(), "{:?}", s.kept);
+    // The index read for more than its item: kept, and the request must not pass unchecked.
+    let s = test(&[
+        "var list = pm.response.json();",
+        "for (let i = 0; i < list.length; i++) {",
+        "    pm.expect(list[i].rank).to.eql(i + 1);",
+        "}",
+    ]);
+    assert_eq!(
+        s.unchecked,
+        ["the checks in `for (let i = 0; i < list.length; i++)`"]
+    );
+}
+
+#[test]
 fn legacy_response_headers_checks_under_guards() {
     let s = test(&[
         "if (responseCode.code === 200) {",
