@@ -3689,12 +3689,46 @@ fn known(collection: &Value, environments: &[Value]) -> script::Known {
         json.insert(ident(key), parsed);
     }
     json.retain(|k, _| !conflicting.contains(k));
+    // Objects a script stores (`pm.globals.set("schemas", schemas)`), when the export gives
+    // the name nothing else.
+    let mut stored: HashMap<String, Value> = HashMap::new();
+    let mut twice = BTreeSet::new();
+    script_objects(collection, &mut stored, &mut twice);
+    stored.retain(|k, _| !twice.contains(k) && !texts.contains(k) && !json.contains_key(k));
     let mut script_sets = BTreeSet::new();
     script_set_names(collection, &mut script_sets);
     script::Known {
         json: std::rc::Rc::new(json),
         texts: std::rc::Rc::new(texts),
         script_sets: std::rc::Rc::new(script_sets),
+        stored: std::rc::Rc::new(stored),
+    }
+}
+
+/// The objects the collection's scripts store in variables, by name; a name given two
+/// different ones is `conflicting`.
+fn script_objects(
+    node: &Value,
+    out: &mut HashMap<String, Value>,
+    conflicting: &mut BTreeSet<String>,
+) {
+    for item in node
+        .get("item")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        script_objects(item, out, conflicting);
+    }
+    for listen in ["prerequest", "test"] {
+        for (lines, _) in events(node, listen, Phase::Test) {
+            for (name, v) in script::objects_set(&lines) {
+                if out.get(&name).is_some_and(|before| *before != v) {
+                    conflicting.insert(name.clone());
+                }
+                out.insert(name, v);
+            }
+        }
     }
 }
 

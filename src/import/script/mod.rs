@@ -201,6 +201,8 @@ pub(crate) struct Known {
     pub texts: std::rc::Rc<BTreeSet<String>>,
     /// The names some script of the export sets.
     pub script_sets: std::rc::Rc<BTreeSet<String>>,
+    /// The objects scripts store in variables, written out in them (see [`objects_set`]).
+    pub stored: std::rc::Rc<HashMap<String, serde_json::Value>>,
 }
 
 /// [`convert`] for a request whose JSON body is known: what the script reads of it
@@ -381,6 +383,7 @@ fn convert_parsed(
     cx.known_json = given.known.json.clone();
     cx.known_texts = given.known.texts.clone();
     cx.known_sets = given.known.script_sets.clone();
+    cx.known_stored = given.known.stored.clone();
     cx.request_query = given.query.map(<[_]>::to_vec);
     cx.request_text = given.text.cloned();
     cx.assigned = fold::assigned_names(&lines.join("\n"));
@@ -561,6 +564,8 @@ struct Converter {
     known_texts: std::rc::Rc<BTreeSet<String>>,
     /// The names some script of the export sets (see [`Known`]).
     known_sets: std::rc::Rc<BTreeSet<String>>,
+    /// The objects scripts store in variables (see [`Known`]).
+    known_stored: std::rc::Rc<HashMap<String, serde_json::Value>>,
     /// Locals changed after they were declared (`rq.contactInfo = {}`, `ids.push(x)`): what was
     /// written there is not what they hold.
     mutated: BTreeSet<String>,
@@ -657,6 +662,7 @@ impl Converter {
             known_json: Default::default(),
             known_texts: Default::default(),
             known_sets: Default::default(),
+            known_stored: Default::default(),
             mutated: BTreeSet::new(),
             owned: None,
             xml2js: HashMap::new(),
@@ -4885,6 +4891,7 @@ impl Converter {
                 Some(o) => o,
                 None => return self.schema_of_variable(e, draft),
             },
+            Expr::Member(..) => return self.schema_of_variable(e, draft),
             other => other,
         };
         let Y::Map(mut fields) = plain(literal)? else {
@@ -4898,24 +4905,37 @@ impl Converter {
     }
 
     /// `JSON.parse(pm.variables.get("schema_projects"))` (or a local bound to it, or to the
-    /// text): the JSON Schema the export keeps in that variable.
+    /// text): the JSON Schema the export keeps in that variable; `pm.globals.get("schemas")
+    /// .Notification`: one a script stored there (see [`objects_set`]).
     fn schema_of_variable(&self, e: &Expr, draft: &str) -> Option<Y> {
         let parsed = match e {
             Expr::Ident(n) => &self.computed.get(n)?.0,
             other => other,
         };
-        let Expr::Call(callee, args) = parsed else {
+        let mut members = Vec::new();
+        let mut read = parsed;
+        while let Expr::Member(inner, m) = read {
+            members.insert(0, m.as_str());
+            read = inner;
+        }
+        let Expr::Call(callee, args) = read else {
             return None;
         };
         let [text] = args.as_slice() else { return None };
-        if path(callee).as_deref() != Some("JSON.parse") {
-            return None;
-        }
-        let Some(Y::Str(t)) = self.value(text) else {
-            return None;
+        let found = match (path(callee).as_deref(), members.is_empty(), text) {
+            (Some("JSON.parse"), true, _) => match self.value(text) {
+                Some(Y::Str(t)) => self
+                    .known_json
+                    .get(t.strip_prefix("{{ ")?.strip_suffix(" }}")?),
+                _ => None,
+            },
+            (Some(p), _, Expr::Str(n)) if p.starts_with("pm.") && p.ends_with(".get") => {
+                self.known_stored.get(&super::vars::ident(n))
+            }
+            _ => None,
         };
-        let name = t.strip_prefix("{{ ")?.strip_suffix(" }}")?;
-        let mut schema = match Y::from_json(self.known_json.get(name)?) {
+        let stored = members.iter().try_fold(found?, |v, m| v.get(m))?;
+        let mut schema = match Y::from_json(stored) {
             Y::Map(fields) => fields,
             _ => return None,
         };
@@ -6590,6 +6610,81 @@ fn unnamed_index(s: &Stmt) -> Stmt {
             }
         }
         _ => s.clone(),
+    }
+}
+
+/// The objects a script stores in a variable, written out in it: `var schemas = {};
+/// schemas.Order = { ... }; pm.globals.set("schemas", schemas)` (what a collection's script
+/// keeps for the tests that read it: `pm.globals.get("schemas").Order`).
+pub(crate) fn objects_set(lines: &[String]) -> Vec<(String, serde_json::Value)> {
+    let mut objects: HashMap<String, serde_json::Value> = HashMap::new();
+    let mut out = Vec::new();
+    let value = |objects: &HashMap<String, serde_json::Value>, e: &Expr| match e {
+        Expr::Member(of, m) => match &**of {
+            Expr::Ident(o) => objects.get(o)?.get(m).cloned(),
+            _ => None,
+        },
+        Expr::Ident(o) => objects.get(o).cloned(),
+        _ => stored_literal(e, objects),
+    };
+    for s in js::parse(&lines.join("\n")) {
+        match &s.kind {
+            StmtKind::Let(decls) => {
+                for (b, e) in decls {
+                    if let (Binding::Name(n), Some(v)) = (b, value(&objects, e)) {
+                        objects.insert(n.clone(), v);
+                    }
+                }
+            }
+            StmtKind::Assign(Expr::Member(of, m), e) => {
+                let v = value(&objects, e);
+                if let (Expr::Ident(o), Some(v)) = (&**of, v)
+                    && let Some(serde_json::Value::Object(fields)) = objects.get_mut(o)
+                {
+                    fields.insert(m.clone(), v);
+                }
+            }
+            StmtKind::Expr(e) => {
+                if let Some((Expr::Str(key), v)) = set_call(e)
+                    && let Some(v @ serde_json::Value::Object(_)) = value(&objects, v)
+                {
+                    out.push((super::vars::ident(key), v));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// An object or list written out, its members written out or objects stored before
+/// (`{ "definitions": { "item": itemSchema.object } }`).
+fn stored_literal(
+    e: &Expr,
+    objects: &HashMap<String, serde_json::Value>,
+) -> Option<serde_json::Value> {
+    let member = |e: &Expr| match e {
+        Expr::Member(of, m) => match &**of {
+            Expr::Ident(o) => objects.get(o)?.get(m).cloned(),
+            _ => None,
+        },
+        Expr::Ident(o) => objects.get(o).cloned(),
+        other => stored_literal(other, objects),
+    };
+    match e {
+        Expr::Object(fields) => {
+            let mut map = serde_json::Map::new();
+            for (k, v) in fields {
+                map.insert(k.clone(), member(v)?);
+            }
+            Some(serde_json::Value::Object(map))
+        }
+        Expr::Array(items) => items
+            .iter()
+            .map(member)
+            .collect::<Option<Vec<_>>>()
+            .map(Into::into),
+        other => plain(other).map(|y| json_of(&y)),
     }
 }
 

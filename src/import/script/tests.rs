@@ -2246,6 +2246,36 @@ fn a_time_limit_chai_refuses_or_a_script_sets_stays_for_a_human() {
 }
 
 #[test]
+fn a_schema_a_script_stores_in_a_global_is_read_back() {
+    let lines: Vec<String> = [
+        "var schemas = {};",
+        "var owner = {};",
+        "owner.object = { \"type\": \"string\" };",
+        "schemas.A = { \"type\": \"object\", \"properties\": { \"by\": owner.object } };",
+        "pm.globals.set(\"schemas\", schemas);",
+    ]
+    .map(String::from)
+    .to_vec();
+    let stored = super::objects_set(&lines);
+    let a = json!({"type": "object", "properties": {"by": {"type": "string"}}});
+    assert_eq!(stored, [("schemas".to_string(), json!({ "A": a }))]);
+    let known = super::Known {
+        stored: std::rc::Rc::new(stored.into_iter().collect()),
+        ..Default::default()
+    };
+    let lines: Vec<String> = [
+        "var schema = pm.globals.get(\"schemas\").A;",
+        "pm.test('valid', () => { var ok = tv4.validate(pm.response.json(), schema); pm.expect(ok).to.be.true; });",
+    ]
+    .map(String::from)
+    .to_vec();
+    let s = super::convert_item(&lines, Phase::Test, Default::default(), None, &known);
+    let v = out(&s);
+    assert_eq!(v["expect"]["schema"]["properties"], a["properties"], "{v}");
+    assert_eq!((s.assertions, s.assertions_seen), (1, 1), "{:?}", s.kept);
+}
+
+#[test]
 fn a_json_schema_kept_in_a_collection_variable_is_checked() {
     let mut known = std::collections::HashMap::new();
     known.insert(
