@@ -131,6 +131,11 @@ const NOOP: [&str; 23] = [
 /// Converts an assertion chain into staged predicates; false if any step is not understood.
 pub(super) fn assertion(cx: &Converter, e: &Expr, out: &mut Staged) -> bool {
     match flatten(e) {
+        // `pm.expect(body).to.satisfy(b => Array.isArray(b) || typeof b === "object")`: the
+        // function's condition, of the value.
+        (Base::Expect(x), steps) if let Some((cond, negate)) = satisfied(x, &steps) => {
+            boolean(cx, &cond, negate, out)
+        }
         (Base::Expect(x), steps) => match cx.subject(x) {
             // `pm.expect(pm.environment.get("token")).to.exist`: the variable itself.
             Some(Subject::Value(Y::Str(t))) if super::var_name(&t).is_some() => {
@@ -240,6 +245,29 @@ pub(super) fn every_asserted(e: &Expr) -> Option<(&Expr, &str, &Expr)> {
     match &only.kind {
         super::js::StmtKind::Expr(cond) | super::js::StmtKind::Return(Some(cond)) => {
             Some((list, item.as_str(), cond))
+        }
+        _ => None,
+    }
+}
+
+/// `.to.satisfy(v => <condition>)` (or `.not.satisfy`) of `x`: the condition with `x` in
+/// place of `v`, and whether it is negated.
+fn satisfied(x: &Expr, steps: &[Step<'_>]) -> Option<(Expr, bool)> {
+    let words: Vec<&Step<'_>> = steps.iter().filter(|s| !NOOP.contains(&s.0)).collect();
+    let (negate, call) = match words.as_slice() {
+        [("not", None), call] => (true, call),
+        [call] => (false, call),
+        _ => return None,
+    };
+    let ("satisfy" | "satisfies", Some([Expr::Func(params, body)])) = call else {
+        return None;
+    };
+    let ([param], [only]) = (params.as_slice(), body.as_slice()) else {
+        return None;
+    };
+    match &only.kind {
+        super::js::StmtKind::Expr(cond) | super::js::StmtKind::Return(Some(cond)) => {
+            Some((cond.replaced(&Expr::Ident(param.clone()), x), negate))
         }
         _ => None,
     }

@@ -5176,6 +5176,26 @@ fn a_loop_over_the_index_or_the_items_is_a_for_each() {
 }
 
 #[test]
+fn satisfy_with_a_function_is_its_condition_of_the_value() {
+    let s = test(&[
+        "var body = pm.response.json();",
+        "pm.test('shape', () => pm.expect(body).to.satisfy(b => Array.isArray(b) || typeof b === 'object'));",
+        "pm.test('count', () => pm.expect(body.count).to.satisfy(function (n) { return n > 0; }));",
+        "pm.test('named', () => pm.expect(body.name).to.not.satisfy(n => n === ''));",
+    ]);
+    let v = out(&s);
+    let j = &v["expect"]["json"];
+    assert_eq!(
+        j["$"],
+        json!({"any": [{"type": "array"}, {"type": "object"}]}),
+        "{v}"
+    );
+    assert_eq!(j["$.count"], json!({"gt": 0}), "{v}");
+    assert_eq!(j["$.name"], json!({"not": {"equals": ""}}), "{v}");
+    assert_eq!((s.assertions_seen, s.assertions), (3, 3));
+}
+
+#[test]
 fn legacy_response_headers_checks_under_guards() {
     let s = test(&[
         "if (responseCode.code === 200) {",
