@@ -990,10 +990,11 @@ def header_groups(headers, lower: bool, masker: Masker | None):
         name = k.lower() if lower else k
         if k.lower() in IDENTITY_HEADERS:
             continue
-        if masker:
+        if masker and masker.clock_digest and HEX_DIGEST_RE.match(v):
+            # Before the other masks: a run of ten digits inside the digest is no timestamp.
+            v = f"<digest of {len(v)} hex>"
+        elif masker:
             v = BOUNDARY_RE.sub(r"\1<boundary>", masker.text(v)) if k.lower() == "content-type" else masker.text(v)
-            if masker.clock_digest and HEX_DIGEST_RE.match(v):
-                v = f"<digest of {len(v)} hex>"
         groups.setdefault(name, []).append(v)
     return groups
 
