@@ -6619,25 +6619,17 @@ fn unnamed_index(s: &Stmt) -> Stmt {
 pub(crate) fn objects_set(lines: &[String]) -> Vec<(String, serde_json::Value)> {
     let mut objects: HashMap<String, serde_json::Value> = HashMap::new();
     let mut out = Vec::new();
-    let value = |objects: &HashMap<String, serde_json::Value>, e: &Expr| match e {
-        Expr::Member(of, m) => match &**of {
-            Expr::Ident(o) => objects.get(o)?.get(m).cloned(),
-            _ => None,
-        },
-        Expr::Ident(o) => objects.get(o).cloned(),
-        _ => stored_literal(e, objects),
-    };
     for s in js::parse(&lines.join("\n")) {
         match &s.kind {
             StmtKind::Let(decls) => {
                 for (b, e) in decls {
-                    if let (Binding::Name(n), Some(v)) = (b, value(&objects, e)) {
+                    if let (Binding::Name(n), Some(v)) = (b, stored_value(e, &objects)) {
                         objects.insert(n.clone(), v);
                     }
                 }
             }
             StmtKind::Assign(Expr::Member(of, m), e) => {
-                let v = value(&objects, e);
+                let v = stored_value(e, &objects);
                 if let (Expr::Ident(o), Some(v)) = (&**of, v)
                     && let Some(serde_json::Value::Object(fields)) = objects.get_mut(o)
                 {
@@ -6646,7 +6638,7 @@ pub(crate) fn objects_set(lines: &[String]) -> Vec<(String, serde_json::Value)> 
             }
             StmtKind::Expr(e) => {
                 if let Some((Expr::Str(key), v)) = set_call(e)
-                    && let Some(v @ serde_json::Value::Object(_)) = value(&objects, v)
+                    && let Some(v @ serde_json::Value::Object(_)) = stored_value(v, &objects)
                 {
                     out.push((super::vars::ident(key), v));
                 }
@@ -6657,21 +6649,20 @@ pub(crate) fn objects_set(lines: &[String]) -> Vec<(String, serde_json::Value)> 
     out
 }
 
-/// An object or list written out, its members written out or objects stored before
-/// (`{ "definitions": { "item": itemSchema.object } }`).
-fn stored_literal(
+/// A value written out in the script: a literal, an object or list whose members are written
+/// out or objects stored before (`{ "definitions": { "item": itemSchema.object } }`), or one
+/// of those (`itemSchema`, `itemSchema.object`).
+fn stored_value(
     e: &Expr,
     objects: &HashMap<String, serde_json::Value>,
 ) -> Option<serde_json::Value> {
-    let member = |e: &Expr| match e {
+    let member = |e: &Expr| stored_value(e, objects);
+    match e {
         Expr::Member(of, m) => match &**of {
             Expr::Ident(o) => objects.get(o)?.get(m).cloned(),
             _ => None,
         },
         Expr::Ident(o) => objects.get(o).cloned(),
-        other => stored_literal(other, objects),
-    };
-    match e {
         Expr::Object(fields) => {
             let mut map = serde_json::Map::new();
             for (k, v) in fields {
