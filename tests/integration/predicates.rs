@@ -205,6 +205,18 @@ fn checks_in_a_case_are_made_only_when_it_holds() {
     c.expect_code(2);
     assert!(c.all().contains("a case needs `when`"), "{}", c.all());
     assert!(c.all().contains("no-when.yaml:7:11"), "{}", c.all());
+    // `check` reads what a case's checks need, as any other check's.
+    w.write(
+        "undeclared.yaml",
+        "name: u\nrequests:\n  - name: r\n    url: \"{{ url }}/echo\"\n    expect:\n      cases:\n        - when: { status: 200 }\n          body: { contains: \"{{ nothere }}\" }\n",
+    );
+    let c = w.yarc(&["check", "undeclared.yaml"]);
+    c.expect_code(2);
+    assert!(
+        c.all().contains("undefined variable `nothere`"),
+        "{}",
+        c.all()
+    );
 }
 
 #[test]

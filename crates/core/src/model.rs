@@ -354,13 +354,15 @@ pub struct Case {
 }
 
 impl Expect {
-    /// This set of checks and every one its cases hold, nested ones too.
-    pub fn with_cases(&self) -> Vec<&Expect> {
-        let mut out = vec![self];
+    /// The sets of checks its cases hold, nested ones too (none allocated without cases).
+    pub fn within_cases(&self) -> Vec<&Expect> {
+        let mut out = Vec::new();
         for check in &self.checks {
             if let Target::Case(c) = &check.target {
-                out.extend(c.when.with_cases());
-                out.extend(c.then.with_cases());
+                for e in [&c.when, &c.then] {
+                    out.push(e);
+                    out.extend(e.within_cases());
+                }
             }
         }
         out
@@ -383,7 +385,7 @@ impl Request {
         std::iter::once(&self.expect)
             .chain(until)
             .chain(self.captures.iter().filter_map(|c| c.when.as_ref()))
-            .flat_map(Expect::with_cases)
+            .flat_map(|e| std::iter::once(e).chain(e.within_cases()))
     }
 
     /// No `expect.status` and no `retry.until` status: a 4xx or 5xx answer fails.
