@@ -186,6 +186,8 @@ const KEPT_SWALLOWED: &str = "a check whose failure is swallowed (by the `catch`
 
 const KEPT_GATED_SET: &str = "a value set only when a check before it holds (a failing check ends the block): yarc gives values known before the run unconditionally";
 
+const KEPT_RETURNED_SET: &str = "a value set only when the script does not return before it (on the variables its `if (...) return` reads): yarc gives values known before the run unconditionally";
+
 /// Converts one script (its lines as exported).
 #[cfg(test)]
 pub(crate) fn convert(lines: &[String], phase: Phase) -> Script {
@@ -555,6 +557,9 @@ struct Converter {
     regexes: HashMap<String, (String, String)>,
     /// The script declares a name the sandbox has: Newman runs none of it.
     unrunnable: bool,
+    /// Reading the rest of a test script a guard on variables returns before (see
+    /// [`Converter::rest_when`]).
+    vars_gate: bool,
     /// `skip:` of the requests the rest of the script sends: `if (id) { return }` before the
     /// `pm.sendRequest` that fetches `id`.
     return_guard: Option<String>,
@@ -639,6 +644,7 @@ impl Converter {
             swallowed: false,
             swallowed_gate: None,
             return_guard: None,
+            vars_gate: false,
             parse_test: None,
             objects: HashMap::new(),
             lists: HashMap::new(),
@@ -702,6 +708,10 @@ impl Converter {
                 Done::Kept(KEPT_UNREACHABLE)
             } else if let Some(done) = self.return_guard(s, &list[i + 1..]) {
                 done
+            } else if let Some(rest) = self.rest_when(s, &list[i + 1..]) {
+                // The rest of the block was read under the guard's condition.
+                self.converted.extend(s.first..=s.last);
+                return all && rest;
             } else {
                 self.require_reads(s);
                 self.at_line = s.first;
@@ -1236,7 +1246,8 @@ impl Converter {
         })
     }
 
-    /// One branch of [`Self::status_cases`]: its checks become a case, its captures get `when`.
+    /// One branch of [`Self::status_cases`] (or the rest of a script, [`Self::rest_when`]): its
+    /// checks become a case, its captures get `when`.
     fn status_case(&mut self, when: Y, block: &[Stmt]) -> bool {
         let outer = std::mem::take(&mut self.out.expect);
         let captured_before = self.out.capture.entries();
@@ -1456,6 +1467,35 @@ impl Converter {
         let why = serde_json::to_string(SKIPPED_BY_RETURN).ok()?;
         self.return_guard = Some(format!("{{{{ {why} if {test} else \"\" }}}}"));
         Some(Done::Converted)
+    }
+
+    /// `if (!pm.globals.get("clientId")) { console.log("skipped"); return }` at the top of a
+    /// test script: the rest runs only when the variables say so. Its checks become a case of
+    /// `expect` and its captures get `when:`, on those variables; a value known before the
+    /// run it sets is kept (yarc gives those unconditionally). The rest's outcome.
+    fn rest_when(&mut self, s: &Stmt, rest: &[Stmt]) -> Option<bool> {
+        let StmtKind::If(cond, then, otherwise) = &s.kind else {
+            return None;
+        };
+        let is_return = |t: &Stmt| matches!(t.kind, StmtKind::Return(None));
+        let returns =
+            then.iter().any(is_return) && then.iter().all(|t| is_return(t) || says_only(t));
+        if self.phase != Phase::Test
+            || self.depth > 1
+            || !otherwise.is_empty()
+            || !returns
+            || rest.is_empty()
+            || !self.unconditional()
+        {
+            return None;
+        }
+        let mut wanted = Vec::new();
+        self.not_so(cond, &mut wanted)?;
+        let when = Y::Map(vec![("vars".into(), Y::Map(wanted))]);
+        self.vars_gate = true;
+        let all = self.status_case(when, rest);
+        self.vars_gate = false;
+        Some(all)
     }
 
     /// `if (!pm.environment.get("token")) { pm.execution.skipRequest(); return; }` in a
@@ -4006,6 +4046,9 @@ impl Converter {
     fn set_value(&mut self, name: &str, key: &str, value: &Expr, v: Y, scope: SetScope) -> Done {
         if self.swallowed_gate.is_some() {
             return Done::Kept(KEPT_GATED_SET);
+        }
+        if self.vars_gate {
+            return Done::Kept(KEPT_RETURNED_SET);
         }
         let shared = scope == SetScope::Shared;
         // Before the request, as Postman runs it; a value computed from variables is

@@ -5196,6 +5196,32 @@ fn satisfy_with_a_function_is_its_condition_of_the_value() {
 }
 
 #[test]
+fn a_test_script_that_returns_on_a_setting_makes_the_rest_a_case() {
+    let s = test(&[
+        "if (!pm.globals.get('clientId')) {",
+        "    console.log('skipped');",
+        "    return;",
+        "}",
+        "pm.environment.set('mode', 'strict');",
+        "pm.test('200', () => pm.response.to.have.status(200));",
+        "pm.environment.set('token', pm.response.json().token);",
+    ]);
+    let v = out(&s);
+    let case = &v["expect"]["cases"][0];
+    assert_eq!(case["when"]["vars"]["clientId"]["exists"], true, "{v}");
+    assert_eq!(case["status"], 200, "{v}");
+    assert_eq!(v["capture"]["token"]["when"], case["when"], "{v}");
+    // A value known before the run is given unconditionally by yarc: kept.
+    assert_eq!(
+        s.kept.iter().map(|k| k.0).collect::<Vec<_>>(),
+        [5],
+        "{:?}",
+        s.kept
+    );
+    assert!(v["variables"].get("mode").is_none(), "{v}");
+}
+
+#[test]
 fn legacy_response_headers_checks_under_guards() {
     let s = test(&[
         "if (responseCode.code === 200) {",
