@@ -3692,11 +3692,17 @@ fn known(collection: &Value, environments: &[Value]) -> script::Known {
     // Objects a script stores (`pm.globals.set("schemas", schemas)`), when the export gives
     // the name nothing else.
     let mut stored: HashMap<String, Value> = HashMap::new();
-    let mut twice = BTreeSet::new();
-    script_objects(collection, &mut stored, &mut twice);
+    let (mut twice, mut script_sets) = (BTreeSet::new(), BTreeSet::new());
+    for lines in every_script(collection) {
+        script_sets.extend(script::set_targets(&lines));
+        for (name, v) in script::objects_set(&lines) {
+            if stored.get(&name).is_some_and(|before| *before != v) {
+                twice.insert(name.clone());
+            }
+            stored.insert(name, v);
+        }
+    }
     stored.retain(|k, _| !twice.contains(k) && !texts.contains(k) && !json.contains_key(k));
-    let mut script_sets = BTreeSet::new();
-    script_set_names(collection, &mut script_sets);
     script::Known {
         json: std::rc::Rc::new(json),
         texts: std::rc::Rc::new(texts),
@@ -3705,48 +3711,22 @@ fn known(collection: &Value, environments: &[Value]) -> script::Known {
     }
 }
 
-/// The objects the collection's scripts store in variables, by name; a name given two
-/// different ones is `conflicting`.
-fn script_objects(
-    node: &Value,
-    out: &mut HashMap<String, Value>,
-    conflicting: &mut BTreeSet<String>,
-) {
+/// The lines of every script of the collection, its folders' and its requests'.
+fn every_script(node: &Value) -> Vec<Vec<String>> {
+    let mut out: Vec<Vec<String>> = ["prerequest", "test"]
+        .into_iter()
+        .flat_map(|listen| events(node, listen, Phase::Test))
+        .map(|(lines, _)| lines)
+        .collect();
     for item in node
         .get("item")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
     {
-        script_objects(item, out, conflicting);
+        out.extend(every_script(item));
     }
-    for listen in ["prerequest", "test"] {
-        for (lines, _) in events(node, listen, Phase::Test) {
-            for (name, v) in script::objects_set(&lines) {
-                if out.get(&name).is_some_and(|before| *before != v) {
-                    conflicting.insert(name.clone());
-                }
-                out.insert(name, v);
-            }
-        }
-    }
-}
-
-/// Every name a script anywhere in the collection sets.
-fn script_set_names(node: &Value, out: &mut BTreeSet<String>) {
-    for item in node
-        .get("item")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        script_set_names(item, out);
-    }
-    for listen in ["prerequest", "test"] {
-        for (lines, _) in events(node, listen, Phase::Test) {
-            out.extend(script::set_targets(&lines));
-        }
-    }
+    out
 }
 
 /// The variable lists of the collection and of each environment (either export form).
@@ -4776,19 +4756,23 @@ mod tests {
         assert!(!notes.contains("`c` to"), "{notes}");
     }
 
+    /// A request whose bearer token `var` a pre-request script fetches with client
+    /// credentials, the secret given by the script expression `secret`.
+    fn token_fetched(var: &str, secret: &str) -> Value {
+        collection(json!([
+            {"name": "a", "request": {"url": "https://h.example/a", "auth": {"type": "bearer",
+              "bearer": [{"key": "token", "value": format!("{{{{{var}}}}}")}]}},
+             "event": [{"listen": "prerequest", "script": {"exec": [
+                 "pm.sendRequest({ url: 'https://h.example/token', method: 'POST', body: { mode: 'urlencoded', urlencoded: [",
+                 "  { key: 'grant_type', value: 'client_credentials' },",
+                 "  { key: 'client_id', value: 'app' },",
+                 format!("  {{ key: 'client_secret', value: {secret} }}] }} }},"),
+                 format!("  (err, res) => pm.environment.set('{var}', res.json().access_token));")]}}]}]))
+    }
+
     #[test]
     fn a_credential_only_scripts_read_is_optional_only_behind_a_fallback() {
-        let token = |secret: &str| {
-            collection(json!([
-                {"name": "a", "request": {"url": "https://h.example/a", "auth": {"type": "bearer",
-                  "bearer": [{"key": "token", "value": "{{tok}}"}]}},
-                 "event": [{"listen": "prerequest", "script": {"exec": [
-                     "pm.sendRequest({ url: 'https://h.example/token', method: 'POST', body: { mode: 'urlencoded', urlencoded: [",
-                     "  { key: 'grant_type', value: 'client_credentials' },",
-                     "  { key: 'client_id', value: 'app' },",
-                     &format!("  {{ key: 'client_secret', value: {secret} }}] }} }},"),
-                     "  (err, res) => pm.environment.set('tok', res.json().access_token));"]}}]}]))
-        };
+        let token = |secret: &str| token_fetched("tok", secret);
         let (col, _) = imported(&token("pm.environment.get('client_secret') ?? 'none'"));
         assert_eq!(
             col["variables"]["client_secret"], "{{ secret('CLIENT_SECRET', default='') }}",
@@ -4804,15 +4788,7 @@ mod tests {
 
     #[test]
     fn an_empty_token_the_oauth2_block_replaces_is_no_secret_to_set() {
-        let c = collection(json!([
-            {"name": "a", "request": {"url": "https://h.example/a", "auth": {"type": "bearer",
-              "bearer": [{"key": "token", "value": "{{Token_x}}"}]}},
-             "event": [{"listen": "prerequest", "script": {"exec": [
-                 "pm.sendRequest({ url: 'https://h.example/token', method: 'POST', body: { mode: 'urlencoded', urlencoded: [",
-                 "  { key: 'grant_type', value: 'client_credentials' },",
-                 "  { key: 'client_id', value: 'app' },",
-                 "  { key: 'client_secret', value: pm.environment.get('client_secret') }] } },",
-                 "  (err, res) => pm.environment.set('Token_x', res.json().access_token));"]}}]}]));
+        let c = token_fetched("Token_x", "pm.environment.get('client_secret')");
         let env = json!({"name": "local", "values": [
             {"key": "client_secret", "value": "s3cr3t-value", "enabled": true},
             {"key": "Token_x", "value": "", "enabled": true}]});
