@@ -1470,7 +1470,7 @@ impl Converter {
     }
 
     /// `if (!pm.globals.get("clientId")) { console.log("skipped"); return }` at the top of a
-    /// test script: the rest runs only when the variables say so. Its checks become a case of
+    /// test script: the rest runs only when the variables (or the status) say so. Its checks become a case of
     /// `expect` and its captures get `when:`, on those variables; a value known before the
     /// run it sets is kept (yarc gives those unconditionally). The rest's outcome.
     fn rest_when(&mut self, s: &Stmt, rest: &[Stmt]) -> Option<bool> {
@@ -1490,7 +1490,12 @@ impl Converter {
             return None;
         }
         let mut wanted = Vec::new();
-        self.not_so(cond, &mut wanted)?;
+        if self.not_so(cond, &mut wanted).is_none() {
+            // `if (pm.response.code !== 200) { return }`: the rest is the case of the status
+            // the guard lets through, as a branch of `status_cases` is.
+            let when = self.capture_condition(cond, true)?;
+            return Some(self.status_case(when, rest));
+        }
         let when = Y::Map(vec![("vars".into(), Y::Map(wanted))]);
         self.vars_gate = true;
         let all = self.status_case(when, rest);

@@ -5141,6 +5141,35 @@ fn status_branches_become_cases_of_expect() {
 }
 
 #[test]
+fn a_return_on_the_status_makes_the_rest_a_case() {
+    let s = test(&[
+        "if (pm.response.code !== 200) {",
+        "    console.log('not ok: ' + pm.response.code);",
+        "    return;",
+        "}",
+        "var data = pm.response.json();",
+        "pm.test('has an id', () => pm.expect(data.id).to.be.a('number'));",
+        "pm.environment.set('order_id', data.id);",
+    ]);
+    let v = out(&s);
+    let case = &v["expect"]["cases"][0];
+    assert_eq!(case["when"], json!({"status": 200}), "{v}");
+    assert_eq!(case["json"]["$.id"]["type"], "number", "{v}");
+    assert_eq!(v["capture"]["order_id"]["when"]["status"], 200, "{v}");
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    assert_eq!((s.assertions_seen, s.assertions), (1, 1));
+    // A return on a range of codes, without braces.
+    let s = test(&[
+        "if (pm.response.code >= 400) return;",
+        "pm.test('named', () => pm.expect(pm.response.json().name).to.eql('Ada'));",
+    ]);
+    let v = out(&s);
+    let when = &v["expect"]["cases"][0]["when"];
+    assert_eq!(when, &json!({"status": {"lt": 400}}), "{v}");
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+}
+
+#[test]
 fn a_loop_over_the_index_or_the_items_is_a_for_each() {
     let s = test(&[
         "var list = pm.response.json();",
