@@ -842,10 +842,115 @@ impl Converter {
             .or_else(|| self.repeat_while(cond, then, otherwise))
             .or_else(|| self.once_polled(cond, then, otherwise))
             .or_else(|| self.set_if_unset(cond, then, otherwise))
+            .or_else(|| self.conditional_sets(cond, then, otherwise))
             .or_else(|| self.status_cases(cond, then, otherwise))
             .or_else(|| self.guarded(cond, then, otherwise))
             .or_else(|| self.skip_when(cond, then, otherwise))
             .or_else(|| self.unless_data(cond, then, otherwise))
+    }
+
+    /// `if (pm.environment.get("url").includes("dev")) { set("user", "ada") } else if (...)
+    /// { ... } else { ... }` in a pre-request script, every branch only sets: each variable is
+    /// given the value of the first branch whose condition holds, else the `else`'s, else the
+    /// value it had — one `set:` entry of a conditional template.
+    fn conditional_sets(&mut self, cond: &Expr, then: &[Stmt], otherwise: &[Stmt]) -> Option<Done> {
+        if self.phase != Phase::PreRequest || !self.unconditional() {
+            return None;
+        }
+        let mut branches = Vec::new();
+        let (mut cond, mut then, mut rest) = (cond, then, otherwise);
+        let last = loop {
+            self.condition_jinja(cond)?;
+            branches.push((cond, only_sets(then)?));
+            match rest {
+                [
+                    Stmt {
+                        kind: StmtKind::If(c, t, o),
+                        ..
+                    },
+                ] => (cond, then, rest) = (c, t, o),
+                last => break only_sets(last)?,
+            }
+        };
+        let calls = || branches.iter().flat_map(|(_, sets)| sets).chain(&last);
+        // A local a callback or a later line changes is not what it was declared as.
+        let changed = |e: &Expr| {
+            let other = Expr::Ident("\u{0}".into());
+            let reads = |n: &String| e.replaced(&Expr::Ident(n.clone()), &other) != *e;
+            self.assigned.iter().chain(&self.mutated).any(reads)
+        };
+        let read = branches
+            .iter()
+            .map(|(c, _)| *c)
+            .chain(calls().map(|(.., v)| v));
+        if read.into_iter().any(changed) {
+            return None;
+        }
+        // Each name once, in the order first set, with the scope of its first set.
+        let mut names: Vec<(&Expr, &Expr, usize)> = Vec::new();
+        for (call, key, _) in calls() {
+            if !matches!(key, Expr::Str(_)) {
+                return None;
+            }
+            match names.iter_mut().find(|(k, ..)| *k == key) {
+                Some((.., n)) => *n += 1,
+                None => names.push((key, call, 1)),
+            }
+        }
+        let valued: Option<Vec<_>> = names
+            .into_iter()
+            .map(|(key, call, n)| Some((key, call, n, self.first_holding(key, &branches, &last)?)))
+            .collect();
+        for (key, call, n, j) in valued? {
+            let Expr::Str(k) = key else { continue };
+            let name = super::vars::ident(k);
+            self.out.sets_seen += n;
+            self.out.set_names.push(name.clone());
+            let scope = set_scope(call);
+            let value = Y::str(format!("{{{{ {j} }}}}"));
+            if let Done::Kept(_) = self.set_value(&name, k, key, value, scope) {
+                continue;
+            }
+            self.out.variables_set += n - 1;
+            match scope {
+                SetScope::Shared => self.out.shared.insert(name),
+                SetScope::Environment | SetScope::Local => self.out.reaching.insert(name),
+            };
+        }
+        Some(Done::Converted)
+    }
+
+    /// The value `key` gets from a chain of branches that set it, as a minijinja expression:
+    /// the first whose condition holds, else the last branch's, else the value it had (a
+    /// `set:` entry above, or the variable).
+    fn first_holding(
+        &self,
+        key: &Expr,
+        branches: &[(&Expr, Vec<SetCall>)],
+        last: &[SetCall],
+    ) -> Option<String> {
+        let set_in = |sets: &[SetCall]| {
+            let (.., v) = sets.iter().rev().find(|(_, k, _)| k == key)?;
+            Some(self.jinja(v))
+        };
+        let Expr::Str(k) = key else { return None };
+        let name = super::vars::ident(k);
+        let had = || {
+            let above = self
+                .out
+                .sets
+                .entries()
+                .into_iter()
+                .find(|(n, _)| *n == name);
+            above.map_or(Some(name.clone()), |(_, v)| jinja_of(&v))
+        };
+        let mut j = set_in(last).unwrap_or_else(had)?;
+        for (c, sets) in branches.iter().rev() {
+            if let Some(v) = set_in(sets) {
+                j = format!("({} if {} else {j})", v?, self.condition_jinja(c)?);
+            }
+        }
+        Some(j)
     }
 
     /// `if (!pm.iterationData.has("start")) { ...set("startISO", ...) }` in a pre-request
@@ -5365,7 +5470,10 @@ fn put_var_set(vars: &mut Y, name: &str, set: bool) {
 }
 
 /// A block of only `set()` calls (and logging): each call, its key and its value.
-fn only_sets(b: &[Stmt]) -> Option<Vec<(Expr, Expr, Expr)>> {
+/// A set() call, its key and its value.
+type SetCall = (Expr, Expr, Expr);
+
+fn only_sets(b: &[Stmt]) -> Option<Vec<SetCall>> {
     b.iter()
         .filter(|s| !is_console_stmt(s))
         .map(|s| match &s.kind {

@@ -4955,12 +4955,15 @@ fn a_default_for_a_data_file_value() {
     );
     let v = out(&s);
     assert_eq!(v["sets"]["slug"], "{{ (slug or \"group-b\") }}", "{v}");
-    // Another variable than the one read keeps its value when the read one is set: kept.
-    let kept = run(
+    // Another variable than the one read keeps its value when the read one is set.
+    let other = run(
         Phase::PreRequest,
         &["if (!pm.environment.get('a')) { pm.environment.set('b', 'x'); }"],
     );
-    assert!(!kept.kept.is_empty());
+    let v = out(&other);
+    // (A variable the export defines nowhere is its own `{{a}}` text, which Postman reads as unset.)
+    let b = "{{ (\"x\" if not (a and a != \"{{a}}\") else b) }}";
+    assert_eq!(v["sets"]["b"], b, "{v}");
 }
 
 #[test]
@@ -5138,6 +5141,40 @@ fn status_branches_become_cases_of_expect() {
     let v = out(&s);
     assert_eq!(v["expect"]["json"]["$.a"], 1, "{v}");
     assert!(v["expect"].get("cases").is_none(), "{v}");
+}
+
+#[test]
+fn branches_that_only_set_give_each_variable_its_first_holding_value() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "if (pm.environment.get('stage') === 'dev') {",
+            "    pm.environment.set('username', 'ada');",
+            "    pm.environment.set('password', 'one');",
+            "} else if (pm.environment.get('url').includes('qa')) {",
+            "    pm.environment.set('username', 'grace');",
+            "} else {",
+            "    pm.environment.set('username', 'guest');",
+            "}",
+            "if (pm.environment.get('stage') === 'prod') { pm.environment.set('username', 'none'); }",
+        ],
+    );
+    let v = out(&s);
+    let user = "(\"none\" if (stage == \"prod\") else (\"ada\" if (stage == \"dev\") else \
+                (\"grace\" if (((\"qa\" | string) in (url | string))) else \"guest\")))";
+    assert_eq!(v["sets"]["username"], format!("{{{{ {user} }}}}"), "{v}");
+    // Set in no other branch and no `else`: the value it had.
+    let pass = "(\"one\" if (stage == \"dev\") else password)";
+    assert_eq!(v["sets"]["password"], format!("{{{{ {pass} }}}}"), "{v}");
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    // Every set() call counts, each converted.
+    assert_eq!((s.sets_seen, s.variables_set), (5, 5));
+    // A branch that does anything but set stays as it is.
+    let s = run(
+        Phase::PreRequest,
+        &["if (pm.environment.get('stage') === 'dev') { pm.environment.set('a', 1); go(); }"],
+    );
+    assert!(!s.kept.is_empty());
 }
 
 #[test]
