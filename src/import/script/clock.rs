@@ -631,8 +631,9 @@ impl Converter {
                 let pad = serde_json::to_string(&pad.repeat(n.try_into().ok()?)).ok()?;
                 format!("({x} if ({x} | length) >= {n} else ({pad} ~ {x})[-{n}:])")
             }
-            // On a text, as a condition (`url.includes("dev")`): minijinja's `in` finds text.
-            ("includes", [x]) => format!("({} in {})", self.text(x)?, self.text(&target)?),
+            // On a text, as a condition (`url.includes("dev")`; `has`, which Postman's legacy
+            // sandbox gives every text): minijinja's `in` finds text.
+            ("includes" | "has", [x]) => format!("({} in {})", self.text(x)?, self.text(&target)?),
             ("toString", []) => self.text(&target)?,
             ("toUpperCase", []) => format!("({} | upper)", self.text(&target)?),
             ("toLowerCase", []) => format!("({} | lower)", self.text(&target)?),
