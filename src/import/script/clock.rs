@@ -745,6 +745,8 @@ fn date_method(at: Shift, method: &str, args: &[Expr]) -> Option<String> {
     match method {
         "toISOString" | "toJSON" => at.now(""),
         "toUTCString" => at.now(HTTP_DATE),
+        // Node's en-US date, in the run's time zone (yarc's clock is UTC, as CI's is).
+        "toLocaleDateString" => at.now("%-m/%-d/%Y"),
         "getTime" | "valueOf" if at.months == 0 && at.millis % 1000 == 0 => {
             let secs = at.millis / 1000;
             Some(match secs {

@@ -4007,6 +4007,11 @@ impl Converter {
         if let Some(text) = self.stringified(value) {
             return self.set_value(&name, key, value, Y::str(text), scope);
         }
+        // `set("expires", new Date(Date.now() + 600000))`: Newman keeps the time as JSON
+        // writes it (ISO, as `toISOString()`; a moment's too).
+        if let Some(iso) = self.date_of(value).and_then(|at| at.now("")) {
+            return self.set_value(&name, key, value, Y::str(format!("{{{{ {iso} }}}}")), scope);
+        }
         if let Some(done) = self.or_text_capture(&name, value) {
             return done;
         }

@@ -659,6 +659,20 @@ fn an_http_date_and_a_time_moved_by_a_named_number() {
     );
     assert_eq!(v["sets"]["gmt"], v["sets"]["headerDate"], "{v}");
     assert_eq!(v["sets"]["expires"], "{{ now(\"\", \"1 day\") }}", "{v}");
+    // A time set as it is is its ISO text; toLocaleDateString() the en-US date.
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "pm.environment.set('expiration', new Date(new Date().getTime() + 600000));",
+            "var today = new Date();",
+            "pm.globals.set('today', today.toLocaleDateString());",
+        ],
+    );
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    let v = out(&s);
+    let ten = "{{ now(\"\", \"10 minutes\") }}";
+    assert_eq!(v["sets"]["expiration"], ten, "{v}");
+    assert_eq!(v["sets"]["today"], "{{ now(\"%-m/%-d/%Y\") }}", "{v}");
 }
 
 #[test]
