@@ -950,7 +950,7 @@ fn fits(s: &Subject, predicate: &str, value: &Y, negate: bool) -> bool {
 
 /// A JavaScript regex as a Rust one: `i`, `m` and `s` become inline flags; `g` means nothing
 /// for a test.
-fn regex(body: &str, flags: &str) -> Option<String> {
+pub(super) fn regex(body: &str, flags: &str) -> Option<String> {
     let mut inline = String::new();
     for f in flags.chars() {
         match f {

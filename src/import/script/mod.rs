@@ -3998,19 +3998,11 @@ impl Converter {
             return done;
         }
         let guarded = self.set_guarded(value);
-        if let Some(done) = self
-            .header_segment(&name, value, guarded)
-            .or_else(|| self.body_text_capture(&name, value, guarded))
-        {
+        if let Some(done) = self.text_capture(&name, value, guarded) {
             return done;
         }
-        if let Some(text) = self.stringified(value) {
+        if let Some(text) = self.stringified(value).or_else(|| self.date_set(value)) {
             return self.set_value(&name, key, value, Y::str(text), scope);
-        }
-        // `set("expires", new Date(Date.now() + 600000))`: Newman keeps the time as JSON
-        // writes it (ISO, as `toISOString()`; a moment's too).
-        if let Some(iso) = self.date_of(value).and_then(|at| at.now("")) {
-            return self.set_value(&name, key, value, Y::str(format!("{{{{ {iso} }}}}")), scope);
         }
         if let Some(done) = self.or_text_capture(&name, value) {
             return done;
@@ -4092,6 +4084,21 @@ impl Converter {
         }
     }
 
+    /// A set() of a piece of a header or the body's text: its last segment, the text trimmed
+    /// and unquoted, what a regular expression matches.
+    fn text_capture(&mut self, name: &str, value: &Expr, guarded: bool) -> Option<Done> {
+        self.header_segment(name, value, guarded)
+            .or_else(|| self.body_text_capture(name, value, guarded))
+            .or_else(|| self.matched_capture(name, value, guarded))
+    }
+
+    /// `set("expires", new Date(Date.now() + 600000))`: Newman keeps the time as JSON writes
+    /// it (ISO, as `toISOString()`; a moment's too).
+    fn date_set(&self, value: &Expr) -> Option<String> {
+        let iso = self.date_of(value)?.now("")?;
+        Some(format!("{{{{ {iso} }}}}"))
+    }
+
     /// A set() of the body's text, trimmed and unquoted: a capture by regular expression.
     fn body_text_capture(&mut self, name: &str, value: &Expr, guarded: bool) -> Option<Done> {
         if self.phase != Phase::Test {
@@ -4102,6 +4109,61 @@ impl Converter {
             m.push(("optional".into(), Y::Bool(true)));
         }
         self.out.capture.set(name, Y::Map(m));
+        self.out.captures += 1;
+        Some(Done::Converted)
+    }
+
+    /// `set("id", location.match(/\/evidence\/(.+)/)[1])` of a header or the body's text (also
+    /// through a local): a capture by that regular expression. No match throws in Postman
+    /// (`null[1]`), as a capture that finds nothing fails here.
+    fn matched_capture(&mut self, name: &str, value: &Expr, guarded: bool) -> Option<Done> {
+        if self.phase != Phase::Test {
+            return None;
+        }
+        let local = |e: &Expr| match e {
+            Expr::Ident(n) => self.computed.get(n).map(|(v, ..)| v.clone()),
+            _ => None,
+        };
+        let value = local(value).unwrap_or_else(|| value.clone());
+        let Expr::Index(matched, group) = &value else {
+            return None;
+        };
+        let Expr::Call(callee, args) = &**matched else {
+            return None;
+        };
+        let (Expr::Member(of, m), [Expr::Regex(body, flags)]) = (&**callee, args.as_slice()) else {
+            return None;
+        };
+        let of = local(of).unwrap_or_else(|| (**of).clone());
+        let source = match self.subject(&of)? {
+            Subject::Header(h) => Some(h),
+            Subject::Body => None,
+            _ => return None,
+        };
+        // With `g`, `match` answers every match: `[1]` is the second.
+        if flags.contains('g') {
+            return None;
+        }
+        let pattern = chain::regex(body, flags)?;
+        let groups = regex::Regex::new(&pattern).ok()?.captures_len() - 1;
+        // yarc takes group 1, or the whole match of a pattern without groups.
+        let taken = match **group {
+            Expr::Num(n) if n == 1.0 && groups >= 1 => true,
+            Expr::Num(n) if n == 0.0 && groups == 0 => true,
+            _ => false,
+        };
+        if m != "match" || !taken {
+            return None;
+        }
+        let mut capture = Vec::new();
+        if let Some(h) = source {
+            capture.push(("header".into(), Y::str(h)));
+        }
+        capture.push(("regex".into(), Y::str(pattern)));
+        if guarded {
+            capture.push(("optional".into(), Y::Bool(true)));
+        }
+        self.out.capture.set(name, Y::Map(capture));
         self.out.captures += 1;
         Some(Done::Converted)
     }

@@ -5192,6 +5192,32 @@ fn branches_that_only_set_give_each_variable_its_first_holding_value() {
 }
 
 #[test]
+fn a_match_of_a_header_or_the_body_is_a_regex_capture() {
+    let s = test(&[
+        "var loc = pm.response.headers.get('Location');",
+        "var id = loc.match(/\\/evidence\\/(.+)/)[1];",
+        "pm.environment.set('id', id);",
+        "pm.environment.set('token', pm.response.text().match(/token=(\\w+)/i)[1]);",
+        "pm.environment.set('word', responseBody.match(/[a-z]+/)[0]);",
+        "pm.environment.set('all', responseBody.match(/[a-z]+/g)[1]);",
+        "pm.environment.set('second', responseBody.match(/(a)(b)/)[2]);",
+    ]);
+    let v = out(&s);
+    let id = json!({"header": "Location", "regex": "\\/evidence\\/(.+)"});
+    assert_eq!(v["capture"]["id"], id, "{v}");
+    assert_eq!(
+        v["capture"]["token"],
+        json!({"regex": "(?i)token=(\\w+)"}),
+        "{v}"
+    );
+    assert_eq!(v["capture"]["word"], json!({"regex": "[a-z]+"}), "{v}");
+    // Every match (`g`), or a group but the first: left.
+    assert!(v["capture"].get("all").is_none(), "{v}");
+    assert!(v["capture"].get("second").is_none(), "{v}");
+    assert_eq!(s.kept.len(), 2, "{:?}", s.kept);
+}
+
+#[test]
 fn a_return_on_the_status_makes_the_rest_a_case() {
     let s = test(&[
         "if (pm.response.code !== 200) {",
