@@ -5279,6 +5279,19 @@ fn a_loop_over_the_index_or_the_items_is_a_for_each() {
         s.unchecked,
         ["the checks in `for (let i = 0; i < list.length; i++)`"]
     );
+    // A `pm.test` inside a loop kept whole is never read: the request must not pass either.
+    let s = test(&[
+        "var jsonData = pm.response.json();",
+        "for (var i in jsonData) {",
+        "  if (jsonData[i].currency === pm.environment.get('currency')) {",
+        "    pm.test('a position', function () {",
+        "      pm.environment.set('before', jsonData[i].value);",
+        "      pm.expect(jsonData).to.be.not.empty;",
+        "    });",
+        "  }",
+        "}",
+    ]);
+    assert_eq!(s.unchecked, ["the checks in `for (var i in jsonData)`"]);
 }
 
 #[test]
