@@ -128,6 +128,46 @@ const NOOP: [&str; 23] = [
     "but", "does", "still", "also", "deep", "own", "any", "all", "itself", "nested",
 ];
 
+/// chai's methods that make no check unless called: `expect(x).to.be.a.string` reads the
+/// `string` method and asserts nothing (where `.a.number`, no chai word, throws).
+const METHODS: [&str; 22] = [
+    "string",
+    "equal",
+    "equals",
+    "eq",
+    "eql",
+    "eqls",
+    "above",
+    "gt",
+    "greaterThan",
+    "least",
+    "gte",
+    "below",
+    "lt",
+    "lessThan",
+    "most",
+    "lte",
+    "within",
+    "match",
+    "matches",
+    "property",
+    "oneOf",
+    "members",
+];
+
+/// The subject of an assertion that checks nothing: only language chains, then a chai method
+/// read and not called (`pm.expect(x).to.be.a.string`).
+pub(super) fn checks_nothing(e: &Expr) -> Option<&Expr> {
+    let (Base::Expect(subject), steps) = flatten(e) else {
+        return None;
+    };
+    let (last, chains) = steps.split_last()?;
+    let chain = |(w, args): &Step<'_>| {
+        args.is_none() && (NOOP.contains(w) || matches!(*w, "a" | "an" | "not"))
+    };
+    (last.1.is_none() && METHODS.contains(&last.0) && chains.iter().all(chain)).then_some(subject)
+}
+
 /// Converts an assertion chain into staged predicates; false if any step is not understood.
 pub(super) fn assertion(cx: &Converter, e: &Expr, out: &mut Staged) -> bool {
     match flatten(e) {
@@ -195,7 +235,7 @@ pub(super) fn assertion(cx: &Converter, e: &Expr, out: &mut Staged) -> bool {
                     ]);
                     add(out, s, "any", either, negate)
                 }
-                None => expect_steps(cx, s, &steps, out),
+                None => expect_steps(cx, s, &without_a_number(&steps), out),
             },
             // `pm.expect(typeof data.id).to.eql("number")`: as `typeof data.id === "number"`.
             None if let Some((t, negate)) = type_name_equal(x, &steps) => {
@@ -302,6 +342,15 @@ fn equal_to(cx: &Converter, steps: &[Step<'_>]) -> Option<(Subject, bool)> {
     argument_of(cx, steps, &["equal", "equals", "eq", "eql", "eqls"])
 }
 
+/// What `Number()` gives is always a number (`NaN` too): `.to.be.a("number")` of it holds,
+/// and is left out.
+fn without_a_number<'a>(steps: &[Step<'a>]) -> Vec<Step<'a>> {
+    let a_number = |(w, args): &&Step<'_>| {
+        matches!(*w, "a" | "an") && matches!(args, Some([Expr::Str(t)]) if t == "number")
+    };
+    steps.iter().filter(|s| !a_number(s)).cloned().collect()
+}
+
 /// `Number(x)`, `parseFloat(x)`, `parseInt(x)` of a field, compared (`above`, `below`, ...,
 /// `within`) or checked to equal a number: the field, and that number with the negation.
 fn numeric_subject(
@@ -339,7 +388,7 @@ fn numeric_subject(
     let s @ Subject::Json(_) = cx.subject(of)? else {
         return None;
     };
-    match one_step(steps)? {
+    match one_step(&without_a_number(steps))? {
         (w, _, _) if COMPARE.contains(&w) => Some((s, None)),
         (w, [Expr::Num(n)], negate) if ["equal", "equals", "eq", "eql"].contains(&w) => {
             let n = match n.fract() == 0.0 && n.abs() < 9e15 {

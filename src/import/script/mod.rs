@@ -3273,6 +3273,16 @@ impl Converter {
             self.out.assertions += 1;
             return Some(Done::Converted);
         }
+        // `pm.expect(data.id).to.be.a.string` reads chai's `string` method, never calls it:
+        // nothing is checked (what it reads must not throw: a value of the body's top level).
+        if let Some(x) = chain::checks_nothing(e)
+            && (reads_safely(x)
+                || matches!(self.subject(x), Some(Subject::Json(p)) if top_level(&p)))
+        {
+            self.out.assertions_seen += 1;
+            self.out.assertions += 1;
+            return Some(Done::Converted);
+        }
         if chain::flag_asserted(e).is_some()
             && let Some(done) = self.flag_check(e)
         {
@@ -6770,6 +6780,17 @@ fn cannot_throw(e: &Expr) -> bool {
 
 /// [`cannot_throw`], or a field of Postman's own objects (`pm.response.length`: undefined,
 /// no error), compared.
+/// A JSONPath of one member of the body's top level (`$.id`, `$['id']`, `$[0]`).
+fn top_level(p: &str) -> bool {
+    let rest = p.strip_prefix('$').unwrap_or("x");
+    let one = |r: &str| {
+        r.strip_prefix('.').is_some_and(|n| !n.contains(['.', '[']))
+            || r.strip_prefix('[')
+                .is_some_and(|n| n.find(']') == Some(n.len() - 1))
+    };
+    one(rest)
+}
+
 fn reads_safely(e: &Expr) -> bool {
     match e {
         Expr::Binary(_, a, b) => reads_safely(a) && reads_safely(b),

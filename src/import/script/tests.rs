@@ -5218,6 +5218,25 @@ fn a_match_of_a_header_or_the_body_is_a_regex_capture() {
 }
 
 #[test]
+fn a_chai_method_read_and_not_called_checks_nothing() {
+    let s = test(&[
+        "var jsonData = pm.response.json();",
+        "pm.test('a', () => pm.expect(jsonData.sessionId).to.be.a.string);",
+        "pm.test('b', () => pm.expect(parseFloat(jsonData.price)).to.be.an('number').greaterThan(0));",
+        "pm.test('c', () => pm.expect(jsonData.a.b).to.be.a.string);",
+        "pm.test('d', () => pm.expect(jsonData.n).to.be.a.number);",
+    ]);
+    let v = out(&s);
+    assert_eq!(v["expect"]["json"]["$.price"], json!({"gt": 0}), "{v}");
+    // Nothing written for `a`; `c` reads a member of a member, which can throw: kept (its
+    // parent required), as is `d` (no chai word: chai throws).
+    assert!(v["expect"]["json"].get("$.sessionId").is_none(), "{v}");
+    assert_eq!(v["expect"]["json"]["$.a"], json!({"exists": true}), "{v}");
+    assert_eq!(s.unchecked, ["c", "d"], "{v}");
+    assert_eq!((s.assertions_seen, s.assertions), (4, 2));
+}
+
+#[test]
 fn a_return_on_the_status_makes_the_rest_a_case() {
     let s = test(&[
         "if (pm.response.code !== 200) {",
