@@ -4127,8 +4127,7 @@ impl Converter {
     }
 
     /// `set("id", location.match(/\/evidence\/(.+)/)[1])` of a header or the body's text (also
-    /// through a local): a capture by that regular expression. No match throws in Postman
-    /// (`null[1]`), as a capture that finds nothing fails here.
+    /// through a local): a capture by that regular expression.
     fn matched_capture(&mut self, name: &str, value: &Expr, guarded: bool) -> Option<Done> {
         if self.phase != Phase::Test {
             return None;
@@ -4168,14 +4167,18 @@ impl Converter {
         if m != "match" || !taken {
             return None;
         }
+        // No match throws in Postman: the request fails (here: the check that it matches),
+        // and the variable keeps the value it had for the requests after it.
+        if !guarded && self.when.is_none() {
+            let subject = source.clone().map_or(Subject::Body, Subject::Header);
+            self.put(subject, "matches", Y::str(pattern.clone()), false);
+        }
         let mut capture = Vec::new();
         if let Some(h) = source {
             capture.push(("header".into(), Y::str(h)));
         }
         capture.push(("regex".into(), Y::str(pattern)));
-        if guarded {
-            capture.push(("optional".into(), Y::Bool(true)));
-        }
+        capture.push(("optional".into(), Y::Bool(true)));
         self.out.capture.set(name, Y::Map(capture));
         self.out.captures += 1;
         Some(Done::Converted)

@@ -5203,14 +5203,14 @@ fn a_match_of_a_header_or_the_body_is_a_regex_capture() {
         "pm.environment.set('second', responseBody.match(/(a)(b)/)[2]);",
     ]);
     let v = out(&s);
-    let id = json!({"header": "Location", "regex": "\\/evidence\\/(.+)"});
+    let id = json!({"header": "Location", "regex": "\\/evidence\\/(.+)", "optional": true});
     assert_eq!(v["capture"]["id"], id, "{v}");
-    assert_eq!(
-        v["capture"]["token"],
-        json!({"regex": "(?i)token=(\\w+)"}),
-        "{v}"
-    );
-    assert_eq!(v["capture"]["word"], json!({"regex": "[a-z]+"}), "{v}");
+    let token = json!({"regex": "(?i)token=(\\w+)", "optional": true});
+    assert_eq!(v["capture"]["token"], token, "{v}");
+    assert_eq!(v["capture"]["word"]["regex"], "[a-z]+", "{v}");
+    // No match throws in Postman: the request fails; the variable keeps its value.
+    let location = &v["expect"]["headers"]["Location"];
+    assert_eq!(location, &json!({"matches": "\\/evidence\\/(.+)"}), "{v}");
     // Every match (`g`), or a group but the first: left.
     assert!(v["capture"].get("all").is_none(), "{v}");
     assert!(v["capture"].get("second").is_none(), "{v}");
