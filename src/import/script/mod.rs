@@ -905,6 +905,7 @@ impl Converter {
             .into_iter()
             .map(|(key, call, n)| Some((key, call, n, self.first_holding(key, &branches, &last)?)))
             .collect();
+        let mut all = true;
         for (key, call, n, j) in valued? {
             let Expr::Str(k) = key else { continue };
             let name = super::vars::ident(k);
@@ -913,6 +914,7 @@ impl Converter {
             let scope = set_scope(call);
             let value = Y::str(format!("{{{{ {j} }}}}"));
             if let Done::Kept(_) = self.set_value(&name, k, key, value, scope) {
+                all = false;
                 continue;
             }
             self.out.variables_set += n - 1;
@@ -921,7 +923,10 @@ impl Converter {
                 SetScope::Environment | SetScope::Local => self.out.reaching.insert(name),
             };
         }
-        Some(Done::Converted)
+        Some(match all {
+            true => Done::Converted,
+            false => Done::Kept(KEPT_FLOW),
+        })
     }
 
     /// The value `key` gets from a chain of branches that set it, as a minijinja expression:
@@ -1578,9 +1583,10 @@ impl Converter {
     }
 
     /// `if (!pm.globals.get("clientId")) { console.log("skipped"); return }` at the top of a
-    /// test script: the rest runs only when the variables (or the status) say so. Its checks become a case of
-    /// `expect` and its captures get `when:`, on those variables; a value known before the
-    /// run it sets is kept (yarc gives those unconditionally). The rest's outcome.
+    /// test script: the rest runs only when the variables (or the status) say so. Its checks
+    /// become a case of `expect` and its captures get `when:`, on those variables; a value
+    /// known before the run it sets is kept (yarc gives those unconditionally). The rest's
+    /// outcome.
     fn rest_when(&mut self, s: &Stmt, rest: &[Stmt]) -> Option<bool> {
         let StmtKind::If(cond, then, otherwise) = &s.kind else {
             return None;
