@@ -712,6 +712,9 @@ impl Converter {
                 // The rest of the block was read under the guard's condition.
                 self.converted.extend(s.first..=s.last);
                 return all && rest;
+            } else if let Some(when) = self.read_without_throw(s, &list[i..]) {
+                // The rest of the block runs only when this statement's reads do not throw.
+                return all && self.status_case(when, &list[i..]);
             } else {
                 self.require_reads(s);
                 self.at_line = s.first;
@@ -3575,14 +3578,31 @@ impl Converter {
         })
     }
 
-    /// What a statement reads deeper in the body must be there: `data.items[0].id` throws when
-    /// `data.items` is not, `data.list.forEach(...)` when `data.list` is no array — and Newman
-    /// fails the request for the script error. So yarc checks it: `exists` (and `type: array`).
-    /// Only for what runs whatever the response (not under a swallowing `catch`, not per item).
-    fn require_reads(&mut self, s: &Stmt) {
-        if self.phase == Phase::PreRequest || self.swallowed || self.each_base.is_some() {
-            return;
+    /// In a block whose `catch` swallows what it throws (`try { var n = data.results.length;
+    /// tests["some"] = n > 0 } catch (e) {}`), a statement that reads through the body's
+    /// members throws without them, and nothing after it runs: the rest is a case of their
+    /// being there (`when: { json: { $.results: { exists: true } } }`) when it checks
+    /// anything.
+    fn read_without_throw(&self, s: &Stmt, rest: &[Stmt]) -> Option<Y> {
+        if !self.swallowed || self.when.is_some() || self.phase != Phase::Test {
+            return None;
         }
+        let checks = rest
+            .iter()
+            .any(|r| self.lines_with(r, &["tests[", "pm.test("]) > 0);
+        let there = |(p, _): (String, bool)| (p, Y::Map(vec![("exists".into(), Y::Bool(true))]));
+        let paths: Vec<(String, Y)> = self
+            .reads_of(s)
+            .into_iter()
+            .filter(|(p, _)| p.starts_with("$.") || p.starts_with("$["))
+            .map(there)
+            .collect();
+        (checks && !paths.is_empty()).then(|| Y::Map(vec![("json".into(), Y::Map(paths))]))
+    }
+
+    /// The body's members (and XML elements) a statement reads through, which must be there
+    /// for it not to throw; `true` for a list it iterates.
+    fn reads_of(&self, s: &Stmt) -> Vec<(String, bool)> {
         let mut needs: Vec<(String, bool)> = Vec::new();
         // `var data = JSON.parse(responseBody)` throws on a body that is not JSON.
         let parses = |v: &Expr| {
@@ -3613,6 +3633,18 @@ impl Converter {
             }
             _ => {}
         }
+        needs
+    }
+
+    /// What a statement reads deeper in the body must be there: `data.items[0].id` throws when
+    /// `data.items` is not, `data.list.forEach(...)` when `data.list` is no array — and Newman
+    /// fails the request for the script error. So yarc checks it: `exists` (and `type: array`).
+    /// Only for what runs whatever the response (not under a swallowing `catch`, not per item).
+    fn require_reads(&mut self, s: &Stmt) {
+        if self.phase == Phase::PreRequest || self.swallowed || self.each_base.is_some() {
+            return;
+        }
+        let mut needs = self.reads_of(s);
         needs.retain(|(p, array)| *array || !self.is_present(p));
         for (path, array) in needs {
             if path.starts_with('/') {

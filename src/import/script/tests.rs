@@ -5237,6 +5237,35 @@ fn a_chai_method_read_and_not_called_checks_nothing() {
 }
 
 #[test]
+fn checks_after_a_read_that_throws_into_a_swallowing_catch_are_a_case() {
+    let s = test(&[
+        "try {",
+        "var jsonData = JSON.parse(responseBody);",
+        "var counter = jsonData.results.length;",
+        "tests['some found'] = counter > 0;",
+        "tests['named'] = jsonData.name === 'x';",
+        "} catch (e) { console.log(e.message); }",
+    ]);
+    let v = out(&s);
+    let case = &v["expect"]["cases"][0];
+    assert_eq!(
+        case["when"],
+        json!({"json": {"$.results": {"exists": true}}}),
+        "{v}"
+    );
+    assert_eq!(case["json"]["$.results"]["length"], json!({"gt": 0}), "{v}");
+    assert_eq!(case["json"]["$.name"], "x", "{v}");
+    assert_eq!((s.assertions_seen, s.assertions), (2, 2));
+    // Outside a swallowing `catch` the read is required instead (Newman fails the script).
+    let s = test(&[
+        "var jsonData = JSON.parse(responseBody);",
+        "tests['some found'] = jsonData.results.length > 0;",
+    ]);
+    let v = out(&s);
+    assert!(v["expect"].get("cases").is_none(), "{v}");
+}
+
+#[test]
 fn a_return_on_the_status_makes_the_rest_a_case() {
     let s = test(&[
         "if (pm.response.code !== 200) {",
