@@ -3168,16 +3168,18 @@ impl Converter {
         Some(Done::Converted)
     }
 
+    /// The expression, or (a name of a local the script computed) the value it was given.
+    fn through_local<'e>(&'e self, e: &'e Expr) -> &'e Expr {
+        match e {
+            Expr::Ident(n) => self.computed.get(n).map_or(e, |(v, ..)| v),
+            other => other,
+        }
+    }
+
     /// `pm.response.headers.get("Location").split("/").pop()` (also through a local, or
     /// `.at(-1)`): the header whose last segment it is.
     fn last_segment_of_header(&self, e: &Expr) -> Option<String> {
-        let e = match e {
-            Expr::Ident(n) => match self.computed.get(n) {
-                Some((v, ..)) => v,
-                None => e,
-            },
-            e => e,
-        };
+        let e = self.through_local(e);
         let Expr::Call(last, args) = e else {
             return None;
         };
@@ -3194,10 +3196,7 @@ impl Converter {
             && slash == "/"
             && **of == **split
         {
-            let of = match &**of {
-                Expr::Ident(n) => self.computed.get(n).map_or(&**of, |(v, ..)| v),
-                other => other,
-            };
+            let of = self.through_local(of);
             return match self.subject(of)? {
                 Subject::Header(h) => Some(h),
                 _ => None,
@@ -4170,12 +4169,7 @@ impl Converter {
         if self.phase != Phase::Test {
             return None;
         }
-        let local = |e: &Expr| match e {
-            Expr::Ident(n) => self.computed.get(n).map(|(v, ..)| v.clone()),
-            _ => None,
-        };
-        let value = local(value).unwrap_or_else(|| value.clone());
-        let Expr::Index(matched, group) = &value else {
+        let Expr::Index(matched, group) = self.through_local(value) else {
             return None;
         };
         let Expr::Call(callee, args) = &**matched else {
@@ -4184,8 +4178,7 @@ impl Converter {
         let (Expr::Member(of, m), [Expr::Regex(body, flags)]) = (&**callee, args.as_slice()) else {
             return None;
         };
-        let of = local(of).unwrap_or_else(|| (**of).clone());
-        let source = match self.subject(&of)? {
+        let source = match self.subject(self.through_local(of))? {
             Subject::Header(h) => Some(h),
             Subject::Body => None,
             _ => return None,
