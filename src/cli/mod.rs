@@ -110,9 +110,7 @@ pub fn main_with_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32
             };
         }
     };
-    // One collection run at a time is I/O-bound and chained: one thread does it without the
-    // cost of waking tasks on other threads.
-    let single = matches!(&cli.command, Command::Run(a) if a.jobs == Some(1));
+    let single = matches!(&cli.command, Command::Run(a) if one_chain(a));
     let mut builder = if single {
         tokio::runtime::Builder::new_current_thread()
     } else {
@@ -158,6 +156,14 @@ pub fn main_with_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32
             e.exit().code()
         }
     }
+}
+
+/// One collection run at a time is I/O-bound and chained: one thread does it without the cost
+/// of waking tasks on other threads (a fifth less CPU for 1,000 requests to a local server,
+/// bench/profiles.md). `--jobs 1`, or one collection file run once.
+fn one_chain(a: &RunArgs) -> bool {
+    let one_file = matches!(a.inputs.paths.as_slice(), [p] if p.is_file());
+    a.jobs == Some(1) || (one_file && a.iterations <= 1 && a.data.is_none())
 }
 
 #[cfg(test)]
