@@ -2351,6 +2351,17 @@ fn unchecked_tests(s: &mut script::Script, cx: &mut Ctx<'_>) {
     ));
 }
 
+/// Whether the request has a header of that name the export disables.
+fn disabled_header(node: &Value, name: &str) -> bool {
+    let list = node.pointer("/request/header").and_then(Value::as_array);
+    list.into_iter().flatten().any(|h| {
+        h.get("disabled").and_then(Value::as_bool) == Some(true)
+            && h.get("key")
+                .and_then(Value::as_str)
+                .is_some_and(|k| k.trim().eq_ignore_ascii_case(name))
+    })
+}
+
 /// The request's method, in capitals (a request written as a bare URL is a GET).
 fn method_of(req: &Value) -> String {
     match req {
@@ -2661,7 +2672,9 @@ fn item_scripts(node: &Value, name: &str, unique: &str, cx: &mut Ctx<'_>) -> Ite
         });
         variables_of(&mut s, phase, &mut out.sets, cx);
         for (k, v) in s.headers.entries() {
-            out.headers.set(k, v);
+            if !(s.upserted.contains(&k) && disabled_header(node, &k)) {
+                out.headers.set(k, v);
+            }
         }
         for (k, v) in s.query.entries() {
             out.query.set(k, v);
@@ -2755,7 +2768,12 @@ fn note_reads(cx: &mut Ctx<'_>, sets: &Y, reader: Reader) {
         let Ok(tpl) = env.template_from_str(&t) else {
             continue;
         };
-        for name in tpl.undeclared_variables(false) {
+        let mut names = tpl.undeclared_variables(false);
+        // What a slice slices (`(tok or "")[0:8]`) is not in minijinja's analysis.
+        if !t.contains("{%") {
+            names.extend(crate::template::sliced_reads(&t));
+        }
+        for name in names {
             if crate::template::FUNCTIONS.contains(&name.as_str()) {
                 continue;
             }

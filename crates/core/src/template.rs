@@ -495,7 +495,7 @@ fn sliced_names(source: &str) -> Vec<String> {
 
 /// The variables the `{{ … }}` tags with a slice read: each name outside string literals that
 /// is no attribute (`.name`), filter (`| name`), test (`is name`), keyword or call.
-fn sliced_reads(source: &str) -> Vec<String> {
+pub fn sliced_reads(source: &str) -> Vec<String> {
     const KEYWORDS: &[&str] = &[
         "and", "or", "not", "if", "else", "in", "is", "true", "false", "none", "True", "False",
         "None",

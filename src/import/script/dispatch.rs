@@ -178,6 +178,48 @@ impl Dispatch {
     }
 }
 
+/// A request's own script with every decision on its name or method taken: an export often
+/// copies one script into every request (`if (pm.request.method === "POST") { ... } else
+/// { ... }`), and Postman runs only the branch of that request. The statements as they run for
+/// it, and the script's lines that are its own (not those of a branch not taken); `None` when
+/// nothing is decided by the name or method, or not everything that is can be.
+pub(crate) fn own_script(
+    lines: &[String],
+    statements: &[Stmt],
+    name: &str,
+    method: &str,
+) -> Option<(Vec<Stmt>, BTreeSet<usize>)> {
+    if nesting(statements) > MAX_NESTING {
+        return None;
+    }
+    // The URL as a pre-request script reads it is not the request's to decide by here.
+    let named = dependent(statements, &reads(Phase::Test));
+    if !named.iter().any(|&i| has_if(&statements[i])) {
+        return None;
+    }
+    let probe = specialise(statements, &facts(Phase::Test, "\u{1}", "", "\u{1}"), |i| {
+        named.contains(&i)
+    });
+    if named.iter().any(|&i| probe[i].iter().any(has_if)) {
+        return None;
+    }
+    let specialised = specialise(statements, &facts(Phase::Test, name, "", method), |i| {
+        named.contains(&i)
+    });
+    let mut out = Vec::new();
+    let mut owned: BTreeSet<usize> = (1..=lines.len()).collect();
+    for (i, (part, original)) in specialised.into_iter().zip(statements).enumerate() {
+        if named.contains(&i) {
+            owned = &owned - &lines_of(std::iter::once(original));
+            owned.extend(lines_of(part.iter()));
+            out.extend(part);
+        } else {
+            out.push(original.clone());
+        }
+    }
+    Some((out, owned))
+}
+
 /// How deep a script's blocks go at most (an `else if` is one deeper): a `switch` of 200 cases
 /// is a real collection's, one of thousands is not.
 const MAX_NESTING: usize = 256;
@@ -496,6 +538,17 @@ fn method_call(of: &Expr, method: &str, args: &[Expr]) -> Option<Expr> {
     use Expr::{Bool, Num, Str};
     if let (Expr::Regex(body, flags), "test", [Str(s)]) = (of, method, args) {
         return Some(Bool(js_regex(body, flags)?.is_match(s)));
+    }
+    if let (Expr::Array(items), "includes", [Str(x)]) = (of, method, args) {
+        // `['POST', 'PUT'].includes(pm.request.method)`: decided when every item is a text.
+        let texts: Option<Vec<&str>> = items
+            .iter()
+            .map(|i| match i {
+                Str(t) => Some(t.as_str()),
+                _ => None,
+            })
+            .collect();
+        return Some(Bool(texts?.contains(&x.as_str())));
     }
     let Str(s) = of else { return None };
     Some(match (method, args) {

@@ -76,6 +76,9 @@ pub(crate) struct Script {
     pub awaits_at_top: bool,
     /// Headers a pre-request script adds to the request (`pm.request.headers.add({key, value})`).
     pub headers: Y,
+    /// Those of them given with `upsert`: a header of that name the request has disabled is
+    /// updated and stays disabled, so Newman sends none.
+    pub upserted: Vec<String>,
 
     /// Query parameters a pre-request script adds (`pm.request.url.addQueryParams([...])`).
     pub query: Y,
@@ -178,6 +181,8 @@ const KEPT_SCOPE_CAPTURE: &str =
 const KEPT_AROUND: &str = "script structure around kept lines";
 const KEPT_SEND_PART: &str = "a request sent from a script: it is a request of the collection now, but this part of its callback is not converted";
 const KEPT_UNREACHABLE: &str = "after a `return`: Postman never runs it";
+const KEPT_SKIPPED_TEST: &str =
+    "a test marked `pm.test.skip`: Postman reports it skipped and never runs it";
 const KEPT_UNRUNNABLE: &str =
     "the script declares a name Postman's sandbox already has: Newman runs none of it";
 const KEPT_AWAIT: &str =
@@ -280,7 +285,13 @@ pub(crate) fn convert_item(
         query: request.query,
         text: request.text,
     };
-    convert_parsed(lines, &statements, phase, given, None)
+    let decided = name
+        .zip(request.text)
+        .and_then(|(n, t)| dispatch::own_script(lines, &statements, n, &t.method));
+    match decided {
+        Some((decided, owned)) => convert_parsed(lines, &decided, phase, given, Some(owned)),
+        None => convert_parsed(lines, &statements, phase, given, None),
+    }
 }
 
 /// The request a test script always hands the run to next (`postman.setNextRequest("Create
@@ -505,6 +516,9 @@ struct Converter {
     expanded: usize,
     /// How many blocks deep the statements being read are (1: the script's own).
     depth: usize,
+    /// The depth of the body of the `pm.test` being read, if any: a `return` there ends only
+    /// that test.
+    test_depth: Option<usize>,
     /// `const validate = ajv.compile(schema)`: the schema each compiled validator holds.
     compiled: HashMap<String, Expr>,
     /// How deep calls of those are being read: one that calls another (or itself) stops.
@@ -656,6 +670,7 @@ impl Converter {
             procedures: HashMap::new(),
             expanded: 0,
             depth: 0,
+            test_depth: None,
             compiled: HashMap::new(),
             inlining: std::cell::Cell::new(0),
             dates: HashMap::new(),
@@ -1595,14 +1610,15 @@ impl Converter {
             return None;
         };
         let is_return = |t: &Stmt| matches!(t.kind, StmtKind::Return(None));
-        let returns =
-            then.iter().any(is_return) && then.iter().all(|t| is_return(t) || says_only(t));
+        let returns = then.iter().any(is_return)
+            && then
+                .iter()
+                .all(|t| is_return(t) || says_only(t) || holds_always(t));
         if self.phase != Phase::Test
-            || self.depth > 1
             || !otherwise.is_empty()
             || !returns
             || rest.is_empty()
-            || !self.unconditional()
+            || !(self.unconditional() || self.test_rest(rest))
         {
             return None;
         }
@@ -1618,6 +1634,19 @@ impl Converter {
         let all = self.status_case(when, rest);
         self.vars_gate = false;
         Some(all)
+    }
+
+    /// Whether `rest` is the rest of the body of a `pm.test` of the script's own (not under a
+    /// condition) that only checks: a `return` before it ends that test, as a `return` at the
+    /// top ends the script.
+    fn test_rest(&self, rest: &[Stmt]) -> bool {
+        self.depth == 2
+            && self.test_depth == Some(self.depth)
+            && self.when.is_none()
+            && self.held.is_empty()
+            && !self.guarded_set
+            && !self.swallowed
+            && rest.iter().all(|s| self.lines_with(s, SET_CALLS) == 0)
     }
 
     /// `if (!pm.environment.get("token")) { pm.execution.skipRequest(); return; }` in a
@@ -2624,6 +2653,9 @@ impl Converter {
 
     /// `pm.test("name", function () { ... })`: its body's statements, each converted or kept.
     fn test_call(&mut self, e: &Expr) -> Option<Done> {
+        if matches!(e, Expr::Call(callee, _) if path(callee).as_deref() == Some("pm.test.skip")) {
+            return Some(Done::Kept(KEPT_SKIPPED_TEST));
+        }
         let body = test_body(e)?;
         let before = (self.out.assertions, self.out.assertions_seen);
         let done = self.test_statements(body);
@@ -2755,7 +2787,9 @@ impl Converter {
         let outer_when = std::mem::replace(&mut self.when, when.clone());
         let outer_checked = std::mem::replace(&mut self.checked, checked);
         let outer_gate = std::mem::replace(&mut self.gate_at, gate);
+        let outer_test = self.test_depth.replace(self.depth + 1);
         let mut all = self.statements(body);
+        self.test_depth = outer_test;
         self.when = outer_when;
         if let Some(when) = &when {
             self.conditional_captures(&captured_before, when);
@@ -3800,6 +3834,11 @@ impl Converter {
         let (Expr::Str(key), Some(value)) = (key, self.value(&value)) else {
             return Some(Done::Kept(KEPT_COMPUTED));
         };
+        let enables = matches!(args.as_slice(), [Expr::Object(o)]
+            if matches!(field(o, "disabled"), Some(Expr::Bool(false))));
+        if path(callee).as_deref() == Some("pm.request.headers.upsert") && !enables {
+            self.out.upserted.push(key.clone());
+        }
         self.out.headers.set(key.clone(), value);
         for name in used {
             self.computed_used(&name);
@@ -6698,6 +6737,28 @@ fn fails_always(b: &[Stmt]) -> bool {
         }
     }
     b.iter().any(fails) && b.iter().all(|s| fails(s) || says_only(s))
+}
+
+/// `pm.expect(true).to.be.true`: a check that holds whatever the response holds.
+fn holds_always(s: &Stmt) -> bool {
+    let StmtKind::Expr(e) = &s.kind else {
+        return false;
+    };
+    let mut words = Vec::new();
+    let mut at = e;
+    loop {
+        match at {
+            Expr::Member(inner, w) => {
+                words.push(w.as_str());
+                at = inner;
+            }
+            Expr::Call(callee, args) if path(callee).as_deref() == Some("pm.expect") => {
+                let subject = matches!(args.as_slice(), [Expr::Bool(true)]);
+                return subject && matches!(words.first(), Some(&"true" | &"ok"));
+            }
+            _ => return false,
+        }
+    }
 }
 
 /// `tests["x"] = true`: a legacy test that passes whatever the response holds.

@@ -5462,3 +5462,120 @@ fn defaults_for_several_variables_when_one_is_unset() {
     let keys: Vec<String> = s.sets.entries().into_iter().map(|(k, _)| k).collect();
     assert_eq!(keys, ["labels", "cat"]);
 }
+
+/// A request's own script, converted for a request sent with `method`.
+fn sent_with(phase: Phase, lines: &[&str], method: &str) -> Script {
+    let lines: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    let text = RequestText {
+        method: method.to_string(),
+        path: Some("/orders".into()),
+        query: None,
+        raw_body: None,
+    };
+    let request = Request {
+        body: None,
+        query: None,
+        text: Some(&text),
+    };
+    super::convert_item(&lines, phase, request, Some("r"), &Known::default())
+}
+
+/// One script copied into every request, deciding by the method: each request gets its branch.
+const BY_METHOD: &[&str] = &[
+    "if (pm.request.method === \"POST\") {",
+    "  pm.test(\"200 or 201\", function () {",
+    "    pm.expect(pm.response.code).to.be.oneOf([200, 201]);",
+    "  });",
+    "} else if (pm.request.method === \"DELETE\") {",
+    "  pm.test(\"204\", function () { pm.expect(pm.response.code).to.equal(204); });",
+    "} else {",
+    "  pm.test(\"200\", function () { pm.expect(pm.response.code).to.equal(200); });",
+    "}",
+];
+
+#[test]
+fn a_requests_own_script_is_read_for_its_method() {
+    for (method, status) in [
+        ("POST", json!([200, 201])),
+        ("DELETE", json!(204)),
+        ("GET", json!(200)),
+    ] {
+        let s = sent_with(Phase::Test, BY_METHOD, method);
+        assert_eq!(out(&s)["expect"]["status"], status, "{method}");
+        // The branches not taken are not this request's: nothing is kept of them.
+        assert!(s.kept.is_empty(), "{method}: {:?}", s.kept);
+        assert_eq!((s.assertions, s.assertions_seen), (1, 1), "{method}");
+    }
+    // Without the request's method the script is read as before: no branch is chosen.
+    let s = named(Phase::Test, BY_METHOD, "r");
+    assert!(out(&s)["expect"]["status"].is_null(), "{:?}", out(&s));
+    // A list of methods decides too; one with a value not known stays undecided.
+    let listed = [
+        "if (['POST', 'PUT'].includes(pm.request.method)) {",
+        "  pm.environment.set('key', pm.variables.replaceIn('{{$guid}}'));",
+        "}",
+    ];
+    let post = sent_with(Phase::PreRequest, &listed, "POST");
+    assert_eq!(
+        out(&post)["sets"]["key"],
+        json!("{{ uuid() }}"),
+        "{:?}",
+        out(&post)
+    );
+    let get = sent_with(Phase::PreRequest, &listed, "GET");
+    assert!(out(&get)["sets"]["key"].is_null(), "{:?}", out(&get));
+    let unknown = [
+        "if ([pm.environment.get('m')].includes(pm.request.method)) {",
+        "  pm.environment.set('key', 'x');",
+        "}",
+    ];
+    let s = sent_with(Phase::PreRequest, &unknown, "POST");
+    assert!(out(&s)["variables"]["key"].is_null(), "{:?}", out(&s));
+    assert!(!s.kept.is_empty(), "{:?}", s.kept);
+}
+
+#[test]
+fn a_return_on_the_status_inside_a_test_ends_only_that_test() {
+    let s = test(&[
+        "pm.test(\"structure\", function () {",
+        "  if (pm.response.code === 204) {",
+        "    pm.expect(true).to.be.true;",
+        "    return;",
+        "  }",
+        "  pm.response.to.be.json;",
+        "});",
+        "pm.test(\"fast\", function () { pm.expect(pm.response.responseTime).to.be.below(900); });",
+    ]);
+    let expect = &out(&s)["expect"];
+    assert_eq!(
+        expect["cases"],
+        json!([{"when": {"status": {"not": {"equals": 204}}}, "json": {"$": {"exists": true}}}]),
+        "{expect:?}"
+    );
+    // The next test runs whatever the first did.
+    assert!(!expect["time"].is_null(), "{expect:?}");
+    // A test that sets a value after such a return is left as it was (not read as a case).
+    let s = test(&[
+        "pm.test(\"id\", function () {",
+        "  if (pm.response.code === 204) { return; }",
+        "  pm.environment.set('id', pm.response.json().id);",
+        "});",
+    ]);
+    assert!(out(&s)["expect"]["cases"].is_null(), "{:?}", out(&s));
+}
+
+#[test]
+fn a_skipped_test_is_kept_and_checks_nothing() {
+    let s = test(&[
+        "pm.test(\"status\", function () { pm.response.to.have.status(200); });",
+        "pm.test.skip(\"name\", function () {",
+        "  var jsonData = pm.response.json();",
+        "  pm.expect(jsonData.name).to.eql(\"Ada\");",
+        "});",
+    ]);
+    assert_eq!(out(&s)["expect"], json!({"status": 200}));
+    assert!(s.unchecked.is_empty(), "{:?}", s.unchecked);
+    let reasons: BTreeSet<&str> = s.kept.iter().map(|k| k.2).collect();
+    assert_eq!(reasons, BTreeSet::from([KEPT_SKIPPED_TEST]), "{:?}", s.kept);
+    assert_eq!(s.kept.len(), 3, "{:?}", s.kept);
+}
