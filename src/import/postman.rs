@@ -3721,12 +3721,60 @@ fn known(collection: &Value, environments: &[Value]) -> script::Known {
         }
     }
     stored.retain(|k, _| !twice.contains(k) && !texts.contains(k) && !json.contains_key(k));
+    let values = exported_values(collection, environments, &script_sets);
     script::Known {
         json: std::rc::Rc::new(json),
         texts: std::rc::Rc::new(texts),
         script_sets: std::rc::Rc::new(script_sets),
         stored: std::rc::Rc::new(stored),
+        values: std::rc::Rc::new(values),
     }
+}
+
+/// The one value the export gives each variable no script sets (by its name as written): not
+/// one the collection and an environment, or two environments, give differently, nor one that
+/// is a template itself or switched off.
+fn exported_values(
+    collection: &Value,
+    environments: &[Value],
+    script_sets: &BTreeSet<String>,
+) -> HashMap<String, script::Exported> {
+    let mut values: HashMap<String, script::Exported> = HashMap::new();
+    let mut conflicting = BTreeSet::new();
+    // The collection's list comes first, the environments' after it.
+    let lists = variable_lists(collection, environments).enumerate();
+    for (list, v) in lists.flat_map(|(i, l)| {
+        let items = l.and_then(Value::as_array).into_iter().flatten();
+        items.map(move |v| (i, v))
+    }) {
+        let off = v.get("disabled").and_then(Value::as_bool) == Some(true)
+            || v.get("enabled").and_then(Value::as_bool) == Some(false);
+        let (Some(key), Some(text)) = (
+            v.get("key").and_then(Value::as_str),
+            v.get("value").and_then(Value::as_str),
+        ) else {
+            continue;
+        };
+        if off || text.contains("{{") || script_sets.contains(&ident(key)) {
+            conflicting.insert(key.to_string());
+            continue;
+        }
+        let entry = values
+            .entry(key.to_string())
+            .or_insert_with(|| script::Exported {
+                value: text.to_string(),
+                ..Default::default()
+            });
+        if entry.value != text {
+            conflicting.insert(key.to_string());
+        }
+        match list {
+            0 => entry.in_collection = true,
+            _ => entry.in_environment = true,
+        }
+    }
+    values.retain(|k, _| !conflicting.contains(k));
+    values
 }
 
 /// The lines of every script of the collection, its folders' and its requests'.

@@ -18,7 +18,7 @@
 
 use super::Phase;
 use super::js::{Binding, Expr, Stmt, StmtKind, TemplatePart};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 /// What reads the running request's name in a script.
 const NAMES: &[&str] = &["pm.info.requestName", "request.name"];
@@ -59,13 +59,21 @@ pub(crate) struct Dispatch {
     dependent: BTreeSet<usize>,
     /// Lines some request's part ran (see [`Dispatch::unreached`]).
     used: std::cell::RefCell<BTreeSet<usize>>,
+    /// The variables the script reads that the export gives one value (`pm.environment.get(
+    /// "soap_endpoint")`), with that value: what a decision compares the URL with.
+    values: Vec<(Expr, Expr)>,
 }
 
 impl Dispatch {
     /// The split, when the script decides something by the name and every such decision can
     /// be taken from the name alone (`===`, `includes`, a regular expression's `test`, of the
     /// name or of a text made from it).
-    pub(crate) fn of(lines: &[String], statements: &[Stmt], phase: Phase) -> Option<Dispatch> {
+    pub(crate) fn of(
+        lines: &[String],
+        statements: &[Stmt],
+        phase: Phase,
+        known: &HashMap<String, Exported>,
+    ) -> Option<Dispatch> {
         // Reading it per request recurses along every `else if` (a `switch` is a chain of
         // them): a script deeper than this stays the scope's, read once as before.
         if nesting(statements) > MAX_NESTING {
@@ -81,9 +89,9 @@ impl Dispatch {
         };
         let decides = named.iter().any(|&i| has_if(&statements[i]))
             || by_name.iter().any(|&i| sets(&statements[i]));
-        let probe = specialise(statements, &facts(phase, "\u{1}", "\u{1}", "\u{1}"), |i| {
-            named.contains(&i)
-        });
+        let values = values_read(lines, known);
+        let probe_facts = facts(phase, "\u{1}", Some("\u{1}"), "\u{1}");
+        let probe = specialise(statements, &probe_facts, &values, |i| named.contains(&i));
         let decidable = named.iter().all(|&i| !probe[i].iter().any(has_if));
         // A scope's checks of what each request sent (`JSON.parse(pm.request.body)`) are read
         // with that request's body.
@@ -105,6 +113,7 @@ impl Dispatch {
             statements: statements.to_vec(),
             dependent,
             used: Default::default(),
+            values,
         })
     }
 
@@ -138,13 +147,15 @@ impl Dispatch {
     pub(crate) fn for_request(
         &self,
         name: &str,
-        url: &str,
+        url: Option<&str>,
         method: &str,
     ) -> (Vec<Stmt>, BTreeSet<usize>) {
         let mut out = Vec::new();
         let mut mine = Vec::new();
         let facts = facts(self.phase, name, url, method);
-        let specialised = specialise(&self.statements, &facts, |i| self.dependent.contains(&i));
+        let specialised = specialise(&self.statements, &facts, &self.values, |i| {
+            self.dependent.contains(&i)
+        });
         for (i, (part, original)) in specialised.into_iter().zip(&self.statements).enumerate() {
             if self.dependent.contains(&i) {
                 mine.extend(part.iter().cloned());
@@ -197,15 +208,21 @@ pub(crate) fn own_script(
     if !named.iter().any(|&i| has_if(&statements[i])) {
         return None;
     }
-    let probe = specialise(statements, &facts(Phase::Test, "\u{1}", "", "\u{1}"), |i| {
-        named.contains(&i)
-    });
+    let probe = specialise(
+        statements,
+        &facts(Phase::Test, "\u{1}", None, "\u{1}"),
+        &[],
+        |i| named.contains(&i),
+    );
     if named.iter().any(|&i| probe[i].iter().any(has_if)) {
         return None;
     }
-    let specialised = specialise(statements, &facts(Phase::Test, name, "", method), |i| {
-        named.contains(&i)
-    });
+    let specialised = specialise(
+        statements,
+        &facts(Phase::Test, name, None, method),
+        &[],
+        |i| named.contains(&i),
+    );
     let mut out = Vec::new();
     let mut owned: BTreeSet<usize> = (1..=lines.len()).collect();
     for (i, (part, original)) in specialised.into_iter().zip(statements).enumerate() {
@@ -283,26 +300,86 @@ fn bound(b: &Binding) -> Vec<String> {
 /// script the URL as written (Newman's `request.url` there is `{{base}}/x`, not yet rendered).
 fn reads(phase: Phase) -> Vec<Expr> {
     let mut out: Vec<Expr> = NAMES.iter().chain(METHODS).map(|n| name_expr(n)).collect();
-    if phase == Phase::PreRequest {
+    if phase != Phase::Test {
         out.push(name_expr("request.url"));
     }
     out
 }
 
 /// [`reads`] with what each is for the request named `name` at `url`, sent with `method`.
-fn facts(phase: Phase, name: &str, url: &str, method: &str) -> Vec<(Expr, Expr)> {
+fn facts(phase: Phase, name: &str, url: Option<&str>, method: &str) -> Vec<(Expr, Expr)> {
     let methods: Vec<Expr> = METHODS.iter().map(|m| name_expr(m)).collect();
     reads(phase)
         .into_iter()
-        .map(|e| {
+        .filter_map(|e| {
             let is = match &e {
-                e if *e == name_expr("request.url") => url,
+                // Not known (a variable the export gives no value): no decision is taken on it.
+                e if *e == name_expr("request.url") => url?,
                 e if methods.contains(e) => method,
                 _ => name,
             };
-            (e, Expr::Str(is.to_string()))
+            Some((e, Expr::Str(is.to_string())))
         })
         .collect()
+}
+
+/// How a script reads a variable, and from where: `pm.environment.get` sees only the
+/// environment's, `pm.collectionVariables.get` only the collection's.
+const GETTERS: [(&str, Source); 5] = [
+    ("pm.variables.get", Source::Any),
+    ("pm.environment.get", Source::Environment),
+    ("postman.getEnvironmentVariable", Source::Environment),
+    ("pm.collectionVariables.get", Source::Collection),
+    ("pm.globals.get", Source::None),
+];
+
+/// Where a variable's value comes from, for [`GETTERS`].
+#[derive(Clone, Copy, PartialEq)]
+enum Source {
+    Any,
+    Environment,
+    Collection,
+    None,
+}
+
+/// A variable's one value in the export, and where the export gives it.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Exported {
+    pub value: String,
+    pub in_environment: bool,
+    pub in_collection: bool,
+}
+
+/// The variables `lines` read with a getter that the export gives one value: each read with
+/// that value, as a fact.
+fn values_read(lines: &[String], known: &HashMap<String, Exported>) -> Vec<(Expr, Expr)> {
+    static GET: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = GET.get_or_init(|| {
+        regex::Regex::new(
+            r#"(pm\.(?:variables|environment|collectionVariables|globals)\.get|postman\.getEnvironmentVariable)\(\s*["']([^"']+)["']\s*\)"#,
+        )
+        .expect("valid regex")
+    });
+    let mut out = Vec::new();
+    for c in lines.iter().flat_map(|l| re.captures_iter(l)) {
+        let (getter, name) = (&c[1], &c[2]);
+        let Some(v) = known.get(name) else { continue };
+        let source = GETTERS.iter().find(|(g, _)| *g == getter).map(|(_, s)| *s);
+        let seen = match source {
+            Some(Source::Any) => true,
+            Some(Source::Environment) => v.in_environment,
+            Some(Source::Collection) => v.in_collection,
+            _ => false,
+        };
+        let read = Expr::Call(
+            Box::new(name_expr(getter)),
+            vec![Expr::Str(name.to_string())],
+        );
+        if seen && !out.iter().any(|(r, _)| *r == read) {
+            out.push((read, Expr::Str(v.value.clone())));
+        }
+    }
+    out
 }
 
 fn name_expr(dotted: &str) -> Expr {
@@ -326,9 +403,13 @@ fn has_if(s: &Stmt) -> bool {
 ///
 /// Only the statements `wanted` says, and the declarations (a text they may read), are read;
 /// the others are left empty: what does not depend on the name is the same for every request.
+///
+/// `deciding` are known only to decide an `if` (a variable's value from the export): never
+/// written into what is left, where the variable stays the template it is.
 fn specialise(
     statements: &[Stmt],
     facts: &[(Expr, Expr)],
+    deciding: &[(Expr, Expr)],
     wanted: impl Fn(usize) -> bool,
 ) -> Vec<Vec<Stmt>> {
     let mut known: Vec<(String, Expr)> = Vec::new();
@@ -338,20 +419,66 @@ fn specialise(
             out.push(Vec::new());
             continue;
         }
-        known.retain(|(k, _)| !s.assigns(k));
-        let mut s = facts
-            .iter()
-            .fold(s.clone(), |s, (read, value)| s.replaced(read, value));
-        for (local, value) in &known {
-            s = s.replaced(&Expr::Ident(local.clone()), value);
-        }
-        let folded = fold_stmts(std::slice::from_ref(&s));
-        for f in &folded {
-            learn(&mut known, &f.kind);
-        }
-        out.push(folded);
+        out.push(specialise_one(s, facts, deciding, &mut known));
     }
     out
+}
+
+/// One statement of [`specialise`], with the locals known so far (and learnt from it).
+fn specialise_one(
+    s: &Stmt,
+    facts: &[(Expr, Expr)],
+    deciding: &[(Expr, Expr)],
+    known: &mut Vec<(String, Expr)>,
+) -> Vec<Stmt> {
+    // An `if` those decide takes its branch, which may change a local known so far
+    // (`if (u.charAt(u.length - 1) == "/") { u = u.substring(0, u.length - 1) }`).
+    if let StmtKind::If(cond, then, otherwise) = &s.kind {
+        let mut c = facts
+            .iter()
+            .chain(deciding)
+            .fold(cond.clone(), |c, (read, value)| c.replaced(read, value));
+        for (local, value) in known.iter() {
+            c = c.replaced(&Expr::Ident(local.clone()), value);
+        }
+        if let Expr::Bool(taken) = truthy(fold(&c)) {
+            let branch = if taken { then } else { otherwise };
+            return branch
+                .iter()
+                .flat_map(|b| specialise_one(b, facts, deciding, known))
+                .collect();
+        }
+    }
+    // `u = u.substring(1)`: the new value made from the one known before.
+    if let StmtKind::Assign(Expr::Ident(n), value) = &s.kind {
+        let mut v = facts
+            .iter()
+            .fold(value.clone(), |v, (read, to)| v.replaced(read, to));
+        for (local, to) in known.iter() {
+            v = v.replaced(&Expr::Ident(local.clone()), to);
+        }
+        let v = fold(&v);
+        known.retain(|(k, _)| k != n);
+        if is_literal(&v) {
+            known.push((n.clone(), v.clone()));
+        }
+        return vec![Stmt {
+            kind: StmtKind::Assign(Expr::Ident(n.clone()), v),
+            ..s.clone()
+        }];
+    }
+    known.retain(|(k, _)| !s.assigns(k));
+    let mut s = facts
+        .iter()
+        .fold(s.clone(), |s, (read, value)| s.replaced(read, value));
+    for (local, value) in known.iter() {
+        s = s.replaced(&Expr::Ident(local.clone()), value);
+    }
+    let folded = fold_stmts(std::slice::from_ref(&s));
+    for f in &folded {
+        learn(known, &f.kind);
+    }
+    folded
 }
 
 fn fold_stmts(list: &[Stmt]) -> Vec<Stmt> {
@@ -497,6 +624,8 @@ fn binary(op: &str, a: Expr, b: Expr) -> Option<Expr> {
         ("<", Num(x), Num(y)) => Bool(x < y),
         ("<=", Num(x), Num(y)) => Bool(x <= y),
         ("+", Str(x), Str(y)) => Str(x + &y),
+        ("+", Num(x), Num(y)) => Num(x + y),
+        ("-", Num(x), Num(y)) => Num(x - y),
         // A missing value (a URL segment past the end) is equal to no written value.
         ("===" | "==" | "!==" | "!=", a, b) if is_nothing(&a) || is_nothing(&b) => {
             match (
@@ -561,6 +690,17 @@ fn method_call(of: &Expr, method: &str, args: &[Expr]) -> Option<Expr> {
         ("startsWith", [Str(x)]) => Bool(s.starts_with(x.as_str())),
         ("endsWith", [Str(x)]) => Bool(s.ends_with(x.as_str())),
         ("indexOf", [Str(x)]) if s.is_ascii() => Num(s.find(x.as_str()).map_or(-1.0, |i| i as f64)),
+        // `url.charAt(url.length - 1)`, `url.substring(0, url.length - 1)`: on ASCII text,
+        // where a character is a byte.
+        ("charAt", [Num(i)]) if s.is_ascii() => Str(whole(*i)
+            .and_then(|i| s.get(i..i + 1))
+            .unwrap_or_default()
+            .to_string()),
+        ("substring", [Num(a), Num(b)]) if s.is_ascii() => {
+            let (a, b) = (clamped(*a, s.len())?, clamped(*b, s.len())?);
+            Str(s[a.min(b)..a.max(b)].to_string())
+        }
+        ("substring", [Num(a)]) if s.is_ascii() => Str(s[clamped(*a, s.len())?..].to_string()),
         ("split", [Str(sep)]) if !sep.is_empty() => {
             Expr::Array(s.split(sep.as_str()).map(|p| Str(p.to_string())).collect())
         }
@@ -589,6 +729,16 @@ fn method_call(of: &Expr, method: &str, args: &[Expr]) -> Option<Expr> {
 
 /// A JavaScript regular expression the `regex` crate reads the same way (flags `i` and `g`
 /// only; a pattern it cannot read is not guessed at).
+/// A whole, non-negative index.
+fn whole(n: f64) -> Option<usize> {
+    (n >= 0.0 && n.fract() == 0.0 && n < 1e9).then_some(n as usize)
+}
+
+/// `substring`'s bound: a whole number, below 0 as 0, past the end as the end.
+fn clamped(n: f64, len: usize) -> Option<usize> {
+    (n.fract() == 0.0).then(|| n.clamp(0.0, len as f64) as usize)
+}
+
 fn js_regex(body: &str, flags: &str) -> Option<regex::Regex> {
     if !flags.chars().all(|f| matches!(f, 'i' | 'g')) {
         return None;

@@ -18,7 +18,7 @@ mod vendor;
 mod xml2js;
 
 use super::yaml_out::Y;
-pub(crate) use dispatch::Dispatch;
+pub(crate) use dispatch::{Dispatch, Exported};
 use js::{Binding, Expr, Stmt, StmtKind};
 use std::collections::{BTreeSet, HashMap};
 
@@ -210,6 +210,9 @@ pub(crate) struct Known {
     pub script_sets: std::rc::Rc<BTreeSet<String>>,
     /// The objects scripts store in variables, written out in them (see [`objects_set`]).
     pub stored: std::rc::Rc<HashMap<String, serde_json::Value>>,
+    /// The one value the export gives each variable no script sets, by its name as written
+    /// (what a test script's `request.url` holds once Newman has rendered it).
+    pub values: std::rc::Rc<HashMap<String, Exported>>,
 }
 
 /// [`convert`] for a request whose JSON body is known: what the script reads of it
@@ -346,7 +349,7 @@ pub(crate) fn convert_scope(
         query: None,
         text: None,
     };
-    match Dispatch::of(lines, &statements, phase) {
+    match Dispatch::of(lines, &statements, phase, &known.values) {
         Some(d) => {
             let all: BTreeSet<usize> = (1..=lines.len()).collect();
             let owned = &all - &d.dependent_lines();
@@ -370,7 +373,32 @@ pub(crate) fn convert_dispatched(
     known: &Known,
 ) -> Script {
     let method = request.text.map_or("GET", |t| t.method.as_str());
-    let (statements, owned) = d.for_request(name, url, method);
+    // A pre-request script reads the URL as written; a test script reads it as Newman sent it.
+    let (statements, owned) = match d.phase {
+        Phase::PreRequest => d.for_request(name, Some(url), method),
+        _ => match rendered_url(url, &known.values) {
+            // The export's values decide; they are never written into what is left (a value
+            // set from the URL stays a template).
+            Some((rendered, used)) => {
+                let read = d.for_request(name, Some(&rendered), method);
+                // A local only the decisions read (`var u = request.url`) writes nothing.
+                let live: Vec<&Stmt> = read
+                    .0
+                    .iter()
+                    .filter(|s| !unread_local(s, &read.0))
+                    .collect();
+                let holds = |v: &String| {
+                    let shown = format!("{v:?}");
+                    format!("{live:?}").contains(&shown[1..shown.len() - 1])
+                };
+                match used.iter().any(holds) {
+                    true => d.for_request(name, None, method),
+                    false => read,
+                }
+            }
+            None => d.for_request(name, None, method),
+        },
+    };
     let given = Given {
         body: request.body,
         name: Some(name),
@@ -379,6 +407,55 @@ pub(crate) fn convert_dispatched(
         text: request.text,
     };
     convert_parsed(&d.lines, &statements, d.run_phase(), given, Some(owned))
+}
+
+/// `var u = "..."` (or `u = "..."`) whose local no statement of `all` reads.
+fn unread_local(s: &Stmt, all: &[Stmt]) -> bool {
+    let names: Vec<&String> = match &s.kind {
+        StmtKind::Let(decls) => decls
+            .iter()
+            .map(|(b, _)| match b {
+                js::Binding::Name(n) => Some(n),
+                _ => None,
+            })
+            .collect::<Option<_>>()
+            .unwrap_or_default(),
+        StmtKind::Assign(Expr::Ident(n), _) => vec![n],
+        _ => Vec::new(),
+    };
+    let writes = |o: &Stmt, n: &str| match &o.kind {
+        StmtKind::Let(d) => d
+            .iter()
+            .any(|(b, v)| matches!(b, js::Binding::Name(x) if x == n) && !reads_name(v, n)),
+        StmtKind::Assign(Expr::Ident(x), v) => x == n && !reads_name(v, n),
+        _ => false,
+    };
+    !names.is_empty()
+        && names
+            .iter()
+            .all(|n| all.iter().all(|o| writes(o, n) || !o.mentions(n)))
+}
+
+/// The URL as written with each `{{variable}}` given the one value the export has for it
+/// (`http://` before it when it has no scheme, as Newman sends it), and the values given;
+/// `None` when a variable has none.
+fn rendered_url(url: &str, values: &HashMap<String, Exported>) -> Option<(String, Vec<String>)> {
+    let mut out = String::new();
+    let mut used = Vec::new();
+    let mut rest = url;
+    while let Some(at) = rest.find("{{") {
+        let end = rest[at..].find("}}")? + at;
+        out.push_str(&rest[..at]);
+        let value = &values.get(rest[at + 2..end].trim())?.value;
+        out.push_str(value);
+        used.push(value.clone());
+        rest = &rest[end + 2..];
+    }
+    out.push_str(rest);
+    if !out.contains("://") {
+        out.insert_str(0, "http://");
+    }
+    Some((out, used))
 }
 
 /// Converts parsed statements of `lines`; with `owned`, only those lines are the script's

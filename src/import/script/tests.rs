@@ -5579,3 +5579,141 @@ fn a_skipped_test_is_kept_and_checks_nothing() {
     assert_eq!(reasons, BTreeSet::from([KEPT_SKIPPED_TEST]), "{:?}", s.kept);
     assert_eq!(s.kept.len(), 3, "{:?}", s.kept);
 }
+
+#[test]
+fn a_scope_test_script_decides_by_the_url_newman_sent() {
+    let lines: Vec<String> = [
+        "var requestURL = request.url;",
+        "if (requestURL.charAt(requestURL.length - 1) == '/') {",
+        "    requestURL = requestURL.substring(0, requestURL.length - 1);",
+        "}",
+        "if (requestURL == pm.environment.get('soap_endpoint')) {",
+        "    pm.environment.set('kind', 'soap');",
+        "} else {",
+        "    const id = request.url.split('/')[3];",
+        "    switch (id) {",
+        "        case 'token': pm.environment.set('token', pm.response.json().access_token); break;",
+        "    }",
+        "}",
+    ]
+    .map(String::from)
+    .to_vec();
+    let exported = |value: &str, in_environment| Exported {
+        value: value.into(),
+        in_environment,
+        in_collection: !in_environment,
+    };
+    let values = HashMap::from([
+        (
+            "soap_endpoint".to_string(),
+            exported("https://ws.example.com", true),
+        ),
+        (
+            "rest".to_string(),
+            exported("https://api.example.com", true),
+        ),
+    ]);
+    let known = Known {
+        values: std::rc::Rc::new(values),
+        ..Known::default()
+    };
+    let (_, dispatch) = convert_scope(&lines, Phase::ScopeTest, &known);
+    let d = dispatch.expect("decided per request");
+    let of = |url: &str| {
+        out(&convert_dispatched(
+            &d,
+            Default::default(),
+            "r",
+            url,
+            &known,
+        ))
+    };
+    // The URL as sent (variables given the export's values), its trailing / taken off.
+    let soap = of("{{soap_endpoint}}/");
+    assert_eq!(soap["variables"]["kind"], json!("soap"), "{soap}");
+    assert_eq!(
+        of("{{rest}}/token")["capture"]["token"]["json"],
+        json!("$.access_token")
+    );
+    let other = of("{{rest}}/orders");
+    assert!(
+        other["capture"].as_object().is_none_or(|c| c.is_empty()),
+        "{other}"
+    );
+    assert!(other["variables"]["kind"].is_null(), "{other}");
+    // A URL with a variable the export gives no value: nothing is decided for it.
+    let unknown = convert_dispatched(&d, Default::default(), "r", "{{elsewhere}}/token", &known);
+    assert!(
+        out(&unknown)["capture"]["token"].is_null(),
+        "{:?}",
+        out(&unknown)
+    );
+    assert!(!unknown.kept.is_empty());
+    // `pm.collectionVariables.get` does not see an environment's value: not decided.
+    let scoped: Vec<String> = [
+        "if (request.url == pm.collectionVariables.get('soap_endpoint')) {",
+        "    pm.environment.set('kind', 'soap');",
+        "}",
+    ]
+    .map(String::from)
+    .to_vec();
+    let (_, none) = convert_scope(&scoped, Phase::ScopeTest, &known);
+    assert!(none.is_none());
+}
+
+#[test]
+fn the_exports_values_decide_but_are_never_written() {
+    let exported = |value: &str| Exported {
+        value: value.into(),
+        in_environment: true,
+        in_collection: false,
+    };
+    let values = HashMap::from([
+        ("apiSecret".to_string(), exported("s3cr3t-value")),
+        ("mode".to_string(), exported("live")),
+        ("rest".to_string(), exported("https://api.example.com")),
+    ]);
+    let known = Known {
+        values: std::rc::Rc::new(values),
+        ..Known::default()
+    };
+    let pre: Vec<String> = [
+        "if (pm.info.requestName === 'sign' && pm.environment.get('mode') === 'live') {",
+        "    pm.environment.set('sig', CryptoJS.HmacSHA256('x', pm.environment.get('apiSecret')).toString());",
+        "}",
+    ]
+    .map(String::from)
+    .to_vec();
+    let (_, d) = convert_scope(&pre, Phase::PreRequest, &known);
+    let s = convert_dispatched(
+        &d.expect("by name"),
+        Default::default(),
+        "sign",
+        "{{rest}}/x",
+        &known,
+    );
+    let text = out(&s).to_string();
+    assert!(text.contains("apiSecret"), "{text}");
+    assert!(!text.contains("s3cr3t-value"), "{text}");
+    // A test script that stores the URL it decided by: the template, not the export's host.
+    let test: Vec<String> = [
+        "if (request.url.split('/')[3] === 'orders') {",
+        "    pm.environment.set('where', request.url);",
+        "}",
+    ]
+    .map(String::from)
+    .to_vec();
+    let (_, d) = convert_scope(&test, Phase::ScopeTest, &known);
+    let s = convert_dispatched(
+        &d.expect("by URL"),
+        Default::default(),
+        "r",
+        "{{rest}}/orders",
+        &known,
+    );
+    assert!(
+        !format!("{:?}", out(&s)).contains("api.example.com"),
+        "{:?}",
+        out(&s)
+    );
+}

@@ -75,6 +75,12 @@ impl Converter {
         }
         let local = match options {
             None => false,
+            // `const parseOptions = { tagNameProcessors: [...] }` declared before.
+            Some(Expr::Ident(n)) => {
+                let local = self.strips_prefixes(&self.objects.get(n)?.clone())?;
+                self.computed_used(n);
+                local
+            }
             Some(o) => self.strips_prefixes(o)?,
         };
         let outer = std::mem::replace(&mut self.xml_local, local);
