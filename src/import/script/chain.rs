@@ -428,6 +428,12 @@ fn any_case(cx: &Converter, x: &Expr, steps: &[Step<'_>]) -> Option<(Subject, St
         "toUpperCase" => false,
         _ => return None,
     };
+    // `(body.token_type || '').toLowerCase()`: a missing value is empty, which no text the
+    // check names matches, as a missing value matches no pattern in yarc.
+    let (inner, fallback) = match &**inner {
+        Expr::Binary("||", a, b) if matches!(&**b, Expr::Str(f) if f.is_empty()) => (&**a, true),
+        other => (other, false),
+    };
     let s @ (Subject::Json(_) | Subject::Header(_) | Subject::Body) = cx.subject(inner)? else {
         return None;
     };
@@ -435,6 +441,9 @@ fn any_case(cx: &Converter, x: &Expr, steps: &[Step<'_>]) -> Option<(Subject, St
     let [Expr::Str(text)] = args else {
         return None;
     };
+    if fallback && (text.is_empty() || negate) {
+        return None;
+    }
     // A text not in that case never matches in Postman: left to a human.
     let cased = if lower {
         text.to_lowercase()

@@ -5717,3 +5717,26 @@ fn the_exports_values_decide_but_are_never_written() {
         out(&s)
     );
 }
+
+#[test]
+fn a_text_with_a_fallback_compared_in_any_case() {
+    let s = test(&[
+        "const body = pm.response.json();",
+        "pm.test('bearer', () => { pm.expect((body.token_type || '').toLowerCase()).to.eql('bearer'); });",
+    ]);
+    assert_eq!(
+        out(&s)["expect"]["json"]["$.token_type"],
+        json!({"matches": "(?i)^bearer$"})
+    );
+    // Negated, a missing value (empty in JavaScript) passes: not said.
+    let s = test(&[
+        "const body = pm.response.json();",
+        "pm.test('not basic', () => { pm.expect((body.token_type || '').toLowerCase()).to.not.eql('basic'); });",
+    ]);
+    assert!(
+        out(&s)["expect"]["json"]["$.token_type"].is_null(),
+        "{:?}",
+        out(&s)
+    );
+    assert_eq!(s.assertions, 0);
+}
