@@ -239,10 +239,10 @@ pub(crate) fn own_script(
 
 /// How deep a script's blocks go at most (an `else if` is one deeper): a `switch` of 200 cases
 /// is a real collection's, one of thousands is not.
-const MAX_NESTING: usize = 256;
+pub(super) const MAX_NESTING: usize = 256;
 
 /// The deepest block of the statements, found without recursion (they may be hostile).
-fn nesting(statements: &[Stmt]) -> usize {
+pub(super) fn nesting(statements: &[Stmt]) -> usize {
     let mut deepest = 0;
     let mut todo: Vec<(&Stmt, usize)> = statements.iter().map(|s| (s, 1)).collect();
     while let Some((s, depth)) = todo.pop() {

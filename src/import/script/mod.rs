@@ -502,7 +502,12 @@ fn convert_parsed(
             cx.procedures.insert(name, (params, body));
         }
     }
-    cx.statements(statements);
+    let shallow = dispatch::nesting(statements) <= dispatch::MAX_NESTING;
+    match shallow && (0..statements.len()).any(|i| missing_list_at(&statements[i..]).is_some()) {
+        true => cx.statements(&missing_list_refusals(statements)),
+        // Never copied otherwise: a statement may be thousands of `else if`s deep.
+        false => cx.statements(statements),
+    };
     let mut out = cx.finish();
     // A set inside code this importer does not read (a `switch`, a callback) still makes its
     // variable a run-time one.
@@ -7624,6 +7629,74 @@ fn var_name(text: &str) -> Option<String> {
     let inner = text.strip_prefix("{{ ")?.strip_suffix(" }}")?;
     let ident = inner.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
     ident.then(|| inner.to_string())
+}
+
+/// `const missing = []; if (!a) missing.push('a'); if (!b) missing.push('b'); if
+/// (missing.length > 0) { throw new Error(...) }`: one refusal, `if (!a || !b) throw ...`,
+/// which spans those lines.
+fn missing_list_refusals(list: &[Stmt]) -> Vec<Stmt> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < list.len() {
+        match missing_list_at(&list[i..]) {
+            Some((refusal, used)) => {
+                out.push(refusal);
+                i += used;
+            }
+            None => {
+                out.push(list[i].clone());
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// [`missing_list_refusals`] at the start of `list`: the refusal and how many statements it
+/// stands for.
+fn missing_list_at(list: &[Stmt]) -> Option<(Stmt, usize)> {
+    let StmtKind::Let(decls) = &list.first()?.kind else {
+        return None;
+    };
+    let [(Binding::Name(name), Expr::Array(items))] = decls.as_slice() else {
+        return None;
+    };
+    let pushes = |then: &[Stmt]| {
+        matches!(then, [Stmt { kind: StmtKind::Expr(Expr::Call(callee, args)), .. }]
+            if args.len() == 1 && matches!(&**callee, Expr::Member(of, m)
+                if m == "push" && matches!(&**of, Expr::Ident(x) if x == name)))
+    };
+    let mut conds = Vec::new();
+    let mut n = 1;
+    while let Some(StmtKind::If(cond, then, otherwise)) = list.get(n).map(|s| &s.kind) {
+        if !pushes(then) || !otherwise.is_empty() {
+            break;
+        }
+        conds.push(cond.clone());
+        n += 1;
+    }
+    let last = list.get(n)?;
+    let StmtKind::If(cond, then, otherwise) = &last.kind else {
+        return None;
+    };
+    let length = Expr::Member(Box::new(Expr::Ident(name.clone())), "length".into());
+    let nonempty = match cond {
+        e if *e == length => true,
+        Expr::Binary(">" | "!==" | "!=", a, b) => **a == length && **b == Expr::Num(0.0),
+        _ => false,
+    };
+    if !items.is_empty() || !nonempty || !otherwise.is_empty() || !fails_always(then) {
+        return None;
+    }
+    let any = conds
+        .into_iter()
+        .reduce(|a, b| Expr::Binary("||", Box::new(a), Box::new(b)))?;
+    let refusal = Stmt {
+        kind: StmtKind::If(any, then.clone(), Vec::new()),
+        first: list[0].first,
+        last: last.last,
+    };
+    Some((refusal, n + 1))
 }
 
 /// A branch that only throws.

@@ -5740,3 +5740,33 @@ fn a_text_with_a_fallback_compared_in_any_case() {
     );
     assert_eq!(s.assertions, 0);
 }
+
+#[test]
+fn a_list_of_missing_variables_that_throws_is_a_refusal_of_each() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "const key = pm.collectionVariables.get('apiKey');",
+            "const missing = [];",
+            "if (!key) missing.push('apiKey');",
+            "if (!pm.environment.get('clientId')) missing.push('clientId');",
+            "if (missing.length > 0) {",
+            "    throw new Error('Missing: ' + missing.join(', '));",
+            "}",
+        ],
+    );
+    let vars = &out(&s)["expect"]["vars"];
+    assert_eq!(vars["apiKey"], refused_unset("apiKey"), "{vars}");
+    assert_eq!(vars["clientId"], refused_unset("clientId"), "{vars}");
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    // A list read otherwise (no throw at the end) is left as it was.
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "const missing = [];",
+            "if (!pm.environment.get('a')) missing.push('a');",
+            "console.log(missing);",
+        ],
+    );
+    assert!(out(&s)["expect"]["vars"].is_null(), "{:?}", out(&s));
+}
