@@ -6826,21 +6826,8 @@ fn holds_always(s: &Stmt) -> bool {
     let StmtKind::Expr(e) = &s.kind else {
         return false;
     };
-    let mut words = Vec::new();
-    let mut at = e;
-    loop {
-        match at {
-            Expr::Member(inner, w) => {
-                words.push(w.as_str());
-                at = inner;
-            }
-            Expr::Call(callee, args) if path(callee).as_deref() == Some("pm.expect") => {
-                let subject = matches!(args.as_slice(), [Expr::Bool(true)]);
-                return subject && matches!(words.first(), Some(&"true" | &"ok"));
-            }
-            _ => return false,
-        }
-    }
+    matches!(send::chain_words(e), Some((Expr::Bool(true), words))
+        if matches!(words.last(), Some(&"true" | &"ok")))
 }
 
 /// `tests["x"] = true`: a legacy test that passes whatever the response holds.

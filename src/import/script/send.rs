@@ -318,7 +318,7 @@ fn is_error_check(s: &Stmt, err: &str) -> bool {
 }
 
 /// `pm.expect(x).to.be.null` as `x` and its words (`eql(null)` as the words `eql`, `null`).
-fn chain_words(e: &Expr) -> Option<(&Expr, Vec<&str>)> {
+pub(super) fn chain_words(e: &Expr) -> Option<(&Expr, Vec<&str>)> {
     let mut words = Vec::new();
     let mut at = e;
     loop {
