@@ -3756,7 +3756,12 @@ impl Converter {
     /// fails the request for the script error. So yarc checks it: `exists` (and `type: array`).
     /// Only for what runs whatever the response (not under a swallowing `catch`, not per item).
     fn require_reads(&mut self, s: &Stmt) {
-        if self.phase == Phase::PreRequest || self.swallowed || self.each_base.is_some() {
+        // Under a guard (`if (data.count) { set("id", data.results[0].id); ... }`) the read
+        // happens only when the guard holds: no check of it is made for every response, as
+        // for a guarded set alone (whose capture is optional).
+        let guarded = !self.held.is_empty();
+        if self.phase == Phase::PreRequest || self.swallowed || self.each_base.is_some() || guarded
+        {
             return;
         }
         let mut needs = self.reads_of(s);

@@ -5770,3 +5770,22 @@ fn a_list_of_missing_variables_that_throws_is_a_refusal_of_each() {
     );
     assert!(out(&s)["expect"]["vars"].is_null(), "{:?}", out(&s));
 }
+
+#[test]
+fn a_read_under_a_guard_with_kept_lines_is_not_required_of_every_response() {
+    let s = test(&[
+        "if (pm.response.code == 200) {",
+        "    if (pm.response.json().count) {",
+        "        pm.globals.set('first_url', pm.response.json().results[0].url);",
+        "        postman.setNextRequest('next');",
+        "    }",
+        "}",
+    ]);
+    let v = out(&s);
+    assert!(v["expect"]["json"].is_null(), "{v}");
+    assert_eq!(
+        v["capture"]["first_url"]["json"],
+        json!("$.results[0].url"),
+        "{v}"
+    );
+}
