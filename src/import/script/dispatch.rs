@@ -296,8 +296,10 @@ fn bound(b: &Binding) -> Vec<String> {
     }
 }
 
-/// What a script of `phase` reads of the request it runs for: its name, and in a pre-request
-/// script the URL as written (Newman's `request.url` there is `{{base}}/x`, not yet rendered).
+/// What a script of `phase` reads of the request it runs for: its name and method, and in a
+/// collection's or folder's script its URL — as written in a pre-request script (Newman's
+/// `request.url` there is `{{base}}/x`, not yet rendered), as sent in a test script. A
+/// request's own script (`Phase::Test`) is not read for its URL.
 fn reads(phase: Phase) -> Vec<Expr> {
     let mut out: Vec<Expr> = NAMES.iter().chain(METHODS).map(|n| name_expr(n)).collect();
     if phase != Phase::Test {
