@@ -598,19 +598,7 @@ fn add_functions(env: &mut Environment<'static>, clock: crate::clock::Clock) {
                     )
                 })?,
             };
-            let format = format.filter(|f| !f.is_empty());
-            let Some(f) = format else {
-                return Ok(now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true));
-            };
-            // chrono's Display fails on a format it cannot read (`%Q`): an error, not a panic.
-            let mut out = String::new();
-            std::fmt::Write::write_fmt(&mut out, format_args!("{}", now.format(&f))).map_err(|_| {
-            MjError::new(
-                ErrorKind::InvalidOperation,
-                format!("`{f}` is not a strftime format now() can use (for example \"%Y-%m-%d\")"),
-            )
-        })?;
-            Ok(out)
+            written(now, format, "now()")
         },
     );
     env.add_function("timestamp", move || -> i64 { clock.now().timestamp() });
@@ -632,7 +620,7 @@ fn add_functions(env: &mut Environment<'static>, clock: crate::clock::Clock) {
     });
 }
 
-/// `base64_encode`, `base64_decode`, `from_json`, and the digests.
+/// `base64_encode`, `base64_decode`, `number`, `date`, `from_json`, and the digests.
 fn add_filters(env: &mut Environment<'static>) {
     env.add_filter("base64_encode", |s: String| -> String {
         base64::engine::general_purpose::STANDARD.encode(s)
@@ -651,6 +639,7 @@ fn add_filters(env: &mut Environment<'static>) {
         })
     });
     env.add_filter("number", |v: MjValue| -> MjValue { js_number(&v) });
+    env.add_filter("date", date_filter);
     env.add_filter("from_json", |v: MjValue| -> MjValue {
         match v.as_str().map(serde_json::from_str::<serde_json::Value>) {
             Some(Ok(parsed)) => MjValue::from(Serde(parsed)),
@@ -1092,6 +1081,74 @@ pub fn literal_secrets(t: &Template) -> Vec<LiteralSecret> {
         .collect()
 }
 
+/// A time as RFC 3339 (no format, or `""`) or in a strftime format; `who` names the function
+/// or filter in the error.
+fn written(
+    at: chrono::DateTime<chrono::Utc>,
+    format: Option<String>,
+    who: &str,
+) -> Result<String, MjError> {
+    let Some(f) = format.filter(|f| !f.is_empty()) else {
+        return Ok(at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true));
+    };
+    // chrono's Display fails on a format it cannot read (`%Q`): an error, not a panic.
+    let mut out = String::new();
+    std::fmt::Write::write_fmt(&mut out, format_args!("{}", at.format(&f))).map_err(|_| {
+        MjError::new(
+            ErrorKind::InvalidOperation,
+            format!("`{f}` is not a strftime format {who} can use (for example \"%Y-%m-%d\")"),
+        )
+    })?;
+    Ok(out)
+}
+
+/// `x | date(format, offset)`: a time a variable holds — RFC 3339 (`2027-01-05T10:30:00Z`,
+/// with an offset), a date and time without one (UTC), a date (its midnight, UTC), or Unix
+/// milliseconds (as JavaScript's `Date` and moment take a number) — moved by an offset as
+/// `now()`'s, and written as `now()` writes.
+fn date_filter(
+    value: MjValue,
+    format: Option<String>,
+    offset: Option<String>,
+) -> Result<String, MjError> {
+    // The text itself is not shown: it may be anything a variable holds.
+    let at = time_of(&value).ok_or_else(|| {
+        MjError::new(
+            ErrorKind::InvalidOperation,
+            "the value is not a time the date filter reads (2027-01-05, 2027-01-05T10:30:00Z, or Unix milliseconds)",
+        )
+    })?;
+    let at = match offset.as_deref() {
+        None => at,
+        Some(o) => shifted(at, o).ok_or_else(|| {
+            MjError::new(
+                ErrorKind::InvalidOperation,
+                format!("`{o}` is not a time to add in date() (for example \"1 day\", \"-2h\" or \"1 month\")"),
+            )
+        })?,
+    };
+    written(at, format, "date()")
+}
+
+/// The time a value holds, for [`date_filter`].
+fn time_of(value: &MjValue) -> Option<chrono::DateTime<chrono::Utc>> {
+    use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+    if let Some(ms) = value.as_i64() {
+        return DateTime::<Utc>::from_timestamp_millis(ms);
+    }
+    let text = value.as_str()?.trim();
+    if let Ok(at) = DateTime::parse_from_rfc3339(text) {
+        return Some(at.with_timezone(&Utc));
+    }
+    for f in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"] {
+        if let Ok(at) = NaiveDateTime::parse_from_str(text, f) {
+            return Some(at.and_utc());
+        }
+    }
+    let day = NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()?;
+    Some(day.and_hms_opt(0, 0, 0)?.and_utc())
+}
+
 /// The time moved by an offset: `30 days`, `-2h`, `1 week`, or calendar `3 months` / `1 year`.
 fn shifted(
     at: chrono::DateTime<chrono::Utc>,
@@ -1241,6 +1298,58 @@ mod tests {
         );
         let e = at("{{ now('%Y', 'soon') }}").expect_err("an error");
         assert!(e.message.contains("is not a time to add"), "{}", e.message);
+    }
+
+    #[test]
+    fn the_date_filter_moves_and_writes_a_time_a_variable_holds() {
+        let e = engine();
+        let mut vars = Vars::new();
+        vars.insert("day".into(), Value::from("2027-01-31"));
+        vars.insert("at".into(), Value::from("2027-01-05T10:30:00+02:00"));
+        vars.insert("naive".into(), Value::from("2027-01-05T10:30:00"));
+        vars.insert("ms".into(), Value::from(1_800_000_000_000_i64));
+        vars.insert("junk".into(), Value::from("next tuesday"));
+        let at = |src: &str| e.render(&tpl(src), &vars);
+        assert_eq!(
+            at("{{ day | date('%Y-%m-%d', '1 day') }}").expect("renders"),
+            "2027-02-01"
+        );
+        // Calendar months, as now() moves them (moment's too: the last day of a shorter month).
+        assert_eq!(
+            at("{{ day | date('%Y-%m-%d', '1 month') }}").expect("renders"),
+            "2027-02-28"
+        );
+        assert_eq!(
+            at("{{ day | date('%Y-%m-%d', '-1 days') }}").expect("renders"),
+            "2027-01-30"
+        );
+        assert_eq!(
+            at("{{ day | date }}").expect("renders"),
+            "2027-01-31T00:00:00.000Z"
+        );
+        assert_eq!(at("{{ at | date('%H:%M') }}").expect("renders"), "08:30");
+        assert_eq!(at("{{ naive | date('%H:%M') }}").expect("renders"), "10:30");
+        assert_eq!(at("{{ ms | date('%Y') }}").expect("renders"), "2027");
+        let bad = at("{{ junk | date('%Y') }}").expect_err("an error");
+        assert!(
+            bad.message.contains("not a time the date filter reads"),
+            "{}",
+            bad.message
+        );
+        // The text itself is not repeated: it may be anything a variable holds.
+        assert!(!bad.message.contains("tuesday"), "{}", bad.message);
+        let offset = at("{{ day | date('%Y', 'soon') }}").expect_err("an error");
+        assert!(
+            offset.message.contains("is not a time to add"),
+            "{}",
+            offset.message
+        );
+        let format = at("{{ day | date('%Q') }}").expect_err("an error");
+        assert!(
+            format.message.contains("date() can use"),
+            "{}",
+            format.message
+        );
     }
 
     #[test]

@@ -4583,6 +4583,65 @@ impl Converter {
         }
     }
 
+    /// A value written in the script, made when the request is sent (`uuid()`, `now()`), or a
+    /// variable's time moved ([`Self::moment_of_value`]).
+    fn made_value(&self, e: &Expr) -> Option<Y> {
+        let moved = || {
+            self.moment_of_value(e)
+                .map(|t| Y::str(format!("{{{{ {t} }}}}")))
+        };
+        value(e).or_else(|| generated(e)).or_else(moved)
+    }
+
+    /// `moment(pm.environment.get("start")).add(1, "days").format("YYYY-MM-DD")` (or of a local
+    /// holding a variable): the time the value holds, moved and written when the request is
+    /// sent (yarc's `date` filter, UTC as `now()`).
+    fn moment_of_value(&self, e: &Expr) -> Option<String> {
+        let Expr::Call(callee, args) = e else {
+            return None;
+        };
+        // A time the script made from the clock itself is the clock's (`now(format, offset)`).
+        if self.clock_text(e).is_some() {
+            return None;
+        }
+        let Expr::Member(inner, method) = &**callee else {
+            return None;
+        };
+        let format = match (method.as_str(), args.as_slice()) {
+            ("format", [Expr::Str(f)]) => strftime(f)?,
+            ("format", []) => "%Y-%m-%dT%H:%M:%S%:z".into(),
+            ("toISOString", []) => String::new(),
+            _ => return None,
+        };
+        let of_value = |e: &Expr| match e {
+            Expr::Call(m, a) if path(m).as_deref() == Some("moment") => match a.as_slice() {
+                [x] if !matches!(x, Expr::Str(_) | Expr::Num(_)) => match self.subject(x)? {
+                    Subject::Value(v @ Y::Str(_)) => jinja_of(&v),
+                    _ => None,
+                },
+                _ => None,
+            },
+            _ => None,
+        };
+        let (base, offset) = match of_value(inner) {
+            Some(base) => (base, None),
+            None => match &**inner {
+                Expr::Call(c, a) => match (&**c, a.as_slice()) {
+                    (Expr::Member(b, how), [n, unit]) => {
+                        (of_value(b)?, Some(moment_offset(how, n, unit)?))
+                    }
+                    _ => return None,
+                },
+                _ => return None,
+            },
+        };
+        let q = |t: &str| serde_json::to_string(t).ok();
+        Some(match offset {
+            None => format!("({base} | date({}))", q(&format)?),
+            Some(o) => format!("({base} | date({}, {}))", q(&format)?, q(&o)?),
+        })
+    }
+
     pub(crate) fn subject(&self, e: &Expr) -> Option<Subject> {
         if let Expr::Jinja(j) = e {
             return Some(Subject::Value(Y::str(format!("{{{{ {j} }}}}"))));
@@ -4593,7 +4652,7 @@ impl Converter {
         if let Some(v) = self.sent_value(e) {
             return Some(Subject::Value(v));
         }
-        if let Some(v) = value(e).or_else(|| generated(e)) {
+        if let Some(v) = self.made_value(e) {
             return Some(Subject::Value(v));
         }
         if let Some(number) = self.xml_number(e) {
@@ -4953,8 +5012,8 @@ impl Converter {
                     };
                     format!("({} | {f})", self.jinja(x)?)
                 }
-                _ => match value(e)
-                    .or_else(|| generated(e))
+                _ => match self
+                    .made_value(e)
                     .map(Subject::Value)
                     .or_else(|| self.call(callee, args))?
                 {
@@ -7513,11 +7572,22 @@ fn moment_base(e: &Expr) -> Option<Option<String>> {
     let Expr::Call(callee, args) = e else {
         return None;
     };
-    let (Expr::Member(inner, how), [Expr::Num(n), Expr::Str(unit)]) = (&**callee, args.as_slice())
-    else {
+    let (Expr::Member(inner, how), [n, unit]) = (&**callee, args.as_slice()) else {
         return None;
     };
-    if !is_moment(inner) || n.fract() != 0.0 || *n < 0.0 {
+    if !is_moment(inner) {
+        return None;
+    }
+    moment_offset(how, n, unit).map(Some)
+}
+
+/// moment's `.add(n, unit)` / `.subtract(n, unit)` as the offset `now()` and `date()` read:
+/// `30 days`, `-1 month`.
+fn moment_offset(how: &str, n: &Expr, unit: &Expr) -> Option<String> {
+    let (Expr::Num(n), Expr::Str(unit)) = (n, unit) else {
+        return None;
+    };
+    if n.fract() != 0.0 || *n < 0.0 {
         return None;
     }
     let unit = match unit.as_str() {
@@ -7530,12 +7600,12 @@ fn moment_base(e: &Expr) -> Option<Option<String>> {
         "y" | "year" | "years" => "years",
         _ => return None,
     };
-    let sign = match how.as_str() {
+    let sign = match how {
         "add" => "",
         "subtract" => "-",
         _ => return None,
     };
-    Some(Some(format!("{sign}{n} {unit}")))
+    Some(format!("{sign}{n} {unit}"))
 }
 
 /// A moment.js format as strftime; `None` for a token this does not know.

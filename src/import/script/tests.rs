@@ -5789,3 +5789,40 @@ fn a_read_under_a_guard_with_kept_lines_is_not_required_of_every_response() {
         "{v}"
     );
 }
+
+#[test]
+fn a_date_a_variable_holds_is_moved_when_the_request_is_sent() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "const moment = require('moment');",
+            "let startDate = pm.environment.get('start_date');",
+            "let next = moment(startDate).add(1, 'days').format('YYYY-MM-DD');",
+            "pm.environment.set('next', next);",
+            "pm.environment.set('back', moment(pm.environment.get('end')).subtract(2, 'months').format('DD/MM/YYYY'));",
+            "pm.environment.set('iso', moment(startDate).toISOString());",
+        ],
+    );
+    let sets = &out(&s)["sets"];
+    assert_eq!(
+        sets["next"],
+        json!("{{ (start_date | date(\"%Y-%m-%d\", \"1 days\")) }}"),
+        "{sets}"
+    );
+    assert_eq!(
+        sets["back"],
+        json!("{{ (end | date(\"%d/%m/%Y\", \"-2 months\")) }}"),
+        "{sets}"
+    );
+    assert_eq!(
+        sets["iso"],
+        json!("{{ (start_date | date(\"\")) }}"),
+        "{sets}"
+    );
+    // A moment of a written date or of a response field is not a variable's: left as it was.
+    let s = run(
+        Phase::PreRequest,
+        &["pm.environment.set('x', moment('2027-01-01').add(1, 'days').format('YYYY'));"],
+    );
+    assert!(out(&s)["sets"]["x"].is_null(), "{:?}", out(&s));
+}
