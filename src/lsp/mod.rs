@@ -232,6 +232,7 @@ const FILTERS: &[&str] = &[
     "urlencode",
     "tojson",
     "from_json",
+    "date",
     "sha256",
     "hmac_sha256",
     "md5",

@@ -907,6 +907,7 @@ const FILTERS: &[&str] = &[
     "chain",
     "count",
     "d",
+    "date",
     "default",
     "dictsort",
     "e",
