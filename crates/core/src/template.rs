@@ -1156,33 +1156,37 @@ fn shifted(
     offset: &str,
 ) -> Option<chrono::DateTime<chrono::Utc>> {
     let t = offset.trim();
-    let (back, t) = match t.strip_prefix('-') {
+    let (back, mut t) = match t.strip_prefix('-') {
         Some(rest) => (true, rest.trim_start()),
         None => (false, t.strip_prefix('+').unwrap_or(t).trim_start()),
     };
-    let digits = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
-    let (n, unit) = t.split_at(digits);
-    let unit = unit.trim_start();
-    // Calendar months first, then a duration after them: `1 year 7 days`.
-    let word = unit.find(char::is_whitespace).unwrap_or(unit.len());
-    let (unit, rest) = unit.split_at(word);
-    let months = match unit {
-        "month" | "months" | "M" => n.parse::<u32>().ok(),
-        "year" | "years" | "y" => n.parse::<u32>().ok().and_then(|n| n.checked_mul(12)),
-        _ => None,
-    };
-    if let Some(m) = months {
+    let mut at = at;
+    // Calendar months first, then a duration after them: `1 year 7 days`. A loop, not a
+    // recursion: an offset is written by whoever writes the collection.
+    loop {
+        let digits = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+        let (n, unit) = t.split_at(digits);
+        let unit = unit.trim_start();
+        let word = unit.find(char::is_whitespace).unwrap_or(unit.len());
+        let (unit, rest) = unit.split_at(word);
+        let months = match unit {
+            "month" | "months" | "M" => n.parse::<u32>().ok(),
+            "year" | "years" | "y" => n.parse::<u32>().ok().and_then(|n| n.checked_mul(12)),
+            _ => None,
+        };
+        let Some(m) = months else {
+            break;
+        };
         let m = chrono::Months::new(m);
-        let moved = if back {
+        at = if back {
             at.checked_sub_months(m)
         } else {
             at.checked_add_months(m)
         }?;
-        return match rest.trim() {
-            "" => Some(moved),
-            more if back => shifted(moved, &format!("-{more}")),
-            more => shifted(moved, more),
-        };
+        t = rest.trim();
+        if t.is_empty() {
+            return Some(at);
+        }
     }
     let d = chrono::Duration::from_std(humantime::parse_duration(t).ok()?).ok()?;
     if back {
@@ -1339,6 +1343,12 @@ mod tests {
         );
         // The text itself is not repeated: it may be anything a variable holds.
         assert!(!bad.message.contains("tuesday"), "{}", bad.message);
+        // An offset of many parts is read in a loop: no stack to exhaust.
+        let long = format!(
+            "{{{{ day | date('%Y', '{}') }}}}",
+            "0 months ".repeat(100_000)
+        );
+        assert_eq!(at(&long).expect("renders"), "2027");
         let offset = at("{{ day | date('%Y', 'soon') }}").expect_err("an error");
         assert!(
             offset.message.contains("is not a time to add"),
