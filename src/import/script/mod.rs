@@ -3517,7 +3517,8 @@ impl Converter {
                 (format!("{p}.*"), item)
             }
             None => {
-                let Some(Subject::Json(p)) = self.subject(list) else {
+                // `(entries || []).forEach(...)`: a missing list is an empty one.
+                let Some(Subject::Json(p)) = self.subject(or_empty_list(list)) else {
                     return None;
                 };
                 if item.starts_with('[') {
@@ -3548,10 +3549,39 @@ impl Converter {
             }
         };
         let subject = Subject::Json(base.clone());
-        self.each_base = Some(base);
+        // Newman's loop over an empty list checks nothing; yarc's `each` of a selection of
+        // nothing fails: the checks of the items hold when the list has some.
+        let list_path = base.strip_suffix("[*]").or_else(|| base.strip_suffix(".*"));
+        let whole = outer.is_none() && self.when.is_none() && !self.swallowed;
+        let before = whole.then(|| std::mem::take(&mut self.out.expect));
+        self.each_base = Some(base.clone());
         let done = self.with_alias(&item, subject, body);
         self.each_base = outer;
+        if let Some(before) = before {
+            self.items_case(list_path.unwrap_or(&base), before);
+        }
         Some(done)
+    }
+
+    /// The checks written since `before` was taken from `expect`, as a case of `list` having
+    /// items (`when: { json: { $.list: { length: { gt: 0 } } } }`), `before` given back.
+    fn items_case(&mut self, list: &str, before: Y) {
+        let mut checks = std::mem::replace(&mut self.out.expect, before);
+        if checks.is_empty_map() {
+            return;
+        }
+        tidy(&mut checks);
+        let some = Y::Map(vec![("gt".into(), Y::Num(0.into()))]);
+        let has_items = Y::Map(vec![("length".into(), some)]);
+        let json = Y::Map(vec![(list.to_string(), has_items)]);
+        let mut case = Y::Map(vec![("when".into(), Y::Map(vec![("json".into(), json)]))]);
+        for (k, v) in checks.entries() {
+            case.set(k, v);
+        }
+        match self.out.expect.child("cases") {
+            Y::Seq(list) => list.push(case),
+            other => *other = Y::Seq(vec![case]),
+        }
     }
 
     /// `body` converted with `name` read as `subject` (a callback's or loop's parameter), and

@@ -36,6 +36,18 @@ fn out(s: &Script) -> Value {
     serde_saphyr::from_str(&text).expect("yaml")
 }
 
+/// The JSON checks of `expect` with those of its cases of a list having items (what a loop
+/// over a list's items checks) beside them, in one map.
+fn with_items(v: &Value) -> Value {
+    let mut all = v["expect"]["json"].as_object().cloned().unwrap_or_default();
+    for case in v["expect"]["cases"].as_array().into_iter().flatten() {
+        for (k, c) in case["json"].as_object().into_iter().flatten() {
+            all.insert(k.clone(), c.clone());
+        }
+    }
+    Value::Object(all)
+}
+
 /// What a refusal of an unset variable checks of it: set, not empty, not the `null` that stands
 /// for `undefined`, not its own `{{name}}` text (what the import declares when nothing does).
 fn refused_unset(name: &str) -> Value {
@@ -2446,8 +2458,8 @@ fn a_body_read_in_a_check_or_a_forgiving_try_is_the_body() {
     let v = out(&s);
     assert!(s.kept.is_empty(), "{:?}", s.kept);
     assert_eq!(v["expect"]["json"]["$.name"], "lamp");
-    assert_eq!(v["expect"]["json"]["$.counts.*"]["each"]["type"], "number");
-    assert_eq!(v["expect"]["json"]["$.tags.*"]["each"]["type"], "string");
+    assert_eq!(with_items(&v)["$.counts.*"]["each"]["type"], "number");
+    assert_eq!(with_items(&v)["$.tags.*"]["each"]["type"], "string");
     assert_eq!((s.assertions, s.assertions_seen), (4, 4));
     // Only the check itself: the body must be JSON.
     let alone = out(&test(&[
@@ -3206,24 +3218,35 @@ fn every_item_must_hold_the_field_its_check_reads() {
         "d.items.forEach(i => pm.expect(i.gone).to.be.undefined);",
     ]);
     let v = out(&s);
-    let j = &v["expect"]["json"];
-    // chai fails on an item without `qty`; `$.items[*].qty` would just skip it.
+    // chai fails on an item without `qty`; `$.items[*].qty` would just skip it. Each loop's
+    // checks hold when the list has items (its own case), as a loop over none checks nothing.
+    let case = |i: usize| v["expect"]["cases"][i]["json"].clone();
     assert_eq!(
-        j["$.items[*]"],
-        json!({"each": {"all": [{"contains": "qty"}, {"contains": "price"}]}}),
+        case(0)["$.items[*]"],
+        json!({"each": {"contains": "qty"}}),
+        "{v}"
+    );
+    assert_eq!(case(0)["$.items[*].qty"], json!({"each": {"gt": 0}}), "{v}");
+    assert_eq!(
+        case(1)["$.items[*]"],
+        json!({"each": {"contains": "price"}}),
         "{v}"
     );
     assert_eq!(
-        j["$.items[*].price"],
+        case(1)["$.items[*].price"],
         json!({"each": {"contains": "amount"}}),
         "{v}"
     );
     assert_eq!(
-        j["$.items[*].price.amount"],
+        case(1)["$.items[*].price.amount"],
         json!({"each": {"gt": 0}}),
         "{v}"
     );
-    assert_eq!(j["$.items[*].qty"], json!({"each": {"gt": 0}}), "{v}");
+    assert_eq!(
+        v["expect"]["cases"][1]["when"],
+        json!({"json": {"$.items": {"length": {"gt": 0}}}}),
+        "{v}"
+    );
 }
 
 #[test]
@@ -3613,7 +3636,7 @@ fn loops_in_loops_and_over_a_written_list_convert() {
         "});",
     ]);
     assert_eq!(s.kept, vec![]);
-    let j = &out(&s)["expect"]["json"];
+    let j = &with_items(&out(&s));
     assert_eq!(
         j["$.data[*]"],
         json!({"each": {"contains": "games"}}),
@@ -5306,12 +5329,12 @@ fn a_loop_over_the_index_or_the_items_is_a_for_each() {
     ]);
     let v = out(&s);
     assert_eq!(
-        v["expect"]["json"]["$[*].name"],
+        with_items(&v)["$[*].name"],
         json!({"each": {"type": "string"}}),
         "{v}"
     );
     assert_eq!(
-        v["expect"]["json"]["$[*].balance"],
+        with_items(&v)["$[*].balance"],
         json!({"each": {"gte": 0}}),
         "{v}"
     );
@@ -5825,4 +5848,26 @@ fn a_date_a_variable_holds_is_moved_when_the_request_is_sent() {
         &["pm.environment.set('x', moment('2027-01-01').add(1, 'days').format('YYYY'));"],
     );
     assert!(out(&s)["sets"]["x"].is_null(), "{:?}", out(&s));
+}
+
+#[test]
+fn the_checks_of_every_item_hold_when_the_list_has_items() {
+    let s = test(&[
+        "const body = pm.response.json();",
+        "pm.test('codes', () => {",
+        "    (body.entry || []).forEach(e => { pm.expect(e.code).to.not.eql('UNKNOWN'); });",
+        "});",
+    ]);
+    let cases = &out(&s)["expect"]["cases"];
+    assert_eq!(
+        cases,
+        &json!([{
+            "when": {"json": {"$.entry": {"length": {"gt": 0}}}},
+            "json": {
+                "$.entry[*]": {"each": {"contains": "code"}},
+                "$.entry[*].code": {"each": {"not": {"equals": "UNKNOWN"}}}
+            }
+        }]),
+        "{cases}"
+    );
 }
