@@ -91,8 +91,7 @@ impl Dispatch {
             || by_name.iter().any(|&i| sets(&statements[i]));
         let values = values_read(lines, known);
         let probe_facts = facts(phase, "\u{1}", Some("\u{1}"), "\u{1}");
-        let probe = specialise(statements, &probe_facts, &values, |i| named.contains(&i));
-        let decidable = named.iter().all(|&i| !probe[i].iter().any(has_if));
+        let decidable = !undecided(statements, &named, &probe_facts, &values);
         // A scope's checks of what each request sent (`JSON.parse(pm.request.body)`) are read
         // with that request's body.
         // A pre-request script that reads the request itself (a signature of its query or
@@ -208,13 +207,12 @@ pub(crate) fn own_script(
     if !named.iter().any(|&i| has_if(&statements[i])) {
         return None;
     }
-    let probe = specialise(
+    if undecided(
         statements,
+        &named,
         &facts(Phase::Test, "\u{1}", None, "\u{1}"),
         &[],
-        |i| named.contains(&i),
-    );
-    if named.iter().any(|&i| probe[i].iter().any(has_if)) {
+    ) {
         return None;
     }
     let specialised = specialise(
@@ -235,6 +233,18 @@ pub(crate) fn own_script(
         }
     }
     Some((out, owned))
+}
+
+/// Whether some statement of `named`, read with `facts` that stand for any value, still holds
+/// an `if`: a decision those reads cannot take.
+fn undecided(
+    statements: &[Stmt],
+    named: &BTreeSet<usize>,
+    facts: &[(Expr, Expr)],
+    deciding: &[(Expr, Expr)],
+) -> bool {
+    let probe = specialise(statements, facts, deciding, |i| named.contains(&i));
+    named.iter().any(|&i| probe[i].iter().any(has_if))
 }
 
 /// How deep a script's blocks go at most (an `else if` is one deeper): a `switch` of 200 cases

@@ -502,11 +502,9 @@ fn convert_parsed(
             cx.procedures.insert(name, (params, body));
         }
     }
-    let shallow = dispatch::nesting(statements) <= dispatch::MAX_NESTING;
-    match shallow && (0..statements.len()).any(|i| missing_list_at(&statements[i..]).is_some()) {
-        true => cx.statements(&missing_list_refusals(statements)),
-        // Never copied otherwise: a statement may be thousands of `else if`s deep.
-        false => cx.statements(statements),
+    match missing_list_refusals(statements) {
+        Some(rewritten) => cx.statements(&rewritten),
+        None => cx.statements(statements),
     };
     let mut out = cx.finish();
     // A set inside code this importer does not read (a `switch`, a callback) still makes its
@@ -7725,23 +7723,35 @@ fn var_name(text: &str) -> Option<String> {
 
 /// `const missing = []; if (!a) missing.push('a'); if (!b) missing.push('b'); if
 /// (missing.length > 0) { throw new Error(...) }`: one refusal, `if (!a || !b) throw ...`,
-/// which spans those lines.
-fn missing_list_refusals(list: &[Stmt]) -> Vec<Stmt> {
-    let mut out = Vec::new();
+/// which spans those lines. `None` when the list has none: it is then never copied (a
+/// statement may be thousands of `else if`s deep; a script that deep is not rewritten).
+fn missing_list_refusals(list: &[Stmt]) -> Option<Vec<Stmt>> {
+    if dispatch::nesting(list) > dispatch::MAX_NESTING {
+        return None;
+    }
+    let mut found = Vec::new();
     let mut i = 0;
     while i < list.len() {
         match missing_list_at(&list[i..]) {
             Some((refusal, used)) => {
-                out.push(refusal);
+                found.push((i, refusal, used));
                 i += used;
             }
-            None => {
-                out.push(list[i].clone());
-                i += 1;
-            }
+            None => i += 1,
         }
     }
-    out
+    if found.is_empty() {
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut at = 0;
+    for (start, refusal, used) in found {
+        out.extend(list[at..start].iter().cloned());
+        out.push(refusal);
+        at = start + used;
+    }
+    out.extend(list[at..].iter().cloned());
+    Some(out)
 }
 
 /// [`missing_list_refusals`] at the start of `list`: the refusal and how many statements it
