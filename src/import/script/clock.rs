@@ -609,6 +609,9 @@ impl Converter {
         {
             return Some(picked);
         }
+        if let Some(last) = self.last_part_jinja(target, method, args) {
+            return Some(last);
+        }
         let target = renew(target);
         if let Some(at) = self.date_of(&target) {
             return date_method(at, &local(method), args);
@@ -722,6 +725,40 @@ impl Converter {
         }
         let sep = serde_json::to_string(sep).ok()?;
         Some(format!("(({}) | split({sep}))[{i}]", self.text(text)?))
+    }
+
+    /// What follows the last separator: `id.split("/").pop()` (or `.at(-1)`), and
+    /// `id.substring(id.lastIndexOf("/") + 1)` (also `substr`, `slice`) — the whole text when
+    /// it has none, in both.
+    fn last_part_jinja(&self, target: &Expr, method: &str, args: &[Expr]) -> Option<String> {
+        let (text, sep) = match (method, args) {
+            ("pop", []) | ("at", [_]) if method == "pop" || super::is_minus_one(args) => {
+                let Expr::Call(c, a) = target else {
+                    return None;
+                };
+                let (Expr::Member(text, split), [Expr::Str(sep)]) = (&**c, a.as_slice()) else {
+                    return None;
+                };
+                (split == "split").then_some((&**text, sep))?
+            }
+            ("substring" | "substr" | "slice", [Expr::Binary("+", at, one)])
+                if **one == Expr::Num(1.0) =>
+            {
+                let Expr::Call(c, a) = &**at else {
+                    return None;
+                };
+                let (Expr::Member(of, m), [Expr::Str(sep)]) = (&**c, a.as_slice()) else {
+                    return None;
+                };
+                (m == "lastIndexOf" && **of == *target).then_some((target, sep))?
+            }
+            _ => return None,
+        };
+        if sep.is_empty() {
+            return None;
+        }
+        let sep = serde_json::to_string(sep).ok()?;
+        Some(format!("({} | split({sep}) | last)", self.text(text)?))
     }
 
     /// An expression as minijinja text.

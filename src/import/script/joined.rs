@@ -149,13 +149,6 @@ impl Converter {
             _ => None,
         };
         if let Some((kind, read)) = source {
-            if captures.len() >= PARTS_MAX {
-                return None;
-            }
-            let helper = match captures.len() {
-                0 => format!("{name}_from_response"),
-                n => format!("{name}_from_response_{}", n + 1),
-            };
             let mut capture = vec![(kind.into(), Y::str(read.clone()))];
             if kind == "json" && read.contains("[*]") {
                 capture.push(("all".into(), Y::Bool(true)));
@@ -163,7 +156,19 @@ impl Converter {
             if alternative {
                 capture.push(("default".into(), Y::str("")));
             }
-            captures.push((helper.clone(), Y::Map(capture)));
+            let capture = Y::Map(capture);
+            // `id.substring(id.lastIndexOf("/") + 1)` reads one field twice: one capture.
+            if let Some((helper, _)) = captures.iter().find(|(_, c)| *c == capture) {
+                return Some(Expr::Jinja(helper.clone()));
+            }
+            if captures.len() >= PARTS_MAX {
+                return None;
+            }
+            let helper = match captures.len() {
+                0 => format!("{name}_from_response"),
+                n => format!("{name}_from_response_{}", n + 1),
+            };
+            captures.push((helper.clone(), capture));
             return Some(Expr::Jinja(helper));
         }
         if let Expr::Binary("||", a, b) = e {

@@ -6825,7 +6825,7 @@ fn steps_from<'a>(e: &'a Expr, item: &str) -> Option<Vec<&'a str>> {
 }
 
 /// `(-1)`: the last item's index, for `at`.
-fn is_minus_one(args: &[Expr]) -> bool {
+pub(super) fn is_minus_one(args: &[Expr]) -> bool {
     match args {
         [Expr::Num(n)] => *n == -1.0,
         [Expr::Unary("-", x)] => matches!(&**x, Expr::Num(n) if *n == 1.0),

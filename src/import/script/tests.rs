@@ -5871,3 +5871,32 @@ fn the_checks_of_every_item_hold_when_the_list_has_items() {
         "{cases}"
     );
 }
+
+#[test]
+fn the_last_part_of_a_response_field_is_captured_then_split() {
+    let s = test(&[
+        "const body = pm.response.json();",
+        "pm.environment.set('quote', body.id.split('/').pop());",
+        "pm.environment.set('token', body.links.manage.split('/').at(-1));",
+        "pm.environment.set('rel', body.uri.substring(body.uri.lastIndexOf('/') + 1));",
+        "const u = body.next;",
+        "pm.environment.set('next', u.slice(u.lastIndexOf('=') + 1));",
+    ]);
+    let v = out(&s);
+    assert_eq!(v["capture"]["quote_from_response"]["json"], "$.id", "{v}");
+    assert_eq!(
+        v["capture"]["token_from_response"]["json"], "$.links.manage",
+        "{v}"
+    );
+    // The field read twice (`lastIndexOf` of the same text) is captured once.
+    assert_eq!(v["capture"]["rel_from_response"]["json"], "$.uri", "{v}");
+    assert!(v["capture"].get("rel_from_response_2").is_none(), "{v}");
+    assert_eq!(v["capture"]["next_from_response"]["json"], "$.next", "{v}");
+    let after = yaml_out::to_string(&s.after);
+    assert!(
+        after.contains(r#"((quote_from_response | string) | split(\"/\") | last)"#),
+        "{after}"
+    );
+    assert!(after.contains(r#"split(\"=\") | last"#), "{after}");
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+}
