@@ -2554,6 +2554,12 @@ fn request_text(
         .and_then(|b| b.get("raw"))
         .and_then(Value::as_str)
         .map(str::to_string);
+    let sent_query = query
+        .unwrap_or_default()
+        .iter()
+        .filter(|(_, _, disabled)| !disabled)
+        .map(|(k, v, _)| (k.clone(), v.clone()))
+        .collect();
     let query = query.map(|list| {
         let enabled = list.iter().filter(|(_, _, disabled)| !disabled);
         let pairs: Vec<String> = enabled
@@ -2569,7 +2575,33 @@ fn request_text(
         path,
         query,
         raw_body,
+        sent_segments: sent_segments(node),
+        sent_query,
     }
+}
+
+/// The request's path segments with each path variable's value put in for its `:name`, as
+/// Newman sends them.
+fn sent_segments(node: &Value) -> Option<Vec<String>> {
+    let segments = node.pointer("/request/url/path")?.as_array()?;
+    let values = node
+        .pointer("/request/url/variable")
+        .and_then(Value::as_array);
+    let value_of = |name: &str| {
+        values?
+            .iter()
+            .find(|v| v.get("key").and_then(Value::as_str) == Some(name))
+            .and_then(|v| v.get("value"))
+            .map(value_text)
+    };
+    let sent = segments.iter().map(|s| {
+        let s = value_text(s);
+        match s.strip_prefix(':').and_then(value_of) {
+            Some(v) => v,
+            None => s,
+        }
+    });
+    Some(sent.collect())
 }
 
 /// What a request's own scripts became.

@@ -739,10 +739,8 @@ fn method_call(of: &Expr, method: &str, args: &[Expr]) -> Option<Expr> {
     })
 }
 
-/// A JavaScript regular expression the `regex` crate reads the same way (flags `i` and `g`
-/// only; a pattern it cannot read is not guessed at).
 /// A whole, non-negative index.
-fn whole(n: f64) -> Option<usize> {
+pub(super) fn whole(n: f64) -> Option<usize> {
     (n >= 0.0 && n.fract() == 0.0 && n < 1e9).then_some(n as usize)
 }
 
@@ -751,6 +749,8 @@ fn clamped(n: f64, len: usize) -> Option<usize> {
     (n.fract() == 0.0).then(|| n.clamp(0.0, len as f64) as usize)
 }
 
+/// A JavaScript regular expression the `regex` crate reads the same way (flags `i` and `g`
+/// only; a pattern it cannot read is not guessed at).
 fn js_regex(body: &str, flags: &str) -> Option<regex::Regex> {
     if !flags.chars().all(|f| matches!(f, 'i' | 'g')) {
         return None;

@@ -19,6 +19,7 @@
 use super::Converter;
 use super::js::{Expr, Stmt, StmtKind};
 use super::{Done, path};
+use crate::import::yaml_out::Y;
 
 /// Keys an object the import follows may have (a query longer than this is not read).
 const KEYS_MAX: usize = 32;
@@ -53,12 +54,23 @@ impl Converter {
             Expr::Call(c, args) if args.is_empty() => format!("{}()", path(c)?),
             other => path(other)?,
         };
-        if self.phase != super::Phase::PreRequest
-            || !matches!(
-                read.as_str(),
-                "pm.request.url.query" | "pm.request.url.query.all()"
-            )
-        {
+        if !matches!(
+            read.as_str(),
+            "pm.request.url.query" | "pm.request.url.query.all()" | "pm.request.url.query.members"
+        ) {
+            return None;
+        }
+        if self.phase == super::Phase::Test {
+            // The request Newman sent: its enabled parameters, rendered as yarc renders them.
+            let sent = &self.request_text.as_ref()?.sent_query;
+            return (sent.len() <= KEYS_MAX).then(|| {
+                let text = |t: &str| Expr::Str(t.to_string());
+                sent.iter()
+                    .map(|(k, v)| (text(k), v.as_deref().map_or(Expr::Null, text)))
+                    .collect()
+            });
+        }
+        if self.phase != super::Phase::PreRequest {
             return None;
         }
         let query = self.request_query.as_ref()?;
@@ -170,6 +182,59 @@ impl Converter {
         Some(Expr::Str(part))
     }
 
+    /// What a test script reads of the request Newman sent, as a template of what yarc
+    /// sends: a path segment (`pm.request.url.path[pm.request.url.path.length - 1]`), the
+    /// path (`getPath()`), the method; `decodeURI` of one of those or of a query value.
+    pub(super) fn sent_part(&self, e: &Expr) -> Option<Y> {
+        if self.phase != super::Phase::Test {
+            return None;
+        }
+        let text = match e {
+            Expr::Call(c, args)
+                if matches!(path(c).as_deref(), Some("decodeURI" | "decodeURIComponent")) =>
+            {
+                let [x] = args.as_slice() else { return None };
+                let whole = path(c).as_deref() == Some("decodeURIComponent");
+                match self.sent_text(x)? {
+                    Expr::Str(t) => decoded(&t, whole)?,
+                    Expr::Null => "null".into(),
+                    _ => return None,
+                }
+            }
+            _ => match self.sent_text(e)? {
+                Expr::Str(t) => t,
+                _ => return None,
+            },
+        };
+        Some(Y::str(super::super::vars::convert(&text, &mut Vec::new())))
+    }
+
+    /// [`sent_part`](Self::sent_part) as a literal (a query value `p.value` written in is one).
+    fn sent_text(&self, e: &Expr) -> Option<Expr> {
+        let text = self.request_text.as_ref()?;
+        let segments = text.sent_segments.as_deref()?;
+        if let Expr::Index(of, i) = e
+            && path(of).as_deref() == Some("pm.request.url.path")
+        {
+            let Expr::Num(n) = self.folded(i)? else {
+                return None;
+            };
+            let at = super::dispatch::whole(n)?;
+            return segments.get(at).cloned().map(Expr::Str);
+        }
+        let (read, called) = match e {
+            Expr::Str(_) | Expr::Null => return Some(e.clone()),
+            Expr::Call(c, args) if args.is_empty() => (path(c)?, true),
+            other => (path(other)?, false),
+        };
+        Some(match (read.as_str(), called) {
+            ("pm.request.url.path.length", false) => Expr::Num(segments.len() as f64),
+            ("pm.request.url.getPath", true) => Expr::Str(format!("/{}", segments.join("/"))),
+            ("pm.request.method", false) => Expr::Str(text.method.clone()),
+            _ => return None,
+        })
+    }
+
     /// An object the script built and the import followed, by its name.
     fn followed_object(&self, e: &Expr) -> Option<&[(String, Expr)]> {
         if self.phase != super::Phase::PreRequest {
@@ -259,6 +324,9 @@ impl Converter {
             }
             Expr::Ident(n) if !self.assigned.contains(n) => self.literals.get(n).cloned(),
             _ if self.request_part(e).is_some() => self.request_part(e),
+            Expr::Member(..) if self.phase == super::Phase::Test => {
+                self.sent_text(e).filter(|n| matches!(n, Expr::Num(_)))
+            }
             Expr::Index(..) | Expr::Member(..) => self
                 .object_field(e)
                 .filter(|v| !matches!(v, Expr::Jinja(_) | Expr::Object(_))),
@@ -375,8 +443,39 @@ fn written(text: &str) -> Expr {
 
 /// The statement with `param.key` and `param.value` of a query parameter written in.
 fn with_item(s: &Stmt, param: &str, (key, value): &(Expr, Expr)) -> Stmt {
-    let of = |m: &str| Expr::Member(Box::new(Expr::Ident(param.to_string())), m.to_string());
-    s.replaced(&of("key"), key).replaced(&of("value"), value)
+    let p = || Box::new(Expr::Ident(param.to_string()));
+    let of = |m: &str| Expr::Member(p(), m.to_string());
+    // `p["key"]` too.
+    let at = |m: &str| Expr::Index(p(), Box::new(Expr::Str(m.to_string())));
+    s.replaced(&of("key"), key)
+        .replaced(&of("value"), value)
+        .replaced(&at("key"), key)
+        .replaced(&at("value"), value)
+}
+
+/// `decodeURI` (`whole`: `decodeURIComponent`) of a text: `None` for a malformed escape
+/// (JavaScript throws).
+fn decoded(text: &str, whole: bool) -> Option<String> {
+    // What `decodeURI` leaves escaped: the reserved characters and `#`.
+    const KEPT: &str = ";/?:@&=+$,#";
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'%' {
+            out.push(bytes[i]);
+            i += 1;
+            continue;
+        }
+        let hex = text.get(i + 1..i + 3)?;
+        let b = u8::from_str_radix(hex, 16).ok()?;
+        match !whole && b.is_ascii() && KEPT.contains(b as char) {
+            true => out.extend_from_slice(&bytes[i..i + 3]),
+            false => out.push(b),
+        }
+        i += 3;
+    }
+    String::from_utf8(out).ok()
 }
 
 fn with_item_expr(e: &Expr, param: &str, (key, value): &(Expr, Expr)) -> Expr {

@@ -248,6 +248,12 @@ pub(crate) struct RequestText {
     /// The enabled query parameters joined (`a=1&b`), unencoded, as `getQueryString()` gives.
     pub query: Option<String>,
     pub raw_body: Option<String>,
+    /// Its path segments as Newman sends them (a path variable's value put in for `:name`),
+    /// `{{variables}}` to render: what a test script reads of `pm.request.url.path`.
+    pub sent_segments: Option<Vec<String>>,
+    /// Its enabled query parameters (`None` for one without a value), as a test script reads
+    /// them of the request Newman sent.
+    pub sent_query: Vec<(String, Option<String>)>,
 }
 
 impl<'a> Request<'a> {
@@ -4677,7 +4683,7 @@ impl Converter {
         if let Some(field) = self.object_field(e) {
             return self.subject(&field);
         }
-        if let Some(v) = self.sent_value(e) {
+        if let Some(v) = self.sent_value(e).or_else(|| self.sent_part(e)) {
             return Some(Subject::Value(v));
         }
         if let Some(v) = self.made_value(e) {

@@ -4261,6 +4261,7 @@ fn a_signature_of_the_method_path_query_and_raw_body_reads_them_as_written() {
         path: Some("/v2/items/7".into()),
         query: Some("dry=true&note".into()),
         raw_body: Some("{\"a\": 1}".into()),
+        ..Default::default()
     };
     let request = Request {
         body: None,
@@ -5494,6 +5495,7 @@ fn sent_with(phase: Phase, lines: &[&str], method: &str) -> Script {
         path: Some("/orders".into()),
         query: None,
         raw_body: None,
+        ..Default::default()
     };
     let request = Request {
         body: None,
@@ -5899,4 +5901,51 @@ fn the_last_part_of_a_response_field_is_captured_then_split() {
     );
     assert!(after.contains(r#"split(\"=\") | last"#), "{after}");
     assert!(s.kept.is_empty(), "{:?}", s.kept);
+}
+
+#[test]
+fn a_test_script_reads_the_request_newman_sent() {
+    let lines: Vec<String> = [
+        "pm.request.url.query.members.forEach( p => pm.collectionVariables.set(p[\"key\"], decodeURI(p[\"value\"])) );",
+        "pm.collectionVariables.set('last', pm.request.url.path[pm.request.url.path.length-1]);",
+        "pm.collectionVariables.set('first', pm.request.url.path[0]);",
+        "pm.collectionVariables.set('sent', pm.request.url.getPath());",
+        "pm.collectionVariables.set('past', pm.request.url.path[9]);",
+    ]
+    .map(String::from)
+    .to_vec();
+    let text = RequestText {
+        method: "GET".into(),
+        sent_segments: Some(vec!["persons".into(), "999".into(), "{{section}}".into()]),
+        sent_query: vec![
+            ("name".into(), Some("{{who}}".into())),
+            ("text".into(), Some("a%20b%2Fc".into())),
+            ("flag".into(), None),
+        ],
+        ..Default::default()
+    };
+    let request = Request::new(None, None, Some(&text));
+    let s = convert_item(&lines, Phase::Test, request, None, &Known::default());
+    let v = out(&s);
+    // Values known before the run: variables of the collection, as the import writes them.
+    let sets = &v["variables"];
+    assert_eq!(sets["last"], "{{ section }}", "{v}");
+    assert_eq!(sets["first"], "persons", "{v}");
+    assert_eq!(sets["sent"], "/persons/999/{{ section }}", "{v}");
+    assert_eq!(sets["name"], "{{ who }}", "{v}");
+    // `decodeURI` keeps a reserved character's escape; a parameter without a value is null.
+    assert_eq!(sets["text"], "a b%2Fc", "{v}");
+    assert_eq!(sets["flag"], "null", "{v}");
+    // A segment the path does not have is not guessed at.
+    assert_eq!(s.kept.len(), 1, "{:?}", s.kept);
+    assert!(s.kept[0].1.contains("path[9]"), "{:?}", s.kept);
+    // A pre-request script reads the request unrendered: not this way.
+    let s = convert_item(
+        &lines[1..2],
+        Phase::PreRequest,
+        request,
+        None,
+        &Known::default(),
+    );
+    assert_eq!(s.kept.len(), 1, "{:?}", s.kept);
 }
