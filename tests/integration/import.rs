@@ -156,7 +156,7 @@ fn idioms_report(w: &World) {
             .expect("json");
     assert_eq!(
         report["assertions"],
-        serde_json::json!({"converted": 17, "seen": 18})
+        serde_json::json!({"converted": 18, "seen": 18})
     );
     assert_eq!(
         report["set_calls"],

@@ -1400,7 +1400,9 @@ impl Converter {
 
     /// `if (pm.response.code === 202) { checks } else if (pm.response.code === 200) { checks }`:
     /// each branch's checks (and captures) apply only when its status holds — `expect.cases`,
-    /// as Postman runs one branch; a last `else` is the case of every other status.
+    /// as Postman runs one branch; a last `else` is the case of every other status. A guard of
+    /// checks on the body (`if (data?.status) { pm.test(...) }`) is a case too, its `else` the
+    /// case of the opposite.
     fn status_cases(&mut self, cond: &Expr, then: &[Stmt], otherwise: &[Stmt]) -> Option<Done> {
         if self.phase != Phase::Test
             || self.swallowed
@@ -1418,9 +1420,26 @@ impl Converter {
         let mut branches: Vec<(Y, &[Stmt])> = Vec::new();
         let mut codes = Some(Vec::new());
         let mut named = cond.clone();
+        let first = cond;
         let (mut cond, mut then, mut rest) = (cond, then, otherwise);
+        let mut on_body = false;
         loop {
-            let when = self.capture_condition(cond, false)?;
+            let when = match self.capture_condition(cond, false) {
+                Some(when) => when,
+                None => {
+                    on_body = true;
+                    self.case_condition(cond, false)?
+                }
+            };
+            // A guard on the body of no check is a guarded capture (`optional`).
+            let checks = |c: &Self| {
+                then.iter().any(|s| {
+                    c.lines_with(s, &["tests[", "pm.expect(", "pm.test(", "pm.response.to."]) > 0
+                })
+            };
+            if on_body && !checks(self) {
+                return None;
+            }
             // The codes named so far, while each branch names codes (for a last `else`).
             codes = codes.zip(status_codes(&when)).map(|(mut c, more)| {
                 c.extend(more);
@@ -1443,6 +1462,13 @@ impl Converter {
                     if !self.written_check(|c, out| chain::boolean(c, &named, false, out)) {
                         return None;
                     }
+                    break;
+                }
+                // `if (data.items.length) { ... } else { ... }` on the body: the `else` is
+                // the case of its opposite.
+                last if on_body && branches.len() == 1 => {
+                    let opposite = self.case_condition(first, true);
+                    branches.push((opposite.or_else(|| opposite_when(&branches[0].0))?, last));
                     break;
                 }
                 last => {
@@ -1494,8 +1520,25 @@ impl Converter {
         self.status_checks(|c, out| chain::boolean(c, cond, negate, out))
     }
 
+    /// The condition of a guard of checks, as the checks a case's `when:` holds: on the
+    /// status, or on what the response holds (`if (data?.status)`, `if (data.items.length >
+    /// 0)`, a header).
+    fn case_condition(&mut self, cond: &Expr, negate: bool) -> Option<Y> {
+        self.response_checks(|c, out| chain::boolean(c, cond, negate, out), true)
+    }
+
     /// What `read` stages, as the checks a `when:` holds, when it checks the status alone.
     fn status_checks(&mut self, read: impl FnOnce(&Self, &mut Staged) -> bool) -> Option<Y> {
+        self.response_checks(read, false)
+    }
+
+    /// What `read` stages, as the checks a `when:` holds, when it checks the status alone or
+    /// (`parts`) also the body's JSON values and the headers.
+    fn response_checks(
+        &mut self,
+        read: impl FnOnce(&Self, &mut Staged) -> bool,
+        parts: bool,
+    ) -> Option<Y> {
         if self.phase != Phase::Test || self.each_base.is_some() {
             return None;
         }
@@ -1503,7 +1546,11 @@ impl Converter {
         if !read(self, &mut staged) {
             return None;
         }
-        let on_status = |s: &Subject| matches!(s, Subject::Status | Subject::Reason);
+        let on_status = |s: &Subject| match s {
+            Subject::Status | Subject::Reason => true,
+            Subject::Json(_) | Subject::Header(_) | Subject::Length(_) | Subject::Size(_) => parts,
+            _ => false,
+        };
         if !staged.0.iter().all(|(s, ..)| on_status(s)) {
             return None;
         }
@@ -7208,6 +7255,30 @@ fn missing_as<'e>(value: &'e Expr, nothing: &'e Expr) -> &'e Expr {
 }
 
 /// The codes a status condition names (`{ status: 202 }`, `{ status: [200, 201] }`).
+/// The opposite of a case's `when` that checks one JSON value (`$: { type: array, length: {
+/// gt: 0 } }`, what `Array.isArray(data) && data.length > 0` says): not there, or not all of
+/// that. None for checks of several values (their opposite is an `or` a `when` cannot say) and
+/// for checks that hold of nothing.
+fn opposite_when(when: &Y) -> Option<Y> {
+    let Y::Map(kinds) = when else { return None };
+    let [(kind, Y::Map(paths))] = kinds.as_slice() else {
+        return None;
+    };
+    let [(path, checks @ Y::Map(preds))] = paths.as_slice() else {
+        return None;
+    };
+    let holds_of_nothing =
+        |(k, v): &(String, Y)| k == "any" || (k == "exists" && *v == Y::Bool(false)) || k == "not";
+    if kind != "json" || preds.iter().any(holds_of_nothing) {
+        return None;
+    }
+    let missing = Y::Map(vec![("exists".into(), Y::Bool(false))]);
+    let not_all = Y::Map(vec![("not".into(), checks.clone())]);
+    let any = Y::Map(vec![("any".into(), Y::Seq(vec![missing, not_all]))]);
+    let paths = Y::Map(vec![(path.clone(), any)]);
+    Some(Y::Map(vec![("json".into(), paths)]))
+}
+
 fn status_codes(when: &Y) -> Option<Vec<Y>> {
     let Y::Map(entries) = when else {
         return None;

@@ -240,7 +240,7 @@ fn what_is_not_converted_is_kept_with_its_indentation_and_structure() {
         "pm.test('mixed', function () {",
         "    var data = pm.response.json();",
         "    pm.expect(data.id).to.eql(1);",
-        "    if (data.items.length > 2) {",
+        "    if (Math.random() > 0.5) {",
         "        pm.expect(data.items[0].v).to.eql(2);",
         "    }",
         "});",
@@ -250,7 +250,7 @@ fn what_is_not_converted_is_kept_with_its_indentation_and_structure() {
         s.block,
         [
             "pm.test('mixed', function () {",
-            "    if (data.items.length > 2) {",
+            "    if (Math.random() > 0.5) {",
             "        pm.expect(data.items[0].v).to.eql(2);",
             "    }",
             "});",
@@ -571,9 +571,14 @@ fn checks_under_a_setting_are_written_as_they_stand() {
         "{v}"
     );
     assert_eq!(v["expect"]["json"]["$.id"], 7, "{v}");
-    // A list that is not empty, as `if (list.length)`: the check, loud when it is empty
-    // (dropping it would pass a wrong first item that Postman fails).
-    assert_eq!(v["expect"]["json"]["$.items[0].id"], 1, "{v}");
+    // A list that is not empty, as `if (list.length)`: the check is made when it has items, as
+    // Postman makes it; the list must be there (`.length` of nothing throws).
+    assert_eq!(v["expect"]["cases"][0]["json"]["$.items[0].id"], 1, "{v}");
+    assert_eq!(
+        v["expect"]["json"]["$.items"],
+        json!({"exists": true}),
+        "{v}"
+    );
 }
 
 #[test]
@@ -2012,7 +2017,13 @@ fn keys_some_and_a_guard_on_a_list_length_convert() {
         "pm.test('any', () => pm.expect(jsonData).to.have.any.keys('a', 'b'));",
     ]);
     let v = out(&s);
-    let j = &v["expect"]["json"];
+    // Under `if (jsonData.length > 0)`: a case of a list with items.
+    assert_eq!(
+        v["expect"]["cases"][0]["when"],
+        json!({"json": {"$": {"length": {"gt": 0}, "not": {"type": "object"}}}}),
+        "{v}"
+    );
+    let j = &with_items(&v);
     // chai's `have.keys` is exactly those keys: their count too, never a looser check.
     assert_eq!(j["$[0]"], json!({"length": {"equals": 2}}), "{v}");
     assert_eq!(j["$[0].id"], json!({"exists": true}), "{v}");
@@ -2457,7 +2468,8 @@ fn a_body_read_in_a_check_or_a_forgiving_try_is_the_body() {
     ]);
     let v = out(&s);
     assert!(s.kept.is_empty(), "{:?}", s.kept);
-    assert_eq!(v["expect"]["json"]["$.name"], "lamp");
+    // Under `if (json)`: a case of a body that is there.
+    assert_eq!(with_items(&v)["$.name"], "lamp");
     assert_eq!(with_items(&v)["$.counts.*"]["each"]["type"], "number");
     assert_eq!(with_items(&v)["$.tags.*"]["each"]["type"], "string");
     assert_eq!((s.assertions, s.assertions_seen), (4, 4));
@@ -5948,4 +5960,51 @@ fn a_test_script_reads_the_request_newman_sent() {
         &Known::default(),
     );
     assert_eq!(s.kept.len(), 1, "{:?}", s.kept);
+}
+
+#[test]
+fn checks_under_a_guard_on_the_body_are_a_case_and_its_else_the_opposite() {
+    let s = test(&[
+        "let jsonData = {};",
+        "try { jsonData = pm.response.json(); } catch (e) {}",
+        "if (jsonData?.status) {",
+        "  pm.test('status', () => pm.expect(jsonData.status).to.eql('processing'));",
+        "}",
+        "const list = jsonData.items;",
+        "if (Array.isArray(list) && (list.length > 0)) {",
+        "  pm.test('first', () => pm.expect(list[0].id).to.eql(1));",
+        "} else {",
+        "  pm.test('none', () => pm.expect(jsonData.total).to.eql(0));",
+        "}",
+        "if (jsonData.id) { pm.environment.set('id', jsonData.id); }",
+    ]);
+    let v = out(&s);
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    let cases = &v["expect"]["cases"];
+    let truthy = json!({"exists": true, "not": {"in": [null, false, 0, ""]}});
+    assert_eq!(
+        cases[0]["when"],
+        json!({"json": {"$.status": truthy}}),
+        "{v}"
+    );
+    assert_eq!(cases[0]["json"]["$.status"], "processing", "{v}");
+    let items = json!({"type": "array", "length": {"gt": 0}});
+    assert_eq!(cases[1]["when"], json!({"json": {"$.items": items}}), "{v}");
+    assert_eq!(cases[1]["json"]["$[0].id"], Value::Null, "{v}");
+    assert_eq!(cases[1]["json"]["$.items[0].id"], 1, "{v}");
+    // Not there, or not all of it: the `else`.
+    let opposite = json!({"any": [{"exists": false}, {"not": items}]});
+    assert_eq!(
+        cases[2]["when"],
+        json!({"json": {"$.items": opposite}}),
+        "{v}"
+    );
+    assert_eq!(cases[2]["json"]["$.total"], 0, "{v}");
+    // A guard of sets alone stays a guarded capture.
+    assert_eq!(
+        v["capture"]["id"],
+        json!({"json": "$.id", "optional": true}),
+        "{v}"
+    );
+    assert!(v["expect"]["json"].get("$.status").is_none(), "{v}");
 }
