@@ -2648,19 +2648,14 @@ enum Source<'d> {
     Scope(&'d str, &'d script::Dispatch),
 }
 
-/// The request's pre-request and test scripts converted; the requests they send are queued
-/// beside it and a token request's variable is in force until the request is written.
-fn item_scripts(node: &Value, name: &str, unique: &str, cx: &mut Ctx<'_>) -> ItemScripts {
-    let mut out = ItemScripts::default();
-    for (name, value) in std::mem::take(&mut cx.next_sets) {
-        out.sets.set(name, value);
-    }
-    let parts = RequestParts::of(node);
-    let request = parts.request();
-    // Postman runs the collection's and the folders' scripts before the request's own, in
-    // each phase; their parts chosen by the request's name are this request's.
-    let dispatched = cx.dispatch.clone();
-    let mut sources: Vec<(Phase, Source<'_>)> = Vec::new();
+/// The scripts that run for a request, in Postman's order: in each phase the collection's
+/// and the folders' (their parts chosen by the request's name are this request's), then its
+/// own.
+fn script_sources<'d>(
+    node: &Value,
+    dispatched: &'d [(String, std::rc::Rc<script::Dispatch>)],
+) -> Vec<(Phase, Source<'d>)> {
+    let mut sources = Vec::new();
     for (listen, phase, scope) in [
         ("prerequest", Phase::PreRequest, Phase::PreRequest),
         ("test", Phase::Test, Phase::ScopeTest),
@@ -2672,7 +2667,20 @@ fn item_scripts(node: &Value, name: &str, unique: &str, cx: &mut Ctx<'_>) -> Ite
             sources.push((phase, Source::Own(lines)));
         }
     }
-    for (phase, source) in sources {
+    sources
+}
+
+/// The request's pre-request and test scripts converted; the requests they send are queued
+/// beside it and a token request's variable is in force until the request is written.
+fn item_scripts(node: &Value, name: &str, unique: &str, cx: &mut Ctx<'_>) -> ItemScripts {
+    let mut out = ItemScripts::default();
+    for (name, value) in std::mem::take(&mut cx.next_sets) {
+        out.sets.set(name, value);
+    }
+    let parts = RequestParts::of(node);
+    let request = parts.request();
+    let dispatched = cx.dispatch.clone();
+    for (phase, source) in script_sources(node, &dispatched) {
         let (mut s, whose) = match &source {
             Source::Scope(whose, d) => (
                 script::convert_dispatched(d, request, name, &raw_url(node), &cx.known),
@@ -2683,6 +2691,9 @@ fn item_scripts(node: &Value, name: &str, unique: &str, cx: &mut Ctx<'_>) -> Ite
                 format!("request `{unique}`"),
             ),
         };
+        if let (Phase::PreRequest, Source::Own(_)) = (phase, &source) {
+            unsent_values(node, &s, cx);
+        }
         out.retry = s.retry.take().or(out.retry.take());
         out.repeat = s.repeat.take().or(out.repeat.take());
         out.skip = out.skip.take().or(s.skip.take());
@@ -2733,6 +2744,25 @@ fn item_scripts(node: &Value, name: &str, unique: &str, cx: &mut Ctx<'_>) -> Ite
         }
     }
     out
+}
+
+/// A request whose own pre-request script computes a value its body holds, in lines yarc
+/// does not run (a body built with `JSON.stringify` of an object the script filled): sent, it
+/// would write what the variable held before, not what Postman sends — it is skipped, saying
+/// why. A value for a header or the URL (a signature, a nonce) is sent as it stands: a server
+/// refuses it, loud.
+fn unsent_values(node: &Value, s: &script::Script, cx: &mut Ctx<'_>) {
+    let Some(body) = node.pointer("/request/body") else {
+        return;
+    };
+    let sent = body.to_string();
+    for name in s.computed_and_kept() {
+        if sent.contains(&format!("{{{{{name}}}}}")) {
+            cx.skip.push(format!(
+                "its pre-request script computes `{name}`, which its body sends, in lines yarc does not run (kept as comments): write them as yarc values, then delete this line"
+            ));
+        }
+    }
 }
 
 /// What the request just converted reads and does not define itself, and what it captures,
@@ -4302,6 +4332,39 @@ mod tests {
 
     fn test_event(lines: &[&str]) -> Value {
         json!([{"listen": "test", "script": {"exec": lines}}])
+    }
+
+    #[test]
+    fn a_body_its_own_script_computes_in_kept_lines_is_not_sent_stale() {
+        let pre = |lines: &[&str]| json!([{"listen": "prerequest", "script": {"exec": lines}}]);
+        let body = json!({"mode": "raw", "raw": "{{payload}}"});
+        let c = collection(json!([
+            {"name": "link", "event": pre(&[
+                "const consent = JSON.parse(pm.environment.get('consent'));",
+                "consent.provision.data = [];",
+                "pm.environment.set('payload', JSON.stringify(consent));",
+            ]), "request": {"method": "PUT", "url": "https://x.test/c", "body": body}},
+            {"name": "signed", "event": pre(&[
+                "const sig = CryptoJS.lib.WordArray.random(16).toString();",
+                "pm.environment.set('sig', sig);",
+            ]), "request": {"method": "GET", "url": "https://x.test/s", "header": [{"key": "X-Sig", "value": "{{sig}}"}]}},
+            {"name": "other", "event": pre(&[
+                "pm.environment.set('payload', JSON.stringify(JSON.parse(pm.environment.get('c'))));",
+            ]), "request": {"method": "GET", "url": "https://x.test/o"}},
+        ]));
+        let out = import(&c, &[], &|_| true).expect("import");
+        let col: Value = serde_saphyr::from_str(&out.files[0].1).expect("yaml");
+        let r = &col["requests"];
+        let skip = r[0]["skip"].as_str().unwrap_or_default();
+        assert!(
+            skip.contains("computes `payload`, which its body sends"),
+            "{}",
+            out.files[0].1
+        );
+        // A header's value is sent as it stands (a server refuses a stale signature, loud);
+        // a request that does not send what its script computes is sent.
+        assert!(r[1].get("skip").is_none(), "{}", out.files[0].1);
+        assert!(r[2].get("skip").is_none(), "{}", out.files[0].1);
     }
 
     #[test]

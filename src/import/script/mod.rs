@@ -113,6 +113,19 @@ pub(crate) struct Script {
     pub skip: Option<String>,
 }
 
+impl Script {
+    /// The variables (as Postman names them) the script sets, whatever happens, to a value
+    /// it computes in lines yarc does not run (`pm.environment.set("payload",
+    /// JSON.stringify(consent))`).
+    pub(crate) fn computed_and_kept(&self) -> Vec<String> {
+        let kept: Vec<String> = (self.kept.iter())
+            .filter(|(_, _, why)| *why == KEPT_COMPUTED)
+            .map(|(_, text, _)| text.clone())
+            .collect();
+        set_targets_as_written(&kept)
+    }
+}
+
 /// What the body, a header, the status... is called in the output.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Subject {
@@ -548,6 +561,13 @@ fn moment_named_moment(source: String) -> String {
 /// The variable names of every `pm.*.set("name", ...)` / `postman.set*Variable("name", ...)`
 /// written anywhere in the lines.
 pub(crate) fn set_targets(lines: &[String]) -> Vec<String> {
+    (set_targets_as_written(lines).iter())
+        .map(|n| super::vars::ident(n))
+        .collect()
+}
+
+/// [`set_targets`] as Postman names them (`T-Payload`).
+fn set_targets_as_written(lines: &[String]) -> Vec<String> {
     static SET: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     let re = SET.get_or_init(|| {
         regex::Regex::new(
@@ -557,7 +577,7 @@ pub(crate) fn set_targets(lines: &[String]) -> Vec<String> {
     });
     lines
         .iter()
-        .flat_map(|l| re.captures_iter(l).map(|c| super::vars::ident(&c[1])))
+        .flat_map(|l| re.captures_iter(l).map(|c| c[1].to_string()))
         .collect()
 }
 
@@ -1948,8 +1968,13 @@ impl Converter {
             self.out.assertions_seen += 1;
             return Some(self.swallowed_check(Some(when)));
         }
-        self.written_check(|c, out| chain::boolean(c, cond, true, out))
-            .then_some(Done::Converted)
+        self.written_check(|c, out| {
+            chain::boolean(c, cond, true, out) && {
+                or_missing(cond, out);
+                true
+            }
+        })
+        .then_some(Done::Converted)
     }
 
     /// What must hold of the variables for `cond` to be false: each variable with its
@@ -6268,7 +6293,8 @@ fn random_jinja(e: &Expr) -> Option<String> {
         && path(callee).as_deref() == Some("_.random")
     {
         let whole = |x: &Expr| match x {
-            Expr::Num(n) if n.fract() == 0.0 && (0.0..=1e15).contains(n) => Some(*n as i64),
+            // Up to what a whole number of yarc holds (`_.random(3020010e11, 3020019e11)`: ids).
+            Expr::Num(n) if n.fract() == 0.0 && (0.0..=9e18).contains(n) => Some(*n as i64),
             _ => None,
         };
         return match args.as_slice() {
@@ -7255,6 +7281,31 @@ fn missing_as<'e>(value: &'e Expr, nothing: &'e Expr) -> &'e Expr {
 }
 
 /// The codes a status condition names (`{ status: 202 }`, `{ status: [200, 201] }`).
+/// `if (data.total === 0) throw ...` (also `==`, `>`, `<`, `>=`, `<=`, of a value other than
+/// null): a comparison of nothing is false in JavaScript, so a value that is not there throws
+/// nothing — the check of its opposite holds of it too (`any: [{ exists: false }, ...]`).
+fn or_missing(cond: &Expr, staged: &mut Staged) {
+    let Expr::Binary("===" | "==" | ">" | "<" | ">=" | "<=", a, b) = cond else {
+        return;
+    };
+    let nothing = |e: &Expr| matches!(e, Expr::Null | Expr::Undefined);
+    if nothing(a) || nothing(b) {
+        return;
+    }
+    let [(Subject::Json(_), predicate, value, negate)] = staged.0.as_mut_slice() else {
+        return;
+    };
+    let one = Y::Map(vec![(predicate.to_string(), value.clone())]);
+    let one = match negate {
+        true => Y::Map(vec![("not".into(), one)]),
+        false => one,
+    };
+    let missing = Y::Map(vec![("exists".into(), Y::Bool(false))]);
+    *predicate = "any";
+    *value = Y::Seq(vec![missing, one]);
+    *negate = false;
+}
+
 /// The opposite of a case's `when` that checks one JSON value (`$: { type: array, length: {
 /// gt: 0 } }`, what `Array.isArray(data) && data.length > 0` says): not there, or not all of
 /// that. None for checks of several values (their opposite is an `or` a `when` cannot say) and

@@ -6008,3 +6008,24 @@ fn checks_under_a_guard_on_the_body_are_a_case_and_its_else_the_opposite() {
     );
     assert!(v["expect"]["json"].get("$.status").is_none(), "{v}");
 }
+
+#[test]
+fn a_throw_on_a_comparison_of_a_body_value_holds_of_nothing() {
+    let s = test(&[
+        "const j = pm.response.json();",
+        "if (j.total === 0) { throw new Error('none'); }",
+        "if (j.count > 1) { throw new Error('more'); }",
+        "if (j.state !== 'ok') { throw new Error('bad'); }",
+    ]);
+    let v = out(&s);
+    let json = &v["expect"]["json"];
+    let missing = json!({"exists": false});
+    assert_eq!(
+        json["$.total"],
+        json!({"any": [missing, {"not": {"equals": 0}}]}),
+        "{v}"
+    );
+    assert_eq!(json["$.count"]["any"][0], missing, "{v}");
+    // `undefined !== "ok"` is true: a value that is not there throws.
+    assert_eq!(json["$.state"], "ok", "{v}");
+}
