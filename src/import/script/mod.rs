@@ -583,6 +583,9 @@ fn set_targets_as_written(lines: &[String]) -> Vec<String> {
 
 struct Converter {
     phase: Phase,
+    /// Inside a block a pre-request script runs once (`if (!get("_init")) { ...;
+    /// set("_init", "true") }`): the read of the flag, and its name.
+    once: Option<(Expr, String)>,
     lines: Vec<String>,
     aliases: HashMap<String, Option<Subject>>,
     out: Script,
@@ -796,6 +799,7 @@ impl Converter {
             xml_local: false,
             request_query: None,
             request_text: None,
+            once: None,
             raw_body_read: std::cell::Cell::new(false),
             or_empty: Default::default(),
             literals: HashMap::new(),
@@ -965,7 +969,8 @@ impl Converter {
     /// An `if` as one of the idioms it may be: a check with a failing `else`, a request sent
     /// again (polled or repeated), a set when unset, a guarded capture, a skip.
     fn conditional(&mut self, cond: &Expr, then: &[Stmt], otherwise: &[Stmt]) -> Option<Done> {
-        self.failing_else(cond, then, otherwise)
+        self.once_block(cond, then, otherwise)
+            .or_else(|| self.failing_else(cond, then, otherwise))
             .or_else(|| self.send_again(cond, then, otherwise))
             .or_else(|| self.repeat_while(cond, then, otherwise))
             .or_else(|| self.once_polled(cond, then, otherwise))
@@ -1822,6 +1827,43 @@ impl Converter {
         let why = serde_json::to_string(SKIPPED_BY_SCRIPT).ok()?;
         self.out.skip = Some(format!("{{{{ {why} if {test} else \"\" }}}}"));
         Some(Done::Converted)
+    }
+
+    /// `if (!isInitialized || isInitialized === "") { ...; set("_initialized", "true") }` in a
+    /// pre-request script (the flag read before, `pm.collectionVariables.get(...)`): a block
+    /// that runs once, before the first request — each set in it keeps, from then on, what the
+    /// variable holds (`{{ x if _initialized else ... }}`), the flag last.
+    fn once_block(&mut self, cond: &Expr, then: &[Stmt], otherwise: &[Stmt]) -> Option<Done> {
+        if self.phase != Phase::PreRequest || !otherwise.is_empty() || self.once.is_some() {
+            return None;
+        }
+        let flag = unset_test(cond)?;
+        let Some(Subject::Value(Y::Str(t))) = self.subject(flag) else {
+            return None;
+        };
+        let flag_name = var_name(&t)?;
+        // The block itself sets the flag to something true, as its last set.
+        let sets: Vec<(&Expr, &Expr)> = then
+            .iter()
+            .filter_map(|s| match &s.kind {
+                StmtKind::Expr(e) => set_call(e),
+                _ => None,
+            })
+            .collect();
+        let (Expr::Str(last), value) = sets.last()? else {
+            return None;
+        };
+        let truthy = matches!(value, Expr::Str(v) if !v.is_empty()) || **value == Expr::Bool(true);
+        if super::vars::ident(last) != flag_name || !truthy {
+            return None;
+        }
+        self.once = Some((flag.clone(), last.clone()));
+        let all = self.statements(then);
+        self.once = None;
+        Some(match all {
+            true => Done::Converted,
+            false => Done::Kept(KEPT_AROUND),
+        })
     }
 
     /// `if (!pm.environment.get("key")) { pm.environment.set("key", value) }`: the set of
@@ -3717,7 +3759,8 @@ impl Converter {
     /// `[...].forEach(v => { if (!pm.environment.has(v)) pm.expect.fail(...) })`: the body once
     /// for each value written in the list, the value (and its index) in place of the parameters.
     fn unrolled(&mut self, values: &[Expr], params: &[String], body: &[Stmt]) -> Option<Done> {
-        const VALUES_MAX: usize = 32;
+        // A list of variables to clear may be long; `expand` bounds the work.
+        const VALUES_MAX: usize = 128;
         let literal = |v: &Expr| matches!(v, Expr::Str(_) | Expr::Num(_) | Expr::Bool(_));
         if values.is_empty() || values.len() > VALUES_MAX || !values.iter().all(literal) {
             return None;
@@ -4259,11 +4302,28 @@ impl Converter {
         done
     }
 
+    /// In a block run once ([`Self::once_block`]): the value, the first time; what the
+    /// variable holds, from then on.
+    fn once_wrapped(&self, key: &str, value: &Expr) -> Option<Expr> {
+        let (flag, flag_name) = self.once.clone()?;
+        let held = match key == flag_name {
+            true => flag.clone(),
+            false => var_read(key),
+        };
+        Some(Expr::Cond(
+            Box::new(flag),
+            Box::new(held),
+            Box::new(value.clone()),
+        ))
+    }
+
     fn set_of(&mut self, key: &Expr, value: &Expr, scope: SetScope) -> Done {
         self.out.sets_seen += 1;
         let Expr::Str(key) = key else {
             return Done::Kept(KEPT_COMPUTED);
         };
+        let once = self.once_wrapped(key, value);
+        let value = once.as_ref().unwrap_or(value);
         let name = super::vars::ident(key);
         self.out.set_names.push(name.clone());
         // A value that is not there fails nothing in Postman, and is sent as Newman's sandbox
@@ -5896,6 +5956,36 @@ fn only_sets(b: &[Stmt]) -> Option<Vec<SetCall>> {
             _ => None,
         })
         .collect()
+}
+
+/// `!x`, `!x || x === ""` (also `== ""`, `=== undefined`, `== null`): what is asked whether it is
+/// unset.
+fn unset_test(cond: &Expr) -> Option<&Expr> {
+    let blank =
+        |e: &Expr| matches!(e, Expr::Null | Expr::Undefined) || *e == Expr::Str(String::new());
+    match cond {
+        Expr::Unary("!", x) => Some(x),
+        Expr::Binary("||", a, b) => {
+            let x = unset_test(a)?;
+            match &**b {
+                Expr::Binary("===" | "==", y, v) if **y == *x && blank(v) => Some(x),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// A read of the variable `name` (as Postman names it).
+fn var_read(name: &str) -> Expr {
+    let get = Expr::Member(
+        Box::new(Expr::Member(
+            Box::new(Expr::Ident("pm".into())),
+            "variables".into(),
+        )),
+        "get".into(),
+    );
+    Expr::Call(Box::new(get), vec![Expr::Str(name.to_string())])
 }
 
 /// `items || []`: the list itself, where an empty one stands in for it missing.

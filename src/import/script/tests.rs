@@ -6030,3 +6030,51 @@ fn a_throw_on_a_comparison_of_a_body_value_holds_of_nothing() {
     // `undefined !== "ok"` is true: a value that is not there throws.
     assert_eq!(json["$.state"], "ok", "{v}");
 }
+
+#[test]
+fn a_block_run_once_keeps_what_its_variables_hold_after_the_first_time() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "const isInitialized = pm.collectionVariables.get('_init');",
+            "if (!isInitialized || isInitialized === '') {",
+            "    ['a', 'b'].forEach(v => { pm.collectionVariables.set(v, ''); });",
+            "    pm.collectionVariables.set('stamp', Math.floor(Date.now() / 1000));",
+            "    pm.collectionVariables.set('_init', 'true');",
+            "}",
+        ],
+    );
+    let v = out(&s);
+    let sets = &v["sets"];
+    let flag = "(_init and _init != \"{{_init}}\")";
+    assert_eq!(
+        sets["a"],
+        format!("{{{{ (a if {flag} else \"\") }}}}"),
+        "{v}"
+    );
+    assert_eq!(
+        sets["b"],
+        format!("{{{{ (b if {flag} else \"\") }}}}"),
+        "{v}"
+    );
+    assert_eq!(
+        sets["stamp"],
+        format!("{{{{ (stamp if {flag} else (timestamp())) }}}}"),
+        "{v}"
+    );
+    assert_eq!(
+        sets["_init"],
+        format!("{{{{ (_init if {flag} else \"true\") }}}}"),
+        "{v}"
+    );
+    // A flag that is not set by the block is no run-once guard: the sets are not wrapped.
+    let s = run(
+        Phase::PreRequest,
+        &["if (!pm.environment.get('x')) { pm.environment.set('y', '1'); }"],
+    );
+    assert!(
+        !yaml_out::to_string(&s.sets).contains("if (x"),
+        "{}",
+        yaml_out::to_string(&s.sets)
+    );
+}
