@@ -2746,20 +2746,19 @@ fn item_scripts(node: &Value, name: &str, unique: &str, cx: &mut Ctx<'_>) -> Ite
     out
 }
 
-/// A request whose own pre-request script computes a value its body holds, in lines yarc
-/// does not run (a body built with `JSON.stringify` of an object the script filled): sent, it
-/// would write what the variable held before, not what Postman sends — it is skipped, saying
-/// why. A value for a header or the URL (a signature, a nonce) is sent as it stands: a server
-/// refuses it, loud.
+/// A request whose own pre-request script computes its whole body, in lines yarc does not run
+/// (`JSON.stringify` of an object the script filled, sent as `{{payload}}`): sent, it would
+/// write what the variable held before, not what Postman sends — it is skipped, saying why. A
+/// value in a header, the URL or a field of the body (a signature, a nonce) is sent as it
+/// stands: a server refuses it, loud.
 fn unsent_values(node: &Value, s: &script::Script, cx: &mut Ctx<'_>) {
-    let Some(body) = node.pointer("/request/body") else {
+    let Some(raw) = node.pointer("/request/body/raw").and_then(Value::as_str) else {
         return;
     };
-    let sent = body.to_string();
     for name in s.computed_and_kept() {
-        if sent.contains(&format!("{{{{{name}}}}}")) {
+        if raw.trim() == format!("{{{{{name}}}}}") {
             cx.skip.push(format!(
-                "its pre-request script computes `{name}`, which its body sends, in lines yarc does not run (kept as comments): write them as yarc values, then delete this line"
+                "its pre-request script builds its body, `{name}`, in lines yarc does not run (kept as comments): write them as yarc values, then delete this line"
             ));
         }
     }
@@ -4357,7 +4356,7 @@ mod tests {
         let r = &col["requests"];
         let skip = r[0]["skip"].as_str().unwrap_or_default();
         assert!(
-            skip.contains("computes `payload`, which its body sends"),
+            skip.contains("builds its body, `payload`"),
             "{}",
             out.files[0].1
         );

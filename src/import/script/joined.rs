@@ -176,23 +176,26 @@ impl Converter {
             let b = self.with_captures(b, name, captures, true)?;
             return Some(Expr::Binary("||", Box::new(a), Box::new(b)));
         }
-        let mut go = |x: &Expr| {
+        let mut go = |x: &Expr, alternative: bool| {
             self.with_captures(x, name, captures, alternative)
                 .map(Box::new)
         };
         Some(match e {
             Expr::Call(c, args) => {
                 let callee = match &**c {
-                    Expr::Member(of, m) => Box::new(Expr::Member(go(of)?, m.clone())),
+                    // A method called on a field that is not there throws, `||` or not.
+                    Expr::Member(of, m) => Box::new(Expr::Member(go(of, false)?, m.clone())),
                     other => Box::new(other.clone()),
                 };
-                let args: Option<Vec<Expr>> = args.iter().map(|a| go(a).map(|b| *b)).collect();
+                let args: Option<Vec<Expr>> = (args.iter())
+                    .map(|a| go(a, alternative).map(|b| *b))
+                    .collect();
                 Expr::Call(callee, args?)
             }
-            Expr::Member(of, m) => Expr::Member(go(of)?, m.clone()),
-            Expr::Index(of, i) => Expr::Index(go(of)?, go(i)?),
-            Expr::Binary(op, a, b) => Expr::Binary(op, go(a)?, go(b)?),
-            Expr::Unary(op, x) => Expr::Unary(op, go(x)?),
+            Expr::Member(of, m) => Expr::Member(go(of, alternative)?, m.clone()),
+            Expr::Index(of, i) => Expr::Index(go(of, alternative)?, go(i, alternative)?),
+            Expr::Binary(op, a, b) => Expr::Binary(op, go(a, alternative)?, go(b, alternative)?),
+            Expr::Unary(op, x) => Expr::Unary(op, go(x, alternative)?),
             other => other.clone(),
         })
     }
