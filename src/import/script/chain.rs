@@ -735,8 +735,9 @@ impl Chain<'_> {
             }
             // `have.members([a, b])`: those items in any order, no others; `include.members`:
             // those among others. Of written texts, numbers and booleans, each once.
-            ("members", Some([Expr::Array(items)])) if !negate => {
-                let Some(values) = scalar_list(cx, items) else {
+            // Also of a local holding such a list (`const required = [...]`).
+            ("members", Some([list @ (Expr::Array(_) | Expr::Ident(_))])) if !negate => {
+                let Some(values) = cx.written_list(list).and_then(|i| scalar_list(cx, &i)) else {
                     return Some(false);
                 };
                 if !self.contains {

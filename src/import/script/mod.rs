@@ -970,6 +970,7 @@ impl Converter {
     /// again (polled or repeated), a set when unset, a guarded capture, a skip.
     fn conditional(&mut self, cond: &Expr, then: &[Stmt], otherwise: &[Stmt]) -> Option<Done> {
         self.once_block(cond, then, otherwise)
+            .or_else(|| self.item_filter(cond, then, otherwise))
             .or_else(|| self.failing_else(cond, then, otherwise))
             .or_else(|| self.send_again(cond, then, otherwise))
             .or_else(|| self.repeat_while(cond, then, otherwise))
@@ -1429,9 +1430,12 @@ impl Converter {
     /// checks on the body (`if (data?.status) { pm.test(...) }`) is a case too, its `else` the
     /// case of the opposite.
     fn status_cases(&mut self, cond: &Expr, then: &[Stmt], otherwise: &[Stmt]) -> Option<Done> {
+        // Inside a case, a case of its own holds checks only: a capture's `when` is one.
+        let sets =
+            |c: &Self| (then.iter().chain(otherwise)).any(|s| c.lines_with(s, SET_CALLS) > 0);
         if self.phase != Phase::Test
             || self.swallowed
-            || self.when.is_some()
+            || (self.when.is_some() && sets(self))
             || self.each_base.is_some()
             || then.iter().all(says_only)
         {
@@ -1827,6 +1831,48 @@ impl Converter {
         let why = serde_json::to_string(SKIPPED_BY_SCRIPT).ok()?;
         self.out.skip = Some(format!("{{{{ {why} if {test} else \"\" }}}}"));
         Some(Done::Converted)
+    }
+
+    /// `list.forEach(item => { if (item.id == pm.globals.get("ID")) { pm.test(...) } })`: the
+    /// checks of the items the condition picks (`$.list[?(@.id == {{ ID | tojson }})]`), a
+    /// case of there being some — Newman checks nothing when none matches.
+    fn item_filter(&mut self, cond: &Expr, then: &[Stmt], otherwise: &[Stmt]) -> Option<Done> {
+        let base = self.each_base.clone()?;
+        let list = base.strip_suffix("[*]")?;
+        if !otherwise.is_empty() || self.swallowed {
+            return None;
+        }
+        let at_base = Some(Subject::Json(base.clone()));
+        let (item, _) = self.aliases.iter().find(|(_, s)| **s == at_base)?;
+        let item = item.clone();
+        let filter = self.filter_of(&item, cond)?;
+        let picked = format!("{list}[?{filter}]");
+        let before = std::mem::take(&mut self.out.expect);
+        let outer = self
+            .aliases
+            .insert(item.clone(), Some(Subject::Json(picked.clone())));
+        self.each_base = Some(picked.clone());
+        let all = self.statements(then);
+        self.each_base = Some(base);
+        self.aliases.insert(item, outer.flatten());
+        let mut checks = std::mem::replace(&mut self.out.expect, before);
+        if !checks.is_empty_map() {
+            tidy(&mut checks);
+            let there = Y::Map(vec![("exists".into(), Y::Bool(true))]);
+            let json = Y::Map(vec![(picked, there)]);
+            let mut case = Y::Map(vec![("when".into(), Y::Map(vec![("json".into(), json)]))]);
+            for (k, v) in checks.entries() {
+                case.set(k, v);
+            }
+            match self.out.expect.child("cases") {
+                Y::Seq(list) => list.push(case),
+                other => *other = Y::Seq(vec![case]),
+            }
+        }
+        Some(match all {
+            true => Done::Converted,
+            false => Done::Kept(KEPT_AROUND),
+        })
     }
 
     /// `if (!isInitialized || isInitialized === "") { ...; set("_initialized", "true") }` in a
@@ -3515,6 +3561,17 @@ impl Converter {
             self.out.assertions += 1;
             return Some(Done::Converted);
         }
+        // `pm.test("json", () => { pm.response.headers.has("application/json") })`: a header
+        // asked for and the answer dropped checks nothing (and never throws).
+        if let Expr::Call(callee, args) = e
+            && let Some("pm.response.headers.has" | "pm.response.headers.get") =
+                path(callee).as_deref()
+            && let [Expr::Str(_)] = args.as_slice()
+        {
+            self.out.assertions_seen += 1;
+            self.out.assertions += 1;
+            return Some(Done::Converted);
+        }
         // `pm.expect(data.id).to.be.a.string` reads chai's `string` method, never calls it:
         // nothing is checked (what it reads must not throw: a value of the body's top level).
         if let Some(x) = chain::checks_nothing(e)
@@ -4939,6 +4996,10 @@ impl Converter {
                 Subject::Json(p) if !p.contains('*') && !p.contains('?') => {
                     Some(Subject::KeyList(p))
                 }
+                // A loop's item (`Object.keys(item)`), read per item (`put_in_item`).
+                Subject::Json(p) if self.each_base.as_ref() == Some(&p) => {
+                    Some(Subject::KeyList(p))
+                }
                 _ => None,
             },
             (Expr::Member(inner, m), []) if m == "sort" => match self.subject(inner)? {
@@ -5441,6 +5502,17 @@ impl Converter {
         if staged.0.iter().any(|(_, _, v, _)| reads_captured(v)) {
             return false;
         }
+        // Of a loop item's keys, only that one is there and how many there are.
+        let item_keys = |s: &Subject, p: &str| match s {
+            Subject::KeyList(k) if k.contains(['*', '?']) => p == "contains",
+            Subject::Length(inner) => {
+                !matches!(&**inner, Subject::KeyList(k) if k.contains(['*', '?']))
+            }
+            _ => true,
+        };
+        if !staged.0.iter().all(|(s, p, _, _)| item_keys(s, p)) {
+            return false;
+        }
         // Whether a variable is set is true or false, nothing else.
         let yes_no = |s: &Subject, p: &str, v: &Y| {
             !matches!(s, Subject::VarSet(_)) || (p == "equals" && matches!(v, Y::Bool(_)))
@@ -5576,6 +5648,21 @@ impl Converter {
         let Some(base) = self.each_base.clone() else {
             return Some(value);
         };
+        // `Object.keys(item)` includes a name: every item has that key (`commit` lets no other
+        // check of an item's keys through); `Object.keys(item).length`: each one's key count.
+        match subject {
+            Subject::KeyList(p) if *p == base => {
+                let json = self.out.expect.child("json");
+                add_predicate(entry_map(json, p), "each", predicate, value, negate);
+                return None;
+            }
+            Subject::Keys(p) if *p == base => {
+                let each = entry_map(entry_map(self.out.expect.child("json"), p), "each");
+                add_predicate(each, "length", predicate, value, negate);
+                return None;
+            }
+            _ => {}
+        }
         let (p, of_length) = match subject {
             Subject::Json(p) if p.starts_with(&base) => (p, false),
             Subject::Length(inner) => match &**inner {
@@ -7072,7 +7159,7 @@ fn fails_always(b: &[Stmt]) -> bool {
             {
                 true
             }
-            StmtKind::Expr(e) => test_body(e).is_some_and(fails_always),
+            StmtKind::Expr(e) => test_body(e).is_some_and(fails_always) || unequal_literals(e),
             StmtKind::Assign(Expr::Index(t, _), Expr::Bool(false)) => {
                 matches!(&**t, Expr::Ident(n) if n == "tests")
             }
@@ -7080,6 +7167,26 @@ fn fails_always(b: &[Stmt]) -> bool {
         }
     }
     b.iter().any(fails) && b.iter().all(|s| fails(s) || says_only(s))
+}
+
+/// `pm.expect(0).to.eql(1)`: a check of two different written values, which always fails
+/// (a CTK's "this must not be returned").
+fn unequal_literals(e: &Expr) -> bool {
+    let Expr::Call(callee, args) = e else {
+        return false;
+    };
+    let literal = |x: &Expr| matches!(x, Expr::Num(_) | Expr::Str(_) | Expr::Bool(_));
+    let ([expected], Expr::Member(chain, last)) = (args.as_slice(), &**callee) else {
+        return false;
+    };
+    let Some((actual, words)) = send::chain_words(chain) else {
+        return false;
+    };
+    matches!(last.as_str(), "eql" | "equal" | "eq" | "equals")
+        && !words.contains(&"not")
+        && literal(actual)
+        && literal(expected)
+        && actual != expected
 }
 
 /// `pm.expect(true).to.be.true`: a check that holds whatever the response holds.

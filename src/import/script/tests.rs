@@ -945,10 +945,14 @@ fn status_ranges_and_non_empty_lists_guard_like_presence() {
         "}",
     ]);
     let v = out(&s);
+    // Under the status, a case of a list with items (`if (list.length)`).
+    let inner = &v["expect"]["cases"][0]["cases"][0];
     assert_eq!(
-        v["expect"]["json"]["$.articles[0].title"]["exists"], true,
+        inner["when"]["json"]["$.articles"]["length"],
+        json!({"gt": 0}),
         "{v}"
     );
+    assert_eq!(inner["json"]["$.articles[0].title"]["exists"], true, "{v}");
     // On another status nothing is set; on a 2xx a missing id is set as Newman sends it.
     assert_eq!(
         v["capture"]["id"],
@@ -5441,12 +5445,20 @@ fn legacy_response_headers_checks_under_guards() {
         "}",
     ]);
     let v = out(&s);
+    let status = &v["expect"]["cases"][0];
+    assert_eq!(status["when"], json!({"status": 200}), "{v}");
     assert_eq!(
-        v["expect"]["cases"][0]["headers"]["Content-Type"],
-        json!({"exists": true, "contains": "json"}),
+        status["headers"]["Content-Type"],
+        json!({"exists": true}),
         "{v}"
     );
-    assert_eq!(v["expect"]["cases"][0]["body"], "true", "{v}");
+    // Each guard inside is a case of its own: `if (found)`, `if (body.length !== 0)`.
+    assert_eq!(
+        status["cases"][0]["headers"]["Content-Type"],
+        json!({"contains": "json"}),
+        "{v}"
+    );
+    assert_eq!(status["cases"][1]["body"], "true", "{v}");
     assert!(s.kept.is_empty(), "{:?}", s.kept);
     assert_eq!((s.assertions_seen, s.assertions), (3, 3));
 }
@@ -6077,4 +6089,51 @@ fn a_block_run_once_keeps_what_its_variables_hold_after_the_first_time() {
         "{}",
         yaml_out::to_string(&s.sets)
     );
+}
+
+#[test]
+fn checks_of_the_items_a_variable_picks_in_a_loop_are_a_case_of_some_picked() {
+    let s = test(&[
+        "pm.test('json', function() { pm.response.headers.has('application/json') });",
+        "var jsonData = pm.response.json();",
+        "jsonData.items.forEach(function(instance, index) {",
+        "    if (instance.id == pm.globals.get('ID1')) {",
+        "        var required = ['id', 'state'];",
+        "        pm.test('keys', () => pm.expect(Object.keys(instance)).to.include.members(required));",
+        "        pm.test('state', () => pm.expect(instance.state).to.eql('done'));",
+        "    }",
+        "    if (instance.id == pm.globals.get('ID2')) {",
+        "        pm.test('ID2 is not returned', function() { pm.expect(0).to.eql(1); });",
+        "    }",
+        "});",
+    ]);
+    let v = out(&s);
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    let items = &v["expect"]["cases"][0];
+    let picked = "$.items[?(@.id == {{ ID1 | tojson }})]";
+    let case = &items["cases"][0];
+    assert_eq!(
+        case["when"],
+        json!({"json": {picked: {"exists": true}}}),
+        "{v}"
+    );
+    assert_eq!(
+        case["json"][format!("{picked}.state")],
+        json!({"each": "done"}),
+        "{v}"
+    );
+    assert_eq!(
+        case["json"][picked],
+        json!({"each": {"all": [{"contains": "id"}, {"contains": "state"}]}}),
+        "{v}"
+    );
+    // A check that always fails under the condition: no item is the one it names.
+    assert_eq!(
+        items["json"]["$.items[*].id"]["each"]["any"][1],
+        json!({"not": {"equals": "{{ ID2 }}"}}),
+        "{v}"
+    );
+    // The header asked for and dropped, the keys from a local list, the item filter and the
+    // one that must not be returned: every test.
+    assert_eq!((s.assertions, s.assertions_seen), (4, 4), "{v}");
 }
