@@ -1990,6 +1990,7 @@ fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
         repeat,
         exact_body,
         skip: script_skip,
+        json_body,
     } = item_scripts(node, name, &unique, cx);
     r.set("url", Y::str(item_url(req, &unique, cx)));
     if !query.is_empty_map() {
@@ -2005,6 +2006,11 @@ fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
     if !headers.is_empty_map() {
         r.set("headers", headers);
     }
+    // A JSON body its pre-request script writes over the one the export holds.
+    let body = match (body, json_body) {
+        (Some(("json", _)), Some(given)) => Some(("json", given)),
+        (body, _) => body,
+    };
     if let Some((key, body)) = body {
         r.set(key, body);
     }
@@ -2625,6 +2631,8 @@ struct ItemScripts {
     exact_body: bool,
     /// Its pre-request script skips it (`pm.execution.skipRequest()`): `skip:`.
     skip: Option<String>,
+    /// The JSON body its own pre-request script gives it, in place of the one written.
+    json_body: Option<Y>,
 }
 
 /// The request's URL as the export writes it (`{{base}}/x?id={{id}}`): what a pre-request
@@ -2697,6 +2705,9 @@ fn item_scripts(node: &Value, name: &str, unique: &str, cx: &mut Ctx<'_>) -> Ite
         out.retry = s.retry.take().or(out.retry.take());
         out.repeat = s.repeat.take().or(out.repeat.take());
         out.skip = out.skip.take().or(s.skip.take());
+        if let (Some(body), Source::Own(_)) = (s.json_body.take(), &source) {
+            out.json_body = Some(body);
+        }
         out.exact_body |= s.raw_body_read;
         hide_literal_secrets(&mut s, cx);
         drop_shadowed_sets(&mut s, cx);

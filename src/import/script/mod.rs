@@ -111,6 +111,9 @@ pub(crate) struct Script {
     /// `skip:` of the request: its pre-request script calls `pm.execution.skipRequest()`
     /// (a template when it does so under a condition).
     pub skip: Option<String>,
+    /// The JSON body its pre-request script gives the request:
+    /// `pm.request.body.raw = JSON.stringify({...})`.
+    pub json_body: Option<Y>,
 }
 
 impl Script {
@@ -960,6 +963,12 @@ impl Converter {
             }
             StmtKind::Try(..) | StmtKind::Throw(_) | StmtKind::Return(_) | StmtKind::Other => {
                 self.flow(s)
+            }
+            StmtKind::Assign(target, value)
+                if self.phase == Phase::PreRequest
+                    && path(target).as_deref() == Some("pm.request.body.raw") =>
+            {
+                self.body_given(value)
             }
             StmtKind::Assign(..) if self.phase != Phase::PreRequest => shaped(self),
             StmtKind::Assign(..) => Done::Kept(KEPT_OTHER),
@@ -1873,6 +1882,51 @@ impl Converter {
             true => Done::Converted,
             false => Done::Kept(KEPT_AROUND),
         })
+    }
+
+    /// `pm.request.body.raw = JSON.stringify({ title: "Order " + ts, ... })` in a request's
+    /// own pre-request script: the object, written as the request's JSON body (each value
+    /// made when the request is sent).
+    fn body_given(&mut self, value: &Expr) -> Done {
+        let Expr::Call(callee, args) = value else {
+            return Done::Kept(KEPT_OTHER);
+        };
+        let (Some("JSON.stringify"), [object @ (Expr::Object(_) | Expr::Array(_))]) =
+            (path(callee).as_deref(), args.as_slice())
+        else {
+            return Done::Kept(KEPT_OTHER);
+        };
+        match self.json_value(object, 0) {
+            Some(body @ (Y::Map(_) | Y::Seq(_))) => {
+                self.out.json_body = Some(body);
+                Done::Converted
+            }
+            _ => Done::Kept(KEPT_COMPUTED),
+        }
+    }
+
+    /// An object or list the script writes, each value one known before the request
+    /// (`"Order " + ts`, `pm.collectionVariables.get("id")`), as YAML.
+    fn json_value(&self, e: &Expr, depth: usize) -> Option<Y> {
+        if depth > 64 {
+            return None;
+        }
+        match e {
+            Expr::Object(fields) => {
+                let entries: Option<Vec<(String, Y)>> = (fields.iter())
+                    .map(|(k, v)| Some((k.clone(), self.json_value(v, depth + 1)?)))
+                    .collect();
+                Some(Y::Map(entries?))
+            }
+            Expr::Array(items) => {
+                let items: Option<Vec<Y>> = items
+                    .iter()
+                    .map(|i| self.json_value(i, depth + 1))
+                    .collect();
+                Some(Y::Seq(items?))
+            }
+            other => self.value(other),
+        }
     }
 
     /// `if (!isInitialized || isInitialized === "") { ...; set("_initialized", "true") }` in a
@@ -4388,7 +4442,13 @@ impl Converter {
         // globals' variables, nothing for a local one (`pm.variables`).
         // Behind a guard (`if (data.id)`) nothing is set when the value is missing: the
         // variable keeps what it had.
-        let missing = if scope == SetScope::Local { "" } else { "null" };
+        let as_text = matches!(value, Expr::Call(c, a) if a.len() == 1 && path(c).as_deref() == Some("String"));
+        let missing = match (as_text, scope) {
+            // `String(data.id)` of nothing is the text "undefined".
+            (true, _) => "undefined",
+            (false, SetScope::Local) => "",
+            (false, _) => "null",
+        };
         // `set("token", undefined)`, `set("token", pm.response.token)` (no such field of the
         // response): the variable holds what Newman sends for a missing value.
         let nothing = Expr::Str(missing.to_string());
@@ -7477,7 +7537,6 @@ fn missing_as<'e>(value: &'e Expr, nothing: &'e Expr) -> &'e Expr {
     }
 }
 
-/// The codes a status condition names (`{ status: 202 }`, `{ status: [200, 201] }`).
 /// `if (data.total === 0) throw ...` (also `==`, `>`, `<`, `>=`, `<=`, of a value other than
 /// null): a comparison of nothing is false in JavaScript, so a value that is not there throws
 /// nothing — the check of its opposite holds of it too (`any: [{ exists: false }, ...]`).
@@ -7527,6 +7586,7 @@ fn opposite_when(when: &Y) -> Option<Y> {
     Some(Y::Map(vec![("json".into(), paths)]))
 }
 
+/// The codes a status condition names (`{ status: 202 }`, `{ status: [200, 201] }`).
 fn status_codes(when: &Y) -> Option<Vec<Y>> {
     let Y::Map(entries) = when else {
         return None;

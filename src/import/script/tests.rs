@@ -6137,3 +6137,46 @@ fn checks_of_the_items_a_variable_picks_in_a_loop_are_a_case_of_some_picked() {
     // one that must not be returned: every test.
     assert_eq!((s.assertions, s.assertions_seen), (4, 4), "{v}");
 }
+
+#[test]
+fn a_body_a_pre_request_script_writes_whole_is_the_json_body() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "const ts = pm.collectionVariables.get('stamp');",
+            "pm.request.body.raw = JSON.stringify({",
+            "    title: 'Contact ' + ts,",
+            "    ref: pm.collectionVariables.get('person_id'),",
+            "    n: 3, tags: ['a', ts], nested: { ok: true }",
+            "});",
+        ],
+    );
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    let body = yaml_out::to_string(s.json_body.as_ref().expect("a body"));
+    let v: Value = serde_saphyr::from_str(&body).expect("yaml");
+    assert_eq!(
+        v,
+        json!({"title": "Contact {{ stamp }}", "ref": "{{ person_id }}", "n": 3,
+               "tags": ["a", "{{ stamp }}"], "nested": {"ok": true}}),
+        "{body}"
+    );
+    // Text made otherwise stays a comment.
+    let s = run(
+        Phase::PreRequest,
+        &["pm.request.body.raw = 'a=' + Date.now();"],
+    );
+    assert!(s.json_body.is_none());
+    assert_eq!(s.kept.len(), 1, "{:?}", s.kept);
+}
+
+#[test]
+fn string_of_a_field_not_there_is_the_text_undefined() {
+    let s = test(&[
+        "const d = pm.response.json();",
+        "pm.collectionVariables.set('id', String(d.id));",
+        "pm.collectionVariables.set('raw', d.other);",
+    ]);
+    let v = out(&s);
+    assert_eq!(v["capture"]["id"]["default"], "undefined", "{v}");
+    assert_eq!(v["capture"]["raw"]["default"], "null", "{v}");
+}
