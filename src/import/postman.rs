@@ -2006,14 +2006,7 @@ fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
     if !headers.is_empty_map() {
         r.set("headers", headers);
     }
-    // A JSON body its pre-request script writes over the one the export holds.
-    let body = match (body, json_body) {
-        (Some(("json", _)), Some(given)) => Some(("json", given)),
-        (body, _) => body,
-    };
-    if let Some((key, body)) = body {
-        r.set(key, body);
-    }
+    set_body(&mut r, body, json_body);
     let own_auth = item_auth(req, name, cx);
     if let Some(a) = token.or(own_auth) {
         r.set("auth", a);
@@ -2040,6 +2033,16 @@ fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
         r.comment(b);
     }
     Some(r)
+}
+
+/// The request's body, or the JSON body its pre-request script writes over the one the export
+/// holds.
+fn set_body(r: &mut Y, body: Option<(&'static str, Y)>, given: Option<Y>) {
+    match (body, given) {
+        (Some(("json", _)), Some(given)) => r.set("json", given),
+        (Some((key, body)), _) => r.set(key, body),
+        (None, _) => {}
+    }
 }
 
 /// A request's own settings (`protocolProfileBehavior`) as its keys, or notes.

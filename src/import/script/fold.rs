@@ -114,15 +114,15 @@ impl Converter {
         })
     }
 
-    /// A statement on what the import follows: an assignment into a followed object, or an
-    /// `if` decided before the run.
+    /// A statement on what the import follows: an assignment into a followed object or of
+    /// the request's body, or an `if` decided before the run.
     pub(super) fn followed(&mut self, s: &Stmt) -> Option<Done> {
         if let StmtKind::Assign(target, value) = &s.kind
             && let Some(done) = self.object_assigned(target, value)
         {
             return Some(done);
         }
-        self.decided_if(s)
+        self.decided_if(s).or_else(|| self.body_given(s))
     }
 
     /// `var name = value`: a literal remembered (what conditions on the name decide); the

@@ -964,12 +964,6 @@ impl Converter {
             StmtKind::Try(..) | StmtKind::Throw(_) | StmtKind::Return(_) | StmtKind::Other => {
                 self.flow(s)
             }
-            StmtKind::Assign(target, value)
-                if self.phase == Phase::PreRequest
-                    && path(target).as_deref() == Some("pm.request.body.raw") =>
-            {
-                self.body_given(value)
-            }
             StmtKind::Assign(..) if self.phase != Phase::PreRequest => shaped(self),
             StmtKind::Assign(..) => Done::Kept(KEPT_OTHER),
         }
@@ -1887,22 +1881,29 @@ impl Converter {
     /// `pm.request.body.raw = JSON.stringify({ title: "Order " + ts, ... })` in a request's
     /// own pre-request script: the object, written as the request's JSON body (each value
     /// made when the request is sent).
-    fn body_given(&mut self, value: &Expr) -> Done {
+    pub(super) fn body_given(&mut self, s: &Stmt) -> Option<Done> {
+        let StmtKind::Assign(target, value) = &s.kind else {
+            return None;
+        };
+        if self.phase != Phase::PreRequest || path(target).as_deref() != Some("pm.request.body.raw")
+        {
+            return None;
+        }
         let Expr::Call(callee, args) = value else {
-            return Done::Kept(KEPT_OTHER);
+            return Some(Done::Kept(KEPT_OTHER));
         };
         let (Some("JSON.stringify"), [object @ (Expr::Object(_) | Expr::Array(_))]) =
             (path(callee).as_deref(), args.as_slice())
         else {
-            return Done::Kept(KEPT_OTHER);
+            return Some(Done::Kept(KEPT_OTHER));
         };
-        match self.json_value(object, 0) {
+        Some(match self.json_value(object, 0) {
             Some(body @ (Y::Map(_) | Y::Seq(_))) => {
                 self.out.json_body = Some(body);
                 Done::Converted
             }
             _ => Done::Kept(KEPT_COMPUTED),
-        }
+        })
     }
 
     /// An object or list the script writes, each value one known before the request
@@ -4442,13 +4443,7 @@ impl Converter {
         // globals' variables, nothing for a local one (`pm.variables`).
         // Behind a guard (`if (data.id)`) nothing is set when the value is missing: the
         // variable keeps what it had.
-        let as_text = matches!(value, Expr::Call(c, a) if a.len() == 1 && path(c).as_deref() == Some("String"));
-        let missing = match (as_text, scope) {
-            // `String(data.id)` of nothing is the text "undefined".
-            (true, _) => "undefined",
-            (false, SetScope::Local) => "",
-            (false, _) => "null",
-        };
+        let missing = missing_text(value, scope);
         // `set("token", undefined)`, `set("token", pm.response.token)` (no such field of the
         // response): the variable holds what Newman sends for a missing value.
         let nothing = Expr::Str(missing.to_string());
@@ -7529,6 +7524,19 @@ fn stored_value(
 }
 
 /// `undefined`, or a field of the response Postman's sandbox does not have: `nothing`.
+/// What a set of a value that is not there stores: `null` in the environment's, the
+/// collection's and the globals' variables, nothing in a local one (`pm.variables`), and the
+/// text "undefined" of `String(data.id)`.
+fn missing_text(value: &Expr, scope: SetScope) -> &'static str {
+    let as_text =
+        matches!(value, Expr::Call(c, a) if a.len() == 1 && path(c).as_deref() == Some("String"));
+    match (as_text, scope) {
+        (true, _) => "undefined",
+        (false, SetScope::Local) => "",
+        (false, _) => "null",
+    }
+}
+
 fn missing_as<'e>(value: &'e Expr, nothing: &'e Expr) -> &'e Expr {
     match value {
         Expr::Undefined => nothing,
