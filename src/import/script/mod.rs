@@ -1858,20 +1858,8 @@ impl Converter {
         let all = self.statements(then);
         self.each_base = Some(base);
         self.aliases.insert(item, outer.flatten());
-        let mut checks = std::mem::replace(&mut self.out.expect, before);
-        if !checks.is_empty_map() {
-            tidy(&mut checks);
-            let there = Y::Map(vec![("exists".into(), Y::Bool(true))]);
-            let json = Y::Map(vec![(picked, there)]);
-            let mut case = Y::Map(vec![("when".into(), Y::Map(vec![("json".into(), json)]))]);
-            for (k, v) in checks.entries() {
-                case.set(k, v);
-            }
-            match self.out.expect.child("cases") {
-                Y::Seq(list) => list.push(case),
-                other => *other = Y::Seq(vec![case]),
-            }
-        }
+        let there = Y::Map(vec![("exists".into(), Y::Bool(true))]);
+        self.case_of(Y::Map(vec![(picked, there)]), before);
         Some(match all {
             true => Done::Converted,
             false => Done::Kept(KEPT_AROUND),
@@ -3783,12 +3771,20 @@ impl Converter {
         // nothing fails: the checks of the items hold when the list has some.
         let list_path = base.strip_suffix("[*]").or_else(|| base.strip_suffix(".*"));
         let whole = outer.is_none() && self.when.is_none() && !self.swallowed;
-        let before = whole.then(|| std::mem::take(&mut self.out.expect));
+        let nested = outer.is_some() && !self.swallowed;
+        let before = (whole || nested).then(|| std::mem::take(&mut self.out.expect));
         self.each_base = Some(base.clone());
         let done = self.with_alias(&item, subject, body);
         self.each_base = outer;
-        if let Some(before) = before {
-            self.items_case(list_path.unwrap_or(&base), before);
+        match before {
+            Some(before) if whole => self.items_case(list_path.unwrap_or(&base), before),
+            // A loop in a loop: its checks hold when some item has items (the lists of all
+            // the outer items may be empty, and Newman then checks nothing).
+            Some(before) => {
+                let there = Y::Map(vec![("exists".into(), Y::Bool(true))]);
+                self.case_of(Y::Map(vec![(base.clone(), there)]), before);
+            }
+            None => {}
         }
         Some(done)
     }
@@ -3796,14 +3792,19 @@ impl Converter {
     /// The checks written since `before` was taken from `expect`, as a case of `list` having
     /// items (`when: { json: { $.list: { length: { gt: 0 } } } }`), `before` given back.
     fn items_case(&mut self, list: &str, before: Y) {
+        let some = Y::Map(vec![("gt".into(), Y::Num(0.into()))]);
+        let has_items = Y::Map(vec![("length".into(), some)]);
+        self.case_of(Y::Map(vec![(list.to_string(), has_items)]), before);
+    }
+
+    /// The checks written since `before` was taken from `expect`, as a case of the JSON
+    /// checks `json`, `before` given back.
+    fn case_of(&mut self, json: Y, before: Y) {
         let mut checks = std::mem::replace(&mut self.out.expect, before);
         if checks.is_empty_map() {
             return;
         }
         tidy(&mut checks);
-        let some = Y::Map(vec![("gt".into(), Y::Num(0.into()))]);
-        let has_items = Y::Map(vec![("length".into(), some)]);
-        let json = Y::Map(vec![(list.to_string(), has_items)]);
         let mut case = Y::Map(vec![("when".into(), Y::Map(vec![("json".into(), json)]))]);
         for (k, v) in checks.entries() {
             case.set(k, v);

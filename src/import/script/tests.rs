@@ -39,12 +39,16 @@ fn out(s: &Script) -> Value {
 /// The JSON checks of `expect` with those of its cases of a list having items (what a loop
 /// over a list's items checks) beside them, in one map.
 fn with_items(v: &Value) -> Value {
-    let mut all = v["expect"]["json"].as_object().cloned().unwrap_or_default();
-    for case in v["expect"]["cases"].as_array().into_iter().flatten() {
-        for (k, c) in case["json"].as_object().into_iter().flatten() {
+    fn gather(expect: &Value, all: &mut serde_json::Map<String, Value>) {
+        for (k, c) in expect["json"].as_object().into_iter().flatten() {
             all.insert(k.clone(), c.clone());
         }
+        for case in expect["cases"].as_array().into_iter().flatten() {
+            gather(case, all);
+        }
     }
+    let mut all = serde_json::Map::new();
+    gather(&v["expect"], &mut all);
     Value::Object(all)
 }
 
