@@ -936,7 +936,7 @@ impl Converter {
                 .or_else(|| self.run_end(cond, then, otherwise))
                 .or_else(|| self.conditional(cond, then, otherwise))
                 .or_else(|| self.renewal(then, otherwise))
-                .unwrap_or_else(|| self.flow(s)),
+                .unwrap_or_else(|| self.unchecked_loop(s)),
             StmtKind::Try(body, handler) if handler.iter().all(|h| fallback(h, body)) => {
                 // A failing `pm.expect` here throws into the `catch`, which swallows it: only
                 // `pm.test`s (which report their own failures) count.
@@ -1364,17 +1364,21 @@ impl Converter {
         Some(Some((get("username")?, get("password")?)))
     }
 
-    /// A loop kept as it is: checks of the response in it (outside any `pm.test`, which says
-    /// so itself) are tests Postman decides and yarc cannot, so the request must not pass
-    /// silently (`fail:`).
+    /// A loop (or an `if`) kept as it is: checks of the response in it (outside any `pm.test`,
+    /// which says so itself) are tests Postman decides and yarc cannot, so the request must
+    /// not pass silently (`fail:`).
     fn unchecked_loop(&mut self, s: &Stmt) -> Done {
         let stmt = std::slice::from_ref(s);
         // Also a `pm.test` in the loop: the loop is kept whole, so its tests are never read.
         let checks = self.lines_with(s, &["tests[", "pm.expect(", "pm.response.to."]) > 0;
+        // What a loop's item reads is the response too (`instance.qty`).
+        let text = self.text_of(stmt);
+        let of_items = (self.aliases.iter())
+            .any(|(n, a)| matches!(a, Some(Subject::Json(_))) && mentions(&text, n));
         if checks
             && !self.swallowed
             && self.phase != Phase::PreRequest
-            && self.reads_response(stmt)
+            && (self.reads_response(stmt) || of_items)
             && !self.reads_own_set(stmt)
         {
             let text = self.text_of(stmt);
@@ -1556,6 +1560,9 @@ impl Converter {
     /// status, or on what the response holds (`if (data?.status)`, `if (data.items.length >
     /// 0)`, a header).
     fn case_condition(&mut self, cond: &Expr, negate: bool) -> Option<Y> {
+        if loose_with_variable(cond) {
+            return None;
+        }
         self.response_checks(|c, out| chain::boolean(c, cond, negate, out), true)
     }
 
@@ -1843,6 +1850,9 @@ impl Converter {
         let base = self.each_base.clone()?;
         let list = base.strip_suffix("[*]")?;
         if !otherwise.is_empty() || self.swallowed {
+            return None;
+        }
+        if loose_with_variable(cond) {
             return None;
         }
         let at_base = Some(Subject::Json(base.clone()));
@@ -6101,6 +6111,19 @@ fn only_sets(b: &[Stmt]) -> Option<Vec<SetCall>> {
         .collect()
 }
 
+/// `item.id == pm.globals.get("ID")`: a loose comparison with what is not written in the
+/// script holds in JavaScript when both are `null` or `undefined` — a field that is not there
+/// and a variable set from one — which no `when` (nor filter) can say: such a guard is no case.
+fn loose_with_variable(cond: &Expr) -> bool {
+    let written = |e: &Expr| matches!(e, Expr::Str(_) | Expr::Num(_) | Expr::Bool(_));
+    match cond {
+        Expr::Binary("==" | "!=", a, b) => !(written(a) || written(b)),
+        Expr::Binary("&&" | "||", a, b) => loose_with_variable(a) || loose_with_variable(b),
+        Expr::Unary("!", x) => loose_with_variable(x),
+        _ => false,
+    }
+}
+
 /// `!x`, `!x || x === ""` (also `== ""`, `=== undefined`, `== null`): what is asked whether it is
 /// unset.
 fn unset_test(cond: &Expr) -> Option<&Expr> {
@@ -7546,15 +7569,16 @@ fn missing_as<'e>(value: &'e Expr, nothing: &'e Expr) -> &'e Expr {
     }
 }
 
-/// `if (data.total === 0) throw ...` (also `==`, `>`, `<`, `>=`, `<=`, of a value other than
-/// null): a comparison of nothing is false in JavaScript, so a value that is not there throws
+/// `if (data.total === 0) throw ...` (also `==`, `>`, `<`, `>=`, `<=`, of a value written in
+/// the script, other than null): a comparison of nothing is false in JavaScript, so a value that is not there throws
 /// nothing — the check of its opposite holds of it too (`any: [{ exists: false }, ...]`).
 fn or_missing(cond: &Expr, staged: &mut Staged) {
     let Expr::Binary("===" | "==" | ">" | "<" | ">=" | "<=", a, b) = cond else {
         return;
     };
-    let nothing = |e: &Expr| matches!(e, Expr::Null | Expr::Undefined);
-    if nothing(a) || nothing(b) {
+    // Against a variable, which may hold `null` (`undefined == null` holds), not so.
+    let written = |e: &Expr| matches!(e, Expr::Str(_) | Expr::Num(_) | Expr::Bool(_));
+    if !(written(a) || written(b)) {
         return;
     }
     let [(Subject::Json(_), predicate, value, negate)] = staged.0.as_mut_slice() else {

@@ -6101,7 +6101,7 @@ fn checks_of_the_items_a_variable_picks_in_a_loop_are_a_case_of_some_picked() {
         "pm.test('json', function() { pm.response.headers.has('application/json') });",
         "var jsonData = pm.response.json();",
         "jsonData.items.forEach(function(instance, index) {",
-        "    if (instance.id == pm.globals.get('ID1')) {",
+        "    if (instance.id === pm.globals.get('ID1')) {",
         "        var required = ['id', 'state'];",
         "        pm.test('keys', () => pm.expect(Object.keys(instance)).to.include.members(required));",
         "        pm.test('state', () => pm.expect(instance.state).to.eql('done'));",
@@ -6131,15 +6131,38 @@ fn checks_of_the_items_a_variable_picks_in_a_loop_are_a_case_of_some_picked() {
         json!({"each": {"all": [{"contains": "id"}, {"contains": "state"}]}}),
         "{v}"
     );
-    // A check that always fails under the condition: no item is the one it names.
+    // A check that always fails under the condition: no item is the one it names (and each
+    // has an id: `undefined == null` would hold of one without, when the variable is null).
     assert_eq!(
-        items["json"]["$.items[*].id"]["each"]["any"][1],
+        items["json"]["$.items[*].id"]["each"],
         json!({"not": {"equals": "{{ ID2 }}"}}),
+        "{v}"
+    );
+    assert_eq!(
+        items["json"]["$.items[*]"],
+        json!({"each": {"contains": "id"}}),
         "{v}"
     );
     // The header asked for and dropped, the keys from a local list, the item filter and the
     // one that must not be returned: every test.
     assert_eq!((s.assertions, s.assertions_seen), (4, 4), "{v}");
+    // A loose `==` with a variable holds when both are nothing (a field not there, a variable
+    // set from one): no filter says that, and the checks stay a comment.
+    let s = test(&[
+        "pm.response.json().items.forEach(function(instance) {",
+        "    if (instance.id == pm.globals.get('ID1')) {",
+        "        pm.test('state', () => pm.expect(instance.state).to.eql('done'));",
+        "    }",
+        "});",
+        "const one = pm.response.json();",
+        "if (one.id == pm.globals.get('ID1')) { pm.test('one', () => pm.expect(one.state).to.eql('done')); }",
+    ]);
+    assert!(
+        out(&s)["expect"]["cases"][0]["cases"].is_null(),
+        "{}",
+        out(&s)
+    );
+    assert!(!s.kept.is_empty());
 }
 
 #[test]
