@@ -980,6 +980,7 @@ impl Converter {
             .or_else(|| self.once_polled(cond, then, otherwise))
             .or_else(|| self.set_if_unset(cond, then, otherwise))
             .or_else(|| self.conditional_sets(cond, then, otherwise))
+            .or_else(|| self.loose_cases(cond, then, otherwise))
             .or_else(|| self.status_cases(cond, then, otherwise))
             .or_else(|| self.guarded(cond, then, otherwise))
             .or_else(|| self.skip_when(cond, then, otherwise))
@@ -1841,6 +1842,60 @@ impl Converter {
         let why = serde_json::to_string(SKIPPED_BY_SCRIPT).ok()?;
         self.out.skip = Some(format!("{{{{ {why} if {test} else \"\" }}}}"));
         Some(Done::Converted)
+    }
+
+    /// `if (data.id == pm.globals.get("ID")) { checks }` (no `else`): Postman makes the checks
+    /// when the field equals the variable, and when both are nothing (`undefined == null`: a
+    /// field not there, a variable set from one) — two cases of the same checks.
+    fn loose_cases(&mut self, cond: &Expr, then: &[Stmt], otherwise: &[Stmt]) -> Option<Done> {
+        let Expr::Binary("==", a, b) = cond else {
+            return None;
+        };
+        if self.phase != Phase::Test
+            || self.swallowed
+            || self.each_base.is_some()
+            || !otherwise.is_empty()
+            || then.iter().any(|s| self.lines_with(s, SET_CALLS) > 0)
+            || !then.iter().any(|s| self.assertion_lines(s) > 0)
+        {
+            return None;
+        }
+        let (path, name) = match (self.subject(a), self.subject(b)) {
+            (Some(Subject::Json(p)), Some(Subject::Value(Y::Str(t))))
+            | (Some(Subject::Value(Y::Str(t))), Some(Subject::Json(p))) => (p, var_name(&t)?),
+            _ => return None,
+        };
+        let strict = Expr::Binary("===", a.clone(), b.clone());
+        let equal = self.response_checks(|c, out| chain::boolean(c, &strict, false, out), true)?;
+        let null_ish = Y::Map(vec![(
+            "in".into(),
+            Y::Seq(vec![Y::str("null"), Y::str(own_text(&name))]),
+        )]);
+        let nothing = Y::Seq(vec![
+            Y::Map(vec![("exists".into(), Y::Bool(false))]),
+            Y::Map(vec![("equals".into(), Y::Null)]),
+        ]);
+        let both_nothing = Y::Map(vec![
+            ("vars".into(), Y::Map(vec![(name, null_ish)])),
+            (
+                "json".into(),
+                Y::Map(vec![(path, Y::Map(vec![("any".into(), nothing)]))]),
+            ),
+        ]);
+        let all = self.status_case(equal, then);
+        // The same checks again: counted once.
+        let counted = (
+            self.out.assertions,
+            self.out.assertions_seen,
+            self.out.unchecked.len(),
+        );
+        self.status_case(both_nothing, then);
+        (self.out.assertions, self.out.assertions_seen) = (counted.0, counted.1);
+        self.out.unchecked.truncate(counted.2);
+        Some(match all {
+            true => Done::Converted,
+            false => Done::Kept(KEPT_AROUND),
+        })
     }
 
     /// `list.forEach(item => { if (item.id == pm.globals.get("ID")) { pm.test(...) } })`: the

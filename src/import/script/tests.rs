@@ -6207,3 +6207,30 @@ fn string_of_a_field_not_there_is_the_text_undefined() {
     assert_eq!(v["capture"]["id"]["default"], "undefined", "{v}");
     assert_eq!(v["capture"]["raw"]["default"], "null", "{v}");
 }
+
+#[test]
+fn a_loose_equality_with_a_variable_is_two_cases_of_the_same_checks() {
+    let s = test(&[
+        "const one = pm.response.json();",
+        "if (one.id == pm.globals.get('ID1')) {",
+        "    pm.test('state', () => pm.expect(one.state).to.eql('done'));",
+        "}",
+    ]);
+    let v = out(&s);
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    let cases = &v["expect"]["cases"];
+    assert_eq!(
+        cases[0]["when"],
+        json!({"json": {"$.id": "{{ ID1 }}"}}),
+        "{v}"
+    );
+    // `undefined == null`: a field not there and a variable set from nothing.
+    assert_eq!(
+        cases[1]["when"],
+        json!({"vars": {"ID1": {"in": ["null", "{{ \"{{ID1}}\" }}"]}},
+               "json": {"$.id": {"any": [{"exists": false}, {"equals": null}]}}}),
+        "{v}"
+    );
+    assert_eq!(cases[0]["json"], cases[1]["json"], "{v}");
+    assert_eq!((s.assertions, s.assertions_seen), (1, 1), "{v}");
+}
