@@ -1867,10 +1867,7 @@ impl Converter {
         };
         let strict = Expr::Binary("===", a.clone(), b.clone());
         let equal = self.response_checks(|c, out| chain::boolean(c, &strict, false, out), true)?;
-        let null_ish = Y::Map(vec![(
-            "in".into(),
-            Y::Seq(vec![Y::str("null"), Y::str(own_text(&name))]),
-        )]);
+        let null_ish = null_ish(&name);
         let nothing = Y::Seq(vec![
             Y::Map(vec![("exists".into(), Y::Bool(false))]),
             Y::Map(vec![("equals".into(), Y::Null)]),
@@ -1903,32 +1900,80 @@ impl Converter {
     /// case of there being some — Newman checks nothing when none matches.
     fn item_filter(&mut self, cond: &Expr, then: &[Stmt], otherwise: &[Stmt]) -> Option<Done> {
         let base = self.each_base.clone()?;
-        let list = base.strip_suffix("[*]")?;
+        let list = base.strip_suffix("[*]")?.to_string();
         if !otherwise.is_empty() || self.swallowed {
-            return None;
-        }
-        if loose_with_variable(cond) {
             return None;
         }
         let at_base = Some(Subject::Json(base.clone()));
         let (item, _) = self.aliases.iter().find(|(_, s)| **s == at_base)?;
         let item = item.clone();
-        let filter = self.filter_of(&item, cond)?;
-        let picked = format!("{list}[?{filter}]");
+        let there = || Y::Map(vec![("exists".into(), Y::Bool(true))]);
+        if !loose_with_variable(cond) {
+            let picked = format!("{list}[?{}]", self.filter_of(&item, cond)?);
+            let when = Y::Map(vec![(
+                "json".into(),
+                Y::Map(vec![(picked.clone(), there())]),
+            )]);
+            return Some(self.items_picked(&item, &picked, when, then));
+        }
+        // `item.id == pm.globals.get("ID")`: the items whose id is the variable's, and — when
+        // the variable holds nothing (`undefined == null`) — those without one.
+        let Expr::Binary("==", a, b) = cond else {
+            return None;
+        };
+        let (field, name) = match (item_field(&item, a), item_field(&item, b)) {
+            (Some(f), None) => (f, self.variable_read(b)?),
+            (None, Some(f)) => (f, self.variable_read(a)?),
+            _ => return None,
+        };
+        let strict = Expr::Binary("===", a.clone(), b.clone());
+        let equal = format!("{list}[?{}]", self.filter_of(&item, &strict)?);
+        let when = Y::Map(vec![(
+            "json".into(),
+            Y::Map(vec![(equal.clone(), there())]),
+        )]);
+        let done = self.items_picked(&item, &equal, when, then);
+        let nothing = format!("{list}[?(!@{field} || @{field} == null)]");
+        let when = Y::Map(vec![
+            ("vars".into(), Y::Map(vec![(name.clone(), null_ish(&name))])),
+            ("json".into(), Y::Map(vec![(nothing.clone(), there())])),
+        ]);
+        // The same checks again: counted once.
+        let counted = (
+            self.out.assertions,
+            self.out.assertions_seen,
+            self.out.unchecked.len(),
+        );
+        self.items_picked(&item, &nothing, when, then);
+        (self.out.assertions, self.out.assertions_seen) = (counted.0, counted.1);
+        self.out.unchecked.truncate(counted.2);
+        Some(done)
+    }
+
+    /// The checks of `then` made of the items `picked` selects (the loop's `item` read as
+    /// them), as a case of `when`.
+    fn items_picked(&mut self, item: &str, picked: &str, when: Y, then: &[Stmt]) -> Done {
+        let base = self.each_base.clone();
         let before = std::mem::take(&mut self.out.expect);
-        let outer = self
-            .aliases
-            .insert(item.clone(), Some(Subject::Json(picked.clone())));
-        self.each_base = Some(picked.clone());
+        let outer =
+            (self.aliases).insert(item.to_string(), Some(Subject::Json(picked.to_string())));
+        self.each_base = Some(picked.to_string());
         let all = self.statements(then);
-        self.each_base = Some(base);
-        self.aliases.insert(item, outer.flatten());
-        let there = Y::Map(vec![("exists".into(), Y::Bool(true))]);
-        self.case_of(Y::Map(vec![(picked, there)]), before);
-        Some(match all {
+        self.each_base = base;
+        self.aliases.insert(item.to_string(), outer.flatten());
+        self.case_when(when, before);
+        match all {
             true => Done::Converted,
             false => Done::Kept(KEPT_AROUND),
-        })
+        }
+    }
+
+    /// The variable an expression reads (`pm.globals.get("ID")`), by its yarc name.
+    fn variable_read(&self, e: &Expr) -> Option<String> {
+        match self.subject(e)? {
+            Subject::Value(Y::Str(t)) => var_name(&t),
+            _ => None,
+        }
     }
 
     /// `pm.request.body.raw = JSON.stringify({ title: "Order " + ts, ... })` in a request's
@@ -3865,12 +3910,17 @@ impl Converter {
     /// The checks written since `before` was taken from `expect`, as a case of the JSON
     /// checks `json`, `before` given back.
     fn case_of(&mut self, json: Y, before: Y) {
+        self.case_when(Y::Map(vec![("json".into(), json)]), before);
+    }
+
+    /// The checks written since `before` was taken from `expect`, as a case of `when`.
+    fn case_when(&mut self, when: Y, before: Y) {
         let mut checks = std::mem::replace(&mut self.out.expect, before);
         if checks.is_empty_map() {
             return;
         }
         tidy(&mut checks);
-        let mut case = Y::Map(vec![("when".into(), Y::Map(vec![("json".into(), json)]))]);
+        let mut case = Y::Map(vec![("when".into(), when)]);
         for (k, v) in checks.entries() {
             case.set(k, v);
         }
@@ -6166,9 +6216,31 @@ fn only_sets(b: &[Stmt]) -> Option<Vec<SetCall>> {
         .collect()
 }
 
+/// What a variable holds when Postman's holds nothing: the `null` a set of a missing value
+/// stores, or its own `{{name}}` text (never set), as `expect.vars` predicates.
+fn null_ish(name: &str) -> Y {
+    let values = Y::Seq(vec![Y::str("null"), Y::str(own_text(name))]);
+    Y::Map(vec![("in".into(), values)])
+}
+
+/// `item.a.b` of a loop's `item`: `.a.b`, as a filter reads it of `@`.
+fn item_field(item: &str, e: &Expr) -> Option<String> {
+    let mut names = Vec::new();
+    let mut at = e;
+    while let Expr::Member(inner, name) = at {
+        names.push(name.clone());
+        at = inner;
+    }
+    let plain =
+        |n: &String| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    (matches!(at, Expr::Ident(i) if i == item) && !names.is_empty() && names.iter().all(plain))
+        .then(|| names.iter().rev().map(|n| format!(".{n}")).collect())
+}
+
 /// `item.id == pm.globals.get("ID")`: a loose comparison with what is not written in the
 /// script holds in JavaScript when both are `null` or `undefined` — a field that is not there
-/// and a variable set from one — which no `when` (nor filter) can say: such a guard is no case.
+/// and a variable set from one —, which one `when` (or filter) cannot say: it takes two
+/// (`loose_cases`, `item_filter`).
 fn loose_with_variable(cond: &Expr) -> bool {
     let written = |e: &Expr| matches!(e, Expr::Str(_) | Expr::Num(_) | Expr::Bool(_));
     match cond {
@@ -8387,18 +8459,7 @@ fn filter_with(
     test: &Expr,
     path_of: &dyn Fn(&Expr) -> Option<String>,
 ) -> Option<String> {
-    let field = |e: &Expr| -> Option<String> {
-        let mut names = Vec::new();
-        let mut at = e;
-        while let Expr::Member(inner, name) = at {
-            names.push(name.clone());
-            at = inner;
-        }
-        let plain =
-            |n: &String| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-        (matches!(at, Expr::Ident(i) if i == item) && !names.is_empty() && names.iter().all(plain))
-            .then(|| names.iter().rev().map(|n| format!(".{n}")).collect())
-    };
+    let field = |e: &Expr| item_field(item, e);
     let quoted = |s: &str| format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"));
     match test {
         // `o.system == "x" && o.code == "y"`: both.

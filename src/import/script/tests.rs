@@ -6146,23 +6146,29 @@ fn checks_of_the_items_a_variable_picks_in_a_loop_are_a_case_of_some_picked() {
     // The header asked for and dropped, the keys from a local list, the item filter and the
     // one that must not be returned: every test.
     assert_eq!((s.assertions, s.assertions_seen), (4, 4), "{v}");
-    // A loose `==` with a variable holds when both are nothing (a field not there, a variable
-    // set from one): no filter says that, and the checks stay a comment.
+    // A loose `==` with a variable holds when both are nothing (an item without the field, a
+    // variable set from one): a second case picks those items when the variable holds nothing.
     let s = test(&[
         "pm.response.json().items.forEach(function(instance) {",
         "    if (instance.id == pm.globals.get('ID1')) {",
         "        pm.test('state', () => pm.expect(instance.state).to.eql('done'));",
         "    }",
         "});",
-        "const one = pm.response.json();",
-        "if (one.id == pm.globals.get('ID1')) { pm.test('one', () => pm.expect(one.state).to.eql('done')); }",
     ]);
-    assert!(
-        out(&s)["expect"]["cases"][0]["cases"].is_null(),
-        "{}",
-        out(&s)
+    let v = out(&s);
+    let cases = &v["expect"]["cases"][0]["cases"];
+    assert_eq!(
+        cases[1]["when"],
+        json!({"vars": {"ID1": {"in": ["null", "{{ \"{{ID1}}\" }}"]}},
+               "json": {"$.items[?(!@.id || @.id == null)]": {"exists": true}}}),
+        "{v}"
     );
-    assert!(!s.kept.is_empty());
+    assert_eq!(
+        cases[1]["json"]["$.items[?(!@.id || @.id == null)].state"],
+        json!({"each": "done"}),
+        "{v}"
+    );
+    assert_eq!((s.assertions, s.assertions_seen), (1, 1), "{v}");
 }
 
 #[test]
