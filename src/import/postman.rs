@@ -49,8 +49,8 @@ pub(crate) struct Report {
 pub(crate) struct SecretSource {
     /// `request \`login\``, `folder \`Admin\``, `the collection`, `environment \`dev\``.
     pub whose: String,
-    /// `header`, `query parameter`, `url password`, `form field`, `JSON field`, `auth field`,
-    /// `variable`, `script`, `undefined` (read, defined nowhere).
+    /// `header`, `query parameter`, `path variable`, `url password`, `form field`, `JSON
+    /// field`, `auth field`, `variable`, `script`, `undefined` (read, defined nowhere).
     pub field: &'static str,
     /// The header's, field's or variable's name.
     pub key: String,
@@ -3039,8 +3039,13 @@ fn url(req: &Value, request: &str, cx: &mut Ctx<'_>) -> String {
             written
         }
     };
-    let filled = path_variables(&written, declared, request, cx);
-    url_text(&controls_encoded(&filled), cx)
+    let mut hidden = Vec::new();
+    let filled = path_variables(&written, declared, request, &mut hidden, cx);
+    let mut url = url_text(&controls_encoded(&filled), cx);
+    for (value, secret) in hidden {
+        url = url.replacen(&value, &secret, 1);
+    }
+    url
 }
 
 /// The URL converted, its literal credentials as `secret()` references: the password of
@@ -3229,7 +3234,16 @@ fn escape_outside_vars(s: &str, map: &[(char, &str)]) -> String {
 /// runs to the first `.` (`/:id.json`), only a non-empty value replaces it, and only in the
 /// path. The value is written into the URL (a variable would be shadowed by an environment's
 /// variable of the same name, which Newman never lets happen).
-fn path_variables(url: &str, declared: &[Value], request: &str, cx: &mut Ctx<'_>) -> String {
+///
+/// A credential (`/:token` = `ghp_...`) is written as its value and put in `hidden` with the
+/// `secret()` reference that stands for it in the converted URL.
+fn path_variables(
+    url: &str,
+    declared: &[Value],
+    request: &str,
+    hidden: &mut Vec<(String, String)>,
+    cx: &mut Ctx<'_>,
+) -> String {
     let before_query = url.find(['?', '#']).unwrap_or(url.len());
     let path_start = url[..before_query].find("://").map_or(0, |i| i + 3);
     let path_end = url[path_start..]
@@ -3269,6 +3283,11 @@ fn path_variables(url: &str, declared: &[Value], request: &str, cx: &mut Ctx<'_>
                 return seg.to_string();
             }
             cx.report.path_variables += 1;
+            // `/:token` = `ghp_...`: a credential is asked for, never written.
+            if !value.contains("{{") && (looks_secret(name) || looks_credential(&value)) {
+                let secret = cx.secret_or_text(&value, &env_name(name), ("path variable", name));
+                hidden.push((value.clone(), secret));
+            }
             format!("{value}{rest}")
         })
         .collect();
@@ -4378,6 +4397,25 @@ mod tests {
         // a request that does not send what its script computes is sent.
         assert!(r[1].get("skip").is_none(), "{}", out.files[0].1);
         assert!(r[2].get("skip").is_none(), "{}", out.files[0].1);
+    }
+
+    #[test]
+    fn a_credential_in_a_path_variable_is_asked_for_never_written() {
+        let c = collection(json!([
+            {"name": "r", "request": {"method": "GET", "url": {
+                "raw": "https://x.test/v1/:token/items/:id",
+                "host": ["x", "test"], "path": ["v1", ":token", "items", ":id"],
+                "variable": [{"key": "token", "value": "ghp_abcdefghijklmnopqrstuvwxyz0123456789"},
+                             {"key": "id", "value": "42"}]}}},
+        ]));
+        let out = import(&c, &[], &|_| true).expect("import");
+        let text = &out.files[0].1;
+        assert!(!text.contains("ghp_"), "{text}");
+        assert!(
+            text.contains("x.test/v1/{{ secret('TOKEN') }}/items/42"),
+            "{text}"
+        );
+        assert!(out.report.secrets.contains("TOKEN"));
     }
 
     #[test]
