@@ -2727,7 +2727,8 @@ fn item_scripts(node: &Value, name: &str, unique: &str, cx: &mut Ctx<'_>) -> Ite
             }),
             Source::Own(_) => block,
         });
-        variables_of(&mut s, phase, &mut out.sets, cx);
+        let mut script_sets = Y::map();
+        variables_of(&mut s, phase, &mut script_sets, cx);
         for (k, v) in s.headers.entries() {
             if !(s.upserted.contains(&k) && disabled_header(node, &k)) {
                 out.headers.set(k, v);
@@ -2744,12 +2745,15 @@ fn item_scripts(node: &Value, name: &str, unique: &str, cx: &mut Ctx<'_>) -> Ite
         for (k, v) in s.capture.entries() {
             out.capture.set(k, v);
         }
-        for sent in s.requests {
-            let named = sent_request(sent, unique, cx);
-            match phase {
-                Phase::PreRequest => cx.sent_before.push(named),
-                _ => cx.sent_after.push(named),
-            }
+        queue_sent(
+            std::mem::take(&mut s.requests),
+            phase,
+            &mut script_sets,
+            unique,
+            cx,
+        );
+        for (k, v) in script_sets.entries() {
+            out.sets.set(k, v);
         }
         if let Some((block, var)) = s.oauth2 {
             out.token = Some(block.clone());
@@ -2774,6 +2778,28 @@ fn unsent_values(node: &Value, s: &script::Script, cx: &mut Ctx<'_>) {
             cx.skip.push(format!(
                 "its pre-request script builds its body, `{name}`, in lines yarc does not run (kept as comments): write them as yarc values, then delete this line"
             ));
+        }
+    }
+}
+
+/// The requests a script sends, queued before (pre-request) or after (test) its request. What
+/// a pre-request script sets, it sets before the requests it sends go out (they leave once it
+/// has run): the first of them gives those values (`sets` is then empty).
+fn queue_sent(requests: Vec<Y>, phase: Phase, sets: &mut Y, unique: &str, cx: &mut Ctx<'_>) {
+    for sent in requests {
+        let mut named = sent_request(sent, unique, cx);
+        if phase == Phase::PreRequest && !sets.is_empty_map() {
+            let mut given = std::mem::take(sets);
+            if let Some(own) = named.get_mut("set") {
+                for (k, v) in own.entries() {
+                    given.set(k, v);
+                }
+            }
+            named.set("set", given);
+        }
+        match phase {
+            Phase::PreRequest => cx.sent_before.push(named),
+            _ => cx.sent_after.push(named),
         }
     }
 }
@@ -4416,6 +4442,29 @@ mod tests {
             "{text}"
         );
         assert!(out.report.secrets.contains("TOKEN"));
+    }
+
+    #[test]
+    fn what_a_pre_request_script_sets_before_it_sends_is_set_by_the_request_it_sends() {
+        let pre = json!([{"listen": "prerequest", "script": {"exec": [
+            "pm.environment.set('rpt', 'N-' + pm.collectionVariables.get('stamp'));",
+            "pm.sendRequest({ url: 'https://x.test/notices/' + pm.environment.get('rpt'), method: 'GET' }, (e, r) => {});",
+        ]}}]);
+        let c = collection(json!([
+            {"name": "pay", "event": pre, "request": {"method": "POST", "url": "https://x.test/pay",
+             "body": {"mode": "raw", "raw": "{\"rpt\": \"{{rpt}}\"}", "options": {"raw": {"language": "json"}}}}},
+        ]));
+        let out = import(&c, &[], &|_| true).expect("import");
+        let col: Value = serde_saphyr::from_str(&out.files[0].1).expect("yaml");
+        let r = &col["requests"];
+        assert_eq!(
+            names_of(r),
+            ["pay — sent by its script", "pay"],
+            "{}",
+            out.files[0].1
+        );
+        assert_eq!(r[0]["set"]["rpt"], "N-{{ stamp }}", "{}", out.files[0].1);
+        assert!(r[1].get("set").is_none(), "{}", out.files[0].1);
     }
 
     #[test]
