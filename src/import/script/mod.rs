@@ -1917,10 +1917,14 @@ impl Converter {
             return Some(self.items_picked(&item, &picked, when, then));
         }
         // `item.id == pm.globals.get("ID")`: the items whose id is the variable's, and — when
-        // the variable holds nothing (`undefined == null`) — those without one.
+        // the variable holds nothing (`undefined == null`) — those without one. Checks only:
+        // a capture cannot take from two selections.
         let Expr::Binary("==", a, b) = cond else {
             return None;
         };
+        if then.iter().any(|s| self.lines_with(s, SET_CALLS) > 0) {
+            return None;
+        }
         let (field, name) = match (item_field(&item, a), item_field(&item, b)) {
             (Some(f), None) => (f, self.variable_read(b)?),
             (None, Some(f)) => (f, self.variable_read(a)?),
