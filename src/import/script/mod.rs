@@ -1783,10 +1783,10 @@ impl Converter {
             return None;
         };
         let is_return = |t: &Stmt| matches!(t.kind, StmtKind::Return(None));
-        let returns = then.iter().any(is_return)
-            && then
-                .iter()
-                .all(|t| is_return(t) || says_only(t) || holds_always(t));
+        let returns = matches!(then.last(), Some(t) if is_return(t));
+        let only_says = then
+            .iter()
+            .all(|t| is_return(t) || says_only(t) || holds_always(t));
         if self.phase != Phase::Test
             || !otherwise.is_empty()
             || !returns
@@ -1794,6 +1794,9 @@ impl Converter {
             || !(self.unconditional() || self.test_rest(rest))
         {
             return None;
+        }
+        if !only_says {
+            return self.checks_then_return(cond, &then[..then.len() - 1], rest);
         }
         let mut wanted = Vec::new();
         if self.not_so(cond, &mut wanted).is_none() {
@@ -1805,6 +1808,54 @@ impl Converter {
         let when = Y::Map(vec![("vars".into(), Y::Map(wanted))]);
         self.vars_gate = true;
         let all = self.status_case(when, rest);
+        self.vars_gate = false;
+        Some(all)
+    }
+
+    /// `if (!orgId) { pm.test(...); return; }` then more checks: a condition on one variable
+    /// whose branch checks and returns — its checks a case of the condition, the rest's a case
+    /// of its opposite (`vars:`). Checks only, on both sides.
+    fn checks_then_return(&mut self, cond: &Expr, then: &[Stmt], rest: &[Stmt]) -> Option<bool> {
+        let sets = |c: &Self, b: &[Stmt]| b.iter().any(|s| c.lines_with(s, SET_CALLS) > 0);
+        if sets(self, then) || sets(self, rest) {
+            return None;
+        }
+        let mut wanted = Vec::new();
+        self.not_so(cond, &mut wanted)?;
+        // `!id || id === ""`: what each part asks of the one variable, all of it.
+        let name = wanted.first()?.0.clone();
+        let mut merged = Y::map();
+        for (n, preds) in &wanted {
+            if *n != name {
+                return None;
+            }
+            for (k, v) in preds.entries() {
+                match merged.get_mut(&k) {
+                    Some(held) if *held == v || subsumes(held, &v) => {}
+                    Some(_) => return None,
+                    None => merged.set(k, v),
+                }
+            }
+        }
+        let not_so = &merged;
+        let holds_of_nothing = |(k, v): &(String, Y)| {
+            k == "any"
+                || k == "not" && !matches!(v, Y::Map(m) if m.iter().all(|(k, _)| k == "in"))
+                || (k == "exists" && *v == Y::Bool(false))
+        };
+        let Y::Map(preds) = not_so else { return None };
+        if preds.iter().any(holds_of_nothing) {
+            return None;
+        }
+        let missing = Y::Map(vec![("exists".into(), Y::Bool(false))]);
+        let so = Y::Map(vec![(
+            "any".into(),
+            Y::Seq(vec![missing, Y::Map(vec![("not".into(), not_so.clone())])]),
+        )]);
+        let when = |p: Y| Y::Map(vec![("vars".into(), Y::Map(vec![(name.clone(), p)]))]);
+        let (when_so, when_not) = (when(so), when(not_so.clone()));
+        self.vars_gate = true;
+        let all = self.status_case(when_so, then) & self.status_case(when_not, rest);
         self.vars_gate = false;
         Some(all)
     }
@@ -6218,6 +6269,16 @@ fn only_sets(b: &[Stmt]) -> Option<Vec<SetCall>> {
             _ => None,
         })
         .collect()
+}
+
+/// `not: { in: ["", "null"] }` says what `not: ""` says, and more.
+fn subsumes(held: &Y, more: &Y) -> bool {
+    match held {
+        Y::Map(m) => {
+            matches!(m.as_slice(), [(k, Y::Seq(list))] if k == "in" && list.contains(more))
+        }
+        _ => false,
+    }
 }
 
 /// What a variable holds when Postman's holds nothing: the `null` a set of a missing value

@@ -6240,3 +6240,33 @@ fn a_loose_equality_with_a_variable_is_two_cases_of_the_same_checks() {
     assert_eq!(cases[0]["json"], cases[1]["json"], "{v}");
     assert_eq!((s.assertions, s.assertions_seen), (1, 1), "{v}");
 }
+
+#[test]
+fn checks_then_a_return_on_an_unset_variable_are_cases_of_it() {
+    let s = test(&[
+        "const orgId = pm.collectionVariables.get('org_id');",
+        "if (!orgId || orgId === '') {",
+        "    pm.test('skipped', () => pm.expect(pm.response.code).to.be.oneOf([200, 405]));",
+        "    return;",
+        "}",
+        "pm.test('name', () => pm.expect(pm.response.json().name).to.eql('x'));",
+    ]);
+    let v = out(&s);
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    let cases = &v["expect"]["cases"];
+    assert_eq!(cases[0]["status"], json!([200, 405]), "{v}");
+    assert_eq!(
+        cases[0]["when"]["vars"]["org_id"]["any"][0],
+        json!({"exists": false}),
+        "{v}"
+    );
+    assert_eq!(cases[1]["json"]["$.name"], "x", "{v}");
+    assert_eq!(cases[1]["when"]["vars"]["org_id"]["exists"], true, "{v}");
+    // A branch that sets is left as it was.
+    let s = test(&[
+        "const orgId = pm.collectionVariables.get('org_id');",
+        "if (!orgId) { pm.test('a', () => pm.response.to.have.status(200)); pm.environment.set('x', 1); return; }",
+        "pm.test('name', () => pm.expect(pm.response.json().name).to.eql('x'));",
+    ]);
+    assert!(out(&s)["expect"]["cases"].is_null(), "{}", out(&s));
+}
