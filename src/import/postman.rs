@@ -2341,12 +2341,22 @@ fn for_name(item: &mut Y, by_name: &HashMap<String, String>) -> Option<String> {
 /// Tests of the response a request's own script holds that yarc could not convert at all: the
 /// request is failed with their names (`fail:`), never a silent pass where Postman checks.
 fn unchecked_tests(s: &mut script::Script, cx: &mut Ctx<'_>) {
-    let names: Vec<String> = s.unchecked.drain(..).map(|n| format!("`{n}`")).collect();
+    // A test by its name; the checks of a loop or `if` kept whole by its head ("the checks
+    // in `for (...)`").
+    let flows = s.unchecked.iter().any(|n| n.starts_with("the checks in `"));
+    let names: Vec<String> = (s.unchecked.drain(..))
+        .map(|n| match (n.strip_prefix("the checks in "), flows) {
+            (Some(head), _) => format!("checks in {head}"),
+            (None, true) => format!("test `{n}`"),
+            (None, false) => format!("`{n}`"),
+        })
+        .collect();
     if names.is_empty() {
         return;
     }
-    let (tests, them) = match names.len() {
-        1 => ("test", "it"),
+    let (tests, them) = match (names.len(), flows) {
+        (_, true) => ("script's", "them"),
+        (1, false) => ("test", "it"),
         _ => ("tests", "them"),
     };
     cx.fail.push(format!(

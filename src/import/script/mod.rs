@@ -1382,12 +1382,11 @@ impl Converter {
             && (self.reads_response(stmt) || of_items)
             && !self.reads_own_set(stmt)
         {
-            let text = self.text_of(stmt);
+            // Its head (`for (var i in data)`, `if (one.id == x)`), not what a one-line body holds.
             let first = text.trim().lines().next().unwrap_or_default();
-            self.out.unchecked.push(format!(
-                "the checks in `{}`",
-                first.trim_end_matches('{').trim()
-            ));
+            let head = first.split('{').next().unwrap_or(first).trim();
+            let head: String = head.chars().take(80).collect();
+            self.out.unchecked.push(format!("the checks in `{head}`"));
         }
         self.flow(s)
     }

@@ -6270,3 +6270,12 @@ fn checks_then_a_return_on_an_unset_variable_are_cases_of_it() {
     ]);
     assert!(out(&s)["expect"]["cases"].is_null(), "{}", out(&s));
 }
+
+#[test]
+fn an_if_kept_with_checks_of_the_response_fails_its_request_by_its_head() {
+    let s = test(&[
+        "const one = pm.response.json();",
+        "if (Math.random() > 0.5) { pm.test('one', () => pm.expect(one.state).to.eql('done')); }",
+    ]);
+    assert_eq!(s.unchecked, ["the checks in `if (Math.random() > 0.5)`"]);
+}
