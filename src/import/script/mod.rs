@@ -1930,15 +1930,7 @@ impl Converter {
             ),
         ]);
         let all = self.status_case(equal, then);
-        // The same checks again: counted once.
-        let counted = (
-            self.out.assertions,
-            self.out.assertions_seen,
-            self.out.unchecked.len(),
-        );
-        self.status_case(both_nothing, then);
-        (self.out.assertions, self.out.assertions_seen) = (counted.0, counted.1);
-        self.out.unchecked.truncate(counted.2);
+        self.uncounted(|c| c.status_case(both_nothing, then));
         Some(match all {
             true => Done::Converted,
             false => Done::Kept(KEPT_AROUND),
@@ -1958,12 +1950,10 @@ impl Converter {
         let (item, _) = self.aliases.iter().find(|(_, s)| **s == at_base)?;
         let item = item.clone();
         let there = || Y::Map(vec![("exists".into(), Y::Bool(true))]);
+        let some = |picked: &str| Y::Map(vec![(picked.to_string(), there())]);
         if !loose_with_variable(cond) {
             let picked = format!("{list}[?{}]", self.filter_of(&item, cond)?);
-            let when = Y::Map(vec![(
-                "json".into(),
-                Y::Map(vec![(picked.clone(), there())]),
-            )]);
+            let when = Y::Map(vec![("json".into(), some(&picked))]);
             return Some(self.items_picked(&item, &picked, when, then));
         }
         // `item.id == pm.globals.get("ID")`: the items whose id is the variable's, and — when
@@ -1982,26 +1972,25 @@ impl Converter {
         };
         let strict = Expr::Binary("===", a.clone(), b.clone());
         let equal = format!("{list}[?{}]", self.filter_of(&item, &strict)?);
-        let when = Y::Map(vec![(
-            "json".into(),
-            Y::Map(vec![(equal.clone(), there())]),
-        )]);
+        let when = Y::Map(vec![("json".into(), some(&equal))]);
         let done = self.items_picked(&item, &equal, when, then);
         let nothing = format!("{list}[?(!@{field} || @{field} == null)]");
         let when = Y::Map(vec![
             ("vars".into(), Y::Map(vec![(name.clone(), null_ish(&name))])),
-            ("json".into(), Y::Map(vec![(nothing.clone(), there())])),
+            ("json".into(), some(&nothing)),
         ]);
-        // The same checks again: counted once.
-        let counted = (
-            self.out.assertions,
-            self.out.assertions_seen,
-            self.out.unchecked.len(),
-        );
-        self.items_picked(&item, &nothing, when, then);
-        (self.out.assertions, self.out.assertions_seen) = (counted.0, counted.1);
-        self.out.unchecked.truncate(counted.2);
+        self.uncounted(|c| c.items_picked(&item, &nothing, when, then));
         Some(done)
+    }
+
+    /// What `f` converts, its checks not counted again: the same checks a second case makes.
+    fn uncounted<T>(&mut self, f: impl FnOnce(&mut Self) -> T) -> T {
+        let (assertions, seen) = (self.out.assertions, self.out.assertions_seen);
+        let unchecked = self.out.unchecked.len();
+        let out = f(self);
+        (self.out.assertions, self.out.assertions_seen) = (assertions, seen);
+        self.out.unchecked.truncate(unchecked);
+        out
     }
 
     /// The checks of `then` made of the items `picked` selects (the loop's `item` read as
@@ -2065,19 +2054,11 @@ impl Converter {
             return None;
         }
         match e {
-            Expr::Object(fields) => {
-                let entries: Option<Vec<(String, Y)>> = (fields.iter())
-                    .map(|(k, v)| Some((k.clone(), self.json_value(v, depth + 1)?)))
-                    .collect();
-                Some(Y::Map(entries?))
-            }
-            Expr::Array(items) => {
-                let items: Option<Vec<Y>> = items
-                    .iter()
-                    .map(|i| self.json_value(i, depth + 1))
-                    .collect();
-                Some(Y::Seq(items?))
-            }
+            Expr::Object(_) | Expr::Array(_) => literal(
+                e,
+                |s| Y::Str(s.to_string()),
+                |m| self.json_value(m, depth + 1),
+            )?,
             other => self.value(other),
         }
     }
