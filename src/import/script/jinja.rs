@@ -1,0 +1,199 @@
+//! JavaScript over values known before the request, written as minijinja: conditions, template
+//! literals, joined text, random values.
+
+use super::*;
+
+impl Converter {
+    /// `pm.iterationData.has("n") ? pm.iterationData.get("n") : 5`: minijinja's `a if c else
+    /// b`, a variable asked for by `has` being defined and not empty (other conditions are
+    /// true as JavaScript reads them: minijinja's truth is the same for texts, numbers, none).
+    pub(super) fn cond_jinja(&self, c: &Expr, a: &Expr, b: &Expr) -> Option<String> {
+        let cond = self.condition_jinja(c)?;
+        Some(format!(
+            "({} if {cond} else {})",
+            self.jinja(a)?,
+            self.jinja(b)?
+        ))
+    }
+
+    /// A condition over values known before the request as a minijinja test: `!`, `&&`,
+    /// `||` and comparisons of what [`Self::jinja`] reads (truth is the same for texts,
+    /// numbers and none).
+    pub(super) fn condition_jinja(&self, c: &Expr) -> Option<String> {
+        let side = |x: &Expr| self.condition_jinja(x);
+        Some(match c {
+            Expr::Unary("!", x) => format!("not {}", side(x)?),
+            Expr::Binary("&&", a, b) => format!("({} and {})", side(a)?, side(b)?),
+            Expr::Binary("||", a, b) => format!("({} or {})", side(a)?, side(b)?),
+            Expr::Binary(op @ ("===" | "==" | "!==" | "!=" | "<" | "<=" | ">" | ">="), a, b) => {
+                let op = match *op {
+                    "===" => "==",
+                    "!==" => "!=",
+                    other => other,
+                };
+                format!("({} {op} {})", self.jinja(a)?, self.jinja(b)?)
+            }
+            _ => match self.subject(c) {
+                // The import declares a variable the export does not define as "": not set.
+                Some(Subject::VarSet(name)) => {
+                    let n = crate::import::vars::ident(&name);
+                    format!("({n} is defined and {n} != \"\")")
+                }
+                // A variable the export defines nowhere is declared as its own `{{name}}`
+                // text (what Newman sends), which a script's `get()` reads as `undefined`.
+                Some(Subject::Value(Y::Str(t))) if let Some(n) = var_name(&t) => {
+                    read_as_postman(&n)
+                }
+                _ => match self.jinja(c)? {
+                    j if j.contains(' ') => format!("({j})"),
+                    j => j,
+                },
+            },
+        })
+    }
+
+    /// A template literal: the value it is, or (`${k}=${params[k]}` of a value only a
+    /// template can say) its parts each known before the request, joined as text.
+    pub(super) fn template_jinja(&self, e: &Expr, parts: &[js::TemplatePart]) -> Option<String> {
+        match self.subject(e) {
+            Some(Subject::Value(v)) => return jinja_of(&v),
+            Some(_) => return None,
+            None => {}
+        }
+        let parts: Option<Vec<String>> = parts
+            .iter()
+            .map(|p| match p {
+                js::TemplatePart::Text(t) => serde_json::to_string(t).ok(),
+                js::TemplatePart::Expr(x) => Some(format!("({} | string)", self.jinja(x)?)),
+            })
+            .collect();
+        Some(format!("({})", parts?.join(" ~ ")))
+    }
+
+    /// A JavaScript expression over values known before the request as a minijinja one:
+    /// variables (`pm.*.get`, aliases), literals, `||`, `parseInt`/`Number`, arithmetic
+    /// (`n + 1` counts: a variable read next to a number is read as a number, as a counter
+    /// means it).
+    pub(super) fn jinja(&self, e: &Expr) -> Option<String> {
+        if let Some(call) = clock::renewed(e) {
+            return self.jinja(&call);
+        }
+        if let Expr::Binary("+", ..) = e
+            && let Some(made) = self.clock_text(e).and_then(|(at, f)| at.now(&f))
+        {
+            return Some(made);
+        }
+        let numeric = is_numeric;
+        let method = match e {
+            Expr::Call(c, a) => self.method_jinja(c, a),
+            Expr::Index(list, i) => self.index_jinja(list, i),
+            _ => None,
+        };
+        let made = self.random_jinja(e).or_else(|| self.digest_jinja(e));
+        if let Some(made) = made.or_else(|| self.built_jinja(e)).or(method) {
+            return Some(made);
+        }
+        Some(match e {
+            Expr::Num(n) => number(*n)?.to_string(),
+            Expr::Str(s) if !s.contains("{{") => serde_json::to_string(s).ok()?,
+            Expr::Bool(b) => b.to_string(),
+            Expr::Null | Expr::Undefined => "none".into(),
+            Expr::Template(parts) => self.template_jinja(e, parts)?,
+            Expr::Cond(c, a, b) => self.cond_jinja(c, a, b)?,
+            Expr::Ident(_) | Expr::Member(..) | Expr::Index(..) => match self.subject(e)? {
+                Subject::Value(v) => jinja_of(&v)?,
+                _ => return None,
+            },
+            Expr::Call(..) if base64_of(e).is_some() => {
+                format!("({} | base64_encode)", self.jinja(base64_of(e)?)?)
+            }
+            Expr::Call(callee, args) => match (path(callee).as_deref(), args.as_slice()) {
+                (Some("parseInt" | "Number" | "parseFloat"), [x, ..]) => {
+                    let f = if path(callee).as_deref() == Some("parseFloat") {
+                        "float"
+                    } else {
+                        "int"
+                    };
+                    format!("({} | {f})", self.jinja(x)?)
+                }
+                _ => match self
+                    .made_value(e)
+                    .map(Subject::Value)
+                    .or_else(|| self.call(callee, args))?
+                {
+                    Subject::Value(v) => jinja_of(&v)?,
+                    _ => return None,
+                },
+            },
+            Expr::Binary(op @ ("||" | "??"), a, b) => {
+                let _ = op;
+                format!("({} or {})", self.jinja(a)?, self.jinja(b)?)
+            }
+            Expr::Binary(op @ ("+" | "-" | "*" | "/" | "%"), a, b) => {
+                if *op == "+" && !adds(a, b) {
+                    // Text joined: `id + ':' + secret`; a sum joined is summed first.
+                    let part = |x: &Expr| -> Option<String> {
+                        let j = self.jinja(x)?;
+                        Some(match x {
+                            Expr::Binary("+", p, q) if adds(p, q) => format!("({j})"),
+                            Expr::Binary("-" | "*" | "/" | "%", ..) => format!("({j})"),
+                            _ => j,
+                        })
+                    };
+                    return Some(format!("({} ~ {})", part(a)?, part(b)?));
+                }
+                // A variable in arithmetic is read as JavaScript reads it (`number`: blank text
+                // is 0, what is no number `NaN`, which Newman sends), never an error.
+                let side = |x: &Expr| -> Option<String> {
+                    let j = self.jinja(x)?;
+                    Some(match numeric(x) {
+                        true => j,
+                        false => format!("({j} | number)"),
+                    })
+                };
+                format!("{} {op} {}", side(a)?, side(b)?)
+            }
+            _ => return None,
+        })
+    }
+
+    /// A random value: [`random_jinja`], or a whole number plus one
+    /// (`Math.floor(Date.now() + Math.random() * 10000)`).
+    pub(super) fn random_jinja(&self, e: &Expr) -> Option<String> {
+        if let Some(random) = random_jinja(e) {
+            return Some(random);
+        }
+        let (whole, n) = whole_plus_random(e)?;
+        Some(format!("{} + random_int(0, {})", self.jinja(whole)?, n - 1))
+    }
+
+    /// `` `${host}/realms/${realm}/token` ``: its text, when every expression in it is known.
+    pub(super) fn template_text(&self, parts: &[js::TemplatePart]) -> Option<Y> {
+        let mut out = String::new();
+        for p in parts {
+            match p {
+                js::TemplatePart::Text(t) => {
+                    out.push_str(&crate::import::vars::convert(t, &mut Vec::new()))
+                }
+                js::TemplatePart::Expr(e) => match self.value(e)? {
+                    Y::Str(s) => out.push_str(&s),
+                    Y::Num(n) => out.push_str(&n.to_string()),
+                    Y::Bool(b) => out.push_str(&b.to_string()),
+                    _ => return None,
+                },
+            }
+        }
+        Some(Y::Str(out))
+    }
+
+    /// `'Profile ' + id`: text known before the run, joined (templates included).
+    pub(super) fn concat(&self, a: &Expr, b: &Expr) -> Option<Y> {
+        let text = |y: Y| match y {
+            Y::Str(s) => Some(s),
+            Y::Num(n) => Some(n.to_string()),
+            _ => None,
+        };
+        let (a, b) = (text(self.value(a)?)?, text(self.value(b)?)?);
+        Some(Y::Str(a + &b))
+    }
+}

@@ -1,0 +1,305 @@
+//! Locals a script declares and changes: what each is bound to, forgotten when a kept line may
+//! change it, and written out where a conversion reads it.
+
+use super::*;
+
+impl Converter {
+    pub(super) fn declarations(&mut self, decls: &[(Binding, Expr)]) -> Done {
+        let mut done = Done::Converted;
+        for (binding, value) in decls {
+            let d = match binding {
+                Binding::Name(n) if let Some(d) = self.bind_xml2js(n, value) => d,
+                Binding::Name(n) if let Some(d) = self.first_or_false(n, value) => d,
+                Binding::Name(n) => self.declare(n, value),
+                Binding::Object(_) if LIBRARIES.iter().any(|m| is_require(value, m)) => {
+                    // `const { Property } = require('postman-collection')`.
+                    Done::Converted
+                }
+                Binding::Object(fields) => {
+                    let base = self.subject(value);
+                    for (key, local) in fields {
+                        let s = match &base {
+                            Some(Subject::Json(p)) => Some(Subject::Json(child(p, key))),
+                            _ => None,
+                        };
+                        self.aliases.insert(local.clone(), s);
+                    }
+                    match base {
+                        Some(_) => Done::Converted,
+                        None => Done::Kept(KEPT_COMPUTED),
+                    }
+                }
+            };
+            if let Done::Kept(_) = d {
+                done = d;
+            }
+        }
+        done
+    }
+
+    /// `var data = pm.response.json()`: later uses of `data` read the body.
+    /// A name bound to a condition (`var is200 = responseCode.code === 200`): the condition.
+    pub(super) fn bound<'a>(&'a self, e: &'a Expr) -> &'a Expr {
+        match e {
+            Expr::Ident(n) if matches!(self.aliases.get(n), Some(None)) => {
+                self.bindings.get(n).unwrap_or(e)
+            }
+            _ => e,
+        }
+    }
+
+    /// A loop or block left as a comment may change the locals it assigns
+    /// (`while (n.length < 12) { n = n + digit }`): what was known of them is forgotten, so a
+    /// later `set("x", n)` is kept too rather than written with the value before the loop.
+    /// `order.items = [...]`, `list.push(x)`, `Object.assign(order, ...)`: a local bound to a
+    /// value written in the script is that value no more — what it holds now is computed.
+    pub(super) fn forget_mutated(&mut self, s: &Stmt) {
+        fn root(e: &Expr) -> Option<&str> {
+            match e {
+                Expr::Ident(n) => Some(n),
+                Expr::Member(inner, _) | Expr::Index(inner, _) => root(inner),
+                _ => None,
+            }
+        }
+        const MUTATE: &[&str] = &[
+            "push", "pop", "shift", "unshift", "splice", "sort", "reverse",
+        ];
+        let target = match &s.kind {
+            StmtKind::Assign(t @ (Expr::Member(..) | Expr::Index(..)), _) => root(t),
+            StmtKind::Expr(Expr::Call(callee, args)) => match &**callee {
+                Expr::Member(of, m) if MUTATE.contains(&m.as_str()) => root(of),
+                c if path(c).as_deref() == Some("Object.assign") => args.first().and_then(root),
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some(name) = target.map(str::to_string) else {
+            return;
+        };
+        // An object the import follows took the assignment in (see `fold`).
+        if matches!(s.kind, StmtKind::Assign(..)) && self.objects.contains_key(&name) {
+            return;
+        }
+        self.lists.remove(&name);
+        self.mutated.insert(name.clone());
+        if let Some(Some(Subject::Value(_))) = self.aliases.get(&name) {
+            self.aliases.insert(name, None);
+        }
+    }
+
+    pub(super) fn forget_reassigned(&mut self, s: &Stmt) {
+        let text = self
+            .lines
+            .get(s.first.saturating_sub(1)..s.last.min(self.lines.len()))
+            .unwrap_or_default()
+            .join("\n");
+        let known: Vec<String> = self
+            .aliases
+            .keys()
+            .chain(self.computed.keys())
+            .chain(self.objects.keys())
+            .chain(self.dates.keys())
+            .chain(self.bindings.keys())
+            .chain(self.literals.keys())
+            .cloned()
+            .collect();
+        for name in known {
+            let assigned = regex::Regex::new(&format!(
+                r"(?:^|[^.\w$]){}\s*(?:\+\+|--|[-+*/%]?=[^=])|(?:\+\+|--){}\b",
+                regex::escape(&name),
+                regex::escape(&name)
+            ))
+            .is_ok_and(|re| re.is_match(&text));
+            if assigned {
+                self.aliases.remove(&name);
+                self.computed.remove(&name);
+                self.objects.remove(&name);
+                self.dates.remove(&name);
+                self.formatted.remove(&name);
+                self.bindings.remove(&name);
+                self.literals.remove(&name);
+            }
+        }
+    }
+
+    /// A local bound to what could not be read alone: remembered with its lines.
+    pub(super) fn remember_computed(&mut self, s: &Stmt) {
+        let mut put = |n: &str, v: &Expr| {
+            self.computed
+                .insert(n.to_string(), (v.clone(), s.first, s.last));
+        };
+        match &s.kind {
+            StmtKind::Let(decls) => {
+                for (b, v) in decls {
+                    if let Binding::Name(n) = b {
+                        put(n, v);
+                    }
+                }
+            }
+            StmtKind::Assign(Expr::Ident(n), v) => put(n, v),
+            _ => {}
+        }
+    }
+
+    /// `e` with the remembered locals it names written out (`CryptoJS.enc.Base64.stringify(words)`
+    /// reads `words`' expression), and the names it wrote out.
+    pub(super) fn inline(&self, e: &Expr, depth: usize) -> (Expr, Vec<String>) {
+        let mut used = Vec::new();
+        let out = self.inline_into(e, depth, &mut used);
+        (out, used)
+    }
+
+    pub(super) fn inline_into(&self, e: &Expr, depth: usize, used: &mut Vec<String>) -> Expr {
+        let mut go = |x: &Expr| Box::new(self.inline_into(x, depth, used));
+        match e {
+            Expr::Ident(n)
+                if depth < 8
+                    && !matches!(self.aliases.get(n), Some(Some(_)))
+                    && !self.objects.contains_key(n) =>
+            {
+                match self.computed.get(n) {
+                    Some((v, ..)) => {
+                        used.push(n.clone());
+                        self.inline_into(v, depth + 1, used)
+                    }
+                    None => e.clone(),
+                }
+            }
+            Expr::Member(x, m) => Expr::Member(go(x), m.clone()),
+            Expr::Index(x, i) => Expr::Index(go(x), go(i)),
+            Expr::Unary(op, x) => Expr::Unary(op, go(x)),
+            Expr::Binary(op, a, b) => {
+                let a = go(a);
+                Expr::Binary(op, a, go(b))
+            }
+            Expr::Call(c, args) => {
+                let c = go(c);
+                Expr::Call(c, args.iter().map(|a| *go(a)).collect())
+            }
+            _ => e.clone(),
+        }
+    }
+
+    pub(super) fn declare(&mut self, name: &str, value: &Expr) -> Done {
+        if *value == Expr::Undefined {
+            // `let json;`: a name assigned later (in a `try`, in a check), nothing yet.
+            self.forget(name);
+            return Done::Converted;
+        }
+        let read;
+        let value = match self.getter_call(value) {
+            Some(e) => {
+                read = e;
+                &read
+            }
+            None => value,
+        };
+        // What the name held stays readable to its new value (`n = n + 1`).
+        self.forget_made(name);
+        if let Some(done) = self.declared_literal(name, value) {
+            return done;
+        }
+        if self.bound_for_checks(name, value) || self.helper_bookkeeping(value) {
+            return Done::Converted;
+        }
+        if let Some(at) = self.date_of(value) {
+            self.dates.insert(name.to_string(), at);
+            return Done::Converted;
+        }
+        if self.schema_name(name, value) {
+            self.aliases.insert(name.to_string(), None);
+            return Done::Converted;
+        }
+        if LIBRARIES.iter().any(|m| is_require(value, m)) {
+            // `var moment = require('moment')`: the calls through it are read where they are.
+            self.aliases.insert(name.to_string(), None);
+            return Done::Converted;
+        }
+        if let Expr::Binary("||", a, b) = value
+            && matches!(&**b, Expr::Object(o) if o.is_empty())
+            && let Some(Subject::Json(p)) = self.subject(a)
+        {
+            // `var doc = data.missing || {}`: reading `doc.x` cannot throw.
+            self.present.push(p);
+        }
+        if let Expr::Object(_) | Expr::Array(_) = value {
+            // `const options = { url, method, body }`, handed to `pm.sendRequest(options, ...)`;
+            // `var data = [{...}]`, set as `JSON.stringify(data)`.
+            self.objects.insert(name.to_string(), value.clone());
+        }
+        match value {
+            Expr::Array(values)
+                if values
+                    .iter()
+                    .all(|v| matches!(v, Expr::Str(_) | Expr::Num(_) | Expr::Bool(_))) =>
+            {
+                self.lists.insert(name.to_string(), values.clone());
+            }
+            _ => {
+                self.lists.remove(name);
+            }
+        }
+        if let Some(day) = self.day_of(value) {
+            self.aliases.insert(name.to_string(), Some(day));
+            return Done::Converted;
+        }
+        if let Expr::Call(c, _) = value
+            && let Expr::Member(time, how) = &**c
+            && matches!(how.as_str(), "format" | "toISOString")
+            && let Some(at) = self.date_of(time)
+        {
+            self.formatted.insert(name.to_string(), at);
+        }
+        let some_call =
+            matches!(value, Expr::Call(c, _) if matches!(&**c, Expr::Member(_, m) if m == "some"));
+        let s = if some_call { None } else { self.subject(value) };
+        let mut known = s.is_some();
+        // `var found = responseHeaders.hasOwnProperty("Content-Type")`: a yes or no.
+        let asks = matches!(value, Expr::Call(c, _) if matches!(&**c, Expr::Member(_, m)
+            if matches!(m.as_str(), "hasOwnProperty" | "has" | "includes" | "startsWith" | "endsWith")));
+        if !known && (some_call || asks || matches!(value, Expr::Binary(..) | Expr::Unary("!", _)))
+        {
+            self.bindings.insert(name.to_string(), value.clone());
+            // A condition the checks and guards that read the name understand: it is said
+            // where it is used.
+            known = self.phase != Phase::PreRequest && (some_call || self.is_guard(value));
+        }
+        self.aliases.insert(name.to_string(), s);
+        if known {
+            Done::Converted
+        } else {
+            Done::Kept(KEPT_COMPUTED)
+        }
+    }
+
+    /// `list = list.length > 0 && list[0]` (or `list && list[0]`): the item, or `false` —
+    /// whose members are `undefined`, so reading through it cannot throw. The name is that
+    /// item, present as far as reads go.
+    pub(super) fn first_or_false(&mut self, name: &str, value: &Expr) -> Option<Done> {
+        let Expr::Binary("&&", cond, item) = value else {
+            return None;
+        };
+        let Some(Subject::Json(p)) = self.subject(item) else {
+            return None;
+        };
+        let tested = match &**cond {
+            Expr::Binary(">" | "!==" | "!=", len, _) => len,
+            other => other,
+        };
+        let base = match self.subject(tested)? {
+            Subject::Json(q) => q,
+            Subject::Length(inner) => match *inner {
+                Subject::Json(q) => q,
+                _ => return None,
+            },
+            _ => return None,
+        };
+        if !p.starts_with(&base) {
+            return None;
+        }
+        self.present.push(p.clone());
+        self.aliases
+            .insert(name.to_string(), Some(Subject::Json(p)));
+        Some(Done::Converted)
+    }
+}

@@ -1,0 +1,308 @@
+//! What a pre-request script changes in its own request (headers added or replaced, query
+//! parameters, a body it writes) and what a test reads of the request it sent.
+
+use super::*;
+
+impl Converter {
+    /// `pm.request.body.raw = JSON.stringify({ title: "Order " + ts, ... })` in a request's
+    /// own pre-request script: the object, written as the request's JSON body (each value
+    /// made when the request is sent).
+    pub(super) fn body_given(&mut self, s: &Stmt) -> Option<Done> {
+        let StmtKind::Assign(target, value) = &s.kind else {
+            return None;
+        };
+        if self.phase != Phase::PreRequest || path(target).as_deref() != Some("pm.request.body.raw")
+        {
+            return None;
+        }
+        let Expr::Call(callee, args) = value else {
+            return Some(Done::Kept(KEPT_OTHER));
+        };
+        let (Some("JSON.stringify"), [object @ (Expr::Object(_) | Expr::Array(_))]) =
+            (path(callee).as_deref(), args.as_slice())
+        else {
+            return Some(Done::Kept(KEPT_OTHER));
+        };
+        Some(match self.json_value(object, 0) {
+            Some(body @ (Y::Map(_) | Y::Seq(_))) => {
+                self.out.json_body = Some(body);
+                Done::Converted
+            }
+            _ => Done::Kept(KEPT_COMPUTED),
+        })
+    }
+
+    /// An object or list the script writes, each value one known before the request
+    /// (`"Order " + ts`, `pm.collectionVariables.get("id")`), as YAML.
+    pub(super) fn json_value(&self, e: &Expr, depth: usize) -> Option<Y> {
+        if depth > 64 {
+            return None;
+        }
+        match e {
+            Expr::Object(_) | Expr::Array(_) => literal(
+                e,
+                |s| Y::Str(s.to_string()),
+                |m| self.json_value(m, depth + 1),
+            )?,
+            other => self.value(other),
+        }
+    }
+
+    /// `pm.request.headers.add({ key: "X-Group", value: pm.environment.get("group") })` (or
+    /// `.upsert`, `pm.request.addHeader`) in a pre-request script: a header of the request.
+    pub(super) fn header_added(&mut self, e: &Expr) -> Option<Done> {
+        let Expr::Call(callee, args) = e else {
+            return None;
+        };
+        if path(callee).as_deref() == Some("pm.request.headers.remove")
+            && self.phase == Phase::PreRequest
+            && let [Expr::Str(name)] = args.as_slice()
+        {
+            return Some(self.header_replaced(name));
+        }
+        let adds = matches!(
+            path(callee).as_deref(),
+            Some("pm.request.headers.add" | "pm.request.headers.upsert" | "pm.request.addHeader")
+        );
+        if !adds || self.phase != Phase::PreRequest {
+            return None;
+        }
+        let (key, value) = match args.as_slice() {
+            [Expr::Object(o)] => (field(o, "key")?, field(o, "value")?),
+            [Expr::Str(_), _] => (&args[0], &args[1]),
+            // `headers.add("X-Key: " + pm.environment.get("KEY"))`: Postman parses the text.
+            [one] => return Some(self.header_line_added(one)),
+            _ => return Some(Done::Kept(KEPT_COMPUTED)),
+        };
+        // `value: "Basic " + encoded`, where `encoded = btoa(user + ":" + password)`.
+        let (value, used) = self.inline(value, 0);
+        let (Expr::Str(key), Some(value)) = (key, self.value(&value)) else {
+            return Some(Done::Kept(KEPT_COMPUTED));
+        };
+        let enables = matches!(args.as_slice(), [Expr::Object(o)]
+            if matches!(field(o, "disabled"), Some(Expr::Bool(false))));
+        if path(callee).as_deref() == Some("pm.request.headers.upsert") && !enables {
+            self.out.upserted.push(key.clone());
+        }
+        self.out.headers.set(key.clone(), value);
+        for name in used {
+            self.computed_used(&name);
+        }
+        Some(Done::Converted)
+    }
+
+    /// `pm.request.headers.remove("X-Forwarded-For")` before the script adds it again: the
+    /// added one takes its place, as a header of the request does. A removal alone is kept.
+    pub(super) fn header_replaced(&self, name: &str) -> Done {
+        let later = self.lines.get(self.at_line..).unwrap_or_default();
+        let adds = later.iter().any(|l| {
+            ["headers.add", "headers.upsert", "addHeader"]
+                .iter()
+                .any(|w| l.contains(w))
+        });
+        let named = later.iter().any(|l| {
+            [
+                format!("'{name}'"),
+                format!("\"{name}\""),
+                format!("'{name}:"),
+                format!("\"{name}:"),
+            ]
+            .iter()
+            .any(|q| l.contains(q.as_str()))
+        });
+        match adds && named {
+            true => Done::Converted,
+            false => Done::Kept(KEPT_OTHER),
+        }
+    }
+
+    /// A header given as one line of text, `"Name: value"` (the name written, the value
+    /// any text a template can make).
+    pub(super) fn header_line_added(&mut self, line: &Expr) -> Done {
+        let (line, used) = self.inline(line, 0);
+        let Some(Y::Str(text)) = self.value(&line) else {
+            return Done::Kept(KEPT_COMPUTED);
+        };
+        let Some((key, value)) = text.split_once(':') else {
+            return Done::Kept(KEPT_COMPUTED);
+        };
+        let key = key.trim();
+        let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+        if key.is_empty() || !key.chars().all(token) {
+            return Done::Kept(KEPT_COMPUTED);
+        }
+        self.out.headers.set(key, Y::str(value.trim()));
+        for name in used {
+            self.computed_used(&name);
+        }
+        Done::Converted
+    }
+
+    /// `let login = ""; for (let i = 0; i < 15; i++) { login += pm.variables.replaceIn(
+    /// "{{$randomAlphaNumeric}}") }`: the local holds that value written 15 times over (each a
+    /// new made-up one where it is made up), at most 64.
+    pub(super) fn repeated_text(&mut self, l: &js::Loop) -> Option<Done> {
+        let Expr::Num(n) = l.list else {
+            return None;
+        };
+        if !(l.indexed && n.fract() == 0.0 && (1.0..=64.0).contains(&n)) {
+            return None;
+        }
+        let [body] = l.body.as_slice() else {
+            return None;
+        };
+        let StmtKind::Assign(Expr::Ident(acc), Expr::Binary("+", a, piece)) = &body.kind else {
+            return None;
+        };
+        if **a != Expr::Ident(acc.clone()) || body.mentions(&l.name) {
+            return None;
+        }
+        let (Some(Y::Str(start)), Some(Y::Str(piece))) =
+            (self.value(&Expr::Ident(acc.clone())), self.value(piece))
+        else {
+            return None;
+        };
+        let text = repeated(start, &piece, n as usize);
+        self.aliases
+            .insert(acc.clone(), Some(Subject::Value(Y::Str(text))));
+        Some(Done::Converted)
+    }
+
+    /// `pm.request.url.addQueryParams([{ key: "key", value: pm.globals.get("apiKey") }])`
+    /// (also `pm.request.addQueryParams`, `pm.request.url.query.add/upsert({...})`, a text
+    /// `"a=1&b=2"`): `query:` entries, after those the URL holds, as Postman appends them.
+    pub(super) fn query_added(&mut self, e: &Expr) -> Option<Done> {
+        let Expr::Call(callee, args) = e else {
+            return None;
+        };
+        let adds = matches!(
+            path(callee).as_deref(),
+            Some(
+                "pm.request.url.addQueryParams"
+                    | "pm.request.addQueryParams"
+                    | "pm.request.url.query.add"
+                    | "pm.request.url.query.upsert"
+            )
+        );
+        if !adds || self.phase != Phase::PreRequest {
+            return None;
+        }
+        let items: Vec<&Expr> = match args.as_slice() {
+            [Expr::Array(items)] => items.iter().collect(),
+            [one @ Expr::Object(_)] => vec![one],
+            [Expr::Str(text)] => {
+                for (k, v) in url::form_urlencoded::parse(text.as_bytes()) {
+                    self.out.query.set(k.into_owned(), Y::str(v.into_owned()));
+                }
+                return Some(Done::Converted);
+            }
+            // `"ts=" + Date.now()`: one parameter, its value made.
+            [Expr::Binary("+", head, value)] => {
+                let Expr::Str(head) = &**head else {
+                    return Some(Done::Kept(KEPT_COMPUTED));
+                };
+                let key = head.strip_suffix('=').filter(|k| !k.contains(['&', '=']));
+                return Some(match (key, self.value(value)) {
+                    (Some(key), Some(v)) if !key.is_empty() => {
+                        self.out.query.set(key.to_string(), v);
+                        Done::Converted
+                    }
+                    _ => Done::Kept(KEPT_COMPUTED),
+                });
+            }
+            // `` `correlationId=${id}` ``: the same, written as a template literal.
+            [Expr::Template(parts)] => {
+                let (Some(js::TemplatePart::Text(head)), Some(js::TemplatePart::Expr(value)), 2) =
+                    (parts.first(), parts.get(1), parts.len())
+                else {
+                    return Some(Done::Kept(KEPT_COMPUTED));
+                };
+                let head = Expr::Binary(
+                    "+",
+                    Box::new(Expr::Str(head.clone())),
+                    Box::new(value.clone()),
+                );
+                return self.query_added(&Expr::Call(callee.clone(), vec![head]));
+            }
+            _ => return Some(Done::Kept(KEPT_COMPUTED)),
+        };
+        let mut pairs = Vec::new();
+        for item in items {
+            let Expr::Object(o) = item else {
+                return Some(Done::Kept(KEPT_COMPUTED));
+            };
+            let (Some(Expr::Str(key)), Some(value)) = (field(o, "key"), field(o, "value")) else {
+                return Some(Done::Kept(KEPT_COMPUTED));
+            };
+            let Some(value) = self.value(value) else {
+                return Some(Done::Kept(KEPT_COMPUTED));
+            };
+            pairs.push((key.clone(), value));
+        }
+        for (k, v) in pairs {
+            self.out.query.set(k, v);
+        }
+        Some(Done::Converted)
+    }
+
+    /// The steps of `sent.a[0].b` from the request's body (a name bound to it, or
+    /// `JSON.parse(...)` itself), the last step first; none for the whole body.
+    pub(super) fn sent_steps(&self, e: &Expr) -> Option<Vec<serde_json::Value>> {
+        let mut steps = Vec::new();
+        let mut at = e;
+        loop {
+            match at {
+                Expr::Member(inner, name) => {
+                    steps.push(serde_json::Value::String(name.clone()));
+                    at = inner;
+                }
+                Expr::Index(inner, i) => {
+                    steps.push(match &**i {
+                        Expr::Str(k) => serde_json::Value::String(k.clone()),
+                        Expr::Num(n) if n.fract() == 0.0 && *n >= 0.0 => {
+                            serde_json::Value::from(*n as u64)
+                        }
+                        _ => return None,
+                    });
+                    at = inner;
+                }
+                Expr::Ident(n) if self.request_json.contains_key(n) => {
+                    steps.extend(self.request_json[n].iter().rev().cloned());
+                    break;
+                }
+                e if is_request_body(e) => break,
+                _ => return None,
+            }
+        }
+        Some(steps)
+    }
+
+    /// What a name bound to the request's own body reads of it (`sent.client_id`,
+    /// `sent.items[0].id`): the body's value as the collection writes it. Only text, numbers and
+    /// booleans: a check of a whole object is left to a human. A body that is only a variable
+    /// is read at run time, as Postman's `JSON.parse` of it: `(product | from_json)["title"]`.
+    pub(super) fn sent_value(&self, e: &Expr) -> Option<Y> {
+        let body = self.request_body.as_ref()?;
+        let steps = self.sent_steps(e)?;
+        let body = match body {
+            Sent::Variable(expr) => return Some(Y::str(parsed_variable(expr, &steps))),
+            Sent::Json(_) if steps.is_empty() => return None,
+            Sent::Json(v) => v,
+        };
+        let mut v = body;
+        for step in steps.iter().rev() {
+            v = match step {
+                serde_json::Value::String(k) => v.get(k)?,
+                serde_json::Value::Number(n) => v.get(usize::try_from(n.as_u64()?).ok()?)?,
+                _ => return None,
+            };
+        }
+        match v {
+            serde_json::Value::String(t) => {
+                Some(Y::str(crate::import::vars::convert(t, &mut Vec::new())))
+            }
+            serde_json::Value::Number(_) | serde_json::Value::Bool(_) => Some(Y::from_json(v)),
+            _ => None,
+        }
+    }
+}
