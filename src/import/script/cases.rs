@@ -451,8 +451,29 @@ impl Converter {
         {
             return None;
         }
+        // `var off = pm.globals.get("v2Disabled") == "true"; if (off) {...}`: the local's
+        // condition, its line part of this one.
+        let local = match cond {
+            Expr::Ident(n) => self.computed.get(n).map(|(v, ..)| (n.clone(), v.clone())),
+            _ => None,
+        };
+        let cond = local.as_ref().map_or(cond, |(_, v)| v);
+        let all = self.rest_when_of(cond, &then[..then.len() - 1], rest, only_says)?;
+        if let Some((name, _)) = &local {
+            self.computed_used(name);
+        }
+        Some(all)
+    }
+
+    fn rest_when_of(
+        &mut self,
+        cond: &Expr,
+        then: &[Stmt],
+        rest: &[Stmt],
+        only_says: bool,
+    ) -> Option<bool> {
         if !only_says {
-            return self.checks_then_return(cond, &then[..then.len() - 1], rest);
+            return self.checks_then_return(cond, then, rest);
         }
         let mut wanted = Vec::new();
         if self.not_so(cond, &mut wanted).is_none() {
@@ -470,17 +491,13 @@ impl Converter {
 
     /// `if (!orgId) { pm.test(...); return; }` then more checks: a condition on one variable
     /// whose branch checks and returns — its checks a case of the condition, the rest's a case
-    /// of its opposite (`vars:`). Checks only, on both sides.
+    /// of its opposite (`vars:`); a capture on either side gets its side's `when:`.
     pub(super) fn checks_then_return(
         &mut self,
         cond: &Expr,
         then: &[Stmt],
         rest: &[Stmt],
     ) -> Option<bool> {
-        let sets = |c: &Self, b: &[Stmt]| b.iter().any(|s| c.lines_with(s, SET_CALLS) > 0);
-        if sets(self, then) || sets(self, rest) {
-            return None;
-        }
         let mut wanted = Vec::new();
         self.not_so(cond, &mut wanted)?;
         // `!id || id === ""`: what each part asks of the one variable, all of it.
@@ -505,16 +522,22 @@ impl Converter {
                 || (k == "exists" && *v == Y::Bool(false))
         };
         let Y::Map(preds) = not_so else { return None };
-        if preds.iter().any(holds_of_nothing) {
-            return None;
-        }
         let missing = Y::Map(vec![("exists".into(), Y::Bool(false))]);
-        let so = Y::Map(vec![(
-            "any".into(),
-            Y::Seq(vec![missing, Y::Map(vec![("not".into(), not_so.clone())])]),
-        )]);
+        let or_missing = |p: Y| Y::Map(vec![("any".into(), Y::Seq(vec![missing.clone(), p]))]);
+        let (so, not_so) = match preds.as_slice() {
+            // `x == "true"` is false of a variable that is not there: the rest's case.
+            [(k, v)] if k == "not" && !matches!(v, Y::Map(_)) => (
+                Y::Map(vec![("equals".into(), v.clone())]),
+                or_missing(not_so.clone()),
+            ),
+            _ if preds.iter().any(holds_of_nothing) => return None,
+            _ => (
+                or_missing(Y::Map(vec![("not".into(), not_so.clone())])),
+                not_so.clone(),
+            ),
+        };
         let when = |p: Y| Y::Map(vec![("vars".into(), Y::Map(vec![(name.clone(), p)]))]);
-        let (when_so, when_not) = (when(so), when(not_so.clone()));
+        let (when_so, when_not) = (when(so), when(not_so));
         self.vars_gate = true;
         let all = self.status_case(when_so, then) & self.status_case(when_not, rest);
         self.vars_gate = false;

@@ -671,6 +671,9 @@ struct Converter {
     /// What of `present` an enclosing guard found (not an `x || {}` fallback, which is there
     /// whatever the response).
     held: Vec<String>,
+    /// Paths of the body an earlier statement read a member of: when one is missing (or
+    /// `null`) the script threw there, and a capture after it is not made.
+    thrown_by: Vec<String>,
     /// Flags a loop left (`found = true` when an item holds), for the check that reads them.
     flags: HashMap<String, flags::Flag>,
     /// The request's own name, which `setNextRequest("...")` may name.
@@ -775,6 +778,7 @@ impl Converter {
             at_line: 0,
             present: Vec::new(),
             held: Vec::new(),
+            thrown_by: Vec::new(),
             flags: HashMap::new(),
             own_name: None,
             poll_counter: None,
@@ -855,9 +859,13 @@ impl Converter {
                 // The rest of the block runs only when this statement's reads do not throw.
                 return all && self.status_case(when, &list[i..]);
             } else {
+                let thrown = self.thrown_by.clone();
+                self.throws_at(s);
                 self.require_reads(s);
                 self.at_line = s.first;
+                let before = self.out.capture.entries();
                 let done = self.statement(s);
+                self.after_throws(&before, &thrown);
                 self.forget_mutated(s);
                 self.moments_moved(s);
                 if let Done::Kept(KEPT_COMPUTED) = done {
@@ -1979,6 +1987,81 @@ impl Converter {
             if array {
                 self.put(Subject::Json(path), "type", Y::str("array"), false);
             }
+        }
+    }
+
+    /// Paths of the body a statement of the script's own (not under a condition) reads a
+    /// member of: without them it throws, and nothing after it runs.
+    fn throws_at(&mut self, s: &Stmt) {
+        let simple = matches!(
+            s.kind,
+            StmtKind::Expr(_) | StmtKind::Let(_) | StmtKind::Assign(..)
+        );
+        let top = self.depth == 1 && self.held.is_empty() && self.when.is_none();
+        if !simple
+            || !top
+            || self.phase != Phase::Test
+            || self.swallowed
+            || self.each_base.is_some()
+        {
+            return;
+        }
+        for (path, _) in self.reads_of(s) {
+            let plain = !path.contains(['*', '?']) && path.starts_with('$');
+            if path != "$" && plain && !self.is_present(&path) && !self.thrown_by.contains(&path) {
+                self.thrown_by.push(path);
+            }
+        }
+    }
+
+    /// Captures the statement just converted wrote after statements that throw when a path
+    /// is missing (`thrown`): made only when every such path is there (not `null`), as the
+    /// script gets to their set() only then. (What the statement itself reads, its set()
+    /// says.)
+    fn after_throws(&mut self, before: &[(String, Y)], thrown: &[String]) {
+        if thrown.is_empty() {
+            return;
+        }
+        let there = Y::Map(vec![
+            ("exists".into(), Y::Bool(true)),
+            ("not".into(), Y::Map(vec![("equals".into(), Y::Null)])),
+        ]);
+        for (name, capture) in self.out.capture.entries() {
+            if before.iter().any(|(n, c)| n == &name && c == &capture) {
+                continue;
+            }
+            let mut capture = match capture {
+                Y::Str(path) => Y::Map(vec![("json".into(), Y::Str(path))]),
+                other => other,
+            };
+            // A capture of the path itself says what it makes of it missing.
+            let own = match capture.get_mut("json") {
+                Some(Y::Str(p)) => Some(p.clone()),
+                _ => None,
+            };
+            let mut when = capture
+                .get_mut("when")
+                .cloned()
+                .unwrap_or(Y::Map(Vec::new()));
+            if when.get_mut("json").is_none() {
+                when.set("json", Y::Map(Vec::new()));
+            }
+            let paths = when.get_mut("json").expect("set above");
+            for p in thrown {
+                // `$.a[0]` there says `$.a` is.
+                let deeper = thrown.iter().any(|q| {
+                    q.strip_prefix(p.as_str())
+                        .is_some_and(|r| r.starts_with(['.', '[']))
+                });
+                if !deeper && own.as_ref() != Some(p) && paths.get_mut(p).is_none() {
+                    paths.set(p, there.clone());
+                }
+            }
+            if paths.entries().is_empty() {
+                continue;
+            }
+            capture.set("when", when);
+            self.out.capture.set(name, capture);
         }
     }
 

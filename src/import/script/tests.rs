@@ -151,11 +151,13 @@ fn legacy_tests_and_postman_calls() {
     assert_eq!(j["$.error"], json!({"exists": false}));
     assert_eq!(
         v["capture"]["user_id"],
-        json!({"json": "$.id", "default": "null"})
+        json!({"json": "$.id", "default": "null",
+            "when": {"json": {"$.items": {"exists": true, "not": {"equals": null}}}}})
     );
     assert_eq!(
         v["capture"]["loc"],
-        json!({"header": "Location", "default": "null"})
+        json!({"header": "Location", "default": "null",
+            "when": {"json": {"$.items": {"exists": true, "not": {"equals": null}}}}})
     );
     assert_eq!(v["capture"]["as_text"]["json"], "$.items");
     assert_eq!((s.assertions, s.assertions_seen), (9, 9));
@@ -1259,6 +1261,51 @@ fn a_set_whose_parent_is_missing_keeps_the_variable() {
     assert_eq!(super::parent_path("$.a[0].b"), Some("$.a[0]"));
     assert_eq!(super::parent_path("$['x.y'].z"), Some("$['x.y']"));
     assert_eq!(super::parent_path("$.a"), Some("$"));
+}
+
+#[test]
+fn a_set_after_a_statement_that_throws_is_made_only_when_it_does_not() {
+    // Without `accountConsent` the third line throws: Postman never reaches the last set,
+    // and the variable keeps what it had (a later URL sends it as before).
+    let s = test(&[
+        "const jsonData = pm.response.json();",
+        "const authorisationId = jsonData.authorisationId;",
+        "pm.globals.set('internal_consent_id', jsonData.accountConsent.id);",
+        "pm.globals.set('authorisation_id', authorisationId);",
+        "pm.globals.set('first', jsonData.orders[0].id);",
+        "if (jsonData.more) { pm.globals.set('more', jsonData.more); }",
+    ]);
+    let v = out(&s);
+    let there = json!({"exists": true, "not": {"equals": null}});
+    assert_eq!(
+        v["capture"]["authorisation_id"],
+        json!({"json": "$.authorisationId", "default": "null",
+            "when": {"json": {"$.accountConsent": there}}}),
+        "{v}"
+    );
+    // Its own parent, and the earlier one: `$.orders[0]` there says `$.orders` is.
+    assert_eq!(
+        v["capture"]["first"]["when"],
+        json!({"json": {"$.orders[0]": there, "$.accountConsent": there}}),
+        "{v}"
+    );
+    assert_eq!(
+        v["capture"]["more"]["when"]["json"],
+        json!({"$.accountConsent": there, "$.orders[0]": there}),
+        "{v}"
+    );
+    // What a check reads inside `pm.test` throws there, not in the script.
+    let s = test(&[
+        "const d = pm.response.json();",
+        "pm.test('x', () => pm.expect(d.a.b).to.eql(1));",
+        "pm.environment.set('id', d.id);",
+    ]);
+    let v = out(&s);
+    assert_eq!(
+        v["capture"]["id"],
+        json!({"json": "$.id", "default": "null"}),
+        "{v}"
+    );
 }
 
 #[test]
@@ -4428,7 +4475,8 @@ fn a_value_computed_from_a_response_field_is_captured_then_computed() {
     );
     assert_eq!(
         v["capture"]["tok_from_response"],
-        json!({"header": "X-Auth", "optional": true}),
+        json!({"header": "X-Auth", "optional": true,
+            "when": {"json": {"$.code": {"exists": true, "not": {"equals": null}}}}}),
         "{v}"
     );
     let after = yaml_out::to_string(&s.after);
@@ -4593,7 +4641,8 @@ fn a_list_joined_and_one_field_or_another_are_captured_then_computed() {
     );
     assert_eq!(
         v["capture"]["tok_from_response_2"],
-        json!({"json": "$.access_token", "default": ""}),
+        json!({"json": "$.access_token", "default": "",
+            "when": {"json": {"$.data": {"exists": true, "not": {"equals": null}}}}}),
         "{v}"
     );
     let after = yaml_out::to_string(&s.after);
@@ -6262,13 +6311,47 @@ fn checks_then_a_return_on_an_unset_variable_are_cases_of_it() {
     );
     assert_eq!(cases[1]["json"]["$.name"], "x", "{v}");
     assert_eq!(cases[1]["when"]["vars"]["org_id"]["exists"], true, "{v}");
-    // A branch that sets is left as it was.
+    // A value a branch sets is kept (yarc gives those unconditionally); its checks are a case.
     let s = test(&[
         "const orgId = pm.collectionVariables.get('org_id');",
-        "if (!orgId) { pm.test('a', () => pm.response.to.have.status(200)); pm.environment.set('x', 1); return; }",
+        "if (!orgId) {",
+        "  pm.test('a', () => pm.response.to.have.status(200));",
+        "  pm.environment.set('x', 1);",
+        "  return;",
+        "}",
         "pm.test('name', () => pm.expect(pm.response.json().name).to.eql('x'));",
     ]);
-    assert!(out(&s)["expect"]["cases"].is_null(), "{}", out(&s));
+    let v = out(&s);
+    assert_eq!(v["expect"]["cases"][0]["status"], 200, "{v}");
+    assert_eq!(
+        s.kept.iter().map(|k| k.0).collect::<Vec<_>>(),
+        [4],
+        "{:?}",
+        s.kept
+    );
+    assert!(v["variables"]["x"].is_null(), "{v}");
+}
+
+#[test]
+fn a_setting_read_into_a_local_then_checked_and_returned_on_is_two_cases() {
+    let s = test(&[
+        "var v2Disabled = pm.globals.get('v2Disabled') == 'true'",
+        "if (v2Disabled) {",
+        "    pm.test('Status code is 404', function () { pm.response.to.have.status(404); });",
+        "    return;",
+        "}",
+        "pm.test('Status code is 202', () => pm.response.to.have.status(202));",
+        "pm.environment.set('jobUrl', pm.response.headers.get('Content-Location'));",
+    ]);
+    let v = out(&s);
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    let cases = &v["expect"]["cases"];
+    // On: it equals "true". Off: not there (`undefined == "true"` is false), or another value.
+    let on = json!({"vars": {"v2Disabled": {"equals": "true"}}});
+    let off = json!({"vars": {"v2Disabled": {"any": [{"exists": false}, {"not": "true"}]}}});
+    assert_eq!(cases[0], json!({"when": on, "status": 404}), "{v}");
+    assert_eq!(cases[1], json!({"when": off, "status": 202}), "{v}");
+    assert_eq!(v["capture"]["jobUrl"]["when"], off, "{v}");
 }
 
 #[test]
