@@ -77,14 +77,19 @@ pub(crate) fn convert(text: &str, unknown: &mut Vec<String>) -> String {
     out
 }
 
-/// Whether `{{...}}` holds what a variable name is made of (letters, digits, `_`, `-`, `.`,
-/// spaces; `$` first for a dynamic variable).
+/// Whether `{{...}}` holds what a variable name may be made of: Postman finds any name, and
+/// `{{baseUrl+ApiVersion}}` is one a collection defines. Quotes, brackets and calls are code
+/// someone pasted (`{{JSON.stringify(x)}}`), which Postman sends as written.
 fn name_like(name: &str) -> bool {
     let body = name.strip_prefix('$').unwrap_or(name);
     !body.is_empty()
-        && body
-            .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ' ' | ':'))
+        && body.chars().all(|c| {
+            c.is_alphanumeric()
+                || matches!(
+                    c,
+                    '_' | '-' | '.' | ' ' | ':' | '+' | '/' | '#' | '@' | '&' | '%'
+                )
+        })
 }
 
 /// Any text as a minijinja expression that writes it as it is: a JSON string literal, which
@@ -229,6 +234,14 @@ mod tests {
         assert_eq!(
             convert("{{open_radio:url}}/x", &mut unknown),
             "{{ open_radio_url }}/x"
+        );
+        // A collection may name a variable so; pasted code stays text.
+        assert_eq!(
+            convert(
+                "{{baseUrl+ApiVersion}}/x {{JSON.stringify(x)}}",
+                &mut unknown
+            ),
+            "{{ baseUrl_ApiVersion }}/x {{ \"{{JSON.stringify(x)}}\" }}"
         );
         assert!(unknown.is_empty());
         assert_eq!(

@@ -81,10 +81,58 @@ impl Converter {
             return;
         }
         self.lists.remove(&name);
+        self.parsed_vars.remove(&name);
+        self.computed.remove(&name);
         self.mutated.insert(name.clone());
         if let Some(Some(Subject::Value(_))) = self.aliases.get(&name) {
             self.aliases.insert(name, None);
         }
+    }
+
+    /// An object or list written in the script, remembered under its name.
+    fn remember_written(&mut self, name: &str, value: &Expr) {
+        if let Expr::Object(_) | Expr::Array(_) = value {
+            // `const options = { url, method, body }`, handed to `pm.sendRequest(options, ...)`;
+            // `var data = [{...}]`, set as `JSON.stringify(data)`.
+            self.objects.insert(name.to_string(), value.clone());
+        }
+        match value {
+            Expr::Array(values)
+                if values
+                    .iter()
+                    .all(|v| matches!(v, Expr::Str(_) | Expr::Num(_) | Expr::Bool(_))) =>
+            {
+                self.lists.insert(name.to_string(), values.clone());
+            }
+            _ => {
+                self.lists.remove(name);
+            }
+        }
+    }
+
+    /// `var page = JSON.parse(pm.collectionVariables.get("page"))`: what is read of `page` is
+    /// read of the variable parsed at run time — unless the script changes it later, when it
+    /// holds what the script makes of it.
+    fn declared_parsed(&mut self, name: &str, value: &Expr) -> Option<Done> {
+        let var = self.parsed_of_variable(value)?;
+        self.aliases.insert(name.to_string(), None);
+        if self.changed_after(name) {
+            return Some(Done::Kept(KEPT_COMPUTED));
+        }
+        self.parsed_vars.insert(name.to_string(), var);
+        Some(Done::Converted)
+    }
+
+    /// Whether a line after the statement being read changes what `name` holds inside
+    /// (`name.a = 1`, `name.list.push(x)`, `delete name.id`, `Object.assign(name, ...)`).
+    pub(super) fn changed_after(&self, name: &str) -> bool {
+        let n = regex::escape(name);
+        let steps = r"(?:\.[\w$]+|\[[^\]]*\])";
+        let pattern = format!(
+            r"(?:^|[^.\w$]){n}{steps}+\s*(?:[-+*/%]?=[^=]|\+\+|--)|(?:^|[^.\w$]){n}{steps}*\.(?:push|pop|shift|unshift|splice|sort|reverse)\s*\(|\bdelete\s+{n}\b|Object\.assign\(\s*{n}\b"
+        );
+        let rest = self.lines.get(self.at_line..).unwrap_or_default();
+        regex::Regex::new(&pattern).is_ok_and(|re| rest.iter().any(|l| re.is_match(l)))
     }
 
     pub(super) fn forget_reassigned(&mut self, s: &Stmt) {
@@ -196,6 +244,9 @@ impl Converter {
         };
         // What the name held stays readable to its new value (`n = n + 1`).
         self.forget_made(name);
+        if let Some(done) = self.declared_parsed(name, value) {
+            return done;
+        }
         if let Some(done) = self.declared_literal(name, value) {
             return done;
         }
@@ -222,23 +273,7 @@ impl Converter {
             // `var doc = data.missing || {}`: reading `doc.x` cannot throw.
             self.present.push(p);
         }
-        if let Expr::Object(_) | Expr::Array(_) = value {
-            // `const options = { url, method, body }`, handed to `pm.sendRequest(options, ...)`;
-            // `var data = [{...}]`, set as `JSON.stringify(data)`.
-            self.objects.insert(name.to_string(), value.clone());
-        }
-        match value {
-            Expr::Array(values)
-                if values
-                    .iter()
-                    .all(|v| matches!(v, Expr::Str(_) | Expr::Num(_) | Expr::Bool(_))) =>
-            {
-                self.lists.insert(name.to_string(), values.clone());
-            }
-            _ => {
-                self.lists.remove(name);
-            }
-        }
+        self.remember_written(name, value);
         if let Some(day) = self.day_of(value) {
             self.aliases.insert(name.to_string(), Some(day));
             return Done::Converted;

@@ -688,6 +688,9 @@ struct Converter {
     /// Names bound to what cannot be read alone (`var words = CryptoJS.enc.Utf8.parse(id)`),
     /// with their statement's lines: read where a `set()` uses them.
     computed: HashMap<String, (Expr, usize, usize)>,
+    /// Names bound to a variable's text parsed as JSON (`var page =
+    /// JSON.parse(pm.collectionVariables.get("created_page"))`): the variable, by its yarc name.
+    parsed_vars: HashMap<String, String>,
     /// The request's own JSON body, and the names bound to it (`var sent = JSON.parse(request.data)`).
     request_body: Option<Sent>,
     /// (`var sent = JSON.parse(pm.request.body).data`: `sent` holds the body's `data`, the steps
@@ -803,6 +806,7 @@ impl Converter {
             dates: HashMap::new(),
             formatted: HashMap::new(),
             computed: HashMap::new(),
+            parsed_vars: HashMap::new(),
             request_body: None,
             request_json: HashMap::new(),
             regexes: HashMap::new(),
@@ -1881,6 +1885,7 @@ impl Converter {
         self.formatted.remove(name);
         self.computed.remove(name);
         self.request_json.remove(name);
+        self.parsed_vars.remove(name);
     }
 
     /// `pm.expect(...)...` and `pm.response.to...` outside a pre-request script.
@@ -2259,7 +2264,6 @@ impl Converter {
         }
     }
 
-    /// What an expression reads, if the output can name it.
     /// The JSON path an optional capture of this script reads into `name` (one taken under a
     /// guard), for a check of the variable later in the script.
     pub(super) fn captured_path(&self, name: &str) -> Option<String> {
@@ -4573,7 +4577,7 @@ fn parent_path(p: &str) -> Option<&str> {
 
 /// `(product | from_json)["items"][0]`: what `JSON.parse` of a body that is only a variable
 /// gives, and the steps read of it (the last step first).
-fn parsed_variable(expr: &str, steps: &[serde_json::Value]) -> String {
+pub(super) fn parsed_variable(expr: &str, steps: &[serde_json::Value]) -> String {
     let mut t = format!("{{{{ ({expr} | from_json)");
     for step in steps.iter().rev() {
         t.push_str(&format!("[{step}]"));

@@ -82,6 +82,15 @@ impl Converter {
     /// text): the JSON Schema the export keeps in that variable; `pm.globals.get("schemas")
     /// .Notification`: one a script stored there (see [`objects_set`]).
     pub(super) fn schema_of_variable(&self, e: &Expr, draft: &str) -> Option<Y> {
+        // `const schema = JSON.parse(raw)`: the variable it parses.
+        let bound = match e {
+            Expr::Ident(n) => self.parsed_vars.get(n),
+            _ => None,
+        };
+        if let Some(var) = bound {
+            let stored = self.known_json.get(var)?;
+            return self.schema_stored(stored, draft);
+        }
         let parsed = match e {
             Expr::Ident(n) => &self.computed.get(n)?.0,
             other => other,
@@ -109,6 +118,12 @@ impl Converter {
             _ => None,
         };
         let stored = members.iter().try_fold(found?, |v, m| v.get(m))?;
+        self.schema_stored(stored, draft)
+    }
+
+    /// A schema the export stores (a variable's JSON), as the output's mapping with `$schema`;
+    /// None when yarc cannot compile it.
+    fn schema_stored(&self, stored: &serde_json::Value, draft: &str) -> Option<Y> {
         let mut schema = match Y::from_json(stored) {
             Y::Map(fields) => fields,
             _ => return None,

@@ -4,17 +4,12 @@
 use super::*;
 
 impl Converter {
+    /// What an expression reads, if the output can name it.
     pub(crate) fn subject(&self, e: &Expr) -> Option<Subject> {
-        if let Expr::Jinja(j) = e {
-            return Some(Subject::Value(Y::str(format!("{{{{ {j} }}}}"))));
-        }
         if let Some(field) = self.object_field(e) {
             return self.subject(&field);
         }
-        if let Some(v) = self.sent_value(e).or_else(|| self.sent_part(e)) {
-            return Some(Subject::Value(v));
-        }
-        if let Some(v) = self.made_value(e) {
+        if let Some(v) = self.known_before(e) {
             return Some(Subject::Value(v));
         }
         if let Some(number) = self.xml_number(e) {
@@ -84,6 +79,59 @@ impl Converter {
             Expr::Member(inner, name) => self.member(inner, name),
             Expr::Index(inner, index) => self.indexed(inner, index),
             Expr::Call(callee, args) => self.call(callee, args),
+            _ => None,
+        }
+    }
+
+    /// A value known before the response: a template, a variable parsed as JSON, what the
+    /// request sent, a made-up value.
+    fn known_before(&self, e: &Expr) -> Option<Y> {
+        if let Expr::Jinja(j) = e {
+            return Some(Y::str(format!("{{{{ {j} }}}}")));
+        }
+        self.parsed_variable_read(e)
+            .or_else(|| self.sent_value(e))
+            .or_else(|| self.sent_part(e))
+            .or_else(|| self.made_value(e))
+    }
+
+    /// `JSON.parse(pm.collectionVariables.get("page"))` and what is read of it (`.name`,
+    /// `["items"][0]`), also through a local bound to it ([`Self::parsed_of_variable`]): the
+    /// variable parsed at run time, `(page | from_json)["name"]`, as Postman parses its text
+    /// (a value a capture took whole is parsed already, and `from_json` leaves it so).
+    pub(super) fn parsed_variable_read(&self, e: &Expr) -> Option<Y> {
+        let mut steps = Vec::new();
+        let mut at = e;
+        let var = loop {
+            at = match at {
+                Expr::Member(inner, name) => {
+                    steps.push(serde_json::Value::String(name.clone()));
+                    inner
+                }
+                Expr::Index(inner, i) => {
+                    steps.push(match &**i {
+                        Expr::Str(k) => serde_json::Value::String(k.clone()),
+                        Expr::Num(n) if n.fract() == 0.0 && (0.0..1e9).contains(n) => {
+                            serde_json::Value::from(*n as u64)
+                        }
+                        _ => return None,
+                    });
+                    inner
+                }
+                Expr::Ident(n) => break self.parsed_vars.get(n)?.clone(),
+                other => break self.parsed_of_variable(other)?,
+            };
+        };
+        Some(Y::str(parsed_variable(&var, &steps)))
+    }
+
+    /// `JSON.parse(pm.environment.get("x"))`: the variable whose text it parses.
+    pub(super) fn parsed_of_variable(&self, e: &Expr) -> Option<String> {
+        let Expr::Call(callee, args) = e else {
+            return None;
+        };
+        match args.as_slice() {
+            [read] if path(callee).as_deref() == Some("JSON.parse") => self.variable_read(read),
             _ => None,
         }
     }

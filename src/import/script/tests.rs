@@ -1264,6 +1264,40 @@ fn a_set_whose_parent_is_missing_keeps_the_variable() {
 }
 
 #[test]
+fn a_variable_parsed_as_json_is_compared_field_by_field_at_run_time() {
+    let s = test(&[
+        "var jsonData = pm.response.json();",
+        "var page = JSON.parse(pm.collectionVariables.get('created_page'));",
+        "pm.test('title', () => pm.expect(jsonData.name).to.eql(page.name));",
+        "pm.test('first', () => pm.expect(jsonData.items[0].id).to.eql(page.items[0]['id']));",
+        "pm.test('inline', () => pm.expect(jsonData.a).to.eql(JSON.parse(pm.environment.get('x')).a));",
+    ]);
+    let v = out(&s);
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    let j = &v["expect"]["json"];
+    assert_eq!(
+        j["$.name"], "{{ (created_page | from_json)[\"name\"] }}",
+        "{v}"
+    );
+    assert_eq!(
+        j["$.items[0].id"], "{{ (created_page | from_json)[\"items\"][0][\"id\"] }}",
+        "{v}"
+    );
+    assert_eq!(j["$.a"], "{{ (x | from_json)[\"a\"] }}", "{v}");
+    // Bound again to something else, the name no longer reads the variable.
+    let s = test(&[
+        "var page = JSON.parse(pm.collectionVariables.get('created_page'));",
+        "page = pm.response.json();",
+        "pm.test('title', () => pm.expect(page.name).to.eql('x'));",
+    ]);
+    assert!(
+        out(&s)["expect"]["json"]["$.name"].is_string(),
+        "{}",
+        out(&s)
+    );
+}
+
+#[test]
 fn a_set_after_a_statement_that_throws_is_made_only_when_it_does_not() {
     // Without `accountConsent` the third line throws: Postman never reaches the last set,
     // and the variable keeps what it had (a later URL sends it as before).
