@@ -276,14 +276,7 @@ impl Converter {
 
     /// Gives `when` to each capture written (or rewritten) since `before`.
     pub(super) fn conditional_captures(&mut self, before: &[(String, Y)], when: &Y) {
-        for (name, capture) in self.out.capture.entries() {
-            if before.iter().any(|(n, c)| n == &name && c == &capture) {
-                continue;
-            }
-            let mut capture = match capture {
-                Y::Str(path) => Y::Map(vec![("json".into(), Y::Str(path))]),
-                other => other,
-            };
+        for (name, mut capture) in self.changed_captures(before) {
             match capture.get_mut("when") {
                 // A test's own status check inside a status guard: the test's, the nearer;
                 // a member that must be there (`when: { json: ... }`) holds beside the status.

@@ -1481,23 +1481,16 @@ impl Converter {
     /// `if (res.data && res.data.tokens) { set("token", res.data.tokens.access) }`: a value
     /// under what the guard found is set only when the guard holds.
     fn under_guard(&self, p: &str) -> bool {
-        self.held.iter().any(|g| {
-            g != "$"
-                && (g == p
-                    || p.strip_prefix(g.as_str())
-                        .is_some_and(|r| r.starts_with(['.', '['])))
-        })
+        self.held
+            .iter()
+            .any(|g| g != "$" && (g == p || is_under(p, g)))
     }
 
     /// The capture of `p` when its parent must be there (not `null`) for the set to run:
     /// `missing` when it lacks `p` itself.
     fn parent_capture(&self, p: &str, missing: &str) -> Option<Y> {
         let up = self.throwing_parent(p)?;
-        let there = Y::Map(vec![
-            ("exists".into(), Y::Bool(true)),
-            ("not".into(), Y::Map(vec![("equals".into(), Y::Null)])),
-        ]);
-        let when = Y::Map(vec![("json".into(), Y::Map(vec![(up, there)]))]);
+        let when = Y::Map(vec![("json".into(), Y::Map(vec![(up, there_not_null())]))]);
         Some(Y::Map(vec![
             ("json".into(), Y::str(p)),
             ("default".into(), Y::str(missing)),
@@ -2027,18 +2020,7 @@ impl Converter {
         if thrown.is_empty() {
             return;
         }
-        let there = Y::Map(vec![
-            ("exists".into(), Y::Bool(true)),
-            ("not".into(), Y::Map(vec![("equals".into(), Y::Null)])),
-        ]);
-        for (name, capture) in self.out.capture.entries() {
-            if before.iter().any(|(n, c)| n == &name && c == &capture) {
-                continue;
-            }
-            let mut capture = match capture {
-                Y::Str(path) => Y::Map(vec![("json".into(), Y::Str(path))]),
-                other => other,
-            };
+        for (name, mut capture) in self.changed_captures(before) {
             // A capture of the path itself says what it makes of it missing.
             let own = match capture.get_mut("json") {
                 Some(Y::Str(p)) => Some(p.clone()),
@@ -2054,12 +2036,9 @@ impl Converter {
             let paths = when.get_mut("json").expect("set above");
             for p in thrown {
                 // `$.a[0]` there says `$.a` is.
-                let deeper = thrown.iter().any(|q| {
-                    q.strip_prefix(p.as_str())
-                        .is_some_and(|r| r.starts_with(['.', '[']))
-                });
+                let deeper = thrown.iter().any(|q| is_under(q, p));
                 if !deeper && own.as_ref() != Some(p) && paths.get_mut(p).is_none() {
-                    paths.set(p, there.clone());
+                    paths.set(p, there_not_null());
                 }
             }
             if paths.entries().is_empty() {
@@ -2070,11 +2049,22 @@ impl Converter {
         }
     }
 
+    /// The captures written (or rewritten) since `before` was taken, each as a mapping
+    /// (`id: $.id` as `{ json: $.id }`), for a `when:` to be given them.
+    fn changed_captures(&self, before: &[(String, Y)]) -> Vec<(String, Y)> {
+        let entries = self.out.capture.entries().into_iter();
+        let changed = entries.filter(|(name, c)| !before.iter().any(|(n, b)| n == name && b == c));
+        changed
+            .map(|(name, capture)| match capture {
+                Y::Str(path) => (name, Y::Map(vec![("json".into(), Y::Str(path))])),
+                other => (name, other),
+            })
+            .collect()
+    }
+
     /// What an enclosing guard found present (or what holds it) is there.
     fn is_present(&self, p: &str) -> bool {
-        self.present
-            .iter()
-            .any(|g| g == p || g.strip_prefix(p).is_some_and(|r| r.starts_with(['.', '['])))
+        self.present.iter().any(|g| g == p || is_under(g, p))
     }
 
     /// Response paths an expression reads a member of (and whether it calls a list method on
@@ -2892,6 +2882,20 @@ fn or_empty_list(e: &Expr) -> &Expr {
         }
         other => other,
     }
+}
+
+/// `$.a.b` (or `$.a[0]`) under `$.a`.
+fn is_under(path: &str, parent: &str) -> bool {
+    path.strip_prefix(parent)
+        .is_some_and(|r| r.starts_with(['.', '[']))
+}
+
+/// What a member must be for reading through it not to throw: there, and not `null`.
+fn there_not_null() -> Y {
+    Y::Map(vec![
+        ("exists".into(), Y::Bool(true)),
+        ("not".into(), Y::Map(vec![("equals".into(), Y::Null)])),
+    ])
 }
 
 /// What `has(x)` asks of a variable (`name` as Postman writes it), as `expect.vars`
