@@ -90,7 +90,6 @@ impl Converter {
         let sets =
             |c: &Self| (then.iter().chain(otherwise)).any(|s| c.lines_with(s, SET_CALLS) > 0);
         if self.phase != Phase::Test
-            || self.swallowed
             || (self.when.is_some() && sets(self))
             || self.each_base.is_some()
             || then.iter().all(says_only)

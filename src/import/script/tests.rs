@@ -1264,6 +1264,23 @@ fn a_set_whose_parent_is_missing_keeps_the_variable() {
 }
 
 #[test]
+fn checks_under_a_status_branch_where_failures_are_swallowed_are_a_case_of_it() {
+    let s = test(&[
+        "try {",
+        "  if (pm.response.code == 202) {",
+        "    pm.test('progress', () => pm.expect(pm.response.headers.get('X-Progress')).to.eql('Pending'));",
+        "  } else if (pm.response.code == 200) {",
+        "    console.log('done');",
+        "  }",
+        "} catch (e) {}",
+    ]);
+    let v = out(&s);
+    let case = json!({"when": {"status": 202}, "headers": {"X-Progress": "Pending"}});
+    assert_eq!(v["expect"]["cases"], json!([case]), "{v}");
+    assert!(v["expect"]["headers"].is_null(), "{v}");
+}
+
+#[test]
 fn a_variable_parsed_as_json_is_compared_field_by_field_at_run_time() {
     let s = test(&[
         "var jsonData = pm.response.json();",
