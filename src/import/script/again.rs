@@ -170,7 +170,7 @@ impl Converter {
 
     /// A condition (or its opposite) as the `expect` map it would be: written apart from the
     /// request's own checks, for `until`.
-    fn condition_said(&mut self, cond: &Expr, negate: bool) -> Option<Y> {
+    pub(super) fn condition_said(&mut self, cond: &Expr, negate: bool) -> Option<Y> {
         let mut staged = Staged::default();
         if !chain::boolean(self, cond, negate, &mut staged) {
             return None;

@@ -296,7 +296,7 @@ impl Converter {
 
     /// A number known before the run: written, or a local made of numbers
     /// (`const delay = 1000 * 3600 * 24`).
-    fn number(&self, e: &Expr) -> Option<f64> {
+    pub(super) fn number(&self, e: &Expr) -> Option<f64> {
         constant(e).or_else(|| match self.folded(e)? {
             Expr::Num(n) => Some(n),
             _ => None,

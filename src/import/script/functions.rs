@@ -248,10 +248,21 @@ impl Converter {
         if args.len() > params.len() || self.inlining.get() >= 4 || !self.expand(body.len()) {
             return None;
         }
+        let (body, retry) = match self.polled_send(f, &params, args, &body) {
+            Some((body, retry)) => (body, Some(retry)),
+            None => (body, None),
+        };
         let body = constants_in(&given(&body, &params, args));
+        let sent_before = self.out.requests.len();
         self.inlining.set(self.inlining.get() + 1);
         let all = self.statements(&body);
         self.inlining.set(self.inlining.get() - 1);
+        // The request the polling function sends, sent again as it polls.
+        if let Some(retry) = retry
+            && let [sent] = &mut self.out.requests[sent_before..]
+        {
+            sent.set("retry", retry);
+        }
         Some(match all {
             true => Done::Converted,
             false => Done::Kept(KEPT_AROUND),

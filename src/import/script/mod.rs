@@ -19,6 +19,7 @@ mod joined;
 pub(crate) mod js;
 mod locals;
 mod loops;
+mod polled;
 mod request;
 mod schema;
 mod send;

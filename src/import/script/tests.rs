@@ -6413,3 +6413,77 @@ fn an_if_kept_with_checks_of_the_response_fails_its_request_by_its_head() {
     ]);
     assert_eq!(s.unchecked, ["the checks in `if (Math.random() > 0.5)`"]);
 }
+
+#[test]
+fn a_function_that_polls_a_job_by_calling_itself_makes_its_request_retry() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "const retryDelay = 5000;",
+            "const maxRetries = 25;",
+            "var jobReq = { url: pm.environment.get('jobUrl'), method: 'GET' };",
+            "function awaitExportJob(retryCount) {",
+            "    pm.sendRequest(jobReq, function (err, response) {",
+            "        if (err) {",
+            "            console.error(err);",
+            "        } else if (response.code == 202) {",
+            "            if (retryCount < maxRetries) {",
+            "                setTimeout(function () {",
+            "                    awaitExportJob(++retryCount);",
+            "                }, retryDelay);",
+            "            } else {",
+            "                postman.setNextRequest(null);",
+            "            }",
+            "        }",
+            "    });",
+            "}",
+            "awaitExportJob(1);",
+        ],
+    );
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    let sent = &s.requests[0];
+    let retry = super::json_of(sent.clone().get_mut("retry").unwrap());
+    assert_eq!(
+        retry,
+        json!({"attempts": 25, "delay": "5000ms", "until": {"status": {"not": {"equals": 202}}}})
+    );
+    // Counted from 0 with `<=`: one more send; a call that is not the function's own, none.
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "function poll(n) {",
+            "  pm.sendRequest('http://x/job', (err, res) => {",
+            "    if (res.code === 202) {",
+            "      if (n <= 3) {",
+            "        setTimeout(() => {",
+            "          poll(n + 1);",
+            "        }, 10);",
+            "      }",
+            "    }",
+            "  });",
+            "}",
+            "poll(0);",
+        ],
+    );
+    let mut sent = s.requests[0].clone();
+    assert_eq!(
+        super::json_of(sent.get_mut("retry").unwrap())["attempts"],
+        json!(5)
+    );
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "function poll(n) {",
+            "  pm.sendRequest('http://x/job', (err, res) => {",
+            "    if (res.code === 202) { if (n < 3) { setTimeout(() => { other(n + 1); }, 10); } }",
+            "  });",
+            "}",
+            "poll(0);",
+        ],
+    );
+    assert!(
+        s.requests
+            .iter()
+            .all(|r| r.clone().get_mut("retry").is_none())
+    );
+}
