@@ -550,6 +550,11 @@ def source_literal(fixture, src: dict):
             return auth["password"]
         m2 = re.match(r"[^:/]+://[^:/@]*:([^@/]*)@", raw)
         return m2.group(1) if m2 else None
+    if field == "path variable":
+        for v in (url.get("variable") or []) if isinstance(url, dict) else []:
+            if isinstance(v, dict) and v.get("key") == key and isinstance(v.get("value"), str):
+                return v["value"]
+        return None
     if field == "query parameter":
         for q in (url.get("query") or []) if isinstance(url, dict) else []:
             if isinstance(q, dict) and q.get("key") == key and not q.get("disabled"):
