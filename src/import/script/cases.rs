@@ -86,11 +86,13 @@ impl Converter {
         then: &[Stmt],
         otherwise: &[Stmt],
     ) -> Option<Done> {
-        // Inside a case, a case of its own holds checks only: a capture's `when` is one.
+        // Inside a case, a case of its own holds checks only: a capture's `when` is one —
+        // unless the outer one is on variables alone, which a `when:` on the status joins.
         let sets =
             |c: &Self| (then.iter().chain(otherwise)).any(|s| c.lines_with(s, SET_CALLS) > 0);
+        let outer = self.when.as_ref().map(Y::entries).unwrap_or_default();
         if self.phase != Phase::Test
-            || (self.when.is_some() && sets(self))
+            || (outer.iter().any(|(k, _)| k != "vars") && sets(self))
             || self.each_base.is_some()
             || then.iter().all(says_only)
         {

@@ -6403,6 +6403,28 @@ fn a_setting_read_into_a_local_then_checked_and_returned_on_is_two_cases() {
     assert_eq!(cases[0], json!({"when": on, "status": 404}), "{v}");
     assert_eq!(cases[1], json!({"when": off, "status": 202}), "{v}");
     assert_eq!(v["capture"]["jobUrl"]["when"], off, "{v}");
+    // A branch on the status in the rest, one that sets included: a case in the case, and
+    // the capture's `when:` both.
+    let s = test(&[
+        "var off = pm.globals.get('off') == 'true'",
+        "if (off) { pm.test('404', () => pm.response.to.have.status(404)); return; }",
+        "if (pm.response.code === 202) {",
+        "  pm.test('progress', () => pm.response.to.have.header('X-Progress'));",
+        "} else if (pm.response.code === 200) {",
+        "  pm.environment.set('dataUrl', pm.response.json().output[0].url);",
+        "}",
+    ]);
+    let v = out(&s);
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    let inner = &v["expect"]["cases"][1]["cases"][0];
+    assert_eq!(inner["when"], json!({"status": 202}), "{v}");
+    let when = &v["capture"]["dataUrl"]["when"];
+    assert_eq!(when["status"], 200, "{v}");
+    assert_eq!(
+        when["vars"],
+        json!({"off": {"any": [{"exists": false}, {"not": "true"}]}}),
+        "{v}"
+    );
 }
 
 #[test]
