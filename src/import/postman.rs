@@ -410,12 +410,33 @@ impl Ctx<'_> {
         let scheme = url
             .find("}}")
             .is_some_and(|end| url[end + 2..].starts_with("://"));
-        if let Some(first) = url
-            .strip_prefix("{{ ")
-            .and_then(|rest| rest.split([' ', '}']).next())
-            .filter(|_| !scheme)
-        {
+        if let Some(first) = url_start(url).filter(|_| !scheme) {
             self.url_starts.insert(first.to_string());
+        }
+    }
+
+    /// A base URL made of other variables (`baseUrl+ApiVersion` =
+    /// `{{baseUrlOperateLocal}}/{{apiVersion}}`): the variable its value starts with starts
+    /// those URLs too, with as many uses.
+    fn url_starts_within(&mut self, variables: &Y) {
+        let values: std::collections::HashMap<String, Y> =
+            variables.entries().into_iter().collect();
+        for _ in 0..4 {
+            let inner: Vec<(String, usize)> = (self.url_starts.iter())
+                .filter_map(|n| match values.get(n) {
+                    Some(Y::Str(v)) => url_start(v).map(|i| (i.to_string(), n)),
+                    _ => None,
+                })
+                .filter(|(i, _)| !self.url_starts.contains(i))
+                .map(|(i, n)| (i, self.url_start_uses.get(n).copied().unwrap_or(0)))
+                .collect();
+            if inner.is_empty() {
+                return;
+            }
+            for (name, uses) in inner {
+                *self.url_start_uses.entry(name.clone()).or_default() += uses;
+                self.url_starts.insert(name);
+            }
         }
     }
 
@@ -929,6 +950,7 @@ fn opened(collection: &Value) -> Result<(&Value, &Value, &Vec<Value>, String), S
 /// file, a script that sets them) are declared, empty, so `check` passes once the real values
 /// are set; a secret-looking one is read with `secret()`.
 fn undeclared(variables: &mut Y, cx: &mut Ctx<'_>) {
+    cx.url_starts_within(variables);
     let mut defined: BTreeSet<String> = variables.entries().into_iter().map(|(k, _)| k).collect();
     defined.extend(cx.in_every_env.iter().flatten().cloned());
     // A counter reads itself before its first `set:`: that one is declared.
@@ -2416,13 +2438,16 @@ fn item_url(req: &Value, unique: &str, cx: &mut Ctx<'_>) -> String {
         ));
     }
     cx.note_url(&url);
-    if let Some(first) = url
-        .strip_prefix("{{ ")
-        .and_then(|r| r.split([' ', '}']).next())
-    {
+    if let Some(first) = url_start(&url) {
         *cx.url_start_uses.entry(first.to_string()).or_default() += 1;
     }
     url
+}
+
+/// The variable a URL (or a value) starts with: `base_url` of `{{ base_url }}/jobs`.
+fn url_start(url: &str) -> Option<&str> {
+    url.strip_prefix("{{ ")
+        .and_then(|r| r.split([' ', '}']).next())
 }
 
 /// Why a URL that starts with its scheme and host (not a variable) cannot be sent, whatever
@@ -4819,6 +4844,23 @@ mod tests {
         assert_eq!(col["defaults"]["set"]["api_key"], "{{ secret('API_KEY') }}");
         let secrets: Vec<&str> = out.report.secrets.iter().map(String::as_str).collect();
         assert_eq!(secrets, ["API_KEY", "CLIENT_SECRET", "REFRESH_TOKEN"]);
+    }
+
+    #[test]
+    fn a_base_url_made_of_variables_asks_for_the_one_it_starts_with() {
+        let mut c = collection(json!([
+            {"name": "one", "request": {"url": "{{baseUrl+ApiVersion}}/process-definitions"}},
+            {"name": "two", "request": {"url": "{{baseUrl+ApiVersion}}/process-instances"}}]));
+        c["variable"] =
+            json!([{"key": "baseUrl+ApiVersion", "value": "{{baseUrlLocal}}/{{apiVersion}}"}]);
+        let (col, _) = imported(&c);
+        let vars = &col["variables"];
+        assert_eq!(
+            vars["baseUrl_ApiVersion"],
+            "{{ baseUrlLocal }}/{{ apiVersion }}"
+        );
+        assert_eq!(vars["baseUrlLocal"], "https://set-me.invalid", "{vars}");
+        assert_eq!(vars["apiVersion"], "{{ \"{{apiVersion}}\" }}", "{vars}");
     }
 
     #[test]
