@@ -82,7 +82,13 @@ impl Converter {
         }
         self.lists.remove(&name);
         self.parsed_vars.remove(&name);
-        self.computed.remove(&name);
+        // What a local was computed from is not what it holds once written into; `pop()` and
+        // `shift()` the reading of a split text follows (`a.pop(); a.pop()`).
+        let taken = matches!(&s.kind, StmtKind::Expr(Expr::Call(c, _))
+            if matches!(&**c, Expr::Member(_, m) if m == "pop" || m == "shift"));
+        if !taken {
+            self.computed.remove(&name);
+        }
         self.mutated.insert(name.clone());
         if let Some(Some(Subject::Value(_))) = self.aliases.get(&name) {
             self.aliases.insert(name, None);

@@ -1281,6 +1281,23 @@ fn checks_under_a_status_branch_where_failures_are_swallowed_are_a_case_of_it() 
 }
 
 #[test]
+fn a_split_text_popped_twice_still_gives_its_segment() {
+    let s = test(&[
+        "const jsonData = pm.response.json();",
+        "const link = jsonData._links.scaRedirect.href;",
+        "if (link !== undefined) {",
+        "    var a = link.split('/');",
+        "    a.pop();",
+        "    const authorisationId = a.pop();",
+        "    pm.globals.set('authorisation_id', authorisationId);",
+        "}",
+    ]);
+    // `a.pop();` alone stays a comment; the segment it leaves is read.
+    assert!(s.kept.iter().all(|k| k.0 != 6 && k.0 != 7), "{:?}", s.kept);
+    assert_eq!(s.captures, 1, "{}", out(&s));
+}
+
+#[test]
 fn a_variable_parsed_as_json_is_compared_field_by_field_at_run_time() {
     let s = test(&[
         "var jsonData = pm.response.json();",
