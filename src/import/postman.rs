@@ -2102,15 +2102,21 @@ fn skip_by_script(skip: String, r: &mut Y, cx: &mut Ctx<'_>) {
         return;
     }
     let skip = Y::str(skip);
+    note_asked(cx, &skip);
+    entries.insert(1, ("skip".into(), skip));
+}
+
+/// Notes what `y` reads as variables whose being unset is an answer (a `skip:` condition, a
+/// bearer sent only while set), not a mistake: declared with a default, never required.
+fn note_asked(cx: &mut Ctx<'_>, y: &Y) {
     let before = cx.script_reads.clone();
-    note_reads(cx, &skip, Reader::Script);
+    note_reads(cx, y, Reader::Script);
     let read = cx
         .script_reads
         .difference(&before)
         .cloned()
         .collect::<Vec<_>>();
     cx.condition_reads.extend(read);
-    entries.insert(1, ("skip".into(), skip));
 }
 
 /// `fail:` with why Newman fails the request whatever it gets back, if it does.
@@ -2790,13 +2796,29 @@ fn item_scripts(node: &Value, name: &str, unique: &str, cx: &mut Ctx<'_>) -> Ite
         for (k, v) in script_sets.entries() {
             out.sets.set(k, v);
         }
-        if let Some((block, var)) = s.oauth2 {
-            out.token = Some(block.clone());
-            cx.report.auth.insert(format!("oauth2 from the token request of request `{unique}`'s pre-request script, replacing `{var}`"));
-            cx.token_vars.push((var, block));
+        if let Some(token) = script_auth(s.oauth2.take(), s.bearer.take(), unique, cx) {
+            out.token = Some(token);
         }
     }
     out
+}
+
+/// The auth a request's own pre-request script gives it: a bearer it adds only while the
+/// token is set, or the token it fetches.
+fn script_auth(
+    oauth2: Option<(Y, String)>,
+    bearer: Option<Y>,
+    unique: &str,
+    cx: &mut Ctx<'_>,
+) -> Option<Y> {
+    if let Some((block, var)) = oauth2 {
+        cx.report.auth.insert(format!("oauth2 from the token request of request `{unique}`'s pre-request script, replacing `{var}`"));
+        cx.token_vars.push((var, block.clone()));
+        return Some(block);
+    }
+    let bearer = bearer?;
+    note_asked(cx, &bearer);
+    Some(bearer)
 }
 
 /// A request whose own pre-request script computes its whole body, in lines yarc does not run

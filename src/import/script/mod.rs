@@ -103,6 +103,9 @@ pub(crate) struct Script {
     /// Variables holding helper code the script `eval`s whose work was converted (a vendor's
     /// token helper): nothing needs them in the collection.
     pub helpers: Vec<String>,
+    /// The request's auth when its own pre-request script adds `Authorization: Bearer <x>`
+    /// only while `x` is set: `{ bearer: "{{ x }}" }` (an empty one sends no header).
+    pub bearer: Option<Y>,
     /// `retry:` of the request: its test script sends it again until a condition holds.
     pub retry: Option<Y>,
     /// `repeat:` of the request: its test script sends it again while a condition on
@@ -997,6 +1000,7 @@ impl Converter {
     /// again (polled or repeated), a set when unset, a guarded capture, a skip.
     fn conditional(&mut self, cond: &Expr, then: &[Stmt], otherwise: &[Stmt]) -> Option<Done> {
         self.once_block(cond, then, otherwise)
+            .or_else(|| self.bearer_when_set(cond, then, otherwise))
             .or_else(|| self.item_filter(cond, then, otherwise))
             .or_else(|| self.failing_else(cond, then, otherwise))
             .or_else(|| self.send_again(cond, then, otherwise))

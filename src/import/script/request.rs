@@ -50,6 +50,54 @@ impl Converter {
 
     /// `pm.request.headers.add({ key: "X-Group", value: pm.environment.get("group") })` (or
     /// `.upsert`, `pm.request.addHeader`) in a pre-request script: a header of the request.
+    /// `if (pm.environment.get("authToken")) { pm.request.headers.upsert({ key: "Authorization",
+    /// value: "Bearer " + pm.environment.get("authToken") }) }` in a request's own pre-request
+    /// script: the header only while the token is set — the request's `auth: { bearer: "{{
+    /// authToken }}" }`, which sends no Authorization header for an empty token, as Postman
+    /// sends none then.
+    pub(super) fn bearer_when_set(
+        &mut self,
+        cond: &Expr,
+        then: &[Stmt],
+        otherwise: &[Stmt],
+    ) -> Option<Done> {
+        if self.phase != Phase::PreRequest
+            || self.own_name.is_none()
+            || self.out.bearer.is_some()
+            || !otherwise.iter().all(is_console_stmt)
+        {
+            return None;
+        }
+        let var = self.variable_read(cond)?;
+        let mut adds = then.iter().filter(|s| !is_console_stmt(s));
+        let (Some(add), None) = (adds.next(), adds.next()) else {
+            return None;
+        };
+        let StmtKind::Expr(Expr::Call(callee, args)) = &add.kind else {
+            return None;
+        };
+        let adding = matches!(
+            path(callee).as_deref(),
+            Some("pm.request.headers.add" | "pm.request.headers.upsert")
+        );
+        let [Expr::Object(o)] = args.as_slice() else {
+            return None;
+        };
+        let (Some(Expr::Str(key)), Some(value)) = (field(o, "key"), field(o, "value")) else {
+            return None;
+        };
+        let sent = self.value(value)?;
+        let bearer = format!("{{{{ {var} }}}}");
+        if !adding
+            || !key.eq_ignore_ascii_case("authorization")
+            || sent != Y::str(format!("Bearer {bearer}"))
+        {
+            return None;
+        }
+        self.out.bearer = Some(Y::Map(vec![("bearer".into(), Y::str(bearer))]));
+        Some(Done::Converted)
+    }
+
     pub(super) fn header_added(&mut self, e: &Expr) -> Option<Done> {
         let Expr::Call(callee, args) = e else {
             return None;

@@ -6526,3 +6526,52 @@ fn a_function_that_polls_a_job_by_calling_itself_makes_its_request_retry() {
             .all(|r| r.clone().get_mut("retry").is_none())
     );
 }
+
+#[test]
+fn a_bearer_header_added_only_while_the_token_is_set_is_a_bearer_auth() {
+    let lines: Vec<String> = [
+        "if (!pm.environment.get('authToken')) { console.log('no token'); }",
+        "if (pm.environment.get('authToken')) {",
+        "  pm.request.headers.upsert({ key: 'Authorization', value: 'Bearer ' + pm.environment.get('authToken') });",
+        "}",
+    ]
+    .map(String::from)
+    .to_vec();
+    let request = super::Request {
+        body: None,
+        query: None,
+        text: None,
+    };
+    let s = super::convert_item(
+        &lines,
+        Phase::PreRequest,
+        request,
+        Some("r"),
+        &super::Known::default(),
+    );
+    assert!(s.kept.iter().all(|k| k.0 > 1), "{:?}", s.kept);
+    let mut bearer = s.bearer.clone().expect("bearer");
+    assert_eq!(
+        bearer.get_mut("bearer"),
+        Some(&mut Y::str("{{ authToken }}"))
+    );
+    // Another header, or a collection's script (no request of its own): as before.
+    let other: Vec<String> = lines
+        .iter()
+        .map(|l| l.replace("'Authorization'", "'X-Token'"))
+        .collect();
+    let s = super::convert_item(
+        &other,
+        Phase::PreRequest,
+        super::Request {
+            body: None,
+            query: None,
+            text: None,
+        },
+        Some("r"),
+        &super::Known::default(),
+    );
+    assert!(s.bearer.is_none());
+    let (s, _) = super::convert_scope(&lines, Phase::PreRequest, &super::Known::default());
+    assert!(s.bearer.is_none());
+}
