@@ -3,6 +3,11 @@
 
 use super::*;
 
+/// The methods that change a list in place.
+const MUTATE: &[&str] = &[
+    "push", "pop", "shift", "unshift", "splice", "sort", "reverse",
+];
+
 impl Converter {
     pub(super) fn declarations(&mut self, decls: &[(Binding, Expr)]) -> Done {
         let mut done = Done::Converted;
@@ -61,9 +66,6 @@ impl Converter {
                 _ => None,
             }
         }
-        const MUTATE: &[&str] = &[
-            "push", "pop", "shift", "unshift", "splice", "sort", "reverse",
-        ];
         let target = match &s.kind {
             StmtKind::Assign(t @ (Expr::Member(..) | Expr::Index(..)), _) => root(t),
             StmtKind::Expr(Expr::Call(callee, args)) => match &**callee {
@@ -134,8 +136,9 @@ impl Converter {
     pub(super) fn changed_after(&self, name: &str) -> bool {
         let n = regex::escape(name);
         let steps = r"(?:\.[\w$]+|\[[^\]]*\])";
+        let mutate = MUTATE.join("|");
         let pattern = format!(
-            r"(?:^|[^.\w$]){n}{steps}+\s*(?:[-+*/%]?=[^=]|\+\+|--)|(?:^|[^.\w$]){n}{steps}*\.(?:push|pop|shift|unshift|splice|sort|reverse)\s*\(|\bdelete\s+{n}\b|Object\.assign\(\s*{n}\b"
+            r"(?:^|[^.\w$]){n}{steps}+\s*(?:[-+*/%]?=[^=]|\+\+|--)|(?:^|[^.\w$]){n}{steps}*\.(?:{mutate})\s*\(|\bdelete\s+{n}\b|Object\.assign\(\s*{n}\b"
         );
         let rest = self.lines.get(self.at_line..).unwrap_or_default();
         regex::Regex::new(&pattern).is_ok_and(|re| rest.iter().any(|l| re.is_match(l)))

@@ -868,10 +868,13 @@ impl Converter {
                 return all && self.status_case(when, &list[i..]);
             } else {
                 let thrown = self.thrown_by.clone();
-                self.throws_at(s);
-                self.require_reads(s);
+                let reads = self.require_reads(s);
+                self.throws_at(s, &reads);
                 self.at_line = s.first;
-                let before = self.out.capture.entries();
+                let before = match thrown.is_empty() {
+                    true => Vec::new(),
+                    false => self.out.capture.entries(),
+                };
                 let done = self.statement(s);
                 self.after_throws(&before, &thrown);
                 self.forget_mutated(s);
@@ -1970,32 +1973,34 @@ impl Converter {
     /// `data.items` is not, `data.list.forEach(...)` when `data.list` is no array — and Newman
     /// fails the request for the script error. So yarc checks it: `exists` (and `type: array`).
     /// Only for what runs whatever the response (not under a swallowing `catch`, not per item).
-    fn require_reads(&mut self, s: &Stmt) {
+    /// Returns what it required, for [`Self::throws_at`].
+    fn require_reads(&mut self, s: &Stmt) -> Vec<(String, bool)> {
         // Under a guard (`if (data.count) { set("id", data.results[0].id); ... }`) the read
         // happens only when the guard holds: no check of it is made for every response, as
         // for a guarded set alone (whose capture is optional).
         let guarded = !self.held.is_empty();
         if self.phase == Phase::PreRequest || self.swallowed || self.each_base.is_some() || guarded
         {
-            return;
+            return Vec::new();
         }
         let mut needs = self.reads_of(s);
         needs.retain(|(p, array)| *array || !self.is_present(p));
-        for (path, array) in needs {
+        for (path, array) in &needs {
             if path.starts_with('/') {
-                self.put(Subject::Xml(path), "exists", Y::Bool(true), false);
+                self.put(Subject::Xml(path.clone()), "exists", Y::Bool(true), false);
                 continue;
             }
             self.put(Subject::Json(path.clone()), "exists", Y::Bool(true), false);
-            if array {
-                self.put(Subject::Json(path), "type", Y::str("array"), false);
+            if *array {
+                self.put(Subject::Json(path.clone()), "type", Y::str("array"), false);
             }
         }
+        needs
     }
 
     /// Paths of the body a statement of the script's own (not under a condition) reads a
     /// member of: without them it throws, and nothing after it runs.
-    fn throws_at(&mut self, s: &Stmt) {
+    fn throws_at(&mut self, s: &Stmt, reads: &[(String, bool)]) {
         let simple = matches!(
             s.kind,
             StmtKind::Expr(_) | StmtKind::Let(_) | StmtKind::Assign(..)
@@ -2009,10 +2014,10 @@ impl Converter {
         {
             return;
         }
-        for (path, _) in self.reads_of(s) {
+        for (path, _) in reads {
             let plain = !path.contains(['*', '?']) && path.starts_with('$');
-            if path != "$" && plain && !self.is_present(&path) && !self.thrown_by.contains(&path) {
-                self.thrown_by.push(path);
+            if path != "$" && plain && !self.is_present(path) && !self.thrown_by.contains(path) {
+                self.thrown_by.push(path.clone());
             }
         }
     }
@@ -2886,6 +2891,32 @@ fn or_empty_list(e: &Expr) -> &Expr {
             list
         }
         other => other,
+    }
+}
+
+/// `x.a[0]["b"]`: what it reads through (`x`, or the call the chain starts with) and the steps
+/// read of it, the last first; `None` for a step that is no name or whole number.
+fn member_steps(e: &Expr) -> Option<(&Expr, Vec<serde_json::Value>)> {
+    let mut steps = Vec::new();
+    let mut at = e;
+    loop {
+        at = match at {
+            Expr::Member(inner, name) => {
+                steps.push(serde_json::Value::String(name.clone()));
+                inner
+            }
+            Expr::Index(inner, i) => {
+                steps.push(match &**i {
+                    Expr::Str(k) => serde_json::Value::String(k.clone()),
+                    Expr::Num(n) if n.fract() == 0.0 && *n >= 0.0 => {
+                        serde_json::Value::from(*n as u64)
+                    }
+                    _ => return None,
+                });
+                inner
+            }
+            root => return Some((root, steps)),
+        };
     }
 }
 

@@ -76,10 +76,7 @@ impl Converter {
         let StmtKind::Expr(Expr::Call(callee, args)) = &add.kind else {
             return None;
         };
-        let adding = matches!(
-            path(callee).as_deref(),
-            Some("pm.request.headers.add" | "pm.request.headers.upsert")
-        );
+        let adding = adds_header(callee) && path(callee).as_deref() != Some("pm.request.addHeader");
         let [Expr::Object(o)] = args.as_slice() else {
             return None;
         };
@@ -108,11 +105,7 @@ impl Converter {
         {
             return Some(self.header_replaced(name));
         }
-        let adds = matches!(
-            path(callee).as_deref(),
-            Some("pm.request.headers.add" | "pm.request.headers.upsert" | "pm.request.addHeader")
-        );
-        if !adds || self.phase != Phase::PreRequest {
+        if !adds_header(callee) || self.phase != Phase::PreRequest {
             return None;
         }
         let (key, value) = match args.as_slice() {
@@ -296,31 +289,13 @@ impl Converter {
     /// The steps of `sent.a[0].b` from the request's body (a name bound to it, or
     /// `JSON.parse(...)` itself), the last step first; none for the whole body.
     pub(super) fn sent_steps(&self, e: &Expr) -> Option<Vec<serde_json::Value>> {
-        let mut steps = Vec::new();
-        let mut at = e;
-        loop {
-            match at {
-                Expr::Member(inner, name) => {
-                    steps.push(serde_json::Value::String(name.clone()));
-                    at = inner;
-                }
-                Expr::Index(inner, i) => {
-                    steps.push(match &**i {
-                        Expr::Str(k) => serde_json::Value::String(k.clone()),
-                        Expr::Num(n) if n.fract() == 0.0 && *n >= 0.0 => {
-                            serde_json::Value::from(*n as u64)
-                        }
-                        _ => return None,
-                    });
-                    at = inner;
-                }
-                Expr::Ident(n) if self.request_json.contains_key(n) => {
-                    steps.extend(self.request_json[n].iter().rev().cloned());
-                    break;
-                }
-                e if is_request_body(e) => break,
-                _ => return None,
+        let (root, mut steps) = member_steps(e)?;
+        match root {
+            Expr::Ident(n) if self.request_json.contains_key(n) => {
+                steps.extend(self.request_json[n].iter().rev().cloned());
             }
+            e if is_request_body(e) => {}
+            _ => return None,
         }
         Some(steps)
     }
@@ -353,4 +328,12 @@ impl Converter {
             _ => None,
         }
     }
+}
+
+/// `pm.request.headers.add(...)`, `.upsert(...)`, `pm.request.addHeader(...)`.
+fn adds_header(callee: &Expr) -> bool {
+    matches!(
+        path(callee).as_deref(),
+        Some("pm.request.headers.add" | "pm.request.headers.upsert" | "pm.request.addHeader")
+    )
 }

@@ -100,27 +100,10 @@ impl Converter {
     /// variable parsed at run time, `(page | from_json)["name"]`, as Postman parses its text
     /// (a value a capture took whole is parsed already, and `from_json` leaves it so).
     pub(super) fn parsed_variable_read(&self, e: &Expr) -> Option<Y> {
-        let mut steps = Vec::new();
-        let mut at = e;
-        let var = loop {
-            at = match at {
-                Expr::Member(inner, name) => {
-                    steps.push(serde_json::Value::String(name.clone()));
-                    inner
-                }
-                Expr::Index(inner, i) => {
-                    steps.push(match &**i {
-                        Expr::Str(k) => serde_json::Value::String(k.clone()),
-                        Expr::Num(n) if n.fract() == 0.0 && (0.0..1e9).contains(n) => {
-                            serde_json::Value::from(*n as u64)
-                        }
-                        _ => return None,
-                    });
-                    inner
-                }
-                Expr::Ident(n) => break self.parsed_vars.get(n)?.clone(),
-                other => break self.parsed_of_variable(other)?,
-            };
+        let (root, steps) = member_steps(e)?;
+        let var = match root {
+            Expr::Ident(n) => self.parsed_vars.get(n)?.clone(),
+            other => self.parsed_of_variable(other)?,
         };
         Some(Y::str(parsed_variable(&var, &steps)))
     }
