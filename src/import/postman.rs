@@ -4632,7 +4632,7 @@ mod tests {
         );
         assert_eq!(
             col["variables"]["token"],
-            "{{ secret('TOKEN', allow_empty=true) }}"
+            "{{ secret('TOKEN', default='') }}"
         );
     }
 

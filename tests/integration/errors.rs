@@ -358,6 +358,28 @@ fn a_closed_stdout_never_panics_and_keeps_the_exit_status() {
     }
 }
 
+/// A secret read with a `default=` (what the Postman import writes for a secret the export
+/// left empty) may stay unset: `check` passes and names it, the run sends the default, and
+/// once it is set neither says a word of it.
+#[test]
+fn check_names_the_secrets_left_to_their_default() {
+    let w = World::new();
+    w.write(
+        "c.yaml",
+        "requests:\n  - name: r\n    url: \"{{ url }}/echo\"\n    headers: { X-Key: \"-{{ secret('DEFAULTED_KEY', default='') }}-\" }\n    expect: { json: { \"$.headers['x-key']\": \"--\" } }\n",
+    );
+    let url = format!("url={}", w.url());
+    let note = "note: secrets that are not set here, so their `default=` is sent: DEFAULTED_KEY";
+    w.yarc(&["check", "c.yaml", "--var", &url])
+        .expect_code(0)
+        .expect_contains(note);
+    w.yarc(&["run", "c.yaml", "--var", &url]).expect_code(0);
+    w.write(".env", "DEFAULTED_KEY=k-set-1\n");
+    let r = w.yarc(&["check", "c.yaml", "--var", &url]);
+    r.expect_code(0);
+    assert!(!r.stderr.contains("default="), "{}", r.stderr);
+}
+
 /// `yarc check` without `--env` is a lint: on a machine without the secrets (a pull request
 /// from a fork, a pre-commit hook) it lists once which secrets each environment needs and
 /// passes; `--env` and `--require-secrets` keep it strict.

@@ -126,6 +126,9 @@ pub struct Plan {
     /// Secrets the collections read that are not set (or empty), when `PlanOptions::
     /// secrets_as_notes` says they are no error (`yarc check` without `--env`).
     pub unset_secrets: std::collections::BTreeSet<String>,
+    /// Secrets read with a `default=` that are not set: the default stands in (`yarc check`
+    /// names them).
+    pub defaulted_secrets: std::collections::BTreeSet<String>,
 }
 
 /// Which checks need the full set of variables and secrets (`yarc check` without `--env`
@@ -387,6 +390,7 @@ pub fn plan(
         cli_headers: Vec::new(),
         warnings: Vec::new(),
         unset_secrets: Default::default(),
+        defaulted_secrets: Default::default(),
         documents: HashMap::new(),
     };
     let flags = crate::source::SourceFile::new("--header", "");
@@ -434,6 +438,7 @@ pub fn plan(
         seen: p.seen,
         warnings: p.warnings,
         unset_secrets: p.unset_secrets,
+        defaulted_secrets: p.defaulted_secrets,
     })
 }
 
@@ -459,6 +464,7 @@ struct Planner {
     cli_headers: Vec<(String, Template)>,
     warnings: Vec<String>,
     unset_secrets: std::collections::BTreeSet<String>,
+    defaulted_secrets: std::collections::BTreeSet<String>,
     /// API documents read so far, by file (and whether request bodies are checked): each is
     /// read once for the whole run.
     documents: HashMap<(PathBuf, bool), Arc<crate::contract::Document>>,
@@ -959,7 +965,10 @@ impl Planner {
         } in template::literal_secrets(t)
         {
             let d = match self.secrets.get(&name) {
-                None if optional => continue,
+                None if optional => {
+                    self.defaulted_secrets.insert(name);
+                    continue;
+                }
                 None => Diagnostic::at(
                     format!("secret `{name}` is not set (needed by {needed_by})"),
                     &t.span,
