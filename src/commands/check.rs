@@ -68,7 +68,6 @@ pub(crate) async fn execute(a: CheckArgs, clock: Clock) -> super::Outcome {
                     p.plan.collections.iter().map(|c| c.requests.len()).sum(),
                 );
                 note_unset_secrets(&p.plan.unset_secrets, env.as_deref());
-                note_defaulted_secrets(&p.plan.defaulted_secrets);
                 if several {
                     crate::errln!("no problems found\n");
                 } else {
@@ -141,19 +140,6 @@ fn note_unset_secrets(unset: &std::collections::BTreeSet<String>, env: Option<&s
             .map(String::as_str)
             .collect::<Vec<_>>()
             .join(", ")
-    );
-}
-
-/// The secrets read with a `default=` that are not set here: the run sends the default (what
-/// an import writes for a secret the Postman export left empty, which Newman sends empty).
-fn note_defaulted_secrets(unset: &std::collections::BTreeSet<String>) {
-    if unset.is_empty() {
-        return;
-    }
-    let names: Vec<&str> = unset.iter().map(String::as_str).collect();
-    crate::errln!(
-        "note: secrets that are not set here, so their `default=` is sent: {} (set them for the real values)",
-        names.join(", ")
     );
 }
 

@@ -214,7 +214,21 @@ pub(crate) async fn prepare(config: &Config) -> Result<Prepared, CommandError> {
     for w in &p.warnings {
         crate::errln!("{w}");
     }
+    note_defaulted_secrets(&p.plan.defaulted_secrets);
     Ok(p)
+}
+
+/// The secrets read with a `default=` that are not set here: the run sends the default (what
+/// an import writes for a secret the Postman export left empty, which Newman sends empty).
+fn note_defaulted_secrets(unset: &std::collections::BTreeSet<String>) {
+    if unset.is_empty() {
+        return;
+    }
+    let names: Vec<&str> = unset.iter().map(String::as_str).collect();
+    crate::errln!(
+        "note: secrets that are not set here, so their `default=` is sent: {} (set them for the real values)",
+        names.join(", ")
+    );
 }
 
 /// The rows of a `--data` file, if one was given.

@@ -978,7 +978,14 @@ fn undeclared(variables: &mut Y, cx: &mut Ctx<'_>) {
         let (value, how) = if cx.runtime.contains(&name) {
             (set_at_run_time(&name, cx), None)
         } else if looks_secret(&name) {
-            (undefined_secret(&name, cx), Some("as a secret"))
+            let value = undefined_secret(&name, cx);
+            let how = match value.contains("default=\"") {
+                true => {
+                    "as a secret that requests send as their `{{...}}` text until it is set, as Newman does"
+                }
+                false => "as a secret",
+            };
+            (value, Some(how))
         } else if cx.url_starts.contains(&name) {
             let uses = cx.url_start_uses.get(&name).copied().unwrap_or(0);
             // The base most requests share must be set before anything runs; another host a
@@ -1044,14 +1051,27 @@ fn undefined_secret(name: &str, cx: &mut Ctx<'_>) -> String {
     cx.report.secret_from.entry(env.clone()).or_insert(source);
     // Only asked whether it is set, or read by converted scripts only, each time with a
     // fallback (`get(k) ?? id`: Newman's `undefined` gives way to it): unset is an answer, not
-    // a mistake. Read without one, it is a credential the run needs.
+    // a mistake. Read by converted scripts without one, it is a credential the run needs.
     let with_fallback = cx.script_reads.contains(name) && !cx.read_without_fallback.contains(name);
     let scripts_only =
         (cx.condition_reads.contains(name) || with_fallback) && !cx.request_reads.contains(name);
-    match scripts_only {
-        true => format!("{{{{ secret('{env}', default='') }}}}"),
-        false => secret_ref(&env),
+    if scripts_only {
+        return format!("{{{{ secret('{env}', default='') }}}}");
     }
+    let scripts_read = cx.script_reads.contains(name) || cx.condition_reads.contains(name);
+    if cx.request_reads.contains(name) && !scripts_read {
+        // Unset, requests send what Newman sends for a reference nothing defines, its own
+        // `{{name}}` text (`Bearer {{access_token}}`): the collection runs as imported, and
+        // `check` and `run` name the secret left to it.
+        let written = cx
+            .written
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| format!("{{{{{name}}}}}"));
+        let quoted = serde_json::to_string(&written).unwrap_or_else(|_| "\"\"".into());
+        return format!("{{{{ secret('{env}', default={quoted}) }}}}");
+    }
+    secret_ref(&env)
 }
 
 /// A variable a script sets (a capture, or a kept line): empty until then, as in Postman — or
@@ -4447,6 +4467,30 @@ mod tests {
 
     fn test_event(lines: &[&str]) -> Value {
         json!([{"listen": "test", "script": {"exec": lines}}])
+    }
+
+    #[test]
+    fn a_credential_defined_nowhere_is_sent_as_newman_sends_it_until_set() {
+        let c = collection(json!([
+            {"name": "me", "request": {"url": "https://api.example.com/me",
+             "auth": {"type": "bearer", "bearer": [{"key": "token", "value": "{{access_token}}"}]}}},
+            {"name": "check", "event": [{"listen": "prerequest", "script": {"exec": [
+                "pm.environment.set('sig', 'Key ' + pm.environment.get('api_key'));"]}}],
+             "request": {"url": "https://api.example.com/k", "header": [{"key": "X-Key", "value": "{{api_key}}"}]}},
+        ]));
+        let out = import(&c, &[], &|_| true).expect("import");
+        let col: Value = serde_saphyr::from_str(&out.files[0].1).expect("yaml");
+        assert_eq!(
+            col["variables"]["access_token"],
+            "{{ secret('ACCESS_TOKEN', default=\"{{access_token}}\") }}"
+        );
+        // A converted script reads it too: there it is `undefined`, so no text stands in.
+        assert_eq!(col["variables"]["api_key"], "{{ secret('API_KEY') }}");
+        assert!(
+            out.report.notes.iter().any(|n| n.contains("`access_token` is used but not defined in the export: it was declared as a secret that requests send as their `{{...}}` text")),
+            "{:?}",
+            out.report.notes
+        );
     }
 
     #[test]

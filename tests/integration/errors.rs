@@ -373,7 +373,9 @@ fn check_names_the_secrets_left_to_their_default() {
     w.yarc(&["check", "c.yaml", "--var", &url])
         .expect_code(0)
         .expect_contains(note);
-    w.yarc(&["run", "c.yaml", "--var", &url]).expect_code(0);
+    w.yarc(&["run", "c.yaml", "--var", &url])
+        .expect_code(0)
+        .expect_contains(note);
     w.write(".env", "DEFAULTED_KEY=k-set-1\n");
     let r = w.yarc(&["check", "c.yaml", "--var", &url]);
     r.expect_code(0);
