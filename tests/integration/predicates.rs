@@ -528,6 +528,46 @@ requests:
     r.expect_contains("`length` of 4: only a list, a text or an object has one");
 }
 
+/// `regex` beside `json` (or `xml`, `cookie`) takes what it matches in the value found — it
+/// was once read past silently, and the whole value captured.
+#[test]
+fn a_regex_beside_a_path_takes_what_it_matches_in_the_value() {
+    let w = World::new();
+    w.write(
+        "c.yaml",
+        r#"name: matched
+requests:
+  - name: give
+    method: POST
+    url: "{{ url }}/echo"
+    json: { next: "/items?page=7&size=20", id: 4021, gone: null }
+    capture:
+      page: { json: $.json.next, regex: "page=(\\d+)" }
+      tail: { json: $.json.id, regex: "\\d{2}$" }
+      cursor: { json: $.json.next, regex: "cursor=(\\w+)", default: "none" }
+      was: { json: $.json.gone, regex: ".*", default: "null" }
+  - name: send
+    url: "{{ url }}/echo?page={{ page }}&tail={{ tail }}&cursor={{ cursor }}&was={{ was }}"
+    expect:
+      json:
+        $.query.page: "7"
+        $.query.tail: "21"
+        $.query.cursor: none
+        $.query.was: "null"
+"#,
+    );
+    let r = w.yarc(&["run", "c.yaml"]);
+    r.expect_code(0);
+    assert_eq!(r.summary(), "2 passed, 0 failed", "{}", r.all());
+    w.write(
+        "all.yaml",
+        "requests:\n  - name: r\n    url: \"{{ url }}/echo\"\n    capture:\n      ids: { json: \"$.items[*].href\", all: true, regex: \"(\\\\d+)$\" }\n",
+    );
+    w.yarc(&["run", "all.yaml"])
+        .expect_code(2)
+        .expect_contains("`regex` matches in one value: it cannot go with `all: true`");
+}
+
 #[test]
 fn a_cookie_capture_keeps_the_value_the_response_sets() {
     let w = World::new();

@@ -560,6 +560,21 @@ pub enum CaptureSource {
     Regex(Regex),
     Status,
     Body,
+    /// `regex` beside `json`, `xml` or `cookie`: what it matches (group 1, or the whole match)
+    /// in the text of the value found (a number or a boolean as JSON writes it).
+    Matched(Box<CaptureSource>, Regex),
+}
+
+impl CaptureSource {
+    /// The JSONPath or XPath it selects with, if it selects with one.
+    pub fn selector(&self) -> Option<(&Selector, bool)> {
+        match self {
+            CaptureSource::Json { path, .. } => Some((path, true)),
+            CaptureSource::Xml { path, .. } => Some((path, false)),
+            CaptureSource::Matched(of, _) => of.selector(),
+            _ => None,
+        }
+    }
 }
 
 /// One `set:` entry: its value's strings are templates over the variables in force.

@@ -678,6 +678,9 @@ struct Converter {
     /// Paths of the body an earlier statement read a member of: when one is missing (or
     /// `null`) the script threw there, and a capture after it is not made.
     thrown_by: Vec<String>,
+    /// Fields an earlier statement took what a regular expression matches in
+    /// (`data.next.match(/page=(\d+)/)[1]`), with the pattern: it threw unless it matched.
+    thrown_unmatched: Vec<(String, String)>,
     /// Flags a loop left (`found = true` when an item holds), for the check that reads them.
     flags: HashMap<String, flags::Flag>,
     /// The request's own name, which `setNextRequest("...")` may name.
@@ -786,6 +789,7 @@ impl Converter {
             present: Vec::new(),
             held: Vec::new(),
             thrown_by: Vec::new(),
+            thrown_unmatched: Vec::new(),
             flags: HashMap::new(),
             own_name: None,
             poll_counter: None,
@@ -868,15 +872,16 @@ impl Converter {
                 return all && self.status_case(when, &list[i..]);
             } else {
                 let thrown = self.thrown_by.clone();
+                let unmatched = self.thrown_unmatched.clone();
                 let reads = self.require_reads(s);
                 self.throws_at(s, &reads);
                 self.at_line = s.first;
-                let before = match thrown.is_empty() {
+                let before = match thrown.is_empty() && unmatched.is_empty() {
                     true => Vec::new(),
                     false => self.out.capture.entries(),
                 };
                 let done = self.statement(s);
-                self.after_throws(&before, &thrown);
+                self.after_throws(&before, &thrown, &unmatched);
                 self.forget_mutated(s);
                 self.moments_moved(s);
                 if let Done::Kept(KEPT_COMPUTED) = done {
@@ -2005,13 +2010,7 @@ impl Converter {
             s.kind,
             StmtKind::Expr(_) | StmtKind::Let(_) | StmtKind::Assign(..)
         );
-        let top = self.depth == 1 && self.held.is_empty() && self.when.is_none();
-        if !simple
-            || !top
-            || self.phase != Phase::Test
-            || self.swallowed
-            || self.each_base.is_some()
-        {
+        if !simple || !self.throw_ends_script() {
             return;
         }
         for (path, _) in reads {
@@ -2022,12 +2021,28 @@ impl Converter {
         }
     }
 
+    /// Whether a statement that throws here ends the test script (and its later set()s go
+    /// unmade): one at its top, not under a guard, a case, a loop or a swallowing `try`.
+    pub(super) fn throw_ends_script(&self) -> bool {
+        self.depth == 1
+            && self.held.is_empty()
+            && self.when.is_none()
+            && self.phase == Phase::Test
+            && !self.swallowed
+            && self.each_base.is_none()
+    }
+
     /// Captures the statement just converted wrote after statements that throw when a path
     /// is missing (`thrown`): made only when every such path is there (not `null`), as the
     /// script gets to their set() only then. (What the statement itself reads, its set()
     /// says.)
-    fn after_throws(&mut self, before: &[(String, Y)], thrown: &[String]) {
-        if thrown.is_empty() {
+    fn after_throws(
+        &mut self,
+        before: &[(String, Y)],
+        thrown: &[String],
+        unmatched: &[(String, String)],
+    ) {
+        if thrown.is_empty() && unmatched.is_empty() {
             return;
         }
         for (name, mut capture) in self.changed_captures(before) {
@@ -2050,6 +2065,10 @@ impl Converter {
                 if !deeper && own.as_ref() != Some(p) && paths.get_mut(p).is_none() {
                     paths.set(p, there_not_null());
                 }
+            }
+            // `data.next.match(/page=(\d+)/)[1]` threw unless the field matched.
+            for (p, pattern) in unmatched {
+                paths.set(p, Y::Map(vec![("matches".into(), Y::str(pattern))]));
             }
             if paths.entries().is_empty() {
                 continue;

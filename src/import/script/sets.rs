@@ -192,8 +192,9 @@ impl Converter {
         Some(Done::Converted)
     }
 
-    /// `set("id", location.match(/\/evidence\/(.+)/)[1])` of a header or the body's text (also
-    /// through a local): a capture by that regular expression.
+    /// `set("id", location.match(/\/evidence\/(.+)/)[1])` of a header, the body's text or a
+    /// field of the body (`data.next.match(/page=(\d+)/)[1]`), also through a local: a capture
+    /// by that regular expression.
     pub(super) fn matched_capture(
         &mut self,
         name: &str,
@@ -213,8 +214,7 @@ impl Converter {
             return None;
         };
         let source = match self.subject(self.through_local(of))? {
-            Subject::Header(h) => Some(h),
-            Subject::Body => None,
+            s @ (Subject::Header(_) | Subject::Body | Subject::Json(_)) => s,
             _ => return None,
         };
         // With `g`, `match` answers every match: `[1]` is the second.
@@ -235,12 +235,16 @@ impl Converter {
         // No match throws in Postman: the request fails (here: the check that it matches),
         // and the variable keeps the value it had for the requests after it.
         if !guarded && self.when.is_none() {
-            let subject = source.clone().map_or(Subject::Body, Subject::Header);
-            self.put(subject, "matches", Y::str(pattern.clone()), false);
+            self.put(source.clone(), "matches", Y::str(pattern.clone()), false);
+        }
+        if let (false, true, Subject::Json(path)) = (guarded, self.throw_ends_script(), &source) {
+            self.thrown_unmatched.push((path.clone(), pattern.clone()));
         }
         let mut capture = Vec::new();
-        if let Some(h) = source {
-            capture.push(("header".into(), Y::str(h)));
+        match source {
+            Subject::Header(h) => capture.push(("header".into(), Y::str(h))),
+            Subject::Json(path) => capture.push(("json".into(), Y::str(path))),
+            _ => {}
         }
         capture.push(("regex".into(), Y::str(pattern)));
         capture.push(("optional".into(), Y::Bool(true)));

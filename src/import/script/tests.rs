@@ -5354,6 +5354,32 @@ fn branches_that_only_set_give_each_variable_its_first_holding_value() {
 }
 
 #[test]
+fn a_match_in_a_field_of_the_body_is_a_regex_capture_and_ends_the_script_unmatched() {
+    let s = test(&[
+        "var data = pm.response.json();",
+        "pm.environment.set('page', data.links.next.match(/page=(\\d+)/)[1]);",
+        "const m = data.self.match(/\\/(\\w+)$/);",
+        "pm.environment.set('kind', m[1]);",
+        "pm.environment.set('total', data.total);",
+    ]);
+    let v = out(&s);
+    let page = json!({"json": "$.links.next", "regex": "page=(\\d+)", "optional": true});
+    assert_eq!(v["capture"]["page"], page, "{v}");
+    assert_eq!(v["capture"]["kind"]["json"], "$.self", "{v}");
+    // No match throws: the request fails, and nothing after it is set.
+    let next = &v["expect"]["json"]["$.links.next"];
+    assert_eq!(next, &json!({"matches": "page=(\\d+)"}), "{v}");
+    let when = &v["capture"]["total"]["when"]["json"];
+    assert_eq!(
+        when["$.links.next"],
+        json!({"matches": "page=(\\d+)"}),
+        "{v}"
+    );
+    assert_eq!(when["$.self"], json!({"matches": "\\/(\\w+)$"}), "{v}");
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+}
+
+#[test]
 fn a_match_of_a_header_or_the_body_is_a_regex_capture() {
     let s = test(&[
         "var loc = pm.response.headers.get('Location');",

@@ -484,6 +484,8 @@ pub enum CaptureError {
     Xml(String),
     #[error("`length` of {0}: only a list, a text or an object has one")]
     NoLength(String),
+    #[error("`regex` of {0}: only a text, a number or a boolean is matched")]
+    NotText(String),
 }
 
 /// `capture: { …, length: true }`: how many items a list has, characters a text, keys an
@@ -509,8 +511,24 @@ fn matched(re: &regex::Regex, text: &str) -> Result<Value, CaptureError> {
 
 /// Takes one capture from a response; the error says why nothing was captured.
 pub fn capture(c: &Capture, resp: &Response, cx: &EvalCtx) -> Result<Value, CaptureError> {
+    taken(&c.source, resp, cx)
+}
+
+/// What `regex` matches in the text of a value a capture found: a null is nothing (a
+/// `default` stands in for it), a list or an object has no text to match.
+fn matched_in(re: &regex::Regex, v: Value) -> Result<Value, CaptureError> {
+    match v {
+        Value::Null => Err(CaptureError::NoMatch(re.as_str().to_string())),
+        Value::String(s) => matched(re, &s),
+        Value::Array(_) | Value::Object(_) => Err(CaptureError::NotText(show(&v))),
+        other => matched(re, &other.to_string()),
+    }
+}
+
+fn taken(source: &CaptureSource, resp: &Response, cx: &EvalCtx) -> Result<Value, CaptureError> {
     let redactor = cx.redactor;
-    match &c.source {
+    match source {
+        CaptureSource::Matched(of, re) => matched_in(re, taken(of, resp, cx)?),
         CaptureSource::Status => Ok(Value::from(resp.status)),
         CaptureSource::Body => Ok(Value::String(resp.text().into_owned())),
         CaptureSource::Header(name, re) => {

@@ -454,6 +454,58 @@ fn a_header_capture_may_take_what_a_regex_matches_in_it() {
 }
 
 #[test]
+fn a_regex_beside_a_path_matches_in_the_text_of_the_value_found() {
+    let resp = json_response(
+        200,
+        r#"{"next":"/items?page=7","id":4021,"gone":null,"list":["page=1"]}"#,
+    );
+    let mut f = Fixture::empty();
+    let span = crate::source::Span::file_start(&crate::source::SourceFile::new("t", ""));
+    for p in ["$.next", "$.id", "$.gone", "$.list", "$.absent"] {
+        let path = crate::model::Selector {
+            source: p.into(),
+            span: span.clone(),
+        };
+        f.paths.add(&path).expect("path");
+    }
+    let r = Redactor::default();
+    let cx = f.cx(&r);
+    let cap = |path: &str, re: &str| Capture {
+        var: "v".into(),
+        span: span.clone(),
+        source: CaptureSource::Matched(
+            Box::new(CaptureSource::Json {
+                path: crate::model::Selector {
+                    source: path.into(),
+                    span: span.clone(),
+                },
+                all: false,
+            }),
+            regex::Regex::new(re).expect("regex"),
+        ),
+        default: None,
+        optional: false,
+        when: None,
+        length: false,
+    };
+    let got = |path: &str, re: &str| capture(&cap(path, re), &resp, &cx);
+    assert_eq!(got("$.next", r"page=(\d+)"), Ok(serde_json::json!("7")));
+    // A number is matched as JSON writes it; no group: the whole match.
+    assert_eq!(got("$.id", r"\d{2}$"), Ok(serde_json::json!("21")));
+    assert!(matches!(
+        got("$.next", "cursor=(.*)"),
+        Err(CaptureError::NoMatch(_))
+    ));
+    // A null is nothing (a default stands in), a list has no text, a missing node is missing.
+    assert!(matches!(got("$.gone", ".*"), Err(CaptureError::NoMatch(_))));
+    assert!(matches!(got("$.list", ".*"), Err(CaptureError::NotText(_))));
+    assert!(matches!(
+        got("$.absent", ".*"),
+        Err(CaptureError::Nothing(_))
+    ));
+}
+
+#[test]
 fn any_holds_when_one_of_its_maps_does_missing_included() {
     let resp = json_response(200, r#"{"gone":null,"here":1,"err":"bad"}"#);
     let yaml = "json:\n  $.gone: { any: [{ exists: false }, { equals: null }] }\n  $.missing: { any: [{ exists: false }, { equals: null }] }\n  $.here: { any: [{ exists: false }, { equals: null }] }\n  $.err: { any: [{ exists: false }, { in: [null, false, 0, \"\"] }] }\n";

@@ -420,39 +420,69 @@ impl Decoder {
             Some(n) => self.bool(n, "`all`")?,
             None => false,
         };
+        let re = self.capture_regex(f.get("regex"))?;
+        let source = self.selected(&f, all)?;
+        match (source, re) {
+            (Some(_), Some(_)) if all => {
+                self.error(v.error("`regex` matches in one value: it cannot go with `all: true`"));
+                None
+            }
+            (Some(source), Some(re)) => Some(CaptureSource::Matched(Box::new(source), re)),
+            (Some(source), None) => Some(source),
+            (None, re) => self.unselected(&f, v, re),
+        }
+    }
+
+    /// A capture's `regex`, compiled (`Some(None)`: there is none).
+    fn capture_regex(&mut self, r: Option<&Node>) -> Option<Option<Regex>> {
+        let Some(r) = r else { return Some(None) };
+        let src = self.string(r, "`regex`")?;
+        match Regex::new(&src) {
+            Ok(re) => Some(Some(re)),
+            Err(e) => {
+                self.error(r.error(format!(
+                    "invalid regular expression: {}",
+                    first_line(&e.to_string())
+                )));
+                None
+            }
+        }
+    }
+
+    /// A capture by JSONPath, XPath or cookie (`Some(None)`: by none of them).
+    fn selected(
+        &mut self,
+        f: &super::fields::Fields<'_>,
+        all: bool,
+    ) -> Option<Option<CaptureSource>> {
         for key in ["json", "xml"] {
             let Some(p) = f.get(key) else { continue };
             let path = Selector {
                 source: self.string(p, &format!("`{key}`"))?,
                 span: p.span.clone(),
             };
-            return Some(match key {
+            return Some(Some(match key {
                 "json" => CaptureSource::Json { path, all },
                 _ => CaptureSource::Xml { path, all },
-            });
+            }));
         }
-        let re = match f.get("regex") {
-            Some(r) => {
-                let src = self.string(r, "`regex`")?;
-                match Regex::new(&src) {
-                    Ok(re) => Some(re),
-                    Err(e) => {
-                        self.error(r.error(format!(
-                            "invalid regular expression: {}",
-                            first_line(&e.to_string())
-                        )));
-                        return None;
-                    }
-                }
-            }
-            None => None,
-        };
+        match f.get("cookie") {
+            Some(c) => Some(Some(CaptureSource::Cookie(self.string(c, "`cookie`")?))),
+            None => Some(None),
+        }
+    }
+
+    /// A capture of a header (with `regex`: what it matches there), of what `regex` matches
+    /// in the body, of the status or of the body.
+    fn unselected(
+        &mut self,
+        f: &super::fields::Fields<'_>,
+        v: &Node,
+        re: Option<Regex>,
+    ) -> Option<CaptureSource> {
         if let Some(h) = f.get("header") {
             // With `regex`: what it matches in the header's value.
             return Some(CaptureSource::Header(self.string(h, "`header`")?, re));
-        }
-        if let Some(c) = f.get("cookie") {
-            return Some(CaptureSource::Cookie(self.string(c, "`cookie`")?));
         }
         if let Some(re) = re {
             return Some(CaptureSource::Regex(re));

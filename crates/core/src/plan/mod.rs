@@ -1072,10 +1072,10 @@ impl Planner {
             }
         }
         for c in &pr.req.captures {
-            let checked = match &c.source {
-                CaptureSource::Json { path, .. } => self.paths.add(path),
-                CaptureSource::Xml { path, .. } => check_xpath(path),
-                _ => Ok(()),
+            let checked = match c.source.selector() {
+                Some((path, true)) => self.paths.add(path),
+                Some((path, false)) => check_xpath(path),
+                None => Ok(()),
             };
             if let Err(d) = checked {
                 self.errors.push(d);
@@ -1814,10 +1814,11 @@ fn path_templates(pr: &PlannedRequest) -> Vec<Template> {
             Target::Json(p) | Target::Xml(p) => Some(p),
             _ => None,
         });
-    let captured = pr.req.captures.iter().filter_map(|c| match &c.source {
-        CaptureSource::Json { path, .. } | CaptureSource::Xml { path, .. } => Some(path),
-        _ => None,
-    });
+    let captured = pr
+        .req
+        .captures
+        .iter()
+        .filter_map(|c| c.source.selector().map(|(path, _)| path));
     checked
         .chain(captured)
         .filter(|p| p.is_template())
