@@ -516,7 +516,7 @@ struct CaptureSpec {
     /// The value of a cookie the response sets (`Set-Cookie`), by name.
     cookie: Option<String>,
     /// Group 1 of the first match in the body (or the whole match); with `header`, `json`,
-    /// `xml` or `cookie`, in the text of the value found.
+    /// `xml`, `cookie` or `status`, in the text of the value found.
     regex: Option<String>,
     status: Option<bool>,
     body: Option<bool>,

@@ -546,10 +546,12 @@ requests:
       tail: { json: $.json.id, regex: "\\d{2}$" }
       cursor: { json: $.json.next, regex: "cursor=(\\w+)", default: "none" }
       was: { json: $.json.gone, regex: ".*", default: "null" }
+      class: { status: true, regex: "^(\\d)" }
   - name: send
-    url: "{{ url }}/echo?page={{ page }}&tail={{ tail }}&cursor={{ cursor }}&was={{ was }}"
+    url: "{{ url }}/echo?page={{ page }}&tail={{ tail }}&cursor={{ cursor }}&was={{ was }}&class={{ class }}"
     expect:
       json:
+        $.query.class: "2"
         $.query.page: "7"
         $.query.tail: "21"
         $.query.cursor: none

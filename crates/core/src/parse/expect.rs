@@ -472,8 +472,8 @@ impl Decoder {
         }
     }
 
-    /// A capture of a header (with `regex`: what it matches there), of what `regex` matches
-    /// in the body, of the status or of the body.
+    /// A capture of a header or the status (with `regex`: what it matches there), of what
+    /// `regex` matches in the body, or of the body.
     fn unselected(
         &mut self,
         f: &super::fields::Fields<'_>,
@@ -484,11 +484,14 @@ impl Decoder {
             // With `regex`: what it matches in the header's value.
             return Some(CaptureSource::Header(self.string(h, "`header`")?, re));
         }
+        if f.has("status") {
+            return Some(match re {
+                Some(re) => CaptureSource::Matched(Box::new(CaptureSource::Status), re),
+                None => CaptureSource::Status,
+            });
+        }
         if let Some(re) = re {
             return Some(CaptureSource::Regex(re));
-        }
-        if f.has("status") {
-            return Some(CaptureSource::Status);
         }
         if f.has("body") {
             return Some(CaptureSource::Body);
