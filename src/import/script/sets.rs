@@ -68,6 +68,13 @@ impl Converter {
         // response): the variable holds what Newman sends for a missing value.
         let nothing = Expr::Str(missing.to_string());
         let value = missing_as(value, &nothing);
+        // `set("token", null)`: Newman keeps the null and sends it as the text `null`, in every
+        // scope (a local one too).
+        let null = Expr::Str("null".into());
+        let value = match value {
+            Expr::Null => &null,
+            other => other,
+        };
         if let Some(done) = self.joined_capture(&name, value) {
             return done;
         }

@@ -3670,12 +3670,17 @@ fn a_set_of_undefined_holds_what_newman_sends_for_it() {
         "})",
         "pm.environment.set(\"other\", undefined);",
         "pm.variables.set(\"local\", undefined);",
+        "postman.setEnvironmentVariable(\"cleared\", null);",
+        "pm.variables.set(\"localNull\", null);",
     ]);
     assert_eq!(s.kept, vec![]);
     let v = out(&s);
     assert_eq!(v["variables"]["token"], json!("null"));
     assert_eq!(v["variables"]["other"], json!("null"));
     assert_eq!(v["variables"]["local"], json!(""));
+    // A null is kept, and sent as `null`, in every scope.
+    assert_eq!(v["variables"]["cleared"], json!("null"));
+    assert_eq!(v["variables"]["localNull"], json!("null"));
     // A field the response has is no `undefined`.
     let known = Expr::Member(
         Box::new(Expr::Member(
