@@ -68,12 +68,12 @@ impl Converter {
         // response): the variable holds what Newman sends for a missing value.
         let nothing = Expr::Str(missing.to_string());
         let value = missing_as(value, &nothing);
-        // `set("token", null)`: Newman keeps the null and sends it as the text `null`, in every
-        // scope (a local one too).
+        // `set("token", null)`: Newman keeps the null and sends it as the text `null`, in any scope.
         let null = Expr::Str("null".into());
-        let value = match value {
-            Expr::Null => &null,
-            other => other,
+        let value = if matches!(value, Expr::Null) {
+            &null
+        } else {
+            value
         };
         if let Some(done) = self.joined_capture(&name, value) {
             return done;
