@@ -4350,9 +4350,11 @@ fn missing_text(value: &Expr, scope: SetScope) -> &'static str {
     }
 }
 
-fn missing_as<'e>(value: &'e Expr, nothing: &'e Expr) -> &'e Expr {
+/// What a set() of `value` stores: `nothing` for a value that is not there, `null` for a null.
+fn missing_as<'e>(value: &'e Expr, nothing: &'e Expr, null: &'e Expr) -> &'e Expr {
     match value {
         Expr::Undefined => nothing,
+        Expr::Null => null,
         e if undefined_response_field(e) => nothing,
         e => e,
     }

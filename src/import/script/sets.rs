@@ -67,14 +67,9 @@ impl Converter {
         // `set("token", undefined)`, `set("token", pm.response.token)` (no such field of the
         // response): the variable holds what Newman sends for a missing value.
         let nothing = Expr::Str(missing.to_string());
-        let value = missing_as(value, &nothing);
         // `set("token", null)`: Newman keeps the null and sends it as the text `null`, in any scope.
         let null = Expr::Str("null".into());
-        let value = if matches!(value, Expr::Null) {
-            &null
-        } else {
-            value
-        };
+        let value = missing_as(value, &nothing, &null);
         if let Some(done) = self.joined_capture(&name, value) {
             return done;
         }
