@@ -382,6 +382,27 @@ fn check_names_the_secrets_left_to_their_default() {
     assert!(!r.stderr.contains("default="), "{}", r.stderr);
 }
 
+/// A base URL an environment leaves empty: one error names the variable to set, not one
+/// "no scheme" per request.
+#[test]
+fn an_empty_base_url_is_named_once() {
+    let w = World::new();
+    w.write(
+        "c.yaml",
+        "requests:\n  - name: a\n    url: \"{{ base_url }}/api/a\"\n  - name: b\n    url: \"{{ base_url }}/api/b\"\n",
+    );
+    w.write("environments/test.yaml", "variables:\n  base_url: \"\"\n");
+    let r = w.yarc(&["check", "c.yaml", "--env", "test"]);
+    r.expect_code(2)
+        .expect_contains("invalid URL `/api/a`: it has no scheme")
+        .expect_contains("`base_url` is empty here: set it to the API's address");
+    assert!(!r.all().contains("/api/b"), "{}", r.all());
+    w.yarc(&["run", "c.yaml", "--env", "test"])
+        .expect_code(2)
+        .expect_contains("`base_url` is empty here");
+    assert_eq!(w.sandbox.requests_seen(), 0);
+}
+
 /// `yarc check` without `--env` is a lint: on a machine without the secrets (a pull request
 /// from a fork, a pre-commit hook) it lists once which secrets each environment needs and
 /// passes; `--env` and `--require-secrets` keep it strict.
@@ -390,7 +411,7 @@ fn check_without_env_lists_unset_secrets_and_passes() {
     let w = World::new();
     w.write(
         "c.yaml",
-        "requests:\n  - name: r\n    url: \"{{ base }}/echo\"\n    headers: { X-Key: \"{{ secret('LINT_KEY') }}\", X-Id: \"{{ client_id }}\" }\n",
+        "requests:\n  - name: r\n    url: \"{{ base }}/echo\"\n    headers: { X-Key: \"{{ secret('LINT_KEY') }}\", X-Id: \"{{ client_id }}\" }\n  - name: key in the query\n    url: \"{{ base }}/echo?apikey={{ secret('LINT_KEY') }}\"\n",
     );
     w.write("environments/stage.yaml", "variables:\n  base: https://stage.example.com\n  client_id: \"{{ secret('LINT_CLIENT_ID') }}\"\n");
     w.write(

@@ -1183,10 +1183,21 @@ impl Planner {
         }
         // A name an earlier request captures or sets has its value only then: what it starts
         // with (a placeholder, an empty declaration) says nothing of the URL that is sent.
+        // A secret that is not set is reported as such (or, for `yarc check` without `--env`,
+        // noted): the URL is not rendered without it.
+        let secrets_set = |t: &Template| {
+            template::literal_secrets(t)
+                .iter()
+                .all(|s| match self.secrets.get(&s.name) {
+                    Some(v) => s.allow_empty || !v.is_empty(),
+                    None => s.optional,
+                })
+        };
         let ready = |t: &Template| {
             let names = self.templates.undeclared(t);
             names.iter().all(|n| base.contains_key(n))
                 && !names.iter().any(|n| captured.contains(n))
+                && secrets_set(t)
         };
         let url = match ready(&pr.req.url).then(|| self.templates.render(&pr.req.url, base)) {
             Some(Err(d)) => {
@@ -1199,10 +1210,7 @@ impl Planner {
         };
         if let Some(url) = url {
             match crate::http::check_url(&url) {
-                Err(why) => self.push_once(
-                    Diagnostic::at(format!("invalid URL `{url}`: {why}"), &pr.req.url.span)
-                        .with_label(format!("in `{}`", pr.req.url.source)),
-                ),
+                Err(why) => self.invalid_url(&pr.req.url, &url, &why.to_string(), base),
                 Ok(parsed) => self.check_placeholders(&pr.req.url, &parsed, base),
             }
         }
@@ -1319,6 +1327,32 @@ impl Planner {
                 self.warnings.push(w);
             }
         }
+    }
+
+    /// A URL that renders to no URL. When it starts with a variable that is empty here (a
+    /// base URL an environment leaves blank), that is said once per variable, with what to set.
+    fn invalid_url(&mut self, t: &Template, url: &str, why: &str, base: &Vars) {
+        let empty_start = self.templates.undeclared(t).into_iter().find(|n| {
+            matches!(base.get(n), Some(Value::String(s)) if s.trim().is_empty())
+                && t.source
+                    .trim_start()
+                    .strip_prefix("{{")
+                    .is_some_and(|rest| rest.trim_start().starts_with(n.as_str()))
+        });
+        let mut d = Diagnostic::at(format!("invalid URL `{url}`: {why}"), &t.span)
+            .with_label(format!("in `{}`", t.source));
+        if let Some(name) = empty_start {
+            if !self
+                .undefined_reported
+                .insert(format!("empty start\u{0}{name}"))
+            {
+                return;
+            }
+            d = d.with_help(format!(
+                "`{name}` is empty here: set it to the API's address (in an environment, or with `--var {name}=https://...`); every request whose URL starts with it needs it"
+            ));
+        }
+        self.push_once(d);
     }
 
     /// The variables a template reads, for a message: "`a`" or "`a` or `b`".
