@@ -865,8 +865,9 @@ class Masker:
             slot = r"\{\{\s*" + slot + r"\s*\}\}"
             for pattern in (
                 r'\\?"([\w.-]+)\\?"\s*:\s*\\?"?' + slot,
-                # a made-up value inside a longer text: "OrgDefinedId-{{$randomInt}}"
-                r'\\?"([\w.-]+)\\?"\s*:\s*\\?"[^"\\{]*' + slot,
+                # a made-up value inside a longer text: "OrgDefinedId-{{$randomInt}}", also
+                # after other variables: "{{device_name}}{{$randomInt}}"
+                r'\\?"([\w.-]+)\\?"\s*:\s*\\?"(?:[^"\\{]|\{\{[^{}"]*\}\})*' + slot,
                 r"[?&]([^=&?#\s\"]+)=" + slot,
                 r'"key":\s*"([^"]+)",\s*"value":\s*"' + slot + '"',
             ):

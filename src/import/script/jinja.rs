@@ -108,13 +108,8 @@ impl Converter {
                 format!("({} | base64_encode)", self.jinja(base64_of(e)?)?)
             }
             Expr::Call(callee, args) => match (path(callee).as_deref(), args.as_slice()) {
-                (Some("parseInt" | "Number" | "parseFloat"), [x, ..]) => {
-                    let f = if path(callee).as_deref() == Some("parseFloat") {
-                        "float"
-                    } else {
-                        "int"
-                    };
-                    format!("({} | {f})", self.jinja(x)?)
+                (Some(f @ ("parseInt" | "Number" | "parseFloat")), [x, ..]) => {
+                    self.number_jinja(f, x)?
                 }
                 _ => match self
                     .made_value(e)
@@ -154,6 +149,17 @@ impl Converter {
                 format!("{} {op} {}", side(a)?, side(b)?)
             }
             _ => return None,
+        })
+    }
+
+    /// `parseInt(x)`, `Number(x)`, `parseFloat(x)`: `x` as a whole number (or a float).
+    fn number_jinja(&self, f: &str, x: &Expr) -> Option<String> {
+        let f = if f == "parseFloat" { "float" } else { "int" };
+        // A filter binds closer than arithmetic: `(a / 1000) | int`.
+        let inner = self.jinja(x)?;
+        Some(match inner.contains(' ') {
+            true => format!("(({inner}) | {f})"),
+            false => format!("({inner} | {f})"),
         })
     }
 

@@ -4739,9 +4739,11 @@ fn generated(e: &Expr) -> Option<Y> {
 }
 
 /// `Math.floor(Date.now() / 1000)` (also `Math.round`, `parseInt`, `new Date().getTime()`,
-/// `Date.now() / 1000 | 0`): the seconds since 1970, as a whole number.
+/// `new Date()`, `Date.now() / 1000 | 0`): the seconds since 1970, as a whole number.
 fn epoch_seconds(e: &Expr) -> bool {
     let millis = |x: &Expr| match x {
+        // `new Date() / 1000`: a date in arithmetic is its milliseconds.
+        x if is_new_date(x) => true,
         // `new Date().getTime()` reads as `new (Date().getTime())` here.
         Expr::Unary("new", inner) => matches!(&**inner, Expr::Call(c, a) if a.is_empty()
             && matches!(&**c, Expr::Member(d, m) if m == "getTime"

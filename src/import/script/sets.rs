@@ -103,7 +103,7 @@ impl Converter {
             };
             Y::Map(vec![(source.0.into(), source.1), otherwise])
         };
-        let capture = match (self.phase, self.subject(unwrap_conversion(value))) {
+        let capture = match (self.phase, self.set_subject(value)) {
             (Phase::Test, Some(Subject::Json(p))) => {
                 or_empty(("json", Y::str(self.last_of_each(p, guarded))))
             }
@@ -140,6 +140,18 @@ impl Converter {
         self.out.capture.set(name, capture);
         self.out.captures += 1;
         Done::Converted
+    }
+
+    /// What a set() stores, read as a check reads it (`String(x)`: `x`) — but a whole number
+    /// made of a value known before the run keeps its rounding (`parseInt(Date.now() / 1000)`).
+    fn set_subject(&self, value: &Expr) -> Option<Subject> {
+        let rounds = matches!(value, Expr::Call(c, _) if matches!(path(c).as_deref(),
+            Some("parseInt" | "Math.floor" | "Math.round" | "Math.trunc")));
+        let known = rounds
+            .then(|| self.subject(value))
+            .flatten()
+            .filter(|s| matches!(s, Subject::Value(_)));
+        known.or_else(|| self.subject(unwrap_conversion(value)))
     }
 
     /// In a loop over a list (`ops.forEach(op => set("op_url", op.href))`), a set() each time

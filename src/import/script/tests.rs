@@ -4521,9 +4521,21 @@ fn seconds_since_1970_are_the_timestamp_function() {
             "pm.environment.set('b', Math.round(new Date().getTime() / 1000));",
             "pm.variables.set('c', 'x-' + parseInt(Date.now() / 1000));",
             "pm.variables.set('d', Math.floor(Date.now() / 100));",
+            "var t = Math.round(new Date() / 1000);",
+            "pm.environment.set('e', t);",
+            "pm.environment.set('f', parseInt(Date.now() / 1000));",
+            "pm.environment.set('g', parseInt(pm.environment.get('ms') / 1000));",
         ],
     );
     let v = out(&s);
+    assert_eq!(v["sets"]["e"], json!("{{ timestamp() }}"), "{v}");
+    // The conversion kept, and bound around the whole quotient.
+    assert_eq!(v["sets"]["f"], json!("{{ timestamp() }}"), "{v}");
+    assert_eq!(
+        v["sets"]["g"],
+        json!("{{ (((ms | number) / 1000) | int) }}"),
+        "{v}"
+    );
     assert_eq!(v["sets"]["a"], json!("{{ timestamp() }}"), "{v}");
     assert_eq!(v["sets"]["b"], json!("{{ timestamp() }}"), "{v}");
     assert_eq!(v["sets"]["c"], json!("x-{{ timestamp() }}"), "{v}");
