@@ -284,6 +284,13 @@ impl Converter {
             Expr::Binary("!==" | "!=", a, b) if matches!(&**b, Expr::Undefined | Expr::Null) => {
                 self.present_in(a)
             }
+            // `if (list.length > 0)`: as `if (list.length)`.
+            Expr::Binary(">" | "!==" | "!=", a, b) if **b == Expr::Num(0.0) => {
+                match self.subject(a) {
+                    Some(Subject::Length(_)) => self.present_in(a),
+                    _ => Vec::new(),
+                }
+            }
             e => match self.subject(e) {
                 Some(Subject::Json(p)) => vec![p],
                 // `if (data.items.length)`: the list is there, with a first item.

@@ -6140,6 +6140,21 @@ fn a_test_script_reads_the_request_newman_sent() {
 }
 
 #[test]
+fn what_a_block_under_a_length_guard_reads_is_not_required_of_every_response() {
+    // `if (list.length > 0)` skips the block when the body is no list: what the block reads
+    // deeper (a member of `$[0]`, a list `find` walks) throws nothing then.
+    let s = test(&[
+        "if (pm.response.json().length > 0) {",
+        "    const sets = pm.response.json()[0]['catalog'][1]['dataset'];",
+        "    const one = sets.find((a) => a['@id'] == 'asset-1');",
+        "    pm.environment.set('POLICY', one['policy']['@id']);",
+        "}",
+    ]);
+    let v = out(&s);
+    assert!(v["expect"].get("json").is_none(), "{v}");
+}
+
+#[test]
 fn checks_under_a_guard_on_the_body_are_a_case_and_its_else_the_opposite() {
     let s = test(&[
         "let jsonData = {};",
