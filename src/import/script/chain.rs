@@ -1224,6 +1224,9 @@ fn condition(cx: &Converter, e: &Expr, negate: bool, out: &mut Staged) -> bool {
             if matches!(s, Subject::Time) {
                 return false;
             }
+            if v == Y::Null {
+                return null_compared(out, s, op, eq);
+            }
             add(out, s, "equals", v, !eq)
         }
         Expr::Binary(op @ ("<" | ">" | "<=" | ">="), a, b) => comparison(cx, op, a, b, negate, out),
@@ -1469,6 +1472,25 @@ fn lenient(s: &Subject, p: &'static str, v: Y, negate: bool) -> (Subject, &'stat
         return (s.clone(), "any", Y::Seq(vec![missing, not_null]), false);
     }
     (s.clone(), p, v, negate)
+}
+
+/// `x !== null` holds of a field that is not there (undefined is not null), `x == null` too
+/// (`undefined == null`); `x === null` and `x != null` do not.
+fn null_compared(out: &mut Staged, s: Subject, op: &str, eq: bool) -> bool {
+    let strict = matches!(op, "===" | "!==");
+    let single = matches!(&s, Subject::Json(path) if !path.contains('*') && !path.contains("[?"));
+    match (strict, eq) {
+        (true, false) => {
+            out.0.push(lenient(&s, "equals", Y::Null, true));
+            true
+        }
+        (false, true) if single => {
+            let missing = Y::Map(vec![("exists".into(), Y::Bool(false))]);
+            let null = Y::Map(vec![("equals".into(), Y::Null)]);
+            add(out, s, "any", Y::Seq(vec![missing, null]), false)
+        }
+        _ => add(out, s, "equals", Y::Null, !eq),
+    }
 }
 
 fn add(out: &mut Staged, s: Subject, p: &'static str, v: Y, negate: bool) -> bool {

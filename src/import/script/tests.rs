@@ -6140,6 +6140,32 @@ fn a_test_script_reads_the_request_newman_sent() {
 }
 
 #[test]
+fn a_comparison_with_null_holds_of_a_missing_field_as_javascript_says() {
+    let s = test(&[
+        "var r = JSON.parse(responseBody);",
+        "tests['a'] = r.a !== null;",
+        "tests['b'] = r.b != null;",
+        "tests['c'] = r.c == null;",
+        "tests['d'] = r.d === null;",
+    ]);
+    let v = out(&s);
+    let json = &v["expect"]["json"];
+    let missing = json!({"exists": false});
+    assert_eq!(
+        json["$.a"],
+        json!({"any": [missing, {"not": {"equals": null}}]}),
+        "{v}"
+    );
+    assert_eq!(json["$.b"], json!({"not": {"equals": null}}), "{v}");
+    assert_eq!(
+        json["$.c"],
+        json!({"any": [missing, {"equals": null}]}),
+        "{v}"
+    );
+    assert_eq!(json["$.d"], json!(null), "{v}");
+}
+
+#[test]
 fn what_a_block_under_a_length_guard_reads_is_not_required_of_every_response() {
     // `if (list.length > 0)` skips the block when the body is no list: what the block reads
     // deeper (a member of `$[0]`, a list `find` walks) throws nothing then.
