@@ -1142,7 +1142,12 @@ fn variables_of(s: &mut script::Script, phase: Phase, sets: &mut Y, cx: &mut Ctx
         // its own: what the script sets is given from here on instead, as Postman's set is
         // (after the response, for a test script).
         let elsewhere = cx.in_some_env.contains(&k) || cx.collection_vars.contains(&k);
-        match (elsewhere || read_before(cx, &k), phase) {
+        // A value made of variables when a test script runs (`set("body", pm.request.body.raw)`,
+        // `set("prev", get("token"))`) is what they held then: given in order before the next
+        // request, not a collection variable that follows them later.
+        let snapshot = phase != Phase::PreRequest
+            && matches!(&v, Y::Str(t) if t.contains("{{") && !t.contains("secret("));
+        match (elsewhere || snapshot || read_before(cx, &k), phase) {
             (false, _) => cx.set_vars.set(k, v),
             (true, Phase::PreRequest) => s.sets.set(&k, v),
             (true, _) => cx.next_sets.push((k, v)),

@@ -212,6 +212,9 @@ impl Converter {
     /// [`sent_part`](Self::sent_part) as a literal (a query value `p.value` written in is one).
     fn sent_text(&self, e: &Expr) -> Option<Expr> {
         let text = self.request_text.as_ref()?;
+        if let Some(body) = sent_body(e, text) {
+            return body;
+        }
         let segments = text.sent_segments.as_deref()?;
         if let Expr::Index(of, i) = e
             && path(of).as_deref() == Some("pm.request.url.path")
@@ -528,4 +531,26 @@ fn same(a: &Expr, b: &Expr, strict: bool) -> Option<bool> {
         (Expr::Null | Expr::Undefined, _) | (_, Expr::Null | Expr::Undefined) => Some(false),
         _ => None,
     }
+}
+
+/// `pm.request.body.raw` (or `.toString()`) read by a test script: the body as sent, its
+/// variables put in — but not made-up values (`{{$guid}}`), which yarc would make again,
+/// different from what went out. `None`: it reads something else.
+fn sent_body(e: &Expr, text: &super::RequestText) -> Option<Option<Expr>> {
+    let read = match e {
+        Expr::Call(c, args) if args.is_empty() => path(c)? + "()",
+        other => path(other)?,
+    };
+    if !matches!(
+        read.as_str(),
+        "pm.request.body.raw" | "pm.request.body.toString()"
+    ) {
+        return None;
+    }
+    Some(
+        text.raw_body
+            .clone()
+            .filter(|raw| !raw.contains("{{$"))
+            .map(Expr::Str),
+    )
 }
