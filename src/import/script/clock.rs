@@ -663,6 +663,26 @@ impl Converter {
     }
 
     /// `text.split("T")[0]` (on a time's ISO text: its date).
+    /// `reasons[pm.variables.get("code")]` of an object the script wrote: a lookup table,
+    /// `none` for a key it does not have (JavaScript's `undefined`).
+    fn looked_up(&self, table: &Expr, key: &Expr) -> Option<String> {
+        if matches!(key, Expr::Str(_) | Expr::Num(_)) {
+            return None;
+        }
+        let Expr::Ident(name) = table else {
+            return None;
+        };
+        let Some(Subject::Value(entries @ Y::Map(_))) = self.subject(table) else {
+            return None;
+        };
+        if entries.entries().is_empty() || self.written_into_anywhere(name) {
+            return None;
+        }
+        let map = super::jinja_of(&entries)?;
+        let key = format!("({} | string)", self.jinja(key)?);
+        Some(format!("({map}[{key}] | default(none))"))
+    }
+
     pub(super) fn index_jinja(&self, list: &Expr, index: &Expr) -> Option<String> {
         let at = Expr::Index(Box::new(list.clone()), Box::new(index.clone()));
         if let Some((at, format)) = self.clock_text(&at) {
@@ -700,6 +720,9 @@ impl Converter {
             }
             let literal = serde_json::to_string(&text).ok()?;
             return Some(format!("{literal}[random_int(0, {})]", n - 1));
+        }
+        if let Some(looked_up) = self.looked_up(list, index) {
+            return Some(looked_up);
         }
         let Expr::Call(callee, args) = list else {
             return None;

@@ -134,14 +134,14 @@ impl Converter {
     /// Whether a line after the statement being read changes what `name` holds inside
     /// (`name.a = 1`, `name.list.push(x)`, `delete name.id`, `Object.assign(name, ...)`).
     pub(super) fn changed_after(&self, name: &str) -> bool {
-        let n = regex::escape(name);
-        let steps = r"(?:\.[\w$]+|\[[^\]]*\])";
-        let mutate = MUTATE.join("|");
-        let pattern = format!(
-            r"(?:^|[^.\w$]){n}{steps}+\s*(?:[-+*/%]?=[^=]|\+\+|--)|(?:^|[^.\w$]){n}{steps}*\.(?:{mutate})\s*\(|\bdelete\s+{n}\b|Object\.assign\(\s*{n}\b"
-        );
         let rest = self.lines.get(self.at_line..).unwrap_or_default();
-        regex::Regex::new(&pattern).is_ok_and(|re| rest.iter().any(|l| re.is_match(l)))
+        written_into(name, rest)
+    }
+
+    /// Whether any line of the script writes into the local (`urls[o.type] = o.url` in a
+    /// loop before it is read): a table the script wrote is then not what it holds.
+    pub(super) fn written_into_anywhere(&self, name: &str) -> bool {
+        written_into(name, &self.lines)
     }
 
     pub(super) fn forget_reassigned(&mut self, s: &Stmt) {
@@ -346,4 +346,16 @@ impl Converter {
             .insert(name.to_string(), Some(Subject::Json(p)));
         Some(Done::Converted)
     }
+}
+
+/// Whether one of `lines` writes into the local `name`: a member assigned (`page.x = 1`,
+/// `urls[k] = v`, `n.count++`), a list-changing method, `delete`, `Object.assign`.
+fn written_into(name: &str, lines: &[String]) -> bool {
+    let n = regex::escape(name);
+    let steps = r"(?:\.[\w$]+|\[[^\]]*\])";
+    let mutate = MUTATE.join("|");
+    let pattern = format!(
+        r"(?:^|[^.\w$]){n}{steps}+\s*(?:[-+*/%]?=[^=]|\+\+|--)|(?:^|[^.\w$]){n}{steps}*\.(?:{mutate})\s*\(|\bdelete\s+{n}\b|Object\.assign\(\s*{n}\b"
+    );
+    regex::Regex::new(&pattern).is_ok_and(|re| lines.iter().any(|l| re.is_match(l)))
 }

@@ -3214,6 +3214,19 @@ fn jinja_of(v: &Y) -> Option<String> {
             let items: Option<Vec<String>> = items.iter().map(jinja_of).collect();
             format!("[{}]", items?.join(", "))
         }
+        Y::Map(entries) => {
+            let entries: Option<Vec<String>> = entries
+                .iter()
+                .map(|(k, v)| {
+                    Some(format!(
+                        "{}: {}",
+                        serde_json::to_string(k).ok()?,
+                        jinja_of(v)?
+                    ))
+                })
+                .collect();
+            format!("{{{}}}", entries?.join(", "))
+        }
         _ => return None,
     })
 }

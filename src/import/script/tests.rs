@@ -4513,6 +4513,28 @@ fn a_local_assigned_again_is_not_written_in() {
 }
 
 #[test]
+fn a_lookup_in_a_table_the_script_wrote_is_a_template() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "var reasons = { '0001': 'Not required', '0002': 'Damaged' };",
+            "var code = pm.variables.get('reasonCode');",
+            "pm.environment.set('reason', reasons[code]);",
+            "pm.environment.set('first', reasons['0001']);",
+        ],
+    );
+    let v = out(&s);
+    assert_eq!(
+        v["sets"]["reason"],
+        json!(
+            "{{ ({\"0001\": \"Not required\", \"0002\": \"Damaged\"}[(reasonCode | string)] | default(none)) }}"
+        ),
+        "{v}"
+    );
+    assert_eq!(s.kept.len(), 0, "{:?}", s.kept);
+}
+
+#[test]
 fn seconds_since_1970_are_the_timestamp_function() {
     let s = run(
         Phase::PreRequest,
