@@ -2938,7 +2938,13 @@ fn note_script_reads(cx: &mut Ctx<'_>, s: &Script) {
     note_reads(cx, &s.sets, Reader::Script);
     note_reads(cx, &s.headers, Reader::Request);
     note_reads(cx, &s.expect, Reader::Request);
-    note_reads(cx, &s.variables, Reader::Script);
+    for (k, v) in s.variables.entries() {
+        let reader = match s.sent_bodies.contains(&k) {
+            true => Reader::Request,
+            false => Reader::Script,
+        };
+        note_reads(cx, &Y::Map(vec![(k, v)]), reader);
+    }
 }
 
 /// The variables a converted script reads (a counter reads itself): read by the request (or,
@@ -4472,6 +4478,27 @@ mod tests {
 
     fn test_event(lines: &[&str]) -> Value {
         json!([{"listen": "test", "script": {"exec": lines}}])
+    }
+
+    #[test]
+    fn a_body_a_test_keeps_reads_its_variables_as_the_request_does() {
+        let c = collection(json!([
+            {"name": "a", "event": test_event(&["pm.globals.set('b', pm.request.body.raw);"]),
+             "request": {"method": "POST", "url": "https://api.example.com/a",
+                         "body": {"mode": "raw", "raw": "{\"u\": \"{{later_url}}\"}"}}},
+            {"name": "c", "event": test_event(&["pm.globals.set('later_url', pm.response.json().url);"]),
+             "request": {"url": "https://api.example.com/c"}},
+            {"name": "d", "request": {"method": "POST", "url": "https://api.example.com/d",
+                         "body": {"mode": "raw", "raw": "{{b}}"}}},
+        ]));
+        let out = import(&c, &[], &|_| true).expect("import");
+        let col: Value = serde_saphyr::from_str(&out.files[0].1).expect("yaml");
+        // Sent before anything sets it, the request (and so the body kept) holds its text.
+        assert_eq!(col["variables"]["later_url"], "{{ \"{{later_url}}\" }}");
+        assert_eq!(
+            col["requests"][1]["set"]["b"],
+            "{\"u\": \"{{ later_url }}\"}"
+        );
     }
 
     #[test]

@@ -213,6 +213,7 @@ impl Converter {
     fn sent_text(&self, e: &Expr) -> Option<Expr> {
         let text = self.request_text.as_ref()?;
         if let Some(body) = sent_body(e, text) {
+            self.sent_body_read.set(body.is_some());
             return body;
         }
         let segments = text.sent_segments.as_deref()?;

@@ -79,6 +79,10 @@ pub(crate) struct Script {
     /// A conversion read the request's raw body text (a signature of it): the body must go out
     /// byte for byte as written.
     pub raw_body_read: bool,
+    /// Variables a test script set to the body its request sent (`pm.request.body.raw`): what
+    /// they read, they read as the request does (a variable nothing defines is its `{{name}}`
+    /// text there, not a script's `undefined`).
+    pub sent_bodies: Vec<String>,
     /// Names of Postman's sandbox the script declares with `const` or `let` at its top
     /// (`const data = pm.response.json()`): Newman fails the whole script before it runs
     /// ("Identifier 'data' has already been declared").
@@ -734,6 +738,8 @@ struct Converter {
     request_text: Option<RequestText>,
     /// Whether the raw body text was read (see [`Script::raw_body_read`]).
     raw_body_read: std::cell::Cell<bool>,
+    /// Whether the body a test's request sent was just read (see [`Script::sent_bodies`]).
+    sent_body_read: std::cell::Cell<bool>,
     /// JSON paths of lists mapped over `(items || [])`: a missing list is an empty one there,
     /// so a negated `include` of it holds when the path selects nothing.
     or_empty: std::cell::RefCell<BTreeSet<String>>,
@@ -831,6 +837,7 @@ impl Converter {
             request_text: None,
             once: None,
             raw_body_read: std::cell::Cell::new(false),
+            sent_body_read: std::cell::Cell::new(false),
             or_empty: Default::default(),
             literals: HashMap::new(),
             assigned: BTreeSet::new(),

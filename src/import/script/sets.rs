@@ -327,6 +327,9 @@ impl Converter {
         v: Y,
         scope: SetScope,
     ) -> Done {
+        if self.sent_body_read.take() {
+            self.out.sent_bodies.push(name.to_string());
+        }
         if self.swallowed_gate.is_some() {
             return Done::Kept(KEPT_GATED_SET);
         }
