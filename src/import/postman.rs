@@ -1878,6 +1878,33 @@ fn the(whose: &str) -> String {
     }
 }
 
+/// A script that reads a Node name the sandbox lacks: Newman runs it up to there, then fails
+/// the request (a pre-request script's request is still sent).
+fn undefined_read(u: &script::UndefinedRead, phase: Phase, whose: &str, cx: &mut Ctx<'_>) {
+    let (name, script) = (
+        &u.name,
+        match phase {
+            Phase::PreRequest => "pre-request",
+            _ => "test",
+        },
+    );
+    let fix = match script::requirable(name) {
+        true => format!("add `const {name} = require('{name}')` before it in Postman"),
+        false => format!("rewrite it without `{name}` in Postman"),
+    };
+    cx.report.notes.push(format!(
+        "{}'s {script} script reads `{name}`, a name Postman's sandbox does not have: Newman stops the script at its first read of it (ReferenceError) and fails the request; the import converts the script up to that line and writes `fail:` — {fix} and import again",
+        the(whose)
+    ));
+    let why = format!(
+        "Newman stops {}'s {script} script where it reads `{name}`, which is not defined in Postman's sandbox ({fix}, import again, and delete this line)",
+        the(whose)
+    );
+    if !cx.fail.contains(&why) {
+        cx.fail.push(why);
+    }
+}
+
 /// Adds a script's counts to the report; its block of kept lines as comment text, if any.
 fn count(s: &Script, phase: Phase, whose: &str, cx: &mut Ctx<'_>) -> Option<String> {
     if !s.redeclared.is_empty() {
@@ -1913,6 +1940,9 @@ fn count(s: &Script, phase: Phase, whose: &str, cx: &mut Ctx<'_>) -> Option<Stri
         if !cx.fail.contains(&why) {
             cx.fail.push(why);
         }
+    }
+    if let Some(u) = &s.undefined_read {
+        undefined_read(u, phase, whose, cx);
     }
     let r = &mut cx.report;
     r.assertions += s.assertions;

@@ -251,6 +251,14 @@ impl Converter {
             }
             None => value,
         };
+        let parsed;
+        let value = match self.parsed_body_text(name, value) {
+            Some(e) => {
+                parsed = e;
+                &parsed
+            }
+            None => value,
+        };
         // What the name held stays readable to its new value (`n = n + 1`).
         self.forget_made(name);
         if let Some(done) = self.declared_parsed(name, value) {
@@ -309,7 +317,8 @@ impl Converter {
             known = self.phase != Phase::PreRequest && (some_call || self.is_guard(value));
         }
         self.aliases.insert(name.to_string(), s);
-        if known {
+        // The body's text is read where it is used (`JSON.parse(raw).id`).
+        if known || self.body_texts.contains(name) {
             Done::Converted
         } else {
             Done::Kept(KEPT_COMPUTED)

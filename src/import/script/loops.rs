@@ -37,6 +37,7 @@ impl Converter {
     /// `data.items.forEach(function (item) { pm.expect(item.qty).to.be.above(0) })`: each
     /// check on an item is an `each:` check on `$.items[*]...`.
     pub(super) fn for_each(&mut self, e: &Expr) -> Option<Done> {
+        let e = &as_for_each(e)?;
         let Expr::Call(callee, args) = e else {
             return None;
         };
@@ -80,17 +81,19 @@ impl Converter {
                 }
                 if let Some(outer) = &outer {
                     // `item.games.forEach(...)` throws for an item without a list of games:
-                    // every item has one.
+                    // every item has one (`(item.games || []).forEach`, `_.each` need not).
                     if !p.starts_with(outer.as_str()) {
                         return None;
                     }
-                    let json = self.out.expect.child("json");
-                    every_item_has(json, outer, &p);
-                    put_once(
-                        entry_map(entry_map(json, &p), "each"),
-                        "type",
-                        Y::str("array"),
-                    );
+                    if std::ptr::eq(or_empty_list(list), &**list) {
+                        let json = self.out.expect.child("json");
+                        every_item_has(json, outer, &p);
+                        put_once(
+                            entry_map(entry_map(json, &p), "each"),
+                            "type",
+                            Y::str("array"),
+                        );
+                    }
                 } else {
                     if let Some(done) = self.flag_body(list, item, body) {
                         return Some(done);
@@ -392,5 +395,29 @@ impl Converter {
             StmtKind::Expr(e) => Some((e, iterated)),
             _ => None,
         }
+    }
+}
+
+/// A loop over a list written another way, as `list.forEach(fn)`: `_.each(list, fn)` (also
+/// `_.forEach`), and `list.map(fn)` whose result nothing keeps (a statement of its own).
+fn as_for_each(e: &Expr) -> Option<Expr> {
+    let Expr::Call(callee, args) = e else {
+        return None;
+    };
+    let Expr::Member(of, m) = &**callee else {
+        return None;
+    };
+    let each = |list: Expr, f: &Expr| {
+        let callee = Expr::Member(Box::new(list), "forEach".into());
+        Expr::Call(Box::new(callee), vec![f.clone()])
+    };
+    match (&**of, m.as_str(), args.as_slice()) {
+        // Lodash loops over nothing for a missing list: `(list || []).forEach(fn)`.
+        (Expr::Ident(lodash), "each" | "forEach", [list, f @ Expr::Func(..)]) if lodash == "_" => {
+            let empty = Box::new(Expr::Array(Vec::new()));
+            Some(each(Expr::Binary("||", Box::new(list.clone()), empty), f))
+        }
+        (list, "map", [f @ Expr::Func(..)]) => Some(each(list.clone(), f)),
+        _ => Some(e.clone()),
     }
 }

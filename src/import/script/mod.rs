@@ -21,6 +21,7 @@ mod locals;
 mod loops;
 mod polled;
 mod request;
+mod sandbox;
 mod schema;
 mod send;
 mod sets;
@@ -32,6 +33,7 @@ mod xml2js;
 use super::yaml_out::Y;
 pub(crate) use dispatch::{Dispatch, Exported};
 use js::{Binding, Expr, Stmt, StmtKind};
+pub(crate) use sandbox::{UndefinedRead, requirable};
 use std::collections::{BTreeSet, HashMap};
 
 /// Whether a script runs after the response (`test`) or before the request (`prerequest`).
@@ -90,6 +92,10 @@ pub(crate) struct Script {
     /// The script uses `await` outside an async function: Newman (6.x) rejects it as a syntax
     /// error and runs none of it, where Postman's app runs it.
     pub awaits_at_top: bool,
+    /// The line of the script's top where it reads a Node name Postman's sandbox does not
+    /// have (`url.parse(...)` with no `require`), and the name: Newman stops the script there
+    /// with a ReferenceError and fails the request.
+    pub undefined_read: Option<sandbox::UndefinedRead>,
     /// Headers a pre-request script adds to the request (`pm.request.headers.add({key, value})`).
     pub headers: Y,
     /// Those of them given with `upsert`: a header of that name the request has disabled is
@@ -216,6 +222,7 @@ const KEPT_SCOPE_CAPTURE: &str =
 const KEPT_AROUND: &str = "script structure around kept lines";
 const KEPT_SEND_PART: &str = "a request sent from a script: it is a request of the collection now, but this part of its callback is not converted";
 const KEPT_UNREACHABLE: &str = "after a `return`: Postman never runs it";
+const KEPT_UNDEFINED: &str = "at or after a Node name Postman's sandbox does not have (`url`, `moment`, ... with no `require`): Newman stops the script there with a ReferenceError";
 const KEPT_SKIPPED_TEST: &str =
     "a test marked `pm.test.skip`: Postman reports it skipped and never runs it";
 const KEPT_UNRUNNABLE: &str =
@@ -532,6 +539,9 @@ fn convert_parsed(
     cx.out.awaits_at_top = awaits_at_top(&cx.lines, statements);
     // Newman runs none of such a script: nothing of it is converted.
     cx.unrunnable = !cx.out.redeclared.is_empty() || cx.out.awaits_at_top;
+    let rewritten = missing_list_refusals(statements);
+    let top = rewritten.as_deref().unwrap_or(statements);
+    cx.out.undefined_read = sandbox::undefined_read(&cx.lines, top);
     // Function declarations are hoisted: a call may come before the function.
     let words = word_lines(&cx.lines);
     for s in statements {
@@ -543,10 +553,7 @@ fn convert_parsed(
             cx.procedures.insert(name, (params, body));
         }
     }
-    match missing_list_refusals(statements) {
-        Some(rewritten) => cx.statements(&rewritten),
-        None => cx.statements(statements),
-    };
+    cx.statements(top);
     let mut out = cx.finish();
     // A set inside code this importer does not read (a `switch`, a callback) still makes its
     // variable a run-time one.
@@ -707,6 +714,9 @@ struct Converter {
     /// (`var sent = JSON.parse(pm.request.body).data`: `sent` holds the body's `data`, the steps
     /// from the body in order.)
     request_json: HashMap<String, Vec<serde_json::Value>>,
+    /// Names bound to the request's body as text (`const raw = pm.request.body.raw`): what
+    /// `JSON.parse(raw)` reads is the body.
+    body_texts: BTreeSet<String>,
     /// Names bound to a regular expression literal (`const iso = /\d{4}-.../`): its body and flags.
     regexes: HashMap<String, (String, String)>,
     /// The script declares a name the sandbox has: Newman runs none of it.
@@ -822,6 +832,7 @@ impl Converter {
             computed: HashMap::new(),
             parsed_vars: HashMap::new(),
             request_body: None,
+            body_texts: BTreeSet::new(),
             request_json: HashMap::new(),
             regexes: HashMap::new(),
             unrunnable: false,
@@ -855,8 +866,16 @@ impl Converter {
     fn statements_here(&mut self, list: &[Stmt]) -> bool {
         let mut all = true;
         let mut returned = false;
+        let mut stopped = false;
         for (i, s) in list.iter().enumerate() {
-            let done = if returned || self.unrunnable {
+            stopped = stopped
+                || (self.depth == 1
+                    && matches!(&self.out.undefined_read, Some(u) if u.line == s.first));
+            let done = if stopped {
+                self.out.assertions_seen += self.assertion_lines(s);
+                self.out.sets_seen += self.lines_with(s, SET_CALLS);
+                Done::Kept(KEPT_UNDEFINED)
+            } else if returned || self.unrunnable {
                 // After a `return` nothing of the block runs in Postman: nothing is converted.
                 self.out.assertions_seen += self.assertion_lines(s);
                 self.out.sets_seen += self.lines_with(s, SET_CALLS);

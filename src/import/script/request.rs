@@ -286,6 +286,37 @@ impl Converter {
         Some(Done::Converted)
     }
 
+    /// `JSON.parse(raw)` of a name bound to the request's body text (`const raw =
+    /// pm.request.body.raw`) is the body parsed, as `JSON.parse(pm.request.body.raw)`; `name`
+    /// is remembered as such a name when `value` is the body's text.
+    pub(super) fn parsed_body_text(&mut self, name: &str, value: &Expr) -> Option<Expr> {
+        let parsed = |e: Expr| {
+            let json = Expr::Member(Box::new(Expr::Ident("JSON".into())), "parse".into());
+            Expr::Call(Box::new(json), vec![e])
+        };
+        if is_request_body(&parsed(value.clone())) {
+            self.body_texts.insert(name.to_string());
+            return None;
+        }
+        self.body_texts.remove(name);
+        let Expr::Call(c, args) = value else {
+            return None;
+        };
+        match args.as_slice() {
+            [Expr::Ident(n)]
+                if path(c).as_deref() == Some("JSON.parse") && self.body_texts.contains(n) =>
+            {
+                let text = ["request", "body", "raw"]
+                    .into_iter()
+                    .fold(Expr::Ident("pm".into()), |e, m| {
+                        Expr::Member(Box::new(e), m.into())
+                    });
+                Some(parsed(text))
+            }
+            _ => None,
+        }
+    }
+
     /// The steps of `sent.a[0].b` from the request's body (a name bound to it, or
     /// `JSON.parse(...)` itself), the last step first; none for the whole body.
     pub(super) fn sent_steps(&self, e: &Expr) -> Option<Vec<serde_json::Value>> {

@@ -1448,6 +1448,99 @@ fn checks_of_what_the_request_sent_read_its_body() {
 }
 
 #[test]
+fn the_body_text_bound_to_a_name_first_is_read_as_the_body_when_parsed() {
+    let body = json!({"bookId": 1, "customerName": "{{name}}"});
+    let s = convert_for(
+        &[
+            "const requestData = pm.request.body.raw;",
+            "const requestDataJson = JSON.parse(requestData);",
+            "pm.test('echoed', () => pm.expect(pm.response.json().bookId).to.eql(requestDataJson.bookId));",
+            "pm.environment.set('customer', requestDataJson.customerName);",
+        ]
+        .map(String::from),
+        Phase::Test,
+        Some(&super::Sent::Json(body)),
+    );
+    let v = out(&s);
+    assert_eq!(v["expect"]["json"]["$.bookId"], 1, "{v}");
+    assert_eq!(s.set_names, ["customer"], "{:?}", s.kept);
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    // A name bound to anything else and parsed stays the script's computation.
+    let s = convert_for(
+        &[
+            "const requestData = pm.request.body.raw;",
+            "const other = pm.response.text();",
+            "const requestData2 = JSON.parse(other);",
+            "pm.environment.set('customer', requestData2.customerName);",
+        ]
+        .map(String::from),
+        Phase::Test,
+        Some(&super::Sent::Json(json!({"customerName": "x"}))),
+    );
+    assert!(
+        !out(&s)["sets"].to_string().contains("\"x\""),
+        "{}",
+        out(&s)
+    );
+}
+
+#[test]
+fn lodash_each_and_a_map_whose_result_nothing_keeps_are_loops() {
+    let s = test(&[
+        "pm.test('all', () => {",
+        "  pm.response.json().map((item) => {",
+        "    pm.expect(item.vessel).to.equal('A');",
+        "    _.each(item.calls, (c) => { pm.expect(c.code).to.equal('BTP'); });",
+        "  });",
+        "});",
+    ]);
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    let v = out(&s);
+    let checks = with_items(&v);
+    assert_eq!(checks["$[*].vessel"]["each"], "A", "{v}");
+    // Lodash loops over nothing for an item without the list: nothing asks every item for one.
+    let text = v.to_string();
+    assert!(text.contains("$[*].calls[*].code"), "{v}");
+    assert!(
+        !text.contains(r#""$[*].calls":{"each":{"type":"array"}}"#),
+        "{v}"
+    );
+    assert!(!text.contains(r#""contains":"calls""#), "{v}");
+    // A map whose result is kept is no loop of checks.
+    let s = test(&["const names = pm.response.json().map((item) => item.name);"]);
+    assert!(out(&s)["expect"]["json"].get("$[*].name").is_none());
+}
+
+#[test]
+fn a_node_name_read_without_require_stops_the_script_as_newman_does() {
+    let s = test(&[
+        "pm.test('ok', () => pm.response.to.have.status(200));",
+        "const body = pm.response.json();",
+        "pm.environment.set('code', body.code);",
+        "const u = url.parse(body.authServer);",
+        "pm.environment.set('host', u.host);",
+        "pm.test('never runs', () => pm.expect(body.id).to.eql(1));",
+    ]);
+    let u = s.undefined_read.clone().expect("found");
+    assert_eq!((u.line, u.name.as_str()), (4, "url"));
+    // What comes before runs (a check, a capture); nothing from the read on is converted.
+    let v = out(&s);
+    assert_eq!(v["expect"]["status"], 200, "{v}");
+    assert!(v["capture"]["code"].is_object(), "{v}");
+    assert!(v["capture"].get("host").is_none(), "{v}");
+    assert_eq!((s.assertions, s.assertions_seen), (1, 2));
+    assert_eq!(s.kept.len(), 3, "{:?}", s.kept);
+    // Required first, the same script runs whole (what it computes is kept for its reason).
+    let s = test(&[
+        "const url = require('url');",
+        "const u = url.parse(pm.response.json().authServer);",
+        "pm.test('ok', () => pm.response.to.have.status(200));",
+    ]);
+    assert!(s.undefined_read.is_none());
+    assert_eq!(s.assertions, 1);
+}
+
+#[test]
 fn checks_of_a_body_that_is_only_a_variable_parse_it_at_run_time() {
     let body = super::Sent::Variable("product".into());
     let s = convert_for(

@@ -1,0 +1,189 @@
+//! Names a script reads as if it ran in Node, which Postman's sandbox does not have:
+//! `url.parse(body.authServer)` with no `require('url')` before it. Newman stops the script
+//! there with a ReferenceError and fails the request; what came before it has run (its
+//! `pm.test`s count, its sets are made) and a pre-request script's request is still sent.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::js::{Expr, Stmt, StmtKind, TemplatePart};
+
+/// Node's modules and globals that Newman 6.2.1's sandbox leaves undefined (`typeof` of each
+/// is "undefined" there): a script that reads one without declaring it throws. Web names a
+/// newer Postman app may give scripts (`URL`, `crypto`, `TextEncoder`) are not listed: a
+/// collection written in the app may rightly use them.
+const NOT_IN_SANDBOX: &[&str] = &[
+    "url",
+    "path",
+    "fs",
+    "os",
+    "querystring",
+    "util",
+    "events",
+    "stream",
+    "uuid",
+    "moment",
+    "lodash",
+    "process",
+    "global",
+    "window",
+    "module",
+    "exports",
+    "punycode",
+    "assert",
+    "ajv",
+    "xml2js",
+    "chai",
+];
+
+/// Whether Postman's `require` gives the name as a module of its own name, so the fix is to
+/// require it (`process`, `window`, `fs` ... have no such module there).
+pub(crate) fn requirable(name: &str) -> bool {
+    !matches!(
+        name,
+        "fs" | "os" | "process" | "global" | "window" | "module" | "exports"
+    )
+}
+
+/// Where a script reads a name its sandbox does not have.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct UndefinedRead {
+    /// The statement's first line (of the lines the converter reads).
+    pub line: usize,
+    pub name: String,
+}
+
+/// The first statement at the script's top (not under a condition, a loop, a `try` or in a
+/// function) that reads such a name, which the script declares nowhere.
+pub(super) fn undefined_read(lines: &[String], top: &[Stmt]) -> Option<UndefinedRead> {
+    let text = lines.join("\n");
+    top.iter().find_map(|s| {
+        let mut found = Vec::new();
+        for e in evaluated(s) {
+            reads(e, &mut found);
+        }
+        let name = found.into_iter().find(|n| !declared(&text, n))?;
+        Some(UndefinedRead {
+            line: s.first,
+            name: name.to_string(),
+        })
+    })
+}
+
+/// The expressions a statement evaluates whatever happens.
+fn evaluated(s: &Stmt) -> Vec<&Expr> {
+    match &s.kind {
+        StmtKind::Expr(e) | StmtKind::Throw(e) | StmtKind::Return(Some(e)) => vec![e],
+        StmtKind::Let(decls) => decls.iter().map(|(_, e)| e).collect(),
+        // `url.x = 1` reads `url`; `url = require('url')` declares it.
+        StmtKind::Assign(Expr::Ident(_), v) => vec![v],
+        StmtKind::Assign(t, v) => vec![t, v],
+        StmtKind::If(c, ..) => vec![c],
+        StmtKind::For(l) => vec![&l.list],
+        StmtKind::Return(None) | StmtKind::Try(..) | StmtKind::Other => Vec::new(),
+    }
+}
+
+/// The listed names an expression reads when it is evaluated (not behind `&&`, `||`, `??`
+/// or `?:`, not under `typeof`, not in a function it only defines).
+fn reads<'e>(e: &'e Expr, out: &mut Vec<&'e str>) {
+    match e {
+        Expr::Ident(n) if NOT_IN_SANDBOX.contains(&n.as_str()) => out.push(n),
+        Expr::Unary("typeof", _) => {}
+        Expr::Unary(_, x) | Expr::Member(x, _) => reads(x, out),
+        Expr::Binary("&&" | "||" | "??", a, _) | Expr::Cond(a, ..) => reads(a, out),
+        Expr::Binary(_, a, b) | Expr::Index(a, b) => {
+            reads(a, out);
+            reads(b, out);
+        }
+        Expr::Call(f, args) => {
+            reads(f, out);
+            args.iter().for_each(|a| reads(a, out));
+        }
+        Expr::Array(items) => items.iter().for_each(|a| reads(a, out)),
+        Expr::Object(fields) => fields.iter().for_each(|(_, v)| reads(v, out)),
+        Expr::Template(parts) => parts.iter().for_each(|p| {
+            if let TemplatePart::Expr(x) = p {
+                reads(x, out);
+            }
+        }),
+        _ => {}
+    }
+}
+
+/// Whether the script declares or assigns `name` anywhere (a `var`, `let`, `const`,
+/// `function`, a parameter, a `catch`, a destructuring, a plain assignment): then it is the
+/// script's own, defined or not where it is read, and this rule does not judge it.
+fn declared(text: &str, name: &str) -> bool {
+    // A module required under another name (`const clock = require('moment')`) is read
+    // under its own by the time statements get here.
+    if ["'", "\"", "`"]
+        .iter()
+        .any(|q| text.contains(&format!("require({q}{name}{q})")))
+    {
+        return true;
+    }
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    let Some(re) = RE
+        .get_or_init(|| {
+            Regex::new(concat!(
+                r"\b(?:var|let|const|function)\s+([\w$]+)",
+                r"|\b([\w$]+)\s*(?:=[^=>]|=>)",
+                r"|(?:function\s*[\w$]*|catch)\s*\(([^)]*)\)",
+                r"|\(([^()]*)\)\s*=>",
+                r"|(?:var|let|const)\s*[{\[]([^}\]]*)[}\]]",
+            ))
+            .ok()
+        })
+        .as_ref()
+    else {
+        return true;
+    };
+    re.captures_iter(text).any(|c| {
+        c.iter().skip(1).flatten().any(|m| {
+            m.as_str()
+                .split(|ch: char| !(ch.is_alphanumeric() || ch == '_' || ch == '$'))
+                .any(|w| w == name)
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::script::js;
+
+    fn first(src: &str) -> Option<(usize, String)> {
+        let lines: Vec<String> = src.lines().map(str::to_string).collect();
+        undefined_read(&lines, &js::parse(src)).map(|u| (u.line, u.name))
+    }
+
+    #[test]
+    fn a_node_module_read_without_require_is_found_at_its_line() {
+        let src = "pm.test('ok', () => {});\nconst body = pm.response.json();\nconst u = url.parse(body.authServer);\npm.environment.set('h', u.host);";
+        assert_eq!(first(src), Some((3, "url".into())));
+        let src = "pm.environment.set('t', moment().format('YYYY'));";
+        assert_eq!(first(src), Some((1, "moment".into())));
+    }
+
+    #[test]
+    fn a_name_the_script_declares_or_only_guards_is_not() {
+        for src in [
+            "const url = require('url');\nconst u = url.parse('x');",
+            "var moment = require('moment');\npm.environment.set('t', moment().format());",
+            "url = require('url');\nurl.parse('x');",
+            "const clock = require('moment');\nmoment().format();",
+            "const { path } = pm.request.url;\nconsole.log(path);",
+            "if (typeof moment !== 'undefined') {}",
+            "const ok = pm.environment.get('x') || url.parse('y');",
+            "pm.test('t', function () { url.parse('x'); });",
+            "if (pm.response.code === 200) { url.parse('x'); }",
+            "try { url.parse('x'); } catch (e) {}",
+            "pm.request.url.getPath();\npm.environment.set('u', pm.request.url.toString());",
+            "[1].forEach((url) => console.log(url));\nconsole.log(url);",
+        ] {
+            assert_eq!(first(src), None, "{src}");
+        }
+    }
+}
