@@ -682,6 +682,7 @@ pub(crate) fn import(
     let described = description(info.get("description"), &mut cx);
     let mut doc = collection_doc(&name, described, variables, auth, scope, requests);
     name_token_variables(&mut doc, &cx);
+    hide_copied_secrets(&mut doc, &mut cx.report, &cx.secret_values);
     cx.report.destinations = super::destinations::of(&doc, &cx.values);
     let slug = crate::snapshot::slug(&name);
     let collection_file = format!("{slug}.yaml");
@@ -1878,6 +1879,89 @@ fn the(whose: &str) -> String {
     }
 }
 
+/// A credential the import made a secret, copied elsewhere as written: a script's set() or
+/// check of the body field it sent (`set("pw", JSON.parse(pm.request.body.raw).password)`), a
+/// check of the header it sent, a kept script line. Each copy reads the secret instead (a
+/// comment names it), so the literal is in no file the import writes. What a request sends
+/// (its URL, headers, body, auth) was judged field by field where it was written: a user name
+/// that happens to equal the password stays as it is there.
+fn hide_copied_secrets(doc: &mut Y, report: &mut Report, secrets: &HashMap<String, String>) {
+    // A placeholder (`<add your apiKey>`) is no credential: a check that a variable is no
+    // longer it must stay as written.
+    let placeholder = |v: &str| v.contains(['<', '>', ' ']) || v == "null";
+    let mut known: Vec<(&str, &str)> = secrets
+        .iter()
+        .filter(|(_, v)| !v.is_empty() && !placeholder(v))
+        .map(|(n, v)| (v.as_str(), n.as_str()))
+        .collect();
+    // The longest first: a secret that holds another is replaced whole.
+    known.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.1.cmp(b.1)));
+    if known.is_empty() {
+        return;
+    }
+    let hider = Hider { known };
+    hider.walk(doc, false);
+    for kept in &mut report.kept {
+        kept.2 = hider.in_text(&kept.2, 6, false);
+    }
+}
+
+/// Secret values (the longest first) and their names, for [`hide_copied_secrets`].
+struct Hider<'a> {
+    known: Vec<(&'a str, &'a str)>,
+}
+
+impl Hider<'_> {
+    /// `t` with each secret of at least `min` characters in it read (`{{ secret('X') }}`) or,
+    /// in a comment, named.
+    fn in_text(&self, t: &str, min: usize, read: bool) -> String {
+        self.known.iter().filter(|(v, _)| v.len() >= min).fold(
+            t.to_string(),
+            |t, (v, n)| match read {
+                true => t.replace(v, &super::vars::secret_ref(n)),
+                false => t.replace(v, &format!("secret('{n}')")),
+            },
+        )
+    }
+
+    /// `derived`: inside what a script made of the request (`expect`, `capture`, `set`,
+    /// variables), where a copy of a secret is hidden wherever it is.
+    fn walk(&self, y: &mut Y, derived: bool) {
+        const SENT: &[&str] = &[
+            "url",
+            "query",
+            "headers",
+            "json",
+            "form",
+            "multipart",
+            "text",
+            "body",
+            "auth",
+        ];
+        match y {
+            Y::Str(t) if derived => {
+                if let Some((_, n)) = self.known.iter().find(|(v, _)| v == t) {
+                    *t = super::vars::secret_ref(n);
+                } else if !t.contains("{{") {
+                    // Inside a longer text (`Basic hunter2-s3cret`): the text as a template.
+                    *t = self.in_text(t, 8, true);
+                }
+            }
+            Y::Comment(c) => *c = self.in_text(c, 6, false),
+            Y::Map(entries) => {
+                for (k, v) in entries.iter_mut() {
+                    let checks = matches!(k.as_str(), "expect" | "capture" | "set" | "variables");
+                    if derived || checks || !SENT.contains(&k.as_str()) {
+                        self.walk(v, derived || checks);
+                    }
+                }
+            }
+            Y::Seq(items) => items.iter_mut().for_each(|v| self.walk(v, derived)),
+            _ => {}
+        }
+    }
+}
+
 /// A script that reads a Node name the sandbox lacks: Newman runs it up to there, then fails
 /// the request (a pre-request script's request is still sent).
 fn undefined_read(u: &script::UndefinedRead, phase: Phase, whose: &str, cx: &mut Ctx<'_>) {
@@ -2967,7 +3051,13 @@ fn note_script_reads(cx: &mut Ctx<'_>, s: &Script) {
     }
     note_reads(cx, &s.sets, Reader::Script);
     note_reads(cx, &s.headers, Reader::Request);
-    note_reads(cx, &s.expect, Reader::Request);
+    // A response-time limit is only ever a script's number (`get("max_ms") || 5000`): a
+    // variable nothing defines is `undefined` there, never sent.
+    let mut expect = s.expect.clone();
+    if let Some(time) = expect.remove("time") {
+        note_reads(cx, &time, Reader::Script);
+    }
+    note_reads(cx, &expect, Reader::Request);
     for (k, v) in s.variables.entries() {
         let reader = match s.sent_bodies.contains(&k) {
             true => Reader::Request,
@@ -4972,6 +5062,32 @@ mod tests {
         assert_eq!(col["defaults"]["set"]["api_key"], "{{ secret('API_KEY') }}");
         let secrets: Vec<&str> = out.report.secrets.iter().map(String::as_str).collect();
         assert_eq!(secrets, ["API_KEY", "CLIENT_SECRET", "REFRESH_TOKEN"]);
+    }
+
+    #[test]
+    fn a_secret_a_script_copies_from_the_body_it_sent_reads_the_secret() {
+        let body = json!({"mode": "raw", "raw": "{\"user\": \"ada\", \"password\": \"Hunt-Pw-77331\"}",
+                          "options": {"raw": {"language": "json"}}});
+        let c = collection(json!([
+            {"name": "login", "request": {"method": "POST", "url": "https://h.example/login", "body": body},
+             "event": test_event(&[
+                "const raw = pm.request.body.raw;",
+                "const sent = JSON.parse(raw);",
+                "pm.environment.set('pw', sent.password);",
+                "pm.environment.set('basic', 'Basic Hunt-Pw-77331');",
+                "pm.test('echo', () => pm.expect(pm.response.json().password).to.eql(sent.password));",
+                "console.log('Hunt-Pw-77331'.length);"])},
+            {"name": "next", "request": {"url": "https://h.example/x?p={{pw}}&b={{basic}}"}}]));
+        let out = import(&c, &[], &|_| true).expect("import");
+        let text = &out.files[0].1;
+        assert!(!text.contains("Hunt-Pw-77331"), "{text}");
+        let kept = format!("{:?}", out.report.kept);
+        assert!(!kept.contains("Hunt-Pw-77331"), "{kept}");
+        let col: Value = serde_saphyr::from_str(text).expect("yaml");
+        assert_eq!(col["variables"]["pw"], "{{ secret('PASSWORD') }}", "{text}");
+        assert_eq!(col["variables"]["basic"], "Basic {{ secret('PASSWORD') }}");
+        let checks = &col["requests"][0]["expect"]["json"];
+        assert_eq!(checks["$.password"], "{{ secret('PASSWORD') }}", "{text}");
     }
 
     #[test]

@@ -637,6 +637,8 @@ fn expect_steps(cx: &Converter, subject: Subject, steps: &[Step<'_>], out: &mut 
                 continue;
             }
             (w, None) if NOOP.contains(&w) => continue,
+            // `.an.instanceOf(Array)`: `a` and `an` not called are language chains too.
+            ("a" | "an", None) => continue,
             ("not", None) => {
                 // chai's `.not` sets a flag for the rest of the chain, never clears it:
                 // `.to.not.be.empty.and.not.be.null` is neither.
@@ -831,6 +833,13 @@ impl Chain<'_> {
                 }
                 _ => return Some(false),
             },
+            // `instanceOf(Array)`: a list (a string or a number is no instance of `String` or
+            // `Number`, and everything is one of `Object`: those are left alone).
+            ("instanceOf" | "instanceof", Some([Expr::Ident(class)] | [Expr::Ident(class), _]))
+                if class == "Array" =>
+            {
+                put(subject, "type", Y::str("array"));
+            }
             ("true" | "false", None) => put(subject, "equals", Y::Bool(word == "true")),
             ("null", None) => put(subject, "equals", Y::Null),
             ("undefined", None) => undefined(out, subject, negate),

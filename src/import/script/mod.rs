@@ -1749,7 +1749,15 @@ impl Converter {
         let Y::Str(t) = v else {
             return false;
         };
-        var_name(t).is_some_and(|n| {
+        // `pm.environment.get("max_ms") || 5000`: the variable, or that number when it is not
+        // set (its text would make chai refuse the limit either way).
+        let fallback = || {
+            let inner = t.strip_prefix("{{ (")?.strip_suffix(") }}")?;
+            let (name, n) = inner.split_once(" or ")?;
+            n.parse::<f64>().ok()?;
+            var_name(&format!("{{{{ {name} }}}}"))
+        };
+        var_name(t).or_else(fallback).is_some_and(|n| {
             !self.known_sets.contains(&n) && (coerced || !self.known_texts.contains(&n))
         })
     }

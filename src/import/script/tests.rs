@@ -1512,6 +1512,35 @@ fn lodash_each_and_a_map_whose_result_nothing_keeps_are_loops() {
 }
 
 #[test]
+fn a_time_limit_with_a_number_to_fall_back_on_and_instance_of_array_convert() {
+    let s = test(&[
+        "pm.test('fast', function () {",
+        "    const responseTime = pm.response.responseTime;",
+        "    const maxTime = pm.environment.get('max_response_time') || 5000;",
+        "    pm.expect(responseTime).to.be.below(maxTime);",
+        "});",
+        "pm.test('lists', function () {",
+        "    pm.expect(pm.response.json().tags).to.have.instanceOf(Array);",
+        "    pm.expect(pm.response.json().owner).to.not.be.an.instanceof(Array);",
+        "    pm.expect(pm.response.json().name).to.be.an.instanceOf(String);",
+        "});",
+    ]);
+    let v = out(&s);
+    assert_eq!(
+        v["expect"]["time"],
+        json!({"lt": "{{ (max_response_time or 5000) }}"}),
+        "{v}"
+    );
+    assert_eq!(v["expect"]["json"]["$.tags"]["type"], "array", "{v}");
+    assert_eq!(
+        v["expect"]["json"]["$.owner"]["not"]["type"], "array",
+        "{v}"
+    );
+    // A primitive text is no instance of `String`: left to a human.
+    assert_eq!((s.assertions, s.assertions_seen), (3, 4), "{:?}", s.kept);
+}
+
+#[test]
 fn a_node_name_read_without_require_stops_the_script_as_newman_does() {
     let s = test(&[
         "pm.test('ok', () => pm.response.to.have.status(200));",
