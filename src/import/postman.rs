@@ -1924,6 +1924,30 @@ impl Hider<'_> {
         )
     }
 
+    /// A template whose expressions hold a secret as a string literal (what a script's
+    /// `btoa(user + ":" + "test123")` becomes): each such literal reads the secret instead.
+    fn in_expressions(&self, t: &str) -> String {
+        let mut out = String::with_capacity(t.len());
+        let mut rest = t;
+        while let Some(open) = rest.find("{{") {
+            let Some(close) = rest[open..].find("}}").map(|c| open + c) else {
+                break;
+            };
+            out.push_str(&rest[..open]);
+            let expression = self
+                .known
+                .iter()
+                .fold(rest[open..close].to_string(), |e, (v, n)| {
+                    let literal = serde_json::to_string(v).unwrap_or_default();
+                    e.replace(&literal, &format!("secret('{n}')"))
+                });
+            out.push_str(&expression);
+            rest = &rest[close..];
+        }
+        out.push_str(rest);
+        out
+    }
+
     /// `derived`: inside what a script made of the request (`expect`, `capture`, `set`,
     /// variables), where a copy of a secret is hidden wherever it is.
     fn walk(&self, y: &mut Y, derived: bool) {
@@ -1945,6 +1969,8 @@ impl Hider<'_> {
                 } else if !t.contains("{{") {
                     // Inside a longer text (`Basic hunter2-s3cret`): the text as a template.
                     *t = self.in_text(t, 8, true);
+                } else {
+                    *t = self.in_expressions(t);
                 }
             }
             Y::Comment(c) => *c = self.in_text(c, 6, false),
@@ -5076,7 +5102,8 @@ mod tests {
                 "pm.environment.set('pw', sent.password);",
                 "pm.environment.set('basic', 'Basic Hunt-Pw-77331');",
                 "pm.test('echo', () => pm.expect(pm.response.json().password).to.eql(sent.password));",
-                "console.log('Hunt-Pw-77331'.length);"])},
+                "console.log('Hunt-Pw-77331'.length);",
+                "pm.environment.set('auth', btoa('ada' + ':' + 'Hunt-Pw-77331'));"])},
             {"name": "next", "request": {"url": "https://h.example/x?p={{pw}}&b={{basic}}"}}]));
         let out = import(&c, &[], &|_| true).expect("import");
         let text = &out.files[0].1;
@@ -5086,6 +5113,10 @@ mod tests {
         let col: Value = serde_saphyr::from_str(text).expect("yaml");
         assert_eq!(col["variables"]["pw"], "{{ secret('PASSWORD') }}", "{text}");
         assert_eq!(col["variables"]["basic"], "Basic {{ secret('PASSWORD') }}");
+        let auth = col["requests"][1]["set"]["auth"]
+            .as_str()
+            .unwrap_or_default();
+        assert!(auth.contains("secret('PASSWORD')"), "{text}");
         let checks = &col["requests"][0]["expect"]["json"];
         assert_eq!(checks["$.password"], "{{ secret('PASSWORD') }}", "{text}");
     }
