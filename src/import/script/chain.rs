@@ -1452,11 +1452,11 @@ fn undefined(out: &mut Staged, s: &Subject, negate: bool) {
     let Subject::Var(name) = s else {
         return out.0.push((s.clone(), "exists", Y::Bool(negate), false));
     };
-    let stand_ins = Y::Seq(vec![
-        Y::str(""),
-        Y::str("null"),
-        Y::str(super::own_text(name)),
-    ]);
+    // What the import declares for a variable no one defines (its `{{name}}` text), and what
+    // a `pm.variables.set()` of nothing leaves (""). An environment's or the collection's
+    // `set()` of nothing is `null` to the scripts after it (Newman 6.2.1: `typeof` is
+    // "object"), which is no `undefined`.
+    let stand_ins = Y::Seq(vec![Y::str(""), Y::str(super::own_text(name))]);
     if negate {
         out.0.push((s.clone(), "exists", Y::Bool(true), false));
         return out.0.push((s.clone(), "in", stand_ins, true));
