@@ -1959,7 +1959,8 @@ impl Converter {
         // nothing is checked (what it reads must not throw: a value of the body's top level).
         if let Some(x) = chain::checks_nothing(e)
             && (reads_safely(x)
-                || matches!(self.subject(x), Some(Subject::Json(p)) if top_level(&p)))
+                || matches!(self.subject(x), Some(Subject::Json(p)) if top_level(&p))
+                || self.checked_before(x))
         {
             self.out.assertions_seen += 1;
             self.out.assertions += 1;
@@ -4228,6 +4229,31 @@ fn cannot_throw(e: &Expr) -> bool {
 /// [`cannot_throw`], or a field of Postman's own objects (`pm.response.length`: undefined,
 /// no error), compared.
 /// A JSONPath of one member of the body's top level (`$.id`, `$['id']`, `$[0]`).
+impl Converter {
+    /// Whether the script already checked that what `x` is a member of is there (a check of
+    /// it, or of something in it: `pm.expect(result.id).to.exist` before
+    /// `pm.expect(result.id).to.be.a.string`): reading `x` then cannot throw.
+    fn checked_before(&self, x: &Expr) -> bool {
+        let (kind, p) = match self.subject(x) {
+            Some(Subject::Json(p)) => ("json", p),
+            Some(Subject::Xml(p)) if !p.is_empty() => ("xml", p),
+            _ => return false,
+        };
+        let mut expect = self.out.expect.clone();
+        let Some(Y::Map(checks)) = expect.get_mut(kind) else {
+            return false;
+        };
+        let Some(base) = p.rfind(['.', '[', '/']).map(|at| &p[..at]) else {
+            return false;
+        };
+        let within = |k: &str| {
+            k.strip_prefix(base)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[', '/']))
+        };
+        checks.iter().any(|(k, _)| within(k))
+    }
+}
+
 fn top_level(p: &str) -> bool {
     let rest = p.strip_prefix('$').unwrap_or("x");
     let one = |r: &str| {

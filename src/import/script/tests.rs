@@ -5578,12 +5578,23 @@ fn a_chai_method_read_and_not_called_checks_nothing() {
     ]);
     let v = out(&s);
     assert_eq!(v["expect"]["json"]["$.price"], json!({"gt": 0}), "{v}");
-    // Nothing written for `a`; `c` reads a member of a member, which can throw: kept (its
-    // parent required), as is `d` (no chai word: chai throws).
+    // Nothing written for `a`; `c` reads a member of a member, which throws without it: its
+    // parent is required, and then nothing more is checked; `d` is kept (no chai word: chai
+    // throws).
     assert!(v["expect"]["json"].get("$.sessionId").is_none(), "{v}");
     assert_eq!(v["expect"]["json"]["$.a"], json!({"exists": true}), "{v}");
-    assert_eq!(s.unchecked, ["c", "d"], "{v}");
-    assert_eq!((s.assertions_seen, s.assertions), (4, 2));
+    assert_eq!(s.unchecked, ["d"], "{v}");
+    assert_eq!((s.assertions_seen, s.assertions), (4, 3));
+    // A member of a SOAP answer checked before: reading it again cannot throw.
+    let s = test(&[
+        "const result = xml2Json(pm.response.text())['soapenv:Envelope']['soapenv:Body'].loginResponse.result;",
+        "pm.test('token', () => {",
+        "    pm.expect(result.sessionId).to.exist;",
+        "    pm.expect(result.sessionId).to.be.a.string;",
+        "});",
+    ]);
+    assert!(s.unchecked.is_empty() && s.kept.is_empty(), "{:?}", s.kept);
+    assert_eq!((s.assertions_seen, s.assertions), (2, 2));
 }
 
 #[test]
