@@ -1900,7 +1900,7 @@ fn hide_copied_secrets(doc: &mut Y, report: &mut Report, secrets: &HashMap<Strin
         return;
     }
     let hider = Hider { known };
-    hider.walk(doc, false);
+    hider.walk(doc, None);
     for kept in &mut report.kept {
         kept.2 = hider.in_text(&kept.2, 6, false);
     }
@@ -1949,8 +1949,9 @@ impl Hider<'_> {
     }
 
     /// `derived`: inside what a script made of the request (`expect`, `capture`, `set`,
-    /// variables), where a copy of a secret is hidden wherever it is.
-    fn walk(&self, y: &mut Y, derived: bool) {
+    /// variables), where a copy of a secret (of at least that many characters) is hidden
+    /// wherever it is.
+    fn walk(&self, y: &mut Y, derived: Option<usize>) {
         const SENT: &[&str] = &[
             "url",
             "query",
@@ -1963,8 +1964,8 @@ impl Hider<'_> {
             "auth",
         ];
         match y {
-            Y::Str(t) if derived => {
-                if let Some((_, n)) = self.known.iter().find(|(v, _)| v == t) {
+            Y::Str(t) if let Some(min) = derived => {
+                if let Some((_, n)) = self.known.iter().find(|(v, _)| v == t && v.len() >= min) {
                     *t = super::vars::secret_ref(n);
                 } else if !t.contains("{{") {
                     // Inside a longer text (`Basic hunter2-s3cret`): the text as a template.
@@ -1976,9 +1977,16 @@ impl Hider<'_> {
             Y::Comment(c) => *c = self.in_text(c, 6, false),
             Y::Map(entries) => {
                 for (k, v) in entries.iter_mut() {
-                    let checks = matches!(k.as_str(), "expect" | "capture" | "set" | "variables");
-                    if derived || checks || !SENT.contains(&k.as_str()) {
-                        self.walk(v, derived || checks);
+                    // The collection's variables mix what the export defines (judged by the
+                    // rules already: a user name equal to a short password stays) with what
+                    // scripts set: a copy there is hidden when it is 8 characters or more.
+                    let here = match k.as_str() {
+                        "expect" | "capture" | "set" => Some(1),
+                        "variables" => Some(8),
+                        _ => None,
+                    };
+                    if derived.is_some() || here.is_some() || !SENT.contains(&k.as_str()) {
+                        self.walk(v, derived.or(here));
                     }
                 }
             }
@@ -5110,6 +5118,13 @@ mod tests {
         assert!(!text.contains("Hunt-Pw-77331"), "{text}");
         let kept = format!("{:?}", out.report.kept);
         assert!(!kept.contains("Hunt-Pw-77331"), "{kept}");
+        // A collection variable equal to a short password is the export's own: left.
+        let mut c = collection(json!([{"name": "login", "request": {"method": "POST",
+            "url": "https://h.example/login", "auth": {"type": "basic", "basic": [
+                {"key": "username", "value": "admin"}, {"key": "password", "value": "admin"}]}}}]));
+        c["variable"] = json!([{"key": "login", "value": "admin"}]);
+        let (short, short_text) = imported(&c);
+        assert_eq!(short["variables"]["login"], "admin", "{short_text}");
         let col: Value = serde_saphyr::from_str(text).expect("yaml");
         assert_eq!(col["variables"]["pw"], "{{ secret('PASSWORD') }}", "{text}");
         assert_eq!(col["variables"]["basic"], "Basic {{ secret('PASSWORD') }}");
