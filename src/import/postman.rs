@@ -5099,6 +5099,30 @@ mod tests {
     }
 
     #[test]
+    fn a_collection_script_that_reads_a_node_module_unrequired_fails_every_request() {
+        let mut c = collection(json!([
+            {"name": "one", "request": {"url": "https://h.example/1"}},
+            {"name": "two", "request": {"url": "https://h.example/2"}}]));
+        c["event"] = json!([{"listen": "prerequest", "script": {"exec": [
+            "pm.environment.set('stamp', moment().format('YYYY'));"]}}]);
+        let out = import(&c, &[], &|_| true).expect("import");
+        let col: Value = serde_saphyr::from_str(&out.files[0].1).expect("yaml");
+        for r in col["requests"].as_array().expect("requests") {
+            let fail = r["fail"].as_str().unwrap_or_default();
+            assert!(fail.contains("reads `moment`"), "{r}");
+            assert!(fail.contains("require('moment')"), "{r}");
+        }
+        assert!(
+            out.report
+                .notes
+                .iter()
+                .any(|n| n.contains("the collection's pre-request script reads `moment`")),
+            "{:?}",
+            out.report.notes
+        );
+    }
+
+    #[test]
     fn a_secret_a_script_copies_from_the_body_it_sent_reads_the_secret() {
         let body = json!({"mode": "raw", "raw": "{\"user\": \"ada\", \"password\": \"Hunt-Pw-77331\"}",
                           "options": {"raw": {"language": "json"}}});
