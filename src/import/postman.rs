@@ -2062,6 +2062,12 @@ fn count(s: &Script, phase: Phase, whose: &str, cx: &mut Ctx<'_>) -> Option<Stri
     if let Some(u) = &s.undefined_read {
         undefined_read(u, phase, whose, cx);
     }
+    if s.reversed_schema {
+        cx.report.notes.push(format!(
+            "{}'s test script calls `ajv.validate(body, schema)`: ajv takes the schema first, so Postman validates nothing there (it passes whatever the response); the import validates the response against the schema, as meant — a response that does not match fails in yarc and passed in Postman",
+            the(whose)
+        ));
+    }
     let r = &mut cx.report;
     r.assertions += s.assertions;
     r.assertions_seen += s.assertions_seen;

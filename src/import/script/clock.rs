@@ -275,19 +275,22 @@ impl Converter {
                 }
                 _ => None,
             },
+            // `new Date(...)` only: `new Ajv()` is no time.
             Expr::Unary("new", inner) => match &*inner {
-                Expr::Call(_, args) => match args.as_slice() {
-                    [] => Some(Shift::default()),
-                    [Expr::Binary(op @ ("+" | "-"), a, b)] if self.millis_now(a) => {
-                        let k = whole(self.number(b)?)?;
-                        let millis = if *op == "-" { k.checked_neg()? } else { k };
-                        Some(Shift { months: 0, millis })
+                Expr::Call(class, args) if matches!(&**class, Expr::Ident(d) if d == "Date") => {
+                    match args.as_slice() {
+                        [] => Some(Shift::default()),
+                        [Expr::Binary(op @ ("+" | "-"), a, b)] if self.millis_now(a) => {
+                            let k = whole(self.number(b)?)?;
+                            let millis = if *op == "-" { k.checked_neg()? } else { k };
+                            Some(Shift { months: 0, millis })
+                        }
+                        // `new Date(new Date().setFullYear(new Date().getFullYear() + 10))`: a
+                        // setter answers the moved time; `new Date(end)` copies a time.
+                        [set] => self.date_of(set).or_else(|| self.moved(&renew(set))),
+                        _ => None,
                     }
-                    // `new Date(new Date().setFullYear(new Date().getFullYear() + 10))`: a
-                    // setter answers the moved time; `new Date(end)` copies a time.
-                    [set] => self.date_of(set).or_else(|| self.moved(&renew(set))),
-                    _ => None,
-                },
+                }
                 _ => None,
             },
             _ => None,

@@ -96,6 +96,10 @@ pub(crate) struct Script {
     /// have (`url.parse(...)` with no `require`), and the name: Newman stops the script there
     /// with a ReferenceError and fails the request.
     pub undefined_read: Option<sandbox::UndefinedRead>,
+    /// `ajv.validate(body, schema)`: the body passed where ajv takes the schema. Postman
+    /// then compiles the response as a schema and validates the schema against it, which
+    /// checks nothing; the import validates the response against the schema, as meant.
+    pub reversed_schema: bool,
     /// Headers a pre-request script adds to the request (`pm.request.headers.add({key, value})`).
     pub headers: Y,
     /// Those of them given with `upsert`: a header of that name the request has disabled is
@@ -748,6 +752,9 @@ struct Converter {
     request_text: Option<RequestText>,
     /// Whether the raw body text was read (see [`Script::raw_body_read`]).
     raw_body_read: std::cell::Cell<bool>,
+    /// Whether a validation had its arguments the wrong way round (see
+    /// [`Script::reversed_schema`]).
+    reversed_schema: std::cell::Cell<bool>,
     /// Whether the body a test's request sent was just read (see [`Script::sent_bodies`]).
     sent_body_read: std::cell::Cell<bool>,
     /// JSON paths of lists mapped over `(items || [])`: a missing list is an empty one there,
@@ -848,6 +855,7 @@ impl Converter {
             request_text: None,
             once: None,
             raw_body_read: std::cell::Cell::new(false),
+            reversed_schema: std::cell::Cell::new(false),
             sent_body_read: std::cell::Cell::new(false),
             or_empty: Default::default(),
             literals: HashMap::new(),
@@ -2594,6 +2602,7 @@ impl Converter {
         fold_stated_cases(&mut self.out.expect);
         tidy(&mut self.out.expect);
         self.out.raw_body_read = self.raw_body_read.get();
+        self.out.reversed_schema = self.reversed_schema.get();
         let lines = std::mem::take(&mut self.lines);
         let mut block: Vec<(usize, &String)> = Vec::new();
         for (i, line) in lines.iter().enumerate() {

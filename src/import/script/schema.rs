@@ -46,7 +46,14 @@ impl Converter {
                 if p.strip_suffix(".validate")
                     .is_some_and(|v| self.validators.contains(v)) =>
             {
-                (schema, data, DRAFT_7)
+                // `ajv.validate(body, schema)`: the arguments the wrong way round.
+                let body = matches!(self.subject(schema), Some(Subject::Json(p)) if p == "$");
+                if body && self.schema_literal(data, DRAFT_7).is_some() {
+                    self.reversed_schema.set(true);
+                    (data, schema, DRAFT_7)
+                } else {
+                    (schema, data, DRAFT_7)
+                }
             }
             _ => return None,
         };

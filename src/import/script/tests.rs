@@ -1764,6 +1764,26 @@ fn schemas_written_in_the_script_become_expect_schema_with_postmans_draft() {
 }
 
 #[test]
+fn an_ajv_made_without_options_and_its_arguments_reversed_validate_as_meant() {
+    let s = test(&[
+        "var Ajv = require('ajv');",
+        "var ajv = new Ajv();",
+        "var schema = { type: 'object', required: ['meta'] };",
+        "var body = pm.response.json();",
+        "pm.test('v', function () { pm.expect(ajv.validate(body, schema)).to.be.true; });",
+    ]);
+    let v = out(&s);
+    assert_eq!(v["expect"]["schema"]["required"], json!(["meta"]), "{v}");
+    assert!(s.reversed_schema && s.kept.is_empty(), "{:?}", s.kept);
+    // `new Ajv()` is no time: a date made of it would have read the validator as the clock.
+    let s = test(&[
+        "var ajv = new Ajv();",
+        "pm.test('v', () => pm.expect(ajv.validate({ required: ['id'] }, pm.response.json())).to.be.true);",
+    ]);
+    assert!(!s.reversed_schema && s.kept.is_empty(), "{:?}", s.kept);
+}
+
+#[test]
 fn schemas_yarc_cannot_hold_stay_as_comments() {
     let s = test(&[
         // Draft 3's `required: true` is not a draft 7 schema; a schema from a variable is
