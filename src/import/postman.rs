@@ -1999,13 +1999,7 @@ impl Hider<'_> {
 /// A script that reads a Node name the sandbox lacks: Newman runs it up to there, then fails
 /// the request (a pre-request script's request is still sent).
 fn undefined_read(u: &script::UndefinedRead, phase: Phase, whose: &str, cx: &mut Ctx<'_>) {
-    let (name, script) = (
-        &u.name,
-        match phase {
-            Phase::PreRequest => "pre-request",
-            _ => "test",
-        },
-    );
+    let (name, script) = (&u.name, phase.script());
     let fix = match script::requirable(name) {
         true => format!("add `const {name} = require('{name}')` before it in Postman"),
         false => format!("rewrite it without `{name}` in Postman"),
@@ -2033,10 +2027,7 @@ fn count(s: &Script, phase: Phase, whose: &str, cx: &mut Ctx<'_>) -> Option<Stri
         ));
         let why = format!(
             "Newman cannot run {whose}'s {} script: it declares {names} again, a name Postman's sandbox already has; rename it and delete this line",
-            match phase {
-                Phase::PreRequest => "pre-request",
-                _ => "test",
-            }
+            phase.script()
         );
         if !cx.fail.contains(&why) {
             cx.fail.push(why);
@@ -2050,10 +2041,7 @@ fn count(s: &Script, phase: Phase, whose: &str, cx: &mut Ctx<'_>) -> Option<Stri
         let why = format!(
             "Newman cannot run {}'s {} script (`await` outside an async function) and yarc does not run it either: convert it by hand and delete this line",
             the(whose),
-            match phase {
-                Phase::PreRequest => "pre-request",
-                _ => "test",
-            }
+            phase.script()
         );
         if !cx.fail.contains(&why) {
             cx.fail.push(why);
@@ -3242,10 +3230,7 @@ fn note_unreached(cx: &mut Ctx<'_>, from: usize) {
         if lines.is_empty() {
             continue;
         }
-        let phase = match d.phase {
-            Phase::PreRequest => "pre-request",
-            _ => "test",
-        };
+        let phase = d.phase.script();
         cx.report.notes.push(format!(
             "{whose}'s {phase} script: {} run for no request of the export (a branch for a request name it does not have) and were left out",
             line_ranges(&lines)

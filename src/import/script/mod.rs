@@ -46,6 +46,16 @@ pub(crate) enum Phase {
     PreRequest,
 }
 
+impl Phase {
+    /// The script as Postman's tabs name it: "pre-request" or "test".
+    pub(crate) fn script(self) -> &'static str {
+        match self {
+            Phase::PreRequest => "pre-request",
+            Phase::Test | Phase::ScopeTest => "test",
+        }
+    }
+}
+
 /// What one script became.
 #[derive(Debug, Default)]
 pub(crate) struct Script {
@@ -4248,8 +4258,10 @@ impl Converter {
             Some(Subject::Xml(p)) if !p.is_empty() => ("xml", p),
             _ => return false,
         };
-        let mut expect = self.out.expect.clone();
-        let Some(Y::Map(checks)) = expect.get_mut(kind) else {
+        let Y::Map(expect) = &self.out.expect else {
+            return false;
+        };
+        let Some((_, Y::Map(checks))) = expect.iter().find(|(k, _)| k == kind) else {
             return false;
         };
         let Some(base) = p.rfind(['.', '[', '/']).map(|at| &p[..at]) else {
@@ -4742,22 +4754,26 @@ fn is_request_body(e: &Expr) -> bool {
     let Expr::Call(callee, args) = e else {
         return false;
     };
-    let inner = match args.as_slice() {
-        [Expr::Call(c, a)] if a.is_empty() => path(c).map(|p| format!("{p}()")),
-        [x] => path(x),
-        _ => None,
-    };
     path(callee).as_deref() == Some("JSON.parse")
-        && matches!(
-            inner.as_deref(),
-            Some(
-                "request.data"
-                    | "pm.request.body"
-                    | "pm.request.body.raw"
-                    | "request.body"
-                    | "pm.request.body.toString()"
-            )
+        && matches!(args.as_slice(), [x] if is_body_text(x))
+}
+
+/// `request.data`, `pm.request.body.raw` (`.toString()`): the request's own body as text.
+fn is_body_text(e: &Expr) -> bool {
+    let read = match e {
+        Expr::Call(c, a) if a.is_empty() => path(c).map(|p| format!("{p}()")),
+        x => path(x),
+    };
+    matches!(
+        read.as_deref(),
+        Some(
+            "request.data"
+                | "pm.request.body"
+                | "pm.request.body.raw"
+                | "request.body"
+                | "pm.request.body.toString()"
         )
+    )
 }
 
 /// A template that makes a new value each time it renders.

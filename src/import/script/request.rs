@@ -290,11 +290,7 @@ impl Converter {
     /// pm.request.body.raw`) is the body parsed, as `JSON.parse(pm.request.body.raw)`; `name`
     /// is remembered as such a name when `value` is the body's text.
     pub(super) fn parsed_body_text(&mut self, name: &str, value: &Expr) -> Option<Expr> {
-        let parsed = |e: Expr| {
-            let json = Expr::Member(Box::new(Expr::Ident("JSON".into())), "parse".into());
-            Expr::Call(Box::new(json), vec![e])
-        };
-        if is_request_body(&parsed(value.clone())) {
+        if is_body_text(value) {
             self.body_texts.insert(name.to_string());
             return None;
         }
@@ -311,7 +307,7 @@ impl Converter {
                     .fold(Expr::Ident("pm".into()), |e, m| {
                         Expr::Member(Box::new(e), m.into())
                     });
-                Some(parsed(text))
+                Some(Expr::Call(c.clone(), vec![text]))
             }
             _ => None,
         }

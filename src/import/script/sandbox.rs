@@ -57,13 +57,18 @@ pub(crate) struct UndefinedRead {
 /// The first statement at the script's top (not under a condition, a loop, a `try` or in a
 /// function) that reads such a name, which the script declares nowhere.
 pub(super) fn undefined_read(lines: &[String], top: &[Stmt]) -> Option<UndefinedRead> {
-    let text = lines.join("\n");
+    // Joined only for a script that reads one of the names at all.
+    let text = std::cell::OnceCell::new();
     top.iter().find_map(|s| {
         let mut found = Vec::new();
         for e in evaluated(s) {
             reads(e, &mut found);
         }
-        let name = found.into_iter().find(|n| !declared(&text, n))?;
+        if found.is_empty() {
+            return None;
+        }
+        let text = text.get_or_init(|| lines.join("\n"));
+        let name = found.into_iter().find(|n| !declared(text, n))?;
         Some(UndefinedRead {
             line: s.first,
             name: name.to_string(),
