@@ -146,7 +146,9 @@ impl Converter {
                         false => format!("({j} | number)"),
                     })
                 };
-                format!("{} {op} {}", side(a)?, side(b)?)
+                // Whole in parentheses: a filter after it (`String(a % b)`) or an operand
+                // around it (`a - (b - c)`) binds to all of it, as in JavaScript.
+                format!("({} {op} {})", side(a)?, side(b)?)
             }
             _ => return None,
         })
@@ -157,7 +159,7 @@ impl Converter {
         let f = if f == "parseFloat" { "float" } else { "int" };
         // A filter binds closer than arithmetic: `(a / 1000) | int`.
         let inner = self.jinja(x)?;
-        Some(match inner.contains(' ') {
+        Some(match inner.contains(' ') && !enclosed(&inner) {
             true => format!("(({inner}) | {f})"),
             false => format!("({inner} | {f})"),
         })
@@ -202,4 +204,29 @@ impl Converter {
         let (a, b) = (text(self.value(a)?)?, text(self.value(b)?)?);
         Some(Y::Str(a + &b))
     }
+}
+
+/// Whether a Jinja expression is one group in parentheses, `(a) | b` is not: a filter after it
+/// binds to all of it.
+fn enclosed(j: &str) -> bool {
+    let Some(body) = j.strip_prefix('(').and_then(|b| b.strip_suffix(')')) else {
+        return false;
+    };
+    let mut depth = 0i32;
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for c in body.chars() {
+        match (quote, c) {
+            (Some(_), _) if escaped => escaped = false,
+            (Some(_), '\\') => escaped = true,
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '(') => depth += 1,
+            (None, ')') if depth == 0 => return false,
+            (None, ')') => depth -= 1,
+            _ => {}
+        }
+    }
+    depth == 0
 }

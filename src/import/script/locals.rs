@@ -97,12 +97,41 @@ impl Converter {
         }
     }
 
-    /// An object or list written in the script, remembered under its name.
-    fn remember_written(&mut self, name: &str, value: &Expr) {
+    /// `value` with each member that names an object or list written before it replaced by
+    /// that object, while `budget` (nodes copied) lasts: objects made of objects grow fast.
+    fn with_written(&self, value: &Expr, budget: &mut usize) -> Expr {
+        match value {
+            Expr::Ident(n) => match self.objects.get(n) {
+                Some(o) if weight(o) <= *budget => {
+                    *budget -= weight(o);
+                    o.clone()
+                }
+                _ => value.clone(),
+            },
+            Expr::Object(fields) => Expr::Object(
+                fields
+                    .iter()
+                    .map(|(k, v)| (k.clone(), self.with_written(v, budget)))
+                    .collect(),
+            ),
+            Expr::Array(items) => {
+                Expr::Array(items.iter().map(|i| self.with_written(i, budget)).collect())
+            }
+            _ => value.clone(),
+        }
+    }
+
+    /// An object or list written in the script, remembered under its name; what it holds.
+    fn remember_written(&mut self, name: &str, value: &Expr) -> Option<Expr> {
+        let mut written = None;
         if let Expr::Object(_) | Expr::Array(_) = value {
             // `const options = { url, method, body }`, handed to `pm.sendRequest(options, ...)`;
-            // `var data = [{...}]`, set as `JSON.stringify(data)`.
+            // `var data = [{...}]`, set as `JSON.stringify(data)`; a schema whose members are
+            // schemas written before it (`"items": itemSchema`) holds them.
+            let mut budget = INLINED_NODES;
+            let value = self.with_written(value, &mut budget);
             self.objects.insert(name.to_string(), value.clone());
+            written = Some(value);
         }
         match value {
             Expr::Array(values)
@@ -116,6 +145,7 @@ impl Converter {
                 self.lists.remove(name);
             }
         }
+        written
     }
 
     /// `var page = JSON.parse(pm.collectionVariables.get("page"))`: what is read of `page` is
@@ -290,7 +320,8 @@ impl Converter {
             // `var doc = data.missing || {}`: reading `doc.x` cannot throw.
             self.present.push(p);
         }
-        self.remember_written(name, value);
+        let written = self.remember_written(name, value);
+        let value = written.as_ref().unwrap_or(value);
         if let Some(day) = self.day_of(value) {
             self.aliases.insert(name.to_string(), Some(day));
             return Done::Converted;
@@ -367,4 +398,16 @@ fn written_into(name: &str, lines: &[String]) -> bool {
         r"(?:^|[^.\w$]){n}{steps}+\s*(?:[-+*/%]?=[^=]|\+\+|--)|(?:^|[^.\w$]){n}{steps}*\.(?:{mutate})\s*\(|\bdelete\s+{n}\b|Object\.assign\(\s*{n}\b"
     );
     regex::Regex::new(&pattern).is_ok_and(|re| lines.iter().any(|l| re.is_match(l)))
+}
+
+/// How many nodes of objects written before may be copied into one object.
+const INLINED_NODES: usize = 20_000;
+
+/// The nodes of an object or list literal (anything else counts one).
+fn weight(e: &Expr) -> usize {
+    match e {
+        Expr::Object(fields) => 1 + fields.iter().map(|(_, v)| weight(v)).sum::<usize>(),
+        Expr::Array(items) => 1 + items.iter().map(weight).sum::<usize>(),
+        _ => 1,
+    }
 }

@@ -183,9 +183,8 @@ impl Converter {
     /// "{{$randomAlphaNumeric}}") }`: the local holds that value written 15 times over (each a
     /// new made-up one where it is made up), at most 64.
     pub(super) fn repeated_text(&mut self, l: &js::Loop) -> Option<Done> {
-        let Expr::Num(n) = l.list else {
-            return None;
-        };
+        // `i < 12`, or `i < passwordLength` of a `const passwordLength = 12`.
+        let n = self.number(&l.list)?;
         if !(l.indexed && n.fract() == 0.0 && (1.0..=64.0).contains(&n)) {
             return None;
         }

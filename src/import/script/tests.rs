@@ -1764,6 +1764,30 @@ fn schemas_written_in_the_script_become_expect_schema_with_postmans_draft() {
 }
 
 #[test]
+fn a_schema_made_of_schemas_written_before_it_holds_them() {
+    let s = test(&[
+        "var owner = { type: 'object', required: ['login'] };",
+        "var tag = { type: 'string' };",
+        "var schema = { type: 'object', properties: { owner: owner, tags: { type: 'array', items: tag } } };",
+        "pm.test('schema', () => pm.response.to.have.jsonSchema(schema));",
+    ]);
+    let v = out(&s);
+    let schema = &v["expect"]["schema"];
+    assert_eq!(
+        schema["properties"]["owner"]["required"],
+        json!(["login"]),
+        "{v}"
+    );
+    assert_eq!(
+        schema["properties"]["tags"]["items"],
+        json!({"type": "string"}),
+        "{v}"
+    );
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    assert_eq!((s.assertions, s.assertions_seen), (1, 1));
+}
+
+#[test]
 fn an_ajv_made_without_options_and_its_arguments_reversed_validate_as_meant() {
     let s = test(&[
         "var Ajv = require('ajv');",
@@ -2947,7 +2971,7 @@ fn numbers_made_up_and_added_are_summed_and_text_joined_stays_text() {
     assert_eq!(sets["petName"], "qa-pet-{{ petId }}");
     assert_eq!(
         sets["later"],
-        "{{ (timestamp() * 1000) + random_int(0, 999) }}"
+        "{{ ((timestamp() * 1000) + random_int(0, 999)) }}"
     );
     // JavaScript reads `+` left to right: once text, the rest is joined.
     assert_eq!(
@@ -3985,11 +4009,42 @@ fn random_whole_numbers_between_two_written_ends() {
         ],
     );
     let v = out(&s);
-    assert_eq!(v["sets"]["year"], json!("{{ random_int(0, 125) + 1900 }}"));
-    assert_eq!(v["sets"]["c"], json!("{{ random_int(0, 899) + 100 }}"));
+    assert_eq!(
+        v["sets"]["year"],
+        json!("{{ (random_int(0, 125) + 1900) }}")
+    );
+    assert_eq!(v["sets"]["c"], json!("{{ (random_int(0, 899) + 100) }}"));
     assert_eq!(v["sets"]["d"], json!("{{ random_int(0, 10) }}"));
     assert_eq!(v["sets"]["e"], json!("{{ random_int(1, 6) }}"));
     assert_eq!(s.kept, vec![]);
+}
+
+#[test]
+fn arithmetic_stays_whole_under_a_filter_and_inside_other_arithmetic() {
+    // `String(1000 + (n % 9000))` was `1000 + (n | int) % 9000 | string`: the filter bound to
+    // 9000 alone, and minijinja refused `number % string` when the request was sent.
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "const suffix = Date.now().toString().slice(-6);",
+            "pm.collectionVariables.set('last4', String(1000 + (Number(suffix) % 9000)));",
+            "pm.collectionVariables.set('left', 10 - (4 - 1));",
+            "pm.collectionVariables.set('n', `page-${pm.variables.get('a') - 1}`);",
+        ],
+    );
+    let v = out(&s);
+    let last4 = v["sets"]["last4"].as_str().unwrap();
+    assert!(last4.ends_with("| int) % 9000)) }}"), "{last4}");
+    assert_eq!(v["sets"]["left"], json!("{{ (10 - (4 - 1)) }}"));
+    assert_eq!(v["sets"]["n"], json!("page-{{ ((a | number) - 1) }}"));
+    let env = minijinja::Environment::new();
+    for (expr, want) in [
+        ("(10 - (4 - 1))", "7"),
+        ("(1000 + (123456 % 9000)) | string", "7456"),
+    ] {
+        let got = env.render_str(&format!("{{{{ {expr} }}}}"), ()).unwrap();
+        assert_eq!(got, want, "{expr}");
+    }
 }
 
 #[test]
@@ -4179,6 +4234,20 @@ fn a_text_built_by_a_counted_loop_is_that_value_repeated() {
         "{v}"
     );
     assert_eq!(v["sets"]["pin"], json!("p-00"), "{v}");
+    assert_eq!(s.kept, vec![]);
+    // The count a constant holds.
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "const size = 3;",
+            "let code = '';",
+            "for (let i = 0; i < size; i++) { code += 'ab'.charAt(Math.floor(Math.random() * 2)); }",
+            "pm.collectionVariables.set('code', code);",
+        ],
+    );
+    let v = out(&s);
+    let code = "{% for _ in range(3) %}{{ \"ab\"[random_int(0, 1)] }}{% endfor %}";
+    assert_eq!(v["sets"]["code"], json!(code), "{v}");
     assert_eq!(s.kept, vec![]);
     // A body that reads the index, or a count from elsewhere, stays a comment.
     let s = run(
@@ -5100,7 +5169,7 @@ fn a_variable_and_the_clock_join_as_text() {
     );
     let sets = super::json_of(&s.sets);
     assert_eq!(sets["orderId"], "{{ prefix }}{{ timestamp() * 1000 }}");
-    assert_eq!(sets["n"], "{{ (n | number) + 1 }}");
+    assert_eq!(sets["n"], "{{ ((n | number) + 1) }}");
 }
 
 /// A token answered as the body's text (in quotes, as a JSON string) is captured with a
