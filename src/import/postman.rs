@@ -3474,6 +3474,7 @@ fn escape_outside_vars(s: &str, map: &[(char, &str)]) -> String {
     while !rest.is_empty() {
         if rest.starts_with("{{")
             && let Some(end) = rest.find("}}")
+            && !rest[2..end].contains(['{', '}'])
         {
             out.push_str(&rest[..end + 2]);
             rest = &rest[end + 2..];
@@ -4280,9 +4281,12 @@ fn json_body(raw: &str, cx: &mut Ctx<'_>) -> Option<Y> {
     let uncommented = strip_json_comments(raw.strip_prefix('\u{feff}').unwrap_or(raw));
     let mut rest = uncommented.as_str();
     while let Some(c) = rest.chars().next() {
+        // A variable to Postman is `{{` and `}}` with no brace between: `"{{last_name}",` is
+        // text, and the `}}` of a later `"{{password}}"` closes only that one.
         if !escaped
             && rest.starts_with("{{")
             && let Some(end) = rest.find("}}")
+            && !rest[2..end].contains(['{', '}'])
         {
             let inner = &rest[2..end];
             if !in_string && inner.trim() != inner {
@@ -5042,6 +5046,22 @@ mod tests {
             r["text"],
             "{\n  \"name\": \"{{ \"{{ n }}\" }}\",\n  \"on\": {{ \"{{ $randomBoolean }}\" }}\n}"
         );
+    }
+
+    #[test]
+    fn a_variable_with_a_brace_missing_in_a_json_body_is_text_and_the_next_one_a_variable() {
+        // Postman's variables have no brace inside: `{{last_name}` is text, and the `}}` of
+        // the next field's `{{password}}` closes only that one (the two fields were one).
+        let raw = "{\n  \"last_name\": \"{{last_name}\",\n  \"password\": \"{{password}}\"\n}";
+        let c = collection(json!([
+            {"name": "a", "request": {"method": "POST", "url": "{{base}}/x",
+             "body": {"mode": "raw", "raw": raw, "options": {"raw": {"language": "json"}}}}},
+        ]));
+        let out = import(&c, &[], &|_| true).expect("import");
+        let col: Value = serde_saphyr::from_str(&out.files[0].1).expect("yaml");
+        let json = &col["requests"][0]["json"];
+        assert_eq!(json["last_name"], "{{ '{' }}{last_name}", "{json}");
+        assert_eq!(json["password"], "{{ password | string }}", "{json}");
     }
 
     #[test]

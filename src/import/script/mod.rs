@@ -959,8 +959,31 @@ impl Converter {
         all
     }
 
+    /// `if (pm.response.status === 404) {...} else {...}`: Postman's `status` is the reason
+    /// phrase ("Not Found"), never a number, so only the other branch ever runs.
+    fn phrase_branch(&mut self, s: &Stmt) -> Option<Done> {
+        let StmtKind::If(cond, then, otherwise) = &s.kind else {
+            return None;
+        };
+        let taken = phrase_against_number(cond)?;
+        Some(
+            match self.statements(if taken { then } else { otherwise }) {
+                true => Done::Converted,
+                false => Done::Kept(KEPT_AROUND),
+            },
+        )
+    }
+
+    /// A statement read as a whole before its kind is: a helper's renewal, a followed block,
+    /// a branch on the reason phrase.
+    fn read_whole(&mut self, s: &Stmt) -> Option<Done> {
+        self.helper_renewal(s)
+            .or_else(|| self.followed(s))
+            .or_else(|| self.phrase_branch(s))
+    }
+
     fn statement(&mut self, s: &Stmt) -> Done {
-        if let Some(done) = self.helper_renewal(s).or_else(|| self.followed(s)) {
+        if let Some(done) = self.read_whole(s) {
             return done;
         }
         let shaped = |c: &mut Self| {
@@ -4747,6 +4770,22 @@ fn status_text(a: &Expr, b: &Expr) -> bool {
         path(a).as_deref(),
         Some("pm.response.status" | "responseCode.name")
     ) && matches!(b, Expr::Str(_))
+}
+
+/// `pm.response.status === 404` (also `==`, `!==`, `!=`, either way round): whether it holds,
+/// which is known without the response — the reason phrase is text, no number equals it.
+fn phrase_against_number(cond: &Expr) -> Option<bool> {
+    let Expr::Binary(op @ ("===" | "==" | "!==" | "!="), a, b) = cond else {
+        return None;
+    };
+    let phrase = |e: &Expr| {
+        matches!(
+            path(e).as_deref(),
+            Some("pm.response.status" | "responseCode.name")
+        )
+    };
+    let number = |e: &Expr| matches!(e, Expr::Num(_));
+    ((phrase(a) && number(b)) || (number(a) && phrase(b))).then(|| op.starts_with('!'))
 }
 
 /// `JSON.parse(request.data)`, `JSON.parse(pm.request.body.raw)`: the request's own body.

@@ -1764,6 +1764,22 @@ fn schemas_written_in_the_script_become_expect_schema_with_postmans_draft() {
 }
 
 #[test]
+fn the_status_text_compared_with_a_number_takes_the_other_branch() {
+    let s = test(&[
+        "pm.test('by status', function () {",
+        "    if (pm.response.status === 404) { pm.expect(pm.response.json().error).to.eql('x'); }",
+        "    else if (200 == pm.response.status) { pm.expect(pm.response.json().ok).to.eql(1); }",
+        "});",
+        "if (pm.response.status !== 201) { pm.response.to.have.status(200); }",
+    ]);
+    let v = out(&s);
+    assert_eq!(v["expect"]["status"], json!(200), "{v}");
+    assert!(v["expect"]["json"].get("$.error").is_none(), "{v}");
+    assert!(v["expect"]["json"].get("$.ok").is_none(), "{v}");
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+}
+
+#[test]
 fn a_schema_made_of_schemas_written_before_it_holds_them() {
     let s = test(&[
         "var owner = { type: 'object', required: ['login'] };",
