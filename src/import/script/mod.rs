@@ -1798,6 +1798,17 @@ impl Converter {
             n.parse::<f64>().ok()?;
             var_name(&format!("{{{{ {name} }}}}"))
         };
+        // `parseInt(pm.environment.get("max_ms"))`, `Number(...)`: its text read as a number.
+        let parsed = || {
+            let inner = t.strip_prefix("{{ (")?.strip_suffix(") }}")?;
+            let name = [" | int", " | float", " | number"]
+                .iter()
+                .find_map(|f| inner.strip_suffix(f))?;
+            var_name(&format!("{{{{ {name} }}}}"))
+        };
+        if let Some(n) = parsed() {
+            return !self.known_sets.contains(&n);
+        }
         var_name(t).or_else(fallback).is_some_and(|n| {
             !self.known_sets.contains(&n) && (coerced || !self.known_texts.contains(&n))
         })

@@ -2564,6 +2564,30 @@ fn a_time_limit_read_from_a_variable_is_rendered_when_checked() {
 }
 
 #[test]
+fn a_time_limit_a_variable_holds_as_text_is_parsed_before_chai_reads_it() {
+    // `parseInt(...)` makes a number of the environment's text, which chai's `below` takes.
+    let texts = ["maxText".to_string()].into_iter().collect();
+    let known = super::Known {
+        texts: std::rc::Rc::new(texts),
+        ..Default::default()
+    };
+    let lines: Vec<String> = [
+        "pm.test('t', () => pm.expect(pm.response.responseTime).to.be.below(parseInt(pm.environment.get('maxText'))));",
+        "pm.test('n', () => pm.expect(pm.response.responseTime).to.be.at.most(Number(pm.environment.get('maxText'))));",
+    ]
+    .map(String::from)
+    .to_vec();
+    let s = super::convert_item(&lines, Phase::Test, Default::default(), None, &known);
+    let v = out(&s);
+    assert_eq!(
+        v["expect"]["time"],
+        json!({"lt": "{{ (maxText | int) }}", "lte": "{{ (maxText | int) }}"}),
+        "{v}"
+    );
+    assert_eq!((s.assertions, s.assertions_seen), (2, 2), "{:?}", s.kept);
+}
+
+#[test]
 fn a_time_limit_chai_refuses_or_a_script_sets_stays_for_a_human() {
     let texts = ["maxText".to_string()].into_iter().collect();
     let sets = ["limitMs".to_string()].into_iter().collect();
