@@ -18,6 +18,7 @@ pub const FUNCTIONS: &[&str] = &[
     "uuid",
     "now",
     "timestamp",
+    "timestamp_ms",
     "random_int",
     "fake",
     "range",
@@ -602,6 +603,10 @@ fn add_functions(env: &mut Environment<'static>, clock: crate::clock::Clock) {
         },
     );
     env.add_function("timestamp", move || -> i64 { clock.now().timestamp() });
+    // JavaScript's `Date.now()`: two values made in the same second still differ.
+    env.add_function("timestamp_ms", move || -> i64 {
+        clock.now().timestamp_millis()
+    });
     env.add_function("random_int", move |a: i64, b: i64| -> i64 {
         clock.random_int(a, b)
     });
@@ -1274,6 +1279,21 @@ mod tests {
         assert_eq!(
             expressions("x {{ a }} y {{- b | c -}}"),
             vec![" a ", " b | c "]
+        );
+    }
+
+    #[test]
+    fn timestamp_ms_is_the_clock_in_milliseconds() {
+        let t = engine();
+        let at = |src: &str| t.render(&tpl(src), &Vars::new());
+        // The fixed clock says 2026-01-01T00:00:00Z.
+        assert_eq!(
+            at("{{ timestamp_ms() }}").expect("renders"),
+            "1767225600000"
+        );
+        assert_eq!(
+            at("{{ timestamp_ms() // 1000 == timestamp() }}").expect("renders"),
+            "true"
         );
     }
 

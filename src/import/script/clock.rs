@@ -810,13 +810,10 @@ fn date_method(at: Shift, method: &str, args: &[Expr]) -> Option<String> {
         "toUTCString" => at.now(HTTP_DATE),
         // Node's en-US date, in the run's time zone (yarc's clock is UTC, as CI's is).
         "toLocaleDateString" => at.now("%-m/%-d/%Y"),
-        "getTime" | "valueOf" if at.months == 0 && at.millis % 1000 == 0 => {
-            let secs = at.millis / 1000;
-            Some(match secs {
-                0 => "(timestamp() * 1000)".into(),
-                s => format!("((timestamp() + {s}) * 1000)"),
-            })
-        }
+        "getTime" | "valueOf" if at.months == 0 => Some(match at.millis {
+            0 => "timestamp_ms()".into(),
+            ms => format!("(timestamp_ms() + {ms})"),
+        }),
         _ => None,
     }
 }

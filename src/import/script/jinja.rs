@@ -208,7 +208,7 @@ impl Converter {
 
 /// Whether a Jinja expression is one group in parentheses, `(a) | b` is not: a filter after it
 /// binds to all of it.
-fn enclosed(j: &str) -> bool {
+pub(super) fn enclosed(j: &str) -> bool {
     let Some(body) = j.strip_prefix('(').and_then(|b| b.strip_suffix(')')) else {
         return false;
     };

@@ -3285,8 +3285,11 @@ fn jinja_of(v: &Y) -> Option<String> {
     Some(match v {
         Y::Str(s) => match s.strip_prefix("{{ ").and_then(|r| r.strip_suffix(" }}")) {
             Some(inner) if !inner.contains("{{") && !inner.contains("}}") => {
-                let plain = inner.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-                    || (inner.starts_with('(') && inner.ends_with(')'));
+                let word = |w: &str| w.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+                // `(a) + (b)` starts and ends with a parenthesis, yet is no one group.
+                let plain = word(inner)
+                    || jinja::enclosed(inner)
+                    || inner.strip_suffix("()").is_some_and(word);
                 match plain {
                     true => inner.to_string(),
                     false => format!("({inner})"),
@@ -4829,9 +4832,16 @@ fn is_body_text(e: &Expr) -> bool {
 /// A template that makes a new value each time it renders.
 fn made_up(v: &Y) -> bool {
     let Y::Str(t) = v else { return false };
-    ["fake(", "uuid()", "random_int(", "now(", "timestamp()"]
-        .iter()
-        .any(|f| t.contains(f))
+    [
+        "fake(",
+        "uuid()",
+        "random_int(",
+        "now(",
+        "timestamp()",
+        "timestamp_ms()",
+    ]
+    .iter()
+    .any(|f| t.contains(f))
 }
 
 /// Values a script makes up that yarc's functions make too: a UUID, the time.
@@ -4847,7 +4857,7 @@ fn generated(e: &Expr) -> Option<Y> {
     {
         let expr = match m.as_str() {
             "toISOString" => "now()",
-            "getTime" => "timestamp() * 1000",
+            "getTime" => "timestamp_ms()",
             _ => return None,
         };
         return Some(Y::str(format!("{{{{ {expr} }}}}")));
@@ -4863,7 +4873,7 @@ fn generated(e: &Expr) -> Option<Y> {
     }
     let expr = match (path(callee).as_deref(), args.as_slice()) {
         (Some("crypto.randomUUID" | "uuid.v4"), []) => "uuid()",
-        (Some("Date.now"), []) => "timestamp() * 1000",
+        (Some("Date.now"), []) => "timestamp_ms()",
         _ => match &**callee {
             // require('uuid').v4()
             Expr::Member(inner, m) if m == "v4" && is_require(inner, "uuid") => "uuid()",
@@ -4879,7 +4889,7 @@ fn generated(e: &Expr) -> Option<Y> {
             // new Date().toISOString()
             Expr::Member(inner, m) if m == "toISOString" && is_new_date(inner) => "now()",
             // new Date().getTime()
-            Expr::Member(inner, m) if m == "getTime" && is_new_date(inner) => "timestamp() * 1000",
+            Expr::Member(inner, m) if m == "getTime" && is_new_date(inner) => "timestamp_ms()",
             _ => return None,
         },
     };
@@ -4939,7 +4949,7 @@ fn moment_now(callee: &Expr, args: &[Expr]) -> Option<String> {
         ("format", []) | ("toISOString", []) => with(""),
         ("format", [Expr::Str(f)]) => with(&strftime(f)?),
         ("unix", []) if offset.is_none() => Some("timestamp()".into()),
-        ("valueOf", []) if offset.is_none() => Some("timestamp() * 1000".into()),
+        ("valueOf", []) if offset.is_none() => Some("timestamp_ms()".into()),
         _ => None,
     }
 }

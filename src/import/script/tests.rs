@@ -531,7 +531,7 @@ fn values_a_script_makes_up_become_yarc_functions() {
     let v = out(&s);
     assert_eq!(v["sets"]["profile"], "Profile {{ uuid() }}");
     assert_eq!(v["sets"]["at"], "{{ now() }}");
-    assert_eq!(v["sets"]["ms"], "{{ timestamp() * 1000 }}");
+    assert_eq!(v["sets"]["ms"], "{{ timestamp_ms() }}");
     assert_eq!(v["sets"]["n"], "n-7");
     assert_eq!((s.sets_seen, s.variables_set), (4, 4));
 }
@@ -2298,7 +2298,7 @@ fn a_value_set_only_when_the_variable_has_none_keeps_the_one_it_has() {
         let v = out(&s);
         assert_eq!(
             v["sets"]["idem"],
-            json!("{{ (idem or (uuid())) }}"),
+            json!("{{ (idem or uuid()) }}"),
             "{script:?}: {v}"
         );
         assert_eq!(s.variables_set, 1, "{script:?}");
@@ -3004,24 +3004,15 @@ fn numbers_made_up_and_added_are_summed_and_text_joined_stays_text() {
     assert!(s.kept.is_empty(), "{:?}", s.kept);
     let v = out(&s);
     let sets = &v["sets"];
-    assert_eq!(
-        sets["petId"],
-        "{{ (timestamp() * 1000) + random_int(0, 9999) }}"
-    );
+    assert_eq!(sets["petId"], "{{ timestamp_ms() + random_int(0, 9999) }}");
     assert_eq!(sets["petName"], "qa-pet-{{ petId }}");
-    assert_eq!(
-        sets["later"],
-        "{{ ((timestamp() * 1000) + random_int(0, 999)) }}"
-    );
+    assert_eq!(sets["later"], "{{ (timestamp_ms() + random_int(0, 999)) }}");
     // JavaScript reads `+` left to right: once text, the rest is joined.
-    assert_eq!(
-        sets["tag"],
-        "{{ timestamp() * 1000 }}-{{ random_int(0, 9) }}"
-    );
-    assert_eq!(sets["label"], "x{{ timestamp() * 1000 }}1");
+    assert_eq!(sets["tag"], "{{ timestamp_ms() }}-{{ random_int(0, 9) }}");
+    assert_eq!(sets["label"], "x{{ timestamp_ms() }}1");
     // The sum renders as one whole number.
     let mut env = minijinja::Environment::new();
-    env.add_function("timestamp", || 1_700_000_000i64);
+    env.add_function("timestamp_ms", || 1_700_000_000_000i64);
     env.add_function("random_int", |a: i64, _b: i64| a);
     let petid = env
         .render_str(sets["petId"].as_str().unwrap_or_default(), ())
@@ -4627,10 +4618,7 @@ fn a_signature_over_the_request_s_own_query_is_made_when_it_is_sent() {
     assert_eq!(kept, [15], "only the console line: {:?}", s.kept);
     let v = out(&s);
     // `timestamp` is a function of yarc's: the variable is `timestamp_`.
-    assert_eq!(
-        v["sets"]["timestamp_"],
-        "{{ ((timestamp() * 1000) | string) }}"
-    );
+    assert_eq!(v["sets"]["timestamp_"], "{{ (timestamp_ms() | string) }}");
     // The empty parameter and the signature's own are left out, the timestamp replaced where
     // the query has it, as the script's object does.
     assert_eq!(
@@ -4901,7 +4889,7 @@ fn an_if_that_only_logs_does_nothing_and_a_made_parameter_is_added() {
         ],
     );
     let v = yaml_out::to_string(&s.query);
-    assert!(v.contains("ts: \"{{ timestamp() * 1000 }}\""), "{v}");
+    assert!(v.contains("ts: \"{{ timestamp_ms() }}\""), "{v}");
     // A condition that may throw (reading the response) is not nothing.
     let kept: Vec<usize> = s.kept.iter().map(|k| k.0).collect();
     assert_eq!(kept, vec![4], "{:?}", s.kept);
@@ -5208,7 +5196,7 @@ fn a_variable_and_the_clock_join_as_text() {
         ],
     );
     let sets = super::json_of(&s.sets);
-    assert_eq!(sets["orderId"], "{{ prefix }}{{ timestamp() * 1000 }}");
+    assert_eq!(sets["orderId"], "{{ prefix }}{{ timestamp_ms() }}");
     assert_eq!(sets["n"], "{{ ((n | number) + 1) }}");
 }
 
@@ -6561,7 +6549,7 @@ fn a_block_run_once_keeps_what_its_variables_hold_after_the_first_time() {
     );
     assert_eq!(
         sets["stamp"],
-        format!("{{{{ (stamp if {flag} else (timestamp())) }}}}"),
+        format!("{{{{ (stamp if {flag} else timestamp()) }}}}"),
         "{v}"
     );
     assert_eq!(
