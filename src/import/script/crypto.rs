@@ -21,6 +21,9 @@ const FUNCTIONS: &[(&str, &str)] = &[
 impl Converter {
     /// A digest written as text (CryptoJS's `toString()` is hex), as a template expression.
     pub(super) fn digest_jinja(&self, e: &Expr) -> Option<String> {
+        if let Some(url_safe) = self.base64url_jinja(e) {
+            return Some(url_safe);
+        }
         let Expr::Call(callee, args) = e else {
             return None;
         };
@@ -35,6 +38,38 @@ impl Converter {
             _ => return None,
         };
         self.digest_of(digest, encoding)
+    }
+
+    /// A base64 digest made URL-safe by hand, as PKCE's `code_challenge` is:
+    /// `.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "")` in any order (the padding
+    /// also as `/=/g`): the digest written `"base64url"`.
+    fn base64url_jinja(&self, e: &Expr) -> Option<String> {
+        let (mut plus, mut slash, mut pad) = (false, false, false);
+        let mut inner = e;
+        while let Expr::Call(callee, args) = inner
+            && let (Expr::Member(target, m), [Expr::Regex(body, flags), Expr::Str(to)]) =
+                (&**callee, args.as_slice())
+            && m == "replace"
+        {
+            let global = flags.contains('g');
+            match (body.as_str(), to.as_str()) {
+                ("\\+", "-") if global => plus = true,
+                ("\\/" | "/", "_") if global => slash = true,
+                ("=+$" | "=*$" | "={1,2}$", "") => pad = true,
+                ("=", "") if global => pad = true,
+                _ => return None,
+            }
+            inner = target;
+        }
+        if !(plus && slash && pad) {
+            return None;
+        }
+        let base64 = self.jinja(inner)?;
+        let (digest, filter) = base64.strip_suffix("(\"base64\"))")?.rsplit_once(" | ")?;
+        let known = FUNCTIONS
+            .iter()
+            .any(|(_, f)| *f == filter && !f.starts_with("hmac_"));
+        known.then(|| format!("{digest} | {filter}(\"base64url\"))"))
     }
 
     /// `CryptoJS.SHA256(text)` or `CryptoJS.HmacSHA256(text, key)`, written in `encoding`.

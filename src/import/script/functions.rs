@@ -134,7 +134,7 @@ impl Converter {
         }
         let times = given(&b.times, &b.params, args);
         let n = match self.folded(&times)? {
-            Expr::Num(n) if n.fract() == 0.0 && (1.0..=64.0).contains(&n) => n as usize,
+            Expr::Num(n) if n.fract() == 0.0 && (1.0..=128.0).contains(&n) => n as usize,
             _ => return None,
         };
         self.inlining.set(self.inlining.get() + 1);

@@ -185,7 +185,7 @@ impl Converter {
     pub(super) fn repeated_text(&mut self, l: &js::Loop) -> Option<Done> {
         // `i < 12`, or `i < passwordLength` of a `const passwordLength = 12`.
         let n = self.number(&l.list)?;
-        if !(l.indexed && n.fract() == 0.0 && (1.0..=64.0).contains(&n)) {
+        if !(l.indexed && n.fract() == 0.0 && (1.0..=128.0).contains(&n)) {
             return None;
         }
         let [body] = l.body.as_slice() else {

@@ -4544,6 +4544,43 @@ fn a_top_level_const_of_a_sandbox_name_is_one_newman_refuses() {
 }
 
 #[test]
+fn a_pkce_challenge_made_url_safe_by_hand_is_the_base64url_digest() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "function randomString(length) {",
+            "    const charset = 'abc';",
+            "    let result = '';",
+            "    for (let i = 0; i < length; i++) {",
+            "        result += charset.charAt(Math.floor(Math.random() * charset.length));",
+            "    }",
+            "    return result;",
+            "}",
+            "const verifier = randomString(96);",
+            "const challenge = CryptoJS.enc.Base64.stringify(CryptoJS.SHA256(verifier))",
+            "    .replace(/=+$/, '').replace(/\\+/g, '-').replace(/\\//g, '_');",
+            "pm.environment.set('code_verifier', verifier);",
+            "pm.environment.set('code_challenge', challenge);",
+            // Only the first `+` would be replaced: not the URL-safe alphabet.
+            "pm.environment.set('partly', CryptoJS.SHA256(verifier).toString(CryptoJS.enc.Base64).replace('+', '-').replace(/\\//g, '_').replace(/=/g, ''));",
+        ],
+    );
+    let v = out(&s);
+    assert_eq!(
+        v["sets"]["code_verifier"],
+        json!("{% for _ in range(96) %}{{ \"abc\"[random_int(0, 2)] }}{% endfor %}"),
+        "{v}"
+    );
+    // The challenge reads the verifier the request sends, not a second random one.
+    assert_eq!(
+        v["sets"]["code_challenge"],
+        json!("{{ ((code_verifier | string) | sha256(\"base64url\")) }}"),
+        "{v}"
+    );
+    assert!(v["sets"].get("partly").is_none(), "{v}");
+}
+
+#[test]
 fn cryptojs_digests_and_hmacs_become_template_filters() {
     let s = run(
         Phase::PreRequest,
