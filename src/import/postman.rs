@@ -4067,7 +4067,7 @@ fn known(collection: &Value, environments: &[Value]) -> script::Known {
     let (mut twice, mut script_sets) = (BTreeSet::new(), BTreeSet::new());
     for lines in every_script(collection) {
         script_sets.extend(script::set_targets(&lines));
-        for (name, v) in script::objects_set(&lines) {
+        for (name, v) in script::objects_set(&lines, &stored) {
             if stored.get(&name).is_some_and(|before| *before != v) {
                 twice.insert(name.clone());
             }

@@ -4404,20 +4404,27 @@ fn unnamed_index(s: &Stmt) -> Stmt {
 /// The objects a script stores in a variable, written out in it: `var schemas = {};
 /// schemas.Order = { ... }; pm.globals.set("schemas", schemas)` (what a collection's script
 /// keeps for the tests that read it: `pm.globals.get("schemas").Order`).
-pub(crate) fn objects_set(lines: &[String]) -> Vec<(String, serde_json::Value)> {
+/// `before`: what earlier scripts stored, read back here as `JSON.parse(pm.globals.get("k"))`.
+pub(crate) fn objects_set(
+    lines: &[String],
+    before: &HashMap<String, serde_json::Value>,
+) -> Vec<(String, serde_json::Value)> {
     let mut objects: HashMap<String, serde_json::Value> = HashMap::new();
     let mut out = Vec::new();
+    let known = |objects: &HashMap<String, serde_json::Value>, e: &Expr| {
+        stored_value(e, &|e| object_read(e, objects, before))
+    };
     for s in js::parse(&lines.join("\n")) {
         match &s.kind {
             StmtKind::Let(decls) => {
                 for (b, e) in decls {
-                    if let (Binding::Name(n), Some(v)) = (b, stored_value(e, &objects)) {
+                    if let (Binding::Name(n), Some(v)) = (b, known(&objects, e)) {
                         objects.insert(n.clone(), v);
                     }
                 }
             }
             StmtKind::Assign(Expr::Member(of, m), e) => {
-                let v = stored_value(e, &objects);
+                let v = known(&objects, e);
                 if let (Expr::Ident(o), Some(v)) = (&**of, v)
                     && let Some(serde_json::Value::Object(fields)) = objects.get_mut(o)
                 {
@@ -4425,8 +4432,10 @@ pub(crate) fn objects_set(lines: &[String]) -> Vec<(String, serde_json::Value)> 
                 }
             }
             StmtKind::Expr(e) => {
+                // `pm.globals.set("schema", JSON.stringify(schema))` stores the object's text,
+                // which `JSON.parse(pm.globals.get("schema"))` makes the object again.
                 if let Some((Expr::Str(key), v)) = set_call(e)
-                    && let Some(v @ serde_json::Value::Object(_)) = stored_value(v, &objects)
+                    && let Some(v @ serde_json::Value::Object(_)) = known(&objects, stringified(v))
                 {
                     out.push((super::vars::ident(key), v));
                 }
@@ -4437,20 +4446,58 @@ pub(crate) fn objects_set(lines: &[String]) -> Vec<(String, serde_json::Value)> 
     out
 }
 
-/// A value written out in the script: a literal, an object or list whose members are written
-/// out or objects stored before (`{ "definitions": { "item": itemSchema.object } }`), or one
-/// of those (`itemSchema`, `itemSchema.object`).
-fn stored_value(
+/// `x` of `JSON.stringify(x)`, else `e`.
+fn stringified(e: &Expr) -> &Expr {
+    match e {
+        Expr::Call(c, a) if a.len() == 1 && path(c).as_deref() == Some("JSON.stringify") => &a[0],
+        _ => e,
+    }
+}
+
+/// What a script knows without running: an object it wrote (`itemSchema`, `itemSchema.object`),
+/// or one an earlier script stored, parsed back (`JSON.parse(pm.globals.get("item"))`).
+fn object_read(
     e: &Expr,
     objects: &HashMap<String, serde_json::Value>,
+    before: &HashMap<String, serde_json::Value>,
 ) -> Option<serde_json::Value> {
-    let member = |e: &Expr| stored_value(e, objects);
     match e {
         Expr::Member(of, m) => match &**of {
             Expr::Ident(o) => objects.get(o)?.get(m).cloned(),
             _ => None,
         },
         Expr::Ident(o) => objects.get(o).cloned(),
+        _ => before.get(&stored_read(e)?).cloned(),
+    }
+}
+
+/// The variable `JSON.parse(pm.globals.get("item"))` (any scope's `get`) parses.
+pub(super) fn stored_read(e: &Expr) -> Option<String> {
+    let Expr::Call(c, a) = e else { return None };
+    let ([Expr::Call(get, k)], Some("JSON.parse")) = (a.as_slice(), path(c).as_deref()) else {
+        return None;
+    };
+    let getter = path(get)?;
+    match (
+        k.as_slice(),
+        getter.starts_with("pm.") && getter.ends_with(".get"),
+    ) {
+        ([Expr::Str(name)], true) => Some(super::vars::ident(name)),
+        _ => None,
+    }
+}
+
+/// A value written out in the script: a literal, an object or list whose members are written
+/// out or objects stored before (`{ "definitions": { "item": itemSchema.object } }`), or one
+/// of those (`itemSchema`, `itemSchema.object`).
+fn stored_value(
+    e: &Expr,
+    read: &dyn Fn(&Expr) -> Option<serde_json::Value>,
+) -> Option<serde_json::Value> {
+    let member = |e: &Expr| stored_value(e, read);
+    match e {
+        Expr::Member(..) | Expr::Ident(_) | Expr::Call(..) if read(e).is_some() => read(e),
+        Expr::Member(..) | Expr::Ident(_) => None,
         Expr::Object(fields) => {
             let mut map = serde_json::Map::new();
             for (k, v) in fields {

@@ -72,10 +72,10 @@ impl Converter {
                 Some(o) => o,
                 None => return self.schema_of_variable(e, draft),
             },
-            Expr::Member(..) => return self.schema_of_variable(e, draft),
+            Expr::Member(..) | Expr::Call(..) => return self.schema_of_variable(e, draft),
             other => other,
         };
-        let Y::Map(mut fields) = plain(literal)? else {
+        let Y::Map(mut fields) = plain(&self.with_stored(literal))? else {
             return None;
         };
         if !fields.iter().any(|(k, _)| k == "$schema") {
@@ -88,7 +88,29 @@ impl Converter {
     /// `JSON.parse(pm.variables.get("schema_projects"))` (or a local bound to it, or to the
     /// text): the JSON Schema the export keeps in that variable; `pm.globals.get("schemas")
     /// .Notification`: one a script stored there (see [`objects_set`]).
+    /// A schema literal whose members read schemas an earlier script stored
+    /// (`"items": JSON.parse(pm.globals.get("item_schema"))`) holding them.
+    fn with_stored(&self, e: &Expr) -> Expr {
+        match e {
+            Expr::Object(fields) => Expr::Object(
+                fields
+                    .iter()
+                    .map(|(k, v)| (k.clone(), self.with_stored(v)))
+                    .collect(),
+            ),
+            Expr::Array(items) => Expr::Array(items.iter().map(|i| self.with_stored(i)).collect()),
+            _ => match stored_read(e).and_then(|n| self.known_stored.get(&n)) {
+                Some(v) => json_expr(v),
+                None => e.clone(),
+            },
+        }
+    }
+
     pub(super) fn schema_of_variable(&self, e: &Expr, draft: &str) -> Option<Y> {
+        // `JSON.parse(pm.globals.get("item_schema"))` of one an earlier script stored.
+        if let Some(stored) = stored_read(e).and_then(|n| self.known_stored.get(&n)) {
+            return self.schema_stored(stored, draft);
+        }
         // `const schema = JSON.parse(raw)`: the variable it parses.
         let bound = match e {
             Expr::Ident(n) => self.parsed_vars.get(n),
@@ -140,5 +162,23 @@ impl Converter {
         }
         let schema = Y::Map(schema);
         yarc_core::plan::is_usable_schema(&json_of(&schema)).then_some(schema)
+    }
+}
+
+/// A JSON value as the literal a script would write for it.
+fn json_expr(v: &serde_json::Value) -> Expr {
+    use serde_json::Value;
+    match v {
+        Value::Null => Expr::Null,
+        Value::Bool(b) => Expr::Bool(*b),
+        Value::Number(n) => Expr::Num(n.as_f64().unwrap_or(f64::NAN)),
+        Value::String(t) => Expr::Str(t.clone()),
+        Value::Array(items) => Expr::Array(items.iter().map(json_expr).collect()),
+        Value::Object(fields) => Expr::Object(
+            fields
+                .iter()
+                .map(|(k, v)| (k.clone(), json_expr(v)))
+                .collect(),
+        ),
     }
 }

@@ -2613,6 +2613,55 @@ fn a_time_limit_chai_refuses_or_a_script_sets_stays_for_a_human() {
 }
 
 #[test]
+fn a_schema_a_script_stores_as_text_is_read_back_parsed() {
+    let first: Vec<String> = [
+        "var owner = { \"type\": \"object\", \"required\": [\"login\"] };",
+        "pm.globals.set('owner_schema', JSON.stringify(owner));",
+    ]
+    .map(String::from)
+    .to_vec();
+    let stored: HashMap<String, serde_json::Value> =
+        super::objects_set(&first, &Default::default())
+            .into_iter()
+            .collect();
+    // A later script stores one made of it.
+    let second: Vec<String> =
+        ["pm.globals.set('doc', JSON.stringify({ type: 'object', properties: { owner: JSON.parse(pm.globals.get('owner_schema')) } }));"]
+            .map(String::from)
+            .to_vec();
+    let more = super::objects_set(&second, &stored);
+    let owner = json!({"type": "object", "required": ["login"]});
+    assert_eq!(
+        more,
+        [(
+            "doc".to_string(),
+            json!({"type": "object", "properties": {"owner": owner}})
+        )]
+    );
+    let mut all = stored;
+    all.extend(more);
+    let known = super::Known {
+        stored: std::rc::Rc::new(all),
+        ..Default::default()
+    };
+    let lines: Vec<String> = [
+        "var schema = { type: 'array', items: JSON.parse(pm.globals.get('owner_schema')) };",
+        "pm.test('list', () => pm.response.to.have.jsonSchema(schema));",
+        "pm.test('doc', () => pm.response.to.have.jsonSchema(JSON.parse(pm.globals.get('doc'))));",
+    ]
+    .map(String::from)
+    .to_vec();
+    let s = super::convert_item(&lines, Phase::Test, Default::default(), None, &known);
+    let v = out(&s);
+    assert_eq!(v["expect"]["schema"][0]["items"], owner, "{v}");
+    assert_eq!(
+        v["expect"]["schema"][1]["properties"]["owner"], owner,
+        "{v}"
+    );
+    assert_eq!((s.assertions, s.assertions_seen), (2, 2), "{:?}", s.kept);
+}
+
+#[test]
 fn a_schema_a_script_stores_in_a_global_is_read_back() {
     let lines: Vec<String> = [
         "var schemas = {};",
@@ -2623,7 +2672,7 @@ fn a_schema_a_script_stores_in_a_global_is_read_back() {
     ]
     .map(String::from)
     .to_vec();
-    let stored = super::objects_set(&lines);
+    let stored = super::objects_set(&lines, &Default::default());
     let a = json!({"type": "object", "properties": {"by": {"type": "string"}}});
     assert_eq!(stored, [("schemas".to_string(), json!({ "A": a }))]);
     let known = super::Known {
