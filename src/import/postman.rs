@@ -2664,7 +2664,26 @@ fn item_auth(req: &Value, name: &str, cx: &mut Ctx<'_>) -> Option<Y> {
 /// only a variable whose text a script may parse.
 fn sent_json(node: &Value) -> Option<script::Sent> {
     let body = node.pointer("/request/body")?;
-    if body.get("mode").and_then(Value::as_str) != Some("raw") {
+    let mode = body.get("mode").and_then(Value::as_str);
+    if let Some(mode @ ("urlencoded" | "formdata")) = mode {
+        // Text fields that are sent, the first of a name: what `request.data[name]` reads.
+        let mut fields = serde_json::Map::new();
+        for f in body.get(mode)?.as_array()? {
+            let on = f.get("disabled").and_then(Value::as_bool) != Some(true);
+            let text = f
+                .get("type")
+                .and_then(Value::as_str)
+                .is_none_or(|t| t == "text");
+            if let (true, true, Some(k), Some(v)) = (on, text, f.get("key"), f.get("value")) {
+                let (Some(k), Some(v)) = (k.as_str(), v.as_str()) else {
+                    continue;
+                };
+                fields.entry(k).or_insert_with(|| Value::String(v.into()));
+            }
+        }
+        return Some(script::Sent::Form(fields));
+    }
+    if mode != Some("raw") {
         return None;
     }
     let raw = body.get("raw")?.as_str()?;

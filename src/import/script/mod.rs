@@ -329,6 +329,9 @@ pub(crate) enum Sent {
     Json(serde_json::Value),
     /// Only a variable (`{{product}}`): the expression, in yarc's terms, that holds the text.
     Variable(String),
+    /// Form fields (urlencoded or form-data text), as written: what a test script's legacy
+    /// `request.data["username"]` reads.
+    Form(serde_json::Map<String, serde_json::Value>),
 }
 
 /// Converts one request's own script; `body` is its JSON body when it has one (what the script

@@ -320,6 +320,14 @@ impl Converter {
             Expr::Ident(n) if self.request_json.contains_key(n) => {
                 steps.extend(self.request_json[n].iter().rev().cloned());
             }
+            // A form is no JSON: `JSON.parse(request.data)` of it throws; the legacy sandbox's
+            // `request.data.username` is a field of it.
+            e if matches!(self.request_body, Some(Sent::Form(_))) => {
+                let data = serde_json::Value::String("data".into());
+                if path(e).as_deref() != Some("request") || steps.pop() != Some(data) {
+                    return None;
+                }
+            }
             e if is_request_body(e) => {}
             _ => return None,
         }
@@ -335,8 +343,12 @@ impl Converter {
         let steps = self.sent_steps(e)?;
         let body = match body {
             Sent::Variable(expr) => return Some(Y::str(parsed_variable(expr, &steps))),
-            Sent::Json(_) if steps.is_empty() => return None,
+            Sent::Json(_) | Sent::Form(_) if steps.is_empty() => return None,
             Sent::Json(v) => v,
+            Sent::Form(fields) => match steps.as_slice() {
+                [serde_json::Value::String(k)] => return sent_scalar(fields.get(k)?),
+                _ => return None,
+            },
         };
         let mut v = body;
         for step in steps.iter().rev() {
@@ -346,13 +358,18 @@ impl Converter {
                 _ => return None,
             };
         }
-        match v {
-            serde_json::Value::String(t) => {
-                Some(Y::str(crate::import::vars::convert(t, &mut Vec::new())))
-            }
-            serde_json::Value::Number(_) | serde_json::Value::Bool(_) => Some(Y::from_json(v)),
-            _ => None,
+        sent_scalar(v)
+    }
+}
+
+/// A text, number or boolean the request sends, its `{{variables}}` in yarc's terms.
+fn sent_scalar(v: &serde_json::Value) -> Option<Y> {
+    match v {
+        serde_json::Value::String(t) => {
+            Some(Y::str(crate::import::vars::convert(t, &mut Vec::new())))
         }
+        serde_json::Value::Number(_) | serde_json::Value::Bool(_) => Some(Y::from_json(v)),
+        _ => None,
     }
 }
 

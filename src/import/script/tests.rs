@@ -1415,6 +1415,35 @@ fn a_vendor_token_helper_becomes_oauth2_with_basic_credentials() {
 }
 
 #[test]
+fn a_form_the_request_sent_is_read_by_the_legacy_request_data() {
+    let mut fields = serde_json::Map::new();
+    fields.insert("username".into(), json!("{{username}}"));
+    fields.insert("scope".into(), json!("read"));
+    let s = convert_for(
+        &[
+            "var jsonData = JSON.parse(responseBody);",
+            "tests['user'] = jsonData.UserRequest.userName.has(request.data['username']);",
+            "tests['scope'] = jsonData.scope === request.data.scope;",
+            // A form is no JSON: Postman's `JSON.parse` of it throws.
+            "tests['parsed'] = jsonData.id === JSON.parse(request.data).id;",
+        ]
+        .map(String::from),
+        Phase::Test,
+        Some(&super::Sent::Form(fields)),
+    );
+    let v = out(&s);
+    let json = &v["expect"]["json"];
+    assert_eq!(
+        json["$.UserRequest.userName"],
+        json!({"contains": "{{ username }}"}),
+        "{v}"
+    );
+    assert_eq!(json["$.scope"], "read", "{v}");
+    assert!(json.get("$.id").is_none(), "{v}");
+    assert_eq!((s.assertions, s.assertions_seen), (2, 3), "{:?}", s.kept);
+}
+
+#[test]
 fn checks_of_what_the_request_sent_read_its_body() {
     let body = json!({"client_id": "{{client_id}}", "n": 3, "tags": ["a"], "nested": {"k": "v"}});
     let s = convert_for(
