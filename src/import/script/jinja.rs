@@ -209,24 +209,7 @@ impl Converter {
 /// Whether a Jinja expression is one group in parentheses, `(a) | b` is not: a filter after it
 /// binds to all of it.
 pub(super) fn enclosed(j: &str) -> bool {
-    let Some(body) = j.strip_prefix('(').and_then(|b| b.strip_suffix(')')) else {
-        return false;
-    };
-    let mut depth = 0i32;
-    let mut quote: Option<char> = None;
-    let mut escaped = false;
-    for c in body.chars() {
-        match (quote, c) {
-            (Some(_), _) if escaped => escaped = false,
-            (Some(_), '\\') => escaped = true,
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '"' | '\'') => quote = Some(c),
-            (None, '(') => depth += 1,
-            (None, ')') if depth == 0 => return false,
-            (None, ')') => depth -= 1,
-            _ => {}
-        }
-    }
-    depth == 0
+    j.strip_prefix('(')
+        .and_then(|b| b.strip_suffix(')'))
+        .is_some_and(|body| super::balanced(body, true))
 }

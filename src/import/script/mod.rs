@@ -2759,19 +2759,29 @@ fn xml_attribute(p: &str, name: &str) -> Option<Subject> {
 /// `a, b` of `concat(a, b)` when the whole expression is that one call.
 fn concat_arguments(p: &str) -> Option<&str> {
     let inner = p.strip_prefix("concat(")?.strip_suffix(')')?;
-    let (mut depth, mut quote) = (0i32, None);
-    for c in inner.chars() {
+    // XPath's string literals have no escapes.
+    balanced(inner, false).then_some(inner)
+}
+
+/// Whether every parenthesis of `text` outside its quoted strings closes one opened in it;
+/// `escapes`: a backslash in a string escapes the next character (Jinja's strings, not
+/// XPath's).
+pub(super) fn balanced(text: &str, escapes: bool) -> bool {
+    let (mut depth, mut quote, mut escaped) = (0i32, None, false);
+    for c in text.chars() {
         match (quote, c) {
+            (Some(_), _) if escaped => escaped = false,
+            (Some(_), '\\') if escapes => escaped = true,
             (Some(q), c) if c == q => quote = None,
             (Some(_), _) => {}
             (None, '\'' | '"') => quote = Some(c),
             (None, '(') => depth += 1,
-            (None, ')') if depth == 0 => return None,
+            (None, ')') if depth == 0 => return false,
             (None, ')') => depth -= 1,
             _ => {}
         }
     }
-    (depth == 0).then_some(inner)
+    depth == 0
 }
 
 /// Item `i` of `p.split(sep)` by XPath's string functions: what follows the `i`th separator, up

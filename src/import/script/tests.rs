@@ -4129,6 +4129,19 @@ fn random_whole_numbers_between_two_written_ends() {
 }
 
 #[test]
+fn a_group_in_parentheses_is_told_from_two() {
+    use super::jinja::enclosed;
+    assert!(enclosed("(a + (b | int))"));
+    assert!(!enclosed("(a) + (b)"));
+    assert!(enclosed("(\"(\" ~ x)"), "a parenthesis in a string is text");
+    assert!(
+        enclosed("('it\\'s)' ~ x)"),
+        "an escaped quote does not end the string"
+    );
+    assert!(!enclosed("a + b"));
+}
+
+#[test]
 fn arithmetic_stays_whole_under_a_filter_and_inside_other_arithmetic() {
     // `String(1000 + (n % 9000))` was `1000 + (n | int) % 9000 | string`: the filter bound to
     // 9000 alone, and minijinja refused `number % string` when the request was sent.
