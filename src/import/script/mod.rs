@@ -2201,6 +2201,14 @@ impl Converter {
             }
         };
         match e {
+            // Node's `url.parse(x)` throws unless `x` is text: a field it parses must be there.
+            Expr::Call(callee, args)
+                if path(callee).as_deref() == Some("url.parse")
+                    && let Some(x) = args.first() =>
+            {
+                need(x, false);
+                args.iter().for_each(|a| self.reads_in(a, out));
+            }
             Expr::Call(callee, args) => {
                 if let Expr::Member(inner, method) = &**callee {
                     let list = matches!(

@@ -809,6 +809,24 @@ fn a_condition_bound_to_a_name_guards_like_the_condition() {
 }
 
 #[test]
+fn a_field_url_parse_reads_is_required() {
+    // Node's `url.parse(undefined)` throws ("Parameter 'url' must be a string"), and Newman
+    // fails the request there.
+    let s = test(&[
+        "const url = require('url');",
+        "const body = pm.response.json();",
+        "const authUrl = url.parse(body?.authServer);",
+        "pm.environment.set('host', authUrl.host);",
+    ]);
+    let v = out(&s);
+    assert_eq!(
+        v["expect"]["json"]["$.authServer"],
+        json!({"exists": true}),
+        "{v}"
+    );
+}
+
+#[test]
 fn what_short_circuits_is_not_required() {
     let s = test(&[
         "var data = JSON.parse(responseBody);",
