@@ -2017,6 +2017,23 @@ fn undefined_read(u: &script::UndefinedRead, phase: Phase, whose: &str, cx: &mut
     }
 }
 
+/// A script that runs a variable's code with `eval` (a signing library, shared tests): yarc
+/// cannot run it, so the request says so rather than pass without what that code did.
+fn evaluated(name: &str, phase: Phase, whose: &str, cx: &mut Ctx<'_>) {
+    let script = phase.script();
+    cx.report.notes.push(format!(
+        "{}'s {script} script runs the code kept in `{name}` with `eval`: yarc cannot run it, so the import writes `fail:` on the requests it runs for — do what that code does in yarc's terms (a header, a signature, checks) and delete the line",
+        the(whose)
+    ));
+    let why = format!(
+        "the {script} script of {} runs the code in `{name}` with eval, which yarc cannot run: do what it does here (a header, a signature, checks) and delete this line",
+        the(whose)
+    );
+    if !cx.fail.contains(&why) {
+        cx.fail.push(why);
+    }
+}
+
 /// Adds a script's counts to the report; its block of kept lines as comment text, if any.
 fn count(s: &Script, phase: Phase, whose: &str, cx: &mut Ctx<'_>) -> Option<String> {
     if !s.redeclared.is_empty() {
@@ -2049,6 +2066,10 @@ fn count(s: &Script, phase: Phase, whose: &str, cx: &mut Ctx<'_>) -> Option<Stri
     }
     if let Some(u) = &s.undefined_read {
         undefined_read(u, phase, whose, cx);
+    }
+    // A vendor's token helper whose work was converted needs nothing of the user.
+    if let Some(name) = s.evaluated.as_ref().filter(|n| !s.helpers.contains(n)) {
+        evaluated(name, phase, whose, cx);
     }
     if s.reversed_schema {
         cx.report.notes.push(format!(
@@ -5147,6 +5168,34 @@ mod tests {
                 .notes
                 .iter()
                 .any(|n| n.contains("the collection's pre-request script reads `moment`")),
+            "{:?}",
+            out.report.notes
+        );
+    }
+
+    #[test]
+    fn a_script_that_runs_a_variables_code_with_eval_fails_its_requests() {
+        let mut c = collection(json!([
+            {"name": "one", "request": {"url": "https://h.example/1"}},
+            {"name": "two", "request": {"url": "https://h.example/2"},
+             "event": test_event(&["if (pm.response.code === 200) { eval(pm.globals.get('checks')); }"])}]));
+        c["event"] = json!([{"listen": "prerequest", "script": {"exec": [
+            "eval(pm.environment.get('preRequestSignatures'));"]}}]);
+        let out = import(&c, &[], &|_| true).expect("import");
+        let col: Value = serde_saphyr::from_str(&out.files[0].1).expect("yaml");
+        for r in col["requests"].as_array().expect("requests") {
+            let fail = r["fail"].as_str().unwrap_or_default();
+            assert!(
+                fail.contains("runs the code in `preRequestSignatures` with eval"),
+                "{r}"
+            );
+            // An eval under a condition runs only sometimes: it is kept, and fails nothing.
+            assert!(!fail.contains("`checks`"), "{r}");
+        }
+        let note =
+            "the collection's pre-request script runs the code kept in `preRequestSignatures`";
+        assert!(
+            out.report.notes.iter().any(|n| n.contains(note)),
             "{:?}",
             out.report.notes
         );

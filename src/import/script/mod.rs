@@ -110,6 +110,9 @@ pub(crate) struct Script {
     /// then compiles the response as a schema and validates the schema against it, which
     /// checks nothing; the import validates the response against the schema, as meant.
     pub reversed_schema: bool,
+    /// A variable whose text the script runs with `eval` at its top, which the import could
+    /// not follow (a signing library, shared tests): yarc cannot run it.
+    pub evaluated: Option<String>,
     /// Headers a pre-request script adds to the request (`pm.request.headers.add({key, value})`).
     pub headers: Y,
     /// Those of them given with `upsert`: a header of that name the request has disabled is
@@ -928,6 +931,12 @@ impl Converter {
                     false => self.out.capture.entries(),
                 };
                 let done = self.statement(s);
+                if let Done::Kept(_) = done
+                    && self.runs_whatever_happens()
+                    && self.out.evaluated.is_none()
+                {
+                    self.out.evaluated = evaluated_variable(s);
+                }
                 self.after_throws(&before, &thrown, &unmatched);
                 self.forget_mutated(s);
                 self.moments_moved(s);
@@ -2109,6 +2118,16 @@ impl Converter {
                 self.thrown_by.push(path.clone());
             }
         }
+    }
+
+    /// Whether the statement being read runs whenever the script does, in either phase: at
+    /// its top, not under a guard, a case, a loop or a `try`.
+    fn runs_whatever_happens(&self) -> bool {
+        self.depth == 1
+            && self.held.is_empty()
+            && self.when.is_none()
+            && !self.swallowed
+            && self.each_base.is_none()
     }
 
     /// Whether a statement that throws here ends the test script (and its later set()s go
@@ -4852,6 +4871,23 @@ fn status_text(a: &Expr, b: &Expr) -> bool {
         path(a).as_deref(),
         Some("pm.response.status" | "responseCode.name")
     ) && matches!(b, Expr::Str(_))
+}
+
+/// `eval(pm.environment.get("signing_lib"))` (any scope's `get`): the variable whose code runs.
+fn evaluated_variable(s: &Stmt) -> Option<String> {
+    let StmtKind::Expr(Expr::Call(callee, args)) = &s.kind else {
+        return None;
+    };
+    let (Expr::Ident(f), [Expr::Call(get, key)]) = (&**callee, args.as_slice()) else {
+        return None;
+    };
+    let getter = path(get)?;
+    match (f.as_str(), key.as_slice()) {
+        ("eval", [Expr::Str(name)]) if getter.starts_with("pm.") && getter.ends_with(".get") => {
+            Some(name.clone())
+        }
+        _ => None,
+    }
 }
 
 /// `pm.response.status === 404` (also `==`, `!==`, `!=`, either way round): whether it holds,
