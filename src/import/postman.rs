@@ -5180,7 +5180,7 @@ mod tests {
             {"name": "two", "request": {"url": "https://h.example/2"},
              "event": test_event(&["if (pm.response.code === 200) { eval(pm.globals.get('checks')); }"])}]));
         c["event"] = json!([{"listen": "prerequest", "script": {"exec": [
-            "eval(pm.environment.get('preRequestSignatures'));"]}}]);
+            "eval(pm.environment.get('preRequestSignatures'));", "eval(globals.loadUtils);"]}}]);
         let out = import(&c, &[], &|_| true).expect("import");
         let col: Value = serde_saphyr::from_str(&out.files[0].1).expect("yaml");
         for r in col["requests"].as_array().expect("requests") {

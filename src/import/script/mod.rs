@@ -4873,18 +4873,36 @@ fn status_text(a: &Expr, b: &Expr) -> bool {
     ) && matches!(b, Expr::Str(_))
 }
 
-/// `eval(pm.environment.get("signing_lib"))` (any scope's `get`): the variable whose code runs.
+/// `eval(pm.environment.get("signing_lib"))` (any scope's `get`; the legacy
+/// `eval(globals.signing_lib)`): the variable whose code runs.
 fn evaluated_variable(s: &Stmt) -> Option<String> {
     let StmtKind::Expr(Expr::Call(callee, args)) = &s.kind else {
         return None;
     };
-    let (Expr::Ident(f), [Expr::Call(get, key)]) = (&**callee, args.as_slice()) else {
+    let (Expr::Ident(f), [code]) = (&**callee, args.as_slice()) else {
         return None;
     };
-    let getter = path(get)?;
-    match (f.as_str(), key.as_slice()) {
-        ("eval", [Expr::Str(name)]) if getter.starts_with("pm.") && getter.ends_with(".get") => {
+    if f != "eval" {
+        return None;
+    }
+    match code {
+        Expr::Call(get, key) => {
+            let getter = path(get)?;
+            match key.as_slice() {
+                [Expr::Str(name)] if getter.starts_with("pm.") && getter.ends_with(".get") => {
+                    Some(name.clone())
+                }
+                _ => None,
+            }
+        }
+        Expr::Member(scope, name) if matches!(&**scope, Expr::Ident(g) if g == "globals" || g == "environment") => {
             Some(name.clone())
+        }
+        Expr::Index(scope, name) if matches!(&**scope, Expr::Ident(g) if g == "globals" || g == "environment") => {
+            match &**name {
+                Expr::Str(name) => Some(name.clone()),
+                _ => None,
+            }
         }
         _ => None,
     }

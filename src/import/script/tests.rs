@@ -809,6 +809,27 @@ fn a_condition_bound_to_a_name_guards_like_the_condition() {
 }
 
 #[test]
+fn code_a_script_runs_from_a_variable_with_eval_is_named() {
+    for (line, name) in [
+        (
+            "eval(pm.environment.get('preRequestSignatures'));",
+            Some("preRequestSignatures"),
+        ),
+        ("eval(globals.loadUtils);", Some("loadUtils")),
+        ("eval(environment['checks']);", Some("checks")),
+        // Under a condition it runs only sometimes; a text written in place is no variable.
+        (
+            "if (pm.environment.get('x')) { eval(pm.environment.get('x')); }",
+            None,
+        ),
+        ("eval('1 + 1');", None),
+    ] {
+        let s = run(Phase::PreRequest, &[line]);
+        assert_eq!(s.evaluated.as_deref(), name, "{line}");
+    }
+}
+
+#[test]
 fn a_field_url_parse_reads_is_required() {
     // Node's `url.parse(undefined)` throws ("Parameter 'url' must be a string"), and Newman
     // fails the request there.
