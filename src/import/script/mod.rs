@@ -2133,12 +2133,7 @@ impl Converter {
     /// Whether a statement that throws here ends the test script (and its later set()s go
     /// unmade): one at its top, not under a guard, a case, a loop or a swallowing `try`.
     pub(super) fn throw_ends_script(&self) -> bool {
-        self.depth == 1
-            && self.held.is_empty()
-            && self.when.is_none()
-            && self.phase == Phase::Test
-            && !self.swallowed
-            && self.each_base.is_none()
+        self.phase == Phase::Test && self.runs_whatever_happens()
     }
 
     /// Captures the statement just converted wrote after statements that throw when a path
