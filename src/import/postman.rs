@@ -2682,8 +2682,8 @@ fn item_auth(req: &Value, name: &str, cx: &mut Ctx<'_>) -> Option<Y> {
 }
 
 /// The request's raw body when it is JSON (as written, `{{var}}`s inside its strings), or
-/// only a variable whose text a script may parse.
-fn sent_json(node: &Value) -> Option<script::Sent> {
+/// only a variable whose text a script may parse; its form fields for a form body.
+fn sent_body(node: &Value) -> Option<script::Sent> {
     let body = node.pointer("/request/body")?;
     let mode = body.get("mode").and_then(Value::as_str);
     if let Some(mode @ ("urlencoded" | "formdata")) = mode {
@@ -2766,7 +2766,7 @@ impl RequestParts {
         let text = request_text(node, listed.as_deref());
         let query = listed.map(|l| l.into_iter().map(|(k, v, _)| (k, v)).collect());
         RequestParts {
-            sent: sent_json(node),
+            sent: sent_body(node),
             query,
             text,
         }

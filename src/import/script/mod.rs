@@ -289,7 +289,7 @@ pub(crate) fn convert_for(lines: &[String], phase: Phase, body: Option<&Sent>) -
 /// What a script can read of the request it runs for, as the export writes it.
 #[derive(Clone, Copy, Default)]
 pub(crate) struct Request<'a> {
-    /// Its raw body, as far as `JSON.parse` of it can be read.
+    /// Its body, as far as a script can read it (`JSON.parse` of a raw one, a form's fields).
     pub body: Option<&'a Sent>,
     /// Its query parameters in order, disabled ones too (`pm.request.url.query.toObject()`
     /// gives them all); `None` for a parameter without a value.
@@ -325,7 +325,8 @@ impl<'a> Request<'a> {
     }
 }
 
-/// What a request sends as its raw body, as far as a script's `JSON.parse` of it can be read.
+/// What a request sends as its body, as far as a script can read it: `JSON.parse` of a raw
+/// one, the legacy `request.data` of a form.
 #[derive(Clone, Debug)]
 pub(crate) enum Sent {
     /// JSON as written (`{{var}}`s inside its strings).
@@ -4531,8 +4532,7 @@ fn stored_value(
 ) -> Option<serde_json::Value> {
     let member = |e: &Expr| stored_value(e, read);
     match e {
-        Expr::Member(..) | Expr::Ident(_) | Expr::Call(..) if read(e).is_some() => read(e),
-        Expr::Member(..) | Expr::Ident(_) => None,
+        Expr::Member(..) | Expr::Ident(_) | Expr::Call(..) => read(e),
         Expr::Object(fields) => {
             let mut map = serde_json::Map::new();
             for (k, v) in fields {
