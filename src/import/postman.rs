@@ -952,29 +952,14 @@ fn opened(collection: &Value) -> Result<(&Value, &Value, &Vec<Value>, String), S
 /// are set; a secret-looking one is read with `secret()`.
 fn undeclared(variables: &mut Y, cx: &mut Ctx<'_>) {
     cx.url_starts_within(variables);
-    let mut defined: BTreeSet<String> = variables.entries().into_iter().map(|(k, _)| k).collect();
-    defined.extend(cx.in_every_env.iter().flatten().cloned());
-    // A counter reads itself before its first `set:`: that one is declared.
-    let reads_itself = |n: &str| cx.reads.get(n) == Some(&0) && cx.given.contains(n);
-    defined.extend(cx.given.iter().filter(|n| !reads_itself(n)).cloned());
-    // A variable captured before it is first read needs no declaration (and gets none, so
-    // a failed capture still skips the requests that need it).
-    let captured_first = |n: &str, first: usize| {
-        (cx.captured_at.get(n).is_some_and(|c| *c < first) && !cx.optional.contains(n))
-            || cx.set_at.get(n).is_some_and(|s| *s <= first)
-    };
-    let missing: Vec<String> = cx
-        .reads
-        .iter()
-        .filter(|(n, first)| !defined.contains(*n) && !captured_first(n, **first))
-        .map(|(n, _)| n.clone())
-        .collect();
+    let missing = undefined_reads(variables, cx);
     if missing.is_empty() {
         return;
     }
     variables.comment(
         "Read by requests but not defined in the export (Postman globals, a data file, a script):\nset them here, in an environment or with --var.",
     );
+    let mut unset: Vec<(&str, Vec<String>)> = Vec::new();
     for name in missing {
         let (value, how) = if cx.runtime.contains(&name) {
             (set_at_run_time(&name, cx), None)
@@ -1032,12 +1017,50 @@ fn undeclared(variables: &mut Y, cx: &mut Ctx<'_>) {
             (value, Some(how))
         };
         if let Some(how) = how {
-            cx.report.notes.push(format!(
-                "`{name}` is used but not defined in the export: it was declared {how}"
-            ));
+            match unset.iter_mut().find(|(h, _)| *h == how) {
+                Some((_, names)) => names.push(name.clone()),
+                None => unset.push((how, vec![name.clone()])),
+            }
         }
         variables.set(name, Y::str(value));
     }
+    for (how, names) in unset {
+        cx.report.notes.push(undefined_note(&names, how));
+    }
+}
+
+/// One note for every variable declared the same way (a collection may read dozens that the
+/// export does not define: one line each buried the rest of the summary).
+fn undefined_note(names: &[String], how: &str) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    match quoted.as_slice() {
+        [one] => format!("{one} is used but not defined in the export: it was declared {how}"),
+        _ => format!(
+            "{} variables are used but not defined in the export ({}): each was declared {how}",
+            quoted.len(),
+            quoted.join(", ")
+        ),
+    }
+}
+
+/// The variables requests read that the export defines nowhere and nothing sets before them.
+fn undefined_reads(variables: &Y, cx: &Ctx<'_>) -> Vec<String> {
+    let mut defined: BTreeSet<String> = variables.entries().into_iter().map(|(k, _)| k).collect();
+    defined.extend(cx.in_every_env.iter().flatten().cloned());
+    // A counter reads itself before its first `set:`: that one is declared.
+    let reads_itself = |n: &str| cx.reads.get(n) == Some(&0) && cx.given.contains(n);
+    defined.extend(cx.given.iter().filter(|n| !reads_itself(n)).cloned());
+    // A variable captured before it is first read needs no declaration (and gets none, so
+    // a failed capture still skips the requests that need it).
+    let captured_first = |n: &str, first: usize| {
+        (cx.captured_at.get(n).is_some_and(|c| *c < first) && !cx.optional.contains(n))
+            || cx.set_at.get(n).is_some_and(|s| *s <= first)
+    };
+    cx.reads
+        .iter()
+        .filter(|(n, first)| !defined.contains(*n) && !captured_first(n, **first))
+        .map(|(n, _)| n.clone())
+        .collect()
 }
 
 /// A credential-named variable the export defines nowhere: a secret to set.
@@ -4711,6 +4734,26 @@ mod tests {
             out.report.notes.iter().any(|n| n.contains("`access_token` is used but not defined in the export: it was declared as a secret that requests send as their `{{...}}` text")),
             "{:?}",
             out.report.notes
+        );
+    }
+
+    #[test]
+    fn variables_the_export_does_not_define_are_named_in_one_note_per_way_declared() {
+        let c = collection(json!([
+            {"name": "a", "request": {"url": "https://api.example.com/orgs/{{org_id}}/users/{{user_id}}?page={{page}}"}},
+        ]));
+        let out = import(&c, &[], &|_| true).expect("import");
+        let notes: Vec<&String> = out
+            .report
+            .notes
+            .iter()
+            .filter(|n| n.contains("not defined in the export"))
+            .collect();
+        assert_eq!(
+            notes,
+            [
+                "3 variables are used but not defined in the export (`org_id`, `page`, `user_id`): each was declared as its own `{{...}}` text, which Newman sends"
+            ],
         );
     }
 
