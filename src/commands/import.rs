@@ -510,8 +510,55 @@ fn human_look(r: &postman::Report) -> Vec<String> {
         ));
     }
     look.extend(skip_lines(&r.skipped));
+    look.extend(shared_lines(&r.shared));
     look.extend(r.notes.iter().cloned());
     look
+}
+
+/// Notes requests share, one line for all that share one (with what is each one's own listed
+/// under it, at most 12), not a line each.
+fn shared_lines(shared: &[postman::SharedNote]) -> Vec<String> {
+    let mut by_note: Vec<(&str, Vec<&postman::SharedNote>)> = Vec::new();
+    for n in shared {
+        match by_note.iter_mut().find(|(m, _)| *m == n.many) {
+            Some((_, all)) => all.push(n),
+            None => by_note.push((&n.many, vec![n])),
+        }
+    }
+    by_note
+        .into_iter()
+        .map(|(many, all)| match all.as_slice() {
+            [one] => one.one.clone(),
+            _ => {
+                let whose: Vec<String> = all.iter().map(|n| n.whose.clone()).collect();
+                let list = listed(&whose);
+                let mut line = many
+                    .replace("{n}", &all.len().to_string())
+                    .replace("{list}", &list);
+                let details: Vec<&&postman::SharedNote> =
+                    all.iter().filter(|n| !n.detail.is_empty()).collect();
+                for n in details.iter().take(12) {
+                    line.push_str(&format!("\n      {}: {}", n.whose, n.detail));
+                }
+                if details.len() > 12 {
+                    line.push_str(&format!(
+                        "\n      and {} more (--report FILE.json lists each)",
+                        details.len() - 12
+                    ));
+                }
+                line
+            }
+        })
+        .collect()
+}
+
+/// `request \`a\`, request \`b\`, request \`c\` and 4 more`.
+fn listed(names: &[String]) -> String {
+    let shown = names[..names.len().min(3)].join(", ");
+    match names.len().saturating_sub(3) {
+        0 => shown,
+        n => format!("{shown} and {n} more"),
+    }
 }
 
 /// The secrets to set, each with where its value was in the export (so the user knows what
@@ -556,7 +603,7 @@ fn postman_report(source: &Path, r: &postman::Report) -> String {
         "script_lines": { "converted": r.converted_lines, "kept": r.kept_lines },
         "kept": kept,
         "unknown_dynamic_variables": r.unknown_dynamic,
-        "notes": r.notes,
+        "notes": r.notes.iter().chain(r.shared.iter().map(|n| &n.one)).collect::<Vec<_>>(),
         "sent_requests": r.sent_requests,
         "sends_requests_to": r.destinations.requests,
         "sends_client_credentials_to": r.destinations.credentials,
@@ -653,15 +700,11 @@ fn skip_lines(skipped: &[(String, String)]) -> Vec<String> {
         .map(|(why, names)| match names.as_slice() {
             [one] => format!("request `{one}` is written with `skip:`: {why}"),
             _ => {
-                let shown: Vec<String> = names.iter().take(3).map(|n| format!("`{n}`")).collect();
-                let more = match names.len().saturating_sub(3) {
-                    0 => String::new(),
-                    n => format!(" and {n} more"),
-                };
+                let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
                 format!(
-                    "{} requests ({}{more}) are written with `skip:`: {why}",
+                    "{} requests ({}) are written with `skip:`: {why}",
                     names.len(),
-                    shown.join(", ")
+                    listed(&quoted)
                 )
             }
         })
@@ -720,6 +763,39 @@ mod tests {
                 "request `other` is written with `skip:`: no host"
             ]
         );
+    }
+
+    #[test]
+    fn a_note_requests_share_is_one_line_with_what_is_each_ones_own_under_it() {
+        let note = |who: &str, detail: &str, many: &str| crate::import::postman::SharedNote {
+            whose: format!("request `{who}`"),
+            one: format!("request `{who}` alone: {detail}"),
+            many: many.into(),
+            detail: detail.into(),
+        };
+        let fails = "{n} requests ({list}) fail";
+        let mut shared: Vec<_> = (1..=14)
+            .map(|i| note(&format!("r{i}"), &format!("test `t{i}`"), fails))
+            .collect();
+        shared.push(note("solo", "", "{n} others"));
+        let lines = super::shared_lines(&shared);
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        let first: Vec<&str> = lines[0].lines().collect();
+        assert_eq!(
+            first[0],
+            "14 requests (request `r1`, request `r2`, request `r3` and 11 more) fail"
+        );
+        assert_eq!(first[1], "      request `r1`: test `t1`");
+        assert_eq!(
+            first.len(),
+            14,
+            "12 shown, then the rest counted: {first:?}"
+        );
+        assert_eq!(
+            first[13],
+            "      and 2 more (--report FILE.json lists each)"
+        );
+        assert_eq!(lines[1], "request `solo` alone: ");
     }
 
     #[test]

@@ -35,6 +35,8 @@ pub(crate) struct Report {
     pub secret_from: std::collections::BTreeMap<String, SecretSource>,
     pub unknown_dynamic: BTreeSet<String>,
     pub notes: Vec<String>,
+    /// Notes many requests may share, written once for all of them in the summary.
+    pub shared: Vec<SharedNote>,
     pub auth: BTreeSet<String>,
     /// Requests written with `skip:` (they cannot run as exported), with why.
     pub skipped: Vec<(String, String)>,
@@ -42,6 +44,20 @@ pub(crate) struct Report {
     pub sent_requests: usize,
     /// Where the requests and the client credentials go.
     pub destinations: super::destinations::Destinations,
+}
+
+/// A note several requests may share (a test that could not be converted, code run with
+/// `eval`): the summary writes it once for all of them, not a line each.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct SharedNote {
+    /// `request \`login\``, `the collection`.
+    pub whose: String,
+    /// The note when it is this one's alone.
+    pub one: String,
+    /// The note for several — `{n}` their count, `{list}` who — the same for each of them.
+    pub many: String,
+    /// What is this one's own (its tests' names), listed under the note for several.
+    pub detail: String,
 }
 
 /// Where a secret's literal stood in the export: what the summary tells the user to copy.
@@ -1320,7 +1336,9 @@ fn empty_url_starts(variables: &Y, cx: &mut Ctx<'_>) {
             && !cx.given.contains(&name);
         // No environment gives it a value (an environment may not name it at all).
         let env_empty = !cx.valued_in_some_env.contains(&name);
-        if !(env_empty && collection_empty && set_later) {
+        // Held back already, as a variable the export does not declare (`set_at_run_time`).
+        let held = cx.skip_until_set.iter().any(|(n, _)| *n == name);
+        if !(env_empty && collection_empty && set_later) || held {
             continue;
         }
         cx.skip_until_set.push((
@@ -2044,10 +2062,18 @@ fn undefined_read(u: &script::UndefinedRead, phase: Phase, whose: &str, cx: &mut
 /// cannot run it, so the request says so rather than pass without what that code did.
 fn evaluated(name: &str, phase: Phase, whose: &str, cx: &mut Ctx<'_>) {
     let script = phase.script();
-    cx.report.notes.push(format!(
-        "{}'s {script} script runs the code kept in `{name}` with `eval`: yarc cannot run it, so the import writes `fail:` on the requests it runs for — do what that code does in yarc's terms (a header, a signature, checks) and delete the line",
-        the(whose)
-    ));
+    let fix = "do what that code does in yarc's terms (a header, a signature, checks) and delete the line";
+    cx.report.shared.push(SharedNote {
+        whose: the(whose),
+        one: format!(
+            "{}'s {script} script runs the code kept in `{name}` with `eval`: yarc cannot run it, so the import writes `fail:` on the requests it runs for — {fix}",
+            the(whose)
+        ),
+        many: format!(
+            "{{n}} {script} scripts ({{list}}) run the code kept in `{name}` with `eval`: yarc cannot run it, so the import writes `fail:` on the requests they run for — {fix}"
+        ),
+        detail: String::new(),
+    });
     let why = format!(
         "the {script} script of {} runs the code in `{name}` with eval, which yarc cannot run: do what it does here (a header, a signature, checks) and delete this line",
         the(whose)
@@ -2602,11 +2628,19 @@ fn unchecked_tests(s: &mut script::Script, cx: &mut Ctx<'_>) {
         "its Postman {tests} {} could not be converted (see the comment below): yarc cannot check {them}; check by hand, convert, then delete this line",
         names.join(", ")
     ));
-    cx.report.notes.push(format!(
-        "{} failed with `fail:`: Postman {tests} {} could not be converted, and the request must not pass unchecked",
-        cx.whose,
-        names.join(", ")
-    ));
+    cx.report.shared.push(SharedNote {
+        whose: cx.whose.clone(),
+        one: format!(
+            "{} failed with `fail:`: Postman {tests} {} could not be converted, and the request must not pass unchecked",
+            cx.whose,
+            names.join(", ")
+        ),
+        many: "{n} requests are written with `fail:`: Postman tests of theirs could not be converted, and a request must not pass unchecked".into(),
+        detail: match flows {
+            true => names.join(", "),
+            false => format!("{tests} {}", names.join(", ")),
+        },
+    });
 }
 
 /// Whether the request has a header of that name the export disables.
@@ -4490,9 +4524,25 @@ fn stored_token(f: &dyn Fn(&str) -> String, whose: &str, cx: &mut Ctx<'_>) -> Op
         return Some(Y::str("none"));
     }
     let value = cx.secret_or_text(&token, "ACCESS_TOKEN", ("auth field", "accessToken"));
-    cx.report.notes.push(format!(
-        "{whose}: OAuth 2.0 ({grant}) is sent with the token Postman stored, as Newman sends it: set ACCESS_TOKEN to a current token"
-    ));
+    // A token held in a variable (`{{ctp_access_token}}`, which a request captures) is sent
+    // as it is: nothing to set. A stored literal is a secret, named as the import named it.
+    let secret = value
+        .split("secret('")
+        .nth(1)
+        .and_then(|r| r.split('\'').next());
+    if let Some(name) = secret {
+        cx.report.shared.push(SharedNote {
+            whose: the(whose),
+            one: format!(
+                "{}: OAuth 2.0 ({grant}) is sent with the token Postman stored, as Newman sends it: set {name} to a current token",
+                the(whose)
+            ),
+            many: format!(
+                "{{n}} requests and folders ({{list}}) send OAuth 2.0 ({grant}) with the token Postman stored, as Newman sends it: set {name} to a current token"
+            ),
+            detail: String::new(),
+        });
+    }
     cx.report
         .auth
         .insert(format!("bearer ({whose}: the stored OAuth 2.0 token)"));
@@ -4734,6 +4784,47 @@ mod tests {
             out.report.notes.iter().any(|n| n.contains("`access_token` is used but not defined in the export: it was declared as a secret that requests send as their `{{...}}` text")),
             "{:?}",
             out.report.notes
+        );
+    }
+
+    #[test]
+    fn a_url_start_only_a_kept_line_sets_is_noted_once() {
+        let c = collection(json!([
+            {"name": "find", "request": {"url": "https://h.example/find"},
+             "event": test_event(&["const u = new URL(pm.response.json().next);", "pm.environment.set(\"host\", u.protocol + '//' + u.host);"])},
+            {"name": "use", "request": {"url": "{{host}}/x"}},
+        ]));
+        let out = import(&c, &[], &|_| true).expect("import");
+        let notes: Vec<&String> = out
+            .report
+            .notes
+            .iter()
+            .filter(|n| n.contains("starts URLs"))
+            .collect();
+        assert_eq!(notes.len(), 1, "{notes:?}");
+    }
+
+    #[test]
+    fn a_stored_oauth_token_held_in_a_variable_asks_nothing_of_the_user() {
+        let oauth = |token: &str| {
+            json!({"type": "oauth2", "oauth2": [
+            {"key": "accessToken", "value": token}, {"key": "tokenType", "value": "Bearer"}]})
+        };
+        let mut c = collection(json!([{"name": "a", "request": {"url": "https://h.example/a"}}]));
+        c["auth"] = oauth("{{ctp_access_token}}");
+        let out = import(&c, &[], &|_| true).expect("import");
+        assert!(out.report.shared.is_empty(), "{:?}", out.report.shared);
+        c["auth"] = oauth("eyJ0eXAi.stored.token");
+        let out = import(&c, &[], &|_| true).expect("import");
+        assert_eq!(
+            out.report
+                .shared
+                .iter()
+                .map(|n| n.one.as_str())
+                .collect::<Vec<_>>(),
+            [
+                "the collection: OAuth 2.0 (no token URL) is sent with the token Postman stored, as Newman sends it: set ACCESS_TOKEN to a current token"
+            ]
         );
     }
 
@@ -5238,9 +5329,9 @@ mod tests {
         let note =
             "the collection's pre-request script runs the code kept in `preRequestSignatures`";
         assert!(
-            out.report.notes.iter().any(|n| n.contains(note)),
+            out.report.shared.iter().any(|n| n.one.contains(note)),
             "{:?}",
-            out.report.notes
+            out.report.shared
         );
     }
 
