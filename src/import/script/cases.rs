@@ -75,6 +75,43 @@ impl Converter {
         done
     }
 
+    /// `if (pm.variables.get("autoCatchup") == "true") { checks } else { other checks }` in a
+    /// test script: a setting decides the branch (the collection's `autoCatchup` is ""), so
+    /// each branch's checks are a case whose `when:` is that setting as the request was
+    /// rendered with it (`vars: { autoCatchup: "true" }`, then `{ not: "true" }`).
+    pub(super) fn setting_cases(
+        &mut self,
+        cond: &Expr,
+        then: &[Stmt],
+        otherwise: &[Stmt],
+    ) -> Option<Done> {
+        let has_checks = |c: &Self, b: &[Stmt]| b.iter().any(|s| c.assertion_lines(s) > 0);
+        let sets = |c: &Self, b: &[Stmt]| b.iter().any(|s| c.lines_with(s, SET_CALLS) > 0);
+        if self.phase != Phase::Test
+            || self.swallowed
+            || self.each_base.is_some()
+            || self.is_guard(cond)
+            || !self.is_setting(cond)
+            || !has_checks(self, otherwise)
+            || matches!(
+                otherwise,
+                [Stmt {
+                    kind: StmtKind::If(..),
+                    ..
+                }]
+            )
+            || sets(self, then)
+            || sets(self, otherwise)
+        {
+            return None;
+        }
+        let all = self.checks_then_return(cond, then, otherwise)?;
+        Some(match all {
+            true => Done::Converted,
+            false => Done::Kept(KEPT_AROUND),
+        })
+    }
+
     /// `if (pm.response.code === 202) { checks } else if (pm.response.code === 200) { checks }`:
     /// each branch's checks (and captures) apply only when its status holds — `expect.cases`,
     /// as Postman runs one branch; a last `else` is the case of every other status. A guard of
@@ -335,7 +372,8 @@ impl Converter {
         } else if console_only(then) && sets_only(otherwise) {
             // The value is read in the `else`: the guard asked whether something is missing.
             otherwise
-        } else if !sets_only(then) && checks_only(self, otherwise) {
+        } else if !sets_only(then) && checks_only(self, otherwise) && self.is_guard(cond) {
+            // (On a setting, the first branch may be the one Postman never runs.)
             kept_else = true;
             self.out.assertions_seen += otherwise
                 .iter()

@@ -52,6 +52,17 @@ fn flatten(e: &Expr) -> (Base<'_>, Vec<Step<'_>>) {
     }
     steps.reverse();
     match cur {
+        // `pm.expect(pm.response).to.have.status(400)`: Postman's chai words of the response,
+        // as `pm.response.to.have.status(400)` says them.
+        // (A property of the object, `.to.have.property("code", 200)`, is read as one.)
+        Expr::Call(_, args)
+            if args.first().and_then(path).as_deref() == Some("pm.response")
+                && !steps
+                    .iter()
+                    .any(|s| s.0.to_lowercase().contains("property")) =>
+        {
+            (Base::Response, steps)
+        }
         Expr::Call(_, args) if !args.is_empty() => (Base::Expect(&args[0]), steps),
         _ => (Base::Other, steps),
     }

@@ -1022,6 +1022,13 @@ impl Parser {
         self.depth += 1;
         let inner = self.unary();
         self.depth -= 1;
+        if op == "new"
+            && let Some(inner) = &inner
+            && matches!(leftmost(inner), Expr::Regex(..))
+        {
+            // `new RegExp("^[0-9]*$")` is the regular expression (the `new` changes nothing).
+            return Some(inner.clone());
+        }
         if op == "+" {
             // `+pm.environment.get("id")` is `Number(...)`, read as the call is.
             return Some(Expr::Call(
@@ -1053,7 +1060,7 @@ impl Parser {
                 e = Expr::Index(Box::new(e), Box::new(index));
             } else if self.eat("(") {
                 let args = self.list(")")?;
-                e = Expr::Call(Box::new(e), args);
+                e = regexp_of_text(Expr::Call(Box::new(e), args));
             } else {
                 return Some(e);
             }
@@ -1317,6 +1324,33 @@ fn written(parts: Vec<TemplatePart>) -> Expr {
         }
     }
     Expr::Str(text)
+}
+
+/// `RegExp("^(34)[0-9]{11}$")` (or with flags) of literal text: the regular expression its
+/// literal form writes, so checks read `pattern.test(x)` as they read `/.../.test(x)`.
+fn regexp_of_text(call: Expr) -> Expr {
+    if let Expr::Call(callee, args) = &call
+        && matches!(&**callee, Expr::Ident(f) if f == "RegExp")
+    {
+        match args.as_slice() {
+            [Expr::Str(body)] => return Expr::Regex(body.clone(), String::new()),
+            [Expr::Str(body), Expr::Str(flags)] => return Expr::Regex(body.clone(), flags.clone()),
+            _ => {}
+        }
+    }
+    call
+}
+
+/// The expression a chain of members, calls and indexes starts from.
+fn leftmost(e: &Expr) -> &Expr {
+    let mut cur = e;
+    loop {
+        cur = match cur {
+            Expr::Member(inner, _) | Expr::Index(inner, _) => inner,
+            Expr::Call(callee, _) => callee,
+            other => return other,
+        };
+    }
 }
 
 #[cfg(test)]

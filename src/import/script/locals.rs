@@ -339,7 +339,7 @@ impl Converter {
         let mut known = s.is_some();
         // `var found = responseHeaders.hasOwnProperty("Content-Type")`: a yes or no.
         let asks = matches!(value, Expr::Call(c, _) if matches!(&**c, Expr::Member(_, m)
-            if matches!(m.as_str(), "hasOwnProperty" | "has" | "includes" | "startsWith" | "endsWith")));
+            if matches!(m.as_str(), "hasOwnProperty" | "has" | "includes" | "startsWith" | "endsWith" | "test")));
         if !known && (some_call || asks || matches!(value, Expr::Binary(..) | Expr::Unary("!", _)))
         {
             self.bindings.insert(name.to_string(), value.clone());

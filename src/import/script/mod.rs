@@ -1098,6 +1098,7 @@ impl Converter {
             .or_else(|| self.conditional_sets(cond, then, otherwise))
             .or_else(|| self.loose_cases(cond, then, otherwise))
             .or_else(|| self.status_cases(cond, then, otherwise))
+            .or_else(|| self.setting_cases(cond, then, otherwise))
             .or_else(|| self.guarded(cond, then, otherwise))
             .or_else(|| self.skip_when(cond, then, otherwise))
             .or_else(|| self.unless_data(cond, then, otherwise))

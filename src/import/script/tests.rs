@@ -7099,3 +7099,74 @@ fn a_bearer_header_added_only_while_the_token_is_set_is_a_bearer_auth() {
     let (s, _) = super::convert_scope(&lines, Phase::PreRequest, &super::Known::default());
     assert!(s.bearer.is_none());
 }
+
+#[test]
+fn the_response_given_to_expect_is_checked_as_pm_response_to_checks_it() {
+    let s = test(&[
+        "pm.test('400', () => { pm.expect(pm.response).to.have.status(400); });",
+        "pm.test('json', () => { pm.expect(pm.response).to.have.jsonBody('data.id'); });",
+        "pm.test('header', () => { pm.expect(pm.response).to.have.header('X-Id'); });",
+    ]);
+    assert_eq!(s.kept, vec![]);
+    let v = out(&s);
+    assert_eq!(v["expect"]["status"], json!(400), "{v}");
+    assert_eq!(
+        v["expect"]["json"]["$.data.id"],
+        json!({"exists": true}),
+        "{v}"
+    );
+    assert_eq!(
+        v["expect"]["headers"]["X-Id"],
+        json!({"exists": true}),
+        "{v}"
+    );
+}
+
+#[test]
+fn a_regexp_made_from_text_tests_a_field_as_a_literal_does() {
+    let s = test(&[
+        "pm.test('van', function () {",
+        "    var jsonData = pm.response.json();",
+        "    var epUserID = jsonData.epUserID;",
+        "    var pattern = new RegExp(\"^(34)([0-9]{11})$\");",
+        "    var match = pattern.test(epUserID);",
+        "    pm.expect(match).to.be.true;",
+        "    pm.expect(RegExp('^[a-z]+$', 'i').test(jsonData.name)).to.be.true;",
+        "});",
+    ]);
+    let v = out(&s);
+    assert_eq!(
+        v["expect"]["json"]["$.epUserID"],
+        json!({"matches": "^(34)([0-9]{11})$"}),
+        "{v}"
+    );
+    assert_eq!(
+        v["expect"]["json"]["$.name"],
+        json!({"matches": "(?i)^[a-z]+$"}),
+        "{v}"
+    );
+    assert!(s.unchecked.is_empty(), "{:?}", s.unchecked);
+}
+
+#[test]
+fn checks_in_both_branches_of_a_setting_are_cases_of_that_setting() {
+    let s = test(&[
+        "if (pm.variables.get('autoCatchup') == 'true') {",
+        "    pm.test('none', () => { pm.expect(pm.response.json().messages).equal(undefined); });",
+        "} else {",
+        "    pm.test('one', () => { pm.expect(pm.response.json().messages.length).equal(1); });",
+        "}",
+    ]);
+    let v = out(&s);
+    assert_eq!(
+        v["expect"]["cases"],
+        json!([
+            {"when": {"vars": {"autoCatchup": {"equals": "true"}}},
+             "json": {"$.messages": {"exists": false}}},
+            {"when": {"vars": {"autoCatchup": {"any": [{"exists": false}, {"not": "true"}]}}},
+             "json": {"$.messages": {"length": 1, "not": {"type": "object"}}}},
+        ]),
+        "{v}"
+    );
+    assert!(s.unchecked.is_empty(), "{:?}", s.unchecked);
+}
