@@ -65,8 +65,9 @@ pub(crate) struct SharedNote {
 pub(crate) struct SecretSource {
     /// `request \`login\``, `folder \`Admin\``, `the collection`, `environment \`dev\``.
     pub whose: String,
-    /// `header`, `query parameter`, `path variable`, `url password`, `form field`, `JSON
-    /// field`, `auth field`, `variable`, `script`, `undefined` (read, defined nowhere).
+    /// `header`, `credential after the scheme of the header` (`Authorization: Bearer x`'s
+    /// `x`), `query parameter`, `path variable`, `url password`, `form field`, `JSON field`,
+    /// `auth field`, `variable`, `script`, `undefined` (read, defined nowhere).
     pub field: &'static str,
     /// The header's, field's or variable's name.
     pub key: String,
@@ -1777,10 +1778,12 @@ fn hidden_header(name: &str, value: &str, cx: &mut Ctx<'_>) -> Option<String> {
     if !authorization {
         return None;
     }
+    // The user copies what follows the scheme: the whole value would send `Bearer Bearer x`.
+    let after = ("credential after the scheme of the header", name);
     Some(match value.trim().split_once(' ') {
         Some((scheme, credential)) if !credential.trim().is_empty() => format!(
             "{scheme} {}",
-            cx.secret_or_text(credential.trim(), &env_name(name), field)
+            cx.secret_or_text(credential.trim(), &env_name(name), after)
         ),
         _ => cx.secret_or_text(value.trim(), &env_name(name), field),
     })
@@ -4784,6 +4787,24 @@ mod tests {
             out.report.notes.iter().any(|n| n.contains("`access_token` is used but not defined in the export: it was declared as a secret that requests send as their `{{...}}` text")),
             "{:?}",
             out.report.notes
+        );
+    }
+
+    #[test]
+    fn the_summary_asks_for_what_follows_an_authorization_headers_scheme() {
+        let c = collection(
+            json!([{"name": "a", "request": {"url": "https://h.example/a",
+            "header": [{"key": "Authorization", "value": "Bearer 1b22bf1a-6050-4151"}]}}]),
+        );
+        let out = import(&c, &[], &|_| true).expect("import");
+        assert!(
+            out.files[0]
+                .1
+                .contains("Authorization: Bearer {{ secret('AUTHORIZATION') }}")
+        );
+        assert_eq!(
+            out.report.secret_from["AUTHORIZATION"].describe(),
+            "the credential after the scheme of the header `Authorization` of request `a`"
         );
     }
 

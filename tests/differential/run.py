@@ -518,13 +518,20 @@ def source_literal(fixture, src: dict):
     req = node.get("request", node) if m and m.group(1) == "request" else node
     if not isinstance(req, dict):
         return None
-    if field == "header":
+    if field in ("header", "credential after the scheme of the header"):
         for h in req.get("header") or []:
             if isinstance(h, dict) and h.get("key") == key and isinstance(h.get("value"), str):
                 v = h["value"].strip()
                 if key.lower() in ("authorization", "proxy-authorization") and " " in v:
                     return v.split(" ", 1)[1]  # as the import splits it: "Bearer  x" keeps " x"
                 return h["value"]
+        # A header a script adds (`pm.request.headers.add({key: 'Authorization', value:
+        # 'Bearer x'})`): what follows its scheme.
+        text = "\n".join(line for e in (node.get("event") or []) if isinstance(e, dict)
+                         for line in script_lines(e))
+        m4 = re.search(re.escape(key) + r"""['"]\s*,\s*value\s*:\s*(['"])(\S+) (.*?)\1""", text)
+        if m4 and field != "header":
+            return m4.group(3)
     if field == "auth field" or field == "auth":
         auth = req.get("auth") or {}
         for p in auth.get(auth.get("type"), []) if isinstance(auth, dict) else []:

@@ -255,7 +255,8 @@ impl Converter {
                     Expr::Ident(n) => self.formatted.get(n).copied(),
                     _ => None,
                 }),
-                (Expr::Member(inner, how), [n, Expr::Str(unit)])
+                // (moment's old order, `.add("days", 1)`, is still read by moment.)
+                (Expr::Member(inner, how), [n, Expr::Str(unit)] | [Expr::Str(unit), n])
                     if how == "add" || how == "subtract" =>
                 {
                     let at = self.date_of(inner)?;

@@ -308,8 +308,7 @@ impl Converter {
             self.aliases.insert(name.to_string(), None);
             return Done::Converted;
         }
-        if LIBRARIES.iter().any(|m| is_require(value, m)) {
-            // `var moment = require('moment')`: the calls through it are read where they are.
+        if read_where_used(value) {
             self.aliases.insert(name.to_string(), None);
             return Done::Converted;
         }
@@ -410,4 +409,16 @@ fn weight(e: &Expr) -> usize {
         Expr::Array(items) => 1 + items.iter().map(weight).sum::<usize>(),
         _ => 1,
     }
+}
+
+/// `var moment = require('moment')`: the calls through it are read where they are;
+/// `pm.environment.toObject()`: its members were read as `get()`s before parsing.
+fn read_where_used(value: &Expr) -> bool {
+    let scope_object = matches!(value, Expr::Call(c, _) if path(c).is_some_and(|p| {
+        p.starts_with("pm.")
+            && p.ends_with(".toObject")
+            && !p.starts_with("pm.request")
+            && !p.starts_with("pm.response")
+    }));
+    scope_object || LIBRARIES.iter().any(|m| is_require(value, m))
 }

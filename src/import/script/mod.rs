@@ -348,7 +348,7 @@ pub(crate) fn convert_item(
     name: Option<&str>,
     known: &Known,
 ) -> Script {
-    let source = moment_named_moment(lines.join("\n"));
+    let source = scope_objects_read(moment_named_moment(lines.join("\n")));
     let statements = js::parse(&source);
     let given = Given {
         body: request.body,
@@ -409,7 +409,7 @@ pub(crate) fn convert_scope(
     phase: Phase,
     known: &Known,
 ) -> (Script, Option<Dispatch>) {
-    let source = moment_named_moment(lines.join("\n"));
+    let source = scope_objects_read(moment_named_moment(lines.join("\n")));
     let statements = js::parse(&source);
     let given = Given {
         body: None,
@@ -588,6 +588,35 @@ fn convert_parsed(
 
 /// `const in_date = require('moment')`: every call through `in_date` is moment's, read as if
 /// it were named so.
+/// `const env = pm.environment.toObject({...})`, then `env.authUrl`: each member read is
+/// `pm.environment.get("authUrl")` (any scope's), as the rest of the converter reads it.
+fn scope_objects_read(source: String) -> String {
+    static TO_OBJECT: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = TO_OBJECT.get_or_init(|| {
+        regex::Regex::new(
+            r"\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*pm\.(environment|collectionVariables|globals|variables|iterationData)\.toObject\(",
+        )
+        .expect("a valid pattern")
+    });
+    let objects: Vec<(String, String)> = re
+        .captures_iter(&source)
+        .map(|c| (c[1].to_string(), c[2].to_string()))
+        .collect();
+    objects.iter().fold(source, |text, (name, scope)| {
+        let member = regex::Regex::new(&format!(
+            r#"(^|[^.\w$]){}(?:\.([A-Za-z_$][\w$]*)|\[\s*['"]([^'"]+)['"]\s*\])"#,
+            regex::escape(name)
+        ))
+        .expect("an escaped name");
+        member
+            .replace_all(&text, |c: &regex::Captures<'_>| {
+                let key = c.get(2).or_else(|| c.get(3)).map_or("", |m| m.as_str());
+                format!("{}pm.{scope}.get(\"{key}\")", &c[1])
+            })
+            .into_owned()
+    })
+}
+
 fn moment_named_moment(source: String) -> String {
     static REQUIRE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     let re = REQUIRE.get_or_init(|| {
@@ -3149,7 +3178,8 @@ fn token_variable(callback: &[Stmt]) -> Option<String> {
         matches!(value, Expr::Member(_, m) if m == "access_token")
             || matches!(value, Expr::Index(_, i) if matches!(&**i, Expr::Str(k) if k == "access_token"))
     };
-    // `let token = res.json().access_token; pm.environment.set("t", token)`.
+    // `let token = res.json().access_token; pm.environment.set("t", token)`, or
+    // `const { access_token } = res.json()`.
     let locals: Vec<&String> = callback
         .iter()
         .filter_map(|s| match &s.kind {
@@ -3159,6 +3189,10 @@ fn token_variable(callback: &[Stmt]) -> Option<String> {
         .flatten()
         .filter_map(|(b, v)| match b {
             Binding::Name(n) if is_token(v) => Some(n),
+            Binding::Object(fields) => fields
+                .iter()
+                .find(|(k, _)| k == "access_token")
+                .map(|(_, local)| local),
             _ => None,
         })
         .collect();

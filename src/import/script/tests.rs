@@ -7170,3 +7170,27 @@ fn checks_in_both_branches_of_a_setting_are_cases_of_that_setting() {
     );
     assert!(s.unchecked.is_empty(), "{:?}", s.unchecked);
 }
+
+#[test]
+fn members_of_a_scope_object_are_its_variables() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "const env = pm.environment.toObject({ excludeDisabled: true });",
+            "const vars = pm.collectionVariables.toObject();",
+            "pm.variables.set('url', env.authUrl + '/token');",
+            "pm.variables.set('v', vars['apiVersion']);",
+            "const moment = require('moment');",
+            "pm.globals.set('tomorrow', moment().add('days', 1).format('YYYY-MM-DD'));",
+        ],
+    );
+    assert_eq!(s.kept, vec![]);
+    let v = out(&s);
+    assert_eq!(v["sets"]["url"], json!("{{ authUrl }}/token"), "{v}");
+    assert_eq!(v["sets"]["v"], json!("{{ apiVersion }}"), "{v}");
+    assert_eq!(
+        v["sets"]["tomorrow"],
+        json!("{{ now(\"%Y-%m-%d\", \"1 day\") }}"),
+        "{v}"
+    );
+}

@@ -219,16 +219,17 @@ impl Converter {
         if !matches!(field(auth, "type"), Some(Expr::Str(t)) if t == "basic") {
             return None;
         }
-        let Some(Expr::Array(pairs)) = field(auth, "basic") else {
-            return None;
-        };
-        let get = |name: &str| {
-            pairs.iter().find_map(|p| match p {
+        // `basic: [{ key: "username", value: ... }, ...]`, or (as the SDK takes it too)
+        // `basic: { username: ..., password: ... }`.
+        let get = |name: &str| match field(auth, "basic")? {
+            Expr::Array(pairs) => pairs.iter().find_map(|p| match p {
                 Expr::Object(kv) if matches!(field(kv, "key"), Some(Expr::Str(k)) if k == name) => {
                     self.value(field(kv, "value")?)
                 }
                 _ => None,
-            })
+            }),
+            Expr::Object(fields) => self.value(field(fields, name)?),
+            _ => None,
         };
         Some(Some((get("username")?, get("password")?)))
     }
