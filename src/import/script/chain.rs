@@ -1020,8 +1020,10 @@ fn fits(s: &Subject, predicate: &str, value: &Y, negate: bool) -> bool {
             predicate == "contains" || predicate == "equals" && matches!(value, Y::Str(_))
         }
         Subject::Length(inner) => {
-            matches!(**inner, Subject::Json(_) | Subject::Xml(_) | Subject::Body)
-                && predicate != "invalid"
+            matches!(
+                **inner,
+                Subject::Json(_) | Subject::Xml(_) | Subject::Body | Subject::Var(_)
+            ) && predicate != "invalid"
         }
         _ => predicate != "invalid",
     }

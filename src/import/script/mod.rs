@@ -4026,6 +4026,7 @@ fn put_length(e: &mut Y, inner: Subject, predicate: &str, value: Y, negate: bool
     let (map, key) = match inner {
         Subject::Json(p) => (e.child("json"), p),
         Subject::Xml(p) => (e.child("xml"), p),
+        Subject::Var(name) => (e.child("vars"), name),
         _ => (&mut *e, "body".to_string()),
     };
     let entry = entry_map(map, &key);

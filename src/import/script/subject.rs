@@ -337,6 +337,10 @@ impl Converter {
             }
             Subject::Body if name == "length" => Some(Subject::Length(Box::new(Subject::Body))),
             Subject::KeyList(p) if name == "length" => Some(Subject::Keys(p)),
+            // `pm.collectionVariables.get("token").length`: the variable's text's length.
+            Subject::Value(Y::Str(t)) if name == "length" => Some(Subject::Length(Box::new(
+                Subject::Var(super::var_name(&t)?),
+            ))),
             // A text's length, or how many repeated elements: yarc's `length` of an XPath's
             // one text or several, as xml2js gives a string or a list.
             Subject::Xml(p) if name == "length" && p.starts_with('/') => {

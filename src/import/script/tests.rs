@@ -7194,3 +7194,21 @@ fn members_of_a_scope_object_are_its_variables() {
         "{v}"
     );
 }
+
+#[test]
+fn the_length_of_a_variable_a_test_reads_is_checked_of_the_variable() {
+    let s = test(&[
+        "pm.test('token there', function () {",
+        "    const alice_token = pm.collectionVariables.get('token_alice');",
+        "    pm.expect(alice_token).to.be.a('string');",
+        "    pm.expect(alice_token.length).to.be.above(10);",
+        "});",
+    ]);
+    assert_eq!(s.kept, vec![]);
+    let v = out(&s);
+    assert_eq!(
+        v["expect"]["vars"]["token_alice"],
+        json!({"type": "string", "length": {"gt": 10}}),
+        "{v}"
+    );
+}
