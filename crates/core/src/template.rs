@@ -49,6 +49,9 @@ thread_local! {
     /// a value written after a call was made from the secret.
     static SECRET_READS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
     static SEEN_READS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+    /// Whether a secret the rendering under way read is long enough to be masked: one of 1 to
+    /// 3 characters is masked nowhere (docs/security.md), so nothing made of it is either.
+    static LONG_SECRET_READ: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
     /// Text written from secrets in the rendering under way.
     static DERIVED: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
     /// Every value the rendering under way wrote, in order, while it reads a variable that
@@ -100,7 +103,12 @@ impl Templates {
                         ErrorKind::InvalidOperation,
                         format!("secret `{name}` is set but empty"),
                     )),
-                    Some(v) => Ok(v),
+                    Some(v) => {
+                        if !too_short(&v) {
+                            LONG_SECRET_READ.set(true);
+                        }
+                        Ok(v)
+                    }
                 }
             },
         );
@@ -253,6 +261,7 @@ impl Templates {
             .map_err(|e| template_diagnostic(t, &e, "invalid template"))?;
         SECRET_READS.set(0);
         SEEN_READS.set(0);
+        LONG_SECRET_READ.set(false);
         // Only the names the template reads go into its context: converting every variable
         // for every rendering made an environment of 50,000 variables take seconds.
         let mut read: Vars = reads(t, &tpl)
@@ -279,7 +288,7 @@ impl Templates {
                 // secret('S') %}{{ c }}-{% endfor %}`, `{{ secret('S')[0:2] }}`), each piece
                 // too short to mask: what such a template writes is masked whole.
                 let pieces = source.contains("{%") || derived.iter().any(|d| too_short(d));
-                if read_secret() && !derived.is_empty() && pieces {
+                if read_secret() && LONG_SECRET_READ.get() && !derived.is_empty() && pieces {
                     self.secrets.redactor.add(&text);
                 }
                 if let Some(written) = written {
@@ -1222,6 +1231,26 @@ mod tests {
     fn tpl(src: &str) -> Template {
         let f = SourceFile::new("t.yaml", format!("x: \"{src}\"\n"));
         Template::new(src, &Span::new(&f, 1, 4, 0))
+    }
+
+    /// A secret of 1 to 3 characters is masked nowhere (docs/security.md), so the text a
+    /// template makes of it is not masked whole either: a JSON body keeps its quotes and a URL
+    /// stays a URL. A short piece of a long secret still masks what holds it.
+    #[test]
+    fn a_secret_too_short_to_mask_leaves_what_holds_it_as_written() {
+        let redactor = Redactor::new();
+        let secrets = Secrets::none(Arc::clone(&redactor))
+            .with_override("S", "ab")
+            .with_override("LONG", "kq7_Zx9w_Lm3p");
+        let t = Templates::new(Arc::new(secrets), crate::clock::Clock::Fixed);
+        let vars = Vars::new();
+        let url = t.render(&tpl("http://h.example/s?q={{ secret('S') }}"), &vars);
+        let body = t.render(&tpl("[{{ secret('S') | tojson }}]"), &vars);
+        let (url, body) = (url.expect("renders"), body.expect("renders"));
+        assert_eq!(redactor.redact(&url), "http://h.example/s?q=ab");
+        assert_eq!(redactor.redact(&body), r#"["ab"]"#);
+        let piece = t.render(&tpl("k={{ secret('LONG')[0:2] }}"), &vars);
+        assert_eq!(redactor.redact(&piece.expect("renders")), "•••••");
     }
 
     /// A value made from a variable holding a secret is registered; a plain path to a value,
