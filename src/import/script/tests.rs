@@ -7212,3 +7212,17 @@ fn the_length_of_a_variable_a_test_reads_is_checked_of_the_variable() {
         "{v}"
     );
 }
+
+#[test]
+fn a_test_of_variables_that_cannot_be_converted_fails_its_request() {
+    let s = test(&[
+        "pm.test('Alice authentication successful', function () {",
+        "    const token = pm.collectionVariables.get('token_' + pm.collectionVariables.get('currentUser'));",
+        "    pm.expect(token.length).to.be.above(10);",
+        "});",
+    ]);
+    assert_eq!(
+        s.unchecked,
+        vec!["Alice authentication successful".to_string()]
+    );
+}
