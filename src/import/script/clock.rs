@@ -251,6 +251,8 @@ impl Converter {
             // moment(), moment(date), and moment's .add(n, unit) / .subtract(n, unit) on them.
             Expr::Call(c, args) => match (&*c, args.as_slice()) {
                 (Expr::Ident(m), []) if m == "moment" => Some(Shift::default()),
+                // `moment().utc()`: the same time, which yarc writes in UTC anyway.
+                (Expr::Member(inner, how), []) if how == "utc" => self.date_of(inner),
                 (Expr::Ident(m), [d]) if m == "moment" => self.date_of(d).or_else(|| match d {
                     Expr::Ident(n) => self.formatted.get(n).copied(),
                     _ => None,

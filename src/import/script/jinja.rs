@@ -171,8 +171,41 @@ impl Converter {
         if let Some(random) = random_jinja(e) {
             return Some(random);
         }
+        if let Some(range) = self.random_in_range(e) {
+            return Some(range);
+        }
         let (whole, n) = whole_plus_random(e)?;
         Some(format!("{} + random_int(0, {})", self.jinja(whole)?, n - 1))
+    }
+
+    /// `Math.round(Math.random() * (max - min)) + min` (`Math.floor(...(max - min + 1)) + min`)
+    /// of numbers known before the run: a whole number from `min`, both ends as JavaScript
+    /// makes them.
+    fn random_in_range(&self, e: &Expr) -> Option<String> {
+        let Expr::Binary("+", a, b) = e else {
+            return None;
+        };
+        let whole = |x: &Expr| {
+            let n = self.number(x)?;
+            (n.fract() == 0.0 && n.abs() <= 9e15).then_some(n as i64)
+        };
+        fn rounded(x: &Expr) -> Option<(&'static str, &Expr)> {
+            ["Math.floor", "Math.round", "Math.ceil"]
+                .into_iter()
+                .find_map(|r| super::rounded_random(x, r).map(|k| (r, k)))
+        }
+        let ((rounding, factor), low) = match (rounded(a), rounded(b)) {
+            (Some(r), None) => (r, whole(b)?),
+            (None, Some(r)) => (r, whole(a)?),
+            _ => return None,
+        };
+        let k = whole(factor)?;
+        let (from, to) = match rounding {
+            "Math.floor" => (low, low + k - 1),
+            "Math.round" => (low, low + k),
+            _ => (low + 1, low + k),
+        };
+        (k > 0 && from <= to).then(|| format!("random_int({from}, {to})"))
     }
 
     /// `` `${host}/realms/${realm}/token` ``: its text, when every expression in it is known.

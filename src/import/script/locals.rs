@@ -420,5 +420,6 @@ fn read_where_used(value: &Expr) -> bool {
             && !p.starts_with("pm.request")
             && !p.starts_with("pm.response")
     }));
-    scope_object || LIBRARIES.iter().any(|m| is_require(value, m))
+    let uuid_v4 = matches!(value, Expr::Member(inner, m) if m == "v4" && is_require(inner, "uuid"));
+    scope_object || uuid_v4 || LIBRARIES.iter().any(|m| is_require(value, m))
 }

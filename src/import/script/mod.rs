@@ -348,7 +348,7 @@ pub(crate) fn convert_item(
     name: Option<&str>,
     known: &Known,
 ) -> Script {
-    let source = scope_objects_read(moment_named_moment(lines.join("\n")));
+    let source = scope_objects_read(uuid_named_uuid(moment_named_moment(lines.join("\n"))));
     let statements = js::parse(&source);
     let given = Given {
         body: request.body,
@@ -409,7 +409,7 @@ pub(crate) fn convert_scope(
     phase: Phase,
     known: &Known,
 ) -> (Script, Option<Dispatch>) {
-    let source = scope_objects_read(moment_named_moment(lines.join("\n")));
+    let source = scope_objects_read(uuid_named_uuid(moment_named_moment(lines.join("\n"))));
     let statements = js::parse(&source);
     let given = Given {
         body: None,
@@ -614,6 +614,32 @@ fn scope_objects_read(source: String) -> String {
                 format!("{}pm.{scope}.get(\"{key}\")", &c[1])
             })
             .into_owned()
+    })
+}
+
+/// `const { v4: uuidv4 } = require('uuid')` (or `{ v4 }`, or `require('uuid').v4` in a
+/// local): each call of that name is `uuid.v4()`, as the rest of the converter reads it.
+fn uuid_named_uuid(source: String) -> String {
+    static REQUIRE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = REQUIRE.get_or_init(|| {
+        regex::Regex::new(
+            r#"\b(?:const|let|var)\s*(?:\{\s*v4\s*(?::\s*([A-Za-z_$][\w$]*))?\s*\}|([A-Za-z_$][\w$]*))\s*=\s*require\(\s*['"]uuid['"]\s*\)(\.v4\b)?"#,
+        )
+        .expect("a valid pattern")
+    });
+    let names: BTreeSet<String> = re
+        .captures_iter(&source)
+        .filter_map(|c| match (c.get(1), c.get(2), c.get(3)) {
+            (Some(n), _, None) => Some(n.as_str().to_string()),
+            (None, None, None) => Some("v4".to_string()),
+            (_, Some(n), Some(_)) => Some(n.as_str().to_string()),
+            _ => None,
+        })
+        .collect();
+    names.iter().fold(source, |text, name| {
+        let call = regex::Regex::new(&format!(r"(^|[^.\w$]){}\s*\(", regex::escape(name)))
+            .expect("an escaped name");
+        call.replace_all(&text, "${1}uuid.v4(").into_owned()
     })
 }
 
@@ -3470,7 +3496,7 @@ fn random_factor(e: &Expr) -> Option<&Expr> {
 }
 
 /// `<rounding>(Math.random() * n)` (`Math.floor`, `Math.round`, `Math.ceil`): the factor `n`.
-fn rounded_random<'e>(e: &'e Expr, rounding: &str) -> Option<&'e Expr> {
+pub(super) fn rounded_random<'e>(e: &'e Expr, rounding: &str) -> Option<&'e Expr> {
     let Expr::Call(floor, args) = e else {
         return None;
     };

@@ -4157,11 +4157,8 @@ fn random_whole_numbers_between_two_written_ends() {
         ],
     );
     let v = out(&s);
-    assert_eq!(
-        v["sets"]["year"],
-        json!("{{ (random_int(0, 125) + 1900) }}")
-    );
-    assert_eq!(v["sets"]["c"], json!("{{ (random_int(0, 899) + 100) }}"));
+    assert_eq!(v["sets"]["year"], json!("{{ random_int(1900, 2025) }}"));
+    assert_eq!(v["sets"]["c"], json!("{{ random_int(100, 999) }}"));
     assert_eq!(v["sets"]["d"], json!("{{ random_int(0, 10) }}"));
     assert_eq!(v["sets"]["e"], json!("{{ random_int(1, 6) }}"));
     assert_eq!(s.kept, vec![]);
@@ -7224,5 +7221,43 @@ fn a_test_of_variables_that_cannot_be_converted_fails_its_request() {
     assert_eq!(
         s.unchecked,
         vec!["Alice authentication successful".to_string()]
+    );
+}
+
+#[test]
+fn uuids_moments_and_random_ranges_in_the_forms_scripts_write_them() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "const { v4: uuidv4 } = require('uuid');",
+            "const makeId = require('uuid').v4;",
+            "const moment = require('moment');",
+            "const min = 200000;",
+            "const max = 900000;",
+            "pm.variables.set('doc', '2.16.756^' + uuidv4());",
+            "pm.variables.set('entry', makeId());",
+            "pm.variables.set('ss', '1.' + (Math.round(Math.random() * (max - min)) + min));",
+            "pm.variables.set('n', Math.floor(Math.random() * (max - min + 1)) + min);",
+            "pm.variables.set('at', moment().utc().format('YYYY-MM-DDTHH:mm:ss+00:00'));",
+        ],
+    );
+    assert_eq!(s.kept, vec![]);
+    let v = out(&s);
+    assert_eq!(v["sets"]["doc"], json!("2.16.756^{{ uuid() }}"), "{v}");
+    assert_eq!(v["sets"]["entry"], json!("{{ uuid() }}"), "{v}");
+    assert_eq!(
+        v["sets"]["ss"],
+        json!("1.{{ random_int(200000, 900000) }}"),
+        "{v}"
+    );
+    assert_eq!(
+        v["sets"]["n"],
+        json!("{{ random_int(200000, 900000) }}"),
+        "{v}"
+    );
+    assert_eq!(
+        v["sets"]["at"],
+        json!("{{ now(\"%Y-%m-%dT%H:%M:%S+00:00\") }}"),
+        "{v}"
     );
 }
