@@ -136,6 +136,7 @@ impl Templates {
         // The names it reads, kept while the template is at hand: asking later parses it again.
         reads(t, &tpl);
         self.check_names(t)?;
+        literal_calls(t)?;
         if let Some(src) = value_source(t) {
             self.env
                 .template_from_str(&src)
@@ -1169,6 +1170,57 @@ fn time_of(value: &MjValue) -> Option<chrono::DateTime<chrono::Utc>> {
     Some(day.and_hms_opt(0, 0, 0)?.and_utc())
 }
 
+/// `fake("emial")` and `now("%Y", "soon")` written with literal arguments are errors at load,
+/// whatever the template around them: a template that also says a variable is optional
+/// (`default(...)`, `is defined`) is not rendered by `check`, and the run failed on them.
+fn literal_calls(t: &Template) -> Result<(), Diagnostic> {
+    static CALLS: std::sync::OnceLock<(regex::Regex, regex::Regex)> = std::sync::OnceLock::new();
+    let (fake, now) = CALLS.get_or_init(|| {
+        let r = |p: &str| regex::Regex::new(p).expect("a valid pattern");
+        (
+            r(r#"\bfake\(\s*(?:"([^"]*)"|'([^']*)')\s*\)"#),
+            r(r#"\bnow\(\s*(?:"[^"]*"|'[^']*')\s*,\s*(?:"([^"]*)"|'([^']*)')\s*\)"#),
+        )
+    });
+    let text = |c: &regex::Captures<'_>| {
+        c.get(1)
+            .or_else(|| c.get(2))
+            .map_or("", |m| m.as_str())
+            .to_string()
+    };
+    // Inside `{{ }}` and `{% %}` only: the same words in the text around are text.
+    let code = match t.source.contains("{%") {
+        true => t.source.clone(),
+        false => expressions(&t.source).join("\n"),
+    };
+    for c in fake.captures_iter(&code) {
+        let kind = text(&c);
+        if !crate::fake::KINDS.iter().any(|(k, _)| *k == kind) {
+            let kinds = crate::fake::KINDS.iter().map(|(k, _)| *k);
+            let hint = match crate::diagnostic::did_you_mean(&kind, kinds) {
+                Some(best) => format!("did you mean `{best}`? "),
+                None => String::new(),
+            };
+            return Err(Diagnostic::at(
+                format!("fake() has no kind `{kind}`; {hint}(docs/format.md lists every kind)"),
+                &t.span,
+            ));
+        }
+    }
+    for c in now.captures_iter(&code) {
+        let offset = text(&c);
+        if shifted(chrono::Utc::now(), &offset).is_none() {
+            return Err(Diagnostic::at(
+                format!(
+                    "`{offset}` is not a time to add in now() (for example \"30 days\", \"-2h\" or \"1 month\")"
+                ),
+                &t.span,
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// The time moved by an offset: `30 days`, `-2h`, `1 week`, or calendar `3 months` / `1 year`.
 fn shifted(
     at: chrono::DateTime<chrono::Utc>,
@@ -1231,6 +1283,34 @@ mod tests {
     fn tpl(src: &str) -> Template {
         let f = SourceFile::new("t.yaml", format!("x: \"{src}\"\n"));
         Template::new(src, &Span::new(&f, 1, 4, 0))
+    }
+
+    /// A `fake()` kind or a `now()` offset written in the template is checked when it is
+    /// compiled, whatever the template says around it (`default()`, `is defined`): `check`
+    /// catches it where it did not render the template.
+    #[test]
+    fn literal_fake_kinds_and_now_offsets_are_checked_at_compile() {
+        let mut t = engine();
+        let bad = [
+            (
+                "{{ fake('emial') }}{{ maybe | default('z') }}",
+                "did you mean `email`?",
+            ),
+            (
+                "{{ now('%Y', 'soon') }}{% if x is defined %}x{% endif %}",
+                "`soon` is not a time",
+            ),
+        ];
+        for (src, said) in bad {
+            let e = t.compile(&tpl(src)).expect_err(src);
+            assert!(e.to_string().contains(said), "{src}: {e}");
+        }
+        for src in [
+            "fake('emial') is text here",
+            "{{ fake('email') }} {{ now('%Y', '-2h') }}",
+        ] {
+            t.compile(&tpl(src)).expect(src);
+        }
     }
 
     /// A secret of 1 to 3 characters is masked nowhere (docs/security.md), so the text a
