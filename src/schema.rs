@@ -429,9 +429,17 @@ struct ExpectCase {
 #[schemars(untagged)]
 enum Status {
     Code(u16),
-    Codes(Vec<u16>),
+    Codes(Vec<StatusOne>),
     Class(#[schemars(regex(pattern = r"^([1-5][xX][xX]|any)$"))] String),
     Predicates(Box<Predicates>),
+}
+
+/// One entry of a status list: a code or a class (`[2xx, 404]`).
+#[derive(JsonSchema)]
+#[schemars(untagged)]
+enum StatusOne {
+    Code(u16),
+    Class(#[schemars(regex(pattern = r"^[1-5][xX][xX]$"))] String),
 }
 
 /// A bare value means `equals`.

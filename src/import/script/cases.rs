@@ -202,6 +202,7 @@ impl Converter {
                 }
             }
         }
+        self.expected_errors(&branches);
         let mut all = true;
         for (when, block) in branches {
             all &= self.status_case(when, block);
@@ -210,6 +211,23 @@ impl Converter {
             true => Done::Converted,
             false => Done::Kept(KEPT_AROUND),
         })
+    }
+
+    /// `case 404: pm.test(...)`: a branch for an error status says the script expects it, and
+    /// Postman passes the request on it. yarc fails a 4xx or 5xx answer to a request with no
+    /// `expect.status`, so the statuses the branches name join the 2xx and 3xx it passes.
+    fn expected_errors(&mut self, branches: &[(Y, &[Stmt])]) {
+        let errors: Vec<Y> = (branches.iter())
+            .filter_map(|(when, _)| status_codes(when))
+            .flatten()
+            .filter(|c| matches!(c, Y::Num(n) if n.as_f64().is_some_and(|n| n >= 400.0)))
+            .collect();
+        if errors.is_empty() || self.out.expect.get_mut("status").is_some() || self.when.is_some() {
+            return;
+        }
+        let mut allowed = vec![Y::str("2xx"), Y::str("3xx")];
+        allowed.extend(errors);
+        self.out.expect.set("status", Y::Seq(allowed));
     }
 
     /// One branch of [`Self::status_cases`] (or the rest of a script, [`Self::rest_when`]): its

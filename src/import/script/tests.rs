@@ -7261,3 +7261,20 @@ fn uuids_moments_and_random_ranges_in_the_forms_scripts_write_them() {
         "{v}"
     );
 }
+
+#[test]
+fn a_branch_for_an_error_status_lets_that_status_pass() {
+    let s = test(&[
+        "switch (pm.response.code) {",
+        "    case 200: pm.test('ok', () => pm.expect(pm.response.json().id).to.exist); break;",
+        "    case 404: pm.test('nf', () => pm.expect(pm.response.json().error).to.eql('gone')); break;",
+        "}",
+    ]);
+    let v = out(&s);
+    assert_eq!(v["expect"]["status"], json!(["2xx", "3xx", 404]), "{v}");
+    assert_eq!(
+        v["expect"]["cases"][1]["when"],
+        json!({"status": 404}),
+        "{v}"
+    );
+}

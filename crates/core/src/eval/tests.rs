@@ -532,3 +532,16 @@ fn a_length_capture_counts_items_characters_and_keys() {
         Err(CaptureError::NoLength(_))
     ));
 }
+
+#[test]
+fn a_status_list_may_hold_classes_beside_codes() {
+    let check = |code: u16| outcomes("status: [2xx, 3xx, 404]\n", &json_response(code, "{}"), &[]);
+    for code in [200, 204, 302, 404] {
+        assert!(check(code).iter().all(|o| o.passed), "{code}");
+    }
+    for code in [400, 500] {
+        let out = check(code);
+        assert!(!out[0].passed, "{code}");
+        assert_eq!(out[0].expected, "any of: 2xx; or 3xx; or 404");
+    }
+}

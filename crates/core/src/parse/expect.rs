@@ -168,6 +168,14 @@ impl Decoder {
     fn status(&mut self, node: &Node) -> Vec<Predicate> {
         let op = match &node.kind {
             NodeKind::Int(_) => Op::Equals(self.tvalue(node)),
+            // `[2xx, 404]`: a class or a status, each one of the alternatives.
+            NodeKind::Seq(items)
+                if items
+                    .iter()
+                    .any(|n| matches!(&n.kind, NodeKind::Str(s) if is_status_class(s))) =>
+            {
+                Op::Any(items.iter().map(|n| self.status(n)).collect())
+            }
             NodeKind::Seq(items) => Op::In(items.iter().map(|n| self.tvalue(n)).collect()),
             NodeKind::Str(s) if is_status_class(s) => {
                 Op::StatusClass(s.as_bytes()[0].wrapping_sub(b'0') as u16)
@@ -175,8 +183,8 @@ impl Decoder {
             NodeKind::Map(_) => return self.predicates(node),
             _ => {
                 self.error(
-                    node.error("`status` must be a number, a list of numbers, a class like `2xx`, `any`, or predicates")
-                        .with_help("for example `status: 200`, `status: [200, 201]`, `status: 2xx` or `status: any`"),
+                    node.error("`status` must be a number, a list of numbers and classes, a class like `2xx`, `any`, or predicates")
+                        .with_help("for example `status: 200`, `status: [200, 201]`, `status: 2xx`, `status: [2xx, 404]` or `status: any`"),
                 );
                 return Vec::new();
             }
