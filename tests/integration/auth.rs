@@ -840,6 +840,26 @@ fn yarc_vars_with_data_says_which_of_two_same_named_values_wins() {
 }
 
 #[test]
+fn yarc_vars_says_a_secret_var_came_from_secret_var() {
+    let w = World::new();
+    w.write(
+        "c.yaml",
+        "name: v\nrequests:\n  - name: x\n    url: \"{{ url }}/echo?t={{ TOK }}\"\n",
+    );
+    let r = w.yarc_env(
+        &["vars", "c.yaml", "--secret-var", "TOK=kq7-Zx9w-Lm3p"],
+        &[],
+    );
+    let out = r.expect_code(0).stdout.clone();
+    let line = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("TOK"))
+        .expect("a TOK row");
+    assert!(line.trim_end().ends_with("--secret-var"), "{line}");
+    assert!(!out.contains("kq7-Zx9w-Lm3p"), "{out}");
+}
+
+#[test]
 fn token_claims_mask_a_client_id_kept_secret_and_show_in_verbose_runs() {
     let w = World::new();
     let text = format!(

@@ -310,6 +310,7 @@ fn overrides(config: &Config) -> Result<Overrides, Diagnostics> {
             .chain(&config.secret_vars)
             .map(|(k, v)| (k.clone(), Value::String(v.clone())))
             .collect(),
+        secret_cli: config.secret_vars.iter().map(|(k, _)| k.clone()).collect(),
         ..Overrides::default()
     };
     if let Some(f) = &config.var_file {

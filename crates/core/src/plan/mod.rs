@@ -28,6 +28,8 @@ pub enum VarSource {
     Environment,
     VarFile,
     CommandLine,
+    /// `--secret-var`: a variable at `--var`'s precedence, and a `secret()` value.
+    SecretVar,
 }
 
 /// Values given outside the collection: environment file, `--var-file`, `--var`, built-ins.
@@ -36,6 +38,8 @@ pub struct Overrides {
     pub builtin: Vec<(String, Value)>,
     pub var_file: Vec<(String, Value)>,
     pub cli: Vec<(String, Value)>,
+    /// The names of `cli` that `--secret-var` gave (for where `yarc vars` says they come from).
+    pub secret_cli: Vec<String>,
 }
 
 /// One request, flattened, with everything it inherits.
@@ -1626,7 +1630,11 @@ fn var_info(c: &Collection, env: Option<&Environment>, o: &Overrides) -> Vec<Var
         put(k, VarSource::VarFile, None, v);
     }
     for (k, v) in &o.cli {
-        put(k, VarSource::CommandLine, None, v);
+        let source = match o.secret_cli.contains(k) {
+            true => VarSource::SecretVar,
+            false => VarSource::CommandLine,
+        };
+        put(k, source, None, v);
     }
     out.sort_by(|a, b| a.name.cmp(&b.name));
     out

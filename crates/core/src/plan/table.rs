@@ -14,6 +14,7 @@ fn source_name(s: VarSource) -> &'static str {
         VarSource::Environment => "environment",
         VarSource::VarFile => "--var-file",
         VarSource::CommandLine => "--var",
+        VarSource::SecretVar => "--secret-var",
     }
 }
 
@@ -21,7 +22,7 @@ fn source_name(s: VarSource) -> &'static str {
 fn above_data(s: VarSource) -> bool {
     matches!(
         s,
-        VarSource::VarFile | VarSource::CommandLine | VarSource::Builtin
+        VarSource::VarFile | VarSource::CommandLine | VarSource::SecretVar | VarSource::Builtin
     )
 }
 
