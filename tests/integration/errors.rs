@@ -401,6 +401,15 @@ fn an_empty_base_url_is_named_once() {
         .expect_code(2)
         .expect_contains("`base_url` is empty here");
     assert_eq!(w.sandbox.requests_seen(), 0);
+    // A placeholder left in it (`<your server>`) is named the same way.
+    w.write(
+        "environments/test.yaml",
+        "variables:\n  base_url: \"<your server>\"\n",
+    );
+    let r = w.yarc(&["check", "c.yaml", "--env", "test"]);
+    r.expect_code(2)
+        .expect_contains("`base_url` holds no address here (no http:// or https://)");
+    assert!(!r.all().contains("/api/b"), "{}", r.all());
 }
 
 /// `yarc check` without `--env` is a lint: on a machine without the secrets (a pull request

@@ -1336,8 +1336,10 @@ impl Planner {
     /// A URL that renders to no URL. When it starts with a variable that is empty here (a
     /// base URL an environment leaves blank), that is said once per variable, with what to set.
     fn invalid_url(&mut self, t: &Template, url: &str, why: &str, base: &Vars) {
-        let empty_start = self.templates.undeclared(t).into_iter().find(|n| {
-            matches!(base.get(n), Some(Value::String(s)) if s.trim().is_empty())
+        // The variable the URL starts with, when what it holds here is no address: empty (a
+        // base URL an environment leaves blank) or text without a scheme (`<your server>`).
+        let start = self.templates.undeclared(t).into_iter().find(|n| {
+            matches!(base.get(n), Some(Value::String(s)) if !s.contains("://"))
                 && t.source
                     .trim_start()
                     .strip_prefix("{{")
@@ -1345,15 +1347,19 @@ impl Planner {
         });
         let mut d = Diagnostic::at(format!("invalid URL `{url}`: {why}"), &t.span)
             .with_label(format!("in `{}`", t.source));
-        if let Some(name) = empty_start {
+        if let Some(name) = start {
             if !self
                 .undefined_reported
                 .insert(format!("empty start\u{0}{name}"))
             {
                 return;
             }
+            let holds = match base.get(&name) {
+                Some(Value::String(s)) if s.trim().is_empty() => "is empty here",
+                _ => "holds no address here (no http:// or https://)",
+            };
             d = d.with_help(format!(
-                "`{name}` is empty here: set it to the API's address (in an environment, or with `--var {name}=https://...`); every request whose URL starts with it needs it"
+                "`{name}` {holds}: set it to the API's address (in an environment, or with `--var {name}=https://...`); every request whose URL starts with it needs it"
             ));
         }
         self.push_once(d);
