@@ -358,11 +358,18 @@ impl Ctx<'_> {
                 .or_insert_with(|| c[0].to_string());
         }
         let out = convert(s, &mut self.unknown);
-        static READ: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-        let re = READ.get_or_init(|| {
-            regex::Regex::new(r"\{\{ ([A-Za-z_][A-Za-z0-9_]*) (?:\}\}|\|)").expect("valid regex")
+        static READ: std::sync::OnceLock<(regex::Regex, regex::Regex)> = std::sync::OnceLock::new();
+        let (re, text) = READ.get_or_init(|| {
+            (
+                regex::Regex::new(r"\{\{ ([A-Za-z_][A-Za-z0-9_]*) (?:\}\}|\|)")
+                    .expect("valid regex"),
+                // Text written as a string expression (`{{ "{{ name }}" }}`, what Postman
+                // sends as written) reads no variable.
+                regex::Regex::new(r#"\{\{ "(?:[^"\\]|\\.)*" \}\}"#).expect("valid regex"),
+            )
         });
-        for c in re.captures_iter(&out) {
+        let code = text.replace_all(&out, "");
+        for c in re.captures_iter(&code) {
             let name = c[1].to_string();
             self.request_reads.insert(name.clone());
             match &mut self.current {
@@ -4805,6 +4812,21 @@ mod tests {
         assert_eq!(
             out.report.secret_from["AUTHORIZATION"].describe(),
             "the credential after the scheme of the header `Authorization` of request `a`"
+        );
+    }
+
+    #[test]
+    fn a_name_written_with_spaces_in_its_braces_is_text_and_declares_nothing() {
+        let c = collection(
+            json!([{"name": "r", "request": {"url": "https://h.example/x?q={{ name }}"}}]),
+        );
+        let out = import(&c, &[], &|_| true).expect("import");
+        let col: Value = serde_saphyr::from_str(&out.files[0].1).expect("yaml");
+        assert!(col.get("variables").is_none(), "{col}");
+        assert!(
+            out.report.notes.iter().all(|n| !n.contains("`name`")),
+            "{:?}",
+            out.report.notes
         );
     }
 
