@@ -367,6 +367,22 @@ fn an_editor_gets_diagnostics_completion_hover_definition_and_symbols() {
     assert_completion_offers_variables_keys_and_secret_names(&mut c, &doc);
     assert_hover_definition_and_references(&mut c, &doc);
     assert_symbols_and_code_lenses(&mut c, &w, &doc);
+    // A new buffer, never saved: its text is checked, not "cannot read" the missing file.
+    let dir = w.dir.path().canonicalize().expect("dir");
+    let fresh = uri(&dir.join("new-one.yaml"));
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": fresh, "languageId": "yaml", "version": 1, "text": COLLECTION}}),
+    );
+    let d = c.diagnostics(&fresh);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(
+        d[0]["message"]
+            .as_str()
+            .expect("message")
+            .contains("base_ur"),
+        "{d:?}"
+    );
     c.request("shutdown", Value::Null);
     c.notify("exit", Value::Null);
 }

@@ -282,6 +282,10 @@ fn is_yaml(p: &Path) -> bool {
 
 /// A file as given, or every YAML file below a folder in name order.
 pub fn collection_files(p: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
+    // An editor's buffer not saved yet is a file too.
+    if unsaved(p).is_some() {
+        return Ok(vec![p.to_path_buf()]);
+    }
     let meta = std::fs::metadata(p)
         .map_err(|e| Diagnostic::new(format!("cannot read `{}`: {e}", p.display())))?;
     if meta.is_file() {
