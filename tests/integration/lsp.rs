@@ -183,8 +183,8 @@ fn start_editor(w: &World) -> (Client, String) {
     (c, doc)
 }
 
-/// The unsaved text has a typo the saved file does not: it is what gets checked.
-fn assert_diagnostics_follow_the_unsaved_text(c: &mut Client, doc: &str) {
+/// Opens `doc` with [`COLLECTION`]'s text: one diagnostic, of its typo (`base_ur`).
+fn open_with_the_typo(c: &mut Client, doc: &str) -> Vec<Value> {
     c.notify(
         "textDocument/didOpen",
         json!({"textDocument": {"uri": doc, "languageId": "yaml", "version": 1, "text": COLLECTION}}),
@@ -198,6 +198,12 @@ fn assert_diagnostics_follow_the_unsaved_text(c: &mut Client, doc: &str) {
             .contains("base_ur"),
         "{d:?}"
     );
+    d
+}
+
+/// The unsaved text has a typo the saved file does not: it is what gets checked.
+fn assert_diagnostics_follow_the_unsaved_text(c: &mut Client, doc: &str) {
+    let d = open_with_the_typo(c, doc);
     assert_eq!(d[0]["range"]["start"]["line"], 4, "{d:?}");
 
     // Fixed as you type: the diagnostics go away.
@@ -369,20 +375,7 @@ fn an_editor_gets_diagnostics_completion_hover_definition_and_symbols() {
     assert_symbols_and_code_lenses(&mut c, &w, &doc);
     // A new buffer, never saved: its text is checked, not "cannot read" the missing file.
     let dir = w.dir.path().canonicalize().expect("dir");
-    let fresh = uri(&dir.join("new-one.yaml"));
-    c.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": fresh, "languageId": "yaml", "version": 1, "text": COLLECTION}}),
-    );
-    let d = c.diagnostics(&fresh);
-    assert_eq!(d.len(), 1, "{d:?}");
-    assert!(
-        d[0]["message"]
-            .as_str()
-            .expect("message")
-            .contains("base_ur"),
-        "{d:?}"
-    );
+    open_with_the_typo(&mut c, &uri(&dir.join("new-one.yaml")));
     c.request("shutdown", Value::Null);
     c.notify("exit", Value::Null);
 }

@@ -586,8 +586,6 @@ fn convert_parsed(
     out
 }
 
-/// `const in_date = require('moment')`: every call through `in_date` is moment's, read as if
-/// it were named so.
 /// `const env = pm.environment.toObject({...})`, then `env.authUrl`: each member read is
 /// `pm.environment.get("authUrl")` (any scope's), as the rest of the converter reads it.
 fn scope_objects_read(source: String) -> String {
@@ -636,13 +634,21 @@ fn uuid_named_uuid(source: String) -> String {
             _ => None,
         })
         .collect();
+    renamed(source, &names, r"\s*\(", "uuid.v4(")
+}
+
+/// Each of `names` (a whole word, not a member: `x.name` stays) followed by `after`, written
+/// `to` instead.
+fn renamed(source: String, names: &BTreeSet<String>, after: &str, to: &str) -> String {
     names.iter().fold(source, |text, name| {
-        let call = regex::Regex::new(&format!(r"(^|[^.\w$]){}\s*\(", regex::escape(name)))
+        let word = regex::Regex::new(&format!(r"(^|[^.\w$]){}{after}", regex::escape(name)))
             .expect("an escaped name");
-        call.replace_all(&text, "${1}uuid.v4(").into_owned()
+        word.replace_all(&text, format!("${{1}}{to}")).into_owned()
     })
 }
 
+/// `const in_date = require('moment')`: every call through `in_date` is moment's, read as if
+/// it were named so.
 fn moment_named_moment(source: String) -> String {
     static REQUIRE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     let re = REQUIRE.get_or_init(|| {
@@ -656,11 +662,7 @@ fn moment_named_moment(source: String) -> String {
         .map(|c| c[1].to_string())
         .filter(|n| n != "moment")
         .collect();
-    names.iter().fold(source, |text, name| {
-        let word = regex::Regex::new(&format!(r"(^|[^.\w$]){}\b", regex::escape(name)))
-            .expect("an escaped name");
-        word.replace_all(&text, "${1}moment").into_owned()
-    })
+    renamed(source, &names, r"\b", "moment")
 }
 
 /// The variable names of every `pm.*.set("name", ...)` / `postman.set*Variable("name", ...)`
