@@ -544,4 +544,14 @@ fn a_status_list_may_hold_classes_beside_codes() {
         assert!(!out[0].passed, "{code}");
         assert_eq!(out[0].expected, "any of: 2xx; or 3xx; or 404");
     }
+    // As a predicate too, beside another (what the import writes when a test names 200 as well).
+    let both = |code: u16| {
+        outcomes(
+            "status: { in: [2xx, 404], equals: 200 }\n",
+            &json_response(code, "{}"),
+            &[],
+        )
+    };
+    assert!(both(200).iter().all(|o| o.passed));
+    assert!(both(404).iter().any(|o| !o.passed));
 }

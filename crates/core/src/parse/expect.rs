@@ -180,7 +180,9 @@ impl Decoder {
             NodeKind::Str(s) if is_status_class(s) => {
                 Op::StatusClass(s.as_bytes()[0].wrapping_sub(b'0') as u16)
             }
-            NodeKind::Map(_) => return self.predicates(node),
+            NodeKind::Map(_) => {
+                return self.predicates(node).into_iter().map(classes_in).collect();
+            }
             _ => {
                 self.error(
                     node.error("`status` must be a number, a list of numbers and classes, a class like `2xx`, `any`, or predicates")
@@ -545,6 +547,28 @@ impl Decoder {
             timeout: f.get("timeout").and_then(|n| self.duration(n, "`timeout`")),
             until: f.get("until").map(|n| self.expect(n, "`until`")),
         })
+    }
+}
+
+/// `status: { in: [2xx, 404] }`: a class among the statuses is that class, as in a bare list.
+fn classes_in(p: Predicate) -> Predicate {
+    let class = |v: &TValue| match v {
+        TValue::Str(t) if t.is_literal() && is_status_class(&t.source) => {
+            Some(t.source.as_bytes()[0].wrapping_sub(b'0') as u16)
+        }
+        _ => None,
+    };
+    let Op::In(items) = &p.op else { return p };
+    if !items.iter().any(|i| class(i).is_some()) {
+        return p;
+    }
+    let one = |i: &TValue| Predicate {
+        op: class(i).map_or_else(|| Op::Equals(i.clone()), Op::StatusClass),
+        span: p.span.clone(),
+    };
+    Predicate {
+        op: Op::Any(items.iter().map(|i| vec![one(i)]).collect()),
+        span: p.span.clone(),
     }
 }
 
