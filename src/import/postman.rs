@@ -101,6 +101,9 @@ pub(crate) struct Imported {
 
 struct Ctx<'a> {
     report: Report,
+    /// The collection's and folders' scripts converted for each request they run for whose
+    /// assertions and set() calls were counted already: once each, as the file holds them.
+    counted_scopes: BTreeSet<String>,
     /// Whether a file the export names (an upload) is beside the collection.
     file_exists: &'a dyn Fn(&str) -> bool,
     /// Why the request being converted cannot run as imported.
@@ -236,6 +239,7 @@ impl<'a> Ctx<'a> {
     fn new(file_exists: &'a dyn Fn(&str) -> bool, exported_empty: BTreeSet<String>) -> Ctx<'a> {
         Ctx {
             report: Report::default(),
+            counted_scopes: BTreeSet::new(),
             file_exists,
             skip: Vec::new(),
             fail: Vec::new(),
@@ -2136,12 +2140,20 @@ fn count(s: &Script, phase: Phase, whose: &str, cx: &mut Ctx<'_>) -> Option<Stri
             the(whose)
         ));
     }
+    // A scope's script converted again for each request it runs for: its lines are counted
+    // where it is first converted, not once per request (Duo's 4 set() calls were 644).
+    let scope = whose
+        .split_once(", for request `")
+        .map(|(scope, _)| format!("{scope} {phase:?}"));
+    let first = scope.is_none_or(|k| cx.counted_scopes.insert(k));
     let r = &mut cx.report;
-    r.assertions += s.assertions;
-    r.assertions_seen += s.assertions_seen;
-    r.captures += s.captures;
-    r.sets_seen += s.sets_seen;
-    r.variables_set += s.variables_set;
+    if first {
+        r.assertions += s.assertions;
+        r.assertions_seen += s.assertions_seen;
+        r.captures += s.captures;
+        r.sets_seen += s.sets_seen;
+        r.variables_set += s.variables_set;
+    }
     r.converted_lines += s.converted_lines;
     r.kept_lines += s.kept.len();
     let kind = if phase == Phase::PreRequest {
@@ -4828,6 +4840,22 @@ mod tests {
             "{:?}",
             out.report.notes
         );
+    }
+
+    #[test]
+    fn a_collection_script_run_for_each_request_is_counted_once() {
+        let mut c = collection(json!([
+            {"name": "a", "request": {"url": "https://h.example/a"}},
+            {"name": "b", "request": {"url": "https://h.example/b"}},
+            {"name": "c", "request": {"url": "https://h.example/c"}},
+        ]));
+        c["event"] = json!([{"listen": "prerequest", "script": {"exec": [
+            "const path = pm.request.url.getPath();",
+            "pm.variables.set('sig', CryptoJS.HmacSHA1(path, 'k').toString());",
+            "pm.variables.set('at', new Date().toISOString());",
+        ]}}]);
+        let out = import(&c, &[], &|_| true).expect("import");
+        assert_eq!(out.report.sets_seen, 2, "{:?}", out.report.kept);
     }
 
     #[test]
