@@ -179,6 +179,41 @@ pub(super) fn checks_nothing(e: &Expr) -> Option<&Expr> {
     (last.1.is_none() && METHODS.contains(&last.0) && chains.iter().all(chain)).then_some(subject)
 }
 
+/// `x / k` or `x * k` (k a positive number) of a JSON value, compared with a number by one
+/// chai word (`above`, `below`, `at.least`, `at.most`): the value, the predicate, the bound
+/// scaled back (`x / 1000 < 1000` is `x < 1000000`).
+fn scaled(cx: &Converter, x: &Expr, steps: &[Step<'_>]) -> Option<(Subject, &'static str, Y)> {
+    let Expr::Binary(op @ ("/" | "*"), of, k) = cx.bound(x) else {
+        return None;
+    };
+    let (Expr::Num(k), Some(Subject::Json(p))) = (&**k, cx.subject(of)) else {
+        return None;
+    };
+    let words: Vec<&Step<'_>> = steps.iter().filter(|s| !NOOP.contains(&s.0)).collect();
+    let (predicate, bound) = match words.as_slice() {
+        [(w, Some([Expr::Num(c)]))] => (
+            match *w {
+                "above" | "gt" | "greaterThan" => "gt",
+                "below" | "lt" | "lessThan" => "lt",
+                "least" | "gte" | "greaterThanOrEqual" => "gte",
+                "most" | "lte" | "lessThanOrEqual" => "lte",
+                _ => return None,
+            },
+            *c,
+        ),
+        _ => return None,
+    };
+    let back = if *op == "/" { bound * k } else { bound / k };
+    if *k <= 0.0 || !back.is_finite() {
+        return None;
+    }
+    let n = match back.fract() == 0.0 && back.abs() < 9e15 {
+        true => serde_json::Number::from(back as i64),
+        false => serde_json::Number::from_f64(back)?,
+    };
+    Some((Subject::Json(p), predicate, Y::Num(n)))
+}
+
 /// Converts an assertion chain into staged predicates; false if any step is not understood.
 pub(super) fn assertion(cx: &Converter, e: &Expr, out: &mut Staged) -> bool {
     match flatten(e) {
@@ -186,6 +221,11 @@ pub(super) fn assertion(cx: &Converter, e: &Expr, out: &mut Staged) -> bool {
         // function's condition, of the value.
         (Base::Expect(x), steps) if let Some((cond, negate)) = satisfied(x, &steps) => {
             boolean(cx, &cond, negate, out)
+        }
+        // `var kg = footprint.co2eGrams / 1000; pm.expect(kg).to.be.below(1000)`: the field
+        // against the bound moved by the same factor.
+        (Base::Expect(x), steps) if let Some((s, p, v)) = scaled(cx, x, &steps) => {
+            add(out, s, p, v, false) && out.0.iter().all(|(s, p, v, n)| fits(s, p, v, *n))
         }
         (Base::Expect(x), steps) => match cx.subject(x) {
             // `pm.expect(pm.environment.get("token")).to.exist`: the variable itself.

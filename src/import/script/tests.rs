@@ -7278,3 +7278,25 @@ fn a_branch_for_an_error_status_lets_that_status_pass() {
         "{v}"
     );
 }
+
+#[test]
+fn a_field_scaled_by_a_number_is_compared_with_the_bound_scaled_back() {
+    let s = test(&[
+        "pm.test('carbon', function () {",
+        "    var footprint = pm.response.json().footprint;",
+        "    var carbonKg = footprint.co2eGrams / 1000;",
+        "    pm.expect(carbonKg).to.be.above(0);",
+        "    pm.expect(carbonKg).to.be.below(1000);",
+        "    var cents = pm.response.json().total * 100;",
+        "    pm.expect(cents).to.be.at.least(50);",
+        "});",
+    ]);
+    let v = out(&s);
+    assert_eq!(
+        v["expect"]["json"]["$.footprint.co2eGrams"],
+        json!({"gt": 0, "lt": 1000000}),
+        "{v}"
+    );
+    assert_eq!(v["expect"]["json"]["$.total"], json!({"gte": 0.5}), "{v}");
+    assert!(s.unchecked.is_empty(), "{:?}", s.unchecked);
+}
