@@ -3662,9 +3662,14 @@ fn path_variables(
                 return seg.to_string();
             }
             if value.is_empty() {
-                cx.report.notes.push(format!(
-                    "request `{request}`: path variable `:{name}` has no value in the export: it is sent as `:{name}`, as Newman sends it"
-                ));
+                cx.report.shared.push(SharedNote {
+                    whose: format!("`{request}` (`:{name}`)"),
+                    one: format!(
+                        "request `{request}`: path variable `:{name}` has no value in the export: it is sent as `:{name}`, as Newman sends it"
+                    ),
+                    many: "{n} path variables have no value in the export ({list}): each is sent as written, `:name`, as Newman sends it".into(),
+                    detail: String::new(),
+                });
                 return seg.to_string();
             }
             cx.report.path_variables += 1;
@@ -4862,6 +4867,21 @@ mod tests {
         ]}}]);
         let out = import(&c, &[], &|_| true).expect("import");
         assert_eq!(out.report.sets_seen, 2, "{:?}", out.report.kept);
+    }
+
+    #[test]
+    fn path_variables_without_a_value_share_one_summary_note() {
+        let req = |name: &str| {
+            json!({"name": name, "request": {"url": {
+            "raw": "https://h.example/p/:id", "host": ["h", "example"], "path": ["p", ":id"],
+            "variable": [{"key": "id", "value": ""}]}}})
+        };
+        let c = collection(json!([req("a"), req("b")]));
+        let out = import(&c, &[], &|_| true).expect("import");
+        let manys: Vec<&str> = out.report.shared.iter().map(|n| n.many.as_str()).collect();
+        assert_eq!(manys.len(), 2, "{:?}", out.report.shared);
+        assert_eq!(manys[0], manys[1]);
+        assert_eq!(out.report.shared[1].whose, "`b` (`:id`)");
     }
 
     #[test]
