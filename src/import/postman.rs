@@ -349,6 +349,13 @@ impl Ctx<'_> {
         src.to_string()
     }
 
+    /// A reason Newman fails the request whatever it gets back, said once.
+    fn fail_once(&mut self, why: String) {
+        if !self.fail.contains(&why) {
+            self.fail.push(why);
+        }
+    }
+
     fn skip_because(&mut self, why: String) {
         if !self.skip.contains(&why) {
             self.skip.push(why);
@@ -2067,9 +2074,7 @@ fn undefined_read(u: &script::UndefinedRead, phase: Phase, whose: &str, cx: &mut
         "Newman stops {}'s {script} script where it reads `{name}`, which is not defined in Postman's sandbox ({fix}, import again, and delete this line)",
         the(whose)
     );
-    if !cx.fail.contains(&why) {
-        cx.fail.push(why);
-    }
+    cx.fail_once(why);
 }
 
 /// A script that runs a variable's code with `eval` (a signing library, shared tests): yarc
@@ -2092,9 +2097,7 @@ fn evaluated(name: &str, phase: Phase, whose: &str, cx: &mut Ctx<'_>) {
         "the {script} script of {} runs the code in `{name}` with eval, which yarc cannot run: do what it does here (a header, a signature, checks) and delete this line",
         the(whose)
     );
-    if !cx.fail.contains(&why) {
-        cx.fail.push(why);
-    }
+    cx.fail_once(why);
 }
 
 /// A script's assertions and set() calls, seen and converted. A scope's script converted again
@@ -2127,9 +2130,7 @@ fn count(s: &Script, phase: Phase, whose: &str, cx: &mut Ctx<'_>) -> Option<Stri
             "Newman cannot run {whose}'s {} script: it declares {names} again, a name Postman's sandbox already has; rename it and delete this line",
             phase.script()
         );
-        if !cx.fail.contains(&why) {
-            cx.fail.push(why);
-        }
+        cx.fail_once(why);
     }
     if s.awaits_at_top {
         cx.report.notes.push(format!(
@@ -2141,9 +2142,7 @@ fn count(s: &Script, phase: Phase, whose: &str, cx: &mut Ctx<'_>) -> Option<Stri
             the(whose),
             phase.script()
         );
-        if !cx.fail.contains(&why) {
-            cx.fail.push(why);
-        }
+        cx.fail_once(why);
     }
     if let Some(u) = &s.undefined_read {
         undefined_read(u, phase, whose, cx);

@@ -602,12 +602,8 @@ fn add_functions(env: &mut Environment<'static>, clock: crate::clock::Clock) {
         move |format: Option<String>, add: Option<String>| -> Result<String, MjError> {
             let now = match add.as_deref() {
                 None => clock.now(),
-                Some(offset) => shifted(clock.now(), offset).ok_or_else(|| {
-                    MjError::new(
-                        ErrorKind::InvalidOperation,
-                        format!("`{offset}` is not a time to add in now() (for example \"30 days\", \"-2h\" or \"1 month\")"),
-                    )
-                })?,
+                Some(offset) => shifted(clock.now(), offset)
+                    .ok_or_else(|| MjError::new(ErrorKind::InvalidOperation, bad_offset(offset)))?,
             };
             written(now, format, "now()")
         },
@@ -621,17 +617,9 @@ fn add_functions(env: &mut Environment<'static>, clock: crate::clock::Clock) {
         clock.random_int(a, b)
     });
     env.add_function("fake", move |kind: String| -> Result<String, MjError> {
-        clock.fake(&kind).ok_or_else(|| {
-            let kinds = crate::fake::KINDS.iter().map(|(k, _)| *k);
-            let hint = match crate::diagnostic::did_you_mean(&kind, kinds) {
-                Some(best) => format!("did you mean `{best}`? "),
-                None => String::new(),
-            };
-            MjError::new(
-                ErrorKind::InvalidOperation,
-                format!("fake() has no kind `{kind}`; {hint}(docs/format.md lists every kind)"),
-            )
-        })
+        clock
+            .fake(&kind)
+            .ok_or_else(|| MjError::new(ErrorKind::InvalidOperation, unknown_kind(&kind)))
     });
 }
 
@@ -1196,29 +1184,34 @@ fn literal_calls(t: &Template) -> Result<(), Diagnostic> {
     for c in fake.captures_iter(&code) {
         let kind = text(&c);
         if !crate::fake::KINDS.iter().any(|(k, _)| *k == kind) {
-            let kinds = crate::fake::KINDS.iter().map(|(k, _)| *k);
-            let hint = match crate::diagnostic::did_you_mean(&kind, kinds) {
-                Some(best) => format!("did you mean `{best}`? "),
-                None => String::new(),
-            };
-            return Err(Diagnostic::at(
-                format!("fake() has no kind `{kind}`; {hint}(docs/format.md lists every kind)"),
-                &t.span,
-            ));
+            return Err(Diagnostic::at(unknown_kind(&kind), &t.span));
         }
     }
     for c in now.captures_iter(&code) {
         let offset = text(&c);
-        if shifted(chrono::Utc::now(), &offset).is_none() {
-            return Err(Diagnostic::at(
-                format!(
-                    "`{offset}` is not a time to add in now() (for example \"30 days\", \"-2h\" or \"1 month\")"
-                ),
-                &t.span,
-            ));
+        // Whether the offset reads at all: any time does to move.
+        if shifted(chrono::DateTime::UNIX_EPOCH, &offset).is_none() {
+            return Err(Diagnostic::at(bad_offset(&offset), &t.span));
         }
     }
     Ok(())
+}
+
+/// What `fake()` says of a kind it does not have, with the nearest it has.
+fn unknown_kind(kind: &str) -> String {
+    let kinds = crate::fake::KINDS.iter().map(|(k, _)| *k);
+    let hint = match crate::diagnostic::did_you_mean(kind, kinds) {
+        Some(best) => format!("did you mean `{best}`? "),
+        None => String::new(),
+    };
+    format!("fake() has no kind `{kind}`; {hint}(docs/format.md lists every kind)")
+}
+
+/// What `now()` says of an offset it cannot read.
+fn bad_offset(offset: &str) -> String {
+    format!(
+        "`{offset}` is not a time to add in now() (for example \"30 days\", \"-2h\" or \"1 month\")"
+    )
 }
 
 /// The time moved by an offset: `30 days`, `-2h`, `1 week`, or calendar `3 months` / `1 year`.
