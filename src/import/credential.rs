@@ -86,7 +86,19 @@ pub(crate) fn query_credential(name: &str, value: &str) -> bool {
 pub(crate) fn field_credential(name: &str, value: &str) -> bool {
     long_enough(value)
         && !value.contains("{{")
+        && !no_credential(value)
         && (super::vars::looks_secret(name) || looks_credential(value))
+}
+
+/// A value no credential is, whatever its name says: a setting's `"false"` (Keycloak's
+/// `require.password.update.after.registration`), a mask a server shows for one it keeps
+/// (`"**********"`).
+pub(crate) fn no_credential(value: &str) -> bool {
+    let v = value.trim();
+    ["true", "false", "null", "undefined"]
+        .iter()
+        .any(|w| v.eq_ignore_ascii_case(w))
+        || (!v.is_empty() && v.chars().all(|c| matches!(c, '*' | '•' | 'x' | 'X')))
 }
 
 /// Whether a literal is long enough to be a credential: 4 characters, not counting spaces at
@@ -205,6 +217,25 @@ mod tests {
             "2024-01-01T00:00:00Z",
         ] {
             assert!(!looks_credential(v), "{v}");
+        }
+    }
+
+    #[test]
+    fn a_setting_or_a_mask_under_a_secret_name_is_no_credential() {
+        // Keycloak's `"require.password.update.after.registration": "false"`, and the
+        // `"clientSecret": "**********"` it shows for one it keeps.
+        for v in [
+            "false",
+            "TRUE",
+            " null ",
+            "**********",
+            "xxxxxxxx",
+            "••••••••",
+        ] {
+            assert!(!field_credential("clientSecret", v), "{v}");
+        }
+        for v in ["assaasa", "false-start", "x1xxxxxx", "s3cr3t!!"] {
+            assert!(field_credential("clientSecret", v), "{v}");
         }
     }
 

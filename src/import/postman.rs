@@ -341,7 +341,12 @@ impl Ctx<'_> {
             return String::new();
         }
         if src.is_empty() || !(self.file_exists)(src) {
-            let shown = if src.is_empty() { "(none)" } else { src };
+            // A path with line breaks (a JSON text pasted where the file goes) on one line.
+            let shown = match src {
+                "" => "(none)".to_string(),
+                s if s.chars().any(char::is_control) => format!("{s:?}"),
+                s => s.to_string(),
+            };
             self.skip_because(format!(
                 "{what} ({shown}) is not beside the collection: put it there and delete this line"
             ));
@@ -1466,8 +1471,9 @@ pub(crate) fn modeline(kind: &str, up: &str) -> String {
 /// Whether an exported variable holds a secret: by its name, Postman's "secret" type, or a
 /// value shaped like a credential (`stripe: sk_live_...`).
 fn secret_variable(key: &str, v: &Value, by_use: &HashSet<String>) -> bool {
+    let value = v.get("value").and_then(Value::as_str);
     by_use.contains(&ident(key))
-        || looks_secret(key)
+        || (looks_secret(key) && !value.is_some_and(super::credential::no_credential))
         || v.get("type").and_then(Value::as_str) == Some("secret")
         || v.get("value")
             .and_then(Value::as_str)
@@ -2918,6 +2924,7 @@ fn request_text(
         raw_body,
         sent_segments: sent_segments(node),
         sent_query,
+        url: raw_url(node),
     }
 }
 
@@ -4755,6 +4762,25 @@ fn client_credentials_block(block: Option<&Value>, cx: &mut Ctx<'_>) -> Y {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_setting_named_like_a_secret_is_a_plain_variable() {
+        let none = HashSet::new();
+        let var = |value: &str| json!({ "key": "require_password_update", "value": value });
+        assert!(!secret_variable(
+            "require_password_update",
+            &var("false"),
+            &none
+        ));
+        assert!(secret_variable(
+            "require_password_update",
+            &var("hunter22"),
+            &none
+        ));
+        // What the export marks secret stays one.
+        let marked = json!({ "key": "flag", "value": "true", "type": "secret" });
+        assert!(secret_variable("flag", &marked, &none));
+    }
     use serde_json::json;
 
     fn collection(items: Value) -> Value {

@@ -465,7 +465,9 @@ def find_item_named(node, kind: str, name: str):
     for it in node.get("item") or [] if isinstance(node, dict) else []:
         if not isinstance(it, dict):
             continue
-        if it.get("name") == name and (isinstance(it.get("item"), list)) == (kind == "folder"):
+        # The import trims names (`"Add realm [SAT] "` is request `Add realm [SAT]`).
+        named = str(it.get("name", "")).strip() == name.strip()
+        if named and (isinstance(it.get("item"), list)) == (kind == "folder"):
             return it
         found = find_item_named(it, kind, name)
         if found is not None:

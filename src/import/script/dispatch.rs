@@ -79,8 +79,7 @@ impl Dispatch {
         if nesting(statements) > MAX_NESTING {
             return None;
         }
-        let by_name = dependent(statements, &reads(Phase::ScopeTest));
-        let named = dependent(statements, &reads(phase));
+        let named = dependent(statements, &reads(true));
         // What the name decides or makes: a branch, or a variable set from it (not a log
         // line). The URL only decides: a signature made from it stays the scope's.
         let sets = |s: &Stmt| {
@@ -88,9 +87,9 @@ impl Dispatch {
             !super::set_targets(text.unwrap_or_default()).is_empty()
         };
         let decides = named.iter().any(|&i| has_if(&statements[i]))
-            || by_name.iter().any(|&i| sets(&statements[i]));
+            || named.iter().any(|&i| sets(&statements[i]));
         let values = values_read(lines, known);
-        let probe_facts = facts(phase, "\u{1}", Some("\u{1}"), "\u{1}");
+        let probe_facts = facts("\u{1}", Some("\u{1}"), "\u{1}");
         let decidable = !undecided(statements, &named, &probe_facts, &values);
         // A scope's checks of what each request sent (`JSON.parse(pm.request.body)`) are read
         // with that request's body.
@@ -151,7 +150,7 @@ impl Dispatch {
     ) -> (Vec<Stmt>, BTreeSet<usize>) {
         let mut out = Vec::new();
         let mut mine = Vec::new();
-        let facts = facts(self.phase, name, url, method);
+        let facts = facts(name, url, method);
         let specialised = specialise(&self.statements, &facts, &self.values, |i| {
             self.dependent.contains(&i)
         });
@@ -198,27 +197,29 @@ pub(crate) fn own_script(
     statements: &[Stmt],
     name: &str,
     method: &str,
+    url: Option<OwnUrl<'_>>,
 ) -> Option<(Vec<Stmt>, BTreeSet<usize>)> {
     if nesting(statements) > MAX_NESTING {
         return None;
     }
-    // The URL as a pre-request script reads it is not the request's to decide by here.
-    let named = dependent(statements, &reads(Phase::Test));
+    let named = dependent(statements, &reads(url.is_some()));
     if !named.iter().any(|&i| has_if(&statements[i])) {
         return None;
     }
-    if undecided(
-        statements,
-        &named,
-        &facts(Phase::Test, "\u{1}", None, "\u{1}"),
-        &[],
-    ) {
+    let probe_url = url.map(|u| match u {
+        OwnUrl::Decides(_) => OwnUrl::Decides("\u{1}"),
+        OwnUrl::Is(_) => OwnUrl::Is("\u{1}"),
+    });
+    let (probe, probe_deciding) = split_url(probe_url);
+    let probe_facts = facts("\u{1}", probe, "\u{1}");
+    if undecided(statements, &named, &probe_facts, decides(&probe_deciding)) {
         return None;
     }
+    let (fact, deciding) = split_url(url);
     let specialised = specialise(
         statements,
-        &facts(Phase::Test, name, None, method),
-        &[],
+        &facts(name, fact, method),
+        decides(&deciding),
         |i| named.contains(&i),
     );
     let mut out = Vec::new();
@@ -306,27 +307,60 @@ fn bound(b: &Binding) -> Vec<String> {
     }
 }
 
-/// What a script of `phase` reads of the request it runs for: its name and method, and in a
-/// collection's or folder's script its URL — as written in a pre-request script (Newman's
-/// `request.url` there is `{{base}}/x`, not yet rendered), as sent in a test script. A
-/// request's own script (`Phase::Test`) is not read for its URL.
-fn reads(phase: Phase) -> Vec<Expr> {
+/// What a script reads of the request it runs for: its name and method, and `with_url` its URL
+/// as text — as written in a pre-request script (Newman's `request.url` there is `{{base}}/x`,
+/// not yet rendered), as sent in a test script.
+fn reads(with_url: bool) -> Vec<Expr> {
     let mut out: Vec<Expr> = NAMES.iter().chain(METHODS).map(|n| name_expr(n)).collect();
-    if phase != Phase::Test {
-        out.push(name_expr("request.url"));
+    if with_url {
+        out.extend(url_reads());
     }
     out
 }
 
-/// [`reads`] with what each is for the request named `name` at `url`, sent with `method`.
-fn facts(phase: Phase, name: &str, url: Option<&str>, method: &str) -> Vec<(Expr, Expr)> {
+/// How a request's own script reads its URL (see [`own_script`]).
+#[derive(Clone, Copy)]
+pub(crate) enum OwnUrl<'a> {
+    /// This text, also where a value is made from it.
+    Is(&'a str),
+    /// This text only where it decides an `if`: what is made from it stays as the script
+    /// wrote it.
+    Decides(&'a str),
+}
+
+/// The URL as a fact, and the pairs of [`url_reads`] that only decide (`Null` when none do).
+fn split_url(url: Option<OwnUrl<'_>>) -> (Option<&str>, [(Expr, Expr); 2]) {
+    match url {
+        Some(OwnUrl::Decides(u)) => (None, url_reads().map(|e| (e, Expr::Str(u.into())))),
+        Some(OwnUrl::Is(u)) => (Some(u), url_reads().map(|e| (e, Expr::Null))),
+        None => (None, url_reads().map(|e| (e, Expr::Null))),
+    }
+}
+
+/// The pairs of [`url_reads`] that decide (a text), none when they are not known.
+fn decides(pairs: &[(Expr, Expr); 2]) -> &[(Expr, Expr)] {
+    match pairs[0].1 {
+        Expr::Str(_) => pairs,
+        _ => &[],
+    }
+}
+
+/// The URL as text: the legacy `request.url`, and `pm.request.url.toString()`.
+fn url_reads() -> [Expr; 2] {
+    let to_string = Expr::Call(Box::new(name_expr("pm.request.url.toString")), Vec::new());
+    [name_expr("request.url"), to_string]
+}
+
+/// [`reads`] with what each is for the request named `name` at `url`, sent with `method`; the
+/// URL is no fact when it is not known (a variable the export gives no value).
+fn facts(name: &str, url: Option<&str>, method: &str) -> Vec<(Expr, Expr)> {
     let methods: Vec<Expr> = METHODS.iter().map(|m| name_expr(m)).collect();
-    reads(phase)
+    let urls = url_reads();
+    reads(true)
         .into_iter()
         .filter_map(|e| {
             let is = match &e {
-                // Not known (a variable the export gives no value): no decision is taken on it.
-                e if *e == name_expr("request.url") => url?,
+                e if urls.contains(e) => url?,
                 e if methods.contains(e) => method,
                 _ => name,
             };

@@ -313,6 +313,8 @@ pub(crate) struct RequestText {
     /// Its enabled query parameters (`None` for one without a value), as a test script reads
     /// them of the request Newman sent.
     pub sent_query: Vec<(String, Option<String>)>,
+    /// Its URL as the export writes it (`{{base}}/accounts/17007`).
+    pub url: String,
 }
 
 impl<'a> Request<'a> {
@@ -359,11 +361,49 @@ pub(crate) fn convert_item(
     };
     let decided = name
         .zip(request.text)
-        .and_then(|(n, t)| dispatch::own_script(lines, &statements, n, &t.method));
+        .and_then(|(n, t)| own_decided(lines, &statements, phase, (n, t), known));
     match decided {
         Some((decided, owned)) => convert_parsed(lines, &decided, phase, given, Some(owned)),
         None => convert_parsed(lines, &statements, phase, given, None),
     }
+}
+
+/// [`dispatch::own_script`] with the request's URL as the script reads it: as written in a
+/// pre-request script, as Newman sent it in a test script (the export's values put in; where
+/// that would write one of them into what is left, a value set from the URL, the URL only
+/// decides).
+fn own_decided(
+    lines: &[String],
+    statements: &[Stmt],
+    phase: Phase,
+    (name, text): (&str, &RequestText),
+    known: &Known,
+) -> Option<(Vec<Stmt>, BTreeSet<usize>)> {
+    use dispatch::OwnUrl;
+    let own = |url| dispatch::own_script(lines, statements, name, &text.method, url);
+    if phase == Phase::PreRequest {
+        return own(Some(OwnUrl::Is(&text.url)));
+    }
+    let Some((rendered, used)) = rendered_url(&text.url, &known.values) else {
+        return own(None);
+    };
+    match own(Some(OwnUrl::Is(&rendered))) {
+        Some(read) if writes_any(&read.0, &used) => own(Some(OwnUrl::Decides(&rendered))),
+        read => read,
+    }
+}
+
+/// Whether statements that are not locals only decisions read hold one of `values`.
+fn writes_any(statements: &[Stmt], values: &[String]) -> bool {
+    let live: Vec<&Stmt> = statements
+        .iter()
+        .filter(|s| !unread_local(s, statements))
+        .collect();
+    let text = format!("{live:?}");
+    values.iter().any(|v| {
+        let shown = format!("{v:?}");
+        text.contains(&shown[1..shown.len() - 1])
+    })
 }
 
 /// The request a test script always hands the run to next (`postman.setNextRequest("Create
@@ -451,16 +491,7 @@ pub(crate) fn convert_dispatched(
             Some((rendered, used)) => {
                 let read = d.for_request(name, Some(&rendered), method);
                 // A local only the decisions read (`var u = request.url`) writes nothing.
-                let live: Vec<&Stmt> = read
-                    .0
-                    .iter()
-                    .filter(|s| !unread_local(s, &read.0))
-                    .collect();
-                let holds = |v: &String| {
-                    let shown = format!("{v:?}");
-                    format!("{live:?}").contains(&shown[1..shown.len() - 1])
-                };
-                match used.iter().any(holds) {
+                match writes_any(&read.0, &used) {
                     true => d.for_request(name, None, method),
                     false => read,
                 }

@@ -7300,3 +7300,103 @@ fn a_field_scaled_by_a_number_is_compared_with_the_bound_scaled_back() {
     assert_eq!(v["expect"]["json"]["$.total"], json!({"gte": 0.5}), "{v}");
     assert!(s.unchecked.is_empty(), "{:?}", s.unchecked);
 }
+
+/// A request's own script, converted for a request at `url` whose variables the export gives
+/// `values`.
+fn sent_to(phase: Phase, lines: &[&str], url: &str, values: &[(&str, &str)]) -> Script {
+    let lines: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    let text = RequestText {
+        method: "GET".into(),
+        url: url.into(),
+        ..Default::default()
+    };
+    let request = Request {
+        body: None,
+        query: None,
+        text: Some(&text),
+    };
+    let values = values.iter().map(|(k, v)| {
+        let e = Exported {
+            value: v.to_string(),
+            in_environment: true,
+            in_collection: false,
+        };
+        (k.to_string(), e)
+    });
+    let known = Known {
+        values: std::rc::Rc::new(values.collect()),
+        ..Known::default()
+    };
+    super::convert_item(&lines, phase, request, Some("r"), &known)
+}
+
+/// One script copied into requests for two accounts, deciding by the URL (a bank suite's).
+const BY_URL: &[&str] = &[
+    "var jsonData = pm.response.json();",
+    "if (pm.request.url.toString().includes(\"17007\")) {",
+    "    pm.globals.set(\"balance_17007\", jsonData.balance);",
+    "}",
+    "if (pm.request.url.toString().includes(\"17229\")) {",
+    "    pm.test(\"savings\", function () { pm.expect(jsonData.id).to.eql(17229); });",
+    "}",
+];
+
+#[test]
+fn a_requests_own_script_is_read_for_its_url() {
+    let base = [("base", "https://bank.example.com")];
+    let checking = sent_to(Phase::Test, BY_URL, "{{base}}/accounts/17007", &base);
+    let v = out(&checking);
+    assert_eq!(
+        v["capture"]["balance_17007"]["json"],
+        json!("$.balance"),
+        "{v}"
+    );
+    assert!(v["expect"]["json"]["$.id"].is_null(), "{v}");
+    assert!(checking.kept.is_empty(), "{:?}", checking.kept);
+    let savings = out(&sent_to(
+        Phase::Test,
+        BY_URL,
+        "{{base}}/accounts/17229",
+        &base,
+    ));
+    assert_eq!(savings["expect"]["json"]["$.id"], json!(17229), "{savings}");
+    assert!(savings["capture"]["balance_17007"].is_null(), "{savings}");
+    // A test script reads the URL as sent: one with a variable the export gives no value
+    // decides nothing.
+    let unknown = sent_to(Phase::Test, BY_URL, "{{elsewhere}}/accounts/17007", &base);
+    assert!(out(&unknown)["capture"]["balance_17007"].is_null());
+    assert!(!unknown.kept.is_empty());
+    // A pre-request script reads it as written.
+    let pre = [
+        "if (pm.request.url.toString().indexOf(\"{{base}}/accounts\") === 0) {",
+        "    pm.environment.set(\"kind\", \"account\");",
+        "} else { pm.environment.set(\"kind\", \"other\"); }",
+    ];
+    let account = out(&sent_to(
+        Phase::PreRequest,
+        &pre,
+        "{{base}}/accounts/1",
+        &[],
+    ));
+    assert_eq!(account["sets"]["kind"], json!("account"), "{account}");
+    let other = out(&sent_to(Phase::PreRequest, &pre, "{{base}}/cards/1", &[]));
+    assert_eq!(other["sets"]["kind"], json!("other"), "{other}");
+}
+
+#[test]
+fn a_url_that_decides_is_not_written_with_the_exports_values() {
+    // The URL decides the `if`; a value made from it is not written with the export's host
+    // put in (it stays a kept line), and the decision still holds.
+    let lines = [
+        "if (pm.request.url.toString().includes(\"/v2/\")) {",
+        "    pm.test(\"v2\", function () { pm.response.to.have.status(201); });",
+        "}",
+        "pm.environment.set(\"last_url\", pm.request.url.toString());",
+    ];
+    let base = [("base", "https://internal.example.com")];
+    let s = sent_to(Phase::Test, &lines, "{{base}}/v2/orders", &base);
+    let v = out(&s);
+    assert_eq!(v["expect"]["status"], json!(201), "{v}");
+    assert!(!v.to_string().contains("internal.example.com"), "{v}");
+    assert_eq!(s.kept.len(), 1, "{:?}", s.kept);
+}
