@@ -63,16 +63,77 @@ impl Converter {
             true => None,
             false => self.capture_condition(cond, read_else),
         };
+        let (branch, other) = match read_else {
+            true => (otherwise, then),
+            false => (then, otherwise),
+        };
+        let on_body = match when {
+            Some(_) => None,
+            None if other.iter().all(says_only) => self.body_condition(cond, branch, read_else),
+            None => None,
+        };
         let captured_before = self.out.capture.entries();
-        let outer = std::mem::replace(&mut self.when, when.clone());
-        let done = self.guarded_branch(cond, then, otherwise);
+        let outer = std::mem::replace(&mut self.when, when.clone().or(on_body.clone()));
+        let done = match on_body {
+            Some(_) => Some(match self.guarded_sets(branch) {
+                true => Done::Converted,
+                false => Done::Kept(KEPT_AROUND),
+            }),
+            None => self.guarded_branch(cond, then, otherwise),
+        };
         self.when = outer;
+        let when = when.or(on_body);
         if let (Some(done), Some(when)) = (&done, when)
             && matches!(done, Done::Converted | Done::Kept(_))
         {
             self.conditional_captures(&captured_before, &when);
         }
         done
+    }
+
+    /// `if (json.object === "refund") { pm.environment.set("refund_id", json.id) }`: a
+    /// condition on what the response holds, over sets only, is the `when:` of their captures
+    /// (`{ json: { $.object: refund } }`): when it does not hold the variables keep what they
+    /// had, as in Postman. A presence guard (`if (data.id)`) is not one: the capture itself
+    /// says what it makes of a missing value.
+    fn body_condition(&mut self, cond: &Expr, branch: &[Stmt], negate: bool) -> Option<Y> {
+        let is_set = |s: &Stmt| matches!(&s.kind, StmtKind::Expr(e) if set_call(e).is_some());
+        let sets_only = branch.iter().all(|s| is_set(s) || is_console_stmt(s));
+        let positive = match cond {
+            Expr::Unary("!", inner) => inner.as_ref(),
+            c => c,
+        };
+        if self.when.is_some()
+            || !sets_only
+            || !branch.iter().any(is_set)
+            || self.is_guard(positive)
+        {
+            return None;
+        }
+        self.case_condition(cond, negate)
+    }
+
+    /// The sets of a block that runs under a condition (a status or a value of the response,
+    /// in `self.when`), each converted as it stands; whether all were.
+    fn guarded_sets(&mut self, block: &[Stmt]) -> bool {
+        let mut all = true;
+        for s in block {
+            if let StmtKind::Expr(e) = &s.kind
+                && let Some((key, value)) = set_call(e)
+            {
+                let done = matches!(self.set(key, value, set_scope(e)), Done::Converted);
+                if done {
+                    // Shown as converted even when a set beside it is kept.
+                    self.converted.extend(s.first..=s.last);
+                }
+                all &= done;
+            } else {
+                // `console.log(JSON.stringify(pm.response.json().booking.dates))` throws in
+                // Postman without `booking`: what it reads must be there, as everywhere.
+                self.require_reads(s);
+            }
+        }
+        all
     }
 
     /// `if (pm.variables.get("autoCatchup") == "true") { checks } else { other checks }` in a
@@ -338,8 +399,18 @@ impl Converter {
                 // a member that must be there (`when: { json: ... }`) holds beside the status.
                 Some(own) => {
                     for (k, v) in when.entries() {
-                        if own.get_mut(&k).is_none() {
-                            own.set(k, v);
+                        match own.get_mut(&k) {
+                            None => own.set(k, v),
+                            // Checks of the body beside the capture's own (`$.user` must be
+                            // there): each path the guard adds holds too.
+                            Some(mine @ Y::Map(_)) => {
+                                for (path, check) in v.entries() {
+                                    if mine.get_mut(&path).is_none() {
+                                        mine.set(path, check);
+                                    }
+                                }
+                            }
+                            Some(_) => {}
                         }
                     }
                 }
@@ -415,28 +486,12 @@ impl Converter {
                 false => Done::Kept(KEPT_AROUND),
             });
         }
-        let mut all = true;
         // Under a status guard the set happens whenever the status holds: `when:` says so.
         self.guarded_set = self.when.is_none();
         let found = self.present_in(cond);
         let before = self.present.len();
         self.present.extend(found);
-        for s in then {
-            if let StmtKind::Expr(e) = &s.kind
-                && let Some((key, value)) = set_call(e)
-            {
-                let done = matches!(self.set(key, value, set_scope(e)), Done::Converted);
-                if done {
-                    // Shown as converted even when a set beside it is kept.
-                    self.converted.extend(s.first..=s.last);
-                }
-                all &= done;
-            } else {
-                // `console.log(JSON.stringify(pm.response.json().booking.dates))` throws in
-                // Postman without `booking`: what it reads must be there, as everywhere.
-                self.require_reads(s);
-            }
-        }
+        let all = self.guarded_sets(then);
         self.present.truncate(before);
         self.guarded_set = false;
         Some(match all {

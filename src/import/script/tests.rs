@@ -7400,3 +7400,34 @@ fn a_url_that_decides_is_not_written_with_the_exports_values() {
     assert!(!v.to_string().contains("internal.example.com"), "{v}");
     assert_eq!(s.kept.len(), 1, "{:?}", s.kept);
 }
+
+#[test]
+fn a_set_under_a_condition_on_the_body_is_a_capture_taken_when_it_holds() {
+    // A payments suite's collection script: which id the answer holds says which variable.
+    let s = test(&[
+        "const json = pm.response.json();",
+        "if (json.object === \"payment_intent\") {",
+        "  pm.environment.set(\"pi_id\", json.id);",
+        "}",
+        "if (json.object === \"refund\") {",
+        "  pm.environment.set(\"refund_id\", json.id);",
+        "} else { console.log(\"no refund\"); }",
+        "if (json.count > 5) { pm.environment.set(\"many\", json.user.id); }",
+    ]);
+    let v = out(&s);
+    let when = |name: &str| v["capture"][name]["when"]["json"].clone();
+    assert_eq!(v["capture"]["pi_id"]["json"], json!("$.id"), "{v}");
+    assert_eq!(when("pi_id"), json!({"$.object": "payment_intent"}), "{v}");
+    assert_eq!(when("refund_id"), json!({"$.object": "refund"}), "{v}");
+    // The guard's check joins the capture's own (`$.user` must be there to read its id).
+    assert_eq!(when("many")["$.count"], json!({"gt": 5}), "{v}");
+    assert!(when("many")["$.user"].is_object(), "{v}");
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    assert_eq!((s.sets_seen, s.captures), (3, 3));
+    // A presence guard stays what it was: the capture says what a missing value makes.
+    let present = out(&test(&[
+        "var data = pm.response.json();",
+        "if (data.token) { pm.environment.set(\"token\", data.token); }",
+    ]));
+    assert!(present["capture"]["token"]["when"].is_null(), "{present}");
+}
