@@ -293,6 +293,7 @@ pub(super) fn assertion(cx: &Converter, e: &Expr, out: &mut Staged) -> bool {
                 let cond = Expr::Binary("===", Box::new(x.clone()), Box::new(Expr::Str(t)));
                 boolean(cx, &cond, negate, out)
             }
+            None if let Some(s) = empty_fallback(cx, x, &steps) => expect_steps(cx, s, &steps, out),
             None if let Some((s, re, negate)) = any_case(cx, x, &steps) => {
                 add(out, s, "matches", Y::str(re), negate)
                     && out.0.iter().all(|(s, p, v, n)| fits(s, p, v, *n))
@@ -511,6 +512,43 @@ fn any_case(cx: &Converter, x: &Expr, steps: &[Step<'_>]) -> Option<(Subject, St
         _ => return None,
     };
     Some((s, re, negate))
+}
+
+/// `pm.expect(pm.response.headers.get("Content-Type") || "").to.include("json")` (also
+/// through a local, `const ct = ... || ""`): a missing value is empty, which holds no text a
+/// positive check names — as a missing one fails the check in yarc. A negated check, or one
+/// of the empty text, passes on the empty fallback and is left alone.
+fn empty_fallback(cx: &Converter, x: &Expr, steps: &[Step<'_>]) -> Option<Subject> {
+    let Expr::Binary("||", a, b) = cx.bound(x) else {
+        return None;
+    };
+    if !matches!(&**b, Expr::Str(f) if f.is_empty()) {
+        return None;
+    }
+    let (word, args, negate) = one_step(steps)?;
+    let named = matches!(args, [Expr::Str(t)] if !t.is_empty());
+    let positive = matches!(
+        word,
+        "include"
+            | "includes"
+            | "contain"
+            | "contains"
+            | "string"
+            | "equal"
+            | "equals"
+            | "eq"
+            | "eql"
+            | "eqls"
+            | "match"
+            | "matches"
+    );
+    if negate || !positive || !(named || matches!(args, [Expr::Regex(..)])) {
+        return None;
+    }
+    match cx.subject(a)? {
+        s @ (Subject::Json(_) | Subject::Header(_) | Subject::Body) => Some(s),
+        _ => None,
+    }
 }
 
 /// `x.toString()` (or `String(x)`) checked to equal a variable: x, and the variable's template.

@@ -195,33 +195,45 @@ impl Dispatch {
 pub(crate) fn own_script(
     lines: &[String],
     statements: &[Stmt],
-    name: &str,
-    method: &str,
+    (name, method): (&str, &str),
     url: Option<OwnUrl<'_>>,
+    query: Option<&str>,
 ) -> Option<(Vec<Stmt>, BTreeSet<usize>)> {
     if nesting(statements) > MAX_NESTING {
         return None;
     }
-    let named = dependent(statements, &reads(url.is_some()));
-    if !named.iter().any(|&i| has_if(&statements[i])) {
+    let mut read = reads(url.is_some());
+    if query.is_some() {
+        read.extend(query_reads());
+    }
+    let deciding_named = dependent(statements, &read);
+    if !deciding_named.iter().any(|&i| has_if(&statements[i])) {
         return None;
     }
+    let named = with_locals_read(statements, &deciding_named);
     let probe_url = url.map(|u| match u {
         OwnUrl::Decides(_) => OwnUrl::Decides("\u{1}"),
         OwnUrl::Is(_) => OwnUrl::Is("\u{1}"),
     });
     let (probe, probe_deciding) = split_url(probe_url);
     let probe_facts = facts("\u{1}", probe, "\u{1}");
-    if undecided(statements, &named, &probe_facts, decides(&probe_deciding)) {
+    let queried = |q: Option<&str>, url: &[(Expr, Expr)]| {
+        let mut all = url.to_vec();
+        all.extend(
+            q.into_iter()
+                .flat_map(|q| query_reads().map(|e| (e, Expr::Str(q.into())))),
+        );
+        all
+    };
+    let probe_deciding = queried(query.map(|_| "\u{1}"), decides(&probe_deciding));
+    if undecided(statements, &deciding_named, &probe_facts, &probe_deciding) {
         return None;
     }
     let (fact, deciding) = split_url(url);
-    let specialised = specialise(
-        statements,
-        &facts(name, fact, method),
-        decides(&deciding),
-        |i| named.contains(&i),
-    );
+    let deciding = queried(query, decides(&deciding));
+    let specialised = specialise(statements, &facts(name, fact, method), &deciding, |i| {
+        named.contains(&i)
+    });
     let mut out = Vec::new();
     let mut owned: BTreeSet<usize> = (1..=lines.len()).collect();
     for (i, (part, original)) in specialised.into_iter().zip(statements).enumerate() {
@@ -246,6 +258,29 @@ fn undecided(
 ) -> bool {
     let probe = specialise(statements, facts, deciding, |i| named.contains(&i));
     named.iter().any(|&i| probe[i].iter().any(has_if))
+}
+
+/// `named` and the statements after them that read a local one of them assigns in a branch
+/// (`if (query.match(/elevate=true/)) { user = "elevated" }`, then `if (user == "admin")`):
+/// the branch taken may make it a value known for them too. They need not be decided.
+fn with_locals_read(statements: &[Stmt], named: &BTreeSet<usize>) -> BTreeSet<usize> {
+    let mut assigned: Vec<String> = Vec::new();
+    let mut todo: Vec<&Stmt> = named.iter().map(|&i| &statements[i]).collect();
+    while let Some(s) = todo.pop() {
+        match &s.kind {
+            StmtKind::If(_, a, b) | StmtKind::Try(a, b) => todo.extend(a.iter().chain(b)),
+            StmtKind::Assign(Expr::Ident(n), _) => assigned.push(n.clone()),
+            _ => {}
+        }
+    }
+    let first = named.iter().next().copied().unwrap_or(statements.len());
+    let mut out = named.clone();
+    for (i, s) in statements.iter().enumerate().skip(first + 1) {
+        if assigned.iter().any(|n| s.mentions(n)) {
+            out.insert(i);
+        }
+    }
+    out
 }
 
 /// How deep a script's blocks go at most (an `else if` is one deeper): a `switch` of 200 cases
@@ -343,6 +378,15 @@ fn decides(pairs: &[(Expr, Expr); 2]) -> &[(Expr, Expr)] {
         Expr::Str(_) => pairs,
         _ => &[],
     }
+}
+
+/// The query string as text (`a=1&b=2`, its enabled parameters).
+fn query_reads() -> [Expr; 2] {
+    let call = |p: &str| Expr::Call(Box::new(name_expr(p)), Vec::new());
+    [
+        call("pm.request.url.getQueryString"),
+        call("pm.request.url.query.toString"),
+    ]
 }
 
 /// The URL as text: the legacy `request.url`, and `pm.request.url.toString()`.

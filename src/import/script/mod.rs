@@ -380,7 +380,20 @@ fn own_decided(
     known: &Known,
 ) -> Option<(Vec<Stmt>, BTreeSet<usize>)> {
     use dispatch::OwnUrl;
-    let own = |url| dispatch::own_script(lines, statements, name, &text.method, url);
+    // The query string (`pm.request.url.getQueryString()`) only decides.
+    let query = match phase {
+        Phase::PreRequest => text.query.clone(),
+        _ => (text.query.as_deref()).and_then(|q| Some(rendered(q, &known.values)?.0)),
+    };
+    let own = |url| {
+        dispatch::own_script(
+            lines,
+            statements,
+            (name, &text.method),
+            url,
+            query.as_deref(),
+        )
+    };
     if phase == Phase::PreRequest {
         return own(Some(OwnUrl::Is(&text.url)));
     }
@@ -540,6 +553,17 @@ fn unread_local(s: &Stmt, all: &[Stmt]) -> bool {
 /// (`http://` before it when it has no scheme, as Newman sends it), and the values given;
 /// `None` when a variable has none.
 fn rendered_url(url: &str, values: &HashMap<String, Exported>) -> Option<(String, Vec<String>)> {
+    let (mut out, used) = rendered(url, values)?;
+    if !out.contains("://") {
+        out.insert_str(0, "http://");
+    }
+    Some((out, used))
+}
+
+/// `text` with each `{{variable}}` given the one value the export has for it, and the values
+/// given; `None` when a variable has none.
+fn rendered(text: &str, values: &HashMap<String, Exported>) -> Option<(String, Vec<String>)> {
+    let url = text;
     let mut out = String::new();
     let mut used = Vec::new();
     let mut rest = url;
@@ -552,9 +576,6 @@ fn rendered_url(url: &str, values: &HashMap<String, Exported>) -> Option<(String
         rest = &rest[end + 2..];
     }
     out.push_str(rest);
-    if !out.contains("://") {
-        out.insert_str(0, "http://");
-    }
     Some((out, used))
 }
 

@@ -7431,3 +7431,93 @@ fn a_set_under_a_condition_on_the_body_is_a_capture_taken_when_it_holds() {
     ]));
     assert!(present["capture"]["token"]["when"].is_null(), "{present}");
 }
+
+#[test]
+fn a_value_or_empty_text_checked_for_a_text_is_the_value() {
+    let s = test(&[
+        "pm.test(\"json\", () => pm.expect(pm.response.headers.get(\"Content-Type\") || \"\").to.include(\"application/json\"));",
+        "const ct = pm.response.headers.get(\"Content-Type\") || \"\";",
+        "pm.test(\"ct\", () => pm.expect(ct).to.include(\"json\"));",
+        "const d = pm.response.json();",
+        "pm.test(\"name\", () => pm.expect(d.name || \"\").to.match(/^ab/));",
+    ]);
+    let v = out(&s);
+    let ct = &v["expect"]["headers"]["Content-Type"]["all"];
+    assert_eq!(
+        ct,
+        &json!([{"contains": "application/json"}, {"contains": "json"}]),
+        "{v}"
+    );
+    assert_eq!(
+        v["expect"]["json"]["$.name"],
+        json!({"matches": "^ab"}),
+        "{v}"
+    );
+    // Negated, the empty fallback passes a missing header in Postman: not converted.
+    let neg = test(&[
+        "pm.test(\"neg\", () => pm.expect(pm.response.headers.get(\"X-A\") || \"\").to.not.include(\"bad\"));",
+    ]);
+    assert!(out(&neg)["expect"]["headers"].is_null(), "{:?}", out(&neg));
+    assert_eq!(neg.assertions, 0);
+}
+
+/// The STIG suite's idiom: a decision on the request's own query, then a setting read into a
+/// local that the decision may overwrite.
+const BY_QUERY: &[&str] = &[
+    "let user = pm.environment.get(\"user\");",
+    "if (pm.request.url.getQueryString().match(/elevate=true/)) {",
+    "    user = \"elevated\";",
+    "}",
+    "if (user == \"admin\") {",
+    "    pm.test(\"200 for the admin\", function () { pm.response.to.have.status(200); });",
+    "} else {",
+    "    pm.test(\"403\", function () { pm.response.to.have.status(403); });",
+    "    return;",
+    "}",
+];
+
+#[test]
+fn a_requests_own_script_is_read_for_its_query() {
+    let query = |q: &str| {
+        let lines: Vec<String> = BY_QUERY.iter().map(|l| l.to_string()).collect();
+        let text = RequestText {
+            method: "GET".into(),
+            url: format!("{{{{base}}}}/assets?{q}"),
+            query: Some(q.into()),
+            ..Default::default()
+        };
+        let request = Request {
+            body: None,
+            query: None,
+            text: Some(&text),
+        };
+        let base = Exported {
+            value: "https://stig.example".into(),
+            in_environment: true,
+            in_collection: false,
+        };
+        let known = Known {
+            values: std::rc::Rc::new(HashMap::from([("base".to_string(), base)])),
+            ..Known::default()
+        };
+        super::convert_item(&lines, Phase::Test, request, Some("r"), &known)
+    };
+    // Elevated, the user is "elevated" whatever the setting: the 403 branch, unconditionally.
+    let elevated = query("elevate=true&projection=stigs");
+    assert_eq!(
+        out(&elevated)["expect"]["status"],
+        json!(403),
+        "{:?}",
+        out(&elevated)
+    );
+    assert!(out(&elevated)["expect"]["cases"].is_null());
+    // Otherwise the setting decides: a case each.
+    let plain = out(&query("projection=stigs"));
+    let cases = plain["expect"]["cases"].as_array().expect("cases");
+    assert_eq!(
+        cases[0]["when"]["vars"]["user"]["equals"],
+        json!("admin"),
+        "{plain}"
+    );
+    assert_eq!(cases[1]["status"], json!(403), "{plain}");
+}
