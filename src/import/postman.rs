@@ -1669,6 +1669,9 @@ impl Scope {
         if let Some(b) = count(&s, phase, whose, cx) {
             self.blocks.push(b);
         }
+        if phase == Phase::ScopeTest {
+            scope_unchecked(&mut s, whose, cx);
+        }
         self.fail.append(&mut cx.fail);
         for mut sent in s.requests {
             let when = match phase {
@@ -2411,6 +2414,10 @@ fn own_script_notes(
     s: &mut script::Script,
     cx: &mut Ctx<'_>,
 ) {
+    if let Source::Scope(..) = source {
+        // The part of a scope's script read for this request: its tests are this request's.
+        unchecked_tests(s, cx);
+    }
     if let Source::Own(lines) = source {
         note_jumps(lines, unique, phase, cx);
         unchecked_tests(s, cx);
@@ -2636,11 +2643,12 @@ fn for_name(item: &mut Y, by_name: &HashMap<String, String>) -> Option<String> {
     }
 }
 
-/// Tests of the response a request's own script holds that yarc could not convert at all: the
-/// request is failed with their names (`fail:`), never a silent pass where Postman checks.
-fn unchecked_tests(s: &mut script::Script, cx: &mut Ctx<'_>) {
-    // A test by its name; the checks of a loop or `if` kept whole by its head ("the checks
-    // in `for (...)`").
+/// The tests a script holds that yarc could not convert at all, named (a test by its name;
+/// the checks of a loop or `if` kept whole by its head, "checks in `for (...)`"), with the
+/// words that say them ("test", "it"); `None` when there are none.
+fn unchecked_names(
+    s: &mut script::Script,
+) -> Option<(Vec<String>, &'static str, &'static str, bool)> {
     let flows = s.unchecked.iter().any(|n| n.starts_with("the checks in `"));
     let names: Vec<String> = (s.unchecked.drain(..))
         .map(|n| match (n.strip_prefix("the checks in "), flows) {
@@ -2650,12 +2658,41 @@ fn unchecked_tests(s: &mut script::Script, cx: &mut Ctx<'_>) {
         })
         .collect();
     if names.is_empty() {
-        return;
+        return None;
     }
     let (tests, them) = match (names.len(), flows) {
         (_, true) => ("script's", "them"),
         (1, false) => ("test", "it"),
         _ => ("tests", "them"),
+    };
+    Some((names, tests, them, flows))
+}
+
+/// Tests a collection's or folder's test script holds that yarc could not convert at all:
+/// every request it runs for is failed with their names (`fail:`), as for a request's own —
+/// Postman checks them after each of those requests.
+fn scope_unchecked(s: &mut script::Script, whose: &str, cx: &mut Ctx<'_>) {
+    let Some((names, tests, them, _)) = unchecked_names(s) else {
+        return;
+    };
+    let names = names.join(", ");
+    let whose = match whose {
+        "collection" => "the collection",
+        w => w,
+    };
+    cx.fail.push(format!(
+        "{whose}'s Postman {tests} {names} could not be converted (see the comment there): yarc cannot check {them}; check by hand, convert, then delete this line"
+    ));
+    cx.report.notes.push(format!(
+        "{whose}'s test script: Postman {tests} {names} could not be converted, so every request it runs for is written with `fail:` and must not pass unchecked"
+    ));
+}
+
+/// Tests of the response a request's own script holds that yarc could not convert at all: the
+/// request is failed with their names (`fail:`), never a silent pass where Postman checks.
+fn unchecked_tests(s: &mut script::Script, cx: &mut Ctx<'_>) {
+    let Some((names, tests, them, flows)) = unchecked_names(s) else {
+        return;
     };
     cx.fail.push(format!(
         "its Postman {tests} {} could not be converted (see the comment below): yarc cannot check {them}; check by hand, convert, then delete this line",
