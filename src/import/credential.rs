@@ -92,10 +92,10 @@ pub(crate) fn field_credential(name: &str, value: &str) -> bool {
 
 /// A value no credential is, whatever its name says: a setting's `"false"` (Keycloak's
 /// `require.password.update.after.registration`), a mask a server shows for one it keeps
-/// (`"**********"`).
+/// (`"**********"`), the `"string"` an OpenAPI tool writes for every text field.
 pub(crate) fn no_credential(value: &str) -> bool {
     let v = value.trim();
-    ["true", "false", "null", "undefined"]
+    ["true", "false", "null", "undefined", "string"]
         .iter()
         .any(|w| v.eq_ignore_ascii_case(w))
         || (!v.is_empty() && v.chars().all(|c| matches!(c, '*' | '•' | 'x' | 'X')))

@@ -2048,6 +2048,14 @@ impl Hider<'_> {
             Y::Comment(c) => *c = self.in_text(c, 6, false),
             Y::Map(entries) => {
                 for (k, v) in entries.iter_mut() {
+                    // A check's type is a word of the format (`type: string`), never a copy
+                    // of a secret that happens to be that word.
+                    const TYPES: &[&str] = &[
+                        "string", "number", "integer", "boolean", "array", "object", "null",
+                    ];
+                    if k == "type" && matches!(v, Y::Str(t) if TYPES.contains(&t.as_str())) {
+                        continue;
+                    }
                     // The collection's variables mix what the export defines (judged by the
                     // rules already: a user name equal to a short password stays) with what
                     // scripts set: a copy there is hidden when it is 8 characters or more.
@@ -4817,6 +4825,21 @@ mod tests {
         // What the export marks secret stays one.
         let marked = json!({ "key": "flag", "value": "true", "type": "secret" });
         assert!(secret_variable("flag", &marked, &none));
+    }
+
+    #[test]
+    fn a_secret_equal_to_a_type_name_leaves_the_type_checks_alone() {
+        // A password of "integer" (a Swagger example) copied nowhere: `type: integer` stays.
+        let check = Y::Map(vec![("type".into(), Y::str("integer"))]);
+        let json = Y::Map(vec![("$.id".into(), check)]);
+        let expect = Y::Map(vec![("json".into(), json)]);
+        let copy = Y::Map(vec![("pin".into(), Y::str("integer"))]);
+        let mut doc = Y::Map(vec![("expect".into(), expect), ("set".into(), copy)]);
+        let secrets = HashMap::from([("PIN".to_string(), "integer".to_string())]);
+        hide_copied_secrets(&mut doc, &mut Report::default(), &secrets);
+        let text = yaml_out::to_string(&doc);
+        assert!(text.contains("type: integer"), "{text}");
+        assert!(text.contains("pin: \"{{ secret('PIN') }}\""), "{text}");
     }
     use serde_json::json;
 

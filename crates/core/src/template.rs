@@ -1004,12 +1004,10 @@ const TESTS: &[&str] = &[
 /// The filters (`x | name`, `{% filter name %}`) and tests (`x is name`) a template uses.
 fn filter_and_test_names(source: &str) -> Vec<(&'static str, String)> {
     use std::sync::OnceLock;
-    static RES: OnceLock<Option<[regex::Regex; 4]>> = OnceLock::new();
-    let Some([blocks, strings, filters, tests]) = RES
+    static RES: OnceLock<Option<[regex::Regex; 2]>> = OnceLock::new();
+    let Some([filters, tests]) = RES
         .get_or_init(|| {
             Some([
-                regex::Regex::new(r"(?s)\{\{.*?\}\}|\{%.*?%\}").ok()?,
-                regex::Regex::new(r#"'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*""#).ok()?,
                 regex::Regex::new(r"(?:\||\{%-?\s*filter\s)\s*([A-Za-z_][A-Za-z0-9_]*)").ok()?,
                 regex::Regex::new(r"\bis\s+(?:not\s+)?([A-Za-z_][A-Za-z0-9_]*)").ok()?,
             ])
@@ -1019,8 +1017,7 @@ fn filter_and_test_names(source: &str) -> Vec<(&'static str, String)> {
         return Vec::new();
     };
     let mut out = Vec::new();
-    for block in blocks.find_iter(source) {
-        let code = strings.replace_all(block.as_str(), "''");
+    for code in code_blocks(source) {
         for c in filters.captures_iter(&code) {
             out.push(("filter", c[1].to_string()));
         }
@@ -1029,6 +1026,50 @@ fn filter_and_test_names(source: &str) -> Vec<(&'static str, String)> {
                 out.push(("test", c[1].to_string()));
             }
         }
+    }
+    out
+}
+
+/// The code of each `{{ ... }}` and `{% ... %}` block, its string literals emptied (`''`): a
+/// literal may hold a closing `}}` (`{{ "{{ self.name | upcase }}" }}`, the text an import
+/// keeps as written), which ends no block.
+fn code_blocks(source: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = source;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open..];
+        let close = match after.as_bytes().get(1) {
+            Some(b'{') => "}}",
+            Some(b'%') => "%}",
+            _ => {
+                rest = &rest[open + 1..];
+                continue;
+            }
+        };
+        let mut code = after[..2].to_string();
+        let mut chars = after[2..].char_indices();
+        let mut end = after.len();
+        while let Some((i, c)) = chars.next() {
+            if c == '\'' || c == '"' {
+                // Up to the literal's own closing quote (a backslash escapes one).
+                let mut escaped = false;
+                for (_, d) in chars.by_ref() {
+                    match (escaped, d) {
+                        (false, '\\') => escaped = true,
+                        (false, d) if d == c => break,
+                        _ => escaped = false,
+                    }
+                }
+                code.push_str("''");
+            } else if after[2 + i..].starts_with(close) {
+                end = 2 + i + close.len();
+                break;
+            } else {
+                code.push(c);
+            }
+        }
+        out.push(code);
+        rest = &after[end.min(after.len())..];
     }
     out
 }
@@ -1614,6 +1655,18 @@ mod tests {
             "{% if x is not defined %}{% filter upper %}a{% endfilter %}{% endif %}",
         ))
         .unwrap();
+        assert!(
+            e.compile(&tpl("{% filter uper %}a{% endfilter %}"))
+                .is_err()
+        );
+        // A closing `}}` inside a string literal ends no block: what the literal holds is text
+        // (a body's `"{{ self.name | upcase }}"` kept as written), not a filter to look up.
+        e.compile(&tpl(
+            "{{ \"{{ self.name | upcase }}\" }} {{ '{{ a | where: 1 }}' }}",
+        ))
+        .unwrap();
+        let err = e.compile(&tpl("{{ '}}' | lowercase }}")).unwrap_err();
+        assert!(err.message.contains("`lowercase`"), "{err}");
     }
 
     #[test]
