@@ -26,6 +26,8 @@ impl Converter {
         let done = self.set_of(key, value, scope);
         if let (Done::Converted, Expr::Str(k)) = (&done, key) {
             let name = crate::import::vars::ident(k);
+            // `unset("token")` then `set("token", data.accessToken)`: the set is what stays.
+            self.out.unset.retain(|n| *n != name);
             match scope {
                 SetScope::Shared => self.out.shared.insert(name),
                 SetScope::Environment | SetScope::Local => self.out.reaching.insert(name),

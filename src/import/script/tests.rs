@@ -7521,3 +7521,19 @@ fn a_requests_own_script_is_read_for_its_query() {
     );
     assert_eq!(cases[1]["status"], json!(403), "{plain}");
 }
+
+#[test]
+fn an_unset_before_a_set_of_the_same_variable_is_no_unset() {
+    let s = test(&[
+        "const response = pm.response.json();",
+        "pm.environment.unset(\"clientToken\");",
+        "pm.environment.set(\"clientToken\", response.accessToken);",
+        "pm.environment.set(\"other\", response.x);",
+        "pm.environment.unset(\"other\");",
+    ]);
+    assert_eq!(s.unset, vec!["other".to_string()]);
+    assert_eq!(
+        out(&s)["capture"]["clientToken"]["json"],
+        json!("$.accessToken")
+    );
+}
