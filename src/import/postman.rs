@@ -1791,7 +1791,7 @@ fn hidden_header(name: &str, value: &str, cx: &mut Ctx<'_>) -> Option<String> {
     if value.contains("{{") && credential {
         return hidden_literals(name, value, cx);
     }
-    if value.contains("{{") || value.trim().is_empty() {
+    if value.contains("{{") || value.trim().is_empty() || super::credential::no_credential(value) {
         return None;
     }
     let field = ("header", name);
@@ -1808,6 +1808,8 @@ fn hidden_header(name: &str, value: &str, cx: &mut Ctx<'_>) -> Option<String> {
     // The user copies what follows the scheme: the whole value would send `Bearer Bearer x`.
     let after = ("credential after the scheme of the header", name);
     Some(match value.trim().split_once(' ') {
+        // `Bearer **********`: a mask the export shows, no credential.
+        Some((_, credential)) if super::credential::no_credential(credential) => return None,
         Some((scheme, credential)) if !credential.trim().is_empty() => format!(
             "{scheme} {}",
             cx.secret_or_text(credential.trim(), &env_name(name), after)
@@ -2688,11 +2690,16 @@ fn scope_unchecked(s: &mut script::Script, whose: &str, cx: &mut Ctx<'_>) {
         "collection" => "the collection",
         w => w,
     };
+    // "checks in `if (...)`" says itself what it is; a test is named as one.
+    let what = match tests {
+        "script's" => names,
+        _ => format!("{tests} {names}"),
+    };
     cx.fail.push(format!(
-        "{whose}'s Postman {tests} {names} could not be converted (see the comment there): yarc cannot check {them}; check by hand, convert, then delete this line"
+        "the Postman test script of {whose} has {what} that could not be converted (see the comment there): yarc cannot check {them}; check by hand, convert, then delete this line"
     ));
     cx.report.notes.push(format!(
-        "{whose}'s test script: Postman {tests} {names} could not be converted, so every request it runs for is written with `fail:` and must not pass unchecked"
+        "the test script of {whose} has {what} that could not be converted: every request it runs for is written with `fail:`, and must not pass unchecked"
     ));
 }
 
@@ -6153,6 +6160,27 @@ mod tests {
         let out = import(c, &[], &|_| true).expect("import");
         let text = out.files[0].1.clone();
         (serde_saphyr::from_str(&text).expect("yaml"), text)
+    }
+
+    #[test]
+    fn a_mask_or_a_setting_in_a_secret_header_is_copied_as_written() {
+        let header = |k: &str, v: &str| json!({"key": k, "value": v});
+        let c = collection(json!([
+            {"name": "masked", "request": {"url": "https://h.example/a", "header": [
+                header("X-Api-Key", "**********"), header("X-Password", "false"),
+                header("Authorization", "Bearer **********")]}},
+            {"name": "real", "request": {"url": "https://h.example/b", "header": [
+                header("X-Api-Key", "k-7f3a9c2e11")]}}]));
+        let (col, text) = imported(&c);
+        let masked = &col["requests"][0]["headers"];
+        assert_eq!(masked["X-Api-Key"], json!("**********"), "{text}");
+        assert_eq!(masked["X-Password"], json!("false"), "{text}");
+        assert_eq!(
+            masked["Authorization"],
+            json!("Bearer **********"),
+            "{text}"
+        );
+        assert!(!text.contains("k-7f3a9c2e11"), "{text}");
     }
 
     #[test]

@@ -27,6 +27,8 @@ impl Converter {
         if let (Done::Converted, Expr::Str(k)) = (&done, key) {
             let name = crate::import::vars::ident(k);
             // `unset("token")` then `set("token", data.accessToken)`: the set is what stays.
+            // Under a condition too: yarc's unset would come after the capture and undo it
+            // every time, where Postman's undoes it only when the condition fails.
             self.out.unset.retain(|n| *n != name);
             match scope {
                 SetScope::Shared => self.out.shared.insert(name),
