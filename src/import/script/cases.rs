@@ -431,7 +431,7 @@ impl Converter {
                 is_console_stmt(s) || matches!(&s.kind, StmtKind::Expr(e) if set_call(e).is_some())
             })
         };
-        let console_only = |b: &[Stmt]| b.iter().all(says_only);
+        let console_only = |b: &[Stmt]| b.iter().all(says_or_passes);
         let positive = match cond {
             Expr::Unary("!", inner) => inner.as_ref(),
             c => c,

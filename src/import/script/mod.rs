@@ -1476,6 +1476,9 @@ impl Converter {
         if matches!(e, Expr::Call(callee, _) if path(callee).as_deref() == Some("pm.test.skip")) {
             return Some(Done::Kept(KEPT_SKIPPED_TEST));
         }
+        if test_of_nothing(e) {
+            return Some(Done::Converted);
+        }
         let body = test_body(e)?;
         let before = (self.out.assertions, self.out.assertions_seen);
         let done = self.test_statements(body);
@@ -3740,6 +3743,24 @@ fn property_checked(e: &Expr) -> Option<&str> {
 }
 
 /// `pm.test("name", function () { ... })` (or an arrow): the body's statements.
+/// `pm.test("skipped", () => true)`: Postman ignores what the function returns, so a test
+/// made of literals only checks nothing, and passes.
+fn test_of_nothing(e: &Expr) -> bool {
+    let literal = |e: &Expr| {
+        matches!(
+            e,
+            Expr::Bool(_) | Expr::Num(_) | Expr::Str(_) | Expr::Null | Expr::Undefined
+        )
+    };
+    test_body(e).is_some_and(|body| {
+        body.iter().all(|s| match &s.kind {
+            StmtKind::Return(None) => true,
+            StmtKind::Return(Some(e)) | StmtKind::Expr(e) => literal(e),
+            _ => false,
+        })
+    })
+}
+
 fn test_body(e: &Expr) -> Option<&[Stmt]> {
     let Expr::Call(callee, args) = e else {
         return None;
@@ -4806,6 +4827,12 @@ fn says_only(s: &Stmt) -> bool {
         StmtKind::Let(decls) => decls.iter().all(|(_, v)| message(v)),
         _ => is_console_stmt(s),
     }
+}
+
+/// [`says_only`], or a test of nothing (`pm.test("skipped", () => true)`): a line in the
+/// report that checks nothing, as the `else` of a guard.
+pub(super) fn says_or_passes(s: &Stmt) -> bool {
+    says_only(s) || matches!(&s.kind, StmtKind::Expr(e) if test_of_nothing(e))
 }
 
 fn is_pending_test(e: &Expr) -> bool {

@@ -7537,3 +7537,25 @@ fn an_unset_before_a_set_of_the_same_variable_is_no_unset() {
         json!("$.accessToken")
     );
 }
+
+#[test]
+fn a_test_of_nothing_passes_and_checks_nothing() {
+    // Postman ignores what a test's function returns.
+    let s = test(&[
+        "pm.test('skip a', () => true);",
+        "pm.test('skip b', () => { return false; });",
+    ]);
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    assert!(s.unchecked.is_empty());
+    assert_eq!(out(&s)["expect"], json!({}), "{:?}", out(&s));
+    // As the `else` of a guard it is no branch of checks: the guard's checks are written.
+    let s = test(&[
+        "if (pm.collectionVariables.get('job_id')) {",
+        "  pm.test('Status 200', () => pm.response.to.have.status(200));",
+        "} else {",
+        "  pm.test('no job_id — skip', () => true);",
+        "}",
+    ]);
+    assert_eq!(out(&s)["expect"]["status"], json!(200), "{:?}", out(&s));
+    assert!(s.unchecked.is_empty(), "{:?}", s.unchecked);
+}
