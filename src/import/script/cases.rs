@@ -615,6 +615,13 @@ impl Converter {
             for (k, v) in preds.entries() {
                 match merged.get_mut(&k) {
                     Some(held) if *held == v || subsumes(held, &v) => {}
+                    // `user == "a" || user == "b"`: false when it is neither.
+                    Some(held)
+                        if k == "not"
+                            && let Some(list) = none_of(held, &v) =>
+                    {
+                        *held = list;
+                    }
                     Some(_) => return None,
                     None => merged.set(k, v),
                 }
@@ -635,6 +642,10 @@ impl Converter {
                 Y::Map(vec![("equals".into(), v.clone())]),
                 or_missing(not_so.clone()),
             ),
+            // `x == "a" || x == "b"`: so when it is one of them, as above.
+            [(k, Y::Map(m))] if k == "not" && matches!(m.as_slice(), [(i, _)] if i == "in") => {
+                (Y::Map(m.clone()), or_missing(not_so.clone()))
+            }
             _ if preds.iter().any(holds_of_nothing) => return None,
             _ => (
                 or_missing(Y::Map(vec![("not".into(), not_so.clone())])),
@@ -829,4 +840,23 @@ impl Converter {
             _ => None,
         }
     }
+}
+
+/// Two `not:`s of literal values (`{ not: "a" }`, `{ not: { in: [...] } }`) as one: none of
+/// them (`{ in: [a, b] }`); `None` when either is another predicate.
+fn none_of(held: &Y, more: &Y) -> Option<Y> {
+    let values = |y: &Y| match y {
+        Y::Map(m) => match m.as_slice() {
+            [(k, Y::Seq(list))] if k == "in" => Some(list.clone()),
+            _ => None,
+        },
+        other => Some(vec![other.clone()]),
+    };
+    let mut all = values(held)?;
+    for v in values(more)? {
+        if !all.contains(&v) {
+            all.push(v);
+        }
+    }
+    Some(Y::Map(vec![("in".into(), Y::Seq(all))]))
 }

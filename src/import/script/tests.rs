@@ -7559,3 +7559,28 @@ fn a_test_of_nothing_passes_and_checks_nothing() {
     assert_eq!(out(&s)["expect"]["status"], json!(200), "{:?}", out(&s));
     assert!(s.unchecked.is_empty(), "{:?}", s.unchecked);
 }
+
+#[test]
+fn a_setting_equal_to_one_of_several_values_is_a_case_of_them() {
+    let s = test(&[
+        "let user = pm.environment.get(\"user\");",
+        "if (user == \"collectioncreator\" || user === 'bizarroLvl1') {",
+        "    pm.test(\"403\", function () { pm.response.to.have.status(403); });",
+        "    return;",
+        "} else {",
+        "    pm.test(\"200\", function () { pm.response.to.have.status(200); });",
+        "}",
+    ]);
+    let v = out(&s);
+    let cases = v["expect"]["cases"].as_array().expect("cases");
+    let both = json!(["collectioncreator", "bizarroLvl1"]);
+    assert_eq!(
+        cases[0]["when"]["vars"]["user"],
+        json!({ "in": both }),
+        "{v}"
+    );
+    assert_eq!(cases[0]["status"], json!(403), "{v}");
+    let others = &cases[1]["when"]["vars"]["user"]["any"];
+    assert_eq!(others[1], json!({ "not": { "in": both } }), "{v}");
+    assert_eq!(cases[1]["status"], json!(200), "{v}");
+}
