@@ -2052,10 +2052,9 @@ impl Hider<'_> {
                 for (k, v) in entries.iter_mut() {
                     // A check's type is a word of the format (`type: string`), never a copy
                     // of a secret that happens to be that word.
-                    const TYPES: &[&str] = &[
-                        "string", "number", "integer", "boolean", "array", "object", "null",
-                    ];
-                    if k == "type" && matches!(v, Y::Str(t) if TYPES.contains(&t.as_str())) {
+
+                    let type_name = |t: &str| crate::model::JsonType::NAMES.contains(&t);
+                    if k == "type" && matches!(v, Y::Str(t) if type_name(t)) {
                         continue;
                     }
                     // The collection's variables mix what the export defines (judged by the
@@ -2695,7 +2694,7 @@ fn scope_unchecked(s: &mut script::Script, whose: &str, cx: &mut Ctx<'_>) {
         "script's" => names,
         _ => format!("{tests} {names}"),
     };
-    cx.fail.push(format!(
+    cx.fail_once(format!(
         "the Postman test script of {whose} has {what} that could not be converted (see the comment there): yarc cannot check {them}; check by hand, convert, then delete this line"
     ));
     cx.report.notes.push(format!(

@@ -99,10 +99,7 @@ impl Converter {
     fn body_condition(&mut self, cond: &Expr, branch: &[Stmt], negate: bool) -> Option<Y> {
         let is_set = |s: &Stmt| matches!(&s.kind, StmtKind::Expr(e) if set_call(e).is_some());
         let sets_only = branch.iter().all(|s| is_set(s) || is_console_stmt(s));
-        let positive = match cond {
-            Expr::Unary("!", inner) => inner.as_ref(),
-            c => c,
-        };
+        let positive = without_not(cond);
         if self.when.is_some()
             || !sets_only
             || !branch.iter().any(is_set)
@@ -432,10 +429,7 @@ impl Converter {
             })
         };
         let console_only = |b: &[Stmt]| b.iter().all(says_or_passes);
-        let positive = match cond {
-            Expr::Unary("!", inner) => inner.as_ref(),
-            c => c,
-        };
+        let positive = without_not(cond);
         if self.phase == Phase::Test
             && sets_only(then)
             && sets_only(otherwise)
@@ -859,4 +853,12 @@ fn none_of(held: &Y, more: &Y) -> Option<Y> {
         }
     }
     Some(Y::Map(vec![("in".into(), Y::Seq(all))]))
+}
+
+/// `x` of `!x`, else the condition itself: what a guard asks about, either way round.
+fn without_not(cond: &Expr) -> &Expr {
+    match cond {
+        Expr::Unary("!", inner) => inner,
+        c => c,
+    }
 }

@@ -563,10 +563,9 @@ fn rendered_url(url: &str, values: &HashMap<String, Exported>) -> Option<(String
 /// `text` with each `{{variable}}` given the one value the export has for it, and the values
 /// given; `None` when a variable has none.
 fn rendered(text: &str, values: &HashMap<String, Exported>) -> Option<(String, Vec<String>)> {
-    let url = text;
     let mut out = String::new();
     let mut used = Vec::new();
-    let mut rest = url;
+    let mut rest = text;
     while let Some(at) = rest.find("{{") {
         let end = rest[at..].find("}}")? + at;
         out.push_str(&rest[..at]);
