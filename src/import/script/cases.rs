@@ -442,6 +442,13 @@ impl Converter {
         if self.phase == Phase::PreRequest || !(self.is_guard(cond) || self.is_setting(cond)) {
             return None;
         }
+        if !self.is_guard(cond) && console_only(otherwise) && !sets_only(then) {
+            // `if (pm.environment.get("strict")) { checks }`: Postman checks only when the
+            // setting holds — a case of it, as the run renders it.
+            if let Some(all) = self.setting_case(cond, then) {
+                return Some(all);
+            }
+        }
         let checks_only = |c: &Self, b: &[Stmt]| {
             b.iter().all(|s| {
                 c.lines_with(s, &["tests[", "pm.expect(", "pm.test(", "pm.response.to."]) > 0
@@ -488,6 +495,26 @@ impl Converter {
         let all = self.guarded_sets(then);
         self.present.truncate(before);
         self.guarded_set = false;
+        Some(match all {
+            true => Done::Converted,
+            false => Done::Kept(KEPT_AROUND),
+        })
+    }
+
+    /// The checks of `if (setting) { checks }` as the case of the setting holding (`vars:`),
+    /// when the condition is one `vars:` can say (`x`, `!x`, `x == "a"`, `x != "a" && ...`).
+    fn setting_case(&mut self, cond: &Expr, then: &[Stmt]) -> Option<Done> {
+        if self.phase != Phase::Test || self.swallowed || self.each_base.is_some() {
+            return None;
+        }
+        let mut wanted = Vec::new();
+        let all = match self.not_so(cond, &mut wanted) {
+            Some(()) => self.checks_then_return(cond, then, &[])?,
+            // `if (x)`: the rest after `if (!x) { }` is the case of it holding.
+            None => {
+                self.checks_then_return(&Expr::Unary("!", Box::new(cond.clone())), &[], then)?
+            }
+        };
         Some(match all {
             true => Done::Converted,
             false => Done::Kept(KEPT_AROUND),

@@ -222,6 +222,12 @@ impl Converter {
                 self.not_so(a, out)?;
                 return self.not_so(b, out);
             }
+            // `user != "a" && user != "b"`: false when it is one of them.
+            Expr::Binary("&&", ..) => {
+                let mut values = Vec::new();
+                let name = self.one_of_not_equal(cond, &mut values)?;
+                (name, Y::Map(vec![("in".into(), Y::Seq(values))]))
+            }
             // `!pm.environment.has("x")`: set, whatever its value.
             Expr::Unary("!", inner) if let Some(Subject::VarSet(name)) = self.subject(inner) => {
                 (crate::import::vars::ident(&name), has_var(&name))
@@ -257,6 +263,32 @@ impl Converter {
         };
         out.push(predicates);
         Some(())
+    }
+
+    /// The variable of `x != "a" && x != "b"` (each part a literal other than nothing),
+    /// with the values it is told apart from.
+    fn one_of_not_equal(&self, cond: &Expr, values: &mut Vec<Y>) -> Option<String> {
+        let Expr::Binary(op, a, b) = cond else {
+            return None;
+        };
+        let name = match *op {
+            "&&" => {
+                let left = self.one_of_not_equal(a, values)?;
+                (self.one_of_not_equal(b, values)? == left).then_some(left)?
+            }
+            "!=" | "!==" => {
+                let mut part = Vec::new();
+                self.not_so(cond, &mut part)?;
+                let [(name, value)] = <[_; 1]>::try_from(part).ok()?;
+                if matches!(value, Y::Map(_)) {
+                    return None;
+                }
+                values.push(value);
+                name
+            }
+            _ => return None,
+        };
+        Some(name)
     }
 
     /// A condition on the collection's settings only — variables and literals, not the

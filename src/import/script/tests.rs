@@ -561,7 +561,7 @@ fn unreachable_and_swallowed_checks_are_kept_not_converted() {
 }
 
 #[test]
-fn checks_under_a_setting_are_written_as_they_stand() {
+fn checks_under_a_setting_are_a_case_of_it() {
     let s = test(&[
         "if (!(environment.isIntegrationTest)) {",
         "    var r = JSON.parse(responseBody);",
@@ -571,20 +571,63 @@ fn checks_under_a_setting_are_written_as_they_stand() {
         "if (pm.response.json().items.length > 0) { pm.expect(pm.response.json().items[0].id).to.eql(1); }",
     ]);
     let v = out(&s);
+    // Postman checks only when the setting holds: a case of it, as the run renders it.
+    let cases = &v["expect"]["cases"];
+    let truthy =
+        json!({"exists": true, "not": {"in": ["", "null", "{{ \"{{isIntegrationTest}}\" }}"]}});
     assert_eq!(
-        v["expect"]["json"]["$.user"],
-        serde_json::json!({"exists": true}),
+        cases[0],
+        json!({
+            "when": {"vars": {"isIntegrationTest": {"any": [{"exists": false}, {"not": truthy}]}}},
+            "json": {"$.user": {"exists": true}}
+        }),
         "{v}"
     );
-    assert_eq!(v["expect"]["json"]["$.id"], 7, "{v}");
+    assert_eq!(
+        cases[1],
+        json!({"when": {"vars": {"strict": {"equals": "yes"}}}, "json": {"$.id": 7}}),
+        "{v}"
+    );
     // A list that is not empty, as `if (list.length)`: the check is made when it has items, as
     // Postman makes it; the list must be there (`.length` of nothing throws).
-    assert_eq!(v["expect"]["cases"][0]["json"]["$.items[0].id"], 1, "{v}");
+    assert_eq!(cases[2]["json"]["$.items[0].id"], 1, "{v}");
     assert_eq!(
         v["expect"]["json"]["$.items"],
         json!({"exists": true}),
         "{v}"
     );
+}
+
+#[test]
+fn a_setting_other_than_several_values_is_a_case_of_none_of_them() {
+    let s = test(&[
+        "var user = pm.collectionVariables.get('user');",
+        "if (user != 'lvl1' && user !== 'lvl2') {",
+        "  pm.test('403', () => pm.response.to.have.status(403));",
+        "} else {",
+        "  pm.test('200', () => pm.response.to.have.status(200));",
+        "}",
+    ]);
+    let cases = &out(&s)["expect"]["cases"];
+    let some = json!({"in": ["lvl1", "lvl2"]});
+    assert_eq!(
+        cases[0],
+        json!({"when": {"vars": {"user": {"any": [{"exists": false}, {"not": some}]}}}, "status": 403})
+    );
+    assert_eq!(
+        cases[1],
+        json!({"when": {"vars": {"user": some}}, "status": 200})
+    );
+    assert_eq!((s.assertions, s.assertions_seen), (2, 2));
+    // Two variables are no one-of: the parts stay for a human.
+    let s = test(&[
+        "if (pm.collectionVariables.get('a') != 'x' && pm.collectionVariables.get('b') != 'y') {",
+        "  pm.test('403', () => pm.response.to.have.status(403));",
+        "} else {",
+        "  pm.test('200', () => pm.response.to.have.status(200));",
+        "}",
+    ]);
+    assert!(out(&s)["expect"].get("cases").is_none(), "{}", out(&s));
 }
 
 #[test]
@@ -7548,7 +7591,8 @@ fn a_test_of_nothing_passes_and_checks_nothing() {
     assert!(s.kept.is_empty(), "{:?}", s.kept);
     assert!(s.unchecked.is_empty());
     assert_eq!(out(&s)["expect"], json!({}), "{:?}", out(&s));
-    // As the `else` of a guard it is no branch of checks: the guard's checks are written.
+    // As the `else` of a guard it is no branch of checks: the guard's checks are the case of
+    // the setting holding.
     let s = test(&[
         "if (pm.collectionVariables.get('job_id')) {",
         "  pm.test('Status 200', () => pm.response.to.have.status(200));",
@@ -7556,7 +7600,9 @@ fn a_test_of_nothing_passes_and_checks_nothing() {
         "  pm.test('no job_id — skip', () => true);",
         "}",
     ]);
-    assert_eq!(out(&s)["expect"]["status"], json!(200), "{:?}", out(&s));
+    let case = &out(&s)["expect"]["cases"][0];
+    assert_eq!(case["status"], json!(200), "{:?}", out(&s));
+    assert_eq!(case["when"]["vars"]["job_id"]["exists"], json!(true));
     assert!(s.unchecked.is_empty(), "{:?}", s.unchecked);
 }
 
