@@ -1940,6 +1940,8 @@ fn merge_into(map: &mut Y, key: &str, value: Y) {
                 target.set(k, v);
             }
         }
+        // `cases:` of two scripts of one scope: each holds.
+        (Some(Y::Seq(held)), Y::Seq(more)) => held.extend(more),
         (_, v) => map.set(key, v),
     }
 }

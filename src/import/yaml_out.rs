@@ -56,6 +56,16 @@ impl Y {
         Some(entries.remove(at).1)
     }
 
+    pub(crate) fn get(&self, key: &str) -> Option<&Y> {
+        match self {
+            Y::Map(entries) => entries
+                .iter()
+                .find(|(k, v)| k == key && !matches!(v, Y::Comment(_)))
+                .map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
     pub(crate) fn get_mut(&mut self, key: &str) -> Option<&mut Y> {
         match self {
             Y::Map(entries) => entries

@@ -790,10 +790,10 @@ def label(log, expected):
 # comparing requests
 
 
-RANDOM_WORDS = ("$random", "Math.random", "_.random", "uuid", "$guid", "randomUUID")
+RANDOM_WORDS = ("$random", "Math.random", "_.random", "uuid", "$guid", "randomUUID", "WordArray.random")
 LOCAL_RE = re.compile(r"\b(?:var|let|const)\s+(\w+)\s*=\s*(.+)")
 # A local built up in a loop: `login += replaceIn("{{$randomAlphaNumeric}}")`.
-APPEND_RE = re.compile(r"^\s*(\w+)\s*\+=\s*(.+)")
+APPEND_RE = re.compile(r"(?:^|[;{])\s*(\w+)\s*\+=\s*(.+)")
 FUNCTION_RE = re.compile(r"\bfunction\s+(\w+)\s*\(")
 RETURN_RE = re.compile(r"\breturn\s+(.+)")
 SET_RE = re.compile(r"\.(?:set|setEnvironmentVariable|setGlobalVariable)\(\s*[\"']([^\"']+)[\"']\s*,\s*(.+)\)")

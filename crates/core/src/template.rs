@@ -20,6 +20,7 @@ pub const FUNCTIONS: &[&str] = &[
     "timestamp",
     "timestamp_ms",
     "random_int",
+    "random_bytes",
     "fake",
     "range",
     "dict",
@@ -616,6 +617,28 @@ fn add_functions(env: &mut Environment<'static>, clock: crate::clock::Clock) {
     env.add_function("random_int", move |a: i64, b: i64| -> i64 {
         clock.random_int(a, b)
     });
+    // PKCE's `code_verifier` (`random_bytes(32, "base64url")`), CryptoJS's
+    // `WordArray.random(n)`.
+    env.add_function(
+        "random_bytes",
+        move |n: u32, enc: Option<String>| -> Result<String, MjError> {
+            use crate::digest::{Encoding, encode};
+            let name = enc.unwrap_or_else(|| "hex".into());
+            let encoding = Encoding::named(&name).ok_or_else(|| {
+                let names = Encoding::NAMES;
+                MjError::new(
+                    ErrorKind::InvalidOperation,
+                    format!("random_bytes: no encoding `{name}`; use {names}"),
+                )
+            })?;
+            if !(1..=1024).contains(&n) {
+                let why = format!("random_bytes: {n} bytes; ask for 1 to 1024");
+                return Err(MjError::new(ErrorKind::InvalidOperation, why));
+            }
+            let bytes: Vec<u8> = (0..n).map(|_| clock.random_int(0, 255) as u8).collect();
+            Ok(encode(&bytes, encoding))
+        },
+    );
     env.add_function("fake", move |kind: String| -> Result<String, MjError> {
         clock
             .fake(&kind)
@@ -1583,6 +1606,41 @@ mod tests {
             tpl("{{ 'a:b' | base64_encode }} {{ 'YTpi' | base64_decode }} {{ random_int(3, 3) }}");
         e.compile(&t).unwrap();
         assert_eq!(e.render(&t, &Vars::new()).unwrap(), "YTpi a:b 3");
+    }
+
+    #[test]
+    fn random_bytes_are_written_in_the_encoding_named() {
+        let mut e = engine();
+        let t = tpl(
+            "{{ random_bytes(32, 'base64url') }} {{ random_bytes(3) }} {{ random_bytes(4, 'base64') }}",
+        );
+        e.compile(&t).unwrap();
+        let out = e.render(&t, &Vars::new()).unwrap();
+        let parts: Vec<&str> = out.split(' ').collect();
+        // PKCE's verifier: 43 characters of the URL-safe alphabet.
+        assert_eq!(parts[0].len(), 43, "{out}");
+        let url_safe = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+        assert!(parts[0].chars().all(url_safe), "{out}");
+        assert_eq!(parts[1].len(), 6);
+        assert!(parts[1].chars().all(|c| c.is_ascii_hexdigit()), "{out}");
+        assert!(parts[2].len() == 8 && parts[2].ends_with("=="), "{out}");
+        // Two calls differ (the fixed clock's are all zeros).
+        assert_eq!(parts[1], "000000");
+        let mut e = Templates::new(
+            Arc::new(Secrets::none(Redactor::new())),
+            crate::clock::Clock::Real,
+        );
+        let two = tpl("{{ random_bytes(16) }} {{ random_bytes(16) }}");
+        e.compile(&two).unwrap();
+        let out = e.render(&two, &Vars::new()).unwrap();
+        let (a, b) = out.split_once(' ').unwrap();
+        assert_ne!(a, b);
+        for bad in ["{{ random_bytes(0) }}", "{{ random_bytes(8, 'base32') }}"] {
+            let t = tpl(bad);
+            e.compile(&t).unwrap();
+            let err = e.render(&t, &Vars::new()).unwrap_err().to_string();
+            assert!(err.contains("random_bytes"), "{err}");
+        }
     }
 
     #[test]

@@ -145,7 +145,7 @@ impl Converter {
     ) -> Option<Done> {
         let has_checks = |c: &Self, b: &[Stmt]| b.iter().any(|s| c.assertion_lines(s) > 0);
         let sets = |c: &Self, b: &[Stmt]| b.iter().any(|s| c.lines_with(s, SET_CALLS) > 0);
-        if self.phase != Phase::Test
+        if !self.cases_allowed(&[then, otherwise])
             || self.swallowed
             || self.each_base.is_some()
             || self.is_guard(cond)
@@ -186,7 +186,7 @@ impl Converter {
         let sets =
             |c: &Self| (then.iter().chain(otherwise)).any(|s| c.lines_with(s, SET_CALLS) > 0);
         let outer = self.when.as_ref().map(Y::entries).unwrap_or_default();
-        if self.phase != Phase::Test
+        if !self.cases_allowed(&[then, otherwise])
             || (outer.iter().any(|(k, _)| k != "vars") && sets(self))
             || self.each_base.is_some()
             || then.iter().all(says_only)
@@ -344,7 +344,7 @@ impl Converter {
         read: impl FnOnce(&Self, &mut Staged) -> bool,
         parts: bool,
     ) -> Option<Y> {
-        if self.phase != Phase::Test || self.each_base.is_some() {
+        if self.phase == Phase::PreRequest || self.each_base.is_some() {
             return None;
         }
         let mut staged = Staged::default();
@@ -501,10 +501,23 @@ impl Converter {
         })
     }
 
+    /// Whether checks may be cases here: in a request's test script, and in a collection's
+    /// or folder's of blocks that only check (a capture there has no one request to be taken
+    /// from).
+    pub(super) fn cases_allowed(&self, blocks: &[&[Stmt]]) -> bool {
+        match self.phase {
+            Phase::Test => true,
+            Phase::ScopeTest => {
+                (blocks.iter().flat_map(|b| b.iter())).all(|s| self.lines_with(s, SET_CALLS) == 0)
+            }
+            Phase::PreRequest => false,
+        }
+    }
+
     /// The checks of `if (setting) { checks }` as the case of the setting holding (`vars:`),
     /// when the condition is one `vars:` can say (`x`, `!x`, `x == "a"`, `x != "a" && ...`).
     fn setting_case(&mut self, cond: &Expr, then: &[Stmt]) -> Option<Done> {
-        if self.phase != Phase::Test || self.swallowed || self.each_base.is_some() {
+        if !self.cases_allowed(&[then]) || self.swallowed || self.each_base.is_some() {
             return None;
         }
         let mut wanted = Vec::new();
@@ -569,7 +582,7 @@ impl Converter {
         let only_says = then
             .iter()
             .all(|t| is_return(t) || says_only(t) || holds_always(t));
-        if self.phase != Phase::Test
+        if !self.cases_allowed(&[then, rest])
             || !otherwise.is_empty()
             || !returns
             || rest.is_empty()
@@ -733,7 +746,7 @@ impl Converter {
         let Expr::Binary("==", a, b) = cond else {
             return None;
         };
-        if self.phase != Phase::Test
+        if !self.cases_allowed(&[then])
             || self.swallowed
             || self.each_base.is_some()
             || !otherwise.is_empty()

@@ -519,12 +519,6 @@ fn any_case(cx: &Converter, x: &Expr, steps: &[Step<'_>]) -> Option<(Subject, St
 /// positive check names — as a missing one fails the check in yarc. A negated check, or one
 /// of the empty text, passes on the empty fallback and is left alone.
 fn empty_fallback(cx: &Converter, x: &Expr, steps: &[Step<'_>]) -> Option<Subject> {
-    let Expr::Binary("||", a, b) = cx.bound(x) else {
-        return None;
-    };
-    if !matches!(&**b, Expr::Str(f) if f.is_empty()) {
-        return None;
-    }
     let (word, args, negate) = one_step(steps)?;
     let named = matches!(args, [Expr::Str(t)] if !t.is_empty());
     let positive = matches!(
@@ -543,6 +537,17 @@ fn empty_fallback(cx: &Converter, x: &Expr, steps: &[Step<'_>]) -> Option<Subjec
             | "matches"
     );
     if negate || !positive || !(named || matches!(args, [Expr::Regex(..)])) {
+        return None;
+    }
+    or_empty(cx, x)
+}
+
+/// What `x || ""` reads, for a header, a field or the body.
+fn or_empty(cx: &Converter, x: &Expr) -> Option<Subject> {
+    let Expr::Binary("||", a, b) = cx.bound(x) else {
+        return None;
+    };
+    if !matches!(&**b, Expr::Str(f) if f.is_empty()) {
         return None;
     }
     match cx.subject(a)? {
@@ -1690,7 +1695,19 @@ fn membership(cx: &Converter, e: &Expr, negate: bool, out: &mut Staged) -> bool 
     {
         return regex_test(cx, body, flags, x, negate, out);
     }
-    let (Some(subject), [arg]) = (cx.subject(inner), args.as_slice()) else {
+    // `const ct = pm.response.headers.get("Content-Type") || ""; if (ct.includes("json"))`:
+    // the header holds the text (missing, "" holds no text either).
+    let found = |c: &str| matches!(c, "includes" | "contains" | "startsWith" | "endsWith");
+    let subject = match cx.subject(inner) {
+        None if !negate
+            && found(method)
+            && matches!(args.as_slice(), [Expr::Str(t)] if !t.is_empty()) =>
+        {
+            or_empty(cx, inner)
+        }
+        s => s,
+    };
+    let (Some(subject), [arg]) = (subject, args.as_slice()) else {
         return false;
     };
     match (method.as_str(), subject, arg) {

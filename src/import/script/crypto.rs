@@ -56,13 +56,16 @@ impl Converter {
                 ("\\+", "-") if global => plus = true,
                 ("\\/" | "/", "_") if global => slash = true,
                 ("=+$" | "=*$" | "={1,2}$", "") => pad = true,
-                ("=", "") if global => pad = true,
+                ("=" | "=+", "") if global => pad = true,
                 _ => return None,
             }
             inner = target;
         }
         if !(plus && slash && pad) {
             return None;
+        }
+        if let Some(n) = base64_of_random(inner) {
+            return Some(format!("random_bytes({n}, \"base64url\")"));
         }
         let base64 = self.jinja(inner)?;
         let (digest, filter) = base64.strip_suffix("(\"base64\"))")?.rsplit_once(" | ")?;
@@ -74,6 +77,9 @@ impl Converter {
 
     /// `CryptoJS.SHA256(text)` or `CryptoJS.HmacSHA256(text, key)`, written in `encoding`.
     fn digest_of(&self, e: &Expr, encoding: &str) -> Option<String> {
+        if let Some(n) = random_words(e) {
+            return Some(format!("random_bytes({n}, {encoding:?})"));
+        }
         let Expr::Call(callee, args) = e else {
             return None;
         };
@@ -101,9 +107,40 @@ impl Converter {
     }
 }
 
-/// Whether `e` calls one of CryptoJS's hash functions or HMACs.
+/// `CryptoJS.lib.WordArray.random(32)`: how many random bytes (1 to 256).
+fn random_words(e: &Expr) -> Option<usize> {
+    let Expr::Call(callee, args) = e else {
+        return None;
+    };
+    match (path(callee).as_deref()?, args.as_slice()) {
+        ("CryptoJS.lib.WordArray.random", [Expr::Num(n)])
+            if n.fract() == 0.0 && (1.0..=256.0).contains(n) =>
+        {
+            Some(*n as usize)
+        }
+        _ => None,
+    }
+}
+
+/// The random bytes of `x.toString(CryptoJS.enc.Base64)` or `CryptoJS.enc.Base64.stringify(x)`.
+fn base64_of_random(e: &Expr) -> Option<usize> {
+    let Expr::Call(callee, args) = e else {
+        return None;
+    };
+    match (&**callee, args.as_slice()) {
+        (Expr::Member(x, m), [enc]) if m == "toString" && encoding(enc) == Some("base64") => {
+            random_words(x)
+        }
+        (c, [x]) if path(c).as_deref() == Some("CryptoJS.enc.Base64.stringify") => random_words(x),
+        _ => None,
+    }
+}
+
+/// Whether `e` calls one of CryptoJS's hash functions or HMACs, or makes random bytes: bytes
+/// whose `toString()` is hex text.
 pub(super) fn is_digest(e: &Expr) -> bool {
-    matches!(e, Expr::Call(c, _) if path(c).is_some_and(|p| FUNCTIONS.iter().any(|(f, _)| *f == p)))
+    random_words(e).is_some()
+        || matches!(e, Expr::Call(c, _) if path(c).is_some_and(|p| FUNCTIONS.iter().any(|(f, _)| *f == p)))
 }
 
 /// `CryptoJS.enc.Utf8.parse(x)` is the bytes of `x`, as a string argument is.

@@ -64,16 +64,22 @@ impl Converter {
         let StmtKind::Return(Some(returned)) = &last.kind else {
             return None;
         };
-        // `var chars = "0123..."; return chars.substr(...)`: the written values read in place.
+        // `var chars = "0123..."; return chars.substr(...)`: the written values read in place;
+        // `const wa = CryptoJS.SHA256(str); return base64url(wa.toString(...))`: a value read
+        // once, in its place.
         let mut returned = returned.clone();
-        for s in locals {
+        for s in locals.iter().rev() {
             let StmtKind::Let(decls) = &s.kind else {
                 return None;
             };
-            for (b, v) in decls {
-                let (Binding::Name(local), Expr::Str(_) | Expr::Num(_)) = (b, v) else {
+            for (b, v) in decls.iter().rev() {
+                let Binding::Name(local) = b else {
                     return None;
                 };
+                let written = matches!(v, Expr::Str(_) | Expr::Num(_));
+                if !written && (uses(&returned, local) != 1 || !quiet(v)) {
+                    return None;
+                }
                 returned = returned.replaced_by(&Expr::Ident(local.clone()), v);
             }
         }
@@ -308,4 +314,28 @@ impl Converter {
         let returns = matches!(&ret.kind, StmtKind::Return(Some(Expr::Ident(n))) if n == local);
         reads_param && refuses && returns
     }
+}
+
+/// How many times `e` reads the name.
+fn uses(e: &Expr, name: &str) -> usize {
+    format!("{e:?}")
+        .matches(&format!("Ident({name:?})"))
+        .count()
+}
+
+/// Whether a value does nothing but make a value: no `pm.`/`postman.` call but a read, no
+/// logging, no function.
+fn quiet(e: &Expr) -> bool {
+    let text = format!("{e:?}");
+    !text.contains("Func(")
+        && ![
+            "\"console\"",
+            "\"postman\"",
+            "\"set\"",
+            "\"unset\"",
+            "\"sendRequest\"",
+            "\"test\"",
+        ]
+        .iter()
+        .any(|w| text.contains(w))
 }

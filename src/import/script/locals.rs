@@ -304,13 +304,8 @@ impl Converter {
             self.dates.insert(name.to_string(), at);
             return Done::Converted;
         }
-        if self.schema_name(name, value) {
-            self.aliases.insert(name.to_string(), None);
-            return Done::Converted;
-        }
-        if read_where_used(value) {
-            self.aliases.insert(name.to_string(), None);
-            return Done::Converted;
+        if let Some(done) = self.read_later(name, value) {
+            return done;
         }
         if let Expr::Binary("||", a, b) = value
             && matches!(&**b, Expr::Object(o) if o.is_empty())
@@ -353,6 +348,38 @@ impl Converter {
         } else {
             Done::Kept(KEPT_COMPUTED)
         }
+    }
+
+    /// A name read where it is used, not as its value now: a schema, a library, a scope's
+    /// variables — and a value made of a made-up local (`const name =
+    /// replaceIn("{{$randomFirstName}}"); const email = name + "@x.io";` then `set("name",
+    /// name)`), read where it is set, when `name` is the variable just set.
+    fn read_later(&mut self, name: &str, value: &Expr) -> Option<Done> {
+        let done = if self.schema_name(name, value) || read_where_used(value) {
+            Done::Converted
+        } else if self.reads_made_up_local(value) {
+            Done::Kept(KEPT_COMPUTED)
+        } else {
+            return None;
+        };
+        self.aliases.insert(name.to_string(), None);
+        Some(done)
+    }
+
+    /// Whether a pre-request script's value reads a local holding a made-up value (`fake()`,
+    /// `uuid()`, random bytes), which a later `set()` may make a variable.
+    fn reads_made_up_local(&self, value: &Expr) -> bool {
+        let made = |n: &String| match self.aliases.get(n) {
+            Some(Some(Subject::Value(v))) => made_up(v),
+            _ => (self.computed.get(n)).is_some_and(|(v, ..)| {
+                let (v, _) = self.inline(v, 0);
+                self.jinja(&v)
+                    .is_some_and(|j| made_up(&Y::str(format!("{{{{ {j} }}}}"))))
+            }),
+        };
+        self.phase == Phase::PreRequest
+            && (self.aliases.keys().chain(self.computed.keys()))
+                .any(|n| reads_name(value, n) && made(n))
     }
 
     /// `list = list.length > 0 && list[0]` (or `list && list[0]`): the item, or `false` —

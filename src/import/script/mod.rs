@@ -1063,7 +1063,10 @@ impl Converter {
                 done
             };
             match done {
-                Done::Converted => self.converted.extend(s.first..=s.last),
+                Done::Converted => {
+                    self.converted.extend(s.first..=s.last);
+                    self.fallbacks_used(s);
+                }
                 Done::Kept(reason) => {
                     all = false;
                     for l in s.first..=s.last {
@@ -1104,7 +1107,7 @@ impl Converter {
     }
 
     fn statement(&mut self, s: &Stmt) -> Done {
-        if let Some(done) = self.read_whole(s) {
+        if let Some(done) = self.read_whole(s).or_else(|| self.literal_each(s)) {
             return done;
         }
         let shaped = |c: &mut Self| {
@@ -1651,9 +1654,19 @@ impl Converter {
 
     /// `pm.environment.set("key", value)` and its kin, with the locals the value reads.
     fn set_statement(&mut self, e: &Expr) -> Option<Done> {
-        let (key, value) = set_call(e)?;
-        let (value, mut used) = self.inline(value, 0);
+        let (key, written) = set_call(e)?;
+        let (value, mut used) = self.inline(written, 0);
         let done = self.set(key, &value, set_scope(e));
+        if let (Done::Converted, Expr::Ident(local), Expr::Str(k)) =
+            (&done, unwrap_conversion(written), key)
+            && self.phase == Phase::PreRequest
+            && (self.out.sets.get(&crate::import::vars::ident(k))).is_some_and(made_up)
+        {
+            // `const verifier = CryptoJS.lib.WordArray.random(32)...; set("v", verifier)`:
+            // what reads the local after is the value just set, as for a local of its own.
+            self.aliases
+                .insert(local.clone(), Some(Subject::Value(var_ref(k))));
+        }
         if let Done::Converted = done {
             // The objects the value was built from (`Object.keys(picked).map(...)`).
             used.extend(
@@ -1671,6 +1684,34 @@ impl Converter {
 
     /// A local a conversion read (`const options = {...}` a sent request was made of): its
     /// lines are part of that conversion now.
+    /// `["token", "code"].forEach(k => pm.environment.unset(k))`: each in turn.
+    fn literal_each(&mut self, s: &Stmt) -> Option<Done> {
+        let each = each_of_literals(s)?;
+        Some(match self.statements_here(&each) {
+            true => Done::Converted,
+            false => Done::Kept(KEPT_AROUND),
+        })
+    }
+
+    /// `const ct = pm.response.headers.get("Content-Type") || ""`, read by a check that
+    /// converted (`if (ct.includes("json")) {...}`): the check holds it.
+    fn fallbacks_used(&mut self, s: &Stmt) {
+        let text = (self
+            .lines
+            .get(s.first.saturating_sub(1)..s.last.min(self.lines.len())))
+        .unwrap_or_default()
+        .join("\n");
+        let or_empty =
+            |e: &Expr| matches!(e, Expr::Binary("||", _, b) if **b == Expr::Str(String::new()));
+        let used: Vec<String> = (self.computed.iter())
+            .filter(|(name, (e, ..))| or_empty(e) && mentions(&text, name))
+            .map(|(name, _)| name.clone())
+            .collect();
+        for name in used {
+            self.computed_used(&name);
+        }
+    }
+
     fn computed_used(&mut self, name: &str) {
         if let Some((_, first, last)) = self.computed.get(name) {
             for l in *first..=*last {
@@ -5103,13 +5144,39 @@ fn is_body_text(e: &Expr) -> bool {
     )
 }
 
+/// `["a", "b"].forEach(k => pm.environment.unset(k))` (or a `function (k) {...}` of
+/// statements): the body once for each text of the list, the name read as it. At most 64.
+fn each_of_literals(s: &Stmt) -> Option<Vec<Stmt>> {
+    let StmtKind::Expr(Expr::Call(callee, args)) = &s.kind else {
+        return None;
+    };
+    let (Expr::Member(list, m), [Expr::Func(params, body)]) = (&**callee, args.as_slice()) else {
+        return None;
+    };
+    let (Expr::Array(items), [name]) = (&**list, params.as_slice()) else {
+        return None;
+    };
+    let texts = items
+        .iter()
+        .all(|i| matches!(i, Expr::Str(_) | Expr::Num(_)));
+    if m != "forEach" || !texts || items.len() > 64 || body.iter().any(|b| b.assigns(name)) {
+        return None;
+    }
+    let name = Expr::Ident(name.clone());
+    let each = items
+        .iter()
+        .flat_map(|item| body.iter().map(|b| b.replaced(&name, item)));
+    Some(each.collect())
+}
+
 /// A template that makes a new value each time it renders.
-fn made_up(v: &Y) -> bool {
+pub(super) fn made_up(v: &Y) -> bool {
     let Y::Str(t) = v else { return false };
     [
         "fake(",
         "uuid()",
         "random_int(",
+        "random_bytes(",
         "now(",
         "timestamp()",
         "timestamp_ms()",

@@ -203,7 +203,7 @@ fn sets_of_known_values_are_variables_and_run_time_names_are_listed() {
     let s = test(&[
         "pm.collectionVariables.set('mode', 'fast');",
         "pm.environment.set('copy', pm.environment.get('base-url'));",
-        "pm.environment.set('stamp', CryptoJS.lib.WordArray.random(16).toString());",
+        "pm.environment.set('stamp', CryptoJS.AES.encrypt('x', 'k').toString());",
         "pm.environment.unset('old');",
     ]);
     let v = out(&s);
@@ -596,6 +596,129 @@ fn checks_under_a_setting_are_a_case_of_it() {
         json!({"exists": true}),
         "{v}"
     );
+}
+
+#[test]
+fn a_header_with_an_empty_fallback_decides_a_case() {
+    // A collection's test script too: its checks hold for every request, each answer its own.
+    let lines = [
+        "const contentType = pm.response.headers.get('Content-Type') || '';",
+        "if (contentType.includes('application/json')) {",
+        "    pm.test('Response body is valid JSON', function () { pm.response.to.be.json; });",
+        "}",
+    ];
+    for phase in [Phase::Test, Phase::ScopeTest] {
+        let s = run(phase, &lines);
+        let case = &out(&s)["expect"]["cases"][0];
+        assert_eq!(
+            case["when"],
+            json!({"headers": {"Content-Type": {"contains": "application/json"}}}),
+            "{phase:?}"
+        );
+        assert_eq!(case["json"]["$"], json!({"exists": true}));
+        // The local the condition reads is converted with it.
+        assert!(s.kept.is_empty(), "{:?}", s.kept);
+    }
+    // Negated (`!ct.includes(...)` is true of a missing header): not read so.
+    let s = test(&[
+        "const ct = pm.response.headers.get('Content-Type') || '';",
+        "if (!ct.includes('json')) { pm.test('text', () => pm.expect(pm.response.text()).to.include('ok')); }",
+    ]);
+    assert!(out(&s)["expect"].get("cases").is_none(), "{}", out(&s));
+}
+
+#[test]
+fn a_scope_test_script_with_a_capture_in_a_branch_has_no_case() {
+    let s = run(
+        Phase::ScopeTest,
+        &[
+            "if (pm.response.code === 201) {",
+            "    pm.collectionVariables.set('id', pm.response.json().id);",
+            "    pm.test('created', () => pm.expect(pm.response.json().id).to.be.ok);",
+            "}",
+        ],
+    );
+    assert!(out(&s)["expect"].get("cases").is_none(), "{}", out(&s));
+}
+
+#[test]
+fn pkce_verifiers_and_challenges_are_made_when_sent() {
+    // CryptoJS's random bytes through helper functions, made URL-safe by hand; the challenge
+    // reads the verifier just set, not new random bytes.
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "function base64URLEncode(str) {",
+            "    return str.toString(CryptoJS.enc.Base64).replace(/\\+/g, '-').replace(/\\//g, '_').replace(/=/g, '');",
+            "}",
+            "function generateCodeVerifier() {",
+            "    const array = CryptoJS.lib.WordArray.random(32);",
+            "    return base64URLEncode(array);",
+            "}",
+            "const verifier = generateCodeVerifier();",
+            "const challenge = base64URLEncode(CryptoJS.SHA256(verifier));",
+            "pm.environment.set('codeVerifier', verifier);",
+            "pm.environment.set('codeChallenge', challenge);",
+        ],
+    );
+    let sets = &out(&s)["sets"];
+    assert_eq!(
+        sets["codeVerifier"],
+        "{{ random_bytes(32, \"base64url\") }}"
+    );
+    assert_eq!(
+        sets["codeChallenge"],
+        "{{ ((codeVerifier | string) | sha256(\"base64url\")) }}"
+    );
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    // A helper whose local is a digest (read once), padding taken off with `/=+/g`; hex bytes.
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "function base64url(b64){return b64.replace(/=+/g,'').replace(/\\+/g,'-').replace(/\\//g,'_');}",
+            "function sha256b64url(str){ const wa = CryptoJS.SHA256(CryptoJS.enc.Utf8.parse(str)); return base64url(CryptoJS.enc.Base64.stringify(wa)); }",
+            "pm.environment.set('challenge', sha256b64url(pm.environment.get('verifier')));",
+            "pm.environment.set('nonce', CryptoJS.lib.WordArray.random(16).toString());",
+        ],
+    );
+    let sets = &out(&s)["sets"];
+    assert_eq!(
+        sets["challenge"],
+        "{{ ((verifier | string) | sha256(\"base64url\")) }}"
+    );
+    assert_eq!(sets["nonce"], "{{ random_bytes(16, \"hex\") }}");
+}
+
+#[test]
+fn a_made_up_local_read_by_another_is_the_variable_it_was_set_to() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "const name = pm.variables.replaceIn('{{$randomFirstName}}');",
+            "const email = name + '@example.com';",
+            "pm.environment.set('name', name);",
+            "pm.environment.set('email', email);",
+        ],
+    );
+    let sets = &out(&s)["sets"];
+    assert_eq!(sets["name"], "{{ fake('first_name') }}");
+    assert_eq!(sets["email"], "{{ name }}@example.com");
+}
+
+#[test]
+fn a_for_each_over_written_names_is_each_in_turn() {
+    let s = run(
+        Phase::PreRequest,
+        &["['auth_code', 'state'].forEach(k => pm.environment.unset(k));"],
+    );
+    assert_eq!(s.unset, vec!["auth_code".to_string(), "state".to_string()]);
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    // A name the body assigns is no such loop.
+    let s = run(
+        Phase::PreRequest,
+        &["['a'].forEach(k => { k = 'b'; pm.environment.unset(k); });"],
+    );
+    assert!(!s.kept.is_empty());
 }
 
 #[test]
