@@ -469,7 +469,7 @@ fn type_name_equal(x: &Expr, steps: &[Step<'_>]) -> Option<(String, bool)> {
 /// `x.toLowerCase()` (or `.toUpperCase()`) checked to include or equal a text written in that
 /// case: x, the regular expression that asks it in any case, and whether negated.
 fn any_case(cx: &Converter, x: &Expr, steps: &[Step<'_>]) -> Option<(Subject, String, bool)> {
-    let Expr::Call(callee, args) = x else {
+    let Expr::Call(callee, args) = cx.bound(x) else {
         return None;
     };
     let (Expr::Member(inner, m), []) = (&**callee, args.as_slice()) else {
@@ -1303,6 +1303,12 @@ fn condition(cx: &Converter, e: &Expr, negate: bool, out: &mut Staged) -> bool {
         Expr::Binary("||", ..) if !negate => one_of(cx, e, out) || any_of(cx, e, out),
         Expr::Binary(op @ ("===" | "==" | "!==" | "!="), a, b) => {
             let eq = matches!(*op, "===" | "==") != negate;
+            // `responseBody.has("token") === true`: the yes or no itself.
+            if let (x, Expr::Bool(yes)) | (Expr::Bool(yes), x) = (&**a, &**b)
+                && cx.subject(x).is_none()
+            {
+                return boolean(cx, x, eq != *yes, out);
+            }
             // `text.indexOf("x") === -1`: not found; `!== -1`: found.
             if let Some(ok) = index_of(cx, a, if eq { "===" } else { "!==" }, b, out) {
                 return ok;

@@ -334,8 +334,11 @@ impl Converter {
         // `var found = responseHeaders.hasOwnProperty("Content-Type")`: a yes or no.
         let asks = matches!(value, Expr::Call(c, _) if matches!(&**c, Expr::Member(_, m)
             if matches!(m.as_str(), "hasOwnProperty" | "has" | "includes" | "startsWith" | "endsWith" | "test")));
-        if !known && (some_call || asks || matches!(value, Expr::Binary(..) | Expr::Unary("!", _)))
-        {
+        // `var text = pm.response.text().toLowerCase()`: read where a check names a text.
+        let cased = matches!(value, Expr::Call(c, a) if a.is_empty()
+            && matches!(&**c, Expr::Member(_, m) if m == "toLowerCase" || m == "toUpperCase"));
+        let read_at_checks = some_call || asks || cased;
+        if !known && (read_at_checks || matches!(value, Expr::Binary(..) | Expr::Unary("!", _))) {
             self.bindings.insert(name.to_string(), value.clone());
             // A condition the checks and guards that read the name understand: it is said
             // where it is used.

@@ -722,6 +722,51 @@ fn a_for_each_over_written_names_is_each_in_turn() {
 }
 
 #[test]
+fn legacy_yes_or_no_tests_compared_with_true_and_a_failing_else() {
+    // `=== true` of a yes or no is the yes or no; an `else` that parses and fails a test named
+    // from the body fails every other status.
+    let s = test(&[
+        "if (responseCode.code === 200) {",
+        "  var data = JSON.parse(responseBody);",
+        "  tests['Response body contains access token'] = responseBody.has('access_token') === true;",
+        "  pm.collectionVariables.set('token1', data.access_token);",
+        "}",
+        "else {var data = JSON.parse(responseBody);",
+        "  tests['no access token:' + responseBody] = false;",
+        "}",
+    ]);
+    let v = out(&s);
+    assert_eq!(v["expect"]["status"], 200, "{v}");
+    assert_eq!(
+        v["expect"]["body"],
+        json!({"contains": "access_token"}),
+        "{v}"
+    );
+    assert_eq!(v["capture"]["token1"]["json"], "$.access_token");
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    let s = test(&["tests['no error'] = responseBody.has('error') === false;"]);
+    assert_eq!(
+        out(&s)["expect"]["body"],
+        json!({"not": {"contains": "error"}})
+    );
+}
+
+#[test]
+fn a_lowercased_text_kept_in_a_local_is_checked_in_any_case() {
+    let s = test(&[
+        "pm.test('No sensitive information', function () {",
+        "    const responseText = pm.response.text().toLowerCase();",
+        "    pm.expect(responseText).to.not.include('sql');",
+        "    pm.expect(responseText).to.include('not found');",
+        "});",
+    ]);
+    let body = &out(&s)["expect"]["body"];
+    assert_eq!(body["not"], json!({"matches": "(?i)sql"}), "{body}");
+    assert_eq!(body["matches"], json!("(?i)not found"), "{body}");
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+}
+
+#[test]
 fn a_setting_other_than_several_values_is_a_case_of_none_of_them() {
     let s = test(&[
         "var user = pm.collectionVariables.get('user');",
