@@ -196,6 +196,9 @@ struct Ctx<'a> {
     /// Requests the item being converted sends from its pre-request and test scripts.
     sent_before: Vec<Y>,
     sent_after: Vec<Y>,
+    /// What the pre-request scripts of the collection and the folders around the request
+    /// being read send each time they run (outermost first), with whose script it is.
+    sent_each: Vec<(String, Vec<Y>)>,
     /// Variables a token request of a script in force stores its token in, with the `oauth2`
     /// block it became: a bearer header or auth of `{{ that }}` gives way to the block.
     token_vars: Vec<(String, Y)>,
@@ -289,6 +292,7 @@ impl<'a> Ctx<'a> {
             helper_vars: Vec::new(),
             sent_before: Vec::new(),
             sent_after: Vec::new(),
+            sent_each: Vec::new(),
             secret_values: HashMap::new(),
             credential_vars: HashSet::new(),
             place: String::new(),
@@ -693,7 +697,7 @@ pub(crate) fn import(
     );
     cx.auth_in_force.extend(auth.clone());
     cx.scope_fail.append(&mut scope.fail);
-    let requests = items.iter().flat_map(|i| with_sent(i, &mut cx)).collect();
+    let requests = scoped_items(items, "collection", &mut scope, &mut cx);
     note_unreached(&mut cx, 0);
     jump_notes(&mut cx);
     let requests = Y::Seq(scope.around(requests));
@@ -1616,6 +1620,9 @@ struct Scope {
     /// (pre-request) or after its last (test), where Postman sends them around every request.
     before: Vec<Y>,
     after: Vec<Y>,
+    /// Requests its pre-request script sends each time it runs: before every request below,
+    /// as Postman sends them.
+    each: Vec<Y>,
     /// Why Newman fails every request below (a script of the scope it cannot run).
     fail: Vec<String>,
     /// Its `protocolProfileBehavior` as yarc keys (`follow_redirects`, `max_redirects`):
@@ -1673,7 +1680,13 @@ impl Scope {
             scope_unchecked(&mut s, whose, cx);
         }
         self.fail.append(&mut cx.fail);
-        for mut sent in s.requests {
+        let every_time = std::mem::take(&mut s.every_time);
+        for (mut sent, each) in s.requests.into_iter().zip(every_time) {
+            if each && phase == Phase::PreRequest {
+                let named = sent_request(sent, whose, cx);
+                self.each.push(named);
+                continue;
+            }
             let when = match phase {
                 Phase::PreRequest => "before its first request",
                 _ => "after its last request",
@@ -2251,11 +2264,44 @@ fn description(d: Option<&Value>, cx: &mut Ctx<'_>) -> Option<Y> {
 
 /// An item and the requests its scripts send (`pm.sendRequest`): those of its pre-request
 /// script before it, those of its test script after it.
+/// The items of a collection or folder, each with the requests the scripts around it send.
+fn scoped_items(items: &[Value], whose: &str, scope: &mut Scope, cx: &mut Ctx<'_>) -> Vec<Y> {
+    cx.sent_each
+        .push((whose.to_string(), std::mem::take(&mut scope.each)));
+    let out = items.iter().flat_map(|i| with_sent(i, cx)).collect();
+    cx.sent_each.pop();
+    out
+}
+
 fn with_sent(node: &Value, cx: &mut Ctx<'_>) -> Vec<Y> {
     let main = item(node, cx);
-    let mut out = std::mem::take(&mut cx.sent_before);
+    let mut out = match (&main, node.get("item")) {
+        (Some(request), None) => sent_each(request, cx),
+        _ => Vec::new(),
+    };
+    out.append(&mut cx.sent_before);
     out.extend(main);
     out.append(&mut cx.sent_after);
+    out
+}
+
+/// What the scripts of the scopes around a request send each time they run, written before
+/// it (Postman runs a collection's or folder's pre-request script before every request
+/// below), each copy named for it.
+fn sent_each(request: &Y, cx: &mut Ctx<'_>) -> Vec<Y> {
+    let of = match request.get("name") {
+        Some(Y::Str(n)) => n.clone(),
+        _ => String::new(),
+    };
+    let each: Vec<(String, Y)> = (cx.sent_each.iter())
+        .flat_map(|(whose, list)| list.iter().map(move |r| (whose.clone(), r.clone())))
+        .collect();
+    let mut out = Vec::new();
+    for (whose, mut sent) in each {
+        let name = cx.unique_name(&format!("{whose} — sent by its script before `{of}`"));
+        sent.set("name", Y::str(name));
+        out.push(sent);
+    }
     out
 }
 
@@ -3371,7 +3417,7 @@ fn folder(node: &Value, name: &str, children: &[Value], cx: &mut Ctx<'_>) -> Y {
     }
     let fails_before = cx.scope_fail.len();
     cx.scope_fail.append(&mut scope.fail);
-    let children = children.iter().flat_map(|i| with_sent(i, cx)).collect();
+    let children = scoped_items(children, &whose, &mut scope, cx);
     cx.scope_fail.truncate(fails_before);
     let requests = scope.around(children);
     if !scope.variables.is_empty_map() {
@@ -5275,7 +5321,7 @@ mod tests {
     }
 
     #[test]
-    fn a_login_a_folder_script_sends_becomes_the_folders_first_request() {
+    fn a_login_a_folder_script_sends_is_written_before_each_of_its_requests() {
         let login = [
             "const base = pm.environment.get('base');",
             "if (pm.globals.get('session')) { return }",
@@ -5299,15 +5345,41 @@ mod tests {
         let col: Value = serde_saphyr::from_str(&out.files[0].1).expect("yaml");
         let group = &col["requests"][1]["requests"];
         let names = names_of(group);
-        assert_eq!(names, ["folder `api` — sent by its script", "one", "two"]);
-        let sent = &group[0];
-        assert_eq!(sent["method"], "POST");
-        assert_eq!(sent["url"], "{{ base }}/login");
-        // Sent as the script wrote it: nothing of the folder's or collection's defaults.
-        assert_eq!(sent["inherit"], false);
-        assert_eq!(sent["json"], json!({"user": "ada", "key": "{{ key }}"}));
-        assert_eq!(sent["capture"]["session"]["json"], "$.token");
+        // Postman runs the folder's script before each request: the guard decides each time.
+        assert_eq!(
+            names,
+            [
+                "folder `api` — sent by its script before `one`",
+                "one",
+                "folder `api` — sent by its script before `two`",
+                "two"
+            ]
+        );
+        for sent in [&group[0], &group[2]] {
+            assert_eq!(sent["method"], "POST");
+            assert_eq!(sent["url"], "{{ base }}/login");
+            // Sent as the script wrote it: nothing of the folder's or collection's defaults.
+            assert_eq!(sent["inherit"], false);
+            assert_eq!(sent["json"], json!({"user": "ada", "key": "{{ key }}"}));
+            assert_eq!(sent["capture"]["session"]["json"], "$.token");
+            assert!(sent["skip"].as_str().is_some_and(|s| s.contains("session")));
+        }
         assert_eq!(out.report.sent_requests, 1);
+        // Under a condition the import cannot read: once, before the first, and said.
+        let mut guarded: Vec<&str> = login.to_vec();
+        guarded[1] = "if (!pm.globals.get('session') || Date.now() > pm.globals.get('until')) {";
+        guarded.push("}");
+        let c = collection(json!([
+            {"name": "api", "event": [{"listen": "prerequest", "script": {"exec": guarded}}],
+             "item": [
+                {"name": "one", "request": {"url": "{{base}}/a"}},
+                {"name": "two", "request": {"url": "{{base}}/b"}},
+             ]},
+        ]));
+        let out = import(&c, &[], &|_| true).expect("import");
+        let col: Value = serde_saphyr::from_str(&out.files[0].1).expect("yaml");
+        let names = names_of(&col["requests"][0]["requests"]);
+        assert_eq!(names, ["folder `api` — sent by its script", "one", "two"]);
         assert!(
             out.report
                 .notes

@@ -124,6 +124,10 @@ pub(crate) struct Script {
     /// Requests the script sends (`pm.sendRequest`), as requests of the collection: before the
     /// item (a pre-request script) or after it (a test script).
     pub requests: Vec<Y>,
+    /// For each of `requests`: whether the script sends it each time it runs (not under a
+    /// condition yarc cannot say, or under one its `skip:` says) — a collection's or folder's
+    /// pre-request script runs before every request below it.
+    pub every_time: Vec<bool>,
     /// A client-credentials token request the script sends (`pm.sendRequest` to a token URL):
     /// the `oauth2` auth block it becomes, and the variable its callback sets to the token.
     pub oauth2: Option<(Y, String)>,
@@ -1787,7 +1791,14 @@ impl Converter {
             if let Some(skip) = &self.return_guard {
                 sent.request.set("skip", Y::str(skip));
             }
+            let every_time = self.unconditional() || self.return_guard.is_some();
             self.out.requests.push(sent.request);
+            // What its callback sends once it is answered, after it.
+            self.out.requests.extend(sent.then);
+            let added = self.out.requests.len() - self.out.every_time.len();
+            self.out
+                .every_time
+                .extend(std::iter::repeat_n(every_time, added));
             if let Some(Expr::Ident(options)) = args.first() {
                 self.computed_used(options);
             }

@@ -12,6 +12,9 @@ use crate::import::yaml_out::Y;
 pub(super) struct Sent {
     pub request: Y,
     pub whole: bool,
+    /// What its callback sends in turn (`pm.sendRequest(create, (e, res) => {
+    /// pm.sendRequest(login, ...) })`), in order.
+    pub then: Vec<Y>,
 }
 
 impl Converter {
@@ -94,7 +97,11 @@ impl Converter {
         if !checks.capture.is_empty_map() {
             r.set("capture", checks.capture);
         }
-        Some(Sent { request: r, whole })
+        Some(Sent {
+            request: r,
+            whole,
+            then: checks.requests,
+        })
     }
 
     /// `header: { "X-A": v }` or `header: [{ key, value }]`.
@@ -226,6 +233,10 @@ impl Converter {
             })
             .collect();
         let mut sub = Converter::new(Phase::Test, self.lines.clone());
+        // The callback sees the script's locals (`const base = pm.variables.get("base_url")`),
+        // as a closure does: a request it sends in turn is built of them.
+        sub.aliases = self.aliases.clone();
+        sub.objects = self.objects.clone();
         // Newman reports nothing a callback throws (checked with Newman 6.2.1: a failing
         // `pm.expect` there fails no request, and the rest of the callback does not run):
         // only its `pm.test`s count, as inside a `try` whose `catch` swallows the error.
