@@ -796,6 +796,7 @@ LOCAL_RE = re.compile(r"\b(?:var|let|const)\s+(\w+)\s*=\s*(.+)")
 APPEND_RE = re.compile(r"(?:^|[;{])\s*(\w+)\s*\+=\s*(.+)")
 FUNCTION_RE = re.compile(r"\bfunction\s+(\w+)\s*\(")
 RETURN_RE = re.compile(r"\breturn\s+(.+)")
+SET_ACROSS_RE = re.compile(r"\.set\(\s*[\"']([^\"']+)[\"']\s*,\s*([^;]+?)\)\s*;")
 SET_RE = re.compile(r"\.(?:set|setEnvironmentVariable|setGlobalVariable)\(\s*[\"']([^\"']+)[\"']\s*,\s*(.+)\)")
 
 
@@ -846,6 +847,11 @@ def random_variables(fixture_text: str) -> set:
                 for m in re.finditer(r"addQueryParams\(\s*`([\w.-]+)=\$\{\s*(\w+)\s*\}`", line):
                     if m.group(2) in made:
                         found.add("query:" + m.group(1))
+            # a set() written over several lines: `pm.environment.set(\n "pw",\n Math.random()...);`
+            joined = " ".join(l.strip() for l in lines if isinstance(l, str))
+            for m in SET_ACROSS_RE.finditer(joined):
+                if random(m.group(2)):
+                    found.add(m.group(1))
     return found
 
 

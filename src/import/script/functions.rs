@@ -77,7 +77,7 @@ impl Converter {
                     return None;
                 };
                 let written = matches!(v, Expr::Str(_) | Expr::Num(_));
-                if !written && (uses(&returned, local) != 1 || !quiet(v)) {
+                if !written && (reads_count(&returned, local) != 1 || !quiet(v)) {
                     return None;
                 }
                 returned = returned.replaced_by(&Expr::Ident(local.clone()), v);
@@ -314,13 +314,6 @@ impl Converter {
         let returns = matches!(&ret.kind, StmtKind::Return(Some(Expr::Ident(n))) if n == local);
         reads_param && refuses && returns
     }
-}
-
-/// How many times `e` reads the name.
-fn uses(e: &Expr, name: &str) -> usize {
-    format!("{e:?}")
-        .matches(&format!("Ident({name:?})"))
-        .count()
 }
 
 /// Whether a value does nothing but make a value: no `pm.`/`postman.` call but a read, no

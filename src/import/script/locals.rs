@@ -335,9 +335,7 @@ impl Converter {
         let asks = matches!(value, Expr::Call(c, _) if matches!(&**c, Expr::Member(_, m)
             if matches!(m.as_str(), "hasOwnProperty" | "has" | "includes" | "startsWith" | "endsWith" | "test")));
         // `var text = pm.response.text().toLowerCase()`: read where a check names a text.
-        let cased = matches!(value, Expr::Call(c, a) if a.is_empty()
-            && matches!(&**c, Expr::Member(_, m) if m == "toLowerCase" || m == "toUpperCase"));
-        let read_at_checks = some_call || asks || cased;
+        let read_at_checks = some_call || asks || in_one_case(value);
         if !known && (read_at_checks || matches!(value, Expr::Binary(..) | Expr::Unary("!", _))) {
             self.bindings.insert(name.to_string(), value.clone());
             // A condition the checks and guards that read the name understand: it is said

@@ -1708,11 +1708,7 @@ impl Converter {
         .join("\n");
         let read_through = |e: &Expr| match e {
             Expr::Binary("||", _, b) => **b == Expr::Str(String::new()),
-            Expr::Call(c, a) => {
-                a.is_empty()
-                    && matches!(&**c, Expr::Member(_, m) if m == "toLowerCase" || m == "toUpperCase")
-            }
-            _ => false,
+            e => in_one_case(e),
         };
         let used: Vec<String> = (self.computed.iter())
             .filter(|(name, (e, ..))| read_through(e) && mentions(&text, name))
@@ -3380,7 +3376,20 @@ fn base64_of(e: &Expr) -> Option<&Expr> {
 
 /// Whether `e` names `name` anywhere (inside functions too).
 fn reads_name(e: &Expr, name: &str) -> bool {
-    format!("{e:?}").contains(&format!("Ident({name:?})"))
+    reads_count(e, name) > 0
+}
+
+/// `x.toLowerCase()` or `x.toUpperCase()`: a text whose checks are made in any case.
+fn in_one_case(e: &Expr) -> bool {
+    matches!(e, Expr::Call(c, a) if a.is_empty()
+        && matches!(&**c, Expr::Member(_, m) if m == "toLowerCase" || m == "toUpperCase"))
+}
+
+/// How many times `e` reads the name.
+fn reads_count(e: &Expr, name: &str) -> usize {
+    format!("{e:?}")
+        .matches(&format!("Ident({name:?})"))
+        .count()
 }
 
 /// Conversions to a number.
