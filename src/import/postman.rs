@@ -5367,7 +5367,7 @@ mod tests {
         assert_eq!(out.report.sent_requests, 1);
         // Under a condition the import cannot read: once, before the first, and said.
         let mut guarded: Vec<&str> = login.to_vec();
-        guarded[1] = "if (!pm.globals.get('session') || Date.now() > pm.globals.get('until')) {";
+        guarded[1] = "if (!pm.globals.get('session') || jwtExpired(pm.globals.get('session'))) {";
         guarded.push("}");
         let c = collection(json!([
             {"name": "api", "event": [{"listen": "prerequest", "script": {"exec": guarded}}],

@@ -83,6 +83,58 @@ requests:
 }
 
 #[test]
+fn a_request_skipped_once_its_capture_is_held_leaves_the_value_to_the_rest() {
+    // A login written before each request, skipped once the token is held: the requests after
+    // a skipped copy use the token the first one captured.
+    let w = World::new();
+    w.write(
+        "held.yaml",
+        r#"
+variables: { token: "" }
+requests:
+  - name: login before a
+    url: "{{ url }}/echo?token=tok-7"
+    skip: "{{ 'held' if token else '' }}"
+    capture: { token: { json: $.query.token } }
+  - name: a
+    url: "{{ url }}/echo?t={{ token }}"
+    expect: { json: { $.query.t: tok-7 } }
+  - name: login before b
+    url: "{{ url }}/echo?token=tok-8"
+    skip: "{{ 'held' if token else '' }}"
+    capture: { token: { json: $.query.token } }
+  - name: b
+    url: "{{ url }}/echo?t={{ token }}"
+    expect: { json: { $.query.t: tok-7 } }
+"#,
+    );
+    let r = w.yarc(&["run", "held.yaml"]);
+    r.expect_code(0);
+    assert!(
+        r.all().contains("3 passed, 0 failed, 1 skipped"),
+        "{}",
+        r.all()
+    );
+    // Skipped before anything captured it, the value is still missing: what needs it is
+    // skipped, and says why.
+    w.write(
+        "never.yaml",
+        r#"
+requests:
+  - name: login
+    url: "{{ url }}/echo?token=tok-7"
+    skip: "held"
+    capture: { token: { json: $.query.token } }
+  - name: a
+    url: "{{ url }}/echo?t={{ token }}"
+"#,
+    );
+    w.yarc(&["run", "never.yaml"]).expect_contains(
+        "needs `token`, which request `login` (never.yaml:3:5) captures, but it was skipped",
+    );
+}
+
+#[test]
 fn an_undefined_variable_in_a_set_is_an_input_error_before_anything_is_sent() {
     let w = World::new();
     w.write(

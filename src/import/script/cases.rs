@@ -520,18 +520,47 @@ impl Converter {
         if !self.cases_allowed(&[then]) || self.swallowed || self.each_base.is_some() {
             return None;
         }
-        let mut wanted = Vec::new();
-        let all = match self.not_so(cond, &mut wanted) {
-            Some(()) => self.checks_then_return(cond, then, &[])?,
-            // `if (x)`: the rest after `if (!x) { }` is the case of it holding.
-            None => {
-                self.checks_then_return(&Expr::Unary("!", Box::new(cond.clone())), &[], then)?
+        let all = match self.truthy_setting(cond) {
+            Some((name, so)) => {
+                let when = Y::Map(vec![("vars".into(), Y::Map(vec![(name, so)]))]);
+                self.vars_gate = true;
+                let all = self.status_case(when, then);
+                self.vars_gate = false;
+                all
             }
+            None => self.checks_then_return(cond, then, &[])?,
         };
         Some(match all {
             true => Done::Converted,
             false => Done::Kept(KEPT_AROUND),
         })
+    }
+
+    /// `if (strict)` or `if (!strict)` of a setting: the variable, and when the checks run —
+    /// set and not empty, or the opposite. The text `null` counts as set here (JavaScript's
+    /// `"null"` is true): a `null` a capture stored where Postman's is `undefined` then runs
+    /// checks Postman skips — a false red, never a false green.
+    fn truthy_setting(&self, cond: &Expr) -> Option<(String, Y)> {
+        let (inner, negated) = match cond {
+            Expr::Unary("!", inner) => (&**inner, true),
+            other => (other, false),
+        };
+        let name = self.variable_read(inner)?;
+        let unset = Y::Seq(vec![Y::str(""), Y::str(own_text(&name))]);
+        let so = match negated {
+            false => Y::Map(vec![
+                ("exists".into(), Y::Bool(true)),
+                ("not".into(), Y::Map(vec![("in".into(), unset)])),
+            ]),
+            true => Y::Map(vec![(
+                "any".into(),
+                Y::Seq(vec![
+                    Y::Map(vec![("exists".into(), Y::Bool(false))]),
+                    Y::Map(vec![("in".into(), unset)]),
+                ]),
+            )]),
+        };
+        Some((name, so))
     }
 
     /// `if (accountId) { return }` in a pre-request script before the `pm.sendRequest` that
@@ -566,6 +595,43 @@ impl Converter {
         let why = serde_json::to_string(SKIPPED_BY_RETURN).ok()?;
         self.return_guard = Some(format!("{{{{ {why} if {test} else \"\" }}}}"));
         Some(Done::Converted)
+    }
+
+    /// `if (!pm.environment.get("token")) { pm.sendRequest(login, ...) }` in a pre-request
+    /// script: each request it sends is skipped when the condition does not hold, read when
+    /// the request is sent (as `if (token) { return }` before the send is).
+    pub(super) fn send_guard(
+        &mut self,
+        cond: &Expr,
+        then: &[Stmt],
+        otherwise: &[Stmt],
+    ) -> Option<Done> {
+        let is_send = |r: &Stmt| {
+            matches!(&r.kind, StmtKind::Expr(Expr::Call(callee, _))
+                if path(callee).as_deref() == Some("pm.sendRequest"))
+        };
+        let quiet = |r: &Stmt| match &r.kind {
+            StmtKind::Let(decls) => decls.iter().all(|(_, v)| !has_effect(v)),
+            _ => is_console_stmt(r),
+        };
+        if self.phase != Phase::PreRequest
+            || !otherwise.is_empty()
+            || self.return_guard.is_some()
+            || !self.unconditional()
+            || !then.iter().any(is_send)
+            || !then.iter().all(|r| is_send(r) || quiet(r))
+        {
+            return None;
+        }
+        let test = self.condition_jinja(cond)?;
+        let why = serde_json::to_string(SKIPPED_BY_GUARD).ok()?;
+        self.return_guard = Some(format!("{{{{ {why} if not ({test}) else \"\" }}}}"));
+        let all = self.statements(then);
+        self.return_guard = None;
+        Some(match all {
+            true => Done::Converted,
+            false => Done::Kept(KEPT_AROUND),
+        })
     }
 
     /// `if (!pm.globals.get("clientId")) { console.log("skipped"); return }` at the top of a

@@ -125,12 +125,12 @@ impl Converter {
                 format!("({} or {})", self.jinja(a)?, self.jinja(b)?)
             }
             Expr::Binary(op @ ("+" | "-" | "*" | "/" | "%"), a, b) => {
-                if *op == "+" && !adds(a, b) {
+                if *op == "+" && !self.sums(a, b) {
                     // Text joined: `id + ':' + secret`; a sum joined is summed first.
                     let part = |x: &Expr| -> Option<String> {
                         let j = self.jinja(x)?;
                         Some(match x {
-                            Expr::Binary("+", p, q) if adds(p, q) => format!("({j})"),
+                            Expr::Binary("+", p, q) if self.sums(p, q) => format!("({j})"),
                             Expr::Binary("-" | "*" | "/" | "%", ..) => format!("({j})"),
                             _ => j,
                         })

@@ -230,6 +230,7 @@ const SKIPPED_BY_SCRIPT: &str = "its pre-request script skips it (pm.execution.s
 /// The reason a request a script sends shows when the script returns before sending it.
 const SKIPPED_BY_RETURN: &str =
     "the script that sends it returns before it (its `if (...) return` holds)";
+const SKIPPED_BY_GUARD: &str = "the script sends it only when its `if (...)` holds";
 const KEPT_FLOW: &str = "a condition, loop or function: yarc collections have no scripts";
 const KEPT_COMPUTED: &str = "a value a script computes";
 const KEPT_CONSOLE: &str = "console output";
@@ -1162,7 +1163,8 @@ impl Converter {
                 self.asserted_block(cond, then)
             }
             StmtKind::If(cond, then, otherwise) => self
-                .local_default(cond, then, otherwise)
+                .send_guard(cond, then, otherwise)
+                .or_else(|| self.local_default(cond, then, otherwise))
                 .or_else(|| self.run_end(cond, then, otherwise))
                 .or_else(|| self.conditional(cond, then, otherwise))
                 .or_else(|| self.renewal(then, otherwise))
@@ -3423,6 +3425,19 @@ pub(super) fn adds(a: &Expr, b: &Expr) -> bool {
         && !is_text(b)
         && !id_made(a, b)
         && !id_made(b, a)
+}
+
+impl Converter {
+    /// [`adds`], unless a side is a local holding made-up text (`const name =
+    /// replaceIn("{{$randomFirstName}}")`): `name + Date.now()` joins, as in JavaScript.
+    pub(super) fn sums(&self, a: &Expr, b: &Expr) -> bool {
+        let text = |x: &Expr| match x {
+            Expr::Ident(n) => matches!(self.aliases.get(n), Some(Some(Subject::Value(Y::Str(t))))
+                if ["fake(", "uuid()", "random_bytes("].iter().any(|f| t.contains(f))),
+            _ => false,
+        };
+        adds(a, b) && !text(a) && !text(b)
+    }
 }
 
 /// `pm.environment.get("x")` and its kin.

@@ -31,7 +31,7 @@ impl Converter {
             return self.subject(&call);
         }
         if let Expr::Binary("+", a, b) = e
-            && !adds(a, b)
+            && !self.sums(a, b)
             && let Some(v) = self.concat(a, b)
         {
             return Some(Subject::Value(v));

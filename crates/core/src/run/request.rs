@@ -82,7 +82,10 @@ impl<'u> UnitState<'u> {
                 self.unmet.insert(cap.var.clone(), why);
                 continue;
             }
-            if cap.optional {
+            // Skipped by its `skip:` (a login sent only until the token is held) with a value
+            // captured before: the value it had stays, as a capture not made keeps it.
+            let held = rec.state == State::Skipped && self.captures.contains_key(&cap.var);
+            if cap.optional || held {
                 // Nothing captured, nothing lost: the value it had stays.
                 continue;
             }
