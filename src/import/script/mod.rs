@@ -233,6 +233,7 @@ const SKIPPED_BY_RETURN: &str =
 const SKIPPED_BY_GUARD: &str = "the script sends it only when its `if (...)` holds";
 const KEPT_FLOW: &str = "a condition, loop or function: yarc collections have no scripts";
 const KEPT_COMPUTED: &str = "a value a script computes";
+const KEPT_UNDEFINED_CALL: &str = "a call of a function the script does not define (a library another script evaluates, or a ReferenceError in Newman)";
 const KEPT_CONSOLE: &str = "console output";
 const KEPT_UNSET: &str = "unset: a yarc variable lasts for the run";
 const KEPT_OTHER: &str = "not understood";
@@ -1394,6 +1395,9 @@ impl Converter {
         if let Some(done) = self.test_call(e).or_else(|| self.procedure_call(e)) {
             return done;
         }
+        if let Some(done) = self.undefined_call(e) {
+            return done;
+        }
         if is_skip_request(e) {
             if self.phase != Phase::PreRequest || !self.unconditional() {
                 return Done::Kept(KEPT_FLOW);
@@ -1690,6 +1694,63 @@ impl Converter {
 
     /// A local a conversion read (`const options = {...}` a sent request was made of): its
     /// lines are part of that conversion now.
+    /// `validateBasicResponse(200)` in a test script that defines no such function: a
+    /// library another script `eval`s (whose checks yarc cannot see), or nothing — a
+    /// ReferenceError that fails the request in Newman. Either way the request fails here
+    /// (`fail:`), never passes unchecked.
+    fn undefined_call(&mut self, e: &Expr) -> Option<Done> {
+        const GLOBALS: &[&str] = &[
+            "setTimeout",
+            "setInterval",
+            "clearTimeout",
+            "clearInterval",
+            "eval",
+            "parseInt",
+            "parseFloat",
+            "Number",
+            "String",
+            "Boolean",
+            "Array",
+            "Object",
+            "Date",
+            "RegExp",
+            "Error",
+            "require",
+            "btoa",
+            "atob",
+            "encodeURIComponent",
+            "decodeURIComponent",
+            "encodeURI",
+            "decodeURI",
+            "escape",
+            "unescape",
+            "isNaN",
+            "isFinite",
+            "xml2Json",
+            "structuredClone",
+            "queueMicrotask",
+            "Symbol",
+            "BigInt",
+        ];
+        let Expr::Call(callee, _) = e else {
+            return None;
+        };
+        let Expr::Ident(f) = &**callee else {
+            return None;
+        };
+        let defined = regex::Regex::new(&format!(
+            r"\bfunction\s+{0}\b|\b(?:var|let|const)\s+{0}\b|\b{0}\s*=[^=]",
+            regex::escape(f)
+        ))
+        .is_ok_and(|re| self.lines.iter().any(|l| re.is_match(l)));
+        if self.phase == Phase::PreRequest || defined || GLOBALS.contains(&f.as_str()) {
+            return None;
+        }
+        // Named, not quoted: its arguments may hold a credential the import takes out.
+        self.out.unchecked.push(format!("the checks in `{f}(...)`"));
+        Some(Done::Kept(KEPT_UNDEFINED_CALL))
+    }
+
     /// `["token", "code"].forEach(k => pm.environment.unset(k))`: each in turn.
     fn literal_each(&mut self, s: &Stmt) -> Option<Done> {
         let each = each_of_literals(s)?;

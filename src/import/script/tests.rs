@@ -761,6 +761,27 @@ fn a_request_sent_under_a_condition_read_is_skipped_when_it_does_not_hold() {
 }
 
 #[test]
+fn a_call_of_a_function_the_script_does_not_define_fails_the_request() {
+    // Defined by a library another script evaluates, or nowhere (a ReferenceError in Newman):
+    // named, without its arguments (which may hold a credential).
+    let s = test(&[
+        "validateBasicResponse(200, 'sk_live_x');",
+        "pm.test('ok', () => pm.response.to.have.status(200));",
+    ]);
+    assert_eq!(s.unchecked, ["the checks in `validateBasicResponse(...)`"]);
+    assert_eq!(out(&s)["expect"]["status"], 200);
+    // Its own functions, and JavaScript's, are no such call.
+    let s = test(&[
+        "function check() { pm.test('a', () => pm.response.to.have.status(200)); }",
+        "check();",
+        "setTimeout(() => {}, 10);",
+    ]);
+    assert!(s.unchecked.is_empty(), "{:?}", s.unchecked);
+    // Before the request it is no check of the response.
+    assert!(run(Phase::PreRequest, &["helper();"]).unchecked.is_empty());
+}
+
+#[test]
 fn a_for_each_over_written_names_is_each_in_turn() {
     let s = run(
         Phase::PreRequest,
