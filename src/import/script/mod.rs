@@ -1392,10 +1392,9 @@ impl Converter {
     }
 
     fn expression(&mut self, e: &Expr) -> Done {
-        if let Some(done) = self.test_call(e).or_else(|| self.procedure_call(e)) {
-            return done;
-        }
-        if let Some(done) = self.undefined_call(e) {
+        let called = (self.test_call(e).or_else(|| self.procedure_call(e)))
+            .or_else(|| self.undefined_call(e));
+        if let Some(done) = called {
             return done;
         }
         if is_skip_request(e) {
