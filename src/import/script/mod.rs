@@ -1451,13 +1451,9 @@ impl Converter {
                 return done;
             }
         }
-        if let Some(done) = self.header_added(e) {
-            return done;
-        }
-        if let Some(done) = self.query_added(e) {
-            return done;
-        }
-        if let Some(done) = self.unset(e) {
+        let added =
+            (self.header_added(e).or_else(|| self.query_added(e))).or_else(|| self.unset(e));
+        if let Some(done) = added {
             return done;
         }
         if is_console(e) {
