@@ -1194,9 +1194,9 @@ impl Converter {
             StmtKind::Other if is_loop(&self.text_of(std::slice::from_ref(s))) => {
                 self.unchecked_loop(s)
             }
-            StmtKind::Try(..) | StmtKind::Throw(_) | StmtKind::Return(_) | StmtKind::Other => {
-                self.flow(s)
-            }
+            // A `try` kept whole (its `catch` does more than swallow): its tests are never read.
+            StmtKind::Try(..) => self.unchecked_loop(s),
+            StmtKind::Throw(_) | StmtKind::Return(_) | StmtKind::Other => self.flow(s),
             StmtKind::Assign(..) if self.phase != Phase::PreRequest => shaped(self),
             StmtKind::Assign(..) => Done::Kept(KEPT_OTHER),
         }
@@ -1497,11 +1497,8 @@ impl Converter {
         // A test of the variables only (`pm.expect(token.length).to.be.above(10)` of a
         // token the environment gives) fails in Postman as one of the response does.
         let of_variables = body.iter().any(|s| self.lines_with(s, VARIABLE_READS) > 0);
-        if none_converted
-            && !self.swallowed
-            && !stores
-            && (self.reads_response(body) || of_variables)
-        {
+        // Inside a `try` too: a `pm.test` reports its own failure, whatever the `catch` does.
+        if none_converted && !stores && (self.reads_response(body) || of_variables) {
             let name = match e {
                 Expr::Call(_, args) => match args.first() {
                     Some(Expr::Str(n)) => n.clone(),
@@ -3113,6 +3110,15 @@ fn tidy_paths(entries: &mut Vec<(String, Y)>, xml: bool) {
             if matches!(&others, Y::Map(o) if !o.is_empty()) && needs_presence(&others, xml) {
                 preds.retain(|p| !exists(p));
             }
+        }
+        // `to.not.have.property("error")` then `pm.expect(data.error).to.not.equal("x")`: of a
+        // value that must be missing, chai's negations hold (`undefined` equals nothing).
+        if let Y::Map(preds) = entry
+            && preds
+                .iter()
+                .any(|(k, v)| k == "exists" && *v == Y::Bool(false))
+        {
+            preds.retain(|(k, _)| k != "not");
         }
         // `{ equals: "two" }` left alone is written as the value itself.
         if let Y::Map(preds) = entry

@@ -782,6 +782,36 @@ fn a_call_of_a_function_the_script_does_not_define_fails_the_request() {
 }
 
 #[test]
+fn tests_in_a_try_kept_whole_fail_the_request() {
+    // The `catch` does more than swallow: the `try` is kept, and its tests with it.
+    let s = test(&[
+        "const body = pm.response.json();",
+        "try {",
+        "    pm.test('schema', function () { pm.expect(tv4.validate(body, schema)).to.be.true; });",
+        "} catch (e) {",
+        "    console.error(e);",
+        "    pm.test('Test script failed', false);",
+        "}",
+    ]);
+    assert_eq!(s.unchecked, ["the checks in `try`"], "{:?}", s.kept);
+}
+
+#[test]
+fn negations_of_a_value_that_must_be_missing_are_left_out() {
+    let s = test(&[
+        "var response = pm.response.json();",
+        "pm.test('smoke', function () {",
+        "  pm.expect(response).to.not.have.property('error');",
+        "  pm.expect(response.error).to.not.equal('Internal Server Error');",
+        "});",
+    ]);
+    assert_eq!(
+        out(&s)["expect"]["json"]["$.error"],
+        json!({"exists": false})
+    );
+}
+
+#[test]
 fn a_for_each_over_written_names_is_each_in_turn() {
     let s = run(
         Phase::PreRequest,
