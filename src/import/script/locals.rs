@@ -151,13 +151,25 @@ impl Converter {
     /// `var page = JSON.parse(pm.collectionVariables.get("page"))`: what is read of `page` is
     /// read of the variable parsed at run time — unless the script changes it later, when it
     /// holds what the script makes of it.
+    /// So is a member of it kept in a local of its own (`const doc = page.documents["1"]`).
     fn declared_parsed(&mut self, name: &str, value: &Expr) -> Option<Done> {
-        let var = self.parsed_of_variable(value)?;
+        let parsed = match self.parsed_of_variable(value) {
+            Some(var) => (var, Vec::new()),
+            None => {
+                let (root, mut steps) = member_steps(value)?;
+                let Expr::Ident(r) = root else {
+                    return None;
+                };
+                let (var, before) = self.parsed_vars.get(r).filter(|_| !steps.is_empty())?;
+                steps.extend(before.iter().cloned());
+                (var.clone(), steps)
+            }
+        };
         self.aliases.insert(name.to_string(), None);
         if self.changed_after(name) {
             return Some(Done::Kept(KEPT_COMPUTED));
         }
-        self.parsed_vars.insert(name.to_string(), var);
+        self.parsed_vars.insert(name.to_string(), parsed);
         Some(Done::Converted)
     }
 

@@ -843,7 +843,7 @@ struct Converter {
     computed: HashMap<String, (Expr, usize, usize)>,
     /// Names bound to a variable's text parsed as JSON (`var page =
     /// JSON.parse(pm.collectionVariables.get("created_page"))`): the variable, by its yarc name.
-    parsed_vars: HashMap<String, String>,
+    parsed_vars: HashMap<String, (String, Vec<serde_json::Value>)>,
     /// The request's own JSON body, and the names bound to it (`var sent = JSON.parse(request.data)`).
     request_body: Option<Sent>,
     /// (`var sent = JSON.parse(pm.request.body).data`: `sent` holds the body's `data`, the steps

@@ -113,7 +113,9 @@ impl Converter {
         }
         // `const schema = JSON.parse(raw)`: the variable it parses.
         let bound = match e {
-            Expr::Ident(n) => self.parsed_vars.get(n),
+            Expr::Ident(n) => (self.parsed_vars.get(n))
+                .filter(|(_, steps)| steps.is_empty())
+                .map(|(var, _)| var),
             _ => None,
         };
         if let Some(var) = bound {

@@ -100,9 +100,14 @@ impl Converter {
     /// variable parsed at run time, `(page | from_json)["name"]`, as Postman parses its text
     /// (a value a capture took whole is parsed already, and `from_json` leaves it so).
     pub(super) fn parsed_variable_read(&self, e: &Expr) -> Option<Y> {
-        let (root, steps) = member_steps(e)?;
+        let (root, mut steps) = member_steps(e)?;
         let var = match root {
-            Expr::Ident(n) => self.parsed_vars.get(n)?.clone(),
+            // `const doc = message.documents["1"]`: the steps to it, after those from it.
+            Expr::Ident(n) => {
+                let (var, before) = self.parsed_vars.get(n)?;
+                steps.extend(before.iter().cloned());
+                var.clone()
+            }
             other => self.parsed_of_variable(other)?,
         };
         Some(Y::str(parsed_variable(&var, &steps)))

@@ -812,6 +812,30 @@ fn negations_of_a_value_that_must_be_missing_are_left_out() {
 }
 
 #[test]
+fn members_of_a_parsed_variable_kept_in_locals_are_read_through() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "const message = JSON.parse(pm.environment.get('message'));",
+            "const doc = message.documents['1'];",
+            "const version = doc.versions['1'];",
+            "pm.environment.set('ext', version.props.exten);",
+            "pm.environment.set('name', `${doc.props.name}.txt`);",
+        ],
+    );
+    let sets = &out(&s)["sets"];
+    assert_eq!(
+        sets["ext"],
+        "{{ (message | from_json)[\"documents\"][\"1\"][\"versions\"][\"1\"][\"props\"][\"exten\"] }}"
+    );
+    assert_eq!(
+        sets["name"],
+        "{{ (message | from_json)[\"documents\"][\"1\"][\"props\"][\"name\"] }}.txt"
+    );
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+}
+
+#[test]
 fn a_for_each_over_written_names_is_each_in_turn() {
     let s = run(
         Phase::PreRequest,
