@@ -131,9 +131,13 @@ pub(crate) fn literal(text: &str) -> String {
 /// `password` or `apikey` anywhere, or `token` or `key` as the last word (`access_token`,
 /// `x-api-key`, but not `token_url`).
 pub(crate) fn looks_secret(name: &str) -> bool {
+    // `password1`, `token2`: a numbered credential is one too.
     let words: Vec<String> = env_name(name)
         .split('_')
-        .map(str::to_ascii_lowercase)
+        .map(|w| {
+            w.trim_end_matches(|c: char| c.is_ascii_digit())
+                .to_ascii_lowercase()
+        })
         .collect();
     let last = words.last().map(String::as_str).unwrap_or("");
     // `key` alone names many things (`project_key`, `address_key`): a credential only after a
@@ -306,6 +310,9 @@ mod tests {
             !looks_secret("project_key") && !looks_secret("addressKey") && !looks_secret("key")
         );
         assert!(looks_secret("Ocp-Apim-Subscription-Key") && looks_secret("access_key"));
+        // Numbered: `password1`, `token2` (a second user's), not `pass4word`.
+        assert!(looks_secret("password1") && looks_secret("token2") && looks_secret("apiKey2"));
+        assert!(!looks_secret("step2") && !looks_secret("base_url1"));
         assert!(
             looks_secret("X-Api-Key") && looks_secret("password_hash") && looks_secret("token")
         );
