@@ -622,21 +622,13 @@ fn add_functions(env: &mut Environment<'static>, clock: crate::clock::Clock) {
     env.add_function(
         "random_bytes",
         move |n: u32, enc: Option<String>| -> Result<String, MjError> {
-            use crate::digest::{Encoding, encode};
-            let name = enc.unwrap_or_else(|| "hex".into());
-            let encoding = Encoding::named(&name).ok_or_else(|| {
-                let names = Encoding::NAMES;
-                MjError::new(
-                    ErrorKind::InvalidOperation,
-                    format!("random_bytes: no encoding `{name}`; use {names}"),
-                )
-            })?;
+            let encoding = encoding_named("random_bytes", enc)?;
             if !(1..=1024).contains(&n) {
                 let why = format!("random_bytes: {n} bytes; ask for 1 to 1024");
                 return Err(MjError::new(ErrorKind::InvalidOperation, why));
             }
             let bytes: Vec<u8> = (0..n).map(|_| clock.random_int(0, 255) as u8).collect();
-            Ok(encode(&bytes, encoding))
+            Ok(crate::digest::encode(&bytes, encoding))
         },
     );
     env.add_function("fake", move |kind: String| -> Result<String, MjError> {
@@ -707,20 +699,24 @@ pub fn js_number(v: &MjValue) -> MjValue {
     }
 }
 
+/// The encoding a digest filter or `random_bytes` names (hex when none).
+fn encoding_named(what: &str, name: Option<String>) -> Result<crate::digest::Encoding, MjError> {
+    use crate::digest::Encoding;
+    let name = name.unwrap_or_else(|| "hex".into());
+    Encoding::named(&name).ok_or_else(|| {
+        MjError::new(
+            ErrorKind::InvalidOperation,
+            format!("{what}: no encoding `{name}`; use {}", Encoding::NAMES),
+        )
+    })
+}
+
 /// `md5`, `sha1`, `sha256`, `sha512` (`x | sha256`, `x | sha256("base64")`) and their HMACs
 /// (`x | hmac_sha256(key)`, `x | hmac_sha256(key, "base64")`): of the text's UTF-8 bytes, as
 /// lowercase hex unless an encoding is named.
 fn add_digest_filters(env: &mut Environment<'static>) {
-    use crate::digest::{Algorithm, Encoding, digest, encode, hmac};
-    fn encoding(filter: &str, name: Option<String>) -> Result<Encoding, MjError> {
-        let name = name.unwrap_or_else(|| "hex".into());
-        Encoding::named(&name).ok_or_else(|| {
-            MjError::new(
-                ErrorKind::InvalidOperation,
-                format!("{filter}: no encoding `{name}`; use {}", Encoding::NAMES),
-            )
-        })
-    }
+    use crate::digest::{Algorithm, digest, encode, hmac};
+    let encoding = encoding_named;
     for (name, hmac_name, algorithm) in [
         ("md5", "hmac_md5", Algorithm::Md5),
         ("sha1", "hmac_sha1", Algorithm::Sha1),

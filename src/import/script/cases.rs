@@ -573,21 +573,12 @@ impl Converter {
         let is_return = |t: &Stmt| matches!(t.kind, StmtKind::Return(None));
         let returns =
             then.iter().any(is_return) && then.iter().all(|t| is_return(t) || says_only(t));
-        let is_send = |r: &Stmt| {
-            matches!(&r.kind, StmtKind::Expr(Expr::Call(callee, _))
-                if path(callee).as_deref() == Some("pm.sendRequest"))
-        };
-        let quiet = |r: &Stmt| match &r.kind {
-            StmtKind::Let(decls) => decls.iter().all(|(_, v)| !has_effect(v)),
-            _ => is_console_stmt(r),
-        };
         if self.phase != Phase::PreRequest
             || self.depth > 1
             || !otherwise.is_empty()
             || !returns
             || self.return_guard.is_some()
-            || !rest.iter().any(is_send)
-            || !rest.iter().all(|r| is_send(r) || quiet(r))
+            || !sends_only(rest)
         {
             return None;
         }
@@ -606,20 +597,11 @@ impl Converter {
         then: &[Stmt],
         otherwise: &[Stmt],
     ) -> Option<Done> {
-        let is_send = |r: &Stmt| {
-            matches!(&r.kind, StmtKind::Expr(Expr::Call(callee, _))
-                if path(callee).as_deref() == Some("pm.sendRequest"))
-        };
-        let quiet = |r: &Stmt| match &r.kind {
-            StmtKind::Let(decls) => decls.iter().all(|(_, v)| !has_effect(v)),
-            _ => is_console_stmt(r),
-        };
         if self.phase != Phase::PreRequest
             || !otherwise.is_empty()
             || self.return_guard.is_some()
             || !self.unconditional()
-            || !then.iter().any(is_send)
-            || !then.iter().all(|r| is_send(r) || quiet(r))
+            || !sends_only(then)
         {
             return None;
         }
@@ -940,6 +922,20 @@ impl Converter {
             _ => None,
         }
     }
+}
+
+/// Whether a block sends requests (`pm.sendRequest`) and does nothing else but declare
+/// locals without effects and log.
+fn sends_only(block: &[Stmt]) -> bool {
+    let is_send = |r: &Stmt| {
+        matches!(&r.kind, StmtKind::Expr(Expr::Call(callee, _))
+            if path(callee).as_deref() == Some("pm.sendRequest"))
+    };
+    let quiet = |r: &Stmt| match &r.kind {
+        StmtKind::Let(decls) => decls.iter().all(|(_, v)| !has_effect(v)),
+        _ => is_console_stmt(r),
+    };
+    block.iter().any(is_send) && block.iter().all(|r| is_send(r) || quiet(r))
 }
 
 /// Two `not:`s of literal values (`{ not: "a" }`, `{ not: { in: [...] } }`) as one: none of
