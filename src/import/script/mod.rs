@@ -1745,7 +1745,7 @@ impl Converter {
 
     /// `["token", "code"].forEach(k => pm.environment.unset(k))`: each in turn.
     fn literal_each(&mut self, s: &Stmt) -> Option<Done> {
-        let each = each_of_literals(s)?;
+        let each = each_of_literals(s, &self.lists)?;
         Some(match self.statements_here(&each) {
             true => Done::Converted,
             false => Done::Kept(KEPT_AROUND),
@@ -5252,15 +5252,21 @@ fn is_body_text(e: &Expr) -> bool {
 }
 
 /// `["a", "b"].forEach(k => pm.environment.unset(k))` (or a `function (k) {...}` of
-/// statements): the body once for each text of the list, the name read as it. At most 64.
-fn each_of_literals(s: &Stmt) -> Option<Vec<Stmt>> {
+/// statements; the list may be a local the script wrote, `const keys = [...]`): the body
+/// once for each text of the list, the name read as it. At most 64.
+fn each_of_literals(s: &Stmt, lists: &HashMap<String, Vec<Expr>>) -> Option<Vec<Stmt>> {
     let StmtKind::Expr(Expr::Call(callee, args)) = &s.kind else {
         return None;
     };
     let (Expr::Member(list, m), [Expr::Func(params, body)]) = (&**callee, args.as_slice()) else {
         return None;
     };
-    let (Expr::Array(items), [name]) = (&**list, params.as_slice()) else {
+    let items = match &**list {
+        Expr::Array(items) => items,
+        Expr::Ident(n) => lists.get(n)?,
+        _ => return None,
+    };
+    let [name] = params.as_slice() else {
         return None;
     };
     let texts = items

@@ -843,6 +843,16 @@ fn a_for_each_over_written_names_is_each_in_turn() {
     );
     assert_eq!(s.unset, vec!["auth_code".to_string(), "state".to_string()]);
     assert!(s.kept.is_empty(), "{:?}", s.kept);
+    // Through a list the script wrote in a local.
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "const keys = ['b', 'c'];",
+            "keys.forEach(function (k) { pm.environment.unset(k); });",
+        ],
+    );
+    assert_eq!(s.unset, vec!["b".to_string(), "c".to_string()]);
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
     // A name the body assigns is no such loop.
     let s = run(
         Phase::PreRequest,
