@@ -1681,7 +1681,9 @@ impl Scope {
         }
         self.fail.append(&mut cx.fail);
         let every_time = std::mem::take(&mut s.every_time);
-        for (mut sent, each) in s.requests.into_iter().zip(every_time) {
+        for (i, mut sent) in s.requests.into_iter().enumerate() {
+            // A request with no word on it is sent once (never dropped, as a zip would).
+            let each = every_time.get(i).copied().unwrap_or(false);
             if each && phase == Phase::PreRequest {
                 let named = sent_request(sent, whose, cx);
                 self.each.push(named);
