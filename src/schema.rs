@@ -538,6 +538,9 @@ struct CaptureSpec {
     /// Checks of the response, as `expect` holds them, that must all hold for the capture to
     /// be taken; otherwise the variable keeps the value it had and nothing fails.
     when: Option<Expect>,
+    /// This value, as written (never rendered), whatever the response holds: with `when`, a
+    /// value set when a check holds.
+    value: Option<Value>,
 }
 
 /// Polling: repeat until `until` (or `expect`) holds.

@@ -830,6 +830,49 @@ requests:
         .expect_contains("stauts");
 }
 
+/// `value:` takes what is written, not rendered, when `when:` holds (a logout that worked
+/// leaves the `{{token}}` text Newman sends); otherwise the variable keeps its value.
+#[test]
+fn a_capture_of_a_value_is_taken_as_written_when_its_when_holds() {
+    let w = World::new();
+    w.write(
+        "c.yaml",
+        r#"
+variables: { token: t-1 }
+requests:
+  - name: logout refused
+    url: "{{ url }}/echo"
+    capture:
+      token: { value: "{{token}}", when: { status: 204 } }
+  - name: still the token
+    url: "{{ url }}/echo/{{ token }}"
+    expect: { json: { $.path: /echo/t-1 } }
+  - name: logout
+    url: "{{ url }}/echo"
+    capture:
+      token: { value: "{{token}}", when: { status: 200 } }
+      flag: { value: 7 }
+  - name: the text
+    url: "{{ url }}/echo"
+    headers: { x-token: "{{ token }}", x-flag: "{{ flag + 1 }}" }
+    expect:
+      json: { "$.headers['x-token']": "{{ '{{token}}' }}", "$.headers['x-flag']": "8" }
+"#,
+    );
+    w.yarc(&["run", "c.yaml"])
+        .expect_code(0)
+        .expect_contains("4 passed, 0 failed");
+    w.write(
+        "bad.yaml",
+        "requests:\n  - name: x\n    url: \"{{ url }}/echo\"\n    capture: { a: { value: 1, json: $.a } }\n",
+    );
+    w.yarc(&["check", "bad.yaml"])
+        .expect_code(2)
+        .expect_contains(
+            "`value` is what the capture takes: it goes with `when:` alone, not with `json`",
+        );
+}
+
 #[test]
 fn a_request_marked_to_fail_is_sent_checked_and_failed_with_its_reason() {
     let w = World::new();

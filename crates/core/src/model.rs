@@ -560,6 +560,10 @@ pub enum CaptureSource {
     Regex(Regex),
     Status,
     Body,
+    /// `value:` — this value as written (never rendered, as `default:`), whatever the response
+    /// holds: with `when:`, what a Postman `if (pm.response.code === 200) {
+    /// pm.environment.unset("token") }` leaves (the `{{token}}` text Newman sends from then on).
+    Value(serde_json::Value),
     /// `regex` beside `json`, `xml` or `cookie`: what it matches (group 1, or the whole match)
     /// in the text of the value found (a number or a boolean as JSON writes it).
     Matched(Box<CaptureSource>, Regex),

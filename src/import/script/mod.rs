@@ -1999,6 +1999,9 @@ impl Converter {
                     self.out.unset.push(super::vars::ident(name));
                     return Some(Done::Converted);
                 }
+                if self.unset_when(name) {
+                    return Some(Done::Converted);
+                }
             }
             return Some(Done::Kept(KEPT_UNSET));
         }
@@ -2008,6 +2011,31 @@ impl Converter {
         }
         self.out.cleared.push(scope);
         Some(Done::Converted)
+    }
+
+    /// `if (pm.response.code === 200) { pm.environment.unset("token") }` in a test script: a
+    /// capture of the `{{token}}` text Newman sends from then on, taken when the case's
+    /// `when:` holds (a logout that worked).
+    fn unset_when(&mut self, name: &str) -> bool {
+        let alone = !self.guarded_set
+            && self.held.is_empty()
+            && self.gate_at.is_none()
+            && !self.swallowed
+            && self.depth <= 2;
+        // A request has one capture of a name: `if (ok) { set("token", ...) } else {
+        // unset("token") }` keeps the set's, and the unset stays a comment.
+        let set_too = regex::Regex::new(&format!(
+            r#"(?:pm\.(?:environment|collectionVariables|globals|variables)\.set|postman\.set(?:Environment|Global)Variable)\(\s*["'`]{}["'`]"#,
+            regex::escape(name)
+        ))
+        .is_ok_and(|re| self.lines.iter().any(|l| re.is_match(l)));
+        if self.phase != Phase::Test || self.when.is_none() || !alone || set_too {
+            return false;
+        }
+        let text = Y::str(format!("{{{{{name}}}}}"));
+        let capture = Y::Map(vec![("value".into(), text)]);
+        self.out.capture.set(super::vars::ident(name), capture);
+        true
     }
 
     /// Counts `n` statements about to be read again; false (and nothing counted) past the

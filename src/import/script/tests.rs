@@ -227,9 +227,33 @@ fn unsets_and_clears_are_converted_only_when_they_always_run() {
             "if (pm.environment.get('keep') === 'no') { pm.environment.unset('maybe'); }",
         ],
     );
+    // Under a condition on the response: a capture of the `{{a}}` text when it holds.
     let guarded = test(&["if (pm.response.code === 200) { pm.environment.unset('a'); }"]);
     assert!(guarded.unset.is_empty(), "{:?}", guarded.unset);
-    assert_eq!(guarded.kept.len(), 1, "{:?}", guarded.kept);
+    assert!(guarded.kept.is_empty(), "{:?}", guarded.kept);
+    assert_eq!(
+        out(&guarded)["capture"]["a"],
+        json!({ "value": "{{a}}", "when": { "status": 200 } })
+    );
+    // Beside a set of the same name (one capture a request): the unset stays a comment.
+    let both = test(&[
+        "if (pm.response.code === 200) { pm.environment.set('a', pm.response.json().a); }",
+        "else { pm.environment.unset('a'); }",
+    ]);
+    assert_eq!(
+        out(&both)["capture"]["a"]["json"],
+        "$.a",
+        "{:?}",
+        out(&both)
+    );
+    assert_eq!(both.kept.len(), 1, "{:?}", both.kept);
+    // In a pre-request script there is no response to decide by.
+    let before = run(
+        Phase::PreRequest,
+        &["if (pm.environment.get('x') === 'y') { pm.environment.unset('a'); }"],
+    );
+    assert_eq!(out(&before)["capture"], json!({}));
+    assert_eq!(before.kept.len(), 1, "{:?}", before.kept);
     assert_eq!(s.cleared, ["collection"]);
     assert_eq!(s.unset, ["session_id"]);
     // Under a condition it stays a comment.

@@ -531,6 +531,7 @@ fn taken(source: &CaptureSource, resp: &Response, cx: &EvalCtx) -> Result<Value,
         CaptureSource::Matched(of, re) => matched_in(re, taken(of, resp, cx)?),
         CaptureSource::Status => Ok(Value::from(resp.status)),
         CaptureSource::Body => Ok(Value::String(resp.text().into_owned())),
+        CaptureSource::Value(v) => Ok(v.clone()),
         CaptureSource::Header(name, re) => {
             let value = resp
                 .header(name)

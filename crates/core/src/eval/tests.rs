@@ -302,6 +302,15 @@ fn captures_take_json_headers_regex_and_status() {
         capture(&cap(CaptureSource::Status), &resp, &cx),
         Ok(serde_json::json!(201))
     );
+    // `value:` is taken as written, whatever the response holds (braces are no template).
+    assert_eq!(
+        capture(
+            &cap(CaptureSource::Value(serde_json::json!("{{token}}"))),
+            &resp,
+            &cx
+        ),
+        Ok(serde_json::json!("{{token}}"))
+    );
     assert!(
         capture(
             &cap(CaptureSource::Header("x-none".into(), None)),

@@ -426,6 +426,19 @@ impl Decoder {
             });
         }
         let f = self.fields(v, "a capture", CAPTURE_KEYS)?;
+        if let Some(value) = f.get("value") {
+            let sources = [
+                "json", "xml", "all", "header", "cookie", "regex", "status", "body",
+            ];
+            let sources = ["default", "optional", "length"].iter().chain(&sources);
+            if let Some(other) = sources.into_iter().find(|k| f.has(k)) {
+                self.error(v.error(format!(
+                    "`value` is what the capture takes: it goes with `when:` alone, not with `{other}`"
+                )));
+                return None;
+            }
+            return Some(CaptureSource::Value(value.to_json()));
+        }
         let all = match f.get("all") {
             Some(n) => self.bool(n, "`all`")?,
             None => false,
@@ -507,7 +520,7 @@ impl Decoder {
             return Some(CaptureSource::Body);
         }
         self.error(v.error(
-            "a capture needs one of `json`, `xml`, `header`, `cookie`, `regex`, `status: true` or `body: true`",
+            "a capture needs one of `json`, `xml`, `header`, `cookie`, `regex`, `status: true`, `body: true` or `value`",
         ));
         None
     }
