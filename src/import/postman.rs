@@ -3026,7 +3026,24 @@ fn request_text(
         sent_segments: sent_segments(node),
         sent_query,
         url: raw_url(node),
+        headers: written_headers(node),
     }
+}
+
+/// The request's headers as the export writes them, disabled ones too.
+fn written_headers(node: &Value) -> Vec<(String, String)> {
+    let Some(list) = node.pointer("/request/header").and_then(Value::as_array) else {
+        return Vec::new();
+    };
+    list.iter()
+        .filter_map(|h| {
+            let key = h.get("key").and_then(Value::as_str)?;
+            Some((
+                key.to_string(),
+                h.get("value").map(value_text).unwrap_or_default(),
+            ))
+        })
+        .collect()
 }
 
 /// The request's path segments with each path variable's value put in for its `:name`, as
@@ -6229,6 +6246,39 @@ mod tests {
         assert_eq!(audit["capture"]["audit_id"]["json"], "$.id");
         assert_eq!(out.report.sent_requests, 2);
         assert!(out.report.kept.is_empty(), "{:?}", out.report.kept);
+    }
+
+    #[test]
+    fn a_pre_request_header_read_is_decided_by_the_requests_own_headers() {
+        // A collection's script adds a key to what writes, unless the request has one; a
+        // request's own script asks `has()` the same way.
+        let add = "if (!pm.request.headers.get('Idempotency-Key')) { pm.request.headers.add({ key: 'Idempotency-Key', value: pm.variables.replaceIn('{{$guid}}') }); }";
+        let mut c = collection(json!([
+            {"name": "get", "request": {"url": "https://h.example/a"}},
+            {"name": "post", "request": {"method": "POST", "url": "https://h.example/a"}},
+            {"name": "keyed", "request": {"method": "POST", "url": "https://h.example/a",
+             "header": [{"key": "idempotency-key", "value": "k-1", "disabled": true}]}},
+            {"name": "own", "request": {"url": "https://h.example/b",
+             "header": [{"key": "X-Trace", "value": "t"}]},
+             "event": [{"listen": "prerequest", "script": {"exec": [
+                "if (pm.request.headers.has('X-Trace')) { pm.request.headers.add({ key: 'X-Seen', value: 'yes' }); }"
+             ]}}]},
+        ]));
+        c["event"] = json!([{"listen": "prerequest", "script": {"exec": [
+            "if (['POST', 'PUT'].includes(pm.request.method)) {", add, "}"
+        ]}}]);
+        let (col, text) = imported(&c);
+        let r = &col["requests"];
+        assert!(r[0].get("headers").is_none(), "{text}");
+        assert_eq!(r[1]["headers"]["Idempotency-Key"], "{{ uuid() }}", "{text}");
+        // Newman's `get` finds a disabled header too: nothing is added, none is sent.
+        assert!(
+            r[2].get("headers")
+                .is_none_or(|h| h.get("Idempotency-Key").is_none()),
+            "{text}"
+        );
+        assert_eq!(r[3]["headers"]["X-Seen"], "yes", "{text}");
+        assert!(!text.contains("# postman"), "{text}");
     }
 
     fn imported(c: &Value) -> (Value, String) {

@@ -1031,15 +1031,13 @@ impl Chain<'_> {
                 let (Some(lo), Some(hi)) = (bound(at - delta), bound(at + delta)) else {
                     return Some(false);
                 };
-                put(subject, "gte", lo);
-                put(subject, "lte", hi);
+                between(out, subject, (lo, hi), negate);
             }
             ("within", Some([lo, hi])) => {
                 let (Some(lo), Some(hi)) = (cx.value(lo), cx.value(hi)) else {
                     return Some(false);
                 };
-                put(subject, "gte", lo);
-                put(subject, "lte", hi);
+                between(out, subject, (lo, hi), negate);
             }
             ("match" | "matches", Some([re] | [re, Expr::Str(_) | Expr::Template(_)]))
                 if cx.regex_of(re).is_some() =>
@@ -1583,6 +1581,23 @@ fn lenient(s: &Subject, p: &'static str, v: Y, negate: bool) -> (Subject, &'stat
         return (s.clone(), "any", Y::Seq(vec![missing, not_null]), false);
     }
     (s.clone(), p, v, negate)
+}
+
+/// `within(lo, hi)` (and `closeTo`): both bounds hold; negated, one of them fails — `x < lo`
+/// or `x > hi` (two negated bounds would say both fail, which nothing does).
+fn between(out: &mut Staged, s: &Subject, (lo, hi): (Y, Y), negate: bool) {
+    if !negate {
+        out.0.push((s.clone(), "gte", lo, false));
+        out.0.push((s.clone(), "lte", hi, false));
+        return;
+    }
+    let one = |p: &str, v: Y| Y::Map(vec![(p.into(), v)]);
+    out.0.push((
+        s.clone(),
+        "any",
+        Y::Seq(vec![one("lt", lo), one("gt", hi)]),
+        false,
+    ));
 }
 
 /// `x !== null` holds of a field that is not there (undefined is not null), `x == null` too

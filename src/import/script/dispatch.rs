@@ -79,7 +79,13 @@ impl Dispatch {
         if nesting(statements) > MAX_NESTING {
             return None;
         }
-        let named = dependent(statements, &reads(true));
+        let headers = match phase {
+            Phase::PreRequest => header_facts(lines, None),
+            _ => Vec::new(),
+        };
+        let mut read = reads(true);
+        read.extend(headers.iter().map(|(e, _)| e.clone()));
+        let named = dependent(statements, &read);
         // What the name decides or makes: a branch, or a variable set from it (not a log
         // line). The URL only decides: a signature made from it stays the scope's.
         let sets = |s: &Stmt| {
@@ -90,7 +96,8 @@ impl Dispatch {
             || named.iter().any(|&i| sets(&statements[i]));
         let values = values_read(lines, known);
         let probe_facts = facts("\u{1}", Some("\u{1}"), "\u{1}");
-        let decidable = !undecided(statements, &named, &probe_facts, &values);
+        let probe_deciding: Vec<(Expr, Expr)> = values.iter().chain(&headers).cloned().collect();
+        let decidable = !undecided(statements, &named, &probe_facts, &probe_deciding);
         // A scope's checks of what each request sent (`JSON.parse(pm.request.body)`) are read
         // with that request's body.
         // A pre-request script that reads the request itself (a signature of its query or
@@ -146,12 +153,16 @@ impl Dispatch {
         &self,
         name: &str,
         url: Option<&str>,
-        method: &str,
+        (method, headers): (&str, &[(String, String)]),
     ) -> (Vec<Stmt>, BTreeSet<usize>) {
         let mut out = Vec::new();
         let mut mine = Vec::new();
         let facts = facts(name, url, method);
-        let specialised = specialise(&self.statements, &facts, &self.values, |i| {
+        let mut deciding = self.values.clone();
+        if self.phase == Phase::PreRequest {
+            deciding.extend(header_facts(&self.lines, Some(headers)));
+        }
+        let specialised = specialise(&self.statements, &facts, &deciding, |i| {
             self.dependent.contains(&i)
         });
         for (i, (part, original)) in specialised.into_iter().zip(&self.statements).enumerate() {
@@ -197,7 +208,7 @@ pub(crate) fn own_script(
     statements: &[Stmt],
     (name, method): (&str, &str),
     url: Option<OwnUrl<'_>>,
-    query: Option<&str>,
+    (query, headers): (Option<&str>, Option<&[Header]>),
 ) -> Option<(Vec<Stmt>, BTreeSet<usize>)> {
     if nesting(statements) > MAX_NESTING {
         return None;
@@ -206,6 +217,12 @@ pub(crate) fn own_script(
     if query.is_some() {
         read.extend(query_reads());
     }
+    // A pre-request script's `pm.request.headers.get("Idempotency-Key")`: what the request has.
+    let probe_headers = match headers {
+        Some(_) => header_facts(lines, None),
+        None => Vec::new(),
+    };
+    read.extend(probe_headers.iter().map(|(e, _)| e.clone()));
     let deciding_named = dependent(statements, &read);
     if !deciding_named.iter().any(|&i| has_if(&statements[i])) {
         return None;
@@ -225,12 +242,16 @@ pub(crate) fn own_script(
         );
         all
     };
-    let probe_deciding = queried(query.map(|_| "\u{1}"), decides(&probe_deciding));
+    let mut probe_deciding = queried(query.map(|_| "\u{1}"), decides(&probe_deciding));
+    probe_deciding.extend(probe_headers);
     if undecided(statements, &deciding_named, &probe_facts, &probe_deciding) {
         return None;
     }
     let (fact, deciding) = split_url(url);
-    let deciding = queried(query, decides(&deciding));
+    let mut deciding = queried(query, decides(&deciding));
+    if let Some(headers) = headers {
+        deciding.extend(header_facts(lines, Some(headers)));
+    }
     let specialised = specialise(statements, &facts(name, fact, method), &deciding, |i| {
         named.contains(&i)
     });
@@ -467,6 +488,40 @@ fn values_read(lines: &[String], known: &HashMap<String, Exported>) -> Vec<(Expr
         );
         if seen && !out.iter().any(|(r, _)| *r == read) {
             out.push((read, Expr::Str(v.value.clone())));
+        }
+    }
+    out
+}
+
+/// A header of a request as the export writes it: name, value.
+pub(crate) type Header = (String, String);
+
+/// `pm.request.headers.get("Idempotency-Key")` and `.has(...)` in `lines`, each with what it
+/// is for a request with `headers` (its own, as written; Newman's `get` finds a disabled one
+/// too): the value or `undefined`, whether it is there. `None`: any value, to probe.
+fn header_facts(lines: &[String], headers: Option<&[Header]>) -> Vec<(Expr, Expr)> {
+    static READ: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = READ.get_or_init(|| {
+        regex::Regex::new(r#"pm\.request\.headers\.(get|has)\(\s*["']([^"']+)["']\s*\)"#)
+            .expect("valid regex")
+    });
+    let mut out: Vec<(Expr, Expr)> = Vec::new();
+    for c in lines.iter().flat_map(|l| re.captures_iter(l)) {
+        let (how, name) = (&c[1], &c[2]);
+        let read = Expr::Call(
+            Box::new(name_expr(&format!("pm.request.headers.{how}"))),
+            vec![Expr::Str(name.to_string())],
+        );
+        let found = headers.map(|h| h.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)));
+        let is = match (how, found) {
+            ("has", None) => Expr::Bool(true),
+            ("has", Some(found)) => Expr::Bool(found.is_some()),
+            (_, None) => Expr::Str("\u{1}".into()),
+            (_, Some(Some((_, v)))) => Expr::Str(v.clone()),
+            (_, Some(None)) => Expr::Undefined,
+        };
+        if !out.iter().any(|(r, _)| *r == read) {
+            out.push((read, is));
         }
     }
     out

@@ -368,7 +368,11 @@ impl Converter {
     /// replaceIn("{{$randomFirstName}}"); const email = name + "@x.io";` then `set("name",
     /// name)`), read where it is set, when `name` is the variable just set.
     fn read_later(&mut self, name: &str, value: &Expr) -> Option<Done> {
-        let done = if self.schema_name(name, value) || read_where_used(value) {
+        // `const res = pm.response`: every read of `res` was written `pm.response` (see
+        // `response_named`), unless the name is bound again.
+        let response = path(value).as_deref() == Some("pm.response")
+            && !super::bound_again(&self.lines.join("\n"), name);
+        let done = if self.schema_name(name, value) || read_where_used(value) || response {
             Done::Converted
         } else if self.reads_made_up_local(value) {
             Done::Kept(KEPT_COMPUTED)

@@ -321,6 +321,9 @@ pub(crate) struct RequestText {
     pub sent_query: Vec<(String, Option<String>)>,
     /// Its URL as the export writes it (`{{base}}/accounts/17007`).
     pub url: String,
+    /// Its headers as the export writes them (disabled ones too): what a pre-request script
+    /// reads of `pm.request.headers`.
+    pub headers: Vec<(String, String)>,
 }
 
 impl<'a> Request<'a> {
@@ -356,7 +359,8 @@ pub(crate) fn convert_item(
     name: Option<&str>,
     known: &Known,
 ) -> Script {
-    let source = scope_objects_read(uuid_named_uuid(moment_named_moment(lines.join("\n"))));
+    let source = lines.join("\n");
+    let source = scope_objects_read(uuid_named_uuid(moment_named_moment(response_named(source))));
     let statements = js::parse(&source);
     let given = Given {
         body: request.body,
@@ -386,6 +390,8 @@ fn own_decided(
     known: &Known,
 ) -> Option<(Vec<Stmt>, BTreeSet<usize>)> {
     use dispatch::OwnUrl;
+    // The request's own headers decide a pre-request script's `pm.request.headers.get(...)`.
+    let headers = (phase == Phase::PreRequest).then_some(text.headers.as_slice());
     // The query string (`pm.request.url.getQueryString()`) only decides.
     let query = match phase {
         Phase::PreRequest => text.query.clone(),
@@ -397,7 +403,7 @@ fn own_decided(
             statements,
             (name, &text.method),
             url,
-            query.as_deref(),
+            (query.as_deref(), headers),
         )
     };
     if phase == Phase::PreRequest {
@@ -468,7 +474,8 @@ pub(crate) fn convert_scope(
     phase: Phase,
     known: &Known,
 ) -> (Script, Option<Dispatch>) {
-    let source = scope_objects_read(uuid_named_uuid(moment_named_moment(lines.join("\n"))));
+    let source = lines.join("\n");
+    let source = scope_objects_read(uuid_named_uuid(moment_named_moment(response_named(source))));
     let statements = js::parse(&source);
     let given = Given {
         body: None,
@@ -501,6 +508,8 @@ pub(crate) fn convert_dispatched(
     known: &Known,
 ) -> Script {
     let method = request.text.map_or("GET", |t| t.method.as_str());
+    let headers = request.text.map_or(&[][..], |t| t.headers.as_slice());
+    let method = (method, headers);
     // A pre-request script reads the URL as written; a test script reads it as Newman sent it.
     let (statements, owned) = match d.phase {
         Phase::PreRequest => d.for_request(name, Some(url), method),
@@ -670,6 +679,45 @@ fn scope_objects_read(source: String) -> String {
             })
             .into_owned()
     })
+}
+
+/// `const res = pm.response;`: each read through `res` (`res.code`, `res.json()`,
+/// `pm.expect(res).to.have.status(200)`) is written `pm.response`, as the rest of the converter
+/// reads it — unless the name is bound again anywhere (a callback's `(err, res)`, a second
+/// declaration, an assignment), where a read may be of something else.
+fn response_named(source: String) -> String {
+    static ALIAS: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = ALIAS.get_or_init(|| {
+        regex::Regex::new(
+            r"\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*pm\.response\s*(?:;|$|\n)",
+        )
+        .expect("a valid pattern")
+    });
+    let names: BTreeSet<String> = re
+        .captures_iter(&source)
+        .map(|c| c[1].to_string())
+        .filter(|n| n != "pm" && !bound_again(&source, n))
+        .collect();
+    names.iter().fold(source, |text, name| {
+        let read = regex::Regex::new(&format!(r"(^|[^.\w$]){}(\s*[.)\],;])", regex::escape(name)))
+            .expect("an escaped name");
+        read.replace_all(&text, "${1}pm.response${2}").into_owned()
+    })
+}
+
+/// Whether `name` is bound more than once in the source: declared again, assigned, or a
+/// function's parameter.
+pub(super) fn bound_again(source: &str, name: &str) -> bool {
+    let n = regex::escape(name);
+    let count =
+        |p: String| regex::Regex::new(&p).map_or(usize::MAX, |re| re.find_iter(source).count());
+    // The declaration is one of each of the first two.
+    count(format!(r"\b(?:const|let|var)\s+{n}\b")) > 1
+        || count(format!(r"(^|[^.\w$]){n}\s*(?:[-+*/%]?=[^=>]|\+\+|--)")) > 1
+        || count(format!(r"\bfunction\b[^(]*\([^)]*\b{n}\b")) > 0
+        || count(format!(r"\([^()]*\b{n}\b[^()]*\)\s*=>")) > 0
+        || count(format!(r"(^|[^.\w$]){n}\s*=>")) > 0
+        || count(format!(r"\bcatch\s*\(\s*{n}\b")) > 0
 }
 
 /// `const { v4: uuidv4 } = require('uuid')` (or `{ v4 }`, or `require('uuid').v4` in a
@@ -2458,6 +2506,23 @@ impl Converter {
         self.present.iter().any(|g| g == p || is_under(g, p))
     }
 
+    /// `const item = list[Math.floor(Math.random() * list.length)]`, then `item.id`: a member
+    /// of a random item throws unless the list has one, so its first item must be there.
+    fn picked_from(&self, e: &Expr) -> Option<String> {
+        let Expr::Ident(name) = e else { return None };
+        let (Expr::Index(list, at), ..) = self.computed.get(name)? else {
+            return None;
+        };
+        let random = format!("{at:?}");
+        if !(random.contains("\"random\"") && random.contains("\"length\"")) {
+            return None;
+        }
+        match self.subject(list)? {
+            Subject::Json(p) if !p.contains(['*', '?']) => Some(format!("{p}[0]")),
+            _ => None,
+        }
+    }
+
     /// Response paths an expression reads a member of (and whether it calls a list method on
     /// them), without entering functions: their bodies run later, or per item.
     fn reads_in(&self, e: &Expr, out: &mut Vec<(String, bool)>) {
@@ -2505,6 +2570,11 @@ impl Converter {
             }
             Expr::Member(inner, _) | Expr::Index(inner, _) => {
                 need(inner, false);
+                if let Some(p) = self.picked_from(inner)
+                    && !out.iter().any(|(q, _)| *q == p)
+                {
+                    out.push((p, false));
+                }
                 self.reads_in(inner, out);
                 if let Expr::Index(_, i) = e {
                     self.reads_in(i, out);

@@ -7965,3 +7965,59 @@ fn a_setting_equal_to_one_of_several_values_is_a_case_of_them() {
     assert_eq!(others[1], json!({ "not": { "in": both } }), "{v}");
     assert_eq!(cases[1]["status"], json!(200), "{v}");
 }
+
+#[test]
+fn a_member_of_a_random_item_needs_the_list_to_have_one() {
+    // Newman throws reading `Cur_ID` of no item (an object's `length` is undefined, an empty
+    // list's random item too): the request fails there, and so does yarc's.
+    let s = test(&[
+        "let jsonData = pm.response.json();",
+        "let pick = jsonData[Math.floor(Math.random() * jsonData.length)];",
+        "pm.environment.set('random_id', pick.Cur_ID);",
+    ]);
+    assert_eq!(out(&s)["expect"]["json"]["$[0]"], json!({ "exists": true }));
+    // A fixed index says which item: no random pick.
+    let fixed = test(&[
+        "let jsonData = pm.response.json();",
+        "let i = Number(pm.environment.get('i'));",
+        "let pick = jsonData[i];",
+        "pm.environment.set('random_id', pick.Cur_ID);",
+    ]);
+    assert!(
+        out(&fixed)["expect"]["json"].get("$[0]").is_none(),
+        "{}",
+        out(&fixed)
+    );
+}
+
+#[test]
+fn a_local_holding_the_response_reads_as_the_response() {
+    let lines = [
+        "const res = pm.response;",
+        "pm.test('no 5xx', function () { pm.expect(res.code).to.not.be.within(500, 599); });",
+        "pm.test('fast', () => pm.expect(res.responseTime).to.be.below(800));",
+        "pm.test('id', () => { const j = res.json(); pm.expect(j.id).to.eql(1); res.to.have.status(200); });",
+    ];
+    let s = test(&lines);
+    let v = out(&s);
+    // `not within`: outside the range, one bound or the other (never both).
+    assert_eq!(
+        v["expect"]["status"],
+        json!({ "any": [{ "lt": 500 }, { "gt": 599 }], "equals": 200 })
+    );
+    assert_eq!(v["expect"]["time"], json!({ "lt": "800ms" }));
+    assert_eq!(v["expect"]["json"]["$.id"], 1);
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    // Bound again (a callback's parameter): nothing is read through it.
+    let again = test(&[
+        lines[0],
+        "pm.sendRequest('http://x/y', function (err, res) { console.log(res.code); });",
+        lines[2],
+    ]);
+    assert!(
+        out(&again)["expect"].get("time").is_none(),
+        "{}",
+        out(&again)
+    );
+    assert!(!again.kept.is_empty());
+}
