@@ -104,6 +104,9 @@ struct Ctx<'a> {
     /// The collection's and folders' scripts converted for each request they run for whose
     /// assertions and set() calls were counted already: once each, as the file holds them.
     counted_scopes: BTreeSet<String>,
+    /// Scripts that declare a name Postman's sandbox already has: the names, and whose script
+    /// (one summary line for each set of names).
+    redeclared: Vec<(String, String)>,
     /// Whether a file the export names (an upload) is beside the collection.
     file_exists: &'a dyn Fn(&str) -> bool,
     /// Why the request being converted cannot run as imported.
@@ -243,6 +246,7 @@ impl<'a> Ctx<'a> {
         Ctx {
             report: Report::default(),
             counted_scopes: BTreeSet::new(),
+            redeclared: Vec::new(),
             file_exists,
             skip: Vec::new(),
             fail: Vec::new(),
@@ -712,10 +716,7 @@ pub(crate) fn import(
     skip_jumped_over(&mut requests, &mut cx);
     skip_after_run_ends(&mut requests, &mut cx);
     undefined_as_declared(&mut requests, &variables, &cx.written);
-    let notes = no_scheme_note(&cx.no_scheme)
-        .into_iter()
-        .chain(shadowed_note(&cx));
-    cx.report.notes.extend(notes.collect::<Vec<_>>());
+    gathered_notes(&mut cx);
     for name in schemeless_bases(&cx) {
         let n = add_scheme(&mut requests, &name);
         cx.report.notes.push(format!(
@@ -1278,6 +1279,45 @@ fn as_written(cx: &Ctx<'_>, name: &str) -> String {
 
 /// Gives every request whose URL starts with `{{ name }}` a `skip:` that holds while the
 /// variable is empty, with a reason saying so.
+/// The summary's lines gathered over the whole export, one for each kind.
+fn gathered_notes(cx: &mut Ctx<'_>) {
+    let notes = no_scheme_note(&cx.no_scheme)
+        .into_iter()
+        .chain(shadowed_note(cx))
+        .chain(redeclared_notes(&cx.redeclared));
+    let notes: Vec<String> = notes.collect();
+    cx.report.notes.extend(notes);
+}
+
+/// One line for each set of names scripts declare again, naming the first few scripts.
+fn redeclared_notes(all: &[(String, String)]) -> Vec<String> {
+    let mut by_names: Vec<(&str, Vec<&str>)> = Vec::new();
+    for (names, whose) in all {
+        match by_names.iter_mut().find(|(n, _)| n == names) {
+            Some((_, list)) => list.push(whose),
+            None => by_names.push((names, vec![whose])),
+        }
+    }
+    let why = "with `const`/`let`, a name Postman's sandbox already has: Newman fails that whole script before any of it runs (\"Identifier ... has already been declared\"); the import converts none of it either and writes `fail:` on the requests it runs for, as Newman fails them — rename it in Postman and import again";
+    (by_names.into_iter())
+        .map(|(names, list)| match list.as_slice() {
+            [one] => format!("{one}'s script declares {names} {why}"),
+            _ => {
+                let shown: Vec<&str> = list.iter().take(3).copied().collect();
+                let more = match list.len() - shown.len() {
+                    0 => String::new(),
+                    n => format!(" and {n} more"),
+                };
+                format!(
+                    "{} scripts declare {names} {why} ({}{more})",
+                    list.len(),
+                    shown.join(", ")
+                )
+            }
+        })
+        .collect()
+}
+
 /// One line for every request whose URL has no scheme, naming the first few.
 fn no_scheme_note(names: &[String]) -> Option<String> {
     let shown: Vec<String> = names.iter().take(3).map(|n| format!("`{n}`")).collect();
@@ -2158,9 +2198,7 @@ fn count(s: &Script, phase: Phase, whose: &str, cx: &mut Ctx<'_>) -> Option<Stri
     if !s.redeclared.is_empty() {
         let names: Vec<String> = s.redeclared.iter().map(|n| format!("`{n}`")).collect();
         let names = names.join(", ");
-        cx.report.notes.push(format!(
-            "{whose}'s script declares {names} with `const`/`let`, a name Postman's sandbox already has: Newman fails that whole script before any of it runs (\"Identifier ... has already been declared\"); the import converts none of it either and writes `fail:` on the requests it runs for, as Newman fails them — rename it in Postman and import again"
-        ));
+        cx.redeclared.push((names.clone(), whose.to_string()));
         let why = format!(
             "Newman cannot run {whose}'s {} script: it declares {names} again, a name Postman's sandbox already has; rename it and delete this line",
             phase.script()
@@ -6279,6 +6317,31 @@ mod tests {
         );
         assert_eq!(r[3]["headers"]["X-Seen"], "yes", "{text}");
         assert!(!text.contains("# postman"), "{text}");
+    }
+
+    #[test]
+    fn scripts_that_declare_the_same_names_again_are_one_summary_line() {
+        let of = |names: &str, whose: &str| (names.to_string(), whose.to_string());
+        let notes = redeclared_notes(&[
+            of("`responseBody`", "request `a`"),
+            of("`data`", "request `b`"),
+            of("`responseBody`", "request `c`"),
+            of("`responseBody`", "request `d`"),
+            of("`responseBody`", "request `e`"),
+        ]);
+        assert_eq!(notes.len(), 2, "{notes:?}");
+        assert!(
+            notes[0].starts_with("4 scripts declare `responseBody` with"),
+            "{notes:?}"
+        );
+        assert!(
+            notes[0].ends_with("(request `a`, request `c`, request `d` and 1 more)"),
+            "{notes:?}"
+        );
+        assert!(
+            notes[1].starts_with("request `b`'s script declares `data` with"),
+            "{notes:?}"
+        );
     }
 
     fn imported(c: &Value) -> (Value, String) {

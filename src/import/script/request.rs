@@ -362,9 +362,12 @@ impl Converter {
     }
 }
 
-/// A text, number or boolean the request sends, its `{{variables}}` in yarc's terms.
+/// A text, number or boolean the request sends, its `{{variables}}` in yarc's terms. A text
+/// with a made-up value (`john.{{$randomInt}}@x.io`) is none: yarc would make a new one, not
+/// the one sent.
 fn sent_scalar(v: &serde_json::Value) -> Option<Y> {
     match v {
+        serde_json::Value::String(t) if t.contains("{{$") => None,
         serde_json::Value::String(t) => {
             Some(Y::str(crate::import::vars::convert(t, &mut Vec::new())))
         }
