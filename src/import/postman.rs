@@ -2383,6 +2383,7 @@ fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
         exact_body,
         skip: script_skip,
         json_body,
+        made_sent,
     } = item_scripts(node, name, &unique, cx);
     r.set("url", Y::str(item_url(req, &unique, cx)));
     if !query.is_empty_map() {
@@ -2393,7 +2394,8 @@ fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
         headers.set(k, v);
     }
     cx.exact_body = exact_body;
-    let body = item_body(node, req, &method, &mut headers, cx);
+    let mut body = item_body(node, req, &method, &mut headers, cx);
+    let sets = made_first(&mut body, &made_sent, sets);
     cx.exact_body = false;
     if !headers.is_empty_map() {
         r.set("headers", headers);
@@ -2425,6 +2427,35 @@ fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
         r.comment(b);
     }
     Some(r)
+}
+
+/// Each made-up value of the JSON body a test script reads (`"email": "john.{{ random_int(0,
+/// 1000) }}@x.io"`) made first, in its variable (`set: { sent_email: ... }`), and sent from
+/// there (`"email": "{{ sent_email }}"`).
+fn made_first(body: &mut Option<(&'static str, Y)>, made: &[script::MadeSent], mut sets: Y) -> Y {
+    let Some(("json", json)) = body else {
+        return sets;
+    };
+    for m in made {
+        if let Some(Y::Str(made_up)) = at_steps(json, &m.at) {
+            let value = std::mem::replace(made_up, format!("{{{{ {} }}}}", m.var));
+            sets.set(&m.var, Y::Str(value));
+        }
+    }
+    sets
+}
+
+/// The value at keys and indexes from the top of `y`.
+fn at_steps<'y>(y: &'y mut Y, steps: &[Value]) -> Option<&'y mut Y> {
+    let Some((step, rest)) = steps.split_first() else {
+        return Some(y);
+    };
+    let next = match (step, y) {
+        (Value::String(k), y @ Y::Map(_)) => y.get_mut(k)?,
+        (Value::Number(n), Y::Seq(items)) => items.get_mut(usize::try_from(n.as_u64()?).ok()?)?,
+        _ => return None,
+    };
+    at_steps(next, rest)
 }
 
 /// The request's body, or the JSON body its pre-request script writes over the one the export
@@ -3131,6 +3162,8 @@ struct ItemScripts {
     skip: Option<String>,
     /// The JSON body its own pre-request script gives it, in place of the one written.
     json_body: Option<Y>,
+    /// Made-up values of its body a test script reads: made first, in a variable.
+    made_sent: Vec<script::MadeSent>,
 }
 
 /// The request's URL as the export writes it (`{{base}}/x?id={{id}}`): what a pre-request
@@ -3207,6 +3240,7 @@ fn item_scripts(node: &Value, name: &str, unique: &str, cx: &mut Ctx<'_>) -> Ite
             out.json_body = Some(body);
         }
         out.exact_body |= s.raw_body_read;
+        out.made_sent.extend(std::mem::take(&mut s.made_sent));
         hide_literal_secrets(&mut s, cx);
         drop_shadowed_sets(&mut s, cx);
         let block = count(&s, phase, &whose, cx);
@@ -6342,6 +6376,33 @@ mod tests {
             notes[1].starts_with("request `b`'s script declares `data` with"),
             "{notes:?}"
         );
+    }
+
+    #[test]
+    fn a_made_up_value_a_test_script_reads_back_is_made_first_and_sent_from_its_variable() {
+        let c = collection(json!([
+            {"name": "register", "request": {"method": "POST", "url": "https://h.example/r",
+             "body": {"mode": "raw", "raw": "{\"user\": {\"email\": \"a.{{$randomInt}}@x.io\"}, \"n\": 1}",
+                      "options": {"raw": {"language": "json"}}}},
+             "event": [{"listen": "test", "script": {"exec": [
+                "const sent = JSON.parse(pm.request.body.raw);",
+                "pm.collectionVariables.set('email', sent.user.email);"
+             ]}}]},
+            {"name": "login", "request": {"method": "POST", "url": "https://h.example/l",
+             "body": {"mode": "raw", "raw": "{\"email\": \"{{email}}\"}",
+                      "options": {"raw": {"language": "json"}}}}},
+        ]));
+        let (col, text) = imported(&c);
+        let r = &col["requests"];
+        assert_eq!(
+            r[0]["json"]["user"]["email"], "{{ sent_user_email }}",
+            "{text}"
+        );
+        assert_eq!(
+            r[0]["set"]["sent_user_email"], "a.{{ random_int(0, 1000) }}@x.io",
+            "{text}"
+        );
+        assert_eq!(r[1]["set"]["email"], "{{ sent_user_email }}", "{text}");
     }
 
     fn imported(c: &Value) -> (Value, String) {

@@ -160,6 +160,19 @@ pub(crate) struct Script {
     /// The JSON body its pre-request script gives the request:
     /// `pm.request.body.raw = JSON.stringify({...})`.
     pub json_body: Option<Y>,
+    /// Made-up values of the sent body its test script reads (see [`MadeSent`]).
+    pub made_sent: Vec<MadeSent>,
+}
+
+/// A field of the body a request sends that holds a made-up value (`"email":
+/// "john.{{$randomInt}}@x.io"`) and that its test script reads (`JSON.parse(pm.request.body.raw)
+/// .email`): the request makes the value first, in a variable of this name (`set:`), and sends
+/// it there, so that what the script keeps is what was sent.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct MadeSent {
+    /// The field's place in the body: keys and indexes from the top.
+    pub at: Vec<serde_json::Value>,
+    pub var: String,
 }
 
 impl Script {
@@ -936,6 +949,9 @@ struct Converter {
     reversed_schema: std::cell::Cell<bool>,
     /// Whether the body a test's request sent was just read (see [`Script::sent_bodies`]).
     sent_body_read: std::cell::Cell<bool>,
+    /// Fields of the sent body holding made-up values that a test script read (see
+    /// [`Script::made_sent`]).
+    made_sent: std::cell::RefCell<Vec<MadeSent>>,
     /// JSON paths of lists mapped over `(items || [])`: a missing list is an empty one there,
     /// so a negated `include` of it holds when the path selects nothing.
     or_empty: std::cell::RefCell<BTreeSet<String>>,
@@ -1036,6 +1052,7 @@ impl Converter {
             raw_body_read: std::cell::Cell::new(false),
             reversed_schema: std::cell::Cell::new(false),
             sent_body_read: std::cell::Cell::new(false),
+            made_sent: Default::default(),
             or_empty: Default::default(),
             literals: HashMap::new(),
             assigned: BTreeSet::new(),
@@ -3000,6 +3017,7 @@ impl Converter {
         tidy(&mut self.out.expect);
         self.out.raw_body_read = self.raw_body_read.get();
         self.out.reversed_schema = self.reversed_schema.get();
+        self.out.made_sent = self.made_sent.take();
         let lines = std::mem::take(&mut self.lines);
         let mut block: Vec<(usize, &String)> = Vec::new();
         for (i, line) in lines.iter().enumerate() {

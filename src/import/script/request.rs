@@ -358,7 +358,37 @@ impl Converter {
                 _ => return None,
             };
         }
-        sent_scalar(v)
+        match v {
+            serde_json::Value::String(t) if t.contains("{{$") => self.made_sent_value(steps),
+            v => sent_scalar(v),
+        }
+    }
+
+    /// A made-up value the request sent, read by its test script: the variable the request
+    /// makes it in first (`sent_email`), as yarc cannot read back a value it made up.
+    fn made_sent_value(&self, steps: Vec<serde_json::Value>) -> Option<Y> {
+        if self.phase != Phase::Test || !matches!(self.request_body, Some(Sent::Json(_))) {
+            return None;
+        }
+        let at: Vec<serde_json::Value> = steps.into_iter().rev().collect();
+        let mut made = self.made_sent.borrow_mut();
+        let var = match made.iter().find(|m| m.at == at) {
+            Some(m) => m.var.clone(),
+            None => {
+                let named = |v: &serde_json::Value| match v {
+                    serde_json::Value::String(k) => crate::import::vars::ident(k),
+                    other => other.to_string(),
+                };
+                let words: Vec<String> = at.iter().map(named).collect();
+                let var = format!("sent_{}", words.join("_"));
+                made.push(super::MadeSent {
+                    at,
+                    var: var.clone(),
+                });
+                var
+            }
+        };
+        Some(Y::str(format!("{{{{ {var} }}}}")))
     }
 }
 
