@@ -4391,8 +4391,10 @@ fn known(collection: &Value, environments: &[Value]) -> script::Known {
     // the name nothing else.
     let mut stored: HashMap<String, Value> = HashMap::new();
     let (mut twice, mut script_sets) = (BTreeSet::new(), BTreeSet::new());
+    let mut null_sets = BTreeSet::new();
     for lines in every_script(collection) {
         script_sets.extend(script::set_targets(&lines));
+        null_sets.extend(script::null_sets(&lines));
         for (name, v) in script::objects_set(&lines, &stored) {
             if stored.get(&name).is_some_and(|before| *before != v) {
                 twice.insert(name.clone());
@@ -4406,6 +4408,7 @@ fn known(collection: &Value, environments: &[Value]) -> script::Known {
         json: std::rc::Rc::new(json),
         texts: std::rc::Rc::new(texts),
         script_sets: std::rc::Rc::new(script_sets),
+        null_sets: std::rc::Rc::new(null_sets),
         stored: std::rc::Rc::new(stored),
         values: std::rc::Rc::new(values),
     }

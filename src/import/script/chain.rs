@@ -482,7 +482,8 @@ fn any_case(cx: &Converter, x: &Expr, steps: &[Step<'_>]) -> Option<(Subject, St
     };
     // `(body.token_type || '').toLowerCase()`: a missing value is empty, which no text the
     // check names matches, as a missing value matches no pattern in yarc.
-    let (inner, fallback) = match &**inner {
+    // Also through a local, `const ct = headers.get("Content-Type") || ""; ct.toLowerCase()`.
+    let (inner, fallback) = match cx.bound(inner) {
         Expr::Binary("||", a, b) if matches!(&**b, Expr::Str(f) if f.is_empty()) => (&**a, true),
         other => (other, false),
     };
@@ -1357,6 +1358,9 @@ fn condition(cx: &Converter, e: &Expr, negate: bool, out: &mut Staged) -> bool {
         Expr::Call(c, args) if let Some(found) = some_of(cx, c, args) => {
             add(out, found, "exists", Y::Bool(!negate), false)
         }
+        Expr::Call(..) if cx.subject(e) == Some(Subject::Body) => {
+            value_condition(cx, e, negate, out)
+        }
         Expr::Call(..) => membership(cx, e, negate, out),
         other => value_condition(cx, other, negate, out),
     }
@@ -1418,6 +1422,17 @@ fn value_condition(cx: &Converter, e: &Expr, negate: bool, out: &mut Staged) -> 
         }
         // `data.items.length` as a condition: not empty.
         Some(s @ Subject::Length(_)) if !negate => add(out, s, "gt", Y::Num(0.into()), false),
+        // `if (pm.response.text())`: a text is true when it is not empty.
+        Some(Subject::Body) => {
+            let p = if negate { "equals" } else { "gt" };
+            add(
+                out,
+                Subject::Length(Box::new(Subject::Body)),
+                p,
+                Y::Num(0.into()),
+                false,
+            )
+        }
         _ => false,
     }
 }

@@ -41,8 +41,12 @@ impl Converter {
                 }
                 // A variable the export defines nowhere is declared as its own `{{name}}`
                 // text (what Newman sends), which a script's `get()` reads as `undefined`.
+                // One a script set to `null` is the text `null` in yarc, false in Newman.
                 Some(Subject::Value(Y::Str(t))) if let Some(n) = var_name(&t) => {
-                    read_as_postman(&n)
+                    match self.known_nulls.contains(&n) {
+                        true => format!("({n} and {n} != \"{{{{{n}}}}}\" and {n} != \"null\")"),
+                        false => read_as_postman(&n),
+                    }
                 }
                 _ => match self.jinja(c)? {
                     j if j.contains(' ') => format!("({j})"),

@@ -286,6 +286,8 @@ pub(crate) struct Known {
     pub texts: std::rc::Rc<BTreeSet<String>>,
     /// The names some script of the export sets.
     pub script_sets: std::rc::Rc<BTreeSet<String>>,
+    /// The names some script of the export sets to `null` (see [`null_sets`]).
+    pub null_sets: std::rc::Rc<BTreeSet<String>>,
     /// The objects scripts store in variables, written out in them (see [`objects_set`]).
     pub stored: std::rc::Rc<HashMap<String, serde_json::Value>>,
     /// The one value the export gives each variable no script sets, by its name as written
@@ -621,6 +623,7 @@ fn convert_parsed(
     cx.known_json = given.known.json.clone();
     cx.known_texts = given.known.texts.clone();
     cx.known_sets = given.known.script_sets.clone();
+    cx.known_nulls = given.known.null_sets.clone();
     cx.known_stored = given.known.stored.clone();
     cx.request_query = given.query.map(<[_]>::to_vec);
     cx.request_text = given.text.cloned();
@@ -925,6 +928,8 @@ struct Converter {
     return_guard: Option<String>,
     /// The JSON the export's variables hold (see [`Known`]).
     known_json: std::rc::Rc<HashMap<String, serde_json::Value>>,
+    /// The names some script sets to `null` ([`Known::null_sets`]).
+    known_nulls: std::rc::Rc<BTreeSet<String>>,
     /// The names the export's variables give a text (see [`Known`]).
     known_texts: std::rc::Rc<BTreeSet<String>>,
     /// The names some script of the export sets (see [`Known`]).
@@ -1039,6 +1044,7 @@ impl Converter {
             regexes: HashMap::new(),
             unrunnable: false,
             known_json: Default::default(),
+            known_nulls: Default::default(),
             known_texts: Default::default(),
             known_sets: Default::default(),
             known_stored: Default::default(),
@@ -4152,6 +4158,34 @@ impl Replaced for Vec<Stmt> {
 /// writes it plain where nothing gives the variable that text).
 pub(crate) fn read_as_postman(name: &str) -> String {
     format!("({name} and {name} != \"{{{{{name}}}}}\")")
+}
+
+/// The variables `lines` set to `null` — `pm.environment.set("motion_id", null)`, each of a
+/// list, `["a_id", "b_id"].forEach(key => { pm.environment.set(key, null) })` — by their yarc
+/// names. Newman keeps the null: a script's `get` reads it as false, where yarc holds the text
+/// `null` Newman sends.
+pub(crate) fn null_sets(lines: &[String]) -> Vec<String> {
+    static ONE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    static EACH: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let one = ONE.get_or_init(|| {
+        regex::Regex::new(
+            r#"(?:\.set|\.set(?:Environment|Global)Variable)\(\s*["']([^"']+)["']\s*,\s*null\s*\)"#,
+        )
+        .expect("a valid pattern")
+    });
+    let each = EACH.get_or_init(|| {
+        regex::Regex::new(
+            r#"\[([^\[\]]*)\]\s*\.forEach\(\s*(?:function\s*)?\(?\s*([A-Za-z_$][\w$]*)\s*\)?\s*(?:=>)?\s*\{?\s*pm\.\w+\.set\(\s*([A-Za-z_$][\w$]*)\s*,\s*null\s*\)"#,
+        )
+        .expect("a valid pattern")
+    });
+    let text = lines.join("\n");
+    let mut out: Vec<String> = one.captures_iter(&text).map(|c| c[1].to_string()).collect();
+    let quoted = regex::Regex::new(r#"["']([^"']+)["']"#).expect("a valid pattern");
+    for c in each.captures_iter(&text).filter(|c| c[2] == c[3]) {
+        out.extend(quoted.captures_iter(&c[1]).map(|q| q[1].to_string()));
+    }
+    out.iter().map(|n| super::vars::ident(n)).collect()
 }
 
 /// `{{name}}` as yarc text: what the import gives a variable Postman does not have (defined

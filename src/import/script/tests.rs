@@ -8051,3 +8051,57 @@ fn a_sent_value_that_is_made_up_is_made_first_and_read_back() {
     assert!(v.to_string().contains("{{ sent_email }}"), "{v}");
     assert!(v.to_string().contains("test_name"), "{v}");
 }
+
+#[test]
+fn a_variable_a_script_sets_to_null_is_false_where_a_script_asks() {
+    let names = super::null_sets(&[
+        "['switch_id', 'motion_id'].forEach(key => {".to_string(),
+        "    pm.environment.set(key, null);".to_string(),
+        "});".to_string(),
+        "pm.collectionVariables.set('token', null);".to_string(),
+        "pm.environment.set('kept', 'null');".to_string(),
+    ]);
+    assert_eq!(names, ["token", "switch_id", "motion_id"]);
+    let known = super::Known {
+        null_sets: std::rc::Rc::new(names.into_iter().collect()),
+        ..Default::default()
+    };
+    let lines: Vec<String> =
+        ["if (!pm.environment.get('motion_id')) { pm.execution.skipRequest(); }"]
+            .map(String::from)
+            .to_vec();
+    let s = super::convert_item(&lines, Phase::PreRequest, Default::default(), None, &known);
+    let skip = s.skip.clone().unwrap_or_default();
+    assert!(skip.contains("motion_id != \"null\""), "{skip}");
+    // Without it the text `null` is a value, as in JavaScript.
+    let plain = super::convert_item(
+        &lines,
+        Phase::PreRequest,
+        Default::default(),
+        None,
+        &Default::default(),
+    );
+    assert!(!plain.skip.unwrap_or_default().contains("\"null\""));
+}
+
+#[test]
+fn checks_when_the_body_is_not_empty_are_a_case_of_its_length() {
+    let s = test(&[
+        "const ct = pm.response.headers.get('Content-Type') || '';",
+        "pm.test('json when there is a body', function () {",
+        "    if (pm.response.text() && pm.response.text().length > 0) {",
+        "        pm.expect(ct.toLowerCase()).to.include('application/json');",
+        "    }",
+        "});",
+    ]);
+    let v = out(&s);
+    assert_eq!(
+        v["expect"]["cases"],
+        json!([{
+            "when": { "body": { "length": { "gt": 0 } } },
+            "headers": { "Content-Type": { "matches": "(?i)application/json" } }
+        }]),
+        "{v}"
+    );
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+}
