@@ -2432,15 +2432,19 @@ fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
 /// Each made-up value of the JSON body a test script reads (`"email": "john.{{ random_int(0,
 /// 1000) }}@x.io"`) made first, in its variable (`set: { sent_email: ... }`), and sent from
 /// there (`"email": "{{ sent_email }}"`).
+/// A body sent as written (a script reads its text) keeps its own: the variable is made
+/// beside it, a value of its own.
 fn made_first(body: &mut Option<(&'static str, Y)>, made: &[script::MadeSent], mut sets: Y) -> Y {
-    let Some(("json", json)) = body else {
-        return sets;
-    };
     for m in made {
-        if let Some(Y::Str(made_up)) = at_steps(json, &m.at) {
-            let value = std::mem::replace(made_up, format!("{{{{ {} }}}}", m.var));
-            sets.set(&m.var, Y::Str(value));
-        }
+        let field = match body {
+            Some(("json", json)) => at_steps(json, &m.at),
+            _ => None,
+        };
+        let value = match field {
+            Some(Y::Str(made_up)) => std::mem::replace(made_up, format!("{{{{ {} }}}}", m.var)),
+            _ => m.made.clone(),
+        };
+        sets.set(&m.var, Y::Str(value));
     }
     sets
 }

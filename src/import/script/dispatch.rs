@@ -153,7 +153,7 @@ impl Dispatch {
         &self,
         name: &str,
         url: Option<&str>,
-        (method, headers): (&str, &[(String, String)]),
+        (method, headers): (&str, &[Header]),
     ) -> (Vec<Stmt>, BTreeSet<usize>) {
         let mut out = Vec::new();
         let mut mine = Vec::new();

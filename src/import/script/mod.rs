@@ -173,6 +173,8 @@ pub(crate) struct MadeSent {
     /// The field's place in the body: keys and indexes from the top.
     pub at: Vec<serde_json::Value>,
     pub var: String,
+    /// The field's text in yarc's terms (`john.{{ random_int(0, 1000) }}@x.io`).
+    pub made: String,
 }
 
 impl Script {
@@ -338,7 +340,7 @@ pub(crate) struct RequestText {
     pub url: String,
     /// Its headers as the export writes them (disabled ones too): what a pre-request script
     /// reads of `pm.request.headers`.
-    pub headers: Vec<(String, String)>,
+    pub headers: Vec<dispatch::Header>,
 }
 
 impl<'a> Request<'a> {
@@ -374,9 +376,7 @@ pub(crate) fn convert_item(
     name: Option<&str>,
     known: &Known,
 ) -> Script {
-    let source = lines.join("\n");
-    let source = scope_objects_read(uuid_named_uuid(moment_named_moment(response_named(source))));
-    let statements = js::parse(&source);
+    let statements = js::parse(&rewritten(lines));
     let given = Given {
         body: request.body,
         name,
@@ -489,9 +489,7 @@ pub(crate) fn convert_scope(
     phase: Phase,
     known: &Known,
 ) -> (Script, Option<Dispatch>) {
-    let source = lines.join("\n");
-    let source = scope_objects_read(uuid_named_uuid(moment_named_moment(response_named(source))));
-    let statements = js::parse(&source);
+    let statements = js::parse(&rewritten(lines));
     let given = Given {
         body: None,
         name: None,
@@ -524,22 +522,22 @@ pub(crate) fn convert_dispatched(
 ) -> Script {
     let method = request.text.map_or("GET", |t| t.method.as_str());
     let headers = request.text.map_or(&[][..], |t| t.headers.as_slice());
-    let method = (method, headers);
+    let request_facts = (method, headers);
     // A pre-request script reads the URL as written; a test script reads it as Newman sent it.
     let (statements, owned) = match d.phase {
-        Phase::PreRequest => d.for_request(name, Some(url), method),
+        Phase::PreRequest => d.for_request(name, Some(url), request_facts),
         _ => match rendered_url(url, &known.values) {
             // The export's values decide; they are never written into what is left (a value
             // set from the URL stays a template).
             Some((rendered, used)) => {
-                let read = d.for_request(name, Some(&rendered), method);
+                let read = d.for_request(name, Some(&rendered), request_facts);
                 // A local only the decisions read (`var u = request.url`) writes nothing.
                 match writes_any(&read.0, &used) {
-                    true => d.for_request(name, None, method),
+                    true => d.for_request(name, None, request_facts),
                     false => read,
                 }
             }
-            None => d.for_request(name, None, method),
+            None => d.for_request(name, None, request_facts),
         },
     };
     let given = Given {
@@ -697,6 +695,13 @@ fn scope_objects_read(source: String) -> String {
     })
 }
 
+/// The script's text with the names it gives Postman's objects and libraries written as the
+/// converter reads them (`res.code` as `pm.response.code`, `in_date(...)` as `moment(...)`).
+fn rewritten(lines: &[String]) -> String {
+    let source = response_named(lines.join("\n"));
+    scope_objects_read(uuid_named_uuid(moment_named_moment(source)))
+}
+
 /// `const res = pm.response;`: each read through `res` (`res.code`, `res.json()`,
 /// `pm.expect(res).to.have.status(200)`) is written `pm.response`, as the rest of the converter
 /// reads it — unless the name is bound again anywhere (a callback's `(err, res)`, a second
@@ -713,6 +718,8 @@ fn response_named(source: String) -> String {
         .captures_iter(&source)
         .map(|c| c[1].to_string())
         .filter(|n| n != "pm" && !bound_again(&source, n))
+        // A script names the response once or twice; a hostile one's thousands stay as they are.
+        .take(16)
         .collect();
     names.iter().fold(source, |text, name| {
         let read = regex::Regex::new(&format!(r"(^|[^.\w$]){}(\s*[.)\],;])", regex::escape(name)))

@@ -359,14 +359,14 @@ impl Converter {
             };
         }
         match v {
-            serde_json::Value::String(t) if t.contains("{{$") => self.made_sent_value(steps),
+            serde_json::Value::String(t) if t.contains("{{$") => self.made_sent_value(steps, t),
             v => sent_scalar(v),
         }
     }
 
     /// A made-up value the request sent, read by its test script: the variable the request
     /// makes it in first (`sent_email`), as yarc cannot read back a value it made up.
-    fn made_sent_value(&self, steps: Vec<serde_json::Value>) -> Option<Y> {
+    fn made_sent_value(&self, steps: Vec<serde_json::Value>, text: &str) -> Option<Y> {
         if self.phase != Phase::Test || !matches!(self.request_body, Some(Sent::Json(_))) {
             return None;
         }
@@ -384,6 +384,7 @@ impl Converter {
                 made.push(super::MadeSent {
                     at,
                     var: var.clone(),
+                    made: crate::import::vars::convert(text, &mut Vec::new()),
                 });
                 var
             }

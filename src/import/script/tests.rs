@@ -8044,7 +8044,8 @@ fn a_sent_value_that_is_made_up_is_made_first_and_read_back() {
         s.made_sent,
         [super::MadeSent {
             at: vec![json!("email")],
-            var: "sent_email".into()
+            var: "sent_email".into(),
+            made: "john.{{ random_int(0, 1000) }}@example.com".into(),
         }]
     );
     assert!(s.kept.is_empty(), "{:?}", s.kept);
