@@ -202,6 +202,10 @@ struct Ctx<'a> {
     /// What the pre-request scripts of the collection and the folders around the request
     /// being read send each time they run (outermost first), with whose script it is.
     sent_each: Vec<(String, Vec<Y>)>,
+    /// The headers the pre-request scripts of the collection and the folders around the
+    /// request being read add (outermost first), each with whether it is an `upsert`: one the
+    /// request has already is sent twice (`add`) or in its place (`upsert`), as Newman does.
+    added_each: Vec<Vec<(String, Y, bool)>>,
     /// Variables a token request of a script in force stores its token in, with the `oauth2`
     /// block it became: a bearer header or auth of `{{ that }}` gives way to the block.
     token_vars: Vec<(String, Y)>,
@@ -297,6 +301,7 @@ impl<'a> Ctx<'a> {
             sent_before: Vec::new(),
             sent_after: Vec::new(),
             sent_each: Vec::new(),
+            added_each: Vec::new(),
             secret_values: HashMap::new(),
             credential_vars: HashSet::new(),
             place: String::new(),
@@ -1650,6 +1655,8 @@ struct Scope {
     sets: Y,
     /// Headers a pre-request script adds: `defaults.headers`.
     headers: Y,
+    /// Those, each with whether it is an `upsert` (see [`Ctx::added_each`]).
+    added: Vec<(String, Y, bool)>,
     /// Query parameters a pre-request script adds: `defaults.query`.
     query: Y,
     /// The `oauth2` block a token request in the scope's pre-request script becomes, and the
@@ -1700,6 +1707,8 @@ impl Scope {
             self.sets.set(k, v);
         }
         for (k, v) in s.headers.entries() {
+            let upsert = s.upserted.contains(&k);
+            self.added.push((k.clone(), v.clone(), upsert));
             self.headers.set(k, v);
         }
         for (k, v) in s.query.entries() {
@@ -2308,9 +2317,43 @@ fn description(d: Option<&Value>, cx: &mut Ctx<'_>) -> Option<Y> {
 fn scoped_items(items: &[Value], whose: &str, scope: &mut Scope, cx: &mut Ctx<'_>) -> Vec<Y> {
     cx.sent_each
         .push((whose.to_string(), std::mem::take(&mut scope.each)));
+    cx.added_each.push(scope.added.clone());
     let out = items.iter().flat_map(|i| with_sent(i, cx)).collect();
     cx.sent_each.pop();
+    cx.added_each.pop();
     out
+}
+
+/// The request's own headers, those the scopes' scripts add again, and its own script's.
+fn request_headers(req: &Value, from_script: &Y, cx: &mut Ctx<'_>) -> Y {
+    let mut headers = headers(req.get("header"), cx);
+    added_again(&mut headers, cx);
+    for (k, v) in from_script.entries() {
+        headers.set(k, v);
+    }
+    headers
+}
+
+/// A header the request has that a collection's or folder's pre-request script adds again
+/// (`pm.request.headers.add({ key: "Content-Type", ... })`): sent twice, the request's own
+/// first, as Newman sends it (`X: [own, added]`); one it sets (`upsert`) is sent in its place.
+fn added_again(headers: &mut Y, cx: &Ctx<'_>) {
+    for (k, added, upsert) in cx.added_each.iter().flatten() {
+        let Y::Map(entries) = headers else { return };
+        let Some((_, own)) = entries.iter_mut().find(|(n, _)| n.eq_ignore_ascii_case(k)) else {
+            continue;
+        };
+        if *upsert {
+            *own = added.clone();
+            continue;
+        }
+        let mut both = match std::mem::replace(own, Y::Null) {
+            Y::Seq(list) => list,
+            one => vec![one],
+        };
+        both.push(added.clone());
+        *own = Y::Seq(both);
+    }
 }
 
 fn with_sent(node: &Value, cx: &mut Ctx<'_>) -> Vec<Y> {
@@ -2389,10 +2432,7 @@ fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
     if !query.is_empty_map() {
         r.set("query", query);
     }
-    let mut headers = headers(req.get("header"), cx);
-    for (k, v) in script_headers.entries() {
-        headers.set(k, v);
-    }
+    let mut headers = request_headers(req, &script_headers, cx);
     cx.exact_body = exact_body;
     let mut body = item_body(node, req, &method, &mut headers, cx);
     let sets = made_first(&mut body, &made_sent, sets);
@@ -6412,6 +6452,36 @@ mod tests {
         assert_eq!(r[1]["set"]["email"], "{{ sent_user_email }}", "{text}");
     }
 
+    #[test]
+    fn a_header_a_scope_adds_again_is_sent_twice_and_one_it_upserts_in_place() {
+        let add = |k: &str| format!("pm.request.headers.add({{ key: '{k}', value: 'added' }});");
+        let mut c = collection(json!([
+            {"name": "own", "request": {"method": "POST", "url": "https://h.example/a",
+             "header": [{"key": "content-type", "value": "application/json"}]}},
+            {"name": "none", "request": {"method": "POST", "url": "https://h.example/a"}},
+            {"name": "folder", "item": [
+                {"name": "replaced", "request": {"url": "https://h.example/b",
+                 "header": [{"key": "Accept", "value": "text/plain"}]}}],
+             "event": [{"listen": "prerequest", "script": {"exec": [
+                "pm.request.headers.upsert({ key: 'Accept', value: 'application/xml' });"]}}]},
+        ]));
+        c["event"] = json!([{"listen": "prerequest", "script": {"exec": [
+            add("Content-Type"), add("Accept")
+        ]}}]);
+        let (col, text) = imported(&c);
+        let r = &col["requests"];
+        assert_eq!(
+            r[0]["headers"]["content-type"],
+            json!(["application/json", "added"]),
+            "{text}"
+        );
+        assert!(r[1].get("headers").is_none(), "{text}");
+        assert_eq!(
+            r[2]["requests"][0]["headers"]["Accept"], "application/xml",
+            "{text}"
+        );
+    }
+
     fn imported(c: &Value) -> (Value, String) {
         let out = import(c, &[], &|_| true).expect("import");
         let text = out.files[0].1.clone();
@@ -6893,7 +6963,13 @@ mod tests {
         ] {
             assert!(!text.contains(literal), "{literal} in\n{text}");
         }
-        assert!(text.contains("Bearer {{ secret('AUTHORIZATION"), "{text}");
+        // The collection's `upsert` sets the request's own header (Newman sends Basic).
+        let col: Value = serde_saphyr::from_str(&text).expect("yaml");
+        assert_eq!(
+            col["requests"][0]["headers"]["Authorization"],
+            "Basic {{ secret('AUTHORIZATION') }}",
+            "{text}"
+        );
         assert!(text.contains("user: ada"), "{text}");
     }
 }

@@ -212,13 +212,7 @@ impl Converter {
                     self.case_condition(cond, false)?
                 }
             };
-            // A guard on the body of no check is a guarded capture (`optional`).
-            let checks = |c: &Self| {
-                then.iter().any(|s| {
-                    c.lines_with(s, &["tests[", "pm.expect(", "pm.test(", "pm.response.to."]) > 0
-                })
-            };
-            if on_body && !checks(self) {
+            if on_body && !self.a_case_on_the_body(then) {
                 return None;
             }
             // The codes named so far, while each branch names codes (for a last `else`).
@@ -269,6 +263,19 @@ impl Converter {
             true => Done::Converted,
             false => Done::Kept(KEPT_AROUND),
         })
+    }
+
+    /// Whether a branch under a guard on the body is a case: it checks, or only unsets
+    /// (`if (body.loggedOut) { pm.environment.unset("token") }`: captures with its `when:`). A
+    /// branch of sets alone is a guarded capture (`optional`).
+    fn a_case_on_the_body(&self, then: &[Stmt]) -> bool {
+        let checks = then.iter().any(|s| {
+            self.lines_with(s, &["tests[", "pm.expect(", "pm.test(", "pm.response.to."]) > 0
+        });
+        let unsets_only = then
+            .iter()
+            .all(|s| says_only(s) || matches!(&s.kind, StmtKind::Expr(e) if unset_call(e)));
+        checks || unsets_only
     }
 
     /// `case 404: pm.test(...)`: a branch for an error status says the script expects it, and

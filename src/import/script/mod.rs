@@ -4180,19 +4180,44 @@ pub(crate) fn null_sets(lines: &[String]) -> Vec<String> {
         )
         .expect("a valid pattern")
     });
+    // Over a list written there or in a local: `[...].forEach(k => set(k, null))`,
+    // `keys.forEach(function (k) {...})`, `for (const k of [...]) {...}`.
     let each = EACH.get_or_init(|| {
-        regex::Regex::new(
-            r#"\[([^\[\]]*)\]\s*\.forEach\(\s*(?:function\s*)?\(?\s*([A-Za-z_$][\w$]*)\s*\)?\s*(?:=>)?\s*\{?\s*pm\.\w+\.set\(\s*([A-Za-z_$][\w$]*)\s*,\s*null\s*\)"#,
-        )
+        let list = r#"(?:\[(?P<items>[^\[\]]*)\]|(?P<local>[A-Za-z_$][\w$]*))"#;
+        let set = r#"\{?\s*pm\.\w+\.set\(\s*(?P<set>[A-Za-z_$][\w$]*)\s*,\s*null\s*\)"#;
+        regex::Regex::new(&format!(
+            r#"{list}\s*\.forEach\(\s*(?:function\s*)?\(?\s*(?P<key>[A-Za-z_$][\w$]*)\s*\)?\s*(?:=>)?\s*{set}|for\s*\(\s*(?:const|let|var)\s+(?P<key2>[A-Za-z_$][\w$]*)\s+of\s+{list2}\s*\)\s*{set2}"#,
+            list2 = list.replace("items", "items2").replace("local", "local2"),
+            set2 = set.replace("<set>", "<set2>"),
+        ))
         .expect("a valid pattern")
     });
     let text = lines.join("\n");
     let mut out: Vec<String> = one.captures_iter(&text).map(|c| c[1].to_string()).collect();
     let quoted = regex::Regex::new(r#"["']([^"']+)["']"#).expect("a valid pattern");
-    for c in each.captures_iter(&text).filter(|c| c[2] == c[3]) {
-        out.extend(quoted.captures_iter(&c[1]).map(|q| q[1].to_string()));
+    for c in each.captures_iter(&text) {
+        let group = |a: &str, b: &str| c.name(a).or_else(|| c.name(b)).map(|m| m.as_str());
+        if group("key", "key2") != group("set", "set2") {
+            continue;
+        }
+        let items = match (group("items", "items2"), group("local", "local2")) {
+            (Some(items), _) => items.to_string(),
+            (None, Some(local)) => list_of(&text, local).unwrap_or_default(),
+            _ => continue,
+        };
+        out.extend(quoted.captures_iter(&items).map(|q| q[1].to_string()));
     }
     out.iter().map(|n| super::vars::ident(n)).collect()
+}
+
+/// The items of a list a local is declared with (`const keys = ["a", "b"]`), as written.
+fn list_of(text: &str, local: &str) -> Option<String> {
+    let re = regex::Regex::new(&format!(
+        r"\b(?:const|let|var)\s+{}\s*=\s*\[([^\[\]]*)\]",
+        regex::escape(local)
+    ))
+    .ok()?;
+    Some(re.captures(text)?[1].to_string())
 }
 
 /// `{{name}}` as yarc text: what the import gives a variable Postman does not have (defined

@@ -247,6 +247,19 @@ fn unsets_and_clears_are_converted_only_when_they_always_run() {
         out(&both)
     );
     assert_eq!(both.kept.len(), 1, "{:?}", both.kept);
+    // Under a guard on the body, with no check beside it.
+    let body = test(&[
+        "const body = pm.response.json();",
+        "if (body.loggedOut) { pm.collectionVariables.unset('t1'); }",
+    ]);
+    assert_eq!(
+        out(&body)["capture"]["t1"]["value"],
+        "{{t1}}",
+        "{}",
+        out(&body)
+    );
+    assert!(out(&body)["capture"]["t1"]["when"]["json"]["$.loggedOut"].is_object());
+    assert!(body.kept.is_empty(), "{:?}", body.kept);
     // In a pre-request script there is no response to decide by.
     let before = run(
         Phase::PreRequest,
@@ -8063,6 +8076,13 @@ fn a_variable_a_script_sets_to_null_is_false_where_a_script_asks() {
         "pm.environment.set('kept', 'null');".to_string(),
     ]);
     assert_eq!(names, ["token", "switch_id", "motion_id"]);
+    // Over a list in a local, and `for...of`.
+    let more = super::null_sets(&[
+        "const keys = ['y_id'];".to_string(),
+        "keys.forEach(function (k) { pm.environment.set(k, null); });".to_string(),
+        "for (const k of ['c_id']) { pm.environment.set(k, null) }".to_string(),
+    ]);
+    assert_eq!(more, ["y_id", "c_id"]);
     let known = super::Known {
         null_sets: std::rc::Rc::new(names.into_iter().collect()),
         ..Default::default()

@@ -564,3 +564,24 @@ fn a_status_list_may_hold_classes_beside_codes() {
     assert!(both(200).iter().all(|o| o.passed));
     assert!(both(404).iter().any(|o| !o.passed));
 }
+
+#[test]
+fn a_header_sent_twice_is_read_as_its_last_value() {
+    // What Postman's `pm.response.headers.get("X-A")` reads: a check of the first one was a
+    // false green against Newman.
+    let resp = Response::new(
+        200,
+        vec![("X-A".into(), "1".into()), ("x-a".into(), "2".into())],
+        Vec::new(),
+        Duration::ZERO,
+    );
+    assert_eq!(resp.header("X-A"), Some("2"));
+    let failed = |yaml: &str| {
+        outcomes(yaml, &resp, &[])
+            .iter()
+            .filter(|o| !o.passed)
+            .count()
+    };
+    assert_eq!(failed("headers: { x-a: \"2\" }\n"), 0);
+    assert_eq!(failed("headers: { x-a: \"1\" }\n"), 1);
+}

@@ -54,10 +54,12 @@ impl Response {
         }
     }
 
-    /// The first header of that name (names compare case-insensitively).
+    /// The value of a header (names compare case-insensitively); of one sent more than once,
+    /// the last: what Postman's `pm.response.headers.get` reads.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
+            .rev()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
     }
