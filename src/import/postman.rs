@@ -6966,8 +6966,7 @@ mod tests {
         // The collection's `upsert` sets the request's own header (Newman sends Basic).
         let col: Value = serde_saphyr::from_str(&text).expect("yaml");
         assert_eq!(
-            col["requests"][0]["headers"]["Authorization"],
-            "Basic {{ secret('AUTHORIZATION') }}",
+            col["requests"][0]["headers"]["Authorization"], "Basic {{ secret('AUTHORIZATION') }}",
             "{text}"
         );
         assert!(text.contains("user: ada"), "{text}");

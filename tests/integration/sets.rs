@@ -355,3 +355,33 @@ requests:
         .expect_contains("undefined variable `nope` in request `c`");
     assert_eq!(w.sandbox.requests_seen(), 0);
 }
+
+/// A `skip:` that reads what an earlier request captures is decided as the run goes: `check`
+/// does not say it is skipped (it was said from the starting value, and the run sent it).
+#[test]
+fn a_skip_on_a_captured_value_is_not_said_before_the_run() {
+    let w = World::new();
+    w.write(
+        "c.yaml",
+        r#"
+variables: { id: "" }
+requests:
+  - name: before
+    url: "{{ url }}/echo"
+    skip: "{{ 'no id yet' if not id else '' }}"
+  - name: find
+    url: "{{ url }}/echo?id=7"
+    capture: { id: $.query.id }
+  - name: after
+    url: "{{ url }}/echo/{{ id }}"
+    skip: "{{ 'no id yet' if not id else '' }}"
+"#,
+    );
+    let out = w.yarc(&["check", "c.yaml"]);
+    out.expect_code(0)
+        .expect_contains("note: request `before` (c.yaml:4:5) is skipped: no id yet");
+    assert!(!out.stderr.contains("`after`"), "{}", out.stderr);
+    w.yarc(&["run", "c.yaml"])
+        .expect_code(0)
+        .expect_contains("2 passed, 0 failed, 1 skipped");
+}

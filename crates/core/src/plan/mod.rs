@@ -1105,15 +1105,21 @@ impl Planner {
         }
         self.check_static_values(pr, base_dir, captured);
         self.check_path_variable(pr);
-        self.note_static_skips(pr);
+        self.note_static_skips(pr, captured);
         self.needs(pr, &direct, &known)
     }
 
     /// A `skip:` that holds whatever the run captures is said at plan time: the request's own,
-    /// and a group's once for the group.
-    fn note_static_skips(&mut self, pr: &PlannedRequest) {
+    /// and a group's once for the group. One that reads a variable an earlier request captures
+    /// or sets is decided as the run goes, and is not said.
+    fn note_static_skips(&mut self, pr: &PlannedRequest, captured: &[String]) {
         let own = pr.req.marks.as_ref().and_then(|m| m.skip.as_ref());
+        let set_here: Vec<&String> = pr.req.sets.iter().map(|s| &s.name).collect();
         for t in &pr.skips {
+            let changes = |n: &String| captured.contains(n) || set_here.contains(&n);
+            if self.templates.undeclared(t).iter().any(changes) {
+                continue;
+            }
             let Some(reason) = self.static_skip(t, &pr.scope.base) else {
                 continue;
             };
