@@ -166,6 +166,84 @@ const METHODS: [&str; 22] = [
     "members",
 ];
 
+/// What holds of every response Postman gives a script, checked: `pm.expect(responseBody)
+/// .to.be.a("string")` (or `.not.to.be.undefined`, `typeof(responseBody)` equal to `"string"`),
+/// `pm.expect(pm.response.headers).to.be.an("object")`, `pm.expect(pm.cookies).to.exist`; and
+/// Postman's methods of the response read and not called, `pm.response.to.have.jsonBody`
+/// (chai asserts nothing then).
+pub(super) fn holds_of_any_response(e: &Expr) -> bool {
+    let (base, steps) = flatten(e);
+    let words: Vec<&Step<'_>> = steps.iter().filter(|s| !NOOP.contains(&s.0)).collect();
+    let subject = match base {
+        Base::Expect(subject) => subject,
+        Base::Response => {
+            const METHODS: [&str; 8] = [
+                "jsonBody",
+                "jsonSchema",
+                "status",
+                "header",
+                "statusCode",
+                "statusCodeClass",
+                "statusReason",
+                "cookie",
+            ];
+            return matches!(words.as_slice(), [(w, None)] if METHODS.contains(w));
+        }
+        Base::Other => return false,
+    };
+    let text = |x: &Expr| {
+        matches!(x, Expr::Ident(n) if n == "responseBody")
+            || matches!(x, Expr::Call(c, a) if a.is_empty() && path(c).as_deref() == Some("pm.response.text"))
+    };
+    let object = matches!(
+        path(subject).as_deref(),
+        Some("pm.response.headers" | "pm.cookies" | "pm.response.cookies")
+    );
+    let kind = match (text(subject), object) {
+        (true, _) => "string",
+        (_, true) => "object",
+        _ if matches!(subject, Expr::Unary("typeof", x) if text(x)) => {
+            return matches!(words.as_slice(), [(w, Some([Expr::Str(t)]))]
+                if matches!(*w, "eq" | "eql" | "equal" | "equals") && t == "string");
+        }
+        _ => return false,
+    };
+    match words.as_slice() {
+        [("not", None), ("undefined", None)] | [("exist", None)] => true,
+        [("a" | "an", Some([Expr::Str(t)]))] => t == kind,
+        _ => false,
+    }
+}
+
+/// `pm.expect(pm.response.code.toString()[0]).to.eq("2")`: the class of statuses the first
+/// digit names (`2xx`), and whether negated.
+pub(super) fn status_class(e: &Expr) -> Option<(Y, bool)> {
+    let (Base::Expect(subject), steps) = flatten(e) else {
+        return None;
+    };
+    let Expr::Index(text, at) = subject else {
+        return None;
+    };
+    let Expr::Call(to_string, args) = &**text else {
+        return None;
+    };
+    let first = matches!(&**at, Expr::Num(n) if *n == 0.0);
+    let code = matches!(
+        path(to_string).as_deref(),
+        Some("pm.response.code.toString")
+    );
+    if !first || !code || !args.is_empty() {
+        return None;
+    }
+    let (word, args, negate) = one_step(&steps)?;
+    let [Expr::Str(digit)] = args else {
+        return None;
+    };
+    let class = matches!(digit.as_str(), "1" | "2" | "3" | "4" | "5");
+    (class && matches!(word, "eq" | "eql" | "equal" | "equals"))
+        .then(|| (Y::str(format!("{digit}xx")), negate))
+}
+
 /// The subject of an assertion that checks nothing: only language chains, then a chai method
 /// read and not called (`pm.expect(x).to.be.a.string`).
 pub(super) fn checks_nothing(e: &Expr) -> Option<&Expr> {

@@ -469,6 +469,21 @@ impl Parser {
         if self.eat(";") {
             return None;
         }
+        // `TESTS:` — a label, which only a `break` or `continue` naming it reads: the
+        // statement after it.
+        let label = (self.word())
+            .is_some_and(|w| !KEYWORDS.contains(&w) && !matches!(w, "case" | "default"))
+            && matches!(
+                self.toks.get(self.pos + 1).map(|t| &t.tok),
+                Some(Tok::Punct(":"))
+            );
+        if label {
+            self.pos += 2;
+            return match self.peek() {
+                None => None,
+                Some(_) => self.statement(),
+            };
+        }
         let start = self.pos;
         let first = self.line(start);
         // `if (...) { ... } return s;` on one line: a block ends its statement.

@@ -2366,6 +2366,22 @@ impl Converter {
             self.out.assertions += 1;
             return Some(Done::Converted);
         }
+        if self.phase != Phase::PreRequest && chain::holds_of_any_response(e) {
+            self.out.assertions_seen += 1;
+            self.out.assertions += 1;
+            return Some(Done::Converted);
+        }
+        if self.phase != Phase::PreRequest
+            && let Some((class, negate)) = chain::status_class(e)
+        {
+            self.out.assertions_seen += 1;
+            let staged = Staged(vec![(Subject::Status, "equals", class, negate)]);
+            if self.commit(staged) {
+                self.out.assertions += 1;
+                return Some(Done::Converted);
+            }
+            return Some(Done::Kept(KEPT_ASSERTION));
+        }
         if chain::flag_asserted(e).is_some()
             && let Some(done) = self.flag_check(e)
         {

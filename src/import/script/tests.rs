@@ -8126,3 +8126,28 @@ fn checks_when_the_body_is_not_empty_are_a_case_of_its_length() {
     );
     assert!(s.kept.is_empty(), "{:?}", s.kept);
 }
+
+#[test]
+fn a_labelled_template_of_checks_that_hold_of_any_response_converts() {
+    let s = test(&[
+        "TESTS:",
+        "",
+        "pm.test('2xx', () => { pm.expect(pm.response.code.toString()[0]).to.eq('2'); });",
+        "pm.test('has body', () => { pm.expect(responseBody).not.to.be.undefined });",
+        "pm.test('text', () => { pm.expect(typeof(responseBody)).to.eq('string') });",
+        "pm.test('text too', () => { pm.expect(responseBody).to.be.a('string') });",
+        "pm.test('headers', () => { pm.expect(pm.response.headers).to.be.an('object') });",
+        "pm.test('cookies', () => { pm.expect(pm.cookies).not.to.be.undefined });",
+        "pm.test('json', () => { pm.expect(pm.response).to.have.jsonBody });",
+    ]);
+    let v = out(&s);
+    assert_eq!(v["expect"], json!({ "status": "2xx" }), "{v}");
+    assert_eq!((s.assertions, s.assertions_seen), (7, 7), "{:?}", s.kept);
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    // Not every word holds: a headers object is no text, a class must be one digit.
+    let kept = test(&[
+        "pm.test('h', () => { pm.expect(pm.response.headers).to.be.a('string') });",
+        "pm.test('c', () => { pm.expect(pm.response.code.toString()[0]).to.eq('20'); });",
+    ]);
+    assert_eq!(kept.assertions, 0, "{}", out(&kept));
+}
