@@ -902,6 +902,18 @@ impl Chain<'_> {
                     _ => return Some(false),
                 }
             }
+            // `.to.be.oneOf([undefined, null])`: missing or null (negated: there, and not null).
+            ("oneOf", Some([Expr::Array(items)]))
+                if items.len() == 2
+                    && items.contains(&Expr::Undefined)
+                    && items.contains(&Expr::Null)
+                    && matches!(subject, Subject::Json(_)) =>
+            {
+                match negate {
+                    false => falsy(out, subject, false),
+                    true => truthy(out, subject, false),
+                }
+            }
             ("oneOf", Some(_)) => {
                 let Some(v @ Y::Seq(_)) = arg(0).and_then(|a| cx.value(a)) else {
                     return Some(false);

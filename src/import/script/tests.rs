@@ -8151,3 +8151,24 @@ fn a_labelled_template_of_checks_that_hold_of_any_response_converts() {
     ]);
     assert_eq!(kept.assertions, 0, "{}", out(&kept));
 }
+
+#[test]
+fn one_of_undefined_and_null_is_missing_or_null() {
+    let s = test(&[
+        "const jsonData = pm.response.json();",
+        "pm.test('no id', () => { pm.expect(jsonData.id, 'no id').to.be.oneOf([undefined, null]); });",
+        "pm.test('x', () => { pm.expect(jsonData.x).to.not.be.oneOf([null, undefined]); });",
+    ]);
+    let v = out(&s);
+    assert_eq!(
+        v["expect"]["json"]["$.id"],
+        json!({ "any": [{ "exists": false }, { "in": [null] }] }),
+        "{v}"
+    );
+    assert_eq!(
+        v["expect"]["json"]["$.x"],
+        json!({ "not": { "in": [null] } }),
+        "{v}"
+    );
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+}
