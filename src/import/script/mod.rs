@@ -717,9 +717,10 @@ fn response_named(source: String) -> String {
     let names: BTreeSet<String> = re
         .captures_iter(&source)
         .map(|c| c[1].to_string())
-        .filter(|n| n != "pm" && !bound_again(&source, n))
-        // A script names the response once or twice; a hostile one's thousands stay as they are.
+        // A script names the response once or twice; a hostile one's thousands stay as they are
+        // (each name is searched for in the whole script).
         .take(16)
+        .filter(|n| n != "pm" && !bound_again(&source, n))
         .collect();
     names.iter().fold(source, |text, name| {
         let read = regex::Regex::new(&format!(r"(^|[^.\w$]){}(\s*[.)\],;])", regex::escape(name)))
@@ -4211,7 +4212,8 @@ pub(crate) fn null_sets(lines: &[String]) -> Vec<String> {
     let text = lines.join("\n");
     let mut out: Vec<String> = one.captures_iter(&text).map(|c| c[1].to_string()).collect();
     let quoted = regex::Regex::new(r#"["']([^"']+)["']"#).expect("a valid pattern");
-    for c in each.captures_iter(&text) {
+    // Each list in a local is searched for in the whole script: a few, not thousands.
+    for c in each.captures_iter(&text).take(64) {
         let group = |a: &str, b: &str| c.name(a).or_else(|| c.name(b)).map(|m| m.as_str());
         if group("key", "key2") != group("set", "set2") {
             continue;
