@@ -177,7 +177,7 @@ pub(super) fn holds_of_any_response(e: &Expr) -> bool {
     let subject = match base {
         Base::Expect(subject) => subject,
         Base::Response => {
-            const METHODS: [&str; 8] = [
+            const RESPONSE_METHODS: [&str; 8] = [
                 "jsonBody",
                 "jsonSchema",
                 "status",
@@ -187,7 +187,7 @@ pub(super) fn holds_of_any_response(e: &Expr) -> bool {
                 "statusReason",
                 "cookie",
             ];
-            return matches!(words.as_slice(), [(w, None)] if METHODS.contains(w));
+            return matches!(words.as_slice(), [(w, None)] if RESPONSE_METHODS.contains(w));
         }
         Base::Other => return false,
     };
