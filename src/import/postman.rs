@@ -1707,7 +1707,8 @@ impl Scope {
             self.sets.set(k, v);
         }
         for (k, v) in s.headers.entries() {
-            let upsert = s.upserted.contains(&k);
+            let removed = s.replaced.iter().any(|r| r.eq_ignore_ascii_case(&k));
+            let upsert = s.upserted.contains(&k) || removed;
             self.added.push((k.clone(), v.clone(), upsert));
             self.headers.set(k, v);
         }
@@ -2325,11 +2326,20 @@ fn scoped_items(items: &[Value], whose: &str, scope: &mut Scope, cx: &mut Ctx<'_
 }
 
 /// The request's own headers, those the scopes' scripts add again, and its own script's.
-fn request_headers(req: &Value, from_script: &Y, cx: &mut Ctx<'_>) -> Y {
+fn request_headers(req: &Value, (from_script, added): (&Y, &[String]), cx: &mut Ctx<'_>) -> Y {
     let mut headers = headers(req.get("header"), cx);
-    added_again(&mut headers, cx);
+    let mut scopes: Vec<(String, Y, bool)> = cx.added_each.iter().flatten().cloned().collect();
+    // Its own scripts run after the scopes'.
     for (k, v) in from_script.entries() {
-        headers.set(k, v);
+        let upsert = !added.contains(&k);
+        scopes.push((k, v, upsert));
+    }
+    added_again(&mut headers, &scopes);
+    for (k, v) in from_script.entries() {
+        let own = |n: &String| n.eq_ignore_ascii_case(&k);
+        if !headers.entries().iter().any(|(n, _)| own(n)) {
+            headers.set(k, v);
+        }
     }
     headers
 }
@@ -2337,8 +2347,8 @@ fn request_headers(req: &Value, from_script: &Y, cx: &mut Ctx<'_>) -> Y {
 /// A header the request has that a collection's or folder's pre-request script adds again
 /// (`pm.request.headers.add({ key: "Content-Type", ... })`): sent twice, the request's own
 /// first, as Newman sends it (`X: [own, added]`); one it sets (`upsert`) is sent in its place.
-fn added_again(headers: &mut Y, cx: &Ctx<'_>) {
-    for (k, added, upsert) in cx.added_each.iter().flatten() {
+fn added_again(headers: &mut Y, scripts: &[(String, Y, bool)]) {
+    for (k, added, upsert) in scripts {
         let Y::Map(entries) = headers else { return };
         let Some((_, own)) = entries.iter_mut().find(|(n, _)| n.eq_ignore_ascii_case(k)) else {
             continue;
@@ -2427,12 +2437,13 @@ fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
         skip: script_skip,
         json_body,
         made_sent,
+        added,
     } = item_scripts(node, name, &unique, cx);
     r.set("url", Y::str(item_url(req, &unique, cx)));
     if !query.is_empty_map() {
         r.set("query", query);
     }
-    let mut headers = request_headers(req, &script_headers, cx);
+    let mut headers = request_headers(req, (&script_headers, &added), cx);
     cx.exact_body = exact_body;
     let mut body = item_body(node, req, &method, &mut headers, cx);
     let sets = made_first(&mut body, &made_sent, sets);
@@ -3208,6 +3219,26 @@ struct ItemScripts {
     json_body: Option<Y>,
     /// Made-up values of its body a test script reads: made first, in a variable.
     made_sent: Vec<script::MadeSent>,
+    /// The headers of `headers` its scripts add (`add`, not `upsert`): one the request has
+    /// already is sent twice, as Newman sends it.
+    added: Vec<String>,
+}
+
+/// The headers a script of the request adds, and which of them it adds beside one the
+/// request has (`add`, not `upsert` nor after `remove`). An `upsert` of a header the request
+/// has disabled updates it, and it stays disabled: none is sent.
+fn own_headers(s: &Script, node: &Value, out: &mut ItemScripts) {
+    for (k, v) in s.headers.entries() {
+        let upserted = s.upserted.contains(&k);
+        if upserted && disabled_header(node, &k) {
+            continue;
+        }
+        let removed = s.replaced.iter().any(|r| r.eq_ignore_ascii_case(&k));
+        if !upserted && !removed {
+            out.added.push(k.clone());
+        }
+        out.headers.set(k, v);
+    }
 }
 
 /// The request's URL as the export writes it (`{{base}}/x?id={{id}}`): what a pre-request
@@ -3302,11 +3333,7 @@ fn item_scripts(node: &Value, name: &str, unique: &str, cx: &mut Ctx<'_>) -> Ite
         });
         let mut script_sets = Y::map();
         variables_of(&mut s, phase, &mut script_sets, cx);
-        for (k, v) in s.headers.entries() {
-            if !(s.upserted.contains(&k) && disabled_header(node, &k)) {
-                out.headers.set(k, v);
-            }
-        }
+        own_headers(&s, node, &mut out);
         for (k, v) in s.query.entries() {
             out.query.set(k, v);
         }
@@ -6478,6 +6505,26 @@ mod tests {
         assert!(r[1].get("headers").is_none(), "{text}");
         assert_eq!(
             r[2]["requests"][0]["headers"]["Accept"], "application/xml",
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_header_a_requests_own_script_adds_again_is_sent_twice() {
+        let c = collection(json!([
+            {"name": "own", "request": {"url": "https://h.example/a",
+             "header": [{"key": "X-Key", "value": ""}, {"key": "X-Up", "value": "old"}]},
+             "event": [{"listen": "prerequest", "script": {"exec": [
+                "pm.request.headers.add({ key: 'x-key', value: 'k-1' });",
+                "pm.request.headers.upsert({ key: 'x-up', value: 'new' });",
+             ]}}]},
+        ]));
+        let (col, text) = imported(&c);
+        let h = &col["requests"][0]["headers"];
+        assert_eq!(h["X-Key"], json!(["", "k-1"]), "{text}");
+        assert_eq!(h["X-Up"], "new", "{text}");
+        assert!(
+            h.get("x-up").is_none() && h.get("x-key").is_none(),
             "{text}"
         );
     }

@@ -118,6 +118,9 @@ pub(crate) struct Script {
     /// Those of them given with `upsert`: a header of that name the request has disabled is
     /// updated and stays disabled, so Newman sends none.
     pub upserted: Vec<String>,
+    /// Headers it removes before it adds them again: the added one takes the request's
+    /// one's place, as an `upsert` does.
+    pub replaced: Vec<String>,
 
     /// Query parameters a pre-request script adds (`pm.request.url.addQueryParams([...])`).
     pub query: Y,

@@ -134,7 +134,7 @@ impl Converter {
 
     /// `pm.request.headers.remove("X-Forwarded-For")` before the script adds it again: the
     /// added one takes its place, as a header of the request does. A removal alone is kept.
-    pub(super) fn header_replaced(&self, name: &str) -> Done {
+    pub(super) fn header_replaced(&mut self, name: &str) -> Done {
         let later = self.lines.get(self.at_line..).unwrap_or_default();
         let adds = later.iter().any(|l| {
             ["headers.add", "headers.upsert", "addHeader"]
@@ -152,7 +152,10 @@ impl Converter {
             .any(|q| l.contains(q.as_str()))
         });
         match adds && named {
-            true => Done::Converted,
+            true => {
+                self.out.replaced.push(name.to_string());
+                Done::Converted
+            }
             false => Done::Kept(KEPT_OTHER),
         }
     }
