@@ -1115,7 +1115,14 @@ fn undefined_reads(variables: &Y, cx: &Ctx<'_>) -> Vec<String> {
 
 /// A credential-named variable the export defines nowhere: a secret to set.
 fn undefined_secret(name: &str, cx: &mut Ctx<'_>) -> String {
-    let env = env_name(name);
+    // `accessToken` beside an environment's `access_token`: two variables in Postman, so two
+    // secrets here (setting one must not fill the other).
+    let base = env_name(name);
+    let other = |n: &String| cx.report.secret_from.get(n).is_some_and(|s| s.key != name);
+    let env = std::iter::once(base.clone())
+        .chain((2..).map(|n| format!("{base}_{n}")))
+        .find(|n| !other(n))
+        .unwrap_or(base);
     cx.report.secrets.insert(env.clone());
     let source = SecretSource {
         whose: "the export".into(),
@@ -2147,9 +2154,12 @@ impl Hider<'_> {
 /// the request (a pre-request script's request is still sent).
 fn undefined_read(u: &script::UndefinedRead, phase: Phase, whose: &str, cx: &mut Ctx<'_>) {
     let (name, script) = (&u.name, phase.script());
-    let fix = match script::requirable(name) {
-        true => format!("add `const {name} = require('{name}')` before it in Postman"),
-        false => format!("rewrite it without `{name}` in Postman"),
+    let fix = match (script::requirable(name), script::response_local(name)) {
+        (true, _) => format!("add `const {name} = require('{name}')` before it in Postman"),
+        (false, true) => format!(
+            "declare `{name}` before it in Postman, say as `const {name} = pm.response.json()`"
+        ),
+        (false, false) => format!("rewrite it without `{name}` in Postman"),
     };
     cx.report.notes.push(format!(
         "{}'s {script} script reads `{name}`, a name Postman's sandbox does not have: Newman stops the script at its first read of it (ReferenceError) and fails the request; the import converts the script up to that line and writes `fail:` — {fix} and import again",

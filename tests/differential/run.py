@@ -655,7 +655,10 @@ def run_yarc(yarc, fixture, work, guard=None):
                     # An external collection whose files hold no value: give what Newman sends
                     # for a variable nothing defines, its own `{{name}}` text (nothing for a
                     # field the export leaves empty), so the run is not refused for want of it.
-                    cmd += ["--secret-var", f"{name}={undefined_text(fixture, name)}"]
+                    key = next((src.get("key") for src in sources if src.get("name") == name
+                                and src.get("field") == "undefined" and src.get("key")), None)
+                    text = "{{" + key + "}}" if key else undefined_text(fixture, name)
+                    cmd += ["--secret-var", f"{name}={text}"]
         cmd += ["--report", f"json:{report}", "--color", "never", "--timeout", "10s"]
         rc, out, err = run_cmd(cmd, cwd=cwd, env=guard.env(env) if guard else env)
         result["log"] = server.log()
@@ -1011,7 +1014,10 @@ def header_groups(headers, lower: bool, masker: Masker | None):
         name = k.lower() if lower else k
         if k.lower() in IDENTITY_HEADERS:
             continue
-        if masker and masker.clock_digest and HEX_DIGEST_RE.match(v):
+        if masker and k.lower() in {r.lower() for r in masker.random_keys}:
+            # a header the collection gives a made-up value (`randomFirstName: {{$randomFirstName}}`)
+            v = "<random>"
+        elif masker and masker.clock_digest and HEX_DIGEST_RE.match(v):
             # Before the other masks: a run of ten digits inside the digest is no timestamp.
             v = f"<digest of {len(v)} hex>"
         elif masker:

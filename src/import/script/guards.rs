@@ -62,6 +62,14 @@ impl Converter {
             Some(Subject::Value(Y::Str(t))) => var_name(&t)?,
             _ => return None,
         };
+        // `const d = new Date(); d.setDate(d.getDate() + 1); set("date", ...)`: locals the
+        // set's value is made of come first.
+        let (prelude, then) = match then.split_last() {
+            Some((last, lead)) if otherwise.is_empty() && lead.iter().all(local_only) => {
+                (lead, std::slice::from_ref(last))
+            }
+            _ => (&[][..], then),
+        };
         let (given, kept) = (only_sets(then)?, only_sets(otherwise)?);
         // Without an `else`, one set of the variable read: it keeps its value when it has one.
         if kept.is_empty() {
@@ -70,6 +78,9 @@ impl Converter {
             };
             if crate::import::vars::ident(k) != read_name {
                 return None;
+            }
+            if !self.statements_here(prelude) {
+                return Some(Done::Kept(KEPT_FLOW));
             }
             let either = Expr::Binary("||", read.clone(), Box::new(value.clone()));
             return Some(self.set(key, &either, set_scope(e)));
@@ -383,5 +394,25 @@ impl Converter {
             }
             e => present(e),
         }
+    }
+}
+
+/// A statement that only makes a local or moves a local time (`const d = new Date()`,
+/// `d.setDate(d.getDate() + 1)`), or says something.
+fn local_only(s: &Stmt) -> bool {
+    match &s.kind {
+        StmtKind::Let(decls) => !decls.iter().any(|(_, e)| matches!(e, Expr::Func(..))),
+        StmtKind::Expr(Expr::Call(callee, _)) => {
+            let date_setter = |m: &str| {
+                let m = m.strip_prefix("setUTC").or_else(|| m.strip_prefix("set"));
+                let parts = [
+                    "FullYear", "Month", "Date", "Hours", "Minutes", "Seconds", "Time",
+                ];
+                m.is_some_and(|m| parts.contains(&m) || m == "Milliseconds")
+            };
+            matches!(&**callee, Expr::Member(on, m) if matches!(&**on, Expr::Ident(_)) && date_setter(m))
+                || is_console_stmt(s)
+        }
+        _ => is_console_stmt(s),
     }
 }

@@ -370,8 +370,11 @@ impl Converter {
     fn read_later(&mut self, name: &str, value: &Expr) -> Option<Done> {
         // `const res = pm.response`: every read of `res` was written `pm.response` (see
         // `response_named`), unless the name is bound again.
-        let response = path(value).as_deref() == Some("pm.response")
-            && !super::bound_again(&self.lines.join("\n"), name);
+        // As there, a hostile script's thousands of names stay as written.
+        let response = path(value).as_deref() == Some("pm.response") && {
+            self.response_names_seen += 1;
+            self.response_names_seen <= 16 && !super::bound_again(&self.lines.join("\n"), name)
+        };
         let done = if self.schema_name(name, value) || read_where_used(value) || response {
             Done::Converted
         } else if self.reads_made_up_local(value) {

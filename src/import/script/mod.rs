@@ -33,7 +33,7 @@ mod xml2js;
 use super::yaml_out::Y;
 pub(crate) use dispatch::{Dispatch, Exported};
 use js::{Binding, Expr, Stmt, StmtKind};
-pub(crate) use sandbox::{UndefinedRead, requirable};
+pub(crate) use sandbox::{UndefinedRead, requirable, response_local};
 use std::collections::{BTreeSet, HashMap};
 
 /// Whether a script runs after the response (`test`) or before the request (`prerequest`).
@@ -252,6 +252,7 @@ const SKIPPED_BY_GUARD: &str = "the script sends it only when its `if (...)` hol
 const KEPT_FLOW: &str = "a condition, loop or function: yarc collections have no scripts";
 const KEPT_COMPUTED: &str = "a value a script computes";
 const KEPT_UNDEFINED_CALL: &str = "a call of a function the script does not define (a library another script evaluates, or a ReferenceError in Newman)";
+const KEPT_PACKAGE: &str = "a package of the team's Postman package library (`pm.require`): the export does not hold its code";
 const KEPT_CONSOLE: &str = "console output";
 const KEPT_UNSET: &str = "unset: a yarc variable lasts for the run";
 const KEPT_OTHER: &str = "not understood";
@@ -682,6 +683,8 @@ fn scope_objects_read(source: String) -> String {
     let objects: Vec<(String, String)> = re
         .captures_iter(&source)
         .map(|c| (c[1].to_string(), c[2].to_string()))
+        // Each is searched for in the whole script: a hostile script's thousands stay as written.
+        .take(16)
         .collect();
     objects.iter().fold(source, |text, (name, scope)| {
         let member = regex::Regex::new(&format!(
@@ -945,6 +948,12 @@ struct Converter {
     known_texts: std::rc::Rc<BTreeSet<String>>,
     /// The names some script of the export sets (see [`Known`]).
     known_sets: std::rc::Rc<BTreeSet<String>>,
+    /// Each `var|let|const name = value` line of the script, found once (each test asks).
+    declared_locals: std::cell::OnceCell<Vec<(String, String)>>,
+    /// How many `const res = pm.response` the script has declared so far.
+    response_names_seen: usize,
+    /// The names this script's own lines set, found once (an unset asks for each of its own).
+    set_here: std::cell::OnceCell<BTreeSet<String>>,
     /// The objects scripts store in variables (see [`Known`]).
     known_stored: std::rc::Rc<HashMap<String, serde_json::Value>>,
     /// Locals changed after they were declared (`rq.contactInfo = {}`, `ids.push(x)`): what was
@@ -1058,6 +1067,9 @@ impl Converter {
             known_nulls: Default::default(),
             known_texts: Default::default(),
             known_sets: Default::default(),
+            set_here: Default::default(),
+            response_names_seen: 0,
+            declared_locals: Default::default(),
             known_stored: Default::default(),
             mutated: BTreeSet::new(),
             owned: None,
@@ -1195,7 +1207,8 @@ impl Converter {
     }
 
     fn statement(&mut self, s: &Stmt) -> Done {
-        if let Some(done) = self.read_whole(s).or_else(|| self.literal_each(s)) {
+        let whole = |c: &mut Self| c.package(s).or_else(|| c.read_whole(s));
+        if let Some(done) = whole(self).or_else(|| self.literal_each(s)) {
             return done;
         }
         let shaped = |c: &mut Self| {
@@ -1579,8 +1592,16 @@ impl Converter {
         // A test of the variables only (`pm.expect(token.length).to.be.above(10)` of a
         // token the environment gives) fails in Postman as one of the response does.
         let of_variables = body.iter().any(|s| self.lines_with(s, VARIABLE_READS) > 0);
+        // `if (token) { set("t", token) } else { throw new Error("no token") }`: the throw is
+        // the test's check, whatever it stores.
+        let throws = matches!(done, Done::Kept(_))
+            && self.out.assertions == before.0
+            && self
+                .text_of(body)
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|w| w == "throw");
         // Inside a `try` too: a `pm.test` reports its own failure, whatever the `catch` does.
-        if none_converted && !stores && (self.reads_response(body) || of_variables) {
+        if (throws || (none_converted && !stores)) && (self.reads_response(body) || of_variables) {
             let name = match e {
                 Expr::Call(_, args) => match args.first() {
                     Some(Expr::Str(n)) => n.clone(),
@@ -1614,11 +1635,14 @@ impl Converter {
     /// it checks the script's own bookkeeping, which holds by construction.
     fn reads_own_set(&self, body: &[Stmt]) -> bool {
         let text = self.text_of(body);
-        let own = |value: &str| {
-            let getter = regex::Regex::new(
+        static GETTER: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+        let getter = GETTER.get_or_init(|| {
+            regex::Regex::new(
                 r#"^pm\.(?:environment|collectionVariables|globals|variables)\.get\(\s*["'`]([^"'`]+)["'`]\s*\)"#,
             )
-            .expect("a fixed pattern");
+            .expect("a valid pattern")
+        });
+        let own = |value: &str| {
             getter
                 .captures(value.trim())
                 .is_some_and(|c| self.out.set_names.contains(&super::vars::ident(&c[1])))
@@ -1643,12 +1667,21 @@ impl Converter {
         &'a self,
         made: impl Fn(&str) -> bool + 'a,
     ) -> impl Iterator<Item = String> + 'a {
-        let decl = regex::Regex::new(r"^\s*(?:var|let|const)\s+([A-Za-z_$][\w$]*)\s*=\s*(.+)$")
-            .expect("a fixed pattern");
-        self.lines.iter().filter_map(move |line| {
-            let c = decl.captures(line)?;
-            made(&c[2]).then(|| c[1].to_string())
-        })
+        let locals = self.declared_locals.get_or_init(|| {
+            static DECL: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+            let decl = DECL.get_or_init(|| {
+                regex::Regex::new(r"^\s*(?:var|let|const)\s+([A-Za-z_$][\w$]*)\s*=\s*(.+)$")
+                    .expect("a valid pattern")
+            });
+            let found = self.lines.iter().filter_map(|line| decl.captures(line));
+            found
+                .map(|c| (c[1].to_string(), c[2].to_string()))
+                .collect()
+        });
+        locals
+            .iter()
+            .filter(move |(_, value)| made(value))
+            .map(|(name, _)| name.clone())
     }
 
     /// A test's body: each statement converted or kept.
@@ -1823,6 +1856,25 @@ impl Converter {
         // Named, not quoted: its arguments may hold a credential the import takes out.
         self.out.unchecked.push(format!("the checks in `{f}(...)`"));
         Some(Done::Kept(KEPT_UNDEFINED_CALL))
+    }
+
+    /// `const getTokens = pm.require('get_tokens')`: a package of the team's package library,
+    /// whose code the export does not hold (Newman has no `pm.require` and fails the script).
+    /// What it checks or sets is unknown: the request must not pass unchecked.
+    fn package(&mut self, s: &Stmt) -> Option<Done> {
+        static REQUIRE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+        let re = REQUIRE.get_or_init(|| {
+            regex::Regex::new(r#"\bpm\.require\(\s*(["'`][^"'`]*["'`])"#).expect("a valid pattern")
+        });
+        let text = self.text_of(std::slice::from_ref(s));
+        let named = re.captures(&text)?;
+        let head = format!("the checks in `pm.require({})`", &named[1]);
+        if !self.out.unchecked.contains(&head) {
+            self.out.unchecked.push(head);
+        }
+        self.out.assertions_seen += self.assertion_lines(s);
+        self.out.sets_seen += self.lines_with(s, SET_CALLS);
+        Some(Done::Kept(KEPT_PACKAGE))
     }
 
     /// `["token", "code"].forEach(k => pm.environment.unset(k))`: each in turn.
@@ -2106,11 +2158,7 @@ impl Converter {
             && self.depth <= 2;
         // A request has one capture of a name: `if (ok) { set("token", ...) } else {
         // unset("token") }` keeps the set's, and the unset stays a comment.
-        let set_too = regex::Regex::new(&format!(
-            r#"(?:pm\.(?:environment|collectionVariables|globals|variables)\.set|postman\.set(?:Environment|Global)Variable)\(\s*["'`]{}["'`]"#,
-            regex::escape(name)
-        ))
-        .is_ok_and(|re| self.lines.iter().any(|l| re.is_match(l)));
+        let set_too = self.set_here().contains(name);
         if self.phase != Phase::Test || self.when.is_none() || !alone || set_too {
             return false;
         }
@@ -2118,6 +2166,21 @@ impl Converter {
         let capture = Y::Map(vec![("value".into(), text)]);
         self.out.capture.set(super::vars::ident(name), capture);
         true
+    }
+
+    /// The names a `set()` of this script's lines names as a literal.
+    fn set_here(&self) -> &BTreeSet<String> {
+        static SET: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+        let re = SET.get_or_init(|| {
+            regex::Regex::new(
+                r#"(?:pm\.(?:environment|collectionVariables|globals|variables)\.set|postman\.set(?:Environment|Global)Variable)\(\s*["'`]([^"'`]*)["'`]"#,
+            )
+            .expect("a valid pattern")
+        });
+        self.set_here.get_or_init(|| {
+            let found = self.lines.iter().flat_map(|l| re.captures_iter(l));
+            found.map(|c| c[1].to_string()).collect()
+        })
     }
 
     /// Counts `n` statements about to be read again; false (and nothing counted) past the
@@ -2541,8 +2604,12 @@ impl Converter {
     /// The captures written (or rewritten) since `before` was taken, each as a mapping
     /// (`id: $.id` as `{ json: $.id }`), for a `when:` to be given them.
     fn changed_captures(&self, before: &[(String, Y)]) -> Vec<(String, Y)> {
+        // A map of the snapshot: a script of thousands of guarded sets must not make this
+        // quadratic in the captures for each guard.
+        let before: std::collections::HashMap<&str, &Y> =
+            before.iter().map(|(n, b)| (n.as_str(), b)).collect();
         let entries = self.out.capture.entries().into_iter();
-        let changed = entries.filter(|(name, c)| !before.iter().any(|(n, b)| n == name && b == c));
+        let changed = entries.filter(|(name, c)| before.get(name.as_str()) != Some(&c));
         changed
             .map(|(name, capture)| match capture {
                 Y::Str(path) => (name, Y::Map(vec![("json".into(), Y::Str(path))])),
@@ -2851,14 +2918,13 @@ impl Converter {
         // `set("token", d.token); pm.expect(d.token).to.eql(pm.environment.get("token"))`: in
         // yarc the expected value renders before this response's captures, so the check would
         // compare with the value before it; left to a human.
-        let captured: Vec<String> = self
-            .out
-            .capture
-            .entries()
-            .into_iter()
-            .map(|(k, _)| k)
-            .collect();
-        let reads_captured = |v: &Y| matches!(v, Y::Str(t) if t.contains("{{") && captured.iter().any(|n| reads(t, n)));
+        let captured = |t: &str| match &self.out.capture {
+            Y::Map(entries) => entries
+                .iter()
+                .any(|(n, v)| !matches!(v, Y::Comment(_)) && reads(t, n)),
+            _ => false,
+        };
+        let reads_captured = |v: &Y| matches!(v, Y::Str(t) if t.contains("{{") && captured(t));
         if staged.0.iter().any(|(_, _, v, _)| reads_captured(v)) {
             return false;
         }

@@ -10,7 +10,8 @@ use regex::Regex;
 use super::js::{Expr, Stmt, StmtKind, TemplatePart};
 
 /// Node's modules and globals that Newman 6.2.1's sandbox leaves undefined (`typeof` of each
-/// is "undefined" there): a script that reads one without declaring it throws. Web names a
+/// is "undefined" there), and the names scripts usually give the response, which no sandbox
+/// global has: a script that reads one without declaring it throws. Web names a
 /// newer Postman app may give scripts (`URL`, `crypto`, `TextEncoder`) are not listed: a
 /// collection written in the app may rightly use them.
 const NOT_IN_SANDBOX: &[&str] = &[
@@ -35,6 +36,10 @@ const NOT_IN_SANDBOX: &[&str] = &[
     "ajv",
     "xml2js",
     "chai",
+    // Locals another script declares, read here by mistake: no sandbox global has the name.
+    "response",
+    "res",
+    "jsonData",
 ];
 
 /// Whether Postman's `require` gives the name as a module of its own name, so the fix is to
@@ -43,7 +48,12 @@ pub(crate) fn requirable(name: &str) -> bool {
     !matches!(
         name,
         "fs" | "os" | "process" | "global" | "window" | "module" | "exports"
-    )
+    ) && !response_local(name)
+}
+
+/// Whether the name is one scripts usually give the response (declared in another script).
+pub(crate) fn response_local(name: &str) -> bool {
+    matches!(name, "response" | "res" | "jsonData")
 }
 
 /// Where a script reads a name its sandbox does not have.
@@ -170,6 +180,10 @@ mod tests {
         assert_eq!(first(src), Some((3, "url".into())));
         let src = "pm.environment.set('t', moment().format('YYYY'));";
         assert_eq!(first(src), Some((1, "moment".into())));
+        // The local of another script: a ReferenceError in Newman and the app alike.
+        let src = "var responseBody = pm.response.json();\nconsole.log(response.data.token);";
+        assert_eq!(first(src), Some((2, "response".into())));
+        assert!(!requirable("response"));
     }
 
     #[test]
@@ -187,6 +201,7 @@ mod tests {
             "try { url.parse('x'); } catch (e) {}",
             "pm.request.url.getPath();\npm.environment.set('u', pm.request.url.toString());",
             "[1].forEach((url) => console.log(url));\nconsole.log(url);",
+            "const response = pm.response.json();\nconsole.log(response.data.token);",
         ] {
             assert_eq!(first(src), None, "{src}");
         }
