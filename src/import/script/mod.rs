@@ -2326,6 +2326,106 @@ impl Converter {
         Some(Done::Converted)
     }
 
+    /// A set() of a query parameter of a header's URL (`new URL(location).searchParams.get(
+    /// "code")`, `querystring.parse(url.parse(location).query).code`): a capture of it by
+    /// regular expression, as the header holds it (percent-encoding kept).
+    fn header_query(&mut self, name: &str, value: &Expr, guarded: bool) -> Option<Done> {
+        if self.phase != Phase::Test {
+            return None;
+        }
+        let (header, key) = self.query_of_header(value)?;
+        // Without the header, parsing `undefined` throws: the script's error fails the request.
+        if !guarded && self.when.is_none() {
+            self.put(
+                Subject::Header(header.clone()),
+                "exists",
+                Y::Bool(true),
+                false,
+            );
+        }
+        let capture = Y::Map(vec![
+            ("header".into(), Y::str(header)),
+            (
+                "regex".into(),
+                Y::str(format!("[?&]{}=([^&#]*)", regex::escape(&key))),
+            ),
+            ("optional".into(), Y::Bool(true)),
+        ]);
+        self.out.capture.set(name, capture);
+        self.out.captures += 1;
+        Some(Done::Converted)
+    }
+
+    /// The header whose URL an expression reads a query parameter of, and the parameter.
+    fn query_of_header(&self, e: &Expr) -> Option<(String, String)> {
+        let (params, key) = match self.resolved(e) {
+            Expr::Call(get, args) => match (&**get, args.as_slice()) {
+                (Expr::Member(sp, m), [Expr::Str(k)]) if m == "get" => (self.resolved(sp), k),
+                _ => return None,
+            },
+            Expr::Member(q, k) => (self.resolved(q), k),
+            Expr::Index(q, k) => match &**k {
+                Expr::Str(k) => (self.resolved(q), k),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        // `url.parse(x)`, `urlModule.parse(x, true)`: the URL parsed, and whether its query is
+        // parsed too.
+        let parsed = |e: &Expr| match self.resolved(e) {
+            Expr::Call(c, args) => match (&**c, args.first()) {
+                (Expr::Member(m, f), Some(x))
+                    if f == "parse" && path(m).as_deref() != Some("JSON") =>
+                {
+                    Some((x.clone(), args.get(1) == Some(&Expr::Bool(true))))
+                }
+                _ => None,
+            },
+            _ => None,
+        };
+        let url = match params {
+            Expr::Member(u, m) if m == "searchParams" => match self.resolved(u) {
+                Expr::Call(c, a)
+                    if matches!(&**c, Expr::Ident(n) if n == "URL") && a.len() == 1 =>
+                {
+                    a[0].clone()
+                }
+                _ => return None,
+            },
+            Expr::Member(u, m) if m == "query" => match parsed(u)? {
+                (x, true) => x,
+                _ => return None,
+            },
+            // `querystring.parse(parsed.query)`
+            query @ Expr::Call(..) => match parsed(query)? {
+                (Expr::Member(u, m), _) if m == "query" => parsed(&u)?.0,
+                _ => return None,
+            },
+            _ => return None,
+        };
+        match self.subject(self.resolved(&url))? {
+            Subject::Header(h) => Some((h, key.clone())),
+            _ => None,
+        }
+    }
+
+    /// The expression behind locals and a `new` (`const u = new URL(x)`: `URL(x)`).
+    fn resolved<'e>(&'e self, e: &'e Expr) -> &'e Expr {
+        let mut e = e;
+        for _ in 0..4 {
+            let next = match e {
+                Expr::Unary("new", x) => x,
+                Expr::Ident(_) => self.through_local(e),
+                _ => return e,
+            };
+            if std::ptr::eq(next, e) {
+                return e;
+            }
+            e = next;
+        }
+        e
+    }
+
     /// The expression, or (a name of a local the script computed) the value it was given.
     fn through_local<'e>(&'e self, e: &'e Expr) -> &'e Expr {
         match e {

@@ -180,6 +180,7 @@ impl Converter {
     /// and unquoted, what a regular expression matches.
     pub(super) fn text_capture(&mut self, name: &str, value: &Expr, guarded: bool) -> Option<Done> {
         self.header_segment(name, value, guarded)
+            .or_else(|| self.header_query(name, value, guarded))
             .or_else(|| self.body_text_capture(name, value, guarded))
             .or_else(|| self.matched_capture(name, value, guarded))
     }

@@ -5568,6 +5568,38 @@ fn what_follows_the_last_slash_of_a_header_is_a_regex_capture() {
 }
 
 #[test]
+fn a_query_parameter_of_a_header_url_is_a_regex_capture() {
+    let s = test(&[
+        "const url = require('url');",
+        "const querystring = require('querystring');",
+        "const parsed = url.parse(pm.response.headers.get('Location'));",
+        "const params = querystring.parse(parsed.query);",
+        "pm.globals.set('code', params.code);",
+        "const u = new URL(pm.response.headers.get('Location'));",
+        "pm.environment.set('state', u.searchParams.get('session_state'));",
+        "pm.environment.set('tab', url.parse(pm.response.headers.get('Location'), true).query.tab_id);",
+        // Without `true` the query is a text: `.code` of it is undefined.
+        "pm.environment.set('none', url.parse(pm.response.headers.get('Location')).query.code);",
+    ]);
+    let v = out(&s);
+    for (name, key) in [
+        ("code", "code"),
+        ("state", "session_state"),
+        ("tab", "tab_id"),
+    ] {
+        assert_eq!(v["capture"][name]["header"], json!("Location"), "{v}");
+        let re = format!("[?&]{key}=([^&#]*)");
+        assert_eq!(v["capture"][name]["regex"], json!(re), "{v}");
+    }
+    assert!(v["capture"].get("none").is_none(), "{v}");
+    assert_eq!(
+        v["expect"]["headers"]["Location"],
+        json!({"exists": true}),
+        "{v}"
+    );
+}
+
+#[test]
 fn lodash_get_and_has_read_the_path_they_name() {
     let s = test(&[
         "const res = pm.response.json();",
