@@ -1736,6 +1736,7 @@ impl Scope {
         if phase == Phase::ScopeTest {
             scope_unchecked(&mut s, whose, cx);
         }
+        unconverted_rewrite(&s, phase, whose, cx);
         self.fail.append(&mut cx.fail);
         let every_time = std::mem::take(&mut s.every_time);
         for (i, mut sent) in s.requests.into_iter().enumerate() {
@@ -2607,13 +2608,15 @@ fn own_script_notes(
     s: &mut script::Script,
     cx: &mut Ctx<'_>,
 ) {
-    if let Source::Scope(..) = source {
+    if let Source::Scope(whose, _) = source {
         // The part of a scope's script read for this request: its tests are this request's.
         unchecked_tests(s, cx);
+        unconverted_rewrite(s, phase, whose, cx);
     }
     if let Source::Own(lines) = source {
         note_jumps(lines, unique, phase, cx);
         unchecked_tests(s, cx);
+        unconverted_rewrite(s, phase, "its own", cx);
         let ends: Vec<String> = std::mem::take(&mut s.run_ends)
             .into_iter()
             .filter(|(_, to)| to.as_ref().is_none_or(|t| !cx.jump_targets.contains(t)))
@@ -2884,6 +2887,45 @@ fn scope_unchecked(s: &mut script::Script, whose: &str, cx: &mut Ctx<'_>) {
     cx.report.notes.push(format!(
         "the test script of {whose} has {what} that could not be converted: every request it runs for is written with `fail:`, and must not pass unchecked"
     ));
+}
+
+/// A pre-request script that changes the request in a line the import kept (a signature put
+/// in the body with `pm.request.body.update(...)`): yarc sends the request as written, which
+/// Postman never sent, so every request it runs for is failed until someone converts it.
+fn unconverted_rewrite(s: &script::Script, phase: Phase, whose: &str, cx: &mut Ctx<'_>) {
+    static REWRITE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = REWRITE.get_or_init(|| {
+        regex::Regex::new(
+            r"\bpm\.request\.(?:body\.update|headers\.(?:add|upsert|remove)|url\.(?:update|query\.(?:add|upsert|remove))|(?:addHeader|removeHeader)|(?:body(?:\.raw)?|method|url)\s*=[^=])",
+        )
+        .expect("a valid pattern")
+    });
+    if phase != Phase::PreRequest {
+        return;
+    }
+    let Some(found) = s.kept.iter().find_map(|(_, text, _)| re.find(text)) else {
+        return;
+    };
+    let call = found
+        .as_str()
+        .trim_end_matches(|c: char| c == '=' || c.is_whitespace());
+    let whose = match whose {
+        "collection" => "the collection's".to_string(),
+        "its own" => "its".to_string(),
+        w => format!("{w}'s"),
+    };
+    cx.fail_once(format!(
+        "{whose} Postman pre-request script changes the request (`{call}`) in lines that could not be converted (see the comment there): yarc sends the request as written, which Postman never sent; convert them by hand, then delete this line"
+    ));
+    cx.report.shared.push(SharedNote {
+        whose: cx.whose.clone(),
+        one: format!(
+            "{} failed with `fail:`: {whose} pre-request script changes it (`{call}`) in lines that could not be converted",
+            cx.whose
+        ),
+        many: "{n} requests are written with `fail:`: a pre-request script changes them in lines that could not be converted, and yarc would send what Postman never sent".into(),
+        detail: format!("{whose} `{call}`"),
+    });
 }
 
 /// Tests of the response a request's own script holds that yarc could not convert at all: the

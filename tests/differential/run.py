@@ -1254,17 +1254,30 @@ def yarc_verdicts(report, written=frozenset()):
     `written`: the names as the collection has them (a `Foo (2)` there is no renamed `Foo`)."""
     out = {}
     norm_seen = collections.Counter()
+    # what a scope's script sends before each of its requests ("<scope> — sent by its script
+    # before `<item>`", a second one "... (2)"): judged, in Newman, with the item that follows
+    pending = {}
     for c in (report or {}).get("collections", []):
         for r in c.get("requests", []):
             name = r.get("name", "?")
-            # A polled request (`retry`) stands for every execution of the item its script
-            # sent again: they are compared as one (see fold_polled).
-            keys = [verdict_norm(name, norm_seen, True, written)
-                    for _ in range(max(1, int(r.get("attempts") or 1)))]
             assertions = r.get("assertions") or []
             entry = {"state": r.get("state"), "assertions": len(assertions),
                      "failed": [a.get("assertion", "?") for a in assertions if not a.get("passed")],
                      "message": r.get("message"), "full_name": r.get("full_name")}
+            before = re.search(r" — sent by its script before `(.+)`(?: \(\d+\))?$", name)
+            if before:
+                pending.setdefault(before.group(1).strip().lower(), []).append(entry)
+                continue
+            for sent in pending.pop(name.strip().lower(), []):
+                entry = dict(entry,
+                             # one the script did not send (its condition false) is no failure
+                             state="failed" if sent["state"] not in ("passed", "skipped") else entry["state"],
+                             assertions=entry["assertions"] + sent["assertions"],
+                             failed=entry["failed"] + sent["failed"])
+            # A polled request (`retry`) stands for every execution of the item its script
+            # sent again: they are compared as one (see fold_polled).
+            keys = [verdict_norm(name, norm_seen, True, written)
+                    for _ in range(max(1, int(r.get("attempts") or 1)))]
             for key in keys:
                 out[key] = entry
     return fold_sent(out)

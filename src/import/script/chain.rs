@@ -364,7 +364,7 @@ pub(super) fn assertion(cx: &Converter, e: &Expr, out: &mut Staged) -> bool {
                     ]);
                     add(out, s, "any", either, negate)
                 }
-                None => expect_steps(cx, s, &without_a_number(&steps), out),
+                None => chain_steps(cx, s, &without_a_number(&steps), out, true),
             },
             // `pm.expect(typeof data.id).to.eql("number")`: as `typeof data.id === "number"`.
             None if let Some((t, negate)) = type_name_equal(x, &steps) => {
@@ -790,9 +790,22 @@ struct Chain<'c> {
     contains: bool,
     /// `.any.keys(...)`: one of them is enough.
     any: bool,
+    /// The subject was made a number first (`parseFloat(data.amount)`): chai's comparisons
+    /// take it whatever the response holds.
+    numeric: bool,
 }
 
 fn expect_steps(cx: &Converter, subject: Subject, steps: &[Step<'_>], out: &mut Staged) -> bool {
+    chain_steps(cx, subject, steps, out, false)
+}
+
+fn chain_steps(
+    cx: &Converter,
+    subject: Subject,
+    steps: &[Step<'_>],
+    out: &mut Staged,
+    numeric: bool,
+) -> bool {
     let nested = steps.iter().any(|s| s.0 == "nested");
     let mut chain = Chain {
         cx,
@@ -801,6 +814,7 @@ fn expect_steps(cx: &Converter, subject: Subject, steps: &[Step<'_>], out: &mut 
         nested,
         contains: false,
         any: false,
+        numeric,
     };
     let mut asserted = false;
     for &(word, args) in steps {
@@ -869,26 +883,17 @@ impl Chain<'_> {
                 let Some(v) = arg(0).and_then(|a| cx.value(a)) else {
                     return Some(false);
                 };
+                // A variable the export gives a text is one in Postman: chai's strict equality
+                // fails it against a number (`42` is not `"42"`), where yarc compares by text.
+                let text = !negate && matches!(subject, Subject::Json(_)) && cx.text_variable(&v);
                 put(subject, "equals", v);
+                if text {
+                    out.0
+                        .push((subject.clone(), "type", Y::str("string"), false));
+                }
             }
             ("include" | "includes" | "contain" | "contains" | "string", Some(_)) => {
-                match (arg(0), subject) {
-                    (Some(Expr::Object(fields)), Subject::Json(p)) if !negate => {
-                        for (k, v) in fields {
-                            let Some(v) = cx.value(v) else {
-                                return Some(false);
-                            };
-                            put(&Subject::Json(child(p, k)), "equals", v);
-                        }
-                    }
-                    (Some(a), _) => {
-                        let Some(v) = cx.value(a) else {
-                            return Some(false);
-                        };
-                        put(subject, "contains", v);
-                    }
-                    _ => return Some(false),
-                }
+                return Some(self.include(word, arg(0), out));
             }
             ("property" | "ownProperty" | "haveOwnProperty", Some(_)) => {
                 return Some(self.property(arg(0), arg(1), out));
@@ -940,6 +945,49 @@ impl Chain<'_> {
         Some(true)
     }
 
+    /// `include(x)`: a text in a text, an item in a list, a key in an object; `include({a: 1})`
+    /// those members.
+    fn include(&self, word: &str, arg: Option<&Expr>, out: &mut Staged) -> bool {
+        let (cx, negate, subject) = (self.cx, self.negate, &self.subject);
+        let mut put = |s: &Subject, p: &'static str, v: Y| {
+            out.0.push(lenient(s, p, v, negate));
+        };
+        match (arg, subject) {
+            (Some(Expr::Object(fields)), Subject::Json(p)) if !negate => {
+                for (k, v) in fields {
+                    let Some(v) = cx.value(v) else {
+                        return false;
+                    };
+                    put(&Subject::Json(child(p, k)), "equals", v);
+                }
+            }
+            (Some(a), _) => {
+                let Some(v) = cx.value(a) else {
+                    return false;
+                };
+                put(subject, "contains", v);
+                // chai refuses a target it cannot search (a number, null, missing),
+                // negated or not: `not.include` passes only in a text, list or object.
+                // Of one value: a path of many gives yarc a list, even an empty one.
+                if negate
+                    && let Subject::Json(p) = subject
+                    && !p.contains('*')
+                    && !p.contains("[?")
+                {
+                    let kinds: &[&str] = match word {
+                        "string" => &["string"],
+                        _ => &["string", "array", "object"],
+                    };
+                    let one = |t: &&str| Y::Map(vec![("type".into(), Y::str(*t))]);
+                    let any = Y::Seq(kinds.iter().map(one).collect());
+                    out.0.push((subject.clone(), "any", any, false));
+                }
+            }
+            _ => return false,
+        }
+        true
+    }
+
     /// chai's `keys`: `have.keys(a, b)` is exactly those keys (each there, and that many);
     /// `include.keys` at least them; `any.keys` (one of them) and a negation of several say
     /// what no predicate here does.
@@ -974,14 +1022,21 @@ impl Chain<'_> {
 
     /// `.property(name)` and `.property(name, value)`: the chain goes on about that property.
     fn property(&mut self, name: Option<&Expr>, value: Option<&Expr>, out: &mut Staged) -> bool {
-        let (Subject::Json(p), Some(Expr::Str(k))) = (&self.subject, name) else {
+        let (Subject::Json(p), Some(Expr::Str(k))) = (self.subject.clone(), name) else {
             return false;
         };
         self.subject = match self.nested {
             true => Subject::Json(format!("{p}{}", &lodash_path(k)[1..])),
-            false => Subject::Json(child(p, k)),
+            false => Subject::Json(child(&p, k)),
         };
         let subject = self.subject.clone();
+        // chai refuses to look into null or undefined, negated or not: `expect(res.a).to.not
+        // .have.property("b")` fails when `a` is missing.
+        if self.negate && p != "$" {
+            let parent = Subject::Json(p);
+            out.0.push((parent.clone(), "exists", Y::Bool(true), false));
+            out.0.push((parent, "equals", Y::Null, true));
+        }
         match value {
             // `let id = res.id; pm.expect(res).to.have.property("id", id)`: the value is the
             // property itself, so only its being there is checked.
@@ -1139,6 +1194,29 @@ impl Chain<'_> {
                 put(subject, "matches", Y::str(re));
             }
             _ => return None,
+        }
+        // chai compares numbers (or dates) only: `expect("20").to.be.above(10)` fails, negated
+        // or not, where yarc would read the text as a number.
+        let numeric = [
+            "above",
+            "gt",
+            "greaterThan",
+            "below",
+            "lt",
+            "lessThan",
+            "least",
+            "gte",
+            "greaterThanOrEqual",
+            "most",
+            "lte",
+            "lessThanOrEqual",
+            "closeTo",
+            "approximately",
+            "within",
+        ];
+        if numeric.contains(&word) && !self.numeric && matches!(subject, Subject::Json(_)) {
+            out.0
+                .push((subject.clone(), "type", Y::str("number"), false));
         }
         Some(true)
     }
@@ -1448,7 +1526,13 @@ fn condition(cx: &Converter, e: &Expr, negate: bool, out: &mut Staged) -> bool {
         Expr::Call(c, args) if let Some(found) = some_of(cx, c, args) => {
             add(out, found, "exists", Y::Bool(!negate), false)
         }
-        Expr::Call(..) if cx.subject(e) == Some(Subject::Body) => {
+        // `if (pm.response.headers.get("Content-Type") && ...)`: the header is there.
+        Expr::Call(..)
+            if matches!(
+                cx.subject(e),
+                Some(Subject::Body | Subject::Header(_) | Subject::Cookie(_))
+            ) =>
+        {
             value_condition(cx, e, negate, out)
         }
         Expr::Call(..) => membership(cx, e, negate, out),

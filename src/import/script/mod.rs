@@ -2229,6 +2229,15 @@ impl Converter {
         })
     }
 
+    /// A template of one variable the export gives a text and no script sets: a text in
+    /// Postman whatever it holds (`"42"`).
+    pub(super) fn text_variable(&self, v: &Y) -> bool {
+        let Y::Str(t) = v else {
+            return false;
+        };
+        var_name(t).is_some_and(|n| self.known_texts.contains(&n) && !self.known_sets.contains(&n))
+    }
+
     fn unconditional(&self) -> bool {
         !self.guarded_set
             && self.when.is_none()
