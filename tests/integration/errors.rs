@@ -124,6 +124,33 @@ fn an_empty_secret_counts_as_not_set() {
         .expect_contains("secret `API_KEY` is not set");
 }
 
+/// A variable made of a secret is asked for only where a request reads it: an environment's
+/// `db_password` that nothing sends keeps nothing from running, and `yarc vars` lists it.
+#[test]
+fn a_secret_only_an_unused_variable_reads_is_not_asked_for() {
+    let w = World::new();
+    w.write(
+        "c.yaml",
+        "variables:\n  db_password: \"{{ secret('DB_PASSWORD') }}\"\n  token: \"{{ secret('API_TOKEN') }}\"\nrequests:\n  - name: plain\n    url: \"{{ url }}/echo\"\n  - name: with token\n    url: \"{{ url }}/echo\"\n    headers: { Authorization: \"Bearer {{ token }}\" }\n",
+    );
+    w.yarc(&["run", "c.yaml", "--name", "plain"]).expect_code(0);
+    assert_eq!(w.sandbox.requests_seen(), 1);
+    // A request that reads it through a variable: refused before anything is sent, naming
+    // the variable; the unused one is not named.
+    let r = w.yarc(&["run", "c.yaml"]);
+    r.expect_code(2)
+        .expect_contains("secret `API_TOKEN` is not set (needed by variable `token`)")
+        .expect_contains("c.yaml:3:3");
+    assert!(!r.all().contains("DB_PASSWORD"), "{r:?}");
+    assert_eq!(w.sandbox.requests_seen(), 1);
+    w.yarc_env(&["run", "c.yaml"], &[("API_TOKEN", "t-1")])
+        .expect_code(0);
+    w.yarc_env(&["vars", "c.yaml"], &[("API_TOKEN", "t-1")])
+        .expect_code(0)
+        .expect_contains("(a secret it reads is not set)")
+        .expect_contains("secret DB_PASSWORD (not set)");
+}
+
 /// `secret("NAME", default="...")`: the user may give it, and need not; given, it is masked.
 #[test]
 fn a_secret_with_a_default_may_be_left_unset() {

@@ -959,6 +959,16 @@ impl Planner {
         self.scopes
     }
 
+    /// Whether a secret the template names is not set (or set empty where it may not be).
+    fn lacks_secret(&self, t: &Template) -> bool {
+        template::literal_secrets(t)
+            .into_iter()
+            .any(|s| match self.secrets.get(&s.name) {
+                None => !s.optional,
+                Some(v) => v.is_empty() && !s.allow_empty,
+            })
+    }
+
     /// Reports each secret the template names that is not set; true when any is missing.
     fn report_missing_secrets(&mut self, t: &Template, needed_by: &str) -> bool {
         let mut missing = false;
@@ -1155,6 +1165,17 @@ impl Planner {
             .into_iter()
             .collect();
         needs.sort();
+        if self.options.check_secrets {
+            // The secrets of the variables this request reads, said once each.
+            let gaps: Vec<(String, Template)> = (pr.scope.derived.iter())
+                .filter(|d| d.template.source.contains("secret("))
+                .filter(|d| needs.binary_search(&d.name).is_ok())
+                .map(|d| (d.name.clone(), d.template.clone()))
+                .collect();
+            for (name, t) in gaps {
+                self.report_missing_secrets(&t, &format!("variable `{name}`"));
+            }
+        }
         for name in &needs {
             if direct.contains(name) || known.contains(name) || !self.later.contains(name) {
                 continue;

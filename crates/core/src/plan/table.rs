@@ -48,9 +48,14 @@ pub fn variables(
                         Some(row) if row.contains_key(&info.name) => &c.scope.base,
                         _ => &values,
                     };
-                    let value = from.get(&info.name).cloned().unwrap_or(Value::Null);
-                    let shown = redactor.redact(&show(&value));
                     let mut source = source_of(plan, c, info);
+                    let shown = match from.get(&info.name) {
+                        Some(value) => redactor.redact(&show(value)),
+                        // Not rendered: a secret it reads is missing (`run` says so if a
+                        // request needs it).
+                        None if source.contains(" (not set)") => "(a secret it reads is not set)".into(),
+                        None => "null".into(),
+                    };
                     if first.is_some_and(|row| row.contains_key(&info.name)) {
                         source.push_str(match above_data(info.source) {
                             true => " — wins over the data row's value",
@@ -96,11 +101,11 @@ fn source_of(plan: &super::Plan, c: &super::PlannedCollection, info: &super::Var
         ));
         for n in names {
             let from = match (plan.secrets.origin(&n), plan.secrets.get(&n)) {
-                (Some(o), Some(v)) if v.is_empty() => format!("{o} (empty)"),
-                (Some(o), _) => o,
-                (None, _) => "not set".into(),
+                (Some(o), Some(v)) if v.is_empty() => format!(" from {o} (empty)"),
+                (Some(o), _) => format!(" from {o}"),
+                (None, _) => " (not set)".into(),
             };
-            source.push_str(&format!(", secret {n} from {from}"));
+            source.push_str(&format!(", secret {n}{from}"));
         }
     }
     if !info.overrides.is_empty() {

@@ -200,9 +200,9 @@ impl Planner {
                 broken.insert(name.clone());
                 continue;
             }
-            if self.options.check_secrets
-                && self.report_missing_secrets(&template, &format!("variable `{name}`"))
-            {
+            // Said where a request needs it (see `needs`): a secret of a variable nothing
+            // reads keeps nothing from running.
+            if self.options.check_secrets && self.lacks_secret(&template) {
                 broken.insert(name.clone());
             }
             let mut deps: Vec<String> = self.templates.undeclared(&template).into_iter().collect();
