@@ -218,3 +218,41 @@ requests:
     ])
     .expect_code(1);
 }
+
+/// Over HTTP/1 header names go out as Postman and curl write them (`Content-Type`,
+/// `Authorization`), not lower-cased: an echo a test reads back, or a server that is not
+/// case-insensitive as it should be, sees what Postman sent.
+#[test]
+fn header_names_go_out_title_cased_over_http1() {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let server = std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().expect("accept");
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") && s.read(&mut byte).expect("read") == 1 {
+            head.push(byte[0]);
+        }
+        let reply = "HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n";
+        s.write_all(reply.as_bytes()).expect("write");
+        String::from_utf8_lossy(&head).into_owned()
+    });
+    let w = World::new();
+    w.write(
+        "h.yaml",
+        &format!(
+            "requests:\n  - name: r\n    method: POST\n    url: http://127.0.0.1:{port}/x\n    headers: {{ x-lower: a }}\n    auth: {{ bearer: t }}\n    json: {{ a: 1 }}\n"
+        ),
+    );
+    w.yarc(&["run", "h.yaml"]).expect_code(0);
+    let head = server.join().expect("server");
+    for name in [
+        "Content-Type: ",
+        "Authorization: ",
+        "User-Agent: ",
+        "X-Lower: ",
+    ] {
+        assert!(head.contains(name), "{name:?} in\n{head}");
+    }
+}

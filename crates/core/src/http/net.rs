@@ -170,8 +170,12 @@ impl Net {
     pub fn builder(&self) -> reqwest::ClientBuilder {
         // No Referer, ever: on a redirect it would carry the first URL (and any secret in its
         // query) to the next host.
+        // Over HTTP/1, header names go out as Postman, curl and browsers write them
+        // (`Content-Type`, not `content-type`): names are case-insensitive, but some servers
+        // and every echo a test reads back (`headers.Authorization`) are not.
         let mut b = reqwest::Client::builder()
             .user_agent(crate::http::user_agent())
+            .http1_title_case_headers()
             .referer(false)
             .use_preconfigured_tls(self.tls.clone())
             .dns_resolver(Arc::new(crate::http::connect_timing::TimedResolver))
