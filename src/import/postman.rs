@@ -725,7 +725,7 @@ pub(crate) fn import(
     for name in schemeless_bases(&cx) {
         let n = add_scheme(&mut requests, &name);
         cx.report.notes.push(format!(
-            "`{name}` holds a host without a scheme: Postman sends http://, so the {n} request(s) whose URL starts with it were written `http://{{{{ {name} }}}}...`"
+            "`{name}` holds a host without a scheme: Postman sends http://, so the {n} request(s) whose URL starts with it add http:// when it has no scheme of its own"
         ));
     }
     cx.report.unknown_dynamic.extend(cx.unknown.drain(..));
@@ -1384,7 +1384,8 @@ fn looks_like_host(v: &str) -> bool {
             && (host.contains('.') || !host.chars().any(|c| c.is_ascii_uppercase())))
 }
 
-/// Writes `http://` before every request URL that starts with `{{ name }}`; how many.
+/// Writes `http://` before every request URL that starts with `{{ name }}` when the
+/// variable has no scheme of its own; how many.
 fn add_scheme(items: &mut Y, name: &str) -> usize {
     let start = format!("{{{{ {name} }}}}");
     let mut n = 0;
@@ -1393,7 +1394,9 @@ fn add_scheme(items: &mut Y, name: &str) -> usize {
             && u.starts_with(&start)
             && !u[start.len()..].starts_with("://")
         {
-            u.insert_str(0, "http://");
+            // Set to a whole URL (`--var base=https://...`), the variable is used as given.
+            let with = format!("{{{{ {name} if \"://\" in {name} else \"http://\" ~ {name} }}}}");
+            u.replace_range(..start.len(), &with);
             n += 1;
         }
     });
@@ -5452,7 +5455,11 @@ mod tests {
         ]);
         let out = import(&c, &[], &|_| true).expect("import");
         let col: Value = serde_saphyr::from_str(&out.files[0].1).expect("yaml");
-        assert_eq!(col["requests"][0]["url"], json!("http://{{ host }}/a"));
+        // With http:// added only when the value has no scheme (`--var host=https://...`).
+        assert_eq!(
+            col["requests"][0]["url"],
+            json!("{{ host if \"://\" in host else \"http://\" ~ host }}/a")
+        );
         assert_eq!(col["requests"][1]["url"], json!("{{ api }}/b"));
         // A variable that is the scheme is no base without one.
         assert_eq!(
