@@ -447,14 +447,20 @@ fn postman_summary(out: &Path, imported: &postman::Imported) -> String {
     ));
     if r.sent_requests > 0 {
         s.push_str(&format!(
-            "  {} requests that scripts send (pm.sendRequest) are requests of their own\n",
-            r.sent_requests
+            "  {} that scripts send (pm.sendRequest) {} of their own\n",
+            counted(r.sent_requests, "request"),
+            if r.sent_requests == 1 {
+                "is a request"
+            } else {
+                "are requests"
+            }
         ));
     }
     if r.path_variables > 0 || r.descriptions > 0 {
         s.push_str(&format!(
-            "  {} path variables, {} descriptions\n",
-            r.path_variables, r.descriptions
+            "  {}, {}\n",
+            counted(r.path_variables, "path variable"),
+            counted(r.descriptions, "description")
         ));
     }
     for a in auth_lines(&r.auth) {
