@@ -190,7 +190,7 @@ fn check_header(name: &str, value: &str, t: &crate::model::Template) -> Result<(
 }
 
 fn with_query(url: &str, query: &[(String, String)]) -> Result<String, UrlError> {
-    let mut parsed = check_url(url)?;
+    let mut parsed = check_url(&pasted_encoded(url))?;
     if !query.is_empty() {
         let mut pairs = parsed.query_pairs_mut();
         for (k, v) in query {
@@ -198,6 +198,34 @@ fn with_query(url: &str, query: &[(String, String)]) -> Result<String, UrlError>
         }
     }
     Ok(parsed.to_string())
+}
+
+/// A path or query holding a tab or line end, or ending in blanks (a value pasted with its
+/// line end, `callback\t`): percent-encoded, as Postman sends it, where a URL parser would
+/// drop them. The scheme and host are left to the parser.
+fn pasted_encoded(url: &str) -> std::borrow::Cow<'_, str> {
+    let url = url.trim_start();
+    let after_host = url.find("://").map_or(0, |i| i + 3);
+    let Some(at) = url[after_host..]
+        .find(['/', '?', '#'])
+        .map(|i| i + after_host)
+    else {
+        return url.into();
+    };
+    let rest = &url[at..];
+    let kept = rest.trim_end_matches(' ').len();
+    if !rest.contains(|c: char| c.is_ascii_control()) && kept == rest.len() {
+        return url.into();
+    }
+    let mut out = String::from(&url[..at]);
+    for (i, c) in rest.char_indices() {
+        match c {
+            c if c.is_ascii_control() => out.push_str(&format!("%{:02X}", c as u32)),
+            ' ' if i >= kept => out.push_str("%20"),
+            c => out.push(c),
+        }
+    }
+    out.into()
 }
 
 /// How a request authenticates once its templates are rendered.
@@ -514,5 +542,22 @@ mod adjust_tests {
             ..Adjust::default()
         };
         assert_eq!(bad.apply(&mut r), Err(AdjustError::Header("x".into())));
+    }
+
+    #[test]
+    fn a_tab_line_end_or_trailing_blank_in_a_path_or_query_goes_out_encoded() {
+        let sent = |u: &str| with_query(u, &[]).expect("a URL");
+        assert_eq!(
+            sent("https://x.io/cb?redirect_uri=https://a.io/callback\t"),
+            "https://x.io/cb?redirect_uri=https://a.io/callback%09"
+        );
+        assert_eq!(
+            sent("http://x.io/items?$filter=startswith(a,'I')  "),
+            "http://x.io/items?$filter=startswith(a,%27I%27)%20%20"
+        );
+        assert_eq!(sent("http://x.io/booking/7\n"), "http://x.io/booking/7%0A");
+        // Blanks inside stay the parser's (%20), and a URL without them is as it was.
+        assert_eq!(sent("http://x.io/a b?q=1 2"), "http://x.io/a%20b?q=1%202");
+        assert_eq!(sent("  http://x.io/ok"), "http://x.io/ok");
     }
 }
