@@ -131,6 +131,10 @@ pub(crate) fn literal(text: &str) -> String {
 /// `password` or `apikey` anywhere, or `token` or `key` as the last word (`access_token`,
 /// `x-api-key`, but not `token_url`).
 pub(crate) fn looks_secret(name: &str) -> bool {
+    // `Postman-Token`: the id Postman's app gives each request it sends, left in exports.
+    if env_name(name) == "POSTMAN_TOKEN" {
+        return false;
+    }
     // `password1`, `token2`: a numbered credential is one too.
     let words: Vec<String> = env_name(name)
         .split('_')
@@ -300,6 +304,7 @@ mod tests {
 
     #[test]
     fn secret_names() {
+        assert!(!looks_secret("Postman-Token"));
         assert!(
             looks_secret("client_secret") && looks_secret("apiKey") && looks_secret("access_token")
         );
