@@ -2859,6 +2859,14 @@ fn unchecked_names(
     if names.is_empty() {
         return None;
     }
+    // A script of thousands is named by its first few: the line stays one to read.
+    const SHOWN: usize = 8;
+    let mut names = names;
+    if names.len() > SHOWN {
+        let more = names.len() - SHOWN;
+        names.truncate(SHOWN);
+        names.push(format!("and {more} more"));
+    }
     let (tests, them) = match (names.len(), flows) {
         (_, true) => ("script's", "them"),
         (1, false) => ("test", "it"),
@@ -5439,6 +5447,26 @@ mod tests {
         );
         assert_eq!(r[0]["headers"]["Content-Type"], "application/json");
         assert_eq!(r[1]["json"]["variables"]["id"], "{{ n | from_json }}");
+    }
+
+    #[test]
+    fn a_script_of_many_unconvertible_tests_is_named_by_its_first_few() {
+        let exec: Vec<String> = (0..20)
+            .map(|i| format!("const p{i} = pm.require('pkg{i}');"))
+            .collect();
+        let c = collection(json!([{"name": "a", "request": {"url": "http://x.io/a"},
+            "event": [{"listen": "test", "script": {"exec": exec}}]}]));
+        let out = import(&c, &[], &|_| true).expect("import");
+        let col: Value = serde_saphyr::from_str(&out.files[0].1).expect("yaml");
+        let fail = col["requests"][0]["fail"]
+            .as_str()
+            .expect("fail")
+            .to_string();
+        assert!(
+            fail.contains("pm.require('pkg7')") && fail.contains("and 12 more"),
+            "{fail}"
+        );
+        assert!(!fail.contains("pkg8'"), "{fail}");
     }
 
     #[test]

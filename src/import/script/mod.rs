@@ -950,6 +950,8 @@ struct Converter {
     known_sets: std::rc::Rc<BTreeSet<String>>,
     /// Each `var|let|const name = value` line of the script, found once (each test asks).
     declared_locals: std::cell::OnceCell<Vec<(String, String)>>,
+    /// Whether a line of the script calls `pm.require`, found once.
+    requires_package: std::cell::OnceCell<bool>,
     /// How many `const res = pm.response` the script has declared so far.
     response_names_seen: usize,
     /// The names this script's own lines set, found once (an unset asks for each of its own).
@@ -1069,6 +1071,7 @@ impl Converter {
             known_sets: Default::default(),
             set_here: Default::default(),
             response_names_seen: 0,
+            requires_package: Default::default(),
             declared_locals: Default::default(),
             known_stored: Default::default(),
             mutated: BTreeSet::new(),
@@ -1866,6 +1869,14 @@ impl Converter {
         let re = REQUIRE.get_or_init(|| {
             regex::Regex::new(r#"\bpm\.require\(\s*(["'`][^"'`]*["'`])"#).expect("a valid pattern")
         });
+        // Looked for in each statement only in a script that has one: statements nest, and a
+        // hostile script's thousands would each be read again.
+        let any = *self
+            .requires_package
+            .get_or_init(|| self.lines.iter().any(|l| l.contains("pm.require(")));
+        if !any {
+            return None;
+        }
         let text = self.text_of(std::slice::from_ref(s));
         let named = re.captures(&text)?;
         let head = format!("the checks in `pm.require({})`", &named[1]);
