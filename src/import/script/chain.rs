@@ -481,6 +481,23 @@ fn without_a_number<'a>(steps: &[Step<'a>]) -> Vec<Step<'a>> {
     steps.iter().filter(|s| !a_number(s)).cloned().collect()
 }
 
+/// chai's comparisons of numbers (and dates).
+const COMPARE: &[&str] = &[
+    "above",
+    "gt",
+    "greaterThan",
+    "below",
+    "lt",
+    "lessThan",
+    "least",
+    "gte",
+    "greaterThanOrEqual",
+    "most",
+    "lte",
+    "lessThanOrEqual",
+    "within",
+];
+
 /// `Number(x)`, `parseFloat(x)`, `parseInt(x)` of a field, compared (`above`, `below`, ...,
 /// `within`) or checked to equal a number: the field, and that number with the negation.
 fn numeric_subject(
@@ -488,21 +505,6 @@ fn numeric_subject(
     x: &Expr,
     steps: &[Step<'_>],
 ) -> Option<(Subject, Option<(serde_json::Number, bool)>)> {
-    const COMPARE: &[&str] = &[
-        "above",
-        "gt",
-        "greaterThan",
-        "below",
-        "lt",
-        "lessThan",
-        "least",
-        "gte",
-        "greaterThanOrEqual",
-        "most",
-        "lte",
-        "lessThanOrEqual",
-        "within",
-    ];
     let Expr::Call(c, args) = x else {
         return None;
     };
@@ -1197,24 +1199,8 @@ impl Chain<'_> {
         }
         // chai compares numbers (or dates) only: `expect("20").to.be.above(10)` fails, negated
         // or not, where yarc would read the text as a number.
-        let numeric = [
-            "above",
-            "gt",
-            "greaterThan",
-            "below",
-            "lt",
-            "lessThan",
-            "least",
-            "gte",
-            "greaterThanOrEqual",
-            "most",
-            "lte",
-            "lessThanOrEqual",
-            "closeTo",
-            "approximately",
-            "within",
-        ];
-        if numeric.contains(&word) && !self.numeric && matches!(subject, Subject::Json(_)) {
+        let numeric = COMPARE.contains(&word) || matches!(word, "closeTo" | "approximately");
+        if numeric && !self.numeric && matches!(subject, Subject::Json(_)) {
             out.0
                 .push((subject.clone(), "type", Y::str("number"), false));
         }

@@ -2326,8 +2326,13 @@ impl Converter {
             return None;
         }
         let header = self.last_segment_of_header(value)?;
-        // `undefined.split("/")` throws: without the header nothing is set, and the script's
-        // error fails the request in Newman, as the check that it is there does here.
+        Some(self.header_capture(name, header, "([^/]*)$".into(), guarded))
+    }
+
+    /// A capture of what `regex` takes from a header. `undefined.split("/")`, `url.parse(
+    /// undefined)` throw: without the header nothing is set, and the script's error fails the
+    /// request in Newman, as the check that it is there does here.
+    fn header_capture(&mut self, name: &str, header: String, regex: String, guarded: bool) -> Done {
         if !guarded && self.when.is_none() {
             self.put(
                 Subject::Header(header.clone()),
@@ -2338,12 +2343,12 @@ impl Converter {
         }
         let capture = Y::Map(vec![
             ("header".into(), Y::str(header)),
-            ("regex".into(), Y::str("([^/]*)$")),
+            ("regex".into(), Y::str(regex)),
             ("optional".into(), Y::Bool(true)),
         ]);
         self.out.capture.set(name, capture);
         self.out.captures += 1;
-        Some(Done::Converted)
+        Done::Converted
     }
 
     /// A set() of a query parameter of a header's URL (`new URL(location).searchParams.get(
@@ -2354,26 +2359,8 @@ impl Converter {
             return None;
         }
         let (header, key) = self.query_of_header(value)?;
-        // Without the header, parsing `undefined` throws: the script's error fails the request.
-        if !guarded && self.when.is_none() {
-            self.put(
-                Subject::Header(header.clone()),
-                "exists",
-                Y::Bool(true),
-                false,
-            );
-        }
-        let capture = Y::Map(vec![
-            ("header".into(), Y::str(header)),
-            (
-                "regex".into(),
-                Y::str(format!("[?&]{}=([^&#]*)", regex::escape(&key))),
-            ),
-            ("optional".into(), Y::Bool(true)),
-        ]);
-        self.out.capture.set(name, capture);
-        self.out.captures += 1;
-        Some(Done::Converted)
+        let regex = format!("[?&]{}=([^&#]*)", regex::escape(&key));
+        Some(self.header_capture(name, header, regex, guarded))
     }
 
     /// The header whose URL an expression reads a query parameter of, and the parameter.
