@@ -604,7 +604,8 @@ def run_yarc(yarc, fixture, work, guard=None):
         result["import_summary"] += "\n[harness] no collection file found in the import folder"
         return result
     env_slug = None
-    m = re.search(r"environment `([^`]+)`", iout)
+    # the summary's line for a written environment: "environment `NAME` → path"
+    m = re.search(r"environment `([^`]+)` →", iout)
     if m:
         env_slug = m.group(1)
     elif os.path.isdir(os.path.join(out_dir, "environments")):
