@@ -2703,7 +2703,9 @@ fn postman_reads(text: &str) -> Vec<String> {
     let mut names = Vec::new();
     for (at, _) in text.match_indices(" != \"{{") {
         let name = text[at + 7..].split("}}").next().unwrap_or_default();
-        if text.contains(&script::read_as_postman(name)) && !names.iter().any(|n| n == name) {
+        let read = text.contains(&script::read_as_postman(name))
+            || text.contains(&script::joined_as_postman(name));
+        if read && !names.iter().any(|n| n == name) {
             names.push(name.to_string());
         }
     }
@@ -2727,6 +2729,14 @@ fn undefined_as_declared(requests: &mut Y, variables: &Y, written: &HashMap<Stri
             {
                 own.insert(super::vars::ident(name));
             }
+            // A secret that is that text until it is set: `secret('ID', default="{{id}}")`.
+            if let Some(name) = s
+                .strip_suffix("}}\") }}")
+                .and_then(|n| n.rsplit_once("default=\"{{"))
+                .map(|(_, n)| n)
+            {
+                own.insert(super::vars::ident(name));
+            }
         });
     }
     reads.retain(|n| !own.contains(n));
@@ -2744,6 +2754,7 @@ fn undefined_as_declared(requests: &mut Y, variables: &Y, written: &HashMap<Stri
         }
         for name in &reads {
             *s = s.replace(&script::read_as_postman(name), name);
+            *s = s.replace(&script::joined_as_postman(name), name);
         }
         for (from, to) in &respelt {
             if s.contains(from.as_str()) {

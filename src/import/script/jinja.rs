@@ -132,6 +132,16 @@ impl Converter {
                 if *op == "+" && !self.sums(a, b) {
                     // Text joined: `id + ':' + secret`; a sum joined is summed first.
                     let part = |x: &Expr| -> Option<String> {
+                        // A variable's `undefined` joins as the word (see `joined_as_postman`).
+                        // One a script sets has a value by then.
+                        if let Some(Subject::Value(Y::Str(t))) = self.subject(x)
+                            && let Some(n) = var_name(&t)
+                            && !self.known_sets.contains(&n)
+                            && !(self.out.set_names.iter())
+                                .any(|s| crate::import::vars::ident(s) == n)
+                        {
+                            return Some(super::joined_as_postman(&n));
+                        }
                         let j = self.jinja(x)?;
                         Some(match x {
                             Expr::Binary("+", p, q) if self.sums(p, q) => format!("({j})"),

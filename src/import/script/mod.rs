@@ -4360,6 +4360,14 @@ pub(crate) fn read_as_postman(name: &str) -> String {
     format!("({name} and {name} != \"{{{{{name}}}}}\")")
 }
 
+/// A variable joined into text, read as Postman's `get()` reads it: the `{{name}}` text the
+/// import declares for a variable the export defines nowhere is `undefined` there, which
+/// JavaScript joins as `undefined` (`btoa(id + ":" + secret)` of two unset: `undefined:undefined`).
+/// postman.rs writes it plain where nothing gives the variable that text.
+pub(crate) fn joined_as_postman(name: &str) -> String {
+    format!("({name} if {name} != \"{{{{{name}}}}}\" else \"undefined\")")
+}
+
 /// The variables `lines` set to `null` — `pm.environment.set("motion_id", null)`, each of a
 /// list, `["a_id", "b_id"].forEach(key => { pm.environment.set(key, null) })` — by their yarc
 /// names. Newman keeps the null: a script's `get` reads it as false, where yarc holds the text

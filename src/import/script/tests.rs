@@ -1012,11 +1012,15 @@ fn pre_request_headers_and_base64_credentials_convert() {
     );
     let v = out(&s);
     assert_eq!(
-        v["sets"]["auth"], "Basic {{ (((id ~ \":\") ~ pw) | base64_encode) }}",
+        v["sets"]["auth"],
+        // A variable joined into text reads as `undefined` while it is its `{{name}}` text
+        // (postman.rs writes it plain where nothing gives it that text).
+        "Basic {{ ((((id if id != \"{{id}}\" else \"undefined\") ~ \":\") ~ (pw if pw != \"{{pw}}\" else \"undefined\")) | base64_encode) }}",
         "{v}"
     );
     assert_eq!(
-        v["sets"]["b"], "{{ ((id ~ \":x\") | base64_encode) }}",
+        v["sets"]["b"],
+        "{{ (((id if id != \"{{id}}\" else \"undefined\") ~ \":x\") | base64_encode) }}",
         "{v}"
     );
 }
@@ -1547,7 +1551,7 @@ fn locals_a_set_reads_are_written_out_and_count_as_converted() {
     let v = out(&s);
     assert_eq!(
         v["sets"]["client_authorization"],
-        "{{ (((client_id ~ \":\") ~ client_secret) | base64_encode) }}",
+        "{{ ((((client_id if client_id != \"{{client_id}}\" else \"undefined\") ~ \":\") ~ (client_secret if client_secret != \"{{client_secret}}\" else \"undefined\")) | base64_encode) }}",
         "{v}"
     );
     assert!(
