@@ -2911,14 +2911,17 @@ fn scope_unchecked(s: &mut script::Script, whose: &str, cx: &mut Ctx<'_>) {
     ));
 }
 
-/// A pre-request script that changes the request in a line the import kept (a signature put
-/// in the body with `pm.request.body.update(...)`): yarc sends the request as written, which
-/// Postman never sent, so every request it runs for is failed until someone converts it.
+/// A pre-request script that changes the request's body, URL or method in a line the import
+/// kept (a signature put in the body with `pm.request.body.update(...)`): yarc sends the
+/// request as written, which Postman never sent, so every request it runs for is failed until
+/// someone converts it.
 fn unconverted_rewrite(s: &script::Script, phase: Phase, whose: &str, cx: &mut Ctx<'_>) {
     static REWRITE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     let re = REWRITE.get_or_init(|| {
         regex::Regex::new(
-            r"\bpm\.request\.(?:body\.update|headers\.(?:add|upsert|remove)|url\.(?:update|query\.(?:add|upsert|remove))|(?:addHeader|removeHeader)|(?:body(?:\.raw)?|method|url)\s*=[^=])",
+            // What the import never converts: a header or query parameter a kept line adds may
+            // still be sent (a bearer the import gives the requests the script would add it to).
+            r"\bpm\.request\.(?:body\.update|url\.update|(?:body(?:\.raw)?|method|url)\s*=[^=])",
         )
         .expect("a valid pattern")
     });
