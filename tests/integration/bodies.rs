@@ -208,3 +208,35 @@ requests:
     );
     w.yarc(&["run", "c.yaml"]).expect_code(0);
 }
+
+/// Part names go as written in `name="..."` (`profile/gender`, `jcr:content/jcr:title`, a
+/// space), as Postman and browsers send them — not as RFC 8187's `name*=utf-8''...`, which
+/// many servers do not read; a quote or line end in a name or file name is escaped (`%22`,
+/// `%0A`), so it cannot end the part's header.
+#[test]
+fn part_names_go_as_written() {
+    let w = World::new();
+    w.write(
+        "c.yaml",
+        r#"
+requests:
+  - name: parts
+    method: POST
+    url: "{{ url }}/echo"
+    multipart:
+      profile/gender: male
+      "jcr:content/jcr:title": English
+      "propn name": x
+      'say "hi"': y
+      upload: { content: "z", filename: "a\nb.txt" }
+    expect:
+      json:
+        $.parts['profile/gender'].text: male
+        $.parts['jcr:content/jcr:title'].text: English
+        $.parts['propn name'].text: x
+        $.parts['say %22hi%22'].text: y
+        $.parts.upload.file_name: a%0Ab.txt
+"#,
+    );
+    w.yarc(&["run", "c.yaml"]).expect_code(0);
+}

@@ -25,12 +25,8 @@ pub fn compile(path: &Written) -> Result<CompiledPath, Diagnostic> {
     }
     match jsonpath_rust::parser::parse_json_path(src) {
         Ok(query) => Ok(CompiledPath {
+            singular: is_singular(&query),
             query,
-            singular: !(src.contains('*')
-                || src.contains("..")
-                || src.contains('?')
-                || src.contains(':')
-                || src.contains(',')),
         }),
         Err(e) => {
             let d = Diagnostic::at(
@@ -46,6 +42,18 @@ pub fn compile(path: &Written) -> Result<CompiledPath, Diagnostic> {
             })
         }
     }
+}
+
+/// RFC 9535's singular query: names and indexes only, one per segment, no descendant — read
+/// from the parsed path, so a name holding `:` or `*` (`$['jcr:title']`) stays singular.
+fn is_singular(query: &JpQuery) -> bool {
+    query.segments.iter().all(|segment| match segment {
+        Segment::Selector(s) => matches!(s, Selector::Name(_) | Selector::Index(_)),
+        Segment::Selectors(list) => {
+            matches!(list.as_slice(), [Selector::Name(_) | Selector::Index(_)])
+        }
+        Segment::Descendant(_) => false,
+    })
 }
 
 /// Postman's `.length` / `.length()` (or `.size()`, `.count()`) at the end of a path: JSONPath
@@ -289,6 +297,17 @@ mod tests {
             values(select(&p, &v).expect("within the budget")),
             vec![json!(1)]
         );
+        for (path, singular) in [
+            ("$['jcr:content/jcr:title']", true),
+            ("$['a,b']['*'][1]", true),
+            ("$.a[1:2]", false),
+            ("$.a[1,2]", false),
+            ("$..a", false),
+            ("$.a[*]", false),
+            ("$.a[?@.b]", false),
+        ] {
+            assert_eq!(compile(&jp(path)).unwrap().singular, singular, "{path}");
+        }
         let p = compile(&jp("$.items[?@.id > 1].id")).unwrap();
         assert_eq!(
             values(select(&p, &v).expect("within the budget")),

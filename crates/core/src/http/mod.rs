@@ -494,8 +494,12 @@ async fn attach_body(
             b.body(bytes)
         }
         RenderedBody::Multipart(parts) => {
-            let mut form = reqwest::multipart::Form::new();
+            // Names go as written, in quotes (`name="profile/gender"`), as Postman and browsers
+            // send them: reqwest's default `name*=utf-8''profile%2Fgender` is unknown to many
+            // servers (Sling's POST servlet, PHP). A quote or line end is escaped as browsers do.
+            let mut form = reqwest::multipart::Form::new().percent_encode_noop();
             for (name, part) in parts {
+                let name = &part_name(name);
                 form = match part {
                     RenderedPart::Text(t) => form.text(name.clone(), t.clone()),
                     RenderedPart::File {
@@ -535,6 +539,14 @@ async fn attach_body(
     })
 }
 
+/// A part's name as the HTML standard writes it in `name="..."`: `"`, CR and LF as `%22`,
+/// `%0D`, `%0A`, so no name can end the quoted text or the part's header.
+fn part_name(name: &str) -> String {
+    name.replace('"', "%22")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
 fn file_part(
     bytes: Vec<u8>,
     filename: Option<&str>,
@@ -542,7 +554,8 @@ fn file_part(
 ) -> Result<reqwest::multipart::Part, RunError> {
     let mut p = reqwest::multipart::Part::bytes(bytes);
     if let Some(name) = filename {
-        p = p.file_name(name.to_string());
+        // reqwest keeps a line end of the file name (after a backslash): escaped here instead.
+        p = p.file_name(name.replace('\r', "%0D").replace('\n', "%0A"));
     }
     match content_type {
         Some(ct) => p.mime_str(&ct).map_err(|_| RunError::ContentType(ct)),
