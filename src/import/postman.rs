@@ -5032,11 +5032,13 @@ fn auth_block(a: &Value, whose: &str, cx: &mut Ctx<'_>) -> Option<Y> {
         }
         "oauth2" if !client_credentials(&f) => return stored_token(&f, whose, cx),
         "oauth2" => client_credentials_block(block, cx),
+        // Never the auth of its folder or collection instead: Postman sends that credential
+        // nowhere here.
         other => {
             cx.report.notes.push(format!(
-                "{whose}: auth type `{other}` is not supported; it was left out"
+                "{whose}: auth type `{other}` is not supported: it is written `auth: none` and sent without credentials (not with its folder's or collection's); add them by hand"
             ));
-            return None;
+            return Some(Y::str("none"));
         }
     };
     cx.report.auth.insert(format!("{kind} ({whose})"));
@@ -6078,7 +6080,12 @@ mod tests {
             {"name": "own body", "request": {"url": "https://h.example/c"},
              "event": test_event(&[
                  "var requestBody = JSON.parse(pm.request.body.raw);",
-                 "pm.test('sent a name', function () { pm.expect(requestBody).to.have.property('name'); });"])}]));
+                 "pm.test('sent a name', function () { pm.expect(requestBody).to.have.property('name'); });"])},
+            {"name": "other", "request": {"url": "https://h.example/d"},
+             "event": test_event(&[
+                 "pm.test('right request', () => { pm.expect(pm.info.requestName).to.eql('Other'); });",
+                 "pm.test('refund', () => { pm.expect.fail('TODO: write this check'); });",
+                 "pm.test('placeholder', () => { pm.expect(true).to.be.false; });"])}]));
         let (col, _) = imported(&c);
         let fail = col["requests"][0]["fail"].as_str().unwrap_or_default();
         assert!(
@@ -6089,6 +6096,32 @@ mod tests {
         // Storing and checking what it stored, or checking its own request: no response test.
         assert!(col["requests"][1].get("fail").is_none(), "{col}");
         assert!(col["requests"][2].get("fail").is_none(), "{col}");
+        // A check of something else than the response is Postman's to decide all the same.
+        let fail = col["requests"][3]["fail"].as_str().unwrap_or_default();
+        assert!(
+            fail.contains("tests `right request`, `refund`, `placeholder` could not"),
+            "{col}"
+        );
+    }
+
+    /// An auth type yarc does not make (digest) is `auth: none`: the request never takes the
+    /// collection's bearer, which Postman sends nowhere there.
+    #[test]
+    fn an_auth_yarc_does_not_make_sends_no_other_credential() {
+        let mut c = collection(json!([
+            {"name": "digest", "request": {"url": "https://h.example/d",
+             "auth": {"type": "digest", "digest": [{"key": "username", "value": "ada"}]}}},
+            {"name": "plain", "request": {"url": "https://h.example/p"}}]));
+        c["auth"] = json!({"type": "bearer", "bearer": [{"key": "token", "value": "t0k"}]});
+        let out = import(&c, &[], &|_| true).expect("import");
+        let notes = out.report.notes.join("\n");
+        assert!(
+            notes.contains("auth type `digest` is not supported: it is written `auth: none`"),
+            "{notes}"
+        );
+        let (col, _) = imported(&c);
+        assert_eq!(col["requests"][0]["auth"], "none", "{col}");
+        assert!(col["requests"][1].get("auth").is_none(), "{col}");
     }
 
     #[test]

@@ -1604,7 +1604,13 @@ impl Converter {
                 .split(|c: char| !c.is_alphanumeric())
                 .any(|w| w == "throw");
         // Inside a `try` too: a `pm.test` reports its own failure, whatever the `catch` does.
-        if (throws || (none_converted && !stores)) && (self.reads_response(body) || of_variables) {
+        // A check of something else (`pm.info.requestName`, `pm.expect.fail("TODO")`, a
+        // constant) is Postman's to decide as much as one of the response; one of the request
+        // it sent (`requestBody`) holds by construction.
+        let decided = self.reads_response(body) || of_variables;
+        if (none_converted && !stores && (decided || !self.reads_request(body)))
+            || (throws && decided)
+        {
             let name = match e {
                 Expr::Call(_, args) => match args.first() {
                     Some(Expr::Str(n)) => n.clone(),
@@ -1615,6 +1621,12 @@ impl Converter {
             self.out.unchecked.push(name);
         }
         Some(done)
+    }
+
+    /// Whether a test's text reads the request it sent (`pm.request`, `requestBody`).
+    fn reads_request(&self, body: &[Stmt]) -> bool {
+        let text = self.text_of(body).to_ascii_lowercase();
+        text.contains("pm.request") || text.contains("requestbody")
     }
 
     /// Whether a test's text reads the response (not the request it sent, `requestBody`),
@@ -2507,6 +2519,14 @@ impl Converter {
         if let Some(done) = self.parsed_without_throw(e) {
             return Some(done);
         }
+        // `pm.expect.fail("TODO: write this check")`: a check that always fails, Postman's.
+        if let Expr::Call(callee, _) = e
+            && path(callee).as_deref() == Some("pm.expect.fail")
+            && self.phase != Phase::PreRequest
+        {
+            self.out.assertions_seen += 1;
+            return Some(Done::Kept(KEPT_ASSERTION));
+        }
         // `pm.expect(data.length > 0)` with no assertion after it asserts nothing: it passes,
         // whatever it holds (a forgotten `.to.be.true`).
         if let Expr::Call(callee, args) = e
@@ -2615,6 +2635,11 @@ impl Converter {
         }
         let mut needs = self.reads_of(s);
         needs.retain(|(p, array)| *array || !self.is_present(p));
+        // `data?.electric?.energy_id` reads `energy_id` of `electric` only when it is there.
+        let text = self.text_of(std::slice::from_ref(s));
+        if text.contains("?.") {
+            needs.retain(|(p, _)| !read_optionally(&text, p));
+        }
         for (path, array) in &needs {
             if path.starts_with('/') {
                 self.put(Subject::Xml(path.clone()), "exists", Y::Bool(true), false);
@@ -5039,6 +5064,24 @@ fn top_level(p: &str) -> bool {
                 .is_some_and(|n| n.find(']') == Some(n.len() - 1))
     };
     one(rest)
+}
+
+/// Whether a statement reads the member of `path` with optional chaining (`electric?.id` for
+/// `$.electric`, `data?.x` for `$`), or below a link that has it (`items?.first.id` for
+/// `$.items.first`: the whole chain gives `undefined` rather than throwing).
+fn read_optionally(text: &str, path: &str) -> bool {
+    if path == "$" {
+        return true;
+    }
+    path.split(['.', '['])
+        .skip(1)
+        .map(|seg| seg.trim_end_matches(']').trim_matches(['\'', '"']))
+        .filter(|seg| !seg.is_empty())
+        .any(|seg| {
+            ["?.", "']?.", "\"]?.", "]?."]
+                .iter()
+                .any(|tail| text.contains(&format!("{seg}{tail}")))
+        })
 }
 
 fn reads_safely(e: &Expr) -> bool {

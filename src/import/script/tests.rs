@@ -8048,6 +8048,24 @@ fn a_member_of_a_random_item_needs_the_list_to_have_one() {
     );
 }
 
+/// Optional chaining gives `undefined` where a plain read throws: what it reads need not be
+/// there (`items?.first.id` neither `$.items` nor `$.items.first`); a plain read still does.
+#[test]
+fn an_optional_chain_needs_nothing_to_be_there() {
+    let s = test(&[
+        "let jsonData = {};",
+        "try { jsonData = pm.response.json(); } catch (e) {}",
+        "const energy = jsonData?.electric?.energy_id;",
+        "const first = jsonData.items?.first.id;",
+        "const plain = jsonData.owner.name;",
+    ]);
+    let json = &out(&s)["expect"]["json"];
+    assert!(json.get("$.electric").is_none(), "{json}");
+    assert!(json.get("$.items").is_none(), "{json}");
+    assert!(json.get("$.items.first").is_none(), "{json}");
+    assert_eq!(json["$.owner"], json!({ "exists": true }), "{json}");
+}
+
 #[test]
 fn a_local_holding_the_response_reads_as_the_response() {
     let lines = [
