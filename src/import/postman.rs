@@ -2340,8 +2340,15 @@ fn scoped_items(items: &[Value], whose: &str, scope: &mut Scope, cx: &mut Ctx<'_
 }
 
 /// The request's own headers, those the scopes' scripts add again, and its own script's.
-fn request_headers(req: &Value, (from_script, added): (&Y, &[String]), cx: &mut Ctx<'_>) -> Y {
+fn request_headers(
+    req: &Value,
+    (from_script, added, removed): (&Y, &[String], &[String]),
+    cx: &mut Ctx<'_>,
+) -> Y {
     let mut headers = headers(req.get("header"), cx);
+    if let Y::Map(entries) = &mut headers {
+        entries.retain(|(k, _)| !removed.iter().any(|r| r.eq_ignore_ascii_case(k)));
+    }
     let mut scopes: Vec<(String, Y, bool)> = cx.added_each.iter().flatten().cloned().collect();
     // Its own scripts run after the scopes'.
     for (k, v) in from_script.entries() {
@@ -2412,6 +2419,14 @@ fn sent_each(request: &Y, cx: &mut Ctx<'_>) -> Vec<Y> {
     out
 }
 
+/// The item's description (or its request's), when it has one.
+fn described(r: &mut Y, node: &Value, req: &Value, cx: &mut Ctx<'_>) {
+    let text = node.get("description").or_else(|| req.get("description"));
+    if let Some(d) = description(text, cx) {
+        r.set("description", d);
+    }
+}
+
 fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
     if node.get("disabled").and_then(Value::as_bool) == Some(true) {
         return None;
@@ -2430,10 +2445,7 @@ fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
     // The name the collection file gives it: several requests of one export may share a name.
     cx.whose = format!("request `{unique}`");
     r.set("name", Y::str(&unique));
-    let described = node.get("description").or_else(|| req.get("description"));
-    if let Some(d) = description(described, cx) {
-        r.set("description", d);
-    }
+    described(&mut r, node, req, cx);
     let method = method_of(req);
     (method != "GET").then(|| r.set("method", Y::str(&method)));
     let vars_before = cx.token_vars.len();
@@ -2452,12 +2464,15 @@ fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
         json_body,
         made_sent,
         added,
+        removed,
+        removed_query,
     } = item_scripts(node, name, &unique, cx);
-    r.set("url", Y::str(item_url(req, &unique, cx)));
+    let url = without_query(&item_url(req, &unique, cx), &removed_query);
+    r.set("url", Y::str(url));
     if !query.is_empty_map() {
         r.set("query", query);
     }
-    let mut headers = request_headers(req, (&script_headers, &added), cx);
+    let mut headers = request_headers(req, (&script_headers, &added, &removed), cx);
     cx.exact_body = exact_body;
     let mut body = item_body(node, req, &method, &mut headers, cx);
     let sets = made_first(&mut body, &made_sent, sets);
@@ -3299,12 +3314,18 @@ struct ItemScripts {
     /// The headers of `headers` its scripts add (`add`, not `upsert`): one the request has
     /// already is sent twice, as Newman sends it.
     added: Vec<String>,
+    /// The headers its own pre-request script removes: not sent.
+    removed: Vec<String>,
+    /// The query parameters its own pre-request script removes: not sent.
+    removed_query: Vec<String>,
 }
 
 /// The headers a script of the request adds, and which of them it adds beside one the
 /// request has (`add`, not `upsert` nor after `remove`). An `upsert` of a header the request
 /// has disabled updates it, and it stays disabled: none is sent.
 fn own_headers(s: &Script, node: &Value, out: &mut ItemScripts) {
+    out.removed.extend(s.removed.iter().cloned());
+    out.removed_query.extend(s.removed_query.iter().cloned());
     for (k, v) in s.headers.entries() {
         let upserted = s.upserted.contains(&k);
         if upserted && disabled_header(node, &k) {
@@ -3316,6 +3337,38 @@ fn own_headers(s: &Script, node: &Value, out: &mut ItemScripts) {
         }
         out.headers.set(k, v);
     }
+}
+
+/// The URL without the query parameters of those names (`?limit=10&debug=true` without
+/// `debug`: `?limit=10`), as Postman's `removeQueryParams` leaves it.
+fn without_query(url: &str, names: &[String]) -> String {
+    if names.is_empty() {
+        return url.to_string();
+    }
+    let (head, fragment) = match url.split_once('#') {
+        Some((h, f)) => (h, Some(f)),
+        None => (url, None),
+    };
+    let Some((base, query)) = head.split_once('?') else {
+        return url.to_string();
+    };
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|pair| {
+            let key = pair.split_once('=').map_or(*pair, |(k, _)| k);
+            !names.iter().any(|n| n == key)
+        })
+        .collect();
+    let mut out = base.to_string();
+    if !kept.is_empty() {
+        out.push('?');
+        out.push_str(&kept.join("&"));
+    }
+    if let Some(f) = fragment {
+        out.push('#');
+        out.push_str(f);
+    }
+    out
 }
 
 /// The request's URL as the export writes it (`{{base}}/x?id={{id}}`): what a pre-request
@@ -6102,6 +6155,33 @@ mod tests {
             fail.contains("tests `right request`, `refund`, `placeholder` could not"),
             "{col}"
         );
+    }
+
+    /// A request's own pre-request script that removes a header or query parameter: the
+    /// request goes without it, as Newman sends it; a folder's removal stays a comment.
+    #[test]
+    fn what_a_script_removes_from_its_request_is_not_sent() {
+        let pre = |lines: &[&str]| json!([{"listen": "prerequest", "script": {"exec": lines}}]);
+        let c = collection(json!([
+            {"name": "edits", "event": pre(&[
+                "pm.request.headers.remove('X-Debug');",
+                "pm.request.removeQueryParams(['debug', 'trace']);"]),
+             "request": {"url": "https://h.example/i?limit=10&debug=true&trace#top",
+                         "header": [{"key": "X-Debug", "value": "1"}, {"key": "Accept", "value": "*/*"}]}},
+            {"name": "folder", "event": pre(&["pm.request.headers.remove('Accept');"]),
+             "item": [{"name": "inner", "request": {"url": "https://h.example/j",
+                       "header": [{"key": "Accept", "value": "*/*"}]}}]}]));
+        let (col, _) = imported(&c);
+        let edits = &col["requests"][0];
+        assert_eq!(edits["url"], "https://h.example/i?limit=10#top", "{col}");
+        assert!(edits["headers"].get("X-Debug").is_none(), "{col}");
+        assert_eq!(edits["headers"]["Accept"], "*/*", "{col}");
+        assert_eq!(
+            without_query("https://h.example/i?debug=1", &["debug".into()]),
+            "https://h.example/i"
+        );
+        let inner = &col["requests"][1]["requests"][0];
+        assert_eq!(inner["headers"]["Accept"], "*/*", "{col}");
     }
 
     /// An auth type yarc does not make (digest) is `auth: none`: the request never takes the

@@ -121,6 +121,12 @@ pub(crate) struct Script {
     /// Headers it removes before it adds them again: the added one takes the request's
     /// one's place, as an `upsert` does.
     pub replaced: Vec<String>,
+    /// Headers a request's own pre-request script removes and does not add again
+    /// (`pm.request.headers.remove("X-Debug")`): the request goes without them.
+    pub removed: Vec<String>,
+    /// Query parameters a request's own pre-request script removes
+    /// (`pm.request.removeQueryParams("debug")`, `pm.request.url.query.remove("debug")`).
+    pub removed_query: Vec<String>,
 
     /// Query parameters a pre-request script adds (`pm.request.url.addQueryParams([...])`).
     pub query: Y,

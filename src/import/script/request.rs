@@ -133,7 +133,8 @@ impl Converter {
     }
 
     /// `pm.request.headers.remove("X-Forwarded-For")` before the script adds it again: the
-    /// added one takes its place, as a header of the request does. A removal alone is kept.
+    /// added one takes its place, as a header of the request does. A removal alone, in a
+    /// request's own script, is the request without that header; in a folder's, it is kept.
     pub(super) fn header_replaced(&mut self, name: &str) -> Done {
         let later = self.lines.get(self.at_line..).unwrap_or_default();
         let adds = later.iter().any(|l| {
@@ -151,12 +152,16 @@ impl Converter {
             .iter()
             .any(|q| l.contains(q.as_str()))
         });
-        match adds && named {
-            true => {
+        match (adds && named, self.own_name.is_some()) {
+            (true, _) => {
                 self.out.replaced.push(name.to_string());
                 Done::Converted
             }
-            false => Done::Kept(KEPT_OTHER),
+            (false, true) => {
+                self.out.removed.push(name.to_string());
+                Done::Converted
+            }
+            (false, false) => Done::Kept(KEPT_OTHER),
         }
     }
 
@@ -227,8 +232,11 @@ impl Converter {
                     | "pm.request.url.query.upsert"
             )
         );
-        if !adds || self.phase != Phase::PreRequest {
+        if self.phase != Phase::PreRequest {
             return None;
+        }
+        if !adds {
+            return self.query_removed(callee, args);
         }
         let items: Vec<&Expr> = match args.as_slice() {
             [Expr::Array(items)] => items.iter().collect(),
@@ -286,6 +294,41 @@ impl Converter {
             self.out.query.set(k, v);
         }
         Some(Done::Converted)
+    }
+
+    /// `pm.request.removeQueryParams("debug")` (a list of names too, or
+    /// `pm.request.url.query.remove("debug")`) in a request's own pre-request script: the
+    /// request goes without those parameters.
+    fn query_removed(&mut self, callee: &Expr, args: &[Expr]) -> Option<Done> {
+        let removes = matches!(
+            path(callee).as_deref(),
+            Some(
+                "pm.request.removeQueryParams"
+                    | "pm.request.url.removeQueryParams"
+                    | "pm.request.url.query.remove"
+            )
+        );
+        if !removes {
+            return None;
+        }
+        let names: Option<Vec<String>> = match args {
+            [Expr::Str(one)] => Some(vec![one.clone()]),
+            [Expr::Array(list)] => list
+                .iter()
+                .map(|e| match e {
+                    Expr::Str(n) => Some(n.clone()),
+                    _ => None,
+                })
+                .collect(),
+            _ => None,
+        };
+        match (names, self.own_name.is_some()) {
+            (Some(names), true) => {
+                self.out.removed_query.extend(names);
+                Some(Done::Converted)
+            }
+            _ => Some(Done::Kept(KEPT_OTHER)),
+        }
     }
 
     /// `JSON.parse(raw)` of a name bound to the request's body text (`const raw =
