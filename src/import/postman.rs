@@ -667,6 +667,17 @@ pub(crate) fn import(
     environments: &[Value],
     file_exists: &dyn Fn(&str) -> bool,
 ) -> Result<Imported, String> {
+    match without_self_references(collection, environments) {
+        Some((c, e)) => import_cleared(&c, &e, file_exists),
+        None => import_cleared(collection, environments, file_exists),
+    }
+}
+
+fn import_cleared(
+    collection: &Value,
+    environments: &[Value],
+    file_exists: &dyn Fn(&str) -> bool,
+) -> Result<Imported, String> {
     let (collection, info, items, name) = opened(collection)?;
     let mut cx = Ctx::new(file_exists, exported_empty(collection, environments));
     // A literal secret in a request never takes the name of a variable the export defines
@@ -970,6 +981,60 @@ fn no_cookies_note(whose: &str, cx: &mut Ctx<'_>) {
 
 /// The collection inside an export (the Postman API wraps it), with its `info`, its items and
 /// its name; or why this is no collection yarc reads.
+/// The collection and environments without the variables whose value is their own `{{name}}`
+/// (an environment file left as a template, `"API_BASE_URL": "{{API_BASE_URL}}"`): such a
+/// variable is one the export does not define, as Newman finds it; `None` when there is none.
+fn without_self_references(
+    collection: &Value,
+    environments: &[Value],
+) -> Option<(Value, Vec<Value>)> {
+    fn is_self(v: &Value) -> bool {
+        let (Some(key), Some(value)) = (
+            v.get("key").and_then(Value::as_str),
+            v.get("value").and_then(Value::as_str),
+        ) else {
+            return false;
+        };
+        let inner = value
+            .trim()
+            .strip_prefix("{{")
+            .and_then(|t| t.strip_suffix("}}"));
+        inner.is_some_and(|name| name.trim() == key.trim())
+    }
+    let lists = |v: &Value| {
+        [
+            "/variable",
+            "/collection/variable",
+            "/values",
+            "/environment/values",
+        ]
+        .map(|p| {
+            v.pointer(p)
+                .and_then(Value::as_array)
+                .is_some_and(|l| l.iter().any(is_self))
+        })
+        .contains(&true)
+    };
+    if !lists(collection) && !environments.iter().any(lists) {
+        return None;
+    }
+    let clear = |v: &Value| {
+        let mut v = v.clone();
+        for p in [
+            "/variable",
+            "/collection/variable",
+            "/values",
+            "/environment/values",
+        ] {
+            if let Some(Value::Array(list)) = v.pointer_mut(p) {
+                list.retain(|e| !is_self(e));
+            }
+        }
+        v
+    };
+    Some((clear(collection), environments.iter().map(clear).collect()))
+}
+
 fn opened(collection: &Value) -> Result<(&Value, &Value, &Vec<Value>, String), String> {
     // The Postman API's export wraps the collection: `{"collection": {...}}` (Newman runs it).
     let collection = match collection.get("collection") {
@@ -6182,6 +6247,32 @@ mod tests {
         );
         let inner = &col["requests"][1]["requests"][0];
         assert_eq!(inner["headers"]["Accept"], "*/*", "{col}");
+    }
+
+    /// An environment left as a template (`API_BASE_URL` = `{{API_BASE_URL}}`) defines nothing:
+    /// the variable is asked for as one the export does not define, not a cycle.
+    #[test]
+    fn a_variable_whose_value_is_its_own_name_is_not_defined() {
+        let c = collection(
+            json!([{"name": "farmers", "request": {"url": "{{API_BASE_URL}}/farmers"}}]),
+        );
+        let env = json!({"name": "local", "values": [
+            {"key": "API_BASE_URL", "value": "{{API_BASE_URL}}", "enabled": true},
+            {"key": "region", "value": "{{ region }}", "enabled": true},
+            {"key": "kept", "value": "{{other}}", "enabled": true}]});
+        let cleared = without_self_references(&c, std::slice::from_ref(&env));
+        let (_, envs) = cleared.expect("two self references");
+        let keys: Vec<&str> = envs[0]["values"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v["key"].as_str())
+            .collect();
+        assert_eq!(keys, ["kept"]);
+        let out = import(&c, &[env], &|_| true).expect("import");
+        let notes = out.report.notes.join("\n");
+        assert!(notes.contains("`API_BASE_URL`"), "{notes}");
+        assert!(without_self_references(&c, &[]).is_none());
     }
 
     /// An auth type yarc does not make (digest) is `auth: none`: the request never takes the
