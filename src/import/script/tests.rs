@@ -193,6 +193,10 @@ fn response_assertions() {
         out(&ok)["expect"]["status"],
         json!({"equals": 201, "gte": 200, "lt": 300})
     );
+    // Postman's `jsonBody` reads a text path only: with an object it asserts nothing.
+    let object = test(&["pm.response.to.have.jsonBody({ id: 42 });"]);
+    assert_eq!((object.assertions, object.assertions_seen), (1, 1));
+    assert_eq!(out(&object)["expect"], json!({}));
     assert_eq!(
         out(&test(&["pm.response.to.be.success"]))["expect"]["status"],
         "2xx"
