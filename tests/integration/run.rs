@@ -276,6 +276,15 @@ requests:
   - name: cookie sent back
     url: "{{ url }}/echo"
     expect: { json: { $.headers.cookie: session=abc123 } }
+  # A Cookie header written beside the jar's cookies: one header, the written ones first
+  # (a second Cookie line is one many servers never read).
+  - name: cookie header and jar in one
+    url: "{{ url }}/echo"
+    headers: { Cookie: "lang=nb; session=mine" }
+    expect:
+      json:
+        $.headers.cookie: lang=nb; session=mine
+        $.repeated_headers: { exists: false }
   - name: gzip body decoded
     url: "{{ url }}/compressed"
     expect: { json: { $.compressed: true, $.items: [1, 2, 3] } }
@@ -283,7 +292,7 @@ requests:
     );
     let r = w.yarc(&["run", "http.yaml"]);
     r.expect_code(0);
-    assert_eq!(r.summary(), "5 passed, 0 failed");
+    assert_eq!(r.summary(), "6 passed, 0 failed");
 }
 
 #[test]

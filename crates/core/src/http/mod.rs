@@ -120,15 +120,34 @@ impl Http {
         jar.set_cookies(&mut set, &url);
     }
 
-    /// The `Cookie` header a request goes out with: its own cookies over the jar's, or the
-    /// jar's for its URL.
+    /// The one `Cookie` header a request goes out with (RFC 6265 §5.4 allows no second): a
+    /// `Cookie` header written among its headers first, then its `cookies:` over the jar's, or
+    /// the jar's for its URL — a cookie the written header names keeps its value there, as
+    /// Postman merges them.
     fn cookie_for(&self, r: &RenderedRequest) -> Option<String> {
         use reqwest::cookie::CookieStore;
-        self.cookie_header(r).or_else(|| {
+        let given = self.cookie_header(r).or_else(|| {
             let url = url::Url::parse(&r.url).ok()?;
             let held = self.jar.as_ref()?.cookies(&url)?;
             Some(String::from_utf8_lossy(held.as_bytes()).into_owned())
-        })
+        });
+        let written: Vec<&str> = (r.headers.iter())
+            .filter(|(k, _)| k.eq_ignore_ascii_case("cookie"))
+            .flat_map(|(_, v)| v.split(';').map(str::trim))
+            .filter(|pair| !pair.is_empty())
+            .collect();
+        if written.is_empty() {
+            return given;
+        }
+        let name = |pair: &str| pair.split('=').next().unwrap_or("").trim().to_string();
+        let named: Vec<String> = written.iter().map(|p| name(p)).collect();
+        let mut pairs: Vec<String> = written.iter().map(|p| p.to_string()).collect();
+        for pair in given.iter().flat_map(|g| g.split("; ")) {
+            if !named.contains(&name(pair)) {
+                pairs.push(pair.to_string());
+            }
+        }
+        Some(pairs.join("; "))
     }
 
     /// The `Cookie` header for a request with cookies of its own: the jar's for its URL, then
@@ -276,7 +295,10 @@ impl Http {
     /// The headers that go out: the request's, its cookies (or the jar's), and the ones the
     /// client adds by itself.
     fn sent_headers(&self, r: &RenderedRequest) -> Vec<(String, String)> {
-        let mut out = r.headers.clone();
+        let mut out: Vec<(String, String)> = (r.headers.iter())
+            .filter(|(k, _)| !k.eq_ignore_ascii_case("cookie"))
+            .cloned()
+            .collect();
         let has =
             |out: &[(String, String)], k: &str| out.iter().any(|(n, _)| n.eq_ignore_ascii_case(k));
         if let Some(c) = self.cookie_for(r) {
@@ -308,7 +330,11 @@ impl Http {
             None => self.client.request(method.clone(), &r.url),
         }
         .timeout(timeout);
-        for (k, v) in &r.headers {
+        for (k, v) in r
+            .headers
+            .iter()
+            .filter(|(k, _)| !k.eq_ignore_ascii_case("cookie"))
+        {
             b = b.header(k, v);
         }
         if let Some(cookie) = self.cookie_for(r) {
