@@ -347,9 +347,10 @@ pub(super) fn assertion(cx: &Converter, e: &Expr, out: &mut Staged) -> bool {
             None if let Some((field, rest)) = response_property(x, &steps) => {
                 let steps: Vec<Step<'_>> = rest.iter().map(|(w, a)| (*w, a.as_deref())).collect();
                 match cx.subject(&field) {
-                    Some(s @ (Subject::Reason | Subject::Status | Subject::Time)) => {
-                        expect_steps(cx, s, &steps, out)
-                    }
+                    Some(
+                        s
+                        @ (Subject::Reason | Subject::Status | Subject::Time | Subject::Cookie(_)),
+                    ) => expect_steps(cx, s, &steps, out),
                     _ => false,
                 }
             }
@@ -670,16 +671,37 @@ fn text_of_equal_to_variable(cx: &Converter, x: &Expr, steps: &[Step<'_>]) -> Op
 /// [`equal_to`] of a value, or of its text (`x.toString()`, `String(x)`).
 /// `pm.response` with a `property(name, value)` step: the field `pm.response.name`, and the
 /// steps with `eql(value)` in its place.
+/// `pm.cookies.toObject()` with `property(name[, value])`: the cookie `pm.cookies.get(name)`,
+/// there (and equal to the value).
 fn response_property(x: &Expr, steps: &[Step<'_>]) -> Option<(Expr, Vec<OwnedStep>)> {
-    if super::path(x).as_deref() != Some("pm.response") {
+    let cookies = matches!(x, Expr::Call(c, args)
+        if args.is_empty() && super::path(c).as_deref() == Some("pm.cookies.toObject"));
+    if super::path(x).as_deref() != Some("pm.response") && !cookies {
         return None;
     }
+    let cookie = |name: &str| {
+        let get = Expr::Member(
+            Box::new(Expr::Member(
+                Box::new(Expr::Ident("pm".into())),
+                "cookies".into(),
+            )),
+            "get".into(),
+        );
+        Expr::Call(Box::new(get), vec![Expr::Str(name.to_string())])
+    };
     let mut field = None;
     let mut rest = Vec::new();
     for &(w, args) in steps {
         match (w, args) {
+            ("property" | "ownProperty", Some([Expr::Str(name)])) if field.is_none() && cookies => {
+                field = Some(cookie(name));
+                rest.push(("exist", None));
+            }
             ("property" | "ownProperty", Some([Expr::Str(name), value])) if field.is_none() => {
-                field = Some(Expr::Member(Box::new(x.clone()), name.clone()));
+                field = Some(match cookies {
+                    true => cookie(name),
+                    false => Expr::Member(Box::new(x.clone()), name.clone()),
+                });
                 rest.push(("eql", Some(vec![value.clone()])));
             }
             ("not", None) => rest.push(("not", None)),

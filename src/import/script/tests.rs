@@ -8054,6 +8054,21 @@ fn a_member_of_a_random_item_needs_the_list_to_have_one() {
 
 /// Optional chaining gives `undefined` where a plain read throws: what it reads need not be
 /// there (`items?.first.id` neither `$.items` nor `$.items.first`); a plain read still does.
+/// `pm.cookies.toObject()` with `property(name[, value])` is the cookie, there (and equal).
+#[test]
+fn the_cookies_object_has_a_property_per_cookie() {
+    let s = test(&[
+        "pm.test('theme', () => { pm.expect(pm.cookies.toObject()).to.have.property('theme', 'dark'); });",
+        "pm.test('session', () => { pm.expect(pm.cookies.toObject()).to.have.property('session'); });",
+        "pm.test('none', () => { pm.expect(pm.cookies.toObject()).to.not.have.property('tracking'); });",
+    ]);
+    assert_eq!(
+        out(&s)["expect"]["cookies"],
+        json!({ "theme": "dark", "session": { "exists": true }, "tracking": { "exists": false } })
+    );
+    assert_eq!((s.assertions, s.assertions_seen), (3, 3));
+}
+
 #[test]
 fn an_optional_chain_needs_nothing_to_be_there() {
     let s = test(&[
