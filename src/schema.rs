@@ -190,8 +190,9 @@ struct Request {
     json: Option<Value>,
     /// An application/x-www-form-urlencoded body.
     form: Option<BTreeMap<String, Repeated>>,
-    /// A multipart body; `{ file: path }` is a file part.
-    multipart: Option<BTreeMap<String, Part>>,
+    /// A multipart body; `{ file: path }` is a file part; a list sends one part per item
+    /// under the one name.
+    multipart: Option<BTreeMap<String, Parts>>,
     /// A text body.
     text: Option<Template>,
     /// A file sent raw (path relative to the collection).
@@ -285,6 +286,14 @@ enum Scalar {
 enum Repeated {
     One(Scalar),
     Many(Vec<Scalar>),
+}
+
+/// A part, or a list of parts that repeats the name.
+#[derive(JsonSchema)]
+#[schemars(untagged)]
+enum Parts {
+    One(Part),
+    Many(Vec<Part>),
 }
 
 #[derive(JsonSchema)]

@@ -4432,12 +4432,12 @@ fn formdata(b: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
                     ("content".into(), Y::str("")),
                     ("filename".into(), Y::str("")),
                 ];
-                parts.set(k, Y::Map(empty));
+                add_part(&mut parts, k, Y::Map(empty));
                 continue;
             }
             let src = cx.upload(&src, &format!("the upload file of part `{k}`"));
             let file = Y::str(super::vars::literal(&src));
-            parts.set(k, Y::Map(vec![("file".into(), file)]));
+            add_part(&mut parts, k, Y::Map(vec![("file".into(), file)]));
         } else {
             let v = p.get("value").map_or(String::new(), |v| {
                 v.as_str().map_or_else(|| v.to_string(), str::to_string)
@@ -4452,18 +4452,28 @@ fn formdata(b: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
                 .and_then(Value::as_str)
                 .filter(|t| !t.trim().is_empty() && !t.contains("{{"));
             match typed {
-                Some(t) => parts.set(
+                Some(t) => add_part(
+                    &mut parts,
                     k,
                     Y::Map(vec![
                         ("content".into(), Y::str(v)),
                         ("content_type".into(), Y::str(t.trim())),
                     ]),
                 ),
-                None => parts.set(k, Y::str(v)),
+                None => add_part(&mut parts, k, Y::str(v)),
             }
         }
     }
     (!parts.is_empty_map()).then_some(parts)
+}
+
+/// A part under its name; a name given again holds a list of its parts (yarc sends each).
+fn add_part(parts: &mut Y, name: &str, part: Y) {
+    match parts.get_mut(name) {
+        Some(Y::Seq(list)) => list.push(part),
+        Some(first) => *first = Y::Seq(vec![std::mem::take(first), part]),
+        None => parts.set(name, part),
+    }
 }
 
 /// Urlencoded fields in the order Newman sends them: they pass through a JavaScript object, so
@@ -6273,6 +6283,27 @@ mod tests {
         let notes = out.report.notes.join("\n");
         assert!(notes.contains("`API_BASE_URL`"), "{notes}");
         assert!(without_self_references(&c, &[]).is_none());
+    }
+
+    /// Form-data fields of one name are all sent: a list under the name.
+    #[test]
+    fn form_data_fields_of_one_name_are_all_kept() {
+        let c = collection(
+            json!([{"name": "profile", "request": {"method": "POST", "url": "https://h.example/p",
+            "body": {"mode": "formdata", "formdata": [
+                {"key": "interest", "value": "math", "type": "text"},
+                {"key": "name", "value": "Ada", "type": "text"},
+                {"key": "interest", "value": "engines", "type": "text"},
+                {"key": "interest", "value": "looms", "type": "text"}]}}}]),
+        );
+        let (col, _) = imported(&c);
+        let parts = &col["requests"][0]["multipart"];
+        assert_eq!(
+            parts["interest"],
+            json!(["math", "engines", "looms"]),
+            "{col}"
+        );
+        assert_eq!(parts["name"], "Ada", "{col}");
     }
 
     /// An auth type yarc does not make (digest) is `auth: none`: the request never takes the

@@ -403,10 +403,15 @@ async fn multipart_parts(body: &Bytes, boundary: &str) -> Value {
         let file_name = field.file_name().map(str::to_string);
         let ct = field.content_type().map(|m| m.to_string());
         let data = field.bytes().await.unwrap_or_default();
-        parts.insert(
-            name,
-            json!({"file_name": file_name, "content_type": ct, "text": String::from_utf8_lossy(&data), "length": data.len()}),
-        );
+        let part = json!({"file_name": file_name, "content_type": ct, "text": String::from_utf8_lossy(&data), "length": data.len()});
+        // A name sent more than once: its parts in order, as a list.
+        match parts.get_mut(&name) {
+            Some(Value::Array(list)) => list.push(part),
+            Some(first) => *first = json!([first.take(), part]),
+            None => {
+                parts.insert(name, part);
+            }
+        }
     }
     Value::Object(parts)
 }

@@ -229,8 +229,10 @@ requests:
       "propn name": x
       'say "hi"': y
       upload: { content: "z", filename: "a\nb.txt" }
+      interest: [math, engines]
     expect:
       json:
+        $.parts.interest[*].text: [math, engines]
         $.parts['profile/gender'].text: male
         $.parts['jcr:content/jcr:title'].text: English
         $.parts['propn name'].text: x

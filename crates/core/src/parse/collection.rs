@@ -454,21 +454,26 @@ impl Decoder {
         };
         let mut parts = Vec::new();
         for (name, _, value) in f.iter() {
-            let part = if matches!(value.kind, NodeKind::Map(_)) {
-                match self.file_part(value) {
-                    Some(part) => part,
-                    None => continue,
+            // A list sends one part per item under the one name (`files: [{file: a}, {file: b}]`).
+            let values = match &value.kind {
+                NodeKind::Seq(items) if items.is_empty() => {
+                    self.error(value.error(format!("part `{name}` has an empty list")));
+                    continue;
                 }
-            } else {
-                match self.template(value, &format!("part `{name}`")) {
-                    Some(t) => PartValue::Text(t),
-                    None => continue,
-                }
+                NodeKind::Seq(items) => items.iter().collect(),
+                _ => vec![value],
             };
-            parts.push(Part {
-                name: name.to_string(),
-                value: part,
-            });
+            for value in values {
+                let part = if matches!(value.kind, NodeKind::Map(_)) {
+                    self.file_part(value)
+                } else {
+                    (self.template(value, &format!("part `{name}`"))).map(PartValue::Text)
+                };
+                parts.extend(part.map(|value| Part {
+                    name: name.to_string(),
+                    value,
+                }));
+            }
         }
         parts
     }
