@@ -232,6 +232,8 @@ struct Ctx<'a> {
     /// Requests whose script jumps to a name or id no request has (Newman ends the run), with
     /// the target; and those whose script ends the run (`setNextRequest(null)`).
     jumps_nowhere: Vec<(String, String)>,
+    /// Requests whose own script jumps (`setNextRequest`) in a line the import kept.
+    jumps_kept: Vec<String>,
     run_enders: Vec<String>,
     /// Requests whose test script ends Newman's run under a condition it converts
     /// (`if (pm.response.code !== 200) setNextRequest(null)`), with the condition.
@@ -296,6 +298,7 @@ impl<'a> Ctx<'a> {
             jumped_to: HashSet::new(),
             export_names: HashMap::new(),
             jumps_nowhere: Vec::new(),
+            jumps_kept: Vec::new(),
             run_enders: Vec::new(),
             helper_vars: Vec::new(),
             sent_before: Vec::new(),
@@ -630,6 +633,13 @@ fn jump_notes(cx: &mut Ctx<'_>) {
         let list = cx.run_enders.iter().map(|r| format!("`{r}`")).collect();
         cx.report.notes.push(format!(
             "`setNextRequest(null)` ends Newman's run in the script of {}: yarc runs every request of the file in order (`--fail-fast` stops at the first failure)",
+            named(list)
+        ));
+    }
+    if !cx.jumps_kept.is_empty() {
+        let list = cx.jumps_kept.iter().map(|r| format!("`{r}`")).collect();
+        cx.report.notes.push(format!(
+            "`setNextRequest` stays a comment in the script of {}: Newman goes on to another request there (or sends the same one again, a loop), yarc to the next in the file",
             named(list)
         ));
     }
@@ -2698,6 +2708,17 @@ fn own_script_notes(
     }
     if let Source::Own(lines) = source {
         note_jumps(lines, unique, phase, cx);
+        // A jump to a name written out (or `null`) has its own note above.
+        static LITERAL: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+        let literal = LITERAL.get_or_init(|| {
+            regex::Regex::new(r#"setNextRequest\(\s*(?:null|'[^']*'|"[^"]*")\s*\)"#)
+                .expect("a valid pattern")
+        });
+        let kept_jump =
+            (s.kept.iter()).any(|(_, t, _)| t.contains("setNextRequest(") && !literal.is_match(t));
+        if kept_jump && !cx.jumps_kept.iter().any(|r| r == unique) {
+            cx.jumps_kept.push(unique.to_string());
+        }
         unchecked_tests(s, cx);
         unconverted_rewrite(s, phase, "its own", cx);
         let ends: Vec<String> = std::mem::take(&mut s.run_ends)
@@ -6357,6 +6378,18 @@ mod tests {
         );
         // A jump to a request the export has (by name or id) is no such note.
         assert!(!notes.contains("`c` to"), "{notes}");
+        // A jump the import cannot read (a loop over pages) is named: yarc goes on in order.
+        let pages = collection(json!([
+            {"name": "page", "request": {"url": "https://h.example/p"},
+             "event": test_event(&[
+                 "const p = Number(pm.collectionVariables.get('page'));",
+                 "if (p < 3) { pm.collectionVariables.set('page', p + 1); postman.setNextRequest(pm.info.requestName); }"])}]));
+        let out = import(&pages, &[], &|_| true).expect("import");
+        let notes = out.report.notes.join("\n");
+        assert!(
+            notes.contains("`setNextRequest` stays a comment in the script of 1 request (`page`)"),
+            "{notes}"
+        );
     }
 
     /// A request whose bearer token `var` a pre-request script fetches with client
