@@ -137,6 +137,42 @@ requests:
     r.expect_code(1);
 }
 
+/// An API key in the query goes out as Postman writes it (`%20` for a space, the `=` of
+/// base64 padding kept), and that form of a secret key is masked wherever yarc writes it.
+#[test]
+fn a_query_api_key_is_written_as_postman_writes_it_and_masked() {
+    let w = World::new();
+    w.write(".env", "YARC_IT_QKEY=\"k&1 2=+==\"\n");
+    w.write(
+        "c.yaml",
+        r#"
+requests:
+  - name: query key
+    url: "{{ url }}/echo?x=1"
+    auth: { api_key: { query: api key, value: "{{ secret('YARC_IT_QKEY') }}" } }
+    expect:
+      json:
+        $.query['api key']: "k&1 2=+=="
+        $.url: wrong
+"#,
+    );
+    let r = w.yarc(&["run", "c.yaml", "--verbose"]);
+    r.expect_code(1);
+    assert!(
+        r.all().contains("failed") || r.all().contains("FAIL"),
+        "{}",
+        r.all()
+    );
+    for form in ["k%261%202=%2B==", "k&1 2=+==", "k%261+2%3D%2B%3D%3D"] {
+        assert!(
+            !r.all().contains(form),
+            "secret leaked as {form}:\n{}",
+            r.all()
+        );
+    }
+    assert!(r.all().contains("api%20key="), "{}", r.all());
+}
+
 #[test]
 fn a_401_refetches_the_token_once_and_repeats_the_request() {
     let w = World::new();

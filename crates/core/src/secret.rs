@@ -243,6 +243,7 @@ fn forms_of(value: &str) -> Vec<String> {
             out.push(percent_encode(&case, b"-._~"));
             out.push(percent_encode(&case, b"/.-_"));
             out.extend(url_forms(&case));
+            out.push(query_value(&case));
             if let Ok(json) = serde_json::to_string(&case) {
                 let once = json[1..json.len() - 1].to_string();
                 // Servers that write JSON as ASCII escape everything else as \uXXXX, at
@@ -326,6 +327,22 @@ fn base64_forms(bytes: &[u8]) -> Vec<String> {
 
 /// A base64 core shorter than this would mask unrelated base64 text by chance.
 const MIN_BASE64_CORE: usize = 6;
+
+/// A query value as an API key in the query goes out (Postman's encoding): a space as `%20`,
+/// `&`, `#`, `+`, `%`, `"`, `<`, `>` and controls escaped, everything else (`=`) as it is.
+pub(crate) fn query_value(value: &str) -> String {
+    use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+    const SET: &AsciiSet = &CONTROLS
+        .add(b' ')
+        .add(b'"')
+        .add(b'#')
+        .add(b'&')
+        .add(b'+')
+        .add(b'<')
+        .add(b'>')
+        .add(b'%');
+    utf8_percent_encode(value, SET).to_string()
+}
 
 fn percent_encode(value: &str, keep: &[u8]) -> String {
     let mut out = String::new();

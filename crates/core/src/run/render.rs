@@ -274,12 +274,7 @@ pub fn apply_auth(
                     r.sensitive_headers.push(h.clone());
                     set_header(r, h, v)
                 }
-                ApiKeyLocation::Query(q) => {
-                    if let Ok(mut u) = url::Url::parse(&r.url) {
-                        u.query_pairs_mut().append_pair(q, &v);
-                        r.url = u.to_string();
-                    }
-                }
+                ApiKeyLocation::Query(q) => r.url = with_query_pair(&r.url, q, &v),
             }
             Ok(Applied::Done)
         }
@@ -444,6 +439,30 @@ pub enum AdjustError {
     Header(String),
 }
 
+/// The URL with one more query parameter, encoded as Postman encodes an API key's: a space as
+/// `%20` (not `+`), `&`, `#`, `+` and `%` escaped, an `=` of the value (base64's padding) kept.
+fn with_query_pair(url: &str, key: &str, value: &str) -> String {
+    let (head, fragment) = match url.split_once('#') {
+        Some((h, f)) => (h, Some(f)),
+        None => (url, None),
+    };
+    let join = if !head.contains('?') {
+        "?"
+    } else if head.ends_with(['?', '&']) {
+        ""
+    } else {
+        "&"
+    };
+    let key = crate::secret::query_value(key).replace('=', "%3D");
+    let value = crate::secret::query_value(value);
+    let mut out = format!("{head}{join}{key}={value}");
+    if let Some(f) = fragment {
+        out.push('#');
+        out.push_str(f);
+    }
+    out
+}
+
 /// The URL with each named query parameter set: same-named pairs dropped, the new ones
 /// appended, every other byte of the URL as it was.
 fn set_query(url: &str, query: &[(String, String)]) -> Result<String, UrlError> {
@@ -494,6 +513,22 @@ fn set_query(url: &str, query: &[(String, String)]) -> Result<String, UrlError> 
 #[cfg(test)]
 mod adjust_tests {
     use super::*;
+
+    #[test]
+    fn an_api_key_joins_the_query_as_postman_writes_it() {
+        assert_eq!(
+            with_query_pair("https://h.example/a?x=1#top", "api key", "k&1=2+ =="),
+            "https://h.example/a?x=1&api%20key=k%261=2%2B%20==#top"
+        );
+        assert_eq!(
+            with_query_pair("https://h.example/a", "key", "v"),
+            "https://h.example/a?key=v"
+        );
+        assert_eq!(
+            with_query_pair("https://h.example/a?", "key", "v"),
+            "https://h.example/a?key=v"
+        );
+    }
 
     fn request(url: &str, body: RenderedBody) -> RenderedRequest {
         RenderedRequest {
