@@ -989,8 +989,6 @@ fn no_cookies_note(whose: &str, cx: &mut Ctx<'_>) {
     ));
 }
 
-/// The collection inside an export (the Postman API wraps it), with its `info`, its items and
-/// its name; or why this is no collection yarc reads.
 /// The collection and environments without the variables whose value is their own `{{name}}`
 /// (an environment file left as a template, `"API_BASE_URL": "{{API_BASE_URL}}"`): such a
 /// variable is one the export does not define, as Newman finds it; `None` when there is none.
@@ -1045,6 +1043,8 @@ fn without_self_references(
     Some((clear(collection), environments.iter().map(clear).collect()))
 }
 
+/// The collection inside an export (the Postman API wraps it), with its `info`, its items and
+/// its name; or why this is no collection yarc reads.
 fn opened(collection: &Value) -> Result<(&Value, &Value, &Vec<Value>, String), String> {
     // The Postman API's export wraps the collection: `{"collection": {...}}` (Newman runs it).
     let collection = match collection.get("collection") {
