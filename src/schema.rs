@@ -224,6 +224,9 @@ struct Request {
     variables: Option<BTreeMap<String, Value>>,
     /// Cookies to send (name → value), with the jar's.
     cookies: Option<BTreeMap<String, Scalar>>,
+    /// `false`: this request neither sends the jar's cookies nor keeps the ones its response
+    /// sets.
+    cookie_jar: Option<bool>,
     /// A pause before the request is sent, e.g. 500ms.
     delay: Option<Duration>,
     /// A GraphQL body: the query, or `{ query, variables, operation_name }`.

@@ -982,10 +982,10 @@ fn behaviour(node: &Value, whose: &str, cx: &mut Ctx<'_>) -> Y {
     out
 }
 
-/// `disableCookies` below the collection: yarc's cookie jar is the collection's.
+/// `disableCookies` on a folder: yarc says it per request (or for the whole collection).
 fn no_cookies_note(whose: &str, cx: &mut Ctx<'_>) {
     cx.report.notes.push(format!(
-        "{whose}: Postman neither sends nor keeps cookies for it (`disableCookies`); yarc's cookie jar is the collection's (`cookie_jar: false` at its top turns it off for every request)"
+        "{whose}: Postman neither sends nor keeps cookies for its requests (`disableCookies`); yarc says it per request: give each of them `cookie_jar: false` (or the collection, at its top)"
     ));
 }
 
@@ -2631,10 +2631,7 @@ fn set_body(r: &mut Y, body: Option<(&'static str, Y)>, given: Option<Y>) {
 fn request_settings(node: &Value, name: &str, r: &mut Y, cx: &mut Ctx<'_>) {
     let whose = format!("request `{name}`");
     for (k, v) in behaviour(node, &whose, cx).entries() {
-        match k.as_str() {
-            "cookie_jar" => no_cookies_note(&whose, cx),
-            _ => r.set(k, v),
-        }
+        r.set(k, v);
     }
 }
 
@@ -6478,10 +6475,9 @@ mod tests {
             ),
             "{notes}"
         );
-        assert!(
-            notes.contains("request `a`: Postman neither sends nor keeps cookies"),
-            "{notes}"
-        );
+        // A request's own `disableCookies` is its `cookie_jar: false`.
+        assert_eq!(group["requests"][0]["cookie_jar"], false, "{col}");
+        assert!(!notes.contains("request `a`: Postman neither"), "{notes}");
     }
 
     #[test]

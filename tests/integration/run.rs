@@ -285,6 +285,11 @@ requests:
       json:
         $.headers.cookie: lang=nb; session=mine
         $.repeated_headers: { exists: false }
+  - name: no jar for this one
+    url: "{{ url }}/echo"
+    cookie_jar: false
+    cookies: { own: "1" }
+    expect: { json: { $.headers.cookie: own=1 } }
   - name: gzip body decoded
     url: "{{ url }}/compressed"
     expect: { json: { $.compressed: true, $.items: [1, 2, 3] } }
@@ -292,7 +297,7 @@ requests:
     );
     let r = w.yarc(&["run", "http.yaml"]);
     r.expect_code(0);
-    assert_eq!(r.summary(), "6 passed, 0 failed");
+    assert_eq!(r.summary(), "7 passed, 0 failed");
 }
 
 #[test]

@@ -194,6 +194,9 @@ pub struct Request {
     pub variables: Vec<Variable>,
     /// `cookies: { name: value }`: sent in a `Cookie` header, beside the jar's.
     pub cookies: Vec<(String, Template)>,
+    /// `cookie_jar: false`: the request neither sends the jar's cookies nor keeps the ones its
+    /// response sets (Postman's `disableCookies`).
+    pub cookie_jar: Option<bool>,
     /// A pause before it is sent.
     pub delay: Option<Duration>,
     /// `contract:` for this request (the collection's otherwise).

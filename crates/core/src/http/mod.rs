@@ -31,6 +31,9 @@ pub struct RenderedRequest {
     pub secret_body: bool,
     /// The request's own `cookies:`, sent with the jar's (a same-named jar cookie gives way).
     pub cookies: Vec<(String, String)>,
+    /// Whether the jar's cookies go with it and the ones its response sets are kept
+    /// (`cookie_jar: false` on the request: neither).
+    pub jar: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -113,7 +116,7 @@ impl Http {
     /// `--connect-to` sent it to).
     fn keep_cookies(&self, r: &RenderedRequest, headers: &reqwest::header::HeaderMap) {
         use reqwest::cookie::CookieStore;
-        let (Some(jar), Ok(url)) = (&self.jar, url::Url::parse(&r.url)) else {
+        let (Some(jar), Ok(url), true) = (&self.jar, url::Url::parse(&r.url), r.jar) else {
             return;
         };
         let mut set = headers.get_all(reqwest::header::SET_COOKIE).iter();
@@ -128,7 +131,7 @@ impl Http {
         use reqwest::cookie::CookieStore;
         let given = self.cookie_header(r).or_else(|| {
             let url = url::Url::parse(&r.url).ok()?;
-            let held = self.jar.as_ref()?.cookies(&url)?;
+            let held = self.jar.as_ref().filter(|_| r.jar)?.cookies(&url)?;
             Some(String::from_utf8_lossy(held.as_bytes()).into_owned())
         });
         let written: Vec<&str> = (r.headers.iter())
@@ -158,7 +161,7 @@ impl Http {
             return None;
         }
         let mut pairs: Vec<String> = Vec::new();
-        if let (Some(jar), Ok(url)) = (&self.jar, url::Url::parse(&r.url))
+        if let (Some(jar), Ok(url), true) = (&self.jar, url::Url::parse(&r.url), r.jar)
             && let Some(held) = jar.cookies(&url)
         {
             let held = String::from_utf8_lossy(held.as_bytes()).into_owned();
@@ -961,6 +964,7 @@ mod tests {
             sensitive_headers: Vec::new(),
             secret_body: false,
             cookies: Vec::new(),
+            jar: true,
         };
         let mask = |s: &str| s.replace("s3cret-token", "•••••");
         let curl = to_curl(&r, &mask);

@@ -246,6 +246,7 @@ impl Decoder {
             body: self.body(&f, &name).map(Box::new),
             timeout: f.get("timeout").and_then(|n| self.duration(n, "`timeout`")),
             follow_redirects: self.flag(&f, "follow_redirects"),
+            cookie_jar: self.flag(&f, "cookie_jar"),
             max_redirects: f
                 .get("max_redirects")
                 .and_then(|n| self.u32(n, "`max_redirects`")),

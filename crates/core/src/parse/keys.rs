@@ -57,6 +57,7 @@ pub const REQUEST: &[&str] = &[
     "graphql",
     "contract",
     "inherit",
+    "cookie_jar",
 ];
 pub const DEFAULTS: &[&str] = &[
     "headers",

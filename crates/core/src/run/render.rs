@@ -45,6 +45,7 @@ pub fn render_request(
         sensitive_headers: Vec::new(),
         secret_body: false,
         cookies,
+        jar: pr.req.cookie_jar != Some(false),
     })
 }
 
@@ -539,6 +540,7 @@ mod adjust_tests {
             sensitive_headers: Vec::new(),
             secret_body: false,
             cookies: Vec::new(),
+            jar: true,
         }
     }
 
