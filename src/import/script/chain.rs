@@ -1306,25 +1306,26 @@ pub(super) fn regex(body: &str, flags: &str) -> Option<String> {
     regex::Regex::new(&re).ok().map(|_| re)
 }
 
-/// A Postman reason phrase as its status code.
+/// A Postman reason phrase as its status code: the phrase as servers send it, case and all
+/// (Postman compares the text: `"Not found"` fails against `Not Found`, and is left to a human).
 pub(super) fn reason_code(reason: &str) -> Option<u64> {
-    Some(match reason.to_ascii_lowercase().as_str() {
-        "ok" => 200,
-        "created" => 201,
-        "accepted" => 202,
-        "no content" => 204,
-        "moved permanently" => 301,
-        "found" => 302,
-        "not modified" => 304,
-        "bad request" => 400,
-        "unauthorized" => 401,
-        "forbidden" => 403,
-        "not found" => 404,
-        "method not allowed" => 405,
-        "conflict" => 409,
-        "unprocessable entity" => 422,
-        "too many requests" => 429,
-        "internal server error" => 500,
+    Some(match reason {
+        "OK" => 200,
+        "Created" => 201,
+        "Accepted" => 202,
+        "No Content" => 204,
+        "Moved Permanently" => 301,
+        "Found" => 302,
+        "Not Modified" => 304,
+        "Bad Request" => 400,
+        "Unauthorized" => 401,
+        "Forbidden" => 403,
+        "Not Found" => 404,
+        "Method Not Allowed" => 405,
+        "Conflict" => 409,
+        "Unprocessable Entity" => 422,
+        "Too Many Requests" => 429,
+        "Internal Server Error" => 500,
         _ => return None,
     })
 }

@@ -8054,6 +8054,17 @@ fn a_member_of_a_random_item_needs_the_list_to_have_one() {
 
 /// Optional chaining gives `undefined` where a plain read throws: what it reads need not be
 /// there (`items?.first.id` neither `$.items` nor `$.items.first`); a plain read still does.
+/// A reason phrase is compared as text in Postman: the standard one, as servers send it, is
+/// its status; another case (`"Not found"`) fails there and is not converted.
+#[test]
+fn a_reason_phrase_in_another_case_is_not_its_status() {
+    let s = test(&["pm.test('r', () => pm.expect(pm.response.status).to.equal('Not Found'));"]);
+    assert_eq!(out(&s)["expect"]["status"], json!(404));
+    let s = test(&["pm.test('r', () => pm.expect(pm.response.status).to.equal('Not found'));"]);
+    assert_eq!((s.assertions, s.assertions_seen), (0, 1));
+    assert_eq!(s.unchecked, vec!["r".to_string()]);
+}
+
 /// `pm.cookies.toObject()` with `property(name[, value])` is the cookie, there (and equal).
 #[test]
 fn the_cookies_object_has_a_property_per_cookie() {
