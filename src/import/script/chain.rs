@@ -294,6 +294,13 @@ fn scaled(cx: &Converter, x: &Expr, steps: &[Step<'_>]) -> Option<(Subject, &'st
 
 /// Converts an assertion chain into staged predicates; false if any step is not understood.
 pub(super) fn assertion(cx: &Converter, e: &Expr, out: &mut Staged) -> bool {
+    let before = cx.asserting.replace(true);
+    let done = assertion_of(cx, e, out);
+    cx.asserting.set(before);
+    done
+}
+
+fn assertion_of(cx: &Converter, e: &Expr, out: &mut Staged) -> bool {
     match flatten(e) {
         // `pm.expect(body).to.satisfy(b => Array.isArray(b) || typeof b === "object")`: the
         // function's condition, of the value.

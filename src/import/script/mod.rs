@@ -880,6 +880,9 @@ struct Converter {
     compiled: HashMap<String, Expr>,
     /// How deep calls of those are being read: one that calls another (or itself) stops.
     inlining: std::cell::Cell<u8>,
+    /// Inside an assertion: a text the script writes (`eql("{{page}}")`) is compared as
+    /// written, as Postman compares it — not a template of the variable.
+    asserting: std::cell::Cell<bool>,
     /// Inside `list.forEach(item => ...)`: the path of every item (`$.items[*]`), whose checks
     /// become `each:` predicates.
     each_base: Option<String>,
@@ -1013,21 +1016,28 @@ enum Done {
     Kept(&'static str),
 }
 
+impl Script {
+    /// A script's output before anything is converted: its maps empty.
+    fn blank() -> Script {
+        Script {
+            expect: Y::map(),
+            capture: Y::map(),
+            variables: Y::map(),
+            sets: Y::map(),
+            headers: Y::map(),
+            after: Y::map(),
+            ..Script::default()
+        }
+    }
+}
+
 impl Converter {
     fn new(phase: Phase, lines: Vec<String>) -> Converter {
         Converter {
             phase,
             lines,
             aliases: HashMap::new(),
-            out: Script {
-                expect: Y::map(),
-                capture: Y::map(),
-                variables: Y::map(),
-                sets: Y::map(),
-                headers: Y::map(),
-                after: Y::map(),
-                ..Script::default()
-            },
+            out: Script::blank(),
             converted: BTreeSet::new(),
             reasons: HashMap::new(),
             each_base: None,
@@ -1062,6 +1072,7 @@ impl Converter {
             test_depth: None,
             compiled: HashMap::new(),
             inlining: std::cell::Cell::new(0),
+            asserting: std::cell::Cell::new(false),
             dates: HashMap::new(),
             formatted: HashMap::new(),
             computed: HashMap::new(),
@@ -2952,6 +2963,9 @@ impl Converter {
 
     /// A value known before the response (a literal, `{{ var }}`, or an alias of one).
     pub(crate) fn value(&self, e: &Expr) -> Option<Y> {
+        if let (Expr::Str(s), true) = (e, self.asserting.get()) {
+            return Some(Y::str(super::vars::literal(s)));
+        }
         // `["b", "a"].sort()` (or of a local list): the texts in order, as JavaScript sorts them.
         if let Expr::Call(callee, args) = e
             && let (Expr::Member(list, m), []) = (&**callee, args.as_slice())

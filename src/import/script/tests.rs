@@ -8054,6 +8054,20 @@ fn a_member_of_a_random_item_needs_the_list_to_have_one() {
 
 /// Optional chaining gives `undefined` where a plain read throws: what it reads need not be
 /// there (`items?.first.id` neither `$.items` nor `$.items.first`); a plain read still does.
+/// A text a test compares with is compared as written: Postman does not fill `{{page}}` in a
+/// script's string (a common slip that fails there), so yarc must not either.
+#[test]
+fn braces_in_an_expected_text_are_compared_as_written() {
+    let s = test(&[
+        "const j = pm.response.json();",
+        "pm.test('page', () => { pm.expect(j.args.page).to.eql('{{page}}'); });",
+        "pm.test('user', () => { pm.expect(j.args.user).to.eql(pm.environment.get('user')); });",
+    ]);
+    let json = &out(&s)["expect"]["json"];
+    assert_eq!(json["$.args.page"], json!("{{ '{' }}{page}}"), "{json}");
+    assert_eq!(json["$.args.user"], json!("{{ user }}"), "{json}");
+}
+
 /// A reason phrase is compared as text in Postman: the standard one, as servers send it, is
 /// its status; another case (`"Not found"`) fails there and is not converted.
 #[test]
