@@ -1679,7 +1679,23 @@ impl Converter {
                 .captures(value.trim())
                 .is_some_and(|c| self.out.set_names.contains(&super::vars::ident(&c[1])))
         };
-        self.locals_made(own).any(|l| mentions(&text, &l))
+        // `pm.expect(pm.environment.get("ticketId")).to.eql(jsonData.id)` after the set: the
+        // getter read in the test itself.
+        static READ: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+        let read = READ.get_or_init(|| {
+            regex::Regex::new(
+                r#"pm\.(?:environment|collectionVariables|globals|variables)\.get\(\s*["'`]([^"'`]+)["'`]\s*\)"#,
+            )
+            .expect("a valid pattern")
+        });
+        // Only a comparison holds by construction (a type or length check says something).
+        let compares = [".eql(", ".equal(", ".eq(", ".equals("]
+            .iter()
+            .any(|w| text.contains(w));
+        let direct = compares
+            && (read.captures_iter(&text))
+                .any(|c| self.out.set_names.contains(&super::vars::ident(&c[1])));
+        direct || self.locals_made(own).any(|l| mentions(&text, &l))
     }
 
     /// The lines of a block of statements, as one text.

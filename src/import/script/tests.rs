@@ -8054,6 +8054,18 @@ fn a_member_of_a_random_item_needs_the_list_to_have_one() {
 
 /// Optional chaining gives `undefined` where a plain read throws: what it reads need not be
 /// there (`items?.first.id` neither `$.items` nor `$.items.first`); a plain read still does.
+/// A test that compares a variable the script just stored with what it stored it from holds by
+/// construction: no `fail:` for it.
+#[test]
+fn a_test_of_what_the_script_just_stored_is_bookkeeping() {
+    let s = test(&[
+        "let jsonData = pm.response.json();",
+        "pm.environment.set('ticketId', jsonData.id);",
+        "pm.test('stored', function () { pm.expect(pm.environment.get('ticketId')).to.eql(jsonData.id); });",
+    ]);
+    assert!(s.unchecked.is_empty(), "{:?}", s.unchecked);
+}
+
 /// A text a test compares with is compared as written: Postman does not fill `{{page}}` in a
 /// script's string (a common slip that fails there), so yarc must not either.
 #[test]
