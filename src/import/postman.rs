@@ -4705,7 +4705,78 @@ fn known(collection: &Value, environments: &[Value]) -> script::Known {
         null_sets: std::rc::Rc::new(null_sets),
         stored: std::rc::Rc::new(stored),
         values: std::rc::Rc::new(values),
+        scope_lacks: std::rc::Rc::new(scope_lacks(collection, environments)),
     }
+}
+
+/// Reads of a scope that cannot hold the name ([`script::Known::scope_lacks`]): a name the
+/// collection or an environment defines, or a script sets, read from the collection's or the
+/// environment's scope that none of them gives it. The environment's only when environments
+/// were given (the user's own may hold it); never where a script sets a name it computes.
+fn scope_lacks(collection: &Value, environments: &[Value]) -> BTreeSet<String> {
+    let names = |list: Option<&Value>| -> BTreeSet<String> {
+        (list.and_then(Value::as_array).into_iter().flatten())
+            .filter_map(|v| v.get("key").and_then(Value::as_str).map(str::to_string))
+            .collect()
+    };
+    let globals =
+        |e: &&Value| e.get("_postman_variable_scope").and_then(Value::as_str) == Some("globals");
+    let in_collection = names(collection.get("variable"));
+    let (global_files, env_files): (Vec<&Value>, Vec<&Value>) =
+        environments.iter().partition(globals);
+    let list = |e: &Value| {
+        e.get("values")
+            .or_else(|| e.pointer("/environment/values"))
+            .cloned()
+    };
+    let in_env: BTreeSet<String> = env_files
+        .iter()
+        .flat_map(|e| names(list(e).as_ref()))
+        .collect();
+    let in_globals: BTreeSet<String> = global_files
+        .iter()
+        .flat_map(|e| names(list(e).as_ref()))
+        .collect();
+    let scripts = every_script(collection).concat().join("\n");
+    let set_in = |setters: &str| -> (BTreeSet<String>, bool) {
+        let named = regex::Regex::new(&format!(r#"(?:{setters})\(\s*["'`]([^"'`]+)["'`]"#));
+        let any = regex::Regex::new(&format!(r"(?:{setters})\(\s*[^\s)]"));
+        let (Ok(named), Ok(any)) = (named, any) else {
+            return (BTreeSet::new(), true);
+        };
+        let set: BTreeSet<String> = named
+            .captures_iter(&scripts)
+            .map(|c| c[1].to_string())
+            .collect();
+        (
+            set,
+            any.find_iter(&scripts).count() > named.find_iter(&scripts).count(),
+        )
+    };
+    let (env_sets, env_computed) = set_in(r"pm\.environment\.set|postman\.setEnvironmentVariable");
+    let (coll_sets, coll_computed) = set_in(r"pm\.collectionVariables\.set");
+    let (other_sets, _) = set_in(r"pm\.globals\.set|postman\.setGlobalVariable|pm\.variables\.set");
+    let everything: BTreeSet<&String> = [
+        &in_collection,
+        &in_env,
+        &in_globals,
+        &env_sets,
+        &coll_sets,
+        &other_sets,
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let mut out = BTreeSet::new();
+    for n in everything {
+        if !coll_computed && !in_collection.contains(n) && !coll_sets.contains(n) {
+            out.insert(format!("collection:{n}"));
+        }
+        if !env_files.is_empty() && !env_computed && !in_env.contains(n) && !env_sets.contains(n) {
+            out.insert(format!("environment:{n}"));
+        }
+    }
+    out
 }
 
 /// The one value the export gives each variable no script sets (by its name as written): not
@@ -6322,6 +6393,32 @@ mod tests {
             "{col}"
         );
         assert_eq!(parts["name"], "Ada", "{col}");
+    }
+
+    /// A read of a scope that cannot hold the name is `undefined` in Postman: a test of it is
+    /// Postman's to decide (`fail:`), while a read of the scope that holds it is converted.
+    #[test]
+    fn a_read_of_a_scope_without_the_name_is_left_to_postman() {
+        let mut c = collection(json!([
+            {"name": "wrong scope", "request": {"url": "https://h.example/a"},
+             "event": test_event(&["pm.test('env', () => pm.expect(pm.environment.get('onlycoll')).to.eql('c1'));"])},
+            {"name": "right scope", "request": {"url": "https://h.example/b"},
+             "event": test_event(&["pm.test('coll', () => pm.expect(pm.collectionVariables.get('onlycoll')).to.eql('c1'));"])}]));
+        c["variable"] = json!([{"key": "onlycoll", "value": "c1"}]);
+        let env = json!({"name": "local", "values": [{"key": "stage", "value": "test", "enabled": true}]});
+        let lacks = scope_lacks(&c, std::slice::from_ref(&env));
+        assert!(lacks.contains("environment:onlycoll"), "{lacks:?}");
+        assert!(!lacks.contains("collection:onlycoll"), "{lacks:?}");
+        let out = import(&c, &[env], &|_| true).expect("import");
+        let col: Value = serde_saphyr::from_str(&out.files[0].1).expect("yaml");
+        let fail = col["requests"][0]["fail"].as_str().unwrap_or_default();
+        assert!(fail.contains("test `env` could not be converted"), "{col}");
+        assert_eq!(
+            col["requests"][1]["expect"]["vars"]["onlycoll"], "c1",
+            "{col}"
+        );
+        // Without an environment given, the user's own may hold it: converted as before.
+        assert!(!scope_lacks(&c, &[]).contains("environment:onlycoll"));
     }
 
     /// An auth type yarc does not make (digest) is `auth: none`: the request never takes the

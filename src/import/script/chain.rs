@@ -1481,6 +1481,21 @@ pub(super) fn boolean(cx: &Converter, e: &Expr, negate: bool, out: &mut Staged) 
     }
 }
 
+/// Two values compared, one of them a variable's (`environment.dept === "hr"`, a legacy read,
+/// or a `get()`): the variable's check, `expect.vars`.
+fn variable_compared(a: Y, b: Y, eq: bool, out: &mut Staged) -> bool {
+    let as_var = |y: &Y| match y {
+        Y::Str(t) => super::var_name(t),
+        _ => None,
+    };
+    let (name, value) = match (as_var(&a), as_var(&b)) {
+        (Some(n), None) => (n, b),
+        (None, Some(n)) => (n, a),
+        _ => return false,
+    };
+    add(out, Subject::Var(name), "equals", value, !eq)
+}
+
 fn condition(cx: &Converter, e: &Expr, negate: bool, out: &mut Staged) -> bool {
     match e {
         Expr::Bool(true) if !negate => true,
@@ -1517,8 +1532,8 @@ fn condition(cx: &Converter, e: &Expr, negate: bool, out: &mut Staged) -> bool {
                 (Some(Subject::Value(v)), Some(s)) | (Some(s), Some(Subject::Value(v))) => (s, v),
                 _ => return membership(cx, e, negate, out),
             };
-            if let Subject::Value(_) = s {
-                return false;
+            if let Subject::Value(w) = s {
+                return variable_compared(v, w, eq, out);
             }
             if matches!(s, Subject::Time) {
                 return false;

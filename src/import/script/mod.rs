@@ -305,6 +305,11 @@ pub(crate) struct Known {
     /// The one value the export gives each variable no script sets, by its name as written
     /// (what a test script's `request.url` holds once Newman has rendered it).
     pub values: std::rc::Rc<HashMap<String, Exported>>,
+    /// Reads of a scope that cannot hold the name (`pm.collectionVariables.get("x")` of an `x`
+    /// the collection neither defines nor sets; `pm.environment.get("x")` of the collection's
+    /// `x` where the environments given and the scripts never give one): `undefined` in
+    /// Postman, so a test of one is Postman's to decide. As `"collection:x"`, `"environment:x"`.
+    pub scope_lacks: std::rc::Rc<BTreeSet<String>>,
 }
 
 /// [`convert`] for a request whose JSON body is known: what the script reads of it
@@ -630,6 +635,7 @@ fn convert_parsed(
     cx.own_name = given.name.map(str::to_string);
     cx.known_json = given.known.json.clone();
     cx.known_texts = given.known.texts.clone();
+    cx.scope_lacks = given.known.scope_lacks.clone();
     cx.known_sets = given.known.script_sets.clone();
     cx.known_nulls = given.known.null_sets.clone();
     cx.known_stored = given.known.stored.clone();
@@ -955,6 +961,8 @@ struct Converter {
     known_nulls: std::rc::Rc<BTreeSet<String>>,
     /// The names the export's variables give a text (see [`Known`]).
     known_texts: std::rc::Rc<BTreeSet<String>>,
+    /// [`Known::scope_lacks`].
+    scope_lacks: std::rc::Rc<BTreeSet<String>>,
     /// The names some script of the export sets (see [`Known`]).
     known_sets: std::rc::Rc<BTreeSet<String>>,
     /// Each `var|let|const name = value` line of the script, found once (each test asks).
@@ -1085,6 +1093,7 @@ impl Converter {
             known_json: Default::default(),
             known_nulls: Default::default(),
             known_texts: Default::default(),
+            scope_lacks: Default::default(),
             known_sets: Default::default(),
             set_here: Default::default(),
             response_names_seen: 0,
@@ -2902,13 +2911,20 @@ impl Converter {
         }
         let mut staged = Staged::default();
         let value = self.bound(value).clone();
-        if chain::boolean(self, &value, false, &mut staged) && self.commit(staged) {
+        let before = self.asserting.replace(true);
+        let converted = chain::boolean(self, &value, false, &mut staged);
+        self.asserting.set(before);
+        if converted && self.commit(staged) {
             self.out.assertions += 1;
             return Done::Converted;
         }
-        // As a `pm.test` none of whose checks converts: Postman decides it, yarc cannot.
+        // As a `pm.test` none of whose checks converts: Postman decides it, yarc cannot — of
+        // the response or of anything else (`environment.dept === "hr"`), not of the request
+        // it sent nor a `true` written out.
         let stmt = std::slice::from_ref(s);
-        if !self.swallowed && self.reads_response(stmt) && !self.reads_own_set(stmt) {
+        let decided =
+            self.reads_response(stmt) || (!self.reads_request(stmt) && value != Expr::Bool(true));
+        if !self.swallowed && decided && !self.reads_own_set(stmt) {
             let text = self.text_of(stmt);
             let written = text
                 .trim()

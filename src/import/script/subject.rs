@@ -6,6 +6,9 @@ use super::*;
 impl Converter {
     /// What an expression reads, if the output can name it.
     pub(crate) fn subject(&self, e: &Expr) -> Option<Subject> {
+        if self.asserting.get() && self.scope_lacks(e) {
+            return None;
+        }
         if let Some(field) = self.object_field(e) {
             return self.subject(&field);
         }
@@ -81,6 +84,24 @@ impl Converter {
             Expr::Call(callee, args) => self.call(callee, args),
             _ => None,
         }
+    }
+
+    /// A read of a variable from a scope that cannot hold it ([`Known::scope_lacks`]).
+    fn scope_lacks(&self, e: &Expr) -> bool {
+        let (scope, name) = match e {
+            Expr::Call(callee, args) => match (path(callee).as_deref(), args.as_slice()) {
+                (Some("pm.collectionVariables.get"), [Expr::Str(n)]) => ("collection", n),
+                (Some("pm.environment.get" | "postman.getEnvironmentVariable"), [Expr::Str(n)]) => {
+                    ("environment", n)
+                }
+                _ => return false,
+            },
+            Expr::Member(of, n) if matches!(&**of, Expr::Ident(e) if e == "environment") => {
+                ("environment", n)
+            }
+            _ => return false,
+        };
+        self.scope_lacks.contains(&format!("{scope}:{name}"))
     }
 
     /// A value known before the response: a template, a variable parsed as JSON, what the

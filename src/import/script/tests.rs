@@ -5865,9 +5865,19 @@ fn a_legacy_test_of_the_response_that_cannot_be_converted_is_unchecked() {
         s.unchecked,
         [
             "\"Response time is less than \" + data.limit + \"ms\"",
-            "schema"
+            "schema",
+            "flag"
         ]
     );
+    // A legacy test of a variable is its check (`expect.vars`); one of something else yarc
+    // cannot decide is Postman's to decide too; a `true` written out passes.
+    let vars = test(&[
+        "tests[\"dept\"] = environment.dept === \"hr\";",
+        "tests[\"name\"] = pm.info.requestName === \"Login\";",
+        "tests[\"always\"] = true;",
+    ]);
+    assert_eq!(out(&vars)["expect"]["vars"]["dept"], json!("hr"));
+    assert_eq!(vars.unchecked, ["name"]);
     assert_eq!((s.assertions_seen, s.assertions), (4, 1));
 }
 
