@@ -4706,6 +4706,10 @@ fn known(collection: &Value, environments: &[Value]) -> script::Known {
         stored: std::rc::Rc::new(stored),
         values: std::rc::Rc::new(values),
         scope_lacks: std::rc::Rc::new(scope_lacks(collection, environments)),
+        unsets: every_script(collection)
+            .iter()
+            .flatten()
+            .any(|l| l.contains(".unset(") || l.contains(".clear(")),
     }
 }
 
@@ -6393,6 +6397,22 @@ mod tests {
             "{col}"
         );
         assert_eq!(parts["name"], "Ada", "{col}");
+    }
+
+    /// A variable the export gives a value (an empty one too) that no script sets or unsets is
+    /// never `undefined`: `to.be.undefined` of it fails, as in Postman.
+    #[test]
+    fn an_empty_variable_the_export_defines_is_not_undefined() {
+        let mut c = collection(json!([
+            {"name": "blank", "request": {"url": "https://h.example/a"},
+             "event": test_event(&["pm.test('u', () => pm.expect(pm.collectionVariables.get('blank')).to.be.undefined);"])}]));
+        c["variable"] = json!([{"key": "blank", "value": ""}]);
+        let (col, _) = imported(&c);
+        assert_eq!(
+            col["requests"][0]["expect"]["vars"]["blank"],
+            json!({"exists": false}),
+            "{col}"
+        );
     }
 
     /// A read of a scope that cannot hold the name is `undefined` in Postman: a test of it is

@@ -1098,7 +1098,7 @@ impl Chain<'_> {
                 "a" | "an",
                 Some([Expr::Str(t)] | [Expr::Str(t), Expr::Str(_) | Expr::Template(_)]),
             ) => match t.to_ascii_lowercase().as_str() {
-                "undefined" => undefined(out, subject, negate),
+                "undefined" => undefined(self.cx, out, subject, negate),
                 t @ ("array" | "object" | "string" | "number" | "boolean" | "null") => {
                     put(subject, "type", Y::str(t));
                 }
@@ -1113,7 +1113,7 @@ impl Chain<'_> {
             }
             ("true" | "false", None) => put(subject, "equals", Y::Bool(word == "true")),
             ("null", None) => put(subject, "equals", Y::Null),
-            ("undefined", None) => undefined(out, subject, negate),
+            ("undefined", None) => undefined(self.cx, out, subject, negate),
             ("exist" | "exists" | "ok", None)
                 if !negate && matches!(subject, Subject::Json(p) if !p.contains("[?")) =>
             {
@@ -1773,10 +1773,14 @@ fn falsy(out: &mut Staged, s: &Subject, falsy_too: bool) {
 /// `get()` reads `undefined`: the `{{name}}` text it declares for one Postman does not have,
 /// the empty text it declares for one only scripts read, the `null` a `set()` of a missing
 /// field stores.
-fn undefined(out: &mut Staged, s: &Subject, negate: bool) {
+fn undefined(cx: &Converter, out: &mut Staged, s: &Subject, negate: bool) {
     let Subject::Var(name) = s else {
         return out.0.push((s.clone(), "exists", Y::Bool(negate), false));
     };
+    // One the export gives a value (`""` too) and no script sets or unsets is never undefined.
+    if cx.known_texts.contains(name) && !cx.known_sets.contains(name) && !cx.unsets {
+        return out.0.push((s.clone(), "exists", Y::Bool(negate), false));
+    }
     // What the import declares for a variable no one defines (its `{{name}}` text), and what
     // a `pm.variables.set()` of nothing leaves (""). An environment's or the collection's
     // `set()` of nothing is `null` to the scripts after it (Newman 6.2.1: `typeof` is

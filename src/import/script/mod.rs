@@ -310,6 +310,8 @@ pub(crate) struct Known {
     /// `x` where the environments given and the scripts never give one): `undefined` in
     /// Postman, so a test of one is Postman's to decide. As `"collection:x"`, `"environment:x"`.
     pub scope_lacks: std::rc::Rc<BTreeSet<String>>,
+    /// Some script of the export unsets or clears variables.
+    pub unsets: bool,
 }
 
 /// [`convert`] for a request whose JSON body is known: what the script reads of it
@@ -636,6 +638,7 @@ fn convert_parsed(
     cx.known_json = given.known.json.clone();
     cx.known_texts = given.known.texts.clone();
     cx.scope_lacks = given.known.scope_lacks.clone();
+    cx.unsets = given.known.unsets;
     cx.known_sets = given.known.script_sets.clone();
     cx.known_nulls = given.known.null_sets.clone();
     cx.known_stored = given.known.stored.clone();
@@ -963,6 +966,8 @@ struct Converter {
     known_texts: std::rc::Rc<BTreeSet<String>>,
     /// [`Known::scope_lacks`].
     scope_lacks: std::rc::Rc<BTreeSet<String>>,
+    /// [`Known::unsets`].
+    unsets: bool,
     /// The names some script of the export sets (see [`Known`]).
     known_sets: std::rc::Rc<BTreeSet<String>>,
     /// Each `var|let|const name = value` line of the script, found once (each test asks).
@@ -1094,6 +1099,7 @@ impl Converter {
             known_nulls: Default::default(),
             known_texts: Default::default(),
             scope_lacks: Default::default(),
+            unsets: false,
             known_sets: Default::default(),
             set_here: Default::default(),
             response_names_seen: 0,
