@@ -168,8 +168,10 @@ fn jwt(v: &str) -> bool {
 /// The password of a URL's `user:password@` (byte range in `url`), when it is written out.
 pub(crate) fn url_password(url: &str) -> Option<std::ops::Range<usize>> {
     let start = url.find("://")? + 3;
+    // The authority ends where a URL ends in text around it too (a JSON body holding
+    // `http://example.com` and, later, `user@example.com` is no URL with a password).
     let authority_end = url[start..]
-        .find(['/', '?', '#'])
+        .find(|c: char| "/?#\"<>\\{}".contains(c) || c.is_whitespace())
         .map_or(url.len(), |i| start + i);
     let at = url[start..authority_end].rfind('@')? + start;
     let colon = url[start..at].find(':')? + start;
@@ -181,6 +183,18 @@ pub(crate) fn url_password(url: &str) -> Option<std::ops::Range<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_url_in_a_json_text_is_no_url_with_a_password() {
+        let body = "{\"site\": \"http://example.com\", \"mail\": \"user@example.com\"}";
+        assert!(!looks_credential(body));
+        assert!(url_password("https://ada:s3cret@h.example/x").is_some());
+        assert!(looks_credential(
+            "postgres://app:pw-9f2@db.internal:5432/app"
+        ));
+        // Sub-delimiters are a password's characters (RFC 3986 userinfo).
+        assert!(url_password("https://ada:pa,ss'w@h.example/x").is_some());
+    }
 
     #[test]
     fn provider_keys_tokens_and_private_keys_are_credentials() {
