@@ -1541,6 +1541,11 @@ fn condition(cx: &Converter, e: &Expr, negate: bool, out: &mut Staged) -> bool {
             if v == Y::Null {
                 return null_compared(out, s, op, eq);
             }
+            // `data.count == 3` holds of "3" too (JavaScript's loose equality).
+            if let (Y::Num(n), "==" | "!=", Subject::Json(_)) = (&v, *op, &s) {
+                let both = Y::Seq(vec![v.clone(), Y::str(n.to_string())]);
+                return add(out, s, "in", both, !eq);
+            }
             add(out, s, "equals", v, !eq)
         }
         Expr::Binary(op @ ("<" | ">" | "<=" | ">="), a, b) => comparison(cx, op, a, b, negate, out),

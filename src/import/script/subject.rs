@@ -154,6 +154,13 @@ impl Converter {
         {
             return Some(Subject::Header(name.clone()));
         }
+        // The legacy `environment["owner"]`, as `environment.owner`.
+        if let (Expr::Ident(scope), Expr::Str(name)) = (inner, index)
+            && ["environment", "globals", "data", "iterationData"].contains(&scope.as_str())
+            && !self.aliases.contains_key(scope)
+        {
+            return self.subject(&Expr::Member(Box::new(inner.clone()), name.clone()));
+        }
         match (self.subject(inner)?, index) {
             (Subject::Json(p), Expr::Str(k)) => Some(Subject::Json(child(&p, k))),
             (Subject::Xml(p), Expr::Str(k)) => xml_member(&p, k, self.xml_local),

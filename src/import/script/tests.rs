@@ -8064,6 +8064,26 @@ fn a_member_of_a_random_item_needs_the_list_to_have_one() {
 
 /// Optional chaining gives `undefined` where a plain read throws: what it reads need not be
 /// there (`items?.first.id` neither `$.items` nor `$.items.first`); a plain read still does.
+/// JavaScript's loose `==` of a number holds of its text too; `environment["x"]` is
+/// `environment.x`.
+#[test]
+fn a_loose_comparison_and_an_indexed_legacy_read() {
+    let s = test(&[
+        "var data = JSON.parse(responseBody);",
+        "tests[\"count\"] = data.count == 3;",
+        "tests[\"id\"] = data.id === 42;",
+        "tests[\"owner\"] = environment[\"owner\"] === \"ada\";",
+    ]);
+    let v = out(&s);
+    assert_eq!(
+        v["expect"]["json"]["$.count"],
+        json!({ "in": [3, "3"] }),
+        "{v}"
+    );
+    assert_eq!(v["expect"]["json"]["$.id"], json!(42), "{v}");
+    assert_eq!(v["expect"]["vars"]["owner"], json!("ada"), "{v}");
+}
+
 /// A test that compares a variable the script just stored with what it stored it from holds by
 /// construction: no `fail:` for it.
 #[test]
