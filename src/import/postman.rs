@@ -4432,6 +4432,7 @@ fn formdata(b: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
         let Some(k) = p.get("key").and_then(Value::as_str) else {
             continue;
         };
+        let name = field_name(k, cx);
         if p.get("type").and_then(Value::as_str) == Some("file") {
             let src = match p.get("src") {
                 Some(Value::String(s)) => s.clone(),
@@ -4450,12 +4451,12 @@ fn formdata(b: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
                     ("content".into(), Y::str("")),
                     ("filename".into(), Y::str("")),
                 ];
-                add_part(&mut parts, k, Y::Map(empty));
+                add_part(&mut parts, &name, Y::Map(empty));
                 continue;
             }
             let src = cx.upload(&src, &format!("the upload file of part `{k}`"));
             let file = Y::str(super::vars::literal(&src));
-            add_part(&mut parts, k, Y::Map(vec![("file".into(), file)]));
+            add_part(&mut parts, &name, Y::Map(vec![("file".into(), file)]));
         } else {
             let v = p.get("value").map_or(String::new(), |v| {
                 v.as_str().map_or_else(|| v.to_string(), str::to_string)
@@ -4472,13 +4473,13 @@ fn formdata(b: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
             match typed {
                 Some(t) => add_part(
                     &mut parts,
-                    k,
+                    &name,
                     Y::Map(vec![
                         ("content".into(), Y::str(v)),
                         ("content_type".into(), Y::str(t.trim())),
                     ]),
                 ),
-                None => add_part(&mut parts, k, Y::str(v)),
+                None => add_part(&mut parts, &name, Y::str(v)),
             }
         }
     }
@@ -4534,9 +4535,18 @@ fn pairs(list: Option<&Value>, cx: &mut Ctx<'_>) -> Y {
             1 => Y::str(values.remove(0)),
             _ => Y::Seq(values.into_iter().map(Y::str).collect()),
         };
-        out.set(k, v);
+        out.set(field_name(&k, cx), v);
     }
     out
+}
+
+/// A form field's name as yarc writes it: a template where it reads a variable (`{{field}}`,
+/// which Postman fills in the name too), the text as written otherwise.
+fn field_name(k: &str, cx: &mut Ctx<'_>) -> String {
+    match k.contains('{') {
+        true => cx.text(k),
+        false => k.to_string(),
+    }
 }
 
 /// The first variable a JSON body pastes in as a value (`"RoleId": {{role}}`, outside quotes)

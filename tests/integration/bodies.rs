@@ -242,3 +242,34 @@ requests:
     );
     w.yarc(&["run", "c.yaml"]).expect_code(0);
 }
+
+/// A form field's or a part's name may read a variable, as its value does.
+#[test]
+fn form_and_part_names_are_templates() {
+    let w = World::new();
+    w.write(
+        "c.yaml",
+        r#"
+variables: { field: country }
+requests:
+  - name: form
+    method: POST
+    url: "{{ url }}/echo"
+    form: { "{{ field }}": "NO", plain: "1" }
+    expect:
+      json:
+        $.form.country: "NO"
+        $.form.plain: "1"
+  - name: parts
+    method: POST
+    url: "{{ url }}/echo"
+    multipart: { "{{ field }}_code": "47" }
+    expect:
+      json:
+        $.parts.country_code.text: "47"
+"#,
+    );
+    let r = w.yarc(&["run", "c.yaml"]);
+    r.expect_code(0);
+    assert_eq!(r.summary(), "2 passed, 0 failed");
+}

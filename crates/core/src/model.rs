@@ -239,7 +239,8 @@ pub const REPEAT_MAX: u32 = 1000;
 #[derive(Debug, Clone)]
 pub enum Body {
     Json(TValue),
-    Form(Vec<(String, Template)>),
+    /// Name → value; a name may be a template too (`"{{ field }}": NO`).
+    Form(Vec<(Template, Template)>),
     Multipart(Vec<Part>),
     Text(Template),
     /// A file sent raw; the path is relative to the collection.
@@ -254,7 +255,8 @@ pub enum Body {
 
 #[derive(Debug, Clone)]
 pub struct Part {
-    pub name: String,
+    /// A template, as a form field's name (`"{{ field }}"`).
+    pub name: Template,
     pub value: PartValue,
 }
 

@@ -332,7 +332,7 @@ impl Decoder {
         let node = f.get(kind)?;
         Some(match kind {
             "json" => Body::Json(self.tvalue(node)),
-            "form" => Body::Form(self.template_map(node, "`form`")),
+            "form" => Body::Form(self.keyed_template_map(node, "`form`")),
             "multipart" => Body::Multipart(self.multipart(node)),
             "text" => Body::Text(self.template(node, "`text`")?),
             "graphql" => self.graphql(node)?,
@@ -454,7 +454,7 @@ impl Decoder {
             return Vec::new();
         };
         let mut parts = Vec::new();
-        for (name, _, value) in f.iter() {
+        for (name, key, value) in f.iter() {
             // A list sends one part per item under the one name (`files: [{file: a}, {file: b}]`).
             let values = match &value.kind {
                 NodeKind::Seq(items) if items.is_empty() => {
@@ -471,7 +471,7 @@ impl Decoder {
                     (self.template(value, &format!("part `{name}`"))).map(PartValue::Text)
                 };
                 parts.extend(part.map(|value| Part {
-                    name: name.to_string(),
+                    name: Template::new(name, &key.span),
                     value,
                 }));
             }

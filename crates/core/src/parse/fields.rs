@@ -229,6 +229,28 @@ impl Decoder {
 
     /// A map of names to templates (headers, query, form fields, params). A list of values
     /// repeats the name (`X-Tag: [one, two]` sends two `X-Tag` headers, in that order).
+    /// [`Self::template_map`] whose names are templates too (a form's field names).
+    pub(super) fn keyed_template_map(
+        &mut self,
+        node: &Node,
+        what: &str,
+    ) -> Vec<(Template, Template)> {
+        let spans: Vec<(String, crate::source::Span)> = match self.fields(node, what, &[]) {
+            Some(f) => f
+                .iter()
+                .map(|(k, kn, _)| (k.to_string(), kn.span.clone()))
+                .collect(),
+            None => return Vec::new(),
+        };
+        let span_of = |k: &str| spans.iter().find(|(n, _)| n == k).map(|(_, s)| s.clone());
+        (self.template_map(node, what).into_iter())
+            .map(|(k, v)| {
+                let span = span_of(&k).unwrap_or_else(|| v.span.clone());
+                (Template::new(k, &span), v)
+            })
+            .collect()
+    }
+
     pub(super) fn template_map(&mut self, node: &Node, what: &str) -> Vec<(String, Template)> {
         let Some(fields) = self.fields(node, what, &[]) else {
             return Vec::new();

@@ -1706,9 +1706,10 @@ fn tvalue_templates<'a>(v: &'a TValue, out: &mut Vec<&'a Template>) {
 fn body_templates<'a>(b: &'a Body, out: &mut Vec<&'a Template>) {
     match b {
         Body::Json(v) => tvalue_templates(v, out),
-        Body::Form(pairs) => out.extend(pairs.iter().map(|(_, t)| t)),
+        Body::Form(pairs) => out.extend(pairs.iter().flat_map(|(k, t)| [k, t])),
         Body::Multipart(parts) => {
             for p in parts {
+                out.push(&p.name);
                 match &p.value {
                     PartValue::Text(t) => out.push(t),
                     PartValue::File { path, filename, .. } => {

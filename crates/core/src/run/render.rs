@@ -62,7 +62,7 @@ fn render_body(
         Some(Body::Form(pairs)) => {
             let mut out = Vec::new();
             for (k, v) in pairs {
-                out.push((k.clone(), t.render(v, vars)?));
+                out.push((t.render(k, vars)?, t.render(v, vars)?));
             }
             RenderedBody::Form(out)
         }
@@ -131,7 +131,7 @@ fn render_body(
                         content_type: content_type.clone(),
                     },
                 };
-                out.push((p.name.clone(), part));
+                out.push((t.render(&p.name, vars)?, part));
             }
             RenderedBody::Multipart(out)
         }
