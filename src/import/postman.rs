@@ -1624,7 +1624,13 @@ fn variables(list: Option<&Value>, cx: &mut Ctx<'_>) -> Y {
             continue;
         };
         let value = v.get("value").cloned().unwrap_or(Value::Null);
-        let secret = secret_variable(key, v, &cx.credential_vars);
+        // A plain value equal to a secret's (a password that is the user name) would write
+        // the secret: it is one too — unless it is as short as a placeholder (`admin`, which a
+        // collection's own variables hold as often as a password does).
+        let shares = value.as_str().is_some_and(|t| {
+            t.len() >= 8 && !t.contains("{{") && cx.secret_values.values().any(|s| s == t)
+        });
+        let secret = shares || secret_variable(key, v, &cx.credential_vars);
         cx.report.variables += 1;
         if secret
             && cx.runtime.contains(&ident(key))
@@ -6407,6 +6413,25 @@ mod tests {
             "{col}"
         );
         assert_eq!(parts["name"], "Ada", "{col}");
+    }
+
+    /// A plain value equal to a secret's (a password that is the user name) is a secret too:
+    /// written as it is, it would write the password.
+    #[test]
+    fn a_value_equal_to_a_secret_is_a_secret() {
+        let c = collection(json!([{"name": "login", "request": {"url": "https://h.example/a"}}]));
+        let env = json!({"name": "local", "values": [
+            {"key": "adminUserName", "value": "ada.admin@example.com", "enabled": true},
+            {"key": "adminPassword", "value": "ada.admin@example.com", "enabled": true}]});
+        let out = import(&c, &[env], &|_| true).expect("import");
+        for (path, text) in &out.files {
+            assert!(!text.contains("ada.admin@example.com"), "{path}:\n{text}");
+        }
+        assert!(
+            out.report.secrets.contains("ADMIN_USER_NAME"),
+            "{:?}",
+            out.report.secrets
+        );
     }
 
     /// A variable the export gives a value (an empty one too) that no script sets or unsets is
