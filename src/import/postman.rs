@@ -2399,12 +2399,21 @@ fn description(d: Option<&Value>, cx: &mut Ctx<'_>) -> Option<Y> {
         other => other.get("content")?.as_str()?,
     };
     let text = text.replace("\r\n", "\n");
-    let text = super::credential::masked(text.trim_end());
+    let mut text = super::credential::masked(text.trim_end()).into_owned();
+    // A secret the export holds, written out in the documentation beside it ("Password:
+    // hasan123456"): masked, as every byte yarc writes keeps it.
+    let shown =
+        |v: &&String| v.len() >= 6 && (v.len() >= 12 || v.chars().any(|c| !c.is_alphabetic()));
+    for v in cx.secret_values.values().filter(shown) {
+        if text.contains(v.as_str()) {
+            text = text.replace(v.as_str(), "•••••");
+        }
+    }
     if text.trim().is_empty() {
         return None;
     }
     cx.report.descriptions += 1;
-    Some(Y::str(text.into_owned()))
+    Some(Y::str(text))
 }
 
 /// An item and the requests its scripts send (`pm.sendRequest`): those of its pre-request
@@ -6432,6 +6441,16 @@ mod tests {
             "{:?}",
             out.report.secrets
         );
+        // Nor does the documentation that writes it out beside the variable.
+        let mut c =
+            collection(json!([{"name": "login", "request": {"url": "https://h.example/a"}}]));
+        c["info"]["description"] = json!("Test login: ada / Hunt-Pw-4411 (password)");
+        c["variable"] = json!([{"key": "password", "value": "Hunt-Pw-4411"}]);
+        let out = import(&c, &[], &|_| true).expect("import");
+        for (path, text) in &out.files {
+            assert!(!text.contains("Hunt-Pw-4411"), "{path}:\n{text}");
+        }
+        assert!(out.files[0].1.contains("ada / •••••"), "{}", out.files[0].1);
     }
 
     /// A variable the export gives a value (an empty one too) that no script sets or unsets is

@@ -179,7 +179,24 @@ pub(crate) fn looks_secret(name: &str) -> bool {
     words.iter().any(|w| {
         matches!(
             w.as_str(),
-            "secret" | "password" | "passwd" | "pwd" | "pass" | "passphrase" | "apikey"
+            "secret"
+                | "password"
+                | "passwd"
+                | "pwd"
+                | "pass"
+                | "passphrase"
+                | "apikey"
+                // Written as one word (`secretkey`, `accesstoken`).
+                | "secretkey"
+                | "privatekey"
+                | "accesskey"
+                | "clientsecret"
+                | "apisecret"
+                | "accesstoken"
+                | "authtoken"
+                | "apitoken"
+                | "refreshtoken"
+                | "bearertoken"
         )
     }) || last == "token"
         || credential_key
@@ -311,6 +328,11 @@ mod tests {
         assert!(!looks_secret("base_url") && !looks_secret("token_url") && !looks_secret("key_id"));
         // `sw_pass`, `adminPass`: a password by its short name; `bypass` is no word of it.
         assert!(looks_secret("sw_pass") && looks_secret("adminPass") && !looks_secret("bypass"));
+        // Written as one word.
+        assert!(
+            looks_secret("secretkey") && looks_secret("accesstoken") && looks_secret("APIToken")
+        );
+        assert!(!looks_secret("nextpagetoken_url"));
         assert!(
             !looks_secret("project_key") && !looks_secret("addressKey") && !looks_secret("key")
         );
