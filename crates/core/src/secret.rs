@@ -328,20 +328,21 @@ fn base64_forms(bytes: &[u8]) -> Vec<String> {
 /// A base64 core shorter than this would mask unrelated base64 text by chance.
 const MIN_BASE64_CORE: usize = 6;
 
-/// A query value as an API key in the query goes out (Postman's encoding): a space as `%20`,
-/// `&`, `#`, `+`, `%`, `"`, `<`, `>` and controls escaped, everything else (`=`) as it is.
+/// What a query value escapes (Postman's encoding): a space as `%20`, `&`, `#`, `+`, `%`,
+/// `"`, `<`, `>` and controls; everything else (`=`) goes as it is.
+pub(crate) const QUERY_VALUE: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'&')
+    .add(b'+')
+    .add(b'<')
+    .add(b'>')
+    .add(b'%');
+
+/// A query value as an API key in the query goes out ([`QUERY_VALUE`]).
 pub(crate) fn query_value(value: &str) -> String {
-    use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
-    const SET: &AsciiSet = &CONTROLS
-        .add(b' ')
-        .add(b'"')
-        .add(b'#')
-        .add(b'&')
-        .add(b'+')
-        .add(b'<')
-        .add(b'>')
-        .add(b'%');
-    utf8_percent_encode(value, SET).to_string()
+    percent_encoding::utf8_percent_encode(value, QUERY_VALUE).to_string()
 }
 
 fn percent_encode(value: &str, keep: &[u8]) -> String {

@@ -456,13 +456,8 @@ impl Decoder {
         let mut parts = Vec::new();
         for (name, key, value) in f.iter() {
             // A list sends one part per item under the one name (`files: [{file: a}, {file: b}]`).
-            let values = match &value.kind {
-                NodeKind::Seq(items) if items.is_empty() => {
-                    self.error(value.error(format!("part `{name}` has an empty list")));
-                    continue;
-                }
-                NodeKind::Seq(items) => items.iter().collect(),
-                _ => vec![value],
+            let Some(values) = self.one_or_list(name, "`multipart`", value) else {
+                continue;
             };
             for value in values {
                 let part = if matches!(value.kind, NodeKind::Map(_)) {

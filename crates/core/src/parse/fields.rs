@@ -251,19 +251,31 @@ impl Decoder {
             .collect()
     }
 
+    /// A value, or the items of a list of them (a name repeated); an empty list is an error.
+    pub(super) fn one_or_list<'n>(
+        &mut self,
+        key: &str,
+        what: &str,
+        value: &'n Node,
+    ) -> Option<Vec<&'n Node>> {
+        match &value.kind {
+            NodeKind::Seq(items) if items.is_empty() => {
+                self.error(value.error(format!("`{key}` in {what} has an empty list")));
+                None
+            }
+            NodeKind::Seq(items) => Some(items.iter().collect()),
+            _ => Some(vec![value]),
+        }
+    }
+
     pub(super) fn template_map(&mut self, node: &Node, what: &str) -> Vec<(String, Template)> {
         let Some(fields) = self.fields(node, what, &[]) else {
             return Vec::new();
         };
         let mut out = Vec::new();
         for (key, _, value) in fields.iter() {
-            let values = match &value.kind {
-                NodeKind::Seq(items) if items.is_empty() => {
-                    self.error(value.error(format!("`{key}` in {what} has an empty list")));
-                    continue;
-                }
-                NodeKind::Seq(items) => items.iter().collect(),
-                _ => vec![value],
+            let Some(values) = self.one_or_list(key, what, value) else {
+                continue;
             };
             for v in values {
                 if v.is_null() {

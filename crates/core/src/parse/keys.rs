@@ -53,11 +53,11 @@ pub const REQUEST: &[&str] = &[
     "snapshot",
     "variables",
     "cookies",
+    "cookie_jar",
     "delay",
     "graphql",
     "contract",
     "inherit",
-    "cookie_jar",
 ];
 pub const DEFAULTS: &[&str] = &[
     "headers",

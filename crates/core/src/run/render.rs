@@ -467,17 +467,9 @@ fn with_query_pair(url: &str, key: &str, value: &str) -> String {
 /// The URL with each named query parameter set: same-named pairs dropped, the new ones
 /// appended, every other byte of the URL as it was.
 fn set_query(url: &str, query: &[(String, String)]) -> Result<String, UrlError> {
-    use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
-    const QUERY: &AsciiSet = &CONTROLS
-        .add(b' ')
-        .add(b'"')
-        .add(b'#')
-        .add(b'&')
-        .add(b'+')
-        .add(b'<')
-        .add(b'=')
-        .add(b'>')
-        .add(b'%');
+    use percent_encoding::{AsciiSet, utf8_percent_encode};
+    // A value's `=` too: these pairs replace same-named ones, read back by their names.
+    const QUERY: &AsciiSet = &crate::secret::QUERY_VALUE.add(b'=');
     check_url(url)?;
     let (head, fragment) = match url.split_once('#') {
         Some((h, f)) => (h, Some(f)),
