@@ -1323,6 +1323,30 @@ fn variables_of(s: &mut script::Script, phase: Phase, sets: &mut Y, cx: &mut Ctx
             _ => cx.next_sets.push((name, text)),
         }
     }
+    kept_by_clear_note(s, cx);
+}
+
+/// `pm.collectionVariables.clear()` leaves the values the export gives (configuration a
+/// `--var` may give): the summary names them, as Newman sends their `{{name}}` text after it.
+fn kept_by_clear_note(s: &script::Script, cx: &mut Ctx<'_>) {
+    if !s.cleared.contains(&"collection") {
+        return;
+    }
+    let kept: Vec<String> = (cx.collection_vars.iter())
+        .filter(|n| cx.collection_configured.contains(*n) && !cx.in_some_env.contains(*n))
+        .map(|n| format!("`{n}`"))
+        .collect();
+    if kept.is_empty() {
+        return;
+    }
+    let note = format!(
+        "`pm.collectionVariables.clear()` in {}: yarc keeps {} (values the export gives, which `--var` may set), where Newman sends their `{{{{name}}}}` text after it",
+        cx.whose,
+        kept.join(", ")
+    );
+    if !cx.report.notes.contains(&note) {
+        cx.report.notes.push(note);
+    }
 }
 
 /// The variables a script unsets or clears, each to become the `{{name}}` text Newman sends
@@ -7339,6 +7363,14 @@ mod tests {
             r[1]["expect"]["vars"]["store_id"]["not"]["equals"], "{{ \"{{store-id}}\" }}",
             "{}",
             out.files[0].1
+        );
+        // The summary names what the clear leaves, which Newman would not.
+        let notes = out.report.notes.join("\n");
+        assert!(
+            notes.contains(
+                "`pm.collectionVariables.clear()` in request `reset`: yarc keeps `api_base`"
+            ),
+            "{notes}"
         );
     }
 
