@@ -686,16 +686,7 @@ fn response_property(x: &Expr, steps: &[Step<'_>]) -> Option<(Expr, Vec<OwnedSte
     if super::path(x).as_deref() != Some("pm.response") && !cookies {
         return None;
     }
-    let cookie = |name: &str| {
-        let get = Expr::Member(
-            Box::new(Expr::Member(
-                Box::new(Expr::Ident("pm".into())),
-                "cookies".into(),
-            )),
-            "get".into(),
-        );
-        Expr::Call(Box::new(get), vec![Expr::Str(name.to_string())])
-    };
+    let cookie = |name: &str| super::pm_get("cookies", name);
     let mut field = None;
     let mut rest = Vec::new();
     for &(w, args) in steps {

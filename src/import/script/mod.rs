@@ -3660,10 +3660,15 @@ fn unset_test(cond: &Expr) -> Option<&Expr> {
 
 /// A read of the variable `name` (as Postman names it).
 fn var_read(name: &str) -> Expr {
+    pm_get("variables", name)
+}
+
+/// `pm.<object>.get("name")`, as a script writes it.
+pub(super) fn pm_get(object: &str, name: &str) -> Expr {
     let get = Expr::Member(
         Box::new(Expr::Member(
             Box::new(Expr::Ident("pm".into())),
-            "variables".into(),
+            object.into(),
         )),
         "get".into(),
     );
