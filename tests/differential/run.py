@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import argparse
 import collections
+import concurrent.futures
 import difflib
 import hmac
+import io
 import json
 import os
 import re
@@ -1540,6 +1542,8 @@ def main(argv=None) -> int:
                     help=f"npm install newman@{NEWMAN_VERSION} into tests/differential/.node when not found")
     ap.add_argument("--keep", metavar="DIR", help="keep every log, report and import in DIR/<fixture>/")
     ap.add_argument("--summary-json", metavar="FILE", help="write the totals (and every difference) as JSON")
+    ap.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1, metavar="N",
+                    help="fixtures run at once (default: the number of CPUs); the output keeps their order")
     ap.add_argument("--choices", default=os.path.join(HERE, "choices.json"),
                     help="the list of deliberate differences (default: tests/differential/choices.json)")
     ap.add_argument("--fixtures", dest="fixtures_dir", metavar="DIR",
@@ -1580,16 +1584,33 @@ def main(argv=None) -> int:
     tmp = None if keep else tempfile.mkdtemp(prefix="yarc-differential-")
     results = []
     block = args.block_external if args.block_external is not None else bool(args.fixtures_dir)
-    ext_guard = ExternalGuard() if block else None
+    guards = []
+
+    def one(fx):
+        # Each fixture has its own echo servers and (with --block-external) its own guard, so the
+        # requests a guard records are that fixture's; its output is printed whole, in order.
+        work = os.path.join(keep or tmp, fx["name"])
+        shutil.rmtree(work, ignore_errors=True)
+        os.makedirs(work)
+        guard = ExternalGuard() if block else None
+        if guard:
+            guards.append(guard)
+        out = io.StringIO()
+        try:
+            return run_fixture(fx, newman, yarc, work, choices, out, guard), out.getvalue()
+        finally:
+            if guard:
+                guard.stop()
+
     try:
-        for fx in fixtures:
-            work = os.path.join(keep or tmp, fx["name"])
-            shutil.rmtree(work, ignore_errors=True)
-            os.makedirs(work)
-            results.append(run_fixture(fx, newman, yarc, work, choices, sys.stdout, ext_guard))
+        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+            for res, text in pool.map(one, fixtures):
+                sys.stdout.write(text)
+                sys.stdout.flush()
+                results.append(res)
     finally:
-        if ext_guard:
-            ext_guard.stop()
+        for guard in guards:
+            guard.stop()
         if tmp:
             shutil.rmtree(tmp, ignore_errors=True)
 
@@ -1610,7 +1631,7 @@ def main(argv=None) -> int:
           f"{total['false_green']} FALSE GREEN")
     print(f"Postman assertions: newman {total['newman_assertions']} ({total['newman_failed_assertions']} failures incl. script errors); "
           f"yarc assertions: {total['yarc_assertions']} ({total['yarc_failed_assertions']} failed)")
-    if ext_guard:
+    if block:
         print(f"requests to other hosts stopped by the guard: newman {sum(r['newman_blocked'] for r in results)}, "
               f"yarc {sum(r['yarc_blocked'] for r in results)}")
     names = {f["name"] for f in fixtures}
