@@ -285,6 +285,12 @@ requests:
       json:
         $.headers.cookie: lang=nb; session=mine
         $.repeated_headers: { exists: false }
+  # Written empty, without the jar's: an empty Cookie header, as any header written empty.
+  - name: cookie header written empty
+    url: "{{ url }}/echo"
+    cookie_jar: false
+    headers: { Cookie: "" }
+    expect: { json: { $.headers.cookie: "" } }
   - name: no jar for this one
     url: "{{ url }}/echo"
     cookie_jar: false
@@ -297,7 +303,7 @@ requests:
     );
     let r = w.yarc(&["run", "http.yaml"]);
     r.expect_code(0);
-    assert_eq!(r.summary(), "7 passed, 0 failed");
+    assert_eq!(r.summary(), "8 passed, 0 failed");
 }
 
 #[test]

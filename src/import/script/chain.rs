@@ -808,6 +808,8 @@ struct Chain<'c> {
     negate: bool,
     /// `.nested.property("a.b")`: property names are paths.
     nested: bool,
+    /// `.deep.include({...})`: members compared by value, an item of a list too.
+    deep: bool,
     /// `.include` / `.contain` came before: `keys` asks for these keys among others.
     contains: bool,
     /// `.any.keys(...)`: one of them is enough.
@@ -834,6 +836,7 @@ fn chain_steps(
         subject,
         negate: false,
         nested,
+        deep: steps.iter().any(|s| s.0 == "deep"),
         contains: false,
         any: false,
         numeric,
@@ -891,7 +894,7 @@ impl Chain<'_> {
         let (cx, negate, subject) = (self.cx, self.negate, &self.subject);
         let arg = |i: usize| args.and_then(|a| a.get(i));
         let mut put = |s: &Subject, p: &'static str, v: Y| {
-            out.0.push(lenient(s, p, v, negate));
+            lenient(out, s, p, v, negate);
         };
         match (word, args) {
             ("equal" | "equals" | "eq" | "eql" | "eqls", Some(_))
@@ -905,6 +908,9 @@ impl Chain<'_> {
                 let Some(v) = arg(0).and_then(|a| cx.value(a)) else {
                     return Some(false);
                 };
+                if !self.deep && matches!(word, "equal" | "equals" | "eq") && made(&v) {
+                    return Some(false);
+                }
                 // A variable the export gives a text is one in Postman: chai's strict equality
                 // fails it against a number (`42` is not `"42"`), where yarc compares by text.
                 let text = !negate && matches!(subject, Subject::Json(_)) && cx.text_variable(&v);
@@ -942,10 +948,18 @@ impl Chain<'_> {
                 }
             }
             ("oneOf", Some(_)) => {
-                let Some(v @ Y::Seq(_)) = arg(0).and_then(|a| cx.value(a)) else {
+                let Some(Y::Seq(items)) = arg(0).and_then(|a| cx.value(a)) else {
                     return Some(false);
                 };
-                put(subject, "in", v);
+                // Without `.deep`, an object or a list among them is none of the response's.
+                let items: Vec<Y> = match self.deep {
+                    true => items,
+                    false => items.into_iter().filter(|i| !made(i)).collect(),
+                };
+                if items.is_empty() {
+                    return Some(false);
+                }
+                put(subject, "in", Y::Seq(items));
             }
             // `have.members([a, b])`: those items in any order, no others; `include.members`:
             // those among others. Of written texts, numbers and booleans, each once.
@@ -972,9 +986,25 @@ impl Chain<'_> {
     fn include(&self, word: &str, arg: Option<&Expr>, out: &mut Staged) -> bool {
         let (cx, negate, subject) = (self.cx, self.negate, &self.subject);
         let mut put = |s: &Subject, p: &'static str, v: Y| {
-            out.0.push(lenient(s, p, v, negate));
+            lenient(out, s, p, v, negate);
         };
         match (arg, subject) {
+            // An item of a list equal to it, or those members of an object.
+            (Some(o @ Expr::Object(_)), Subject::Json(_)) if self.deep => {
+                let Some(v) = cx.value(o) else {
+                    return false;
+                };
+                put(subject, "contains", v);
+            }
+            // Without `.deep`, chai compares with `===`: an object or a list written there is
+            // never the one in the response, and no item of a list is the object written.
+            (Some(Expr::Object(fields)), Subject::Json(_))
+                if fields
+                    .iter()
+                    .any(|(_, v)| cx.value(v).as_ref().is_some_and(made)) =>
+            {
+                return false;
+            }
             (Some(Expr::Object(fields)), Subject::Json(p)) if !negate => {
                 for (k, v) in fields {
                     let Some(v) = cx.value(v) else {
@@ -1069,6 +1099,9 @@ impl Chain<'_> {
                 let Some(v) = self.cx.value(v) else {
                     return false;
                 };
+                if !self.deep && made(&v) {
+                    return false;
+                }
                 out.0.push((subject, "equals", v, self.negate));
             }
             None if self.negate => out.0.push((subject, "exists", Y::Bool(false), false)),
@@ -1081,7 +1114,7 @@ impl Chain<'_> {
     fn is(&self, word: &str, args: Option<&[Expr]>, out: &mut Staged) -> Option<bool> {
         let (negate, subject) = (self.negate, &self.subject);
         let mut put = |s: &Subject, p: &'static str, v: Y| {
-            out.0.push(lenient(s, p, v, negate));
+            lenient(out, s, p, v, negate);
         };
         match (word, args) {
             // chai takes a message after the type: `an("array", "'items' is not an array")`.
@@ -1165,7 +1198,7 @@ impl Chain<'_> {
     fn measures(&self, word: &str, args: Option<&[Expr]>, out: &mut Staged) -> Option<bool> {
         let (cx, negate, subject) = (self.cx, self.negate, &self.subject);
         let mut put = |s: &Subject, p: &'static str, v: Y| {
-            out.0.push(lenient(s, p, v, negate));
+            lenient(out, s, p, v, negate);
         };
         match (word, args) {
             ("length" | "lengthOf", Some(_)) => {
@@ -1533,11 +1566,12 @@ fn condition(cx: &Converter, e: &Expr, negate: bool, out: &mut Staged) -> bool {
                 return null_compared(out, s, op, eq);
             }
             // `data.count == 3` holds of "3" too (JavaScript's loose equality).
-            if let (Y::Num(n), "==" | "!=", Subject::Json(_)) = (&v, *op, &s) {
-                let both = Y::Seq(vec![v.clone(), Y::str(n.to_string())]);
-                return add(out, s, "in", both, !eq);
-            }
-            add(out, s, "equals", v, !eq)
+            let (p, v) = match (*op, &s, loosely_equal(&v)) {
+                ("==" | "!=", Subject::Json(_), Some(alike)) => ("in", Y::Seq(alike)),
+                _ => ("equals", v),
+            };
+            lenient(out, &s, p, v, !eq);
+            true
         }
         Expr::Binary(op @ ("<" | ">" | "<=" | ">="), a, b) => comparison(cx, op, a, b, negate, out),
         Expr::Binary("in", key, obj) => match (&**key, cx.subject(obj)) {
@@ -1795,17 +1829,49 @@ fn undefined(cx: &Converter, out: &mut Staged, s: &Subject, negate: bool) {
 /// A check as staged, where chai passes more than yarc's predicate would: `.to.not.equal(null)`
 /// (`.not.be.null`) passes on a field that is not there (undefined is not null), which
 /// `not: { equals: null }` fails — so missing, or not null.
-fn lenient(s: &Subject, p: &'static str, v: Y, negate: bool) -> (Subject, &'static str, Y, bool) {
-    let single = matches!(s, Subject::Json(path) if !path.contains('*') && !path.contains("[?"));
-    if negate && p == "equals" && v == Y::Null && single {
-        let missing = Y::Map(vec![("exists".into(), Y::Bool(false))]);
-        let not_null = Y::Map(vec![(
-            "not".into(),
-            Y::Map(vec![("equals".into(), Y::Null)]),
-        )]);
-        return (s.clone(), "any", Y::Seq(vec![missing, not_null]), false);
+/// The JSON values JavaScript's `==` finds equal to a literal, when there are others than
+/// itself: `3` and `"3"`, `false`, `0`, `"0"` and `""`.
+fn loosely_equal(v: &Y) -> Option<Vec<Y>> {
+    let num = |n: i64| Y::Num(n.into());
+    match v {
+        Y::Num(n) => Some(vec![v.clone(), Y::str(n.to_string())]),
+        Y::Str(t) => {
+            let n: serde_json::Number = t.trim().parse().ok()?;
+            (!t.trim().is_empty()).then(|| vec![v.clone(), Y::Num(n)])
+        }
+        Y::Bool(false) => Some(vec![v.clone(), num(0), Y::str("0"), Y::str("")]),
+        Y::Bool(true) => Some(vec![v.clone(), num(1), Y::str("1")]),
+        _ => None,
     }
-    (s.clone(), p, v, negate)
+}
+
+/// An object or a list the script makes: chai's `===` (`equal`, `property(k, v)`, `oneOf`,
+/// `include` without `.deep`) never finds it in the response, whatever that holds.
+fn made(v: &Y) -> bool {
+    matches!(v, Y::Map(_) | Y::Seq(_))
+}
+
+/// A check as chai makes it of a field: one not there is none of the values written
+/// (`undefined` is not `""`, nor `null` to `.not.equal`) — when what holds it is there, as
+/// JavaScript throws reading a field of a missing one.
+fn lenient(out: &mut Staged, s: &Subject, p: &'static str, v: Y, negate: bool) {
+    let single = match s {
+        Subject::Json(path) if !path.contains('*') && !path.contains("[?") => Some(path),
+        _ => None,
+    };
+    let Some(path) = single.filter(|_| negate && matches!(p, "equals" | "in")) else {
+        out.0.push((s.clone(), p, v, negate));
+        return;
+    };
+    if let Some(up) = super::parent_path(path).filter(|up| *up != "$") {
+        let up = Subject::Json(up.to_string());
+        out.0.push((up.clone(), "exists", Y::Bool(true), false));
+        out.0.push((up, "equals", Y::Null, true));
+    }
+    let missing = Y::Map(vec![("exists".into(), Y::Bool(false))]);
+    let other = Y::Map(vec![("not".into(), Y::Map(vec![(p.into(), v)]))]);
+    out.0
+        .push((s.clone(), "any", Y::Seq(vec![missing, other]), false));
 }
 
 /// `within(lo, hi)` (and `closeTo`): both bounds hold; negated, one of them fails — `x < lo`
@@ -1832,7 +1898,7 @@ fn null_compared(out: &mut Staged, s: Subject, op: &str, eq: bool) -> bool {
     let single = matches!(&s, Subject::Json(path) if !path.contains('*') && !path.contains("[?"));
     match (strict, eq) {
         (true, false) => {
-            out.0.push(lenient(&s, "equals", Y::Null, true));
+            lenient(out, &s, "equals", Y::Null, true);
             true
         }
         (false, true) if single => {
@@ -1880,8 +1946,15 @@ fn type_of_equal(cx: &Converter, e: &Expr, negate: bool, out: &mut Staged) -> Op
                 out.0.push((s, "exists", Y::Bool(!eq), false));
                 true
             }
-            (Some(s @ Subject::Json(_)), "string" | "number" | "boolean" | "object") => {
+            (Some(s @ Subject::Json(_)), "string" | "number" | "boolean") => {
                 out.0.push((s, "type", Y::str(t), !eq));
+                true
+            }
+            // JavaScript's `typeof` of a list and of null is "object" too.
+            (Some(s @ Subject::Json(_)), "object") => {
+                let kind = |k: &str| Y::Map(vec![("type".into(), Y::str(k))]);
+                let any = Y::Seq(vec![kind("object"), kind("array"), kind("null")]);
+                out.0.push((s, "any", any, !eq));
                 true
             }
             _ => false,

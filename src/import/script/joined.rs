@@ -85,6 +85,7 @@ impl Converter {
         name: &str,
         value: &Expr,
         guarded: bool,
+        missing: &str,
     ) -> Option<Done> {
         if self.phase != Phase::Test || guarded {
             return None;
@@ -98,6 +99,14 @@ impl Converter {
         let with = self.with_captures(value, name, &mut captures, false)?;
         if captures.is_empty() {
             return None;
+        }
+        // `a || b` with neither there is `b`: undefined, stored as a missing value is.
+        if let Expr::Binary("||", _, last) = &with
+            && let Expr::Jinja(helper) = &**last
+            && let Some((_, Y::Map(entries))) = captures.iter_mut().find(|(h, _)| h == helper)
+            && let Some((_, default)) = entries.iter_mut().find(|(k, _)| k == "default")
+        {
+            *default = Y::str(missing);
         }
         let template = self.jinja(&with)?;
         // A field that is not there throws in Postman before the set: the variable keeps what

@@ -3523,7 +3523,9 @@ fn tidy_paths(entries: &mut Vec<(String, Y)>, xml: bool) {
                 .iter()
                 .any(|(k, v)| k == "exists" && *v == Y::Bool(false))
         {
-            preds.retain(|(k, _)| k != "not");
+            let missing = Y::Map(vec![("exists".into(), Y::Bool(false))]);
+            let of_missing = |v: &Y| matches!(v, Y::Seq(alts) if alts.contains(&missing));
+            preds.retain(|(k, v)| k != "not" && !(k == "any" && of_missing(v)));
         }
         // `{ equals: "two" }` left alone is written as the value itself.
         if let Y::Map(preds) = entry
@@ -5377,6 +5379,9 @@ fn or_missing(cond: &Expr, staged: &mut Staged) {
     let [(Subject::Json(_), predicate, value, negate)] = staged.0.as_mut_slice() else {
         return;
     };
+    if *predicate == "any" {
+        return; // already one that holds of nothing (`lenient`)
+    }
     let one = Y::Map(vec![(predicate.to_string(), value.clone())]);
     let one = match negate {
         true => Y::Map(vec![("not".into(), one)]),

@@ -58,6 +58,10 @@ impl Converter {
             _ => return None,
         };
         match self.subject(data)? {
+            // tv4 knows no formats (unless a script adds one): `format: email` checks nothing.
+            Subject::Json(p) if p == "$" && draft == DRAFT_4 => {
+                self.schema_literal(schema, draft).map(without_formats)
+            }
             Subject::Json(p) if p == "$" => self.schema_literal(schema, draft),
             _ => None,
         }
@@ -165,6 +169,43 @@ impl Converter {
         let schema = Y::Map(schema);
         yarc_core::plan::is_usable_schema(&json_of(&schema)).then_some(schema)
     }
+}
+
+/// The schema with no `format` keyword in it, wherever a schema stands (a property named
+/// `format` stays).
+fn without_formats(schema: Y) -> Y {
+    let Y::Map(fields) = schema else {
+        return match schema {
+            Y::Seq(items) => Y::Seq(items.into_iter().map(without_formats).collect()),
+            other => other,
+        };
+    };
+    let fields = fields
+        .into_iter()
+        .filter(|(k, v)| !(k == "format" && matches!(v, Y::Str(_))));
+    let fields = fields.map(|(k, v)| {
+        let v = match k.as_str() {
+            "properties" | "patternProperties" | "definitions" | "dependencies" => match v {
+                Y::Map(named) => Y::Map(
+                    named
+                        .into_iter()
+                        .map(|(n, s)| (n, without_formats(s)))
+                        .collect(),
+                ),
+                other => other,
+            },
+            "items"
+            | "additionalItems"
+            | "additionalProperties"
+            | "not"
+            | "allOf"
+            | "anyOf"
+            | "oneOf" => without_formats(v),
+            _ => v,
+        };
+        (k, v)
+    });
+    Y::Map(fields.collect())
 }
 
 /// A JSON value as the literal a script would write for it.

@@ -137,7 +137,7 @@ impl Converter {
             (Phase::ScopeTest, Some(_)) => return Done::Kept(KEPT_SCOPE_CAPTURE),
             _ => {
                 return self
-                    .derived_capture(&name, value, guarded)
+                    .derived_capture(&name, value, guarded, missing)
                     .unwrap_or(Done::Kept(KEPT_COMPUTED));
             }
         };

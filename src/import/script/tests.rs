@@ -3229,7 +3229,13 @@ fn negated_checks_of_two_kinds_on_one_target_each_hold() {
     // `not: { equals: x, contains: y }` would pass unless both held.
     assert_eq!(
         v["expect"]["json"]["$.name"],
-        json!({"not": {"equals": "x"}, "all": [{"not": {"contains": "y"}}], "any": [{"type": "string"}, {"type": "array"}, {"type": "object"}]}),
+        json!({
+            "all": [
+                {"any": [{"exists": false}, {"not": {"equals": "x"}}]},
+                {"any": [{"type": "string"}, {"type": "array"}, {"type": "object"}]}
+            ],
+            "not": {"contains": "y"}
+        }),
         "{v}"
     );
     assert_eq!(
@@ -5471,9 +5477,17 @@ fn not_equal_to_null_passes_on_a_missing_value_as_chai_does() {
     let lenient = json!({"any": [{"exists": false}, {"not": {"equals": null}}]});
     assert_eq!(v["expect"]["json"]["$.token"], lenient, "{v}");
     assert_eq!(v["expect"]["json"]["$.items[0].id"], lenient, "{v}");
+    // `undefined` is not 'x' either.
     assert_eq!(
         v["expect"]["json"]["$.name"],
-        json!({"not": {"equals": "x"}}),
+        json!({"any": [{"exists": false}, {"not": {"equals": "x"}}]}),
+        "{v}"
+    );
+    // `items[0]` must be there for `.id` to be read (and not null: a path that selects
+    // nothing fails that too).
+    assert_eq!(
+        v["expect"]["json"]["$.items[0]"],
+        json!({"not": {"equals": null}}),
         "{v}"
     );
 }
@@ -5554,9 +5568,11 @@ fn a_list_joined_and_one_field_or_another_are_captured_then_computed() {
         json!({"json": "$.data[*].id", "all": true, "optional": true}),
         "{v}"
     );
+    assert_eq!(v["capture"]["tok_from_response"]["default"], "", "{v}");
+    // Neither there: `res.access_token`, undefined, which Newman sends as `null`.
     assert_eq!(
         v["capture"]["tok_from_response_2"],
-        json!({"json": "$.access_token", "default": "",
+        json!({"json": "$.access_token", "default": "null",
             "when": {"json": {"$.data": {"exists": true, "not": {"equals": null}}}}}),
         "{v}"
     );
@@ -6443,11 +6459,12 @@ fn satisfy_with_a_function_is_its_condition_of_the_value() {
     let j = &v["expect"]["json"];
     assert_eq!(
         j["$"],
-        json!({"any": [{"type": "array"}, {"type": "object"}]}),
+        json!({"any": [{"type": "array"}, {"any": [{"type": "object"}, {"type": "array"}, {"type": "null"}]}]}),
         "{v}"
     );
     assert_eq!(j["$.count"], json!({"gt": 0}), "{v}");
-    assert_eq!(j["$.name"], json!({"not": {"equals": ""}}), "{v}");
+    let missing_or_not = json!({"any": [{"exists": false}, {"not": {"equals": ""}}]});
+    assert_eq!(j["$.name"], missing_or_not, "{v}");
     assert_eq!((s.assertions_seen, s.assertions), (3, 3));
 }
 
@@ -8320,4 +8337,153 @@ fn one_of_undefined_and_null_is_missing_or_null() {
         "{v}"
     );
     assert!(s.kept.is_empty(), "{:?}", s.kept);
+}
+
+#[test]
+fn deep_include_of_an_object_is_contains_that_map() {
+    let s = test(&[
+        "pm.test(\"has the admin\", function () {",
+        "    const users = pm.response.json().users;",
+        "    pm.expect(users).to.deep.include({id: 2, role: 'admin'});",
+        "    pm.expect(pm.response.json().meta).to.not.deep.include({page: 9});",
+        "});",
+        "pm.test(\"strict\", function () {",
+        "    pm.expect(pm.response.json().user).to.include({org: {id: 3}});",
+        "});",
+    ]);
+    let v = out(&s);
+    assert_eq!(
+        v["expect"]["json"]["$.users"],
+        json!({"contains": {"id": 2, "role": "admin"}}),
+        "{v}"
+    );
+    assert_eq!(
+        v["expect"]["json"]["$.meta"],
+        json!({"not": {"contains": {"page": 9}}}),
+        "{v}"
+    );
+    // Without `.deep` an object written as a member's value is never `===` the response's:
+    // the check is left to a human, and the request fails as Postman's test does.
+    assert_eq!((s.assertions, s.assertions_seen), (2, 3), "{v}");
+}
+
+#[test]
+fn a_strict_comparison_with_a_made_object_or_list_is_left_to_a_human() {
+    // chai's `equal`, `property(k, v)` and `oneOf` compare with `===`: a list or an object
+    // the script writes is never the response's, so Postman's test fails whatever it holds.
+    for line in [
+        "pm.expect(d.tags).to.equal(['red', 'green']);",
+        "pm.expect(d.owner).to.equal({city: 'Oslo'});",
+        "pm.expect(d.owner).to.have.property('roles', ['admin']);",
+        "pm.expect(d).to.have.nested.property('o.a', {b: 1});",
+        "pm.expect(d.tags).to.be.oneOf([['red', 'green']]);",
+        "pm.expect(d.user).to.include({tags: ['x']});",
+    ] {
+        let s = test(&[
+            "const d = pm.response.json();",
+            "pm.test('strict', function () {",
+            line,
+            "});",
+        ]);
+        assert_eq!(
+            (s.assertions, s.assertions_seen),
+            (0, 1),
+            "{line}: {}",
+            out(&s)
+        );
+    }
+    // The deep forms compare by value.
+    let s = test(&[
+        "const d = pm.response.json();",
+        "pm.test('deep', function () {",
+        "    pm.expect(d.tags).to.deep.equal(['red', 'green']);",
+        "    pm.expect(d.owner).to.eql({city: 'Oslo'});",
+        "    pm.expect(d.owner).to.have.deep.property('roles', ['admin']);",
+        "    pm.expect(d.kind).to.be.oneOf(['a', ['b']]);",
+        "});",
+    ]);
+    let v = out(&s);
+    assert_eq!(
+        v["expect"]["json"]["$.tags"],
+        json!(["red", "green"]),
+        "{v}"
+    );
+    assert_eq!(
+        v["expect"]["json"]["$.owner.roles"],
+        json!(["admin"]),
+        "{v}"
+    );
+    // `['b']` is never `===` the kind: only `'a'` can match.
+    assert_eq!(v["expect"]["json"]["$.kind"], json!({"in": ["a"]}), "{v}");
+    assert_eq!((s.assertions, s.assertions_seen), (4, 4), "{v}");
+}
+
+#[test]
+fn typeof_object_holds_of_a_list_and_of_null() {
+    let s = test(&[
+        "const d = pm.response.json();",
+        "pm.test('types', function () {",
+        "    pm.expect(typeof d.error).to.eql('object');",
+        "    pm.expect(typeof d.name === 'object').to.be.false;",
+        "});",
+    ]);
+    let v = out(&s);
+    let any = json!([{"type": "object"}, {"type": "array"}, {"type": "null"}]);
+    assert_eq!(v["expect"]["json"]["$.error"], json!({"any": any}), "{v}");
+    assert_eq!(
+        v["expect"]["json"]["$.name"],
+        json!({"not": {"any": any}}),
+        "{v}"
+    );
+}
+
+#[test]
+fn loose_equality_holds_of_what_javascript_finds_equal() {
+    let s = test(&[
+        "var d = JSON.parse(responseBody);",
+        "tests['id'] = d.id == '42';",
+        "tests['qty'] = d.qty == false;",
+        "tests['on'] = d.on != true;",
+        "tests['name'] = d.name == 'ada';",
+    ]);
+    let v = out(&s);
+    assert_eq!(
+        v["expect"]["json"]["$.id"],
+        json!({"in": ["42", 42]}),
+        "{v}"
+    );
+    assert_eq!(
+        v["expect"]["json"]["$.qty"],
+        json!({"in": [false, 0, "0", ""]}),
+        "{v}"
+    );
+    assert_eq!(
+        v["expect"]["json"]["$.on"],
+        json!({"any": [{"exists": false}, {"not": {"in": [true, 1, "1"]}}]}),
+        "{v}"
+    );
+    assert_eq!(v["expect"]["json"]["$.name"], json!("ada"), "{v}");
+}
+
+#[test]
+fn a_tv4_schema_checks_no_format() {
+    let s = test(&[
+        "var d = pm.response.json();",
+        "var schema = { type: 'object', properties: { mail: { type: 'string', format: 'email' },",
+        "  format: { type: 'string' } }, items: [{ format: 'date' }] };",
+        "pm.test('valid', function () { pm.expect(tv4.validate(d, schema)).to.be.true; });",
+    ]);
+    let v = out(&s);
+    let schema = &v["expect"]["schema"];
+    assert_eq!(
+        schema["properties"]["mail"],
+        json!({"type": "string"}),
+        "{v}"
+    );
+    assert_eq!(
+        schema["properties"]["format"],
+        json!({"type": "string"}),
+        "{v}"
+    );
+    assert_eq!(schema["items"], json!([{}]), "{v}");
 }

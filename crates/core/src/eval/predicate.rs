@@ -132,6 +132,10 @@ fn eval_present(op: &Op, a: &Value, cx: &PredCtx, render: &Render) -> Result<(),
                 (Value::String(s), other) => s.contains(&text_of(other)),
                 (Value::Array(items), e) => items.iter().any(|i| json_eq(i, e, false)),
                 (Value::Object(o), Value::String(k)) => o.contains_key(k),
+                // Members among others, each equal as `equals` compares (chai's `deep.include`).
+                (Value::Object(o), Value::Object(m)) => m
+                    .iter()
+                    .all(|(k, v)| o.get(k).is_some_and(|w| json_eq(w, v, false))),
                 _ => false,
             };
             check(ok, || format!("contains {}", show(&e)))

@@ -585,3 +585,27 @@ fn a_header_sent_twice_is_read_as_its_last_value() {
     assert_eq!(failed("headers: { x-a: \"2\" }\n"), 0);
     assert_eq!(failed("headers: { x-a: \"1\" }\n"), 1);
 }
+
+#[test]
+fn a_map_contained_is_an_equal_item_of_a_list_or_members_of_an_object() {
+    let resp = json_response(
+        200,
+        r#"{"items":[{"id":1,"tags":["a"]},{"id":2}], "user": {"id": 7, "role": "admin", "org": {"id": 3}}}"#,
+    );
+    let out = outcomes(
+        concat!(
+            "json:\n",
+            "  $.items: { contains: { id: 2 } }\n",
+            "  $['items']: { contains: { id: 1 } }\n",
+            "  $.user: { contains: { role: admin, org: { id: 3 } } }\n",
+            "  $['user']: { contains: { role: admin, id: \"7\" } }\n",
+            "  $[\"user\"]: { contains: { missing: null } }\n",
+            "  $.user.org: { not: { contains: { id: 4 } } }\n",
+        ),
+        &resp,
+        &[],
+    );
+    let passed: Vec<bool> = out.iter().map(|o| o.passed).collect();
+    // `{id: 1}` is not the first item, which has `tags` too; `"7"` is not `7`.
+    assert_eq!(passed, [true, false, true, false, false, true], "{out:#?}");
+}

@@ -134,13 +134,16 @@ impl Http {
             let held = self.jar.as_ref().filter(|_| r.jar)?.cookies(&url)?;
             Some(String::from_utf8_lossy(held.as_bytes()).into_owned())
         });
-        let written: Vec<&str> = (r.headers.iter())
-            .filter(|(k, _)| k.eq_ignore_ascii_case("cookie"))
+        let mut headers = (r.headers.iter()).filter(|(k, _)| k.eq_ignore_ascii_case("cookie"));
+        let any_written = headers.clone().next().is_some();
+        let written: Vec<&str> = headers
+            .by_ref()
             .flat_map(|(_, v)| v.split(';').map(str::trim))
             .filter(|pair| !pair.is_empty())
             .collect();
         if written.is_empty() {
-            return given;
+            // A `Cookie:` written empty goes out empty, as any other header written so.
+            return given.or_else(|| any_written.then(String::new));
         }
         let name = |pair: &str| pair.split('=').next().unwrap_or("").trim().to_string();
         let named: Vec<String> = written.iter().map(|p| name(p)).collect();
