@@ -547,12 +547,24 @@ struct CaptureSpec {
     optional: Option<bool>,
     /// true: how many items (or characters, or keys) the found value has, not the value.
     length: Option<bool>,
+    /// The value found made text, a number (JavaScript's `Number(x)`) or a whole number
+    /// (`parseInt(x)`): what a Postman `set("id", String(data.id))` stores.
+    #[schemars(rename = "as")]
+    as_: Option<CaptureAs>,
     /// Checks of the response, as `expect` holds them, that must all hold for the capture to
     /// be taken; otherwise the variable keeps the value it had and nothing fails.
     when: Option<Expect>,
     /// This value, as written (never rendered), whatever the response holds: with `when`, a
     /// value set when a check holds.
     value: Option<Value>,
+}
+
+#[derive(JsonSchema)]
+#[schemars(rename_all = "lowercase")]
+enum CaptureAs {
+    Text,
+    Number,
+    Integer,
 }
 
 /// Polling: repeat until `until` (or `expect`) holds.

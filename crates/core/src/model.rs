@@ -540,10 +540,24 @@ pub struct Capture {
     /// `length: true` — how many items (or characters, or keys) the found value has, not the
     /// value: what a Postman `set("n", data.items.length)` keeps.
     pub length: bool,
+    /// `as:` — the value found made text, a number or a whole number, as a Postman
+    /// `set("id", String(data.id))` (`parseInt`, `Number`) stores it.
+    pub as_type: Option<CaptureAs>,
     /// `when:` — checks of the response (as `expect:` holds them) that must all hold for the
     /// capture to be taken; otherwise the variable keeps the value it had and nothing fails:
     /// what a Postman `if (pm.response.code == 201) { set("url", data.url) }` does.
     pub when: Option<Expect>,
+}
+
+/// What a capture's `as:` makes of the value found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaptureAs {
+    /// JavaScript's `String(x)`, a list or map as compact JSON.
+    Text,
+    /// JavaScript's `Number(x)`.
+    Number,
+    /// JavaScript's `parseInt(x)`: the whole number a text starts with.
+    Integer,
 }
 
 #[derive(Debug, Clone)]

@@ -141,6 +141,7 @@ impl Converter {
                     .unwrap_or(Done::Kept(KEPT_COMPUTED));
             }
         };
+        let capture = converted(capture, self.bound(value));
         self.out.capture.set(name, capture);
         self.out.captures += 1;
         Done::Converted
@@ -367,5 +368,34 @@ impl Converter {
         }
         self.out.variables_set += 1;
         Done::Converted
+    }
+}
+
+/// The capture with the `as:` of the conversion the set() makes, if any.
+fn converted(capture: Y, value: &Expr) -> Y {
+    match (capture, conversion(value)) {
+        (Y::Map(mut entries), Some(to)) => {
+            entries.push(("as".into(), Y::str(to)));
+            Y::Map(entries)
+        }
+        (capture, _) => capture,
+    }
+}
+
+/// What a set() stores of the value found when it converts it (`String(x)`, `x.toString()`,
+/// `Number(x)`, `parseFloat(x)`, `parseInt(x)`): a capture's `as:`.
+fn conversion(value: &Expr) -> Option<&'static str> {
+    match value {
+        Expr::Call(callee, args) if args.len() == 1 => match path(callee).as_deref()? {
+            "String" => Some("text"),
+            "Number" | "parseFloat" => Some("number"),
+            "parseInt" => Some("integer"),
+            _ => None,
+        },
+        Expr::Call(callee, args) if args.is_empty() => match &**callee {
+            Expr::Member(inner, m) if m == "toString" && !crypto::is_digest(inner) => Some("text"),
+            _ => None,
+        },
+        _ => None,
     }
 }

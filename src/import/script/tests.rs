@@ -8487,3 +8487,22 @@ fn a_tv4_schema_checks_no_format() {
     );
     assert_eq!(schema["items"], json!([{}]), "{v}");
 }
+
+#[test]
+fn a_value_converted_before_it_is_stored_is_captured_as_that() {
+    let s = test(&[
+        "const d = pm.response.json();",
+        "pm.environment.set('total', parseInt(d.total));",
+        "pm.environment.set('price', Number(d.price));",
+        "pm.environment.set('id', d.id.toString());",
+        "const code = String(d.code);",
+        "pm.environment.set('code', code);",
+        "pm.environment.set('plain', d.plain);",
+    ]);
+    let v = out(&s);
+    assert_eq!(v["capture"]["total"]["as"], "integer", "{v}");
+    assert_eq!(v["capture"]["price"]["as"], "number", "{v}");
+    assert_eq!(v["capture"]["id"]["as"], "text", "{v}");
+    assert_eq!(v["capture"]["code"]["as"], "text", "{v}");
+    assert!(v["capture"]["plain"].get("as").is_none(), "{v}");
+}

@@ -7,7 +7,7 @@ pub mod xpath;
 
 use crate::exchange::Response;
 use crate::exchange::document::Node;
-use crate::model::{Capture, CaptureSource, Check, Expect, Op, Target};
+use crate::model::{Capture, CaptureAs, CaptureSource, Check, Expect, Op, Target};
 use crate::source::Span;
 use crate::template::{Templates, Vars};
 use jsonpath::JsonPaths;
@@ -497,6 +497,48 @@ pub fn length_of(v: Value) -> Result<Value, CaptureError> {
         Value::Object(members) => Ok(Value::from(members.len())),
         Value::Null => Ok(Value::Null),
         other => Err(CaptureError::NoLength(show(other))),
+    }
+}
+
+/// `capture: { …, as: text }` (`number`, `integer`): the value found made what a Postman
+/// script's `String(x)` (`Number(x)`, `parseInt(x)`) makes of it. A number that is none
+/// (JavaScript's `NaN`) is the text `NaN`, as Newman sends it; a null stays nothing.
+pub fn converted(to: CaptureAs, v: Value) -> Value {
+    let nan = || Value::String("NaN".into());
+    // A whole number is written as one (`7`, not `7.0`), as JavaScript writes it.
+    let number = |n: f64| match n.fract() == 0.0 && n.abs() < 9e15 {
+        true => Value::from(n as i64),
+        false => serde_json::Number::from_f64(n).map_or_else(nan, Value::Number),
+    };
+    match (to, v) {
+        (_, Value::Null) => Value::Null,
+        (CaptureAs::Text, v) => Value::String(predicate::text_of(&v)),
+        (CaptureAs::Number, v) => {
+            let as_js = match &v {
+                Value::Number(n) => minijinja::Value::from(n.as_f64().unwrap_or(f64::NAN)),
+                Value::String(s) => minijinja::Value::from(s.as_str()),
+                Value::Bool(b) => minijinja::Value::from(*b),
+                _ => minijinja::Value::from(f64::NAN),
+            };
+            let js = crate::template::js_number(&as_js);
+            f64::try_from(js).map_or_else(|_| nan(), number)
+        }
+        (CaptureAs::Integer, Value::Number(n)) => match n.as_i64() {
+            Some(i) => Value::from(i),
+            None => n.as_f64().map_or_else(nan, |f| number(f.trunc())),
+        },
+        (CaptureAs::Integer, Value::String(s)) => {
+            let t = s.trim_start();
+            let digits = t.strip_prefix(['-', '+']).unwrap_or(t);
+            let end = digits
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(digits.len());
+            let sign = if t.starts_with('-') { -1.0 } else { 1.0 };
+            digits[..end]
+                .parse::<f64>()
+                .map_or_else(|_| nan(), |n| number(sign * n))
+        }
+        (CaptureAs::Integer, _) => nan(),
     }
 }
 

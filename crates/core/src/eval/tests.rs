@@ -236,6 +236,20 @@ fn each_item_is_held_to_values_rendered_once() {
     );
 }
 
+/// A capture of `source` into `var`, with nothing else said.
+fn plain_capture(var: &str, span: &crate::source::Span, source: CaptureSource) -> Capture {
+    Capture {
+        var: var.into(),
+        span: span.clone(),
+        source,
+        default: None,
+        optional: false,
+        as_type: None,
+        when: None,
+        length: false,
+    }
+}
+
 #[test]
 fn captures_take_json_headers_regex_and_status() {
     let resp = Response::new(
@@ -254,15 +268,7 @@ fn captures_take_json_headers_regex_and_status() {
     f.paths.add(&jp("$.list[*]")).expect("path");
     let r = Redactor::default();
     let cx = f.cx(&r);
-    let cap = |source| Capture {
-        var: "v".into(),
-        span: span.clone(),
-        source,
-        default: None,
-        optional: false,
-        when: None,
-        length: false,
-    };
+    let cap = |source| plain_capture("v", &span, source);
     assert_eq!(
         capture(
             &cap(CaptureSource::Json {
@@ -343,6 +349,7 @@ fn a_cookie_capture_takes_the_value_of_its_last_set_cookie() {
         source: CaptureSource::Cookie(name.into()),
         default: None,
         optional: false,
+        as_type: None,
         when: None,
         length: false,
     };
@@ -426,6 +433,7 @@ json:
         source: CaptureSource::Json { path, all: false },
         default: None,
         optional: false,
+        as_type: None,
         when: None,
         length: false,
     };
@@ -452,6 +460,7 @@ fn a_header_capture_may_take_what_a_regex_matches_in_it() {
         ),
         default: None,
         optional: false,
+        as_type: None,
         when: None,
         length: false,
     };
@@ -494,6 +503,7 @@ fn a_regex_beside_a_path_matches_in_the_text_of_the_value_found() {
         ),
         default: None,
         optional: false,
+        as_type: None,
         when: None,
         length: false,
     };
@@ -608,4 +618,34 @@ fn a_map_contained_is_an_equal_item_of_a_list_or_members_of_an_object() {
     let passed: Vec<bool> = out.iter().map(|o| o.passed).collect();
     // `{id: 1}` is not the first item, which has `tags` too; `"7"` is not `7`.
     assert_eq!(passed, [true, false, true, false, false, true], "{out:#?}");
+}
+
+#[test]
+fn a_capture_made_text_or_a_number_is_what_javascript_makes_of_it() {
+    use crate::model::CaptureAs::{Integer, Number, Text};
+    use serde_json::json;
+    let cases = [
+        (Text, json!(42), json!("42")),
+        (Text, json!(true), json!("true")),
+        (Text, json!("x"), json!("x")),
+        (Text, json!({"a": [1]}), json!("{\"a\":[1]}")),
+        (Number, json!("15"), json!(15)),
+        (Number, json!(" 2.5 "), json!(2.5)),
+        (Number, json!(""), json!(0)),
+        (Number, json!("12px"), json!("NaN")),
+        (Number, json!(true), json!(1)),
+        (Integer, json!("15"), json!(15)),
+        (Integer, json!("  -12px"), json!(-12)),
+        (Integer, json!("1.9"), json!(1)),
+        (Integer, json!(7.8), json!(7)),
+        (Integer, json!("px"), json!("NaN")),
+        (Integer, json!(null), json!(null)),
+    ];
+    for (to, found, made) in cases {
+        assert_eq!(
+            crate::eval::converted(to, found.clone()),
+            made,
+            "{to:?} of {found}"
+        );
+    }
 }

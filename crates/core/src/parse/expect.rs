@@ -389,6 +389,7 @@ impl Decoder {
                 let length = entry("length")
                     .and_then(|n| self.bool(n, "`length`"))
                     .unwrap_or(false);
+                let as_type = entry("as").and_then(|n| self.capture_as(n));
                 let when = entry("when").map(|n| {
                     let when = self.expect(n, "`when`");
                     if when.checks.is_empty() && !when.any_status {
@@ -408,6 +409,7 @@ impl Decoder {
                     default,
                     optional,
                     length,
+                    as_type,
                     when,
                 });
             }
@@ -430,7 +432,9 @@ impl Decoder {
             let sources = [
                 "json", "xml", "all", "header", "cookie", "regex", "status", "body",
             ];
-            let sources = ["default", "optional", "length"].iter().chain(&sources);
+            let sources = ["default", "optional", "length", "as"]
+                .iter()
+                .chain(&sources);
             if let Some(other) = sources.into_iter().find(|k| f.has(k)) {
                 self.error(v.error(format!(
                     "`value` is what the capture takes: it goes with `when:` alone, not with `{other}`"
@@ -454,6 +458,23 @@ impl Decoder {
             (Some(source), None) => Some(source),
             (None, re) => self.unselected(&f, v, re),
         }
+    }
+
+    /// A capture's `as:`: `text`, `number` or `integer`.
+    fn capture_as(&mut self, n: &Node) -> Option<CaptureAs> {
+        let said = self.string(n, "`as`")?;
+        let found = match said.as_str() {
+            "text" => CaptureAs::Text,
+            "number" => CaptureAs::Number,
+            "integer" => CaptureAs::Integer,
+            _ => {
+                self.error(n.error(format!(
+                    "`as: {said}`: a capture is made `text`, `number` or `integer`"
+                )));
+                return None;
+            }
+        };
+        Some(found)
     }
 
     /// A capture's `regex`, compiled (`Some(None)`: there is none).

@@ -155,7 +155,7 @@ pub const PREDICATES: &[&str] = &[
 pub const TIME: &[&str] = &["lt", "lte", "gt", "gte", "all"];
 pub const CAPTURE: &[&str] = &[
     "json", "xml", "all", "header", "cookie", "regex", "status", "body", "default", "optional",
-    "length", "when", "value",
+    "length", "as", "when", "value",
 ];
 pub const RETRY: &[&str] = &[
     "attempts",

@@ -410,11 +410,11 @@ impl Runner {
                 continue;
             }
             let found = eval::capture(cap, resp, &cx).and_then(|v| {
-                if cap.length {
-                    eval::length_of(v)
-                } else {
-                    Ok(v)
-                }
+                let v = if cap.length { eval::length_of(v)? } else { v };
+                Ok(match cap.as_type {
+                    Some(to) => eval::converted(to, v),
+                    None => v,
+                })
             });
             // A JSON `null` is nothing too: the default stands in for it (what Newman sends
             // for a `set()` of a null, `"null"`, is the default the import writes).
