@@ -3588,13 +3588,34 @@ fn is_loop(text: &str) -> bool {
 type SetCall = (Expr, Expr, Expr);
 
 fn only_sets(b: &[Stmt]) -> Option<Vec<SetCall>> {
-    b.iter()
-        .filter(|s| !is_console_stmt(s))
-        .map(|s| match &s.kind {
-            StmtKind::Expr(e) => set_call(e).map(|(k, v)| (e.clone(), k.clone(), v.clone())),
-            _ => None,
-        })
-        .collect()
+    // A local the branch declares first (`const timestamp = Date.now();`) is read as its value.
+    let mut locals: Vec<(Expr, Expr)> = Vec::new();
+    let put_in = |e: &Expr, locals: &[(Expr, Expr)]| {
+        locals
+            .iter()
+            .rev()
+            .fold(e.clone(), |e, (n, v)| e.replaced(n, v))
+    };
+    let mut sets = Vec::new();
+    for s in b.iter().filter(|s| !is_console_stmt(s)) {
+        match &s.kind {
+            StmtKind::Expr(e) => {
+                let (k, v) = set_call(e)?;
+                sets.push((e.clone(), k.clone(), put_in(v, &locals)));
+            }
+            StmtKind::Let(decls) => {
+                for (binding, init) in decls {
+                    let js::Binding::Name(n) = binding else {
+                        return None;
+                    };
+                    let value = put_in(init, &locals);
+                    locals.push((Expr::Ident(n.clone()), value));
+                }
+            }
+            _ => return None,
+        }
+    }
+    Some(sets)
 }
 
 /// `not: { in: ["", "null"] }` says what `not: ""` says, and more.

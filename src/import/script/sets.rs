@@ -346,6 +346,9 @@ impl Converter {
         // Before the request, as Postman runs it; a value computed from variables is
         // given in order too (as a variable it could read itself: `n = n + 1`).
         let computed = matches!(&v, Y::Str(t) if t.contains("{{"));
+        if self.phase == Phase::Test && self.when.is_some() && !computed {
+            return self.value_when(name, v);
+        }
         let reads_itself = computed && matches!(&v, Y::Str(t) if reads(t, name));
         let before = self.phase == Phase::PreRequest && (computed || !shared);
         if v == var_ref(key) {
@@ -367,6 +370,23 @@ impl Converter {
             false => self.out.variables.set(name, v),
         }
         self.out.variables_set += 1;
+        Done::Converted
+    }
+}
+
+impl Converter {
+    /// `if (pm.response.code == 201) { set("body", pm.request.body.raw) }`: the value, taken
+    /// when the case's `when:` holds — never a starting value Postman would not have.
+    fn value_when(&mut self, name: &str, v: Y) -> Done {
+        let alone =
+            !self.guarded_set && self.held.is_empty() && self.gate_at.is_none() && !self.swallowed;
+        if !alone || self.out.capture.get(name).is_some() {
+            return Done::Kept(KEPT_FLOW);
+        }
+        self.out
+            .capture
+            .set(name, Y::Map(vec![("value".into(), v)]));
+        self.out.captures += 1;
         Done::Converted
     }
 }

@@ -8506,3 +8506,49 @@ fn a_value_converted_before_it_is_stored_is_captured_as_that() {
     assert_eq!(v["capture"]["code"]["as"], "text", "{v}");
     assert!(v["capture"]["plain"].get("as").is_none(), "{v}");
 }
+
+#[test]
+fn a_branch_of_sets_may_declare_a_local_first() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "if (!pm.environment.get('test_email')) {",
+            "    const timestamp = Date.now();",
+            "    const user = `testuser${timestamp}`;",
+            "    pm.environment.set('test_email', `test${timestamp}@example.com`);",
+            "    pm.environment.set('test_username', user);",
+            "}",
+        ],
+    );
+    let v = out(&s);
+    let email = v["sets"]["test_email"].as_str().unwrap_or_default();
+    assert!(
+        email.starts_with("{{ ((\"test\" ~ (timestamp_ms()) ~ \"@example.com\") if not "),
+        "{v}"
+    );
+    let user = v["sets"]["test_username"].as_str().unwrap_or_default();
+    assert!(
+        user.starts_with("{{ ((\"testuser\" ~ (timestamp_ms())) if not "),
+        "{v}"
+    );
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+}
+
+#[test]
+fn a_known_value_set_when_the_response_says_so_is_taken_only_then() {
+    let s = test(&[
+        "if (pm.response.code == 201) {",
+        "    pm.globals.set('mode', 'fast');",
+        "    pm.globals.set('count', 3);",
+        "}",
+    ]);
+    let v = out(&s);
+    assert_eq!(
+        v["capture"]["mode"],
+        json!({"value": "fast", "when": {"status": 201}}),
+        "{v}"
+    );
+    assert_eq!(v["capture"]["count"]["value"], 3, "{v}");
+    // Never a starting value of the collection: Postman has none until the case holds.
+    assert!(v["variables"].get("mode").is_none(), "{v}");
+}
