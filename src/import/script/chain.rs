@@ -1017,18 +1017,22 @@ impl Chain<'_> {
                 let Some(v) = cx.value(a) else {
                     return false;
                 };
+                let scalar = !made(&v);
                 put(subject, "contains", v);
                 // chai refuses a target it cannot search (a number, null, missing),
-                // negated or not: `not.include` passes only in a text, list or object.
+                // negated or not: `not.include` passes only in a text, list or object —
+                // and a text or a number is sought in a text or a list only (`include("id")`
+                // of an object is an error in chai, where yarc's `contains` asks for a key).
                 // Of one value: a path of many gives yarc a list, even an empty one.
-                if negate
+                if (negate || scalar)
                     && let Subject::Json(p) = subject
                     && !p.contains('*')
                     && !p.contains("[?")
                 {
-                    let kinds: &[&str] = match word {
-                        "string" => &["string"],
-                        _ => &["string", "array", "object"],
+                    let kinds: &[&str] = match (word, scalar) {
+                        ("string", _) => &["string"],
+                        (_, true) => &["string", "array"],
+                        (_, false) => &["string", "array", "object"],
                     };
                     let one = |t: &&str| Y::Map(vec![("type".into(), Y::str(*t))]);
                     let any = Y::Seq(kinds.iter().map(one).collect());
@@ -1161,6 +1165,13 @@ impl Chain<'_> {
                 }
                 out.0.push((subject.clone(), "in", Y::Seq(not), true));
             }
+            // `.to.not.be.ok` of a header: missing, or empty (a falsy text).
+            ("ok", None) if negate && matches!(subject, Subject::Header(_)) => {
+                let missing = Y::Map(vec![("exists".into(), Y::Bool(false))]);
+                let empty = Y::Map(vec![("equals".into(), Y::str(""))]);
+                out.0
+                    .push((subject.clone(), "any", Y::Seq(vec![missing, empty]), false));
+            }
             ("exist" | "exists" | "ok", None) => {
                 out.0
                     .push((subject.clone(), "exists", Y::Bool(!negate), false));
@@ -1256,6 +1267,11 @@ impl Chain<'_> {
         if numeric && !self.numeric && matches!(subject, Subject::Json(_)) {
             out.0
                 .push((subject.clone(), "type", Y::str("number"), false));
+        }
+        // A header's value is always text: chai's comparison of it fails whatever it holds
+        // (`parseInt(...)` first is what compares it).
+        if numeric && !self.numeric && matches!(subject, Subject::Header(_)) {
+            return Some(false);
         }
         Some(true)
     }

@@ -168,9 +168,14 @@ impl Converter {
         })
     }
 
-    /// `parseInt(x)`, `Number(x)`, `parseFloat(x)`: `x` as a whole number (or a float).
+    /// `parseInt(x)`, `Number(x)`, `parseFloat(x)`: `x` as a whole number, as JavaScript's
+    /// `Number` reads it (`"9.6"` is 9.6, not 9), or a float.
     fn number_jinja(&self, f: &str, x: &Expr) -> Option<String> {
-        let f = if f == "parseFloat" { "float" } else { "int" };
+        let f = match f {
+            "parseFloat" => "float",
+            "Number" => "number",
+            _ => "int",
+        };
         // A filter binds closer than arithmetic: `(a / 1000) | int`.
         let inner = self.jinja(x)?;
         Some(match inner.contains(' ') && !enclosed(&inner) {
