@@ -3544,6 +3544,12 @@ fn tidy_paths(entries: &mut Vec<(String, Y)>, xml: bool) {
             preds.retain(|(k, v)| !(k == "not" && *v == only_object));
         }
     }
+    // `pm.expect(data.error.message).to.not.exist` throws in Postman when `error` is null, as
+    // when it is missing: where a check below holds of nothing, what it is read from must be
+    // there and not null.
+    if !xml {
+        null_parents_fail(entries);
+    }
     // `$.meta: { exists: true }` says nothing `$.meta.total: ...` does not — unless that
     // only asks for `total` to be missing, which holds without `meta` too.
     let present: Vec<String> = entries
@@ -3560,6 +3566,26 @@ fn tidy_paths(entries: &mut Vec<(String, Y)>, xml: bool) {
         };
         !(*v == only_exists && present.iter().any(below))
     });
+}
+
+/// A parent asked only to be there (`exists: true`, what a deeper read needs) of a check
+/// that holds of nothing is asked not to be null too.
+fn null_parents_fail(entries: &mut [(String, Y)]) {
+    let only_exists = Y::Map(vec![("exists".into(), Y::Bool(true))]);
+    let not_null = Y::Map(vec![(
+        "not".into(),
+        Y::Map(vec![("equals".into(), Y::Null)]),
+    )]);
+    let holding_of_nothing: Vec<String> = (entries.iter())
+        .filter(|(_, v)| !needs_presence(v, false))
+        .filter_map(|(k, _)| parent_path(k).map(str::to_string))
+        .collect();
+    for (k, v) in entries.iter_mut() {
+        let single = !k.contains('*') && !k.contains("[?");
+        if *v == only_exists && k != "$" && single && holding_of_nothing.contains(k) {
+            *v = not_null.clone();
+        }
+    }
 }
 
 /// `has(x)` (`set`) or its negation, under `expect.vars`.

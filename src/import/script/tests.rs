@@ -8585,3 +8585,20 @@ fn chai_refuses_what_it_cannot_compare_or_search() {
         "{v}"
     );
 }
+
+#[test]
+fn a_field_that_must_be_missing_is_read_from_one_there_and_not_null() {
+    // `error` null: reading `error.message` throws in Postman, so the test fails.
+    let s = test(&[
+        "const d = pm.response.json();",
+        "pm.test('no message', () => pm.expect(d.error.message).to.not.exist);",
+        "pm.test('no code', () => pm.expect(d.error.code).to.be.undefined);",
+        "pm.test('named', () => pm.expect(d.user.name).to.eql('ada'));",
+    ]);
+    let v = out(&s);
+    let json = &v["expect"]["json"];
+    assert_eq!(json["$.error"], json!({"not": {"equals": null}}), "{v}");
+    assert_eq!(json["$.error.code"], json!({"exists": false}), "{v}");
+    // A value that must be there is found in an object already: nothing more is asked.
+    assert!(json.get("$.user").is_none(), "{v}");
+}
