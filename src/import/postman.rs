@@ -1085,9 +1085,13 @@ fn undeclared(variables: &mut Y, cx: &mut Ctx<'_>) {
         "Read by requests but not defined in the export (Postman globals, a data file, a script):\nset them here, in an environment or with --var.",
     );
     let mut unset: Vec<(&str, Vec<String>)> = Vec::new();
+    let kept_sets = names_set_in_kept(&cx.report.kept);
     for name in missing {
         let (value, how) = if cx.runtime.contains(&name) {
-            (set_at_run_time(&name, cx), None)
+            (
+                set_at_run_time(&name, cx),
+                kept_sets.contains(&name).then_some(SET_IN_KEPT),
+            )
         } else if looks_secret(&name) {
             let value = undefined_secret(&name, cx);
             let how = match value.contains("default=\"") {
@@ -1152,6 +1156,24 @@ fn undeclared(variables: &mut Y, cx: &mut Ctx<'_>) {
     for (how, names) in unset {
         cx.report.notes.push(undefined_note(&names, how));
     }
+}
+
+/// How a variable only script lines kept as comments set is declared.
+const SET_IN_KEPT: &str = "as the value Newman sends before a script sets it — and script lines kept as comments set it, where Newman sends what they compute: see that those lines are written in yarc's terms, or give it a value";
+
+/// The variables script lines kept as comments `set()`, by the names as written there.
+fn names_set_in_kept(kept: &[(String, usize, String, &'static str)]) -> BTreeSet<String> {
+    static SET: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = SET.get_or_init(|| {
+        regex::Regex::new(
+            r#"(?:pm\.(?:environment|collectionVariables|globals|variables)\.set|postman\.set(?:Environment|Global)Variable)\(\s*["'`]([^"'`]*)["'`]"#,
+        )
+        .expect("a valid pattern")
+    });
+    let found = kept
+        .iter()
+        .flat_map(|(_, _, text, _)| re.captures_iter(text));
+    found.map(|c| super::vars::ident(&c[1])).collect()
 }
 
 /// One note for every variable declared the same way (a collection may read dozens that the
@@ -5595,6 +5617,22 @@ mod tests {
             [
                 "3 variables are used but not defined in the export (`org_id`, `page`, `user_id`): each was declared as its own `{{...}}` text, which Newman sends"
             ],
+        );
+    }
+
+    #[test]
+    fn a_variable_script_lines_kept_as_comments_set_is_named() {
+        let c = collection(json!([
+            {"name": "a", "event": test_event(&["pm.environment.set('p2', pm.response.json().price.toFixed(2));"]),
+             "request": {"url": "https://api.example.com/a"}},
+            {"name": "b", "request": {"url": "https://api.example.com/b?p={{p2}}"}},
+        ]));
+        let out = import(&c, &[], &|_| true).expect("import");
+        let note = out.report.notes.iter().find(|n| n.contains("`p2`"));
+        assert!(
+            note.is_some_and(|n| n.contains("script lines kept as comments set it")),
+            "{:?}",
+            out.report.notes
         );
     }
 
