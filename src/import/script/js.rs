@@ -396,7 +396,7 @@ pub(crate) struct Loop {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Binding {
     Name(String),
-    /// `{ a, b: c }`: (property, local name).
+    /// `{ a, b: c, d: { e } }`: (property path, local name) — `("d.e", "e")`.
     Object(Vec<(String, String)>),
 }
 
@@ -868,28 +868,49 @@ impl Parser {
     }
 
     fn object_pattern(&mut self) -> Option<Binding> {
-        self.pos += 1;
         let mut out = Vec::new();
+        self.fields_pattern("", &mut out, 0)?;
+        Some(Binding::Object(out))
+    }
+
+    /// The fields of `{ a, b: c, d: { e } }` at `{`, each as its path from the value bound
+    /// (`d.e`) and its local name.
+    fn fields_pattern(
+        &mut self,
+        at: &str,
+        out: &mut Vec<(String, String)>,
+        depth: usize,
+    ) -> Option<()> {
+        if depth > 8 {
+            return None;
+        }
+        self.pos += 1;
         while !self.eat("}") {
             let Some(Tok::Ident(key)) = self.peek().cloned() else {
                 return None;
             };
             self.pos += 1;
-            let local = if self.eat(":") {
+            let path = match at {
+                "" => key.clone(),
+                _ => format!("{at}.{key}"),
+            };
+            if !self.eat(":") {
+                out.push((path, key));
+            } else if self.is("{") {
+                // `const { data: { songId } } = pm.response.json()`.
+                self.fields_pattern(&path, out, depth + 1)?;
+            } else {
                 let Some(Tok::Ident(l)) = self.peek().cloned() else {
                     return None;
                 };
                 self.pos += 1;
-                l
-            } else {
-                key.clone()
-            };
-            out.push((key, local));
+                out.push((path, l));
+            }
             if !self.eat(",") && !self.is("}") {
                 return None;
             }
         }
-        Some(Binding::Object(out))
+        Some(())
     }
 
     /// An expression, or an assignment: `x = v`, `x += v` / `x -= v`, `x++` / `x--`, `++x`

@@ -22,9 +22,13 @@ impl Converter {
                 }
                 Binding::Object(fields) => {
                     let base = self.subject(value);
+                    self.require_pattern(base.as_ref(), fields);
                     for (key, local) in fields {
                         let s = match &base {
-                            Some(Subject::Json(p)) => Some(Subject::Json(child(p, key))),
+                            Some(Subject::Json(p)) => {
+                                let path = key.split('.').fold(p.clone(), |p, k| child(&p, k));
+                                Some(Subject::Json(path))
+                            }
                             _ => None,
                         };
                         self.aliases.insert(local.clone(), s);
@@ -40,6 +44,31 @@ impl Converter {
             }
         }
         done
+    }
+
+    /// `const { data: { id } } = pm.response.json()` throws without `data`, and Newman fails
+    /// the request for the script error: `data` must be there.
+    fn require_pattern(&mut self, base: Option<&Subject>, fields: &[(String, String)]) {
+        let ready = self.phase == Phase::Test
+            && !self.swallowed
+            && self.held.is_empty()
+            && self.each_base.is_none();
+        let Some(Subject::Json(p)) = base.filter(|_| ready) else {
+            return;
+        };
+        let mut parents: Vec<String> = Vec::new();
+        for (key, _) in fields {
+            let steps: Vec<&str> = key.split('.').collect();
+            for n in 1..steps.len() {
+                let path = steps[..n].iter().fold(p.clone(), |p, k| child(&p, k));
+                if !parents.contains(&path) {
+                    parents.push(path);
+                }
+            }
+        }
+        for path in parents {
+            self.put(Subject::Json(path), "exists", Y::Bool(true), false);
+        }
     }
 
     /// `var data = pm.response.json()`: later uses of `data` read the body.

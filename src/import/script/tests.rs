@@ -8602,3 +8602,22 @@ fn a_field_that_must_be_missing_is_read_from_one_there_and_not_null() {
     // A value that must be there is found in an object already: nothing more is asked.
     assert!(json.get("$.user").is_none(), "{v}");
 }
+
+#[test]
+fn a_nested_object_pattern_reads_each_field_where_it_is() {
+    let s = test(&[
+        "const { data: { songId, title: name }, status } = pm.response.json();",
+        "pm.environment.set('songIdA', songId);",
+        "pm.test('ok', () => pm.expect(status).to.eql('success'));",
+    ]);
+    let v = out(&s);
+    assert_eq!(v["capture"]["songIdA"]["json"], "$.data.songId", "{v}");
+    assert_eq!(v["expect"]["json"]["$.status"], "success", "{v}");
+    // Without `data` the pattern throws: Newman fails the request.
+    assert_eq!(
+        v["expect"]["json"]["$.data"],
+        json!({"exists": true}),
+        "{v}"
+    );
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+}
