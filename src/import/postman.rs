@@ -1431,7 +1431,7 @@ fn redeclared_notes(all: &[(String, String)]) -> Vec<String> {
             None => by_names.push((names, vec![whose])),
         }
     }
-    let why = "with `const`/`let`, a name Postman's sandbox already has: Newman fails that whole script before any of it runs (\"Identifier ... has already been declared\"); the import converts none of it either and writes `fail:` on the requests it runs for, as Newman fails them — rename it in Postman and import again";
+    let why = "with `const`/`let`, a name Postman's sandbox already has (or one an earlier script assigned without declaring it, which it keeps for the rest of the run): Newman fails that whole script before any of it runs (\"Identifier ... has already been declared\"); the import converts none of it either and writes `fail:` on the requests it runs for, as Newman fails them — rename it in Postman and import again";
     (by_names.into_iter())
         .map(|(names, list)| match list.as_slice() {
             [one] => format!("{one}'s script declares {names} {why}"),
@@ -4781,6 +4781,7 @@ fn known(collection: &Value, environments: &[Value]) -> script::Known {
             .iter()
             .flatten()
             .any(|l| l.contains(".unset(") || l.contains(".clear(")),
+        made_global: Default::default(),
     }
 }
 

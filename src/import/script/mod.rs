@@ -312,6 +312,10 @@ pub(crate) struct Known {
     pub scope_lacks: std::rc::Rc<BTreeSet<String>>,
     /// Some script of the export unsets or clears variables.
     pub unsets: bool,
+    /// Names an earlier script (in the order the import reads them) assigned without declaring
+    /// them (`response = pm.response.json()`): Newman's sandbox keeps them for the rest of the
+    /// run, and a later script's `const response` fails as a sandbox name's does.
+    pub made_global: std::rc::Rc<std::cell::RefCell<BTreeSet<String>>>,
 }
 
 /// [`convert`] for a request whose JSON body is known: what the script reads of it
@@ -655,7 +659,10 @@ fn convert_parsed(
         None => lines.to_vec(),
     };
     cx.owned = owned;
-    cx.out.redeclared = redeclared(&cx.lines, statements);
+    let made_global = given.known.made_global.borrow().clone();
+    cx.out.redeclared = redeclared(&cx.lines, statements, &made_global);
+    let made = assigned_undeclared(statements, &cx.lines.join("\n"));
+    given.known.made_global.borrow_mut().extend(made);
     cx.out.awaits_at_top = awaits_at_top(&cx.lines, statements);
     // Newman runs none of such a script: nothing of it is converted.
     cx.unrunnable = !cx.out.redeclared.is_empty() || cx.out.awaits_at_top;
@@ -4593,8 +4600,31 @@ const SANDBOX_NAMES: &[&str] = &[
     "setTimeout",
 ];
 
-/// The sandbox names the script's top-level `const`/`let` declarations take again.
-fn redeclared(lines: &[String], statements: &[Stmt]) -> Vec<String> {
+/// The names a script's top level assigns without declaring them anywhere in it (`var`
+/// hoists from a block; a parameter or a pattern may declare one too: any mention after a
+/// declaring word counts).
+fn assigned_undeclared(statements: &[Stmt], text: &str) -> Vec<String> {
+    let declares = |n: &str| {
+        let n = regex::escape(n);
+        let pattern = format!(
+            r"\b(?:var|let|const|function)\s+{n}\b|\bfunction\s*[\w$]*\s*\([^)]*\b{n}\b|\([^()]*\b{n}\b[^()]*\)\s*=>|\b{n}\s*=>|\b(?:var|let|const)\s[^;]*,\s*{n}\b"
+        );
+        regex::Regex::new(&pattern).map_or(true, |re| re.is_match(text))
+    };
+    let assigned = statements.iter().filter_map(|s| match &s.kind {
+        StmtKind::Assign(Expr::Ident(n), _) if !declares(n) => Some(n.clone()),
+        _ => None,
+    });
+    assigned.collect()
+}
+
+/// The sandbox names (and those an earlier script made global) the script's top-level
+/// `const`/`let` declarations take again.
+fn redeclared(
+    lines: &[String],
+    statements: &[Stmt],
+    made_global: &BTreeSet<String>,
+) -> Vec<String> {
     let mut out = Vec::new();
     for s in statements {
         let StmtKind::Let(decls) = &s.kind else {
@@ -4608,7 +4638,7 @@ fn redeclared(lines: &[String], statements: &[Stmt]) -> Vec<String> {
         }
         for (b, _) in decls {
             if let Binding::Name(n) = b
-                && SANDBOX_NAMES.contains(&n.as_str())
+                && (SANDBOX_NAMES.contains(&n.as_str()) || made_global.contains(n))
                 && !out.contains(n)
             {
                 out.push(n.clone());

@@ -8621,3 +8621,27 @@ fn a_nested_object_pattern_reads_each_field_where_it_is() {
     );
     assert!(s.kept.is_empty(), "{:?}", s.kept);
 }
+
+#[test]
+fn a_name_an_earlier_script_assigned_undeclared_cannot_be_declared_again() {
+    let known = super::Known::default();
+    let lines = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let convert =
+        |l: &[&str]| super::convert_item(&lines(l), Phase::Test, Default::default(), None, &known);
+    // `var` hoisted from a block and a parameter declare their names: nothing is made global.
+    convert(&[
+        "if (true) { var kept = 1; }",
+        "kept = 2;",
+        "[1].forEach((n) => { n = 3; });",
+    ]);
+    convert(&[
+        "response = pm.response.json();",
+        "pm.test('a', () => pm.expect(response).to.be.ok);",
+    ]);
+    let later = convert(&[
+        "const response = pm.response.json();",
+        "const kept = 1;",
+        "let n = 2;",
+    ]);
+    assert_eq!(later.redeclared, ["response"]);
+}
