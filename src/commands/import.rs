@@ -394,6 +394,9 @@ fn postman_files(
             "{from_globals} Postman globals became collection variables (the collection's own of the same name win)"
         ));
     }
+    if let Some(text) = env_example(&imported.report) {
+        imported.files.push((".env.example".into(), text));
+    }
     let names = imported.files.iter().map(|(rel, _)| rel.as_str());
     if let Err(e) = refuse_existing(out, names, force) {
         return fail(&e);
@@ -567,10 +570,31 @@ fn listed(names: &[String]) -> String {
     }
 }
 
+/// `.env.example` beside the collection: each secret to set, with where its value was in the
+/// export, and no value (a `.env` made from it fails the run until each is filled in).
+fn env_example(r: &postman::Report) -> Option<String> {
+    if r.secrets.is_empty() {
+        return None;
+    }
+    let mut s = String::from(
+        "# The secrets `yarc import postman` did not copy. Copy this file to .env beside the\n# collection (never commit .env) and give each its value.\n",
+    );
+    for name in &r.secrets {
+        if let Some(from) = r.secret_from.get(name) {
+            s.push_str(&format!(
+                "# {name}: {}\n",
+                from.describe().replace('\n', " ")
+            ));
+        }
+        s.push_str(&format!("{name}=\n"));
+    }
+    Some(s)
+}
+
 /// The secrets to set, each with where its value was in the export (so the user knows what
 /// to copy from Postman).
 fn secrets_to_set(r: &postman::Report) -> String {
-    let mut s = "secrets were not copied: set each in the environment or a .env file".to_string();
+    let mut s = "secrets were not copied: set each in the environment or a .env file (.env.example lists them)".to_string();
     for name in &r.secrets {
         match r.secret_from.get(name) {
             Some(from) => s.push_str(&format!("\n      {name}: {}", from.describe())),

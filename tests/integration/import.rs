@@ -48,7 +48,7 @@ fn assert_the_postman_import_says_what_it_did(stdout: &str) {
         "{stdout}"
     );
     for line in [
-        "secrets were not copied: set each in the environment or a .env file",
+        "secrets were not copied: set each in the environment or a .env file (.env.example lists them)",
         "      ACCESS_TOKEN: the variable `access_token` of environment `Visma Stage`",
         "      PASSWORD: the auth field `password` of request `Upload`",
     ] {
@@ -101,6 +101,15 @@ fn postman_collection_and_environment_import_check_and_run() {
         "apikey-do-not-copy",
     ] {
         assert!(!all.contains(secret), "{secret} was copied");
+    }
+    // The secrets to set are listed, with no value, in `.env.example` beside the collection.
+    let example = std::fs::read_to_string(w.path("out/.env.example")).expect(".env.example");
+    for line in [
+        "PASSWORD=\n",
+        "ACCESS_TOKEN=\n",
+        "# PASSWORD: the auth field `password` of request `Upload`",
+    ] {
+        assert!(example.contains(line), "{line} in {example}");
     }
     let collection =
         std::fs::read_to_string(w.path("out/visma-rostering-postman.yaml")).expect("collection");
@@ -223,7 +232,7 @@ fn postman_script_idioms_path_variables_and_descriptions_convert_and_run() {
     // A second import refuses to overwrite what the first wrote (the user may have edited it).
     let again = import(&[]);
     assert_eq!(again.code, 2, "{again:?}");
-    assert!(again.stderr.contains("out/idioms.yaml`, `out/environments/idioms-local.yaml` already exist: nothing was written"), "{again:?}");
+    assert!(again.stderr.contains("out/idioms.yaml`, `out/environments/idioms-local.yaml`, `out/.env.example` already exist: nothing was written"), "{again:?}");
     assert!(again.stderr.contains("--force"), "{again:?}");
     assert_eq!(import(&["--force"]).code, 0);
 
