@@ -1163,17 +1163,10 @@ const SET_IN_KEPT: &str = "as the value Newman sends before a script sets it —
 
 /// The variables script lines kept as comments `set()`, by the names as written there.
 fn names_set_in_kept(kept: &[(String, usize, String, &'static str)]) -> BTreeSet<String> {
-    static SET: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-    let re = SET.get_or_init(|| {
-        regex::Regex::new(
-            r#"(?:pm\.(?:environment|collectionVariables|globals|variables)\.set|postman\.set(?:Environment|Global)Variable)\(\s*["'`]([^"'`]*)["'`]"#,
-        )
-        .expect("a valid pattern")
-    });
-    let found = kept
-        .iter()
-        .flat_map(|(_, _, text, _)| re.captures_iter(text));
-    found.map(|c| super::vars::ident(&c[1])).collect()
+    let texts = kept.iter().map(|(_, _, text, _)| text.as_str());
+    script::names_set_in(texts)
+        .map(|n| super::vars::ident(&n))
+        .collect()
 }
 
 /// One note for every variable declared the same way (a collection may read dozens that the

@@ -49,10 +49,7 @@ impl Converter {
     /// `const { data: { id } } = pm.response.json()` throws without `data`, and Newman fails
     /// the request for the script error: `data` must be there.
     fn require_pattern(&mut self, base: Option<&Subject>, fields: &[(String, String)]) {
-        let ready = self.phase == Phase::Test
-            && !self.swallowed
-            && self.held.is_empty()
-            && self.each_base.is_none();
+        let ready = self.phase == Phase::Test && self.reads_checked();
         let Some(Subject::Json(p)) = base.filter(|_| ready) else {
             return;
         };

@@ -2229,11 +2229,7 @@ impl Converter {
     /// capture of the `{{token}}` text Newman sends from then on, taken when the case's
     /// `when:` holds (a logout that worked).
     fn unset_when(&mut self, name: &str) -> bool {
-        let alone = !self.guarded_set
-            && self.held.is_empty()
-            && self.gate_at.is_none()
-            && !self.swallowed
-            && self.depth <= 2;
+        let alone = self.unguarded() && self.depth <= 2;
         // A request has one capture of a name: `if (ok) { set("token", ...) } else {
         // unset("token") }` keeps the set's, and the unset stays a comment.
         let set_too = self.set_here().contains(name);
@@ -2248,17 +2244,8 @@ impl Converter {
 
     /// The names a `set()` of this script's lines names as a literal.
     fn set_here(&self) -> &BTreeSet<String> {
-        static SET: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-        let re = SET.get_or_init(|| {
-            regex::Regex::new(
-                r#"(?:pm\.(?:environment|collectionVariables|globals|variables)\.set|postman\.set(?:Environment|Global)Variable)\(\s*["'`]([^"'`]*)["'`]"#,
-            )
-            .expect("a valid pattern")
-        });
-        self.set_here.get_or_init(|| {
-            let found = self.lines.iter().flat_map(|l| re.captures_iter(l));
-            found.map(|c| c[1].to_string()).collect()
-        })
+        self.set_here
+            .get_or_init(|| names_set_in(self.lines.iter().map(String::as_str)).collect())
     }
 
     /// Counts `n` statements about to be read again; false (and nothing counted) past the
@@ -2317,12 +2304,22 @@ impl Converter {
     }
 
     fn unconditional(&self) -> bool {
-        !self.guarded_set
-            && self.when.is_none()
-            && self.held.is_empty()
-            && self.gate_at.is_none()
+        self.unguarded() && self.when.is_none() && self.depth <= 1
+    }
+
+    /// Under no guard on the response, gate or swallowing `catch` (a case's `when:` aside).
+    pub(super) fn unguarded(&self) -> bool {
+        !self.guarded_set && self.held.is_empty() && self.gate_at.is_none() && !self.swallowed
+    }
+
+    /// Whether what a statement reads deeper in the body is checked to be there: for what runs
+    /// whatever the response (not in a pre-request script, under a swallowing `catch` or a
+    /// guard, not per item).
+    pub(super) fn reads_checked(&self) -> bool {
+        self.phase != Phase::PreRequest
             && !self.swallowed
-            && self.depth <= 1
+            && self.each_base.is_none()
+            && self.held.is_empty()
     }
 
     /// Stages a check with `read`, writes it when it can be said, and counts it: whether it
@@ -2683,9 +2680,7 @@ impl Converter {
         // Under a guard (`if (data.count) { set("id", data.results[0].id); ... }`) the read
         // happens only when the guard holds: no check of it is made for every response, as
         // for a guarded set alone (whose capture is optional).
-        let guarded = !self.held.is_empty();
-        if self.phase == Phase::PreRequest || self.swallowed || self.each_base.is_some() || guarded
-        {
+        if !self.reads_checked() {
             return Vec::new();
         }
         let mut needs = self.reads_of(s);
@@ -4599,6 +4594,24 @@ const SANDBOX_NAMES: &[&str] = &[
     "JSON",
     "setTimeout",
 ];
+
+/// The names `set()` calls in these lines name as a literal, as written there.
+pub(crate) fn names_set_in<'a>(
+    lines: impl Iterator<Item = &'a str>,
+) -> impl Iterator<Item = String> {
+    static SET: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = SET.get_or_init(|| {
+        regex::Regex::new(
+            r#"(?:pm\.(?:environment|collectionVariables|globals|variables)\.set|postman\.set(?:Environment|Global)Variable)\(\s*["'`]([^"'`]*)["'`]"#,
+        )
+        .expect("a valid pattern")
+    });
+    lines.flat_map(|l| {
+        re.captures_iter(l)
+            .map(|c| c[1].to_string())
+            .collect::<Vec<_>>()
+    })
+}
 
 /// The names a script's top level assigns without declaring them anywhere in it (`var`
 /// hoists from a block; a parameter or a pattern may declare one too: any mention after a

@@ -378,9 +378,7 @@ impl Converter {
     /// `if (pm.response.code == 201) { set("body", pm.request.body.raw) }`: the value, taken
     /// when the case's `when:` holds — never a starting value Postman would not have.
     fn value_when(&mut self, name: &str, v: Y) -> Done {
-        let alone =
-            !self.guarded_set && self.held.is_empty() && self.gate_at.is_none() && !self.swallowed;
-        if !alone || self.out.capture.get(name).is_some() {
+        if !self.unguarded() || self.out.capture.get(name).is_some() {
             return Done::Kept(KEPT_FLOW);
         }
         self.out
