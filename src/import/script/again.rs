@@ -44,6 +44,9 @@ impl Converter {
         };
         let wait = self.again_to_self(&then)?;
         let until = self.condition_said(cond, true)?;
+        if self.kept_not_answered(&until) {
+            return None;
+        }
         // Its `unset` after the loop is done with it only when the loop is converted.
         self.poll_counter = counter;
         let mut retry = Y::map();
@@ -52,6 +55,18 @@ impl Converter {
         retry.set("until", until);
         self.out.retry = Some(retry);
         Some(Done::Converted)
+    }
+
+    /// A condition on variables alone, none of them taken from this response (what is left of a
+    /// list of payloads, a counter): no polling but a loop over what the scripts keep, every
+    /// send judged as Newman judges each ([`Converter::repeat_while`]).
+    fn kept_not_answered(&self, until: &Y) -> bool {
+        let Y::Map(entries) = until else {
+            return false;
+        };
+        let captured = self.out.capture.entries();
+        matches!(entries.as_slice(), [(k, Y::Map(vars))] if k == "vars"
+            && vars.iter().all(|(name, _)| captured.iter().all(|(c, _)| c != name)))
     }
 
     /// `count++; set("count", count); if (count < 200) { setNextRequest(<this request>) } else
@@ -217,7 +232,7 @@ impl Converter {
     }
 
     /// `pm.info.requestName`, or this request's name written out.
-    fn is_this_request(&self, target: &Expr) -> bool {
+    pub(super) fn is_this_request(&self, target: &Expr) -> bool {
         match target {
             Expr::Str(n) => self.own_name.as_deref() == Some(n.as_str()),
             e => path(e).as_deref() == Some("pm.info.requestName"),

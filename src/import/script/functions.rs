@@ -207,8 +207,18 @@ impl Converter {
         let returns = body
             .iter()
             .any(|b| matches!(b.kind, StmtKind::Return(Some(_))));
-        // One that checks, or sends (a token fetched for a client its argument names).
-        let acts = self.lines_with(s, &["pm.test(", "pm.expect(", "tests[", "pm.sendRequest("]) > 0;
+        // One that checks, sends (a token fetched for a client its argument names) or sends
+        // its request again.
+        let acts = self.lines_with(
+            s,
+            &[
+                "pm.test(",
+                "pm.expect(",
+                "tests[",
+                "pm.sendRequest(",
+                "setNextRequest(",
+            ],
+        ) > 0;
         let plain = params.iter().all(|p| !p.starts_with(['[', '{', '.']));
         (acts && !returns && plain && !body.is_empty() && self.only_called(name, s, words))
             .then(|| (name.clone(), params.clone(), body.clone()))

@@ -91,7 +91,7 @@ impl Converter {
         let method = match e {
             Expr::Call(c, a) => self.method_jinja(c, a),
             Expr::Index(list, i) => self.index_jinja(list, i),
-            _ => None,
+            _ => self.length_jinja(e),
         };
         let made = self.random_jinja(e).or_else(|| self.digest_jinja(e));
         if let Some(made) = made.or_else(|| self.built_jinja(e)).or(method) {
@@ -166,6 +166,16 @@ impl Converter {
             }
             _ => return None,
         })
+    }
+
+    /// What a variable holds, its length (`left.length` of a list a script keeps).
+    fn length_jinja(&self, e: &Expr) -> Option<String> {
+        match e {
+            Expr::Member(x, m) if m == "length" => {
+                Some(format!("({} | length)", self.variable_read(x)?))
+            }
+            _ => None,
+        }
     }
 
     /// `parseInt(x)`, `Number(x)`, `parseFloat(x)`: `x` as a whole number, as JavaScript's

@@ -25,6 +25,7 @@ mod sandbox;
 mod schema;
 mod send;
 mod sets;
+mod shifted;
 mod subject;
 mod token;
 mod vendor;
@@ -1133,7 +1134,10 @@ impl Converter {
     /// Whether every statement was converted.
     fn statements(&mut self, list: &[Stmt]) -> bool {
         self.depth += 1;
-        let all = self.statements_here(list);
+        let all = match self.shifted_list(list) {
+            Some(rest) => self.statements_here(&rest),
+            None => self.statements_here(list),
+        };
         self.depth -= 1;
         all
     }
@@ -2156,6 +2160,8 @@ impl Converter {
                 {
                     target = match args.as_slice() {
                         [Expr::Null] => None,
+                        // Its own name: sent again, not the run ended.
+                        [name] if self.is_this_request(name) => return None,
                         [Expr::Str(name)] => Some(name.clone()),
                         _ => return None,
                     };
@@ -4082,7 +4088,12 @@ fn jinja_of(v: &Y) -> Option<String> {
                     ))
                 })
                 .collect();
-            format!("{{{}}}", entries?.join(", "))
+            // A map ending in a map would close the template (`}}`).
+            let inner = entries?.join(", ");
+            match inner.ends_with('}') {
+                true => format!("{{{inner} }}"),
+                false => format!("{{{inner}}}"),
+            }
         }
         _ => return None,
     })

@@ -8645,3 +8645,74 @@ fn a_name_an_earlier_script_assigned_undeclared_cannot_be_declared_again() {
     ]);
     assert_eq!(later.redeclared, ["response"]);
 }
+
+/// A pre-request script that takes the next payload of a list it keeps (`shift()`), the test
+/// script sending the request again while some are left: two `set:` entries holding what
+/// Newman's variables hold, and `repeat: { while }` over what is left.
+#[test]
+fn a_list_of_payloads_taken_one_per_send_becomes_sets_and_repeat() {
+    let pre = [
+        "let payloads = pm.environment.get('badPayloads');",
+        "if (!payloads || payloads.length === 0) {",
+        "    payloads = [{}, { title: 'it\\'s', n: 1, tags: [] }, { nested: { a: true } }];",
+        "}",
+        "const current = payloads.shift();",
+        "pm.environment.set('currentBadPayload', JSON.stringify(current));",
+        "pm.environment.set('badPayloads', payloads);",
+    ];
+    let s = named(Phase::PreRequest, &pre, "bad");
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    let set = super::json_of(&s.sets);
+    let start = "(badPayloads if badPayloads is defined and badPayloads else [{}, {'title': \
+                 'it\\'s', 'n': 1, 'tags': []}, {'nested': {'a': true} }])";
+    assert_eq!(
+        set["currentBadPayload"],
+        format!("{{{{ {start}[0] | string }}}}")
+    );
+    assert_eq!(set["badPayloads"], format!("{{{{ {start}[1:] }}}}"));
+    // Scalars are written as `JSON.stringify` writes them: `tojson`.
+    let words: Vec<String> = pre
+        .iter()
+        .map(|l| {
+            l.replace(
+                "[{}, { title: 'it\\'s', n: 1, tags: [] }, { nested: { a: true } }]",
+                "['a', 2]",
+            )
+        })
+        .collect();
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    let set = super::json_of(&named(Phase::PreRequest, &words, "bad").sets);
+    assert_eq!(
+        set["currentBadPayload"],
+        "{{ (badPayloads if badPayloads is defined and badPayloads else ['a', 2])[0] | tojson }}"
+    );
+    // The local read elsewhere (the payload checked later) is not this pattern.
+    let mut more = pre.to_vec();
+    more.push("pm.environment.set('expected', current.title);");
+    let s = named(Phase::PreRequest, &more, "bad");
+    assert!(
+        super::json_of(&s.sets).get("badPayloads").is_none(),
+        "{:?}",
+        s.sets
+    );
+
+    let test = [
+        "pm.test('400', () => pm.response.to.have.status(400));",
+        "const again = () => {",
+        "    const left = pm.environment.get('badPayloads');",
+        "    if (left && left.length > 0) {",
+        "        postman.setNextRequest('bad');",
+        "    }",
+        "}",
+        "again();",
+    ];
+    let s = named(Phase::Test, &test, "bad");
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    assert!(s.retry.is_none(), "each send is judged: not polling");
+    let repeat = super::json_of(&s.repeat.clone().unwrap_or(Y::Null));
+    let test = repeat["while"].as_str().unwrap_or_default();
+    assert!(
+        test.ends_with(" and ((badPayloads | length) > 0)) }}"),
+        "{test}"
+    );
+}
