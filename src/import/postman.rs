@@ -116,6 +116,9 @@ struct Ctx<'a> {
     fail: Vec<String>,
     /// The same for every request below the collection and the folders being converted.
     scope_fail: Vec<String>,
+    /// The status each enclosing scope's test script checks (collection first): Newman runs
+    /// every one of them, where yarc's defaults give the innermost status.
+    scope_status: Vec<Y>,
     /// Names every environment given defines: they outrank the collection's and globals'.
     env_defined: BTreeSet<String>,
     /// Names whose collection-scope `set()`s were left out for that.
@@ -227,6 +230,9 @@ struct Ctx<'a> {
     /// What a test script gives variables that an earlier request read (or unsets): `set:` on
     /// the next request.
     next_sets: Vec<(String, Y)>,
+    /// What the current request's pre-request scripts set (a test script's set of the same
+    /// name comes after them).
+    pre_request_sets: BTreeSet<String>,
     /// The names and ids of the export's requests: what `setNextRequest("...")` may name.
     jump_targets: HashSet<String>,
     /// Requests whose script jumps to a name or id no request has (Newman ends the run), with
@@ -257,6 +263,7 @@ impl<'a> Ctx<'a> {
             skip: Vec::new(),
             fail: Vec::new(),
             scope_fail: Vec::new(),
+            scope_status: Vec::new(),
             env_defined: BTreeSet::new(),
             shadowed: BTreeSet::new(),
             known: script::Known::default(),
@@ -292,6 +299,7 @@ impl<'a> Ctx<'a> {
             collection_vars: BTreeSet::new(),
             collection_configured: BTreeSet::new(),
             next_sets: Vec::new(),
+            pre_request_sets: BTreeSet::new(),
             jump_targets: HashSet::new(),
             run_ends: Vec::new(),
             jumps_always: Vec::new(),
@@ -727,6 +735,7 @@ fn import_cleared(
     );
     cx.auth_in_force.extend(auth.clone());
     cx.scope_fail.append(&mut scope.fail);
+    cx.scope_status.extend(scope.expect.get("status").cloned());
     let requests = scoped_items(items, "collection", &mut scope, &mut cx);
     note_unreached(&mut cx, 0);
     jump_notes(&mut cx);
@@ -1307,6 +1316,10 @@ fn variables_of(s: &mut script::Script, phase: Phase, sets: &mut Y, cx: &mut Ctx
             .get(k)
             .is_some_and(|&n| n >= 1 && n < cx.request_no)
     };
+    if phase == Phase::PreRequest {
+        let names = s.variables.entries().into_iter().chain(s.sets.entries());
+        cx.pre_request_sets.extend(names.map(|(k, _)| k));
+    }
     for (k, v) in s.variables.entries() {
         // An environment's value would outrank a collection variable, a request before this
         // one reads the value it had, or the collection (or the globals) gives it a value of
@@ -1318,7 +1331,12 @@ fn variables_of(s: &mut script::Script, phase: Phase, sets: &mut Y, cx: &mut Ctx
         // request, not a collection variable that follows them later.
         let snapshot = phase != Phase::PreRequest
             && matches!(&v, Y::Str(t) if t.contains("{{") && !t.contains("secret("));
-        match (elsewhere || snapshot || read_before(cx, &k), phase) {
+        // Its pre-request script set it too: that value is this request's, this one after.
+        let set_before = phase != Phase::PreRequest && cx.pre_request_sets.contains(&k);
+        match (
+            elsewhere || snapshot || set_before || read_before(cx, &k),
+            phase,
+        ) {
             (false, _) => cx.set_vars.set(k, v),
             (true, Phase::PreRequest) => s.sets.set(&k, v),
             (true, _) => cx.next_sets.push((k, v)),
@@ -2580,7 +2598,7 @@ fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
     let vars_before = cx.token_vars.len();
     let ItemScripts {
         blocks,
-        expect,
+        mut expect,
         capture,
         sets,
         headers: script_headers,
@@ -2618,6 +2636,7 @@ fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
     let fetched: Vec<(String, Y)> = cx.token_vars.drain(vars_before..).collect();
     cx.token_vars_after.extend(fetched);
     skip_if_needed(&unique, script_skip, &mut r, cx);
+    statuses_in_scopes(&mut expect, cx);
     fail_if_needed(&mut r, cx);
     settle_reads(cx, &capture, &sets);
     let given = |y: Y| (!y.is_empty_map()).then_some(y);
@@ -2731,6 +2750,86 @@ fn note_asked(cx: &mut Ctx<'_>, y: &Y) {
 }
 
 /// `fail:` with why Newman fails the request whatever it gets back, if it does.
+/// Every status check of the request's scopes and its own holds in Newman (each test script
+/// runs); yarc's defaults give the request's own status, or the innermost scope's. Where the
+/// two differ, the request says the statuses all allow — and when none is, it fails, as it
+/// does in Newman whatever the server answers (a collection's `status(200)` under a request's
+/// `status(201)`).
+fn statuses_in_scopes(expect: &mut Y, cx: &mut Ctx<'_>) {
+    let own = expect.get("status").cloned();
+    let Some(given) = own.as_ref().or(cx.scope_status.last()) else {
+        return;
+    };
+    let every = cx.scope_status.iter().chain(own.as_ref());
+    let (Some(given_codes), Some(all)) = (
+        status_codes(given),
+        every.map(status_codes).collect::<Option<Vec<_>>>(),
+    ) else {
+        return;
+    };
+    let held: BTreeSet<u16> = given_codes
+        .into_iter()
+        .filter(|c| all.iter().all(|codes| codes.contains(c)))
+        .collect();
+    if Some(&held) == status_codes(given).as_ref() {
+        return;
+    }
+    match held.len() {
+        0 => cx.fail.push(format!(
+            "Newman fails it whatever it gets: its scripts check the status as {}",
+            cx.scope_status
+                .iter()
+                .chain(own.as_ref())
+                .map(status_said)
+                .collect::<Vec<_>>()
+                .join(" and ")
+        )),
+        1 => expect.set(
+            "status",
+            Y::Num(held.first().copied().unwrap_or(200).into()),
+        ),
+        _ => expect.set(
+            "status",
+            Y::Seq(held.into_iter().map(|c| Y::Num(c.into())).collect()),
+        ),
+    }
+}
+
+/// A written status as a sentence says it: `200`, `2xx`, `one of 200, 201`.
+fn status_said(y: &Y) -> String {
+    match y {
+        Y::Num(n) => n.to_string(),
+        Y::Str(s) => s.clone(),
+        Y::Seq(items) => format!(
+            "one of {}",
+            items.iter().map(status_said).collect::<Vec<_>>().join(", ")
+        ),
+        other => yaml_out::to_string(other).trim().to_string(),
+    }
+}
+
+/// The codes a written status allows (`200`, `"2xx"`, `"any"`, a list of them); `None` for
+/// any other form.
+fn status_codes(y: &Y) -> Option<BTreeSet<u16>> {
+    match y {
+        Y::Num(n) => n
+            .as_u64()
+            .and_then(|c| u16::try_from(c).ok())
+            .map(|c| BTreeSet::from([c])),
+        Y::Str(s) if s == "any" => Some((100..=599).collect()),
+        Y::Str(s) if s.len() == 3 && s.ends_with("xx") => {
+            let class = s[..1].parse::<u16>().ok().filter(|c| (1..=5).contains(c))?;
+            Some((class * 100..class * 100 + 100).collect())
+        }
+        Y::Str(s) => s.parse::<u16>().ok().map(|c| BTreeSet::from([c])),
+        Y::Seq(items) => items.iter().try_fold(BTreeSet::new(), |mut all, i| {
+            all.extend(status_codes(i)?);
+            Some(all)
+        }),
+        _ => None,
+    }
+}
+
 fn fail_if_needed(r: &mut Y, cx: &mut Ctx<'_>) {
     let mut why = cx.scope_fail.clone();
     for own in std::mem::take(&mut cx.fail) {
@@ -3555,6 +3654,7 @@ fn script_sources<'d>(
 /// beside it and a token request's variable is in force until the request is written.
 fn item_scripts(node: &Value, name: &str, unique: &str, cx: &mut Ctx<'_>) -> ItemScripts {
     let mut out = ItemScripts::default();
+    cx.pre_request_sets.clear();
     for (name, value) in std::mem::take(&mut cx.next_sets) {
         out.sets.set(name, value);
     }
@@ -3846,7 +3946,10 @@ fn folder(node: &Value, name: &str, children: &[Value], cx: &mut Ctx<'_>) -> Y {
     }
     let fails_before = cx.scope_fail.len();
     cx.scope_fail.append(&mut scope.fail);
+    let statuses_before = cx.scope_status.len();
+    cx.scope_status.extend(scope.expect.get("status").cloned());
     let children = scoped_items(children, &whose, &mut scope, cx);
+    cx.scope_status.truncate(statuses_before);
     cx.scope_fail.truncate(fails_before);
     let requests = scope.around(children);
     if !scope.variables.is_empty_map() {
@@ -6395,9 +6498,15 @@ mod tests {
             "{col}"
         );
         assert_eq!(col["requests"][0]["expect"]["status"], 200);
-        // Storing and checking what it stored, or checking its own request: no response test.
+        // Storing and checking what it stored: bookkeeping, no test of its own.
         assert!(col["requests"][1].get("fail").is_none(), "{col}");
-        assert!(col["requests"][2].get("fail").is_none(), "{col}");
+        // A check of the request it sent that yarc cannot make is Postman's to decide: it may
+        // fail there (`pm.request.method` of a GET compared with "POST").
+        let fail = col["requests"][2]["fail"].as_str().unwrap_or_default();
+        assert!(
+            fail.contains("`sent a name` could not be converted"),
+            "{col}"
+        );
         // A check of something else than the response is Postman's to decide all the same.
         let fail = col["requests"][3]["fail"].as_str().unwrap_or_default();
         assert!(
@@ -7617,5 +7726,63 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("user: ada"), "{text}");
+    }
+
+    /// Newman runs every scope's test script and the request's own: a request passes only on
+    /// a status they all allow, where yarc's defaults give the innermost one.
+    #[test]
+    fn the_statuses_of_scopes_and_request_all_hold() {
+        let status = |code: &str| test_event(&[&format!("pm.test('s', () => {code});")]);
+        let mut c = collection(json!([
+            {"name": "folder", "event": status("pm.response.to.have.status(200)"), "item": [
+                {"name": "created", "event": status("pm.response.to.have.status(201)"),
+                 "request": {"url": "https://api.example.com/a", "method": "POST"}},
+                {"name": "inherits", "request": {"url": "https://api.example.com/b"}},
+            ]},
+            {"name": "either", "event": status("pm.expect(pm.response.code).to.be.oneOf([201, 404])"),
+             "request": {"url": "https://api.example.com/c"}},
+            {"name": "missing", "event": status("pm.response.to.have.status(404)"),
+             "request": {"url": "https://api.example.com/d"}},
+        ]));
+        c["event"] = status("pm.response.to.be.success");
+        let (col, text) = imported(&c);
+        let r = &col["requests"];
+        let folder = &r[0]["requests"];
+        assert!(
+            folder[0]["fail"]
+                .as_str()
+                .is_some_and(|f| f.contains("2xx and 200 and 201")),
+            "{text}"
+        );
+        assert!(folder[1].get("fail").is_none(), "{text}");
+        assert!(
+            folder[1].get("expect").is_none(),
+            "the folder's 200 is in force: {text}"
+        );
+        assert_eq!(r[1]["expect"]["status"], json!(201), "{text}");
+        assert!(r[1].get("fail").is_none(), "{text}");
+        assert!(
+            r[2]["fail"]
+                .as_str()
+                .is_some_and(|f| f.contains("2xx and 404")),
+            "{text}"
+        );
+    }
+
+    /// A request whose pre-request and test scripts both set a variable: the pre-request's value
+    /// is this request's, the test script's the next request's (before, it was lost).
+    #[test]
+    fn a_test_scripts_set_follows_its_pre_request_scripts_set_of_the_name() {
+        let c = collection(json!([
+            {"name": "one", "request": {"url": "https://h.example/s?stage={{stage}}"},
+             "event": [
+                {"listen": "prerequest", "script": {"exec": ["pm.environment.set('stage', 'pre');"]}},
+                {"listen": "test", "script": {"exec": ["pm.environment.set('stage', 'post');"]}}]},
+            {"name": "two", "request": {"url": "https://h.example/s?stage={{stage}}"}},
+        ]));
+        let (col, text) = imported(&c);
+        let r = &col["requests"];
+        assert_eq!(r[0]["set"]["stage"], "pre", "{text}");
+        assert_eq!(r[1]["set"]["stage"], "post", "{text}");
     }
 }

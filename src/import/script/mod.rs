@@ -1648,12 +1648,10 @@ impl Converter {
                 .any(|w| w == "throw");
         // Inside a `try` too: a `pm.test` reports its own failure, whatever the `catch` does.
         // A check of something else (`pm.info.requestName`, `pm.expect.fail("TODO")`, a
-        // constant) is Postman's to decide as much as one of the response; one of the request
-        // it sent (`requestBody`) holds by construction.
+        // constant, the request it sent: `pm.expect(pm.request.method).to.eql("POST")` of a
+        // GET fails) is Postman's to decide as much as one of the response.
         let decided = self.reads_response(body) || of_variables;
-        if (none_converted && !stores && (decided || !self.reads_request(body)))
-            || (throws && decided)
-        {
+        if (none_converted && !stores) || (throws && decided) {
             let name = match e {
                 Expr::Call(_, args) => match args.first() {
                     Some(Expr::Str(n)) => n.clone(),
@@ -1664,12 +1662,6 @@ impl Converter {
             self.out.unchecked.push(name);
         }
         Some(done)
-    }
-
-    /// Whether a test's text reads the request it sent (`pm.request`, `requestBody`).
-    fn reads_request(&self, body: &[Stmt]) -> bool {
-        let text = self.text_of(body).to_ascii_lowercase();
-        text.contains("pm.request") || text.contains("requestbody")
     }
 
     /// Whether a test's text reads the response (not the request it sent, `requestBody`),
@@ -2933,11 +2925,10 @@ impl Converter {
             return Done::Converted;
         }
         // As a `pm.test` none of whose checks converts: Postman decides it, yarc cannot — of
-        // the response or of anything else (`environment.dept === "hr"`), not of the request
-        // it sent nor a `true` written out.
+        // the response or of anything else (`environment.dept === "hr"`, the request it sent),
+        // not a `true` written out.
         let stmt = std::slice::from_ref(s);
-        let decided =
-            self.reads_response(stmt) || (!self.reads_request(stmt) && value != Expr::Bool(true));
+        let decided = self.reads_response(stmt) || value != Expr::Bool(true);
         if !self.swallowed && decided && !self.reads_own_set(stmt) {
             let text = self.text_of(stmt);
             let written = text

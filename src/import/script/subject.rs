@@ -485,9 +485,8 @@ impl Converter {
                 | "pm.globals.replaceIn"
                 | "Property.replaceSubstitutions"),
             ) if args.len() == 1 => match &args[0] {
-                Expr::Str(t) => Some(Subject::Value(Y::str(crate::import::vars::convert(
-                    t,
-                    &mut Vec::new(),
+                Expr::Str(t) => Some(Subject::Value(Y::str(as_text(
+                    &crate::import::vars::convert(t, &mut Vec::new()),
                 )))),
                 // `pm.environment.replaceIn(pm.environment.get("auth_url"))`: a variable's
                 // value, whose own `{{...}}` yarc resolves when it renders it.
@@ -498,5 +497,20 @@ impl Converter {
             },
             _ => None,
         }
+    }
+}
+
+/// What `replaceIn` gives is text, whatever it made (`"{{$randomInt}}"` is `"380"`): a
+/// template that is one expression is written as text.
+fn as_text(template: &str) -> String {
+    let one = template
+        .strip_prefix("{{ ")
+        .and_then(|t| t.strip_suffix(" }}"))
+        .filter(|inner| !inner.contains("{{") && !inner.contains("}}"))
+        // Made-up names and ids are text already.
+        .filter(|inner| !inner.starts_with("fake(") && !inner.starts_with("uuid("));
+    match one {
+        Some(inner) => format!("{{{{ ({inner}) | string }}}}"),
+        None => template.to_string(),
     }
 }

@@ -8716,3 +8716,20 @@ fn a_list_of_payloads_taken_one_per_send_becomes_sets_and_repeat() {
         "{test}"
     );
 }
+
+/// `replaceIn` gives text whatever it made: a number made is written as text, so a check that
+/// it is a number fails as in Postman; made-up names stay as they are.
+#[test]
+fn what_replace_in_makes_is_text() {
+    let s = named(
+        Phase::PreRequest,
+        &[
+            "pm.environment.set('n', pm.variables.replaceIn('{{$randomInt}}'));",
+            "pm.environment.set('e', pm.variables.replaceIn('{{$randomEmail}}'));",
+        ],
+        "r",
+    );
+    let set = super::json_of(&s.sets);
+    assert_eq!(set["n"], "{{ (random_int(0, 1000)) | string }}");
+    assert_eq!(set["e"], "{{ fake('email') }}");
+}
