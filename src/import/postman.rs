@@ -2613,8 +2613,9 @@ fn item(node: &Value, cx: &mut Ctx<'_>) -> Option<Y> {
         added,
         removed,
         removed_query,
+        upserted_query,
     } = item_scripts(node, name, &unique, cx);
-    let url = without_query(&item_url(req, &unique, cx), &removed_query);
+    let url = sent_url(&item_url(req, &unique, cx), &removed_query, &upserted_query);
     r.set("url", Y::str(url));
     if !query.is_empty_map() {
         r.set("query", query);
@@ -3554,6 +3555,8 @@ struct ItemScripts {
     removed: Vec<String>,
     /// The query parameters its own pre-request script removes: not sent.
     removed_query: Vec<String>,
+    /// The query parameters its own pre-request script upserts, with their new values.
+    upserted_query: Vec<(String, Y)>,
 }
 
 /// The headers a script of the request adds, and which of them it adds beside one the
@@ -3562,6 +3565,7 @@ struct ItemScripts {
 fn own_headers(s: &Script, node: &Value, out: &mut ItemScripts) {
     out.removed.extend(s.removed.iter().cloned());
     out.removed_query.extend(s.removed_query.iter().cloned());
+    out.upserted_query.extend(s.upserted_query.iter().cloned());
     for (k, v) in s.headers.entries() {
         let upserted = s.upserted.contains(&k);
         if upserted && disabled_header(node, &k) {
@@ -3577,6 +3581,51 @@ fn own_headers(s: &Script, node: &Value, out: &mut ItemScripts) {
 
 /// The URL without the query parameters of those names (`?limit=10&debug=true` without
 /// `debug`: `?limit=10`), as Postman's `removeQueryParams` leaves it.
+/// The URL as the request's own pre-request script leaves it: parameters removed, others
+/// upserted in place.
+fn sent_url(url: &str, removed: &[String], upserts: &[(String, Y)]) -> String {
+    with_upserts(&without_query(url, removed), upserts)
+}
+
+/// `url` with each parameter of `upserts` given its new value where the URL has it, encoded
+/// as a query value (`date={{ (now("%Y-%m-%d")) | urlencode }}`).
+fn with_upserts(url: &str, upserts: &[(String, Y)]) -> String {
+    let (head, fragment) = match url.split_once('#') {
+        Some((h, f)) => (h, Some(f)),
+        None => (url, None),
+    };
+    let Some((base, query)) = head.split_once('?').filter(|_| !upserts.is_empty()) else {
+        return url.to_string();
+    };
+    let value = |v: &Y| match v {
+        Y::Str(t) => match t.strip_prefix("{{ ").and_then(|t| t.strip_suffix(" }}")) {
+            Some(inner) if !inner.contains("{{") => format!("{{{{ ({inner}) | urlencode }}}}"),
+            _ if !t.contains("{{") => url::form_urlencoded::byte_serialize(t.as_bytes())
+                .collect::<String>()
+                .replace('+', "%20"),
+            // Text around a template: as written, the template's value unencoded.
+            _ => t.clone(),
+        },
+        other => yaml_out::to_string(other).trim().to_string(),
+    };
+    let pairs: Vec<String> = query
+        .split('&')
+        .map(|pair| {
+            let key = pair.split_once('=').map_or(pair, |(k, _)| k);
+            match upserts.iter().find(|(k, _)| k == key) {
+                Some((k, v)) => format!("{k}={}", value(v)),
+                None => pair.to_string(),
+            }
+        })
+        .collect();
+    let mut out = format!("{base}?{}", pairs.join("&"));
+    if let Some(f) = fragment {
+        out.push('#');
+        out.push_str(f);
+    }
+    out
+}
+
 fn without_query(url: &str, names: &[String]) -> String {
     if names.is_empty() {
         return url.to_string();
@@ -3895,7 +3944,8 @@ fn note_reads(cx: &mut Ctx<'_>, sets: &Y, reader: Reader) {
 }
 
 /// Whether every read of `name` in a template is the left side of a fallback, `(name or ...)`
-/// (what `get(k) ?? d` and `get(k) || d` become): unset, the fallback stands in.
+/// or [`script::nullish`] (what `get(k) || d` and `get(k) ?? d` become): unset, the fallback
+/// stands in.
 fn only_with_fallback(template: &str, name: &str) -> bool {
     let word = |c: char| c.is_ascii_alphanumeric() || c == '_';
     let reads = template
@@ -3906,7 +3956,10 @@ fn only_with_fallback(template: &str, name: &str) -> bool {
             !before.is_some_and(word) && !after.is_some_and(word)
         })
         .count();
-    reads > 0 && template.matches(&format!("({name} or ")).count() == reads
+    let or = template.matches(&format!("({name} or ")).count();
+    let nullish = script::nullish(name, "");
+    let nullish = template.matches(nullish.trim_end_matches(")")).count();
+    reads > 0 && or + script::NULLISH_READS * nullish == reads
 }
 
 fn folder(node: &Value, name: &str, children: &[Value], cx: &mut Ctx<'_>) -> Y {

@@ -759,6 +759,7 @@ fn format_value(out: &mut Output, state: &mut State, value: &MjValue) -> Result<
         ValueKind::Bool
         | ValueKind::None
         | ValueKind::Undefined
+        | ValueKind::Number
         | ValueKind::Seq
         | ValueKind::Map => out.write_str(&text_of(value)).map_err(MjError::from),
         _ => minijinja::escape_formatter(out, state, value),
@@ -767,9 +768,21 @@ fn format_value(out: &mut Output, state: &mut State, value: &MjValue) -> Result<
 
 /// A value as text: strings as themselves, booleans as `true`/`false`, none as nothing, a
 /// list or a map as compact JSON (`[1,{"a":"b"}]`, as `JSON.stringify` writes it), never
-/// Python's `[1, {'a': 'b'}]`.
+/// Python's `[1, {'a': 'b'}]`; a whole number worked out in floating point as JavaScript
+/// writes it (`9.5 * 2` is `19`, not `19.0`; infinity `Infinity`).
 pub fn text_of(v: &MjValue) -> String {
     match v.kind() {
+        ValueKind::Number => {
+            let text = v.to_string();
+            match text.as_str() {
+                "inf" => "Infinity".into(),
+                "-inf" => "-Infinity".into(),
+                _ => match text.strip_suffix(".0") {
+                    Some(whole) if !whole.contains(['e', 'E']) => whole.to_string(),
+                    _ => text,
+                },
+            }
+        }
         ValueKind::Bool => if v.is_true() { "true" } else { "false" }.to_string(),
         ValueKind::None | ValueKind::Undefined => String::new(),
         ValueKind::Seq | ValueKind::Map => {
@@ -1650,7 +1663,7 @@ mod tests {
         e.compile(&t).unwrap();
         assert_eq!(
             e.render(&t, &Vars::new()).unwrap(),
-            "13 5.0 0 NaN NaN 31 NaN -inf 7 0"
+            "13 5 0 NaN NaN 31 NaN -Infinity 7 0"
         );
     }
 

@@ -223,6 +223,12 @@ pub(crate) fn own_script(
         None => Vec::new(),
     };
     read.extend(probe_headers.iter().map(|(e, _)| e.clone()));
+    // `pm.request.url.query.get("date")`: the parameter as the request's URL writes it.
+    let probe_params = match query {
+        Some(_) => param_facts(lines, None),
+        None => Vec::new(),
+    };
+    read.extend(probe_params.iter().map(|(e, _)| e.clone()));
     let deciding_named = dependent(statements, &read);
     if !deciding_named.iter().any(|&i| has_if(&statements[i])) {
         return None;
@@ -244,6 +250,7 @@ pub(crate) fn own_script(
     };
     let mut probe_deciding = queried(query.map(|_| "\u{1}"), decides(&probe_deciding));
     probe_deciding.extend(probe_headers);
+    probe_deciding.extend(probe_params);
     if undecided(statements, &deciding_named, &probe_facts, &probe_deciding) {
         return None;
     }
@@ -251,6 +258,9 @@ pub(crate) fn own_script(
     let mut deciding = queried(query, decides(&deciding));
     if let Some(headers) = headers {
         deciding.extend(header_facts(lines, Some(headers)));
+    }
+    if let Some(query) = query {
+        deciding.extend(param_facts(lines, Some(query)));
     }
     let specialised = specialise(statements, &facts(name, fact, method), &deciding, |i| {
         named.contains(&i)
@@ -278,7 +288,9 @@ fn undecided(
     deciding: &[(Expr, Expr)],
 ) -> bool {
     let probe = specialise(statements, facts, deciding, |i| named.contains(&i));
-    named.iter().any(|&i| probe[i].iter().any(has_if))
+    // An `if` whose branches only log decides nothing that is sent or checked.
+    let acts = |s: &Stmt| has_if(s) && !super::says_only(s);
+    named.iter().any(|&i| probe[i].iter().any(acts))
 }
 
 /// `named` and the statements after them that read a local one of them assigns in a branch
@@ -527,6 +539,40 @@ fn header_facts(lines: &[String], headers: Option<&[Header]>) -> Vec<(Expr, Expr
     out
 }
 
+/// `pm.request.url.query.get("date")` in `lines`, each with what it is for a request whose
+/// query string is `query` (as written): the first value of that name, or `undefined`.
+/// `None`: any value, to probe.
+fn param_facts(lines: &[String], query: Option<&str>) -> Vec<(Expr, Expr)> {
+    static READ: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = READ.get_or_init(|| {
+        regex::Regex::new(r#"pm\.request\.url\.query\.get\(\s*["']([^"']+)["']\s*\)"#)
+            .expect("valid regex")
+    });
+    let mut out: Vec<(Expr, Expr)> = Vec::new();
+    for c in lines.iter().flat_map(|l| re.captures_iter(l)) {
+        let name = &c[1];
+        let read = Expr::Call(
+            Box::new(name_expr("pm.request.url.query.get")),
+            vec![Expr::Str(name.to_string())],
+        );
+        let found = query.map(|q| {
+            q.split('&')
+                .map(|p| p.split_once('=').unwrap_or((p, "")))
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_string())
+        });
+        let is = match found {
+            None => Expr::Str("\u{1}".into()),
+            Some(Some(v)) => Expr::Str(v),
+            Some(None) => Expr::Undefined,
+        };
+        if !out.iter().any(|(r, _)| *r == read) {
+            out.push((read, is));
+        }
+    }
+    out
+}
+
 fn name_expr(dotted: &str) -> Expr {
     let mut parts = dotted.split('.');
     let first = Expr::Ident(parts.next().unwrap_or_default().to_string());
@@ -557,7 +603,7 @@ fn specialise(
     deciding: &[(Expr, Expr)],
     wanted: impl Fn(usize) -> bool,
 ) -> Vec<Vec<Stmt>> {
-    let mut known: Vec<(String, Expr)> = Vec::new();
+    let mut known = Locals::default();
     let mut out = Vec::new();
     for (i, s) in statements.iter().enumerate() {
         if !wanted(i) && !matches!(s.kind, StmtKind::Let(_)) {
@@ -569,12 +615,21 @@ fn specialise(
     out
 }
 
+/// The locals [`specialise`] knows: those a fact makes, written into what is left, and those
+/// holding a value that only decides (`const dateParam = pm.request.url.query.get("date")`),
+/// read by conditions alone.
+#[derive(Default)]
+struct Locals {
+    written: Vec<(String, Expr)>,
+    deciding: Vec<(String, Expr)>,
+}
+
 /// One statement of [`specialise`], with the locals known so far (and learnt from it).
 fn specialise_one(
     s: &Stmt,
     facts: &[(Expr, Expr)],
     deciding: &[(Expr, Expr)],
-    known: &mut Vec<(String, Expr)>,
+    locals: &mut Locals,
 ) -> Vec<Stmt> {
     // An `if` those decide takes its branch, which may change a local known so far
     // (`if (u.charAt(u.length - 1) == "/") { u = u.substring(0, u.length - 1) }`).
@@ -583,17 +638,30 @@ fn specialise_one(
             .iter()
             .chain(deciding)
             .fold(cond.clone(), |c, (read, value)| c.replaced(read, value));
-        for (local, value) in known.iter() {
+        for (local, value) in locals.written.iter().chain(&locals.deciding) {
             c = c.replaced(&Expr::Ident(local.clone()), value);
         }
         if let Expr::Bool(taken) = truthy(fold(&c)) {
             let branch = if taken { then } else { otherwise };
             return branch
                 .iter()
-                .flat_map(|b| specialise_one(b, facts, deciding, known))
+                .flat_map(|b| specialise_one(b, facts, deciding, locals))
                 .collect();
         }
     }
+    locals.deciding.retain(|(k, _)| !s.assigns(k));
+    if let StmtKind::Let(decls) = &s.kind
+        && let [(Binding::Name(n), v)] = decls.as_slice()
+    {
+        let decided = deciding
+            .iter()
+            .fold(v.clone(), |v, (r, to)| v.replaced(r, to));
+        let decided = fold(&decided);
+        if decided != *v && is_literal(&decided) {
+            locals.deciding.push((n.clone(), decided));
+        }
+    }
+    let known = &mut locals.written;
     // `u = u.substring(1)`: the new value made from the one known before.
     if let StmtKind::Assign(Expr::Ident(n), value) = &s.kind {
         let mut v = facts

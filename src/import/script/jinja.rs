@@ -87,7 +87,6 @@ impl Converter {
         {
             return Some(made);
         }
-        let numeric = is_numeric;
         let method = match e {
             Expr::Call(c, a) => self.method_jinja(c, a),
             Expr::Index(list, i) => self.index_jinja(list, i),
@@ -124,47 +123,79 @@ impl Converter {
                     _ => return None,
                 },
             },
-            Expr::Binary(op @ ("||" | "??"), a, b) => {
-                let _ = op;
-                format!("({} or {})", self.jinja(a)?, self.jinja(b)?)
+            Expr::Binary("||", a, b) => format!("({} or {})", self.jinja(a)?, self.jinja(b)?),
+            Expr::Binary("??", a, b) => {
+                let (x, y) = (self.jinja(a)?, self.jinja(b)?);
+                match x.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                    true => super::nullish(&x, &y),
+                    false => format!("({x} if {x} is not none else {y})"),
+                }
             }
             Expr::Binary(op @ ("+" | "-" | "*" | "/" | "%"), a, b) => {
-                if *op == "+" && !self.sums(a, b) {
-                    // Text joined: `id + ':' + secret`; a sum joined is summed first.
-                    let part = |x: &Expr| -> Option<String> {
-                        // A variable's `undefined` joins as the word (see `joined_as_postman`).
-                        // One a script sets has a value by then.
-                        if let Some(Subject::Value(Y::Str(t))) = self.subject(x)
-                            && let Some(n) = var_name(&t)
-                            && !self.known_sets.contains(&n)
-                            && !(self.out.set_names.iter())
-                                .any(|s| crate::import::vars::ident(s) == n)
-                        {
-                            return Some(super::joined_as_postman(&n));
-                        }
-                        let j = self.jinja(x)?;
-                        Some(match x {
-                            Expr::Binary("+", p, q) if self.sums(p, q) => format!("({j})"),
-                            Expr::Binary("-" | "*" | "/" | "%", ..) => format!("({j})"),
-                            _ => j,
-                        })
-                    };
-                    return Some(format!("({} ~ {})", part(a)?, part(b)?));
-                }
-                // A variable in arithmetic is read as JavaScript reads it (`number`: blank text
-                // is 0, what is no number `NaN`, which Newman sends), never an error.
-                let side = |x: &Expr| -> Option<String> {
-                    let j = self.jinja(x)?;
-                    Some(match numeric(x) {
-                        true => j,
-                        false => format!("({j} | number)"),
-                    })
-                };
-                // Whole in parentheses: a filter after it (`String(a % b)`) or an operand
-                // around it (`a - (b - c)`) binds to all of it, as in JavaScript.
-                format!("({} {op} {})", side(a)?, side(b)?)
+                self.arithmetic_jinja(op, a, b)?
             }
             _ => return None,
+        })
+    }
+
+    /// `a + b`, `a - b`, ...: text joined, or a number worked out.
+    fn arithmetic_jinja(&self, op: &str, a: &Expr, b: &Expr) -> Option<String> {
+        if op == "+" && !self.sums(a, b) {
+            // Text joined: `id + ':' + secret`; a sum joined is summed first.
+            let part = |x: &Expr| -> Option<String> {
+                // A variable's `undefined` joins as the word (see `joined_as_postman`).
+                // One a script sets has a value by then.
+                if let Some(Subject::Value(Y::Str(t))) = self.subject(x)
+                    && let Some(n) = var_name(&t)
+                    && !self.known_sets.contains(&n)
+                    && !(self.out.set_names.iter()).any(|s| crate::import::vars::ident(s) == n)
+                {
+                    return Some(super::joined_as_postman(&n));
+                }
+                let j = self.jinja(x)?;
+                Some(match x {
+                    Expr::Binary("+", p, q) if self.sums(p, q) => format!("({j})"),
+                    Expr::Binary("-" | "*" | "/" | "%", ..) => format!("({j})"),
+                    _ => j,
+                })
+            };
+            return Some(format!("({} ~ {})", part(a)?, part(b)?));
+        }
+        if op == "+"
+            && let Some(plus) = self.plus_of_unknown(a, b)
+        {
+            return Some(plus);
+        }
+        // A variable in arithmetic is read as JavaScript reads it (`number`: blank text
+        // is 0, what is no number `NaN`, which Newman sends), never an error.
+        let side = |x: &Expr| -> Option<String> {
+            let j = self.jinja(x)?;
+            Some(match is_numeric(x) {
+                true => j,
+                false => format!("({j} | number)"),
+            })
+        };
+        // Whole in parentheses: a filter after it (`String(a % b)`) or an operand
+        // around it (`a - (b - c)`) binds to all of it, as in JavaScript.
+        Some(format!("({} {op} {})", side(a)?, side(b)?))
+    }
+
+    /// `get("hits") + 1`: JavaScript joins a text (`"3" + 1` is `"31"`) and adds a number,
+    /// and whether the variable holds text is known only when it runs (the export's values
+    /// are text, a JSON field may be either).
+    fn plus_of_unknown(&self, a: &Expr, b: &Expr) -> Option<String> {
+        let (x, n, x_first) = match (is_numeric(a), is_numeric(b)) {
+            (false, true) => (a, b, true),
+            (true, false) => (b, a, false),
+            _ => return None,
+        };
+        let (x, n) = (self.jinja(x)?, self.jinja(n)?);
+        if !x.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return None;
+        }
+        Some(match x_first {
+            true => format!("(({x} ~ {n}) if {x} is string else (({x} | number) + {n}))"),
+            false => format!("(({n} ~ {x}) if {x} is string else ({n} + ({x} | number)))"),
         })
     }
 

@@ -673,7 +673,7 @@ impl Parser {
         let step = body.pop()?;
         let own = Expr::Ident(name.clone());
         let counts = matches!(&step.kind, StmtKind::Assign(t, Expr::Binary("+", a, one))
-            if *t == own && **a == own && **one == Expr::Num(1.0));
+            if *t == own && (**a == own || is_number_of(a, &own)) && **one == Expr::Num(1.0));
         if !counts || body.iter().any(|s| s.mentions(&name)) {
             return None;
         }
@@ -914,7 +914,8 @@ impl Parser {
     }
 
     /// An expression, or an assignment: `x = v`, `x += v` / `x -= v`, `x++` / `x--`, `++x`
-    /// (each as `x = x op v`).
+    /// (each as `x = x op v`; `x++` as `x = Number(x) + 1`, as JavaScript counts a text `"3"`
+    /// on to 4 where `x + 1` joins it, `"31"`).
     fn expression_statement(&mut self) -> Option<StmtKind> {
         let step = |e: &Expr, op: &'static str, v: Expr| {
             StmtKind::Assign(
@@ -922,10 +923,15 @@ impl Parser {
                 Expr::Binary(op, Box::new(e.clone()), Box::new(v)),
             )
         };
+        let counted = |e: &Expr, op: &'static str| {
+            let number = Expr::Call(Box::new(Expr::Ident("Number".into())), vec![e.clone()]);
+            let by_one = Expr::Binary(op, Box::new(number), Box::new(Expr::Num(1.0)));
+            StmtKind::Assign(e.clone(), by_one)
+        };
         for (prefix, op) in [("++", "+"), ("--", "-")] {
             if self.eat(prefix) {
                 let e = self.expr()?;
-                return Some(step(&e, op, Expr::Num(1.0)));
+                return Some(counted(&e, op));
             }
         }
         let e = self.expr()?;
@@ -941,7 +947,7 @@ impl Parser {
         }
         for (postfix, op) in [("++", "+"), ("--", "-")] {
             if self.eat(postfix) {
-                return Some(step(&e, op, Expr::Num(1.0)));
+                return Some(counted(&e, op));
             }
         }
         Some(StmtKind::Expr(e))
@@ -1387,6 +1393,11 @@ fn leftmost(e: &Expr) -> &Expr {
             other => return other,
         };
     }
+}
+
+/// `Number(x)` of `x`: what `x++` reads.
+fn is_number_of(e: &Expr, x: &Expr) -> bool {
+    matches!(e, Expr::Call(f, args) if **f == Expr::Ident("Number".into()) && args.as_slice() == std::slice::from_ref(x))
 }
 
 #[cfg(test)]

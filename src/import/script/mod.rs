@@ -128,6 +128,10 @@ pub(crate) struct Script {
     /// Query parameters a request's own pre-request script removes
     /// (`pm.request.removeQueryParams("debug")`, `pm.request.url.query.remove("debug")`).
     pub removed_query: Vec<String>,
+    /// Query parameters a request's own pre-request script upserts that its URL has
+    /// (`pm.request.url.query.upsert({ key: "date", value: today })`): each given its new
+    /// value where it is, as Postman updates it in place.
+    pub upserted_query: Vec<(String, Y)>,
 
     /// Query parameters a pre-request script adds (`pm.request.url.addQueryParams([...])`).
     pub query: Y,
@@ -4501,6 +4505,19 @@ pub(crate) fn read_as_postman(name: &str) -> String {
     format!("({name} and {name} != \"{{{{{name}}}}}\")")
 }
 
+/// `name ?? fallback` of a variable: the fallback only where it is null or undefined — an
+/// empty text or `0` stays, where `||` would replace it. A variable the export defines
+/// nowhere is its own `{{name}}` text in yarc, `undefined` to a script. `name` is read
+/// [`NULLISH_READS`] times.
+pub(crate) fn nullish(name: &str, fallback: &str) -> String {
+    format!(
+        "({name} if {name} is defined and {name} is not none and {name} != \"{{{{{name}}}}}\" else {fallback})"
+    )
+}
+
+/// How often [`nullish`] reads its variable.
+pub(crate) const NULLISH_READS: usize = 5;
+
 /// A variable joined into text, read as Postman's `get()` reads it: the `{{name}}` text the
 /// import declares for a variable the export defines nowhere is `undefined` there, which
 /// JavaScript joins as `undefined` (`btoa(id + ":" + secret)` of two unset: `undefined:undefined`).
@@ -5553,12 +5570,13 @@ fn has_effect(e: &Expr) -> bool {
     }
 }
 
-fn says_only(s: &Stmt) -> bool {
+pub(super) fn says_only(s: &Stmt) -> bool {
     // A message put together for the failure: `const msg = \`... ${name}\``.
     let message = |v: &Expr| matches!(v, Expr::Str(_) | Expr::Template(_) | Expr::Binary("+", ..));
     match &s.kind {
         StmtKind::If(_, then, otherwise) => then.iter().chain(otherwise).all(says_only),
-        StmtKind::Let(decls) => decls.iter().all(|(_, v)| message(v)),
+        // A local of a value with no effect (`const valid = ["a", "b"]`) read only there.
+        StmtKind::Let(decls) => decls.iter().all(|(_, v)| message(v) || !has_effect(v)),
         _ => is_console_stmt(s),
     }
 }

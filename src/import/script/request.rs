@@ -290,8 +290,16 @@ impl Converter {
             };
             pairs.push((key.clone(), value));
         }
+        // An upsert gives the parameter the URL has its new value in place (a request's own
+        // script: the URL is this request's).
+        let upsert = path(callee).as_deref() == Some("pm.request.url.query.upsert")
+            && self.own_name.is_some();
+        let written = |k: &str| (self.request_query.iter().flatten()).any(|(name, _)| name == k);
         for (k, v) in pairs {
-            self.out.query.set(k, v);
+            match upsert && written(&k) {
+                true => self.out.upserted_query.push((k, v)),
+                false => self.out.query.set(k, v),
+            }
         }
         Some(Done::Converted)
     }

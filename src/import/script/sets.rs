@@ -121,18 +121,10 @@ impl Converter {
             (Phase::Test, Some(Subject::Body)) => Y::Map(vec![("body".into(), Y::Bool(true))]),
             // `set("n", data.items.length)`: the count, not the list; `undefined.length`
             // throws in Postman, so nothing found fails the request (unless guarded).
-            (Phase::Test, Some(Subject::Length(inner))) => {
-                let (kind, p) = match *inner {
-                    Subject::Json(p) => ("json", p),
-                    Subject::Xml(p) if p.starts_with('/') => ("xml", p),
-                    _ => return Done::Kept(KEPT_COMPUTED),
-                };
-                let mut m = vec![(kind.into(), Y::str(p)), ("length".into(), Y::Bool(true))];
-                if guarded {
-                    m.push(("optional".into(), Y::Bool(true)));
-                }
-                Y::Map(m)
-            }
+            (Phase::Test, Some(Subject::Length(inner))) => match length_capture(*inner, guarded) {
+                Some(c) => c,
+                None => return Done::Kept(KEPT_COMPUTED),
+            },
             (_, Some(Subject::Value(v))) => return self.set_value(&name, key, value, v, scope),
             (Phase::ScopeTest, Some(_)) => return Done::Kept(KEPT_SCOPE_CAPTURE),
             _ => {
@@ -416,4 +408,25 @@ fn conversion(value: &Expr) -> Option<&'static str> {
         },
         _ => None,
     }
+}
+
+/// `set("n", data.items.length)`: the count, not the list; `undefined.length` throws in
+/// Postman, so nothing found fails the request (unless guarded). `rows.filter(r => r.role ===
+/// "dev").length`: how many match (`all`), not the first one's length.
+fn length_capture(inner: Subject, guarded: bool) -> Option<Y> {
+    let (kind, p) = match inner {
+        Subject::Json(p) => ("json", p),
+        Subject::Xml(p) if p.starts_with('/') => ("xml", p),
+        _ => return None,
+    };
+    let several = kind == "json" && yarc_core::eval::jsonpath::ends_in_several(&p).unwrap_or(false);
+    let mut m = vec![(kind.into(), Y::str(p))];
+    if several {
+        m.push(("all".into(), Y::Bool(true)));
+    }
+    m.push(("length".into(), Y::Bool(true)));
+    if guarded {
+        m.push(("optional".into(), Y::Bool(true)));
+    }
+    Some(Y::Map(m))
 }

@@ -5818,7 +5818,21 @@ fn a_variable_and_the_clock_join_as_text() {
     );
     let sets = super::json_of(&s.sets);
     assert_eq!(sets["orderId"], "{{ prefix }}{{ timestamp_ms() }}");
-    assert_eq!(sets["n"], "{{ ((n | number) + 1) }}");
+    // JavaScript joins a text (`"3" + 1` is `"31"`) and adds a number: known when it runs.
+    assert_eq!(
+        sets["n"],
+        "{{ ((n ~ 1) if n is string else ((n | number) + 1)) }}"
+    );
+    // `n++` counts, text or not.
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "let n = pm.environment.get('n');",
+            "n++;",
+            "pm.environment.set('n', n);",
+        ],
+    );
+    assert_eq!(super::json_of(&s.sets)["n"], "{{ ((n | number) + 1) }}");
 }
 
 /// A token answered as the body's text (in quotes, as a JSON string) is captured with a
@@ -5993,7 +6007,12 @@ fn a_token_fetched_by_a_function_for_the_client_it_is_called_with() {
     let v: Value = serde_saphyr::from_str(&yaml_out::to_string(&block)).expect("yaml");
     assert_eq!(var, "Token_42");
     assert_eq!(v["oauth2"]["token_url"], "{{ base }}/oauth/token", "{v}");
-    assert_eq!(v["oauth2"]["client_id"], "{{ (Key_42 or \"42\") }}", "{v}");
+    assert_eq!(
+        v["oauth2"]["client_id"],
+        "{{ (Key_42 if Key_42 is defined and Key_42 is not none and Key_42 != \"{{Key_42}}\" \
+         else \"42\") }}",
+        "{v}"
+    );
     assert_eq!(v["oauth2"]["credentials"], "basic", "{v}");
 }
 
@@ -8732,4 +8751,80 @@ fn what_replace_in_makes_is_text() {
     let set = super::json_of(&s.sets);
     assert_eq!(set["n"], "{{ (random_int(0, 1000)) | string }}");
     assert_eq!(set["e"], "{{ fake('email') }}");
+}
+
+/// `a ?? b` falls back only where `a` is null or undefined: an empty text stays (`||`
+/// replaces it).
+#[test]
+fn nullish_fallback_keeps_an_empty_text() {
+    let s = named(
+        Phase::PreRequest,
+        &[
+            "pm.variables.set('l2', pm.environment.get('limit') ?? 10);",
+            "pm.variables.set('l3', pm.environment.get('limit') || 10);",
+        ],
+        "r",
+    );
+    let set = super::json_of(&s.sets);
+    assert_eq!(
+        set["l2"],
+        "{{ (limit if limit is defined and limit is not none and limit != \"{{limit}}\" else 10) }}"
+    );
+    assert_eq!(set["l3"], "{{ (limit or 10) }}");
+}
+
+/// `rows.filter(...).length` stored: how many match (`all: true`), not the length of the
+/// first match; a read under one found (`find(...).tags.length`) stays that one's.
+#[test]
+fn a_filtered_lists_length_counts_the_matches() {
+    let s = test(&[
+        "const rows = pm.response.json().data;",
+        "pm.environment.set('devs', rows.filter(u => u.role === 'dev').length);",
+        "pm.environment.set('tags', rows.find(u => u.id === 1).tags.length);",
+    ]);
+    let capture = super::json_of(&s.capture);
+    assert_eq!(capture["devs"]["all"], true, "{capture}");
+    assert_eq!(capture["devs"]["length"], true, "{capture}");
+    assert!(capture["tags"].get("all").is_none(), "{capture}");
+    assert_eq!(capture["tags"]["length"], true, "{capture}");
+}
+
+/// A pre-request script's `pm.request.url.query.get("date")`, also held in a local, decides
+/// by the request's own query as written; its `upsert` of a parameter the URL has gives the
+/// new value in place, one it has not is added.
+#[test]
+fn a_query_parameter_read_decides_and_an_upsert_replaces_it() {
+    let lines = [
+        "const dateParam = pm.request.url.query.get('date');",
+        "if (dateParam === '1988-12-03') {",
+        "    pm.request.url.query.upsert({ key: 'date', value: 'today' });",
+        "}",
+        "if (pm.request.url.query.get('page') === '1') {",
+        "    pm.request.url.query.upsert({ key: 'size', value: '20' });",
+        "}",
+    ];
+    let text = RequestText {
+        method: "GET".into(),
+        url: "{{base}}/a?date=1988-12-03&page=1".into(),
+        query: Some("date=1988-12-03&page=1".into()),
+        ..RequestText::default()
+    };
+    let query = [
+        ("date".to_string(), Some("1988-12-03".to_string())),
+        ("page".to_string(), Some("1".to_string())),
+    ];
+    let request = super::Request {
+        body: None,
+        query: Some(&query),
+        text: Some(&text),
+    };
+    let s = super::convert_item(
+        &lines.map(String::from),
+        Phase::PreRequest,
+        request,
+        Some("a"),
+        &super::Known::default(),
+    );
+    assert_eq!(s.upserted_query, [("date".to_string(), Y::str("today"))]);
+    assert_eq!(super::json_of(&s.query)["size"], "20");
 }

@@ -44,6 +44,20 @@ pub fn compile(path: &Written) -> Result<CompiledPath, Diagnostic> {
     }
 }
 
+/// Whether a path's last step picks several nodes where one was (`$.items[?(@.role ==
+/// 'dev')]`, `$.items[*]`): a list's filter, not a read under one it found. `None` when it is
+/// no path.
+pub fn ends_in_several(source: &str) -> Option<bool> {
+    let query = jsonpath_rust::parser::parse_json_path(source.trim()).ok()?;
+    let one = |s: &Selector| matches!(s, Selector::Name(_) | Selector::Index(_));
+    Some(match query.segments.last() {
+        Some(Segment::Selector(s)) => !one(s),
+        Some(Segment::Selectors(list)) => !matches!(list.as_slice(), [s] if one(s)),
+        Some(Segment::Descendant(_)) => true,
+        None => false,
+    })
+}
+
 /// RFC 9535's singular query: names and indexes only, one per segment, no descendant — read
 /// from the parsed path, so a name holding `:` or `*` (`$['jcr:title']`) stays singular.
 fn is_singular(query: &JpQuery) -> bool {
