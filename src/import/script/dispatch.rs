@@ -517,13 +517,8 @@ fn header_facts(lines: &[String], headers: Option<&[Header]>) -> Vec<(Expr, Expr
         regex::Regex::new(r#"pm\.request\.headers\.(get|has)\(\s*["']([^"']+)["']\s*\)"#)
             .expect("valid regex")
     });
-    let mut out: Vec<(Expr, Expr)> = Vec::new();
-    for c in lines.iter().flat_map(|l| re.captures_iter(l)) {
+    read_facts(lines, re, |c| {
         let (how, name) = (&c[1], &c[2]);
-        let read = Expr::Call(
-            Box::new(name_expr(&format!("pm.request.headers.{how}"))),
-            vec![Expr::Str(name.to_string())],
-        );
         let found = headers.map(|h| h.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)));
         let is = match (how, found) {
             ("has", None) => Expr::Bool(true),
@@ -532,11 +527,8 @@ fn header_facts(lines: &[String], headers: Option<&[Header]>) -> Vec<(Expr, Expr
             (_, Some(Some((_, v)))) => Expr::Str(v.clone()),
             (_, Some(None)) => Expr::Undefined,
         };
-        if !out.iter().any(|(r, _)| *r == read) {
-            out.push((read, is));
-        }
-    }
-    out
+        (format!("pm.request.headers.{how}"), name.to_string(), is)
+    })
 }
 
 /// `pm.request.url.query.get("date")` in `lines`, each with what it is for a request whose
@@ -548,13 +540,8 @@ fn param_facts(lines: &[String], query: Option<&str>) -> Vec<(Expr, Expr)> {
         regex::Regex::new(r#"pm\.request\.url\.query\.get\(\s*["']([^"']+)["']\s*\)"#)
             .expect("valid regex")
     });
-    let mut out: Vec<(Expr, Expr)> = Vec::new();
-    for c in lines.iter().flat_map(|l| re.captures_iter(l)) {
+    read_facts(lines, re, |c| {
         let name = &c[1];
-        let read = Expr::Call(
-            Box::new(name_expr("pm.request.url.query.get")),
-            vec![Expr::Str(name.to_string())],
-        );
         let found = query.map(|q| {
             q.split('&')
                 .map(|p| p.split_once('=').unwrap_or((p, "")))
@@ -566,6 +553,21 @@ fn param_facts(lines: &[String], query: Option<&str>) -> Vec<(Expr, Expr)> {
             Some(Some(v)) => Expr::Str(v),
             Some(None) => Expr::Undefined,
         };
+        ("pm.request.url.query.get".to_string(), name.to_string(), is)
+    })
+}
+
+/// Each call `re` finds in `lines`, once: the call (`fact` gives its dotted callee and its one
+/// argument) and what it is.
+fn read_facts(
+    lines: &[String],
+    re: &regex::Regex,
+    fact: impl Fn(&regex::Captures<'_>) -> (String, String, Expr),
+) -> Vec<(Expr, Expr)> {
+    let mut out: Vec<(Expr, Expr)> = Vec::new();
+    for c in lines.iter().flat_map(|l| re.captures_iter(l)) {
+        let (callee, arg, is) = fact(&c);
+        let read = Expr::Call(Box::new(name_expr(&callee)), vec![Expr::Str(arg)]);
         if !out.iter().any(|(r, _)| *r == read) {
             out.push((read, is));
         }

@@ -4046,6 +4046,16 @@ fn whole_plus_random(e: &Expr) -> Option<(&Expr, i64)> {
     }
 }
 
+/// A minijinja map literal of `key: value` entries; one ending in a map leaves a space before
+/// its `}`, which would otherwise close the template (`}}`).
+pub(super) fn map_literal(entries: &[String]) -> String {
+    let inner = entries.join(", ");
+    match inner.ends_with('}') {
+        true => format!("{{{inner} }}"),
+        false => format!("{{{inner}}}"),
+    }
+}
+
 /// A value as a minijinja expression: `{{ expr }}` alone gives its expression, a literal its
 /// literal; text with a template inside is no single expression.
 fn jinja_of(v: &Y) -> Option<String> {
@@ -4083,12 +4093,7 @@ fn jinja_of(v: &Y) -> Option<String> {
                     ))
                 })
                 .collect();
-            // A map ending in a map would close the template (`}}`).
-            let inner = entries?.join(", ");
-            match inner.ends_with('}') {
-                true => format!("{{{inner} }}"),
-                false => format!("{{{inner}}}"),
-            }
+            map_literal(&entries?)
         }
         _ => return None,
     })

@@ -213,7 +213,7 @@ fn literal_items(items: &[Expr]) -> Option<(bool, String)> {
 }
 
 /// A literal as minijinja writes one, texts in single quotes (the YAML around it keeps
-/// double quotes without escapes); a map ending in a map leaves a space before its `}`.
+/// double quotes without escapes).
 fn quoted(v: &Y) -> Option<String> {
     let text = |s: &str| {
         let mut out = String::from("'");
@@ -240,11 +240,7 @@ fn quoted(v: &Y) -> Option<String> {
                 .iter()
                 .map(|(k, v)| Some(format!("{}: {}", text(k), quoted(v)?)))
                 .collect();
-            let inner = entries?.join(", ");
-            match inner.ends_with('}') {
-                true => format!("{{{inner} }}"),
-                false => format!("{{{inner}}}"),
-            }
+            super::map_literal(&entries?)
         }
         other => jinja_of(other)?,
     })
