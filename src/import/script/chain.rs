@@ -215,6 +215,37 @@ pub(super) fn holds_of_any_response(e: &Expr) -> bool {
     }
 }
 
+/// `pm.expect(pm.request.url.toString()).to.include(savedId)` of a variable the request's URL
+/// is written with (`{{baseUrl}}/api/Employees/{{employeeId}}` and `get("employeeId")`): it
+/// holds whatever the variable holds, as the URL Newman sent was made with it.
+pub(super) fn url_holds_its_variable(cx: &Converter, e: &Expr) -> bool {
+    let (Base::Expect(x), steps) = flatten(e) else {
+        return false;
+    };
+    let words: Vec<&Step<'_>> = steps.iter().filter(|s| !NOOP.contains(&s.0)).collect();
+    let [(w, Some([needle]))] = words.as_slice() else {
+        return false;
+    };
+    let url_text = matches!(x, Expr::Call(c, a) if a.is_empty()
+        && path(c).as_deref() == Some("pm.request.url.toString"));
+    let (Some(name), Some(text)) = (cx.variable_read(needle), cx.request_text.as_ref()) else {
+        return false;
+    };
+    let written = text
+        .url
+        .split("{{")
+        .skip(1)
+        .filter_map(|t| t.split_once("}}"));
+    url_text
+        && matches!(
+            *w,
+            "include" | "includes" | "contain" | "contains" | "string"
+        )
+        && written
+            .map(|(v, _)| crate::import::vars::ident(v.trim()))
+            .any(|v| v == name)
+}
+
 /// `pm.expect(pm.response.code.toString()[0]).to.eq("2")`: the class of statuses the first
 /// digit names (`2xx`), and whether negated.
 pub(super) fn status_class(e: &Expr) -> Option<(Y, bool)> {

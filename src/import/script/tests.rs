@@ -1465,7 +1465,8 @@ fn find_becomes_a_filter_and_a_ternary_a_default() {
         "{v}"
     );
     assert_eq!(
-        v["capture"]["abort"]["json"], "$.operations[?search(@.rel, 'abort')].href",
+        v["capture"]["abort"]["json"],
+        "$.operations[?(search(@.rel, 'abort') || @.rel[?@ == 'abort'])].href",
         "{v}"
     );
     assert!(s.kept.is_empty(), "{:?}", s.kept);
@@ -2527,7 +2528,7 @@ fn a_find_with_several_conditions_or_a_function_body_is_a_filter() {
     let v = out(&s);
     let j = &v["expect"]["json"];
     assert_eq!(
-        j["$.expansion.contains[?((@.system == 'http://snomed.info/sct') && (@.code == '14693006'))]"],
+        j["$.expansion.contains[?((@.system == 'http://snomed.info/sct') && (@.code == '14693006' || @.code == 14693006))]"],
         json!({"exists": true}),
         "{v}"
     );
@@ -3639,12 +3640,12 @@ fn a_find_that_asks_for_a_member_first_tests_that_it_is_there() {
     assert!(s.kept.is_empty(), "{:?}", s.kept);
     let json = &v["expect"]["json"];
     assert_eq!(
-        json["$.cartItems[?(@.coupon && (@.coupon.code == {{ code | tojson }}))].quantity"],
+        json["$.cartItems[?((@.coupon && @.coupon != false && @.coupon != null && @.coupon != 0 && @.coupon != '') && (@.coupon.code == {{ code | tojson }}))].quantity"],
         json!({"each": 1}),
         "{v}"
     );
     assert_eq!(
-        json["$.cartItems[?!@.coupon].type"],
+        json["$.cartItems[?(!@.coupon || @.coupon == false || @.coupon == null || @.coupon == 0 || @.coupon == '')].type"],
         json!({"each": "product"}),
         "{v}"
     );
@@ -8827,4 +8828,58 @@ fn a_query_parameter_read_decides_and_an_upsert_replaces_it() {
     );
     assert_eq!(s.upserted_query, [("date".to_string(), Y::str("today"))]);
     assert_eq!(super::json_of(&s.query)["size"], "20");
+}
+
+/// A field read with optional chaining and stored (`set("tok", j.data?.access_token)`) is
+/// `undefined` where `data` is missing — Newman stores it and sends `null` — not a throw that
+/// leaves the variable as it was.
+#[test]
+fn an_optionally_chained_set_stores_the_missing_value() {
+    let s = test(&[
+        "const j = pm.response.json();",
+        "pm.environment.set('tok', j.data?.access_token);",
+        "pm.environment.set('plain', j.data.access_token);",
+    ]);
+    let capture = super::json_of(&s.capture);
+    assert_eq!(capture["tok"]["default"], "null", "{capture}");
+    assert!(capture["tok"].get("when").is_none(), "{capture}");
+    // Without `?.`, reading through a missing `data` throws before the set.
+    assert!(capture["plain"].get("when").is_some(), "{capture}");
+}
+
+/// A test that the URL Newman sent holds a variable the URL is written with holds whatever the
+/// variable holds: nothing to check, and nothing left to a human.
+#[test]
+fn a_url_holding_the_variable_it_is_written_with_holds() {
+    let lines = [
+        "let savedId = pm.collectionVariables.get('employeeId');",
+        "pm.test('The URL contains the correct employeeId', function () {",
+        "    pm.expect(pm.request.url.toString()).to.include(savedId);",
+        "});",
+    ];
+    let convert = |url: &str| {
+        let text = RequestText {
+            method: "DELETE".into(),
+            url: url.into(),
+            ..RequestText::default()
+        };
+        let request = super::Request {
+            body: None,
+            query: None,
+            text: Some(&text),
+        };
+        super::convert_item(
+            &lines.map(String::from),
+            Phase::Test,
+            request,
+            Some("delete"),
+            &super::Known::default(),
+        )
+    };
+    let s = convert("{{baseUrl}}/api/Employees/{{employeeId}}");
+    assert!(s.unchecked.is_empty(), "{:?}", s.unchecked);
+    assert_eq!(s.assertions, 1);
+    // Another variable: Postman decides it, yarc cannot.
+    let s = convert("{{baseUrl}}/api/Employees/{{otherId}}");
+    assert_eq!(s.unchecked, ["The URL contains the correct employeeId"]);
 }
