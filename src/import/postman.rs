@@ -3056,7 +3056,10 @@ fn skip_unless_skipped(items: &mut Y, skips: &HashMap<String, String>) {
         match item.get_mut("skip") {
             // Its own condition too: whichever holds first says why.
             Some(Y::Str(own)) => {
-                if let (Some(a), Some(b)) = (one_expression(&skip), one_expression(own)) {
+                if let (Some(a), Some(b)) = (
+                    super::vars::one_expression(&skip),
+                    super::vars::one_expression(own),
+                ) {
                     *own = format!("{{{{ ({a}) or ({b}) }}}}");
                 }
             }
@@ -3068,12 +3071,6 @@ fn skip_unless_skipped(items: &mut Y, skips: &HashMap<String, String>) {
             }
         }
     });
-}
-
-/// The expression of a template that is one `{{ ... }}` (a `skip:` condition the import wrote).
-fn one_expression(template: &str) -> Option<&str> {
-    let inner = template.strip_prefix("{{ ")?.strip_suffix(" }}")?;
-    (!inner.contains("{%")).then_some(inner)
 }
 
 /// `capture: { var: { status: true } }` on the request named `name`.
@@ -3359,8 +3356,8 @@ fn sent_body(node: &Value) -> Option<script::Sent> {
         return None;
     }
     let converted = super::vars::convert(raw.trim(), &mut Vec::new());
-    let expr = converted.strip_prefix("{{ ")?.strip_suffix(" }}")?;
-    (!expr.contains("{{")).then(|| script::Sent::Variable(expr.to_string()))
+    let expr = super::vars::one_expression(&converted)?;
+    Some(script::Sent::Variable(expr.to_string()))
 }
 
 /// The request's query parameters as the export writes them, each with whether it is
@@ -3598,8 +3595,8 @@ fn with_upserts(url: &str, upserts: &[(String, Y)]) -> String {
         return url.to_string();
     };
     let value = |v: &Y| match v {
-        Y::Str(t) => match t.strip_prefix("{{ ").and_then(|t| t.strip_suffix(" }}")) {
-            Some(inner) if !inner.contains("{{") => format!("{{{{ ({inner}) | urlencode }}}}"),
+        Y::Str(t) => match super::vars::one_expression(t) {
+            Some(inner) => format!("{{{{ ({inner}) | urlencode }}}}"),
             _ if !t.contains("{{") => url::form_urlencoded::byte_serialize(t.as_bytes())
                 .collect::<String>()
                 .replace('+', "%20"),
@@ -5283,17 +5280,13 @@ fn restore_templates(s: &str, found: &[(String, bool)]) -> String {
 
 /// `{{ x }}` → `{{ x | string }}` (parenthesised when it is more than a name or a call).
 fn as_string(t: &str) -> String {
-    let Some(expr) = t
-        .strip_prefix("{{ ")
-        .and_then(|r| r.strip_suffix(" }}"))
-        .filter(|e| !e.contains("}}"))
-    else {
+    let Some(expr) = super::vars::one_expression(t) else {
         return t.to_string();
     };
     if matches!(expr, "uuid()" | "now()") || expr.starts_with("fake('") {
         return t.to_string();
     }
-    let simple = expr.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    let simple = super::vars::is_word(expr)
         || (expr.ends_with(')') && !expr[..expr.find('(').unwrap_or(0)].contains(' '));
     match simple {
         true => format!("{{{{ {expr} | string }}}}"),

@@ -33,6 +33,18 @@ pub(crate) fn ident(name: &str) -> String {
     out
 }
 
+/// The expression of a template that is one `{{ X }}` and nothing else: `X`.
+pub(crate) fn one_expression(template: &str) -> Option<&str> {
+    let inner = template.strip_prefix("{{ ")?.strip_suffix(" }}")?;
+    let nested = ["{{", "}}", "{%"].iter().any(|m| inner.contains(m));
+    (!nested).then_some(inner)
+}
+
+/// A plain name (letters, digits, `_`), which an expression needs not put in parentheses.
+pub(crate) fn is_word(text: &str) -> bool {
+    !text.is_empty() && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
 /// The yarc expression for a Postman dynamic variable, if there is one: the four common ones
 /// as yarc's own functions, every `$random…` one as `fake('kind')`.
 fn dynamic(name: &str) -> Option<String> {

@@ -96,7 +96,7 @@ impl Converter {
         let mut test = self.condition_jinja(cond)?;
         for (name, value) in self.out.sets.entries() {
             let Y::Str(v) = value else { continue };
-            let Some(inner) = v.strip_prefix("{{ ").and_then(|x| x.strip_suffix(" }}")) else {
+            let Some(inner) = crate::import::vars::one_expression(&v) else {
                 continue;
             };
             for form in [format!("({inner})"), inner.to_string()] {

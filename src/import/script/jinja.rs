@@ -126,7 +126,7 @@ impl Converter {
             Expr::Binary("||", a, b) => format!("({} or {})", self.jinja(a)?, self.jinja(b)?),
             Expr::Binary("??", a, b) => {
                 let (x, y) = (self.jinja(a)?, self.jinja(b)?);
-                match x.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                match crate::import::vars::is_word(&x) {
                     true => super::nullish(&x, &y),
                     false => format!("({x} if {x} is not none else {y})"),
                 }
@@ -190,7 +190,7 @@ impl Converter {
             _ => return None,
         };
         let (x, n) = (self.jinja(x)?, self.jinja(n)?);
-        if !x.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        if !crate::import::vars::is_word(&x) {
             return None;
         }
         Some(match x_first {

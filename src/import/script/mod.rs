@@ -3702,8 +3702,7 @@ fn item_field(item: &str, e: &Expr) -> Option<String> {
         names.push(name.clone());
         at = inner;
     }
-    let plain =
-        |n: &String| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    let plain = |n: &String| crate::import::vars::is_word(n);
     (matches!(at, Expr::Ident(i) if i == item) && !names.is_empty() && names.iter().all(plain))
         .then(|| names.iter().rev().map(|n| format!(".{n}")).collect())
 }
@@ -4089,39 +4088,45 @@ pub(super) fn map_literal(entries: &[String]) -> String {
 /// A value as a minijinja expression: `{{ expr }}` alone gives its expression, a literal its
 /// literal; text with a template inside is no single expression.
 fn jinja_of(v: &Y) -> Option<String> {
-    Some(match v {
-        Y::Str(s) => match s.strip_prefix("{{ ").and_then(|r| r.strip_suffix(" }}")) {
-            Some(inner) if !inner.contains("{{") && !inner.contains("}}") => {
-                let word = |w: &str| w.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-                // `(a) + (b)` starts and ends with a parenthesis, yet is no one group.
-                let plain = word(inner)
-                    || jinja::enclosed(inner)
-                    || inner.strip_suffix("()").is_some_and(word);
-                match plain {
-                    true => inner.to_string(),
-                    false => format!("({inner})"),
-                }
+    literal_with(v, &text_jinja, &|k| serde_json::to_string(k).ok())
+}
+
+/// A text as a minijinja expression (see `jinja_of`).
+fn text_jinja(s: &str) -> Option<String> {
+    Some(match crate::import::vars::one_expression(s) {
+        Some(inner) => {
+            let word = crate::import::vars::is_word;
+            // `(a) + (b)` starts and ends with a parenthesis, yet is no one group.
+            let plain =
+                word(inner) || jinja::enclosed(inner) || inner.strip_suffix("()").is_some_and(word);
+            match plain {
+                true => inner.to_string(),
+                false => format!("({inner})"),
             }
-            _ if !s.contains('{') => serde_json::to_string(s).ok()?,
-            _ => joined_jinja(s)?,
-        },
+        }
+        _ if !s.contains('{') => serde_json::to_string(s).ok()?,
+        _ => joined_jinja(s)?,
+    })
+}
+
+type TextWriter<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+/// A value as a minijinja literal, its texts written by `text` and its keys by `key`.
+fn literal_with(v: &Y, text: TextWriter, key: TextWriter) -> Option<String> {
+    Some(match v {
+        Y::Str(s) => text(s)?,
         Y::Num(n) => n.to_string(),
         Y::Bool(b) => b.to_string(),
         Y::Null => "none".into(),
         Y::Seq(items) => {
-            let items: Option<Vec<String>> = items.iter().map(jinja_of).collect();
+            let items: Option<Vec<String>> =
+                items.iter().map(|i| literal_with(i, text, key)).collect();
             format!("[{}]", items?.join(", "))
         }
         Y::Map(entries) => {
             let entries: Option<Vec<String>> = entries
                 .iter()
-                .map(|(k, v)| {
-                    Some(format!(
-                        "{}: {}",
-                        serde_json::to_string(k).ok()?,
-                        jinja_of(v)?
-                    ))
-                })
+                .map(|(k, v)| Some(format!("{}: {}", key(k)?, literal_with(v, text, key)?)))
                 .collect();
             map_literal(&entries?)
         }
@@ -4172,7 +4177,7 @@ fn joined_jinja(s: &str) -> Option<String> {
                 if inner.is_empty() || inner.contains('{') || inner.contains('}') {
                     return None;
                 }
-                let plain = inner.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+                let plain = crate::import::vars::is_word(inner);
                 pieces.push(match plain {
                     true => inner.to_string(),
                     false => format!("({inner})"),
@@ -6179,9 +6184,8 @@ fn number(n: f64) -> Option<serde_json::Number> {
 
 /// `{{ name }}` (as `var_ref` writes it) → `name`.
 fn var_name(text: &str) -> Option<String> {
-    let inner = text.strip_prefix("{{ ")?.strip_suffix(" }}")?;
-    let ident = inner.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    ident.then(|| inner.to_string())
+    let inner = crate::import::vars::one_expression(text)?;
+    crate::import::vars::is_word(inner).then(|| inner.to_string())
 }
 
 /// `const missing = []; if (!a) missing.push('a'); if (!b) missing.push('b'); if
@@ -6467,9 +6471,7 @@ fn args_text(args: &[Expr]) -> Option<String> {
 
 /// `$.a` + `b` → `$.a.b`; names that are not identifiers are bracketed.
 pub(crate) fn child(path: &str, key: &str) -> String {
-    let plain = !key.is_empty()
-        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && !key.starts_with(|c: char| c.is_ascii_digit());
+    let plain = crate::import::vars::is_word(key) && !key.starts_with(|c: char| c.is_ascii_digit());
     if plain {
         format!("{path}.{key}")
     } else {

@@ -144,7 +144,7 @@ impl Converter {
             (Some("JSON.parse"), true, _) => match self.value(text) {
                 Some(Y::Str(t)) => self
                     .known_json
-                    .get(t.strip_prefix("{{ ")?.strip_suffix(" }}")?),
+                    .get(crate::import::vars::one_expression(&t)?),
                 _ => None,
             },
             (Some(p), _, Expr::Str(n)) if p.starts_with("pm.") && p.ends_with(".get") => {

@@ -19,7 +19,7 @@
 //! `repeat: { while: ... }` as any counter loop is.
 
 use super::js::{Binding, Expr, Stmt, StmtKind};
-use super::{Converter, Phase, jinja_of, path, plain, set_call, set_scope};
+use super::{Converter, Phase, path, plain, set_call, set_scope};
 use crate::import::yaml_out::Y;
 
 /// The pattern's statements, by role.
@@ -227,23 +227,9 @@ fn quoted(v: &Y) -> Option<String> {
                 c => out.push(c),
             }
         }
-        out + "'"
+        Some(out + "'")
     };
-    Some(match v {
-        Y::Str(s) => text(s),
-        Y::Seq(items) => {
-            let items: Option<Vec<String>> = items.iter().map(quoted).collect();
-            format!("[{}]", items?.join(", "))
-        }
-        Y::Map(entries) => {
-            let entries: Option<Vec<String>> = entries
-                .iter()
-                .map(|(k, v)| Some(format!("{}: {}", text(k), quoted(v)?)))
-                .collect();
-            super::map_literal(&entries?)
-        }
-        other => jinja_of(other)?,
-    })
+    super::literal_with(v, &text, &text)
 }
 
 fn holds_brace(v: &Y) -> bool {

@@ -503,10 +503,7 @@ impl Converter {
 /// What `replaceIn` gives is text, whatever it made (`"{{$randomInt}}"` is `"380"`): a
 /// template that is one expression is written as text.
 fn as_text(template: &str) -> String {
-    let one = template
-        .strip_prefix("{{ ")
-        .and_then(|t| t.strip_suffix(" }}"))
-        .filter(|inner| !inner.contains("{{") && !inner.contains("}}"))
+    let one = crate::import::vars::one_expression(template)
         // Made-up names and ids are text already.
         .filter(|inner| !inner.starts_with("fake(") && !inner.starts_with("uuid("));
     match one {
