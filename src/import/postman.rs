@@ -163,6 +163,9 @@ struct Ctx<'a> {
     no_scheme: Vec<String>,
     /// For each variable a request's URL starts with, how many requests.
     url_start_uses: std::collections::BTreeMap<String, usize>,
+    /// The collection's plain values (not secrets) of the variables no script sets in the
+    /// collection's scope: what Newman sends again after an environment's value is unset.
+    collection_plain: HashMap<String, Value>,
     /// URL-start variables defined nowhere, used by some requests only: those are skipped
     /// until the variable is set.
     skip_until_set: Vec<(String, String)>,
@@ -285,6 +288,7 @@ impl<'a> Ctx<'a> {
             url_starts: BTreeSet::new(),
             no_scheme: Vec::new(),
             url_start_uses: Default::default(),
+            collection_plain: HashMap::new(),
             skip_until_set: Vec::new(),
             given: BTreeSet::new(),
             written: HashMap::new(),
@@ -871,8 +875,49 @@ fn known_variables(collection: &Value, environments: &[Value], cx: &mut Ctx<'_>)
         cx.written
             .entry(name.clone())
             .or_insert_with(|| format!("{{{{{key}}}}}"));
+        if let Some(value) = plain_value(v, cx) {
+            cx.collection_plain.insert(name.clone(), value);
+        }
         cx.collection_vars.insert(name);
     }
+    for name in set_in_collection_scope(collection) {
+        cx.collection_plain.remove(&name);
+    }
+}
+
+/// A variable's exported value when it is no secret (nor equal to one), and enabled.
+fn plain_value(v: &Value, cx: &Ctx<'_>) -> Option<Value> {
+    let key = v.get("key")?.as_str()?;
+    let value = v.get("value").cloned().unwrap_or(Value::Null);
+    let disabled = v.get("disabled").and_then(Value::as_bool) == Some(true);
+    let shares = value
+        .as_str()
+        .is_some_and(|t| cx.secret_values.values().any(|s| s == t));
+    let secret = shares || secret_variable(key, v, &cx.credential_vars);
+    (!disabled && !secret && !value.is_null()).then_some(value)
+}
+
+/// The names any script of the export sets in the collection's scope
+/// (`pm.collectionVariables.set("token", ...)`).
+fn set_in_collection_scope(collection: &Value) -> BTreeSet<String> {
+    static SET: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = SET.get_or_init(|| {
+        regex::Regex::new(r#"collectionVariables\s*\.\s*set\s*\(\s*["'`]([^"'`]+)["'`]"#)
+            .expect("valid regex")
+    });
+    let mut names = BTreeSet::new();
+    let mut stack = vec![collection];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::String(s) => {
+                names.extend(re.captures_iter(s).map(|c| super::vars::ident(&c[1])));
+            }
+            Value::Array(items) => stack.extend(items),
+            Value::Object(m) => stack.extend(m.values()),
+            _ => {}
+        }
+    }
+    names
 }
 
 /// The collection's `variables:`: its own, those its scripts set, then those the requests
@@ -1349,8 +1394,7 @@ fn variables_of(s: &mut script::Script, phase: Phase, sets: &mut Y, cx: &mut Ctx
     for (k, v) in s.sets.entries() {
         sets.set(k, v);
     }
-    for name in unset_names(s, cx) {
-        let text = Y::str(as_written(cx, &name));
+    for (name, text) in unset_values(s, cx) {
         match phase {
             Phase::PreRequest => sets.set(&name, text),
             _ => cx.next_sets.push((name, text)),
@@ -1382,13 +1426,45 @@ fn kept_by_clear_note(s: &script::Script, cx: &mut Ctx<'_>) {
     }
 }
 
-/// The variables a script unsets or clears, each to become the `{{name}}` text Newman sends
-/// for a variable it does not have (which a converted `has()` or refusal refuses). A
+/// What the variables a script unsets or clears hold from then on: the value of the scope
+/// below that shows through in Postman (the collection's own value under an environment's),
+/// else the `{{name}}` text Newman sends for a variable it does not have (which a converted
+/// `has()` or refusal refuses).
+fn unset_values(s: &script::Script, cx: &mut Ctx<'_>) -> Vec<(String, Y)> {
+    let (unset, shown): (Vec<_>, Vec<_>) = s.unset.iter().partition(|(name, scope)| {
+        *scope != "environment" || !cx.collection_plain.contains_key(name)
+    });
+    let mut values: Vec<(String, Y)> = Vec::new();
+    for (name, _) in shown {
+        let y = match cx.collection_plain.get(name).cloned() {
+            Some(Value::String(t)) => Y::str(cx.text(&t)),
+            other => Y::from_json(&other.unwrap_or(Value::Null)),
+        };
+        values.push((name.clone(), y));
+    }
+    let texts = unset_names(&unset, &s.cleared, cx);
+    values.extend(
+        texts
+            .into_iter()
+            .map(|n| (n.clone(), Y::str(as_written(cx, &n)))),
+    );
+    values
+}
+
+/// The variables a script unsets or clears that Newman has no value of afterwards. A
 /// collection variable an environment also defines is the environment's again in Postman, and
 /// stays as it is; so does an environment's that the collection defines.
-fn unset_names(s: &script::Script, cx: &Ctx<'_>) -> Vec<String> {
-    let mut names = s.unset.clone();
-    for scope in &s.cleared {
+fn unset_names(unset: &[&(String, &str)], cleared: &[&str], cx: &Ctx<'_>) -> Vec<String> {
+    let shows = |(name, scope): &&(String, &str)| match *scope {
+        "collection" | "globals" => cx.in_some_env.contains(name),
+        _ => false,
+    };
+    let mut names: Vec<String> = unset
+        .iter()
+        .filter(|u| !shows(u))
+        .map(|(n, _)| n.clone())
+        .collect();
+    for scope in cleared {
         let (of, other) = match *scope {
             "collection" => (&cx.collection_vars, &cx.in_some_env),
             _ => (&cx.in_some_env, &cx.collection_vars),
@@ -4521,15 +4597,18 @@ fn raw_body(
         if !cx.report.notes.contains(&note) {
             cx.report.notes.push(note);
         }
-    } else if as_json
-        && !cx.exact_body
-        && !only_a_variable(raw)
-        && let Some(mut json) = json_body(raw, cx)
-    {
-        hide_field_secrets(&mut json, "JSON field", cx);
-        return Some(("json", json));
+    } else if as_json && !cx.exact_body && !only_a_variable(raw) {
+        if let Some(number) = rounded_number(raw) {
+            cx.report.notes.push(format!(
+                "a raw JSON body holding the number {number}, which JSON tools would round, is sent as text, as Newman sends it"
+            ));
+        } else if let Some(mut json) = json_body(raw, cx) {
+            hide_field_secrets(&mut json, "JSON field", cx);
+            return Some(("json", json));
+        }
     }
-    if as_json && blank.is_none() && !only_a_variable(raw) && !cx.exact_body {
+    let note_unparsed = as_json && blank.is_none() && !only_a_variable(raw) && !cx.exact_body;
+    if note_unparsed && rounded_number(raw).is_none() {
         cx.report
                 .notes
                 .push("a raw JSON body did not parse and is sent as text, as Newman sends it (comments taken out)".into());
@@ -5246,6 +5325,50 @@ fn json_body(raw: &str, cx: &mut Ctx<'_>) -> Option<Y> {
     Some(tvalue(parsed.0, &restore, &restore))
 }
 
+/// A number in a JSON text that a 64-bit integer or float cannot hold as written: an integer
+/// beyond `u64` (a 25-digit id), a decimal of more than 17 significant digits. Newman sends
+/// the text as it is; parsed and written again, such a number would change.
+fn rounded_number(raw: &str) -> Option<&str> {
+    let (mut in_string, mut escaped) = (false, false);
+    let (mut start, mut after_word) = (None, false);
+    for (i, c) in raw.char_indices().chain([(raw.len(), ' ')]) {
+        let numeric = !in_string && (c.is_ascii_digit() || "-+.eE".contains(c));
+        let opens = !after_word && (c.is_ascii_digit() || c == '-');
+        after_word = c.is_alphanumeric() || c == '_';
+        match (start, numeric) {
+            (None, true) if opens => start = Some(i),
+            (Some(s), false) => {
+                start = None;
+                if rounds(&raw[s..i]) {
+                    return Some(&raw[s..i]);
+                }
+            }
+            _ => {}
+        }
+        if in_string && c == '\\' && !escaped {
+            escaped = true;
+            continue;
+        }
+        if c == '"' && !escaped {
+            in_string = !in_string;
+        }
+        escaped = false;
+    }
+    None
+}
+
+/// Whether a JSON number's text (`12345678901234567890123`, `0.123456789012345678`) loses
+/// digits as an `i64`, `u64` or `f64`.
+fn rounds(number: &str) -> bool {
+    if number.parse::<i64>().is_ok() || number.parse::<u64>().is_ok() {
+        return false;
+    }
+    let mantissa = number.split(['e', 'E']).next().unwrap_or("");
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let significant = digits.trim_start_matches('0').trim_end_matches('0');
+    significant.len() > 17
+}
+
 /// A JSON string with its stand-ins replaced by the converted templates; the text around them
 /// made safe for minijinja (`"{{pcc}}}"` keeps its last brace as text). A string that is one
 /// variable alone stays a string (`"{{$timestamp}}"`, `"{{id}}"`): Postman pastes text into
@@ -5540,6 +5663,28 @@ fn client_credentials_block(block: Option<&Value>, cx: &mut Ctx<'_>) -> Y {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_json_number_no_64_bit_type_holds_is_found() {
+        let found = |raw: &str| rounded_number(raw).map(str::to_string);
+        assert_eq!(
+            found(r#"{"id": 1234567890123456789012345}"#).as_deref(),
+            Some("1234567890123456789012345")
+        );
+        assert_eq!(
+            found(r#"{"x": [1, -0.12345678901234567891]}"#).as_deref(),
+            Some("-0.12345678901234567891")
+        );
+        // What u64, i64 and f64 hold as written, or the digits inside text and names.
+        for raw in [
+            r#"{"id": 12345678901234567890, "min": -9223372036854775808}"#,
+            r#"{"amount": 100.00, "rate": 1.5e-7, "big": 1e300}"#,
+            r#"{"ref": "1234567890123456789012345", "q": "\"1234567890123456789012345"}"#,
+            r#"{"n": {{id12345678901234567890123}}}"#,
+        ] {
+            assert_eq!(found(raw), None, "{raw}");
+        }
+    }
 
     #[test]
     fn a_setting_named_like_a_secret_is_a_plain_variable() {

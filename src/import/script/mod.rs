@@ -156,8 +156,9 @@ pub(crate) struct Script {
     /// `repeat:` of the request: its test script sends it again while a condition on
     /// variables holds (a counter), every send judged.
     pub repeat: Option<Y>,
-    /// Variables the script unsets (`pm.environment.unset("x")`), unconditionally.
-    pub unset: Vec<String>,
+    /// Variables the script unsets (`pm.environment.unset("x")`), unconditionally, each with
+    /// the scope it is unset from (`environment`, `collection`, `globals`, `local`).
+    pub unset: Vec<(String, &'static str)>,
     /// `pm.collectionVariables.clear()` (`collection`) or `pm.environment.clear()`
     /// (`environment`), unconditionally.
     pub cleared: Vec<&'static str>,
@@ -2238,7 +2239,8 @@ impl Converter {
                     return Some(Done::Converted);
                 }
                 if self.unconditional() {
-                    self.out.unset.push(super::vars::ident(name));
+                    let scope = unset_scope(e);
+                    self.out.unset.push((super::vars::ident(name), scope));
                     return Some(Done::Converted);
                 }
                 if self.unset_when(name) {
@@ -4856,6 +4858,19 @@ fn cleared_scope(e: &Expr) -> Option<&'static str> {
         Some("pm.collectionVariables.clear") => Some("collection"),
         Some("pm.environment.clear") => Some("environment"),
         _ => None,
+    }
+}
+
+/// The scope `pm.environment.unset("x")` (and the others) unsets from.
+fn unset_scope(e: &Expr) -> &'static str {
+    let Expr::Call(callee, _) = e else {
+        return "environment";
+    };
+    match path(callee).as_deref() {
+        Some("pm.collectionVariables.unset") => "collection",
+        Some("pm.globals.unset" | "postman.clearGlobalVariable") => "globals",
+        Some("pm.variables.unset") => "local",
+        _ => "environment",
     }
 }
 

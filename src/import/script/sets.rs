@@ -29,7 +29,7 @@ impl Converter {
             // `unset("token")` then `set("token", data.accessToken)`: the set is what stays.
             // Under a condition too: yarc's unset would come after the capture and undo it
             // every time, where Postman's undoes it only when the condition fails.
-            self.out.unset.retain(|n| *n != name);
+            self.out.unset.retain(|(n, _)| *n != name);
             match scope {
                 SetScope::Shared => self.out.shared.insert(name),
                 SetScope::Environment | SetScope::Local => self.out.reaching.insert(name),

@@ -223,7 +223,7 @@ fn sets_of_known_values_are_variables_and_run_time_names_are_listed() {
     let reasons: Vec<&str> = s.kept.iter().map(|k| k.2).collect();
     assert_eq!(reasons, [KEPT_COMPUTED]);
     // An unset gives the variable the `{{old}}` text from there on (postman.rs writes it).
-    assert_eq!(s.unset, ["old"]);
+    assert_eq!(s.unset, [("old".to_string(), "environment")]);
 }
 
 #[test]
@@ -277,7 +277,7 @@ fn unsets_and_clears_are_converted_only_when_they_always_run() {
     assert_eq!(out(&before)["capture"], json!({}));
     assert_eq!(before.kept.len(), 1, "{:?}", before.kept);
     assert_eq!(s.cleared, ["collection"]);
-    assert_eq!(s.unset, ["session_id"]);
+    assert_eq!(s.unset, [("session_id".to_string(), "environment")]);
     // Under a condition it stays a comment.
     assert_eq!(s.kept.len(), 1, "{:?}", s.kept);
     assert!(s.kept[0].1.contains("unset('maybe')"), "{:?}", s.kept);
@@ -887,7 +887,8 @@ fn a_for_each_over_written_names_is_each_in_turn() {
         Phase::PreRequest,
         &["['auth_code', 'state'].forEach(k => pm.environment.unset(k));"],
     );
-    assert_eq!(s.unset, vec!["auth_code".to_string(), "state".to_string()]);
+    let names: Vec<&str> = s.unset.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["auth_code", "state"]);
     assert!(s.kept.is_empty(), "{:?}", s.kept);
     // Through a list the script wrote in a local.
     let s = run(
@@ -897,7 +898,8 @@ fn a_for_each_over_written_names_is_each_in_turn() {
             "keys.forEach(function (k) { pm.environment.unset(k); });",
         ],
     );
-    assert_eq!(s.unset, vec!["b".to_string(), "c".to_string()]);
+    let names: Vec<&str> = s.unset.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["b", "c"]);
     assert!(s.kept.is_empty(), "{:?}", s.kept);
     // A name the body assigns is no such loop.
     let s = run(
@@ -8019,7 +8021,7 @@ fn an_unset_before_a_set_of_the_same_variable_is_no_unset() {
         "pm.environment.set(\"other\", response.x);",
         "pm.environment.unset(\"other\");",
     ]);
-    assert_eq!(s.unset, vec!["other".to_string()]);
+    assert_eq!(s.unset, [("other".to_string(), "environment")]);
     assert_eq!(
         out(&s)["capture"]["clientToken"]["json"],
         json!("$.accessToken")

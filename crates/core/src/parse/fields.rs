@@ -94,7 +94,10 @@ impl Decoder {
         for (k, v) in entries {
             let Some(key) = k.as_str() else {
                 match &k.kind {
-                    NodeKind::Int(_) | NodeKind::Float(_) | NodeKind::Bool(_)
+                    NodeKind::Int(_)
+                    | NodeKind::UInt(_)
+                    | NodeKind::Float(_)
+                    | NodeKind::Bool(_)
                         if known.is_empty() =>
                     {
                         // Numeric keys in free maps (status codes, header names) are fine as text.
@@ -199,7 +202,7 @@ impl Decoder {
                     None
                 }
             },
-            NodeKind::Int(_) | NodeKind::Float(_) => {
+            NodeKind::Int(_) | NodeKind::UInt(_) | NodeKind::Float(_) => {
                 self.error(
                     node.error(format!("{what} needs a unit"))
                         .with_help("write a number with a unit, like 500ms, 30s or 2m"),
@@ -296,6 +299,7 @@ impl Decoder {
             NodeKind::Null => TValue::Null,
             NodeKind::Bool(b) => TValue::Bool(*b),
             NodeKind::Int(i) => TValue::Number((*i).into()),
+            NodeKind::UInt(u) => TValue::Number((*u).into()),
             NodeKind::Float(f) => serde_json::Number::from_f64(*f)
                 .map(TValue::Number)
                 .unwrap_or(TValue::Null),

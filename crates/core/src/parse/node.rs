@@ -67,19 +67,21 @@ impl<'de> Visitor<'de> for KindVisitor {
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<NodeKind, E> {
         Ok(match i64::try_from(v) {
             Ok(i) => NodeKind::Int(i),
-            Err(_) => NodeKind::Float(v as f64),
+            Err(_) => NodeKind::UInt(v),
         })
     }
     fn visit_i128<E: de::Error>(self, v: i128) -> Result<NodeKind, E> {
-        Ok(match i64::try_from(v) {
-            Ok(i) => NodeKind::Int(i),
-            Err(_) => NodeKind::Float(v as f64),
+        Ok(match (i64::try_from(v), u64::try_from(v)) {
+            (Ok(i), _) => NodeKind::Int(i),
+            (_, Ok(u)) => NodeKind::UInt(u),
+            _ => NodeKind::Float(v as f64),
         })
     }
     fn visit_u128<E: de::Error>(self, v: u128) -> Result<NodeKind, E> {
-        Ok(match i64::try_from(v) {
-            Ok(i) => NodeKind::Int(i),
-            Err(_) => NodeKind::Float(v as f64),
+        Ok(match (i64::try_from(v), u64::try_from(v)) {
+            (Ok(i), _) => NodeKind::Int(i),
+            (_, Ok(u)) => NodeKind::UInt(u),
+            _ => NodeKind::Float(v as f64),
         })
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<NodeKind, E> {
@@ -122,6 +124,8 @@ pub enum NodeKind {
     Null,
     Bool(bool),
     Int(i64),
+    /// An integer above `i64::MAX` (a 20-digit id): kept exact, as JSON keeps it.
+    UInt(u64),
     Float(f64),
     Str(String),
     Seq(Vec<Node>),
@@ -148,8 +152,7 @@ impl Node {
         match self.kind {
             NodeKind::Null => "null",
             NodeKind::Bool(_) => "a boolean",
-            NodeKind::Int(_) => "a number",
-            NodeKind::Float(_) => "a number",
+            NodeKind::Int(_) | NodeKind::UInt(_) | NodeKind::Float(_) => "a number",
             NodeKind::Str(_) => "a string",
             NodeKind::Seq(_) => "a list",
             NodeKind::Map(_) => "a map",
@@ -169,6 +172,7 @@ impl Node {
         match &self.kind {
             NodeKind::Str(s) => Some(s.clone()),
             NodeKind::Int(i) => Some(i.to_string()),
+            NodeKind::UInt(u) => Some(u.to_string()),
             NodeKind::Float(f) => Some(f.to_string()),
             NodeKind::Bool(b) => Some(b.to_string()),
             _ => None,
@@ -186,6 +190,7 @@ impl Node {
             NodeKind::Null => Value::Null,
             NodeKind::Bool(b) => Value::Bool(*b),
             NodeKind::Int(i) => Value::from(*i),
+            NodeKind::UInt(u) => Value::from(*u),
             NodeKind::Float(f) => serde_json::Number::from_f64(*f)
                 .map(Value::Number)
                 .unwrap_or(Value::Null),
@@ -328,6 +333,16 @@ mod tests {
         };
         assert_eq!((req[0].0.span.line, req[0].0.span.col), (3, 5));
         assert_eq!((req[0].1.span.line, req[0].1.span.col), (3, 10));
+    }
+
+    #[test]
+    fn an_integer_beyond_i64_stays_exact() {
+        let node = parse("big: 12345678901234567890\nbigger: 123456789012345678901\n").unwrap();
+        let json = node.to_json();
+        assert_eq!(json["big"].to_string(), "12345678901234567890");
+        assert_eq!(json["big"].as_u64(), Some(12345678901234567890));
+        // Past u64 no integer type holds it: a float, as JSON readers give it.
+        assert!(json["bigger"].is_f64());
     }
 
     #[test]
