@@ -40,6 +40,11 @@ requests:
   - name: bearer in a query
     url: "{{ url }}/echo"
     auth: { api_key: { query: token, value: "{{ secret('AUDIT_KEY') }}" } }
+  - name: a check that writes the key out
+    method: POST
+    url: "{{ url }}/echo"
+    json: { k: plain }
+    expect: { json: { $.json.k: "Bearer zq-audit-apikey-40961" } }
 "#
     .to_string()
 }
@@ -206,6 +211,8 @@ fn no_secret_or_token_is_written_anywhere() {
     a.runs();
     a.other_commands();
     all_files(a.w.dir.path(), &mut a.seen);
+    // The collection is the user's, who wrote a check with the key in it: yarc never shows it.
+    a.seen = a.seen.replace(&collection(), "");
     let needles = a.needles();
     assert!(
         a.w.sandbox.issued_tokens().len() >= 2,

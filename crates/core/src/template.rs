@@ -657,6 +657,7 @@ fn add_filters(env: &mut Environment<'static>) {
         })
     });
     env.add_filter("number", |v: MjValue| -> MjValue { js_number(&v) });
+    env.add_filter("pad_start", pad_start);
     env.add_filter("date", date_filter);
     env.add_filter("from_json", |v: MjValue| -> MjValue {
         match v.as_str().map(serde_json::from_str::<serde_json::Value>) {
@@ -665,6 +666,18 @@ fn add_filters(env: &mut Environment<'static>) {
         }
     });
     add_digest_filters(env);
+}
+
+/// `x | pad_start(2, "0")`: JavaScript's `String(x).padStart(2, "0")` — the text with the
+/// fill repeated before it up to the width (in characters), unchanged when it is as long.
+fn pad_start(v: MjValue, width: usize, fill: Option<String>) -> String {
+    let text = text_of(&v);
+    let fill = fill.unwrap_or_else(|| " ".into());
+    let missing = width.min(4096).saturating_sub(text.chars().count());
+    if fill.is_empty() || missing == 0 {
+        return text;
+    }
+    fill.chars().cycle().take(missing).collect::<String>() + &text
 }
 
 /// `x | number`: JavaScript's `Number(x)`, what a Postman script's arithmetic reads a
@@ -970,6 +983,7 @@ const FILTERS: &[&str] = &[
     "md5",
     "min",
     "number",
+    "pad_start",
     "pprint",
     "reject",
     "rejectattr",
@@ -1665,6 +1679,17 @@ mod tests {
             e.render(&t, &Vars::new()).unwrap(),
             "13 5 0 NaN NaN 31 NaN -Infinity 7 0"
         );
+    }
+
+    #[test]
+    fn pad_start_pads_as_javascript_does() {
+        let mut e = engine();
+        let t = tpl(
+            "{{ 7 | pad_start(2, '0') }} {{ '123' | pad_start(2, '0') }} {{ 'x' | pad_start(4, 'ab') }} \
+             {{ 5 | pad_start(3) }}|{{ 'y' | pad_start(3, '') }}",
+        );
+        e.compile(&t).unwrap();
+        assert_eq!(e.render(&t, &Vars::new()).unwrap(), "07 123 abax   5|y");
     }
 
     #[test]

@@ -637,8 +637,8 @@ impl Converter {
             ("padStart", [n, Expr::Str(pad)]) if pad.chars().count() == 1 => {
                 let n = num(n)?;
                 let x = self.text(&target)?;
-                let pad = serde_json::to_string(&pad.repeat(n.try_into().ok()?)).ok()?;
-                format!("({x} if ({x} | length) >= {n} else ({pad} ~ {x})[-{n}:])")
+                let pad = serde_json::to_string(pad).ok()?;
+                format!("({x} | pad_start({n}, {pad}))")
             }
             // On a text, as a condition (`url.includes("dev")`; `has`, which Postman's legacy
             // sandbox gives every text): minijinja's `in` finds text.

@@ -247,6 +247,63 @@ impl Converter {
         }
     }
 
+    /// `const stamp = ...` of a value the import could not read alone, when it is made up (see
+    /// [`Self::made_once`]).
+    pub(super) fn made_up_once(&mut self, s: &Stmt) -> bool {
+        let StmtKind::Let(decls) = &s.kind else {
+            return false;
+        };
+        let [(Binding::Name(local), value)] = decls.as_slice() else {
+            return false;
+        };
+        let (value, _) = self.inline(value, 0);
+        let Some(made) = self.jinja(&value).map(|j| Y::str(format!("{{{{ {j} }}}}"))) else {
+            return false;
+        };
+        self.made_once(local, made)
+    }
+
+    /// `const randId = Math.floor(Math.random() * 900000000)` read by several statements
+    /// after it: one value in Postman, made once here too — a variable of its own (`set:`
+    /// before the ones reading it), where written out at each read it would be made anew.
+    pub(super) fn made_once(&mut self, local: &str, made: Y) -> bool {
+        let free = self.unguarded() && self.when.is_none() && self.each_base.is_none();
+        // The declaration's own line names it once.
+        let from = self
+            .lines
+            .get(self.at_line.saturating_sub(1)..)
+            .unwrap_or_default();
+        // `set("name", name)` makes the local that variable from there on (`set_of`): then it
+        // needs none of its own, unless a set() made of it comes first.
+        let reading = |l: &&String| reads_of(local, std::slice::from_ref(*l)) > 0;
+        let mut sets = from
+            .iter()
+            .skip(1)
+            .filter(reading)
+            .filter(|l| l.contains(".set("));
+        let stored = sets.next().is_some_and(|l| stores(l, local));
+        let alone = !free || stored || !made_up(&made) || self.changed_after(local);
+        if alone || reads_of(local, from) < 3 {
+            return false;
+        }
+        let mut name = crate::import::vars::ident(local);
+        let taken = |n: &String| {
+            self.known_sets.contains(n)
+                || self.known_texts.contains(n)
+                || self.known_json.contains_key(n)
+        };
+        if taken(&name) {
+            name.push_str("_local");
+        }
+        match self.phase {
+            Phase::PreRequest => self.out.sets.set(&name, made),
+            _ => self.out.variables.set(&name, made),
+        }
+        let now_set = Subject::Value(super::var_ref(&name));
+        self.aliases.insert(local.to_string(), Some(now_set));
+        true
+    }
+
     /// A local bound to what could not be read alone: remembered with its lines.
     pub(super) fn remember_computed(&mut self, s: &Stmt) {
         let mut put = |n: &str, v: &Expr| {
@@ -380,6 +437,11 @@ impl Converter {
             // where it is used.
             known = self.phase != Phase::PreRequest && (some_call || self.is_guard(value));
         }
+        if let Some(Subject::Value(v)) = &s
+            && self.made_once(name, v.clone())
+        {
+            return Done::Converted;
+        }
         self.aliases.insert(name.to_string(), s);
         // The body's text is read where it is used (`JSON.parse(raw).id`).
         if known || self.body_texts.contains(name) {
@@ -495,4 +557,35 @@ fn read_where_used(value: &Expr) -> bool {
     }));
     let uuid_v4 = matches!(value, Expr::Member(inner, m) if m == "v4" && is_require(inner, "uuid"));
     scope_object || uuid_v4 || LIBRARIES.iter().any(|m| is_require(value, m))
+}
+
+/// How many times the lines name `name` as a word of its own, outside quoted text.
+fn reads_of(name: &str, lines: &[String]) -> usize {
+    static QUOTED: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let quoted = QUOTED.get_or_init(|| {
+        regex::Regex::new(r#""(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'"#).expect("valid regex")
+    });
+    let words = |l: &String| {
+        let l = quoted.replace_all(l, "\"\"");
+        let is = |w: &&str| *w == name;
+        l.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+            .filter(is)
+            .count()
+    };
+    lines.iter().map(words).sum()
+}
+
+/// Whether a line sets a variable to the local alone (`pm.environment.set("name", name)`).
+fn stores(line: &str, local: &str) -> bool {
+    line.split(".set(").skip(1).any(|call| {
+        let args = call.split(')').next().unwrap_or_default();
+        let value = args.rsplit(',').next().unwrap_or_default().trim();
+        // The split ends at the first `)`: `String(id` of `String(id))`.
+        [
+            local.to_string(),
+            format!("String({local}"),
+            format!("{local}.toString("),
+        ]
+        .contains(&value.to_string())
+    })
 }

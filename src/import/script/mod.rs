@@ -686,7 +686,15 @@ fn convert_parsed(
             cx.procedures.insert(name, (params, body));
         }
     }
+    let status = match phase {
+        Phase::Test => cx.top_gate(top),
+        _ => None,
+    };
+    let captured_before = cx.out.capture.entries();
     cx.statements(top);
+    if let Some(when) = &status {
+        cx.conditional_captures(&captured_before, when);
+    }
     let mut out = cx.finish();
     // A set inside code this importer does not read (a `switch`, a callback) still makes its
     // variable a run-time one.
@@ -1203,18 +1211,7 @@ impl Converter {
                 self.after_throws(&before, &thrown, &unmatched);
                 self.forget_mutated(s);
                 self.moments_moved(s);
-                if let Done::Kept(KEPT_COMPUTED) = done {
-                    self.remember_computed(s);
-                }
-                if let Done::Kept(_) = done
-                    && matches!(
-                        s.kind,
-                        StmtKind::Other | StmtKind::For(_) | StmtKind::If(..) | StmtKind::Try(..)
-                    )
-                {
-                    self.forget_reassigned(s);
-                }
-                done
+                self.after_kept(s, done)
             };
             match done {
                 Done::Converted => {
@@ -1763,40 +1760,7 @@ impl Converter {
     /// A test's body: each statement converted or kept.
     fn test_statements(&mut self, body: &[Stmt]) -> Done {
         let outer = std::mem::replace(&mut self.swallowed, false);
-        // A failing check ends the test's function: a set() of a value the test checks
-        // (`pm.expect(d.token).to.not.be.empty; set("token", d.token)`) happens only when
-        // it is there, so when it is not the variable keeps what it had.
-        // A check that passes on a missing value (`.to.not.equal(null)`) lets the set() store
-        // it — unless another check stands in the test too: a response without the value
-        // usually lacks the others, and that check then ends the test first.
-        let lenient =
-            |s: &Stmt| matches!(&s.kind, StmtKind::Expr(e) if chain::passes_when_missing(e));
-        let only_lenient = body.iter().all(|s| match &s.kind {
-            StmtKind::Expr(e) => expected(e).is_none() || lenient(s),
-            _ => true,
-        });
-        let checked: Vec<(usize, Expr)> = body
-            .iter()
-            .filter_map(|s| match &s.kind {
-                _ if only_lenient && lenient(s) => None,
-                StmtKind::Expr(e) => expected(e).map(|x| match property_checked(e) {
-                    // `pm.expect(data).to.have.property("token")` fails when `data.token` is
-                    // missing: that is what it checks, for a set() of it after.
-                    Some(k) => (s.first, Expr::Member(Box::new(x.clone()), k.to_string())),
-                    None => (s.first, x.clone()),
-                }),
-                _ => None,
-            })
-            .flat_map(|(line, x)| read_through(x).into_iter().map(move |r| (line, r)))
-            .collect();
-        // Any other check that fails ends the test before a set() after it (`to.have.status(201)`
-        // on a 400): the variable keeps what it had, as behind a guard. A check after the set()
-        // (`set("token", d.token); pm.expect(get("token")).to.eql(d.token)`) cannot stop it.
-        let gating = |s: &&Stmt| {
-            matches!(&s.kind, StmtKind::Expr(e)
-                if chain::is_assertion(e) && !chain::passes_when_missing(e))
-        };
-        let gate = body.iter().find(gating).map(|s| s.first);
+        let (checked, gate) = checks_before_sets(body);
         // `pm.response.to.have.status(201)` first: a set() after it happens only on a 201 —
         // `when:` says so — and then sets what it finds, unless a later check stops it.
         let when = self.status_gate(body, gate);
@@ -1804,13 +1768,15 @@ impl Converter {
             (Some(_), Some(g)) => body
                 .iter()
                 .filter(|s| s.first > g)
-                .find(gating)
+                .find(|s| can_stop(s))
                 .map(|s| s.first),
             (_, g) => g,
         };
         let captured_before = self.out.capture.entries();
         let outer_when = std::mem::replace(&mut self.when, when.clone());
         let outer_checked = std::mem::replace(&mut self.checked, checked);
+        // A failing check at the top of the script before this test ends the script first.
+        let gate = self.gate_at.or(gate);
         let outer_gate = std::mem::replace(&mut self.gate_at, gate);
         let outer_test = self.test_depth.replace(self.depth + 1);
         let mut all = self.statements(body);
@@ -1834,6 +1800,42 @@ impl Converter {
 
     /// The status a test checks first (its gate), as a `when:`, when no set() comes before it:
     /// every set() of the test then happens only with that status.
+    /// What a statement left as it was leaves for those after it: a local bound to a value
+    /// read later, or names it may have changed forgotten.
+    fn after_kept(&mut self, s: &Stmt, done: Done) -> Done {
+        let done = match done {
+            Done::Kept(KEPT_COMPUTED) if self.made_up_once(s) => Done::Converted,
+            Done::Kept(KEPT_COMPUTED) => {
+                self.remember_computed(s);
+                done
+            }
+            _ => done,
+        };
+        if let Done::Kept(_) = done
+            && matches!(
+                s.kind,
+                StmtKind::Other | StmtKind::For(_) | StmtKind::If(..) | StmtKind::Try(..)
+            )
+        {
+            self.forget_reassigned(s);
+        }
+        done
+    }
+
+    /// A failing check at the top of a test script ends the script: a set() after it happens
+    /// only when it passed. A status check first is the `when:` of the captures it returns.
+    fn top_gate(&mut self, top: &[Stmt]) -> Option<Y> {
+        let (checked, gate) = checks_before_sets(top);
+        let when = self.status_gate(top, gate);
+        self.checked = checked;
+        self.gate_at = match (&when, gate) {
+            (Some(_), Some(g)) => top.iter().filter(|s| s.first > g).find(|s| can_stop(s)),
+            (_, g) => top.iter().find(|s| Some(s.first) == g),
+        }
+        .map(|s| s.first);
+        when
+    }
+
     fn status_gate(&mut self, body: &[Stmt], gate: Option<usize>) -> Option<Y> {
         let at = body.iter().position(|s| Some(s.first) == gate)?;
         if body[..at].iter().any(|s| self.lines_with(s, SET_CALLS) > 0) {
@@ -6195,6 +6197,46 @@ fn number(n: f64) -> Option<serde_json::Number> {
     } else {
         serde_json::Number::from_f64(n)
     }
+}
+
+/// What a list of statements checks with `pm.expect(...)` (each with its line: a set() of
+/// one of these after its check is guarded by it), and the line of its first check that can
+/// fail (a set() after it happens only when it passed).
+fn checks_before_sets(body: &[Stmt]) -> (Vec<(usize, Expr)>, Option<usize>) {
+    // A failing check ends the test's function: a set() of a value the test checks
+    // (`pm.expect(d.token).to.not.be.empty; set("token", d.token)`) happens only when
+    // it is there, so when it is not the variable keeps what it had.
+    // A check that passes on a missing value (`.to.not.equal(null)`) lets the set() store
+    // it — unless another check stands in the test too: a response without the value
+    // usually lacks the others, and that check then ends the test first.
+    let lenient = |s: &Stmt| matches!(&s.kind, StmtKind::Expr(e) if chain::passes_when_missing(e));
+    let only_lenient = body.iter().all(|s| match &s.kind {
+        StmtKind::Expr(e) => expected(e).is_none() || lenient(s),
+        _ => true,
+    });
+    let checked: Vec<(usize, Expr)> = body
+        .iter()
+        .filter_map(|s| match &s.kind {
+            _ if only_lenient && lenient(s) => None,
+            StmtKind::Expr(e) => expected(e).map(|x| match property_checked(e) {
+                // `pm.expect(data).to.have.property("token")` fails when `data.token` is
+                // missing: that is what it checks, for a set() of it after.
+                Some(k) => (s.first, Expr::Member(Box::new(x.clone()), k.to_string())),
+                None => (s.first, x.clone()),
+            }),
+            _ => None,
+        })
+        .flat_map(|(line, x)| read_through(x).into_iter().map(move |r| (line, r)))
+        .collect();
+    // Any other check that fails ends the test before a set() after it (`to.have.status(201)`
+    // on a 400): the variable keeps what it had, as behind a guard. A check after the set()
+    // (`set("token", d.token); pm.expect(get("token")).to.eql(d.token)`) cannot stop it.
+    (checked, body.iter().find(|s| can_stop(s)).map(|s| s.first))
+}
+
+/// A check that fails when what it reads is missing or wrong, ending its function.
+fn can_stop(s: &Stmt) -> bool {
+    matches!(&s.kind, StmtKind::Expr(e) if chain::is_assertion(e) && !chain::passes_when_missing(e))
 }
 
 /// `{{ name }}` (as `var_ref` writes it) → `name`.

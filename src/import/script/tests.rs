@@ -8885,3 +8885,66 @@ fn a_url_holding_the_variable_it_is_written_with_holds() {
     let s = convert("{{baseUrl}}/api/Employees/{{otherId}}");
     assert_eq!(s.unchecked, ["The URL contains the correct employeeId"]);
 }
+
+#[test]
+fn a_check_at_the_top_of_a_test_script_guards_the_sets_after_it() {
+    let s = run(
+        Phase::Test,
+        &[
+            "const body = pm.response.json();",
+            "pm.expect(body).to.have.property('id');",
+            "pm.collectionVariables.set('schoolId', body.id);",
+        ],
+    );
+    // Newman's script ends at the failing check: the variable keeps what it had.
+    assert_eq!(
+        out(&s)["capture"]["schoolId"]["optional"],
+        true,
+        "{}",
+        out(&s)
+    );
+    let s = run(
+        Phase::Test,
+        &[
+            "pm.response.to.have.status(201);",
+            "pm.test('keep', () => { pm.environment.set('token', pm.response.json().token); });",
+        ],
+    );
+    let capture = &out(&s)["capture"]["token"];
+    assert_eq!(capture["when"]["status"], 201, "{}", out(&s));
+    // Before the check, a set happens whatever comes after it.
+    let s = run(
+        Phase::Test,
+        &[
+            "pm.environment.set('raw', pm.response.json().id);",
+            "pm.expect(pm.response.json().ok).to.eql(true);",
+        ],
+    );
+    assert_eq!(out(&s)["capture"]["raw"]["default"], "null", "{}", out(&s));
+}
+
+#[test]
+fn a_made_up_local_read_by_several_values_is_made_once() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "const randId = Math.floor(Math.random() * 900000000) + 100000000;",
+            "pm.collectionVariables.set('userName', 'user_' + randId);",
+            "pm.collectionVariables.set('userPhone', String(randId));",
+            "const month = String(1 + Math.floor(Math.random() * 12)).padStart(2, '0');",
+            "pm.collectionVariables.set('month', month);",
+        ],
+    );
+    let v = out(&s);
+    assert_eq!(
+        v["sets"]["randId"], "{{ random_int(100000000, 999999999) }}",
+        "{v}"
+    );
+    assert_eq!(v["sets"]["userName"], "user_{{ randId }}");
+    assert_eq!(v["sets"]["userPhone"], "{{ randId }}");
+    // Read once, by a set of it alone: written where it is set, its random number made once.
+    assert!(v["sets"].get("month_local").is_none(), "{v}");
+    let month = v["sets"]["month"].as_str().unwrap_or_default();
+    assert_eq!(month.matches("random_int").count(), 1, "{month}");
+    assert!(month.contains("pad_start(2, \"0\")"), "{month}");
+}

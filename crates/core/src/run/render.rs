@@ -447,16 +447,24 @@ fn with_query_pair(url: &str, key: &str, value: &str) -> String {
         Some((h, f)) => (h, Some(f)),
         None => (url, None),
     };
-    let join = if !head.contains('?') {
-        "?"
-    } else if head.ends_with(['?', '&']) {
-        ""
-    } else {
-        "&"
+    // Postman's API key replaces a parameter of its name the URL has (`?api_key=old`).
+    let (base, existing) = head.split_once('?').unwrap_or((head, ""));
+    let same = |piece: &str| {
+        let k = piece.split('=').next().unwrap_or("");
+        percent_encoding::percent_decode_str(k).decode_utf8_lossy() == key
     };
+    let mut pieces: Vec<String> = (existing.split('&'))
+        .filter(|p| !same(p))
+        .map(str::to_string)
+        .collect();
     let key = crate::secret::query_value(key).replace('=', "%3D");
     let value = crate::secret::query_value(value);
-    let mut out = format!("{head}{join}{key}={value}");
+    if pieces.last().is_some_and(String::is_empty) {
+        pieces.pop();
+    }
+    pieces.push(format!("{key}={value}"));
+    let query = pieces.join("&");
+    let mut out = format!("{base}?{query}");
     if let Some(f) = fragment {
         out.push('#');
         out.push_str(f);
@@ -520,6 +528,15 @@ mod adjust_tests {
         assert_eq!(
             with_query_pair("https://h.example/a?", "key", "v"),
             "https://h.example/a?key=v"
+        );
+        // One of its name the URL has is replaced, in place of none other.
+        assert_eq!(
+            with_query_pair(
+                "https://h.example/a?api_key=old&x=1&api_key=2",
+                "api_key",
+                "new"
+            ),
+            "https://h.example/a?x=1&api_key=new"
         );
     }
 
