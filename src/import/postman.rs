@@ -185,6 +185,9 @@ struct Ctx<'a> {
     condition_reads: BTreeSet<String>,
     /// The literal secret each `secret()` name stands for, so that two values never share one.
     secret_values: HashMap<String, String>,
+    /// Where the values [`exported_secrets`] named apart are (`TOKEN_2`: the collection's
+    /// `token`, beside an environment's other value), for the ones a copy is hidden by.
+    secrets_apart: HashMap<String, SecretSource>,
     /// Variables the export sends as credentials (an `Authorization` or `Cookie` header, a
     /// bearer token, a password, an API key's value): secrets whatever their names.
     credential_vars: HashSet<String>,
@@ -318,6 +321,7 @@ impl<'a> Ctx<'a> {
             sent_each: Vec::new(),
             added_each: Vec::new(),
             secret_values: HashMap::new(),
+            secrets_apart: HashMap::new(),
             credential_vars: HashSet::new(),
             place: String::new(),
             whose: "the collection".into(),
@@ -705,7 +709,8 @@ fn import_cleared(
     // A literal secret in a request never takes the name of a variable the export defines
     // with another value (a deliberately wrong token beside the real `token`).
     cx.credential_vars = credential_uses(collection);
-    cx.secret_values = exported_secrets(collection, environments, &cx.credential_vars);
+    (cx.secret_values, cx.secrets_apart) =
+        exported_secrets(collection, environments, &cx.credential_vars);
     cx.exported_not_json = exported_not_json(collection, environments);
     cx.exported = exported_names(items);
     cx.env_defined = defined_by_every_environment(environments);
@@ -767,6 +772,7 @@ fn import_cleared(
     let mut doc = collection_doc(&name, described, variables, auth, scope, requests);
     name_token_variables(&mut doc, &cx);
     hide_copied_secrets(&mut doc, &mut cx.report, &cx.secret_values);
+    secrets_named_apart(&doc, &mut cx);
     cx.report.destinations = super::destinations::of(&doc, &cx.values);
     let slug = crate::snapshot::slug(&name);
     let collection_file = format!("{slug}.yaml");
@@ -2271,6 +2277,62 @@ fn hide_copied_secrets(doc: &mut Y, report: &mut Report, secrets: &HashMap<Strin
     }
 }
 
+/// The secrets named apart that a hidden copy reads: listed for the user to set, as others.
+fn secrets_named_apart(doc: &Y, cx: &mut Ctx<'_>) {
+    if cx.secrets_apart.is_empty() {
+        return;
+    }
+    let text = super::yaml_out::to_string(doc);
+    for (name, source) in &cx.secrets_apart {
+        if text.contains(&format!("secret('{name}')")) && cx.report.secrets.insert(name.clone()) {
+            cx.report
+                .secret_from
+                .entry(name.clone())
+                .or_insert_with(|| source.clone());
+        }
+    }
+}
+
+/// A secret as JavaScript's `encodeURIComponent` writes it, and a template that writes the
+/// same from `secret()`: minijinja's `urlencode`, then each character it writes otherwise
+/// written as JavaScript does. None when encoding changes nothing.
+fn percent_encoded(value: &str, name: &str) -> Option<(String, String)> {
+    let js = |c: char| {
+        let keep = c.is_ascii_alphanumeric() || "-_.!~*'()".contains(c);
+        let mut buf = [0u8; 4];
+        match keep {
+            true => c.to_string(),
+            false => c
+                .encode_utf8(&mut buf)
+                .bytes()
+                .map(|b| format!("%{b:02X}"))
+                .collect(),
+        }
+    };
+    let env = minijinja::Environment::new();
+    let mj = |c: char| {
+        env.render_str(
+            "{{ v | urlencode }}",
+            minijinja::context! { v => c.to_string() },
+        )
+        .unwrap_or_default()
+    };
+    let encoded: String = value.chars().map(js).collect();
+    if encoded == value {
+        return None;
+    }
+    let mut template = format!("secret('{name}') | urlencode");
+    let mut seen = BTreeSet::new();
+    for c in value.chars().filter(|c| seen.insert(*c)) {
+        let (theirs, ours) = (mj(c), js(c));
+        if theirs != ours {
+            let text = |t: &str| serde_json::to_string(t).unwrap_or_default();
+            template.push_str(&format!(" | replace({}, {})", text(&theirs), text(&ours)));
+        }
+    }
+    Some((encoded, format!("{{{{ {template} }}}}")))
+}
+
 /// Secret values (the longest first) and their names, for [`hide_copied_secrets`].
 struct Hider<'a> {
     known: Vec<(&'a str, &'a str)>,
@@ -2287,6 +2349,49 @@ impl Hider<'_> {
                 false => t.replace(v, &format!("secret('{n}')")),
             },
         )
+    }
+
+    /// `t` with each percent-encoded copy of a secret read through `urlencode`, and each
+    /// base64 word whose text holds one (`Basic aHItdXNlcjpwQHNz...` of `hr-user:p@ss...`) made
+    /// again from that text with the secret read.
+    fn in_encodings(&self, t: &str) -> String {
+        use base64::Engine;
+        static WORD: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+        let word = WORD
+            .get_or_init(|| regex::Regex::new(r"[A-Za-z0-9+/]{12,}={0,2}").expect("valid regex"));
+        let secrets = || self.known.iter().filter(|(v, _)| v.len() >= 6);
+        let mut out = t.to_string();
+        for (v, n) in secrets() {
+            let Some((encoded, template)) = percent_encoded(v, n) else {
+                continue;
+            };
+            out = out.replace(&encoded, &template);
+        }
+        let b64 = base64::engine::general_purpose::STANDARD;
+        word.replace_all(&out, |c: &regex::Captures| {
+            let whole = c[0].to_string();
+            let Some(text) = b64
+                .decode(&whole)
+                .ok()
+                .and_then(|b| String::from_utf8(b).ok())
+            else {
+                return whole;
+            };
+            if b64.encode(&text) != whole || !secrets().any(|(v, _)| text.contains(v)) {
+                return whole;
+            }
+            let mut pieces = vec![serde_json::to_string(&text).unwrap_or_default()];
+            for (v, n) in secrets() {
+                let literal = serde_json::to_string(v).unwrap_or_default();
+                let read = format!("\" ~ secret('{n}') ~ \"");
+                pieces = pieces
+                    .iter()
+                    .map(|p| p.replace(&literal[1..literal.len() - 1], &read))
+                    .collect();
+            }
+            format!("{{{{ ({}) | base64_encode }}}}", pieces.concat())
+        })
+        .into_owned()
     }
 
     /// A template whose expressions hold a secret as a string literal (what a script's
@@ -2333,8 +2438,9 @@ impl Hider<'_> {
                 if let Some((_, n)) = self.known.iter().find(|(v, _)| v == t && v.len() >= min) {
                     *t = super::vars::secret_ref(n);
                 } else if !t.contains("{{") {
-                    // Inside a longer text (`Basic hunter2-s3cret`): the text as a template.
-                    *t = self.in_text(t, 8, true);
+                    // Inside a longer text (`Bearer env-tok`): the text as a template; so is
+                    // a copy percent-encoded or in base64 (`Basic aHItdXNlcjpw...`).
+                    *t = self.in_encodings(&self.in_text(t, 6, true));
                 } else {
                     *t = self.in_expressions(t);
                 }
@@ -4850,25 +4956,54 @@ fn bare_blank(raw: &str, empty: &BTreeSet<String>) -> Option<String> {
 }
 
 /// The values of the secret-looking variables of the collection and its environments, by
-/// the name their `secret()` reference gets (the first value where several give one).
+/// the name their `secret()` reference gets: an environment's first (its value is the one
+/// Postman sends); another value of the same name is named apart (`TOKEN_2`, with where it is),
+/// so a check of that literal never reads a secret holding another.
 fn exported_secrets(
     collection: &Value,
     environments: &[Value],
     by_use: &HashSet<String>,
-) -> HashMap<String, String> {
-    let mut out = HashMap::new();
-    let lists = variable_lists(collection, environments);
-    for v in lists.flatten().filter_map(Value::as_array).flatten() {
-        let Some(key) = v.get("key").and_then(Value::as_str) else {
-            continue;
-        };
-        if secret_variable(key, v, by_use) {
+) -> (HashMap<String, String>, HashMap<String, SecretSource>) {
+    let mut out: HashMap<String, String> = HashMap::new();
+    let mut apart = HashMap::new();
+    let mut lists: Vec<(String, Option<&Value>)> = environments
+        .iter()
+        .map(|e| {
+            let name = e
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or("environment");
+            let list = e.get("values").or_else(|| e.pointer("/environment/values"));
+            (format!("environment `{name}`"), list)
+        })
+        .collect();
+    lists.push(("the collection".into(), collection.get("variable")));
+    for (whose, list) in lists {
+        for v in list.and_then(Value::as_array).into_iter().flatten() {
+            let Some(key) = v.get("key").and_then(Value::as_str) else {
+                continue;
+            };
+            if !secret_variable(key, v, by_use) {
+                continue;
+            }
             let value = v.get("value").and_then(Value::as_str).unwrap_or_default();
-            out.entry(env_name(key))
-                .or_insert_with(|| value.to_string());
+            let env = env_name(key);
+            let name = std::iter::once(env.clone())
+                .chain((2..).map(|n| format!("{env}_{n}")))
+                .find(|n| out.get(n).is_none_or(|held| held == value))
+                .unwrap_or(env.clone());
+            if name != env && !out.contains_key(&name) {
+                let source = SecretSource {
+                    whose: whose.clone(),
+                    field: "variable",
+                    key: key.to_string(),
+                };
+                apart.insert(name.clone(), source);
+            }
+            out.entry(name).or_insert_with(|| value.to_string());
         }
     }
-    out
+    (out, apart)
 }
 
 /// The variables (as yarc names them) the export sends as credentials, wherever it does:
@@ -5663,6 +5798,35 @@ fn client_credentials_block(block: Option<&Value>, cx: &mut Ctx<'_>) -> Y {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_secret_percent_encoded_or_in_base64_is_read_where_it_was_copied() {
+        use base64::Engine;
+        let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+        let hider = Hider {
+            known: vec![("p@ss:w0rd", "PASSWORD"), ("k/ey+1==", "API_KEY")],
+        };
+        let basic = format!("Basic {}", b64("hr-user:p@ss:w0rd"));
+        let query = "api_key=k%2Fey%2B1%3D%3D&x=1";
+        let mut env = minijinja::Environment::new();
+        env.add_function("secret", |n: String| match n.as_str() {
+            "PASSWORD" => "p@ss:w0rd".to_string(),
+            _ => "k/ey+1==".to_string(),
+        });
+        env.add_filter("base64_encode", move |s: String| b64(&s));
+        for text in [basic.as_str(), query] {
+            let hidden = hider.in_encodings(text);
+            assert!(
+                !hidden.contains(&b64("hr-user:p@ss:w0rd")) && !hidden.contains("k%2Fey"),
+                "{hidden}"
+            );
+            // The template renders the very text the export held.
+            assert_eq!(env.render_str(&hidden, ()).unwrap(), text, "{hidden}");
+        }
+        // A base64 word of no secret stays.
+        let plain = format!("Basic {}", b64("hr-user:nothing-here"));
+        assert_eq!(hider.in_encodings(&plain), plain);
+    }
 
     #[test]
     fn a_json_number_no_64_bit_type_holds_is_found() {

@@ -115,6 +115,13 @@ impl Converter {
             Y::Str(g) if g == "password" => Some((get("username")?, get("password")?)),
             _ => return None,
         };
+        // Checks of the token's answer (`pm.test("token scope", ...)` in the callback): yarc's
+        // own token fetch checks nothing, so the request stays one of the script's own, sent
+        // and checked each time as in Newman.
+        let checks = ["pm.test(", "pm.expect(", "pm.response.to.", "tests["];
+        if callback.iter().any(|s| self.lines_with(s, &checks) > 0) {
+            return None;
+        }
         let var = token_variable(callback)?;
         let mut o = Y::map();
         o.set("token_url", url);
