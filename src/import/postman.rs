@@ -3352,7 +3352,8 @@ fn unconverted_rewrite(s: &script::Script, phase: Phase, whose: &str, cx: &mut C
         regex::Regex::new(
             // What the import never converts: a header or query parameter a kept line adds may
             // still be sent (a bearer the import gives the requests the script would add it to).
-            r"\bpm\.request\.(?:body\.update|url\.update|(?:body(?:\.raw)?|method|url)\s*=[^=])",
+            // An auth the script updates, a query it adds as text, stay comments: they are not.
+            r"\bpm\.request\.(?:body\.update|url\.update|auth\.update|url\.addQueryParams\(\s*[^\s\[{]|(?:body(?:\.raw)?|method|url)\s*=[^=])",
         )
         .expect("a valid pattern")
     });
@@ -3364,7 +3365,7 @@ fn unconverted_rewrite(s: &script::Script, phase: Phase, whose: &str, cx: &mut C
     };
     let call = found
         .as_str()
-        .trim_end_matches(|c: char| c == '=' || c.is_whitespace());
+        .trim_end_matches(|c: char| !c.is_alphanumeric());
     let whose = match whose {
         "collection" => "the collection's".to_string(),
         "its own" => "its".to_string(),

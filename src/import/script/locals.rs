@@ -281,7 +281,9 @@ impl Converter {
             .skip(1)
             .filter(reading)
             .filter(|l| l.contains(".set("));
-        let stored = sets.next().is_some_and(|l| stores(l, local));
+        // (Before the request only: a test script's values are given in order after it.)
+        let stored =
+            self.phase == Phase::PreRequest && sets.next().is_some_and(|l| stores(l, local));
         let alone = !free || stored || !made_up(&made) || self.changed_after(local);
         if alone || reads_of(local, from) < 3 {
             return false;
@@ -299,6 +301,8 @@ impl Converter {
             Phase::PreRequest => self.out.sets.set(&name, made),
             _ => self.out.variables.set(&name, made),
         }
+        // A variable the run sets, declared as such (not one the user must give).
+        self.out.set_names.push(name.clone());
         let now_set = Subject::Value(super::var_ref(&name));
         self.aliases.insert(local.to_string(), Some(now_set));
         true

@@ -4241,6 +4241,17 @@ fn form_decoded(s: &str) -> String {
 
 /// `Math.floor(Math.random() * n)` or random letters and digits, as minijinja.
 fn random_jinja(e: &Expr) -> Option<String> {
+    // `Math.random() < 0.5`: true as often (a millionth's grain).
+    if let Expr::Binary(op @ ("<" | ">" | "<=" | ">="), a, b) = e
+        && matches!(&**a, Expr::Call(c, args) if args.is_empty() && path(c).as_deref() == Some("Math.random"))
+        && let Expr::Num(p) = &**b
+        && (0.0..=1.0).contains(p)
+    {
+        return Some(format!(
+            "(random_int(0, 999999) {op} {})",
+            (p * 1e6).round()
+        ));
+    }
     if let Some(n) = random_below(e) {
         return Some(format!("random_int(0, {})", n - 1));
     }

@@ -8933,9 +8933,12 @@ fn a_made_up_local_read_by_several_values_is_made_once() {
             "pm.collectionVariables.set('userPhone', String(randId));",
             "const month = String(1 + Math.floor(Math.random() * 12)).padStart(2, '0');",
             "pm.collectionVariables.set('month', month);",
+            "pm.collectionVariables.set('isAdmin', Math.random() < 0.5);",
         ],
     );
     let v = out(&s);
+    // A coin toss: true half the time.
+    assert_eq!(v["sets"]["isAdmin"], "{{ (random_int(0, 999999) < 500000) }}");
     assert_eq!(
         v["sets"]["randId"], "{{ random_int(100000000, 999999999) }}",
         "{v}"
