@@ -268,6 +268,9 @@ impl Converter {
     /// before the ones reading it), where written out at each read it would be made anew.
     pub(super) fn made_once(&mut self, local: &str, made: Y) -> bool {
         let free = self.unguarded() && self.when.is_none() && self.each_base.is_none();
+        if !free || !made_up(&made) || self.changed_after(local) {
+            return false;
+        }
         // The declaration's own line names it once.
         let from = self
             .lines
@@ -284,8 +287,7 @@ impl Converter {
         // (Before the request only: a test script's values are given in order after it.)
         let stored =
             self.phase == Phase::PreRequest && sets.next().is_some_and(|l| stores(l, local));
-        let alone = !free || stored || !made_up(&made) || self.changed_after(local);
-        if alone || reads_of(local, from) < 3 {
+        if stored || reads_of(local, from) < 3 {
             return false;
         }
         let mut name = crate::import::vars::ident(local);

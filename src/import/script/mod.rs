@@ -3072,7 +3072,11 @@ impl Converter {
     pub(super) fn captured_path(&self, name: &str) -> Option<String> {
         let mut capture = self.out.capture.clone();
         let entry = capture.get_mut(&super::vars::ident(name))?;
-        if entry.get_mut("optional") != Some(&mut Y::Bool(true)) {
+        // Taken whatever the response (`set("token", json.access_token)` then a check of
+        // `get("token")`), or kept when missing: the field is what the variable holds then.
+        let plain = (entry.entries().iter())
+            .all(|(k, _)| matches!(k.as_str(), "json" | "default" | "optional"));
+        if !plain && entry.get_mut("optional") != Some(&mut Y::Bool(true)) {
             return None;
         }
         match entry.get_mut("json")? {

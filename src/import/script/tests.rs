@@ -8938,7 +8938,10 @@ fn a_made_up_local_read_by_several_values_is_made_once() {
     );
     let v = out(&s);
     // A coin toss: true half the time.
-    assert_eq!(v["sets"]["isAdmin"], "{{ (random_int(0, 999999) < 500000) }}");
+    assert_eq!(
+        v["sets"]["isAdmin"],
+        "{{ (random_int(0, 999999) < 500000) }}"
+    );
     assert_eq!(
         v["sets"]["randId"], "{{ random_int(100000000, 999999999) }}",
         "{v}"
@@ -8950,4 +8953,17 @@ fn a_made_up_local_read_by_several_values_is_made_once() {
     let month = v["sets"]["month"].as_str().unwrap_or_default();
     assert_eq!(month.matches("random_int").count(), 1, "{month}");
     assert!(month.contains("pad_start(2, \"0\")"), "{month}");
+}
+
+#[test]
+fn a_check_of_a_variable_just_set_from_the_response_checks_the_field() {
+    let s = test(&[
+        "const json = pm.response.json();",
+        "pm.collectionVariables.set('token', json.access_token);",
+        "pm.test('token stored', () => pm.expect(pm.collectionVariables.get('token')).to.eql('tok-1'));",
+    ]);
+    let v = out(&s);
+    // `expect.vars` would see the token the request was sent with, not the one just taken.
+    assert_eq!(v["expect"]["json"]["$.access_token"], "tok-1", "{v}");
+    assert!(v["expect"].get("vars").is_none(), "{v}");
 }
