@@ -4074,12 +4074,20 @@ fn note_script_reads(cx: &mut Ctx<'_>, s: &Script) {
         note_reads(cx, &time, Reader::Script);
     }
     note_reads(cx, &expect, Reader::Request);
+    // Given in order: a value read by one after it (a random number made once, then read by
+    // a user's name and e-mail) is set by then, no variable the user must give.
+    let mut given = BTreeSet::new();
     for (k, v) in s.variables.entries() {
         let reader = match s.sent_bodies.contains(&k) {
             true => Reader::Request,
             false => Reader::Script,
         };
-        note_reads(cx, &Y::Map(vec![(k, v)]), reader);
+        let had = cx.current.clone().unwrap_or_default();
+        note_reads(cx, &Y::Map(vec![(k.clone(), v)]), reader);
+        if let Some(now) = &mut cx.current {
+            now.retain(|n| had.contains(n) || !given.contains(n));
+        }
+        given.insert(k);
     }
 }
 
