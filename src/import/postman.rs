@@ -906,24 +906,27 @@ fn plain_value(v: &Value, cx: &Ctx<'_>) -> Option<Value> {
 /// The names any script of the export sets in the collection's scope
 /// (`pm.collectionVariables.set("token", ...)`).
 fn set_in_collection_scope(collection: &Value) -> BTreeSet<String> {
-    static SET: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-    let re = SET.get_or_init(|| {
-        regex::Regex::new(r#"collectionVariables\s*\.\s*set\s*\(\s*["'`]([^"'`]+)["'`]"#)
-            .expect("valid regex")
-    });
-    let mut names = BTreeSet::new();
-    let mut stack = vec![collection];
-    while let Some(v) = stack.pop() {
-        match v {
-            Value::String(s) => {
-                names.extend(re.captures_iter(s).map(|c| super::vars::ident(&c[1])));
-            }
-            Value::Array(items) => stack.extend(items),
-            Value::Object(m) => stack.extend(m.values()),
-            _ => {}
-        }
-    }
-    names
+    let scripts = every_script(collection).concat().join("\n");
+    let (names, _) = names_set(&scripts, COLLECTION_SETTERS);
+    names.iter().map(|n| super::vars::ident(n)).collect()
+}
+
+/// The calls that set a variable in the collection's scope, as a regex.
+const COLLECTION_SETTERS: &str = r"pm\.collectionVariables\.set";
+
+/// The names (as written) the scripts give to `setters` (a regex of calls) as a quoted first
+/// argument, and whether some such call names its variable otherwise (computed).
+fn names_set(scripts: &str, setters: &str) -> (BTreeSet<String>, bool) {
+    let named = regex::Regex::new(&format!(r#"(?:{setters})\s*\(\s*["'`]([^"'`]+)["'`]"#));
+    let any = regex::Regex::new(&format!(r"(?:{setters})\s*\(\s*[^\s)]"));
+    let (Ok(named), Ok(any)) = (named, any) else {
+        return (BTreeSet::new(), true);
+    };
+    let set: BTreeSet<String> = (named.captures_iter(scripts))
+        .map(|c| c[1].to_string())
+        .collect();
+    let computed = any.find_iter(scripts).count() > named.find_iter(scripts).count();
+    (set, computed)
 }
 
 /// The collection's `variables:`: its own, those its scripts set, then those the requests
@@ -2270,7 +2273,7 @@ fn hide_copied_secrets(doc: &mut Y, report: &mut Report, secrets: &HashMap<Strin
     if known.is_empty() {
         return;
     }
-    let hider = Hider { known };
+    let hider = Hider::new(known);
     hider.walk(doc, None);
     for kept in &mut report.kept {
         kept.2 = hider.in_text(&kept.2, 6, false);
@@ -2336,9 +2339,20 @@ fn percent_encoded(value: &str, name: &str) -> Option<(String, String)> {
 /// Secret values (the longest first) and their names, for [`hide_copied_secrets`].
 struct Hider<'a> {
     known: Vec<(&'a str, &'a str)>,
+    /// Each secret of 6 characters or more as `encodeURIComponent` writes it, and the template
+    /// that writes the same ([`percent_encoded`]), made once for every text walked.
+    encoded: Vec<(String, String)>,
 }
 
-impl Hider<'_> {
+impl<'a> Hider<'a> {
+    fn new(known: Vec<(&'a str, &'a str)>) -> Self {
+        let encoded = (known.iter())
+            .filter(|(v, _)| v.len() >= 6)
+            .filter_map(|(v, n)| percent_encoded(v, n))
+            .collect();
+        Hider { known, encoded }
+    }
+
     /// `t` with each secret of at least `min` characters in it read (`{{ secret('X') }}`) or,
     /// in a comment, named.
     fn in_text(&self, t: &str, min: usize, read: bool) -> String {
@@ -2361,11 +2375,8 @@ impl Hider<'_> {
             .get_or_init(|| regex::Regex::new(r"[A-Za-z0-9+/]{12,}={0,2}").expect("valid regex"));
         let secrets = || self.known.iter().filter(|(v, _)| v.len() >= 6);
         let mut out = t.to_string();
-        for (v, n) in secrets() {
-            let Some((encoded, template)) = percent_encoded(v, n) else {
-                continue;
-            };
-            out = out.replace(&encoded, &template);
+        for (encoded, template) in &self.encoded {
+            out = out.replace(encoded, template);
         }
         let b64 = base64::engine::general_purpose::STANDARD;
         word.replace_all(&out, |c: &regex::Captures| {
@@ -5183,23 +5194,9 @@ fn scope_lacks(collection: &Value, environments: &[Value]) -> BTreeSet<String> {
         .flat_map(|e| names(list(e).as_ref()))
         .collect();
     let scripts = every_script(collection).concat().join("\n");
-    let set_in = |setters: &str| -> (BTreeSet<String>, bool) {
-        let named = regex::Regex::new(&format!(r#"(?:{setters})\(\s*["'`]([^"'`]+)["'`]"#));
-        let any = regex::Regex::new(&format!(r"(?:{setters})\(\s*[^\s)]"));
-        let (Ok(named), Ok(any)) = (named, any) else {
-            return (BTreeSet::new(), true);
-        };
-        let set: BTreeSet<String> = named
-            .captures_iter(&scripts)
-            .map(|c| c[1].to_string())
-            .collect();
-        (
-            set,
-            any.find_iter(&scripts).count() > named.find_iter(&scripts).count(),
-        )
-    };
+    let set_in = |setters: &str| names_set(&scripts, setters);
     let (env_sets, env_computed) = set_in(r"pm\.environment\.set|postman\.setEnvironmentVariable");
-    let (coll_sets, coll_computed) = set_in(r"pm\.collectionVariables\.set");
+    let (coll_sets, coll_computed) = set_in(COLLECTION_SETTERS);
     let (other_sets, _) = set_in(r"pm\.globals\.set|postman\.setGlobalVariable|pm\.variables\.set");
     let everything: BTreeSet<&String> = [
         &in_collection,
@@ -5812,9 +5809,7 @@ mod tests {
     fn a_secret_percent_encoded_or_in_base64_is_read_where_it_was_copied() {
         use base64::Engine;
         let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
-        let hider = Hider {
-            known: vec![("p@ss:w0rd", "PASSWORD"), ("k/ey+1==", "API_KEY")],
-        };
+        let hider = Hider::new(vec![("p@ss:w0rd", "PASSWORD"), ("k/ey+1==", "API_KEY")]);
         let basic = format!("Basic {}", b64("hr-user:p@ss:w0rd"));
         let query = "api_key=k%2Fey%2B1%3D%3D&x=1";
         let mut env = minijinja::Environment::new();

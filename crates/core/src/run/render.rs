@@ -442,34 +442,12 @@ pub enum AdjustError {
 
 /// The URL with one more query parameter, encoded as Postman encodes an API key's: a space as
 /// `%20` (not `+`), `&`, `#`, `+` and `%` escaped, an `=` of the value (base64's padding) kept.
+/// Postman's API key replaces a parameter of its name the URL has (`?api_key=old`).
 fn with_query_pair(url: &str, key: &str, value: &str) -> String {
-    let (head, fragment) = match url.split_once('#') {
-        Some((h, f)) => (h, Some(f)),
-        None => (url, None),
-    };
-    // Postman's API key replaces a parameter of its name the URL has (`?api_key=old`).
-    let (base, existing) = head.split_once('?').unwrap_or((head, ""));
-    let same = |piece: &str| {
-        let k = piece.split('=').next().unwrap_or("");
-        percent_encoding::percent_decode_str(k).decode_utf8_lossy() == key
-    };
-    let mut pieces: Vec<String> = (existing.split('&'))
-        .filter(|p| !same(p))
-        .map(str::to_string)
-        .collect();
-    let key = crate::secret::query_value(key).replace('=', "%3D");
-    let value = crate::secret::query_value(value);
-    if pieces.last().is_some_and(String::is_empty) {
-        pieces.pop();
-    }
-    pieces.push(format!("{key}={value}"));
-    let query = pieces.join("&");
-    let mut out = format!("{base}?{query}");
-    if let Some(f) = fragment {
-        out.push('#');
-        out.push_str(f);
-    }
-    out
+    let same = |k: &str| percent_encoding::percent_decode_str(k).decode_utf8_lossy() == key;
+    let key_text = crate::secret::query_value(key).replace('=', "%3D");
+    let pair = format!("{key_text}={}", crate::secret::query_value(value));
+    with_pairs(url, same, [pair])
 }
 
 /// The URL with each named query parameter set: same-named pairs dropped, the new ones
@@ -479,36 +457,43 @@ fn set_query(url: &str, query: &[(String, String)]) -> Result<String, UrlError> 
     // A value's `=` too: these pairs replace same-named ones, read back by their names.
     const QUERY: &AsciiSet = &crate::secret::QUERY_VALUE.add(b'=');
     check_url(url)?;
-    let (head, fragment) = match url.split_once('#') {
-        Some((h, f)) => (h, Some(f)),
-        None => (url, None),
-    };
-    let (base, existing) = head.split_once('?').unwrap_or((head, ""));
-    let named = |piece: &str| {
-        let key = piece.split('=').next().unwrap_or("");
+    let named = |key: &str| {
         let key = percent_encoding::percent_decode_str(&key.replace('+', " "))
             .decode_utf8_lossy()
             .into_owned();
         query.iter().any(|(k, _)| *k == key)
     };
-    let mut pieces: Vec<String> = existing
-        .split('&')
-        .filter(|p| !p.is_empty() && !named(p))
+    let pairs = (query.iter()).map(|(k, v)| {
+        let (k, v) = (utf8_percent_encode(k, QUERY), utf8_percent_encode(v, QUERY));
+        format!("{k}={v}")
+    });
+    Ok(with_pairs(url, named, pairs))
+}
+
+/// The URL with the query pairs whose (still encoded) key `replaced` holds dropped, empty
+/// pieces too, and `pairs` appended; the fragment kept.
+fn with_pairs(
+    url: &str,
+    replaced: impl Fn(&str) -> bool,
+    pairs: impl IntoIterator<Item = String>,
+) -> String {
+    let (head, fragment) = match url.split_once('#') {
+        Some((h, f)) => (h, Some(f)),
+        None => (url, None),
+    };
+    let (base, existing) = head.split_once('?').unwrap_or((head, ""));
+    let key = |piece: &str| piece.split('=').next().unwrap_or("").to_string();
+    let mut pieces: Vec<String> = (existing.split('&'))
+        .filter(|p| !p.is_empty() && !replaced(&key(p)))
         .map(str::to_string)
         .collect();
-    for (k, v) in query {
-        pieces.push(format!(
-            "{}={}",
-            utf8_percent_encode(k, QUERY),
-            utf8_percent_encode(v, QUERY)
-        ));
-    }
+    pieces.extend(pairs);
     let mut out = format!("{base}?{}", pieces.join("&"));
     if let Some(f) = fragment {
         out.push('#');
         out.push_str(f);
     }
-    Ok(out)
+    out
 }
 
 #[cfg(test)]
