@@ -250,7 +250,7 @@ struct Ctx<'a> {
     /// Requests whose test script ends Newman's run under a condition it converts
     /// (`if (pm.response.code !== 200) setNextRequest(null)`), with the condition.
     run_ends: Vec<(String, String)>,
-    /// Requests whose test script always jumps (`setNextRequest("Create quote")` as its last
+    /// Requests whose script always jumps (`setNextRequest("Create quote")` as its last
     /// word on it), by unique name, with the name jumped to.
     jumps_always: Vec<(String, String)>,
     /// Every name a `setNextRequest` of the export jumps to, under a condition or not.
@@ -602,7 +602,11 @@ fn jump_targets(items: &[Value], out: &mut HashSet<String>) {
 /// request of the export has (Newman ends the run there too), noted for the summary: yarc runs
 /// a file's requests in order.
 fn note_jumps(lines: &[String], request: &str, phase: Phase, cx: &mut Ctx<'_>) {
-    if let (Phase::Test, Some(target)) = (phase, script::jump_always(lines)) {
+    // A pre-request script's jump holds unless the test script (run after it) jumps too.
+    if phase == Phase::Test && lines.iter().any(|l| l.contains("setNextRequest")) {
+        cx.jumps_always.retain(|(from, _)| from != request);
+    }
+    if let Some(target) = script::jump_always(lines) {
         cx.jumps_always.push((request.to_string(), target));
     }
     static JUMP: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
@@ -1680,13 +1684,13 @@ fn skip_jumped_over(items: &mut Y, cx: &mut Ctx<'_>) {
             last_skipped = true;
             passed += usize::from(named(u).is_some());
             let why = format!(
-                "request `{from}`'s test script always jumps to `{target}` (setNextRequest): Newman does not run this one"
+                "request `{from}`'s script always jumps to `{target}` (setNextRequest): Newman does not run this one"
             );
             skipped.entry(u.clone()).or_insert(why);
         }
         if passed > 0 {
             cx.report.notes.push(format!(
-                "`setNextRequest(\"{target}\")` ends the test script of `{from}`: the {passed} request(s) it passes over are skipped, as Newman does not run them"
+                "`setNextRequest(\"{target}\")` ends the script of `{from}`: the {passed} request(s) it passes over are skipped, as Newman does not run them"
             ));
         }
     }
@@ -1908,12 +1912,16 @@ struct Scope {
     /// Its `protocolProfileBehavior` as yarc keys (`follow_redirects`, `max_redirects`):
     /// `defaults` of every request below.
     behaviour: Y,
+    /// Its pre-request script's `pm.execution.skipRequest()`, always or under a condition:
+    /// the `skip:` of every request below.
+    skip: Option<String>,
 }
 
 impl Scope {
     fn add(&mut self, mut s: Script, phase: Phase, whose: &str, cx: &mut Ctx<'_>) {
         hide_literal_secrets(&mut s, cx);
         drop_shadowed_sets(&mut s, cx);
+        self.skip = self.skip.take().or(s.skip.take());
         if let Y::Map(entries) = s.expect.clone() {
             if !entries.is_empty() && self.expect.is_empty_map() {
                 self.expect = Y::map();
@@ -1992,8 +2000,17 @@ impl Scope {
         }
     }
 
-    /// The scope's requests with the ones its scripts send around them.
-    fn around(&mut self, requests: Vec<Y>) -> Vec<Y> {
+    /// The scope's requests with the ones its scripts send around them; those below it
+    /// skipped when its pre-request script skips them.
+    fn around(&mut self, mut requests: Vec<Y>) -> Vec<Y> {
+        if let Some(skip) = self.skip.take() {
+            let mut list = Y::Seq(requests);
+            each_request(&mut list, &mut |item| add_skip(item, &skip));
+            requests = match list {
+                Y::Seq(l) => l,
+                _ => Vec::new(),
+            };
+        }
         let mut out = std::mem::take(&mut self.before);
         out.extend(requests);
         out.append(&mut self.after);
@@ -3243,27 +3260,31 @@ fn balanced(text: &str) -> bool {
 /// `skip:` on each request `skips` names that has no `skip:` of its own.
 fn skip_unless_skipped(items: &mut Y, skips: &HashMap<String, String>) {
     each_request(items, &mut |item| {
-        let Some(skip) = for_name(item, skips) else {
-            return;
-        };
-        match item.get_mut("skip") {
-            // Its own condition too: whichever holds first says why.
-            Some(Y::Str(own)) => {
-                if let (Some(a), Some(b)) = (
-                    super::vars::one_expression(&skip),
-                    super::vars::one_expression(own),
-                ) {
-                    *own = format!("{{{{ ({a}) or ({b}) }}}}");
-                }
-            }
-            Some(_) => {}
-            None => {
-                if let Y::Map(entries) = item {
-                    entries.insert(1, ("skip".into(), Y::str(skip)));
-                }
-            }
+        if let Some(skip) = for_name(item, skips) {
+            add_skip(item, &skip);
         }
     });
+}
+
+/// `skip:` on a request; beside a `skip:` of its own, whichever holds first says why.
+fn add_skip(item: &mut Y, skip: &str) {
+    match item.get_mut("skip") {
+        Some(Y::Str(own)) => match (
+            super::vars::one_expression(skip),
+            super::vars::one_expression(own),
+        ) {
+            (Some(a), Some(b)) => *own = format!("{{{{ ({a}) or ({b}) }}}}"),
+            // A text is a skip whatever holds.
+            (None, _) => *own = skip.to_string(),
+            (Some(_), None) => {}
+        },
+        Some(_) => {}
+        None => {
+            if let Y::Map(entries) = item {
+                entries.insert(1, ("skip".into(), Y::str(skip)));
+            }
+        }
+    }
 }
 
 /// `capture: { var: { status: true } }` on the request named `name`.
@@ -7587,6 +7608,64 @@ mod tests {
             h.get("x-up").is_none() && h.get("x-key").is_none(),
             "{text}"
         );
+    }
+
+    #[test]
+    fn a_folders_skip_request_skips_each_request_below_it() {
+        let pre = |line: &str| json!([{"listen": "prerequest", "script": {"exec": [line]}}]);
+        let req = |name: &str, event: Value| json!({"name": name, "request": {"url": "https://h.example/x"}, "event": event});
+        let c = collection(json!([
+            {"name": "never", "event": pre("pm.execution.skipRequest();"), "item": [
+                req("a", json!([])),
+                req("b", pre(r#"if (pm.environment.get("fast") === "yes") { pm.execution.skipRequest(); }"#)),
+            ]},
+            {"name": "flagged", "event": pre(r#"if (pm.environment.get("mode") === "ro") { pm.execution.skipRequest(); }"#),
+             "item": [req("c", json!([]))]},
+            req("d", json!([])),
+        ]));
+        let (col, text) = imported(&c);
+        let never = &col["requests"][0]["requests"];
+        for r in [&never[0], &never[1]] {
+            // Always skipped, whatever the request's own condition says.
+            assert!(
+                r["skip"].as_str().is_some_and(|s| !s.contains("{{")),
+                "{text}"
+            );
+        }
+        let flagged = col["requests"][1]["requests"][0]["skip"].as_str();
+        assert!(
+            flagged.is_some_and(|s| s.contains("mode == \"ro\"")),
+            "{text}"
+        );
+        assert!(col["requests"][2].get("skip").is_none(), "{text}");
+    }
+
+    #[test]
+    fn a_jump_in_a_pre_request_script_skips_what_it_passes_over() {
+        let ev = |listen: &str, line: &str| json!({"listen": listen, "script": {"exec": [line]}});
+        let req = |name: &str, events: Value| json!({"name": name, "request": {"url": "https://h.example/x"}, "event": events});
+        let c = collection(json!([
+            req(
+                "a",
+                json!([ev("prerequest", r#"postman.setNextRequest("c");"#)])
+            ),
+            req("b", json!([])),
+            req(
+                "c",
+                json!([
+                    ev("prerequest", r#"postman.setNextRequest("e");"#),
+                    ev("test", r#"postman.setNextRequest("d");"#)
+                ])
+            ),
+            req("d", json!([])),
+            req("e", json!([])),
+        ]));
+        let (col, text) = imported(&c);
+        let skipped: Vec<bool> = (0..5)
+            .map(|i| col["requests"][i].get("skip").is_some())
+            .collect();
+        // The test script's jump (to the next one) is the one Newman takes.
+        assert_eq!(skipped, [false, true, false, false, false], "{text}");
     }
 
     fn imported(c: &Value) -> (Value, String) {

@@ -1340,12 +1340,75 @@ impl Converter {
             StmtKind::Other if is_loop(&self.text_of(std::slice::from_ref(s))) => {
                 self.unchecked_loop(s)
             }
+            StmtKind::Try(body, handler) if fails_always(handler) => self
+                .parsed_or_failed(s, body, handler)
+                .unwrap_or_else(|| self.unchecked_loop(s)),
             // A `try` kept whole (its `catch` does more than swallow): its tests are never read.
             StmtKind::Try(..) => self.unchecked_loop(s),
             StmtKind::Throw(_) | StmtKind::Return(_) | StmtKind::Other => self.flow(s),
             StmtKind::Assign(..) if self.phase != Phase::PreRequest => shaped(self),
             StmtKind::Assign(..) => Done::Kept(KEPT_OTHER),
         }
+    }
+
+    /// `try { pm.response.json(); ... } catch (e) { pm.expect.fail("not JSON") }` (or a
+    /// `throw`, or a `pm.test` that fails, in the `catch`): the body must be JSON — the check
+    /// `pm.response.to.have.jsonBody()` makes, in the `catch`'s test when it names one — and
+    /// the statements after the parse are read as they are.
+    fn parsed_or_failed(&mut self, s: &Stmt, body: &[Stmt], handler: &[Stmt]) -> Option<Done> {
+        let parses = |v: &Expr| {
+            matches!(v, Expr::Call(..)) && self.subject(v) == Some(Subject::Json("$".into()))
+        };
+        let first = body.first()?;
+        let parse_first = match &first.kind {
+            StmtKind::Expr(e) | StmtKind::Assign(_, e) => parses(e),
+            StmtKind::Let(decls) => decls.len() == 1 && parses(&decls[0].1),
+            _ => false,
+        };
+        if !parse_first || self.phase != Phase::Test {
+            return None;
+        }
+        let at = |kind: StmtKind| Stmt {
+            kind,
+            first: s.first,
+            last: s.last,
+        };
+        let pm = |names: &[&str]| {
+            (names.iter()).fold(Expr::Ident("pm".into()), |e, n| {
+                Expr::Member(Box::new(e), (*n).into())
+            })
+        };
+        let check = Expr::Call(
+            Box::new(pm(&["response", "to", "have", "jsonBody"])),
+            vec![],
+        );
+        let named = (handler.iter()).find_map(|h| match &h.kind {
+            StmtKind::Expr(e @ Expr::Call(_, args)) if test_body(e).is_some() => {
+                args.first().cloned()
+            }
+            _ => None,
+        });
+        let check = match named {
+            Some(name) => Expr::Call(
+                Box::new(pm(&["test"])),
+                vec![name, Expr::Func(vec![], vec![at(StmtKind::Expr(check))])],
+            ),
+            None => check,
+        };
+        let mut list = vec![at(StmtKind::Expr(check))];
+        // A parse whose value is not kept does nothing but throw: the check is that.
+        let kept = !matches!(first.kind, StmtKind::Expr(_));
+        list.extend(body.iter().skip(usize::from(!kept)).cloned());
+        let captured_before = self.out.capture.entries();
+        let all = self.statements(&list);
+        // What the body sets happens only when the parse did not throw.
+        let mut json = Y::map();
+        json.child("json").child("$").set("exists", Y::Bool(true));
+        self.conditional_captures(&captured_before, &json);
+        Some(match all {
+            true => Done::Converted,
+            false => Done::Kept(KEPT_AROUND),
+        })
     }
 
     /// An `if` as one of the idioms it may be: a check with a failing `else`, a request sent
@@ -1522,7 +1585,10 @@ impl Converter {
         if self.phase == Phase::PreRequest {
             return 0;
         }
-        self.lines_with(s, &["pm.expect(", "pm.response.to.", "tests["])
+        self.lines_with(
+            s,
+            &["pm.expect(", "pm.expect.fail(", "pm.response.to.", "tests["],
+        )
     }
 
     /// Lines of a statement that contain one of `needles`.

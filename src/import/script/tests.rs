@@ -603,7 +603,8 @@ fn unreachable_and_swallowed_checks_are_kept_not_converted() {
         reasons.contains(&KEPT_SWALLOWED) && reasons.contains(&KEPT_UNREACHABLE),
         "{reasons:?}"
     );
-    assert_eq!((s.assertions, s.assertions_seen), (2, 4));
+    // The swallowed check is exact as nothing (it never fails in Postman): counted converted.
+    assert_eq!((s.assertions, s.assertions_seen), (3, 4));
 }
 
 #[test]
@@ -8966,4 +8967,56 @@ fn a_check_of_a_variable_just_set_from_the_response_checks_the_field() {
     // `expect.vars` would see the token the request was sent with, not the one just taken.
     assert_eq!(v["expect"]["json"]["$.access_token"], "tok-1", "{v}");
     assert!(v["expect"].get("vars").is_none(), "{v}");
+}
+
+#[test]
+fn a_parse_in_a_try_whose_catch_fails_checks_that_the_body_is_json() {
+    // The snippet's forms: pm.expect.fail, a throw, a pm.test in the catch.
+    for handler in [
+        r#"pm.expect.fail("Response is not valid JSON");"#,
+        r#"throw new Error("not json");"#,
+    ] {
+        let s = test(&[
+            r#"pm.test("valid", function () {"#,
+            "    try { JSON.parse(pm.response.text()); }",
+            &format!("    catch (e) {{ {handler} }}"),
+            "});",
+        ]);
+        assert_eq!(out(&s)["expect"]["json"]["$"], json!({"exists": true}));
+        assert!(s.unchecked.is_empty() && s.kept.is_empty(), "{:?}", s.kept);
+    }
+    let s = test(&[
+        "try {",
+        "    const data = pm.response.json();",
+        r#"    pm.environment.set("id", data.id);"#,
+        "} catch (e) {",
+        r#"    pm.test("parse response", () => pm.expect.fail("could not parse"));"#,
+        "}",
+    ]);
+    let v = out(&s);
+    assert_eq!(v["expect"]["json"]["$"], json!({"exists": true}));
+    // Set only when the body parsed: the catch runs instead.
+    assert_eq!(
+        v["capture"]["id"]["when"],
+        json!({"json": {"$": {"exists": true}}})
+    );
+}
+
+#[test]
+fn a_check_a_catch_swallows_inside_a_test_does_not_fail_it() {
+    let s = test(&[
+        r#"pm.test("id (swallowed)", function () {"#,
+        "    try { pm.expect(pm.response.json().id).to.eql(999); }",
+        "    catch (err) { console.log(err); }",
+        "});",
+    ]);
+    assert!(s.unchecked.is_empty(), "{:?}", s.unchecked);
+    // A catch that fails what it cannot read is a test yarc must not pass silently.
+    let s = test(&[
+        r#"pm.test("helper", function () {"#,
+        "    try { someHelper(pm.response.text()); }",
+        r#"    catch (e) { pm.expect.fail("helper failed"); }"#,
+        "});",
+    ]);
+    assert_eq!(s.unchecked, vec!["helper".to_string()]);
 }
