@@ -1316,20 +1316,7 @@ impl Converter {
                 .or_else(|| self.conditional(cond, then, otherwise))
                 .or_else(|| self.renewal(then, otherwise))
                 .unwrap_or_else(|| self.unchecked_loop(s)),
-            StmtKind::Try(body, handler) if handler.iter().all(|h| fallback(h, body)) => {
-                // A failing `pm.expect` here throws into the `catch`, which swallows it: only
-                // `pm.test`s (which report their own failures) count.
-                let outer = std::mem::replace(&mut self.swallowed, true);
-                self.parse_test = handler.iter().find_map(failed_test).cloned();
-                let all = self.statements(body);
-                self.parse_test = None;
-                self.swallowed = outer;
-                self.close_swallowed_gate();
-                match all {
-                    true => Done::Converted,
-                    false => Done::Kept(KEPT_AROUND),
-                }
-            }
+            StmtKind::Try(body, handler) => self.try_catch(s, body, handler),
             StmtKind::For(l) => self
                 .flag_loop(l)
                 .or_else(|| self.repeated_text(l))
@@ -1340,15 +1327,35 @@ impl Converter {
             StmtKind::Other if is_loop(&self.text_of(std::slice::from_ref(s))) => {
                 self.unchecked_loop(s)
             }
-            StmtKind::Try(body, handler) if fails_always(handler) => self
-                .parsed_or_failed(s, body, handler)
-                .unwrap_or_else(|| self.unchecked_loop(s)),
-            // A `try` kept whole (its `catch` does more than swallow): its tests are never read.
-            StmtKind::Try(..) => self.unchecked_loop(s),
             StmtKind::Throw(_) | StmtKind::Return(_) | StmtKind::Other => self.flow(s),
             StmtKind::Assign(..) if self.phase != Phase::PreRequest => shaped(self),
             StmtKind::Assign(..) => Done::Kept(KEPT_OTHER),
         }
+    }
+
+    /// `try { ... } catch (e) { ... }`: a `catch` that swallows, one that fails (the "is it
+    /// JSON" test), or one kept whole (it does more than swallow: its tests are never read).
+    fn try_catch(&mut self, s: &Stmt, body: &[Stmt], handler: &[Stmt]) -> Done {
+        if handler.iter().all(|h| fallback(h, body)) {
+            // A failing `pm.expect` here throws into the `catch`, which swallows it: only
+            // `pm.test`s (which report their own failures) count.
+            let outer = std::mem::replace(&mut self.swallowed, true);
+            self.parse_test = handler.iter().find_map(failed_test).cloned();
+            let all = self.statements(body);
+            self.parse_test = None;
+            self.swallowed = outer;
+            self.close_swallowed_gate();
+            return match all {
+                true => Done::Converted,
+                false => Done::Kept(KEPT_AROUND),
+            };
+        }
+        if fails_always(handler)
+            && let Some(done) = self.parsed_or_failed(s, body, handler)
+        {
+            return done;
+        }
+        self.unchecked_loop(s)
     }
 
     /// `try { pm.response.json(); ... } catch (e) { pm.expect.fail("not JSON") }` (or a
