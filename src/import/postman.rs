@@ -253,6 +253,9 @@ struct Ctx<'a> {
     /// Requests whose script always jumps (`setNextRequest("Create quote")` as its last
     /// word on it), by unique name, with the name jumped to.
     jumps_always: Vec<(String, String)>,
+    /// Whether some script jumps to a name it computes (`setNextRequest(names.shift())`, a
+    /// folder's way back after a shared cleanup request): a jump forward may come back.
+    computed_jumps: bool,
     /// Every name a `setNextRequest` of the export jumps to, under a condition or not.
     jumped_to: HashSet<String>,
     /// Each request's unique name in the collection file, with its name in the export.
@@ -310,6 +313,7 @@ impl<'a> Ctx<'a> {
             jump_targets: HashSet::new(),
             run_ends: Vec::new(),
             jumps_always: Vec::new(),
+            computed_jumps: false,
             jumped_to: HashSet::new(),
             export_names: HashMap::new(),
             jumps_nowhere: Vec::new(),
@@ -583,10 +587,32 @@ pub(crate) fn with_globals(collection: &mut Value, globals: &Value) -> usize {
 
 /// The names of every request in the export, lowercased.
 /// Every request's name and id (`setNextRequest` names one by either).
-fn jump_targets(items: &[Value], out: &mut HashSet<String>) {
+/// Whether a script of the export jumps to a name it computes: not a text, `null`, or the
+/// request's own name (polling).
+fn computed_jumps(collection: &Value) -> bool {
+    static JUMP: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = JUMP.get_or_init(|| {
+        regex::Regex::new(r"setNextRequest\(\s*([^)\s][^)]*)\)").expect("valid regex")
+    });
+    let scripts = every_script(collection).concat().join("\n");
+    re.captures_iter(&scripts).any(|c| {
+        let arg = c[1].trim();
+        let written = arg.starts_with(['"', '\'', '`']) || arg == "null";
+        !written && !arg.contains("requestName") && !arg.contains("request.name")
+    })
+}
+
+/// What a `setNextRequest` may jump to: every request's name and id; and whether a script
+/// jumps to a name it computes.
+fn jump_targets(collection: &Value, items: &[Value], cx: &mut Ctx<'_>) {
+    names_and_ids(items, &mut cx.jump_targets);
+    cx.computed_jumps = computed_jumps(collection);
+}
+
+fn names_and_ids(items: &[Value], out: &mut HashSet<String>) {
     for item in items {
         match item.get("item").and_then(Value::as_array) {
-            Some(children) => jump_targets(children, out),
+            Some(children) => names_and_ids(children, out),
             None => {
                 for key in ["name", "id"] {
                     if let Some(v) = item.get(key).and_then(Value::as_str) {
@@ -719,7 +745,7 @@ fn import_cleared(
     cx.exported = exported_names(items);
     cx.env_defined = defined_by_every_environment(environments);
     cx.known = known(collection, environments);
-    jump_targets(items, &mut cx.jump_targets);
+    jump_targets(collection, items, &mut cx);
     known_variables(collection, environments, &mut cx);
     // Requests first: the variables their scripts set decide what is a secret.
     let mut scope = Scope {
@@ -1660,6 +1686,9 @@ fn empty_url_starts(variables: &Y, cx: &mut Ctx<'_>) {
 /// them, so they are skipped, saying so. A request some jump names ends the span: the run
 /// may reach it, and what follows it, that way.
 fn skip_jumped_over(items: &mut Y, cx: &mut Ctx<'_>) {
+    if cx.computed_jumps {
+        return;
+    }
     let mut order = Vec::new();
     leaf_names(items, &mut order);
     let named = |u: &String| cx.export_names.get(u);

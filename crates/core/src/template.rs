@@ -666,6 +666,7 @@ fn add_filters(env: &mut Environment<'static>) {
         }
     });
     add_digest_filters(env);
+    add_jwt_filter(env);
 }
 
 /// `x | pad_start(2, "0")`: JavaScript's `String(x).padStart(2, "0")` — the text with the
@@ -734,6 +735,7 @@ fn add_digest_filters(env: &mut Environment<'static>) {
         ("md5", "hmac_md5", Algorithm::Md5),
         ("sha1", "hmac_sha1", Algorithm::Sha1),
         ("sha256", "hmac_sha256", Algorithm::Sha256),
+        ("sha384", "hmac_sha384", Algorithm::Sha384),
         ("sha512", "hmac_sha512", Algorithm::Sha512),
     ] {
         env.add_filter(name, move |v: MjValue, enc: Option<String>| {
@@ -748,6 +750,44 @@ fn add_digest_filters(env: &mut Environment<'static>) {
             },
         );
     }
+}
+
+/// `claims | jwt_sign(key)`: a JSON Web Token signed with HMAC-SHA-256 (`jwt_sign(key,
+/// "HS512")` another), its claims a mapping or JSON text, its header `{"typ": "JWT"}` unless
+/// given (`header={"kid": "k1"}`); `alg` is always the algorithm's.
+fn add_jwt_filter(env: &mut Environment<'static>) {
+    let json = |what: &str, v: &MjValue| -> Result<String, MjError> {
+        let invalid =
+            |e: String| MjError::new(ErrorKind::InvalidOperation, format!("jwt_sign: {what} {e}"));
+        let value: serde_json::Value = match v.as_str() {
+            Some(text) => {
+                serde_json::from_str(text).map_err(|e| invalid(format!("is no JSON: {e}")))?
+            }
+            None => serde_json::to_value(v).map_err(|e| invalid(e.to_string()))?,
+        };
+        match value {
+            serde_json::Value::Object(_) => Ok(value.to_string()),
+            _ => Err(invalid("must be a mapping (a JSON object)".into())),
+        }
+    };
+    env.add_filter(
+        "jwt_sign",
+        move |claims: MjValue,
+              key: MjValue,
+              alg: Option<String>,
+              kwargs: minijinja::value::Kwargs| {
+            let header: Option<MjValue> = kwargs.get("header")?;
+            kwargs.assert_all_used()?;
+            let header = match header {
+                Some(h) => json("the header", &h)?,
+                None => r#"{"typ":"JWT"}"#.to_string(),
+            };
+            let claims = json("the claims", &claims)?;
+            let alg = alg.unwrap_or_else(|| "HS256".into());
+            crate::digest::jwt_hmac(&alg, &header, &claims, text_of(&key).as_bytes())
+                .map_err(|e| MjError::new(ErrorKind::InvalidOperation, format!("jwt_sign: {e}")))
+        },
+    );
 }
 
 /// Whether the rendering just done on this thread called `secret()`.
@@ -968,11 +1008,13 @@ const FILTERS: &[&str] = &[
     "hmac_md5",
     "hmac_sha1",
     "hmac_sha256",
+    "hmac_sha384",
     "hmac_sha512",
     "indent",
     "int",
     "items",
     "join",
+    "jwt_sign",
     "last",
     "length",
     "lines",
@@ -995,6 +1037,7 @@ const FILTERS: &[&str] = &[
     "selectattr",
     "sha1",
     "sha256",
+    "sha384",
     "sha512",
     "slice",
     "sort",
@@ -1416,6 +1459,43 @@ mod tests {
         assert_eq!(redactor.redact(&body), r#"["ab"]"#);
         let piece = t.render(&tpl("k={{ secret('LONG')[0:2] }}"), &vars);
         assert_eq!(redactor.redact(&piece.expect("renders")), "•••••");
+    }
+
+    /// A token signed with a secret is itself masked wherever it is written.
+    #[test]
+    fn jwt_sign_signs_claims_and_what_it_makes_with_a_secret_is_masked() {
+        let redactor = Redactor::new();
+        let secrets = Secrets::none(Arc::clone(&redactor)).with_override("K", "sig-key-0042");
+        let t = Templates::new(Arc::new(secrets), crate::clock::Clock::Fixed);
+        let mut vars = Vars::new();
+        vars.insert("client".into(), Value::from("zgw"));
+        let src = "Bearer {{ {'iss': client, 'iat': 1700000000} | jwt_sign(secret('K')) }}";
+        let text = t.render(&tpl(src), &vars).expect("renders");
+        let token = text.strip_prefix("Bearer ").expect("prefix");
+        let parts: Vec<&str> = token.split('.').collect();
+        let b64 = |p: &str| {
+            use base64::Engine;
+            let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(p);
+            String::from_utf8(bytes.expect("base64url")).expect("utf-8")
+        };
+        assert_eq!(b64(parts[0]), r#"{"alg":"HS256","typ":"JWT"}"#);
+        assert_eq!(b64(parts[1]), r#"{"iat":1700000000,"iss":"zgw"}"#);
+        assert_eq!(redactor.redact(&text), "Bearer •••••");
+        // JSON text for claims, another algorithm and header; bad input says what is wrong.
+        let other = "{{ '{\"sub\": \"u\"}' | jwt_sign('k', 'HS512', header={'kid': 'k1'}) }}";
+        let token = t.render(&tpl(other), &vars).expect("renders");
+        assert_eq!(
+            b64(token.split('.').next().unwrap_or_default()),
+            r#"{"alg":"HS512","kid":"k1"}"#
+        );
+        for (bad, says) in [
+            ("{{ [1] | jwt_sign('k') }}", "mapping"),
+            ("{{ {} | jwt_sign('k', 'RS256') }}", "HS256"),
+            ("{{ 'x' | jwt_sign('k') }}", "no JSON"),
+        ] {
+            let e = t.render(&tpl(bad), &vars).expect_err("refused");
+            assert!(format!("{e:?}").contains(says), "{bad}: {e:?}");
+        }
     }
 
     /// A value made from a variable holding a secret is registered; a plain path to a value,

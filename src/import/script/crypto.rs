@@ -11,10 +11,12 @@ const FUNCTIONS: &[(&str, &str)] = &[
     ("CryptoJS.MD5", "md5"),
     ("CryptoJS.SHA1", "sha1"),
     ("CryptoJS.SHA256", "sha256"),
+    ("CryptoJS.SHA384", "sha384"),
     ("CryptoJS.SHA512", "sha512"),
     ("CryptoJS.HmacMD5", "hmac_md5"),
     ("CryptoJS.HmacSHA1", "hmac_sha1"),
     ("CryptoJS.HmacSHA256", "hmac_sha256"),
+    ("CryptoJS.HmacSHA384", "hmac_sha384"),
     ("CryptoJS.HmacSHA512", "hmac_sha512"),
 ];
 

@@ -17,6 +17,7 @@ mod guards;
 mod jinja;
 mod joined;
 pub(crate) mod js;
+mod jwt;
 mod locals;
 mod loops;
 mod polled;
@@ -1150,7 +1151,7 @@ impl Converter {
     /// Whether every statement was converted.
     fn statements(&mut self, list: &[Stmt]) -> bool {
         self.depth += 1;
-        let all = match self.shifted_list(list) {
+        let all = match (self.shifted_list(list)).or_else(|| self.signed_token(list)) {
             Some(rest) => self.statements_here(&rest),
             None => self.statements_here(list),
         };

@@ -9020,3 +9020,47 @@ fn a_check_a_catch_swallows_inside_a_test_does_not_fail_it() {
     ]);
     assert_eq!(s.unchecked, vec!["helper".to_string()]);
 }
+
+#[test]
+fn a_token_a_script_signs_with_cryptojs_is_made_with_jwt_sign() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "function base64url(source) {",
+            "    encoded = CryptoJS.enc.Base64.stringify(source);",
+            "    encoded = encoded.replace(/=+$/, '');",
+            "    encoded = encoded.replace(/\\+/g, '-');",
+            "    return encoded.replace(/\\//g, '_');",
+            "}",
+            "var header = { 'typ': 'JWT', 'alg': 'HS384' };",
+            "var data = { 'iss': pm.environment.get('client_id') };",
+            "data.iat = Math.floor(Date.now() / 1000);",
+            "var token = base64url(CryptoJS.enc.Utf8.parse(JSON.stringify(header))) + '.' +",
+            "    base64url(CryptoJS.enc.Utf8.parse(JSON.stringify(data)));",
+            "var signature = base64url(CryptoJS.HmacSHA384(token, pm.environment.get('key')));",
+            "console.log('signed');",
+            "pm.globals.set('jwt', token + '.' + signature);",
+        ],
+    );
+    assert_eq!(
+        out(&s)["sets"]["jwt"],
+        r#"{{ {"iss": client_id, "iat": timestamp()} | jwt_sign(key, "HS384") }}"#
+    );
+    assert!(
+        s.kept.iter().all(|k| k.1.contains("console")),
+        "{:?}",
+        s.kept
+    );
+    // A signature over other claims than the token carries is not this: left as it was.
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "const part = (o) => CryptoJS.enc.Base64.stringify(CryptoJS.enc.Utf8.parse(JSON.stringify(o))).replace(/=+$/, '').replace(/\\+/g, '-').replace(/\\//g, '_');",
+            "const h = part({ alg: 'HS256' });",
+            "const t = h + '.' + part({ sub: 'a' });",
+            "const sig = CryptoJS.enc.Base64.stringify(CryptoJS.HmacSHA256(h + '.' + part({ sub: 'b' }), 'k')).replace(/=+$/, '').replace(/\\+/g, '-').replace(/\\//g, '_');",
+            "pm.environment.set('jwt', t + '.' + sig);",
+        ],
+    );
+    assert!(out(&s)["sets"].get("jwt").is_none(), "{}", out(&s));
+}
