@@ -5779,6 +5779,7 @@ fn auth_block(a: &Value, whose: &str, cx: &mut Ctx<'_>) -> Option<Y> {
                 ]),
             )])
         }
+        "jwt" => return jwt_auth(block, whose, cx),
         "oauth2" if !client_credentials(&f) => return stored_token(&f, whose, cx),
         "oauth2" => client_credentials_block(block, cx),
         // Never the auth of its folder or collection instead: Postman sends that credential
@@ -5792,6 +5793,98 @@ fn auth_block(a: &Value, whose: &str, cx: &mut Ctx<'_>) -> Option<Y> {
     };
     cx.report.auth.insert(format!("{kind} ({whose})"));
     Some(y)
+}
+
+/// Postman's JWT Bearer auth with an HMAC algorithm: the token its payload and header make,
+/// signed with `jwt_sign` when the request is sent — `auth: { bearer: ... }`, or an
+/// `api_key` for another prefix or the query. A private key's algorithm (RS256, ES256) or a
+/// base64 secret is not supported: sent without credentials, saying so.
+fn jwt_auth(block: Option<&Value>, whose: &str, cx: &mut Ctx<'_>) -> Option<Y> {
+    let f = |k: &str| field(block, k).unwrap_or_default();
+    let alg = f("algorithm");
+    let base64_secret = f("isSecretBase64Encoded") == "true";
+    if !matches!(alg.as_str(), "HS256" | "HS384" | "HS512") || base64_secret {
+        let what = match base64_secret {
+            true => "a base64-encoded secret".to_string(),
+            false => format!("algorithm `{alg}`"),
+        };
+        cx.report.notes.push(format!(
+            "{whose}: JWT auth with {what} is not supported (HS256, HS384 and HS512 with a text secret are): it is written `auth: none` and sent without credentials; add them by hand"
+        ));
+        return Some(Y::str("none"));
+    }
+    let key = cx.secret_or_text(&f("secret"), "JWT_SECRET", ("auth field", "secret"));
+    let expression = |cx: &mut Ctx<'_>, text: &str| as_expression(&cx.text(text));
+    let payload = match f("payload").trim() {
+        "" => "{}".to_string(),
+        p => p.to_string(),
+    };
+    let mut args = vec![as_expression(&key), serde_json::to_string(&alg).ok()?];
+    // Postman's header is the one written, `alg` set: none written is `{"alg": ...}` alone.
+    let header = match f("header").trim() {
+        "" => "{}".to_string(),
+        h => expression(cx, h),
+    };
+    args.push(format!("header={header}"));
+    let token = format!(
+        "{{{{ {} | jwt_sign({}) }}}}",
+        expression(cx, &payload),
+        args.join(", ")
+    );
+    // Postman's default when the field is missing; an empty one sends the token alone.
+    let prefix = field(block, "headerPrefix").unwrap_or_else(|| "Bearer".into());
+    cx.report.auth.insert(format!("jwt ({whose})"));
+    let (place, name, value) = match (f("addTokenTo").as_str(), prefix.as_str()) {
+        ("queryParam", _) => {
+            let key = Some(f("queryParamKey")).filter(|k| !k.is_empty());
+            let key = key.unwrap_or_else(|| "token".into());
+            ("query", key, token)
+        }
+        (_, "Bearer") => return Some(Y::Map(vec![("bearer".into(), Y::str(token))])),
+        (_, "") => ("header", "Authorization".to_string(), token),
+        (_, p) => (
+            "header",
+            "Authorization".to_string(),
+            format!("{p} {token}"),
+        ),
+    };
+    Some(Y::Map(vec![(
+        "api_key".into(),
+        Y::Map(vec![
+            (place.into(), Y::str(name)),
+            ("value".into(), Y::str(value)),
+        ]),
+    )]))
+}
+
+/// A template text as one minijinja expression that writes the same: its text pieces as
+/// string literals, its `{{ ... }}` parts as text, joined with `~`.
+fn as_expression(template: &str) -> String {
+    if let Some(one) = super::vars::one_expression(template) {
+        return match one.contains(['|', ' ']) {
+            true => format!("({one})"),
+            false => one.to_string(),
+        };
+    }
+    static PART: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let part = PART.get_or_init(|| regex::Regex::new(r"\{\{\s*(.*?)\s*\}\}").expect("valid regex"));
+    let mut pieces = Vec::new();
+    let mut at = 0;
+    for c in part.captures_iter(template) {
+        let whole = c.get(0).expect("a match");
+        if whole.start() > at {
+            pieces.push(serde_json::to_string(&template[at..whole.start()]).unwrap_or_default());
+        }
+        pieces.push(format!("({} | string)", &c[1]));
+        at = whole.end();
+    }
+    if at < template.len() || pieces.is_empty() {
+        pieces.push(serde_json::to_string(&template[at..]).unwrap_or_default());
+    }
+    match pieces.as_slice() {
+        [one] => one.clone(),
+        _ => format!("({})", pieces.join(" ~ ")),
+    }
 }
 
 /// Postman's OAuth 2.0 client-credentials auth: the `oauth2` block, its client's way of
@@ -7695,6 +7788,41 @@ mod tests {
             .collect();
         // The test script's jump (to the next one) is the one Newman takes.
         assert_eq!(skipped, [false, true, false, false, false], "{text}");
+    }
+
+    #[test]
+    fn jwt_bearer_auth_is_a_token_jwt_sign_makes() {
+        let jwt = |extra: Value| {
+            let mut items = vec![
+                json!({"key": "algorithm", "value": "HS384"}),
+                json!({"key": "secret", "value": "k-5e1f0a9c33"}),
+                json!({"key": "payload", "value": "{\"sub\": \"{{client}}\"}"}),
+            ];
+            items.extend(extra.as_array().cloned().unwrap_or_default());
+            json!({"type": "jwt", "jwt": items})
+        };
+        let c = collection(json!([
+            {"name": "a", "request": {"url": "https://h.example/a", "auth": jwt(json!([]))}},
+            {"name": "q", "request": {"url": "https://h.example/q", "auth": jwt(json!([
+                {"key": "addTokenTo", "value": "queryParam"}, {"key": "queryParamKey", "value": "t"}]))}},
+            {"name": "rs", "request": {"url": "https://h.example/r", "auth":
+                {"type": "jwt", "jwt": [{"key": "algorithm", "value": "RS256"}]}}},
+        ]));
+        let (col, text) = imported(&c);
+        let bearer = col["requests"][0]["auth"]["bearer"]
+            .as_str()
+            .unwrap_or_default();
+        assert_eq!(
+            bearer,
+            r#"{{ ("{\"sub\": \"" ~ (client | string) ~ "\"}") | jwt_sign(secret('JWT_SECRET'), "HS384", header={}) }}"#,
+            "{text}"
+        );
+        assert_eq!(
+            col["requests"][1]["auth"]["api_key"]["query"], "t",
+            "{text}"
+        );
+        assert_eq!(col["requests"][2]["auth"], "none", "{text}");
+        assert!(!text.contains("k-5e1f0a9c33"), "{text}");
     }
 
     fn imported(c: &Value) -> (Value, String) {
