@@ -624,6 +624,10 @@ fn names_and_ids(items: &[Value], out: &mut HashSet<String>) {
     }
 }
 
+/// The condition of a run end that always holds: `setNextRequest(null)` as a script's last
+/// word on the next request.
+const ALWAYS: &str = "true";
+
 /// A script's `setNextRequest(null)` (Newman ends the run) and its jumps to a name or id no
 /// request of the export has (Newman ends the run there too), noted for the summary: yarc runs
 /// a file's requests in order.
@@ -631,9 +635,14 @@ fn note_jumps(lines: &[String], request: &str, phase: Phase, cx: &mut Ctx<'_>) {
     // A pre-request script's jump holds unless the test script (run after it) jumps too.
     if phase == Phase::Test && lines.iter().any(|l| l.contains("setNextRequest")) {
         cx.jumps_always.retain(|(from, _)| from != request);
+        cx.run_ends
+            .retain(|(from, cond)| from != request || cond != ALWAYS);
     }
-    if let Some(target) = script::jump_always(lines) {
-        cx.jumps_always.push((request.to_string(), target));
+    let last = script::last_jump(lines);
+    match &last {
+        Some(Some(target)) => cx.jumps_always.push((request.to_string(), target.clone())),
+        Some(None) => cx.run_ends.push((request.to_string(), ALWAYS.into())),
+        None => {}
     }
     static JUMP: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     let re = JUMP.get_or_init(|| {
@@ -646,7 +655,8 @@ fn note_jumps(lines: &[String], request: &str, phase: Phase, cx: &mut Ctx<'_>) {
     for c in re.captures_iter(&text) {
         let arg = &c[1];
         if arg == "null" {
-            if !cx.run_enders.iter().any(|r| r == request) {
+            // One that always ends the run skips what follows, saying so there.
+            if last != Some(None) && !cx.run_enders.iter().any(|r| r == request) {
                 cx.run_enders.push(request.to_string());
             }
             continue;
@@ -3146,22 +3156,41 @@ fn skip_after_run_ends(items: &mut Y, cx: &mut Ctx<'_>) {
             capture_status(items, &from, &var);
         }
         let shown = readable_condition(&cond);
-        let why = format!(
-            "request `{from}`'s test script ends Newman's run (setNextRequest) when `{shown}`: Newman does not run this one"
-        );
+        let (why, note) = match cond == ALWAYS {
+            true => (
+                format!(
+                    "request `{from}`'s script ends Newman's run (setNextRequest(null)): Newman does not run this one"
+                ),
+                format!(
+                    "`setNextRequest(null)` ends Newman's run after `{from}`: the {} request(s) after it are skipped (delete that line from the script and these `skip:` lines to run them)",
+                    order.len() - at - 1
+                ),
+            ),
+            false => (
+                format!(
+                    "request `{from}`'s test script ends Newman's run (setNextRequest) when `{shown}`: Newman does not run this one"
+                ),
+                format!(
+                    "`setNextRequest` ends Newman's run in the test script of `{from}` when `{shown}`: the {} request(s) after it are skipped when it holds",
+                    order.len() - at - 1
+                ),
+            ),
+        };
         for later in &order[at + 1..] {
             ends.entry(later.clone())
                 .or_default()
                 .push((why.clone(), cond.clone()));
         }
-        cx.report.notes.push(format!(
-            "`setNextRequest` ends Newman's run in the test script of `{from}` when `{shown}`: the {} request(s) after it are skipped when it holds",
-            order.len() - at - 1
-        ));
+        cx.report.notes.push(note);
     }
     let skips: HashMap<String, String> = ends
         .into_iter()
         .map(|(name, list)| {
+            // An end that always holds: the first such is the reason, written as text.
+            let first_always = list.iter().position(|(_, c)| c == ALWAYS);
+            if let Some(i) = first_always.filter(|i| list[..*i].is_empty()) {
+                return (name, super::vars::literal(&list[i].0));
+            }
             let chain = list
                 .iter()
                 .rev()
@@ -7823,6 +7852,28 @@ mod tests {
         );
         assert_eq!(col["requests"][2]["auth"], "none", "{text}");
         assert!(!text.contains("k-5e1f0a9c33"), "{text}");
+    }
+
+    #[test]
+    fn a_script_that_always_ends_the_run_skips_every_request_after_it() {
+        let test = |line: &str| json!([{"listen": "test", "script": {"exec": [line]}}]);
+        let req = |name: &str, event: Value| json!({"name": name, "request": {"url": "https://h.example/x"}, "event": event});
+        let c = collection(json!([
+            req("a", json!([])),
+            req("b", test("postman.setNextRequest(null);")),
+            {"name": "f", "item": [req("c", json!([]))]},
+            req("d", test("if (x) { postman.setNextRequest(null); }")),
+        ]));
+        let (col, text) = imported(&c);
+        assert!(col["requests"][1].get("skip").is_none(), "{text}");
+        let c_skip = col["requests"][2]["requests"][0]["skip"]
+            .as_str()
+            .unwrap_or_default();
+        assert!(
+            c_skip.contains("setNextRequest(null)") && !c_skip.contains("{{"),
+            "{text}"
+        );
+        assert!(col["requests"][3]["skip"].is_string(), "{text}");
     }
 
     fn imported(c: &Value) -> (Value, String) {

@@ -474,10 +474,11 @@ fn writes_any(statements: &[Stmt], values: &[String]) -> bool {
     })
 }
 
-/// The request a test script always hands the run to next (`postman.setNextRequest("Create
+/// The request a script always hands the run to next (`postman.setNextRequest("Create
 /// quote")`): its last `setNextRequest` — the last one set wins — is a statement of the
-/// script's own (not under a condition, in a callback or after a `return`) naming a request.
-pub(crate) fn jump_always(lines: &[String]) -> Option<String> {
+/// script's own (not under a condition, in a callback or after a `return`) naming a request;
+/// `Some(None)` for `setNextRequest(null)`, which ends the run.
+pub(crate) fn last_jump(lines: &[String]) -> Option<Option<String>> {
     let statements = js::parse(&lines.join("\n"));
     let text = |s: &Stmt| {
         let span = lines.get(s.first.saturating_sub(1)..s.last.min(lines.len()));
@@ -491,7 +492,8 @@ pub(crate) fn jump_always(lines: &[String]) -> Option<String> {
     }
     match &statements[at].kind {
         StmtKind::Expr(e @ Expr::Call(_, args)) if is_next_request(e) => match args.as_slice() {
-            [Expr::Str(target)] => Some(target.clone()),
+            [Expr::Str(target)] => Some(Some(target.clone())),
+            [Expr::Null] => Some(None),
             _ => None,
         },
         _ => None,

@@ -5752,13 +5752,15 @@ fn a_jump_that_ends_a_test_script_is_always_taken() {
         "postman.setNextRequest(\"Create batch group\");",
     ]);
     assert_eq!(
-        super::jump_always(&script).as_deref(),
-        Some("Create batch group")
+        super::last_jump(&script),
+        Some(Some("Create batch group".into()))
     );
     let conditional = lines(&["if (pm.response.code === 200) { postman.setNextRequest('B'); }"]);
-    assert_eq!(super::jump_always(&conditional), None);
+    assert_eq!(super::last_jump(&conditional), None);
     let after_return = lines(&["if (x) { return; }", "postman.setNextRequest('B');"]);
-    assert_eq!(super::jump_always(&after_return), None);
+    assert_eq!(super::last_jump(&after_return), None);
+    let ends = lines(&["pm.test('x', () => {});", "postman.setNextRequest(null);"]);
+    assert_eq!(super::last_jump(&ends), Some(None));
 }
 
 /// A test script that sends its own request again while a counter it keeps is below a bound
