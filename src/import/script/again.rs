@@ -35,9 +35,9 @@ impl Converter {
         if self.phase != Phase::Test || self.out.retry.is_some() || self.swallowed {
             return None;
         }
-        if !otherwise.iter().all(is_console_stmt) {
-            return None;
-        }
+        // `else { checks }`: made on the response the polling ends with, where the `else`
+        // runs (written after `retry` is, as `once_polled` writes a later `if`).
+        let checks_after = !otherwise.iter().all(is_console_stmt);
         let (cond, attempts, then, counter) = match self.bounded(cond, then) {
             Some((rest, attempts, counter, kept)) => (rest, attempts, kept, Some(counter)),
             None => (cond, ATTEMPTS, then.to_vec(), None),
@@ -48,12 +48,20 @@ impl Converter {
             return None;
         }
         // Its `unset` after the loop is done with it only when the loop is converted.
+        // The count is the loop's bookkeeping (`retry` counts sends): set before the `if`
+        // (`const n = (get("n") || 0) + 1; set("n", n)`) it goes too, as its unset after.
+        if let Some(c) = &counter {
+            self.out.sets.remove(&crate::import::vars::ident(c));
+        }
         self.poll_counter = counter;
         let mut retry = Y::map();
         retry.set("attempts", Y::Num(attempts.into()));
         retry.set("delay", Y::str(format!("{wait}ms")));
         retry.set("until", until);
         self.out.retry = Some(retry);
+        if checks_after && !self.statements(otherwise) {
+            return Some(Done::Kept(super::KEPT_AROUND));
+        }
         Some(Done::Converted)
     }
 
@@ -137,17 +145,29 @@ impl Converter {
             (None, Some(x)) => (&**a, x),
             _ => return None,
         };
-        let counter = then.iter().find_map(|s| match &s.kind {
+        let in_branch = then.iter().find_map(|s| match &s.kind {
             StmtKind::Expr(e) => match set_call(e)? {
                 (Expr::Str(name), _) => Some(name.clone()),
                 _ => None,
             },
             _ => None,
-        })?;
+        });
         let Some(Subject::Value(Y::Str(t))) = self.subject(read) else {
             return None;
         };
-        if !reads(&t, &crate::import::vars::ident(&counter)) || t.contains("+ 1") {
+        // `const n = (get("n") || 0) + 1; set("n", n); if (... && n < 5)`: counted before the
+        // test, from 1 on the first send — one send fewer than a counter set in the branch.
+        let (counter, attempts) = match in_branch {
+            Some(c) if !t.contains("+ 1") => (c, attempts),
+            Some(_) => return None,
+            None => {
+                let stored = (self.out.sets.entries().into_iter())
+                    .find(|(_, v)| *v == Y::Str(t.clone()))
+                    .map(|(name, _)| name)?;
+                (stored, attempts.checked_sub(1).filter(|n| *n > 0)?)
+            }
+        };
+        if !reads(&t, &crate::import::vars::ident(&counter)) {
             return None;
         }
         let kept = then

@@ -9066,3 +9066,41 @@ fn a_token_a_script_signs_with_cryptojs_is_made_with_jwt_sign() {
     );
     assert!(out(&s)["sets"].get("jwt").is_none(), "{}", out(&s));
 }
+
+#[test]
+fn polling_counted_before_the_if_or_checked_in_the_else_is_a_retry() {
+    let s = named(
+        Phase::Test,
+        &[
+            "const attempts = (pm.environment.get('attempts') || 0) + 1;",
+            "pm.environment.set('attempts', attempts);",
+            "const res = pm.response.json();",
+            "if (res.status === 'pending' && attempts < 5) {",
+            "    pm.execution.setNextRequest(pm.info.requestName);",
+            "    return;",
+            "}",
+            "pm.test('done', () => pm.expect(res.status).to.eql('done'));",
+            "pm.environment.unset('attempts');",
+        ],
+        "poll",
+    );
+    let retry = s.retry.as_ref().expect("a retry");
+    // Counted from 1 on the first send: sends while 1..4, five in all.
+    assert_eq!(retry.get("attempts").cloned(), Some(Y::Num(5.into())));
+    assert!(s.sets.get("attempts").is_none(), "{}", out(&s));
+    assert!(s.kept.is_empty(), "{:?}", s.kept);
+    let s = named(
+        Phase::Test,
+        &[
+            "var body = pm.response.json();",
+            "if (body.status != 'done') {",
+            "    postman.setNextRequest('poll');",
+            "} else {",
+            "    pm.test('polls', () => pm.expect(body.polls).to.eql(3));",
+            "}",
+        ],
+        "poll",
+    );
+    assert!(s.retry.is_some() && s.kept.is_empty(), "{:?}", s.kept);
+    assert_eq!(out(&s)["expect"]["json"]["$.polls"], 3);
+}
