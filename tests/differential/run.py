@@ -862,6 +862,32 @@ def random_variables(fixture_text: str) -> set:
     return found
 
 
+def random_path_variables(fixture_text: str):
+    """The literal path before each path variable (`/workflows/name/:name/create`) whose value
+    is a made-up one (`{{$randomWord}}`): that segment differs from run to run."""
+    try:
+        doc = json.loads(fixture_text)
+    except ValueError:
+        return
+    stack = [doc]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+            continue
+        if not isinstance(node, dict):
+            continue
+        stack.extend(node.values())
+        raw, variables = node.get("raw"), node.get("variable")
+        if not isinstance(raw, str) or not isinstance(variables, list):
+            continue
+        for v in variables:
+            if isinstance(v, dict) and "{{$random" in str(v.get("value", "")):
+                m = re.search(r"[^{}]*?(/[\w./-]*/):" + re.escape(str(v.get("key", ""))) + r"\b", raw)
+                if m:
+                    yield m.group(1)
+
+
 class Masker:
     """What counts as volatile for one fixture."""
 
@@ -897,7 +923,7 @@ class Masker:
                     self.random_keys.add(m.group(1))
         # path segments that are a made-up variable (`/pet/{{petId}}` after `petId =
         # Math.round(Math.random() * 1e5)`): the literal path before each
-        self.random_paths = set()
+        self.random_paths = set(random_path_variables(fixture_text))
         for v in made:
             for m in re.finditer(r'"raw":\s*"[^"]*?(/[\w./-]*/)\{\{' + re.escape(v) + r'\}\}', fixture_text):
                 self.random_paths.add(m.group(1))
