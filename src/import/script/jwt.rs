@@ -73,7 +73,7 @@ impl Converter {
             scopes: vec![HashMap::new()],
             depth: 0,
         };
-        let (mut used, mut tokens) = (Vec::new(), Vec::new());
+        let (mut followed, mut tokens) = (Vec::new(), Vec::new());
         for (i, s) in list.iter().enumerate() {
             if let StmtKind::Expr(e) = &s.kind
                 && let Some((_, value)) = set_call(e)
@@ -84,12 +84,13 @@ impl Converter {
                 continue;
             }
             if run.step(s) {
-                used.push(i);
+                followed.push(i);
             }
         }
         if tokens.is_empty() {
             return None;
         }
+        let mut used = making(list, &followed, tokens.iter().map(|(i, _)| *i));
         for (i, token) in &tokens {
             let StmtKind::Expr(call) = &list[*i].kind else {
                 continue;
@@ -154,24 +155,19 @@ impl Run<'_> {
     /// A declared name bound to what it holds (nothing known: forgotten, so a later read
     /// does not take an older value).
     fn bind(&mut self, name: &str, value: Option<Sym>) -> bool {
-        let scope = self.scopes.last_mut().expect("a scope");
-        match value {
-            Some(v) => {
-                scope.insert(name.to_string(), v);
-                true
-            }
-            None => {
-                scope.remove(name);
-                false
-            }
-        }
+        let at = self.scopes.len() - 1;
+        self.put(at, name, value)
     }
 
     /// An assignment to a name: to the innermost scope that has it, else the script's own
     /// (JavaScript's implicit global, as the snippet's `encodedSource = ...` is).
     fn assign(&mut self, name: &str, value: Option<Sym>) -> bool {
         let at = (self.scopes.iter()).rposition(|s| s.contains_key(name));
-        let scope = &mut self.scopes[at.unwrap_or(0)];
+        self.put(at.unwrap_or(0), name, value)
+    }
+
+    fn put(&mut self, scope: usize, name: &str, value: Option<Sym>) -> bool {
+        let scope = &mut self.scopes[scope];
         match value {
             Some(v) => {
                 scope.insert(name.to_string(), v);
@@ -314,6 +310,62 @@ impl Run<'_> {
     }
 }
 
+/// Of the statements followed, those the token sets read, directly or through others (the
+/// rest — a local read elsewhere too — is left for the script's own conversion).
+fn making(list: &[Stmt], followed: &[usize], sets: impl Iterator<Item = usize>) -> Vec<usize> {
+    let reads_of = |s: &Stmt| {
+        let mut out = Vec::new();
+        stmt_idents(s, &mut out);
+        out
+    };
+    let mut needed: Vec<String> = Vec::new();
+    for i in sets {
+        needed.extend(reads_of(&list[i]));
+    }
+    let mut used = Vec::new();
+    // Later statements first: what a statement reads is defined before it.
+    for &i in followed.iter().rev() {
+        let defines = match &list[i].kind {
+            StmtKind::Let(decls) => (decls.iter())
+                .filter_map(|(b, _)| match b {
+                    Binding::Name(n) => Some(n.clone()),
+                    _ => None,
+                })
+                .collect(),
+            StmtKind::Assign(Expr::Ident(n), _) => vec![n.clone()],
+            StmtKind::Assign(Expr::Member(o, _), _) => match &**o {
+                Expr::Ident(n) => vec![n.clone()],
+                _ => vec![],
+            },
+            // A call of the script's function for what it changes (`addIAT(data)`).
+            _ => reads_of(&list[i]),
+        };
+        if defines.iter().any(|d| needed.contains(d)) {
+            needed.extend(reads_of(&list[i]));
+            used.push(i);
+        }
+    }
+    used
+}
+
+/// The names a statement reads or writes, inside the functions it declares too.
+fn stmt_idents(s: &Stmt, out: &mut Vec<String>) {
+    match &s.kind {
+        StmtKind::Expr(e) | StmtKind::Throw(e) | StmtKind::Return(Some(e)) => idents(e, out),
+        StmtKind::Let(decls) => decls.iter().for_each(|(_, v)| idents(v, out)),
+        StmtKind::Assign(a, b) => {
+            idents(a, out);
+            idents(b, out);
+        }
+        StmtKind::If(c, a, b) => {
+            idents(c, out);
+            a.iter().chain(b).for_each(|s| stmt_idents(s, out));
+        }
+        StmtKind::Try(a, b) => a.iter().chain(b).for_each(|s| stmt_idents(s, out)),
+        _ => {}
+    }
+}
+
 /// `a + b` of text: one joined text (a number added is left to the leaf that wrote it).
 fn plus(a: Sym, b: Sym) -> Sym {
     match (a, b) {
@@ -368,6 +420,7 @@ fn idents(e: &Expr, out: &mut Vec<String>) {
         Expr::Cond(a, b, c) => [a, b, c].iter().for_each(|x| idents(x, out)),
         Expr::Array(items) => items.iter().for_each(|x| idents(x, out)),
         Expr::Object(members) => members.iter().for_each(|(_, x)| idents(x, out)),
+        Expr::Func(_, body) => body.iter().for_each(|s| stmt_idents(s, out)),
         _ => {}
     }
 }
@@ -428,19 +481,17 @@ fn signed(v: &Sym) -> Option<String> {
 fn dotted(parts: &[Sym]) -> Option<Vec<&Sym>> {
     let mut out = vec![];
     let mut expect_dot = false;
+    // A part that is itself joined text (`token`: header.claims) was flattened by `plus`.
     for p in parts {
         match (p, expect_dot) {
             (Sym::Text(t), true) if t == "." => expect_dot = false,
-            (Sym::Joined(_), _) => return None,
-            (Sym::Text(_), _) => return None,
+            (Sym::Text(_) | Sym::Joined(_), _) | (_, true) => return None,
             (other, false) => {
                 out.push(other);
                 expect_dot = true;
             }
-            (_, true) => return None,
         }
     }
-    // A part that is itself joined text (`token` = header.claims) is flattened by `plus`.
     Some(out)
 }
 
