@@ -2544,6 +2544,9 @@ impl<'a> Hider<'a> {
 /// A script that reads a Node name the sandbox lacks: Newman runs it up to there, then fails
 /// the request (a pre-request script's request is still sent).
 fn undefined_read(u: &script::UndefinedRead, phase: Phase, whose: &str, cx: &mut Ctx<'_>) {
+    if u.missing != script::Missing::Name {
+        return sandbox_lacks(u, phase, whose, cx);
+    }
     let (name, script) = (&u.name, phase.script());
     let fix = match (script::requirable(name), script::response_local(name)) {
         (true, _) => format!("add `const {name} = require('{name}')` before it in Postman"),
@@ -2561,6 +2564,30 @@ fn undefined_read(u: &script::UndefinedRead, phase: Phase, whose: &str, cx: &mut
         the(whose)
     );
     cx.fail_once(why);
+}
+
+/// A script that requires a module Postman's sandbox has not, or calls a lodash 4 function
+/// on its global `_` (lodash 3): Newman stops the script there and fails the request.
+fn sandbox_lacks(u: &script::UndefinedRead, phase: Phase, whose: &str, cx: &mut Ctx<'_>) {
+    let (name, script, whose) = (&u.name, phase.script(), the(whose));
+    let (what, error, fix) = match u.missing {
+        script::Missing::Module => (
+            format!("requires `{name}`, a module Postman's sandbox does not have"),
+            "Error: Cannot find module",
+            format!("rewrite it without `{name}` in Postman"),
+        ),
+        _ => (
+            format!("calls `_.{name}`, which Postman's global `_` (lodash 3) does not have"),
+            "TypeError",
+            format!("call it as `require('lodash').{name}(...)` (lodash 4) in Postman"),
+        ),
+    };
+    cx.report.notes.push(format!(
+        "{whose}'s {script} script {what}: Newman stops the script there ({error}) and fails the request; the import converts the script up to that line and writes `fail:` — {fix} and import again"
+    ));
+    cx.fail_once(format!(
+        "Newman stops {whose}'s {script} script where it {what} ({fix}, import again, and delete this line)"
+    ));
 }
 
 /// A script that runs a variable's code with `eval` (a signing library, shared tests): yarc

@@ -1527,6 +1527,11 @@ pub(super) fn lodash_path_from(base: &str, p: &str) -> Option<String> {
 }
 
 fn lodash_path(p: &str) -> String {
+    // lodash reads `""` as the key of that name (`_.has(body, "")`: false for most bodies),
+    // not as the body itself.
+    if p.is_empty() {
+        return "$['']".into();
+    }
     let mut out = String::from("$");
     for part in p.split('.') {
         let (name, rest) = part.split_once('[').unwrap_or((part, ""));

@@ -13,6 +13,10 @@ use crate::import::yaml_out::Y;
 pub(super) struct Shift {
     months: i64,
     millis: i64,
+    /// The time of day a script set (`d.setHours(10, 0, 0, 0)`): hours, minutes, seconds and
+    /// milliseconds, each when given — written as they are, in UTC (Newman's local time on
+    /// a CI runner, whose zone is UTC).
+    clock: [Option<u32>; 4],
 }
 
 impl Shift {
@@ -42,12 +46,14 @@ impl Shift {
                 let months = Shift {
                     months: m,
                     millis: 0,
+                    ..Default::default()
                 }
                 .offset()?
                 .ok_or(())?;
                 let rest = Shift {
                     months: 0,
                     millis: ms.abs(),
+                    ..Default::default()
                 }
                 .offset()?
                 .ok_or(())?;
@@ -62,11 +68,52 @@ impl Shift {
         Some(Shift {
             months: self.months.checked_add(n.checked_mul(unit.months)?)?,
             millis: self.millis.checked_add(n.checked_mul(unit.millis)?)?,
+            clock: self.clock,
         })
+    }
+
+    /// With the time of day a setter gives (`setHours(10, 0, 0, 0)`: from hours on; each
+    /// argument the next field), the fields it leaves as they were.
+    fn at_clock(self, first: usize, fields: &[u32]) -> Option<Shift> {
+        const LIMITS: [u32; 4] = [24, 60, 60, 1000];
+        let mut clock = self.clock;
+        for (i, v) in fields.iter().enumerate() {
+            let at = first + i;
+            (at < 4 && *v < LIMITS[at]).then_some(())?;
+            clock[at] = Some(*v);
+        }
+        Some(Shift { clock, ..self })
+    }
+
+    /// A strftime format with the fields the script set written as they are.
+    fn with_clock(self, format: &str) -> String {
+        let [h, m, s, ms] = self.clock;
+        let mut out = format.to_string();
+        for (field, v) in [
+            ("%H", h.map(|h| format!("{h:02}"))),
+            ("%M", m.map(|m| format!("{m:02}"))),
+        ] {
+            if let Some(v) = v {
+                out = out.replace(field, &v);
+            }
+        }
+        // `%S%.3f`: seconds and then milliseconds, either set alone.
+        if let Some(s) = s {
+            out = out.replace("%S", &format!("{s:02}"));
+        }
+        if let Some(ms) = ms {
+            out = out.replace("%.3f", &format!(".{ms:03}"));
+        }
+        out
     }
 
     /// `now(format, offset)` as a minijinja expression.
     pub(super) fn now(self, format: &str) -> Option<String> {
+        let format = match (self.clock.iter().any(Option::is_some), format) {
+            (true, "") => &self.with_clock(ISO),
+            (true, f) => &self.with_clock(f),
+            (false, f) => f,
+        };
         let format = if format == ISO { "" } else { format };
         let f = serde_json::to_string(format).ok()?;
         Some(match self.offset().ok()? {
@@ -109,6 +156,7 @@ const PARTS: &[(&str, &str, Shift)] = &[
         Shift {
             months: 0,
             millis: 86_400_000,
+            clock: [None; 4],
         },
     ),
     (
@@ -117,6 +165,7 @@ const PARTS: &[(&str, &str, Shift)] = &[
         Shift {
             months: 0,
             millis: 3_600_000,
+            clock: [None; 4],
         },
     ),
     (
@@ -125,6 +174,7 @@ const PARTS: &[(&str, &str, Shift)] = &[
         Shift {
             months: 0,
             millis: 60_000,
+            clock: [None; 4],
         },
     ),
     (
@@ -133,6 +183,7 @@ const PARTS: &[(&str, &str, Shift)] = &[
         Shift {
             months: 0,
             millis: 1000,
+            clock: [None; 4],
         },
     ),
     (
@@ -141,6 +192,7 @@ const PARTS: &[(&str, &str, Shift)] = &[
         Shift {
             months: 0,
             millis: 1,
+            clock: [None; 4],
         },
     ),
     (
@@ -149,6 +201,7 @@ const PARTS: &[(&str, &str, Shift)] = &[
         Shift {
             months: 0,
             millis: 1,
+            clock: [None; 4],
         },
     ),
     (
@@ -157,6 +210,7 @@ const PARTS: &[(&str, &str, Shift)] = &[
         Shift {
             months: 1,
             millis: 0,
+            clock: [None; 4],
         },
     ),
     (
@@ -165,6 +219,7 @@ const PARTS: &[(&str, &str, Shift)] = &[
         Shift {
             months: 12,
             millis: 0,
+            clock: [None; 4],
         },
     ),
 ];
@@ -274,7 +329,14 @@ impl Converter {
                         "y" | "year" | "years" => (12, 0),
                         _ => return None,
                     };
-                    at.moved(n, Shift { months, millis })
+                    at.moved(
+                        n,
+                        Shift {
+                            months,
+                            millis,
+                            ..Default::default()
+                        },
+                    )
                 }
                 _ => None,
             },
@@ -286,7 +348,11 @@ impl Converter {
                         [Expr::Binary(op @ ("+" | "-"), a, b)] if self.millis_now(a) => {
                             let k = whole(self.number(b)?)?;
                             let millis = if *op == "-" { k.checked_neg()? } else { k };
-                            Some(Shift { months: 0, millis })
+                            Some(Shift {
+                                months: 0,
+                                millis,
+                                ..Default::default()
+                            })
                         }
                         // `new Date(new Date().setFullYear(new Date().getFullYear() + 10))`: a
                         // setter answers the moved time; `new Date(end)` copies a time.
@@ -415,6 +481,22 @@ impl Converter {
             return None;
         };
         let at = self.date_of(target)?;
+        // `d.setHours(10, 0, 0, 0)`: a time of day written out.
+        let first = ["setHours", "setMinutes", "setSeconds", "setMilliseconds"]
+            .iter()
+            .position(|s| *s == local(setter));
+        let fields: Option<Vec<u32>> = (args.iter())
+            .map(|a| {
+                constant(a)
+                    .and_then(whole)
+                    .and_then(|n| u32::try_from(n).ok())
+            })
+            .collect();
+        if let (Some(first), Some(fields)) = (first, fields)
+            && !fields.is_empty()
+        {
+            return at.at_clock(first, &fields);
+        }
         let (_, getter, unit) = PARTS.iter().find(|(s, ..)| *s == local(setter))?;
         let [Expr::Binary(op @ ("+" | "-"), read, by)] = args.as_slice() else {
             return None;
@@ -813,7 +895,7 @@ fn date_method(at: Shift, method: &str, args: &[Expr]) -> Option<String> {
         "toUTCString" => at.now(HTTP_DATE),
         // Node's en-US date, in the run's time zone (yarc's clock is UTC, as CI's is).
         "toLocaleDateString" => at.now("%-m/%-d/%Y"),
-        "getTime" | "valueOf" if at.months == 0 => Some(match at.millis {
+        "getTime" | "valueOf" if at.months == 0 && at.clock == [None; 4] => Some(match at.millis {
             0 => "timestamp_ms()".into(),
             ms => format!("(timestamp_ms() + {ms})"),
         }),

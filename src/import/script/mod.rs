@@ -35,7 +35,7 @@ mod xml2js;
 use super::yaml_out::Y;
 pub(crate) use dispatch::{Dispatch, Exported};
 use js::{Binding, Expr, Stmt, StmtKind};
-pub(crate) use sandbox::{UndefinedRead, requirable, response_local};
+pub(crate) use sandbox::{Missing, UndefinedRead, requirable, response_local};
 use std::collections::{BTreeSet, HashMap};
 
 /// Whether a script runs after the response (`test`) or before the request (`prerequest`).

@@ -42,6 +42,168 @@ const NOT_IN_SANDBOX: &[&str] = &[
     "jsonData",
 ];
 
+/// The modules Newman 6.2.1's `require` gives (observed there): any other (`faker`, `axios`,
+/// `jsonwebtoken`, `crypto`) throws "Cannot find module".
+const SANDBOX_MODULES: &[&str] = &[
+    "ajv",
+    "atob",
+    "btoa",
+    "chai",
+    "cheerio",
+    "crypto-js",
+    "csv-parse/lib/sync",
+    "lodash",
+    "moment",
+    "postman-collection",
+    "tv4",
+    "uuid",
+    "xml2js",
+    "path",
+    "assert",
+    "buffer",
+    "util",
+    "url",
+    "punycode",
+    "querystring",
+    "string_decoder",
+    "stream",
+    "timers",
+    "events",
+    "fs",
+    "os",
+];
+
+/// Functions of lodash 4 that the sandbox's global `_` (lodash 3.10) has not (observed in
+/// Newman 6.2.1): `_.sumBy(...)` throws a TypeError there; `require('lodash')` has them.
+const LODASH_4_ONLY: &[&str] = &[
+    "assignIn",
+    "assignInWith",
+    "assignWith",
+    "castArray",
+    "clamp",
+    "cloneDeepWith",
+    "cloneWith",
+    "concat",
+    "cond",
+    "conforms",
+    "conformsTo",
+    "defaultTo",
+    "differenceBy",
+    "differenceWith",
+    "divide",
+    "entries",
+    "entriesIn",
+    "extendWith",
+    "flatMap",
+    "flatMapDeep",
+    "flatMapDepth",
+    "flattenDepth",
+    "flip",
+    "fromPairs",
+    "functionsIn",
+    "hasIn",
+    "intersectionBy",
+    "intersectionWith",
+    "invertBy",
+    "invokeMap",
+    "isArrayBuffer",
+    "isArrayLike",
+    "isArrayLikeObject",
+    "isBuffer",
+    "isEqualWith",
+    "isInteger",
+    "isLength",
+    "isMap",
+    "isMatchWith",
+    "isNil",
+    "isObjectLike",
+    "isSafeInteger",
+    "isSet",
+    "isSymbol",
+    "isWeakMap",
+    "isWeakSet",
+    "join",
+    "keyBy",
+    "lowerCase",
+    "lowerFirst",
+    "maxBy",
+    "mean",
+    "meanBy",
+    "mergeWith",
+    "minBy",
+    "multiply",
+    "nth",
+    "nthArg",
+    "omitBy",
+    "orderBy",
+    "over",
+    "overArgs",
+    "overEvery",
+    "overSome",
+    "padEnd",
+    "padStart",
+    "pickBy",
+    "pullAll",
+    "pullAllBy",
+    "pullAllWith",
+    "rangeRight",
+    "replace",
+    "reverse",
+    "sampleSize",
+    "setWith",
+    "sortedIndexBy",
+    "sortedIndexOf",
+    "sortedLastIndexBy",
+    "sortedLastIndexOf",
+    "sortedUniq",
+    "sortedUniqBy",
+    "split",
+    "stubArray",
+    "stubFalse",
+    "stubObject",
+    "stubString",
+    "stubTrue",
+    "subtract",
+    "sumBy",
+    "toFinite",
+    "toInteger",
+    "toLength",
+    "toLower",
+    "toNumber",
+    "toPairs",
+    "toPairsIn",
+    "toPath",
+    "toSafeInteger",
+    "toUpper",
+    "trimEnd",
+    "trimStart",
+    "truncate",
+    "unary",
+    "unionBy",
+    "unionWith",
+    "uniqBy",
+    "uniqWith",
+    "unset",
+    "update",
+    "updateWith",
+    "upperCase",
+    "upperFirst",
+    "xorBy",
+    "xorWith",
+    "zipObjectDeep",
+];
+
+/// What a script reads that its sandbox has not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Missing {
+    /// A global name (`url`, `moment`): a ReferenceError.
+    Name,
+    /// A module `require` does not give (`faker`).
+    Module,
+    /// A function of lodash 4 called on the global `_` (lodash 3): a TypeError.
+    Lodash,
+}
+
 /// Whether Postman's `require` gives the name as a module of its own name, so the fix is to
 /// require it (`process`, `window`, `fs` ... have no such module there).
 pub(crate) fn requirable(name: &str) -> bool {
@@ -62,6 +224,7 @@ pub(crate) struct UndefinedRead {
     /// The statement's first line (of the lines the converter reads).
     pub line: usize,
     pub name: String,
+    pub missing: Missing,
 }
 
 /// The first statement at the script's top (not under a condition, a loop, a `try` or in a
@@ -78,10 +241,16 @@ pub(super) fn undefined_read(lines: &[String], top: &[Stmt]) -> Option<Undefined
             return None;
         }
         let text = text.get_or_init(|| lines.join("\n"));
-        let name = found.into_iter().find(|n| !declared(text, n))?;
+        let (name, missing) = found.into_iter().find(|(n, missing)| match missing {
+            Missing::Name => !declared(text, n),
+            Missing::Module => true,
+            // `_ = require('lodash')` is lodash 4 (`const _` throws first: the sandbox has it).
+            Missing::Lodash => !declared(text, "_"),
+        })?;
         Some(UndefinedRead {
             line: s.first,
             name: name.to_string(),
+            missing,
         })
     })
 }
@@ -102,9 +271,26 @@ fn evaluated(s: &Stmt) -> Vec<&Expr> {
 
 /// The listed names an expression reads when it is evaluated (not behind `&&`, `||`, `??`
 /// or `?:`, not under `typeof`, not in a function it only defines).
-fn reads<'e>(e: &'e Expr, out: &mut Vec<&'e str>) {
+fn reads<'e>(e: &'e Expr, out: &mut Vec<(&'e str, Missing)>) {
     match e {
-        Expr::Ident(n) if NOT_IN_SANDBOX.contains(&n.as_str()) => out.push(n),
+        Expr::Ident(n) if NOT_IN_SANDBOX.contains(&n.as_str()) => out.push((n, Missing::Name)),
+        Expr::Call(f, args)
+            if matches!(&**f, Expr::Ident(r) if r == "require")
+                && let [Expr::Str(m)] = args.as_slice()
+                && !SANDBOX_MODULES.contains(&m.as_str())
+                && !m.starts_with("npm:")
+                && !m.starts_with("jsr:") =>
+        {
+            out.push((m, Missing::Module));
+        }
+        Expr::Call(f, args)
+            if let Expr::Member(of, name) = &**f
+                && matches!(&**of, Expr::Ident(u) if u == "_")
+                && LODASH_4_ONLY.contains(&name.as_str()) =>
+        {
+            out.push((name, Missing::Lodash));
+            args.iter().for_each(|a| reads(a, out));
+        }
         Expr::Unary("typeof", _) => {}
         Expr::Unary(_, x) | Expr::Member(x, _) => reads(x, out),
         Expr::Binary("&&" | "||" | "??", a, _) | Expr::Cond(a, ..) => reads(a, out),
@@ -184,6 +370,23 @@ mod tests {
         let src = "var responseBody = pm.response.json();\nconsole.log(response.data.token);";
         assert_eq!(first(src), Some((2, "response".into())));
         assert!(!requirable("response"));
+    }
+
+    #[test]
+    fn a_module_the_sandbox_lacks_or_a_lodash_4_call_on_its_global_is_found() {
+        let src = "pm.variables.set('a', 1);\nconst faker = require('faker');";
+        assert_eq!(first(src), Some((2, "faker".into())));
+        let src = "const t = _.sumBy(items, 'qty');";
+        assert_eq!(first(src), Some((1, "sumBy".into())));
+        for fine in [
+            "const m = require('moment');",
+            "const L = require('crypto-js');",
+            "const _ = require('lodash');\nconst t = _.sumBy(items, 'qty');",
+            "const t = _.sum(_.pluck(items, 'qty'));",
+            "if (x) { require('faker'); }",
+        ] {
+            assert_eq!(first(fine), None, "{fine}");
+        }
     }
 
     #[test]

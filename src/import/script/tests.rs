@@ -9104,3 +9104,33 @@ fn polling_counted_before_the_if_or_checked_in_the_else_is_a_retry() {
     assert!(s.retry.is_some() && s.kept.is_empty(), "{:?}", s.kept);
     assert_eq!(out(&s)["expect"]["json"]["$.polls"], 3);
 }
+
+#[test]
+fn json_body_of_an_empty_path_asks_for_a_key_of_that_name() {
+    // Postman's `_.has(body, "")`: the key "", which a body seldom has (a false green before).
+    let s = test(&["pm.test('t', () => { pm.response.to.have.jsonBody(''); });"]);
+    assert_eq!(out(&s)["expect"]["json"]["$['']"], json!({"exists": true}));
+}
+
+#[test]
+fn a_time_of_day_a_script_sets_is_written_out() {
+    let s = run(
+        Phase::PreRequest,
+        &[
+            "const d = new Date(); d.setDate(d.getDate() + 1); d.setHours(10, 0, 0, 0);",
+            "pm.collectionVariables.set('appt', d.toISOString());",
+            "const e = new Date(); e.setUTCHours(9, 30);",
+            "pm.collectionVariables.set('start', e.toISOString());",
+            "pm.collectionVariables.set('ms', e.getTime());",
+        ],
+    );
+    let sets = &out(&s)["sets"];
+    assert_eq!(
+        sets["appt"],
+        r#"{{ now("%Y-%m-%dT10:00:00.000Z", "1 day") }}"#
+    );
+    // Seconds and milliseconds left as they were: the clock's.
+    assert_eq!(sets["start"], r#"{{ now("%Y-%m-%dT09:30:%S%.3fZ") }}"#);
+    // A time of day set is no count of milliseconds yarc can write: kept.
+    assert!(sets.get("ms").is_none(), "{sets}");
+}
