@@ -2576,6 +2576,16 @@ fn sandbox_lacks(u: &script::UndefinedRead, phase: Phase, whose: &str, cx: &mut 
             "Error: Cannot find module",
             format!("rewrite it without `{name}` in Postman"),
         ),
+        script::Missing::Undeclared | script::Missing::Called => (
+            format!("reads `{name}`, which no script declares and Postman's sandbox does not have"),
+            "ReferenceError",
+            format!("declare `{name}` before it in Postman"),
+        ),
+        script::Missing::Early => (
+            format!("reads `{name}` before the `let` or `const` that declares it"),
+            "ReferenceError: Cannot access before initialization",
+            format!("move the declaration of `{name}` above it in Postman"),
+        ),
         _ => (
             format!("calls `_.{name}`, which Postman's global `_` (lodash 3) does not have"),
             "TypeError",
@@ -5268,7 +5278,24 @@ fn known(collection: &Value, environments: &[Value]) -> script::Known {
             .flatten()
             .any(|l| l.contains(".unset(") || l.contains(".clear(")),
         made_global: Default::default(),
+        assigned: std::rc::Rc::new(assigned_anywhere(collection)),
     }
+}
+
+/// The names any script of the export assigns (`x = ...`) or declares.
+fn assigned_anywhere(collection: &Value) -> BTreeSet<String> {
+    static NAME: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = NAME.get_or_init(|| {
+        regex::Regex::new(
+            r"\b(?:var|let|const|function|class)\s+([A-Za-z_$][\w$]*)|([A-Za-z_$][\w$]*)\s*(?:=[^=>]|=$)",
+        )
+        .expect("valid regex")
+    });
+    let text = every_script(collection).concat().join("\n");
+    (re.captures_iter(&text))
+        .filter_map(|c| c.get(1).or_else(|| c.get(2)))
+        .map(|m| m.as_str().to_string())
+        .collect()
 }
 
 /// Reads of a scope that cannot hold the name ([`script::Known::scope_lacks`]): a name the

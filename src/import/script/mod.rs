@@ -323,6 +323,9 @@ pub(crate) struct Known {
     /// them (`response = pm.response.json()`): Newman's sandbox keeps them for the rest of the
     /// run, and a later script's `const response` fails as a sandbox name's does.
     pub made_global: std::rc::Rc<std::cell::RefCell<BTreeSet<String>>>,
+    /// Every name some script of the export assigns or declares: one a script reads without
+    /// declaring it may be a global another made (`API = class { ... }`), never judged.
+    pub assigned: std::rc::Rc<BTreeSet<String>>,
 }
 
 /// [`convert`] for a request whose JSON body is known: what the script reads of it
@@ -677,7 +680,7 @@ fn convert_parsed(
     cx.unrunnable = !cx.out.redeclared.is_empty() || cx.out.awaits_at_top;
     let rewritten = missing_list_refusals(statements);
     let top = rewritten.as_deref().unwrap_or(statements);
-    cx.out.undefined_read = sandbox::undefined_read(&cx.lines, top);
+    cx.out.undefined_read = sandbox::undefined_read(&cx.lines, top, &given.known.assigned);
     // Function declarations are hoisted: a call may come before the function.
     let words = word_lines(&cx.lines);
     for s in statements {

@@ -202,7 +202,135 @@ pub(crate) enum Missing {
     Module,
     /// A function of lodash 4 called on the global `_` (lodash 3): a TypeError.
     Lodash,
+    /// A name no script of the export declares or assigns, nor the sandbox has: a
+    /// ReferenceError.
+    Undeclared,
+    /// A `let` or `const` read before the statement that declares it: a ReferenceError
+    /// ("Cannot access before initialization").
+    Early,
+    /// A function called by a name the script may not declare (found, it is judged only as
+    /// [`Missing::Early`]).
+    Called,
 }
+
+/// What every script may read without declaring it: JavaScript's globals and the sandbox's
+/// own (Newman 6.2.1), and a few of older sandboxes, which a script may still guard.
+const GLOBALS: &[&str] = &[
+    "pm",
+    "postman",
+    "console",
+    "JSON",
+    "Math",
+    "Date",
+    "Number",
+    "String",
+    "Boolean",
+    "Object",
+    "Array",
+    "RegExp",
+    "Error",
+    "TypeError",
+    "RangeError",
+    "SyntaxError",
+    "ReferenceError",
+    "EvalError",
+    "URIError",
+    "Promise",
+    "Symbol",
+    "Map",
+    "Set",
+    "WeakMap",
+    "WeakSet",
+    "Proxy",
+    "Reflect",
+    "Intl",
+    "BigInt",
+    "ArrayBuffer",
+    "SharedArrayBuffer",
+    "DataView",
+    "Uint8Array",
+    "Int8Array",
+    "Uint16Array",
+    "Int16Array",
+    "Uint32Array",
+    "Int32Array",
+    "Float32Array",
+    "Float64Array",
+    "Uint8ClampedArray",
+    "BigInt64Array",
+    "BigUint64Array",
+    "parseInt",
+    "parseFloat",
+    "isNaN",
+    "isFinite",
+    "encodeURIComponent",
+    "decodeURIComponent",
+    "encodeURI",
+    "decodeURI",
+    "escape",
+    "unescape",
+    "undefined",
+    "NaN",
+    "Infinity",
+    "eval",
+    "globalThis",
+    "this",
+    "arguments",
+    "setTimeout",
+    "clearTimeout",
+    "setInterval",
+    "clearInterval",
+    "setImmediate",
+    "clearImmediate",
+    "queueMicrotask",
+    "structuredClone",
+    "require",
+    "_",
+    "CryptoJS",
+    "tv4",
+    "cheerio",
+    "xml2Json",
+    "atob",
+    "btoa",
+    "Buffer",
+    "request",
+    "responseBody",
+    "responseCode",
+    "responseHeaders",
+    "responseTime",
+    "responseCookies",
+    "environment",
+    "globals",
+    "data",
+    "iteration",
+    "tests",
+    "URL",
+    "URLSearchParams",
+    "TextEncoder",
+    "TextDecoder",
+    "crypto",
+    "Blob",
+    "AbortController",
+    "Event",
+    "EventTarget",
+    "sjcl",
+    "Backbone",
+    "SOAPClient",
+    "$",
+    "jQuery",
+    "Ajv",
+    "WeakRef",
+    "FinalizationRegistry",
+    "AggregateError",
+    "Iterator",
+    "super",
+    "new",
+    "async",
+    "await",
+    "of",
+    "in",
+    "typeof",
+];
 
 /// Whether Postman's `require` gives the name as a module of its own name, so the fix is to
 /// require it (`process`, `window`, `fs` ... have no such module there).
@@ -229,10 +357,15 @@ pub(crate) struct UndefinedRead {
 
 /// The first statement at the script's top (not under a condition, a loop, a `try` or in a
 /// function) that reads such a name, which the script declares nowhere.
-pub(super) fn undefined_read(lines: &[String], top: &[Stmt]) -> Option<UndefinedRead> {
+pub(super) fn undefined_read(
+    lines: &[String],
+    top: &[Stmt],
+    assigned: &std::collections::BTreeSet<String>,
+) -> Option<UndefinedRead> {
     // Joined only for a script that reads one of the names at all.
     let text = std::cell::OnceCell::new();
-    top.iter().find_map(|s| {
+    let lexical = lexical_names(lines, top);
+    top.iter().enumerate().find_map(|(i, s)| {
         let mut found = Vec::new();
         for e in evaluated(s) {
             reads(e, &mut found);
@@ -241,11 +374,25 @@ pub(super) fn undefined_read(lines: &[String], top: &[Stmt]) -> Option<Undefined
             return None;
         }
         let text = text.get_or_init(|| lines.join("\n"));
-        let (name, missing) = found.into_iter().find(|(n, missing)| match missing {
-            Missing::Name => !declared(text, n),
-            Missing::Module => true,
+        // Declared by a `let` or `const` of a later statement only.
+        let early = |n: &str| {
+            let at = |j: &usize| {
+                lexical
+                    .get(*j)
+                    .is_some_and(|names| names.iter().any(|d| d == n))
+            };
+            (i + 1..top.len()).any(|j| at(&j)) && !(0..=i).any(|j| at(&j))
+        };
+        let (name, missing) = found.into_iter().find_map(|(n, missing)| match missing {
+            Missing::Undeclared | Missing::Called if early(n) => Some((n, Missing::Early)),
+            Missing::Called => None,
+            Missing::Undeclared => {
+                (!declared(text, n) && !assigned.contains(n)).then_some((n, missing))
+            }
+            Missing::Name => (!declared(text, n)).then_some((n, missing)),
             // `_ = require('lodash')` is lodash 4 (`const _` throws first: the sandbox has it).
-            Missing::Lodash => !declared(text, "_"),
+            Missing::Lodash => (!declared(text, "_")).then_some((n, missing)),
+            Missing::Module | Missing::Early => Some((n, missing)),
         })?;
         Some(UndefinedRead {
             line: s.first,
@@ -271,9 +418,31 @@ fn evaluated(s: &Stmt) -> Vec<&Expr> {
 
 /// The listed names an expression reads when it is evaluated (not behind `&&`, `||`, `??`
 /// or `?:`, not under `typeof`, not in a function it only defines).
+/// The names each top-level statement declares with `let` or `const` (by its first line).
+fn lexical_names(lines: &[String], top: &[Stmt]) -> Vec<Vec<String>> {
+    let lexical = |s: &Stmt| {
+        let line = lines
+            .get(s.first.saturating_sub(1))
+            .map_or("", |l| l.trim_start());
+        line.starts_with("let ") || line.starts_with("const ")
+    };
+    (top.iter())
+        .map(|s| match &s.kind {
+            StmtKind::Let(decls) if lexical(s) => (decls.iter())
+                .filter_map(|(b, _)| match b {
+                    super::js::Binding::Name(n) => Some(n.clone()),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        })
+        .collect()
+}
+
 fn reads<'e>(e: &'e Expr, out: &mut Vec<(&'e str, Missing)>) {
     match e {
         Expr::Ident(n) if NOT_IN_SANDBOX.contains(&n.as_str()) => out.push((n, Missing::Name)),
+        Expr::Ident(n) if !GLOBALS.contains(&n.as_str()) => out.push((n, Missing::Undeclared)),
         Expr::Call(f, args)
             if matches!(&**f, Expr::Ident(r) if r == "require")
                 && let [Expr::Str(m)] = args.as_slice()
@@ -299,7 +468,14 @@ fn reads<'e>(e: &'e Expr, out: &mut Vec<(&'e str, Missing)>) {
             reads(b, out);
         }
         Expr::Call(f, args) => {
-            reads(f, out);
+            // A function nothing declares may come from code another script evaluates: such
+            // a call is judged where calls are (`undefined_call`), not here.
+            match &**f {
+                Expr::Ident(n) if !NOT_IN_SANDBOX.contains(&n.as_str()) => {
+                    out.push((n, Missing::Called));
+                }
+                f => reads(f, out),
+            }
             args.iter().for_each(|a| reads(a, out));
         }
         Expr::Array(items) => items.iter().for_each(|a| reads(a, out)),
@@ -357,7 +533,8 @@ mod tests {
 
     fn first(src: &str) -> Option<(usize, String)> {
         let lines: Vec<String> = src.lines().map(str::to_string).collect();
-        undefined_read(&lines, &js::parse(src)).map(|u| (u.line, u.name))
+        let none = std::collections::BTreeSet::new();
+        undefined_read(&lines, &js::parse(src), &none).map(|u| (u.line, u.name))
     }
 
     #[test]
@@ -381,9 +558,35 @@ mod tests {
         for fine in [
             "const m = require('moment');",
             "const L = require('crypto-js');",
-            "const _ = require('lodash');\nconst t = _.sumBy(items, 'qty');",
-            "const t = _.sum(_.pluck(items, 'qty'));",
-            "if (x) { require('faker'); }",
+            "_ = require('lodash');\nconst items = [];\nconst t = _.sumBy(items, 'qty');",
+            "const items = [];\nconst t = _.sum(_.pluck(items, 'qty'));",
+            "if (pm.environment.get('x')) { require('faker'); }",
+        ] {
+            assert_eq!(first(fine), None, "{fine}");
+        }
+    }
+
+    #[test]
+    fn a_name_nothing_declares_or_a_let_read_before_it_is_found() {
+        let src = "pm.environment.set('a', 1);\npm.environment.set('ts', timestampNow);";
+        assert_eq!(first(src), Some((2, "timestampNow".into())));
+        let src = "const id = makeId();\nconst makeId = () => 'x';";
+        assert_eq!(first(src), Some((1, "makeId".into())));
+        // A call of a function nothing declares is judged where calls are.
+        assert_eq!(first("validate(pm.response.code);"), None);
+        let src = "pm.environment.set('p', prefix + '-1');\nlet prefix = 'ord';";
+        assert_eq!(first(src), Some((1, "prefix".into())));
+        // A name another script assigns may be the global it made.
+        let lines: Vec<String> = vec!["console.log(API.base);".into()];
+        let assigned = std::collections::BTreeSet::from(["API".to_string()]);
+        assert_eq!(
+            undefined_read(&lines, &js::parse(&lines[0]), &assigned),
+            None
+        );
+        for fine in [
+            "function f() { return 1; }\nconst a = f();",
+            "var later;\nconsole.log(later);",
+            "const x = JSON.parse(responseBody);\nconsole.log(x, Math.max(1, 2), data, iteration);",
         ] {
             assert_eq!(first(fine), None, "{fine}");
         }

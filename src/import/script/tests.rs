@@ -5896,9 +5896,10 @@ fn a_variable_postman_lacks_reads_as_undefined() {
 #[test]
 fn a_legacy_test_of_the_response_that_cannot_be_converted_is_unchecked() {
     let s = test(&[
+        "globalSchema = loadSchema();",
         "tests[\"Status code is 200\"] = responseCode.code === 200;",
         "tests[\"Response time is less than \" + data.limit + \"ms\"] = responseTime < data.limit.max;",
-        "tests[\"schema\"] = tv4.validate(JSON.parse(responseBody), schema);",
+        "tests[\"schema\"] = tv4.validate(JSON.parse(responseBody), globalSchema);",
         "tests[\"flag\"] = someFlag();",
     ]);
     assert_eq!(
