@@ -3480,7 +3480,8 @@ fn unconverted_rewrite(s: &script::Script, phase: Phase, whose: &str, cx: &mut C
             // What the import never converts: a header or query parameter a kept line adds may
             // still be sent (a bearer the import gives the requests the script would add it to).
             // An auth the script updates, a query it adds as text, stay comments: they are not.
-            r"\bpm\.request\.(?:body\.update|url\.update|auth\.update|url\.addQueryParams\(\s*[^\s\[{]|(?:body(?:\.raw)?|method|url)\s*=[^=])",
+            // A form field or a query parameter a kept line adds, changes or removes too.
+            r"\bpm\.request\.(?:body\.update|url\.update|auth\.update|url\.addQueryParams\(\s*[^\s\[{]|(?:body(?:\.raw)?|method|url)\s*=[^=]|body\.(?:formdata|urlencoded)\.(?:add|upsert|remove|append|clear)\(|url\.query\.(?:add|upsert|remove)\()",
         )
         .expect("a valid pattern")
     });
@@ -7928,6 +7929,27 @@ mod tests {
             "{text}"
         );
         assert!(col["requests"][3]["skip"].is_string(), "{text}");
+    }
+
+    #[test]
+    fn a_form_field_or_query_parameter_a_kept_line_changes_fails_the_request() {
+        let pre = |line: &str| json!([{"listen": "prerequest", "script": {"exec": [line]}}]);
+        let req = |name: &str, line: &str| json!({"name": name, "request": {"url": "https://h.example/x"}, "event": pre(line)});
+        let c = collection(json!([
+            req(
+                "form",
+                "pm.request.body.urlencoded.add({ key: 'b', value: pm.environment.get('x') + '-1' });"
+            ),
+            req(
+                "query",
+                "const cfg = JSON.parse(pm.environment.get('cfg')); cfg.pages.forEach(p => pm.request.url.query.add({ key: 'p', value: p.id }));"
+            ),
+        ]));
+        let (col, text) = imported(&c);
+        for i in 0..2 {
+            let fail = col["requests"][i]["fail"].as_str().unwrap_or_default();
+            assert!(fail.contains("changes the request"), "{text}");
+        }
     }
 
     fn imported(c: &Value) -> (Value, String) {

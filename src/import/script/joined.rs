@@ -211,12 +211,22 @@ impl Converter {
 }
 
 /// The operands of a chain of `+` that joins text (`"JWT " + token`), left to right.
-fn flatten<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
+fn flatten(e: &Expr, out: &mut Vec<Expr>) {
     match e {
         Expr::Binary("+", a, b) if !adds(a, b) => {
             flatten(a, out);
             flatten(b, out);
         }
-        other => out.push(other),
+        // `${d.name}:${d.owner.login}`: its text and expressions, as `+` joins them.
+        Expr::Template(pieces) => {
+            for piece in pieces {
+                match piece {
+                    super::js::TemplatePart::Text(t) if t.is_empty() => {}
+                    super::js::TemplatePart::Text(t) => out.push(Expr::Str(t.clone())),
+                    super::js::TemplatePart::Expr(x) => flatten(x, out),
+                }
+            }
+        }
+        other => out.push(other.clone()),
     }
 }

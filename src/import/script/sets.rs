@@ -134,6 +134,7 @@ impl Converter {
             }
         };
         let capture = converted(capture, self.bound(value));
+        let capture = whole_list(capture, value);
         self.out.capture.set(name, capture);
         self.out.captures += 1;
         Done::Converted
@@ -378,6 +379,26 @@ impl Converter {
             .set(name, Y::Map(vec![("value".into(), v)]));
         self.out.captures += 1;
         Done::Converted
+    }
+}
+
+/// `set("skus", JSON.stringify(items.map(i => i.sku)))`: the list of every node the path
+/// selects (`all: true`), written as JSON as the script writes it, not its first.
+fn whole_list(capture: Y, value: &Expr) -> Y {
+    let stringified = matches!(value, Expr::Call(callee, args)
+        if args.len() == 1 && path(callee).as_deref() == Some("JSON.stringify"));
+    match capture {
+        Y::Map(mut entries) if stringified => {
+            let several = entries.iter().any(|(k, v)| {
+                k == "json"
+                    && matches!(v, Y::Str(p) if p.contains("[*]") || p.contains("[?") || p.contains(".."))
+            });
+            if several && !entries.iter().any(|(k, _)| k == "all") {
+                entries.insert(1, ("all".into(), Y::Bool(true)));
+            }
+            Y::Map(entries)
+        }
+        capture => capture,
     }
 }
 

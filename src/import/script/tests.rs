@@ -9135,3 +9135,22 @@ fn a_time_of_day_a_script_sets_is_written_out() {
     // A time of day set is no count of milliseconds yarc can write: kept.
     assert!(sets.get("ms").is_none(), "{sets}");
 }
+
+#[test]
+fn a_list_stored_as_json_is_captured_whole_and_a_template_literal_joins_as_plus() {
+    let s = test(&[
+        "const ids = pm.response.json().items.map(i => i.sku);",
+        "pm.environment.set('skus', JSON.stringify(ids));",
+        "const d = pm.response.json();",
+        "pm.collectionVariables.set('label', `${d.name}:${d.owner.login}`);",
+    ]);
+    let v = out(&s);
+    assert_eq!(v["capture"]["skus"]["all"], true, "{v}");
+    assert_eq!(v["capture"]["label_from_response"]["json"], "$.name", "{v}");
+    assert_eq!(
+        s.after.get("label").cloned(),
+        Some(Y::str(
+            r#"{{ (label_from_response | string) ~ (":" | string) ~ (label_from_response_2 | string) }}"#
+        ))
+    );
+}
