@@ -4911,13 +4911,27 @@ fn body(b: &Value, headers: &mut Y, untyped: bool, cx: &mut Ctx<'_>) -> Option<(
                 .pointer("/graphql/variables")
                 .and_then(Value::as_str)
                 .unwrap_or("");
-            if let Some(text) = graphql_as_text(q, vars, headers, user_type.is_none(), cx) {
+            // Newman pastes the variables' text as it is: text that is no JSON (`{"id": 1,}`)
+            // makes a body that is none either, which yarc sends alike.
+            let not_json = !vars.trim().is_empty()
+                && !vars.contains("{{")
+                && serde_json::from_str::<Value>(vars).is_err();
+            let verbatim = |cx: &mut Ctx<'_>, headers: &mut Y| match not_json {
+                true => graphql_text(q, vars, headers, user_type.is_none(), cx),
+                false => graphql_as_text(q, vars, headers, user_type.is_none(), cx),
+            };
+            if let Some(text) = verbatim(cx, headers) {
                 return Some(("text", text));
             }
             let mut m = Y::map();
             m.set("query", Y::str(cx.text(q)));
             if let Some(v) = json_body(vars, cx).filter(|_| !vars.trim().is_empty()) {
                 m.set("variables", v);
+            }
+            // `"variables": null` in the export: Newman writes the whole object with JSON,
+            // the null included.
+            if b.pointer("/graphql/variables") == Some(&Value::Null) {
+                m.set("variables", Y::Null);
             }
             Some(("json", m))
         }
@@ -4936,6 +4950,18 @@ fn graphql_as_text(
     cx: &mut Ctx<'_>,
 ) -> Option<Y> {
     bare_blank(vars, &cx.exported_not_json)?;
+    graphql_text(query, vars, headers, untyped, cx)
+}
+
+/// The body Newman writes for a GraphQL request: its query as JSON, its variables' text as
+/// it is.
+fn graphql_text(
+    query: &str,
+    vars: &str,
+    headers: &mut Y,
+    untyped: bool,
+    cx: &mut Ctx<'_>,
+) -> Option<Y> {
     let query = serde_json::to_string(query).ok()?;
     if untyped {
         headers.set("Content-Type", Y::str("application/json"));
@@ -7950,6 +7976,25 @@ mod tests {
             let fail = col["requests"][i]["fail"].as_str().unwrap_or_default();
             assert!(fail.contains("changes the request"), "{text}");
         }
+    }
+
+    #[test]
+    fn graphql_variables_that_are_no_json_are_sent_as_written() {
+        let gql = |vars: Value| json!({"mode": "graphql", "graphql": {"query": "query { a }", "variables": vars}});
+        let c = collection(json!([
+            {"name": "bad", "request": {"method": "POST", "url": "https://h.example/g", "body": gql(json!("{\"id\": 1,}"))}},
+            {"name": "null", "request": {"method": "POST", "url": "https://h.example/g", "body": gql(Value::Null)}},
+        ]));
+        let (col, text) = imported(&c);
+        assert_eq!(
+            col["requests"][0]["text"], r#"{"query":"query { a }","variables":{"id": 1,}}"#,
+            "{text}"
+        );
+        assert_eq!(
+            col["requests"][1]["json"]["variables"],
+            Value::Null,
+            "{text}"
+        );
     }
 
     fn imported(c: &Value) -> (Value, String) {
