@@ -188,10 +188,15 @@ pub(crate) fn looks_secret(name: &str) -> bool {
                     | "merchant"
             )
         );
-    words.iter().any(|w| {
-        matches!(
-            w.as_str(),
-            "secret"
+    // The word for a password in other languages, however the name joins it
+    // (`motDePasse`, `mot_de_passe`, `Passwort`, `contraseña`).
+    let joined: String = words.concat();
+    let foreign = FOREIGN_PASSWORDS.iter().any(|w| joined.contains(w));
+    foreign
+        || words.iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "secret"
                 | "password"
                 | "passwd"
                 | "pwd"
@@ -209,10 +214,35 @@ pub(crate) fn looks_secret(name: &str) -> bool {
                 | "apitoken"
                 | "refreshtoken"
                 | "bearertoken"
-        )
-    }) || last == "token"
+            )
+        })
+        || last == "token"
         || credential_key
 }
+
+/// "Password" in the languages API suites are written in.
+const FOREIGN_PASSWORDS: &[&str] = &[
+    "motdepasse",
+    "passwort",
+    "kennwort",
+    "wachtwoord",
+    "contrasena",
+    "contraseña",
+    "senha",
+    "haslo",
+    "hasło",
+    "losenord",
+    "lösenord",
+    "salasana",
+    "passord",
+    "adgangskode",
+    "jelszo",
+    "jelszó",
+    "heslo",
+    "sifre",
+    "şifre",
+    "пароль",
+];
 
 /// `clientSecret` → `CLIENT_SECRET`: the environment variable a secret is read from.
 pub(crate) fn env_name(name: &str) -> String {
@@ -334,6 +364,16 @@ mod tests {
     #[test]
     fn secret_names() {
         assert!(!looks_secret("Postman-Token"));
+        for other in [
+            "motDePasse",
+            "mot_de_passe",
+            "Passwort",
+            "wachtwoord",
+            "senha",
+        ] {
+            assert!(looks_secret(other), "{other}");
+        }
+        assert!(!looks_secret("passerelle") && !looks_secret("surpasse"));
         assert!(
             looks_secret("client_secret") && looks_secret("apiKey") && looks_secret("access_token")
         );

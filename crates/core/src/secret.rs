@@ -236,6 +236,11 @@ fn forms_of(value: &str) -> Vec<String> {
     if trimmed != value {
         bases.push(trimmed.to_string());
     }
+    // A `+` sent raw in a query (as Postman sends an API key) is a space to a server that
+    // decodes the form: what it echoes back is the secret with spaces.
+    if value.contains('+') {
+        bases.push(value.replace('+', " "));
+    }
     let mut out = Vec::new();
     for v in &bases {
         for case in [v.clone(), v.to_uppercase(), v.to_lowercase()] {
@@ -539,6 +544,15 @@ mod tests {
             r.redact(text),
             r#"{"json": null, "ok": true, "t": "•••••"}"#
         );
+    }
+
+    #[test]
+    fn a_plus_a_server_read_as_a_space_is_masked_too() {
+        let r = Redactor::default();
+        r.add("p@ss w0rd/+walk9");
+        // Sent raw in a query, echoed back form-decoded.
+        let echoed = r#"{"args": {"password": "p@ss w0rd/ walk9"}}"#;
+        assert!(!r.redact(echoed).contains("w0rd"), "{}", r.redact(echoed));
     }
 
     #[test]
