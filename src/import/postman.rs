@@ -4916,11 +4916,10 @@ fn body(b: &Value, headers: &mut Y, untyped: bool, cx: &mut Ctx<'_>) -> Option<(
             let not_json = !vars.trim().is_empty()
                 && !vars.contains("{{")
                 && serde_json::from_str::<Value>(vars).is_err();
-            let verbatim = |cx: &mut Ctx<'_>, headers: &mut Y| match not_json {
-                true => graphql_text(q, vars, headers, user_type.is_none(), cx),
-                false => graphql_as_text(q, vars, headers, user_type.is_none(), cx),
-            };
-            if let Some(text) = verbatim(cx, headers) {
+            // So does a variable the export leaves empty pasted outside quotes (`{"id": {{id}}}`).
+            let verbatim = not_json || bare_blank(vars, &cx.exported_not_json).is_some();
+            if verbatim && let Some(text) = graphql_text(q, vars, headers, user_type.is_none(), cx)
+            {
                 return Some(("text", text));
             }
             let mut m = Y::map();
@@ -4937,20 +4936,6 @@ fn body(b: &Value, headers: &mut Y, untyped: bool, cx: &mut Ctx<'_>) -> Option<(
         }
         _ => None,
     }
-}
-
-/// A GraphQL body whose variables paste a variable the export leaves empty outside quotes
-/// (`{"id": {{id}}}`): Newman pastes the variables' text into the JSON it sends, which is
-/// then no JSON; yarc sends the same text.
-fn graphql_as_text(
-    query: &str,
-    vars: &str,
-    headers: &mut Y,
-    untyped: bool,
-    cx: &mut Ctx<'_>,
-) -> Option<Y> {
-    bare_blank(vars, &cx.exported_not_json)?;
-    graphql_text(query, vars, headers, untyped, cx)
 }
 
 /// The body Newman writes for a GraphQL request: its query as JSON, its variables' text as

@@ -1963,39 +1963,6 @@ impl Converter {
     /// ReferenceError that fails the request in Newman. Either way the request fails here
     /// (`fail:`), never passes unchecked.
     fn undefined_call(&mut self, e: &Expr) -> Option<Done> {
-        const GLOBALS: &[&str] = &[
-            "setTimeout",
-            "setInterval",
-            "clearTimeout",
-            "clearInterval",
-            "eval",
-            "parseInt",
-            "parseFloat",
-            "Number",
-            "String",
-            "Boolean",
-            "Array",
-            "Object",
-            "Date",
-            "RegExp",
-            "Error",
-            "require",
-            "btoa",
-            "atob",
-            "encodeURIComponent",
-            "decodeURIComponent",
-            "encodeURI",
-            "decodeURI",
-            "escape",
-            "unescape",
-            "isNaN",
-            "isFinite",
-            "xml2Json",
-            "structuredClone",
-            "queueMicrotask",
-            "Symbol",
-            "BigInt",
-        ];
         let Expr::Call(callee, _) = e else {
             return None;
         };
@@ -2007,7 +1974,7 @@ impl Converter {
             regex::escape(f)
         ))
         .is_ok_and(|re| self.lines.iter().any(|l| re.is_match(l)));
-        if self.phase == Phase::PreRequest || defined || GLOBALS.contains(&f.as_str()) {
+        if self.phase == Phase::PreRequest || defined || sandbox::GLOBALS.contains(&f.as_str()) {
             return None;
         }
         // Named, not quoted: its arguments may hold a credential the import takes out.

@@ -215,7 +215,7 @@ pub(crate) enum Missing {
 
 /// What every script may read without declaring it: JavaScript's globals and the sandbox's
 /// own (Newman 6.2.1), and a few of older sandboxes, which a script may still guard.
-const GLOBALS: &[&str] = &[
+pub(super) const GLOBALS: &[&str] = &[
     "pm",
     "postman",
     "console",
@@ -364,7 +364,13 @@ pub(super) fn undefined_read(
 ) -> Option<UndefinedRead> {
     // Joined only for a script that reads one of the names at all.
     let text = std::cell::OnceCell::new();
-    let lexical = lexical_names(lines, top);
+    // Where each `let` or `const` name is first declared (a statement's index).
+    let mut first_declared: std::collections::HashMap<String, usize> = Default::default();
+    for (j, names) in lexical_names(lines, top).into_iter().enumerate() {
+        for n in names {
+            first_declared.entry(n).or_insert(j);
+        }
+    }
     top.iter().enumerate().find_map(|(i, s)| {
         let mut found = Vec::new();
         for e in evaluated(s) {
@@ -375,14 +381,7 @@ pub(super) fn undefined_read(
         }
         let text = text.get_or_init(|| lines.join("\n"));
         // Declared by a `let` or `const` of a later statement only.
-        let early = |n: &str| {
-            let at = |j: &usize| {
-                lexical
-                    .get(*j)
-                    .is_some_and(|names| names.iter().any(|d| d == n))
-            };
-            (i + 1..top.len()).any(|j| at(&j)) && !(0..=i).any(|j| at(&j))
-        };
+        let early = |n: &str| first_declared.get(n).is_some_and(|j| *j > i);
         let (name, missing) = found.into_iter().find_map(|(n, missing)| match missing {
             Missing::Undeclared | Missing::Called if early(n) => Some((n, Missing::Early)),
             Missing::Called => None,
