@@ -4818,7 +4818,8 @@ fn raw_body(
         return None;
     }
     if untyped && user_type.is_none() {
-        return Some(("text", Y::str(cx.text(raw))));
+        let text = cx.text(raw);
+        return Some(("text", Y::str(hide_text_secrets(&text, cx))));
     }
     let language = b
         .pointer("/options/raw/language")
@@ -4864,7 +4865,42 @@ fn raw_body(
         true => strip_json_comments(raw),
         false => raw.to_string(),
     };
-    Some(("text", Y::str(cx.text(&raw))))
+    let text = cx.text(&raw);
+    Some(("text", Y::str(hide_text_secrets(&text, cx))))
+}
+
+/// A body sent as text that holds JSON fields with credentials (`[{"password": "x"}]`, a
+/// list; JSON without a Content-Type): each such value read from `secret()` where it
+/// stands, as a JSON body's field is.
+fn hide_text_secrets(text: &str, cx: &mut Ctx<'_>) -> String {
+    static FIELD: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = FIELD.get_or_init(|| {
+        regex::Regex::new(r#""([A-Za-z_$][\w$.-]*)"(\s*:\s*)"((?:[^"\\{}]|\\.)*)""#)
+            .expect("valid regex")
+    });
+    if !re.is_match(text) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for c in re.captures_iter(text) {
+        let (whole, key, value) = (c.get(0).expect("a match"), &c[1], &c[3]);
+        let Ok(value_text) = serde_json::from_str::<String>(&format!("\"{value}\"")) else {
+            continue;
+        };
+        if !super::credential::field_credential(key, &value_text) {
+            continue;
+        }
+        let read = cx.secret_or_text(&value_text, &env_name(key), ("JSON field", key));
+        let Some(expr) = super::vars::one_expression(&read) else {
+            continue;
+        };
+        out.push_str(&text[at..whole.start()]);
+        out.push_str(&format!("\"{key}\"{}{{{{ {expr} | tojson }}}}", &c[2]));
+        at = whole.end();
+    }
+    out.push_str(&text[at..]);
+    out
 }
 
 /// The body and the key it is written under. A raw body is `json:` when Newman treats it as
@@ -7980,6 +8016,23 @@ mod tests {
             Value::Null,
             "{text}"
         );
+    }
+
+    #[test]
+    fn a_credential_in_a_body_sent_as_text_is_read_from_a_secret() {
+        let raw = "[{\"login\": \"newUser\", \"password\": \"N3wPass-\\\"q\\\"\"}]";
+        let c = collection(json!([
+            {"name": "list", "request": {"method": "POST", "url": "https://h.example/u",
+              "body": {"mode": "raw", "raw": raw}}},
+        ]));
+        let (col, text) = imported(&c);
+        assert!(!text.contains("N3wPass"), "{text}");
+        let body = col["requests"][0]["text"].as_str().unwrap_or_default();
+        assert!(
+            body.contains(r#""password": {{ secret('PASSWORD') | tojson }}"#),
+            "{text}"
+        );
+        assert!(body.contains(r#""login": "newUser""#), "{text}");
     }
 
     fn imported(c: &Value) -> (Value, String) {

@@ -479,10 +479,14 @@ def find_item_named(node, kind: str, name: str):
 
 
 def json_field(raw: str, key: str):
-    """A JSON body's first string value under `key`, at any depth (templates may make the
-    whole body no JSON, so it is read as text)."""
-    m = re.search(r'"' + re.escape(key) + r'"\s*:\s*"((?:[^"\\]|\\.)*)"', raw)
-    return json.loads('"' + m.group(1) + '"') if m else None
+    """A JSON body's first string value under `key` that is no variable (`{{password}}`
+    stands for another secret), at any depth (templates may make the whole body no JSON, so
+    it is read as text)."""
+    for m in re.finditer(r'"' + re.escape(key) + r'"\s*:\s*"((?:[^"\\]|\\.)*)"', raw):
+        value = json.loads('"' + m.group(1) + '"')
+        if "{{" not in value:
+            return value
+    return None
 
 
 def url_parts(req):
