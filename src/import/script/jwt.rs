@@ -75,8 +75,9 @@ impl Converter {
         };
         let (mut followed, mut tokens) = (Vec::new(), Vec::new());
         for (i, s) in list.iter().enumerate() {
+            // Only a set of a name written out is taken (one the script computes stays).
             if let StmtKind::Expr(e) = &s.kind
-                && let Some((_, value)) = set_call(e)
+                && let Some((Expr::Str(_), value)) = set_call(e)
             {
                 if let Some(token) = run.eval(value).and_then(|v| signed(&v)) {
                     tokens.push((i, token));
